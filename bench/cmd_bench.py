@@ -1,0 +1,47 @@
+"""``python -m dualtalk bench <what>``: speed and memory, printed as a table (+ JSON last line).
+
+Each target is ``bench/bench_<what>.py`` with ``add_arguments(parser)`` and
+``run(args) -> BenchResult``; target modules import torch/bpy inside ``run`` so that
+building this parser stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+TARGETS = {
+    "engine": "published-architecture engine, both characters, dialogue mode",
+    "lite": "embedded lite model, 60 s dialogue, both characters",
+    "keying": "bulk keying of both characters vs keyframe_insert",
+    "fbx": "FBX export time and size",
+    "e2e": "animate wall time by stage on the demo characters",
+    "scaling": "time and memory against audio length (windowed inference)",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    subs = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for name, help_text in TARGETS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--json", action="store_true", help="print a JSON object as the last line")
+        sub.add_argument("--repeats", type=int, default=5, help="timed runs (median reported)")
+        sub.add_argument("--warmup", type=int, default=1, help="untimed runs first")
+        try:
+            module = importlib.import_module(f".bench_{name}", __package__)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "add_arguments"):
+            module.add_arguments(sub)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..inference.errors import DualTalkError
+
+    try:
+        module = importlib.import_module(f".bench_{args.what}", __package__)
+    except ModuleNotFoundError as exc:
+        raise DualTalkError(f"bench target {args.what!r} is not available in this build ({exc.name})") from None
+    result = module.run(args)
+    result.emit(args.json)
+    return 0

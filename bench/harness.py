@@ -1,0 +1,97 @@
+"""Measuring helpers shared by every ``dualtalk bench`` target.
+
+Each target module (``bench/bench_<what>.py``) exposes ``add_arguments(parser)`` and
+``run(args) -> BenchResult``. Timings are medians of ``repeats`` runs after ``warmup``
+runs; peak memory is the process's peak RSS (Linux ``ru_maxrss``), sampled before and
+after so a target can report what it added.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def machine_info() -> dict[str, Any]:
+    """A short description of where the numbers were measured."""
+    info: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform()}
+    try:
+        import os
+
+        info["cpus"] = os.cpu_count()
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+        if torch.cuda.is_available():
+            info["gpu"] = torch.cuda.get_device_name(0)
+    except ImportError:
+        pass
+    return info
+
+
+def timeit(fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1, sync: Callable[[], None] | None = None) -> dict[str, float]:
+    """Median/min/max seconds of ``fn()`` over ``repeats`` runs after ``warmup`` runs."""
+    for _ in range(max(warmup, 0)):
+        fn()
+        if sync:
+            sync()
+    times = []
+    for _ in range(max(repeats, 1)):
+        t0 = time.perf_counter()
+        fn()
+        if sync:
+            sync()
+        times.append(time.perf_counter() - t0)
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": len(times)}
+
+
+@dataclass
+class BenchResult:
+    """Rows for the human table plus the summary object printed as the last JSON line."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        cells = [[str(c) for c in self.columns]] + [[_fmt(v) for v in row] for row in self.rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(self.columns))]
+        lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
+        lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
+        return "\n".join([f"## bench {self.name}", *lines, *self.notes])
+
+    def emit(self, as_json: bool, stream=None) -> None:
+        stream = stream or sys.stdout
+        print(self.table(), file=stream)
+        if as_json:
+            payload = {"bench": self.name, **self.summary, "machine": machine_info()}
+            print(json.dumps(payload, default=float), file=stream)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
+    return str(v)
