@@ -1,0 +1,222 @@
+"""``python -m dualtalk worker --job JOB.json``: the add-on's background inference process.
+
+Blender starts this in a child process so the UI stays responsive and Cancel can simply
+kill it. The protocol is one JSON object per line on stdout (see
+:class:`~.progress.JsonLines`)::
+
+    {"event": "start", "job": "...", "pid": 123}
+    {"event": "progress", "stage": "engine", "fraction": 0.5, "message": "..."}
+    {"event": "done", "result": {...}}          # last line on success, exit 0
+    {"event": "error", "message": "..."}        # last line on failure, exit != 0
+
+The result is also written (atomically) to ``result`` in the job, default
+``OUT_DIR/result.json``, so a parent that missed stdout can still find it. Motion
+files are written with the engine's ``write_dialogue`` (``OUT_DIR/A.npz``, ``B.npz``).
+
+Job file (JSON; relative paths resolve against the job file's folder)::
+
+    {"out_dir": "...", "result": "...",
+     "audio": {"audio": "...", "audio_b": null, "turns": null, "swap": false,
+               "speaker_a": null, "diarize": false, "start": null, "end": null},
+     "engine": {"checkpoint": null, "engine": "auto", "device": "auto", "precision": "fp32"},
+     "generate": {"rounds": null, "window_s": null}}
+
+``DUALTALK_WORKER_FAULT=crash@STAGE`` / ``hang@STAGE`` makes the worker die or stall
+when STAGE first reports progress; the add-on's tests use it to exercise crash and
+cancel handling against the real process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from .errors import CancelledError, DualTalkError
+from .fileio import atomic_path, ensure_writable_dir
+from .progress import JsonLines
+
+PROTOCOL = 1
+_AUDIO_KEYS = ("audio", "audio_b", "turns", "swap", "speaker_a", "diarize", "start", "end")
+_ENGINE_KEYS = ("checkpoint", "engine", "device", "precision")
+_GENERATE_KEYS = ("rounds", "window_s")
+_PATH_KEYS = {"audio", "audio_b", "turns", "checkpoint"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--job", required=True, help="job file (JSON) written by the add-on")
+
+
+class _FaultyProgress(JsonLines):
+    """JsonLines that can crash or stall at a named stage (test hook, see module doc)."""
+
+    def __init__(self, fault: str, stream=None) -> None:
+        super().__init__(stream)
+        action, _, stage = fault.partition("@")
+        self._action, self._stage = action.strip(), stage.strip()
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        super().update(stage, fraction, message)
+        if self._stage in ("", stage):
+            if self._action == "crash":
+                self.stream.flush()
+                os._exit(70)
+            if self._action == "hang":
+                while True:
+                    time.sleep(1.0)
+
+
+def _section(job: dict, name: str, keys: tuple[str, ...], base: Path) -> dict[str, Any]:
+    raw = job.get(name) or {}
+    if not isinstance(raw, dict):
+        raise DualTalkError(f"job field {name!r} must be an object")
+    unknown = sorted(set(raw) - set(keys))
+    if unknown:
+        raise DualTalkError(f"job field {name!r} has unknown keys: {', '.join(unknown)}")
+    out = {}
+    for key in keys:
+        value = raw.get(key)
+        if key in _PATH_KEYS and value:
+            value = str((base / os.path.expanduser(str(value))).resolve())
+        out[key] = value
+    return out
+
+
+def read_job(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse and normalise a job file; raises :class:`DualTalkError` with one line on bad input."""
+    path = Path(path)
+    try:
+        job = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DualTalkError(f"job file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DualTalkError(f"job file {path.name} is not readable JSON ({exc})") from None
+    if not isinstance(job, dict):
+        raise DualTalkError(f"job file {path.name} must hold a JSON object")
+    base = path.resolve().parent
+    if not job.get("out_dir"):
+        raise DualTalkError("job file has no out_dir")
+    out_dir = (base / os.path.expanduser(str(job["out_dir"]))).resolve()
+    result = job.get("result") or (out_dir / "result.json")
+    norm = {
+        "out_dir": out_dir,
+        "result": (base / str(result)).resolve(),
+        "audio": _section(job, "audio", _AUDIO_KEYS, base),
+        "engine": _section(job, "engine", _ENGINE_KEYS, base),
+        "generate": _section(job, "generate", _GENERATE_KEYS, base),
+    }
+    if not norm["audio"]["audio"]:
+        raise DualTalkError("job file names no audio")
+    norm["engine"]["engine"] = norm["engine"]["engine"] or "auto"
+    norm["engine"]["device"] = norm["engine"]["device"] or "auto"
+    norm["engine"]["precision"] = norm["engine"]["precision"] or "fp32"
+    return norm
+
+
+def _write_result(path: Path, result: dict[str, Any]) -> None:
+    with atomic_path(path, suffix=".json") as tmp:
+        tmp.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+
+
+def run_job(job: dict[str, Any], progress: JsonLines) -> dict[str, Any]:
+    """Load audio and engine, generate both characters, write A.npz/B.npz; return the result dict."""
+    from .audio import load_dialogue
+    from .engine import load_engine
+    from .generate import generate_dialogue, write_dialogue
+
+    out_dir = ensure_writable_dir(job["out_dir"])
+    progress.update("audio", 0.0, "reading audio")
+    a = job["audio"]
+    dialogue = load_dialogue(
+        a["audio"],
+        a["audio_b"],
+        a["turns"],
+        swap=bool(a["swap"]),
+        speaker_a=a["speaker_a"],
+        diarize=bool(a["diarize"]),
+        start=a["start"],
+        end=a["end"],
+        progress=progress,
+    )
+    progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
+    progress.update("engine", 0.0, "loading engine")
+    e = job["engine"]
+    engine = load_engine(
+        e["checkpoint"], engine=e["engine"], device=e["device"], precision=e["precision"], progress=progress
+    )
+    progress.update("engine", 1.0, f"{engine.name} on {engine.device}")
+    g = job["generate"]
+    motion_a, motion_b = generate_dialogue(
+        dialogue, engine, rounds=g["rounds"], window_s=g["window_s"], progress=progress
+    )
+    progress.check_cancel()
+    path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
+    roles = dialogue.roles
+    return {
+        "protocol": PROTOCOL,
+        "ok": True,
+        "a": str(path_a),
+        "b": str(path_b),
+        "engine": engine.name,
+        "space": engine.space,
+        "device": str(engine.device),
+        "checkpoint_sha256": engine.sha256,
+        "frames": int(motion_a.num_frames),
+        "fps": float(motion_a.fps),
+        "start_time": float(dialogue.start_time),
+        "names": list(dialogue.names),
+        "source": dialogue.source,
+        "speaking_fraction": {
+            "a": float(((roles == 1) | (roles == 3)).mean()) if len(roles) else 0.0,
+            "b": float(((roles == 2) | (roles == 3)).mean()) if len(roles) else 0.0,
+        },
+    }
+
+
+def _protocol_stream():
+    """Keep the real stdout for protocol lines and send everything else (prints from
+    libraries, C-level output) to stderr, so stray output can never corrupt the protocol."""
+    sys.stdout.flush()
+    try:
+        proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+        os.dup2(2, 1)
+    except OSError:
+        return sys.stdout
+    sys.stdout = sys.stderr
+    return proto
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one job; every outcome ends with a final ``done`` or ``error`` line."""
+    fault = os.environ.get("DUALTALK_WORKER_FAULT", "")
+    stream = _protocol_stream()
+    progress = _FaultyProgress(fault, stream) if fault else JsonLines(stream)
+    progress.emit({"event": "start", "job": str(args.job), "pid": os.getpid(), "protocol": PROTOCOL})
+    try:
+        job = read_job(args.job)
+        result = run_job(job, progress)
+        _write_result(job["result"], result)
+        progress.emit({"event": "done", "result": result})
+        return 0
+    except CancelledError as exc:
+        progress.emit({"event": "error", "kind": "cancelled", "message": str(exc)})
+        return exc.exit_code
+    except DualTalkError as exc:
+        progress.emit({"event": "error", "kind": "user", "message": str(exc)})
+        return exc.exit_code
+    except MemoryError:
+        progress.emit(
+            {"event": "error", "kind": "memory", "message": "out of memory; try a shorter start/end range"}
+        )
+        return 1
+    except Exception as exc:  # a bug: one clear line for the UI, the trace on stderr for the log
+        traceback.print_exc(file=sys.stderr)
+        progress.emit(
+            {"event": "error", "kind": "internal", "message": f"internal error ({type(exc).__name__}: {exc})"}
+        )
+        return 1
