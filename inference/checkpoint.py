@@ -1,0 +1,141 @@
+"""Loading and saving DualTalk checkpoints safely.
+
+``torch.load(weights_only=True)`` never runs pickled code. Accepted layouts: a bare
+state dict, or one under ``state_dict`` / ``model`` (what training scripts save), with
+or without DataParallel's ``module.`` prefix, and with the positional-conv weight norm
+stored either the old way (``weight_g``/``weight_v``) or the new parametrization way
+(``parametrizations.weight.original0/1``). Anything else is refused with one line
+naming the first keys that do not match, instead of silently loading half a network.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .dualtalk_net import DualTalkConfig, DualTalkNet
+from .errors import DualTalkError
+from .fileio import atomic_path, sha256_file
+
+CONFIG_KEY = "dualtalk_config"
+_WRAPPERS = ("state_dict", "model", "model_state_dict", "net")
+_RENAMES = (
+    (".parametrizations.weight.original0", ".weight_g"),
+    (".parametrizations.weight.original1", ".weight_v"),
+)
+
+
+def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
+    """``torch.load`` with weights only, memory-mapped when possible; user errors become one line."""
+    path = Path(path)
+    if not path.is_file():
+        raise DualTalkError(f"checkpoint not found: {path}")
+    if path.stat().st_size == 0:
+        raise DualTalkError(f"checkpoint {path.name} is empty")
+    try:
+        try:
+            return torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+        except RuntimeError as exc:  # legacy (non-zip) format cannot be memory-mapped
+            if "mmap" not in str(exc):
+                raise
+            return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unsupported content"
+        raise DualTalkError(
+            f"{path.name} holds more than plain weights and was refused ({first[:160]})"
+        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, AttributeError) as exc:
+        raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint ({str(exc)[:160]})") from None
+
+
+def normalize_state_dict(obj: Any) -> tuple[dict[str, torch.Tensor], dict | None]:
+    """Unwrap container keys, strip ``module.``, unify weight-norm names. Returns (state dict, saved config)."""
+    config = None
+    if isinstance(obj, Mapping) and isinstance(obj.get(CONFIG_KEY), Mapping):
+        config = dict(obj[CONFIG_KEY])
+    for _ in range(2):  # e.g. {"model": {"state_dict": ...}}
+        if isinstance(obj, Mapping) and not _looks_like_state_dict(obj):
+            inner = next((obj[k] for k in _WRAPPERS if isinstance(obj.get(k), Mapping)), None)
+            if inner is None:
+                break
+            obj = inner
+    if not isinstance(obj, Mapping) or not obj:
+        raise DualTalkError(
+            "checkpoint holds no state dict (expected tensors at the top level or under 'state_dict'/'model')"
+        )
+    bad = [k for k, v in obj.items() if not isinstance(v, torch.Tensor)]
+    if bad:
+        raise DualTalkError(f"checkpoint entry {bad[0]!r} is not a tensor; not a state dict")
+    out: dict[str, torch.Tensor] = {}
+    for key, value in obj.items():
+        key = str(key)
+        if key.startswith("module."):
+            key = key[len("module.") :]
+        for old, new in _RENAMES:
+            if key.endswith(old):
+                key = key[: -len(old)] + new
+        out[key] = value
+    return out, config
+
+
+def _looks_like_state_dict(obj: Mapping) -> bool:
+    return bool(obj) and all(isinstance(v, torch.Tensor) for v in obj.values())
+
+
+def check_keys(model: torch.nn.Module, sd: Mapping[str, torch.Tensor], what: str = "checkpoint") -> None:
+    """Refuse missing, unexpected or mis-shaped tensors, naming the first few of each."""
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    missing = [k for k in expected if k not in sd]
+    unexpected = [k for k in sd if k not in expected]
+    shaped = [
+        f"{k} {tuple(sd[k].shape)} != {expected[k]}"
+        for k in expected
+        if k in sd and tuple(sd[k].shape) != expected[k]
+    ]
+    problems = []
+    if missing:
+        problems.append(f"{len(missing)} missing (first: {', '.join(missing[:3])})")
+    if unexpected:
+        problems.append(f"{len(unexpected)} unexpected (first: {', '.join(unexpected[:3])})")
+    if shaped:
+        problems.append(f"{len(shaped)} with wrong shape (first: {'; '.join(shaped[:2])})")
+    if problems:
+        raise DualTalkError(f"{what} does not match the DualTalk network: " + "; ".join(problems))
+
+
+def load_dualtalk(
+    path: str | os.PathLike[str], device: str | torch.device = "cpu"
+) -> tuple[DualTalkNet, str]:
+    """Build a :class:`DualTalkNet` sized from the checkpoint and load it (eval mode). Returns (net, sha256)."""
+    path = Path(path)
+    sd, saved_cfg = normalize_state_dict(read_checkpoint_file(path))
+    cfg = DualTalkConfig.from_dict(saved_cfg) if saved_cfg else DualTalkConfig.from_state_dict(sd)
+    with torch.device("meta"):
+        net = DualTalkNet(cfg)
+    check_keys(net, sd, what=path.name)
+    # assign=True adopts the (memory-mapped) tensors instead of copying into fresh ones.
+    net.load_state_dict({k: v.float() for k, v in sd.items()}, strict=True, assign=True)
+    net = net.to(device).eval()
+    for module in net.modules():
+        if isinstance(module, torch.nn.LSTM):
+            module.flatten_parameters()
+    return net, sha256_file(path)
+
+
+def save_dualtalk(
+    path: str | os.PathLike[str], net: DualTalkNet, *, extra: Mapping[str, Any] | None = None
+) -> Path:
+    """Save ``{"state_dict", "dualtalk_config"}`` atomically (loadable by :func:`load_dualtalk` and by weights_only)."""
+    payload: dict[str, Any] = {"state_dict": net.state_dict(), CONFIG_KEY: net.config.to_dict()}
+    if extra:
+        payload.update(extra)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+    return path
