@@ -1,1 +1,21 @@
-"""Package."""
+"""Audio intake: any common form of a dialogue recording -> two 16 kHz streams + who speaks when.
+
+The names below are the contract other parts of the project code against.
+"""
+
+from __future__ import annotations
+
+from .dialogue import Dialogue, add_audio_arguments, dialogue_from_args, load_dialogue
+from .loader import FPS, SAMPLE_RATE, load_speech
+from .vad import voice_activity
+
+__all__ = [
+    "FPS",
+    "SAMPLE_RATE",
+    "Dialogue",
+    "add_audio_arguments",
+    "dialogue_from_args",
+    "load_dialogue",
+    "load_speech",
+    "voice_activity",
+]

@@ -1,0 +1,292 @@
+"""A dialogue take as the engine wants it: two 16 kHz streams and who speaks when.
+
+:func:`load_dialogue` turns every accepted form (stereo file, one file per speaker,
+mono mix + turns file, mono mix + automatic diarization) into a :class:`Dialogue`;
+:func:`add_audio_arguments` / :func:`dialogue_from_args` give every command
+(``infer``, ``animate``, batch jobs) the same options and the same refusals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DualTalkError
+from .loader import FPS, SAMPLE_RATE, audio_info, check_range, is_silent, num_frames, read_channels
+from .separate import split_mix
+from .turns import Segment, assign_speakers, read_turns
+from .vad import voice_activity
+
+log = logging.getLogger("dualtalk.audio")
+
+ROLE_SILENCE, ROLE_A, ROLE_B, ROLE_BOTH = 0, 1, 2, 3
+TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
+IDENTICAL_CORR = 0.995
+
+
+@dataclass
+class Dialogue:
+    """Two speakers' streams of one take plus per-frame voice activity (25 fps)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    active_a: np.ndarray
+    active_b: np.ndarray
+    start_time: float = 0.0
+    names: tuple[str, str] = ("A", "B")
+    source: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.a = np.ascontiguousarray(self.a, dtype=np.float32).reshape(-1)
+        self.b = np.ascontiguousarray(self.b, dtype=np.float32).reshape(-1)
+        if len(self.a) != len(self.b):
+            raise DualTalkError(f"speaker streams differ in length ({len(self.a)} vs {len(self.b)} samples)")
+        t = self.num_frames
+        self.active_a = np.asarray(self.active_a, dtype=bool).reshape(-1)
+        self.active_b = np.asarray(self.active_b, dtype=bool).reshape(-1)
+        for name, act in (("A", self.active_a), ("B", self.active_b)):
+            if len(act) != t:
+                raise DualTalkError(f"voice activity of {name} has {len(act)} frames, audio has {t}")
+        self.names = (str(self.names[0]), str(self.names[1]))
+
+    @property
+    def num_samples(self) -> int:
+        return len(self.a)
+
+    @property
+    def num_frames(self) -> int:
+        return num_frames(len(self.a), SAMPLE_RATE, FPS)
+
+    @property
+    def duration(self) -> float:
+        return len(self.a) / SAMPLE_RATE
+
+    @property
+    def roles(self) -> np.ndarray:
+        """(T,) uint8: 0 silence, 1 A speaks, 2 B speaks, 3 both."""
+        return (self.active_a.astype(np.uint8) * ROLE_A + self.active_b.astype(np.uint8) * ROLE_B).astype(
+            np.uint8
+        )
+
+    def swapped(self) -> Dialogue:
+        return Dialogue(
+            self.b, self.a, self.active_b, self.active_a, self.start_time, (self.names[1], self.names[0]),
+            {**self.source, "swap": not self.source.get("swap", False)},
+        )  # fmt: skip
+
+    def summary(self) -> str:
+        r = self.roles
+        share = {k: float(np.mean(r == v)) if len(r) else 0.0 for k, v in (("A", 1), ("B", 2), ("both", 3))}
+        return (
+            f"{self.duration:.2f} s from {self.source.get('form', '?')}: {self.names[0]} speaks "
+            f"{share['A'] + share['both']:.0%}, {self.names[1]} {share['B'] + share['both']:.0%}, "
+            f"overlap {share['both']:.0%}"
+        )
+
+
+def add_audio_arguments(parser: argparse.ArgumentParser) -> None:
+    """The audio options every command shares."""
+    g = parser.add_argument_group("dialogue audio")
+    g.add_argument(
+        "--audio", metavar="FILE", help="stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix"
+    )
+    g.add_argument("--audio-b", metavar="FILE", help="speaker B's own file (then --audio is A's)")
+    g.add_argument(
+        "--turns", metavar="FILE", help="who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"
+    )
+    g.add_argument("--swap", action="store_true", help="exchange speakers A and B")
+    g.add_argument("--speaker-a", metavar="NAME", help="with --turns: the speaker to animate as A")
+    g.add_argument(
+        "--diarize", action="store_true", help="mono mix without turns: find the two speakers automatically"
+    )
+    g.add_argument("--start", type=float, metavar="SEC", help="animate from this many seconds into the audio")
+    g.add_argument("--end", type=float, metavar="SEC", help="animate up to this many seconds into the audio")
+
+
+def dialogue_from_args(args: argparse.Namespace, progress: Any = None) -> Dialogue:
+    """Build the :class:`Dialogue` from options added by :func:`add_audio_arguments`."""
+    return load_dialogue(
+        getattr(args, "audio", None),
+        getattr(args, "audio_b", None),
+        getattr(args, "turns", None),
+        swap=bool(getattr(args, "swap", False)),
+        speaker_a=getattr(args, "speaker_a", None),
+        diarize=bool(getattr(args, "diarize", False)),
+        start=getattr(args, "start", None),
+        end=getattr(args, "end", None),
+        progress=progress,
+    )
+
+
+def _update(progress: Any, fraction: float, msg: str) -> None:
+    if progress is not None:
+        progress.update("audio", fraction, msg)
+
+
+def _pad_to(x: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=np.float32)
+    out[: min(n, len(x))] = x[:n]
+    return out
+
+
+def _mono(x: np.ndarray) -> np.ndarray:
+    return x[0] if x.shape[0] == 1 else x.mean(axis=0).astype(np.float32)
+
+
+def _load_pair(
+    path_a: str, path_b: str, start: float | None, end: float | None
+) -> tuple[np.ndarray, np.ndarray, dict]:
+    ia, ib = audio_info(path_a), audio_info(path_b)
+    longest = max(ia.duration, ib.duration)
+    s, e = check_range(longest, start, end, "the longer file")
+    streams = []
+    for info in (ia, ib):
+        if s >= info.duration:
+            streams.append(np.zeros(0, dtype=np.float32))  # this speaker's file ended already: silence
+            continue
+        x, _ = read_channels(info.path, start=s, end=min(e, info.duration))
+        streams.append(_mono(x))
+    n = max(int(round((e - s) * SAMPLE_RATE)), max(len(x) for x in streams))
+    a, b = _pad_to(streams[0], n), _pad_to(streams[1], n)
+    meta = {
+        "samplerate": [ia.samplerate, ib.samplerate],
+        "durations": [ia.duration, ib.duration],
+        "start": s,
+        "end": e,
+    }
+    return a, b, meta
+
+
+def _check_turns_fit(segments: list[Segment], duration: float, turns_name: str) -> None:
+    for seg in segments:
+        if seg.start >= duration or seg.end > duration + TURN_TOLERANCE_S:
+            raise DualTalkError(
+                f"{turns_name} line {seg.line}: turn {seg.start:.2f}-{seg.end:.2f} s ({seg.speaker}) "
+                f"lies beyond the audio's end ({duration:.2f} s)"
+            )
+
+
+def _window(segments: list[Segment], s: float, e: float) -> list[Segment]:
+    """Segments clipped to [s, e) and shifted so that ``s`` is time 0."""
+    out = []
+    for seg in segments:
+        a, b = max(seg.start, s), min(seg.end, e)
+        if b > a:
+            out.append(Segment(a - s, b - s, seg.speaker, seg.line))
+    return out
+
+
+def _from_segments(
+    mix: np.ndarray, segments: list[Segment], speaker_a: str, speaker_b: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    a, b, fa, fb = split_mix(mix, segments, speaker_a, speaker_b)
+    # turns are often coarse (a subtitle spans pauses): keep only voiced frames inside them
+    voiced = voice_activity(mix)
+    act_a, act_b = fa & voiced, fb & voiced
+    return a, b, act_a, act_b
+
+
+def load_dialogue(
+    audio: str | os.PathLike[str] | None,
+    audio_b: str | os.PathLike[str] | None = None,
+    turns: str | os.PathLike[str] | None = None,
+    *,
+    swap: bool = False,
+    speaker_a: str | None = None,
+    diarize: bool = False,
+    start: float | None = None,
+    end: float | None = None,
+    progress: Any = None,
+) -> Dialogue:
+    """Read any accepted dialogue form; every bad input is a one-line :class:`DualTalkError`."""
+    if audio is None or str(audio) == "":
+        raise DualTalkError(
+            "no dialogue audio: give --audio FILE (stereo, or A's file with --audio-b, or a mix with --turns)"
+        )
+    if audio_b is not None and turns is not None:
+        raise DualTalkError("give either --audio-b (one file per speaker) or --turns (a mono mix), not both")
+    if diarize and (audio_b is not None or turns is not None):
+        raise DualTalkError("--diarize is for a mono mix alone; drop it when giving --audio-b or --turns")
+    if speaker_a is not None and turns is None:
+        raise DualTalkError("--speaker-a only applies with --turns (it picks which named speaker is A)")
+    _update(progress, 0.0, "reading audio")
+    warnings: list[str] = []
+    source: dict[str, Any] = {"audio": str(audio), "swap": bool(swap)}
+    names = ("A", "B")
+
+    if audio_b is not None:
+        a, b, meta = _load_pair(str(audio), str(audio_b), start, end)
+        source.update(form="pair", audio_b=str(audio_b), **meta)
+        s = meta["start"]
+        _update(progress, 0.5, "voice activity")
+        act_a, act_b = voice_activity(a, b), voice_activity(b, a)
+    else:
+        info = audio_info(audio)
+        x, _ = read_channels(audio, start=start, end=end)
+        s, e = check_range(info.duration, start, end, info.path.name)
+        source.update(samplerate=info.samplerate, start=s, end=e, channels=info.channels)
+        if turns is not None:
+            segments = read_turns(turns)
+            tname = Path(turns).name
+            _check_turns_fit(segments, info.duration, tname)
+            spk_a, spk_b = assign_speakers(segments, speaker_a)
+            mix = _mono(x)
+            _update(progress, 0.5, "splitting the mix by turns")
+            a, b, act_a, act_b = _from_segments(mix, _window(segments, s, e), spk_a, spk_b)
+            names = (spk_a, spk_b or "B")
+            if spk_b is None:
+                warnings.append(f"{tname} names only one speaker ({spk_a}); B only listens")
+            source.update(form="turns", turns=str(turns), speakers=[spk_a, spk_b], mono_input=x.shape[0] == 1)
+        elif x.shape[0] == 2 and not diarize:
+            a, b = x[0].copy(), x[1].copy()
+            if not is_silent(a) and not is_silent(b):
+                c = float(np.corrcoef(a, b)[0, 1]) if np.std(a) > 0 and np.std(b) > 0 else 0.0
+                if c > IDENTICAL_CORR:
+                    raise DualTalkError(
+                        f"the two channels of {info.path.name} are the same signal (a mono mix saved as stereo); "
+                        "give --turns FILE, or --diarize to find the speakers automatically"
+                    )
+            source.update(form="stereo")
+            _update(progress, 0.5, "voice activity")
+            act_a, act_b = voice_activity(a, b), voice_activity(b, a)
+        elif diarize:
+            from .diarize import diarize_mix
+
+            mix = _mono(x)
+            if is_silent(mix):
+                raise DualTalkError(f"{info.path.name} is silent in the chosen range; nothing to diarize")
+            _update(progress, 0.3, "diarizing the mix")
+            result = diarize_mix(mix)
+            a, b, act_a, act_b = _from_segments(mix, result.segments, "S1", "S2")
+            source.update(form="diarized", diarization=result.meta)
+            if not act_b.any():
+                warnings.append("diarization found only one speaker; B only listens")
+        else:
+            raise DualTalkError(
+                f"{info.path.name} is a mono mix: say who speaks when with --turns FILE (RTTM, Audacity labels, "
+                "SRT or WebVTT), give B's own file with --audio-b, or try --diarize (automatic, less accurate)"
+            )
+
+    if is_silent(a) and is_silent(b):
+        raise DualTalkError(
+            "the dialogue audio is silent (peak below -80 dBFS) in the chosen range; check the file or --start/--end"
+        )
+    for who, x_ in (("A", a), ("B", b)):
+        if is_silent(x_):
+            warnings.append(f"speaker {who}'s audio is silent; {who} only listens")
+    if not act_a.any() and not act_b.any():
+        warnings.append("no speech detected in either stream; both characters only listen")
+    for w in warnings:
+        log.warning(w)
+    source["warnings"] = warnings
+    dlg = Dialogue(a, b, act_a, act_b, start_time=float(s), names=names, source=source)
+    if swap:
+        dlg = Dialogue(dlg.b, dlg.a, dlg.active_b, dlg.active_a, dlg.start_time, (names[1], names[0]), source)
+    _update(progress, 1.0, dlg.summary())
+    return dlg

@@ -1,0 +1,184 @@
+"""Reading dialogue audio: any common file in, validated 16 kHz float32 out.
+
+Everything the user hands us passes through :func:`read_channels`, so every refusal
+(missing, empty, not audio, odd codec, NaN, too many channels, silent, bad range) is
+one :class:`DualTalkError` with a one-line message, raised before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DualTalkError
+
+SAMPLE_RATE = 16000
+FPS = 25
+MIN_RATE = 8000
+MAX_RATE = 96000
+MAX_SECONDS = 4 * 60 * 60  # a take longer than four hours is almost certainly a mistake
+SILENCE_PEAK = 10 ** (-80 / 20)  # below -80 dBFS peak we call a stream silent
+
+
+@dataclass
+class AudioInfo:
+    """What the header says, before decoding anything."""
+
+    path: Path
+    samplerate: int
+    channels: int
+    frames: int
+    format: str
+    subtype: str
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.samplerate if self.samplerate else 0.0
+
+
+def _check_path(path: str | os.PathLike[str]) -> Path:
+    if path is None or str(path) == "":
+        raise DualTalkError("no audio file given")
+    p = Path(path)
+    if not p.exists():
+        raise DualTalkError(f"audio file not found: {p}")
+    if p.is_dir():
+        raise DualTalkError(f"{p} is a directory, not an audio file")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise DualTalkError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if size == 0:
+        raise DualTalkError(f"{p.name} is empty (0 bytes)")
+    if not os.access(p, os.R_OK):
+        raise DualTalkError(f"{p.name} is not readable (permission denied)")
+    return p
+
+
+def _libsndfile_reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    # soundfile prefixes the path; keep only libsndfile's own words
+    return text.split(": ", 1)[-1] if ": " in text else text
+
+
+def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
+    """Open the header and validate rate, channels and length."""
+    import soundfile as sf
+
+    p = _check_path(path)
+    try:
+        info = sf.info(str(p))
+    except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError / TypeError
+        reason = _libsndfile_reason(exc)
+        low = reason.lower()
+        if "unsupported" in low or "codec" in low or "encoding" in low or "not supported" in low:
+            raise DualTalkError(f"{p.name}: unreadable audio codec ({reason})") from None
+        raise DualTalkError(
+            f"{p.name} is not a readable audio file ({reason}); use WAV, FLAC, OGG/Vorbis or MP3"
+        ) from None
+    ai = AudioInfo(p, int(info.samplerate), int(info.channels), int(info.frames), info.format, info.subtype)
+    if ai.channels < 1:
+        raise DualTalkError(f"{p.name} has no audio channels")
+    if ai.channels > 2:
+        raise DualTalkError(
+            f"{p.name} has {ai.channels} channels; give mono or stereo (1-2 channels), "
+            "or one file per speaker with --audio/--audio-b"
+        )
+    if not MIN_RATE <= ai.samplerate <= MAX_RATE:
+        raise DualTalkError(f"{p.name} has sample rate {ai.samplerate} Hz; supported are 8000-96000 Hz")
+    if ai.frames <= 0:
+        raise DualTalkError(f"{p.name} contains no audio samples (zero length)")
+    if ai.duration > MAX_SECONDS:
+        raise DualTalkError(
+            f"{p.name} is {ai.duration / 3600:.1f} h long; pick a part with --start/--end (at most 4 h)"
+        )
+    return ai
+
+
+def check_range(
+    duration: float, start: float | None, end: float | None, name: str = "audio"
+) -> tuple[float, float]:
+    """Validate ``--start/--end`` against a duration; return the (start, end) pair in seconds."""
+    s = 0.0 if start is None else float(start)
+    e = duration if end is None else float(end)
+    if not math.isfinite(s) or not math.isfinite(e):
+        raise DualTalkError("--start/--end must be finite numbers of seconds")
+    if s < 0:
+        raise DualTalkError(f"--start must be 0 or more seconds, got {s:g}")
+    if s >= duration:
+        raise DualTalkError(f"--start {s:g} s is at or past the end of {name} ({duration:.2f} s)")
+    if e <= s:
+        raise DualTalkError(f"--end ({e:g} s) must be after --start ({s:g} s)")
+    if e > duration + 1.0 / FPS:
+        raise DualTalkError(f"--end {e:g} s is past the end of {name} ({duration:.2f} s)")
+    return s, min(e, duration)
+
+
+def resample(x: np.ndarray, sr_in: int, sr_out: int = SAMPLE_RATE) -> np.ndarray:
+    """Polyphase resampling along the last axis (exact rational ratio)."""
+    if sr_in == sr_out:
+        return np.asarray(x, dtype=np.float32)
+    from scipy.signal import resample_poly
+
+    ratio = Fraction(sr_out, sr_in)
+    y = resample_poly(np.asarray(x, dtype=np.float64), ratio.numerator, ratio.denominator, axis=-1)
+    return y.astype(np.float32)
+
+
+def read_channels(
+    path: str | os.PathLike[str], *, start: float | None = None, end: float | None = None
+) -> tuple[np.ndarray, AudioInfo]:
+    """Decode ``path`` to a (C, N) float32 array at 16 kHz, C in {1, 2}.
+
+    Only the ``[start, end)`` seconds are decoded, so long takes stay cheap.
+    Refuses NaN/Inf samples. Silence is *not* refused here (a silent partner is
+    fine); :func:`load_dialogue` decides about whole-input silence.
+    """
+    import soundfile as sf
+
+    info = audio_info(path)
+    s, e = check_range(info.duration, start, end, info.path.name)
+    f0 = int(round(s * info.samplerate))
+    f1 = min(info.frames, int(round(e * info.samplerate)))
+    try:
+        with sf.SoundFile(str(info.path)) as fh:
+            if f0:
+                fh.seek(f0)
+            data = fh.read(frames=f1 - f0, dtype="float32", always_2d=True)
+    except Exception as exc:
+        raise DualTalkError(f"{info.path.name}: could not decode audio ({_libsndfile_reason(exc)})") from None
+    if data.size == 0:
+        raise DualTalkError(f"{info.path.name} contains no audio samples in the chosen range")
+    if not np.isfinite(data).all():
+        bad = int((~np.isfinite(data)).sum())
+        raise DualTalkError(f"{info.path.name} contains {bad} NaN or Inf samples; re-export the audio")
+    x = resample(np.ascontiguousarray(data.T), info.samplerate)
+    # Float files may exceed full scale; resampling can overshoot a little. Keep values sane.
+    peak = float(np.abs(x).max()) if x.size else 0.0
+    if peak > 1e3:
+        raise DualTalkError(
+            f"{info.path.name} has samples of magnitude {peak:.3g}; expected audio in [-1, 1]"
+        )
+    return x, info
+
+
+def load_speech(
+    path: str | os.PathLike[str], *, start: float | None = None, end: float | None = None
+) -> np.ndarray:
+    """One mono 16 kHz float32 stream (stereo files are averaged)."""
+    x, _info = read_channels(path, start=start, end=end)
+    return x.mean(axis=0).astype(np.float32) if x.shape[0] > 1 else x[0]
+
+
+def num_frames(num_samples: int, sr: int = SAMPLE_RATE, fps: int = FPS) -> int:
+    """Frames covering ``num_samples`` at ``fps``: ``ceil(N / sr * fps)``."""
+    return int(math.ceil(num_samples * fps / sr - 1e-9))
+
+
+def is_silent(x: np.ndarray) -> bool:
+    return x.size == 0 or float(np.abs(x).max()) < SILENCE_PEAK

@@ -1,0 +1,287 @@
+"""Turns files: who speaks when, from RTTM, Audacity labels, SRT or WebVTT.
+
+Every parser returns :class:`Segment` objects carrying the 1-based line they came
+from, so a later check (say, a turn past the audio's end) can still point at the
+line. A file that does not parse raises :class:`DualTalkError` naming the line.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DualTalkError
+
+FORMATS = ("rttm", "audacity", "srt", "vtt")
+MAX_TURNS_BYTES = 20 * 1024 * 1024  # a turns file is text; anything this big is something else
+MAX_SECONDS = 4 * 60 * 60 * 10  # timestamps beyond 40 h are typos
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    speaker: str
+    line: int = 0
+
+
+class TurnsError(DualTalkError):
+    """A turns file that does not parse; the message names file and line."""
+
+
+def _fail(name: str, line: int, msg: str) -> TurnsError:
+    return TurnsError(f"{name} line {line}: {msg}" if line else f"{name}: {msg}")
+
+
+def _number(text: str, name: str, line: int, what: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise _fail(name, line, f"{what} {text!r} is not a number") from None
+    if not math.isfinite(v):
+        raise _fail(name, line, f"{what} {text!r} is not a finite number")
+    return v
+
+
+def _segment(start: float, end: float, speaker: str, name: str, line: int) -> Segment:
+    speaker = " ".join(speaker.split())
+    if not speaker:
+        raise _fail(name, line, "no speaker name")
+    if start < 0:
+        raise _fail(name, line, f"start time {start:g} s is negative")
+    if end <= start:
+        raise _fail(name, line, f"end time {end:g} s is not after start time {start:g} s")
+    if end > MAX_SECONDS:
+        raise _fail(name, line, f"time {end:g} s is implausibly large")
+    return Segment(float(start), float(end), speaker, line)
+
+
+# RTTM ---------------------------------------------------------------------------
+def parse_rttm(text: str, name: str = "turns.rttm") -> list[Segment]:
+    """NIST RTTM: ``SPEAKER file chan tbeg tdur <NA> <NA> name <NA> <NA>``; other types are skipped."""
+    out: list[Segment] = []
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith(";;") or line.startswith("#"):
+            continue
+        f = line.split()
+        if f[0].upper() != "SPEAKER":
+            if f[0].upper() in {"SPKR-INFO", "NOSCORE", "NO_RT_METADATA", "LEXEME", "SEGMENT", "NON-SPEECH",
+                                "NON-LEX", "FILLER", "IP", "SU", "CB", "A/P", "EDIT"}:  # fmt: skip
+                continue
+            raise _fail(name, i, f"unknown RTTM record type {f[0]!r} (expected SPEAKER)")
+        if len(f) < 8:
+            raise _fail(name, i, f"RTTM SPEAKER line needs at least 8 fields, found {len(f)}")
+        start = _number(f[3], name, i, "onset")
+        dur = _number(f[4], name, i, "duration")
+        if dur <= 0:
+            raise _fail(name, i, f"duration {dur:g} s must be positive")
+        out.append(_segment(start, start + dur, f[7], name, i))
+    return out
+
+
+# Audacity labels -----------------------------------------------------------------
+def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
+    """Audacity label track export: ``start<TAB>end<TAB>label`` per line.
+
+    The label is the speaker name; ``NAME: words`` keeps only ``NAME``. Spectral
+    selection lines (starting with a tab or ``\\``) are skipped.
+    """
+    out: list[Segment] = []
+    for i, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
+            continue
+        if raw.startswith("\t") or raw.lstrip().startswith("\\"):
+            continue  # Audacity's optional frequency line under a label
+        f = raw.split("\t") if "\t" in raw else raw.split(None, 2)
+        if len(f) < 3:
+            raise _fail(name, i, "expected 'start<TAB>end<TAB>speaker' (an Audacity label line)")
+        start = _number(f[0].strip(), name, i, "start time")
+        end = _number(f[1].strip(), name, i, "end time")
+        label = f[2].strip()
+        speaker = label.split(":", 1)[0] if ":" in label else label
+        out.append(_segment(start, end, speaker, name, i))
+    return out
+
+
+# SRT / WebVTT ----------------------------------------------------------------------
+_TS = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
+_CUE_RE = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?$")
+_VOICE_RE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG_RE = re.compile(r"<[^>]*>")
+_PREFIX_RE = re.compile(r"^\s*(?:-\s*)?(?:\[([^\]\n]{1,60})\]|\(([^)\n]{1,60})\)|([^:\n]{1,60}?)\s*:)\s*")
+
+
+def _ts(groups: tuple[str | None, ...]) -> float:
+    h, m, s, frac = groups
+    mm, ss = int(m), int(s)
+    if mm >= 60 or ss >= 60:
+        raise ValueError("minutes/seconds out of range")
+    return int(h or 0) * 3600 + mm * 60 + ss + int(frac) / (10 ** len(frac))
+
+
+def _cue_speaker(payload: list[str]) -> str | None:
+    for text in payload:
+        m = _VOICE_RE.search(text)
+        if m:
+            return m.group(1)
+    first = _TAG_RE.sub("", payload[0]) if payload else ""
+    m = _PREFIX_RE.match(first)
+    if m:
+        name = next(g for g in m.groups() if g is not None)
+        if name.strip() and "://" not in first:
+            return name
+    return None
+
+
+def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
+    lines = text.splitlines()
+    out: list[Segment] = []
+    i = 0
+    if vtt:
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        if i >= len(lines) or not lines[i].lstrip("\ufeff").startswith("WEBVTT"):
+            raise _fail(name, i + 1 if i < len(lines) else 1, "a WebVTT file must start with 'WEBVTT'")
+        i += 1
+        while i < len(lines) and lines[i].strip():  # header lines
+            i += 1
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        block_start = i
+        block: list[str] = []
+        while i < len(lines) and lines[i].strip():
+            block.append(lines[i])
+            i += 1
+        head = block[0].strip()
+        if vtt and (
+            head.startswith("NOTE") or head in ("STYLE", "REGION") or head.startswith(("STYLE ", "REGION "))
+        ):
+            continue
+        # optional identifier (SRT: the cue number) then the timing line
+        t_idx = next((k for k, b in enumerate(block[:2]) if "-->" in b), None)
+        if t_idx is None:
+            raise _fail(name, block_start + 1, "expected a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'")
+        line_no = block_start + t_idx + 1
+        m = _CUE_RE.match(block[t_idx])
+        if not m:
+            raise _fail(name, line_no, f"bad timing line {block[t_idx].strip()[:60]!r}")
+        try:
+            start, end = _ts(m.groups()[:4]), _ts(m.groups()[4:])
+        except ValueError:
+            raise _fail(name, line_no, "minutes and seconds must be below 60") from None
+        payload = [b for b in block[t_idx + 1 :]]
+        speaker = _cue_speaker(payload)
+        if speaker is None:
+            hint = "<v NAME> voice tag" if vtt else "'NAME: ' prefix"
+            raise _fail(name, line_no, f"cue has no speaker tag; start its text with a {hint} or 'NAME: '")
+        out.append(_segment(start, end, speaker, name, line_no))
+    return out
+
+
+def parse_srt(text: str, name: str = "turns.srt") -> list[Segment]:
+    """SubRip cues whose text starts with ``NAME:``, ``[NAME]`` or carries ``<v NAME>``."""
+    return _parse_cues(text, name, vtt=False)
+
+
+def parse_vtt(text: str, name: str = "turns.vtt") -> list[Segment]:
+    """WebVTT cues with ``<v NAME>`` voice tags or ``NAME:`` prefixes."""
+    return _parse_cues(text, name, vtt=True)
+
+
+PARSERS = {"rttm": parse_rttm, "audacity": parse_audacity, "srt": parse_srt, "vtt": parse_vtt}
+
+
+def sniff_format(text: str, suffix: str = "") -> str:
+    """Pick a parser from the extension, else from the content."""
+    suffix = suffix.lower().lstrip(".")
+    if suffix in ("rttm",):
+        return "rttm"
+    if suffix in ("srt",):
+        return "srt"
+    if suffix in ("vtt", "webvtt"):
+        return "vtt"
+    head = text.lstrip("\ufeff").lstrip()
+    if head.startswith("WEBVTT"):
+        return "vtt"
+    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith(";;")), "")
+    if first.split()[:1] and first.split()[0].upper() in ("SPEAKER", "SPKR-INFO"):
+        return "rttm"
+    if "-->" in head[:400]:
+        return "srt"
+    return "audacity"
+
+
+def parse_turns_text(text: str, fmt: str | None = None, name: str = "turns") -> list[Segment]:
+    fmt = fmt or sniff_format(text, Path(name).suffix)
+    if fmt not in PARSERS:
+        raise DualTalkError(f"unknown turns format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    segs = PARSERS[fmt](text, name)
+    if not segs:
+        raise _fail(name, 0, f"no speaker turns found (read as {fmt})")
+    return sorted(segs, key=lambda s: (s.start, s.end, s.line))
+
+
+def read_turns(path: str | os.PathLike[str], fmt: str | None = None) -> list[Segment]:
+    """Read and parse a turns file; format from the extension or the content."""
+    p = Path(path)
+    if not p.exists():
+        raise DualTalkError(f"turns file not found: {p}")
+    if p.is_dir():
+        raise DualTalkError(f"{p} is a directory, not a turns file")
+    try:
+        size = p.stat().st_size
+        if size == 0:
+            raise DualTalkError(f"{p.name} is empty (0 bytes)")
+        if size > MAX_TURNS_BYTES:
+            raise DualTalkError(f"{p.name} is {size / 1e6:.0f} MB; a turns file is a small text file")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DualTalkError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if b"\x00" in raw[:4096]:
+        raise DualTalkError(
+            f"{p.name} is binary, not a text turns file (RTTM, Audacity labels, SRT or WebVTT)"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(p.name, line, "not valid UTF-8 text") from None
+    return parse_turns_text(text, fmt, p.name)
+
+
+def speakers_in_order(segments: list[Segment]) -> list[str]:
+    """Speaker names in order of first appearance in time."""
+    seen: list[str] = []
+    for s in sorted(segments, key=lambda s: (s.start, s.line)):
+        if s.speaker not in seen:
+            seen.append(s.speaker)
+    return seen
+
+
+def assign_speakers(segments: list[Segment], speaker_a: str | None = None) -> tuple[str, str | None]:
+    """Map speakers to (A, B): first to appear is A unless ``speaker_a`` names one.
+
+    More than two speakers is refused with their names; a single speaker gives B=None.
+    """
+    names = speakers_in_order(segments)
+    if len(names) > 2:
+        raise DualTalkError(
+            f"turns name {len(names)} speakers ({', '.join(names)}); DualTalk animates two - "
+            "merge or relabel the others"
+        )
+    if speaker_a is not None:
+        match = [n for n in names if n == speaker_a] or [n for n in names if n.lower() == speaker_a.lower()]
+        if not match:
+            raise DualTalkError(
+                f"--speaker-a {speaker_a!r} is not in the turns (speakers: {', '.join(names)})"
+            )
+        a = match[0]
+        rest = [n for n in names if n != a]
+        return a, (rest[0] if rest else None)
+    return names[0], (names[1] if len(names) > 1 else None)

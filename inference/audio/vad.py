@@ -1,0 +1,209 @@
+"""Voice activity per 25-fps frame, robust to the partner's voice bleeding in.
+
+Energy with hysteresis is the core: it is deterministic, fast and needs no model.
+Thresholds adapt to each stream (noise floor and speech level from percentiles, never
+below an absolute floor), and when the partner's stream is given a frame only counts
+as speech if its level clearly exceeds the bleed we expect from the partner: the
+bleed attenuation is measured per recording from frames where the partner is loud.
+
+Optionally (``method="silero"``) the packaged Silero VAD model (MIT, shipped inside
+the ``silero-vad`` wheel, loaded offline with ``torch.jit``) vetoes frames that are
+loud but not speech (clicks, music, breath). Any failure to load it falls back to the
+energy path.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .loader import FPS, SAMPLE_RATE, num_frames
+
+ABS_FLOOR_DB = -55.0  # nothing quieter than this is speech, whatever the statistics say
+ON_ABOVE_FLOOR_DB = 12.0  # speech starts this far above the noise floor ...
+BELOW_PEAK_DB = 32.0  # ... or at most this far below the stream's loud speech level
+HYSTERESIS_DB = 5.0  # and stays on until it falls this much below the on threshold
+BLEED_MARGIN_DB = 8.0  # own level must beat the expected bleed by this much
+BLEED_PERCENTILE = 75.0  # upper part of the bleed spread: residual cross-talk varies a lot
+MIN_SPEECH_S = 0.12
+MAX_GAP_S = 0.2
+HANGOVER_S = 0.04
+
+
+def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
+    """(T,) level in dBFS per frame: high-passed power over a window of two frames."""
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    t = num_frames(len(x), sr, fps)
+    if t == 0:
+        return np.zeros(0)
+    if len(x) > 32:
+        from scipy.signal import butter, sosfilt
+
+        sos = butter(2, [100.0, min(4000.0, 0.45 * sr)], btype="bandpass", fs=sr, output="sos")
+        x = sosfilt(sos, x)
+    hop = sr / fps
+    edges = np.round(np.arange(t + 1) * hop).astype(np.int64)
+    padded = np.concatenate([x, np.zeros(max(0, int(edges[-1]) - len(x)))])
+    csum = np.concatenate([[0.0], np.cumsum(padded**2)])
+    # centred window of two frames (80 ms at 25 fps) smooths word-internal dips
+    half = int(round(hop / 2))
+    lo = np.clip(edges[:-1] - half, 0, len(padded))
+    hi = np.clip(edges[1:] + half, 0, len(padded))
+    power = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
+    return 10.0 * np.log10(power + 1e-12)
+
+
+def _thresholds(level: np.ndarray) -> tuple[float, float]:
+    floor = float(np.percentile(level, 10))
+    loud = float(np.percentile(level, 95))
+    on = max(ABS_FLOOR_DB, min(floor + ON_ABOVE_FLOOR_DB, loud - 6.0), loud - BELOW_PEAK_DB)
+    return on, on - HYSTERESIS_DB
+
+
+def _hysteresis(level: np.ndarray, on: np.ndarray, off: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(level), dtype=bool)
+    state = False
+    for i, v in enumerate(level):
+        state = v > on[i] if not state else v > off[i]
+        out[i] = state
+    return out
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int, bool]]:
+    """(start, end, value) runs of a boolean array."""
+    if len(mask) == 0:
+        return []
+    change = np.flatnonzero(np.diff(mask.astype(np.int8))) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(mask)]])
+    return [(int(s), int(e), bool(mask[s])) for s, e in zip(starts, ends, strict=True)]
+
+
+def clean_activity(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
+    """Fill short gaps, drop blips, add a little hangover, so mouths do not flicker."""
+    m = np.asarray(mask, dtype=bool).copy()
+    gap = int(round(MAX_GAP_S * fps))
+    for s, e, v in _runs(m):
+        if not v and s > 0 and e < len(m) and e - s <= gap:
+            m[s:e] = True
+    shortest = max(1, int(round(MIN_SPEECH_S * fps)))
+    for s, e, v in _runs(m):
+        if v and e - s < shortest:
+            m[s:e] = False
+    hang = int(round(HANGOVER_S * fps))
+    if hang:
+        grown = m.copy()
+        for k in range(1, hang + 1):
+            grown[k:] |= m[:-k]
+            grown[:-k] |= m[k:]
+        m = grown
+    return m
+
+
+def bleed_attenuation(level: np.ndarray, partner_level: np.ndarray) -> float | None:
+    """How many dB the partner's voice is attenuated in this stream (None if not measurable).
+
+    Measured on frames where the partner is clearly speaking and this stream is much
+    quieter (so mostly bleed): the median level difference there.
+    """
+    p_on, _ = _thresholds(partner_level)
+    loud_partner = partner_level > p_on + 6.0
+    diff = level - partner_level
+    cand = diff[loud_partner & (diff < -6.0)]
+    if len(cand) < 5:
+        return None
+    return float(np.percentile(cand, BLEED_PERCENTILE))
+
+
+def energy_activity(
+    x: np.ndarray, partner: np.ndarray | None = None, sr: int = SAMPLE_RATE, fps: int = FPS
+) -> np.ndarray:
+    level = frame_levels(x, sr, fps)
+    if len(level) == 0:
+        return np.zeros(0, dtype=bool)
+    on, off = _thresholds(level)
+    on_arr = np.full(len(level), on)
+    off_arr = np.full(len(level), off)
+    if partner is not None:
+        p = np.zeros(len(x), dtype=np.float64)
+        q = np.asarray(partner, dtype=np.float64).reshape(-1)[: len(x)]
+        p[: len(q)] = q
+        p_level = frame_levels(p, sr, fps)
+        att = bleed_attenuation(level, p_level)
+        if att is not None:
+            # expected bleed level per frame; speech must clear it by a margin
+            expected = p_level + att + BLEED_MARGIN_DB
+            on_arr = np.maximum(on_arr, expected)
+            off_arr = np.maximum(off_arr, expected - HYSTERESIS_DB)
+    return clean_activity(_hysteresis(level, on_arr, off_arr), fps)
+
+
+@functools.lru_cache(maxsize=1)
+def _silero():
+    """The packaged Silero VAD (torch.jit), or None when it is not installed/usable."""
+    try:
+        import torch
+        from silero_vad import load_silero_vad
+
+        model = load_silero_vad()
+        model.eval()
+        _ = torch  # imported for side effects of the model
+        return model
+    except Exception:
+        return None
+
+
+def silero_available() -> bool:
+    return _silero() is not None
+
+
+def silero_probability(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray | None:
+    """(T,) speech probability per frame from Silero, or None if the model is unavailable."""
+    model = _silero()
+    if model is None or sr != SAMPLE_RATE:
+        return None
+    import torch
+
+    x = np.asarray(x, dtype=np.float32).reshape(-1)
+    chunk = 512
+    n = int(math.ceil(len(x) / chunk))
+    padded = np.zeros(n * chunk, dtype=np.float32)
+    padded[: len(x)] = x
+    probs = np.zeros(n, dtype=np.float32)
+    with torch.inference_mode():
+        model.reset_states()
+        for i in range(n):
+            probs[i] = float(model(torch.from_numpy(padded[i * chunk : (i + 1) * chunk]), sr))
+    t = num_frames(len(x), sr, fps)
+    centres = (np.arange(t) + 0.5) * sr / fps / chunk
+    return np.interp(centres, np.arange(n) + 0.5, probs).astype(np.float32)
+
+
+def voice_activity(
+    x: np.ndarray,
+    partner: np.ndarray | None = None,
+    sr: int = SAMPLE_RATE,
+    fps: int = FPS,
+    *,
+    method: str = "energy",
+) -> np.ndarray:
+    """(T,) bool voice activity of ``x`` per frame, ``T = ceil(len(x) / sr * fps)``.
+
+    ``partner`` is the other speaker's stream of the same take; with it, the partner's
+    voice leaking into ``x`` does not count as ``x`` speaking.
+    ``method``: ``"energy"`` (default) or ``"silero"`` (energy gated by the packaged
+    Silero model; falls back to energy if the model cannot load).
+    """
+    act = energy_activity(x, partner, sr, fps)
+    if method == "silero":
+        prob = silero_probability(x, sr, fps)
+        if prob is not None:
+            from scipy.ndimage import maximum_filter1d
+
+            speechy = maximum_filter1d(prob, size=5) > 0.35
+            act = clean_activity(act & speechy, fps)
+    elif method != "energy":
+        raise ValueError(f"unknown VAD method {method!r}")
+    return act
