@@ -50,7 +50,17 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
         raise DualTalkError(
             f"{path.name} holds more than plain weights and was refused ({first[:160]})"
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, AttributeError) as exc:
+    except (
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        zipfile.BadZipFile,
+        AttributeError,
+        IndexError,
+        KeyError,
+    ) as exc:
+        # The unpickler fails in many ways on arbitrary bytes; all mean "not a checkpoint".
         raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint ({str(exc)[:160]})") from None
 
 

@@ -51,6 +51,18 @@ class DualTalkConfig:
         return d
 
     @classmethod
+    def tiny(cls) -> DualTalkConfig:
+        """Same structure at toy widths: for tests and quick benchmarks, never for results.
+
+        One encoder head per 64 channels, so a bare state dict of it loads with the same sizes.
+        """
+        enc = Wav2Vec2Config(
+            hidden_size=64, num_layers=2, num_heads=1, intermediate_size=128, conv_dim=32,
+            pos_conv_kernel=16, pos_conv_groups=4,
+        )  # fmt: skip
+        return cls(feature_dim=32, encoder=enc, interaction_layers=2, ffn_dim=64)
+
+    @classmethod
     def from_dict(cls, d: Mapping) -> DualTalkConfig:
         d = dict(d)
         enc = dict(d.pop("encoder", {}))
