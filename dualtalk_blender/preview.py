@@ -1,0 +1,176 @@
+"""Headless preview renders: a contact sheet of frames, or a short low-res video.
+
+Workbench is used because it renders in about a second per frame on a CPU-only
+machine; the scene's own engine and settings are restored afterwards so the saved
+.blend keeps what the user (or the demo) chose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..inference.errors import DualTalkError
+from ..inference.fileio import atomic_path
+
+
+def pick_frames(scene, count: int) -> list[int]:
+    """``count`` frames spread evenly over the scene's frame range (ends included)."""
+    start, end = int(scene.frame_start), int(scene.frame_end)
+    count = max(1, int(count))
+    if end <= start or count == 1:
+        return [start]
+    return sorted({int(round(x)) for x in np.linspace(start, end, count)})
+
+
+@contextlib.contextmanager
+def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) -> Iterator[None]:
+    r = scene.render
+    saved = {
+        "engine": r.engine,
+        "resolution_x": r.resolution_x,
+        "resolution_y": r.resolution_y,
+        "resolution_percentage": r.resolution_percentage,
+        "use_stamp": r.use_stamp,
+        "filepath": r.filepath,
+        "frame": scene.frame_current,
+    }
+    fmt = r.image_settings
+    saved_fmt = (fmt.file_format, fmt.color_mode)
+    try:
+        r.engine = engine
+        r.resolution_x, r.resolution_y, r.resolution_percentage = int(width), int(height), 100
+        r.use_stamp = stamp
+        if stamp:
+            for flag in ("use_stamp_date", "use_stamp_time", "use_stamp_render_time", "use_stamp_camera",
+                         "use_stamp_lens", "use_stamp_scene", "use_stamp_filename", "use_stamp_memory",
+                         "use_stamp_hostname", "use_stamp_marker"):  # fmt: skip
+                if hasattr(r, flag):
+                    setattr(r, flag, False)
+            r.use_stamp_frame = True
+            r.stamp_font_size = max(10, height // 18)
+        yield
+    finally:
+        r.engine = saved["engine"]
+        r.resolution_x, r.resolution_y = saved["resolution_x"], saved["resolution_y"]
+        r.resolution_percentage = saved["resolution_percentage"]
+        r.use_stamp = saved["use_stamp"]
+        r.filepath = saved["filepath"]
+        fmt.file_format, fmt.color_mode = saved_fmt
+        scene.frame_set(saved["frame"])
+
+
+def _render_frame_rgba(scene, frame: int, tmpdir: Path) -> np.ndarray:
+    """Render one frame and return it as (H, W, 4) float32, top row first."""
+    import bpy
+
+    scene.frame_set(frame)
+    path = tmpdir / f"frame_{frame:06d}.png"
+    scene.render.image_settings.file_format = "PNG"
+    scene.render.image_settings.color_mode = "RGBA"
+    scene.render.filepath = str(path)
+    bpy.ops.render.render(write_still=True, scene=scene.name)
+    if not path.is_file():
+        raise DualTalkError(f"rendering frame {frame} produced no image")
+    img = bpy.data.images.load(str(path))
+    try:
+        w, h = img.size
+        px = np.empty(w * h * 4, dtype=np.float32)
+        img.pixels.foreach_get(px)
+    finally:
+        bpy.data.images.remove(img)
+    return px.reshape(h, w, 4)[::-1]  # Blender stores bottom row first
+
+
+def _save_rgba_png(pixels: np.ndarray, path: Path) -> None:
+    import bpy
+
+    h, w = pixels.shape[:2]
+    img = bpy.data.images.new("dualtalk_contact_sheet", w, h, alpha=True)
+    try:
+        img.pixels.foreach_set(np.ascontiguousarray(pixels[::-1], dtype=np.float32).ravel())
+        img.filepath_raw = str(path)
+        img.file_format = "PNG"
+        img.save()
+    finally:
+        bpy.data.images.remove(img)
+
+
+def render_contact_sheet(
+    scene,
+    out_path: str | os.PathLike[str],
+    *,
+    frames: Sequence[int] | None = None,
+    count: int = 6,
+    columns: int = 3,
+    width: int = 480,
+    height: int = 270,
+    engine: str = "BLENDER_WORKBENCH",
+    progress=None,
+) -> Path:
+    """Render ``frames`` (default: ``count`` spread over the range) into one PNG grid."""
+    if scene.camera is None:
+        raise DualTalkError("the scene has no camera to render the preview from")
+    out_path = Path(out_path)
+    frames = list(frames) if frames is not None else pick_frames(scene, count)
+    if not frames:
+        raise DualTalkError("no frames to render")
+    columns = max(1, min(int(columns), len(frames)))
+    rows = -(-len(frames) // columns)
+    sheet = np.zeros((rows * height, columns * width, 4), dtype=np.float32)
+    sheet[..., 3] = 1.0
+    with tempfile.TemporaryDirectory(prefix="dualtalk_preview_") as tmp:
+        with _preview_settings(scene, width, height, engine, stamp=True):
+            for i, frame in enumerate(frames):
+                if progress is not None:
+                    progress.update("preview", i / len(frames), f"frame {frame}")
+                tile = _render_frame_rgba(scene, frame, Path(tmp))
+                r, c = divmod(i, columns)
+                th, tw = min(height, tile.shape[0]), min(width, tile.shape[1])
+                sheet[r * height : r * height + th, c * width : c * width + tw] = tile[:th, :tw]
+        with atomic_path(out_path, suffix=".png") as part:
+            _save_rgba_png(sheet, part)
+    if progress is not None:
+        progress.update("preview", 1.0, out_path.name)
+    return out_path
+
+
+def render_video(
+    scene,
+    out_path: str | os.PathLike[str],
+    *,
+    width: int = 480,
+    height: int = 270,
+    engine: str = "BLENDER_WORKBENCH",
+    audio: bool = True,
+) -> Path:
+    """Render the scene's frame range to an H.264 MP4 (with the scene's sound strips)."""
+    import bpy
+
+    if not bpy.app.build_options.codec_ffmpeg:
+        raise DualTalkError("this Blender build has no FFmpeg; use the contact sheet preview")
+    if scene.camera is None:
+        raise DualTalkError("the scene has no camera to render the preview from")
+    out_path = Path(out_path)
+    r = scene.render
+    saved = (r.image_settings.file_format, r.ffmpeg.format, r.ffmpeg.codec, r.ffmpeg.audio_codec)
+    with atomic_path(out_path, suffix=".mp4") as part, _preview_settings(scene, width, height, engine, False):
+        try:
+            r.image_settings.file_format = "FFMPEG"
+            r.ffmpeg.format = "MPEG4"
+            r.ffmpeg.codec = "H264"
+            r.ffmpeg.constant_rate_factor = "MEDIUM"
+            r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
+            r.use_file_extension = False
+            r.filepath = str(part)
+            bpy.ops.render.render(animation=True, scene=scene.name)
+        finally:
+            fmt = r.image_settings
+            fmt.file_format, r.ffmpeg.format, r.ffmpeg.codec, r.ffmpeg.audio_codec = saved
+            r.use_file_extension = True
+    return out_path
