@@ -1,0 +1,293 @@
+"""DualTalk-format training data: conversations as pairs of per-speaker files.
+
+A data folder holds, for every conversation ``<stem>``::
+
+    <stem>_speaker1.wav  <stem>_speaker1.npz
+    <stem>_speaker2.wav  <stem>_speaker2.npz
+
+(searched recursively). Each ``.wav`` is that speaker's own channel; each ``.npz`` is
+either the DualTalk dataset layout (``exp`` (T,50), ``pose`` (T,6) = [neck, jaw]) or
+one of our motion files in either space (read with :func:`inference.motion.load_motion`).
+All conversations in one dataset must share a space.
+
+API (what the trainer and the lite helper use)::
+
+    convs = load_conversations("data/train")            # list[Conversation]
+    ds = DualTalkDataset(convs, crop_frames=200)         # random crops, both directions
+    val = DualTalkDataset(val_convs, crop_frames=200, random_crop=False)  # fixed windows
+    loader = DataLoader(ds, batch_size=4, collate_fn=collate)
+    batch["audio_self"], batch["audio_partner"]         # (B, N) float32, N = frames * 640
+    batch["motion_self"], batch["motion_partner"]       # (B, T, C) float32
+    batch["mask"]                                        # (B, T) bool, False on padding
+
+Every conversation gives two training directions: speaker 1 as "self" with speaker 2
+as partner, and the reverse — the network is symmetric in role, and the data doubles.
+Audio is normalised per utterance (whole file: zero mean, unit variance, +1e-7 in the
+variance) before cropping, as the published recipe does, so a crop of silence stays
+quiet instead of being blown up to unit variance.
+
+Crops are drawn from ``numpy.random.default_rng((seed, epoch, index))``: the same
+item in the same epoch is always the same crop, whatever the worker or resume point.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .channels import CHANNELS
+from .errors import DualTalkError
+from .motion import load_motion
+
+SAMPLE_RATE = 16000
+FPS = 25
+SAMPLES_PER_FRAME = SAMPLE_RATE // FPS  # 640
+_STEM_RE = re.compile(r"^(?P<stem>.+)_speaker1\.wav$")
+
+
+@dataclass
+class Conversation:
+    """One conversation, both speakers, aligned to the same number of frames."""
+
+    stem: str
+    audio: tuple[np.ndarray, np.ndarray]  # normalised float32, len = frames * 640
+    motion: tuple[np.ndarray, np.ndarray]  # (frames, C) float32
+    space: str
+
+    @property
+    def num_frames(self) -> int:
+        return int(self.motion[0].shape[0])
+
+
+def normalise_audio(x: np.ndarray) -> np.ndarray:
+    """Zero mean, unit variance (variance + 1e-7), the wav2vec2 input convention."""
+    x = np.asarray(x, dtype=np.float64)
+    return ((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32)
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """Mono float32 at 16 kHz (mixes channels down, resamples if needed)."""
+    import soundfile as sf
+
+    try:
+        data, sr = sf.read(str(path), dtype="float32", always_2d=True)
+    except (RuntimeError, sf.LibsndfileError) as exc:
+        raise DualTalkError(f"cannot read audio {path.name}: {exc}") from None
+    x = data.mean(axis=1)
+    if sr != SAMPLE_RATE:
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(int(sr), SAMPLE_RATE)
+        x = resample_poly(x, SAMPLE_RATE // g, int(sr) // g).astype(np.float32)
+    if not np.isfinite(x).all():
+        raise DualTalkError(f"audio {path.name} contains NaN or Inf")
+    return x
+
+
+def find_conversations(root: str | os.PathLike[str]) -> list[tuple[str, dict[str, Path]]]:
+    """Every complete ``<stem>_speaker{1,2}.{wav,npz}`` quadruple under ``root``, sorted.
+
+    Stems missing one of the four files are skipped; a folder with no complete
+    conversation at all is a user error.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DualTalkError(f"data folder not found: {root}")
+    found: list[tuple[str, dict[str, Path]]] = []
+    for wav1 in sorted(root.rglob("*_speaker1.wav")):
+        m = _STEM_RE.match(wav1.name)
+        if not m:
+            continue
+        stem = m.group("stem")
+        paths = {
+            "wav1": wav1,
+            "npz1": wav1.with_name(f"{stem}_speaker1.npz"),
+            "wav2": wav1.with_name(f"{stem}_speaker2.wav"),
+            "npz2": wav1.with_name(f"{stem}_speaker2.npz"),
+        }
+        if all(p.is_file() for p in paths.values()):
+            rel = wav1.parent.relative_to(root) / stem
+            found.append((rel.as_posix(), paths))
+    if not found:
+        raise DualTalkError(
+            f"no conversations in {root}: expected <stem>_speaker1.wav/.npz and <stem>_speaker2.wav/.npz"
+        )
+    return found
+
+
+def load_conversation(stem: str, paths: dict[str, Path], space: str | None = None) -> Conversation:
+    """Read one conversation and trim both speakers to their common length."""
+    m1, m2 = load_motion(paths["npz1"]), load_motion(paths["npz2"])
+    if m1.space != m2.space:
+        raise DualTalkError(f"{stem}: speaker1 motion is {m1.space} but speaker2 is {m2.space}")
+    if space is not None and m1.space != space:
+        raise DualTalkError(f"{stem}: motion is {m1.space}, this model trains on {space}")
+    for m, key in ((m1, "npz1"), (m2, "npz2")):
+        if abs(m.fps - FPS) > 1e-6:
+            raise DualTalkError(f"{paths[key].name}: motion is {m.fps:g} fps, training expects {FPS}")
+    a1, a2 = read_wav(paths["wav1"]), read_wav(paths["wav2"])
+    frames = min(
+        m1.num_frames,
+        m2.num_frames,
+        math.ceil(len(a1) / SAMPLES_PER_FRAME),
+        math.ceil(len(a2) / SAMPLES_PER_FRAME),
+    )
+    if frames < 2:
+        raise DualTalkError(f"{stem}: shorter than two frames")
+    n = frames * SAMPLES_PER_FRAME
+
+    def fit(x: np.ndarray) -> np.ndarray:
+        x = normalise_audio(x)
+        return np.pad(x, (0, max(0, n - len(x))))[:n]
+
+    return Conversation(
+        stem=stem,
+        audio=(fit(a1), fit(a2)),
+        motion=(m1.values[:frames].copy(), m2.values[:frames].copy()),
+        space=m1.space,
+    )
+
+
+def load_conversations(
+    root: str | os.PathLike[str], space: str | None = None, progress=None
+) -> list[Conversation]:
+    """Load every conversation under ``root`` (all must share one motion space)."""
+    items = find_conversations(root)
+    convs: list[Conversation] = []
+    for i, (stem, paths) in enumerate(items):
+        if progress is not None:
+            progress.update("load data", i / len(items), stem)
+        conv = load_conversation(stem, paths, space)
+        space = space or conv.space
+        convs.append(conv)
+    if progress is not None:
+        progress.update("load data", 1.0, f"{len(convs)} conversations")
+    return convs
+
+
+def split_conversations(
+    convs: Sequence[Conversation], val_fraction: float, seed: int = 0
+) -> tuple[list[Conversation], list[Conversation]]:
+    """Hold out whole conversations (never crops of a training one) for validation."""
+    if not 0.0 <= val_fraction < 1.0:
+        raise DualTalkError(f"validation fraction must be in [0, 1), got {val_fraction}")
+    order = np.random.default_rng(seed).permutation(len(convs))
+    n_val = int(round(len(convs) * val_fraction))
+    if val_fraction > 0 and n_val == 0 and len(convs) > 1:
+        n_val = 1
+    val = [convs[i] for i in sorted(order[:n_val])]
+    train = [convs[i] for i in sorted(order[n_val:])]
+    return train, val
+
+
+class DualTalkDataset:
+    """Fixed-length crops of conversations, in both speaker directions.
+
+    ``random_crop=True`` (training): each epoch has ``ceil(frames / crop)`` items per
+    conversation and direction, each a crop at a random start. ``random_crop=False``
+    (validation): the non-overlapping windows tiling each conversation, the last one
+    shorter if needed — same every time. Clips shorter than ``crop_frames`` are used
+    whole; :func:`collate` pads them and marks the padding in ``mask``.
+    """
+
+    def __init__(
+        self,
+        conversations: Sequence[Conversation] | str | os.PathLike[str],
+        *,
+        crop_frames: int = 200,
+        random_crop: bool = True,
+        directions: str = "both",
+        seed: int = 0,
+        space: str | None = None,
+    ) -> None:
+        if isinstance(conversations, str | os.PathLike):
+            conversations = load_conversations(conversations, space)
+        self.conversations = list(conversations)
+        if not self.conversations:
+            raise DualTalkError("dataset has no conversations")
+        spaces = {c.space for c in self.conversations}
+        if len(spaces) != 1:
+            raise DualTalkError(f"conversations mix motion spaces: {', '.join(sorted(spaces))}")
+        self.space = spaces.pop()
+        if space is not None and space != self.space:
+            raise DualTalkError(f"data is {self.space}, this model trains on {space}")
+        if crop_frames < 2:
+            raise DualTalkError(f"crop length must be at least 2 frames, got {crop_frames}")
+        dirs = {"both": (0, 1), "speaker1": (0,), "speaker2": (1,)}
+        if directions not in dirs:
+            raise DualTalkError(f"directions must be one of {', '.join(dirs)}")
+        self.crop_frames = int(crop_frames)
+        self.random_crop = random_crop
+        self.seed = int(seed)
+        self.epoch = 0
+        self.items: list[tuple[int, int, int]] = []  # (conversation, self speaker, window)
+        for ci, conv in enumerate(self.conversations):
+            windows = max(1, math.ceil(conv.num_frames / self.crop_frames))
+            for d in dirs[directions]:
+                self.items.extend((ci, d, w) for w in range(windows))
+
+    @property
+    def channels(self) -> int:
+        return len(CHANNELS[self.space])
+
+    def set_epoch(self, epoch: int) -> None:
+        """Choose the crop positions for ``epoch`` (the trainer calls this)."""
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> dict:
+        ci, me, window = self.items[index]
+        conv = self.conversations[ci]
+        total = conv.num_frames
+        length = min(self.crop_frames, total)
+        if self.random_crop:
+            rng = np.random.default_rng((self.seed, self.epoch, index))
+            start = int(rng.integers(0, total - length + 1))
+        else:
+            start = window * self.crop_frames
+            length = min(self.crop_frames, total - start)
+        other = 1 - me
+        a0, a1 = start * SAMPLES_PER_FRAME, (start + length) * SAMPLES_PER_FRAME
+        return {
+            "name": f"{conv.stem}_speaker{me + 1}@{start}",
+            "audio_self": conv.audio[me][a0:a1],
+            "audio_partner": conv.audio[other][a0:a1],
+            "motion_self": conv.motion[me][start : start + length],
+            "motion_partner": conv.motion[other][start : start + length],
+        }
+
+
+def collate(items: list[dict]) -> dict:
+    """Stack items into tensors, zero-padding shorter clips; ``mask`` marks real frames."""
+    import torch
+
+    frames = max(len(it["motion_self"]) for it in items)
+    b = len(items)
+    c = items[0]["motion_self"].shape[1]
+    out = {
+        "name": [it["name"] for it in items],
+        "audio_self": torch.zeros(b, frames * SAMPLES_PER_FRAME),
+        "audio_partner": torch.zeros(b, frames * SAMPLES_PER_FRAME),
+        "motion_self": torch.zeros(b, frames, c),
+        "motion_partner": torch.zeros(b, frames, c),
+        "mask": torch.zeros(b, frames, dtype=torch.bool),
+    }
+    for i, it in enumerate(items):
+        t = len(it["motion_self"])
+        n = t * SAMPLES_PER_FRAME
+        out["audio_self"][i, :n] = torch.from_numpy(np.ascontiguousarray(it["audio_self"]))
+        out["audio_partner"][i, :n] = torch.from_numpy(np.ascontiguousarray(it["audio_partner"]))
+        out["motion_self"][i, :t] = torch.from_numpy(np.ascontiguousarray(it["motion_self"]))
+        out["motion_partner"][i, :t] = torch.from_numpy(np.ascontiguousarray(it["motion_partner"]))
+        out["mask"][i, :t] = True
+    return out

@@ -1,0 +1,324 @@
+"""A small generic trainer for any :class:`~inference.model_api.TwoPartyModel`.
+
+Usage (the CLI ``python -m dualtalk train`` and the lite model's training both do this)::
+
+    from inference.dataset import DualTalkDataset, load_conversations, split_conversations
+    from inference.trainer import train
+
+    train_c, val_c = split_conversations(load_conversations("data"), 0.1)
+    result = train(model, DualTalkDataset(train_c), val_dataset=DualTalkDataset(val_c, random_crop=False),
+                   steps=2000, lr=1e-4, batch_size=4, out_dir="runs/x", progress=ConsoleBar())
+    result.weights   # runs/x/model.pth: {"model": state_dict, "meta": {...}} (best validation)
+
+What it guarantees:
+
+* Batches are ``{"audio_self", "audio_partner", "motion_self", "motion_partner",
+  "mask"}`` (see :func:`inference.dataset.collate`); the model is called as
+  ``model(audio_self, audio_partner, motion_partner)`` and the loss as
+  ``loss_fn(pred, motion_self, mask) -> (total, parts)`` (default: the published loss
+  for the model's space, :func:`inference.losses.loss_for_space`).
+* AdamW, optional linear warm-up and gradient-norm clipping.
+* Deterministic for a given ``seed`` on CPU: the batch order of epoch ``e`` comes from
+  a generator seeded with ``(seed, e)``, crops from the dataset's own seeded draw, and
+  dropout from torch's RNG, whose state is checkpointed. Training N steps in one go
+  and training k steps, stopping, and resuming for N-k give the same weights.
+* ``out_dir/checkpoint.pt`` holds everything needed to resume (model, optimizer, step,
+  RNG, history, ``meta``); ``out_dir/model.pth`` holds the best weights so far (by
+  validation loss, or the latest without validation) as ``{"model": state_dict,
+  "meta": meta}``, which the engine's loader accepts. Both are written atomically, and
+  a cancel (``progress.check_cancel``) or Ctrl-C saves a checkpoint before stopping.
+* An existing ``checkpoint.pt`` is never overwritten unless ``resume`` is set.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .dataset import collate
+from .errors import CancelledError, DualTalkError
+from .fileio import atomic_path, ensure_writable_dir
+from .losses import LossFn, loss_for_space
+from .progress import Progress, Silent
+
+CHECKPOINT_FORMAT = "dualtalk-train"
+CHECKPOINT_VERSION = 1
+CHECKPOINT_NAME = "checkpoint.pt"
+WEIGHTS_NAME = "model.pth"
+HISTORY_NAME = "history.json"
+
+
+@dataclass
+class TrainResult:
+    """What a training run did; losses are ``(step, value)`` pairs."""
+
+    step: int
+    train_loss: list[tuple[int, float]] = field(default_factory=list)
+    val_loss: list[tuple[int, float]] = field(default_factory=list)
+    best_val: float | None = None
+    checkpoint: Path | None = None
+    weights: Path | None = None
+
+    @property
+    def last_train_loss(self) -> float | None:
+        return self.train_loss[-1][1] if self.train_loss else None
+
+
+def _seeded_order(n: int, seed: int, epoch: int) -> list[int]:
+    g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
+    return torch.randperm(n, generator=g).tolist()
+
+
+def _to(batch: dict, device: torch.device) -> dict:
+    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
+
+
+def _save_torch(obj: Any, path: Path) -> None:
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buf.getvalue())
+
+
+def load_checkpoint(path: str | os.PathLike[str]) -> dict:
+    """Read a training checkpoint safely (``weights_only``); refuse anything else."""
+    path = Path(path)
+    if not path.is_file():
+        raise DualTalkError(f"checkpoint not found: {path}")
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pickle errors, truncated files, foreign formats
+        raise DualTalkError(
+            f"{path.name} is not a readable training checkpoint ({type(exc).__name__})"
+        ) from None
+    if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
+        raise DualTalkError(f"{path.name} is not a dualtalk training checkpoint")
+    if int(ckpt.get("version", 0)) > CHECKPOINT_VERSION:
+        raise DualTalkError(f"{path.name} was written by a newer trainer (version {ckpt['version']})")
+    return ckpt
+
+
+@torch.no_grad()
+def evaluate(
+    model: torch.nn.Module,
+    dataset: Sequence,
+    *,
+    loss_fn: LossFn,
+    batch_size: int = 4,
+    device: str | torch.device = "cpu",
+    collate_fn: Callable[[list], dict] = collate,
+) -> dict[str, float]:
+    """Mean loss (and each term) over ``dataset`` in eval mode, weighted by real frames."""
+    was_training = model.training
+    model.eval()
+    device = torch.device(device)
+    sums: dict[str, float] = {}
+    weight = 0.0
+    try:
+        for i in range(0, len(dataset), batch_size):
+            batch = _to(collate_fn([dataset[j] for j in range(i, min(i + batch_size, len(dataset)))]), device)
+            pred = model(batch["audio_self"], batch["audio_partner"], batch["motion_partner"])
+            total, parts = loss_fn(pred, batch["motion_self"], batch["mask"])
+            w = float(batch["mask"].sum())
+            weight += w
+            sums["total"] = sums.get("total", 0.0) + float(total) * w
+            for k, v in parts.items():
+                sums[k] = sums.get(k, 0.0) + float(v) * w
+    finally:
+        model.train(was_training)
+    return {k: v / max(weight, 1.0) for k, v in sums.items()}
+
+
+def train(
+    model: torch.nn.Module,
+    dataset: Sequence,
+    *,
+    val_dataset: Sequence | None = None,
+    steps: int | None = None,
+    epochs: int | None = None,
+    lr: float = 1e-4,
+    batch_size: int = 4,
+    weight_decay: float = 0.01,
+    warmup_steps: int = 0,
+    grad_clip: float | None = 1.0,
+    out_dir: str | os.PathLike[str] | None = None,
+    resume: bool | str | os.PathLike[str] = False,
+    progress: Progress | None = None,
+    loss_fn: LossFn | None = None,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    val_every: int | None = None,
+    save_every: int | None = None,
+    meta: dict | None = None,
+    collate_fn: Callable[[list], dict] = collate,
+) -> TrainResult:
+    """Train ``model`` on ``dataset`` for ``steps`` optimizer steps (or ``epochs``).
+
+    ``val_every``/``save_every`` count steps (default: once per epoch, and at the
+    end). ``resume``: True continues from ``out_dir/checkpoint.pt``, a path continues
+    from that file. ``meta`` (JSON-able: architecture, config, ...) is stored with the
+    weights and must match on resume, so a run is never continued with another model.
+    """
+    progress = progress or Silent()
+    if len(dataset) == 0:
+        raise DualTalkError("training dataset is empty")
+    if batch_size < 1:
+        raise DualTalkError(f"batch size must be at least 1, got {batch_size}")
+    if lr <= 0 or not math.isfinite(lr):
+        raise DualTalkError(f"learning rate must be positive, got {lr}")
+    per_epoch = math.ceil(len(dataset) / batch_size)
+    if steps is None and epochs is None:
+        raise DualTalkError("give the number of training steps or epochs")
+    total_steps = int(steps) if steps is not None else int(epochs) * per_epoch
+    if total_steps < 1:
+        raise DualTalkError(f"number of training steps must be at least 1, got {total_steps}")
+    val_every = val_every or per_epoch
+    save_every = save_every or val_every
+    meta = dict(meta or {})
+    space = getattr(model, "space", None)
+    meta.setdefault("space", space)
+    loss_fn = loss_fn or loss_for_space(space)
+
+    device = torch.device(device)
+    model.to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / warmup_steps) if warmup_steps > 0 else 1.0
+    )
+
+    out = ensure_writable_dir(out_dir) if out_dir is not None else None
+    ckpt_path = out / CHECKPOINT_NAME if out is not None else None
+    result = TrainResult(step=0)
+    torch.manual_seed(seed)
+
+    if resume:
+        src = Path(resume) if not isinstance(resume, bool) else ckpt_path
+        if src is None:
+            raise DualTalkError("resuming needs an output folder or a checkpoint path")
+        if not src.is_file():
+            raise DualTalkError(f"nothing to resume: {src} does not exist")
+        ckpt = load_checkpoint(src)
+        old_meta = ckpt.get("meta", {})
+        for key in sorted(set(old_meta) | set(meta)):
+            if old_meta.get(key) != meta.get(key):
+                raise DualTalkError(
+                    f"cannot resume: checkpoint has {key}={old_meta.get(key)!r}, this run has {meta.get(key)!r}"
+                )
+        try:
+            model.load_state_dict(ckpt["model"])
+        except RuntimeError as exc:
+            raise DualTalkError(
+                f"cannot resume: checkpoint weights do not fit this model ({str(exc)[:200]})"
+            ) from None
+        optimizer.load_state_dict(ckpt["optimizer"])
+        scheduler.load_state_dict(ckpt["scheduler"])
+        torch.set_rng_state(ckpt["torch_rng"])
+        result.step = int(ckpt["step"])
+        result.train_loss = [(int(s), float(v)) for s, v in ckpt["history"]["train"]]
+        result.val_loss = [(int(s), float(v)) for s, v in ckpt["history"]["val"]]
+        result.best_val = ckpt.get("best_val")
+        if out is not None and (out / WEIGHTS_NAME).is_file():
+            result.weights = out / WEIGHTS_NAME
+    elif ckpt_path is not None and ckpt_path.exists():
+        raise DualTalkError(
+            f"{ckpt_path} already exists; resume it (--resume) or choose another output folder"
+        )
+
+    def save() -> None:
+        if out is None:
+            return
+        state = {
+            "format": CHECKPOINT_FORMAT,
+            "version": CHECKPOINT_VERSION,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+            "step": result.step,
+            "history": {"train": result.train_loss, "val": result.val_loss},
+            "best_val": result.best_val,
+            "meta": meta,
+        }
+        _save_torch(state, ckpt_path)
+        result.checkpoint = ckpt_path
+        if result.weights is None or not result.val_loss:  # no validation: latest weights
+            _save_weights()
+        history = {
+            "train": result.train_loss,
+            "val": result.val_loss,
+            "best_val": result.best_val,
+            "meta": meta,
+        }
+        with atomic_path(out / HISTORY_NAME) as tmp:
+            tmp.write_text(json.dumps(history, indent=1, default=str))
+
+    def _save_weights() -> None:
+        if out is None:
+            return
+        sd = {k: v.detach().to("cpu") for k, v in model.state_dict().items()}
+        _save_torch({"model": sd, "meta": meta}, out / WEIGHTS_NAME)
+        result.weights = out / WEIGHTS_NAME
+
+    def validate() -> None:
+        if val_dataset is None or len(val_dataset) == 0:
+            return
+        progress.update("validate", 0.0, f"step {result.step}")
+        val = evaluate(
+            model, val_dataset, loss_fn=loss_fn, batch_size=batch_size, device=device, collate_fn=collate_fn
+        )
+        result.val_loss.append((result.step, val["total"]))
+        if result.best_val is None or val["total"] < result.best_val:
+            result.best_val = val["total"]
+            _save_weights()
+        progress.update("validate", 1.0, f"val loss {val['total']:.4f}")
+
+    model.train()
+    try:
+        while result.step < total_steps:
+            epoch, skip = divmod(result.step, per_epoch)
+            if hasattr(dataset, "set_epoch"):
+                dataset.set_epoch(epoch)
+            order = _seeded_order(len(dataset), seed, epoch)
+            for b in range(skip, per_epoch):
+                if result.step >= total_steps:
+                    break
+                progress.check_cancel()
+                idx = order[b * batch_size : (b + 1) * batch_size]
+                batch = _to(collate_fn([dataset[i] for i in idx]), device)
+                pred = model(batch["audio_self"], batch["audio_partner"], batch["motion_partner"])
+                loss, _parts = loss_fn(pred, batch["motion_self"], batch["mask"])
+                if not torch.isfinite(loss.detach()):
+                    raise DualTalkError(
+                        f"training diverged (loss is {float(loss.detach())}) at step {result.step + 1}; try a lower --lr"
+                    )
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+                optimizer.step()
+                scheduler.step()
+                result.step += 1
+                value = float(loss.detach())
+                result.train_loss.append((result.step, value))
+                progress.update(
+                    "train", result.step / total_steps, f"step {result.step}/{total_steps} loss {value:.4f}"
+                )
+                done = result.step >= total_steps
+                if result.step % val_every == 0 or done:
+                    validate()
+                if result.step % save_every == 0 or done:
+                    save()
+    except (CancelledError, KeyboardInterrupt):
+        save()
+        raise
+    if result.weights is None:
+        _save_weights()
+    return result
