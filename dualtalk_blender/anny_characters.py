@@ -244,8 +244,9 @@ def _material(name: str, color: Sequence[float], roughness: float = 0.6):
     mat = bpy.data.materials.new(name)
     mat.diffuse_color = (*color, 1.0)  # what Workbench shows
     mat.roughness = roughness
-    mat.use_nodes = True
-    bsdf = mat.node_tree.nodes.get("Principled BSDF")
+    if not mat.use_nodes:  # Blender 5 materials always have nodes; older ones need this
+        mat.use_nodes = True
+    bsdf = mat.node_tree.nodes.get("Principled BSDF") if mat.node_tree else None
     if bsdf is not None:
         bsdf.inputs["Base Color"].default_value = (*color, 1.0)
         bsdf.inputs["Roughness"].default_value = roughness
