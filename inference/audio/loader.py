@@ -66,6 +66,28 @@ def _libsndfile_reason(exc: Exception) -> str:
     return text.split(": ", 1)[-1] if ": " in text else text
 
 
+_WAV_CODECS = {0x0002: "MS ADPCM", 0x0011: "IMA ADPCM", 0x0031: "GSM 6.10", 0x0050: "MPEG", 0x0055: "MP3",
+               0x0161: "WMA", 0x2000: "AC-3"}  # fmt: skip
+
+
+def _wav_format_tag(p: Path) -> int | None:
+    """The codec tag of a RIFF/WAVE file whose fmt chunk we can find, else None."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+        return None
+    i = 12
+    while i + 8 <= len(head):
+        cid, size = head[i : i + 4], int.from_bytes(head[i + 4 : i + 8], "little")
+        if cid == b"fmt " and i + 10 <= len(head):
+            return int.from_bytes(head[i + 8 : i + 10], "little")
+        i += 8 + size + (size & 1)
+    return None
+
+
 def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
     """Open the header and validate rate, channels and length."""
     import soundfile as sf
@@ -76,6 +98,12 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
     except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError / TypeError
         reason = _libsndfile_reason(exc)
         low = reason.lower()
+        tag = _wav_format_tag(p)
+        if tag is not None:
+            raise DualTalkError(
+                f"{p.name}: unreadable audio codec (WAV format tag 0x{tag:04X}"
+                f"{' ' + _WAV_CODECS[tag] if tag in _WAV_CODECS else ''}: {reason}); re-export as PCM WAV or FLAC"
+            ) from None
         if "unsupported" in low or "codec" in low or "encoding" in low or "not supported" in low:
             raise DualTalkError(f"{p.name}: unreadable audio codec ({reason})") from None
         raise DualTalkError(

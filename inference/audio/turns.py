@@ -285,3 +285,36 @@ def assign_speakers(segments: list[Segment], speaker_a: str | None = None) -> tu
         rest = [n for n in names if n != a]
         return a, (rest[0] if rest else None)
     return names[0], (names[1] if len(names) > 1 else None)
+
+
+# Writers (diarization output, tests, fuzzing) -----------------------------------------
+def _clock(t: float, sep: str) -> str:
+    ms = int(round(t * 1000))
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def format_turns(segments: list[Segment], fmt: str, file_id: str = "take") -> str:
+    """Serialise segments as ``fmt`` text (the parsers read it back to the millisecond)."""
+    lines: list[str] = []
+    if fmt == "rttm":
+        for s in segments:
+            name = "_".join(s.speaker.split())
+            lines.append(
+                f"SPEAKER {file_id} 1 {s.start:.3f} {s.end - s.start:.3f} <NA> <NA> {name} <NA> <NA>"
+            )
+    elif fmt == "audacity":
+        for s in segments:
+            lines.append(f"{s.start:.6f}\t{s.end:.6f}\t{s.speaker}")
+    elif fmt == "srt":
+        for i, s in enumerate(segments, 1):
+            lines += [str(i), f"{_clock(s.start, ',')} --> {_clock(s.end, ',')}", f"{s.speaker}: ...", ""]
+    elif fmt == "vtt":
+        lines += ["WEBVTT", ""]
+        for s in segments:
+            lines += [f"{_clock(s.start, '.')} --> {_clock(s.end, '.')}", f"<v {s.speaker}>...", ""]
+    else:
+        raise DualTalkError(f"unknown turns format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,212 @@
+"""Automatic two-speaker diarization of a mono mix, with nothing fetched at run time.
+
+Voice activity (the energy VAD) finds speech; each speech frame gets a short-term
+speaker embedding (MFCC mean/spread over a sliding window, normalised per
+recording); the embeddings are split in two with k-means started from the two
+most distant points; a two-state Viterbi pass with a switch penalty removes
+flicker. It is a classical, dependency-free method: good enough for rough
+blocking, not for overlaps (one label per frame). See the README for its measured
+error; it is opt-in (``--diarize``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .loader import FPS, SAMPLE_RATE
+from .turns import Segment
+from .vad import voice_activity
+
+N_FFT = 512
+WIN = 400  # 25 ms
+HOP = 160  # 10 ms
+N_MELS = 40
+N_MFCC = 20
+CONTEXT_S = 1.0  # embedding window (each side)
+SWITCH_PENALTY = 8.0  # Viterbi cost of changing speaker, in units of the per-frame distance
+
+
+@dataclass
+class Diarization:
+    segments: list[Segment]
+    labels: np.ndarray  # (T,) int8: -1 silence, 0 first speaker (S1), 1 second (S2)
+    meta: dict = field(default_factory=dict)
+
+
+def _mel_filterbank(sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS) -> np.ndarray:
+    def hz2mel(f):
+        return 2595.0 * np.log10(1.0 + f / 700.0)
+
+    def mel2hz(m):
+        return 700.0 * (10 ** (m / 2595.0) - 1.0)
+
+    mels = np.linspace(hz2mel(60.0), hz2mel(min(7600.0, sr / 2)), n_mels + 2)
+    bins = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    hz = mel2hz(mels)
+    fb = np.zeros((n_mels, len(bins)))
+    for i in range(n_mels):
+        lo, c, hi = hz[i], hz[i + 1], hz[i + 2]
+        fb[i] = np.clip(np.minimum((bins - lo) / (c - lo), (hi - bins) / (hi - c)), 0.0, None)
+    return fb
+
+
+def mfcc(x: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """(F, N_MFCC) MFCCs at 100 frames/s (c0 dropped; 1..N_MFCC)."""
+    x = np.asarray(x, dtype=np.float64)
+    x = np.append(x[0], x[1:] - 0.97 * x[:-1]) if len(x) > 1 else x
+    n = 1 + max(0, (len(x) - WIN)) // HOP
+    x = np.pad(x, (0, max(0, (n - 1) * HOP + WIN - len(x))))
+    idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]
+    frames = x[idx] * np.hamming(WIN)
+    spec = np.abs(np.fft.rfft(frames, N_FFT)) ** 2
+    logmel = np.log(spec @ _mel_filterbank(sr).T + 1e-10)
+    from scipy.fft import dct
+
+    return dct(logmel, type=2, norm="ortho", axis=1)[:, 1 : N_MFCC + 1]
+
+
+def embeddings(x: np.ndarray, speech: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
+    """(T, D) per-video-frame embedding: mean and std of MFCCs of speech in a +-CONTEXT_S window."""
+    m = mfcc(x, sr)
+    m = (m - m.mean(0)) / (m.std(0) + 1e-8)
+    per = int(round(100 / fps))  # mfcc frames per video frame (4)
+    t = len(speech)
+    mf = np.zeros((t, m.shape[1]))
+    for i in range(t):
+        seg = m[i * per : (i + 1) * per]
+        mf[i] = seg.mean(0) if len(seg) else 0.0
+    w = speech.astype(np.float64)
+    ctx = int(round(CONTEXT_S * fps))
+    k = np.ones(2 * ctx + 1)
+
+    def smooth(v):
+        return np.convolve(v, k, mode="same")
+
+    cnt = smooth(w) + 1e-8
+    mean = np.stack([smooth(mf[:, j] * w) for j in range(mf.shape[1])], 1) / cnt[:, None]
+    sq = np.stack([smooth(mf[:, j] ** 2 * w) for j in range(mf.shape[1])], 1) / cnt[:, None]
+    std = np.sqrt(np.maximum(sq - mean**2, 0.0))
+    emb = np.concatenate([mean, 0.5 * std], 1)
+    return emb
+
+
+def _kmeans2(z: np.ndarray, iters: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    # deterministic start: the point farthest from the mean, then the point farthest from it
+    c0 = z[np.argmax(((z - z.mean(0)) ** 2).sum(1))]
+    c1 = z[np.argmax(((z - c0) ** 2).sum(1))]
+    cent = np.stack([c0, c1])
+    lab = np.zeros(len(z), dtype=np.int64)
+    for _ in range(iters):
+        d = ((z[:, None, :] - cent[None]) ** 2).sum(-1)
+        new = d.argmin(1)
+        if (new == lab).all() and _ > 0:
+            break
+        lab = new
+        for c in range(2):
+            if (lab == c).any():
+                cent[c] = z[lab == c].mean(0)
+    return lab, cent
+
+
+def _viterbi(cost: np.ndarray, penalty: float) -> np.ndarray:
+    """Two-state path minimising per-frame cost + penalty per switch."""
+    t = len(cost)
+    acc = cost[0].copy()
+    back = np.zeros((t, 2), dtype=np.int8)
+    for i in range(1, t):
+        stay, switch = acc, acc[::-1] + penalty
+        back[i] = np.where(stay <= switch, [0, 1], [1, 0])
+        acc = np.minimum(stay, switch) + cost[i]
+    path = np.zeros(t, dtype=np.int8)
+    path[-1] = int(acc.argmin())
+    for i in range(t - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+def diarize_mix(mix: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> Diarization:
+    """Label each 25-fps frame of a two-person mono mix as silence, S1 or S2."""
+    speech = voice_activity(mix, None, sr, fps)
+    t = len(speech)
+    labels = np.full(t, -1, dtype=np.int8)
+    idx = np.flatnonzero(speech)
+    meta: dict = {"method": "vad+mfcc-stats+kmeans2+viterbi", "speech_frames": int(len(idx))}
+    if len(idx) < 2 * fps:
+        if len(idx):
+            labels[idx] = 0
+        return Diarization(_to_segments(labels, fps), labels, meta)
+    emb = embeddings(mix, speech, sr, fps)[idx]
+    z = (emb - emb.mean(0)) / (emb.std(0) + 1e-8)
+    # PCA whitening keeps k-means from chasing noisy dimensions
+    u, s, vt = np.linalg.svd(z, full_matrices=False)
+    keep = max(2, int(np.searchsorted(np.cumsum(s**2) / np.sum(s**2), 0.8)) + 1)
+    zp = z @ vt[:keep].T
+    lab, cent = _kmeans2(zp)
+    d = ((zp[:, None, :] - cent[None]) ** 2).sum(-1)
+    d = d / (np.median(d) + 1e-8)
+    path = _viterbi(d, SWITCH_PENALTY)
+    share = float(np.mean(path == 1))
+    meta.update(dims=keep, share_second=round(share, 3))
+    if min(share, 1 - share) < 0.05:  # one cluster is a sliver: call it one speaker
+        path[:] = 0
+    # S1 is whoever speaks first
+    if path[0] == 1:
+        path = 1 - path
+    labels[idx] = path
+    return Diarization(_to_segments(labels, fps), labels, meta)
+
+
+def _to_segments(labels: np.ndarray, fps: int) -> list[Segment]:
+    segs: list[Segment] = []
+    i = 0
+    while i < len(labels):
+        if labels[i] < 0:
+            i += 1
+            continue
+        j = i
+        while j < len(labels) and labels[j] == labels[i]:
+            j += 1
+        segs.append(Segment(i / fps, j / fps, f"S{int(labels[i]) + 1}", 0))
+        i = j
+    return segs
+
+
+def frame_der(ref_a: np.ndarray, ref_b: np.ndarray, hyp: np.ndarray, collar: int = 0) -> dict[str, float]:
+    """Frame-level diarization error rate against two reference activity tracks.
+
+    ``hyp`` is (T,) with -1 silence, 0/1 speakers; the better of the two label
+    mappings is used. Overlapped reference frames count two speakers (a single
+    hypothesis label there is one miss). ``collar`` frames around every reference
+    boundary are not scored (the usual 0.25 s collar is ~6 frames).
+    """
+    ref_a, ref_b = np.asarray(ref_a, bool), np.asarray(ref_b, bool)
+    t = min(len(ref_a), len(ref_b), len(hyp))
+    ref_a, ref_b, hyp = ref_a[:t], ref_b[:t], np.asarray(hyp)[:t]
+    score = np.ones(t, dtype=bool)
+    if collar:
+        for r in (ref_a, ref_b):
+            edges = np.flatnonzero(np.diff(r.astype(np.int8))) + 1
+            for e in edges:
+                score[max(0, e - collar) : e + collar] = False
+    best: dict[str, float] | None = None
+    for mapping in ((0, 1), (1, 0)):
+        ha, hb = hyp == mapping[0], hyp == mapping[1]
+        n_ref = ref_a.astype(int) + ref_b.astype(int)
+        n_hyp = ha.astype(int) + hb.astype(int)
+        correct = (ref_a & ha).astype(int) + (ref_b & hb).astype(int)
+        miss = np.maximum(n_ref - n_hyp, 0)
+        fa = np.maximum(n_hyp - n_ref, 0)
+        conf = np.minimum(n_ref, n_hyp) - correct
+        total = max(1, int(n_ref[score].sum()))
+        r = {
+            "der": float((miss + fa + conf)[score].sum() / total),
+            "miss": float(miss[score].sum() / total),
+            "false_alarm": float(fa[score].sum() / total),
+            "confusion": float(conf[score].sum() / total),
+        }
+        if best is None or r["der"] < best["der"]:
+            best = r
+    assert best is not None
+    return best
