@@ -1,0 +1,112 @@
+"""``python -m dualtalk eval --pred DIR --gt DIR``: score predictions against ground truth.
+
+``--pred`` holds one file per predicted character, named like its ground truth:
+``<stem>_speaker1.npz`` (our motion file, or the dataset layout) or ``<stem>_speaker1.npy``
+(a bare (T, 56) array, as the published test script writes). ``--gt`` holds the
+DualTalk-format ground truth ``<stem>_speaker{1,2}.npz``; the *other* speaker's file is
+the partner for P-FD and rPCC. Subfolders are matched by relative path. Metrics are
+defined in :mod:`inference.metrics` and ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from .channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
+from .errors import DualTalkError
+from .metrics import Sequence, evaluate_sequences, format_table
+from .motion import load_motion
+
+_PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pred", required=True, metavar="DIR", help="folder of predicted <stem>_speakerN.npz/.npy"
+    )
+    parser.add_argument(
+        "--gt", required=True, metavar="DIR", help="folder of ground-truth <stem>_speakerN.npz"
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument(
+        "--sid-fit",
+        choices=("gt", "pred"),
+        default="gt",
+        help="fit SID's k-means on the ground truth (paper definition, default) or on the prediction "
+        "(what the published evaluation script does)",
+    )
+
+
+def _load_pred(path: Path) -> tuple[str, np.ndarray]:
+    if path.suffix == ".npz":
+        m = load_motion(path)
+        return m.space, m.values
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise DualTalkError(f"{path.name} is not a readable .npy array ({exc})") from None
+    arr = np.asarray(arr, dtype=np.float32)
+    if arr.ndim == 3 and arr.shape[0] == 1:
+        arr = arr[0]
+    spaces = {len(CHANNELS[s]): s for s in (SPACE_FLAME, SPACE_ARKIT)}
+    if arr.ndim != 2 or arr.shape[1] not in spaces:
+        raise DualTalkError(f"{path.name}: expected a (frames, 56) or (frames, 55) array, got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise DualTalkError(f"{path.name} contains NaN or Inf")
+    return spaces[arr.shape[1]], arr
+
+
+def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
+    """Pair every prediction with its ground truth and the partner's ground truth."""
+    for d, what in ((pred_dir, "prediction"), (gt_dir, "ground-truth")):
+        if not d.is_dir():
+            raise DualTalkError(f"{what} folder not found: {d}")
+    preds = sorted(p for p in pred_dir.rglob("*") if p.is_file() and _PRED_RE.match(p.name))
+    if not preds:
+        raise DualTalkError(f"no predictions in {pred_dir}: expected <stem>_speaker1.npz/.npy or _speaker2")
+    seqs: list[Sequence] = []
+    space: str | None = None
+    missing: list[str] = []
+    for p in preds:
+        m = _PRED_RE.match(p.name)
+        assert m is not None
+        rel = p.parent.relative_to(pred_dir)
+        other = "2" if m["who"] == "1" else "1"
+        gt_path = gt_dir / rel / f"{m['stem']}_speaker{m['who']}.npz"
+        partner_path = gt_dir / rel / f"{m['stem']}_speaker{other}.npz"
+        if not gt_path.is_file() or not partner_path.is_file():
+            missing.append((rel / p.name).as_posix())
+            continue
+        pspace, values = _load_pred(p)
+        gt, partner = load_motion(gt_path), load_motion(partner_path)
+        for name, s in ((p.name, pspace), (gt_path.name, gt.space), (partner_path.name, partner.space)):
+            space = space or s
+            if s != space:
+                raise DualTalkError(
+                    f"{name} is {s} but other files are {space}; score one motion space at a time"
+                )
+        seqs.append(Sequence((rel / p.stem).as_posix(), values, gt.values, partner.values))
+    if missing:
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise DualTalkError(
+            f"no ground truth (own and partner's) in {gt_dir} for {', '.join(missing[:3])}{more}"
+        )
+    assert space is not None
+    return space, seqs
+
+
+def run(args: argparse.Namespace) -> int:
+    space, seqs = collect(Path(args.pred), Path(args.gt))
+    result = evaluate_sequences(seqs, space, sid_fit=args.sid_fit)
+    if args.json:
+        print(
+            json.dumps({"space": space, "sequences": len(seqs), "sid_fit": args.sid_fit, "metrics": result})
+        )
+    else:
+        print(format_table(result, len(seqs)))
+    return 0

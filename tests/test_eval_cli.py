@@ -1,0 +1,101 @@
+"""A user scores a folder of predictions against the DualTalk ground truth from the shell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from dualtalk.cli import main
+from dualtalk.inference.motion import Motion, load_motion, save_motion
+from train_data import make_folder
+
+
+@pytest.fixture
+def gt_dir(tmp_path):
+    return make_folder(tmp_path / "gt", conversations=2, seconds=3.0)
+
+
+def _predict(gt_dir, pred_dir, *, noise=0.0, form="motion", seed=0):
+    """Write a prediction per ground-truth file: the truth plus noise."""
+    rng = np.random.default_rng(seed)
+    pred_dir.mkdir(parents=True, exist_ok=True)
+    for f in sorted(gt_dir.glob("*.npz")):
+        values = load_motion(f).values + noise * rng.standard_normal((75, 56)).astype(np.float32)
+        if form == "npy":
+            np.save(pred_dir / f"{f.stem}.npy", values)
+        else:
+            save_motion(pred_dir / f.name, Motion(space="flame56", values=values, engine="test"))
+    return pred_dir
+
+
+def test_perfect_predictions_score_zero_error(gt_dir, tmp_path, capsys):
+    pred = _predict(gt_dir, tmp_path / "pred")
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sequences"] == 4 and out["space"] == "flame56"
+    for group in ("exp", "jaw", "pose"):
+        assert out["metrics"][group]["MSE"] == 0.0
+        assert out["metrics"][group]["FD"] == pytest.approx(0.0, abs=1e-5)
+        assert out["metrics"][group]["rPCC"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_noisier_predictions_score_worse_and_the_table_is_readable(gt_dir, tmp_path, capsys):
+    good = _predict(gt_dir, tmp_path / "good", noise=0.05, form="npy")
+    bad = _predict(gt_dir, tmp_path / "bad", noise=0.5, form="npy")
+    scores = {}
+    for name, d in (("good", good), ("bad", bad)):
+        assert main(["eval", "--pred", str(d), "--gt", str(gt_dir), "--json"]) == 0
+        scores[name] = json.loads(capsys.readouterr().out)["metrics"]
+    for group in ("exp", "jaw", "pose"):
+        assert scores["bad"][group]["MSE"] > 10 * scores["good"][group]["MSE"]
+        assert scores["bad"][group]["FD"] > scores["good"][group]["FD"]
+        assert scores["bad"][group]["P-FD"] > scores["good"][group]["P-FD"]
+    assert main(["eval", "--pred", str(good), "--gt", str(gt_dir)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["metric", "exp", "jaw", "pose"]
+    assert [line.split()[0] for line in table[2:7]] == ["FD", "P-FD", "MSE", "SID", "rPCC"]
+
+
+def test_missing_ground_truth_is_one_clear_line(gt_dir, tmp_path, capsys):
+    pred = _predict(gt_dir, tmp_path / "pred")
+    shutil.copy(pred / "conv0_speaker1.npz", pred / "stray_speaker1.npz")
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: no ground truth") and "stray_speaker1.npz" in err and "\n" not in err
+
+
+def test_empty_or_wrong_inputs_are_refused(gt_dir, tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["eval", "--pred", str(tmp_path / "empty"), "--gt", str(gt_dir)]) == 2
+    assert "no predictions" in capsys.readouterr().err
+    assert main(["eval", "--pred", str(tmp_path / "nope"), "--gt", str(gt_dir)]) == 2
+    assert "not found" in capsys.readouterr().err
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    np.save(bad / "conv0_speaker1.npy", np.zeros((75, 7), np.float32))
+    assert main(["eval", "--pred", str(bad), "--gt", str(gt_dir)]) == 2
+    assert "(frames, 56)" in capsys.readouterr().err
+    arkit = tmp_path / "arkit"
+    arkit.mkdir()
+    save_motion(arkit / "conv0_speaker1.npz", Motion(space="arkit55", values=np.zeros((75, 55))))
+    assert main(["eval", "--pred", str(arkit), "--gt", str(gt_dir)]) == 2
+    assert "one motion space at a time" in capsys.readouterr().err
+
+
+def test_real_clip_scored_against_itself(demo_clip, tmp_path, capsys):
+    """The shipped DualTalk clip has only speaker 2's motion: score it with a neutral partner."""
+    gt = tmp_path / "gt"
+    gt.mkdir()
+    shutil.copy(demo_clip["npz2"], gt / "clip_speaker2.npz")
+    real = load_motion(demo_clip["npz2"])
+    save_motion(gt / "clip_speaker1.npz", Motion(space="flame56", values=np.zeros_like(real.values)))
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    smoothed = real.values.copy()
+    smoothed[1:-1] = (real.values[:-2] + real.values[1:-1] + real.values[2:]) / 3
+    np.save(pred / "clip_speaker2.npy", smoothed)
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt), "--json"]) == 0
+    m = json.loads(capsys.readouterr().out)["metrics"]
+    assert 0 < m["exp"]["MSE"] < 0.1 and m["exp"]["SID"] > 3.0  # smoothing keeps variety
