@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from .loader import FPS, SAMPLE_RATE, num_frames
 ABS_FLOOR_DB = -55.0  # nothing quieter than this is speech, whatever the statistics say
 ON_ABOVE_FLOOR_DB = 12.0  # speech starts this far above the noise floor ...
 BELOW_PEAK_DB = 32.0  # ... or at most this far below the stream's loud speech level
+STEADY_DB = 6.0  # less level spread than this (10th to 95th percentile) is steady noise
 HYSTERESIS_DB = 5.0  # and stays on until it falls this much below the on threshold
 BLEED_MARGIN_DB = 8.0  # own level must beat the expected bleed by this much
 BLEED_PERCENTILE = 75.0  # upper part of the bleed spread: residual cross-talk varies a lot
@@ -58,7 +60,10 @@ def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.nda
 def _thresholds(level: np.ndarray) -> tuple[float, float]:
     floor = float(np.percentile(level, 10))
     loud = float(np.percentile(level, 95))
-    on = max(ABS_FLOOR_DB, min(floor + ON_ABOVE_FLOOR_DB, loud - 6.0), loud - BELOW_PEAK_DB)
+    spread = loud - floor
+    if spread < STEADY_DB:  # a steady hum or hiss has no syllables: nothing here is speech
+        return np.inf, np.inf
+    on = max(ABS_FLOOR_DB, floor + min(ON_ABOVE_FLOOR_DB, 0.5 * spread), loud - BELOW_PEAK_DB)
     return on, on - HYSTERESIS_DB
 
 
@@ -147,7 +152,9 @@ def _silero():
         import torch
         from silero_vad import load_silero_vad
 
-        model = load_silero_vad()
+        with warnings.catch_warnings():  # deprecation notes from inside the package
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = load_silero_vad()
         model.eval()
         _ = torch  # imported for side effects of the model
         return model

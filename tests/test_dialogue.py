@@ -1,0 +1,247 @@
+"""Every shape a dialogue arrives in becomes two speakers' streams and a role timeline."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.inference.audio import (
+    FPS,
+    SAMPLE_RATE,
+    Dialogue,
+    add_audio_arguments,
+    dialogue_from_args,
+    load_dialogue,
+)
+from dualtalk.inference.audio.diarize import frame_der
+from dualtalk.inference.audio.loader import resample
+from dualtalk.inference.audio.separate import segment_gain
+from dualtalk.inference.audio.testsignals import espeak, espeak_available, frames_of, place
+from dualtalk.inference.audio.turns import Segment, format_turns
+from dualtalk.inference.errors import DualTalkError
+
+A_SPANS = [(0.5, 2.0), (4.0, 5.5)]
+B_SPANS = [(2.3, 3.7), (5.8, 7.4)]
+TOTAL = 8.0
+
+
+@pytest.fixture
+def voices(rng):
+    return place(TOTAL, A_SPANS, rng), place(TOTAL, B_SPANS, rng)
+
+
+def write(path, x, sr=SAMPLE_RATE, **kw):
+    """Write 16 kHz samples ``x`` to ``path`` at sample rate ``sr`` (resampled)."""
+    sf.write(path, resample(np.asarray(x).T, SAMPLE_RATE, sr).T, sr, **kw)
+    return path
+
+
+def test_stereo_channel0_is_a_and_swap_flips(tmp_path, voices):
+    a, b = voices
+    path = write(tmp_path / "take.wav", np.stack([a, b], 1), 48000)
+    d = load_dialogue(path)
+    assert d.source["form"] == "stereo" and d.names == ("A", "B")
+    assert len(d.a) == len(d.b) and d.num_frames == int(np.ceil(len(d.a) / SAMPLE_RATE * FPS))
+    truth_a, truth_b = frames_of(A_SPANS, len(d.a) / SAMPLE_RATE), frames_of(B_SPANS, len(d.a) / SAMPLE_RATE)
+    assert np.mean(d.active_a == truth_a) > 0.93 and np.mean(d.active_b == truth_b) > 0.93
+    s = load_dialogue(path, swap=True)
+    np.testing.assert_array_equal(s.a, d.b)
+    np.testing.assert_array_equal(s.active_a, d.active_b)
+
+
+def test_roles_timeline_codes():
+    t = 4
+    d = Dialogue(
+        np.zeros(t * 640, np.float32), np.zeros(t * 640, np.float32),
+        np.array([0, 1, 0, 1], bool), np.array([0, 0, 1, 1], bool),
+    )  # fmt: skip
+    assert d.roles.tolist() == [0, 1, 2, 3] and d.roles.dtype == np.uint8
+    with pytest.raises(DualTalkError, match="differ in length"):
+        Dialogue(np.zeros(10), np.zeros(11), np.zeros(1, bool), np.zeros(1, bool))
+    with pytest.raises(DualTalkError, match="voice activity of A has 2 frames"):
+        Dialogue(np.zeros(640), np.zeros(640), np.zeros(2, bool), np.zeros(1, bool))
+
+
+def test_one_file_per_speaker_pads_the_shorter(tmp_path, voices):
+    a, b = voices
+    pa = write(tmp_path / "maya.wav", a)
+    pb = write(tmp_path / "tom.flac", b[: 6 * SAMPLE_RATE], 22050, format="FLAC")  # shorter, other rate
+    d = load_dialogue(pa, pb)
+    assert d.source["form"] == "pair" and len(d.a) == len(d.b) == len(a)
+    assert not d.b[int(6.05 * SAMPLE_RATE) :].any()
+    assert d.active_a[frames_of(A_SPANS, TOTAL)].mean() > 0.9
+
+
+def test_pair_with_start_past_the_shorter_file_gives_a_listener(tmp_path, voices):
+    a, b = voices
+    pa, pb = write(tmp_path / "a.wav", a), write(tmp_path / "b.wav", b[: 3 * SAMPLE_RATE])
+    d = load_dialogue(pa, pb, start=3.5, end=6.0)
+    assert d.start_time == 3.5 and abs(d.duration - 2.5) < 1e-3
+    assert not d.b.any() and not d.active_b.any()
+
+
+@pytest.mark.parametrize("fmt", ["rttm", "audacity", "srt", "vtt"])
+def test_mono_mix_with_turns_splits_the_speakers(tmp_path, voices, fmt):
+    a, b = voices
+    mix = write(tmp_path / "mix.wav", a + b, 44100)
+    segs = [Segment(s, e, "Maya") for s, e in A_SPANS] + [Segment(s, e, "Tom") for s, e in B_SPANS]
+    ext = {"audacity": "txt"}.get(fmt, fmt)
+    turns = tmp_path / f"turns.{ext}"
+    turns.write_text(format_turns(sorted(segs, key=lambda s: s.start), fmt))
+    d = load_dialogue(mix, turns=turns)
+    assert d.names == ("Maya", "Tom") and d.source["form"] == "turns"
+    # A's stream is silent where only Tom speaks, and carries the mix where Maya does
+    tom_only = slice(int(2.4 * SAMPLE_RATE), int(3.6 * SAMPLE_RATE))
+    assert np.abs(d.a[tom_only]).max() < 1e-6 and np.abs(d.b[tom_only]).max() > 0.05
+    assert np.mean(d.active_a == frames_of(A_SPANS, TOTAL)) > 0.93
+    assert np.mean(d.active_b == frames_of(B_SPANS, TOTAL)) > 0.93
+    d2 = load_dialogue(mix, turns=turns, speaker_a="Tom")
+    assert d2.names == ("Tom", "Maya") and np.array_equal(d2.active_a, d.active_b)
+
+
+def test_segment_edges_fade_instead_of_clicking():
+    g = segment_gain([(0.5, 1.0)], 2 * SAMPLE_RATE)
+    assert g[int(0.75 * SAMPLE_RATE)] == 1.0 and g[int(0.2 * SAMPLE_RATE)] == 0.0
+    assert np.abs(np.diff(g)).max() < 0.01  # 20 ms ramps: no step
+    assert 0 < g[int(0.49 * SAMPLE_RATE)] < 1 and 0 < g[int(1.01 * SAMPLE_RATE)] < 1
+
+
+def test_turns_window_follows_start_end(tmp_path, voices):
+    a, b = voices
+    mix = write(tmp_path / "mix.wav", a + b)
+    turns = tmp_path / "t.txt"
+    turns.write_text(
+        "".join(f"{s}\t{e}\tMaya\n" for s, e in A_SPANS) + "".join(f"{s}\t{e}\tTom\n" for s, e in B_SPANS)
+    )
+    d = load_dialogue(mix, turns=turns, start=3.0, end=7.0)
+    truth_a = frames_of([(1.0, 2.5)], 4.0)  # Maya's 4.0-5.5 shifted by the start
+    assert d.num_frames == 100 and np.mean(d.active_a == truth_a) > 0.93
+
+
+def test_turns_beyond_the_audio_end_are_refused_with_the_line(tmp_path, voices):
+    mix = write(tmp_path / "mix.wav", voices[0] + voices[1])
+    turns = tmp_path / "t.txt"
+    turns.write_text("0.5\t2\tMaya\n2.3\t3.7\tTom\n12.0\t13.5\tMaya\n")
+    with pytest.raises(
+        DualTalkError, match=r"t.txt line 3: turn 12.00-13.50 s \(Maya\) lies beyond the audio's end"
+    ):
+        load_dialogue(mix, turns=turns)
+
+
+def test_three_speakers_in_turns_are_refused(tmp_path, voices):
+    mix = write(tmp_path / "mix.wav", voices[0] + voices[1])
+    turns = tmp_path / "t.txt"
+    turns.write_text("0\t1\tAna\n1\t2\tBen\n2\t3\tCy\n")
+    with pytest.raises(DualTalkError, match=r"Ana, Ben, Cy"):
+        load_dialogue(mix, turns=turns)
+
+
+def test_bare_mono_mix_explains_the_options(tmp_path, voices):
+    mix = write(tmp_path / "mix.wav", voices[0] + voices[1])
+    with pytest.raises(DualTalkError) as exc:
+        load_dialogue(mix)
+    msg = str(exc.value)
+    assert "--turns" in msg and "--audio-b" in msg and "--diarize" in msg
+
+
+def test_all_silent_input_is_refused_but_a_silent_partner_just_listens(tmp_path, voices):
+    silent = write(tmp_path / "silent.wav", np.zeros((SAMPLE_RATE * 2, 2), np.float32))
+    with pytest.raises(DualTalkError, match="silent"):
+        load_dialogue(silent)
+    one = write(tmp_path / "one.wav", np.stack([voices[0], np.zeros_like(voices[0])], 1))
+    d = load_dialogue(one)
+    assert d.active_a.any() and not d.active_b.any()
+    assert any("B's audio is silent" in w for w in d.source["warnings"])
+
+
+def test_mono_saved_as_stereo_is_recognised(tmp_path, voices):
+    mix = voices[0] + voices[1]
+    path = write(tmp_path / "dual_mono.wav", np.stack([mix, mix], 1))
+    with pytest.raises(DualTalkError, match="same signal"):
+        load_dialogue(path)
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [({"audio_b": "b.wav", "turns": "t.rttm"}, "either --audio-b"), ({"diarize": True, "turns": "t.rttm"}, "--diarize"),
+     ({"speaker_a": "Tom"}, "--speaker-a only applies")],
+)  # fmt: skip
+def test_conflicting_options(tmp_path, voices, kw, match):
+    path = write(tmp_path / "a.wav", voices[0])
+    with pytest.raises(DualTalkError, match=match):
+        load_dialogue(path, **kw)
+
+
+def test_no_audio_at_all():
+    with pytest.raises(DualTalkError, match="give --audio"):
+        load_dialogue(None)
+
+
+def test_command_line_options_reach_the_loader(tmp_path, voices):
+    a, b = voices
+    pa, pb = write(tmp_path / "a.wav", a), write(tmp_path / "b.wav", b)
+    parser = argparse.ArgumentParser()
+    add_audio_arguments(parser)
+    args = parser.parse_args(
+        ["--audio", str(pa), "--audio-b", str(pb), "--swap", "--start", "1", "--end", "5"]
+    )
+    d = dialogue_from_args(args)
+    assert d.source["form"] == "pair" and d.source["swap"] and d.start_time == 1.0
+    assert d.num_frames == 100
+    assert np.mean(d.active_b == frames_of([(s - 1, e - 1) for s, e in A_SPANS], 4.0)) > 0.9
+
+
+def test_cli_refusal_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys):
+    from dualtalk import cli
+
+    if "infer" not in cli.SUBCOMMANDS:
+        pytest.skip("no infer command")
+    try:
+        __import__("dualtalk.inference.cmd_infer")
+    except ImportError:
+        pytest.skip("infer command not built yet")
+    out = tmp_path / "out"
+    bad = tmp_path / "notes.wav"
+    bad.write_text("not audio")
+    code = cli.main(["infer", "--audio", str(bad), "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    errors = [line for line in err if line.startswith("error: ")]
+    assert code == 2 and len(errors) == 1 and err[-1] == errors[0] and "notes.wav" in errors[0]
+    assert not any("Traceback" in line for line in err)
+    assert not out.exists() or not os.listdir(out)
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+def test_diarize_separates_two_distinct_voices(tmp_path):
+    lines = [("en-us", 30, "So where were we before the break?"), ("en-us+f3", 75, "We were talking about the bridge."),
+             ("en-us", 30, "Right. It was closed all week."), ("en-us+f3", 75, "That is why we took the ferry.")]  # fmt: skip
+    parts, truth = [], {"en-us": [], "en-us+f3": []}
+    t = 0.0
+    for voice, pitch, text in lines:
+        s = espeak(text, voice, pitch)
+        truth[voice].append((t, t + len(s) / SAMPLE_RATE))
+        parts += [s, np.zeros(SAMPLE_RATE // 2, np.float32)]
+        t += len(s) / SAMPLE_RATE + 0.5
+    mix = write(tmp_path / "mix.wav", np.concatenate(parts))
+    d = load_dialogue(mix, diarize=True)
+    assert d.source["form"] == "diarized"
+    hyp = np.where(d.active_a, 0, np.where(d.active_b, 1, -1))
+    ref_a, ref_b = frames_of(truth["en-us"], t), frames_of(truth["en-us+f3"], t)
+    der = frame_der(ref_a, ref_b, hyp, collar=6)
+    assert der["confusion"] < 0.05 and der["der"] < 0.2
+
+
+def test_real_clip_as_stereo(tmp_path, demo_clip):
+    a, _ = sf.read(demo_clip["wav1"], dtype="float32")
+    b, _ = sf.read(demo_clip["wav2"], dtype="float32")
+    path = write(tmp_path / "real_stereo.wav", np.stack([a, b], 1))
+    d = load_dialogue(path)
+    assert d.num_frames == 588 and d.duration == pytest.approx(23.488)
+    roles = d.roles
+    # both take turns: each has frames where only they speak
+    assert (roles == 1).sum() > 25 and (roles == 2).sum() > 25
+    part = load_dialogue(path, start=10.0, end=15.0)
+    np.testing.assert_array_equal(part.a, d.a[160000:240000])
