@@ -123,11 +123,21 @@ def load_dualtalk(
     path: str | os.PathLike[str], device: str | torch.device = "cpu"
 ) -> tuple[DualTalkNet, str]:
     """Build a :class:`DualTalkNet` sized from the checkpoint and load it (eval mode). Returns (net, sha256)."""
+    return load_dualtalk_object(read_checkpoint_file(path), path, device=device)
+
+
+def load_dualtalk_object(
+    obj: Any, path: str | os.PathLike[str], device: str | torch.device = "cpu"
+) -> tuple[DualTalkNet, str]:
+    """Like :func:`load_dualtalk` for an already read checkpoint object (read once, inspected by the caller)."""
     path = Path(path)
-    sd, saved_cfg = normalize_state_dict(read_checkpoint_file(path))
-    cfg = DualTalkConfig.from_dict(saved_cfg) if saved_cfg else DualTalkConfig.from_state_dict(sd)
-    with torch.device("meta"):
-        net = DualTalkNet(cfg)
+    sd, saved_cfg = normalize_state_dict(obj)
+    try:
+        cfg = DualTalkConfig.from_dict(saved_cfg) if saved_cfg else DualTalkConfig.from_state_dict(sd)
+        with torch.device("meta"):
+            net = DualTalkNet(cfg)
+    except (TypeError, ValueError, AssertionError) as exc:
+        raise DualTalkError(f"{path.name} has an unusable network configuration ({exc})") from None
     check_keys(net, sd, what=path.name)
     # assign=True adopts the (memory-mapped) tensors instead of copying into fresh ones.
     net.load_state_dict({k: v.float() for k, v in sd.items()}, strict=True, assign=True)

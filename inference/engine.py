@@ -1,0 +1,170 @@
+"""Choosing and loading the network that animates the characters.
+
+Two engines share one generation code path (:mod:`.generate`) through the
+:class:`~.model_api.TwoPartyModel` interface:
+
+* ``dualtalk`` - the published network, loaded from the user's ``DualTalk.pth``; predicts
+  FLAME (``flame56``).
+* ``lite`` - the small embedded model shipped with the add-on; predicts ARKit blendshapes
+  (``arkit55``) and needs no download.
+
+``engine="auto"`` picks ``dualtalk`` when a checkpoint is given (or ``lite`` when that
+file is a lite weights file) and ``lite`` otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import DualTalkError
+
+ENGINES = ("auto", "dualtalk", "lite")
+PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+@dataclass
+class Engine:
+    """A loaded network ready for :func:`.generate.generate_dialogue`."""
+
+    model: Any  # a TwoPartyModel (torch.nn.Module) in eval mode on ``device``
+    name: str  # "dualtalk" | "lite"
+    sha256: str
+    device: torch.device
+    precision: str = "fp32"
+    checkpoint: str = ""
+
+    @property
+    def space(self) -> str:
+        return self.model.space
+
+    @property
+    def fps(self) -> float:
+        return float(self.model.fps)
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self.model.sample_rate)
+
+    @contextlib.contextmanager
+    def autocast(self) -> Iterator[None]:
+        """Inference mode, plus mixed precision on CUDA when asked for."""
+        with torch.inference_mode():
+            if self.precision == "fp32":
+                yield
+            else:
+                with torch.autocast(self.device.type, dtype=PRECISIONS[self.precision]):
+                    yield
+
+    def describe(self) -> str:
+        sha = self.sha256[:12] if self.sha256 else "unknown"
+        return f"{self.name} engine ({self.space}) on {self.device}, {self.precision}, weights {sha}"
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """``auto`` -> CUDA when available, else CPU; asking for CUDA without one is a user error."""
+    name = str(device or "auto").lower()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(name)
+    except RuntimeError:
+        raise DualTalkError(f"unknown device {device!r} (use auto, cpu or cuda)") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise DualTalkError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise DualTalkError(f"there is no GPU {dev.index} (found {torch.cuda.device_count()})")
+    elif dev.type != "cpu":
+        raise DualTalkError(f"unsupported device {device!r} (use auto, cpu or cuda)")
+    return dev
+
+
+def _check_precision(precision: str, device: torch.device) -> str:
+    precision = str(precision or "fp32").lower()
+    if precision not in PRECISIONS:
+        raise DualTalkError(f"unknown precision {precision!r} (use {', '.join(PRECISIONS)})")
+    if precision != "fp32" and device.type != "cuda":
+        raise DualTalkError(f"--precision {precision} needs a CUDA GPU; on CPU the engine runs fp32")
+    if precision == "bf16" and not torch.cuda.is_bf16_supported():
+        raise DualTalkError("this GPU does not support bf16; use --precision fp16 or fp32")
+    return precision
+
+
+def _is_lite_file(obj: Any) -> bool:
+    return isinstance(obj, dict) and obj.get("format") == "dualtalk-lite"
+
+
+def load_engine(
+    checkpoint: str | None = None,
+    *,
+    engine: str = "auto",
+    device: str = "auto",
+    precision: str = "fp32",
+    progress: Any = None,
+) -> Engine:
+    """Load the requested engine (see module docstring) on ``device``."""
+    engine = str(engine or "auto").lower()
+    if engine not in ENGINES:
+        raise DualTalkError(f"unknown engine {engine!r} (use {', '.join(ENGINES)})")
+    dev = resolve_device(device)
+    precision = _check_precision(precision, dev)
+    if progress is not None:
+        progress.update("engine", 0.0, "loading weights")
+    if checkpoint is not None and str(checkpoint).strip() == "":
+        checkpoint = None
+
+    if engine == "dualtalk" and checkpoint is None:
+        raise DualTalkError(
+            "the published DualTalk engine needs --checkpoint DualTalk.pth "
+            "(get it with `python -m dualtalk download`), or use --engine lite"
+        )
+    if engine == "lite" or (engine == "auto" and checkpoint is None):
+        from .lite.model import load_lite  # lazy: the lite package owns its weights
+
+        model, sha = load_lite(checkpoint, device=str(dev))
+        name = "lite"
+    else:
+        from .checkpoint import load_dualtalk_object, read_checkpoint_file
+
+        obj = read_checkpoint_file(checkpoint)
+        if _is_lite_file(obj):
+            if engine == "dualtalk":
+                raise DualTalkError(
+                    f"{Path(checkpoint).name} is lite weights, not a DualTalk checkpoint; use --engine lite"
+                )
+            from .lite.model import load_lite
+
+            model, sha = load_lite(checkpoint, device=str(dev))
+            name = "lite"
+        else:
+            model, sha = load_dualtalk_object(obj, checkpoint, device=dev)
+            name = "dualtalk"
+    model.eval()
+    if progress is not None:
+        progress.update("engine", 1.0, f"{name} on {dev}")
+    return Engine(
+        model=model,
+        name=name,
+        sha256=sha,
+        device=dev,
+        precision=precision,
+        checkpoint=str(checkpoint) if checkpoint else "",
+    )
+
+
+def engine_from_model(
+    model: Any, *, name: str = "dualtalk", sha256: str = "", device: str | None = None
+) -> Engine:
+    """Wrap an in-memory network (tests, benchmarks, freshly trained models) as an :class:`Engine`."""
+    try:
+        dev = next(model.parameters()).device
+    except (StopIteration, AttributeError):
+        dev = torch.device(device or "cpu")
+    model.eval()
+    return Engine(model=model, name=name, sha256=sha256, device=torch.device(dev))

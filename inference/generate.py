@@ -1,0 +1,433 @@
+"""Generating motion: the paper's one-character mode and joint two-character dialogue mode.
+
+Paper mode (:func:`generate_single`) is the authors' setting: one character's motion from
+both voices and the partner's *captured* motion.
+
+Dialogue mode (:func:`generate_dialogue`) is what an animator has: two voices and no
+motion at all. Both characters are generated jointly:
+
+1. the four encoder passes (self- and partner-encoder on A and on B) run once;
+2. A is decoded against a neutral B, then B against that A;
+3. A is decoded again against the new B, then B against the new A, for K rounds.
+
+Each round only reruns the small decoder, so extra rounds are cheap; the default K was
+chosen by measuring how much the motion still changes per round (see ``docs/engine.md``).
+
+Long takes are cut into equal windows with overlap; every window is encoded and decoded
+on its own and neighbouring windows are cross-faded linearly over the overlap, so memory
+stays bounded by the window length whatever the take's length.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .errors import DualTalkError
+from .fileio import ensure_writable_dir
+from .motion import Motion, save_motion
+
+DEFAULT_ROUNDS = 2
+MAX_ROUNDS = 20
+DEFAULT_WINDOW_S = 30.0
+DEFAULT_OVERLAP_S = 2.0
+MIN_WINDOW_S = 2.0
+
+
+# Windows ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WindowPlan:
+    """Equal-length frame windows covering ``total`` frames, plus cross-fade weights summing to 1."""
+
+    spans: tuple[tuple[int, int], ...]
+    total: int
+    weights: tuple[np.ndarray, ...]  # per window, (length,) float32
+
+    @property
+    def length(self) -> int:
+        return self.spans[0][1] - self.spans[0][0]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def plan_windows(total: int, window: int | None, overlap: int) -> WindowPlan:
+    """Split ``total`` frames into windows of ``window`` frames overlapping by at least ``overlap``.
+
+    ``window`` None or >= total gives one window (the plain full-sequence forward). The last
+    window is shifted back to end at ``total`` so every window has full context.
+    """
+    if total <= 0:
+        raise DualTalkError("the audio is shorter than one motion frame")
+    if window is None or window >= total:
+        return WindowPlan(((0, total),), total, (np.ones(total, dtype=np.float32),))
+    overlap = max(1, min(int(overlap), window // 2))
+    stride = window - overlap
+    starts = list(range(0, total - window, stride)) + [total - window]
+    starts = sorted(set(starts))
+    spans = tuple((s, s + window) for s in starts)
+    raw = []
+    for i, (s, e) in enumerate(spans):
+        t = np.arange(s, e, dtype=np.float64) + 0.5
+        w = np.ones(e - s)
+        if i > 0:  # fade in over the overlap with the previous window
+            ov = spans[i - 1][1] - s
+            w = np.minimum(w, np.clip((t - s) / ov, 0.0, 1.0))
+        if i < len(spans) - 1:  # fade out over the overlap with the next window
+            ov = e - spans[i + 1][0]
+            w = np.minimum(w, np.clip((e - t) / ov, 0.0, 1.0))
+        raw.append(w)
+    acc = np.zeros(total)
+    for (s, e), w in zip(spans, raw, strict=True):
+        acc[s:e] += w
+    weights = tuple((w / acc[s:e]).astype(np.float32) for (s, e), w in zip(spans, raw, strict=True))
+    return WindowPlan(spans, total, weights)
+
+
+def _window_frames(window_s: float | None, fps: float, total: int) -> tuple[int | None, int]:
+    if window_s is None:
+        window_s = DEFAULT_WINDOW_S
+    window_s = float(window_s)
+    if not math.isfinite(window_s) or window_s < 0:
+        raise DualTalkError(
+            f"--window must be a positive number of seconds or 0 for no windowing, got {window_s}"
+        )
+    if window_s == 0:
+        return None, 0
+    if window_s < MIN_WINDOW_S:
+        raise DualTalkError(
+            f"--window {window_s:g} s is too short; use at least {MIN_WINDOW_S:g} s (or 0 for none)"
+        )
+    window = int(round(window_s * fps))
+    overlap = int(round(min(DEFAULT_OVERLAP_S, window_s / 4) * fps))
+    return (None if window >= total else window), overlap
+
+
+# Helpers ------------------------------------------------------------------------------
+def frames_for(num_samples: int, sample_rate: int, fps: float) -> int:
+    step = sample_rate / fps
+    if step == int(step):
+        return -(-int(num_samples) // int(step))
+    return math.ceil(num_samples / sample_rate * fps)
+
+
+def _normalize(x: np.ndarray) -> np.ndarray:
+    """Zero mean, unit variance over the whole take (variance + 1e-7), like the wav2vec2 processor."""
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    if x.size == 0:
+        return x.astype(np.float32)
+    if not np.isfinite(x).all():
+        raise DualTalkError("the audio contains NaN or Inf samples")
+    return ((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32)
+
+
+def _fit_length(x: np.ndarray, n: int) -> np.ndarray:
+    if len(x) >= n:
+        return x[:n]
+    return np.concatenate([x, np.zeros(n - len(x), dtype=x.dtype)])
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _default_batch(device: torch.device) -> int:
+    env = os.environ.get("DUALTALK_WINDOW_BATCH")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return 8 if device.type == "cuda" else 1
+
+
+class _Runner:
+    """Windowed encode / decode / stitch for one engine and one take."""
+
+    def __init__(
+        self, engine: Any, num_samples: int, window_s: float | None, progress: Any, batch: int | None
+    ):
+        self.engine = engine
+        self.model = engine.model
+        self.device = torch.device(engine.device)
+        self.sr = int(self.model.sample_rate)
+        self.fps = float(self.model.fps)
+        self.step = self.sr / self.fps
+        self.num_samples = int(num_samples)
+        self.total = frames_for(num_samples, self.sr, self.fps)
+        window, overlap = _window_frames(window_s, self.fps, self.total)
+        self.plan = plan_windows(self.total, window, overlap)
+        self.progress = progress
+        self.batch = batch or _default_batch(self.device)
+        self.timings: dict[str, float] = {}
+        self._weights = [torch.from_numpy(w).to(self.device)[:, None] for w in self.plan.weights]
+
+    # grouping: windows with the same sample count can share a batch
+    def _sample_range(self, span: tuple[int, int]) -> tuple[int, int]:
+        s, e = span
+        return int(round(s * self.step)), min(int(round(e * self.step)), self.num_samples)
+
+    def _groups(self) -> list[list[int]]:
+        by_len: dict[int, list[int]] = {}
+        for i, span in enumerate(self.plan.spans):
+            a, b = self._sample_range(span)
+            by_len.setdefault(b - a, []).append(i)
+        groups = []
+        for idx in by_len.values():
+            for k in range(0, len(idx), self.batch):
+                groups.append(idx[k : k + self.batch])
+        return groups
+
+    def _report(self, stage: str, fraction: float, msg: str = "") -> None:
+        if self.progress is not None:
+            self.progress.update(stage, fraction, msg)
+            check = getattr(self.progress, "check_cancel", None)
+            if check is not None:
+                check()
+
+    def encode(
+        self, streams: Sequence[tuple[Callable, np.ndarray]], stage: str = "encode"
+    ) -> list[list[torch.Tensor]]:
+        """Run each (encoder, normalised audio) pair over every window; features per stream per window."""
+        t0 = time.perf_counter()
+        out: list[list[torch.Tensor | None]] = [[None] * len(self.plan) for _ in streams]
+        groups = self._groups()
+        frames = self.plan.length
+        done = 0
+        for group in groups:
+            ranges = [self._sample_range(self.plan.spans[i]) for i in group]
+            for k, (encoder, audio) in enumerate(streams):
+                batch = torch.from_numpy(np.stack([audio[a:b] for a, b in ranges])).to(self.device)
+                with self.engine.autocast():
+                    feats = encoder(batch, frames)
+                for j, i in enumerate(group):
+                    out[k][i] = feats[j]
+                done += 1
+                self._report(
+                    stage, done / (len(groups) * len(streams)), f"window {group[-1] + 1}/{len(self.plan)}"
+                )
+        _sync(self.device)
+        self.timings[f"{stage}_s"] = self.timings.get(f"{stage}_s", 0.0) + time.perf_counter() - t0
+        return out  # type: ignore[return-value]
+
+    def decode(
+        self, self_feats: list[torch.Tensor], partner_feats: list[torch.Tensor], partner_motion: torch.Tensor
+    ) -> torch.Tensor:
+        """One decoder pass over every window, stitched to (total, C) float32 on the device."""
+        out = torch.zeros(self.total, partner_motion.shape[-1], device=self.device, dtype=torch.float32)
+        for group in self._groups():
+            spans = [self.plan.spans[i] for i in group]
+            motion = torch.stack([partner_motion[s:e] for s, e in spans])
+            with self.engine.autocast():
+                pred = self.model.decode(
+                    torch.stack([self_feats[i] for i in group]),
+                    torch.stack([partner_feats[i] for i in group]),
+                    motion,
+                )
+            pred = pred.float()
+            for j, i in enumerate(group):
+                s, e = self.plan.spans[i]
+                out[s:e] += self._weights[i] * pred[j]
+        return out
+
+
+def _meta(runner: _Runner, rounds: int | None, extra: dict[str, Any]) -> dict[str, Any]:
+    window = runner.plan.length if len(runner.plan) > 1 else None
+    spans = runner.plan.spans
+    overlap = (spans[0][1] - spans[1][0]) if len(spans) > 1 else 0
+    meta = {
+        "device": str(runner.device),
+        "precision": runner.engine.precision,
+        "window_s": window / runner.fps if window else None,
+        "overlap_s": overlap / runner.fps,
+        "windows": len(runner.plan),
+        "timings": {k: round(v, 4) for k, v in runner.timings.items()},
+        "checkpoint": Path(runner.engine.checkpoint).name if getattr(runner.engine, "checkpoint", "") else "",
+    }
+    if rounds is not None:
+        meta["rounds"] = rounds
+    meta.update(extra)
+    return meta
+
+
+# Dialogue mode --------------------------------------------------------------------------
+def generate_dialogue(
+    dialogue: Any,
+    engine: Any,
+    *,
+    rounds: int | None = None,
+    window_s: float | None = None,
+    progress: Any = None,
+    batch_windows: int | None = None,
+) -> tuple[Motion, Motion]:
+    """Both characters' motion from a :class:`~.audio.Dialogue` (streams ``a``/``b`` + activity)."""
+    rounds = DEFAULT_ROUNDS if rounds is None else int(rounds)
+    if not 1 <= rounds <= MAX_ROUNDS:
+        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {rounds}")
+    a = np.asarray(dialogue.a, dtype=np.float32).reshape(-1)
+    b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
+    runner = _Runner(engine, len(a), window_s, progress, batch_windows)
+    model = runner.model
+    na, nb = _normalize(a), _normalize(b)
+
+    enc_self, enc_partner = model.encode_self, model.encode_partner
+    a_self, b_self, a_partner, b_partner = runner.encode(
+        [(enc_self, na), (enc_self, nb), (enc_partner, na), (enc_partner, nb)]
+    )
+
+    t0 = time.perf_counter()
+    motion_b = model.neutral_motion(runner.total).float().to(runner.device)
+    motion_a = None
+    convergence: list[dict[str, float]] = []
+    for r in range(rounds):
+        new_a = runner.decode(a_self, b_partner, motion_b)
+        runner._report("generate", (2 * r + 1) / (2 * rounds), f"round {r + 1}/{rounds}: A")
+        new_b = runner.decode(b_self, a_partner, new_a)
+        runner._report("generate", (2 * r + 2) / (2 * rounds), f"round {r + 1}/{rounds}: B")
+        if r > 0:
+            convergence.append(
+                {
+                    "round": r + 1,
+                    "change_a": float((new_a - motion_a).abs().mean()),
+                    "change_b": float((new_b - motion_b).abs().mean()),
+                }
+            )
+        motion_a, motion_b = new_a, new_b
+    _sync(runner.device)
+    runner.timings["decode_s"] = time.perf_counter() - t0
+    runner.timings["decode_per_round_s"] = runner.timings["decode_s"] / rounds
+
+    total = runner.total
+    act_a = _activity(getattr(dialogue, "active_a", None), total)
+    act_b = _activity(getattr(dialogue, "active_b", None), total)
+    names = tuple(getattr(dialogue, "names", ("A", "B")))
+    common = {
+        "mode": "dialogue",
+        "convergence": convergence,
+        "source": dict(getattr(dialogue, "source", {}) or {}),
+        "names": list(names),
+    }
+    meta = _meta(runner, rounds, common)
+    start = float(getattr(dialogue, "start_time", 0.0) or 0.0)
+    out = []
+    for role, name, motion, act in (("A", names[0], motion_a, act_a), ("B", names[1], motion_b, act_b)):
+        out.append(
+            Motion(
+                space=engine.space,
+                values=motion.cpu().numpy(),
+                fps=runner.fps,
+                speaking=act,
+                engine=engine.name,
+                checkpoint_sha256=engine.sha256,
+                role=role,
+                start_time=start,
+                meta={**meta, "name": name},
+            )
+        )
+    return out[0], out[1]
+
+
+def _activity(active: Any, total: int) -> np.ndarray:
+    if active is None:
+        return np.zeros(total, dtype=bool)
+    act = np.asarray(active, dtype=bool).reshape(-1)
+    if len(act) >= total:
+        return act[:total]
+    return np.concatenate([act, np.zeros(total - len(act), dtype=bool)])
+
+
+# Paper mode ------------------------------------------------------------------------------
+MAX_MOTION_MISMATCH_S = 1.0
+
+
+def _partner_values(partner_motion: Any, engine: Any, total: int, exact: bool) -> torch.Tensor:
+    if isinstance(partner_motion, Motion):
+        if partner_motion.space != engine.space:
+            raise DualTalkError(
+                f"partner motion is {partner_motion.space} but the {engine.name} engine needs {engine.space}"
+            )
+        if abs(partner_motion.fps - engine.fps) > 1e-6:
+            raise DualTalkError(
+                f"partner motion is at {partner_motion.fps:g} fps; the engine needs {engine.fps:g} fps"
+            )
+        values = partner_motion.values
+    else:
+        values = np.asarray(partner_motion, dtype=np.float32)
+    dim = engine.model.neutral_motion(1).shape[-1]
+    if values.ndim != 2 or values.shape[1] != dim or len(values) == 0:
+        raise DualTalkError(f"partner motion must be (frames, {dim}), got {tuple(values.shape)}")
+    if abs(len(values) - total) > MAX_MOTION_MISMATCH_S * engine.fps:
+        raise DualTalkError(
+            f"partner motion has {len(values)} frames but the audio lasts {total} frames at {engine.fps:g} fps; "
+            "they must cover the same take"
+        )
+    if not exact:  # windows slice the motion by frame: hold the last pose / trim to the audio
+        if len(values) < total:
+            values = np.concatenate([values, np.repeat(values[-1:], total - len(values), axis=0)])
+        values = values[:total]
+    return torch.from_numpy(np.ascontiguousarray(values, dtype=np.float32))
+
+
+def generate_single(
+    audio_self: np.ndarray,
+    audio_partner: np.ndarray,
+    partner_motion: Any,
+    engine: Any,
+    *,
+    window_s: float | None = None,
+    progress: Any = None,
+) -> Motion:
+    """The paper's setting: one character's motion from both voices and the partner's captured motion.
+
+    Audio is 16 kHz mono; the partner's audio is padded/trimmed to the character's own.
+    With one window and the published network the partner motion is passed as recorded
+    (its frame count may differ from the audio's by a frame), exactly as the authors' code does.
+    """
+    own = np.asarray(audio_self, dtype=np.float32).reshape(-1)
+    partner = _fit_length(np.asarray(audio_partner, dtype=np.float32).reshape(-1), len(own))
+    runner = _Runner(engine, len(own), window_s, progress, None)
+    model = runner.model
+    exact = len(runner.plan) == 1 and engine.name == "dualtalk"
+    motion_in = _partner_values(partner_motion, engine, runner.total, exact).to(runner.device)
+    own_feats, partner_feats = runner.encode(
+        [(model.encode_self, _normalize(own)), (model.encode_partner, _normalize(partner))]
+    )
+    t0 = time.perf_counter()
+    if exact:
+        with engine.autocast():
+            pred = model.decode(own_feats[0][None], partner_feats[0][None], motion_in[None])[0].float()
+    else:
+        pred = runner.decode(own_feats, partner_feats, motion_in)
+    _sync(runner.device)
+    runner.timings["decode_s"] = time.perf_counter() - t0
+    runner._report("generate", 1.0, "done")
+    try:
+        from .audio import voice_activity
+
+        speaking = voice_activity(own, partner=partner)
+    except DualTalkError:
+        speaking = None
+    return Motion(
+        space=engine.space,
+        values=pred.cpu().numpy(),
+        fps=runner.fps,
+        speaking=_activity(speaking, runner.total),
+        engine=engine.name,
+        checkpoint_sha256=engine.sha256,
+        role="",
+        meta=_meta(runner, None, {"mode": "paper"}),
+    )
+
+
+def write_dialogue(out_dir: str | os.PathLike[str], motion_a: Motion, motion_b: Motion) -> tuple[Path, Path]:
+    """Write ``DIR/A.npz`` and ``DIR/B.npz`` (each atomically)."""
+    if motion_a.num_frames != motion_b.num_frames:
+        raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
+    out = ensure_writable_dir(out_dir)
+    return save_motion(out / "A.npz", motion_a), save_motion(out / "B.npz", motion_b)
