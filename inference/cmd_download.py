@@ -1,0 +1,46 @@
+"""``python -m dualtalk download``: fetch the published DualTalk checkpoint.
+
+Resumable (rerun after an interruption), verified by sha256, renamed into place only
+when complete. Default destination: ``~/.cache/dualtalk/DualTalk.pth`` (or
+``$DUALTALK_HOME``); pass the result to ``infer --checkpoint``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .download import DEFAULT_URL, default_model_dir, download
+from .fileio import sha256_file
+from .progress import ConsoleBar
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", default=DEFAULT_URL, help=f"where to download from (default: {DEFAULT_URL})")
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help=f"destination folder or file (default: {default_model_dir()}/DualTalk.pth)",
+    )
+    parser.add_argument(
+        "--sha256", metavar="HEX", help="expected sha256 (default: the digest the server reports)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="download again even if the file is already there"
+    )
+    parser.add_argument(
+        "--retries", type=int, default=3, help="reconnect this many times after a dropped connection"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    path = download(
+        args.url,
+        args.out,
+        sha256=args.sha256,
+        progress=ConsoleBar(),
+        retries=max(args.retries, 0),
+        force=args.force,
+    )
+    print(path)
+    print(f"sha256 {sha256_file(path)}")
+    return 0

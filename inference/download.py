@@ -1,0 +1,251 @@
+"""Download the published DualTalk checkpoint (or any file) safely and resumably.
+
+The authors publish ``DualTalk.pth`` on the Hugging Face Hub (model repo
+``ZiqiaoPeng/DualTalk``; their README downloads it with ``huggingface-cli download
+ZiqiaoPeng/DualTalk``), so the default URL is the Hub's direct file link.
+
+What the downloader guarantees:
+
+* bytes go to ``<name>.part`` beside the destination, never to the final name; an
+  interrupted download (network cut, Ctrl-C, cancel) keeps the ``.part`` and the next
+  run continues it with an HTTP ``Range`` request (``If-Range`` on the ETag, so a file
+  that changed on the server restarts instead of being spliced);
+* dropped connections are retried (resuming) a few times before giving up;
+* the result is checked against a sha256 — the one given by the caller, else the one
+  the Hub reports for the file (``X-Linked-ETag`` of large files is their sha256) —
+  and a mismatch deletes the download and raises; only a verified file is renamed
+  (atomically) to the final name;
+* every failure is a one-line :class:`DualTalkError` (HTTP status, host unreachable,
+  disk full, checksum).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from .errors import CancelledError, DualTalkError
+from .fileio import ensure_writable_dir, sha256_file
+from .progress import Progress, Silent
+
+DEFAULT_URL = "https://huggingface.co/ZiqiaoPeng/DualTalk/resolve/main/DualTalk.pth"
+DEFAULT_FILENAME = "DualTalk.pth"
+# The published file's digest is not pinned here (it could not be checked offline when
+# this was written); the Hub reports it with every download and that report is checked.
+PUBLISHED_SHA256: str | None = None
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1 << 20
+
+
+def default_model_dir() -> Path:
+    """``$DUALTALK_HOME`` if set, else ``~/.cache/dualtalk``."""
+    env = os.environ.get("DUALTALK_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "dualtalk"
+
+
+def _sha_from_headers(headers: list) -> str | None:
+    """A sha256 the server vouches for: ``X-Linked-ETag`` (Hub LFS files) or a 64-hex ETag."""
+    for h in headers:
+        for key in ("X-Linked-ETag", "ETag"):
+            value = (h.get(key) or "").strip().strip('"').lower()
+            if value.startswith("w/"):
+                continue
+            if _HEX64.match(value):
+                return value
+    return None
+
+
+class _RecordingRedirects(urllib.request.HTTPRedirectHandler):
+    """Keeps the headers of redirect responses: the Hub puts the file's sha256 there."""
+
+    def __init__(self) -> None:
+        self.seen: list = []
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 - urllib hook
+        self.seen.append(headers)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _open(url: str, start: int, etag: str | None, timeout: float):
+    rec = _RecordingRedirects()
+    opener = urllib.request.build_opener(rec)
+    req = urllib.request.Request(url, headers={"User-Agent": "dualtalk-blender-downloader"})
+    if start > 0:
+        req.add_header("Range", f"bytes={start}-")
+        if etag:
+            req.add_header("If-Range", etag)
+    resp = opener.open(req, timeout=timeout)
+    return resp, [*rec.seen, resp.headers]
+
+
+def _total_from(resp, start: int) -> int | None:
+    cr = resp.headers.get("Content-Range") or ""
+    m = re.match(r"bytes (\d+)-(\d+)/(\d+|\*)", cr)
+    if m and m.group(3) != "*":
+        return int(m.group(3))
+    length = resp.headers.get("Content-Length")
+    if length is None:
+        return None
+    return int(length) + (start if resp.status == 206 else 0)
+
+
+def download(
+    url: str = DEFAULT_URL,
+    dest: str | os.PathLike[str] | None = None,
+    *,
+    sha256: str | None = None,
+    progress: Progress | None = None,
+    retries: int = 3,
+    timeout: float = 30.0,
+    force: bool = False,
+) -> Path:
+    """Fetch ``url`` to ``dest`` (a file path, or a folder to put ``DualTalk.pth`` in).
+
+    ``dest`` defaults to :func:`default_model_dir`. Returns the final path. If the
+    file is already there and matches ``sha256`` (or no digest is known) nothing is
+    downloaded unless ``force``.
+    """
+    progress = progress or Silent()
+    expected = (sha256 or PUBLISHED_SHA256 or "").lower() or None
+    if expected is not None and not _HEX64.match(expected):
+        raise DualTalkError(f"--sha256 must be 64 hex digits, got {sha256!r}")
+    if not re.match(r"^https?://", url):
+        raise DualTalkError(f"only http(s) URLs can be downloaded, got {url!r}")
+    dest = Path(dest).expanduser() if dest is not None else default_model_dir()
+    if dest.is_dir() or dest.suffix == "":
+        name = Path(urllib.parse.urlparse(url).path).name or DEFAULT_FILENAME
+        dest = dest / name
+    ensure_writable_dir(dest.parent)
+    part = dest.with_name(dest.name + ".part")
+    meta_path = dest.with_name(dest.name + ".part.json")
+
+    if dest.exists() and not force:
+        if expected is None or sha256_file(dest) == expected:
+            progress.update("download", 1.0, f"{dest.name} already present")
+            return dest
+        raise DualTalkError(f"{dest} exists but its sha256 differs; pass --force to download it again")
+
+    meta = _read_meta(meta_path)
+    if meta.get("url") != url or force:  # a leftover of another download: start over
+        _remove(part, meta_path)
+        meta = {"url": url}
+
+    attempt = 0
+    while True:
+        try:
+            server_sha = _fetch(url, part, meta, meta_path, progress, timeout)
+            break
+        except _Interrupted as exc:
+            attempt += 1
+            if attempt > retries:
+                raise DualTalkError(
+                    f"download of {dest.name} interrupted ({exc}); run the same command again to resume"
+                ) from None
+            time.sleep(min(0.2 * attempt, 2.0))
+
+    expected = expected or server_sha
+    actual = sha256_file(part)
+    if expected is not None and actual != expected:
+        _remove(part, meta_path)
+        raise DualTalkError(
+            f"{dest.name}: sha256 {actual[:12]}… does not match the expected {expected[:12]}…; deleted it"
+        )
+    with open(part, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(part, dest)
+    _remove(meta_path)
+    progress.update("download", 1.0, f"{dest.name} verified" if expected else f"{dest.name} saved")
+    return dest
+
+
+class _Interrupted(Exception):
+    """A transfer that stopped part-way; the ``.part`` file is kept for resuming."""
+
+
+def _fetch(
+    url: str, part: Path, meta: dict, meta_path: Path, progress: Progress, timeout: float
+) -> str | None:
+    """Append the rest of ``url`` to ``part``; return the server-reported sha256 if any."""
+    start = part.stat().st_size if part.exists() else 0
+    try:
+        resp, headers = _open(url, start, meta.get("etag"), timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and start > 0:  # asked past the end: maybe it is complete
+            m = re.match(r"bytes \*/(\d+)", exc.headers.get("Content-Range") or "")
+            if m and int(m.group(1)) == start:
+                return meta.get("sha256")
+            _remove(part)
+            raise _Interrupted("server refused the resume range; restarting") from None
+        if exc.code >= 500:
+            raise _Interrupted(f"HTTP {exc.code} {exc.reason}") from None
+        raise DualTalkError(f"download failed: HTTP {exc.code} {exc.reason} for {url}") from None
+    except urllib.error.URLError as exc:
+        raise DualTalkError(f"cannot reach {urllib.parse.urlparse(url).netloc}: {exc.reason}") from None
+    except (TimeoutError, ConnectionError) as exc:
+        raise _Interrupted(str(exc) or type(exc).__name__) from None
+
+    with resp:
+        if start > 0 and resp.status != 206:  # the server ignored Range or the file changed
+            start = 0
+        total = _total_from(resp, start)
+        etag = resp.headers.get("ETag")
+        server_sha = _sha_from_headers(headers) or meta.get("sha256")
+        meta.update({"etag": etag, "total": total, "sha256": server_sha})
+        _write_meta(meta_path, meta)
+        done = start
+        try:
+            with open(part, "ab" if start > 0 else "wb") as out:
+                while True:
+                    progress.update("download", done / total if total else 0.0, _mb(done, total))
+                    block = resp.read(CHUNK)
+                    if not block:
+                        break
+                    out.write(block)
+                    done += len(block)
+        except CancelledError:
+            raise
+        except OSError as exc:
+            if isinstance(exc, TimeoutError | ConnectionError) or "IncompleteRead" in type(exc).__name__:
+                raise _Interrupted(str(exc) or type(exc).__name__) from None
+            raise DualTalkError(f"could not write {part}: {exc.strerror or exc}") from None
+        except Exception as exc:  # http.client.IncompleteRead and friends
+            if type(exc).__module__ == "http.client":
+                raise _Interrupted(type(exc).__name__) from None
+            raise
+    if total is not None and done < total:
+        raise _Interrupted(f"got {done} of {total} bytes")
+    if total is not None and done > total:
+        _remove(part)
+        raise _Interrupted("server sent more bytes than announced; restarting")
+    return server_sha
+
+
+def _mb(done: int, total: int | None) -> str:
+    return f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+
+
+def _read_meta(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(path: Path, meta: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(meta))
+    os.replace(tmp, path)
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
