@@ -1,0 +1,271 @@
+"""Find what a character offers (shape keys, armature bones) and decide what drives what.
+
+:func:`inspect_character` is read-only: it looks at a mesh (or an armature with a mesh
+child), picks a preset family (ARKit and variants, FLAME add-on rig, VRM, MMD) or applies a
+custom map, and returns a :class:`CharacterReport` that says which shape key / bone each
+motion channel will drive, what is missing, and one summary line for the UI/CLI such as
+``"52/52 ARKit keys, head bone: head"``. :func:`apply_motion` keys exactly that plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import bpy
+import numpy as np
+
+from ..inference.channels import FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
+from ..inference.errors import DualTalkError
+from . import presets
+from .mapping import CustomMap
+
+AUTO = "auto"
+PRESET_CHOICES = (AUTO, *presets.FAMILIES)
+_FAMILY_LABEL = {
+    "arkit": "ARKit keys",
+    "flame": "FLAME expression keys",
+    "vrm": "VRM expressions",
+    "mmd": "MMD morphs",
+}
+
+
+@dataclass
+class BoneDrive:
+    """A bone rotated by a linear mix of channels: rotvec (bone-local) = values @ matrix."""
+
+    bone: str
+    channels: list[str]
+    matrix: np.ndarray  # (len(channels), 3) radians per unit
+
+
+@dataclass
+class CharacterReport:
+    """What was found on a character and how a motion will be mapped onto it."""
+
+    mesh: Any  # bpy Object (MESH)
+    armature: Any | None
+    family: str | None  # arkit / flame / vrm / mmd / custom / None
+    space: str  # channel space the mixes below are written in (arkit55 or flame56)
+    keys: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # rig key -> [(channel, w)]
+    bones: list[BoneDrive] = field(default_factory=list)
+    head_target: str = ""  # pose bone name, or "" for the object itself
+    head_frame: str = "Z"  # "Z" / "Y" rig frame, or "bone" (FLAME add-on: bone-local = FLAME)
+    jaw_bone: str | None = None
+    neck_bone: str | None = None
+    eye_bones: tuple[str | None, str | None] = (None, None)
+    flame_correctives: list[str] = field(default_factory=list)  # Pose1..18 keys found
+    expected: int = 0
+    missing: list[str] = field(default_factory=list)
+    clip: tuple[float, float] | None = None
+    shared_with: list[str] = field(default_factory=list)  # other objects sharing the mesh/Key
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def key_block(self) -> Any | None:
+        return self.mesh.data.shape_keys
+
+    @property
+    def matched(self) -> int:
+        return self.expected - len(self.missing)
+
+    @property
+    def blink_keys(self) -> bool:
+        """True when eyelid channels reach the rig (so procedural blinks can show)."""
+        return any(ch.startswith("eyeBlink") for mix in self.keys.values() for ch, _ in mix)
+
+    @property
+    def summary(self) -> str:
+        if self.family == "custom":
+            parts = [f"custom map: {self.matched}/{self.expected} targets"]
+        elif self.family is None:
+            parts = ["no known shape keys"]
+        else:
+            parts = [f"{self.matched}/{self.expected} {_FAMILY_LABEL[self.family]}"]
+        if self.family == "flame":
+            parts.append(f"jaw bone: {self.jaw_bone or 'none'}")
+            parts.append(f"neck bone: {self.neck_bone or 'none'}")
+        else:
+            parts.append(f"head bone: {self.head_target}" if self.head_target else "head: object rotation")
+        line = ", ".join(parts)
+        if self.shared_with:
+            line += f"; shares its shape keys with {', '.join(self.shared_with)}"
+        return line
+
+
+def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
+    """Accept a mesh or its armature; return (mesh with shape keys, armature or None)."""
+    if obj is None:
+        raise DualTalkError("no character object given")
+    if obj.type == "ARMATURE":
+        meshes = [c for c in obj.children_recursive if c.type == "MESH"]
+        if not meshes:
+            raise DualTalkError(f"armature {obj.name!r} has no mesh child to animate")
+        mesh = max(meshes, key=lambda m: len(m.data.shape_keys.key_blocks) if m.data.shape_keys else 0)
+        return mesh, obj
+    if obj.type != "MESH":
+        raise DualTalkError(f"{obj.name!r} is a {obj.type.lower()}, not a mesh or armature")
+    arm = obj.parent if obj.parent is not None and obj.parent.type == "ARMATURE" else None
+    if arm is None:
+        for mod in obj.modifiers:
+            if mod.type == "ARMATURE" and mod.object is not None:
+                arm = mod.object
+                break
+    return obj, arm
+
+
+def sharing_objects(mesh_obj: Any) -> list[str]:
+    """Other objects that use the same mesh data (hence the same shape-key block)."""
+    data = mesh_obj.data
+    return sorted(o.name for o in bpy.data.objects if o.data is data and o is not mesh_obj)
+
+
+def _up_axis(arm: Any, bone_name: str) -> str:
+    """Guess the armature's up axis from where the head/neck bone points in armature space."""
+    v = arm.data.bones[bone_name].vector
+    return "Y" if abs(v.y) > abs(v.z) else "Z"
+
+
+def _preset_counts(key_names: list[str]) -> dict[str, tuple[dict[int, str], int]]:
+    out: dict[str, tuple[dict[int, str], int]] = {}
+    for family, targets in presets.PRESET_TARGETS.items():
+        out[family] = (presets.match_targets(targets, key_names), len(targets))
+    flame = {}
+    for name in key_names:
+        idx = presets.flame_exp_index(name)
+        if idx is not None and idx < len(FLAME_EXP) and idx not in flame:
+            flame[idx] = name
+    out[presets.FAMILY_FLAME] = (flame, len(FLAME_EXP))
+    return out
+
+
+def inspect_character(
+    obj: Any,
+    preset: str = AUTO,
+    mapping: CustomMap | None = None,
+    *,
+    up_axis: str = AUTO,
+) -> CharacterReport:
+    """Report which keys/bones each motion channel maps to on ``obj`` (no scene changes)."""
+    if preset not in PRESET_CHOICES:
+        raise DualTalkError(f"unknown preset {preset!r} (expected one of {', '.join(PRESET_CHOICES)})")
+    if up_axis not in (AUTO, "Y", "Z"):
+        raise DualTalkError(f"up axis must be auto, Y or Z, got {up_axis!r}")
+    mesh, arm = find_mesh_and_armature(obj)
+    key = mesh.data.shape_keys
+    key_names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
+    bone_names = [b.name for b in arm.data.bones] if arm is not None else []
+    report = CharacterReport(mesh=mesh, armature=arm, family=None, space=SPACE_ARKIT)
+    report.shared_with = sharing_objects(mesh)
+    report.jaw_bone = presets.find_bone(bone_names, presets.JAW_BONES)
+    report.neck_bone = presets.find_bone(bone_names, presets.NECK_BONES)
+    report.eye_bones = (
+        presets.find_bone(bone_names, presets.EYE_L_BONES),
+        presets.find_bone(bone_names, presets.EYE_R_BONES),
+    )
+    head_bone = presets.find_bone(bone_names, presets.HEAD_BONES) or report.neck_bone
+
+    if mapping is not None:
+        _plan_custom(report, mapping, key_names, bone_names, head_bone)
+    else:
+        counts = _preset_counts(key_names)
+        family = preset
+        if preset == AUTO:
+            best = max(presets.FAMILIES, key=lambda f: (len(counts[f][0]), -presets.FAMILIES.index(f)))
+            family = best if counts[best][0] else None
+        if family == presets.FAMILY_FLAME:
+            _plan_flame(report, counts[family][0], key_names)
+        elif family is not None:
+            _plan_preset(report, family, counts[family][0])
+        if report.family != presets.FAMILY_FLAME:
+            report.head_target = head_bone or ""
+        if family is None:
+            report.warnings.append(
+                f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
+            )
+    if report.head_target and arm is not None:
+        report.head_frame = (
+            "bone"
+            if report.family == presets.FAMILY_FLAME
+            else (up_axis if up_axis != AUTO else _up_axis(arm, report.head_target))
+        )
+    elif report.family != presets.FAMILY_FLAME:
+        report.head_frame = up_axis if up_axis != AUTO else "Z"
+    return report
+
+
+def _plan_preset(report: CharacterReport, family: str, found: dict[int, str]) -> None:
+    targets = presets.PRESET_TARGETS[family]
+    report.family = family
+    report.space = SPACE_ARKIT
+    report.expected = len(targets)
+    for i, target in enumerate(targets):
+        if i in found:
+            report.keys[found[i]] = list(target.mix)
+        else:
+            report.missing.append(target.names[0])
+    if family in presets.CLIPPED_FAMILIES:
+        report.clip = (0.0, 1.0)
+
+
+def _plan_flame(report: CharacterReport, found: dict[int, str], key_names: list[str]) -> None:
+    report.family = presets.FAMILY_FLAME
+    report.space = SPACE_FLAME
+    report.expected = len(FLAME_EXP)
+    for idx in range(len(FLAME_EXP)):
+        if idx in found:
+            report.keys[found[idx]] = [(FLAME_EXP[idx], 1.0)]
+        else:
+            report.missing.append(f"Exp{idx:03d}")
+    eye = np.eye(3)
+    if report.jaw_bone:
+        report.bones.append(BoneDrive(report.jaw_bone, ["jaw_rx", "jaw_ry", "jaw_rz"], eye.copy()))
+    else:
+        report.warnings.append(f"{report.mesh.name}: FLAME rig without a 'jaw' bone; the mouth will not open")
+    report.head_target = report.neck_bone or ""
+    report.head_frame = "bone"
+    pose_keys = {presets.flame_pose_index(n): n for n in key_names if presets.flame_pose_index(n) is not None}
+    if all(i in pose_keys for i in range(1, 19)):
+        report.flame_correctives = [pose_keys[i] for i in range(1, 19)]
+
+
+def _plan_custom(
+    report: CharacterReport,
+    mapping: CustomMap,
+    key_names: list[str],
+    bone_names: list[str],
+    head_bone: str | None,
+) -> None:
+    report.family = "custom"
+    report.space = mapping.space
+    report.clip = mapping.clip
+    names = set(key_names)
+    for link in mapping.keys:
+        if link.key in names:
+            report.keys.setdefault(link.key, []).append((link.channel, link.weight))
+    report.missing = [k for k in mapping.key_names if k not in names]
+    bones = set(bone_names)
+    drives: dict[str, dict[str, np.ndarray]] = {}
+    for link in mapping.bones:
+        if link.bone not in bones:
+            if link.bone not in report.missing:
+                report.missing.append(link.bone)
+            continue
+        row = drives.setdefault(link.bone, {}).setdefault(link.channel, np.zeros(3))
+        row += np.asarray(link.axis) * link.weight
+    for bone, rows in drives.items():
+        chans = list(rows)
+        report.bones.append(BoneDrive(bone, chans, np.stack([rows[c] for c in chans])))
+    report.expected = len(mapping.key_names) + len(mapping.bone_names)
+    if mapping.head is None:
+        report.head_target = head_bone or ""
+    elif mapping.head == "":
+        report.head_target = ""
+    elif mapping.head in bones:
+        report.head_target = mapping.head
+    else:
+        raise DualTalkError(
+            f"mapping names head bone {mapping.head!r}, which {report.mesh.name!r}'s armature lacks"
+        )
+    if mapping.space == SPACE_FLAME:
+        report.neck_bone = report.head_target or None

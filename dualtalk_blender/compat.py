@@ -1,0 +1,83 @@
+"""Blender-version shims for animation data.
+
+Blender 4.4 introduced slotted (layered) actions and 5.0 removed ``Action.fcurves``: curves
+live in ``action.layers[i].strips[j].channelbag(slot)``. One action can then animate several
+datablocks (here: a character's shape-key datablock and its armature/object) through one
+slot each. Older builds get one legacy action per datablock instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import bpy
+
+SLOTTED = hasattr(bpy.types, "ActionSlot")
+
+
+def id_type_of(idblock: Any) -> str:
+    """RNA id_type string (``'OBJECT'``, ``'KEY'`` ...) of a datablock."""
+    return idblock.id_type
+
+
+def new_slot(action: Any, idblock: Any, name: str) -> Any:
+    return action.slots.new(id_type_of(idblock), name)
+
+
+def channelbag(action: Any, slot: Any) -> Any:
+    """The channelbag of ``slot`` in the action's first keyframe strip (created if needed)."""
+    if not action.layers:
+        layer = action.layers.new("DualTalk")
+    else:
+        layer = action.layers[0]
+    strip = layer.strips[0] if layer.strips else layer.strips.new(type="KEYFRAME")
+    return strip.channelbag(slot, ensure=True)
+
+
+def assign(idblock: Any, action: Any, slot: Any | None) -> None:
+    ad = idblock.animation_data or idblock.animation_data_create()
+    ad.action = action
+    if SLOTTED and slot is not None:
+        ad.action_slot = slot
+
+
+def iter_fcurves(action: Any, slot: Any | None = None) -> Iterator[Any]:
+    """All fcurves of an action (optionally only one slot's), any Blender version."""
+    if not SLOTTED or not getattr(action, "layers", None):
+        yield from getattr(action, "fcurves", ())
+        return
+    for layer in action.layers:
+        for strip in layer.strips:
+            for bag in strip.channelbags:
+                if slot is None or bag.slot_handle == slot.handle:
+                    yield from bag.fcurves
+
+
+def assigned_fcurves(idblock: Any) -> list[Any]:
+    """Fcurves that animate ``idblock`` through its active action (its own slot only)."""
+    ad = idblock.animation_data
+    if ad is None or ad.action is None:
+        return []
+    slot = getattr(ad, "action_slot", None) if SLOTTED else None
+    return list(iter_fcurves(ad.action, slot))
+
+
+def push_to_nla(idblock: Any, track_name: str) -> str | None:
+    """Move the datablock's active action onto a new NLA track so it keeps playing.
+
+    Returns the name of the action pushed, or None when there was nothing to push.
+    """
+    ad = idblock.animation_data
+    if ad is None or ad.action is None:
+        return None
+    action = ad.action
+    slot = getattr(ad, "action_slot", None) if SLOTTED else None
+    start = int(action.frame_range[0])
+    track = ad.nla_tracks.new()
+    track.name = track_name
+    strip = track.strips.new(action.name, start, action)
+    if SLOTTED and slot is not None and hasattr(strip, "action_slot"):
+        strip.action_slot = slot
+    ad.action = None
+    return action.name

@@ -1,0 +1,166 @@
+"""FLAME <-> ARKit through the published linear map (ARKit weights -> FLAME expression + jaw).
+
+The map released with the BEAT2 tools is a 51 x 103 matrix: rows are the first 51 ARKit
+channels in :data:`~dualtalk.inference.channels.ARKIT52` order (``tongueOut`` has no row),
+columns are FLAME's 100 expression coefficients followed by the 3 jaw axis-angle
+components. We never ship it; the user points to their copy (``.npy``, ``.npz``, ``.json``,
+``.csv``/``.txt``; a 103 x 51 matrix is accepted transposed).
+
+FLAME -> ARKit inverts the map frame by frame under bounds [0, 1]: one bounded least-squares
+problem per frame, all frames solved together by projected accelerated gradient with
+restarts (numpy, no per-frame Python loop). Our FLAME motion has 50 expression
+coefficients, so only columns 0..49 and 100..102 take part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..inference.channels import ARKIT52
+from ..inference.errors import DualTalkError
+
+MAP_ROWS = 51
+MAP_COLS = 103
+USED_COLS = np.r_[0:50, 100:103]  # exp 0..49 + jaw xyz
+JAW_OPEN_RAD = 0.35  # jaw pitch (rad) that counts as jawOpen = 1 in the map-less fallback
+ARKIT51 = ARKIT52[:MAP_ROWS]
+
+
+def _read_matrix(p: Path) -> np.ndarray:
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".npy":
+            return np.load(p, allow_pickle=False)
+        if suffix == ".npz":
+            with np.load(p, allow_pickle=False) as data:
+                for key in ("mat", "map", "matrix", "arkit2flame", *data.files):
+                    if key in data.files and data[key].ndim == 2:
+                        return data[key]
+            raise DualTalkError(f"{p.name} holds no 2-D matrix")
+        if suffix == ".json":
+            obj = json.loads(p.read_text(encoding="utf-8"))
+            if isinstance(obj, dict):
+                obj = obj.get("matrix", obj.get("map"))
+            return np.asarray(obj, dtype=np.float64)
+        return np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
+    except DualTalkError:
+        raise
+    except (ValueError, OSError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DualTalkError(f"cannot read the FLAME/ARKit map {p.name}: {exc}") from None
+
+
+def check_map(matrix: np.ndarray, name: str = "map") -> np.ndarray:
+    """Validate shape/finiteness; return a (51, 103) float64 matrix."""
+    m = np.asarray(matrix)
+    if m.dtype == object or m.ndim != 2:
+        raise DualTalkError(f"{name}: expected a 51 x 103 matrix")
+    if m.shape == (MAP_COLS, MAP_ROWS):
+        m = m.T
+    if m.shape != (MAP_ROWS, MAP_COLS):
+        raise DualTalkError(
+            f"{name}: expected a 51 x 103 ARKit->FLAME matrix, got {m.shape[0]} x {m.shape[1]}"
+        )
+    m = m.astype(np.float64)
+    if not np.isfinite(m).all():
+        raise DualTalkError(f"{name}: contains NaN or Inf")
+    if not np.abs(m[:, USED_COLS]).any():
+        raise DualTalkError(f"{name}: is all zeros")
+    return m
+
+
+def load_arkit_flame_map(path: str | os.PathLike[str]) -> np.ndarray:
+    """Load the user's ARKit->FLAME map file as a (51, 103) matrix."""
+    p = Path(path)
+    if not p.is_file():
+        raise DualTalkError(f"FLAME/ARKit map not found: {p}")
+    return check_map(_read_matrix(p), p.name)
+
+
+def arkit_to_flame(arkit: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """(T, >=51) ARKit weights -> (T, 53) FLAME [exp 0..49, jaw xyz]."""
+    w = np.asarray(arkit, dtype=np.float64)[:, :MAP_ROWS]
+    return (w @ matrix[:, USED_COLS]).astype(np.float32)
+
+
+def flame_to_arkit(
+    flame: np.ndarray,
+    matrix: np.ndarray,
+    *,
+    max_iter: int = 2000,
+    tol: float = 1e-6,
+    ridge: float = 1e-6,
+) -> tuple[np.ndarray, float]:
+    """Solve min ||w M - f||^2, 0 <= w <= 1 for every frame at once.
+
+    ``flame``: (T, 53) = [exp 0..49, jaw xyz]. Returns ((T, 52) ARKit weights with
+    ``tongueOut`` = 0, relative residual). Accelerated projected gradient on the normal
+    equations (G = M M^T is only 51 x 51, so each iteration is one (T, 51) x (51, 51)
+    product), started from the clipped unconstrained solution; frames whose projected
+    gradient vanishes (KKT) drop out, so easy frames cost nothing after the first check.
+    """
+    f = np.asarray(flame, dtype=np.float64)
+    if f.ndim != 2 or f.shape[1] != len(USED_COLS):
+        raise DualTalkError(f"expected FLAME frames (T, {len(USED_COLS)}), got {f.shape}")
+    m = matrix[:, USED_COLS]  # (51, 53)
+    g = m @ m.T + ridge * np.eye(MAP_ROWS)
+    b = f @ m.T  # (T, 51)
+    step = 1.0 / float(np.linalg.eigvalsh(g)[-1])
+    w = np.clip(np.linalg.solve(g, b.T).T, 0.0, 1.0)
+    active = np.arange(len(w))
+    for _ in range(max_iter // 25 + 1):
+        if not len(active):
+            break
+        w[active] = _fista(w[active], g, b[active], step, 25)
+        # KKT check: the projected gradient vanishes at the optimum.
+        wa = w[active]
+        pg = wa - np.clip(wa - (wa @ g - b[active]), 0.0, 1.0)
+        active = active[np.abs(pg).max(axis=1) > tol]
+    out = np.zeros((len(w), len(ARKIT52)), dtype=np.float32)
+    out[:, :MAP_ROWS] = w
+    denom = float(np.linalg.norm(f)) or 1.0
+    residual = float(np.linalg.norm(w @ m - f)) / denom
+    return out, residual
+
+
+def _fista(w: np.ndarray, g: np.ndarray, b: np.ndarray, step: float, iters: int) -> np.ndarray:
+    """``iters`` accelerated projected-gradient steps with per-frame adaptive restart.
+
+    One (n, 51) x (51, 51) product per step: ``y @ g`` is formed from the two last
+    iterates' products because the momentum step is linear.
+    """
+    wg = w @ g
+    y, yg = w, wg
+    t = np.ones((len(w), 1))
+    for _ in range(iters):
+        w_next = np.clip(y - step * (yg - b), 0.0, 1.0)
+        wg_next = w_next @ g
+        t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+        beta = (t - 1.0) / t_next
+        # Restart momentum where it points uphill (gradient-based restart test).
+        uphill = ((yg - b) * (w_next - w)).sum(axis=1, keepdims=True) > 0
+        beta = np.where(uphill, 0.0, beta)
+        t_next = np.where(uphill, 1.0, t_next)
+        y = w_next + beta * (w_next - w)
+        yg = wg_next + beta * (wg_next - wg)
+        w, wg, t = w_next, wg_next, t_next
+    return w
+
+
+def flame_to_arkit_fallback(flame: np.ndarray) -> np.ndarray:
+    """Without the map: jaw pitch -> jawOpen only (the caller warns the user)."""
+    f = np.asarray(flame, dtype=np.float32)
+    out = np.zeros((len(f), len(ARKIT52)), dtype=np.float32)
+    out[:, ARKIT52.index("jawOpen")] = np.clip(f[:, 50] / JAW_OPEN_RAD, 0.0, 1.0)
+    return out
+
+
+def arkit_to_flame_fallback(arkit: np.ndarray) -> np.ndarray:
+    """Without the map: jawOpen -> jaw pitch only (the caller warns the user)."""
+    a = np.asarray(arkit, dtype=np.float32)
+    out = np.zeros((len(a), len(USED_COLS)), dtype=np.float32)
+    out[:, 50] = a[:, ARKIT52.index("jawOpen")] * JAW_OPEN_RAD
+    return out

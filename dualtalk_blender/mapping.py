@@ -1,0 +1,203 @@
+"""Custom retarget maps: motion channel -> shape key(s) and/or bone rotation, with weights.
+
+A map is JSON; :func:`parse_mapping` is a pure function over the decoded data so it can be
+fuzzed, :func:`load_mapping` adds file reading. Format (version 1)::
+
+    {
+      "version": 1,
+      "space": "arkit55",                       # channel names used below (default arkit55)
+      "map": {
+        "jawOpen":      [{"key": "MouthOpen", "weight": 1.0},
+                         {"bone": "Jaw", "axis": "X", "weight": 0.35}],
+        "eyeBlinkLeft": "Blink_L",              # shorthand: key with weight 1
+        "mouthSmileLeft": {"key": "Smile", "weight": 0.5},
+        "mouthSmileRight": {"key": "Smile", "weight": 0.5}   # linear mix: contributions add up
+      },
+      "head": "Head",                           # optional: bone for head rotation, "" = the object
+      "clip": [0, 1]                            # optional: clamp key values
+    }
+
+Bone weights are radians per unit of the channel, about ``axis`` of the bone's own
+(local) frame. Every problem is reported as one :class:`DualTalkError` line naming the
+offending entry.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..inference.channels import CHANNELS, HEAD, SPACE_ARKIT
+from ..inference.errors import DualTalkError
+
+MAX_MAP_BYTES = 1 << 20
+MAX_ENTRIES = 4096
+MAX_WEIGHT = 100.0
+AXES = {"X": (1.0, 0.0, 0.0), "Y": (0.0, 1.0, 0.0), "Z": (0.0, 0.0, 1.0)}
+_TOP_KEYS = {"version", "space", "map", "head", "clip", "name", "description"}
+
+
+@dataclass(frozen=True)
+class KeyLink:
+    channel: str
+    key: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class BoneLink:
+    channel: str
+    bone: str
+    axis: tuple[float, float, float]
+    weight: float
+
+
+@dataclass
+class CustomMap:
+    space: str = SPACE_ARKIT
+    keys: list[KeyLink] = field(default_factory=list)
+    bones: list[BoneLink] = field(default_factory=list)
+    head: str | None = None  # None: auto; "": the object; else a bone name
+    clip: tuple[float, float] | None = None
+    name: str = "custom"
+
+    @property
+    def key_names(self) -> list[str]:
+        return list(dict.fromkeys(link.key for link in self.keys))
+
+    @property
+    def bone_names(self) -> list[str]:
+        return list(dict.fromkeys(link.bone for link in self.bones))
+
+
+def _name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DualTalkError(f"{where}: expected a non-empty name string")
+    if len(value.encode("utf-8")) > 63:
+        raise DualTalkError(f"{where}: name {value[:20]!r}... is longer than Blender's 63-byte limit")
+    if any(ord(c) < 32 for c in value):
+        raise DualTalkError(f"{where}: name contains control characters")
+    return value
+
+
+def _weight(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DualTalkError(f"{where}: weight must be a number, got {type(value).__name__}")
+    w = float(value)
+    if not math.isfinite(w) or abs(w) > MAX_WEIGHT:
+        raise DualTalkError(f"{where}: weight {value!r} must be finite and within ±{MAX_WEIGHT:g}")
+    return w
+
+
+def _axis(value: Any, where: str) -> tuple[float, float, float]:
+    if not isinstance(value, str):
+        raise DualTalkError(f"{where}: axis must be one of X, Y, Z, -X, -Y, -Z")
+    s = value.strip().upper()
+    sign = -1.0 if s.startswith("-") else 1.0
+    base = AXES.get(s.lstrip("+-"))
+    if base is None or len(s.lstrip("+-")) != 1:
+        raise DualTalkError(f"{where}: axis {value!r} must be one of X, Y, Z, -X, -Y, -Z")
+    return (sign * base[0], sign * base[1], sign * base[2])
+
+
+def _links(channel: str, entry: Any, where: str) -> tuple[list[KeyLink], list[BoneLink]]:
+    keys: list[KeyLink] = []
+    bones: list[BoneLink] = []
+    items = entry if isinstance(entry, list) else [entry]
+    if not items:
+        raise DualTalkError(f"{where}: empty target list")
+    for i, item in enumerate(items):
+        w = f"{where}[{i}]" if isinstance(entry, list) else where
+        if isinstance(item, str):
+            keys.append(KeyLink(channel, _name(item, w), 1.0))
+            continue
+        if not isinstance(item, dict):
+            raise DualTalkError(f"{w}: expected a key name or an object with 'key' or 'bone'")
+        unknown = set(item) - {"key", "bone", "axis", "weight"}
+        if unknown:
+            raise DualTalkError(f"{w}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        weight = _weight(item.get("weight", 1.0), w)
+        if ("key" in item) == ("bone" in item):
+            raise DualTalkError(f"{w}: give exactly one of 'key' or 'bone'")
+        if "key" in item:
+            if "axis" in item:
+                raise DualTalkError(f"{w}: 'axis' only applies to bones")
+            keys.append(KeyLink(channel, _name(item["key"], w + ".key"), weight))
+        else:
+            if "axis" not in item:
+                raise DualTalkError(f"{w}: a bone target needs an 'axis' (X, Y, Z, -X, -Y or -Z)")
+            bones.append(
+                BoneLink(channel, _name(item["bone"], w + ".bone"), _axis(item["axis"], w + ".axis"), weight)
+            )
+    return keys, bones
+
+
+def parse_mapping(data: Any) -> CustomMap:
+    """Validate decoded JSON and return a :class:`CustomMap` (pure; raises DualTalkError)."""
+    if not isinstance(data, dict):
+        raise DualTalkError("mapping: the top level must be a JSON object")
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise DualTalkError(f"mapping: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    version = data.get("version", 1)
+    if isinstance(version, bool) or version != 1:
+        raise DualTalkError(f"mapping: unsupported version {version!r} (this build reads version 1)")
+    space = data.get("space", SPACE_ARKIT)
+    if space not in CHANNELS:
+        raise DualTalkError(f"mapping: unknown space {space!r} (expected one of {', '.join(CHANNELS)})")
+    table = data.get("map")
+    if not isinstance(table, dict) or not table:
+        raise DualTalkError("mapping: 'map' must be a non-empty object of channel -> target(s)")
+    if len(table) > MAX_ENTRIES:
+        raise DualTalkError(f"mapping: too many entries ({len(table)} > {MAX_ENTRIES})")
+    channels = CHANNELS[space]
+    result = CustomMap(space=space, name=str(data.get("name", "custom"))[:63])
+    for channel, entry in table.items():
+        if channel not in channels:
+            close = [c for c in channels if c.lower() == str(channel).lower()]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise DualTalkError(f"mapping: {channel!r} is not a {space} channel{hint}")
+        if space == SPACE_ARKIT and channel in HEAD:
+            raise DualTalkError(
+                f"mapping: {channel!r} is head rotation; use the top-level 'head' field for it"
+            )
+        keys, bones = _links(channel, entry, f"mapping.map[{channel!r}]")
+        result.keys.extend(keys)
+        result.bones.extend(bones)
+    if "head" in data:
+        head = data["head"]
+        if head is None or head == "":
+            result.head = ""
+        else:
+            result.head = _name(head, "mapping.head")
+    if "clip" in data:
+        clip = data["clip"]
+        if not (isinstance(clip, list) and len(clip) == 2):
+            raise DualTalkError("mapping.clip: expected [low, high]")
+        lo, hi = _weight(clip[0], "mapping.clip[0]"), _weight(clip[1], "mapping.clip[1]")
+        if not lo < hi:
+            raise DualTalkError("mapping.clip: low must be below high")
+        result.clip = (lo, hi)
+    return result
+
+
+def load_mapping(path: str | os.PathLike[str]) -> CustomMap:
+    """Read and validate a JSON map file."""
+    p = Path(path)
+    if not p.is_file():
+        raise DualTalkError(f"mapping file not found: {p}")
+    if p.stat().st_size > MAX_MAP_BYTES:
+        raise DualTalkError(f"mapping file {p.name} is larger than {MAX_MAP_BYTES // 1024} KiB")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise DualTalkError(f"mapping file {p.name} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise DualTalkError(
+            f"mapping file {p.name} is not valid JSON (line {exc.lineno}: {exc.msg})"
+        ) from None
+    return parse_mapping(data)

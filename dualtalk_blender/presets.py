@@ -1,0 +1,198 @@
+"""Built-in rig presets: which shape keys / bones each motion channel drives.
+
+Four families are known:
+
+* ``arkit``  ARKit-52 names and their usual spellings (``eyeBlinkLeft``, ``eyeBlink_L``,
+  ``EyeBlinkLeft``, ``eye_blink_left``, prefixes such as ``mixamorig:``, ``CC_Base_``,
+  ``blendShape1.``). Matching goes through :func:`normalize_name`, so one table covers all.
+* ``flame``  the FLAME Blender add-on rig: ``Exp<k>`` expression keys, ``jaw`` and ``neck``
+  bones, optional ``Pose<k>`` corrective keys.
+* ``vrm``    VRM 1.0 expressions (aa ih ou ee oh, blink, happy...), VRM 0.x names and the
+  VRoid ``Fcl_*`` keys; each is a linear mix of ARKit channels written here.
+* ``mmd``    MMD Japanese morphs (あ い う え お, まばたき ...), also a mix of ARKit channels.
+
+Pure Python (no bpy) so the tables can be inspected and tested anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..inference.channels import ARKIT52
+
+FAMILY_ARKIT = "arkit"
+FAMILY_FLAME = "flame"
+FAMILY_VRM = "vrm"
+FAMILY_MMD = "mmd"
+FAMILIES = (FAMILY_ARKIT, FAMILY_FLAME, FAMILY_VRM, FAMILY_MMD)
+
+_PREFIXES = ("cc_base_", "mixamorig", "blendshape1", "blendshape", "bs_", "arkit_")
+_SEPARATORS = re.compile(r"[\s_\-.:|/]+")
+
+
+def normalize_name(name: str) -> str:
+    """Canonical spelling used to match rig names against preset names.
+
+    Lower case, no separators, namespace prefixes dropped (``mixamorig:Head`` -> ``head``,
+    ``blendShape1.jawOpen`` -> ``jawopen``), ``Left``/``Right`` suffixes folded to
+    ``l``/``r`` so ``eyeBlink_L`` == ``eyeBlinkLeft``.
+    """
+    s = unicodedata.normalize("NFKC", name).strip()
+    if ":" in s:  # namespace ("mixamorig:Head", "Face:jawOpen")
+        s = s.rsplit(":", 1)[1] or s
+    head, dot, tail = s.rpartition(".")
+    if dot and len(tail) > 2 and head:  # "blendShape1.eyeBlinkLeft", but keep "eye.L"
+        s = tail
+    low = s.lower()
+    for prefix in _PREFIXES:
+        if low.startswith(prefix) and len(low) > len(prefix) + 1:
+            low = low[len(prefix) :]
+            break
+    low = _SEPARATORS.sub("", low)
+    if low.endswith("left"):
+        low = low[:-4] + "l"
+    elif low.endswith("right"):
+        low = low[:-5] + "r"
+    return low
+
+
+@dataclass(frozen=True)
+class Target:
+    """One rig shape key a preset drives: accepted names and the ARKit mix that feeds it."""
+
+    names: tuple[str, ...]
+    mix: tuple[tuple[str, float], ...]
+
+
+def _avg(a: str, b: str, w: float = 1.0) -> tuple[tuple[str, float], ...]:
+    return ((a, 0.5 * w), (b, 0.5 * w))
+
+
+ARKIT_TARGETS: tuple[Target, ...] = tuple(Target((n,), ((n, 1.0),)) for n in ARKIT52)
+
+# Visemes/expressions as linear mixes of ARKit channels (our own approximation; values are
+# clipped to [0, 1] because these rigs are not built for negative or >1 weights).
+_AA = (("jawOpen", 1.0), ("mouthFunnel", -0.4), ("mouthPucker", -0.4))
+_IH = (
+    ("mouthStretchLeft", 0.4),
+    ("mouthStretchRight", 0.4),
+    ("mouthUpperUpLeft", 0.2),
+    ("mouthUpperUpRight", 0.2),
+)
+_OU = (("mouthPucker", 0.8), ("mouthFunnel", 0.4))
+_EE = (
+    ("mouthSmileLeft", 0.35),
+    ("mouthSmileRight", 0.35),
+    ("mouthStretchLeft", 0.25),
+    ("mouthStretchRight", 0.25),
+    ("jawOpen", 0.2),
+)
+_OH = (("mouthFunnel", 0.9), ("jawOpen", 0.3))
+_BLINK = _avg("eyeBlinkLeft", "eyeBlinkRight")
+
+VRM_TARGETS: tuple[Target, ...] = (
+    Target(("aa", "A", "Fcl_MTH_A", "vrc.v_aa"), _AA),
+    Target(("ih", "I", "Fcl_MTH_I", "vrc.v_ih"), _IH),
+    Target(("ou", "U", "Fcl_MTH_U", "vrc.v_ou"), _OU),
+    Target(("ee", "E", "Fcl_MTH_E", "vrc.v_e"), _EE),
+    Target(("oh", "O", "Fcl_MTH_O", "vrc.v_oh"), _OH),
+    Target(("blink", "Blink", "Fcl_EYE_Close", "vrc.blink"), _BLINK),
+    Target(("blinkLeft", "Blink_L", "Fcl_EYE_Close_L", "vrc.blink_left"), (("eyeBlinkLeft", 1.0),)),
+    Target(("blinkRight", "Blink_R", "Fcl_EYE_Close_R", "vrc.blink_right"), (("eyeBlinkRight", 1.0),)),
+    Target(("happy", "Joy", "Fcl_ALL_Joy"), _avg("mouthSmileLeft", "mouthSmileRight")),
+    Target(("angry", "Angry", "Fcl_ALL_Angry"), _avg("browDownLeft", "browDownRight")),
+    Target(("sad", "Sorrow", "Fcl_ALL_Sorrow"), _avg("mouthFrownLeft", "mouthFrownRight")),
+    Target(
+        ("surprised", "Surprised", "Fcl_ALL_Surprised"),
+        (("browInnerUp", 0.5), ("eyeWideLeft", 0.25), ("eyeWideRight", 0.25)),
+    ),
+    Target(("lookUp", "LookUp"), _avg("eyeLookUpLeft", "eyeLookUpRight")),
+    Target(("lookDown", "LookDown"), _avg("eyeLookDownLeft", "eyeLookDownRight")),
+    Target(("lookLeft", "LookLeft"), _avg("eyeLookOutLeft", "eyeLookInRight")),
+    Target(("lookRight", "LookRight"), _avg("eyeLookInLeft", "eyeLookOutRight")),
+)
+
+MMD_TARGETS: tuple[Target, ...] = (
+    Target(("あ",), _AA),
+    Target(("い",), _IH),
+    Target(("う",), _OU),
+    Target(("え",), _EE),
+    Target(("お",), _OH),
+    Target(("まばたき",), _BLINK),
+    Target(("にこり",), _avg("mouthSmileLeft", "mouthSmileRight")),
+    Target(("困る",), (("browInnerUp", 1.0),)),
+    Target(("怒り",), _avg("browDownLeft", "browDownRight")),
+    Target(("上",), _avg("browOuterUpLeft", "browOuterUpRight")),
+    Target(("びっくり",), _avg("eyeWideLeft", "eyeWideRight")),
+)
+
+PRESET_TARGETS: dict[str, tuple[Target, ...]] = {
+    FAMILY_ARKIT: ARKIT_TARGETS,
+    FAMILY_VRM: VRM_TARGETS,
+    FAMILY_MMD: MMD_TARGETS,
+}
+# Families whose mixes produce weights meant to stay in [0, 1].
+CLIPPED_FAMILIES = (FAMILY_VRM, FAMILY_MMD)
+
+# FLAME add-on rig.
+FLAME_EXP_KEY = re.compile(r"^exp[_\s]?0*(\d+)$", re.IGNORECASE)
+FLAME_POSE_KEY = re.compile(r"^pose[_\s]?0*(\d+)$", re.IGNORECASE)
+
+# Bones, by normalised name, most specific first.
+HEAD_BONES = ("head", "jbipchead", "頭", "defhead", "bip01head", "bip001head", "headx")
+NECK_BONES = (
+    "neck",
+    "neck01",
+    "necktwist01",
+    "jbipcneck",
+    "首",
+    "defneck",
+    "bip01neck",
+    "bip001neck",
+    "neckx",
+)
+JAW_BONES = ("jaw", "jawroot", "jbipcjaw", "defjaw", "顎", "jawx")
+EYE_L_BONES = ("eyel", "lefteye", "eyeleft", "jadjlfaceeye", "左目", "cceyel", "eyeballl")
+EYE_R_BONES = ("eyer", "righteye", "eyeright", "jadjrfaceeye", "右目", "cceyer", "eyeballr")
+
+
+def flame_exp_index(key_name: str) -> int | None:
+    """Index of a FLAME add-on expression key (``Exp000`` / ``Exp12`` / ``exp_3``), else None."""
+    m = FLAME_EXP_KEY.match(key_name.strip())
+    return int(m.group(1)) if m else None
+
+
+def flame_pose_index(key_name: str) -> int | None:
+    """1-based index of a FLAME add-on corrective key (``Pose1`` .. ``Pose36``), else None."""
+    m = FLAME_POSE_KEY.match(key_name.strip())
+    return int(m.group(1)) if m else None
+
+
+def match_targets(targets: tuple[Target, ...], key_names: list[str]) -> dict[int, str]:
+    """Map each target index to the rig key it found (first accepted name wins)."""
+    by_norm: dict[str, str] = {}
+    for name in key_names:
+        by_norm.setdefault(normalize_name(name), name)
+    found: dict[int, str] = {}
+    used: set[str] = set()
+    for i, target in enumerate(targets):
+        for candidate in target.names:
+            hit = by_norm.get(normalize_name(candidate))
+            if hit is not None and hit not in used:
+                found[i] = hit
+                used.add(hit)
+                break
+    return found
+
+
+def find_bone(bone_names: list[str], candidates: tuple[str, ...]) -> str | None:
+    """First rig bone whose normalised name is in ``candidates`` (in candidate order)."""
+    by_norm: dict[str, str] = {}
+    for name in bone_names:
+        by_norm.setdefault(normalize_name(name), name)
+    for candidate in candidates:
+        if candidate in by_norm:
+            return by_norm[candidate]
+    return None
