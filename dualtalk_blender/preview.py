@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,36 @@ def pick_frames(scene, count: int) -> list[int]:
 
 
 @contextlib.contextmanager
+def quiet_native_output() -> Iterator[None]:
+    """Silence Blender's C-level prints ("Saved: ...", EGL probing) during renders.
+
+    What was printed is replayed on stderr if the render fails, so errors stay visible.
+    """
+    if os.environ.get("DUALTALK_DEBUG"):
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            raise
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
+@contextlib.contextmanager
 def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) -> Iterator[None]:
     r = scene.render
     saved = {
@@ -41,7 +72,7 @@ def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) 
         "frame": scene.frame_current,
     }
     fmt = r.image_settings
-    saved_fmt = (fmt.file_format, fmt.color_mode)
+    saved_fmt = (getattr(fmt, "media_type", None), fmt.file_format, fmt.color_mode)
     try:
         r.engine = engine
         r.resolution_x, r.resolution_y, r.resolution_percentage = int(width), int(height), 100
@@ -61,7 +92,9 @@ def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) 
         r.resolution_percentage = saved["resolution_percentage"]
         r.use_stamp = saved["use_stamp"]
         r.filepath = saved["filepath"]
-        fmt.file_format, fmt.color_mode = saved_fmt
+        if saved_fmt[0] is not None:
+            fmt.media_type = saved_fmt[0]
+        fmt.file_format, fmt.color_mode = saved_fmt[1:]
         scene.frame_set(saved["frame"])
 
 
@@ -71,10 +104,13 @@ def _render_frame_rgba(scene, frame: int, tmpdir: Path) -> np.ndarray:
 
     scene.frame_set(frame)
     path = tmpdir / f"frame_{frame:06d}.png"
+    if hasattr(scene.render.image_settings, "media_type"):
+        scene.render.image_settings.media_type = "IMAGE"
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_mode = "RGBA"
     scene.render.filepath = str(path)
-    bpy.ops.render.render(write_still=True, scene=scene.name)
+    with quiet_native_output():
+        bpy.ops.render.render(write_still=True, scene=scene.name)
     if not path.is_file():
         raise DualTalkError(f"rendering frame {frame} produced no image")
     img = bpy.data.images.load(str(path))
@@ -108,8 +144,8 @@ def render_contact_sheet(
     frames: Sequence[int] | None = None,
     count: int = 6,
     columns: int = 3,
-    width: int = 480,
-    height: int = 270,
+    width: int = 640,
+    height: int = 360,
     engine: str = "BLENDER_WORKBENCH",
     progress=None,
 ) -> Path:
@@ -158,19 +194,32 @@ def render_video(
         raise DualTalkError("the scene has no camera to render the preview from")
     out_path = Path(out_path)
     r = scene.render
-    saved = (r.image_settings.file_format, r.ffmpeg.format, r.ffmpeg.codec, r.ffmpeg.audio_codec)
+    fmt = r.image_settings
+    has_media = hasattr(fmt, "media_type")  # Blender 5 splits image/video formats
+    saved = (
+        fmt.media_type if has_media else None,
+        fmt.file_format,
+        r.ffmpeg.format,
+        r.ffmpeg.codec,
+        r.ffmpeg.audio_codec,
+        r.use_file_extension,
+    )
     with atomic_path(out_path, suffix=".mp4") as part, _preview_settings(scene, width, height, engine, False):
         try:
-            r.image_settings.file_format = "FFMPEG"
+            if has_media:
+                fmt.media_type = "VIDEO"
+            fmt.file_format = "FFMPEG"
             r.ffmpeg.format = "MPEG4"
             r.ffmpeg.codec = "H264"
             r.ffmpeg.constant_rate_factor = "MEDIUM"
             r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
             r.use_file_extension = False
             r.filepath = str(part)
-            bpy.ops.render.render(animation=True, scene=scene.name)
+            with quiet_native_output():
+                bpy.ops.render.render(animation=True, scene=scene.name)
         finally:
-            fmt = r.image_settings
-            fmt.file_format, r.ffmpeg.format, r.ffmpeg.codec, r.ffmpeg.audio_codec = saved
-            r.use_file_extension = True
+            if has_media:
+                fmt.media_type = saved[0]
+            fmt.file_format, r.ffmpeg.format, r.ffmpeg.codec, r.ffmpeg.audio_codec = saved[1:5]
+            r.use_file_extension = saved[5]
     return out_path

