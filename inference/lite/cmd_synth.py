@@ -1,0 +1,41 @@
+"""``python -m dualtalk synth --out DIR --dialogues N --seed S``: the lite training corpus."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..errors import DualTalkError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="folder for <stem>_speaker1/2.wav/.npz (created)")
+    parser.add_argument("--dialogues", type=int, default=300, help="how many dialogues (default 300)")
+    parser.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
+    parser.add_argument(
+        "--first", type=int, default=0, help="index of the first dialogue (to extend a corpus)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="length of each dialogue (default 10-20 s)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..progress import ConsoleBar, Silent
+    from .synth import generate_corpus
+    from .tts import available_engines
+
+    if args.dialogues < 1 or args.dialogues > 100000:
+        raise DualTalkError("--dialogues must be between 1 and 100000")
+    if args.first < 0:
+        raise DualTalkError("--first must be 0 or more")
+    if args.seconds is not None and not 2.0 <= args.seconds <= 600.0:
+        raise DualTalkError("--seconds must be between 2 and 600")
+    if not available_engines():
+        raise DualTalkError("no text-to-speech engine found: install espeak-ng (and optionally flite)")
+    progress = Silent() if args.quiet else ConsoleBar()
+    out = generate_corpus(
+        args.out, args.dialogues, args.seed, start=args.first, duration=args.seconds, progress=progress
+    )
+    print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
+    return 0

@@ -1,0 +1,113 @@
+"""Compact audio front end: log-mel in torch, then a small strided conv encoder.
+
+The published model spends 300M parameters on wav2vec2; for mouth shapes and
+turn-taking cues a log-mel spectrogram (25 ms windows, 10 ms hop) and three conv
+layers down to the 25 fps motion rate are enough, and run in milliseconds on a CPU.
+The mel filterbank is computed here (HTK mel scale) and kept as a buffer so the
+front end needs nothing beyond torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def mel_filterbank(
+    n_fft: int, n_mels: int, sr: int, fmin: float = 40.0, fmax: float | None = None
+) -> np.ndarray:
+    """(n_mels, n_fft//2+1) triangular filters evenly spaced on the mel scale."""
+    fmax = fmax or sr / 2
+
+    def hz_to_mel(f):
+        return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
+
+    def mel_to_hz(m):
+        return 700.0 * (10 ** (np.asarray(m) / 2595.0) - 1.0)
+
+    freqs = np.linspace(0, sr / 2, n_fft // 2 + 1)
+    pts = mel_to_hz(np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2))
+    fb = np.zeros((n_mels, len(freqs)), np.float32)
+    for i in range(n_mels):
+        lo, mid, hi = pts[i], pts[i + 1], pts[i + 2]
+        up = (freqs - lo) / max(mid - lo, 1e-6)
+        down = (hi - freqs) / max(hi - mid, 1e-6)
+        fb[i] = np.clip(np.minimum(up, down), 0, None)
+    return fb
+
+
+class LogMel(nn.Module):
+    """(B, N) audio at 16 kHz -> (B, F, n_mels) log-mel frames at 100 Hz."""
+
+    def __init__(self, n_mels: int = 64, sr: int = 16000, n_fft: int = 400, hop: int = 160) -> None:
+        super().__init__()
+        self.n_fft, self.hop = n_fft, hop
+        self.register_buffer("window", torch.hann_window(n_fft), persistent=False)
+        self.register_buffer("fb", torch.from_numpy(mel_filterbank(n_fft, n_mels, sr)), persistent=False)
+
+    def forward(self, audio: torch.Tensor) -> torch.Tensor:
+        spec = torch.stft(
+            audio.float(), self.n_fft, self.hop, window=self.window, center=True, return_complex=True
+        )
+        power = spec.real**2 + spec.imag**2  # (B, freq, F)
+        mel = torch.matmul(self.fb, power).clamp_min(1e-6)
+        # Audio arrives normalised to unit variance, so log-mel sits in a known range.
+        return ((torch.log(mel) + 2.0) / 4.0).transpose(1, 2)
+
+
+class ConvAudioEncoder(nn.Module):
+    """Log-mel (100 Hz) -> features at 25 fps via two stride-2 convs, resampled to ``frame_num``."""
+
+    def __init__(self, n_mels: int = 64, dim: int = 128, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.mel = LogMel(n_mels)
+        self.convs = nn.Sequential(
+            nn.Conv1d(n_mels, dim, 5, stride=2, padding=2),
+            nn.GELU(),
+            nn.Conv1d(dim, dim, 5, stride=2, padding=2),
+            nn.GELU(),
+            nn.Conv1d(dim, dim, 3, padding=1),
+            nn.GELU(),
+        )
+        self.norm = nn.LayerNorm(dim)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
+        x = self.mel(audio).transpose(1, 2)  # (B, n_mels, F)
+        if self.training:
+            x = augment_mel(x)
+        x = self.convs(x)  # (B, dim, ~F/4)
+        if x.shape[-1] != frame_num:
+            x = F.interpolate(x, size=frame_num, mode="linear", align_corners=False)
+        return self.drop(self.norm(x.transpose(1, 2)))
+
+
+def augment_mel(x: torch.Tensor, max_shift: int = 3) -> torch.Tensor:
+    """Training-time robustness for (B, n_mels, F): shift bands (other vocal tracts and
+    pitches than the TTS voices), mask a band and a short stretch of time (SpecAugment)."""
+    b, m, f = x.shape
+    out = x.clone()
+    for i in range(b):
+        k = int(torch.randint(-max_shift, max_shift + 1, ()))
+        if k > 0:
+            out[i, k:] = x[i, :-k]
+            out[i, :k] = x[i, :1]
+        elif k < 0:
+            out[i, :k] = x[i, -k:]
+            out[i, k:] = x[i, -1:]
+        w = int(torch.randint(0, m // 8 + 1, ()))
+        s = int(torch.randint(0, m - w + 1, ()))
+        out[i, s : s + w] = out[i].mean()
+        if f > 50:
+            w = int(torch.randint(0, 8, ()))
+            s = int(torch.randint(0, f - w + 1, ()))
+            out[i, :, s : s + w] = out[i].mean()
+    return out
+
+
+def samples_for_frames(frames: int, sr: int = 16000, fps: float = 25.0) -> int:
+    return int(math.ceil(frames * sr / fps))

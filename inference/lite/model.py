@@ -1,0 +1,253 @@
+"""LiteDualTalk: the DualTalk architecture at a size that runs anywhere.
+
+Same stages as the published network, each made small: two compact audio encoders
+(log-mel + strided convs, one for the character's own voice and one for the partner's),
+a shared audio projection, a blendshape encoder for the partner's motion, a temporal
+enhancer (self-attention + BiLSTM) per stream, an interaction transformer where the
+character's stream attends to the partner's, and a synthesis decoder. Output is the
+``arkit55`` space: 52 ARKit weights squashed to [0, 1] by a sigmoid and three head
+rotations (radians, bounded by tanh). Attention is local (a band of +-2 s) so long
+takes cost linear time and behave like the 8-20 s training crops.
+
+The default weights are committed under ``weights/`` in fp16 and loaded with
+``weights_only=True``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..channels import ARKIT55, SPACE_ARKIT
+from ..errors import DualTalkError
+from ..fileio import atomic_path, sha256_file
+from .features import ConvAudioEncoder
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+DEFAULT_WEIGHTS = WEIGHTS_DIR / "lite_v1.pt"
+FORMAT = "dualtalk-lite"
+
+
+@dataclass
+class LiteConfig:
+    n_mels: int = 64
+    audio_dim: int = 96
+    dim: int = 96
+    heads: int = 4
+    lstm_hidden: int = 48
+    interaction_layers: int = 2
+    ff_mult: int = 2
+    attn_window: int = 50  # frames each side a query may attend to
+    dropout: float = 0.1
+    motion_dim: int = len(ARKIT55)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LiteConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+def band_mask(t: int, window: int, device: torch.device) -> torch.Tensor:
+    """(t, t) boolean mask, True where |i - j| <= window (attention allowed)."""
+    idx = torch.arange(t, device=device)
+    return (idx[None, :] - idx[:, None]).abs() <= window
+
+
+class Attention(nn.Module):
+    """Multi-head attention through ``scaled_dot_product_attention``."""
+
+    def __init__(self, dim: int, heads: int, dropout: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.q = nn.Linear(dim, dim)
+        self.kv = nn.Linear(dim, 2 * dim)
+        self.out = nn.Linear(dim, dim)
+        self.dropout = dropout
+
+    def forward(self, x: torch.Tensor, ctx: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        b, t, d = x.shape
+        h = self.heads
+        q = self.q(x).view(b, t, h, d // h).transpose(1, 2)
+        k, v = self.kv(ctx).view(b, ctx.shape[1], 2, h, d // h).permute(2, 0, 3, 1, 4)
+        y = F.scaled_dot_product_attention(
+            q, k, v, attn_mask=mask, dropout_p=self.dropout if self.training else 0.0
+        )
+        return self.out(y.transpose(1, 2).reshape(b, t, d))
+
+
+def chunked_lstm(lstm: nn.LSTM, x: torch.Tensor, chunk: int = 100, context: int = 25) -> torch.Tensor:
+    """Run a BiLSTM over overlapping chunks batched together, keeping each chunk's centre.
+
+    A recurrent net steps frame by frame, so one 1500-frame take is 1500 sequential
+    steps; cut into 100-frame chunks with 25 frames of context each side it is 150
+    steps over a wider batch: ~10x faster on a CPU, and every frame still sees at
+    least a second of context in both directions (the training crops see the same).
+    """
+    b, t, d = x.shape
+    if t <= chunk + 2 * context:
+        return lstm(x)[0]
+    n = -(-t // chunk)
+    pad_right = n * chunk - t
+    xp = F.pad(x, (0, 0, context, context + pad_right))
+    windows = xp.unfold(1, chunk + 2 * context, chunk)  # (b, n, d, L)
+    windows = windows.permute(0, 1, 3, 2).reshape(b * n, chunk + 2 * context, d)
+    y = lstm(windows)[0][:, context : context + chunk]
+    return y.reshape(b, n * chunk, -1)[:, :t]
+
+
+class TemporalEnhancer(nn.Module):
+    """Local self-attention then a BiLSTM: sharpens each stream's features over time."""
+
+    def __init__(self, cfg: LiteConfig) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(cfg.dim)
+        self.attn = Attention(cfg.dim, cfg.heads, cfg.dropout)
+        self.lstm = nn.LSTM(cfg.dim, cfg.lstm_hidden, batch_first=True, bidirectional=True)
+        self.proj = nn.Linear(2 * cfg.lstm_hidden, cfg.dim)
+        self.window = cfg.attn_window
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mask = band_mask(x.shape[1], self.window, x.device)
+        h = self.norm(x)
+        x = x + self.attn(h, h, mask)
+        return x + self.proj(chunked_lstm(self.lstm, x))
+
+
+class InteractionBlock(nn.Module):
+    """Self-attention on the character, cross-attention to the partner, feed-forward."""
+
+    def __init__(self, cfg: LiteConfig) -> None:
+        super().__init__()
+        d = cfg.dim
+        self.n1, self.n2, self.n3, self.nc = (
+            nn.LayerNorm(d),
+            nn.LayerNorm(d),
+            nn.LayerNorm(d),
+            nn.LayerNorm(d),
+        )
+        self.self_attn = Attention(d, cfg.heads, cfg.dropout)
+        self.cross_attn = Attention(d, cfg.heads, cfg.dropout)
+        self.ff = nn.Sequential(
+            nn.Linear(d, cfg.ff_mult * d), nn.GELU(), nn.Dropout(cfg.dropout), nn.Linear(cfg.ff_mult * d, d)
+        )
+        self.window = cfg.attn_window
+
+    def forward(self, x: torch.Tensor, partner: torch.Tensor) -> torch.Tensor:
+        mask = band_mask(x.shape[1], self.window, x.device)
+        h = self.n1(x)
+        x = x + self.self_attn(h, h, mask)
+        x = x + self.cross_attn(self.n2(x), self.nc(partner), mask)
+        return x + self.ff(self.n3(x))
+
+
+class LiteDualTalk(nn.Module):
+    """Predicts one character's ``arkit55`` motion from both voices and the partner's motion."""
+
+    space = SPACE_ARKIT
+    fps = 25.0
+    sample_rate = 16000
+
+    def __init__(self, cfg: LiteConfig | None = None) -> None:
+        super().__init__()
+        self.cfg = cfg = cfg or LiteConfig()
+        self.self_encoder = ConvAudioEncoder(cfg.n_mels, cfg.audio_dim, cfg.dropout)
+        self.partner_encoder = ConvAudioEncoder(cfg.n_mels, cfg.audio_dim, cfg.dropout)
+        self.audio_proj = nn.Linear(cfg.audio_dim, cfg.dim)  # shared by both streams
+        self.motion_encoder = nn.Sequential(
+            nn.Linear(cfg.motion_dim, cfg.dim), nn.GELU(), nn.Linear(cfg.dim, cfg.dim)
+        )
+        self.self_enhancer = TemporalEnhancer(cfg)
+        self.partner_enhancer = TemporalEnhancer(cfg)
+        self.interaction = nn.ModuleList(InteractionBlock(cfg) for _ in range(cfg.interaction_layers))
+        self.decoder = nn.Sequential(  # synthesis decoder: local temporal smoothing + projection
+            nn.Conv1d(cfg.dim, cfg.dim, 5, padding=2),
+            nn.GELU(),
+            nn.Conv1d(cfg.dim, cfg.dim, 5, padding=2),
+        )
+        self.head = nn.Sequential(nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.motion_dim))
+        self.head_scale = 0.6  # radians: the largest head rotation the model can output
+
+    # TwoPartyModel ------------------------------------------------------------------
+    def encode_self(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
+        return self.audio_proj(self.self_encoder(audio, frame_num))
+
+    def encode_partner(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
+        return self.audio_proj(self.partner_encoder(audio, frame_num))
+
+    def decode(
+        self, self_feats: torch.Tensor, partner_feats: torch.Tensor, partner_motion: torch.Tensor
+    ) -> torch.Tensor:
+        t = min(self_feats.shape[1], partner_feats.shape[1], partner_motion.shape[1])
+        s = self.self_enhancer(self_feats[:, :t])
+        p = self.partner_enhancer(
+            partner_feats[:, :t] + self.motion_encoder(partner_motion[:, :t].to(s.dtype))
+        )
+        x = s
+        for block in self.interaction:
+            x = block(x, p)
+        y = self.decoder(x.transpose(1, 2)).transpose(1, 2)
+        out = self.head(x + y)
+        return torch.cat([torch.sigmoid(out[..., :52]), self.head_scale * torch.tanh(out[..., 52:])], dim=-1)
+
+    def neutral_motion(self, frames: int) -> torch.Tensor:
+        p = next(self.parameters())
+        return torch.zeros(frames, self.cfg.motion_dim, device=p.device, dtype=p.dtype)
+
+    def forward(
+        self, audio_self: torch.Tensor, audio_partner: torch.Tensor, partner_motion: torch.Tensor
+    ) -> torch.Tensor:
+        frames = partner_motion.shape[1]
+        return self.decode(
+            self.encode_self(audio_self, frames), self.encode_partner(audio_partner, frames), partner_motion
+        )
+
+
+def save_lite(model: LiteDualTalk, path: str | Path, *, half: bool = True, extra: dict | None = None) -> Path:
+    """Write weights (fp16 by default) with the config, atomically; returns the path."""
+    state = {
+        k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
+        for k, v in model.state_dict().items()
+    }
+    payload = {
+        "format": FORMAT,
+        "version": 1,
+        "config": asdict(model.cfg),
+        "state_dict": state,
+        "extra": extra or {},
+    }
+    path = Path(path)
+    buf = io.BytesIO()
+    torch.save(payload, buf)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buf.getvalue())
+    return path
+
+
+def load_lite(path: str | Path | None = None, device: str = "cpu") -> tuple[LiteDualTalk, str]:
+    """(model in eval mode on ``device``, sha256 of the weights file); ``None`` -> the committed default."""
+    path = Path(path) if path is not None else DEFAULT_WEIGHTS
+    if not path.is_file():
+        raise DualTalkError(f"lite weights not found: {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # corrupt zip, pickle refused, truncated file
+        raise DualTalkError(
+            f"{path.name} is not a readable lite weights file ({type(exc).__name__})"
+        ) from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise DualTalkError(f"{path.name} is not a DualTalk lite weights file")
+    model = LiteDualTalk(LiteConfig.from_dict(payload.get("config", {})))
+    state = {k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()}
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        raise DualTalkError(
+            f"{path.name} does not match the lite architecture ({str(exc).splitlines()[0]})"
+        ) from None
+    model.to(device).eval()
+    return model, sha256_file(path)

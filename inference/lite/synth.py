@@ -1,0 +1,318 @@
+"""The synthetic two-voice corpus the lite model is trained on.
+
+Each dialogue has two virtual speakers with different TTS voices taking turns, with
+overlaps, pauses, backchannels ("mm-hmm", "yeah") and laughs from the listener. Because
+every phone's timing is known exactly, the targets are exact too: visemes for whoever
+speaks, listener behaviour (nods at the partner's phrase ends, brow raises, smiles),
+gaze and blinks for both, head motion following the speaker's own loudness. The audio
+the model sees is then degraded like real recordings (noise, reverb, EQ, gain and the
+partner bleeding into each microphone) while the targets stay clean.
+
+Output: DualTalk-format folders ``<stem>_speaker1.wav/.npz`` and ``<stem>_speaker2.*``
+where each npz is a motion file in space ``arkit55``. Same seed, same corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..channels import ARKIT52, SPACE_ARKIT
+from ..fileio import atomic_path, ensure_writable_dir
+from ..motion import Motion, save_motion
+from .listener import blinks, frame_energy, gaze, laugh_track, listener_behaviour, speaker_head
+from .tts import SAMPLE_RATE, Phone, Voice, available_engines, random_voice, speak
+from .visemes import render_visemes
+
+FPS = 25
+
+# Our own sentences: everyday conversation with a broad mix of phones.
+SENTENCES = (
+    "I went to the market this morning and the bread was still warm.",
+    "Did you see the game last night?",
+    "We should probably leave before the traffic gets bad.",
+    "My sister moved to a small village by the sea.",
+    "Honestly, I think the first version was better.",
+    "Could you pass me the blue folder on the shelf?",
+    "The weather has been strange all week.",
+    "That is exactly what I was trying to say.",
+    "We fixed the roof just before the storm arrived.",
+    "Why would anyone buy a boat in the middle of winter?",
+    "I have never been good at remembering names.",
+    "The train was late again, so I walked the last part.",
+    "She plays the violin every Thursday evening.",
+    "Maybe we can try the new place around the corner.",
+    "He thought the meeting was tomorrow, but it was today.",
+    "I lost my keys twice this week.",
+    "The children built a huge castle out of cardboard boxes.",
+    "What time does the museum open on Sundays?",
+    "You would love the view from the top of that hill.",
+    "My phone battery never lasts a full day anymore.",
+    "We watched the whole series in one weekend.",
+    "The soup needs a little more pepper, I think.",
+    "Have you ever tried to fix a bicycle chain?",
+    "I am not sure that plan will work, to be honest.",
+    "Our neighbour grows tomatoes on the balcony.",
+    "Please remind me to call my father later.",
+    "The library is quiet in the early afternoon.",
+    "Everybody laughed when the dog stole the sandwich.",
+    "It took us three hours to find the right road.",
+    "I usually read a few pages before I fall asleep.",
+    "The bus driver waved at every single person.",
+    "Would you rather go hiking or stay home?",
+    "They painted the kitchen a bright yellow colour.",
+    "My grandmother makes the best apple pie in town.",
+    "So then what happened after you opened the door?",
+    "The printer jammed right before the deadline.",
+    "I really think you should talk to him about it.",
+    "We saw a fox crossing the road near the bridge.",
+    "Five or six people showed up, which was fine.",
+    "The music was too loud to hear anything at all.",
+    "Wait, are you serious? That is amazing news.",
+    "No, no, I meant the other one, the smaller one.",
+    "Well, it depends on how much time we have.",
+    "Oh, I forgot to tell you about the puppy!",
+    "Yes, but that was before they changed the rules.",
+    "Let me check my calendar and get back to you.",
+    "The coffee machine at work finally broke down.",
+    "Look at those clouds, it is going to pour.",
+    "We used to play football in the park every summer.",
+    "I promise I will bring your umbrella back tomorrow.",
+    "Usually I cook, but tonight we are ordering pizza.",
+    "Which way is the station from here?",
+    "That movie was much funnier than I expected.",
+    "Maybe, but I still think we need a bigger map.",
+    "The fish market smells wonderful in the morning.",
+    "Remember when we got lost in the old town?",
+    "I will believe it when I see it.",
+    "Three cheese sandwiches and a pot of tea, please.",
+    "Everything changed when the new manager arrived.",
+    "You know what, let us just go and see.",
+)
+BACKCHANNELS = (
+    "mm hmm",
+    "mhm",
+    "yeah",
+    "yeah yeah",
+    "right",
+    "okay",
+    "uh huh",
+    "oh really",
+    "wow",
+    "sure",
+    "I see",
+    "true",
+)
+LAUGHS = ("ha ha ha", "ha ha", "heh heh", "ha")
+
+
+@dataclass
+class Spoken:
+    """One utterance placed on the dialogue timeline."""
+
+    who: int  # 0 = speaker1 (A), 1 = speaker2 (B)
+    start: float
+    utt_audio: np.ndarray
+    phones: list[Phone]
+    kind: str  # "turn" | "backchannel" | "laugh"
+
+
+def _schedule(rng: np.random.Generator, voices: tuple[Voice, Voice], duration: float) -> list[Spoken]:
+    """Turns with overlaps and pauses; listener backchannels and laughs in between."""
+    items: list[Spoken] = []
+    t, who = float(rng.uniform(0.0, 1.0)), int(rng.integers(0, 2))
+    while t < duration - 1.0:
+        n_sent = int(rng.integers(1, 4))
+        text = " ".join(str(rng.choice(SENTENCES)) for _ in range(n_sent))
+        utt = speak(text, voices[who])
+        items.append(Spoken(who, t, utt.audio, utt.phones, "turn"))
+        end = t + utt.duration
+        # The listener reacts during or right after the turn.
+        other = 1 - who
+        tb = t + float(rng.uniform(1.0, 2.5))
+        while tb < end - 0.5:
+            r = rng.random()
+            if r < 0.35:
+                kind = "laugh" if rng.random() < 0.2 else "backchannel"
+                bc = speak(str(rng.choice(LAUGHS if kind == "laugh" else BACKCHANNELS)), voices[other])
+                items.append(Spoken(other, tb, bc.audio, bc.phones, kind))
+                tb += bc.duration
+            tb += float(rng.uniform(1.5, 4.0))
+        if rng.random() < 0.12:  # shared laugh at the end of a turn
+            la = speak(str(rng.choice(LAUGHS)), voices[other])
+            items.append(Spoken(other, max(end - 0.3, t), la.audio, la.phones, "laugh"))
+        # Next turn: usually the other speaker, sometimes the same one continues.
+        gap = float(
+            rng.choice(
+                [rng.uniform(-0.5, 0.0), rng.uniform(0.05, 0.5), rng.uniform(0.5, 1.5)], p=[0.25, 0.5, 0.25]
+            )
+        )
+        who = other if rng.random() < 0.85 else who
+        t = max(end + gap, t + 0.5)
+    return items
+
+
+def _augment(rng: np.random.Generator, own: np.ndarray, partner: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Make a clean stream sound recorded: bleed, reverb, EQ, noise, gain."""
+    from scipy.signal import butter, fftconvolve, sosfilt
+
+    x = own.astype(np.float64).copy()
+    info: dict = {}
+    if rng.random() < 0.5:  # the partner leaking into this microphone
+        db = float(rng.uniform(-32, -14))
+        delay = int(rng.integers(0, 240))
+        x[delay:] += partner[: len(x) - delay] * 10 ** (db / 20)
+        info["bleed_db"] = round(db, 1)
+    if rng.random() < 0.5:  # a room: exponentially decaying noise impulse response
+        rt60 = float(rng.uniform(0.15, 0.7))
+        n = int(rt60 * SAMPLE_RATE)
+        ir = rng.standard_normal(n) * np.exp(-6.9 * np.arange(n) / n)
+        ir[0] = 1.0 / float(rng.uniform(0.2, 0.6))
+        ir /= np.abs(ir).sum() ** 0.5 * 4
+        wet = fftconvolve(x, ir)[: len(x)]
+        x = wet / (np.abs(wet).max() + 1e-9) * (np.abs(x).max() + 1e-9)
+        info["rt60"] = round(rt60, 2)
+    if rng.random() < 0.6:  # microphone / channel colour
+        lo = float(rng.uniform(50, 300))
+        hi = float(rng.uniform(3000, 7800))
+        x = sosfilt(butter(2, [lo, hi], btype="band", fs=SAMPLE_RATE, output="sos"), x)
+        info["band"] = [round(lo), round(hi)]
+    if rng.random() < 0.7:  # background noise: white, pink-ish or brown-ish
+        colour = int(rng.integers(0, 3))
+        noise = rng.standard_normal(len(x))
+        if colour:
+            noise = (
+                np.cumsum(noise)
+                if colour == 2
+                else sosfilt(butter(1, 1000, fs=SAMPLE_RATE, output="sos"), noise)
+            )
+            noise -= np.convolve(noise, np.ones(801) / 801, mode="same")
+        snr = float(rng.uniform(8, 40))
+        p_sig = np.mean(own**2) + 1e-9
+        noise *= np.sqrt(p_sig / (np.mean(noise**2) + 1e-12) / 10 ** (snr / 10))
+        x += noise
+        info["snr_db"] = round(snr, 1)
+    gain = float(rng.uniform(-14, 4))
+    x *= 10 ** (gain / 20)
+    peak = np.abs(x).max()
+    if peak > 0.99:
+        x *= 0.99 / peak
+    info["gain_db"] = round(gain, 1)
+    return x.astype(np.float32), info
+
+
+def make_dialogue(
+    seed: int, index: int, duration: float | None = None, engines: list[str] | None = None
+) -> dict:
+    """Generate one dialogue; everything drawn from ``default_rng([seed, index])``."""
+    rng = np.random.default_rng([seed, index])
+    duration = float(duration if duration is not None else rng.uniform(10.0, 20.0))
+    engines = engines or available_engines()
+    female_a = bool(rng.random() < 0.5)
+    va = random_voice(rng, engines, female_a)
+    vb = random_voice(rng, engines, not female_a if rng.random() < 0.7 else female_a)
+    if (vb.engine, vb.name) == (va.engine, va.name):
+        vb.pitch = float(np.clip(vb.pitch + 25 if vb.pitch < 50 else vb.pitch - 25, 0, 100))
+    items = _schedule(rng, (va, vb), duration)
+    n = int(round(duration * SAMPLE_RATE))
+    n = max(n, max(int(s.start * SAMPLE_RATE) + len(s.utt_audio) for s in items))
+    T = int(np.ceil(n / SAMPLE_RATE * FPS))
+    n = int(T * SAMPLE_RATE / FPS)
+    clean = [np.zeros(n, np.float32), np.zeros(n, np.float32)]
+    phones: list[list[Phone]] = [[], []]
+    laughs: list[list[tuple[int, int]]] = [[], []]
+    active = [np.zeros(T, bool), np.zeros(T, bool)]
+    for s in items:
+        i0 = int(s.start * SAMPLE_RATE)
+        seg = s.utt_audio[: max(n - i0, 0)]
+        clean[s.who][i0 : i0 + len(seg)] += seg
+        for p in s.phones:
+            phones[s.who].append(Phone(p.symbol, p.start + s.start, p.end + s.start, p.alphabet))
+            if not p.symbol.startswith("_") and p.symbol not in ("pau", "sil"):
+                a, b = int((p.start + s.start) * FPS), int(np.ceil((p.end + s.start) * FPS))
+                active[s.who][a : min(b, T)] = True
+        if s.kind == "laugh":
+            laughs[s.who].append((int(s.start * FPS), int((s.start + len(s.utt_audio) / SAMPLE_RATE) * FPS)))
+    out = {"duration": n / SAMPLE_RATE, "speakers": []}
+    for k in range(2):
+        own, other = clean[k], clean[1 - k]
+        gain = float(rng.uniform(0.8, 1.25))
+        values = np.zeros((T, 55), np.float32)
+        values[:, :52] = render_visemes(phones[k], T, gain=gain)
+        values += speaker_head(rng, frame_energy(own, T), active[k])
+        values += listener_behaviour(rng, active[1 - k], active[k], float(rng.uniform(0.2, 1.0)))
+        values += laugh_track(T, laughs[k], rng)
+        values += gaze(rng, T, active[1 - k] & ~active[k])
+        values += blinks(rng, T)
+        values[:, :52] = np.clip(values[:, :52], 0.0, 1.0)
+        values[:, 52:] = np.clip(values[:, 52:], -0.6, 0.6)
+        audio, aug = _augment(rng, own, other)
+        voice = (va, vb)[k]
+        meta = {
+            "voice": voice.__dict__,
+            "augment": aug,
+            "articulation": round(gain, 3),
+            "seed": seed,
+            "index": index,
+        }
+        out["speakers"].append({"audio": audio, "values": values, "active": active[k], "meta": meta})
+    return out
+
+
+def write_dialogue_folder(out_dir: Path, stem: str, dialogue: dict) -> None:
+    """``<stem>_speaker1.wav/.npz`` and ``<stem>_speaker2.*`` in ``out_dir``."""
+    import soundfile as sf
+
+    for k, spk in enumerate(dialogue["speakers"]):
+        base = out_dir / f"{stem}_speaker{k + 1}"
+        with atomic_path(base.with_suffix(".wav")) as tmp:
+            sf.write(tmp, spk["audio"], SAMPLE_RATE, subtype="PCM_16", format="WAV")
+        motion = Motion(
+            space=SPACE_ARKIT,
+            values=spk["values"],
+            fps=FPS,
+            speaking=spk["active"],
+            engine="synth",
+            role="AB"[k],
+            meta=spk["meta"],
+        )
+        save_motion(base.with_suffix(".npz"), motion)
+
+
+def generate_corpus(
+    out_dir: str | Path,
+    dialogues: int,
+    seed: int = 0,
+    *,
+    start: int = 0,
+    duration: float | None = None,
+    progress=None,
+) -> Path:
+    """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest."""
+    out = ensure_writable_dir(out_dir)
+    engines = available_engines()
+    total = 0.0
+    for i in range(start, start + dialogues):
+        if progress is not None:
+            progress.update("synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}")
+        d = make_dialogue(seed, i, duration, engines)
+        write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
+        total += d["duration"]
+    manifest = {
+        "generator": "dualtalk synth",
+        "seed": seed,
+        "dialogues": dialogues,
+        "first_index": start,
+        "seconds": round(total, 2),
+        "engines": engines,
+        "space": SPACE_ARKIT,
+        "channels": list(ARKIT52) + ["head_rx", "head_ry", "head_rz"],
+    }
+    with atomic_path(out / "corpus.json") as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2))
+    if progress is not None:
+        progress.update("synth", 1.0, f"{dialogues} dialogues, {total / 60:.1f} min")
+    return out

@@ -1,0 +1,248 @@
+"""Minimal training entry point for the lite model on a ``dualtalk synth`` corpus.
+
+Kept beside the model so the embedded weights can always be reproduced with code in
+this package: ``python -m dualtalk.inference.lite.train_lite --data DIR --out DIR``.
+The generic trainer (``dualtalk train --arch lite``) can train the same model; this
+module is the exact recipe used for the committed weights (see MODEL_CARD.md).
+
+Training is teacher-forced as in DualTalk: the partner's true motion is given, but it
+is randomly replaced by the resting pose (what the first generation round sees), noised
+or shifted in time, so the model does not copy it blindly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..channels import ARKIT55
+from ..errors import DualTalkError
+from ..motion import load_motion
+from .model import LiteConfig, LiteDualTalk, save_lite
+
+FPS, SR = 25, 16000
+HOP = SR // FPS
+
+
+def channel_weights() -> torch.Tensor:
+    """Mouth matters most (lip sync), head rotations are small numbers so they are boosted."""
+    w = torch.ones(len(ARKIT55))
+    for i, name in enumerate(ARKIT55):
+        if name.startswith(("jaw", "mouth", "tongue")):
+            w[i] = 2.0
+        elif name.startswith("head"):
+            w[i] = 4.0
+    return w
+
+
+class Corpus:
+    """All dialogues of a folder in memory: int16 audio and float motion per speaker."""
+
+    def __init__(self, folder: str | Path, *, limit: int | None = None) -> None:
+        import soundfile as sf
+
+        folder = Path(folder)
+        stems = sorted(p.name[: -len("_speaker1.wav")] for p in folder.glob("*_speaker1.wav"))
+        if limit:
+            stems = stems[:limit]
+        if not stems:
+            raise DualTalkError(f"no <stem>_speaker1.wav files in {folder}")
+        self.items: list[dict] = []
+        for stem in stems:
+            sides = []
+            for k in (1, 2):
+                audio, sr = sf.read(folder / f"{stem}_speaker{k}.wav", dtype="int16")
+                if sr != SR:
+                    raise DualTalkError(f"{stem}_speaker{k}.wav is {sr} Hz; the corpus must be 16 kHz")
+                motion = load_motion(folder / f"{stem}_speaker{k}.npz")
+                if motion.space != "arkit55":
+                    raise DualTalkError(
+                        f"{stem}_speaker{k}.npz is {motion.space}; the lite model trains on arkit55"
+                    )
+                x = audio.astype(np.float32) / 32768.0
+                sides.append(
+                    {
+                        "audio": audio,
+                        "mean": float(x.mean()),
+                        "std": float(x.std() + 1e-5),
+                        "values": motion.values,
+                    }
+                )
+            frames = min(
+                len(sides[0]["values"]),
+                len(sides[1]["values"]),
+                len(sides[0]["audio"]) // HOP,
+                len(sides[1]["audio"]) // HOP,
+            )
+            self.items.append({"stem": stem, "sides": sides, "frames": frames})
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def batch(
+        self, rng: np.random.Generator, size: int, frames: int, indices: list[int]
+    ) -> dict[str, torch.Tensor]:
+        a_self, a_part, m_part, target = [], [], [], []
+        for _ in range(size):
+            item = self.items[int(rng.choice(indices))]
+            k = int(rng.integers(0, 2))
+            own, other = item["sides"][k], item["sides"][1 - k]
+            n = min(frames, item["frames"])
+            t0 = int(rng.integers(0, item["frames"] - n + 1))
+            crop_norm = rng.random() < 0.3  # sometimes normalise the crop, not the whole stream
+            pair = []
+            for side in (own, other):
+                x = side["audio"][t0 * HOP : (t0 + n) * HOP].astype(np.float32) / 32768.0
+                if crop_norm:
+                    x = (x - x.mean()) / (x.std() + 1e-5)
+                else:
+                    x = (x - side["mean"]) / side["std"]
+                pair.append(np.pad(x, (0, frames * HOP - len(x))))
+            pm = other["values"][t0 : t0 + n].copy()
+            r = rng.random()
+            if r < 0.25:
+                pm[:] = 0.0  # first round: partner at rest
+            elif r < 0.6:
+                pm += rng.normal(0, 0.03, pm.shape).astype(np.float32)
+                shift = int(rng.integers(-3, 4))
+                pm = np.roll(pm, shift, axis=0)
+            a_self.append(pair[0])
+            a_part.append(pair[1])
+            m_part.append(np.pad(pm, ((0, frames - n), (0, 0))))
+            target.append(np.pad(own["values"][t0 : t0 + n], ((0, frames - n), (0, 0))))
+        return {
+            "audio_self": torch.from_numpy(np.stack(a_self)),
+            "audio_partner": torch.from_numpy(np.stack(a_part)),
+            "partner_motion": torch.from_numpy(np.stack(m_part)),
+            "target": torch.from_numpy(np.stack(target)),
+        }
+
+
+def lite_loss(pred: torch.Tensor, target: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Weighted L1 on values plus L1 on frame-to-frame velocity (keeps motion crisp, not averaged flat)."""
+    pos = ((pred - target).abs() * weights).mean()
+    vel = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])).abs() * weights).mean()
+    return pos + 2.0 * vel
+
+
+@torch.no_grad()
+def validate(model: LiteDualTalk, corpus: Corpus, indices: list[int], frames: int) -> dict[str, float]:
+    model.eval()
+    rng = np.random.default_rng(123)
+    b = corpus.batch(rng, min(16, 4 * len(indices)), frames, indices)
+    b["partner_motion"][:] = 0.0
+    pred = model(b["audio_self"], b["audio_partner"], b["partner_motion"])
+    jaw = ARKIT55.index("jawOpen")
+    p, t = pred[..., jaw].flatten().numpy(), b["target"][..., jaw].flatten().numpy()
+    model.train()
+    return {
+        "val_l1": float((pred - b["target"]).abs().mean()),
+        "val_jaw_corr": float(np.corrcoef(p, t)[0, 1]),
+    }
+
+
+def train(
+    data: str | Path,
+    out: str | Path,
+    *,
+    steps: int = 4000,
+    batch_size: int = 16,
+    frames: int = 200,
+    lr: float = 1e-3,
+    seed: int = 0,
+    config: LiteConfig | None = None,
+    limit: int | None = None,
+    log_every: int = 50,
+    save_every: int = 250,
+    time_limit: float | None = None,
+    init: str | Path | None = None,
+) -> Path:
+    """Train and write ``out/lite.pt`` (fp16) regularly; returns its path."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus(data, limit=limit)
+    n_val = max(1, len(corpus) // 20) if len(corpus) > 4 else 0
+    train_idx = list(range(len(corpus) - n_val)) or [0]
+    val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
+    model = LiteDualTalk(config)
+    if init:
+        from .model import load_lite
+
+        model.load_state_dict(load_lite(init)[0].state_dict())
+    model.train()
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warm = min(200, steps // 10 + 1)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt,
+        lambda s: (
+            min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(s / steps, 1.0))))
+        ),
+    )
+    weights = channel_weights()
+    log = open(out / "train_log.jsonl", "a")
+    t_start, running = time.time(), 0.0
+    path = out / "lite.pt"
+    for step in range(1, steps + 1):
+        b = corpus.batch(rng, batch_size, frames, train_idx)
+        pred = model(b["audio_self"], b["audio_partner"], b["partner_motion"])
+        loss = lite_loss(pred, b["target"], weights)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        running = 0.9 * running + 0.1 * loss.item() if step > 1 else loss.item()
+        done = step == steps or (time_limit is not None and time.time() - t_start > time_limit)
+        if step % log_every == 0 or done:
+            rec = {
+                "step": step,
+                "loss": round(running, 5),
+                "lr": sched.get_last_lr()[0],
+                "elapsed_s": round(time.time() - t_start, 1),
+            }
+            if step % (log_every * 5) == 0 or done:
+                rec.update(validate(model, corpus, val_idx, frames))
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            print(json.dumps(rec), flush=True)
+        if step % save_every == 0 or done:
+            save_lite(model, path, extra={"step": step, "data": str(data), "corpus_dialogues": len(corpus)})
+        if done:
+            break
+    log.close()
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m dualtalk.inference.lite.train_lite", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument("--data", required=True, help="corpus folder from `dualtalk synth`")
+    ap.add_argument("--out", required=True, help="folder for lite.pt and train_log.jsonl")
+    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--frames", type=int, default=200, help="crop length in frames (25 fps)")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N dialogues")
+    ap.add_argument("--time-limit", type=float, default=None, help="stop after this many seconds")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--init", default=None, help="start from these lite weights")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    train(args.data, args.out, steps=args.steps, batch_size=args.batch_size, frames=args.frames, lr=args.lr,
+          seed=args.seed, limit=args.limit, time_limit=args.time_limit, init=args.init, log_every=args.log_every)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

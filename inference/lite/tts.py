@@ -1,0 +1,287 @@
+"""Speech with exact phone timings, from the Debian text-to-speech engines.
+
+The lite model learns mouth shapes from synthetic speech, so the one thing the voice
+must give us besides audio is *when each phone is spoken*. Two engines provide that
+exactly, with no forced alignment:
+
+* **espeak-ng** through its C API (``libespeak-ng.so.1`` via ctypes): with
+  ``espeakINITIALIZE_PHONEME_EVENTS`` every phone arrives as an event carrying its
+  position in the audio in milliseconds. Voices: the English accents x the bundled
+  variants (m1..m7, f1..f5, ...), with rate, pitch and pitch range set per utterance.
+  Licence: GPL-3.0 program and data; the audio it produces is program *output* and
+  carries no licence restriction, so training on it and shipping the weights is fine.
+* **flite** (``flite -psdur``): prints every phone with its end time. Voices kal,
+  kal16, awb, rms, slt (CMU, BSD-style licence; ARCTIC voices are free to use and
+  redistribute). Rate and pitch through ``--setf duration_stretch`` /
+  ``int_f0_target_mean``.
+
+MBROLA voices are never used (their licence forbids this kind of use).
+Audio is returned at 16 kHz mono float32, timings in seconds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DualTalkError
+
+SAMPLE_RATE = 16000
+
+ESPEAK_VOICES = (
+    "en-us",
+    "en",
+    "en-gb-x-gbcwmd",
+    "en-gb-scotland",
+    "en-gb-x-rp",
+    "en-029",
+    "en-us-nyc",
+    "en-gb-x-gbclan",
+)
+ESPEAK_VARIANTS_M = ("m1", "m2", "m3", "m4", "m5", "m6", "m7")
+ESPEAK_VARIANTS_F = ("f1", "f2", "f3", "f4", "f5")
+FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
+FLITE_FEMALE = ("slt",)
+
+
+@dataclass
+class Phone:
+    """One phone: its engine symbol and where it sits in the audio (seconds)."""
+
+    symbol: str
+    start: float
+    end: float
+    alphabet: str  # "espeak" or "arpabet"
+
+
+@dataclass
+class Utterance:
+    """Synthesised speech plus the phones that were spoken."""
+
+    audio: np.ndarray  # (N,) float32 at 16 kHz
+    phones: list[Phone]
+    text: str
+    engine: str
+    voice: str
+    options: dict = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
+
+
+@dataclass
+class Voice:
+    """Everything needed to reproduce a speaker's sound."""
+
+    engine: str  # "espeak" | "flite"
+    name: str  # espeak "en-us+m3" or flite "slt"
+    rate: float = 1.0  # speed factor (1 = engine default)
+    pitch: float = 50.0  # espeak 0..100; flite target mean = 60 + pitch * 1.6 Hz
+    pitch_range: float = 50.0  # espeak 0..100
+    female: bool = False
+
+
+def _resample(x: np.ndarray, sr: int) -> np.ndarray:
+    if sr == SAMPLE_RATE:
+        return x.astype(np.float32)
+    from scipy.signal import resample_poly
+
+    frac = Fraction(SAMPLE_RATE, sr)
+    return resample_poly(x, frac.numerator, frac.denominator).astype(np.float32)
+
+
+# espeak-ng ------------------------------------------------------------------------
+
+
+class _Event(ctypes.Structure):
+    class _Id(ctypes.Union):
+        _fields_ = [("number", ctypes.c_int), ("name", ctypes.c_char_p), ("string", ctypes.c_char * 8)]
+
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", _Id),
+    ]
+
+
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
+)
+_EV_END_LIST, _EV_PHONEME, _EV_MSG_END = 0, 7, 6
+_SYNCHRONOUS = 2
+_PHONEME_EVENTS = 0x0001
+_RATE, _PITCH, _RANGE = 1, 3, 4
+
+
+class _Espeak:
+    """The process-wide espeak-ng instance (the library keeps global state; one lock)."""
+
+    lock = threading.Lock()
+    _inst: _Espeak | None = None
+
+    def __init__(self) -> None:
+        name = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
+        try:
+            self.lib = ctypes.CDLL(name)
+        except OSError:
+            raise DualTalkError("espeak-ng is not installed (apt-get install espeak-ng)") from None
+        self.lib.espeak_Initialize.restype = ctypes.c_int
+        self.sr = self.lib.espeak_Initialize(_SYNCHRONOUS, 200, None, _PHONEME_EVENTS)
+        if self.sr <= 0:
+            raise DualTalkError("espeak-ng failed to initialise (is espeak-ng-data installed?)")
+        self._chunks: list[np.ndarray] = []
+        self._events: list[tuple[str, int]] = []
+        self._cb = _CALLBACK(self._on_audio)  # keep a reference: C holds the pointer
+        self.lib.espeak_SetSynthCallback(self._cb)
+        self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+        ]  # fmt: skip
+
+    @classmethod
+    def get(cls) -> _Espeak:
+        if cls._inst is None:
+            cls._inst = _Espeak()
+        return cls._inst
+
+    def _on_audio(self, wav, num, events) -> int:
+        if num > 0 and wav:
+            self._chunks.append(np.ctypeslib.as_array(wav, shape=(num,)).copy())
+        i = 0
+        while events[i].type != _EV_END_LIST:
+            ev = events[i]
+            if ev.type == _EV_PHONEME:
+                sym = bytes(ev.id.string).split(b"\0", 1)[0].decode("utf-8", "replace")
+                self._events.append((sym, ev.audio_position))
+            i += 1
+        return 0
+
+    def speak(self, text: str, voice: Voice) -> Utterance:
+        with self.lock:
+            if self.lib.espeak_SetVoiceByName(voice.name.encode()) != 0:
+                raise DualTalkError(f"espeak-ng has no voice {voice.name!r}")
+            self.lib.espeak_SetParameter(_RATE, int(np.clip(175 * voice.rate, 80, 450)), 0)
+            self.lib.espeak_SetParameter(_PITCH, int(np.clip(voice.pitch, 0, 100)), 0)
+            self.lib.espeak_SetParameter(_RANGE, int(np.clip(voice.pitch_range, 0, 100)), 0)
+            self._chunks, self._events = [], []
+            buf = text.encode("utf-8") + b"\0"
+            err = self.lib.espeak_Synth(buf, len(buf), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF8
+            if err != 0:
+                raise DualTalkError(f"espeak-ng could not synthesise {text[:30]!r} (code {err})")
+            raw = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+            events = list(self._events)
+        audio = _resample(raw.astype(np.float32) / 32768.0, self.sr)
+        dur = len(audio) / SAMPLE_RATE
+        phones = []
+        for k, (sym, ms) in enumerate(events):
+            start = ms / 1000.0
+            end = events[k + 1][1] / 1000.0 if k + 1 < len(events) else dur
+            if end > start and sym:
+                phones.append(Phone(sym, start, min(end, dur), "espeak"))
+        opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
+        return Utterance(audio, phones, text, "espeak", voice.name, opts)
+
+
+# flite -------------------------------------------------------------------------------
+
+
+def _flite(text: str, voice: Voice) -> Utterance:
+    exe = shutil.which("flite")
+    if exe is None:
+        raise DualTalkError("flite is not installed (apt-get install flite)")
+    import soundfile as sf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "u.wav"
+        f0 = 60.0 + voice.pitch * 1.6
+        cmd = [
+            exe, "-voice", voice.name, "-psdur",
+            "--setf", f"duration_stretch={1.0 / max(voice.rate, 0.3):.3f}",
+            "--setf", f"int_f0_target_mean={f0:.1f}",
+            "-t", text, "-o", str(wav),
+        ]  # fmt: skip
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        if res.returncode != 0 or not wav.exists():
+            raise DualTalkError(f"flite failed for voice {voice.name}: {res.stderr.strip()[:200]}")
+        raw, sr = sf.read(wav, dtype="float32")
+    audio = _resample(raw if raw.ndim == 1 else raw.mean(axis=1), sr)
+    dur = len(audio) / SAMPLE_RATE
+    phones, prev = [], 0.0
+    for tok in res.stdout.split():
+        sym, _, t = tok.rpartition(":")
+        try:
+            end = float(t)
+        except ValueError:
+            continue
+        end = min(end, dur)
+        if end > prev and sym:
+            phones.append(Phone(sym, prev, end, "arpabet"))
+        prev = max(prev, end)
+    return Utterance(audio, phones, text, "flite", voice.name, {"rate": voice.rate, "pitch": voice.pitch})
+
+
+# public --------------------------------------------------------------------------------
+
+
+def speak(text: str, voice: Voice) -> Utterance:
+    """Synthesise ``text`` with ``voice``; phones are exact engine timings."""
+    text = " ".join(str(text).split())
+    if not text:
+        raise DualTalkError("nothing to say: empty text")
+    if voice.engine == "espeak":
+        return _Espeak.get().speak(text, voice)
+    if voice.engine == "flite":
+        return _flite(text, voice)
+    raise DualTalkError(f"unknown TTS engine {voice.engine!r} (espeak or flite)")
+
+
+def available_engines() -> list[str]:
+    """Engines usable on this machine."""
+    out = []
+    try:
+        _Espeak.get()
+        out.append("espeak")
+    except DualTalkError:
+        pass
+    if shutil.which("flite"):
+        out.append("flite")
+    return out
+
+
+def random_voice(
+    rng: np.random.Generator, engines: list[str] | None = None, female: bool | None = None
+) -> Voice:
+    """A varied voice: engine, accent/timbre, rate and pitch drawn from ``rng``."""
+    engines = engines or available_engines()
+    if not engines:
+        raise DualTalkError("no text-to-speech engine found (install espeak-ng or flite)")
+    # espeak gets most of the mass: many more distinct timbres.
+    probs = np.array([0.7 if e == "espeak" else 0.3 for e in engines])
+    engine = str(rng.choice(engines, p=probs / probs.sum()))
+    if female is None:
+        female = bool(rng.random() < 0.5)
+    rate = float(rng.uniform(0.8, 1.25))
+    if engine == "espeak":
+        variants = ESPEAK_VARIANTS_F if female else ESPEAK_VARIANTS_M
+        name = f"{rng.choice(ESPEAK_VOICES)}+{rng.choice(variants)}"
+        pitch = float(rng.uniform(45, 80) if female else rng.uniform(20, 60))
+        return Voice("espeak", name, rate, pitch, float(rng.uniform(30, 90)), female)
+    pool = FLITE_FEMALE if female else tuple(v for v in FLITE_VOICES if v not in FLITE_FEMALE)
+    pitch = float(rng.uniform(65, 95) if female else rng.uniform(20, 50))
+    return Voice("flite", str(rng.choice(pool)), rate, pitch, 50.0, female)

@@ -1,0 +1,181 @@
+"""Phones -> ARKit mouth animation, with coarticulation.
+
+Each phone maps to a viseme class; each class is a small set of ARKit blendshape
+weights (jaw opening, lip rounding, closure...). Real mouths never hit every target:
+neighbouring phones pull on each other and lips move ahead of the sound. We render
+that with dominance functions (after Cohen & Massaro): every phone's target is blended
+in with a weight that peaks at the phone's centre and decays exponentially away from
+it; bilabial closures and labiodentals get high dominance so /p b m f v/ still close
+the lips, while schwas and /h/ are weak and borrow their shape from the neighbours.
+The whole curve is shifted ~40 ms early because the mouth moves before we hear it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..channels import ARKIT52, ARKIT55
+from .tts import Phone
+
+IDX = {n: i for i, n in enumerate(ARKIT55)}
+
+
+def _both(name: str, w: float) -> dict[str, float]:
+    return {f"{name}Left": w, f"{name}Right": w}
+
+
+# class -> (ARKit weights, dominance strength, decay time constant in seconds)
+VISEMES: dict[str, tuple[dict[str, float], float, float]] = {
+    "sil": ({}, 0.6, 0.08),
+    "PBM": (
+        {"mouthClose": 0.55, "jawOpen": 0.04, "mouthRollLower": 0.15, **_both("mouthPress", 0.35)},
+        3.0,
+        0.045,
+    ),
+    "FV": (
+        {"mouthRollLower": 0.55, "jawOpen": 0.08, **_both("mouthUpperUp", 0.2), "mouthClose": 0.15},
+        2.5,
+        0.045,
+    ),
+    "TH": ({"jawOpen": 0.14, "tongueOut": 0.35, **_both("mouthStretch", 0.08)}, 1.5, 0.05),
+    "DTN": ({"jawOpen": 0.14, **_both("mouthStretch", 0.1), **_both("mouthLowerDown", 0.08)}, 0.9, 0.05),
+    "L": ({"jawOpen": 0.2, **_both("mouthLowerDown", 0.1)}, 0.8, 0.05),
+    "SZ": (
+        {"jawOpen": 0.07, **_both("mouthStretch", 0.25), **_both("mouthSmile", 0.1), "mouthClose": 0.05},
+        1.4,
+        0.045,
+    ),
+    "SH": (
+        {"jawOpen": 0.12, "mouthFunnel": 0.5, "mouthPucker": 0.25, **_both("mouthUpperUp", 0.15)},
+        1.6,
+        0.05,
+    ),
+    "KG": ({"jawOpen": 0.2, **_both("mouthStretch", 0.06)}, 0.7, 0.05),
+    "H": ({"jawOpen": 0.22}, 0.3, 0.06),
+    "R": ({"jawOpen": 0.13, "mouthFunnel": 0.3, "mouthPucker": 0.3}, 1.0, 0.05),
+    "W": ({"jawOpen": 0.08, "mouthPucker": 0.7, "mouthFunnel": 0.3}, 1.8, 0.05),
+    "IY": ({"jawOpen": 0.15, **_both("mouthStretch", 0.35), **_both("mouthSmile", 0.2)}, 1.0, 0.06),
+    "EH": ({"jawOpen": 0.38, **_both("mouthStretch", 0.18), **_both("mouthLowerDown", 0.2)}, 1.0, 0.06),
+    "AE": ({"jawOpen": 0.48, **_both("mouthStretch", 0.22), **_both("mouthLowerDown", 0.25)}, 1.0, 0.06),
+    "AA": ({"jawOpen": 0.62, **_both("mouthLowerDown", 0.28), **_both("mouthUpperUp", 0.08)}, 1.0, 0.06),
+    "AO": ({"jawOpen": 0.45, "mouthFunnel": 0.45, "mouthPucker": 0.15}, 1.0, 0.06),
+    "UW": ({"jawOpen": 0.14, "mouthPucker": 0.65, "mouthFunnel": 0.35}, 1.2, 0.06),
+    "AH": ({"jawOpen": 0.35, **_both("mouthLowerDown", 0.12)}, 0.6, 0.06),
+    "ER": ({"jawOpen": 0.22, "mouthFunnel": 0.25, "mouthPucker": 0.2}, 0.7, 0.06),
+}
+
+# espeak-ng English phoneme names (stress/length marks stripped before lookup).
+ESPEAK: dict[str, str | tuple[str, ...]] = {
+    "p": "PBM", "b": "PBM", "m": "PBM", "f": "FV", "v": "FV", "T": "TH", "D": "TH",
+    "t": "DTN", "d": "DTN", "n": "DTN", "t#": "DTN", "d#": "DTN", "l": "L", "L": "L",
+    "s": "SZ", "z": "SZ", "S": "SH", "Z": "SH", "tS": "SH", "dZ": "SH",
+    "k": "KG", "g": "KG", "N": "KG", "x": "KG", "h": "H", "?": "H",
+    "r": "R", "r-": "R", "w": "W", "j": "IY",
+    "i": "IY", "I": "IY", "i@": ("IY", "AH"), "I2": "IY", "I#": "IY", "E": "EH", "e": "EH",
+    "a": "AE", "a#": "AH", "A": "AA", "V": "AH", "0": "AO", "O": "AO", "u": "UW", "U": "UW",
+    "@": "AH", "@2": "AH", "@5": "AH", "3": "ER", "@L": ("AH", "L"),
+    "aI": ("AA", "IY"), "aU": ("AA", "UW"), "eI": ("EH", "IY"), "oU": ("AO", "UW"), "@U": ("AH", "UW"),
+    "OI": ("AO", "IY"), "e@": ("EH", "AH"), "A@": ("AA", "ER"), "O@": ("AO", "ER"), "U@": ("UW", "AH"),
+    "aI@": ("AA", "IY", "AH"), "aU@": ("AA", "UW", "AH"), "i@3": ("IY", "ER"),
+}  # fmt: skip
+
+ARPABET: dict[str, str | tuple[str, ...]] = {
+    "pau": "sil", "sil": "sil", "p": "PBM", "b": "PBM", "m": "PBM", "f": "FV", "v": "FV",
+    "th": "TH", "dh": "TH", "t": "DTN", "d": "DTN", "n": "DTN", "dx": "DTN", "l": "L", "el": "L",
+    "s": "SZ", "z": "SZ", "sh": "SH", "zh": "SH", "ch": "SH", "jh": "SH",
+    "k": "KG", "g": "KG", "ng": "KG", "hh": "H", "r": "R", "w": "W", "y": "IY",
+    "iy": "IY", "ih": "IY", "eh": "EH", "ae": "AE", "aa": "AA", "ah": "AH", "ax": "AH",
+    "ao": "AO", "uw": "UW", "uh": "UW", "er": "ER", "axr": "ER",
+    "ay": ("AA", "IY"), "aw": ("AA", "UW"), "ey": ("EH", "IY"), "ow": ("AO", "UW"), "oy": ("AO", "IY"),
+}  # fmt: skip
+
+_VEC = {
+    name: np.array([w.get(ch, 0.0) for ch in ARKIT52], dtype=np.float32)
+    for name, (w, _s, _t) in VISEMES.items()
+}
+_STRENGTH = {name: s for name, (_w, s, _t) in VISEMES.items()}
+_TAU = {name: t for name, (_w, _s, t) in VISEMES.items()}
+
+
+def viseme_classes(phone: Phone) -> tuple[str, ...]:
+    """The viseme class(es) of one phone; diphthongs give two or three in sequence."""
+    sym = phone.symbol
+    table = ARPABET if phone.alphabet == "arpabet" else ESPEAK
+    if phone.alphabet != "arpabet":
+        if sym.startswith("_") or not sym.strip():
+            return ("sil",)
+        sym = sym.replace("'", "").replace(",", "").replace(":", "").replace(";", "")
+    else:
+        sym = sym.lower().rstrip("012")
+    cls = table.get(sym)
+    if cls is None and sym:
+        cls = table.get(sym[:2]) or table.get(sym[:1])
+    if cls is None:
+        return ("AH",)
+    return (cls,) if isinstance(cls, str) else cls
+
+
+def _segments(phones: Sequence[Phone]) -> list[tuple[str, float, float]]:
+    """Viseme segments in time order, with silence filling the gaps around speech."""
+    out: list[tuple[str, float, float]] = []
+    prev_end = -1.0
+    for ph in sorted(phones, key=lambda p: p.start):
+        if ph.start - prev_end > 0.02:
+            out.append(("sil", prev_end, ph.start))
+        prev_end = max(prev_end, ph.end)
+        classes = viseme_classes(ph)
+        step = (ph.end - ph.start) / len(classes)
+        for k, c in enumerate(classes):
+            out.append((c, ph.start + k * step, ph.start + (k + 1) * step))
+    out.append(("sil", prev_end, prev_end + 3600.0))
+    return out
+
+
+def render_visemes(
+    phones: Sequence[Phone],
+    num_frames: int,
+    *,
+    fps: float = 25.0,
+    lead: float = 0.04,
+    gain: float = 1.0,
+    rate: int = 100,
+) -> np.ndarray:
+    """(num_frames, 52) ARKit mouth weights for ``phones`` (times in seconds).
+
+    Blends targets at ``rate`` Hz with dominance functions, then averages down to
+    ``fps`` so short phones still leave a trace. ``gain`` scales articulation (a
+    mumbler vs. an over-articulator); ``lead`` moves the mouth ahead of the sound.
+    """
+    n_hi = int(np.ceil(num_frames * rate / fps))
+    t = (np.arange(n_hi) + 0.5) / rate + lead
+    num = np.zeros((n_hi, len(ARKIT52)), np.float64)
+    den = np.full(n_hi, 1e-3)  # a faint pull to rest where nothing is said
+    for cls, start, end in _segments(phones):
+        start_c, end_c = max(start, t[0] - 1.0), min(end, t[-1] + 1.0)
+        centre, half = 0.5 * (start_c + end_c), 0.5 * (end_c - start_c)
+        lo, hi = np.searchsorted(t, [start_c - 0.35, end_c + 0.35])
+        if hi <= lo:
+            continue
+        dist = np.maximum(np.abs(t[lo:hi] - centre) - max(half - 0.04, half * 0.6), 0.0)
+        dom = _STRENGTH[cls] * np.exp(-dist / _TAU[cls])
+        num[lo:hi] += dom[:, None] * _VEC[cls][None, :]
+        den[lo:hi] += dom
+    hi_res = num / den[:, None]
+    per = rate / fps
+    idx = np.minimum((np.arange(n_hi) / per).astype(int), num_frames - 1)
+    out = np.zeros((num_frames, len(ARKIT52)), np.float64)
+    np.add.at(out, idx, hi_res)
+    counts = np.bincount(idx, minlength=num_frames)[:, None]
+    out = out / np.maximum(counts, 1)
+    return np.clip(out * gain, 0.0, 1.0).astype(np.float32)
+
+
+def mouth_openness(values: np.ndarray) -> np.ndarray:
+    """One number per frame for 'how open is the mouth': jaw plus lower-lip drop."""
+    v = np.asarray(values)
+    return (
+        v[:, IDX["jawOpen"]]
+        + 0.5 * (v[:, IDX["mouthLowerDownLeft"]] + v[:, IDX["mouthLowerDownRight"]]) * 0.5
+    )
