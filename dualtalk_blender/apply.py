@@ -226,16 +226,14 @@ def apply_motion(
         np.clip(values, -SLIDER_LIMIT, SLIDER_LIMIT, out=values)
         tc = keying.TargetCurves(key, mesh.name)
         for j, name in enumerate(names):
-            kb = key.key_blocks[name]
-            lo, hi = float(values[:, j].min()), float(values[:, j].max())
-            if lo < kb.slider_min:
-                kb.slider_min = max(-SLIDER_LIMIT, np.floor(lo * 10) / 10)
-            if hi > kb.slider_max:
-                kb.slider_max = min(SLIDER_LIMIT, np.ceil(hi * 10) / 10)
+            _widen_slider(key.key_blocks[name], values[:, j])
             path = f'key_blocks["{bpy.utils.escape_identifier(name)}"].value'
             tc.curves.append(keying.CurveSpec(path, 0, values[:, j], "DualTalk"))
         if report.flame_correctives and space == SPACE_FLAME:
-            tc.curves += _flame_corrective_curves(out, report.flame_correctives)
+            corrective = _flame_corrective_curves(out, report.flame_correctives)
+            for name, spec in zip(report.flame_correctives, corrective, strict=True):
+                _widen_slider(key.key_blocks[name], spec.values)
+            tc.curves += corrective
         targets.append(tc)
 
     rot_owner = arm if arm is not None else mesh
@@ -318,6 +316,15 @@ def apply_motion(
         kept_actions=result.pushed,
         seconds=time.perf_counter() - t0,
     )
+
+
+def _widen_slider(kb: Any, values: np.ndarray) -> None:
+    """Shape-key sliders clamp the evaluated value: open them up to what we key."""
+    lo, hi = float(values.min()), float(values.max())
+    if lo < kb.slider_min:
+        kb.slider_min = max(-SLIDER_LIMIT, np.floor(lo * 10) / 10)
+    if hi > kb.slider_max:
+        kb.slider_max = min(SLIDER_LIMIT, np.ceil(hi * 10) / 10)
 
 
 def _flame_corrective_curves(out: np.ndarray, pose_keys: list[str]) -> list[keying.CurveSpec]:

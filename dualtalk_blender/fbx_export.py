@@ -1,0 +1,89 @@
+"""FBX export of the animated characters with their shape-key and head animation.
+
+Settings that matter (and why):
+
+* ``use_mesh_modifiers=False`` - applying modifiers makes Blender drop shape keys;
+* ``bake_anim_simplify_factor=0`` - no key thinning: every frame's value is written;
+* only the active actions are baked (not every action in the file, not NLA strips), over
+  the scene frame range, with start/end forced so short takes keep their ends;
+* the characters' armatures are included with each mesh; leaf bones are not added.
+
+The file is written to a temp sibling and renamed (:func:`atomic_path`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from ..inference.errors import DualTalkError
+from ..inference.fileio import atomic_path
+from .characters import find_mesh_and_armature
+
+
+def export_objects(objects: Iterable[Any]) -> list[Any]:
+    """Meshes plus their armatures (and the armatures' mesh children), deduplicated."""
+    out: list[Any] = []
+    for obj in objects:
+        mesh, arm = find_mesh_and_armature(obj)
+        for o in (arm, mesh):
+            if o is not None and o not in out:
+                out.append(o)
+    if not out:
+        raise DualTalkError("nothing to export: no characters given")
+    return out
+
+
+def export_fbx(objects: Iterable[Any], path: str | os.PathLike[str], *, scene: Any = None) -> Path:
+    """Export ``objects`` (characters: meshes or armatures) with animation to ``path``."""
+    path = Path(path)
+    if path.suffix.lower() != ".fbx":
+        raise DualTalkError(f"FBX output must end in .fbx, got {path.name}")
+    scene = scene or bpy.context.scene
+    chosen = export_objects(objects)
+    view_layer = bpy.context.view_layer
+    for obj in chosen:
+        if obj.name not in view_layer.objects:
+            raise DualTalkError(f"{obj.name!r} is not in the active view layer; cannot export it")
+    previous = [o for o in view_layer.objects if o.select_get()]
+    active = view_layer.objects.active
+    try:
+        for o in previous:
+            o.select_set(False)
+        for o in chosen:
+            o.hide_set(False)
+            o.select_set(True)
+        view_layer.objects.active = chosen[0]
+        with atomic_path(path, suffix=".fbx") as tmp:
+            with bpy.context.temp_override(scene=scene):
+                result = bpy.ops.export_scene.fbx(
+                    filepath=str(tmp),
+                    check_existing=False,
+                    use_selection=True,
+                    object_types={"ARMATURE", "MESH"},
+                    use_mesh_modifiers=False,
+                    mesh_smooth_type="FACE",
+                    add_leaf_bones=False,
+                    bake_anim=True,
+                    bake_anim_use_all_bones=True,
+                    bake_anim_use_nla_strips=False,
+                    bake_anim_use_all_actions=False,
+                    bake_anim_force_startend_keying=True,
+                    bake_anim_step=1.0,
+                    bake_anim_simplify_factor=0.0,
+                    path_mode="AUTO",
+                )
+            if "FINISHED" not in result:
+                raise DualTalkError(f"Blender's FBX exporter did not finish writing {path.name}")
+    finally:
+        for o in chosen:
+            o.select_set(False)
+        for o in previous:
+            if o.name in view_layer.objects:
+                o.select_set(True)
+        view_layer.objects.active = active
+    return path
