@@ -122,7 +122,8 @@ def sharing_objects(mesh_obj: Any) -> list[str]:
 
 def _up_axis(arm: Any, bone_name: str) -> str:
     """Guess the armature's up axis from where the head/neck bone points in armature space."""
-    v = arm.data.bones[bone_name].vector
+    bone = arm.data.bones[bone_name]
+    v = bone.tail_local - bone.head_local  # armature space (Bone.vector is parent-relative)
     return "Y" if abs(v.y) > abs(v.z) else "Z"
 
 

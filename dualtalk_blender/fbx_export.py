@@ -13,6 +13,8 @@ The file is written to a temp sibling and renamed (:func:`atomic_path`).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -59,7 +61,8 @@ def export_fbx(objects: Iterable[Any], path: str | os.PathLike[str], *, scene: A
             o.select_set(True)
         view_layer.objects.active = chosen[0]
         with atomic_path(path, suffix=".fbx") as tmp:
-            with bpy.context.temp_override(scene=scene):
+            # The exporter prints its own chatter on stdout; keep stdout for our results.
+            with bpy.context.temp_override(scene=scene), contextlib.redirect_stdout(io.StringIO()):
                 result = bpy.ops.export_scene.fbx(
                     filepath=str(tmp),
                     check_existing=False,
