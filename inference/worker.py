@@ -125,6 +125,7 @@ def _write_result(path: Path, result: dict[str, Any]) -> None:
 
 def run_job(job: dict[str, Any], progress: JsonLines) -> dict[str, Any]:
     """Load audio and engine, generate both characters, write A.npz/B.npz; return the result dict."""
+    progress.update("start", 0.0, "loading modules")
     from .audio import load_dialogue
     from .engine import load_engine
     from .generate import generate_dialogue, write_dialogue

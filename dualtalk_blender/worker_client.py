@@ -1,0 +1,234 @@
+"""Start, watch and stop the background worker from Blender without blocking the UI.
+
+The child runs ``dualtalk worker --job JOB.json`` (:mod:`dualtalk.inference.worker`).
+Its stdout and stderr are drained by two daemon threads into queues, so :meth:`WorkerProcess.poll`
+never blocks and works the same on every platform (no ``fcntl``/``select`` on pipes).
+
+Installed as an extension our package is imported as ``bl_ext.<repo>.dualtalk``, and
+the interpreter running the child may be a private venv that has never heard of it. A tiny
+bootstrap therefore loads *this very folder* under the plain name ``dualtalk`` before
+calling its CLI, so the child always runs the same code as the add-on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+# Loads PACKAGE_ROOT as the package ``dualtalk`` and runs its CLI with the remaining argv.
+BOOTSTRAP = (
+    "import importlib.util as u, sys\n"
+    "root = sys.argv[1]\n"
+    "spec = u.spec_from_file_location('dualtalk', root + '/__init__.py', submodule_search_locations=[root])\n"
+    "mod = u.module_from_spec(spec); sys.modules['dualtalk'] = mod; spec.loader.exec_module(mod)\n"
+    "from dualtalk.cli import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
+
+RUNNING, DONE, ERROR, CANCELLED, CRASHED = "running", "done", "error", "cancelled", "crashed"
+
+
+def worker_command(job_path: str | os.PathLike[str], python: str | None = None) -> list[str]:
+    """The argv that runs the worker for ``job_path`` with ``python`` (default: this interpreter)."""
+    return [python or sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), "worker", "--job", str(job_path)]
+
+
+def _drain(stream: IO[str], sink: queue.Queue[str | None]) -> None:
+    try:
+        for line in iter(stream.readline, ""):
+            sink.put(line.rstrip("\r\n"))
+    except (OSError, ValueError):
+        pass
+    finally:
+        sink.put(None)
+
+
+@dataclass
+class WorkerProcess:
+    """One running worker. Call :meth:`poll` from a timer; read ``state``, ``fraction``, ``message``."""
+
+    job_path: Path
+    python: str | None = None
+    env: dict[str, str] | None = None
+    state: str = RUNNING
+    stage: str = ""
+    fraction: float = 0.0
+    message: str = "starting"
+    result: dict[str, Any] | None = None
+    error: str = ""
+    returncode: int | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=40))
+
+    def __post_init__(self) -> None:
+        self.job_path = Path(self.job_path)
+        self._proc: subprocess.Popen[str] | None = None
+        self._out: queue.Queue[str | None] = queue.Queue()
+        self._err: queue.Queue[str | None] = queue.Queue()
+        self._out_closed = False
+        self._final: dict[str, Any] | None = None
+
+    # lifecycle ----------------------------------------------------------------------
+    def start(self) -> WorkerProcess:
+        env = dict(os.environ if self.env is None else self.env)
+        env["PYTHONUNBUFFERED"] = "1"
+        env["PYTHONIOENCODING"] = "utf-8"
+        env.pop("PYTHONHOME", None)  # Blender sets it for its own Python; a venv must not inherit it
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        try:
+            self._proc = subprocess.Popen(
+                worker_command(self.job_path, self.python),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                env=env,
+                cwd=str(self.job_path.parent),
+                creationflags=flags,
+            )
+        except OSError as exc:
+            self.state, self.error = (
+                CRASHED,
+                f"could not start the worker with {self.python or sys.executable}: {exc}",
+            )
+            return self
+        for stream, sink in ((self._proc.stdout, self._out), (self._proc.stderr, self._err)):
+            threading.Thread(target=_drain, args=(stream, sink), daemon=True).start()
+        return self
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    @property
+    def finished(self) -> bool:
+        return self.state != RUNNING
+
+    def cancel(self, grace: float = 2.0) -> None:
+        """Stop the child now (terminate, then kill after ``grace`` seconds)."""
+        if self.state != RUNNING:
+            return
+        self.state, self.message = CANCELLED, "cancelled"
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(grace)
+        self.returncode = proc.returncode
+
+    # polling --------------------------------------------------------------------------
+    def poll(self) -> list[dict[str, Any]]:
+        """Consume whatever output arrived; never blocks. Returns the new protocol events."""
+        new: list[dict[str, Any]] = []
+        while True:
+            try:
+                line = self._err.get_nowait()
+            except queue.Empty:
+                break
+            if line is not None and line.strip():
+                self.stderr_tail.append(line)
+        while True:
+            try:
+                line = self._out.get_nowait()
+            except queue.Empty:
+                break
+            if line is None:
+                self._out_closed = True
+                continue
+            event = _parse(line)
+            if event is None:
+                if line.strip():
+                    self.stderr_tail.append(line)
+                continue
+            new.append(event)
+            self._handle(event)
+        self.events.extend(new)
+        if self.state == RUNNING and self._proc is not None and self._out_closed:
+            code = self._proc.poll()
+            if code is not None:
+                self.returncode = code
+                self._finish(code)
+        return new
+
+    def wait(self, timeout: float | None = None, interval: float = 0.05) -> str:
+        """Poll until the worker ends (headless use); returns the final state."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            self.poll()
+            if self.finished:
+                return self.state
+            if deadline is not None and time.monotonic() > deadline:
+                self.cancel()
+                self.error = f"the worker did not finish within {timeout:.0f} s"
+                return self.state
+            time.sleep(interval)
+
+    def _handle(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "progress":
+            self.stage = str(event.get("stage", ""))
+            try:
+                self.fraction = min(max(float(event.get("fraction", 0.0)), 0.0), 1.0)
+            except (TypeError, ValueError):
+                pass
+            msg = str(event.get("message", ""))
+            self.message = f"{self.stage}: {msg}" if msg else self.stage
+        elif kind in ("done", "error"):
+            self._final = event
+
+    def _finish(self, code: int) -> None:
+        final = self._final or {}
+        if final.get("event") == "done" and code == 0:
+            self.state, self.result, self.fraction, self.message = (
+                DONE,
+                final.get("result") or {},
+                1.0,
+                "done",
+            )
+        elif final.get("event") == "error":
+            self.state = CANCELLED if final.get("kind") == "cancelled" else ERROR
+            self.error = str(final.get("message") or f"worker failed (exit code {code})")
+        else:
+            self.state = CRASHED
+            tail = " | ".join(list(self.stderr_tail)[-3:])
+            self.error = f"the worker crashed (exit code {code})" + (f": {tail}" if tail else "")
+        if self.state != DONE:
+            self.message = self.error
+
+
+def _parse(line: str) -> dict[str, Any] | None:
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) and "event" in obj else None
+
+
+def write_job(path: str | os.PathLike[str], job: dict[str, Any]) -> Path:
+    """Write a job file for the worker (atomic)."""
+    from ..inference.fileio import atomic_path
+
+    path = Path(path)
+    with atomic_path(path, suffix=".json") as tmp:
+        tmp.write_text(json.dumps(job, indent=1, default=str), encoding="utf-8")
+    return path
