@@ -69,14 +69,14 @@ def test_training_learns_the_motion_and_saves_loadable_weights(data, tmp_path):
         model,
         ds,
         val_dataset=val,
-        steps=120,
+        steps=60,
         lr=1e-2,
         batch_size=4,
         out_dir=tmp_path,
         progress=rec,
-        save_every=60,
+        val_every=20,
     )
-    assert result.step == 120
+    assert result.step == 60
     first = sum(v for _, v in result.train_loss[:5]) / 5
     last = sum(v for _, v in result.train_loss[-5:]) / 5
     assert last < 0.3 * first, (first, last)
@@ -86,7 +86,7 @@ def test_training_learns_the_motion_and_saves_loadable_weights(data, tmp_path):
     weights = torch.load(result.weights, weights_only=True)
     assert set(weights["model"]) == set(model.state_dict()) and weights["meta"]["space"] == "flame56"
     history = json.loads((tmp_path / "history.json").read_text())
-    assert len(history["train"]) == 120
+    assert len(history["train"]) == 60
     assert not list(tmp_path.glob("*.part*")), "temporary files left behind"
 
 
@@ -167,3 +167,58 @@ def test_diverging_training_stops_with_advice(data):
     ds, _ = data
     with pytest.raises(DualTalkError, match="lower --lr"):
         train(tiny_model(), ds, steps=3, loss_fn=lambda p, t, m: (p.sum() * float("nan"), {}))
+
+
+# --- the real networks ------------------------------------------------------------------
+
+
+def test_the_tiny_published_network_learns_a_clip(data):
+    from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
+    from dualtalk.inference.trainer import evaluate
+
+    ds, _ = data
+    clip = DualTalkDataset(ds.conversations[:1], crop_frames=25, random_crop=False, directions="speaker1")
+    torch.manual_seed(0)
+    net = DualTalkNet(DualTalkConfig.tiny())
+    before = evaluate(net, clip, loss_fn=flame_loss())["total"]
+    result = train(net, clip, steps=8, lr=3e-3, batch_size=2)
+    after = evaluate(net, clip, loss_fn=flame_loss())["total"]
+    assert result.step == 8 and after < 0.5 * before, (before, after)
+
+
+def test_cli_trains_resumes_and_exports_engine_loadable_weights(tmp_path, capsys):
+    from dualtalk.cli import main
+    from dualtalk.inference.checkpoint import load_dualtalk
+
+    data_dir = make_folder(tmp_path / "data", conversations=2, seconds=1.2)
+    args = ["train", "--data", str(data_dir), "--config", "tiny", "--crop-seconds", "1", "--batch-size", "2"]
+    out = tmp_path / "run"
+    assert main([*args, "--steps", "2", "--out", str(out)]) == 0
+    assert "weights:" in capsys.readouterr().out
+    assert main([*args, "--steps", "2", "--out", str(out)]) == 2  # refuses to clobber the run
+    assert "--resume" in capsys.readouterr().err
+    assert main([*args, "--steps", "3", "--out", str(out), "--resume"]) == 0
+    assert load_checkpoint(out / "checkpoint.pt")["step"] == 3
+    net, sha = load_dualtalk(out / "DualTalk.pth")
+    best = torch.load(out / "model.pth", weights_only=True)["model"]
+    for k, v in net.state_dict().items():
+        assert torch.equal(v, best[k])
+    assert len(sha) == 64
+    # Another architecture cannot continue this run.
+    assert main([*args, "--steps", "4", "--out", str(out), "--resume", "--arch", "lite"]) == 2
+    assert "arkit55" in capsys.readouterr().err  # the FLAME data does not fit the lite model
+
+
+def test_cli_trains_the_lite_model_on_arkit_motion(tmp_path, capsys):
+    from dualtalk.cli import main
+    from dualtalk.inference.lite.model import load_lite
+
+    data_dir = make_folder(tmp_path / "data", conversations=2, seconds=1.2, space="arkit55", layout="motion")
+    out = tmp_path / "run"
+    argv = ["train", "--data", str(data_dir), "--arch", "lite", "--config", "tiny", "--steps", "2"]
+    assert main([*argv, "--crop-seconds", "1", "--out", str(out)]) == 0
+    model, _ = load_lite(out / "lite.pt")
+    assert model.space == "arkit55"
+    capsys.readouterr()
+    assert main(["train", "--data", str(tmp_path / "nowhere"), "--config", "tiny", "--steps", "1"]) == 2
+    assert "data folder not found" in capsys.readouterr().err

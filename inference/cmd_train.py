@@ -1,0 +1,201 @@
+"""``python -m dualtalk train --data DIR``: train the DualTalk or lite network.
+
+The data folder is DualTalk-format (see :mod:`inference.dataset`); the losses are the
+published ones (:mod:`inference.losses`); the loop is :func:`inference.trainer.train`.
+A run folder (``--out``) ends up with:
+
+* ``checkpoint.pt`` — resume state (``--resume`` continues it, bit-identically on CPU);
+* ``model.pth`` — the best weights by validation loss, ``{"model": ..., "meta": ...}``;
+* the same best weights in the engine's own format: ``DualTalk.pth`` (load with
+  ``infer --checkpoint``) or ``lite.pt`` (the lite engine's format);
+* ``history.json`` — train/validation loss per step.
+
+``--config`` picks the size: ``published`` (the paper's network; needs a GPU and the
+DualTalk dataset to be worth it), ``base`` (wav2vec2-base-sized encoders) or ``tiny`` (a
+toy for smoke tests). ``--init`` starts from existing weights instead of random ones,
+which is how the 24-layer network is realistically fine-tuned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import torch
+
+from .dataset import DualTalkDataset, load_conversations, split_conversations
+from .errors import DualTalkError
+from .progress import ConsoleBar
+from .trainer import WEIGHTS_NAME, train
+
+EXPORT_NAMES = {"dualtalk": "DualTalk.pth", "lite": "lite.pt"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", required=True, metavar="DIR", help="DualTalk-format folder: <stem>_speaker{1,2}.wav/.npz"
+    )
+    parser.add_argument(
+        "--val-data", metavar="DIR", help="separate validation folder (default: hold out --val-fraction)"
+    )
+    parser.add_argument(
+        "--val-fraction", type=float, default=0.1, help="share of conversations held out (default 0.1)"
+    )
+    parser.add_argument("--arch", choices=("dualtalk", "lite"), default="dualtalk", help="network to train")
+    parser.add_argument(
+        "--config", choices=("tiny", "base", "published"), default="published", help="network size"
+    )
+    parser.add_argument(
+        "--init", metavar="PATH", help="start from these weights (a DualTalk.pth / lite weights file)"
+    )
+    parser.add_argument("--freeze-encoders", action="store_true", help="keep the audio encoders fixed")
+    parser.add_argument("--steps", type=int, help="optimizer steps (default: 10 epochs)")
+    parser.add_argument("--epochs", type=int, help="passes over the training crops (instead of --steps)")
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--lr", type=float, default=1e-4, help="AdamW learning rate (published: 1e-4)")
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument(
+        "--crop-seconds", type=float, default=8.0, help="training crop length (published: 8 s)"
+    )
+    parser.add_argument("--val-every", type=int, help="validate every N steps (default: every epoch)")
+    parser.add_argument(
+        "--save-every", type=int, help="checkpoint every N steps (default: at each validation)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/<arch>-<config>)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out")
+
+
+def _device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(name)
+    except RuntimeError:
+        raise DualTalkError(f"unknown device {name!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise DualTalkError("CUDA was requested but no CUDA device is available")
+    return dev
+
+
+def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Module, dict]:
+    """The network to train and the JSON description stored with its weights."""
+    if arch == "lite":
+        from .lite.model import LiteConfig, LiteDualTalk, load_lite
+
+        if init:
+            model, _ = load_lite(init)
+            model.train()
+        else:
+            cfg = (
+                LiteConfig(dim=32, audio_dim=32, lstm_hidden=16, interaction_layers=1)
+                if config == "tiny"
+                else LiteConfig()
+            )
+            model = LiteDualTalk(cfg)
+        from dataclasses import asdict
+
+        return model, {"arch": arch, "config": asdict(model.cfg)}
+
+    from .dualtalk_net import DualTalkConfig, DualTalkNet
+
+    if init:
+        from .checkpoint import load_dualtalk
+
+        model, _ = load_dualtalk(init)
+        model.train()
+    else:
+        if config == "tiny":
+            cfg = DualTalkConfig.tiny()
+        elif config == "base":
+            from .wav2vec2 import Wav2Vec2Config
+
+            cfg = DualTalkConfig(
+                encoder=Wav2Vec2Config(hidden_size=768, num_layers=12, num_heads=12, intermediate_size=3072)
+            )
+        else:
+            cfg = DualTalkConfig()
+        model = DualTalkNet(cfg)
+    return model, {"arch": arch, "config": model.config.to_dict()}
+
+
+def _freeze_encoders(model: torch.nn.Module, arch: str) -> int:
+    names = ("joint_encoder.audio_encoder",) if arch == "dualtalk" else ("self_encoder.", "partner_encoder.")
+    frozen = 0
+    for name, p in model.named_parameters():
+        if name.startswith(names):
+            p.requires_grad_(False)
+            frozen += p.numel()
+    return frozen
+
+
+def export(model: torch.nn.Module, arch: str, out: Path, weights: Path, meta: dict) -> Path:
+    """Write the best weights in the engine's own format beside the run files."""
+    state = torch.load(weights, map_location="cpu", weights_only=True)["model"]
+    model.load_state_dict(state)
+    target = out / EXPORT_NAMES[arch]
+    if arch == "lite":
+        from .lite.model import save_lite
+
+        return save_lite(model, target, half=False, extra={"trained_with": "dualtalk train", **meta})
+    from .checkpoint import save_dualtalk
+
+    return save_dualtalk(target, model)
+
+
+def run(args: argparse.Namespace) -> int:
+    torch.manual_seed(args.seed)
+    device = _device(args.device)
+    bar = ConsoleBar()
+    model, meta = build_model(args.arch, args.config, args.init)
+    if args.freeze_encoders:
+        _freeze_encoders(model, args.arch)
+    crop = max(2, int(round(args.crop_seconds * 25)))
+    convs = load_conversations(args.data, space=model.space, progress=bar)
+    if args.val_data:
+        train_c, val_c = convs, load_conversations(args.val_data, space=model.space, progress=bar)
+    else:
+        train_c, val_c = split_conversations(
+            convs, args.val_fraction if len(convs) > 1 else 0.0, seed=args.seed
+        )
+    ds = DualTalkDataset(train_c, crop_frames=crop, seed=args.seed)
+    val = DualTalkDataset(val_c, crop_frames=crop, random_crop=False) if val_c else None
+    steps, epochs = args.steps, args.epochs
+    if steps is None and epochs is None:
+        epochs = 10
+    out = Path(args.out or f"runs/{args.arch}-{args.config}")
+    print(
+        f"training {args.arch} ({args.config}, {sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters) "
+        f"on {len(train_c)} conversations ({len(ds)} crops of {crop} frames), "
+        f"validating on {len(val_c)}; device {device}; run folder {out}"
+    )
+    result = train(
+        model,
+        ds,
+        val_dataset=val,
+        steps=steps,
+        epochs=epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        weight_decay=args.weight_decay,
+        out_dir=out,
+        resume=args.resume,
+        progress=bar,
+        seed=args.seed,
+        device=device,
+        val_every=args.val_every,
+        save_every=args.save_every,
+        meta=meta,
+    )
+    model.to("cpu")
+    exported = export(model, args.arch, out, result.weights or out / WEIGHTS_NAME, meta)
+    best = (
+        f"{result.best_val:.4f}" if result.best_val is not None and math.isfinite(result.best_val) else "n/a"
+    )
+    print(
+        f"done: {result.step} steps, last train loss {result.last_train_loss:.4f}, best validation loss {best}"
+    )
+    print(f"weights: {exported}")
+    return 0
