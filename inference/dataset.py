@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .audio import load_speech
 from .channels import CHANNELS
 from .errors import DualTalkError
 from .motion import load_motion
@@ -69,27 +70,6 @@ def normalise_audio(x: np.ndarray) -> np.ndarray:
     """Zero mean, unit variance (variance + 1e-7), the wav2vec2 input convention."""
     x = np.asarray(x, dtype=np.float64)
     return ((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32)
-
-
-def read_wav(path: Path) -> np.ndarray:
-    """Mono float32 at 16 kHz (mixes channels down, resamples if needed)."""
-    import soundfile as sf
-
-    try:
-        data, sr = sf.read(str(path), dtype="float32", always_2d=True)
-    except (RuntimeError, sf.LibsndfileError) as exc:
-        raise DualTalkError(f"cannot read audio {path.name}: {exc}") from None
-    x = data.mean(axis=1)
-    if sr != SAMPLE_RATE:
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(int(sr), SAMPLE_RATE)
-        x = resample_poly(x, SAMPLE_RATE // g, int(sr) // g).astype(np.float32)
-    if not np.isfinite(x).all():
-        raise DualTalkError(f"audio {path.name} contains NaN or Inf")
-    return x
 
 
 def find_conversations(root: str | os.PathLike[str]) -> list[tuple[str, dict[str, Path]]]:
@@ -133,7 +113,7 @@ def load_conversation(stem: str, paths: dict[str, Path], space: str | None = Non
     for m, key in ((m1, "npz1"), (m2, "npz2")):
         if abs(m.fps - FPS) > 1e-6:
             raise DualTalkError(f"{paths[key].name}: motion is {m.fps:g} fps, training expects {FPS}")
-    a1, a2 = read_wav(paths["wav1"]), read_wav(paths["wav2"])
+    a1, a2 = load_speech(paths["wav1"]), load_speech(paths["wav2"])
     frames = min(
         m1.num_frames,
         m2.num_frames,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from dualtalk.inference.audio import load_speech
 from dualtalk.inference.dataset import (
     SAMPLES_PER_FRAME,
     DualTalkDataset,
@@ -11,7 +12,6 @@ from dualtalk.inference.dataset import (
     find_conversations,
     load_conversations,
     normalise_audio,
-    read_wav,
     split_conversations,
 )
 from dualtalk.inference.errors import DualTalkError
@@ -47,7 +47,7 @@ def test_empty_or_missing_folder_is_a_clear_error(tmp_path):
 def test_conversation_holds_normalised_audio_aligned_to_motion(folder):
     conv = load_conversations(folder)[0]
     assert conv.space == "flame56" and conv.num_frames == 50
-    raw = read_wav(folder / "conv0_speaker1.wav")
+    raw = load_speech(folder / "conv0_speaker1.wav")
     assert len(conv.audio[0]) == conv.num_frames * SAMPLES_PER_FRAME
     np.testing.assert_allclose(conv.audio[0], normalise_audio(raw)[: len(conv.audio[0])], atol=1e-6)
     assert abs(conv.audio[0].mean()) < 1e-3 and abs(conv.audio[0].std() - 1) < 1e-3
@@ -119,3 +119,10 @@ def test_mismatched_fps_is_refused(tmp_path):
     with pytest.raises(DualTalkError, match="30 fps"):
         load_conversations(root)
     assert isinstance(m, Motion)
+
+
+def test_a_broken_recording_names_the_file(tmp_path):
+    root = make_folder(tmp_path / "d", conversations=1)
+    (root / "conv0_speaker2.wav").write_bytes(b"RIFF but not really a wave file")
+    with pytest.raises(DualTalkError, match="conv0_speaker2.wav"):
+        load_conversations(root)
