@@ -7,8 +7,6 @@ import json
 
 import numpy as np
 import pytest
-from scipy.optimize import lsq_linear
-
 from dualtalk.dualtalk_blender.flame_arkit import (
     USED_COLS,
     arkit_to_flame,
@@ -17,6 +15,7 @@ from dualtalk.dualtalk_blender.flame_arkit import (
     load_arkit_flame_map,
 )
 from dualtalk.inference.errors import DualTalkError
+from scipy.optimize import lsq_linear
 
 
 @pytest.fixture

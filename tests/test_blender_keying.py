@@ -7,16 +7,21 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from mathutils import Euler, Quaternion, Vector
-
 from dualtalk.dualtalk_blender import compat
-from dualtalk.dualtalk_blender.apply import ApplyOptions, add_turn_markers, apply_dialogue, apply_motion, turn_changes
+from dualtalk.dualtalk_blender.apply import (
+    ApplyOptions,
+    add_turn_markers,
+    apply_dialogue,
+    apply_motion,
+    turn_changes,
+)
 from dualtalk.dualtalk_blender.blinks import blink_curve
 from dualtalk.dualtalk_blender.keying import is_ours
 from dualtalk.dualtalk_blender.retarget import resample, rotation_channels
 from dualtalk.inference.channels import ARKIT52
 from dualtalk.inference.errors import DualTalkError
 from dualtalk.inference.motion import Motion
+from mathutils import Euler, Quaternion, Vector
 
 JAW = ARKIT52.index("jawOpen")
 
@@ -89,7 +94,9 @@ def test_head_turns_to_the_characters_left_on_a_z_up_rig(mode):
     bpy.context.scene.frame_set(3)
     bpy.context.view_layer.update()
     head = arm.pose.bones["head"]
-    fwd = head.matrix.to_3x3() @ arm.data.bones["head"].matrix_local.to_3x3().inverted() @ Vector((0, -1.0, 0))
+    fwd = (
+        head.matrix.to_3x3() @ arm.data.bones["head"].matrix_local.to_3x3().inverted() @ Vector((0, -1.0, 0))
+    )
     # a character facing -Y that turns to its left looks towards +X
     assert fwd[0] == pytest.approx(np.sin(0.4), abs=1e-4) and fwd[1] == pytest.approx(-np.cos(0.4), abs=1e-4)
 
@@ -230,7 +237,10 @@ def test_turn_markers_follow_the_floor_not_backchannels():
     mb = Motion("arkit55", np.zeros((250, 55), np.float32), speaking=b)
     assert add_turn_markers(scene, ma, mb, start_frame=1, names=("Ann", "Bob")) == 2
     assert add_turn_markers(scene, ma, mb, start_frame=1, names=("Ann", "Bob")) == 2  # replaced, not added
-    assert sorted((m.frame, m.name) for m in scene.timeline_markers) == [(1, "DT Ann speaks"), (121, "DT Bob speaks")]
+    assert sorted((m.frame, m.name) for m in scene.timeline_markers) == [
+        (1, "DT Ann speaks"),
+        (121, "DT Bob speaks"),
+    ]
 
 
 def test_apply_dialogue_keys_both_and_refuses_the_same_object_twice():
