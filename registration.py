@@ -1,19 +1,49 @@
-"""The one registration tuple of the add-on (filled in by operators/panels/preferences)."""
+"""The one registration tuple of the add-on: properties, preferences, operators, panels.
+
+Class modules are imported inside :func:`register` so that ``import dualtalk`` outside
+Blender never touches bpy.
+"""
 
 from __future__ import annotations
 
 CLASSES: tuple[type, ...] = ()
 
 
+def _classes() -> tuple[type, ...]:
+    from .operators import generate, preferences_ops
+    from .panels import main_panel, preferences, properties
+
+    return (
+        *properties.CLASSES,
+        *preferences.CLASSES,
+        *generate.CLASSES,
+        *preferences_ops.CLASSES,
+        *main_panel.CLASSES,
+    )
+
+
 def register() -> None:
     import bpy
 
+    from .panels import properties
+
+    global CLASSES
+    CLASSES = _classes()
     for cls in CLASSES:
         bpy.utils.register_class(cls)
+    properties.register_props()
 
 
 def unregister() -> None:
     import bpy
 
+    from .dualtalk_blender import ui_run
+    from .panels import properties
+
+    if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on
+        ui_run.ACTIVE.cancel()
+        ui_run.ACTIVE = None
+    properties.unregister_props()
     for cls in reversed(CLASSES):
-        bpy.utils.unregister_class(cls)
+        if getattr(cls, "is_registered", True):
+            bpy.utils.unregister_class(cls)

@@ -1,0 +1,101 @@
+"""Model downloads from the preferences, run in a thread so Blender keeps drawing.
+
+The transfer itself (resume, sha256, atomic rename) is :func:`dualtalk.inference.download.download`;
+this module only adds a thread, a pollable progress state, cancel, and the
+``bpy.app.online_access`` rule: nothing leaves the machine unless the user allowed online
+access in Blender, except loopback URLs (a local mirror), which never reach the internet.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..inference.download import DEFAULT_URL as CHECKPOINT_URL  # the published weights (re-exported)
+from ..inference.errors import CancelledError, DualTalkError
+from ..inference.progress import Silent
+
+__all__ = ["CHECKPOINT_URL", "DownloadJob", "check_online", "is_loopback"]
+
+
+def is_loopback(url: str) -> bool:
+    host = urllib.parse.urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_online(url: str, online_access: bool) -> None:
+    """Refuse a download Blender's online-access setting forbids (one-line error)."""
+    if not url.strip():
+        raise DualTalkError("no download URL given")
+    if not online_access and not is_loopback(url):
+        raise DualTalkError(
+            "online access is disabled in Blender (Preferences > System > Network > Allow Online Access); "
+            "enable it to download, or place the file in the model folder yourself"
+        )
+
+
+class _ThreadProgress(Silent):
+    def __init__(self, job: DownloadJob) -> None:
+        super().__init__()
+        self.job = job
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.job.fraction = min(max(float(fraction), 0.0), 1.0)
+        self.job.message = message
+        self.check_cancel()
+
+
+@dataclass
+class DownloadJob:
+    """One download in a background thread; read ``state``/``fraction``/``message`` from a timer."""
+
+    url: str
+    dest: Path
+    sha256: str | None = None
+    state: str = "running"  # running / done / error / cancelled
+    fraction: float = 0.0
+    message: str = "starting"
+    error: str = ""
+    path: Path | None = None
+    _progress: _ThreadProgress | None = field(default=None, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+
+    def start(self) -> DownloadJob:
+        self._progress = _ThreadProgress(self)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        from ..inference.download import download
+
+        try:
+            self.path = download(self.url, self.dest, sha256=self.sha256 or None, progress=self._progress)
+            self.state, self.fraction, self.message = "done", 1.0, f"saved {self.path.name}"
+        except CancelledError:
+            self.state, self.error = "cancelled", "download cancelled; run it again to resume"
+        except DualTalkError as exc:
+            self.state, self.error = "error", str(exc)
+        except Exception as exc:  # a bug: still end the job with one line
+            self.state, self.error = "error", f"download failed ({type(exc).__name__}: {exc})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state != "running"
+
+    def cancel(self) -> None:
+        if self._progress is not None:
+            self._progress.cancel()
+
+    def wait(self, timeout: float | None = None) -> str:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.state

@@ -1,0 +1,310 @@
+"""What the panel's Generate / Cancel / Export buttons do, kept out of the operators.
+
+A :class:`GenerationRun` turns the panel settings into a worker job, starts the worker
+(:mod:`.worker_client`), is polled by the modal operator's timer, and only when the
+worker succeeded reads the two motion files back and keys both characters, the turn
+markers and the sound strips -- all inside the operator's single undo step. Cancel or a
+failed worker leaves the scene exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from ..inference.errors import DualTalkError
+from . import worker_client
+from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
+
+FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
+STRIP_PREFIX = "DT "
+GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
+
+# The run in progress (one at a time per Blender session); the Cancel operator reaches it here.
+ACTIVE: GenerationRun | None = None
+
+
+def abspath(path: str) -> str:
+    """Blender-relative ``//`` paths and ``~`` made absolute; "" stays ""."""
+    if not path:
+        return ""
+    return os.path.normpath(os.path.expanduser(bpy.path.abspath(path)))
+
+
+def qualifies(obj: Any) -> bool:
+    """Cheap poll for the character pickers: a mesh with shape keys or an armature with a mesh child."""
+    if obj is None:
+        return False
+    if obj.type == "MESH":
+        return obj.data.shape_keys is not None or (obj.parent is not None and obj.parent.type == "ARMATURE")
+    if obj.type == "ARMATURE":
+        return any(c.type == "MESH" for c in obj.children)
+    return False
+
+
+def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> str:
+    """The one-line rig summary shown under each picker (never raises)."""
+    if obj is None:
+        return "no character chosen"
+    try:
+        from .characters import inspect_character
+
+        mapping = None
+        if preset == "custom":
+            if not custom_map:
+                return "custom map: no file chosen"
+            from .mapping import load_mapping
+
+            mapping = load_mapping(abspath(custom_map))
+            preset = "auto"
+        return inspect_character(obj, preset, mapping).summary
+    except DualTalkError as exc:
+        return str(exc)
+    except Exception as exc:  # the panel must draw whatever the rig looks like
+        return f"cannot inspect: {type(exc).__name__}: {exc}"
+
+
+def model_dir(prefs: Any = None) -> Path:
+    """The preferences' model folder, else the downloader's default (``~/.cache/dualtalk``)."""
+    from ..inference.download import default_model_dir
+
+    chosen = abspath(prefs.model_dir) if prefs is not None and prefs.model_dir else ""
+    return Path(chosen) if chosen else default_model_dir()
+
+
+def _need_file(label: str, path: str) -> str:
+    p = abspath(path)
+    if not p:
+        raise DualTalkError(f"choose the {label}")
+    if not os.path.isfile(p):
+        raise DualTalkError(f"{label} not found: {p}")
+    return p
+
+
+def audio_job(s: Any) -> dict[str, Any]:
+    """The worker job's ``audio`` section for the panel's audio form."""
+    form = s.audio_form
+    if form not in FORMS:
+        raise DualTalkError(f"unknown audio form {form!r}")
+    audio = {"audio": _need_file("audio file" if form != "TWO_FILES" else "audio file of A", s.audio)}
+    if form == "TWO_FILES":
+        audio["audio_b"] = _need_file("audio file of B", s.audio_b)
+    elif form == "MONO_TURNS":
+        audio["turns"] = _need_file("turns file", s.turns)
+    elif form == "MONO_AUTO":
+        audio["diarize"] = True
+    audio["swap"] = bool(s.swap)
+    if s.use_range:
+        if s.end > 0 and s.end <= s.start:
+            raise DualTalkError(f"end ({s.end:g} s) must be after start ({s.start:g} s)")
+        audio["start"] = float(s.start) if s.start > 0 else None
+        audio["end"] = float(s.end) if s.end > 0 else None
+    return audio
+
+
+def engine_job(s: Any, prefs: Any = None) -> dict[str, Any]:
+    device = {"AUTO": "auto", "CUDA": "cuda", "CPU": "cpu"}[s.device]
+    if s.engine == "EMBEDDED":
+        return {"engine": "lite", "checkpoint": None, "device": device}
+    ckpt = abspath(s.checkpoint) or str(model_dir(prefs) / "DualTalk.pth")
+    return {"engine": "auto", "checkpoint": _need_file("DualTalk checkpoint", ckpt), "device": device}
+
+
+def check_characters(s: Any) -> tuple[Any, Any]:
+    a, b = s.char_a, s.char_b
+    if a is None or b is None:
+        raise DualTalkError("choose both characters (A and B)")
+    if a == b:
+        raise DualTalkError("character A and character B must be different objects")
+    for obj in (a, b):
+        if not qualifies(obj):
+            raise DualTalkError(f"{obj.name!r} is not a character (needs shape keys or an armature)")
+    return a, b
+
+
+def build_job(s: Any, work_dir: Path, prefs: Any = None) -> dict[str, Any]:
+    """Validate the settings (one-line errors) and return the worker job dict."""
+    check_characters(s)
+    return {
+        "out_dir": str(work_dir),
+        "audio": audio_job(s),
+        "engine": engine_job(s, prefs),
+        "generate": {"rounds": int(s.rounds) if s.rounds > 0 else None},
+    }
+
+
+def apply_options(s: Any, prefs: Any = None, take: str = "take"):
+    from .apply import ApplyOptions
+
+    mapping = None
+    preset = s.preset
+    if preset == "custom":
+        mapping = _need_file("custom map", s.custom_map)
+        preset = "auto"
+    flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
+    return ApplyOptions(
+        preset=preset,
+        mapping=mapping,
+        flame_map=flame_map if flame_map and os.path.isfile(flame_map) else None,
+        intensities={g: float(getattr(s, f"intensity_{g}")) for g in GROUPS},
+        smoothing=float(s.smoothing),
+        blinks=s.blinks.lower(),
+        markers=bool(s.markers),
+        take=take,
+        undo_push=False,  # the operator's UNDO flag makes the whole run one undo step
+    )
+
+
+def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) -> list[str]:
+    """Put the dialogue audio in the sequencer aligned with the animation; [] where unsupported."""
+    try:
+        import aud  # noqa: F401  (Blender builds without audio have no aud module)
+    except ImportError:
+        return []
+    files = [abspath(s.audio)]
+    if s.audio_form == "TWO_FILES":
+        files.append(abspath(s.audio_b))
+    se = scene.sequence_editor or scene.sequence_editor_create()
+    for strip in [st for st in se.strips if st.name.startswith(STRIP_PREFIX)]:
+        se.strips.remove(strip)
+    fps = scene.render.fps / scene.render.fps_base
+    skip = int(round(start_time * fps))
+    names = []
+    for i, path in enumerate(files):
+        if not path or not os.path.isfile(path):
+            continue
+        try:
+            strip = se.strips.new_sound(
+                f"{STRIP_PREFIX}{'AB'[i]} audio", path, channel=1 + i, frame_start=start_frame - skip
+            )
+        except (RuntimeError, TypeError):
+            continue
+        if skip:
+            strip.frame_offset_start = skip
+        names.append(strip.name)
+    return names
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    message: str
+
+
+class GenerationRun:
+    """One Generate click: worker job in a temp folder, polled by a timer, applied on success."""
+
+    def __init__(self, scene: Any, settings: Any, prefs: Any = None, python: str | None = None) -> None:
+        self.scene = scene
+        self.settings = settings
+        self.prefs = prefs
+        self.work_dir = Path(tempfile.mkdtemp(prefix="dualtalk_run_"))
+        try:
+            self.job = build_job(settings, self.work_dir, prefs)
+            self.apply_opts = apply_options(settings, prefs)
+            self.python = python or self._python()
+        except Exception:
+            self.cleanup()
+            raise
+        self.worker: WorkerProcess | None = None
+
+    def _python(self) -> str:
+        from .deps import resolve_python
+
+        if self.prefs is None:
+            return sys.executable
+        return resolve_python(abspath(self.prefs.python_path), model_dir(self.prefs))
+
+    def start(self) -> GenerationRun:
+        global ACTIVE
+        if ACTIVE is not None and ACTIVE.running:
+            self.cleanup()
+            raise DualTalkError("a DualTalk generation is already running; cancel it first")
+        job_path = worker_client.write_job(self.work_dir / "job.json", self.job)
+        self.worker = WorkerProcess(job_path, python=self.python).start()
+        ACTIVE = self
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and self.worker.state == RUNNING
+
+    @property
+    def fraction(self) -> float:
+        return self.worker.fraction if self.worker else 0.0
+
+    @property
+    def message(self) -> str:
+        return self.worker.message if self.worker else ""
+
+    def step(self) -> str:
+        """Poll the worker; returns its state (running / done / error / cancelled / crashed)."""
+        assert self.worker is not None
+        self.worker.poll()
+        return self.worker.state
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def finish(self) -> Outcome:
+        """After the worker stopped: apply on success (scene changes happen only here), clean up."""
+        global ACTIVE
+        assert self.worker is not None
+        try:
+            state = self.worker.state
+            if state == CANCELLED:
+                return Outcome(False, "DualTalk: cancelled; the scene was not changed")
+            if state != DONE:
+                return Outcome(False, f"DualTalk: {self.worker.error}")
+            try:
+                return Outcome(True, self._apply(self.worker.result or {}))
+            except DualTalkError as exc:
+                return Outcome(False, f"DualTalk: {exc}")
+        finally:
+            if ACTIVE is self:
+                ACTIVE = None
+            self.cleanup()
+
+    def _apply(self, result: dict[str, Any]) -> str:
+        from ..inference.motion import load_motion
+        from .apply import apply_dialogue
+
+        motion_a = load_motion(result["a"])
+        motion_b = load_motion(result["b"])
+        a, b = check_characters(self.settings)
+        rep_a, rep_b, n_markers = apply_dialogue(a, b, motion_a, motion_b, self.apply_opts, scene=self.scene)
+        strips: list[str] = []
+        if self.settings.sound_strip:
+            start = self.apply_opts.start_frame
+            start = int(self.scene.frame_start if start is None else start)
+            strips = add_sound_strips(self.scene, self.settings, float(result.get("start_time", 0.0)), start)
+        parts = [
+            f"{result.get('engine', '?')} engine",
+            f"{motion_a.num_frames} frames",
+            f"{n_markers} turn markers",
+            f"{len(strips)} sound strips" if strips else "no sound strip",
+        ]
+        warnings = rep_a.warnings + rep_b.warnings
+        msg = "DualTalk: animated " + ", ".join(parts)
+        return msg + (f" (warning: {warnings[0]})" if warnings else "")
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
+    from .fbx_export import export_fbx as _export
+
+    a, b = check_characters(s)
+    target = abspath(path)
+    if not target:
+        raise DualTalkError("choose an FBX file to export to")
+    return _export([a, b], target, scene=scene)

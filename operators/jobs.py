@@ -1,0 +1,58 @@
+"""Shared state of the long-running UI jobs and the timer plumbing the modal operators use.
+
+Each job (generate, install dependencies, download) is a pollable object from
+``dualtalk_blender``; a modal operator polls it on a timer. In background mode (no event
+loop, e.g. ``blender -b`` or the ``bpy`` module) the same operators poll in a loop instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import bpy
+
+# Last lines of the dependency installer's pip output, drawn by the preferences.
+INSTALL_LINES: deque[str] = deque(maxlen=200)
+PYTHON_CHECK: str = ""
+TIMER_STEP = 0.1
+
+
+def set_status(
+    context, *, running: bool, task: str = "", fraction: float = 0.0, message: str = "", last=None
+):
+    status = context.window_manager.dualtalk_status
+    status.running = running
+    status.task = task
+    status.fraction = min(max(fraction, 0.0), 1.0)
+    status.message = message[:200]
+    if last is not None:
+        status.last = last[:300]
+    redraw(context)
+
+
+def redraw(context) -> None:
+    wm = context.window_manager
+    for window in getattr(wm, "windows", []):
+        for area in window.screen.areas:
+            if area.type in ("VIEW_3D", "PREFERENCES"):
+                area.tag_redraw()
+
+
+def headless() -> bool:
+    return bool(bpy.app.background)
+
+
+def wait(poll, finished, interval: float = 0.05, timeout: float = 3600.0) -> None:
+    """Background mode: poll until ``finished()``."""
+    end = time.monotonic() + timeout
+    while not finished():
+        poll()
+        if time.monotonic() > end:
+            break
+        time.sleep(interval)
+    poll()
+
+
+def report_lines(op, kind: str, text: str) -> None:
+    op.report({kind}, text)

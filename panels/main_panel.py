@@ -1,0 +1,81 @@
+"""The "DualTalk" tab in the 3D viewport sidebar (drawing only; actions are operators)."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..dualtalk_blender import ui_run
+
+
+class DUALTALK_PT_main(bpy.types.Panel):
+    bl_label = "DualTalk"
+    bl_idname = "DUALTALK_PT_main"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "DualTalk"
+
+    def draw(self, context):
+        layout = self.layout
+        s = context.scene.dualtalk
+        status = context.window_manager.dualtalk_status
+
+        box = layout.box()
+        box.label(text="Characters", icon="OUTLINER_OB_ARMATURE")
+        for attr in ("char_a", "char_b"):
+            box.prop(s, attr)
+            obj = getattr(s, attr)
+            if obj is not None:
+                box.label(text=ui_run.character_summary(obj, s.preset, s.custom_map)[:120], icon="INFO")
+        box.prop(s, "preset")
+        if s.preset == "custom":
+            box.prop(s, "custom_map")
+
+        box = layout.box()
+        box.label(text="Audio", icon="SOUND")
+        box.prop(s, "audio_form", text="Form")
+        box.prop(s, "audio", text="Audio A" if s.audio_form == "TWO_FILES" else "Audio")
+        if s.audio_form == "TWO_FILES":
+            box.prop(s, "audio_b")
+        elif s.audio_form == "MONO_TURNS":
+            box.prop(s, "turns")
+        box.prop(s, "swap")
+        box.prop(s, "use_range")
+        if s.use_range:
+            row = box.row(align=True)
+            row.prop(s, "start")
+            row.prop(s, "end")
+
+        box = layout.box()
+        box.label(text="Engine", icon="SETTINGS")
+        box.prop(s, "engine", expand=True)
+        if s.engine == "CHECKPOINT":
+            box.prop(s, "checkpoint")
+        box.prop(s, "device")
+        box.prop(s, "rounds")
+
+        box = layout.box()
+        box.label(text="Options", icon="MODIFIER")
+        col = box.column(align=True)
+        for group in ui_run.GROUPS:
+            col.prop(s, f"intensity_{group}")
+        box.prop(s, "smoothing")
+        box.prop(s, "blinks")
+        row = box.row()
+        row.prop(s, "markers")
+        row.prop(s, "sound_strip")
+
+        col = layout.column()
+        if status.running and status.task == "generate":
+            col.progress(factor=status.fraction, text=status.message[:60] or "working")
+            col.operator("dualtalk.cancel", icon="CANCEL")
+        else:
+            col.scale_y = 1.4
+            col.operator("dualtalk.generate", icon="PLAY")
+        if status.last:
+            layout.label(text=status.last[:120])
+        box = layout.box()
+        box.prop(s, "fbx_path")
+        box.operator("dualtalk.export_fbx", icon="EXPORT")
+
+
+CLASSES = (DUALTALK_PT_main,)

@@ -1,0 +1,91 @@
+"""Add-on preferences: model folder, worker Python, dependency install, model downloads."""
+
+from __future__ import annotations
+
+import bpy
+from bpy.props import StringProperty
+
+from ..dualtalk_blender.downloads import CHECKPOINT_URL
+from ..operators import jobs
+
+ADDON_ID = __package__.rpartition(".")[0]  # "dualtalk", or "bl_ext.<repo>.dualtalk" as an extension
+
+
+def get_prefs(context=None):
+    """This add-on's preferences, or None when it was registered without being enabled."""
+    context = context or bpy.context
+    addon = context.preferences.addons.get(ADDON_ID)
+    return addon.preferences if addon is not None else None
+
+
+class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
+    bl_idname = ADDON_ID
+
+    model_dir: StringProperty(
+        name="Model folder",
+        subtype="DIR_PATH",
+        description="Where checkpoints, maps and the private Python environment go (empty: ~/.cache/dualtalk)",
+    )
+    python_path: StringProperty(
+        name="Python with torch",
+        subtype="FILE_PATH",
+        description="Interpreter that runs inference (empty: the private environment if installed, else Blender's)",
+    )
+    index_url: StringProperty(
+        name="Package index",
+        description="pip index URL for Install Dependencies (empty: PyPI)",
+    )
+    checkpoint_url: StringProperty(name="Checkpoint URL", default=CHECKPOINT_URL)
+    checkpoint_sha256: StringProperty(name="Checkpoint sha256", description="Expected sha256 (optional)")
+    flame_map_url: StringProperty(
+        name="FLAME map URL",
+        description="Where to fetch the ARKit/FLAME 51x103 linear map (.npy/.npz/.json/.csv)",
+    )
+    flame_map_sha256: StringProperty(name="Map sha256", description="Expected sha256 (optional)")
+    flame_map: StringProperty(
+        name="FLAME map file",
+        subtype="FILE_PATH",
+        description="ARKit/FLAME map used when rig and engine spaces differ",
+    )
+
+    def draw(self, context):
+        layout = self.layout
+        status = context.window_manager.dualtalk_status
+        layout.prop(self, "model_dir")
+
+        box = layout.box()
+        box.label(text="Inference Python", icon="CONSOLE")
+        box.prop(self, "python_path")
+        row = box.row()
+        row.operator("dualtalk.check_python", icon="CHECKMARK")
+        row.label(text=jobs.PYTHON_CHECK or "not checked yet")
+        box.prop(self, "index_url")
+        row = box.row()
+        row.enabled = not status.running
+        row.operator("dualtalk.install_deps", icon="IMPORT")
+        if jobs.INSTALL_LINES:
+            col = box.column(align=True)
+            for line in list(jobs.INSTALL_LINES)[-8:]:
+                col.label(text=line[:120])
+
+        box = layout.box()
+        box.label(text="Downloads", icon="URL")
+        if not bpy.app.online_access:
+            box.label(text="Online access is disabled (Preferences > System > Network)", icon="ERROR")
+        box.prop(self, "checkpoint_url")
+        box.prop(self, "checkpoint_sha256")
+        op = box.operator("dualtalk.download", text="Download DualTalk Checkpoint", icon="IMPORT")
+        op.what = "CHECKPOINT"
+        box.separator()
+        box.prop(self, "flame_map_url")
+        box.prop(self, "flame_map_sha256")
+        op = box.operator("dualtalk.download", text="Download FLAME Map", icon="IMPORT")
+        op.what = "FLAME_MAP"
+        box.prop(self, "flame_map")
+        if status.running and status.task in ("download", "deps"):
+            box.progress(factor=status.fraction, text=status.message[:80])
+        elif status.last:
+            box.label(text=status.last[:120])
+
+
+CLASSES = (DUALTALK_AP_preferences,)
