@@ -214,8 +214,7 @@ def test_cli_refusal_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys):
     assert not out.exists() or not os.listdir(out)
 
 
-@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
-def test_diarize_separates_two_distinct_voices(tmp_path):
+def two_voice_mix(tmp_path):
     lines = [("en-us", 30, "So where were we before the break?"), ("en-us+f3", 75, "We were talking about the bridge."),
              ("en-us", 30, "Right. It was closed all week."), ("en-us+f3", 75, "That is why we took the ferry.")]  # fmt: skip
     parts, truth = [], {"en-us": [], "en-us+f3": []}
@@ -225,13 +224,52 @@ def test_diarize_separates_two_distinct_voices(tmp_path):
         truth[voice].append((t, t + len(s) / SAMPLE_RATE))
         parts += [s, np.zeros(SAMPLE_RATE // 2, np.float32)]
         t += len(s) / SAMPLE_RATE + 0.5
-    mix = write(tmp_path / "mix.wav", np.concatenate(parts))
+    return (
+        write(tmp_path / "mix.wav", np.concatenate(parts)),
+        frames_of(truth["en-us"], t),
+        frames_of(truth["en-us+f3"], t),
+    )
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+def test_diarize_separates_two_distinct_voices(tmp_path):
+    mix, ref_a, ref_b = two_voice_mix(tmp_path)
     d = load_dialogue(mix, diarize=True)
-    assert d.source["form"] == "diarized"
+    assert d.source["form"] == "diarized" and d.names == ("A", "B")
     hyp = np.where(d.active_a, 0, np.where(d.active_b, 1, -1))
-    ref_a, ref_b = frames_of(truth["en-us"], t), frames_of(truth["en-us+f3"], t)
     der = frame_der(ref_a, ref_b, hyp, collar=6)
     assert der["confusion"] < 0.05 and der["der"] < 0.2
+    # the first voice heard is A
+    assert d.active_a[ref_a].mean() > 0.7
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+@pytest.mark.parametrize("backend", ["mfcc", "encoder"])
+def test_each_diarization_backend_tells_the_voices_apart(tmp_path, backend):
+    from dualtalk.inference.audio import voice_encoder
+    from dualtalk.inference.audio.diarize import diarize_mix
+
+    if backend == "encoder" and not voice_encoder.available():
+        pytest.skip("packaged voice encoder (resemblyzer wheel) not installed")
+    mix, ref_a, ref_b = two_voice_mix(tmp_path)
+    x, _ = sf.read(mix, dtype="float32")
+    r = diarize_mix(x, backend=backend)
+    assert backend in r.meta["method"] or (backend == "encoder" and "voice-encoder" in r.meta["method"])
+    assert frame_der(ref_a, ref_b, r.labels, collar=6)["confusion"] < 0.05
+
+
+def test_der_counts_miss_false_alarm_and_confusion():
+    ref_a = np.array([1, 1, 0, 0, 1, 0], bool)
+    ref_b = np.array([0, 0, 1, 1, 1, 0], bool)
+    perfect = np.array(
+        [1, 1, 0, 0, 1, -1]
+    )  # labels swapped: the mapping is free; overlap frame 4 is one miss
+    r = frame_der(ref_a, ref_b, perfect)
+    assert r["confusion"] == 0 and r["miss"] == pytest.approx(1 / 6) and r["false_alarm"] == 0
+    wrong = np.array([0, 1, 1, 0, -1, 0])
+    r = frame_der(ref_a, ref_b, wrong)
+    assert r["false_alarm"] == pytest.approx(1 / 6) and r["confusion"] == pytest.approx(2 / 6)
+    assert r["der"] == pytest.approx(r["miss"] + r["false_alarm"] + r["confusion"])
 
 
 def test_real_clip_as_stereo(tmp_path, demo_clip):

@@ -1,12 +1,13 @@
 """Automatic two-speaker diarization of a mono mix, with nothing fetched at run time.
 
-Voice activity (the energy VAD) finds speech; each speech frame gets a short-term
-speaker embedding (MFCC mean/spread over a sliding window, normalised per
-recording); the embeddings are split in two with k-means started from the two
-most distant points; a two-state Viterbi pass with a switch penalty removes
-flicker. It is a classical, dependency-free method: good enough for rough
-blocking, not for overlaps (one label per frame). See the README for its measured
-error; it is opt-in (``--diarize``).
+Voice activity (the energy VAD) finds speech; speech gets speaker embeddings, from
+the packaged pretrained voice encoder (:mod:`.voice_encoder`, 1.6 s windows every
+0.24 s) when its weights are installed, else from MFCC mean/spread over a sliding
+window; the embeddings are split in two with k-means started from the two most
+distant points; a two-state Viterbi pass with a switch penalty removes flicker.
+One label per frame, so overlapped speech is never given to both. Measured error
+is in the README; because it is rough on real conversations it is opt-in
+(``--diarize``), never the default.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ WIN = 400  # 25 ms
 HOP = 160  # 10 ms
 N_MELS = 40
 N_MFCC = 20
-CONTEXT_S = 1.0  # embedding window (each side)
-SWITCH_PENALTY = 8.0  # Viterbi cost of changing speaker, in units of the per-frame distance
+CONTEXT_S = 0.5  # MFCC statistics window (each side)
+ENCODER_STEP = 6  # one voice-encoder window every 6 frames (0.24 s)
+SWITCH_PENALTY = 4.0  # Viterbi cost of changing speaker, in units of the per-frame distance
 
 
 @dataclass
@@ -126,33 +128,79 @@ def _viterbi(cost: np.ndarray, penalty: float) -> np.ndarray:
     return path
 
 
-def diarize_mix(mix: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> Diarization:
-    """Label each 25-fps frame of a two-person mono mix as silence, S1 or S2."""
+def _encoder_costs(mix: np.ndarray, speech: np.ndarray, fps: int) -> np.ndarray | None:
+    """(S, 2) per-speech-frame distances to two voice clusters from the packaged encoder."""
+    from . import voice_encoder
+
+    if not voice_encoder.available():
+        return None
+    t = len(speech)
+    grid = np.arange(0, t, ENCODER_STEP)
+    centres = grid[speech[grid]]
+    if len(centres) < 4:
+        return None
+    emb = voice_encoder.embed_windows(mix, (centres + 0.5) / fps)
+    if emb is None:
+        return None
+    _lab, cent = _kmeans2(emb)
+    cent = cent / (np.linalg.norm(cent, axis=1, keepdims=True) + 1e-8)
+    dist = 1.0 - emb @ cent.T
+    idx = np.flatnonzero(speech)
+    nearest = np.clip(np.searchsorted(centres, idx), 0, len(centres) - 1)
+    prev = np.clip(nearest - 1, 0, len(centres) - 1)
+    pick = np.where(np.abs(centres[prev] - idx) < np.abs(centres[nearest] - idx), prev, nearest)
+    return dist[pick]
+
+
+def _mfcc_costs(mix: np.ndarray, speech: np.ndarray, sr: int, fps: int) -> tuple[np.ndarray, int]:
+    idx = np.flatnonzero(speech)
+    emb = embeddings(mix, speech, sr, fps)[idx]
+    z = (emb - emb.mean(0)) / (emb.std(0) + 1e-8)
+    # PCA keeps k-means from chasing noisy dimensions
+    _u, s, vt = np.linalg.svd(z, full_matrices=False)
+    keep = max(2, int(np.searchsorted(np.cumsum(s**2) / np.sum(s**2), 0.8)) + 1)
+    zp = z @ vt[:keep].T
+    _lab, cent = _kmeans2(zp)
+    return ((zp[:, None, :] - cent[None]) ** 2).sum(-1), keep
+
+
+def diarize_mix(
+    mix: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS, *, backend: str = "auto"
+) -> Diarization:
+    """Label each 25-fps frame of a two-person mono mix as silence, S1 or S2.
+
+    ``backend``: ``"encoder"`` (packaged pretrained voice encoder), ``"mfcc"``
+    (MFCC statistics, no model) or ``"auto"`` (encoder when installed).
+    """
+    if backend not in ("auto", "encoder", "mfcc"):
+        raise ValueError(f"unknown diarization backend {backend!r}")
     speech = voice_activity(mix, None, sr, fps)
     t = len(speech)
     labels = np.full(t, -1, dtype=np.int8)
     idx = np.flatnonzero(speech)
-    meta: dict = {"method": "vad+mfcc-stats+kmeans2+viterbi", "speech_frames": int(len(idx))}
+    meta: dict = {"speech_frames": int(len(idx))}
     if len(idx) < 2 * fps:
+        meta["method"] = "too little speech: one speaker"
         if len(idx):
             labels[idx] = 0
         return Diarization(_to_segments(labels, fps), labels, meta)
-    emb = embeddings(mix, speech, sr, fps)[idx]
-    z = (emb - emb.mean(0)) / (emb.std(0) + 1e-8)
-    # PCA whitening keeps k-means from chasing noisy dimensions
-    u, s, vt = np.linalg.svd(z, full_matrices=False)
-    keep = max(2, int(np.searchsorted(np.cumsum(s**2) / np.sum(s**2), 0.8)) + 1)
-    zp = z @ vt[:keep].T
-    lab, cent = _kmeans2(zp)
-    d = ((zp[:, None, :] - cent[None]) ** 2).sum(-1)
-    d = d / (np.median(d) + 1e-8)
-    path = _viterbi(d, SWITCH_PENALTY)
+    cost = _encoder_costs(mix, speech, fps) if backend != "mfcc" and sr == SAMPLE_RATE else None
+    if cost is not None:
+        meta["method"] = "vad+voice-encoder+kmeans2+viterbi"
+    else:
+        if backend == "encoder":
+            from ..errors import DualTalkError
+
+            raise DualTalkError("the voice encoder is not installed (pip install --no-deps resemblyzer)")
+        cost, keep = _mfcc_costs(mix, speech, sr, fps)
+        meta.update(method="vad+mfcc-stats+kmeans2+viterbi", dims=keep)
+    cost = cost / (np.median(cost) + 1e-8)
+    path = _viterbi(cost, SWITCH_PENALTY)
     share = float(np.mean(path == 1))
-    meta.update(dims=keep, share_second=round(share, 3))
+    meta["share_second"] = round(share, 3)
     if min(share, 1 - share) < 0.05:  # one cluster is a sliver: call it one speaker
         path[:] = 0
-    # S1 is whoever speaks first
-    if path[0] == 1:
+    if path[0] == 1:  # S1 is whoever speaks first
         path = 1 - path
     labels[idx] = path
     return Diarization(_to_segments(labels, fps), labels, meta)

@@ -150,16 +150,20 @@ def _silero():
     """The packaged Silero VAD (torch.jit), or None when it is not installed/usable."""
     try:
         import torch
+    except ImportError:
+        return None
+    threads = torch.get_num_threads()
+    try:
         from silero_vad import load_silero_vad
 
         with warnings.catch_warnings():  # deprecation notes from inside the package
             warnings.simplefilter("ignore", DeprecationWarning)
             model = load_silero_vad()
-        model.eval()
-        _ = torch  # imported for side effects of the model
-        return model
+        return model.eval()
     except Exception:
         return None
+    finally:
+        torch.set_num_threads(threads)  # the package sets 1 thread globally on import; undo that
 
 
 def silero_available() -> bool:
@@ -179,10 +183,15 @@ def silero_probability(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> 
     padded = np.zeros(n * chunk, dtype=np.float32)
     padded[: len(x)] = x
     probs = np.zeros(n, dtype=np.float32)
-    with torch.inference_mode():
-        model.reset_states()
-        for i in range(n):
-            probs[i] = float(model(torch.from_numpy(padded[i * chunk : (i + 1) * chunk]), sr))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # 32 ms steps: one thread is fastest
+    try:
+        with torch.inference_mode():
+            model.reset_states()
+            for i in range(n):
+                probs[i] = float(model(torch.from_numpy(padded[i * chunk : (i + 1) * chunk]), sr))
+    finally:
+        torch.set_num_threads(threads)
     t = num_frames(len(x), sr, fps)
     centres = (np.arange(t) + 0.5) * sr / fps / chunk
     return np.interp(centres, np.arange(n) + 0.5, probs).astype(np.float32)
