@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,10 +47,18 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
                 raise
             return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unsupported content"
-        raise DualTalkError(
-            f"{path.name} holds more than plain weights and was refused ({first[:160]})"
-        ) from None
+        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
+        if found:
+            raise DualTalkError(
+                f"{path.name} holds Python objects ({found.group(1)}), not plain weights; refused for safety"
+            ) from None
+        with open(path, "rb") as fh:
+            head = fh.read(1)
+        if zipfile.is_zipfile(path) or head == b"\x80":
+            raise DualTalkError(
+                f"{path.name} holds more than plain weights and was refused for safety"
+            ) from None
+        raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint") from None
     except (
         RuntimeError,
         EOFError,

@@ -77,9 +77,12 @@ def run(args: argparse.Namespace) -> int:
     return _run_paper(args) if paper else _run_dialogue(args)
 
 
-def _check_rounds(args: argparse.Namespace) -> None:
-    if args.rounds is not None and not 1 <= args.rounds <= MAX_ROUNDS:
-        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {args.rounds}")
+def _check_options(args: argparse.Namespace) -> None:
+    from .engine import _check_precision, resolve_device
+    from .generate import check_options
+
+    check_options(args.rounds, args.window)
+    _check_precision(args.precision, resolve_device(args.device))
 
 
 def _run_dialogue(args: argparse.Namespace) -> int:
@@ -87,7 +90,7 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     from .engine import load_engine
     from .generate import generate_dialogue, write_dialogue
 
-    _check_rounds(args)
+    _check_options(args)
     out = Path(args.out)
     if out.suffix.lower() == ".npz":
         raise DualTalkError("dialogue mode writes A.npz and B.npz: --out must be a folder, not a .npz file")
@@ -95,10 +98,11 @@ def _run_dialogue(args: argparse.Namespace) -> int:
         raise DualTalkError(f"--out {out} exists and is not a folder")
     t0 = time.perf_counter()
     progress = _progress(args)
-    dialogue = dialogue_from_args(args, progress=progress)
+    # weights first: a wrong checkpoint or device fails before the audio analysis
     engine = load_engine(
         args.checkpoint, engine=args.engine, device=args.device, precision=args.precision, progress=progress
     )
+    dialogue = dialogue_from_args(args, progress=progress)
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=args.rounds, window_s=args.window, progress=progress
     )
@@ -139,6 +143,7 @@ def _run_paper(args: argparse.Namespace) -> int:
         raise DualTalkError("paper mode writes one motion file: --out must end in .npz")
     if out.is_dir():
         raise DualTalkError(f"--out {out} is a folder; paper mode writes one .npz file")
+    _check_options(args)
     t0 = time.perf_counter()
     progress = _progress(args)
     own = load_speech(args.audio)

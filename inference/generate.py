@@ -92,20 +92,28 @@ def plan_windows(total: int, window: int | None, overlap: int) -> WindowPlan:
     return WindowPlan(spans, total, weights)
 
 
-def _window_frames(window_s: float | None, fps: float, total: int) -> tuple[int | None, int]:
-    if window_s is None:
-        window_s = DEFAULT_WINDOW_S
-    window_s = float(window_s)
+def check_options(rounds: int | None = None, window_s: float | None = None) -> tuple[int, float]:
+    """Validate ``--rounds`` / ``--window`` up front (before any audio or weights are loaded)."""
+    rounds = DEFAULT_ROUNDS if rounds is None else int(rounds)
+    if not 1 <= rounds <= MAX_ROUNDS:
+        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {rounds}")
+    window_s = DEFAULT_WINDOW_S if window_s is None else float(window_s)
     if not math.isfinite(window_s) or window_s < 0:
         raise DualTalkError(
             f"--window must be a positive number of seconds or 0 for no windowing, got {window_s}"
         )
-    if window_s == 0:
-        return None, 0
-    if window_s < MIN_WINDOW_S:
+    if 0 < window_s < MIN_WINDOW_S:
         raise DualTalkError(
             f"--window {window_s:g} s is too short; use at least {MIN_WINDOW_S:g} s (or 0 for none)"
         )
+    return rounds, window_s
+
+
+def _window_frames(window_s: float | None, fps: float, total: int) -> tuple[int | None, int]:
+    """(window, overlap) in frames; window None means one pass over the whole take."""
+    _, window_s = check_options(None, window_s)
+    if window_s == 0:
+        return None, 0
     window = int(round(window_s * fps))
     overlap = int(round(min(DEFAULT_OVERLAP_S, window_s / 4) * fps))
     return (None if window >= total else window), overlap
@@ -267,9 +275,7 @@ def generate_dialogue(
     batch_windows: int | None = None,
 ) -> tuple[Motion, Motion]:
     """Both characters' motion from a :class:`~.audio.Dialogue` (streams ``a``/``b`` + activity)."""
-    rounds = DEFAULT_ROUNDS if rounds is None else int(rounds)
-    if not 1 <= rounds <= MAX_ROUNDS:
-        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {rounds}")
+    rounds, _ = check_options(rounds, window_s)
     a = np.asarray(dialogue.a, dtype=np.float32).reshape(-1)
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
