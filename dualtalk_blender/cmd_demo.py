@@ -96,15 +96,6 @@ def _save_blend(bpy, path: Path) -> Path:
     return path
 
 
-def _apply(obj, motion, scene) -> Any:
-    from . import apply as apply_mod
-
-    options = apply_mod.ApplyOptions()
-    if hasattr(options, "start_frame"):
-        options.start_frame = scene.frame_start
-    return apply_mod.apply_motion(obj, motion, options, scene=scene)
-
-
 def _size(path: Path) -> str:
     n = path.stat().st_size
     for unit in ("B", "KB", "MB", "GB"):
@@ -124,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.frames < 1:
         raise DualTalkError(f"--frames must be at least 1, got {args.frames}")
+    if args.seconds is not None and not (0 < args.seconds <= 600):
+        raise DualTalkError(f"--seconds must be between 0 and 600, got {args.seconds:g}")
     out = ensure_writable_dir(args.out)
     bpy = _need_bpy()
     progress = ConsoleBar()
@@ -158,14 +151,13 @@ def run(args: argparse.Namespace) -> int:
     ma, mb = load_motion(path_a), load_motion(path_b)
     scene.frame_start = 1
     scene.frame_end = max(ma.num_frames, mb.num_frames, 1)
-    _apply(obj_a, ma, scene)
-    _apply(obj_b, mb, scene)
-    try:
-        from .apply import add_turn_markers
+    from .apply import ApplyOptions, apply_dialogue
 
-        add_turn_markers(scene, ma, mb, start_frame=scene.frame_start)
-    except ImportError:
-        pass
+    # The anny rigs are Z-up by construction: say so rather than rely on guessing.
+    options = ApplyOptions(
+        start_frame=scene.frame_start, frame_range="fit", take="demo", undo_push=False, up_axis="Z"
+    )
+    reports = apply_dialogue(obj_a, obj_b, ma, mb, options, scene=scene)[:2]
     _add_sound(scene, wav)
     scene.frame_set(scene.frame_start)
     progress.update("scene", 1.0, f"{scene.frame_end} frames keyed")
@@ -199,11 +191,11 @@ def run(args: argparse.Namespace) -> int:
         progress.update("preview", 1.0, video.name)
         stages.done("preview video")
 
-    _summary(out, written, stages, dialogue, engine, ma)
+    _summary(out, written, stages, dialogue, engine, ma, reports)
     return 0
 
 
-def _summary(out: Path, written, stages: _Stages, dialogue, engine, motion) -> None:
+def _summary(out: Path, written, stages: _Stages, dialogue, engine, motion, reports) -> None:
     stream = sys.stdout
     print(f"\nDualTalk demo written to {out}{os.sep}", file=stream)
     width = max(len(p.name) for _, p in written)
@@ -214,6 +206,10 @@ def _summary(out: Path, written, stages: _Stages, dialogue, engine, motion) -> N
         f"engine:   {engine.name} on {engine.device} ({motion.num_frames} frames at {motion.fps:g} fps)",
         file=stream,
     )
+    for rep in reports:
+        print(f"keyed:    {rep.summary}", file=stream)
+        for warning in rep.warnings:
+            print(f"  warning: {warning}", file=stream)
     total = sum(stages.times.values())
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in stages.times.items())
     print(f"time:     {total:.1f} s ({steps})", file=stream)
