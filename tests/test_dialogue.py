@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -194,22 +195,61 @@ def test_command_line_options_reach_the_loader(tmp_path, voices):
     assert np.mean(d.active_b == frames_of([(s - 1, e - 1) for s, e in A_SPANS], 4.0)) > 0.9
 
 
-def test_cli_refusal_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys):
+def _bad_inputs(tmp: Path, voices) -> dict[str, tuple[list[str], str]]:
+    """name -> (infer arguments, text the one-line error must contain)."""
+    a, b = voices
+    (tmp / "empty.wav").write_bytes(b"")
+    (tmp / "notes.wav").write_text("not audio at all")
+    nan = np.stack([a, b], 1)
+    nan[5, 0] = np.nan
+    write(tmp / "nan.wav", nan, subtype="FLOAT")
+    write(tmp / "three.wav", np.stack([a, b, a], 1))
+    write(tmp / "silent.wav", np.zeros((SAMPLE_RATE, 2), np.float32))
+    mix = write(tmp / "mix.wav", a + b)
+    (tmp / "broken.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nno speaker here\n")
+    (tmp / "late.txt").write_text("0.5\t2\tMaya\n30\t31\tTom\n")
+    (tmp / "three.txt").write_text("0\t1\tAna\n1\t2\tBen\n2\t3\tCy\n")
+    return {
+        "missing": (["--audio", str(tmp / "gone.wav")], "not found"),
+        "empty": (["--audio", str(tmp / "empty.wav")], "empty (0 bytes)"),
+        "not audio": (["--audio", str(tmp / "notes.wav")], "not a readable audio file"),
+        "nan": (["--audio", str(tmp / "nan.wav")], "NaN or Inf"),
+        "3 channels": (["--audio", str(tmp / "three.wav")], "3 channels"),
+        "silent": (["--audio", str(tmp / "silent.wav")], "silent"),
+        "bare mono": (["--audio", str(mix)], "--turns"),
+        "turns parse": (["--audio", str(mix), "--turns", str(tmp / "broken.srt")], "broken.srt line 2"),
+        "turns late": (["--audio", str(mix), "--turns", str(tmp / "late.txt")], "late.txt line 2"),
+        "3 speakers": (["--audio", str(mix), "--turns", str(tmp / "three.txt")], "Ana, Ben, Cy"),
+        "missing b": (["--audio", str(mix), "--audio-b", str(tmp / "gone_b.wav")], "gone_b.wav"),
+        "bad range": (["--audio", str(mix), "--audio-b", str(mix), "--start", "50"], "--start 50"),
+    }
+
+
+CASES = ["missing", "empty", "not audio", "nan", "3 channels", "silent", "bare mono", "turns parse", "turns late",
+         "3 speakers", "missing b", "bad range"]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_infer_refuses_bad_audio_in_one_line_exit_2_writing_nothing(
+    tmp_path, voices, capsys, monkeypatch, case
+):
     from dualtalk import cli
 
-    if "infer" not in cli.SUBCOMMANDS:
-        pytest.skip("no infer command")
     try:
         __import__("dualtalk.inference.cmd_infer")
     except ImportError:
         pytest.skip("infer command not built yet")
+    import dualtalk.inference.engine as engine_mod
+
+    # the audio is refused before any engine work; a stand-in engine keeps this test free of model weights
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    argv, needle = _bad_inputs(tmp_path, voices)[case]
     out = tmp_path / "out"
-    bad = tmp_path / "notes.wav"
-    bad.write_text("not audio")
-    code = cli.main(["infer", "--audio", str(bad), "--out", str(out)])
+    code = cli.main(["infer", *argv, "--out", str(out), "--quiet"])
     err = capsys.readouterr().err.strip().splitlines()
     errors = [line for line in err if line.startswith("error: ")]
-    assert code == 2 and len(errors) == 1 and err[-1] == errors[0] and "notes.wav" in errors[0]
+    assert code == 2, err
+    assert len(errors) == 1 and err[-1] == errors[0] and needle in errors[0]
     assert not any("Traceback" in line for line in err)
     assert not out.exists() or not os.listdir(out)
 
