@@ -200,26 +200,32 @@ class _Runner:
                 check()
 
     def encode(
-        self, streams: Sequence[tuple[Callable, np.ndarray]], stage: str = "encode"
+        self, jobs: Sequence[tuple[Callable, Sequence[np.ndarray]]], stage: str = "encode"
     ) -> list[list[torch.Tensor]]:
-        """Run each (encoder, normalised audio) pair over every window; features per stream per window."""
+        """Run each encoder over its normalised streams, every window; features per (encoder, stream).
+
+        The streams of one encoder share a batch (A and B through the same weights at once).
+        """
         t0 = time.perf_counter()
-        out: list[list[torch.Tensor | None]] = [[None] * len(self.plan) for _ in streams]
+        n_out = sum(len(streams) for _, streams in jobs)
+        out: list[list[torch.Tensor | None]] = [[None] * len(self.plan) for _ in range(n_out)]
         groups = self._groups()
         frames = self.plan.length
         done = 0
         for group in groups:
             ranges = [self._sample_range(self.plan.spans[i]) for i in group]
-            for k, (encoder, audio) in enumerate(streams):
-                batch = torch.from_numpy(np.stack([audio[a:b] for a, b in ranges])).to(self.device)
+            k0 = 0
+            for encoder, streams in jobs:
+                batch = np.stack([x[a:b] for x in streams for a, b in ranges])
                 with self.engine.autocast():
-                    feats = encoder(batch, frames)
-                for j, i in enumerate(group):
-                    out[k][i] = feats[j]
+                    feats = encoder(torch.from_numpy(batch).to(self.device), frames)
+                for m in range(len(streams)):
+                    for j, i in enumerate(group):
+                        out[k0 + m][i] = feats[m * len(group) + j]
+                k0 += len(streams)
                 done += 1
-                self._report(
-                    stage, done / (len(groups) * len(streams)), f"window {group[-1] + 1}/{len(self.plan)}"
-                )
+                msg = f"window {group[-1] + 1}/{len(self.plan)}"
+                self._report(stage, done / (len(groups) * len(jobs)), msg)
         _sync(self.device)
         self.timings[f"{stage}_s"] = self.timings.get(f"{stage}_s", 0.0) + time.perf_counter() - t0
         return out  # type: ignore[return-value]
@@ -283,9 +289,8 @@ def generate_dialogue(
     na, nb = _normalize(a), _normalize(b)
 
     enc_self, enc_partner = model.encode_self, model.encode_partner
-    a_self, b_self, a_partner, b_partner = runner.encode(
-        [(enc_self, na), (enc_self, nb), (enc_partner, na), (enc_partner, nb)]
-    )
+    # the four encoder passes, once: A and B batched through each encoder
+    a_self, b_self, a_partner, b_partner = runner.encode([(enc_self, [na, nb]), (enc_partner, [na, nb])])
 
     t0 = time.perf_counter()
     motion_b = model.neutral_motion(runner.total).float().to(runner.device)
@@ -402,7 +407,7 @@ def generate_single(
     exact = len(runner.plan) == 1 and engine.name == "dualtalk"
     motion_in = _partner_values(partner_motion, engine, runner.total, exact).to(runner.device)
     own_feats, partner_feats = runner.encode(
-        [(model.encode_self, _normalize(own)), (model.encode_partner, _normalize(partner))]
+        [(model.encode_self, [_normalize(own)]), (model.encode_partner, [_normalize(partner)])]
     )
     t0 = time.perf_counter()
     if exact:
