@@ -1,0 +1,94 @@
+"""Shared set-up for the add-on tests: a fresh scene with the add-on enabled, two tiny
+characters, a short two-voice stereo recording and a tiny (random) lite engine file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import blender_rigs as br
+import bpy
+import numpy as np
+import soundfile as sf
+
+ADDON = "dualtalk"
+
+
+def fresh_scene_with_addon(model_dir: Path):
+    """Factory scene, add-on enabled, preferences pointing at ``model_dir``."""
+    import addon_utils  # importable only once bpy is imported
+
+    br.reset()
+    addon_utils.enable(ADDON, default_set=True)
+    prefs = bpy.context.preferences.addons[ADDON].preferences
+    prefs.model_dir = str(model_dir)
+    prefs.python_path = ""
+    return bpy.context.scene, prefs
+
+
+def disable_addon() -> None:
+    import addon_utils
+
+    addon_utils.disable(ADDON, default_set=True)
+
+
+def two_characters():
+    a = br.make_character("Alice", location=(-0.5, 0.0, 0.0))
+    b = br.make_character("Bob", location=(0.5, 0.0, 0.0))
+    return a, b
+
+
+def write_dialogue_wav(path: Path, seconds: float = 2.0) -> Path:
+    """A plays a tone in the first half, B in the second half (left = A, right = B)."""
+    sr = 16000
+    t = np.arange(int(seconds * sr)) / sr
+    half = seconds / 2
+    a = np.where(t < half, 0.3 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 4 * t)), 0.0)
+    b = np.where(t >= half, 0.3 * np.sin(2 * np.pi * 150 * t) * (1 + np.sin(2 * np.pi * 3 * t)), 0.0)
+    sf.write(str(path), np.stack([a, b], 1).astype(np.float32), sr)
+    return path
+
+
+def write_tiny_lite(path: Path) -> Path:
+    """Random weights of a very small lite model: exercises the real engine path quickly."""
+    import torch
+    from dualtalk.inference.lite.model import LiteConfig, LiteDualTalk, save_lite
+
+    torch.manual_seed(0)
+    model = LiteDualTalk(
+        LiteConfig(n_mels=16, audio_dim=16, dim=16, heads=2, lstm_hidden=8, interaction_layers=1)
+    )
+    return save_lite(model, path)
+
+
+def scene_fingerprint(scene) -> dict:
+    """Everything a DualTalk run may change, to prove a failed/cancelled run changed nothing."""
+    objs = {}
+    for obj in bpy.data.objects:
+        keys = obj.data.shape_keys if obj.type == "MESH" else None
+        objs[obj.name] = (
+            obj.animation_data.action.name if obj.animation_data and obj.animation_data.action else None,
+            keys.animation_data.action.name
+            if keys and keys.animation_data and keys.animation_data.action
+            else None,
+            tuple(round(kb.value, 6) for kb in keys.key_blocks) if keys else (),
+            tuple(obj.rotation_euler),
+        )
+    se = scene.sequence_editor
+    return {
+        "objects": objs,
+        "actions": sorted(a.name for a in bpy.data.actions),
+        "markers": sorted((m.name, m.frame) for m in scene.timeline_markers),
+        "strips": sorted(s.name for s in se.strips) if se else [],
+        "range": (scene.frame_start, scene.frame_end),
+    }
+
+
+def setup_panel(scene, a, b, audio: Path, checkpoint: Path) -> None:
+    s = scene.dualtalk
+    s.char_a, s.char_b = a, b
+    s.audio_form = "STEREO"
+    s.audio = str(audio)
+    s.engine = "CHECKPOINT"
+    s.checkpoint = str(checkpoint)
+    s.device = "CPU"
+    s.rounds = 1

@@ -1,0 +1,147 @@
+"""The add-on as a user meets it: enable it, pick two characters and a recording in the
+DualTalk panel, press Generate (worker process, real tiny engine), cancel, crash, export."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import addon_helpers as ah
+import bpy
+import dualtalk
+import pytest
+from dualtalk.dualtalk_blender import ui_run
+from dualtalk.dualtalk_blender.worker_client import CANCELLED, RUNNING
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory):
+    d = tmp_path_factory.mktemp("addon_assets")
+    return {
+        "wav": ah.write_dialogue_wav(d / "dialogue.wav"),
+        "ckpt": ah.write_tiny_lite(d / "tiny_lite.pt"),
+        "models": d / "models",
+    }
+
+
+@pytest.fixture
+def scene(assets):
+    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
+    yield sc
+    if ui_run.ACTIVE is not None:
+        ui_run.ACTIVE.cancel()
+        ui_run.ACTIVE = None
+    ah.disable_addon()
+
+
+def test_register_and_unregister_twice_cleanly():
+    for _ in range(2):
+        dualtalk.register()
+        assert hasattr(bpy.types.Scene, "dualtalk")
+        assert hasattr(bpy.ops.dualtalk, "generate")
+        assert "DUALTALK_PT_main" in dir(bpy.types)
+        dualtalk.unregister()
+        assert not hasattr(bpy.types.Scene, "dualtalk")
+        assert "DUALTALK_PT_main" not in dir(bpy.types)
+
+
+def test_character_pickers_only_offer_characters_and_show_a_summary(scene):
+    a, b = ah.two_characters()
+    lamp = bpy.data.objects.new("Lamp", bpy.data.lights.new("Lamp", "POINT"))
+    scene.collection.objects.link(lamp)
+    assert ui_run.qualifies(a) and ui_run.qualifies(a.parent)
+    assert not ui_run.qualifies(lamp)
+    assert "52/52" in ui_run.character_summary(a)
+    assert ui_run.character_summary(None) == "no character chosen"
+
+
+def test_generate_animates_both_characters_with_markers_and_sound(scene, assets):
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    for obj in (a, b):
+        keys = obj.data.shape_keys
+        assert keys.animation_data and keys.animation_data.action, f"{obj.name} got no shape-key action"
+    assert any(m.name.startswith("DT ") for m in scene.timeline_markers)
+    strips = [s for s in scene.sequence_editor.strips if s.name.startswith("DT ")]
+    assert len(strips) == 1 and strips[0].type == "SOUND"
+    status = bpy.context.window_manager.dualtalk_status
+    assert not status.running and "animated" in status.last
+    assert ui_run.ACTIVE is None
+
+
+def test_cancel_mid_run_leaves_the_scene_untouched(scene, assets, monkeypatch):
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    before = ah.scene_fingerprint(scene)
+    # The worker stalls once generation starts, so "mid-run" is deterministic.
+    monkeypatch.setenv("DUALTALK_WORKER_FAULT", "hang@generate")
+    run = ui_run.GenerationRun(scene, scene.dualtalk, bpy.context.preferences.addons["dualtalk"].preferences)
+    run.start()
+    deadline = time.monotonic() + 120
+    while run.worker.stage != "generate" and run.step() == RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.worker.stage == "generate", run.worker.error
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.cancel.poll()
+        bpy.ops.dualtalk.cancel()
+    assert run.step() == CANCELLED
+    outcome = run.finish()
+    assert not outcome.ok and "cancelled" in outcome.message
+    assert ah.scene_fingerprint(scene) == before
+    assert not run.work_dir.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(run.worker.pid, 0)
+
+
+def test_worker_crash_is_reported_and_changes_nothing(scene, assets, monkeypatch):
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    before = ah.scene_fingerprint(scene)
+    monkeypatch.setenv("DUALTALK_WORKER_FAULT", "crash@start")
+    with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError, match="crashed"):
+        bpy.ops.dualtalk.generate()
+    assert ah.scene_fingerprint(scene) == before
+    assert "crashed" in bpy.context.window_manager.dualtalk_status.last
+
+
+def test_bad_input_is_one_clear_error_before_any_work(scene, assets, tmp_path):
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, tmp_path / "missing.wav", assets["ckpt"])
+    with bpy.context.temp_override(scene=scene):
+        with pytest.raises(RuntimeError, match="audio file not found"):
+            bpy.ops.dualtalk.generate()
+        scene.dualtalk.audio = str(assets["wav"])
+        scene.dualtalk.char_b = a
+        with pytest.raises(RuntimeError, match="must be different"):
+            bpy.ops.dualtalk.generate()
+        scene.dualtalk.char_b = b
+        scene.dualtalk.audio_form = "TWO_FILES"
+        with pytest.raises(RuntimeError, match="audio file of B"):
+            bpy.ops.dualtalk.generate()
+    assert ui_run.ACTIVE is None
+
+
+def test_worker_error_from_the_engine_reaches_the_user(scene, assets, tmp_path):
+    a, b = ah.two_characters()
+    bogus = tmp_path / "not_a_checkpoint.pth"
+    bogus.write_bytes(b"definitely not torch")
+    ah.setup_panel(scene, a, b, assets["wav"], bogus)
+    before = ah.scene_fingerprint(scene)
+    with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError, match="not_a_checkpoint"):
+        bpy.ops.dualtalk.generate()
+    assert ah.scene_fingerprint(scene) == before
+
+
+def test_export_fbx_writes_both_characters(scene, assets, tmp_path):
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    out = tmp_path / "pair.fbx"
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.export_fbx(filepath=str(out)) == {"FINISHED"}
+        with pytest.raises(RuntimeError, match=r"\.fbx"):
+            bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "pair.txt"))
+    data = out.read_bytes()
+    assert data.startswith(b"Kaydara FBX Binary") and b"Alice" in data and b"Bob" in data
+    assert not (tmp_path / "pair.txt").exists()
