@@ -17,7 +17,6 @@ from typing import Any
 
 import bpy
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from ..inference.channels import ARKIT52, CHANNELS, FLAME_NECK, HEAD, SPACE_ARKIT, SPACE_FLAME
 from ..inference.errors import DualTalkError
@@ -135,13 +134,12 @@ def convert_space(
     raise DualTalkError(f"cannot convert {motion.space} motion to {space}")
 
 
-def _rest_rotation(target: Any, meta_rest: dict[str, list[float]], key: str) -> Rotation:
-    """The orientation our rotations are composed onto (kept across re-applies)."""
+def _rest_rotation(target: Any, meta_rest: dict[str, list[float]], key: str) -> np.ndarray:
+    """The orientation (w, x, y, z) our rotations are composed onto (kept across re-applies)."""
     if key in meta_rest:
-        w, x, y, z = meta_rest[key]
-        return Rotation.from_quat([x, y, z, w])
+        return np.asarray(meta_rest[key], dtype=np.float64)
     q = target.matrix_basis.decompose()[1]
-    return Rotation.from_quat([q.x, q.y, q.z, q.w])
+    return np.array([q.w, q.x, q.y, q.z], dtype=np.float64)
 
 
 def _previous_meta(idblock: Any) -> dict[str, Any]:
@@ -151,17 +149,16 @@ def _previous_meta(idblock: Any) -> dict[str, Any]:
     return {}
 
 
-def _rotation_curves(rot: Rotation, mode: str, path_prefix: str, group: str) -> list[keying.CurveSpec]:
-    prop, vals = retarget.rotation_channels(rot, mode)
+def _rotation_curves(quats: np.ndarray, mode: str, path_prefix: str, group: str) -> list[keying.CurveSpec]:
+    prop, vals = retarget.rotation_channels(quats, mode)
     return [
         keying.CurveSpec(f"{path_prefix}{prop}", i, vals[:, i].astype(np.float32), group)
         for i in range(vals.shape[1])
     ]
 
 
-def _quat_list(rot: Rotation) -> list[float]:
-    x, y, z, w = rot.as_quat()
-    return [float(w), float(x), float(y), float(z)]
+def _quat_list(quat: np.ndarray) -> list[float]:
+    return [float(v) for v in quat]
 
 
 def apply_motion(
@@ -329,8 +326,8 @@ def _widen_slider(kb: Any, values: np.ndarray) -> None:
 
 def _flame_corrective_curves(out: np.ndarray, pose_keys: list[str]) -> list[keying.CurveSpec]:
     """FLAME add-on pose correctives: Pose1..9 = (R_neck - I), Pose10..18 = (R_jaw - I), row-major."""
-    neck = Rotation.from_rotvec(out[:, 53:56].astype(np.float64)).as_matrix() - np.eye(3)
-    jaw = Rotation.from_rotvec(out[:, 50:53].astype(np.float64)).as_matrix() - np.eye(3)
+    neck = retarget.quat_to_matrix(retarget.quat_from_rotvec(out[:, 53:56])) - np.eye(3)
+    jaw = retarget.quat_to_matrix(retarget.quat_from_rotvec(out[:, 50:53])) - np.eye(3)
     weights = np.concatenate([neck.reshape(-1, 9), jaw.reshape(-1, 9)], axis=1).astype(np.float32)
     return [
         keying.CurveSpec(

@@ -1,7 +1,8 @@
 """Array-level retargeting: intensity groups, smoothing, fps resampling, rotation formats.
 
-Everything here works on whole (frames, channels) arrays with numpy/scipy, never looping
-over frames in Python, and imports no bpy so it is testable anywhere.
+Everything here works on whole (frames, channels) arrays with numpy only (Blender ships
+numpy but not scipy), never looping over frames in Python, and imports no bpy so it is
+testable anywhere. Quaternions are Blender-ordered ``(w, x, y, z)``.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
-from scipy.spatial.transform import Rotation
 
 GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
 
@@ -43,10 +42,18 @@ def intensity_vector(channels: Sequence[str], intensities: Mapping[str, float]) 
 
 
 def smooth(values: np.ndarray, sigma_frames: float) -> np.ndarray:
-    """Gaussian temporal smoothing along frames (edges held)."""
+    """Gaussian temporal smoothing along frames (edges held): one vectorised add per tap."""
     if sigma_frames <= 0 or len(values) < 2:
         return values
-    return gaussian_filter1d(values, sigma=float(sigma_frames), axis=0, mode="nearest").astype(values.dtype)
+    radius = max(1, int(np.ceil(4.0 * sigma_frames)))
+    taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma_frames) ** 2)
+    taps /= taps.sum()
+    padded = np.concatenate([np.repeat(values[:1], radius, 0), values, np.repeat(values[-1:], radius, 0)])
+    out = np.zeros(values.shape, dtype=np.float64)
+    n = len(values)
+    for i, w in enumerate(taps):
+        out += w * padded[i : i + n]
+    return out.astype(values.dtype)
 
 
 def resample(values: np.ndarray, fps_in: float, fps_out: float) -> np.ndarray:
@@ -83,40 +90,105 @@ def rig_rotvecs(rotvec: np.ndarray, up_axis: str, bone_rest: np.ndarray | None =
     return r
 
 
-def compose(rest: Rotation, rotvecs: np.ndarray) -> Rotation:
-    """Rest orientation followed by per-frame local rotations (R_rest @ R_t)."""
-    return rest * Rotation.from_rotvec(rotvecs)
+def quat_from_rotvec(rotvec: np.ndarray) -> np.ndarray:
+    """(T, 3) axis-angle -> (T, 4) unit quaternions (w, x, y, z)."""
+    r = np.asarray(rotvec, dtype=np.float64).reshape(-1, 3)
+    angle = np.linalg.norm(r, axis=1)
+    half = 0.5 * angle
+    # sin(a/2)/a, with its series near 0 so tiny rotations stay exact
+    k = np.where(angle > 1e-8, np.sin(half) / np.where(angle > 1e-8, angle, 1.0), 0.5 - angle**2 / 48.0)
+    return np.concatenate([np.cos(half)[:, None], r * k[:, None]], axis=1)
 
 
-def rotation_channels(rot: Rotation, mode: str) -> tuple[str, np.ndarray]:
+def quat_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hamilton product of (..., 4) quaternions (w, x, y, z); broadcasts."""
+    aw, ax, ay, az = np.moveaxis(np.asarray(a, dtype=np.float64), -1, 0)
+    bw, bx, by, bz = np.moveaxis(np.asarray(b, dtype=np.float64), -1, 0)
+    return np.stack(
+        [
+            aw * bw - ax * bx - ay * by - az * bz,
+            aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx,
+            aw * bz + ax * by - ay * bx + az * bw,
+        ],
+        axis=-1,
+    )
+
+
+def quat_to_matrix(q: np.ndarray) -> np.ndarray:
+    """(T, 4) (w, x, y, z) -> (T, 3, 3) rotation matrices."""
+    q = np.asarray(q, dtype=np.float64)
+    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
+    w, x, y, z = np.moveaxis(q, -1, 0)
+    return np.stack(
+        [
+            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
+            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
+            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
+        ],
+        -2,
+    )
+
+
+def compose(rest: np.ndarray, rotvecs: np.ndarray) -> np.ndarray:
+    """Rest orientation (w, x, y, z) followed by per-frame local rotations: q_rest * q_t."""
+    return quat_mul(np.asarray(rest, dtype=np.float64)[None, :], quat_from_rotvec(rotvecs))
+
+
+_EVEN = {"XYZ", "YZX", "ZXY"}
+
+
+def matrix_to_euler(m: np.ndarray, mode: str) -> np.ndarray:
+    """(T, 3, 3) -> (T, 3) Euler angles in x, y, z property order for a Blender order.
+
+    Blender's ``"XYZ"`` means R = Rz @ Ry @ Rx. Other orders are the same formula after
+    permuting axes; odd permutations mirror the frame, which flips the angles' signs.
+    """
+    perm = ["XYZ".index(a) for a in mode]
+    sign = 1.0 if mode in _EVEN else -1.0
+    p = np.asarray(m)[:, perm][:, :, perm]  # R' = P^T R P in the permuted axes
+    if sign < 0:
+        p = p.copy()
+        p[:, 0, 1] *= -1
+        p[:, 0, 2] *= -1
+        p[:, 1, 0] *= -1
+        p[:, 1, 2] *= -1
+        p[:, 2, 0] *= -1
+        p[:, 2, 1] *= -1
+    a = np.arctan2(p[:, 2, 1], p[:, 2, 2])
+    b = np.arcsin(np.clip(-p[:, 2, 0], -1.0, 1.0))
+    c = np.arctan2(p[:, 1, 0], p[:, 0, 0])
+    out = np.empty((len(p), 3))
+    out[:, perm[0]], out[:, perm[1]], out[:, perm[2]] = a, b, c
+    return out
+
+
+def rotation_channels(quats: np.ndarray, mode: str) -> tuple[str, np.ndarray]:
     """Blender rotation property and its (T, k) values for a rotation mode.
 
     Quaternions are kept on one hemisphere frame to frame, Euler angles are unwrapped,
     so interpolation never takes the long way round.
     """
+    q = np.asarray(quats, dtype=np.float64)
+    q = q / np.linalg.norm(q, axis=1, keepdims=True)
     if mode == "QUATERNION":
-        q = rot.as_quat()[:, [3, 0, 1, 2]]  # scipy xyzw -> Blender wxyz
         if len(q) > 1:
             flips = np.sign(np.einsum("ij,ij->i", q[1:], q[:-1]))
             flips[flips == 0] = 1.0
-            sign = np.concatenate([[1.0], np.cumprod(flips)])
-            q = q * sign[:, None]
+            q = q * np.concatenate([[1.0], np.cumprod(flips)])[:, None]
         if len(q) and q[0, 0] < 0:
             q = -q
         return "rotation_quaternion", q
     if mode == "AXIS_ANGLE":
-        rv = rot.as_rotvec()
-        angle = np.linalg.norm(rv, axis=1)
-        axis = np.zeros_like(rv)
+        q = np.where(q[:, :1] < 0, -q, q)
+        s = np.linalg.norm(q[:, 1:], axis=1)
+        angle = 2.0 * np.arctan2(s, q[:, 0])
+        axis = np.zeros((len(q), 3))
         axis[:, 1] = 1.0
-        nz = angle > 1e-12
-        axis[nz] = rv[nz] / angle[nz, None]
+        nz = s > 1e-12
+        axis[nz] = q[nz, 1:] / s[nz, None]
         return "rotation_axis_angle", np.concatenate([angle[:, None], axis], axis=1)
     if len(mode) == 3 and set(mode) == {"X", "Y", "Z"}:
-        # Blender Euler "XYZ" applies X, then Y, then Z about fixed axes = scipy extrinsic "xyz".
-        e = rot.as_euler(mode.lower())
-        order = ["XYZ".index(a) for a in mode]
-        out = np.empty_like(e)
-        out[:, order] = e  # back to x, y, z property order
-        return "rotation_euler", np.unwrap(out, axis=0) if len(out) > 1 else out
+        e = matrix_to_euler(quat_to_matrix(q), mode)
+        return "rotation_euler", np.unwrap(e, axis=0) if len(e) > 1 else e
     raise ValueError(f"unknown rotation mode {mode!r}")

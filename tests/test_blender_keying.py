@@ -17,7 +17,7 @@ from dualtalk.dualtalk_blender.apply import (
 )
 from dualtalk.dualtalk_blender.blinks import blink_curve
 from dualtalk.dualtalk_blender.keying import is_ours
-from dualtalk.dualtalk_blender.retarget import resample, rotation_channels
+from dualtalk.dualtalk_blender.retarget import quat_from_rotvec, resample, rotation_channels
 from dualtalk.inference.channels import ARKIT52
 from dualtalk.inference.errors import DualTalkError
 from dualtalk.inference.motion import Motion
@@ -126,15 +126,20 @@ def test_without_armature_the_object_turns_and_keeps_its_placement():
     assert np.allclose(np.array(obj.matrix_world.to_3x3()), np.array(expected), atol=1e-4)
 
 
-@pytest.mark.parametrize("mode", ["XYZ", "XZY", "YXZ", "YZX", "ZXY", "ZYX"])
-def test_euler_orders_match_blender(mode):
-    from scipy.spatial.transform import Rotation
-
-    rot = Rotation.from_rotvec([[0.3, -0.5, 0.7]])
-    prop, vals = rotation_channels(rot, mode)
-    assert prop == "rotation_euler"
-    m = np.array(Euler(vals[0], mode).to_matrix())
-    assert np.allclose(m, rot.as_matrix()[0], atol=1e-6)
+@pytest.mark.parametrize("mode", ["XYZ", "XZY", "YXZ", "YZX", "ZXY", "ZYX", "AXIS_ANGLE", "QUATERNION"])
+def test_rotation_modes_match_blender_math(mode, rng):
+    rotvecs = rng.normal(0, 1.0, (20, 3))
+    quats = quat_from_rotvec(rotvecs)
+    prop, vals = rotation_channels(quats, mode)
+    for rv, v in zip(rotvecs, vals, strict=True):
+        expected = np.array(Quaternion(rv / np.linalg.norm(rv), np.linalg.norm(rv)).to_matrix())
+        if prop == "rotation_euler":
+            got = Euler(v, mode).to_matrix()
+        elif prop == "rotation_axis_angle":
+            got = Quaternion(v[1:], v[0]).to_matrix()
+        else:
+            got = Quaternion(v).to_matrix()
+        assert np.allclose(np.array(got), expected, atol=1e-6)
 
 
 def test_user_animation_survives_and_rerun_replaces_only_our_action():

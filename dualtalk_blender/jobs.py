@@ -1,0 +1,266 @@
+"""Job files: many ``animate`` shots in one JSON file.
+
+::
+
+    {
+      "version": 1,
+      "defaults": {"checkpoint": "weights/DualTalk.pth", "preset": "auto", "fbx": true},
+      "shots": [
+        {"name": "cafe_01", "blend": "scenes/cafe.blend", "char_a": "Ann", "char_b": "Bob",
+         "audio": "audio/cafe_01.wav", "start": 12.0, "end": 40.0,
+         "out": "out/cafe_01.blend", "fbx": "out/cafe_01.fbx", "render": "out/cafe_01.mp4"}
+      ]
+    }
+
+Rules (so a job file from someone else cannot write outside its folder):
+
+* relative paths are resolved against the job file's folder and may not contain ``..``;
+* outputs (``out``, ``fbx``, ``render``, ``work``) must be relative, i.e. inside that folder;
+  inputs (``blend``, audio, motion, weights, maps) may also be absolute;
+* ``"fbx": true`` / ``"render": true`` in defaults mean "next to ``out`` with the shot's name";
+* no two shots may write the same file, and no shot may write over an input.
+
+:func:`parse_jobs` is a pure function of the decoded JSON and the base folder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from ..inference.errors import DualTalkError
+
+MAX_JOB_BYTES = 4 << 20
+MAX_SHOTS = 10_000
+INPUT_PATHS = ("blend", "audio", "audio_b", "turns", "motion_a", "motion_b", "checkpoint", "map", "flame_map")
+OUTPUT_PATHS = ("out", "fbx", "render", "work")
+STRINGS = (
+    "name",
+    "char_a",
+    "char_b",
+    "speaker_a",
+    "engine",
+    "device",
+    "precision",
+    "take",
+    "preset",
+    "blinks",
+)
+NUMBERS = ("start", "end", "smoothing", "window")
+INTS = ("start_frame", "rounds", "samples")
+BOOLS = ("swap", "diarize", "markers")
+OTHER = ("intensity", "resolution")
+FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + NUMBERS + INTS + BOOLS + OTHER)
+GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
+
+
+@dataclass
+class Shot:
+    """One animate run; paths are absolute once parsed."""
+
+    name: str
+    blend: Path
+    char_a: str
+    char_b: str
+    out: Path
+    fbx: Path | None = None
+    render: Path | None = None
+    work: Path | None = None
+    audio: Path | None = None
+    audio_b: Path | None = None
+    turns: Path | None = None
+    motion_a: Path | None = None
+    motion_b: Path | None = None
+    checkpoint: Path | None = None
+    map: Path | None = None
+    flame_map: Path | None = None
+    speaker_a: str | None = None
+    swap: bool = False
+    diarize: bool = False
+    start: float | None = None
+    end: float | None = None
+    engine: str = "auto"
+    device: str = "auto"
+    precision: str = "fp32"
+    rounds: int | None = None
+    window: float | None = None
+    take: str | None = None
+    preset: str = "auto"
+    blinks: str = "auto"
+    markers: bool = True
+    smoothing: float = 0.0
+    start_frame: int | None = None
+    intensity: dict[str, float] = field(default_factory=dict)
+    resolution: tuple[int, int] | None = None
+    samples: int | None = None
+
+
+def _relative_ok(value: str, where: str, allow_absolute: bool) -> PurePosixPath | Path:
+    if not isinstance(value, str) or not value.strip():
+        raise DualTalkError(f"{where}: expected a path string")
+    if "\x00" in value or any(ord(c) < 32 for c in value):
+        raise DualTalkError(f"{where}: path contains control characters")
+    win = PureWindowsPath(value)
+    is_abs = Path(value).is_absolute() or bool(win.drive) or value.startswith(("\\", "/"))
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if ".." in parts:
+        raise DualTalkError(f"{where}: '..' is not allowed in job paths ({value!r})")
+    if is_abs and not allow_absolute:
+        raise DualTalkError(f"{where}: outputs must be relative to the job file's folder, got {value!r}")
+    return Path(value)
+
+
+def resolve_path(value: Any, base: Path, where: str, *, output: bool) -> Path:
+    p = _relative_ok(value, where, allow_absolute=not output)
+    return p if p.is_absolute() else (base / p)
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise DualTalkError(f"{where}: expected a finite number")
+    return float(value)
+
+
+def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
+    if not isinstance(raw, dict):
+        raise DualTalkError(f"shots[{index}]: expected an object")
+    merged = {**defaults, **raw}
+    unknown = set(merged) - FIELDS
+    if unknown:
+        raise DualTalkError(f"shots[{index}]: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    name = merged.get("name", f"shot{index + 1:03d}")
+    if (
+        not isinstance(name, str)
+        or not name.strip()
+        or len(name) > 40
+        or any(c in name for c in '/\\:*?"<>|')
+    ):
+        raise DualTalkError(f"shots[{index}].name: 1-40 characters, no path separators")
+    where = f"shot {name!r}"
+    for req in ("blend", "char_a", "char_b", "out"):
+        if req not in merged:
+            raise DualTalkError(f"{where}: missing {req!r}")
+    kw: dict[str, Any] = {"name": name}
+    for key in INPUT_PATHS:
+        if merged.get(key) is not None:
+            kw[key] = resolve_path(merged[key], base, f"{where}.{key}", output=False)
+    kw["out"] = resolve_path(merged["out"], base, f"{where}.out", output=True)
+    if kw["out"].suffix.lower() != ".blend":
+        raise DualTalkError(f"{where}.out: must end in .blend")
+    for key, suffix in (("fbx", ".fbx"), ("render", ".mp4")):
+        value = merged.get(key)
+        if value is True:
+            kw[key] = kw["out"].with_name(f"{name}{suffix}")
+        elif value not in (None, False):
+            kw[key] = resolve_path(value, base, f"{where}.{key}", output=True)
+    if kw.get("fbx") is not None and kw["fbx"].suffix.lower() != ".fbx":
+        raise DualTalkError(f"{where}.fbx: must end in .fbx")
+    if merged.get("work") is not None:
+        kw["work"] = resolve_path(merged["work"], base, f"{where}.work", output=True)
+    for key in STRINGS[1:]:
+        if merged.get(key) is not None:
+            v = merged[key]
+            if not isinstance(v, str) or not v or len(v) > 63:
+                raise DualTalkError(f"{where}.{key}: expected a name of 1-63 characters")
+            kw[key] = v
+    for key in NUMBERS:
+        if merged.get(key) is not None:
+            kw[key] = _number(merged[key], f"{where}.{key}")
+    for key in INTS:
+        if merged.get(key) is not None:
+            v = merged[key]
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise DualTalkError(f"{where}.{key}: expected an integer")
+            kw[key] = v
+    for key in BOOLS:
+        if merged.get(key) is not None:
+            if not isinstance(merged[key], bool):
+                raise DualTalkError(f"{where}.{key}: expected true or false")
+            kw[key] = merged[key]
+    if merged.get("intensity") is not None:
+        inten = merged["intensity"]
+        if not isinstance(inten, dict) or set(inten) - set(GROUPS):
+            raise DualTalkError(f"{where}.intensity: expected an object with keys among {', '.join(GROUPS)}")
+        kw["intensity"] = {k: _number(v, f"{where}.intensity.{k}") for k, v in inten.items()}
+    if merged.get("resolution") is not None:
+        res = merged["resolution"]
+        if not (
+            isinstance(res, list)
+            and len(res) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in res)
+        ):
+            raise DualTalkError(f"{where}.resolution: expected [width, height]")
+        if not all(8 <= x <= 16384 for x in res):
+            raise DualTalkError(f"{where}.resolution: sizes must be within 8..16384")
+        kw["resolution"] = (res[0], res[1])
+    has_motion = "motion_a" in kw or "motion_b" in kw
+    if has_motion and not ("motion_a" in kw and "motion_b" in kw):
+        raise DualTalkError(f"{where}: give both motion_a and motion_b, or neither")
+    if not has_motion and "audio" not in kw:
+        raise DualTalkError(f"{where}: needs 'audio' (or motion_a + motion_b)")
+    if kw.get("start") is not None and kw.get("end") is not None and kw["end"] <= kw["start"]:
+        raise DualTalkError(f"{where}: end must be after start")
+    return Shot(**kw)
+
+
+def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
+    """Validate a decoded job file; paths resolved against ``base`` (pure, raises DualTalkError)."""
+    base = Path(base)
+    if not isinstance(data, dict):
+        raise DualTalkError("job file: the top level must be a JSON object")
+    unknown = set(data) - {"version", "defaults", "shots", "description"}
+    if unknown:
+        raise DualTalkError(f"job file: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    if data.get("version", 1) != 1 or isinstance(data.get("version", 1), bool):
+        raise DualTalkError(f"job file: unsupported version {data.get('version')!r} (this build reads 1)")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise DualTalkError("job file: 'defaults' must be an object")
+    if "name" in defaults or "out" in defaults:
+        raise DualTalkError("job file: 'name' and 'out' are per shot, not defaults")
+    shots_raw = data.get("shots")
+    if not isinstance(shots_raw, list) or not shots_raw:
+        raise DualTalkError("job file: 'shots' must be a non-empty list")
+    if len(shots_raw) > MAX_SHOTS:
+        raise DualTalkError(f"job file: too many shots ({len(shots_raw)} > {MAX_SHOTS})")
+    shots = [_shot(raw, defaults, base, i) for i, raw in enumerate(shots_raw)]
+    names: set[str] = set()
+    written: dict[Path, str] = {}
+    inputs = {
+        os.path.normpath(getattr(s, k)) for s in shots for k in INPUT_PATHS if getattr(s, k) is not None
+    }
+    for s in shots:
+        if s.name in names:
+            raise DualTalkError(f"job file: two shots are named {s.name!r}")
+        names.add(s.name)
+        for key in ("out", "fbx", "render"):
+            p = getattr(s, key)
+            if p is None:
+                continue
+            norm = Path(os.path.normpath(p))
+            if norm in written:
+                raise DualTalkError(f"job file: shots {written[norm]!r} and {s.name!r} both write {p}")
+            if str(norm) in inputs:
+                raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input")
+            written[norm] = s.name
+    return shots
+
+
+def load_jobs(path: str | os.PathLike[str]) -> list[Shot]:
+    """Read a job file; relative paths are taken from its folder."""
+    p = Path(path)
+    if not p.is_file():
+        raise DualTalkError(f"job file not found: {p}")
+    if p.stat().st_size > MAX_JOB_BYTES:
+        raise DualTalkError(f"job file {p.name} is larger than {MAX_JOB_BYTES >> 20} MiB")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise DualTalkError(f"job file {p.name} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise DualTalkError(f"job file {p.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse_jobs(data, p.resolve().parent)

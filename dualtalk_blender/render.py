@@ -1,0 +1,214 @@
+"""Headless render of an animated shot with the scene's own camera, engine and frame range.
+
+``OUT`` ending in ``.mp4``/``.mkv``/``.mov`` renders a video (H.264) with the sequencer's
+sound (the dialogue) muxed in as AAC when this Blender build has FFmpeg; a build without
+it renders PNG frames and muxes with a system ``ffmpeg`` if there is one, else refuses.
+Any other ``OUT`` is a folder that receives an image sequence ``frame_0001.png`` ... in the
+scene's image format when that is an image format, PNG otherwise.
+
+Only the resolution and the sample count can be overridden; every setting touched is
+restored afterwards, and outputs appear atomically (temp sibling, then rename).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from ..inference.errors import DualTalkError
+from ..inference.fileio import atomic_path, ensure_writable_dir
+
+VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
+IMAGE_EXT = {
+    "PNG": "png",
+    "JPEG": "jpg",
+    "OPEN_EXR": "exr",
+    "TIFF": "tif",
+    "BMP": "bmp",
+    "WEBP": "webp",
+    "TARGA": "tga",
+}
+FRAME_PREFIX = "frame_"
+
+
+@contextlib.contextmanager
+def _restored(obj: Any, *names: str) -> Iterator[None]:
+    saved = {n: getattr(obj, n) for n in names if hasattr(obj, n)}
+    try:
+        yield
+    finally:
+        for n, v in saved.items():
+            with contextlib.suppress(AttributeError, TypeError, ValueError):
+                setattr(obj, n, v)
+
+
+def _set_samples(scene: Any, samples: int) -> None:
+    engine = scene.render.engine
+    if engine == "CYCLES":
+        scene.cycles.samples = samples
+    elif engine.startswith("BLENDER_EEVEE"):
+        scene.eevee.taa_render_samples = samples
+    # Workbench has no sample count (anti-aliasing is a quality preset): nothing to set.
+
+
+def _has_sound(scene: Any) -> bool:
+    se = scene.sequence_editor
+    if se is None:
+        return False
+    strips = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
+    return any(s.type == "SOUND" and not s.mute for s in strips)
+
+
+def _render_animation(scene: Any) -> None:
+    with contextlib.redirect_stdout(open(os.devnull, "w")):  # noqa: SIM115 - closed by GC, quiet "Saved:" lines
+        result = bpy.ops.render.render(animation=True, scene=scene.name)
+    if "FINISHED" not in result:
+        raise DualTalkError("Blender did not finish rendering")
+
+
+def _images(scene: Any, folder: Path) -> list[Path]:
+    fmt = scene.render.image_settings.file_format
+    ext = IMAGE_EXT.get(fmt, "png")
+    return sorted(folder.glob(f"{FRAME_PREFIX}*.{ext}"))
+
+
+def render_shot(
+    scene: Any,
+    output: str | os.PathLike[str],
+    *,
+    resolution: tuple[int, int] | None = None,
+    samples: int | None = None,
+    progress: Any = None,
+) -> Path:
+    """Render ``scene`` to a video file or an image-sequence folder; returns the path."""
+    output = Path(output)
+    if scene.camera is None:
+        raise DualTalkError("the scene has no active camera to render from")
+    if resolution is not None and not all(8 <= int(x) <= 16384 for x in resolution):
+        raise DualTalkError(f"render resolution must be within 8..16384 pixels, got {resolution}")
+    if samples is not None and not 1 <= int(samples) <= 65536:
+        raise DualTalkError(f"render samples must be within 1..65536, got {samples}")
+    r = scene.render
+    fmt = r.image_settings
+    video = output.suffix.lower() in VIDEO_SUFFIXES
+    if progress is not None:
+        progress.update("render", 0.0, f"{scene.frame_end - scene.frame_start + 1} frames, {r.engine}")
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(
+            _restored(
+                r, "filepath", "resolution_x", "resolution_y", "resolution_percentage", "use_file_extension"
+            )
+        )
+        stack.enter_context(_restored(fmt, "media_type", "file_format", "color_mode"))
+        stack.enter_context(
+            _restored(r.ffmpeg, "format", "codec", "audio_codec", "constant_rate_factor", "audio_channels")
+        )
+        if scene.render.engine == "CYCLES":
+            stack.enter_context(_restored(scene.cycles, "samples"))
+        elif scene.render.engine.startswith("BLENDER_EEVEE"):
+            stack.enter_context(_restored(scene.eevee, "taa_render_samples"))
+        if resolution is not None:
+            r.resolution_x, r.resolution_y = int(resolution[0]), int(resolution[1])
+            r.resolution_percentage = 100
+        if samples is not None:
+            _set_samples(scene, int(samples))
+        r.use_file_extension = True
+        if video:
+            result = _render_video(scene, output)
+        else:
+            result = _render_images(scene, output)
+    if progress is not None:
+        progress.update("render", 1.0, str(result))
+    return result
+
+
+def _render_images(scene: Any, folder: Path) -> Path:
+    fmt = scene.render.image_settings
+    if hasattr(fmt, "media_type"):
+        fmt.media_type = "IMAGE"
+    if fmt.file_format not in IMAGE_EXT:
+        fmt.file_format = "PNG"
+    if folder.exists():
+        if not folder.is_dir():
+            raise DualTalkError(f"render output {folder} exists and is not a folder")
+        others = [p for p in folder.iterdir() if not p.name.startswith(FRAME_PREFIX)]
+        if others:
+            raise DualTalkError(f"render folder {folder} holds other files; choose an empty or new folder")
+    parent = ensure_writable_dir(folder.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
+    try:
+        scene.render.filepath = str(tmp / FRAME_PREFIX)
+        _render_animation(scene)
+        if not _images(scene, tmp):
+            raise DualTalkError("rendering produced no frames")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _render_video(scene: Any, path: Path) -> Path:
+    r = scene.render
+    fmt = r.image_settings
+    audio = _has_sound(scene)
+    if not bpy.app.build_options.codec_ffmpeg:
+        return _render_video_with_system_ffmpeg(scene, path, audio)
+    with atomic_path(path) as tmp:
+        if hasattr(fmt, "media_type"):
+            fmt.media_type = "VIDEO"
+        fmt.file_format = "FFMPEG"
+        r.ffmpeg.format = VIDEO_SUFFIXES[path.suffix.lower()]
+        r.ffmpeg.codec = "H264"
+        r.ffmpeg.constant_rate_factor = "MEDIUM"
+        r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
+        if audio:
+            r.ffmpeg.audio_channels = "STEREO"
+        r.use_file_extension = False
+        r.filepath = str(tmp)
+        _render_animation(scene)
+    return path
+
+
+def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool) -> Path:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise DualTalkError(
+            "this Blender build has no FFmpeg and no ffmpeg is on PATH: render to a folder instead"
+        )
+    with tempfile.TemporaryDirectory(prefix="dualtalk-render-") as tmp_dir:
+        frames = _render_images(scene, Path(tmp_dir) / "frames")
+        fps = scene.render.fps / scene.render.fps_base
+        cmd = [
+            ffmpeg,
+            "-y",
+            "-loglevel",
+            "error",
+            "-framerate",
+            f"{fps:.6f}",
+            "-start_number",
+            str(scene.frame_start),
+            "-i",
+            str(frames / f"{FRAME_PREFIX}%04d.png"),
+        ]
+        if audio:
+            mix = Path(tmp_dir) / "mix.wav"
+            bpy.ops.sound.mixdown(filepath=str(mix), container="WAV", codec="PCM")
+            cmd += ["-i", str(mix), "-c:a", "aac", "-shortest"]
+        with atomic_path(path) as tmp:
+            cmd += ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp)]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise DualTalkError(
+                    f"ffmpeg failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}"
+                )
+    return path
