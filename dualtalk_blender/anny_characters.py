@@ -244,7 +244,7 @@ def _material(name: str, color: Sequence[float], roughness: float = 0.6):
     mat = bpy.data.materials.new(name)
     mat.diffuse_color = (*color, 1.0)  # what Workbench shows
     mat.roughness = roughness
-    if not mat.use_nodes:  # Blender 5 materials always have nodes; older ones need this
+    if mat.node_tree is None:  # Blender 5 materials always have nodes; 4.x needs use_nodes
         mat.use_nodes = True
     bsdf = mat.node_tree.nodes.get("Principled BSDF") if mat.node_tree else None
     if bsdf is not None:
@@ -376,7 +376,7 @@ def build_character(
         for k in np.flatnonzero(np.isin(first, ev)):
             f = kept_faces[k]
             fvs = base.face_verts[base.face_start[f] : base.face_start[f] + base.face_len[f]]
-            if full[fvs].mean(axis=0)[2] - centre[2] > 0.75 * radius:  # MakeHuman front is +Z
+            if full[fvs].mean(axis=0)[2] - centre[2] > 0.88 * radius:  # MakeHuman front is +Z
                 face_part[k] = order.index("iris")
     me.polygons.foreach_set("material_index", face_part.astype(np.int32))
 

@@ -145,3 +145,38 @@ def test_unknown_variant_is_a_clear_error():
     with pytest.raises(DualTalkError, match="unknown character variant"):
         build_character("X", variant="dragon")
     assert set(VARIANTS) >= {"female", "male"}
+
+
+def test_keyed_head_yaw_turns_the_face_to_the_characters_left(stage):
+    """The motion file's head frame (x pitch chin-down, y yaw to the left) lands right on the rig."""
+    from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
+    from dualtalk.inference.channels import ARKIT55
+    from dualtalk.inference.motion import Motion
+
+    scene, a, _ = stage
+    local = np.array([v.co[:] for v in a.data.vertices])
+    top = local[:, 2] > local[:, 2].max() - 0.3
+    nose = np.flatnonzero(top)[np.argmin(local[top, 1])]  # most forward (-Y) point of the head
+    turn = np.array(a.parent.matrix_world.to_3x3())
+    scene.frame_set(1)
+    rest = _evaluated_co(a)[nose] @ turn  # back into the character's own frame
+    moved = {}
+    try:
+        for channel in ("head_rx", "head_ry"):
+            values = np.zeros((3, len(ARKIT55)), np.float32)
+            values[:, ARKIT55.index(channel)] = 0.4
+            options = ApplyOptions(
+                start_frame=1, frame_range="keep", blinks="off", undo_push=False, up_axis="Z"
+            )
+            apply_motion(a, Motion("arkit55", values), options, scene=scene)
+            scene.frame_set(2)
+            moved[channel] = _evaluated_co(a)[nose] @ turn - rest
+    finally:
+        a.data.shape_keys.animation_data_clear()
+        a.parent.animation_data_clear()
+        for pb in a.parent.pose.bones:
+            pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
+        scene.frame_set(1)
+    assert moved["head_rx"][2] < -0.02  # pitch: the nose goes down
+    assert moved["head_ry"][0] > 0.02  # yaw: the nose goes to +X, the character's left (it faces -Y)
+    assert abs(moved["head_ry"][2]) < 0.01
