@@ -194,8 +194,9 @@ def run(args: argparse.Namespace) -> int:
     best = (
         f"{result.best_val:.4f}" if result.best_val is not None and math.isfinite(result.best_val) else "n/a"
     )
+    pace = f", {result.seconds / result.steps_run:.2f} s/step" if result.steps_run else ""
     print(
-        f"done: {result.step} steps, last train loss {result.last_train_loss:.4f}, best validation loss {best}"
+        f"done: {result.step} steps{pace}, last train loss {result.last_train_loss:.4f}, best validation loss {best}"
     )
     print(f"weights: {exported}")
     return 0

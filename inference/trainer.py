@@ -36,6 +36,7 @@ import io
 import json
 import math
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,8 @@ class TrainResult:
     best_val: float | None = None
     checkpoint: Path | None = None
     weights: Path | None = None
+    seconds: float = 0.0  # wall time of the optimizer steps run by this call (not validation)
+    steps_run: int = 0  # optimizer steps run by this call (a resumed run skips the earlier ones)
 
     @property
     def last_train_loss(self) -> float | None:
@@ -291,6 +294,7 @@ def train(
                 if result.step >= total_steps:
                     break
                 progress.check_cancel()
+                t0 = time.perf_counter()
                 idx = order[b * batch_size : (b + 1) * batch_size]
                 batch = _to(collate_fn([dataset[i] for i in idx]), device)
                 pred = model(batch["audio_self"], batch["audio_partner"], batch["motion_partner"])
@@ -307,6 +311,8 @@ def train(
                 scheduler.step()
                 result.step += 1
                 value = float(loss.detach())
+                result.seconds += time.perf_counter() - t0
+                result.steps_run += 1
                 result.train_loss.append((result.step, value))
                 progress.update(
                     "train", result.step / total_steps, f"step {result.step}/{total_steps} loss {value:.4f}"

@@ -194,7 +194,8 @@ def test_cli_trains_resumes_and_exports_engine_loadable_weights(tmp_path, capsys
     args = ["train", "--data", str(data_dir), "--config", "tiny", "--crop-seconds", "1", "--batch-size", "2"]
     out = tmp_path / "run"
     assert main([*args, "--steps", "2", "--out", str(out)]) == 0
-    assert "weights:" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "weights:" in printed and "s/step" in printed
     assert main([*args, "--steps", "2", "--out", str(out)]) == 2  # refuses to clobber the run
     assert "--resume" in capsys.readouterr().err
     assert main([*args, "--steps", "3", "--out", str(out), "--resume"]) == 0
