@@ -197,7 +197,10 @@ def run(args: argparse.Namespace) -> int:
     fault = os.environ.get("DUALTALK_WORKER_FAULT", "")
     stream = _protocol_stream()
     progress = _FaultyProgress(fault, stream) if fault else JsonLines(stream)
-    progress.emit({"event": "start", "job": str(args.job), "pid": os.getpid(), "protocol": PROTOCOL})
+    root = str(Path(__file__).resolve().parents[1])  # which copy of the package runs (diagnostics)
+    progress.emit(
+        {"event": "start", "job": str(args.job), "pid": os.getpid(), "protocol": PROTOCOL, "root": root}
+    )
     try:
         job = read_job(args.job)
         result = run_job(job, progress)
