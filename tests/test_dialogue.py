@@ -132,6 +132,14 @@ def test_turns_beyond_the_audio_end_are_refused_with_the_line(tmp_path, voices):
         load_dialogue(mix, turns=turns)
 
 
+def test_turns_outside_the_chosen_range_are_refused(tmp_path, voices):
+    mix = write(tmp_path / "mix.wav", voices[0] + voices[1])
+    turns = tmp_path / "t.txt"
+    turns.write_text("0.5\t2\tMaya\n")
+    with pytest.raises(DualTalkError, match=r"no turn in t.txt falls inside 3-6 s"):
+        load_dialogue(mix, turns=turns, start=3, end=6)
+
+
 def test_three_speakers_in_turns_are_refused(tmp_path, voices):
     mix = write(tmp_path / "mix.wav", voices[0] + voices[1])
     turns = tmp_path / "t.txt"
@@ -323,3 +331,43 @@ def test_real_clip_as_stereo(tmp_path, demo_clip):
     assert (roles == 1).sum() > 25 and (roles == 2).sum() > 25
     part = load_dialogue(path, start=10.0, end=15.0)
     np.testing.assert_array_equal(part.a, d.a[160000:240000])
+
+
+MOUTH = {
+    "arkit55": ("jawOpen", "mouthClose", "mouthFunnel", "mouthPucker", "mouthLowerDownLeft", "mouthLowerDownRight",
+                "mouthUpperUpLeft", "mouthUpperUpRight", "mouthStretchLeft", "mouthStretchRight"),
+    "flame56": ("jaw_rx",),
+}  # fmt: skip
+
+
+def mouth_motion_ratio(motion) -> float:
+    """Mean mouth speed (|frame-to-frame change|) while speaking over the same while listening."""
+    cols = [motion.channels.index(c) for c in MOUTH[motion.space]]
+    speed = np.abs(np.diff(motion.values[:, cols], axis=0, prepend=motion.values[:1, cols])).sum(1)
+    talk = motion.speaking
+    return float(speed[talk].mean() / max(speed[~talk].mean(), 1e-9))
+
+
+def test_infer_on_the_real_stereo_dialogue_moves_the_speakers_mouth_more(tmp_path, demo_clip, capsys):
+    """The issue's acceptance check: each character's mouth moves clearly more while it speaks."""
+    from dualtalk import cli
+    from dualtalk.inference.motion import load_motion
+
+    try:
+        from dualtalk.inference.lite.model import DEFAULT_WEIGHTS
+    except ImportError:
+        pytest.skip("lite model not built yet")
+    if not DEFAULT_WEIGHTS.is_file():
+        pytest.skip("lite weights not committed yet")
+    a, _ = sf.read(demo_clip["wav1"], dtype="float32")
+    b, _ = sf.read(demo_clip["wav2"], dtype="float32")
+    stereo = write(tmp_path / "real.wav", np.stack([a, b], 1))
+    out = tmp_path / "take"
+    assert cli.main(["infer", "--audio", str(stereo), "--out", str(out), "--quiet", "--device", "cpu"]) == 0
+    ratios = {}
+    for role in ("A", "B"):
+        m = load_motion(out / f"{role}.npz")
+        assert m.speaking.any() and (~m.speaking).any()
+        ratios[role] = mouth_motion_ratio(m)
+    print(f"speaking/listening mouth motion: A {ratios['A']:.2f}x, B {ratios['B']:.2f}x")
+    assert ratios["A"] > 1.5 and ratios["B"] > 1.5, ratios
