@@ -188,3 +188,15 @@ def test_info_reports_header_without_decoding(tmp_path):
     info = audio_info(p)
     assert (info.samplerate, info.channels, info.format) == (44100, 1, "FLAC")
     assert abs(info.duration - 3.0) < 1e-6
+
+
+def test_damaged_mp3_gives_our_one_line_and_no_decoder_chatter(tmp_path, capfd):
+    if "MP3" not in sf.available_formats():
+        pytest.skip("this libsndfile has no MP3")
+    good = tmp_path / "good.mp3"
+    sf.write(good, tone(220.0, 1.0, 16000), 16000, format="MP3")
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(good.read_bytes()[:300] + b"\x00" * 50)
+    with pytest.raises(DualTalkError, match="bad.mp3"):
+        load_speech(bad)
+    assert capfd.readouterr().err == ""

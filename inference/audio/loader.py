@@ -7,8 +7,11 @@ one :class:`DualTalkError` with a one-line message, raised before anything is wr
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -63,7 +66,31 @@ def _check_path(path: str | os.PathLike[str]) -> Path:
 def _libsndfile_reason(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     # soundfile prefixes the path; keep only libsndfile's own words
-    return text.split(": ", 1)[-1] if ": " in text else text
+    reason = text.split(": ", 1)[-1] if ": " in text else text
+    if "does not exist" in reason or "not a regular file" in reason:
+        reason = "damaged or unsupported data"  # libsndfile's words for a file it could open but not parse
+    return reason
+
+
+@contextlib.contextmanager
+def _quiet_decoder() -> Iterator[None]:
+    """Keep libmpg123's "Note:/Warning:" chatter about damaged MP3s off the user's stderr.
+
+    Our own one-line error is the message; the decoder's notes would bury it.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 _WAV_CODECS = {0x0002: "MS ADPCM", 0x0011: "IMA ADPCM", 0x0031: "GSM 6.10", 0x0050: "MPEG", 0x0055: "MP3",
@@ -94,7 +121,8 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
 
     p = _check_path(path)
     try:
-        info = sf.info(str(p))
+        with _quiet_decoder():
+            info = sf.info(str(p))
     except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError / TypeError
         reason = _libsndfile_reason(exc)
         low = reason.lower()
@@ -174,7 +202,8 @@ def read_channels(
     f0 = int(round(s * info.samplerate))
     f1 = min(info.frames, int(round(e * info.samplerate)))
     try:
-        with sf.SoundFile(str(info.path)) as fh:
+        quiet = _quiet_decoder() if info.format == "MP3" else contextlib.nullcontext()
+        with quiet, sf.SoundFile(str(info.path)) as fh:
             if f0:
                 fh.seek(f0)
             data = fh.read(frames=f1 - f0, dtype="float32", always_2d=True)
