@@ -205,6 +205,14 @@ def test_cli_trains_resumes_and_exports_engine_loadable_weights(tmp_path, capsys
     for k, v in net.state_dict().items():
         assert torch.equal(v, best[k])
     assert len(sha) == 64
+    # Fine-tuning from the exported weights with frozen encoders leaves the encoders untouched.
+    ft = tmp_path / "ft"
+    ft_args = ["--init", str(out / "DualTalk.pth"), "--freeze-encoders", "--steps", "2", "--lr", "1e-2"]
+    assert main([*args, *ft_args, "--out", str(ft)]) == 0
+    tuned, _ = load_dualtalk(ft / "DualTalk.pth")
+    start = net.state_dict()
+    for k, v in tuned.state_dict().items():
+        assert torch.equal(v, start[k]) == k.startswith("joint_encoder.audio_encoder"), k
     # Another architecture cannot continue this run.
     assert main([*args, "--steps", "4", "--out", str(out), "--resume", "--arch", "lite"]) == 2
     assert "arkit55" in capsys.readouterr().err  # the FLAME data does not fit the lite model
