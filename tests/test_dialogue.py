@@ -371,3 +371,24 @@ def test_infer_on_the_real_stereo_dialogue_moves_the_speakers_mouth_more(tmp_pat
         ratios[role] = mouth_motion_ratio(m)
     print(f"speaking/listening mouth motion: A {ratios['A']:.2f}x, B {ratios['B']:.2f}x")
     assert ratios["A"] > 1.5 and ratios["B"] > 1.5, ratios
+
+
+def test_infer_into_an_unusable_output_folder_is_refused(tmp_path, voices, capsys):
+    from dualtalk import cli
+
+    try:
+        from dualtalk.inference.lite.model import DEFAULT_WEIGHTS
+    except ImportError:
+        pytest.skip("lite model not built yet")
+    if not DEFAULT_WEIGHTS.is_file():
+        pytest.skip("lite weights not committed yet")
+    a, b = voices
+    short = write(tmp_path / "short.wav", np.stack([a, b], 1)[: 2 * SAMPLE_RATE])
+    blocker = tmp_path / "takes"
+    blocker.write_text("a file where the output folder should go")
+    code = cli.main(
+        ["infer", "--audio", str(short), "--out", str(blocker / "scene1"), "--quiet", "--device", "cpu"]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err[-1].startswith("error: ")
+    assert blocker.read_text().startswith("a file")
