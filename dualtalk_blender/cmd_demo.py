@@ -18,6 +18,7 @@ from typing import Any
 from ..inference.errors import DualTalkError
 from ..inference.fileio import atomic_path, ensure_writable_dir
 from ..inference.progress import ConsoleBar
+from .preview import quiet_native_output
 
 PREVIEWS = ("sheet", "video", "both", "none")
 
@@ -92,7 +93,8 @@ def _save_blend(bpy, path: Path) -> Path:
         tmp.unlink(missing_ok=True)
         # copy=True keeps the session's file path; relative paths are remapped to the
         # temp sibling, which sits in the same folder as the final file.
-        bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+        with quiet_native_output():
+            bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
     return path
 
 
@@ -163,7 +165,9 @@ def run(args: argparse.Namespace) -> int:
     progress.update("scene", 1.0, f"{scene.frame_end} frames keyed")
     stages.done("animate")
 
+    progress.update("save", 0.0, "demo.blend")
     blend = _save_blend(bpy, out / "demo.blend")
+    progress.update("save", 1.0, "demo.blend")
     written.append(("Blender scene", blend))
     stages.done("save .blend")
 
@@ -172,7 +176,8 @@ def run(args: argparse.Namespace) -> int:
 
         progress.update("fbx", 0.0, "exporting")
         objects = [obj_a.parent, obj_a, obj_b.parent, obj_b]
-        fbx = export_fbx(objects, out / "demo.fbx", scene=scene)
+        with quiet_native_output():
+            fbx = export_fbx(objects, out / "demo.fbx", scene=scene)
         written.append(("FBX (both rigs, meshes, keys)", Path(fbx)))
         progress.update("fbx", 1.0, "done")
         stages.done("export fbx")
