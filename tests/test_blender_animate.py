@@ -1,0 +1,245 @@
+"""``python -m dualtalk animate`` on a scene the test builds: engine -> motion files -> keys,
+.blend/FBX/render outputs, job files, and refusals that never touch the input scene."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.cli import main
+from dualtalk.dualtalk_blender import compat
+from dualtalk.dualtalk_blender.jobs import parse_jobs
+from dualtalk.dualtalk_blender.keying import is_ours
+from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.fileio import sha256_file
+from dualtalk.inference.motion import Motion, load_motion, save_motion
+
+
+def build_scene(path: Path) -> Path:
+    br.reset()
+    scene = bpy.context.scene
+    scene.render.fps = 25
+    scene.render.engine = "BLENDER_WORKBENCH"
+    br.make_character("Ann")
+    br.make_character("Bob", location=(1.0, 0.0, 0.0))
+    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
+    cam.location = (0.5, -3.0, 1.6)
+    cam.rotation_euler = (np.pi / 2, 0.0, 0.0)
+    scene.collection.objects.link(cam)
+    scene.camera = cam
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def scene_file(tmp_path_factory) -> Path:
+    return build_scene(tmp_path_factory.mktemp("scene") / "in.blend")
+
+
+def motions(folder: Path, frames: int = 40) -> tuple[Path, Path]:
+    rng = np.random.default_rng(0)
+    speak = np.zeros(frames, bool)
+    speak[: frames // 2] = True
+    paths = []
+    for role, sp in (("A", speak), ("B", ~speak)):
+        v = rng.uniform(0, 1, (frames, 55)).astype(np.float32)
+        v[:, 52:] = 0.05
+        paths.append(save_motion(folder / f"{role}.npz", Motion("arkit55", v, speaking=sp, role=role)))
+    return paths[0], paths[1]
+
+
+def animated(path: Path) -> dict[str, object]:
+    bpy.ops.wm.open_mainfile(filepath=str(path))
+    scene = bpy.context.scene
+    out = {
+        "range": (scene.frame_start, scene.frame_end),
+        "markers": sorted(m.name for m in scene.timeline_markers),
+    }
+    for name in ("Ann", "Bob"):
+        key = bpy.data.objects[name].data.shape_keys
+        out[name] = key.animation_data.action if key.animation_data else None
+    se = scene.sequence_editor
+    out["sound"] = [s.name for s in se.strips_all] if se else []
+    return out
+
+
+def test_animate_keys_existing_motion_files_and_leaves_the_input_alone(tmp_path, scene_file, capsys):
+    before = sha256_file(scene_file)
+    a, b = motions(tmp_path)
+    out = tmp_path / "out" / "shot.blend"
+    rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(out)])  # fmt: skip
+    assert rc == 0
+    line = capsys.readouterr().out
+    assert "wrote" in line and "40 frames at 25 fps" in line and "52/52 ARKit keys, head bone: head" in line
+    assert sha256_file(scene_file) == before
+    result = animated(out)
+    assert result["range"] == (1, 40)
+    assert is_ours(result["Ann"]) and is_ours(result["Bob"]) and result["Ann"] != result["Bob"]
+    assert result["Ann"].name == "DualTalk_shot_Ann"
+    assert result["markers"] == ["DT Ann speaks", "DT Bob speaks"]
+    fc = next(f for f in compat.iter_fcurves(result["Ann"]) if f.data_path == 'key_blocks["jawOpen"].value')
+    assert br.fcurve_values(fc)[:, 1] == pytest.approx(load_motion(a).channel("jawOpen"), abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    torch = pytest.importorskip("torch")
+    from dualtalk.inference.checkpoint import save_dualtalk
+    from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
+
+    torch.manual_seed(0)
+    return save_dualtalk(tmp_path_factory.mktemp("ckpt") / "tiny.pth", DualTalkNet(DualTalkConfig.tiny()))
+
+
+def two_voices(path: Path, seconds: float = 3.0) -> Path:
+    """Stereo test audio: A talks (voiced bursts) in the first half, B in the second."""
+    sr = 16000
+    t = np.arange(int(seconds * sr)) / sr
+    voice = (0.3 * np.sin(2 * np.pi * 140 * t) * (1 + np.sin(2 * np.pi * 4 * t))).astype(np.float32)
+    rng = np.random.default_rng(1)
+    voice += 0.01 * rng.standard_normal(len(t)).astype(np.float32)
+    half = len(t) // 2
+    a, b = voice.copy(), voice.copy()
+    a[half:] *= 0.0
+    b[:half] *= 0.0
+    sf.write(path, np.stack([a, b], axis=1), sr)
+    return path
+
+
+def test_animate_runs_the_engine_writes_motion_files_fbx_and_sound(
+    tmp_path, scene_file, tiny_checkpoint, capsys
+):
+    audio = two_voices(tmp_path / "talk.wav")
+    out = tmp_path / "engine.blend"
+    fbx = tmp_path / "engine.fbx"
+    rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+               "--audio", str(audio), "--checkpoint", str(tiny_checkpoint), "--device", "cpu",
+               "--out", str(out), "--fbx", str(fbx)])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    work = tmp_path / "engine.dualtalk"
+    motion_a = load_motion(work / "A.npz")
+    assert motion_a.space == "flame56" and motion_a.engine == "dualtalk" and motion_a.num_frames == 75
+    assert (work / "dialogue.wav").is_file() and fbx.stat().st_size > 10_000
+    result = animated(out)
+    assert result["range"] == (1, 75) and result["sound"] == ["DualTalk dialogue"]
+    assert is_ours(result["Ann"]) and is_ours(result["Bob"])
+    err = capsys.readouterr().err
+    assert "FLAME->ARKit map" in err  # the user is told that only jaw/neck transfer without the map
+
+
+def test_render_writes_an_image_sequence_with_the_scenes_camera(tmp_path, scene_file):
+    a, b = motions(tmp_path, frames=3)
+    frames = tmp_path / "frames"
+    rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(tmp_path / "r.blend"),
+               "--render", str(frames), "--resolution", "32x24"])  # fmt: skip
+    assert rc == 0
+    pngs = sorted(p.name for p in frames.iterdir())
+    assert pngs == ["frame_0001.png", "frame_0002.png", "frame_0003.png"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp leftovers
+    # The saved scene keeps its own resolution: the override was for this render only.
+    bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "r.blend"))
+    assert bpy.context.scene.render.resolution_x == 1920
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--out", "{blend}"], "overwrite the input scene"),
+        (["--out", "{tmp}/x.fbx"], "must end in .blend"),
+        (
+            ["--out", "{tmp}/x.blend", "--char-a", "Nobody"],
+            "'Nobody' is not in the scene (meshes/armatures: Ann, Ann_rig, Bob",
+        ),
+        (["--out", "{tmp}/x.blend", "--fbx", "{tmp}/x.obj"], "must end in .fbx"),
+        (["--out", "{tmp}/x.blend", "--motion-b", "{tmp}/missing.npz"], "not found"),
+    ],
+)
+def test_bad_requests_fail_with_one_line_and_write_nothing(tmp_path, scene_file, capsys, extra, message):
+    a, b = motions(tmp_path)
+    before = sha256_file(scene_file)
+    base = {
+        "--blend": str(scene_file),
+        "--char-a": "Ann",
+        "--char-b": "Bob",
+        "--motion-a": str(a),
+        "--motion-b": str(b),
+    }
+    args = dict(base)
+    for flag, value in zip(extra[::2], extra[1::2], strict=True):
+        args[flag] = value.format(blend=scene_file, tmp=tmp_path)
+    argv = ["animate", "--quiet"] + [x for kv in args.items() for x in kv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and message in err and "\n" not in err
+    assert sha256_file(scene_file) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A.npz", "B.npz"]
+
+
+def test_job_file_runs_every_shot_and_reports_failures(tmp_path, scene_file, capsys):
+    jobs = tmp_path / "job"
+    (jobs / "in").mkdir(parents=True)
+    a, b = motions(jobs / "in")
+    (jobs / "in" / "scene.blend").write_bytes(scene_file.read_bytes())
+    spec = {
+        "defaults": {"blend": "in/scene.blend", "char_a": "Ann", "char_b": "Bob", "motion_a": "in/A.npz",
+                     "motion_b": "in/B.npz", "fbx": True},
+        "shots": [
+            {"name": "one", "out": "out/one.blend"},
+            {"name": "two", "out": "out/two.blend", "intensity": {"mouth": 0.5}},
+            {"name": "bad", "out": "out/bad.blend", "char_b": "Ghost"},
+        ],
+    }  # fmt: skip
+    (jobs / "shots.json").write_text(json.dumps(spec))
+    assert main(["animate", "--quiet", "--job", str(jobs / "shots.json")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.count("wrote") == 2
+    assert "error: shot bad: character B 'Ghost' is not in the scene" in captured.err
+    assert "1 of 3 shots failed" in captured.err
+    assert sorted(p.name for p in (jobs / "out").iterdir() if not p.name.startswith(".")) == [
+        "one.blend", "one.fbx", "two.blend", "two.fbx"
+    ]  # fmt: skip
+
+
+BASE = {"blend": "s.blend", "char_a": "A", "char_b": "B", "audio": "a.wav"}
+
+
+@pytest.mark.parametrize(
+    "shot, message",
+    [
+        ({"out": "../escape.blend"}, "'..' is not allowed"),
+        ({"out": "/tmp/abs.blend"}, "must be relative"),
+        ({"out": "o.blend", "audio": "../../etc/passwd"}, "'..' is not allowed"),
+        ({"out": "o.blend", "fbx": "C:\\x.fbx"}, "must be relative"),
+        ({"out": "o.txt"}, "must end in .blend"),
+        ({"out": "o.blend", "start": 5, "end": 2}, "end must be after start"),
+        ({"out": "o.blend", "motion_a": "a.npz"}, "both motion_a and motion_b"),
+        ({"out": "o.blend", "resolution": [0, 10]}, "within 8..16384"),
+        ({"out": "o.blend", "intensity": {"ears": 1}}, "intensity"),
+        ({"out": "o.blend", "colour": "red"}, "unknown field"),
+        ({"out": "s.blend"}, "would overwrite an input"),
+    ],
+)
+def test_job_files_cannot_escape_their_folder_or_be_ambiguous(tmp_path, shot, message):
+    with pytest.raises(DualTalkError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        parse_jobs({"shots": [{**BASE, **shot}]}, tmp_path)
+
+
+def test_job_paths_resolve_against_the_job_folder_and_outputs_must_differ(tmp_path):
+    shots = parse_jobs(
+        {"defaults": {**BASE, "fbx": True}, "shots": [{"name": "s1", "out": "o/s1.blend"}]}, tmp_path
+    )
+    assert shots[0].blend == tmp_path / "s.blend" and shots[0].fbx == tmp_path / "o" / "s1.fbx"
+    with pytest.raises(DualTalkError, match="both write"):
+        parse_jobs(
+            {"shots": [{**BASE, "name": "x", "out": "o.blend"}, {**BASE, "name": "y", "out": "./o.blend"}]},
+            tmp_path,
+        )
+    with pytest.raises(DualTalkError, match="non-empty list"):
+        parse_jobs({"shots": []}, tmp_path)
