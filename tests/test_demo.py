@@ -191,3 +191,32 @@ def test_committed_dialogue_matches_the_script_and_can_stand_in_for_tts():
     assert conv.duration > 10 and len(SCRIPT) >= 6
     short = load_conversation("file", seconds=2.0)
     assert len(short.a) == 32000 and len(short.active_a) == 50
+
+
+def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
+    from dualtalk.dualtalk_blender.preview import pick_frames, render_contact_sheet
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    bpy.ops.mesh.primitive_monkey_add()
+    cam = bpy.data.objects.new("cam", bpy.data.cameras.new("cam"))
+    scene.collection.objects.link(cam)
+    cam.location, cam.rotation_euler = (0.0, -4.0, 0.0), (1.5708, 0.0, 0.0)
+    scene.camera = cam
+    scene.render.engine = "CYCLES"
+    scene.render.resolution_x, scene.render.resolution_y = 1920, 1080
+    scene.render.filepath = "//my_render_"
+    scene.frame_start, scene.frame_end, scene.frame_current = 1, 9, 7
+
+    assert pick_frames(scene, 3) == [1, 5, 9]
+    sheet = render_contact_sheet(scene, tmp_path / "sheet.png", count=3, columns=3, width=160, height=90)
+
+    assert sheet.is_file() and [p.name for p in tmp_path.iterdir()] == ["sheet.png"]
+    img = bpy.data.images.load(str(sheet))
+    try:
+        assert tuple(img.size) == (480, 90)
+    finally:
+        bpy.data.images.remove(img)
+    assert scene.render.engine == "CYCLES"
+    assert (scene.render.resolution_x, scene.render.resolution_y) == (1920, 1080)
+    assert scene.render.filepath == "//my_render_" and scene.frame_current == 7
