@@ -50,8 +50,14 @@ def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None 
 def probe_python(python: str) -> tuple[bool, str]:
     """(ok, one line) whether ``python`` can import the engine's dependencies; cached per path."""
     code = (
-        "import sys, numpy, torch, scipy, soundfile\n"
-        "assert int(numpy.__version__.split('.')[0]) < 2, 'numpy ' + numpy.__version__ + ' (need <2)'\n"
+        "import importlib, sys\n"
+        "missing = []\n"
+        "for name in ('torch', 'numpy', 'scipy', 'soundfile'):\n"
+        "    try: importlib.import_module(name)\n"
+        "    except Exception: missing.append(name)\n"
+        "if missing: sys.exit('missing ' + ', '.join(missing))\n"
+        "import numpy, torch\n"
+        "if int(numpy.__version__.split('.')[0]) >= 2: sys.exit('numpy ' + numpy.__version__ + ' (need <2)')\n"
         "print('torch', torch.__version__, '| numpy', numpy.__version__, '| python', sys.version.split()[0])\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONHOME"}

@@ -91,7 +91,7 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
             return {"CANCELLED"}
         deps.probe_python.cache_clear()
         ok, line = deps.probe_python(python)
-        jobs.PYTHON_CHECK = f"{'OK' if ok else 'missing'}: {line}"
+        jobs.PYTHON_CHECK = f"{'OK' if ok else 'not usable'}: {line}"
         self.report({"INFO" if ok else "WARNING"}, f"DualTalk: {python}: {line}")
         jobs.redraw(context)
         return {"FINISHED"}
@@ -108,18 +108,9 @@ class DUALTALK_OT_install_deps(_Polled):
         prefs = _prefs(context)
         venv_dir = ui_run.model_dir(prefs) / deps.VENV_NAME
         steps = deps.install_steps(venv_dir, index_url=prefs.index_url.strip(), packages=self._packages())
-        jobs.INSTALL_LINES.clear()
         jobs.set_status(context, running=True, task=self.task, message="installing dependencies")
         installer = deps.Installer(steps)
-        # Mirror the installer's output into the shared deque the preferences draw.
-        orig_poll = installer.poll
-
-        def poll():
-            new = orig_poll()
-            jobs.INSTALL_LINES.extend(new)
-            return new
-
-        installer.poll = poll  # type: ignore[method-assign]
+        jobs.INSTALL_LINES = installer.lines  # the preferences draw pip's output from here
         return installer.start()
 
     packages: bpy.props.StringProperty(
