@@ -237,14 +237,15 @@ def load_dialogue(
         act_a, act_b = voice_activity(a, b), voice_activity(b, a)
     else:
         info = audio_info(audio)
-        x, _ = read_channels(audio, start=start, end=end)
         s, e = check_range(info.duration, start, end, info.path.name)
-        source.update(samplerate=info.samplerate, start=s, end=e, channels=info.channels)
-        if turns is not None:
+        if turns is not None:  # parse and check the turns before decoding a possibly long take
             segments = read_turns(turns)
             tname = Path(turns).name
             _check_turns_fit(segments, info.duration, tname)
             spk_a, spk_b = assign_speakers(segments, speaker_a)
+        x, _ = read_channels(audio, start=start, end=end)
+        source.update(samplerate=info.samplerate, start=s, end=e, channels=info.channels)
+        if turns is not None:
             mix = _mono(x)
             inside = _window(segments, s, e)
             if not inside:
