@@ -1,0 +1,169 @@
+"""What the panel and the preferences draw, checked without a window: every widget names a
+real property or operator, the rig summary appears under each picker, the form-specific
+fields appear only for their form; plus the sound-strip placement rules."""
+
+from __future__ import annotations
+
+import sys
+from types import SimpleNamespace
+
+import addon_helpers as ah
+import bpy
+import pytest
+from dualtalk.dualtalk_blender import ui_run
+from dualtalk.panels.main_panel import DUALTALK_PT_main
+from dualtalk.panels.preferences import DUALTALK_AP_preferences
+
+
+class FakeLayout:
+    """Records what a draw() asks for and fails on names that do not exist."""
+
+    def __init__(self, log=None):
+        self.log = [] if log is None else log
+        self.enabled = True
+        self.scale_y = 1.0
+
+    def _child(self, *a, **k):
+        return FakeLayout(self.log)
+
+    box = row = column = _child
+
+    def prop(self, data, name, **kw):
+        assert name in data.bl_rna.properties, f"no property {name!r} on {data}"
+        self.log.append(("prop", name))
+
+    def operator(self, idname, **kw):
+        mod, _, op = idname.partition(".")
+        assert hasattr(getattr(bpy.ops, mod), op), idname
+        self.log.append(("operator", idname))
+        return SimpleNamespace()
+
+    def label(self, text="", **kw):
+        self.log.append(("label", text))
+
+    def progress(self, **kw):
+        self.log.append(("progress", kw.get("text", "")))
+
+    def separator(self, **kw):
+        pass
+
+
+@pytest.fixture
+def scene(tmp_path):
+    sc, _ = ah.fresh_scene_with_addon(tmp_path / "models")
+    yield sc
+    ah.disable_addon()
+
+
+def draw_panel(scene):
+    layout = FakeLayout()
+    ctx = SimpleNamespace(scene=scene, window_manager=bpy.context.window_manager)
+    DUALTALK_PT_main.draw(SimpleNamespace(layout=layout), ctx)
+    return layout.log
+
+
+def test_panel_shows_pickers_with_rig_summaries_and_the_buttons(scene):
+    a, b = ah.two_characters()
+    s = scene.dualtalk
+    s.char_a, s.char_b = a, b
+    log = draw_panel(scene)
+    labels = [t for kind, t in log if kind == "label"]
+    assert sum("52/52 ARKit" in t for t in labels) == 2
+    ops = [t for kind, t in log if kind == "operator"]
+    assert ops == ["dualtalk.generate", "dualtalk.export_fbx"]
+    props = {t for kind, t in log if kind == "prop"}
+    assert {
+        "char_a",
+        "char_b",
+        "preset",
+        "audio_form",
+        "audio",
+        "swap",
+        "engine",
+        "device",
+        "rounds",
+    } <= props
+    assert {"intensity_mouth", "intensity_head", "smoothing", "blinks", "markers", "sound_strip"} <= props
+    assert not props & {"audio_b", "turns", "checkpoint", "custom_map", "start"}
+
+
+def test_panel_fields_follow_the_chosen_form_and_engine(scene):
+    s = scene.dualtalk
+    s.audio_form, s.engine, s.preset, s.use_range = "TWO_FILES", "CHECKPOINT", "custom", True
+    props = {t for kind, t in draw_panel(scene) if kind == "prop"}
+    assert {"audio_b", "checkpoint", "custom_map", "start", "end"} <= props
+    s.audio_form = "MONO_TURNS"
+    props = {t for kind, t in draw_panel(scene) if kind == "prop"}
+    assert "turns" in props and "audio_b" not in props
+
+
+def test_panel_shows_progress_and_cancel_while_running(scene):
+    status = bpy.context.window_manager.dualtalk_status
+    status.running, status.task, status.fraction, status.message = (
+        True,
+        "generate",
+        0.4,
+        "generate: round 1/2",
+    )
+    log = draw_panel(scene)
+    assert ("progress", "generate: round 1/2") in log
+    assert ("operator", "dualtalk.cancel") in log and ("operator", "dualtalk.generate") not in log
+    status.running = False
+
+
+class PrefsProxy:
+    """The real preferences, with a recording layout (``layout`` is read-only outside draw)."""
+
+    def __init__(self, prefs, layout):
+        self._prefs, self.layout = prefs, layout
+
+    def __getattr__(self, name):
+        return getattr(self._prefs, name)
+
+
+def test_preferences_draw_every_setting_and_warn_when_offline(scene):
+    prefs = bpy.context.preferences.addons["dualtalk"].preferences
+    online = bpy.context.preferences.system.use_online_access
+    bpy.context.preferences.system.use_online_access = False
+    try:
+        layout = FakeLayout()
+        DUALTALK_AP_preferences.draw(PrefsProxy(prefs, layout), bpy.context)
+    finally:
+        bpy.context.preferences.system.use_online_access = online
+    props = {t for kind, t in layout.log if kind == "prop"}
+    assert props == {
+        "model_dir", "python_path", "index_url", "checkpoint_url", "checkpoint_sha256",
+        "flame_map_url", "flame_map_sha256", "flame_map",
+    }  # fmt: skip
+    ops = [t for kind, t in layout.log if kind == "operator"]
+    assert (
+        ops.count("dualtalk.download") == 2
+        and "dualtalk.install_deps" in ops
+        and "dualtalk.check_python" in ops
+    )
+    assert any("Online access is disabled" in t for kind, t in layout.log if kind == "label")
+
+
+def test_sound_strip_starts_where_the_animation_starts(scene, tmp_path):
+    wav = ah.write_dialogue_wav(tmp_path / "d.wav", seconds=3.0)
+    s = scene.dualtalk
+    s.audio, s.audio_form = str(wav), "STEREO"
+    scene.frame_start = 10
+    names = ui_run.add_sound_strips(scene, s, start_time=1.0, start_frame=10)
+    strip = scene.sequence_editor.strips[names[0]]
+    fps = scene.render.fps / scene.render.fps_base
+    assert strip.frame_final_start == 10  # the part before --start is trimmed away
+    assert strip.frame_start == 10 - round(fps)
+    # A second run replaces our strip instead of stacking another.
+    ui_run.add_sound_strips(scene, s, start_time=0.0, start_frame=10)
+    assert [st.name for st in scene.sequence_editor.strips] == names
+
+
+def test_two_files_get_two_strips_and_no_audio_module_means_none(scene, tmp_path, monkeypatch):
+    s = scene.dualtalk
+    s.audio = str(ah.write_dialogue_wav(tmp_path / "a.wav"))
+    s.audio_b = str(ah.write_dialogue_wav(tmp_path / "b.wav"))
+    s.audio_form = "TWO_FILES"
+    assert len(ui_run.add_sound_strips(scene, s, 0.0, 1)) == 2
+    monkeypatch.setitem(sys.modules, "aud", None)  # a Blender build without audio
+    assert ui_run.add_sound_strips(scene, s, 0.0, 1) == []
