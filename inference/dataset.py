@@ -49,6 +49,7 @@ from .motion import load_motion
 SAMPLE_RATE = 16000
 FPS = 25
 SAMPLES_PER_FRAME = SAMPLE_RATE // FPS  # 640
+STREAM_ABOVE_BYTES = 2 << 30  # recordings beyond 2 GiB in total are read from disk per crop
 _STEM_RE = re.compile(r"^(?P<stem>.+)_speaker1\.wav$")
 
 
@@ -57,7 +58,7 @@ class Conversation:
     """One conversation, both speakers, aligned to the same number of frames."""
 
     stem: str
-    audio: tuple[np.ndarray, np.ndarray]  # normalised float32, len = frames * 640
+    audio: tuple  # normalised float32 arrays (or StreamedAudio), len = frames * 640
     motion: tuple[np.ndarray, np.ndarray]  # (frames, C) float32
     space: str
 
@@ -103,8 +104,76 @@ def find_conversations(root: str | os.PathLike[str]) -> list[tuple[str, dict[str
     return found
 
 
-def load_conversation(stem: str, paths: dict[str, Path], space: str | None = None) -> Conversation:
-    """Read one conversation and trim both speakers to their common length."""
+class StreamedAudio:
+    """A recording's normalised samples, read from disk slice by slice.
+
+    Behaves like the in-memory array for what the dataset needs (``len``, slicing,
+    ``np.asarray``), so a corpus larger than memory (the DualTalk dataset's audio is
+    tens of GB as float32) can still be trained on. The normalisation statistics are
+    those of the whole file, computed once in a streaming pass.
+    """
+
+    def __init__(self, path: Path, length: int) -> None:
+        import soundfile as sf
+
+        self.path = path
+        self.length = int(length)
+        total, total_sq, count = 0.0, 0.0, 0
+        try:
+            for block in sf.blocks(str(path), blocksize=1 << 20, dtype="float64", always_2d=True):
+                x = block.mean(axis=1)
+                if not np.isfinite(x).all():
+                    raise DualTalkError(f"audio {path.name} contains NaN or Inf")
+                total += float(x.sum())
+                total_sq += float((x * x).sum())
+                count += len(x)
+        except (RuntimeError, sf.LibsndfileError) as exc:
+            raise DualTalkError(f"cannot read audio {path.name}: {exc}") from None
+        self.mean = total / max(count, 1)
+        self.scale = float(np.sqrt(max(total_sq / max(count, 1) - self.mean**2, 0.0) + 1e-7))
+        self.file_samples = count
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: slice) -> np.ndarray:
+        import soundfile as sf
+
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("streamed audio supports contiguous slices only")
+        start, stop, _ = key.indices(self.length)
+        out = np.zeros(max(stop - start, 0), dtype=np.float32)
+        end = min(stop, self.file_samples)
+        if end > start:
+            with sf.SoundFile(str(self.path)) as fh:
+                fh.seek(start)
+                x = fh.read(end - start, dtype="float64", always_2d=True).mean(axis=1)
+            out[: len(x)] = (x - self.mean) / self.scale
+        return out
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        x = self[:]
+        return x if dtype is None else x.astype(dtype)
+
+
+def _can_stream(path: Path) -> bool:
+    """Only 16 kHz files can be read slice by slice without resampling."""
+    import soundfile as sf
+
+    try:
+        return sf.info(str(path)).samplerate == SAMPLE_RATE
+    except (RuntimeError, sf.LibsndfileError):
+        return False  # let the eager reader report the problem
+
+
+def load_conversation(
+    stem: str, paths: dict[str, Path], space: str | None = None, *, stream: bool = False
+) -> Conversation:
+    """Read one conversation and trim both speakers to their common length.
+
+    ``stream=True`` keeps 16 kHz recordings on disk (:class:`StreamedAudio`) instead of
+    in memory; other rates are always read whole (they need resampling).
+    """
     m1, m2 = load_motion(paths["npz1"]), load_motion(paths["npz2"])
     if m1.space != m2.space:
         raise DualTalkError(f"{stem}: speaker1 motion is {m1.space} but speaker2 is {m2.space}")
@@ -113,39 +182,49 @@ def load_conversation(stem: str, paths: dict[str, Path], space: str | None = Non
     for m, key in ((m1, "npz1"), (m2, "npz2")):
         if abs(m.fps - FPS) > 1e-6:
             raise DualTalkError(f"{paths[key].name}: motion is {m.fps:g} fps, training expects {FPS}")
-    a1, a2 = load_speech(paths["wav1"]), load_speech(paths["wav2"])
-    frames = min(
-        m1.num_frames,
-        m2.num_frames,
-        math.ceil(len(a1) / SAMPLES_PER_FRAME),
-        math.ceil(len(a2) / SAMPLES_PER_FRAME),
-    )
+    audio: list = []
+    for key in ("wav1", "wav2"):
+        if stream and _can_stream(paths[key]):
+            audio.append(StreamedAudio(paths[key], 0))
+        else:
+            audio.append(normalise_audio(load_speech(paths[key])))
+    samples = [a.file_samples if isinstance(a, StreamedAudio) else len(a) for a in audio]
+    frames = min(m1.num_frames, m2.num_frames, *(math.ceil(n / SAMPLES_PER_FRAME) for n in samples))
     if frames < 2:
         raise DualTalkError(f"{stem}: shorter than two frames")
     n = frames * SAMPLES_PER_FRAME
-
-    def fit(x: np.ndarray) -> np.ndarray:
-        x = normalise_audio(x)
-        return np.pad(x, (0, max(0, n - len(x))))[:n]
-
+    for i, a in enumerate(audio):
+        if isinstance(a, StreamedAudio):
+            a.length = n
+        else:
+            audio[i] = np.pad(a, (0, max(0, n - len(a))))[:n]
     return Conversation(
         stem=stem,
-        audio=(fit(a1), fit(a2)),
+        audio=(audio[0], audio[1]),
         motion=(m1.values[:frames].copy(), m2.values[:frames].copy()),
         space=m1.space,
     )
 
 
 def load_conversations(
-    root: str | os.PathLike[str], space: str | None = None, progress=None
+    root: str | os.PathLike[str], space: str | None = None, progress=None, *, stream: bool | None = None
 ) -> list[Conversation]:
-    """Load every conversation under ``root`` (all must share one motion space)."""
+    """Load every conversation under ``root`` (all must share one motion space).
+
+    ``stream``: keep audio on disk (see :func:`load_conversation`); ``None`` decides by
+    size — recordings totalling more than :data:`STREAM_ABOVE_BYTES` are streamed.
+    """
     items = find_conversations(root)
+    if stream is None:
+        stream = (
+            sum(p.stat().st_size for _, paths in items for k, p in paths.items() if k.startswith("wav"))
+            > STREAM_ABOVE_BYTES
+        )
     convs: list[Conversation] = []
     for i, (stem, paths) in enumerate(items):
         if progress is not None:
             progress.update("load data", i / len(items), stem)
-        conv = load_conversation(stem, paths, space)
+        conv = load_conversation(stem, paths, space, stream=stream)
         space = space or conv.space
         convs.append(conv)
     if progress is not None:

@@ -126,3 +126,35 @@ def test_a_broken_recording_names_the_file(tmp_path):
     (root / "conv0_speaker2.wav").write_bytes(b"RIFF but not really a wave file")
     with pytest.raises(DualTalkError, match="conv0_speaker2.wav"):
         load_conversations(root)
+
+
+def test_a_corpus_too_big_for_memory_streams_the_same_crops_from_disk(folder):
+    from dualtalk.inference.dataset import StreamedAudio
+
+    eager = DualTalkDataset(load_conversations(folder, stream=False), crop_frames=20, seed=1)
+    lazy = DualTalkDataset(load_conversations(folder, stream=True), crop_frames=20, seed=1)
+    assert isinstance(lazy.conversations[0].audio[0], StreamedAudio)
+    assert isinstance(eager.conversations[0].audio[0], np.ndarray)
+    for i in range(len(eager)):
+        a, b = eager[i], lazy[i]
+        assert a["name"] == b["name"]
+        np.testing.assert_allclose(b["audio_self"], a["audio_self"], atol=1e-4)
+        np.testing.assert_allclose(b["audio_partner"], a["audio_partner"], atol=1e-4)
+        np.testing.assert_array_equal(b["motion_self"], a["motion_self"])
+    whole = np.asarray(lazy.conversations[0].audio[1])
+    np.testing.assert_allclose(whole, eager.conversations[0].audio[1], atol=1e-4)
+
+
+def test_other_sample_rates_are_resampled_even_when_streaming(tmp_path):
+    import soundfile as sf
+
+    root = make_folder(tmp_path / "d", conversations=1)
+    x, sr = sf.read(root / "conv0_speaker1.wav", dtype="float32")
+    from scipy.signal import resample_poly
+
+    sf.write(
+        root / "conv0_speaker1.wav", resample_poly(x, 441, 160).astype(np.float32), 44100, subtype="FLOAT"
+    )
+    conv = load_conversations(root, stream=True)[0]
+    assert isinstance(conv.audio[0], np.ndarray)  # read whole and resampled to 16 kHz
+    assert conv.num_frames == 50 and len(conv.audio[0]) == 50 * SAMPLES_PER_FRAME
