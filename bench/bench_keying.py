@@ -1,0 +1,201 @@
+"""``dualtalk bench keying``: bulk keying of both characters vs ``keyframe_insert``.
+
+Keys ``--minutes`` of dialogue on two characters (52 ARKit shape keys + head-bone rotation
+each) with :func:`apply_dialogue` (retarget + one action per character, curves filled
+with ``foreach_set``): that is ``seconds``.
+
+``ratio_vs_keyframe_insert`` is measured side by side on a sample: one character,
+``--sample-frames`` frames, keyed once with :func:`apply_motion` and once with per-key
+``keyframe_insert``. ``keyframe_insert`` gets slower per key as a curve grows (each insert
+reallocates the curve's key array), so the sample ratio is a lower bound for long takes;
+the full-take cost is also estimated from a quadratic fit over three sample sizes
+(``keyframe_insert_full_estimate_seconds``), never run in full (it would take hours).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from .harness import BenchResult, peak_rss_mb, timeit
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--minutes", type=float, default=10.0, help="take length (default 10)")
+    parser.add_argument("--fps", type=int, default=25, help="scene frame rate (default 25)")
+    parser.add_argument("--sample-frames", type=int, default=500, help="frames keyed with keyframe_insert")
+
+
+def make_characters():
+    """Two test characters: mesh with the 52 ARKit keys, parented to a neck/head rig."""
+    import bpy
+
+    from ..inference.channels import ARKIT52
+
+    chars = []
+    for i, name in enumerate(("BenchA", "BenchB")):
+        me = bpy.data.meshes.new(name)
+        me.from_pydata(
+            [(x, y, z) for x in (0, 0.1) for y in (0, 0.1) for z in (1.5, 1.7)], [], [(0, 1, 3, 2)]
+        )
+        obj = bpy.data.objects.new(name, me)
+        bpy.context.scene.collection.objects.link(obj)
+        obj.shape_key_add(name="Basis")
+        for key in ARKIT52:
+            obj.shape_key_add(name=key, from_mix=False).value = 0.0
+        arm = bpy.data.objects.new(name + "_rig", bpy.data.armatures.new(name + "_rig"))
+        bpy.context.scene.collection.objects.link(arm)
+        bpy.context.view_layer.objects.active = arm
+        bpy.ops.object.mode_set(mode="EDIT")
+        neck = arm.data.edit_bones.new("neck")
+        neck.head, neck.tail = (0, 0, 1.3), (0, 0, 1.45)
+        head = arm.data.edit_bones.new("head")
+        head.head, head.tail, head.parent = (0, 0, 1.45), (0, 0, 1.75), neck
+        bpy.ops.object.mode_set(mode="OBJECT")
+        arm.location = (i * 1.0, 0, 0)
+        obj.parent = arm
+        chars.append(obj)
+    return chars
+
+
+def make_motions(frames: int):
+    from ..inference.motion import Motion
+
+    rng = np.random.default_rng(0)
+    out = []
+    speak = (np.arange(frames) // 100) % 2 == 0
+    for role, sp in (("A", speak), ("B", ~speak)):
+        v = rng.uniform(0, 1, (frames, 55)).astype(np.float32)
+        v[:, 52:] = rng.normal(0, 0.1, (frames, 3))
+        out.append(Motion("arkit55", v, speaking=sp, role=role))
+    return out
+
+
+def keyframe_insert_sample(obj, motion, frames: int) -> tuple[float, int]:
+    """Seconds and key count for keying ``frames`` frames of one character the slow way."""
+    from ..dualtalk_blender.retarget import compose
+
+    key = obj.data.shape_keys
+    blocks = [key.key_blocks[n] for n in motion.channels[:52]]
+    pb = obj.parent.pose.bones["head"]
+    quats = compose(np.array([1.0, 0, 0, 0]), motion.values[:frames, 52:55])
+    values = motion.values[:frames, :52]
+    t0 = time.perf_counter()
+    for f in range(frames):
+        for j, kb in enumerate(blocks):
+            kb.value = float(values[f, j])
+            kb.keyframe_insert("value", frame=f + 1)
+        pb.rotation_quaternion = quats[f]
+        pb.keyframe_insert("rotation_quaternion", frame=f + 1)
+    return time.perf_counter() - t0, frames * (len(blocks) + 4)
+
+
+def run(args: argparse.Namespace) -> BenchResult:
+    import bpy
+
+    from ..dualtalk_blender.apply import ApplyOptions, apply_dialogue, apply_motion
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.render.fps = args.fps
+    a, b = make_characters()
+    frames = int(round(args.minutes * 60 * 25))
+    ma, mb = make_motions(frames)
+    rss0 = peak_rss_mb()
+    reports = []
+
+    def bulk():
+        reports.append(apply_dialogue(a, b, ma, mb, ApplyOptions(undo_push=False, frame_range="fit")))
+
+    stats = timeit(bulk, repeats=args.repeats, warmup=args.warmup)
+    rep_a, rep_b, _ = reports[-1]
+    keys = rep_a.keys + rep_b.keys
+    curves = rep_a.curves + rep_b.curves
+
+    # Side by side on a sample: one character, the same frames, bulk vs keyframe_insert.
+    sample = max(8, min(args.sample_frames, frames))
+    ma_s = make_motions(sample)[0]
+    bulk_sample = []
+
+    def fresh():
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        bpy.context.scene.render.fps = args.fps
+        return make_characters()[0]
+
+    char = fresh()
+    sample_stats = timeit(
+        lambda: bulk_sample.append(apply_motion(char, ma_s, ApplyOptions(undo_push=False, head=True))),
+        repeats=args.repeats,
+        warmup=args.warmup,
+    )
+    sizes = sorted({max(4, sample // 4), max(4, sample // 2), sample})
+    insert_times = []
+    for n in sizes:
+        seconds, ins_keys = keyframe_insert_sample(fresh(), ma_s, n)
+        insert_times.append(seconds)
+    ins_seconds = insert_times[-1]
+    ratio = ins_seconds / sample_stats["median"]
+    # time(n) ~ a*n + b*n^2 per character: fit on the samples, evaluate at the full length.
+    n_arr = np.array(sizes, dtype=np.float64)
+    coef, *_ = np.linalg.lstsq(np.stack([n_arr, n_arr**2], 1), np.array(insert_times), rcond=None)
+    full_frames = rep_a.frames
+    extrapolated = 2 * float(coef[0] * full_frames + max(coef[1], 0.0) * full_frames**2)
+    result = BenchResult(
+        name="keying",
+        columns=["method", "take", "keys", "seconds", "keys/s"],
+        rows=[
+            [
+                "bulk (apply_dialogue)",
+                f"{args.minutes:g} min x 2",
+                keys,
+                stats["median"],
+                keys / stats["median"],
+            ],
+            [
+                "bulk (apply_motion)",
+                f"{sample} frames x 1",
+                bulk_sample[-1].keys,
+                sample_stats["median"],
+                bulk_sample[-1].keys / sample_stats["median"],
+            ],
+            ["keyframe_insert", f"{sample} frames x 1", ins_keys, ins_seconds, ins_keys / ins_seconds],
+            [
+                "keyframe_insert (fit estimate)",
+                f"{args.minutes:g} min x 2",
+                keys,
+                extrapolated,
+                keys / extrapolated,
+            ],
+        ],  # fmt: skip
+        summary={
+            "seconds": stats["median"],
+            "seconds_min": stats["min"],
+            "runs": stats["runs"],
+            "minutes": args.minutes,
+            "characters": 2,
+            "frames_per_character": rep_a.frames,
+            "fps": args.fps,
+            "curves": curves,
+            "keys": keys,
+            "sample_frames": sample,
+            "bulk_sample_seconds": sample_stats["median"],
+            "keyframe_insert_sample_seconds": ins_seconds,
+            "keyframe_insert_sample_keys": ins_keys,
+            "keyframe_insert_sizes": sizes,
+            "keyframe_insert_times": insert_times,
+            "keyframe_insert_full_estimate_seconds": extrapolated,
+            "ratio_vs_keyframe_insert": ratio,
+            "ratio_full_take_estimate": extrapolated / stats["median"],
+            "added_peak_rss_mb": peak_rss_mb() - rss0,
+            "targets": {"seconds_max": 3.0, "ratio_min": 50.0},
+        },
+        notes=[
+            f"ratio vs keyframe_insert, same {sample}-frame job side by side: {ratio:.0f}x (targets: <= 3 s, >= 50x)",
+            f"full take with keyframe_insert, quadratic-fit estimate: {extrapolated:.0f} s "
+            f"({extrapolated / stats['median']:.0f}x)",
+            f"{curves} curves ({len(ma.channels) - 3} shape keys + head quaternion per character)",
+        ],
+    )
+    return result
