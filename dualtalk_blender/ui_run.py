@@ -98,6 +98,7 @@ def audio_job(s: Any) -> dict[str, Any]:
         audio["audio_b"] = _need_file("audio file of B", s.audio_b)
     elif form == "MONO_TURNS":
         audio["turns"] = _need_file("turns file", s.turns)
+        audio["speaker_a"] = s.speaker_a.strip() or None
     elif form == "MONO_AUTO":
         audio["diarize"] = True
     audio["swap"] = bool(s.swap)

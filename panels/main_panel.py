@@ -38,6 +38,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             box.prop(s, "audio_b")
         elif s.audio_form == "MONO_TURNS":
             box.prop(s, "turns")
+            box.prop(s, "speaker_a")
         box.prop(s, "swap")
         box.prop(s, "use_range")
         if s.use_range:

@@ -76,6 +76,9 @@ class DUALTALK_PG_settings(bpy.types.PropertyGroup):
     )
     audio_b: StringProperty(name="Audio B", subtype="FILE_PATH", description="Speaker B's recording")
     turns: StringProperty(name="Turns", subtype="FILE_PATH", description="Turns file (who speaks when)")
+    speaker_a: StringProperty(
+        name="Speaker A", description="Label in the turns file to animate as A (empty: the first speaker)"
+    )
     swap: BoolProperty(name="Swap A/B", description="Exchange the two speakers")
     use_range: BoolProperty(name="Part of the recording", description="Only animate from Start to End")
     start: FloatProperty(

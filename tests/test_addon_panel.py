@@ -94,7 +94,7 @@ def test_panel_fields_follow_the_chosen_form_and_engine(scene):
     assert {"audio_b", "checkpoint", "custom_map", "start", "end"} <= props
     s.audio_form = "MONO_TURNS"
     props = {t for kind, t in draw_panel(scene) if kind == "prop"}
-    assert "turns" in props and "audio_b" not in props
+    assert {"turns", "speaker_a"} <= props and "audio_b" not in props
 
 
 def test_panel_shows_progress_and_cancel_while_running(scene):
@@ -167,3 +167,33 @@ def test_two_files_get_two_strips_and_no_audio_module_means_none(scene, tmp_path
     assert len(ui_run.add_sound_strips(scene, s, 0.0, 1)) == 2
     monkeypatch.setitem(sys.modules, "aud", None)  # a Blender build without audio
     assert ui_run.add_sound_strips(scene, s, 0.0, 1) == []
+
+
+def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
+    a, b = ah.two_characters()
+    wav = ah.write_dialogue_wav(tmp_path / "mix.wav")
+    turns = tmp_path / "turns.txt"
+    turns.write_text("0.0\t1.0\tann\n1.0\t2.0\tben\n")
+    s = scene.dualtalk
+    s.char_a, s.char_b, s.audio, s.audio_b, s.turns = a, b, str(wav), str(wav), str(turns)
+    expected = {
+        "STEREO": {"audio": str(wav), "swap": False},
+        "TWO_FILES": {"audio": str(wav), "audio_b": str(wav), "swap": False},
+        "MONO_TURNS": {"audio": str(wav), "turns": str(turns), "speaker_a": "ben", "swap": False},
+        "MONO_AUTO": {"audio": str(wav), "diarize": True, "swap": False},
+    }
+    s.speaker_a = "ben"
+    for form, audio in expected.items():
+        s.audio_form = form
+        assert ui_run.build_job(s, tmp_path)["audio"] == audio, form
+    s.use_range, s.start, s.end = True, 0.5, 1.5
+    assert ui_run.audio_job(s)["start"] == 0.5 and ui_run.audio_job(s)["end"] == 1.5
+    s.end = 0.25
+    with pytest.raises(ui_run.DualTalkError, match="must be after start"):
+        ui_run.audio_job(s)
+    s.use_range, s.engine, s.device = False, "EMBEDDED", "AUTO"
+    assert ui_run.build_job(s, tmp_path)["engine"] == {"engine": "lite", "checkpoint": None, "device": "auto"}
+    s.engine, s.checkpoint = "CHECKPOINT", ""
+    with pytest.raises(ui_run.DualTalkError, match="DualTalk checkpoint not found"):
+        prefs = bpy.context.preferences.addons["dualtalk"].preferences  # model folder: tmp_path/models
+        ui_run.build_job(s, tmp_path, prefs)  # default: DualTalk.pth in the model folder, not there yet
