@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     from ..inference.generate import generate_dialogue, write_dialogue
     from ..inference.motion import load_motion
     from .demo_dialogue import load_conversation, write_stereo
-    from .demo_scene import NAMES, build_demo_scene
+    from .demo_scene import NAMES, build_demo_scene, face_focus
 
     if args.frames < 1:
         raise DualTalkError(f"--frames must be at least 1, got {args.frames}")
@@ -186,7 +186,9 @@ def run(args: argparse.Namespace) -> int:
     from .preview import render_contact_sheet, render_video
 
     if args.preview in ("sheet", "both"):
-        sheet = render_contact_sheet(scene, out / "preview.png", count=args.frames, progress=progress)
+        sheet = render_contact_sheet(
+            scene, out / "preview.png", count=args.frames, focus=face_focus((obj_a, obj_b)), progress=progress
+        )
         written.append(("preview contact sheet", sheet))
         stages.done("preview sheet")
     if args.preview in ("video", "both"):

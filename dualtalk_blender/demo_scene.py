@@ -28,6 +28,15 @@ def _eye_centre(obj):
     return arm.matrix_world @ local
 
 
+def face_focus(objects, radius: float = 0.17) -> list[tuple[tuple[float, float, float], float]]:
+    """(centre, radius) spheres round each character's head, for cropped previews."""
+    out = []
+    for obj in objects:
+        c = _eye_centre(obj)
+        out.append(((c.x, c.y, c.z - 0.03), radius))
+    return out
+
+
 def frame_faces(scene, camera, objects, *, margin: float = 0.45) -> None:
     """Aim ``camera`` at the faces of ``objects`` so all of them fit across the frame."""
     from mathutils import Vector

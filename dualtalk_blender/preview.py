@@ -60,8 +60,18 @@ def quiet_native_output() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) -> Iterator[None]:
+def _preview_settings(
+    scene, width: int, height: int, engine: str, stamp: bool, border: tuple[float, ...] | None = None
+) -> Iterator[None]:
     r = scene.render
+    saved_border = (
+        r.use_border,
+        r.use_crop_to_border,
+        r.border_min_x,
+        r.border_max_x,
+        r.border_min_y,
+        r.border_max_y,
+    )
     saved = {
         "engine": r.engine,
         "resolution_x": r.resolution_x,
@@ -77,6 +87,9 @@ def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) 
         r.engine = engine
         r.resolution_x, r.resolution_y, r.resolution_percentage = int(width), int(height), 100
         r.use_stamp = stamp
+        if border is not None:
+            r.use_border = r.use_crop_to_border = True
+            r.border_min_x, r.border_max_x, r.border_min_y, r.border_max_y = border
         if stamp:
             for flag in ("use_stamp_date", "use_stamp_time", "use_stamp_render_time", "use_stamp_camera",
                          "use_stamp_lens", "use_stamp_scene", "use_stamp_filename", "use_stamp_memory",
@@ -84,9 +97,12 @@ def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) 
                 if hasattr(r, flag):
                     setattr(r, flag, False)
             r.use_stamp_frame = True
-            r.stamp_font_size = max(10, height // 18)
+            tile_h = height * (border[3] - border[2]) if border is not None else height
+            r.stamp_font_size = int(max(10, tile_h // 14))
         yield
     finally:
+        r.use_border, r.use_crop_to_border = saved_border[:2]
+        r.border_min_x, r.border_max_x, r.border_min_y, r.border_max_y = saved_border[2:]
         r.engine = saved["engine"]
         r.resolution_x, r.resolution_y = saved["resolution_x"], saved["resolution_y"]
         r.resolution_percentage = saved["resolution_percentage"]
@@ -96,6 +112,31 @@ def _preview_settings(scene, width: int, height: int, engine: str, stamp: bool) 
             fmt.media_type = saved_fmt[0]
         fmt.file_format, fmt.color_mode = saved_fmt[1:]
         scene.frame_set(saved["frame"])
+
+
+def _focus_border(scene, focus) -> tuple[float, float, float, float] | None:
+    """Render border (min x, max x, min y, max y in 0..1) around spheres seen by the camera."""
+    from bpy_extras.object_utils import world_to_camera_view
+    from mathutils import Vector
+
+    cam = scene.camera
+    rot = cam.matrix_world.to_3x3()
+    right, up = rot @ Vector((1.0, 0.0, 0.0)), rot @ Vector((0.0, 1.0, 0.0))
+    us: list[float] = []
+    vs: list[float] = []
+    for point, radius in focus:
+        centre = Vector(point)
+        for dx, dy in ((-1, -1), (-1, 1), (1, -1), (1, 1)):
+            u, v, depth = world_to_camera_view(scene, cam, centre + right * dx * radius + up * dy * radius)
+            if depth <= 0:
+                return None
+            us.append(u)
+            vs.append(v)
+    x0, x1 = max(0.0, min(us)), min(1.0, max(us))
+    y0, y1 = max(0.0, min(vs)), min(1.0, max(vs))
+    if x1 - x0 < 0.05 or y1 - y0 < 0.05:
+        return None
+    return (x0, x1, y0, y1)
 
 
 def _render_frame_rgba(scene, frame: int, tmpdir: Path) -> np.ndarray:
@@ -147,9 +188,15 @@ def render_contact_sheet(
     width: int = 640,
     height: int = 360,
     engine: str = "BLENDER_WORKBENCH",
+    focus: Sequence[tuple[Sequence[float], float]] | None = None,
     progress=None,
 ) -> Path:
-    """Render ``frames`` (default: ``count`` spread over the range) into one PNG grid."""
+    """Render ``frames`` (default: ``count`` spread over the range) into one PNG grid.
+
+    ``focus``: (world point, radius in metres) pairs, e.g. the characters' heads. When
+    given, each tile is the part of the camera view around them, ``width`` pixels wide,
+    so faces stay readable on a small sheet; otherwise tiles are ``width`` x ``height``.
+    """
     if scene.camera is None:
         raise DualTalkError("the scene has no camera to render the preview from")
     out_path = Path(out_path)
@@ -158,17 +205,25 @@ def render_contact_sheet(
         raise DualTalkError("no frames to render")
     columns = max(1, min(int(columns), len(frames)))
     rows = -(-len(frames) // columns)
-    sheet = np.zeros((rows * height, columns * width, 4), dtype=np.float32)
-    sheet[..., 3] = 1.0
+    border = _focus_border(scene, focus) if focus else None
+    full_w, full_h = width, height
+    if border is not None:
+        full_w = int(round(width / (border[1] - border[0])))
+        full_h = int(round(full_w * height / width))
+    tiles: list[np.ndarray] = []
     with tempfile.TemporaryDirectory(prefix="dualtalk_preview_") as tmp:
-        with _preview_settings(scene, width, height, engine, stamp=True):
+        with _preview_settings(scene, full_w, full_h, engine, stamp=True, border=border):
             for i, frame in enumerate(frames):
                 if progress is not None:
                     progress.update("preview", i / len(frames), f"frame {frame}")
-                tile = _render_frame_rgba(scene, frame, Path(tmp))
-                r, c = divmod(i, columns)
-                th, tw = min(height, tile.shape[0]), min(width, tile.shape[1])
-                sheet[r * height : r * height + th, c * width : c * width + tw] = tile[:th, :tw]
+                tiles.append(_render_frame_rgba(scene, frame, Path(tmp)))
+        th = max(t.shape[0] for t in tiles)
+        tw = max(t.shape[1] for t in tiles)
+        sheet = np.zeros((rows * th, columns * tw, 4), dtype=np.float32)
+        sheet[..., 3] = 1.0
+        for i, tile in enumerate(tiles):
+            r, c = divmod(i, columns)
+            sheet[r * th : r * th + tile.shape[0], c * tw : c * tw + tile.shape[1]] = tile
         with atomic_path(out_path, suffix=".png") as part:
             _save_rgba_png(sheet, part)
     if progress is not None:

@@ -157,8 +157,8 @@ def test_contact_sheet_shows_two_faces_on_a_plain_background(demo_run):
     finally:
         bpy.data.images.remove(img)
     rgb = px.reshape(h, w, 4)[::-1, :, :3]
-    assert w >= 2 * h  # a grid of several 16:9 frames
-    tile = rgb[: h // 2, : w // 2]  # the first frame (2x2 grid of 4 frames)
+    assert w > 2 * h  # 4 frames as a 3-column grid of wide tiles, 2 rows
+    tile = rgb[: h // 2, : w // 3]  # the first frame
     background = np.median(tile[:10].reshape(-1, 3), axis=0)
     differs = np.abs(tile - background).sum(axis=2) > 0.1
     # Both characters are in shot: the left and the right thirds of the frame hold figures,
