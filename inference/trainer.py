@@ -224,6 +224,8 @@ def train(
         optimizer.load_state_dict(ckpt["optimizer"])
         scheduler.load_state_dict(ckpt["scheduler"])
         torch.set_rng_state(ckpt["torch_rng"])
+        if ckpt.get("cuda_rng") and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(ckpt["cuda_rng"])
         result.step = int(ckpt["step"])
         result.train_loss = [(int(s), float(v)) for s, v in ckpt["history"]["train"]]
         result.val_loss = [(int(s), float(v)) for s, v in ckpt["history"]["val"]]
@@ -245,6 +247,7 @@ def train(
             "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(),
             "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
             "step": result.step,
             "history": {"train": result.train_loss, "val": result.val_loss},
             "best_val": result.best_val,
