@@ -90,3 +90,29 @@ def test_bad_map_files_are_refused(tmp_path, content, message):
     garbage.write_text("{not json")
     with pytest.raises(DualTalkError, match="cannot read"):
         load_arkit_flame_map(garbage)
+
+
+def test_flame_motion_lands_on_an_arkit_rig_through_the_map_file(tmp_path, fake_map, rng):
+    import blender_rigs as br
+    import bpy
+    from dualtalk.dualtalk_blender import compat
+    from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
+    from dualtalk.inference.channels import ARKIT52
+    from dualtalk.inference.motion import Motion
+
+    br.reset()
+    bpy.context.scene.render.fps = 25
+    obj = br.make_character("Ann", armature=False)
+    weights = rng.uniform(0, 1, (30, 51))
+    values = np.zeros((30, 56), np.float32)
+    values[:, :50] = arkit_to_flame(weights, fake_map)[:, :50]
+    values[:, 50:53] = arkit_to_flame(weights, fake_map)[:, 50:53]
+    np.save(tmp_path / "map.npy", fake_map)
+    rep = apply_motion(
+        obj, Motion("flame56", values), ApplyOptions(flame_map=str(tmp_path / "map.npy"), blinks="off")
+    )
+    assert not any("map" in w for w in rep.warnings)
+    curves = {fc.data_path: fc for fc in compat.assigned_fcurves(obj.data.shape_keys)}
+    for name in ("jawOpen", "mouthSmileLeft", "browInnerUp"):
+        keyed = br.fcurve_values(curves[f'key_blocks["{name}"].value'])[:, 1]
+        assert np.abs(keyed - weights[:, ARKIT52.index(name)]).max() < 1e-3
