@@ -103,7 +103,7 @@ def add_audio_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--swap", action="store_true", help="exchange speakers A and B")
     g.add_argument("--speaker-a", metavar="NAME", help="with --turns: the speaker to animate as A")
     g.add_argument(
-        "--diarize", action="store_true", help="mono mix without turns: find the two speakers automatically"
+        "--diarize", action="store_true", help="mono mix without turns: find the two speakers automatically (rough; see docs/audio.md)"
     )
     g.add_argument("--start", type=float, metavar="SEC", help="animate from this many seconds into the audio")
     g.add_argument("--end", type=float, metavar="SEC", help="animate up to this many seconds into the audio")
