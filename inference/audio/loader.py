@@ -186,14 +186,90 @@ def resample(x: np.ndarray, sr_in: int, sr_out: int = SAMPLE_RATE) -> np.ndarray
     return y.astype(np.float32)
 
 
+DECODE_BLOCK_S = 30.0  # streamed decoding: seconds read and resampled at a time
+MEMORY_SHARE = 0.5  # refuse a decode that would need more than this share of the free memory
+_BYTES_PER_OUTPUT_SAMPLE = (
+    4 * 6
+)  # float32 result plus the copies later stages make (mono, A/B, VAD, features)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can still give us (Linux ``MemAvailable``); None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(name: str, seconds: float, channels: int) -> None:
+    """Refuse, before decoding, a range too long for the free memory (a size message, never an OOM crash)."""
+    need = int(seconds * SAMPLE_RATE) * channels * _BYTES_PER_OUTPUT_SAMPLE
+    free = available_memory()
+    if free is not None and need > free * MEMORY_SHARE:
+        raise DualTalkError(
+            f"{name}: {seconds / 3600:.1f} h of audio needs about {need / 2**30:.1f} GiB of memory to process, "
+            f"but only {free / 2**30:.1f} GiB is free; pick a part with --start/--end"
+        )
+
+
+def _read_resampled(fh, f0: int, f1: int, sr: int) -> np.ndarray:
+    """Decode frames [f0, f1) block by block, resampling each with overlap so the seams are exact.
+
+    Peak memory is the (C, N) 16 kHz result plus one block, instead of the whole take
+    at its native rate in float64.
+    """
+    total = f1 - f0
+    if sr == SAMPLE_RATE or total <= int(DECODE_BLOCK_S * sr) * 2:
+        fh.seek(f0)
+        data = fh.read(frames=total, dtype="float32", always_2d=True)
+        _check_finite(data, fh.name)
+        return resample(np.ascontiguousarray(data.T), sr)
+    ratio = Fraction(SAMPLE_RATE, sr)
+    up, down = ratio.numerator, ratio.denominator
+    block = max(down, int(DECODE_BLOCK_S * sr) // down * down)  # a multiple of `down`: whole output samples
+    pad = down * math.ceil(2048 / down)  # far wider than the polyphase filter's reach
+    n_out = math.ceil(total * up / down)
+    out: np.ndarray | None = None
+    pos = 0
+    while pos < total:
+        a, b = max(0, pos - pad), min(total, pos + block + pad)
+        fh.seek(f0 + a)
+        data = fh.read(frames=b - a, dtype="float32", always_2d=True)
+        _check_finite(data, fh.name)
+        y = resample(np.ascontiguousarray(data.T), sr)
+        if out is None:
+            out = np.empty((y.shape[0], n_out), dtype=np.float32)
+        o0 = pos * up // down
+        o1 = min(n_out, (pos + block) * up // down) if pos + block < total else n_out
+        skip = (pos - a) * up // down
+        piece = y[:, skip : skip + (o1 - o0)]
+        out[:, o0 : o0 + piece.shape[1]] = piece
+        if piece.shape[1] < o1 - o0:  # the file ended early (header claimed more)
+            out = out[:, : o0 + piece.shape[1]]
+            break
+        pos += block
+    return out if out is not None else np.zeros((1, 0), dtype=np.float32)
+
+
+def _check_finite(data: np.ndarray, name: str) -> None:
+    if not np.isfinite(data).all():
+        bad = int((~np.isfinite(data)).sum())
+        raise DualTalkError(f"{Path(name).name} contains {bad} NaN or Inf samples; re-export the audio")
+
+
 def read_channels(
     path: str | os.PathLike[str], *, start: float | None = None, end: float | None = None
 ) -> tuple[np.ndarray, AudioInfo]:
     """Decode ``path`` to a (C, N) float32 array at 16 kHz, C in {1, 2}.
 
-    Only the ``[start, end)`` seconds are decoded, so long takes stay cheap.
-    Refuses NaN/Inf samples. Silence is *not* refused here (a silent partner is
-    fine); :func:`load_dialogue` decides about whole-input silence.
+    Only the ``[start, end)`` seconds are decoded, block by block, so long takes stay
+    cheap; a range too long for the free memory is refused before decoding. Refuses
+    NaN/Inf samples. Silence is *not* refused here (a silent partner is fine);
+    :func:`load_dialogue` decides about whole-input silence.
     """
     import soundfile as sf
 
@@ -201,20 +277,22 @@ def read_channels(
     s, e = check_range(info.duration, start, end, info.path.name)
     f0 = int(round(s * info.samplerate))
     f1 = min(info.frames, int(round(e * info.samplerate)))
+    check_memory(info.path.name, (f1 - f0) / info.samplerate, info.channels)
     try:
         quiet = _quiet_decoder() if info.format == "MP3" else contextlib.nullcontext()
         with quiet, sf.SoundFile(str(info.path)) as fh:
-            if f0:
-                fh.seek(f0)
-            data = fh.read(frames=f1 - f0, dtype="float32", always_2d=True)
+            x = _read_resampled(fh, f0, f1, info.samplerate)
+    except DualTalkError:
+        raise
+    except MemoryError:
+        raise DualTalkError(
+            f"{info.path.name}: not enough memory to decode {(f1 - f0) / info.samplerate / 3600:.1f} h of audio; "
+            "pick a part with --start/--end"
+        ) from None
     except Exception as exc:
         raise DualTalkError(f"{info.path.name}: could not decode audio ({_libsndfile_reason(exc)})") from None
-    if data.size == 0:
+    if x.size == 0:
         raise DualTalkError(f"{info.path.name} contains no audio samples in the chosen range")
-    if not np.isfinite(data).all():
-        bad = int((~np.isfinite(data)).sum())
-        raise DualTalkError(f"{info.path.name} contains {bad} NaN or Inf samples; re-export the audio")
-    x = resample(np.ascontiguousarray(data.T), info.samplerate)
     # Float files may exceed full scale; resampling can overshoot a little. Keep values sane.
     peak = float(np.abs(x).max()) if x.size else 0.0
     if peak > 1e3:
