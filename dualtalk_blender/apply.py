@@ -269,6 +269,10 @@ def apply_motion(
                 continue
             pb = arm.pose.bones[drive.bone]
             rv = out[:, [col[c] for c in drive.channels]].astype(np.float64) @ drive.matrix
+            if drive.frame == "head":
+                up = report.head_frame if report.head_frame in ("Y", "Z") else "Z"
+                rest_axes = np.array(arm.data.bones[pb.name].matrix_local.to_3x3().normalized())
+                rv = retarget.rig_rotvecs(rv, up, rest_axes)
             rest = _rest_rotation(pb, meta_rest, pb.name)
             rest_used[pb.name] = _quat_list(rest)
             prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'

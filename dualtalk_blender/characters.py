@@ -15,7 +15,7 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ..inference.channels import FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
+from ..inference.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
 from ..inference.errors import DualTalkError
 from . import presets
 from .mapping import CustomMap
@@ -37,6 +37,7 @@ class BoneDrive:
     bone: str
     channels: list[str]
     matrix: np.ndarray  # (len(channels), 3) radians per unit
+    frame: str = "bone"  # "bone": matrix is in the bone's own axes; "head": in the motion's head frame
 
 
 @dataclass
@@ -87,6 +88,9 @@ class CharacterReport:
             parts.append(f"neck bone: {self.neck_bone or 'none'}")
         else:
             parts.append(f"head bone: {self.head_target}" if self.head_target else "head: object rotation")
+        eyes = [d.bone for d in self.bones if d.frame == "head"]
+        if eyes:
+            parts.append(f"eye bones: {', '.join(eyes)}")
         line = ", ".join(parts)
         if self.shared_with:
             line += f"; shares its shape keys with {', '.join(self.shared_with)}"
@@ -180,6 +184,8 @@ def inspect_character(
             _plan_preset(report, family, counts[family][0])
         if report.family != presets.FAMILY_FLAME:
             report.head_target = head_bone or ""
+        if report.space == SPACE_ARKIT and report.family is not None:
+            _plan_eye_bones(report, key_names)
         if family is None:
             report.warnings.append(
                 f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
@@ -207,6 +213,34 @@ def _plan_preset(report: CharacterReport, family: str, found: dict[int, str]) ->
             report.missing.append(target.names[0])
     if family in presets.CLIPPED_FAMILIES:
         report.clip = (0.0, 1.0)
+
+
+EYE_YAW_RAD = 0.5  # eyeLookOut/In = 1 turns the eye about 29 degrees
+EYE_PITCH_RAD = 0.35  # eyeLookUp/Down = 1 about 20 degrees
+
+
+def _plan_eye_bones(report: CharacterReport, key_names: list[str]) -> None:
+    """Rigs with eye bones but no eyeLook keys (VRM, MMD, many game rigs): turn the bones.
+
+    Rotations are written in the motion's head frame (x: pitch, + = down; y: yaw, + = to
+    the character's left) and converted to each bone's axes like the head rotation.
+    """
+    if report.armature is None:
+        return
+    looks = [n for n in ARKIT52 if n.startswith("eyeLook")]
+    if any(presets.match_targets(tuple(presets.Target((n,), ()) for n in looks), key_names)):
+        return  # the rig has look keys: those are used
+    for side, bone in zip(("Left", "Right"), report.eye_bones, strict=True):
+        if bone is None:
+            continue
+        out_sign = 1.0 if side == "Left" else -1.0  # "out" is towards the eye's own side
+        rows = {
+            f"eyeLookOut{side}": (0.0, out_sign * EYE_YAW_RAD, 0.0),
+            f"eyeLookIn{side}": (0.0, -out_sign * EYE_YAW_RAD, 0.0),
+            f"eyeLookUp{side}": (-EYE_PITCH_RAD, 0.0, 0.0),
+            f"eyeLookDown{side}": (EYE_PITCH_RAD, 0.0, 0.0),
+        }
+        report.bones.append(BoneDrive(bone, list(rows), np.array(list(rows.values())), frame="head"))
 
 
 def _plan_flame(report: CharacterReport, found: dict[int, str], key_names: list[str]) -> None:

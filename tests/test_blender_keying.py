@@ -265,3 +265,29 @@ def test_bad_options_are_refused_before_touching_the_scene():
         with pytest.raises(DualTalkError):
             apply_motion(obj, ramp_motion(5), bad)
     assert obj.data.shape_keys.animation_data is None
+
+
+def test_rigs_with_eye_bones_but_no_look_keys_turn_their_eyes():
+    obj = br.make_character("Vrm", ["aa", "blink"], head="J_Bip_C_Head")
+    arm = obj.parent
+    bpy.context.view_layer.objects.active = arm
+    bpy.ops.object.mode_set(mode="EDIT")
+    for name, x in (("J_Adj_L_FaceEye", 0.03), ("J_Adj_R_FaceEye", -0.03)):
+        eb = arm.data.edit_bones.new(name)
+        eb.head, eb.tail, eb.parent = (x, -0.1, 1.6), (x, -0.15, 1.6), arm.data.edit_bones["J_Bip_C_Head"]
+    bpy.ops.object.mode_set(mode="OBJECT")
+    from dualtalk.dualtalk_blender.characters import inspect_character
+
+    assert inspect_character(obj).summary.endswith("eye bones: J_Adj_L_FaceEye, J_Adj_R_FaceEye")
+    v = np.zeros((3, 55), np.float32)
+    v[:, ARKIT52.index("eyeLookOutLeft")] = 1.0  # left eye looks to the character's left (+X)
+    v[:, ARKIT52.index("eyeLookInRight")] = 1.0  # right eye too
+    apply_motion(obj, Motion("arkit55", v))
+    bpy.context.scene.frame_set(2)
+    bpy.context.view_layer.update()
+    for name in ("J_Adj_L_FaceEye", "J_Adj_R_FaceEye"):
+        pb = arm.pose.bones[name]
+        gaze = (
+            pb.matrix.to_3x3() @ arm.data.bones[name].matrix_local.to_3x3().inverted() @ Vector((0, -1.0, 0))
+        )
+        assert gaze.x == pytest.approx(np.sin(0.5), abs=1e-4)
