@@ -2,7 +2,9 @@
 
 ``--pred`` holds one file per predicted character, named like its ground truth:
 ``<stem>_speaker1.npz`` (our motion file, or the dataset layout) or ``<stem>_speaker1.npy``
-(a bare (T, 56) array, as the published test script writes). ``--gt`` holds the
+(a bare (T, 56) array, as the published test script writes). Dialogue-mode output
+(``infer --out pred/<stem>`` writes ``pred/<stem>/A.npz`` and ``B.npz``) is understood
+too: ``A`` is speaker 1, ``B`` speaker 2. ``--gt`` holds the
 DualTalk-format ground truth ``<stem>_speaker{1,2}.npz``; the *other* speaker's file is
 the partner for P-FD and rPCC. Subfolders are matched by relative path. Metrics are
 defined in :mod:`inference.metrics` and ``docs/metrics.md``.
@@ -23,6 +25,18 @@ from .metrics import Sequence, evaluate_sequences, format_table
 from .motion import load_motion
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
+_DIALOGUE = {"A.npz": "1", "B.npz": "2"}
+
+
+def _prediction_key(pred_dir: Path, path: Path) -> tuple[Path, str, str] | None:
+    """(folder relative to --pred, stem, speaker "1"/"2") for a prediction file, else None."""
+    m = _PRED_RE.match(path.name)
+    if m:
+        return path.parent.relative_to(pred_dir), m["stem"], m["who"]
+    if path.name in _DIALOGUE and path.parent != pred_dir:
+        rel = path.parent.relative_to(pred_dir)
+        return rel.parent, rel.name, _DIALOGUE[path.name]
+    return None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,21 +80,23 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     for d, what in ((pred_dir, "prediction"), (gt_dir, "ground-truth")):
         if not d.is_dir():
             raise DualTalkError(f"{what} folder not found: {d}")
-    preds = sorted(p for p in pred_dir.rglob("*") if p.is_file() and _PRED_RE.match(p.name))
+    preds = sorted(p for p in pred_dir.rglob("*") if p.is_file() and _prediction_key(pred_dir, p))
     if not preds:
-        raise DualTalkError(f"no predictions in {pred_dir}: expected <stem>_speaker1.npz/.npy or _speaker2")
+        raise DualTalkError(
+            f"no predictions in {pred_dir}: expected <stem>_speaker1.npz/.npy, _speaker2, or <stem>/A.npz, B.npz"
+        )
     seqs: list[Sequence] = []
     space: str | None = None
     missing: list[str] = []
     for p in preds:
-        m = _PRED_RE.match(p.name)
-        assert m is not None
-        rel = p.parent.relative_to(pred_dir)
-        other = "2" if m["who"] == "1" else "1"
-        gt_path = gt_dir / rel / f"{m['stem']}_speaker{m['who']}.npz"
-        partner_path = gt_dir / rel / f"{m['stem']}_speaker{other}.npz"
+        key = _prediction_key(pred_dir, p)
+        assert key is not None
+        rel, stem, who = key
+        other = "2" if who == "1" else "1"
+        gt_path = gt_dir / rel / f"{stem}_speaker{who}.npz"
+        partner_path = gt_dir / rel / f"{stem}_speaker{other}.npz"
         if not gt_path.is_file() or not partner_path.is_file():
-            missing.append((rel / p.name).as_posix())
+            missing.append(p.relative_to(pred_dir).as_posix())
             continue
         pspace, values = _load_pred(p)
         gt, partner = load_motion(gt_path), load_motion(partner_path)
@@ -90,7 +106,7 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
                 raise DualTalkError(
                     f"{name} is {s} but other files are {space}; score one motion space at a time"
                 )
-        seqs.append(Sequence((rel / p.stem).as_posix(), values, gt.values, partner.values))
+        seqs.append(Sequence((rel / f"{stem}_speaker{who}").as_posix(), values, gt.values, partner.values))
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         raise DualTalkError(

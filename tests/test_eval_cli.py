@@ -99,3 +99,20 @@ def test_real_clip_scored_against_itself(demo_clip, tmp_path, capsys):
     assert main(["eval", "--pred", str(pred), "--gt", str(gt), "--json"]) == 0
     m = json.loads(capsys.readouterr().out)["metrics"]
     assert 0 < m["exp"]["MSE"] < 0.1 and m["exp"]["SID"] > 3.0  # smoothing keeps variety
+
+
+def test_dialogue_mode_output_folders_are_scored_as_speaker_pairs(gt_dir, tmp_path, capsys):
+    pred = tmp_path / "pred"
+    for stem in ("conv0", "conv1"):
+        for who, name in (("1", "A"), ("2", "B")):
+            values = load_motion(gt_dir / f"{stem}_speaker{who}.npz").values
+            save_motion(pred / stem / f"{name}.npz", Motion(space="flame56", values=values, role=name))
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sequences"] == 4 and out["metrics"]["exp"]["MSE"] == 0.0
+    # Swapping the characters is caught: A is scored against speaker 1.
+    (pred / "conv0" / "A.npz").replace(pred / "conv0" / "tmp.npz")
+    (pred / "conv0" / "B.npz").replace(pred / "conv0" / "A.npz")
+    (pred / "conv0" / "tmp.npz").replace(pred / "conv0" / "B.npz")
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"]["exp"]["MSE"] > 0.01
