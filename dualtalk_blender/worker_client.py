@@ -77,6 +77,7 @@ class WorkerProcess:
         self._out: queue.Queue[str | None] = queue.Queue()
         self._err: queue.Queue[str | None] = queue.Queue()
         self._out_closed = False
+        self._err_closed = False
         self._final: dict[str, Any] | None = None
 
     # lifecycle ----------------------------------------------------------------------
@@ -137,13 +138,7 @@ class WorkerProcess:
     def poll(self) -> list[dict[str, Any]]:
         """Consume whatever output arrived; never blocks. Returns the new protocol events."""
         new: list[dict[str, Any]] = []
-        while True:
-            try:
-                line = self._err.get_nowait()
-            except queue.Empty:
-                break
-            if line is not None and line.strip():
-                self.stderr_tail.append(line)
+        self._drain_stderr()
         while True:
             try:
                 line = self._out.get_nowait()
@@ -164,8 +159,25 @@ class WorkerProcess:
             code = self._proc.poll()
             if code is not None:
                 self.returncode = code
+                self._drain_stderr(wait=1.0)  # the last words of a crash arrive after stdout closes
                 self._finish(code)
         return new
+
+    def _drain_stderr(self, wait: float = 0.0) -> None:
+        deadline = time.monotonic() + wait
+        while not self._err_closed:
+            try:
+                line = (
+                    self._err.get(timeout=max(deadline - time.monotonic(), 0.0))
+                    if wait
+                    else self._err.get_nowait()
+                )
+            except queue.Empty:
+                break
+            if line is None:
+                self._err_closed = True
+            elif line.strip():
+                self.stderr_tail.append(line)
 
     def wait(self, timeout: float | None = None, interval: float = 0.05) -> str:
         """Poll until the worker ends (headless use); returns the final state."""
