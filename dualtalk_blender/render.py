@@ -68,7 +68,9 @@ def _has_sound(scene: Any) -> bool:
 
 
 def _render_animation(scene: Any) -> None:
-    with contextlib.redirect_stdout(open(os.devnull, "w")):  # noqa: SIM115 - closed by GC, quiet "Saved:" lines
+    from .preview import quiet_native_output  # Blender's per-frame C prints, replayed on failure
+
+    with quiet_native_output():
         result = bpy.ops.render.render(animation=True, scene=scene.name)
     if "FINISHED" not in result:
         raise DualTalkError("Blender did not finish rendering")

@@ -133,7 +133,16 @@ def test_animate_runs_the_engine_writes_motion_files_fbx_and_sound(
     assert "FLAME->ARKit map" in err  # the user is told that only jaw/neck transfer without the map
 
 
-def test_render_writes_an_image_sequence_with_the_scenes_camera(tmp_path, scene_file):
+@pytest.fixture(scope="module")
+def can_render():
+    from dualtalk.dualtalk_blender.preview import start_workbench_probe, workbench_available
+
+    start_workbench_probe()
+    if not workbench_available():
+        pytest.skip("no OpenGL context for Workbench on this machine")
+
+
+def test_render_writes_an_image_sequence_with_the_scenes_camera(tmp_path, scene_file, can_render):
     a, b = motions(tmp_path, frames=3)
     frames = tmp_path / "frames"
     rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
@@ -243,3 +252,24 @@ def test_job_paths_resolve_against_the_job_folder_and_outputs_must_differ(tmp_pa
         )
     with pytest.raises(DualTalkError, match="non-empty list"):
         parse_jobs({"shots": []}, tmp_path)
+
+
+def test_render_video_muxes_the_dialogue_audio(tmp_path, scene_file, can_render):
+    import shutil
+    import subprocess
+
+    if not bpy.app.build_options.codec_ffmpeg and shutil.which("ffmpeg") is None:
+        pytest.skip("no FFmpeg in this Blender build nor on PATH")
+    a, b = motions(tmp_path, frames=5)
+    audio = two_voices(tmp_path / "talk.wav", seconds=0.2)
+    video = tmp_path / "shot.mp4"
+    rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--audio", str(audio),
+               "--out", str(tmp_path / "v.blend"), "--render", str(video), "--resolution", "32x24"])  # fmt: skip
+    assert rc == 0 and video.stat().st_size > 0
+    if shutil.which("ffprobe"):
+        probe = subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", str(video)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert sorted(probe.stdout.split()) == ["audio", "video"]
