@@ -103,7 +103,9 @@ def add_audio_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--swap", action="store_true", help="exchange speakers A and B")
     g.add_argument("--speaker-a", metavar="NAME", help="with --turns: the speaker to animate as A")
     g.add_argument(
-        "--diarize", action="store_true", help="mono mix without turns: find the two speakers automatically (rough; see docs/audio.md)"
+        "--diarize",
+        action="store_true",
+        help="mono mix without turns: find the two speakers automatically (rough; see docs/audio.md)",
     )
     g.add_argument("--start", type=float, metavar="SEC", help="animate from this many seconds into the audio")
     g.add_argument("--end", type=float, metavar="SEC", help="animate up to this many seconds into the audio")
@@ -154,6 +156,7 @@ def _load_pair(
     ia, ib = audio_info(path_a), audio_info(path_b)
     longest = max(ia.duration, ib.duration)
     s, e = check_range(longest, start, end, "the longer file")
+    _check_length(s, e, Path(path_a).name)
     streams = []
     for info in (ia, ib):
         if s >= info.duration:
@@ -170,6 +173,16 @@ def _load_pair(
         "end": e,
     }
     return a, b, meta
+
+
+MIN_DIALOGUE_S = 0.1  # the speech encoders need a few frames of context; shorter is a mistake
+
+
+def _check_length(s: float, e: float, name: str) -> None:
+    if e - s < MIN_DIALOGUE_S:
+        raise DualTalkError(
+            f"{name}: {(e - s) * 1000:.0f} ms of audio is too short to animate; give at least {MIN_DIALOGUE_S:g} s"
+        )
 
 
 def _check_turns_fit(segments: list[Segment], duration: float, turns_name: str) -> None:
@@ -238,6 +251,7 @@ def load_dialogue(
     else:
         info = audio_info(audio)
         s, e = check_range(info.duration, start, end, info.path.name)
+        _check_length(s, e, info.path.name)
         if turns is not None:  # parse and check the turns before decoding a possibly long take
             segments = read_turns(turns)
             tname = Path(turns).name
