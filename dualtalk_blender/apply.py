@@ -173,6 +173,12 @@ def apply_motion(
     report = inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
     warnings = list(report.warnings)
     mesh, arm = report.mesh, report.armature
+    for idblock in (mesh, mesh.data, arm):
+        if idblock is not None and idblock.library is not None:
+            raise DualTalkError(
+                f"{idblock.name!r} is linked from {idblock.library.filepath}; make it local "
+                "(or a library override) before animating it"
+            )
     if report.shared_with:
         if options.single_user == "refuse":
             raise DualTalkError(

@@ -57,7 +57,7 @@ def smooth(values: np.ndarray, sigma_frames: float) -> np.ndarray:
 
 
 def resample(values: np.ndarray, fps_in: float, fps_out: float) -> np.ndarray:
-    """Resample (T, C) from ``fps_in`` to ``fps_out`` over the same duration.
+    """Resample (T, C) from ``fps_in`` to ``fps_out`` covering the same duration (T / fps_in s).
 
     Linear interpolation at the exact output instants; when reducing the rate by more
     than a quarter, a Gaussian low-pass first so fast motion does not alias.
@@ -69,9 +69,10 @@ def resample(values: np.ndarray, fps_in: float, fps_out: float) -> np.ndarray:
     ratio = fps_in / fps_out
     if ratio > 4.0 / 3.0:
         values = smooth(values, 0.5 * ratio)
-    last_t = (n_in - 1) / fps_in
-    n_out = int(np.floor(last_t * fps_out + 1e-6)) + 1
-    pos = np.arange(n_out) * ratio
+    # Same duration: n_in frames of 1/fps_in s each -> round(n_in * fps_out / fps_in) frames;
+    # instants past the last input frame hold it.
+    n_out = max(1, int(round(n_in * fps_out / fps_in)))
+    pos = np.minimum(np.arange(n_out) * ratio, n_in - 1)
     i0 = np.clip(np.floor(pos).astype(np.int64), 0, n_in - 1)
     i1 = np.minimum(i0 + 1, n_in - 1)
     frac = (pos - i0).astype(np.float32)[:, None]

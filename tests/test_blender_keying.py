@@ -52,7 +52,7 @@ def test_scene_fps_is_honoured_by_resampling_in_time(fps):
     obj = br.make_character("A", armature=False)
     motion = ramp_motion(51)  # 2 s at 25 fps
     rep = apply_motion(obj, motion, ApplyOptions(start_frame=1))
-    assert rep.frames == 2 * fps + 1 and rep.last_frame == 1 + 2 * fps
+    assert rep.frames == round(51 * fps / 25) and rep.last_frame == rep.frames  # same duration as the audio
     for seconds in (0.5, 1.0, 1.6):
         assert jaw_at(obj, 1 + seconds * fps) == pytest.approx(seconds / 2.0, abs=2e-3)
 
@@ -63,7 +63,7 @@ def test_ntsc_rates_use_fps_base():
     obj = br.make_character("A", armature=False)
     rep = apply_motion(obj, ramp_motion(251))  # 10 s
     assert rep.fps == pytest.approx(29.97, abs=1e-3)
-    assert rep.frames == int(10 * 30 / 1.001) + 1
+    assert rep.frames == round(251 * 30 / 1.001 / 25)
 
 
 def test_resample_low_passes_before_decimating():
@@ -291,3 +291,15 @@ def test_rigs_with_eye_bones_but_no_look_keys_turn_their_eyes():
             pb.matrix.to_3x3() @ arm.data.bones[name].matrix_local.to_3x3().inverted() @ Vector((0, -1.0, 0))
         )
         assert gaze.x == pytest.approx(np.sin(0.5), abs=1e-4)
+
+
+def test_linked_library_characters_are_refused_clearly(tmp_path):
+    br.make_character("Lib", armature=False)
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "lib.blend"))
+    br.reset()
+    with bpy.data.libraries.load(str(tmp_path / "lib.blend"), link=True) as (src, dst):
+        dst.objects = ["Lib"]
+    obj = dst.objects[0]
+    bpy.context.scene.collection.objects.link(obj)
+    with pytest.raises(DualTalkError, match="linked from"):
+        apply_motion(obj, ramp_motion(5))
