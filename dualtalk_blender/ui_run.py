@@ -193,6 +193,30 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
     return names
 
 
+def preflight(s: Any, options: Any) -> None:
+    """Check before any inference that applying will work: options, map files, both rigs.
+
+    Applying happens only after the worker succeeded; finding a bad map file or an
+    unusable rig then would waste the run and could leave one character keyed.
+    """
+    from .characters import inspect_character
+    from .mapping import load_mapping
+
+    options.validate()
+    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str) else options.mapping
+    if options.flame_map:
+        from .flame_arkit import load_arkit_flame_map
+
+        load_arkit_flame_map(options.flame_map)
+    a, b = check_characters(s)
+    reports = [inspect_character(obj, options.preset, mapping, up_axis=options.up_axis) for obj in (a, b)]
+    if reports[0].mesh == reports[1].mesh:
+        raise DualTalkError("character A and character B use the same mesh object")
+    for rep in reports:
+        if rep.family is None and rep.armature is None and not options.head:
+            raise DualTalkError(f"{rep.mesh.name!r} has nothing DualTalk can animate")
+
+
 @dataclass
 class Outcome:
     ok: bool
@@ -210,6 +234,7 @@ class GenerationRun:
         try:
             self.job = build_job(settings, self.work_dir, prefs)
             self.apply_opts = apply_options(settings, prefs)
+            preflight(settings, self.apply_opts)
             self.python = python or self._python()
         except Exception:
             self.cleanup()

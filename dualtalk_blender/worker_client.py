@@ -12,6 +12,7 @@ calling its CLI, so the child always runs the same code as the add-on.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,9 @@ BOOTSTRAP = (
     "from dualtalk.cli import main\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )
+
+# Workers still running when Blender exits are stopped, not left orphaned.
+_LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
 
 RUNNING, DONE, ERROR, CANCELLED, CRASHED = "running", "done", "error", "cancelled", "crashed"
 
@@ -54,7 +59,7 @@ def _drain(stream: IO[str], sink: queue.Queue[str | None]) -> None:
         sink.put(None)
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: instances live in a WeakSet
 class WorkerProcess:
     """One running worker. Call :meth:`poll` from a timer; read ``state``, ``fraction``, ``message``."""
 
@@ -108,6 +113,7 @@ class WorkerProcess:
             return self
         for stream, sink in ((self._proc.stdout, self._out), (self._proc.stderr, self._err)):
             threading.Thread(target=_drain, args=(stream, sink), daemon=True).start()
+        _LIVE.add(self)
         return self
 
     @property
@@ -223,6 +229,12 @@ class WorkerProcess:
             self.error = f"the worker crashed (exit code {code})" + (f": {tail}" if tail else "")
         if self.state != DONE:
             self.message = self.error
+
+
+@atexit.register
+def _stop_all() -> None:
+    for worker in list(_LIVE):
+        worker.cancel(grace=0.5)
 
 
 def _parse(line: str) -> dict[str, Any] | None:

@@ -106,7 +106,15 @@ def test_worker_crash_is_reported_and_changes_nothing(scene, assets, monkeypatch
     assert "crashed" in bpy.context.window_manager.dualtalk_status.last
 
 
+def _run_dirs() -> set[str]:
+    import glob
+    import tempfile
+
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "dualtalk_run_*")))
+
+
 def test_bad_input_is_one_clear_error_before_any_work(scene, assets, tmp_path):
+    leftovers = _run_dirs()
     a, b = ah.two_characters()
     ah.setup_panel(scene, a, b, tmp_path / "missing.wav", assets["ckpt"])
     with bpy.context.temp_override(scene=scene):
@@ -120,7 +128,15 @@ def test_bad_input_is_one_clear_error_before_any_work(scene, assets, tmp_path):
         scene.dualtalk.audio_form = "TWO_FILES"
         with pytest.raises(RuntimeError, match="audio file of B"):
             bpy.ops.dualtalk.generate()
+        # A broken custom map is caught before any inference, not after it.
+        scene.dualtalk.audio_form = "STEREO"
+        broken = tmp_path / "map.json"
+        broken.write_text('{"mapping": ')
+        scene.dualtalk.preset, scene.dualtalk.custom_map = "custom", str(broken)
+        with pytest.raises(RuntimeError, match="not valid JSON"):
+            bpy.ops.dualtalk.generate()
     assert ui_run.ACTIVE is None
+    assert _run_dirs() <= leftovers  # no temp job folder left behind
 
 
 def test_worker_error_from_the_engine_reaches_the_user(scene, assets, tmp_path):
