@@ -121,6 +121,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     ret.add_argument("--start-frame", type=int, metavar="N", help="first keyed frame (default: scene start)")
     ret.add_argument("--blinks", choices=("auto", "on", "off"), default="auto")
+    ret.add_argument(
+        "--up-axis", choices=("auto", "Y", "Z"), default="auto", help="rig up axis for head rotation"
+    )
     ret.add_argument("--no-markers", action="store_true", help="no timeline markers at turn changes")
     ret.add_argument("--take", metavar="NAME", help="take name used for the actions (default: OUT's name)")
     out = parser.add_argument_group("output")
@@ -179,6 +182,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         take=args.take,
         preset=args.preset,
         blinks=args.blinks,
+        up_axis=args.up_axis,
         markers=not args.no_markers,
         smoothing=args.smoothing,
         start_frame=args.start_frame,
@@ -344,6 +348,7 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
         smoothing=shot.smoothing,
         start_frame=shot.start_frame,
         blinks=shot.blinks,
+        up_axis=shot.up_axis,
         take=(shot.take or shot.name)[:40],
         markers=shot.markers,
         frame_range="fit",

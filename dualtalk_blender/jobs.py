@@ -91,6 +91,7 @@ class Shot:
     take: str | None = None
     preset: str = "auto"
     blinks: str = "auto"
+    up_axis: str = "auto"
     markers: bool = True
     smoothing: float = 0.0
     start_frame: int | None = None
