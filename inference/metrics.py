@@ -17,7 +17,8 @@ ARKit: ``blendshapes`` (52) and ``head`` (3). See ``docs/metrics.md``.
 * **SID** (shannon index diversity, higher is more varied): k-means with k clusters
   (40 for groups of 10+ channels, 10 for the 3-channel rotations) on the frames of the
   ground truth; assign each predicted frame to its nearest centre and take the entropy
-  (bits) of the cluster histogram ``-sum p log2(p + 1e-6)``. A model stuck in one pose
+  (bits) of the cluster histogram ``-sum p log2 p`` (empty clusters add 0; the published
+  script's ``log2(p + 1e-6)`` differs by under 1e-4 bits). A model stuck in one pose
   scores 0. (The published evaluation script passes its arguments the other way round,
   clustering the prediction and histogramming the ground truth; ``sid_fit="pred"``
   reproduces that.) Our k-means is k-means++ seeded with 0 plus Lloyd iterations, so
@@ -118,8 +119,8 @@ def sid(pred: np.ndarray, gt: np.ndarray, k: int, *, fit: str = "gt", seed: int 
     ref, other = (gt, pred) if fit == "gt" else (pred, gt)
     labels = assign(other, kmeans(ref, k, seed=seed))
     hist = np.bincount(labels, minlength=k).astype(np.float64)
-    p = hist / hist.sum()
-    return float(-(p * np.log2(p + 1e-6)).sum())
+    p = hist[hist > 0] / hist.sum()
+    return float(-(p * np.log2(p)).sum()) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def pcc(a: np.ndarray, b: np.ndarray) -> float:
