@@ -1,0 +1,82 @@
+"""Shared checks for the robustness matrix: one clear line, non-zero exit, nothing written."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its size and mtime: proof that nothing was written."""
+    if not folder.exists():
+        return {}
+    out = {}
+    for root, _dirs, files in os.walk(folder):
+        for f in files:
+            p = Path(root) / f
+            st = p.stat()
+            out[str(p.relative_to(folder))] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def run_cli(capsys, argv: list[str]) -> tuple[int, list[str], str]:
+    """``python -m dualtalk ARGV`` in this process; returns (exit code, stderr lines, stdout)."""
+    from dualtalk import cli
+
+    capsys.readouterr()
+    code = cli.main(argv)
+    cap = capsys.readouterr()
+    return code, [line for line in cap.err.splitlines() if line.strip()], cap.out
+
+
+def assert_refused(code: int, err: list[str], needle: str, exit_code: int = 2) -> str:
+    """Exit status, exactly one stderr line, starting ``error: `` and saying ``needle``."""
+    assert code == exit_code, (code, err)
+    assert len(err) == 1, err
+    assert err[0].startswith("error: "), err
+    assert needle.lower() in err[0].lower(), (needle, err[0])
+    assert "Traceback" not in err[0] and "internal error" not in err[0]
+    return err[0]
+
+
+def wav_header(samplerate: int, channels: int, frames: int, bits: int = 16) -> bytes:
+    """A canonical 44-byte PCM WAV header claiming ``frames`` frames."""
+    data = frames * channels * bits // 8
+    block = channels * bits // 8
+    fmt = struct.pack("<IHHIIHH", 16, 1, channels, samplerate, samplerate * block, block, bits)
+    return (
+        b"RIFF"
+        + struct.pack("<I", (36 + data) & 0xFFFFFFFF)
+        + b"WAVE"
+        + b"fmt "
+        + fmt
+        + b"data"
+        + struct.pack("<I", data & 0xFFFFFFFF)
+    )
+
+
+def sparse_wav(path: Path, seconds: float, samplerate: int = 48000, channels: int = 2) -> Path:
+    """A real, full-length WAV of silence that takes no disk space (a sparse file)."""
+    frames = int(seconds * samplerate)
+    with open(path, "wb") as fh:
+        fh.write(wav_header(samplerate, channels, frames))
+        fh.truncate(44 + frames * channels * 2)
+    return path
+
+
+def two_voices(seconds: float = 2.0, sr: int = 16000) -> np.ndarray:
+    """(N, 2) float32: A talks (a modulated tone) in the first half, B in the second."""
+    t = np.arange(int(seconds * sr)) / sr
+    half = seconds / 2
+    a = np.where(t < half, 0.3 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 4 * t)), 0.0)
+    b = np.where(t >= half, 0.3 * np.sin(2 * np.pi * 150 * t) * (1 + np.sin(2 * np.pi * 3 * t)), 0.0)
+    return np.stack([a, b], 1).astype(np.float32)
+
+
+def write_stereo(path: Path, seconds: float = 2.0, sr: int = 16000, subtype: str = "PCM_16") -> Path:
+    sf.write(str(path), two_voices(seconds, sr), sr, subtype=subtype)
+    return path
