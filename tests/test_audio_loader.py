@@ -200,3 +200,22 @@ def test_damaged_mp3_gives_our_one_line_and_no_decoder_chatter(tmp_path, capfd):
     with pytest.raises(DualTalkError, match="bad.mp3"):
         load_speech(bad)
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "sr"),
+    [("WAV", 44100), ("FLAC", 22050), ("OGG", 44100), ("OGG", 48000), ("MP3", 44100), ("MP3", 16000)],
+)
+def test_a_part_is_exactly_the_same_samples_as_in_the_whole_take(tmp_path, fmt, sr):
+    """--start/--end must not shift or smear audio: no resampler edges, no Ogg last-page seek error,
+    no MP3 decoder warm-up, no garbage from libsndfile's chunked MPEG-2 reads."""
+    if fmt not in sf.available_formats():
+        pytest.skip(f"this libsndfile has no {fmt}")
+    path = tmp_path / f"take.{fmt.lower()}"
+    sf.write(path, np.concatenate([tone(300.0, 2.0, sr), tone(900.0, 2.0, sr)]), sr, format=fmt)
+    whole = load_speech(path)
+    for start, end in [(1.5, 2.5), (1.23456, 3.999), (3.9, None)]:
+        part = load_speech(path, start=start, end=end)
+        i = int(round(start * SAMPLE_RATE))
+        assert abs(len(part) - (min(len(whole), int(round((end or 4.0) * SAMPLE_RATE))) - i)) <= 1
+        np.testing.assert_allclose(part, whole[i : i + len(part)], atol=1e-4)

@@ -127,6 +127,11 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
         reason = _libsndfile_reason(exc)
         low = reason.lower()
         tag = _wav_format_tag(p)
+        if tag in (0x0001, 0x0003, 0xFFFE):  # plain PCM/float: the codec is fine, the file is not
+            raise DualTalkError(
+                f"{p.name} is not a readable audio file (a damaged or truncated WAV: {reason}); "
+                "re-export or copy it again"
+            ) from None
         if tag is not None:
             raise DualTalkError(
                 f"{p.name}: unreadable audio codec (WAV format tag 0x{tag:04X}"
@@ -186,6 +191,7 @@ def resample(x: np.ndarray, sr_in: int, sr_out: int = SAMPLE_RATE) -> np.ndarray
     return y.astype(np.float32)
 
 
+PREROLL_S = 0.1  # decoded beyond each end of a range: far more than the resampler's reach
 DECODE_BLOCK_S = 30.0  # streamed decoding: seconds read and resampled at a time
 MEMORY_SHARE = 0.5  # refuse a decode that would need more than this share of the free memory
 _BYTES_PER_OUTPUT_SAMPLE = (
@@ -216,16 +222,66 @@ def check_memory(name: str, seconds: float, channels: int) -> None:
         )
 
 
+class _Reader:
+    """Frames ``[a, b)`` (``b <= end``) of an open SoundFile, for non-decreasing ``a``; exact where a bare seek is not.
+
+    libsndfile lands a few hundred to a thousand samples off when seeking into the last
+    Ogg page, and MP3 needs ~60 ms (more at low rates) of decoding after a seek before
+    its output matches a straight decode. So for those formats we seek well before the
+    target and decode forward; overlapping reads are served from a small buffer.
+    """
+
+    # an Ogg page holds at most 255 packets of at most 2048 samples; MP3's bit reservoir reaches back < 0.5 s
+    BACKOFF = {"OGG": 255 * 2048}
+    BACKOFF_S = {"MP3": 0.5}
+
+    def __init__(self, fh, end: int) -> None:
+        self.fh = fh
+        fmt = str(getattr(fh, "format", "")).upper()
+        self.backoff = self.BACKOFF.get(fmt, 0) + int(self.BACKOFF_S.get(fmt, 0.0) * fh.samplerate)
+        # libsndfile 1.2's MPEG-2/2.5 (<= 24 kHz) MP3 path returns garbage on every read call after
+        # the first; such files are decoded from the start in one call up to ``end``.
+        self.single = fmt == "MP3" and fh.samplerate <= 24000
+        self.end = end
+        self.buf: np.ndarray | None = None
+        self.buf_start = 0
+
+    def read(self, a: int, b: int) -> np.ndarray:
+        if self.single:
+            if self.buf is None:
+                self.fh.seek(0)
+                self.buf = self.fh.read(frames=self.end, dtype="float32", always_2d=True)
+            return self.buf[a:b]
+        buf = self.buf
+        if buf is None or not self.buf_start <= a <= self.buf_start + len(buf):
+            target = max(0, a - self.backoff)
+            self.fh.seek(target)
+            while target < a:  # decode forward and drop, a block at a time
+                got = len(self.fh.read(frames=min(a - target, 1 << 20), dtype="float32", always_2d=True))
+                if got == 0:
+                    break
+                target += got
+            buf = np.zeros((0, self.fh.channels), dtype=np.float32)
+            self.buf_start = a
+        have = self.buf_start + len(buf)
+        if b > have:
+            more = self.fh.read(frames=b - have, dtype="float32", always_2d=True)
+            buf = np.concatenate([buf, more]) if len(buf) else more
+        out = buf[a - self.buf_start : b - self.buf_start]
+        self.buf, self.buf_start = buf[a - self.buf_start :], a
+        return out
+
+
 def _read_resampled(fh, f0: int, f1: int, sr: int) -> np.ndarray:
     """Decode frames [f0, f1) block by block, resampling each with overlap so the seams are exact.
 
     Peak memory is the (C, N) 16 kHz result plus one block, instead of the whole take
     at its native rate in float64.
     """
+    reader = _Reader(fh, f1)
     total = f1 - f0
     if sr == SAMPLE_RATE or total <= int(DECODE_BLOCK_S * sr) * 2:
-        fh.seek(f0)
-        data = fh.read(frames=total, dtype="float32", always_2d=True)
+        data = reader.read(f0, f1)
         _check_finite(data, fh.name)
         return resample(np.ascontiguousarray(data.T), sr)
     ratio = Fraction(SAMPLE_RATE, sr)
@@ -237,8 +293,7 @@ def _read_resampled(fh, f0: int, f1: int, sr: int) -> np.ndarray:
     pos = 0
     while pos < total:
         a, b = max(0, pos - pad), min(total, pos + block + pad)
-        fh.seek(f0 + a)
-        data = fh.read(frames=b - a, dtype="float32", always_2d=True)
+        data = reader.read(f0 + a, f0 + b)
         _check_finite(data, fh.name)
         y = resample(np.ascontiguousarray(data.T), sr)
         if out is None:
@@ -275,13 +330,24 @@ def read_channels(
 
     info = audio_info(path)
     s, e = check_range(info.duration, start, end, info.path.name)
-    f0 = int(round(s * info.samplerate))
-    f1 = min(info.frames, int(round(e * info.samplerate)))
-    check_memory(info.path.name, (f1 - f0) / info.samplerate, info.channels)
+    sr = info.samplerate
+    f0 = int(round(s * sr))
+    f1 = min(info.frames, int(round(e * sr)))
+    check_memory(info.path.name, (f1 - f0) / sr, info.channels)
+    # Decode a little beyond both ends and cut at 16 kHz sample boundaries, so a --start/--end
+    # part equals the same samples of a whole-file decode (no resampler edge transients).
+    # r0 sits on the resampling grid: a multiple of `down`.
+    down = sr // math.gcd(sr, SAMPLE_RATE)
+    margin = int(PREROLL_S * sr)
+    s16, e16 = int(round(s * SAMPLE_RATE)), int(math.ceil(e * SAMPLE_RATE - 1e-6))
+    r0 = max(0, (s16 * sr // SAMPLE_RATE - margin) // down * down)
+    r1 = min(info.frames, f1 + margin)
     try:
         quiet = _quiet_decoder() if info.format == "MP3" else contextlib.nullcontext()
         with quiet, sf.SoundFile(str(info.path)) as fh:
-            x = _read_resampled(fh, f0, f1, info.samplerate)
+            x = _read_resampled(fh, r0, r1, sr)
+        off = s16 - r0 * SAMPLE_RATE // sr
+        x = x[:, off : off + (e16 - s16)]
     except DualTalkError:
         raise
     except MemoryError:
