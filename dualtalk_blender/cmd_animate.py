@@ -20,9 +20,11 @@ Inside Blender's own Python (the extension installed, or this folder on ``sys.pa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -228,9 +230,32 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
     return obj
 
 
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Keep Blender's C-level chatter ("Read blend: ...", "Info: Saved ...") off stdout.
+
+    stdout carries our one result line per shot; errors still surface as exceptions.
+    """
+    if os.environ.get("DUALTALK_DEBUG"):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _open_blend(bpy: Any, path: Path) -> None:
     try:
-        bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
+        with quiet_stdout():
+            bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
     except RuntimeError as exc:
         raise DualTalkError(f"cannot open {path.name}: {str(exc).strip().splitlines()[-1]}") from None
 
@@ -241,7 +266,8 @@ def save_blend(bpy: Any, path: Path) -> Path:
 
     with atomic_path(path, suffix=".blend") as tmp:
         tmp.unlink(missing_ok=True)  # no ".blend1" backup of the temp file
-        bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+        with quiet_stdout():
+            bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
     return path
 
 

@@ -273,3 +273,15 @@ def test_render_video_muxes_the_dialogue_audio(tmp_path, scene_file, can_render)
             capture_output=True, text=True,
         )  # fmt: skip
         assert sorted(probe.stdout.split()) == ["audio", "video"]
+
+
+def test_a_damaged_blend_file_is_one_clear_error(tmp_path, capsys):
+    a, b = motions(tmp_path)
+    bad = tmp_path / "bad.blend"
+    bad.write_bytes(b"BLENDER-not-really")
+    rc = main(["animate", "--quiet", "--blend", str(bad), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(tmp_path / "o.blend")])  # fmt: skip
+    captured = capsys.readouterr()
+    assert rc == 2 and captured.out == ""
+    assert captured.err.startswith("error: cannot open bad.blend") and captured.err.count("\n") == 1
+    assert not (tmp_path / "o.blend").exists()
