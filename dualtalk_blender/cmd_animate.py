@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 import time
@@ -244,7 +245,8 @@ def quiet_stdout() -> Iterator[None]:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     try:
-        yield
+        with contextlib.redirect_stdout(io.StringIO()):  # operator reports printed from Python
+            yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
