@@ -146,6 +146,8 @@ def export(model: torch.nn.Module, arch: str, out: Path, weights: Path, meta: di
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.seed < 0:
+        raise DualTalkError(f"--seed must be zero or positive, got {args.seed}")
     torch.manual_seed(args.seed)
     device = _device(args.device)
     bar = ConsoleBar()

@@ -283,6 +283,8 @@ class DualTalkDataset:
         dirs = {"both": (0, 1), "speaker1": (0,), "speaker2": (1,)}
         if directions not in dirs:
             raise DualTalkError(f"directions must be one of {', '.join(dirs)}")
+        if seed < 0:
+            raise DualTalkError(f"seed must be zero or positive, got {seed}")
         self.crop_frames = int(crop_frames)
         self.random_crop = random_crop
         self.seed = int(seed)

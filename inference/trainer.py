@@ -175,6 +175,8 @@ def train(
         raise DualTalkError("training dataset is empty")
     if batch_size < 1:
         raise DualTalkError(f"batch size must be at least 1, got {batch_size}")
+    if seed < 0:
+        raise DualTalkError(f"seed must be zero or positive, got {seed}")
     if lr <= 0 or not math.isfinite(lr):
         raise DualTalkError(f"learning rate must be positive, got {lr}")
     per_epoch = math.ceil(len(dataset) / batch_size)
