@@ -213,6 +213,16 @@ def run(args: argparse.Namespace) -> int:
     except DualTalkError as exc:
         progress.emit({"event": "error", "kind": "user", "message": str(exc)})
         return exc.exit_code
+    except ModuleNotFoundError as exc:  # the chosen interpreter lacks torch/numpy/...
+        progress.emit(
+            {
+                "event": "error",
+                "kind": "environment",
+                "message": f"the inference Python ({sys.executable}) cannot import {exc.name}; use Install "
+                "Dependencies in the DualTalk add-on preferences or choose a Python that has torch",
+            }
+        )
+        return 2
     except MemoryError:
         progress.emit(
             {"event": "error", "kind": "memory", "message": "out of memory; try a shorter start/end range"}

@@ -52,7 +52,3 @@ def wait(poll, finished, interval: float = 0.05, timeout: float = 3600.0) -> Non
             break
         time.sleep(interval)
     poll()
-
-
-def report_lines(op, kind: str, text: str) -> None:
-    op.report({kind}, text)

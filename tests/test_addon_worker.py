@@ -126,3 +126,16 @@ def test_stray_output_is_not_mistaken_for_protocol(tmp_path):
     assert [e["event"] for e in w.events] == ["progress", "error"]
     assert "Some library says hello" in w.stderr_tail
     assert _parse("[]") is None and _parse('{"no": "event"}') is None
+
+
+def test_a_python_without_torch_gets_told_how_to_fix_it(tmp_path):
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(tmp_path / "bare")  # no numpy, no torch
+    from dualtalk.dualtalk_blender.deps import venv_python
+
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"out_dir": "out", "audio": {"audio": "d.wav"}}))
+    w = WorkerProcess(job, python=str(venv_python(tmp_path / "bare"))).start()
+    assert w.wait(60) == ERROR
+    assert "cannot import" in w.error and "Install Dependencies" in w.error
