@@ -121,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError(f"--seconds must be between 0 and 600, got {args.seconds:g}")
     out = ensure_writable_dir(args.out)
     bpy = _need_bpy()
+    if args.preview != "none":
+        from .preview import start_workbench_probe
+
+        start_workbench_probe()
     progress = ConsoleBar()
     stages = _Stages()
     written: list[tuple[str, Path]] = []

@@ -113,9 +113,9 @@ def build_demo_scene(scene=None):
     frame_faces(scene, cam, (obj_a, obj_b))
 
     head = _eye_centre(obj_a).z
-    _light(scene, "Key", "AREA", (-1.2, -2.0, head + 1.0), 250.0, 1.5, target=(0.0, 0.0, head))
-    _light(scene, "Fill", "AREA", (1.6, -1.6, head + 0.3), 90.0, 2.0, target=(0.0, 0.0, head))
-    _light(scene, "Rim", "AREA", (0.0, 1.8, head + 0.8), 150.0, 1.0, target=(0.0, 0.0, head))
+    _light(scene, "Key", "AREA", (-1.2, -2.0, head + 1.0), 30.0, 1.5, target=(0.0, 0.0, head))
+    _light(scene, "Fill", "AREA", (1.6, -1.6, head + 0.3), 10.0, 2.0, target=(0.0, 0.0, head))
+    _light(scene, "Rim", "AREA", (0.0, 1.8, head + 0.8), 25.0, 1.0, target=(0.0, 0.0, head))
 
     if scene.world is None:
         scene.world = bpy.data.worlds.new("DemoWorld")

@@ -1,14 +1,16 @@
 """Headless preview renders: a contact sheet of frames, or a short low-res video.
 
-Workbench is used because it renders in about a second per frame on a CPU-only
-machine; the scene's own engine and settings are restored afterwards so the saved
-.blend keeps what the user (or the demo) chose.
+Workbench is used because it renders in well under a second per frame on a CPU-only
+machine (software OpenGL is enough); where no OpenGL context can be made at all, a
+low-sample Cycles CPU render stands in. The scene's own engine and settings are
+restored afterwards so the saved .blend keeps what the user (or the demo) chose.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -18,6 +20,61 @@ import numpy as np
 
 from ..inference.errors import DualTalkError
 from ..inference.fileio import atomic_path
+
+WORKBENCH = "BLENDER_WORKBENCH"
+CYCLES = "CYCLES"
+AUTO = "auto"
+
+# Workbench needs an OpenGL context (EGL, software llvmpipe is enough). Where none can
+# be made, Blender aborts the whole process instead of raising, so we first try a tiny
+# Workbench render in a child process, started early so that it costs no wall time.
+_PROBE_CODE = r"""
+import os, sys, tempfile
+import bpy
+scene = bpy.context.scene
+scene.render.engine = "BLENDER_WORKBENCH"
+scene.render.resolution_x = scene.render.resolution_y = 16
+out = os.path.join(tempfile.mkdtemp(), "probe.png")
+scene.render.filepath = out
+bpy.ops.render.render(write_still=True)
+sys.exit(0 if os.path.isfile(out) else 3)
+"""
+_probe: subprocess.Popen | None = None
+_probe_result: bool | None = None
+
+
+def start_workbench_probe() -> None:
+    """Start checking (in the background) whether Workbench can render here."""
+    global _probe
+    if _probe is None and _probe_result is None:
+        _probe = subprocess.Popen(
+            [sys.executable, "-c", _PROBE_CODE],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+
+
+def workbench_available(timeout: float = 120.0) -> bool:
+    """True when a Workbench render works on this machine (cached)."""
+    global _probe, _probe_result
+    if _probe_result is None:
+        start_workbench_probe()
+        assert _probe is not None
+        try:
+            _probe_result = _probe.wait(timeout=timeout) == 0
+        except subprocess.TimeoutExpired:
+            _probe.kill()
+            _probe_result = False
+        _probe = None
+    return _probe_result
+
+
+def resolve_engine(engine: str) -> str:
+    """``auto``: Workbench where it works, else Cycles on the CPU."""
+    if engine != AUTO:
+        return engine
+    return WORKBENCH if workbench_available() else CYCLES
 
 
 def pick_frames(scene, count: int) -> list[int]:
@@ -83,8 +140,12 @@ def _preview_settings(
     }
     fmt = r.image_settings
     saved_fmt = (getattr(fmt, "media_type", None), fmt.file_format, fmt.color_mode)
+    cycles = getattr(scene, "cycles", None)
+    saved_cycles = (cycles.samples, cycles.use_denoising, cycles.device) if cycles is not None else None
     try:
         r.engine = engine
+        if engine == CYCLES and cycles is not None:  # a quick, noisy-but-readable CPU preview
+            cycles.samples, cycles.use_denoising, cycles.device = 12, False, "CPU"
         r.resolution_x, r.resolution_y, r.resolution_percentage = int(width), int(height), 100
         r.use_stamp = stamp
         if border is not None:
@@ -104,6 +165,8 @@ def _preview_settings(
         r.use_border, r.use_crop_to_border = saved_border[:2]
         r.border_min_x, r.border_max_x, r.border_min_y, r.border_max_y = saved_border[2:]
         r.engine = saved["engine"]
+        if saved_cycles is not None:
+            cycles.samples, cycles.use_denoising, cycles.device = saved_cycles
         r.resolution_x, r.resolution_y = saved["resolution_x"], saved["resolution_y"]
         r.resolution_percentage = saved["resolution_percentage"]
         r.use_stamp = saved["use_stamp"]
@@ -187,7 +250,7 @@ def render_contact_sheet(
     columns: int = 3,
     width: int = 640,
     height: int = 360,
-    engine: str = "BLENDER_WORKBENCH",
+    engine: str = AUTO,
     focus: Sequence[tuple[Sequence[float], float]] | None = None,
     progress=None,
 ) -> Path:
@@ -203,6 +266,7 @@ def render_contact_sheet(
     frames = list(frames) if frames is not None else pick_frames(scene, count)
     if not frames:
         raise DualTalkError("no frames to render")
+    engine = resolve_engine(engine)
     columns = max(1, min(int(columns), len(frames)))
     rows = -(-len(frames) // columns)
     border = _focus_border(scene, focus) if focus else None
@@ -237,7 +301,7 @@ def render_video(
     *,
     width: int = 480,
     height: int = 270,
-    engine: str = "BLENDER_WORKBENCH",
+    engine: str = AUTO,
     audio: bool = True,
 ) -> Path:
     """Render the scene's frame range to an H.264 MP4 (with the scene's sound strips)."""
@@ -248,6 +312,7 @@ def render_video(
     if scene.camera is None:
         raise DualTalkError("the scene has no camera to render the preview from")
     out_path = Path(out_path)
+    engine = resolve_engine(engine)
     r = scene.render
     fmt = r.image_settings
     has_media = hasattr(fmt, "media_type")  # Blender 5 splits image/video formats
