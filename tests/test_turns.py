@@ -124,6 +124,7 @@ def test_three_speakers_are_refused_by_name():
         ("0\t1\tA\n1\tB\n", "l.txt", r"line 2: expected 'start<TAB>end<TAB>speaker'"),
         ("0\t1\t   \n", "l.txt", r"line 1: no speaker name"),
         ("-1\t1\tA\n", "l.txt", r"line 1: start time -1 s is negative"),
+        ("0\t1\tA\n2.5\t2.5\tB\n", "l.txt", r"line 2: point label at 2.5 s; a turn needs a region label"),
         ("1\n00:00:01,000 -> 00:00:02,000\nA: hi\n", "s.srt", r"s.srt line 1: expected a timing line"),
         ("1\n00:00:01,000 --> 00:00:0x,000\nA: hi\n", "s.srt", r"line 2: bad timing line"),
         ("1\n00:00:01,000 --> 00:00:02,000\nhello there\n", "s.srt", r"line 2: cue has no speaker tag"),
@@ -165,3 +166,8 @@ def test_written_turns_read_back_to_the_millisecond(fmt):
     assert [(s.speaker, round(s.start, 3), round(s.end, 3)) for s in back] == [
         (s.speaker, s.start, s.end) for s in segs
     ]
+
+
+def test_srt_times_without_milliseconds_are_read():
+    segs = parse_turns_text("1\n00:00:01 --> 00:00:02\nAna: hi\n", name="s.srt")
+    assert [(s.start, s.end) for s in segs] == [(1.0, 2.0)]

@@ -103,12 +103,14 @@ def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
         end = _number(f[1].strip(), name, i, "end time")
         label = f[2].strip()
         speaker = label.split(":", 1)[0] if ":" in label else label
+        if end == start:
+            raise _fail(name, i, f"point label at {start:g} s; a turn needs a region label (start < end)")
         out.append(_segment(start, end, speaker, name, i))
     return out
 
 
 # SRT / WebVTT ----------------------------------------------------------------------
-_TS = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
+_TS = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
 _CUE_RE = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?$")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -120,7 +122,7 @@ def _ts(groups: tuple[str | None, ...]) -> float:
     mm, ss = int(m), int(s)
     if mm >= 60 or ss >= 60:
         raise ValueError("minutes/seconds out of range")
-    return int(h or 0) * 3600 + mm * 60 + ss + int(frac) / (10 ** len(frac))
+    return int(h or 0) * 3600 + mm * 60 + ss + (int(frac) / (10 ** len(frac)) if frac else 0.0)
 
 
 def _cue_speaker(payload: list[str]) -> str | None:
