@@ -10,6 +10,8 @@ difference of their outputs at full size).
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import time
 from typing import Any
 
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     from ..inference.generate import DEFAULT_ROUNDS, generate_dialogue
 
     lengths = parse_list(args.lengths, "--lengths")
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     engine = random_engine(layers=args.layers, tiny=args.tiny, device=args.device)
     build_s = time.perf_counter() - t0
@@ -74,8 +77,12 @@ def run(args: argparse.Namespace) -> BenchResult:
             engine.precision = precision
             last: dict[str, Any] = {}
 
-            def once(dialogue=dialogue, last=last) -> None:
+            cpu: list[float] = []
+
+            def once(dialogue=dialogue, last=last, cpu=cpu) -> None:
+                c0 = time.process_time()
                 a, _ = generate_dialogue(dialogue, engine, rounds=rounds, window_s=args.window)
+                cpu.append(time.process_time() - c0)
                 last.update(a.meta)
 
             if cuda:
@@ -90,6 +97,7 @@ def run(args: argparse.Namespace) -> BenchResult:
                 "precision": precision,
                 "seconds": stats["median"],
                 "min_s": stats["min"],
+                "cpu_s": statistics.median(cpu[args.warmup :] or cpu),
                 "rtf": stats["median"] / seconds,
                 "encoders_share": tm["encode_s"] / total,
                 "rounds_share": tm["decode_s"] / total,
@@ -105,6 +113,7 @@ def run(args: argparse.Namespace) -> BenchResult:
                     seconds,
                     precision,
                     row["seconds"],
+                    row["cpu_s"],
                     row["rtf"],
                     round(100 * row["encoders_share"], 1),
                     round(100 * row["rounds_share"], 1),
@@ -126,7 +135,13 @@ def run(args: argparse.Namespace) -> BenchResult:
             f"{compare['transformers_s']:.3f} s (transformers/ours = {compare['ratio']:.2f}x, same 50 fps work; "
             f"max |diff| {compare['max_abs_diff']:.2e}); ours at DualTalk's 25 fps: {compare['ours_25fps_s']:.3f} s"
         )
+    load_after = os.getloadavg()[0]
+    result.notes.append(
+        f"seconds = wall-clock, CPU s = process CPU time (all threads); load average {load_before:.1f} before, "
+        f"{load_after:.1f} after (a busy machine inflates wall-clock times)"
+    )
     result.summary = {
+        "loadavg": [load_before, load_after],
         "network": size,
         "device": str(engine.device),
         "rounds": rounds,
@@ -180,8 +195,6 @@ def _compare_wav2vec2(engine: Any, args: argparse.Namespace) -> dict[str, Any] |
             t_ours.append(timeit(lambda: ours(audio), repeats=1, warmup=0, sync=sync)["median"])
         frames25 = -(-audio.shape[-1] // 640)
         t25 = timeit(lambda: ours(audio, frames25), repeats=reps, warmup=0, sync=sync)["median"]
-    import statistics
-
     ours_s, ref_s = statistics.median(t_ours[1:]), statistics.median(t_ref[1:])
     return {
         "audio_s": args.compare_seconds,
