@@ -284,6 +284,10 @@ def test_diarize_separates_two_distinct_voices(tmp_path):
     mix, ref_a, ref_b = two_voice_mix(tmp_path)
     d = load_dialogue(mix, diarize=True)
     assert d.source["form"] == "diarized" and d.names == ("A", "B")
+    found = d.source["diarization"][
+        "segments"
+    ]  # kept (in source seconds) so a user can turn them into --turns
+    assert {spk for _s, _e, spk in found} == {"S1", "S2"} and all(s < e for s, e, _ in found)
     hyp = np.where(d.active_a, 0, np.where(d.active_b, 1, -1))
     der = frame_der(ref_a, ref_b, hyp, collar=6)
     assert der["confusion"] < 0.05 and der["der"] < 0.2

@@ -256,7 +256,10 @@ def load_dialogue(
             segments = read_turns(turns)
             tname = Path(turns).name
             _check_turns_fit(segments, info.duration, tname)
-            spk_a, spk_b = assign_speakers(segments, speaker_a)
+            try:
+                spk_a, spk_b = assign_speakers(segments, speaker_a)
+            except DualTalkError as exc:
+                raise DualTalkError(f"{tname}: {exc}") from None
         x, _ = read_channels(audio, start=start, end=end)
         source.update(samplerate=info.samplerate, start=s, end=e, channels=info.channels)
         if turns is not None:
@@ -292,7 +295,8 @@ def load_dialogue(
             _update(progress, 0.3, "diarizing the mix")
             result = diarize_mix(mix)
             a, b, act_a, act_b = _from_segments(mix, result.segments, "S1", "S2")
-            source.update(form="diarized", diarization=result.meta)
+            turns_found = [[round(g.start + s, 3), round(g.end + s, 3), g.speaker] for g in result.segments]
+            source.update(form="diarized", diarization={**result.meta, "segments": turns_found})
             if not act_b.any():
                 warnings.append("diarization found only one speaker; B only listens")
         else:
