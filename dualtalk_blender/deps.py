@@ -32,13 +32,23 @@ def venv_python(venv_dir: str | os.PathLike[str]) -> Path:
     return venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def own_python_has_engine() -> bool:
+    """Whether Blender's own interpreter could run the worker (checked without importing torch)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "numpy", "scipy", "soundfile"))
+
+
 def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None = None) -> str:
-    """The interpreter for the worker: an explicit path, else the private venv, else this one."""
+    """The interpreter for the worker: an explicit path; else Blender's own if it has torch;
+    else the private venv if installed; else Blender's own (the worker then says what is missing)."""
     if explicit.strip():
         p = Path(os.path.expanduser(explicit.strip()))
         if not p.is_file():
             raise DualTalkError(f"Python interpreter not found: {p}")
         return str(p)
+    if own_python_has_engine():
+        return sys.executable
     if model_dir:
         vp = venv_python(Path(model_dir).expanduser() / VENV_NAME)
         if vp.is_file():

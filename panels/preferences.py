@@ -29,7 +29,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
     python_path: StringProperty(
         name="Python with torch",
         subtype="FILE_PATH",
-        description="Interpreter that runs inference (empty: the private environment if installed, else Blender's)",
+        description="Interpreter that runs inference (empty: Blender's own if it has torch, else the private environment)",
     )
     index_url: StringProperty(
         name="Package index",

@@ -8,6 +8,7 @@ import base64
 import functools
 import hashlib
 import http.server
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -117,7 +118,7 @@ def test_online_access_off_blocks_internet_downloads(prefs, server, tmp_path):
     assert bpy.app.online_access
 
 
-def test_install_dependencies_creates_a_private_env_from_the_index(prefs, server, tmp_path):
+def test_install_dependencies_creates_a_private_env_from_the_index(prefs, server, tmp_path, monkeypatch):
     prefs.index_url = f"{server}/simple/"
     assert bpy.ops.dualtalk.install_deps(packages="dtprobe") == {"FINISHED"}
     venv_py = deps.venv_python(tmp_path / "models" / deps.VENV_NAME)
@@ -130,9 +131,14 @@ def test_install_dependencies_creates_a_private_env_from_the_index(prefs, server
         [str(venv_py), "-c", "import dtprobe; print(dtprobe.VALUE)"], capture_output=True, text=True
     )
     assert out.stdout.strip() == "42"
-    # With no explicit interpreter the worker now runs in the private environment...
+    # Blender's own Python is preferred while it has torch; where it lacks torch the worker
+    # now runs in the private environment...
+    assert deps.resolve_python("", tmp_path / "models") == sys.executable
+    monkeypatch.setattr(deps, "own_python_has_engine", lambda: False)
     assert deps.resolve_python("", tmp_path / "models") == str(venv_py)
+    prefs.python_path = ""
     # ...and the check says what that environment still lacks.
+    assert deps.resolve_python(prefs.python_path, tmp_path / "models") == str(venv_py)
     assert bpy.ops.dualtalk.check_python() == {"FINISHED"}
     assert jobs.PYTHON_CHECK == "not usable: missing torch, numpy, scipy, soundfile"
     # A package the index does not have fails with pip's own last line.
@@ -141,7 +147,7 @@ def test_install_dependencies_creates_a_private_env_from_the_index(prefs, server
 
 
 def test_check_python_accepts_this_interpreter(prefs):
-    prefs.python_path = __import__("sys").executable
+    prefs.python_path = sys.executable
     assert bpy.ops.dualtalk.check_python() == {"FINISHED"}
     assert jobs.PYTHON_CHECK.startswith("OK") and "torch" in jobs.PYTHON_CHECK
     prefs.python_path = "/no/such/python"
