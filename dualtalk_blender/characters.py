@@ -292,6 +292,16 @@ def _plan_custom(
         chans = list(rows)
         report.bones.append(BoneDrive(bone, chans, np.stack([rows[c] for c in chans])))
     report.expected = len(mapping.key_names) + len(mapping.bone_names)
+    if report.expected and not report.keys and not report.bones:
+        raise DualTalkError(
+            f"none of the {report.expected} shape keys/bones in map {mapping.name!r} exist on {report.mesh.name!r} "
+            f"(first: {', '.join(report.missing[:3])})"
+        )
+    if report.missing:
+        report.warnings.append(
+            f"{report.mesh.name}: map {mapping.name!r} targets missing on this rig: {', '.join(report.missing[:5])}"
+            + (" ..." if len(report.missing) > 5 else "")
+        )
     if mapping.head is None:
         report.head_target = head_bone or ""
     elif mapping.head == "":
