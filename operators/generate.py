@@ -82,6 +82,16 @@ class DUALTALK_OT_generate(bpy.types.Operator):
         context.window_manager.event_timer_remove(self._timer)
         return self._end(context)
 
+    def cancel(self, context):
+        """Blender ends the modal run (file load, quit): stop the worker, change nothing."""
+        self._run.cancel()
+        self._run.finish()
+        try:
+            context.window_manager.event_timer_remove(self._timer)
+            jobs.set_status(context, running=False, last="DualTalk: cancelled")
+        except (ReferenceError, RuntimeError, AttributeError):
+            pass
+
 
 class DUALTALK_OT_cancel(bpy.types.Operator):
     """Stop the running DualTalk generation; the scene stays as it was"""

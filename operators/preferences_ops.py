@@ -72,6 +72,15 @@ class _Polled(bpy.types.Operator):
         context.window_manager.event_timer_remove(self._timer)
         return self._finish(context)
 
+    def cancel(self, context):
+        """Blender ends the modal run (file load, quit): stop the job."""
+        self._job.cancel()
+        try:
+            context.window_manager.event_timer_remove(self._timer)
+            jobs.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
+        except (ReferenceError, RuntimeError, AttributeError):
+            pass
+
     def _finish(self, context) -> set[str]:
         return self._done(context)
 
