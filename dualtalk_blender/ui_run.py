@@ -294,6 +294,11 @@ class GenerationRun:
                 return Outcome(True, self._apply(self.worker.result or {}))
             except DualTalkError as exc:
                 return Outcome(False, f"DualTalk: {exc}")
+            except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
+                import traceback
+
+                traceback.print_exc()
+                return Outcome(False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})")
         finally:
             if ACTIVE is self:
                 ACTIVE = None
