@@ -391,7 +391,9 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
         wav = write_mix(dialogue, work / "dialogue.wav")
         add_dialogue_sound(scene, wav, rep_a.first_frame)
     scene.frame_set(scene.frame_start)
+    progress.update("save", 0.0, shot.out.name)
     save_blend(bpy, shot.out)
+    progress.update("save", 1.0, shot.out.name)
     written = [str(shot.out)]
     if shot.fbx is not None:
         from .fbx_export import export_fbx
