@@ -98,6 +98,25 @@ def _save_blend(bpy, path: Path) -> Path:
     return path
 
 
+def sheet_frames(motions, count: int, first_frame: int = 1) -> list[int]:
+    """Contact-sheet frames that show talking: the most open mouth in each of ``count`` slices."""
+    import numpy as np
+
+    n = min(m.num_frames for m in motions)
+    if n == 0:
+        return [first_frame]
+    mouth = np.zeros(n)
+    for m in motions:
+        if "jawOpen" in m.channels:
+            mouth += m.channel("jawOpen")[:n]
+    edges = np.linspace(0, n, min(count, n) + 1).astype(int)
+    return [
+        first_frame + int(a + np.argmax(mouth[a:b]))
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+        if b > a
+    ]
+
+
 def _size(path: Path) -> str:
     n = path.stat().st_size
     for unit in ("B", "KB", "MB", "GB"):
@@ -191,7 +210,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.preview in ("sheet", "both"):
         sheet = render_contact_sheet(
-            scene, out / "preview.png", count=args.frames, focus=face_focus((obj_a, obj_b)), progress=progress
+            scene,
+            out / "preview.png",
+            frames=sheet_frames((ma, mb), args.frames, scene.frame_start),
+            focus=face_focus((obj_a, obj_b)),
+            progress=progress,
         )
         written.append(("preview contact sheet", sheet))
         stages.done("preview sheet")

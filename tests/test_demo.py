@@ -220,3 +220,16 @@ def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
     assert scene.render.engine == "CYCLES"
     assert (scene.render.resolution_x, scene.render.resolution_y) == (1920, 1080)
     assert scene.render.filepath == "//my_render_" and scene.frame_current == 7
+
+
+def test_contact_sheet_frames_catch_the_open_mouths():
+    from dualtalk.dualtalk_blender.cmd_demo import sheet_frames
+    from dualtalk.inference.channels import ARKIT55
+    from dualtalk.inference.motion import Motion
+
+    a = np.zeros((100, len(ARKIT55)), np.float32)
+    b = np.zeros((100, len(ARKIT55)), np.float32)
+    a[12, ARKIT55.index("jawOpen")] = 0.9  # A talks early
+    b[71, ARKIT55.index("jawOpen")] = 0.8  # B talks late
+    frames = sheet_frames((Motion("arkit55", a), Motion("arkit55", b)), count=2, first_frame=1)
+    assert frames == [13, 72]  # one per half of the take, each at the widest mouth
