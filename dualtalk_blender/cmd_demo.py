@@ -85,6 +85,7 @@ def _add_sound(scene, wav: Path) -> None:
     strips = se.strips if hasattr(se, "strips") else se.sequences  # Blender 5 / 4.x
     strip = strips.new_sound("dialogue", str(wav), 1, scene.frame_start)
     strip.show_waveform = True
+    scene.sync_mode = "AUDIO_SYNC"  # playback drops frames rather than drifting from the voices
 
 
 def _save_blend(bpy, path: Path) -> Path:
