@@ -298,7 +298,9 @@ class GenerationRun:
                 import traceback
 
                 traceback.print_exc()
-                return Outcome(False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})")
+                return Outcome(
+                    False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})"
+                )
         finally:
             if ACTIVE is self:
                 ACTIVE = None
