@@ -139,3 +139,22 @@ def test_a_python_without_torch_gets_told_how_to_fix_it(tmp_path):
     w = WorkerProcess(job, python=str(venv_python(tmp_path / "bare"))).start()
     assert w.wait(60) == ERROR
     assert "cannot import" in w.error and "Install Dependencies" in w.error
+
+
+def test_a_worker_killed_from_outside_is_reported_as_a_crash(tmp_path, monkeypatch):
+    import os
+    import signal
+    import time
+
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"out_dir": "out", "audio": {"audio": "d.wav"}}))
+    monkeypatch.setenv("DUALTALK_WORKER_FAULT", "hang@start")
+    w = WorkerProcess(job).start()
+    deadline = time.monotonic() + 60
+    while w.stage != "start" and time.monotonic() < deadline:
+        w.poll()
+        time.sleep(0.05)
+    os.kill(w.pid, signal.SIGKILL)  # e.g. the out-of-memory killer
+    assert w.wait(30) == CRASHED
+    assert w.error.startswith(f"the worker crashed (exit code {-signal.SIGKILL})")
+    assert not (tmp_path / "out" / "result.json").exists()
