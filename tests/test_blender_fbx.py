@@ -182,3 +182,16 @@ def test_export_refuses_non_fbx_names_and_empty_selections(tmp_path):
     with pytest.raises(DualTalkError, match="nothing to export"):
         export_fbx([], tmp_path / "out.fbx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_leaves_the_scene_as_it_was(tmp_path):
+    br.reset()
+    a = br.make_character("Ann")
+    other = br.make_mesh("Prop", keys=())
+    other.select_set(True)
+    bpy.context.view_layer.objects.active = other
+    a.modifiers["Armature"].show_viewport = True
+    export_fbx([a], tmp_path / "a.fbx")
+    assert a.modifiers["Armature"].show_viewport  # switched off only while exporting
+    assert other.select_get() and not a.select_get()
+    assert bpy.context.view_layer.objects.active == other
