@@ -265,11 +265,11 @@ def _open_blend(bpy: Any, path: Path) -> None:
 def save_blend(bpy: Any, path: Path) -> Path:
     """Save a copy of the open scene to ``path`` atomically (the session keeps IN's path)."""
     from ..inference.fileio import atomic_path
+    from .blend_check import save_copy_checked
 
     with atomic_path(path, suffix=".blend") as tmp:
         tmp.unlink(missing_ok=True)  # no ".blend1" backup of the temp file
-        with quiet_stdout():
-            bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+        save_copy_checked(bpy, tmp, path, quiet=quiet_stdout)
     return path
 
 

@@ -43,6 +43,22 @@ def export_objects(objects: Iterable[Any]) -> list[Any]:
     return out
 
 
+@contextlib.contextmanager
+def _exporter_failure(path: Path, errors: io.StringIO):
+    """Blender wraps the exporter's exceptions (a full disk, a read-only folder) in a RuntimeError
+    holding a whole traceback: turn it into one line naming the file and the OS's reason."""
+    try:
+        yield
+    except RuntimeError as exc:
+        text = f"{errors.getvalue()}\n{exc}"
+        oserrors = [
+            ln.strip() for ln in text.splitlines() if ln.strip().startswith(("OSError:", "PermissionError:"))
+        ]
+        reason = oserrors[-1].split(":", 1)[1].strip() if oserrors else "Blender's FBX exporter failed"
+        reason = reason.split("] ", 1)[-1]  # "[Errno 28] No space left on device" -> the words
+        raise DualTalkError(f"could not write {path}: {reason}") from None
+
+
 def export_fbx(objects: Iterable[Any], path: str | os.PathLike[str], *, scene: Any = None) -> Path:
     """Export ``objects`` (characters: meshes or armatures) with animation to ``path``."""
     path = Path(path)
@@ -70,7 +86,14 @@ def export_fbx(objects: Iterable[Any], path: str | os.PathLike[str], *, scene: A
         view_layer.objects.active = chosen[0]
         with atomic_path(path, suffix=".fbx") as tmp:
             # The exporter prints its own chatter on stdout; keep stdout for our results.
-            with bpy.context.temp_override(scene=scene), contextlib.redirect_stdout(io.StringIO()):
+            # A failing exporter prints a traceback on stderr; keep it for our one-line reason.
+            errors = io.StringIO()
+            with (
+                bpy.context.temp_override(scene=scene),
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(errors),
+                _exporter_failure(path, errors),
+            ):
                 result = bpy.ops.export_scene.fbx(
                     filepath=str(tmp),
                     check_existing=False,

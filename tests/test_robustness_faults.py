@@ -1,0 +1,212 @@
+"""Robustness matrix, faults: the disk fills up, a run is cancelled at any stage, two runs
+race for the same folder. Outputs appear whole or not at all; no temp file is left behind."""
+
+from __future__ import annotations
+
+import errno
+import subprocess
+import sys
+from pathlib import Path
+
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+from addon_helpers import write_tiny_lite
+from dualtalk.dualtalk_blender.blend_check import blend_is_complete
+from dualtalk.inference.fileio import sha256_file
+from dualtalk.inference.motion import Motion, load_motion, save_motion
+from robustness_util import assert_refused, run_cli, snapshot, write_stereo
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory) -> Path:
+    """scene.blend with Ann and Bob, their motion files, a stereo take and tiny lite weights."""
+    root = tmp_path_factory.mktemp("faults")
+    br.reset()
+    bpy.context.scene.render.fps = 25
+    br.make_character("Ann")
+    br.make_character("Bob", location=(1.0, 0.0, 0.0))
+    bpy.ops.wm.save_as_mainfile(filepath=str(root / "scene.blend"))
+    rng = np.random.default_rng(0)
+    speak = np.arange(40) < 20
+    for role, sp in (("A", speak), ("B", ~speak)):
+        v = rng.uniform(0, 0.8, (40, 55)).astype(np.float32)
+        v[:, 52:] = 0.02
+        save_motion(root / f"{role}.npz", Motion("arkit55", v, speaking=sp, role=role))
+    write_stereo(root / "talk.wav", 2.0)
+    write_tiny_lite(root / "lite.pt")
+    return root
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real, tiny filesystem (tmpfs) that is almost full; skipped where mounting is not allowed."""
+    mnt = tmp_path / "small_disk"
+    mnt.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root); the simulated disk-full tests still run")
+    try:
+        with open(mnt / "filler.bin", "wb") as fh:  # leave ~8 KiB: enough to create files, not to finish them
+            fh.write(b"\0" * (1024 * 1024 - 8 * 1024))
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "filler.bin")
+
+
+def _animate_argv(kit: Path, out: Path, *extra: str) -> list[str]:
+    return ["animate", "--quiet", "--blend", str(kit / "scene.blend"), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(kit / "A.npz"), "--motion-b", str(kit / "B.npz"), "--out", str(out), *extra]  # fmt: skip
+
+
+def test_a_full_disk_never_leaves_a_half_written_blend(kit, full_disk, capsys):
+    """Blender's compressed writer says "Saved" on a full disk; we check the file and refuse it."""
+    code, err, _ = run_cli(
+        capsys, _animate_argv(kit, full_disk / "shot.blend", "--work", str(kit / "work_blend"))
+    )
+    assert_refused(code, err, "could not write")
+    assert _leftovers(full_disk) == []
+
+
+def test_a_full_disk_never_leaves_a_half_written_fbx(kit, full_disk, tmp_path, capsys):
+    code, err, _ = run_cli(
+        capsys, _animate_argv(kit, tmp_path / "shot.blend", "--fbx", str(full_disk / "shot.fbx"))
+    )
+    assert_refused(code, err, "could not write")
+    assert _leftovers(full_disk) == []
+
+
+def test_a_full_disk_never_leaves_a_half_written_motion_file(kit, full_disk, capsys):
+    out = full_disk / "take"
+    code, err, _ = run_cli(
+        capsys,
+        ["infer", "--quiet", "--audio", str(kit / "talk.wav"), "--checkpoint", str(kit / "lite.pt"),
+         "--engine", "lite", "--out", str(out)],
+    )  # fmt: skip
+    assert_refused(code, err, "no space left on device")
+    assert not out.exists() or _leftovers(out) == []
+
+
+def test_disk_full_while_writing_a_motion_file_simulated(tmp_path, monkeypatch):
+    """Where no tmpfs can be mounted: the writer fails half-way with ENOSPC."""
+    from dualtalk.inference import motion as motion_mod
+    from dualtalk.inference.errors import DualTalkError
+
+    good = save_motion(tmp_path / "A.npz", Motion("arkit55", np.zeros((10, 55), np.float32), role="A"))
+    before = sha256_file(good)
+    real_savez = np.savez
+
+    def savez_then_full(fh, **arrays):
+        real_savez(fh, **arrays)
+        fh.truncate(100)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(motion_mod.np, "savez", savez_then_full)
+    with pytest.raises(DualTalkError, match="No space left on device") as info:
+        save_motion(good, Motion("arkit55", np.ones((10, 55), np.float32), role="A"))
+    assert "\n" not in str(info.value)
+    assert sha256_file(good) == before  # the previous take is still whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A.npz"]
+
+
+def test_a_truncated_blend_is_recognised(kit, tmp_path):
+    data = (kit / "scene.blend").read_bytes()
+    assert blend_is_complete(kit / "scene.blend")
+    for cut in (len(data) // 2, len(data) - 1, 16):
+        (tmp_path / "cut.blend").write_bytes(data[:cut])
+        assert not blend_is_complete(tmp_path / "cut.blend"), cut
+
+
+# --- cancel at every stage (engine side, in-process) ----------------------------------------
+
+
+class CancelAt:
+    """A progress sink that cancels the first time ``stage`` is reported."""
+
+    def __init__(self, stage: str) -> None:
+        from dualtalk.inference.progress import Recorder
+
+        self.rec = Recorder()
+        self.stage = stage
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.rec.update(stage, fraction, message)
+        if stage == self.stage:
+            self.rec.cancel()
+        self.rec.check_cancel()
+
+    def check_cancel(self) -> None:
+        self.rec.check_cancel()
+
+
+def _stages(kit: Path) -> list[str]:
+    from dualtalk.inference.progress import Recorder
+
+    rec = Recorder()
+    _pipeline(kit, rec, kit / "probe")
+    return list(dict.fromkeys(stage for stage, _f, _m in rec.events))
+
+
+def _pipeline(kit: Path, progress, out: Path) -> None:
+    from dualtalk.inference.audio import load_dialogue
+    from dualtalk.inference.engine import load_engine
+    from dualtalk.inference.generate import generate_dialogue, write_dialogue
+
+    engine = load_engine(str(kit / "lite.pt"), engine="lite", device="cpu", progress=progress)
+    dialogue = load_dialogue(kit / "talk.wav", progress=progress)
+    a, b = generate_dialogue(dialogue, engine, rounds=2, progress=progress)
+    progress.check_cancel()
+    write_dialogue(out, a, b)
+
+
+def test_cancel_at_every_stage_writes_nothing(kit, tmp_path):
+    from dualtalk.inference.errors import CancelledError
+
+    stages = _stages(kit)
+    assert {"engine", "audio", "generate"} <= set(stages) or len(stages) >= 3, stages
+    for stage in stages:
+        out = tmp_path / f"cancel_{stage}"
+        with pytest.raises(CancelledError):
+            _pipeline(kit, CancelAt(stage), out)
+        assert snapshot(out) == {}, stage
+
+
+def test_ctrl_c_in_the_cli_is_one_line_and_exit_130(kit, tmp_path, capsys, monkeypatch):
+    import dualtalk.inference.generate as gen
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gen, "generate_dialogue", interrupted)
+    out = tmp_path / "take"
+    code, err, _ = run_cli(
+        capsys,
+        ["infer", "--quiet", "--audio", str(kit / "talk.wav"), "--checkpoint", str(kit / "lite.pt"),
+         "--engine", "lite", "--out", str(out)],
+    )  # fmt: skip
+    assert_refused(code, err, "interrupted", exit_code=130)
+    assert snapshot(out) == {}
+
+
+# --- two generations at once --------------------------------------------------------------
+
+
+def test_two_generations_into_the_same_folder_both_leave_whole_files(kit, tmp_path):
+    """Two ``infer`` processes racing for one take folder: last rename wins, nothing is torn."""
+    out = tmp_path / "take"
+    cmd = [sys.executable, "-m", "dualtalk", "infer", "--quiet", "--audio", str(kit / "talk.wav"),
+           "--checkpoint", str(kit / "lite.pt"), "--engine", "lite", "--device", "cpu", "--out", str(out)]  # fmt: skip
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert sorted(p.name for p in out.iterdir()) == ["A.npz", "B.npz"]  # no .part leftovers
+    for name in ("A.npz", "B.npz"):
+        m = load_motion(out / name)
+        assert m.num_frames == 50 and np.isfinite(m.values).all()
