@@ -31,11 +31,15 @@ SCALE = 0.1  # MakeHuman decimetres -> metres
 RIG = "standard"
 
 # hm08 vertex groups we keep in the character mesh; the other helpers (tights, skirt,
-# proxy-fitting shells, joint cubes, eyelash cards) are for MakeHuman's own tooling.
+# proxy-fitting shells, joint cubes) are for MakeHuman's own tooling.
 KEEP_GROUPS = (
     "body",
     "helper-l-eye",
     "helper-r-eye",
+    "helper-l-eyelashes-1",
+    "helper-l-eyelashes-2",
+    "helper-r-eyelashes-1",
+    "helper-r-eyelashes-2",
     "helper-upper-teeth",
     "helper-lower-teeth",
     "helper-tongue",
@@ -334,6 +338,7 @@ def build_character(
         "teeth": _material(f"{name}_teeth", (0.90, 0.88, 0.80), 0.3),
         "tongue": _material(f"{name}_tongue", (0.65, 0.30, 0.32), 0.4),
         "hair": _material(f"{name}_hair", var.hair or (0.1, 0.1, 0.1), 0.7),
+        "lashes": _material(f"{name}_lashes", (0.03, 0.02, 0.02), 0.8),
     }
     order = list(slots)
     for mat in slots.values():
@@ -357,6 +362,10 @@ def build_character(
         ("helper-tongue", "tongue"),
         ("helper-l-eye", "eye"),
         ("helper-r-eye", "eye"),
+        ("helper-l-eyelashes-1", "lashes"),
+        ("helper-l-eyelashes-2", "lashes"),
+        ("helper-r-eyelashes-1", "lashes"),
+        ("helper-r-eyelashes-2", "lashes"),
     ):
         vert_part[base.groups[group]] = order.index(part)
     if var.hair is not None:
