@@ -147,6 +147,10 @@ def load_dualtalk_object(
             net = DualTalkNet(cfg)
     except (TypeError, ValueError, AssertionError) as exc:
         raise DualTalkError(f"{path.name} has an unusable network configuration ({exc})") from None
+    except DualTalkError as exc:
+        if path.name in str(exc):
+            raise
+        raise DualTalkError(f"{path.name}: {exc}") from None
     check_keys(net, sd, what=path.name)
     # assign=True adopts the (memory-mapped) tensors instead of copying into fresh ones.
     net.load_state_dict({k: v.float() for k, v in sd.items()}, strict=True, assign=True)
