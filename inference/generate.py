@@ -40,6 +40,7 @@ MAX_ROUNDS = 20
 DEFAULT_WINDOW_S = 30.0
 DEFAULT_OVERLAP_S = 2.0
 MIN_WINDOW_S = 2.0
+MIN_AUDIO_S = 0.1  # a few frames: anything shorter is a mistake, and the encoders need context
 
 
 # Windows ------------------------------------------------------------------------------
@@ -168,6 +169,10 @@ class _Runner:
         self.fps = float(self.model.fps)
         self.step = self.sr / self.fps
         self.num_samples = int(num_samples)
+        if self.num_samples < MIN_AUDIO_S * self.sr:
+            raise DualTalkError(
+                f"the audio is only {self.num_samples / self.sr:.3f} s long; need at least {MIN_AUDIO_S:g} s"
+            )
         self.total = frames_for(num_samples, self.sr, self.fps)
         window, overlap = _window_frames(window_s, self.fps, self.total)
         self.plan = plan_windows(self.total, window, overlap)

@@ -153,6 +153,12 @@ def test_bad_options_are_clear_errors(engine, short_dialogue, kwargs, match):
         generate_dialogue(short_dialogue, engine, **kwargs)
 
 
+def test_a_blip_of_audio_is_refused_not_crashed(engine):
+    blip = Dialogue(np.zeros(800, np.float32), np.zeros(800, np.float32), np.zeros(2, bool), np.zeros(2, bool))
+    with pytest.raises(DualTalkError, match="at least 0.1 s"):
+        generate_dialogue(blip, engine)
+
+
 # Windowing ----------------------------------------------------------------------------------
 class _FrameLocalModel(torch.nn.Module):
     """A TwoPartyModel whose output at a frame depends only on that frame: windowing must be invisible."""
