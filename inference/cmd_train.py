@@ -27,7 +27,7 @@ import torch
 from .dataset import DualTalkDataset, load_conversations, split_conversations
 from .errors import DualTalkError
 from .progress import ConsoleBar
-from .trainer import WEIGHTS_NAME, train
+from .trainer import WEIGHTS_NAME, partner_dropout, train
 
 EXPORT_NAMES = {"dualtalk": "DualTalk.pth", "lite": "lite.pt"}
 
@@ -50,6 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--init", metavar="PATH", help="start from these weights (a DualTalk.pth / lite weights file)"
     )
     parser.add_argument("--freeze-encoders", action="store_true", help="keep the audio encoders fixed")
+    parser.add_argument(
+        "--partner-dropout",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="replace the partner's motion by the resting pose in this share of clips (prepares the model "
+        "for dialogue mode, which starts from a neutral partner; published recipe: 0)",
+    )
     parser.add_argument("--steps", type=int, help="optimizer steps (default: 10 epochs)")
     parser.add_argument("--epochs", type=int, help="passes over the training crops (instead of --steps)")
     parser.add_argument("--batch-size", type=int, default=4)
@@ -190,6 +198,9 @@ def run(args: argparse.Namespace) -> int:
         val_every=args.val_every,
         save_every=args.save_every,
         meta=meta,
+        augment=partner_dropout(args.partner_dropout, model.neutral_motion(1)[0].cpu())
+        if args.partner_dropout
+        else None,
     )
     model.to("cpu")
     exported = export(model, args.arch, out, result.weights or out / WEIGHTS_NAME, meta)

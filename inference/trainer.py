@@ -75,6 +75,31 @@ class TrainResult:
         return self.train_loss[-1][1] if self.train_loss else None
 
 
+def partner_dropout(
+    probability: float, neutral: torch.Tensor | None = None
+) -> Callable[[dict, torch.Generator], dict]:
+    """Augmentation: replace the partner's motion by the resting pose in a share of clips.
+
+    Dialogue-mode generation starts from a neutral partner (nobody captured the partner's
+    motion); a model that has seen that during training leans less on the partner track.
+    ``neutral`` is the resting motion (C,), zeros by default (FLAME's rest pose).
+    """
+    if not 0.0 <= probability <= 1.0:
+        raise DualTalkError(f"partner dropout must be between 0 and 1, got {probability}")
+
+    def apply(batch: dict, generator: torch.Generator) -> dict:
+        motion = batch["motion_partner"]
+        drop = torch.rand(motion.shape[0], generator=generator) < probability
+        if drop.any():
+            rest = torch.zeros(motion.shape[-1]) if neutral is None else neutral.reshape(-1)
+            motion = motion.clone()
+            motion[drop.to(motion.device)] = rest.to(motion.device, motion.dtype)
+            batch = {**batch, "motion_partner": motion}
+        return batch
+
+    return apply
+
+
 def _seeded_order(n: int, seed: int, epoch: int) -> list[int]:
     g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
     return torch.randperm(n, generator=g).tolist()
@@ -162,6 +187,7 @@ def train(
     save_every: int | None = None,
     meta: dict | None = None,
     collate_fn: Callable[[list], dict] = collate,
+    augment: Callable[[dict, torch.Generator], dict] | None = None,
 ) -> TrainResult:
     """Train ``model`` on ``dataset`` for ``steps`` optimizer steps (or ``epochs``).
 
@@ -169,6 +195,8 @@ def train(
     end). ``resume``: True continues from ``out_dir/checkpoint.pt``, a path continues
     from that file. ``meta`` (JSON-able: architecture, config, ...) is stored with the
     weights and must match on resume, so a run is never continued with another model.
+    ``augment(batch, generator)`` may alter each training batch (never validation
+    batches); its generator is seeded from ``(seed, step)`` so resuming stays exact.
     """
     progress = progress or Silent()
     if len(dataset) == 0:
@@ -302,6 +330,8 @@ def train(
                 t0 = time.perf_counter()
                 idx = order[b * batch_size : (b + 1) * batch_size]
                 batch = _to(collate_fn([dataset[i] for i in idx]), device)
+                if augment is not None:
+                    batch = augment(batch, torch.Generator().manual_seed(seed * 1_000_003 + result.step + 1))
                 pred = model(batch["audio_self"], batch["audio_partner"], batch["motion_partner"])
                 loss, _parts = loss_fn(pred, batch["motion_self"], batch["mask"])
                 if not torch.isfinite(loss.detach()):

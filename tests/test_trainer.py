@@ -224,10 +224,38 @@ def test_cli_trains_the_lite_model_on_arkit_motion(tmp_path, capsys):
 
     data_dir = make_folder(tmp_path / "data", conversations=2, seconds=1.2, space="arkit55", layout="motion")
     out = tmp_path / "run"
-    argv = ["train", "--data", str(data_dir), "--arch", "lite", "--config", "tiny", "--steps", "2"]
+    argv = [
+        "train",
+        "--data",
+        str(data_dir),
+        "--arch",
+        "lite",
+        "--config",
+        "tiny",
+        "--steps",
+        "2",
+        "--partner-dropout",
+        "0.5",
+    ]
     assert main([*argv, "--crop-seconds", "1", "--out", str(out)]) == 0
     model, _ = load_lite(out / "lite.pt")
     assert model.space == "arkit55"
     capsys.readouterr()
     assert main(["train", "--data", str(tmp_path / "nowhere"), "--config", "tiny", "--steps", "1"]) == 2
     assert "data folder not found" in capsys.readouterr().err
+
+
+def test_partner_dropout_shows_the_model_a_resting_partner():
+    from dualtalk.inference.trainer import partner_dropout
+
+    batch = {"motion_partner": torch.ones(64, 5, 55), "motion_self": torch.ones(64, 5, 55)}
+    rest = torch.full((55,), 0.5)
+    out = partner_dropout(0.25, rest)(batch, torch.Generator().manual_seed(0))
+    dropped = (out["motion_partner"] == 0.5).all(-1).all(-1)
+    assert 4 <= int(dropped.sum()) <= 28 and bool((out["motion_partner"][~dropped] == 1).all())
+    assert torch.equal(batch["motion_partner"], torch.ones(64, 5, 55))  # the input batch is not modified
+    again = partner_dropout(0.25, rest)(batch, torch.Generator().manual_seed(0))
+    assert torch.equal(again["motion_partner"], out["motion_partner"])
+    assert partner_dropout(0.0)(batch, torch.Generator())["motion_partner"] is batch["motion_partner"]
+    with pytest.raises(DualTalkError):
+        partner_dropout(1.5)
