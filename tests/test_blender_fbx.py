@@ -191,7 +191,10 @@ def test_export_leaves_the_scene_as_it_was(tmp_path):
     other.select_set(True)
     bpy.context.view_layer.objects.active = other
     a.modifiers["Armature"].show_viewport = True
+    a.data.shape_keys.key_blocks["jawOpen"].mute = True  # the user's own choice
     export_fbx([a], tmp_path / "a.fbx")
     assert a.modifiers["Armature"].show_viewport  # switched off only while exporting
+    mutes = {kb.name: kb.mute for kb in a.data.shape_keys.key_blocks}
+    assert mutes.pop("jawOpen") and not any(mutes.values())
     assert other.select_get() and not a.select_get()
     assert bpy.context.view_layer.objects.active == other
