@@ -44,6 +44,7 @@ from typing import Any
 
 import torch
 
+from .checkpoint import read_checkpoint_file
 from .dataset import collate
 from .errors import CancelledError, DualTalkError
 from .fileio import atomic_path, ensure_writable_dir
@@ -117,16 +118,9 @@ def _save_torch(obj: Any, path: Path) -> None:
 
 
 def load_checkpoint(path: str | os.PathLike[str]) -> dict:
-    """Read a training checkpoint safely (``weights_only``); refuse anything else."""
+    """Read a training checkpoint safely (weights only); refuse anything else."""
     path = Path(path)
-    if not path.is_file():
-        raise DualTalkError(f"checkpoint not found: {path}")
-    try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # pickle errors, truncated files, foreign formats
-        raise DualTalkError(
-            f"{path.name} is not a readable training checkpoint ({type(exc).__name__})"
-        ) from None
+    ckpt = read_checkpoint_file(path)
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise DualTalkError(f"{path.name} is not a dualtalk training checkpoint")
     if int(ckpt.get("version", 0)) > CHECKPOINT_VERSION:
