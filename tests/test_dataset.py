@@ -158,3 +158,10 @@ def test_other_sample_rates_are_resampled_even_when_streaming(tmp_path):
     conv = load_conversations(root, stream=True)[0]
     assert isinstance(conv.audio[0], np.ndarray)  # read whole and resampled to 16 kHz
     assert conv.num_frames == 50 and len(conv.audio[0]) == 50 * SAMPLES_PER_FRAME
+
+
+def test_a_corrupt_motion_file_names_the_file(tmp_path):
+    root = make_folder(tmp_path / "d", conversations=1)
+    (root / "conv0_speaker1.npz").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(DualTalkError, match="conv0_speaker1.npz"):
+        load_conversations(root)

@@ -77,6 +77,9 @@ def test_empty_or_wrong_inputs_are_refused(gt_dir, tmp_path, capsys):
     np.save(bad / "conv0_speaker1.npy", np.zeros((75, 7), np.float32))
     assert main(["eval", "--pred", str(bad), "--gt", str(gt_dir)]) == 2
     assert "(frames, 56)" in capsys.readouterr().err
+    (bad / "conv0_speaker1.npy").write_bytes(b"\x93NUMPY garbage")
+    assert main(["eval", "--pred", str(bad), "--gt", str(gt_dir)]) == 2
+    assert "conv0_speaker1.npy" in capsys.readouterr().err
     arkit = tmp_path / "arkit"
     arkit.mkdir()
     save_motion(arkit / "conv0_speaker1.npz", Motion(space="arkit55", values=np.zeros((75, 55))))

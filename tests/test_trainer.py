@@ -243,6 +243,10 @@ def test_cli_trains_the_lite_model_on_arkit_motion(tmp_path, capsys):
     capsys.readouterr()
     assert main(["train", "--data", str(tmp_path / "nowhere"), "--config", "tiny", "--steps", "1"]) == 2
     assert "data folder not found" in capsys.readouterr().err
+    assert main([*argv, "--seed", "-1", "--out", str(tmp_path / "neg")]) == 2
+    assert "--seed" in capsys.readouterr().err
+    assert main([*argv, "--partner-dropout", "2", "--out", str(tmp_path / "pd")]) == 2
+    assert "partner dropout" in capsys.readouterr().err
 
 
 def test_partner_dropout_shows_the_model_a_resting_partner():
