@@ -23,7 +23,7 @@ from ..inference.errors import DualTalkError
 from ..inference.motion import Motion
 from . import flame_arkit, keying, retarget
 from .blinks import blink_curve
-from .characters import AUTO, inspect_character
+from .characters import AUTO, CharacterReport, inspect_character
 from .mapping import CustomMap, load_mapping
 
 MARKER_PREFIX = "DT "
@@ -161,6 +161,41 @@ def _quat_list(quat: np.ndarray) -> list[float]:
     return [float(v) for v in quat]
 
 
+def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
+    """Everything that would refuse ``obj``, checked without changing the scene.
+
+    :func:`apply_dialogue` runs this for both characters before keying either, so a
+    refusal of B never leaves A half-animated.
+    """
+    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
+    report = inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
+    mesh, arm = report.mesh, report.armature
+    key = mesh.data.shape_keys
+    for idblock in (mesh, mesh.data, key, arm, arm.data if arm is not None else None):
+        if idblock is not None and idblock.library is not None:
+            raise DualTalkError(
+                f"{idblock.name!r} is linked from {idblock.library.filepath} (read-only); make it local "
+                "(or a library override) before animating it"
+            )
+    if report.shared_with and options.single_user == "refuse":
+        raise DualTalkError(
+            f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
+            "make it single-user first (Object > Relations > Make Single User)"
+        )
+    if report.family is None:
+        names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
+        found = (
+            f"its keys: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}"
+            if names
+            else "it has no shape keys"
+        )
+        raise DualTalkError(
+            f"{mesh.name!r} has no face shape keys DualTalk knows ({found}); pick the face mesh, "
+            "or map its keys with a custom map"
+        )
+    return report
+
+
 def apply_motion(
     obj: Any, motion: Motion, options: ApplyOptions | None = None, *, scene: Any = None
 ) -> ApplyReport:
@@ -169,28 +204,14 @@ def apply_motion(
     options = options or ApplyOptions()
     options.validate()
     scene = scene or bpy.context.scene
-    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
-    report = inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
+    report = check_character(obj, options)
     warnings = list(report.warnings)
     mesh, arm = report.mesh, report.armature
-    for idblock in (mesh, mesh.data, arm):
-        if idblock is not None and idblock.library is not None:
-            raise DualTalkError(
-                f"{idblock.name!r} is linked from {idblock.library.filepath}; make it local "
-                "(or a library override) before animating it"
-            )
     if report.shared_with:
-        if options.single_user == "refuse":
-            raise DualTalkError(
-                f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
-                "make it single-user first (Object > Relations > Make Single User)"
-            )
         mesh.data = mesh.data.copy()
         warnings.append(
             f"{mesh.name}: shape keys were shared with {', '.join(report.shared_with)}; made single-user"
         )
-    if report.family is None and not (options.head and (arm is not None or report.head_target == "")):
-        raise DualTalkError(f"{mesh.name!r} has nothing DualTalk can animate")
 
     space = report.space
     channels = CHANNELS[space]
@@ -245,7 +266,7 @@ def apply_motion(
     rest_used: dict[str, list[float]] = {}
     rot_curves: list[keying.CurveSpec] = []
     head_cols = [col[c] for c in (HEAD if space == SPACE_ARKIT else FLAME_NECK)]
-    if options.head:
+    if options.head and not report.head_skipped:
         head_rv = out[:, head_cols].astype(np.float64)
         if report.head_target and arm is not None:
             pb = arm.pose.bones[report.head_target]
@@ -423,6 +444,9 @@ def apply_dialogue(
     if mesh_a == mesh_b:
         raise DualTalkError("character A and character B are the same object")
     inner = ApplyOptions(**{**options.__dict__, "undo_push": False})
+    inner.validate()
+    for obj in (obj_a, obj_b):  # refuse before keying either character
+        check_character(obj, inner)
     rep_a = apply_motion(obj_a, motion_a, inner, scene=scene)
     rep_b = apply_motion(obj_b, motion_b, inner, scene=scene)
     n_markers = 0

@@ -51,6 +51,9 @@ class CharacterReport:
     keys: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # rig key -> [(channel, w)]
     bones: list[BoneDrive] = field(default_factory=list)
     head_target: str = ""  # pose bone name, or "" for the object itself
+    head_skipped: bool = (
+        False  # an armature without a head/neck bone: rotating the whole object would tilt the body
+    )
     head_frame: str = "Z"  # "Z" / "Y" rig frame, or "bone" (FLAME add-on: bone-local = FLAME)
     jaw_bone: str | None = None
     neck_bone: str | None = None
@@ -87,7 +90,11 @@ class CharacterReport:
             parts.append(f"jaw bone: {self.jaw_bone or 'none'}")
             parts.append(f"neck bone: {self.neck_bone or 'none'}")
         else:
-            parts.append(f"head bone: {self.head_target}" if self.head_target else "head: object rotation")
+            parts.append(
+                "head: not keyed (no head bone)"
+                if self.head_skipped
+                else (f"head bone: {self.head_target}" if self.head_target else "head: object rotation")
+            )
         eyes = [d.bone for d in self.bones if d.frame == "head"]
         if eyes:
             parts.append(f"eye bones: {', '.join(eyes)}")
@@ -190,6 +197,11 @@ def inspect_character(
             report.warnings.append(
                 f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
             )
+    if arm is not None and not report.head_target and not (mapping is not None and mapping.head == ""):
+        report.head_skipped = True
+        report.warnings.append(
+            f"{mesh.name}: armature {arm.name!r} has no head or neck bone; head motion is not keyed"
+        )
     if report.head_target and arm is not None:
         report.head_frame = (
             "bone"

@@ -208,13 +208,15 @@ def preflight(s: Any, options: Any) -> None:
         from .flame_arkit import load_arkit_flame_map
 
         load_arkit_flame_map(options.flame_map)
+    from .apply import ApplyOptions, check_character
+
     a, b = check_characters(s)
     reports = [inspect_character(obj, options.preset, mapping, up_axis=options.up_axis) for obj in (a, b)]
     if reports[0].mesh == reports[1].mesh:
         raise DualTalkError("character A and character B use the same mesh object")
-    for rep in reports:
-        if rep.family is None and rep.armature is None and not options.head:
-            raise DualTalkError(f"{rep.mesh.name!r} has nothing DualTalk can animate")
+    parsed = ApplyOptions(**{**options.__dict__, "mapping": mapping}) if mapping is not None else options
+    for obj in (a, b):  # the same refusals applying would raise (linked data, no face keys, ...)
+        check_character(obj, parsed)
 
 
 @dataclass
