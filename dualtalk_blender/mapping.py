@@ -147,7 +147,7 @@ def parse_mapping(data: Any) -> CustomMap:
     if isinstance(version, bool) or version != 1:
         raise DualTalkError(f"mapping: unsupported version {version!r} (this build reads version 1)")
     space = data.get("space", SPACE_ARKIT)
-    if space not in CHANNELS:
+    if not isinstance(space, str) or space not in CHANNELS:
         raise DualTalkError(f"mapping: unknown space {space!r} (expected one of {', '.join(CHANNELS)})")
     table = data.get("map")
     if not isinstance(table, dict) or not table:

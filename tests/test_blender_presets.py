@@ -234,3 +234,9 @@ def test_bone_lookup_normalises_rig_conventions():
     assert presets.find_bone(["DEF-spine", "DEF-head"], presets.HEAD_BONES) == "DEF-head"
     assert presets.flame_exp_index("Exp012") == 12 and presets.flame_exp_index("Expression") is None
     assert len(FLAME_EXP) == 50
+
+
+def test_map_space_must_be_a_known_name():
+    for space in ([], {"x": 1}, "flame99"):
+        with pytest.raises(DualTalkError, match="unknown space"):
+            parse_mapping({"space": space, "map": {"jawOpen": "X"}})
