@@ -54,9 +54,11 @@ class LogMel(nn.Module):
             audio.float(), self.n_fft, self.hop, window=self.window, center=True, return_complex=True
         )
         power = spec.real**2 + spec.imag**2  # (B, freq, F)
-        mel = torch.matmul(self.fb, power).clamp_min(1e-6)
-        # Audio arrives normalised to unit variance, so log-mel sits in a known range.
-        return ((torch.log(mel) + 2.0) / 4.0).transpose(1, 2)
+        logmel = torch.log(torch.matmul(self.fb, power).clamp_min(1e-6))  # (B, n_mels, F)
+        # Per-band mean over the take removes the channel (microphone EQ, room colour,
+        # the TTS voice's own timbre), the main gap between synthetic and real speech.
+        logmel = logmel - logmel.mean(dim=-1, keepdim=True)
+        return (logmel / 4.0).transpose(1, 2)
 
 
 class ConvAudioEncoder(nn.Module):

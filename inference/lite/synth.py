@@ -292,15 +292,24 @@ def generate_corpus(
     progress=None,
 ) -> Path:
     """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     out = ensure_writable_dir(out_dir)
     engines = available_engines()
     total = 0.0
-    for i in range(start, start + dialogues):
-        if progress is not None:
-            progress.update("synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}")
-        d = make_dialogue(seed, i, duration, engines)
-        write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
-        total += d["duration"]
+    # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
+    # is what makes a dialogue depend only on (seed, index), not on what ran before.
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
+        for i in range(start, start + dialogues):
+            if progress is not None:
+                progress.update(
+                    "synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}"
+                )
+            d = pool.submit(make_dialogue, seed, i, duration, engines).result()
+            write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
+            total += d["duration"]
     manifest = {
         "generator": "dualtalk synth",
         "seed": seed,

@@ -125,10 +125,14 @@ class Corpus:
 
 
 def lite_loss(pred: torch.Tensor, target: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """Weighted L1 on values plus L1 on frame-to-frame velocity (keeps motion crisp, not averaged flat)."""
-    pos = ((pred - target).abs() * weights).mean()
-    vel = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])).abs() * weights).mean()
-    return pos + 2.0 * vel
+    """Weighted squared error on values and on frame-to-frame velocity.
+
+    Squared, not absolute, error: L1 pulls toward the median, and the median mouth
+    (silence, listening) is closed, which collapses the lip motion to a flat line.
+    """
+    pos = ((pred - target) ** 2 * weights).mean()
+    vel = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])) ** 2 * weights).mean()
+    return 10.0 * (pos + vel)
 
 
 @torch.no_grad()

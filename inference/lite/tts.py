@@ -16,6 +16,10 @@ exactly, with no forced alignment:
   ``int_f0_target_mean``.
 
 MBROLA voices are never used (their licence forbids this kind of use).
+
+espeak-ng carries synthesis state from one utterance to the next (a few samples of
+drift in length and timing), so reproducible corpora synthesise each dialogue in a
+fresh process (see ``synth.generate_corpus``).
 Audio is returned at 16 kHz mono float32, timings in seconds.
 """
 
@@ -254,10 +258,10 @@ def speak(text: str, voice: Voice) -> Utterance:
 def available_engines() -> list[str]:
     """Engines usable on this machine."""
     out = []
-    try:
-        _Espeak.get()
+    try:  # load the library only: initialising espeak-ng here would give this process TTS state
+        ctypes.CDLL(ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1")
         out.append("espeak")
-    except DualTalkError:
+    except OSError:
         pass
     if shutil.which("flite"):
         out.append("flite")

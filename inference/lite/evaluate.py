@@ -1,0 +1,179 @@
+"""Judge the lite model on real speech it never trained on.
+
+Two sources, both outside the training corpus (which is pure TTS):
+
+* **LibriVox clips with phone alignments** shipped in the PyPI ``pocketsphinx`` sdist
+  (``test/data/librivox/``, MIT): real read speech, each phone's start and duration.
+  The reference is the viseme curve rendered from those *true* phone timings with the
+  same renderer that made the training targets; we correlate mouth openness (jaw +
+  lower lip) of the model against it, and of an energy-envelope lip-flap baseline
+  (what a "jaw follows loudness" rig would do) against it.
+* **The real DualTalk clip** (``../shared/data/dualtalk_demo``): a genuine two-person
+  conversation. Speaker 2 has tracked FLAME parameters, so the predicted ``jawOpen``
+  is correlated with the tracked jaw rotation; and for both speakers the mouth must
+  move more while they speak than while they listen (role contrast).
+
+``python -m dualtalk.inference.lite.evaluate --librivox DIR --demo DIR`` prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .tts import Phone
+from .visemes import mouth_openness, render_visemes
+
+FPS, SR = 25, 16000
+DEMO_STEM = "UbjUDM1MiGE_sub_video_72"
+
+
+def pearson(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    n = min(len(a), len(b))
+    a, b = a[:n] - a[:n].mean(), b[:n] - b[:n].mean()
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den > 0 else 0.0
+
+
+def energy_flap(audio: np.ndarray, frames: int) -> np.ndarray:
+    """Baseline lip flap: smoothed log-RMS envelope above the noise floor, scaled to 0..1."""
+    from scipy.ndimage import uniform_filter1d
+
+    from .listener import frame_energy
+
+    e = np.log(frame_energy(audio, frames) + 1e-5)
+    floor, top = np.percentile(e, 10), np.percentile(e, 98)
+    env = np.clip((e - floor) / max(top - floor, 1e-6), 0, 1)
+    return uniform_filter1d(env, 3)
+
+
+def read_librivox(folder: str | Path) -> list[dict]:
+    """Clips as dicts: name, audio (16 kHz float32), phones (ARPAbet, seconds)."""
+    import soundfile as sf
+
+    out = []
+    for pj in sorted(Path(folder).glob("*.phone.json")):
+        wav = pj.with_name(pj.name.replace(".phone.json", ".wav"))
+        if not wav.exists():
+            continue
+        audio, sr = sf.read(wav, dtype="float32")
+        if sr != SR:
+            continue
+        phones = []
+        for word in json.loads(pj.read_text())["w"]:
+            for ph in word.get("w", []):
+                sym = str(ph["t"]).lower()
+                sym = "sil" if sym in ("sil", "+spn+", "+nsn+") or sym.startswith("+") else sym
+                phones.append(Phone(sym, float(ph["b"]), float(ph["b"]) + float(ph["d"]), "arpabet"))
+        out.append({"name": wav.stem, "audio": audio, "phones": phones})
+    return out
+
+
+def predict_single(model, own: np.ndarray, partner: np.ndarray | None = None, rounds: int = 1) -> np.ndarray:
+    """(T, 55) lite prediction for one voice, the partner silent unless given; whole-take normalisation."""
+    import torch
+
+    frames = int(np.ceil(len(own) / SR * FPS))
+
+    def norm(x: np.ndarray) -> torch.Tensor:
+        x = np.asarray(x, np.float64)
+        return torch.from_numpy(((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32))[None]
+
+    partner = np.zeros_like(own) if partner is None else partner
+    with torch.inference_mode():
+        fs = model.encode_self(norm(own), frames)
+        fp = model.encode_partner(norm(partner), frames)
+        motion = model.neutral_motion(frames)[None]
+        for _ in range(rounds):
+            pred = model.decode(fs, fp, motion)
+    return pred[0].float().numpy()
+
+
+def eval_librivox(model, folder: str | Path) -> dict:
+    """Mouth-openness correlation with the true-phone viseme curve: model vs energy baseline."""
+    rows = []
+    for clip in read_librivox(folder):
+        frames = int(np.ceil(len(clip["audio"]) / SR * FPS))
+        ref = mouth_openness(render_visemes(clip["phones"], frames))
+        pred = mouth_openness(predict_single(model, clip["audio"])[:, :52])
+        flap = energy_flap(clip["audio"], frames)
+        rows.append(
+            {
+                "clip": clip["name"],
+                "seconds": round(len(clip["audio"]) / SR, 2),
+                "lite": pearson(pred, ref),
+                "energy_baseline": pearson(flap, ref),
+            }
+        )
+    if not rows:
+        return {"clips": 0}
+    return {
+        "clips": len(rows),
+        "seconds": round(sum(r["seconds"] for r in rows), 1),
+        "lite_corr": float(np.mean([r["lite"] for r in rows])),
+        "energy_baseline_corr": float(np.mean([r["energy_baseline"] for r in rows])),
+        "per_clip": rows,
+    }
+
+
+def eval_demo_clip(engine, folder: str | Path) -> dict:
+    """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw."""
+    from ..audio import load_dialogue
+    from ..generate import generate_dialogue
+    from ..motion import load_motion
+
+    folder = Path(folder)
+    d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))
+    ma, mb = generate_dialogue(d, engine)
+    out: dict = {"seconds": round(len(d.a) / SR, 1)}
+    for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
+        act = np.asarray(act[: m.num_frames], bool)
+        openv = mouth_openness(m.values[:, :52])
+        speak = float(openv[act].mean()) if act.any() else float("nan")
+        listen = float(openv[~act].mean()) if (~act).any() else float("nan")
+        motion = np.abs(np.diff(openv))
+        out[name] = {
+            "speaking_share": round(float(act.mean()), 3),
+            "open_speaking": speak,
+            "open_listening": listen,
+            "contrast": speak / max(listen, 1e-6),
+            "mouth_speed_speaking": float(motion[act[1:]].mean()) if act[1:].any() else float("nan"),
+            "mouth_speed_listening": float(motion[~act[1:]].mean()) if (~act[1:]).any() else float("nan"),
+        }
+    gt = load_motion(folder / f"{DEMO_STEM}_speaker2.npz")
+    jaw_gt = gt.values[:, gt.channels.index("jaw_rx")]
+    jaw_pred = mb.values[:, mb.channels.index("jawOpen")]
+    out["B"]["jaw_corr_vs_tracked"] = pearson(jaw_pred, jaw_gt)
+    out["B"]["energy_baseline_corr_vs_tracked"] = pearson(energy_flap(d.b, mb.num_frames), jaw_gt)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m dualtalk.inference.lite.evaluate", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument("--weights", default=None, help="lite weights (default: the committed ones)")
+    ap.add_argument("--librivox", default=None, help="pocketsphinx sdist test/data/librivox folder")
+    ap.add_argument("--demo", default=None, help="folder with the real DualTalk clip")
+    args = ap.parse_args(argv)
+    import torch
+
+    from ..engine import load_engine
+
+    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    engine = load_engine(args.weights, engine="lite")
+    report: dict = {"weights_sha256": engine.sha256}
+    if args.librivox:
+        report["librivox"] = eval_librivox(engine.model, args.librivox)
+    if args.demo:
+        report["demo_clip"] = eval_demo_clip(engine, args.demo)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

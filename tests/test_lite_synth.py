@@ -1,0 +1,96 @@
+"""The synthetic corpus: two voices taking turns, exact targets, same seed -> same files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.inference.channels import ARKIT55
+from dualtalk.inference.lite.synth import generate_corpus, make_dialogue
+from dualtalk.inference.lite.tts import available_engines
+from dualtalk.inference.motion import load_motion
+
+pytestmark = pytest.mark.skipif(not available_engines(), reason="no TTS engine installed")
+IDX = {n: i for i, n in enumerate(ARKIT55)}
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate_corpus(a, 2, seed=7, duration=5.0)
+    generate_corpus(b, 2, seed=7, duration=5.0)
+    generate_corpus(c, 2, seed=8, duration=5.0)
+    names = _files(a)
+    assert names == _files(b)
+    assert (
+        sum(n.endswith(("_speaker1.wav", "_speaker2.wav", "_speaker1.npz", "_speaker2.npz")) for n in names)
+        == 8
+    )
+    for name in names:
+        if name.endswith(".wav"):
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
+        elif name.endswith(".npz"):
+            assert np.array_equal(load_motion(a / name).values, load_motion(b / name).values), name
+    wav = next(n for n in names if n.endswith(".wav"))
+    other = next(n for n in _files(c) if n.endswith(".wav"))
+    assert (a / wav).read_bytes() != (c / other).read_bytes()
+    assert json.loads((a / "corpus.json").read_text())["seed"] == 7
+
+
+def test_speaker_mouth_moves_with_their_own_voice_and_the_listener_reacts():
+    d = make_dialogue(seed=3, index=0, duration=14.0)
+    assert len(d["speakers"]) == 2
+    for spk in d["speakers"]:
+        values, active = spk["values"], spk["active"]
+        assert values.shape == (len(active), 55) and values.dtype == np.float32
+        assert values[:, :52].min() >= 0 and values[:, :52].max() <= 1
+        assert 0.05 < active.mean() < 0.95, "each speaker talks some of the time"
+        jaw = values[:, IDX["jawOpen"]]
+        assert jaw[active].mean() > 3 * jaw[~active].mean() + 0.02, "mouth opens while speaking"
+        blink = values[:, IDX["eyeBlinkLeft"]]
+        assert (blink > 0.8).sum() >= 2, "blinks happen"
+    # Both streams are the same length and the partner's voice leaks in at most faintly.
+    a, b = (spk["audio"] for spk in d["speakers"])
+    assert len(a) == len(b) == len(d["speakers"][0]["active"]) * 640
+    # Listener behaviour: someone nods (head pitch pulses) while the other talks.
+    pitch = np.concatenate([spk["values"][:, IDX["head_rx"]] for spk in d["speakers"]])
+    assert pitch.max() > 0.05
+
+
+def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_path):
+    out = tmp_path / "corpus"
+    cmd = [
+        sys.executable,
+        "-m",
+        "dualtalk",
+        "synth",
+        "--out",
+        str(out),
+        "--dialogues",
+        "1",
+        "--seed",
+        "1",
+        "--seconds",
+        "4",
+        "--quiet",
+    ]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    stem = "synth_0001_00000"
+    for k in (1, 2):
+        audio, sr = sf.read(out / f"{stem}_speaker{k}.wav")
+        assert sr == 16000 and audio.ndim == 1
+        motion = load_motion(out / f"{stem}_speaker{k}.npz")
+        assert motion.space == "arkit55" and motion.role == "AB"[k - 1]
+        assert motion.num_frames == len(audio) // 640
+    bad = subprocess.run(cmd[:-6] + ["0"], capture_output=True, text=True, timeout=60)
+    assert (
+        bad.returncode == 2 and bad.stderr.startswith("error:") and len(bad.stderr.strip().splitlines()) == 1
+    )
