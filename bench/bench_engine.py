@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rounds", type=int, help="refinement rounds (default: the engine's)")
     parser.add_argument("--window", type=float, help="window seconds (default: the engine's)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    parser.add_argument("--precisions", default="fp32,bf16", help="fp32 and/or bf16 (bf16 where supported)")
     parser.add_argument(
         "--compare-seconds", type=float, default=10.0, help="audio length for the wav2vec2 comparison"
     )
@@ -54,7 +55,10 @@ def run(args: argparse.Namespace) -> BenchResult:
     engine = random_engine(layers=args.layers, tiny=args.tiny, device=args.device)
     build_s = time.perf_counter() - t0
     cuda = engine.device.type == "cuda"
-    precisions = ["fp32", "bf16"] if cuda and torch.cuda.is_bf16_supported() else ["fp32"]
+    from ..inference.engine import cpu_bf16_supported
+
+    bf16_ok = torch.cuda.is_bf16_supported() if cuda else cpu_bf16_supported()
+    precisions = [p for p in args.precisions.split(",") if p == "fp32" or (p == "bf16" and bf16_ok)]
     rounds = args.rounds or DEFAULT_ROUNDS
     result = BenchResult(
         name="engine",

@@ -46,7 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     eng.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
     eng.add_argument(
-        "--precision", choices=("fp32", "bf16", "fp16"), default="fp32", help="CUDA only: bf16/fp16 autocast"
+        "--precision",
+        choices=("fp32", "bf16", "fp16"),
+        default="fp32",
+        help="fp32 (default, deterministic); bf16 autocast on CUDA or bf16-capable CPUs; fp16 on CUDA",
     )
     eng.add_argument(
         "--rounds",

@@ -85,14 +85,27 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     return dev
 
 
+def cpu_bf16_supported() -> bool:
+    """True where oneDNN has native bf16 kernels (AVX512-BF16 / AMX); elsewhere bf16 would be slower."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def _check_precision(precision: str, device: torch.device) -> str:
+    """fp32 everywhere; bf16/fp16 autocast on CUDA; bf16 on CPUs with native bf16 (about 1.9x faster)."""
     precision = str(precision or "fp32").lower()
     if precision not in PRECISIONS:
         raise DualTalkError(f"unknown precision {precision!r} (use {', '.join(PRECISIONS)})")
-    if precision != "fp32" and device.type != "cuda":
-        raise DualTalkError(f"--precision {precision} needs a CUDA GPU; on CPU the engine runs fp32")
-    if precision == "bf16" and not torch.cuda.is_bf16_supported():
-        raise DualTalkError("this GPU does not support bf16; use --precision fp16 or fp32")
+    if device.type == "cuda":
+        if precision == "bf16" and not torch.cuda.is_bf16_supported():
+            raise DualTalkError("this GPU does not support bf16; use --precision fp16 or fp32")
+        return precision
+    if precision == "fp16":
+        raise DualTalkError("--precision fp16 needs a CUDA GPU; on CPU use fp32 or bf16")
+    if precision == "bf16" and not cpu_bf16_supported():
+        raise DualTalkError("this CPU has no native bf16 support (AVX512-BF16/AMX); use --precision fp32")
     return precision
 
 

@@ -12,7 +12,7 @@ import torch
 from dualtalk.inference.audio import Dialogue, load_speech, voice_activity
 from dualtalk.inference.checkpoint import load_dualtalk, save_dualtalk
 from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
-from dualtalk.inference.engine import engine_from_model
+from dualtalk.inference.engine import cpu_bf16_supported, engine_from_model
 from dualtalk.inference.errors import DualTalkError
 from dualtalk.inference.generate import (
     generate_dialogue,
@@ -130,6 +130,19 @@ def test_generation_is_deterministic_on_cpu(engine, short_dialogue):
     assert np.array_equal(a1.values, a2.values) and np.array_equal(b1.values, b2.values)
 
 
+@pytest.mark.skipif(not cpu_bf16_supported(), reason="no native bf16 on this CPU")
+def test_bf16_on_cpu_stays_close_to_fp32(engine, short_dialogue):
+    a32, _ = generate_dialogue(short_dialogue, engine, rounds=1)
+    engine.precision = "bf16"
+    try:
+        a16, _ = generate_dialogue(short_dialogue, engine, rounds=1)
+    finally:
+        engine.precision = "fp32"
+    assert a16.meta["precision"] == "bf16"
+    rel = np.abs(a16.values - a32.values).mean() / np.abs(a32.values).mean()
+    assert 0 < rel < 0.05, rel
+
+
 def test_write_dialogue_writes_both_files(tmp_path, engine, short_dialogue):
     a, b = generate_dialogue(short_dialogue, engine, rounds=1)
     pa, pb = write_dialogue(tmp_path / "take", a, b)
@@ -154,7 +167,9 @@ def test_bad_options_are_clear_errors(engine, short_dialogue, kwargs, match):
 
 
 def test_a_blip_of_audio_is_refused_not_crashed(engine):
-    blip = Dialogue(np.zeros(800, np.float32), np.zeros(800, np.float32), np.zeros(2, bool), np.zeros(2, bool))
+    blip = Dialogue(
+        np.zeros(800, np.float32), np.zeros(800, np.float32), np.zeros(2, bool), np.zeros(2, bool)
+    )
     with pytest.raises(DualTalkError, match="at least 0.1 s"):
         generate_dialogue(blip, engine)
 

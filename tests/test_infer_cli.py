@@ -177,7 +177,7 @@ def test_broken_checkpoint_is_one_line_and_writes_nothing(tmp_path, stereo, caps
     [
         (["--rounds", "0"], "--rounds"),
         (["--window", "0.5"], "too short"),
-        (["--precision", "bf16", "--device", "cpu"], "CUDA"),
+        (["--precision", "fp16", "--device", "cpu"], "CUDA"),
     ],
 )
 def test_bad_options_are_refused(tmp_path, ckpt, stereo, capsys, extra, match):
