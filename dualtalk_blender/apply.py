@@ -171,7 +171,7 @@ def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
     report = inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
     mesh, arm = report.mesh, report.armature
     key = mesh.data.shape_keys
-    for idblock in (mesh, mesh.data, key, arm, arm.data if arm is not None else None):
+    for idblock in (mesh, mesh.data, key, arm):  # pose bones live on the (overridable) armature object
         if idblock is not None and idblock.library is not None:
             raise DualTalkError(
                 f"{idblock.name!r} is linked from {idblock.library.filepath} (read-only); make it local "
@@ -182,16 +182,17 @@ def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
             f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
             "make it single-user first (Object > Relations > Make Single User)"
         )
-    if report.family is None:
+    if report.family is None or (not report.keys and not report.bones):
         names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
         found = (
             f"its keys: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}"
             if names
             else "it has no shape keys"
         )
+        known = "DualTalk knows" if options.preset == AUTO else f"of the {options.preset!r} preset"
         raise DualTalkError(
-            f"{mesh.name!r} has no face shape keys DualTalk knows ({found}); pick the face mesh, "
-            "or map its keys with a custom map"
+            f"{mesh.name!r} has no face shape keys {known} ({found}); pick the face mesh, "
+            "another preset, or map its keys with a custom map"
         )
     return report
 
