@@ -213,3 +213,14 @@ def test_published_engine_without_checkpoint_says_where_to_get_it(tmp_path, ster
         ["infer", "--audio", str(stereo), "--engine", "dualtalk", "--out", str(tmp_path / "o")],
         "download",
     )
+
+
+def test_without_a_checkpoint_the_embedded_lite_model_animates(tmp_path, stereo, capsys):
+    from dualtalk.inference.lite.model import DEFAULT_WEIGHTS
+
+    if not DEFAULT_WEIGHTS.is_file():
+        pytest.skip("lite weights not in this checkout")
+    assert main(["infer", "--quiet", "--audio", str(stereo), "--out", str(tmp_path / "lite")]) == 0
+    assert "lite engine" in capsys.readouterr().out
+    a = load_motion(tmp_path / "lite" / "A.npz")
+    assert a.space == "arkit55" and a.engine == "lite" and a.checkpoint_sha256 == sha256_file(DEFAULT_WEIGHTS)
