@@ -9,6 +9,7 @@ motion channel will drive, what is missing, and one summary line for the UI/CLI 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 from ..inference.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
 from ..inference.errors import DualTalkError
 from . import presets
-from .mapping import CustomMap
+from .mapping import CustomMap, load_mapping
 
 AUTO = "auto"
 PRESET_CHOICES = (AUTO, *presets.FAMILIES)
@@ -154,7 +155,7 @@ def _preset_counts(key_names: list[str]) -> dict[str, tuple[dict[int, str], int]
 def inspect_character(
     obj: Any,
     preset: str = AUTO,
-    mapping: CustomMap | None = None,
+    mapping: CustomMap | str | os.PathLike[str] | None = None,
     *,
     up_axis: str = AUTO,
 ) -> CharacterReport:
@@ -163,6 +164,8 @@ def inspect_character(
         raise DualTalkError(f"unknown preset {preset!r} (expected one of {', '.join(PRESET_CHOICES)})")
     if up_axis not in (AUTO, "Y", "Z"):
         raise DualTalkError(f"up axis must be auto, Y or Z, got {up_axis!r}")
+    if isinstance(mapping, str | os.PathLike):
+        mapping = load_mapping(mapping)
     mesh, arm = find_mesh_and_armature(obj)
     key = mesh.data.shape_keys
     key_names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []

@@ -336,6 +336,10 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
     scene = bpy.context.scene
     obj_a = _find_object(bpy, shot.char_a, "character A")
     obj_b = _find_object(bpy, shot.char_b, "character B")
+    if shot.render is not None and scene.camera is None:
+        raise DualTalkError(
+            f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
+        )
     for label, obj in (("A", obj_a), ("B", obj_b)):
         progress.update(
             "characters", 0.5 if label == "A" else 1.0, f"{label}: {inspect_character(obj).summary}"
