@@ -285,3 +285,16 @@ def test_a_damaged_blend_file_is_one_clear_error(tmp_path, capsys):
     assert rc == 2 and captured.out == ""
     assert captured.err.startswith("error: cannot open bad.blend") and captured.err.count("\n") == 1
     assert not (tmp_path / "o.blend").exists()
+
+
+def test_render_without_a_camera_is_refused_before_any_work(tmp_path, scene_file, capsys):
+    bpy.ops.wm.open_mainfile(filepath=str(scene_file))
+    bpy.context.scene.camera = None
+    nocam = tmp_path / "nocam.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(nocam), copy=True)
+    a, b = motions(tmp_path)
+    rc = main(["animate", "--quiet", "--blend", str(nocam), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(tmp_path / "o.blend"),
+               "--render", str(tmp_path / "frames")])  # fmt: skip
+    assert rc == 2 and "no active camera to render from" in capsys.readouterr().err
+    assert not (tmp_path / "o.blend").exists() and not (tmp_path / "frames").exists()
