@@ -25,6 +25,7 @@ from typing import Any
 import bpy
 import numpy as np
 
+from ..inference.errors import DualTalkError
 from . import compat
 
 OWNER_PROP = "dualtalk"
@@ -102,6 +103,10 @@ def key_take(
     meta: dict[str, Any] | None = None,
 ) -> KeyingResult:
     """Write ``targets`` into a fresh action ``action_name`` and assign it to each datablock."""
+    if not compat.SLOTTED:  # the manifest requires Blender 5.0; say so rather than misbehave
+        raise DualTalkError(
+            f"Blender {bpy.app.version_string} has no slotted actions; DualTalk needs Blender 4.4+"
+        )
     frames = np.asarray(frames, dtype=np.float32)
     pushed: list[str] = []
     for target in targets:
@@ -113,17 +118,11 @@ def key_take(
     action[OWNER_PROP] = json.dumps(meta or {}, sort_keys=True, default=str)
     n_curves = 0
     for target in targets:
-        if compat.SLOTTED:
-            slot = compat.new_slot(action, target.idblock, target.slot_name)
-            fcurves = compat.channelbag(action, slot).fcurves
-        else:  # pre-4.4: one legacy action per datablock
-            slot = None
-            own = action if n_curves == 0 else bpy.data.actions.new(f"{action_name}.{target.slot_name}")
-            own[OWNER_PROP] = action[OWNER_PROP]
-            fcurves = own.fcurves
+        slot = compat.new_slot(action, target.idblock, target.slot_name)
+        fcurves = compat.channelbag(action, slot).fcurves
         for spec in target.curves:
             fc = fcurves.new(spec.data_path, index=spec.index, group_name=spec.group)
             _fill(fc, frames, spec.values)
             n_curves += 1
-        compat.assign(target.idblock, action if compat.SLOTTED else fcurves.id_data, slot)
+        compat.assign(target.idblock, action, slot)
     return KeyingResult(action=action, pushed=pushed, curves=n_curves, keys=n_curves * len(frames))
