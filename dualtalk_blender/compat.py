@@ -3,7 +3,7 @@
 Blender 4.4 introduced slotted (layered) actions and 5.0 removed ``Action.fcurves``: curves
 live in ``action.layers[i].strips[j].channelbag(slot)``. One action can then animate several
 datablocks (here: a character's shape-key datablock and its armature/object) through one
-slot each. Older builds get one legacy action per datablock instead.
+slot each. Readers (:func:`iter_fcurves`) still accept legacy actions from older files.
 """
 
 from __future__ import annotations
