@@ -25,7 +25,6 @@ Rules (so a job file from someone else cannot write outside its folder):
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..inference.errors import DualTalkError
+from .jsonfile import read_json
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -253,15 +253,5 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
 
 def load_jobs(path: str | os.PathLike[str]) -> list[Shot]:
     """Read a job file; relative paths are taken from its folder."""
-    p = Path(path)
-    if not p.is_file():
-        raise DualTalkError(f"job file not found: {p}")
-    if p.stat().st_size > MAX_JOB_BYTES:
-        raise DualTalkError(f"job file {p.name} is larger than {MAX_JOB_BYTES >> 20} MiB")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise DualTalkError(f"job file {p.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise DualTalkError(f"job file {p.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    return parse_jobs(data, p.resolve().parent)
+    data = read_json(path, "job file", MAX_JOB_BYTES)
+    return parse_jobs(data, Path(path).resolve().parent)

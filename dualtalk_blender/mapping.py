@@ -24,15 +24,14 @@ offending entry.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..inference.channels import CHANNELS, HEAD, SPACE_ARKIT
 from ..inference.errors import DualTalkError
+from .jsonfile import read_json
 
 MAX_MAP_BYTES = 1 << 20
 MAX_ENTRIES = 4096
@@ -187,17 +186,4 @@ def parse_mapping(data: Any) -> CustomMap:
 
 def load_mapping(path: str | os.PathLike[str]) -> CustomMap:
     """Read and validate a JSON map file."""
-    p = Path(path)
-    if not p.is_file():
-        raise DualTalkError(f"mapping file not found: {p}")
-    if p.stat().st_size > MAX_MAP_BYTES:
-        raise DualTalkError(f"mapping file {p.name} is larger than {MAX_MAP_BYTES // 1024} KiB")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise DualTalkError(f"mapping file {p.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise DualTalkError(
-            f"mapping file {p.name} is not valid JSON (line {exc.lineno}: {exc.msg})"
-        ) from None
-    return parse_mapping(data)
+    return parse_mapping(read_json(path, "mapping file", MAX_MAP_BYTES))
