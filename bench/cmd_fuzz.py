@@ -77,8 +77,10 @@ def fuzz_target(
         try:
             test()
         except Exception as exc:  # a failing input: Hypothesis already shrank it
-            tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            failure = f"{tail} (seed {seed - 1})"
+            first = (str(exc).strip().splitlines() or [""])[0][:200]
+            failure = f"{type(exc).__name__}: {first} (seed {seed - 1})"
+            # the shrunk input and Hypothesis' reproduce line, for whoever fixes it
+            print("".join(traceback.format_exception_only(type(exc), exc)), file=sys.stderr)
     return count, time.perf_counter() - t0, failure
 
 
