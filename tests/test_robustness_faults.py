@@ -210,3 +210,26 @@ def test_two_generations_into_the_same_folder_both_leave_whole_files(kit, tmp_pa
     for name in ("A.npz", "B.npz"):
         m = load_motion(out / name)
         assert m.num_frames == 50 and np.isfinite(m.values).all()
+
+
+def test_a_process_killed_while_writing_never_leaves_a_torn_file_under_the_final_name(tmp_path):
+    """The writer dies mid-file (kill -9, power cut): the old take survives whole, no new one appears."""
+    old = save_motion(tmp_path / "A.npz", Motion("arkit55", np.zeros((10, 55), np.float32), role="A"))
+    before = sha256_file(old)
+    script = (
+        "import os, numpy as np\n"
+        "from dualtalk.inference import motion as m\n"
+        "def dying_savez(fh, **arrays):\n"
+        "    fh.write(b'PK\\x03\\x04' + b'half a file' * 100); fh.flush(); os._exit(9)\n"
+        "m.np.savez = dying_savez\n"
+        f"m.save_motion({str(old)!r}, m.Motion('arkit55', np.ones((10, 55), np.float32), role='A'))\n"
+        f"m.save_motion({str(tmp_path / 'B.npz')!r}, m.Motion('arkit55', np.ones((10, 55), np.float32), role='B'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr
+    assert sha256_file(old) == before and load_motion(old).values.max() == 0.0
+    assert not (tmp_path / "B.npz").exists()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "A.npz"]
+    assert all(n.startswith(".A.") and ".part" in n for n in leftovers), (
+        leftovers
+    )  # hidden temp, never the final name
