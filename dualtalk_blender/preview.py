@@ -24,6 +24,7 @@ from ..inference.fileio import atomic_path
 WORKBENCH = "BLENDER_WORKBENCH"
 CYCLES = "CYCLES"
 AUTO = "auto"
+GUTTER = 8  # pixels between contact-sheet tiles
 
 # Workbench needs an OpenGL context (EGL, software llvmpipe is enough). Where none can
 # be made, Blender aborts the whole process instead of raising, so we first try a tiny
@@ -177,29 +178,59 @@ def _preview_settings(
         scene.frame_set(saved["frame"])
 
 
-def _focus_border(scene, focus) -> tuple[float, float, float, float] | None:
-    """Render border (min x, max x, min y, max y in 0..1) around spheres seen by the camera."""
+def _focus_border(scene, focus) -> tuple[tuple[float, float, float, float], list[tuple[float, float]]] | None:
+    """Where spheres fall in the camera view (0..1 units).
+
+    Returns the render border (min x, max x, min y, max y) round all of them and the
+    horizontal span of each (overlapping spans merged, left to right); None when one
+    is behind the camera or the region is degenerate.
+    """
     from bpy_extras.object_utils import world_to_camera_view
     from mathutils import Vector
 
     cam = scene.camera
     rot = cam.matrix_world.to_3x3()
     right, up = rot @ Vector((1.0, 0.0, 0.0)), rot @ Vector((0.0, 1.0, 0.0))
-    us: list[float] = []
+    spans: list[tuple[float, float]] = []
     vs: list[float] = []
     for point, radius in focus:
         centre = Vector(point)
+        us: list[float] = []
         for dx, dy in ((-1, -1), (-1, 1), (1, -1), (1, 1)):
             u, v, depth = world_to_camera_view(scene, cam, centre + right * dx * radius + up * dy * radius)
             if depth <= 0:
                 return None
             us.append(u)
             vs.append(v)
-    x0, x1 = max(0.0, min(us)), min(1.0, max(us))
+        spans.append((max(0.0, min(us)), min(1.0, max(us))))
+    spans.sort()
+    merged = [spans[0]]
+    for u0, u1 in spans[1:]:
+        if u0 <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], u1))
+        else:
+            merged.append((u0, u1))
+    x0, x1 = merged[0][0], max(u1 for _, u1 in merged)
     y0, y1 = max(0.0, min(vs)), min(1.0, max(vs))
     if x1 - x0 < 0.05 or y1 - y0 < 0.05:
         return None
-    return (x0, x1, y0, y1)
+    return (x0, x1, y0, y1), merged
+
+
+def _keep_spans(tile: np.ndarray, border: tuple[float, ...], spans: list[tuple[float, float]]) -> np.ndarray:
+    """Cut the empty columns between focus regions out of a border-cropped tile."""
+    if len(spans) < 2:
+        return tile
+    w = tile.shape[1]
+    scale = w / (border[1] - border[0])
+    parts = []
+    for u0, u1 in spans:
+        c0 = int(round((u0 - border[0]) * scale))
+        c1 = int(round((u1 - border[0]) * scale))
+        if parts:
+            parts.append(np.zeros((tile.shape[0], 2, 4), dtype=tile.dtype) + [0.1, 0.1, 0.1, 1.0])
+        parts.append(tile[:, max(0, c0) : min(w, c1)])
+    return np.concatenate(parts, axis=1)
 
 
 def _render_frame_rgba(scene, frame: int, tmpdir: Path) -> np.ndarray:
@@ -269,25 +300,33 @@ def render_contact_sheet(
     engine = resolve_engine(engine)
     columns = max(1, min(int(columns), len(frames)))
     rows = -(-len(frames) // columns)
-    border = _focus_border(scene, focus) if focus else None
+    found = _focus_border(scene, focus) if focus else None
+    border, spans = found if found is not None else (None, [])
     full_w, full_h = width, height
     if border is not None:
-        full_w = int(round(width / (border[1] - border[0])))
-        full_h = int(round(full_w * height / width))
+        # Render so that the kept columns add up to about ``width`` pixels, at the
+        # scene's own aspect ratio (the camera framing depends on it).
+        full_w = int(round(width / sum(u1 - u0 for u0, u1 in spans)))
+        full_h = int(round(full_w * scene.render.resolution_y / max(1, scene.render.resolution_x)))
     tiles: list[np.ndarray] = []
     with tempfile.TemporaryDirectory(prefix="dualtalk_preview_") as tmp:
         with _preview_settings(scene, full_w, full_h, engine, stamp=True, border=border):
             for i, frame in enumerate(frames):
                 if progress is not None:
                     progress.update("preview", i / len(frames), f"frame {frame}")
-                tiles.append(_render_frame_rgba(scene, frame, Path(tmp)))
+                tile = _render_frame_rgba(scene, frame, Path(tmp))
+                tiles.append(_keep_spans(tile, border, spans) if border is not None else tile)
         th = max(t.shape[0] for t in tiles)
         tw = max(t.shape[1] for t in tiles)
-        sheet = np.zeros((rows * th, columns * tw, 4), dtype=np.float32)
-        sheet[..., 3] = 1.0
+        gap = GUTTER if len(tiles) > 1 else 0  # light gutters tell frames apart
+        sheet = np.ones(
+            (rows * th + (rows - 1) * gap, columns * tw + (columns - 1) * gap, 4), dtype=np.float32
+        )
+        sheet[..., :3] = 0.85
         for i, tile in enumerate(tiles):
             r, c = divmod(i, columns)
-            sheet[r * th : r * th + tile.shape[0], c * tw : c * tw + tile.shape[1]] = tile
+            y, x = r * (th + gap), c * (tw + gap)
+            sheet[y : y + tile.shape[0], x : x + tile.shape[1]] = tile
         with atomic_path(out_path, suffix=".png") as part:
             _save_rgba_png(sheet, part)
     if progress is not None:

@@ -157,8 +157,10 @@ def test_contact_sheet_shows_two_faces_on_a_plain_background(demo_run):
     finally:
         bpy.data.images.remove(img)
     rgb = px.reshape(h, w, 4)[::-1, :, :3]
+    from dualtalk.dualtalk_blender.preview import GUTTER
+
     assert w > 2 * h  # 4 frames as a 3-column grid of wide tiles, 2 rows
-    tile = rgb[: h // 2, : w // 3]  # the first frame
+    tile = rgb[: (h - GUTTER) // 2, : (w - 2 * GUTTER) // 3]  # the first frame
     background = np.median(tile[:10].reshape(-1, 3), axis=0)
     differs = np.abs(tile - background).sum(axis=2) > 0.1
     # Both characters are in shot: the left and the right thirds of the frame hold figures,
@@ -194,7 +196,7 @@ def test_committed_dialogue_matches_the_script_and_can_stand_in_for_tts():
 
 
 def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
-    from dualtalk.dualtalk_blender.preview import pick_frames, render_contact_sheet
+    from dualtalk.dualtalk_blender.preview import GUTTER, pick_frames, render_contact_sheet
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
@@ -214,7 +216,7 @@ def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
     assert sheet.is_file() and [p.name for p in tmp_path.iterdir()] == ["sheet.png"]
     img = bpy.data.images.load(str(sheet))
     try:
-        assert tuple(img.size) == (480, 90)
+        assert tuple(img.size) == (3 * 160 + 2 * GUTTER, 90)  # three tiles, two gutters
     finally:
         bpy.data.images.remove(img)
     assert scene.render.engine == "CYCLES"
