@@ -18,6 +18,7 @@ from typing import Any
 from ..inference.errors import DualTalkError
 from ..inference.fileio import atomic_path, ensure_writable_dir
 from ..inference.progress import ConsoleBar
+from .blend_check import save_copy_checked
 from .preview import quiet_native_output
 
 PREVIEWS = ("sheet", "video", "both", "none")
@@ -94,8 +95,7 @@ def _save_blend(bpy, path: Path) -> Path:
         tmp.unlink(missing_ok=True)
         # copy=True keeps the session's file path; relative paths are remapped to the
         # temp sibling, which sits in the same folder as the final file.
-        with quiet_native_output():
-            bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+        save_copy_checked(bpy, tmp, path, quiet=quiet_native_output)
     return path
 
 
