@@ -60,13 +60,16 @@ def mfcc(x: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
     x = np.append(x[0], x[1:] - 0.97 * x[:-1]) if len(x) > 1 else x
     n = 1 + max(0, (len(x) - WIN)) // HOP
     x = np.pad(x, (0, max(0, (n - 1) * HOP + WIN - len(x))))
-    idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]
-    frames = x[idx] * np.hamming(WIN)
-    spec = np.abs(np.fft.rfft(frames, N_FFT)) ** 2
-    logmel = np.log(spec @ _mel_filterbank(sr).T + 1e-10)
     from scipy.fft import dct
 
-    return dct(logmel, type=2, norm="ortho", axis=1)[:, 1 : N_MFCC + 1]
+    fb, win = _mel_filterbank(sr).T, np.hamming(WIN)
+    out = np.empty((n, N_MFCC))
+    for k0 in range(0, n, 6000):  # a minute of frames at a time: bounded memory on long takes
+        k1 = min(n, k0 + 6000)
+        idx = np.arange(WIN)[None, :] + HOP * np.arange(k0, k1)[:, None]
+        spec = np.abs(np.fft.rfft(x[idx] * win, N_FFT)) ** 2
+        out[k0:k1] = dct(np.log(spec @ fb + 1e-10), type=2, norm="ortho", axis=1)[:, 1 : N_MFCC + 1]
+    return out
 
 
 def embeddings(x: np.ndarray, speech: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:

@@ -34,27 +34,46 @@ MAX_GAP_S = 0.2
 HANGOVER_S = 0.04
 
 
+FILTER_BLOCK = 1 << 20  # samples band-passed at a time (filter state carried across blocks)
+
+
 def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
-    """(T,) level in dBFS per frame: high-passed power over a window of two frames."""
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    """(T,) level in dBFS per frame: band-passed power over a centred window of two frames.
+
+    Works in bounded extra memory (one float32 copy plus a filter block), so a
+    multi-hour stream costs little more than the stream itself.
+    """
+    x = np.asarray(x).reshape(-1)
     t = num_frames(len(x), sr, fps)
     if t == 0:
         return np.zeros(0)
+    sq = np.empty(len(x), dtype=np.float32)
     if len(x) > 32:
-        from scipy.signal import butter, sosfilt
+        from scipy.signal import butter, sosfilt, sosfilt_zi
 
         sos = butter(2, [100.0, min(4000.0, 0.45 * sr)], btype="bandpass", fs=sr, output="sos")
-        x = sosfilt(sos, x)
+        zi = sosfilt_zi(sos) * 0.0
+        for i in range(0, len(x), FILTER_BLOCK):
+            y, zi = sosfilt(sos, x[i : i + FILTER_BLOCK].astype(np.float64), zi=zi)
+            sq[i : i + len(y)] = y * y
+    else:
+        sq[:] = np.asarray(x, dtype=np.float64) ** 2
+    # sums over half frames, then a centred window of four halves = two frames (80 ms at 25 fps),
+    # which smooths word-internal dips
     hop = sr / fps
-    edges = np.round(np.arange(t + 1) * hop).astype(np.int64)
-    padded = np.concatenate([x, np.zeros(max(0, int(edges[-1]) - len(x)))])
-    csum = np.concatenate([[0.0], np.cumsum(padded**2)])
-    # centred window of two frames (80 ms at 25 fps) smooths word-internal dips
-    half = int(round(hop / 2))
-    lo = np.clip(edges[:-1] - half, 0, len(padded))
-    hi = np.clip(edges[1:] + half, 0, len(padded))
-    power = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
-    return 10.0 * np.log10(power + 1e-12)
+    grid = np.round(np.arange(2 * t + 1) * hop / 2).astype(np.int64)
+    bounds = np.clip(grid, 0, len(sq))
+    starts = bounds[:-1]
+    halves = np.add.reduceat(sq, np.minimum(starts, len(sq) - 1)).astype(
+        np.float64
+    )  # float32 is exact enough for a few hundred samples
+    halves[starts >= bounds[1:]] = 0.0  # reduceat gives the element itself for empty spans (past the end)
+    # the last frame is zero-padded to full length: a few trailing samples do not count as a loud frame
+    counts = np.diff(grid).astype(np.float64)
+    ones = np.ones(4)
+    win_sum = np.convolve(np.concatenate([[0.0], halves, [0.0]]), ones, mode="valid")[0::2][:t]
+    win_cnt = np.convolve(np.concatenate([[0.0], counts, [0.0]]), ones, mode="valid")[0::2][:t]
+    return 10.0 * np.log10(win_sum / np.maximum(win_cnt, 1.0) + 1e-12)
 
 
 def _thresholds(level: np.ndarray) -> tuple[float, float]:
@@ -132,10 +151,10 @@ def energy_activity(
     on_arr = np.full(len(level), on)
     off_arr = np.full(len(level), off)
     if partner is not None:
-        p = np.zeros(len(x), dtype=np.float64)
-        q = np.asarray(partner, dtype=np.float64).reshape(-1)[: len(x)]
-        p[: len(q)] = q
-        p_level = frame_levels(p, sr, fps)
+        q = np.asarray(partner).reshape(-1)[: len(x)]
+        if len(q) < len(x):  # the partner's stream ended early: silence after it
+            q = np.concatenate([q, np.zeros(len(x) - len(q), dtype=q.dtype)])
+        p_level = frame_levels(q, sr, fps)
         att = bleed_attenuation(level, p_level)
         if att is not None:
             # expected bleed level per frame; speech must clear it by a margin

@@ -75,10 +75,14 @@ def mel_frames(x: np.ndarray) -> np.ndarray:
     pad = N_FFT // 2
     xp = np.pad(x, (pad, pad))
     n = 1 + (len(xp) - N_FFT) // HOP
-    idx = np.arange(N_FFT)[None, :] + HOP * np.arange(n)[:, None]
     win = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N_FFT) / N_FFT)  # periodic Hann
-    spec = np.abs(np.fft.rfft(xp[idx] * win, N_FFT)) ** 2
-    return (spec @ mel_basis().T).astype(np.float32)
+    basis = mel_basis().T
+    out = np.empty((n, N_MELS), dtype=np.float32)
+    for k0 in range(0, n, 6000):  # a minute of frames at a time: bounded memory on long takes
+        k1 = min(n, k0 + 6000)
+        idx = np.arange(N_FFT)[None, :] + HOP * np.arange(k0, k1)[:, None]
+        out[k0:k1] = (np.abs(np.fft.rfft(xp[idx] * win, N_FFT)) ** 2) @ basis
+    return out
 
 
 def normalise_volume(x: np.ndarray) -> np.ndarray:
