@@ -155,6 +155,23 @@ def _scalar(data: Any, key: str, default: Any) -> Any:
     return arr.item() if arr.shape == () else default
 
 
+def _declared_rows(data: Any, key: str) -> int:
+    """Rows an npz member's header claims, read before numpy allocates the array.
+
+    A crafted file can declare terabytes in a few bytes (or a real zip bomb decompress
+    to them); checking the header first turns that into a one-line refusal, not an
+    out-of-memory crash.
+    """
+    try:
+        with data.zip.open(f"{key}.npy") as fh:
+            version = np.lib.format.read_magic(fh)
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            shape, _fortran, _dtype = read[version](fh)
+    except Exception:  # noqa: BLE001 - unreadable headers are reported by the real read below
+        return 0
+    return int(shape[0]) if shape else 0
+
+
 def load_motion(path: str | os.PathLike[str]) -> Motion:
     """Read a motion file, or a DualTalk dataset npz (``exp`` + ``pose``).
 
@@ -174,7 +191,9 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                     raise DualTalkError(f"{path.name} is not a dualtalk motion file")
                 version = int(_scalar(data, "version", VERSION))
                 if version > VERSION:
-                    raise DualTalkError(f"{path.name} has motion format version {version}; this build reads {VERSION}")
+                    raise DualTalkError(
+                        f"{path.name} has motion format version {version}; this build reads {VERSION}"
+                    )
                 space = str(_scalar(data, "space", ""))
                 if space in CHANNELS and "channels" in data.files:
                     stored = tuple(str(c) for c in data["channels"])
@@ -185,7 +204,7 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                     meta = json.loads(meta_s)
                 except json.JSONDecodeError:
                     meta = {}
-                if len(data["values"]) > MAX_FRAMES:
+                if _declared_rows(data, "values") > MAX_FRAMES or len(data["values"]) > MAX_FRAMES:
                     raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
                 return Motion(
                     space=space,

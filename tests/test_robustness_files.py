@@ -270,3 +270,29 @@ def test_a_job_shot_naming_a_missing_character_fails_alone(kit, capsys):
     assert "s1: wrote" in stdout
     assert (kit / "out" / "s1.blend").is_file() and not (kit / "out" / "ghost.blend").exists()
     assert not [p for p in (kit / "out").iterdir() if p.name.startswith(".")]  # no temp leftovers
+
+
+def _npz_claiming(path: Path, rows: int) -> Path:
+    """A few-KB motion file whose header declares ``rows`` x 55 float32 (a crafted or zip-bombed file)."""
+    import io
+    import zipfile
+
+    hdr = io.BytesIO()
+    np.lib.format.write_array_header_1_0(hdr, {"descr": "<f4", "fortran_order": False, "shape": (rows, 55)})
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("values.npy", hdr.getvalue() + b"\0" * 4096)
+        for key, value in {"space": np.array("arkit55"), "format": np.array("dualtalk-motion")}.items():
+            buf = io.BytesIO()
+            np.save(buf, value)
+            z.writestr(f"{key}.npy", buf.getvalue())
+    return path
+
+
+def test_a_motion_file_claiming_billions_of_frames_is_refused_before_allocating(tmp_path, kit, capsys):
+    bomb = _npz_claiming(tmp_path / "A.npz", 10**9)  # 205 GiB declared
+    out = tmp_path / "out"
+    argv = ["animate", "--quiet", "--blend", str(kit / "in" / "scene.blend"), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(bomb), "--motion-b", str(kit / "in" / "B.npz"), "--out", str(out / "shot.blend")]  # fmt: skip
+    code, err, _ = run_cli(capsys, argv)
+    assert "A.npz" in assert_refused(code, err, "longer than four hours")
+    assert snapshot(out) == {}
