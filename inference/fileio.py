@@ -49,12 +49,20 @@ def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Ite
             raise DualTalkError(f"writing {final.name} produced no data")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        # mkstemp creates 0600; give the result the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, final)
     except OSError as exc:
         raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:

@@ -71,3 +71,13 @@ def test_save_is_atomic_no_partial_left_behind(tmp_path):
     m = Motion(space=SPACE_ARKIT, values=np.zeros((3, 55)))
     save_motion(tmp_path / "m.npz", m)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    path = save_motion(tmp_path / "p.npz", Motion(space=SPACE_ARKIT, values=np.zeros((2, 55))))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
