@@ -327,7 +327,7 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
     import bpy
 
     from ..inference.motion import load_motion
-    from .apply import ApplyOptions, apply_dialogue
+    from .apply import ApplyOptions, apply_dialogue, check_character
     from .characters import inspect_character
 
     t0 = time.perf_counter()
@@ -344,6 +344,24 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
         progress.update(
             "characters", 0.5 if label == "A" else 1.0, f"{label}: {inspect_character(obj).summary}"
         )
+    options = ApplyOptions(
+        preset=shot.preset,
+        mapping=str(shot.map) if shot.map else None,
+        flame_map=str(shot.flame_map) if shot.flame_map else None,
+        intensities=dict(shot.intensity),
+        smoothing=shot.smoothing,
+        start_frame=shot.start_frame,
+        blinks=shot.blinks,
+        up_axis=shot.up_axis,
+        take=(shot.take or shot.name)[:40],
+        markers=shot.markers,
+        frame_range="fit",
+        undo_push=False,
+    )
+    # Refuse unusable rigs and map files now, not after the engine has run and written motion files.
+    options.validate()
+    for obj in (obj_a, obj_b):
+        check_character(obj, options)
     work = shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
     dialogue = None
     if shot.audio is not None:
@@ -372,20 +390,6 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
         path_a, path_b = write_dialogue(work, motion_a, motion_b)
     # The motion files are the seam: key what was written, exactly as a user would load it.
     motion_a, motion_b = load_motion(path_a), load_motion(path_b)
-    options = ApplyOptions(
-        preset=shot.preset,
-        mapping=str(shot.map) if shot.map else None,
-        flame_map=str(shot.flame_map) if shot.flame_map else None,
-        intensities=dict(shot.intensity),
-        smoothing=shot.smoothing,
-        start_frame=shot.start_frame,
-        blinks=shot.blinks,
-        up_axis=shot.up_axis,
-        take=(shot.take or shot.name)[:40],
-        markers=shot.markers,
-        frame_range="fit",
-        undo_push=False,
-    )
     progress.update("keying", 0.0, "both characters")
     rep_a, rep_b, markers = apply_dialogue(obj_a, obj_b, motion_a, motion_b, options, scene=scene)
     progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")

@@ -277,3 +277,36 @@ def test_a_character_renamed_while_the_worker_runs_is_still_the_one_animated(add
     assert outcome.ok, outcome.message
     assert bpy.data.objects["Alice (final)"].data.shape_keys.animation_data.action is not None
     assert b.data.shape_keys.animation_data.action is not None
+
+
+def test_an_unusable_rig_is_refused_before_the_engine_runs(tmp_path, capsys, monkeypatch):
+    """Headless animate from audio: a keyless character or a map matching nothing fails before
+    any inference, so no motion files, work folder or output appear."""
+    import dualtalk.inference.engine as engine_mod
+    import soundfile as sf
+    from robustness_util import two_voices
+
+    def no_engine(*a, **k):
+        raise AssertionError("the engine must not be loaded for a shot that cannot be keyed")
+
+    monkeypatch.setattr(engine_mod, "load_engine", no_engine)
+    br.reset()
+    br.make_character("Ann")
+    br.make_mesh("Rock", keys=(), location=(1, 0, 0))
+    br.make_character("Bob", location=(2, 0, 0))
+    scene_file = tmp_path / "in.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(scene_file))
+    sf.write(tmp_path / "talk.wav", two_voices(1.0), 16000)
+    (tmp_path / "map.json").write_text('{"version": 1, "map": {"jawOpen": "MouthOpen"}}')
+    before = sha256_file(scene_file)
+    out = tmp_path / "out"
+    base = ["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--audio", str(tmp_path / "talk.wav"),
+            "--out", str(out / "shot.blend")]  # fmt: skip
+    for extra, needle in (
+        (["--char-b", "Rock"], "'Rock' has no face shape keys"),
+        (["--char-b", "Bob", "--map", str(tmp_path / "map.json")], "none of the 1 shape keys/bones"),
+    ):
+        code, err, _ = run_cli(capsys, base + extra)
+        assert_refused(code, err, needle)
+        assert snapshot(out) == {} and not (out / "shot.dualtalk").exists()
+    assert sha256_file(scene_file) == before
