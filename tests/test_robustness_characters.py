@@ -310,3 +310,19 @@ def test_an_unusable_rig_is_refused_before_the_engine_runs(tmp_path, capsys, mon
         assert_refused(code, err, needle)
         assert snapshot(out) == {} and not (out / "shot.dualtalk").exists()
     assert sha256_file(scene_file) == before
+
+
+def test_the_add_on_refuses_an_unusable_rig_before_starting_the_worker(addon_scene, assets):
+    from dualtalk.dualtalk_blender import ui_run
+
+    ann = br.make_character("Ann")
+    odd = br.make_character("Odd", keys=("Smile_big", "Frown_2"), location=(1, 0, 0))
+    ah.setup_panel(addon_scene, ann, odd, assets["wav"], assets["ckpt"])
+    before = ah.scene_fingerprint(addon_scene)
+    with (
+        bpy.context.temp_override(scene=addon_scene),
+        pytest.raises(RuntimeError, match="'Odd' has no face shape keys"),
+    ):
+        bpy.ops.dualtalk.generate()
+    assert ui_run.ACTIVE is None  # no worker was started
+    assert ah.scene_fingerprint(addon_scene) == before
