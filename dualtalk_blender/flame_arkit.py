@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,15 +31,36 @@ JAW_OPEN_RAD = 0.35  # jaw pitch (rad) that counts as jawOpen = 1 in the map-les
 ARKIT51 = ARKIT52[:MAP_ROWS]
 
 
+MAX_MAP_BYTES = 16 << 20  # the matrix is 51 x 103 numbers; a text file of it is well under 1 MB
+MAX_MAP_VALUES = 1 << 20
+
+
+def _npz_member_size(data: Any, key: str) -> int:
+    """Values an npz member's header declares, read before numpy allocates them."""
+    try:
+        with data.zip.open(f"{key}.npy") as fh:
+            version = np.lib.format.read_magic(fh)
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            shape = read[version](fh)[0]
+    except Exception:  # noqa: BLE001 - unreadable members are reported by the real read
+        return 0
+    return int(np.prod(shape, dtype=np.float64))
+
+
 def _read_matrix(p: Path) -> np.ndarray:
     suffix = p.suffix.lower()
     try:
         if suffix == ".npy":
-            return np.load(p, allow_pickle=False)
+            # memory-mapped: a header declaring terabytes is refused by its shape, never allocated
+            return np.load(p, allow_pickle=False, mmap_mode="r")
         if suffix == ".npz":
             with np.load(p, allow_pickle=False) as data:
                 for key in ("mat", "map", "matrix", "arkit2flame", *data.files):
-                    if key in data.files and data[key].ndim == 2:
+                    if (
+                        key in data.files
+                        and _npz_member_size(data, key) <= MAX_MAP_VALUES
+                        and data[key].ndim == 2
+                    ):
                         return data[key]
             raise DualTalkError(f"{p.name} holds no 2-D matrix")
         if suffix == ".json":
@@ -77,6 +99,10 @@ def load_arkit_flame_map(path: str | os.PathLike[str]) -> np.ndarray:
     p = Path(path)
     if not p.is_file():
         raise DualTalkError(f"FLAME/ARKit map not found: {p}")
+    if p.stat().st_size > MAX_MAP_BYTES:
+        raise DualTalkError(
+            f"FLAME/ARKit map {p.name} is larger than {MAX_MAP_BYTES >> 20} MiB; it holds 51 x 103 numbers"
+        )
     return check_map(_read_matrix(p), p.name)
 
 

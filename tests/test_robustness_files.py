@@ -296,3 +296,27 @@ def test_a_motion_file_claiming_billions_of_frames_is_refused_before_allocating(
     code, err, _ = run_cli(capsys, argv)
     assert "A.npz" in assert_refused(code, err, "longer than four hours")
     assert snapshot(out) == {}
+
+
+def test_a_flame_map_claiming_terabytes_is_refused_without_allocating(tmp_path, kit, capsys):
+    import io
+    import zipfile
+
+    hdr = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        hdr, {"descr": "<f4", "fortran_order": False, "shape": (10**9, 1000)}
+    )
+    (tmp_path / "map.npy").write_bytes(hdr.getvalue() + b"\0" * 100)
+    with zipfile.ZipFile(tmp_path / "map.npz", "w") as z:
+        z.writestr("map.npy", hdr.getvalue() + b"\0" * 100)
+    with open(tmp_path / "map.csv", "wb") as fh:
+        fh.truncate(3 << 30)
+    out = tmp_path / "out"
+    for name, needle in (
+        ("map.npy", "cannot read"),
+        ("map.npz", "no 2-D matrix"),
+        ("map.csv", "larger than"),
+    ):
+        code, err = _animate(capsys, kit, out, "--flame-map", str(tmp_path / name))
+        assert name in assert_refused(code, err, needle)
+        assert snapshot(out) == {}
