@@ -248,6 +248,10 @@ def test_malformed_and_huge_job_files_are_one_line(kit, capsys, tmp_path):
             job.write_text(text)
         code, err, _ = run_cli(capsys, ["animate", "--quiet", "--job", str(job)])
         assert_refused(code, err, needle)
+    many = tmp_path / "many.json"  # under the size limit, over the shot limit
+    many.write_text(json.dumps({"shots": [{"out": f"o{i}.blend"} for i in range(10_001)]}))
+    code, err, _ = run_cli(capsys, ["animate", "--quiet", "--job", str(many)])
+    assert_refused(code, err, "too many shots")
     huge = tmp_path / "huge.json"
     with open(huge, "wb") as fh:
         fh.truncate(4 << 30)
