@@ -301,6 +301,7 @@ def generate_corpus(
     # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
     # is what makes a dialogue depend only on (seed, index), not on what ran before.
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
         for i in range(start, start + dialogues):
             if progress is not None:
