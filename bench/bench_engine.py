@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> BenchResult:
             "audio s",
             "precision",
             "seconds",
+            "CPU s",
             "RTF",
             "encoders %",
             "rounds %",

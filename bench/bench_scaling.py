@@ -41,7 +41,16 @@ def run(args: argparse.Namespace) -> BenchResult:
     repeats = max(1, args.repeats)
     result = BenchResult(
         name="scaling",
-        columns=["minutes", "seconds", "s per audio min", "RTF", "windows", "peak RSS MB", "GPU MB"],
+        columns=[
+            "minutes",
+            "seconds",
+            "CPU s",
+            "CPU s per audio min",
+            "RTF",
+            "windows",
+            "peak RSS MB",
+            "GPU MB",
+        ],
     )
     rows: list[dict[str, Any]] = []
     # warm-up on the shortest length so one-time setup does not land on the first row
@@ -64,11 +73,13 @@ def run(args: argparse.Namespace) -> BenchResult:
                 times.append(time.perf_counter() - t0)
                 cpu.append(time.process_time() - c0)
         seconds = float(np.median(times))
+        cpu_s = float(np.median(cpu))
         gpu = torch.cuda.max_memory_allocated(engine.device) / 2**20 if cuda else None
         rows.append(
             {
                 "minutes": m,
                 "seconds": seconds,
+                "cpu_s": cpu_s,
                 "peak_rss_mb": mem.peak_mb,
                 "gpu_mb": gpu,
                 "windows": a.meta["windows"],
@@ -78,7 +89,8 @@ def run(args: argparse.Namespace) -> BenchResult:
             [
                 m,
                 seconds,
-                seconds / m,
+                cpu_s,
+                cpu_s / m,
                 seconds / (m * 60),
                 a.meta["windows"],
                 round(mem.peak_mb),
