@@ -231,6 +231,7 @@ class GenerationRun:
     def __init__(self, scene: Any, settings: Any, prefs: Any = None, python: str | None = None) -> None:
         self.scene = scene
         self.settings = settings
+        self.scene_uid = scene.session_uid
         self.prefs = prefs
         self.work_dir = Path(tempfile.mkdtemp(prefix="dualtalk_run_"))
         try:
@@ -292,6 +293,13 @@ class GenerationRun:
                 return Outcome(False, "DualTalk: cancelled; the scene was not changed")
             if state != DONE:
                 return Outcome(False, f"DualTalk: {self.worker.error}")
+            # Another file was opened (or the scene deleted) meanwhile: our scene and settings
+            # pointers are dangling, and touching them would crash Blender. Look the scene up by its
+            # session id (never reused, unlike a freed pointer) instead of dereferencing it.
+            if not any(sc.session_uid == self.scene_uid for sc in bpy.data.scenes):
+                return Outcome(
+                    False, "DualTalk: the scene was closed or deleted during generation; nothing was applied"
+                )
             try:
                 return Outcome(True, self._apply(self.worker.result or {}))
             except DualTalkError as exc:

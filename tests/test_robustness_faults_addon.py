@@ -111,3 +111,16 @@ def test_two_generations_at_once_are_refused_while_one_runs(scene, monkeypatch):
     assert first.step() == CANCELLED
     first.finish()
     assert ah.scene_fingerprint(scene) == before
+
+
+def test_opening_another_file_during_generation_applies_nothing_and_does_not_crash(scene):
+    """The run's scene is gone when the worker finishes: touching it would crash Blender."""
+    run = _new_run(scene).start()
+    bpy.ops.wm.read_homefile(use_empty=True)  # the user opens another file mid-run
+    deadline = time.monotonic() + 120
+    while run.step() == RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.worker.state == "done"
+    outcome = run.finish()
+    assert not outcome.ok and "nothing was applied" in outcome.message
+    assert len(bpy.data.actions) == 0 and not run.work_dir.exists()
