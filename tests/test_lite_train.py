@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 import torch
-
 from dualtalk.inference.lite.model import LiteConfig, LiteDualTalk, load_lite
 from dualtalk.inference.lite.synth import generate_corpus
 from dualtalk.inference.lite.train_lite import Corpus, channel_weights, lite_loss, train
@@ -23,7 +22,9 @@ def corpus_dir(tmp_path_factory):
 
 
 def test_a_few_training_steps_write_weights_the_engine_can_load(corpus_dir, tmp_path):
-    path = train(corpus_dir, tmp_path / "run", steps=4, batch_size=2, frames=50, config=TINY, log_every=2, save_every=2)
+    path = train(
+        corpus_dir, tmp_path / "run", steps=4, batch_size=2, frames=50, config=TINY, log_every=2, save_every=2
+    )
     model, sha = load_lite(path)
     assert model.cfg == TINY and len(sha) == 64
     log = [json.loads(line) for line in (tmp_path / "run" / "train_log.jsonl").read_text().splitlines()]
@@ -32,7 +33,7 @@ def test_a_few_training_steps_write_weights_the_engine_can_load(corpus_dir, tmp_
 
 
 def test_the_model_can_fit_its_targets(corpus_dir):
-    """Learning really happens: one fixed batch is fitted far better after 40 steps."""
+    """Learning really happens: one fixed batch is fitted far better after 25 steps."""
     torch.manual_seed(0)
     corpus = Corpus(corpus_dir)
     batch = corpus.batch(np.random.default_rng(0), 2, 50, [0, 1])
@@ -41,13 +42,17 @@ def test_the_model_can_fit_its_targets(corpus_dir):
     weights = channel_weights()
 
     def loss() -> torch.Tensor:
-        return lite_loss(model(batch["audio_self"], batch["audio_partner"], batch["partner_motion"]), batch["target"], weights)
+        return lite_loss(
+            model(batch["audio_self"], batch["audio_partner"], batch["partner_motion"]),
+            batch["target"],
+            weights,
+        )
 
     with torch.no_grad():
         model.eval()
         before = float(loss())
         model.train()
-    for _ in range(40):
+    for _ in range(25):
         opt.zero_grad()
         loss().backward()
         opt.step()

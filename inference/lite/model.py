@@ -15,6 +15,7 @@ The default weights are committed under ``weights/`` in fp16 and loaded with
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -52,8 +53,10 @@ class LiteConfig:
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
+@functools.lru_cache(maxsize=16)
 def band_mask(t: int, window: int, device: torch.device) -> torch.Tensor:
-    """(t, t) boolean mask, True where |i - j| <= window (attention allowed)."""
+    """(t, t) boolean mask, True where |i - j| <= window (attention allowed); cached, as
+    every layer of every window of a take asks for the same one."""
     idx = torch.arange(t, device=device)
     return (idx[None, :] - idx[:, None]).abs() <= window
 
