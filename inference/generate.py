@@ -61,20 +61,21 @@ class WindowPlan:
 
 
 def plan_windows(total: int, window: int | None, overlap: int) -> WindowPlan:
-    """Split ``total`` frames into windows of ``window`` frames overlapping by at least ``overlap``.
+    """Split ``total`` frames into equal windows of at most ``window`` frames overlapping by at least ``overlap``.
 
-    ``window`` None or >= total gives one window (the plain full-sequence forward). The last
-    window is shifted back to end at ``total`` so every window has full context.
+    ``window`` None or >= total gives one window (the plain full-sequence forward).
     """
     if total <= 0:
         raise DualTalkError("the audio is shorter than one motion frame")
     if window is None or window >= total:
         return WindowPlan(((0, total),), total, (np.ones(total, dtype=np.float32),))
     overlap = max(1, min(int(overlap), window // 2))
-    stride = window - overlap
-    starts = list(range(0, total - window, stride)) + [total - window]
-    starts = sorted(set(starts))
-    spans = tuple((s, s + window) for s in starts)
+    # fewest windows that fit, then shrink them to share the take evenly: the encoders'
+    # work is the frames covered, total + (n - 1) * overlap, not n * window
+    n = -(-(total - overlap) // (window - overlap))
+    length = min(window, -(-(total + (n - 1) * overlap) // n))
+    starts = [round(i * (total - length) / (n - 1)) for i in range(n)]
+    spans = tuple((s, s + length) for s in starts)
     raw = []
     for i, (s, e) in enumerate(spans):
         t = np.arange(s, e, dtype=np.float64) + 0.5
