@@ -1,0 +1,65 @@
+"""The evaluation reads pocketsphinx-style alignments and scores the model against the
+viseme curve of the true phones, next to an energy lip-flap baseline."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.inference.lite.evaluate import energy_flap, eval_librivox, pearson, read_librivox
+from dualtalk.inference.lite.model import load_lite
+from dualtalk.inference.lite.tts import Voice, available_engines, speak
+
+
+def _write_aligned_clip(folder: Path, name: str, text: str) -> None:
+    """A clip in the pocketsphinx test layout: <name>.wav + <name>.phone.json (words -> phones)."""
+    utt = speak(text, Voice("flite", "rms", pitch=35.0))
+    sf.write(folder / f"{name}.wav", utt.audio, 16000)
+    words = [
+        {
+            "t": "w",
+            "b": p.start,
+            "d": p.end - p.start,
+            "w": [{"t": p.symbol.upper(), "b": p.start, "d": p.end - p.start}],
+        }
+        for p in utt.phones
+    ]
+    (folder / f"{name}.phone.json").write_text(json.dumps({"t": text, "w": words}))
+
+
+@pytest.mark.skipif("flite" not in available_engines(), reason="flite not installed")
+def test_lite_beats_the_energy_baseline_on_aligned_speech(tmp_path):
+    _write_aligned_clip(tmp_path, "one", "Maybe we can walk along the river, then stop for a bite.")
+    _write_aligned_clip(tmp_path, "two", "Please pass the blue folder from the top shelf.")
+    clips = read_librivox(tmp_path)
+    assert [c["name"] for c in clips] == ["one", "two"]
+    assert all(c["phones"] and c["phones"][0].alphabet == "arpabet" for c in clips)
+    model, _ = load_lite()
+    report = eval_librivox(model, tmp_path)
+    assert report["clips"] == 2
+    assert report["lite_corr"] > 0.5
+    assert report["lite_corr"] > report["energy_baseline_corr"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DUALTALK_LIBRIVOX"),
+    reason="set DUALTALK_LIBRIVOX to the pocketsphinx test/data/librivox folder",
+)
+def test_real_librivox_speech():
+    report = eval_librivox(load_lite()[0], os.environ["DUALTALK_LIBRIVOX"])
+    assert report["clips"] >= 1 and report["lite_corr"] > report["energy_baseline_corr"]
+
+
+def test_pearson_and_energy_flap_behave():
+    x = np.sin(np.linspace(0, 6, 100))
+    assert pearson(x, 2 * x + 1) == pytest.approx(1.0)
+    assert pearson(x, -x) == pytest.approx(-1.0)
+    assert pearson(x, np.zeros(100)) == 0.0
+    audio = np.zeros(16000, np.float32)
+    audio[8000:12000] = np.random.default_rng(0).standard_normal(4000) * 0.1
+    flap = energy_flap(audio, 25)
+    assert flap[14:18].min() > 0.5 and flap[:10].max() < 0.1
