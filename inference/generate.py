@@ -130,13 +130,19 @@ def frames_for(num_samples: int, sample_rate: int, fps: float) -> int:
 
 
 def _normalize(x: np.ndarray) -> np.ndarray:
-    """Zero mean, unit variance over the whole take (variance + 1e-7), like the wav2vec2 processor."""
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    """Zero mean, unit variance over the whole take (variance + 1e-7), like the wav2vec2 processor.
+
+    Statistics are accumulated in float64 but the stream stays float32 (an hour of audio is
+    230 MB per copy in float32).
+    """
+    x = np.asarray(x, dtype=np.float32).reshape(-1)
     if x.size == 0:
-        return x.astype(np.float32)
-    if not np.isfinite(x).all():
+        return x
+    mean = float(np.mean(x, dtype=np.float64))
+    var = float(np.mean(np.square(x - np.float32(mean), dtype=np.float64)))
+    if not (np.isfinite(mean) and np.isfinite(var)):
         raise DualTalkError("the audio contains NaN or Inf samples")
-    return ((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32)
+    return ((x - np.float32(mean)) * np.float32(1.0 / np.sqrt(var + 1e-7))).astype(np.float32, copy=False)
 
 
 def _fit_length(x: np.ndarray, n: int) -> np.ndarray:
