@@ -16,7 +16,10 @@ from collections.abc import Sequence
 # name -> (module relative to this package, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "infer": (".inference.cmd_infer", "animate two characters' motion files from dialogue audio"),
-    "animate": (".dualtalk_blender.cmd_animate", "animate characters in a .blend (headless), export FBX, render"),
+    "animate": (
+        ".dualtalk_blender.cmd_animate",
+        "animate characters in a .blend (headless), export FBX, render",
+    ),
     "demo": (".dualtalk_blender.cmd_demo", "build two characters, make a dialogue, animate, export, preview"),
     "train": (".inference.cmd_train", "train a DualTalk or lite model on DualTalk-format folders"),
     "eval": (".inference.cmd_eval", "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC)"),
@@ -66,10 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     except MemoryError:
-        print("error: out of memory; try a shorter --start/--end range or a smaller --window", file=sys.stderr)
+        print(
+            "error: out of memory; try a shorter --start/--end range or a smaller --window", file=sys.stderr
+        )
         return 1
     except Exception as exc:  # a bug: keep the trace available, but say it in one line first
         if debug:
             raise
-        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for details", file=sys.stderr)
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for details",
+            file=sys.stderr,
+        )
         return 1

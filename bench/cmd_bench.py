@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         module = importlib.import_module(f".bench_{args.what}", __package__)
     except ModuleNotFoundError as exc:
-        raise DualTalkError(f"bench target {args.what!r} is not available in this build ({exc.name})") from None
+        raise DualTalkError(
+            f"bench target {args.what!r} is not available in this build ({exc.name})"
+        ) from None
     result = module.run(args)
     result.emit(args.json)
     return 0

@@ -50,7 +50,9 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-def timeit(fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1, sync: Callable[[], None] | None = None) -> dict[str, float]:
+def timeit(
+    fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1, sync: Callable[[], None] | None = None
+) -> dict[str, float]:
     """Median/min/max seconds of ``fn()`` over ``repeats`` runs after ``warmup`` runs."""
     for _ in range(max(warmup, 0)):
         fn()

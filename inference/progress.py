@@ -91,7 +91,9 @@ class JsonLines(Silent):
 
     def update(self, stage: str, fraction: float, message: str = "") -> None:
         self.check_cancel()
-        self.emit({"event": "progress", "stage": stage, "fraction": round(float(fraction), 4), "message": message})
+        self.emit(
+            {"event": "progress", "stage": stage, "fraction": round(float(fraction), 4), "message": message}
+        )
 
     def emit(self, obj: dict) -> None:
         self.stream.write(json.dumps(obj) + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from dualtalk.inference.channels import ARKIT55, FLAME56, SPACE_ARKIT, SPACE_FLAME
 from dualtalk.inference.errors import DualTalkError
 from dualtalk.inference.motion import Motion, load_motion, save_motion
