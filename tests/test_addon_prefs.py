@@ -9,7 +9,6 @@ import functools
 import hashlib
 import http.server
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import pytest
 from dualtalk.dualtalk_blender import deps
 from dualtalk.operators import jobs
+from local_http import serve
 
 CKPT = b"pretend checkpoint bytes " * 20000  # ~0.5 MB
 CKPT_SHA = hashlib.sha256(CKPT).hexdigest()
@@ -58,10 +58,8 @@ def server(tmp_path_factory):
         def log_message(self, *args):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(functools.partial(Quiet, directory=str(root))) as url:
+        yield url
 
 
 @pytest.fixture

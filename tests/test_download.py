@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import http.server
 import socket
-import threading
 
 import pytest
 from dualtalk.cli import main
 from dualtalk.inference.download import download
 from dualtalk.inference.errors import DualTalkError
+from local_http import serve
 
 PAYLOAD = bytes(range(256)) * 4000  # ~1 MB
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
@@ -53,12 +53,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ import hashlib
 import http.server
 import os
 import pickle
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from addon_helpers import write_tiny_lite
 from dualtalk.inference.checkpoint import read_checkpoint_file, save_dualtalk
 from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
 from dualtalk.inference.errors import DualTalkError
+from local_http import serve
 from robustness_util import assert_refused, run_cli, snapshot, two_voices
 
 
@@ -175,12 +175,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(_Handler) as url:
+        yield url
 
 
 def _no_progress(err: list[str]) -> list[str]:
