@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import load_speech
+from .audio import load_speech, normalize_speech
 from .channels import CHANNELS
 from .errors import DualTalkError
 from .motion import load_motion
@@ -67,10 +67,8 @@ class Conversation:
         return int(self.motion[0].shape[0])
 
 
-def normalise_audio(x: np.ndarray) -> np.ndarray:
-    """Zero mean, unit variance (variance + 1e-7), the wav2vec2 input convention."""
-    x = np.asarray(x, dtype=np.float64)
-    return ((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32)
+# Kept under its old name for callers of the training API.
+normalise_audio = normalize_speech
 
 
 def find_conversations(root: str | os.PathLike[str]) -> list[tuple[str, dict[str, Path]]]:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .audio.normalize import normalize_speech
 from .errors import DualTalkError
 from .fileio import ensure_writable_dir
 from .motion import Motion, save_motion
@@ -127,22 +128,6 @@ def frames_for(num_samples: int, sample_rate: int, fps: float) -> int:
     if step == int(step):
         return -(-int(num_samples) // int(step))
     return math.ceil(num_samples / sample_rate * fps)
-
-
-def _normalize(x: np.ndarray) -> np.ndarray:
-    """Zero mean, unit variance over the whole take (variance + 1e-7), like the wav2vec2 processor.
-
-    Statistics are accumulated in float64 but the stream stays float32 (an hour of audio is
-    230 MB per copy in float32).
-    """
-    x = np.asarray(x, dtype=np.float32).reshape(-1)
-    if x.size == 0:
-        return x
-    mean = float(np.mean(x, dtype=np.float64))
-    var = float(np.mean(np.square(x - np.float32(mean), dtype=np.float64)))
-    if not (np.isfinite(mean) and np.isfinite(var)):
-        raise DualTalkError("the audio contains NaN or Inf samples")
-    return ((x - np.float32(mean)) * np.float32(1.0 / np.sqrt(var + 1e-7))).astype(np.float32, copy=False)
 
 
 def _fit_length(x: np.ndarray, n: int) -> np.ndarray:
@@ -298,7 +283,7 @@ def generate_dialogue(
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
     model = runner.model
-    na, nb = _normalize(a), _normalize(b)
+    na, nb = normalize_speech(a), normalize_speech(b)
 
     enc_self, enc_partner = model.encode_self, model.encode_partner
     # the four encoder passes, once: A and B batched through each encoder
@@ -419,7 +404,7 @@ def generate_single(
     exact = len(runner.plan) == 1 and engine.name == "dualtalk"
     motion_in = _partner_values(partner_motion, engine, runner.total, exact).to(runner.device)
     own_feats, partner_feats = runner.encode(
-        [(model.encode_self, [_normalize(own)]), (model.encode_partner, [_normalize(partner)])]
+        [(model.encode_self, [normalize_speech(own)]), (model.encode_partner, [normalize_speech(partner)])]
     )
     t0 = time.perf_counter()
     if exact:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from .dialogue import Dialogue, add_audio_arguments, dialogue_from_args, load_dialogue
 from .loader import FPS, SAMPLE_RATE, load_speech
+from .normalize import normalize_speech
 from .vad import voice_activity
 
 __all__ = [
+    "normalize_speech",
     "FPS",
     "SAMPLE_RATE",
     "Dialogue",
