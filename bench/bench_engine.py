@@ -15,7 +15,7 @@ import statistics
 import time
 from typing import Any
 
-from .engine_setup import SR, PeakRSS, parse_list, random_engine, synthetic_dialogue
+from .engine_setup import SR, PeakRSS, add_network_arguments, parse_list, random_engine, synthetic_dialogue
 from .harness import BenchResult, timeit
 
 
@@ -23,13 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lengths", default="30,120,600", help="seconds of dialogue, comma-separated (default 30,120,600)"
     )
-    parser.add_argument("--layers", type=int, default=24, help="wav2vec2 layers per encoder (published: 24)")
-    parser.add_argument(
-        "--tiny", action="store_true", help="toy-size network: checks the bench runs, not a result"
-    )
-    parser.add_argument("--rounds", type=int, help="refinement rounds (default: the engine's)")
-    parser.add_argument("--window", type=float, help="window seconds (default: the engine's)")
-    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    add_network_arguments(parser, tiny_help="toy-size network: checks the bench runs, not a result")
     parser.add_argument("--precisions", default="fp32,bf16", help="fp32 and/or bf16 (bf16 where supported)")
     parser.add_argument(
         "--compare-seconds", type=float, default=10.0, help="audio length for the wav2vec2 comparison"

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine_setup import PeakRSS, parse_list, random_engine, synthetic_dialogue
+from .engine_setup import PeakRSS, add_network_arguments, parse_list, random_engine, synthetic_dialogue
 from .harness import BenchResult
 
 
@@ -22,13 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--minutes", default="1,2,5,10,20", help="dialogue lengths in minutes (default 1,2,5,10,20)"
     )
-    parser.add_argument("--layers", type=int, default=24, help="wav2vec2 layers per encoder (published: 24)")
-    parser.add_argument(
-        "--tiny", action="store_true", help="toy-size network: shows the shape of the curve quickly"
-    )
-    parser.add_argument("--rounds", type=int, help="refinement rounds (default: the engine's)")
-    parser.add_argument("--window", type=float, help="window seconds (default: the engine's)")
-    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    add_network_arguments(parser, tiny_help="toy-size network: shows the shape of the curve quickly")
 
 
 def run(args: argparse.Namespace) -> BenchResult:

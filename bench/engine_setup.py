@@ -20,6 +20,15 @@ SR = 16000
 FPS = 25
 
 
+def add_network_arguments(parser: Any, *, tiny_help: str) -> None:
+    """The network options shared by ``bench engine`` and ``bench scaling``."""
+    parser.add_argument("--layers", type=int, default=24, help="wav2vec2 layers per encoder (published: 24)")
+    parser.add_argument("--tiny", action="store_true", help=tiny_help)
+    parser.add_argument("--rounds", type=int, help="refinement rounds (default: the engine's)")
+    parser.add_argument("--window", type=float, help="window seconds (default: the engine's)")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+
+
 def random_engine(*, layers: int = 24, tiny: bool = False, device: str = "auto", seed: int = 0) -> Any:
     """An :class:`~dualtalk.inference.engine.Engine` around a random DualTalk network."""
     import dataclasses

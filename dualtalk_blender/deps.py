@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..inference.errors import DualTalkError
+from .worker_client import drain_lines
 
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x).
 PACKAGES = ("torch", "numpy<2", "scipy", "soundfile")
@@ -102,16 +103,6 @@ def install_steps(
     return steps
 
 
-def _drain(stream, sink: queue.Queue[str | None]) -> None:
-    try:
-        for line in iter(stream.readline, ""):
-            sink.put(line.rstrip("\r\n"))
-    except (OSError, ValueError):
-        pass
-    finally:
-        sink.put(None)
-
-
 @dataclass
 class Installer:
     """Runs :func:`install_steps` one after the other; :meth:`poll` never blocks."""
@@ -160,7 +151,7 @@ class Installer:
         except OSError as exc:
             self.state, self.error = "error", f"{label}: cannot run {argv[0]}: {exc}"
             return
-        threading.Thread(target=_drain, args=(self._proc.stdout, self._q), daemon=True).start()
+        threading.Thread(target=drain_lines, args=(self._proc.stdout, self._q), daemon=True).start()
 
     def poll(self) -> list[str]:
         """New output lines since the last call; advances to the next step when one ends."""

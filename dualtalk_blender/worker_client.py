@@ -49,7 +49,11 @@ def worker_command(job_path: str | os.PathLike[str], python: str | None = None) 
     return [python or sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), "worker", "--job", str(job_path)]
 
 
-def _drain(stream: IO[str], sink: queue.Queue[str | None]) -> None:
+def drain_lines(stream: IO[str], sink: queue.Queue[str | None]) -> None:
+    """Copy ``stream``'s lines into ``sink`` (a thread target), then ``None`` at end of stream.
+
+    Reading a child's pipes on threads is what keeps polling from Blender's UI non-blocking.
+    """
     try:
         for line in iter(stream.readline, ""):
             sink.put(line.rstrip("\r\n"))
@@ -112,7 +116,7 @@ class WorkerProcess:
             )
             return self
         for stream, sink in ((self._proc.stdout, self._out), (self._proc.stderr, self._err)):
-            threading.Thread(target=_drain, args=(stream, sink), daemon=True).start()
+            threading.Thread(target=drain_lines, args=(stream, sink), daemon=True).start()
         _LIVE.add(self)
         return self
 
