@@ -57,7 +57,7 @@ class Conversation:
 
 
 def _voices():
-    from ..inference.lite.tts import Voice, available_engines
+    from ..training.lite.tts import Voice, available_engines
 
     engines = available_engines()
     if "espeak" in engines:
@@ -75,7 +75,7 @@ def _frames(n_samples: int) -> int:
 
 def synthesize(script: tuple[Line, ...] = SCRIPT) -> Conversation:
     """Voice the script with two contrasting TTS voices and lay it out on two tracks."""
-    from ..inference.lite.tts import speak
+    from ..training.lite.tts import speak
 
     voice = dict(zip("AB", _voices(), strict=True))
     placed: list[tuple[str, float, np.ndarray, list[tuple[float, float]]]] = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from dualtalk.inference.audio import load_speech
-from dualtalk.inference.dataset import (
+from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.motion import load_motion
+from dualtalk.training.dataset import (
     SAMPLES_PER_FRAME,
     DualTalkDataset,
     collate,
@@ -14,8 +16,6 @@ from dualtalk.inference.dataset import (
     normalise_audio,
     split_conversations,
 )
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import load_motion
 from train_data import make_folder
 
 
@@ -129,7 +129,7 @@ def test_a_broken_recording_names_the_file(tmp_path):
 
 
 def test_a_corpus_too_big_for_memory_streams_the_same_crops_from_disk(folder):
-    from dualtalk.inference.dataset import StreamedAudio
+    from dualtalk.training.dataset import StreamedAudio
 
     eager = DualTalkDataset(load_conversations(folder, stream=False), crop_frames=20, seed=1)
     lazy = DualTalkDataset(load_conversations(folder, stream=True), crop_frames=20, seed=1)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.channels import ARKIT55
-from dualtalk.inference.lite.synth import generate_corpus, make_dialogue
-from dualtalk.inference.lite.tts import available_engines
 from dualtalk.inference.motion import load_motion
+from dualtalk.training.lite.synth import generate_corpus, make_dialogue
+from dualtalk.training.lite.tts import available_engines
 
 pytestmark = pytest.mark.skipif(not available_engines(), reason="no TTS engine installed")
 IDX = {n: i for i, n in enumerate(ARKIT55)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.lite.listener import frame_energy
-from dualtalk.inference.lite.tts import SAMPLE_RATE, Voice, available_engines, random_voice, speak
-from dualtalk.inference.lite.visemes import viseme_classes
+from dualtalk.training.lite.listener import frame_energy
+from dualtalk.training.lite.tts import SAMPLE_RATE, Voice, available_engines, random_voice, speak
+from dualtalk.training.lite.visemes import viseme_classes
 
 ENGINES = available_engines()
 VOICES = {"espeak": Voice("espeak", "en-us+m3"), "flite": Voice("flite", "slt", pitch=80.0)}

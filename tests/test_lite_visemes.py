@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from dualtalk.inference.lite.tts import Phone
-from dualtalk.inference.lite.visemes import IDX, mouth_openness, render_visemes, viseme_classes
+from dualtalk.training.lite.tts import Phone
+from dualtalk.training.lite.visemes import IDX, mouth_openness, render_visemes, viseme_classes
 
 
 def _phones(spec, alphabet="arpabet"):

@@ -63,7 +63,7 @@ def audio(tmp_path_factory) -> Path:
 
 def test_no_loader_ever_runs_pickled_code(tmp_path, audio, capsys):
     from dualtalk.inference.lite.model import load_lite
-    from dualtalk.inference.trainer import load_checkpoint
+    from dualtalk.training.trainer import load_checkpoint
 
     files = _booby_trapped(tmp_path)
     marker = tmp_path / "EXECUTED"

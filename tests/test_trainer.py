@@ -7,11 +7,11 @@ import json
 import pytest
 import torch
 import torch.nn.functional as F
-from dualtalk.inference.dataset import DualTalkDataset, load_conversations, split_conversations
 from dualtalk.inference.errors import CancelledError, DualTalkError
-from dualtalk.inference.losses import arkit_loss, flame_loss, loss_for_space
 from dualtalk.inference.progress import Recorder
-from dualtalk.inference.trainer import load_checkpoint, train
+from dualtalk.training.dataset import DualTalkDataset, load_conversations, split_conversations
+from dualtalk.training.losses import arkit_loss, flame_loss, loss_for_space
+from dualtalk.training.trainer import load_checkpoint, train
 from train_data import make_folder, tiny_model
 
 
@@ -174,7 +174,7 @@ def test_diverging_training_stops_with_advice(data):
 
 def test_the_tiny_published_network_learns_a_clip(data):
     from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
-    from dualtalk.inference.trainer import evaluate
+    from dualtalk.training.trainer import evaluate
 
     ds, _ = data
     clip = DualTalkDataset(ds.conversations[:1], crop_frames=25, random_crop=False, directions="speaker1")
@@ -250,7 +250,7 @@ def test_cli_trains_the_lite_model_on_arkit_motion(tmp_path, capsys):
 
 
 def test_partner_dropout_shows_the_model_a_resting_partner():
-    from dualtalk.inference.trainer import partner_dropout
+    from dualtalk.training.trainer import partner_dropout
 
     batch = {"motion_partner": torch.ones(64, 5, 55), "motion_self": torch.ones(64, 5, 55)}
     rest = torch.full((55,), 0.5)

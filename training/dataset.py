@@ -41,10 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import load_speech, normalize_speech
-from .channels import CHANNELS
-from .errors import DualTalkError
-from .motion import load_motion
+from ..inference.audio import load_speech, normalize_speech
+from ..inference.channels import CHANNELS
+from ..inference.errors import DualTalkError
+from ..inference.motion import load_motion
 
 SAMPLE_RATE = 16000
 FPS = 25

@@ -1,7 +1,7 @@
 """``python -m dualtalk train --data DIR``: train the DualTalk or lite network.
 
-The data folder is DualTalk-format (see :mod:`inference.dataset`); the losses are the
-published ones (:mod:`inference.losses`); the loop is :func:`inference.trainer.train`.
+The data folder is DualTalk-format (see :mod:`training.dataset`); the losses are the
+published ones (:mod:`training.losses`); the loop is :func:`training.trainer.train`.
 A run folder (``--out``) ends up with:
 
 * ``checkpoint.pt`` — resume state (``--resume`` continues it, bit-identically on CPU);
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import torch
 
+from ..inference.errors import DualTalkError
+from ..inference.progress import ConsoleBar
 from .dataset import DualTalkDataset, load_conversations, split_conversations
-from .errors import DualTalkError
-from .progress import ConsoleBar
 from .trainer import WEIGHTS_NAME, partner_dropout, train
 
 EXPORT_NAMES = {"dualtalk": "DualTalk.pth", "lite": "lite.pt"}
@@ -91,7 +91,7 @@ def _device(name: str) -> torch.device:
 def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Module, dict]:
     """The network to train and the JSON description stored with its weights."""
     if arch == "lite":
-        from .lite.model import LiteConfig, LiteDualTalk, load_lite
+        from ..inference.lite.model import LiteConfig, LiteDualTalk, load_lite
 
         if init:
             model, _ = load_lite(init)
@@ -107,10 +107,10 @@ def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Modu
 
         return model, {"arch": arch, "config": asdict(model.cfg)}
 
-    from .dualtalk_net import DualTalkConfig, DualTalkNet
+    from ..inference.dualtalk_net import DualTalkConfig, DualTalkNet
 
     if init:
-        from .checkpoint import load_dualtalk
+        from ..inference.checkpoint import load_dualtalk
 
         model, _ = load_dualtalk(init)
         model.train()
@@ -118,7 +118,7 @@ def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Modu
         if config == "tiny":
             cfg = DualTalkConfig.tiny()
         elif config == "base":
-            from .wav2vec2 import Wav2Vec2Config
+            from ..inference.wav2vec2 import Wav2Vec2Config
 
             cfg = DualTalkConfig(
                 encoder=Wav2Vec2Config(hidden_size=768, num_layers=12, num_heads=12, intermediate_size=3072)
@@ -145,10 +145,10 @@ def export(model: torch.nn.Module, arch: str, out: Path, weights: Path, meta: di
     model.load_state_dict(state)
     target = out / EXPORT_NAMES[arch]
     if arch == "lite":
-        from .lite.model import save_lite
+        from ..inference.lite.model import save_lite
 
         return save_lite(model, target, half=False, extra={"trained_with": "dualtalk train", **meta})
-    from .checkpoint import save_dualtalk
+    from ..inference.checkpoint import save_dualtalk
 
     return save_dualtalk(target, model)
 

@@ -1,7 +1,7 @@
 """Minimal training entry point for the lite model on a ``dualtalk synth`` corpus.
 
 Kept beside the model so the embedded weights can always be reproduced with code in
-this package: ``python -m dualtalk.inference.lite.train_lite --data DIR --out DIR``.
+this package: ``python -m dualtalk.training.lite.train_lite --data DIR --out DIR``.
 The generic trainer (``dualtalk train --arch lite``) can train the same model; this
 module is the exact recipe used for the committed weights (see MODEL_CARD.md).
 
@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..channels import ARKIT55
-from ..errors import DualTalkError
-from ..motion import load_motion
-from .model import LiteConfig, LiteDualTalk, save_lite
+from ...inference.channels import ARKIT55
+from ...inference.errors import DualTalkError
+from ...inference.lite.model import LiteConfig, LiteDualTalk, save_lite
+from ...inference.motion import load_motion
 
 FPS, SR = 25, 16000
 HOP = SR // FPS
@@ -178,7 +178,7 @@ def train(
     val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
     model = LiteDualTalk(config)
     if init:
-        from .model import load_lite
+        from ...inference.lite.model import load_lite
 
         model.load_state_dict(load_lite(init)[0].state_dict())
     model.train()
@@ -227,7 +227,7 @@ def train(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m dualtalk.inference.lite.train_lite", description=__doc__.splitlines()[0]
+        prog="python -m dualtalk.training.lite.train_lite", description=__doc__.splitlines()[0]
     )
     ap.add_argument("--data", required=True, help="corpus folder from `dualtalk synth`")
     ap.add_argument("--out", required=True, help="folder for lite.pt and train_log.jsonl")

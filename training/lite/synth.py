@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..channels import ARKIT52, SPACE_ARKIT
-from ..fileio import atomic_path, ensure_writable_dir
-from ..motion import Motion, save_motion
+from ...inference.channels import ARKIT52, SPACE_ARKIT
+from ...inference.fileio import atomic_path, ensure_writable_dir
+from ...inference.motion import Motion, save_motion
 from .listener import blinks, frame_energy, gaze, laugh_track, listener_behaviour, speaker_head
 from .tts import SAMPLE_RATE, Phone, Voice, available_engines, random_voice, speak
 from .visemes import render_visemes

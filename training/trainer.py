@@ -2,8 +2,8 @@
 
 Usage (the CLI ``python -m dualtalk train`` and the lite model's training both do this)::
 
-    from inference.dataset import DualTalkDataset, load_conversations, split_conversations
-    from inference.trainer import train
+    from dualtalk.training.dataset import DualTalkDataset, load_conversations, split_conversations
+    from dualtalk.training.trainer import train
 
     train_c, val_c = split_conversations(load_conversations("data"), 0.1)
     result = train(model, DualTalkDataset(train_c), val_dataset=DualTalkDataset(val_c, random_crop=False),
@@ -13,10 +13,10 @@ Usage (the CLI ``python -m dualtalk train`` and the lite model's training both d
 What it guarantees:
 
 * Batches are ``{"audio_self", "audio_partner", "motion_self", "motion_partner",
-  "mask"}`` (see :func:`inference.dataset.collate`); the model is called as
+  "mask"}`` (see :func:`training.dataset.collate`); the model is called as
   ``model(audio_self, audio_partner, motion_partner)`` and the loss as
   ``loss_fn(pred, motion_self, mask) -> (total, parts)`` (default: the published loss
-  for the model's space, :func:`inference.losses.loss_for_space`).
+  for the model's space, :func:`training.losses.loss_for_space`).
 * AdamW, optional linear warm-up and gradient-norm clipping.
 * Deterministic for a given ``seed`` on CPU: the batch order of epoch ``e`` comes from
   a generator seeded with ``(seed, e)``, crops from the dataset's own seeded draw, and
@@ -44,12 +44,12 @@ from typing import Any
 
 import torch
 
-from .checkpoint import read_checkpoint_file
+from ..inference.checkpoint import read_checkpoint_file
+from ..inference.errors import CancelledError, DualTalkError
+from ..inference.fileio import atomic_path, ensure_writable_dir
+from ..inference.progress import Progress, Silent
 from .dataset import collate
-from .errors import CancelledError, DualTalkError
-from .fileio import atomic_path, ensure_writable_dir
 from .losses import LossFn, loss_for_space
-from .progress import Progress, Silent
 
 CHECKPOINT_FORMAT = "dualtalk-train"
 CHECKPOINT_VERSION = 1

@@ -13,7 +13,7 @@ Two sources, both outside the training corpus (which is pure TTS):
   is correlated with the tracked jaw rotation; and for both speakers the mouth must
   move more while they speak than while they listen (role contrast).
 
-``python -m dualtalk.inference.lite.evaluate --librivox DIR --demo DIR`` prints JSON.
+``python -m dualtalk.training.lite.evaluate --librivox DIR --demo DIR`` prints JSON.
 """
 
 from __future__ import annotations
@@ -122,9 +122,9 @@ def eval_librivox(model, folder: str | Path) -> dict:
 
 def eval_demo_clip(engine, folder: str | Path) -> dict:
     """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw."""
-    from ..audio import load_dialogue
-    from ..generate import generate_dialogue
-    from ..motion import load_motion
+    from ...inference.audio import load_dialogue
+    from ...inference.generate import generate_dialogue
+    from ...inference.motion import load_motion
 
     folder = Path(folder)
     d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))
@@ -154,7 +154,7 @@ def eval_demo_clip(engine, folder: str | Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m dualtalk.inference.lite.evaluate", description=__doc__.splitlines()[0]
+        prog="python -m dualtalk.training.lite.evaluate", description=__doc__.splitlines()[0]
     )
     ap.add_argument("--weights", default=None, help="lite weights (default: the committed ones)")
     ap.add_argument("--librivox", default=None, help="pocketsphinx sdist test/data/librivox folder")
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     import torch
 
-    from ..engine import load_engine
+    from ...inference.engine import load_engine
 
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     engine = load_engine(args.weights, engine="lite")
