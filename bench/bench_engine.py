@@ -158,7 +158,7 @@ def _compare_wav2vec2(engine: Any, args: argparse.Namespace) -> dict[str, Any] |
         return None
     import torch
 
-    from ..inference.wav2vec2 import normalize_audio
+    from ..inference.models.wav2vec2 import normalize_audio
 
     ours = engine.model.joint_encoder.audio_encoder1
     c = ours.config

@@ -32,7 +32,7 @@ def make_characters():
     """Two test characters: mesh with the 52 ARKit keys, parented to a neck/head rig."""
     import bpy
 
-    from ..inference.channels import ARKIT52
+    from ..inference.core.channels import ARKIT52
 
     chars = []
     for i, name in enumerate(("BenchA", "BenchB")):
@@ -61,7 +61,7 @@ def make_characters():
 
 
 def make_motions(frames: int):
-    from ..inference.motion import Motion
+    from ..inference.core.motion import Motion
 
     rng = np.random.default_rng(0)
     out = []

@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..inference.errors import DualTalkError
+    from ..inference.core.errors import DualTalkError
 
     try:
         module = importlib.import_module(f".bench_{args.what}", __package__)

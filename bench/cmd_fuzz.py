@@ -26,8 +26,7 @@ from typing import Any
 
 
 def _targets() -> dict[str, tuple[Callable[..., Any], Any]]:
-    from ..inference.audio import fuzz_targets
-    from . import fuzz_files
+    from . import fuzz_files, fuzz_targets
 
     return {**fuzz_targets.strategies(), **fuzz_files.strategies()}
 
@@ -85,7 +84,7 @@ def fuzz_target(
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..inference.errors import DualTalkError
+    from ..inference.core.errors import DualTalkError
 
     if not args.minutes > 0:
         raise DualTalkError("--minutes must be more than 0")

@@ -35,8 +35,8 @@ def random_engine(*, layers: int = 24, tiny: bool = False, device: str = "auto",
 
     import torch
 
-    from ..inference.dualtalk_net import DualTalkConfig, DualTalkNet
     from ..inference.engine import Engine, resolve_device
+    from ..inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 
     cfg = DualTalkConfig.tiny() if tiny else DualTalkConfig()
     if not tiny and layers != cfg.encoder.num_layers:
@@ -113,7 +113,7 @@ class PeakRSS:
 
 
 def parse_list(text: str, what: str) -> list[float]:
-    from ..inference.errors import DualTalkError
+    from ..inference.core.errors import DualTalkError
 
     try:
         values = [float(v) for v in str(text).split(",") if v.strip()]

@@ -1,6 +1,6 @@
 """Fuzz targets for the files users exchange: custom retarget maps and job files.
 
-Same contract as :mod:`dualtalk.inference.audio.fuzz_targets`: each target either
+Same contract as :mod:`dualtalk.bench.fuzz_targets`: each target either
 returns a sane result or raises a one-line :class:`DualTalkError`; anything else (a
 TypeError from an unexpected JSON shape, a path that escapes the job folder) is a bug
 and propagates. Both parsers are pure Python (no bpy), so these run anywhere.
@@ -18,8 +18,8 @@ from typing import Any
 
 from ..dualtalk_blender.jobs import INPUT_PATHS, OUTPUT_PATHS, load_jobs, parse_jobs
 from ..dualtalk_blender.mapping import MAX_WEIGHT, load_mapping, parse_mapping
-from ..inference.channels import CHANNELS
-from ..inference.errors import DualTalkError
+from ..inference.core.channels import CHANNELS
+from ..inference.core.errors import DualTalkError
 
 BASE = Path("/fuzz/jobs")  # parse_jobs is pure: the base folder need not exist
 

@@ -1,4 +1,4 @@
 """All scene logic: characters, retargeting, keying, FBX export, headless batch.
 
-Reads engine output only through motion files (:mod:`dualtalk.inference.motion`).
+Reads engine output only through motion files (:mod:`dualtalk.inference.core.motion`).
 """

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inference.channels import ARKIT52
-from ..inference.errors import DualTalkError
+from ..inference.core.channels import ARKIT52
+from ..inference.core.errors import DualTalkError
 
 SCALE = 0.1  # MakeHuman decimetres -> metres
 RIG = "standard"
@@ -279,7 +279,7 @@ def build_character(
 
     ``facing`` is a direction in the XY plane (or a yaw in radians, 0 = facing -Y).
     The mesh carries the 52 ARKit shape keys (all at 0) named as in
-    :data:`~dualtalk.inference.channels.ARKIT52`; the armature ``<name>_rig`` has the
+    :data:`~dualtalk.inference.core.channels.ARKIT52`; the armature ``<name>_rig`` has the
     MakeHuman standard bones (``head``, ``neck01-03``, ``jaw``, ``eye.L/R``, tongue...).
     """
     import bpy

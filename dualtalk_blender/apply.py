@@ -18,9 +18,9 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ..inference.channels import ARKIT52, CHANNELS, FLAME_NECK, HEAD, SPACE_ARKIT, SPACE_FLAME
-from ..inference.errors import DualTalkError
-from ..inference.motion import Motion
+from ..inference.core.channels import ARKIT52, CHANNELS, FLAME_NECK, HEAD, SPACE_ARKIT, SPACE_FLAME
+from ..inference.core.errors import DualTalkError
+from ..inference.core.motion import Motion
 from . import flame_arkit, keying, retarget
 from .blinks import blink_curve
 from .characters import AUTO, CharacterReport, inspect_character

@@ -3,7 +3,7 @@
 On a full disk Blender's compressed writer can report "Saved" while the file stops at
 the last block that fitted. A complete file ends with the zstd seek-table footer
 (compressed) or the ``ENDB`` block (uncompressed); anything else is refused so that
-:func:`~dualtalk.inference.fileio.atomic_path` never renames a truncated file into place.
+:func:`~dualtalk.inference.core.fileio.atomic_path` never renames a truncated file into place.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..inference.errors import DualTalkError
+from ..inference.core.errors import DualTalkError
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _SEEKABLE_FOOTER = b"\xb1\xea\x92\x8f"  # zstd seekable format: last 4 bytes of a whole file

@@ -16,8 +16,8 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ..inference.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
-from ..inference.errors import DualTalkError
+from ..inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
+from ..inference.core.errors import DualTalkError
 from . import presets
 from .mapping import CustomMap, load_mapping
 

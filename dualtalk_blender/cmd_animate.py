@@ -51,7 +51,7 @@ def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
 if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b -P cmd_animate.py -- ...`
     sys.exit(_blender_main())
 
-from ..inference.errors import DualTalkError  # noqa: E402
+from ..inference.core.errors import DualTalkError  # noqa: E402
 from .jobs import GROUPS, Shot, load_jobs  # noqa: E402
 
 SOUND_STRIP = "DualTalk dialogue"
@@ -264,7 +264,7 @@ def _open_blend(bpy: Any, path: Path) -> None:
 
 def save_blend(bpy: Any, path: Path) -> Path:
     """Save a copy of the open scene to ``path`` atomically (the session keeps IN's path)."""
-    from ..inference.fileio import atomic_path
+    from ..inference.core.fileio import atomic_path
     from .blend_check import save_copy_checked
 
     with atomic_path(path, suffix=".blend") as tmp:
@@ -289,7 +289,7 @@ def write_mix(dialogue: Any, path: Path) -> Path:
     import numpy as np
     import soundfile as sf
 
-    from ..inference.fileio import atomic_path
+    from ..inference.core.fileio import atomic_path
 
     mix = dialogue.a.astype(np.float32) + dialogue.b.astype(np.float32)
     peak = float(np.abs(mix).max()) if len(mix) else 0.0
@@ -326,7 +326,7 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
     """Animate one shot; returns the result line."""
     import bpy
 
-    from ..inference.motion import load_motion
+    from ..inference.core.motion import load_motion
     from .apply import ApplyOptions, apply_dialogue, check_character
     from .characters import inspect_character
 
@@ -427,7 +427,7 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
 
 
 def _progress(quiet: bool) -> Any:
-    from ..inference.progress import ConsoleBar, Silent
+    from ..inference.core.progress import ConsoleBar, Silent
 
     return Silent() if quiet else ConsoleBar(sys.stderr)
 

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..inference.errors import DualTalkError
-from ..inference.fileio import atomic_path, ensure_writable_dir
-from ..inference.progress import ConsoleBar
+from ..inference.core.errors import DualTalkError
+from ..inference.core.fileio import atomic_path, ensure_writable_dir
+from ..inference.core.progress import ConsoleBar
 from .blend_check import save_copy_checked
 from .preview import quiet_native_output
 
@@ -129,9 +129,9 @@ def _size(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..inference.audio import Dialogue
+    from ..inference.core.motion import load_motion
     from ..inference.engine import load_engine
     from ..inference.generate import generate_dialogue, write_dialogue
-    from ..inference.motion import load_motion
     from .demo_dialogue import load_conversation, write_stereo
     from .demo_scene import NAMES, build_demo_scene, face_focus
 

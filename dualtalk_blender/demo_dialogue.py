@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inference.errors import DualTalkError
+from ..inference.core.errors import DualTalkError
 
 SAMPLE_RATE = 16000
 FPS = 25
@@ -155,7 +155,7 @@ def write_stereo(path: str | Path, conv: Conversation) -> Path:
     """Write the conversation as one stereo file (channel 0 = A), atomically."""
     import soundfile as sf
 
-    from ..inference.fileio import atomic_path
+    from ..inference.core.fileio import atomic_path
 
     path = Path(path)
     stereo = np.stack([conv.a, conv.b], axis=1)

@@ -14,9 +14,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..inference.core.errors import CancelledError, DualTalkError
+from ..inference.core.progress import Silent
 from ..inference.download import DEFAULT_URL as CHECKPOINT_URL  # the published weights (re-exported)
-from ..inference.errors import CancelledError, DualTalkError
-from ..inference.progress import Silent
 
 __all__ = ["CHECKPOINT_URL", "DownloadJob", "check_online", "is_loopback"]
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import bpy
 
-from ..inference.errors import DualTalkError
-from ..inference.fileio import atomic_path
+from ..inference.core.errors import DualTalkError
+from ..inference.core.fileio import atomic_path
 from .characters import find_mesh_and_armature
 
 

@@ -1,7 +1,7 @@
 """FLAME <-> ARKit through the published linear map (ARKit weights -> FLAME expression + jaw).
 
 The map released with the BEAT2 tools is a 51 x 103 matrix: rows are the first 51 ARKit
-channels in :data:`~dualtalk.inference.channels.ARKIT52` order (``tongueOut`` has no row),
+channels in :data:`~dualtalk.inference.core.channels.ARKIT52` order (``tongueOut`` has no row),
 columns are FLAME's 100 expression coefficients followed by the 3 jaw axis-angle
 components. We never ship it; the user points to their copy (``.npy``, ``.npz``, ``.json``,
 ``.csv``/``.txt``; a 103 x 51 matrix is accepted transposed).
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..inference.channels import ARKIT52
-from ..inference.errors import DualTalkError
+from ..inference.core.channels import ARKIT52
+from ..inference.core.errors import DualTalkError
 
 MAP_ROWS = 51
 MAP_COLS = 103

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ..inference.errors import DualTalkError
+from ..inference.core.errors import DualTalkError
 from .jsonfile import read_json
 
 MAX_JOB_BYTES = 4 << 20

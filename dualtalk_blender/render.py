@@ -23,8 +23,8 @@ from typing import Any
 
 import bpy
 
-from ..inference.errors import DualTalkError
-from ..inference.fileio import atomic_path, ensure_writable_dir
+from ..inference.core.errors import DualTalkError
+from ..inference.core.fileio import atomic_path, ensure_writable_dir
 
 VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
 IMAGE_EXT = {

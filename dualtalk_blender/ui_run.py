@@ -19,7 +19,7 @@ from typing import Any
 
 import bpy
 
-from ..inference.errors import DualTalkError
+from ..inference.core.errors import DualTalkError
 from . import worker_client
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
@@ -317,7 +317,7 @@ class GenerationRun:
             self.cleanup()
 
     def _apply(self, result: dict[str, Any]) -> str:
-        from ..inference.motion import load_motion
+        from ..inference.core.motion import load_motion
         from .apply import apply_dialogue
 
         motion_a = load_motion(result["a"])

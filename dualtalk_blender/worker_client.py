@@ -254,7 +254,7 @@ def _parse(line: str) -> dict[str, Any] | None:
 
 def write_job(path: str | os.PathLike[str], job: dict[str, Any]) -> Path:
     """Write a job file for the worker (atomic)."""
-    from ..inference.fileio import atomic_path
+    from ..inference.core.fileio import atomic_path
 
     path = Path(path)
     with atomic_path(path, suffix=".json") as tmp:

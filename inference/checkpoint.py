@@ -20,9 +20,9 @@ from typing import Any
 
 import torch
 
-from .dualtalk_net import DualTalkConfig, DualTalkNet
-from .errors import DualTalkError
-from .fileio import atomic_path, sha256_file
+from .core.errors import DualTalkError
+from .core.fileio import atomic_path, sha256_file
+from .models.dualtalk_net import DualTalkConfig, DualTalkNet
 
 CONFIG_KEY = "dualtalk_config"
 _WRAPPERS = ("state_dict", "model", "model_state_dict", "net")

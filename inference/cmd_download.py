@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
+from .core.fileio import sha256_file
+from .core.progress import ConsoleBar
 from .download import DEFAULT_URL, default_model_dir, download
-from .fileio import sha256_file
-from .progress import ConsoleBar
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
-from .errors import DualTalkError
+from .core.channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
+from .core.errors import DualTalkError
+from .core.motion import load_motion
 from .metrics import Sequence, evaluate_sequences, format_table
-from .motion import load_motion
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
 _DIALOGUE = {"A.npz": "1", "B.npz": "2"}

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DualTalkError
+from .core.errors import DualTalkError
 from .generate import DEFAULT_ROUNDS, DEFAULT_WINDOW_S, MAX_ROUNDS
 
 
@@ -70,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _progress(args: argparse.Namespace):
-    from .progress import ConsoleBar, Silent
+    from .core.progress import ConsoleBar, Silent
 
     return Silent() if args.quiet else ConsoleBar(sys.stderr)
 
@@ -121,9 +121,9 @@ def _run_dialogue(args: argparse.Namespace) -> int:
 
 def _run_paper(args: argparse.Namespace) -> int:
     from .audio import load_speech
+    from .core.motion import load_motion, save_motion
     from .engine import load_engine
     from .generate import generate_single
-    from .motion import load_motion, save_motion
 
     if args.audio is None or args.partner_audio is None or args.partner_motion is None:
         raise DualTalkError(

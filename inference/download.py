@@ -31,9 +31,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .errors import CancelledError, DualTalkError
-from .fileio import ensure_writable_dir, sha256_file
-from .progress import Progress, Silent
+from .core.errors import CancelledError, DualTalkError
+from .core.fileio import ensure_writable_dir, sha256_file
+from .core.progress import Progress, Silent
 
 DEFAULT_URL = "https://huggingface.co/ZiqiaoPeng/DualTalk/resolve/main/DualTalk.pth"
 DEFAULT_FILENAME = "DualTalk.pth"

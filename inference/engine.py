@@ -1,7 +1,7 @@
 """Choosing and loading the network that animates the characters.
 
 Two engines share one generation code path (:mod:`.generate`) through the
-:class:`~.model_api.TwoPartyModel` interface:
+:class:`~.models.protocol.TwoPartyModel` interface:
 
 * ``dualtalk`` - the published network, loaded from the user's ``DualTalk.pth``; predicts
   FLAME (``flame56``).
@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from .errors import DualTalkError
+from .core.errors import DualTalkError
 
 ENGINES = ("auto", "dualtalk", "lite")
 PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -138,7 +138,7 @@ def load_engine(
             "(get it with `python -m dualtalk download`), or use --engine lite"
         )
     if engine == "lite" or (engine == "auto" and checkpoint is None):
-        from .lite.model import load_lite  # lazy: the lite package owns its weights
+        from .models.lite.model import load_lite  # lazy: the lite package owns its weights
 
         model, sha = load_lite(checkpoint, device=str(dev))
         name = "lite"
@@ -151,7 +151,7 @@ def load_engine(
                 raise DualTalkError(
                     f"{Path(checkpoint).name} is lite weights, not a DualTalk checkpoint; use --engine lite"
                 )
-            from .lite.model import load_lite
+            from .models.lite.model import load_lite
 
             model, sha = load_lite(checkpoint, device=str(dev))
             name = "lite"

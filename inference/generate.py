@@ -32,9 +32,9 @@ import numpy as np
 import torch
 
 from .audio.normalize import normalize_speech
-from .errors import DualTalkError
-from .fileio import ensure_writable_dir
-from .motion import Motion, save_motion
+from .core.errors import DualTalkError
+from .core.fileio import ensure_writable_dir
+from .core.motion import Motion, save_motion
 
 DEFAULT_ROUNDS = 2
 MAX_ROUNDS = 20

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .channels import SPACE_ARKIT, SPACE_FLAME
-from .errors import DualTalkError
+from .core.channels import SPACE_ARKIT, SPACE_FLAME
+from .core.errors import DualTalkError
 
 GROUPS: dict[str, tuple[tuple[str, slice], ...]] = {
     SPACE_FLAME: (("exp", slice(0, 50)), ("jaw", slice(50, 53)), ("pose", slice(53, 56))),

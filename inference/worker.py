@@ -37,9 +37,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from .errors import CancelledError, DualTalkError
-from .fileio import atomic_path, ensure_writable_dir
-from .progress import JsonLines
+from .core.errors import CancelledError, DualTalkError
+from .core.fileio import atomic_path, ensure_writable_dir
+from .core.progress import JsonLines
 
 PROTOCOL = 1
 _AUDIO_KEYS = ("audio", "audio_b", "turns", "swap", "speaker_a", "diarize", "start", "end")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpy
 
 from ..dualtalk_blender import deps, downloads, ui_run
-from ..inference.errors import DualTalkError
+from ..inference.core.errors import DualTalkError
 from . import jobs
 
 

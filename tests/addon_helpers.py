@@ -51,7 +51,7 @@ def write_dialogue_wav(path: Path, seconds: float = 2.0) -> Path:
 def write_tiny_lite(path: Path) -> Path:
     """Random weights of a very small lite model: exercises the real engine path quickly."""
     import torch
-    from dualtalk.inference.lite.model import LiteConfig, LiteDualTalk, save_lite
+    from dualtalk.inference.models.lite.model import LiteConfig, LiteDualTalk, save_lite
 
     torch.manual_seed(0)
     model = LiteDualTalk(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import bpy
 import numpy as np
-from dualtalk.inference.channels import ARKIT52
+from dualtalk.inference.core.channels import ARKIT52
 
 
 def reset() -> None:

@@ -10,8 +10,8 @@ import sys
 import addon_helpers as ah
 import pytest
 from dualtalk.dualtalk_blender.worker_client import CRASHED, DONE, ERROR, WorkerProcess, _parse
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import load_motion
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import load_motion
 from dualtalk.inference.worker import read_job
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dualtalk.inference.audio import fuzz_targets
+from dualtalk.bench import fuzz_targets
 from hypothesis import HealthCheck, given, settings
 
 TARGETS = fuzz_targets.strategies()

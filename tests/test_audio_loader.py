@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 from dualtalk.inference.audio import SAMPLE_RATE, load_speech
 from dualtalk.inference.audio.loader import audio_info, num_frames, read_channels, resample
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 
 
 def tone(freq: float, seconds: float, sr: int, amp: float = 0.5) -> np.ndarray:

@@ -15,9 +15,9 @@ from dualtalk.cli import main
 from dualtalk.dualtalk_blender import compat
 from dualtalk.dualtalk_blender.jobs import parse_jobs
 from dualtalk.dualtalk_blender.keying import is_ours
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.fileio import sha256_file
-from dualtalk.inference.motion import Motion, load_motion, save_motion
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.core.motion import Motion, load_motion, save_motion
 
 
 def build_scene(path: Path) -> Path:
@@ -91,7 +91,7 @@ def test_animate_keys_existing_motion_files_and_leaves_the_input_alone(tmp_path,
 def tiny_checkpoint(tmp_path_factory) -> Path:
     torch = pytest.importorskip("torch")
     from dualtalk.inference.checkpoint import save_dualtalk
-    from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
+    from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 
     torch.manual_seed(0)
     return save_dualtalk(tmp_path_factory.mktemp("ckpt") / "tiny.pth", DualTalkNet(DualTalkConfig.tiny()))

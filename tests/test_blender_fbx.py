@@ -10,8 +10,8 @@ import pytest
 from dualtalk.dualtalk_blender import compat
 from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.fbx_export import export_fbx
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import Motion
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion
 from scipy.spatial.transform import Rotation
 
 FRAMES = 40

@@ -14,7 +14,7 @@ from dualtalk.dualtalk_blender.flame_arkit import (
     flame_to_arkit_fallback,
     load_arkit_flame_map,
 )
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 from scipy.optimize import lsq_linear
 
 
@@ -97,8 +97,8 @@ def test_flame_motion_lands_on_an_arkit_rig_through_the_map_file(tmp_path, fake_
     import bpy
     from dualtalk.dualtalk_blender import compat
     from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
-    from dualtalk.inference.channels import ARKIT52
-    from dualtalk.inference.motion import Motion
+    from dualtalk.inference.core.channels import ARKIT52
+    from dualtalk.inference.core.motion import Motion
 
     br.reset()
     bpy.context.scene.render.fps = 25

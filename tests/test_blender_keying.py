@@ -18,9 +18,9 @@ from dualtalk.dualtalk_blender.apply import (
 from dualtalk.dualtalk_blender.blinks import blink_curve
 from dualtalk.dualtalk_blender.keying import is_ours
 from dualtalk.dualtalk_blender.retarget import quat_from_rotvec, resample, rotation_channels
-from dualtalk.inference.channels import ARKIT52
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import Motion
+from dualtalk.inference.core.channels import ARKIT52
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion
 from mathutils import Euler, Quaternion, Vector
 
 JAW = ARKIT52.index("jawOpen")

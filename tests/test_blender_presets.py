@@ -10,9 +10,9 @@ from dualtalk.dualtalk_blender import presets
 from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
 from dualtalk.dualtalk_blender.characters import inspect_character
 from dualtalk.dualtalk_blender.mapping import parse_mapping
-from dualtalk.inference.channels import ARKIT52, FLAME_EXP
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import Motion
+from dualtalk.inference.core.channels import ARKIT52, FLAME_EXP
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion
 
 
 @pytest.fixture(autouse=True)

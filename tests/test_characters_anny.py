@@ -11,8 +11,8 @@ bpy = pytest.importorskip("bpy")
 
 from dualtalk.dualtalk_blender.anny_characters import VARIANTS, build_character  # noqa: E402
 from dualtalk.dualtalk_blender.demo_scene import build_demo_scene  # noqa: E402
-from dualtalk.inference.channels import ARKIT52  # noqa: E402
-from dualtalk.inference.errors import DualTalkError  # noqa: E402
+from dualtalk.inference.core.channels import ARKIT52  # noqa: E402
+from dualtalk.inference.core.errors import DualTalkError  # noqa: E402
 
 
 def _evaluated_co(obj) -> np.ndarray:
@@ -150,8 +150,8 @@ def test_unknown_variant_is_a_clear_error():
 def test_keyed_head_yaw_turns_the_face_to_the_characters_left(stage):
     """The motion file's head frame (x pitch chin-down, y yaw to the left) lands right on the rig."""
     from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
-    from dualtalk.inference.channels import ARKIT55
-    from dualtalk.inference.motion import Motion
+    from dualtalk.inference.core.channels import ARKIT55
+    from dualtalk.inference.core.motion import Motion
 
     scene, a, _ = stage
     local = np.array([v.co[:] for v in a.data.vertices])

@@ -8,9 +8,9 @@ from collections import OrderedDict
 import pytest
 import torch
 from dualtalk.inference.checkpoint import load_dualtalk, save_dualtalk
-from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.fileio import sha256_file
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 
 
 @pytest.fixture(scope="module")

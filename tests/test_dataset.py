@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from dualtalk.inference.audio import load_speech
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import load_motion
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import load_motion
 from dualtalk.training.dataset import (
     SAMPLES_PER_FRAME,
     DualTalkDataset,
@@ -110,7 +110,7 @@ def test_validation_split_holds_out_whole_conversations(folder):
 
 
 def test_mismatched_fps_is_refused(tmp_path):
-    from dualtalk.inference.motion import Motion, save_motion
+    from dualtalk.inference.core.motion import Motion, save_motion
 
     root = make_folder(tmp_path / "d", conversations=1, layout="motion")
     m = load_motion(root / "conv0_speaker2.npz")

@@ -14,8 +14,8 @@ bpy = pytest.importorskip("bpy")
 sf = pytest.importorskip("soundfile")
 
 from dualtalk.dualtalk_blender.demo_dialogue import ASSET, SCRIPT, load_conversation  # noqa: E402
-from dualtalk.inference.channels import ARKIT52  # noqa: E402
-from dualtalk.inference.motion import load_motion  # noqa: E402
+from dualtalk.inference.core.channels import ARKIT52  # noqa: E402
+from dualtalk.inference.core.motion import load_motion  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SECONDS = 4.0
@@ -40,7 +40,7 @@ def _weights_args(tmp: Path) -> list[str]:
     The demo test is about the pipeline (files, scene, preview), not the model's quality,
     which the lite model's own tests judge.
     """
-    from dualtalk.inference.lite.model import DEFAULT_WEIGHTS, LiteDualTalk, save_lite
+    from dualtalk.inference.models.lite.model import DEFAULT_WEIGHTS, LiteDualTalk, save_lite
 
     if DEFAULT_WEIGHTS.is_file():
         return []
@@ -226,8 +226,8 @@ def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
 
 def test_contact_sheet_frames_catch_the_open_mouths():
     from dualtalk.dualtalk_blender.cmd_demo import sheet_frames
-    from dualtalk.inference.channels import ARKIT55
-    from dualtalk.inference.motion import Motion
+    from dualtalk.inference.core.channels import ARKIT55
+    from dualtalk.inference.core.motion import Motion
 
     a = np.zeros((100, len(ARKIT55)), np.float32)
     b = np.zeros((100, len(ARKIT55)), np.float32)

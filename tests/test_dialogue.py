@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from dualtalk.bench.testsignals import espeak, espeak_available, frames_of, place
 from dualtalk.inference.audio import (
     FPS,
     SAMPLE_RATE,
@@ -20,9 +21,8 @@ from dualtalk.inference.audio import (
 from dualtalk.inference.audio.diarize import frame_der
 from dualtalk.inference.audio.loader import resample
 from dualtalk.inference.audio.separate import segment_gain
-from dualtalk.inference.audio.testsignals import espeak, espeak_available, frames_of, place
 from dualtalk.inference.audio.turns import Segment, format_turns
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 
 A_SPANS = [(0.5, 2.0), (4.0, 5.5)]
 B_SPANS = [(2.3, 3.7), (5.8, 7.4)]
@@ -355,10 +355,10 @@ def mouth_motion_ratio(motion) -> float:
 def test_infer_on_the_real_stereo_dialogue_moves_the_speakers_mouth_more(tmp_path, demo_clip, capsys):
     """The issue's acceptance check: each character's mouth moves clearly more while it speaks."""
     from dualtalk import cli
-    from dualtalk.inference.motion import load_motion
+    from dualtalk.inference.core.motion import load_motion
 
     try:
-        from dualtalk.inference.lite.model import DEFAULT_WEIGHTS
+        from dualtalk.inference.models.lite.model import DEFAULT_WEIGHTS
     except ImportError:
         pytest.skip("lite model not built yet")
     if not DEFAULT_WEIGHTS.is_file():
@@ -381,7 +381,7 @@ def test_infer_into_an_unusable_output_folder_is_refused(tmp_path, voices, capsy
     from dualtalk import cli
 
     try:
-        from dualtalk.inference.lite.model import DEFAULT_WEIGHTS
+        from dualtalk.inference.models.lite.model import DEFAULT_WEIGHTS
     except ImportError:
         pytest.skip("lite model not built yet")
     if not DEFAULT_WEIGHTS.is_file():

@@ -8,8 +8,8 @@ import socket
 
 import pytest
 from dualtalk.cli import main
+from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.download import download
-from dualtalk.inference.errors import DualTalkError
 from local_http import serve
 
 PAYLOAD = bytes(range(256)) * 4000  # ~1 MB

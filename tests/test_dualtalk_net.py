@@ -8,8 +8,8 @@ import math
 import pytest
 import torch
 from dualtalk.inference.checkpoint import normalize_state_dict
-from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet, frames_for_samples
-from dualtalk.inference.model_api import TwoPartyModel
+from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet, frames_for_samples
+from dualtalk.inference.models.protocol import TwoPartyModel
 
 
 def test_full_size_network_has_every_published_tensor(official_shapes):

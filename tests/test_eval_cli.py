@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 from dualtalk.cli import main
-from dualtalk.inference.motion import Motion, load_motion, save_motion
+from dualtalk.inference.core.motion import Motion, load_motion, save_motion
 from train_data import make_folder
 
 

@@ -11,17 +11,17 @@ import pytest
 import torch
 from dualtalk.inference.audio import Dialogue, load_speech, voice_activity
 from dualtalk.inference.checkpoint import load_dualtalk, save_dualtalk
-from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion, load_motion
+from dualtalk.inference.core.progress import Recorder
 from dualtalk.inference.engine import cpu_bf16_supported, engine_from_model
-from dualtalk.inference.errors import DualTalkError
 from dualtalk.inference.generate import (
     generate_dialogue,
     generate_single,
     plan_windows,
     write_dialogue,
 )
-from dualtalk.inference.motion import Motion, load_motion
-from dualtalk.inference.progress import Recorder
+from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

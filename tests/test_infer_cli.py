@@ -11,9 +11,9 @@ import soundfile as sf
 import torch
 from dualtalk.cli import main
 from dualtalk.inference.checkpoint import save_dualtalk
-from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
-from dualtalk.inference.fileio import sha256_file
-from dualtalk.inference.motion import load_motion
+from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.core.motion import load_motion
+from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_published_engine_without_checkpoint_says_where_to_get_it(tmp_path, ster
 
 
 def test_without_a_checkpoint_the_embedded_lite_model_animates(tmp_path, stereo, capsys):
-    from dualtalk.inference.lite.model import DEFAULT_WEIGHTS
+    from dualtalk.inference.models.lite.model import DEFAULT_WEIGHTS
 
     if not DEFAULT_WEIGHTS.is_file():
         pytest.skip("lite weights not in this checkout")

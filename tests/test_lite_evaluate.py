@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.lite.model import load_lite
+from dualtalk.inference.models.lite.model import load_lite
 from dualtalk.training.lite.evaluate import energy_flap, eval_librivox, pearson, read_librivox
 from dualtalk.training.lite.tts import Voice, available_engines, speak
 

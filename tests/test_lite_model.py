@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from dualtalk.inference.channels import ARKIT55, SPACE_ARKIT
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.lite.model import (
+from dualtalk.inference.core.channels import ARKIT55, SPACE_ARKIT
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.models.lite.model import (
     DEFAULT_WEIGHTS,
     LiteConfig,
     LiteDualTalk,
@@ -15,7 +15,7 @@ from dualtalk.inference.lite.model import (
     load_lite,
     save_lite,
 )
-from dualtalk.inference.model_api import TwoPartyModel
+from dualtalk.inference.models.protocol import TwoPartyModel
 
 TINY = LiteConfig(dim=32, audio_dim=32, lstm_hidden=16, interaction_layers=1, heads=2)
 

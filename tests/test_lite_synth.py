@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.channels import ARKIT55
-from dualtalk.inference.motion import load_motion
+from dualtalk.inference.core.channels import ARKIT55
+from dualtalk.inference.core.motion import load_motion
 from dualtalk.training.lite.synth import generate_corpus, make_dialogue
 from dualtalk.training.lite.tts import available_engines
 

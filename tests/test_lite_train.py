@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from dualtalk.inference.lite.model import LiteConfig, LiteDualTalk, load_lite
+from dualtalk.inference.models.lite.model import LiteConfig, LiteDualTalk, load_lite
 from dualtalk.training.lite.synth import generate_corpus
 from dualtalk.training.lite.train_lite import Corpus, channel_weights, lite_loss, train
 from dualtalk.training.lite.tts import available_engines

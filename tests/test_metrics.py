@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.metrics import (
     Sequence,
     evaluate_sequences,

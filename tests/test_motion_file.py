@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from dualtalk.inference.channels import ARKIT55, FLAME56, SPACE_ARKIT, SPACE_FLAME
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import Motion, load_motion, save_motion
+from dualtalk.inference.core.channels import ARKIT55, FLAME56, SPACE_ARKIT, SPACE_FLAME
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion, load_motion, save_motion
 
 
 def test_flame_motion_round_trips_with_dataset_layout(tmp_path, rng):

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.audio import load_dialogue, loader
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 from robustness_util import assert_refused, run_cli, snapshot, sparse_wav, two_voices, write_stereo
 
 

@@ -15,9 +15,9 @@ import bpy
 import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_dialogue
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.fileio import sha256_file
-from dualtalk.inference.motion import Motion, save_motion
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.core.motion import Motion, save_motion
 from robustness_util import assert_refused, run_cli, snapshot
 
 

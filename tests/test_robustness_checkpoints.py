@@ -19,8 +19,8 @@ import soundfile as sf
 import torch
 from addon_helpers import write_tiny_lite
 from dualtalk.inference.checkpoint import read_checkpoint_file, save_dualtalk
-from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from local_http import serve
 from robustness_util import assert_refused, run_cli, snapshot, two_voices
 
@@ -62,7 +62,7 @@ def audio(tmp_path_factory) -> Path:
 
 
 def test_no_loader_ever_runs_pickled_code(tmp_path, audio, capsys):
-    from dualtalk.inference.lite.model import load_lite
+    from dualtalk.inference.models.lite.model import load_lite
     from dualtalk.training.trainer import load_checkpoint
 
     files = _booby_trapped(tmp_path)
@@ -132,7 +132,7 @@ def test_wrong_architecture_and_truncated_files_are_one_line(tmp_path, tiny_ckpt
 
 
 def test_the_lite_engine_refuses_published_weights_and_vice_versa(tmp_path, tiny_ckpt):
-    from dualtalk.inference.lite.model import load_lite
+    from dualtalk.inference.models.lite.model import load_lite
 
     with pytest.raises(DualTalkError, match="lite"):
         load_lite(tiny_ckpt)

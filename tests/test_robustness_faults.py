@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from addon_helpers import write_tiny_lite
 from dualtalk.dualtalk_blender.blend_check import blend_is_complete
-from dualtalk.inference.fileio import sha256_file
-from dualtalk.inference.motion import Motion, load_motion, save_motion
+from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.core.motion import Motion, load_motion, save_motion
 from robustness_util import assert_refused, run_cli, snapshot, write_stereo
 
 
@@ -94,8 +94,8 @@ def test_a_full_disk_never_leaves_a_half_written_motion_file(kit, full_disk, cap
 
 def test_disk_full_while_writing_a_motion_file_simulated(tmp_path, monkeypatch):
     """Where no tmpfs can be mounted: the writer fails half-way with ENOSPC."""
-    from dualtalk.inference import motion as motion_mod
-    from dualtalk.inference.errors import DualTalkError
+    from dualtalk.inference.core import motion as motion_mod
+    from dualtalk.inference.core.errors import DualTalkError
 
     good = save_motion(tmp_path / "A.npz", Motion("arkit55", np.zeros((10, 55), np.float32), role="A"))
     before = sha256_file(good)
@@ -129,7 +129,7 @@ class CancelAt:
     """A progress sink that cancels the first time ``stage`` is reported."""
 
     def __init__(self, stage: str) -> None:
-        from dualtalk.inference.progress import Recorder
+        from dualtalk.inference.core.progress import Recorder
 
         self.rec = Recorder()
         self.stage = stage
@@ -145,7 +145,7 @@ class CancelAt:
 
 
 def _stages(kit: Path) -> list[str]:
-    from dualtalk.inference.progress import Recorder
+    from dualtalk.inference.core.progress import Recorder
 
     rec = Recorder()
     _pipeline(kit, rec, kit / "probe")
@@ -165,7 +165,7 @@ def _pipeline(kit: Path, progress, out: Path) -> None:
 
 
 def test_cancel_at_every_stage_writes_nothing(kit, tmp_path):
-    from dualtalk.inference.errors import CancelledError
+    from dualtalk.inference.core.errors import CancelledError
 
     stages = _stages(kit)
     assert {"engine", "audio", "generate"} <= set(stages) or len(stages) >= 3, stages

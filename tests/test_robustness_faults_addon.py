@@ -13,7 +13,7 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender import ui_run
 from dualtalk.dualtalk_blender.worker_client import CANCELLED, CRASHED, RUNNING
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 
 STAGES = ("start", "audio", "engine", "encode", "generate")
 

@@ -14,8 +14,8 @@ import bpy
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.fileio import sha256_file
-from dualtalk.inference.motion import Motion, save_motion
+from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.core.motion import Motion, save_motion
 from robustness_util import assert_refused, run_cli, snapshot, two_voices
 
 # --- turns ---------------------------------------------------------------------------------

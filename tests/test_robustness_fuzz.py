@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from dualtalk.bench import fuzz_files
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 from hypothesis import HealthCheck, given, settings
 
 TARGETS = fuzz_files.strategies()

@@ -7,8 +7,8 @@ import json
 import pytest
 import torch
 import torch.nn.functional as F
-from dualtalk.inference.errors import CancelledError, DualTalkError
-from dualtalk.inference.progress import Recorder
+from dualtalk.inference.core.errors import CancelledError, DualTalkError
+from dualtalk.inference.core.progress import Recorder
 from dualtalk.training.dataset import DualTalkDataset, load_conversations, split_conversations
 from dualtalk.training.losses import arkit_loss, flame_loss, loss_for_space
 from dualtalk.training.trainer import load_checkpoint, train
@@ -173,7 +173,7 @@ def test_diverging_training_stops_with_advice(data):
 
 
 def test_the_tiny_published_network_learns_a_clip(data):
-    from dualtalk.inference.dualtalk_net import DualTalkConfig, DualTalkNet
+    from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
     from dualtalk.training.trainer import evaluate
 
     ds, _ = data
@@ -220,7 +220,7 @@ def test_cli_trains_resumes_and_exports_engine_loadable_weights(tmp_path, capsys
 
 def test_cli_trains_the_lite_model_on_arkit_motion(tmp_path, capsys):
     from dualtalk.cli import main
-    from dualtalk.inference.lite.model import load_lite
+    from dualtalk.inference.models.lite.model import load_lite
 
     data_dir = make_folder(tmp_path / "data", conversations=2, seconds=1.2, space="arkit55", layout="motion")
     out = tmp_path / "run"

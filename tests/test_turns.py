@@ -11,7 +11,7 @@ from dualtalk.inference.audio.turns import (
     read_turns,
     sniff_format,
 )
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 
 RTTM = """;; produced by a diarizer
 SPKR-INFO take 1 <NA> <NA> <NA> unknown spk_0 <NA> <NA>

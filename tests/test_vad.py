@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
+from dualtalk.bench.testsignals import espeak, espeak_available, frames_of, place
 from dualtalk.inference.audio import voice_activity
-from dualtalk.inference.audio.testsignals import espeak, espeak_available, frames_of, place
 from dualtalk.inference.audio.vad import clean_activity, silero_available
 
 A_SPANS = [(0.5, 2.0), (4.0, 5.5), (8.0, 9.0)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import torch
 from dualtalk.inference.checkpoint import normalize_state_dict
-from dualtalk.inference.wav2vec2 import (
+from dualtalk.inference.models.wav2vec2 import (
     Wav2Vec2Config,
     Wav2Vec2Encoder,
     min_samples,
@@ -117,7 +117,7 @@ def test_audio_normalisation_is_per_utterance():
 
 def test_too_short_audio_is_a_clear_error(pair):
     _, ours = pair
-    from dualtalk.inference.errors import DualTalkError
+    from dualtalk.inference.core.errors import DualTalkError
 
     with pytest.raises(DualTalkError, match="too short"):
         ours(torch.zeros(1, min_samples(ours.config) - 1), frame_num=1)

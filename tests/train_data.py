@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from dualtalk.inference.motion import Motion, save_motion
+from dualtalk.inference.core.motion import Motion, save_motion
 
 SR = 16000
 FPS = 25
@@ -75,7 +75,7 @@ def make_folder(
 def tiny_model(space: str = "flame56", seed: int = 0):
     """A TwoPartyModel small enough to train in a second (with dropout, to test RNG resume)."""
     import torch
-    from dualtalk.inference.channels import CHANNELS
+    from dualtalk.inference.core.channels import CHANNELS
     from torch import nn
 
     class TinyTwoParty(nn.Module):

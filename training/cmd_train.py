@@ -24,8 +24,8 @@ from pathlib import Path
 
 import torch
 
-from ..inference.errors import DualTalkError
-from ..inference.progress import ConsoleBar
+from ..inference.core.errors import DualTalkError
+from ..inference.core.progress import ConsoleBar
 from .dataset import DualTalkDataset, load_conversations, split_conversations
 from .trainer import WEIGHTS_NAME, partner_dropout, train
 
@@ -91,7 +91,7 @@ def _device(name: str) -> torch.device:
 def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Module, dict]:
     """The network to train and the JSON description stored with its weights."""
     if arch == "lite":
-        from ..inference.lite.model import LiteConfig, LiteDualTalk, load_lite
+        from ..inference.models.lite.model import LiteConfig, LiteDualTalk, load_lite
 
         if init:
             model, _ = load_lite(init)
@@ -107,7 +107,7 @@ def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Modu
 
         return model, {"arch": arch, "config": asdict(model.cfg)}
 
-    from ..inference.dualtalk_net import DualTalkConfig, DualTalkNet
+    from ..inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 
     if init:
         from ..inference.checkpoint import load_dualtalk
@@ -118,7 +118,7 @@ def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Modu
         if config == "tiny":
             cfg = DualTalkConfig.tiny()
         elif config == "base":
-            from ..inference.wav2vec2 import Wav2Vec2Config
+            from ..inference.models.wav2vec2 import Wav2Vec2Config
 
             cfg = DualTalkConfig(
                 encoder=Wav2Vec2Config(hidden_size=768, num_layers=12, num_heads=12, intermediate_size=3072)
@@ -145,7 +145,7 @@ def export(model: torch.nn.Module, arch: str, out: Path, weights: Path, meta: di
     model.load_state_dict(state)
     target = out / EXPORT_NAMES[arch]
     if arch == "lite":
-        from ..inference.lite.model import save_lite
+        from ..inference.models.lite.model import save_lite
 
         return save_lite(model, target, half=False, extra={"trained_with": "dualtalk train", **meta})
     from ..inference.checkpoint import save_dualtalk

@@ -42,9 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from ..inference.audio import load_speech, normalize_speech
-from ..inference.channels import CHANNELS
-from ..inference.errors import DualTalkError
-from ..inference.motion import load_motion
+from ..inference.core.channels import CHANNELS
+from ..inference.core.errors import DualTalkError
+from ..inference.core.motion import load_motion
 
 SAMPLE_RATE = 16000
 FPS = 25

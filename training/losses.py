@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ..inference.channels import SPACE_ARKIT, SPACE_FLAME
-from ..inference.errors import DualTalkError
+from ..inference.core.channels import SPACE_ARKIT, SPACE_FLAME
+from ..inference.core.errors import DualTalkError
 
 LossResult = tuple[torch.Tensor, dict[str, torch.Tensor]]
 LossFn = Callable[[torch.Tensor, torch.Tensor, "torch.Tensor | None"], LossResult]

@@ -1,4 +1,4 @@
-"""A small generic trainer for any :class:`~inference.model_api.TwoPartyModel`.
+"""A small generic trainer for any :class:`~inference.models.protocol.TwoPartyModel`.
 
 Usage (the CLI ``python -m dualtalk train`` and the lite model's training both do this)::
 
@@ -45,9 +45,9 @@ from typing import Any
 import torch
 
 from ..inference.checkpoint import read_checkpoint_file
-from ..inference.errors import CancelledError, DualTalkError
-from ..inference.fileio import atomic_path, ensure_writable_dir
-from ..inference.progress import Progress, Silent
+from ..inference.core.errors import CancelledError, DualTalkError
+from ..inference.core.fileio import atomic_path, ensure_writable_dir
+from ..inference.core.progress import Progress, Silent
 from .dataset import collate
 from .losses import LossFn, loss_for_space
 

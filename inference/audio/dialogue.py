@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DualTalkError
+from ..core.errors import DualTalkError
 from .loader import FPS, SAMPLE_RATE, audio_info, check_range, is_silent, num_frames, read_channels
 from .separate import split_mix
 from .turns import Segment, assign_speakers, read_turns

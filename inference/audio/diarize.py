@@ -192,7 +192,7 @@ def diarize_mix(
         meta["method"] = "vad+voice-encoder+kmeans2+viterbi"
     else:
         if backend == "encoder":
-            from ..errors import DualTalkError
+            from ..core.errors import DualTalkError
 
             raise DualTalkError("the voice encoder is not installed (pip install --no-deps resemblyzer)")
         cost, keep = _mfcc_costs(mix, speech, sr, fps)

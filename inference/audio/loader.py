@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DualTalkError
+from ..core.errors import DualTalkError
 
 SAMPLE_RATE = 16000
 FPS = 25

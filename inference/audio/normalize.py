@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import DualTalkError
+from ..core.errors import DualTalkError
 
 
 def normalize_speech(x: np.ndarray) -> np.ndarray:

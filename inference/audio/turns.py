@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DualTalkError
+from ..core.errors import DualTalkError
 
 FORMATS = ("rttm", "audacity", "srt", "vtt")
 MAX_TURNS_BYTES = 20 * 1024 * 1024  # a turns file is text; anything this big is something else

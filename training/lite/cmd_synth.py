@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ...inference.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ...inference.progress import ConsoleBar, Silent
+    from ...inference.core.progress import ConsoleBar, Silent
     from .synth import generate_corpus
     from .tts import available_engines
 

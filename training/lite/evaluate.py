@@ -123,8 +123,8 @@ def eval_librivox(model, folder: str | Path) -> dict:
 def eval_demo_clip(engine, folder: str | Path) -> dict:
     """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw."""
     from ...inference.audio import load_dialogue
+    from ...inference.core.motion import load_motion
     from ...inference.generate import generate_dialogue
-    from ...inference.motion import load_motion
 
     folder = Path(folder)
     d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))

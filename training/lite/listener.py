@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...inference.channels import ARKIT55
+from ...inference.core.channels import ARKIT55
 
 IDX = {n: i for i, n in enumerate(ARKIT55)}
 HEAD_RX, HEAD_RY, HEAD_RZ = IDX["head_rx"], IDX["head_ry"], IDX["head_rz"]

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ...inference.channels import ARKIT55
-from ...inference.errors import DualTalkError
-from ...inference.lite.model import LiteConfig, LiteDualTalk, save_lite
-from ...inference.motion import load_motion
+from ...inference.core.channels import ARKIT55
+from ...inference.core.errors import DualTalkError
+from ...inference.core.motion import load_motion
+from ...inference.models.lite.model import LiteConfig, LiteDualTalk, save_lite
 
 FPS, SR = 25, 16000
 HOP = SR // FPS
@@ -178,7 +178,7 @@ def train(
     val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
     model = LiteDualTalk(config)
     if init:
-        from ...inference.lite.model import load_lite
+        from ...inference.models.lite.model import load_lite
 
         model.load_state_dict(load_lite(init)[0].state_dict())
     model.train()

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...inference.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 
 SAMPLE_RATE = 16000
 

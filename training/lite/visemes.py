@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...inference.channels import ARKIT52, ARKIT55
+from ...inference.core.channels import ARKIT52, ARKIT55
 from .tts import Phone
 
 IDX = {n: i for i, n in enumerate(ARKIT55)}

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DualTalkError
-from .loader import SAMPLE_RATE, load_speech
-from .turns import FORMATS, Segment, format_turns, parse_turns_text
+from ..inference.audio.loader import SAMPLE_RATE, load_speech
+from ..inference.audio.turns import FORMATS, Segment, format_turns, parse_turns_text
+from ..inference.core.errors import DualTalkError
 
 
 def _check_error(exc: DualTalkError) -> None:

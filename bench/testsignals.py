@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .loader import SAMPLE_RATE, resample
+from ..inference.audio.loader import SAMPLE_RATE, resample
 
 
 def speechlike(

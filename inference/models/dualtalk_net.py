@@ -11,7 +11,7 @@ Data flow for one character ("self") talking with a partner:
 
 Every module keeps the attribute path of the published state dict
 (``joint_encoder.audio_encoder1...``, ``temporal_enhancer.temporal_lstm...``), so the
-checkpoint loads as is. The forward is split per :class:`~.model_api.TwoPartyModel`
+checkpoint loads as is. The forward is split per :class:`~.protocol.TwoPartyModel`
 so joint generation can encode each stream once and decode many times.
 """
 
@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 import torch
 from torch import nn
 
-from .channels import SPACE_FLAME
-from .errors import DualTalkError
+from ..core.channels import SPACE_FLAME
+from ..core.errors import DualTalkError
 from .wav2vec2 import Wav2Vec2Config, Wav2Vec2Encoder
 
 
@@ -176,7 +176,7 @@ class SynthesisModule(nn.Module):
 
 
 class DualTalkNet(nn.Module):
-    """The published network as a :class:`~.model_api.TwoPartyModel` (space ``flame56``)."""
+    """The published network as a :class:`~.protocol.TwoPartyModel` (space ``flame56``)."""
 
     space = SPACE_FLAME
     fps = 25.0

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .errors import DualTalkError
+from ..core.errors import DualTalkError
 
 
 @dataclass(frozen=True)

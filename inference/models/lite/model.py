@@ -24,9 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..channels import ARKIT55, SPACE_ARKIT
-from ..errors import DualTalkError
-from ..fileio import atomic_path, sha256_file
+from ...core.channels import ARKIT55, SPACE_ARKIT
+from ...core.errors import DualTalkError
+from ...core.fileio import atomic_path, sha256_file
 from .features import ConvAudioEncoder
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"

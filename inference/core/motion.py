@@ -1,0 +1,224 @@
+"""The motion file: the one seam between the engine and the Blender side.
+
+A motion file is an ``.npz`` holding one character's animation for one take:
+
+=====================  =========================================================
+key                    meaning
+=====================  =========================================================
+``format``             ``"dualtalk-motion"``
+``version``            format version (``1``)
+``space``              ``"flame56"`` or ``"arkit55"`` (see :mod:`.channels`)
+``channels``           (C,) channel names, the columns of ``values``
+``values``             (T, C) float32 animation at ``fps``
+``fps``                frames per second (25 for both engines)
+``speaking``           (T,) uint8, 1 where this character's voice is active
+``engine``             ``"dualtalk"`` (published model) or ``"lite"`` (embedded)
+``checkpoint_sha256``  sha256 of the weights that produced it ("" if unknown)
+``role``               ``"A"``, ``"B"`` or ``""``
+``start_time``         seconds into the source audio where frame 0 sits
+``meta``               JSON string with anything else (audio source, options)
+``exp``, ``pose``      flame56 only: the dataset layout, exp (T,50) and
+                       pose (T,6) = [neck xyz, jaw xyz], so DualTalk tools read it
+=====================  =========================================================
+
+Only numpy is imported here so the Blender side can read motion files without torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .channels import CHANNELS, SPACE_FLAME, SPACES
+from .errors import DualTalkError
+from .fileio import atomic_path
+
+FORMAT = "dualtalk-motion"
+VERSION = 1
+MAX_FRAMES = 25 * 60 * 60 * 4  # four hours at 25 fps: anything larger is not a take
+
+
+@dataclass
+class Motion:
+    """One character's animation for one take."""
+
+    space: str
+    values: np.ndarray  # (T, C) float32
+    fps: float = 25.0
+    speaking: np.ndarray | None = None  # (T,) bool
+    engine: str = ""
+    checkpoint_sha256: str = ""
+    role: str = ""
+    start_time: float = 0.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.space not in SPACES:
+            raise DualTalkError(f"unknown motion space {self.space!r} (expected one of {', '.join(SPACES)})")
+        self.values = np.ascontiguousarray(self.values, dtype=np.float32)
+        if self.values.ndim != 2 or self.values.shape[1] != len(self.channels):
+            raise DualTalkError(
+                f"motion values must be (frames, {len(self.channels)}) for {self.space}, got {self.values.shape}"
+            )
+        if not np.isfinite(self.values).all():
+            raise DualTalkError("motion values contain NaN or Inf")
+        if not (self.fps > 0 and np.isfinite(self.fps)):
+            raise DualTalkError(f"motion fps must be positive, got {self.fps}")
+        if self.speaking is None:
+            self.speaking = np.zeros(self.num_frames, dtype=bool)
+        self.speaking = np.asarray(self.speaking).astype(bool).reshape(-1)
+        if self.speaking.shape[0] != self.num_frames:
+            raise DualTalkError(
+                f"speaking flags have {self.speaking.shape[0]} frames, motion has {self.num_frames}"
+            )
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return CHANNELS[self.space]
+
+    @property
+    def num_frames(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def duration(self) -> float:
+        return self.num_frames / self.fps
+
+    def channel(self, name: str) -> np.ndarray:
+        return self.values[:, self.channels.index(name)]
+
+    # FLAME dataset layout ------------------------------------------------------
+    @property
+    def exp(self) -> np.ndarray:
+        self._need_flame()
+        return self.values[:, :50]
+
+    @property
+    def pose(self) -> np.ndarray:
+        """(T, 6) = [neck xyz, jaw xyz], the DualTalk dataset order."""
+        self._need_flame()
+        return np.concatenate([self.values[:, 53:56], self.values[:, 50:53]], axis=1)
+
+    @classmethod
+    def from_flame(cls, exp: np.ndarray, pose: np.ndarray, **kw: Any) -> Motion:
+        """Build from dataset arrays ``exp`` (T,50) and ``pose`` (T,6)=[neck, jaw]."""
+        exp = np.asarray(exp, dtype=np.float32)
+        pose = np.asarray(pose, dtype=np.float32)
+        if exp.ndim != 2 or exp.shape[1] < 50 or pose.ndim != 2 or pose.shape[1] != 6:
+            raise DualTalkError(f"expected exp (T,50) and pose (T,6), got {exp.shape} and {pose.shape}")
+        if exp.shape[0] != pose.shape[0]:
+            raise DualTalkError(f"exp has {exp.shape[0]} frames but pose has {pose.shape[0]}")
+        values = np.concatenate([exp[:, :50], pose[:, 3:6], pose[:, 0:3]], axis=1)
+        return cls(space=SPACE_FLAME, values=values, **kw)
+
+    def _need_flame(self) -> None:
+        if self.space != SPACE_FLAME:
+            raise DualTalkError(f"this motion is {self.space}, not {SPACE_FLAME}")
+
+
+def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
+    """Write ``motion`` atomically to ``path`` (``.npz``)."""
+    path = Path(path)
+    arrays: dict[str, Any] = {
+        "format": np.array(FORMAT),
+        "version": np.array(VERSION),
+        "space": np.array(motion.space),
+        "channels": np.array(motion.channels),
+        "values": motion.values,
+        "fps": np.array(float(motion.fps)),
+        "speaking": motion.speaking.astype(np.uint8),
+        "engine": np.array(motion.engine),
+        "checkpoint_sha256": np.array(motion.checkpoint_sha256),
+        "role": np.array(motion.role),
+        "start_time": np.array(float(motion.start_time)),
+        "meta": np.array(json.dumps(motion.meta, sort_keys=True, default=str)),
+    }
+    if motion.space == SPACE_FLAME:
+        arrays["exp"] = motion.exp
+        arrays["pose"] = motion.pose
+    with atomic_path(path, suffix=".npz") as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+    return path
+
+
+def _scalar(data: Any, key: str, default: Any) -> Any:
+    if key not in data.files:
+        return default
+    arr = data[key]
+    return arr.item() if arr.shape == () else default
+
+
+def _declared_rows(data: Any, key: str) -> int:
+    """Rows an npz member's header claims, read before numpy allocates the array.
+
+    A crafted file can declare terabytes in a few bytes (or a real zip bomb decompress
+    to them); checking the header first turns that into a one-line refusal, not an
+    out-of-memory crash.
+    """
+    try:
+        with data.zip.open(f"{key}.npy") as fh:
+            version = np.lib.format.read_magic(fh)
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            shape, _fortran, _dtype = read[version](fh)
+    except Exception:  # noqa: BLE001 - unreadable headers are reported by the real read below
+        return 0
+    return int(shape[0]) if shape else 0
+
+
+def load_motion(path: str | os.PathLike[str]) -> Motion:
+    """Read a motion file, or a DualTalk dataset npz (``exp`` + ``pose``).
+
+    Never unpickles: object arrays are refused.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DualTalkError(f"motion file not found: {path}")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise DualTalkError(f"{path.name} is not a readable .npz motion file ({exc})") from None
+    with data:
+        try:
+            if "values" in data.files and "space" in data.files:
+                if str(_scalar(data, "format", FORMAT)) != FORMAT:
+                    raise DualTalkError(f"{path.name} is not a dualtalk motion file")
+                version = int(_scalar(data, "version", VERSION))
+                if version > VERSION:
+                    raise DualTalkError(
+                        f"{path.name} has motion format version {version}; this build reads {VERSION}"
+                    )
+                space = str(_scalar(data, "space", ""))
+                if space in CHANNELS and "channels" in data.files:
+                    stored = tuple(str(c) for c in data["channels"])
+                    if stored != CHANNELS[space]:
+                        raise DualTalkError(f"{path.name} has unexpected channel names for {space}")
+                meta_s = str(_scalar(data, "meta", "{}"))
+                try:
+                    meta = json.loads(meta_s)
+                except json.JSONDecodeError:
+                    meta = {}
+                if _declared_rows(data, "values") > MAX_FRAMES or len(data["values"]) > MAX_FRAMES:
+                    raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
+                return Motion(
+                    space=space,
+                    values=data["values"],
+                    fps=float(_scalar(data, "fps", 25.0)),
+                    speaking=data["speaking"] if "speaking" in data.files else None,
+                    engine=str(_scalar(data, "engine", "")),
+                    checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
+                    role=str(_scalar(data, "role", "")),
+                    start_time=float(_scalar(data, "start_time", 0.0)),
+                    meta=meta if isinstance(meta, dict) else {},
+                )
+            if "exp" in data.files and "pose" in data.files:
+                return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
+        except ValueError as exc:  # object arrays with allow_pickle=False, bad casts
+            raise DualTalkError(f"{path.name} is not a valid motion file ({exc})") from None
+    raise DualTalkError(f"{path.name} has neither motion values nor exp/pose arrays")

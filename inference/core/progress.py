@@ -1,0 +1,100 @@
+"""Progress reporting and cooperative cancellation for long jobs.
+
+Engine and Blender code call ``progress.update(stage, fraction, message)`` and
+``progress.check_cancel()``. The CLI shows a bar on stderr, the worker process emits
+JSON lines, tests pass :class:`Silent` or a recorder.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from typing import IO, Protocol
+
+from .errors import CancelledError
+
+
+class Progress(Protocol):
+    def update(self, stage: str, fraction: float, message: str = "") -> None: ...
+
+    def check_cancel(self) -> None: ...
+
+
+class Silent:
+    """Reports nothing; cancel through :meth:`cancel` (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.check_cancel()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check_cancel(self) -> None:
+        if self._cancel.is_set():
+            raise CancelledError("cancelled")
+
+
+class Recorder(Silent):
+    """Keeps every update; for tests and stage timing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, float, str]] = []
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.events.append((stage, float(fraction), message))
+        self.check_cancel()
+
+
+class ConsoleBar(Silent):
+    """A one-line bar on stderr, redrawn at most every 0.1 s; plain lines when not a TTY."""
+
+    def __init__(self, stream: IO[str] | None = None, width: int = 28) -> None:
+        super().__init__()
+        self.stream = stream or sys.stderr
+        self.width = width
+        self._last = 0.0
+        self._stage = ""
+        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.check_cancel()
+        now = time.monotonic()
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        new_stage = stage != self._stage
+        if not new_stage and fraction < 1.0 and now - self._last < (0.1 if self._tty else 2.0):
+            return
+        self._last = now
+        if self._tty:
+            filled = int(round(fraction * self.width))
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\r{stage:<14} [{bar}] {fraction * 100:5.1f}% {message[:40]:<40}")
+            if fraction >= 1.0:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"{stage}: {fraction * 100:.0f}% {message}\n".rstrip() + "\n")
+        self.stream.flush()
+        self._stage = stage
+
+
+class JsonLines(Silent):
+    """One JSON object per line on ``stream``: the worker protocol."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        super().__init__()
+        self.stream = stream or sys.stdout
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.check_cancel()
+        self.emit(
+            {"event": "progress", "stage": stage, "fraction": round(float(fraction), 4), "message": message}
+        )
+
+    def emit(self, obj: dict) -> None:
+        self.stream.write(json.dumps(obj) + "\n")
+        self.stream.flush()

@@ -1,0 +1,1 @@
+"""The networks: wav2vec2, the DualTalk network, the lite model, and the protocol every engine implements."""
