@@ -17,10 +17,13 @@ from collections.abc import Sequence
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "infer": (".inference.cmd_infer", "animate two characters' motion files from dialogue audio"),
     "animate": (
-        ".dualtalk_blender.cmd_animate",
+        ".dualtalk_blender.commands.animate",
         "animate characters in a .blend (headless), export FBX, render",
     ),
-    "demo": (".dualtalk_blender.cmd_demo", "build two characters, make a dialogue, animate, export, preview"),
+    "demo": (
+        ".dualtalk_blender.demo.cmd_demo",
+        "build two characters, make a dialogue, animate, export, preview",
+    ),
     "train": (".training.cmd_train", "train a DualTalk or lite model on DualTalk-format folders"),
     "eval": (".inference.cmd_eval", "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC)"),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),

@@ -37,7 +37,7 @@ def register() -> None:
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender import ui_run
+    from .dualtalk_blender.addon import ui_run
     from .panels import properties
 
     if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on

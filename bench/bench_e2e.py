@@ -47,8 +47,8 @@ def _setup(folder: Path, minutes: float) -> tuple[Path, Path, str, str]:
     import bpy
     import soundfile as sf
 
-    from ..dualtalk_blender.demo_dialogue import from_asset
-    from ..dualtalk_blender.demo_scene import build_demo_scene
+    from ..dualtalk_blender.demo.demo_dialogue import from_asset
+    from ..dualtalk_blender.demo.demo_scene import build_demo_scene
 
     conv = from_asset()
     n = int(round(minutes * 60 * 16000))
@@ -65,8 +65,8 @@ def _setup(folder: Path, minutes: float) -> tuple[Path, Path, str, str]:
 
 
 def run(args: argparse.Namespace) -> BenchResult:
-    from ..dualtalk_blender.cmd_animate import Engines, quiet_stdout, run_shot
-    from ..dualtalk_blender.jobs import Shot
+    from ..dualtalk_blender.commands.animate import Engines, quiet_stdout, run_shot
+    from ..dualtalk_blender.commands.jobs import Shot
 
     with tempfile.TemporaryDirectory(prefix="dualtalk-bench-e2e-") as tmp:
         folder = Path(tmp)

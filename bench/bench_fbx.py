@@ -29,14 +29,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> BenchResult:
     import bpy
 
-    from ..dualtalk_blender.apply import ApplyOptions, apply_dialogue
-    from ..dualtalk_blender.fbx_export import export_fbx
+    from ..dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
+    from ..dualtalk_blender.scene.fbx_export import export_fbx
     from .bench_keying import make_characters, make_motions
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     bpy.context.scene.render.fps = args.fps
     if args.characters == "demo":
-        from ..dualtalk_blender.demo_scene import build_demo_scene
+        from ..dualtalk_blender.demo.demo_scene import build_demo_scene
 
         a, b = build_demo_scene(bpy.context.scene)
     else:

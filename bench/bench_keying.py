@@ -75,7 +75,7 @@ def make_motions(frames: int):
 
 def keyframe_insert_sample(obj, motion, frames: int) -> tuple[float, int]:
     """Seconds and key count for keying ``frames`` frames of one character the slow way."""
-    from ..dualtalk_blender.retarget import compose
+    from ..dualtalk_blender.rig.retarget import compose
 
     key = obj.data.shape_keys
     blocks = [key.key_blocks[n] for n in motion.channels[:52]]
@@ -95,7 +95,7 @@ def keyframe_insert_sample(obj, motion, frames: int) -> tuple[float, int]:
 def run(args: argparse.Namespace) -> BenchResult:
     import bpy
 
-    from ..dualtalk_blender.apply import ApplyOptions, apply_dialogue, apply_motion
+    from ..dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue, apply_motion
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..dualtalk_blender.jobs import INPUT_PATHS, OUTPUT_PATHS, load_jobs, parse_jobs
-from ..dualtalk_blender.mapping import MAX_WEIGHT, load_mapping, parse_mapping
+from ..dualtalk_blender.commands.jobs import INPUT_PATHS, OUTPUT_PATHS, load_jobs, parse_jobs
+from ..dualtalk_blender.rig.mapping import MAX_WEIGHT, load_mapping, parse_mapping
 from ..inference.core.channels import CHANNELS
 from ..inference.core.errors import DualTalkError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender import deps, downloads, ui_run
+from ..dualtalk_blender.addon import deps, downloads, ui_run
 from ..inference.core.errors import DualTalkError
 from . import jobs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender import ui_run
+from ..dualtalk_blender.addon import ui_run
 
 
 class DUALTALK_PT_main(bpy.types.Panel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpy
 from bpy.props import StringProperty
 
-from ..dualtalk_blender.downloads import CHECKPOINT_URL
+from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
 from ..operators import jobs
 
 ADDON_ID = __package__.rpartition(".")[0]  # "dualtalk", or "bl_ext.<repo>.dualtalk" as an extension

@@ -15,7 +15,7 @@ from bpy.props import (
     StringProperty,
 )
 
-from ..dualtalk_blender.ui_run import qualifies
+from ..dualtalk_blender.addon.ui_run import qualifies
 
 
 def _poll_character(_self, obj) -> bool:

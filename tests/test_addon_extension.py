@@ -24,7 +24,7 @@ import bpy
 zip_path = sys.argv[-1]
 res = bpy.ops.extensions.package_install_files(filepath=zip_path, repo="user_default", enable_on_install=True)
 from importlib import import_module
-wc = import_module("bl_ext.user_default.dualtalk.dualtalk_blender.worker_client")
+wc = import_module("bl_ext.user_default.dualtalk.dualtalk_blender.addon.worker_client")
 w = wc.WorkerProcess(sys.argv[-2]).start()
 state = w.wait(120)
 print("RESULT " + json.dumps({
@@ -77,7 +77,7 @@ def test_a_broken_manifest_is_rejected(tool, tmp_path):
 def test_zip_holds_the_product_only(built_zip):
     names = zipfile.ZipFile(built_zip).namelist()
     assert "blender_manifest.toml" in names and "__init__.py" in names
-    for needed in ("inference/worker.py", "dualtalk_blender/worker_client.py", "panels/main_panel.py"):
+    for needed in ("inference/worker.py", "dualtalk_blender/addon/worker_client.py", "panels/main_panel.py"):
         assert needed in names
     for name in names:
         top = name.split("/")[0]

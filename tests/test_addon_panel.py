@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender import ui_run
+from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 from dualtalk.panels.preferences import DUALTALK_AP_preferences
 

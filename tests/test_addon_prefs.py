@@ -16,7 +16,7 @@ import addon_helpers as ah
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender import deps
+from dualtalk.dualtalk_blender.addon import deps
 from dualtalk.operators import jobs
 from local_http import serve
 

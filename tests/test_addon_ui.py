@@ -10,8 +10,8 @@ import addon_helpers as ah
 import bpy
 import dualtalk
 import pytest
-from dualtalk.dualtalk_blender import ui_run
-from dualtalk.dualtalk_blender.worker_client import CANCELLED, RUNNING
+from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon.worker_client import CANCELLED, RUNNING
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import sys
 
 import addon_helpers as ah
 import pytest
-from dualtalk.dualtalk_blender.worker_client import CRASHED, DONE, ERROR, WorkerProcess, _parse
+from dualtalk.dualtalk_blender.addon.worker_client import CRASHED, DONE, ERROR, WorkerProcess, _parse
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import load_motion
 from dualtalk.inference.worker import read_job
@@ -132,7 +132,7 @@ def test_a_python_without_torch_gets_told_how_to_fix_it(tmp_path):
     import venv
 
     venv.EnvBuilder(with_pip=False).create(tmp_path / "bare")  # no numpy, no torch
-    from dualtalk.dualtalk_blender.deps import venv_python
+    from dualtalk.dualtalk_blender.addon.deps import venv_python
 
     job = tmp_path / "job.json"
     job.write_text(json.dumps({"out_dir": "out", "audio": {"audio": "d.wav"}}))

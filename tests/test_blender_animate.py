@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.cli import main
-from dualtalk.dualtalk_blender import compat
-from dualtalk.dualtalk_blender.jobs import parse_jobs
-from dualtalk.dualtalk_blender.keying import is_ours
+from dualtalk.dualtalk_blender.commands.jobs import parse_jobs
+from dualtalk.dualtalk_blender.scene import compat
+from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.fileio import sha256_file
 from dualtalk.inference.core.motion import Motion, load_motion, save_motion
@@ -135,7 +135,7 @@ def test_animate_runs_the_engine_writes_motion_files_fbx_and_sound(
 
 @pytest.fixture(scope="module")
 def can_render():
-    from dualtalk.dualtalk_blender.preview import start_workbench_probe, workbench_available
+    from dualtalk.dualtalk_blender.demo.preview import start_workbench_probe, workbench_available
 
     start_workbench_probe()
     if not workbench_available():

@@ -7,9 +7,9 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender import compat
-from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_dialogue
-from dualtalk.dualtalk_blender.fbx_export import export_fbx
+from dualtalk.dualtalk_blender.scene import compat
+from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
+from dualtalk.dualtalk_blender.scene.fbx_export import export_fbx
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion
 from scipy.spatial.transform import Rotation

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.flame_arkit import (
+from dualtalk.dualtalk_blender.rig.flame_arkit import (
     USED_COLS,
     arkit_to_flame,
     flame_to_arkit,
@@ -95,8 +95,8 @@ def test_bad_map_files_are_refused(tmp_path, content, message):
 def test_flame_motion_lands_on_an_arkit_rig_through_the_map_file(tmp_path, fake_map, rng):
     import blender_rigs as br
     import bpy
-    from dualtalk.dualtalk_blender import compat
-    from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
+    from dualtalk.dualtalk_blender.scene import compat
+    from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
     from dualtalk.inference.core.channels import ARKIT52
     from dualtalk.inference.core.motion import Motion
 

@@ -7,17 +7,17 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender import compat
-from dualtalk.dualtalk_blender.apply import (
+from dualtalk.dualtalk_blender.rig.blinks import blink_curve
+from dualtalk.dualtalk_blender.rig.retarget import quat_from_rotvec, resample, rotation_channels
+from dualtalk.dualtalk_blender.scene import compat
+from dualtalk.dualtalk_blender.scene.apply import (
     ApplyOptions,
     add_turn_markers,
     apply_dialogue,
     apply_motion,
     turn_changes,
 )
-from dualtalk.dualtalk_blender.blinks import blink_curve
-from dualtalk.dualtalk_blender.keying import is_ours
-from dualtalk.dualtalk_blender.retarget import quat_from_rotvec, resample, rotation_channels
+from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.inference.core.channels import ARKIT52
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion
@@ -276,7 +276,7 @@ def test_rigs_with_eye_bones_but_no_look_keys_turn_their_eyes():
         eb = arm.data.edit_bones.new(name)
         eb.head, eb.tail, eb.parent = (x, -0.1, 1.6), (x, -0.15, 1.6), arm.data.edit_bones["J_Bip_C_Head"]
     bpy.ops.object.mode_set(mode="OBJECT")
-    from dualtalk.dualtalk_blender.characters import inspect_character
+    from dualtalk.dualtalk_blender.scene.characters import inspect_character
 
     assert inspect_character(obj).summary.endswith("eye bones: J_Adj_L_FaceEye, J_Adj_R_FaceEye")
     v = np.zeros((3, 55), np.float32)

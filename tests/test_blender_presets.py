@@ -6,10 +6,10 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender import presets
-from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
-from dualtalk.dualtalk_blender.characters import inspect_character
-from dualtalk.dualtalk_blender.mapping import parse_mapping
+from dualtalk.dualtalk_blender.rig import presets
+from dualtalk.dualtalk_blender.rig.mapping import parse_mapping
+from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
+from dualtalk.dualtalk_blender.scene.characters import inspect_character
 from dualtalk.inference.core.channels import ARKIT52, FLAME_EXP
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion

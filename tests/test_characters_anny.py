@@ -9,8 +9,8 @@ import pytest
 
 bpy = pytest.importorskip("bpy")
 
-from dualtalk.dualtalk_blender.anny_characters import VARIANTS, build_character  # noqa: E402
-from dualtalk.dualtalk_blender.demo_scene import build_demo_scene  # noqa: E402
+from dualtalk.dualtalk_blender.demo.anny_characters import VARIANTS, build_character  # noqa: E402
+from dualtalk.dualtalk_blender.demo.demo_scene import build_demo_scene  # noqa: E402
 from dualtalk.inference.core.channels import ARKIT52  # noqa: E402
 from dualtalk.inference.core.errors import DualTalkError  # noqa: E402
 
@@ -149,7 +149,7 @@ def test_unknown_variant_is_a_clear_error():
 
 def test_keyed_head_yaw_turns_the_face_to_the_characters_left(stage):
     """The motion file's head frame (x pitch chin-down, y yaw to the left) lands right on the rig."""
-    from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_motion
+    from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
     from dualtalk.inference.core.channels import ARKIT55
     from dualtalk.inference.core.motion import Motion
 
@@ -187,7 +187,7 @@ def test_keyed_head_yaw_turns_the_face_to_the_characters_left(stage):
 def test_without_anny_installed_the_user_is_told_how_to_get_it(monkeypatch):
     import importlib.util
 
-    from dualtalk.dualtalk_blender import anny_characters
+    from dualtalk.dualtalk_blender.demo import anny_characters
 
     real = importlib.util.find_spec
     monkeypatch.setattr(

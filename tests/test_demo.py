@@ -13,7 +13,7 @@ import pytest
 bpy = pytest.importorskip("bpy")
 sf = pytest.importorskip("soundfile")
 
-from dualtalk.dualtalk_blender.demo_dialogue import ASSET, SCRIPT, load_conversation  # noqa: E402
+from dualtalk.dualtalk_blender.demo.demo_dialogue import ASSET, SCRIPT, load_conversation  # noqa: E402
 from dualtalk.inference.core.channels import ARKIT52  # noqa: E402
 from dualtalk.inference.core.motion import load_motion  # noqa: E402
 
@@ -157,7 +157,7 @@ def test_contact_sheet_shows_two_faces_on_a_plain_background(demo_run):
     finally:
         bpy.data.images.remove(img)
     rgb = px.reshape(h, w, 4)[::-1, :, :3]
-    from dualtalk.dualtalk_blender.preview import GUTTER
+    from dualtalk.dualtalk_blender.demo.preview import GUTTER
 
     assert w > 2 * h  # 4 frames as a 3-column grid of wide tiles, 2 rows
     tile = rgb[: (h - GUTTER) // 2, : (w - 2 * GUTTER) // 3]  # the first frame
@@ -196,7 +196,7 @@ def test_committed_dialogue_matches_the_script_and_can_stand_in_for_tts():
 
 
 def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
-    from dualtalk.dualtalk_blender.preview import GUTTER, pick_frames, render_contact_sheet
+    from dualtalk.dualtalk_blender.demo.preview import GUTTER, pick_frames, render_contact_sheet
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
@@ -225,7 +225,7 @@ def test_preview_leaves_the_users_render_settings_as_they_were(tmp_path):
 
 
 def test_contact_sheet_frames_catch_the_open_mouths():
-    from dualtalk.dualtalk_blender.cmd_demo import sheet_frames
+    from dualtalk.dualtalk_blender.demo.cmd_demo import sheet_frames
     from dualtalk.inference.core.channels import ARKIT55
     from dualtalk.inference.core.motion import Motion
 

@@ -14,7 +14,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.apply import ApplyOptions, apply_dialogue
+from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.fileio import sha256_file
 from dualtalk.inference.core.motion import Motion, save_motion
@@ -225,7 +225,7 @@ def assets(tmp_path_factory):
 
 @pytest.fixture
 def addon_scene(assets):
-    from dualtalk.dualtalk_blender import ui_run
+    from dualtalk.dualtalk_blender.addon import ui_run
 
     sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
     yield sc
@@ -238,7 +238,7 @@ def addon_scene(assets):
 def _run_until_done(run, timeout: float = 120.0) -> str:
     import time
 
-    from dualtalk.dualtalk_blender.worker_client import RUNNING
+    from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 
     deadline = time.monotonic() + timeout
     while run.step() == RUNNING and time.monotonic() < deadline:
@@ -247,7 +247,7 @@ def _run_until_done(run, timeout: float = 120.0) -> str:
 
 
 def test_a_character_deleted_while_the_worker_runs_is_reported_and_nothing_is_keyed(addon_scene, assets):
-    from dualtalk.dualtalk_blender import ui_run
+    from dualtalk.dualtalk_blender.addon import ui_run
 
     a, b = ah.two_characters()
     ah.setup_panel(addon_scene, a, b, assets["wav"], assets["ckpt"])
@@ -264,7 +264,7 @@ def test_a_character_deleted_while_the_worker_runs_is_reported_and_nothing_is_ke
 
 
 def test_a_character_renamed_while_the_worker_runs_is_still_the_one_animated(addon_scene, assets):
-    from dualtalk.dualtalk_blender import ui_run
+    from dualtalk.dualtalk_blender.addon import ui_run
 
     a, b = ah.two_characters()
     ah.setup_panel(addon_scene, a, b, assets["wav"], assets["ckpt"])
@@ -313,7 +313,7 @@ def test_an_unusable_rig_is_refused_before_the_engine_runs(tmp_path, capsys, mon
 
 
 def test_the_add_on_refuses_an_unusable_rig_before_starting_the_worker(addon_scene, assets):
-    from dualtalk.dualtalk_blender import ui_run
+    from dualtalk.dualtalk_blender.addon import ui_run
 
     ann = br.make_character("Ann")
     odd = br.make_character("Odd", keys=("Smile_big", "Frown_2"), location=(1, 0, 0))

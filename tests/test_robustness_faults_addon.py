@@ -11,8 +11,8 @@ import time
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender import ui_run
-from dualtalk.dualtalk_blender.worker_client import CANCELLED, CRASHED, RUNNING
+from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon.worker_client import CANCELLED, CRASHED, RUNNING
 from dualtalk.inference.core.errors import DualTalkError
 
 STAGES = ("start", "audio", "engine", "encode", "generate")

@@ -40,7 +40,7 @@ def test_job_files_of_any_text_are_read_or_refused_in_one_line(kw):
 
 def test_the_file_targets_can_fail(monkeypatch):
     """A parser that let '..' through, or crashed on odd JSON, is caught (not taken for a refusal)."""
-    from dualtalk.dualtalk_blender import jobs
+    from dualtalk.dualtalk_blender.commands import jobs
 
     monkeypatch.setattr(jobs, "_relative_ok", lambda value, where, allow_absolute: jobs.Path(value))
     monkeypatch.setattr(fuzz_files, "parse_jobs", jobs.parse_jobs)

@@ -16,10 +16,10 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ..inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
-from ..inference.core.errors import DualTalkError
-from . import presets
-from .mapping import CustomMap, load_mapping
+from ...inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
+from ...inference.core.errors import DualTalkError
+from ..rig import presets
+from ..rig.mapping import CustomMap, load_mapping
 
 AUTO = "auto"
 PRESET_CHOICES = (AUTO, *presets.FAMILIES)

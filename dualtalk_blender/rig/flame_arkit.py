@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..inference.core.channels import ARKIT52
-from ..inference.core.errors import DualTalkError
+from ...inference.core.channels import ARKIT52
+from ...inference.core.errors import DualTalkError
 
 MAP_ROWS = 51
 MAP_COLS = 103

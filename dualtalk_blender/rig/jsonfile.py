@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..inference.core.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 
 
 def _size(n: int) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 # Loads PACKAGE_ROOT as the package ``dualtalk`` and runs its CLI with the remaining argv.
 BOOTSTRAP = (
@@ -254,7 +254,7 @@ def _parse(line: str) -> dict[str, Any] | None:
 
 def write_job(path: str | os.PathLike[str], job: dict[str, Any]) -> Path:
     """Write a job file for the worker (atomic)."""
-    from ..inference.core.fileio import atomic_path
+    from ...inference.core.fileio import atomic_path
 
     path = Path(path)
     with atomic_path(path, suffix=".json") as tmp:

@@ -23,8 +23,8 @@ from typing import Any
 
 import bpy
 
-from ..inference.core.errors import DualTalkError
-from ..inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import atomic_path, ensure_writable_dir
 
 VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
 IMAGE_EXT = {
@@ -68,7 +68,7 @@ def _has_sound(scene: Any) -> bool:
 
 
 def _render_animation(scene: Any) -> None:
-    from .preview import quiet_native_output  # Blender's per-frame C prints, replayed on failure
+    from ..demo.preview import quiet_native_output  # Blender's per-frame C prints, replayed on failure
 
     with quiet_native_output():
         result = bpy.ops.render.render(animation=True, scene=scene.name)

@@ -14,9 +14,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..inference.core.errors import CancelledError, DualTalkError
-from ..inference.core.progress import Silent
-from ..inference.download import DEFAULT_URL as CHECKPOINT_URL  # the published weights (re-exported)
+from ...inference.core.errors import CancelledError, DualTalkError
+from ...inference.core.progress import Silent
+from ...inference.download import DEFAULT_URL as CHECKPOINT_URL  # the published weights (re-exported)
 
 __all__ = ["CHECKPOINT_URL", "DownloadJob", "check_online", "is_loopback"]
 
@@ -75,7 +75,7 @@ class DownloadJob:
         return self
 
     def _run(self) -> None:
-        from ..inference.download import download
+        from ...inference.download import download
 
         try:
             self.path = download(self.url, self.dest, sha256=self.sha256 or None, progress=self._progress)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inference.core.errors import DualTalkError
-from ..inference.core.fileio import atomic_path
+from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import atomic_path
 
 WORKBENCH = "BLENDER_WORKBENCH"
 CYCLES = "CYCLES"

@@ -29,8 +29,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..inference.core.channels import CHANNELS, HEAD, SPACE_ARKIT
-from ..inference.core.errors import DualTalkError
+from ...inference.core.channels import CHANNELS, HEAD, SPACE_ARKIT
+from ...inference.core.errors import DualTalkError
 from .jsonfile import read_json
 
 MAX_MAP_BYTES = 1 << 20

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ..inference.core.errors import DualTalkError
-from .jsonfile import read_json
+from ...inference.core.errors import DualTalkError
+from ..rig.jsonfile import read_json
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inference.core.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 
 SAMPLE_RATE = 16000
 FPS = 25
-ASSET = Path(__file__).resolve().parents[1] / "assets" / "demo_dialogue.flac"
+ASSET = Path(__file__).resolve().parents[2] / "assets" / "demo_dialogue.flac"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Conversation:
 
 
 def _voices():
-    from ..training.lite.tts import Voice, available_engines
+    from ...training.lite.tts import Voice, available_engines
 
     engines = available_engines()
     if "espeak" in engines:
@@ -75,7 +75,7 @@ def _frames(n_samples: int) -> int:
 
 def synthesize(script: tuple[Line, ...] = SCRIPT) -> Conversation:
     """Voice the script with two contrasting TTS voices and lay it out on two tracks."""
-    from ..training.lite.tts import speak
+    from ...training.lite.tts import speak
 
     voice = dict(zip("AB", _voices(), strict=True))
     placed: list[tuple[str, float, np.ndarray, list[tuple[float, float]]]] = []
@@ -112,7 +112,7 @@ def from_asset(path: Path = ASSET) -> Conversation:
     """The committed conversation: stereo FLAC, channel 0 = A, channel 1 = B."""
     import soundfile as sf
 
-    from ..inference.audio import voice_activity
+    from ...inference.audio import voice_activity
 
     if not path.is_file():
         raise DualTalkError(f"the demo dialogue {path} is missing and no TTS engine is available")
@@ -155,7 +155,7 @@ def write_stereo(path: str | Path, conv: Conversation) -> Path:
     """Write the conversation as one stereo file (channel 0 = A), atomically."""
     import soundfile as sf
 
-    from ..inference.core.fileio import atomic_path
+    from ...inference.core.fileio import atomic_path
 
     path = Path(path)
     stereo = np.stack([conv.a, conv.b], axis=1)
@@ -165,7 +165,7 @@ def write_stereo(path: str | Path, conv: Conversation) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Regenerate the committed fallback: ``python -m dualtalk.dualtalk_blender.demo_dialogue --write``."""
+    """Regenerate the committed fallback: ``python -m dualtalk.dualtalk_blender.demo.demo_dialogue --write``."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--write", default=str(ASSET), help="output .flac (default: the committed asset)")
     args = parser.parse_args(argv)

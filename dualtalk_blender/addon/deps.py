@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..inference.core.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 from .worker_client import drain_lines
 
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x).

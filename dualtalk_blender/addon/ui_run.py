@@ -19,7 +19,7 @@ from typing import Any
 
 import bpy
 
-from ..inference.core.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 from . import worker_client
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
@@ -54,13 +54,13 @@ def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> s
     if obj is None:
         return "no character chosen"
     try:
-        from .characters import inspect_character
+        from ..scene.characters import inspect_character
 
         mapping = None
         if preset == "custom":
             if not custom_map:
                 return "custom map: no file chosen"
-            from .mapping import load_mapping
+            from ..rig.mapping import load_mapping
 
             mapping = load_mapping(abspath(custom_map))
             preset = "auto"
@@ -73,7 +73,7 @@ def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> s
 
 def model_dir(prefs: Any = None) -> Path:
     """The preferences' model folder, else the downloader's default (``~/.cache/dualtalk``)."""
-    from ..inference.download import default_model_dir
+    from ...inference.download import default_model_dir
 
     chosen = abspath(prefs.model_dir) if prefs is not None and prefs.model_dir else ""
     return Path(chosen) if chosen else default_model_dir()
@@ -142,7 +142,7 @@ def build_job(s: Any, work_dir: Path, prefs: Any = None) -> dict[str, Any]:
 
 
 def apply_options(s: Any, prefs: Any = None, take: str = "take"):
-    from .apply import ApplyOptions
+    from ..scene.apply import ApplyOptions
 
     mapping = None
     preset = s.preset
@@ -199,16 +199,16 @@ def preflight(s: Any, options: Any) -> None:
     Applying happens only after the worker succeeded; finding a bad map file or an
     unusable rig then would waste the run and could leave one character keyed.
     """
-    from .characters import inspect_character
-    from .mapping import load_mapping
+    from ..rig.mapping import load_mapping
+    from ..scene.characters import inspect_character
 
     options.validate()
     mapping = load_mapping(options.mapping) if isinstance(options.mapping, str) else options.mapping
     if options.flame_map:
-        from .flame_arkit import load_arkit_flame_map
+        from ..rig.flame_arkit import load_arkit_flame_map
 
         load_arkit_flame_map(options.flame_map)
-    from .apply import ApplyOptions, check_character
+    from ..scene.apply import ApplyOptions, check_character
 
     a, b = check_characters(s)
     reports = [inspect_character(obj, options.preset, mapping, up_axis=options.up_axis) for obj in (a, b)]
@@ -317,8 +317,8 @@ class GenerationRun:
             self.cleanup()
 
     def _apply(self, result: dict[str, Any]) -> str:
-        from ..inference.core.motion import load_motion
-        from .apply import apply_dialogue
+        from ...inference.core.motion import load_motion
+        from ..scene.apply import apply_dialogue
 
         motion_a = load_motion(result["a"])
         motion_b = load_motion(result["b"])
@@ -344,7 +344,7 @@ class GenerationRun:
 
 
 def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
-    from .fbx_export import export_fbx as _export
+    from ..scene.fbx_export import export_fbx as _export
 
     a, b = check_characters(s)
     target = abspath(path)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inference.core.channels import ARKIT52
-from ..inference.core.errors import DualTalkError
+from ...inference.core.channels import ARKIT52
+from ...inference.core.errors import DualTalkError
 
 SCALE = 0.1  # MakeHuman decimetres -> metres
 RIG = "standard"

@@ -25,7 +25,7 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ..inference.core.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 from . import compat
 
 OWNER_PROP = "dualtalk"

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..inference.core.channels import ARKIT52
+from ...inference.core.channels import ARKIT52
 
 FAMILY_ARKIT = "arkit"
 FAMILY_FLAME = "flame"

@@ -1,0 +1,1 @@
+"""Headless commands (``animate`` and its shot/job files): argparse -> engine -> scene."""

@@ -1,0 +1,462 @@
+"""``python -m dualtalk animate``: animate two characters in a .blend, headless.
+
+::
+
+    python -m dualtalk animate --blend IN.blend --char-a Ann --char-b Bob --audio talk.wav \\
+        --out OUT.blend [--fbx OUT.fbx] [--render OUT.mp4 | --render FRAMES_DIR] [--checkpoint DualTalk.pth]
+    python -m dualtalk animate --job shots.json
+
+The engine writes ``A.npz``/``B.npz`` into a work folder (default ``OUT.dualtalk/`` beside
+the output); they are read back with :func:`load_motion` and keyed (the motion file is the
+only seam). ``--motion-a``/``--motion-b`` key existing motion files instead of running the
+engine. IN.blend is never written. Progress goes to stderr, one result line per shot to
+stdout; exit status 0, 2 for bad input (one ``error:`` line), 1 for internal errors.
+
+Inside Blender's own Python (the extension installed, or this folder on ``sys.path``)::
+
+    blender -b -P /path/to/dualtalk_blender/cmd_animate.py -- --blend IN.blend --char-a Ann ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
+    """Entry when Blender runs this file as a script: load the package as ``dualtalk``."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    if "dualtalk" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "dualtalk", root / "__init__.py", submodule_search_locations=[str(root)]
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["dualtalk"] = module
+        spec.loader.exec_module(module)
+    from dualtalk.cli import main  # type: ignore[import-not-found]
+
+    argv = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
+    return main(["animate", *argv])
+
+
+if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b -P cmd_animate.py -- ...`
+    sys.exit(_blender_main())
+
+from ...inference.core.errors import DualTalkError  # noqa: E402
+from .jobs import GROUPS, Shot, load_jobs  # noqa: E402
+
+SOUND_STRIP = "DualTalk dialogue"
+
+
+def _intensity(text: str) -> tuple[str, float]:
+    group, sep, value = text.partition("=")
+    if not sep or group not in GROUPS:
+        raise argparse.ArgumentTypeError(f"expected GROUP=VALUE with GROUP in {', '.join(GROUPS)}")
+    try:
+        return group, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+
+
+def _resolution(text: str) -> tuple[int, int]:
+    w, sep, h = text.lower().partition("x")
+    try:
+        if not sep:
+            raise ValueError
+        return int(w), int(h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ...inference.audio import add_audio_arguments
+
+    scene = parser.add_argument_group("scene")
+    scene.add_argument("--blend", metavar="IN.blend", help="the scene with both characters (never modified)")
+    scene.add_argument("--char-a", metavar="OBJ", help="character A: its mesh or armature object name")
+    scene.add_argument("--char-b", metavar="OBJ", help="character B: its mesh or armature object name")
+    add_audio_arguments(parser)
+    mot = parser.add_argument_group("existing motion (skip the engine)")
+    mot.add_argument(
+        "--motion-a", metavar="NPZ", help="key this motion file on A instead of running the engine"
+    )
+    mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B")
+    eng = parser.add_argument_group("engine")
+    eng.add_argument(
+        "--checkpoint",
+        metavar="PTH",
+        help="published DualTalk.pth (or lite weights); none -> embedded lite model",
+    )
+    eng.add_argument("--engine", choices=("auto", "dualtalk", "lite"), default="auto")
+    eng.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    eng.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default="fp32")
+    eng.add_argument("--rounds", type=int, metavar="K", help="dialogue refinement rounds")
+    eng.add_argument(
+        "--window", type=float, metavar="SEC", help="window length for long audio (0 = whole take)"
+    )
+    ret = parser.add_argument_group("retargeting")
+    ret.add_argument("--preset", choices=("auto", "arkit", "flame", "vrm", "mmd"), default="auto")
+    ret.add_argument(
+        "--map", metavar="JSON", help="custom channel -> shape key/bone map (overrides --preset)"
+    )
+    ret.add_argument(
+        "--flame-map", metavar="FILE", help="published 51x103 ARKit->FLAME matrix (.npy/.npz/.json/.csv)"
+    )
+    ret.add_argument(
+        "--intensity",
+        type=_intensity,
+        action="append",
+        default=[],
+        metavar="GROUP=X",
+        help="mouth/brows/eyes/cheeks/head",
+    )
+    ret.add_argument(
+        "--smoothing", type=float, default=0.0, metavar="FRAMES", help="Gaussian sigma, 25-fps frames"
+    )
+    ret.add_argument("--start-frame", type=int, metavar="N", help="first keyed frame (default: scene start)")
+    ret.add_argument("--blinks", choices=("auto", "on", "off"), default="auto")
+    ret.add_argument(
+        "--up-axis", choices=("auto", "Y", "Z"), default="auto", help="rig up axis for head rotation"
+    )
+    ret.add_argument("--no-markers", action="store_true", help="no timeline markers at turn changes")
+    ret.add_argument("--take", metavar="NAME", help="take name used for the actions (default: OUT's name)")
+    out = parser.add_argument_group("output")
+    out.add_argument("--out", metavar="OUT.blend", help="animated copy of the scene")
+    out.add_argument("--fbx", metavar="OUT.fbx", help="also export both characters to FBX")
+    out.add_argument("--render", metavar="OUT", help="render: video (.mp4/.mkv/.mov) or a folder of frames")
+    out.add_argument("--resolution", type=_resolution, metavar="WxH", help="override the render resolution")
+    out.add_argument("--samples", type=int, metavar="N", help="override render samples (Cycles/EEVEE)")
+    out.add_argument("--work", metavar="DIR", help="where A.npz/B.npz go (default: OUT.dualtalk/)")
+    parser.add_argument("--job", metavar="JOBS.json", help="run many shots from a job file (see docs)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _path(value: str | None) -> Path | None:
+    return None if value is None else Path(value).expanduser().absolute()
+
+
+def shot_from_args(args: argparse.Namespace) -> Shot:
+    missing = [
+        f"--{n.replace('_', '-')}" for n in ("blend", "char_a", "char_b", "out") if getattr(args, n) is None
+    ]
+    if missing:
+        raise DualTalkError(f"animate needs {', '.join(missing)} (or --job JOBS.json)")
+    if (args.motion_a is None) != (args.motion_b is None):
+        raise DualTalkError("give both --motion-a and --motion-b, or neither")
+    if args.motion_a is None and args.audio is None:
+        raise DualTalkError("animate needs --audio (or --motion-a and --motion-b)")
+    out = _path(args.out)
+    return Shot(
+        name=out.stem,
+        blend=_path(args.blend),
+        char_a=args.char_a,
+        char_b=args.char_b,
+        out=out,
+        fbx=_path(args.fbx),
+        render=_path(args.render),
+        work=_path(args.work),
+        audio=_path(args.audio),
+        audio_b=_path(args.audio_b),
+        turns=_path(args.turns),
+        motion_a=_path(args.motion_a),
+        motion_b=_path(args.motion_b),
+        checkpoint=_path(args.checkpoint),
+        map=_path(args.map),
+        flame_map=_path(args.flame_map),
+        speaker_a=args.speaker_a,
+        swap=args.swap,
+        diarize=args.diarize,
+        start=args.start,
+        end=args.end,
+        engine=args.engine,
+        device=args.device,
+        precision=args.precision,
+        rounds=args.rounds,
+        window=args.window,
+        take=args.take,
+        preset=args.preset,
+        blinks=args.blinks,
+        up_axis=args.up_axis,
+        markers=not args.no_markers,
+        smoothing=args.smoothing,
+        start_frame=args.start_frame,
+        intensity=dict(args.intensity),
+        resolution=args.resolution,
+        samples=args.samples,
+    )
+
+
+def check_shot(shot: Shot) -> None:
+    """Refuse a shot before any work: missing inputs, wrong suffixes, writing over IN."""
+    if shot.blend.suffix.lower() != ".blend" or not shot.blend.is_file():
+        raise DualTalkError(f"--blend {shot.blend} is not an existing .blend file")
+    if shot.out.suffix.lower() != ".blend":
+        raise DualTalkError(f"--out must end in .blend, got {shot.out.name}")
+    blend = os.path.realpath(shot.blend)
+    for label, p in (("--out", shot.out), ("--fbx", shot.fbx), ("--render", shot.render)):
+        if p is not None and os.path.realpath(p) == blend:
+            raise DualTalkError(
+                f"{label} would overwrite the input scene {shot.blend.name}; choose another path"
+            )
+    if shot.fbx is not None and shot.fbx.suffix.lower() != ".fbx":
+        raise DualTalkError(f"--fbx must end in .fbx, got {shot.fbx.name}")
+    for label, p in (
+        ("motion A", shot.motion_a),
+        ("motion B", shot.motion_b),
+        ("map", shot.map),
+        ("FLAME map", shot.flame_map),
+        ("checkpoint", shot.checkpoint),
+    ):
+        if p is not None and not p.is_file():
+            raise DualTalkError(f"{label} file not found: {p}")
+    if shot.char_a == shot.char_b:
+        raise DualTalkError("--char-a and --char-b name the same object")
+
+
+def _find_object(bpy: Any, name: str, label: str) -> Any:
+    obj = bpy.data.objects.get(name)
+    if obj is None:
+        names = sorted(o.name for o in bpy.data.objects if o.type in ("MESH", "ARMATURE"))
+        listed = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
+        raise DualTalkError(f"{label} {name!r} is not in the scene (meshes/armatures: {listed or 'none'})")
+    return obj
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Keep Blender's C-level chatter ("Read blend: ...", "Info: Saved ...") off stdout.
+
+    stdout carries our one result line per shot; errors still surface as exceptions.
+    """
+    if os.environ.get("DUALTALK_DEBUG"):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # operator reports printed from Python
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _open_blend(bpy: Any, path: Path) -> None:
+    try:
+        with quiet_stdout():
+            bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
+    except RuntimeError as exc:
+        raise DualTalkError(f"cannot open {path.name}: {str(exc).strip().splitlines()[-1]}") from None
+
+
+def save_blend(bpy: Any, path: Path) -> Path:
+    """Save a copy of the open scene to ``path`` atomically (the session keeps IN's path)."""
+    from ...inference.core.fileio import atomic_path
+    from ..scene.blend_check import save_copy_checked
+
+    with atomic_path(path, suffix=".blend") as tmp:
+        tmp.unlink(missing_ok=True)  # no ".blend1" backup of the temp file
+        save_copy_checked(bpy, tmp, path, quiet=quiet_stdout)
+    return path
+
+
+def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> None:
+    """Put the dialogue on the timeline (replacing our earlier strip) for playback and renders."""
+    se = scene.sequence_editor or scene.sequence_editor_create()
+    strips = se.strips if hasattr(se, "strips") else se.sequences
+    every = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
+    old = strips.get(SOUND_STRIP)
+    if old is not None:
+        strips.remove(old)
+    channel = max([s.channel for s in every] + [0]) + 1
+    strips.new_sound(SOUND_STRIP, str(wav), min(channel, 128), frame)
+
+
+def write_mix(dialogue: Any, path: Path) -> Path:
+    import numpy as np
+    import soundfile as sf
+
+    from ...inference.core.fileio import atomic_path
+
+    mix = dialogue.a.astype(np.float32) + dialogue.b.astype(np.float32)
+    peak = float(np.abs(mix).max()) if len(mix) else 0.0
+    if peak > 0.99:
+        mix *= 0.99 / peak
+    with atomic_path(path, suffix=".wav") as tmp:
+        sf.write(str(tmp), mix, 16000, subtype="PCM_16", format="WAV")
+    return path
+
+
+class Engines:
+    """Loads each (checkpoint, engine, device, precision) once across a job's shots."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self._cache: dict[tuple, Any] = {}
+
+    def get(self, shot: Shot) -> Any:
+        from ...inference.engine import load_engine
+
+        key = (str(shot.checkpoint or ""), shot.engine, shot.device, shot.precision)
+        if key not in self._cache:
+            self._cache[key] = load_engine(
+                str(shot.checkpoint) if shot.checkpoint else None,
+                engine=shot.engine,
+                device=shot.device,
+                precision=shot.precision,
+                progress=self.progress,
+            )
+        return self._cache[key]
+
+
+def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
+    """Animate one shot; returns the result line."""
+    import bpy
+
+    from ...inference.core.motion import load_motion
+    from ..scene.apply import ApplyOptions, apply_dialogue, check_character
+    from ..scene.characters import inspect_character
+
+    t0 = time.perf_counter()
+    check_shot(shot)
+    _open_blend(bpy, shot.blend)
+    scene = bpy.context.scene
+    obj_a = _find_object(bpy, shot.char_a, "character A")
+    obj_b = _find_object(bpy, shot.char_b, "character B")
+    if shot.render is not None and scene.camera is None:
+        raise DualTalkError(
+            f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
+        )
+    for label, obj in (("A", obj_a), ("B", obj_b)):
+        progress.update(
+            "characters", 0.5 if label == "A" else 1.0, f"{label}: {inspect_character(obj).summary}"
+        )
+    options = ApplyOptions(
+        preset=shot.preset,
+        mapping=str(shot.map) if shot.map else None,
+        flame_map=str(shot.flame_map) if shot.flame_map else None,
+        intensities=dict(shot.intensity),
+        smoothing=shot.smoothing,
+        start_frame=shot.start_frame,
+        blinks=shot.blinks,
+        up_axis=shot.up_axis,
+        take=(shot.take or shot.name)[:40],
+        markers=shot.markers,
+        frame_range="fit",
+        undo_push=False,
+    )
+    # Refuse unusable rigs and map files now, not after the engine has run and written motion files.
+    options.validate()
+    for obj in (obj_a, obj_b):
+        check_character(obj, options)
+    work = shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
+    dialogue = None
+    if shot.audio is not None:
+        from ...inference.audio import load_dialogue
+
+        dialogue = load_dialogue(
+            str(shot.audio),
+            str(shot.audio_b) if shot.audio_b else None,
+            str(shot.turns) if shot.turns else None,
+            swap=shot.swap,
+            speaker_a=shot.speaker_a,
+            diarize=shot.diarize,
+            start=shot.start,
+            end=shot.end,
+            progress=progress,
+        )
+    if shot.motion_a is not None:
+        path_a, path_b = shot.motion_a, shot.motion_b
+    else:
+        from ...inference.generate import generate_dialogue, write_dialogue
+
+        engine = engines.get(shot)
+        motion_a, motion_b = generate_dialogue(
+            dialogue, engine, rounds=shot.rounds, window_s=shot.window, progress=progress
+        )
+        path_a, path_b = write_dialogue(work, motion_a, motion_b)
+    # The motion files are the seam: key what was written, exactly as a user would load it.
+    motion_a, motion_b = load_motion(path_a), load_motion(path_b)
+    progress.update("keying", 0.0, "both characters")
+    rep_a, rep_b, markers = apply_dialogue(obj_a, obj_b, motion_a, motion_b, options, scene=scene)
+    progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
+    for warning in rep_a.warnings + rep_b.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if dialogue is not None:
+        wav = write_mix(dialogue, work / "dialogue.wav")
+        add_dialogue_sound(scene, wav, rep_a.first_frame)
+    scene.frame_set(scene.frame_start)
+    progress.update("save", 0.0, shot.out.name)
+    save_blend(bpy, shot.out)
+    progress.update("save", 1.0, shot.out.name)
+    written = [str(shot.out)]
+    if shot.fbx is not None:
+        from ..scene.fbx_export import export_fbx
+
+        progress.update("fbx", 0.0, shot.fbx.name)
+        written.append(str(export_fbx([obj_a, obj_b], shot.fbx, scene=scene)))
+        progress.update("fbx", 1.0, shot.fbx.name)
+    if shot.render is not None:
+        from ..scene.render import render_shot
+
+        written.append(
+            str(
+                render_shot(
+                    scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
+                )
+            )
+        )
+    took = time.perf_counter() - t0
+    return (
+        f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}), {took:.1f} s"
+    )
+
+
+def _progress(quiet: bool) -> Any:
+    from ...inference.core.progress import ConsoleBar, Silent
+
+    return Silent() if quiet else ConsoleBar(sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    progress = _progress(args.quiet)
+    if args.job is None:
+        print(run_shot(shot_from_args(args), Engines(progress), progress))
+        return 0
+    clash = [
+        f"--{n.replace('_', '-')}"
+        for n in ("blend", "char_a", "char_b", "out", "audio", "motion_a")
+        if getattr(args, n, None)
+    ]
+    if clash:
+        raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
+    shots = load_jobs(args.job)
+    engines = Engines(progress)
+    failed = 0
+    for i, shot in enumerate(shots):
+        progress.update("job", i / len(shots), shot.name)
+        try:
+            print(f"{shot.name}: {run_shot(shot, engines, progress)}", flush=True)
+        except DualTalkError as exc:
+            if exc.exit_code == 130:
+                raise
+            failed += 1
+            print(f"error: shot {shot.name}: {exc}", file=sys.stderr)
+    progress.update("job", 1.0, f"{len(shots) - failed}/{len(shots)} shots done")
+    if failed:
+        raise DualTalkError(f"{failed} of {len(shots)} shots failed (see the errors above)")
+    return 0

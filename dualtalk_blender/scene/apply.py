@@ -1,0 +1,465 @@
+"""Key a motion file onto a character: the one entry point the UI, CLI and demo call.
+
+:func:`apply_motion` = inspect the character -> convert the motion to the rig's space
+(FLAME <-> ARKit) -> intensities, smoothing, blinks -> resample to the scene fps -> bulk
+keys in one action (see :mod:`.keying` for what happens to existing animation).
+:func:`apply_dialogue` does both characters and the turn markers as one undo step.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bpy
+import numpy as np
+
+from ...inference.core.channels import ARKIT52, CHANNELS, FLAME_NECK, HEAD, SPACE_ARKIT, SPACE_FLAME
+from ...inference.core.errors import DualTalkError
+from ...inference.core.motion import Motion
+from ..rig import flame_arkit, retarget
+from ..rig.blinks import blink_curve
+from ..rig.mapping import CustomMap, load_mapping
+from . import keying
+from .characters import AUTO, CharacterReport, inspect_character
+
+MARKER_PREFIX = "DT "
+SLIDER_LIMIT = 10.0  # Blender's hard range for shape-key sliders
+BLINK_CHANNELS = (ARKIT52.index("eyeBlinkLeft"), ARKIT52.index("eyeBlinkRight"))
+
+
+@dataclass
+class ApplyOptions:
+    """How a motion is put on a character. Defaults suit both engines."""
+
+    preset: str = AUTO  # auto / arkit / flame / vrm / mmd
+    mapping: CustomMap | str | None = None  # custom map (parsed, or a JSON path); overrides preset
+    flame_map: str | None = None  # ARKit->FLAME 51x103 matrix file (FLAME <-> ARKit rigs)
+    intensities: dict[str, float] = field(default_factory=dict)  # mouth/brows/eyes/cheeks/head
+    smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
+    start_frame: int | None = None  # None: the scene's start frame
+    blinks: str = AUTO  # auto (only for FLAME motion, which has no eyelids) / on / off
+    blink_seed: int = 0
+    head: bool = True  # key head rotation
+    take: str = "take"  # names the action: one action per character per take
+    markers: bool = True  # turn markers (apply_dialogue)
+    single_user: str = "make"  # shared shape keys: "make" them single-user, or "refuse"
+    frame_range: str = "extend"  # scene range: extend to cover the take / fit it exactly / keep
+    up_axis: str = AUTO  # rig up axis for head rotation: auto / Y / Z
+    undo_push: bool = True  # push one undo step (set False inside an UNDO operator)
+
+    def validate(self) -> None:
+        if self.blinks not in (AUTO, "on", "off"):
+            raise DualTalkError(f"blinks must be auto, on or off, got {self.blinks!r}")
+        if self.single_user not in ("make", "refuse"):
+            raise DualTalkError(f"single_user must be 'make' or 'refuse', got {self.single_user!r}")
+        if self.frame_range not in ("extend", "fit", "keep"):
+            raise DualTalkError(f"frame_range must be extend, fit or keep, got {self.frame_range!r}")
+        for group, value in self.intensities.items():
+            if group not in retarget.GROUPS:
+                raise DualTalkError(
+                    f"unknown intensity group {group!r} (expected {', '.join(retarget.GROUPS)})"
+                )
+            if not (np.isfinite(value) and 0.0 <= value <= 5.0):
+                raise DualTalkError(f"intensity for {group} must be between 0 and 5, got {value}")
+        if not (np.isfinite(self.smoothing) and 0.0 <= self.smoothing <= 25.0):
+            raise DualTalkError(f"smoothing must be between 0 and 25 frames, got {self.smoothing}")
+        if not self.take or len(self.take.encode()) > 40 or any(ord(c) < 32 for c in self.take):
+            raise DualTalkError("take name must be 1-40 printable bytes")
+
+
+@dataclass
+class ApplyReport:
+    character: str
+    action: str
+    frames: int
+    first_frame: int
+    last_frame: int
+    fps: float
+    curves: int
+    keys: int
+    mapping: str  # the character report's summary line
+    warnings: list[str] = field(default_factory=list)
+    kept_actions: list[str] = field(default_factory=list)  # user actions pushed to NLA
+    seconds: float = 0.0
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.character}: {self.frames} frames ({self.first_frame}-{self.last_frame} @ {self.fps:g} fps), "
+            f"{self.curves} curves; {self.mapping}"
+        )
+
+
+def scene_fps(scene: Any) -> float:
+    return scene.render.fps / scene.render.fps_base
+
+
+def _load_flame_map(options: ApplyOptions) -> np.ndarray | None:
+    return flame_arkit.load_arkit_flame_map(options.flame_map) if options.flame_map else None
+
+
+def convert_space(
+    motion: Motion, space: str, flame_map: np.ndarray | None, warnings: list[str]
+) -> np.ndarray:
+    """Motion values re-expressed in ``space`` channel order (T, len(CHANNELS[space]))."""
+    v = motion.values
+    if motion.space == space:
+        return v.copy()
+    t = motion.num_frames
+    if motion.space == SPACE_FLAME and space == SPACE_ARKIT:
+        flame = v[:, :53]
+        if flame_map is not None:
+            arkit, _resid = flame_arkit.flame_to_arkit(flame, flame_map)
+        else:
+            arkit = flame_arkit.flame_to_arkit_fallback(flame)
+            warnings.append(
+                "no FLAME->ARKit map file given: only jaw -> jawOpen and neck -> head are used "
+                "(set a 51x103 map for full expressions)"
+            )
+        return np.concatenate([arkit, v[:, 53:56]], axis=1).astype(np.float32)
+    if motion.space == SPACE_ARKIT and space == SPACE_FLAME:
+        if flame_map is not None:
+            flame = flame_arkit.arkit_to_flame(v[:, :52], flame_map)
+        else:
+            flame = flame_arkit.arkit_to_flame_fallback(v[:, :52])
+            warnings.append("no ARKit->FLAME map file given: only jawOpen -> jaw and head -> neck are used")
+        out = np.zeros((t, len(CHANNELS[SPACE_FLAME])), dtype=np.float32)
+        out[:, :53] = flame
+        out[:, 53:56] = v[:, 52:55]
+        return out
+    raise DualTalkError(f"cannot convert {motion.space} motion to {space}")
+
+
+def _rest_rotation(target: Any, meta_rest: dict[str, list[float]], key: str) -> np.ndarray:
+    """The orientation (w, x, y, z) our rotations are composed onto (kept across re-applies)."""
+    if key in meta_rest:
+        return np.asarray(meta_rest[key], dtype=np.float64)
+    q = target.matrix_basis.decompose()[1]
+    return np.array([q.w, q.x, q.y, q.z], dtype=np.float64)
+
+
+def _previous_meta(idblock: Any) -> dict[str, Any]:
+    ad = getattr(idblock, "animation_data", None)
+    if ad is not None and keying.is_ours(ad.action):
+        return keying.action_meta(ad.action)
+    return {}
+
+
+def _rotation_curves(quats: np.ndarray, mode: str, path_prefix: str, group: str) -> list[keying.CurveSpec]:
+    prop, vals = retarget.rotation_channels(quats, mode)
+    return [
+        keying.CurveSpec(f"{path_prefix}{prop}", i, vals[:, i].astype(np.float32), group)
+        for i in range(vals.shape[1])
+    ]
+
+
+def _quat_list(quat: np.ndarray) -> list[float]:
+    return [float(v) for v in quat]
+
+
+def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
+    """Everything that would refuse ``obj``, checked without changing the scene.
+
+    :func:`apply_dialogue` runs this for both characters before keying either, so a
+    refusal of B never leaves A half-animated.
+    """
+    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
+    report = inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
+    mesh, arm = report.mesh, report.armature
+    key = mesh.data.shape_keys
+    for idblock in (mesh, mesh.data, key, arm):  # pose bones live on the (overridable) armature object
+        if idblock is not None and idblock.library is not None:
+            raise DualTalkError(
+                f"{idblock.name!r} is linked from {idblock.library.filepath} (read-only); make it local "
+                "(or a library override) before animating it"
+            )
+    if report.shared_with and options.single_user == "refuse":
+        raise DualTalkError(
+            f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
+            "make it single-user first (Object > Relations > Make Single User)"
+        )
+    if report.family is None or (not report.keys and not report.bones):
+        names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
+        found = (
+            f"its keys: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}"
+            if names
+            else "it has no shape keys"
+        )
+        known = "DualTalk knows" if options.preset == AUTO else f"of the {options.preset!r} preset"
+        raise DualTalkError(
+            f"{mesh.name!r} has no face shape keys {known} ({found}); pick the face mesh, "
+            "another preset, or map its keys with a custom map"
+        )
+    return report
+
+
+def apply_motion(
+    obj: Any, motion: Motion, options: ApplyOptions | None = None, *, scene: Any = None
+) -> ApplyReport:
+    """Key ``motion`` onto the character ``obj`` (mesh or its armature) in ``scene``."""
+    t0 = time.perf_counter()
+    options = options or ApplyOptions()
+    options.validate()
+    scene = scene or bpy.context.scene
+    report = check_character(obj, options)
+    warnings = list(report.warnings)
+    mesh, arm = report.mesh, report.armature
+    if report.shared_with:
+        mesh.data = mesh.data.copy()
+        warnings.append(
+            f"{mesh.name}: shape keys were shared with {', '.join(report.shared_with)}; made single-user"
+        )
+
+    space = report.space
+    channels = CHANNELS[space]
+    src = convert_space(motion, space, _load_flame_map(options), warnings)
+    src *= retarget.intensity_vector(channels, options.intensities)[None, :]
+    src = retarget.smooth(src, options.smoothing)
+    want_blinks = options.blinks == "on" or (options.blinks == AUTO and motion.space == SPACE_FLAME)
+    if want_blinks and space == SPACE_ARKIT:
+        seed = zlib.crc32(f"{options.blink_seed}:{motion.role}:{mesh.name}".encode())
+        lid = blink_curve(motion.num_frames, motion.fps, motion.speaking, seed=seed)
+        lid *= float(options.intensities.get("eyes", 1.0))
+        for col in BLINK_CHANNELS:
+            np.maximum(src[:, col], lid, out=src[:, col])
+        if not report.blink_keys:
+            warnings.append(f"{mesh.name}: blinks requested but the rig has no eyelid keys")
+    fps = scene_fps(scene)
+    out = retarget.resample(src, motion.fps, fps)
+    n = len(out)
+    if n == 0:
+        raise DualTalkError("the motion has no frames")
+    start = int(scene.frame_start if options.start_frame is None else options.start_frame)
+    frames = start + np.arange(n, dtype=np.float64)
+
+    targets: list[keying.TargetCurves] = []
+    key = mesh.data.shape_keys
+    col = {c: i for i, c in enumerate(channels)}
+    if report.keys and key is not None:
+        names = list(report.keys)
+        weights = np.zeros((len(channels), len(names)), dtype=np.float32)
+        for j, name in enumerate(names):
+            for ch, w in report.keys[name]:
+                weights[col[ch], j] += w
+        values = out @ weights
+        if report.clip is not None:
+            np.clip(values, report.clip[0], report.clip[1], out=values)
+        np.clip(values, -SLIDER_LIMIT, SLIDER_LIMIT, out=values)
+        tc = keying.TargetCurves(key, mesh.name)
+        for j, name in enumerate(names):
+            _widen_slider(key.key_blocks[name], values[:, j])
+            path = f'key_blocks["{bpy.utils.escape_identifier(name)}"].value'
+            tc.curves.append(keying.CurveSpec(path, 0, values[:, j], "DualTalk"))
+        if report.flame_correctives and space == SPACE_FLAME:
+            corrective = _flame_corrective_curves(out, report.flame_correctives)
+            for name, spec in zip(report.flame_correctives, corrective, strict=True):
+                _widen_slider(key.key_blocks[name], spec.values)
+            tc.curves += corrective
+        targets.append(tc)
+
+    rot_owner = arm if arm is not None else mesh
+    prev = _previous_meta(rot_owner)
+    meta_rest: dict[str, list[float]] = dict(prev.get("rest", {}))
+    rest_used: dict[str, list[float]] = {}
+    rot_curves: list[keying.CurveSpec] = []
+    head_cols = [col[c] for c in (HEAD if space == SPACE_ARKIT else FLAME_NECK)]
+    if options.head and not report.head_skipped:
+        head_rv = out[:, head_cols].astype(np.float64)
+        if report.head_target and arm is not None:
+            pb = arm.pose.bones[report.head_target]
+            frame = report.head_frame
+            local = (
+                head_rv
+                if frame == "bone"
+                else retarget.rig_rotvecs(
+                    head_rv, frame, np.array(arm.data.bones[pb.name].matrix_local.to_3x3().normalized())
+                )
+            )
+            rest = _rest_rotation(pb, meta_rest, pb.name)
+            rest_used[pb.name] = _quat_list(rest)
+            prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'
+            rot_curves += _rotation_curves(retarget.compose(rest, local), pb.rotation_mode, prefix, pb.name)
+        else:
+            frame = "Y" if report.head_frame == "bone" else report.head_frame
+            rest = _rest_rotation(mesh, meta_rest, "")
+            rest_used[""] = _quat_list(rest)
+            local = retarget.rig_rotvecs(head_rv, frame)
+            rot_curves += _rotation_curves(
+                retarget.compose(rest, local), mesh.rotation_mode, "", "Object Transforms"
+            )
+    if arm is not None:
+        for drive in report.bones:
+            if drive.bone == report.head_target and options.head:
+                continue
+            pb = arm.pose.bones[drive.bone]
+            rv = out[:, [col[c] for c in drive.channels]].astype(np.float64) @ drive.matrix
+            if drive.frame == "head":
+                up = report.head_frame if report.head_frame in ("Y", "Z") else "Z"
+                rest_axes = np.array(arm.data.bones[pb.name].matrix_local.to_3x3().normalized())
+                rv = retarget.rig_rotvecs(rv, up, rest_axes)
+            rest = _rest_rotation(pb, meta_rest, pb.name)
+            rest_used[pb.name] = _quat_list(rest)
+            prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'
+            rot_curves += _rotation_curves(retarget.compose(rest, rv), pb.rotation_mode, prefix, pb.name)
+    if rot_curves:
+        targets.append(keying.TargetCurves(rot_owner, rot_owner.name, rot_curves))
+    if not targets:
+        raise DualTalkError(f"nothing to key on {mesh.name!r}: {report.summary}")
+
+    action_name = f"DualTalk_{options.take}_{mesh.name}"[:63]
+    meta = {
+        "take": options.take,
+        "character": mesh.name,
+        "engine": motion.engine,
+        "space": motion.space,
+        "role": motion.role,
+        "checkpoint_sha256": motion.checkpoint_sha256,
+        "rest": rest_used,
+        "fps": fps,
+        "start_frame": start,
+    }
+    result = keying.key_take(action_name, targets, frames, meta=meta)
+    last = start + n - 1
+    if options.frame_range == "fit":
+        scene.frame_start, scene.frame_end = start, last
+    elif options.frame_range == "extend":
+        scene.frame_start = min(scene.frame_start, start)
+        scene.frame_end = max(scene.frame_end, last)
+    if options.undo_push:
+        _undo_push(f"DualTalk: animate {mesh.name}")
+    return ApplyReport(
+        character=mesh.name,
+        action=result.action.name,
+        frames=n,
+        first_frame=start,
+        last_frame=last,
+        fps=fps,
+        curves=result.curves,
+        keys=result.keys,
+        mapping=report.summary,
+        warnings=warnings,
+        kept_actions=result.pushed,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _widen_slider(kb: Any, values: np.ndarray) -> None:
+    """Shape-key sliders clamp the evaluated value: open them up to what we key."""
+    lo, hi = float(values.min()), float(values.max())
+    if lo < kb.slider_min:
+        kb.slider_min = max(-SLIDER_LIMIT, np.floor(lo * 10) / 10)
+    if hi > kb.slider_max:
+        kb.slider_max = min(SLIDER_LIMIT, np.ceil(hi * 10) / 10)
+
+
+def _flame_corrective_curves(out: np.ndarray, pose_keys: list[str]) -> list[keying.CurveSpec]:
+    """FLAME add-on pose correctives: Pose1..9 = (R_neck - I), Pose10..18 = (R_jaw - I), row-major."""
+    neck = retarget.quat_to_matrix(retarget.quat_from_rotvec(out[:, 53:56])) - np.eye(3)
+    jaw = retarget.quat_to_matrix(retarget.quat_from_rotvec(out[:, 50:53])) - np.eye(3)
+    weights = np.concatenate([neck.reshape(-1, 9), jaw.reshape(-1, 9)], axis=1).astype(np.float32)
+    return [
+        keying.CurveSpec(
+            f'key_blocks["{bpy.utils.escape_identifier(name)}"].value', 0, weights[:, i], "DualTalk"
+        )
+        for i, name in enumerate(pose_keys)
+    ]
+
+
+def _undo_push(message: str) -> None:
+    try:
+        if bpy.ops.ed.undo_push.poll():
+            bpy.ops.ed.undo_push(message=message)
+    except RuntimeError:  # no undo stack (background mode)
+        pass
+
+
+def turn_changes(
+    speaking_a: np.ndarray, speaking_b: np.ndarray, fps: float, min_turn_s: float = 0.5
+) -> list[tuple[int, int]]:
+    """(frame, speaker) where the floor passes to speaker 0 (A) or 1 (B).
+
+    A speaker takes the floor after talking alone for ``min_turn_s``; overlaps, backchannels
+    and pauses keep the current holder.
+    """
+    n = min(len(speaking_a), len(speaking_b))
+    a = np.asarray(speaking_a[:n], dtype=bool)
+    b = np.asarray(speaking_b[:n], dtype=bool)
+    solo = np.where(a & ~b, 0, np.where(b & ~a, 1, -1))
+    if n == 0:
+        return []
+    edges = np.flatnonzero(np.diff(solo)) + 1
+    starts = np.concatenate([[0], edges])
+    ends = np.concatenate([edges, [n]])
+    min_len = max(1, int(round(min_turn_s * fps)))
+    holder = -1
+    changes: list[tuple[int, int]] = []
+    for s, e in zip(starts, ends, strict=True):
+        who = int(solo[s])
+        if who >= 0 and who != holder and e - s >= min_len:
+            holder = who
+            changes.append((int(s), who))
+    return changes
+
+
+def add_turn_markers(
+    scene: Any,
+    motion_a: Motion,
+    motion_b: Motion,
+    start_frame: int | None = None,
+    *,
+    names: tuple[str, str] = ("A", "B"),
+    min_turn_s: float = 0.5,
+) -> int:
+    """Timeline markers where the conversation's floor changes; replaces earlier DT markers."""
+    scene = scene or bpy.context.scene
+    for marker in [m for m in scene.timeline_markers if m.name.startswith(MARKER_PREFIX)]:
+        scene.timeline_markers.remove(marker)
+    start = int(scene.frame_start if start_frame is None else start_frame)
+    ratio = scene_fps(scene) / motion_a.fps
+    changes = turn_changes(motion_a.speaking, motion_b.speaking, motion_a.fps, min_turn_s)
+    for frame, who in changes:
+        scene.timeline_markers.new(
+            f"{MARKER_PREFIX}{names[who]} speaks", frame=start + int(round(frame * ratio))
+        )
+    return len(changes)
+
+
+def apply_dialogue(
+    obj_a: Any,
+    obj_b: Any,
+    motion_a: Motion,
+    motion_b: Motion,
+    options: ApplyOptions | None = None,
+    *,
+    scene: Any = None,
+) -> tuple[ApplyReport, ApplyReport, int]:
+    """Key both characters (and turn markers) as one undo step."""
+    options = options or ApplyOptions()
+    scene = scene or bpy.context.scene
+    mesh_a = inspect_character(obj_a).mesh
+    mesh_b = inspect_character(obj_b).mesh
+    if mesh_a == mesh_b:
+        raise DualTalkError("character A and character B are the same object")
+    inner = ApplyOptions(**{**options.__dict__, "undo_push": False})
+    inner.validate()
+    for obj in (obj_a, obj_b):  # refuse before keying either character
+        check_character(obj, inner)
+    rep_a = apply_motion(obj_a, motion_a, inner, scene=scene)
+    rep_b = apply_motion(obj_b, motion_b, inner, scene=scene)
+    n_markers = 0
+    if options.markers:
+        n_markers = add_turn_markers(
+            scene, motion_a, motion_b, inner.start_frame, names=(rep_a.character, rep_b.character)
+        )
+    if options.undo_push:
+        _undo_push("DualTalk: animate dialogue")
+    return rep_a, rep_b, n_markers
+
+
+def report_json(report: ApplyReport) -> str:
+    return json.dumps({k: v for k, v in report.__dict__.items()}, default=str)
