@@ -17,7 +17,7 @@ from dualtalk.dualtalk_blender.demo.demo_dialogue import ASSET, SCRIPT, load_con
 from dualtalk.inference.core.channels import ARKIT52  # noqa: E402
 from dualtalk.inference.core.motion import load_motion  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SECONDS = 4.0
 
 
