@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-SR = 16000
-FPS = 25
+from ..inference.core.timebase import FPS, SAMPLE_RATE
+
+SR = SAMPLE_RATE
 
 
 def add_network_arguments(parser: Any, *, tiny_help: str) -> None:

@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ..inference.audio.loader import SAMPLE_RATE, load_speech
+from ..inference.audio.loader import load_speech
 from ..inference.audio.turns import FORMATS, Segment, format_turns, parse_turns_text
 from ..inference.core.errors import DualTalkError
+from ..inference.core.timebase import SAMPLE_RATE
 
 
 def _check_error(exc: DualTalkError) -> None:

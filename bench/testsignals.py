@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inference.audio.loader import SAMPLE_RATE, resample
+from ..inference.audio.loader import resample
+from ..inference.core.timebase import SAMPLE_RATE
 
 
 def speechlike(

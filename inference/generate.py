@@ -35,6 +35,7 @@ from .audio.normalize import normalize_speech
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir
 from .core.motion import Motion, save_motion
+from .core.timebase import frames_for
 
 DEFAULT_ROUNDS = 2
 MAX_ROUNDS = 20
@@ -123,13 +124,6 @@ def _window_frames(window_s: float | None, fps: float, total: int) -> tuple[int 
 
 
 # Helpers ------------------------------------------------------------------------------
-def frames_for(num_samples: int, sample_rate: int, fps: float) -> int:
-    step = sample_rate / fps
-    if step == int(step):
-        return -(-int(num_samples) // int(step))
-    return math.ceil(num_samples / sample_rate * fps)
-
-
 def _fit_length(x: np.ndarray, n: int) -> np.ndarray:
     if len(x) >= n:
         return x[:n]

@@ -45,9 +45,8 @@ from ..inference.audio import load_speech, normalize_speech
 from ..inference.core.channels import CHANNELS
 from ..inference.core.errors import DualTalkError
 from ..inference.core.motion import load_motion
+from ..inference.core.timebase import FPS, SAMPLE_RATE
 
-SAMPLE_RATE = 16000
-FPS = 25
 SAMPLES_PER_FRAME = SAMPLE_RATE // FPS  # 640
 STREAM_ABOVE_BYTES = 2 << 30  # recordings beyond 2 GiB in total are read from disk per crop
 _STEM_RE = re.compile(r"^(?P<stem>.+)_speaker1\.wav$")

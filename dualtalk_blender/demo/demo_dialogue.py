@@ -15,9 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.timebase import FPS, SAMPLE_RATE
 
-SAMPLE_RATE = 16000
-FPS = 25
 ASSET = Path(__file__).resolve().parents[2] / "assets" / "demo_dialogue.flac"
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 
+from ...inference.core.timebase import FPS
 from .anny_characters import build_character
 
-FPS = 25
 NAMES = ("Ava", "Ben")  # speaker A, speaker B
 GAP = 0.85  # metres between the two characters
 CHEAT_DEG = 35.0  # how far each character turns from the partner towards the camera

@@ -8,7 +8,6 @@ keys in one action (see :mod:`.keying` for what happens to existing animation).
 
 from __future__ import annotations
 
-import json
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -459,7 +458,3 @@ def apply_dialogue(
     if options.undo_push:
         _undo_push("DualTalk: animate dialogue")
     return rep_a, rep_b, n_markers
-
-
-def report_json(report: ApplyReport) -> str:
-    return json.dumps({k: v for k, v in report.__dict__.items()}, default=str)

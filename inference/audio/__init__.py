@@ -5,8 +5,9 @@ The names below are the contract other parts of the project code against.
 
 from __future__ import annotations
 
+from ..core.timebase import FPS, SAMPLE_RATE
 from .dialogue import Dialogue, add_audio_arguments, dialogue_from_args, load_dialogue
-from .loader import FPS, SAMPLE_RATE, load_speech
+from .loader import load_speech
 from .normalize import normalize_speech
 from .vad import voice_activity
 

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DualTalkError
-from .loader import FPS, SAMPLE_RATE, audio_info, check_range, is_silent, num_frames, read_channels
+from ..core.timebase import FPS, SAMPLE_RATE, frames_for
+from .loader import audio_info, check_range, is_silent, read_channels
 from .separate import split_mix
 from .turns import Segment, assign_speakers, read_turns
 from .vad import voice_activity
@@ -61,7 +62,7 @@ class Dialogue:
 
     @property
     def num_frames(self) -> int:
-        return num_frames(len(self.a), SAMPLE_RATE, FPS)
+        return frames_for(len(self.a), SAMPLE_RATE, FPS)
 
     @property
     def duration(self) -> float:

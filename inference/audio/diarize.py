@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .loader import FPS, SAMPLE_RATE
+from ..core.timebase import FPS, SAMPLE_RATE
 from .turns import Segment
 from .vad import voice_activity
 

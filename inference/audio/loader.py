@@ -19,9 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.timebase import FPS, SAMPLE_RATE
 
-SAMPLE_RATE = 16000
-FPS = 25
 MIN_RATE = 8000
 MAX_RATE = 96000
 MAX_SECONDS = 4 * 60 * 60  # a take longer than four hours is almost certainly a mistake
@@ -374,11 +373,6 @@ def load_speech(
     """One mono 16 kHz float32 stream (stereo files are averaged)."""
     x, _info = read_channels(path, start=start, end=end)
     return x.mean(axis=0).astype(np.float32) if x.shape[0] > 1 else x[0]
-
-
-def num_frames(num_samples: int, sr: int = SAMPLE_RATE, fps: int = FPS) -> int:
-    """Frames covering ``num_samples`` at ``fps``: ``ceil(N / sr * fps)``."""
-    return int(math.ceil(num_samples * fps / sr - 1e-9))
 
 
 def is_silent(x: np.ndarray) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .loader import FPS, SAMPLE_RATE, num_frames
+from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 from .turns import Segment
 
 FADE_S = 0.02
@@ -40,7 +40,7 @@ def segment_frames(
     segments: list[tuple[float, float]], num_samples: int, sr: int = SAMPLE_RATE, fps: int = FPS
 ) -> np.ndarray:
     """(T,) bool: frames whose span overlaps a segment by at least half a frame."""
-    t = num_frames(num_samples, sr, fps)
+    t = frames_for(num_samples, sr, fps)
     cover = np.zeros(t, dtype=np.float32)
     for start, end in segments:
         f0, f1 = start * fps, end * fps

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from .loader import FPS, SAMPLE_RATE, num_frames
+from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 
 ABS_FLOOR_DB = -55.0  # nothing quieter than this is speech, whatever the statistics say
 ON_ABOVE_FLOOR_DB = 12.0  # speech starts this far above the noise floor ...
@@ -44,7 +44,7 @@ def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.nda
     multi-hour stream costs little more than the stream itself.
     """
     x = np.asarray(x).reshape(-1)
-    t = num_frames(len(x), sr, fps)
+    t = frames_for(len(x), sr, fps)
     if t == 0:
         return np.zeros(0)
     sq = np.empty(len(x), dtype=np.float32)
@@ -211,7 +211,7 @@ def silero_probability(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> 
                 probs[i] = float(model(torch.from_numpy(padded[i * chunk : (i + 1) * chunk]), sr))
     finally:
         torch.set_num_threads(threads)
-    t = num_frames(len(x), sr, fps)
+    t = frames_for(len(x), sr, fps)
     centres = (np.arange(t) + 0.5) * sr / fps / chunk
     return np.interp(centres, np.arange(n) + 0.5, probs).astype(np.float32)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .loader import SAMPLE_RATE
+from ..core.timebase import SAMPLE_RATE
 
 N_FFT = 400
 HOP = 160

@@ -26,6 +26,7 @@ from torch import nn
 
 from ..core.channels import SPACE_FLAME
 from ..core.errors import DualTalkError
+from ..core.timebase import frames_for
 from .wav2vec2 import Wav2Vec2Config, Wav2Vec2Encoder
 
 
@@ -215,23 +216,13 @@ class DualTalkNet(nn.Module):
         self, audio_self: torch.Tensor, audio_partner: torch.Tensor, partner_motion: torch.Tensor
     ) -> torch.Tensor:
         """The paper's forward; frame count comes from the self audio (partner padded/trimmed to it)."""
-        frame_num = frames_for_samples(audio_self.shape[-1], self.sample_rate, self.fps)
+        frame_num = frames_for(audio_self.shape[-1], self.sample_rate, self.fps)
         audio_partner = match_length(audio_partner, audio_self.shape[-1])
         return self.decode(
             self.encode_self(audio_self, frame_num),
             self.encode_partner(audio_partner, frame_num),
             partner_motion,
         )
-
-
-def frames_for_samples(num_samples: int, sample_rate: int = 16000, fps: float = 25.0) -> int:
-    """ceil(num_samples / sample_rate * fps), computed exactly in integers for the 16 kHz / 25 fps case."""
-    step = sample_rate / fps
-    if step == int(step):
-        return -(-int(num_samples) // int(step))
-    import math
-
-    return math.ceil(num_samples / sample_rate * fps)
 
 
 def match_length(audio: torch.Tensor, n: int) -> torch.Tensor:

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.audio import SAMPLE_RATE, load_speech
-from dualtalk.inference.audio.loader import audio_info, num_frames, read_channels, resample
+from dualtalk.inference.audio.loader import audio_info, read_channels, resample
 from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.timebase import frames_for
 
 
 def tone(freq: float, seconds: float, sr: int, amp: float = 0.5) -> np.ndarray:
@@ -78,11 +79,11 @@ def test_start_end_decode_only_that_part(tmp_path):
 
 
 def test_frame_count_rounds_up():
-    assert num_frames(0) == 0
-    assert num_frames(640) == 1
-    assert num_frames(641) == 2
-    assert num_frames(16000) == 25
-    assert num_frames(375808) == 588  # the real clip
+    assert frames_for(0) == 0
+    assert frames_for(640) == 1
+    assert frames_for(641) == 2
+    assert frames_for(16000) == 25
+    assert frames_for(375808) == 588  # the real clip
 
 
 def test_resample_identity_and_ratio():

@@ -8,7 +8,8 @@ import math
 import pytest
 import torch
 from dualtalk.inference.checkpoint import normalize_state_dict
-from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet, frames_for_samples
+from dualtalk.inference.core.timebase import frames_for
+from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from dualtalk.inference.models.protocol import TwoPartyModel
 
 
@@ -48,7 +49,7 @@ def test_forward_gives_one_frame_per_40_ms_of_own_audio(tiny_net):
     torch.manual_seed(1)
     n = 16000 + 123  # not a whole number of frames: ceil
     own, partner = torch.randn(1, n), torch.randn(1, n - 5000)  # partner shorter: padded
-    frames = frames_for_samples(n)
+    frames = frames_for(n)
     assert frames == math.ceil(n / 16000 * 25) == 26
     with torch.no_grad():
         out = tiny_net(own, partner, torch.zeros(1, frames, 56))

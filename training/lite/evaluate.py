@@ -24,10 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ...inference.core.timebase import FPS, SAMPLE_RATE
 from .tts import Phone
 from .visemes import mouth_openness, render_visemes
 
-FPS, SR = 25, 16000
+SR = SAMPLE_RATE
 DEMO_STEM = "UbjUDM1MiGE_sub_video_72"
 
 

@@ -24,9 +24,10 @@ import torch
 from ...inference.core.channels import ARKIT55
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import load_motion
+from ...inference.core.timebase import FPS, SAMPLE_RATE
 from ...inference.models.lite.model import LiteConfig, LiteDualTalk, save_lite
 
-FPS, SR = 25, 16000
+SR = SAMPLE_RATE
 HOP = SR // FPS
 
 

@@ -38,8 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
-
-SAMPLE_RATE = 16000
+from ...inference.core.timebase import SAMPLE_RATE
 
 ESPEAK_VOICES = (
     "en-us",

@@ -9,8 +9,6 @@ front end needs nothing beyond torch.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -109,7 +107,3 @@ def augment_mel(x: torch.Tensor, max_shift: int = 3) -> torch.Tensor:
             s = int(torch.randint(0, f - w + 1, ()))
             out[i, :, s : s + w] = out[i].mean()
     return out
-
-
-def samples_for_frames(frames: int, sr: int = 16000, fps: float = 25.0) -> int:
-    return int(math.ceil(frames * sr / fps))
