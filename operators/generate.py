@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import ui_run
+from ..dualtalk_blender.addon import state, ui_run
+from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from . import jobs
 
 
 def _prefs(context):
-    from ..panels.preferences import get_prefs
-
     return get_prefs(context)
 
 
@@ -32,12 +30,12 @@ class DUALTALK_OT_generate(bpy.types.Operator):
         except DualTalkError as exc:
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return False
-        jobs.set_status(context, running=True, task="generate", message="starting the worker")
+        state.set_status(context, running=True, task="generate", message="starting the worker")
         return True
 
     def _end(self, context) -> set[str]:
         outcome = self._run.finish()
-        jobs.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=outcome.message)
+        state.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=outcome.message)
         if outcome.ok:
             self.report({"INFO"}, outcome.message)
             return {"FINISHED"}
@@ -47,7 +45,7 @@ class DUALTALK_OT_generate(bpy.types.Operator):
 
     def _update(self, context) -> None:
         self._run.step()
-        jobs.set_status(
+        state.set_status(
             context, running=True, task="generate", fraction=self._run.fraction, message=self._run.message
         )
 
@@ -55,19 +53,19 @@ class DUALTALK_OT_generate(bpy.types.Operator):
         # Headless (blender -b, the bpy module): same worker, polled in a loop.
         if not self._start(context):
             return {"CANCELLED"}
-        jobs.wait(self._update_quiet, lambda: not self._run.running)
+        state.wait(self._update_quiet, lambda: not self._run.running)
         return self._end(context)
 
     def _update_quiet(self) -> None:
         self._run.step()
 
     def invoke(self, context, event):
-        if jobs.headless() or context.window is None:
+        if state.headless() or context.window is None:
             return self.execute(context)
         if not self._start(context):
             return {"CANCELLED"}
         wm = context.window_manager
-        self._timer = wm.event_timer_add(jobs.TIMER_STEP, window=context.window)
+        self._timer = wm.event_timer_add(state.TIMER_STEP, window=context.window)
         wm.modal_handler_add(self)
         return {"RUNNING_MODAL"}
 
@@ -88,7 +86,7 @@ class DUALTALK_OT_generate(bpy.types.Operator):
         self._run.finish()
         try:
             context.window_manager.event_timer_remove(self._timer)
-            jobs.set_status(context, running=False, last="DualTalk: cancelled")
+            state.set_status(context, running=False, last="DualTalk: cancelled")
         except (ReferenceError, RuntimeError, AttributeError):
             pass
 
@@ -105,7 +103,7 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
 
     def execute(self, context):
         ui_run.ACTIVE.cancel()
-        jobs.set_status(context, running=True, task="generate", message="cancelling")
+        state.set_status(context, running=True, task="generate", message="cancelling")
         return {"FINISHED"}
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import deps, downloads, ui_run
+from ..dualtalk_blender.addon import deps, downloads, state, ui_run
+from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from . import jobs
 
 
 def _prefs(context):
-    from ..panels.preferences import get_prefs
-
     prefs = get_prefs(context)
     if prefs is None:
         raise DualTalkError("enable the DualTalk add-on first (its preferences are not available)")
@@ -38,11 +36,11 @@ class _Polled(bpy.types.Operator):
         except DualTalkError as exc:
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return {"CANCELLED"}
-        jobs.wait(self._poll_job, lambda: self._job.state != "running")
+        state.wait(self._poll_job, lambda: self._job.state != "running")
         return self._finish(context)
 
     def invoke(self, context, event):
-        if jobs.headless() or context.window is None:
+        if state.headless() or context.window is None:
             return self.execute(context)
         try:
             self._job = self._begin(context)
@@ -50,7 +48,7 @@ class _Polled(bpy.types.Operator):
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return {"CANCELLED"}
         wm = context.window_manager
-        self._timer = wm.event_timer_add(jobs.TIMER_STEP, window=context.window)
+        self._timer = wm.event_timer_add(state.TIMER_STEP, window=context.window)
         wm.modal_handler_add(self)
         return {"RUNNING_MODAL"}
 
@@ -66,7 +64,7 @@ class _Polled(bpy.types.Operator):
             return {"PASS_THROUGH"}
         self._poll_job()
         fraction, message = self._progress()
-        jobs.set_status(context, running=True, task=self.task, fraction=fraction, message=message)
+        state.set_status(context, running=True, task=self.task, fraction=fraction, message=message)
         if self._job.state == "running":
             return {"RUNNING_MODAL"}
         context.window_manager.event_timer_remove(self._timer)
@@ -77,7 +75,7 @@ class _Polled(bpy.types.Operator):
         self._job.cancel()
         try:
             context.window_manager.event_timer_remove(self._timer)
-            jobs.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
+            state.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
         except (ReferenceError, RuntimeError, AttributeError):
             pass
 
@@ -100,9 +98,9 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
             return {"CANCELLED"}
         deps.probe_python.cache_clear()
         ok, line = deps.probe_python(python)
-        jobs.PYTHON_CHECK = f"{'OK' if ok else 'not usable'}: {line}"
+        state.PYTHON_CHECK = f"{'OK' if ok else 'not usable'}: {line}"
         self.report({"INFO" if ok else "WARNING"}, f"DualTalk: {python}: {line}")
-        jobs.redraw(context)
+        state.redraw(context)
         return {"FINISHED"}
 
 
@@ -117,9 +115,9 @@ class DUALTALK_OT_install_deps(_Polled):
         prefs = _prefs(context)
         venv_dir = ui_run.model_dir(prefs) / deps.VENV_NAME
         steps = deps.install_steps(venv_dir, index_url=prefs.index_url.strip(), packages=self._packages())
-        jobs.set_status(context, running=True, task=self.task, message="installing dependencies")
+        state.set_status(context, running=True, task=self.task, message="installing dependencies")
         installer = deps.Installer(steps)
-        jobs.INSTALL_LINES = installer.lines  # the preferences draw pip's output from here
+        state.INSTALL_LINES = installer.lines  # the preferences draw pip's output from here
         return installer.start()
 
     packages: bpy.props.StringProperty(
@@ -141,11 +139,11 @@ class DUALTALK_OT_install_deps(_Polled):
         if job.state == "done":
             deps.probe_python.cache_clear()
             msg = f"DualTalk: dependencies installed in {ui_run.model_dir(_prefs(context)) / deps.VENV_NAME}"
-            jobs.set_status(context, running=False, fraction=1.0, last=msg)
+            state.set_status(context, running=False, fraction=1.0, last=msg)
             self.report({"INFO"}, msg)
             return {"FINISHED"}
         msg = f"DualTalk: installing dependencies {job.state}: {job.error}"
-        jobs.set_status(context, running=False, last=msg)
+        state.set_status(context, running=False, last=msg)
         self.report({"WARNING" if job.state == "cancelled" else "ERROR"}, msg)
         return {"CANCELLED"}
 
@@ -173,7 +171,7 @@ class DUALTALK_OT_download(_Polled):
             url, sha = prefs.flame_map_url.strip(), prefs.flame_map_sha256.strip()
         downloads.check_online(url, bpy.app.online_access)
         dest = ui_run.model_dir(prefs)
-        jobs.set_status(context, running=True, task=self.task, message=f"downloading {url}")
+        state.set_status(context, running=True, task=self.task, message=f"downloading {url}")
         return downloads.DownloadJob(url, dest, sha or None).start()
 
     def _poll_job(self) -> None:
@@ -189,11 +187,11 @@ class DUALTALK_OT_download(_Polled):
             if self.what == "FLAME_MAP":
                 prefs.flame_map = str(job.path)
             msg = f"DualTalk: downloaded {job.path}"
-            jobs.set_status(context, running=False, fraction=1.0, last=msg)
+            state.set_status(context, running=False, fraction=1.0, last=msg)
             self.report({"INFO"}, msg)
             return {"FINISHED"}
         msg = f"DualTalk: {job.error}"
-        jobs.set_status(context, running=False, last=msg)
+        state.set_status(context, running=False, last=msg)
         self.report({"WARNING" if job.state == "cancelled" else "ERROR"}, msg)
         return {"CANCELLED"}
 

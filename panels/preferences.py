@@ -5,17 +5,9 @@ from __future__ import annotations
 import bpy
 from bpy.props import StringProperty
 
+from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
-from ..operators import jobs
-
-ADDON_ID = __package__.rpartition(".")[0]  # "dualtalk", or "bl_ext.<repo>.dualtalk" as an extension
-
-
-def get_prefs(context=None):
-    """This add-on's preferences, or None when it was registered without being enabled."""
-    context = context or bpy.context
-    addon = context.preferences.addons.get(ADDON_ID)
-    return addon.preferences if addon is not None else None
+from ..dualtalk_blender.addon.state import ADDON_ID
 
 
 class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
@@ -58,14 +50,14 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         box.prop(self, "python_path")
         row = box.row()
         row.operator("dualtalk.check_python", icon="CHECKMARK")
-        row.label(text=jobs.PYTHON_CHECK or "not checked yet")
+        row.label(text=state.PYTHON_CHECK or "not checked yet")
         box.prop(self, "index_url")
         row = box.row()
         row.enabled = not status.running
         row.operator("dualtalk.install_deps", icon="IMPORT")
-        if jobs.INSTALL_LINES:
+        if state.INSTALL_LINES:
             col = box.column(align=True)
-            for line in list(jobs.INSTALL_LINES)[-8:]:
+            for line in list(state.INSTALL_LINES)[-8:]:
                 col.label(text=line[:120])
 
         box = layout.box()

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
-from ...inference.core.timebase import FPS, SAMPLE_RATE
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 
 ASSET = Path(__file__).resolve().parents[2] / "assets" / "demo_dialogue.flac"
 
@@ -56,7 +56,7 @@ class Conversation:
 
 
 def _voices():
-    from ...training.lite.tts import Voice, available_engines
+    from ...inference.audio.tts import Voice, available_engines
 
     engines = available_engines()
     if "espeak" in engines:
@@ -68,13 +68,9 @@ def _voices():
     raise DualTalkError("no text-to-speech engine found (install espeak-ng or flite)")
 
 
-def _frames(n_samples: int) -> int:
-    return int(np.ceil(n_samples / SAMPLE_RATE * FPS))
-
-
 def synthesize(script: tuple[Line, ...] = SCRIPT) -> Conversation:
     """Voice the script with two contrasting TTS voices and lay it out on two tracks."""
-    from ...training.lite.tts import speak
+    from ...inference.audio.tts import speak
 
     voice = dict(zip("AB", _voices(), strict=True))
     placed: list[tuple[str, float, np.ndarray, list[tuple[float, float]]]] = []
@@ -88,7 +84,7 @@ def synthesize(script: tuple[Line, ...] = SCRIPT) -> Conversation:
     total = max(s + len(x) / SAMPLE_RATE for _, s, x, _ in placed) + 0.4
     n = int(np.ceil(total * SAMPLE_RATE))
     tracks = {"A": np.zeros(n, np.float32), "B": np.zeros(n, np.float32)}
-    active = {"A": np.zeros(_frames(n), bool), "B": np.zeros(_frames(n), bool)}
+    active = {"A": np.zeros(frames_for(n), bool), "B": np.zeros(frames_for(n), bool)}
     for who, start, audio, spans in placed:
         i = int(round(start * SAMPLE_RATE))
         tracks[who][i : i + len(audio)] += audio[: n - i]
@@ -145,7 +141,7 @@ def load_conversation(source: str = "auto", seconds: float | None = None) -> Con
         if not seconds > 0:
             raise DualTalkError(f"--seconds must be positive, got {seconds}")
         n = min(len(conv.a), int(round(seconds * SAMPLE_RATE)))
-        t = _frames(n)
+        t = frames_for(n)
         conv = Conversation(conv.a[:n], conv.b[:n], conv.active_a[:t], conv.active_b[:t], conv.source)
     return conv
 

@@ -17,7 +17,7 @@ import bpy
 import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.addon import deps
-from dualtalk.operators import jobs
+from dualtalk.dualtalk_blender.addon import state as jobs
 from local_http import serve
 
 CKPT = b"pretend checkpoint bytes " * 20000  # ~0.5 MB

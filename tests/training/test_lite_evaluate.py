@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from dualtalk.inference.audio.tts import Voice, available_engines, speak
 from dualtalk.inference.models.lite.model import load_lite
 from dualtalk.training.lite.evaluate import energy_flap, eval_librivox, pearson, read_librivox
-from dualtalk.training.lite.tts import Voice, available_engines, speak
 
 
 def _write_aligned_clip(folder: Path, name: str, text: str) -> None:

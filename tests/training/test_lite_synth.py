@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.motion import load_motion
 from dualtalk.training.lite.synth import generate_corpus, make_dialogue
-from dualtalk.training.lite.tts import available_engines
 
 pytestmark = pytest.mark.skipif(not available_engines(), reason="no TTS engine installed")
 IDX = {n: i for i, n in enumerate(ARKIT55)}

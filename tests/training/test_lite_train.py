@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 import torch
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.models.lite.model import LiteConfig, LiteDualTalk, load_lite
 from dualtalk.training.lite.synth import generate_corpus
 from dualtalk.training.lite.train_lite import Corpus, channel_weights, lite_loss, train
-from dualtalk.training.lite.tts import available_engines
 
 pytestmark = pytest.mark.skipif(not available_engines(), reason="no TTS engine installed")
 TINY = LiteConfig(dim=32, audio_dim=32, lstm_hidden=16, interaction_layers=1, heads=2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from dualtalk.training.lite.tts import Phone
+from dualtalk.inference.audio.tts import Phone
 from dualtalk.training.lite.visemes import IDX, mouth_openness, render_visemes, viseme_classes
 
 

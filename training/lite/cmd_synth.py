@@ -21,9 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ...inference.audio.tts import available_engines
     from ...inference.core.progress import ConsoleBar, Silent
     from .synth import generate_corpus
-    from .tts import available_engines
 
     if args.dialogues < 1 or args.dialogues > 100000:
         raise DualTalkError("--dialogues must be between 1 and 100000")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ...inference.audio.tts import Phone
 from ...inference.core.timebase import FPS, SAMPLE_RATE
-from .tts import Phone
 from .visemes import mouth_openness, render_visemes
 
 SR = SAMPLE_RATE

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ...inference.audio.tts import SAMPLE_RATE, Phone, Voice, available_engines, random_voice, speak
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
 from .listener import blinks, frame_energy, gaze, laugh_track, listener_behaviour, speaker_head
-from .tts import SAMPLE_RATE, Phone, Voice, available_engines, random_voice, speak
 from .visemes import render_visemes
 
 # Our own sentences: everyday conversation with a broad mix of phones.

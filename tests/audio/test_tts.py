@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from dualtalk.inference.audio.tts import SAMPLE_RATE, Voice, available_engines, random_voice, speak
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.training.lite.listener import frame_energy
-from dualtalk.training.lite.tts import SAMPLE_RATE, Voice, available_engines, random_voice, speak
 from dualtalk.training.lite.visemes import viseme_classes
 
 ENGINES = available_engines()

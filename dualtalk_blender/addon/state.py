@@ -1,4 +1,7 @@
-"""Shared state of the long-running UI jobs and the timer plumbing the modal operators use.
+"""The add-on's state between operators and panels: job status, installer output, preferences.
+
+Operators write it and panels draw it, so neither imports the other. Also the timer plumbing the
+modal operators use.
 
 Each job (generate, install dependencies, download) is a pollable object from
 ``dualtalk_blender``; a modal operator polls it on a timer. In background mode (no event
@@ -11,6 +14,17 @@ import time
 from collections import deque
 
 import bpy
+
+# "dualtalk", or "bl_ext.<repo>.dualtalk" when installed as an extension
+ADDON_ID = __package__.rsplit(".", 2)[0]
+
+
+def get_prefs(context=None):
+    """This add-on's preferences, or None when it was registered without being enabled."""
+    context = context or bpy.context
+    addon = context.preferences.addons.get(ADDON_ID)
+    return addon.preferences if addon is not None else None
+
 
 # Last lines of the dependency installer's pip output, drawn by the preferences.
 INSTALL_LINES: deque[str] = deque(maxlen=200)

@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...inference.core.errors import DualTalkError
-from ...inference.core.timebase import SAMPLE_RATE
+from ..core.errors import DualTalkError
+from ..core.timebase import SAMPLE_RATE
 
 ESPEAK_VOICES = (
     "en-us",
