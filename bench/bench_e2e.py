@@ -65,8 +65,10 @@ def _setup(folder: Path, minutes: float) -> tuple[Path, Path, str, str]:
 
 
 def run(args: argparse.Namespace) -> BenchResult:
-    from ..dualtalk_blender.commands.animate import Engines, quiet_stdout, run_shot
+    from ..dualtalk_blender.commands.animate import run_shot
     from ..dualtalk_blender.commands.jobs import Shot
+    from ..dualtalk_blender.scene.blendio import quiet_stdout
+    from ..inference.pipeline import Engines
 
     with tempfile.TemporaryDirectory(prefix="dualtalk-bench-e2e-") as tmp:
         folder = Path(tmp)
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> BenchResult:
             clock = StageClock()
             t0 = time.perf_counter()
             with quiet_stdout():
-                run_shot(shot, Engines(clock), clock)
+                run_shot(shot, Engines(), clock)
             end = time.perf_counter()
             if i < args.warmup:
                 continue

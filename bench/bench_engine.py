@@ -41,7 +41,8 @@ def _sync(engine: Any) -> None:
 def run(args: argparse.Namespace) -> BenchResult:
     import torch
 
-    from ..inference.generate import DEFAULT_ROUNDS, generate_dialogue
+    from ..inference.core.request import DEFAULT_ROUNDS
+    from ..inference.generate import generate_dialogue
 
     lengths = parse_list(args.lengths, "--lengths")
     load_before = os.getloadavg()[0]

@@ -23,8 +23,10 @@ from typing import Any
 import torch
 
 from .core.errors import DualTalkError
+from .core.progress import Progress
+from .core.request import ENGINES
+from .models.protocol import TwoPartyModel
 
-ENGINES = ("auto", "dualtalk", "lite")
 PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
@@ -32,7 +34,7 @@ PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float
 class Engine:
     """A loaded network ready for :func:`.generate.generate_dialogue`."""
 
-    model: Any  # a TwoPartyModel (torch.nn.Module) in eval mode on ``device``
+    model: TwoPartyModel  # a torch.nn.Module in eval mode on ``device``
     name: str  # "dualtalk" | "lite"
     sha256: str
     device: torch.device
@@ -119,7 +121,7 @@ def load_engine(
     engine: str = "auto",
     device: str = "auto",
     precision: str = "fp32",
-    progress: Any = None,
+    progress: Progress | None = None,
 ) -> Engine:
     """Load the requested engine (see module docstring) on ``device``."""
     engine = str(engine or "auto").lower()
@@ -172,7 +174,7 @@ def load_engine(
 
 
 def engine_from_model(
-    model: Any, *, name: str = "dualtalk", sha256: str = "", device: str | None = None
+    model: TwoPartyModel, *, name: str = "dualtalk", sha256: str = "", device: str | None = None
 ) -> Engine:
     """Wrap an in-memory network (tests, benchmarks, freshly trained models) as an :class:`Engine`."""
     try:

@@ -20,13 +20,12 @@ stays bounded by the window length whatever the take's length.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -35,13 +34,15 @@ from .audio.normalize import normalize_speech
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir
 from .core.motion import Motion, save_motion
+from .core.progress import Progress
+from .core.request import check_rounds_window
 from .core.timebase import frames_for
 
-DEFAULT_ROUNDS = 2
-MAX_ROUNDS = 20
-DEFAULT_WINDOW_S = 30.0
+if TYPE_CHECKING:
+    from .audio import Dialogue
+    from .engine import Engine
+
 DEFAULT_OVERLAP_S = 2.0
-MIN_WINDOW_S = 2.0
 MIN_AUDIO_S = 0.1  # a few frames: anything shorter is a mistake, and the encoders need context
 
 
@@ -96,26 +97,9 @@ def plan_windows(total: int, window: int | None, overlap: int) -> WindowPlan:
     return WindowPlan(spans, total, weights)
 
 
-def check_options(rounds: int | None = None, window_s: float | None = None) -> tuple[int, float]:
-    """Validate ``--rounds`` / ``--window`` up front (before any audio or weights are loaded)."""
-    rounds = DEFAULT_ROUNDS if rounds is None else int(rounds)
-    if not 1 <= rounds <= MAX_ROUNDS:
-        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {rounds}")
-    window_s = DEFAULT_WINDOW_S if window_s is None else float(window_s)
-    if not math.isfinite(window_s) or window_s < 0:
-        raise DualTalkError(
-            f"--window must be a positive number of seconds or 0 for no windowing, got {window_s}"
-        )
-    if 0 < window_s < MIN_WINDOW_S:
-        raise DualTalkError(
-            f"--window {window_s:g} s is too short; use at least {MIN_WINDOW_S:g} s (or 0 for none)"
-        )
-    return rounds, window_s
-
-
 def _window_frames(window_s: float | None, fps: float, total: int) -> tuple[int | None, int]:
     """(window, overlap) in frames; window None means one pass over the whole take."""
-    _, window_s = check_options(None, window_s)
+    _, window_s = check_rounds_window(None, window_s)
     if window_s == 0:
         return None, 0
     window = int(round(window_s * fps))
@@ -146,7 +130,12 @@ class _Runner:
     """Windowed encode / decode / stitch for one engine and one take."""
 
     def __init__(
-        self, engine: Any, num_samples: int, window_s: float | None, progress: Any, batch: int | None
+        self,
+        engine: Engine,
+        num_samples: int,
+        window_s: float | None,
+        progress: Progress | None,
+        batch: int | None,
     ):
         self.engine = engine
         self.model = engine.model
@@ -263,16 +252,16 @@ def _meta(runner: _Runner, rounds: int | None, extra: dict[str, Any]) -> dict[st
 
 # Dialogue mode --------------------------------------------------------------------------
 def generate_dialogue(
-    dialogue: Any,
-    engine: Any,
+    dialogue: Dialogue,
+    engine: Engine,
     *,
     rounds: int | None = None,
     window_s: float | None = None,
-    progress: Any = None,
+    progress: Progress | None = None,
     batch_windows: int | None = None,
 ) -> tuple[Motion, Motion]:
     """Both characters' motion from a :class:`~.audio.Dialogue` (streams ``a``/``b`` + activity)."""
-    rounds, _ = check_options(rounds, window_s)
+    rounds, _ = check_rounds_window(rounds, window_s)
     a = np.asarray(dialogue.a, dtype=np.float32).reshape(-1)
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
@@ -348,7 +337,7 @@ def _activity(active: Any, total: int) -> np.ndarray:
 MAX_MOTION_MISMATCH_S = 1.0
 
 
-def _partner_values(partner_motion: Any, engine: Any, total: int, exact: bool) -> torch.Tensor:
+def _partner_values(partner_motion: Any, engine: Engine, total: int, exact: bool) -> torch.Tensor:
     if isinstance(partner_motion, Motion):
         if partner_motion.space != engine.space:
             raise DualTalkError(
@@ -380,10 +369,10 @@ def generate_single(
     audio_self: np.ndarray,
     audio_partner: np.ndarray,
     partner_motion: Any,
-    engine: Any,
+    engine: Engine,
     *,
     window_s: float | None = None,
-    progress: Any = None,
+    progress: Progress | None = None,
 ) -> Motion:
     """The paper's setting: one character's motion from both voices and the partner's captured motion.
 

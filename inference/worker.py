@@ -40,12 +40,9 @@ from typing import Any
 from .core.errors import CancelledError, DualTalkError
 from .core.fileio import atomic_path, ensure_writable_dir
 from .core.progress import JsonLines
+from .core.request import Request
 
 PROTOCOL = 1
-_AUDIO_KEYS = ("audio", "audio_b", "turns", "swap", "speaker_a", "diarize", "start", "end")
-_ENGINE_KEYS = ("checkpoint", "engine", "device", "precision")
-_GENERATE_KEYS = ("rounds", "window_s")
-_PATH_KEYS = {"audio", "audio_b", "turns", "checkpoint"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,22 +68,6 @@ class _FaultyProgress(JsonLines):
                     time.sleep(1.0)
 
 
-def _section(job: dict, name: str, keys: tuple[str, ...], base: Path) -> dict[str, Any]:
-    raw = job.get(name) or {}
-    if not isinstance(raw, dict):
-        raise DualTalkError(f"job field {name!r} must be an object")
-    unknown = sorted(set(raw) - set(keys))
-    if unknown:
-        raise DualTalkError(f"job field {name!r} has unknown keys: {', '.join(unknown)}")
-    out = {}
-    for key in keys:
-        value = raw.get(key)
-        if key in _PATH_KEYS and value:
-            value = str((base / os.path.expanduser(str(value))).resolve())
-        out[key] = value
-    return out
-
-
 def read_job(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Parse and normalise a job file; raises :class:`DualTalkError` with one line on bad input."""
     path = Path(path)
@@ -103,19 +84,16 @@ def read_job(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise DualTalkError("job file has no out_dir")
     out_dir = (base / os.path.expanduser(str(job["out_dir"]))).resolve()
     result = job.get("result") or (out_dir / "result.json")
-    norm = {
+    request = Request.from_job(job, base)
+    if not request.audio:
+        raise DualTalkError("job file names no audio")
+    # the sections as read back (a view of the request, for logs and tests)
+    return {
         "out_dir": out_dir,
         "result": (base / str(result)).resolve(),
-        "audio": _section(job, "audio", _AUDIO_KEYS, base),
-        "engine": _section(job, "engine", _ENGINE_KEYS, base),
-        "generate": _section(job, "generate", _GENERATE_KEYS, base),
+        "request": request,
+        **request.to_job(),
     }
-    if not norm["audio"]["audio"]:
-        raise DualTalkError("job file names no audio")
-    norm["engine"]["engine"] = norm["engine"]["engine"] or "auto"
-    norm["engine"]["device"] = norm["engine"]["device"] or "auto"
-    norm["engine"]["precision"] = norm["engine"]["precision"] or "fp32"
-    return norm
 
 
 def _write_result(path: Path, result: dict[str, Any]) -> None:
@@ -124,59 +102,13 @@ def _write_result(path: Path, result: dict[str, Any]) -> None:
 
 
 def run_job(job: dict[str, Any], progress: JsonLines) -> dict[str, Any]:
-    """Load audio and engine, generate both characters, write A.npz/B.npz; return the result dict."""
+    """Run the job's request through the pipeline (writes A.npz/B.npz); return the result dict."""
     progress.update("start", 0.0, "loading modules")
-    from .audio import load_dialogue
-    from .engine import load_engine
-    from .generate import generate_dialogue, write_dialogue
+    from . import pipeline
 
     out_dir = ensure_writable_dir(job["out_dir"])
-    progress.update("audio", 0.0, "reading audio")
-    a = job["audio"]
-    dialogue = load_dialogue(
-        a["audio"],
-        a["audio_b"],
-        a["turns"],
-        swap=bool(a["swap"]),
-        speaker_a=a["speaker_a"],
-        diarize=bool(a["diarize"]),
-        start=a["start"],
-        end=a["end"],
-        progress=progress,
-    )
-    progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
-    progress.update("engine", 0.0, "loading engine")
-    e = job["engine"]
-    engine = load_engine(
-        e["checkpoint"], engine=e["engine"], device=e["device"], precision=e["precision"], progress=progress
-    )
-    progress.update("engine", 1.0, f"{engine.name} on {engine.device}")
-    g = job["generate"]
-    motion_a, motion_b = generate_dialogue(
-        dialogue, engine, rounds=g["rounds"], window_s=g["window_s"], progress=progress
-    )
-    progress.check_cancel()
-    path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
-    roles = dialogue.roles
-    return {
-        "protocol": PROTOCOL,
-        "ok": True,
-        "a": str(path_a),
-        "b": str(path_b),
-        "engine": engine.name,
-        "space": engine.space,
-        "device": str(engine.device),
-        "checkpoint_sha256": engine.sha256,
-        "frames": int(motion_a.num_frames),
-        "fps": float(motion_a.fps),
-        "start_time": float(dialogue.start_time),
-        "names": list(dialogue.names),
-        "source": dialogue.source,
-        "speaking_fraction": {
-            "a": float(((roles == 1) | (roles == 3)).mean()) if len(roles) else 0.0,
-            "b": float(((roles == 2) | (roles == 3)).mean()) if len(roles) else 0.0,
-        },
-    }
+    take = pipeline.run(job["request"], out_dir, progress=progress)
+    return {"protocol": PROTOCOL, "ok": True, **pipeline.summary(take)}
 
 
 def _protocol_stream():

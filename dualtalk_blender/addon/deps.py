@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
+from .job import Outcome
 from .worker_client import drain_lines
 
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x).
@@ -105,9 +106,10 @@ def install_steps(
 
 @dataclass
 class Installer:
-    """Runs :func:`install_steps` one after the other; :meth:`poll` never blocks."""
+    """Runs :func:`install_steps` one after the other (a :class:`~.job.Job`); :meth:`poll` never blocks."""
 
     steps: list[tuple[str, list[str]]]
+    task: str = "deps"
     lines: deque[str] = field(default_factory=lambda: deque(maxlen=400))
     state: str = "running"  # running / done / error / cancelled
     error: str = ""
@@ -153,7 +155,24 @@ class Installer:
             return
         threading.Thread(target=drain_lines, args=(self._proc.stdout, self._q), daemon=True).start()
 
-    def poll(self) -> list[str]:
+    def poll(self) -> bool:
+        """Take in new output lines and advance to the next step when one ends; True while running."""
+        self.read_lines()
+        return self.state == "running"
+
+    @property
+    def progress(self) -> tuple[float, str]:
+        done = self.step_index / max(len(self.steps), 1)
+        return done, self.lines[-1] if self.lines else self.label
+
+    def result(self) -> Outcome:
+        if self.state == "done":
+            return Outcome(True, "dependencies installed")
+        return Outcome(
+            False, f"installing dependencies {self.state}: {self.error}", self.state == "cancelled"
+        )
+
+    def read_lines(self) -> list[str]:
         """New output lines since the last call; advances to the next step when one ends."""
         new: list[str] = []
         while self.state == "running":
@@ -190,7 +209,7 @@ class Installer:
 
         end = time.monotonic() + timeout
         while self.state == "running":
-            self.poll()
+            self.read_lines()
             if time.monotonic() > end:
                 self.cancel()
                 self.error = "timed out"

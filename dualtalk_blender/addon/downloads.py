@@ -17,6 +17,7 @@ from pathlib import Path
 from ...inference.core.errors import CancelledError, DualTalkError
 from ...inference.core.progress import Silent
 from ...inference.download import DEFAULT_URL as CHECKPOINT_URL  # the published weights (re-exported)
+from .job import Outcome
 
 __all__ = ["CHECKPOINT_URL", "DownloadJob", "check_online", "is_loopback"]
 
@@ -55,11 +56,12 @@ class _ThreadProgress(Silent):
 
 @dataclass
 class DownloadJob:
-    """One download in a background thread; read ``state``/``fraction``/``message`` from a timer."""
+    """One download in a background thread (a :class:`~.job.Job`); poll it from a timer."""
 
     url: str
     dest: Path
     sha256: str | None = None
+    task: str = "download"
     state: str = "running"  # running / done / error / cancelled
     fraction: float = 0.0
     message: str = "starting"
@@ -90,6 +92,18 @@ class DownloadJob:
     @property
     def finished(self) -> bool:
         return self.state != "running"
+
+    def poll(self) -> bool:
+        return self.state == "running"
+
+    @property
+    def progress(self) -> tuple[float, str]:
+        return self.fraction, self.message
+
+    def result(self) -> Outcome:
+        if self.state == "done":
+            return Outcome(True, f"downloaded {self.path}")
+        return Outcome(False, self.error, self.state == "cancelled")
 
     def cancel(self) -> None:
         if self._progress is not None:

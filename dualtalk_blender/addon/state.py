@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from typing import Any
 
 import bpy
 
@@ -30,6 +31,8 @@ def get_prefs(context=None):
 INSTALL_LINES: deque[str] = deque(maxlen=200)
 PYTHON_CHECK: str = ""
 TIMER_STEP = 0.1
+# The panel's one-line rig summaries, keyed by a fingerprint of the rig (see ui_run.character_summary).
+RIG_SUMMARIES: dict[tuple, str] = {}
 
 
 def set_status(
@@ -57,12 +60,12 @@ def headless() -> bool:
     return bool(bpy.app.background)
 
 
-def wait(poll, finished, interval: float = 0.05, timeout: float = 3600.0) -> None:
-    """Background mode: poll until ``finished()``."""
+def wait(job: Any, interval: float = 0.05, timeout: float = 3600.0) -> None:
+    """Background mode: poll ``job`` until it ends (cancelled after ``timeout`` seconds)."""
     end = time.monotonic() + timeout
-    while not finished():
-        poll()
+    while job.poll():
         if time.monotonic() > end:
+            job.cancel()
             break
         time.sleep(interval)
-    poll()
+    job.poll()

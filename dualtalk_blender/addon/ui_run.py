@@ -13,14 +13,16 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import bpy
 
 from ...inference.core.errors import DualTalkError
-from . import worker_client
+from ...inference.core.request import Request
+from ..scene.sound import add_sound_strip, remove_sound_strips
+from . import state, worker_client
+from .job import Outcome
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
@@ -49,10 +51,48 @@ def qualifies(obj: Any) -> bool:
     return False
 
 
+def _rig_fingerprint(obj: Any, preset: str, custom_map: str) -> tuple[Any, ...]:
+    """What a rig summary depends on, cheap to read on every redraw: the objects, their shape-key
+    names and bone names, the preset and the custom map file's path and modification time."""
+
+    def part(o: Any) -> tuple[Any, ...]:
+        data = getattr(o, "data", None)
+        keys = getattr(data, "shape_keys", None) if o.type == "MESH" else None
+        names = tuple(kb.name for kb in keys.key_blocks) if keys is not None else ()
+        bones = tuple(b.name for b in data.bones) if o.type == "ARMATURE" else ()
+        return (o.as_pointer(), o.name, o.type, names, bones)
+
+    related = [obj, *obj.children] + ([obj.parent] if obj.parent is not None else [])
+    path = abspath(custom_map) if preset == "custom" else ""
+    try:
+        mtime = os.stat(path).st_mtime_ns if path else 0
+    except OSError:
+        mtime = -1
+    return (preset, path, mtime, *(part(o) for o in related))
+
+
 def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> str:
-    """The one-line rig summary shown under each picker (never raises)."""
+    """The one-line rig summary shown under each picker (never raises).
+
+    Cached per rig fingerprint, so redraws do not re-inspect the rig or re-read the map file.
+    """
     if obj is None:
         return "no character chosen"
+    try:
+        key = _rig_fingerprint(obj, preset, custom_map)
+    except Exception:  # an object mid-deletion: draw without the cache
+        key = None
+    if key is not None and key in state.RIG_SUMMARIES:
+        return state.RIG_SUMMARIES[key]
+    text = _inspect_summary(obj, preset, custom_map)
+    if key is not None:
+        if len(state.RIG_SUMMARIES) > 64:
+            state.RIG_SUMMARIES.clear()
+        state.RIG_SUMMARIES[key] = text
+    return text
+
+
+def _inspect_summary(obj: Any, preset: str, custom_map: str) -> str:
     try:
         from ..scene.characters import inspect_character
 
@@ -133,12 +173,9 @@ def check_characters(s: Any) -> tuple[Any, Any]:
 def build_job(s: Any, work_dir: Path, prefs: Any = None) -> dict[str, Any]:
     """Validate the settings (one-line errors) and return the worker job dict."""
     check_characters(s)
-    return {
-        "out_dir": str(work_dir),
-        "audio": audio_job(s),
-        "engine": engine_job(s, prefs),
-        "generate": {"rounds": int(s.rounds) if s.rounds > 0 else None},
-    }
+    rounds = int(s.rounds) if s.rounds > 0 else None
+    request = Request(**audio_job(s), **engine_job(s, prefs), rounds=rounds).validate()
+    return {"out_dir": str(work_dir), **request.to_job()}
 
 
 def apply_options(s: Any, prefs: Any = None, take: str = "take"):
@@ -172,9 +209,7 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
     files = [abspath(s.audio)]
     if s.audio_form == "TWO_FILES":
         files.append(abspath(s.audio_b))
-    se = scene.sequence_editor or scene.sequence_editor_create()
-    for strip in [st for st in se.strips if st.name.startswith(STRIP_PREFIX)]:
-        se.strips.remove(strip)
+    remove_sound_strips(scene, STRIP_PREFIX)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
     names = []
@@ -182,13 +217,11 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
         if not path or not os.path.isfile(path):
             continue
         try:
-            strip = se.strips.new_sound(
-                f"{STRIP_PREFIX}{'AB'[i]} audio", path, channel=1 + i, frame_start=start_frame - skip
+            strip = add_sound_strip(
+                scene, f"{STRIP_PREFIX}{'AB'[i]} audio", path, start_frame, channel=1 + i, skip_frames=skip
             )
         except (RuntimeError, TypeError):
             continue
-        if skip:
-            strip.frame_offset_start = skip
         names.append(strip.name)
     return names
 
@@ -200,7 +233,7 @@ def preflight(s: Any, options: Any) -> None:
     unusable rig then would waste the run and could leave one character keyed.
     """
     from ..rig.mapping import load_mapping
-    from ..scene.characters import inspect_character
+    from ..scene.apply import ApplyOptions, inspect_for, refuse_unusable
 
     options.validate()
     mapping = load_mapping(options.mapping) if isinstance(options.mapping, str) else options.mapping
@@ -208,25 +241,20 @@ def preflight(s: Any, options: Any) -> None:
         from ..rig.flame_arkit import load_arkit_flame_map
 
         load_arkit_flame_map(options.flame_map)
-    from ..scene.apply import ApplyOptions, check_character
-
     a, b = check_characters(s)
-    reports = [inspect_character(obj, options.preset, mapping, up_axis=options.up_axis) for obj in (a, b)]
+    parsed = ApplyOptions(**{**options.__dict__, "mapping": mapping}) if mapping is not None else options
+    reports = [inspect_for(obj, parsed) for obj in (a, b)]  # once per character
     if reports[0].mesh == reports[1].mesh:
         raise DualTalkError("character A and character B use the same mesh object")
-    parsed = ApplyOptions(**{**options.__dict__, "mapping": mapping}) if mapping is not None else options
-    for obj in (a, b):  # the same refusals applying would raise (linked data, no face keys, ...)
-        check_character(obj, parsed)
-
-
-@dataclass
-class Outcome:
-    ok: bool
-    message: str
+    for report in reports:  # the same refusals applying would raise (linked data, no face keys, ...)
+        refuse_unusable(report, parsed)
 
 
 class GenerationRun:
-    """One Generate click: worker job in a temp folder, polled by a timer, applied on success."""
+    """One Generate click (a :class:`~.job.Job`): worker job in a temp folder, polled by a timer,
+    applied on success."""
+
+    task = "generate"
 
     def __init__(self, scene: Any, settings: Any, prefs: Any = None, python: str | None = None) -> None:
         self.scene = scene
@@ -279,6 +307,16 @@ class GenerationRun:
         self.worker.poll()
         return self.worker.state
 
+    def poll(self) -> bool:
+        return self.step() == RUNNING
+
+    @property
+    def progress(self) -> tuple[float, str]:
+        return self.fraction, self.message
+
+    def result(self) -> Outcome:
+        return self.finish()
+
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
@@ -290,7 +328,7 @@ class GenerationRun:
         try:
             state = self.worker.state
             if state == CANCELLED:
-                return Outcome(False, "DualTalk: cancelled; the scene was not changed")
+                return Outcome(False, "DualTalk: cancelled; the scene was not changed", cancelled=True)
             if state != DONE:
                 return Outcome(False, f"DualTalk: {self.worker.error}")
             # Another file was opened (or the scene deleted) meanwhile: our scene and settings

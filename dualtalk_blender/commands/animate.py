@@ -20,12 +20,9 @@ Inside Blender's own Python (the extension installed, or this folder on ``sys.pa
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +49,8 @@ if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b
     sys.exit(_blender_main())
 
 from ...inference.core.errors import DualTalkError  # noqa: E402
+from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
+from ..scene.sound import add_sound_strip, remove_sound_strips  # noqa: E402
 from .jobs import GROUPS, Shot, load_jobs  # noqa: E402
 
 SOUND_STRIP = "DualTalk dialogue"
@@ -78,31 +77,19 @@ def _resolution(text: str) -> tuple[int, int]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ...inference.audio import add_audio_arguments
+    from ...inference.core import request
 
     scene = parser.add_argument_group("scene")
     scene.add_argument("--blend", metavar="IN.blend", help="the scene with both characters (never modified)")
     scene.add_argument("--char-a", metavar="OBJ", help="character A: its mesh or armature object name")
     scene.add_argument("--char-b", metavar="OBJ", help="character B: its mesh or armature object name")
-    add_audio_arguments(parser)
+    request.add_arguments(parser, (request.AUDIO,))
     mot = parser.add_argument_group("existing motion (skip the engine)")
     mot.add_argument(
         "--motion-a", metavar="NPZ", help="key this motion file on A instead of running the engine"
     )
     mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B")
-    eng = parser.add_argument_group("engine")
-    eng.add_argument(
-        "--checkpoint",
-        metavar="PTH",
-        help="published DualTalk.pth (or lite weights); none -> embedded lite model",
-    )
-    eng.add_argument("--engine", choices=("auto", "dualtalk", "lite"), default="auto")
-    eng.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    eng.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default="fp32")
-    eng.add_argument("--rounds", type=int, metavar="K", help="dialogue refinement rounds")
-    eng.add_argument(
-        "--window", type=float, metavar="SEC", help="window length for long audio (0 = whole take)"
-    )
+    request.add_arguments(parser, (request.ENGINE, request.GENERATE))
     ret = parser.add_argument_group("retargeting")
     ret.add_argument("--preset", choices=("auto", "arkit", "flame", "vrm", "mmd"), default="auto")
     ret.add_argument(
@@ -220,6 +207,7 @@ def check_shot(shot: Shot) -> None:
             raise DualTalkError(f"{label} file not found: {p}")
     if shot.char_a == shot.char_b:
         raise DualTalkError("--char-a and --char-b name the same object")
+    shot.request().validate()
 
 
 def _find_object(bpy: Any, name: str, label: str) -> Any:
@@ -231,58 +219,10 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
     return obj
 
 
-@contextlib.contextmanager
-def quiet_stdout() -> Iterator[None]:
-    """Keep Blender's C-level chatter ("Read blend: ...", "Info: Saved ...") off stdout.
-
-    stdout carries our one result line per shot; errors still surface as exceptions.
-    """
-    if os.environ.get("DUALTALK_DEBUG"):
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # operator reports printed from Python
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
-def _open_blend(bpy: Any, path: Path) -> None:
-    try:
-        with quiet_stdout():
-            bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
-    except RuntimeError as exc:
-        raise DualTalkError(f"cannot open {path.name}: {str(exc).strip().splitlines()[-1]}") from None
-
-
-def save_blend(bpy: Any, path: Path) -> Path:
-    """Save a copy of the open scene to ``path`` atomically (the session keeps IN's path)."""
-    from ...inference.core.fileio import atomic_path
-    from ..scene.blend_check import save_copy_checked
-
-    with atomic_path(path, suffix=".blend") as tmp:
-        tmp.unlink(missing_ok=True)  # no ".blend1" backup of the temp file
-        save_copy_checked(bpy, tmp, path, quiet=quiet_stdout)
-    return path
-
-
 def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> None:
     """Put the dialogue on the timeline (replacing our earlier strip) for playback and renders."""
-    se = scene.sequence_editor or scene.sequence_editor_create()
-    strips = se.strips if hasattr(se, "strips") else se.sequences
-    every = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
-    old = strips.get(SOUND_STRIP)
-    if old is not None:
-        strips.remove(old)
-    channel = max([s.channel for s in every] + [0]) + 1
-    strips.new_sound(SOUND_STRIP, str(wav), min(channel, 128), frame)
+    remove_sound_strips(scene, SOUND_STRIP)
+    add_sound_strip(scene, SOUND_STRIP, wav, frame)
 
 
 def write_mix(dialogue: Any, path: Path) -> Path:
@@ -300,39 +240,18 @@ def write_mix(dialogue: Any, path: Path) -> Path:
     return path
 
 
-class Engines:
-    """Loads each (checkpoint, engine, device, precision) once across a job's shots."""
-
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-        self._cache: dict[tuple, Any] = {}
-
-    def get(self, shot: Shot) -> Any:
-        from ...inference.engine import load_engine
-
-        key = (str(shot.checkpoint or ""), shot.engine, shot.device, shot.precision)
-        if key not in self._cache:
-            self._cache[key] = load_engine(
-                str(shot.checkpoint) if shot.checkpoint else None,
-                engine=shot.engine,
-                device=shot.device,
-                precision=shot.precision,
-                progress=self.progress,
-            )
-        return self._cache[key]
-
-
-def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
+def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     """Animate one shot; returns the result line."""
     import bpy
 
+    from ...inference import pipeline
     from ...inference.core.motion import load_motion
     from ..scene.apply import ApplyOptions, apply_dialogue, check_character
     from ..scene.characters import inspect_character
 
     t0 = time.perf_counter()
     check_shot(shot)
-    _open_blend(bpy, shot.blend)
+    open_blend(bpy, shot.blend)
     scene = bpy.context.scene
     obj_a = _find_object(bpy, shot.char_a, "character A")
     obj_b = _find_object(bpy, shot.char_b, "character B")
@@ -363,31 +282,13 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
     for obj in (obj_a, obj_b):
         check_character(obj, options)
     work = shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
-    dialogue = None
-    if shot.audio is not None:
-        from ...inference.audio import load_dialogue
-
-        dialogue = load_dialogue(
-            str(shot.audio),
-            str(shot.audio_b) if shot.audio_b else None,
-            str(shot.turns) if shot.turns else None,
-            swap=shot.swap,
-            speaker_a=shot.speaker_a,
-            diarize=shot.diarize,
-            start=shot.start,
-            end=shot.end,
-            progress=progress,
-        )
+    request = shot.request()
+    dialogue = pipeline.load_dialogue(request, progress) if shot.audio is not None else None
     if shot.motion_a is not None:
         path_a, path_b = shot.motion_a, shot.motion_b
     else:
-        from ...inference.generate import generate_dialogue, write_dialogue
-
-        engine = engines.get(shot)
-        motion_a, motion_b = generate_dialogue(
-            dialogue, engine, rounds=shot.rounds, window_s=shot.window, progress=progress
-        )
-        path_a, path_b = write_dialogue(work, motion_a, motion_b)
+        take = pipeline.run(request, work, progress=progress, dialogue=dialogue, engines=engines)
+        path_a, path_b = take.path_a, take.path_b
     # The motion files are the seam: key what was written, exactly as a user would load it.
     motion_a, motion_b = load_motion(path_a), load_motion(path_b)
     progress.update("keying", 0.0, "both characters")
@@ -400,7 +301,7 @@ def run_shot(shot: Shot, engines: Engines, progress: Any) -> str:
         add_dialogue_sound(scene, wav, rep_a.first_frame)
     scene.frame_set(scene.frame_start)
     progress.update("save", 0.0, shot.out.name)
-    save_blend(bpy, shot.out)
+    save_blend(bpy, shot.out, quiet=quiet_stdout)
     progress.update("save", 1.0, shot.out.name)
     written = [str(shot.out)]
     if shot.fbx is not None:
@@ -433,9 +334,11 @@ def _progress(quiet: bool) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ...inference.pipeline import Engines
+
     progress = _progress(args.quiet)
     if args.job is None:
-        print(run_shot(shot_from_args(args), Engines(progress), progress))
+        print(run_shot(shot_from_args(args), Engines(), progress))
         return 0
     clash = [
         f"--{n.replace('_', '-')}"
@@ -445,7 +348,7 @@ def run(args: argparse.Namespace) -> int:
     if clash:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
     shots = load_jobs(args.job)
-    engines = Engines(progress)
+    engines = Engines()
     failed = 0
     for i, shot in enumerate(shots):
         progress.update("job", i / len(shots), shot.name)

@@ -32,6 +32,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
+from ...inference.core.request import Request
 from ..rig.jsonfile import read_json
 
 MAX_JOB_BYTES = 4 << 20
@@ -98,6 +100,12 @@ class Shot:
     intensity: dict[str, float] = field(default_factory=dict)
     resolution: tuple[int, int] | None = None
     samples: int | None = None
+
+    def request(self) -> Request:
+        """The engine-side options of this shot, as the one request model (``core/request.py``)."""
+        return Request.from_mapping(
+            {name: getattr(self, name) for name in REQUEST_OPTIONS}, where=f"shot {self.name!r}"
+        )
 
 
 def _relative_ok(value: str, where: str, allow_absolute: bool) -> PurePosixPath | Path:

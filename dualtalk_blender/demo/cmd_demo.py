@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.fileio import ensure_writable_dir
 from ...inference.core.progress import ConsoleBar
-from ..scene.blend_check import save_copy_checked
-from .preview import quiet_native_output
+from ..scene.blendio import quiet_native_output, save_blend
+from ..scene.sound import add_sound_strip
 
 PREVIEWS = ("sheet", "video", "both", "none")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ...inference.core import request
+
     parser.add_argument("--out", required=True, help="output folder (created if needed)")
     parser.add_argument(
         "--seconds",
@@ -39,16 +41,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="voice the script with espeak-ng/flite now (tts), use the committed recording (file), "
         "or TTS when installed (auto, default)",
     )
-    parser.add_argument(
-        "--engine",
-        choices=("lite", "auto", "dualtalk"),
-        default="lite",
-        help="network (default: embedded lite)",
+    request.add_arguments(
+        parser,
+        (request.ENGINE,),
+        only=("engine", "checkpoint", "device"),
+        defaults={"engine": "lite"},
+        helps={
+            "engine": "network (default: embedded lite)",
+            "checkpoint": "weights file (default: the committed lite weights)",
+            "device": "cpu, cuda, cuda:N or auto (default)",
+        },
     )
-    parser.add_argument(
-        "--checkpoint", default=None, help="weights file (default: the committed lite weights)"
-    )
-    parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
     parser.add_argument(
         "--preview",
         choices=PREVIEWS,
@@ -80,25 +83,6 @@ def _need_bpy() -> Any:
     return bpy
 
 
-def _add_sound(scene, wav: Path) -> None:
-    """Put the dialogue on the timeline so playback and video renders have sound."""
-    se = scene.sequence_editor or scene.sequence_editor_create()
-    strips = se.strips if hasattr(se, "strips") else se.sequences  # Blender 5 / 4.x
-    strip = strips.new_sound("dialogue", str(wav), 1, scene.frame_start)
-    strip.show_waveform = True
-    scene.sync_mode = "AUDIO_SYNC"  # playback drops frames rather than drifting from the voices
-
-
-def _save_blend(bpy, path: Path) -> Path:
-    with atomic_path(path, suffix=".blend") as tmp:
-        # Blender keeps a ".blend1" backup when it overwrites a file: start from no file.
-        tmp.unlink(missing_ok=True)
-        # copy=True keeps the session's file path; relative paths are remapped to the
-        # temp sibling, which sits in the same folder as the final file.
-        save_copy_checked(bpy, tmp, path, quiet=quiet_native_output)
-    return path
-
-
 def sheet_frames(motions, count: int, first_frame: int = 1) -> list[int]:
     """Contact-sheet frames that show talking: the most open mouth in each of ``count`` slices."""
     import numpy as np
@@ -128,10 +112,10 @@ def _size(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ...inference import pipeline
     from ...inference.audio import Dialogue
     from ...inference.core.motion import load_motion
-    from ...inference.engine import load_engine
-    from ...inference.generate import generate_dialogue, write_dialogue
+    from ...inference.core.request import Request
     from .demo_dialogue import load_conversation, write_stereo
     from .demo_scene import NAMES, build_demo_scene, face_focus
 
@@ -159,10 +143,12 @@ def run(args: argparse.Namespace) -> int:
     stages.done("dialogue")
 
     # 2. motion from the network ----------------------------------------------------
-    engine = load_engine(args.checkpoint, engine=args.engine, device=args.device, progress=progress)
+    req = Request(engine=args.engine, checkpoint=args.checkpoint, device=args.device).validate()
+    engines = pipeline.Engines()
+    engines.get(req, progress)
     stages.done("load engine")
-    motion_a, motion_b = generate_dialogue(dialogue, engine, progress=progress)
-    path_a, path_b = write_dialogue(out, motion_a, motion_b)
+    take = pipeline.run(req, out, progress=progress, dialogue=dialogue, engines=engines)
+    path_a, path_b = take.path_a, take.path_b
     written += [("motion of A", path_a), ("motion of B", path_b)]
     stages.done("generate")
 
@@ -184,13 +170,15 @@ def run(args: argparse.Namespace) -> int:
         start_frame=scene.frame_start, frame_range="fit", take="demo", undo_push=False, up_axis="Z"
     )
     reports = apply_dialogue(obj_a, obj_b, ma, mb, options, scene=scene)[:2]
-    _add_sound(scene, wav)
+    strip = add_sound_strip(scene, "dialogue", wav, scene.frame_start, channel=1)
+    strip.show_waveform = True
+    scene.sync_mode = "AUDIO_SYNC"  # playback drops frames rather than drifting from the voices
     scene.frame_set(scene.frame_start)
     progress.update("scene", 1.0, f"{scene.frame_end} frames keyed")
     stages.done("animate")
 
     progress.update("save", 0.0, "demo.blend")
-    blend = _save_blend(bpy, out / "demo.blend")
+    blend = save_blend(bpy, out / "demo.blend", quiet=quiet_native_output)
     progress.update("save", 1.0, "demo.blend")
     written.append(("Blender scene", blend))
     stages.done("save .blend")
@@ -226,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         progress.update("preview", 1.0, video.name)
         stages.done("preview video")
 
-    _summary(out, written, stages, dialogue, engine, ma, reports)
+    _summary(out, written, stages, dialogue, take.engine, ma, reports)
     return 0
 
 

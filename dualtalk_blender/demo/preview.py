@@ -20,6 +20,7 @@ import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
+from ..scene.blendio import quiet_native_output
 
 WORKBENCH = "BLENDER_WORKBENCH"
 CYCLES = "CYCLES"
@@ -85,36 +86,6 @@ def pick_frames(scene, count: int) -> list[int]:
     if end <= start or count == 1:
         return [start]
     return sorted({int(round(x)) for x in np.linspace(start, end, count)})
-
-
-@contextlib.contextmanager
-def quiet_native_output() -> Iterator[None]:
-    """Silence Blender's C-level prints ("Saved: ...", EGL probing) during renders.
-
-    What was printed is replayed on stderr if the render fails, so errors stay visible.
-    """
-    if os.environ.get("DUALTALK_DEBUG"):
-        yield
-        return
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    saved = [os.dup(1), os.dup(2)]
-    with tempfile.TemporaryFile() as log:
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
-        try:
-            yield
-        except BaseException:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
-            raise
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
 
 
 @contextlib.contextmanager

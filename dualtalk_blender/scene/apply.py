@@ -9,7 +9,6 @@ keys in one action (see :mod:`.keying` for what happens to existing animation).
 from __future__ import annotations
 
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,18 +16,15 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ...inference.core.channels import ARKIT52, CHANNELS, FLAME_NECK, HEAD, SPACE_ARKIT, SPACE_FLAME
+from ...inference.core.channels import SPACE_FLAME
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
-from ..rig import flame_arkit, retarget
-from ..rig.blinks import blink_curve
+from ..rig import flame_arkit, plan, retarget
 from ..rig.mapping import CustomMap, load_mapping
 from . import keying
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
-SLIDER_LIMIT = 10.0  # Blender's hard range for shape-key sliders
-BLINK_CHANNELS = (ARKIT52.index("eyeBlinkLeft"), ARKIT52.index("eyeBlinkRight"))
 
 
 @dataclass
@@ -102,38 +98,6 @@ def _load_flame_map(options: ApplyOptions) -> np.ndarray | None:
     return flame_arkit.load_arkit_flame_map(options.flame_map) if options.flame_map else None
 
 
-def convert_space(
-    motion: Motion, space: str, flame_map: np.ndarray | None, warnings: list[str]
-) -> np.ndarray:
-    """Motion values re-expressed in ``space`` channel order (T, len(CHANNELS[space]))."""
-    v = motion.values
-    if motion.space == space:
-        return v.copy()
-    t = motion.num_frames
-    if motion.space == SPACE_FLAME and space == SPACE_ARKIT:
-        flame = v[:, :53]
-        if flame_map is not None:
-            arkit, _resid = flame_arkit.flame_to_arkit(flame, flame_map)
-        else:
-            arkit = flame_arkit.flame_to_arkit_fallback(flame)
-            warnings.append(
-                "no FLAME->ARKit map file given: only jaw -> jawOpen and neck -> head are used "
-                "(set a 51x103 map for full expressions)"
-            )
-        return np.concatenate([arkit, v[:, 53:56]], axis=1).astype(np.float32)
-    if motion.space == SPACE_ARKIT and space == SPACE_FLAME:
-        if flame_map is not None:
-            flame = flame_arkit.arkit_to_flame(v[:, :52], flame_map)
-        else:
-            flame = flame_arkit.arkit_to_flame_fallback(v[:, :52])
-            warnings.append("no ARKit->FLAME map file given: only jawOpen -> jaw and head -> neck are used")
-        out = np.zeros((t, len(CHANNELS[SPACE_FLAME])), dtype=np.float32)
-        out[:, :53] = flame
-        out[:, 53:56] = v[:, 52:55]
-        return out
-    raise DualTalkError(f"cannot convert {motion.space} motion to {space}")
-
-
 def _rest_rotation(target: Any, meta_rest: dict[str, list[float]], key: str) -> np.ndarray:
     """The orientation (w, x, y, z) our rotations are composed onto (kept across re-applies)."""
     if key in meta_rest:
@@ -161,14 +125,23 @@ def _quat_list(quat: np.ndarray) -> list[float]:
     return [float(v) for v in quat]
 
 
+def inspect_for(obj: Any, options: ApplyOptions) -> CharacterReport:
+    """Inspect ``obj`` the way ``options`` will key it (preset, custom map, up axis)."""
+    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
+    return inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
+
+
 def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
     """Everything that would refuse ``obj``, checked without changing the scene.
 
     :func:`apply_dialogue` runs this for both characters before keying either, so a
     refusal of B never leaves A half-animated.
     """
-    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
-    report = inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
+    return refuse_unusable(inspect_for(obj, options), options)
+
+
+def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> CharacterReport:
+    """The refusals of :func:`check_character` for an already inspected character."""
     mesh, arm = report.mesh, report.armature
     key = mesh.data.shape_keys
     for idblock in (mesh, mesh.data, key, arm):  # pose bones live on the (overridable) armature object
@@ -198,14 +171,23 @@ def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
 
 
 def apply_motion(
-    obj: Any, motion: Motion, options: ApplyOptions | None = None, *, scene: Any = None
+    obj: Any,
+    motion: Motion,
+    options: ApplyOptions | None = None,
+    *,
+    scene: Any = None,
+    report: CharacterReport | None = None,
 ) -> ApplyReport:
-    """Key ``motion`` onto the character ``obj`` (mesh or its armature) in ``scene``."""
+    """Key ``motion`` onto the character ``obj`` (mesh or its armature) in ``scene``.
+
+    ``report``: the character's :func:`check_character` result when the caller already has it
+    (so one apply inspects each character once).
+    """
     t0 = time.perf_counter()
     options = options or ApplyOptions()
     options.validate()
     scene = scene or bpy.context.scene
-    report = check_character(obj, options)
+    report = report if report is not None else check_character(obj, options)
     warnings = list(report.warnings)
     mesh, arm = report.mesh, report.armature
     if report.shared_with:
@@ -215,50 +197,38 @@ def apply_motion(
         )
 
     space = report.space
-    channels = CHANNELS[space]
-    src = convert_space(motion, space, _load_flame_map(options), warnings)
-    src *= retarget.intensity_vector(channels, options.intensities)[None, :]
-    src = retarget.smooth(src, options.smoothing)
-    want_blinks = options.blinks == "on" or (options.blinks == AUTO and motion.space == SPACE_FLAME)
-    if want_blinks and space == SPACE_ARKIT:
-        seed = zlib.crc32(f"{options.blink_seed}:{motion.role}:{mesh.name}".encode())
-        lid = blink_curve(motion.num_frames, motion.fps, motion.speaking, seed=seed)
-        lid *= float(options.intensities.get("eyes", 1.0))
-        for col in BLINK_CHANNELS:
-            np.maximum(src[:, col], lid, out=src[:, col])
-        if not report.blink_keys:
-            warnings.append(f"{mesh.name}: blinks requested but the rig has no eyelid keys")
     fps = scene_fps(scene)
-    out = retarget.resample(src, motion.fps, fps)
-    n = len(out)
-    if n == 0:
-        raise DualTalkError("the motion has no frames")
-    start = int(scene.frame_start if options.start_frame is None else options.start_frame)
-    frames = start + np.arange(n, dtype=np.float64)
+    out = plan.rig_values(
+        motion,
+        space,
+        flame_map=_load_flame_map(options),
+        intensities=options.intensities,
+        smoothing=options.smoothing,
+        blinks=options.blinks,
+        seed=plan.blink_seed(options.blink_seed, motion.role, mesh.name),
+        has_blink_keys=bool(report.blink_keys),
+        character=mesh.name,
+        fps=fps,
+        warnings=warnings,
+    )
+    span = plan.FrameSpan(
+        int(scene.frame_start if options.start_frame is None else options.start_frame), len(out)
+    )
 
     targets: list[keying.TargetCurves] = []
     key = mesh.data.shape_keys
-    col = {c: i for i, c in enumerate(channels)}
     if report.keys and key is not None:
         names = list(report.keys)
-        weights = np.zeros((len(channels), len(names)), dtype=np.float32)
-        for j, name in enumerate(names):
-            for ch, w in report.keys[name]:
-                weights[col[ch], j] += w
-        values = out @ weights
-        if report.clip is not None:
-            np.clip(values, report.clip[0], report.clip[1], out=values)
-        np.clip(values, -SLIDER_LIMIT, SLIDER_LIMIT, out=values)
+        values = plan.shape_key_values(out, space, report.keys, report.clip)
         tc = keying.TargetCurves(key, mesh.name)
         for j, name in enumerate(names):
             _widen_slider(key.key_blocks[name], values[:, j])
-            path = f'key_blocks["{bpy.utils.escape_identifier(name)}"].value'
-            tc.curves.append(keying.CurveSpec(path, 0, values[:, j], "DualTalk"))
+            tc.curves.append(keying.CurveSpec(_key_path(name), 0, values[:, j], "DualTalk"))
         if report.flame_correctives and space == SPACE_FLAME:
-            corrective = _flame_corrective_curves(out, report.flame_correctives)
-            for name, spec in zip(report.flame_correctives, corrective, strict=True):
-                _widen_slider(key.key_blocks[name], spec.values)
-            tc.curves += corrective
+            weights = plan.flame_corrective_weights(out)
+            for i, name in enumerate(report.flame_correctives):
+                _widen_slider(key.key_blocks[name], weights[:, i])
+                tc.curves.append(keying.CurveSpec(_key_path(name), 0, weights[:, i], "DualTalk"))
         targets.append(tc)
 
     rot_owner = arm if arm is not None else mesh
@@ -266,9 +236,8 @@ def apply_motion(
     meta_rest: dict[str, list[float]] = dict(prev.get("rest", {}))
     rest_used: dict[str, list[float]] = {}
     rot_curves: list[keying.CurveSpec] = []
-    head_cols = [col[c] for c in (HEAD if space == SPACE_ARKIT else FLAME_NECK)]
     if options.head and not report.head_skipped:
-        head_rv = out[:, head_cols].astype(np.float64)
+        head_rv = out[:, plan.cols(space, plan.head_channels(space))].astype(np.float64)
         if report.head_target and arm is not None:
             pb = arm.pose.bones[report.head_target]
             frame = report.head_frame
@@ -296,7 +265,7 @@ def apply_motion(
             if drive.bone == report.head_target and options.head:
                 continue
             pb = arm.pose.bones[drive.bone]
-            rv = out[:, [col[c] for c in drive.channels]].astype(np.float64) @ drive.matrix
+            rv = out[:, plan.cols(space, drive.channels)].astype(np.float64) @ drive.matrix
             if drive.frame == "head":
                 up = report.head_frame if report.head_frame in ("Y", "Z") else "Z"
                 rest_axes = np.array(arm.data.bones[pb.name].matrix_local.to_3x3().normalized())
@@ -320,23 +289,21 @@ def apply_motion(
         "checkpoint_sha256": motion.checkpoint_sha256,
         "rest": rest_used,
         "fps": fps,
-        "start_frame": start,
+        "start_frame": span.first,
     }
-    result = keying.key_take(action_name, targets, frames, meta=meta)
-    last = start + n - 1
-    if options.frame_range == "fit":
-        scene.frame_start, scene.frame_end = start, last
-    elif options.frame_range == "extend":
-        scene.frame_start = min(scene.frame_start, start)
-        scene.frame_end = max(scene.frame_end, last)
+    result = keying.key_take(action_name, targets, span.frames, meta=meta)
+    if options.frame_range != "keep":
+        scene.frame_start, scene.frame_end = plan.scene_range(
+            span, scene.frame_start, scene.frame_end, options.frame_range
+        )
     if options.undo_push:
         _undo_push(f"DualTalk: animate {mesh.name}")
     return ApplyReport(
         character=mesh.name,
         action=result.action.name,
-        frames=n,
-        first_frame=start,
-        last_frame=last,
+        frames=span.count,
+        first_frame=span.first,
+        last_frame=span.last,
         fps=fps,
         curves=result.curves,
         keys=result.keys,
@@ -347,26 +314,17 @@ def apply_motion(
     )
 
 
+def _key_path(name: str) -> str:
+    return f'key_blocks["{bpy.utils.escape_identifier(name)}"].value'
+
+
 def _widen_slider(kb: Any, values: np.ndarray) -> None:
     """Shape-key sliders clamp the evaluated value: open them up to what we key."""
-    lo, hi = float(values.min()), float(values.max())
-    if lo < kb.slider_min:
-        kb.slider_min = max(-SLIDER_LIMIT, np.floor(lo * 10) / 10)
-    if hi > kb.slider_max:
-        kb.slider_max = min(SLIDER_LIMIT, np.ceil(hi * 10) / 10)
-
-
-def _flame_corrective_curves(out: np.ndarray, pose_keys: list[str]) -> list[keying.CurveSpec]:
-    """FLAME add-on pose correctives: Pose1..9 = (R_neck - I), Pose10..18 = (R_jaw - I), row-major."""
-    neck = retarget.quat_to_matrix(retarget.quat_from_rotvec(out[:, 53:56])) - np.eye(3)
-    jaw = retarget.quat_to_matrix(retarget.quat_from_rotvec(out[:, 50:53])) - np.eye(3)
-    weights = np.concatenate([neck.reshape(-1, 9), jaw.reshape(-1, 9)], axis=1).astype(np.float32)
-    return [
-        keying.CurveSpec(
-            f'key_blocks["{bpy.utils.escape_identifier(name)}"].value', 0, weights[:, i], "DualTalk"
-        )
-        for i, name in enumerate(pose_keys)
-    ]
+    lo, hi = plan.slider_range(values, kb.slider_min, kb.slider_max)
+    if lo != kb.slider_min:
+        kb.slider_min = lo
+    if hi != kb.slider_max:
+        kb.slider_max = hi
 
 
 def _undo_push(message: str) -> None:
@@ -440,16 +398,17 @@ def apply_dialogue(
     """Key both characters (and turn markers) as one undo step."""
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
-    mesh_a = inspect_character(obj_a).mesh
-    mesh_b = inspect_character(obj_b).mesh
-    if mesh_a == mesh_b:
-        raise DualTalkError("character A and character B are the same object")
     inner = ApplyOptions(**{**options.__dict__, "undo_push": False})
     inner.validate()
-    for obj in (obj_a, obj_b):  # refuse before keying either character
-        check_character(obj, inner)
-    rep_a = apply_motion(obj_a, motion_a, inner, scene=scene)
-    rep_b = apply_motion(obj_b, motion_b, inner, scene=scene)
+    if isinstance(inner.mapping, str | Path):  # read a custom map file once for both characters
+        inner.mapping = load_mapping(inner.mapping)
+    report_a, report_b = inspect_for(obj_a, inner), inspect_for(obj_b, inner)
+    if report_a.mesh == report_b.mesh:
+        raise DualTalkError("character A and character B are the same object")
+    for report in (report_a, report_b):  # refuse before keying either character
+        refuse_unusable(report, inner)
+    rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=report_a)
+    rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=report_b)
     n_markers = 0
     if options.markers:
         n_markers = add_turn_markers(

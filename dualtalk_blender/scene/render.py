@@ -68,7 +68,7 @@ def _has_sound(scene: Any) -> bool:
 
 
 def _render_animation(scene: Any) -> None:
-    from ..demo.preview import quiet_native_output  # Blender's per-frame C prints, replayed on failure
+    from .blendio import quiet_native_output  # Blender's per-frame C prints, replayed on failure
 
     with quiet_native_output():
         result = bpy.ops.render.render(animation=True, scene=scene.name)

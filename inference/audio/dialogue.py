@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 from .loader import audio_info, check_range, is_silent, read_channels
 from .separate import split_mix
@@ -92,42 +93,21 @@ class Dialogue:
 
 
 def add_audio_arguments(parser: argparse.ArgumentParser) -> None:
-    """The audio options every command shares."""
-    g = parser.add_argument_group("dialogue audio")
-    g.add_argument(
-        "--audio", metavar="FILE", help="stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix"
-    )
-    g.add_argument("--audio-b", metavar="FILE", help="speaker B's own file (then --audio is A's)")
-    g.add_argument(
-        "--turns", metavar="FILE", help="who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"
-    )
-    g.add_argument("--swap", action="store_true", help="exchange speakers A and B")
-    g.add_argument("--speaker-a", metavar="NAME", help="with --turns: the speaker to animate as A")
-    g.add_argument(
-        "--diarize",
-        action="store_true",
-        help="mono mix without turns: find the two speakers automatically (rough; see docs/audio.md)",
-    )
-    g.add_argument("--start", type=float, metavar="SEC", help="animate from this many seconds into the audio")
-    g.add_argument("--end", type=float, metavar="SEC", help="animate up to this many seconds into the audio")
+    """The audio options every command shares (declared once in ``core/request.py``)."""
+    from ..core.request import AUDIO, add_arguments
+
+    add_arguments(parser, (AUDIO,))
 
 
-def dialogue_from_args(args: argparse.Namespace, progress: Any = None) -> Dialogue:
+def dialogue_from_args(args: argparse.Namespace, progress: Progress | None = None) -> Dialogue:
     """Build the :class:`Dialogue` from options added by :func:`add_audio_arguments`."""
-    return load_dialogue(
-        getattr(args, "audio", None),
-        getattr(args, "audio_b", None),
-        getattr(args, "turns", None),
-        swap=bool(getattr(args, "swap", False)),
-        speaker_a=getattr(args, "speaker_a", None),
-        diarize=bool(getattr(args, "diarize", False)),
-        start=getattr(args, "start", None),
-        end=getattr(args, "end", None),
-        progress=progress,
-    )
+    from ..core.request import Request
+    from ..pipeline import load_dialogue as _load
+
+    return _load(Request.from_args(args), progress)
 
 
-def _update(progress: Any, fraction: float, msg: str) -> None:
+def _update(progress: Progress | None, fraction: float, msg: str) -> None:
     if progress is not None:
         progress.update("audio", fraction, msg)
 
@@ -225,7 +205,7 @@ def load_dialogue(
     diarize: bool = False,
     start: float | None = None,
     end: float | None = None,
-    progress: Any = None,
+    progress: Progress | None = None,
 ) -> Dialogue:
     """Read any accepted dialogue form; every bad input is a one-line :class:`DualTalkError`."""
     if audio is None or str(audio) == "":

@@ -132,7 +132,7 @@ def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
         "channels": np.array(motion.channels),
         "values": motion.values,
         "fps": np.array(float(motion.fps)),
-        "speaking": motion.speaking.astype(np.uint8),
+        "speaking": np.asarray(motion.speaking).astype(np.uint8),
         "engine": np.array(motion.engine),
         "checkpoint_sha256": np.array(motion.checkpoint_sha256),
         "role": np.array(motion.role),

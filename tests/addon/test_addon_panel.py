@@ -11,8 +11,11 @@ import addon_helpers as ah
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.inference.core.request import Request
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 from dualtalk.panels.preferences import DUALTALK_AP_preferences
+
+DEFAULT_JOB = Request().to_job()
 
 
 class FakeLayout:
@@ -185,14 +188,18 @@ def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
     s.speaker_a = "ben"
     for form, audio in expected.items():
         s.audio_form = form
-        assert ui_run.build_job(s, tmp_path)["audio"] == audio, form
+        # the job states every option of the request; the ones the form does not set keep their defaults
+        assert ui_run.build_job(s, tmp_path)["audio"] == {**DEFAULT_JOB["audio"], **audio}, form
     s.use_range, s.start, s.end = True, 0.5, 1.5
     assert ui_run.audio_job(s)["start"] == 0.5 and ui_run.audio_job(s)["end"] == 1.5
     s.end = 0.25
     with pytest.raises(ui_run.DualTalkError, match="must be after start"):
         ui_run.audio_job(s)
     s.use_range, s.engine, s.device = False, "EMBEDDED", "AUTO"
-    assert ui_run.build_job(s, tmp_path)["engine"] == {"engine": "lite", "checkpoint": None, "device": "auto"}
+    assert ui_run.build_job(s, tmp_path)["engine"] == {
+        **DEFAULT_JOB["engine"],
+        **{"engine": "lite", "checkpoint": None, "device": "auto"},
+    }
     s.engine, s.checkpoint = "CHECKPOINT", ""
     with pytest.raises(ui_run.DualTalkError, match="DualTalk checkpoint not found"):
         prefs = bpy.context.preferences.addons["dualtalk"].preferences  # model folder: tmp_path/models

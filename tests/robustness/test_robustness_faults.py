@@ -13,7 +13,7 @@ import bpy
 import numpy as np
 import pytest
 from addon_helpers import write_tiny_lite
-from dualtalk.dualtalk_blender.scene.blend_check import blend_is_complete
+from dualtalk.dualtalk_blender.scene.blendio import blend_is_complete
 from dualtalk.inference.core.fileio import sha256_file
 from dualtalk.inference.core.motion import Motion, load_motion, save_motion
 from robustness_util import assert_refused, run_cli, snapshot, write_stereo

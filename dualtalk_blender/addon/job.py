@@ -1,0 +1,41 @@
+"""The one shape of every background job the UI runs (generate, install dependencies, download).
+
+Operators drive any :class:`Job` the same way (``operators/modal.py``): ``start()`` it, call
+``poll()`` from a timer (or a loop in background mode) until it returns False, show ``progress``,
+``cancel()`` on Esc, and read one :class:`Outcome` from ``result()`` at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass
+class Outcome:
+    """How a job ended, in one line for the status bar and the operator report."""
+
+    ok: bool
+    message: str
+    cancelled: bool = False
+
+
+class Job(Protocol):
+    task: str  # names the job in the status ("generate", "deps", "download")
+
+    def start(self) -> Job: ...
+
+    def poll(self) -> bool:
+        """Advance without blocking; True while the job is still running."""
+        ...
+
+    @property
+    def progress(self) -> tuple[float, str]:
+        """(fraction 0..1, message) for the progress bar."""
+        ...
+
+    def cancel(self) -> None: ...
+
+    def result(self) -> Outcome:
+        """Once :meth:`poll` returned False: what happened (and any clean-up)."""
+        ...

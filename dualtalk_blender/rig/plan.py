@@ -1,0 +1,181 @@
+"""The numpy half of applying motion: everything computed before a single key is written.
+
+``scene/apply.py`` asks a character what it has (shape keys, bones, head frame), then hands
+plain arrays to these functions and keys what they return. Channels are addressed by name
+(``inference/core/channels.py``), never by position, so a new space cannot silently shift them.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...inference.core.channels import (
+    ARKIT52,
+    CHANNELS,
+    FLAME_EXP,
+    FLAME_JAW,
+    FLAME_NECK,
+    HEAD,
+    SPACE_ARKIT,
+    SPACE_FLAME,
+)
+from ...inference.core.errors import DualTalkError
+from ...inference.core.motion import Motion
+from . import flame_arkit, retarget
+from .blinks import blink_curve
+
+SLIDER_LIMIT = 10.0  # Blender's hard range for shape-key sliders
+BLINKS = ("eyeBlinkLeft", "eyeBlinkRight")
+FLAME_FACE = FLAME_EXP + FLAME_JAW  # what the FLAME <-> ARKit maps convert (the neck is the head)
+
+
+def cols(space: str, names: Sequence[str]) -> list[int]:
+    """Column indices of ``names`` in ``space``'s channel order."""
+    order = {c: i for i, c in enumerate(CHANNELS[space])}
+    return [order[n] for n in names]
+
+
+def head_channels(space: str) -> tuple[str, ...]:
+    """The channels that turn the head: ``head_r*`` (ARKit) or the FLAME neck joint."""
+    return HEAD if space == SPACE_ARKIT else FLAME_NECK
+
+
+def convert_space(
+    motion: Motion, space: str, flame_map: np.ndarray | None, warnings: list[str]
+) -> np.ndarray:
+    """Motion values re-expressed in ``space`` channel order (T, len(CHANNELS[space]))."""
+    v = motion.values
+    if motion.space == space:
+        return v.copy()
+    t = motion.num_frames
+    if motion.space == SPACE_FLAME and space == SPACE_ARKIT:
+        flame = v[:, cols(SPACE_FLAME, FLAME_FACE)]
+        if flame_map is not None:
+            arkit, _resid = flame_arkit.flame_to_arkit(flame, flame_map)
+        else:
+            arkit = flame_arkit.flame_to_arkit_fallback(flame)
+            warnings.append(
+                "no FLAME->ARKit map file given: only jaw -> jawOpen and neck -> head are used "
+                "(set a 51x103 map for full expressions)"
+            )
+        head = v[:, cols(SPACE_FLAME, FLAME_NECK)]
+        return np.concatenate([arkit, head], axis=1).astype(np.float32)
+    if motion.space == SPACE_ARKIT and space == SPACE_FLAME:
+        arkit = v[:, cols(SPACE_ARKIT, ARKIT52)]
+        if flame_map is not None:
+            flame = flame_arkit.arkit_to_flame(arkit, flame_map)
+        else:
+            flame = flame_arkit.arkit_to_flame_fallback(arkit)
+            warnings.append("no ARKit->FLAME map file given: only jawOpen -> jaw and head -> neck are used")
+        out = np.zeros((t, len(CHANNELS[SPACE_FLAME])), dtype=np.float32)
+        out[:, cols(SPACE_FLAME, FLAME_FACE)] = flame
+        out[:, cols(SPACE_FLAME, FLAME_NECK)] = v[:, cols(SPACE_ARKIT, HEAD)]
+        return out
+    raise DualTalkError(f"cannot convert {motion.space} motion to {space}")
+
+
+def blink_seed(seed: int, role: str, character: str) -> int:
+    """A per-character seed, so two characters never blink in lockstep and re-applies repeat."""
+    return zlib.crc32(f"{seed}:{role}:{character}".encode())
+
+
+def rig_values(
+    motion: Motion,
+    space: str,
+    *,
+    flame_map: np.ndarray | None,
+    intensities: Mapping[str, float],
+    smoothing: float,
+    blinks: str,
+    seed: int,
+    has_blink_keys: bool,
+    character: str,
+    fps: float,
+    warnings: list[str],
+) -> np.ndarray:
+    """The motion as the rig will be keyed: converted to ``space``, scaled by the intensity groups,
+    smoothed, with blinks on FLAME motion (which has no eyelids), resampled to the scene ``fps``."""
+    channels = CHANNELS[space]
+    src = convert_space(motion, space, flame_map, warnings)
+    src *= retarget.intensity_vector(channels, dict(intensities))[None, :]
+    src = retarget.smooth(src, smoothing)
+    want_blinks = blinks == "on" or (blinks == "auto" and motion.space == SPACE_FLAME)
+    if want_blinks and space == SPACE_ARKIT:
+        lid = blink_curve(motion.num_frames, motion.fps, motion.speaking, seed=seed)
+        lid *= float(intensities.get("eyes", 1.0))
+        for col in cols(space, BLINKS):
+            np.maximum(src[:, col], lid, out=src[:, col])
+        if not has_blink_keys:
+            warnings.append(f"{character}: blinks requested but the rig has no eyelid keys")
+    out = retarget.resample(src, motion.fps, fps)
+    if len(out) == 0:
+        raise DualTalkError("the motion has no frames")
+    return out
+
+
+def shape_key_values(
+    out: np.ndarray,
+    space: str,
+    keys: Mapping[str, Sequence[tuple[str, float]]],
+    clip: tuple[float, float] | None,
+) -> np.ndarray:
+    """(T, len(keys)) shape-key values: each key is a weighted sum of channels, clipped to the
+    preset's range and to Blender's slider limit."""
+    col = {c: i for i, c in enumerate(CHANNELS[space])}
+    weights = np.zeros((len(col), len(keys)), dtype=np.float32)
+    for j, name in enumerate(keys):
+        for ch, w in keys[name]:
+            weights[col[ch], j] += w
+    values = out @ weights
+    if clip is not None:
+        np.clip(values, clip[0], clip[1], out=values)
+    np.clip(values, -SLIDER_LIMIT, SLIDER_LIMIT, out=values)
+    return values
+
+
+def slider_range(values: np.ndarray, slider_min: float, slider_max: float) -> tuple[float, float]:
+    """Shape-key sliders clamp the evaluated value: the range that shows what we key."""
+    lo, hi = float(values.min()), float(values.max())
+    if lo < slider_min:
+        slider_min = max(-SLIDER_LIMIT, float(np.floor(lo * 10) / 10))
+    if hi > slider_max:
+        slider_max = min(SLIDER_LIMIT, float(np.ceil(hi * 10) / 10))
+    return slider_min, slider_max
+
+
+def flame_corrective_weights(out: np.ndarray) -> np.ndarray:
+    """FLAME add-on pose correctives: Pose1..9 = (R_neck - I), Pose10..18 = (R_jaw - I), row-major."""
+    neck_rv = out[:, cols(SPACE_FLAME, FLAME_NECK)]
+    jaw_rv = out[:, cols(SPACE_FLAME, FLAME_JAW)]
+    neck = retarget.quat_to_matrix(retarget.quat_from_rotvec(neck_rv)) - np.eye(3)
+    jaw = retarget.quat_to_matrix(retarget.quat_from_rotvec(jaw_rv)) - np.eye(3)
+    return np.concatenate([neck.reshape(-1, 9), jaw.reshape(-1, 9)], axis=1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class FrameSpan:
+    """Where a take lands on the timeline."""
+
+    first: int
+    count: int
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
+
+    @property
+    def frames(self) -> np.ndarray:
+        return self.first + np.arange(self.count, dtype=np.float64)
+
+
+def scene_range(span: FrameSpan, frame_start: int, frame_end: int, frame_range: str) -> tuple[int, int]:
+    """The scene's frame range after keying: ``fit`` the take, ``extend`` to cover it, or ``keep``."""
+    if frame_range == "fit":
+        return span.first, span.last
+    if frame_range == "extend":
+        return min(frame_start, span.first), max(frame_end, span.last)
+    return frame_start, frame_end

@@ -1,0 +1,134 @@
+""".blend files in and out: open, save a checked copy atomically, and keep Blender's C prints quiet.
+
+Saving proves that the .blend Blender just wrote is complete before it replaces anything.
+
+On a full disk Blender's compressed writer can report "Saved" while the file stops at
+the last block that fitted. A complete file ends with the zstd seek-table footer
+(compressed) or the ``ENDB`` block (uncompressed); anything else is refused so that
+:func:`~dualtalk.inference.core.fileio.atomic_path` never renames a truncated file into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import atomic_path
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_SEEKABLE_FOOTER = b"\xb1\xea\x92\x8f"  # zstd seekable format: last 4 bytes of a whole file
+
+
+def blend_is_complete(path: str | os.PathLike[str]) -> bool:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(12)
+            fh.seek(max(0, size - 64))
+            tail = fh.read()
+    except OSError:
+        return False
+    if head.startswith(_ZSTD_MAGIC):
+        return tail.endswith(_SEEKABLE_FOOTER)
+    if head.startswith(b"BLENDER"):
+        return b"ENDB" in tail
+    return False
+
+
+def save_copy_checked(
+    bpy: Any, tmp: Path, final: Path, quiet: Callable[[], AbstractContextManager[None]] | None = None
+) -> None:
+    """``save_as_mainfile(copy=True)`` to ``tmp``; one-line error if Blender fails or the file is cut short."""
+    try:
+        with quiet() if quiet is not None else contextlib.nullcontext():
+            bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+    except RuntimeError as exc:
+        reason = " ".join(str(exc).replace("Error:", " ").split()) or "Blender could not save"
+        raise DualTalkError(f"could not write {final}: {reason}") from None
+    if not blend_is_complete(tmp):
+        raise DualTalkError(f"could not write {final}: the saved file is incomplete (is the disk full?)")
+
+
+def save_blend(
+    bpy: Any, path: Path, *, quiet: Callable[[], AbstractContextManager[None]] | None = None
+) -> Path:
+    """Save a copy of the open scene to ``path`` atomically (the session keeps its own file path).
+
+    Blender keeps a ".blend1" backup when it overwrites a file, so the temp file starts absent;
+    relative paths are remapped to the temp sibling, which sits in the final file's folder.
+    """
+    with atomic_path(path, suffix=".blend") as tmp:
+        tmp.unlink(missing_ok=True)
+        save_copy_checked(bpy, tmp, path, quiet=quiet)
+    return path
+
+
+def open_blend(bpy: Any, path: Path) -> None:
+    """Open ``path`` as the session's scene; one-line error when Blender cannot read it."""
+    try:
+        with quiet_stdout():
+            bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
+    except RuntimeError as exc:
+        raise DualTalkError(f"cannot open {path.name}: {str(exc).strip().splitlines()[-1]}") from None
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Keep Blender's C-level chatter ("Read blend: ...", "Info: Saved ...") off stdout.
+
+    stdout carries our one result line per shot; errors still surface as exceptions.
+    """
+    if os.environ.get("DUALTALK_DEBUG"):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # operator reports printed from Python
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def quiet_native_output() -> Iterator[None]:
+    """Silence Blender's C-level prints ("Saved: ...", EGL probing) during renders.
+
+    What was printed is replayed on stderr if the render fails, so errors stay visible.
+    """
+    if os.environ.get("DUALTALK_DEBUG"):
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            raise
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)

@@ -1,0 +1,171 @@
+"""THE one path that runs the engine: request -> dialogue -> engine -> behaviour layer -> motion files.
+
+``infer``, ``animate``, ``demo`` and the add-on's worker all call :func:`run`; nothing else loads
+an engine and generates. The motion files it writes (``OUT/A.npz``, ``OUT/B.npz``) are the seam
+to the Blender side, which keys them exactly as a user would load them.
+
+Post-engine hook: :func:`after_engine` is where the behaviour layer (``inference/behaviour/``)
+changes the two generated motions before they are written. It is the identity today.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .core.progress import Progress, Silent
+from .core.request import Request
+
+if TYPE_CHECKING:  # torch-heavy modules load lazily, when a run starts
+    from .audio import Dialogue
+    from .core.motion import Motion
+    from .engine import Engine
+
+
+@dataclass
+class Take:
+    """What one run produced: the dialogue it heard, the engine, both motions and their files."""
+
+    dialogue: Dialogue
+    engine: Engine
+    motion_a: Motion
+    motion_b: Motion
+    path_a: Path
+    path_b: Path
+
+
+@dataclass
+class Engines:
+    """Loads each (checkpoint, engine, device, precision) once, e.g. across a job file's shots."""
+
+    cache: dict[tuple[str, str, str, str], Engine] = field(default_factory=dict)
+
+    def get(self, request: Request, progress: Progress | None = None) -> Engine:
+        from .engine import load_engine
+
+        key = (request.checkpoint or "", request.engine, request.device, request.precision)
+        if key not in self.cache:
+            self.cache[key] = load_engine(
+                request.checkpoint or None,
+                engine=request.engine,
+                device=request.device,
+                precision=request.precision,
+                progress=progress,
+            )
+        return self.cache[key]
+
+
+def load_dialogue(request: Request, progress: Progress | None = None) -> Dialogue:
+    """The request's audio as two speakers' streams and activity (see ``inference/audio``)."""
+    from .audio import load_dialogue as _load
+
+    return _load(
+        request.audio,
+        request.audio_b,
+        request.turns,
+        swap=request.swap,
+        speaker_a=request.speaker_a,
+        diarize=request.diarize,
+        start=request.start,
+        end=request.end,
+        progress=progress,
+    )
+
+
+def after_engine(
+    request: Request, dialogue: Dialogue, motion_a: Motion, motion_b: Motion
+) -> tuple[Motion, Motion]:
+    """HOOK for the behaviour layer (``inference/behaviour/``): edit both motions after the engine.
+
+    Called once per run, after generation and before the motion files are written, with the
+    request (its options), the dialogue (both voices, activity, roles) and both motions. Must return
+    two motions of the same length, fps and channels. Identity until the behaviour layer lands.
+    """
+    return motion_a, motion_b
+
+
+def run(
+    request: Request,
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    dialogue: Dialogue | None = None,
+    engines: Engines | None = None,
+) -> Take:
+    """Validate, load the engine (weights first: a wrong checkpoint fails before the audio
+    analysis), load the dialogue unless given, generate both characters, apply the behaviour hook,
+    and write ``out_dir/A.npz`` and ``out_dir/B.npz``."""
+    from .generate import generate_dialogue, write_dialogue
+
+    request.validate()
+    progress = progress if progress is not None else Silent()
+    progress.update("engine", 0.0, "loading engine")
+    engine = (engines or Engines()).get(request, progress)
+    progress.update("engine", 1.0, "engine ready")
+    if dialogue is None:
+        progress.update("audio", 0.0, "reading audio")
+        dialogue = load_dialogue(request, progress)
+        progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
+    motion_a, motion_b = generate_dialogue(
+        dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
+    )
+    motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b)
+    progress.check_cancel()
+    path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
+    return Take(dialogue, engine, motion_a, motion_b, path_a, path_b)
+
+
+def run_paper(
+    request: Request,
+    partner_audio: str | os.PathLike[str],
+    partner_motion: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    engines: Engines | None = None,
+) -> tuple[Motion, Engine]:
+    """The paper's one-character mode: ``request.audio`` is the character's own voice, the partner
+    is given by their audio and captured motion; writes one motion file ``out`` (.npz)."""
+    from .audio import load_speech
+    from .core.motion import load_motion, save_motion
+    from .generate import generate_single
+
+    request.validate()
+    own = load_speech(str(request.audio))
+    partner = load_speech(partner_audio)
+    captured = load_motion(partner_motion)
+    engine = (engines or Engines()).get(request, progress)
+    motion = generate_single(own, partner, captured, engine, window_s=request.window, progress=progress)
+    motion.meta.update(
+        {
+            "audio": str(request.audio),
+            "partner_audio": str(partner_audio),
+            "partner_motion": str(partner_motion),
+        }
+    )
+    save_motion(out, motion)
+    return motion, engine
+
+
+def summary(take: Take) -> dict[str, Any]:
+    """The facts a caller reports about a take (the worker's result, the CLI's line)."""
+    roles = take.dialogue.roles
+    return {
+        "a": str(take.path_a),
+        "b": str(take.path_b),
+        "engine": take.engine.name,
+        "space": take.engine.space,
+        "device": str(take.engine.device),
+        "checkpoint_sha256": take.engine.sha256,
+        "frames": int(take.motion_a.num_frames),
+        "fps": float(take.motion_a.fps),
+        "start_time": float(take.dialogue.start_time),
+        "names": list(take.dialogue.names),
+        "source": take.dialogue.source,
+        "speaking_fraction": {
+            "a": float(((roles == 1) | (roles == 3)).mean()) if len(roles) else 0.0,
+            "b": float(((roles == 2) | (roles == 3)).mean()) if len(roles) else 0.0,
+        },
+    }

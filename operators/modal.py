@@ -1,0 +1,85 @@
+"""The one modal base operator: drives any add-on :class:`~..dualtalk_blender.addon.job.Job`.
+
+Interactive: a window timer polls the job, Esc cancels it, the status bar shows its progress.
+Background mode (``blender -b``, the bpy module) has no event loop: the same job is polled in a loop.
+"""
+
+from __future__ import annotations
+
+import bpy
+
+from ..dualtalk_blender.addon import state
+from ..dualtalk_blender.addon.job import Job, Outcome
+from ..inference.core.errors import DualTalkError
+
+
+class JobOperator(bpy.types.Operator):
+    """Base class: subclasses say how to :meth:`begin` a job and may add to its :meth:`finished`."""
+
+    task = ""
+    _timer = None  # the window timer of an interactive run
+
+    def begin(self, context) -> Job:
+        """Build and start the job (raise DualTalkError with one line to refuse)."""
+        raise NotImplementedError
+
+    def finished(self, context, outcome: Outcome) -> Outcome:
+        """The job ended: side effects of success, and the final message (default: as is)."""
+        return outcome
+
+    def _start(self, context) -> bool:
+        try:
+            self._job = self.begin(context)
+        except DualTalkError as exc:
+            self.report({"ERROR"}, f"DualTalk: {exc}")
+            return False
+        return True
+
+    def execute(self, context):
+        if not self._start(context):
+            return {"CANCELLED"}
+        state.wait(self._job)
+        return self._end(context)
+
+    def invoke(self, context, event):
+        if state.headless() or context.window is None:
+            return self.execute(context)
+        if not self._start(context):
+            return {"CANCELLED"}
+        wm = context.window_manager
+        self._timer = wm.event_timer_add(state.TIMER_STEP, window=context.window)
+        wm.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+
+    def modal(self, context, event):
+        if event.type == "ESC":
+            self._job.cancel()
+        elif event.type != "TIMER":
+            return {"PASS_THROUGH"}
+        running = self._job.poll()
+        fraction, message = self._job.progress
+        state.set_status(context, running=True, task=self.task, fraction=fraction, message=message)
+        if running:
+            return {"RUNNING_MODAL"}
+        context.window_manager.event_timer_remove(self._timer)
+        return self._end(context)
+
+    def cancel(self, context):
+        """Blender ends the modal run (file load, quit): stop the job, change nothing."""
+        self._job.cancel()
+        self._job.result()  # lets the job clean up (the Generate run removes its temp folder)
+        try:
+            context.window_manager.event_timer_remove(self._timer)
+            state.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
+        except (ReferenceError, RuntimeError, AttributeError):
+            pass
+
+    def _end(self, context) -> set[str]:
+        outcome = self.finished(context, self._job.result())
+        state.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=outcome.message)
+        if outcome.ok:
+            self.report({"INFO"}, outcome.message)
+            return {"FINISHED"}
+        cancelled = outcome.cancelled or "cancelled" in outcome.message
+        self.report({"WARNING" if cancelled else "ERROR"}, outcome.message)
+        return {"CANCELLED"}

@@ -1,0 +1,93 @@
+"""One options model: each engine option is declared once and every entry point (CLI, worker job,
+shot file, Python) reads it back the same way and refuses bad values with the same line."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+import pytest
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.request import (
+    AUDIO,
+    BY_NAME,
+    ENGINE,
+    GENERATE,
+    OPTIONS,
+    Request,
+    add_arguments,
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    return p
+
+
+def test_every_option_is_a_request_field_and_nothing_else_is():
+    assert [o.name for o in OPTIONS] == [f.name for f in dataclasses.fields(Request)]
+    for option in OPTIONS:
+        assert option.default == Request.__dataclass_fields__[option.name].default, option.name
+
+
+def test_the_cli_view_reads_back_the_request_it_was_given():
+    args = parser().parse_args(
+        ["--audio", "a.wav", "--turns", "t.rttm", "--speaker-a", "ann", "--swap", "--start", "1.5"]
+        + ["--engine", "lite", "--precision", "bf16", "--rounds", "3", "--window", "12"]
+    )
+    req = Request.from_args(args)
+    assert req == Request(
+        audio="a.wav", turns="t.rttm", speaker_a="ann", swap=True, start=1.5, engine="lite",
+        precision="bf16", rounds=3, window=12.0,
+    )  # fmt: skip
+    assert Request.from_args(parser().parse_args([])) == Request()
+
+
+def test_the_job_view_round_trips_and_resolves_paths_against_the_job_folder(tmp_path):
+    req = Request(audio="talk.wav", checkpoint="m.pt", diarize=True, rounds=4, window=0.0)
+    job = req.to_job()
+    assert set(job) == {AUDIO, ENGINE, GENERATE} and job[GENERATE] == {"rounds": 4, "window_s": 0.0}
+    back = Request.from_job(job, tmp_path)
+    assert back == req.replace(audio=str(tmp_path / "talk.wav"), checkpoint=str(tmp_path / "m.pt"))
+
+
+@pytest.mark.parametrize(
+    ("job", "message"),
+    [
+        ({"audio": {"audio": "a.wav", "volume": 11}}, "unknown keys: volume"),
+        ({"audio": "a.wav"}, "must be an object"),
+        ({"generate": {"rounds": "3"}}, "generate.rounds: expected an integer"),
+        ({"audio": {"swap": "yes"}}, "audio.swap: expected true or false"),
+    ],
+)
+def test_bad_job_sections_are_one_line_errors(tmp_path, job, message):
+    with pytest.raises(DualTalkError, match=message):
+        Request.from_job(job, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"rounds": 0}, "--rounds must be between 1 and 20, got 0"),
+        ({"window": 1.0}, "--window 1 s is too short"),
+        ({"window": -1.0}, "--window must be a positive number"),
+        ({"engine": "big"}, "--engine must be one of auto, dualtalk, lite"),
+        ({"start": 5.0, "end": 2.0}, r"--end \(2 s\) must be after --start \(5 s\)"),
+    ],
+)
+def test_every_view_refuses_a_bad_value_with_the_same_line(tmp_path, values, message):
+    views = [
+        lambda: Request(**values),
+        lambda: Request.from_mapping(values),
+        lambda: Request.from_job(Request(**values).to_job(), tmp_path),
+    ]
+    for view in views:
+        with pytest.raises(DualTalkError, match=message):
+            view().validate()
+
+
+def test_a_shot_file_key_that_is_no_option_is_refused():
+    with pytest.raises(DualTalkError, match="unknown option"):
+        Request.from_mapping({"audio": "a.wav", "loudness": 3})
+    assert BY_NAME["window"].key == "window_s" and BY_NAME["window"].flag == "--window"
