@@ -16,6 +16,7 @@ from bpy.props import (
 )
 
 from ..dualtalk_blender.addon.ui_run import qualifies
+from ..inference.core.request import MAX_ROUNDS
 
 
 def _poll_character(_self, obj) -> bool:
@@ -110,7 +111,7 @@ class DUALTALK_PG_settings(bpy.types.PropertyGroup):
     rounds: IntProperty(
         name="Rounds",
         min=0,
-        max=20,
+        max=MAX_ROUNDS,
         default=0,
         description="Refinement rounds between the two characters (0 = default)",
     )

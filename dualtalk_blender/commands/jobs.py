@@ -38,23 +38,19 @@ from ..rig.jsonfile import read_json
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
-INPUT_PATHS = ("blend", "audio", "audio_b", "turns", "motion_a", "motion_b", "checkpoint", "map", "flame_map")
+
+
+def _request_options(*kinds: str) -> tuple[str, ...]:
+    """Shot-file keys that are engine options: declared once, in ``inference/core/request.py``."""
+    return tuple(o.name for o in REQUEST_OPTIONS.values() if o.kind in kinds)
+
+
+INPUT_PATHS = ("blend", *_request_options("path"), "motion_a", "motion_b", "map", "flame_map")
 OUTPUT_PATHS = ("out", "fbx", "render", "work")
-STRINGS = (
-    "name",
-    "char_a",
-    "char_b",
-    "speaker_a",
-    "engine",
-    "device",
-    "precision",
-    "take",
-    "preset",
-    "blinks",
-)
-NUMBERS = ("start", "end", "smoothing", "window")
-INTS = ("start_frame", "rounds", "samples")
-BOOLS = ("swap", "diarize", "markers")
+STRINGS = ("name", "char_a", "char_b", *_request_options("str", "choice"), "take", "preset", "blinks")
+NUMBERS = (*_request_options("float"), "smoothing")
+INTS = ("start_frame", *_request_options("int"), "samples")
+BOOLS = (*_request_options("bool"), "markers")
 OTHER = ("intensity", "resolution")
 FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + NUMBERS + INTS + BOOLS + OTHER)
 GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
