@@ -37,6 +37,7 @@ DEFAULT_WINDOW_S = 30.0
 MIN_WINDOW_S = 2.0
 
 AUDIO, ENGINE, GENERATE = "audio", "engine", "generate"
+Value = str | float | int | bool | None  # what an option holds (paths as strings)
 GROUP_TITLES = {AUDIO: "dialogue audio", ENGINE: "engine", GENERATE: "engine"}
 
 
@@ -48,7 +49,7 @@ class Option:
     group: str
     kind: str  # "path", "str", "float", "int", "bool", "choice"
     help: str
-    default: Any = None
+    default: Value = None
     metavar: str | None = None
     choices: tuple[str, ...] = ()
     job_key: str | None = None  # the key in the worker's job file when it differs from ``name``
@@ -143,7 +144,7 @@ def check_rounds_window(rounds: int | None = None, window_s: float | None = None
     return rounds, window_s
 
 
-def _coerce(option: Option, value: Any, where: str) -> Any:
+def _coerce(option: Option, value: object, where: str) -> Value:
     """A job-file value checked against the option's kind (CLI values arrive typed by argparse)."""
     if value is None:
         return None
@@ -160,7 +161,9 @@ def _coerce(option: Option, value: Any, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise DualTalkError(f"{where}: expected a finite number")
         return float(value)
-    if not isinstance(value, str | os.PathLike):
+    if isinstance(value, os.PathLike):
+        return str(os.fspath(value))
+    if not isinstance(value, str):
         raise DualTalkError(f"{where}: expected a string")
     return value
 
@@ -199,37 +202,36 @@ class Request:
 
     # views ------------------------------------------------------------------------------
     @classmethod
-    def from_args(cls, args: argparse.Namespace, **overrides: Any) -> Request:
+    def from_args(cls, args: argparse.Namespace, **overrides: Value) -> Request:
         """The request a parsed command line asks for (options a command lacks keep their defaults)."""
         values = {o.name: getattr(args, o.name) for o in OPTIONS if hasattr(args, o.name)}
         values.update(overrides)
         return cls(**values)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], where: str = "request") -> Request:
+    def from_mapping(cls, values: Mapping[str, object], where: str = "request") -> Request:
         """Typed values from a flat mapping keyed by option name (shot files, the Python API)."""
         unknown = sorted(set(values) - set(BY_NAME))
         if unknown:
             raise DualTalkError(f"{where}: unknown option(s) {', '.join(unknown)}")
-        kw: dict[str, Any] = {}
+        kw: dict[str, Value] = {}
         for key, value in values.items():
             if value is not None:
-                value = _coerce(BY_NAME[key], value, f"{where}.{key}")
-                kw[key] = str(value) if BY_NAME[key].kind == "path" else value
-        return cls(**kw)
+                kw[key] = _coerce(BY_NAME[key], value, f"{where}.{key}")
+        return cls(**kw)  # type: ignore[arg-type]  # each value was checked against its option
 
-    def to_job(self) -> dict[str, dict[str, Any]]:
+    def to_job(self) -> dict[str, dict[str, Value]]:
         """The worker job file's sections (``audio``, ``engine``, ``generate``)."""
-        job: dict[str, dict[str, Any]] = {AUDIO: {}, ENGINE: {}, GENERATE: {}}
+        job: dict[str, dict[str, Value]] = {AUDIO: {}, ENGINE: {}, GENERATE: {}}
         for option in OPTIONS:
             value = getattr(self, option.name)
             job[option.group][option.key] = str(value) if isinstance(value, Path) else value
         return job
 
     @classmethod
-    def from_job(cls, job: Mapping[str, Any], base: Path) -> Request:
+    def from_job(cls, job: Mapping[str, object], base: Path) -> Request:
         """Read the job file's sections; relative paths resolve against ``base``; unknown keys refused."""
-        values: dict[str, Any] = {}
+        values: dict[str, Value] = {}
         for group in (AUDIO, ENGINE, GENERATE):
             raw = job.get(group) or {}
             if not isinstance(raw, dict):
@@ -242,14 +244,14 @@ class Request:
                 value = raw.get(key)
                 if value in (None, ""):
                     continue
-                value = _coerce(option, value, f"job field {group}.{key}")
+                checked = _coerce(option, value, f"job field {group}.{key}")
                 if option.kind == "path":
-                    value = str((base / os.path.expanduser(str(value))).resolve())
-                values[option.name] = value
-        return cls(**values)
+                    checked = str((base / os.path.expanduser(str(checked))).resolve())
+                values[option.name] = checked
+        return cls(**values)  # type: ignore[arg-type]  # each value was checked against its option
 
-    def replace(self, **changes: Any) -> Request:
-        return dataclasses.replace(self, **changes)
+    def replace(self, **changes: Value) -> Request:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
 def add_arguments(
@@ -257,7 +259,7 @@ def add_arguments(
     groups: Iterable[str] = (AUDIO, ENGINE, GENERATE),
     *,
     only: Iterable[str] | None = None,
-    defaults: Mapping[str, Any] | None = None,
+    defaults: Mapping[str, Value] | None = None,
     helps: Mapping[str, str] | None = None,
 ) -> None:
     """Add the request's flags to a command's parser (``only``/``defaults``/``helps`` narrow the view)."""
@@ -265,7 +267,7 @@ def add_arguments(
     names = set(only) if only is not None else None
     defaults = dict(defaults or {})
     helps = dict(helps or {})
-    made: dict[str, Any] = {}
+    made: dict[str, argparse._ArgumentGroup] = {}
     for option in OPTIONS:
         if option.group not in wanted or (names is not None and option.name not in names):
             continue
@@ -278,7 +280,7 @@ def add_arguments(
         if option.kind == "bool":
             group.add_argument(option.flag, action="store_true", help=text)
             continue
-        kw: dict[str, Any] = {"help": text, "default": default}
+        kw: dict[str, Any] = {"help": text, "default": default}  # argparse's keyword arguments
         if option.metavar:
             kw["metavar"] = option.metavar
         if option.kind == "choice":
