@@ -25,12 +25,23 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "build two characters, make a dialogue, animate, export, preview",
     ),
     "train": (".training.cmd_train", "train a DualTalk or lite model on DualTalk-format folders"),
-    "eval": (".inference.cmd_eval", "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC)"),
+    "eval": (
+        ".inference.cmd_eval",
+        "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC); "
+        "`eval lipsync`: lips against true phone timings",
+    ),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
     "bench": (".bench.cmd_bench", "measure speed and memory (engine, lite, keying, fbx, e2e, scaling)"),
     "fuzz": (".bench.cmd_fuzz", "long property-based fuzz run of every parser"),
     "worker": (".inference.worker", "background worker for the Blender add-on (JSON-lines protocol)"),
+}
+# (command, first word) -> a sub-mode with its own module, e.g. `eval lipsync`
+SUBMODES: dict[tuple[str, str], tuple[str, str]] = {
+    ("eval", "lipsync"): (
+        ".training.evaluation.cmd_lipsync",
+        "score lip sync per phone class against true phone timings, beside a loudness lip-flap",
+    ),
 }
 
 
@@ -59,9 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if not argv or argv in (["-h"], ["--help"]) else 2
     module_name, help_text = SUBCOMMANDS[known.command]
     rest = [a for a in rest if a != "--debug"]
+    prog = f"python -m dualtalk {known.command}"
+    if rest and (known.command, rest[0]) in SUBMODES:
+        module_name, help_text = SUBMODES[(known.command, rest[0])]
+        prog, rest = f"{prog} {rest[0]}", rest[1:]
     try:
         module = importlib.import_module(module_name, __package__)
-        sub = argparse.ArgumentParser(prog=f"python -m dualtalk {known.command}", description=help_text)
+        sub = argparse.ArgumentParser(prog=prog, description=help_text)
         module.add_arguments(sub)
         args = sub.parse_args(rest)
         return int(module.run(args) or 0)

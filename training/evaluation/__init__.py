@@ -1,0 +1,6 @@
+"""Evaluation of the models against outside truth (not against our own renderer).
+
+* :mod:`.lipsync` -- lips judged per phone class against true phone timings
+  (``python -m dualtalk eval lipsync``), with a loudness lip-flap baseline.
+* :mod:`.phone_classes` -- ARPAbet and IPA phone classes for those measures.
+"""

@@ -1,0 +1,154 @@
+"""``python -m dualtalk eval lipsync --aligned DIR [--pred DIR] [--json]``: lips against true phones.
+
+``--aligned`` holds ``<stem>.phone.json`` + ``<stem>.wav`` pairs (the layout of
+``../shared/data/real_speech/librivox``). ``--pred`` holds the motion to judge, one
+ARKit motion file per clip: ``<stem>.npz``, or a dialogue-mode ``infer`` run per clip,
+``<stem>/A.npz`` (the character who speaks; B listened to silence). Without
+``--pred`` the model is run here on each clip's audio exactly as a user would run
+``infer --audio <stem>.wav --audio-b silence.wav``: the character speaks, the partner
+is silent. Measures: :mod:`.lipsync` and ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...inference.errors import DualTalkError
+from .lipsync import (
+    AlignedClip,
+    check_length,
+    evaluate_clips,
+    find_alignments,
+    format_report,
+    lipflap_features,
+    mouth_features,
+)
+
+SR = 16000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--aligned",
+        required=True,
+        metavar="DIR",
+        help="folder of <stem>.phone.json + <stem>.wav (true phone timings)",
+    )
+    parser.add_argument(
+        "--pred",
+        metavar="DIR",
+        help="motion to score: <stem>.npz or <stem>/A.npz per clip (default: run the model on each clip)",
+    )
+    eng = parser.add_argument_group("model run (without --pred)")
+    eng.add_argument("--checkpoint", metavar="PTH", help="lite weights (default: the shipped ones)")
+    eng.add_argument(
+        "--engine", choices=("auto", "dualtalk", "lite"), default="auto", help="network (default: auto)"
+    )
+    eng.add_argument("--device", default="cpu", help="auto, cpu or cuda (default: cpu)")
+    parser.add_argument(
+        "--json", action="store_true", help="print the table, then the whole report as one JSON line"
+    )
+
+
+def _pred_path(pred_dir: Path, stem: str) -> Path:
+    for cand in (pred_dir / f"{stem}.npz", pred_dir / stem / "A.npz"):
+        if cand.is_file():
+            return cand
+    raise DualTalkError(f"no motion for {stem} in {pred_dir}: expected {stem}.npz or {stem}/A.npz")
+
+
+def _load_audio(clip: AlignedClip) -> np.ndarray:
+    from ...inference.audio import load_speech
+
+    return load_speech(clip.wav)
+
+
+def _predicted(clip: AlignedClip, pred_dir: Path) -> tuple[Any, str]:
+    from ...inference.motion import load_motion
+
+    path = _pred_path(pred_dir, clip.stem)
+    return load_motion(path), path.relative_to(pred_dir).as_posix()
+
+
+def _generated(clip: AlignedClip, audio: np.ndarray, engine: Any) -> Any:
+    """The character speaks the clip, the partner is silent: the user's two-file dialogue path."""
+    import soundfile as sf
+
+    from ...inference.audio import load_dialogue
+    from ...inference.generate import generate_dialogue
+
+    audio_log = logging.getLogger("dualtalk.audio")
+    level = audio_log.level
+    audio_log.setLevel(logging.ERROR)  # "B's audio is silent; B only listens" is the point here
+    try:
+        with tempfile.TemporaryDirectory(prefix="dualtalk-lipsync-") as tmp:
+            silence = Path(tmp) / "silence.wav"
+            sf.write(silence, np.zeros_like(audio), SR, subtype="PCM_16")
+            dialogue = load_dialogue(str(clip.wav), str(silence))
+    finally:
+        audio_log.setLevel(level)
+    motion_a, _motion_b = generate_dialogue(dialogue, engine)
+    return motion_a
+
+
+def evaluate_lipsync(
+    aligned: str | Path,
+    pred: str | Path | None = None,
+    *,
+    checkpoint: str | None = None,
+    engine: str = "auto",
+    device: str = "cpu",
+) -> dict[str, Any]:
+    """Score motion files in ``pred`` (or the model itself) and the lip-flap baseline on ``aligned``."""
+    clips = find_alignments(aligned)
+    pred_dir = Path(pred) if pred is not None else None
+    if pred_dir is not None and not pred_dir.is_dir():
+        raise DualTalkError(f"prediction folder not found: {pred_dir}")
+    eng = None
+    if pred_dir is None:
+        from ...inference.engine import load_engine
+
+        eng = load_engine(checkpoint, engine=engine, device=device)
+        source = f"{eng.name} engine {eng.sha256[:12]}" if eng.sha256 else f"{eng.name} engine"
+    else:
+        source = str(pred_dir)
+    model_feats, flap_feats, seconds = [], [], []
+    fps = None
+    for clip in clips:
+        audio = _load_audio(clip)
+        secs = len(audio) / SR
+        if eng is None:
+            motion, what = _predicted(clip, pred_dir)
+        else:
+            motion, what = _generated(clip, audio, eng), f"the model's motion for {clip.stem}"
+        if fps is not None and motion.fps != fps:
+            raise DualTalkError(
+                f"{what} is at {motion.fps:g} fps, other clips at {fps:g}; score one rate at a time"
+            )
+        fps = motion.fps
+        check_length(clip, motion.num_frames, secs, motion.fps, what)
+        model_feats.append(mouth_features(motion.values, motion.channels))
+        flap_feats.append(lipflap_features(audio, motion.num_frames, SR, motion.fps))
+        seconds.append(secs)
+    return evaluate_clips(
+        clips, model_feats, flap_feats, fps=float(fps or 25.0), seconds=seconds, source=source
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    report = evaluate_lipsync(
+        args.aligned, args.pred, checkpoint=args.checkpoint, engine=args.engine, device=args.device
+    )
+    print(format_report(report))
+    if args.json:
+        print(json.dumps(report))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,549 @@
+"""Lip sync judged by phone class against true phone timings.
+
+Correlating the mouth with a viseme curve drawn by our own renderer shows only that
+the model learned the renderer. Here each phone of a real, aligned recording asks a
+question a viewer would: do the lips meet on M/B/P, does the lower lip reach the
+teeth on F/V, are rounded vowels rounder than spread ones, is the mouth open on open
+vowels, and does the mouth move with the sound or after it. The same questions are
+asked of a loudness lip-flap (jaw proportional to smoothed RMS), so every number has
+a floor beside it. Formulas: ``docs/metrics.md``, section "Lip sync by phone class".
+
+Only numpy here; reading motion files and running the model live in
+:mod:`.cmd_lipsync`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...inference.errors import DualTalkError
+from .phone_classes import (
+    ALPHABETS,
+    BILABIAL,
+    LABIODENTAL,
+    OPEN,
+    ROUNDED,
+    SILENCE,
+    SPREAD,
+    VOWEL,
+    classify,
+    is_other_consonant,
+)
+
+CLOSED_FRACTION = 0.25  # closed: aperture <= 25 % of the clip's median vowel aperture
+MAX_LAG_FRAMES = 8  # timing search +-8 frames (+-320 ms at 25 fps)
+LENGTH_TOLERANCE_FRAMES = 2  # motion may differ from ceil(audio * fps) by this much
+LIPFLAP_SMOOTH_FRAMES = 3  # the baseline's moving average (120 ms at 25 fps)
+
+# the issue's targets; the timing window is a lead of up to 40 ms and a lag of up to 20 ms
+TARGETS: dict[str, tuple[str, float]] = {
+    "closure_rate": (">=", 0.95),
+    "fv_auc": (">=", 0.90),
+    "round_auc": (">=", 0.95),
+    "open_vs_mbp_auc": (">=", 0.97),
+    "open_closed_rate": ("<=", 0.10),
+}
+MAX_LEAD_MS, MAX_LAG_MS = 40.0, 20.0
+
+MEASURES = (
+    ("closure_rate", "M/B/P closed", "pct"),
+    ("fv_auc", "F/V vs other consonants, AUC (lip tuck)", "auc"),
+    ("round_auc", "rounded vs spread vowels, AUC (funnel+pucker)", "auc"),
+    ("open_vs_mbp_auc", "open vowels vs M/B/P, AUC (aperture)", "auc"),
+    ("open_closed_rate", "open vowels wrongly closed", "pct"),
+    ("offset_ms", "timing offset, ms (+ = mouth lags)", "ms"),
+)
+
+
+@dataclass(frozen=True)
+class AlignedPhone:
+    """One phone of an alignment: symbol, times in seconds, and its lip classes."""
+
+    symbol: str
+    start: float
+    end: float
+    classes: frozenset[str]
+
+
+@dataclass
+class AlignedClip:
+    """A ``<stem>.phone.json`` and its ``<stem>.wav``."""
+
+    stem: str
+    path: Path
+    phones: list[AlignedPhone]
+    alphabet: str = "arpabet"
+    lang: str = "en"
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def wav(self) -> Path:
+        return self.path.with_name(f"{self.stem}.wav")
+
+    @property
+    def speech_end(self) -> float:
+        ends = [p.end for p in self.phones if SILENCE not in p.classes]
+        return max(ends, default=0.0)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _number(obj: dict, key: str, where: str) -> float:
+    try:
+        v = float(obj[key])
+    except (KeyError, TypeError, ValueError):
+        raise DualTalkError(f"{where}: needs a number {key!r}") from None
+    if not math.isfinite(v):
+        raise DualTalkError(f"{where}: {key!r} is not finite")
+    return v
+
+
+def read_alignment(path: str | Path) -> AlignedClip:
+    """Read one ``*.phone.json``: words ``w`` with nested phones (``t`` symbol, ``b`` start, ``d`` duration).
+
+    The LibriVox layout (pocketsphinx) is ARPAbet. An IPA file says so at the top level:
+    ``{"alphabet": "ipa", "lang": "es", "w": [...]}``.
+    """
+    path = Path(path)
+    name = path.name
+    stem = name[: -len(".phone.json")] if name.endswith(".phone.json") else path.stem
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DualTalkError(f"cannot read {name}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise DualTalkError(f"{name} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("w"), list):
+        raise DualTalkError(f"{name}: expected an object with a list of words 'w'")
+    alphabet = str(data.get("alphabet", "arpabet")).lower()
+    if alphabet not in ALPHABETS:
+        raise DualTalkError(f"{name}: alphabet {alphabet!r} is not one of {', '.join(ALPHABETS)}")
+    lang = str(data.get("lang", "en" if alphabet == "arpabet" else ""))
+    if alphabet == "ipa" and not lang:
+        raise DualTalkError(f'{name}: an IPA alignment needs a language tag, e.g. "lang": "es"')
+    phones: list[AlignedPhone] = []
+    unknown: list[str] = []
+    for i, word in enumerate(data["w"]):
+        where = f"{name}: word {i + 1}"
+        if not isinstance(word, dict) or not isinstance(word.get("w"), list):
+            raise DualTalkError(f"{where}: expected an object with a list of phones 'w'")
+        for j, ph in enumerate(word["w"]):
+            pwhere = f"{where}, phone {j + 1}"
+            if not isinstance(ph, dict) or not isinstance(ph.get("t"), str):
+                raise DualTalkError(f"{pwhere}: expected an object with a symbol 't'")
+            b, d = _number(ph, "b", pwhere), _number(ph, "d", pwhere)
+            if b < 0 or d < 0:
+                raise DualTalkError(f"{pwhere}: negative start or duration ({b:g}, {d:g})")
+            classes = classify(ph["t"], alphabet)
+            if classes is None:
+                unknown.append(ph["t"])
+                classes = frozenset()
+            phones.append(AlignedPhone(ph["t"], b, b + d, classes))
+    spoken = [p for p in phones if SILENCE not in p.classes]
+    if not spoken:
+        raise DualTalkError(f"{name}: no phones (only silence)")
+    if len(unknown) * 2 > len(spoken):
+        hint = ' if they are IPA, add "alphabet": "ipa" and a "lang"' if alphabet == "arpabet" else ""
+        raise DualTalkError(
+            f"{name}: {len(unknown)} of {len(spoken)} phones are not {alphabet} "
+            f"(e.g. {', '.join(repr(u) for u in unknown[:3])});{hint}"
+        )
+    phones.sort(key=lambda p: p.start)
+    return AlignedClip(stem, path, phones, alphabet, lang, unknown)
+
+
+def find_alignments(folder: str | Path) -> list[AlignedClip]:
+    """Every ``*.phone.json`` in ``folder`` (sorted), each with its ``.wav`` beside it."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DualTalkError(f"aligned folder not found: {folder}")
+    files = sorted(folder.glob("*.phone.json"))
+    if not files:
+        raise DualTalkError(f"no *.phone.json alignments in {folder}")
+    clips = [read_alignment(f) for f in files]
+    for c in clips:
+        if not c.wav.is_file():
+            raise DualTalkError(
+                f"{c.wav.name} not found beside {c.path.name}: the audio is needed for the lip-flap baseline"
+            )
+    return clips
+
+
+# ----------------------------------------------------------------------------- features
+
+
+def _col(values: np.ndarray, channels: Sequence[str], name: str) -> np.ndarray:
+    try:
+        return np.asarray(values[:, list(channels).index(name)], np.float64)
+    except ValueError:
+        raise DualTalkError(
+            f"motion has no {name!r} channel: lip sync is scored on ARKit blendshapes"
+        ) from None
+
+
+def mouth_features(values: np.ndarray, channels: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per-frame aperture, lower-lip tuck and rounding from ARKit blendshape weights.
+
+    * aperture = jawOpen - mouthClose + 0.3 * mouthLowerDown (left/right averaged)
+    * tuck     = mouthRollLower + 0.5 * mouthUpperUp (left/right averaged)
+    * rounding = mouthFunnel + mouthPucker
+    """
+    v = np.asarray(values)
+
+    def lr(name: str) -> np.ndarray:
+        return 0.5 * (_col(v, channels, name + "Left") + _col(v, channels, name + "Right"))
+
+    return {
+        "aperture": _col(v, channels, "jawOpen")
+        - _col(v, channels, "mouthClose")
+        + 0.3 * lr("mouthLowerDown"),
+        "tuck": _col(v, channels, "mouthRollLower") + 0.5 * lr("mouthUpperUp"),
+        "rounding": _col(v, channels, "mouthFunnel") + _col(v, channels, "mouthPucker"),
+    }
+
+
+def lipflap(audio: np.ndarray, num_frames: int, sr: int = 16000, fps: float = 25.0) -> np.ndarray:
+    """The baseline's per-frame jaw opening: RMS loudness per frame, 3-frame moving average, scaled.
+
+    Frame i's RMS is taken over the samples of [i/fps, (i+1)/fps), the same framing the
+    engine uses; the scale (0.8 at the 98th percentile, clipped to 0..1) changes no
+    measure, since every measure is relative to the clip or a rank statistic.
+    """
+    x = np.asarray(audio, np.float64).reshape(-1)
+    bounds = np.round(np.arange(num_frames + 1) * sr / fps).astype(int)
+    rms = np.zeros(num_frames)
+    for i in range(num_frames):
+        seg = x[bounds[i] : bounds[i + 1]]
+        rms[i] = math.sqrt(float(np.mean(seg * seg))) if seg.size else 0.0
+    k = LIPFLAP_SMOOTH_FRAMES
+    smooth = np.convolve(np.pad(rms, (k // 2, k - 1 - k // 2), mode="edge"), np.ones(k) / k, mode="valid")
+    top = float(np.percentile(smooth, 98)) if num_frames else 0.0
+    return np.clip(0.8 * smooth / top, 0.0, 1.0) if top > 0 else np.zeros(num_frames)
+
+
+def lipflap_features(audio: np.ndarray, num_frames: int, sr: int = 16000, fps: float = 25.0) -> dict:
+    """The baseline as mouth features: only the jaw moves, the lips keep no shape."""
+    jaw = lipflap(audio, num_frames, sr, fps)
+    return {"aperture": jaw, "tuck": np.zeros(num_frames), "rounding": np.zeros(num_frames)}
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def phone_frames(phone: AlignedPhone, fps: float, num_frames: int) -> tuple[int, int]:
+    """Frames [lo, hi) whose centre (i + 0.5) / fps lies in the phone; a phone shorter than
+    a frame gets the frame holding its midpoint. Clipped to the motion."""
+    lo = math.ceil(phone.start * fps - 0.5 - 1e-9)
+    hi = math.ceil(phone.end * fps - 0.5 - 1e-9)
+    if hi <= lo:
+        lo = int(math.floor(0.5 * (phone.start + phone.end) * fps))
+        hi = lo + 1
+    return max(0, min(lo, num_frames - 1)), max(1, min(hi, num_frames))
+
+
+def auc(positive: Sequence[float], negative: Sequence[float]) -> float | None:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    pos, neg = np.asarray(positive, np.float64), np.asarray(negative, np.float64)
+    if pos.size == 0 or neg.size == 0:
+        return None
+    allv = np.concatenate([pos, neg])
+    order = np.argsort(allv, kind="mergesort")
+    ranks = np.empty(allv.size)
+    sorted_v = allv[order]
+    i = 0
+    while i < allv.size:  # average ranks over ties
+        j = i
+        while j + 1 < allv.size and sorted_v[j + 1] == sorted_v[i]:
+            j += 1
+        ranks[order[i : j + 1]] = 0.5 * (i + j) + 1.0
+        i = j + 1
+    u = ranks[: pos.size].sum() - pos.size * (pos.size + 1) / 2.0
+    return float(u / (pos.size * neg.size))
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float | None:
+    if a.size < 3:
+        return None
+    a, b = a - a.mean(), b - b.mean()
+    den = math.sqrt(float((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 1e-12 else None
+
+
+def openness_target(phones: Sequence[AlignedPhone], fps: float, num_frames: int) -> np.ndarray:
+    """Per frame: 1 inside vowels, 0 inside bilabials, NaN elsewhere (left out of the timing fit)."""
+    target = np.full(num_frames, np.nan)
+    for p in phones:
+        if VOWEL in p.classes:
+            lo, hi = phone_frames(p, fps, num_frames)
+            target[lo:hi] = 1.0
+    for p in phones:  # a bilabial wins a shared frame: closures are short and matter most
+        if BILABIAL in p.classes:
+            lo, hi = phone_frames(p, fps, num_frames)
+            target[lo:hi] = 0.0
+    return target
+
+
+def lag_curve(
+    aperture: np.ndarray, target: np.ndarray, max_lag: int = MAX_LAG_FRAMES
+) -> list[tuple[int, float, int]]:
+    """(lag, correlation, pairs) of aperture[t + lag] against target[t] for lag in -max_lag..max_lag."""
+    out = []
+    t_idx = np.flatnonzero(np.isfinite(target))
+    for lag in range(-max_lag, max_lag + 1):
+        idx = t_idx[(t_idx + lag >= 0) & (t_idx + lag < aperture.size)]
+        r = _pearson(aperture[idx + lag], target[idx])
+        if r is not None:
+            out.append((lag, r, int(idx.size)))
+    return out
+
+
+def best_lag_ms(curve: Sequence[tuple[int, float, int]], fps: float) -> float | None:
+    """The lag of highest correlation in ms, refined between frames by a parabola through the peak.
+
+    Positive = the mouth lags the sound (the mouth's aperture matches the phones later).
+    """
+    if not curve:
+        return None
+    lags = [c[0] for c in curve]
+    rs = [c[1] for c in curve]
+    k = int(np.argmax(rs))
+    frac = 0.0
+    if 0 < k < len(rs) - 1 and lags[k + 1] - lags[k - 1] == 2:
+        den = rs[k - 1] - 2 * rs[k] + rs[k + 1]
+        if den < 0:
+            frac = float(np.clip(0.5 * (rs[k - 1] - rs[k + 1]) / den, -0.5, 0.5))
+    return (lags[k] + frac) * 1000.0 / fps
+
+
+@dataclass
+class PhoneScores:
+    """Everything one curve gives on one clip, kept per phone so clips can be pooled."""
+
+    closed_bilabial: list[bool]
+    closed_open: list[bool]
+    tuck_fv: list[float]
+    tuck_other: list[float]
+    round_rounded: list[float]
+    round_spread: list[float]
+    ap_open: list[float]
+    ap_bilabial: list[float]
+    lags: list[tuple[int, float, int]]
+    median_vowel_aperture: float
+
+
+def score_phones(
+    features: dict[str, np.ndarray], phones: Sequence[AlignedPhone], fps: float = 25.0
+) -> PhoneScores:
+    """Per-phone statistics of one mouth curve (see the module docstring for the questions)."""
+    ap, tuck, rnd = features["aperture"], features["tuck"], features["rounding"]
+    n = ap.size
+    if n == 0:
+        raise DualTalkError("motion has no frames")
+    vowel_frames = np.zeros(n, bool)
+    for p in phones:
+        if VOWEL in p.classes:
+            lo, hi = phone_frames(p, fps, n)
+            vowel_frames[lo:hi] = True
+    median_vowel = float(np.median(ap[vowel_frames])) if vowel_frames.any() else 0.0
+    threshold = CLOSED_FRACTION * median_vowel
+    s = PhoneScores([], [], [], [], [], [], [], [], [], median_vowel)
+    for p in phones:
+        lo, hi = phone_frames(p, fps, n)
+        c = p.classes
+        if BILABIAL in c:
+            s.closed_bilabial.append(bool(ap[max(0, lo - 1) : min(n, hi + 1)].min() <= threshold))
+            s.ap_bilabial.append(float(ap[lo:hi].mean()))
+        if OPEN in c:
+            s.closed_open.append(bool(ap[lo:hi].min() <= threshold))
+            s.ap_open.append(float(ap[lo:hi].mean()))
+        if LABIODENTAL in c:
+            s.tuck_fv.append(float(tuck[lo:hi].mean()))
+        elif is_other_consonant(c):
+            s.tuck_other.append(float(tuck[lo:hi].mean()))
+        if ROUNDED in c:
+            s.round_rounded.append(float(rnd[lo:hi].mean()))
+        elif SPREAD in c:
+            s.round_spread.append(float(rnd[lo:hi].mean()))
+    s.lags = lag_curve(ap, openness_target(phones, fps, n))
+    return s
+
+
+def _rate(flags: Sequence[bool]) -> float | None:
+    return float(np.mean(flags)) if len(flags) else None
+
+
+def _pooled_lags(all_lags: Sequence[Sequence[tuple[int, float, int]]]) -> list[tuple[int, float, int]]:
+    """Correlation per lag averaged over clips, weighted by each clip's number of frame pairs."""
+    acc: dict[int, list[float]] = {}
+    for curve in all_lags:
+        for lag, r, m in curve:
+            a = acc.setdefault(lag, [0.0, 0.0])
+            a[0] += r * m
+            a[1] += m
+    return [(lag, a[0] / a[1], int(a[1])) for lag, a in sorted(acc.items()) if a[1] > 0]
+
+
+def summarize(scores: Sequence[PhoneScores], fps: float = 25.0) -> dict[str, Any]:
+    """The six measures over one or more clips (phones pooled across clips)."""
+
+    def cat(attr: str) -> list:
+        return [x for s in scores for x in getattr(s, attr)]
+
+    offset = best_lag_ms(_pooled_lags([s.lags for s in scores]), fps)
+    return {
+        "closure_rate": _rate(cat("closed_bilabial")),
+        "fv_auc": auc(cat("tuck_fv"), cat("tuck_other")),
+        "round_auc": auc(cat("round_rounded"), cat("round_spread")),
+        "open_vs_mbp_auc": auc(cat("ap_open"), cat("ap_bilabial")),
+        "open_closed_rate": _rate(cat("closed_open")),
+        "offset_ms": offset,
+        "offset_ok": None if offset is None else bool(-MAX_LEAD_MS <= offset <= MAX_LAG_MS),
+    }
+
+
+def counts(phones: Sequence[AlignedPhone]) -> dict[str, int]:
+    """How many phones of each class a clip contributes."""
+    n = {"bilabial": 0, "labiodental": 0, "other_consonant": 0, "rounded": 0, "spread": 0, "open": 0}
+    for p in phones:
+        c = p.classes
+        n["bilabial"] += BILABIAL in c
+        n["labiodental"] += LABIODENTAL in c
+        n["other_consonant"] += is_other_consonant(c)
+        n["rounded"] += ROUNDED in c
+        n["spread"] += SPREAD in c and ROUNDED not in c
+        n["open"] += OPEN in c
+    return n
+
+
+def check_length(clip: AlignedClip, num_frames: int, audio_seconds: float, fps: float, what: str) -> None:
+    """Motion, audio and phones must describe the same take."""
+    expected = math.ceil(audio_seconds * fps - 1e-9)
+    if abs(num_frames - expected) > LENGTH_TOLERANCE_FRAMES:
+        raise DualTalkError(
+            f"{what} has {num_frames} frames ({num_frames / fps:.2f} s at {fps:g} fps) but {clip.wav.name} "
+            f"lasts {audio_seconds:.2f} s ({expected} frames); motion and audio must be the same take"
+        )
+    if clip.speech_end > audio_seconds + 1.0 / fps:
+        raise DualTalkError(
+            f"{clip.path.name}: phones run to {clip.speech_end:.2f} s, past the end of {clip.wav.name} "
+            f"({audio_seconds:.2f} s)"
+        )
+
+
+def passes(key: str, value: float | None) -> bool | None:
+    """Whether a pooled value meets the issue's target (None when there is nothing to judge)."""
+    if value is None or key not in TARGETS:
+        return None
+    op, goal = TARGETS[key]
+    return value >= goal if op == ">=" else value <= goal
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == "pct":
+        return f"{100 * value:.0f} %"
+    if kind == "ms":
+        return f"{value:+.0f}"
+    return f"{value:.3f}"
+
+
+def _target_text(key: str, kind: str) -> str:
+    if key == "offset_ms":
+        return f"-{MAX_LEAD_MS:g}..+{MAX_LAG_MS:g}"
+    op, goal = TARGETS[key]
+    return f"{'≥' if op == '>=' else '≤'} {_fmt(goal, kind)}"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The pooled table (model, lip-flap, target) then one line per clip."""
+    model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
+    lines = [
+        f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s, model = {report['source']}",
+        f"{'measure':48s} {'model':>7s} {'lip-flap':>9s} {'target':>11s}  ok",
+    ]
+    for key, label, kind in MEASURES:
+        ok = model.get("offset_ok") if key == "offset_ms" else passes(key, model[key])
+        mark = "-" if ok is None else ("yes" if ok else "NO")
+        lines.append(
+            f"{label:48s} {_fmt(model[key], kind):>7s} {_fmt(flap[key], kind):>9s} "
+            f"{_target_text(key, kind):>11s}  {mark}"
+        )
+    lines.append("")
+    short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
+    width = max([len("clip (model / lip-flap)")] + [len(c["clip"]) for c in report["per_clip"]])
+    lines.append(f"{'clip (model / lip-flap)':{width}s} " + " ".join(f"{h:>13s}" for h in short))
+    for clip in report["per_clip"]:
+        cells = [
+            f"{_fmt(clip['model'][k], kind)}/{_fmt(clip['lipflap'][k], kind)}" for k, _l, kind in MEASURES
+        ]
+        lines.append(f"{clip['clip']:{width}s} " + " ".join(f"{c:>13s}" for c in cells))
+    return "\n".join(lines)
+
+
+def evaluate_clips(
+    clips: Sequence[AlignedClip],
+    model_features: Sequence[dict[str, np.ndarray]],
+    flap_features: Sequence[dict[str, np.ndarray]],
+    *,
+    fps: float = 25.0,
+    seconds: Sequence[float] | None = None,
+    source: str = "",
+) -> dict[str, Any]:
+    """Score the model's and the baseline's mouth curves on every clip; per clip and pooled."""
+    per_clip = []
+    model_scores, flap_scores = [], []
+    for i, clip in enumerate(clips):
+        ms = score_phones(model_features[i], clip.phones, fps)
+        fs = score_phones(flap_features[i], clip.phones, fps)
+        model_scores.append(ms)
+        flap_scores.append(fs)
+        per_clip.append(
+            {
+                "clip": clip.stem,
+                "lang": clip.lang,
+                "alphabet": clip.alphabet,
+                "seconds": round(float(seconds[i]) if seconds is not None else clip.speech_end, 3),
+                "phones": counts(clip.phones),
+                "unknown_phones": sorted(set(clip.unknown)),
+                "model": summarize([ms], fps),
+                "lipflap": summarize([fs], fps),
+            }
+        )
+    report: dict[str, Any] = {
+        "clips": len(clips),
+        "seconds": round(sum(c["seconds"] for c in per_clip), 3),
+        "source": source,
+        "fps": fps,
+        "pooled": {"model": summarize(model_scores, fps), "lipflap": summarize(flap_scores, fps)},
+        "targets": {
+            **{k: {"op": op, "value": v} for k, (op, v) in TARGETS.items()},
+            "offset_ms": {"min": -MAX_LEAD_MS, "max": MAX_LAG_MS},
+        },
+        "per_clip": per_clip,
+    }
+    report["pooled"]["model_meets"] = {k: passes(k, report["pooled"]["model"][k]) for k in TARGETS}
+    report["pooled"]["model_meets"]["offset_ms"] = report["pooled"]["model"]["offset_ok"]
+    langs = sorted({c.lang for c in clips})
+    if len(langs) > 1:
+        report["by_lang"] = {
+            lang: {
+                "clips": sum(c.lang == lang for c in clips),
+                "model": summarize(
+                    [s for s, c in zip(model_scores, clips, strict=True) if c.lang == lang], fps
+                ),
+                "lipflap": summarize(
+                    [s for s, c in zip(flap_scores, clips, strict=True) if c.lang == lang], fps
+                ),
+            }
+            for lang in langs
+        }
+    return report
