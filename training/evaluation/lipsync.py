@@ -38,7 +38,8 @@ from .phone_classes import (
 )
 
 CLOSED_FRACTION = 0.25  # closed: aperture <= 25 % of the clip's median vowel aperture
-MAX_LAG_FRAMES = 8  # timing search +-8 frames (+-320 ms at 25 fps)
+MAX_LAG_MS_SEARCH = 320.0  # timing search window, each way
+LAG_STEP_MS = 5.0  # timing resolution
 LENGTH_TOLERANCE_FRAMES = 2  # motion may differ from ceil(audio * fps) by this much
 LIPFLAP_SMOOTH_FRAMES = 3  # the baseline's moving average (120 ms at 25 fps)
 
@@ -277,50 +278,48 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float | None:
     return float((a * b).sum() / den) if den > 1e-12 else None
 
 
-def openness_target(phones: Sequence[AlignedPhone], fps: float, num_frames: int) -> np.ndarray:
-    """Per frame: 1 inside vowels, 0 inside bilabials, NaN elsewhere (left out of the timing fit)."""
-    target = np.full(num_frames, np.nan)
-    for p in phones:
-        if VOWEL in p.classes:
-            lo, hi = phone_frames(p, fps, num_frames)
-            target[lo:hi] = 1.0
-    for p in phones:  # a bilabial wins a shared frame: closures are short and matter most
-        if BILABIAL in p.classes:
-            lo, hi = phone_frames(p, fps, num_frames)
-            target[lo:hi] = 0.0
+def openness_target(phones: Sequence[AlignedPhone], times: np.ndarray) -> np.ndarray:
+    """At each time: 1 inside a vowel, 0 inside a bilabial, NaN elsewhere (left out of the timing fit)."""
+    target = np.full(times.size, np.nan)
+    for wanted, value in ((VOWEL, 1.0), (BILABIAL, 0.0)):  # a bilabial wins a shared instant
+        for p in phones:
+            if wanted in p.classes:
+                target[(times >= p.start) & (times < p.end)] = value
     return target
 
 
 def lag_curve(
-    aperture: np.ndarray, target: np.ndarray, max_lag: int = MAX_LAG_FRAMES
-) -> list[tuple[int, float, int]]:
-    """(lag, correlation, pairs) of aperture[t + lag] against target[t] for lag in -max_lag..max_lag."""
+    aperture: np.ndarray, phones: Sequence[AlignedPhone], fps: float, max_lag_ms: float = MAX_LAG_MS_SEARCH
+) -> list[tuple[float, float, int]]:
+    """(lag ms, correlation, pairs) of aperture(t + lag) against the phones' openness at t.
+
+    Both are read on a 5 ms grid: the target straight from the phone times, the aperture
+    linearly interpolated between frame centres ((i + 0.5) / fps), so the lag is found
+    to 5 ms rather than to a whole frame. Positive lag = the mouth lags the sound.
+    """
+    n = aperture.size
+    times = np.arange(0.0, n / fps, LAG_STEP_MS / 1000.0)
+    target = openness_target(phones, times)
+    keep = np.isfinite(target)
+    t, y = times[keep], target[keep]
+    centres = (np.arange(n) + 0.5) / fps
+    steps = int(round(max_lag_ms / LAG_STEP_MS))
     out = []
-    t_idx = np.flatnonzero(np.isfinite(target))
-    for lag in range(-max_lag, max_lag + 1):
-        idx = t_idx[(t_idx + lag >= 0) & (t_idx + lag < aperture.size)]
-        r = _pearson(aperture[idx + lag], target[idx])
+    for k in range(-steps, steps + 1):
+        lag_s = k * LAG_STEP_MS / 1000.0
+        inside = (t + lag_s >= 0.0) & (t + lag_s <= n / fps)
+        r = _pearson(np.interp(t[inside] + lag_s, centres, aperture), y[inside])
         if r is not None:
-            out.append((lag, r, int(idx.size)))
+            out.append((k * LAG_STEP_MS, r, int(inside.sum())))
     return out
 
 
-def best_lag_ms(curve: Sequence[tuple[int, float, int]], fps: float) -> float | None:
-    """The lag of highest correlation in ms, refined between frames by a parabola through the peak.
-
-    Positive = the mouth lags the sound (the mouth's aperture matches the phones later).
-    """
+def best_lag_ms(curve: Sequence[tuple[float, float, int]]) -> float | None:
+    """The lag (ms) of highest correlation; among equal peaks the one nearest zero."""
     if not curve:
         return None
-    lags = [c[0] for c in curve]
-    rs = [c[1] for c in curve]
-    k = int(np.argmax(rs))
-    frac = 0.0
-    if 0 < k < len(rs) - 1 and lags[k + 1] - lags[k - 1] == 2:
-        den = rs[k - 1] - 2 * rs[k] + rs[k + 1]
-        if den < 0:
-            frac = float(np.clip(0.5 * (rs[k - 1] - rs[k + 1]) / den, -0.5, 0.5))
-    return (lags[k] + frac) * 1000.0 / fps
+    top = max(c[1] for c in curve)
+    return float(min((c[0] for c in curve if c[1] >= top - 1e-12), key=abs))
 
 
 @dataclass
@@ -335,7 +334,7 @@ class PhoneScores:
     round_spread: list[float]
     ap_open: list[float]
     ap_bilabial: list[float]
-    lags: list[tuple[int, float, int]]
+    lags: list[tuple[float, float, int]]
     median_vowel_aperture: float
 
 
@@ -372,7 +371,7 @@ def score_phones(
             s.round_rounded.append(float(rnd[lo:hi].mean()))
         elif SPREAD in c:
             s.round_spread.append(float(rnd[lo:hi].mean()))
-    s.lags = lag_curve(ap, openness_target(phones, fps, n))
+    s.lags = lag_curve(ap, phones, fps)
     return s
 
 
@@ -380,9 +379,9 @@ def _rate(flags: Sequence[bool]) -> float | None:
     return float(np.mean(flags)) if len(flags) else None
 
 
-def _pooled_lags(all_lags: Sequence[Sequence[tuple[int, float, int]]]) -> list[tuple[int, float, int]]:
-    """Correlation per lag averaged over clips, weighted by each clip's number of frame pairs."""
-    acc: dict[int, list[float]] = {}
+def _pooled_lags(all_lags: Sequence[Sequence[tuple[float, float, int]]]) -> list[tuple[float, float, int]]:
+    """Correlation per lag averaged over clips, weighted by each clip's number of time points."""
+    acc: dict[float, list[float]] = {}
     for curve in all_lags:
         for lag, r, m in curve:
             a = acc.setdefault(lag, [0.0, 0.0])
@@ -397,7 +396,7 @@ def summarize(scores: Sequence[PhoneScores], fps: float = 25.0) -> dict[str, Any
     def cat(attr: str) -> list:
         return [x for s in scores for x in getattr(s, attr)]
 
-    offset = best_lag_ms(_pooled_lags([s.lags for s in scores]), fps)
+    offset = best_lag_ms(_pooled_lags([s.lags for s in scores]))
     return {
         "closure_rate": _rate(cat("closed_bilabial")),
         "fv_auc": auc(cat("tuck_fv"), cat("tuck_other")),

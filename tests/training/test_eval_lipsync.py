@@ -1,0 +1,391 @@
+"""`eval lipsync` judges lips per phone class against true phone timings.
+
+Hand-made phone tables and synthetic mouth curves with known answers: a mouth that shuts
+on every M/B/P scores 100 %, a mouth that never moves scores 0 %, a mouth that is late
+by k frames reports k x 40 ms, and a feature that separates two classes has AUC 1. The
+command line reads the LibriVox layout, checks its input, and sets the model beside a
+loudness lip-flap.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.inference.channels import ARKIT55
+from dualtalk.inference.motion import Motion, save_motion
+from dualtalk.training.evaluation.lipsync import (
+    AlignedPhone,
+    auc,
+    evaluate_clips,
+    lipflap,
+    mouth_features,
+    read_alignment,
+    score_phones,
+    summarize,
+)
+from dualtalk.training.evaluation.phone_classes import (
+    BILABIAL,
+    CONSONANT,
+    LABIODENTAL,
+    OPEN,
+    ROUNDED,
+    SILENCE,
+    SPREAD,
+    VOWEL,
+    classify,
+)
+
+FPS = 25
+SR = 16000
+# "maybe a few more bits of food, please, father": every class, 3 frames (120 ms) a phone
+WORDS = [
+    ["SIL"],
+    ["M", "EY1", "B", "IY0"],
+    ["AH0"],
+    ["F", "Y", "UW1"],
+    ["M", "AO1", "R"],
+    ["B", "IH1", "T", "S"],
+    ["AH1", "V"],
+    ["F", "UW1", "D"],
+    ["P", "L", "IY1", "Z"],
+    ["F", "AA1", "DH", "ER0"],
+    ["SIL"],
+]
+PHONE_FRAMES = 3
+
+
+def phones_of(words: list[list[str]] = WORDS, frames: int = PHONE_FRAMES) -> list[AlignedPhone]:
+    out, t = [], 0.0
+    for word in words:
+        for sym in word:
+            out.append(AlignedPhone(sym, t, t + frames / FPS, classify(sym, "arpabet")))
+            t += frames / FPS
+    return out
+
+
+def ideal_motion(phones: list[AlignedPhone], num_frames: int) -> np.ndarray:
+    """(T, 55) ARKit weights of a careful speaker: shut on M/B/P, teeth on lip for F/V, round on UW/OW."""
+    v = np.zeros((num_frames, len(ARKIT55)), np.float32)
+    col = {n: i for i, n in enumerate(ARKIT55)}
+    for p in phones:
+        lo, hi = round(p.start * FPS), round(p.end * FPS)
+        if VOWEL in p.classes:
+            v[lo:hi, col["jawOpen"]] = 0.6 if OPEN in p.classes else 0.35
+            v[lo:hi, col["mouthLowerDownLeft"]] = v[lo:hi, col["mouthLowerDownRight"]] = 0.2
+        elif BILABIAL in p.classes:
+            v[lo:hi, col["jawOpen"]] = 0.1
+            v[lo:hi, col["mouthClose"]] = 0.1
+        elif CONSONANT in p.classes:
+            v[lo:hi, col["jawOpen"]] = 0.3
+        if LABIODENTAL in p.classes:
+            v[lo:hi, col["mouthRollLower"]] = 0.5
+            v[lo:hi, col["mouthUpperUpLeft"]] = v[lo:hi, col["mouthUpperUpRight"]] = 0.2
+        if ROUNDED in p.classes:
+            v[lo:hi, col["mouthFunnel"]] = 0.3
+            v[lo:hi, col["mouthPucker"]] = 0.4
+    return v
+
+
+def features(values: np.ndarray) -> dict[str, np.ndarray]:
+    return mouth_features(values, ARKIT55)
+
+
+def frames_of(phones: list[AlignedPhone]) -> int:
+    return round(phones[-1].end * FPS)
+
+
+# ------------------------------------------------------------------ the tables
+
+
+def test_arpabet_and_ipa_classes_agree_on_the_same_sounds():
+    assert classify("M", "arpabet") == {CONSONANT, BILABIAL}
+    assert classify("ae1", "arpabet") == {VOWEL, SPREAD, OPEN}  # stress digits and case ignored
+    assert classify("UW0", "arpabet") == {VOWEL, ROUNDED}
+    assert classify("+NSN+", "arpabet") == {SILENCE}
+    assert classify("ʃ", "arpabet") is None
+    assert classify("m", "ipa") == {CONSONANT, BILABIAL}
+    assert classify("ɱ", "ipa") == {CONSONANT, LABIODENTAL}
+    assert classify("ˈuː", "ipa") == {VOWEL, ROUNDED}  # stress and length dropped
+    assert classify("aɪ", "ipa") == {VOWEL, OPEN}
+    assert classify("eɪ", "ipa") == {VOWEL, SPREAD}
+    assert classify("ɔɪ", "ipa") == {VOWEL, ROUNDED}
+    assert classify("æ", "ipa") == {VOWEL, SPREAD, OPEN}
+    assert classify("pʰ", "ipa") == {CONSONANT, BILABIAL}  # aspiration is a modifier letter
+    assert classify("pf", "ipa") == {CONSONANT, BILABIAL}  # German affricate starts with a closure
+    assert classify("t͡ʃ", "ipa") == {CONSONANT}
+    assert classify("β", "ipa") == {CONSONANT}  # Spanish approximant b: lips need not meet
+    assert classify("ã", "ipa") == {VOWEL, OPEN}  # nasalisation is a combining mark
+    assert classify("_", "ipa") == {SILENCE}
+    assert classify("Q!", "ipa") is None
+
+
+# ------------------------------------------------------------------ known answers
+
+
+def test_a_mouth_that_closes_on_every_bilabial_scores_100_percent():
+    phones = phones_of()
+    s = summarize([score_phones(features(ideal_motion(phones, frames_of(phones))), phones)])
+    assert s["closure_rate"] == 1.0
+    assert s["open_closed_rate"] == 0.0
+    assert s["fv_auc"] == 1.0
+    assert s["round_auc"] == 1.0
+    assert s["open_vs_mbp_auc"] == 1.0
+    assert s["offset_ms"] == pytest.approx(0.0, abs=1.0)
+    assert s["offset_ok"] is True
+
+
+def test_a_flat_mouth_scores_0_percent_and_separates_nothing():
+    phones = phones_of()
+    values = np.zeros((frames_of(phones), len(ARKIT55)), np.float32)
+    values[:, ARKIT55.index("jawOpen")] = 0.3
+    s = summarize([score_phones(features(values), phones)])
+    assert s["closure_rate"] == 0.0
+    assert s["open_closed_rate"] == 0.0
+    assert s["fv_auc"] == s["round_auc"] == s["open_vs_mbp_auc"] == 0.5
+    assert s["offset_ms"] is None and s["offset_ok"] is None  # no motion, no timing
+
+
+def test_a_mouth_shut_throughout_closes_on_bilabials_but_the_open_vowel_row_catches_it():
+    phones = phones_of()
+    s = summarize([score_phones(features(np.zeros((frames_of(phones), len(ARKIT55)))), phones)])
+    assert s["closure_rate"] == 1.0
+    assert s["open_closed_rate"] == 1.0
+
+
+def test_closure_forgives_one_frame_of_timing_but_not_two():
+    # fast speech: one frame (40 ms) a phone, bilabials four phones apart
+    phones = phones_of([["SIL"], "AA T AA M AA T AA B AA S AA P AA".split(), ["SIL"]], frames=1)
+    ideal = ideal_motion(phones, frames_of(phones))
+    one_late = np.concatenate([ideal[:1], ideal[:-1]])
+    two_late = np.concatenate([ideal[:2], ideal[:-2]])
+    assert summarize([score_phones(features(one_late), phones)])["closure_rate"] == 1.0
+    assert summarize([score_phones(features(two_late), phones)])["closure_rate"] == 0.0
+
+
+@pytest.mark.parametrize("shift", [-2, -1, 1, 2, 3])
+def test_a_shifted_mouth_reports_its_shift_with_the_right_sign(shift):
+    phones = phones_of()
+    n = frames_of(phones)
+    ideal = ideal_motion(phones, n)
+    pad = np.repeat(ideal[:1], abs(shift), axis=0)
+    # shift > 0: the mouth does at frame t + shift what the sound did at t (the mouth lags)
+    moved = np.concatenate([pad, ideal[:-shift]]) if shift > 0 else np.concatenate([ideal[-shift:], pad])
+    s = summarize([score_phones(features(moved), phones)])
+    assert s["offset_ms"] == pytest.approx(shift * 1000 / FPS, abs=4.0)
+    assert s["offset_ok"] is (-40 <= shift * 40 <= 20)
+
+
+def test_auc_of_a_perfectly_separating_feature_is_one():
+    assert auc([0.5, 0.7, 0.9], [0.1, 0.2, 0.3, 0.4]) == 1.0
+    assert auc([0.1, 0.2], [0.5, 0.7]) == 0.0
+    assert auc([1.0, 2.0], [0.0, 1.5]) == 0.75  # 3 of 4 pairs in order
+    assert auc([1.0], [1.0, 1.0]) == 0.5  # ties count half
+    assert auc([], [1.0]) is None
+
+
+def test_the_lip_flap_opens_the_jaw_with_loudness_and_has_no_lip_shapes():
+    audio = np.zeros(SR, np.float32)
+    audio[8000:12000] = np.random.default_rng(0).standard_normal(4000) * 0.2
+    jaw = lipflap(audio, 25)
+    assert jaw.shape == (25,)
+    assert jaw[13:18].min() > 0.5 and jaw[:11].max() == 0.0 and jaw[20:].max() == 0.0
+    assert jaw.max() <= 1.0
+
+
+def test_pooling_weighs_every_phone_once():
+    phones = phones_of()
+    n = frames_of(phones)
+    good = score_phones(features(ideal_motion(phones, n)), phones)
+    flat = np.zeros((n, len(ARKIT55)), np.float32)
+    flat[:, ARKIT55.index("jawOpen")] = 0.3
+    bad = score_phones(features(flat), phones)
+    assert summarize([good, bad])["closure_rate"] == 0.5
+
+
+# ------------------------------------------------------------------ files and the command line
+
+
+def write_clip(folder: Path, stem: str, words: list[list[str]] = WORDS, ipa: dict | None = None) -> int:
+    """<stem>.phone.json in the LibriVox layout + a noise <stem>.wav of the same length; frames."""
+    phones = phones_of(words)
+    doc_words = []
+    i = 0
+    for word in words:
+        ps = phones[i : i + len(word)]
+        i += len(word)
+        doc_words.append(
+            {
+                "t": "-".join(word).lower(),
+                "b": ps[0].start,
+                "d": ps[-1].end - ps[0].start,
+                "w": [
+                    {"t": p.symbol, "b": round(p.start, 3), "d": round(p.end - p.start, 3), "p": 1.0}
+                    for p in ps
+                ],
+            }
+        )
+    doc = {"t": "test", "b": 0.0, "d": phones[-1].end, "w": doc_words, **(ipa or {})}
+    (folder / f"{stem}.phone.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    n = frames_of(phones)
+    audio = np.random.default_rng(1).standard_normal(n * SR // FPS).astype(np.float32) * 0.1
+    sf.write(folder / f"{stem}.wav", audio, SR)
+    return n
+
+
+def write_motion(path: Path, values: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_motion(path, Motion(space="arkit55", values=values, engine="lite"))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dualtalk", "eval", "lipsync", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_reading_the_librivox_layout_and_its_ipa_variant(tmp_path):
+    write_clip(tmp_path, "en")
+    clip = read_alignment(tmp_path / "en.phone.json")
+    assert clip.stem == "en" and clip.alphabet == "arpabet" and clip.lang == "en"
+    assert [p.symbol for p in clip.phones[:3]] == ["SIL", "M", "EY1"]
+    assert clip.phones[1].start == pytest.approx(0.12) and clip.phones[1].end == pytest.approx(0.24)
+    ipa_words = [["_"], ["ˈm", "a"], ["p", "ˈo"], ["f", "i"], ["β", "ɔ"], ["_"]]
+    write_clip(tmp_path, "es", ipa_words, {"alphabet": "ipa", "lang": "es"})
+    es = read_alignment(tmp_path / "es.phone.json")
+    assert es.alphabet == "ipa" and es.lang == "es"
+    assert [BILABIAL in p.classes for p in es.phones] == [False, True, False, True, False, False, False] + [
+        False
+    ] * 3
+
+
+def test_the_command_scores_motion_files_beside_the_lip_flap(tmp_path):
+    aligned, pred = tmp_path / "aligned", tmp_path / "pred"
+    aligned.mkdir()
+    n = write_clip(aligned, "one")
+    write_clip(aligned, "two", WORDS[:6] + [["SIL"]])
+    phones_two = phones_of(WORDS[:6] + [["SIL"]])
+    write_motion(pred / "one.npz", ideal_motion(phones_of(), n))
+    write_motion(pred / "two" / "A.npz", ideal_motion(phones_two, frames_of(phones_two)))  # an infer run
+    out = run_cli("--aligned", aligned, "--pred", pred, "--json")
+    assert out.returncode == 0, out.stderr
+    assert "M/B/P closed" in out.stdout and "lip-flap" in out.stdout
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["clips"] == 2 and [c["clip"] for c in report["per_clip"]] == ["one", "two"]
+    model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
+    assert model["closure_rate"] == 1.0 and model["fv_auc"] == 1.0 and model["open_vs_mbp_auc"] == 1.0
+    assert flap["fv_auc"] == 0.5 and flap["round_auc"] == 0.5  # a jaw alone shapes no lips
+    assert report["pooled"]["model_meets"]["closure_rate"] is True
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        ("no-aligned-dir", "aligned folder not found"),
+        ("malformed-json", "is not valid JSON"),
+        ("no-words", "list of words"),
+        ("negative-duration", "negative start or duration"),
+        ("ipa-without-lang", "needs a language tag"),
+        ("ipa-in-arpabet-file", '"alphabet": "ipa"'),
+        ("short-motion", "must be the same take"),
+        ("missing-motion", "no motion for one"),
+        ("no-pred-dir", "prediction folder not found"),
+        ("flame-motion", "scored on ARKit blendshapes"),
+    ],
+)
+def test_bad_input_is_one_error_line_and_exit_2(tmp_path, breakage, message):
+    aligned, pred = tmp_path / "aligned", tmp_path / "pred"
+    aligned.mkdir()
+    n = write_clip(aligned, "one")
+    write_motion(pred / "one.npz", ideal_motion(phones_of(), n))
+    pj = aligned / "one.phone.json"
+    doc = json.loads(pj.read_text())
+    if breakage == "no-aligned-dir":
+        aligned = tmp_path / "nowhere"
+    elif breakage == "malformed-json":
+        pj.write_text(pj.read_text()[:-5])
+    elif breakage == "no-words":
+        pj.write_text(json.dumps({"t": "x"}))
+    elif breakage == "negative-duration":
+        doc["w"][1]["w"][0]["d"] = -0.1
+        pj.write_text(json.dumps(doc))
+    elif breakage == "ipa-without-lang":
+        pj.write_text(json.dumps({**doc, "alphabet": "ipa"}))
+    elif breakage == "ipa-in-arpabet-file":
+        for w in doc["w"]:
+            for p in w["w"]:
+                p["t"] = "ʃ"
+        pj.write_text(json.dumps(doc, ensure_ascii=False))
+    elif breakage == "short-motion":
+        write_motion(pred / "one.npz", ideal_motion(phones_of(), n)[:-10])
+    elif breakage == "missing-motion":
+        (pred / "one.npz").unlink()
+    elif breakage == "no-pred-dir":
+        pred = tmp_path / "nopred"
+    elif breakage == "flame-motion":
+        save_motion(pred / "one.npz", Motion(space="flame56", values=np.zeros((n, 56), np.float32)))
+    out = run_cli("--aligned", aligned, "--pred", pred)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], out.stderr
+    assert out.stdout == ""
+
+
+def test_the_old_eval_command_still_takes_pred_and_gt(tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dualtalk",
+            "eval",
+            "--pred",
+            str(tmp_path / "p"),
+            "--gt",
+            str(tmp_path / "g"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        out.returncode == 2 and out.stderr.strip() == f"error: prediction folder not found: {tmp_path / 'p'}"
+    )
+
+
+def test_evaluate_clips_pools_per_language(tmp_path):
+    write_clip(tmp_path, "en")
+    ipa_words = [["_"], ["m", "a"], ["p", "u"], ["f", "i"], ["b", "o"], ["_"]]
+    write_clip(tmp_path, "es", ipa_words, {"alphabet": "ipa", "lang": "es"})
+    clips = [read_alignment(tmp_path / f"{s}.phone.json") for s in ("en", "es")]
+    feats = [features(ideal_motion(c.phones, frames_of(c.phones))) for c in clips]
+    report = evaluate_clips(clips, feats, feats)
+    assert set(report["by_lang"]) == {"en", "es"}
+    assert report["by_lang"]["es"]["model"]["closure_rate"] == 1.0
+
+
+# ------------------------------------------------------------------ the real clips
+
+
+@pytest.fixture(scope="module")
+def librivox(shared_dir: Path) -> Path:
+    return shared_dir / "data" / "real_speech" / "librivox"
+
+
+def test_the_model_run_on_real_read_speech_beats_the_lip_flap(librivox):
+    """The model is run as a user runs it (character speaks, partner silent) on the 5 LibriVox clips."""
+    from dualtalk.training.evaluation.cmd_lipsync import evaluate_lipsync
+
+    report = evaluate_lipsync(librivox)
+    assert report["clips"] == 5 and report["seconds"] > 20
+    model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
+    assert model["closure_rate"] > flap["closure_rate"]
+    assert model["open_vs_mbp_auc"] > flap["open_vs_mbp_auc"]
+    assert model["round_auc"] > 0.5 and model["fv_auc"] > 0.5
