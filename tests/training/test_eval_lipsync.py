@@ -20,6 +20,7 @@ import soundfile as sf
 from dualtalk.inference.channels import ARKIT55
 from dualtalk.inference.motion import Motion, save_motion
 from dualtalk.training.evaluation.lipsync import (
+    TARGETS,
     AlignedPhone,
     auc,
     evaluate_clips,
@@ -374,18 +375,33 @@ def test_evaluate_clips_pools_per_language(tmp_path):
 # ------------------------------------------------------------------ the real clips
 
 
+# the weights shipped when the evaluator was written: measured below every target except
+# the timing (closure 72 %, F/V 0.69, rounded 0.948, open/MBP 0.85, open shut 24 %; issue 13).
+# Any other shipped weights must meet every target.
+KNOWN_SHORT_WEIGHTS = {"00897dfce4fb7f9da784cf4219f164be5a01fce7f7d621ef1c168ce09ab62b3d"}
+
+
 @pytest.fixture(scope="module")
-def librivox(shared_dir: Path) -> Path:
-    return shared_dir / "data" / "real_speech" / "librivox"
-
-
-def test_the_model_run_on_real_read_speech_beats_the_lip_flap(librivox):
-    """The model is run as a user runs it (character speaks, partner silent) on the 5 LibriVox clips."""
+def shipped_report(shared_dir: Path) -> dict:
+    """The shipped model run as a user runs it (character speaks, partner silent) on the 5 LibriVox clips."""
     from dualtalk.training.evaluation.cmd_lipsync import evaluate_lipsync
 
-    report = evaluate_lipsync(librivox)
-    assert report["clips"] == 5 and report["seconds"] > 20
-    model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
+    return evaluate_lipsync(shared_dir / "data" / "real_speech" / "librivox")
+
+
+def test_the_model_run_on_real_read_speech_beats_the_lip_flap(shipped_report):
+    assert shipped_report["clips"] == 5 and shipped_report["seconds"] > 20
+    model, flap = shipped_report["pooled"]["model"], shipped_report["pooled"]["lipflap"]
     assert model["closure_rate"] > flap["closure_rate"]
     assert model["open_vs_mbp_auc"] > flap["open_vs_mbp_auc"]
     assert model["round_auc"] > 0.5 and model["fv_auc"] > 0.5
+
+
+@pytest.mark.parametrize("measure", [*TARGETS, "offset_ms"])
+def test_the_shipped_model_meets_the_lip_sync_targets_on_real_speech(shipped_report, measure):
+    """Regression test of the model as shipped, judged by the published evaluator and the issue's targets."""
+    model = shipped_report["pooled"]["model"]
+    met = shipped_report["pooled"]["model_meets"][measure]
+    if not met and shipped_report["checkpoint_sha256"] in KNOWN_SHORT_WEIGHTS:
+        pytest.xfail(f"the old shipped weights miss this target: {measure} = {model[measure]}")
+    assert met, f"{measure} = {model[measure]} misses its target {shipped_report['targets'][measure]}"

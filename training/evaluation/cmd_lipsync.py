@@ -121,6 +121,7 @@ def evaluate_lipsync(
     else:
         source = str(pred_dir)
     model_feats, flap_feats, seconds = [], [], []
+    shas: set[str] = set()
     fps = None
     for clip in clips:
         audio = _load_audio(clip)
@@ -134,13 +135,17 @@ def evaluate_lipsync(
                 f"{what} is at {motion.fps:g} fps, other clips at {fps:g}; score one rate at a time"
             )
         fps = motion.fps
+        shas.add(str(motion.checkpoint_sha256 or ""))
         check_length(clip, motion.num_frames, secs, motion.fps, what)
         model_feats.append(mouth_features(motion.values, motion.channels))
         flap_feats.append(lipflap_features(audio, motion.num_frames, SR, motion.fps))
         seconds.append(secs)
-    return evaluate_clips(
+    report = evaluate_clips(
         clips, model_feats, flap_feats, fps=float(fps or 25.0), seconds=seconds, source=source
     )
+    # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
+    report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
+    return report
 
 
 def run(args: argparse.Namespace) -> int:
