@@ -340,6 +340,13 @@ def test_bad_input_is_one_error_line_and_exit_2(tmp_path, breakage, message):
     assert out.stdout == ""
 
 
+def test_without_pred_a_missing_checkpoint_is_one_error_line(tmp_path):
+    write_clip(tmp_path, "one")
+    out = run_cli("--aligned", tmp_path, "--checkpoint", tmp_path / "missing.pt")
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"error: checkpoint not found: {tmp_path / 'missing.pt'}"
+
+
 def test_the_old_eval_command_still_takes_pred_and_gt(tmp_path):
     out = subprocess.run(
         [
