@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.channels import ARKIT55
-from dualtalk.inference.motion import Motion, save_motion
+from dualtalk.inference.core.channels import ARKIT55
+from dualtalk.inference.core.motion import Motion, save_motion
 from dualtalk.training.evaluation.lipsync import (
     TARGETS,
     AlignedPhone,

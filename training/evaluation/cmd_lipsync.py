@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ...inference.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
+from ...inference.core.timebase import FPS, SAMPLE_RATE
 from .lipsync import (
     AlignedClip,
     check_length,
@@ -32,7 +33,7 @@ from .lipsync import (
     mouth_features,
 )
 
-SR = 16000
+SR = SAMPLE_RATE  # the engine reads 16 kHz mono
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +73,7 @@ def _load_audio(clip: AlignedClip) -> np.ndarray:
 
 
 def _predicted(clip: AlignedClip, pred_dir: Path) -> tuple[Any, str]:
-    from ...inference.motion import load_motion
+    from ...inference.core.motion import load_motion
 
     path = _pred_path(pred_dir, clip.stem)
     return load_motion(path), path.relative_to(pred_dir).as_posix()
@@ -136,12 +137,12 @@ def evaluate_lipsync(
             )
         fps = motion.fps
         shas.add(str(motion.checkpoint_sha256 or ""))
-        check_length(clip, motion.num_frames, secs, motion.fps, what)
+        check_length(clip, motion.num_frames, len(audio), motion.fps, what, SR)
         model_feats.append(mouth_features(motion.values, motion.channels))
         flap_feats.append(lipflap_features(audio, motion.num_frames, SR, motion.fps))
         seconds.append(secs)
     report = evaluate_clips(
-        clips, model_feats, flap_feats, fps=float(fps or 25.0), seconds=seconds, source=source
+        clips, model_feats, flap_feats, fps=float(fps or FPS), seconds=seconds, source=source
     )
     # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")

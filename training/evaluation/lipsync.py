@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ...inference.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 from .phone_classes import (
     ALPHABETS,
     BILABIAL,
@@ -211,7 +212,7 @@ def mouth_features(values: np.ndarray, channels: Sequence[str]) -> dict[str, np.
     }
 
 
-def lipflap(audio: np.ndarray, num_frames: int, sr: int = 16000, fps: float = 25.0) -> np.ndarray:
+def lipflap(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, fps: float = FPS) -> np.ndarray:
     """The baseline's per-frame jaw opening: RMS loudness per frame, 3-frame moving average, scaled.
 
     Frame i's RMS is taken over the samples of [i/fps, (i+1)/fps), the same framing the
@@ -230,7 +231,7 @@ def lipflap(audio: np.ndarray, num_frames: int, sr: int = 16000, fps: float = 25
     return np.clip(0.8 * smooth / top, 0.0, 1.0) if top > 0 else np.zeros(num_frames)
 
 
-def lipflap_features(audio: np.ndarray, num_frames: int, sr: int = 16000, fps: float = 25.0) -> dict:
+def lipflap_features(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, fps: float = FPS) -> dict:
     """The baseline as mouth features: only the jaw moves, the lips keep no shape."""
     jaw = lipflap(audio, num_frames, sr, fps)
     return {"aperture": jaw, "tuck": np.zeros(num_frames), "rounding": np.zeros(num_frames)}
@@ -339,7 +340,7 @@ class PhoneScores:
 
 
 def score_phones(
-    features: dict[str, np.ndarray], phones: Sequence[AlignedPhone], fps: float = 25.0
+    features: dict[str, np.ndarray], phones: Sequence[AlignedPhone], fps: float = FPS
 ) -> PhoneScores:
     """Per-phone statistics of one mouth curve (see the module docstring for the questions)."""
     ap, tuck, rnd = features["aperture"], features["tuck"], features["rounding"]
@@ -390,7 +391,7 @@ def _pooled_lags(all_lags: Sequence[Sequence[tuple[float, float, int]]]) -> list
     return [(lag, a[0] / a[1], int(a[1])) for lag, a in sorted(acc.items()) if a[1] > 0]
 
 
-def summarize(scores: Sequence[PhoneScores], fps: float = 25.0) -> dict[str, Any]:
+def summarize(scores: Sequence[PhoneScores]) -> dict[str, Any]:
     """The six measures over one or more clips (phones pooled across clips)."""
 
     def cat(attr: str) -> list:
@@ -422,18 +423,21 @@ def counts(phones: Sequence[AlignedPhone]) -> dict[str, int]:
     return n
 
 
-def check_length(clip: AlignedClip, num_frames: int, audio_seconds: float, fps: float, what: str) -> None:
+def check_length(
+    clip: AlignedClip, num_frames: int, num_samples: int, fps: float, what: str, sr: int = SAMPLE_RATE
+) -> None:
     """Motion, audio and phones must describe the same take."""
-    expected = math.ceil(audio_seconds * fps - 1e-9)
+    expected = frames_for(num_samples, sr, fps)
+    seconds = num_samples / sr
     if abs(num_frames - expected) > LENGTH_TOLERANCE_FRAMES:
         raise DualTalkError(
             f"{what} has {num_frames} frames ({num_frames / fps:.2f} s at {fps:g} fps) but {clip.wav.name} "
-            f"lasts {audio_seconds:.2f} s ({expected} frames); motion and audio must be the same take"
+            f"lasts {seconds:.2f} s ({expected} frames); motion and audio must be the same take"
         )
-    if clip.speech_end > audio_seconds + 1.0 / fps:
+    if clip.speech_end > seconds + 1.0 / fps:
         raise DualTalkError(
             f"{clip.path.name}: phones run to {clip.speech_end:.2f} s, past the end of {clip.wav.name} "
-            f"({audio_seconds:.2f} s)"
+            f"({seconds:.2f} s)"
         )
 
 
@@ -493,7 +497,7 @@ def evaluate_clips(
     model_features: Sequence[dict[str, np.ndarray]],
     flap_features: Sequence[dict[str, np.ndarray]],
     *,
-    fps: float = 25.0,
+    fps: float = FPS,
     seconds: Sequence[float] | None = None,
     source: str = "",
 ) -> dict[str, Any]:
@@ -513,8 +517,8 @@ def evaluate_clips(
                 "seconds": round(float(seconds[i]) if seconds is not None else clip.speech_end, 3),
                 "phones": counts(clip.phones),
                 "unknown_phones": sorted(set(clip.unknown)),
-                "model": summarize([ms], fps),
-                "lipflap": summarize([fs], fps),
+                "model": summarize([ms]),
+                "lipflap": summarize([fs]),
             }
         )
     report: dict[str, Any] = {
@@ -522,7 +526,7 @@ def evaluate_clips(
         "seconds": round(sum(c["seconds"] for c in per_clip), 3),
         "source": source,
         "fps": fps,
-        "pooled": {"model": summarize(model_scores, fps), "lipflap": summarize(flap_scores, fps)},
+        "pooled": {"model": summarize(model_scores), "lipflap": summarize(flap_scores)},
         "targets": {
             **{k: {"op": op, "value": v} for k, (op, v) in TARGETS.items()},
             "offset_ms": {"min": -MAX_LEAD_MS, "max": MAX_LAG_MS},
@@ -536,12 +540,8 @@ def evaluate_clips(
         report["by_lang"] = {
             lang: {
                 "clips": sum(c.lang == lang for c in clips),
-                "model": summarize(
-                    [s for s, c in zip(model_scores, clips, strict=True) if c.lang == lang], fps
-                ),
-                "lipflap": summarize(
-                    [s for s, c in zip(flap_scores, clips, strict=True) if c.lang == lang], fps
-                ),
+                "model": summarize([s for s, c in zip(model_scores, clips, strict=True) if c.lang == lang]),
+                "lipflap": summarize([s for s, c in zip(flap_scores, clips, strict=True) if c.lang == lang]),
             }
             for lang in langs
         }
