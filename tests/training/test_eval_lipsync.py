@@ -123,6 +123,8 @@ def test_arpabet_and_ipa_classes_agree_on_the_same_sounds():
     assert classify("β", "ipa") == {CONSONANT}  # Spanish approximant b: lips need not meet
     assert classify("ã", "ipa") == {VOWEL, OPEN}  # nasalisation is a combining mark
     assert classify("_", "ipa") == {SILENCE}
+    assert classify("ɫ", "ipa") == {CONSONANT}
+    assert classify("ʲ", "ipa") == frozenset()  # a lone palatalisation mark has no class
     assert classify("Q!", "ipa") is None
 
 

@@ -103,7 +103,9 @@ _IPA_CONSONANT_FIRST: dict[str, set[str]] = {
     **{c: {BILABIAL} for c in "mbpɓ"},
     **{c: {LABIODENTAL} for c in "fvɱʋ"},
 }
-_IPA_CONSONANT_LETTERS = set("mbpɓʙɸβfvɱʋtdʈɖcɟkɡgqɢʔnɳɲŋɴrʀɾɽʁθðszʃʒʂʐçʝxɣχħʕhɦɬɮlɭʎʟɹɻjwɥʍɰɕʑɧʘǀǃǂǁɗʄɠʛ")
+_IPA_CONSONANT_LETTERS = set(
+    "mbpɓʙɸβfvɱʋtdʈɖcɟkɡgqɢʔnɳɲŋɴrʀɾɽʁθðszʃʒʂʐçʝxɣχħʕhɦɬɮlɭʎʟɫɺɹɻjwɥʍɰɕʑɧʜʢʡʘǀǃǂǁɗʄɠʛ"
+)
 _IPA_SILENCE = {"", "_", "|", "‖", "||", "#", "sil", "sp", "pau"}
 # stress, length, syllable and linking marks that are ordinary (non-combining) characters
 _IPA_DROP = set("ˈˌːˑ.‿ˀ'-")
@@ -141,8 +143,8 @@ def classify(symbol: str, alphabet: str = "arpabet") -> frozenset[str] | None:
         if str(symbol).strip().lower() in _IPA_SILENCE:
             return frozenset({SILENCE})
         s = normalize_ipa(symbol)
-        if s in _IPA_SILENCE:
-            return frozenset({SILENCE})
+        if not s:  # a bare mark (espeak-ng's lone "ʲ"): no articulation of its own
+            return frozenset()
         if any(ch not in _IPA_VOWEL_LETTERS and ch not in _IPA_CONSONANT_LETTERS for ch in s):
             return None
         vowels = [ch for ch in s if ch in _IPA_VOWEL_LETTERS]
