@@ -24,6 +24,7 @@ from dualtalk.training.evaluation.lipsync import (
     AlignedPhone,
     auc,
     evaluate_clips,
+    format_report,
     lipflap,
     mouth_features,
     read_alignment,
@@ -379,6 +380,8 @@ def test_evaluate_clips_pools_per_language(tmp_path):
     report = evaluate_clips(clips, feats, feats)
     assert set(report["by_lang"]) == {"en", "es"}
     assert report["by_lang"]["es"]["model"]["closure_rate"] == 1.0
+    table = format_report(report)
+    assert "language (model / lip-flap)" in table and "es (1 clips)" in table
 
 
 # ------------------------------------------------------------------ the real clips

@@ -467,7 +467,7 @@ def _target_text(key: str, kind: str) -> str:
 
 
 def format_report(report: dict[str, Any]) -> str:
-    """The pooled table (model, lip-flap, target) then one line per clip."""
+    """The pooled table (model, lip-flap, target), one line per language when several, one per clip."""
     model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
     lines = [
         f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s, model = {report['source']}",
@@ -480,15 +480,20 @@ def format_report(report: dict[str, Any]) -> str:
             f"{label:48s} {_fmt(model[key], kind):>7s} {_fmt(flap[key], kind):>9s} "
             f"{_target_text(key, kind):>11s}  {mark}"
         )
-    lines.append("")
     short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
-    width = max([len("clip (model / lip-flap)")] + [len(c["clip"]) for c in report["per_clip"]])
-    lines.append(f"{'clip (model / lip-flap)':{width}s} " + " ".join(f"{h:>13s}" for h in short))
-    for clip in report["per_clip"]:
-        cells = [
-            f"{_fmt(clip['model'][k], kind)}/{_fmt(clip['lipflap'][k], kind)}" for k, _l, kind in MEASURES
-        ]
-        lines.append(f"{clip['clip']:{width}s} " + " ".join(f"{c:>13s}" for c in cells))
+    blocks = [("clip", [(c["clip"], c) for c in report["per_clip"]])]
+    if report.get("by_lang"):
+        blocks.insert(
+            0, ("language", [(f"{k} ({v['clips']} clips)", v) for k, v in report["by_lang"].items()])
+        )
+    width = max(len("language (model / lip-flap)"), *(len(name) for _, rows in blocks for name, _r in rows))
+    for head, rows in blocks:
+        lines += ["", f"{head + ' (model / lip-flap)':{width}s} " + " ".join(f"{h:>13s}" for h in short)]
+        for name, row in rows:
+            cells = [
+                f"{_fmt(row['model'][k], kind)}/{_fmt(row['lipflap'][k], kind)}" for k, _l, kind in MEASURES
+            ]
+            lines.append(f"{name:{width}s} " + " ".join(f"{c:>13s}" for c in cells))
     return "\n".join(lines)
 
 
