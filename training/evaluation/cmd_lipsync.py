@@ -4,9 +4,9 @@
 ``../shared/data/real_speech/librivox``). ``--pred`` holds the motion to judge, one
 ARKit motion file per clip: ``<stem>.npz``, or a dialogue-mode ``infer`` run per clip,
 ``<stem>/A.npz`` (the character who speaks; B listened to silence). Without
-``--pred`` the model is run here on each clip's audio exactly as a user would run
-``infer --audio <stem>.wav --audio-b silence.wav``: the character speaks, the partner
-is silent. Measures: :mod:`.lipsync` and ``docs/metrics.md``.
+``--pred`` the model is run here on each clip's audio through the one pipeline, exactly
+as ``infer --audio <stem>.wav --audio-b silence.wav`` runs it (with ``infer``'s engine
+flags): the character speaks, the partner is silent. Measures: :mod:`.lipsync` and ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.request import ENGINE, GENERATE, Request
+from ...inference.core.request import add_arguments as add_request_arguments
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 from .lipsync import (
     AlignedClip,
@@ -48,12 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="motion to score: <stem>.npz or <stem>/A.npz per clip (default: run the model on each clip)",
     )
-    eng = parser.add_argument_group("model run (without --pred)")
-    eng.add_argument("--checkpoint", metavar="PTH", help="lite weights (default: the shipped ones)")
-    eng.add_argument(
-        "--engine", choices=("auto", "dualtalk", "lite"), default="auto", help="network (default: auto)"
+    # the model run takes the same engine flags as `infer` (one options model), on the CPU by default
+    add_request_arguments(
+        parser,
+        (ENGINE, GENERATE),
+        defaults={"device": "cpu"},
+        helps={"device": "auto, cpu or cuda (default: cpu, for reproducible scores)"},
     )
-    eng.add_argument("--device", default="cpu", help="auto, cpu or cuda (default: cpu)")
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
     )
@@ -79,12 +82,11 @@ def _predicted(clip: AlignedClip, pred_dir: Path) -> tuple[Any, str]:
     return load_motion(path), path.relative_to(pred_dir).as_posix()
 
 
-def _generated(clip: AlignedClip, audio: np.ndarray, engine: Any) -> Any:
-    """The character speaks the clip, the partner is silent: the user's two-file dialogue path."""
+def _generated(clip: AlignedClip, audio: np.ndarray, request: Request, engines: Any) -> Any:
+    """The character speaks the clip, the partner is silent: ``infer --audio clip.wav --audio-b silence.wav``."""
     import soundfile as sf
 
-    from ...inference.audio import load_dialogue
-    from ...inference.generate import generate_dialogue
+    from ...inference import pipeline
 
     audio_log = logging.getLogger("dualtalk.audio")
     level = audio_log.level
@@ -93,31 +95,32 @@ def _generated(clip: AlignedClip, audio: np.ndarray, engine: Any) -> Any:
         with tempfile.TemporaryDirectory(prefix="dualtalk-lipsync-") as tmp:
             silence = Path(tmp) / "silence.wav"
             sf.write(silence, np.zeros_like(audio), SR, subtype="PCM_16")
-            dialogue = load_dialogue(str(clip.wav), str(silence))
+            take = pipeline.run(
+                request.replace(audio=str(clip.wav), audio_b=str(silence)),
+                Path(tmp) / "take",
+                engines=engines,
+            )
     finally:
         audio_log.setLevel(level)
-    motion_a, _motion_b = generate_dialogue(dialogue, engine)
-    return motion_a
+    return take.motion_a
 
 
 def evaluate_lipsync(
-    aligned: str | Path,
-    pred: str | Path | None = None,
-    *,
-    checkpoint: str | None = None,
-    engine: str = "auto",
-    device: str = "cpu",
+    aligned: str | Path, pred: str | Path | None = None, *, request: Request | None = None
 ) -> dict[str, Any]:
-    """Score motion files in ``pred`` (or the model itself) and the lip-flap baseline on ``aligned``."""
+    """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
+    engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline."""
     clips = find_alignments(aligned)
     pred_dir = Path(pred) if pred is not None else None
     if pred_dir is not None and not pred_dir.is_dir():
         raise DualTalkError(f"prediction folder not found: {pred_dir}")
-    eng = None
+    engines = eng = None
+    request = (request or Request(device="cpu")).validate()
     if pred_dir is None:
-        from ...inference.engine import load_engine
+        from ...inference.pipeline import Engines
 
-        eng = load_engine(checkpoint, engine=engine, device=device)
+        engines = Engines()
+        eng = engines.get(request)  # weights first: a wrong checkpoint fails before any clip runs
         source = f"{eng.name} engine {eng.sha256[:12]}" if eng.sha256 else f"{eng.name} engine"
     else:
         source = str(pred_dir)
@@ -127,10 +130,10 @@ def evaluate_lipsync(
     for clip in clips:
         audio = _load_audio(clip)
         secs = len(audio) / SR
-        if eng is None:
+        if pred_dir is not None:
             motion, what = _predicted(clip, pred_dir)
         else:
-            motion, what = _generated(clip, audio, eng), f"the model's motion for {clip.stem}"
+            motion, what = _generated(clip, audio, request, engines), f"the model's motion for {clip.stem}"
         if fps is not None and motion.fps != fps:
             raise DualTalkError(
                 f"{what} is at {motion.fps:g} fps, other clips at {fps:g}; score one rate at a time"
@@ -150,9 +153,7 @@ def evaluate_lipsync(
 
 
 def run(args: argparse.Namespace) -> int:
-    report = evaluate_lipsync(
-        args.aligned, args.pred, checkpoint=args.checkpoint, engine=args.engine, device=args.device
-    )
+    report = evaluate_lipsync(args.aligned, args.pred, request=Request.from_args(args))
     print(format_report(report))
     if args.json:
         print(json.dumps(report))
