@@ -398,7 +398,7 @@ def shipped_report(shared_dir: Path) -> dict:
     """The shipped model run as a user runs it (character speaks, partner silent) on the 5 LibriVox clips."""
     from dualtalk.training.evaluation.cmd_lipsync import evaluate_lipsync
 
-    return evaluate_lipsync(shared_dir / "data" / "real_speech" / "librivox")
+    return evaluate_lipsync(shared_dir / "data" / "real_speech" / "librivox", engine="lite")
 
 
 def test_the_model_run_on_real_read_speech_beats_the_lip_flap(shipped_report):

@@ -106,16 +106,28 @@ def _generated(clip: AlignedClip, audio: np.ndarray, request: Request, engines: 
 
 
 def evaluate_lipsync(
-    aligned: str | Path, pred: str | Path | None = None, *, request: Request | None = None
+    aligned: str | Path,
+    pred: str | Path | None = None,
+    *,
+    request: Request | None = None,
+    checkpoint: str | None = None,
+    engine: str | None = None,
+    device: str | None = None,
 ) -> dict[str, Any]:
     """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
-    engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline."""
+    engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
+
+    ``checkpoint``, ``engine`` and ``device`` are shortcuts that override the request's fields."""
+    overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
     clips = find_alignments(aligned)
     pred_dir = Path(pred) if pred is not None else None
     if pred_dir is not None and not pred_dir.is_dir():
         raise DualTalkError(f"prediction folder not found: {pred_dir}")
     engines = eng = None
-    request = (request or Request(device="cpu")).validate()
+    request = (request or Request(device="cpu")).replace(
+        **{k: v for k, v in overrides.items() if v is not None}
+    )
+    request.validate()
     if pred_dir is None:
         from ...inference.pipeline import Engines
 
