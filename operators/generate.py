@@ -28,6 +28,31 @@ class DUALTALK_OT_generate(JobOperator):
         return run
 
 
+class DUALTALK_OT_regenerate_range(JobOperator):
+    """Re-generate only the timeline's preview range of the take (cross-faded at both ends); the
+    rest of the take, other tracks and hand keys on your own layers stay as they are"""
+
+    bl_idname = "dualtalk.regenerate_range"
+    bl_label = "Re-generate selection"
+    bl_options = {"REGISTER", "UNDO"}
+    task = "generate"
+
+    @classmethod
+    def poll(cls, context):
+        return context.scene is not None and not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+
+    def begin(self, context) -> ui_run.GenerationRun:
+        scene = context.scene
+        if not scene.use_preview_range:
+            raise DualTalkError(
+                "set the timeline's preview range (Ctrl+Alt+P in the timeline) around the frames to re-generate"
+            )
+        frames = (int(scene.frame_preview_start), int(scene.frame_preview_end))
+        run = ui_run.GenerationRun(scene, scene.dualtalk, get_prefs(context), frame_range=frames).start()
+        state.set_status(context, running=True, task="generate", message="starting the worker")
+        return run
+
+
 class DUALTALK_OT_cancel(bpy.types.Operator):
     """Stop the running DualTalk generation; the scene stays as it was"""
 
@@ -68,4 +93,4 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         return {"FINISHED"}
 
 
-CLASSES = (DUALTALK_OT_generate, DUALTALK_OT_cancel, DUALTALK_OT_export_fbx)
+CLASSES = (DUALTALK_OT_generate, DUALTALK_OT_regenerate_range, DUALTALK_OT_cancel, DUALTALK_OT_export_fbx)

@@ -61,6 +61,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col.prop(s, f"intensity_{group}")
         box.prop(s, "smoothing")
         box.prop(s, "blinks")
+        box.prop(s, "key_mode")
         row = box.row()
         row.prop(s, "markers")
         row.prop(s, "sound_strip")
@@ -72,11 +73,42 @@ class DUALTALK_PT_main(bpy.types.Panel):
         else:
             col.scale_y = 1.4
             col.operator("dualtalk.generate", icon="PLAY")
+            row = layout.row()
+            row.enabled = context.scene.use_preview_range
+            row.operator("dualtalk.regenerate_range", icon="PREVIEW_RANGE")
         if status.last:
             layout.label(text=status.last[:120])
+        draw_layers(layout, s)
         box = layout.box()
         box.prop(s, "fbx_path")
+        box.prop(s, "fbx_scope", expand=True)
         box.operator("dualtalk.export_fbx", icon="EXPORT")
+
+
+def draw_layers(layout, s) -> None:
+    """Each character's layers with their influence (right-click the slider to key it)."""
+    from ..dualtalk_blender.scene import layers
+
+    rows = []
+    for obj in (s.char_a, s.char_b):
+        if obj is None:
+            continue
+        try:
+            infos = layers.character_layers(layers.character_idblocks(obj))
+        except Exception:  # a half-set-up character: nothing to list
+            infos = []
+        if infos:
+            rows.append((obj, infos))
+    if not rows:
+        return
+    box = layout.box()
+    box.label(text="Layers", icon="NLA")
+    for obj, infos in rows:
+        col = box.column(align=True)
+        col.label(text=obj.name)
+        for info in infos:
+            suffix = "" if info.idblock.id_type == "KEY" else " (bones)"
+            col.prop(info.strip, "influence", text=f"{info.layer}{suffix}", slider=True)
 
 
 CLASSES = (DUALTALK_PT_main,)

@@ -144,6 +144,26 @@ class DUALTALK_PG_settings(bpy.types.PropertyGroup):
     fbx_path: StringProperty(
         name="FBX", subtype="FILE_PATH", default="//dualtalk.fbx", description="FBX output"
     )
+    key_mode: EnumProperty(
+        name="Keys",
+        items=[
+            ("EVERY_FRAME", "Every frame", "One key per frame on every curve: exactly the engine's output"),
+            (
+                "REDUCED",
+                "Reduced",
+                "Far fewer keys, within 0.01 on shape-key weights and 0.1 degrees on rotations",
+            ),
+        ],
+        default="EVERY_FRAME",
+    )
+    fbx_scope: EnumProperty(
+        name="Scope",
+        items=[
+            ("FULL", "Full", "Both characters' meshes and whole skeletons"),
+            ("FACE", "Face", "Face meshes and only the bones that move (with their parents)"),
+        ],
+        default="FULL",
+    )
 
 
 class DUALTALK_PG_status(bpy.types.PropertyGroup):

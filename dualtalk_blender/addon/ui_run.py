@@ -195,6 +195,7 @@ def apply_options(s: Any, prefs: Any = None, take: str = "take"):
         smoothing=float(s.smoothing),
         blinks=s.blinks.lower(),
         markers=bool(s.markers),
+        keys=getattr(s, "key_mode", "EVERY_FRAME").lower().replace("_", "-"),
         take=take,
         undo_push=False,  # the operator's UNDO flag makes the whole run one undo step
     )
@@ -256,21 +257,47 @@ class GenerationRun:
 
     task = "generate"
 
-    def __init__(self, scene: Any, settings: Any, prefs: Any = None, python: str | None = None) -> None:
+    def __init__(
+        self,
+        scene: Any,
+        settings: Any,
+        prefs: Any = None,
+        python: str | None = None,
+        frame_range: tuple[int, int] | None = None,
+    ) -> None:
         self.scene = scene
         self.settings = settings
         self.scene_uid = scene.session_uid
         self.prefs = prefs
+        self.frame_range = frame_range
         self.work_dir = Path(tempfile.mkdtemp(prefix="dualtalk_run_"))
         try:
             self.job = build_job(settings, self.work_dir, prefs)
             self.apply_opts = apply_options(settings, prefs)
+            if frame_range is not None:
+                self._plan_range(*frame_range)
             preflight(settings, self.apply_opts)
             self.python = python or self._python()
         except Exception:
             self.cleanup()
             raise
         self.worker: WorkerProcess | None = None
+
+    def _plan_range(self, first: int, last: int) -> None:
+        """Re-generate only ``first..last`` of the take: the engine hears the audio around it."""
+        from ..scene.apply import scene_fps
+        from ..scene.layers import plan_range
+
+        a, b = check_characters(self.settings)
+        plan = plan_range((a, b), scene_fps(self.scene), first, last, self.apply_opts.crossfade)
+        audio = self.job["audio"]
+        base = audio.get("start") or 0.0
+        end = base + plan.audio_end
+        audio["start"] = base + plan.audio_start
+        audio["end"] = end if audio.get("end") is None else min(end, audio["end"])
+        opts = self.apply_opts
+        opts.replace_range, opts.start_frame, opts.take = (first, last), plan.start_frame, plan.take
+        opts.markers, opts.frame_range = False, "keep"
 
     def _python(self) -> str:
         from .deps import resolve_python
@@ -363,6 +390,12 @@ class GenerationRun:
         a, b = check_characters(self.settings)
         rep_a, rep_b, n_markers = apply_dialogue(a, b, motion_a, motion_b, self.apply_opts, scene=self.scene)
         strips: list[str] = []
+        if self.frame_range is not None:
+            lo, hi = rep_a.replaced
+            return (
+                f"DualTalk: re-generated frames {self.frame_range[0]}-{self.frame_range[1]} "
+                f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
+            )
         if self.settings.sound_strip:
             start = self.apply_opts.start_frame
             start = int(self.scene.frame_start if start is None else start)
@@ -388,4 +421,4 @@ def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
     target = abspath(path)
     if not target:
         raise DualTalkError("choose an FBX file to export to")
-    return _export([a, b], target, scene=scene)
+    return _export([a, b], target, scene=scene, scope=getattr(s, "fbx_scope", "FULL").lower())

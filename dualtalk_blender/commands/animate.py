@@ -20,6 +20,7 @@ Inside Blender's own Python (the extension installed, or this folder on ``sys.pa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -64,6 +65,30 @@ def _intensity(text: str) -> tuple[str, float]:
         return group, float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+
+
+def _layer_influence(text: str) -> tuple[str, float]:
+    from ..rig.layer_names import LAYERS, layer_name
+
+    layer, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return layer_name(layer), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LAYER=VALUE with LAYER in {', '.join(LAYERS)}") from None
+    except DualTalkError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _frame_range(text: str) -> tuple[int, int]:
+    first, sep, last = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        return int(first), int(last)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected FIRST-LAST frames, e.g. 400-520, got {text!r}") from None
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -115,10 +140,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--up-axis", choices=("auto", "Y", "Z"), default="auto", help="rig up axis for head rotation"
     )
     ret.add_argument("--no-markers", action="store_true", help="no timeline markers at turn changes")
+    lay = parser.add_argument_group("layers and keys")
+    lay.add_argument(
+        "--layer-influence",
+        type=_layer_influence,
+        action="append",
+        default=[],
+        metavar="LAYER=X",
+        help="keyed influence 0..1 of a layer: lips+jaw, head, eyes, brows+cheeks (e.g. head=0.5)",
+    )
+    lay.add_argument(
+        "--keys",
+        choices=("every-frame", "reduced"),
+        default="every-frame",
+        help="reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations",
+    )
+    lay.add_argument(
+        "--range",
+        type=_frame_range,
+        metavar="FIRST-LAST",
+        help="re-generate only these frames of the take already in --blend (cross-faded at both ends)",
+    )
     ret.add_argument("--take", metavar="NAME", help="take name used for the actions (default: OUT's name)")
     out = parser.add_argument_group("output")
     out.add_argument("--out", metavar="OUT.blend", help="animated copy of the scene")
     out.add_argument("--fbx", metavar="OUT.fbx", help="also export both characters to FBX")
+    out.add_argument(
+        "--fbx-scope",
+        choices=("full", "face"),
+        default="full",
+        help="face: only the face meshes and the bones that move (plus their parents)",
+    )
     out.add_argument("--render", metavar="OUT", help="render: video (.mp4/.mkv/.mov) or a folder of frames")
     out.add_argument("--resolution", type=_resolution, metavar="WxH", help="override the render resolution")
     out.add_argument("--samples", type=int, metavar="N", help="override render samples (Cycles/EEVEE)")
@@ -177,6 +229,10 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         smoothing=args.smoothing,
         start_frame=args.start_frame,
         intensity=dict(args.intensity),
+        keys=args.keys,
+        layer_influence=dict(args.layer_influence),
+        frame_range=args.range,
+        fbx_scope=args.fbx_scope,
         resolution=args.resolution,
         samples=args.samples,
     )
@@ -240,6 +296,32 @@ def write_mix(dialogue: Any, path: Path) -> Path:
     return path
 
 
+def _range_window(
+    shot: Shot, options: Any, obj_a: Any, obj_b: Any, scene: Any
+) -> tuple[float | None, float | None]:
+    """Set ``options`` up to re-generate ``shot.frame_range`` of the take in the scene.
+
+    Returns the audio window (seconds) the engine hears: the range plus context and the
+    cross-fade on each side, clipped to the take; motion files given instead are whole takes.
+    """
+    from ..scene.apply import scene_fps
+    from ..scene.layers import plan_range
+
+    first, last = shot.frame_range
+    plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
+    options.replace_range = (first, last)
+    options.markers = False
+    options.frame_range = "keep"
+    options.take = plan.take
+    if shot.motion_a is not None:
+        options.start_frame = plan.take_start if shot.start_frame is None else shot.start_frame
+        return shot.start, shot.end
+    options.start_frame = plan.start_frame
+    base = shot.start or 0.0
+    end = base + plan.audio_end
+    return base + plan.audio_start, end if shot.end is None else min(end, shot.end)
+
+
 def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     """Animate one shot; returns the result line."""
     import bpy
@@ -276,14 +358,25 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         markers=shot.markers,
         frame_range="fit",
         undo_push=False,
+        keys=shot.keys,
+        layer_influence=dict(shot.layer_influence),
     )
+    heard = shot
+    if shot.frame_range is not None:
+        start, end = _range_window(shot, options, obj_a, obj_b, scene)
+        heard = dataclasses.replace(shot, start=start, end=end)
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files.
     options.validate()
     for obj in (obj_a, obj_b):
         check_character(obj, options)
     work = shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
-    request = shot.request()
-    dialogue = pipeline.load_dialogue(request, progress) if shot.audio is not None else None
+    request = heard.request()
+    engine_needed = shot.motion_a is None
+    dialogue = (
+        pipeline.load_dialogue(request, progress)
+        if shot.audio is not None and (shot.frame_range is None or engine_needed)
+        else None
+    )
     if shot.motion_a is not None:
         path_a, path_b = shot.motion_a, shot.motion_b
     else:
@@ -296,7 +389,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
     for warning in rep_a.warnings + rep_b.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if dialogue is not None:
+    if dialogue is not None and shot.frame_range is None:  # a range keeps the take's sound strip
         wav = write_mix(dialogue, work / "dialogue.wav")
         add_dialogue_sound(scene, wav, rep_a.first_frame)
     scene.frame_set(scene.frame_start)
@@ -308,7 +401,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         from ..scene.fbx_export import export_fbx
 
         progress.update("fbx", 0.0, shot.fbx.name)
-        written.append(str(export_fbx([obj_a, obj_b], shot.fbx, scene=scene)))
+        written.append(str(export_fbx([obj_a, obj_b], shot.fbx, scene=scene, scope=shot.fbx_scope)))
         progress.update("fbx", 1.0, shot.fbx.name)
     if shot.render is not None:
         from ..scene.render import render_shot
@@ -321,6 +414,12 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
             )
         )
     took = time.perf_counter() - t0
+    if rep_a.replaced is not None:
+        lo, hi = rep_a.replaced
+        return (
+            f"wrote {', '.join(written)}: re-generated frames {shot.frame_range[0]}-{shot.frame_range[1]} "
+            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}, {took:.1f} s"
+        )
     return (
         f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
         f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}), {took:.1f} s"

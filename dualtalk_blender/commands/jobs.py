@@ -51,8 +51,9 @@ STRINGS = ("name", "char_a", "char_b", *_request_options("str", "choice"), "take
 NUMBERS = (*_request_options("float"), "smoothing")
 INTS = ("start_frame", *_request_options("int"), "samples")
 BOOLS = (*_request_options("bool"), "markers")
-OTHER = ("intensity", "resolution")
-FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + NUMBERS + INTS + BOOLS + OTHER)
+OTHER = ("intensity", "resolution", "layer_influence", "range")
+CHOICES = {"keys": ("every-frame", "reduced"), "fbx_scope": ("full", "face")}
+FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + NUMBERS + INTS + BOOLS + OTHER + tuple(CHOICES))
 GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
 
 
@@ -96,6 +97,10 @@ class Shot:
     intensity: dict[str, float] = field(default_factory=dict)
     resolution: tuple[int, int] | None = None
     samples: int | None = None
+    keys: str = "every-frame"
+    layer_influence: dict[str, float] = field(default_factory=dict)
+    frame_range: tuple[int, int] | None = None
+    fbx_scope: str = "full"
 
     def request(self) -> Request:
         """The engine-side options of this shot, as the one request model (``core/request.py``)."""
@@ -202,6 +207,30 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
         if not all(8 <= x <= 16384 for x in res):
             raise DualTalkError(f"{where}.resolution: sizes must be within 8..16384")
         kw["resolution"] = (res[0], res[1])
+    for key, allowed in CHOICES.items():
+        if merged.get(key) is not None:
+            if merged[key] not in allowed:
+                raise DualTalkError(f"{where}.{key}: expected one of {', '.join(allowed)}")
+            kw[key] = merged[key]
+    if merged.get("layer_influence") is not None:
+        from ..rig.layer_names import LAYERS
+
+        infl = merged["layer_influence"]
+        if not isinstance(infl, dict) or set(infl) - set(LAYERS):
+            raise DualTalkError(
+                f"{where}.layer_influence: expected an object with keys among {', '.join(LAYERS)}"
+            )
+        kw["layer_influence"] = {k: _number(v, f"{where}.layer_influence.{k}") for k, v in infl.items()}
+    if merged.get("range") is not None:
+        rng = merged["range"]
+        if not (
+            isinstance(rng, list)
+            and len(rng) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in rng)
+            and rng[0] <= rng[1]
+        ):
+            raise DualTalkError(f"{where}.range: expected [first, last] frames")
+        kw["frame_range"] = (rng[0], rng[1])
     has_motion = "motion_a" in kw or "motion_b" in kw
     if has_motion and not ("motion_a" in kw and "motion_b" in kw):
         raise DualTalkError(f"{where}: give both motion_a and motion_b, or neither")

@@ -2,7 +2,8 @@
 
 :func:`apply_motion` = inspect the character -> convert the motion to the rig's space
 (FLAME <-> ARKit) -> intensities, smoothing, blinks -> resample to the scene fps -> bulk
-keys in one action (see :mod:`.keying` for what happens to existing animation).
+keys in named NLA layers per character (see :mod:`.layers`: lips+jaw, head, eyes, brows+cheeks,
+each with a keyable influence; what happens to existing animation is described there).
 :func:`apply_dialogue` does both characters and the turn markers as one undo step.
 """
 
@@ -19,9 +20,10 @@ import numpy as np
 from ...inference.core.channels import SPACE_FLAME
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
-from ..rig import flame_arkit, plan, retarget
+from ..rig import flame_arkit, keyreduce, plan, retarget
+from ..rig.layer_names import dominant_layer
 from ..rig.mapping import CustomMap, load_mapping
-from . import keying
+from . import keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
@@ -46,6 +48,10 @@ class ApplyOptions:
     frame_range: str = "extend"  # scene range: extend to cover the take / fit it exactly / keep
     up_axis: str = AUTO  # rig up axis for head rotation: auto / Y / Z
     undo_push: bool = True  # push one undo step (set False inside an UNDO operator)
+    keys: str = "every-frame"  # every-frame / reduced (within 0.01 on weights, 0.1 deg on rotations)
+    layer_influence: dict[str, float] = field(default_factory=dict)  # e.g. {"head": 0.5}
+    replace_range: tuple[int, int] | None = None  # only rewrite these frames of the existing take
+    crossfade: int = 4  # frames blended at each end of a replaced range
 
     def validate(self) -> None:
         if self.blinks not in (AUTO, "on", "off"):
@@ -65,6 +71,18 @@ class ApplyOptions:
             raise DualTalkError(f"smoothing must be between 0 and 25 frames, got {self.smoothing}")
         if not self.take or len(self.take.encode()) > 40 or any(ord(c) < 32 for c in self.take):
             raise DualTalkError("take name must be 1-40 printable bytes")
+        if self.keys not in layers.KEYS_MODES:
+            raise DualTalkError(f"keys must be every-frame or reduced, got {self.keys!r}")
+        for name, value in self.layer_influence.items():
+            layers.layer_name(name)
+            if not (np.isfinite(value) and 0.0 <= value <= 1.0):
+                raise DualTalkError(f"influence for layer {name} must be between 0 and 1, got {value}")
+        if self.replace_range is not None:
+            first, last = self.replace_range
+            if last < first:
+                raise DualTalkError(f"range {first}-{last} ends before it starts")
+        if not (0 <= self.crossfade <= 100):
+            raise DualTalkError(f"cross-fade must be 0-100 frames, got {self.crossfade}")
 
 
 @dataclass
@@ -81,6 +99,11 @@ class ApplyReport:
     warnings: list[str] = field(default_factory=list)
     kept_actions: list[str] = field(default_factory=list)  # user actions pushed to NLA
     seconds: float = 0.0
+    keys_every_frame: int = 0  # what every-frame keying would have written
+    max_weight_error: float = 0.0  # largest difference between the keys and the motion (weights)
+    max_rotation_error_deg: float = 0.0  # same for rotations, as an angle
+    layers: list[str] = field(default_factory=list)
+    replaced: tuple[int, int] | None = None  # frames rewritten by a range re-generation
 
     @property
     def summary(self) -> str:
@@ -107,18 +130,47 @@ def _rest_rotation(target: Any, meta_rest: dict[str, list[float]], key: str) -> 
 
 
 def _previous_meta(idblock: Any) -> dict[str, Any]:
+    """Metadata of the take already on ``idblock`` (our layers, or an older single action)."""
+    for strip in layers.our_strips(idblock).values():
+        if keying.is_ours(strip.action):
+            return keying.action_meta(strip.action)
     ad = getattr(idblock, "animation_data", None)
     if ad is not None and keying.is_ours(ad.action):
         return keying.action_meta(ad.action)
     return {}
 
 
-def _rotation_curves(quats: np.ndarray, mode: str, path_prefix: str, group: str) -> list[keying.CurveSpec]:
+def _rotation_curves(
+    quats: np.ndarray, rest: np.ndarray, mode: str, path_prefix: str, group: str, layer: str
+) -> list[keying.CurveSpec]:
     prop, vals = retarget.rotation_channels(quats, mode)
+    _, rest_vals = retarget.rotation_channels(np.asarray(rest, dtype=np.float64)[None, :], mode)
+    if mode == "QUATERNION" and len(vals) and float(rest_vals[0] @ vals[0]) < 0:
+        rest_vals = -rest_vals  # same hemisphere: partial influence blends the short way
+    tol = keyreduce.rotation_component_tol(mode)
     return [
-        keying.CurveSpec(f"{path_prefix}{prop}", i, vals[:, i].astype(np.float32), group)
+        keying.CurveSpec(
+            f"{path_prefix}{prop}",
+            i,
+            vals[:, i].astype(np.float32),
+            group,
+            layer=layer,
+            rest=float(rest_vals[0, i]),
+            tol=tol,
+        )
         for i in range(vals.shape[1])
     ]
+
+
+def _drive_layer(channels: list[str], matrix: np.ndarray) -> str:
+    weights = np.abs(np.asarray(matrix, dtype=np.float64)).sum(axis=1)
+    return dominant_layer(
+        (retarget.channel_group(ch), float(w)) for ch, w in zip(channels, weights, strict=True)
+    )
+
+
+def _key_layer(channel_weights: Any) -> str:
+    return dominant_layer((retarget.channel_group(ch), w) for ch, w in channel_weights)
 
 
 def _quat_list(quat: np.ndarray) -> list[float]:
@@ -150,6 +202,7 @@ def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> Character
                 f"{idblock.name!r} is linked from {idblock.library.filepath} (read-only); make it local "
                 "(or a library override) before animating it"
             )
+    layers.check_editable((key, arm, mesh))
     if report.shared_with and options.single_user == "refuse":
         raise DualTalkError(
             f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
@@ -223,12 +276,22 @@ def apply_motion(
         tc = keying.TargetCurves(key, mesh.name)
         for j, name in enumerate(names):
             _widen_slider(key.key_blocks[name], values[:, j])
-            tc.curves.append(keying.CurveSpec(_key_path(name), 0, values[:, j], "DualTalk"))
+            tc.curves.append(
+                keying.CurveSpec(
+                    _key_path(name),
+                    0,
+                    values[:, j],
+                    "DualTalk",
+                    layer=_key_layer(report.keys[name]),
+                    tol=keyreduce.WEIGHT_TOL,
+                )
+            )
         if report.flame_correctives and space == SPACE_FLAME:
             weights = plan.flame_corrective_weights(out)
             for i, name in enumerate(report.flame_correctives):
                 _widen_slider(key.key_blocks[name], weights[:, i])
-                tc.curves.append(keying.CurveSpec(_key_path(name), 0, weights[:, i], "DualTalk"))
+                layer = "head" if i < 9 else "lips+jaw"  # Pose1..9 follow the neck, Pose10..18 the jaw
+                tc.curves.append(keying.CurveSpec(_key_path(name), 0, weights[:, i], "DualTalk", layer=layer))
         targets.append(tc)
 
     rot_owner = arm if arm is not None else mesh
@@ -251,14 +314,16 @@ def apply_motion(
             rest = _rest_rotation(pb, meta_rest, pb.name)
             rest_used[pb.name] = _quat_list(rest)
             prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'
-            rot_curves += _rotation_curves(retarget.compose(rest, local), pb.rotation_mode, prefix, pb.name)
+            rot_curves += _rotation_curves(
+                retarget.compose(rest, local), rest, pb.rotation_mode, prefix, pb.name, "head"
+            )
         else:
             frame = "Y" if report.head_frame == "bone" else report.head_frame
             rest = _rest_rotation(mesh, meta_rest, "")
             rest_used[""] = _quat_list(rest)
             local = retarget.rig_rotvecs(head_rv, frame)
             rot_curves += _rotation_curves(
-                retarget.compose(rest, local), mesh.rotation_mode, "", "Object Transforms"
+                retarget.compose(rest, local), rest, mesh.rotation_mode, "", "Object Transforms", "head"
             )
     if arm is not None:
         for drive in report.bones:
@@ -273,13 +338,20 @@ def apply_motion(
             rest = _rest_rotation(pb, meta_rest, pb.name)
             rest_used[pb.name] = _quat_list(rest)
             prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'
-            rot_curves += _rotation_curves(retarget.compose(rest, rv), pb.rotation_mode, prefix, pb.name)
+            rot_curves += _rotation_curves(
+                retarget.compose(rest, rv),
+                rest,
+                pb.rotation_mode,
+                prefix,
+                pb.name,
+                _drive_layer(list(drive.channels), drive.matrix),
+            )
     if rot_curves:
         targets.append(keying.TargetCurves(rot_owner, rot_owner.name, rot_curves))
     if not targets:
         raise DualTalkError(f"nothing to key on {mesh.name!r}: {report.summary}")
 
-    action_name = f"DualTalk_{options.take}_{mesh.name}"[:63]
+    action_prefix = f"DualTalk_{options.take}_{mesh.name}"
     meta = {
         "take": options.take,
         "character": mesh.name,
@@ -290,27 +362,56 @@ def apply_motion(
         "rest": rest_used,
         "fps": fps,
         "start_frame": span.first,
+        "seconds": motion.num_frames / motion.fps,  # the audio the take was made from
     }
-    result = keying.key_take(action_name, targets, span.frames, meta=meta)
-    if options.frame_range != "keep":
+    replaced = None
+    result = None
+    if options.replace_range is not None:
+        first_r, last_r = options.replace_range
+        if not (span.first <= first_r and last_r <= span.last):
+            raise DualTalkError(
+                f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first_r}-{last_r}"
+            )
+        replaced = layers.replace_range(
+            targets, span.frames, first_r, last_r, fade=options.crossfade, keys=options.keys
+        )
+        for name, value in options.layer_influence.items():
+            layers.set_influence([t.idblock for t in targets], name, value)
+    else:
+        result = layers.write_take(
+            action_prefix,
+            targets,
+            span.frames,
+            meta=meta,
+            keys=options.keys,
+            influences=options.layer_influence,
+        )
+    if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
         scene.frame_start, scene.frame_end = plan.scene_range(
             span, scene.frame_start, scene.frame_end, options.frame_range
         )
     if options.undo_push:
         _undo_push(f"DualTalk: animate {mesh.name}")
+    used = [layer for layer in layers.LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
+    n_curves = sum(len(t.curves) for t in targets)
     return ApplyReport(
         character=mesh.name,
-        action=result.action.name,
+        action=action_prefix[:63],
         frames=span.count,
         first_frame=span.first,
         last_frame=span.last,
         fps=fps,
-        curves=result.curves,
-        keys=result.keys,
+        curves=n_curves,
+        keys=result.keys if result is not None else 0,
         mapping=report.summary,
         warnings=warnings,
-        kept_actions=result.pushed,
+        kept_actions=result.pushed if result is not None else [],
         seconds=time.perf_counter() - t0,
+        keys_every_frame=n_curves * span.count,
+        max_weight_error=result.max_weight_error if result is not None else 0.0,
+        max_rotation_error_deg=result.max_rotation_error_deg if result is not None else 0.0,
+        layers=used,
+        replaced=replaced,
     )
 
 
@@ -410,7 +511,7 @@ def apply_dialogue(
     rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=report_a)
     rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=report_b)
     n_markers = 0
-    if options.markers:
+    if options.markers and options.replace_range is None:  # a range keeps the take's markers
         n_markers = add_turn_markers(
             scene, motion_a, motion_b, inner.start_frame, names=(rep_a.character, rep_b.character)
         )

@@ -73,7 +73,7 @@ def test_panel_shows_pickers_with_rig_summaries_and_the_buttons(scene):
     labels = [t for kind, t in log if kind == "label"]
     assert sum("52/52 ARKit" in t for t in labels) == 2
     ops = [t for kind, t in log if kind == "operator"]
-    assert ops == ["dualtalk.generate", "dualtalk.export_fbx"]
+    assert ops == ["dualtalk.generate", "dualtalk.regenerate_range", "dualtalk.export_fbx"]
     props = {t for kind, t in log if kind == "prop"}
     assert {
         "char_a",
@@ -87,7 +87,24 @@ def test_panel_shows_pickers_with_rig_summaries_and_the_buttons(scene):
         "rounds",
     } <= props
     assert {"intensity_mouth", "intensity_head", "smoothing", "blinks", "markers", "sound_strip"} <= props
+    assert {"key_mode", "fbx_scope"} <= props
     assert not props & {"audio_b", "turns", "checkpoint", "custom_map", "start"}
+
+
+def test_panel_lists_each_characters_layers_with_their_influence(scene):
+    import numpy as np
+    from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
+    from dualtalk.inference.core.motion import Motion
+
+    a, b = ah.two_characters()
+    s = scene.dualtalk
+    s.char_a, s.char_b = a, b
+    assert ("label", "Layers") not in draw_panel(scene)  # nothing keyed yet
+    m = Motion("arkit55", np.full((10, 55), 0.2, np.float32))
+    apply_dialogue(a, b, m, m, ApplyOptions(layer_influence={"head": 0.5}, undo_push=False))
+    log = draw_panel(scene)
+    assert ("label", "Layers") in log and ("label", a.name) in log and ("label", b.name) in log
+    assert [t for kind, t in log if kind == "prop"].count("influence") == 8  # 4 layers x 2 characters
 
 
 def test_panel_fields_follow_the_chosen_form_and_engine(scene):

@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 from dualtalk.cli import main
 from dualtalk.dualtalk_blender.commands.jobs import parse_jobs
-from dualtalk.dualtalk_blender.scene import compat
+from dualtalk.dualtalk_blender.scene import compat, layers
 from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.fileio import sha256_file
@@ -62,7 +62,8 @@ def animated(path: Path) -> dict[str, object]:
     }
     for name in ("Ann", "Bob"):
         key = bpy.data.objects[name].data.shape_keys
-        out[name] = key.animation_data.action if key.animation_data else None
+        strips = layers.our_strips(key)
+        out[name] = strips["lips+jaw"].action if "lips+jaw" in strips else None
     se = scene.sequence_editor
     out["sound"] = [s.name for s in se.strips_all] if se else []
     return out
@@ -81,7 +82,7 @@ def test_animate_keys_existing_motion_files_and_leaves_the_input_alone(tmp_path,
     result = animated(out)
     assert result["range"] == (1, 40)
     assert is_ours(result["Ann"]) and is_ours(result["Bob"]) and result["Ann"] != result["Bob"]
-    assert result["Ann"].name == "DualTalk_shot_Ann"
+    assert result["Ann"].name == "DualTalk_shot_Ann lips+jaw"
     assert result["markers"] == ["DT Ann speaks", "DT Bob speaks"]
     fc = next(f for f in compat.iter_fcurves(result["Ann"]) if f.data_path == 'key_blocks["jawOpen"].value')
     assert br.fcurve_values(fc)[:, 1] == pytest.approx(load_motion(a).channel("jawOpen"), abs=1e-6)
@@ -298,3 +299,102 @@ def test_render_without_a_camera_is_refused_before_any_work(tmp_path, scene_file
                "--render", str(tmp_path / "frames")])  # fmt: skip
     assert rc == 2 and "no active camera to render from" in capsys.readouterr().err
     assert not (tmp_path / "o.blend").exists() and not (tmp_path / "frames").exists()
+
+
+def jaw_curve(path: Path, name: str = "Ann") -> np.ndarray:
+    """jawOpen as Blender plays it on every frame of the saved scene."""
+    bpy.ops.wm.open_mainfile(filepath=str(path))
+    scene = bpy.context.scene
+    kb = bpy.data.objects[name].data.shape_keys.key_blocks["jawOpen"]
+    values = []
+    for f in range(scene.frame_start, scene.frame_end + 1):
+        scene.frame_set(f)
+        values.append(kb.value)
+    return np.array(values)
+
+
+def test_a_range_is_regenerated_with_layers_influence_and_sparse_keys(tmp_path, scene_file, capsys):
+    a, b = motions(tmp_path, frames=60)
+    first = tmp_path / "take.blend"
+    rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(first)])  # fmt: skip
+    assert rc == 0
+    before = jaw_curve(first)
+    capsys.readouterr()
+    # Another version of the dialogue (e.g. after an audio edit): only frames 20-30 are replaced.
+    (tmp_path / "v2").mkdir()
+    a2, b2 = motions(tmp_path / "v2", frames=60)
+    v2 = load_motion(a2)
+    v2.values[:] = 1.0 - v2.values
+    save_motion(a2, v2)
+    second = tmp_path / "fixed.blend"
+    fbx = tmp_path / "fixed.fbx"
+    rc = main(["animate", "--quiet", "--blend", str(first), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a2), "--motion-b", str(b2), "--out", str(second), "--range", "20-30",
+               "--keys", "reduced", "--layer-influence", "head=0.5", "--fbx", str(fbx), "--fbx-scope", "face"])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    line = capsys.readouterr().out
+    assert "re-generated frames 20-30 (cross-faded over 16-34)" in line
+    after = jaw_curve(second)
+    frames = np.arange(1, 61)
+    outside = (frames < 16) | (frames > 34)
+    assert np.abs(after[outside] - before[outside]).max() < 1e-6
+    inside = (frames >= 20) & (frames <= 30)
+    assert np.abs(after[inside] - v2.channel("jawOpen")[inside]).max() <= 0.01 + 1e-6
+    assert layers.our_strips(bpy.data.objects["Bob"].parent)["head"].influence == pytest.approx(0.5)
+    assert fbx.stat().st_size > 10_000
+
+
+def test_layer_and_range_options_are_checked_before_any_work(tmp_path, scene_file, capsys):
+    a, b = motions(tmp_path)
+    base = ["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(a), "--motion-b", str(b), "--out", str(tmp_path / "o.blend")]  # fmt: skip
+    for extra, message in (
+        (["--layer-influence", "ears=0.5"], "unknown layer"),
+        (["--range", "400"], "FIRST-LAST"),
+        (["--keys", "some"], "invalid choice"),
+        (["--range", "10-20"], "animate the whole take first"),
+        (["--layer-influence", "head=1.5"], "between 0 and 1"),
+    ):
+        try:
+            rc = main(base + extra)
+        except SystemExit as exc:  # argparse refuses malformed values itself
+            rc = exc.code
+        assert rc == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("error:") == 1
+        assert not (tmp_path / "o.blend").exists()
+
+
+def test_jobs_take_the_new_options():
+    shots = parse_jobs(
+        {"shots": [{"blend": "a.blend", "char_a": "A", "char_b": "B", "out": "o.blend", "audio": "x.wav",
+                    "keys": "reduced", "layer_influence": {"head": 0.25}, "range": [10, 20],
+                    "fbx_scope": "face"}]},
+        Path("/tmp"),
+    )  # fmt: skip
+    assert shots[0].keys == "reduced" and shots[0].layer_influence == {"head": 0.25}
+    assert shots[0].frame_range == (10, 20) and shots[0].fbx_scope == "face"
+    with pytest.raises(DualTalkError, match="range"):
+        parse_jobs({"shots": [{"blend": "a", "char_a": "A", "char_b": "B", "out": "o.blend", "audio": "x",
+                               "range": [20, 10]}]}, Path("/tmp"))  # fmt: skip
+
+
+def test_a_range_reruns_the_engine_on_the_audio_around_it(tmp_path, scene_file, tiny_checkpoint, capsys):
+    audio = two_voices(tmp_path / "talk.wav", seconds=6.0)
+    take = tmp_path / "take.blend"
+    common = ["--char-a", "Ann", "--char-b", "Bob", "--audio", str(audio), "--checkpoint", str(tiny_checkpoint),
+              "--device", "cpu", "--quiet"]  # fmt: skip
+    assert main(["animate", "--blend", str(scene_file), "--out", str(take), *common]) == 0
+    before = jaw_curve(take)
+    capsys.readouterr()
+    fixed = tmp_path / "fixed.blend"
+    rc = main(["animate", "--blend", str(take), "--out", str(fixed), "--range", "100-110",
+               "--work", str(tmp_path / "w2"), *common])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    # The engine heard 2 s of context on each side: frames 46..150 of the take (1.8 s onwards).
+    assert load_motion(tmp_path / "w2" / "A.npz").num_frames == 150 - 45
+    after = jaw_curve(fixed)
+    frames = np.arange(1, 151)
+    assert np.abs(after[(frames < 96) | (frames > 114)] - before[(frames < 96) | (frames > 114)]).max() < 1e-6
+    assert animated(fixed)["sound"] == ["DualTalk dialogue"] and animated(fixed)["range"] == (1, 150)

@@ -14,6 +14,7 @@ bpy = pytest.importorskip("bpy")
 sf = pytest.importorskip("soundfile")
 
 from dualtalk.dualtalk_blender.demo.demo_dialogue import ASSET, SCRIPT, load_conversation  # noqa: E402
+from dualtalk.dualtalk_blender.scene.layers import take_actions  # noqa: E402
 from dualtalk.inference.core.channels import ARKIT52  # noqa: E402
 from dualtalk.inference.core.motion import load_motion  # noqa: E402
 
@@ -97,8 +98,7 @@ def test_blend_reopens_with_both_characters_animated_and_sound(demo_run):
     for obj in meshes:
         keys = obj.data.shape_keys
         assert [k.name for k in keys.key_blocks[1:]] == list(ARKIT52)
-        action = keys.animation_data.action if keys.animation_data else None
-        assert action is not None, f"{obj.name} shape keys are not animated"
+        assert take_actions(keys), f"{obj.name} shape keys are not animated"
         jaw = [k.name for k in keys.key_blocks if k.name == "jawOpen"][0]
         values = []
         for f in range(scene.frame_start, scene.frame_end + 1, 5):

@@ -95,7 +95,7 @@ def test_bad_map_files_are_refused(tmp_path, content, message):
 def test_flame_motion_lands_on_an_arkit_rig_through_the_map_file(tmp_path, fake_map, rng):
     import blender_rigs as br
     import bpy
-    from dualtalk.dualtalk_blender.scene import compat
+    from dualtalk.dualtalk_blender.scene import layers
     from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
     from dualtalk.inference.core.channels import ARKIT52
     from dualtalk.inference.core.motion import Motion
@@ -112,7 +112,7 @@ def test_flame_motion_lands_on_an_arkit_rig_through_the_map_file(tmp_path, fake_
         obj, Motion("flame56", values), ApplyOptions(flame_map=str(tmp_path / "map.npy"), blinks="off")
     )
     assert not any("map" in w for w in rep.warnings)
-    curves = {fc.data_path: fc for fc in compat.assigned_fcurves(obj.data.shape_keys)}
+    curves = {fc.data_path: fc for fc in layers.layer_fcurves(obj.data.shape_keys)}
     for name in ("jawOpen", "mouthSmileLeft", "browInnerUp"):
         keyed = br.fcurve_values(curves[f'key_blocks["{name}"].value'])[:, 1]
         assert np.abs(keyed - weights[:, ARKIT52.index(name)]).max() < 1e-3

@@ -1,5 +1,5 @@
 """Keying a take: right frames at any scene fps, head turns the right way, the user's own
-animation survives, re-runs replace only our action, blinks/intensity/smoothing/markers."""
+animation survives, re-runs replace only our layers, blinks/intensity/smoothing/markers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.rig.blinks import blink_curve
 from dualtalk.dualtalk_blender.rig.retarget import quat_from_rotvec, resample, rotation_channels
-from dualtalk.dualtalk_blender.scene import compat
+from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.apply import (
     ApplyOptions,
     add_turn_markers,
@@ -159,33 +159,45 @@ def test_user_animation_survives_and_rerun_replaces_only_our_action():
 
     rep = apply_motion(obj, ramp_motion(51))
     assert sorted(rep.kept_actions) == sorted([user_key_action.name, user_arm_action.name])
-    assert is_ours(key.animation_data.action) and key.animation_data.action is arm.animation_data.action
+    assert key.animation_data.action is None and arm.animation_data.action is None  # pushed down
+    assert [t.name for t in key.animation_data.nla_tracks] == [
+        f"{user_key_action.name} (kept by DualTalk)",
+        "DualTalk rest",
+        "DualTalk lips+jaw",
+        "DualTalk eyes",
+        "DualTalk brows+cheeks",
+    ]
+    assert [t.name for t in arm.animation_data.nla_tracks][-2:] == ["DualTalk rest", "DualTalk head"]
     bpy.context.scene.frame_set(6)
     assert key.key_blocks["Tail"].value == pytest.approx(0.5, abs=1e-5)  # still animated (NLA)
     assert arm.pose.bones["spine"].rotation_quaternion.x == pytest.approx(0.1104, abs=1e-3)
     assert jaw_at(obj, 26) == pytest.approx(0.5, abs=1e-5)
 
     apply_motion(obj, ramp_motion(101))  # same take again
-    ours = [a for a in bpy.data.actions if is_ours(a)]
-    assert len(ours) == 1 and len(ours[0].slots) == 2
+    ours = sorted(a.name for a in bpy.data.actions if is_ours(a))
+    assert ours == [
+        f"DualTalk_take_A {layer}" for layer in ("brows+cheeks", "eyes", "head", "lips+jaw", "rest")
+    ]
+    assert len(bpy.data.actions["DualTalk_take_A rest"].slots) == 2  # shape keys + armature
     assert {"Spare", user_key_action.name, user_arm_action.name} <= set(bpy.data.actions.keys())
-    assert len(key.animation_data.nla_tracks) == 1  # not pushed twice
+    assert len(key.animation_data.nla_tracks) == 5  # not pushed twice, no duplicate layers
     assert jaw_at(obj, 51) == pytest.approx(0.5, abs=1e-5)
 
     apply_motion(obj, ramp_motion(11), ApplyOptions(take="second"))
-    assert len([a for a in bpy.data.actions if is_ours(a)]) == 2  # first take kept in the file
-    assert "DualTalk_take_A" in bpy.data.actions and bpy.data.actions["DualTalk_take_A"].use_fake_user
+    assert len([a for a in bpy.data.actions if is_ours(a)]) == 10  # first take kept in the file
+    assert bpy.data.actions["DualTalk_take_A lips+jaw"].use_fake_user
+    assert layers.our_strips(key)["lips+jaw"].action.name == "DualTalk_second_A lips+jaw"
 
 
 def test_curves_are_bulk_linear_keys_grouped_per_target():
     obj = br.make_character("A")
     rep = apply_motion(obj, ramp_motion(30))
-    curves = compat.assigned_fcurves(obj.data.shape_keys)
+    curves = layers.layer_fcurves(obj.data.shape_keys)
     assert len(curves) == 52 and rep.curves == 52 + 4  # + head quaternion
     fc = curves[0]
     assert len(fc.keyframe_points) == 30
     assert {kp.interpolation for kp in fc.keyframe_points} == {"LINEAR"}
-    head_curves = compat.assigned_fcurves(obj.parent)
+    head_curves = layers.layer_fcurves(obj.parent)
     assert {fc.data_path for fc in head_curves} == {'pose.bones["head"].rotation_quaternion'}
     assert head_curves[0].group.name == "head"
 
@@ -220,11 +232,11 @@ def test_flame_motion_gets_blinks_by_default_and_not_when_switched_off():
     flame = Motion("flame56", np.zeros((25 * 20, 56), np.float32))
     rep = apply_motion(obj, flame)
     assert any("FLAME->ARKit map" in w for w in rep.warnings)
-    bag = {fc.data_path: fc for fc in compat.assigned_fcurves(obj.data.shape_keys)}
+    bag = {fc.data_path: fc for fc in layers.layer_fcurves(obj.data.shape_keys)}
     blink = br.fcurve_values(bag['key_blocks["eyeBlinkLeft"].value'])[:, 1]
     assert blink.max() > 0.9
     apply_motion(obj, flame, ApplyOptions(blinks="off"))
-    bag = {fc.data_path: fc for fc in compat.assigned_fcurves(obj.data.shape_keys)}
+    bag = {fc.data_path: fc for fc in layers.layer_fcurves(obj.data.shape_keys)}
     assert br.fcurve_values(bag['key_blocks["eyeBlinkLeft"].value'])[:, 1].max() == 0.0
 
 

@@ -1,0 +1,482 @@
+"""A take as named NLA layers an animator can dial, key and fix on top of.
+
+Why NLA tracks and not Blender 5 action layers: in Blender 5.0 an action may hold only one
+layer with one strip (``action.layers.new`` refuses a second: "An Action may not have more
+than one layer"), and an action layer has no influence. NLA strips do: each has a keyable
+``influence`` and a blend mode, tracks can be muted, soloed and reordered in the NLA editor,
+and the exporter bakes the evaluated stack. So each character gets, on each datablock we
+animate (its shape-key block, its armature or object), a stack of tracks, bottom to top::
+
+    (the user's own tracks, e.g. "<action> (kept by DualTalk)")
+    DualTalk rest          one key per channel at its rest value, influence 1
+    DualTalk lips+jaw      \
+    DualTalk head           | one action per layer (slots for the shape keys and the armature),
+    DualTalk eyes           | REPLACE blend, keyed influence (1 unless asked otherwise)
+    DualTalk brows+cheeks  /
+    (tracks the user adds later, e.g. "Fixes"; the active action, the user's tweak layer)
+
+The rest track makes influence mean what it says: NLA blends a REPLACE strip with the value
+below it, and with nothing below that is whatever value the property last held, so influence
+0 on "head" would freeze the head wherever it was. Over the rest track it puts the head at rest.
+
+Re-generation rewrites the curves of our layer actions in place (or swaps in the new take's
+actions) and never touches other tracks, the active action, or our strips' influence keys
+unless an influence is given. A range re-generation rewrites only the frames of the range
+plus cross-fade frames (:func:`replace_range`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import bpy
+import numpy as np
+
+from ...inference.core.errors import DualTalkError
+from ..rig import keyreduce
+from ..rig.layer_names import LAYERS, layer_name
+from . import compat
+from .characters import find_mesh_and_armature
+from .keying import OWNER_PROP, CurveSpec, TargetCurves, action_meta, fill, is_ours, read_keys
+
+REST = "rest"
+TRACK_PREFIX = "DualTalk "
+KEYS_MODES = ("every-frame", "reduced")
+RANGE_CONTEXT_S = 2.0  # audio the engine hears on each side of a re-generated range
+FLOAT32_MARGIN = 0.999  # keys are stored as float32: aim a hair inside the bound
+
+
+def track_name(layer: str) -> str:
+    return f"{TRACK_PREFIX}{layer}"
+
+
+@dataclass
+class LayersResult:
+    actions: dict[str, Any]
+    pushed: list[str]
+    curves: int
+    keys: int
+    keys_every_frame: int
+    max_weight_error: float
+    max_rotation_error_deg: float
+
+
+def our_strips(idblock: Any) -> dict[str, Any]:
+    """Layer (or ``rest``) -> our NLA strip on ``idblock``."""
+    ad = getattr(idblock, "animation_data", None)
+    out: dict[str, Any] = {}
+    if ad is None:
+        return out
+    for track in ad.nla_tracks:
+        if not track.name.startswith(TRACK_PREFIX):
+            continue
+        layer = track.name[len(TRACK_PREFIX) :]
+        if layer in (REST, *LAYERS) and len(track.strips) == 1:
+            out[layer] = track.strips[0]
+    return out
+
+
+def _reduce(curves: list[CurveSpec], frames: np.ndarray, keys: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(frames, values) to write for each curve: every frame, or reduced within each curve's tol."""
+    if keys == "every-frame" or len(frames) < 3:
+        return [(frames, c.values) for c in curves]
+    values = np.stack([c.values for c in curves], axis=1)
+    tol = np.array([c.tol * FLOAT32_MARGIN for c in curves])
+    keep, keyed = keyreduce.reduce_keys(values, tol)
+    return [(frames[keep[:, j]], keyed[keep[:, j], j]) for j in range(len(curves))]
+
+
+def _rotation_error_deg(path_curves: dict[str, list[tuple[int, np.ndarray, np.ndarray]]]) -> float:
+    """Largest angle (degrees) between the sampled and the written rotations, per rotation property."""
+    worst = 0.0
+    for path, comps in path_curves.items():
+        comps = sorted(comps, key=lambda c: c[0])
+        true = np.stack([c[1] for c in comps], axis=1)
+        played = np.stack([c[2] for c in comps], axis=1)
+        if path.endswith("rotation_quaternion") and true.shape[1] == 4:
+            a = true / np.linalg.norm(true, axis=1, keepdims=True)
+            b = played / np.linalg.norm(played, axis=1, keepdims=True)
+            cos = np.clip(np.abs((a * b).sum(axis=1)), 0.0, 1.0)
+            err = np.degrees(2.0 * np.arccos(cos))
+        else:  # Euler / axis-angle / bone drives: the components' errors add up to a bound
+            err = np.degrees(np.abs(true - played).sum(axis=1))
+        worst = max(worst, float(err.max()) if len(err) else 0.0)
+    return worst
+
+
+def check_editable(idblocks: Iterable[Any]) -> None:
+    """Refuse datablocks whose NLA is in tweak mode (their strips' actions cannot be swapped)."""
+    for idblock in idblocks:
+        ad = getattr(idblock, "animation_data", None) if idblock is not None else None
+        if ad is not None and ad.use_tweak_mode:
+            raise DualTalkError(
+                f"{idblock.name!r} is in NLA tweak mode; leave it (Tab in the NLA editor) and animate again"
+            )
+
+
+def _fresh_action(name: str, meta: dict[str, Any], start: float, end: float) -> Any:
+    old = bpy.data.actions.get(name)
+    if old is not None and is_ours(old):
+        bpy.data.actions.remove(old)
+    action = bpy.data.actions.new(name)
+    action[OWNER_PROP] = json.dumps(meta, sort_keys=True, default=str)
+    action.use_frame_range = True
+    action.frame_start, action.frame_end = start, max(end, start + 1)
+    return action
+
+
+def _release_active(idblock: Any) -> list[str]:
+    """First take on this datablock: the user's active action keeps playing on a track below ours."""
+    ad = idblock.animation_data
+    if ad is None or ad.action is None:
+        return []
+    current = ad.action
+    if is_ours(current):  # a take keyed by an older DualTalk as one active action
+        ad.action = None
+        if current.users == 0:
+            current.use_fake_user = True
+        return []
+    if our_strips(idblock):
+        return []  # the user's tweak layer on top of our tracks: never touched
+    pushed = compat.push_to_nla(idblock, f"{current.name} (kept by DualTalk)")
+    return [pushed] if pushed else []
+
+
+def _place_strip(
+    idblock: Any, layer: str, action: Any, slot: Any, start: float, end: float
+) -> tuple[Any, bool]:
+    """Our strip for ``layer`` on ``idblock`` playing ``action``; (strip, created)."""
+    ad = idblock.animation_data or idblock.animation_data_create()
+    strips = our_strips(idblock)
+    strip = strips.get(layer)
+    if strip is not None:
+        previous = strip.action
+        strip.action = action
+        strip.action_slot = slot
+        if start > strip.action_frame_end:  # keep start <= end while moving the range
+            strip.action_frame_end = max(end, start + 1)
+            strip.action_frame_start = start
+        else:
+            strip.action_frame_start = start
+            strip.action_frame_end = max(end, start + 1)
+        strip.frame_start_ui = start
+        strip.scale, strip.repeat = 1.0, 1.0
+        if previous is not None and previous != action and is_ours(previous) and previous.users == 0:
+            previous.use_fake_user = True  # an earlier take stays in the file
+        return strip, False
+    order = [REST, *LAYERS]
+    prev_track = None
+    for name in reversed(order[: order.index(layer)]):
+        if name in strips:
+            prev_track = _track_of(ad, strips[name])
+            break
+    if prev_track is None and strips:  # insert below our lowest layer: after the track under it
+        lowest = min(strips, key=order.index)
+        tracks = list(ad.nla_tracks)
+        idx = tracks.index(_track_of(ad, strips[lowest]))
+        prev_track = tracks[idx - 1] if idx > 0 else None
+        if prev_track is None:
+            raise DualTalkError(
+                f"cannot place the {layer} layer below the other DualTalk layers on {idblock.name!r}; "
+                "remove the DualTalk tracks and animate again"
+            )
+    track = ad.nla_tracks.new(prev=prev_track) if prev_track is not None else ad.nla_tracks.new()
+    track.name = track_name(layer)
+    strip = track.strips.new(track_name(layer), int(start), action)
+    strip.action_slot = slot
+    strip.blend_type = "REPLACE"
+    strip.extrapolation = "HOLD"
+    if layer == REST:
+        track.lock = True
+    return strip, True
+
+
+def _track_of(ad: Any, strip: Any) -> Any:
+    for track in ad.nla_tracks:
+        if any(s == strip for s in track.strips):
+            return track
+    raise DualTalkError("internal: strip without a track")
+
+
+def key_influence(strip: Any, value: float, frame: float) -> None:
+    """A constant, keyed influence (the animator can key more over it in the NLA editor)."""
+    if not (np.isfinite(value) and 0.0 <= value <= 1.0):
+        raise DualTalkError(f"layer influence must be between 0 and 1, got {value}")
+    strip.use_animated_influence = True
+    fc = strip.fcurves.find("influence")
+    if fc is not None and len(fc.keyframe_points):
+        fc.keyframe_points.clear()
+    strip.influence = float(value)
+    strip.keyframe_insert("influence", frame=frame)
+
+
+def write_take(
+    prefix: str,
+    targets: list[TargetCurves],
+    frames: np.ndarray,
+    *,
+    meta: dict[str, Any],
+    keys: str = "every-frame",
+    influences: dict[str, float] | None = None,
+) -> LayersResult:
+    """Key a whole take into our layers on each target datablock (see the module docstring)."""
+    if keys not in KEYS_MODES:
+        raise DualTalkError(f"keys must be every-frame or reduced, got {keys!r}")
+    influences = {layer_name(k): float(v) for k, v in (influences or {}).items()}
+    frames = np.asarray(frames, dtype=np.float64)
+    start, end = float(frames[0]), float(frames[-1])
+    pushed: list[str] = []
+    for target in targets:
+        pushed += _release_active(target.idblock)
+    used = [layer for layer in LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
+    actions: dict[str, Any] = {}
+    for layer in (REST, *used):
+        actions[layer] = _fresh_action(f"{prefix} {layer}"[:63], {**meta, "layer": layer}, start, end)
+    n_curves = n_keys = 0
+    weight_err = 0.0
+    rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    for target in targets:
+        slots: dict[str, Any] = {}
+        for layer in (REST, *used):
+            curves = target.curves if layer == REST else [c for c in target.curves if c.layer == layer]
+            if not curves:
+                continue
+            action = actions[layer]
+            slot = compat.new_slot(action, target.idblock, target.slot_name)
+            slots[layer] = slot
+            bag = compat.channelbag(action, slot)
+            if layer == REST:
+                for c in curves:
+                    fill(
+                        bag.fcurves.new(c.data_path, index=c.index, group_name=c.group), frames[:1], [c.rest]
+                    )
+                continue
+            for c, (kf, kv) in zip(curves, _reduce(curves, frames, keys), strict=True):
+                fill(bag.fcurves.new(c.data_path, index=c.index, group_name=c.group), kf, kv)
+                n_curves += 1
+                n_keys += len(kf)
+                played = np.interp(frames, kf, np.asarray(kv, dtype=np.float32).astype(np.float64))
+                if c.data_path.startswith("key_blocks"):
+                    weight_err = max(weight_err, float(np.abs(played - c.values).max()))
+                else:
+                    rot_paths.setdefault(f"{target.slot_name}:{c.data_path}", []).append(
+                        (c.index, c.values.astype(np.float64), played)
+                    )
+        for layer in (REST, *used):
+            if layer not in slots:
+                continue
+            strip, created = _place_strip(target.idblock, layer, actions[layer], slots[layer], start, end)
+            if layer == REST:
+                continue
+            if created or layer in influences:
+                key_influence(strip, influences.get(layer, 1.0), start)
+    return LayersResult(
+        actions=actions,
+        pushed=pushed,
+        curves=n_curves,
+        keys=n_keys,
+        keys_every_frame=n_curves * len(frames),
+        max_weight_error=weight_err,
+        max_rotation_error_deg=_rotation_error_deg(rot_paths),
+    )
+
+
+def crossfade_weights(frames: np.ndarray, first: int, last: int, fade: int) -> np.ndarray:
+    """1 inside [first, last], ramping linearly to 0 over ``fade`` frames on each side."""
+    f = np.asarray(frames, dtype=np.float64)
+    w = np.ones_like(f)
+    if fade > 0:
+        w = np.minimum(w, np.clip((f - (first - fade)) / fade, 0.0, 1.0))
+        w = np.minimum(w, np.clip(((last + fade) - f) / fade, 0.0, 1.0))
+    else:
+        w = ((f >= first) & (f <= last)).astype(np.float64)
+    return w
+
+
+def replace_range(
+    targets: list[TargetCurves],
+    frames: np.ndarray,
+    first: int,
+    last: int,
+    *,
+    fade: int = 4,
+    keys: str = "every-frame",
+) -> tuple[int, int]:
+    """Write frames ``first..last`` of a re-generated stretch into our existing layers.
+
+    ``frames``/curve values cover at least ``first - fade .. last + fade``. Outside that span
+    nothing changes; over the ``fade`` frames at each end the old curve blends into the new one.
+    Returns (first, last) of the frames whose keys were rewritten.
+    """
+    if keys not in KEYS_MODES:
+        raise DualTalkError(f"keys must be every-frame or reduced, got {keys!r}")
+    frames = np.asarray(frames, dtype=np.float64)
+    lo, hi = max(first - fade, frames[0]), min(last + fade, frames[-1])
+    if not (frames[0] <= first <= last <= frames[-1]):
+        raise DualTalkError(f"internal: re-generated frames {frames[0]:g}-{frames[-1]:g} miss {first}-{last}")
+    span = (frames >= lo) & (frames <= hi)
+    region = frames[span]
+    weight = crossfade_weights(region, first, last, fade)
+    for target in targets:
+        strips = our_strips(target.idblock)
+        by_layer: dict[str, list[CurveSpec]] = {}
+        for c in target.curves:
+            by_layer.setdefault(c.layer, []).append(c)
+        for layer, curves in by_layer.items():
+            strip = strips.get(layer)
+            if strip is None or strip.action is None:
+                raise DualTalkError(
+                    f"{target.idblock.name!r} has no DualTalk {layer} layer to re-generate a range in; "
+                    "animate the whole take first"
+                )
+            bag = compat.channelbag(strip.action, strip.action_slot)
+            fcs = []
+            for c in curves:
+                fc = bag.fcurves.find(c.data_path, index=c.index)
+                if fc is None:
+                    raise DualTalkError(
+                        f"the existing take has no curve {c.data_path}[{c.index}] in the {layer} layer; "
+                        "animate the whole take again (same rig and map) before re-generating a range"
+                    )
+                fcs.append(fc)
+            blended = []
+            for c, fc in zip(curves, fcs, strict=True):
+                old = np.array([fc.evaluate(f) for f in region])
+                blended.append(
+                    CurveSpec(
+                        c.data_path,
+                        c.index,
+                        old + weight * (c.values[span] - old),
+                        layer=layer,
+                        rest=c.rest,
+                        tol=c.tol,
+                    )
+                )
+            for fc, (kf, kv) in zip(fcs, _reduce(blended, region, keys), strict=True):
+                co = read_keys(fc)
+                outside = co[(co[:, 0] < lo) | (co[:, 0] > hi)]
+                merged = np.concatenate([outside, np.stack([kf, kv], axis=1)])
+                merged = merged[np.argsort(merged[:, 0], kind="stable")]
+                fill(fc, merged[:, 0], merged[:, 1])
+            a_start, a_end = strip.action.frame_start, strip.action.frame_end
+            strip.action.frame_start = min(a_start, lo)
+            strip.action.frame_end = max(a_end, hi)
+    return int(lo), int(hi)
+
+
+@dataclass
+class LayerInfo:
+    layer: str
+    idblock: Any
+    strip: Any
+
+    @property
+    def influence(self) -> float:
+        return float(self.strip.influence)
+
+
+def character_layers(idblocks: Iterable[Any]) -> list[LayerInfo]:
+    """Our layers on a character's datablocks, in stack order (for the panel and reports)."""
+    out: list[LayerInfo] = []
+    for idblock in idblocks:
+        if idblock is None:
+            continue
+        strips = our_strips(idblock)
+        out += [LayerInfo(layer, idblock, strips[layer]) for layer in LAYERS if layer in strips]
+    return out
+
+
+def set_influence(idblocks: Iterable[Any], layer: str, value: float, frame: float | None = None) -> int:
+    """Key ``layer``'s influence on every datablock of a character; returns how many strips."""
+    layer = layer_name(layer)
+    count = 0
+    for info in character_layers(idblocks):
+        if info.layer == layer:
+            key_influence(info.strip, value, info.strip.frame_start if frame is None else frame)
+            count += 1
+    return count
+
+
+def character_idblocks(obj: Any) -> list[Any]:
+    """The datablocks our layers may live on for a character: shape keys, armature, mesh object."""
+    mesh, arm = find_mesh_and_armature(obj)
+    return [b for b in (mesh.data.shape_keys, arm, mesh) if b is not None]
+
+
+def take_meta(obj: Any) -> dict[str, Any] | None:
+    """Metadata (take, start_frame, fps...) of the take in our layers on a character, or None."""
+    for idblock in character_idblocks(obj):
+        for layer, strip in our_strips(idblock).items():
+            if layer != REST and is_ours(strip.action):
+                return action_meta(strip.action)
+    return None
+
+
+def take_actions(idblock: Any) -> list[Any]:
+    """Our layer actions playing on ``idblock`` (rest excluded), bottom to top."""
+    strips = our_strips(idblock)
+    return [strips[layer].action for layer in LAYERS if layer in strips and strips[layer].action]
+
+
+def layer_fcurves(idblock: Any) -> list[Any]:
+    """The fcurves of our layers that animate ``idblock`` (its own slot in each layer action)."""
+    out: list[Any] = []
+    for layer, strip in our_strips(idblock).items():
+        if layer == REST or strip.action is None:
+            continue
+        out += list(compat.iter_fcurves(strip.action, strip.action_slot))
+    return out
+
+
+@dataclass
+class RangePlan:
+    """How to re-generate frames ``first..last`` of the take on two characters."""
+
+    first: int
+    last: int
+    take: str
+    take_start: int  # the take's first frame
+    start_frame: int  # where the re-generated motion's first frame lands
+    audio_start: float  # seconds into the take's audio the engine starts hearing
+    audio_end: float  # ... and stops
+
+
+def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade: int) -> RangePlan:
+    """Check that both characters carry a take covering ``first..last``; plan the audio window.
+
+    The engine hears RANGE_CONTEXT_S seconds (plus the cross-fade) on each side of the range,
+    clipped to the take, so the motion at the range's ends is as it would be in the whole take.
+    """
+    objs = list(objs)
+    metas = [take_meta(obj) for obj in objs]
+    missing = [o.name for o, m in zip(objs, metas, strict=True) if m is None]
+    if missing:
+        raise DualTalkError(
+            f"re-generating a range needs an existing take, but {', '.join(missing)} has none "
+            "(animate the whole take first)"
+        )
+    meta = metas[0]
+    take_start = int(meta["start_frame"])
+    if abs(float(meta.get("fps", fps)) - fps) > 1e-6:
+        raise DualTalkError(f"the take was keyed at {meta.get('fps')} fps but the scene now runs at {fps:g}")
+    if last < first or first < take_start:
+        raise DualTalkError(
+            f"range {first}-{last} must lie within the take (it starts at frame {take_start})"
+        )
+    context = int(round(RANGE_CONTEXT_S * fps)) + crossfade
+    f0, f1 = max(take_start, first - context), last + context
+    end = (f1 + 1 - take_start) / fps
+    if meta.get("seconds") is not None:  # not past the audio the take was made from
+        end = min(end, float(meta["seconds"]))
+    return RangePlan(
+        first=first,
+        last=last,
+        take=str(meta.get("take", "take"))[:40],
+        take_start=take_start,
+        start_frame=f0,
+        audio_start=(f0 - take_start) / fps,
+        audio_end=end,
+    )
