@@ -15,6 +15,10 @@ animate (its shape-key block, its armature or object), a stack of tracks, bottom
     DualTalk brows+cheeks  /
     (tracks the user adds later, e.g. "Fixes"; the active action, the user's tweak layer)
 
+The first time a datablock gets our layers its active-action blend is set to Combine, so a key
+an animator sets in the viewport on top of the take is stored as an offset from it (Blender
+remaps the inserted value) instead of freezing that channel for the whole shot.
+
 The rest track makes influence mean what it says: NLA blends a REPLACE strip with the value
 below it, and with nothing below that is whatever value the property last held, so influence
 0 on "head" would freeze the head wherever it was. Over the rest track it puts the head at rest.
@@ -230,7 +234,13 @@ def write_take(
     start, end = float(frames[0]), float(frames[-1])
     pushed: list[str] = []
     for target in targets:
+        first_time = not our_strips(target.idblock)
         pushed += _release_active(target.idblock)
+        ad = target.idblock.animation_data or target.idblock.animation_data_create()
+        if first_time and ad.action is None:
+            # Keys the animator sets on top of the take (the active action) become offsets that
+            # follow the take, not values that freeze a channel for the whole shot (REPLACE).
+            ad.action_blend_type = "COMBINE"
     used = [layer for layer in LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
     actions: dict[str, Any] = {}
     for layer in (REST, *used):

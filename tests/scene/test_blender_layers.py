@@ -266,3 +266,26 @@ def test_a_new_take_somewhere_else_on_the_timeline_moves_our_strips_with_it():
     keys, _ = sample(obj, [500, 515, 529])
     expected = wavy_motion(30, seed=3).channel("jawOpen")[[0, 15, 29]]
     assert np.abs(keys[:, 0] - expected).max() < 1e-5
+
+
+def test_a_key_set_in_the_viewport_on_top_of_the_take_is_an_offset_that_survives_regeneration():
+    obj = br.make_character("Ann")
+    key = obj.data.shape_keys
+    first = wavy_motion(50)
+    apply_motion(obj, first)
+    scene = bpy.context.scene
+    kb = key.key_blocks["jawOpen"]
+    scene.frame_set(20)
+    kb.value = kb.value - 0.2  # the animator closes the mouth a little on one word and keys it
+    kb.keyframe_insert("value", frame=20)
+    assert key.animation_data.action is not None and not layers.is_ours(key.animation_data.action)
+    jaw = first.channel("jawOpen")
+    for f in (10, 20, 40):
+        scene.frame_set(f)
+        assert kb.value == pytest.approx(max(jaw[f - 1] - 0.2, 0.0), abs=1e-5)  # an offset, not a freeze
+    second = wavy_motion(50, seed=7)
+    apply_motion(obj, second)  # re-generation: the hand key stays and rides on the new take
+    jaw2 = second.channel("jawOpen")
+    for f in (10, 20, 40):
+        scene.frame_set(f)
+        assert kb.value == pytest.approx(max(jaw2[f - 1] - 0.2, 0.0), abs=1e-5)
