@@ -80,3 +80,23 @@ def two_voices(seconds: float = 2.0, sr: int = 16000) -> np.ndarray:
 def write_stereo(path: Path, seconds: float = 2.0, sr: int = 16000, subtype: str = "PCM_16") -> Path:
     sf.write(str(path), two_voices(seconds, sr), sr, subtype=subtype)
     return path
+
+
+def sha256s(*paths: Path) -> dict[str, str]:
+    """sha256 of every given input file: proof that a run never changed what the user handed it."""
+    import hashlib
+
+    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+
+
+def streamed_flac(path: Path, data: np.ndarray, samplerate: int) -> Path:
+    """A FLAC whose STREAMINFO says "total samples 0" (length unknown), as live encoders and crashed
+    recorders write it; the format allows it."""
+    sf.write(str(path), data, samplerate, format="FLAC")
+    raw = bytearray(path.read_bytes())
+    assert raw[:4] == b"fLaC"
+    field = int.from_bytes(raw[18:26], "big") & ~((1 << 36) - 1)
+    raw[18:26] = field.to_bytes(8, "big")
+    raw[26:42] = bytes(16)  # no MD5 either: the encoder never saw the end
+    path.write_bytes(bytes(raw))
+    return path

@@ -29,7 +29,6 @@ log = logging.getLogger("dualtalk.audio")
 
 ROLE_SILENCE, ROLE_A, ROLE_B, ROLE_BOTH = 0, 1, 2, 3
 TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
-IDENTICAL_CORR = 0.995
 
 
 @dataclass
@@ -112,13 +111,58 @@ def _update(progress: Progress | None, fraction: float, msg: str) -> None:
         progress.update("audio", fraction, msg)
 
 
-def _correlation(a: np.ndarray, b: np.ndarray, max_samples: int = 2_000_000) -> float:
-    """Pearson correlation of two equal-length streams, on a strided subset for long takes."""
-    step = max(1, len(a) // max_samples)
-    x, y = a[::step].astype(np.float64), b[::step].astype(np.float64)
-    x, y = x - x.mean(), y - y.mean()
-    den = float(np.sqrt((x * x).sum() * (y * y).sum()))
-    return float((x * y).sum() / den) if den > 0 else 0.0
+SAME_SPEECH_CORR = 0.9  # two recordings of two people stay far below this, even with heavy bleed
+MAX_LAG_S = 0.05  # a copy nudged by an edit or two recorders started a little apart
+EXCERPT_S = 8.0
+MAX_EXCERPTS = 12
+
+
+def same_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
+    """(peak normalised cross-correlation, lag in samples) of two streams over lags within ``MAX_LAG_S``.
+
+    The same speech in both streams is what matters, not bit-identity: a copy with its
+    polarity inverted, shifted by a few samples, or at another gain animates both
+    characters at once just the same. The sign is ignored (|r|) and gain cancels in the
+    normalisation. Up to ``MAX_EXCERPTS`` excerpts spread over the take keep long takes cheap;
+    their correlations are pooled (energy-weighted), so quiet stretches count little.
+    """
+    n = min(len(a), len(b))
+    lag = int(MAX_LAG_S * SAMPLE_RATE)
+    exc = min(n, int(EXCERPT_S * SAMPLE_RATE))
+    if exc <= 2 * lag:
+        return 0.0, 0
+    count = min(MAX_EXCERPTS, max(1, n // exc))
+    starts = np.linspace(0, n - exc, count).astype(np.int64)
+    num = np.zeros(2 * lag + 1)
+    den_a = 0.0
+    den_b = np.zeros(2 * lag + 1)
+    size = 1 << int(np.ceil(np.log2(exc + 2 * lag)))
+    for s0 in starts:
+        x = a[s0 : s0 + exc].astype(np.float64)
+        x = x - x.mean()
+        lo, hi = s0 - lag, s0 + exc + lag  # b's window, zero-padded past the take's ends
+        y = np.zeros(exc + 2 * lag)
+        y[max(0, -lo) : (exc + 2 * lag) - max(0, hi - len(b))] = b[max(0, lo) : min(len(b), hi)]
+        y -= y.mean()
+        # c[k] = sum_t x[t] * y[t + k] for k = 0 .. 2*lag  (lag k - lag in b's time)
+        c = np.fft.irfft(np.conj(np.fft.rfft(x, size)) * np.fft.rfft(y, size), size)[: 2 * lag + 1]
+        num += c
+        den_a += float(x @ x)
+        cum = np.concatenate([[0.0], np.cumsum(y * y)])
+        den_b += cum[exc : exc + 2 * lag + 1] - cum[: 2 * lag + 1]
+    den = np.sqrt(den_a * den_b)
+    r = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    k = int(np.argmax(np.abs(r)))
+    return float(r[k]), k - lag
+
+
+def _same_speech_detail(r: float, lag: int) -> str:
+    parts = [f"correlation {abs(r):.2f}"]
+    if r < 0:
+        parts.append("polarity inverted")
+    if lag:
+        parts.append(f"shifted {abs(lag) / SAMPLE_RATE * 1000:.1f} ms")
+    return ", ".join(parts)
 
 
 def _pad_to(x: np.ndarray, n: int) -> np.ndarray:
@@ -138,6 +182,11 @@ def _load_pair(
     longest = max(ia.duration, ib.duration)
     s, e = check_range(longest, start, end, "the longer file")
     _check_length(s, e, Path(path_a).name)
+    if ia.path.resolve() == ib.path.resolve():
+        raise DualTalkError(
+            f"--audio and --audio-b are the same file ({ia.path.name}); for a mono mix give it once "
+            "with --turns FILE, or --diarize to find the speakers automatically"
+        )
     streams = []
     for info in (ia, ib):
         if s >= info.duration:
@@ -226,6 +275,14 @@ def load_dialogue(
     if audio_b is not None:
         a, b, meta = _load_pair(str(audio), str(audio_b), start, end)
         source.update(form="pair", audio_b=str(audio_b), **meta)
+        if not is_silent(a) and not is_silent(b):
+            r, lag = same_speech(a, b)
+            if abs(r) > SAME_SPEECH_CORR:
+                raise DualTalkError(
+                    f"{Path(audio).name} and {Path(audio_b).name} carry the same speech "
+                    f"({_same_speech_detail(r, lag)}); for a mono mix give it once with --turns FILE, "
+                    "or --diarize to find the speakers automatically"
+                )
         s = meta["start"]
         _update(progress, 0.5, "voice activity")
         act_a, act_b = voice_activity(a, b), voice_activity(b, a)
@@ -259,10 +316,12 @@ def load_dialogue(
         elif x.shape[0] == 2 and not diarize:
             a, b = x[0].copy(), x[1].copy()
             if not is_silent(a) and not is_silent(b):
-                if _correlation(a, b) > IDENTICAL_CORR:
+                r, lag = same_speech(a, b)
+                if abs(r) > SAME_SPEECH_CORR:
                     raise DualTalkError(
-                        f"the two channels of {info.path.name} are the same signal (a mono mix saved as stereo); "
-                        "give --turns FILE, or --diarize to find the speakers automatically"
+                        f"the two channels of {info.path.name} are the same signal (a mono mix saved as stereo: "
+                        f"{_same_speech_detail(r, lag)}); give --turns FILE, or --diarize to find the speakers "
+                        "automatically"
                     )
             source.update(form="stereo")
             _update(progress, 0.5, "voice activity")

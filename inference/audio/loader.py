@@ -37,10 +37,109 @@ class AudioInfo:
     frames: int
     format: str
     subtype: str
+    # a streamed FLAC's header leaves the length blank: the counted length, patched in on every open
+    flac_length_patch: dict[int, int] | None = None
 
     @property
     def duration(self) -> float:
         return self.frames / self.samplerate if self.samplerate else 0.0
+
+    def source(self) -> str | _PatchedFile:
+        """What to hand libsndfile: the path, or the file with its counted length filled in."""
+        if self.flac_length_patch is None:
+            return str(self.path)
+        return _PatchedFile(self.path, self.flac_length_patch)
+
+
+class _PatchedFile:
+    """A read-only view of a file with a few bytes replaced (never written to disk).
+
+    A streamed FLAC (total samples 0 in STREAMINFO, as live encoders and crashed
+    recorders write it) is legal, but libsndfile then reports an endless length and
+    cannot seek. Serving the same bytes with the counted length makes it an ordinary file.
+    """
+
+    def __init__(self, path: Path, patch: dict[int, int]) -> None:
+        self.name = str(path)
+        self._fh = open(path, "rb")  # closed by close() or when dropped
+        self._patch = patch
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._fh.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def readinto(self, buf) -> int:
+        pos = self._fh.tell()
+        n = self._fh.readinto(buf)
+        for off, value in self._patch.items():
+            if pos <= off < pos + n:
+                buf[off - pos : off - pos + 1] = bytes([value])
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self._fh.close()
+
+
+_UNKNOWN_LENGTH = 1 << 62  # libsndfile reports SF_COUNT_MAX frames for a stream without a length
+
+
+def _flac_total_offset(p: Path) -> int | None:
+    """Byte offset of the 8 bytes holding STREAMINFO's sample rate .. total samples; None if not native FLAC."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(10)
+            start = 0
+            if head[:3] == b"ID3" and len(head) == 10:  # an ID3v2 tag may precede the stream
+                size = 0
+                for byte in head[6:10]:
+                    size = (size << 7) | (byte & 0x7F)
+                start = 10 + size + (10 if head[5] & 0x10 else 0)
+            fh.seek(start)
+            block = fh.read(8)
+    except OSError:
+        return None
+    if len(block) < 8 or block[:4] != b"fLaC" or block[4] & 0x7F != 0:  # first block must be STREAMINFO
+        return None
+    return start + 8 + 10
+
+
+def _count_frames(p: Path) -> int:
+    """Decode a stream without a length to its end, counting frames (no seeking, one block of memory)."""
+    import soundfile as sf
+    from soundfile import _ffi, _snd
+
+    with sf.SoundFile(str(p)) as fh:
+        block = 1 << 16
+        buf = np.empty((block, fh.channels), dtype=np.float32)
+        ptr = _ffi.cast("float *", buf.ctypes.data)
+        total = 0
+        while (got := int(_snd.sf_readf_float(fh._file, ptr, block))) > 0:
+            total += got
+    return total
+
+
+def _streamed_flac_patch(p: Path) -> tuple[int, dict[int, int]] | None:
+    """For a FLAC whose header leaves the length blank: (counted frames, bytes that fill it in)."""
+    off = _flac_total_offset(p)
+    if off is None:
+        return None
+    with open(p, "rb") as fh:
+        fh.seek(off)
+        field_ = int.from_bytes(fh.read(8), "big")
+    mask = (1 << 36) - 1
+    if field_ & mask:
+        return None  # the header has a length; libsndfile's answer stands
+    frames = _count_frames(p)
+    if frames <= 0 or frames > mask:
+        return None
+    value = (field_ | frames).to_bytes(8, "big")
+    return frames, {off + i: b for i, b in enumerate(value)}
 
 
 def _check_path(path: str | os.PathLike[str]) -> Path:
@@ -142,6 +241,20 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
             f"{p.name} is not a readable audio file ({reason}); use WAV, FLAC, OGG/Vorbis or MP3"
         ) from None
     ai = AudioInfo(p, int(info.samplerate), int(info.channels), int(info.frames), info.format, info.subtype)
+    if ai.frames >= _UNKNOWN_LENGTH and ai.format == "FLAC":
+        try:
+            counted = _streamed_flac_patch(p)
+        except Exception as exc:  # a damaged stream: libsndfile's words
+            raise DualTalkError(
+                f"{p.name} is a FLAC stream without a length that could not be read ({_libsndfile_reason(exc)})"
+            ) from None
+        if counted is None:
+            raise DualTalkError(f"{p.name} is a FLAC stream without a length; re-encode it with flac or sox")
+        ai.frames, ai.flac_length_patch = counted
+    elif ai.frames >= _UNKNOWN_LENGTH:
+        raise DualTalkError(
+            f"{p.name} does not say how long it is ({ai.format} stream); convert it to WAV or FLAC"
+        )
     if ai.channels < 1:
         raise DualTalkError(f"{p.name} has no audio channels")
     if ai.channels > 2:
@@ -153,10 +266,6 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
         raise DualTalkError(f"{p.name} has sample rate {ai.samplerate} Hz; supported are 8000-96000 Hz")
     if ai.frames <= 0:
         raise DualTalkError(f"{p.name} contains no audio samples (zero length)")
-    if ai.duration > MAX_SECONDS:
-        raise DualTalkError(
-            f"{p.name} is {ai.duration / 3600:.1f} h long; pick a part with --start/--end (at most 4 h)"
-        )
     return ai
 
 
@@ -176,7 +285,14 @@ def check_range(
         raise DualTalkError(f"--end ({e:g} s) must be after --start ({s:g} s)")
     if e > duration + 1.0 / FPS:
         raise DualTalkError(f"--end {e:g} s is past the end of {name} ({duration:.2f} s)")
-    return s, min(e, duration)
+    e = min(e, duration)
+    # The length limit applies to what will be animated, so the advice to pick a part works.
+    if e - s > MAX_SECONDS:
+        what = f"{name} is" if start is None and end is None else "the chosen range is"
+        raise DualTalkError(
+            f"{what} {(e - s) / 3600:.1f} h long; pick a part of at most 4 h with --start/--end"
+        )
+    return s, e
 
 
 def resample(x: np.ndarray, sr_in: int, sr_out: int = SAMPLE_RATE) -> np.ndarray:
@@ -343,7 +459,7 @@ def read_channels(
     r1 = min(info.frames, f1 + margin)
     try:
         quiet = _quiet_decoder() if info.format == "MP3" else contextlib.nullcontext()
-        with quiet, sf.SoundFile(str(info.path)) as fh:
+        with quiet, sf.SoundFile(info.source()) as fh:
             x = _read_resampled(fh, r0, r1, sr)
         off = s16 - r0 * SAMPLE_RATE // sr
         x = x[:, off : off + (e16 - s16)]
