@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,13 +40,21 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
         raise DualTalkError(f"checkpoint not found: {path}")
     if path.stat().st_size == 0:
         raise DualTalkError(f"checkpoint {path.name} is empty")
+    if _is_torchscript(path):
+        raise DualTalkError(
+            f"{path.name} is a TorchScript program (torch.jit.save), not plain weights; "
+            "save the model's state_dict() with torch.save instead"
+        )
     try:
-        try:
-            return torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-        except RuntimeError as exc:  # legacy (non-zip) format cannot be memory-mapped
-            if "mmap" not in str(exc):
-                raise
-            return torch.load(path, map_location="cpu", weights_only=True)
+        # torch warns on its own about odd files; our one-line error is the message
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            except RuntimeError as exc:  # legacy (non-zip) format cannot be memory-mapped
+                if "mmap" not in str(exc):
+                    raise
+                return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
         if found:
@@ -71,6 +80,16 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
     ) as exc:
         # The unpickler fails in many ways on arbitrary bytes; all mean "not a checkpoint".
         raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint ({str(exc)[:160]})") from None
+
+
+def _is_torchscript(path: Path) -> bool:
+    """A ``torch.jit.save`` archive: a zip holding compiled code and constants, not just tensors."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()[:10_000]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return any(n.endswith("/constants.pkl") for n in names) and any("/code/" in n for n in names)
 
 
 def normalize_state_dict(obj: Any) -> tuple[dict[str, torch.Tensor], dict | None]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...inference.core import safe_json
 from ...inference.core.channels import ARKIT52
 from ...inference.core.errors import DualTalkError
 
@@ -64,7 +65,7 @@ def _read_matrix(p: Path) -> np.ndarray:
                         return data[key]
             raise DualTalkError(f"{p.name} holds no 2-D matrix")
         if suffix == ".json":
-            obj = json.loads(p.read_text(encoding="utf-8"))
+            obj = safe_json.loads(p.read_text(encoding="utf-8"), f"the FLAME/ARKit map {p.name}")
             if isinstance(obj, dict):
                 obj = obj.get("matrix", obj.get("map"))
             return np.asarray(obj, dtype=np.float64)

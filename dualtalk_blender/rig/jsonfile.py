@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
 
 
@@ -22,7 +23,7 @@ def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> Any:
     if p.stat().st_size > max_bytes:
         raise DualTalkError(f"{label} {p.name} is larger than {_size(max_bytes)}")
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        return safe_json.loads(p.read_text(encoding="utf-8"), f"{label} {p.name}")
     except UnicodeDecodeError:
         raise DualTalkError(f"{label} {p.name} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:

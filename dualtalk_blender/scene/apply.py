@@ -27,6 +27,7 @@ from . import keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
+MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
 
 
 @dataclass
@@ -83,6 +84,31 @@ class ApplyOptions:
                 raise DualTalkError(f"range {first}-{last} ends before it starts")
         if not (0 <= self.crossfade <= 100):
             raise DualTalkError(f"cross-fade must be 0-100 frames, got {self.crossfade}")
+        if self.start_frame is not None:
+            if isinstance(self.start_frame, bool) or not isinstance(self.start_frame, int | np.integer):
+                raise DualTalkError(f"start frame must be a whole number, got {str(self.start_frame)[:24]}")
+            if not 0 <= self.start_frame <= MAX_FRAME:
+                raise DualTalkError(
+                    f"start frame must be between 0 and {MAX_FRAME:,} (Blender's frame range), "
+                    f"got {str(self.start_frame)[:24]}"
+                )
+
+
+def check_frame_span(scene: Any, motion: Motion, start_frame: int | None) -> tuple[int, int]:
+    """(first, last) frame the take will occupy; refused if it leaves Blender's 0..MAX_FRAME range.
+
+    Keys are stored as float32: beyond Blender's range frames lose precision and a take
+    would exist on paper but never play.
+    """
+    start = int(scene.frame_start if start_frame is None else start_frame)
+    n = max(1, int(round(motion.num_frames * scene_fps(scene) / motion.fps)))
+    last = start + n - 1
+    if not 0 <= start <= MAX_FRAME or last > MAX_FRAME:
+        raise DualTalkError(
+            f"the take would span frames {start:,}-{last:,}, past Blender's last frame {MAX_FRAME:,}; "
+            "choose an earlier start frame"
+        )
+    return start, last
 
 
 @dataclass
@@ -240,6 +266,7 @@ def apply_motion(
     options = options or ApplyOptions()
     options.validate()
     scene = scene or bpy.context.scene
+    check_frame_span(scene, motion, options.start_frame)
     report = report if report is not None else check_character(obj, options)
     warnings = list(report.warnings)
     mesh, arm = report.mesh, report.armature
@@ -506,6 +533,8 @@ def apply_dialogue(
     report_a, report_b = inspect_for(obj_a, inner), inspect_for(obj_b, inner)
     if report_a.mesh == report_b.mesh:
         raise DualTalkError("character A and character B are the same object")
+    for motion in (motion_a, motion_b):
+        check_frame_span(scene, motion, inner.start_frame)
     for report in (report_a, report_b):  # refuse before keying either character
         refuse_unusable(report, inner)
     rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=report_a)

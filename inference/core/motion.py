@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from . import safe_json
 from .channels import CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path
@@ -42,6 +43,9 @@ from .fileio import atomic_path
 FORMAT = "dualtalk-motion"
 VERSION = 1
 MAX_FRAMES = 25 * 60 * 60 * 4  # four hours at 25 fps: anything larger is not a take
+MAX_SECONDS = 4 * 60 * 60
+MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
+MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
 
 
 @dataclass
@@ -68,8 +72,15 @@ class Motion:
             )
         if not np.isfinite(self.values).all():
             raise DualTalkError("motion values contain NaN or Inf")
-        if not (self.fps > 0 and np.isfinite(self.fps)):
-            raise DualTalkError(f"motion fps must be positive, got {self.fps}")
+        check_fps(self.fps)
+        if self.num_frames > MAX_FRAMES or self.num_frames / self.fps > MAX_SECONDS:
+            raise DualTalkError(
+                f"motion of {self.num_frames} frames at {self.fps:g} fps is longer than four hours"
+            )
+        if not (np.isfinite(self.start_time) and 0.0 <= self.start_time <= MAX_START_TIME):
+            raise DualTalkError(
+                f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {self.start_time:g}"
+            )
         if self.speaking is None:
             self.speaking = np.zeros(self.num_frames, dtype=bool)
         self.speaking = np.asarray(self.speaking).astype(bool).reshape(-1)
@@ -120,6 +131,29 @@ class Motion:
     def _need_flame(self) -> None:
         if self.space != SPACE_FLAME:
             raise DualTalkError(f"this motion is {self.space}, not {SPACE_FLAME}")
+
+
+def _short(value: Any, limit: int = 24) -> str:
+    """A value quoted in an error, cut so a crafted 19 MB number cannot flood the line."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_fps(fps: Any) -> float:
+    """Refuse a frame rate outside ``MIN_FPS..MAX_FPS`` before anything is sized from it.
+
+    Every later allocation (resampling to the scene's rate, blink curves) scales with
+    duration = frames / fps, so a crafted ``fps = 1e-9`` or ``1e9`` must stop here.
+    """
+    try:
+        value = float(fps)
+    except (TypeError, ValueError):
+        raise DualTalkError(
+            f"motion fps must be a number between {MIN_FPS:g} and {MAX_FPS:g}, got {_short(fps)}"
+        ) from None
+    if not (np.isfinite(value) and MIN_FPS <= value <= MAX_FPS):
+        raise DualTalkError(f"motion fps must be between {MIN_FPS:g} and {MAX_FPS:g}, got {value:g}")
+    return value
 
 
 def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
@@ -201,15 +235,20 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                         raise DualTalkError(f"{path.name} has unexpected channel names for {space}")
                 meta_s = str(_scalar(data, "meta", "{}"))
                 try:
-                    meta = json.loads(meta_s)
+                    meta = safe_json.loads(meta_s, f"{path.name}'s meta")
                 except json.JSONDecodeError:
                     meta = {}
-                if _declared_rows(data, "values") > MAX_FRAMES or len(data["values"]) > MAX_FRAMES:
+                try:
+                    fps = check_fps(_scalar(data, "fps", 25.0))
+                except DualTalkError as exc:
+                    raise DualTalkError(f"{path.name}: {exc}") from None
+                rows = _declared_rows(data, "values")  # from the header, before numpy allocates
+                if rows > MAX_FRAMES or rows / fps > MAX_SECONDS or len(data["values"]) > MAX_FRAMES:
                     raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
                 return Motion(
                     space=space,
                     values=data["values"],
-                    fps=float(_scalar(data, "fps", 25.0)),
+                    fps=fps,
                     speaking=data["speaking"] if "speaking" in data.files else None,
                     engine=str(_scalar(data, "engine", "")),
                     checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
@@ -218,7 +257,13 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                     meta=meta if isinstance(meta, dict) else {},
                 )
             if "exp" in data.files and "pose" in data.files:
+                if max(_declared_rows(data, "exp"), _declared_rows(data, "pose")) > MAX_FRAMES:
+                    raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
                 return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
         except ValueError as exc:  # object arrays with allow_pickle=False, bad casts
-            raise DualTalkError(f"{path.name} is not a valid motion file ({exc})") from None
+            raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
+        except DualTalkError as exc:  # name the file in every refusal
+            if path.name in str(exc):
+                raise
+            raise DualTalkError(f"{path.name}: {exc}") from None
     raise DualTalkError(f"{path.name} has neither motion values nor exp/pose arrays")

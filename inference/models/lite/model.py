@@ -231,26 +231,112 @@ def save_lite(model: LiteDualTalk, path: str | Path, *, half: bool = True, extra
     return path
 
 
+# Bounds for every config field: generous for any lite network one could train, far below
+# what would make building the model allocate gigabytes from a few bytes of config.
+_CONFIG_LIMITS: dict[str, tuple[float, float]] = {
+    "n_mels": (8, 256),
+    "audio_dim": (4, 2048),
+    "dim": (4, 2048),
+    "heads": (1, 64),
+    "lstm_hidden": (1, 2048),
+    "interaction_layers": (1, 24),
+    "ff_mult": (1, 16),
+    "attn_window": (1, 100_000),
+    "dropout": (0.0, 1.0),
+    "motion_dim": (len(ARKIT55), len(ARKIT55)),
+}
+MAX_LITE_PARAMETERS = 200_000_000  # a "lite" network above this is a crafted or foreign file
+
+
+def lite_config_from_payload(config: object, name: str) -> LiteConfig:
+    """A :class:`LiteConfig` from untrusted saved config, checked field by field *before* anything is built."""
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise DualTalkError(f"{name}: the lite config is a {type(config).__name__}, not a mapping")
+    kinds = {f.name: f.type for f in fields(LiteConfig)}
+    clean: dict[str, int | float] = {}
+    for key, value in config.items():
+        if key not in kinds:
+            continue  # fields of a newer build are ignored, as before
+        lo, hi = _CONFIG_LIMITS[key]
+        want_int = kinds[key] in ("int", int)
+        ok_type = isinstance(value, int) if want_int else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok_type:
+            raise DualTalkError(
+                f"{name}: lite config {key} must be {'an integer' if want_int else 'a number'}, "
+                f"got {type(value).__name__}"
+            )
+        if not lo <= value <= hi:  # also false for NaN
+            raise DualTalkError(f"{name}: lite config {key} = {_short(value)} is outside {lo:g}..{hi:g}")
+        clean[key] = value
+    cfg = LiteConfig(**clean)
+    if cfg.dim % cfg.heads:
+        raise DualTalkError(f"{name}: lite config heads = {cfg.heads} does not divide dim = {cfg.dim}")
+    return cfg
+
+
+def _short(value: object, limit: int = 24) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def lite_state_from_payload(state: object, name: str) -> dict[str, torch.Tensor]:
+    """The state dict of an untrusted lite file: names to finite tensors, nothing else."""
+    if not isinstance(state, dict) or not state:
+        raise DualTalkError(f"{name} holds no lite weights (no state_dict of tensors)")
+    total = 0
+    for key, value in state.items():
+        if not isinstance(key, str):
+            raise DualTalkError(f"{name}: lite weight name {_short(key)} is not a string")
+        if not isinstance(value, torch.Tensor):
+            raise DualTalkError(
+                f"{name}: lite weight {_short(key, 60)} is a {type(value).__name__}, not a tensor"
+            )
+        total += value.numel()
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise DualTalkError(
+                f"{name}: lite weight {_short(key, 60)} contains NaN or Inf values; the weights file is "
+                "damaged (or came from a diverged training run), not your audio or motion"
+            )
+    if total > MAX_LITE_PARAMETERS:
+        raise DualTalkError(f"{name} holds {total:,} weights; a lite network has far fewer")
+    return state
+
+
 def load_lite(path: str | Path | None = None, device: str = "cpu") -> tuple[LiteDualTalk, str]:
-    """(model in eval mode on ``device``, sha256 of the weights file); ``None`` -> the committed default."""
+    """(model in eval mode on ``device``, sha256 of the weights file); ``None`` -> the committed default.
+
+    Everything in the file is checked before the network is built, so a crafted config
+    cannot make us allocate gigabytes and a broken file is one line naming what is wrong.
+    """
+    from ...checkpoint import read_checkpoint_file
+
     path = Path(path) if path is not None else DEFAULT_WEIGHTS
     if not path.is_file():
         raise DualTalkError(f"lite weights not found: {path}")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # corrupt zip, pickle refused, truncated file
-        raise DualTalkError(
-            f"{path.name} is not a readable lite weights file ({type(exc).__name__})"
-        ) from None
+        payload = read_checkpoint_file(path)
+    except DualTalkError as exc:
+        raise DualTalkError(str(exc).replace("PyTorch checkpoint", "lite weights file", 1)) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise DualTalkError(f"{path.name} is not a DualTalk lite weights file")
-    model = LiteDualTalk(LiteConfig.from_dict(payload.get("config", {})))
-    state = {k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()}
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
+    cfg = lite_config_from_payload(payload.get("config"), path.name)
+    state = lite_state_from_payload(payload.get("state_dict"), path.name)
+    with torch.device("meta"):  # shapes only: nothing is allocated until the weights are checked
+        skeleton = LiteDualTalk(cfg)
+    expected = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    shaped = [k for k in expected if k in state and tuple(state[k].shape) != expected[k]]
+    if missing or unexpected or shaped:
+        first = (missing or unexpected or shaped)[0]
+        what = "missing" if missing else "unexpected" if unexpected else "wrong shape"
         raise DualTalkError(
-            f"{path.name} does not match the lite architecture ({str(exc).splitlines()[0]})"
-        ) from None
+            f"{path.name} does not match the lite architecture ({len(missing)} missing, "
+            f"{len(unexpected)} unexpected, {len(shaped)} mis-shaped weights; first {what}: {_short(first, 60)})"
+        )
+    model = LiteDualTalk(cfg)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     model.to(device).eval()
     return model, sha256_file(path)
