@@ -8,10 +8,11 @@ Each subcommand lives in its own module exposing ``add_arguments(parser)`` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 # name -> (module relative to this package, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -58,7 +59,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .inference.core.errors import DualTalkError
+    """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130)."""
+    from .inference.core import interrupts
+
+    with interrupts.handle_signals(), _results_only_on_stdout(argv):
+        return _main(argv)
+
+
+@contextlib.contextmanager
+def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
+    """Blender (and other C libraries) print errors and warnings straight to file descriptor 1.
+
+    stdout carries our results (one line per shot, JSON with --json), so for the run the
+    descriptor is pointed at stderr and Python's ``sys.stdout`` at a private copy of the
+    real stdout. The worker does the same for its protocol stream itself.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        real = sys.stdout.fileno() == 1
+    except (AttributeError, OSError, ValueError):  # already redirected (tests, embedding): leave it
+        real = False
+    if not real or "worker" in args:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    results = os.fdopen(saved, "w", encoding=sys.stdout.encoding or "utf-8", buffering=1)
+    os.dup2(2, 1)
+    previous, sys.stdout = sys.stdout, results
+    try:
+        yield
+    finally:
+        results.flush()
+        os.dup2(saved, 1)
+        sys.stdout = previous
+        results.close()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .inference.core import interrupts
+    from .inference.core.errors import CancelledError, DualTalkError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or bool(os.environ.get("DUALTALK_DEBUG"))
@@ -80,18 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(sub)
         args = sub.parse_args(rest)
         return int(module.run(args) or 0)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated)
+        print(f"error: {interrupts.message(exc)}", file=sys.stderr)
+        return interrupts.exit_code(exc)
     except DualTalkError as exc:
+        if interrupts.received() is not None and not isinstance(exc, CancelledError):
+            # a signal surfaced as some other failure (a wrapper caught it): report the signal
+            print(f"error: {interrupts.message()}", file=sys.stderr)
+            return interrupts.exit_code()
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
     except MemoryError:
         print(
             "error: out of memory; try a shorter --start/--end range or a smaller --window", file=sys.stderr
         )
         return 1
     except Exception as exc:  # a bug: keep the trace available, but say it in one line first
+        if interrupts.received() is not None:
+            print(f"error: {interrupts.message()}", file=sys.stderr)
+            return interrupts.exit_code()
         if debug:
             raise
         print(

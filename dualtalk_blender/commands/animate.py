@@ -49,6 +49,7 @@ def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
 if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b -P cmd_animate.py -- ...`
     sys.exit(_blender_main())
 
+from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import DualTalkError  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_sound_strip, remove_sound_strips  # noqa: E402
@@ -454,8 +455,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             print(f"{shot.name}: {run_shot(shot, engines, progress)}", flush=True)
         except DualTalkError as exc:
-            if exc.exit_code == 130:
-                raise
+            if exc.exit_code == 130 or interrupts.received() is not None:
+                raise  # a cancel or a signal stops the whole job, not just this shot
             failed += 1
             print(f"error: shot {shot.name}: {exc}", file=sys.stderr)
     progress.update("job", 1.0, f"{len(shots) - failed}/{len(shots)} shots done")

@@ -33,6 +33,7 @@ from typing import Any
 
 import bpy
 
+from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
 from . import fbx_bake
@@ -63,6 +64,9 @@ def _exporter_failure(path: Path, errors: io.StringIO):
         yield
     except RuntimeError as exc:
         text = f"{errors.getvalue()}\n{exc}"
+        interrupts.raise_if_interrupted()  # Ctrl-C/SIGTERM inside the exporter is an interruption
+        if "KeyboardInterrupt" in text:
+            raise KeyboardInterrupt() from None
         oserrors = [
             ln.strip() for ln in text.splitlines() if ln.strip().startswith(("OSError:", "PermissionError:"))
         ]

@@ -1,0 +1,84 @@
+"""SIGTERM handled like Ctrl-C, and interruptions recognised through wrappers that hide them.
+
+Render farms, ``timeout`` and process supervisors stop a job with SIGTERM. Without a
+handler Python dies on the spot and every ``finally`` is skipped, so hidden ``.part``
+temp files stay behind. With :func:`handle_signals` a SIGTERM raises :class:`Terminated`
+(a ``KeyboardInterrupt``) wherever Python is running, the same unwinding as Ctrl-C
+removes temp files, and the CLI exits 143 (SIGTERM) or 130 (SIGINT), as shells do.
+
+Some code catches everything and rewraps it: Blender turns a ``KeyboardInterrupt``
+inside an operator (the FBX exporter) into a ``RuntimeError`` holding a traceback. The
+handlers remember which signal arrived, so :func:`raise_if_interrupted` can report the
+interruption instead of a misleading "exporter failed".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+EXIT_SIGINT = 130  # 128 + SIGINT
+EXIT_SIGTERM = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived; unwinds like Ctrl-C so every cleanup runs."""
+
+
+_received: int | None = None
+
+
+def received() -> int | None:
+    """The signal (SIGINT or SIGTERM) that arrived during the current run, or None."""
+    return _received
+
+
+def exit_code(exc: BaseException | None = None) -> int:
+    if isinstance(exc, Terminated) or (exc is None and _received == signal.SIGTERM):
+        return EXIT_SIGTERM
+    return EXIT_SIGINT
+
+
+def message(exc: BaseException | None = None) -> str:
+    return "terminated (SIGTERM)" if exit_code(exc) == EXIT_SIGTERM else "interrupted"
+
+
+def raise_if_interrupted() -> None:
+    """Re-raise the interruption a wrapper swallowed (call where a wrapped failure is reported)."""
+    if _received == signal.SIGTERM:
+        raise Terminated()
+    if _received == signal.SIGINT:
+        raise KeyboardInterrupt()
+
+
+def _on_sigint(signum, frame) -> None:
+    global _received
+    _received = signal.SIGINT
+    raise KeyboardInterrupt()
+
+
+def _on_sigterm(signum, frame) -> None:
+    global _received
+    _received = signal.SIGTERM
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def handle_signals() -> Iterator[None]:
+    """Install the SIGINT/SIGTERM handlers for one run (main thread only); restore the old ones after."""
+    global _received
+    _received = None
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, _on_sigint)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            if handler is not None:
+                signal.signal(sig, handler)

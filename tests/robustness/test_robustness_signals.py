@@ -1,0 +1,150 @@
+"""Issue 14, group 6: signals and output streams.
+
+A render farm or ``timeout`` stops a job with SIGTERM; a user presses Ctrl-C. Either way
+the run ends with one ``error:`` line, exit 143 (SIGTERM) or 130 (Ctrl-C), and no hidden
+``.part`` temp file or half-written output is left. stdout carries only results:
+whatever Blender prints on its own goes to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.inference.core.motion import Motion, save_motion
+from robustness_util import assert_refused, run_cli, sha256s, snapshot, two_voices
+
+
+@pytest.fixture(scope="module")
+def take(tmp_path_factory) -> dict[str, Path]:
+    from addon_helpers import write_tiny_lite
+
+    root = tmp_path_factory.mktemp("take")
+    audio = root / "talk.wav"
+    sf.write(audio, two_voices(2.0), 16000)
+    return {"audio": audio, "lite": write_tiny_lite(root / "lite.pt"), "root": root}
+
+
+def _signal_mid_write(take: dict[str, Path], out: Path, sig: int) -> subprocess.CompletedProcess:
+    """``python -m dualtalk infer`` in a child that receives ``sig`` while A.npz is half written.
+
+    The signal is real (the child sends it to itself from inside numpy's writer, after the
+    first bytes reached the hidden temp file), so the handler, not a test double, decides.
+    """
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from dualtalk.inference.core import motion as m
+        real_savez = m.np.savez
+        def savez_then_signal(fh, **arrays):
+            fh.write(b"PK\\x03\\x04" + b"half a motion file" * 1000)
+            fh.flush()
+            os.kill(os.getpid(), {int(sig)})
+            real_savez(fh, **arrays)
+        m.np.savez = savez_then_signal
+        from dualtalk import cli
+        sys.exit(cli.main(["infer", "--quiet", "--audio", {str(take["audio"])!r}, "--engine", "lite",
+                           "--checkpoint", {str(take["lite"])!r}, "--device", "cpu", "--out", {str(out)!r}]))
+        """
+    )
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    ("sig", "code", "words"),
+    [(signal.SIGTERM, 143, "terminated (SIGTERM)"), (signal.SIGINT, 130, "interrupted")],
+    ids=["SIGTERM", "SIGINT"],
+)
+def test_a_signal_while_writing_removes_the_temp_file_and_exits_like_a_shell(
+    take, tmp_path, sig, code, words
+):
+    """SIGTERM had no handler: the process died on the spot and left .part files (3.9 MB in one case)."""
+    before = sha256s(take["audio"], take["lite"])
+    out = tmp_path / "take"
+    proc = _signal_mid_write(take, out, sig)
+    err = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert_refused(proc.returncode, err, words, exit_code=code)
+    assert proc.stdout == ""
+    assert snapshot(out) == {}, "no A.npz, no B.npz and no hidden .part file"
+    assert sha256s(take["audio"], take["lite"]) == before
+
+
+@pytest.fixture(scope="module")
+def scene_kit(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("kit")
+    br.reset()
+    bpy.context.scene.render.fps = 25
+    br.make_character("Ann")
+    br.make_character("Bob", location=(1.0, 0.0, 0.0))
+    bpy.ops.wm.save_as_mainfile(filepath=str(root / "scene.blend"))
+    speak = np.arange(30) < 15
+    for role, sp in (("A", speak), ("B", ~speak)):
+        v = np.random.default_rng(1).uniform(0, 0.8, (30, 55)).astype(np.float32)
+        save_motion(root / f"{role}.npz", Motion("arkit55", v, speaking=sp, role=role))
+    return root
+
+
+def test_ctrl_c_during_fbx_export_is_exit_130_not_an_exporter_failure(
+    scene_kit, tmp_path, capsys, monkeypatch
+):
+    """Blender wraps the KeyboardInterrupt raised inside its exporter in a RuntimeError; it used to read
+    "FBX exporter failed", exit 2."""
+    import io_scene_fbx.export_fbx_bin as fbx_bin
+
+    real = fbx_bin.save_single
+
+    def ctrl_c_mid_export(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, handled by the CLI's handler
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fbx_bin, "save_single", ctrl_c_mid_export)
+    inputs = [scene_kit / "scene.blend", scene_kit / "A.npz", scene_kit / "B.npz"]
+    before = sha256s(*inputs)
+    out = tmp_path / "out"
+    argv = ["animate", "--quiet", "--blend", str(scene_kit / "scene.blend"), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(scene_kit / "A.npz"), "--motion-b", str(scene_kit / "B.npz"),
+            "--out", str(out / "shot.blend"), "--fbx", str(out / "shot.fbx")]  # fmt: skip
+    code, err, stdout = run_cli(capsys, argv)
+    assert_refused(code, err, "interrupted", exit_code=130)
+    assert stdout == ""
+    left = snapshot(out)
+    assert "shot.fbx" not in left and not [n for n in left if ".part" in n], left
+    assert sha256s(*inputs) == before
+
+
+def test_blenders_own_output_goes_to_stderr_and_stdout_holds_only_the_result(scene_kit, tmp_path):
+    """A C-level write to stdout during the run (Blender reports, warnings) lands on stderr."""
+    out = tmp_path / "out"
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from dualtalk.dualtalk_blender.scene import apply
+        real = apply.apply_dialogue
+        def noisy(*a, **k):
+            os.write(1, b"Warning: something Blender says on its own\\n")  # what C code does
+            return real(*a, **k)
+        apply.apply_dialogue = noisy
+        import dualtalk.dualtalk_blender.commands.animate as cmd
+        cmd.apply_dialogue = noisy
+        from dualtalk import cli
+        sys.exit(cli.main(["animate", "--quiet", "--blend", {str(scene_kit / "scene.blend")!r}, "--char-a", "Ann",
+                           "--char-b", "Bob", "--motion-a", {str(scene_kit / "A.npz")!r},
+                           "--motion-b", {str(scene_kit / "B.npz")!r}, "--out", {str(out / "shot.blend")!r}]))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        line for line in proc.stdout.splitlines() if line.startswith("wrote ")
+    ]
+    assert len(proc.stdout.splitlines()) == 1
+    assert "something Blender says" in proc.stderr
