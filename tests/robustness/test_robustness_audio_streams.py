@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
+from dualtalk.bench.testsignals import speechlike
 from dualtalk.inference.audio import load_dialogue, loader
-from dualtalk.inference.audio.testsignals import speechlike
 from robustness_util import (
     assert_refused,
     run_cli,
