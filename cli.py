@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -62,8 +63,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130)."""
     from .inference.core import interrupts
 
-    with interrupts.handle_signals(), _results_only_on_stdout(argv):
+    with interrupts.handle_signals(), _results_only_on_stdout(argv), _warnings_as_lines():
         return _main(argv)
+
+
+class _LevelPrefix(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """The package's log warnings (audio loader, VAD) reach the user as ``warning: ...`` lines.
+
+    Without a handler Python prints the bare message, which reads like an error or like output.
+    """
+    logger = logging.getLogger("dualtalk")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LevelPrefix())
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        handler.flush()
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 @contextlib.contextmanager

@@ -5,11 +5,22 @@ window) on a ``--seconds`` dialogue synthesised as two alternating noise-excited
 "voices" (the model's speed does not depend on what is said), and reports the median
 wall time, real-time factor, the split between audio encoding and decoding, peak RSS,
 and how time scales with length. Target: 60 s for both characters in <= 2 s on CPU.
+
+The 60 s take is then timed side by side idle and busy: the bench starts its own
+background load (one spinning process per usable CPU, what a render or another job does
+to the add-on's worker) and compares the engine's own thread choice
+(:func:`~dualtalk.inference.engine.choose_threads`) with torch's default. Target: busy at
+most 1.5x idle for the chosen threads.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -18,7 +29,12 @@ from .harness import BenchResult, peak_rss_mb, timeit
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="dialogue length (default 60)")
-    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch default)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="torch CPU threads (0 = the engine's own choice)"
+    )
+    parser.add_argument(
+        "--no-load", action="store_true", help="skip the idle-vs-busy comparison with a background load"
+    )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
 
 
@@ -39,27 +55,49 @@ def _dialogue(seconds: float):
     return Dialogue(a=a, b=b, active_a=act_a, active_b=~act_a)
 
 
+@contextlib.contextmanager
+def background_load(processes: int) -> Iterator[None]:
+    """``processes`` busy-looping Python processes for the duration of the block."""
+    procs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+        for _ in range(processes)
+    ]
+    try:
+        time.sleep(0.5)  # let them reach the run queue
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait()
+
+
 def run(args: argparse.Namespace) -> BenchResult:
     import torch
 
     from ..inference.engine import load_engine
     from ..inference.generate import generate_dialogue
 
+    default_threads = torch.get_num_threads()  # torch's own default, before the engine chooses
+    engine = load_engine(engine="lite", device=args.device)
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    engine = load_engine(engine="lite", device=args.device)
+    chosen = torch.get_num_threads()
     params = sum(p.numel() for p in engine.model.parameters())
     rss0 = peak_rss_mb()
     result = BenchResult(
         "lite",
-        ["audio s", "median s", "min s", "RTF", "encode s", "decode s", "peak RSS MiB"],
+        ["audio s", "load", "threads", "median s", "min s", "RTF", "encode s", "decode s", "peak RSS MiB"],
         notes=[
-            f"lite model: {params / 1e6:.2f} M parameters, device {engine.device}, torch threads {torch.get_num_threads()}"
+            f"lite model: {params / 1e6:.2f} M parameters, device {engine.device}, torch threads {chosen} "
+            f"(torch default {default_threads})"
         ],
     )
     lengths = sorted({max(args.seconds / 4, 5.0), max(args.seconds / 2, 5.0), args.seconds})
     summary: dict = {}
-    for seconds in lengths:
+
+    def measure(seconds: float, threads: int, load: str) -> tuple[dict, dict]:
+        torch.set_num_threads(threads)
         dialogue = _dialogue(seconds)
         last: dict = {}
 
@@ -68,12 +106,18 @@ def run(args: argparse.Namespace) -> BenchResult:
             store.update(ma.meta.get("timings", {}))
 
         stats = timeit(once, repeats=args.repeats, warmup=args.warmup)
-        row = [seconds, stats["median"], stats["min"], stats["median"] / seconds,
-               last.get("encode_s", float("nan")), last.get("decode_s", float("nan")), peak_rss_mb()]  # fmt: skip
-        result.rows.append(row)
+        result.rows.append(
+            [seconds, load, threads, stats["median"], stats["min"], stats["median"] / seconds,
+             last.get("encode_s", float("nan")), last.get("decode_s", float("nan")), peak_rss_mb()]
+        )  # fmt: skip
+        return stats, last
+
+    for seconds in lengths:
+        stats, last = measure(seconds, chosen, "idle")
         if seconds == args.seconds:
             summary = {
                 "seconds_audio": seconds,
+                "threads": chosen,
                 "median_s": stats["median"],
                 "min_s": stats["min"],
                 "rtf": stats["median"] / seconds,
@@ -85,5 +129,24 @@ def run(args: argparse.Namespace) -> BenchResult:
                 "meets_target": bool(stats["median"] <= 2.0 * seconds / 60.0),
                 "params": params,
             }
+    if not args.no_load and args.device == "cpu":
+        from ..inference.engine import usable_cpus
+
+        idle = {chosen: summary["median_s"]}
+        if default_threads != chosen:
+            idle[default_threads] = measure(args.seconds, default_threads, "idle")[0]["median"]
+        busy = {}
+        with background_load(usable_cpus()):
+            for threads in idle:
+                busy[threads] = measure(args.seconds, threads, f"busy ({usable_cpus()} spinners)")[0][
+                    "median"
+                ]
+        summary["busy_median_s"] = busy[chosen]
+        summary["busy_over_idle"] = busy[chosen] / idle[chosen]
+        summary["meets_load_target"] = bool(busy[chosen] <= 1.5 * idle[chosen])
+        if default_threads != chosen:
+            summary["default_threads"] = default_threads
+            summary["default_busy_over_idle"] = busy[default_threads] / idle[default_threads]
+        torch.set_num_threads(chosen)
     result.summary = summary
     return result

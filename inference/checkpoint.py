@@ -23,6 +23,7 @@ import torch
 
 from .core.errors import DualTalkError
 from .core.fileio import atomic_path, sha256_file
+from .core.inputs import check_input_file
 from .models.dualtalk_net import DualTalkConfig, DualTalkNet
 
 CONFIG_KEY = "dualtalk_config"
@@ -35,9 +36,7 @@ _RENAMES = (
 
 def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
     """``torch.load`` with weights only, memory-mapped when possible; user errors become one line."""
-    path = Path(path)
-    if not path.is_file():
-        raise DualTalkError(f"checkpoint not found: {path}")
+    path = check_input_file(path, "checkpoint", allow_empty=True)
     if path.stat().st_size == 0:
         raise DualTalkError(f"checkpoint {path.name} is empty")
     if _is_torchscript(path):

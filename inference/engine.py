@@ -15,6 +15,7 @@ file is a lite weights file) and ``lite`` otherwise.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,40 @@ from .core.errors import DualTalkError
 from .core.progress import Progress
 from .core.request import ENGINES
 from .models.protocol import TwoPartyModel
+
+THREADS_ENV = "DUALTALK_THREADS"  # overrides the choice below (a whole number of threads)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (affinity and container limits), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def choose_threads(engine: str, cpus: int | None = None) -> int:
+    """Torch CPU threads for ``engine`` such that a busy machine costs little more than an idle one.
+
+    torch's default (one thread per core) collapses when other work shares the cores: every
+    parallel op waits for its slowest thread, and a thread that lost its core to Blender or
+    another job stalls the rest (60 s of lite dialogue took 3.05 s with 2 threads on a busy
+    2-core machine, 0.42 s with 1). The lite network's ops are small, so one thread is within
+    10 % of the best idle time and immune to that; the published network's large convolutions
+    and matmuls do gain from threads, so it gets half the usable cores, leaving the rest as
+    slack for whatever else runs. ``DUALTALK_THREADS`` overrides.
+    """
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise DualTalkError(
+                f"{THREADS_ENV} must be a whole number of threads (1 or more), got {raw[:20]!r}"
+            )
+        return int(raw)
+    if engine == "lite":
+        return 1
+    return max(1, (cpus or usable_cpus()) // 2)
+
 
 PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -161,8 +196,11 @@ def load_engine(
             model, sha = load_dualtalk_object(obj, checkpoint, device=dev)
             name = "dualtalk"
     model.eval()
+    if dev.type == "cpu":
+        torch.set_num_threads(choose_threads(name))
     if progress is not None:
-        progress.update("engine", 1.0, f"{name} on {dev}")
+        threads = f", {torch.get_num_threads()} thread(s)" if dev.type == "cpu" else ""
+        progress.update("engine", 1.0, f"{name} on {dev}{threads}")
     return Engine(
         model=model,
         name=name,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,7 @@ if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b
 
 from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import DualTalkError  # noqa: E402
+from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_sound_strip, remove_sound_strips  # noqa: E402
 from .jobs import GROUPS, Shot, load_jobs  # noqa: E402
@@ -241,8 +243,10 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
 
 def check_shot(shot: Shot) -> None:
     """Refuse a shot before any work: missing inputs, wrong suffixes, writing over IN."""
-    if shot.blend.suffix.lower() != ".blend" or not shot.blend.is_file():
-        raise DualTalkError(f"--blend {shot.blend} is not an existing .blend file")
+    check_input_file(shot.blend, "--blend")
+    # Blender's backups (.blend1, .blend2 ...) are whole .blend files and open as such
+    if not re.fullmatch(r"\.blend\d*", shot.blend.suffix.lower()):
+        raise DualTalkError(f"--blend {shot.blend.name} is not a .blend file")
     if shot.out.suffix.lower() != ".blend":
         raise DualTalkError(f"--out must end in .blend, got {shot.out.name}")
     blend = os.path.realpath(shot.blend)
@@ -260,8 +264,8 @@ def check_shot(shot: Shot) -> None:
         ("FLAME map", shot.flame_map),
         ("checkpoint", shot.checkpoint),
     ):
-        if p is not None and not p.is_file():
-            raise DualTalkError(f"{label} file not found: {p}")
+        if p is not None:
+            check_input_file(p, f"{label} file")
     if shot.char_a == shot.char_b:
         raise DualTalkError("--char-a and --char-b name the same object")
     shot.request().validate()

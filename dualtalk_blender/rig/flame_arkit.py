@@ -24,6 +24,7 @@ import numpy as np
 from ...inference.core import safe_json
 from ...inference.core.channels import ARKIT52
 from ...inference.core.errors import DualTalkError
+from ...inference.core.inputs import check_input_file
 
 MAP_ROWS = 51
 MAP_COLS = 103
@@ -97,9 +98,7 @@ def check_map(matrix: np.ndarray, name: str = "map") -> np.ndarray:
 
 def load_arkit_flame_map(path: str | os.PathLike[str]) -> np.ndarray:
     """Load the user's ARKit->FLAME map file as a (51, 103) matrix."""
-    p = Path(path)
-    if not p.is_file():
-        raise DualTalkError(f"FLAME/ARKit map not found: {p}")
+    p = check_input_file(path, "FLAME/ARKit map")
     if p.stat().st_size > MAX_MAP_BYTES:
         raise DualTalkError(
             f"FLAME/ARKit map {p.name} is larger than {MAX_MAP_BYTES >> 20} MiB; it holds 51 x 103 numbers"

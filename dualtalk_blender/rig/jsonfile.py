@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
+from ...inference.core.inputs import check_input_file
 
 
 def _size(n: int) -> str:
@@ -17,9 +17,7 @@ def _size(n: int) -> str:
 
 def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> Any:
     """Decoded JSON of ``path``; missing, oversized, non-UTF-8 or invalid files are one-line errors."""
-    p = Path(path)
-    if not p.is_file():
-        raise DualTalkError(f"{label} not found: {p}")
+    p = check_input_file(path, label)
     if p.stat().st_size > max_bytes:
         raise DualTalkError(f"{label} {p.name} is larger than {_size(max_bytes)}")
     try:

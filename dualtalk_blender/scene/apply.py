@@ -9,6 +9,7 @@ each with a keyable influence; what happens to existing animation is described t
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from . import keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
+MARKERS_PROP = "dualtalk_markers"  # scene custom property: the markers DualTalk made (JSON list)
 MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
 
 
@@ -502,16 +504,32 @@ def add_turn_markers(
 ) -> int:
     """Timeline markers where the conversation's floor changes; replaces earlier DT markers."""
     scene = scene or bpy.context.scene
-    for marker in [m for m in scene.timeline_markers if m.name.startswith(MARKER_PREFIX)]:
+    for marker in owned_markers(scene):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
     ratio = scene_fps(scene) / motion_a.fps
     changes = turn_changes(motion_a.speaking, motion_b.speaking, motion_a.fps, min_turn_s)
+    made = []
     for frame, who in changes:
-        scene.timeline_markers.new(
+        marker = scene.timeline_markers.new(
             f"{MARKER_PREFIX}{names[who]} speaks", frame=start + int(round(frame * ratio))
         )
+        made.append([marker.name, int(marker.frame)])
+    scene[MARKERS_PROP] = json.dumps(made)
     return len(changes)
+
+
+def owned_markers(scene: Any) -> list[Any]:
+    """The turn markers DualTalk made in ``scene``, by the record it keeps on the scene, not by name.
+
+    Markers cannot hold custom properties, so the scene keeps a list of (name, frame) of
+    the markers we created; a user's own "DT review" marker is never ours to delete.
+    """
+    try:
+        made = {(str(n), int(f)) for n, f in json.loads(str(scene.get(MARKERS_PROP, "[]")))}
+    except (ValueError, TypeError):
+        return []
+    return [m for m in scene.timeline_markers if (m.name, int(m.frame)) in made]
 
 
 def apply_dialogue(
@@ -539,6 +557,14 @@ def apply_dialogue(
         refuse_unusable(report, inner)
     rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=report_a)
     rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=report_b)
+    shared_rig = report_a.armature
+    if shared_rig is not None and shared_rig == report_b.armature:
+        # one armature object holds one action: B's head and bone motion replaced A's
+        rep_b.warnings.append(
+            f"{rep_a.character} and {rep_b.character} are deformed by the same armature {shared_rig.name!r} "
+            f"(a linked duplicate?), so only {rep_b.character}'s head motion is kept; give each character "
+            "its own armature (Object > Relations > Make Single User, or duplicate the rig with Shift+D)"
+        )
     n_markers = 0
     if options.markers and options.replace_range is None:  # a range keeps the take's markers
         n_markers = add_turn_markers(

@@ -109,6 +109,12 @@ def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
     """Accept a mesh or its armature; return (mesh with shape keys, armature or None)."""
     if obj is None:
         raise DualTalkError("no character object given")
+    if getattr(obj, "is_missing", False):  # a placeholder Blender made for linked data it could not load
+        lib = bpy.path.abspath(obj.library.filepath) if obj.library is not None else "a library file"
+        raise DualTalkError(
+            f"{obj.name!r} is linked from {lib}, which is missing; restore that file or relink it "
+            "(File > External Data > Find Missing Files)"
+        )
     if obj.type == "ARMATURE":
         meshes = [c for c in obj.children_recursive if c.type == "MESH"]
         if not meshes:
@@ -116,7 +122,9 @@ def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
         mesh = max(meshes, key=lambda m: len(m.data.shape_keys.key_blocks) if m.data.shape_keys else 0)
         return mesh, obj
     if obj.type != "MESH":
-        raise DualTalkError(f"{obj.name!r} is a {obj.type.lower()}, not a mesh or armature")
+        kind = obj.type.lower().replace("_", " ")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise DualTalkError(f"{obj.name!r} is {article} {kind}, not a mesh or armature")
     arm = obj.parent if obj.parent is not None and obj.parent.type == "ARMATURE" else None
     if arm is None:
         for mod in obj.modifiers:
@@ -200,6 +208,7 @@ def inspect_character(
             report.warnings.append(
                 f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
             )
+    report.warnings += _shape_key_traps(mesh, key, report)
     if arm is not None and not report.head_target and not (mapping is not None and mapping.head == ""):
         report.head_skipped = True
         report.warnings.append(
@@ -214,6 +223,38 @@ def inspect_character(
     elif report.family != presets.FAMILY_FLAME:
         report.head_frame = up_axis if up_axis != AUTO else "Z"
     return report
+
+
+def _shape_key_traps(mesh: Any, key: Any, report: CharacterReport) -> list[str]:
+    """Rig setups on which the keys we set would not move the face, said up front.
+
+    A driver on a key's value wins over its F-curve (production rigs drive jaw keys from
+    bones or custom properties), and absolute shape keys (``use_relative = False``)
+    ignore the key values altogether: either way the run would "succeed" with a still face.
+    """
+    if key is None or not report.keys:
+        return []
+    out = []
+    if not key.use_relative:
+        out.append(
+            f"{mesh.name}: its shape keys are absolute (Relative is off), so key values do not move the face; "
+            "turn Relative on in the Shape Keys panel to see the animation"
+        )
+    drivers = key.animation_data.drivers if key.animation_data is not None else []
+    driven = []
+    for fc in drivers:
+        if fc.mute or not fc.data_path.startswith('key_blocks["') or not fc.data_path.endswith('"].value'):
+            continue
+        name = fc.data_path[len('key_blocks["') : -len('"].value')].replace('\\"', '"')
+        if name in report.keys:
+            driven.append(name)
+    if driven:
+        listed = ", ".join(sorted(driven)[:6]) + (f" and {len(driven) - 6} more" if len(driven) > 6 else "")
+        out.append(
+            f"{mesh.name}: shape keys {listed} are driven by drivers, which override the keys DualTalk sets, "
+            "so they will not move; remove or mute those drivers (or animate the drivers' inputs)"
+        )
+    return out
 
 
 def _plan_preset(report: CharacterReport, family: str, found: dict[int, str]) -> None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,13 +69,60 @@ def _has_sound(scene: Any) -> bool:
     return any(s.type == "SOUND" and not s.mute for s in strips)
 
 
-def _render_animation(scene: Any) -> None:
+PREVIEW_HINT = "for a quick preview: --resolution 480x270 --samples 1"
+
+
+class _FrameClock:
+    """Progress per rendered frame with an ETA (EEVEE on a CPU-only machine can take a minute a frame)."""
+
+    def __init__(self, scene: Any, progress: Any) -> None:
+        self.total = max(1, scene.frame_end - scene.frame_start + 1)
+        self.progress = progress
+        self.done = 0
+        self.t0 = time.perf_counter()
+
+    def __call__(self, *_args: Any) -> None:  # bpy.app.handlers.render_post(scene, depsgraph)
+        self.done += 1
+        if self.progress is None:
+            return
+        spent = time.perf_counter() - self.t0
+        per = spent / self.done
+        left = per * (self.total - self.done)
+        self.progress.update(
+            "render",
+            min(self.done / self.total, 0.999),
+            f"frame {self.done}/{self.total}, {per:.1f} s/frame, about {_clock(left)} left",
+        )
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _render_animation(scene: Any, progress: Any = None) -> None:
     from .blendio import quiet_native_output  # Blender's per-frame C prints, replayed on failure
 
-    with quiet_native_output():
-        result = bpy.ops.render.render(animation=True, scene=scene.name)
+    clock = _FrameClock(scene, progress)
+    bpy.app.handlers.render_post.append(clock)
+    try:
+        with quiet_native_output():
+            result = bpy.ops.render.render(animation=True, scene=scene.name)
+    finally:
+        with contextlib.suppress(ValueError):
+            bpy.app.handlers.render_post.remove(clock)
     if "FINISHED" not in result:
         raise DualTalkError("Blender did not finish rendering")
+
+
+_FRAME_FILE = re.compile(rf"{FRAME_PREFIX}\d+\.(?:{'|'.join(sorted(set(IMAGE_EXT.values())))})")
+
+
+def _is_our_frame(path: Path) -> bool:
+    """A frame file as we name them: a plain file ``frame_0001.png``, not a folder or a link."""
+    return bool(_FRAME_FILE.fullmatch(path.name)) and path.is_file() and not path.is_symlink()
 
 
 def _images(scene: Any, folder: Path) -> list[Path]:
@@ -102,7 +151,9 @@ def render_shot(
     fmt = r.image_settings
     video = output.suffix.lower() in VIDEO_SUFFIXES
     if progress is not None:
-        progress.update("render", 0.0, f"{scene.frame_end - scene.frame_start + 1} frames, {r.engine}")
+        progress.update(
+            "render", 0.0, f"{scene.frame_end - scene.frame_start + 1} frames, {r.engine}; {PREVIEW_HINT}"
+        )
     with contextlib.ExitStack() as stack:
         stack.enter_context(
             _restored(
@@ -124,47 +175,64 @@ def render_shot(
             _set_samples(scene, int(samples))
         r.use_file_extension = True
         if video:
-            result = _render_video(scene, output)
+            result = _render_video(scene, output, progress)
         else:
-            result = _render_images(scene, output)
+            result = _render_images(scene, output, progress)
     if progress is not None:
         progress.update("render", 1.0, str(result))
     return result
 
 
-def _render_images(scene: Any, folder: Path) -> Path:
+def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
     fmt = scene.render.image_settings
     if hasattr(fmt, "media_type"):
         fmt.media_type = "IMAGE"
     if fmt.file_format not in IMAGE_EXT:
         fmt.file_format = "PNG"
-    if folder.exists():
-        if not folder.is_dir():
-            raise DualTalkError(f"render output {folder} exists and is not a folder")
-        others = [p for p in folder.iterdir() if not p.name.startswith(FRAME_PREFIX)]
-        if others:
-            raise DualTalkError(f"render folder {folder} holds other files; choose an empty or new folder")
+    check_render_folder(folder)
     parent = ensure_writable_dir(folder.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
     try:
         scene.render.filepath = str(tmp / FRAME_PREFIX)
-        _render_animation(scene)
-        if not _images(scene, tmp):
+        _render_animation(scene, progress)
+        frames = _images(scene, tmp)
+        if not frames:
             raise DualTalkError("rendering produced no frames")
         if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
+            # Replace only our own earlier frames, file by file; never remove the folder or
+            # anything in it we did not write (check_render_folder refused anything else).
+            check_render_folder(folder)
+            for old_frame in [p for p in folder.iterdir() if _is_our_frame(p)]:
+                old_frame.unlink()
+            for frame in frames:
+                os.replace(frame, folder / frame.name)
+        else:
+            os.replace(tmp, folder)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # only the temp folder we made
     return folder
 
 
-def _render_video(scene: Any, path: Path) -> Path:
+def check_render_folder(folder: Path) -> None:
+    """Refuse a render folder that is a file or holds anything but frames we rendered before."""
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if not folder.is_dir():
+        raise DualTalkError(f"render output {folder} exists and is not a folder")
+    others = sorted(p.name for p in folder.iterdir() if not _is_our_frame(p))
+    if others:
+        raise DualTalkError(
+            f"render folder {folder} holds files DualTalk did not render (first: {others[0]}); "
+            "choose an empty or new folder"
+        )
+
+
+def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
     r = scene.render
     fmt = r.image_settings
     audio = _has_sound(scene)
     if not bpy.app.build_options.codec_ffmpeg:
-        return _render_video_with_system_ffmpeg(scene, path, audio)
+        return _render_video_with_system_ffmpeg(scene, path, audio, progress)
     with atomic_path(path) as tmp:
         if hasattr(fmt, "media_type"):
             fmt.media_type = "VIDEO"
@@ -177,18 +245,18 @@ def _render_video(scene: Any, path: Path) -> Path:
             r.ffmpeg.audio_channels = "STEREO"
         r.use_file_extension = False
         r.filepath = str(tmp)
-        _render_animation(scene)
+        _render_animation(scene, progress)
     return path
 
 
-def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool) -> Path:
+def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise DualTalkError(
             "this Blender build has no FFmpeg and no ffmpeg is on PATH: render to a folder instead"
         )
     with tempfile.TemporaryDirectory(prefix="dualtalk-render-") as tmp_dir:
-        frames = _render_images(scene, Path(tmp_dir) / "frames")
+        frames = _render_images(scene, Path(tmp_dir) / "frames", progress)
         fps = scene.render.fps / scene.render.fps_base
         cmd = [
             ffmpeg,

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.inputs import check_input_file
 from ..core.timebase import FPS, SAMPLE_RATE
 
 MIN_RATE = 8000
@@ -145,20 +146,7 @@ def _streamed_flac_patch(p: Path) -> tuple[int, dict[int, int]] | None:
 def _check_path(path: str | os.PathLike[str]) -> Path:
     if path is None or str(path) == "":
         raise DualTalkError("no audio file given")
-    p = Path(path)
-    if not p.exists():
-        raise DualTalkError(f"audio file not found: {p}")
-    if p.is_dir():
-        raise DualTalkError(f"{p} is a directory, not an audio file")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise DualTalkError(f"cannot read {p}: {exc.strerror or exc}") from None
-    if size == 0:
-        raise DualTalkError(f"{p.name} is empty (0 bytes)")
-    if not os.access(p, os.R_OK):
-        raise DualTalkError(f"{p.name} is not readable (permission denied)")
-    return p
+    return check_input_file(path, "audio file")
 
 
 def _libsndfile_reason(exc: Exception) -> str:

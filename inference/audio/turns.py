@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import DualTalkError
+from ..core.inputs import check_input_file
 
 FORMATS = ("rttm", "audacity", "srt", "vtt")
 MAX_TURNS_BYTES = 20 * 1024 * 1024  # a turns file is text; anything this big is something else
@@ -229,22 +230,33 @@ def parse_turns_text(text: str, fmt: str | None = None, name: str = "turns") -> 
     return sorted(segs, key=lambda s: (s.start, s.end, s.line))
 
 
+def _is_utf16(raw: bytes) -> bool:
+    """UTF-16 text (Windows tools write subtitles this way): a byte-order mark, or ASCII with every other byte 0."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = raw[:4096]
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even)) or (
+        even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd)
+    )
+
+
 def read_turns(path: str | os.PathLike[str], fmt: str | None = None) -> list[Segment]:
     """Read and parse a turns file; format from the extension or the content."""
-    p = Path(path)
-    if not p.exists():
-        raise DualTalkError(f"turns file not found: {p}")
-    if p.is_dir():
-        raise DualTalkError(f"{p} is a directory, not a turns file")
+    p = check_input_file(path, "turns file")
     try:
         size = p.stat().st_size
-        if size == 0:
-            raise DualTalkError(f"{p.name} is empty (0 bytes)")
         if size > MAX_TURNS_BYTES:
             raise DualTalkError(f"{p.name} is {size / 1e6:.0f} MB; a turns file is a small text file")
         raw = p.read_bytes()
     except OSError as exc:
         raise DualTalkError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if _is_utf16(raw):
+        raise DualTalkError(
+            f"{p.name} is UTF-16 text; save it as UTF-8 (most editors: Save As, encoding UTF-8) and try again"
+        )
     if b"\x00" in raw[:4096]:
         raise DualTalkError(
             f"{p.name} is binary, not a text turns file (RTTM, Audacity labels, SRT or WebVTT)"

@@ -7,6 +7,15 @@ as an operator report. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+MAX_WORD = 200  # a longer run of non-space characters in a message is cut in the middle
+KEEP = 80  # characters kept at each end of a cut word (a path keeps its file name)
+
+
+def _cap(word: str) -> str:
+    if len(word) <= MAX_WORD:
+        return word
+    return f"{word[:KEEP]}...[{len(word) - 2 * KEEP:,} characters cut]...{word[-KEEP:]}"
+
 
 class DualTalkError(Exception):
     """Bad input or environment, reported to the user as one line."""
@@ -14,8 +23,9 @@ class DualTalkError(Exception):
     exit_code = 2
 
     def __init__(self, message: str) -> None:
-        # Keep messages to one line: reports and stderr both expect it.
-        super().__init__(" ".join(str(message).split()))
+        # One line (reports and stderr both expect it), and no word longer than MAX_WORD:
+        # messages quote the user's values, and a 19 MB number must not flood the terminal.
+        super().__init__(" ".join(_cap(w) for w in str(message).split()))
 
 
 class CancelledError(DualTalkError):

@@ -39,6 +39,7 @@ from . import safe_json
 from .channels import CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path
+from .inputs import check_input_file
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
@@ -211,9 +212,7 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
 
     Never unpickles: object arrays are refused.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DualTalkError(f"motion file not found: {path}")
+    path = check_input_file(path, "motion file")
     try:
         data = np.load(path, allow_pickle=False)
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:

@@ -27,6 +27,7 @@ from torch import nn
 from ...core.channels import ARKIT55, SPACE_ARKIT
 from ...core.errors import DualTalkError
 from ...core.fileio import atomic_path, sha256_file
+from ...core.inputs import check_input_file
 from .features import ConvAudioEncoder
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -313,8 +314,7 @@ def load_lite(path: str | Path | None = None, device: str = "cpu") -> tuple[Lite
     from ...checkpoint import read_checkpoint_file
 
     path = Path(path) if path is not None else DEFAULT_WEIGHTS
-    if not path.is_file():
-        raise DualTalkError(f"lite weights not found: {path}")
+    check_input_file(path, "lite weights")
     try:
         payload = read_checkpoint_file(path)
     except DualTalkError as exc:

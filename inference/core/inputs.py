@@ -1,0 +1,66 @@
+"""What is wrong with a path the user gave as an input file, in words that point at the fix.
+
+``Path.is_file()`` and ``stat()`` answer "no" for a symlink loop, a folder, a pipe from
+``<(...)`` or a broken link alike, and readers then said "not found", "is empty" (a pipe
+has size 0) or "not an existing file". Every reader of a user's input file asks
+:func:`check_input_file` first so the one-line error names the real problem.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .errors import DualTalkError
+
+MAX_QUOTED = 80  # characters of a user's value quoted in an error line
+
+
+def quote(value: object, limit: int = MAX_QUOTED) -> str:
+    """``repr``-like quoting of a user's value, cut to ``limit`` characters (a 19 MB number stays short)."""
+    text = str(value)
+    if len(text) > limit:
+        text = f"{text[: limit - 20]}...({len(text):,} characters)"
+    return repr(text) if isinstance(value, str) else text
+
+
+def check_input_file(path: str | os.PathLike[str], label: str, *, allow_empty: bool = False) -> Path:
+    """``path`` as a readable regular file, or one :class:`DualTalkError` saying what it is instead."""
+    if path is None or str(path) == "":
+        raise DualTalkError(f"no {label} given")
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DualTalkError(f"{label} {p} is a symbolic link loop (it points back to itself)") from None
+        if exc.errno == errno.ENAMETOOLONG:
+            raise DualTalkError(f"{label} path is too long: {quote(str(p))}") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise DualTalkError(f"{label} {p} cannot be opened (permission denied)") from None
+        if p.is_symlink():
+            target = os.readlink(p)
+            raise DualTalkError(
+                f"{label} {p} is a broken link (it points to {target}, which does not exist)"
+            ) from None
+        if exc.errno == errno.ENOTDIR:
+            raise DualTalkError(
+                f"{label} not found: {p} (a part of the path is a file, not a folder)"
+            ) from None
+        raise DualTalkError(f"{label} not found: {p}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DualTalkError(f"{label} {p} is a directory, not a file")
+    if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode) or stat.S_ISCHR(st.st_mode):
+        kind = "a pipe" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        raise DualTalkError(
+            f"{label} {p} is {kind} (like <(...) in a shell); save it to a file first and give that file"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise DualTalkError(f"{label} {p} is not a regular file")
+    if not os.access(p, os.R_OK):
+        raise DualTalkError(f"{label} {p} cannot be opened (permission denied)")
+    if st.st_size == 0 and not allow_empty:
+        raise DualTalkError(f"{label} {p.name} is empty (0 bytes)")
+    return p
