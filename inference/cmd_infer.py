@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from .core import request
+from .core import outputs, request
 from .core.errors import DualTalkError
 
 
@@ -69,6 +69,10 @@ def _run_dialogue(args: argparse.Namespace) -> int:
         raise DualTalkError("dialogue mode writes A.npz and B.npz: --out must be a folder, not a .npz file")
     if out.exists() and not out.is_dir():
         raise DualTalkError(f"--out {out} exists and is not a folder")
+    inputs = [("input audio", args.audio), ("input audio of B", args.audio_b), ("input turns file", args.turns),
+              ("input checkpoint", args.checkpoint)]  # fmt: skip
+    outputs.check_write_plan([("--out", out / "A.npz"), ("--out", out / "B.npz")], inputs)
+    outputs.check_folder_target(out, "--out")
     t0 = time.perf_counter()
     take = pipeline.run(req, out, progress=_progress(args))
     motion_a, engine = take.motion_a, take.engine
@@ -105,6 +109,10 @@ def _run_paper(args: argparse.Namespace) -> int:
         raise DualTalkError("paper mode writes one motion file: --out must end in .npz")
     if out.is_dir():
         raise DualTalkError(f"--out {out} is a folder; paper mode writes one .npz file")
+    inputs = [("input audio", args.audio), ("input partner audio", args.partner_audio),
+              ("input partner motion", args.partner_motion), ("input checkpoint", args.checkpoint)]  # fmt: skip
+    outputs.check_write_plan([("--out", out)], inputs)
+    outputs.check_target(out, "--out")
     req = _check_options(args)
     t0 = time.perf_counter()
     motion, engine = pipeline.run_paper(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
+import math
 import re
 import sys
 import time
@@ -241,34 +241,78 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     )
 
 
-def check_shot(shot: Shot) -> None:
-    """Refuse a shot before any work: missing inputs, wrong suffixes, writing over IN."""
+def work_folder(shot: Shot) -> Path:
+    """Where the engine's motion files and the dialogue mix go."""
+    return shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
+
+
+def intermediates(shot: Shot) -> list[str]:
+    """The files this shot writes into its work folder."""
+    names = [] if shot.motion_a is not None else ["A.npz", "B.npz"]
+    return names + (["dialogue.wav"] if shot.audio is not None else [])
+
+
+def check_shot(shot: Shot, *, root: Path | None = None) -> None:
+    """Refuse a shot before any work: every input, map, option and output path is checked here.
+
+    Every file the shot will create or replace (outputs and intermediates) is resolved to
+    its real path and must not be an input, hold an input, or (for a job, ``root``) lead
+    outside the job folder; each output's folder must be creatable and writable.
+    """
+    from ...inference.core import outputs
+    from ..rig.flame_arkit import load_arkit_flame_map
+    from ..rig.mapping import load_mapping
+    from ..scene.render import VIDEO_SUFFIXES, check_render_folder
+
     check_input_file(shot.blend, "--blend")
     # Blender's backups (.blend1, .blend2 ...) are whole .blend files and open as such
     if not re.fullmatch(r"\.blend\d*", shot.blend.suffix.lower()):
         raise DualTalkError(f"--blend {shot.blend.name} is not a .blend file")
     if shot.out.suffix.lower() != ".blend":
         raise DualTalkError(f"--out must end in .blend, got {shot.out.name}")
-    blend = os.path.realpath(shot.blend)
-    for label, p in (("--out", shot.out), ("--fbx", shot.fbx), ("--render", shot.render)):
-        if p is not None and os.path.realpath(p) == blend:
-            raise DualTalkError(
-                f"{label} would overwrite the input scene {shot.blend.name}; choose another path"
-            )
     if shot.fbx is not None and shot.fbx.suffix.lower() != ".fbx":
         raise DualTalkError(f"--fbx must end in .fbx, got {shot.fbx.name}")
-    for label, p in (
-        ("motion A", shot.motion_a),
-        ("motion B", shot.motion_b),
-        ("map", shot.map),
-        ("FLAME map", shot.flame_map),
-        ("checkpoint", shot.checkpoint),
-    ):
+    inputs = [
+        ("input scene", shot.blend),
+        ("input audio", shot.audio),
+        ("input audio of B", shot.audio_b),
+        ("input turns file", shot.turns),
+        ("input motion A", shot.motion_a),
+        ("input motion B", shot.motion_b),
+        ("input map", shot.map),
+        ("input FLAME map", shot.flame_map),
+        ("input checkpoint", shot.checkpoint),
+    ]
+    for label, p in inputs[4:]:
         if p is not None:
-            check_input_file(p, f"{label} file")
+            check_input_file(p, f"{label.removeprefix('input ')} file")
     if shot.char_a == shot.char_b:
         raise DualTalkError("--char-a and --char-b name the same object")
     shot.request().validate()
+    # maps are parsed now, not after the engine ran and the .blend was written
+    if shot.map is not None:
+        load_mapping(shot.map)
+    if shot.flame_map is not None:
+        load_arkit_flame_map(shot.flame_map)
+    work = work_folder(shot)
+    video = shot.render is not None and shot.render.suffix.lower() in VIDEO_SUFFIXES
+    files = [("--out", shot.out), ("--fbx", shot.fbx), ("--render", shot.render if video else None)]
+    files += [(f"work file ({'--work' if shot.work else 'default'})", work / n) for n in intermediates(shot)]
+    folders = [("--render", shot.render if shot.render is not None and not video else None)]
+    if intermediates(shot):
+        folders.append(("--work", work))
+    outputs.check_write_plan(files, inputs, folders=folders, root=root)
+    outputs.check_target(shot.out, "--out")
+    if shot.fbx is not None:
+        outputs.check_target(shot.fbx, "--fbx")
+    if shot.render is not None:
+        if video:
+            outputs.check_target(shot.render, "--render")
+        else:
+            outputs.check_folder_target(shot.render, "--render")
+            check_render_folder(shot.render)
+    if intermediates(shot):
+        outputs.check_work_folder(work, intermediates(shot), "--work" if shot.work else "work folder")
 
 
 def _find_object(bpy: Any, name: str, label: str) -> Any:
@@ -333,7 +377,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
 
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
-    from ..scene.apply import ApplyOptions, apply_dialogue, check_character
+    from ...inference.core.outputs import mark_work_folder
+    from ..scene.apply import MAX_FRAME, ApplyOptions, apply_dialogue, check_character
     from ..scene.characters import inspect_character
 
     t0 = time.perf_counter()
@@ -374,7 +419,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     options.validate()
     for obj in (obj_a, obj_b):
         check_character(obj, options)
-    work = shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
+    work = work_folder(shot)
     request = heard.request()
     engine_needed = shot.motion_a is None
     dialogue = (
@@ -382,9 +427,17 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         if shot.audio is not None and (shot.frame_range is None or engine_needed)
         else None
     )
+    if dialogue is not None and shot.start_frame is not None:  # the take's end, before the engine runs
+        last = shot.start_frame + math.ceil(dialogue.duration * scene.render.fps / scene.render.fps_base) - 1
+        if last > MAX_FRAME:
+            raise DualTalkError(
+                f"the take would span frames {shot.start_frame:,}-{last:,}, past Blender's last frame "
+                f"{MAX_FRAME:,}; choose an earlier --start-frame"
+            )
     if shot.motion_a is not None:
         path_a, path_b = shot.motion_a, shot.motion_b
     else:
+        mark_work_folder(work)
         take = pipeline.run(request, work, progress=progress, dialogue=dialogue, engines=engines)
         path_a, path_b = take.path_a, take.path_b
     # The motion files are the seam: key what was written, exactly as a user would load it.
@@ -395,6 +448,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     for warning in rep_a.warnings + rep_b.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if dialogue is not None and shot.frame_range is None:  # a range keeps the take's sound strip
+        mark_work_folder(work)
         wav = write_mix(dialogue, work / "dialogue.wav")
         add_dialogue_sound(scene, wav, rep_a.first_frame)
     scene.frame_set(scene.frame_start)
@@ -444,10 +498,13 @@ def run(args: argparse.Namespace) -> int:
     if args.job is None:
         print(run_shot(shot_from_args(args), Engines(), progress))
         return 0
+    # every single-shot option given on the command line would be silently ignored: refuse it
+    defaults = argparse.ArgumentParser()
+    add_arguments(defaults)
     clash = [
-        f"--{n.replace('_', '-')}"
-        for n in ("blend", "char_a", "char_b", "out", "audio", "motion_a")
-        if getattr(args, n, None)
+        f"--{name.replace('_', '-')}"
+        for name, value in vars(args).items()
+        if name not in ("job", "quiet") and value != defaults.get_default(name)
     ]
     if clash:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
 from ...inference.core.request import Request
@@ -268,6 +269,13 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
         os.path.normpath(getattr(s, k)) for s in shots for k in INPUT_PATHS if getattr(s, k) is not None
     }
     for s in shots:
+        # real paths: a symbolic link inside the job folder must not carry an output elsewhere
+        outputs.check_write_plan(
+            [("out", s.out), ("fbx", s.fbx), ("render", s.render)],
+            [],
+            folders=[("work", s.work)],
+            root=base,
+        )
         if s.name in names:
             raise DualTalkError(f"job file: two shots are named {s.name!r}")
         names.add(s.name)
@@ -280,6 +288,8 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
                 raise DualTalkError(f"job file: shots {written[norm]!r} and {s.name!r} both write {p}")
             if str(norm) in inputs:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input")
+            if Path(os.path.realpath(norm)) in {Path(os.path.realpath(i)) for i in inputs}:
+                raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input (through a link)")
             written[norm] = s.name
     return shots
 

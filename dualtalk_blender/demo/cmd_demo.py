@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import ensure_writable_dir
 from ...inference.core.progress import ConsoleBar
@@ -22,6 +23,7 @@ from ..scene.blendio import quiet_native_output, save_blend
 from ..scene.sound import add_sound_strip
 
 PREVIEWS = ("sheet", "video", "both", "none")
+DEMO_FILES = ("dialogue.wav", "A.npz", "B.npz", "demo.blend", "demo.fbx", "preview.png", "preview.mp4")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -122,8 +124,13 @@ def run(args: argparse.Namespace) -> int:
     if args.frames < 1:
         raise DualTalkError(f"--frames must be at least 1, got {args.frames}")
     if args.seconds is not None and not (0 < args.seconds <= 600):
-        raise DualTalkError(f"--seconds must be between 0 and 600, got {args.seconds:g}")
+        raise DualTalkError(
+            f"--seconds must be more than 0 and at most 600 (seconds of the dialogue to use), got {args.seconds:g}"
+        )
+    # the demo replaces these in --out on every run; a user's own file of that name is never one of them
+    outputs.check_work_folder(args.out, DEMO_FILES, "--out")
     out = ensure_writable_dir(args.out)
+    outputs.mark_work_folder(out)
     bpy = _need_bpy()
     if args.preview != "none":
         from .preview import start_workbench_probe
