@@ -20,13 +20,12 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
-from ..scene.sound import add_sound_strip, remove_sound_strips
+from ..scene.sound import add_dialogue_strip, remove_our_strips
 from . import state, worker_client
 from .job import Outcome
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
-STRIP_PREFIX = "DT "
 GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
 
 # The run in progress (one at a time per Blender session); the Cancel operator reaches it here.
@@ -210,7 +209,7 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
     files = [abspath(s.audio)]
     if s.audio_form == "TWO_FILES":
         files.append(abspath(s.audio_b))
-    remove_sound_strips(scene, STRIP_PREFIX)
+    remove_our_strips(scene)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
     names = []
@@ -218,9 +217,7 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
         if not path or not os.path.isfile(path):
             continue
         try:
-            strip = add_sound_strip(
-                scene, f"{STRIP_PREFIX}{'AB'[i]} audio", path, start_frame, channel=1 + i, skip_frames=skip
-            )
+            strip = add_dialogue_strip(scene, path, "AB"[i], start_frame, skip_frames=skip)
         except (RuntimeError, TypeError):
             continue
         names.append(strip.name)

@@ -54,10 +54,8 @@ from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import DualTalkError  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
-from ..scene.sound import add_sound_strip, remove_sound_strips  # noqa: E402
+from ..scene.sound import add_dialogue_strip, remove_our_strips  # noqa: E402
 from .jobs import GROUPS, Shot, load_jobs  # noqa: E402
-
-SOUND_STRIP = "DualTalk dialogue"
 
 
 def _intensity(text: str) -> tuple[str, float]:
@@ -325,9 +323,9 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
 
 
 def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> None:
-    """Put the dialogue on the timeline (replacing our earlier strip) for playback and renders."""
-    remove_sound_strips(scene, SOUND_STRIP)
-    add_sound_strip(scene, SOUND_STRIP, wav, frame)
+    """Put the dialogue on the timeline (replacing our earlier strips) for playback and renders."""
+    remove_our_strips(scene)
+    add_dialogue_strip(scene, wav, "dialogue", frame)
 
 
 def write_mix(dialogue: Any, path: Path) -> Path:

@@ -20,7 +20,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import ensure_writable_dir
 from ...inference.core.progress import ConsoleBar
 from ..scene.blendio import quiet_native_output, save_blend
-from ..scene.sound import add_sound_strip
+from ..scene.sound import add_dialogue_strip, remove_our_strips
 
 PREVIEWS = ("sheet", "video", "both", "none")
 DEMO_FILES = ("dialogue.wav", "A.npz", "B.npz", "demo.blend", "demo.fbx", "preview.png", "preview.mp4")
@@ -177,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
         start_frame=scene.frame_start, frame_range="fit", take="demo", undo_push=False, up_axis="Z"
     )
     reports = apply_dialogue(obj_a, obj_b, ma, mb, options, scene=scene)[:2]
-    strip = add_sound_strip(scene, "dialogue", wav, scene.frame_start, channel=1)
+    remove_our_strips(scene)
+    strip = add_dialogue_strip(scene, wav, "dialogue", scene.frame_start)
     strip.show_waveform = True
     scene.sync_mode = "AUDIO_SYNC"  # playback drops frames rather than drifting from the voices
     scene.frame_set(scene.frame_start)

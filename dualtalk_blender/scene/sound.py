@@ -1,7 +1,10 @@
-"""The dialogue on the sequencer: one place that adds and replaces sound strips.
+"""The dialogue on the sequencer: one naming and ownership rule for the demo, ``animate`` and the add-on.
 
-Blender 5 calls the sequencer's collections ``strips``/``strips_all``; 4.x called them
-``sequences``/``sequences_all``. Animate, the demo and the add-on's Generate all come here.
+A strip is DualTalk's when it carries the ``dualtalk`` custom property (set when we
+create it), never because of its name: re-animating replaces our earlier strips and
+leaves every strip of the user's alone, whatever it is called. A new strip goes on
+the lowest channel where it overlaps nothing, so it never plays over (or hides under)
+another strip.
 """
 
 from __future__ import annotations
@@ -9,40 +12,65 @@ from __future__ import annotations
 import os
 from typing import Any
 
-MAX_CHANNEL = 128
+from ...inference.core.errors import DualTalkError
+
+OWNER_PROP = "dualtalk"  # strip custom property: which stream this strip carries ("A", "B", "dialogue")
+MAX_CHANNEL = 128  # Blender's sequencer has channels 1..128
 
 
-def _collections(scene: Any) -> tuple[Any, Any]:
+def _strips(scene: Any) -> tuple[Any, Any]:
     se = scene.sequence_editor or scene.sequence_editor_create()
-    strips = se.strips if hasattr(se, "strips") else se.sequences
+    top = se.strips if hasattr(se, "strips") else se.sequences  # Blender 5 / 4.x
     every = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
-    return strips, every
+    return top, every
 
 
-def remove_sound_strips(scene: Any, prefix: str) -> None:
-    """Remove our earlier strips (names starting with ``prefix``) so a rerun replaces, not stacks."""
-    strips, _ = _collections(scene)
-    for strip in [s for s in strips if s.name.startswith(prefix)]:
-        strips.remove(strip)
+def our_strips(scene: Any) -> list[Any]:
+    """Strips DualTalk made in ``scene`` (by their ownership property)."""
+    if scene.sequence_editor is None:
+        return []
+    _top, every = _strips(scene)
+    return [s for s in every if s.get(OWNER_PROP) is not None]
 
 
-def add_sound_strip(
-    scene: Any,
-    name: str,
-    path: str | os.PathLike[str],
-    frame: int,
-    *,
-    channel: int | None = None,
-    skip_frames: int = 0,
+def remove_our_strips(scene: Any) -> int:
+    top, _every = _strips(scene)
+    mine = [s for s in our_strips(scene) if s in list(top)]
+    for strip in mine:
+        top.remove(strip)
+    return len(mine)
+
+
+def _free_channel(every: Any, strip: Any) -> int | None:
+    a, b = strip.frame_final_start, strip.frame_final_end
+    for channel in range(1, MAX_CHANNEL + 1):
+        if not any(
+            o != strip and o.channel == channel and o.frame_final_start < b and a < o.frame_final_end
+            for o in every
+        ):
+            return channel
+    return None
+
+
+def add_dialogue_strip(
+    scene: Any, path: str | os.PathLike[str], role: str, frame_start: int, *, skip_frames: int = 0
 ) -> Any:
-    """A sound strip whose audio frame ``skip_frames`` lands on scene frame ``frame``.
+    """One of our sound strips (``role`` "A", "B" or "dialogue") at ``frame_start``, on a free channel.
 
-    ``channel`` None puts it above every existing strip (so nothing of the user's is covered).
+    ``skip_frames`` trims the start of the file (a take that begins inside the recording).
+    Call :func:`remove_our_strips` first when replacing a take.
     """
-    strips, every = _collections(scene)
-    if channel is None:
-        channel = min(max([s.channel for s in every] + [0]) + 1, MAX_CHANNEL)
-    strip = strips.new_sound(name, str(path), channel=channel, frame_start=frame - skip_frames)
+    top, every = _strips(scene)
+    name = "DualTalk dialogue" if role == "dialogue" else f"DualTalk {role} audio"
+    strip = top.new_sound(name, str(path), 1, int(frame_start) - int(skip_frames))
+    strip[OWNER_PROP] = role
     if skip_frames:
-        strip.frame_offset_start = skip_frames
+        strip.frame_offset_start = int(skip_frames)
+    channel = _free_channel(every, strip)
+    if channel is None:
+        top.remove(strip)
+        raise DualTalkError(
+            "every sequencer channel overlaps the take; free a channel for the dialogue audio"
+        )
+    strip.channel = channel
     return strip

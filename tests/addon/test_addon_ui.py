@@ -65,7 +65,7 @@ def test_generate_animates_both_characters_with_markers_and_sound(scene, assets)
         keys = obj.data.shape_keys
         assert take_actions(keys), f"{obj.name} got no shape-key layers"
     assert any(m.name.startswith("DT ") for m in scene.timeline_markers)
-    strips = [s for s in scene.sequence_editor.strips if s.name.startswith("DT ")]
+    strips = [s for s in scene.sequence_editor.strips if s.get("dualtalk")]
     assert len(strips) == 1 and strips[0].type == "SOUND"
     status = bpy.context.window_manager.dualtalk_status
     assert not status.running and "animated" in status.last

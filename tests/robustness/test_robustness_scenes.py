@@ -110,3 +110,51 @@ def test_a_users_own_dt_marker_survives_re_animation(tmp_path, capsys, motions):
     ours = [m for m in markers if m[0] != "DT review notes"]
     assert len(ours) == len(set(ours)) == 2, markers  # replaced, not piled up
     assert snapshot(tmp_path / "out").keys() >= {"first.blend", "second.blend"}
+
+
+def _overlaps(strips) -> list[tuple[str, str]]:
+    return [
+        (a.name, b.name)
+        for i, a in enumerate(strips)
+        for b in strips[i + 1 :]
+        if a.channel == b.channel
+        and a.frame_final_start < b.frame_final_end
+        and b.frame_final_start < a.frame_final_end
+    ]
+
+
+def test_re_animating_replaces_our_sound_strip_and_never_overlaps_the_users(tmp_path, capsys):
+    """The demo's strip kept playing under the new one, and new strips went to channel 128 or on top
+    of others. One rule now: our strips carry an ownership property; a new one takes a free channel."""
+    import soundfile as sf
+    from addon_helpers import write_tiny_lite
+    from dualtalk.dualtalk_blender.scene.sound import add_dialogue_strip
+    from robustness_util import two_voices
+
+    audio = tmp_path / "talk.wav"
+    sf.write(audio, two_voices(2.0), 16000)
+    music = tmp_path / "music.wav"
+    sf.write(music, two_voices(4.0), 16000)
+    lite = write_tiny_lite(tmp_path / "lite.pt")
+
+    def earlier_take_and_user_strips() -> None:
+        se = bpy.context.scene.sequence_editor_create()
+        se.strips.new_sound("DualTalk dialogue", str(music), 2, 1)  # the user's, named like ours
+        se.strips.new_sound("score", str(music), 3, 1)
+        add_dialogue_strip(bpy.context.scene, audio, "dialogue", 1)  # what the demo left (channel 1)
+
+    blend = _scene(tmp_path / "scene.blend", earlier_take_and_user_strips)
+    before = sha256s(blend, audio, music)
+    out = tmp_path / "out" / "shot.blend"
+    argv = ["animate", "--quiet", "--blend", str(blend), "--char-a", "Ann", "--char-b", "Bob", "--audio", str(audio),
+            "--engine", "lite", "--checkpoint", str(lite), "--out", str(out)]  # fmt: skip
+    code, err, _ = run_cli(capsys, argv)
+    assert code == 0, err
+    bpy.ops.wm.open_mainfile(filepath=str(out), load_ui=False)
+    strips = list(bpy.context.scene.sequence_editor.strips_all)
+    ours = [s for s in strips if s.get("dualtalk")]
+    assert len(ours) == 1, [s.name for s in strips]  # the earlier take's strip is gone
+    users = sorted((s.name, s.channel) for s in strips if not s.get("dualtalk"))
+    assert users == [("DualTalk dialogue", 2), ("score", 3)]  # the user's strips untouched
+    assert _overlaps(strips) == [] and ours[0].channel < 128
+    assert sha256s(blend, audio, music) == before
