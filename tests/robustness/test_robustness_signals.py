@@ -148,3 +148,36 @@ def test_blenders_own_output_goes_to_stderr_and_stdout_holds_only_the_result(sce
     ]
     assert len(proc.stdout.splitlines()) == 1
     assert "something Blender says" in proc.stderr
+
+
+def test_a_render_reports_every_frame_with_an_eta_and_how_to_preview_faster(tmp_path):
+    """``render: 0% 300 frames`` and then silence for the whole render (57 s a frame on EEVEE/CPU)."""
+    from dualtalk.dualtalk_blender.scene.render import render_shot
+
+    br.reset()
+    scene = bpy.context.scene
+    scene.render.engine = "BLENDER_WORKBENCH"
+    scene.frame_start, scene.frame_end = 1, 3
+    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
+    scene.collection.objects.link(cam)
+    scene.camera = cam
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.lines: list[tuple[str, float, str]] = []
+
+        def update(self, stage: str, fraction: float, message: str = "") -> None:
+            self.lines.append((stage, fraction, message))
+
+    rec = Recorder()
+    render_shot(scene, tmp_path / "frames", resolution=(16, 16), progress=rec)
+    messages = [m for stage, _f, m in rec.lines if stage == "render"]
+    assert "--resolution 480x270 --samples 1" in messages[0]
+    per_frame = [m for m in messages if m.startswith("frame ")]
+    assert [m.split(",")[0] for m in per_frame] == ["frame 1/3", "frame 2/3", "frame 3/3"]
+    assert all("s/frame" in m and "left" in m for m in per_frame)
+    fractions = [f for stage, f, m in rec.lines if stage == "render"]
+    assert fractions == sorted(fractions)
+    assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [
+        "frame_0001.png", "frame_0002.png", "frame_0003.png"
+    ]  # fmt: skip
