@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dualtalk.inference.core.outputs import WORK_MARKER
 
 bpy = pytest.importorskip("bpy")
 sf = pytest.importorskip("soundfile")
@@ -67,7 +68,8 @@ def test_demo_writes_every_promised_file_and_says_so(demo_run):
     for name in ("demo.blend", "demo.fbx", "dialogue.wav", "preview.png", "A.npz", "B.npz"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
         assert name in proc.stdout  # the summary lists what was written
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temp leftovers
+    # no temp leftovers; the one dot file is the marker that says these files are DualTalk's to replace
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [WORK_MARKER]
     assert "preview" in proc.stderr  # the progress display ran
 
 
