@@ -35,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-load", action="store_true", help="skip the idle-vs-busy comparison with a background load"
     )
+    parser.add_argument(
+        "--load-nice",
+        type=int,
+        default=0,
+        metavar="N",
+        help="niceness of the background load (0 = same priority as the bench; 10 = background work)",
+    )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
 
 
@@ -56,11 +63,11 @@ def _dialogue(seconds: float):
 
 
 @contextlib.contextmanager
-def background_load(processes: int) -> Iterator[None]:
-    """``processes`` busy-looping Python processes for the duration of the block."""
+def background_load(processes: int, nice: int = 0) -> Iterator[None]:
+    """``processes`` busy-looping Python processes (at niceness ``nice``) for the duration of the block."""
+    code = f"import os; os.nice({int(nice)})\nwhile True: pass" if nice else "while True: pass"
     procs = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
-        for _ in range(processes)
+        subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL) for _ in range(processes)
     ]
     try:
         time.sleep(0.5)  # let them reach the run queue
@@ -136,11 +143,12 @@ def run(args: argparse.Namespace) -> BenchResult:
         if default_threads != chosen:
             idle[default_threads] = measure(args.seconds, default_threads, "idle")[0]["median"]
         busy = {}
-        with background_load(usable_cpus()):
+        nice = f", nice {args.load_nice}" if args.load_nice else ""
+        label = f"busy ({usable_cpus()} spinners{nice})"
+        with background_load(usable_cpus(), args.load_nice):
             for threads in idle:
-                busy[threads] = measure(args.seconds, threads, f"busy ({usable_cpus()} spinners)")[0][
-                    "median"
-                ]
+                busy[threads] = measure(args.seconds, threads, label)[0]["median"]
+        summary["load_nice"] = args.load_nice
         summary["busy_median_s"] = busy[chosen]
         summary["busy_over_idle"] = busy[chosen] / idle[chosen]
         summary["meets_load_target"] = bool(busy[chosen] <= 1.5 * idle[chosen])
