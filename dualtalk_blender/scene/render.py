@@ -25,6 +25,7 @@ from typing import Any
 
 import bpy
 
+from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 
@@ -82,6 +83,14 @@ class _FrameClock:
         self.t0 = time.perf_counter()
 
     def __call__(self, *_args: Any) -> None:  # bpy.app.handlers.render_post(scene, depsgraph)
+        try:
+            self._tick()
+        except KeyboardInterrupt:
+            # A signal's Python handler runs here, inside Blender's render loop, which would print
+            # and swallow it; interrupts recorded it, and _render_animation re-raises it after.
+            pass
+
+    def _tick(self) -> None:
         self.done += 1
         if self.progress is None:
             return
@@ -113,6 +122,7 @@ def _render_animation(scene: Any, progress: Any = None) -> None:
     finally:
         with contextlib.suppress(ValueError):
             bpy.app.handlers.render_post.remove(clock)
+    interrupts.raise_if_interrupted()  # Ctrl-C/SIGTERM during the render: unwind, remove the temp output
     if "FINISHED" not in result:
         raise DualTalkError("Blender did not finish rendering")
 

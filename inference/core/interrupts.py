@@ -82,3 +82,4 @@ def handle_signals() -> Iterator[None]:
         for sig, handler in old.items():
             if handler is not None:
                 signal.signal(sig, handler)
+        _received = None  # a later run (tests, an embedding program) starts clean

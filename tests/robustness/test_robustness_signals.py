@@ -181,3 +181,29 @@ def test_a_render_reports_every_frame_with_an_eta_and_how_to_preview_faster(tmp_
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [
         "frame_0001.png", "frame_0002.png", "frame_0003.png"
     ]  # fmt: skip
+
+
+def test_sigterm_during_a_render_ends_the_run_and_leaves_no_frames(tmp_path):
+    """Blender's render loop swallows exceptions raised in its handlers; the signal must still end the run."""
+    from dualtalk.dualtalk_blender.scene.render import render_shot
+    from dualtalk.inference.core import interrupts
+
+    br.reset()
+    scene = bpy.context.scene
+    scene.render.engine = "BLENDER_WORKBENCH"
+    scene.frame_start, scene.frame_end = 1, 3
+    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
+    scene.collection.objects.link(cam)
+    scene.camera = cam
+
+    def farm_stops_us(*_args) -> None:
+        if scene.frame_current == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    bpy.app.handlers.render_post.append(farm_stops_us)
+    try:
+        with interrupts.handle_signals(), pytest.raises(interrupts.Terminated):
+            render_shot(scene, tmp_path / "frames", resolution=(16, 16))
+    finally:
+        bpy.app.handlers.render_post.remove(farm_stops_us)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no frames folder, no hidden .part folder
