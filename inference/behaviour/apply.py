@@ -1,0 +1,190 @@
+"""Apply the behaviour layer to both characters of a take, after either engine.
+
+:func:`apply_behaviour` takes the two motions the engine made plus the dialogue they came
+from (two 16 kHz streams + voice activity) and returns new motions with blinks, gaze, head
+and brow/smile layers added, and a :class:`BehaviourTrack` per character holding what the
+Blender side needs beyond channels: the per-frame gaze intent and direction, and for FLAME
+motion (which has no eyelid, eye or brow channels) the same layers as ARKit weights.
+
+Lips are never touched: jaw and every mouth channel except the smile (mouthSmile*), and
+for FLAME motion the expression and jaw coefficients, are copied bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
+from ..errors import DualTalkError
+from ..motion import Motion
+from .cues import Cues, conversation_cues, floor_holder, segments
+from .layers import (
+    Context,
+    blink_curve,
+    blink_times,
+    brow_smile,
+    calibrate_head,
+    gaze_plan,
+    head_plan,
+)
+from .settings import MOOD_TABLE, BehaviourSettings
+
+GAZE_PARTNER, GAZE_AWAY = 1, 0
+EYE_RANGE_DEG = 30.0  # an eyeLook* weight of 1 turns the eye this far (ARKit convention)
+BLINK = ("eyeBlinkLeft", "eyeBlinkRight")
+EYE_LOOK = (
+    "eyeLookUpLeft", "eyeLookDownLeft", "eyeLookInLeft", "eyeLookOutLeft",
+    "eyeLookUpRight", "eyeLookDownRight", "eyeLookInRight", "eyeLookOutRight",
+)  # fmt: skip
+BROWS = ("browInnerUp", "browOuterUpLeft", "browOuterUpRight")
+SMILE = (
+    "mouthSmileLeft",
+    "mouthSmileRight",
+    "cheekSquintLeft",
+    "cheekSquintRight",
+    "eyeSquintLeft",
+    "eyeSquintRight",
+)
+# which channels each layer owns (amount 0 leaves exactly these as the engine made them)
+LAYER_CHANNELS = {"blinks": BLINK, "gaze": EYE_LOOK, "head": HEAD, "brows": BROWS + SMILE}
+LIP_CHANNELS = tuple(
+    c for c in ARKIT52 if (c.startswith("jaw") or c.startswith("mouth")) and not c.startswith("mouthSmile")
+)
+
+
+@dataclass
+class BehaviourTrack:
+    """Per-frame data beyond the motion channels, for one character."""
+
+    gaze_target: np.ndarray | None  # (T,) int8: 1 partner, 0 away; None when gaze is off
+    gaze_dir: np.ndarray | None  # (T, 2) float32 degrees (yaw left+, pitch up+), offset from the target
+    overlay_channels: tuple[str, ...] = ()  # FLAME motion: ARKit channels the layer adds
+    overlay: np.ndarray | None = None  # (T, K) float32 ARKit weights
+    events: dict[str, list[int]] = field(default_factory=dict)  # blink / nod / partner-look frames
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def eye_weights(direction: np.ndarray) -> dict[str, np.ndarray]:
+    """ARKit eyeLook* weights for gaze directions (T, 2) degrees: yaw to the character's left +, pitch up +."""
+    yaw = np.asarray(direction[:, 0], dtype=np.float64) / EYE_RANGE_DEG
+    pitch = np.asarray(direction[:, 1], dtype=np.float64) / EYE_RANGE_DEG
+    left, right = np.clip(yaw, 0, 1), np.clip(-yaw, 0, 1)
+    up, down = np.clip(pitch, 0, 1), np.clip(-pitch, 0, 1)
+    # looking to the character's left: the left eye turns out, the right eye turns in
+    return {
+        "eyeLookUpLeft": up, "eyeLookDownLeft": down, "eyeLookOutLeft": left, "eyeLookInLeft": right,
+        "eyeLookUpRight": up, "eyeLookDownRight": down, "eyeLookInRight": left, "eyeLookOutRight": right,
+    }  # fmt: skip
+
+
+def dialogue_cues(dialogue: Any, num_frames: int, fps: float = 25.0) -> tuple[Cues, Cues]:
+    """Both characters' cues from a :class:`~..audio.Dialogue`, fitted to ``num_frames``."""
+
+    def fit(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=bool).reshape(-1)[:num_frames]
+        return np.concatenate([x, np.zeros(num_frames - len(x), dtype=bool)])
+
+    act_a, act_b = fit(dialogue.active_a), fit(dialogue.active_b)
+    return (
+        conversation_cues(dialogue.a, act_a, act_b, fps),
+        conversation_cues(dialogue.b, act_b, act_a, fps),
+    )
+
+
+def _check(motion_a: Motion, motion_b: Motion) -> None:
+    if motion_a.num_frames != motion_b.num_frames:
+        raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
+    if motion_a.space != motion_b.space:
+        raise DualTalkError(f"A is {motion_a.space} but B is {motion_b.space}")
+    if abs(motion_a.fps - motion_b.fps) > 1e-6:
+        raise DualTalkError(f"A is at {motion_a.fps:g} fps but B at {motion_b.fps:g} fps")
+
+
+def apply_behaviour(
+    motion_a: Motion, motion_b: Motion, dialogue: Any, settings: BehaviourSettings | None = None
+) -> tuple[Motion, Motion, BehaviourTrack, BehaviourTrack]:
+    """Both characters with the behaviour layer; the inputs are not changed."""
+    settings = (settings or BehaviourSettings()).validate()
+    _check(motion_a, motion_b)
+    cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps)
+    return (*apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings),)  # type: ignore[return-value]
+
+
+def apply_with_cues(
+    motion_a: Motion, motion_b: Motion, cues_a: Cues, cues_b: Cues, settings: BehaviourSettings
+) -> tuple[Motion, Motion, BehaviourTrack, BehaviourTrack]:
+    """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds)."""
+    holder = floor_holder(cues_a, cues_b)
+    out = []
+    for role, (motion, own, partner) in enumerate(((motion_a, cues_a, cues_b), (motion_b, cues_b, cues_a))):
+        ctx = Context(
+            own, partner, holder == role, motion.fps, MOOD_TABLE[settings.mood], settings.seed, role
+        )
+        out.append(_one(motion, ctx, settings))
+    (ma, ta), (mb, tb) = out
+    return ma, mb, ta, tb
+
+
+def _one(motion: Motion, ctx: Context, settings: BehaviourSettings) -> tuple[Motion, BehaviourTrack]:
+    amounts = settings.amounts(motion.engine)
+    t, fps = motion.num_frames, motion.fps
+    gaze = gaze_plan(ctx)
+    layer: dict[str, np.ndarray] = {}
+    events: dict[str, list[int]] = {}
+    if amounts["blinks"] > 0:
+        times = blink_times(ctx, gaze, amounts["blinks"])
+        lid = blink_curve(times, t, fps, (settings.seed, ctx.role))
+        layer["eyeBlinkLeft"] = layer["eyeBlinkRight"] = lid
+        events["blinks"] = [int(x * fps) for x in times]
+    if amounts["gaze"] > 0:
+        for name, w in eye_weights(gaze.direction * amounts["gaze"]).items():
+            layer[name] = w
+        events["partner_looks"] = [int(s) for s, _ in segments(gaze.target == GAZE_PARTNER)]
+    if amounts["brows"] > 0:
+        for name, w in brow_smile(ctx).items():
+            layer[name] = amounts["brows"] * w
+    head = head_plan(ctx, gaze)
+    head_deg = None
+    if amounts["head"] > 0:
+        model_deg = np.degrees(_head_values(motion))
+        head_deg = amounts["head"] * calibrate_head(head, model_deg, fps, ctx.mood.head)
+        events["nods"] = list(head.nods)
+
+    values = motion.values.copy()
+    cols = {c: i for i, c in enumerate(motion.channels)}
+    overlay_names: tuple[str, ...] = ()
+    overlay = None
+    if motion.space == SPACE_ARKIT:
+        for name, w in layer.items():
+            i = cols[name]
+            if name in BLINK:  # the model's own blink (if any) still shows
+                values[:, i] = np.maximum(values[:, i], w)
+            else:
+                values[:, i] = np.clip(values[:, i] + w, 0.0, 1.0)
+        head_cols = [cols[c] for c in HEAD]
+    else:
+        overlay_names = tuple(sorted(layer))
+        overlay = np.stack([layer[n] for n in overlay_names], axis=1).astype(np.float32) if layer else None
+        head_cols = [cols[c] for c in ("neck_rx", "neck_ry", "neck_rz")]
+    if head_deg is not None:
+        values[:, head_cols] += np.radians(head_deg).astype(np.float32)
+    record = settings.record(motion.engine)
+    new = replace(motion, values=values, meta={**motion.meta, "behaviour": {**record, "events": events}})
+    track = BehaviourTrack(
+        gaze_target=gaze.target.astype(np.int8) if amounts["gaze"] > 0 else None,
+        gaze_dir=(gaze.direction * amounts["gaze"]).astype(np.float32) if amounts["gaze"] > 0 else None,
+        overlay_channels=overlay_names if overlay is not None else (),
+        overlay=overlay,
+        events=events,
+        settings=record,
+    )
+    return new, track
+
+
+def _head_values(motion: Motion) -> np.ndarray:
+    names = HEAD if motion.space == SPACE_ARKIT else ("neck_rx", "neck_ry", "neck_rz")
+    assert motion.space in (SPACE_ARKIT, SPACE_FLAME)
+    return np.stack([motion.channel(n) for n in names], axis=1).astype(np.float64)

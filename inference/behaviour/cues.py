@@ -1,0 +1,228 @@
+"""What the conversation says about timing: per-frame loudness, pitch, phrases, pauses, laughter.
+
+Everything here is measured from one speaker's own 16 kHz stream and voice-activity flags
+at the motion frame rate (25 fps). Phrases are stretches of voice with gaps under
+:data:`BRIDGE_S` bridged; a *phrase end* is followed by at least :data:`PAUSE_S` of
+silence from that speaker. A *backchannel* is a short phrase (under
+:data:`BACKCHANNEL_S`) spoken while the partner holds the floor. Stress peaks are
+syllable-rate loudness maxima scored by how loud and how high they are against the
+speaker's own median, which is what beats and brow raises follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d, uniform_filter1d
+from scipy.signal import find_peaks
+
+SAMPLE_RATE = 16000
+BRIDGE_S = 0.2
+PAUSE_S = 0.25
+BACKCHANNEL_S = 1.0
+F0_MIN, F0_MAX = 70.0, 400.0
+SILENT_DB = -70.0
+
+
+@dataclass
+class Cues:
+    """One character's conversational cues, frame-aligned with its motion."""
+
+    speaking: np.ndarray  # (T,) bool, bridged
+    loud_db: np.ndarray  # (T,) float32 dB re full scale
+    pitch_hz: np.ndarray  # (T,) float32, 0 where unvoiced
+    stress: np.ndarray  # (T,) float32 prominence score, 0 outside peaks
+    phrase_starts: list[int] = field(default_factory=list)
+    phrase_ends: list[int] = field(default_factory=list)  # frame of the last voiced frame + 1
+    backchannels: list[int] = field(default_factory=list)  # start frames
+    laughter: np.ndarray | None = None  # (T,) bool
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.speaking)
+
+    @property
+    def turn_starts(self) -> list[int]:
+        """Phrase starts that are not backchannels."""
+        bc = set(self.backchannels)
+        return [s for s in self.phrase_starts if s not in bc]
+
+
+def _frames(x: np.ndarray, num_frames: int, fps: float, width: int) -> np.ndarray:
+    """(T, width) windows of ``x`` centred on each frame's middle (zero padded)."""
+    hop = SAMPLE_RATE / fps
+    centres = ((np.arange(num_frames) + 0.5) * hop).astype(np.int64)
+    pad = np.zeros(len(x) + 2 * width, dtype=np.float32)
+    pad[width : width + len(x)] = x
+    idx = centres[:, None] + np.arange(width)[None, :] + width - width // 2
+    return pad[np.clip(idx, 0, len(pad) - 1)]
+
+
+def loudness_db(x: np.ndarray, num_frames: int, fps: float = 25.0) -> np.ndarray:
+    """RMS level per frame in dB (50 ms windows)."""
+    win = _frames(np.asarray(x, dtype=np.float32), num_frames, fps, int(0.05 * SAMPLE_RATE))
+    rms = np.sqrt(np.mean(win.astype(np.float64) ** 2, axis=1) + 1e-12)
+    return np.maximum(20.0 * np.log10(rms), SILENT_DB).astype(np.float32)
+
+
+def pitch_hz(x: np.ndarray, num_frames: int, fps: float = 25.0, voiced_threshold: float = 0.45) -> np.ndarray:
+    """Fundamental frequency per frame from the normalised autocorrelation (0 = unvoiced)."""
+    width = 1024  # 64 ms: two periods of 70 Hz
+    win = _frames(np.asarray(x, dtype=np.float32), num_frames, fps, width).astype(np.float64)
+    win -= win.mean(axis=1, keepdims=True)
+    win *= np.hanning(width)[None, :]
+    spec = np.fft.rfft(win, n=2 * width, axis=1)
+    ac = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, :width]
+    taper = np.fft.irfft(np.abs(np.fft.rfft(np.hanning(width), n=2 * width)) ** 2)[:width]
+    ac = ac / np.maximum(taper[None, :], 1e-9)
+    energy = ac[:, :1]
+    ac = ac / np.maximum(energy, 1e-12)
+    lo, hi = int(SAMPLE_RATE / F0_MAX), int(SAMPLE_RATE / F0_MIN)
+    seg = ac[:, lo:hi]
+    lag = np.argmax(seg, axis=1)
+    peak = seg[np.arange(len(seg)), lag]
+    f0 = SAMPLE_RATE / (lag + lo)
+    voiced = (peak > voiced_threshold) & (energy[:, 0] > 1e-8)
+    return np.where(voiced, f0, 0.0).astype(np.float32)
+
+
+def segments(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[(start, stop)) runs of True."""
+    f = np.concatenate([[False], np.asarray(flags, dtype=bool), [False]])
+    edges = np.flatnonzero(np.diff(f.astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def bridge(flags: np.ndarray, gap: int) -> np.ndarray:
+    """Fill gaps of at most ``gap`` frames between runs of True."""
+    out = np.asarray(flags, dtype=bool).copy()
+    runs = segments(out)
+    for (_, e), (s, _) in zip(runs[:-1], runs[1:], strict=False):
+        if s - e <= gap:
+            out[e:s] = True
+    return out
+
+
+STATE_BRIDGE_S = 0.6
+
+
+def speaking_state(flags: np.ndarray, fps: float) -> np.ndarray:
+    """Speaking (True) or listening per frame: own voice with pauses under 0.6 s bridged.
+
+    The layer and the evaluator both use this, so "listening" never means a breath between words.
+    """
+    return bridge(flags, int(round(STATE_BRIDGE_S * fps)))
+
+
+def stress_peaks(loud: np.ndarray, pitch: np.ndarray, speaking: np.ndarray, fps: float) -> np.ndarray:
+    """(T,) prominence score at syllable-rate loudness peaks inside speech (0 elsewhere)."""
+    t = len(loud)
+    out = np.zeros(t, dtype=np.float32)
+    if not speaking.any():
+        return out
+    env = gaussian_filter1d(loud.astype(np.float64), 1.0)
+    voiced_db = env[speaking]
+    med, spread = float(np.median(voiced_db)), float(np.std(voiced_db) + 1.0)
+    f0 = pitch[speaking & (pitch > 0)]
+    fmed = float(np.median(f0)) if len(f0) else 0.0
+    peaks, _ = find_peaks(env, distance=max(1, int(0.18 * fps)), prominence=2.0)
+    for p in peaks:
+        if not speaking[p]:
+            continue
+        z = (env[p] - med) / spread
+        if fmed > 0:
+            around = pitch[max(0, p - 2) : p + 3]
+            around = around[around > 0]
+            if len(around):
+                z += 1.5 * float(np.log2(np.max(around) / fmed))  # a semitone above ~ +0.12
+        out[p] = max(0.0, z + 0.5)
+    return out
+
+
+def laughter(
+    x: np.ndarray, loud: np.ndarray, pitch: np.ndarray, speaking: np.ndarray, fps: float
+) -> np.ndarray:
+    """Frames that sound like laughter: a regular 4-7 Hz burst train, pitched high or breathy.
+
+    Deliberately conservative (speech also has syllables at 4-5 Hz): at least 4 bursts with
+    nearly equal spacing, over 1 s, with little pitch contour between them. Misses much real
+    laughter, but rarely puts a laugh on ordinary speech.
+    """
+    t = len(loud)
+    out = np.zeros(t, dtype=bool)
+    if t < fps:
+        return out
+    env = loud.astype(np.float64)
+    peaks, _ = find_peaks(env, distance=max(1, int(0.12 * fps)), prominence=9.0)
+    peaks = [p for p in peaks if speaking[p]]
+    voiced = pitch[pitch > 0]
+    fmed = float(np.median(voiced)) if len(voiced) else 0.0
+    run: list[int] = []
+    for p in [*peaks, None]:
+        if p is not None and run and 0.12 * fps <= p - run[-1] <= 0.3 * fps:
+            run.append(p)
+            continue
+        if len(run) >= 4:
+            gaps = np.diff(run)
+            regular = np.std(gaps) <= 0.15 * np.mean(gaps) + 0.3
+            f = pitch[run[0] : run[-1] + 1]
+            f = f[f > 0]
+            high = fmed > 0 and len(f) > 0 and np.median(f) > 1.3 * fmed
+            breathy = len(f) < 0.2 * (run[-1] - run[0] + 1)
+            if regular and (high or breathy) and run[-1] - run[0] >= 0.75 * fps:
+                out[run[0] : run[-1] + 2] = True
+        run = [p] if p is not None else []
+    return out
+
+
+def conversation_cues(
+    audio: np.ndarray, active: np.ndarray, partner_active: np.ndarray, fps: float = 25.0
+) -> Cues:
+    """Cues for one speaker from their own stream and both speakers' activity flags."""
+    active = np.asarray(active, dtype=bool).reshape(-1)
+    partner = np.asarray(partner_active, dtype=bool).reshape(-1)[: len(active)]
+    if len(partner) < len(active):
+        partner = np.concatenate([partner, np.zeros(len(active) - len(partner), dtype=bool)])
+    t = len(active)
+    x = np.asarray(audio, dtype=np.float32).reshape(-1)
+    loud = loudness_db(x, t, fps)
+    f0 = pitch_hz(x, t, fps)
+    f0 = np.where(active, f0, 0.0).astype(np.float32)
+    speaking = bridge(active, int(round(BRIDGE_S * fps)))
+    cues = Cues(speaking=speaking, loud_db=loud, pitch_hz=f0, stress=stress_peaks(loud, f0, speaking, fps))
+    pause = int(round(PAUSE_S * fps))
+    # the partner "holds the floor" around frames where they speak (1 s either side)
+    partner_near = uniform_filter1d(partner.astype(np.float32), size=int(2 * fps) + 1) > 0
+    runs = segments(speaking)
+    for i, (s, e) in enumerate(runs):
+        cues.phrase_starts.append(s)
+        nxt = runs[i + 1][0] if i + 1 < len(runs) else t + pause
+        if nxt - e >= pause:
+            cues.phrase_ends.append(e)
+        if (e - s) < BACKCHANNEL_S * fps and partner_near[s:e].mean() > 0.5:
+            cues.backchannels.append(s)
+    cues.laughter = laughter(x, loud, f0, active, fps)
+    return cues
+
+
+def floor_holder(cues_a: Cues, cues_b: Cues) -> np.ndarray:
+    """(T,) int8: who holds the floor (0 = A, 1 = B), carried through pauses and backchannels."""
+    t = cues_a.num_frames
+    a = cues_a.speaking.copy()
+    b = cues_b.speaking.copy()
+    for s in cues_a.backchannels:
+        e = next((ee for ss, ee in segments(cues_a.speaking) if ss == s), s)
+        a[s:e] = False
+    for s in cues_b.backchannels:
+        e = next((ee for ss, ee in segments(cues_b.speaking) if ss == s), s)
+        b[s:e] = False
+    holder = np.zeros(t, dtype=np.int8)
+    current = 0 if a.sum() >= b.sum() else 1
+    for i in range(t):
+        if a[i] and not b[i]:
+            current = 0
+        elif b[i] and not a[i]:
+            current = 1
+        holder[i] = current
+    return holder

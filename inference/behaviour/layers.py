@@ -1,0 +1,416 @@
+"""The four event layers: blinks, gaze, head, brows and smiles.
+
+Each layer draws its events from its own random stream (seeded by the user's seed, the
+character and the layer), so changing one layer's amount never moves another layer's
+events. Amounts scale what a layer writes; the events that couple layers (a blink with a
+large gaze shift, the head following an away look) are drawn whatever the amounts are,
+so a layer at 0 removes exactly that layer. Figures come from the calibration table in
+``../shared/data/real_speech/README.md`` and are explained in ``docs/behaviour.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+from .cues import Cues, segments, speaking_state
+from .settings import Mood
+
+LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4}
+
+# blinks (Bentivoglio 1997; Nakano & Kitazawa 2010)
+BLINK_RATE_SPEAKING = 24.0 / 60.0  # all blinks together: background, pause- and gaze-locked
+BLINK_RATE_LISTENING = 20.0 / 60.0
+BLINK_MIN_GAP_S = 0.45
+BLINK_DOUBLE_P = 0.08
+BLINK_AT_PAUSE_P = 0.5  # listener blink 0.1-0.5 s after the speaker's phrase end
+BLINK_AT_SHIFT_P = 0.5  # blink with a gaze shift of at least BIG_SHIFT_DEG
+BIG_SHIFT_DEG = 15.0
+
+# gaze (Kendon 1967; Argyle & Cook 1976): mean fixation lengths, seconds
+GAZE_LISTEN = (2.6, 0.95)  # (on partner, away) -> ~73 % on partner
+GAZE_SPEAK = (1.25, 1.7)  # -> ~42 % on partner
+GAZE_TURN_START_AWAY_P = 0.75
+GAZE_TURN_END_BACK_S = 0.7
+MICRO_SACCADE_DEG = 0.5
+
+# head: per-axis std targets in degrees (DualTalk tracked clips, see the table)
+HEAD_STD_SPEAKING = np.array([1.85, 1.85, 1.5])
+HEAD_STD_LISTENING = np.array([1.1, 1.1, 0.9])
+NOD_P = 0.8  # a listener nod after the partner's phrase end
+NOD_LAG_S = (0.2, 0.9)
+NOD_DEG = (2.0, 4.5)
+TILT_PER_MIN = (1.5, 2.0)  # (speaking, listening)
+
+# brows and smiles
+BROW_RAISE_P = 0.55
+BROW_LISTENER_P = 0.2
+
+
+def layer_rng(seed: int, role: int, layer: str) -> np.random.Generator:
+    return np.random.default_rng([int(seed), int(role), LAYER_IDS[layer]])
+
+
+@dataclass
+class Context:
+    """What every layer reads: both characters' cues and who holds the floor."""
+
+    own: Cues
+    partner: Cues
+    holding: np.ndarray  # (T,) bool: this character holds the floor
+    fps: float
+    mood: Mood
+    seed: int
+    role: int
+
+    @property
+    def num_frames(self) -> int:
+        return self.own.num_frames
+
+    @property
+    def speaking(self) -> np.ndarray:
+        """Speaking state for behaviour: own voice, pauses within a phrase bridged (:func:`speaking_state`)."""
+        return speaking_state(self.own.speaking, self.fps)
+
+    def listening_at(self, frame: int) -> bool:
+        frame = min(max(frame, 0), self.num_frames - 1)
+        return not self.own.speaking[frame]
+
+
+def _bump(n: int, rise: float, hold: float, fall: float, fps: float, offset: float = 0.0) -> np.ndarray:
+    """A smooth 0 -> 1 -> 0 envelope sampled at frame centres; ``offset`` s into the first frame."""
+    u = (np.arange(n) + 0.5) / fps - offset
+    up = np.clip(u / max(rise, 1e-6), 0.0, 1.0)
+    down = np.clip(1.0 - (u - rise - hold) / max(fall, 1e-6), 0.0, 1.0)
+    v = np.where(u < rise, up, down)
+    v = np.where(u < 0, 0.0, v)
+    return 0.5 - 0.5 * np.cos(np.pi * v)
+
+
+def _add(out: np.ndarray, start: int, values: np.ndarray) -> None:
+    s0 = max(start, 0)
+    e = min(start + len(values), len(out))
+    if e > s0:
+        out[s0:e] += values[s0 - start : e - start]
+
+
+# gaze -------------------------------------------------------------------------------------
+@dataclass
+class Gaze:
+    target: np.ndarray  # (T,) int8: 1 = partner, 0 = away
+    direction: np.ndarray  # (T, 2) float32 degrees (yaw left+, pitch up+) from the target
+    shifts: list[tuple[int, float]] = field(default_factory=list)  # (frame, size in degrees)
+
+
+def _away_direction(rng: np.random.Generator) -> np.ndarray:
+    yaw = rng.uniform(6.0, 20.0) * rng.choice((-1.0, 1.0))
+    pitch = rng.uniform(-14.0, 5.0)
+    return np.array([yaw, pitch])
+
+
+def gaze_plan(ctx: Context) -> Gaze:
+    """Fixations with a per-frame intent (partner or away) and micro-saccades.
+
+    The fixation process is redrawn (same random stream) with its partner bias corrected
+    until the take's share of partner looks per state is near the target: turn starts, turn
+    ends and short turns otherwise pull the share away from what the table says.
+    """
+    speaking = ctx.speaking
+    targets = (GAZE_SPEAK[0] / sum(GAZE_SPEAK), GAZE_LISTEN[0] / sum(GAZE_LISTEN))
+    bias = [ctx.mood.partner_gaze, ctx.mood.partner_gaze]
+    gaze = _gaze_once(ctx, bias)
+    for _ in range(3):
+        on = gaze.target == 1
+        for i, mask in enumerate((speaking, ~speaking)):
+            if mask.sum() >= ctx.fps:
+                bias[i] += targets[i] + ctx.mood.partner_gaze - float(on[mask].mean())
+        gaze = _gaze_once(ctx, bias)
+    return gaze
+
+
+def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
+    rng = layer_rng(ctx.seed, ctx.role, "gaze")
+    t, fps = ctx.num_frames, ctx.fps
+    speaking = ctx.speaking
+    target = np.zeros(t, dtype=np.int8)
+    i = 0
+    on = bool(rng.random() < 0.6)
+    while i < t:
+        mean_on, mean_off = GAZE_SPEAK if speaking[i] else GAZE_LISTEN
+        total = mean_on + mean_off
+        p_on = min(0.95, max(0.05, mean_on / total + bias[0 if speaking[i] else 1]))
+        mean_on, mean_off = p_on * total, (1.0 - p_on) * total
+        dur = rng.gamma(3.0, (mean_on if on else mean_off) / 3.0)
+        n = max(2, int(round(max(dur, 0.25) * fps)))
+        target[i : i + n] = 1 if on else 0
+        i += n
+        on = not on
+    # speakers look away as a turn starts and back as it ends
+    for s in ctx.own.turn_starts:
+        if rng.random() < GAZE_TURN_START_AWAY_P:
+            n = int(round(rng.uniform(0.8, 1.8) * fps))
+            target[max(0, s - 2) : s + n] = 0
+    bc = set(ctx.own.backchannels)
+    for s, e in segments(ctx.own.speaking):
+        if s in bc or e - s < 2 * fps:
+            continue
+        after = ctx.partner.speaking[e : e + int(fps)]
+        own_after = ctx.own.speaking[e : e + int(fps)]
+        if after.any() or not own_after.any():  # the turn ends here
+            target[max(0, e - int(GAZE_TURN_END_BACK_S * fps)) : e + int(0.5 * fps)] = 1
+    # listeners look at a speaker who starts a phrase
+    for s in ctx.partner.turn_starts:
+        if not ctx.own.speaking[s] and rng.random() < 0.8:
+            target[s : s + int(rng.uniform(0.8, 1.5) * fps)] = 1
+    # directions: each away run is one or more fixations, micro-saccades everywhere
+    direction = np.zeros((t, 2))
+    for s, e in segments(target == 0):
+        k = s
+        while k < e:
+            n = min(e - k, max(int(rng.uniform(0.5, 1.6) * fps), 4))
+            if e - (k + n) < 4:
+                n = e - k
+            direction[k : k + n] = _away_direction(rng)
+            k += n
+    big = np.where(target[:, None] == 0, direction, 0.0)
+    jumps = np.hypot(*np.diff(big, axis=0).T)
+    change = np.flatnonzero((np.diff(target) != 0) | (jumps > 2.0)) + 1
+    shifts = [(int(k), float(jumps[k - 1])) for k in change]
+    k = 0
+    while k < t:  # micro-saccades: a fixation is never perfectly still
+        n = max(int(rng.uniform(0.35, 1.2) * fps), 1)
+        direction[k : k + n] += rng.normal(0.0, MICRO_SACCADE_DEG, size=2)
+        k += n
+    return Gaze(target=target, direction=direction.astype(np.float32), shifts=shifts)
+
+
+# blinks -----------------------------------------------------------------------------------
+def blink_times(ctx: Context, gaze: Gaze, amount: float) -> list[float]:
+    """Blink onsets in seconds: a renewal process plus pause- and gaze-locked blinks."""
+    rng = layer_rng(ctx.seed, ctx.role, "blinks")
+    fps, t = ctx.fps, ctx.num_frames
+    duration = t / fps
+    speaking = ctx.speaking
+    triggers: list[float] = []
+    for e in ctx.partner.phrase_ends:
+        if e < t and not ctx.own.speaking[min(e, t - 1)] and rng.random() < BLINK_AT_PAUSE_P:
+            triggers.append(e / fps + rng.uniform(0.1, 0.5))
+    for frame, size in gaze.shifts:
+        if size >= BIG_SHIFT_DEG and rng.random() < BLINK_AT_SHIFT_P:
+            triggers.append(frame / fps - 0.02)
+    triggers.sort()
+    # locked blinks replace part of the background process, so the rate stays the table's
+    duration_s = {True: max(speaking.sum(), 1) / fps, False: max((~speaking).sum(), 1) / fps}
+    locked = {True: 0.0, False: 0.0}
+    for trig in triggers:
+        locked[bool(speaking[min(max(int(trig * fps), 0), t - 1)])] += min(1.0, amount)
+    base = {True: BLINK_RATE_SPEAKING, False: BLINK_RATE_LISTENING}
+    rates = {
+        state: max(
+            base[state] * ctx.mood.blink * amount - locked[state] / duration_s[state],
+            0.35 * base[state] * amount,
+        )
+        for state in (True, False)
+    }
+    out: list[float] = []
+    now = float(rng.uniform(0.2, 2.0))
+    ti = 0
+    while True:
+        rate = rates[bool(speaking[min(int(now * fps), t - 1)])]
+        gap = float(rng.gamma(3.0, 1.0 / max(rate, 1e-3) / 3.0))
+        nxt = now + max(gap, BLINK_MIN_GAP_S) if out else now
+        while ti < len(triggers) and triggers[ti] < nxt:
+            trig = triggers[ti]
+            ti += 1
+            if (not out or trig - out[-1] >= BLINK_MIN_GAP_S) and rng.random() < min(1.0, amount):
+                nxt = trig
+                break
+        if nxt >= duration:
+            break
+        out.append(max(nxt, 0.0))
+        if rng.random() < BLINK_DOUBLE_P:
+            out.append(nxt + rng.uniform(0.3, 0.45))
+        now = out[-1]
+    return [x for x in out if x < duration]
+
+
+def blink_curve(times: list[float], num_frames: int, fps: float, rng_seed: tuple[int, int]) -> np.ndarray:
+    """(T,) eyelid closure: ~100 ms close, a short hold, 150-250 ms open, eased."""
+    rng = np.random.default_rng([*rng_seed, 99])
+    out = np.zeros(num_frames)
+    for onset in times:
+        start = int(np.floor(onset * fps))
+        close, hold, opening = rng.uniform(0.08, 0.12), rng.uniform(0.02, 0.05), rng.uniform(0.15, 0.25)
+        n = int(np.ceil((close + hold + opening) * fps)) + 2
+        lid = _bump(n, close, hold, opening, fps, offset=onset - start / fps)
+        seg = out[max(start, 0) : start + n]
+        np.maximum(seg, lid[: len(seg)], out=seg)
+    return out.astype(np.float32)
+
+
+# head -------------------------------------------------------------------------------------
+@dataclass
+class Head:
+    """Head rotation parts in degrees (T, 3) = pitch (chin down +), yaw (left +), roll."""
+
+    free: np.ndarray  # sway + speaker beats: scaled to hit the calibrated std
+    fixed: np.ndarray  # nods, tilts, the head following the eyes: absolute sizes
+    nods: list[int] = field(default_factory=list)  # nod onset frames
+    speaking: np.ndarray | None = None
+
+
+def _sway(rng: np.random.Generator, t: int, fps: float) -> np.ndarray:
+    """Slow band-limited wander (about 0.07-0.4 Hz), unit std per axis: slower than any nod."""
+    out = np.zeros((t, 3))
+    for axis in range(3):
+        noise = rng.normal(size=t + int(4 * fps))
+        slow = gaussian_filter1d(noise, 0.6 * fps) - gaussian_filter1d(noise, 2.5 * fps)
+        slow = slow[int(2 * fps) : int(2 * fps) + t]
+        out[:, axis] = slow / (slow.std() + 1e-9)
+    return out
+
+
+def _nod_shape(rng: np.random.Generator, fps: float, size_deg: float) -> np.ndarray:
+    """Pitch of one nod: 1-3 cycles, multi-cycle nods grow then shrink (Hale et al. 2020)."""
+    cycles = int(rng.choice((1, 2, 3), p=(0.5, 0.35, 0.15)))
+    freq = rng.uniform(1.3, 2.0) if cycles == 1 else rng.uniform(2.4, 3.6)
+    dur = cycles / freq
+    u = (np.arange(int(np.ceil(dur * fps)) + 1) + 0.5) / fps
+    u = np.minimum(u, dur)
+    env = np.ones_like(u) if cycles == 1 else np.abs(np.sin(np.pi * u / dur)) ** 0.6
+    return size_deg * env * np.sin(np.pi * freq * u) ** 2
+
+
+def head_plan(ctx: Context, gaze: Gaze) -> Head:
+    """Speaker beats and sway (to be calibrated), listener nods, tilts, eyes leading the head."""
+    rng = layer_rng(ctx.seed, ctx.role, "head")
+    t, fps = ctx.num_frames, ctx.fps
+    speaking = ctx.speaking
+    free = _sway(rng, t, fps)
+    # beats on stressed syllables, larger near phrase starts
+    beats = np.zeros((t, 3))
+    starts = np.array(ctx.own.phrase_starts, dtype=np.int64)
+    for p in np.flatnonzero(ctx.own.stress > 0.6):
+        near_start = len(starts) and np.min(np.abs(p - starts)) < 0.4 * fps
+        size = min(float(ctx.own.stress[p]), 3.0) * (1.7 if near_start else 1.0)
+        shape = _bump(int(0.5 * fps) + 1, 0.15, 0.03, 0.3, fps)
+        sign = 1.0 if rng.random() < 0.75 else -1.0
+        for axis, share in ((0, sign), (1, rng.normal(0, 0.5)), (2, rng.normal(0, 0.3))):
+            _add(beats[:, axis], int(p) - 3, size * share * shape)
+    beat_scale = np.std(beats[speaking]) if speaking.any() and np.std(beats[speaking]) > 0 else 1.0
+    free += 1.3 * beats / beat_scale
+    fixed = np.zeros((t, 3))
+    nods: list[int] = []
+    last = -(10**9)
+    cand: list[tuple[float, float]] = []  # (time s, probability)
+    p_nod = min(1.0, NOD_P * ctx.mood.nods)
+    for e in ctx.partner.phrase_ends:
+        cand.append((e / fps + rng.uniform(*NOD_LAG_S), p_nod))
+    for s in ctx.own.backchannels:
+        cand.append((s / fps + rng.uniform(0.0, 0.2), 0.9))
+    for p in np.flatnonzero(ctx.partner.stress > 1.5):
+        cand.append((p / fps + rng.uniform(0.3, 0.7), 0.06 * ctx.mood.nods))
+    cand.sort()
+    for when, prob in cand:
+        frame = int(when * fps)
+        if frame >= t or rng.random() >= prob:
+            continue
+        if (
+            ctx.own.speaking[frame]
+            and frame not in ctx.own.backchannels
+            and not any(abs(frame - b) < fps for b in ctx.own.backchannels)
+        ):
+            continue
+        if frame - last < int(0.9 * fps):
+            continue
+        shape = _nod_shape(rng, fps, rng.uniform(*NOD_DEG))
+        _add(fixed[:, 0], frame, shape)
+        nods.append(frame)
+        last = frame + len(shape)
+    # tilts: slow roll holds
+    for state, rate in ((True, TILT_PER_MIN[0]), (False, TILT_PER_MIN[1])):
+        k = 0
+        while k < t:
+            k += int(rng.exponential(60.0 / rate) * fps)
+            if k < t and speaking[k] == state:
+                shape = _bump(int(4.5 * fps), 0.45, rng.uniform(0.8, 2.4), 0.6, fps)
+                _add(fixed[:, 2], k, rng.uniform(1.5, 3.5) * rng.choice((-1.0, 1.0)) * shape)
+    # the head turns a little toward where the eyes look away
+    away = np.where(gaze.target[:, None] == 0, gaze.direction.astype(np.float64), 0.0)
+    follow = gaussian_filter1d(away, 0.18 * fps, axis=0) * 0.2
+    fixed[:, 1] += follow[:, 0]
+    fixed[:, 0] -= follow[:, 1]  # eyes up = chin up = negative pitch
+    return Head(free=free, fixed=fixed, nods=nods, speaking=speaking)
+
+
+def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -> np.ndarray:
+    """The layer's head motion (T, 3) degrees, sized so the take hits the table's std per axis.
+
+    The free part is scaled so that model + layer reaches the speaking / listening targets
+    (the model's own head motion counts toward them); nods and tilts keep their sizes.
+    """
+    speaking = head.speaking if head.speaking is not None else np.zeros(len(head.free), dtype=bool)
+    gains = np.zeros((2, 3))
+    for row, (mask, target) in enumerate(((speaking, HEAD_STD_SPEAKING), (~speaking, HEAD_STD_LISTENING))):
+        for axis in range(3):
+            if mask.sum() < 2:
+                gains[row, axis] = 0.5 * target[axis]
+                continue
+            f = model_deg[mask, axis] + head.fixed[mask, axis]
+            x = head.free[mask, axis]
+            f, x = f - f.mean(), x - x.mean()
+            a, b, c = float(x @ x), float(2 * f @ x), float(f @ f) - len(f) * (gain * target[axis]) ** 2
+            disc = b * b - 4 * a * c
+            g = (-b + np.sqrt(disc)) / (2 * a) if disc > 0 and a > 0 else 0.0
+            # never frozen: keep at least a quarter of the target as sway
+            gains[row, axis] = max(g, 0.25 * gain * target[axis])
+    w = gaussian_filter1d(speaking.astype(np.float64), 0.3 * fps)[:, None]
+    per_frame = w * gains[0][None, :] + (1.0 - w) * gains[1][None, :]
+    return per_frame * head.free + head.fixed
+
+
+# brows and smiles -------------------------------------------------------------------------
+def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
+    """ARKit weights for brow raises (emphasis, listener reactions) and smiles (laughter, mood)."""
+    rng = layer_rng(ctx.seed, ctx.role, "brows")
+    t, fps = ctx.num_frames, ctx.fps
+    raise_ = np.zeros(t)
+    last = -(10**9)
+    for p in np.flatnonzero(ctx.own.stress > 1.1):
+        if p - last < int(1.5 * fps) or rng.random() >= min(1.0, BROW_RAISE_P * ctx.mood.brows):
+            continue
+        shape = _bump(int(1.2 * fps), 0.12, rng.uniform(0.15, 0.4), 0.3, fps)
+        _add(raise_, int(p) - 2, rng.uniform(0.25, 0.5) * min(ctx.mood.brows, 1.5) * shape)
+        last = p
+    for e in ctx.partner.phrase_ends:
+        if e < t and not ctx.own.speaking[e] and rng.random() < BROW_LISTENER_P * ctx.mood.brows:
+            shape = _bump(int(1.2 * fps), 0.15, rng.uniform(0.1, 0.3), 0.35, fps)
+            _add(raise_, e + int(rng.uniform(0.2, 0.6) * fps), rng.uniform(0.15, 0.3) * shape)
+    raise_ = np.clip(raise_, 0.0, 0.8)
+    own_laugh = ctx.own.laughter if ctx.own.laughter is not None else np.zeros(t, dtype=bool)
+    partner_laugh = ctx.partner.laughter if ctx.partner.laughter is not None else np.zeros(t, dtype=bool)
+    smile = np.zeros(t)
+    smile[own_laugh] = 0.65
+    if partner_laugh.any() and rng.random() < 0.85:
+        smile[partner_laugh & ~own_laugh] = np.maximum(smile[partner_laugh & ~own_laugh], 0.35)
+    held = smile.copy()  # a smile lingers half a second after the laugh
+    for lag in range(1, int(0.5 * fps)):
+        np.maximum(held[lag:], smile[:-lag], out=held[lag:])
+    smile = np.maximum(gaussian_filter1d(held, 0.2 * fps), 0.0)
+    if ctx.mood.smile > 0:
+        listening = gaussian_filter1d((~ctx.own.speaking).astype(np.float64), 0.5 * fps)
+        smile = np.maximum(smile, ctx.mood.smile * (0.6 + 0.4 * listening))
+    laugh_face = gaussian_filter1d(own_laugh.astype(np.float64), 0.2 * fps)
+    return {
+        "browInnerUp": raise_,
+        "browOuterUpLeft": 0.8 * raise_,
+        "browOuterUpRight": 0.8 * raise_,
+        "mouthSmileLeft": smile,
+        "mouthSmileRight": smile,
+        "cheekSquintLeft": 0.6 * smile,
+        "cheekSquintRight": 0.6 * smile,
+        "eyeSquintLeft": 0.35 * laugh_face,
+        "eyeSquintRight": 0.35 * laugh_face,
+    }

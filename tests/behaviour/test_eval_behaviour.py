@@ -1,0 +1,86 @@
+"""``eval behaviour``: the numbers an animator reads, on motion files and on a recording."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+from conftest import base_motion
+from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
+from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.motion import save_motion
+from dualtalk.training.evaluation import behaviour as ev
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    ev.add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_motion_files_without_the_layer_show_no_blinks_and_no_gaze(tmp_path, demo_dialogue, capsys):
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    save_motion(tmp_path / "A.npz", a)
+    save_motion(tmp_path / "B.npz", b)
+    assert ev.run(_args(str(tmp_path), "--json")) == 0
+    result = json.loads(capsys.readouterr().out)["after"]
+    assert result["A"]["blinks_per_min"] == 0.0 and result["A"]["gaze_listening"] is None
+
+
+def test_a_take_with_the_layer_meets_the_blink_and_gaze_targets(demo_dialogue):
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    res = ev.evaluate_dialogue(a, b, demo_dialogue, BehaviourSettings())
+    after = res["after"]
+    assert res["same_seed_identical"] and res["other_seed_differs"] and res["lips_identical"]
+    assert all(r["frozen_s"] == 0.0 for r in after.values())
+    assert 15 <= np.mean([r["blinks_per_min"] for r in after.values()]) <= 30
+    assert res["before"]["A"]["blinks_per_min"] == 0.0
+    table = ev.format_table(res)
+    assert "blinks/min speaking" in table and "lips identical with the layer on/off: yes" in table
+
+
+def test_the_tracked_reference_is_compared_per_axis(demo_clip):
+    from dualtalk.inference.audio import load_dialogue
+
+    d = load_dialogue(str(demo_clip["wav1"]), str(demo_clip["wav2"]))
+    a, b = base_motion(d, "A"), base_motion(d, "B")
+    res = ev.evaluate_dialogue(a, b, d, BehaviourSettings(), reference=str(demo_clip["npz2"]))
+    ref = res["reference"]
+    assert ref["role"] == "B" and len(ref["std"]["speaking"]) == 3
+    before, after = np.array(ref["before"]["speaking"]), np.array(ref["after"]["speaking"])
+    assert np.all(after > before)  # the layer brings the head closer to the tracked person
+
+
+def test_visible_nods_are_counted_once_and_sway_is_not_a_nod():
+    fps = 25.0
+    t = np.arange(500) / fps
+    sway = 1.2 * np.sin(2 * np.pi * 0.15 * t)  # slow wander, 2.4 deg peak to peak
+    assert len(ev.nod_onsets(sway, fps)) == 0
+    nods = sway.copy()
+    for start in (100, 300):  # a three-cycle nod at 3 Hz, 3 deg
+        u = np.arange(25) / fps
+        nods[start : start + 25] += 3.0 * np.sin(np.pi * u / 1.0) * np.sin(np.pi * 3 * u) ** 2
+    found = ev.nod_onsets(nods, fps)
+    assert len(found) == 2 and abs(found[0] - 100) <= 3 and abs(found[1] - 300) <= 3
+
+
+def test_bad_requests_are_refused(tmp_path):
+    with pytest.raises(DualTalkError, match="--blinks"):
+        ev.run(_args(str(tmp_path), "--blinks", "5"))
+    with pytest.raises(DualTalkError, match="nothing to measure"):
+        ev.run(_args())
+    with pytest.raises(DualTalkError, match="not found"):
+        ev.run(_args(str(tmp_path / "missing")))
+
+
+def test_the_layer_output_measures_the_same_from_files(tmp_path, demo_dialogue):
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    ma, mb, ta, tb = apply_behaviour(a, b, demo_dialogue)
+    direct = ev.measure(ev.take_from(ma, mb, ta))
+    save_motion(tmp_path / "A.npz", ma)
+    save_motion(tmp_path / "B.npz", mb)
+    files = ev.evaluate_files([tmp_path])["after"]["A"]
+    assert files["blinks_per_min"] == direct["blinks_per_min"]
+    assert files["head_std_speaking"] == pytest.approx(direct["head_std_speaking"])

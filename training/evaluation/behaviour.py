@@ -1,0 +1,419 @@
+"""``python -m dualtalk eval behaviour``: do the characters blink, move, nod and look like people?
+
+Measures, per character and for speaking / listening time (the motion file's voice activity):
+blinks per minute, head-rotation std per axis (and against a tracked FLAME reference),
+visible listener nods (>= 1.5 deg pitch) per listening minute with their lag after the
+partner's phrase ends, the share of time the eyes are on the partner, frozen time (no
+channel group moving for more than 2 s), and, for a recording it runs itself, seed
+determinism and lip identity. Targets come from issue 12 and the calibration table in
+``../shared/data/real_speech/README.md``; see ``docs/behaviour.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+from scipy.signal import find_peaks
+
+from ...inference.behaviour import (
+    GAZE_PARTNER,
+    LIP_CHANNELS,
+    BehaviourSettings,
+    BehaviourTrack,
+    apply_with_cues,
+    dialogue_cues,
+)
+from ...inference.behaviour.cues import PAUSE_S, bridge, segments, speaking_state
+from ...inference.channels import HEAD, SPACE_ARKIT
+from ...inference.errors import DualTalkError
+from ...inference.motion import Motion, load_motion
+
+NOD_MIN_DEG = 1.5
+NOD_MERGE_S = 1.0
+FROZEN_S = 2.0
+BLINK_LEVEL = 0.5
+# per-frame change that counts as moving: degrees for the head, weight for blendshapes
+MOVE_DEG, MOVE_WEIGHT = 0.02, 0.002
+TARGETS = {
+    "blinks_per_min": (15.0, 30.0),
+    "head_ratio_listen_speak": (0.4, 0.8),
+    "head_vs_reference": (0.6, 1.6),
+    "nods_per_listening_min": (3.0, None),
+    "gaze_listening": (0.60, 0.85),
+    "gaze_speaking": (0.30, 0.55),
+    "frozen_s": (None, 0.0),
+}
+
+
+@dataclass
+class Take:
+    """One character of a take, with what the behaviour layer stored beside its channels."""
+
+    motion: Motion
+    partner: Motion
+    gaze_target: np.ndarray | None = None
+    overlay_channels: tuple[str, ...] = ()
+    overlay: np.ndarray | None = None
+
+
+def take_from(motion: Motion, partner: Motion, track: BehaviourTrack | None = None) -> Take:
+    if track is None:
+        gaze = getattr(motion, "gaze_target", None)
+        names = tuple(getattr(motion, "overlay_channels", ()) or ())
+        return Take(motion, partner, gaze, names, getattr(motion, "overlay", None))
+    return Take(motion, partner, track.gaze_target, track.overlay_channels, track.overlay)
+
+
+def _arkit(take: Take, name: str) -> np.ndarray | None:
+    """An ARKit channel of the take: from the values (ARKit motion) or the layer's overlay (FLAME)."""
+    if take.motion.space == SPACE_ARKIT:
+        return take.motion.channel(name)
+    if take.overlay is not None and name in take.overlay_channels:
+        return take.overlay[:, take.overlay_channels.index(name)]
+    return None
+
+
+def head_degrees(motion: Motion) -> np.ndarray:
+    """(T, 3) head rotation (pitch, yaw, roll) in degrees: ARKit head or FLAME neck."""
+    names = HEAD if motion.space == SPACE_ARKIT else ("neck_rx", "neck_ry", "neck_rz")
+    return np.degrees(np.stack([motion.channel(n) for n in names], axis=1).astype(np.float64))
+
+
+def phrase_ends(speaking: np.ndarray, fps: float) -> np.ndarray:
+    flags = bridge(speaking, int(round(0.2 * fps)))
+    runs = segments(flags)
+    pause = int(round(PAUSE_S * fps))
+    ends = [
+        e for i, (_, e) in enumerate(runs) if (runs[i + 1][0] if i + 1 < len(runs) else 10**9) - e >= pause
+    ]
+    return np.array(ends, dtype=np.int64)
+
+
+def blink_onsets(take: Take) -> np.ndarray:
+    left, right = _arkit(take, "eyeBlinkLeft"), _arkit(take, "eyeBlinkRight")
+    if left is None or right is None:
+        return np.zeros(0, dtype=np.int64)
+    lid = np.maximum(left, right) >= BLINK_LEVEL
+    return np.flatnonzero(lid[1:] & ~lid[:-1]) + 1 if len(lid) > 1 else np.zeros(0, dtype=np.int64)
+
+
+def nod_onsets(pitch_deg: np.ndarray, fps: float) -> np.ndarray:
+    """Frames where a visible nod starts: a chin-down swing of >= 1.5 deg and back, 0.12-1.0 s wide.
+
+    Slow posture drift and sway (slower than 0.5 Hz) are removed first, so only what a viewer
+    reads as a nod counts. Cycles less than 1 s apart are one (multi-cycle) nod, which starts
+    at its first cycle even when that one is small (nods grow, then shrink).
+    """
+    x = gaussian_filter1d(pitch_deg, 0.7) - gaussian_filter1d(pitch_deg, 1.0 * fps)
+    peaks, props = find_peaks(
+        x, prominence=NOD_MIN_DEG / 3, width=(0.12 * fps, 1.0 * fps), rel_height=0.5, wlen=int(1.5 * fps)
+    )
+    groups: list[list[tuple[int, float]]] = []
+    for p, base, prom in zip(peaks, props["left_bases"], props["prominences"], strict=True):
+        floor = x[base]
+        k = p
+        while k > base and x[k] - floor > 0.1 * (x[p] - floor):
+            k -= 1
+        if groups and k - groups[-1][-1][0] <= NOD_MERGE_S * fps:
+            groups[-1].append((k, float(prom)))
+        else:
+            groups.append([(k, float(prom))])
+    return np.array([g[0][0] for g in groups if max(p for _, p in g) >= NOD_MIN_DEG], dtype=np.int64)
+
+
+def frozen_seconds(take: Take) -> float:
+    """Total time in stretches longer than 2 s where no channel group moves."""
+    m = take.motion
+    t = m.num_frames
+    if t < 2:
+        return 0.0
+    moving = np.zeros(t - 1, dtype=bool)
+    head = head_degrees(m)
+    moving |= np.abs(np.diff(head, axis=0)).max(axis=1) > MOVE_DEG
+    if m.space == SPACE_ARKIT:
+        moving |= np.abs(np.diff(m.values[:, :52], axis=0)).max(axis=1) > MOVE_WEIGHT
+    else:
+        moving |= np.abs(np.diff(m.values[:, :53], axis=0)).max(axis=1) > MOVE_WEIGHT
+        if take.overlay is not None:
+            moving |= np.abs(np.diff(take.overlay, axis=0)).max(axis=1) > MOVE_WEIGHT
+    frozen = sum(e - s for s, e in segments(~moving) if e - s > FROZEN_S * m.fps)
+    return frozen / m.fps
+
+
+def measure(take: Take) -> dict[str, Any]:
+    """Every per-character number of the table."""
+    m, fps = take.motion, take.motion.fps
+    speaking = speaking_state(m.speaking, fps)
+    listening = ~speaking
+    minutes = {"speaking": speaking.sum() / fps / 60.0, "listening": listening.sum() / fps / 60.0}
+    out: dict[str, Any] = {
+        "frames": m.num_frames,
+        "speaking_min": minutes["speaking"],
+        "listening_min": minutes["listening"],
+    }
+    blinks = blink_onsets(take)
+    out["blinks_per_min"] = len(blinks) / (m.num_frames / fps / 60.0) if m.num_frames else 0.0
+    for state, mask in (("speaking", speaking), ("listening", listening)):
+        n = int(mask[blinks].sum()) if len(blinks) else 0
+        out[f"blinks_per_min_{state}"] = n / minutes[state] if minutes[state] > 0 else None
+    head = head_degrees(m)
+    for state, mask in (("speaking", speaking), ("listening", listening)):
+        out[f"head_std_{state}"] = head[mask].std(axis=0).tolist() if mask.sum() > 1 else None
+    if out["head_std_speaking"] and out["head_std_listening"]:
+        ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
+        out["head_ratio_listen_speak"] = ratio.tolist()
+    nods = nod_onsets(head[:, 0], fps)
+    nods = nods[listening[nods]] if len(nods) else nods
+    out["nods"] = len(nods)
+    out["nods_per_listening_min"] = len(nods) / minutes["listening"] if minutes["listening"] > 0 else None
+    ends = phrase_ends(take.partner.speaking, fps)
+    lags = []
+    for n in nods:
+        before = ends[ends <= n + int(0.1 * fps)]
+        if len(before) and (n - before[-1]) / fps <= 2.0:
+            lags.append((n - before[-1]) / fps)
+    out["nod_lag_median_s"] = float(np.median(lags)) if lags else None
+    in_window = sum(1 for x in lags if 0.2 <= x <= 1.0)
+    out["nods_in_0.2_1.0s"] = in_window / len(nods) if len(nods) else None
+    if take.gaze_target is not None:
+        on = np.asarray(take.gaze_target) == GAZE_PARTNER
+        out["gaze_listening"] = float(on[listening].mean()) if listening.any() else None
+        out["gaze_speaking"] = float(on[speaking].mean()) if speaking.any() else None
+    else:
+        out["gaze_listening"] = out["gaze_speaking"] = None
+    out["frozen_s"] = frozen_seconds(take)
+    return out
+
+
+def reference_std(path: str | Path, speaking: np.ndarray) -> dict[str, list[float]]:
+    """Head-rotation std per axis of a tracked FLAME npz (neck pose), speaking / listening."""
+    ref = load_motion(path)
+    head = head_degrees(ref)
+    n = min(len(head), len(speaking))
+    head, speaking = head[:n], speaking_state(speaking[:n], ref.fps)
+    return {
+        "speaking": head[speaking].std(axis=0).tolist(),
+        "listening": head[~speaking].std(axis=0).tolist(),
+    }
+
+
+def lips_identical(a: Motion, b: Motion) -> bool:
+    """Jaw and every mouth channel (smiles aside) bit-identical; FLAME: expression + jaw."""
+    if a.space != b.space or a.values.shape != b.values.shape:
+        return False
+    if a.space == SPACE_ARKIT:
+        cols = [a.channels.index(c) for c in LIP_CHANNELS]
+    else:
+        cols = list(range(53))
+    return bool(np.array_equal(a.values[:, cols], b.values[:, cols]))
+
+
+# the recording mode -----------------------------------------------------------------------
+def run_recording(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the engine on a recording, then measure it without and with the layer."""
+    from ...inference.audio import dialogue_from_args
+    from ...inference.engine import load_engine
+    from ...inference.generate import generate_dialogue
+
+    dialogue = dialogue_from_args(args)
+    engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
+    base_a, base_b = generate_dialogue(dialogue, engine)
+    return evaluate_dialogue(base_a, base_b, dialogue, settings_from(args), reference=args.reference)
+
+
+def evaluate_dialogue(
+    base_a: Motion, base_b: Motion, dialogue: Any, settings: BehaviourSettings, reference: str | None = None
+) -> dict[str, Any]:
+    """Before (engine alone) / after (with the layer) numbers, determinism and lips for one take."""
+    cues_a, cues_b = dialogue_cues(dialogue, base_a.num_frames, base_a.fps)
+    ma, mb, ta, tb = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
+    again = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
+    other = apply_with_cues(
+        base_a, base_b, cues_a, cues_b, BehaviourSettings(**{**settings.__dict__, "seed": settings.seed + 1})
+    )
+    result: dict[str, Any] = {
+        "before": {"A": measure(take_from(base_a, base_b)), "B": measure(take_from(base_b, base_a))},
+        "after": {"A": measure(take_from(ma, mb, ta)), "B": measure(take_from(mb, ma, tb))},
+        "same_seed_identical": bool(
+            np.array_equal(again[0].values, ma.values) and np.array_equal(again[1].values, mb.values)
+        ),
+        "other_seed_differs": bool(not np.array_equal(other[0].values, ma.values)),
+        "lips_identical": bool(
+            lips_identical(ma, base_a) and lips_identical(mb, base_b) and lips_identical(other[0], base_a)
+        ),
+    }
+    if reference:
+        result["reference"] = _against_reference(reference, result, base_a, base_b)
+    return result
+
+
+def _reference_role(path: str) -> str:
+    return "A" if Path(path).stem.endswith("speaker1") else "B"
+
+
+def _against_reference(path: str, result: dict[str, Any], base_a: Motion, base_b: Motion) -> dict[str, Any]:
+    role = _reference_role(path)
+    speaking = (base_a if role == "A" else base_b).speaking
+    ref = reference_std(path, speaking)
+    out: dict[str, Any] = {"role": role, "std": ref}
+    for phase in ("before", "after"):
+        mine = result[phase][role]
+        out[phase] = {
+            state: (np.array(mine[f"head_std_{state}"]) / np.maximum(np.array(ref[state]), 1e-9)).tolist()
+            if mine[f"head_std_{state}"]
+            else None
+            for state in ("speaking", "listening")
+        }
+    return out
+
+
+def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str, Any]:
+    """Numbers for motion files: a dialogue folder (A.npz + B.npz) or the two files."""
+    if len(paths) == 1 and not paths[0].exists():
+        raise DualTalkError(f"motion folder or file not found: {paths[0]}")
+    if len(paths) == 1 and paths[0].is_dir():
+        paths = [paths[0] / "A.npz", paths[0] / "B.npz"]
+    if len(paths) != 2:
+        raise DualTalkError("give a dialogue folder (A.npz, B.npz) or the two characters' motion files")
+    a, b = (load_motion(p) for p in paths)
+    if a.num_frames != b.num_frames:
+        raise DualTalkError(
+            f"{paths[0].name} has {a.num_frames} frames but {paths[1].name} has {b.num_frames}"
+        )
+    result: dict[str, Any] = {"after": {"A": measure(take_from(a, b)), "B": measure(take_from(b, a))}}
+    if reference:
+        role = _reference_role(reference)
+        ref = reference_std(reference, (a if role == "A" else b).speaking)
+        mine = result["after"][role]
+        result["reference"] = {
+            "role": role,
+            "std": ref,
+            "after": {
+                s: (np.array(mine[f"head_std_{s}"]) / np.maximum(np.array(ref[s]), 1e-9)).tolist()
+                if mine[f"head_std_{s}"]
+                else None
+                for s in ("speaking", "listening")
+            },
+        }
+    return result
+
+
+# output -----------------------------------------------------------------------------------
+def _fmt(v: Any, digits: int = 1) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, bool):
+        return "yes" if v else "NO"
+    if isinstance(v, list):
+        return "/".join(f"{x:.{digits}f}" for x in v)
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+ROWS = (
+    ("blinks/min speaking", "blinks_per_min_speaking", 1),
+    ("blinks/min listening", "blinks_per_min_listening", 1),
+    ("head std speaking (p/y/r deg)", "head_std_speaking", 2),
+    ("head std listening (p/y/r deg)", "head_std_listening", 2),
+    ("listening/speaking head ratio", "head_ratio_listen_speak", 2),
+    ("nods per listening min", "nods_per_listening_min", 1),
+    ("nod lag median (s)", "nod_lag_median_s", 2),
+    ("nods 0.2-1.0 s after a phrase end", "nods_in_0.2_1.0s", 2),
+    ("eyes on partner, listening", "gaze_listening", 2),
+    ("eyes on partner, speaking", "gaze_speaking", 2),
+    ("frozen time (s)", "frozen_s", 1),
+)
+
+
+def format_table(result: dict[str, Any]) -> str:
+    phases = [p for p in ("before", "after") if p in result]
+    head = ["metric"] + [f"{p} {r}" for p in phases for r in ("A", "B")]
+    lines = [head]
+    for label, key, digits in ROWS:
+        lines.append([label] + [_fmt(result[p][r].get(key), digits) for p in phases for r in ("A", "B")])
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    text = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines]
+    if "reference" in result:
+        ref = result["reference"]
+        text.append(
+            f"reference ({ref['role']}) head std speaking {_fmt(ref['std']['speaking'], 2)}, listening {_fmt(ref['std']['listening'], 2)} deg"
+        )
+        for p in phases:
+            if p in ref:
+                text.append(
+                    f"  {p}: x reference speaking {_fmt(ref[p]['speaking'], 2)}, listening {_fmt(ref[p]['listening'], 2)}"
+                )
+    for key, label in (
+        ("same_seed_identical", "same seed identical"),
+        ("other_seed_differs", "other seed differs"),
+        ("lips_identical", "lips identical with the layer on/off"),
+    ):
+        if key in result:
+            text.append(f"{label}: {_fmt(result[key])}")
+    return "\n".join(text)
+
+
+# command line -----------------------------------------------------------------------------
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ...inference.audio import add_audio_arguments
+
+    parser.add_argument(
+        "motion", nargs="*", type=Path, help="a dialogue folder (A.npz, B.npz) or two motion files"
+    )
+    add_audio_arguments(parser)
+    parser.add_argument(
+        "--checkpoint", help="with --audio: weights to run (default: the embedded lite model)"
+    )
+    parser.add_argument("--engine", default="auto", choices=("auto", "dualtalk", "lite"))
+    parser.add_argument("--reference", help="tracked FLAME npz (exp + pose) to compare head motion with")
+    add_behaviour_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def add_behaviour_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("behaviour layer")
+    g.add_argument(
+        "--behaviour-seed", type=int, default=0, metavar="N", help="seed of the performance (default 0)"
+    )
+    for name in ("blinks", "gaze", "head", "brows"):
+        g.add_argument(
+            f"--{name}", metavar="AMOUNT", help="0/off .. 1 (calibrated) .. 2; default: the engine's"
+        )
+    g.add_argument("--mood", default="neutral", help="neutral, friendly, serious or animated")
+
+
+def settings_from(args: argparse.Namespace) -> BehaviourSettings:
+    from ...inference.behaviour import parse_amount
+
+    amounts = {}
+    gaze_on = True
+    for name in ("blinks", "gaze", "head", "brows"):
+        raw = getattr(args, name, None)
+        if raw is None:
+            continue
+        if name == "gaze" and str(raw).strip().lower() in ("on", "off"):
+            gaze_on = str(raw).strip().lower() == "on"
+            continue
+        amounts[name] = parse_amount(raw, name)
+    return BehaviourSettings(seed=args.behaviour_seed, mood=args.mood, gaze_on=gaze_on, **amounts).validate()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.audio and args.motion:
+        raise DualTalkError("give motion files or --audio, not both")
+    if args.audio:
+        result = run_recording(args)
+    elif args.motion:
+        settings_from(args)  # refuse bad values even when measuring files
+        result = evaluate_files(list(args.motion), args.reference)
+    else:
+        raise DualTalkError("nothing to measure: give motion files or --audio")
+    print(json.dumps(result, default=float) if args.json else format_table(result))
+    return 0
