@@ -192,18 +192,25 @@ def conversation_cues(
     speaking = bridge(active, int(round(BRIDGE_S * fps)))
     cues = Cues(speaking=speaking, loud_db=loud, pitch_hz=f0, stress=stress_peaks(loud, f0, speaking, fps))
     pause = int(round(PAUSE_S * fps))
-    # the partner "holds the floor" around frames where they speak (1 s either side)
-    partner_near = uniform_filter1d(partner.astype(np.float32), size=int(2 * fps) + 1) > 0
     runs = segments(speaking)
     for i, (s, e) in enumerate(runs):
         cues.phrase_starts.append(s)
         nxt = runs[i + 1][0] if i + 1 < len(runs) else t + pause
         if nxt - e >= pause:
             cues.phrase_ends.append(e)
-        if (e - s) < BACKCHANNEL_S * fps and partner_near[s:e].mean() > 0.5:
-            cues.backchannels.append(s)
+    cues.backchannels = [s for s, _ in backchannels(speaking, partner, fps)]
     cues.laughter = laughter(x, loud, f0, active, fps)
     return cues
+
+
+def backchannels(speaking: np.ndarray, partner: np.ndarray, fps: float) -> list[tuple[int, int]]:
+    """Short phrases (under 1 s) said while the partner holds the floor (speaks within 1 s)."""
+    partner_near = uniform_filter1d(np.asarray(partner, dtype=np.float32), size=int(2 * fps) + 1) > 0
+    return [
+        (s, e)
+        for s, e in segments(speaking)
+        if (e - s) < BACKCHANNEL_S * fps and partner_near[s:e].mean() > 0.5
+    ]
 
 
 def floor_holder(cues_a: Cues, cues_b: Cues) -> np.ndarray:

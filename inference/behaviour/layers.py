@@ -41,7 +41,7 @@ HEAD_STD_SPEAKING = np.array([1.85, 1.85, 1.5])
 HEAD_STD_LISTENING = np.array([1.1, 1.1, 0.9])
 NOD_P = 0.8  # a listener nod after the partner's phrase end
 NOD_LAG_S = (0.2, 0.9)
-NOD_DEG = (2.0, 4.5)
+NOD_DEG = (2.5, 5.0)
 TILT_PER_MIN = (1.5, 2.0)  # (speaking, listening)
 
 # brows and smiles
@@ -310,8 +310,6 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
         cand.append((e / fps + rng.uniform(*NOD_LAG_S), p_nod))
     for s in ctx.own.backchannels:
         cand.append((s / fps + rng.uniform(0.0, 0.2), 0.9))
-    for p in np.flatnonzero(ctx.partner.stress > 1.5):
-        cand.append((p / fps + rng.uniform(0.3, 0.7), 0.06 * ctx.mood.nods))
     cand.sort()
     for when, prob in cand:
         frame = int(when * fps)
@@ -339,9 +337,9 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
                 _add(fixed[:, 2], k, rng.uniform(1.5, 3.5) * rng.choice((-1.0, 1.0)) * shape)
     # the head turns a little toward where the eyes look away
     away = np.where(gaze.target[:, None] == 0, gaze.direction.astype(np.float64), 0.0)
-    follow = gaussian_filter1d(away, 0.18 * fps, axis=0) * 0.2
-    fixed[:, 1] += follow[:, 0]
-    fixed[:, 0] -= follow[:, 1]  # eyes up = chin up = negative pitch
+    follow = gaussian_filter1d(away, 0.25 * fps, axis=0)
+    fixed[:, 1] += 0.2 * follow[:, 0]
+    fixed[:, 0] -= 0.08 * follow[:, 1]  # eyes up = chin up = negative pitch; small, or it reads as a nod
     return Head(free=free, fixed=fixed, nods=nods, speaking=speaking)
 
 

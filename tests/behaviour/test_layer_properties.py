@@ -83,7 +83,7 @@ def test_listeners_nod_visibly_after_the_partner_stops(ami_takes):
     minutes = sum(r["listening_min"] for r in rows)
     assert nods / minutes >= 3.0
     in_window = sum(r["nods_in_0.2_1.0s"] * r["nods"] for r in rows if r["nods"])
-    assert in_window / nods >= 0.4, in_window / nods
+    assert in_window / nods >= 0.5, in_window / nods  # most nods answer a phrase end
 
 
 def test_nobody_is_ever_frozen(ami_takes, demo_dialogue):

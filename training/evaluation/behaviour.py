@@ -35,7 +35,7 @@ from ...inference.errors import DualTalkError
 from ...inference.motion import Motion, load_motion
 
 NOD_MIN_DEG = 1.5
-NOD_MERGE_S = 1.0
+NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
 FROZEN_S = 2.0
 BLINK_LEVEL = 0.5
 # per-frame change that counts as moving: degrees for the head, weight for blendshapes
@@ -107,24 +107,25 @@ def nod_onsets(pitch_deg: np.ndarray, fps: float) -> np.ndarray:
     """Frames where a visible nod starts: a chin-down swing of >= 1.5 deg and back, 0.12-1.0 s wide.
 
     Slow posture drift and sway (slower than 0.5 Hz) are removed first, so only what a viewer
-    reads as a nod counts. Cycles less than 1 s apart are one (multi-cycle) nod, which starts
+    reads as a nod counts. A cycle that starts right after the previous one's peak continues that (multi-cycle) nod, which starts
     at its first cycle even when that one is small (nods grow, then shrink).
     """
     x = gaussian_filter1d(pitch_deg, 0.7) - gaussian_filter1d(pitch_deg, 1.0 * fps)
     peaks, props = find_peaks(
         x, prominence=NOD_MIN_DEG / 3, width=(0.12 * fps, 1.0 * fps), rel_height=0.5, wlen=int(1.5 * fps)
     )
-    groups: list[list[tuple[int, float]]] = []
+    groups: list[list[tuple[int, int, float]]] = []  # (onset, peak, prominence) per cycle
     for p, base, prom in zip(peaks, props["left_bases"], props["prominences"], strict=True):
-        floor = x[base]
+        # the nod starts where the swing leaves its local level (detrending dips before it)
+        level = max(float(x[base]), 0.0)
         k = p
-        while k > base and x[k] - floor > 0.1 * (x[p] - floor):
+        while k > base and x[k] - level > 0.15 * (x[p] - level):
             k -= 1
-        if groups and k - groups[-1][-1][0] <= NOD_MERGE_S * fps:
-            groups[-1].append((k, float(prom)))
+        if groups and k - groups[-1][-1][1] <= NOD_NEXT_CYCLE_S * fps:
+            groups[-1].append((int(k), int(p), float(prom)))
         else:
-            groups.append([(k, float(prom))])
-    return np.array([g[0][0] for g in groups if max(p for _, p in g) >= NOD_MIN_DEG], dtype=np.int64)
+            groups.append([(int(k), int(p), float(prom))])
+    return np.array([g[0][0] for g in groups if max(c[2] for c in g) >= NOD_MIN_DEG], dtype=np.int64)
 
 
 def frozen_seconds(take: Take) -> float:
@@ -169,7 +170,10 @@ def measure(take: Take) -> dict[str, Any]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
         out["head_ratio_listen_speak"] = ratio.tolist()
     nods = nod_onsets(head[:, 0], fps)
-    nods = nods[listening[nods]] if len(nods) else nods
+    # a listener nod lies wholly in listening time (a speaker's beat at a phrase start is not
+    # one; nods that go with one's own "mm-hm" count as speaking time)
+    span = int(0.4 * fps)
+    nods = np.array([n for n in nods if listening[n : n + span].all()], dtype=np.int64)
     out["nods"] = len(nods)
     out["nods_per_listening_min"] = len(nods) / minutes["listening"] if minutes["listening"] > 0 else None
     ends = phrase_ends(take.partner.speaking, fps)
@@ -304,6 +308,126 @@ def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str,
     return result
 
 
+# the published suite -----------------------------------------------------------------------
+SUITE_AMI = ("dev00", "dev01", "trn08", "trn09", "tst00")  # excerpts where two people talk to each other
+
+
+def _two_speaker_rttm(ami: Path, stem: str, out: Path) -> Path:
+    """The excerpt's turns restricted to its two most talkative speakers (the intake takes two)."""
+    rows = []
+    for name in sorted(ami.glob("*.rttm")):
+        rows += [ln.split() for ln in name.read_text().splitlines() if ln.split()[1:2] == [stem]]
+    talk: dict[str, float] = {}
+    for r in rows:
+        talk[r[7]] = talk.get(r[7], 0.0) + float(r[4])
+    keep = sorted(talk, key=lambda k: -talk[k])[:2]
+    path = out / f"{stem}.rttm"
+    path.write_text("".join(" ".join(r) + "\n" for r in rows if r[7] in keep))
+    return path
+
+
+def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """One row per phase: both characters pooled (means, or totals over listening time for nods)."""
+    out: dict[str, dict[str, Any]] = {}
+    for phase in ("before", "after"):
+        rows = list(result[phase].values())
+
+        def mean(key: str, rows: list[dict[str, Any]] = rows) -> Any:
+            vals = [r[key] for r in rows if r.get(key) is not None]
+            return np.mean(vals, axis=0).tolist() if vals else None
+
+        nods = sum(r["nods"] for r in rows)
+        listen = sum(r["listening_min"] for r in rows)
+        out[phase] = {
+            "blinks_per_min": mean("blinks_per_min"),
+            "head_std_speaking": mean("head_std_speaking"),
+            "head_std_listening": mean("head_std_listening"),
+            "head_ratio_listen_speak": mean("head_ratio_listen_speak"),
+            "nods": nods,
+            "listening_min": listen,
+            "nods_per_listening_min": nods / listen if listen else None,
+            "nods_in_window": sum((r["nods_in_0.2_1.0s"] or 0) * r["nods"] for r in rows),
+            "gaze_listening": mean("gaze_listening"),
+            "gaze_speaking": mean("gaze_speaking"),
+            "frozen_s": sum(r["frozen_s"] for r in rows),
+        }
+    return out
+
+
+def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str, Any]:
+    """The demo dialogue, the shared DualTalk clip and the AMI excerpts, before and after."""
+    import tempfile
+
+    from ...inference.audio import load_dialogue
+    from ...inference.engine import load_engine
+    from ...inference.generate import generate_dialogue
+
+    repo = Path(__file__).resolve().parents[2]
+    shared = Path(args.shared) if args.shared else repo.parent / "shared"
+    clip = shared / "data" / "dualtalk_demo" / "UbjUDM1MiGE_sub_video_72"
+    ami = shared / "data" / "real_speech" / "ami_meetings"
+    engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
+    takes: list[tuple[str, tuple[str, str | None, str | None], str | None]] = [
+        ("demo", (str(repo / "assets" / "demo_dialogue.flac"), None, None), None),
+    ]
+    if clip.with_name(clip.name + "_speaker1.wav").is_file():
+        takes.append(
+            (
+                "dualtalk clip",
+                (str(clip) + "_speaker1.wav", str(clip) + "_speaker2.wav", None),
+                str(clip) + "_speaker2.npz",
+            )
+        )
+    out: dict[str, Any] = {"engine": engine.name, "settings": settings.record(engine.name), "takes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for stem in SUITE_AMI if ami.is_dir() else ():
+            takes.append(
+                (
+                    f"AMI {stem}",
+                    (str(ami / f"{stem}.wav"), None, str(_two_speaker_rttm(ami, stem, Path(tmp)))),
+                    None,
+                )
+            )
+        for name, (a, b, turns), reference in takes:
+            dialogue = load_dialogue(a, b, turns)
+            base_a, base_b = generate_dialogue(dialogue, engine)
+            res = evaluate_dialogue(base_a, base_b, dialogue, settings, reference=reference)
+            out["takes"][name] = {
+                **pooled(res),
+                **{k: res[k] for k in ("same_seed_identical", "other_seed_differs", "lips_identical")},
+            }
+            if reference:
+                out["takes"][name]["reference"] = res["reference"]
+    return out
+
+
+def format_suite(result: dict[str, Any]) -> str:
+    """A Markdown table: one row per take and phase (the README and model card print it)."""
+    head = (
+        "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | nods/listening min "
+        "(in 0.2-1.0 s) | eyes on partner listening / speaking | frozen s | lips identical |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for name, take in result["takes"].items():
+        for phase in ("before", "after"):
+            r = take[phase]
+            nods = f"{_fmt(r['nods_per_listening_min'])} ({r['nods_in_window']:.0f}/{r['nods']})"
+            gaze = f"{_fmt(r['gaze_listening'], 2)} / {_fmt(r['gaze_speaking'], 2)}"
+            lips = _fmt(take["lips_identical"]) if phase == "after" else ""
+            lines.append(
+                f"| {name} | {'off' if phase == 'before' else 'on'} | {_fmt(r['blinks_per_min'])} | "
+                f"{_fmt(r['head_std_speaking'], 2)} | {_fmt(r['head_std_listening'], 2)} | "
+                f"{_fmt(r['head_ratio_listen_speak'], 2)} | {nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} |"
+            )
+        if "reference" in take:
+            ref = take["reference"]
+            lines.append(
+                f"| {name}: tracked speaker {ref['role']} | | | {_fmt(ref['std']['speaking'], 2)} | "
+                f"{_fmt(ref['std']['listening'], 2)} | | | | | |"
+            )
+    return "\n".join(lines)
+
+
 # output -----------------------------------------------------------------------------------
 def _fmt(v: Any, digits: int = 1) -> str:
     if v is None:
@@ -374,6 +498,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", default="auto", choices=("auto", "dualtalk", "lite"))
     parser.add_argument("--reference", help="tracked FLAME npz (exp + pose) to compare head motion with")
     add_behaviour_arguments(parser)
+    parser.add_argument(
+        "--suite",
+        action="store_true",
+        help="measure the demo, the shared DualTalk clip and the AMI excerpts (the published table)",
+    )
+    parser.add_argument(
+        "--shared", metavar="DIR", help="with --suite: the team data folder (default ../shared)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -408,6 +540,10 @@ def settings_from(args: argparse.Namespace) -> BehaviourSettings:
 def run(args: argparse.Namespace) -> int:
     if args.audio and args.motion:
         raise DualTalkError("give motion files or --audio, not both")
+    if args.suite:
+        suite = run_suite(args, settings_from(args))
+        print(json.dumps(suite, default=float) if args.json else format_suite(suite))
+        return 0
     if args.audio:
         result = run_recording(args)
     elif args.motion:
