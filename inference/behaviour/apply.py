@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
-from ..errors import DualTalkError
-from ..motion import Motion
+from ..core.channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
+from ..core.errors import DualTalkError
+from ..core.motion import Motion
 from .cues import Cues, conversation_cues, floor_holder, segments
 from .layers import (
     Context,

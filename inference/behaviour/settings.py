@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..errors import DualTalkError
+from ..core.errors import DualTalkError
 
 LAYERS = ("blinks", "gaze", "head", "brows")
 MOODS = ("neutral", "friendly", "serious", "animated")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import base_motion
+from behaviour_takes import base_motion
 from dualtalk.inference.behaviour import (
     LAYER_CHANNELS,
     LAYERS,
@@ -14,8 +14,8 @@ from dualtalk.inference.behaviour import (
     parse_amount,
     parse_switch,
 )
-from dualtalk.inference.channels import SPACE_FLAME
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.channels import SPACE_FLAME
+from dualtalk.inference.core.errors import DualTalkError
 
 
 @pytest.fixture(scope="module")

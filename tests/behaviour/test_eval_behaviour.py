@@ -7,10 +7,10 @@ import json
 
 import numpy as np
 import pytest
-from conftest import base_motion
+from behaviour_takes import base_motion
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
-from dualtalk.inference.errors import DualTalkError
-from dualtalk.inference.motion import save_motion
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import save_motion
 from dualtalk.training.evaluation import behaviour as ev
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import base_motion
+from behaviour_takes import base_motion
 from dualtalk.inference.audio import Dialogue
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour, conversation_cues
 

@@ -25,7 +25,7 @@ def test_blinks_come_15_to_30_a_minute_in_conversation(ami_takes, demo_dialogue)
 
 
 def test_a_blink_closes_fast_and_opens_slower(demo_dialogue):
-    from conftest import base_motion
+    from behaviour_takes import base_motion
 
     a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
     ma, *_ = apply_behaviour(a, b, demo_dialogue, BehaviourSettings(seed=3))

@@ -30,9 +30,9 @@ from ...inference.behaviour import (
     dialogue_cues,
 )
 from ...inference.behaviour.cues import PAUSE_S, bridge, segments, speaking_state
-from ...inference.channels import HEAD, SPACE_ARKIT
-from ...inference.errors import DualTalkError
-from ...inference.motion import Motion, load_motion
+from ...inference.core.channels import HEAD, SPACE_ARKIT
+from ...inference.core.errors import DualTalkError
+from ...inference.core.motion import Motion, load_motion
 
 NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod

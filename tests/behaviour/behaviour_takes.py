@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from dualtalk.inference.audio import load_dialogue
-from dualtalk.inference.channels import CHANNELS, SPACE_ARKIT
-from dualtalk.inference.motion import Motion
+from dualtalk.inference.core.channels import CHANNELS, SPACE_ARKIT
+from dualtalk.inference.core.motion import Motion
 
 REPO = Path(__file__).resolve().parents[2]
 AMI = REPO.parent / "shared" / "data" / "real_speech" / "ami_meetings"
