@@ -2,9 +2,9 @@
 
 :func:`apply_behaviour` takes the two motions the engine made plus the dialogue they came
 from (two 16 kHz streams + voice activity) and returns new motions with blinks, gaze, head
-and brow/smile layers added, and a :class:`BehaviourTrack` per character holding what the
-Blender side needs beyond channels: the per-frame gaze intent and direction, and for FLAME
-motion (which has no eyelid, eye or brow channels) the same layers as ARKit weights.
+and brow/smile layers added. Beyond channels each motion carries what the Blender side needs:
+the per-frame gaze intent and direction (``gaze_target``, ``gaze_dir``), and for FLAME motion
+(which has no eyelid, eye or brow channels) the same layers as ARKit weights (``overlay``).
 
 Lips are never touched: jaw and every mouth channel except the smile (mouthSmile*), and
 for FLAME motion the expression and jaw coefficients, are copied bit for bit.
@@ -12,7 +12,7 @@ for FLAME motion the expression and jaw coefficients, are copied bit for bit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -55,18 +55,6 @@ LIP_CHANNELS = tuple(
 )
 
 
-@dataclass
-class BehaviourTrack:
-    """Per-frame data beyond the motion channels, for one character."""
-
-    gaze_target: np.ndarray | None  # (T,) int8: 1 partner, 0 away; None when gaze is off
-    gaze_dir: np.ndarray | None  # (T, 2) float32 degrees (yaw left+, pitch up+), offset from the target
-    overlay_channels: tuple[str, ...] = ()  # FLAME motion: ARKit channels the layer adds
-    overlay: np.ndarray | None = None  # (T, K) float32 ARKit weights
-    events: dict[str, list[int]] = field(default_factory=dict)  # blink / nod / partner-look frames
-    settings: dict[str, Any] = field(default_factory=dict)
-
-
 def eye_weights(direction: np.ndarray) -> dict[str, np.ndarray]:
     """ARKit eyeLook* weights for gaze directions (T, 2) degrees: yaw to the character's left +, pitch up +."""
     yaw = np.asarray(direction[:, 0], dtype=np.float64) / EYE_RANGE_DEG
@@ -105,17 +93,17 @@ def _check(motion_a: Motion, motion_b: Motion) -> None:
 
 def apply_behaviour(
     motion_a: Motion, motion_b: Motion, dialogue: Any, settings: BehaviourSettings | None = None
-) -> tuple[Motion, Motion, BehaviourTrack, BehaviourTrack]:
+) -> tuple[Motion, Motion]:
     """Both characters with the behaviour layer; the inputs are not changed."""
     settings = (settings or BehaviourSettings()).validate()
     _check(motion_a, motion_b)
     cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps)
-    return (*apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings),)  # type: ignore[return-value]
+    return apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings)
 
 
 def apply_with_cues(
     motion_a: Motion, motion_b: Motion, cues_a: Cues, cues_b: Cues, settings: BehaviourSettings
-) -> tuple[Motion, Motion, BehaviourTrack, BehaviourTrack]:
+) -> tuple[Motion, Motion]:
     """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds)."""
     holder = floor_holder(cues_a, cues_b)
     out = []
@@ -124,11 +112,10 @@ def apply_with_cues(
             own, partner, holder == role, motion.fps, MOOD_TABLE[settings.mood], settings.seed, role
         )
         out.append(_one(motion, ctx, settings))
-    (ma, ta), (mb, tb) = out
-    return ma, mb, ta, tb
+    return out[0], out[1]
 
 
-def _one(motion: Motion, ctx: Context, settings: BehaviourSettings) -> tuple[Motion, BehaviourTrack]:
+def _one(motion: Motion, ctx: Context, settings: BehaviourSettings) -> Motion:
     amounts = settings.amounts(motion.engine)
     t, fps = motion.num_frames, motion.fps
     gaze = gaze_plan(ctx)
@@ -171,17 +158,17 @@ def _one(motion: Motion, ctx: Context, settings: BehaviourSettings) -> tuple[Mot
         head_cols = [cols[c] for c in ("neck_rx", "neck_ry", "neck_rz")]
     if head_deg is not None:
         values[:, head_cols] += np.radians(head_deg).astype(np.float32)
-    record = settings.record(motion.engine)
-    new = replace(motion, values=values, meta={**motion.meta, "behaviour": {**record, "events": events}})
-    track = BehaviourTrack(
-        gaze_target=gaze.target.astype(np.int8) if amounts["gaze"] > 0 else None,
-        gaze_dir=(gaze.direction * amounts["gaze"]).astype(np.float32) if amounts["gaze"] > 0 else None,
+    record = {**settings.record(motion.engine), "events": events}
+    gaze_on = amounts["gaze"] > 0
+    return replace(
+        motion,
+        values=values,
+        meta={**motion.meta, "behaviour": record},
+        gaze_target=gaze.target.astype(np.int8) if gaze_on else None,
+        gaze_dir=(gaze.direction * amounts["gaze"]).astype(np.float32) if gaze_on else None,
         overlay_channels=overlay_names if overlay is not None else (),
         overlay=overlay,
-        events=events,
-        settings=record,
     )
-    return new, track
 
 
 def _head_values(motion: Motion) -> np.ndarray:

@@ -21,6 +21,18 @@ key                    meaning
                        pose (T,6) = [neck xyz, jaw xyz], so DualTalk tools read it
 =====================  =========================================================
 
+Optional, written by the behaviour layer (``inference/behaviour``); readers that do not know
+them ignore them, so the format version stays 1:
+
+=====================  =========================================================
+``gaze_target``        (T,) int8 gaze intent per frame: 1 = the partner's head, 0 = away
+``gaze_dir``           (T, 2) float32 degrees (yaw to the character's left +, pitch up +)
+                       from the intent's target: the partner's head, or straight ahead
+``overlay_channels``   (K,) ARKit channel names the layer adds on rigs' ARKit keys
+``overlay``            (T, K) float32 weights for them (FLAME motion has no eyelid, eye
+                       or brow channels of its own)
+=====================  =========================================================
+
 Only numpy is imported here so the Blender side can read motion files without torch.
 """
 
@@ -36,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from . import safe_json
-from .channels import CHANNELS, SPACE_FLAME, SPACES
+from .channels import ARKIT52, CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path
 from .inputs import check_input_file
@@ -62,6 +74,10 @@ class Motion:
     role: str = ""
     start_time: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    gaze_target: np.ndarray | None = None  # (T,) int8: 1 partner, 0 away
+    gaze_dir: np.ndarray | None = None  # (T, 2) float32 degrees
+    overlay_channels: tuple[str, ...] = ()
+    overlay: np.ndarray | None = None  # (T, K) float32 ARKit weights
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -88,6 +104,34 @@ class Motion:
         if self.speaking.shape[0] != self.num_frames:
             raise DualTalkError(
                 f"speaking flags have {self.speaking.shape[0]} frames, motion has {self.num_frames}"
+            )
+        self._check_behaviour()
+
+    def _check_behaviour(self) -> None:
+        """The behaviour layer's optional arrays: right length, finite, known names."""
+        t = self.num_frames
+        if self.gaze_target is not None:
+            self.gaze_target = np.asarray(self.gaze_target).astype(np.int8).reshape(-1)
+            if len(self.gaze_target) != t or not np.isin(self.gaze_target, (0, 1)).all():
+                raise DualTalkError(f"gaze_target must be {t} values of 0 (away) or 1 (partner)")
+        if self.gaze_dir is not None:
+            self.gaze_dir = np.ascontiguousarray(self.gaze_dir, dtype=np.float32)
+            if self.gaze_dir.shape != (t, 2) or not np.isfinite(self.gaze_dir).all():
+                raise DualTalkError(f"gaze_dir must be ({t}, 2) finite degrees, got {self.gaze_dir.shape}")
+        self.overlay_channels = tuple(str(c) for c in self.overlay_channels)
+        if self.overlay is None:
+            self.overlay_channels = ()
+            return
+        self.overlay = np.ascontiguousarray(self.overlay, dtype=np.float32)
+        names = self.overlay_channels
+        if self.overlay.shape != (t, len(names)) or not np.isfinite(self.overlay).all():
+            raise DualTalkError(
+                f"overlay must be ({t}, {len(names)}) finite weights, got {self.overlay.shape}"
+            )
+        unknown = [c for c in names if c not in ARKIT52]
+        if unknown or len(set(names)) != len(names):
+            raise DualTalkError(
+                f"overlay channels must be distinct ARKit names, got {', '.join(unknown or names)}"
             )
 
     @property
@@ -177,6 +221,13 @@ def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
     if motion.space == SPACE_FLAME:
         arrays["exp"] = motion.exp
         arrays["pose"] = motion.pose
+    if motion.gaze_target is not None:
+        arrays["gaze_target"] = motion.gaze_target.astype(np.int8)
+    if motion.gaze_dir is not None:
+        arrays["gaze_dir"] = motion.gaze_dir
+    if motion.overlay is not None:
+        arrays["overlay_channels"] = np.array(motion.overlay_channels)
+        arrays["overlay"] = motion.overlay
     with atomic_path(path, suffix=".npz") as tmp:
         with open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
@@ -205,6 +256,21 @@ def _declared_rows(data: Any, key: str) -> int:
     except Exception:  # noqa: BLE001 - unreadable headers are reported by the real read below
         return 0
     return int(shape[0]) if shape else 0
+
+
+def _behaviour_arrays(data: Any, name: str) -> dict[str, Any]:
+    """The optional behaviour-layer arrays of a motion file (absent in older files)."""
+    out: dict[str, Any] = {}
+    for key in ("gaze_target", "gaze_dir", "overlay"):
+        if key in data.files:
+            if _declared_rows(data, key) > MAX_FRAMES:
+                raise DualTalkError(f"{name}: {key} is longer than four hours; refusing to load it")
+            out[key] = data[key]
+    if "overlay" in out:
+        if "overlay_channels" not in data.files:
+            raise DualTalkError(f"{name} has an overlay without overlay_channels")
+        out["overlay_channels"] = tuple(str(c) for c in data["overlay_channels"].reshape(-1))
+    return out
 
 
 def load_motion(path: str | os.PathLike[str]) -> Motion:
@@ -254,6 +320,7 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                     role=str(_scalar(data, "role", "")),
                     start_time=float(_scalar(data, "start_time", 0.0)),
                     meta=meta if isinstance(meta, dict) else {},
+                    **_behaviour_arrays(data, path.name),
                 )
             if "exp" in data.files and "pose" in data.files:
                 if max(_declared_rows(data, "exp"), _declared_rows(data, "pose")) > MAX_FRAMES:

@@ -77,8 +77,8 @@ def test_bad_requests_are_refused(tmp_path):
 
 def test_the_layer_output_measures_the_same_from_files(tmp_path, demo_dialogue):
     a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
-    ma, mb, ta, tb = apply_behaviour(a, b, demo_dialogue)
-    direct = ev.measure(ev.take_from(ma, mb, ta))
+    ma, mb = apply_behaviour(a, b, demo_dialogue)
+    direct = ev.measure(ev.take_from(ma, mb))
     save_motion(tmp_path / "A.npz", ma)
     save_motion(tmp_path / "B.npz", mb)
     files = ev.evaluate_files([tmp_path])["after"]["A"]

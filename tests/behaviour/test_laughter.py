@@ -57,10 +57,10 @@ def test_a_laugh_is_found_and_speech_is_not():
 def test_the_laughing_character_smiles_and_the_lips_stay():
     d = _take()
     a, b = base_motion(d, "A"), base_motion(d, "B")
-    ma, *_ = apply_behaviour(a, b, d, BehaviourSettings())
+    ma, _ = apply_behaviour(a, b, d, BehaviourSettings())
     smile = ma.channel("mouthSmileLeft") - a.channel("mouthSmileLeft")
     assert smile[95:120].mean() > 0.3 and abs(smile[:60]).max() < 1e-6
     jaw = a.channels.index("jawOpen")
     assert np.array_equal(ma.values[:, jaw], a.values[:, jaw])
-    quiet, *_ = apply_behaviour(a, b, d, BehaviourSettings(brows=0))
+    quiet, _ = apply_behaviour(a, b, d, BehaviourSettings(brows=0))
     assert np.array_equal(quiet.channel("mouthSmileLeft"), a.channel("mouthSmileLeft"))

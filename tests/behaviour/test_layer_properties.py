@@ -12,8 +12,8 @@ def _pooled(ami_takes, settings=None):
     """Per-character measurements over the AMI excerpts, plus pooled totals."""
     rows = []
     for d, a, b in ami_takes.values():
-        ma, mb, ta, tb = apply_behaviour(a, b, d, settings or BehaviourSettings())
-        rows += [measure(take_from(ma, mb, ta)), measure(take_from(mb, ma, tb))]
+        ma, mb = apply_behaviour(a, b, d, settings or BehaviourSettings())
+        rows += [measure(take_from(ma, mb)), measure(take_from(mb, ma))]
     return rows
 
 
@@ -28,7 +28,7 @@ def test_a_blink_closes_fast_and_opens_slower(demo_dialogue):
     from behaviour_takes import base_motion
 
     a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
-    ma, *_ = apply_behaviour(a, b, demo_dialogue, BehaviourSettings(seed=3))
+    ma, _ = apply_behaviour(a, b, demo_dialogue, BehaviourSettings(seed=3))
     lid = ma.channel("eyeBlinkLeft")
     onsets = blink_onsets(take_from(ma, b))
     assert len(onsets) >= 3
@@ -60,9 +60,9 @@ def test_speakers_look_away_at_turn_starts(ami_takes):
         from dualtalk.inference.behaviour import dialogue_cues
 
         cues_a, _ = dialogue_cues(d, a.num_frames)
-        _, _, ta, _ = apply_behaviour(a, b, d)
+        ma, _ = apply_behaviour(a, b, d)
         for s in cues_a.turn_starts:
-            away_at_start += int((ta.gaze_target[s : s + 10] == 0).mean() > 0.5)
+            away_at_start += int((ma.gaze_target[s : s + 10] == 0).mean() > 0.5)
             frames += 1
     assert frames >= 5 and away_at_start / frames >= 0.5
 

@@ -25,7 +25,6 @@ from ...inference.behaviour import (
     GAZE_PARTNER,
     LIP_CHANNELS,
     BehaviourSettings,
-    BehaviourTrack,
     apply_with_cues,
     dialogue_cues,
 )
@@ -62,12 +61,8 @@ class Take:
     overlay: np.ndarray | None = None
 
 
-def take_from(motion: Motion, partner: Motion, track: BehaviourTrack | None = None) -> Take:
-    if track is None:
-        gaze = getattr(motion, "gaze_target", None)
-        names = tuple(getattr(motion, "overlay_channels", ()) or ())
-        return Take(motion, partner, gaze, names, getattr(motion, "overlay", None))
-    return Take(motion, partner, track.gaze_target, track.overlay_channels, track.overlay)
+def take_from(motion: Motion, partner: Motion) -> Take:
+    return Take(motion, partner, motion.gaze_target, motion.overlay_channels, motion.overlay)
 
 
 def _arkit(take: Take, name: str) -> np.ndarray | None:
@@ -236,14 +231,14 @@ def evaluate_dialogue(
 ) -> dict[str, Any]:
     """Before (engine alone) / after (with the layer) numbers, determinism and lips for one take."""
     cues_a, cues_b = dialogue_cues(dialogue, base_a.num_frames, base_a.fps)
-    ma, mb, ta, tb = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
+    ma, mb = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
     again = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
     other = apply_with_cues(
         base_a, base_b, cues_a, cues_b, BehaviourSettings(**{**settings.__dict__, "seed": settings.seed + 1})
     )
     result: dict[str, Any] = {
         "before": {"A": measure(take_from(base_a, base_b)), "B": measure(take_from(base_b, base_a))},
-        "after": {"A": measure(take_from(ma, mb, ta)), "B": measure(take_from(mb, ma, tb))},
+        "after": {"A": measure(take_from(ma, mb)), "B": measure(take_from(mb, ma))},
         "same_seed_identical": bool(
             np.array_equal(again[0].values, ma.values) and np.array_equal(again[1].values, mb.values)
         ),
