@@ -9,20 +9,14 @@ behave (``docs/behaviour.md``). Only numpy and scipy: no torch, no bpy.
 
 from __future__ import annotations
 
-from .apply import (
-    GAZE_AWAY,
-    GAZE_PARTNER,
-    LAYER_CHANNELS,
-    LIP_CHANNELS,
-    apply_behaviour,
-    apply_with_cues,
-    dialogue_cues,
-    eye_weights,
-)
+from ..core.gaze import EYE_PITCH_DEG, EYE_YAW_DEG, GAZE_AWAY, GAZE_PARTNER, eye_weights
+from .apply import LAYER_CHANNELS, LIP_CHANNELS, apply_behaviour, apply_with_cues, dialogue_cues
 from .cues import Cues, conversation_cues
 from .settings import LAYERS, MOODS, BehaviourSettings, parse_amount, parse_switch
 
 __all__ = [
+    "EYE_PITCH_DEG",
+    "EYE_YAW_DEG",
     "GAZE_AWAY",
     "GAZE_PARTNER",
     "LAYERS",

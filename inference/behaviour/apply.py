@@ -19,6 +19,7 @@ import numpy as np
 
 from ..core.channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
 from ..core.errors import DualTalkError
+from ..core.gaze import EYE_LOOK, GAZE_PARTNER, eye_weights
 from ..core.motion import Motion
 from .cues import Cues, conversation_cues, floor_holder, segments
 from .layers import (
@@ -32,13 +33,7 @@ from .layers import (
 )
 from .settings import MOOD_TABLE, BehaviourSettings
 
-GAZE_PARTNER, GAZE_AWAY = 1, 0
-EYE_RANGE_DEG = 30.0  # an eyeLook* weight of 1 turns the eye this far (ARKit convention)
 BLINK = ("eyeBlinkLeft", "eyeBlinkRight")
-EYE_LOOK = (
-    "eyeLookUpLeft", "eyeLookDownLeft", "eyeLookInLeft", "eyeLookOutLeft",
-    "eyeLookUpRight", "eyeLookDownRight", "eyeLookInRight", "eyeLookOutRight",
-)  # fmt: skip
 BROWS = ("browInnerUp", "browOuterUpLeft", "browOuterUpRight")
 SMILE = (
     "mouthSmileLeft",
@@ -53,19 +48,6 @@ LAYER_CHANNELS = {"blinks": BLINK, "gaze": EYE_LOOK, "head": HEAD, "brows": BROW
 LIP_CHANNELS = tuple(
     c for c in ARKIT52 if (c.startswith("jaw") or c.startswith("mouth")) and not c.startswith("mouthSmile")
 )
-
-
-def eye_weights(direction: np.ndarray) -> dict[str, np.ndarray]:
-    """ARKit eyeLook* weights for gaze directions (T, 2) degrees: yaw to the character's left +, pitch up +."""
-    yaw = np.asarray(direction[:, 0], dtype=np.float64) / EYE_RANGE_DEG
-    pitch = np.asarray(direction[:, 1], dtype=np.float64) / EYE_RANGE_DEG
-    left, right = np.clip(yaw, 0, 1), np.clip(-yaw, 0, 1)
-    up, down = np.clip(pitch, 0, 1), np.clip(-pitch, 0, 1)
-    # looking to the character's left: the left eye turns out, the right eye turns in
-    return {
-        "eyeLookUpLeft": up, "eyeLookDownLeft": down, "eyeLookOutLeft": left, "eyeLookInLeft": right,
-        "eyeLookUpRight": up, "eyeLookDownRight": down, "eyeLookInRight": left, "eyeLookOutRight": right,
-    }  # fmt: skip
 
 
 def dialogue_cues(dialogue: Any, num_frames: int, fps: float = 25.0) -> tuple[Cues, Cues]:

@@ -1,0 +1,69 @@
+"""Where the eyes must point to look at the partner, from both heads' world positions (no bpy).
+
+The behaviour layer stores a per-frame gaze intent (``gaze_target``: 1 = partner, 0 = away) and
+a direction in degrees from that target (``gaze_dir``). On *partner* frames the Blender side
+measures, every frame, the direction from the character's eyes to the partner's head in the
+character's own head frame (so the eyes stay on the partner while the head nods, and follow a
+partner who walks about), adds the layer's micro-saccade offset, and writes it as ``eyeLook*``
+weights within the rig's range. *Away* frames keep the layer's own direction.
+
+The head frame is the motion's (see ``inference/core/channels.py``): x = the character's left,
+y = up, z = forward out of the face; :data:`.retarget.FRAME_TO_RIG` says how a rig's axes map to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...inference.core.gaze import GAZE_PARTNER, eye_weights
+from .retarget import FRAME_TO_RIG
+
+HEAD_TURN = 0.15  # default share of the partner direction the head turns to (0 = eyes only)
+
+
+def head_frames(world_rot: np.ndarray, rest_rot: np.ndarray, up_axis: str) -> np.ndarray:
+    """(T, 3, 3) columns = world directions of the character's left, up and forward.
+
+    ``world_rot`` (T, 3, 3) is the head's evaluated world orientation per frame and ``rest_rot``
+    its orientation in the rig at rest (a bone's ``matrix_local``; identity for an object), so
+    a rig rotated to face its partner, and a head turned by its animation, both count.
+    """
+    to_rig = FRAME_TO_RIG["Y" if up_axis == "Y" else "Z"]
+    return np.asarray(world_rot, dtype=np.float64) @ np.asarray(rest_rot, dtype=np.float64).T @ to_rig
+
+
+def partner_angles(frames: np.ndarray, eye_pos: np.ndarray, target_pos: np.ndarray) -> np.ndarray:
+    """(T, 2) degrees (yaw to the character's left +, pitch up +) from the eyes to the target."""
+    v = np.asarray(target_pos, dtype=np.float64) - np.asarray(eye_pos, dtype=np.float64)
+    local = np.einsum("tji,tj->ti", frames, v)  # H^T v
+    yaw = np.degrees(np.arctan2(local[:, 0], local[:, 2]))
+    pitch = np.degrees(np.arctan2(local[:, 1], np.hypot(local[:, 0], local[:, 2])))
+    return np.stack([yaw, pitch], axis=1)
+
+
+def gaze_angles(gaze_target: np.ndarray, gaze_dir: np.ndarray, to_partner: np.ndarray) -> np.ndarray:
+    """(T, 2) eye angles in the head frame: the partner's direction plus the layer's offset on
+    partner frames, the layer's own direction on away frames."""
+    partner = np.asarray(gaze_target) == GAZE_PARTNER
+    out = np.asarray(gaze_dir, dtype=np.float64).copy()
+    out[partner] += np.asarray(to_partner, dtype=np.float64)[partner]
+    return out
+
+
+def eye_channels(angles: np.ndarray) -> dict[str, np.ndarray]:
+    """eyeLook* weights for (T, 2) angles, saturating at the rig's range."""
+    return eye_weights(np.asarray(angles, dtype=np.float64))
+
+
+def head_turn(gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float) -> np.ndarray:
+    """(T, 2) degrees the head turns toward the partner on partner frames, eased over ~0.3 s."""
+    want = np.where(
+        (np.asarray(gaze_target) == GAZE_PARTNER)[:, None], np.asarray(to_partner, dtype=np.float64), 0.0
+    )
+    sigma = 0.3 * fps
+    radius = int(3 * sigma) + 1
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    kernel /= kernel.sum()
+    padded = np.pad(want, ((radius, radius), (0, 0)), mode="edge")
+    eased = np.stack([np.convolve(padded[:, i], kernel, mode="valid") for i in range(2)], axis=1)
+    return share * eased

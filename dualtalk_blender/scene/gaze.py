@@ -1,0 +1,127 @@
+"""Mutual gaze in the scene: on *partner* frames the eyes point at the other character's head.
+
+Both heads are evaluated every motion frame (``scene.frame_set``), after their head motion is
+keyed, so the direction follows the characters wherever they are animated to stand and
+whichever way their heads turn. :mod:`..rig.gaze` does the arithmetic; this module reads the
+scene and returns motions whose ``eyeLook*`` channels (or FLAME overlay) hold the result, to be
+keyed like any other motion: eye bones and ARKit keys are both driven from those channels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ...inference.core.channels import HEAD, SPACE_ARKIT
+from ...inference.core.gaze import EYE_LOOK
+from ...inference.core.motion import Motion
+from ..rig import gaze as gz
+
+
+def _matrix(m: Any) -> np.ndarray:
+    return np.array([list(row) for row in m], dtype=np.float64)
+
+
+def _head(report: Any) -> tuple[Any, Any]:
+    """(pose bone or None, object whose world matrix carries it)."""
+    arm = report.armature
+    if arm is not None and report.head_target:
+        return arm.pose.bones[report.head_target], arm
+    return None, report.mesh
+
+
+def rest_rotation(report: Any) -> tuple[np.ndarray, str]:
+    """The head's rest orientation in its rig and the rig's up axis (see :func:`..rig.gaze.head_frames`)."""
+    pb, _owner = _head(report)
+    if report.head_frame == "bone":
+        return np.eye(3), "bone"
+    if pb is None:
+        return np.eye(3), report.head_frame
+    return _matrix(report.armature.data.bones[pb.name].matrix_local)[:3, :3], report.head_frame
+
+
+def _points(report: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(head world rotation 3x3, eye point, head point) now."""
+    pb, owner = _head(report)
+    world = _matrix(owner.matrix_world)
+    if pb is not None:
+        pose = _matrix(pb.matrix)
+        rot = world[:3, :3] @ pose[:3, :3]
+        mid = 0.5 * (np.array(pb.head) + np.array(pb.tail))
+        head = world[:3, :3] @ mid + world[:3, 3]
+    else:
+        rot = world[:3, :3]
+        centre = np.mean([list(c) for c in owner.bound_box], axis=0)
+        head = world[:3, :3] @ centre + world[:3, 3]
+    rot = rot / np.linalg.norm(rot, axis=0, keepdims=True)
+    eyes = []
+    arm = report.armature
+    for name in report.eye_bones:
+        if arm is not None and name:
+            eyes.append(world[:3, :3] @ np.array(arm.pose.bones[name].head) + world[:3, 3])
+    eye = np.mean(eyes, axis=0) if eyes else head
+    return rot, eye, head
+
+
+def sample(scene: Any, reports: list[Any], frames: np.ndarray) -> list[dict[str, np.ndarray]]:
+    """Per report: world head rotation (T,3,3), eye point (T,3), head point (T,3) at scene ``frames``."""
+    keep = (scene.frame_current, scene.frame_subframe)
+    out = [
+        {
+            "rot": np.zeros((len(frames), 3, 3)),
+            "eye": np.zeros((len(frames), 3)),
+            "head": np.zeros((len(frames), 3)),
+        }
+        for _ in reports
+    ]
+    try:
+        for i, f in enumerate(frames):
+            whole = int(np.floor(f))
+            scene.frame_set(whole, subframe=float(f - whole))
+            for rep, dst in zip(reports, out, strict=True):
+                dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep)
+    finally:
+        scene.frame_set(keep[0], subframe=keep[1])
+    return out
+
+
+def to_partner(samples: dict[str, np.ndarray], partner: dict[str, np.ndarray], report: Any) -> np.ndarray:
+    """(T, 2) degrees from this character's eyes to the partner's eyes (or head) in its head frame."""
+    rest, up = rest_rotation(report)
+    frames = samples["rot"] if up == "bone" else gz.head_frames(samples["rot"], rest, up)
+    return gz.partner_angles(frames, samples["eye"], partner["eye"])
+
+
+def aimed(motion: Motion, angles: np.ndarray, head_share: float = 0.0) -> Motion:
+    """``motion`` with its eyes on the partner on partner frames (``angles`` from :func:`to_partner`).
+
+    ``head_share`` turns the head that part of the way (eased); the eyes do the rest.
+    """
+    if motion.gaze_target is None or motion.gaze_dir is None:
+        return motion
+    turn = gz.head_turn(motion.gaze_target, angles, head_share, motion.fps) if head_share > 0 else None
+    eyes = gz.gaze_angles(motion.gaze_target, motion.gaze_dir, angles - (turn if turn is not None else 0.0))
+    weights = gz.eye_channels(eyes)
+    values = motion.values.copy()
+    overlay = None if motion.overlay is None else motion.overlay.copy()
+    if motion.space == SPACE_ARKIT:
+        for name in EYE_LOOK:
+            values[:, motion.channels.index(name)] = weights[name]
+        head_cols = [motion.channels.index(c) for c in HEAD]
+    else:
+        names = list(motion.overlay_channels)
+        extra = [n for n in EYE_LOOK if n not in names]
+        base = overlay if overlay is not None else np.zeros((motion.num_frames, 0), np.float32)
+        overlay = np.concatenate([base, np.zeros((motion.num_frames, len(extra)), np.float32)], axis=1)
+        names += extra
+        for name in EYE_LOOK:
+            overlay[:, names.index(name)] = weights[name]
+        motion = replace(motion, overlay_channels=tuple(names), overlay=overlay)
+        head_cols = [motion.channels.index(c) for c in ("neck_rx", "neck_ry", "neck_rz")]
+    if turn is not None:
+        # head frame: yaw is a turn about the up axis (ry), pitch up is chin up (-rx)
+        values[:, head_cols[1]] += np.radians(turn[:, 0]).astype(np.float32)
+        values[:, head_cols[0]] -= np.radians(turn[:, 1]).astype(np.float32)
+    return replace(motion, values=values, overlay=overlay if motion.space != SPACE_ARKIT else motion.overlay)
