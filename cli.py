@@ -30,7 +30,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": (
         ".inference.cmd_eval",
         "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC); "
-        "`eval lipsync`: lips against true phone timings",
+        "`eval lipsync`: lips against true phone timings; "
+        "`eval behaviour`: blinks, gaze, head motion and nods against real people",
     ),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
@@ -43,6 +44,10 @@ SUBMODES: dict[tuple[str, str], tuple[str, str]] = {
     ("eval", "lipsync"): (
         ".training.evaluation.cmd_lipsync",
         "score lip sync per phone class against true phone timings, beside a loudness lip-flap",
+    ),
+    ("eval", "behaviour"): (
+        ".training.evaluation.behaviour",
+        "measure blinks, gaze, head motion, nods and frozen time against how real people behave",
     ),
 }
 

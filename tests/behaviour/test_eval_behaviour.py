@@ -84,3 +84,24 @@ def test_the_layer_output_measures_the_same_from_files(tmp_path, demo_dialogue):
     files = ev.evaluate_files([tmp_path])["after"]["A"]
     assert files["blinks_per_min"] == direct["blinks_per_min"]
     assert files["head_std_speaking"] == pytest.approx(direct["head_std_speaking"])
+
+
+def test_the_command_line_measures_files_and_refuses_bad_amounts(tmp_path, demo_dialogue):
+    import subprocess
+    import sys
+
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    ma, mb = apply_behaviour(a, b, demo_dialogue)
+    save_motion(tmp_path / "A.npz", ma)
+    save_motion(tmp_path / "B.npz", mb)
+    ok = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "eval", "behaviour", str(tmp_path)], capture_output=True, text=True
+    )
+    assert ok.returncode == 0 and "blinks/min speaking" in ok.stdout and "eyes on partner" in ok.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "eval", "behaviour", str(tmp_path), "--head", "3"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0
+    assert bad.stderr.startswith("error: --head must be between 0 and 2")
