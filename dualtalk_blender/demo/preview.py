@@ -88,6 +88,43 @@ def pick_frames(scene, count: int) -> list[int]:
     return sorted({int(round(x)) for x in np.linspace(start, end, count)})
 
 
+def behaviour_frames(motions: Sequence, start: int, ratio: float, count: int) -> list[int]:
+    """Scene frames for a contact sheet that shows the behaviour layer at work.
+
+    One frame with a character's lids shut mid-blink, one at the deepest point of a listener's
+    nod, one in the middle of a long look at the partner while the other speaks; the rest spread
+    evenly. ``ratio`` is scene fps / motion fps; motions without the layer give the even spread.
+    """
+    n = min(m.num_frames for m in motions) if motions else 0
+    picks: list[int] = []
+    for m in motions:
+        events = m.meta.get("behaviour", {}).get("events", {})
+        blinks = [b for b in events.get("blinks", []) if b + 3 < n]
+        if blinks and not any(p[0] == "blink" for p in picks):
+            picks.append(("blink", blinks[len(blinks) // 2] + 2))
+    for m in motions:
+        events = m.meta.get("behaviour", {}).get("events", {})
+        nods = [k for k in events.get("nods", []) if k + 8 < n]
+        if nods and not any(p[0] == "nod" for p in picks):
+            k = nods[len(nods) // 2]
+            pitch = m.values[k : k + 20, m.channels.index("head_rx" if m.space == "arkit55" else "neck_rx")]
+            picks.append(("nod", k + int(np.argmax(pitch))))
+    for m, other in zip(motions, list(motions)[::-1], strict=False):
+        if m.gaze_target is None or any(p[0] == "look" for p in picks):
+            continue
+        looking = (m.gaze_target[:n] == 1) & other.speaking[:n] & ~m.speaking[:n]
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], looking.astype(np.int8), [0]])))
+        runs = list(zip(edges[::2], edges[1::2], strict=True))
+        if runs:
+            s, e = max(runs, key=lambda r: r[1] - r[0])
+            picks.append(("look", (s + e) // 2))
+    frames = {start + int(round(f * ratio)) for _, f in picks}
+    if n and count > len(frames):
+        for f in np.linspace(0, n - 1, count - len(frames) + 2)[1:-1]:
+            frames.add(start + int(round(f * ratio)))
+    return sorted(frames)
+
+
 @contextlib.contextmanager
 def _preview_settings(
     scene, width: int, height: int, engine: str, stamp: bool, border: tuple[float, ...] | None = None

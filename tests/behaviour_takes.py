@@ -16,7 +16,7 @@ from dualtalk.inference.audio import load_dialogue
 from dualtalk.inference.core.channels import CHANNELS, SPACE_ARKIT
 from dualtalk.inference.core.motion import Motion
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 AMI = REPO.parent / "shared" / "data" / "real_speech" / "ami_meetings"
 
 
