@@ -49,27 +49,60 @@ class Cues:
         return [s for s in self.phrase_starts if s not in bc]
 
 
-def _frames(x: np.ndarray, num_frames: int, fps: float, width: int) -> np.ndarray:
-    """(T, width) windows of ``x`` centred on each frame's middle (zero padded)."""
+def _frames(x: np.ndarray, num_frames: int, fps: float, width: int, shift: float = 0.0) -> np.ndarray:
+    """(T, width) windows of ``x`` centred on each frame's middle (zero padded); frame 0 sits
+    ``shift`` frames into ``x``."""
     hop = SAMPLE_RATE / fps
-    centres = ((np.arange(num_frames) + 0.5) * hop).astype(np.int64)
+    centres = ((np.arange(num_frames) + shift + 0.5) * hop).astype(np.int64)
     pad = np.zeros(len(x) + 2 * width, dtype=np.float32)
     pad[width : width + len(x)] = x
     idx = centres[:, None] + np.arange(width)[None, :] + width - width // 2
     return pad[np.clip(idx, 0, len(pad) - 1)]
 
 
+CHUNK = 3000  # frames analysed at once: two minutes, so an hour-long take never needs GBs
+
+
+def _chunked(fn, x: np.ndarray, num_frames: int, fps: float) -> np.ndarray:
+    """Run a per-frame analysis over blocks of frames (each block sees its own samples plus margin)."""
+    hop = SAMPLE_RATE / fps
+    out = []
+    for f0 in range(0, num_frames, CHUNK):
+        n = min(CHUNK, num_frames - f0)
+        margin = 2048
+        a = int(f0 * hop)
+        lo = max(0, a - margin)
+        seg = x[lo : int((f0 + n) * hop) + margin]
+        shift = (a - lo) / hop  # frames of margin before the block
+        out.append(fn(seg, n, fps, shift))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+
 def loudness_db(x: np.ndarray, num_frames: int, fps: float = 25.0) -> np.ndarray:
     """RMS level per frame in dB (50 ms windows)."""
-    win = _frames(np.asarray(x, dtype=np.float32), num_frames, fps, int(0.05 * SAMPLE_RATE))
-    rms = np.sqrt(np.mean(win.astype(np.float64) ** 2, axis=1) + 1e-12)
-    return np.maximum(20.0 * np.log10(rms), SILENT_DB).astype(np.float32)
+
+    def block(seg: np.ndarray, n: int, fps: float, shift: float) -> np.ndarray:
+        win = _frames(seg, n, fps, int(0.05 * SAMPLE_RATE), shift)
+        rms = np.sqrt(np.mean(win.astype(np.float64) ** 2, axis=1) + 1e-12)
+        return np.maximum(20.0 * np.log10(rms), SILENT_DB).astype(np.float32)
+
+    return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps)
 
 
 def pitch_hz(x: np.ndarray, num_frames: int, fps: float = 25.0, voiced_threshold: float = 0.45) -> np.ndarray:
     """Fundamental frequency per frame from the normalised autocorrelation (0 = unvoiced)."""
+
+    def block(seg: np.ndarray, n: int, fps: float, shift: float) -> np.ndarray:
+        return _pitch_block(seg, n, fps, shift, voiced_threshold)
+
+    return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps)
+
+
+def _pitch_block(
+    x: np.ndarray, num_frames: int, fps: float, shift: float, voiced_threshold: float
+) -> np.ndarray:
     width = 1024  # 64 ms: two periods of 70 Hz
-    win = _frames(np.asarray(x, dtype=np.float32), num_frames, fps, width).astype(np.float64)
+    win = _frames(x, num_frames, fps, width, shift).astype(np.float64)
     win -= win.mean(axis=1, keepdims=True)
     win *= np.hanning(width)[None, :]
     spec = np.fft.rfft(win, n=2 * width, axis=1)
