@@ -383,16 +383,27 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
                     None,
                 )
             )
+        ami_all: dict[str, Any] = {"before": {}, "after": {}}
+        checks = ("same_seed_identical", "other_seed_differs", "lips_identical")
         for name, (a, b, turns), reference in takes:
             dialogue = load_dialogue(a, b, turns)
             base_a, base_b = generate_dialogue(dialogue, engine)
             res = evaluate_dialogue(base_a, base_b, dialogue, settings, reference=reference)
-            out["takes"][name] = {
-                **pooled(res),
-                **{k: res[k] for k in ("same_seed_identical", "other_seed_differs", "lips_identical")},
-            }
+            out["takes"][name] = {**pooled(res), **{k: res[k] for k in checks}}
             if reference:
                 out["takes"][name]["reference"] = res["reference"]
+            if name.startswith("AMI"):
+                for phase in ("before", "after"):
+                    for role, row in res[phase].items():
+                        ami_all[phase][f"{name} {role}"] = row
+                for k in checks:
+                    ami_all[k] = ami_all.get(k, True) and res[k]
+        if ami_all["after"]:
+            count = len(ami_all["after"]) // 2
+            out["takes"][f"AMI, {count} excerpts pooled"] = {
+                **pooled(ami_all),
+                **{k: ami_all[k] for k in checks},
+            }
     return out
 
 
