@@ -24,6 +24,7 @@ from ..core.motion import Motion
 from .cues import Cues, conversation_cues, floor_holder, segments
 from .layers import (
     Context,
+    Gaze,
     blink_curve,
     blink_times,
     brow_smile,
@@ -88,23 +89,26 @@ def apply_with_cues(
 ) -> tuple[Motion, Motion]:
     """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds)."""
     holder = floor_holder(cues_a, cues_b)
-    out = []
-    for role, (motion, own, partner) in enumerate(((motion_a, cues_a, cues_b), (motion_b, cues_b, cues_a))):
-        ctx = Context(
-            own, partner, holder == role, motion.fps, MOOD_TABLE[settings.mood], settings.seed, role
-        )
-        out.append(_one(motion, ctx, settings))
+    motions = (motion_a, motion_b)
+    ctxs = [
+        Context(own, partner, holder == role, m.fps, MOOD_TABLE[settings.mood], settings.seed, role)
+        for role, (m, own, partner) in enumerate(((motion_a, cues_a, cues_b), (motion_b, cues_b, cues_a)))
+    ]
+    gazes = [gaze_plan(c) for c in ctxs]
+    amounts = [settings.amounts(m.engine)["blinks"] for m in motions]
+    # listeners also blink 0.25-0.5 s after the speaker does: a second pass sees the partner's first
+    first = [blink_times(c, g, a) for c, g, a in zip(ctxs, gazes, amounts, strict=True)]
+    blinks = [blink_times(ctxs[i], gazes[i], amounts[i], partner_blinks=first[1 - i]) for i in range(2)]
+    out = [_one(motions[i], ctxs[i], settings, gazes[i], blinks[i]) for i in range(2)]
     return out[0], out[1]
 
 
-def _one(motion: Motion, ctx: Context, settings: BehaviourSettings) -> Motion:
+def _one(motion: Motion, ctx: Context, settings: BehaviourSettings, gaze: Gaze, times: list[float]) -> Motion:
     amounts = settings.amounts(motion.engine)
     t, fps = motion.num_frames, motion.fps
-    gaze = gaze_plan(ctx)
     layer: dict[str, np.ndarray] = {}
     events: dict[str, list[int]] = {}
     if amounts["blinks"] > 0:
-        times = blink_times(ctx, gaze, amounts["blinks"])
         lid = blink_curve(times, t, fps, (settings.seed, ctx.role))
         layer["eyeBlinkLeft"] = layer["eyeBlinkRight"] = lid
         events["blinks"] = [int(x * fps) for x in times]

@@ -10,6 +10,7 @@ so a layer at 0 removes exactly that layer. Figures come from the calibration ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,7 @@ BLINK_DOUBLE_P = 0.08
 BLINK_AT_PAUSE_P = 0.5  # listener blink 0.1-0.5 s after the speaker's phrase end
 BLINK_AT_SHIFT_P = 0.5  # blink with a gaze shift of at least BIG_SHIFT_DEG
 BIG_SHIFT_DEG = 15.0
+BLINK_AFTER_PARTNER_P = 0.3
 
 # gaze (Kendon 1967; Argyle & Cook 1976): mean fixation lengths, seconds
 GAZE_LISTEN = (2.6, 0.95)  # (on partner, away) -> ~73 % on partner
@@ -187,8 +189,10 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
 
 
 # blinks -----------------------------------------------------------------------------------
-def blink_times(ctx: Context, gaze: Gaze, amount: float) -> list[float]:
-    """Blink onsets in seconds: a renewal process plus pause- and gaze-locked blinks."""
+def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequence[float] = ()) -> list[float]:
+    """Blink onsets in seconds: a renewal process plus pause-, gaze- and partner-locked blinks."""
+    if amount <= 0:
+        return []
     rng = layer_rng(ctx.seed, ctx.role, "blinks")
     fps, t = ctx.fps, ctx.num_frames
     duration = t / fps
@@ -197,6 +201,10 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float) -> list[float]:
     for e in ctx.partner.phrase_ends:
         if e < t and not ctx.own.speaking[min(e, t - 1)] and rng.random() < BLINK_AT_PAUSE_P:
             triggers.append(e / fps + rng.uniform(0.1, 0.5))
+    for when in partner_blinks:  # a listener blinks 0.25-0.5 s after the speaker (Nakano 2010)
+        frame = int(when * fps)
+        if 0 <= frame < t and not ctx.own.speaking[frame] and rng.random() < BLINK_AFTER_PARTNER_P:
+            triggers.append(when + rng.uniform(0.25, 0.5))
     for frame, size in gaze.shifts:
         if size >= BIG_SHIFT_DEG and rng.random() < BLINK_AT_SHIFT_P:
             triggers.append(frame / fps - 0.02)
