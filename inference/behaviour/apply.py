@@ -21,7 +21,7 @@ from ..core.channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
 from ..core.errors import DualTalkError
 from ..core.gaze import EYE_LOOK, GAZE_PARTNER, eye_weights
 from ..core.motion import Motion
-from .cues import Cues, conversation_cues, floor_holder, segments
+from .cues import Cues, conversation_cues, segments
 from .layers import (
     Context,
     Gaze,
@@ -88,10 +88,9 @@ def apply_with_cues(
     motion_a: Motion, motion_b: Motion, cues_a: Cues, cues_b: Cues, settings: BehaviourSettings
 ) -> tuple[Motion, Motion]:
     """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds)."""
-    holder = floor_holder(cues_a, cues_b)
     motions = (motion_a, motion_b)
     ctxs = [
-        Context(own, partner, holder == role, m.fps, MOOD_TABLE[settings.mood], settings.seed, role)
+        Context(own, partner, m.fps, MOOD_TABLE[settings.mood], settings.seed, role)
         for role, (m, own, partner) in enumerate(((motion_a, cues_a, cues_b), (motion_b, cues_b, cues_a)))
     ]
     gazes = [gaze_plan(c) for c in ctxs]

@@ -244,25 +244,3 @@ def backchannels(speaking: np.ndarray, partner: np.ndarray, fps: float) -> list[
         for s, e in segments(speaking)
         if (e - s) < BACKCHANNEL_S * fps and partner_near[s:e].mean() > 0.5
     ]
-
-
-def floor_holder(cues_a: Cues, cues_b: Cues) -> np.ndarray:
-    """(T,) int8: who holds the floor (0 = A, 1 = B), carried through pauses and backchannels."""
-    t = cues_a.num_frames
-    a = cues_a.speaking.copy()
-    b = cues_b.speaking.copy()
-    for s in cues_a.backchannels:
-        e = next((ee for ss, ee in segments(cues_a.speaking) if ss == s), s)
-        a[s:e] = False
-    for s in cues_b.backchannels:
-        e = next((ee for ss, ee in segments(cues_b.speaking) if ss == s), s)
-        b[s:e] = False
-    holder = np.zeros(t, dtype=np.int8)
-    current = 0 if a.sum() >= b.sum() else 1
-    for i in range(t):
-        if a[i] and not b[i]:
-            current = 0
-        elif b[i] and not a[i]:
-            current = 1
-        holder[i] = current
-    return holder

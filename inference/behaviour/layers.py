@@ -57,11 +57,10 @@ def layer_rng(seed: int, role: int, layer: str) -> np.random.Generator:
 
 @dataclass
 class Context:
-    """What every layer reads: both characters' cues and who holds the floor."""
+    """What every layer reads: both characters' cues, the mood and the random stream's keys."""
 
     own: Cues
     partner: Cues
-    holding: np.ndarray  # (T,) bool: this character holds the floor
     fps: float
     mood: Mood
     seed: int
@@ -75,10 +74,6 @@ class Context:
     def speaking(self) -> np.ndarray:
         """Speaking state for behaviour: own voice, pauses within a phrase bridged (:func:`speaking_state`)."""
         return speaking_state(self.own.speaking, self.fps)
-
-    def listening_at(self, frame: int) -> bool:
-        frame = min(max(frame, 0), self.num_frames - 1)
-        return not self.own.speaking[frame]
 
 
 def _bump(n: int, rise: float, hold: float, fall: float, fps: float, offset: float = 0.0) -> np.ndarray:
