@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     paper.add_argument(
         "--partner-motion", metavar="NPZ", help="the partner's motion: DualTalk dataset npz or motion file"
     )
-    request.add_arguments(parser, (request.ENGINE, request.GENERATE))
+    request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
     parser.add_argument(
         "--out", required=True, metavar="PATH", help="dialogue mode: output folder; paper mode: PRED.npz"
     )

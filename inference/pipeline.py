@@ -5,7 +5,7 @@ an engine and generates. The motion files it writes (``OUT/A.npz``, ``OUT/B.npz`
 to the Blender side, which keys them exactly as a user would load them.
 
 Post-engine hook: :func:`after_engine` is where the behaviour layer (``inference/behaviour/``)
-changes the two generated motions before they are written. It is the identity today.
+changes the two generated motions before they are written.
 """
 
 from __future__ import annotations
@@ -77,13 +77,12 @@ def load_dialogue(request: Request, progress: Progress | None = None) -> Dialogu
 def after_engine(
     request: Request, dialogue: Dialogue, motion_a: Motion, motion_b: Motion
 ) -> tuple[Motion, Motion]:
-    """HOOK for the behaviour layer (``inference/behaviour/``): edit both motions after the engine.
+    """The behaviour layer (``inference/behaviour/``): blinks, gaze, head motion, nods, brows and
+    smiles added to both motions after the engine, from the dialogue's timing and the request's
+    seed, amounts and mood. Lips are left bit-identical; all amounts at 0 give the engine's motion."""
+    from .behaviour import BehaviourSettings, apply_behaviour
 
-    Called once per run, after generation and before the motion files are written, with the
-    request (its options), the dialogue (both voices, activity, roles) and both motions. Must return
-    two motions of the same length, fps and channels. Identity until the behaviour layer lands.
-    """
-    return motion_a, motion_b
+    return apply_behaviour(motion_a, motion_b, dialogue, BehaviourSettings.from_request(request))
 
 
 def run(

@@ -115,7 +115,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--motion-a", metavar="NPZ", help="key this motion file on A instead of running the engine"
     )
     mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B")
-    request.add_arguments(parser, (request.ENGINE, request.GENERATE))
+    request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
     ret = parser.add_argument_group("retargeting")
     ret.add_argument("--preset", choices=("auto", "arkit", "flame", "vrm", "mmd"), default="auto")
     ret.add_argument(
@@ -136,7 +136,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--smoothing", type=float, default=0.0, metavar="FRAMES", help="Gaussian sigma, 25-fps frames"
     )
     ret.add_argument("--start-frame", type=int, metavar="N", help="first keyed frame (default: scene start)")
-    ret.add_argument("--blinks", choices=("auto", "on", "off"), default="auto")
+    ret.add_argument(
+        "--head-turn",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="on partner looks the head turns this share of the way to the partner, 0-1 (default 0.15)",
+    )
     ret.add_argument(
         "--up-axis", choices=("auto", "Y", "Z"), default="auto", help="rig up axis for head rotation"
     )
@@ -225,6 +231,12 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         take=args.take,
         preset=args.preset,
         blinks=args.blinks,
+        behaviour_seed=args.behaviour_seed,
+        gaze=args.gaze,
+        head=args.head,
+        brows=args.brows,
+        mood=args.mood,
+        head_turn=args.head_turn,
         up_axis=args.up_axis,
         markers=not args.no_markers,
         smoothing=args.smoothing,
@@ -376,6 +388,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
     from ...inference.core.outputs import mark_work_folder
+    from ...inference.core.request import amount
+    from ..rig.gaze import HEAD_TURN
     from ..scene.apply import MAX_FRAME, ApplyOptions, apply_dialogue, check_character
     from ..scene.characters import inspect_character
 
@@ -400,7 +414,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         intensities=dict(shot.intensity),
         smoothing=shot.smoothing,
         start_frame=shot.start_frame,
-        blinks=shot.blinks,
+        blinks="off" if amount(shot.blinks, "blinks") == 0.0 else "auto",
+        head_turn=HEAD_TURN if shot.head_turn is None else shot.head_turn,
         up_axis=shot.up_axis,
         take=(shot.take or shot.name)[:40],
         markers=shot.markers,

@@ -48,13 +48,14 @@ def _request_options(*kinds: str) -> tuple[str, ...]:
 
 INPUT_PATHS = ("blend", *_request_options("path"), "motion_a", "motion_b", "map", "flame_map")
 OUTPUT_PATHS = ("out", "fbx", "render", "work")
-STRINGS = ("name", "char_a", "char_b", *_request_options("str", "choice"), "take", "preset", "blinks")
-NUMBERS = (*_request_options("float"), "smoothing")
+STRINGS = ("name", "char_a", "char_b", *_request_options("str", "choice"), "take", "preset")
+AMOUNTS = _request_options("amount")  # blinks/gaze/head/brows: off, on, auto or a number (the request checks)
+NUMBERS = (*_request_options("float"), "smoothing", "head_turn")
 INTS = ("start_frame", *_request_options("int"), "samples")
 BOOLS = (*_request_options("bool"), "markers")
 OTHER = ("intensity", "resolution", "layer_influence", "range")
 CHOICES = {"keys": ("every-frame", "reduced"), "fbx_scope": ("full", "face")}
-FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + NUMBERS + INTS + BOOLS + OTHER + tuple(CHOICES))
+FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + AMOUNTS + NUMBERS + INTS + BOOLS + OTHER + tuple(CHOICES))
 GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
 
 
@@ -90,7 +91,13 @@ class Shot:
     window: float | None = None
     take: str | None = None
     preset: str = "auto"
-    blinks: str = "auto"
+    blinks: str | float | None = None
+    gaze: str | float | None = None
+    head: str | float | None = None
+    brows: str | float | None = None
+    mood: str = "neutral"
+    behaviour_seed: int = 0
+    head_turn: float | None = None
     up_axis: str = "auto"
     markers: bool = True
     smoothing: float = 0.0
@@ -177,6 +184,12 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             v = merged[key]
             if not isinstance(v, str) or not v or len(v) > 63:
                 raise DualTalkError(f"{where}.{key}: expected a name of 1-63 characters")
+            kw[key] = v
+    for key in AMOUNTS:
+        if merged.get(key) is not None:
+            v = merged[key]
+            if isinstance(v, bool) or not isinstance(v, str | int | float):
+                raise DualTalkError(f"{where}.{key}: expected off, on or a number from 0 to 2")
             kw[key] = v
     for key in NUMBERS:
         if merged.get(key) is not None:

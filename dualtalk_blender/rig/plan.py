@@ -83,6 +83,16 @@ def blink_seed(seed: int, role: str, character: str) -> int:
     return zlib.crc32(f"{seed}:{role}:{character}".encode())
 
 
+def add_overlay(values: np.ndarray, space: str, names: Sequence[str], overlay: np.ndarray) -> None:
+    """Add the behaviour layer's ARKit weights for FLAME motion (lids by maximum, the rest summed,
+    kept in 0..1) to ARKit-space ``values`` in place."""
+    for j, col in enumerate(cols(space, names)):
+        if names[j] in BLINKS:
+            np.maximum(values[:, col], overlay[:, j], out=values[:, col])
+        else:
+            values[:, col] = np.clip(values[:, col] + overlay[:, j], 0.0, 1.0)
+
+
 def rig_values(
     motion: Motion,
     space: str,
@@ -101,9 +111,13 @@ def rig_values(
     smoothed, with blinks on FLAME motion (which has no eyelids), resampled to the scene ``fps``."""
     channels = CHANNELS[space]
     src = convert_space(motion, space, flame_map, warnings)
+    if motion.overlay is not None and space == SPACE_ARKIT:
+        add_overlay(src, space, motion.overlay_channels, motion.overlay)
     src *= retarget.intensity_vector(channels, dict(intensities))[None, :]
     src = retarget.smooth(src, smoothing)
-    want_blinks = blinks == "on" or (blinks == "auto" and motion.space == SPACE_FLAME)
+    # the behaviour layer's blinks (in the channels or the FLAME overlay) replace the old curve
+    layered = "behaviour" in motion.meta
+    want_blinks = not layered and (blinks == "on" or (blinks == "auto" and motion.space == SPACE_FLAME))
     if want_blinks and space == SPACE_ARKIT:
         lid = blink_curve(motion.num_frames, motion.fps, motion.speaking, seed=seed)
         lid *= float(intensities.get("eyes", 1.0))

@@ -22,9 +22,10 @@ from ...inference.core.channels import SPACE_FLAME
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
 from ..rig import flame_arkit, keyreduce, plan, retarget
+from ..rig.gaze import HEAD_TURN
 from ..rig.layer_names import dominant_layer
 from ..rig.mapping import CustomMap, load_mapping
-from . import keying, layers
+from . import gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
@@ -55,6 +56,8 @@ class ApplyOptions:
     layer_influence: dict[str, float] = field(default_factory=dict)  # e.g. {"head": 0.5}
     replace_range: tuple[int, int] | None = None  # only rewrite these frames of the existing take
     crossfade: int = 4  # frames blended at each end of a replaced range
+    gaze: bool = True  # apply_dialogue: eyes on the partner's head where the motion's gaze intent says so
+    head_turn: float = HEAD_TURN  # share of the way the head turns toward the partner on those frames
 
     def validate(self) -> None:
         if self.blinks not in (AUTO, "on", "off"):
@@ -70,6 +73,8 @@ class ApplyOptions:
                 )
             if not (np.isfinite(value) and 0.0 <= value <= 5.0):
                 raise DualTalkError(f"intensity for {group} must be between 0 and 5, got {value}")
+        if not (np.isfinite(self.head_turn) and 0.0 <= self.head_turn <= 1.0):
+            raise DualTalkError(f"head turn must be between 0 and 1, got {self.head_turn}")
         if not (np.isfinite(self.smoothing) and 0.0 <= self.smoothing <= 25.0):
             raise DualTalkError(f"smoothing must be between 0 and 25 frames, got {self.smoothing}")
         if not self.take or len(self.take.encode()) > 40 or any(ord(c) < 32 for c in self.take):
@@ -532,6 +537,36 @@ def owned_markers(scene: Any) -> list[Any]:
     return [m for m in scene.timeline_markers if (m.name, int(m.frame)) in made]
 
 
+def _mutual_gaze(
+    scene: Any,
+    objs: tuple[Any, Any],
+    motions: tuple[Motion, Motion],
+    reps: tuple[ApplyReport, ApplyReport],
+    options: ApplyOptions,
+) -> tuple[ApplyReport, ApplyReport]:
+    """Key each character's eyes on the other's head on its *partner* frames (see :mod:`.gaze`).
+
+    Both heads are read back from the scene after their motion is keyed, every motion frame, so
+    the eyes follow characters the user has animated and make up for the head's own motion.
+    """
+    reports = [check_character(obj, options) for obj in objs]
+    ratio = scene_fps(scene) / motions[0].fps
+    frames = reps[0].first_frame + np.arange(motions[0].num_frames, dtype=np.float64) * ratio
+    samples = gaze.sample(scene, reports, frames)
+    out = []
+    for i in range(2):
+        motion = motions[i]
+        if motion.gaze_target is None:
+            out.append(reps[i])
+            continue
+        aimed = gaze.aimed(motion, gaze.to_partner(samples[i], samples[1 - i], reports[i]), options.head_turn)
+        rep = apply_motion(objs[i], aimed, options, scene=scene)
+        rep.warnings = reps[i].warnings + [w for w in rep.warnings if w not in reps[i].warnings]
+        rep.seconds += reps[i].seconds
+        out.append(rep)
+    return out[0], out[1]
+
+
 def apply_dialogue(
     obj_a: Any,
     obj_b: Any,
@@ -565,6 +600,8 @@ def apply_dialogue(
             f"(a linked duplicate?), so only {rep_b.character}'s head motion is kept; give each character "
             "its own armature (Object > Relations > Make Single User, or duplicate the rig with Shift+D)"
         )
+    if inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None):
+        rep_a, rep_b = _mutual_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner)
     n_markers = 0
     if options.markers and options.replace_range is None:  # a range keeps the take's markers
         n_markers = add_turn_markers(

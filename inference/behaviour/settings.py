@@ -14,11 +14,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..core.errors import DualTalkError
+from ..core.request import MAX_AMOUNT, MAX_SEED, MOODS, amount
 
 LAYERS = ("blinks", "gaze", "head", "brows")
-MOODS = ("neutral", "friendly", "serious", "animated")
-MAX_AMOUNT = 2.0
-MAX_SEED = 2**32 - 1
 
 # the layers each engine gets at amount 1 when the user names none
 ENGINE_DEFAULTS: dict[str, dict[str, float]] = {
@@ -89,30 +87,24 @@ class BehaviourSettings:
             out["gaze"] = 0.0
         return out
 
+    @classmethod
+    def from_request(cls, request: Any) -> BehaviourSettings:
+        """The settings a :class:`~..core.request.Request` asks for (already checked there)."""
+        b = request.behaviour()
+        return cls(
+            seed=b["seed"], blinks=b["blinks"], gaze=b["gaze"], head=b["head"], brows=b["brows"],
+            mood=b["mood"], gaze_on=b["gaze_on"],
+        ).validate()  # fmt: skip
+
     def record(self, engine: str) -> dict[str, Any]:
         """What goes into the motion file's meta: the controls given and the amounts used."""
         return {**asdict(self), "engine": engine, "amounts": self.amounts(engine), "version": 1}
 
 
 def parse_amount(text: str | float, option: str) -> float:
-    """``--blinks 0.5`` / ``--blinks off`` (= 0) / ``on`` (= 1), refused with one line otherwise."""
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        value = float(text)
-    else:
-        word = str(text).strip().lower()
-        if word in ("off", "none", "no"):
-            return 0.0
-        if word in ("on", "yes", "auto", "default"):
-            return 1.0
-        try:
-            value = float(word)
-        except ValueError:
-            raise DualTalkError(
-                f"--{option} must be off, on or a number from 0 to {MAX_AMOUNT:g}, got {text!r}"
-            ) from None
-    if not math.isfinite(value) or not 0.0 <= value <= MAX_AMOUNT:
-        raise DualTalkError(f"--{option} must be between 0 and {MAX_AMOUNT:g}, got {text!r}")
-    return value
+    """``--blinks 0.5`` / ``off`` (= 0) / ``on`` or ``auto`` (= 1); the request model's rule."""
+    value = amount(text, option)
+    return 1.0 if value is None else value
 
 
 def parse_switch(text: str | bool, option: str) -> bool:

@@ -36,9 +36,13 @@ MAX_ROUNDS = 20
 DEFAULT_WINDOW_S = 30.0
 MIN_WINDOW_S = 2.0
 
-AUDIO, ENGINE, GENERATE = "audio", "engine", "generate"
+AUDIO, ENGINE, GENERATE, BEHAVIOUR = "audio", "engine", "generate", "behaviour"
 Value = str | float | int | bool | None  # what an option holds (paths as strings)
-GROUP_TITLES = {AUDIO: "dialogue audio", ENGINE: "engine", GENERATE: "engine"}
+GROUP_TITLES = {AUDIO: "dialogue audio", ENGINE: "engine", GENERATE: "engine", BEHAVIOUR: "behaviour layer"}
+GROUPS = (AUDIO, ENGINE, GENERATE, BEHAVIOUR)
+MOODS = ("neutral", "friendly", "serious", "animated")
+MAX_AMOUNT = 2.0
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,50 @@ OPTIONS: tuple[Option, ...] = (
         metavar="SEC",
         job_key="window_s",
     ),
+    Option(
+        "behaviour_seed",
+        BEHAVIOUR,
+        "int",
+        "seed of the blinks, glances and nods: same seed, same performance (default 0)",
+        default=0,
+        metavar="N",
+    ),
+    Option(
+        "blinks",
+        BEHAVIOUR,
+        "amount",
+        "blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)",
+        metavar="AMOUNT",
+    ),
+    Option(
+        "gaze",
+        BEHAVIOUR,
+        "amount",
+        "eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)",
+        metavar="AMOUNT",
+    ),
+    Option(
+        "head",
+        BEHAVIOUR,
+        "amount",
+        "head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
+        metavar="AMOUNT",
+    ),
+    Option(
+        "brows",
+        BEHAVIOUR,
+        "amount",
+        "brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
+        metavar="AMOUNT",
+    ),
+    Option(
+        "mood",
+        BEHAVIOUR,
+        "choice",
+        "neutral (default), friendly, serious or animated",
+        default="neutral",
+        choices=MOODS,
+    ),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 
@@ -144,6 +192,33 @@ def check_rounds_window(rounds: int | None = None, window_s: float | None = None
     return rounds, window_s
 
 
+def amount(value: object, option: str) -> float | None:
+    """``--blinks 0.5`` / ``off`` (0) / ``on`` (1) / ``auto`` or nothing (the engine's default)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise DualTalkError(f"--{option} must be off, on or a number from 0 to {MAX_AMOUNT:g}, got {value!r}")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        word = str(value).strip().lower()
+        if word in ("", "auto", "default"):
+            return None
+        if word in ("off", "no", "none"):
+            return 0.0
+        if word in ("on", "yes"):
+            return 1.0
+        try:
+            number = float(word)
+        except ValueError:
+            raise DualTalkError(
+                f"--{option} must be off, on or a number from 0 to {MAX_AMOUNT:g}, got {value!r}"
+            ) from None
+    if not (math.isfinite(number) and 0.0 <= number <= MAX_AMOUNT):
+        raise DualTalkError(f"--{option} must be between 0 and {MAX_AMOUNT:g}, got {value!r}")
+    return number
+
+
 def _coerce(option: Option, value: object, where: str) -> Value:
     """A job-file value checked against the option's kind (CLI values arrive typed by argparse)."""
     if value is None:
@@ -156,6 +231,10 @@ def _coerce(option: Option, value: object, where: str) -> Value:
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise DualTalkError(f"{where}: expected an integer")
+        return value
+    if kind == "amount":
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise DualTalkError(f"{where}: expected off, on or a number")
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -186,6 +265,12 @@ class Request:
     precision: str = "fp32"
     rounds: int | None = None
     window: float | None = None
+    behaviour_seed: int = 0
+    blinks: str | float | None = None
+    gaze: str | float | None = None
+    head: str | float | None = None
+    brows: str | float | None = None
+    mood: str = "neutral"
 
     def validate(self) -> Request:
         """Refuse bad values with one line, before any audio or weights are loaded; returns self."""
@@ -196,9 +281,23 @@ class Request:
                     f"{option.flag} must be one of {', '.join(option.choices)}, got {value!r}"
                 )
         check_rounds_window(self.rounds, self.window)
+        self.behaviour()
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise DualTalkError(f"--end ({self.end:g} s) must be after --start ({self.start:g} s)")
         return self
+
+    def behaviour(self) -> dict[str, Any]:
+        """The behaviour layer's controls, checked: seed, amount per layer (None = the engine's
+        default; ``auto`` too), mood, gaze on/off. One-line errors name the flag."""
+        seed = self.behaviour_seed
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+            raise DualTalkError(f"--behaviour-seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
+        out: dict[str, Any] = {"seed": seed, "mood": self.mood, "gaze_on": True}
+        for name in ("blinks", "gaze", "head", "brows"):
+            out[name] = amount(getattr(self, name), name)
+        if out["gaze"] == 0.0:
+            out["gaze_on"] = False
+        return out
 
     # views ------------------------------------------------------------------------------
     @classmethod
@@ -221,8 +320,8 @@ class Request:
         return cls(**kw)  # type: ignore[arg-type]  # each value was checked against its option
 
     def to_job(self) -> dict[str, dict[str, Value]]:
-        """The worker job file's sections (``audio``, ``engine``, ``generate``)."""
-        job: dict[str, dict[str, Value]] = {AUDIO: {}, ENGINE: {}, GENERATE: {}}
+        """The worker job file's sections (``audio``, ``engine``, ``generate``, ``behaviour``)."""
+        job: dict[str, dict[str, Value]] = {group: {} for group in GROUPS}
         for option in OPTIONS:
             value = getattr(self, option.name)
             job[option.group][option.key] = str(value) if isinstance(value, Path) else value
@@ -232,7 +331,7 @@ class Request:
     def from_job(cls, job: Mapping[str, object], base: Path) -> Request:
         """Read the job file's sections; relative paths resolve against ``base``; unknown keys refused."""
         values: dict[str, Value] = {}
-        for group in (AUDIO, ENGINE, GENERATE):
+        for group in GROUPS:  # a job without a behaviour section (older add-on) gets the defaults
             raw = job.get(group) or {}
             if not isinstance(raw, dict):
                 raise DualTalkError(f"job field {group!r} must be an object")
@@ -256,7 +355,7 @@ class Request:
 
 def add_arguments(
     parser: argparse.ArgumentParser,
-    groups: Iterable[str] = (AUDIO, ENGINE, GENERATE),
+    groups: Iterable[str] = GROUPS,
     *,
     only: Iterable[str] | None = None,
     defaults: Mapping[str, Value] | None = None,

@@ -10,6 +10,7 @@ import pytest
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.request import (
     AUDIO,
+    BEHAVIOUR,
     BY_NAME,
     ENGINE,
     GENERATE,
@@ -47,7 +48,10 @@ def test_the_cli_view_reads_back_the_request_it_was_given():
 def test_the_job_view_round_trips_and_resolves_paths_against_the_job_folder(tmp_path):
     req = Request(audio="talk.wav", checkpoint="m.pt", diarize=True, rounds=4, window=0.0)
     job = req.to_job()
-    assert set(job) == {AUDIO, ENGINE, GENERATE} and job[GENERATE] == {"rounds": 4, "window_s": 0.0}
+    assert set(job) == {AUDIO, ENGINE, GENERATE, BEHAVIOUR} and job[GENERATE] == {
+        "rounds": 4,
+        "window_s": 0.0,
+    }
     back = Request.from_job(job, tmp_path)
     assert back == req.replace(audio=str(tmp_path / "talk.wav"), checkpoint=str(tmp_path / "m.pt"))
 
@@ -91,3 +95,31 @@ def test_a_shot_file_key_that_is_no_option_is_refused():
     with pytest.raises(DualTalkError, match="unknown option"):
         Request.from_mapping({"audio": "a.wav", "loudness": 3})
     assert BY_NAME["window"].key == "window_s" and BY_NAME["window"].flag == "--window"
+
+
+def test_behaviour_options_take_words_and_numbers_and_refuse_the_rest(tmp_path):
+    req = Request(behaviour_seed=7, blinks="off", gaze="on", head=1.5, brows="auto", mood="friendly")
+    assert req.validate().behaviour() == {
+        "seed": 7, "mood": "friendly", "gaze_on": True, "blinks": 0.0, "gaze": 1.0, "head": 1.5, "brows": None,
+    }  # fmt: skip
+    job = req.to_job()
+    assert job[BEHAVIOUR]["blinks"] == "off" and Request.from_job(job, tmp_path) == req
+    assert Request(gaze="off").behaviour()["gaze_on"] is False
+    args = argparse.ArgumentParser()
+    add_arguments(args)
+    parsed = Request.from_args(
+        args.parse_args(["--blinks", "0.5", "--behaviour-seed", "3", "--mood", "serious"])
+    )
+    assert parsed.behaviour()["blinks"] == 0.5 and parsed.behaviour_seed == 3 and parsed.mood == "serious"
+    for bad, flag in (
+        ({"blinks": "lots"}, "--blinks"),
+        ({"head": 2.5}, "--head"),
+        ({"brows": float("nan")}, "--brows"),
+        ({"behaviour_seed": -1}, "--behaviour-seed"),
+        ({"mood": "grumpy"}, "--mood"),
+        ({"gaze": True}, "--gaze"),
+    ):
+        with pytest.raises(DualTalkError, match=flag):
+            Request(**bad).validate()
+    with pytest.raises(DualTalkError, match="behaviour.head: expected off, on or a number"):
+        Request.from_job({"behaviour": {"head": [1]}}, tmp_path)

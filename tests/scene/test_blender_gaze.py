@@ -147,3 +147,42 @@ def test_moving_the_partner_moves_the_gaze():
             )
         )
     assert max(errors) < 5.0
+
+
+def test_apply_dialogue_aims_both_characters_and_keys_the_flame_overlay():
+    from dualtalk.dualtalk_blender.scene.apply import apply_dialogue
+
+    a = character("A", (0.0, 0.0, 0.0), facing_deg=-25.0, eye_bones=False)
+    b = character("B", (-1.1, -1.3, 0.15), facing_deg=155.0, eye_bones=True)
+    partner = np.zeros(T, bool)
+    partner[10:50] = True
+    ma = motion("A", partner, nod=True)
+    flame = np.zeros((T, 56), np.float32)
+    lid = np.zeros((T, 1), np.float32)
+    lid[30:33] = 1.0  # one blink on B, carried by the FLAME overlay
+    mb = Motion(
+        "flame56", flame, role="B", gaze_target=partner.astype(np.int8), gaze_dir=np.zeros((T, 2)),
+        overlay_channels=("eyeBlinkLeft",), overlay=lid, meta={"behaviour": {"seed": 0}},
+    )  # fmt: skip
+    apply_dialogue(a, b, ma, mb, ApplyOptions(start_frame=1, head_turn=0.0))
+    rep_a = check_character(a, ApplyOptions())
+    errors = []
+    for i in (12, 30, 45):
+        bpy.context.scene.frame_set(i + 1)
+        _rot, eye, _head = gaze._points(rep_a)
+        _rb, b_eye, _hb = gaze._points(check_character(b, ApplyOptions()))
+        want = b_eye - eye
+        got = eye_direction_world(a, rep_a, i + 1, False)
+        errors.append(
+            math.degrees(
+                math.acos(min(1.0, float(np.dot(want, got) / np.linalg.norm(want) / np.linalg.norm(got))))
+            )
+        )
+    assert max(errors) < 5.0, errors
+    bpy.context.scene.frame_set(32)
+    assert b.data.shape_keys.key_blocks["eyeBlinkLeft"].value > 0.9  # the overlay's blink is keyed
+    others = []
+    for f in [f for f in range(1, T + 1) if not 29 <= f <= 36]:
+        bpy.context.scene.frame_set(f)
+        others.append(b.data.shape_keys.key_blocks["eyeBlinkLeft"].value)
+    assert max(others) < 0.05  # and no procedural blinks on top of the layer's

@@ -1,0 +1,61 @@
+"""`infer` runs the behaviour layer for every engine run; its flags steer it and bad ones are refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+from behaviour_takes import REPO
+from dualtalk.inference.behaviour import LIP_CHANNELS
+from dualtalk.inference.core.motion import load_motion
+
+DEMO = str(REPO / "assets" / "demo_dialogue.flac")
+
+
+def infer(out, *flags):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dualtalk",
+            "infer",
+            "--audio",
+            DEMO,
+            "--end",
+            "8",
+            "--out",
+            str(out),
+            "--quiet",
+            *flags,
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_infer_writes_blinks_gaze_and_settings_and_the_flags_steer_them(tmp_path):
+    assert infer(tmp_path / "on", "--behaviour-seed", "4", "--mood", "friendly").returncode == 0
+    assert (
+        infer(tmp_path / "off", "--blinks", "off", "--gaze", "off", "--head", "0", "--brows", "0").returncode
+        == 0
+    )
+    on, off = load_motion(tmp_path / "on" / "A.npz"), load_motion(tmp_path / "off" / "A.npz")
+    assert on.gaze_target is not None and on.gaze_dir.shape == (on.num_frames, 2)
+    assert on.meta["behaviour"]["seed"] == 4 and on.meta["behaviour"]["mood"] == "friendly"
+    assert on.channel("eyeBlinkLeft").max() > 0.9 and off.channel("eyeBlinkLeft").max() < 0.5
+    assert off.gaze_target is None and off.meta["behaviour"]["amounts"]["blinks"] == 0.0
+    lips = [on.channels.index(c) for c in LIP_CHANNELS]
+    assert np.array_equal(on.values[:, lips], off.values[:, lips])  # the layer never moves the lips
+
+
+def test_bad_behaviour_flags_are_one_line_and_write_nothing(tmp_path):
+    for flags, words in (
+        (["--blinks", "lots"], "--blinks must be off, on or a number"),
+        (["--head", "3"], "--head must be between 0 and 2"),
+        (["--behaviour-seed", "-2"], "--behaviour-seed must be a whole number"),
+    ):
+        out = tmp_path / flags[0].strip("-")
+        run = infer(out, *flags)
+        assert run.returncode == 2 and run.stderr.strip().startswith(f"error: {words}"), run.stderr
+        assert run.stderr.strip().count("\n") == 0 and not out.exists()
