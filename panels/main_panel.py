@@ -111,4 +111,31 @@ def draw_layers(layout, s) -> None:
             col.prop(info.strip, "influence", text=f"{info.layer}{suffix}", slider=True)
 
 
-CLASSES = (DUALTALK_PT_main,)
+class DUALTALK_PT_behaviour(bpy.types.Panel):
+    """Blinks, eye contact, head motion and nods, brows and smiles added after the engine."""
+
+    bl_label = "Behaviour"
+    bl_idname = "DUALTALK_PT_behaviour"
+    bl_parent_id = "DUALTALK_PT_main"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "DualTalk"
+
+    def draw(self, context):
+        layout = self.layout
+        s = context.scene.dualtalk
+        row = layout.row(align=True)
+        row.prop(s, "behaviour_mood", text="")
+        row.prop(s, "behaviour_seed")
+        layout.prop(s, "behaviour_gaze_on")
+        sub = layout.column()
+        sub.enabled = s.behaviour_gaze_on
+        sub.prop(s, "behaviour_head_turn")
+        layout.prop(s, "behaviour_custom")
+        if s.behaviour_custom:
+            col = layout.column(align=True)
+            for name in ("blinks", "gaze", "head", "brows"):
+                col.prop(s, f"behaviour_{name}")
+
+
+CLASSES = (DUALTALK_PT_main, DUALTALK_PT_behaviour)

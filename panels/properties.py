@@ -34,6 +34,16 @@ def _intensity(group: str) -> FloatProperty:
     )
 
 
+def _amount(what: str) -> FloatProperty:
+    return FloatProperty(
+        name=what.split()[0].capitalize(),
+        description=f"Amount of {what}: 0 = off, 1 = like real people, up to 2",
+        default=1.0,
+        min=0.0,
+        max=2.0,
+    )
+
+
 class DUALTALK_PG_settings(bpy.types.PropertyGroup):
     char_a: PointerProperty(
         name="Character A",
@@ -131,12 +141,51 @@ class DUALTALK_PG_settings(bpy.types.PropertyGroup):
     blinks: EnumProperty(
         name="Blinks",
         items=[
-            ("AUTO", "Auto", "Add blinks when the motion has no eyelid channels"),
-            ("ON", "On", "Always add procedural blinks"),
-            ("OFF", "Off", "No procedural blinks"),
+            ("AUTO", "Auto", "Blinks from the behaviour layer (older motion files without it: FLAME only)"),
+            ("ON", "On", "Blinks from the behaviour layer; older motion files get procedural blinks"),
+            ("OFF", "Off", "No blinks added (the layer's blinks are off too)"),
         ],
         default="AUTO",
     )
+    behaviour_seed: IntProperty(
+        name="Seed",
+        min=0,
+        default=0,
+        description="Seed of the blinks, glances and nods: the same seed gives the same performance, "
+        "another seed another one with the same lips",
+    )
+    behaviour_mood: EnumProperty(
+        name="Mood",
+        items=[
+            ("neutral", "Neutral", "Calibrated to how people behave in conversation"),
+            ("friendly", "Friendly", "More nods, a light smile while listening, a little more eye contact"),
+            ("serious", "Serious", "Smaller head motion, fewer brow raises, no smile"),
+            ("animated", "Animated", "Much larger head motion, more brows and nods"),
+        ],
+        default="neutral",
+    )
+    behaviour_gaze_on: BoolProperty(
+        name="Eye contact",
+        default=True,
+        description="Glance at the partner and away like people do; partner looks aim at the other head",
+    )
+    behaviour_head_turn: FloatProperty(
+        name="Head turn",
+        min=0.0,
+        max=1.0,
+        default=0.15,
+        description="Share of the way the head turns toward the partner when looking at them",
+    )
+    behaviour_custom: BoolProperty(
+        name="Custom amounts",
+        default=False,
+        description="Set each layer's amount (off: the engine's defaults, e.g. the published DualTalk "
+        "model keeps its own head and face motion)",
+    )
+    behaviour_blinks: _amount("blinks")
+    behaviour_gaze: _amount("gaze")
+    behaviour_head: _amount("head motion and nods")
+    behaviour_brows: _amount("brow raises and smiles")
     markers: BoolProperty(name="Turn markers", default=True, description="Timeline markers at each turn")
     sound_strip: BoolProperty(
         name="Sound strip", default=True, description="Place the audio in the sequencer"

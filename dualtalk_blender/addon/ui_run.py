@@ -169,11 +169,24 @@ def check_characters(s: Any) -> tuple[Any, Any]:
     return a, b
 
 
+def behaviour_job(s: Any) -> dict[str, Any]:
+    """The request's behaviour options from the Behaviour sub-panel (and Options > Blinks off)."""
+    job: dict[str, Any] = {"behaviour_seed": int(s.behaviour_seed), "mood": s.behaviour_mood}
+    if s.behaviour_custom:
+        for name in ("blinks", "gaze", "head", "brows"):
+            job[name] = float(getattr(s, f"behaviour_{name}"))
+    if not s.behaviour_gaze_on:
+        job["gaze"] = "off"
+    if s.blinks == "OFF":
+        job["blinks"] = "off"
+    return job
+
+
 def build_job(s: Any, work_dir: Path, prefs: Any = None) -> dict[str, Any]:
     """Validate the settings (one-line errors) and return the worker job dict."""
     check_characters(s)
     rounds = int(s.rounds) if s.rounds > 0 else None
-    request = Request(**audio_job(s), **engine_job(s, prefs), rounds=rounds).validate()
+    request = Request(**audio_job(s), **engine_job(s, prefs), rounds=rounds, **behaviour_job(s)).validate()
     return {"out_dir": str(work_dir), **request.to_job()}
 
 
@@ -193,6 +206,8 @@ def apply_options(s: Any, prefs: Any = None, take: str = "take"):
         intensities={g: float(getattr(s, f"intensity_{g}")) for g in GROUPS},
         smoothing=float(s.smoothing),
         blinks=s.blinks.lower(),
+        gaze=bool(s.behaviour_gaze_on),
+        head_turn=float(s.behaviour_head_turn),
         markers=bool(s.markers),
         keys=getattr(s, "key_mode", "EVERY_FRAME").lower().replace("_", "-"),
         take=take,

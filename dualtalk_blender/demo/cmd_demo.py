@@ -86,22 +86,27 @@ def _need_bpy() -> Any:
 
 
 def sheet_frames(motions, count: int, first_frame: int = 1) -> list[int]:
-    """Contact-sheet frames that show talking: the most open mouth in each of ``count`` slices."""
+    """Contact-sheet frames: a blink, a nod and a look at the partner (the behaviour layer's
+    events, :func:`.preview.behaviour_frames`), the rest the most open mouth in equal slices."""
     import numpy as np
+
+    from .preview import behaviour_frames
 
     n = min(m.num_frames for m in motions)
     if n == 0:
         return [first_frame]
+    picks = behaviour_frames(motions, first_frame, 1.0, 0)[: max(count, 0)]
     mouth = np.zeros(n)
     for m in motions:
         if "jawOpen" in m.channels:
             mouth += m.channel("jawOpen")[:n]
-    edges = np.linspace(0, n, min(count, n) + 1).astype(int)
-    return [
-        first_frame + int(a + np.argmax(mouth[a:b]))
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
-        if b > a
-    ]
+    talk = max(0, min(count, n) - len(picks))
+    edges = np.linspace(0, n, talk + 1).astype(int)
+    frames = set(picks)
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        if b > a:
+            frames.add(first_frame + int(a + np.argmax(mouth[a:b])))
+    return sorted(frames)
 
 
 def _size(path: Path) -> str:

@@ -41,6 +41,7 @@ def test_register_and_unregister_twice_cleanly():
         assert hasattr(bpy.types.Scene, "dualtalk")
         assert hasattr(bpy.ops.dualtalk, "generate")
         assert "DUALTALK_PT_main" in dir(bpy.types)
+        assert "DUALTALK_PT_behaviour" in dir(bpy.types)  # the Behaviour sub-panel
         dualtalk.unregister()
         assert not hasattr(bpy.types.Scene, "dualtalk")
         assert "DUALTALK_PT_main" not in dir(bpy.types)

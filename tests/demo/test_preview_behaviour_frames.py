@@ -40,3 +40,14 @@ def test_without_the_layer_the_frames_are_spread_evenly(demo_dialogue):
     a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
     frames = behaviour_frames([a, b], 1, 1.0, 4)
     assert len(frames) == 4 and frames[0] > 1 and frames[-1] < a.num_frames
+
+
+def test_the_demo_sheet_keeps_the_behaviour_frames_and_fills_with_talking(demo_dialogue):
+    from dualtalk.dualtalk_blender.demo.cmd_demo import sheet_frames
+
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    ma, mb = apply_behaviour(a, b, demo_dialogue)
+    picks = behaviour_frames([ma, mb], 1, 1.0, 0)
+    assert len(picks) == 3  # a blink, a nod, a look
+    frames = sheet_frames((ma, mb), 8, 1)
+    assert set(picks) <= set(frames) and 6 <= len(frames) <= 8
