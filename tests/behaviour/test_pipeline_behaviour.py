@@ -59,3 +59,25 @@ def test_bad_behaviour_flags_are_one_line_and_write_nothing(tmp_path):
         run = infer(out, *flags)
         assert run.returncode == 2 and run.stderr.strip().startswith(f"error: {words}"), run.stderr
         assert run.stderr.strip().count("\n") == 0 and not out.exists()
+
+
+def test_shot_files_carry_the_behaviour_keys_and_refuse_bad_ones(tmp_path):
+    import pytest
+    from dualtalk.dualtalk_blender.commands.jobs import parse_jobs
+    from dualtalk.inference.core.errors import DualTalkError
+
+    (tmp_path / "s.blend").write_bytes(b"")
+    shot = {"blend": "s.blend", "char_a": "A", "char_b": "B", "audio": DEMO, "out": "o.blend"}
+    data = {
+        "defaults": {"mood": "serious", "behaviour_seed": 5},
+        "shots": [{**shot, "blinks": "off", "head": 0.5}],
+    }
+    (parsed,) = parse_jobs(data, tmp_path)
+    assert parsed.request().validate().behaviour() == {
+        "seed": 5, "mood": "serious", "gaze_on": True, "blinks": 0.0, "gaze": None, "head": 0.5, "brows": None,
+    }  # fmt: skip
+    with pytest.raises(DualTalkError, match="head"):
+        parse_jobs({"shots": [{**shot, "head": [1]}]}, tmp_path)
+    (bad,) = parse_jobs({"shots": [{**shot, "brows": 7}]}, tmp_path)
+    with pytest.raises(DualTalkError, match="--brows must be between 0 and 2"):
+        bad.request().validate()
