@@ -100,6 +100,8 @@ def sheet_frames(motions, count: int, first_frame: int = 1) -> list[int]:
     for m in motions:
         if "jawOpen" in m.channels:
             mouth += m.channel("jawOpen")[:n]
+        if "eyeBlinkLeft" in m.channels:  # talking frames with open eyes: the blink has its own frame
+            mouth -= 2.0 * (m.channel("eyeBlinkLeft")[:n] > 0.3)
     talk = max(0, min(count, n) - len(picks))
     edges = np.linspace(0, n, talk + 1).astype(int)
     frames = set(picks)

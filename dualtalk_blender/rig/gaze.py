@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...inference.core.gaze import GAZE_PARTNER, eye_weights
+from ...inference.core.gaze import EYE_PITCH_DEG, EYE_YAW_DEG, GAZE_PARTNER, eye_weights
 from .retarget import FRAME_TO_RIG
 
 HEAD_TURN = 0.15  # default share of the partner direction the head turns to (0 = eyes only)
+EYE_COMFORT_DEG = (20.0, 12.0)  # yaw, pitch the eyes hold on their own; the head turns for the rest
 
 
 def head_frames(world_rot: np.ndarray, rest_rot: np.ndarray, up_axis: str) -> np.ndarray:
@@ -55,15 +56,30 @@ def eye_channels(angles: np.ndarray) -> dict[str, np.ndarray]:
     return eye_weights(np.asarray(angles, dtype=np.float64))
 
 
-def head_turn(gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float) -> np.ndarray:
-    """(T, 2) degrees the head turns toward the partner on partner frames, eased over ~0.3 s."""
-    want = np.where(
-        (np.asarray(gaze_target) == GAZE_PARTNER)[:, None], np.asarray(to_partner, dtype=np.float64), 0.0
-    )
-    sigma = 0.3 * fps
+def _ease(x: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian smoothing along time (numpy only: Blender ships no scipy)."""
     radius = int(3 * sigma) + 1
     kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
     kernel /= kernel.sum()
-    padded = np.pad(want, ((radius, radius), (0, 0)), mode="edge")
-    eased = np.stack([np.convolve(padded[:, i], kernel, mode="valid") for i in range(2)], axis=1)
-    return share * eased
+    padded = np.pad(x, ((radius, radius), (0, 0)), mode="edge")
+    return np.stack([np.convolve(padded[:, i], kernel, mode="valid") for i in range(x.shape[1])], axis=1)
+
+
+def head_turn(gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float) -> np.ndarray:
+    """(T, 2) degrees the head turns toward the partner.
+
+    A partner beyond the eyes' comfortable range (:data:`EYE_COMFORT_DEG`) gets a slow, lasting
+    turn of the head (people face whom they talk to, and glance away with the eyes); on partner
+    frames the head also takes ``share`` of the rest, eased over ~0.3 s. ``share`` 0 keeps the
+    head out of it entirely (eyes only, saturating at their range).
+    """
+    if share <= 0:
+        return np.zeros((len(gaze_target), 2))
+    a = np.asarray(to_partner, dtype=np.float64)
+    excess = np.sign(a) * np.maximum(np.abs(a) - np.asarray(EYE_COMFORT_DEG)[None, :], 0.0)
+    posture = _ease(excess, 1.5 * fps)
+    on = (np.asarray(gaze_target) == GAZE_PARTNER)[:, None]
+    turn = posture + _ease(np.where(on, share * (a - posture), 0.0), 0.3 * fps)
+    # while on the partner, never leave the eyes more than they can turn (easing must not cost aim)
+    reach = np.array([EYE_YAW_DEG, EYE_PITCH_DEG])[None, :]
+    return np.where(on, a - np.clip(a - turn, -reach, reach), turn)

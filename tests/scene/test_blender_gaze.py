@@ -186,3 +186,31 @@ def test_apply_dialogue_aims_both_characters_and_keys_the_flame_overlay():
         bpy.context.scene.frame_set(f)
         others.append(b.data.shape_keys.key_blocks["eyeBlinkLeft"].value)
     assert max(others) < 0.05  # and no procedural blinks on top of the layer's
+
+
+def test_a_partner_far_to_the_side_turns_the_head_and_keeps_the_eyes_in_range():
+    from dualtalk.dualtalk_blender.scene.apply import apply_dialogue
+
+    a = character("A", (0.0, 0.0, 0.0), facing_deg=0.0, eye_bones=False)  # facing the camera
+    b = character("B", (-1.6, -0.9, 0.0), facing_deg=120.0, eye_bones=False)  # ~60 deg to A's left
+    partner = np.zeros(T, bool)
+    partner[15:55] = True
+    ma, mb = motion("A", partner, nod=False), motion("B", partner, nod=False)
+    apply_dialogue(a, b, ma, mb, ApplyOptions(start_frame=1))
+    rep_a = check_character(a, ApplyOptions())
+    keys = a.data.shape_keys.key_blocks
+    errors, looks = [], []
+    for i in range(35, 47):  # settled on the partner (the head starts back ~0.3 s before a glance away)
+        bpy.context.scene.frame_set(i + 1)
+        looks.append(max(keys[n].value for n in EYE_LOOK))
+        _rot, eye, _head = gaze._points(rep_a)
+        _rb, b_eye, _hb = gaze._points(check_character(b, ApplyOptions()))
+        got = eye_direction_world(a, rep_a, i + 1, False)
+        want = b_eye - eye
+        errors.append(
+            math.degrees(
+                math.acos(min(1.0, float(np.dot(want, got) / np.linalg.norm(want) / np.linalg.norm(got))))
+            )
+        )
+    assert max(errors) < 5.0, errors
+    assert max(looks) < 0.9  # the head turned, so the eyes are not pinned in their corners
