@@ -96,3 +96,60 @@ def test_the_layer_uses_the_same_speaking_state_the_evaluator_does(demo_dialogue
     flags[10:30] = flags[35:60] = True  # a 0.2 s breath inside a phrase
     state = speaking_state(flags, 25.0)
     assert state[10:60].all() and not state[:10].any() and not state[60:].any()
+
+
+def _takes_with_cues(ami_takes):
+    from dualtalk.inference.behaviour import dialogue_cues
+
+    for d, a, b in ami_takes.values():
+        cues = dialogue_cues(d, a.num_frames)
+        ma, mb = apply_behaviour(a, b, d)
+        yield (ma, cues[0], cues[1]), (mb, cues[1], cues[0])
+
+
+def test_listener_blinks_cluster_at_the_speakers_pauses(ami_takes):
+    near, blinks, window, listening = 0, 0, 0.0, 0.0
+    for pair in _takes_with_cues(ami_takes):
+        for m, own, partner in pair:
+            state = speaking_state(own.speaking, 25.0)
+            ends = [e for e in partner.phrase_ends if e < m.num_frames and not state[e]]
+            for k in m.meta["behaviour"]["events"]["blinks"]:
+                if state[min(k, m.num_frames - 1)]:
+                    continue
+                blinks += 1
+                near += any(3 <= k - e <= 15 for e in ends)  # 0.1-0.6 s after a phrase end
+            window += len(ends) * 12 / 25.0
+            listening += (~state).sum() / 25.0
+    chance = window / listening
+    assert blinks >= 20 and near / blinks > 1.5 * chance, (near / blinks, chance)
+
+
+def test_big_glances_bring_a_blink_and_some_blinks_come_double(ami_takes):
+    with_blink, big, gaps = 0, 0, []
+    for pair in _takes_with_cues(ami_takes):
+        for m, _own, _partner in pair:
+            onsets = np.array(m.meta["behaviour"]["events"]["blinks"])
+            gaps += list(np.diff(onsets) / 25.0)
+            look = np.where(m.gaze_target[:, None] == 0, m.gaze_dir, 0.0)
+            jumps = np.hypot(*np.diff(look, axis=0).T)
+            for k in np.flatnonzero(jumps >= 15.0) + 1:
+                big += 1
+                with_blink += bool(np.any(np.abs(onsets - k) <= 2))
+    assert big >= 10 and with_blink / big >= 0.3
+    doubles = np.mean([0.28 <= g <= 0.5 for g in gaps])
+    assert 0.02 <= doubles <= 0.2  # occasional, not habitual
+
+
+def test_speakers_look_back_as_their_turn_ends_and_the_eyes_never_freeze(ami_takes):
+    back, turns = 0, 0
+    for pair in _takes_with_cues(ami_takes):
+        for m, own, partner in pair:
+            for e in own.phrase_ends:
+                if e >= m.num_frames or e < 60 or partner.speaking[e : e + 25].sum() == 0:
+                    continue  # only turns the partner takes over
+                turns += 1
+                back += m.gaze_target[e - 5 : e].mean() > 0.5
+            on = m.gaze_target == 1
+            steps = np.abs(np.diff(m.gaze_dir[on], axis=0)).max(axis=1)
+            assert (steps > 0.05).mean() > 0.02  # micro-saccades move the eyes within fixations
+    assert turns >= 5 and back / turns >= 0.7

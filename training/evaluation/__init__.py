@@ -3,4 +3,6 @@
 * :mod:`.lipsync` -- lips judged per phone class against true phone timings
   (``python -m dualtalk eval lipsync``), with a loudness lip-flap baseline.
 * :mod:`.phone_classes` -- ARPAbet and IPA phone classes for those measures.
+* :mod:`.behaviour` -- blinks, gaze, head motion, nods and frozen time against how real people
+  behave (``python -m dualtalk eval behaviour``).
 """
