@@ -9,13 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import blender_rigs as br
-import bpy
 import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.core.fileio import sha256_file
-from dualtalk.inference.core.motion import Motion, save_motion
 from robustness_util import assert_refused, run_cli, snapshot, two_voices
 
 # --- turns ---------------------------------------------------------------------------------
@@ -102,25 +99,6 @@ def test_a_huge_turns_file_is_refused_by_its_size_without_reading_it(tmp_path, c
 
 
 # --- scenes, maps and job files ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def kit(tmp_path_factory) -> Path:
-    """A job folder: in/scene.blend with Ann and Bob, in/A.npz and in/B.npz."""
-    root = tmp_path_factory.mktemp("kit")
-    (root / "in").mkdir()
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(root / "in" / "scene.blend"))
-    rng = np.random.default_rng(0)
-    speak = np.arange(30) < 15
-    for role, sp in (("A", speak), ("B", ~speak)):
-        v = rng.uniform(0, 0.8, (30, 55)).astype(np.float32)
-        v[:, 52:] = 0.02
-        save_motion(root / "in" / f"{role}.npz", Motion("arkit55", v, speaking=sp, role=role))
-    return root
 
 
 def _animate(capsys, kit: Path, out: Path, *extra: str) -> tuple[int, list[str]]:
