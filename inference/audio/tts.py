@@ -5,9 +5,11 @@ must give us besides audio is *when each phone is spoken*. Two engines provide t
 exactly, with no forced alignment:
 
 * **espeak-ng** through its C API (``libespeak-ng.so.1`` via ctypes): with
-  ``espeakINITIALIZE_PHONEME_EVENTS`` every phone arrives as an event carrying its
-  position in the audio in milliseconds. Voices: the English accents x the bundled
-  variants (m1..m7, f1..f5, ...), with rate, pitch and pitch range set per utterance.
+  ``espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_PHONEME_IPA`` every phone arrives
+  as an event carrying its IPA name and its position in the audio in milliseconds, in
+  any of espeak-ng's ~100 languages (``ipa.py`` maps IPA to visemes). Voices: any
+  language or accent x the bundled variants (m1..m7, f1..f5, klatt, ...), with rate,
+  pitch and pitch range set per utterance.
   Licence: GPL-3.0 program and data; the audio it produces is program *output* and
   carries no licence restriction, so training on it and shipping the weights is fine.
 * **flite** (``flite -psdur``): prints every phone with its end time. Voices kal,
@@ -63,7 +65,7 @@ class Phone:
     symbol: str
     start: float
     end: float
-    alphabet: str  # "espeak" or "arpabet"
+    alphabet: str  # "ipa" (espeak-ng), "arpabet" (flite, pocketsphinx) or "espeak" (mnemonics)
 
 
 @dataclass
@@ -127,7 +129,7 @@ _CALLBACK = ctypes.CFUNCTYPE(
 )
 _EV_END_LIST, _EV_PHONEME, _EV_MSG_END = 0, 7, 6
 _SYNCHRONOUS = 2
-_PHONEME_EVENTS = 0x0001
+_PHONEME_EVENTS = 0x0001 | 0x0002  # phoneme events, named in IPA
 _RATE, _PITCH, _RANGE = 1, 3, 4
 
 
@@ -196,7 +198,7 @@ class _Espeak:
             start = ms / 1000.0
             end = events[k + 1][1] / 1000.0 if k + 1 < len(events) else dur
             if end > start and sym:
-                phones.append(Phone(sym, start, min(end, dur), "espeak"))
+                phones.append(Phone(sym, start, min(end, dur), "ipa"))
         opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
         return Utterance(audio, phones, text, "espeak", voice.name, opts)
 
@@ -268,9 +270,27 @@ def available_engines() -> list[str]:
 
 
 def random_voice(
-    rng: np.random.Generator, engines: list[str] | None = None, female: bool | None = None
+    rng: np.random.Generator,
+    engines: list[str] | None = None,
+    female: bool | None = None,
+    *,
+    language: str | None = None,
+    variants: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
 ) -> Voice:
-    """A varied voice: engine, accent/timbre, rate and pitch drawn from ``rng``."""
+    """A varied voice: engine, accent/timbre, rate and pitch drawn from ``rng``.
+
+    ``language`` (an espeak-ng voice such as ``"es"``) gives an espeak-ng voice in that
+    language; ``variants`` = (male, female) variant names to draw from (default: the
+    bundled m1..m7 / f1..f5).
+    """
+    if language is not None:
+        if female is None:
+            female = bool(rng.random() < 0.5)
+        male_v, female_v = variants or (ESPEAK_VARIANTS_M, ESPEAK_VARIANTS_F)
+        name = f"{language}+{rng.choice(female_v if female else male_v)}"
+        pitch = float(rng.uniform(45, 80) if female else rng.uniform(20, 60))
+        rate = float(rng.uniform(0.8, 1.3))
+        return Voice("espeak", name, rate, pitch, float(rng.uniform(30, 90)), female)
     engines = engines or available_engines()
     if not engines:
         raise DualTalkError("no text-to-speech engine found (install espeak-ng or flite)")
@@ -281,8 +301,8 @@ def random_voice(
         female = bool(rng.random() < 0.5)
     rate = float(rng.uniform(0.8, 1.25))
     if engine == "espeak":
-        variants = ESPEAK_VARIANTS_F if female else ESPEAK_VARIANTS_M
-        name = f"{rng.choice(ESPEAK_VOICES)}+{rng.choice(variants)}"
+        male_v, female_v = variants or (ESPEAK_VARIANTS_M, ESPEAK_VARIANTS_F)
+        name = f"{rng.choice(ESPEAK_VOICES)}+{rng.choice(female_v if female else male_v)}"
         pitch = float(rng.uniform(45, 80) if female else rng.uniform(20, 60))
         return Voice("espeak", name, rate, pitch, float(rng.uniform(30, 90)), female)
     pool = FLITE_FEMALE if female else tuple(v for v in FLITE_VOICES if v not in FLITE_FEMALE)

@@ -33,6 +33,7 @@ def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path):
         sum(n.endswith(("_speaker1.wav", "_speaker2.wav", "_speaker1.npz", "_speaker2.npz")) for n in names)
         == 8
     )
+    assert sum(n.endswith(".phoneclass.npy") for n in names) == 4
     for name in names:
         if name.endswith(".wav"):
             assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -44,9 +45,10 @@ def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path):
     assert json.loads((a / "corpus.json").read_text())["seed"] == 7
 
 
-def test_speaker_mouth_moves_with_their_own_voice_and_the_listener_reacts():
+def test_targets_keep_what_the_audio_determines_and_leave_random_events_to_the_behaviour_layer():
     d = make_dialogue(seed=3, index=0, duration=14.0)
     assert len(d["speakers"]) == 2
+    eyes = [i for n, i in IDX.items() if n.startswith(("eyeBlink", "eyeLook"))]
     for spk in d["speakers"]:
         values, active = spk["values"], spk["active"]
         assert values.shape == (len(active), 55) and values.dtype == np.float32
@@ -54,14 +56,42 @@ def test_speaker_mouth_moves_with_their_own_voice_and_the_listener_reacts():
         assert 0.05 < active.mean() < 0.95, "each speaker talks some of the time"
         jaw = values[:, IDX["jawOpen"]]
         assert jaw[active].mean() > 3 * jaw[~active].mean() + 0.02, "mouth opens while speaking"
-        blink = values[:, IDX["eyeBlinkLeft"]]
-        assert (blink > 0.8).sum() >= 2, "blinks happen"
-    # Both streams are the same length and the partner's voice leaks in at most faintly.
+        # No blinks, no gaze, no yaw/roll drift: the seeded behaviour layer owns those.
+        assert np.abs(values[:, eyes]).max() == 0.0
+        assert np.abs(values[:, [IDX["head_ry"], IDX["head_rz"]]]).max() == 0.0
+        # Head beats follow one's own voice: silent listening frames far from speech keep still.
+        from scipy.ndimage import binary_dilation
+
+        far = ~binary_dilation(active, iterations=12)
+        if far.any():
+            assert np.abs(values[far, IDX["head_rx"]]).max() < 0.01
+        assert values[active, IDX["head_rx"]].max() > 0.01, "speech-driven head beats"
+        assert spk["phone_class"].shape == active.shape
+    marked = sum(int((spk["phone_class"] == 1).sum()) for spk in d["speakers"])
+    assert marked >= 2, "bilabial frames are marked for the contact loss"
     a, b = (spk["audio"] for spk in d["speakers"])
     assert len(a) == len(b) == len(d["speakers"][0]["active"]) * 640
-    # Listener behaviour: someone nods (head pitch pulses) while the other talks.
+
+
+def test_the_v1_recipe_with_random_behaviour_is_still_there():
+    d = make_dialogue(seed=3, index=0, duration=14.0, behaviour=True)
+    blink = np.concatenate([spk["values"][:, IDX["eyeBlinkLeft"]] for spk in d["speakers"]])
+    assert (blink > 0.8).sum() >= 2, "blinks happen"
     pitch = np.concatenate([spk["values"][:, IDX["head_rx"]] for spk in d["speakers"]])
     assert pitch.max() > 0.05
+
+
+def test_other_languages_and_real_voices_join_the_corpus():
+    from dualtalk.training.lite.tts import Voice, speak
+
+    langs = {make_dialogue(seed=5, index=i, duration=6.0, english_share=0.0)["language"] for i in range(4)}
+    assert "en" not in langs and len(langs) >= 2
+    # A "real" speaker A: here an aligned clip we make ourselves, spoken by flite/espeak.
+    utt = speak("My father bought a map of Paris.", Voice("espeak", "en-us+m2"))
+    clips = [{"name": "clip0", "source": "test", "audio": utt.audio, "phones": utt.phones}]
+    d = make_dialogue(seed=5, index=0, duration=8.0, real=clips)
+    assert d["speakers"][0]["meta"]["voice"] == {"real": "test"}
+    assert (d["speakers"][0]["phone_class"] == 1).sum() >= 3
 
 
 def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_path):

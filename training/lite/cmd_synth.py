@@ -17,6 +17,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seconds", type=float, default=None, help="length of each dialogue (default 10-20 s)"
     )
+    parser.add_argument(
+        "--english-share",
+        type=float,
+        default=1.0,
+        help="share of English dialogues; the rest speak one of the corpus languages (default 1)",
+    )
+    parser.add_argument(
+        "--real", default=None, help="aligned real recordings (.npz from training.lite.align) for speaker A"
+    )
+    parser.add_argument(
+        "--real-share", type=float, default=0.0, help="share of dialogues with a real speaker A (default 0)"
+    )
+    parser.add_argument(
+        "--behaviour",
+        action="store_true",
+        help="v1 targets: add random blinks, gaze, listener nods and head drift (the behaviour layer owns them now)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -31,11 +48,27 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError("--first must be 0 or more")
     if args.seconds is not None and not 2.0 <= args.seconds <= 600.0:
         raise DualTalkError("--seconds must be between 2 and 600")
+    if not 0.0 <= args.english_share <= 1.0 or not 0.0 <= args.real_share <= 1.0:
+        raise DualTalkError("--english-share and --real-share must be between 0 and 1")
+    if args.real is not None:
+        from pathlib import Path
+
+        if not Path(args.real).is_file():
+            raise DualTalkError(f"--real {args.real}: no such file (make it with training.lite.align)")
     if not available_engines():
         raise DualTalkError("no text-to-speech engine found: install espeak-ng (and optionally flite)")
     progress = Silent() if args.quiet else ConsoleBar()
     out = generate_corpus(
-        args.out, args.dialogues, args.seed, start=args.first, duration=args.seconds, progress=progress
+        args.out,
+        args.dialogues,
+        args.seed,
+        start=args.first,
+        duration=args.seconds,
+        progress=progress,
+        english_share=args.english_share,
+        behaviour=args.behaviour,
+        real=args.real,
+        real_share=args.real_share if args.real else 0.0,
     )
     print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
     return 0

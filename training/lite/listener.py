@@ -8,6 +8,12 @@ parts of a conversation that audio alone cannot explain frame by frame but that 
 predictable on average from who is talking and when phrases end.
 
 All functions return (T, 55) ``arkit55`` additive tracks at 25 fps.
+
+Since the behaviour layer (``inference`` side, seeded) owns the randomly timed events
+(blinks, gaze, listener nods, brow raises and smiles, head drift), the v2 corpus keeps
+only what the audio determines: ``speech_head`` (head beats and brow emphasis locked to
+the speaker's own loudness) and ``laugh_track`` at fixed strength. The random parts
+stay here for the v1 recipe (``synth.make_dialogue(behaviour=True)``).
 """
 
 from __future__ import annotations
@@ -120,6 +126,26 @@ def speaker_head(rng: np.random.Generator, energy: np.ndarray, active: np.ndarra
     return track
 
 
+def speech_head(energy: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Head beats and brow emphasis locked to one's own loudness, nothing random.
+
+    A deterministic network trained with squared error can learn only what the input
+    determines; the beat shape and size here are a fixed function of the voice.
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    n = len(energy)
+    track = np.zeros((n, C), np.float32)
+    e = gaussian_filter1d(np.asarray(energy, np.float64), 2.0)
+    e = e / (np.percentile(e[active], 95) + 1e-6) if active.any() else e * 0
+    onset = np.clip(np.diff(e, prepend=e[:1]), 0, None)
+    beat = gaussian_filter1d(onset, 3.0)
+    track[:, HEAD_RX] = 0.25 * beat
+    track[:, IDX["browInnerUp"]] = np.clip(0.3 * beat, 0, 0.4)
+    track[:, IDX["browOuterUpLeft"]] = track[:, IDX["browOuterUpRight"]] = 0.6 * track[:, IDX["browInnerUp"]]
+    return track
+
+
 def listener_behaviour(
     rng: np.random.Generator, partner_active: np.ndarray, own_active: np.ndarray, friendliness: float = 0.5
 ) -> np.ndarray:
@@ -167,11 +193,11 @@ def listener_behaviour(
     return track  # fmt: skip
 
 
-def laugh_track(num_frames: int, spans: list[tuple[int, int]], rng: np.random.Generator) -> np.ndarray:
-    """Laughing: broad smile, squinted cheeks, head tossed back a little."""
+def laugh_track(num_frames: int, spans: list[tuple[int, int]], rng: np.random.Generator | None) -> np.ndarray:
+    """Laughing: broad smile, squinted cheeks, head tossed back a little (``rng=None``: fixed 0.8)."""
     track = np.zeros((num_frames, C), np.float32)
     for s, e in spans:
-        curve = _pulse(max(e - s + 10, 12), 4, 8) * rng.uniform(0.6, 1.0)
+        curve = _pulse(max(e - s + 10, 12), 4, 8) * (0.8 if rng is None else rng.uniform(0.6, 1.0))
         _add(track, s - 2, curve, {"mouthSmileLeft": 0.8, "mouthSmileRight": 0.8, "cheekSquintLeft": 0.5, "cheekSquintRight": 0.5, "eyeSquintLeft": 0.4, "eyeSquintRight": 0.4, "head_rx": -0.08})  # fmt: skip
     return track
 

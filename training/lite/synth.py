@@ -15,18 +15,36 @@ where each npz is a motion file in space ``arkit55``. Same seed, same corpus.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ...inference.audio.tts import SAMPLE_RATE, Phone, Voice, available_engines, random_voice, speak
+from ...inference.audio.tts import (
+    SAMPLE_RATE,
+    Phone,
+    Utterance,
+    Voice,
+    available_engines,
+    random_voice,
+    speak,
+)
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
-from .listener import blinks, frame_energy, gaze, laugh_track, listener_behaviour, speaker_head
-from .visemes import render_visemes
+from .languages import HELDOUT_VARIANTS, LANGUAGES, TRAIN_VARIANTS_F, TRAIN_VARIANTS_M, Language
+from .listener import (
+    blinks,
+    frame_energy,
+    gaze,
+    laugh_track,
+    listener_behaviour,
+    speaker_head,
+    speech_head,
+)
+from .visemes import render_visemes, viseme_classes
 
 # Our own sentences: everyday conversation with a broad mix of phones.
 SENTENCES = (
@@ -119,14 +137,36 @@ class Spoken:
     kind: str  # "turn" | "backchannel" | "laugh"
 
 
-def _schedule(rng: np.random.Generator, voices: tuple[Voice, Voice], duration: float) -> list[Spoken]:
+Say = Callable[[int, str], "Utterance | None"]
+
+
+def _talkers(rng: np.random.Generator, voices: tuple[Voice, Voice], lang: Language | None) -> Say:
+    """Both speakers read from the sentence bank of their language (English when ``lang`` is None)."""
+    sentences = lang.train_sentences if lang else SENTENCES
+    backs = lang.backchannels if lang else BACKCHANNELS
+    laughs = lang.laughs if lang else LAUGHS
+
+    def say(who: int, kind: str) -> Utterance | None:
+        if kind == "turn":
+            text = " ".join(str(rng.choice(sentences)) for _ in range(int(rng.integers(1, 4))))
+        else:
+            text = str(rng.choice(laughs if kind == "laugh" else backs))
+        return speak(text, voices[who])
+
+    return say
+
+
+def _schedule(rng: np.random.Generator, say: Say, duration: float) -> list[Spoken]:
     """Turns with overlaps and pauses; listener backchannels and laughs in between."""
     items: list[Spoken] = []
     t, who = float(rng.uniform(0.0, 1.0)), int(rng.integers(0, 2))
     while t < duration - 1.0:
-        n_sent = int(rng.integers(1, 4))
-        text = " ".join(str(rng.choice(SENTENCES)) for _ in range(n_sent))
-        utt = speak(text, voices[who])
+        utt = say(who, "turn")
+        if utt is None:  # this speaker has nothing more to say: the other goes on
+            who = 1 - who
+            utt = say(who, "turn")
+            if utt is None:
+                break
         items.append(Spoken(who, t, utt.audio, utt.phones, "turn"))
         end = t + utt.duration
         # The listener reacts during or right after the turn.
@@ -136,13 +176,15 @@ def _schedule(rng: np.random.Generator, voices: tuple[Voice, Voice], duration: f
             r = rng.random()
             if r < 0.35:
                 kind = "laugh" if rng.random() < 0.2 else "backchannel"
-                bc = speak(str(rng.choice(LAUGHS if kind == "laugh" else BACKCHANNELS)), voices[other])
-                items.append(Spoken(other, tb, bc.audio, bc.phones, kind))
-                tb += bc.duration
+                bc = say(other, kind)
+                if bc is not None:
+                    items.append(Spoken(other, tb, bc.audio, bc.phones, kind))
+                    tb += bc.duration
             tb += float(rng.uniform(1.5, 4.0))
         if rng.random() < 0.12:  # shared laugh at the end of a turn
-            la = speak(str(rng.choice(LAUGHS)), voices[other])
-            items.append(Spoken(other, max(end - 0.3, t), la.audio, la.phones, "laugh"))
+            la = say(other, "laugh")
+            if la is not None:
+                items.append(Spoken(other, max(end - 0.3, t), la.audio, la.phones, "laugh"))
         # Next turn: usually the other speaker, sometimes the same one continues.
         gap = float(
             rng.choice(
@@ -203,19 +245,101 @@ def _augment(rng: np.random.Generator, own: np.ndarray, partner: np.ndarray) -> 
     return x.astype(np.float32), info
 
 
+# Per-frame phone classes stored beside the corpus (``<stem>_speakerK.phoneclass.npy``):
+# the trainer weights the loss on the frames where lips must meet or stay open.
+PHONE_NONE, PHONE_BILABIAL, PHONE_LABIODENTAL, PHONE_OPEN, PHONE_OTHER = 0, 1, 2, 3, 4
+
+
+def phone_class_track(phones: list[Phone], num_frames: int) -> np.ndarray:
+    """(T,) int8: which kind of phone sounds at each frame's instant (bilabial, labiodental, open vowel...)."""
+    out = np.zeros(num_frames, np.int8)
+    centres = (np.arange(num_frames) + 0.5) / FPS
+    for p in phones:
+        classes = viseme_classes(p)
+        if not classes or classes == ("sil",):
+            continue
+        first = classes[0]
+        code = {"PBM": PHONE_BILABIAL, "FV": PHONE_LABIODENTAL, "AA": PHONE_OPEN, "AE": PHONE_OPEN}.get(
+            first, PHONE_OPEN if first in ("AO", "AH") and len(classes) == 1 else PHONE_OTHER
+        )
+        hit = np.flatnonzero((centres >= p.start) & (centres < p.end))
+        if not len(hit):  # shorter than a frame: the nearest frame
+            f = int(np.clip(np.round(0.5 * (p.start + p.end) * FPS - 0.5), 0, num_frames - 1))
+            hit = np.array([f])
+        # contacts win over whatever shares their frame
+        keep = (
+            (out[hit] == PHONE_NONE)
+            | (out[hit] == PHONE_OTHER)
+            | (code in (PHONE_BILABIAL, PHONE_LABIODENTAL))
+        )
+        out[hit[keep]] = code
+    return out
+
+
+def _pick_language(rng: np.random.Generator, english_share: float) -> Language | None:
+    if rng.random() < english_share:
+        return None
+    return LANGUAGES[str(rng.choice(sorted(LANGUAGES)))]
+
+
+def _voices_for(
+    rng: np.random.Generator, engines: list[str], lang: Language | None, heldout: bool
+) -> tuple[Voice, Voice]:
+    variants = (
+        (HELDOUT_VARIANTS[:1], HELDOUT_VARIANTS[1:]) if heldout else (TRAIN_VARIANTS_M, TRAIN_VARIANTS_F)
+    )
+    female_a = bool(rng.random() < 0.5)
+    female_b = not female_a if rng.random() < 0.7 else female_a
+    if lang is None:
+        va = random_voice(rng, engines, female_a, variants=variants)
+        vb = random_voice(rng, engines, female_b, variants=variants)
+    else:
+        va = random_voice(rng, engines, female_a, language=lang.voice, variants=variants)
+        vb = random_voice(rng, engines, female_b, language=lang.voice, variants=variants)
+    if (vb.engine, vb.name) == (va.engine, va.name):
+        vb.pitch = float(np.clip(vb.pitch + 25 if vb.pitch < 50 else vb.pitch - 25, 0, 100))
+    return va, vb
+
+
 def make_dialogue(
-    seed: int, index: int, duration: float | None = None, engines: list[str] | None = None
+    seed: int,
+    index: int,
+    duration: float | None = None,
+    engines: list[str] | None = None,
+    *,
+    english_share: float = 1.0,
+    behaviour: bool = False,
+    real: list[dict] | None = None,
 ) -> dict:
-    """Generate one dialogue; everything drawn from ``default_rng([seed, index])``."""
+    """Generate one dialogue; everything drawn from ``default_rng([seed, index])``.
+
+    ``english_share`` < 1 draws the dialogue's language from ``languages.LANGUAGES``
+    otherwise. ``real`` (aligned real recordings, ``align.load_aligned``) makes speaker A
+    a real voice reading its clips as turns, B a synthetic English partner.
+    ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
+    the default keeps only what the audio determines (lips, jaw, head beats and brow
+    emphasis on one's own loudness, laugh faces).
+    """
     rng = np.random.default_rng([seed, index])
     duration = float(duration if duration is not None else rng.uniform(10.0, 20.0))
     engines = engines or available_engines()
-    female_a = bool(rng.random() < 0.5)
-    va = random_voice(rng, engines, female_a)
-    vb = random_voice(rng, engines, not female_a if rng.random() < 0.7 else female_a)
-    if (vb.engine, vb.name) == (va.engine, va.name):
-        vb.pitch = float(np.clip(vb.pitch + 25 if vb.pitch < 50 else vb.pitch - 25, 0, 100))
-    items = _schedule(rng, (va, vb), duration)
+    lang = None if real else _pick_language(rng, english_share)
+    va, vb = _voices_for(rng, engines, lang, heldout=False)
+    say = _talkers(rng, (va, vb), lang)
+    if real:
+        order = [int(i) for i in rng.permutation(len(real))]
+
+        def say_real(who: int, kind: str) -> Utterance | None:
+            if who == 1:
+                return say(who, kind)
+            if kind != "turn" or not order:
+                return None
+            clip = real[order.pop()]
+            return Utterance(clip["audio"], clip["phones"], "", "real", clip["name"])
+
+        items = _schedule(rng, say_real, duration)
+    else:
+        items = _schedule(rng, say, duration)
     n = int(round(duration * SAMPLE_RATE))
     n = max(n, max(int(s.start * SAMPLE_RATE) + len(s.utt_audio) for s in items))
     T = int(np.ceil(n / SAMPLE_RATE * FPS))
@@ -230,34 +354,48 @@ def make_dialogue(
         clean[s.who][i0 : i0 + len(seg)] += seg
         for p in s.phones:
             phones[s.who].append(Phone(p.symbol, p.start + s.start, p.end + s.start, p.alphabet))
-            if not p.symbol.startswith("_") and p.symbol not in ("pau", "sil"):
+            if viseme_classes(p) not in ((), ("sil",)):
                 a, b = int((p.start + s.start) * FPS), int(np.ceil((p.end + s.start) * FPS))
                 active[s.who][a : min(b, T)] = True
         if s.kind == "laugh":
             laughs[s.who].append((int(s.start * FPS), int((s.start + len(s.utt_audio) / SAMPLE_RATE) * FPS)))
-    out = {"duration": n / SAMPLE_RATE, "speakers": []}
+    out = {"duration": n / SAMPLE_RATE, "speakers": [], "language": lang.code if lang else "en"}
     for k in range(2):
         own, other = clean[k], clean[1 - k]
         gain = float(rng.uniform(0.8, 1.25))
         values = np.zeros((T, 55), np.float32)
-        values[:, :52] = render_visemes(phones[k], T, gain=gain)
-        values += speaker_head(rng, frame_energy(own, T), active[k])
-        values += listener_behaviour(rng, active[1 - k], active[k], float(rng.uniform(0.2, 1.0)))
-        values += laugh_track(T, laughs[k], rng)
-        values += gaze(rng, T, active[1 - k] & ~active[k])
-        values += blinks(rng, T)
+        values[:, :52] = render_visemes(phones[k], T, gain=gain, contact=not behaviour)
+        if behaviour:
+            values += speaker_head(rng, frame_energy(own, T), active[k])
+            values += listener_behaviour(rng, active[1 - k], active[k], float(rng.uniform(0.2, 1.0)))
+            values += laugh_track(T, laughs[k], rng)
+            values += gaze(rng, T, active[1 - k] & ~active[k])
+            values += blinks(rng, T)
+        else:
+            values += speech_head(frame_energy(own, T), active[k])
+            values += laugh_track(T, laughs[k], None)
         values[:, :52] = np.clip(values[:, :52], 0.0, 1.0)
         values[:, 52:] = np.clip(values[:, 52:], -0.6, 0.6)
         audio, aug = _augment(rng, own, other)
         voice = (va, vb)[k]
         meta = {
-            "voice": voice.__dict__,
+            "voice": {"real": real[0]["source"]} if (real and k == 0) else voice.__dict__,
+            "language": out["language"],
             "augment": aug,
             "articulation": round(gain, 3),
             "seed": seed,
             "index": index,
+            "targets": "v1 (with random behaviour)" if behaviour else "v2 (audio-locked only, contact)",
         }
-        out["speakers"].append({"audio": audio, "values": values, "active": active[k], "meta": meta})
+        out["speakers"].append(
+            {
+                "audio": audio,
+                "values": values,
+                "active": active[k],
+                "meta": meta,
+                "phone_class": phone_class_track(phones[k], T),
+            }
+        )
     return out
 
 
@@ -279,6 +417,31 @@ def write_dialogue_folder(out_dir: Path, stem: str, dialogue: dict) -> None:
             meta=spk["meta"],
         )
         save_motion(base.with_suffix(".npz"), motion)
+        if "phone_class" in spk:
+            with atomic_path(base.with_suffix(".phoneclass.npy")) as tmp:
+                with open(tmp, "wb") as fh:
+                    np.save(fh, spk["phone_class"])
+
+
+def _make_indexed(
+    seed: int,
+    index: int,
+    duration: float | None,
+    engines: list[str],
+    english_share: float,
+    behaviour: bool,
+    real_path: str | None,
+    real_share: float,
+) -> dict:
+    """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over."""
+    real = None
+    if real_path and np.random.default_rng([seed, index, 1]).random() < real_share:
+        from .align import load_aligned
+
+        real = load_aligned(real_path)
+    return make_dialogue(
+        seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real
+    )
 
 
 def generate_corpus(
@@ -289,27 +452,44 @@ def generate_corpus(
     start: int = 0,
     duration: float | None = None,
     progress=None,
+    english_share: float = 1.0,
+    behaviour: bool = False,
+    real: str | Path | None = None,
+    real_share: float = 0.0,
 ) -> Path:
-    """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest."""
+    """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest.
+
+    ``english_share``: share of English dialogues (the rest draw a language from
+    ``languages.LANGUAGES``). ``real``: aligned real recordings (``align.py``), used as
+    speaker A in a share ``real_share`` of the dialogues.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     out = ensure_writable_dir(out_dir)
     engines = available_engines()
     total = 0.0
+    languages: dict[str, int] = {}
+    n_real = 0
     # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
     # is what makes a dialogue depend only on (seed, index), not on what ran before.
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
+    real_path = str(real) if real else None
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
         for i in range(start, start + dialogues):
             if progress is not None:
                 progress.update(
                     "synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}"
                 )
-            d = pool.submit(make_dialogue, seed, i, duration, engines).result()
+            d = pool.submit(
+                _make_indexed, seed, i, duration, engines, english_share, behaviour, real_path, real_share
+            ).result()
             write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
             total += d["duration"]
+            lang = d["language"] + ("+real" if "real" in d["speakers"][0]["meta"]["voice"] else "")
+            n_real += lang.endswith("+real")
+            languages[lang] = languages.get(lang, 0) + 1
     manifest = {
         "generator": "dualtalk synth",
         "seed": seed,
@@ -319,6 +499,10 @@ def generate_corpus(
         "engines": engines,
         "space": SPACE_ARKIT,
         "channels": list(ARKIT52) + ["head_rx", "head_ry", "head_rz"],
+        "targets": "v1 (with random behaviour)" if behaviour else "v2 (audio-locked only, contact)",
+        "english_share": english_share,
+        "languages": dict(sorted(languages.items())),
+        "real_dialogues": n_real,
     }
     with atomic_path(out / "corpus.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2))

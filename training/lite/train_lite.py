@@ -8,6 +8,14 @@ module is the exact recipe used for the committed weights (see MODEL_CARD.md).
 Training is teacher-forced as in DualTalk: the partner's true motion is given, but it
 is randomly replaced by the resting pose (what the first generation round sees), noised
 or shifted in time, so the model does not copy it blindly.
+
+When the corpus carries per-frame phone classes (``<stem>_speakerK.phoneclass.npy``,
+written by ``synth``), ``--contact-weight`` adds a lip-contact term: squared error of
+the lip aperture (jawOpen - mouthClose + 0.3 mouthLowerDown, the quantity the lip-sync
+evaluation measures) and of the lower-lip tuck (mouthRollLower + 0.5 mouthUpperUp) on
+the frames of bilabials, labiodentals and open vowels. Squared error on averaged
+channels lets a fast /p/ become a half-closed mouth; this term is what asks the
+network to really close (and really open) on those frames.
 """
 
 from __future__ import annotations
@@ -67,12 +75,14 @@ class Corpus:
                         f"{stem}_speaker{k}.npz is {motion.space}; the lite model trains on arkit55"
                     )
                 x = audio.astype(np.float32) / 32768.0
+                pc = folder / f"{stem}_speaker{k}.phoneclass.npy"
                 sides.append(
                     {
                         "audio": audio,
                         "mean": float(x.mean()),
                         "std": float(x.std() + 1e-5),
                         "values": motion.values,
+                        "phone_class": np.load(pc) if pc.exists() else np.zeros(len(motion.values), np.int8),
                     }
                 )
             frames = min(
@@ -89,7 +99,7 @@ class Corpus:
     def batch(
         self, rng: np.random.Generator, size: int, frames: int, indices: list[int]
     ) -> dict[str, torch.Tensor]:
-        a_self, a_part, m_part, target = [], [], [], []
+        a_self, a_part, m_part, target, pclass = [], [], [], [], []
         for _ in range(size):
             item = self.items[int(rng.choice(indices))]
             k = int(rng.integers(0, 2))
@@ -117,23 +127,56 @@ class Corpus:
             a_part.append(pair[1])
             m_part.append(np.pad(pm, ((0, frames - n), (0, 0))))
             target.append(np.pad(own["values"][t0 : t0 + n], ((0, frames - n), (0, 0))))
+            pc = own["phone_class"][t0 : t0 + n].astype(np.int64)
+            pclass.append(np.pad(pc, (0, frames - len(pc))))
         return {
             "audio_self": torch.from_numpy(np.stack(a_self)),
             "audio_partner": torch.from_numpy(np.stack(a_part)),
             "partner_motion": torch.from_numpy(np.stack(m_part)),
             "target": torch.from_numpy(np.stack(target)),
+            "phone_class": torch.from_numpy(np.stack(pclass)),
         }
 
 
-def lite_loss(pred: torch.Tensor, target: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """Weighted squared error on values and on frame-to-frame velocity.
+_I = {n: i for i, n in enumerate(ARKIT55)}
+# phone classes (synth.PHONE_*): 1 bilabial, 2 labiodental, 3 open vowel
+_BILABIAL, _LABIODENTAL, _OPEN = 1, 2, 3
+
+
+def lip_aperture(v: torch.Tensor) -> torch.Tensor:
+    """jawOpen - mouthClose + 0.3 x mouthLowerDown (mean of both sides), per frame."""
+    low = 0.5 * (v[..., _I["mouthLowerDownLeft"]] + v[..., _I["mouthLowerDownRight"]])
+    return v[..., _I["jawOpen"]] - v[..., _I["mouthClose"]] + 0.3 * low
+
+
+def lip_tuck(v: torch.Tensor) -> torch.Tensor:
+    """mouthRollLower + 0.5 x mouthUpperUp (mean of both sides): lower lip to the teeth."""
+    up = 0.5 * (v[..., _I["mouthUpperUpLeft"]] + v[..., _I["mouthUpperUpRight"]])
+    return v[..., _I["mouthRollLower"]] + 0.5 * up
+
+
+def lite_loss(
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    weights: torch.Tensor,
+    phone_class: torch.Tensor | None = None,
+    contact_weight: float = 0.0,
+) -> torch.Tensor:
+    """Weighted squared error on values and on frame-to-frame velocity, plus the contact term.
 
     Squared, not absolute, error: L1 pulls toward the median, and the median mouth
     (silence, listening) is closed, which collapses the lip motion to a flat line.
     """
     pos = ((pred - target) ** 2 * weights).mean()
     vel = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])) ** 2 * weights).mean()
-    return 10.0 * (pos + vel)
+    loss = 10.0 * (pos + vel)
+    if phone_class is not None and contact_weight > 0:
+        ap_mask = ((phone_class == _BILABIAL) | (phone_class == _OPEN)).float()
+        tk_mask = (phone_class == _LABIODENTAL).float() + (phone_class == _BILABIAL).float() * 0.5
+        ap = (lip_aperture(pred) - lip_aperture(target)) ** 2 * ap_mask
+        tk = (lip_tuck(pred) - lip_tuck(target)) ** 2 * tk_mask
+        loss = loss + contact_weight * 10.0 * (ap.mean() + tk.mean())
+    return loss
 
 
 @torch.no_grad()
@@ -167,6 +210,8 @@ def train(
     save_every: int = 250,
     time_limit: float | None = None,
     init: str | Path | None = None,
+    contact_weight: float = 0.0,
+    anneal_by_time: bool = False,
 ) -> Path:
     """Train and write ``out/lite.pt`` (fp16) regularly; returns its path."""
     torch.manual_seed(seed)
@@ -185,20 +230,27 @@ def train(
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     warm = min(200, steps // 10 + 1)
+    t_start = time.time()
+
+    def progress(s: int) -> float:
+        """Share of the run done: by steps, or by the clock when annealing within a time limit."""
+        p = s / steps
+        if anneal_by_time and time_limit:
+            p = max(p, (time.time() - t_start) / time_limit)
+        return min(p, 1.0)
+
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt,
-        lambda s: (
-            min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(s / steps, 1.0))))
-        ),
+        lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s)))),
     )
     weights = channel_weights()
     log = open(out / "train_log.jsonl", "a")
-    t_start, running = time.time(), 0.0
+    running = 0.0
     path = out / "lite.pt"
     for step in range(1, steps + 1):
         b = corpus.batch(rng, batch_size, frames, train_idx)
         pred = model(b["audio_self"], b["audio_partner"], b["partner_motion"])
-        loss = lite_loss(pred, b["target"], weights)
+        loss = lite_loss(pred, b["target"], weights, b["phone_class"], contact_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -242,10 +294,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--init", default=None, help="start from these lite weights")
+    ap.add_argument(
+        "--contact-weight",
+        type=float,
+        default=0.0,
+        help="weight of the lip aperture/tuck term on bilabial, labiodental and open-vowel frames",
+    )
+    ap.add_argument(
+        "--anneal-by-time", action="store_true", help="cosine schedule reaches its end at --time-limit"
+    )
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     train(args.data, args.out, steps=args.steps, batch_size=args.batch_size, frames=args.frames, lr=args.lr,
-          seed=args.seed, limit=args.limit, time_limit=args.time_limit, init=args.init, log_every=args.log_every)  # fmt: skip
+          seed=args.seed, limit=args.limit, time_limit=args.time_limit, init=args.init, log_every=args.log_every,
+          contact_weight=args.contact_weight, anneal_by_time=args.anneal_by_time)  # fmt: skip
     return 0
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...inference.audio.tts import Phone
 from ...inference.core.channels import ARKIT52, ARKIT55
+from .ipa import ipa_classes
 
 IDX = {n: i for i, n in enumerate(ARKIT55)}
 
@@ -95,13 +96,30 @@ _VEC = {
     name: np.array([w.get(ch, 0.0) for ch in ARKIT52], dtype=np.float32)
     for name, (w, _s, _t) in VISEMES.items()
 }
+# Contact classes: the shape they take at the instant of contact (render_visemes(contact=True)).
+_CONTACT_LEAD = 0.0
+_CONTACT = {
+    "PBM": _VEC["PBM"],
+    "FV": _VEC["FV"],
+}
 _STRENGTH = {name: s for name, (_w, s, _t) in VISEMES.items()}
 _TAU = {name: t for name, (_w, _s, t) in VISEMES.items()}
+# With explicit contact frames the labials need not out-dominate their neighbours in the
+# blend (that bled closure into the vowels around them), and the schwa-like AH holds a
+# little more of its own opening (ARPAbet AH is an open vowel for the lip measures).
+_STRENGTH_CONTACT = {**_STRENGTH, "PBM": 1.2, "FV": 1.2, "AH": 0.9}
+_TAU_CONTACT = {**_TAU, "PBM": 0.03, "FV": 0.03}
 
 
 def viseme_classes(phone: Phone) -> tuple[str, ...]:
-    """The viseme class(es) of one phone; diphthongs give two or three in sequence."""
+    """The viseme class(es) of one phone; diphthongs give two or three in sequence.
+
+    ``ipa`` phones (any espeak-ng language) go through ``ipa.ipa_classes``; a symbol that
+    is not a phone at all (a language-switch marker) gives an empty tuple.
+    """
     sym = phone.symbol
+    if phone.alphabet == "ipa":
+        return ipa_classes(sym) or ()
     table = ARPABET if phone.alphabet == "arpabet" else ESPEAK
     if phone.alphabet != "arpabet":
         if sym.startswith("_") or not sym.strip():
@@ -122,10 +140,12 @@ def _segments(phones: Sequence[Phone]) -> list[tuple[str, float, float]]:
     out: list[tuple[str, float, float]] = []
     prev_end = -1.0
     for ph in sorted(phones, key=lambda p: p.start):
+        classes = viseme_classes(ph)
+        if not classes:
+            continue
         if ph.start - prev_end > 0.02:
             out.append(("sil", prev_end, ph.start))
         prev_end = max(prev_end, ph.end)
-        classes = viseme_classes(ph)
         step = (ph.end - ph.start) / len(classes)
         for k, c in enumerate(classes):
             out.append((c, ph.start + k * step, ph.start + (k + 1) * step))
@@ -141,25 +161,38 @@ def render_visemes(
     lead: float = 0.04,
     gain: float = 1.0,
     rate: int = 100,
+    contact: bool = False,
 ) -> np.ndarray:
     """(num_frames, 52) ARKit mouth weights for ``phones`` (times in seconds).
 
     Blends targets at ``rate`` Hz with dominance functions, then averages down to
     ``fps`` so short phones still leave a trace. ``gain`` scales articulation (a
     mumbler vs. an over-articulator); ``lead`` moves the mouth ahead of the sound.
+
+    ``contact=True`` is the closure-and-contact rendering of the v2 corpus: the lips
+    meet exactly when the bilabial sounds and the lower lip reaches the teeth when the
+    labiodental sounds (their acoustic start *is* the contact, so they get no lead:
+    leading them would close the end of the vowel before), and a frame that contains
+    such a contact shows it (the contact instant, not an average that blurs a 50 ms
+    /p/ into a half-open mouth). Everything else keeps the lead and the averaging.
     """
     n_hi = int(np.ceil(num_frames * rate / fps))
     t = (np.arange(n_hi) + 0.5) / rate + lead
     num = np.zeros((n_hi, len(ARKIT52)), np.float64)
     den = np.full(n_hi, 1e-3)  # a faint pull to rest where nothing is said
+    strength, tau = (_STRENGTH_CONTACT, _TAU_CONTACT) if contact else (_STRENGTH, _TAU)
+    contacts: list[tuple[str, float, float]] = []
     for cls, start, end in _segments(phones):
+        if contact and cls in _CONTACT:
+            start, end = start + lead - _CONTACT_LEAD, end + lead - _CONTACT_LEAD
+            contacts.append((cls, start, end))
         start_c, end_c = max(start, t[0] - 1.0), min(end, t[-1] + 1.0)
         centre, half = 0.5 * (start_c + end_c), 0.5 * (end_c - start_c)
         lo, hi = np.searchsorted(t, [start_c - 0.35, end_c + 0.35])
         if hi <= lo:
             continue
         dist = np.maximum(np.abs(t[lo:hi] - centre) - max(half - 0.04, half * 0.6), 0.0)
-        dom = _STRENGTH[cls] * np.exp(-dist / _TAU[cls])
+        dom = strength[cls] * np.exp(-dist / tau[cls])
         num[lo:hi] += dom[:, None] * _VEC[cls][None, :]
         den[lo:hi] += dom
     hi_res = num / den[:, None]
@@ -169,6 +202,16 @@ def render_visemes(
     np.add.at(out, idx, hi_res)
     counts = np.bincount(idx, minlength=num_frames)[:, None]
     out = out / np.maximum(counts, 1)
+    if contact:
+        centres = (np.arange(num_frames) + 0.5) / fps
+        for cls, start, end in contacts:
+            # Frames whose instant falls inside the contact show it; a contact shorter
+            # than a frame still shows on the frame nearest to it (never skip the /p/).
+            hit = np.flatnonzero((centres >= start - lead) & (centres < end - lead))
+            if not len(hit):
+                f = int(np.clip(np.round(0.5 * (start + end - 2 * lead) * fps - 0.5), 0, num_frames - 1))
+                hit = np.array([f]) if abs(centres[f] - 0.5 * (start + end - 2 * lead)) < 0.6 / fps else hit
+            out[hit] = _CONTACT[cls]
     return np.clip(out * gain, 0.0, 1.0).astype(np.float32)
 
 

@@ -1,0 +1,47 @@
+"""Real speech gets phone timings from its transcript (pocketsphinx), good enough to teach lips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from dualtalk.inference.errors import DualTalkError
+from dualtalk.training.lite.align import align, load_aligned, normalise_transcript, save_aligned
+from dualtalk.training.lite.tts import Voice, available_engines, speak
+
+pytest.importorskip("pocketsphinx")
+
+
+@pytest.mark.skipif("flite" not in available_engines(), reason="flite not installed")
+def test_forced_alignment_finds_the_phones_where_the_synthesiser_put_them():
+    text = "My mother bought a big map of the city before breakfast."
+    utt = speak(text, Voice("flite", "kal16"))  # flite knows its exact phone timings
+    phones = align(utt.audio, text)
+    truth = [p for p in utt.phones if p.symbol not in ("pau", "sil")]
+    got = [p for p in phones if p.symbol != "sil"]
+    # Same bilabial count, and each bilabial found within 40 ms of where it was spoken.
+    t_lab = [p for p in truth if p.symbol in ("m", "b", "p")]
+    g_lab = [p for p in got if p.symbol in ("m", "b", "p")]
+    assert len(g_lab) == len(t_lab) >= 7
+    err = [abs(0.5 * (a.start + a.end) - 0.5 * (b.start + b.end)) for a, b in zip(t_lab, g_lab, strict=True)]
+    assert np.median(err) < 0.04 and max(err) < 0.08
+    assert all(0 <= p.start < p.end <= utt.duration + 0.02 for p in phones)
+
+
+@pytest.mark.skipif("flite" not in available_engines(), reason="flite not installed")
+def test_words_missing_from_the_dictionary_borrow_flite_pronunciations(tmp_path):
+    text = "The woodcutters met Blorptonia."
+    utt = speak(text, Voice("flite", "slt"))
+    phones = align(utt.audio, text)
+    assert sum(p.symbol in ("m", "b", "p") for p in phones) >= 3
+    save_aligned(tmp_path / "a.npz", [{"name": "x", "source": "test", "audio": utt.audio, "phones": phones}])
+    back = load_aligned(tmp_path / "a.npz")
+    assert [(p.symbol, round(p.start, 3), round(p.end, 3)) for p in back[0]["phones"]] == [
+        (p.symbol, round(p.start, 3), round(p.end, 3)) for p in phones
+    ]
+    assert np.allclose(back[0]["audio"], utt.audio, atol=1e-4)
+
+
+def test_transcripts_are_normalised_and_empty_ones_refused():
+    assert normalise_transcript('"Forty-two line Bible," he said.') == "forty two line bible he said"
+    with pytest.raises(DualTalkError):
+        align(np.zeros(16000, np.float32), " ... ")

@@ -1,0 +1,71 @@
+"""Lips meet on /p b m/, the lower lip meets the teeth on /f v/, open vowels stay open."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from dualtalk.inference.channels import ARKIT55
+from dualtalk.training.lite.synth import PHONE_BILABIAL, PHONE_OPEN, phone_class_track
+from dualtalk.training.lite.train_lite import channel_weights, lip_aperture, lite_loss
+from dualtalk.training.lite.tts import Phone
+from dualtalk.training.lite.visemes import IDX, render_visemes
+
+
+def _phones(spec, t=0.3):
+    out = []
+    for sym, dur in spec:
+        out.append(Phone(sym, t, t + dur, "arpabet"))
+        t += dur
+    return out
+
+
+def _aperture(v):
+    low = 0.5 * (v[:, IDX["mouthLowerDownLeft"]] + v[:, IDX["mouthLowerDownRight"]])
+    return v[:, IDX["jawOpen"]] - v[:, IDX["mouthClose"]] + 0.3 * low
+
+
+def test_fast_bilabials_close_on_their_frame_and_the_vowels_between_stay_open():
+    # "papapapa" at 12 syllables a second: each /p/ 40 ms, shorter than a 25 fps frame.
+    spec = [("pau", 0.3)] + [("p", 0.04), ("aa", 0.045)] * 8 + [("pau", 0.4)]
+    phones = _phones(spec, 0.0)
+    frames = 45
+    ap = _aperture(render_visemes(phones, frames, contact=True))
+    open_ap = float(ap.max())
+    assert open_ap > 0.15, "the vowels still open the mouth (undershot at 12 syllables a second)"
+    for p in phones:
+        lo, hi = int(np.floor(p.start * 25)), int(np.ceil(p.end * 25))
+        if p.symbol == "p":
+            assert ap[lo:hi].min() <= 0.0, "lips sealed on every /p/"
+    # Between the /p/s the mouth opens again: it is not simply kept shut.
+    speech = ap[int(0.3 * 25) : int((0.3 + 8 * 0.085) * 25)]
+    assert (speech > 0.25 * open_ap).sum() >= 5
+
+
+def test_labiodental_contact_tucks_the_lower_lip():
+    phones = _phones([("pau", 0.2), ("aa", 0.15), ("f", 0.05), ("aa", 0.15), ("pau", 0.3)], 0.0)
+    v = render_visemes(phones, 22, contact=True)
+    f_frame = int(round((0.2 + 0.15 + 0.025) * 25 - 0.5))
+    assert v[f_frame, IDX["mouthRollLower"]] > 0.4
+    assert v[:, IDX["mouthRollLower"]].argmax() == f_frame
+
+
+def test_phone_class_track_marks_contacts_even_when_shorter_than_a_frame():
+    phones = _phones([("pau", 0.2), ("m", 0.03), ("aa", 0.2), ("pau", 0.2)], 0.0)
+    track = phone_class_track(phones, 16)
+    assert (track == PHONE_BILABIAL).sum() == 1
+    assert (track == PHONE_OPEN).sum() >= 4
+
+
+def test_contact_term_punishes_a_half_open_mouth_on_a_bilabial_more_than_plain_error():
+    target = torch.zeros(1, 10, len(ARKIT55))
+    target[0, :, ARKIT55.index("jawOpen")] = 0.3
+    target[0, 5, ARKIT55.index("mouthClose")] = 0.3  # sealed lips at frame 5
+    half = target.clone()
+    half[0, 5, ARKIT55.index("mouthClose")] = 0.15  # lips only half way
+    pc = torch.zeros(1, 10, dtype=torch.long)
+    pc[0, 5] = PHONE_BILABIAL
+    w = channel_weights()
+    plain = lite_loss(half, target, w) - lite_loss(target, target, w)
+    contact = lite_loss(half, target, w, pc, 3.0) - lite_loss(target, target, w, pc, 3.0)
+    assert contact > 5 * plain > 0
+    assert float(lip_aperture(target)[0, 5]) == 0.0

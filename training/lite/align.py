@@ -1,0 +1,258 @@
+"""Phone timings for real recordings, from their transcripts, with PyPI ``pocketsphinx``.
+
+The lite model must hear real microphones, rooms and voices, not only TTS. Real speech
+has no phone timings, so we force-align its transcript with pocketsphinx's English
+acoustic model and dictionary (both shipped in the wheel): a word pass
+(``set_align_text``) then a phone pass (``set_alignment``), 10 ms resolution, ARPAbet
+symbols, the same layout as the LibriVox ``*.phone.json`` evaluation files.
+
+Out-of-dictionary words get flite's letter-to-sound pronunciation (``flite -ps``, the
+same ARPAbet set) before alignment; a clip that still cannot be aligned is skipped and
+counted.
+
+Clips without a transcript (24 of the 32 shared LJ Speech clips) can be transcribed by
+pocketsphinx's own recogniser first (``--asr``), then aligned against that hypothesis.
+Recognition errors are mostly near-homophones ("printing" -> "renting"), which keep the
+lip classes; the agreement with true-transcript alignments is measured in
+``MODEL_CARD.md`` before such clips are used.
+
+We do *not* use pocketsphinx's phone recogniser (allphone mode) for untranscribed
+speech such as the AMI meeting excerpts: measured against the LibriVox alignments it
+finds bilabials with precision 0.71 and recall 0.76 (``MODEL_CARD.md``), so three
+closures in ten would be taught on the wrong sound.
+
+``python -m dualtalk.training.lite.align --ljspeech DIR --out FILE.npz`` writes the
+aligned clips (16 kHz audio + phones) for ``synth`` to mix into a corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ...inference.errors import DualTalkError
+from .tts import SAMPLE_RATE, Phone
+
+_FRAME = 0.01  # pocketsphinx frame: 10 ms
+
+
+def _to_16k(audio: np.ndarray, sr: int) -> np.ndarray:
+    if audio.ndim > 1:
+        audio = audio.mean(axis=1)
+    if sr == SAMPLE_RATE:
+        return audio.astype(np.float32)
+    from scipy.signal import resample_poly
+
+    frac = Fraction(SAMPLE_RATE, sr)
+    return resample_poly(audio, frac.numerator, frac.denominator).astype(np.float32)
+
+
+def normalise_transcript(text: str) -> str:
+    """Lower case words and apostrophes only: what the pocketsphinx dictionary spells."""
+    return " ".join(re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " ")).split())
+
+
+def _pcm(audio: np.ndarray) -> bytes:
+    return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16).tobytes()
+
+
+def _flite_pronunciation(word: str) -> str | None:
+    """ARPAbet pronunciation from flite's lexicon/letter-to-sound rules, or None."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("flite")
+    if exe is None:
+        return None
+    res = subprocess.run(
+        [exe, "-t", word, "-ps", "-o", "none"], capture_output=True, text=True, timeout=30, check=False
+    )
+    fold = {"AX": "AH", "AXR": "ER", "EL": "L", "EN": "N", "EM": "M", "DX": "T", "IX": "IH"}
+    phones = [fold.get(p.upper(), p.upper()) for p in res.stdout.split() if p != "pau"]
+    return " ".join(phones) or None
+
+
+def transcribe(audio: np.ndarray) -> str:
+    """pocketsphinx's best guess at the words of 16 kHz ``audio`` (its English n-gram model)."""
+    from pocketsphinx import Decoder
+
+    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    dec.start_utt()
+    dec.process_raw(_pcm(audio), full_utt=True)
+    dec.end_utt()
+    hyp = dec.hyp()
+    return hyp.hypstr if hyp is not None else ""
+
+
+def _decoder(words: list[str]):
+    from pocketsphinx import Decoder
+
+    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    for word in set(words):
+        if dec.lookup_word(word) is None:
+            pron = _flite_pronunciation(word)
+            if pron:
+                try:
+                    dec.add_word(word, pron, False)
+                except RuntimeError:
+                    pass  # the alignment below then fails and the clip is skipped
+    return dec
+
+
+def _word_pass(audio: np.ndarray, words: list[str]) -> list[tuple[str, float, float]]:
+    """Word segments (word, start s, end s) of a forced alignment of ``words``."""
+    dec = _decoder(words)
+    try:
+        dec.set_align_text(" ".join(words))
+        dec.start_utt()
+        dec.process_raw(_pcm(audio), full_utt=True)
+        dec.end_utt()
+    except RuntimeError as exc:  # out-of-dictionary word or no path through the audio
+        raise DualTalkError(f"pocketsphinx could not align {' '.join(words)[:40]!r}: {exc}") from None
+    if dec.hyp() is None:
+        raise DualTalkError(f"pocketsphinx found no alignment for {' '.join(words)[:40]!r}")
+    return [(sg.word, sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME) for sg in dec.seg()]
+
+
+def _phone_pass(audio: np.ndarray, words: list[str]) -> list[Phone]:
+    """Phones of a short stretch of speech (the second, sub-word pass)."""
+    dec = _decoder(words)
+    pcm = _pcm(audio)
+    try:
+        dec.set_align_text(" ".join(words))
+        dec.start_utt()
+        dec.process_raw(pcm, full_utt=True)
+        dec.end_utt()
+        dec.set_alignment()
+        dec.start_utt()
+        dec.process_raw(pcm, full_utt=True)
+        dec.end_utt()
+    except RuntimeError as exc:
+        raise DualTalkError(
+            f"pocketsphinx could not align the phones of {' '.join(words)[:40]!r}: {exc}"
+        ) from None
+    phones = []
+    for word in dec.get_alignment():
+        for ph in word:
+            start, end = ph.start * _FRAME, (ph.start + ph.duration) * _FRAME
+            sym = "sil" if ph.name.upper() in ("SIL", "+SPN+", "+NSN+") else ph.name.lower()
+            if end > start:
+                phones.append(Phone(sym, start, end, "arpabet"))
+    return phones
+
+
+def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:
+    """ARPAbet phones of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
+
+    The phone pass of pocketsphinx fails on long utterances, so the word pass cuts the
+    audio at word boundaries into stretches of about ``chunk_seconds`` and each stretch
+    gets its own phone pass.
+    """
+    text = normalise_transcript(transcript)
+    if not text:
+        raise DualTalkError("empty transcript")
+    segs = [sg for sg in _word_pass(audio, text.split()) if not sg[0].startswith(("<", "["))]
+    phones: list[Phone] = []
+    k = 0
+    while k < len(segs):
+        j = k + 1
+        while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds:
+            j += 1
+        t0, t1 = segs[k][1], segs[j - 1][2]
+        words = [w.split("(")[0] for w, _b, _e in segs[k:j]]
+        piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
+        phones += [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words)]
+        k = j
+    if not any(p.symbol != "sil" for p in phones):
+        raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
+    return phones
+
+
+def align_ljspeech(folder: str | Path, *, asr: bool = False) -> tuple[list[dict], list[str]]:
+    """Aligned LJ Speech clips (``metadata.csv``: id|text|normalised text) and the ids skipped.
+
+    With ``asr`` the wavs missing from ``metadata.csv`` are transcribed by pocketsphinx
+    first (source ``ljspeech-asr``).
+    """
+    import soundfile as sf
+
+    folder = Path(folder)
+    meta = folder / "metadata.csv"
+    if not meta.exists():
+        raise DualTalkError(f"{meta} not found (LJ Speech layout: metadata.csv + wavs)")
+    texts: dict[str, str] = {}
+    for line in meta.read_text(encoding="utf-8").splitlines():
+        parts = line.split("|")
+        if len(parts) >= 2:
+            texts[parts[0]] = parts[-1]
+    wavs = {p.stem: p for p in sorted(folder.glob("*.wav")) + sorted(folder.glob("wavs/*.wav"))}
+    clips, skipped = [], []
+    for name in sorted(set(texts) | (set(wavs) if asr else set())):
+        if name not in wavs:
+            skipped.append(name)
+            continue
+        raw, sr = sf.read(wavs[name], dtype="float32")
+        audio = _to_16k(raw, sr)
+        source = "ljspeech" if name in texts else "ljspeech-asr"
+        try:
+            phones = align(audio, texts[name] if name in texts else transcribe(audio))
+        except DualTalkError:
+            skipped.append(name)
+            continue
+        clips.append({"name": name, "audio": audio, "phones": phones, "source": source})
+    return clips, skipped
+
+
+def save_aligned(path: str | Path, clips: list[dict]) -> None:
+    """One ``.npz``: each clip's audio (int16) plus a JSON index of names and phones."""
+    index = [
+        {
+            "name": c["name"],
+            "source": c["source"],
+            "phones": [[p.symbol, round(p.start, 3), round(p.end, 3)] for p in c["phones"]],
+        }
+        for c in clips
+    ]
+    arrays = {f"a{i}": (np.clip(c["audio"], -1, 1) * 32767).astype(np.int16) for i, c in enumerate(clips)}
+    np.savez_compressed(path, index=np.array(json.dumps(index)), **arrays)
+
+
+def load_aligned(path: str | Path) -> list[dict]:
+    """The clips written by ``save_aligned``."""
+    with np.load(path) as z:
+        index = json.loads(str(z["index"]))
+        return [
+            {
+                "name": item["name"],
+                "source": item["source"],
+                "audio": z[f"a{i}"].astype(np.float32) / 32768.0,
+                "phones": [Phone(s, b, e, "arpabet") for s, b, e in item["phones"]],
+            }
+            for i, item in enumerate(index)
+        ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m dualtalk.training.lite.align", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument("--ljspeech", required=True, help="folder with metadata.csv and the wavs")
+    ap.add_argument("--out", required=True, help="aligned clips (.npz) for synth --real")
+    ap.add_argument("--asr", action="store_true", help="transcribe wavs missing from metadata.csv")
+    args = ap.parse_args(argv)
+    clips, skipped = align_ljspeech(args.ljspeech, asr=args.asr)
+    if not clips:
+        raise DualTalkError("no clip could be aligned")
+    save_aligned(args.out, clips)
+    secs = sum(len(c["audio"]) for c in clips) / SAMPLE_RATE
+    print(f"aligned {len(clips)} clips ({secs:.0f} s), skipped {len(skipped)}: {' '.join(skipped)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

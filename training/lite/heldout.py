@@ -1,0 +1,82 @@
+"""Held-out synthetic speech per language, written for ``python -m dualtalk eval lipsync``.
+
+The training corpus never contains these voices (``languages.HELDOUT_VARIANTS``) nor
+these sentences (each language's last one). Every clip is a ``.wav`` plus a
+``.phone.json`` in the LibriVox layout with ``"alphabet": "ipa"`` and the language tag,
+phones at espeak-ng's exact timings, so the evaluator reports closure and AUCs per
+language (``by_lang``).
+
+``python -m dualtalk.training.lite.heldout --out DIR`` (English, the 14 corpus languages;
+each at a normal and a fast rate with a male and a female held-out voice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ...inference.fileio import atomic_path, ensure_writable_dir
+from .languages import HELDOUT_VARIANTS, LANGUAGES
+from .synth import SENTENCES
+from .tts import SAMPLE_RATE, Voice, speak
+
+ENGLISH_EVAL = "Maybe my brother will buy a bigger boat in February."
+RATES = {"normal": 1.0, "fast": 1.5}
+
+
+def write_clip(out: Path, stem: str, lang: str, utt) -> None:
+    """``stem.wav`` and ``stem.phone.json`` (IPA, one pseudo-word holding the phones)."""
+    import soundfile as sf
+
+    phones = [
+        {"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4)}
+        for p in utt.phones
+        if not (p.symbol.startswith("(") and p.symbol.endswith(")"))
+    ]
+    doc = {
+        "alphabet": "ipa",
+        "lang": lang,
+        "t": utt.text,
+        "b": 0.0,
+        "d": round(utt.duration, 4),
+        "w": [{"t": utt.text, "b": 0.0, "d": round(utt.duration, 4), "w": phones}],
+    }
+    with atomic_path(out / f"{stem}.wav") as tmp:
+        sf.write(tmp, utt.audio, SAMPLE_RATE, subtype="PCM_16", format="WAV")
+    with atomic_path(out / f"{stem}.phone.json") as tmp:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False))
+
+
+def generate_heldout(out_dir: str | Path) -> list[str]:
+    """Write the held-out clips; returns their stems."""
+    out = ensure_writable_dir(out_dir)
+    sets = [("en", "en-us", ENGLISH_EVAL)] + [
+        (c, lang.voice, lang.eval_sentence) for c, lang in LANGUAGES.items()
+    ]
+    assert ENGLISH_EVAL not in SENTENCES
+    stems = []
+    for code, voice, text in sets:
+        for variant in HELDOUT_VARIANTS:
+            female = variant.startswith("f")
+            for rate_name, rate in RATES.items():
+                v = Voice("espeak", f"{voice}+{variant}", rate, 65.0 if female else 40.0, 60.0, female)
+                stem = f"{code}_{variant}_{rate_name}"
+                write_clip(out, stem, code, speak(text, v))
+                stems.append(stem)
+    return stems
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m dualtalk.training.lite.heldout", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument("--out", required=True, help="folder for <lang>_<voice>_<rate>.wav/.phone.json")
+    args = ap.parse_args(argv)
+    stems = generate_heldout(args.out)
+    print(f"wrote {len(stems)} held-out clips to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""IPA -> viseme classes, for any language espeak-ng speaks.
+
+espeak-ng reports every phone as an IPA string (``espeakINITIALIZE_PHONEME_IPA``), in
+every one of its ~100 languages. Mouth shapes depend on few articulatory facts: is the
+phone made with the lips (closure, lip-to-teeth), how open is the jaw, are the lips
+rounded or spread. So instead of a table per language we map IPA *symbols* by place,
+manner, height and rounding, and a phone string (``"tʃ"``, ``"aɪ"``, ``"ɔ̃ː"``,
+``"th"``) by its parts:
+
+1. stress and syllable marks (ˈ ˌ . -), length (ː ˑ) and combining diacritics (nasal
+   tilde, tie bars, ...) are dropped: they do not change the lip shape;
+2. modifier letters are dropped too, except rhoticity (˞ -> r-colouring) and labialisation
+   (ʷ, ᵝ -> rounding);
+3. an ``h`` after a consonant is aspiration (espeak writes pinyin ``th``/``tɕh`` that way);
+4. every remaining symbol gets a class; a stop + fricative pair (affricate: tʃ, ts, dʒ,
+   tɕ, pf) keeps the fricative's shape (pf keeps both, the lips close then meet the
+   teeth); vowel sequences (diphthongs) become a sequence of classes, spoken in turn;
+5. an unknown symbol is first reduced to its base letter (Unicode decomposition: ``ä`` ->
+   ``a``); if still unknown it becomes ``AH``, the weak neutral vowel that borrows its
+   shape from the neighbours (low dominance), so an odd symbol never closes or gapes
+   the mouth on its own.
+
+Bilabial fricatives/approximants (β ɸ, Spanish "haba") close the lips like /b/; the
+labiodental approximant ʋ is /v/. An empty string is a pause (``sil``); espeak's
+language-switch markers ``(en)`` are not phones (``None``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Consonants by place and manner.
+_CONS: dict[str, str] = {}
+for _chars, _cls in (
+    ("pbmɓʙɸβⱱ", "PBM"),  # bilabial (ⱱ: labiodental flap, lips meet teeth: handled below)
+    ("fvɱʋ", "FV"),  # labiodental
+    ("θð", "TH"),  # dental fricatives: tongue between the teeth
+    ("tdnɾɗʈɖɳɽɺr", "DTN"),  # alveolar/retroflex stops, nasals, taps, trills
+    ("lɫɭɬɮʎʟ", "L"),  # laterals
+    ("szʂʐ", "SZ"),  # sibilants, spread
+    ("ʃʒɕʑ", "SH"),  # post-alveolar/alveolo-palatal, protruded
+    ("kgɡŋxɣqɢɴχʁʀcɟɲçʝ", "KG"),  # palatal, velar, uvular
+    ("hɦʔħʕʜʢ", "H"),  # glottal, pharyngeal: the mouth keeps the vowel's shape
+    ("ɹɻ", "R"),  # English-type r: rounded
+    ("wʍɥ", "W"),  # labial-velar, labial-palatal approximants
+    ("jɰ", "IY"),  # palatal / velar approximant: spread, close
+):
+    for _c in _chars:
+        _CONS[_c] = _cls
+_CONS["ⱱ"] = "FV"
+
+# Vowels by height, backness and rounding.
+_VOW: dict[str, str] = {}
+for _chars, _cls in (
+    ("iɪɨɯ", "IY"),  # close unrounded: spread, nearly closed jaw
+    ("eɛ", "EH"),  # mid front unrounded
+    ("æ", "AE"),  # near-open front
+    ("aɑɶ", "AA"),  # open
+    ("ɐəɘɜɤʌ", "AH"),  # central / mid unrounded: neutral
+    ("ɚɝ", "ER"),  # r-coloured
+    ("ɒɔœɞ", "AO"),  # open-mid rounded
+    ("oøɵ", "AO"),  # close-mid rounded (the rounding is in AO's funnel)
+    ("uʊyʏʉ", "UW"),  # close rounded
+):
+    for _c in _chars:
+        _VOW[_c] = _cls
+
+_KEEP_MODIFIERS = {"˞": "r", "ʷ": "w", "ᵝ": "w"}
+_DROP = set("ˈˌ.-ːˑ'‿|‖_!~^")
+
+
+def _base(ch: str) -> str:
+    """The base letter of a decorated symbol (``ä`` -> ``a``), or the symbol itself."""
+    return unicodedata.normalize("NFD", ch)[0]
+
+
+def _symbols(phone: str) -> list[str]:
+    """The phone's articulatory symbols, with length, stress and diacritics removed."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", phone):
+        if ch in _DROP or ch.isspace() or ch.isdigit():
+            continue
+        if ch in _KEEP_MODIFIERS:
+            out.append(_KEEP_MODIFIERS[ch])
+            continue
+        cat = unicodedata.category(ch)
+        if cat.startswith("M") or (cat == "Lm" and ch not in _CONS) or cat.startswith(("P", "S")):
+            continue
+        out.append(ch)
+    return out
+
+
+def _symbol_class(sym: str) -> tuple[str, bool]:
+    """(class, is_vowel) of one symbol; unknown symbols fall back to the neutral vowel."""
+    for s in (sym, _base(sym), _base(sym).lower()):
+        if s in _VOW:
+            return _VOW[s], True
+        if s in _CONS:
+            return _CONS[s], False
+    return "AH", True
+
+
+def unknown_symbols(phone: str) -> list[str]:
+    """The symbols of ``phone`` that fall back to the neutral vowel (for coverage checks)."""
+    return [
+        s
+        for s in _symbols(phone)
+        if not any(c in _VOW or c in _CONS for c in (s, _base(s), _base(s).lower()))
+    ]
+
+
+def ipa_classes(phone: str) -> tuple[str, ...] | None:
+    """Viseme classes of one IPA phone string; ``("sil",)`` for a pause, None for a non-phone."""
+    phone = phone.strip()
+    if phone.startswith("(") and phone.endswith(")"):
+        return None  # espeak-ng language switch marker, e.g. "(en)"
+    syms = _symbols(phone)
+    if not syms:
+        return ("sil",) if not phone or all(c in _DROP for c in phone) else ("H",)
+    classes: list[tuple[str, bool]] = []
+    for k, s in enumerate(syms):
+        if s == "h" and k > 0 and not classes[-1][1]:
+            continue  # aspiration after a consonant ("th", "tɕh")
+        if s == "r" and classes and classes[-1][1]:
+            cls = ("ER", True)  # rhotic vowel: "ɑːɹ" spelled with ˞ or trailing r
+        else:
+            cls = _symbol_class(s)
+        if classes and classes[-1] == cls:
+            continue
+        classes.append(cls)
+    # Affricates: a stop followed by a fricative shows the fricative's shape.
+    merged: list[tuple[str, bool]] = []
+    for cls in classes:
+        if merged and not merged[-1][1] and not cls[1]:
+            if merged[-1][0] in ("DTN", "KG") and cls[0] in ("SZ", "SH", "FV", "KG", "TH"):
+                merged[-1] = cls
+                continue
+        merged.append(cls)
+    return tuple(c for c, _v in merged)
+
+
+def is_open_vowel(classes: tuple[str, ...]) -> bool:
+    """True when a phone is (or starts as) an open vowel: the mouth must not be closed on it."""
+    return bool(classes) and classes[0] in ("AA", "AE", "AO")
