@@ -146,6 +146,25 @@ def _phone_pass(audio: np.ndarray, words: list[str]) -> list[Phone]:
     return phones
 
 
+def _chunk_phones(audio: np.ndarray, segs: list[tuple[str, float, float]]) -> list[Phone]:
+    """Phones of consecutive aligned words: one phone pass, halved on failure; a single
+    word that still fails shares its span evenly among its dictionary phones."""
+    t0, t1 = segs[0][1], segs[-1][2]
+    words = [w.split("(")[0] for w, _b, _e in segs]
+    piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
+    try:
+        return [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words)]
+    except DualTalkError:
+        if len(segs) > 1:
+            half = len(segs) // 2
+            return _chunk_phones(audio, segs[:half]) + _chunk_phones(audio, segs[half:])
+    pron = (_decoder(words).lookup_word(words[0]) or "").split()
+    if not pron:
+        return []
+    step = (t1 - t0) / len(pron)
+    return [Phone(ph.lower(), t0 + i * step, t0 + (i + 1) * step, "arpabet") for i, ph in enumerate(pron)]
+
+
 def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:
     """ARPAbet phones of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
 
@@ -163,10 +182,7 @@ def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> 
         j = k + 1
         while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds:
             j += 1
-        t0, t1 = segs[k][1], segs[j - 1][2]
-        words = [w.split("(")[0] for w, _b, _e in segs[k:j]]
-        piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
-        phones += [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words)]
+        phones += _chunk_phones(audio, segs[k:j])
         k = j
     if not any(p.symbol != "sil" for p in phones):
         raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
