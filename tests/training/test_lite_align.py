@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from dualtalk.inference.errors import DualTalkError
+from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.training.lite.align import align, load_aligned, normalise_transcript, save_aligned
 from dualtalk.training.lite.tts import Voice, available_engines, speak
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from dualtalk.inference.channels import ARKIT55
+from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.training.lite.synth import PHONE_BILABIAL, PHONE_OPEN, phone_class_track
 from dualtalk.training.lite.train_lite import channel_weights, lip_aperture, lite_loss
 from dualtalk.training.lite.tts import Phone

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...inference.errors import DualTalkError
+from ...inference.core.errors import DualTalkError
 from .tts import SAMPLE_RATE, Phone
 
 _FRAME = 0.01  # pocketsphinx frame: 10 ms

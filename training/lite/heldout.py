@@ -16,7 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ...inference.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
 from .tts import SAMPLE_RATE, Voice, speak
