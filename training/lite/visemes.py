@@ -96,11 +96,21 @@ _VEC = {
     name: np.array([w.get(ch, 0.0) for ch in ARKIT52], dtype=np.float32)
     for name, (w, _s, _t) in VISEMES.items()
 }
+# The contact rendering halves mouthClose in every class. v1's 0.55 on /p b m/ (aperture
+# -0.51) was far below "lips just closed"; a network that blurs a frame of timing spreads
+# such a spike into the neighbouring vowels and closes them too. Measured with `eval
+# lipsync` on targets drawn from the LibriVox phones and blurred like a model blurs
+# ([.1 .2 .4 .2 .1]): mouthClose x1 -> 29 % of open vowels shut (3-tap blur), x0.5 -> 12 %,
+# with every bilabial still closed (x0.4 and below lose closures).
+_CLOSE_SCALE_CONTACT = 0.5
+_VEC_CONTACT = {name: v.copy() for name, v in _VEC.items()}
+for _v in _VEC_CONTACT.values():
+    _v[ARKIT52.index("mouthClose")] *= _CLOSE_SCALE_CONTACT
 # Contact classes: the shape they take at the instant of contact (render_visemes(contact=True)).
 _CONTACT_LEAD = 0.0
 _CONTACT = {
-    "PBM": _VEC["PBM"],
-    "FV": _VEC["FV"],
+    "PBM": _VEC_CONTACT["PBM"],
+    "FV": _VEC_CONTACT["FV"],
 }
 _STRENGTH = {name: s for name, (_w, s, _t) in VISEMES.items()}
 _TAU = {name: t for name, (_w, _s, t) in VISEMES.items()}
@@ -181,6 +191,7 @@ def render_visemes(
     num = np.zeros((n_hi, len(ARKIT52)), np.float64)
     den = np.full(n_hi, 1e-3)  # a faint pull to rest where nothing is said
     strength, tau = (_STRENGTH_CONTACT, _TAU_CONTACT) if contact else (_STRENGTH, _TAU)
+    vec = _VEC_CONTACT if contact else _VEC
     contacts: list[tuple[str, float, float]] = []
     for cls, start, end in _segments(phones):
         if contact and cls in _CONTACT:
@@ -193,7 +204,7 @@ def render_visemes(
             continue
         dist = np.maximum(np.abs(t[lo:hi] - centre) - max(half - 0.04, half * 0.6), 0.0)
         dom = strength[cls] * np.exp(-dist / tau[cls])
-        num[lo:hi] += dom[:, None] * _VEC[cls][None, :]
+        num[lo:hi] += dom[:, None] * vec[cls][None, :]
         den[lo:hi] += dom
     hi_res = num / den[:, None]
     per = rate / fps
