@@ -60,3 +60,16 @@ def test_the_model_can_fit_its_targets(corpus_dir):
     with torch.no_grad():
         after = float(loss())
     assert after < 0.5 * before
+
+
+def test_audio_advance_pairs_each_target_frame_with_earlier_audio(corpus_dir):
+    """--audio-advance-ms: the same crop's audio arrives later in the window, so the output learns to lead."""
+    corpus = Corpus(corpus_dir)
+    plain = corpus.batch(np.random.default_rng(3), 1, 50, [0], 0)
+    moved = corpus.batch(np.random.default_rng(3), 1, 50, [0], 320)
+    assert torch.equal(plain["target"], moved["target"])
+    a, b = plain["audio_self"][0].numpy(), moved["audio_self"][0].numpy()
+    # up to the per-crop normalisation, b is a shifted 320 samples later (zeros enter at the start)
+    core_a, core_b = a[2000:20000], b[2320:20320]
+    assert abs(np.corrcoef(core_a, core_b)[0, 1]) > 0.999
+    assert np.corrcoef(a[2000:20000], b[2000:20000])[0, 1] < 0.99
