@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from dualtalk.inference.audio.tts import Voice, available_engines, speak
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.training.lite.align import align, load_aligned, normalise_transcript, save_aligned
-from dualtalk.training.lite.tts import Voice, available_engines, speak
 
 pytest.importorskip("pocketsphinx")
 

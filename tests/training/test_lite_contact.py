@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from dualtalk.inference.audio.tts import Phone
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.training.lite.synth import PHONE_BILABIAL, PHONE_OPEN, phone_class_track
 from dualtalk.training.lite.train_lite import channel_weights, lip_aperture, lite_loss
-from dualtalk.training.lite.tts import Phone
 from dualtalk.training.lite.visemes import IDX, render_visemes
 
 

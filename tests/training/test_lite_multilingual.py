@@ -8,10 +8,10 @@ against espeak-ng's exact IPA phone timings.
 from __future__ import annotations
 
 import pytest
+from dualtalk.inference.audio.tts import Voice, available_engines, speak
 from dualtalk.training.evaluation.cmd_lipsync import evaluate_lipsync
 from dualtalk.training.lite.heldout import write_clip
 from dualtalk.training.lite.languages import HELDOUT_VARIANTS
-from dualtalk.training.lite.tts import Voice, available_engines, speak
 
 pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 

@@ -82,7 +82,7 @@ def test_the_v1_recipe_with_random_behaviour_is_still_there():
 
 
 def test_other_languages_and_real_voices_join_the_corpus():
-    from dualtalk.training.lite.tts import Voice, speak
+    from dualtalk.inference.audio.tts import Voice, speak
 
     langs = {make_dialogue(seed=5, index=i, duration=6.0, english_share=0.0)["language"] for i in range(4)}
     assert "en" not in langs and len(langs) >= 2

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ...inference.audio.tts import SAMPLE_RATE, Phone
 from ...inference.core.errors import DualTalkError
-from .tts import SAMPLE_RATE, Phone
 
 _FRAME = 0.01  # pocketsphinx frame: 10 ms
 

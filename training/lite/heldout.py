@@ -16,10 +16,10 @@ import argparse
 import json
 from pathlib import Path
 
+from ...inference.audio.tts import SAMPLE_RATE, Voice, speak
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
-from .tts import SAMPLE_RATE, Voice, speak
 
 ENGLISH_EVAL = "Maybe my brother will buy a bigger boat in February."
 RATES = {"normal": 1.0, "fast": 1.5}
