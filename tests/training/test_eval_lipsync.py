@@ -420,5 +420,5 @@ def test_the_shipped_model_meets_the_lip_sync_targets_on_real_speech(shipped_rep
     model = shipped_report["pooled"]["model"]
     met = shipped_report["pooled"]["model_meets"][measure]
     if not met and shipped_report["checkpoint_sha256"] in KNOWN_SHORT_WEIGHTS:
-        pytest.xfail(f"the old shipped weights miss this target: {measure} = {model[measure]}")
+        pytest.xfail(f"known weights (KNOWN_SHORT_WEIGHTS) miss this target: {measure} = {model[measure]}")
     assert met, f"{measure} = {model[measure]} misses its target {shipped_report['targets'][measure]}"
