@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -68,8 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130)."""
     from .inference.core import interrupts
 
-    with interrupts.handle_signals(), _results_only_on_stdout(argv), _warnings_as_lines():
-        return _main(argv)
+    try:
+        with interrupts.handle_signals(), _results_only_on_stdout(argv), _warnings_as_lines():
+            return _main(argv)
+    except BrokenPipeError:
+        # Whoever read our stdout has gone (``... | head``): stop quietly, as Unix tools do, and
+        # point stdout at /dev/null so the interpreter's own final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        return 128 + signal.SIGPIPE
 
 
 class _LevelPrefix(logging.Formatter):
@@ -121,10 +130,9 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
     try:
         yield
     finally:
-        results.flush()
         os.dup2(saved, 1)
         sys.stdout = previous
-        results.close()
+        results.close()  # flushes; a gone reader raises BrokenPipeError, and the file is closed anyway
 
 
 def _main(argv: Sequence[str] | None) -> int:

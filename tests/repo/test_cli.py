@@ -24,3 +24,14 @@ def test_help_lists_subcommands():
 def test_unknown_subcommand_is_usage_error():
     out = run_cli("frobnicate")
     assert out.returncode == 2
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly():
+    """``python -m dualtalk ... | head -1``: no traceback when the pipe closes, exit 141 (SIGPIPE)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dualtalk", "infer", "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err and err == ""
