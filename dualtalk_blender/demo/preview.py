@@ -256,6 +256,13 @@ def _render_frame_rgba(scene, frame: int, tmpdir: Path) -> np.ndarray:
         bpy.ops.render.render(write_still=True, scene=scene.name)
     if not path.is_file():
         raise DualTalkError(f"rendering frame {frame} produced no image")
+    return read_rgba(path)
+
+
+def read_rgba(path: Path) -> np.ndarray:
+    """An image file as (H, W, 4) float32, top row first (Blender stores the bottom row first)."""
+    import bpy
+
     img = bpy.data.images.load(str(path))
     try:
         w, h = img.size
@@ -263,7 +270,7 @@ def _render_frame_rgba(scene, frame: int, tmpdir: Path) -> np.ndarray:
         img.pixels.foreach_get(px)
     finally:
         bpy.data.images.remove(img)
-    return px.reshape(h, w, 4)[::-1]  # Blender stores bottom row first
+    return px.reshape(h, w, 4)[::-1]
 
 
 def _save_rgba_png(pixels: np.ndarray, path: Path) -> None:

@@ -151,15 +151,10 @@ def test_fbx_has_both_characters_with_blend_shapes(demo_run):
 
 def test_contact_sheet_shows_two_faces_on_a_plain_background(demo_run):
     out, _ = demo_run
-    img = bpy.data.images.load(str(out / "preview.png"))
-    try:
-        w, h = img.size
-        px = np.empty(w * h * 4, dtype=np.float32)
-        img.pixels.foreach_get(px)
-    finally:
-        bpy.data.images.remove(img)
-    rgb = px.reshape(h, w, 4)[::-1, :, :3]
-    from dualtalk.dualtalk_blender.demo.preview import GUTTER
+    from dualtalk.dualtalk_blender.demo.preview import GUTTER, read_rgba
+
+    rgb = read_rgba(out / "preview.png")[:, :, :3]
+    h, w = rgb.shape[:2]
 
     assert w > 2 * h  # 4 frames as a 3-column grid of wide tiles, 2 rows
     tile = rgb[: (h - GUTTER) // 2, : (w - 2 * GUTTER) // 3]  # the first frame
