@@ -26,9 +26,23 @@ def fresh_scene_with_addon(model_dir: Path):
 
 
 def disable_addon() -> None:
+    """Stop a generation still running (so no worker outlives its test), then disable the add-on."""
     import addon_utils
+    from dualtalk.dualtalk_blender.addon import ui_run
 
+    if ui_run.ACTIVE is not None:
+        ui_run.ACTIVE.cancel()
+        ui_run.ACTIVE = None
     addon_utils.disable(ADDON, default_set=True)
+
+
+def addon_assets(folder: Path) -> dict[str, Path]:
+    """A 2 s two-voice dialogue, a tiny lite checkpoint and an (empty) model folder."""
+    return {
+        "wav": write_dialogue_wav(folder / "dialogue.wav"),
+        "ckpt": write_tiny_lite(folder / "lite.pt"),
+        "models": folder / "models",
+    }
 
 
 def two_characters():

@@ -18,20 +18,13 @@ from dualtalk.dualtalk_blender.scene.layers import take_actions
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory):
     d = tmp_path_factory.mktemp("addon_assets")
-    return {
-        "wav": ah.write_dialogue_wav(d / "dialogue.wav"),
-        "ckpt": ah.write_tiny_lite(d / "tiny_lite.pt"),
-        "models": d / "models",
-    }
+    return ah.addon_assets(d)
 
 
 @pytest.fixture
 def scene(assets):
     sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
     yield sc
-    if ui_run.ACTIVE is not None:
-        ui_run.ACTIVE.cancel()
-        ui_run.ACTIVE = None
     ah.disable_addon()
 
 

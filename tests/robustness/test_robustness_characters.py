@@ -216,19 +216,13 @@ def test_an_armature_without_a_head_bone_keys_the_face_and_leaves_the_body_still
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory):
     d = tmp_path_factory.mktemp("rob_chars")
-    return {"wav": ah.write_dialogue_wav(d / "dialogue.wav"), "ckpt": ah.write_tiny_lite(d / "lite.pt"),
-            "models": d / "models"}  # fmt: skip
+    return ah.addon_assets(d)
 
 
 @pytest.fixture
 def addon_scene(assets):
-    from dualtalk.dualtalk_blender.addon import ui_run
-
     sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
     yield sc
-    if ui_run.ACTIVE is not None:
-        ui_run.ACTIVE.cancel()
-        ui_run.ACTIVE = None
     ah.disable_addon()
 
 

@@ -21,8 +21,7 @@ STAGES = ("start", "audio", "engine", "encode", "generate")
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory):
     d = tmp_path_factory.mktemp("rob_faults")
-    return {"wav": ah.write_dialogue_wav(d / "dialogue.wav"), "ckpt": ah.write_tiny_lite(d / "lite.pt"),
-            "models": d / "models"}  # fmt: skip
+    return ah.addon_assets(d)
 
 
 @pytest.fixture
@@ -31,9 +30,6 @@ def scene(assets):
     a, b = ah.two_characters()
     ah.setup_panel(sc, a, b, assets["wav"], assets["ckpt"])
     yield sc
-    if ui_run.ACTIVE is not None:
-        ui_run.ACTIVE.cancel()
-        ui_run.ACTIVE = None
     ah.disable_addon()
 
 
