@@ -8,9 +8,12 @@ drives it the most, so each keyed property lives in exactly one layer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from ...inference.core.errors import DualTalkError
+from .retarget import channel_group
 
 LAYERS = ("lips+jaw", "head", "eyes", "brows+cheeks")
 GROUP_LAYER = {
@@ -40,3 +43,15 @@ def dominant_layer(group_weights: Iterable[tuple[str, float]]) -> str:
     if not totals:
         return LAYERS[0]
     return max(LAYERS, key=lambda layer: (totals.get(layer, -1.0), -LAYERS.index(layer)))
+
+
+def mix_layer(mix: Iterable[tuple[str, float]]) -> str:
+    """The layer of a shape key fed by a mix of (channel, weight)."""
+    return dominant_layer((channel_group(ch), w) for ch, w in mix)
+
+
+def drive_layer(channels: Sequence[str], matrix: np.ndarray) -> str:
+    """The layer of a bone turned by ``channels`` through a (channels, 3) matrix: each channel
+    counts with the sum of its row's magnitudes."""
+    weights = np.abs(np.asarray(matrix, dtype=np.float64)).sum(axis=1)
+    return dominant_layer((channel_group(ch), float(w)) for ch, w in zip(channels, weights, strict=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,8 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
 from . import flame_arkit, retarget
 from .blinks import blink_curve
+from .keyreduce import WEIGHT_TOL
+from .layer_names import mix_layer
 
 SLIDER_LIMIT = 10.0  # Blender's hard range for shape-key sliders
 BLINKS = ("eyeBlinkLeft", "eyeBlinkRight")
@@ -168,6 +171,60 @@ def flame_corrective_weights(out: np.ndarray) -> np.ndarray:
     neck = retarget.quat_to_matrix(retarget.quat_from_rotvec(neck_rv)) - np.eye(3)
     jaw = retarget.quat_to_matrix(retarget.quat_from_rotvec(jaw_rv)) - np.eye(3)
     return np.concatenate([neck.reshape(-1, 9), jaw.reshape(-1, 9)], axis=1).astype(np.float32)
+
+
+@dataclass
+class KeyTrack:
+    """One shape key's keyed weights."""
+
+    name: str
+    values: np.ndarray  # (T,) float32
+    layer: str
+    tol: float = WEIGHT_TOL  # allowed error when keys are reduced
+
+
+def corrective_layer(index: int) -> str:
+    """Layer of the FLAME add-on's pose corrective ``Pose{index + 1}``: Pose1..9 follow the neck
+    (head), Pose10..18 the jaw (lips+jaw)."""
+    return "head" if index < 9 else "lips+jaw"
+
+
+def shape_key_tracks(
+    out: np.ndarray,
+    space: str,
+    keys: Mapping[str, Sequence[tuple[str, float]]],
+    clip: tuple[float, float] | None,
+    correctives: Sequence[str] = (),
+) -> list[KeyTrack]:
+    """Every shape key a take keys: the rig's mixes (:func:`shape_key_values`), each in the layer
+    whose channels drive it most, then the FLAME pose correctives (FLAME space only)."""
+    if not keys:
+        return []
+    values = shape_key_values(out, space, keys, clip)
+    tracks = [KeyTrack(name, values[:, j], mix_layer(keys[name])) for j, name in enumerate(keys)]
+    if correctives and space == SPACE_FLAME:
+        weights = flame_corrective_weights(out)
+        tracks += [KeyTrack(n, weights[:, i], corrective_layer(i)) for i, n in enumerate(correctives)]
+    return tracks
+
+
+def take_meta(
+    motion: Motion, take: str, character: str, rest: Mapping[str, list[float]], fps: float, start_frame: int
+) -> dict[str, Any]:
+    """What a take records on its actions: where it came from, the rests its rotations were composed
+    onto (a re-generation composes onto the same), and where it lies on the timeline."""
+    return {
+        "take": take,
+        "character": character,
+        "engine": motion.engine,
+        "space": motion.space,
+        "role": motion.role,
+        "checkpoint_sha256": motion.checkpoint_sha256,
+        "rest": dict(rest),
+        "fps": fps,
+        "start_frame": start_frame,
+        "seconds": motion.num_frames / motion.fps,  # the audio the take was made from
+    }
 
 
 @dataclass(frozen=True)

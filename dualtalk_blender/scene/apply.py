@@ -18,12 +18,10 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ...inference.core.channels import SPACE_FLAME
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
-from ..rig import flame_arkit, keyreduce, plan, retarget
+from ..rig import bones, flame_arkit, plan, retarget
 from ..rig.gaze import HEAD_TURN
-from ..rig.layer_names import dominant_layer
 from ..rig.mapping import CustomMap, load_mapping
 from . import gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
@@ -154,62 +152,6 @@ def _load_flame_map(options: ApplyOptions) -> np.ndarray | None:
     return flame_arkit.load_arkit_flame_map(options.flame_map) if options.flame_map else None
 
 
-def _rest_rotation(target: Any, meta_rest: dict[str, list[float]], key: str) -> np.ndarray:
-    """The orientation (w, x, y, z) our rotations are composed onto (kept across re-applies)."""
-    if key in meta_rest:
-        return np.asarray(meta_rest[key], dtype=np.float64)
-    q = target.matrix_basis.decompose()[1]
-    return np.array([q.w, q.x, q.y, q.z], dtype=np.float64)
-
-
-def _previous_meta(idblock: Any) -> dict[str, Any]:
-    """Metadata of the take already on ``idblock`` (our layers, or an older single action)."""
-    for strip in layers.our_strips(idblock).values():
-        if keying.is_ours(strip.action):
-            return keying.action_meta(strip.action)
-    ad = getattr(idblock, "animation_data", None)
-    if ad is not None and keying.is_ours(ad.action):
-        return keying.action_meta(ad.action)
-    return {}
-
-
-def _rotation_curves(
-    quats: np.ndarray, rest: np.ndarray, mode: str, path_prefix: str, group: str, layer: str
-) -> list[keying.CurveSpec]:
-    prop, vals = retarget.rotation_channels(quats, mode)
-    _, rest_vals = retarget.rotation_channels(np.asarray(rest, dtype=np.float64)[None, :], mode)
-    if mode == "QUATERNION" and len(vals) and float(rest_vals[0] @ vals[0]) < 0:
-        rest_vals = -rest_vals  # same hemisphere: partial influence blends the short way
-    tol = keyreduce.rotation_component_tol(mode)
-    return [
-        keying.CurveSpec(
-            f"{path_prefix}{prop}",
-            i,
-            vals[:, i].astype(np.float32),
-            group,
-            layer=layer,
-            rest=float(rest_vals[0, i]),
-            tol=tol,
-        )
-        for i in range(vals.shape[1])
-    ]
-
-
-def _drive_layer(channels: list[str], matrix: np.ndarray) -> str:
-    weights = np.abs(np.asarray(matrix, dtype=np.float64)).sum(axis=1)
-    return dominant_layer(
-        (retarget.channel_group(ch), float(w)) for ch, w in zip(channels, weights, strict=True)
-    )
-
-
-def _key_layer(channel_weights: Any) -> str:
-    return dominant_layer((retarget.channel_group(ch), w) for ch, w in channel_weights)
-
-
-def _quat_list(quat: np.ndarray) -> list[float]:
-    return [float(v) for v in quat]
-
-
 def inspect_for(obj: Any, options: ApplyOptions) -> CharacterReport:
     """Inspect ``obj`` the way ``options`` will key it (preset, custom map, up axis)."""
     mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
@@ -267,7 +209,8 @@ def apply_motion(
     """Key ``motion`` onto the character ``obj`` (mesh or its armature) in ``scene``.
 
     ``report``: the character's :func:`check_character` result when the caller already has it
-    (so one apply inspects each character once).
+    (so one apply inspects each character once). Making the mesh single-user is recorded on
+    it (``shared_with`` empties), so the report stays true for a next apply.
     """
     t0 = time.perf_counter()
     options = options or ApplyOptions()
@@ -275,182 +218,220 @@ def apply_motion(
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
     report = report if report is not None else check_character(obj, options)
-    warnings = list(report.warnings)
-    mesh, arm = report.mesh, report.armature
-    if report.shared_with:
-        mesh.data = mesh.data.copy()
-        warnings.append(
-            f"{mesh.name}: shape keys were shared with {', '.join(report.shared_with)}; made single-user"
-        )
-
-    space = report.space
+    summary, warnings = report.summary, list(report.warnings)
+    _make_single_user(report, warnings)
     fps = scene_fps(scene)
-    out = plan.rig_values(
+    values = _rig_values(report, motion, options, fps, warnings)
+    start = scene.frame_start if options.start_frame is None else options.start_frame
+    span = plan.FrameSpan(int(start), len(values))
+    targets, rests = _key_targets(report, values, options.head)
+    if not targets:
+        raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
+    meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
+    result, replaced = _write(targets, span, meta, options)
+    if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
+        scene.frame_start, scene.frame_end = plan.scene_range(
+            span, scene.frame_start, scene.frame_end, options.frame_range
+        )
+    if options.undo_push:
+        _undo_push(f"DualTalk: animate {report.mesh.name}")
+    rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
+    rep.seconds = time.perf_counter() - t0
+    return rep
+
+
+def _make_single_user(report: CharacterReport, warnings: list[str]) -> None:
+    """Give a mesh that shares its data (and shape keys) with other objects its own copy."""
+    if not report.shared_with:
+        return
+    mesh = report.mesh
+    mesh.data = mesh.data.copy()
+    warnings.append(
+        f"{mesh.name}: shape keys were shared with {', '.join(report.shared_with)}; made single-user"
+    )
+    report.shared_with = []
+
+
+def _rig_values(
+    report: CharacterReport, motion: Motion, options: ApplyOptions, fps: float, warnings: list[str]
+) -> np.ndarray:
+    """The motion as this rig is keyed, one row per scene frame (:func:`..rig.plan.rig_values`)."""
+    return plan.rig_values(
         motion,
-        space,
+        report.space,
         flame_map=_load_flame_map(options),
         intensities=options.intensities,
         smoothing=options.smoothing,
         blinks=options.blinks,
-        seed=plan.blink_seed(options.blink_seed, motion.role, mesh.name),
+        seed=plan.blink_seed(options.blink_seed, motion.role, report.mesh.name),
         has_blink_keys=bool(report.blink_keys),
-        character=mesh.name,
+        character=report.mesh.name,
         fps=fps,
         warnings=warnings,
     )
-    span = plan.FrameSpan(
-        int(scene.frame_start if options.start_frame is None else options.start_frame), len(out)
+
+
+def _key_targets(
+    report: CharacterReport, values: np.ndarray, head: bool
+) -> tuple[list[keying.TargetCurves], dict[str, list[float]]]:
+    """The curves of both datablocks (shape keys, then the armature or object), and the rest
+    orientation each rotation was composed onto."""
+    shape_keys = _shape_key_target(report, values)
+    rotations, rests = _rotation_target(report, values, head)
+    return [t for t in (shape_keys, rotations) if t is not None], rests
+
+
+def _shape_key_target(report: CharacterReport, values: np.ndarray) -> keying.TargetCurves | None:
+    key = report.mesh.data.shape_keys
+    if key is None:
+        return None
+    tracks = plan.shape_key_tracks(values, report.space, report.keys, report.clip, report.flame_correctives)
+    if not tracks:
+        return None
+    curves = []
+    for track in tracks:
+        _widen_slider(key.key_blocks[track.name], track.values)
+        path = f'key_blocks["{bpy.utils.escape_identifier(track.name)}"].value'
+        curves.append(keying.CurveSpec(path, 0, track.values, "DualTalk", layer=track.layer, tol=track.tol))
+    return keying.TargetCurves(key, report.mesh.name, curves)
+
+
+def _rotation_target(
+    report: CharacterReport, values: np.ndarray, head: bool
+) -> tuple[keying.TargetCurves | None, dict[str, list[float]]]:
+    arm = report.armature
+    owner = arm if arm is not None else report.mesh
+    head_key = _head_key(report) if head else None
+    drives = report.bones if arm is not None else []
+    tracks, rests = bones.rotation_tracks(
+        values,
+        report.space,
+        head=head_key,
+        head_frame=report.head_frame,
+        drives=drives,
+        poses=_read_poses(report, head_key, drives),
+        stored=bones.stored_rests(_previous_meta(owner)),
     )
+    curves = [curve for track in tracks for curve in _rotation_curves(track)]
+    return (keying.TargetCurves(owner, owner.name, curves) if curves else None), rests
 
-    targets: list[keying.TargetCurves] = []
-    key = mesh.data.shape_keys
-    if report.keys and key is not None:
-        names = list(report.keys)
-        values = plan.shape_key_values(out, space, report.keys, report.clip)
-        tc = keying.TargetCurves(key, mesh.name)
-        for j, name in enumerate(names):
-            _widen_slider(key.key_blocks[name], values[:, j])
-            tc.curves.append(
-                keying.CurveSpec(
-                    _key_path(name),
-                    0,
-                    values[:, j],
-                    "DualTalk",
-                    layer=_key_layer(report.keys[name]),
-                    tol=keyreduce.WEIGHT_TOL,
-                )
-            )
-        if report.flame_correctives and space == SPACE_FLAME:
-            weights = plan.flame_corrective_weights(out)
-            for i, name in enumerate(report.flame_correctives):
-                _widen_slider(key.key_blocks[name], weights[:, i])
-                layer = "head" if i < 9 else "lips+jaw"  # Pose1..9 follow the neck, Pose10..18 the jaw
-                tc.curves.append(keying.CurveSpec(_key_path(name), 0, weights[:, i], "DualTalk", layer=layer))
-        targets.append(tc)
 
-    rot_owner = arm if arm is not None else mesh
-    prev = _previous_meta(rot_owner)
-    meta_rest: dict[str, list[float]] = dict(prev.get("rest", {}))
-    rest_used: dict[str, list[float]] = {}
-    rot_curves: list[keying.CurveSpec] = []
-    if options.head and not report.head_skipped:
-        head_rv = out[:, plan.cols(space, plan.head_channels(space))].astype(np.float64)
-        if report.head_target and arm is not None:
-            pb = arm.pose.bones[report.head_target]
-            frame = report.head_frame
-            local = (
-                head_rv
-                if frame == "bone"
-                else retarget.rig_rotvecs(
-                    head_rv, frame, np.array(arm.data.bones[pb.name].matrix_local.to_3x3().normalized())
-                )
-            )
-            rest = _rest_rotation(pb, meta_rest, pb.name)
-            rest_used[pb.name] = _quat_list(rest)
-            prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'
-            rot_curves += _rotation_curves(
-                retarget.compose(rest, local), rest, pb.rotation_mode, prefix, pb.name, "head"
-            )
-        else:
-            frame = "Y" if report.head_frame == "bone" else report.head_frame
-            rest = _rest_rotation(mesh, meta_rest, "")
-            rest_used[""] = _quat_list(rest)
-            local = retarget.rig_rotvecs(head_rv, frame)
-            rot_curves += _rotation_curves(
-                retarget.compose(rest, local), rest, mesh.rotation_mode, "", "Object Transforms", "head"
-            )
-    if arm is not None:
-        for drive in report.bones:
-            if drive.bone == report.head_target and options.head:
-                continue
-            pb = arm.pose.bones[drive.bone]
-            rv = out[:, plan.cols(space, drive.channels)].astype(np.float64) @ drive.matrix
-            if drive.frame == "head":
-                up = report.head_frame if report.head_frame in ("Y", "Z") else "Z"
-                rest_axes = np.array(arm.data.bones[pb.name].matrix_local.to_3x3().normalized())
-                rv = retarget.rig_rotvecs(rv, up, rest_axes)
-            rest = _rest_rotation(pb, meta_rest, pb.name)
-            rest_used[pb.name] = _quat_list(rest)
-            prefix = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].'
-            rot_curves += _rotation_curves(
-                retarget.compose(rest, rv),
-                rest,
-                pb.rotation_mode,
-                prefix,
-                pb.name,
-                _drive_layer(list(drive.channels), drive.matrix),
-            )
-    if rot_curves:
-        targets.append(keying.TargetCurves(rot_owner, rot_owner.name, rot_curves))
-    if not targets:
-        raise DualTalkError(f"nothing to key on {mesh.name!r}: {report.summary}")
+def _head_key(report: CharacterReport) -> str | None:
+    """What turns the head: its pose bone, the object (no armature), or nothing (skipped)."""
+    if report.head_skipped:
+        return None
+    return report.head_target if report.head_target and report.armature is not None else bones.OBJECT
 
-    action_prefix = f"DualTalk_{options.take}_{mesh.name}"
-    meta = {
-        "take": options.take,
-        "character": mesh.name,
-        "engine": motion.engine,
-        "space": motion.space,
-        "role": motion.role,
-        "checkpoint_sha256": motion.checkpoint_sha256,
-        "rest": rest_used,
-        "fps": fps,
-        "start_frame": span.first,
-        "seconds": motion.num_frames / motion.fps,  # the audio the take was made from
-    }
-    replaced = None
-    result = None
-    if options.replace_range is not None:
-        first_r, last_r = options.replace_range
-        if not (span.first <= first_r and last_r <= span.last):
-            raise DualTalkError(
-                f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first_r}-{last_r}"
-            )
-        replaced = layers.replace_range(
-            targets, span.frames, first_r, last_r, fade=options.crossfade, keys=options.keys
+
+def _read_poses(
+    report: CharacterReport, head: str | None, drives: list[bones.BoneDrive]
+) -> dict[str, bones.BonePose]:
+    """The rotation mode, current rotation and rest axes of every bone (or object) to be keyed."""
+    poses: dict[str, bones.BonePose] = {}
+    if head == bones.OBJECT:  # a custom map may put the head on the object beside an armature
+        poses[head] = bones.BonePose(report.mesh.rotation_mode, _basis(report.mesh))
+    arm = report.armature
+    for name in [head or "", *(d.bone for d in drives)]:
+        if name and name not in poses:
+            pb = arm.pose.bones[name]
+            axes = np.array(arm.data.bones[name].matrix_local.to_3x3().normalized())
+            poses[name] = bones.BonePose(pb.rotation_mode, _basis(pb), axes)
+    return poses
+
+
+def _basis(target: Any) -> np.ndarray:
+    q = target.matrix_basis.decompose()[1]
+    return np.array([q.w, q.x, q.y, q.z], dtype=np.float64)
+
+
+def _previous_meta(idblock: Any) -> dict[str, Any]:
+    """Metadata of the take already on ``idblock`` (our layers, or an older single action)."""
+    for strip in layers.our_strips(idblock).values():
+        if keying.is_ours(strip.action):
+            return keying.action_meta(strip.action)
+    ad = getattr(idblock, "animation_data", None)
+    if ad is not None and keying.is_ours(ad.action):
+        return keying.action_meta(ad.action)
+    return {}
+
+
+def _rotation_curves(track: bones.RotationTrack) -> list[keying.CurveSpec]:
+    prefix = f'pose.bones["{bpy.utils.escape_identifier(track.bone)}"].' if track.bone else ""
+    group = track.bone or "Object Transforms"
+    return [
+        keying.CurveSpec(
+            f"{prefix}{track.prop}",
+            i,
+            track.values[:, i],
+            group,
+            layer=track.layer,
+            rest=float(track.rest[i]),
+            tol=track.tol,
         )
-        for name, value in options.layer_influence.items():
-            layers.set_influence([t.idblock for t in targets], name, value)
-    else:
+        for i in range(track.values.shape[1])
+    ]
+
+
+def _write(
+    targets: list[keying.TargetCurves], span: plan.FrameSpan, meta: dict[str, Any], options: ApplyOptions
+) -> tuple[layers.LayersResult | None, tuple[int, int] | None]:
+    """Key the take into its layers, or only ``options.replace_range`` of the take already there."""
+    if options.replace_range is None:
         result = layers.write_take(
-            action_prefix,
+            _action_prefix(meta),
             targets,
             span.frames,
             meta=meta,
             keys=options.keys,
             influences=options.layer_influence,
         )
-    if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
-        scene.frame_start, scene.frame_end = plan.scene_range(
-            span, scene.frame_start, scene.frame_end, options.frame_range
+        return result, None
+    first, last = options.replace_range
+    if not (span.first <= first and last <= span.last):
+        raise DualTalkError(
+            f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first}-{last}"
         )
-    if options.undo_push:
-        _undo_push(f"DualTalk: animate {mesh.name}")
-    used = [layer for layer in layers.LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
-    n_curves = sum(len(t.curves) for t in targets)
+    replaced = layers.replace_range(
+        targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
+    )
+    for name, value in options.layer_influence.items():
+        layers.set_influence([t.idblock for t in targets], name, value)
+    return None, replaced
+
+
+def _action_prefix(meta: dict[str, Any]) -> str:
+    return f"DualTalk_{meta['take']}_{meta['character']}"
+
+
+def _apply_report(
+    meta: dict[str, Any],
+    targets: list[keying.TargetCurves],
+    span: plan.FrameSpan,
+    result: layers.LayersResult | None,
+    replaced: tuple[int, int] | None,
+    *,
+    summary: str,
+    warnings: list[str],
+) -> ApplyReport:
+    curves = [c for t in targets for c in t.curves]
     return ApplyReport(
-        character=mesh.name,
-        action=action_prefix[:63],
+        character=meta["character"],
+        action=_action_prefix(meta)[:63],
         frames=span.count,
         first_frame=span.first,
         last_frame=span.last,
-        fps=fps,
-        curves=n_curves,
+        fps=meta["fps"],
+        curves=len(curves),
         keys=result.keys if result is not None else 0,
-        mapping=report.summary,
+        mapping=summary,
         warnings=warnings,
         kept_actions=result.pushed if result is not None else [],
-        seconds=time.perf_counter() - t0,
-        keys_every_frame=n_curves * span.count,
+        keys_every_frame=len(curves) * span.count,
         max_weight_error=result.max_weight_error if result is not None else 0.0,
         max_rotation_error_deg=result.max_rotation_error_deg if result is not None else 0.0,
-        layers=used,
+        layers=[layer for layer in layers.LAYERS if any(c.layer == layer for c in curves)],
         replaced=replaced,
     )
-
-
-def _key_path(name: str) -> str:
-    return f'key_blocks["{bpy.utils.escape_identifier(name)}"].value'
 
 
 def _widen_slider(kb: Any, values: np.ndarray) -> None:

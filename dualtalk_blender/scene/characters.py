@@ -19,6 +19,7 @@ import numpy as np
 from ...inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
 from ...inference.core.errors import DualTalkError
 from ..rig import presets
+from ..rig.bones import BoneDrive
 from ..rig.mapping import CustomMap, load_mapping
 
 AUTO = "auto"
@@ -29,16 +30,6 @@ _FAMILY_LABEL = {
     "vrm": "VRM expressions",
     "mmd": "MMD morphs",
 }
-
-
-@dataclass
-class BoneDrive:
-    """A bone rotated by a linear mix of channels: rotvec (bone-local) = values @ matrix."""
-
-    bone: str
-    channels: list[str]
-    matrix: np.ndarray  # (len(channels), 3) radians per unit
-    frame: str = "bone"  # "bone": matrix is in the bone's own axes; "head": in the motion's head frame
 
 
 @dataclass
