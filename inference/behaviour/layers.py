@@ -19,7 +19,7 @@ from scipy.ndimage import gaussian_filter1d
 from .cues import Cues, segments, speaking_state
 from .settings import Mood
 
-LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4}
+LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5}
 
 # blinks (Bentivoglio 1997; Nakano & Kitazawa 2010)
 BLINK_RATE_SPEAKING = 24.0 / 60.0  # all blinks together: background, pause- and gaze-locked
@@ -264,15 +264,24 @@ class Head:
     speaking: np.ndarray | None = None
 
 
-def _sway(rng: np.random.Generator, t: int, fps: float) -> np.ndarray:
-    """Slow band-limited wander (about 0.07-0.4 Hz), unit std per axis: slower than any nod."""
+def _sway(
+    rng: np.random.Generator, t: int, fps: float, fast_s: float = 0.6, slow_s: float = 2.5
+) -> np.ndarray:
+    """Band-limited wander, unit std per axis: Gaussian smoothing at ``fast_s`` minus ``slow_s``
+    seconds (the default passes about 0.07-0.4 Hz)."""
     out = np.zeros((t, 3))
+    pad = int(2 * slow_s * fps)
     for axis in range(3):
-        noise = rng.normal(size=t + int(4 * fps))
-        slow = gaussian_filter1d(noise, 0.6 * fps) - gaussian_filter1d(noise, 2.5 * fps)
-        slow = slow[int(2 * fps) : int(2 * fps) + t]
+        noise = rng.normal(size=t + 2 * pad)
+        slow = gaussian_filter1d(noise, fast_s * fps) - gaussian_filter1d(noise, slow_s * fps)
+        slow = slow[pad : pad + t]
         out[:, axis] = slow / (slow.std() + 1e-9)
     return out
+
+
+# A listener's pitch wanders slower than this (posture), so that the only quick chin-down
+# swings a viewer sees while someone listens are the nods placed at the partner's phrase ends.
+LISTEN_PITCH_SWAY_S = (1.6, 6.0)
 
 
 def _nod_shape(rng: np.random.Generator, fps: float, size_deg: float) -> np.ndarray:
@@ -292,6 +301,9 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     t, fps = ctx.num_frames, ctx.fps
     speaking = ctx.speaking
     free = _sway(rng, t, fps)
+    posture = _sway(layer_rng(ctx.seed, ctx.role, "posture"), t, fps, *LISTEN_PITCH_SWAY_S)
+    w_speak = gaussian_filter1d(speaking.astype(np.float64), 0.3 * fps)
+    free[:, 0] = w_speak * free[:, 0] + (1.0 - w_speak) * posture[:, 0]
     # beats on stressed syllables, larger near phrase starts
     beats = np.zeros((t, 3))
     starts = np.array(ctx.own.phrase_starts, dtype=np.int64)

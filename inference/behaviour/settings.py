@@ -29,7 +29,7 @@ ENGINE_DEFAULTS: dict[str, dict[str, float]] = {
 class Mood:
     """Multipliers a mood applies on top of the calibrated defaults."""
 
-    head: float = 1.0  # head std target (animated: the table's 'up to 6-7 deg' speakers)
+    head: float = 1.0  # head std target (animated x3: the table's 'up to 6-7 deg' speakers)
     nods: float = 1.0  # listener nod probability
     brows: float = 1.0  # brow raise rate and height
     smile: float = 0.0  # resting smile weight (0..1 of mouthSmile)
@@ -41,7 +41,7 @@ MOOD_TABLE: dict[str, Mood] = {
     "neutral": Mood(),
     "friendly": Mood(head=1.05, nods=1.25, brows=1.15, smile=0.18, blink=1.0, partner_gaze=0.05),
     "serious": Mood(head=0.75, nods=0.8, brows=0.6, smile=0.0, blink=0.9, partner_gaze=0.05),
-    "animated": Mood(head=2.5, nods=1.3, brows=1.6, smile=0.08, blink=1.1, partner_gaze=-0.03),
+    "animated": Mood(head=3.0, nods=1.3, brows=1.6, smile=0.08, blink=1.1, partner_gaze=-0.03),
 }
 
 

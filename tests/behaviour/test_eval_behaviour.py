@@ -73,6 +73,10 @@ def test_bad_requests_are_refused(tmp_path):
         ev.run(_args())
     with pytest.raises(DualTalkError, match="not found"):
         ev.run(_args(str(tmp_path / "missing")))
+    with pytest.raises(DualTalkError, match="--seeds goes with --suite"):
+        ev.run(_args(str(tmp_path), "--seeds", "3"))
+    with pytest.raises(DualTalkError, match="--seeds goes with --suite"):
+        ev.run(_args("--suite", "--seeds", "0"))
 
 
 def test_the_layer_output_measures_the_same_from_files(tmp_path, demo_dialogue):
@@ -105,3 +109,19 @@ def test_the_command_line_measures_files_and_refuses_bad_amounts(tmp_path, demo_
     )
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0
     assert bad.stderr.startswith("error: --head must be between 0 and 2")
+
+
+def test_short_takes_pool_several_performances(demo_dialogue):
+    """The demo gives each character ~15 s of listening: one seed's nod rate moves in steps of
+    4/min, so the suite pools seeds; every seed's rows are kept and nods are summed over them."""
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    one = ev.evaluate_dialogue(a, b, demo_dialogue, BehaviourSettings(seed=4))
+    three = ev.evaluate_seeds(a, b, demo_dialogue, BehaviourSettings(seed=4), 3)
+    assert three["seeds"] == 3 and sorted(three["after"]) == ["A", "A s2", "A s3", "B", "B s2", "B s3"]
+    assert three["after"]["A"] == one["after"]["A"]  # the first performance is the plain one
+    later = ev.evaluate_dialogue(a, b, demo_dialogue, BehaviourSettings(seed=6))
+    assert three["after"]["A s3"] == later["after"]["A"]
+    pooled = ev.pooled(three)["after"]
+    assert pooled["nods"] == sum(r["nods"] for r in three["after"].values())
+    assert pooled["listening_min"] == pytest.approx(3 * ev.pooled(one)["after"]["listening_min"])
+    assert three["lips_identical"] and three["same_seed_identical"]

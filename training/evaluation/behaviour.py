@@ -12,6 +12,7 @@ determinism and lip identity. Targets come from issue 12 and the calibration tab
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from ...inference.behaviour import (
     apply_with_cues,
     dialogue_cues,
 )
-from ...inference.behaviour.cues import PAUSE_S, bridge, segments, speaking_state
+from ...inference.behaviour.cues import PAUSE_S, backchannels, bridge, segments, speaking_state
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, load_motion
@@ -180,6 +181,24 @@ def measure(take: Take) -> dict[str, Any]:
     out["nod_lag_median_s"] = float(np.median(lags)) if lags else None
     in_window = sum(1 for x in lags if 0.2 <= x <= 1.0)
     out["nods_in_0.2_1.0s"] = in_window / len(nods) if len(nods) else None
+    # the other trigger the issue names: one's own "mm-hm" (a nod within 1.5 s of its onset
+    # and not already 0.2-1.0 s after a partner phrase end)
+    own_bc = np.array(
+        [
+            s
+            for s, _ in backchannels(
+                np.asarray(m.speaking, bool), np.asarray(take.partner.speaking, bool), fps
+            )
+        ],
+        dtype=np.int64,
+    )
+    with_bc = 0
+    for n in nods:
+        before = ends[ends <= n + int(0.1 * fps)]
+        at_end = len(before) and 0.2 <= (n - before[-1]) / fps <= 1.0
+        if not at_end and len(own_bc) and ((own_bc <= n) & (n - own_bc <= 1.5 * fps)).any():
+            with_bc += 1
+    out["nods_with_own_backchannel"] = with_bc
     if take.gaze_target is not None:
         on = np.asarray(take.gaze_target) == GAZE_PARTNER
         out["gaze_listening"] = float(on[listening].mean()) if listening.any() else None
@@ -305,6 +324,7 @@ def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str,
 
 # the published suite -----------------------------------------------------------------------
 SUITE_AMI = ("dev00", "dev01", "trn08", "trn09", "tst00")  # excerpts where two people talk to each other
+SUITE_SEEDS = 5  # performances pooled per take (see evaluate_seeds)
 
 
 def _two_speaker_rttm(ami: Path, stem: str, out: Path) -> Path:
@@ -342,10 +362,52 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "listening_min": listen,
             "nods_per_listening_min": nods / listen if listen else None,
             "nods_in_window": sum((r["nods_in_0.2_1.0s"] or 0) * r["nods"] for r in rows),
+            "nods_with_own_backchannel": sum(r.get("nods_with_own_backchannel", 0) for r in rows),
             "gaze_listening": mean("gaze_listening"),
             "gaze_speaking": mean("gaze_speaking"),
-            "frozen_s": sum(r["frozen_s"] for r in rows),
+            "frozen_s": sum(r["frozen_s"] for r in rows) / result.get("seeds", 1),  # per performance
         }
+    return out
+
+
+def evaluate_seeds(
+    base_a: Motion,
+    base_b: Motion,
+    dialogue: Any,
+    settings: BehaviourSettings,
+    seeds: int,
+    reference: str | None = None,
+) -> dict[str, Any]:
+    """:func:`evaluate_dialogue` for ``seeds`` performances (seed, seed+1, ...), rows pooled.
+
+    A take's listening time can be a few seconds (the shared clip: 0.2 min per person), so one
+    seed's nod count moves in steps of 5/min; the rows of every seed are kept (``A``, ``B`` for
+    the first, ``A s2``... after) and :func:`pooled` sums nods over all the listening time.
+    """
+    results = [
+        evaluate_dialogue(
+            base_a, base_b, dialogue, dataclasses.replace(settings, seed=settings.seed + k), reference
+        )
+        for k in range(max(1, seeds))
+    ]
+    out = dict(results[0])
+    for k, res in enumerate(results[1:], start=2):
+        for phase in ("before", "after"):
+            out[phase] = {**out[phase], **{f"{role} s{k}": row for role, row in res[phase].items()}}
+    for key in ("same_seed_identical", "other_seed_differs", "lips_identical"):
+        out[key] = all(r[key] for r in results)
+    if reference:
+        ref = dict(results[0]["reference"])
+        for phase in ("before", "after"):
+            ref[phase] = {
+                state: np.mean([r["reference"][phase][state] for r in results], axis=0).tolist()
+                if all(r["reference"][phase][state] for r in results)
+                else None
+                for state in ("speaking", "listening")
+            }
+        ref["seeds"] = len(results)
+        out["reference"] = ref
+    out["seeds"] = len(results)
     return out
 
 
@@ -362,6 +424,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
     clip = shared / "data" / "dualtalk_demo" / "UbjUDM1MiGE_sub_video_72"
     ami = shared / "data" / "real_speech" / "ami_meetings"
     engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
+    seeds = int(getattr(args, "seeds", None) or SUITE_SEEDS)
     takes: list[tuple[str, tuple[str, str | None, str | None], str | None]] = [
         ("demo", (str(repo / "assets" / "demo_dialogue.flac"), None, None), None),
     ]
@@ -373,7 +436,12 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
                 str(clip) + "_speaker2.npz",
             )
         )
-    out: dict[str, Any] = {"engine": engine.name, "settings": settings.record(engine.name), "takes": {}}
+    out: dict[str, Any] = {
+        "engine": engine.name,
+        "settings": settings.record(engine.name),
+        "seeds": seeds,
+        "takes": {},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for stem in SUITE_AMI if ami.is_dir() else ():
             takes.append(
@@ -383,15 +451,25 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
                     None,
                 )
             )
-        ami_all: dict[str, Any] = {"before": {}, "after": {}}
+        ami_all: dict[str, Any] = {"before": {}, "after": {}, "seeds": seeds}
         checks = ("same_seed_identical", "other_seed_differs", "lips_identical")
         for name, (a, b, turns), reference in takes:
             dialogue = load_dialogue(a, b, turns)
             base_a, base_b = generate_dialogue(dialogue, engine)
-            res = evaluate_dialogue(base_a, base_b, dialogue, settings, reference=reference)
+            res = evaluate_seeds(base_a, base_b, dialogue, settings, seeds, reference=reference)
             out["takes"][name] = {**pooled(res), **{k: res[k] for k in checks}}
             if reference:
                 out["takes"][name]["reference"] = res["reference"]
+            if reference and settings.mood != "animated":
+                # the clip's tracked speaker moves like the table's animated speakers (6-7 deg):
+                # also show the mood a user would pick for them
+                lively = dataclasses.replace(settings, mood="animated")
+                res = evaluate_seeds(base_a, base_b, dialogue, lively, seeds, reference=reference)
+                out["takes"][f"{name}, --mood animated"] = {
+                    **pooled(res),
+                    **{k: res[k] for k in checks},
+                    "reference": res["reference"],
+                }
             if name.startswith("AMI"):
                 for phase in ("before", "after"):
                     for role, row in res[phase].items():
@@ -399,7 +477,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
                 for k in checks:
                     ami_all[k] = ami_all.get(k, True) and res[k]
         if ami_all["after"]:
-            count = len(ami_all["after"]) // 2
+            count = len(ami_all["after"]) // (2 * seeds)
             out["takes"][f"AMI, {count} excerpts pooled"] = {
                 **pooled(ami_all),
                 **{k: ami_all[k] for k in checks},
@@ -414,10 +492,16 @@ def format_suite(result: dict[str, Any]) -> str:
         "(in 0.2-1.0 s) | eyes on partner listening / speaking | frozen s | lips identical |"
     )
     lines = [head, "|" + "---|" * 10]
+    if result.get("seeds", 1) > 1:
+        lines.insert(
+            0, f"{result['seeds']} performances (seeds) pooled per take; 'off' is the engine alone\n"
+        )
     for name, take in result["takes"].items():
         for phase in ("before", "after"):
             r = take[phase]
-            nods = f"{_fmt(r['nods_per_listening_min'])} ({r['nods_in_window']:.0f}/{r['nods']})"
+            nods = f"{_fmt(r['nods_per_listening_min'])} ({r['nods_in_window']:.0f}/{r['nods']}"
+            bc = r.get("nods_with_own_backchannel", 0)
+            nods += f"; {bc} with own mm-hm)" if bc else ")"
             gaze = f"{_fmt(r['gaze_listening'], 2)} / {_fmt(r['gaze_speaking'], 2)}"
             lips = _fmt(take["lips_identical"]) if phase == "after" else ""
             lines.append(
@@ -430,6 +514,10 @@ def format_suite(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {name}: tracked speaker {ref['role']} | | | {_fmt(ref['std']['speaking'], 2)} | "
                 f"{_fmt(ref['std']['listening'], 2)} | | | | | |"
+            )
+            lines.append(
+                f"| {name}: layer on / tracked | | | {_fmt(ref['after']['speaking'], 2)}x | "
+                f"{_fmt(ref['after']['listening'], 2)}x | | | | | |"
             )
     return "\n".join(lines)
 
@@ -456,6 +544,7 @@ ROWS = (
     ("nods per listening min", "nods_per_listening_min", 1),
     ("nod lag median (s)", "nod_lag_median_s", 2),
     ("nods 0.2-1.0 s after a phrase end", "nods_in_0.2_1.0s", 2),
+    ("other nods with own backchannel", "nods_with_own_backchannel", 0),
     ("eyes on partner, listening", "gaze_listening", 2),
     ("eyes on partner, speaking", "gaze_speaking", 2),
     ("frozen time (s)", "frozen_s", 1),
@@ -512,6 +601,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shared", metavar="DIR", help="with --suite: the team data folder (default ../shared)"
     )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        metavar="N",
+        help=f"with --suite: performances pooled per take, from --behaviour-seed on (default {SUITE_SEEDS})",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -546,6 +641,8 @@ def settings_from(args: argparse.Namespace) -> BehaviourSettings:
 def run(args: argparse.Namespace) -> int:
     if args.audio and args.motion:
         raise DualTalkError("give motion files or --audio, not both")
+    if args.seeds is not None and not (args.suite and 1 <= args.seeds <= 50):
+        raise DualTalkError("--seeds goes with --suite and must be from 1 to 50")
     if args.suite:
         suite = run_suite(args, settings_from(args))
         print(json.dumps(suite, default=float) if args.json else format_suite(suite))
