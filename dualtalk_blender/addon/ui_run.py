@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import bpy
+import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
@@ -50,24 +51,49 @@ def qualifies(obj: Any) -> bool:
     return False
 
 
-def _rig_fingerprint(obj: Any, preset: str, custom_map: str) -> tuple[Any, ...]:
-    """What a rig summary depends on, cheap to read on every redraw: the objects, their shape-key
-    names and bone names, the preset and the custom map file's path and modification time."""
+def _rig_fingerprint(obj: Any, preset: str = "auto", custom_map: str = "") -> tuple[Any, ...]:
+    """What inspecting a character depends on, cheap enough to read on every redraw.
 
-    def part(o: Any) -> tuple[Any, ...]:
-        data = getattr(o, "data", None)
-        keys = getattr(data, "shape_keys", None) if o.type == "MESH" else None
-        names = tuple(kb.name for kb in keys.key_blocks) if keys is not None else ()
-        bones = tuple(b.name for b in data.bones) if o.type == "ARMATURE" else ()
-        return (o.as_pointer(), o.name, o.type, names, bones)
-
-    related = [obj, *obj.children] + ([obj.parent] if obj.parent is not None else [])
+    Each related object (the pick, its parent and armature-modifier rig, its children; all
+    descendants of an armature) by session id and address -- so a report whose fingerprint still
+    matches holds live objects -- with its mesh data and how many users share it, shape-key names,
+    whether they are relative and which are driven, bone names and rest positions; plus the preset
+    and the custom map file's path and modification time.
+    """
+    related = [obj, *(obj.children_recursive if obj.type == "ARMATURE" else obj.children)]
+    if obj.parent is not None:
+        related.append(obj.parent)
+    if obj.type == "MESH":
+        related += [m.object for m in obj.modifiers if m.type == "ARMATURE" and m.object is not None]
     path = abspath(custom_map) if preset == "custom" else ""
     try:
         mtime = os.stat(path).st_mtime_ns if path else 0
     except OSError:
         mtime = -1
-    return (preset, path, mtime, *(part(o) for o in related))
+    return (preset, path, mtime, *(_object_fingerprint(o) for o in related))
+
+
+def _object_fingerprint(o: Any) -> tuple[Any, ...]:
+    ident = (o.session_uid, o.as_pointer(), o.name, o.type)
+    data = o.data
+    if o.type == "MESH":
+        keys = data.shape_keys
+        shape = (
+            ()
+            if keys is None
+            else (keys.as_pointer(), keys.use_relative, *(kb.name for kb in keys.key_blocks))
+        )
+        ad = keys.animation_data if keys is not None else None
+        driven = tuple((fc.data_path, fc.mute) for fc in ad.drivers) if ad is not None else ()
+        return (*ident, data.session_uid, data.as_pointer(), data.users, shape, driven)
+    if o.type == "ARMATURE":
+        heads = np.empty(len(data.bones) * 3, dtype=np.float32)
+        tails = np.empty(len(data.bones) * 3, dtype=np.float32)
+        data.bones.foreach_get("head_local", heads)  # rest positions: where the head points (up axis)
+        data.bones.foreach_get("tail_local", tails)
+        names = tuple(b.name for b in data.bones)
+        return (*ident, data.session_uid, data.as_pointer(), names, heads.tobytes(), tails.tobytes())
+    return ident
 
 
 def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> str:
@@ -239,11 +265,13 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
     return names
 
 
-def preflight(s: Any, options: Any) -> None:
+def preflight(s: Any, options: Any) -> list[tuple[Any, tuple[Any, ...]]]:
     """Check before any inference that applying will work: options, map files, both rigs.
 
     Applying happens only after the worker succeeded; finding a bad map file or an
-    unusable rig then would waste the run and could leave one character keyed.
+    unusable rig then would waste the run and could leave one character keyed. Returns each
+    character's report with the rig fingerprint it was made from, so applying reuses the
+    report while the rig is unchanged: one inspection per character per Generate.
     """
     from ..rig.mapping import load_mapping
     from ..scene.apply import ApplyOptions, inspect_for, refuse_unusable
@@ -256,11 +284,20 @@ def preflight(s: Any, options: Any) -> None:
         load_arkit_flame_map(options.flame_map)
     a, b = check_characters(s)
     parsed = ApplyOptions(**{**options.__dict__, "mapping": mapping}) if mapping is not None else options
-    reports = [inspect_for(obj, parsed) for obj in (a, b)]  # once per character
-    if reports[0].mesh == reports[1].mesh:
+    inspected = [(inspect_for(obj, parsed), _rig_fingerprint(obj)) for obj in (a, b)]
+    if inspected[0][0].mesh == inspected[1][0].mesh:
         raise DualTalkError("character A and character B use the same mesh object")
-    for report in reports:  # the same refusals applying would raise (linked data, no face keys, ...)
+    for report, _fingerprint in inspected:  # the refusals applying would raise (linked data, no keys...)
         refuse_unusable(report, parsed)
+    return inspected
+
+
+def _unchanged(obj: Any, report: Any, fingerprint: tuple[Any, ...]) -> Any | None:
+    """``report`` while ``obj`` is still the rig it was made from, else None."""
+    try:
+        return report if _rig_fingerprint(obj) == fingerprint else None
+    except (ReferenceError, AttributeError, RuntimeError):  # an object mid-deletion: inspect it again
+        return None
 
 
 class GenerationRun:
@@ -288,7 +325,7 @@ class GenerationRun:
             self.apply_opts = apply_options(settings, prefs)
             if frame_range is not None:
                 self._plan_range(*frame_range)
-            preflight(settings, self.apply_opts)
+            self.inspected = preflight(settings, self.apply_opts)
             self.python = python or self._python()
         except Exception:
             self.cleanup()
@@ -400,7 +437,10 @@ class GenerationRun:
         motion_a = load_motion(result["a"])
         motion_b = load_motion(result["b"])
         a, b = check_characters(self.settings)
-        rep_a, rep_b, n_markers = apply_dialogue(a, b, motion_a, motion_b, self.apply_opts, scene=self.scene)
+        reports = self._unchanged_reports((a, b))
+        rep_a, rep_b, n_markers = apply_dialogue(
+            a, b, motion_a, motion_b, self.apply_opts, scene=self.scene, reports=reports
+        )
         strips: list[str] = []
         if self.frame_range is not None:
             lo, hi = rep_a.replaced
@@ -421,6 +461,13 @@ class GenerationRun:
         warnings = rep_a.warnings + rep_b.warnings
         msg = "DualTalk: animated " + ", ".join(parts)
         return msg + (f" (warning: {warnings[0]})" if warnings else "")
+
+    def _unchanged_reports(self, objs: tuple[Any, Any]) -> tuple[Any, Any]:
+        """The preflight's report of each character whose rig is unchanged since Generate was
+        pressed (the panel stays live while the engine runs); None, inspect again, for one that
+        changed or was swapped for another object."""
+        fresh = [_unchanged(obj, *seen) for obj, seen in zip(objs, self.inspected, strict=True)]
+        return fresh[0], fresh[1]
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)

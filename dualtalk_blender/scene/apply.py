@@ -524,16 +524,16 @@ def _mutual_gaze(
     motions: tuple[Motion, Motion],
     reps: tuple[ApplyReport, ApplyReport],
     options: ApplyOptions,
+    reports: tuple[CharacterReport, CharacterReport],
 ) -> tuple[ApplyReport, ApplyReport]:
     """Key each character's eyes on the other's head on its *partner* frames (see :mod:`.gaze`).
 
     Both heads are read back from the scene after their motion is keyed, every motion frame, so
     the eyes follow characters the user has animated and make up for the head's own motion.
     """
-    reports = [check_character(obj, options) for obj in objs]
     ratio = scene_fps(scene) / motions[0].fps
     frames = reps[0].first_frame + np.arange(motions[0].num_frames, dtype=np.float64) * ratio
-    samples = gaze.sample(scene, reports, frames)
+    samples = gaze.sample(scene, list(reports), frames)
     out = []
     for i in range(2):
         motion = motions[i]
@@ -541,11 +541,28 @@ def _mutual_gaze(
             out.append(reps[i])
             continue
         aimed = gaze.aimed(motion, gaze.to_partner(samples[i], samples[1 - i], reports[i]), options.head_turn)
-        rep = apply_motion(objs[i], aimed, options, scene=scene)
+        rep = apply_motion(objs[i], aimed, options, scene=scene, report=reports[i])
         rep.warnings = reps[i].warnings + [w for w in rep.warnings if w not in reps[i].warnings]
         rep.seconds += reps[i].seconds
         out.append(rep)
     return out[0], out[1]
+
+
+def _inspect_pair(
+    objs: tuple[Any, Any],
+    options: ApplyOptions,
+    reports: tuple[CharacterReport | None, CharacterReport | None],
+) -> tuple[CharacterReport, CharacterReport]:
+    """Both characters' reports: the caller's where given, else inspected here (a custom map file
+    is read once for both)."""
+    if any(r is None for r in reports) and isinstance(options.mapping, str | Path):
+        options.mapping = load_mapping(options.mapping)
+    report_a, report_b = (
+        r if r is not None else inspect_for(o, options) for o, r in zip(objs, reports, strict=True)
+    )
+    if report_a.mesh == report_b.mesh:
+        raise DualTalkError("character A and character B are the same object")
+    return report_a, report_b
 
 
 def apply_dialogue(
@@ -556,25 +573,27 @@ def apply_dialogue(
     options: ApplyOptions | None = None,
     *,
     scene: Any = None,
+    reports: tuple[CharacterReport | None, CharacterReport | None] = (None, None),
 ) -> tuple[ApplyReport, ApplyReport, int]:
-    """Key both characters (and turn markers) as one undo step."""
+    """Key both characters (and turn markers) as one undo step.
+
+    ``reports``: the characters' :func:`inspect_for` results when the caller already has them
+    (the add-on's preflight); a None is inspected here. Each character is inspected at most
+    once per call, the gaze pass included.
+    """
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
     inner = ApplyOptions(**{**options.__dict__, "undo_push": False})
     inner.validate()
-    if isinstance(inner.mapping, str | Path):  # read a custom map file once for both characters
-        inner.mapping = load_mapping(inner.mapping)
-    report_a, report_b = inspect_for(obj_a, inner), inspect_for(obj_b, inner)
-    if report_a.mesh == report_b.mesh:
-        raise DualTalkError("character A and character B are the same object")
+    pair = _inspect_pair((obj_a, obj_b), inner, reports)
     for motion in (motion_a, motion_b):
         check_frame_span(scene, motion, inner.start_frame)
-    for report in (report_a, report_b):  # refuse before keying either character
+    for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner)
-    rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=report_a)
-    rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=report_b)
-    shared_rig = report_a.armature
-    if shared_rig is not None and shared_rig == report_b.armature:
+    rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=pair[0])
+    rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=pair[1])
+    shared_rig = pair[0].armature
+    if shared_rig is not None and shared_rig == pair[1].armature:
         # one armature object holds one action: B's head and bone motion replaced A's
         rep_b.warnings.append(
             f"{rep_a.character} and {rep_b.character} are deformed by the same armature {shared_rig.name!r} "
@@ -582,7 +601,7 @@ def apply_dialogue(
             "its own armature (Object > Relations > Make Single User, or duplicate the rig with Shift+D)"
         )
     if inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None):
-        rep_a, rep_b = _mutual_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner)
+        rep_a, rep_b = _mutual_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair)
     n_markers = 0
     if options.markers and options.replace_range is None:  # a range keeps the take's markers
         n_markers = add_turn_markers(
