@@ -77,17 +77,19 @@ def run(args: argparse.Namespace) -> BenchResult:
         totals: list[float] = []
         stage_runs: dict[str, list[float]] = {}
         for i in range(max(args.warmup, 0) + max(args.repeats, 1)):
-            shot = Shot(
-                name="e2e",
+            shot = Shot.build(
+                "e2e",
+                {
+                    "audio": wav,
+                    "checkpoint": Path(args.checkpoint) if args.checkpoint else None,
+                    "engine": args.engine,
+                    "device": args.device,
+                },
                 blend=blend,
                 char_a=name_a,
                 char_b=name_b,
                 out=folder / f"out{i}.blend",
                 fbx=None if args.no_fbx else folder / f"out{i}.fbx",
-                audio=wav,
-                checkpoint=Path(args.checkpoint) if args.checkpoint else None,
-                engine=args.engine,
-                device=args.device,
             )
             clock = StageClock()
             t0 = time.perf_counter()

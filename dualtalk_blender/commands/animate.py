@@ -20,7 +20,6 @@ Inside Blender's own Python (the extension installed, or this folder on ``sys.pa
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import re
 import sys
@@ -55,41 +54,7 @@ from ...inference.core.errors import DualTalkError  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_dialogue_strip, remove_our_strips  # noqa: E402
-from .jobs import GROUPS, Shot, load_jobs  # noqa: E402
-
-
-def _intensity(text: str) -> tuple[str, float]:
-    group, sep, value = text.partition("=")
-    if not sep or group not in GROUPS:
-        raise argparse.ArgumentTypeError(f"expected GROUP=VALUE with GROUP in {', '.join(GROUPS)}")
-    try:
-        return group, float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-
-
-def _layer_influence(text: str) -> tuple[str, float]:
-    from ..rig.layer_names import LAYERS, layer_name
-
-    layer, sep, value = text.partition("=")
-    try:
-        if not sep:
-            raise ValueError
-        return layer_name(layer), float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected LAYER=VALUE with LAYER in {', '.join(LAYERS)}") from None
-    except DualTalkError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _frame_range(text: str) -> tuple[int, int]:
-    first, sep, last = text.partition("-")
-    try:
-        if not sep:
-            raise ValueError
-        return int(first), int(last)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected FIRST-LAST frames, e.g. 400-520, got {text!r}") from None
+from .jobs import Shot, load_jobs  # noqa: E402
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -103,7 +68,10 @@ def _resolution(text: str) -> tuple[int, int]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Scene, characters and outputs are animate's own; every option is a view of its declaration
+    (engine side: ``inference/core/request.py``, scene side: ``dualtalk_blender/rig/options.py``)."""
     from ...inference.core import request
+    from ..rig import options
 
     scene = parser.add_argument_group("scene")
     scene.add_argument("--blend", metavar="IN.blend", help="the scene with both characters (never modified)")
@@ -116,59 +84,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B")
     request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
-    ret = parser.add_argument_group("retargeting")
-    ret.add_argument("--preset", choices=("auto", "arkit", "flame", "vrm", "mmd"), default="auto")
-    ret.add_argument(
-        "--map", metavar="JSON", help="custom channel -> shape key/bone map (overrides --preset)"
+    request.add_arguments(
+        parser,
+        (options.RETARGET, options.KEYING),
+        options=options.SCENE_OPTIONS,
+        titles=options.GROUP_TITLES,
+        defaults={"take": None},  # None: the take is named after --out
     )
-    ret.add_argument(
-        "--flame-map", metavar="FILE", help="published 51x103 ARKit->FLAME matrix (.npy/.npz/.json/.csv)"
-    )
-    ret.add_argument(
-        "--intensity",
-        type=_intensity,
-        action="append",
-        default=[],
-        metavar="GROUP=X",
-        help="mouth/brows/eyes/cheeks/head",
-    )
-    ret.add_argument(
-        "--smoothing", type=float, default=0.0, metavar="FRAMES", help="Gaussian sigma, 25-fps frames"
-    )
-    ret.add_argument("--start-frame", type=int, metavar="N", help="first keyed frame (default: scene start)")
-    ret.add_argument(
-        "--head-turn",
-        type=float,
-        default=None,
-        metavar="SHARE",
-        help="on partner looks the head turns this share of the way to the partner, 0-1 (default 0.15)",
-    )
-    ret.add_argument(
-        "--up-axis", choices=("auto", "Y", "Z"), default="auto", help="rig up axis for head rotation"
-    )
-    ret.add_argument("--no-markers", action="store_true", help="no timeline markers at turn changes")
-    lay = parser.add_argument_group("layers and keys")
-    lay.add_argument(
-        "--layer-influence",
-        type=_layer_influence,
-        action="append",
-        default=[],
-        metavar="LAYER=X",
-        help="keyed influence 0..1 of a layer: lips+jaw, head, eyes, brows+cheeks (e.g. head=0.5)",
-    )
-    lay.add_argument(
-        "--keys",
-        choices=("every-frame", "reduced"),
-        default="every-frame",
-        help="reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations",
-    )
-    lay.add_argument(
-        "--range",
-        type=_frame_range,
-        metavar="FIRST-LAST",
-        help="re-generate only these frames of the take already in --blend (cross-faded at both ends)",
-    )
-    ret.add_argument("--take", metavar="NAME", help="take name used for the actions (default: OUT's name)")
     out = parser.add_argument_group("output")
     out.add_argument("--out", metavar="OUT.blend", help="animated copy of the scene")
     out.add_argument("--fbx", metavar="OUT.fbx", help="also export both characters to FBX")
@@ -200,9 +122,18 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         raise DualTalkError("give both --motion-a and --motion-b, or neither")
     if args.motion_a is None and args.audio is None:
         raise DualTalkError("animate needs --audio (or --motion-a and --motion-b)")
+    from ...inference.core.request import OPTIONS, values_from_args
+    from ..rig.options import SCENE_OPTIONS
+
     out = _path(args.out)
-    return Shot(
-        name=out.stem,
+    declared = [o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli]
+    values = values_from_args(args, declared)
+    for option in declared:  # files given on the command line are taken from the current folder
+        if option.kind == "path" and values.get(option.name) is not None:
+            values[option.name] = _path(str(values[option.name]))
+    return Shot.build(
+        out.stem,
+        values,
         blend=_path(args.blend),
         char_a=args.char_a,
         char_b=args.char_b,
@@ -210,41 +141,8 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         fbx=_path(args.fbx),
         render=_path(args.render),
         work=_path(args.work),
-        audio=_path(args.audio),
-        audio_b=_path(args.audio_b),
-        turns=_path(args.turns),
         motion_a=_path(args.motion_a),
         motion_b=_path(args.motion_b),
-        checkpoint=_path(args.checkpoint),
-        map=_path(args.map),
-        flame_map=_path(args.flame_map),
-        speaker_a=args.speaker_a,
-        swap=args.swap,
-        diarize=args.diarize,
-        start=args.start,
-        end=args.end,
-        engine=args.engine,
-        device=args.device,
-        precision=args.precision,
-        rounds=args.rounds,
-        window=args.window,
-        take=args.take,
-        preset=args.preset,
-        blinks=args.blinks,
-        behaviour_seed=args.behaviour_seed,
-        gaze=args.gaze,
-        head=args.head,
-        brows=args.brows,
-        mood=args.mood,
-        head_turn=args.head_turn,
-        up_axis=args.up_axis,
-        markers=not args.no_markers,
-        smoothing=args.smoothing,
-        start_frame=args.start_frame,
-        intensity=dict(args.intensity),
-        keys=args.keys,
-        layer_influence=dict(args.layer_influence),
-        frame_range=args.range,
         fbx_scope=args.fbx_scope,
         resolution=args.resolution,
         samples=args.samples,
@@ -259,7 +157,7 @@ def work_folder(shot: Shot) -> Path:
 def intermediates(shot: Shot) -> list[str]:
     """The files this shot writes into its work folder."""
     names = [] if shot.motion_a is not None else ["A.npz", "B.npz"]
-    return names + (["dialogue.wav"] if shot.audio is not None else [])
+    return names + (["dialogue.wav"] if shot.req.audio is not None else [])
 
 
 def check_shot(shot: Shot, *, root: Path | None = None) -> None:
@@ -299,6 +197,7 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     if shot.char_a == shot.char_b:
         raise DualTalkError("--char-a and --char-b name the same object")
     shot.request().validate()
+    shot.options.validate()
     # maps are parsed now, not after the engine ran and the .blend was written
     if shot.map is not None:
         load_mapping(shot.map)
@@ -373,12 +272,14 @@ def _range_window(
     options.frame_range = "keep"
     options.take = plan.take
     if shot.motion_a is not None:
-        options.start_frame = plan.take_start if shot.start_frame is None else shot.start_frame
-        return shot.start, shot.end
+        options.start_frame = (
+            plan.take_start if shot.options.start_frame is None else shot.options.start_frame
+        )
+        return shot.req.start, shot.req.end
     options.start_frame = plan.start_frame
-    base = shot.start or 0.0
+    base = shot.req.start or 0.0
     end = base + plan.audio_end
-    return base + plan.audio_start, end if shot.end is None else min(end, shot.end)
+    return base + plan.audio_start, end if shot.req.end is None else min(end, shot.req.end)
 
 
 def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
@@ -388,9 +289,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
     from ...inference.core.outputs import mark_work_folder
-    from ...inference.core.request import amount
-    from ..rig.gaze import HEAD_TURN
-    from ..scene.apply import MAX_FRAME, ApplyOptions, apply_dialogue, check_character
+    from ..rig.options import link
+    from ..scene.apply import MAX_FRAME, apply_dialogue, check_character
     from ..scene.characters import inspect_character
 
     t0 = time.perf_counter()
@@ -407,37 +307,20 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         progress.update(
             "characters", 0.5 if label == "A" else 1.0, f"{label}: {inspect_character(obj).summary}"
         )
-    options = ApplyOptions(
-        preset=shot.preset,
-        mapping=str(shot.map) if shot.map else None,
-        flame_map=str(shot.flame_map) if shot.flame_map else None,
-        intensities=dict(shot.intensity),
-        smoothing=shot.smoothing,
-        start_frame=shot.start_frame,
-        blinks="off" if amount(shot.blinks, "blinks") == 0.0 else "auto",
-        head_turn=HEAD_TURN if shot.head_turn is None else shot.head_turn,
-        up_axis=shot.up_axis,
-        take=(shot.take or shot.name)[:40],
-        markers=shot.markers,
-        frame_range="fit",
-        undo_push=False,
-        keys=shot.keys,
-        layer_influence=dict(shot.layer_influence),
-    )
-    heard = shot
+    # the shot's own options, as animate keys them: the scene range fits the take, no undo steps
+    request, options = link(shot.request(), shot.options.replace(frame_range="fit", undo_push=False))
     if shot.frame_range is not None:
         start, end = _range_window(shot, options, obj_a, obj_b, scene)
-        heard = dataclasses.replace(shot, start=start, end=end)
+        request = request.replace(start=start, end=end)
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files.
     options.validate()
     for obj in (obj_a, obj_b):
         check_character(obj, options)
     work = work_folder(shot)
-    request = heard.request()
     engine_needed = shot.motion_a is None
     dialogue = (
         pipeline.load_dialogue(request, progress)
-        if shot.audio is not None and (shot.frame_range is None or engine_needed)
+        if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
         else None
     )
     if dialogue is not None and shot.start_frame is not None:  # the take's end, before the engine runs

@@ -25,8 +25,8 @@ Rules (so a job file from someone else cannot write outside its folder):
 
 from __future__ import annotations
 
-import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -34,87 +34,83 @@ from typing import Any
 from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
-from ...inference.core.request import Request
+from ...inference.core.request import OPTIONS, Option, Request, coerce
 from ..rig.jsonfile import read_json
+from ..rig.options import SCENE_OPTIONS, ApplyOptions
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
 
-
-def _request_options(*kinds: str) -> tuple[str, ...]:
-    """Shot-file keys that are engine options: declared once, in ``inference/core/request.py``."""
-    return tuple(o.name for o in REQUEST_OPTIONS.values() if o.kind in kinds)
-
-
-INPUT_PATHS = ("blend", *_request_options("path"), "motion_a", "motion_b", "map", "flame_map")
+# A shot's keys: the declared options that have a flag (engine side, then scene side), by name ...
+SHOT_OPTIONS: dict[str, Option] = {o.name: o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli}
+# ... and the shot's own run fields: which scene, which characters, what to write.
+RUN_FIELDS = ("name", "blend", "char_a", "char_b", "out", "fbx", "render", "work", "motion_a", "motion_b")
+RUN_FIELDS += ("resolution", "samples", "fbx_scope")
+INPUT_PATHS = ("blend", "motion_a", "motion_b", *(n for n, o in SHOT_OPTIONS.items() if o.kind == "path"))
 OUTPUT_PATHS = ("out", "fbx", "render", "work")
-STRINGS = ("name", "char_a", "char_b", *_request_options("str", "choice"), "take", "preset")
-AMOUNTS = _request_options("amount")  # blinks/gaze/head/brows: off, on, auto or a number (the request checks)
-NUMBERS = (*_request_options("float"), "smoothing", "head_turn")
-INTS = ("start_frame", *_request_options("int"), "samples")
-BOOLS = (*_request_options("bool"), "markers")
-OTHER = ("intensity", "resolution", "layer_influence", "range")
-CHOICES = {"keys": ("every-frame", "reduced"), "fbx_scope": ("full", "face")}
-FIELDS = set(INPUT_PATHS + OUTPUT_PATHS + STRINGS + AMOUNTS + NUMBERS + INTS + BOOLS + OTHER + tuple(CHOICES))
-GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
+FBX_SCOPES = ("full", "face")
+FIELDS = set(RUN_FIELDS) | set(SHOT_OPTIONS)
 
 
 @dataclass
 class Shot:
-    """One animate run; paths are absolute once parsed."""
+    """One animate run: its own scene, characters and outputs (absolute paths once parsed), plus the
+    engine-side :class:`Request` and the scene-side :class:`ApplyOptions`, each read through the
+    options' one declaration. ``shot.NAME`` reads any declared option by its shot-file key."""
 
     name: str
     blend: Path
     char_a: str
     char_b: str
     out: Path
+    req: Request = field(default_factory=Request)
+    options: ApplyOptions = field(default_factory=ApplyOptions)
     fbx: Path | None = None
     render: Path | None = None
     work: Path | None = None
-    audio: Path | None = None
-    audio_b: Path | None = None
-    turns: Path | None = None
     motion_a: Path | None = None
     motion_b: Path | None = None
-    checkpoint: Path | None = None
-    map: Path | None = None
-    flame_map: Path | None = None
-    speaker_a: str | None = None
-    swap: bool = False
-    diarize: bool = False
-    start: float | None = None
-    end: float | None = None
-    engine: str = "auto"
-    device: str = "auto"
-    precision: str = "fp32"
-    rounds: int | None = None
-    window: float | None = None
-    take: str | None = None
-    preset: str = "auto"
-    blinks: str | float | None = None
-    gaze: str | float | None = None
-    head: str | float | None = None
-    brows: str | float | None = None
-    mood: str = "neutral"
-    behaviour_seed: int = 0
-    head_turn: float | None = None
-    up_axis: str = "auto"
-    markers: bool = True
-    smoothing: float = 0.0
-    start_frame: int | None = None
-    intensity: dict[str, float] = field(default_factory=dict)
     resolution: tuple[int, int] | None = None
     samples: int | None = None
-    keys: str = "every-frame"
-    layer_influence: dict[str, float] = field(default_factory=dict)
-    frame_range: tuple[int, int] | None = None
     fbx_scope: str = "full"
 
+    @classmethod
+    def build(cls, name: str, values: Mapping[str, object], **run: Any) -> Shot:
+        """A shot from its run fields and option values keyed by declared name (None = default).
+
+        The take is named after the shot unless a take is given (Blender keeps 40 bytes of it).
+        """
+        unknown = sorted(set(values) - set(SHOT_OPTIONS))
+        if unknown:
+            raise DualTalkError(f"shot {name!r}: unknown option(s) {', '.join(unknown)}")
+        req = Request(**{k: _plain(v) for k, v in values.items() if k in REQUEST_OPTIONS and v is not None})  # type: ignore[arg-type]
+        scene = {k: _plain(v) for k, v in values.items() if k not in REQUEST_OPTIONS}
+        if scene.get("take") is None:
+            scene["take"] = name[:40]
+        return cls(name=name, req=req, options=ApplyOptions.from_values(scene), **run)
+
     def request(self) -> Request:
-        """The engine-side options of this shot, as the one request model (``core/request.py``)."""
-        return Request.from_mapping(
-            {name: getattr(self, name) for name in REQUEST_OPTIONS}, where=f"shot {self.name!r}"
-        )
+        """The engine-side options of this shot (the one request model, ``core/request.py``)."""
+        return self.req
+
+    @property
+    def frame_range(self) -> tuple[int, int] | None:
+        """The frames to re-generate (``--range`` / shot key ``range``); None: the whole take."""
+        return self.options.replace_range
+
+    def __getattr__(self, name: str) -> Any:
+        """A declared option's value by its shot-file key (paths as :class:`Path`)."""
+        option = SHOT_OPTIONS.get(name)
+        if option is None or name.startswith("_") or "req" not in self.__dict__:
+            raise AttributeError(name)
+        holder = self.__dict__["req"] if name in REQUEST_OPTIONS else self.__dict__["options"]
+        value = getattr(holder, option.field)
+        return Path(value) if option.kind == "path" and isinstance(value, str) else value
+
+
+def _plain(value: object) -> object:
+    """Paths travel as strings inside the request and the options."""
+    return str(value) if isinstance(value, os.PathLike) else value
 
 
 def _relative_ok(value: str, where: str, allow_absolute: bool) -> PurePosixPath | Path:
@@ -137,10 +133,19 @@ def resolve_path(value: Any, base: Path, where: str, *, output: bool) -> Path:
     return p if p.is_absolute() else (base / p)
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise DualTalkError(f"{where}: expected a finite number")
-    return float(value)
+def _name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > 63:
+        raise DualTalkError(f"{where}: expected a name of 1-63 characters")
+    return value
+
+
+def _option_value(option: Option, value: Any, base: Path, where: str) -> object:
+    """A shot key read through its declaration: input paths resolved, names short, the rest typed."""
+    if option.kind == "path":
+        return resolve_path(value, base, where, output=False)
+    if option.kind in ("str", "choice"):
+        return _name(value, where)
+    return coerce(option, value, where)
 
 
 def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
@@ -162,54 +167,30 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
     for req in ("blend", "char_a", "char_b", "out"):
         if req not in merged:
             raise DualTalkError(f"{where}: missing {req!r}")
-    kw: dict[str, Any] = {"name": name}
-    for key in INPUT_PATHS:
+    run: dict[str, Any] = {}
+    for key in ("blend", "motion_a", "motion_b"):
         if merged.get(key) is not None:
-            kw[key] = resolve_path(merged[key], base, f"{where}.{key}", output=False)
-    kw["out"] = resolve_path(merged["out"], base, f"{where}.out", output=True)
-    if kw["out"].suffix.lower() != ".blend":
+            run[key] = resolve_path(merged[key], base, f"{where}.{key}", output=False)
+    run["out"] = resolve_path(merged["out"], base, f"{where}.out", output=True)
+    if run["out"].suffix.lower() != ".blend":
         raise DualTalkError(f"{where}.out: must end in .blend")
     for key, suffix in (("fbx", ".fbx"), ("render", ".mp4")):
         value = merged.get(key)
         if value is True:
-            kw[key] = kw["out"].with_name(f"{name}{suffix}")
+            run[key] = run["out"].with_name(f"{name}{suffix}")
         elif value not in (None, False):
-            kw[key] = resolve_path(value, base, f"{where}.{key}", output=True)
-    if kw.get("fbx") is not None and kw["fbx"].suffix.lower() != ".fbx":
+            run[key] = resolve_path(value, base, f"{where}.{key}", output=True)
+    if run.get("fbx") is not None and run["fbx"].suffix.lower() != ".fbx":
         raise DualTalkError(f"{where}.fbx: must end in .fbx")
     if merged.get("work") is not None:
-        kw["work"] = resolve_path(merged["work"], base, f"{where}.work", output=True)
-    for key in STRINGS[1:]:
-        if merged.get(key) is not None:
-            v = merged[key]
-            if not isinstance(v, str) or not v or len(v) > 63:
-                raise DualTalkError(f"{where}.{key}: expected a name of 1-63 characters")
-            kw[key] = v
-    for key in AMOUNTS:
-        if merged.get(key) is not None:
-            v = merged[key]
-            if isinstance(v, bool) or not isinstance(v, str | int | float):
-                raise DualTalkError(f"{where}.{key}: expected off, on or a number from 0 to 2")
-            kw[key] = v
-    for key in NUMBERS:
-        if merged.get(key) is not None:
-            kw[key] = _number(merged[key], f"{where}.{key}")
-    for key in INTS:
-        if merged.get(key) is not None:
-            v = merged[key]
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise DualTalkError(f"{where}.{key}: expected an integer")
-            kw[key] = v
-    for key in BOOLS:
-        if merged.get(key) is not None:
-            if not isinstance(merged[key], bool):
-                raise DualTalkError(f"{where}.{key}: expected true or false")
-            kw[key] = merged[key]
-    if merged.get("intensity") is not None:
-        inten = merged["intensity"]
-        if not isinstance(inten, dict) or set(inten) - set(GROUPS):
-            raise DualTalkError(f"{where}.intensity: expected an object with keys among {', '.join(GROUPS)}")
-        kw["intensity"] = {k: _number(v, f"{where}.intensity.{k}") for k, v in inten.items()}
+        run["work"] = resolve_path(merged["work"], base, f"{where}.work", output=True)
+    for key in ("char_a", "char_b"):
+        run[key] = _name(merged[key], f"{where}.{key}")
+    if merged.get("samples") is not None:
+        samples = merged["samples"]
+        if isinstance(samples, bool) or not isinstance(samples, int):
+            raise DualTalkError(f"{where}.samples: expected an integer")
+        run["samples"] = samples
     if merged.get("resolution") is not None:
         res = merged["resolution"]
         if not (
@@ -220,39 +201,25 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             raise DualTalkError(f"{where}.resolution: expected [width, height]")
         if not all(8 <= x <= 16384 for x in res):
             raise DualTalkError(f"{where}.resolution: sizes must be within 8..16384")
-        kw["resolution"] = (res[0], res[1])
-    for key, allowed in CHOICES.items():
-        if merged.get(key) is not None:
-            if merged[key] not in allowed:
-                raise DualTalkError(f"{where}.{key}: expected one of {', '.join(allowed)}")
-            kw[key] = merged[key]
-    if merged.get("layer_influence") is not None:
-        from ..rig.layer_names import LAYERS
-
-        infl = merged["layer_influence"]
-        if not isinstance(infl, dict) or set(infl) - set(LAYERS):
-            raise DualTalkError(
-                f"{where}.layer_influence: expected an object with keys among {', '.join(LAYERS)}"
-            )
-        kw["layer_influence"] = {k: _number(v, f"{where}.layer_influence.{k}") for k, v in infl.items()}
-    if merged.get("range") is not None:
-        rng = merged["range"]
-        if not (
-            isinstance(rng, list)
-            and len(rng) == 2
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in rng)
-            and rng[0] <= rng[1]
-        ):
-            raise DualTalkError(f"{where}.range: expected [first, last] frames")
-        kw["frame_range"] = (rng[0], rng[1])
-    has_motion = "motion_a" in kw or "motion_b" in kw
-    if has_motion and not ("motion_a" in kw and "motion_b" in kw):
+        run["resolution"] = (res[0], res[1])
+    if merged.get("fbx_scope") is not None:
+        if merged["fbx_scope"] not in FBX_SCOPES:
+            raise DualTalkError(f"{where}.fbx_scope: expected one of {', '.join(FBX_SCOPES)}")
+        run["fbx_scope"] = merged["fbx_scope"]
+    values = {
+        key: _option_value(option, merged[key], base, f"{where}.{key}")
+        for key, option in SHOT_OPTIONS.items()
+        if merged.get(key) is not None
+    }
+    has_motion = "motion_a" in run or "motion_b" in run
+    if has_motion and not ("motion_a" in run and "motion_b" in run):
         raise DualTalkError(f"{where}: give both motion_a and motion_b, or neither")
-    if not has_motion and "audio" not in kw:
+    if not has_motion and "audio" not in values:
         raise DualTalkError(f"{where}: needs 'audio' (or motion_a + motion_b)")
-    if kw.get("start") is not None and kw.get("end") is not None and kw["end"] <= kw["start"]:
+    start, end = values.get("start"), values.get("end")
+    if isinstance(start, float) and isinstance(end, float) and end <= start:
         raise DualTalkError(f"{where}: end must be after start")
-    return Shot(**kw)
+    return Shot.build(name, values, **run)
 
 
 def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:

@@ -20,83 +20,14 @@ import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
-from ..rig import bones, flame_arkit, plan, retarget
-from ..rig.gaze import HEAD_TURN
-from ..rig.mapping import CustomMap, load_mapping
+from ..rig import bones, flame_arkit, plan
+from ..rig.mapping import load_mapping
+from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from . import gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
 MARKERS_PROP = "dualtalk_markers"  # scene custom property: the markers DualTalk made (JSON list)
-MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
-
-
-@dataclass
-class ApplyOptions:
-    """How a motion is put on a character. Defaults suit both engines."""
-
-    preset: str = AUTO  # auto / arkit / flame / vrm / mmd
-    mapping: CustomMap | str | None = None  # custom map (parsed, or a JSON path); overrides preset
-    flame_map: str | None = None  # ARKit->FLAME 51x103 matrix file (FLAME <-> ARKit rigs)
-    intensities: dict[str, float] = field(default_factory=dict)  # mouth/brows/eyes/cheeks/head
-    smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
-    start_frame: int | None = None  # None: the scene's start frame
-    blinks: str = AUTO  # auto (only for FLAME motion, which has no eyelids) / on / off
-    blink_seed: int = 0
-    head: bool = True  # key head rotation
-    take: str = "take"  # names the action: one action per character per take
-    markers: bool = True  # turn markers (apply_dialogue)
-    single_user: str = "make"  # shared shape keys: "make" them single-user, or "refuse"
-    frame_range: str = "extend"  # scene range: extend to cover the take / fit it exactly / keep
-    up_axis: str = AUTO  # rig up axis for head rotation: auto / Y / Z
-    undo_push: bool = True  # push one undo step (set False inside an UNDO operator)
-    keys: str = "every-frame"  # every-frame / reduced (within 0.01 on weights, 0.1 deg on rotations)
-    layer_influence: dict[str, float] = field(default_factory=dict)  # e.g. {"head": 0.5}
-    replace_range: tuple[int, int] | None = None  # only rewrite these frames of the existing take
-    crossfade: int = 4  # frames blended at each end of a replaced range
-    gaze: bool = True  # apply_dialogue: eyes on the partner's head where the motion's gaze intent says so
-    head_turn: float = HEAD_TURN  # share of the way the head turns toward the partner on those frames
-
-    def validate(self) -> None:
-        if self.blinks not in (AUTO, "on", "off"):
-            raise DualTalkError(f"blinks must be auto, on or off, got {self.blinks!r}")
-        if self.single_user not in ("make", "refuse"):
-            raise DualTalkError(f"single_user must be 'make' or 'refuse', got {self.single_user!r}")
-        if self.frame_range not in ("extend", "fit", "keep"):
-            raise DualTalkError(f"frame_range must be extend, fit or keep, got {self.frame_range!r}")
-        for group, value in self.intensities.items():
-            if group not in retarget.GROUPS:
-                raise DualTalkError(
-                    f"unknown intensity group {group!r} (expected {', '.join(retarget.GROUPS)})"
-                )
-            if not (np.isfinite(value) and 0.0 <= value <= 5.0):
-                raise DualTalkError(f"intensity for {group} must be between 0 and 5, got {value}")
-        if not (np.isfinite(self.head_turn) and 0.0 <= self.head_turn <= 1.0):
-            raise DualTalkError(f"head turn must be between 0 and 1, got {self.head_turn}")
-        if not (np.isfinite(self.smoothing) and 0.0 <= self.smoothing <= 25.0):
-            raise DualTalkError(f"smoothing must be between 0 and 25 frames, got {self.smoothing}")
-        if not self.take or len(self.take.encode()) > 40 or any(ord(c) < 32 for c in self.take):
-            raise DualTalkError("take name must be 1-40 printable bytes")
-        if self.keys not in layers.KEYS_MODES:
-            raise DualTalkError(f"keys must be every-frame or reduced, got {self.keys!r}")
-        for name, value in self.layer_influence.items():
-            layers.layer_name(name)
-            if not (np.isfinite(value) and 0.0 <= value <= 1.0):
-                raise DualTalkError(f"influence for layer {name} must be between 0 and 1, got {value}")
-        if self.replace_range is not None:
-            first, last = self.replace_range
-            if last < first:
-                raise DualTalkError(f"range {first}-{last} ends before it starts")
-        if not (0 <= self.crossfade <= 100):
-            raise DualTalkError(f"cross-fade must be 0-100 frames, got {self.crossfade}")
-        if self.start_frame is not None:
-            if isinstance(self.start_frame, bool) or not isinstance(self.start_frame, int | np.integer):
-                raise DualTalkError(f"start frame must be a whole number, got {str(self.start_frame)[:24]}")
-            if not 0 <= self.start_frame <= MAX_FRAME:
-                raise DualTalkError(
-                    f"start frame must be between 0 and {MAX_FRAME:,} (Blender's frame range), "
-                    f"got {str(self.start_frame)[:24]}"
-                )
 
 
 def check_frame_span(scene: Any, motion: Motion, start_frame: int | None) -> tuple[int, int]:

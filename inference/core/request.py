@@ -6,12 +6,15 @@ how (generation). The entry points are views of the same declarations:
 - CLI (``infer``, ``animate``, ``demo``): :func:`add_arguments` adds the flags, :meth:`Request.from_args`
   reads them back;
 - the add-on's worker job file: :meth:`Request.to_job` / :meth:`Request.from_job`;
-- ``animate``'s shot files carry the same keys flat (:data:`OPTIONS` names);
+- ``animate``'s shot files carry the same keys flat (:data:`OPTIONS` names, read by :func:`coerce`);
+- the add-on panel: one generated property per option marked ``panel`` (``panels/properties.py``);
 - the Python API: ``Request(audio="talk.wav", rounds=3).validate()``.
 
-Every view runs :meth:`Request.validate`, so a bad value gives the same one-line error everywhere.
-Adding an option: one :class:`Option` in :data:`OPTIONS`, one field on :class:`Request` (a test
-checks the two agree), then use it where the pipeline runs (``inference/pipeline.py``).
+Every view runs :meth:`Request.validate` (whose per-option part is :func:`check`), so a bad value
+gives the same one-line error everywhere. Adding an option: one :class:`Option` in :data:`OPTIONS`,
+one field on :class:`Request` (a test checks the two agree), then use it where the pipeline runs
+(``inference/pipeline.py``). The scene-side options (how a motion is keyed) are declared with the
+same :class:`Option` in ``dualtalk_blender/rig/options.py``; the generic views below take either list.
 
 torch- and bpy-free: the device check that needs torch stays in ``engine.load_engine``.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import numbers
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,26 +49,68 @@ MAX_AMOUNT = 2.0
 MAX_SEED = 2**32 - 1
 
 
+KINDS = ("path", "str", "float", "int", "bool", "choice", "amount", "mapping", "frames")
+
+
 @dataclass(frozen=True)
 class Option:
-    """One option: its name in Python and job files, its CLI flag, type, default and help."""
+    """One option: its name (shot-file key, CLI flag), type, default, bounds, help and where it shows.
+
+    Kinds: ``path``, ``str`` (``choices`` are then the usual values, e.g. a device, not a limit),
+    ``float``, ``int``, ``bool`` (default True: the flag is ``--no-NAME``), ``choice``, ``amount``
+    (off / on / 0..2), ``mapping`` (KEY=NUMBER pairs, keys among ``keys``) and ``frames``
+    (FIRST-LAST). ``low``/``high`` bound numbers (each value of a mapping) for validation and the
+    panel's sliders alike.
+    """
 
     name: str
     group: str
-    kind: str  # "path", "str", "float", "int", "bool", "choice"
+    kind: str
     help: str
     default: Value = None
     metavar: str | None = None
     choices: tuple[str, ...] = ()
     job_key: str | None = None  # the key in the worker's job file when it differs from ``name``
+    attr: str | None = None  # the typed object's field when it differs from ``name`` (map -> mapping)
+    low: float | None = None
+    high: float | None = None
+    soft_high: float | None = None  # where the panel's slider usually stops
+    keys: tuple[str, ...] = ()  # mapping: the allowed keys
+    aliases: tuple[tuple[str, str], ...] = ()  # mapping: (other spelling, key)
+    key_title: str = ""  # mapping: what a key is, for messages ("intensity group")
+    items: tuple[tuple[str, str, str], ...] = ()  # choice: (value, label, description) for the panel
+    title: str = ""  # the panel's label (default: from the name)
+    cli: bool = True  # a CLI flag and a shot-file key; False: the Python API only
+    panel: bool = False  # a property of the add-on panel
 
     @property
     def flag(self) -> str:
+        if self.kind == "bool" and self.default is True:
+            return "--no-" + self.name.replace("_", "-")
         return "--" + self.name.replace("_", "-")
 
     @property
     def key(self) -> str:
         return self.job_key or self.name
+
+    @property
+    def field(self) -> str:
+        """The attribute of the typed object (:class:`Request`, ``ApplyOptions``) that holds it."""
+        return self.attr or self.name
+
+    @property
+    def label(self) -> str:
+        """How messages name it: its flag, or its Python name where it has none."""
+        return ("--" + self.name.replace("_", "-")) if self.cli else self.name
+
+    def key_of(self, text: str) -> str:
+        """A mapping key as typed (an alias too) -> the key, or a one-line error."""
+        key = dict(self.aliases).get(text, text)
+        if key not in self.keys:
+            raise DualTalkError(
+                f"unknown {self.key_title or 'key'} {text!r} (expected {', '.join(self.keys)})"
+            )
+        return key
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -74,17 +120,35 @@ OPTIONS: tuple[Option, ...] = (
         "path",
         "stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix",
         metavar="FILE",
+        panel=True,
     ),
-    Option("audio_b", AUDIO, "path", "speaker B's own file (then --audio is A's)", metavar="FILE"),
+    Option(
+        "audio_b",
+        AUDIO,
+        "path",
+        "speaker B's own file (then --audio is A's)",
+        metavar="FILE",
+        title="Audio B",
+        panel=True,
+    ),
     Option(
         "turns",
         AUDIO,
         "path",
         "who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT",
         metavar="FILE",
+        panel=True,
     ),
-    Option("swap", AUDIO, "bool", "exchange speakers A and B", default=False),
-    Option("speaker_a", AUDIO, "str", "with --turns: the speaker to animate as A", metavar="NAME"),
+    Option("swap", AUDIO, "bool", "exchange speakers A and B", default=False, title="Swap A/B", panel=True),
+    Option(
+        "speaker_a",
+        AUDIO,
+        "str",
+        "with --turns: the speaker to animate as A (none: the first speaker)",
+        metavar="NAME",
+        title="Speaker A",
+        panel=True,
+    ),
     Option(
         "diarize",
         AUDIO,
@@ -92,17 +156,43 @@ OPTIONS: tuple[Option, ...] = (
         "mono mix without turns: find the two speakers automatically (rough; see docs/audio.md)",
         default=False,
     ),
-    Option("start", AUDIO, "float", "animate from this many seconds into the audio", metavar="SEC"),
-    Option("end", AUDIO, "float", "animate up to this many seconds into the audio", metavar="SEC"),
+    Option(
+        "start", AUDIO, "float", "animate from this many seconds into the audio", metavar="SEC", panel=True
+    ),
+    Option(
+        "end", AUDIO, "float", "animate up to this many seconds into the audio", metavar="SEC", panel=True
+    ),
     Option(
         "checkpoint",
         ENGINE,
         "path",
         "published DualTalk.pth (or lite weights); none -> embedded lite model",
         metavar="PTH",
+        panel=True,
     ),
-    Option("engine", ENGINE, "choice", "network (default: auto)", default="auto", choices=ENGINES),
-    Option("device", ENGINE, "str", "auto, cpu or cuda (default: auto)", default="auto"),
+    Option(
+        "engine",
+        ENGINE,
+        "choice",
+        "network (default: auto)",
+        default="auto",
+        choices=ENGINES,
+        items=(
+            ("auto", "Auto", "The checkpoint's network if one is chosen, else the embedded model"),
+            ("dualtalk", "DualTalk", "The published DualTalk network (FLAME output); needs the checkpoint"),
+            ("lite", "Embedded", "Small bundled model (ARKit output); works offline"),
+        ),
+        panel=True,
+    ),
+    Option(
+        "device",
+        ENGINE,
+        "str",
+        "auto, cpu or cuda (default: auto)",
+        default="auto",
+        choices=("auto", "cpu", "cuda"),
+        panel=True,
+    ),
     Option(
         "precision",
         ENGINE,
@@ -117,6 +207,9 @@ OPTIONS: tuple[Option, ...] = (
         "int",
         f"dialogue refinement rounds, 1-{MAX_ROUNDS} (default {DEFAULT_ROUNDS})",
         metavar="K",
+        low=1,
+        high=MAX_ROUNDS,
+        panel=True,
     ),
     Option(
         "window",
@@ -134,6 +227,10 @@ OPTIONS: tuple[Option, ...] = (
         "seed of the blinks, glances and nods: same seed, same performance (default 0)",
         default=0,
         metavar="N",
+        low=0,
+        high=MAX_SEED,
+        title="Seed",
+        panel=True,
     ),
     Option(
         "blinks",
@@ -141,6 +238,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)",
         metavar="AMOUNT",
+        panel=True,
     ),
     Option(
         "gaze",
@@ -148,6 +246,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)",
         metavar="AMOUNT",
+        panel=True,
     ),
     Option(
         "head",
@@ -155,6 +254,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
         metavar="AMOUNT",
+        panel=True,
     ),
     Option(
         "brows",
@@ -162,6 +262,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
         metavar="AMOUNT",
+        panel=True,
     ),
     Option(
         "mood",
@@ -170,6 +271,13 @@ OPTIONS: tuple[Option, ...] = (
         "neutral (default), friendly, serious or animated",
         default="neutral",
         choices=MOODS,
+        items=(
+            ("neutral", "Neutral", "Calibrated to how people behave in conversation"),
+            ("friendly", "Friendly", "More nods, a light smile while listening, a little more eye contact"),
+            ("serious", "Serious", "Smaller head motion, fewer brow raises, no smile"),
+            ("animated", "Animated", "Much larger head motion, more brows and nods"),
+        ),
+        panel=True,
     ),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
@@ -219,8 +327,24 @@ def amount(value: object, option: str) -> float | None:
     return number
 
 
-def _coerce(option: Option, value: object, where: str) -> Value:
-    """A job-file value checked against the option's kind (CLI values arrive typed by argparse)."""
+def _number_text(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def _shown(value: object) -> str:
+    """A refused value as the message shows it: 7 and 7.0 alike, never more than 24 characters."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))[:24]
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return str(value)[:24]
+
+
+def coerce(option: Option, value: object, where: str) -> object:
+    """A job-file (JSON) value checked against the option's kind: right type, or a one-line error.
+
+    CLI values arrive typed by argparse (:func:`parse_text`); bounds are :func:`check`'s job.
+    """
     if value is None:
         return None
     kind = option.kind
@@ -237,14 +361,112 @@ def _coerce(option: Option, value: object, where: str) -> Value:
             raise DualTalkError(f"{where}: expected off, on or a number")
         return value
     if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise DualTalkError(f"{where}: expected a finite number")
-        return float(value)
+        return _finite(value, where)
+    if kind == "mapping":
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and dict(option.aliases).get(k, k) in option.keys for k in value
+        ):
+            raise DualTalkError(f"{where}: expected an object with keys among {', '.join(option.keys)}")
+        return {option.key_of(k): _finite(v, f"{where}.{k}") for k, v in value.items()}
+    if kind == "frames":
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+            and value[0] <= value[1]
+        ):
+            raise DualTalkError(f"{where}: expected [first, last] frames")
+        return (value[0], value[1])
     if isinstance(value, os.PathLike):
         return str(os.fspath(value))
     if not isinstance(value, str):
         raise DualTalkError(f"{where}: expected a string")
     return value
+
+
+def _finite(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise DualTalkError(f"{where}: expected a finite number")
+    return float(value)
+
+
+def parse_text(option: Option, text: str) -> object:
+    """One command-line word for a ``mapping`` (KEY=X) or ``frames`` (FIRST-LAST) option."""
+    if option.kind == "mapping":
+        key, sep, number = text.partition("=")
+        if not sep:
+            raise DualTalkError(f"expected {option.metavar or 'KEY=X'} with KEY in {', '.join(option.keys)}")
+        key = option.key_of(key)
+        try:
+            return key, float(number)
+        except ValueError:
+            raise DualTalkError(f"{number!r} is not a number") from None
+    if option.kind == "frames":
+        first, sep, last = text.partition("-")
+        try:
+            if not sep:
+                raise ValueError
+            return int(first), int(last)
+        except ValueError:
+            raise DualTalkError(f"expected FIRST-LAST frames, e.g. 400-520, got {text!r}") from None
+    raise ValueError(f"{option.name} is read by argparse itself")
+
+
+def check(option: Option, value: object) -> None:
+    """The declaration's own checks on a typed value: choices, whole numbers, bounds, mapping keys,
+    frame order. One line naming the option the way its users name it (:attr:`Option.label`)."""
+    if value is None:
+        return
+    label, kind = option.label, option.kind
+    if kind == "choice" and value not in option.choices:
+        raise DualTalkError(f"{label} must be one of {', '.join(option.choices)}, got {value!r}")
+    bounds = ""
+    if option.low is not None and option.high is not None:
+        bounds = f"between {_number_text(option.low)} and {_number_text(option.high)}"
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise DualTalkError(f"{label} must be a number, got {str(value)[:24]}")
+        if kind == "int" and not isinstance(value, numbers.Integral):
+            raise DualTalkError(f"{label} must be a whole number, got {str(value)[:24]}")
+        number = float(value)
+        low = -math.inf if option.low is None else option.low
+        high = math.inf if option.high is None else option.high
+        if not (math.isfinite(number) and low <= number <= high):
+            raise DualTalkError(f"{label} must be {bounds or 'a finite number'}, got {_shown(value)}")
+    if kind == "mapping":
+        if not isinstance(value, Mapping):
+            raise DualTalkError(f"{label} must map {option.key_title or 'keys'} to numbers")
+        for key, number in value.items():
+            option.key_of(str(key))
+            if not (
+                isinstance(number, int | float)
+                and not isinstance(number, bool)
+                and math.isfinite(number)
+                and (option.low is None or option.low <= number)
+                and (option.high is None or number <= option.high)
+            ):
+                raise DualTalkError(
+                    f"{label} {key} must be {bounds or 'a finite number'}, got {_shown(number)}"
+                )
+    if kind == "frames":
+        if not (isinstance(value, tuple | list) and len(value) == 2):
+            raise DualTalkError(f"{label} must be two frames, FIRST-LAST, got {str(value)[:24]}")
+        first, last = value
+        if last < first:
+            raise DualTalkError(f"{label} {first}-{last} ends before it starts")
+
+
+def values_from_args(args: argparse.Namespace, options: Iterable[Option]) -> dict[str, object]:
+    """The declared options a parsed command line holds, by name (mapping pairs made a dict)."""
+    values: dict[str, object] = {}
+    for option in options:
+        if not hasattr(args, option.name):
+            continue
+        value = getattr(args, option.name)
+        if option.kind == "mapping":
+            value = dict(value or ())
+        values[option.name] = value
+    return values
 
 
 @dataclass
@@ -275,11 +497,8 @@ class Request:
     def validate(self) -> Request:
         """Refuse bad values with one line, before any audio or weights are loaded; returns self."""
         for option in OPTIONS:
-            value = getattr(self, option.name)
-            if option.choices and value not in option.choices:
-                raise DualTalkError(
-                    f"{option.flag} must be one of {', '.join(option.choices)}, got {value!r}"
-                )
+            if option.kind != "amount" and option.name != "behaviour_seed":  # checked below, own words
+                check(option, getattr(self, option.name))
         check_rounds_window(self.rounds, self.window)
         self.behaviour()
         if self.start is not None and self.end is not None and self.end <= self.start:
@@ -313,10 +532,10 @@ class Request:
         unknown = sorted(set(values) - set(BY_NAME))
         if unknown:
             raise DualTalkError(f"{where}: unknown option(s) {', '.join(unknown)}")
-        kw: dict[str, Value] = {}
+        kw: dict[str, object] = {}
         for key, value in values.items():
             if value is not None:
-                kw[key] = _coerce(BY_NAME[key], value, f"{where}.{key}")
+                kw[key] = coerce(BY_NAME[key], value, f"{where}.{key}")
         return cls(**kw)  # type: ignore[arg-type]  # each value was checked against its option
 
     def to_job(self) -> dict[str, dict[str, Value]]:
@@ -330,7 +549,7 @@ class Request:
     @classmethod
     def from_job(cls, job: Mapping[str, object], base: Path) -> Request:
         """Read the job file's sections; relative paths resolve against ``base``; unknown keys refused."""
-        values: dict[str, Value] = {}
+        values: dict[str, object] = {}
         for group in GROUPS:  # a job without a behaviour section (older add-on) gets the defaults
             raw = job.get(group) or {}
             if not isinstance(raw, dict):
@@ -343,7 +562,7 @@ class Request:
                 value = raw.get(key)
                 if value in (None, ""):
                     continue
-                checked = _coerce(option, value, f"job field {group}.{key}")
+                checked = coerce(option, value, f"job field {group}.{key}")
                 if option.kind == "path":
                     checked = str((base / os.path.expanduser(str(checked))).resolve())
                 values[option.name] = checked
@@ -353,6 +572,17 @@ class Request:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _argparse_type(option: Option) -> Any:
+    def parse(text: str) -> object:
+        try:
+            return parse_text(option, text)
+        except DualTalkError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = option.name  # argparse names the type in its messages
+    return parse
+
+
 def add_arguments(
     parser: argparse.ArgumentParser,
     groups: Iterable[str] = GROUPS,
@@ -360,24 +590,30 @@ def add_arguments(
     only: Iterable[str] | None = None,
     defaults: Mapping[str, Value] | None = None,
     helps: Mapping[str, str] | None = None,
+    options: Iterable[Option] = OPTIONS,
+    titles: Mapping[str, str] | None = None,
 ) -> None:
-    """Add the request's flags to a command's parser (``only``/``defaults``/``helps`` narrow the view)."""
-    wanted = set(groups)
+    """Add declared options' flags to a command's parser (``only``/``defaults``/``helps`` narrow the
+    view; ``options`` defaults to the engine side, ``titles`` names the groups in ``--help``)."""
+    wanted = list(groups)
     names = set(only) if only is not None else None
     defaults = dict(defaults or {})
     helps = dict(helps or {})
+    titles = {**GROUP_TITLES, **(titles or {})}
     made: dict[str, argparse._ArgumentGroup] = {}
-    for option in OPTIONS:
-        if option.group not in wanted or (names is not None and option.name not in names):
-            continue
-        title = GROUP_TITLES[option.group]
+    chosen = [o for o in options if o.cli and o.group in wanted and (names is None or o.name in names)]
+    for option in sorted(chosen, key=lambda o: wanted.index(o.group)):
+        title = titles.get(option.group, option.group)
         if title not in made:
             made[title] = parser.add_argument_group(title)
         group = made[title]
         text = helps.get(option.name, option.help)
         default = defaults.get(option.name, option.default)
         if option.kind == "bool":
-            group.add_argument(option.flag, action="store_true", help=text)
+            if option.default is True:  # on unless --no-NAME
+                group.add_argument(option.flag, dest=option.name, action="store_false", help="no " + text)
+            else:
+                group.add_argument(option.flag, dest=option.name, action="store_true", help=text)
             continue
         kw: dict[str, Any] = {"help": text, "default": default}  # argparse's keyword arguments
         if option.metavar:
@@ -388,4 +624,8 @@ def add_arguments(
             kw["type"] = int
         elif option.kind == "float":
             kw["type"] = float
+        elif option.kind in ("mapping", "frames"):
+            kw["type"] = _argparse_type(option)
+            if option.kind == "mapping":
+                kw.update(action="append", default=[])
         group.add_argument(option.flag, **kw)

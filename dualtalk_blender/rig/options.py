@@ -1,0 +1,296 @@
+"""The scene-side options -- how a motion is keyed onto a character -- declared once (pure, no bpy).
+
+The engine-side options live in ``inference/core/request.py`` (:class:`Request`); these use the
+same :class:`Option` declaration, so ``animate``'s flags, the shot-file keys, the add-on panel's
+properties and the Python API's :class:`ApplyOptions` keyword arguments are all views of
+:data:`SCENE_OPTIONS`, and :meth:`ApplyOptions.validate` is the one check behind every entry point.
+
+Adding a scene option: one :class:`Option` here and one field on :class:`ApplyOptions` with the
+same name (``attr`` when the Python name differs from the flag); a test checks they agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ...inference.core.errors import DualTalkError
+from ...inference.core.request import Option, Request, amount, check
+from .gaze import HEAD_TURN
+from .layer_names import LAYER_ALIASES, LAYERS
+from .mapping import CustomMap
+from .retarget import GROUPS
+
+AUTO = "auto"
+MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
+KEYS_MODES = ("every-frame", "reduced")
+RETARGET, KEYING, API = "retarget", "keying", "api"
+GROUP_TITLES = {RETARGET: "retargeting", KEYING: "layers and keys", API: "Python API"}
+
+SCENE_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "preset",
+        RETARGET,
+        "choice",
+        "how motion channels find shape keys and bones (default: auto-detect)",
+        default=AUTO,
+        choices=(AUTO, "arkit", "flame", "vrm", "mmd"),
+        items=(
+            (AUTO, "Auto-detect", "Pick the preset whose names match most shape keys"),
+            ("arkit", "ARKit", "52 ARKit blendshapes (also mixamorig:/CC_Base_ prefixes and case variants)"),
+            ("flame", "FLAME", "FLAME add-on rig: Exp* keys plus jaw/neck bones"),
+            ("vrm", "VRM", "VRM expressions (aa, ih, ou, ee, oh, blink, happy...)"),
+            ("mmd", "MMD", "MMD Japanese morphs"),
+        ),
+        title="Rig",
+        panel=True,
+    ),
+    Option(
+        "map",
+        RETARGET,
+        "path",
+        "custom channel -> shape key/bone map (overrides --preset)",
+        metavar="JSON",
+        attr="mapping",
+        title="Map file",
+        panel=True,
+    ),
+    Option(
+        "flame_map",
+        RETARGET,
+        "path",
+        "published 51x103 ARKit->FLAME matrix (.npy/.npz/.json/.csv)",
+        metavar="FILE",
+    ),
+    Option(
+        "intensity",
+        RETARGET,
+        "mapping",
+        "scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head",
+        metavar="GROUP=X",
+        attr="intensities",
+        low=0.0,
+        high=5.0,
+        soft_high=2.0,
+        keys=GROUPS,
+        key_title="intensity group",
+        panel=True,
+    ),
+    Option(
+        "smoothing",
+        RETARGET,
+        "float",
+        "temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle)",
+        default=0.0,
+        metavar="FRAMES",
+        low=0.0,
+        high=25.0,
+        soft_high=4.0,
+        panel=True,
+    ),
+    Option(
+        "start_frame",
+        RETARGET,
+        "int",
+        "first keyed frame (default: scene start)",
+        metavar="N",
+        low=0,
+        high=MAX_FRAME,
+    ),
+    Option(
+        "head_turn",
+        RETARGET,
+        "float",
+        f"on partner looks the head turns this share of the way to the partner, 0-1 (default {HEAD_TURN:g})",
+        default=HEAD_TURN,
+        metavar="SHARE",
+        low=0.0,
+        high=1.0,
+        panel=True,
+    ),
+    Option(
+        "up_axis",
+        RETARGET,
+        "choice",
+        "rig up axis for head rotation",
+        default=AUTO,
+        choices=(AUTO, "Y", "Z"),
+    ),
+    Option("markers", RETARGET, "bool", "timeline markers at turn changes", default=True, panel=True),
+    Option(
+        "take",
+        RETARGET,
+        "str",
+        "take name used for the actions (default: OUT's name)",
+        default="take",
+        metavar="NAME",
+    ),
+    Option(
+        "layer_influence",
+        KEYING,
+        "mapping",
+        "keyed influence 0..1 of a layer: lips+jaw, head, eyes, brows+cheeks (e.g. head=0.5)",
+        metavar="LAYER=X",
+        low=0.0,
+        high=1.0,
+        keys=LAYERS,
+        aliases=tuple(LAYER_ALIASES.items()),
+        key_title="layer",
+    ),
+    Option(
+        "keys",
+        KEYING,
+        "choice",
+        "reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations",
+        default="every-frame",
+        choices=KEYS_MODES,
+        items=(
+            ("every-frame", "Every frame", "One key per frame on every curve: exactly the engine's output"),
+            (
+                "reduced",
+                "Reduced",
+                "Far fewer keys, within 0.01 on shape-key weights and 0.1 degrees on rotations",
+            ),
+        ),
+        panel=True,
+    ),
+    Option(
+        "range",
+        KEYING,
+        "frames",
+        "re-generate only these frames of the take already in --blend (cross-faded at both ends)",
+        metavar="FIRST-LAST",
+        attr="replace_range",
+    ),
+    # The Python API's own: callers choose these (animate keys with frame_range="fit", no undo).
+    Option(
+        "blinks",
+        API,
+        "choice",
+        "procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
+        default=AUTO,
+        choices=(AUTO, "on", "off"),
+        items=(
+            (AUTO, "Auto", "Blinks from the behaviour layer (older motion files without it: FLAME only)"),
+            ("on", "On", "Blinks from the behaviour layer; older motion files get procedural blinks"),
+            ("off", "Off", "No blinks added (the layer's blinks are off too)"),
+        ),
+        cli=False,
+        panel=True,
+    ),
+    Option("blink_seed", API, "int", "seed of the procedural blinks", default=0, cli=False),
+    Option("head", API, "bool", "key head rotation", default=True, cli=False),
+    Option(
+        "gaze",
+        API,
+        "bool",
+        "glance at the partner and away like people do; partner looks aim at the other head",
+        default=True,
+        title="Eye contact",
+        cli=False,
+        panel=True,
+    ),
+    Option(
+        "single_user",
+        API,
+        "choice",
+        "shared shape keys: make them single-user, or refuse",
+        default="make",
+        choices=("make", "refuse"),
+        cli=False,
+    ),
+    Option(
+        "frame_range",
+        API,
+        "choice",
+        "scene frame range: extend it to cover the take, fit it exactly, or keep it",
+        default="extend",
+        choices=("extend", "fit", "keep"),
+        cli=False,
+    ),
+    Option("undo_push", API, "bool", "push one undo step", default=True, cli=False),
+    Option(
+        "crossfade",
+        API,
+        "int",
+        "frames blended at each end of a replaced range",
+        default=4,
+        low=0,
+        high=100,
+        cli=False,
+    ),
+)
+SCENE_BY_NAME = {o.name: o for o in SCENE_OPTIONS}
+SCENE_BY_FIELD = {o.field: o for o in SCENE_OPTIONS}
+
+
+@dataclass
+class ApplyOptions:
+    """How a motion is put on a character (see :data:`SCENE_OPTIONS`). Defaults suit both engines."""
+
+    preset: str = AUTO  # auto / arkit / flame / vrm / mmd
+    mapping: CustomMap | str | None = None  # custom map (parsed, or a JSON path); overrides preset
+    flame_map: str | None = None  # ARKit->FLAME 51x103 matrix file (FLAME <-> ARKit rigs)
+    intensities: dict[str, float] = field(default_factory=dict)  # mouth/brows/eyes/cheeks/head
+    smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
+    start_frame: int | None = None  # None: the scene's start frame
+    head_turn: float = HEAD_TURN  # share of the way the head turns toward the partner on partner looks
+    up_axis: str = AUTO  # rig up axis for head rotation: auto / Y / Z
+    markers: bool = True  # turn markers (apply_dialogue)
+    take: str = "take"  # names the action: one action per character per take
+    layer_influence: dict[str, float] = field(default_factory=dict)  # e.g. {"head": 0.5}
+    keys: str = "every-frame"  # every-frame / reduced (within 0.01 on weights, 0.1 deg on rotations)
+    replace_range: tuple[int, int] | None = None  # only rewrite these frames of the existing take
+    blinks: str = AUTO  # auto (only for FLAME motion, which has no eyelids) / on / off
+    blink_seed: int = 0
+    head: bool = True  # key head rotation
+    gaze: bool = True  # apply_dialogue: eyes on the partner's head where the motion's gaze intent says so
+    single_user: str = "make"  # shared shape keys: "make" them single-user, or "refuse"
+    frame_range: str = "extend"  # scene range: extend to cover the take / fit it exactly / keep
+    undo_push: bool = True  # push one undo step (set False inside an UNDO operator)
+    crossfade: int = 4  # frames blended at each end of a replaced range
+
+    def validate(self) -> None:
+        """Each declaration's checks (:func:`check`), plus what a take name must be; one-line errors."""
+        for option in SCENE_OPTIONS:
+            value = getattr(self, option.field)
+            if option.kind == "path" or isinstance(value, CustomMap):
+                continue  # files are read (and refused) by whoever loads them
+            check(option, value)
+        take = self.take
+        if not isinstance(take, str) or not take or len(take.encode()) > 40 or any(ord(c) < 32 for c in take):
+            raise DualTalkError("take name must be 1-40 printable bytes")
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object], **fixed: object) -> ApplyOptions:
+        """Typed values keyed by option name (a parsed command line, a shot) -> options; ``fixed``
+        are Python-side fields the caller chooses (``frame_range="fit"``, ``undo_push=False``)."""
+        kw: dict[str, object] = {}
+        for name, value in values.items():
+            option = SCENE_BY_NAME[name]
+            if value is None:
+                continue
+            if option.kind == "mapping":
+                value = dict(value)  # type: ignore[call-overload]
+            kw[option.field] = value
+        kw.update(fixed)
+        return cls(**kw)  # type: ignore[arg-type]  # each value was typed by its declaration
+
+    def replace(self, **changes: object) -> ApplyOptions:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def link(request: Request, options: ApplyOptions) -> tuple[Request, ApplyOptions]:
+    """The two sides agree on blinks and eye contact: switching either off switches both off.
+
+    Scene blinks ``off`` (panel) -> the behaviour layer adds none; ``--blinks off`` -> no procedural
+    blinks either. Eye contact off (panel) -> no gaze layer; ``--gaze off`` -> no partner looks.
+    """
+    blinks_off = options.blinks == "off" or amount(request.blinks, "blinks") == 0.0
+    gaze_off = not options.gaze or amount(request.gaze, "gaze") == 0.0
+    if blinks_off:
+        request, options = request.replace(blinks="off"), options.replace(blinks="off")
+    if gaze_off:
+        request, options = request.replace(gaze="off"), options.replace(gaze=False)
+    return request, options
