@@ -65,6 +65,7 @@ def _rig_fingerprint(obj: Any, preset: str = "auto", custom_map: str = "") -> tu
         related.append(obj.parent)
     if obj.type == "MESH":
         related += [m.object for m in obj.modifiers if m.type == "ARMATURE" and m.object is not None]
+    related = list({o.session_uid: o for o in related}.values())  # a parent is often the modifier's rig
     path = abspath(custom_map) if preset == "custom" else ""
     try:
         mtime = os.stat(path).st_mtime_ns if path else 0
