@@ -275,7 +275,7 @@ def preflight(s: Any, options: Any) -> list[tuple[Any, tuple[Any, ...]]]:
     report while the rig is unchanged: one inspection per character per Generate.
     """
     from ..rig.mapping import load_mapping
-    from ..scene.apply import ApplyOptions, inspect_for, refuse_unusable
+    from ..scene.apply import inspect_for, refuse_unusable
 
     options.validate()
     mapping = load_mapping(options.mapping) if isinstance(options.mapping, str) else options.mapping
@@ -284,7 +284,7 @@ def preflight(s: Any, options: Any) -> list[tuple[Any, tuple[Any, ...]]]:
 
         load_arkit_flame_map(options.flame_map)
     a, b = check_characters(s)
-    parsed = ApplyOptions(**{**options.__dict__, "mapping": mapping}) if mapping is not None else options
+    parsed = options.replace(mapping=mapping) if mapping is not None else options
     inspected = [(inspect_for(obj, parsed), _rig_fingerprint(obj)) for obj in (a, b)]
     if inspected[0][0].mesh == inspected[1][0].mesh:
         raise DualTalkError("character A and character B use the same mesh object")

@@ -259,9 +259,10 @@ def _read_poses(
 ) -> dict[str, bones.BonePose]:
     """The rotation mode, current rotation and rest axes of every bone (or object) to be keyed."""
     poses: dict[str, bones.BonePose] = {}
-    if head == bones.OBJECT:  # a custom map may put the head on the object beside an armature
-        poses[head] = bones.BonePose(report.mesh.rotation_mode, _basis(report.mesh))
     arm = report.armature
+    if head == bones.OBJECT:  # the object keyed: the armature when a custom map says head "" beside one
+        owner = arm if arm is not None else report.mesh
+        poses[head] = bones.BonePose(owner.rotation_mode, _basis(owner))
     for name in [head or "", *(d.bone for d in drives)]:
         if name and name not in poses:
             pb = arm.pose.bones[name]
@@ -514,7 +515,7 @@ def apply_dialogue(
     """
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
-    inner = ApplyOptions(**{**options.__dict__, "undo_push": False})
+    inner = options.replace(undo_push=False)
     inner.validate()
     pair = _inspect_pair((obj_a, obj_b), inner, reports)
     for motion in (motion_a, motion_b):
