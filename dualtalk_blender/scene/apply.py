@@ -23,6 +23,7 @@ from ...inference.core.motion import Motion
 from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
+from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
@@ -383,34 +384,6 @@ def _undo_push(message: str) -> None:
         pass
 
 
-def turn_changes(
-    speaking_a: np.ndarray, speaking_b: np.ndarray, fps: float, min_turn_s: float = 0.5
-) -> list[tuple[int, int]]:
-    """(frame, speaker) where the floor passes to speaker 0 (A) or 1 (B).
-
-    A speaker takes the floor after talking alone for ``min_turn_s``; overlaps, backchannels
-    and pauses keep the current holder.
-    """
-    n = min(len(speaking_a), len(speaking_b))
-    a = np.asarray(speaking_a[:n], dtype=bool)
-    b = np.asarray(speaking_b[:n], dtype=bool)
-    solo = np.where(a & ~b, 0, np.where(b & ~a, 1, -1))
-    if n == 0:
-        return []
-    edges = np.flatnonzero(np.diff(solo)) + 1
-    starts = np.concatenate([[0], edges])
-    ends = np.concatenate([edges, [n]])
-    min_len = max(1, int(round(min_turn_s * fps)))
-    holder = -1
-    changes: list[tuple[int, int]] = []
-    for s, e in zip(starts, ends, strict=True):
-        who = int(solo[s])
-        if who >= 0 and who != holder and e - s >= min_len:
-            holder = who
-            changes.append((int(s), who))
-    return changes
-
-
 def add_turn_markers(
     scene: Any,
     motion_a: Motion,
@@ -418,20 +391,17 @@ def add_turn_markers(
     start_frame: int | None = None,
     *,
     names: tuple[str, str] = ("A", "B"),
-    min_turn_s: float = 0.5,
+    min_turn_s: float = MIN_TURN_S,
 ) -> int:
     """Timeline markers where the conversation's floor changes; replaces earlier DT markers."""
     scene = scene or bpy.context.scene
     for marker in owned_markers(scene):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
-    ratio = scene_fps(scene) / motion_a.fps
     changes = turn_changes(motion_a.speaking, motion_b.speaking, motion_a.fps, min_turn_s)
     made = []
-    for frame, who in changes:
-        marker = scene.timeline_markers.new(
-            f"{MARKER_PREFIX}{names[who]} speaks", frame=start + int(round(frame * ratio))
-        )
+    for frame, who in marker_frames(changes, start, scene_fps(scene) / motion_a.fps):
+        marker = scene.timeline_markers.new(f"{MARKER_PREFIX}{names[who]} speaks", frame=frame)
         made.append([marker.name, int(marker.frame)])
     scene[MARKERS_PROP] = json.dumps(made)
     return len(changes)
