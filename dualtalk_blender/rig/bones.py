@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -57,7 +56,7 @@ class RotationTrack:
     layer: str
 
 
-def stored_rests(meta: Mapping[str, Any]) -> dict[str, np.ndarray]:
+def stored_rests(meta: Mapping[str, object]) -> dict[str, np.ndarray]:
     """The rest orientations an earlier take recorded (``meta["rest"]``), by bone.
 
     Entries that are not four finite numbers of non-zero length (a hand-edited property) are

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
@@ -208,9 +208,24 @@ def shape_key_tracks(
     return tracks
 
 
+class TakeMeta(TypedDict):
+    """What a take records on each of its actions (JSON, the ``dualtalk`` custom property)."""
+
+    take: str
+    character: str
+    engine: str
+    space: str
+    role: str
+    checkpoint_sha256: str
+    rest: dict[str, list[float]]  # bone ("" = the object) -> (w, x, y, z) its rotations compose onto
+    fps: float
+    start_frame: int
+    seconds: float
+
+
 def take_meta(
     motion: Motion, take: str, character: str, rest: Mapping[str, list[float]], fps: float, start_frame: int
-) -> dict[str, Any]:
+) -> TakeMeta:
     """What a take records on its actions: where it came from, the rests its rotations were composed
     onto (a re-generation composes onto the same), and where it lies on the timeline."""
     return {

@@ -306,7 +306,7 @@ def _rotation_curves(track: bones.RotationTrack) -> list[keying.CurveSpec]:
 
 
 def _write(
-    targets: list[keying.TargetCurves], span: plan.FrameSpan, meta: dict[str, Any], options: ApplyOptions
+    targets: list[keying.TargetCurves], span: plan.FrameSpan, meta: plan.TakeMeta, options: ApplyOptions
 ) -> tuple[layers.LayersResult | None, tuple[int, int] | None]:
     """Key the take into its layers, or only ``options.replace_range`` of the take already there."""
     if options.replace_range is None:
@@ -332,12 +332,12 @@ def _write(
     return None, replaced
 
 
-def _action_prefix(meta: dict[str, Any]) -> str:
+def _action_prefix(meta: plan.TakeMeta) -> str:
     return f"DualTalk_{meta['take']}_{meta['character']}"
 
 
 def _apply_report(
-    meta: dict[str, Any],
+    meta: plan.TakeMeta,
     targets: list[keying.TargetCurves],
     span: plan.FrameSpan,
     result: layers.LayersResult | None,
