@@ -1,10 +1,20 @@
 """Key a motion file onto a character: the one entry point the UI, CLI and demo call.
 
-:func:`apply_motion` = inspect the character -> convert the motion to the rig's space
-(FLAME <-> ARKit) -> intensities, smoothing, blinks -> resample to the scene fps -> bulk
-keys in named NLA layers per character (see :mod:`.layers`: lips+jaw, head, eyes, brows+cheeks,
-each with a keyable influence; what happens to existing animation is described there).
-:func:`apply_dialogue` does both characters and the turn markers as one undo step.
+:func:`apply_motion` is a short recipe; the maths lives in ``rig/`` (no bpy), this module only
+reads and writes the scene:
+
+1. read the character: its :class:`.characters.CharacterReport` (inspected once, or passed
+   in), the pose of every bone to rotate, the rests recorded by an earlier take;
+2. plan: :func:`..rig.plan.rig_values` (space conversion FLAME <-> ARKit, intensities,
+   smoothing, blinks, resampling to the scene fps), :func:`..rig.plan.shape_key_tracks`,
+   :func:`..rig.bones.rotation_tracks`;
+3. write shape-key and bone curves into named NLA layers per character (:mod:`.layers`:
+   lips+jaw, head, eyes, brows+cheeks, each with a keyable influence; what happens to existing
+   animation is described there);
+4. record the take's metadata (:func:`..rig.plan.take_meta`) and return an :class:`ApplyReport`.
+
+:func:`apply_dialogue` does both characters, their mutual gaze and the turn markers as one undo
+step, inspecting each character at most once.
 """
 
 from __future__ import annotations
