@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import ui_run
+from ..dualtalk_blender.addon import panel_options, ui_run
 
 
 class DUALTALK_PT_main(bpy.types.Panel):
@@ -25,10 +25,11 @@ class DUALTALK_PT_main(bpy.types.Panel):
             box.prop(s, attr)
             obj = getattr(s, attr)
             if obj is not None:
-                box.label(text=ui_run.character_summary(obj, s.preset, s.custom_map)[:120], icon="INFO")
+                # a map file overrides the preset ("custom" to the rig summary)
+                preset = "custom" if s.map else s.preset
+                box.label(text=ui_run.character_summary(obj, preset, s.map)[:120], icon="INFO")
         box.prop(s, "preset")
-        if s.preset == "custom":
-            box.prop(s, "custom_map")
+        box.prop(s, "map")
 
         box = layout.box()
         box.label(text="Audio", icon="SOUND")
@@ -49,7 +50,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box = layout.box()
         box.label(text="Engine", icon="SETTINGS")
         box.prop(s, "engine", expand=True)
-        if s.engine == "CHECKPOINT":
+        if s.engine != "lite":  # empty: the embedded model (auto) or DualTalk.pth in the model folder
             box.prop(s, "checkpoint")
         box.prop(s, "device")
         box.prop(s, "rounds")
@@ -57,11 +58,11 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box = layout.box()
         box.label(text="Options", icon="MODIFIER")
         col = box.column(align=True)
-        for group in ui_run.GROUPS:
-            col.prop(s, f"intensity_{group}")
+        for name in panel_options.names("intensity"):
+            col.prop(s, name)
         box.prop(s, "smoothing")
         box.prop(s, "blinks")
-        box.prop(s, "key_mode")
+        box.prop(s, "keys")
         row = box.row()
         row.prop(s, "markers")
         row.prop(s, "sound_strip")
@@ -127,15 +128,16 @@ class DUALTALK_PT_behaviour(bpy.types.Panel):
         row = layout.row(align=True)
         row.prop(s, "behaviour_mood", text="")
         row.prop(s, "behaviour_seed")
-        layout.prop(s, "behaviour_gaze_on")
+        layout.prop(s, "gaze")
         sub = layout.column()
-        sub.enabled = s.behaviour_gaze_on
-        sub.prop(s, "behaviour_head_turn")
+        sub.enabled = s.gaze
+        sub.prop(s, "head_turn")
         layout.prop(s, "behaviour_custom")
         if s.behaviour_custom:
             col = layout.column(align=True)
-            for name in ("blinks", "gaze", "head", "brows"):
-                col.prop(s, f"behaviour_{name}")
+            for option in panel_options.ENGINE_SIDE:
+                if option.kind == "amount":
+                    col.prop(s, panel_options.property_names(option)[0][0])
 
 
 CLASSES = (DUALTALK_PT_main, DUALTALK_PT_behaviour)

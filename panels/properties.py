@@ -1,9 +1,14 @@
 """Panel settings (``Scene.dualtalk``) and the live job status (``WindowManager.dualtalk_status``).
 
-Settings live on the scene so they are saved with the .blend; the status is per session.
+Settings live on the scene so they are saved with the .blend; the status is per session. Every
+option property is generated from the option's one declaration (:func:`option_property`: its
+type, default, bounds, choices and help); only what the panel alone has is written here (the
+character pickers, the audio form, a few toggles, the FBX export, the status).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import bpy
 from bpy.props import (
@@ -15,63 +20,94 @@ from bpy.props import (
     StringProperty,
 )
 
+from ..dualtalk_blender.addon import panel_options
 from ..dualtalk_blender.addon.ui_run import qualifies
-from ..inference.core.request import MAX_ROUNDS
+from ..inference.core.request import MAX_AMOUNT, Option
+
+MAX_INT = 2**31 - 1  # Blender's int properties are 32-bit
 
 
 def _poll_character(_self, obj) -> bool:
     return qualifies(obj)
 
 
-def _intensity(group: str) -> FloatProperty:
-    return FloatProperty(
-        name=group.capitalize(),
-        description=f"Scale of the {group} animation (1 = as generated)",
-        default=1.0,
-        min=0.0,
-        max=5.0,
-        soft_max=2.0,
-    )
+def _title(option: Option, key: str | None) -> str:
+    if key is not None:
+        return key.capitalize()
+    return option.title or option.name.replace("_", " ").capitalize()
 
 
-def _amount(what: str) -> FloatProperty:
-    return FloatProperty(
-        name=what.split()[0].capitalize(),
-        description=f"Amount of {what}: 0 = off, 1 = like real people, up to 2",
-        default=1.0,
-        min=0.0,
-        max=2.0,
-    )
+def _description(option: Option, key: str | None) -> str:
+    text = option.help[:1].upper() + option.help[1:]
+    if key is not None:
+        text = f"{text} ({key})"
+    if panel_options.unset_by_zero(option):
+        text += " (0 = default)"
+    return text
 
 
-class DUALTALK_PG_settings(bpy.types.PropertyGroup):
-    char_a: PointerProperty(
+def _items(option: Option) -> list[tuple[str, str, str]]:
+    if option.items:
+        return [tuple(item) for item in option.items]  # type: ignore[misc]
+    return [(value, value.capitalize(), "") for value in option.choices]
+
+
+def option_property(option: Option, key: str | None = None) -> Any:
+    """The typed bpy property for one declared option (one key of a mapping option)."""
+    kw: dict[str, Any] = {"name": _title(option, key), "description": _description(option, key)}
+    kind = option.kind
+    if kind == "path":
+        return StringProperty(subtype="FILE_PATH", default="", **kw)
+    if kind == "str" and option.choices:  # the usual values as a list (device)
+        return EnumProperty(items=_items(option), default=str(option.default), **kw)
+    if kind == "str":
+        return StringProperty(default=str(option.default or ""), **kw)
+    if kind == "choice":
+        return EnumProperty(items=_items(option), default=str(option.default), **kw)
+    if kind == "bool":
+        return BoolProperty(default=bool(option.default), **kw)
+    if kind == "amount":
+        return FloatProperty(min=0.0, max=MAX_AMOUNT, default=1.0, **kw)
+    unset = panel_options.unset_by_zero(option)
+    low = 0 if unset or option.low is None else option.low
+    if kind == "int":
+        high = MAX_INT if option.high is None else min(int(option.high), MAX_INT)
+        return IntProperty(min=int(low), max=high, default=int(option.default or 0), **kw)
+    if kind in ("float", "mapping"):
+        if option.high is not None:
+            kw["max"] = float(option.high)
+        if option.soft_high is not None:
+            kw["soft_max"] = float(option.soft_high)
+        if option.metavar == "SEC":
+            kw["unit"] = "TIME_ABSOLUTE"
+        default = 1.0 if kind == "mapping" else float(option.default or 0.0)  # a mapping's 1 = as is
+        return FloatProperty(min=float(low), default=default, **kw)
+    raise ValueError(f"option {option.name} ({kind}) has no panel property")
+
+
+def option_properties() -> dict[str, Any]:
+    """Every declared panel option's properties, by property name."""
+    return {
+        name: option_property(option, key)
+        for option in panel_options.PANEL_OPTIONS
+        for name, key in panel_options.property_names(option)
+    }
+
+
+PANEL_ONLY = {  # what only the panel has: not options of a run
+    "char_a": PointerProperty(
         name="Character A",
         type=bpy.types.Object,
         poll=_poll_character,
         description="Mesh with shape keys (or its armature) voiced by speaker A",
-    )
-    char_b: PointerProperty(
+    ),
+    "char_b": PointerProperty(
         name="Character B",
         type=bpy.types.Object,
         poll=_poll_character,
         description="Mesh with shape keys (or its armature) voiced by speaker B",
-    )
-    preset: EnumProperty(
-        name="Rig",
-        description="How motion channels find shape keys and bones",
-        items=[
-            ("auto", "Auto-detect", "Pick the preset whose names match most shape keys"),
-            ("arkit", "ARKit", "52 ARKit blendshapes (also mixamorig:/CC_Base_ prefixes and case variants)"),
-            ("flame", "FLAME", "FLAME add-on rig: Exp* keys plus jaw/neck bones"),
-            ("vrm", "VRM", "VRM expressions (aa, ih, ou, ee, oh, blink, happy...)"),
-            ("mmd", "MMD", "MMD Japanese morphs"),
-            ("custom", "Custom map", "A JSON file mapping channels to shape keys or bones"),
-        ],
-        default="auto",
-    )
-    custom_map: StringProperty(name="Map file", subtype="FILE_PATH", description="Custom channel map (JSON)")
-    audio_form: EnumProperty(
+    ),
+    "audio_form": EnumProperty(
         name="Audio",
         description="How the two voices are recorded",
         items=[
@@ -81,138 +117,35 @@ class DUALTALK_PG_settings(bpy.types.PropertyGroup):
             ("MONO_AUTO", "Mono, automatic", "One mixed recording; speakers separated automatically"),
         ],
         default="STEREO",
-    )
-    audio: StringProperty(
-        name="Audio", subtype="FILE_PATH", description="Dialogue recording (speaker A's file)"
-    )
-    audio_b: StringProperty(name="Audio B", subtype="FILE_PATH", description="Speaker B's recording")
-    turns: StringProperty(name="Turns", subtype="FILE_PATH", description="Turns file (who speaks when)")
-    speaker_a: StringProperty(
-        name="Speaker A", description="Label in the turns file to animate as A (empty: the first speaker)"
-    )
-    swap: BoolProperty(name="Swap A/B", description="Exchange the two speakers")
-    use_range: BoolProperty(name="Part of the recording", description="Only animate from Start to End")
-    start: FloatProperty(
-        name="Start", unit="TIME_ABSOLUTE", min=0.0, description="Seconds into the recording"
-    )
-    end: FloatProperty(name="End", unit="TIME_ABSOLUTE", min=0.0, description="Seconds; 0 = to the end")
-    engine: EnumProperty(
-        name="Engine",
-        items=[
-            ("EMBEDDED", "Embedded", "Small bundled model (ARKit output); works offline"),
-            ("CHECKPOINT", "DualTalk checkpoint", "The published DualTalk network (FLAME output)"),
-        ],
-        default="EMBEDDED",
-    )
-    checkpoint: StringProperty(
-        name="Checkpoint",
-        subtype="FILE_PATH",
-        description="DualTalk.pth; empty = DualTalk.pth in the model folder (Preferences)",
-    )
-    device: EnumProperty(
-        name="Device",
-        items=[
-            ("AUTO", "Auto", "GPU if available"),
-            ("CUDA", "CUDA", "NVIDIA GPU"),
-            ("CPU", "CPU", "Processor"),
-        ],
-        default="AUTO",
-    )
-    rounds: IntProperty(
-        name="Rounds",
-        min=0,
-        max=MAX_ROUNDS,
-        default=0,
-        description="Refinement rounds between the two characters (0 = default)",
-    )
-    intensity_mouth: _intensity("mouth")
-    intensity_brows: _intensity("brows")
-    intensity_eyes: _intensity("eyes")
-    intensity_cheeks: _intensity("cheeks")
-    intensity_head: _intensity("head")
-    smoothing: FloatProperty(
-        name="Smoothing",
-        min=0.0,
-        max=25.0,
-        soft_max=4.0,
-        default=0.0,
-        description="Temporal smoothing (frames)",
-    )
-    blinks: EnumProperty(
-        name="Blinks",
-        items=[
-            ("AUTO", "Auto", "Blinks from the behaviour layer (older motion files without it: FLAME only)"),
-            ("ON", "On", "Blinks from the behaviour layer; older motion files get procedural blinks"),
-            ("OFF", "Off", "No blinks added (the layer's blinks are off too)"),
-        ],
-        default="AUTO",
-    )
-    behaviour_seed: IntProperty(
-        name="Seed",
-        min=0,
-        default=0,
-        description="Seed of the blinks, glances and nods: the same seed gives the same performance, "
-        "another seed another one with the same lips",
-    )
-    behaviour_mood: EnumProperty(
-        name="Mood",
-        items=[
-            ("neutral", "Neutral", "Calibrated to how people behave in conversation"),
-            ("friendly", "Friendly", "More nods, a light smile while listening, a little more eye contact"),
-            ("serious", "Serious", "Smaller head motion, fewer brow raises, no smile"),
-            ("animated", "Animated", "Much larger head motion, more brows and nods"),
-        ],
-        default="neutral",
-    )
-    behaviour_gaze_on: BoolProperty(
-        name="Eye contact",
-        default=True,
-        description="Glance at the partner and away like people do; partner looks aim at the other head",
-    )
-    behaviour_head_turn: FloatProperty(
-        name="Head turn",
-        min=0.0,
-        max=1.0,
-        default=0.15,
-        description="Share of the way the head turns toward the partner when looking at them",
-    )
-    behaviour_custom: BoolProperty(
+    ),
+    "use_range": BoolProperty(name="Part of the recording", description="Only animate from Start to End"),
+    "behaviour_custom": BoolProperty(
         name="Custom amounts",
         default=False,
         description="Set each layer's amount (off: the engine's defaults, e.g. the published DualTalk "
         "model keeps its own head and face motion)",
-    )
-    behaviour_blinks: _amount("blinks")
-    behaviour_gaze: _amount("gaze")
-    behaviour_head: _amount("head motion and nods")
-    behaviour_brows: _amount("brow raises and smiles")
-    markers: BoolProperty(name="Turn markers", default=True, description="Timeline markers at each turn")
-    sound_strip: BoolProperty(
+    ),
+    "sound_strip": BoolProperty(
         name="Sound strip", default=True, description="Place the audio in the sequencer"
-    )
-    fbx_path: StringProperty(
+    ),
+    "fbx_path": StringProperty(
         name="FBX", subtype="FILE_PATH", default="//dualtalk.fbx", description="FBX output"
-    )
-    key_mode: EnumProperty(
-        name="Keys",
-        items=[
-            ("EVERY_FRAME", "Every frame", "One key per frame on every curve: exactly the engine's output"),
-            (
-                "REDUCED",
-                "Reduced",
-                "Far fewer keys, within 0.01 on shape-key weights and 0.1 degrees on rotations",
-            ),
-        ],
-        default="EVERY_FRAME",
-    )
-    fbx_scope: EnumProperty(
+    ),
+    "fbx_scope": EnumProperty(
         name="Scope",
         items=[
             ("FULL", "Full", "Both characters' meshes and whole skeletons"),
             ("FACE", "Face", "Face meshes and only the bones that move (with their parents)"),
         ],
         default="FULL",
-    )
+    ),
+}
+
+DUALTALK_PG_settings = type(
+    "DUALTALK_PG_settings",
+    (bpy.types.PropertyGroup,),
+    {"__annotations__": {**PANEL_ONLY, **option_properties()}, "__module__": __name__},
+)
 
 
 class DUALTALK_PG_status(bpy.types.PropertyGroup):

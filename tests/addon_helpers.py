@@ -102,7 +102,7 @@ def setup_panel(scene, a, b, audio: Path, checkpoint: Path) -> None:
     s.char_a, s.char_b = a, b
     s.audio_form = "STEREO"
     s.audio = str(audio)
-    s.engine = "CHECKPOINT"
+    s.engine = "auto"  # the checkpoint's network
     s.checkpoint = str(checkpoint)
-    s.device = "CPU"
+    s.device = "cpu"
     s.rounds = 1

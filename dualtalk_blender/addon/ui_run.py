@@ -21,13 +21,13 @@ import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
+from ..rig.options import ApplyOptions, link
 from ..scene.sound import add_dialogue_strip, remove_our_strips
-from . import state, worker_client
+from . import panel_options, state, worker_client
 from .job import Outcome
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
-GROUPS = ("mouth", "brows", "eyes", "cheeks", "head")
 
 # The run in progress (one at a time per Blender session); the Cancel operator reaches it here.
 ACTIVE: GenerationRun | None = None
@@ -145,8 +145,8 @@ def model_dir(prefs: Any = None) -> Path:
     return Path(chosen) if chosen else default_model_dir()
 
 
-def _need_file(label: str, path: str) -> str:
-    p = abspath(path)
+def _need_file(label: str, path: str | None) -> str:
+    p = abspath(path or "")
     if not p:
         raise DualTalkError(f"choose the {label}")
     if not os.path.isfile(p):
@@ -154,34 +154,36 @@ def _need_file(label: str, path: str) -> str:
     return p
 
 
-def audio_job(s: Any) -> dict[str, Any]:
-    """The worker job's ``audio`` section for the panel's audio form."""
+def panel_request(s: Any, prefs: Any = None) -> Request:
+    """The engine-side options the panel asks for: one read per declared panel option, then what only
+    the panel's layout decides (the audio form, *Part of the recording*, *Custom amounts*, files that
+    must exist, the checkpoint in the model folder)."""
+    values: dict[str, Any] = {o.name: panel_options.read(s, o) for o in panel_options.ENGINE_SIDE}
     form = s.audio_form
     if form not in FORMS:
         raise DualTalkError(f"unknown audio form {form!r}")
-    audio = {"audio": _need_file("audio file" if form != "TWO_FILES" else "audio file of A", s.audio)}
-    if form == "TWO_FILES":
-        audio["audio_b"] = _need_file("audio file of B", s.audio_b)
-    elif form == "MONO_TURNS":
-        audio["turns"] = _need_file("turns file", s.turns)
-        audio["speaker_a"] = s.speaker_a.strip() or None
-    elif form == "MONO_AUTO":
-        audio["diarize"] = True
-    audio["swap"] = bool(s.swap)
-    if s.use_range:
-        if s.end > 0 and s.end <= s.start:
-            raise DualTalkError(f"end ({s.end:g} s) must be after start ({s.start:g} s)")
-        audio["start"] = float(s.start) if s.start > 0 else None
-        audio["end"] = float(s.end) if s.end > 0 else None
-    return audio
+    values["audio"] = _need_file("audio file" if form != "TWO_FILES" else "audio file of A", values["audio"])
+    values["audio_b"] = _need_file("audio file of B", values["audio_b"]) if form == "TWO_FILES" else None
+    if form == "MONO_TURNS":
+        values["turns"] = _need_file("turns file", values["turns"])
+    else:
+        values["turns"] = values["speaker_a"] = None
+    values["diarize"] = form == "MONO_AUTO"
+    if not s.use_range:
+        values["start"] = values["end"] = None
+    values.update(_panel_amounts(s))
+    if values["engine"] == "lite":
+        values["checkpoint"] = None
+    elif values["checkpoint"] is not None or values["engine"] == "dualtalk":
+        chosen = values["checkpoint"] or str(model_dir(prefs) / "DualTalk.pth")
+        values["checkpoint"] = _need_file("DualTalk checkpoint", chosen)
+    return Request(**values)
 
 
-def engine_job(s: Any, prefs: Any = None) -> dict[str, Any]:
-    device = {"AUTO": "auto", "CUDA": "cuda", "CPU": "cpu"}[s.device]
-    if s.engine == "EMBEDDED":
-        return {"engine": "lite", "checkpoint": None, "device": device}
-    ckpt = abspath(s.checkpoint) or str(model_dir(prefs) / "DualTalk.pth")
-    return {"engine": "auto", "checkpoint": _need_file("DualTalk checkpoint", ckpt), "device": device}
+def _panel_amounts(s: Any) -> dict[str, Any]:
+    """The behaviour layers' amounts: the sliders under *Custom amounts*, else the engine's own."""
+    amounts = [o for o in panel_options.ENGINE_SIDE if o.kind == "amount"]
+    return {o.name: panel_options.read(s, o) if s.behaviour_custom else None for o in amounts}
 
 
 def check_characters(s: Any) -> tuple[Any, Any]:
@@ -196,50 +198,26 @@ def check_characters(s: Any) -> tuple[Any, Any]:
     return a, b
 
 
-def behaviour_job(s: Any) -> dict[str, Any]:
-    """The request's behaviour options from the Behaviour sub-panel (and Options > Blinks off)."""
-    job: dict[str, Any] = {"behaviour_seed": int(s.behaviour_seed), "mood": s.behaviour_mood}
-    if s.behaviour_custom:
-        for name in ("blinks", "gaze", "head", "brows"):
-            job[name] = float(getattr(s, f"behaviour_{name}"))
-    if not s.behaviour_gaze_on:
-        job["gaze"] = "off"
-    if s.blinks == "OFF":
-        job["blinks"] = "off"
-    return job
+def _panel_scene_options(s: Any, prefs: Any, take: str) -> ApplyOptions:
+    values = {o.name: panel_options.read(s, o) for o in panel_options.SCENE_SIDE}
+    if values["map"] is not None:
+        values["map"] = _need_file("custom map", values["map"])
+    flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
+    values["flame_map"] = flame_map if flame_map and os.path.isfile(flame_map) else None
+    # the operator's UNDO flag makes the whole run one undo step
+    return ApplyOptions.from_values(values, take=take, undo_push=False)
 
 
 def build_job(s: Any, work_dir: Path, prefs: Any = None) -> dict[str, Any]:
-    """Validate the settings (one-line errors) and return the worker job dict."""
+    """Validate the settings (one-line errors, the same as the CLI's) and return the worker job dict."""
     check_characters(s)
-    rounds = int(s.rounds) if s.rounds > 0 else None
-    request = Request(**audio_job(s), **engine_job(s, prefs), rounds=rounds, **behaviour_job(s)).validate()
-    return {"out_dir": str(work_dir), **request.to_job()}
+    request, _options = link(panel_request(s, prefs), _panel_scene_options(s, prefs, "take"))
+    return {"out_dir": str(work_dir), **request.validate().to_job()}
 
 
-def apply_options(s: Any, prefs: Any = None, take: str = "take"):
-    from ..scene.apply import ApplyOptions
-
-    mapping = None
-    preset = s.preset
-    if preset == "custom":
-        mapping = _need_file("custom map", s.custom_map)
-        preset = "auto"
-    flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
-    return ApplyOptions(
-        preset=preset,
-        mapping=mapping,
-        flame_map=flame_map if flame_map and os.path.isfile(flame_map) else None,
-        intensities={g: float(getattr(s, f"intensity_{g}")) for g in GROUPS},
-        smoothing=float(s.smoothing),
-        blinks=s.blinks.lower(),
-        gaze=bool(s.behaviour_gaze_on),
-        head_turn=float(s.behaviour_head_turn),
-        markers=bool(s.markers),
-        keys=getattr(s, "key_mode", "EVERY_FRAME").lower().replace("_", "-"),
-        take=take,
-        undo_push=False,  # the operator's UNDO flag makes the whole run one undo step
-    )
+def apply_options(s: Any, prefs: Any = None, take: str = "take") -> ApplyOptions:
+    """How the panel keys the result: its scene-side options (the Python API's ApplyOptions)."""
+    return link(Request(**_panel_amounts(s)), _panel_scene_options(s, prefs, take))[1]
 
 
 def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) -> list[str]:

@@ -117,7 +117,15 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         default=AUTO,
         choices=(AUTO, "Y", "Z"),
     ),
-    Option("markers", RETARGET, "bool", "timeline markers at turn changes", default=True, panel=True),
+    Option(
+        "markers",
+        RETARGET,
+        "bool",
+        "timeline markers at turn changes",
+        default=True,
+        title="Turn markers",
+        panel=True,
+    ),
     Option(
         "take",
         RETARGET,

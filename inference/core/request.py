@@ -191,6 +191,11 @@ OPTIONS: tuple[Option, ...] = (
         "auto, cpu or cuda (default: auto)",
         default="auto",
         choices=("auto", "cpu", "cuda"),
+        items=(
+            ("auto", "Auto", "GPU if available"),
+            ("cpu", "CPU", "Processor"),
+            ("cuda", "CUDA", "NVIDIA GPU"),
+        ),
         panel=True,
     ),
     Option(

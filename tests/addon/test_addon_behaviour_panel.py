@@ -54,8 +54,8 @@ def test_the_behaviour_panel_sits_under_the_main_panel_and_shows_its_controls(sc
     assert {
         "behaviour_mood",
         "behaviour_seed",
-        "behaviour_gaze_on",
-        "behaviour_head_turn",
+        "gaze",
+        "head_turn",
         "behaviour_custom",
     } <= set(shown)
     assert "behaviour_head" not in shown  # amounts only when asked for
@@ -71,7 +71,7 @@ def test_the_panel_settings_become_the_jobs_behaviour_and_the_keying_options(sce
     job = ui_run.build_job(s, tmp_path)["behaviour"]
     assert job == {**Request().to_job()["behaviour"], "behaviour_seed": 0, "mood": "neutral"}
     s.behaviour_seed, s.behaviour_mood, s.behaviour_custom, s.behaviour_head = 12, "animated", True, 0.5
-    s.behaviour_gaze_on, s.blinks, s.behaviour_head_turn = False, "OFF", 0.4
+    s.gaze, s.blinks, s.head_turn = False, "off", 0.4
     job = ui_run.build_job(s, tmp_path)["behaviour"]
     assert job["behaviour_seed"] == 12 and job["mood"] == "animated" and job["head"] == 0.5
     assert job["gaze"] == "off" and job["blinks"] == "off"

@@ -87,8 +87,8 @@ def test_panel_shows_pickers_with_rig_summaries_and_the_buttons(scene):
         "rounds",
     } <= props
     assert {"intensity_mouth", "intensity_head", "smoothing", "blinks", "markers", "sound_strip"} <= props
-    assert {"key_mode", "fbx_scope"} <= props
-    assert not props & {"audio_b", "turns", "checkpoint", "custom_map", "start"}
+    assert {"keys", "fbx_scope", "map", "checkpoint"} <= props  # engine auto: a checkpoint, else embedded
+    assert not props & {"audio_b", "turns", "start"}
 
 
 def test_panel_lists_each_characters_layers_with_their_influence(scene):
@@ -109,9 +109,9 @@ def test_panel_lists_each_characters_layers_with_their_influence(scene):
 
 def test_panel_fields_follow_the_chosen_form_and_engine(scene):
     s = scene.dualtalk
-    s.audio_form, s.engine, s.preset, s.use_range = "TWO_FILES", "CHECKPOINT", "custom", True
+    s.audio_form, s.engine, s.use_range = "TWO_FILES", "lite", True
     props = {t for kind, t in draw_panel(scene) if kind == "prop"}
-    assert {"audio_b", "checkpoint", "custom_map", "start", "end"} <= props
+    assert {"audio_b", "start", "end"} <= props and "checkpoint" not in props  # the embedded model
     s.audio_form = "MONO_TURNS"
     props = {t for kind, t in draw_panel(scene) if kind == "prop"}
     assert {"turns", "speaker_a"} <= props and "audio_b" not in props
@@ -208,16 +208,19 @@ def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
         # the job states every option of the request; the ones the form does not set keep their defaults
         assert ui_run.build_job(s, tmp_path)["audio"] == {**DEFAULT_JOB["audio"], **audio}, form
     s.use_range, s.start, s.end = True, 0.5, 1.5
-    assert ui_run.audio_job(s)["start"] == 0.5 and ui_run.audio_job(s)["end"] == 1.5
-    s.end = 0.25
-    with pytest.raises(ui_run.DualTalkError, match="must be after start"):
-        ui_run.audio_job(s)
-    s.use_range, s.engine, s.device = False, "EMBEDDED", "AUTO"
+    audio = ui_run.build_job(s, tmp_path)["audio"]
+    assert audio["start"] == 0.5 and audio["end"] == 1.5
+    s.end = 0.25  # the same line the command line gives
+    with pytest.raises(ui_run.DualTalkError, match=r"--end \(0\.25 s\) must be after --start \(0\.5 s\)"):
+        ui_run.build_job(s, tmp_path)
+    s.use_range, s.engine, s.checkpoint, s.device = False, "lite", str(wav), "auto"
     assert ui_run.build_job(s, tmp_path)["engine"] == {
         **DEFAULT_JOB["engine"],
-        **{"engine": "lite", "checkpoint": None, "device": "auto"},
+        **{"engine": "lite", "checkpoint": None, "device": "auto"},  # the embedded model ignores files
     }
-    s.engine, s.checkpoint = "CHECKPOINT", ""
+    s.engine, s.checkpoint = "auto", ""
+    assert ui_run.build_job(s, tmp_path)["engine"]["checkpoint"] is None  # nothing chosen: embedded
+    s.engine = "dualtalk"
     with pytest.raises(ui_run.DualTalkError, match="DualTalk checkpoint not found"):
         prefs = bpy.context.preferences.addons["dualtalk"].preferences  # model folder: tmp_path/models
         ui_run.build_job(s, tmp_path, prefs)  # default: DualTalk.pth in the model folder, not there yet

@@ -127,7 +127,7 @@ def test_bad_input_is_one_clear_error_before_any_work(scene, assets, tmp_path):
         scene.dualtalk.audio_form = "STEREO"
         broken = tmp_path / "map.json"
         broken.write_text('{"mapping": ')
-        scene.dualtalk.preset, scene.dualtalk.custom_map = "custom", str(broken)
+        scene.dualtalk.map = str(broken)
         with pytest.raises(RuntimeError, match="not valid JSON"):
             bpy.ops.dualtalk.generate()
     assert ui_run.ACTIVE is None
@@ -161,7 +161,7 @@ def test_export_fbx_writes_both_characters(scene, assets, tmp_path):
 def test_regenerate_selection_replaces_only_the_preview_range(scene, assets):
     a, b = ah.two_characters()
     ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
-    scene.dualtalk.key_mode = "REDUCED"
+    scene.dualtalk.keys = "reduced"
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
         kb = a.data.shape_keys.key_blocks["jawOpen"]

@@ -165,3 +165,14 @@ def test_a_shot_names_its_take_after_itself_unless_told(tmp_path):
     )
     assert one.options.take == "cafe_01" and two.options.take == "t2"
     assert Path(two.audio) == tmp_path / "a.wav" and two.request().audio == str(tmp_path / "a.wav")
+
+
+def test_the_panel_has_a_property_for_every_panel_option_and_for_nothing_else():
+    from dualtalk.dualtalk_blender.addon import panel_options
+    from dualtalk.panels import properties
+
+    made = set(properties.DUALTALK_PG_settings.__annotations__)
+    declared = [name for o in DECLARED if o.panel for name, _key in panel_options.property_names(o)]
+    assert len(declared) == len(set(declared))  # the two sides' blinks/gaze never share a property
+    assert made - set(properties.PANEL_ONLY) == set(declared)
+    assert not set(properties.PANEL_ONLY) & {o.name for o in DECLARED}  # panel-only things are no options
