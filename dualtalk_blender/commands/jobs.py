@@ -12,6 +12,11 @@
       ]
     }
 
+A shot's keys are its run fields (``name``, ``blend``, ``char_a``/``char_b``, ``out``, ``fbx``,
+``render``, ``work``, ``motion_a``/``motion_b``, ``resolution``, ``samples``, ``fbx_scope``) and
+every declared option that has a flag, under the flag's name (``--head-turn`` -> ``head_turn``;
+``--intensity mouth=0.8`` -> ``"intensity": {"mouth": 0.8}``, ``--range 10-20`` -> ``[10, 20]``).
+
 Rules (so a job file from someone else cannot write outside its folder):
 
 * relative paths are resolved against the job file's folder and may not contain ``..``;
@@ -78,7 +83,7 @@ class Shot:
     def build(cls, name: str, values: Mapping[str, object], **run: Any) -> Shot:
         """A shot from its run fields and option values keyed by declared name (None = default).
 
-        The take is named after the shot unless a take is given (Blender keeps 40 bytes of it).
+        The take is named after the shot (its first 40 bytes, what a take name may hold) unless given.
         """
         unknown = sorted(set(values) - set(SHOT_OPTIONS))
         if unknown:
@@ -86,7 +91,7 @@ class Shot:
         req = Request(**{k: _plain(v) for k, v in values.items() if k in REQUEST_OPTIONS and v is not None})  # type: ignore[arg-type]
         scene = {k: _plain(v) for k, v in values.items() if k not in REQUEST_OPTIONS}
         if scene.get("take") is None:
-            scene["take"] = name[:40]
+            scene["take"] = name.encode()[:40].decode(errors="ignore")
         return cls(name=name, req=req, options=ApplyOptions.from_values(scene), **run)
 
     def request(self) -> Request:

@@ -176,3 +176,13 @@ def test_the_panel_has_a_property_for_every_panel_option_and_for_nothing_else():
     assert len(declared) == len(set(declared))  # the two sides' blinks/gaze never share a property
     assert made - set(properties.PANEL_ONLY) == set(declared)
     assert not set(properties.PANEL_ONLY) & {o.name for o in DECLARED}  # panel-only things are no options
+
+
+def test_a_long_output_name_still_makes_a_valid_take(tmp_path):
+    """``--out`` named in a script with accents: the take keeps the first 40 bytes, whole letters."""
+    parser = argparse.ArgumentParser()
+    animate.add_arguments(parser)
+    argv = [*ARGV[:-4], "--out", str(tmp_path / ("é" * 30 + ".blend")), "--audio", "a.wav"]
+    shot = animate.shot_from_args(parser.parse_args(argv))
+    assert shot.options.take == "é" * 20
+    shot.options.validate()
