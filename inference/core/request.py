@@ -190,11 +190,11 @@ OPTIONS: tuple[Option, ...] = (
         "str",
         "auto, cpu or cuda (default: auto)",
         default="auto",
-        choices=("auto", "cpu", "cuda"),
+        choices=("auto", "cuda", "cpu"),  # this order: .blend files saved by older panels keep their pick
         items=(
             ("auto", "Auto", "GPU if available"),
-            ("cpu", "CPU", "Processor"),
             ("cuda", "CUDA", "NVIDIA GPU"),
+            ("cpu", "CPU", "Processor"),
         ),
         panel=True,
     ),
