@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from dualtalk.inference.audio.tts import Phone
 from dualtalk.inference.core.channels import ARKIT55
@@ -69,3 +70,56 @@ def test_contact_term_punishes_a_half_open_mouth_on_a_bilabial_more_than_plain_e
     contact = lite_loss(half, target, w, pc, 3.0) - lite_loss(target, target, w, pc, 3.0)
     assert contact > 5 * plain > 0
     assert float(lip_aperture(target)[0, 5]) == 0.0
+
+
+def test_contact_head_targets_come_from_the_frames_phone_classes():
+    from dualtalk.training.lite.synth import PHONE_LABIODENTAL, PHONE_NONE, PHONE_OTHER
+    from dualtalk.training.lite.train_lite import contact_targets
+
+    pc = torch.tensor(
+        [[PHONE_NONE, PHONE_BILABIAL, PHONE_BILABIAL, PHONE_OPEN, PHONE_LABIODENTAL, PHONE_OTHER]]
+    )
+    t = contact_targets(pc)
+    assert t.shape == (1, 6, 2)
+    assert t[0, :, 0].tolist() == [0, 1, 1, 0, 0, 0]  # bilabial closure
+    assert t[0, :, 1].tolist() == [0, 0, 0, 0, 1, 0]  # labiodental contact
+
+
+def test_contact_head_loss_rewards_logits_that_agree_with_the_phones():
+    from dualtalk.training.lite.train_lite import contact_loss, contact_targets
+
+    pc = torch.tensor([[0, 1, 1, 3, 2, 4, 0]])
+    right = (contact_targets(pc) * 2 - 1) * 6.0
+    assert contact_loss(right, pc) < 0.01 < contact_loss(-right, pc)
+
+
+def test_the_contact_head_decodes_to_the_shapes_the_targets_draw():
+    # the network's contact shapes (inference) are the training renderer's contact frames
+    from dualtalk.inference.core.channels import ARKIT52
+    from dualtalk.inference.models.lite.model import CONTACT_SHAPES
+    from dualtalk.training.lite.visemes import _CONTACT
+
+    for cls, key in (("bilabial", "PBM"), ("labiodental", "FV")):
+        for name, value in CONTACT_SHAPES[cls].items():
+            assert value == pytest.approx(float(_CONTACT[key][ARKIT52.index(name)]), abs=1e-6), (cls, name)
+
+
+def test_soft_contact_frees_the_regression_on_frames_the_head_is_sure_of():
+    # with the head certain of a bilabial, the motion loss no longer asks the regressed
+    # aperture to dip there (the dip that, blurred, shut the neighbouring vowels)
+    from dualtalk.inference.models.lite.model import blend_contact
+
+    frames = 9
+    phones = _phones([("pau", 0.12), ("aa", 0.08), ("m", 0.04), ("aa", 0.12), ("pau", 0.2)], 0.0)
+    target = torch.zeros(1, frames, len(ARKIT55))
+    target[0, :, :52] = torch.from_numpy(render_visemes(phones, frames, contact=True))
+    pc = torch.from_numpy(phone_class_track(phones, frames)).long()[None]
+    m = int(np.flatnonzero(pc[0].numpy() == PHONE_BILABIAL)[0])
+    open_mouth = target.clone()
+    open_mouth[0, m] = target[0, m - 1]  # regression that stays open through the /m/
+    w = channel_weights()
+    sure = torch.zeros(1, frames, 2)
+    sure[0, m, 0] = 1.0
+    with_head = lite_loss(blend_contact(open_mouth, sure), target, w, pc, 3.0)
+    without = lite_loss(open_mouth, target, w, pc, 3.0)
+    assert with_head < 0.02 * without

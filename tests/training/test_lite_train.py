@@ -73,3 +73,23 @@ def test_audio_advance_pairs_each_target_frame_with_earlier_audio(corpus_dir):
     core_a, core_b = a[2000:20000], b[2320:20320]
     assert abs(np.corrcoef(core_a, core_b)[0, 1]) > 0.999
     assert np.corrcoef(a[2000:20000], b[2000:20000])[0, 1] < 0.99
+
+
+def test_a_contact_head_is_added_to_weights_that_had_none_and_checkpoints_are_kept(corpus_dir, tmp_path):
+    from dualtalk.inference.models.lite.model import save_lite
+
+    torch.manual_seed(0)
+    start = LiteDualTalk(TINY).eval()
+    init = save_lite(start, tmp_path / "v2like.pt")
+    path = train(
+        corpus_dir, tmp_path / "run", steps=4, batch_size=2, frames=50, lr=1e-12, init=init,
+        contact_head=True, keep_every=2, log_every=2, save_every=100,
+    )  # fmt: skip
+    model, _ = load_lite(path)
+    assert model.cfg.contact_head == 2 and (tmp_path / "run" / "lite_step2.pt").is_file()
+    before = load_lite(init)[0].state_dict()
+    after = model.state_dict()
+    assert set(after) - set(before) == {k for k in after if k.startswith("contact.")} != set()
+    assert all(torch.allclose(before[k].float(), after[k].float(), atol=1e-3) for k in before)
+    log = [json.loads(line) for line in (tmp_path / "run" / "train_log.jsonl").read_text().splitlines()]
+    assert "val_bce" in log[-1] and "val_bilabial_recall" in log[-1]

@@ -16,6 +16,15 @@ evaluation measures) and of the lower-lip tuck (mouthRollLower + 0.5 mouthUpperU
 the frames of bilabials, labiodentals and open vowels. Squared error on averaged
 channels lets a fast /p/ become a half-closed mouth; this term is what asks the
 network to really close (and really open) on those frames.
+
+``--contact-head`` trains the model's lip-contact head (see ``inference/models/lite/model.py``):
+binary cross-entropy of its two logits against the phone classes (bilabial, labiodental)
+of each target frame, so it is paired with the audio exactly as the targets are. The
+motion losses are taken on the output with the head's *soft* decision blended in, so on
+frames the head is sure of, the regressed lips are free of the contact and need not dip
+(that dip, blurred, is what shut the neighbouring vowels). ``--round-weight`` adds a
+term on lip rounding (mouthFunnel + mouthPucker), five times heavier on frames whose
+target is rounded.
 """
 
 from __future__ import annotations
@@ -23,7 +32,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +44,7 @@ from ...inference.core.channels import ARKIT55
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import load_motion
 from ...inference.core.timebase import FPS, SAMPLE_RATE
-from ...inference.models.lite.model import LiteConfig, LiteDualTalk, save_lite
+from ...inference.models.lite.model import CONTACT_CLASSES, LiteConfig, LiteDualTalk, blend_contact, save_lite
 
 SR = SAMPLE_RATE
 HOP = SR // FPS
@@ -165,6 +176,29 @@ def lip_tuck(v: torch.Tensor) -> torch.Tensor:
     return v[..., _I["mouthRollLower"]] + 0.5 * up
 
 
+def lip_round(v: torch.Tensor) -> torch.Tensor:
+    """mouthFunnel + mouthPucker: what the rounded-vs-spread measure scores."""
+    return v[..., _I["mouthFunnel"]] + v[..., _I["mouthPucker"]]
+
+
+def contact_targets(phone_class: torch.Tensor) -> torch.Tensor:
+    """(..., T) phone classes -> (..., T, 2) float 0/1 targets of the contact head:
+    [bilabial closure, labiodental contact], one per class of ``CONTACT_CLASSES``."""
+    codes = {"bilabial": _BILABIAL, "labiodental": _LABIODENTAL}
+    return torch.stack([(phone_class == codes[c]).float() for c in CONTACT_CLASSES], dim=-1)
+
+
+def contact_loss(logits: torch.Tensor, phone_class: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy of the contact logits against the frames' phone classes."""
+    return torch.nn.functional.binary_cross_entropy_with_logits(logits, contact_targets(phone_class))
+
+
+def round_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Squared error of lip rounding, x5 on frames whose target is rounded (funnel + pucker > 0.3)."""
+    t = lip_round(target)
+    return ((lip_round(pred) - t) ** 2 * (1.0 + 4.0 * (t > 0.3).float())).mean()
+
+
 def lite_loss(
     pred: torch.Tensor,
     target: torch.Tensor,
@@ -198,11 +232,21 @@ def validate(model: LiteDualTalk, corpus: Corpus, indices: list[int], frames: in
     pred = model(b["audio_self"], b["audio_partner"], b["partner_motion"])
     jaw = ARKIT55.index("jawOpen")
     p, t = pred[..., jaw].flatten().numpy(), b["target"][..., jaw].flatten().numpy()
-    model.train()
-    return {
+    rec = {
         "val_l1": float((pred - b["target"]).abs().mean()),
         "val_jaw_corr": float(np.corrcoef(p, t)[0, 1]),
     }
+    _, logits = model.forward_parts(b["audio_self"], b["audio_partner"], b["partner_motion"])
+    if logits is not None:
+        rec["val_bce"] = float(contact_loss(logits, b["phone_class"]))
+        hit = torch.sigmoid(logits) >= model.cfg.contact_threshold
+        truth = contact_targets(b["phone_class"]) > 0.5
+        for k, cls in enumerate(CONTACT_CLASSES):
+            tp = float((hit[..., k] & truth[..., k]).sum())
+            rec[f"val_{cls}_recall"] = tp / max(float(truth[..., k].sum()), 1.0)
+            rec[f"val_{cls}_precision"] = tp / max(float(hit[..., k].sum()), 1.0)
+    model.train()
+    return rec
 
 
 def train(
@@ -223,8 +267,16 @@ def train(
     contact_weight: float = 0.0,
     anneal_by_time: bool = False,
     audio_advance_ms: float = 0.0,
+    contact_head: bool = False,
+    bce_weight: float = 1.0,
+    round_weight: float = 0.0,
+    keep_every: int = 0,
 ) -> Path:
-    """Train and write ``out/lite.pt`` (fp16) regularly; returns its path."""
+    """Train and write ``out/lite.pt`` (fp16) regularly; returns its path.
+
+    ``keep_every`` > 0 also keeps a copy ``lite_step<N>.pt`` every that many steps, so
+    checkpoints can be chosen afterwards on held-out speech.
+    """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     out = Path(out)
@@ -233,11 +285,22 @@ def train(
     n_val = max(1, len(corpus) // 20) if len(corpus) > 4 else 0
     train_idx = list(range(len(corpus) - n_val)) or [0]
     val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
-    model = LiteDualTalk(config)
     if init:
         from ...inference.models.lite.model import load_lite
 
-        model.load_state_dict(load_lite(init)[0].state_dict())
+        start = load_lite(init)[0]
+        cfg = start.cfg
+        if contact_head and not cfg.contact_head:
+            cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
+        model = LiteDualTalk(cfg)
+        missing, unexpected = model.load_state_dict(start.state_dict(), strict=False)
+        if unexpected or any(not k.startswith("contact.") for k in missing):
+            raise DualTalkError(f"{init} does not fit the network being trained")
+    else:
+        cfg = config or LiteConfig()
+        if contact_head:
+            cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
+        model = LiteDualTalk(cfg)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     warm = min(200, steps // 10 + 1)
@@ -261,8 +324,14 @@ def train(
     path = out / "lite.pt"
     for step in range(1, steps + 1):
         b = corpus.batch(rng, batch_size, frames, train_idx, advance)
-        pred = model(b["audio_self"], b["audio_partner"], b["partner_motion"])
+        pred, logits = model.forward_parts(b["audio_self"], b["audio_partner"], b["partner_motion"])
+        if logits is not None:  # the soft contact decision, so the regression need not make it
+            pred = blend_contact(pred, torch.sigmoid(logits))
         loss = lite_loss(pred, b["target"], weights, b["phone_class"], contact_weight)
+        if logits is not None and bce_weight > 0:
+            loss = loss + bce_weight * contact_loss(logits, b["phone_class"])
+        if round_weight > 0:
+            loss = loss + round_weight * 10.0 * round_loss(pred, b["target"])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -282,8 +351,11 @@ def train(
             log.write(json.dumps(rec) + "\n")
             log.flush()
             print(json.dumps(rec), flush=True)
-        if step % save_every == 0 or done:
+        keep = bool(keep_every) and step % keep_every == 0
+        if step % save_every == 0 or done or keep:
             save_lite(model, path, extra={"step": step, "data": str(data), "corpus_dialogues": len(corpus)})
+            if keep:
+                shutil.copyfile(path, out / f"lite_step{step}.pt")
         if done:
             break
     log.close()
@@ -321,12 +393,26 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="pair each target frame with audio this much earlier (moves the output earlier)",
     )
+    ap.add_argument(
+        "--contact-head",
+        action="store_true",
+        help="add (or keep training) the lip-contact head: BCE on bilabial/labiodental frames",
+    )
+    ap.add_argument("--bce-weight", type=float, default=1.0, help="weight of the contact head's BCE")
+    ap.add_argument(
+        "--round-weight",
+        type=float,
+        default=0.0,
+        help="weight of the lip-rounding term (x5 on rounded frames)",
+    )
+    ap.add_argument("--keep-every", type=int, default=0, help="also keep lite_step<N>.pt every N steps")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     train(args.data, args.out, steps=args.steps, batch_size=args.batch_size, frames=args.frames, lr=args.lr,
           seed=args.seed, limit=args.limit, time_limit=args.time_limit, init=args.init, log_every=args.log_every,
           contact_weight=args.contact_weight, anneal_by_time=args.anneal_by_time,
-          audio_advance_ms=args.audio_advance_ms)  # fmt: skip
+          audio_advance_ms=args.audio_advance_ms, contact_head=args.contact_head, bce_weight=args.bce_weight,
+          round_weight=args.round_weight, keep_every=args.keep_every)  # fmt: skip
     return 0
 
 

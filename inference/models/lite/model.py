@@ -9,6 +9,14 @@ character's stream attends to the partner's, and a synthesis decoder. Output is 
 rotations (radians, bounded by tanh). Attention is local (a band of +-2 s) so long
 takes cost linear time and behave like the 8-20 s training crops.
 
+Optionally (``contact_head=2`` in the config; v1/v2 files have none and behave as they
+always did) a per-frame lip-contact head gives two logits, bilabial closure and
+labiodental contact. A regressed curve blurs a 40 ms /p/ over its neighbours, so either
+the lips do not meet or the vowel beside them shuts too; the head makes contact a sharp
+per-frame decision instead: frames it is confident about (probability >=
+``contact_threshold``) get the contact shape in the lip channels (:func:`apply_contact`),
+and the regressed aperture need not dip for them.
+
 The default weights are committed under ``weights/`` in fp16 and loaded with
 ``weights_only=True``.
 """
@@ -47,6 +55,8 @@ class LiteConfig:
     attn_window: int = 50  # frames each side a query may attend to
     dropout: float = 0.1
     motion_dim: int = len(ARKIT55)
+    contact_head: int = 0  # 0: none (v1/v2 weights); 2: bilabial closure + labiodental contact logits
+    contact_threshold: float = 0.5  # probability from which a frame shows the contact shape
 
     @classmethod
     def from_dict(cls, d: dict) -> LiteConfig:
@@ -149,6 +159,70 @@ class InteractionBlock(nn.Module):
         return x + self.ff(self.n3(x))
 
 
+# The lip shapes at the instant of contact, as the v2 targets draw them (the "contact"
+# rendering of training/lite/visemes.py, mouthClose x0.5; a test keeps them equal). Only
+# the channels that make the contact are set; rounding, smile and the rest stay as
+# regressed. Closure: aperture (jawOpen - mouthClose + 0.3 mouthLowerDown) = -0.235.
+CONTACT_CLASSES = ("bilabial", "labiodental")
+CONTACT_SHAPES: dict[str, dict[str, float]] = {
+    "bilabial": {
+        "jawOpen": 0.04,
+        "mouthClose": 0.275,
+        "mouthLowerDownLeft": 0.0,
+        "mouthLowerDownRight": 0.0,
+        "mouthUpperUpLeft": 0.0,
+        "mouthUpperUpRight": 0.0,
+        "mouthRollLower": 0.15,
+        "mouthPressLeft": 0.35,
+        "mouthPressRight": 0.35,
+    },
+    "labiodental": {
+        "jawOpen": 0.08,
+        "mouthClose": 0.075,
+        "mouthLowerDownLeft": 0.0,
+        "mouthLowerDownRight": 0.0,
+        "mouthUpperUpLeft": 0.2,
+        "mouthUpperUpRight": 0.2,
+        "mouthRollLower": 0.55,
+        "mouthPressLeft": 0.0,
+        "mouthPressRight": 0.0,
+    },
+}
+
+
+def contact_tensors(dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+    """(mask, shape), each (2, 55): which channels each contact class sets, and to what."""
+    mask = torch.zeros(len(CONTACT_CLASSES), len(ARKIT55), dtype=dtype)
+    shape = torch.zeros(len(CONTACT_CLASSES), len(ARKIT55), dtype=dtype)
+    for k, cls in enumerate(CONTACT_CLASSES):
+        for name, value in CONTACT_SHAPES[cls].items():
+            mask[k, ARKIT55.index(name)] = 1.0
+            shape[k, ARKIT55.index(name)] = value
+    return mask, shape
+
+
+def blend_contact(motion: torch.Tensor, gate: torch.Tensor) -> torch.Tensor:
+    """``motion`` (..., T, 55) with each class's shape blended in by ``gate`` (..., T, 2) in [0, 1].
+
+    The two gates share a frame by their sum (capped at 1), so a channel both classes set
+    is never pushed past either shape.
+    """
+    mask, shape = contact_tensors(motion.dtype)
+    mask, shape = mask.to(motion.device), shape.to(motion.device)
+    gate = gate / gate.sum(-1, keepdim=True).clamp(min=1.0)
+    g = gate @ mask  # (..., T, 55): how much of each channel is replaced
+    return motion * (1.0 - g) + gate @ (mask * shape)
+
+
+def apply_contact(motion: torch.Tensor, prob: torch.Tensor, threshold: float) -> torch.Tensor:
+    """Inference decode: frames whose most likely contact has probability >= ``threshold``
+    show that contact's shape exactly; every other frame is left as regressed."""
+    top = prob.argmax(-1, keepdim=True)
+    onehot = torch.zeros_like(prob).scatter_(-1, top, 1.0)
+    gate = onehot * (prob.gather(-1, top) >= threshold).to(prob.dtype)
+    return blend_contact(motion, gate)
+
+
 class LiteDualTalk(nn.Module):
     """Predicts one character's ``arkit55`` motion from both voices and the partner's motion."""
 
@@ -175,6 +249,12 @@ class LiteDualTalk(nn.Module):
         )
         self.head = nn.Sequential(nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.motion_dim))
         self.head_scale = 0.6  # radians: the largest head rotation the model can output
+        if cfg.contact_head:
+            self.contact = nn.Sequential(nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.contact_head))
+            # a new head starts silent (contact probability ~2 %) so fine-tuning from
+            # weights without one starts from exactly their behaviour
+            nn.init.zeros_(self.contact[1].weight)
+            nn.init.constant_(self.contact[1].bias, -4.0)
 
     # TwoPartyModel ------------------------------------------------------------------
     def encode_self(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
@@ -186,6 +266,15 @@ class LiteDualTalk(nn.Module):
     def decode(
         self, self_feats: torch.Tensor, partner_feats: torch.Tensor, partner_motion: torch.Tensor
     ) -> torch.Tensor:
+        motion, logits = self.decode_parts(self_feats, partner_feats, partner_motion)
+        if logits is None:
+            return motion
+        return apply_contact(motion, torch.sigmoid(logits), self.cfg.contact_threshold)
+
+    def decode_parts(
+        self, self_feats: torch.Tensor, partner_feats: torch.Tensor, partner_motion: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(regressed motion, contact logits (B, T, 2) or None without a head): what training needs."""
         t = min(self_feats.shape[1], partner_feats.shape[1], partner_motion.shape[1])
         s = self.self_enhancer(self_feats[:, :t])
         p = self.partner_enhancer(
@@ -195,8 +284,12 @@ class LiteDualTalk(nn.Module):
         for block in self.interaction:
             x = block(x, p)
         y = self.decoder(x.transpose(1, 2)).transpose(1, 2)
-        out = self.head(x + y)
-        return torch.cat([torch.sigmoid(out[..., :52]), self.head_scale * torch.tanh(out[..., 52:])], dim=-1)
+        h = x + y
+        out = self.head(h)
+        motion = torch.cat(
+            [torch.sigmoid(out[..., :52]), self.head_scale * torch.tanh(out[..., 52:])], dim=-1
+        )
+        return motion, (self.contact(h) if self.cfg.contact_head else None)
 
     def neutral_motion(self, frames: int) -> torch.Tensor:
         p = next(self.parameters())
@@ -207,6 +300,15 @@ class LiteDualTalk(nn.Module):
     ) -> torch.Tensor:
         frames = partner_motion.shape[1]
         return self.decode(
+            self.encode_self(audio_self, frames), self.encode_partner(audio_partner, frames), partner_motion
+        )
+
+    def forward_parts(
+        self, audio_self: torch.Tensor, audio_partner: torch.Tensor, partner_motion: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Like ``forward`` but (regressed motion, contact logits), undecoded: for training."""
+        frames = partner_motion.shape[1]
+        return self.decode_parts(
             self.encode_self(audio_self, frames), self.encode_partner(audio_partner, frames), partner_motion
         )
 
@@ -245,6 +347,8 @@ _CONFIG_LIMITS: dict[str, tuple[float, float]] = {
     "attn_window": (1, 100_000),
     "dropout": (0.0, 1.0),
     "motion_dim": (len(ARKIT55), len(ARKIT55)),
+    "contact_head": (0, len(CONTACT_CLASSES)),
+    "contact_threshold": (0.0, 1.0),
 }
 MAX_LITE_PARAMETERS = 200_000_000  # a "lite" network above this is a crafted or foreign file
 
@@ -272,6 +376,10 @@ def lite_config_from_payload(config: object, name: str) -> LiteConfig:
             raise DualTalkError(f"{name}: lite config {key} = {_short(value)} is outside {lo:g}..{hi:g}")
         clean[key] = value
     cfg = LiteConfig(**clean)
+    if cfg.contact_head not in (0, len(CONTACT_CLASSES)):
+        raise DualTalkError(
+            f"{name}: lite config contact_head = {cfg.contact_head}; it is 0 (none) or {len(CONTACT_CLASSES)}"
+        )
     if cfg.dim % cfg.heads:
         raise DualTalkError(f"{name}: lite config heads = {cfg.heads} does not divide dim = {cfg.dim}")
     return cfg
