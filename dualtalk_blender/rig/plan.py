@@ -25,6 +25,7 @@ from ...inference.core.channels import (
     SPACE_FLAME,
 )
 from ...inference.core.errors import DualTalkError
+from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
 from . import flame_arkit, retarget
 from .blinks import blink_curve
@@ -36,9 +37,19 @@ BLINKS = ("eyeBlinkLeft", "eyeBlinkRight")
 FLAME_FACE = FLAME_EXP + FLAME_JAW  # what the FLAME <-> ARKit maps convert (the neck is the head)
 
 
+# FLAME has no eyes in its channels, but FLAME rigs have eye bones: their rig values carry the
+# behaviour layer's eyeLook* weights after the 56 FLAME channels, so eye bones turn as on ARKit rigs
+RIG_EXTRA: dict[str, tuple[str, ...]] = {SPACE_FLAME: EYE_LOOK}
+
+
+def rig_channels(space: str) -> tuple[str, ...]:
+    """The columns of :func:`rig_values` for a rig in ``space``: its channels, then any extras."""
+    return tuple(CHANNELS[space]) + RIG_EXTRA.get(space, ())
+
+
 def cols(space: str, names: Sequence[str]) -> list[int]:
-    """Column indices of ``names`` in ``space``'s channel order."""
-    order = {c: i for i, c in enumerate(CHANNELS[space])}
+    """Column indices of ``names`` in ``space``'s rig channel order (:func:`rig_channels`)."""
+    order = {c: i for i, c in enumerate(rig_channels(space))}
     return [order[n] for n in names]
 
 
@@ -96,6 +107,40 @@ def add_overlay(values: np.ndarray, space: str, names: Sequence[str], overlay: n
             values[:, col] = np.clip(values[:, col] + overlay[:, j], 0.0, 1.0)
 
 
+def flame_rig_extras(
+    motion: Motion, src: np.ndarray, flame_map: np.ndarray | None, character: str, warnings: list[str]
+) -> np.ndarray:
+    """A FLAME rig's values with the behaviour layer's face and eyes added.
+
+    Blinks, brows and smiles of FLAME motion ride in its ARKit overlay. FLAME's expression
+    space has no named eyelid, so they reach the expression keys only through the user's
+    ARKit->FLAME map (linear, so the overlay's share is simply added); without one the rig
+    keeps its expressions and the user is told. The eyes (eyeLook*, from the overlay or from
+    ARKit motion) are appended as :data:`RIG_EXTRA` columns for the rig's eye bones.
+    """
+    t = len(src)
+    eyes = np.zeros((t, len(EYE_LOOK)), dtype=np.float32)
+    if motion.space == SPACE_ARKIT:
+        eyes[:] = motion.values[:, cols(SPACE_ARKIT, EYE_LOOK)]
+    elif motion.overlay is not None:
+        names = list(motion.overlay_channels)
+        face = [n for n in names if n not in EYE_LOOK]
+        for j, n in enumerate(EYE_LOOK):
+            if n in names:
+                eyes[:, j] = motion.overlay[:, names.index(n)]
+        if face and flame_map is not None:
+            arkit = np.zeros((t, len(ARKIT52)), dtype=np.float32)
+            for n in face:
+                arkit[:, ARKIT52.index(n)] = motion.overlay[:, names.index(n)]
+            src[:, cols(SPACE_FLAME, FLAME_FACE)] += flame_arkit.arkit_to_flame(arkit, flame_map)
+        elif face:
+            warnings.append(
+                f"{character}: the behaviour layer's blinks and brows need an ARKit->FLAME map on a "
+                "FLAME rig (set one); its eyes and head are keyed"
+            )
+    return np.concatenate([src, eyes], axis=1)
+
+
 def rig_values(
     motion: Motion,
     space: str,
@@ -112,10 +157,12 @@ def rig_values(
 ) -> np.ndarray:
     """The motion as the rig will be keyed: converted to ``space``, scaled by the intensity groups,
     smoothed, with blinks on FLAME motion (which has no eyelids), resampled to the scene ``fps``."""
-    channels = CHANNELS[space]
+    channels = rig_channels(space)
     src = convert_space(motion, space, flame_map, warnings)
     if motion.overlay is not None and space == SPACE_ARKIT:
         add_overlay(src, space, motion.overlay_channels, motion.overlay)
+    if space == SPACE_FLAME:
+        src = flame_rig_extras(motion, src, flame_map, character, warnings)
     src *= retarget.intensity_vector(channels, dict(intensities))[None, :]
     src = retarget.smooth(src, smoothing)
     # the behaviour layer's blinks (in the channels or the FLAME overlay) replace the old curve
@@ -142,8 +189,8 @@ def shape_key_values(
 ) -> np.ndarray:
     """(T, len(keys)) shape-key values: each key is a weighted sum of channels, clipped to the
     preset's range and to Blender's slider limit."""
-    col = {c: i for i, c in enumerate(CHANNELS[space])}
-    weights = np.zeros((len(col), len(keys)), dtype=np.float32)
+    col = {c: i for i, c in enumerate(rig_channels(space))}
+    weights = np.zeros((out.shape[1], len(keys)), dtype=np.float32)
     for j, name in enumerate(keys):
         for ch, w in keys[name]:
             weights[col[ch], j] += w

@@ -193,7 +193,7 @@ def inspect_character(
             _plan_preset(report, family, counts[family][0])
         if report.family != presets.FAMILY_FLAME:
             report.head_target = head_bone or ""
-        if report.space == SPACE_ARKIT and report.family is not None:
+        if report.family is not None:  # FLAME rigs too: their eyes come from the layer's gaze
             _plan_eye_bones(report, key_names)
         if family is None:
             report.warnings.append(
