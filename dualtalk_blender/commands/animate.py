@@ -291,7 +291,6 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     from ...inference.core.outputs import mark_work_folder
     from ..rig.options import link
     from ..scene.apply import MAX_FRAME, apply_dialogue, check_character
-    from ..scene.characters import inspect_character
 
     t0 = time.perf_counter()
     check_shot(shot)
@@ -303,19 +302,17 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         raise DualTalkError(
             f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
         )
-    for label, obj in (("A", obj_a), ("B", obj_b)):
-        progress.update(
-            "characters", 0.5 if label == "A" else 1.0, f"{label}: {inspect_character(obj).summary}"
-        )
     # the shot's own options, as animate keys them: the scene range fits the take, no undo steps
     request, options = link(shot.request(), shot.options.replace(frame_range="fit", undo_push=False))
+    # Refuse unusable rigs and map files now, not after the engine has run and written motion files;
+    # the reports are reused for the keying (each character is inspected once per shot).
+    options.validate()
+    reports = (check_character(obj_a, options), check_character(obj_b, options))
+    for label, report in zip(("A", "B"), reports, strict=True):
+        progress.update("characters", 0.5 if label == "A" else 1.0, f"{label}: {report.summary}")
     if shot.frame_range is not None:
         start, end = _range_window(shot, options, obj_a, obj_b, scene)
         request = request.replace(start=start, end=end)
-    # Refuse unusable rigs and map files now, not after the engine has run and written motion files.
-    options.validate()
-    for obj in (obj_a, obj_b):
-        check_character(obj, options)
     work = work_folder(shot)
     engine_needed = shot.motion_a is None
     dialogue = (
@@ -339,7 +336,9 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     # The motion files are the seam: key what was written, exactly as a user would load it.
     motion_a, motion_b = load_motion(path_a), load_motion(path_b)
     progress.update("keying", 0.0, "both characters")
-    rep_a, rep_b, markers = apply_dialogue(obj_a, obj_b, motion_a, motion_b, options, scene=scene)
+    rep_a, rep_b, markers = apply_dialogue(
+        obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports
+    )
     progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
     for warning in rep_a.warnings + rep_b.warnings:
         print(f"warning: {warning}", file=sys.stderr)
