@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -37,7 +36,7 @@ MAX_MAP_BYTES = 16 << 20  # the matrix is 51 x 103 numbers; a text file of it is
 MAX_MAP_VALUES = 1 << 20
 
 
-def _npz_member_size(data: Any, key: str) -> int:
+def _npz_member_size(data: np.lib.npyio.NpzFile, key: str) -> int:
     """Values an npz member's header declares, read before numpy allocates them."""
     try:
         with data.zip.open(f"{key}.npy") as fh:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
@@ -15,7 +14,7 @@ def _size(n: int) -> str:
     return f"{n >> 20} MiB" if n >= 1 << 20 else f"{n >> 10} KiB"
 
 
-def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> Any:
+def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> object:
     """Decoded JSON of ``path``; missing, oversized, non-UTF-8 or invalid files are one-line errors."""
     p = check_input_file(path, label)
     if p.stat().st_size > max_bytes:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 from ...inference.core.channels import CHANNELS, HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
@@ -73,7 +72,7 @@ class CustomMap:
         return list(dict.fromkeys(link.bone for link in self.bones))
 
 
-def _name(value: Any, where: str) -> str:
+def _name(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DualTalkError(f"{where}: expected a non-empty name string")
     if len(value.encode("utf-8")) > 63:
@@ -83,7 +82,7 @@ def _name(value: Any, where: str) -> str:
     return value
 
 
-def _weight(value: Any, where: str) -> float:
+def _weight(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DualTalkError(f"{where}: weight must be a number, got {type(value).__name__}")
     w = float(value)
@@ -92,7 +91,7 @@ def _weight(value: Any, where: str) -> float:
     return w
 
 
-def _axis(value: Any, where: str) -> tuple[float, float, float]:
+def _axis(value: object, where: str) -> tuple[float, float, float]:
     if not isinstance(value, str):
         raise DualTalkError(f"{where}: axis must be one of X, Y, Z, -X, -Y, -Z")
     s = value.strip().upper()
@@ -103,7 +102,7 @@ def _axis(value: Any, where: str) -> tuple[float, float, float]:
     return (sign * base[0], sign * base[1], sign * base[2])
 
 
-def _links(channel: str, entry: Any, where: str) -> tuple[list[KeyLink], list[BoneLink]]:
+def _links(channel: str, entry: object, where: str) -> tuple[list[KeyLink], list[BoneLink]]:
     keys: list[KeyLink] = []
     bones: list[BoneLink] = []
     items = entry if isinstance(entry, list) else [entry]
@@ -135,7 +134,7 @@ def _links(channel: str, entry: Any, where: str) -> tuple[list[KeyLink], list[Bo
     return keys, bones
 
 
-def parse_mapping(data: Any) -> CustomMap:
+def parse_mapping(data: object) -> CustomMap:
     """Validate decoded JSON and return a :class:`CustomMap` (pure; raises DualTalkError)."""
     if not isinstance(data, dict):
         raise DualTalkError("mapping: the top level must be a JSON object")
