@@ -94,3 +94,21 @@ def fcurve_values(fc, n: int | None = None) -> np.ndarray:
     co = np.empty(n * 2, dtype=np.float32)
     fc.keyframe_points.foreach_get("co", co)
     return co.reshape(-1, 2)
+
+
+def count_inspections(monkeypatch) -> list[str]:
+    """Names of the characters inspected from now on, in order (every path goes through
+    ``inspect_character``): how tests check that a run reads each rig once."""
+    from dualtalk.dualtalk_blender.scene import apply as apply_mod
+    from dualtalk.dualtalk_blender.scene import characters
+
+    calls: list[str] = []
+    real = characters.inspect_character
+
+    def counting(obj, *args, **kwargs):
+        calls.append(obj.name)
+        return real(obj, *args, **kwargs)
+
+    monkeypatch.setattr(characters, "inspect_character", counting)
+    monkeypatch.setattr(apply_mod, "inspect_character", counting)
+    return calls

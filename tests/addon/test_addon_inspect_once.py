@@ -11,13 +11,13 @@ import time
 from types import SimpleNamespace
 
 import addon_helpers as ah
+import blender_rigs as br
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.rig import mapping
 from dualtalk.dualtalk_blender.scene import apply as apply_mod
-from dualtalk.dualtalk_blender.scene import characters
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 
 
@@ -36,16 +36,7 @@ def scene(assets):
 @pytest.fixture
 def inspected(scene, monkeypatch):
     """Names of the characters inspected, in order (every path goes through inspect_character)."""
-    calls: list[str] = []
-    real = characters.inspect_character
-
-    def counting(obj, *args, **kwargs):
-        calls.append(obj.name)
-        return real(obj, *args, **kwargs)
-
-    monkeypatch.setattr(characters, "inspect_character", counting)
-    monkeypatch.setattr(apply_mod, "inspect_character", counting)
-    return calls
+    return br.count_inspections(monkeypatch)
 
 
 class Layout:

@@ -402,18 +402,7 @@ def test_a_range_reruns_the_engine_on_the_audio_around_it(tmp_path, scene_file, 
 
 def test_a_shot_reads_each_character_once(tmp_path, scene_file, monkeypatch):
     """The up-front rig check is the report the keying uses: one inspection per character."""
-    from dualtalk.dualtalk_blender.scene import apply as apply_mod
-    from dualtalk.dualtalk_blender.scene import characters
-
-    calls: list[str] = []
-    real = characters.inspect_character
-
-    def counting(obj, *args, **kwargs):
-        calls.append(obj.name)
-        return real(obj, *args, **kwargs)
-
-    monkeypatch.setattr(characters, "inspect_character", counting)
-    monkeypatch.setattr(apply_mod, "inspect_character", counting)
+    calls = br.count_inspections(monkeypatch)
     a, b = motions(tmp_path)
     rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
                "--motion-a", str(a), "--motion-b", str(b), "--out", str(tmp_path / "shot.blend")])  # fmt: skip
