@@ -178,19 +178,21 @@ class Motion:
             raise DualTalkError(f"this motion is {self.space}, not {SPACE_FLAME}")
 
 
-def _short(value: Any, limit: int = 24) -> str:
+def _short(value: object, limit: int = 24) -> str:
     """A value quoted in an error, cut so a crafted 19 MB number cannot flood the line."""
     text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_fps(fps: Any) -> float:
+def check_fps(fps: object) -> float:
     """Refuse a frame rate outside ``MIN_FPS..MAX_FPS`` before anything is sized from it.
 
     Every later allocation (resampling to the scene's rate, blink curves) scales with
     duration = frames / fps, so a crafted ``fps = 1e-9`` or ``1e9`` must stop here.
     """
     try:
+        if isinstance(fps, bool) or not isinstance(fps, int | float | str | np.number):
+            raise TypeError
         value = float(fps)
     except (TypeError, ValueError):
         raise DualTalkError(
@@ -204,7 +206,7 @@ def check_fps(fps: Any) -> float:
 def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
     """Write ``motion`` atomically to ``path`` (``.npz``)."""
     path = Path(path)
-    arrays: dict[str, Any] = {
+    arrays: dict[str, np.ndarray] = {
         "format": np.array(FORMAT),
         "version": np.array(VERSION),
         "space": np.array(motion.space),
@@ -234,14 +236,14 @@ def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
     return path
 
 
-def _scalar(data: Any, key: str, default: Any) -> Any:
+def _scalar(data: np.lib.npyio.NpzFile, key: str, default: Any) -> Any:
     if key not in data.files:
         return default
     arr = data[key]
     return arr.item() if arr.shape == () else default
 
 
-def _declared_rows(data: Any, key: str) -> int:
+def _declared_rows(data: np.lib.npyio.NpzFile, key: str) -> int:
     """Rows an npz member's header claims, read before numpy allocates the array.
 
     A crafted file can declare terabytes in a few bytes (or a real zip bomb decompress
@@ -258,7 +260,7 @@ def _declared_rows(data: Any, key: str) -> int:
     return int(shape[0]) if shape else 0
 
 
-def _behaviour_arrays(data: Any, name: str) -> dict[str, Any]:
+def _behaviour_arrays(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     """The optional behaviour-layer arrays of a motion file (absent in older files)."""
     out: dict[str, Any] = {}
     for key in ("gaze_target", "gaze_dir", "overlay"):
