@@ -20,11 +20,7 @@ from dualtalk.inference.core.motion import Motion
 TILT = (0.98, 0.12, -0.15, 0.05)  # the animator's pose of the head before the first take
 
 
-@pytest.fixture(autouse=True)
-def fresh_scene():
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
 def nodding(frames: int = 20, amount: float = 0.3) -> Motion:

@@ -15,11 +15,7 @@ T = 40
 FLAME_KEYS = [f"Exp{i:03d}" for i in range(100)]
 
 
-@pytest.fixture(autouse=True)
-def fresh_scene():
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
 def flame_character() -> bpy.types.Object:

@@ -18,11 +18,7 @@ from dualtalk.inference.core.motion import Motion
 T = 60  # 2.4 s at 25 fps
 
 
-@pytest.fixture(autouse=True)
-def fresh_scene():
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
 def add_eye_bones(arm: bpy.types.Object) -> None:

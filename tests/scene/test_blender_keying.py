@@ -26,11 +26,7 @@ from mathutils import Euler, Quaternion, Vector
 JAW = ARKIT52.index("jawOpen")
 
 
-@pytest.fixture(autouse=True)
-def fresh_scene():
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
 def ramp_motion(frames: int = 51, head=(0.0, 0.0, 0.0), speaking=None) -> Motion:

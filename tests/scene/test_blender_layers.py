@@ -18,10 +18,7 @@ from mathutils import Quaternion
 FPS = 25
 
 
-@pytest.fixture(autouse=True)
-def fresh_scene():
-    br.reset()
-    bpy.context.scene.render.fps = FPS
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
 def wavy_motion(frames: int, seed: int = 0) -> Motion:

@@ -14,12 +14,7 @@ from dualtalk.inference.core.channels import ARKIT52, FLAME_EXP
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion
 
-
-@pytest.fixture(autouse=True)
-def fresh_scene():
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
 def arkit_motion(frames: int = 20, seed: int = 0) -> Motion:
