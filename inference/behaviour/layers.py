@@ -279,6 +279,12 @@ def _sway(
     return out
 
 
+def speaking_weight(speaking: np.ndarray, fps: float) -> np.ndarray:
+    """(T,) 1 while speaking, 0 while listening, eased over ~0.3 s: how head settings blend
+    between the two states without a jump at each turn."""
+    return gaussian_filter1d(np.asarray(speaking, dtype=np.float64), 0.3 * fps)
+
+
 # A listener's pitch wanders slower than this (posture), so that the only quick chin-down
 # swings a viewer sees while someone listens are the nods placed at the partner's phrase ends.
 LISTEN_PITCH_SWAY_S = (1.6, 6.0)
@@ -302,7 +308,7 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     speaking = ctx.speaking
     free = _sway(rng, t, fps)
     posture = _sway(layer_rng(ctx.seed, ctx.role, "posture"), t, fps, *LISTEN_PITCH_SWAY_S)
-    w_speak = gaussian_filter1d(speaking.astype(np.float64), 0.3 * fps)
+    w_speak = speaking_weight(speaking, fps)
     free[:, 0] = w_speak * free[:, 0] + (1.0 - w_speak) * posture[:, 0]
     # beats on stressed syllables, larger near phrase starts
     beats = np.zeros((t, 3))
@@ -379,7 +385,7 @@ def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -
             g = (-b + np.sqrt(disc)) / (2 * a) if disc > 0 and a > 0 else 0.0
             # never frozen: keep at least a quarter of the target as sway
             gains[row, axis] = max(g, 0.25 * gain * target[axis])
-    w = gaussian_filter1d(speaking.astype(np.float64), 0.3 * fps)[:, None]
+    w = speaking_weight(speaking, fps)[:, None]
     per_frame = w * gains[0][None, :] + (1.0 - w) * gains[1][None, :]
     return per_frame * head.free + head.fixed
 

@@ -29,7 +29,7 @@ from ...inference.behaviour import (
     apply_with_cues,
     dialogue_cues,
 )
-from ...inference.behaviour.cues import PAUSE_S, backchannels, bridge, segments, speaking_state
+from ...inference.behaviour.cues import PAUSE_S, Cues, backchannels, bridge, segments, speaking_state
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, load_motion
@@ -173,14 +173,6 @@ def measure(take: Take) -> dict[str, Any]:
     out["nods"] = len(nods)
     out["nods_per_listening_min"] = len(nods) / minutes["listening"] if minutes["listening"] > 0 else None
     ends = phrase_ends(take.partner.speaking, fps)
-    lags = []
-    for n in nods:
-        before = ends[ends <= n + int(0.1 * fps)]
-        if len(before) and (n - before[-1]) / fps <= 2.0:
-            lags.append((n - before[-1]) / fps)
-    out["nod_lag_median_s"] = float(np.median(lags)) if lags else None
-    in_window = sum(1 for x in lags if 0.2 <= x <= 1.0)
-    out["nods_in_0.2_1.0s"] = in_window / len(nods) if len(nods) else None
     # the other trigger the issue names: one's own "mm-hm" (a nod within 1.5 s of its onset
     # and not already 0.2-1.0 s after a partner phrase end)
     own_bc = np.array(
@@ -192,12 +184,18 @@ def measure(take: Take) -> dict[str, Any]:
         ],
         dtype=np.int64,
     )
-    with_bc = 0
+    lags, in_window, with_bc = [], 0, 0
     for n in nods:
         before = ends[ends <= n + int(0.1 * fps)]
-        at_end = len(before) and 0.2 <= (n - before[-1]) / fps <= 1.0
-        if not at_end and len(own_bc) and ((own_bc <= n) & (n - own_bc <= 1.5 * fps)).any():
+        lag = (n - before[-1]) / fps if len(before) else None
+        if lag is not None and lag <= 2.0:
+            lags.append(lag)
+        if lag is not None and 0.2 <= lag <= 1.0:
+            in_window += 1
+        elif ((own_bc <= n) & (n - own_bc <= 1.5 * fps)).any():
             with_bc += 1
+    out["nod_lag_median_s"] = float(np.median(lags)) if lags else None
+    out["nods_in_0.2_1.0s"] = in_window / len(nods) if len(nods) else None
     out["nods_with_own_backchannel"] = with_bc
     if take.gaze_target is not None:
         on = np.asarray(take.gaze_target) == GAZE_PARTNER
@@ -246,10 +244,16 @@ def run_recording(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def evaluate_dialogue(
-    base_a: Motion, base_b: Motion, dialogue: Any, settings: BehaviourSettings, reference: str | None = None
+    base_a: Motion,
+    base_b: Motion,
+    dialogue: Any,
+    settings: BehaviourSettings,
+    reference: str | None = None,
+    cues: tuple[Cues, Cues] | None = None,
 ) -> dict[str, Any]:
-    """Before (engine alone) / after (with the layer) numbers, determinism and lips for one take."""
-    cues_a, cues_b = dialogue_cues(dialogue, base_a.num_frames, base_a.fps)
+    """Before (engine alone) / after (with the layer) numbers, determinism and lips for one take;
+    ``cues``: the dialogue's, when the caller has measured them (they do not depend on the seed)."""
+    cues_a, cues_b = cues or dialogue_cues(dialogue, base_a.num_frames, base_a.fps)
     ma, mb = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
     again = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
     other = apply_with_cues(
@@ -384,9 +388,10 @@ def evaluate_seeds(
     seed's nod count moves in steps of 5/min; the rows of every seed are kept (``A``, ``B`` for
     the first, ``A s2``... after) and :func:`pooled` sums nods over all the listening time.
     """
+    cues = dialogue_cues(dialogue, base_a.num_frames, base_a.fps)  # pitch and phrases: measured once
     results = [
         evaluate_dialogue(
-            base_a, base_b, dialogue, dataclasses.replace(settings, seed=settings.seed + k), reference
+            base_a, base_b, dialogue, dataclasses.replace(settings, seed=settings.seed + k), reference, cues
         )
         for k in range(max(1, seeds))
     ]
@@ -424,7 +429,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
     clip = shared / "data" / "dualtalk_demo" / "UbjUDM1MiGE_sub_video_72"
     ami = shared / "data" / "real_speech" / "ami_meetings"
     engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
-    seeds = int(getattr(args, "seeds", None) or SUITE_SEEDS)
+    seeds = args.seeds or SUITE_SEEDS
     takes: list[tuple[str, tuple[str, str | None, str | None], str | None]] = [
         ("demo", (str(repo / "assets" / "demo_dialogue.flac"), None, None), None),
     ]
