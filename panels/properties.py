@@ -58,12 +58,10 @@ def option_property(option: Option, key: str | None = None) -> Any:
     kind = option.kind
     if kind == "path":
         return StringProperty(subtype="FILE_PATH", default="", **kw)
-    if kind == "str" and option.choices:  # the usual values as a list (device)
+    if kind == "choice" or (kind == "str" and option.choices):  # a str's usual values as a list (device)
         return EnumProperty(items=_items(option), default=str(option.default), **kw)
     if kind == "str":
         return StringProperty(default=str(option.default or ""), **kw)
-    if kind == "choice":
-        return EnumProperty(items=_items(option), default=str(option.default), **kw)
     if kind == "bool":
         return BoolProperty(default=bool(option.default), **kw)
     if kind == "amount":
