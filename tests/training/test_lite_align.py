@@ -45,3 +45,32 @@ def test_transcripts_are_normalised_and_empty_ones_refused():
     assert normalise_transcript('"Forty-two line Bible," he said.') == "forty two line bible he said"
     with pytest.raises(DualTalkError):
         align(np.zeros(16000, np.float32), " ... ")
+
+
+def test_held_out_real_clips_leave_the_training_file_and_become_scorable_alignments(tmp_path):
+    from dualtalk.inference.audio.tts import Phone
+    from dualtalk.training.evaluation.lipsync import find_alignments
+    from dualtalk.training.lite.align import split_holdout, write_phone_json
+
+    def clip(name, source):
+        phones = [Phone("sil", 0.0, 0.1, "arpabet"), Phone("M", 0.1, 0.18, "arpabet"),
+                  Phone("AA", 0.18, 0.4, "arpabet"), Phone("sil", 0.4, 0.5, "arpabet")]  # fmt: skip
+        return {"name": name, "source": source, "audio": np.zeros(8000, np.float32), "phones": phones}
+
+    clips = [
+        clip("LJ3", "ljspeech"),
+        clip("LJ1", "ljspeech-asr"),
+        clip("LJ2", "ljspeech"),
+        clip("LJ4", "ljspeech"),
+    ]
+    train, held = split_holdout(clips, 2)
+    # transcribed clips first, by name; an ASR-transcribed one is never held out
+    assert [c["name"] for c in held] == ["LJ2", "LJ3"]
+    assert [c["name"] for c in train] == ["LJ1", "LJ4"]
+    for c in held:
+        write_phone_json(tmp_path, c)
+    found = find_alignments(tmp_path)
+    assert [a.stem for a in found] == ["LJ2", "LJ3"]
+    assert [p.symbol for p in found[0].phones] == ["sil", "M", "AA", "sil"]
+    with pytest.raises(DualTalkError):
+        split_holdout(clips, -1)

@@ -123,3 +123,26 @@ def test_soft_contact_frees_the_regression_on_frames_the_head_is_sure_of():
     with_head = lite_loss(blend_contact(open_mouth, sure), target, w, pc, 3.0)
     without = lite_loss(open_mouth, target, w, pc, 3.0)
     assert with_head < 0.02 * without
+
+
+def test_an_absolute_contact_term_asks_a_torn_frame_for_the_likelier_shape_not_the_average():
+    # One open-vowel frame the audio leaves torn: 3 of 5 times the lips are already apart
+    # (aperture 0.4), 2 of 5 still sealed (0.0). Squared error is least at the half-open
+    # average; absolute error at the likelier open mouth.
+    jaw = ARKIT55.index("jawOpen")
+    targets = torch.zeros(5, 2, len(ARKIT55))  # two frames: the loss also compares velocities
+    targets[:3, :, jaw] = 0.4
+    pc = torch.full((5, 2), PHONE_OPEN, dtype=torch.long)
+    w = torch.zeros(len(ARKIT55))  # the contact term alone
+
+    def best(l1: bool) -> float:
+        grid = torch.linspace(0.0, 0.4, 41)
+        losses = []
+        for a in grid:
+            pred = torch.zeros(5, 2, len(ARKIT55))
+            pred[:, :, jaw] = a
+            losses.append(float(lite_loss(pred, targets, w, pc, 1.0, contact_l1=l1)))
+        return float(grid[int(np.argmin(losses))])
+
+    assert best(l1=False) == pytest.approx(0.24, abs=0.011)
+    assert best(l1=True) == pytest.approx(0.4, abs=0.011)

@@ -93,3 +93,24 @@ def test_a_contact_head_is_added_to_weights_that_had_none_and_checkpoints_are_ke
     assert all(torch.allclose(before[k].float(), after[k].float(), atol=1e-3) for k in before)
     log = [json.loads(line) for line in (tmp_path / "run" / "train_log.jsonl").read_text().splitlines()]
     assert "val_bce" in log[-1] and "val_bilabial_recall" in log[-1]
+
+
+def test_a_weight_average_is_what_gets_saved_when_asked_for(corpus_dir, tmp_path):
+    from dualtalk.training.lite.train_lite import WeightAverage
+
+    torch.manual_seed(0)
+    model = LiteDualTalk(TINY)
+    avg = WeightAverage(model, 0.5)
+    first = [p.detach().clone() for p in model.parameters()]
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(1.0)
+    avg.update(model, step=1000)  # decay 0.5: half way to the new weights
+    for a, f in zip(avg.model.parameters(), first, strict=True):
+        assert torch.allclose(a, f + 0.5)
+    path = train(
+        corpus_dir, tmp_path / "run", steps=4, batch_size=2, frames=50, config=TINY, log_every=2,
+        save_every=2, ema=0.9, contact_weight=3.0, contact_l1=True,
+    )  # fmt: skip
+    assert torch.load(path, weights_only=False)["extra"]["ema"] == 0.9
+    assert load_lite(path)[0].cfg == TINY

@@ -253,6 +253,47 @@ def load_aligned(path: str | Path) -> list[dict]:
         ]
 
 
+def split_holdout(clips: list[dict], count: int) -> tuple[list[dict], list[dict]]:
+    """(training clips, held-out clips): the first ``count`` clips by name whose transcript
+    came with the data (their alignment is the most trustworthy), kept out of training so
+    real-voice scores can choose between checkpoints without having trained on them."""
+    if count < 0:
+        raise DualTalkError("--holdout must be 0 or more")
+    named = sorted((c for c in clips if c["source"] == "ljspeech"), key=lambda c: c["name"])
+    held = {c["name"] for c in named[:count]}
+    return [c for c in clips if c["name"] not in held], named[:count]
+
+
+def write_phone_json(out: str | Path, clip: dict) -> Path:
+    """``<name>.wav`` (16 kHz) and ``<name>.phone.json`` in the LibriVox layout (ARPAbet,
+    one pseudo-word per phone), so ``dualtalk eval lipsync --aligned`` can score the clip."""
+    import soundfile as sf
+
+    from ...inference.core.fileio import atomic_path, ensure_writable_dir
+
+    folder = ensure_writable_dir(out)
+    words = [
+        {"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4),
+         "w": [{"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4)}]}
+        for p in clip["phones"]
+    ]  # fmt: skip
+    duration = len(clip["audio"]) / SAMPLE_RATE
+    doc = {
+        "alphabet": "arpabet",
+        "lang": "en",
+        "source": clip["source"],
+        "b": 0.0,
+        "d": round(duration, 4),
+        "w": words,
+    }
+    with atomic_path(folder / f"{clip['name']}.wav") as tmp:
+        sf.write(tmp, clip["audio"], SAMPLE_RATE, subtype="PCM_16", format="WAV")
+    path = folder / f"{clip['name']}.phone.json"
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m dualtalk.training.lite.align", description=__doc__.splitlines()[0]
@@ -260,10 +301,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ljspeech", required=True, help="folder with metadata.csv and the wavs")
     ap.add_argument("--out", required=True, help="aligned clips (.npz) for synth --real")
     ap.add_argument("--asr", action="store_true", help="transcribe wavs missing from metadata.csv")
+    ap.add_argument(
+        "--holdout", type=int, default=0,
+        help="keep this many transcribed clips out of --out, for choosing checkpoints on real speech",
+    )  # fmt: skip
+    ap.add_argument("--holdout-dir", default=None, help="where the held-out clips go (.wav + .phone.json)")
     args = ap.parse_args(argv)
+    if args.holdout and not args.holdout_dir:
+        raise DualTalkError("--holdout needs --holdout-dir")
     clips, skipped = align_ljspeech(args.ljspeech, asr=args.asr)
     if not clips:
         raise DualTalkError("no clip could be aligned")
+    clips, held = split_holdout(clips, args.holdout)
+    for clip in held:
+        write_phone_json(args.holdout_dir, clip)
+    if held:
+        print(f"held out {len(held)} clips in {args.holdout_dir}: {' '.join(c['name'] for c in held)}")
     save_aligned(args.out, clips)
     secs = sum(len(c["audio"]) for c in clips) / SAMPLE_RATE
     print(f"aligned {len(clips)} clips ({secs:.0f} s), skipped {len(skipped)}: {' '.join(skipped)}")
