@@ -128,6 +128,7 @@ class DUALTALK_PT_behaviour(bpy.types.Panel):
         row = layout.row(align=True)
         row.prop(s, "behaviour_mood", text="")
         row.prop(s, "behaviour_seed")
+        layout.prop(s, "behaviour_mood_b")
         layout.prop(s, "gaze")
         sub = layout.column()
         sub.enabled = s.gaze

@@ -90,7 +90,7 @@ def apply_with_cues(
     """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds)."""
     motions = (motion_a, motion_b)
     ctxs = [
-        Context(own, partner, m.fps, MOOD_TABLE[settings.mood], settings.seed, role)
+        Context(own, partner, m.fps, MOOD_TABLE[settings.moods()[role]], settings.seed, role)
         for role, (m, own, partner) in enumerate(((motion_a, cues_a, cues_b), (motion_b, cues_b, cues_a)))
     ]
     gazes = [gaze_plan(c) for c in ctxs]

@@ -44,6 +44,7 @@ HEAD_STD_LISTENING = np.array([1.1, 1.1, 0.9])
 NOD_P = 0.8  # a listener nod after the partner's phrase end
 NOD_LAG_S = (0.2, 0.9)
 NOD_DEG = (2.5, 5.0)
+NOD_GAP_S = 0.35  # stillness between two nods; longer and a "yeah" nod hides the phrase-end nod after it
 TILT_PER_MIN = (1.5, 2.0)  # (speaking, listening)
 
 # brows and smiles
@@ -342,7 +343,7 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
             and not any(abs(frame - b) < fps for b in ctx.own.backchannels)
         ):
             continue
-        if frame - last < int(0.9 * fps):
+        if frame - last < int(NOD_GAP_S * fps):
             continue
         shape = _nod_shape(rng, fps, rng.uniform(*NOD_DEG))
         _add(fixed[:, 0], frame, shape)

@@ -56,6 +56,7 @@ class BehaviourSettings:
     brows: float | None = None
     mood: str = "neutral"
     gaze_on: bool = True
+    mood_b: str | None = None  # character B's own mood; None: the same as A's
 
     def validate(self) -> BehaviourSettings:
         """Refuse bad values with one line naming the option; returns self for chaining."""
@@ -73,6 +74,8 @@ class BehaviourSettings:
                 raise DualTalkError(f"--{name} must be between 0 and {MAX_AMOUNT:g}, got {value:g}")
         if self.mood not in MOODS:
             raise DualTalkError(f"--mood must be one of {', '.join(MOODS)}, got {self.mood!r}")
+        if self.mood_b is not None and self.mood_b not in MOODS:
+            raise DualTalkError(f"--mood-b must be one of same, {', '.join(MOODS)}, got {self.mood_b!r}")
         if not isinstance(self.gaze_on, bool):
             raise DualTalkError(f"--gaze must be on or off, got {self.gaze_on!r}")
         return self
@@ -93,8 +96,12 @@ class BehaviourSettings:
         b = request.behaviour()
         return cls(
             seed=b["seed"], blinks=b["blinks"], gaze=b["gaze"], head=b["head"], brows=b["brows"],
-            mood=b["mood"], gaze_on=b["gaze_on"],
+            mood=b["mood"], gaze_on=b["gaze_on"], mood_b=b["mood_b"],
         ).validate()  # fmt: skip
+
+    def moods(self) -> tuple[str, str]:
+        """(A's mood, B's mood): two characters may have two temperaments."""
+        return self.mood, self.mood_b or self.mood
 
     def record(self, engine: str) -> dict[str, Any]:
         """What goes into the motion file's meta: the controls given and the amounts used."""

@@ -284,6 +284,25 @@ OPTIONS: tuple[Option, ...] = (
         ),
         panel=True,
     ),
+    Option(
+        "mood_b",
+        BEHAVIOUR,
+        "choice",
+        "character B's own mood when it differs from A's (--mood): same (default), neutral, friendly, "
+        "serious or animated",
+        default="same",
+        choices=("same", *MOODS),
+        items=(
+            ("same", "Same as A", "B behaves in the mood set for A"),
+            ("neutral", "Neutral", "Calibrated to how people behave in conversation"),
+            ("friendly", "Friendly", "More nods, a light smile while listening, a little more eye contact"),
+            ("serious", "Serious", "Smaller head motion, fewer brow raises, no smile"),
+            ("animated", "Animated", "Much larger head motion, more brows and nods"),
+        ),
+        metavar="MOOD",
+        title="B's Mood",
+        panel=True,
+    ),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 
@@ -498,6 +517,7 @@ class Request:
     head: str | float | None = None
     brows: str | float | None = None
     mood: str = "neutral"
+    mood_b: str = "same"
 
     def validate(self) -> Request:
         """Refuse bad values with one line, before any audio or weights are loaded; returns self."""
@@ -516,7 +536,8 @@ class Request:
         seed = self.behaviour_seed
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
             raise DualTalkError(f"--behaviour-seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
-        out: dict[str, Any] = {"seed": seed, "mood": self.mood, "gaze_on": True}
+        mood_b = None if self.mood_b == "same" else self.mood_b
+        out: dict[str, Any] = {"seed": seed, "mood": self.mood, "mood_b": mood_b, "gaze_on": True}
         for name in ("blinks", "gaze", "head", "brows"):
             out[name] = amount(getattr(self, name), name)
         if out["gaze"] == 0.0:

@@ -53,6 +53,7 @@ def test_the_behaviour_panel_sits_under_the_main_panel_and_shows_its_controls(sc
     shown = draw(scene)
     assert {
         "behaviour_mood",
+        "behaviour_mood_b",
         "behaviour_seed",
         "gaze",
         "head_turn",
@@ -75,6 +76,13 @@ def test_the_panel_settings_become_the_jobs_behaviour_and_the_keying_options(sce
     job = ui_run.build_job(s, tmp_path)["behaviour"]
     assert job["behaviour_seed"] == 12 and job["mood"] == "animated" and job["head"] == 0.5
     assert job["gaze"] == "off" and job["blinks"] == "off"
+    s.behaviour_mood_b = "serious"  # a lively A beside a serious B
+    assert (
+        Request.from_job({"behaviour": ui_run.build_job(s, tmp_path)["behaviour"]}, tmp_path).behaviour()[
+            "mood_b"
+        ]
+        == "serious"
+    )
     assert Request.from_job({"behaviour": job}, tmp_path).behaviour()["gaze_on"] is False
     options = ui_run.apply_options(s)
     assert options.gaze is False and options.head_turn == pytest.approx(0.4) and options.blinks == "off"

@@ -91,6 +91,21 @@ def test_amounts_scale_the_head_and_the_mood_shifts_it(take):
     )
 
 
+def test_each_character_can_have_its_own_mood(take):
+    """A calm interviewer and a lively guest: B animated leaves A exactly as in a neutral take."""
+    d, a, b = take
+    head = _cols(a, LAYER_CHANNELS["head"])
+    calm_a, calm_b = apply_behaviour(a, b, d, BehaviourSettings())
+    mixed_a, mixed_b = apply_behaviour(a, b, d, BehaviourSettings(mood_b="animated"))
+    assert np.array_equal(mixed_a.values, calm_a.values)
+    assert (mixed_b.values[:, head] - b.values[:, head]).std() > 2 * (
+        calm_b.values[:, head] - b.values[:, head]
+    ).std()
+    assert mixed_b.meta["behaviour"]["mood_b"] == "animated"
+    with pytest.raises(DualTalkError, match="--mood-b must be one of"):
+        BehaviourSettings(mood_b="grumpy").validate()
+
+
 def test_the_settings_used_are_recorded_in_the_meta(take):
     d, a, b = take
     ma, _ = apply_behaviour(a, b, d, BehaviourSettings(seed=9, head=0.5, mood="friendly"))

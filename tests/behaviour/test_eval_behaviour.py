@@ -125,3 +125,30 @@ def test_short_takes_pool_several_performances(demo_dialogue):
     assert pooled["nods"] == sum(r["nods"] for r in three["after"].values())
     assert pooled["listening_min"] == pytest.approx(3 * ev.pooled(one)["after"]["listening_min"])
     assert three["lips_identical"] and three["same_seed_identical"]
+
+
+def test_the_suite_table_names_each_missed_target_and_only_those():
+    row = {
+        "blinks_per_min": 22.0, "head_std_speaking": [1.9, 1.9, 1.5], "head_std_listening": [1.0, 1.1, 0.9],
+        "head_ratio_listen_speak": [0.55, 0.6, 0.6], "nods": 8, "listening_min": 1.0,
+        "nods_per_listening_min": 8.0, "nods_in_window": 6, "nods_with_own_backchannel": 1,
+        "gaze_listening": 0.72, "gaze_speaking": 0.43, "frozen_s": 0.0,
+    }  # fmt: skip
+    assert ev.missed_targets(row) == []
+    ref = {"after": {"speaking": [0.33, 0.7, 0.9], "listening": [0.5, 0.5, 0.5]}}
+    assert ev.missed_targets(row, ref) == ["head vs tracked (0.33/0.70/0.90)"]
+    # nods that go with one's own "mm-hm" are the other trigger: the lag target times the rest
+    assert ev.missed_targets({**row, "nods_in_window": 4, "nods_with_own_backchannel": 4}) == []
+    few = {**row, "nods": 8, "nods_in_window": 2, "blinks_per_min": 31.0, "frozen_s": 0.4}
+    assert ev.missed_targets(few) == [
+        "blinks/min (31.00)",
+        "phrase-end nods in 0.2-1.0 s (0.29)",
+        "frozen (0.40)",
+    ]
+    # nothing to measure is not a miss: a take where nobody listens has no nods
+    assert ev.missed_targets({**row, "nods": 0, "nods_per_listening_min": None, "gaze_listening": None}) == []
+    table = ev.format_suite(
+        {"seeds": 1, "takes": {"t": {"before": row, "after": few, "lips_identical": True}}}
+    )
+    on_row = [line for line in table.splitlines() if line.startswith("| t | on")][0]
+    assert on_row.rstrip(" |").endswith("frozen (0.40)") and "targets missed" in table

@@ -74,8 +74,13 @@ def test_shot_files_carry_the_behaviour_keys_and_refuse_bad_ones(tmp_path):
     }
     (parsed,) = parse_jobs(data, tmp_path)
     assert parsed.request().validate().behaviour() == {
-        "seed": 5, "mood": "serious", "gaze_on": True, "blinks": 0.0, "gaze": None, "head": 0.5, "brows": None,
+        "seed": 5, "mood": "serious", "mood_b": None, "gaze_on": True, "blinks": 0.0, "gaze": None, "head": 0.5,
+        "brows": None,
     }  # fmt: skip
+    (lively_b,) = parse_jobs({"shots": [{**shot, "mood_b": "animated"}]}, tmp_path)
+    assert lively_b.request().validate().behaviour()["mood_b"] == "animated"
+    with pytest.raises(DualTalkError, match="mood_b|mood-b"):
+        parse_jobs({"shots": [{**shot, "mood_b": "grumpy"}]}, tmp_path)[0].request().validate()
     with pytest.raises(DualTalkError, match="head"):
         parse_jobs({"shots": [{**shot, "head": [1]}]}, tmp_path)
     (bad,) = parse_jobs({"shots": [{**shot, "brows": 7}]}, tmp_path)

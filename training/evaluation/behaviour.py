@@ -40,15 +40,49 @@ FROZEN_S = 2.0
 BLINK_LEVEL = 0.5
 # per-frame change that counts as moving: degrees for the head, weight for blendshapes
 MOVE_DEG, MOVE_WEIGHT = 0.02, 0.002
+# the issue's targets, (low, high), None = unbounded; every axis of a per-axis value must meet them
 TARGETS = {
     "blinks_per_min": (15.0, 30.0),
     "head_ratio_listen_speak": (0.4, 0.8),
     "head_vs_reference": (0.6, 1.6),
     "nods_per_listening_min": (3.0, None),
+    # "most" nods 0.2-1.0 s after a partner phrase end: counted over the nods that do not go with
+    # the listener's own "mm-hm" (the issue's other nod trigger, which has no partner lag to time)
+    "nods_in_window_share": (0.5, None),
     "gaze_listening": (0.60, 0.85),
     "gaze_speaking": (0.30, 0.55),
     "frozen_s": (None, 0.0),
 }
+TARGET_NAMES = {
+    "blinks_per_min": "blinks/min",
+    "head_ratio_listen_speak": "listening/speaking head",
+    "head_vs_reference": "head vs tracked",
+    "nods_per_listening_min": "nods/listening min",
+    "nods_in_window_share": "phrase-end nods in 0.2-1.0 s",
+    "gaze_listening": "eyes on partner listening",
+    "gaze_speaking": "eyes on partner speaking",
+    "frozen_s": "frozen",
+}
+
+
+def missed_targets(row: dict[str, Any], reference: dict[str, Any] | None = None) -> list[str]:
+    """The targets a pooled 'on' row misses, each as 'name (value)'; [] when all are met.
+
+    A value that cannot be measured (no listening time, no nods) is not counted as missed."""
+    values = dict(row)
+    timed = (row.get("nods") or 0) - row.get("nods_with_own_backchannel", 0)
+    values["nods_in_window_share"] = row["nods_in_window"] / timed if timed > 0 else None
+    if reference is not None:
+        values["head_vs_reference"] = reference["after"]["speaking"]
+    out = []
+    for key, (lo, hi) in TARGETS.items():
+        v = values.get(key)
+        if v is None:
+            continue
+        vals = np.atleast_1d(np.asarray(v, dtype=np.float64))
+        if (lo is not None and (vals < lo - 1e-9).any()) or (hi is not None and (vals > hi + 1e-9).any()):
+            out.append(f"{TARGET_NAMES[key]} ({_fmt(v if isinstance(v, list) else float(v), 2)})")
+    return out
 
 
 @dataclass
@@ -465,12 +499,23 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
             out["takes"][name] = {**pooled(res), **{k: res[k] for k in checks}}
             if reference:
                 out["takes"][name]["reference"] = res["reference"]
-            if reference and settings.mood != "animated":
+            role = _reference_role(reference) if reference else ""
+            if reference and settings.moods()["AB".index(role)] != "animated":
                 # the clip's tracked speaker moves like the table's animated speakers (6-7 deg):
-                # also show the mood a user would pick for them
-                lively = dataclasses.replace(settings, mood="animated")
+                # also show the mood a user would pick for that character (the other keeps its own)
+                mood_a, mood_b = settings.moods()
+                lively = dataclasses.replace(
+                    settings,
+                    mood="animated" if role == "A" else mood_a,
+                    mood_b="animated" if role == "B" else mood_b,
+                )
                 res = evaluate_seeds(base_a, base_b, dialogue, lively, seeds, reference=reference)
-                out["takes"][f"{name}, --mood animated"] = {
+                flag = (
+                    "--mood-b animated"
+                    if role == "B"
+                    else "--mood animated --mood-b " + (mood_b or "neutral")
+                )
+                out["takes"][f"{name}, {role} animated ({flag})"] = {
                     **pooled(res),
                     **{k: res[k] for k in checks},
                     "reference": res["reference"],
@@ -494,9 +539,9 @@ def format_suite(result: dict[str, Any]) -> str:
     """A Markdown table: one row per take and phase (the README and model card print it)."""
     head = (
         "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | nods/listening min "
-        "(in 0.2-1.0 s) | eyes on partner listening / speaking | frozen s | lips identical |"
+        "(in 0.2-1.0 s) | eyes on partner listening / speaking | frozen s | lips identical | targets missed |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     if result.get("seeds", 1) > 1:
         lines.insert(
             0, f"{result['seeds']} performances (seeds) pooled per take; 'off' is the engine alone\n"
@@ -509,20 +554,24 @@ def format_suite(result: dict[str, Any]) -> str:
             nods += f"; {bc} with own mm-hm)" if bc else ")"
             gaze = f"{_fmt(r['gaze_listening'], 2)} / {_fmt(r['gaze_speaking'], 2)}"
             lips = _fmt(take["lips_identical"]) if phase == "after" else ""
+            missed = ""
+            if phase == "after":
+                missed = ", ".join(missed_targets(r, take.get("reference"))) or "none"
             lines.append(
                 f"| {name} | {'off' if phase == 'before' else 'on'} | {_fmt(r['blinks_per_min'])} | "
                 f"{_fmt(r['head_std_speaking'], 2)} | {_fmt(r['head_std_listening'], 2)} | "
-                f"{_fmt(r['head_ratio_listen_speak'], 2)} | {nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} |"
+                f"{_fmt(r['head_ratio_listen_speak'], 2)} | {nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} "
+                f"| {missed} |"
             )
         if "reference" in take:
             ref = take["reference"]
             lines.append(
                 f"| {name}: tracked speaker {ref['role']} | | | {_fmt(ref['std']['speaking'], 2)} | "
-                f"{_fmt(ref['std']['listening'], 2)} | | | | | |"
+                f"{_fmt(ref['std']['listening'], 2)} | | | | | | |"
             )
             lines.append(
                 f"| {name}: layer on / tracked | | | {_fmt(ref['after']['speaking'], 2)}x | "
-                f"{_fmt(ref['after']['listening'], 2)}x | | | | | |"
+                f"{_fmt(ref['after']['listening'], 2)}x | | | | | | |"
             )
     return "\n".join(lines)
 
@@ -625,6 +674,9 @@ def add_behaviour_arguments(parser: argparse.ArgumentParser) -> None:
             f"--{name}", metavar="AMOUNT", help="0/off .. 1 (calibrated) .. 2; default: the engine's"
         )
     g.add_argument("--mood", default="neutral", help="neutral, friendly, serious or animated")
+    g.add_argument(
+        "--mood-b", default="same", metavar="MOOD", help="B's own mood (default: the same as --mood)"
+    )
 
 
 def settings_from(args: argparse.Namespace) -> BehaviourSettings:
@@ -640,7 +692,10 @@ def settings_from(args: argparse.Namespace) -> BehaviourSettings:
             gaze_on = str(raw).strip().lower() == "on"
             continue
         amounts[name] = parse_amount(raw, name)
-    return BehaviourSettings(seed=args.behaviour_seed, mood=args.mood, gaze_on=gaze_on, **amounts).validate()
+    mood_b = None if args.mood_b == "same" else args.mood_b
+    return BehaviourSettings(
+        seed=args.behaviour_seed, mood=args.mood, mood_b=mood_b, gaze_on=gaze_on, **amounts
+    ).validate()
 
 
 def run(args: argparse.Namespace) -> int:
