@@ -665,37 +665,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_behaviour_arguments(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("behaviour layer")
-    g.add_argument(
-        "--behaviour-seed", type=int, default=0, metavar="N", help="seed of the performance (default 0)"
-    )
-    for name in ("blinks", "gaze", "head", "brows"):
-        g.add_argument(
-            f"--{name}", metavar="AMOUNT", help="0/off .. 1 (calibrated) .. 2; default: the engine's"
-        )
-    g.add_argument("--mood", default="neutral", help="neutral, friendly, serious or animated")
-    g.add_argument(
-        "--mood-b", default="same", metavar="MOOD", help="B's own mood (default: the same as --mood)"
-    )
+    """The behaviour flags as declared once for every command (``inference/core/request.py``)."""
+    from ...inference.core.request import BEHAVIOUR
+    from ...inference.core.request import add_arguments as add_request_arguments
+
+    add_request_arguments(parser, (BEHAVIOUR,))
 
 
 def settings_from(args: argparse.Namespace) -> BehaviourSettings:
-    from ...inference.behaviour import parse_amount
+    from ...inference.core.request import Request
 
-    amounts = {}
-    gaze_on = True
-    for name in ("blinks", "gaze", "head", "brows"):
-        raw = getattr(args, name, None)
-        if raw is None:
-            continue
-        if name == "gaze" and str(raw).strip().lower() in ("on", "off"):
-            gaze_on = str(raw).strip().lower() == "on"
-            continue
-        amounts[name] = parse_amount(raw, name)
-    mood_b = None if args.mood_b == "same" else args.mood_b
-    return BehaviourSettings(
-        seed=args.behaviour_seed, mood=args.mood, mood_b=mood_b, gaze_on=gaze_on, **amounts
-    ).validate()
+    return BehaviourSettings.from_request(Request.from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
