@@ -110,7 +110,7 @@ def test_a_weight_average_is_what_gets_saved_when_asked_for(corpus_dir, tmp_path
         assert torch.allclose(a, f + 0.5)
     path = train(
         corpus_dir, tmp_path / "run", steps=4, batch_size=2, frames=50, config=TINY, log_every=2,
-        save_every=2, ema=0.9, contact_weight=3.0, contact_l1=True,
+        save_every=2, ema=0.9, contact_weight=3.0, contact_l1="aperture",
     )  # fmt: skip
     assert torch.load(path, weights_only=False)["extra"]["ema"] == 0.9
     assert load_lite(path)[0].cfg == TINY
