@@ -100,7 +100,8 @@ def test_a_shot_file_key_that_is_no_option_is_refused():
 def test_behaviour_options_take_words_and_numbers_and_refuse_the_rest(tmp_path):
     req = Request(behaviour_seed=7, blinks="off", gaze="on", head=1.5, brows="auto", mood="friendly")
     assert req.validate().behaviour() == {
-        "seed": 7, "mood": "friendly", "gaze_on": True, "blinks": 0.0, "gaze": 1.0, "head": 1.5, "brows": None,
+        "seed": 7, "mood": "friendly", "mood_b": None, "gaze_on": True, "blinks": 0.0, "gaze": 1.0, "head": 1.5,
+        "brows": None,
     }  # fmt: skip
     job = req.to_job()
     assert job[BEHAVIOUR]["blinks"] == "off" and Request.from_job(job, tmp_path) == req
@@ -117,6 +118,7 @@ def test_behaviour_options_take_words_and_numbers_and_refuse_the_rest(tmp_path):
         ({"brows": float("nan")}, "--brows"),
         ({"behaviour_seed": -1}, "--behaviour-seed"),
         ({"mood": "grumpy"}, "--mood"),
+        ({"mood_b": "grumpy"}, "--mood-b"),
         ({"gaze": True}, "--gaze"),
     ):
         with pytest.raises(DualTalkError, match=flag):
