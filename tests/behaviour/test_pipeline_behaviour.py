@@ -43,6 +43,8 @@ def test_infer_writes_blinks_gaze_and_settings_and_the_flags_steer_them(tmp_path
     on, off = load_motion(tmp_path / "on" / "A.npz"), load_motion(tmp_path / "off" / "A.npz")
     assert on.gaze_target is not None and on.gaze_dir.shape == (on.num_frames, 2)
     assert on.meta["behaviour"]["seed"] == 4 and on.meta["behaviour"]["mood"] == "friendly"
+    on_b = load_motion(tmp_path / "on" / "B.npz")
+    assert on_b.meta["behaviour"]["mood_b"] is None  # B shares A's mood unless given its own
     assert on.channel("eyeBlinkLeft").max() > 0.9 and off.channel("eyeBlinkLeft").max() < 0.5
     assert off.gaze_target is None and off.meta["behaviour"]["amounts"]["blinks"] == 0.0
     lips = [on.channels.index(c) for c in LIP_CHANNELS]
@@ -86,3 +88,14 @@ def test_shot_files_carry_the_behaviour_keys_and_refuse_bad_ones(tmp_path):
     (bad,) = parse_jobs({"shots": [{**shot, "brows": 7}]}, tmp_path)
     with pytest.raises(DualTalkError, match="--brows must be between 0 and 2"):
         bad.request().validate()
+
+
+def test_a_lively_b_beside_a_calm_a_from_the_command_line(tmp_path):
+    assert infer(tmp_path / "calm", "--behaviour-seed", "2").returncode == 0
+    assert infer(tmp_path / "mixed", "--behaviour-seed", "2", "--mood-b", "animated").returncode == 0
+    calm_a, mixed_a = (load_motion(tmp_path / d / "A.npz") for d in ("calm", "mixed"))
+    calm_b, mixed_b = (load_motion(tmp_path / d / "B.npz") for d in ("calm", "mixed"))
+    assert np.array_equal(calm_a.values, mixed_a.values)
+    head = [calm_b.channels.index(c) for c in ("head_rx", "head_ry", "head_rz")]
+    assert mixed_b.values[:, head].std(axis=0).min() > 1.5 * calm_b.values[:, head].std(axis=0).max()
+    assert mixed_b.meta["behaviour"]["mood_b"] == "animated"
