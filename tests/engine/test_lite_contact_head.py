@@ -122,8 +122,8 @@ def test_weights_without_a_head_load_and_behave_exactly_as_before(tmp_path):
 
 
 @pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason="no committed weights")
-def test_the_v2_weights_still_load_without_a_head():
-    model, _ = load_lite(DEFAULT_WEIGHTS.parent / "lite_v2.pt")
+def test_the_shipped_weights_load_without_a_head():
+    model, _ = load_lite(DEFAULT_WEIGHTS)
     assert model.cfg.contact_head == 0
     assert not any(k.startswith("contact.") for k in model.state_dict())
 

@@ -114,3 +114,28 @@ def test_a_weight_average_is_what_gets_saved_when_asked_for(corpus_dir, tmp_path
     )  # fmt: skip
     assert torch.load(path, weights_only=False)["extra"]["ema"] == 0.9
     assert load_lite(path)[0].cfg == TINY
+
+
+def test_a_soup_is_the_mean_of_its_weights_and_refuses_other_networks(tmp_path):
+    from dataclasses import replace
+
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.inference.models.lite.model import save_lite
+    from dualtalk.training.lite.soup import main as soup_main
+    from dualtalk.training.lite.soup import soup
+
+    torch.manual_seed(1)
+    a, b = LiteDualTalk(TINY).eval(), LiteDualTalk(TINY).eval()
+    pa, pb = save_lite(a, tmp_path / "a.pt"), save_lite(b, tmp_path / "b.pt")
+    assert soup_main([str(pa), str(pb), "--out", str(tmp_path / "ab.pt"), "--note", "test"]) == 0
+    mean, _ = load_lite(tmp_path / "ab.pt")
+    sa, sb = load_lite(pa)[0].state_dict(), load_lite(pb)[0].state_dict()
+    for k, v in mean.state_dict().items():
+        assert torch.allclose(v.float(), (sa[k].float() + sb[k].float()) / 2, atol=2e-3)
+    extra = torch.load(tmp_path / "ab.pt", weights_only=False)["extra"]
+    assert [i["file"] for i in extra["soup"]] == ["a.pt", "b.pt"] and extra["note"] == "test"
+    other = save_lite(LiteDualTalk(replace(TINY, dim=TINY.dim * 2)).eval(), tmp_path / "c.pt")
+    with pytest.raises(DualTalkError, match="different network"):
+        soup([pa, other], tmp_path / "x.pt")
+    with pytest.raises(DualTalkError, match="at least two"):
+        soup([pa], tmp_path / "x.pt")

@@ -39,7 +39,7 @@ from ...core.inputs import check_input_file
 from .features import ConvAudioEncoder
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-DEFAULT_WEIGHTS = WEIGHTS_DIR / "lite_v2.pt"
+DEFAULT_WEIGHTS = WEIGHTS_DIR / "lite_v3.pt"
 FORMAT = "dualtalk-lite"
 
 
