@@ -280,10 +280,22 @@ def _sway(
     return out
 
 
+SPEAKING_EASE_DELAY_S = 0.2
+
+
 def speaking_weight(speaking: np.ndarray, fps: float) -> np.ndarray:
     """(T,) 1 while speaking, 0 while listening, eased over ~0.3 s: how head settings blend
-    between the two states without a jump at each turn."""
-    return gaussian_filter1d(np.asarray(speaking, dtype=np.float64), 0.3 * fps)
+    between the two states without a jump at each turn.
+
+    The ease lags the voice by :data:`SPEAKING_EASE_DELAY_S`: a centred ease gave a speaker's
+    head its full speaking motion half a second before the first word, where a viewer reads
+    the chin dip as a listener's nod; now it settles a little later after the last word instead."""
+    x = np.asarray(speaking, dtype=np.float64)
+    eased = gaussian_filter1d(x, 0.3 * fps)
+    shift = int(round(SPEAKING_EASE_DELAY_S * fps))
+    if shift <= 0 or len(eased) <= shift:
+        return eased
+    return np.concatenate([np.full(shift, eased[0]), eased[:-shift]])
 
 
 # A listener's pitch wanders slower than this (posture), so that the only quick chin-down

@@ -163,3 +163,17 @@ def test_mismatched_takes_are_refused(take):
     short.speaking = short.speaking[:10]
     with pytest.raises(DualTalkError, match="frames"):
         apply_behaviour(a, short, d)
+
+
+def test_a_speakers_head_waits_for_the_first_word_and_settles_after_the_last():
+    """Before a turn the head keeps its listening motion (a chin dip there reads as a nod)."""
+    from dualtalk.inference.behaviour.layers import speaking_weight
+
+    fps = 25.0
+    speaking = np.zeros(250, bool)
+    speaking[100:175] = True  # a 3 s turn from 4 s to 7 s
+    w = speaking_weight(speaking, fps)
+    assert w[100 - 8] < 0.05 and w[100 - 3] < 0.25  # 0.3 s and 0.1 s before the first word
+    assert w[137] > 0.99  # mid-turn: all speaking
+    assert w[175 + 2] > 0.5 > w[175 + 20]  # just after the last word still mostly speaking; 0.8 s after not
+    assert np.all(np.abs(np.diff(w)) < 0.1)  # eased, no jump

@@ -48,7 +48,7 @@ TARGETS = {
     "nods_per_listening_min": (3.0, None),
     # "most" nods 0.2-1.0 s after a partner phrase end: counted over the nods that do not go with
     # the listener's own "mm-hm" (the other nod trigger, which has no partner lag to time)
-    "nods_in_window_share": (0.5, None),
+    "nods_in_window_share": (0.501, None),  # more than half
     "gaze_listening": (0.60, 0.85),
     "gaze_speaking": (0.30, 0.55),
     "frozen_s": (None, 0.0),
@@ -200,8 +200,8 @@ def measure(take: Take) -> dict[str, Any]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
         out["head_ratio_listen_speak"] = ratio.tolist()
     nods = nod_onsets(head[:, 0], fps)
-    # a listener nod lies wholly in listening time (a speaker's beat at a phrase start is not
-    # one; nods that go with one's own "mm-hm" count as speaking time)
+    # a listener nod's chin-down swing (its first 0.4 s) lies in listening time (a speaker's beat
+    # at a phrase start is not one; nods that go with one's own "mm-hm" count as speaking time)
     span = int(0.4 * fps)
     nods = np.array([n for n in nods if listening[n : n + span].all()], dtype=np.int64)
     out["nods"] = len(nods)
