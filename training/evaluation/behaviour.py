@@ -510,11 +510,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
                     mood_b="animated" if role == "B" else mood_b,
                 )
                 res = evaluate_seeds(base_a, base_b, dialogue, lively, seeds, reference=reference)
-                flag = (
-                    "--mood-b animated"
-                    if role == "B"
-                    else "--mood animated --mood-b " + (mood_b or "neutral")
-                )
+                flag = "--mood-b animated" if role == "B" else f"--mood animated --mood-b {mood_b}"
                 out["takes"][f"{name}, {role} animated ({flag})"] = {
                     **pooled(res),
                     **{k: res[k] for k in checks},

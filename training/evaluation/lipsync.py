@@ -162,6 +162,44 @@ def read_alignment(path: str | Path) -> AlignedClip:
     return AlignedClip(stem, path, phones, alphabet, lang, unknown)
 
 
+def write_alignment(
+    folder: str | Path,
+    stem: str,
+    audio: np.ndarray,
+    phones: Sequence[Any],
+    *,
+    alphabet: str = "arpabet",
+    lang: str = "en",
+    text: str = "",
+    **meta: Any,
+) -> Path:
+    """``stem.wav`` (16 kHz PCM) and ``stem.phone.json`` that :func:`read_alignment` reads: one
+    pseudo-word holding every phone (objects with ``symbol``, ``start``, ``end`` in seconds).
+    ``meta`` adds top-level keys (e.g. ``source``). Returns the ``.phone.json`` path."""
+    import soundfile as sf
+
+    from ...inference.core.fileio import atomic_path, ensure_writable_dir
+
+    out = ensure_writable_dir(folder)
+    duration = round(len(audio) / SAMPLE_RATE, 4)
+    entries = [{"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4)} for p in phones]
+    doc = {
+        "alphabet": alphabet,
+        "lang": lang,
+        **meta,
+        "t": text,
+        "b": 0.0,
+        "d": duration,
+        "w": [{"t": text, "b": 0.0, "d": duration, "w": entries}],
+    }
+    with atomic_path(out / f"{stem}.wav") as tmp:
+        sf.write(tmp, audio, SAMPLE_RATE, subtype="PCM_16", format="WAV")
+    path = out / f"{stem}.phone.json"
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False))
+    return path
+
+
 def find_alignments(folder: str | Path) -> list[AlignedClip]:
     """Every ``*.phone.json`` in ``folder`` (sorted), each with its ``.wav`` beside it."""
     folder = Path(folder)

@@ -265,33 +265,11 @@ def split_holdout(clips: list[dict], count: int) -> tuple[list[dict], list[dict]
 
 
 def write_phone_json(out: str | Path, clip: dict) -> Path:
-    """``<name>.wav`` (16 kHz) and ``<name>.phone.json`` in the LibriVox layout (ARPAbet,
-    one pseudo-word per phone), so ``dualtalk eval lipsync --aligned`` can score the clip."""
-    import soundfile as sf
+    """``<name>.wav`` (16 kHz) and ``<name>.phone.json`` in the LibriVox layout (ARPAbet), so
+    ``dualtalk eval lipsync --aligned`` can score the clip."""
+    from ..evaluation.lipsync import write_alignment
 
-    from ...inference.core.fileio import atomic_path, ensure_writable_dir
-
-    folder = ensure_writable_dir(out)
-    words = [
-        {"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4),
-         "w": [{"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4)}]}
-        for p in clip["phones"]
-    ]  # fmt: skip
-    duration = len(clip["audio"]) / SAMPLE_RATE
-    doc = {
-        "alphabet": "arpabet",
-        "lang": "en",
-        "source": clip["source"],
-        "b": 0.0,
-        "d": round(duration, 4),
-        "w": words,
-    }
-    with atomic_path(folder / f"{clip['name']}.wav") as tmp:
-        sf.write(tmp, clip["audio"], SAMPLE_RATE, subtype="PCM_16", format="WAV")
-    path = folder / f"{clip['name']}.phone.json"
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc))
-    return path
+    return write_alignment(out, clip["name"], clip["audio"], clip["phones"], source=clip["source"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,11 +13,11 @@ each at a normal and a fast rate with a male and a female held-out voice).
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from ...inference.audio.tts import SAMPLE_RATE, Voice, speak
-from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.audio.tts import Voice, speak
+from ...inference.core.fileio import ensure_writable_dir
+from ..evaluation.lipsync import write_alignment
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
 
@@ -27,25 +27,8 @@ RATES = {"normal": 1.0, "fast": 1.5}
 
 def write_clip(out: Path, stem: str, lang: str, utt) -> None:
     """``stem.wav`` and ``stem.phone.json`` (IPA, one pseudo-word holding the phones)."""
-    import soundfile as sf
-
-    phones = [
-        {"t": p.symbol, "b": round(p.start, 4), "d": round(p.end - p.start, 4)}
-        for p in utt.phones
-        if not (p.symbol.startswith("(") and p.symbol.endswith(")"))
-    ]
-    doc = {
-        "alphabet": "ipa",
-        "lang": lang,
-        "t": utt.text,
-        "b": 0.0,
-        "d": round(utt.duration, 4),
-        "w": [{"t": utt.text, "b": 0.0, "d": round(utt.duration, 4), "w": phones}],
-    }
-    with atomic_path(out / f"{stem}.wav") as tmp:
-        sf.write(tmp, utt.audio, SAMPLE_RATE, subtype="PCM_16", format="WAV")
-    with atomic_path(out / f"{stem}.phone.json") as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False))
+    phones = [p for p in utt.phones if not (p.symbol.startswith("(") and p.symbol.endswith(")"))]
+    write_alignment(out, stem, utt.audio, phones, alphabet="ipa", lang=lang, text=utt.text)
 
 
 def generate_heldout(out_dir: str | Path) -> list[str]:

@@ -11,7 +11,6 @@ its inputs' file names and sha-256 in its ``extra``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
@@ -22,16 +21,15 @@ def soup(paths: list[str | Path], out: str | Path, note: str = "") -> Path:
     """The element-wise mean of the lite weights in ``paths``, written to ``out`` (fp16)."""
     if len(paths) < 2:
         raise DualTalkError("a soup needs at least two weights files")
-    models = [load_lite(p)[0] for p in paths]
+    loaded = [load_lite(p) for p in paths]  # (model, sha256 of the file)
+    models = [m for m, _ in loaded]
     first = models[0]
     for p, m in zip(paths[1:], models[1:], strict=True):
         if m.cfg != first.cfg:
             raise DualTalkError(f"{p}: a different network than {paths[0]}; only the same network averages")
     states = [m.state_dict() for m in models]
     first.load_state_dict({k: sum(s[k].float() for s in states) / len(states) for k in states[0]})
-    inputs = [
-        {"file": Path(p).name, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths
-    ]
+    inputs = [{"file": Path(p).name, "sha256": sha} for p, (_, sha) in zip(paths, loaded, strict=True)]
     extra = {"soup": inputs, **({"note": note} if note else {})}
     return save_lite(first.eval(), out, extra=extra)
 
