@@ -74,3 +74,11 @@ def test_held_out_real_clips_leave_the_training_file_and_become_scorable_alignme
     assert [p.symbol for p in found[0].phones] == ["sil", "M", "AA", "sil"]
     with pytest.raises(DualTalkError):
         split_holdout(clips, -1)
+
+
+def test_a_holdout_without_a_folder_to_write_it_to_is_refused_before_any_alignment(tmp_path):
+    from dualtalk.training.lite.align import main
+
+    with pytest.raises(DualTalkError, match="--holdout needs --holdout-dir"):
+        main(["--ljspeech", str(tmp_path), "--out", str(tmp_path / "a.npz"), "--holdout", "3"])
+    assert not (tmp_path / "a.npz").exists()

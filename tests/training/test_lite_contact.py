@@ -146,3 +146,12 @@ def test_an_absolute_contact_term_asks_a_torn_frame_for_the_likelier_shape_not_t
 
     assert best(l1=False) == pytest.approx(0.24, abs=0.011)
     assert best(l1=True) == pytest.approx(0.4, abs=0.011)
+
+
+def test_an_unknown_contact_error_kind_is_refused_with_one_line():
+    from dualtalk.inference.core.errors import DualTalkError
+
+    target = torch.zeros(1, 4, len(ARKIT55))
+    pc = torch.full((1, 4), PHONE_OPEN, dtype=torch.long)
+    with pytest.raises(DualTalkError, match="--contact-l1 must be one of aperture, both, got 'tuck'"):
+        lite_loss(target, target, channel_weights(), pc, 3.0, contact_l1="tuck")

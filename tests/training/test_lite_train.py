@@ -139,3 +139,13 @@ def test_a_soup_is_the_mean_of_its_weights_and_refuses_other_networks(tmp_path):
         soup([pa, other], tmp_path / "x.pt")
     with pytest.raises(DualTalkError, match="at least two"):
         soup([pa], tmp_path / "x.pt")
+
+
+@pytest.mark.parametrize("decay", ["1", "-0.5", "1.5"])
+def test_a_moving_average_decay_outside_0_to_1_is_refused(tmp_path, decay):
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.training.lite.train_lite import main
+
+    with pytest.raises(DualTalkError, match="--ema must be 0 \\(off\\) or a decay between 0 and 1"):
+        main(["--data", str(tmp_path), "--out", str(tmp_path / "run"), "--ema", decay])
+    assert not (tmp_path / "run").exists()
