@@ -82,3 +82,30 @@ def test_a_holdout_without_a_folder_to_write_it_to_is_refused_before_any_alignme
     with pytest.raises(DualTalkError, match="--holdout needs --holdout-dir"):
         main(["--ljspeech", str(tmp_path), "--out", str(tmp_path / "a.npz"), "--holdout", "3"])
     assert not (tmp_path / "a.npz").exists()
+
+
+def test_a_real_reader_played_faster_keeps_every_phone_on_its_sound():
+    from dualtalk.inference.audio.tts import Phone
+    from dualtalk.training.lite.align import change_speed
+
+    sr = 16000
+    audio = np.zeros(2 * sr, np.float32)
+    audio[sr // 2 : sr // 2 + 1600] = np.sin(np.arange(1600) * 2 * np.pi * 300 / sr)  # a "b" burst at 0.5 s
+    clip = {
+        "name": "c",
+        "source": "test",
+        "audio": audio,
+        "phones": [Phone("sil", 0.0, 0.5, "arpabet"), Phone("b", 0.5, 0.6, "arpabet")],
+    }
+    fast = change_speed(clip, 1.25)
+    assert fast["name"] == "c@1.25x" and fast["speed"] == 1.25 and fast["source"] == "test"
+    assert abs(len(fast["audio"]) - len(audio) / 1.25) <= 2
+    onset = np.flatnonzero(np.abs(fast["audio"]) > 0.1)[0] / sr
+    b = fast["phones"][1]
+    assert abs(b.start - 0.4) < 1e-9 and abs(b.end - 0.48) < 1e-9
+    assert abs(onset - b.start) < 0.005, "the burst moved with its phone"
+    slow = change_speed(clip, 0.9)
+    assert abs(len(slow["audio"]) - len(audio) / 0.9) <= 2 and slow["phones"][1].start > 0.55
+    assert change_speed(clip, 1.0) is clip
+    with pytest.raises(DualTalkError, match="outside"):
+        change_speed(clip, 2.0)

@@ -90,7 +90,22 @@ def test_other_languages_and_real_voices_join_the_corpus():
     utt = speak("My father bought a map of Paris.", Voice("espeak", "en-us+m2"))
     clips = [{"name": "clip0", "source": "test", "audio": utt.audio, "phones": utt.phones}]
     d = make_dialogue(seed=5, index=0, duration=8.0, real=clips)
-    assert d["speakers"][0]["meta"]["voice"] == {"real": "test"}
+    assert d["speakers"][0]["meta"]["voice"] == {"real": "test", "speed": 1.0}
+    assert (d["speakers"][0]["phone_class"] == 1).sum() >= 3
+
+
+def test_a_real_reader_can_join_at_another_speed_as_another_voice(tmp_path):
+    from dualtalk.inference.audio.tts import Voice, speak
+    from dualtalk.training.lite.align import save_aligned
+    from dualtalk.training.lite.synth import _make_indexed
+
+    utt = speak("My father bought a map of Paris.", Voice("espeak", "en-us+m2"))
+    save_aligned(
+        tmp_path / "real.npz", [{"name": "c0", "source": "test", "audio": utt.audio, "phones": utt.phones}]
+    )
+    d = _make_indexed(5, 0, 8.0, ["espeak"], 1.0, False, str(tmp_path / "real.npz"), 1.0, (1.2,))
+    assert d["speakers"][0]["meta"]["voice"] == {"real": "test", "speed": 1.2}
+    # its bilabials are still taught where they now sound
     assert (d["speakers"][0]["phone_class"] == 1).sum() >= 3
 
 
@@ -124,3 +139,11 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
     assert (
         bad.returncode == 2 and bad.stderr.startswith("error:") and len(bad.stderr.strip().splitlines()) == 1
     )
+    (tmp_path / "real.npz").touch()
+    for extra, says in (
+        (["--real-speeds", "1.1"], "needs --real"),
+        (["--real-speeds", "1.1,fast", "--real", str(tmp_path / "real.npz")], "numbers separated by commas"),
+        (["--real-speeds", "3", "--real", str(tmp_path / "real.npz")], "between 0.7 and 1.4"),
+    ):
+        res = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=60)
+        assert res.returncode == 2 and says in res.stderr and len(res.stderr.strip().splitlines()) == 1

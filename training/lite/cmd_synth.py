@@ -30,6 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--real-share", type=float, default=0.0, help="share of dialogues with a real speaker A (default 0)"
     )
     parser.add_argument(
+        "--real-speeds",
+        default=None,
+        metavar="X,Y,...",
+        help="play each real dialogue's reader at one of these speeds, e.g. 0.9,1.1,1.2 "
+        "(tempo, pitch and formants scale together: more voices and faster speech from one reader)",
+    )
+    parser.add_argument(
         "--behaviour",
         action="store_true",
         help="v1 targets: add random blinks, gaze, listener nods and head drift (the behaviour layer owns them now)",
@@ -55,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
         if not Path(args.real).is_file():
             raise DualTalkError(f"--real {args.real}: no such file (make it with training.lite.align)")
+    speeds = _speeds(args.real_speeds) if args.real_speeds is not None else ()
+    if speeds and args.real is None:
+        raise DualTalkError("--real-speeds needs --real (the aligned recordings to speed up or slow down)")
     if not available_engines():
         raise DualTalkError("no text-to-speech engine found: install espeak-ng (and optionally flite)")
     progress = Silent() if args.quiet else ConsoleBar()
@@ -69,6 +79,23 @@ def run(args: argparse.Namespace) -> int:
         behaviour=args.behaviour,
         real=args.real,
         real_share=args.real_share if args.real else 0.0,
+        real_speeds=speeds,
     )
     print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
     return 0
+
+
+def _speeds(text: str) -> tuple[float, ...]:
+    """``"0.9,1.1"`` -> (0.9, 1.1), each within ``align.SPEED_RANGE``; one clear line otherwise."""
+    from .align import SPEED_RANGE
+
+    lo, hi = SPEED_RANGE
+    try:
+        speeds = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        raise DualTalkError(
+            f"--real-speeds {text!r}: give numbers separated by commas, e.g. 0.9,1.1"
+        ) from None
+    if not speeds or any(not lo <= s <= hi for s in speeds):
+        raise DualTalkError(f"--real-speeds {text!r}: each speed must be between {lo:g} and {hi:g}")
+    return speeds

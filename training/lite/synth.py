@@ -379,7 +379,11 @@ def make_dialogue(
         audio, aug = _augment(rng, own, other)
         voice = (va, vb)[k]
         meta = {
-            "voice": {"real": real[0]["source"]} if (real and k == 0) else voice.__dict__,
+            "voice": (
+                {"real": real[0]["source"], "speed": real[0].get("speed", 1.0)}
+                if (real and k == 0)
+                else voice.__dict__
+            ),
             "language": out["language"],
             "augment": aug,
             "articulation": round(gain, 3),
@@ -432,13 +436,20 @@ def _make_indexed(
     behaviour: bool,
     real_path: str | None,
     real_share: float,
+    real_speeds: tuple[float, ...] = (),
 ) -> dict:
-    """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over."""
+    """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over.
+
+    With ``real_speeds`` the dialogue's real reader talks at one speed drawn from them
+    (``align.change_speed``), the same speed for all its turns, like one other person."""
     real = None
     if real_path and np.random.default_rng([seed, index, 1]).random() < real_share:
-        from .align import load_aligned
+        from .align import change_speed, load_aligned
 
         real = load_aligned(real_path)
+        if real_speeds:
+            speed = float(np.random.default_rng([seed, index, 2]).choice(real_speeds))
+            real = [change_speed(c, speed) for c in real]
     return make_dialogue(
         seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real
     )
@@ -456,12 +467,14 @@ def generate_corpus(
     behaviour: bool = False,
     real: str | Path | None = None,
     real_share: float = 0.0,
+    real_speeds: tuple[float, ...] = (),
 ) -> Path:
     """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest.
 
     ``english_share``: share of English dialogues (the rest draw a language from
     ``languages.LANGUAGES``). ``real``: aligned real recordings (``align.py``), used as
-    speaker A in a share ``real_share`` of the dialogues.
+    speaker A in a share ``real_share`` of the dialogues, each at one of ``real_speeds``
+    (playback speed factors; empty: as recorded).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -483,7 +496,16 @@ def generate_corpus(
                     "synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}"
                 )
             d = pool.submit(
-                _make_indexed, seed, i, duration, engines, english_share, behaviour, real_path, real_share
+                _make_indexed,
+                seed,
+                i,
+                duration,
+                engines,
+                english_share,
+                behaviour,
+                real_path,
+                real_share,
+                tuple(real_speeds),
             ).result()
             write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
             total += d["duration"]
@@ -503,6 +525,7 @@ def generate_corpus(
         "english_share": english_share,
         "languages": dict(sorted(languages.items())),
         "real_dialogues": n_real,
+        "real_speeds": list(real_speeds),
     }
     with atomic_path(out / "corpus.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2))
