@@ -23,6 +23,7 @@ from dualtalk.training.evaluation.lipsync import (
     TARGETS,
     AlignedPhone,
     auc,
+    bootstrap_intervals,
     evaluate_clips,
     format_report,
     lipflap,
@@ -288,6 +289,38 @@ def test_the_command_scores_motion_files_beside_the_lip_flap(tmp_path):
     assert model["closure_rate"] == 1.0 and model["fv_auc"] == 1.0 and model["open_vs_mbp_auc"] == 1.0
     assert flap["fv_auc"] == 0.5 and flap["round_auc"] == 0.5  # a jaw alone shapes no lips
     assert report["pooled"]["model_meets"]["closure_rate"] is True
+
+
+def test_each_row_can_carry_the_range_its_few_phones_allow(tmp_path):
+    phones = phones_of()
+    ideal = score_phones(features(ideal_motion(phones, frames_of(phones))), phones)
+    r = bootstrap_intervals([ideal], rounds=300)
+    assert r["closure_rate"] == [1.0, 1.0] and r["open_closed_rate"] == [0.0, 0.0]
+    assert r["fv_auc"] == [1.0, 1.0]
+    # a mouth that misses some closures: the range holds the value and has a width
+    values = ideal_motion(phones, frames_of(phones))
+    values[:, ARKIT55.index("mouthClose")] *= 0.0
+    values[:, ARKIT55.index("jawOpen")] += np.random.default_rng(1).uniform(0, 0.3, len(values))
+    sloppy = score_phones(features(values), phones)
+    value = summarize([sloppy])["closure_rate"]
+    lo, hi = bootstrap_intervals([sloppy], rounds=300)["closure_rate"]
+    assert lo <= value <= hi and hi - lo > 0.05
+    assert bootstrap_intervals([sloppy], rounds=300) == bootstrap_intervals([sloppy], rounds=300)
+
+    aligned, pred = tmp_path / "aligned", tmp_path / "pred"
+    aligned.mkdir()
+    n = write_clip(aligned, "one")
+    write_motion(pred / "one.npz", ideal_motion(phones_of(), n))
+    out = run_cli("--aligned", aligned, "--pred", pred, "--bootstrap", "200", "--json")
+    assert out.returncode == 0, out.stderr
+    assert "model 95 % range" in out.stdout and "200 resamplings" in out.stdout
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["pooled"]["model_range"]["closure_rate"] == [1.0, 1.0]
+    assert report["pooled"]["lipflap_range"]["fv_auc"] == [0.5, 0.5]
+    bad = run_cli("--aligned", aligned, "--pred", pred, "--bootstrap", "5")
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines() == [
+        "error: --bootstrap must be 0 (off) or 100-100000, got 5"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from .lipsync import (
 )
 
 SR = SAMPLE_RATE  # the engine reads 16 kHz mono
+MIN_BOOTSTRAP, MAX_BOOTSTRAP = 100, 100_000  # fewer rounds give a ragged range, more only take time
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         (ENGINE, GENERATE),
         defaults={"device": "cpu"},
         helps={"device": "auto, cpu or cuda (default: cpu, for reproducible scores)"},
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add each row's 95 %% range over N resamplings of the phones (e.g. 1000; default 0 = off)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
@@ -113,11 +121,16 @@ def evaluate_lipsync(
     checkpoint: str | None = None,
     engine: str | None = None,
     device: str | None = None,
+    bootstrap: int = 0,
 ) -> dict[str, Any]:
     """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
     engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
 
     ``checkpoint``, ``engine`` and ``device`` are shortcuts that override the request's fields."""
+    if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
+        raise DualTalkError(
+            f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
+        )
     overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
     clips = find_alignments(aligned)
     pred_dir = Path(pred) if pred is not None else None
@@ -157,7 +170,13 @@ def evaluate_lipsync(
         flap_feats.append(lipflap_features(audio, motion.num_frames, SR, motion.fps))
         seconds.append(secs)
     report = evaluate_clips(
-        clips, model_feats, flap_feats, fps=float(fps or FPS), seconds=seconds, source=source
+        clips,
+        model_feats,
+        flap_feats,
+        fps=float(fps or FPS),
+        seconds=seconds,
+        source=source,
+        bootstrap=bootstrap,
     )
     # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
@@ -165,7 +184,9 @@ def evaluate_lipsync(
 
 
 def run(args: argparse.Namespace) -> int:
-    report = evaluate_lipsync(args.aligned, args.pred, request=Request.from_args(args))
+    report = evaluate_lipsync(
+        args.aligned, args.pred, request=Request.from_args(args), bootstrap=args.bootstrap
+    )
     print(format_report(report))
     if args.json:
         print(json.dumps(report))

@@ -447,6 +447,60 @@ def summarize(scores: Sequence[PhoneScores]) -> dict[str, Any]:
     }
 
 
+# rows a bootstrap can put a range on (the offset is a search over lags, not a per-phone mean)
+INTERVAL_KEYS = ("closure_rate", "fv_auc", "round_auc", "open_vs_mbp_auc", "open_closed_rate")
+
+
+def bootstrap_intervals(
+    scores: Sequence[PhoneScores], rounds: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, list[float] | None]:
+    """Percentile range of each phone-class row when the phones are drawn again with replacement.
+
+    A short evaluation set reads few phones per class (the LibriVox clips: ~30 bilabials,
+    ~15 rounded vowels), so a row can move by which phones happened to be read. The range
+    says how far: two models whose rows sit inside each other's ranges are not shown to
+    differ. Phones of each class are resampled independently, pooled over clips; same
+    seed, same range."""
+    rng = np.random.default_rng(seed)
+
+    def cat(attr: str) -> np.ndarray:
+        return np.asarray([x for s in scores for x in getattr(s, attr)], np.float64)
+
+    pools = {
+        a: cat(a)
+        for a in (
+            "closed_bilabial",
+            "closed_open",
+            "tuck_fv",
+            "tuck_other",
+            "round_rounded",
+            "round_spread",
+            "ap_open",
+            "ap_bilabial",
+        )
+    }
+    rows: dict[str, list[float]] = {k: [] for k in INTERVAL_KEYS}
+    pairs = {
+        "fv_auc": ("tuck_fv", "tuck_other"),
+        "round_auc": ("round_rounded", "round_spread"),
+        "open_vs_mbp_auc": ("ap_open", "ap_bilabial"),
+    }
+    for _ in range(rounds):
+        draw = {a: v[rng.integers(0, v.size, v.size)] if v.size else v for a, v in pools.items()}
+        if draw["closed_bilabial"].size:
+            rows["closure_rate"].append(float(draw["closed_bilabial"].mean()))
+        if draw["closed_open"].size:
+            rows["open_closed_rate"].append(float(draw["closed_open"].mean()))
+        for key, (pos, neg) in pairs.items():
+            value = auc(draw[pos], draw[neg])
+            if value is not None:
+                rows[key].append(value)
+    tail = 100 * (1 - level) / 2
+    return {
+        k: [float(x) for x in np.percentile(v, [tail, 100 - tail])] if v else None for k, v in rows.items()
+    }
+
+
 def counts(phones: Sequence[AlignedPhone]) -> dict[str, int]:
     """How many phones of each class a clip contributes."""
     n = {"bilabial": 0, "labiodental": 0, "other_consonant": 0, "rounded": 0, "spread": 0, "open": 0}
@@ -507,16 +561,27 @@ def _target_text(key: str, kind: str) -> str:
 def format_report(report: dict[str, Any]) -> str:
     """The pooled table (model, lip-flap, target), one line per language when several, one per clip."""
     model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
+    ranges = report["pooled"].get("model_range")
+    range_head = f"  {'model 95 % range':>17s}" if ranges else ""
     lines = [
         f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s, model = {report['source']}",
-        f"{'measure':48s} {'model':>7s} {'lip-flap':>9s} {'target':>11s}  ok",
+        f"{'measure':48s} {'model':>7s} {'lip-flap':>9s} {'target':>11s}  ok{range_head}",
     ]
     for key, label, kind in MEASURES:
         ok = model.get("offset_ok") if key == "offset_ms" else passes(key, model[key])
         mark = "-" if ok is None else ("yes" if ok else "NO")
+        span = ""
+        if ranges:
+            r = ranges.get(key)
+            span = f"  {(_fmt(r[0], kind) + ' - ' + _fmt(r[1], kind)) if r else '-':>17s}"
         lines.append(
             f"{label:48s} {_fmt(model[key], kind):>7s} {_fmt(flap[key], kind):>9s} "
-            f"{_target_text(key, kind):>11s}  {mark}"
+            f"{_target_text(key, kind):>11s}  {mark:3s}{span}".rstrip()
+        )
+    if ranges:
+        lines.append(
+            f"(range: {report['bootstrap_rounds']} resamplings of the phones of each class; "
+            "rows whose ranges overlap are not shown to differ)"
         )
     short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
     blocks = [("clip", [(c["clip"], c) for c in report["per_clip"]])]
@@ -543,8 +608,12 @@ def evaluate_clips(
     fps: float = FPS,
     seconds: Sequence[float] | None = None,
     source: str = "",
+    bootstrap: int = 0,
 ) -> dict[str, Any]:
-    """Score the model's and the baseline's mouth curves on every clip; per clip and pooled."""
+    """Score the model's and the baseline's mouth curves on every clip; per clip and pooled.
+
+    ``bootstrap`` > 0 adds each pooled row's 95 % range over that many phone resamplings
+    (``pooled.model_range``, ``pooled.lipflap_range``)."""
     per_clip = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
@@ -576,6 +645,10 @@ def evaluate_clips(
         },
         "per_clip": per_clip,
     }
+    if bootstrap > 0:
+        report["pooled"]["model_range"] = bootstrap_intervals(model_scores, bootstrap)
+        report["pooled"]["lipflap_range"] = bootstrap_intervals(flap_scores, bootstrap)
+        report["bootstrap_rounds"] = bootstrap
     report["pooled"]["model_meets"] = {k: passes(k, report["pooled"]["model"][k]) for k in TARGETS}
     report["pooled"]["model_meets"]["offset_ms"] = report["pooled"]["model"]["offset_ok"]
     langs = sorted({c.lang for c in clips})
