@@ -109,3 +109,63 @@ def test_a_real_reader_played_faster_keeps_every_phone_on_its_sound():
     assert change_speed(clip, 1.0) is clip
     with pytest.raises(DualTalkError, match="outside"):
         change_speed(clip, 2.0)
+
+
+def test_only_the_stretches_where_one_person_talks_alone_are_kept():
+    from dualtalk.training.lite.align import single_speaker_stretches
+
+    turns = [(0.0, 5.0, "A"), (3.0, 4.0, "B"), (6.0, 9.0, "B"), (8.5, 9.5, "B"), (10.0, 11.0, "A")]
+    # A's 0-5 loses B's 3-4 (0-3 stays, 4-5 is too short); B overlapping B is still one voice;
+    # A's one-second turn is too short to learn from
+    assert single_speaker_stretches(turns, 1.5) == [(0.0, 3.0, "A"), (6.0, 9.0, "B")]
+    assert single_speaker_stretches(turns, 0.5) == [
+        (0.0, 3.0, "A"),
+        (4.0, 5.0, "A"),
+        (6.0, 9.0, "B"),
+        (8.5, 9.5, "B"),
+        (10.0, 11.0, "A"),
+    ]
+
+
+@pytest.mark.skipif("flite" not in available_engines(), reason="flite not installed")
+def test_a_meeting_with_who_speaks_when_becomes_aligned_clips_of_its_speakers(tmp_path):
+    import soundfile as sf
+    from dualtalk.training.lite.align import align_rttm, main
+
+    a = speak("My mother bought a big map of the city before breakfast.", Voice("flite", "kal16"))
+    b = speak("Maybe we can buy the blue umbrella tomorrow morning.", Voice("flite", "slt"))
+    sr = 16000
+    gap = np.zeros(sr // 2, np.float32)
+    mix = np.concatenate([a.audio, gap, b.audio])
+    sf.write(tmp_path / "meet.wav", mix, sr)
+    b_start = (len(a.audio) + len(gap)) / sr
+    (tmp_path / "meet.rttm").write_text(
+        f"SPEAKER meet 1 0.000 {len(a.audio) / sr:.3f} <NA> <NA> spk_a <NA> <NA>\n"
+        f"SPEAKER meet 1 {b_start:.3f} {len(b.audio) / sr:.3f} <NA> <NA> spk_b <NA> <NA>\n"
+        f"SPEAKER gone 1 0.000 3.000 <NA> <NA> spk_c <NA> <NA>\n"  # names a wav that is not there
+    )
+    clips, skipped = align_rttm(tmp_path)
+    assert "gone" in skipped
+    assert sorted(c["speaker"] for c in clips) == ["spk_a", "spk_b"]
+    for c in clips:
+        assert c["source"] == "rttm-asr"
+        assert sum(p.symbol in ("m", "b", "p") for p in c["phones"]) >= 3, "its bilabials were found"
+        assert all(0 <= p.start < p.end <= len(c["audio"]) / sr + 0.02 for p in c["phones"])
+    out = tmp_path / "meet.npz"
+    assert main(["--rttm", str(tmp_path), "--out", str(out)]) == 0
+    assert sorted(c["speaker"] for c in load_aligned(out)) == ["spk_a", "spk_b"]
+
+
+def test_a_broken_rttm_or_no_source_at_all_is_one_clear_error(tmp_path):
+    from dualtalk.training.lite.align import align_rttm, main
+
+    with pytest.raises(DualTalkError, match="no .rttm files"):
+        align_rttm(tmp_path)
+    (tmp_path / "x.rttm").write_text("SPEAKER x 1 zero 2.0 <NA> <NA> s <NA> <NA>\n")
+    with pytest.raises(DualTalkError, match=r"x.rttm:1: not an RTTM SPEAKER line"):
+        align_rttm(tmp_path)
+    (tmp_path / "x.rttm").write_text("SPEAKER x 1 1.0 -2.0 <NA> <NA> s <NA> <NA>\n")
+    with pytest.raises(DualTalkError, match="positive duration"):
+        align_rttm(tmp_path)
+    with pytest.raises(DualTalkError, match="--ljspeech DIR, --rttm DIR or both"):
+        main(["--out", str(tmp_path / "a.npz")])

@@ -94,6 +94,29 @@ def test_other_languages_and_real_voices_join_the_corpus():
     assert (d["speakers"][0]["phone_class"] == 1).sum() >= 3
 
 
+def test_a_meeting_speaker_plays_a_whole_character_not_a_mix_of_people():
+    from dualtalk.inference.audio.tts import Voice, speak
+
+    lips = speak("My mother bought a big map.", Voice("espeak", "en-us+m2"))
+    none = speak("This is a nice day, is it not?", Voice("espeak", "en-us+f3"))
+    clips = [
+        {"name": f"{who}{i}", "source": "rttm-asr", "speaker": who, "audio": u.audio, "phones": u.phones}
+        for who, u in (("X", lips), ("Y", none))
+        for i in range(3)
+    ]
+    seen = set()
+    for index in range(8):
+        d = make_dialogue(seed=7, index=index, duration=14.0, real=clips)
+        a = d["speakers"][0]
+        if not a["active"].any():  # A only listened in this one
+            continue
+        who = a["meta"]["voice"]["speaker"]
+        seen.add(who)
+        closures = int((a["phone_class"] == 1).sum())
+        assert (closures > 0) == (who == "X"), "A's turns all come from the one chosen person"
+    assert seen == {"X", "Y"}
+
+
 def test_a_real_reader_can_join_at_another_speed_as_another_voice(tmp_path):
     from dualtalk.inference.audio.tts import Voice, speak
     from dualtalk.training.lite.align import save_aligned

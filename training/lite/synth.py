@@ -327,6 +327,11 @@ def make_dialogue(
     va, vb = _voices_for(rng, engines, lang, heldout=False)
     say = _talkers(rng, (va, vb), lang)
     if real:
+        # clips that name their speaker (meeting stretches): one person plays A, as in a conversation
+        speakers = sorted({c["speaker"] for c in real if "speaker" in c})
+        if speakers:
+            one = speakers[int(rng.integers(len(speakers)))]
+            real = [c for c in real if c.get("speaker") == one]
         order = [int(i) for i in rng.permutation(len(real))]
 
         def say_real(who: int, kind: str) -> Utterance | None:
@@ -380,7 +385,11 @@ def make_dialogue(
         voice = (va, vb)[k]
         meta = {
             "voice": (
-                {"real": real[0]["source"], "speed": real[0].get("speed", 1.0)}
+                {
+                    "real": real[0]["source"],
+                    "speed": real[0].get("speed", 1.0),
+                    **({"speaker": real[0]["speaker"]} if "speaker" in real[0] else {}),
+                }
                 if (real and k == 0)
                 else voice.__dict__
             ),
