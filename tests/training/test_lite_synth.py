@@ -90,7 +90,7 @@ def test_other_languages_and_real_voices_join_the_corpus():
     utt = speak("My father bought a map of Paris.", Voice("espeak", "en-us+m2"))
     clips = [{"name": "clip0", "source": "test", "audio": utt.audio, "phones": utt.phones}]
     d = make_dialogue(seed=5, index=0, duration=8.0, real=clips)
-    assert d["speakers"][0]["meta"]["voice"] == {"real": "test", "speed": 1.0}
+    assert d["speakers"][0]["meta"]["voice"] == {"real": "test"}
     assert (d["speakers"][0]["phone_class"] == 1).sum() >= 3
 
 

@@ -385,11 +385,8 @@ def make_dialogue(
         voice = (va, vb)[k]
         meta = {
             "voice": (
-                {
-                    "real": real[0]["source"],
-                    "speed": real[0].get("speed", 1.0),
-                    **({"speaker": real[0]["speaker"]} if "speaker" in real[0] else {}),
-                }
+                # speed and speaker only when there are any: older corpora stay bit-identical
+                {"real": real[0]["source"]} | {k: real[0][k] for k in ("speed", "speaker") if k in real[0]}
                 if (real and k == 0)
                 else voice.__dict__
             ),
