@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.core.channels import ARKIT55
+from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, save_motion
 from dualtalk.training.evaluation.lipsync import (
     TARGETS,
@@ -28,6 +29,7 @@ from dualtalk.training.evaluation.lipsync import (
     format_report,
     lipflap,
     mouth_features,
+    paired_intervals,
     read_alignment,
     score_phones,
     summarize,
@@ -320,6 +322,58 @@ def test_each_row_can_carry_the_range_its_few_phones_allow(tmp_path):
     bad = run_cli("--aligned", aligned, "--pred", pred, "--bootstrap", "5")
     assert bad.returncode == 2 and bad.stderr.strip().splitlines() == [
         "error: --bootstrap must be 0 (off) or 100-100000, got 5"
+    ]
+
+
+def test_a_candidate_is_compared_with_other_motion_on_the_very_same_phones(tmp_path):
+    aligned, pred, old = tmp_path / "aligned", tmp_path / "pred", tmp_path / "old"
+    aligned.mkdir()
+    n = write_clip(aligned, "one")
+    write_motion(pred / "one.npz", ideal_motion(phones_of(), n))
+    flat = np.zeros((n, len(ARKIT55)), np.float32)
+    flat[:, ARKIT55.index("jawOpen")] = 0.3  # never closes, never shapes the lips
+    write_motion(old / "one.npz", flat)
+    out = run_cli("--aligned", aligned, "--pred", pred, "--against", old, "--bootstrap", "200", "--json")
+    assert out.returncode == 0, out.stderr
+    assert f"against {old}" in out.stdout
+    vs = json.loads(out.stdout.strip().splitlines()[-1])["against"]
+    assert vs["rounds"] == 200 and vs["model"]["closure_rate"] == 0.0
+    closure = vs["rows"]["closure_rate"]
+    assert closure["change"] == 1.0 and closure["verdict"] == "better"
+    assert vs["rows"]["fv_auc"]["change"] == 0.5 and vs["rows"]["fv_auc"]["verdict"] == "better"
+    # neither shuts an open vowel: no change, and nothing shown
+    assert vs["rows"]["open_closed_rate"] == {"change": 0.0, "range": [0.0, 0.0], "verdict": "not shown"}
+    # the other way round it is worse, by the row's own direction
+    back = run_cli("--aligned", aligned, "--pred", old, "--against", pred, "--json")
+    rows = json.loads(back.stdout.strip().splitlines()[-1])["against"]["rows"]
+    assert rows["closure_rate"]["verdict"] == "worse" and rows["closure_rate"]["change"] == -1.0
+
+
+def test_paired_ranges_need_the_same_phones_and_see_no_change_in_a_copy():
+    phones = phones_of()
+    ideal = score_phones(features(ideal_motion(phones, frames_of(phones))), phones)
+    same = paired_intervals([ideal], [ideal], rounds=100)
+    assert all(r is not None and r["change"] == 0.0 and r["verdict"] == "not shown" for r in same.values())
+    shorter = phones_of(WORDS[:4] + [["SIL"]])
+    other = score_phones(features(ideal_motion(shorter, frames_of(shorter))), shorter)
+    with pytest.raises(DualTalkError, match="same clips and phones"):
+        paired_intervals([ideal], [other])
+
+
+def test_weights_against_themselves_change_nothing_and_a_missing_file_is_one_line(tmp_path):
+    from dualtalk.inference.models.lite.model import DEFAULT_WEIGHTS
+
+    aligned = tmp_path / "aligned"
+    aligned.mkdir()
+    write_clip(aligned, "one")
+    out = run_cli("--aligned", aligned, "--against", DEFAULT_WEIGHTS, "--json")
+    assert out.returncode == 0, out.stderr
+    vs = json.loads(out.stdout.strip().splitlines()[-1])["against"]
+    assert vs["source"].startswith("lite engine ")
+    assert all(r is None or (r["change"] == 0.0 and r["verdict"] == "not shown") for r in vs["rows"].values())
+    bad = run_cli("--aligned", aligned, "--against", tmp_path / "nope.pt")
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines() == [
+        f"error: --against {tmp_path / 'nope.pt'}: no such weights file or motion folder"
     ]
 
 

@@ -66,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="add each row's 95 %% range over N resamplings of the phones (e.g. 1000; default 0 = off)",
     )
     parser.add_argument(
+        "--against",
+        metavar="PTH|DIR",
+        help="also score other lite weights (a file) or other motion files (a folder) on the same "
+        "phones, and give each row's change with its paired 95 %% range (better / worse / not shown)",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
     )
 
@@ -113,48 +119,23 @@ def _generated(clip: AlignedClip, audio: np.ndarray, request: Request, engines: 
     return take.motion_a
 
 
-def evaluate_lipsync(
-    aligned: str | Path,
-    pred: str | Path | None = None,
-    *,
-    request: Request | None = None,
-    checkpoint: str | None = None,
-    engine: str | None = None,
-    device: str | None = None,
-    bootstrap: int = 0,
-) -> dict[str, Any]:
-    """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
-    engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
+def _engine_for(request: Request) -> tuple[Any, Any, str]:
+    from ...inference.pipeline import Engines
 
-    ``checkpoint``, ``engine`` and ``device`` are shortcuts that override the request's fields."""
-    if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
-        raise DualTalkError(
-            f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
-        )
-    overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
-    clips = find_alignments(aligned)
-    pred_dir = Path(pred) if pred is not None else None
-    if pred_dir is not None and not pred_dir.is_dir():
-        raise DualTalkError(f"prediction folder not found: {pred_dir}")
-    engines = eng = None
-    request = (request or Request(device="cpu")).replace(
-        **{k: v for k, v in overrides.items() if v is not None}
-    )
-    request.validate()
-    if pred_dir is None:
-        from ...inference.pipeline import Engines
+    engines = Engines()
+    eng = engines.get(request)  # weights first: a wrong checkpoint fails before any clip runs
+    source = f"{eng.name} engine {eng.sha256[:12]}" if eng.sha256 else f"{eng.name} engine"
+    return engines, eng, source
 
-        engines = Engines()
-        eng = engines.get(request)  # weights first: a wrong checkpoint fails before any clip runs
-        source = f"{eng.name} engine {eng.sha256[:12]}" if eng.sha256 else f"{eng.name} engine"
-    else:
-        source = str(pred_dir)
-    model_feats, flap_feats, seconds = [], [], []
-    shas: set[str] = set()
+
+def _curves(
+    clips: list[AlignedClip], pred_dir: Path | None, request: Request, engines: Any
+) -> tuple[list[Any], list[np.ndarray]]:
+    """Each clip's motion (read from ``pred_dir`` or made by the model) and its audio, checked."""
+    motions, audios = [], []
     fps = None
     for clip in clips:
         audio = _load_audio(clip)
-        secs = len(audio) / SR
         if pred_dir is not None:
             motion, what = _predicted(clip, pred_dir)
         else:
@@ -164,28 +145,92 @@ def evaluate_lipsync(
                 f"{what} is at {motion.fps:g} fps, other clips at {fps:g}; score one rate at a time"
             )
         fps = motion.fps
-        shas.add(str(motion.checkpoint_sha256 or ""))
         check_length(clip, motion.num_frames, len(audio), motion.fps, what, SR)
-        model_feats.append(mouth_features(motion.values, motion.channels))
-        flap_feats.append(lipflap_features(audio, motion.num_frames, SR, motion.fps))
-        seconds.append(secs)
+        motions.append(motion)
+        audios.append(audio)
+    return motions, audios
+
+
+def evaluate_lipsync(
+    aligned: str | Path,
+    pred: str | Path | None = None,
+    *,
+    request: Request | None = None,
+    checkpoint: str | None = None,
+    engine: str | None = None,
+    device: str | None = None,
+    bootstrap: int = 0,
+    against: str | Path | None = None,
+) -> dict[str, Any]:
+    """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
+    engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
+
+    ``checkpoint``, ``engine`` and ``device`` are shortcuts that override the request's fields.
+    ``against``: other weights (a file, run with the same options) or other motion files (a
+    folder), scored on the same phones for a paired comparison (``report["against"]``)."""
+    if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
+        raise DualTalkError(
+            f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
+        )
+    overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
+    clips = find_alignments(aligned)
+    pred_dir = Path(pred) if pred is not None else None
+    if pred_dir is not None and not pred_dir.is_dir():
+        raise DualTalkError(f"prediction folder not found: {pred_dir}")
+    against_path = Path(against) if against is not None else None
+    if against_path is not None and not against_path.exists():
+        raise DualTalkError(f"--against {against_path}: no such weights file or motion folder")
+    engines = eng = None
+    request = (request or Request(device="cpu")).replace(
+        **{k: v for k, v in overrides.items() if v is not None}
+    )
+    request.validate()
+    other_request = other_engines = None
+    other_source = str(against_path)
+    if against_path is not None and against_path.is_file():
+        other_request = request.replace(checkpoint=str(against_path))
+        other_request.validate()
+        other_engines, _eng, other_source = _engine_for(other_request)
+    if pred_dir is None:
+        engines, eng, source = _engine_for(request)
+    else:
+        source = str(pred_dir)
+    motions, audios = _curves(clips, pred_dir, request, engines)
+    fps = motions[0].fps if motions else FPS
+    model_feats = [mouth_features(m.values, m.channels) for m in motions]
+    flap_feats = [lipflap_features(a, m.num_frames, SR, m.fps) for a, m in zip(audios, motions, strict=True)]
+    other_feats = None
+    if against_path is not None:
+        others, _ = _curves(
+            clips, against_path if other_request is None else None, other_request or request, other_engines
+        )
+        if others and others[0].fps != fps:
+            raise DualTalkError(f"--against {against_path} is at {others[0].fps:g} fps, the model at {fps:g}")
+        other_feats = [mouth_features(m.values, m.channels) for m in others]
     report = evaluate_clips(
         clips,
         model_feats,
         flap_feats,
-        fps=float(fps or FPS),
-        seconds=seconds,
+        fps=float(fps),
+        seconds=[len(a) / SR for a in audios],
         source=source,
         bootstrap=bootstrap,
+        against=other_feats,
+        against_source=other_source,
     )
     # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
+    shas = {str(m.checkpoint_sha256 or "") for m in motions}
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
     return report
 
 
 def run(args: argparse.Namespace) -> int:
     report = evaluate_lipsync(
-        args.aligned, args.pred, request=Request.from_args(args), bootstrap=args.bootstrap
+        args.aligned,
+        args.pred,
+        request=Request.from_args(args),
+        bootstrap=args.bootstrap,
+        against=args.against,
     )
     print(format_report(report))
     if args.json:

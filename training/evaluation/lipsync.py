@@ -451,54 +451,107 @@ def summarize(scores: Sequence[PhoneScores]) -> dict[str, Any]:
 INTERVAL_KEYS = ("closure_rate", "fv_auc", "round_auc", "open_vs_mbp_auc", "open_closed_rate")
 
 
+_POOLS = (
+    "closed_bilabial",
+    "closed_open",
+    "tuck_fv",
+    "tuck_other",
+    "round_rounded",
+    "round_spread",
+    "ap_open",
+    "ap_bilabial",
+)
+_AUC_ROWS = {
+    "fv_auc": ("tuck_fv", "tuck_other"),
+    "round_auc": ("round_rounded", "round_spread"),
+    "open_vs_mbp_auc": ("ap_open", "ap_bilabial"),
+}
+
+
+def _pools(scores: Sequence[PhoneScores]) -> dict[str, np.ndarray]:
+    return {a: np.asarray([x for s in scores for x in getattr(s, a)], np.float64) for a in _POOLS}
+
+
+def _rows(pools: dict[str, np.ndarray], draw: dict[str, np.ndarray]) -> dict[str, float | None]:
+    """Measures 1-5 over the phones ``draw`` picks (indices per pool)."""
+    picked = {a: v[draw[a]] for a, v in pools.items()}
+    rows: dict[str, float | None] = {
+        "closure_rate": float(picked["closed_bilabial"].mean()) if picked["closed_bilabial"].size else None,
+        "open_closed_rate": float(picked["closed_open"].mean()) if picked["closed_open"].size else None,
+    }
+    for key, (pos, neg) in _AUC_ROWS.items():
+        rows[key] = auc(picked[pos], picked[neg])
+    return rows
+
+
+def _draws(pools: dict[str, np.ndarray], rounds: int, seed: int):
+    """``rounds`` resamplings with replacement, each class of phones on its own; same seed, same draws."""
+    rng = np.random.default_rng(seed)
+    for _ in range(rounds):
+        yield {
+            a: rng.integers(0, v.size, v.size) if v.size else np.zeros(0, np.int64) for a, v in pools.items()
+        }
+
+
+def _percentiles(values: list[float], level: float) -> list[float] | None:
+    tail = 100 * (1 - level) / 2
+    return [float(x) for x in np.percentile(values, [tail, 100 - tail])] if values else None
+
+
 def bootstrap_intervals(
     scores: Sequence[PhoneScores], rounds: int = 1000, seed: int = 0, level: float = 0.95
 ) -> dict[str, list[float] | None]:
     """Percentile range of each phone-class row when the phones are drawn again with replacement.
 
     A short evaluation set reads few phones per class (the LibriVox clips: ~30 bilabials,
-    ~15 rounded vowels), so a row can move by which phones happened to be read. The range
-    says how far: two models whose rows sit inside each other's ranges are not shown to
-    differ. Phones of each class are resampled independently, pooled over clips; same
-    seed, same range."""
-    rng = np.random.default_rng(seed)
-
-    def cat(attr: str) -> np.ndarray:
-        return np.asarray([x for s in scores for x in getattr(s, attr)], np.float64)
-
-    pools = {
-        a: cat(a)
-        for a in (
-            "closed_bilabial",
-            "closed_open",
-            "tuck_fv",
-            "tuck_other",
-            "round_rounded",
-            "round_spread",
-            "ap_open",
-            "ap_bilabial",
-        )
-    }
+    7 rounded vowels), so a row can move by which phones happened to be read. The range
+    says how far. Phones of each class are resampled independently, pooled over clips;
+    same seed, same range."""
+    pools = _pools(scores)
     rows: dict[str, list[float]] = {k: [] for k in INTERVAL_KEYS}
-    pairs = {
-        "fv_auc": ("tuck_fv", "tuck_other"),
-        "round_auc": ("round_rounded", "round_spread"),
-        "open_vs_mbp_auc": ("ap_open", "ap_bilabial"),
-    }
-    for _ in range(rounds):
-        draw = {a: v[rng.integers(0, v.size, v.size)] if v.size else v for a, v in pools.items()}
-        if draw["closed_bilabial"].size:
-            rows["closure_rate"].append(float(draw["closed_bilabial"].mean()))
-        if draw["closed_open"].size:
-            rows["open_closed_rate"].append(float(draw["closed_open"].mean()))
-        for key, (pos, neg) in pairs.items():
-            value = auc(draw[pos], draw[neg])
+    for draw in _draws(pools, rounds, seed):
+        for key, value in _rows(pools, draw).items():
             if value is not None:
                 rows[key].append(value)
-    tail = 100 * (1 - level) / 2
-    return {
-        k: [float(x) for x in np.percentile(v, [tail, 100 - tail])] if v else None for k, v in rows.items()
-    }
+    return {k: _percentiles(v, level) for k, v in rows.items()}
+
+
+def paired_intervals(
+    scores: Sequence[PhoneScores],
+    other: Sequence[PhoneScores],
+    rounds: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, dict[str, Any] | None]:
+    """Each row's change from ``other`` to ``scores`` (same clips, same phones), with its range.
+
+    Both curves are scored on the *same* resampled phones in every round, so what the
+    phones have in common cancels and the range is much tighter than two separate ranges.
+    ``verdict`` says whether the range excludes no change: "better", "worse" (by the
+    row's own direction: lower is better for open vowels shut) or "not shown"."""
+    pools, pools_other = _pools(scores), _pools(other)
+    for a in _POOLS:
+        if pools[a].size != pools_other[a].size:
+            raise DualTalkError("a paired comparison needs both curves scored on the same clips and phones")
+    full = {a: np.arange(v.size) for a, v in pools.items()}
+    point, point_other = _rows(pools, full), _rows(pools_other, full)
+    diffs: dict[str, list[float]] = {k: [] for k in INTERVAL_KEYS}
+    for draw in _draws(pools, rounds, seed):
+        now, then = _rows(pools, draw), _rows(pools_other, draw)
+        for key in INTERVAL_KEYS:
+            if now[key] is not None and then[key] is not None:
+                diffs[key].append(now[key] - then[key])  # type: ignore[operator]
+    out: dict[str, dict[str, Any] | None] = {}
+    for key in INTERVAL_KEYS:
+        rng = _percentiles(diffs[key], level)
+        if rng is None or point[key] is None or point_other[key] is None:
+            out[key] = None
+            continue
+        sign = -1.0 if TARGETS[key][0] == "<=" else 1.0
+        lo, hi = sorted((sign * rng[0], sign * rng[1]))
+        verdict = "better" if lo > 0 else "worse" if hi < 0 else "not shown"
+        out[key] = {"change": point[key] - point_other[key], "range": rng, "verdict": verdict}  # type: ignore[operator]
+    return out
 
 
 def counts(phones: Sequence[AlignedPhone]) -> dict[str, int]:
@@ -583,6 +636,23 @@ def format_report(report: dict[str, Any]) -> str:
             f"(range: {report['bootstrap_rounds']} resamplings of the phones of each class; "
             "rows whose ranges overlap are not shown to differ)"
         )
+    if report.get("against"):
+        vs = report["against"]
+        lines += [
+            "",
+            f"against {vs['source']} (change = this - that, the same phones resampled {vs['rounds']} times)",
+            f"{'measure':48s} {'that':>7s} {'change':>8s} {'95 % range':>21s}  shown",
+        ]
+        for key, label, kind in MEASURES:
+            row = vs["rows"].get(key)
+            if key == "offset_ms" or row is None:
+                continue
+            fmt = (lambda v: f"{100 * v:+.1f} pp") if kind == "pct" else (lambda v: f"{v:+.3f}")
+            lo, hi = row["range"]
+            lines.append(
+                f"{label:48s} {_fmt(vs['model'][key], kind):>7s} {fmt(row['change']):>8s} "
+                f"{fmt(lo) + ' .. ' + fmt(hi):>21s}  {row['verdict']}"
+            )
     short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
     blocks = [("clip", [(c["clip"], c) for c in report["per_clip"]])]
     if report.get("by_lang"):
@@ -609,11 +679,15 @@ def evaluate_clips(
     seconds: Sequence[float] | None = None,
     source: str = "",
     bootstrap: int = 0,
+    against: Sequence[dict[str, np.ndarray]] | None = None,
+    against_source: str = "",
 ) -> dict[str, Any]:
     """Score the model's and the baseline's mouth curves on every clip; per clip and pooled.
 
     ``bootstrap`` > 0 adds each pooled row's 95 % range over that many phone resamplings
-    (``pooled.model_range``, ``pooled.lipflap_range``)."""
+    (``pooled.model_range``, ``pooled.lipflap_range``). ``against`` (another curve's
+    features per clip) adds each row's paired change from it (``against``; its rounds are
+    ``bootstrap``, or 1000 when that is 0)."""
     per_clip = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
@@ -649,6 +723,15 @@ def evaluate_clips(
         report["pooled"]["model_range"] = bootstrap_intervals(model_scores, bootstrap)
         report["pooled"]["lipflap_range"] = bootstrap_intervals(flap_scores, bootstrap)
         report["bootstrap_rounds"] = bootstrap
+    if against is not None:
+        rounds = bootstrap or 1000
+        other = [score_phones(f, clip.phones, fps) for f, clip in zip(against, clips, strict=True)]
+        report["against"] = {
+            "source": against_source,
+            "rounds": rounds,
+            "model": summarize(other),
+            "rows": paired_intervals(model_scores, other, rounds),
+        }
     report["pooled"]["model_meets"] = {k: passes(k, report["pooled"]["model"][k]) for k in TARGETS}
     report["pooled"]["model_meets"]["offset_ms"] = report["pooled"]["model"]["offset_ok"]
     langs = sorted({c.lang for c in clips})
