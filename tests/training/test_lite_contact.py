@@ -155,3 +155,39 @@ def test_an_unknown_contact_error_kind_is_refused_with_one_line():
     pc = torch.full((1, 4), PHONE_OPEN, dtype=torch.long)
     with pytest.raises(DualTalkError, match="--contact-l1 must be one of aperture, both, got 'tuck'"):
         lite_loss(target, target, channel_weights(), pc, 3.0, contact_l1="tuck")
+
+
+def test_an_open_expectile_leans_a_torn_vowel_frame_open_and_leaves_closures_alone():
+    # Half the time the lips have parted (aperture 0.4), half the time not yet (0.0). Squared
+    # error is least at 0.2; with "too shut costs 0.8, too open 0.2" at 0.4 x 0.8 = 0.32. The
+    # same torn targets on a bilabial frame keep the plain optimum: closures are not traded away.
+    jaw = ARKIT55.index("jawOpen")
+    targets = torch.zeros(4, 2, len(ARKIT55))
+    targets[:2, :, jaw] = 0.4
+    w = torch.zeros(len(ARKIT55))
+
+    def best(kind: int, expectile: float) -> float:
+        pc = torch.full((4, 2), kind, dtype=torch.long)
+        grid = torch.linspace(0.0, 0.4, 41)
+        losses = []
+        for a in grid:
+            pred = torch.zeros(4, 2, len(ARKIT55))
+            pred[:, :, jaw] = a
+            losses.append(float(lite_loss(pred, targets, w, pc, 1.0, open_expectile=expectile)))
+        return float(grid[int(np.argmin(losses))])
+
+    assert best(PHONE_OPEN, 0.5) == pytest.approx(0.2, abs=0.011)
+    assert best(PHONE_OPEN, 0.8) == pytest.approx(0.32, abs=0.011)
+    assert best(PHONE_BILABIAL, 0.8) == pytest.approx(0.2, abs=0.011)
+
+
+def test_an_expectile_outside_zero_to_one_is_refused():
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.training.lite.train_lite import main
+
+    target = torch.zeros(1, 4, len(ARKIT55))
+    pc = torch.full((1, 4), PHONE_OPEN, dtype=torch.long)
+    with pytest.raises(DualTalkError, match="--open-expectile must be between 0 and 1"):
+        lite_loss(target, target, channel_weights(), pc, 3.0, open_expectile=1.0)
+    with pytest.raises(DualTalkError, match="--open-expectile must be between 0 and 1"):
+        main(["--data", "nowhere", "--out", "nowhere", "--open-expectile", "0"])

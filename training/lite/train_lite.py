@@ -207,6 +207,7 @@ def lite_loss(
     phone_class: torch.Tensor | None = None,
     contact_weight: float = 0.0,
     contact_l1: str = "",
+    open_expectile: float = 0.5,
 ) -> torch.Tensor:
     """Weighted squared error on values and on frame-to-frame velocity, plus the contact term.
 
@@ -219,7 +220,15 @@ def lite_loss(
     the vowel; absolute error asks for the likelier of the two. The tuck is better left
     squared (measured: F/V AUC 0.84 with it absolute, 0.90 squared, step 7000): a hedged
     tuck on an unsure /f/ still ranks it above other consonants, a decided zero does not.
+
+    ``open_expectile`` > 0.5 makes the aperture error on open-vowel frames asymmetric
+    (expectile regression): too shut costs ``open_expectile``, too open ``1 - open_expectile``
+    (both x2, so 0.5 is plain squared error). On the frame after a release, which the audio
+    leaves torn between "still closed" and "open", the optimum leans open instead of the
+    half-shut average, and it stays a smooth squared error everywhere else.
     """
+    if not 0.0 < open_expectile < 1.0:
+        raise DualTalkError(f"--open-expectile must be between 0 and 1, got {open_expectile}")
     if contact_l1 not in CONTACT_L1:
         raise DualTalkError(f"--contact-l1 must be one of {', '.join(CONTACT_L1[1:])}, got {contact_l1!r}")
     pos = ((pred - target) ** 2 * weights).mean()
@@ -230,7 +239,12 @@ def lite_loss(
         tk_mask = (phone_class == _LABIODENTAL).float() + (phone_class == _BILABIAL).float() * 0.5
         err_ap = torch.abs if contact_l1 in ("aperture", "both") else torch.square
         err_tk = torch.abs if contact_l1 == "both" else torch.square
-        ap = err_ap(lip_aperture(pred) - lip_aperture(target)) * ap_mask
+        diff = lip_aperture(pred) - lip_aperture(target)
+        ap = err_ap(diff) * ap_mask
+        if open_expectile != 0.5:
+            lean = torch.where(diff < 0, 2.0 * open_expectile, 2.0 * (1.0 - open_expectile))
+            is_open = (phone_class == _OPEN).float()
+            ap = ap * (1.0 - is_open) + ap * lean * is_open
         tk = err_tk(lip_tuck(pred) - lip_tuck(target)) * tk_mask
         loss = loss + contact_weight * 10.0 * (ap.mean() + tk.mean())
     return loss
@@ -308,6 +322,7 @@ def train(
     keep_every: int = 0,
     contact_l1: str = "",
     ema: float = 0.0,
+    open_expectile: float = 0.5,
 ) -> Path:
     """Train and write ``out/lite.pt`` (fp16) regularly; returns its path.
 
@@ -368,7 +383,9 @@ def train(
         pred, logits = model.forward_parts(b["audio_self"], b["audio_partner"], b["partner_motion"])
         if logits is not None:  # the soft contact decision, so the regression need not make it
             pred = blend_contact(pred, torch.sigmoid(logits))
-        loss = lite_loss(pred, b["target"], weights, b["phone_class"], contact_weight, contact_l1)
+        loss = lite_loss(
+            pred, b["target"], weights, b["phone_class"], contact_weight, contact_l1, open_expectile
+        )
         if logits is not None and bce_weight > 0:
             loss = loss + bce_weight * contact_loss(logits, b["phone_class"])
         if round_weight > 0:
@@ -463,7 +480,15 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="save a moving average of the weights with this decay (e.g. 0.999)",
     )
+    ap.add_argument(
+        "--open-expectile",
+        type=float,
+        default=0.5,
+        help="asymmetric aperture error on open-vowel frames: too shut costs more above 0.5 (e.g. 0.8)",
+    )
     args = ap.parse_args(argv)
+    if not 0.0 < args.open_expectile < 1.0:
+        raise DualTalkError("--open-expectile must be between 0 and 1")
     if not (args.ema == 0.0 or 0.0 < args.ema < 1.0):
         raise DualTalkError("--ema must be 0 (off) or a decay between 0 and 1")
     torch.set_num_threads(args.threads)
@@ -472,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
           contact_weight=args.contact_weight, anneal_by_time=args.anneal_by_time,
           audio_advance_ms=args.audio_advance_ms, contact_head=args.contact_head, bce_weight=args.bce_weight,
           round_weight=args.round_weight, keep_every=args.keep_every, contact_l1=args.contact_l1,
-          ema=args.ema)  # fmt: skip
+          ema=args.ema, open_expectile=args.open_expectile)  # fmt: skip
     return 0
 
 
