@@ -229,20 +229,16 @@ def align_ljspeech(folder: str | Path, *, asr: bool = False) -> tuple[list[dict]
 
 
 def read_rttm(path: str | Path) -> dict[str, list[tuple[float, float, str]]]:
-    """Who speaks when: ``SPEAKER <file> <chan> <start> <duration> ... <speaker> ...`` lines, per file."""
+    """Who speaks when, per file id: the intake's RTTM parser (``audio.turns.parse_rttm``,
+    which names file and line on a bad record), grouped by each line's file field."""
+    from ...inference.audio.turns import parse_rttm
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
     turns: dict[str, list[tuple[float, float, str]]] = {}
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        parts = line.split()
-        if not parts or parts[0] != "SPEAKER":
-            continue
-        try:
-            start, dur = float(parts[3]), float(parts[4])
-            speaker = parts[7]
-        except (IndexError, ValueError):
-            raise DualTalkError(f"{path}:{n}: not an RTTM SPEAKER line") from None
-        if start < 0 or dur <= 0 or not np.isfinite(start + dur):
-            raise DualTalkError(f"{path}:{n}: a turn needs a start >= 0 and a positive duration")
-        turns.setdefault(parts[1], []).append((start, start + dur, speaker))
+    for seg in parse_rttm(text, path.name):
+        turns.setdefault(lines[seg.line - 1].split()[1], []).append((seg.start, seg.end, seg.speaker))
     return turns
 
 
