@@ -414,10 +414,6 @@ def score_phones(
     return s
 
 
-def _rate(flags: Sequence[bool]) -> float | None:
-    return float(np.mean(flags)) if len(flags) else None
-
-
 def _pooled_lags(all_lags: Sequence[Sequence[tuple[float, float, int]]]) -> list[tuple[float, float, int]]:
     """Correlation per lag averaged over clips, weighted by each clip's number of time points."""
     acc: dict[float, list[float]] = {}
@@ -427,24 +423,6 @@ def _pooled_lags(all_lags: Sequence[Sequence[tuple[float, float, int]]]) -> list
             a[0] += r * m
             a[1] += m
     return [(lag, a[0] / a[1], int(a[1])) for lag, a in sorted(acc.items()) if a[1] > 0]
-
-
-def summarize(scores: Sequence[PhoneScores]) -> dict[str, Any]:
-    """The six measures over one or more clips (phones pooled across clips)."""
-
-    def cat(attr: str) -> list:
-        return [x for s in scores for x in getattr(s, attr)]
-
-    offset = best_lag_ms(_pooled_lags([s.lags for s in scores]))
-    return {
-        "closure_rate": _rate(cat("closed_bilabial")),
-        "fv_auc": auc(cat("tuck_fv"), cat("tuck_other")),
-        "round_auc": auc(cat("round_rounded"), cat("round_spread")),
-        "open_vs_mbp_auc": auc(cat("ap_open"), cat("ap_bilabial")),
-        "open_closed_rate": _rate(cat("closed_open")),
-        "offset_ms": offset,
-        "offset_ok": None if offset is None else bool(-MAX_LEAD_MS <= offset <= MAX_LAG_MS),
-    }
 
 
 # rows a bootstrap can put a range on (the offset is a search over lags, not a per-phone mean)
@@ -472,16 +450,34 @@ def _pools(scores: Sequence[PhoneScores]) -> dict[str, np.ndarray]:
     return {a: np.asarray([x for s in scores for x in getattr(s, a)], np.float64) for a in _POOLS}
 
 
+def _every(pools: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {a: np.arange(v.size) for a, v in pools.items()}
+
+
 def _rows(pools: dict[str, np.ndarray], draw: dict[str, np.ndarray]) -> dict[str, float | None]:
-    """Measures 1-5 over the phones ``draw`` picks (indices per pool)."""
+    """Measures 1-5 over the phones ``draw`` picks (indices per pool): the one place they are
+    computed, for the table (every phone once) and for each bootstrap draw."""
     picked = {a: v[draw[a]] for a, v in pools.items()}
-    rows: dict[str, float | None] = {
-        "closure_rate": float(picked["closed_bilabial"].mean()) if picked["closed_bilabial"].size else None,
-        "open_closed_rate": float(picked["closed_open"].mean()) if picked["closed_open"].size else None,
+
+    def rate(key: str) -> float | None:
+        return float(picked[key].mean()) if picked[key].size else None
+
+    return {
+        "closure_rate": rate("closed_bilabial"),
+        **{key: auc(picked[pos], picked[neg]) for key, (pos, neg) in _AUC_ROWS.items()},
+        "open_closed_rate": rate("closed_open"),
     }
-    for key, (pos, neg) in _AUC_ROWS.items():
-        rows[key] = auc(picked[pos], picked[neg])
-    return rows
+
+
+def summarize(scores: Sequence[PhoneScores]) -> dict[str, Any]:
+    """The six measures over one or more clips (phones pooled across clips)."""
+    pools = _pools(scores)
+    offset = best_lag_ms(_pooled_lags([s.lags for s in scores]))
+    return {
+        **_rows(pools, _every(pools)),
+        "offset_ms": offset,
+        "offset_ok": None if offset is None else bool(-MAX_LEAD_MS <= offset <= MAX_LAG_MS),
+    }
 
 
 def _draws(pools: dict[str, np.ndarray], rounds: int, seed: int):
@@ -533,8 +529,7 @@ def paired_intervals(
     for a in _POOLS:
         if pools[a].size != pools_other[a].size:
             raise DualTalkError("a paired comparison needs both curves scored on the same clips and phones")
-    full = {a: np.arange(v.size) for a, v in pools.items()}
-    point, point_other = _rows(pools, full), _rows(pools_other, full)
+    point, point_other = _rows(pools, _every(pools)), _rows(pools_other, _every(pools_other))
     diffs: dict[str, list[float]] = {k: [] for k in INTERVAL_KEYS}
     for draw in _draws(pools, rounds, seed):
         now, then = _rows(pools, draw), _rows(pools_other, draw)
