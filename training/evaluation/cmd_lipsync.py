@@ -185,9 +185,10 @@ def evaluate_lipsync(
         **{k: v for k, v in overrides.items() if v is not None}
     )
     request.validate()
-    other_request = other_engines = None
-    other_source = str(against_path)
-    if against_path is not None and against_path.is_file():
+    # --against: a folder is read like --pred; a file is other weights, run with the same options
+    other_dir = against_path if against_path is not None and against_path.is_dir() else None
+    other_request, other_engines, other_source = request, None, str(against_path)
+    if against_path is not None and other_dir is None:
         other_request = request.replace(checkpoint=str(against_path))
         other_request.validate()
         other_engines, _eng, other_source = _engine_for(other_request)
@@ -201,9 +202,7 @@ def evaluate_lipsync(
     flap_feats = [lipflap_features(a, m.num_frames, SR, m.fps) for a, m in zip(audios, motions, strict=True)]
     other_feats = None
     if against_path is not None:
-        others, _ = _curves(
-            clips, against_path if other_request is None else None, other_request or request, other_engines
-        )
+        others, _ = _curves(clips, other_dir, other_request, other_engines)
         if others and others[0].fps != fps:
             raise DualTalkError(f"--against {against_path} is at {others[0].fps:g} fps, the model at {fps:g}")
         other_feats = [mouth_features(m.values, m.channels) for m in others]

@@ -241,10 +241,9 @@ def lite_loss(
         err_tk = torch.abs if contact_l1 == "both" else torch.square
         diff = lip_aperture(pred) - lip_aperture(target)
         ap = err_ap(diff) * ap_mask
-        if open_expectile != 0.5:
+        if open_expectile != 0.5:  # too shut costs 2T, too open 2(1 - T), on open-vowel frames only
             lean = torch.where(diff < 0, 2.0 * open_expectile, 2.0 * (1.0 - open_expectile))
-            is_open = (phone_class == _OPEN).float()
-            ap = ap * (1.0 - is_open) + ap * lean * is_open
+            ap = ap * torch.where(phone_class == _OPEN, lean, 1.0)
         tk = err_tk(lip_tuck(pred) - lip_tuck(target)) * tk_mask
         loss = loss + contact_weight * 10.0 * (ap.mean() + tk.mean())
     return loss
