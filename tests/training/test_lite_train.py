@@ -149,3 +149,31 @@ def test_a_moving_average_decay_outside_0_to_1_is_refused(tmp_path, decay):
     with pytest.raises(DualTalkError, match="--ema must be 0 \\(off\\) or a decay between 0 and 1"):
         main(["--data", str(tmp_path), "--out", str(tmp_path / "run"), "--ema", decay])
     assert not (tmp_path / "run").exists()
+
+
+def test_a_refiner_trains_on_frozen_weights_and_leaves_every_other_weight_bit_identical(corpus_dir, tmp_path):
+    """--refine: only the refiner learns, so channels it does not own come out exactly as before."""
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.inference.models.lite.model import save_lite
+
+    torch.manual_seed(0)
+    init = save_lite(LiteDualTalk(TINY).eval(), tmp_path / "start.pt")
+    path = train(
+        corpus_dir, tmp_path / "run", steps=6, batch_size=2, frames=50, lr=3e-3, init=init,
+        refine="mouthFunnel,mouthPucker", refine_dim=8, ema=0.9, round_weight=0.3, log_every=3,
+        save_every=100,
+    )  # fmt: skip
+    model, _ = load_lite(path)
+    assert model.cfg.refine_channels == ("mouthFunnel", "mouthPucker")
+    before, after = load_lite(init)[0].state_dict(), model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert any(after[k].abs().sum() > 0 for k in after if k.startswith("refiner.out."))
+    log = [json.loads(line) for line in (tmp_path / "run" / "train_log.jsonl").read_text().splitlines()]
+    assert "val_round_mse" in log[-1]
+    with pytest.raises(DualTalkError, match="give --init"):
+        train(corpus_dir, tmp_path / "x", steps=1, refine="mouthFunnel")
+    assert not (tmp_path / "x").exists()
+    with pytest.raises(DualTalkError, match="already refines"):
+        train(corpus_dir, tmp_path / "y", steps=1, init=path, refine="jawOpen")
+    with pytest.raises(DualTalkError, match="unknown channel"):
+        train(corpus_dir, tmp_path / "z", steps=1, init=init, refine="mouthFunel")

@@ -25,6 +25,12 @@ frames the head is sure of, the regressed lips are free of the contact and need 
 (that dip, blurred, is what shut the neighbouring vowels). ``--round-weight`` adds a
 term on lip rounding (mouthFunnel + mouthPucker), five times heavier on frames whose
 target is rounded.
+
+``--refine mouthFunnel,mouthPucker`` trains only a mouth refiner for those channels (a
+small network with its own audio encoder that corrects their logits; see
+``MouthRefiner``) on top of ``--init`` weights that stay frozen, so every other channel
+comes out bit-identical: fine-tunes of the whole network kept moving lip closures that
+were already right while they learned something else.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import json
 import math
 import shutil
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +50,14 @@ from ...inference.core.channels import ARKIT55
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import load_motion
 from ...inference.core.timebase import FPS, SAMPLE_RATE
-from ...inference.models.lite.model import CONTACT_CLASSES, LiteConfig, LiteDualTalk, blend_contact, save_lite
+from ...inference.models.lite.model import (
+    CONTACT_CLASSES,
+    LiteConfig,
+    LiteDualTalk,
+    blend_contact,
+    lite_config_from_payload,
+    save_lite,
+)
 
 SR = SAMPLE_RATE
 HOP = SR // FPS
@@ -266,13 +279,26 @@ class WeightAverage:
     def update(self, model: LiteDualTalk, step: int) -> None:
         d = min(self.decay, (1.0 + step) / (10.0 + step))
         for avg, cur in zip(self.model.parameters(), model.parameters(), strict=True):
-            avg.mul_(d).add_(cur.detach(), alpha=1.0 - d)
+            if cur.requires_grad:  # frozen weights stay bit-identical
+                avg.mul_(d).add_(cur.detach(), alpha=1.0 - d)
         for avg, cur in zip(self.model.buffers(), model.buffers(), strict=True):
             avg.copy_(cur)
 
 
+def train_mode(model: LiteDualTalk, refine_only: bool = False) -> None:
+    """Training mode; with ``refine_only`` the frozen network stays in eval mode (no dropout,
+    no spectrogram augmentation), so the refiner learns on the features it will see."""
+    model.train()
+    if refine_only:
+        for name, child in model.named_children():
+            if name != "refiner":
+                child.eval()
+
+
 @torch.no_grad()
-def validate(model: LiteDualTalk, corpus: Corpus, indices: list[int], frames: int) -> dict[str, float]:
+def validate(
+    model: LiteDualTalk, corpus: Corpus, indices: list[int], frames: int, refine_only: bool = False
+) -> dict[str, float]:
     model.eval()
     rng = np.random.default_rng(123)
     b = corpus.batch(rng, min(16, 4 * len(indices)), frames, indices)
@@ -293,7 +319,9 @@ def validate(model: LiteDualTalk, corpus: Corpus, indices: list[int], frames: in
             tp = float((hit[..., k] & truth[..., k]).sum())
             rec[f"val_{cls}_recall"] = tp / max(float(truth[..., k].sum()), 1.0)
             rec[f"val_{cls}_precision"] = tp / max(float(hit[..., k].sum()), 1.0)
-    model.train()
+    if model.refiner is not None:
+        rec["val_round_mse"] = float(((lip_round(pred) - lip_round(b["target"])) ** 2).mean())
+    train_mode(model, refine_only)
     return rec
 
 
@@ -322,6 +350,8 @@ def train(
     contact_l1: str = "",
     ema: float = 0.0,
     open_expectile: float = 0.5,
+    refine: str = "",
+    refine_dim: int = 64,
 ) -> Path:
     """Train and write ``out/lite.pt`` (fp16) regularly; returns its path.
 
@@ -331,6 +361,8 @@ def train(
     the last step's: the lip-sync scores of v2's run swung by 0.1 AUC between checkpoints
     a few thousand steps apart, and an average of many steps is the steadier choice.
     """
+    if refine and not init:
+        raise DualTalkError("--refine trains a refiner on top of existing weights: give --init")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     out = Path(out)
@@ -346,18 +378,31 @@ def train(
         cfg = start.cfg
         if contact_head and not cfg.contact_head:
             cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
+        if refine and refine != cfg.refine:
+            if cfg.refine:
+                raise DualTalkError(
+                    f"{init} already refines {cfg.refine}; refine from weights without a refiner"
+                )
+            cfg = lite_config_from_payload(
+                {**asdict(cfg), "refine": refine, "refine_dim": refine_dim}, "--refine"
+            )
         model = LiteDualTalk(cfg)
         missing, unexpected = model.load_state_dict(start.state_dict(), strict=False)
-        if unexpected or any(not k.startswith("contact.") for k in missing):
+        if unexpected or any(not k.startswith(("contact.", "refiner.")) for k in missing):
             raise DualTalkError(f"{init} does not fit the network being trained")
     else:
         cfg = config or LiteConfig()
         if contact_head:
             cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
         model = LiteDualTalk(cfg)
-    model.train()
+    refine_only = bool(refine)
+    if refine_only:
+        for name, param in model.named_parameters():
+            param.requires_grad_(name.startswith("refiner."))
+    train_mode(model, refine_only)
     averaged = WeightAverage(model, ema) if ema > 0 else None
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    trained = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(trained, lr=lr, weight_decay=0.01)
     warm = min(200, steps // 10 + 1)
     t_start = time.time()
 
@@ -391,7 +436,7 @@ def train(
             loss = loss + round_weight * 10.0 * round_loss(pred, b["target"])
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trained, 1.0)
         opt.step()
         sched.step()
         if averaged is not None:
@@ -407,7 +452,7 @@ def train(
                 "elapsed_s": round(time.time() - t_start, 1),
             }
             if step % (log_every * 5) == 0 or done:
-                rec.update(validate(kept, corpus, val_idx, frames))
+                rec.update(validate(kept, corpus, val_idx, frames, refine_only))
             log.write(json.dumps(rec) + "\n")
             log.flush()
             print(json.dumps(rec), flush=True)
@@ -485,6 +530,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0.5,
         help="asymmetric aperture error on open-vowel frames: too shut costs more above 0.5 (e.g. 0.8)",
     )
+    ap.add_argument(
+        "--refine",
+        default="",
+        help="train only a mouth refiner for these comma-separated ARKit channels on frozen --init weights",
+    )
+    ap.add_argument("--refine-dim", type=int, default=64, help="width of the refiner")
     args = ap.parse_args(argv)
     if not 0.0 < args.open_expectile < 1.0:
         raise DualTalkError("--open-expectile must be between 0 and 1")
@@ -496,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
           contact_weight=args.contact_weight, anneal_by_time=args.anneal_by_time,
           audio_advance_ms=args.audio_advance_ms, contact_head=args.contact_head, bce_weight=args.bce_weight,
           round_weight=args.round_weight, keep_every=args.keep_every, contact_l1=args.contact_l1,
-          ema=args.ema, open_expectile=args.open_expectile)  # fmt: skip
+          ema=args.ema, open_expectile=args.open_expectile, refine=args.refine,
+          refine_dim=args.refine_dim)  # fmt: skip
     return 0
 
 

@@ -57,6 +57,12 @@ class LiteConfig:
     motion_dim: int = len(ARKIT55)
     contact_head: int = 0  # 0: none (v1/v2 weights); 2: bilabial closure + labiodental contact logits
     contact_threshold: float = 0.5  # probability from which a frame shows the contact shape
+    refine: str = ""  # comma-separated ARKit channels a mouth refiner re-predicts ("" = no refiner)
+    refine_dim: int = 64  # width of the refiner (its own audio encoder and convs)
+
+    @property
+    def refine_channels(self) -> tuple[str, ...]:
+        return tuple(n for n in self.refine.split(",") if n)
 
     @classmethod
     def from_dict(cls, d: dict) -> LiteConfig:
@@ -223,6 +229,41 @@ def apply_contact(motion: torch.Tensor, prob: torch.Tensor, threshold: float) ->
     return blend_contact(motion, gate)
 
 
+class MouthRefiner(nn.Module):
+    """A second look at a few mouth channels: its own audio encoder beside the network's last
+    hidden state, a short conv stack, and a correction added to those channels' logits.
+
+    It exists so a weakness of one channel group (lip rounding) can be trained on its own,
+    with the rest of the network frozen: a fine-tune of the whole network moved the lip
+    closures it already got right. The output layer starts at zero, so a new refiner
+    starts from exactly the network's behaviour.
+    """
+
+    def __init__(self, cfg: LiteConfig) -> None:
+        super().__init__()
+        names = cfg.refine_channels
+        self.register_buffer(
+            "index", torch.tensor([ARKIT55.index(n) for n in names], dtype=torch.long), persistent=False
+        )
+        self.encoder = ConvAudioEncoder(cfg.n_mels, cfg.refine_dim, cfg.dropout)
+        self.convs = nn.Sequential(
+            nn.Conv1d(cfg.dim + cfg.refine_dim, cfg.refine_dim, 5, padding=2),
+            nn.GELU(),
+            nn.Conv1d(cfg.refine_dim, cfg.refine_dim, 5, padding=2),
+            nn.GELU(),
+        )
+        self.out = nn.Linear(cfg.refine_dim, len(names))
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, logits: torch.Tensor, hidden: torch.Tensor, audio_feats: torch.Tensor) -> torch.Tensor:
+        """``logits`` (B, T, 55) with the refined channels corrected, from ``hidden`` (B, T, dim)
+        and the refiner's own audio features (B, T, refine_dim)."""
+        x = torch.cat([hidden, audio_feats.to(hidden.dtype)], dim=-1).transpose(1, 2)
+        delta = self.out(self.convs(x).transpose(1, 2))
+        return logits.index_add(-1, self.index, delta)
+
+
 class LiteDualTalk(nn.Module):
     """Predicts one character's ``arkit55`` motion from both voices and the partner's motion."""
 
@@ -255,10 +296,16 @@ class LiteDualTalk(nn.Module):
             # weights without one starts from exactly their behaviour
             nn.init.zeros_(self.contact[1].weight)
             nn.init.constant_(self.contact[1].bias, -4.0)
+        self.refiner = MouthRefiner(cfg) if cfg.refine_channels else None
 
     # TwoPartyModel ------------------------------------------------------------------
     def encode_self(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
-        return self.audio_proj(self.self_encoder(audio, frame_num))
+        """(B, T, dim), or (B, T, dim + refine_dim) with the refiner's own audio features
+        appended, so a take's features are still computed once and sliced in time."""
+        feats = self.audio_proj(self.self_encoder(audio, frame_num))
+        if self.refiner is None:
+            return feats
+        return torch.cat([feats, self.refiner.encoder(audio, frame_num).to(feats.dtype)], dim=-1)
 
     def encode_partner(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
         return self.audio_proj(self.partner_encoder(audio, frame_num))
@@ -276,7 +323,8 @@ class LiteDualTalk(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(regressed motion, contact logits (B, T, 2) or None without a head): what training needs."""
         t = min(self_feats.shape[1], partner_feats.shape[1], partner_motion.shape[1])
-        s = self.self_enhancer(self_feats[:, :t])
+        own = self_feats[:, :t, : self.cfg.dim]
+        s = self.self_enhancer(own)
         p = self.partner_enhancer(
             partner_feats[:, :t] + self.motion_encoder(partner_motion[:, :t].to(s.dtype))
         )
@@ -286,6 +334,8 @@ class LiteDualTalk(nn.Module):
         y = self.decoder(x.transpose(1, 2)).transpose(1, 2)
         h = x + y
         out = self.head(h)
+        if self.refiner is not None:
+            out = self.refiner(out, h, self_feats[:, :t, self.cfg.dim :])
         motion = torch.cat(
             [torch.sigmoid(out[..., :52]), self.head_scale * torch.tanh(out[..., 52:])], dim=-1
         )
@@ -349,6 +399,7 @@ _CONFIG_LIMITS: dict[str, tuple[float, float]] = {
     "motion_dim": (len(ARKIT55), len(ARKIT55)),
     "contact_head": (0, len(CONTACT_CLASSES)),
     "contact_threshold": (0.0, 1.0),
+    "refine_dim": (4, 2048),
 }
 MAX_LITE_PARAMETERS = 200_000_000  # a "lite" network above this is a crafted or foreign file
 
@@ -360,10 +411,13 @@ def lite_config_from_payload(config: object, name: str) -> LiteConfig:
     if not isinstance(config, dict):
         raise DualTalkError(f"{name}: the lite config is a {type(config).__name__}, not a mapping")
     kinds = {f.name: f.type for f in fields(LiteConfig)}
-    clean: dict[str, int | float] = {}
+    clean: dict[str, int | float | str] = {}
     for key, value in config.items():
         if key not in kinds:
             continue  # fields of a newer build are ignored, as before
+        if key == "refine":
+            clean[key] = _refine_from_payload(value, name)
+            continue
         lo, hi = _CONFIG_LIMITS[key]
         want_int = kinds[key] in ("int", int)
         ok_type = isinstance(value, int) if want_int else isinstance(value, int | float)
@@ -383,6 +437,19 @@ def lite_config_from_payload(config: object, name: str) -> LiteConfig:
     if cfg.dim % cfg.heads:
         raise DualTalkError(f"{name}: lite config heads = {cfg.heads} does not divide dim = {cfg.dim}")
     return cfg
+
+
+def _refine_from_payload(value: object, name: str) -> str:
+    """The refiner's channel list from an untrusted file: known ARKit names, each once."""
+    if not isinstance(value, str) or len(value) > 2000:
+        raise DualTalkError(f"{name}: lite config refine must be a short string of channel names")
+    names = [n for n in value.split(",") if n]
+    unknown = [n for n in names if n not in ARKIT55[:52]]
+    if unknown:
+        raise DualTalkError(f"{name}: lite config refine names an unknown channel {_short(unknown[0])}")
+    if len(set(names)) != len(names):
+        raise DualTalkError(f"{name}: lite config refine names a channel twice")
+    return value
 
 
 def _short(value: object, limit: int = 24) -> str:
