@@ -145,6 +145,11 @@ def test_the_suite_table_names_each_missed_target_and_only_those():
         "phrase-end nods in 0.2-1.0 s (0.29)",
         "frozen (0.40)",
     ]
+    # "most" is more than half: exactly half of the timed nods in the window misses, one more meets
+    assert ev.missed_targets({**row, "nods": 9, "nods_in_window": 4}) == [
+        "phrase-end nods in 0.2-1.0 s (0.50)"
+    ]
+    assert ev.missed_targets({**row, "nods": 9, "nods_in_window": 5}) == []
     # nothing to measure is not a miss: a take where nobody listens has no nods
     assert ev.missed_targets({**row, "nods": 0, "nods_per_listening_min": None, "gaze_listening": None}) == []
     table = ev.format_suite(
