@@ -130,6 +130,19 @@ def test_a_real_reader_can_join_at_another_speed_as_another_voice(tmp_path):
     assert d["speakers"][0]["meta"]["voice"] == {"real": "test", "speed": 1.2}
     # its bilabials are still taught where they now sound
     assert (d["speakers"][0]["phone_class"] == 1).sum() >= 3
+    # only the clips read are resampled, and the dialogue is the one pre-resampled clips give
+    # (partner B from flite here: espeak-ng's audio varies a little from call to call)
+    from dualtalk.training.lite.align import change_speed, load_aligned
+
+    if "flite" not in available_engines():
+        pytest.skip("flite is not installed")
+    d = _make_indexed(5, 0, 8.0, ["flite"], 1.0, False, str(tmp_path / "real.npz"), 1.0, (1.2,))
+    eager = make_dialogue(
+        5, 0, 8.0, ["flite"], real=[change_speed(c, 1.2) for c in load_aligned(tmp_path / "real.npz")]
+    )
+    a, b = d["speakers"][0], eager["speakers"][0]
+    assert np.array_equal(a["audio"], b["audio"]) and np.array_equal(a["values"], b["values"])
+    assert a["meta"] == b["meta"]
 
 
 def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_path):

@@ -301,6 +301,21 @@ def _voices_for(
     return va, vb
 
 
+def _real_voice(clip: dict, speed: float) -> dict:
+    """The stored voice of a real speaker A: its source, and its speed and speaker only when
+    there are any, so corpora made before either existed stay bit-identical."""
+    from fractions import Fraction
+
+    voice = {"real": clip["source"]}
+    if speed != 1.0:  # the speed change_speed really plays, as it names its clips
+        voice["speed"] = round(float(Fraction(speed).limit_denominator(20)), 3)
+    elif "speed" in clip:  # clips resampled beforehand
+        voice["speed"] = clip["speed"]
+    if "speaker" in clip:
+        voice["speaker"] = clip["speaker"]
+    return voice
+
+
 def make_dialogue(
     seed: int,
     index: int,
@@ -310,12 +325,14 @@ def make_dialogue(
     english_share: float = 1.0,
     behaviour: bool = False,
     real: list[dict] | None = None,
+    real_speed: float = 1.0,
 ) -> dict:
     """Generate one dialogue; everything drawn from ``default_rng([seed, index])``.
 
     ``english_share`` < 1 draws the dialogue's language from ``languages.LANGUAGES``
     otherwise. ``real`` (aligned real recordings, ``align.load_aligned``) makes speaker A
-    a real voice reading its clips as turns, B a synthetic English partner.
+    a real voice reading its clips as turns, B a synthetic English partner; ``real_speed``
+    plays each clip it reads that many times faster (``align.change_speed``), only those.
     ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
     the default keeps only what the audio determines (lips, jaw, head beats and brow
     emphasis on one's own loudness, laugh faces).
@@ -340,6 +357,10 @@ def make_dialogue(
             if kind != "turn" or not order:
                 return None
             clip = real[order.pop()]
+            if real_speed != 1.0:
+                from .align import change_speed
+
+                clip = change_speed(clip, real_speed)
             return Utterance(clip["audio"], clip["phones"], "", "real", clip["name"])
 
         items = _schedule(rng, say_real, duration)
@@ -384,12 +405,7 @@ def make_dialogue(
         audio, aug = _augment(rng, own, other)
         voice = (va, vb)[k]
         meta = {
-            "voice": (
-                # speed and speaker only when there are any: older corpora stay bit-identical
-                {"real": real[0]["source"]} | {k: real[0][k] for k in ("speed", "speaker") if k in real[0]}
-                if (real and k == 0)
-                else voice.__dict__
-            ),
+            "voice": (_real_voice(real[0], real_speed) if (real and k == 0) else voice.__dict__),
             "language": out["language"],
             "augment": aug,
             "articulation": round(gain, 3),
@@ -448,17 +464,17 @@ def _make_indexed(
 
     With ``real_speeds`` the dialogue's real reader talks at one speed drawn from them
     (``align.change_speed``), the same speed for all its turns, like one other person."""
-    real = None
+    real, speed = None, 1.0
     if real_path and np.random.default_rng([seed, index, 1]).random() < real_share:
-        from .align import change_speed, load_aligned
+        from .align import load_aligned
 
         real = load_aligned(real_path)
         if real_speeds:
             speed = float(np.random.default_rng([seed, index, 2]).choice(real_speeds))
-            real = [change_speed(c, speed) for c in real]
     return make_dialogue(
-        seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real
-    )
+        seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real,
+        real_speed=speed,
+    )  # fmt: skip
 
 
 def generate_corpus(
