@@ -177,3 +177,5 @@ def test_a_refiner_trains_on_frozen_weights_and_leaves_every_other_weight_bit_id
         train(corpus_dir, tmp_path / "y", steps=1, init=path, refine="jawOpen")
     with pytest.raises(DualTalkError, match="unknown channel"):
         train(corpus_dir, tmp_path / "z", steps=1, init=init, refine="mouthFunel")
+    with pytest.raises(DualTalkError, match="refine_dim = 2 is outside 4..2048"):
+        train(corpus_dir, tmp_path / "w", steps=1, init=init, refine="mouthFunnel", refine_dim=2)

@@ -346,6 +346,16 @@ def load_aligned(path: str | Path) -> list[dict]:
 SPEED_RANGE = (0.7, 1.4)  # playback speeds that still sound like a person talking
 
 
+def _speed_ratio(factor: float) -> Fraction:
+    """The nearest ratio of small integers to ``factor``: what polyphase resampling can play."""
+    return Fraction(factor).limit_denominator(20)
+
+
+def played_speed(factor: float) -> float:
+    """The speed ``change_speed`` really plays for ``factor``, as clips and corpus records name it."""
+    return round(float(_speed_ratio(factor)), 3)
+
+
 def change_speed(clip: dict, factor: float) -> dict:
     """``clip`` played ``factor`` times faster, phones moved with it (Kaldi-style speed perturbation).
 
@@ -360,13 +370,13 @@ def change_speed(clip: dict, factor: float) -> dict:
         raise DualTalkError(f"speed {factor:g} is outside {lo:g}-{hi:g}")
     if factor == 1.0:
         return clip
-    ratio = Fraction(factor).limit_denominator(20)
+    ratio = _speed_ratio(factor)
     audio = resample_poly(np.asarray(clip["audio"], np.float64), ratio.denominator, ratio.numerator)
     k = ratio.denominator / ratio.numerator  # new duration / old duration
     return {
         **clip,
         "name": f"{clip['name']}@{float(ratio):.2f}x",
-        "speed": round(float(ratio), 3),
+        "speed": played_speed(factor),
         "audio": audio.astype(np.float32),
         "phones": [Phone(p.symbol, p.start * k, p.end * k, p.alphabet) for p in clip["phones"]],
     }

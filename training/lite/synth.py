@@ -304,11 +304,11 @@ def _voices_for(
 def _real_voice(clip: dict, speed: float) -> dict:
     """The stored voice of a real speaker A: its source, and its speed and speaker only when
     there are any, so corpora made before either existed stay bit-identical."""
-    from fractions import Fraction
+    from .align import played_speed
 
     voice = {"real": clip["source"]}
-    if speed != 1.0:  # the speed change_speed really plays, as it names its clips
-        voice["speed"] = round(float(Fraction(speed).limit_denominator(20)), 3)
+    if speed != 1.0:
+        voice["speed"] = played_speed(speed)
     elif "speed" in clip:  # clips resampled beforehand
         voice["speed"] = clip["speed"]
     if "speaker" in clip:
@@ -350,6 +350,7 @@ def make_dialogue(
             one = speakers[int(rng.integers(len(speakers)))]
             real = [c for c in real if c.get("speaker") == one]
         order = [int(i) for i in rng.permutation(len(real))]
+        from .align import change_speed
 
         def say_real(who: int, kind: str) -> Utterance | None:
             if who == 1:
@@ -358,8 +359,6 @@ def make_dialogue(
                 return None
             clip = real[order.pop()]
             if real_speed != 1.0:
-                from .align import change_speed
-
                 clip = change_speed(clip, real_speed)
             return Utterance(clip["audio"], clip["phones"], "", "real", clip["name"])
 

@@ -29,8 +29,8 @@ target is rounded.
 ``--refine mouthFunnel,mouthPucker`` trains only a mouth refiner for those channels (a
 small network with its own audio encoder that corrects their logits; see
 ``MouthRefiner``) on top of ``--init`` weights that stay frozen, so for the same inputs
-every other channel comes out bit-identical: fine-tunes of the whole network kept moving lip closures that
-were already right while they learned something else.
+every other channel comes out bit-identical: fine-tunes of the whole network kept moving
+lip closures that were already right while they learned something else.
 """
 
 from __future__ import annotations
