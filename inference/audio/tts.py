@@ -56,6 +56,13 @@ ESPEAK_VARIANTS_M = ("m1", "m2", "m3", "m4", "m5", "m6", "m7")
 ESPEAK_VARIANTS_F = ("f1", "f2", "f3", "f4", "f5")
 FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
 FLITE_FEMALE = ("slt",)
+# espeak-ng reports each phoneme event about 20 ms after the sound it names begins:
+# warping its reading onto flite speech (whose phone ends are exact) puts its bilabial
+# onsets 24 ms, open vowels 17 ms and labiodentals 15 ms late, and the energy rise at a
+# bilabial's release comes 13-49 ms (median 26 ms) before espeak's vowel event. Phones are
+# moved earlier by this much so synthetic targets sit on the sound like flite's and
+# pocketsphinx's do (measured in MODEL_CARD.md, "espeak-ng's phone events run late").
+ESPEAK_EVENT_LAG_S = 0.020
 
 
 @dataclass
@@ -194,9 +201,10 @@ class _Espeak:
         audio = _resample(raw.astype(np.float32) / 32768.0, self.sr)
         dur = len(audio) / SAMPLE_RATE
         phones = []
-        for k, (sym, ms) in enumerate(events):
-            start = ms / 1000.0
-            end = events[k + 1][1] / 1000.0 if k + 1 < len(events) else dur
+        times = [max(0.0, ms / 1000.0 - ESPEAK_EVENT_LAG_S) for _sym, ms in events]
+        for k, (sym, _ms) in enumerate(events):
+            start = times[k]
+            end = times[k + 1] if k + 1 < len(events) else dur
             if end > start and sym:
                 phones.append(Phone(sym, start, min(end, dur), "ipa"))
         opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
