@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
+from typing import NoReturn
 
 # name -> (module relative to this package, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -53,8 +54,19 @@ SUBMODES: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that keeps the promise every other refusal keeps: one ``error:`` line, exit 2.
+
+    Stock argparse prints the whole usage block before its message; here the usage is one
+    ``--help`` away instead.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m dualtalk",
         description="DualTalk for Blender: dual-speaker talking heads from one conversation.",
     )
@@ -155,7 +167,7 @@ def _main(argv: Sequence[str] | None) -> int:
         prog, rest = f"{prog} {rest[0]}", rest[1:]
     try:
         module = importlib.import_module(module_name, __package__)
-        sub = argparse.ArgumentParser(prog=prog, description=help_text)
+        sub = OneLineParser(prog=prog, description=help_text)
         module.add_arguments(sub)
         args = sub.parse_args(rest)
         return int(module.run(args) or 0)

@@ -20,6 +20,7 @@ Inside Blender's own Python (the extension installed, or this folder on ``sys.pa
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import re
 import sys
@@ -122,6 +123,12 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         raise DualTalkError("give both --motion-a and --motion-b, or neither")
     if args.motion_a is None and args.audio is None:
         raise DualTalkError("animate needs --audio (or --motion-a and --motion-b)")
+    unused = [
+        flag for flag, value in (("--resolution", args.resolution), ("--samples", args.samples)) if value
+    ]
+    if unused and args.render is None:
+        verb = "apply" if len(unused) > 1 else "applies"
+        logging.getLogger(__name__).warning("%s %s only with --render; ignored", " and ".join(unused), verb)
     from ...inference.core.request import OPTIONS, values_from_args
     from ..rig.options import SCENE_OPTIONS
 
@@ -279,7 +286,25 @@ def _range_window(
     options.start_frame = plan.start_frame
     base = shot.req.start or 0.0
     end = base + plan.audio_end
-    return base + plan.audio_start, end if shot.req.end is None else min(end, shot.req.end)
+    end = end if shot.req.end is None else min(end, shot.req.end)
+    _check_range_audio(shot, first, last, base + plan.audio_start, end)
+    return base + plan.audio_start, end
+
+
+def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: float) -> None:
+    """A range re-runs the engine on the recording around it: say so when the recording given is
+    shorter than that (another file than the take's), instead of blaming an --end nobody typed."""
+    from ...inference.audio.loader import audio_info
+
+    for path in (shot.req.audio, shot.req.audio_b):
+        if path is None:
+            continue
+        info = audio_info(path)
+        if start >= info.duration or end > info.duration + 0.02:  # a resampling sample of slack
+            raise DualTalkError(
+                f"--range {first}-{last} needs {info.path.name} from {start:.2f} to {end:.2f} s, but it is "
+                f"{info.duration:.2f} s long; re-generate a range with the recording the take was made from"
+            )
 
 
 def run_shot(shot: Shot, engines: Any, progress: Any) -> str:

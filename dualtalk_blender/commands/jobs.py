@@ -41,7 +41,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
 from ...inference.core.request import OPTIONS, Option, Request, coerce
 from ..rig.jsonfile import read_json
-from ..rig.options import SCENE_OPTIONS, ApplyOptions
+from ..rig.options import RENDER_SIZE, SCENE_OPTIONS, ApplyOptions, check_render
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -88,6 +88,7 @@ class Shot:
         unknown = sorted(set(values) - set(SHOT_OPTIONS))
         if unknown:
             raise DualTalkError(f"shot {name!r}: unknown option(s) {', '.join(unknown)}")
+        check_render(run.get("resolution"), run.get("samples"))
         req = Request(**{k: _plain(v) for k, v in values.items() if k in REQUEST_OPTIONS and v is not None})  # type: ignore[arg-type]
         scene = {k: _plain(v) for k, v in values.items() if k not in REQUEST_OPTIONS}
         if scene.get("take") is None:
@@ -204,8 +205,10 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             and all(isinstance(x, int) and not isinstance(x, bool) for x in res)
         ):
             raise DualTalkError(f"{where}.resolution: expected [width, height]")
-        if not all(8 <= x <= 16384 for x in res):
-            raise DualTalkError(f"{where}.resolution: sizes must be within 8..16384")
+        if not all(RENDER_SIZE[0] <= x <= RENDER_SIZE[1] for x in res):
+            raise DualTalkError(
+                f"{where}.resolution: sizes must be within {RENDER_SIZE[0]}..{RENDER_SIZE[1]}"
+            )
         run["resolution"] = (res[0], res[1])
     if merged.get("fbx_scope") is not None:
         if merged["fbx_scope"] not in FBX_SCOPES:
@@ -242,6 +245,9 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
         raise DualTalkError("job file: 'defaults' must be an object")
     if "name" in defaults or "out" in defaults:
         raise DualTalkError("job file: 'name' and 'out' are per shot, not defaults")
+    unknown = set(defaults) - FIELDS
+    if unknown:
+        raise DualTalkError(f"defaults: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
     shots_raw = data.get("shots")
     if not isinstance(shots_raw, list) or not shots_raw:
         raise DualTalkError("job file: 'shots' must be a non-empty list")

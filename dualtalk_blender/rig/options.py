@@ -25,6 +25,23 @@ from .retarget import GROUPS
 AUTO = "auto"
 MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
 KEYS_MODES = ("every-frame", "reduced")
+RENDER_SIZE = (8, 16384)  # pixels per side Blender renders
+RENDER_SAMPLES = (1, 65536)
+
+
+def check_render(resolution: tuple[int, int] | None, samples: int | None) -> None:
+    """One line for a render size or sample count Blender cannot use; shots check this before
+    anything runs, so a bad value never leaves a half-made shot behind."""
+    lo, hi = RENDER_SIZE
+    if resolution is not None and not all(lo <= int(x) <= hi for x in resolution):
+        raise DualTalkError(
+            f"render resolution must be within {lo}..{hi} pixels, got {resolution[0]}x{resolution[1]}"
+        )
+    lo, hi = RENDER_SAMPLES
+    if samples is not None and not lo <= int(samples) <= hi:
+        raise DualTalkError(f"render samples must be within {lo}..{hi}, got {samples}")
+
+
 RETARGET, KEYING, API = "retarget", "keying", "api"
 GROUP_TITLES = {RETARGET: "retargeting", KEYING: "layers and keys", API: "Python API"}
 

@@ -472,10 +472,16 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     take_start = int(meta["start_frame"])
     if abs(float(meta.get("fps", fps)) - fps) > 1e-6:
         raise DualTalkError(f"the take was keyed at {meta.get('fps')} fps but the scene now runs at {fps:g}")
-    if last < first or first < take_start:
-        raise DualTalkError(
-            f"range {first}-{last} must lie within the take (it starts at frame {take_start})"
+    take_last = None  # the take's last frame: as many frames as its audio at this fps (apply's count)
+    if meta.get("seconds") is not None:
+        take_last = take_start + max(1, int(round(float(meta["seconds"]) * fps))) - 1
+    if last < first or first < take_start or (take_last is not None and last > take_last):
+        where = (
+            f"frames {take_start}-{take_last}"
+            if take_last is not None
+            else f"it starts at frame {take_start}"
         )
+        raise DualTalkError(f"range {first}-{last} must lie within the take ({where})")
     context = int(round(RANGE_CONTEXT_S * fps)) + crossfade
     f0, f1 = max(take_start, first - context), last + context
     end = (f1 + 1 - take_start) / fps

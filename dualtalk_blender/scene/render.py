@@ -28,6 +28,7 @@ import bpy
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ..rig.options import check_render
 
 VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
 IMAGE_EXT = {
@@ -153,10 +154,7 @@ def render_shot(
     output = Path(output)
     if scene.camera is None:
         raise DualTalkError("the scene has no active camera to render from")
-    if resolution is not None and not all(8 <= int(x) <= 16384 for x in resolution):
-        raise DualTalkError(f"render resolution must be within 8..16384 pixels, got {resolution}")
-    if samples is not None and not 1 <= int(samples) <= 65536:
-        raise DualTalkError(f"render samples must be within 1..65536, got {samples}")
+    check_render(resolution, samples)
     r = scene.render
     fmt = r.image_settings
     video = output.suffix.lower() in VIDEO_SUFFIXES

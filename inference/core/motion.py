@@ -281,6 +281,8 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
     Never unpickles: object arrays are refused.
     """
     path = check_input_file(path, "motion file")
+    if not zipfile.is_zipfile(path):  # np.load would call any other bytes "pickled data"
+        raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
     try:
         data = np.load(path, allow_pickle=False)
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:

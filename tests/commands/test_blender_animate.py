@@ -253,6 +253,10 @@ def test_job_paths_resolve_against_the_job_folder_and_outputs_must_differ(tmp_pa
         )
     with pytest.raises(DualTalkError, match="non-empty list"):
         parse_jobs({"shots": []}, tmp_path)
+    with pytest.raises(DualTalkError, match=r"^defaults: unknown field\(s\) smoothin$"):
+        parse_jobs({"defaults": {"smoothin": 1}, "shots": [{**BASE, "out": "o.blend"}] * 2}, tmp_path)
+    with pytest.raises(DualTalkError, match="render samples must be within 1..65536, got 0"):
+        parse_jobs({"shots": [{**BASE, "out": "o.blend", "samples": 0}]}, tmp_path)
 
 
 def test_render_video_muxes_the_dialogue_audio(tmp_path, scene_file, can_render):
@@ -343,6 +347,33 @@ def test_a_range_is_regenerated_with_layers_influence_and_sparse_keys(tmp_path, 
     assert np.abs(after[inside] - v2.channel("jawOpen")[inside]).max() <= 0.01 + 1e-6
     assert layers.our_strips(bpy.data.objects["Bob"].parent)["head"].influence == pytest.approx(0.5)
     assert fbx.stat().st_size > 10_000
+    # A range past the take's end is refused before anything runs or is written.
+    over = tmp_path / "over.blend"
+    rc = main(["animate", "--quiet", "--blend", str(first), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a2), "--motion-b", str(b2), "--out", str(over), "--range", "50-70"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "range 50-70 must lie within the take (frames 1-60)" in err
+    assert not over.exists() and not (tmp_path / "over.dualtalk").exists()
+
+
+def test_bad_render_settings_are_refused_before_any_work(tmp_path, scene_file, capsys):
+    a, b = motions(tmp_path)
+    out = tmp_path / "o.blend"
+    base = ["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(a), "--motion-b", str(b), "--out", str(out), "--fbx", str(tmp_path / "o.fbx"),
+            "--render", str(tmp_path / "frames")]  # fmt: skip
+    for extra, message in (
+        (["--resolution", "0x0"], "render resolution must be within 8..16384 pixels, got 0x0"),
+        (["--resolution", "99999x99999"], "render resolution must be within"),
+        (["--samples", "0"], "render samples must be within 1..65536, got 0"),
+    ):
+        assert main(base + extra) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+        assert not out.exists() and not (tmp_path / "o.fbx").exists() and not (tmp_path / "frames").exists()
+    # Render settings without --render do nothing, and the run says so.
+    assert main(base[:-2] + ["--resolution", "480x270"]) == 0
+    assert "warning: --resolution applies only with --render; ignored" in capsys.readouterr().err
 
 
 def test_layer_and_range_options_are_checked_before_any_work(tmp_path, scene_file, capsys):
@@ -398,6 +429,16 @@ def test_a_range_reruns_the_engine_on_the_audio_around_it(tmp_path, scene_file, 
     frames = np.arange(1, 151)
     assert np.abs(after[(frames < 96) | (frames > 114)] - before[(frames < 96) | (frames > 114)]).max() < 1e-6
     assert animated(fixed)["sound"] == ["DualTalk dialogue"] and animated(fixed)["range"] == (1, 150)
+    # Another, shorter recording cannot cover the range's window: said before the engine runs.
+    short = two_voices(tmp_path / "short.wav", seconds=2.0)
+    other = [*common[:4], "--audio", str(short), *common[6:]]
+    rc = main(
+        ["animate", "--blend", str(take), "--out", str(tmp_path / "x.blend"), "--range", "100-110", *other]
+    )
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("error:") == 1
+    assert "--range 100-110 needs short.wav from 1.80 to 6.00 s, but it is 2.00 s long" in err
+    assert not (tmp_path / "x.blend").exists() and not (tmp_path / "x.dualtalk").exists()
 
 
 def test_a_shot_reads_each_character_once(tmp_path, scene_file, monkeypatch):

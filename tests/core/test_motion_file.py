@@ -50,6 +50,15 @@ def test_bad_motion_files_are_refused(tmp_path, content):
         load_motion(p)
 
 
+def test_a_file_that_is_no_npz_is_called_so_not_pickled(tmp_path):
+    p = tmp_path / "take.npz"
+    p.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")
+    with pytest.raises(
+        DualTalkError, match=r"^take.npz is not a readable .npz motion file \(not an npz archive\)$"
+    ):
+        load_motion(p)
+
+
 def test_pickled_object_arrays_are_refused(tmp_path):
     p = tmp_path / "obj.npz"
     np.savez(p, values=np.array([{"a": 1}], dtype=object), space=np.array("flame56"))

@@ -24,6 +24,25 @@ def test_help_lists_subcommands():
 def test_unknown_subcommand_is_usage_error():
     out = run_cli("frobnicate")
     assert out.returncode == 2
+    assert out.stderr.splitlines() == [out.stderr.strip()] and "invalid choice: 'frobnicate'" in out.stderr
+
+
+def test_a_malformed_flag_is_one_error_line_pointing_at_help():
+    """argparse's own refusals keep the one-line promise: no usage block, the help one flag away."""
+    for args, command, message in (
+        (("infer", "--rounds", "abc"), "infer", "argument --rounds: invalid int value: 'abc'"),
+        (
+            ("eval", "lipsync", "--bootstrap", "x"),
+            "eval lipsync",
+            "argument --bootstrap: invalid int value: 'x'",
+        ),
+        (("animate", "--range=-5-10"), "animate", "argument --range"),
+    ):
+        out = run_cli(*args)
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 2 and len(lines) == 1, out.stderr
+        assert lines[0].startswith(f"error: {message}")
+        assert lines[0].endswith(f"(see python -m dualtalk {command} --help)")
 
 
 def test_a_reader_that_stops_early_ends_the_run_quietly():

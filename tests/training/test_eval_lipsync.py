@@ -382,6 +382,7 @@ def test_weights_against_themselves_change_nothing_and_a_missing_file_is_one_lin
     [
         ("no-aligned-dir", "aligned folder not found"),
         ("malformed-json", "is not valid JSON"),
+        ("deeply-nested-json", "levels deep"),
         ("no-words", "list of words"),
         ("negative-duration", "negative start or duration"),
         ("ipa-without-lang", "needs a language tag"),
@@ -403,6 +404,8 @@ def test_bad_input_is_one_error_line_and_exit_2(tmp_path, breakage, message):
         aligned = tmp_path / "nowhere"
     elif breakage == "malformed-json":
         pj.write_text(pj.read_text()[:-5])
+    elif breakage == "deeply-nested-json":
+        pj.write_text('{"w": ' + "[" * 3000 + "]" * 3000 + "}")
     elif breakage == "no-words":
         pj.write_text(json.dumps({"t": "x"}))
     elif breakage == "negative-duration":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -468,6 +469,14 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
     shared = Path(args.shared) if args.shared else repo.parent / "shared"
     clip = shared / "data" / "dualtalk_demo" / "UbjUDM1MiGE_sub_video_72"
     ami = shared / "data" / "real_speech" / "ami_meetings"
+    if args.shared and not shared.is_dir():
+        raise DualTalkError(f"--shared {shared}: no such folder")
+    missing = [what for what, there in (("the DualTalk clip", clip.with_name(clip.name + "_speaker1.wav").is_file()),
+                                         ("the AMI excerpts", ami.is_dir())) if not there]  # fmt: skip
+    if missing:
+        logging.getLogger(__name__).warning(
+            "%s not found under %s: the table leaves out their rows", " and ".join(missing), shared
+        )
     engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
     seeds = args.seeds or SUITE_SEEDS
     takes: list[tuple[str, tuple[str, str | None, str | None], str | None]] = [

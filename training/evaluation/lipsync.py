@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 from .phone_classes import (
@@ -118,7 +119,7 @@ def read_alignment(path: str | Path) -> AlignedClip:
     name = path.name
     stem = name[: -len(".phone.json")] if name.endswith(".phone.json") else path.stem
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = safe_json.loads(path.read_text(encoding="utf-8"), name)
     except (OSError, UnicodeDecodeError) as exc:
         raise DualTalkError(f"cannot read {name}: {exc}") from None
     except json.JSONDecodeError as exc:

@@ -26,6 +26,7 @@ import numpy as np
 
 from ...inference.audio.tts import Phone
 from ...inference.core.timebase import FPS, SAMPLE_RATE
+from ..evaluation.lipsync import read_alignment
 from .visemes import mouth_openness, render_visemes
 
 SR = SAMPLE_RATE
@@ -65,11 +66,10 @@ def read_librivox(folder: str | Path) -> list[dict]:
         if sr != SR:
             continue
         phones = []
-        for word in json.loads(pj.read_text())["w"]:
-            for ph in word.get("w", []):
-                sym = str(ph["t"]).lower()
-                sym = "sil" if sym in ("sil", "+spn+", "+nsn+") or sym.startswith("+") else sym
-                phones.append(Phone(sym, float(ph["b"]), float(ph["b"]) + float(ph["d"]), "arpabet"))
+        for ph in read_alignment(pj).phones:  # validated: one clear line for a malformed file
+            sym = ph.symbol.lower()
+            sym = "sil" if sym in ("sil", "+spn+", "+nsn+") or sym.startswith("+") else sym
+            phones.append(Phone(sym, ph.start, ph.end, "arpabet"))
         out.append({"name": wav.stem, "audio": audio, "phones": phones})
     return out
 
