@@ -38,6 +38,7 @@ Only numpy is imported here so the Blender side can read motion files without to
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -230,9 +231,13 @@ def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
     if motion.overlay is not None:
         arrays["overlay_channels"] = np.array(motion.overlay_channels)
         arrays["overlay"] = motion.overlay
+    # The archive is built in memory and written in one go: a full disk then fails one plain
+    # write, instead of leaving numpy's half-closed ZipFile to fail again when it is collected.
     with atomic_path(path, suffix=".npz") as tmp:
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
         with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
+            fh.write(buffer.getbuffer())
     return path
 
 
