@@ -163,38 +163,15 @@ def test_the_suite_table_names_each_missed_target_and_only_those():
 
 def test_the_suite_says_which_rows_it_could_not_measure(tmp_path):
     """No team data folder: the table still has the demo, and a warning names the rows left out."""
-    nowhere = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dualtalk",
-            "eval",
-            "behaviour",
-            "--suite",
-            "--shared",
-            str(tmp_path / "nope"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+
+    def suite(*extra: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "dualtalk", "eval", "behaviour", "--suite", *extra]
+        return subprocess.run(cmd, capture_output=True, text=True)
+
+    nowhere = suite("--shared", str(tmp_path / "nope"))
     assert nowhere.returncode == 2 and nowhere.stderr.strip().count("\n") == 0
     assert nowhere.stderr.startswith(f"error: --shared {tmp_path / 'nope'}: no such folder")
-    empty = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dualtalk",
-            "eval",
-            "behaviour",
-            "--suite",
-            "--shared",
-            str(tmp_path),
-            "--seeds",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    empty = suite("--shared", str(tmp_path), "--seeds", "1")
     assert empty.returncode == 0, empty.stderr
     assert f"warning: the DualTalk clip and the AMI excerpts not found under {tmp_path}" in empty.stderr
     assert "| demo |" in empty.stdout and "AMI" not in empty.stdout
