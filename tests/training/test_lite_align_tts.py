@@ -99,3 +99,18 @@ def test_a_folder_without_transcripts_is_one_line_and_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and err.startswith("error: no audio file")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_transcript_that_is_not_utf8_is_one_line(tmp_path, capsys):
+    (tmp_path / "a.wav").write_bytes(b"")
+    (tmp_path / "a.lab").write_bytes("caf\xe9".encode("latin-1"))
+    rc = align_tts.main(["--corpus", str(tmp_path), "--lang", "fr", "--out", str(tmp_path / "o")])
+    assert rc == 2 and capsys.readouterr().err == "error: a.lab is not UTF-8 text\n"
+
+
+@needs_espeak
+def test_a_clip_too_long_to_warp_at_once_is_refused_with_the_fix(monkeypatch):
+    utt = speak("Maybe my brother will buy a bigger boat.", Voice("espeak", "en-us"))
+    monkeypatch.setattr(align_tts, "MAX_CELLS", 100)
+    with pytest.raises(align_tts.DualTalkError, match="split it into utterances of up to 2 minutes"):
+        align_tts.align_transcript(utt.audio, utt.text, "en-us")

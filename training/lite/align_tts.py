@@ -44,6 +44,7 @@ MARGIN_S = 0.05  # kept around the speech span before warping
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3")
 TRANSCRIPT_SUFFIXES = (".lab", ".txt")
 CHECK_CLASSES = (BILABIAL, LABIODENTAL, ROUNDED, OPEN)
+MAX_CELLS = 12_000 * 12_000  # frame pairs warped at once: 2 min x 2 min at 10 ms, about 3 GB in all
 
 
 # ----------------------------------------------------------------------------- features
@@ -158,6 +159,11 @@ def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: 
     r0, r1 = speech_span(audio)
     s0, s1 = speech_span(utt.audio)
     real, synth = mfcc_features(audio[r0:r1]), mfcc_features(utt.audio[s0:s1])
+    if len(real) * len(synth) > MAX_CELLS:
+        raise DualTalkError(
+            f"{(r1 - r0) / SAMPLE_RATE:.0f} s of speech is too long to warp in one piece "
+            "(the cost grows with the square of the length); split it into utterances of up to 2 minutes"
+        )
     cost = np.sqrt(
         np.maximum((synth**2).sum(1)[:, None] + (real**2).sum(1)[None, :] - 2 * synth @ real.T, 0.0)
     )
@@ -181,7 +187,10 @@ def find_transcribed(folder: str | Path) -> list[tuple[Path, str]]:
         for suffix in TRANSCRIPT_SUFFIXES:
             lab = audio.with_suffix(suffix)
             if lab.is_file():
-                text = " ".join(lab.read_text(encoding="utf-8").split())
+                try:
+                    text = " ".join(lab.read_text(encoding="utf-8").split())
+                except UnicodeDecodeError:
+                    raise DualTalkError(f"{lab.name} is not UTF-8 text") from None
                 if text:
                     found.append((audio, text))
                 break
