@@ -471,8 +471,10 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
     ami = shared / "data" / "real_speech" / "ami_meetings"
     if args.shared and not shared.is_dir():
         raise DualTalkError(f"--shared {shared}: no such folder")
-    missing = [what for what, there in (("the DualTalk clip", clip.with_name(clip.name + "_speaker1.wav").is_file()),
-                                         ("the AMI excerpts", ami.is_dir())) if not there]  # fmt: skip
+    has_clip, has_ami = clip.with_name(clip.name + "_speaker1.wav").is_file(), ami.is_dir()
+    missing = [
+        what for what, there in (("the DualTalk clip", has_clip), ("the AMI excerpts", has_ami)) if not there
+    ]
     if missing:
         logging.getLogger(__name__).warning(
             "%s not found under %s: the table leaves out their rows", " and ".join(missing), shared
@@ -482,7 +484,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
     takes: list[tuple[str, tuple[str, str | None, str | None], str | None]] = [
         ("demo", (str(repo / "assets" / "demo_dialogue.flac"), None, None), None),
     ]
-    if clip.with_name(clip.name + "_speaker1.wav").is_file():
+    if has_clip:
         takes.append(
             (
                 "dualtalk clip",
@@ -497,7 +499,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
         "takes": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
-        for stem in SUITE_AMI if ami.is_dir() else ():
+        for stem in SUITE_AMI if has_ami else ():
             takes.append(
                 (
                     f"AMI {stem}",

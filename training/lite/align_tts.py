@@ -34,6 +34,7 @@ from ...inference.core.timebase import SAMPLE_RATE
 from ...inference.models.lite.features import mel_filterbank
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
+from .ipa import is_language_switch
 
 HOP = 160  # 10 ms at 16 kHz
 N_FFT = 400  # 25 ms windows
@@ -139,10 +140,8 @@ def dtw_path(cost: np.ndarray, step_penalty: float = 0.0) -> np.ndarray:
 
 def warp_times(path: np.ndarray, times: Sequence[float], hop_s: float = HOP / SAMPLE_RATE) -> np.ndarray:
     """Map times on the path's row axis to its column axis: a row's first matched column."""
-    rows, columns = path[:, 0], path[:, 1]
-    first = np.full(rows.max() + 1, -1, np.int64)
-    for r, c in zip(rows[::-1], columns[::-1], strict=True):
-        first[r] = c
+    _rows, first_step = np.unique(path[:, 0], return_index=True)  # the path visits every row, in order
+    first = path[first_step, 1]
     frames = np.clip(np.round(np.asarray(times, np.float64) / hop_s).astype(np.int64), 0, len(first) - 1)
     return first[frames] * hop_s
 
@@ -153,7 +152,7 @@ def warp_times(path: np.ndarray, times: Sequence[float], hop_s: float = HOP / SA
 def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: float = 0.5) -> list[Phone]:
     """IPA phones of ``text`` timed on ``audio`` (16 kHz mono), by warping espeak-ng's reading of it."""
     utt = speak(text, Voice("espeak", voice))
-    phones = [p for p in utt.phones if not (p.symbol.startswith("(") and p.symbol.endswith(")"))]
+    phones = [p for p in utt.phones if not is_language_switch(p.symbol)]
     if not phones:
         raise DualTalkError(f"espeak-ng ({voice}) spoke no phones for {text!r}")
     r0, r1 = speech_span(audio)
@@ -171,10 +170,10 @@ def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: 
     starts = warp_times(path, [p.start - s0 / SAMPLE_RATE for p in phones])
     ends = warp_times(path, [p.end - s0 / SAMPLE_RATE for p in phones])
     offset = r0 / SAMPLE_RATE
-    out = []
-    for p, b, e in zip(phones, starts, ends, strict=True):
-        out.append(Phone(p.symbol, offset + float(b), offset + float(max(e, b)), "ipa"))
-    return out
+    return [
+        Phone(p.symbol, offset + float(b), offset + float(max(e, b)), "ipa")
+        for p, b, e in zip(phones, starts, ends, strict=True)
+    ]
 
 
 def find_transcribed(folder: str | Path) -> list[tuple[Path, str]]:

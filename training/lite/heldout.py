@@ -18,6 +18,7 @@ from pathlib import Path
 from ...inference.audio.tts import Voice, speak
 from ...inference.core.fileio import ensure_writable_dir
 from ..evaluation.lipsync import write_alignment
+from .ipa import is_language_switch
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
 
@@ -27,7 +28,7 @@ RATES = {"normal": 1.0, "fast": 1.5}
 
 def write_clip(out: Path, stem: str, lang: str, utt) -> None:
     """``stem.wav`` and ``stem.phone.json`` (IPA, one pseudo-word holding the phones)."""
-    phones = [p for p in utt.phones if not (p.symbol.startswith("(") and p.symbol.endswith(")"))]
+    phones = [p for p in utt.phones if not is_language_switch(p.symbol)]
     write_alignment(out, stem, utt.audio, phones, alphabet="ipa", lang=lang, text=utt.text)
 
 

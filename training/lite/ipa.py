@@ -109,11 +109,17 @@ def unknown_symbols(phone: str) -> list[str]:
     ]
 
 
+def is_language_switch(phone: str) -> bool:
+    """espeak-ng's marker for a change of language mid-sentence, e.g. "(en)": an event, not a phone."""
+    phone = phone.strip()
+    return phone.startswith("(") and phone.endswith(")")
+
+
 def ipa_classes(phone: str) -> tuple[str, ...] | None:
     """Viseme classes of one IPA phone string; ``("sil",)`` for a pause, None for a non-phone."""
     phone = phone.strip()
-    if phone.startswith("(") and phone.endswith(")"):
-        return None  # espeak-ng language switch marker, e.g. "(en)"
+    if is_language_switch(phone):
+        return None
     syms = _symbols(phone)
     if not syms:
         return ("sil",) if not phone or all(c in _DROP for c in phone) else ("H",)
