@@ -114,3 +114,17 @@ def test_a_clip_too_long_to_warp_at_once_is_refused_with_the_fix(monkeypatch):
     monkeypatch.setattr(align_tts, "MAX_CELLS", 100)
     with pytest.raises(align_tts.DualTalkError, match="split it into utterances of up to 2 minutes"):
         align_tts.align_transcript(utt.audio, utt.text, "en-us")
+
+
+@needs_espeak
+def test_a_missing_corpus_or_an_unknown_voice_is_one_line(tmp_path, capsys):
+    rc = align_tts.main(["--corpus", str(tmp_path / "nope"), "--lang", "es", "--out", str(tmp_path / "o")])
+    assert rc == 2 and capsys.readouterr().err == f"error: corpus folder not found: {tmp_path / 'nope'}\n"
+    utt = speak("Hola.", Voice("espeak", "es"))
+    write_alignment(tmp_path, "a", utt.audio, [], alphabet="ipa", lang="es")
+    (tmp_path / "a.lab").write_text("Hola.", encoding="utf-8")
+    rc = align_tts.main(
+        ["--corpus", str(tmp_path), "--lang", "es", "--voice", "xx-nowhere", "--out", str(tmp_path / "o")]
+    )
+    assert rc == 2 and capsys.readouterr().err == "error: espeak-ng has no voice 'xx-nowhere'\n"
+    assert not (tmp_path / "o").exists()
