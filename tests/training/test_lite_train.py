@@ -179,3 +179,44 @@ def test_a_refiner_trains_on_frozen_weights_and_leaves_every_other_weight_bit_id
         train(corpus_dir, tmp_path / "z", steps=1, init=init, refine="mouthFunel")
     with pytest.raises(DualTalkError, match="refine_dim = 2 is outside 4..2048"):
         train(corpus_dir, tmp_path / "w", steps=1, init=init, refine="mouthFunnel", refine_dim=2)
+
+
+def test_grown_blocks_start_as_the_identity_and_then_learn(corpus_dir, tmp_path):
+    """--grow-layers: more interaction blocks, and the first output is exactly the init model's."""
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.inference.models.lite.model import save_lite
+    from dualtalk.training.lite.train_lite import zero_residual
+
+    torch.manual_seed(0)
+    start = LiteDualTalk(TINY).eval()
+    init = save_lite(start, tmp_path / "start.pt")
+    grown = LiteDualTalk(replace_layers(TINY, TINY.interaction_layers + 2)).eval()
+    grown.load_state_dict(load_lite(init)[0].state_dict(), strict=False)
+    for block in list(grown.interaction)[TINY.interaction_layers :]:
+        zero_residual(block)
+    audio, partner = torch.randn(1, 16000) * 0.1, torch.randn(1, 16000) * 0.1
+    motion = torch.zeros(1, 25, 55)
+    with torch.no_grad():
+        assert torch.allclose(
+            load_lite(init)[0](audio, partner, motion), grown(audio, partner, motion), atol=1e-6
+        )
+
+    path = train(
+        corpus_dir, tmp_path / "run", steps=4, batch_size=2, frames=50, lr=3e-3, init=init, grow_layers=2
+    )
+    model, _ = load_lite(path)
+    assert model.cfg.interaction_layers == TINY.interaction_layers + 2
+    new = {
+        k: v for k, v in model.state_dict().items() if k.startswith(f"interaction.{TINY.interaction_layers}.")
+    }
+    assert new["interaction.1.ff.3.weight"].abs().sum() > 0  # the zeroed layer learned
+    with pytest.raises(DualTalkError, match="give --init"):
+        train(corpus_dir, tmp_path / "x", steps=1, grow_layers=1)
+    with pytest.raises(DualTalkError, match="interaction_layers = 25 is outside 1..24"):
+        train(corpus_dir, tmp_path / "y", steps=1, init=init, grow_layers=24)
+
+
+def replace_layers(cfg: LiteConfig, layers: int) -> LiteConfig:
+    from dataclasses import replace
+
+    return replace(cfg, interaction_layers=layers)

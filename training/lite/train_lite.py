@@ -31,6 +31,10 @@ small network with its own audio encoder that corrects their logits; see
 ``MouthRefiner``) on top of ``--init`` weights that stay frozen, so for the same inputs
 every other channel comes out bit-identical: fine-tunes of the whole network kept moving
 lip closures that were already right while they learned something else.
+
+``--grow-layers N`` adds N interaction blocks to the ``--init`` network, each starting as the
+identity (its attention outputs and last feed-forward layer zeroed; the blocks are pre-norm
+residual), so training starts from exactly the init model's output with more capacity.
 """
 
 from __future__ import annotations
@@ -285,6 +289,14 @@ class WeightAverage:
             avg.copy_(cur)
 
 
+def zero_residual(block: torch.nn.Module) -> None:
+    """Make a pre-norm residual interaction block the identity: zero what it adds to its input."""
+    with torch.no_grad():
+        for layer in (block.self_attn.out, block.cross_attn.out, block.ff[-1]):
+            layer.weight.zero_()
+            layer.bias.zero_()
+
+
 def train_mode(model: LiteDualTalk, refine_only: bool = False) -> None:
     """Training mode; with ``refine_only`` the frozen network stays in eval mode (no dropout,
     no spectrogram augmentation), so the refiner learns on the features it will see."""
@@ -352,6 +364,7 @@ def train(
     open_expectile: float = 0.5,
     refine: str = "",
     refine_dim: int = 64,
+    grow_layers: int = 0,
 ) -> Path:
     """Train and write ``out/lite.pt`` (fp16) regularly; returns its path.
 
@@ -363,6 +376,10 @@ def train(
     """
     if refine and not init:
         raise DualTalkError("--refine trains a refiner on top of existing weights: give --init")
+    if grow_layers and not init:
+        raise DualTalkError("--grow-layers adds blocks to existing weights: give --init")
+    if grow_layers < 0:
+        raise DualTalkError(f"--grow-layers must be 0 or more, got {grow_layers}")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     out = Path(out)
@@ -386,10 +403,18 @@ def train(
             cfg = lite_config_from_payload(
                 {**asdict(cfg), "refine": refine, "refine_dim": refine_dim}, "--refine"
             )
+        old_layers = cfg.interaction_layers
+        if grow_layers:
+            cfg = lite_config_from_payload(
+                {**asdict(cfg), "interaction_layers": old_layers + grow_layers}, "--grow-layers"
+            )
         model = LiteDualTalk(cfg)
         missing, unexpected = model.load_state_dict(start.state_dict(), strict=False)
-        if unexpected or any(not k.startswith(("contact.", "refiner.")) for k in missing):
+        new_blocks = tuple(f"interaction.{i}." for i in range(old_layers, cfg.interaction_layers))
+        if unexpected or any(not k.startswith(("contact.", "refiner.", *new_blocks)) for k in missing):
             raise DualTalkError(f"{init} does not fit the network being trained")
+        for block in list(model.interaction)[old_layers:]:
+            zero_residual(block)
     else:
         cfg = config or LiteConfig()
         if contact_head:
@@ -536,6 +561,12 @@ def main(argv: list[str] | None = None) -> int:
         help="train only a mouth refiner for these comma-separated ARKit channels on frozen --init weights",
     )
     ap.add_argument("--refine-dim", type=int, default=64, help="width of the refiner")
+    ap.add_argument(
+        "--grow-layers",
+        type=int,
+        default=0,
+        help="add this many interaction blocks to the --init network, each starting as the identity",
+    )
     args = ap.parse_args(argv)
     if not 0.0 < args.open_expectile < 1.0:
         raise DualTalkError("--open-expectile must be between 0 and 1")
@@ -548,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
           audio_advance_ms=args.audio_advance_ms, contact_head=args.contact_head, bce_weight=args.bce_weight,
           round_weight=args.round_weight, keep_every=args.keep_every, contact_l1=args.contact_l1,
           ema=args.ema, open_expectile=args.open_expectile, refine=args.refine,
-          refine_dim=args.refine_dim)  # fmt: skip
+          refine_dim=args.refine_dim, grow_layers=args.grow_layers)  # fmt: skip
     return 0
 
 
