@@ -102,12 +102,16 @@ def _mix(paths: Sequence[Path], out: Path, note: str = "") -> Path:
     return soup(paths, out, note)
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)  # a long selection is followed live, also through a pipe
+
+
 def greedy_soup(
     start: Sequence[str | Path],
     pool: Sequence[str | Path],
     judge: Judge,
     out: str | Path,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = _say,
     note: str = "",
 ) -> tuple[list[Path], Verdict]:
     """Grow the mean of ``start`` one pool file at a time, best alone first, keeping a file only
