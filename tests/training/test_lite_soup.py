@@ -152,3 +152,30 @@ def test_bad_greedy_arguments_are_one_error_line_and_exit_2(tmp_path, extra, mes
     assert out.returncode == 2
     assert len(out.stderr.strip().splitlines()) == 1 and message in out.stderr
     assert not (tmp_path / "p.pt").exists()
+
+
+def test_a_soup_never_overwrites_its_inputs_and_a_foreign_network_is_refused_before_scoring(tmp_path):
+    from dataclasses import replace
+
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.training.lite.soup import soup
+
+    torch.manual_seed(6)
+    a = save_lite(LiteDualTalk(TINY).eval(), tmp_path / "a.pt")
+    b = save_lite(LiteDualTalk(TINY).eval(), tmp_path / "b.pt")
+    before = a.read_bytes()
+    with pytest.raises(DualTalkError, match="is one of the input weights"):
+        soup([a, b], a)
+    with pytest.raises(DualTalkError, match="is one of the input weights"):
+        greedy_soup([a], [b], lambda p: Verdict(True, 0.0), tmp_path / "b.pt", log=lambda _line: None)
+    assert a.read_bytes() == before
+    wide = save_lite(LiteDualTalk(replace(TINY, dim=64)).eval(), tmp_path / "wide.pt")
+    judged: list[Path] = []
+
+    def judge(path: Path) -> Verdict:
+        judged.append(path)
+        return Verdict(True, 0.0)
+
+    with pytest.raises(DualTalkError, match="different network"):
+        greedy_soup([a], [b, wide], judge, tmp_path / "p.pt", log=lambda _line: None)
+    assert judged == [] and not (tmp_path / "p.pt").exists()

@@ -28,13 +28,22 @@ from pathlib import Path
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import atomic_path
 from ...inference.models.lite.model import load_lite, save_lite
+
+
+def _refuse_overwrite(paths: Sequence[str | Path], out: str | Path) -> None:
+    """Never write the result over one of its own inputs."""
+    target = Path(out).resolve()
+    if any(Path(p).resolve() == target for p in paths):
+        raise DualTalkError(f"--out {out} is one of the input weights; write the mean to a new file")
 
 
 def soup(paths: Sequence[str | Path], out: str | Path, note: str = "") -> Path:
     """The element-wise mean of the lite weights in ``paths``, written to ``out`` (fp16)."""
     if len(paths) < 2:
         raise DualTalkError("a soup needs at least two weights files")
+    _refuse_overwrite(paths, out)
     loaded = [load_lite(p) for p in paths]  # (model, sha256 of the file)
     models = [m for m, _ in loaded]
     first = models[0]
@@ -97,7 +106,8 @@ def lipsync_judge(sets: Sequence[tuple[Path, float]], device: str = "cpu") -> Ju
 def _mix(paths: Sequence[Path], out: Path, note: str = "") -> Path:
     """The mean of ``paths`` at ``out`` (one file is copied as it is)."""
     if len(paths) == 1:
-        shutil.copyfile(paths[0], out)
+        with atomic_path(out) as tmp:
+            shutil.copyfile(paths[0], tmp)
         return out
     return soup(paths, out, note)
 
@@ -124,6 +134,11 @@ def greedy_soup(
     for p in [*start, *pool]:
         if not Path(p).is_file():
             raise DualTalkError(f"weights file not found: {p}")
+    _refuse_overwrite([*start, *pool], out)
+    first = load_lite(start[0])[0].cfg
+    for p in [*start[1:], *pool]:  # before minutes of scoring, not in the middle of them
+        if load_lite(p)[0].cfg != first:
+            raise DualTalkError(f"{p}: a different network than {start[0]}; only the same network averages")
     kept = [Path(p) for p in start]
     with tempfile.TemporaryDirectory(prefix="greedy_soup_") as tmp:
         work = Path(tmp)
