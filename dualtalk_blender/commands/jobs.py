@@ -41,7 +41,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
 from ...inference.core.request import OPTIONS, Option, Request, coerce
 from ..rig.jsonfile import read_json
-from ..rig.options import RENDER_SIZE, SCENE_OPTIONS, ApplyOptions, check_render
+from ..rig.options import RENDER_SIZE, SCENE_OPTIONS, ApplyOptions, check_render, render_size_ok
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -205,7 +205,7 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             and all(isinstance(x, int) and not isinstance(x, bool) for x in res)
         ):
             raise DualTalkError(f"{where}.resolution: expected [width, height]")
-        if not all(RENDER_SIZE[0] <= x <= RENDER_SIZE[1] for x in res):
+        if not render_size_ok(res):
             raise DualTalkError(
                 f"{where}.resolution: sizes must be within {RENDER_SIZE[0]}..{RENDER_SIZE[1]}"
             )

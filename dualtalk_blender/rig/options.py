@@ -12,7 +12,7 @@ same name (``attr`` when the Python name differs from the flag); a test checks t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ...inference.core.errors import DualTalkError
@@ -29,11 +29,17 @@ RENDER_SIZE = (8, 16384)  # pixels per side Blender renders
 RENDER_SAMPLES = (1, 65536)
 
 
+def render_size_ok(resolution: Sequence[int]) -> bool:
+    """Whether Blender can render each side of ``resolution`` (the one place the bounds are compared)."""
+    lo, hi = RENDER_SIZE
+    return all(lo <= int(x) <= hi for x in resolution)
+
+
 def check_render(resolution: tuple[int, int] | None, samples: int | None) -> None:
     """One line for a render size or sample count Blender cannot use; shots check this before
     anything runs, so a bad value never leaves a half-made shot behind."""
     lo, hi = RENDER_SIZE
-    if resolution is not None and not all(lo <= int(x) <= hi for x in resolution):
+    if resolution is not None and not render_size_ok(resolution):
         raise DualTalkError(
             f"render resolution must be within {lo}..{hi} pixels, got {resolution[0]}x{resolution[1]}"
         )
