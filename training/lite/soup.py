@@ -39,6 +39,13 @@ def _refuse_overwrite(paths: Sequence[str | Path], out: str | Path) -> None:
         raise DualTalkError(f"--out {out} is one of the input weights; write the mean to a new file")
 
 
+def _check_same_network(paths: Sequence[str | Path], configs: Sequence[object]) -> None:
+    """Only weights of one network average: name the first file that is another."""
+    for p, cfg in zip(paths[1:], configs[1:], strict=True):
+        if cfg != configs[0]:
+            raise DualTalkError(f"{p}: a different network than {paths[0]}; only the same network averages")
+
+
 def soup(paths: Sequence[str | Path], out: str | Path, note: str = "") -> Path:
     """The element-wise mean of the lite weights in ``paths``, written to ``out`` (fp16)."""
     if len(paths) < 2:
@@ -47,9 +54,7 @@ def soup(paths: Sequence[str | Path], out: str | Path, note: str = "") -> Path:
     loaded = [load_lite(p) for p in paths]  # (model, sha256 of the file)
     models = [m for m, _ in loaded]
     first = models[0]
-    for p, m in zip(paths[1:], models[1:], strict=True):
-        if m.cfg != first.cfg:
-            raise DualTalkError(f"{p}: a different network than {paths[0]}; only the same network averages")
+    _check_same_network(paths, [m.cfg for m in models])
     states = [m.state_dict() for m in models]
     first.load_state_dict({k: sum(s[k].float() for s in states) / len(states) for k in states[0]})
     inputs = [{"file": Path(p).name, "sha256": sha} for p, (_, sha) in zip(paths, loaded, strict=True)]
@@ -92,11 +97,12 @@ def lipsync_judge(sets: Sequence[tuple[Path, float]], device: str = "cpu") -> Ju
         for folder, floor in sets:
             model = evaluate_lipsync(folder, checkpoint=str(weights), device=device)["pooled"]["model"]
             ok = ok and passes_floor(model, floor)
-            total += selection_score(model)
+            score = selection_score(model)
+            total += score
             closure = model.get("closure_rate")
             parts.append(
                 f"{Path(folder).name}: closure {'-' if closure is None else f'{100 * closure:.0f} %'}, "
-                f"offset {model.get('offset_ms')}, score {selection_score(model):.3f}"
+                f"offset {model.get('offset_ms')}, score {score:.3f}"
             )
         return Verdict(ok, round(total, 4), "; ".join(parts))
 
@@ -135,10 +141,8 @@ def greedy_soup(
         if not Path(p).is_file():
             raise DualTalkError(f"weights file not found: {p}")
     _refuse_overwrite([*start, *pool], out)
-    first = load_lite(start[0])[0].cfg
-    for p in [*start[1:], *pool]:  # before minutes of scoring, not in the middle of them
-        if load_lite(p)[0].cfg != first:
-            raise DualTalkError(f"{p}: a different network than {start[0]}; only the same network averages")
+    every = [*start, *pool]  # checked before minutes of scoring, not in the middle of them
+    _check_same_network(every, [load_lite(p)[0].cfg for p in every])
     kept = [Path(p) for p in start]
     with tempfile.TemporaryDirectory(prefix="greedy_soup_") as tmp:
         work = Path(tmp)
