@@ -214,6 +214,9 @@ def test_grown_blocks_start_as_the_identity_and_then_learn(corpus_dir, tmp_path)
         train(corpus_dir, tmp_path / "x", steps=1, grow_layers=1)
     with pytest.raises(DualTalkError, match="interaction_layers = 25 is outside 1..24"):
         train(corpus_dir, tmp_path / "y", steps=1, init=init, grow_layers=24)
+    with pytest.raises(DualTalkError, match="--grow-layers must be 0 or more, got -1"):
+        train(corpus_dir, tmp_path / "z", steps=1, init=init, grow_layers=-1)
+    assert not (tmp_path / "z").exists()
 
 
 def replace_layers(cfg: LiteConfig, layers: int) -> LiteConfig:
