@@ -284,12 +284,15 @@ def random_voice(
     *,
     language: str | None = None,
     variants: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+    rates: tuple[float, float] | None = None,
 ) -> Voice:
     """A varied voice: engine, accent/timbre, rate and pitch drawn from ``rng``.
 
     ``language`` (an espeak-ng voice such as ``"es"``) gives an espeak-ng voice in that
     language; ``variants`` = (male, female) variant names to draw from (default: the
-    bundled m1..m7 / f1..f5).
+    bundled m1..m7 / f1..f5); ``rates`` = the (low, high) speed factors to draw the rate
+    from (default 0.8-1.3 for another language, 0.8-1.25 for English). Only the rate
+    changes with ``rates``: the same ``rng`` gives the same voice otherwise.
     """
     if language is not None:
         if female is None:
@@ -297,7 +300,7 @@ def random_voice(
         male_v, female_v = variants or (ESPEAK_VARIANTS_M, ESPEAK_VARIANTS_F)
         name = f"{language}+{rng.choice(female_v if female else male_v)}"
         pitch = float(rng.uniform(45, 80) if female else rng.uniform(20, 60))
-        rate = float(rng.uniform(0.8, 1.3))
+        rate = float(rng.uniform(*(rates or (0.8, 1.3))))
         return Voice("espeak", name, rate, pitch, float(rng.uniform(30, 90)), female)
     engines = engines or available_engines()
     if not engines:
@@ -307,7 +310,7 @@ def random_voice(
     engine = str(rng.choice(engines, p=probs / probs.sum()))
     if female is None:
         female = bool(rng.random() < 0.5)
-    rate = float(rng.uniform(0.8, 1.25))
+    rate = float(rng.uniform(*(rates or (0.8, 1.25))))
     if engine == "espeak":
         male_v, female_v = variants or (ESPEAK_VARIANTS_M, ESPEAK_VARIANTS_F)
         name = f"{rng.choice(ESPEAK_VOICES)}+{rng.choice(female_v if female else male_v)}"

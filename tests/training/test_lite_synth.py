@@ -145,6 +145,24 @@ def test_a_real_reader_can_join_at_another_speed_as_another_voice(tmp_path):
     assert a["meta"] == b["meta"]
 
 
+def test_faster_voices_say_the_same_dialogue_in_shorter_phones():
+    """``rates`` changes only the voices' speaking rate: same words, same voices, shorter phones."""
+    usual = make_dialogue(3, 1, 12.0, ["espeak"])
+    fast = make_dialogue(3, 1, 12.0, ["espeak"], rates=(1.7, 1.9))
+    for u, f in zip(usual["speakers"], fast["speakers"], strict=True):
+        uv, fv = u["meta"]["voice"], f["meta"]["voice"]
+        assert uv["name"] == fv["name"] and uv["pitch"] == fv["pitch"]
+        assert uv["rate"] <= 1.25 and 1.7 <= fv["rate"] <= 1.9
+
+    def mean_phone_frames(d):
+        pc = d["speakers"][0]["phone_class"]
+        starts = np.flatnonzero(np.r_[True, np.diff(pc) != 0])
+        runs = np.diff(np.r_[starts, len(pc)])
+        return runs[pc[starts] > 0].mean()
+
+    assert mean_phone_frames(fast) < 0.85 * mean_phone_frames(usual)
+
+
 def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_path):
     out = tmp_path / "corpus"
     cmd = [
@@ -180,6 +198,9 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
         (["--real-speeds", "1.1"], "needs --real"),
         (["--real-speeds", "1.1,fast", "--real", str(tmp_path / "real.npz")], "numbers separated by commas"),
         (["--real-speeds", "3", "--real", str(tmp_path / "real.npz")], "between 0.7 and 1.4"),
+        (["--rates", "1.8,1.2"], "LOW <= HIGH"),
+        (["--rates", "1.2"], "two numbers"),
+        (["--rates", "0.2,1.0"], "0.5 <= LOW"),
     ):
         res = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=60)
         assert res.returncode == 2 and says in res.stderr and len(res.stderr.strip().splitlines()) == 1

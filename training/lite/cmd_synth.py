@@ -6,6 +6,9 @@ import argparse
 
 from ...inference.core.errors import DualTalkError
 
+RATE_RANGE = (0.5, 2.5)
+"""Speed factors the engines still speak intelligibly at (espeak-ng: ~90-440 words a minute)."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="folder for <stem>_speaker1/2.wav/.npz (created)")
@@ -37,6 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(tempo, pitch and formants scale together: more voices and faster speech from one reader)",
     )
     parser.add_argument(
+        "--rates",
+        default=None,
+        metavar="LOW,HIGH",
+        help="speaking-rate range of the synthetic voices as speed factors, e.g. 1.2,1.8 for fast "
+        f"conversational speech (default 0.8,1.3; each between {RATE_RANGE[0]:g} and {RATE_RANGE[1]:g})",
+    )
+    parser.add_argument(
         "--behaviour",
         action="store_true",
         help="v1 targets: add random blinks, gaze, listener nods and head drift (the behaviour layer owns them now)",
@@ -65,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     speeds = _speeds(args.real_speeds) if args.real_speeds is not None else ()
     if speeds and args.real is None:
         raise DualTalkError("--real-speeds needs --real (the aligned recordings to speed up or slow down)")
+    rates = _rates(args.rates) if args.rates is not None else None
     if not available_engines():
         raise DualTalkError("no text-to-speech engine found: install espeak-ng (and optionally flite)")
     progress = Silent() if args.quiet else ConsoleBar()
@@ -80,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         real=args.real,
         real_share=args.real_share if args.real else 0.0,
         real_speeds=speeds,
+        rates=rates,
     )
     print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
     return 0
@@ -99,3 +111,15 @@ def _speeds(text: str) -> tuple[float, ...]:
     if not speeds or any(not lo <= s <= hi for s in speeds):
         raise DualTalkError(f"--real-speeds {text!r}: each speed must be between {lo:g} and {hi:g}")
     return speeds
+
+
+def _rates(text: str) -> tuple[float, float]:
+    """``"1.2,1.8"`` -> (1.2, 1.8): low <= high, both within ``RATE_RANGE``; one clear line otherwise."""
+    lo, hi = RATE_RANGE
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise DualTalkError(f"--rates {text!r}: give two numbers LOW,HIGH, e.g. 1.2,1.8") from None
+    if not (lo <= low <= high <= hi):
+        raise DualTalkError(f"--rates {text!r}: need {lo:g} <= LOW <= HIGH <= {hi:g}")
+    return low, high

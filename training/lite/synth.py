@@ -283,7 +283,11 @@ def _pick_language(rng: np.random.Generator, english_share: float) -> Language |
 
 
 def _voices_for(
-    rng: np.random.Generator, engines: list[str], lang: Language | None, heldout: bool
+    rng: np.random.Generator,
+    engines: list[str],
+    lang: Language | None,
+    heldout: bool,
+    rates: tuple[float, float] | None = None,
 ) -> tuple[Voice, Voice]:
     variants = (
         (HELDOUT_VARIANTS[:1], HELDOUT_VARIANTS[1:]) if heldout else (TRAIN_VARIANTS_M, TRAIN_VARIANTS_F)
@@ -291,11 +295,11 @@ def _voices_for(
     female_a = bool(rng.random() < 0.5)
     female_b = not female_a if rng.random() < 0.7 else female_a
     if lang is None:
-        va = random_voice(rng, engines, female_a, variants=variants)
-        vb = random_voice(rng, engines, female_b, variants=variants)
+        va = random_voice(rng, engines, female_a, variants=variants, rates=rates)
+        vb = random_voice(rng, engines, female_b, variants=variants, rates=rates)
     else:
-        va = random_voice(rng, engines, female_a, language=lang.voice, variants=variants)
-        vb = random_voice(rng, engines, female_b, language=lang.voice, variants=variants)
+        va = random_voice(rng, engines, female_a, language=lang.voice, variants=variants, rates=rates)
+        vb = random_voice(rng, engines, female_b, language=lang.voice, variants=variants, rates=rates)
     if (vb.engine, vb.name) == (va.engine, va.name):
         vb.pitch = float(np.clip(vb.pitch + 25 if vb.pitch < 50 else vb.pitch - 25, 0, 100))
     return va, vb
@@ -326,6 +330,7 @@ def make_dialogue(
     behaviour: bool = False,
     real: list[dict] | None = None,
     real_speed: float = 1.0,
+    rates: tuple[float, float] | None = None,
 ) -> dict:
     """Generate one dialogue; everything drawn from ``default_rng([seed, index])``.
 
@@ -333,7 +338,9 @@ def make_dialogue(
     otherwise. ``real`` (aligned real recordings, ``align.load_aligned``) makes speaker A
     a real voice reading its clips as turns, B a synthetic English partner; ``real_speed``
     plays each clip it reads that many times faster (``align.change_speed``), only those.
-    ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
+    ``rates`` = (low, high) speaking-rate factors of the synthetic voices (``tts.random_voice``;
+    default: the engines' usual 0.8-1.3): faster speech has the short unstressed vowels of
+    conversation. ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
     the default keeps only what the audio determines (lips, jaw, head beats and brow
     emphasis on one's own loudness, laugh faces).
     """
@@ -341,7 +348,7 @@ def make_dialogue(
     duration = float(duration if duration is not None else rng.uniform(10.0, 20.0))
     engines = engines or available_engines()
     lang = None if real else _pick_language(rng, english_share)
-    va, vb = _voices_for(rng, engines, lang, heldout=False)
+    va, vb = _voices_for(rng, engines, lang, heldout=False, rates=rates)
     say = _talkers(rng, (va, vb), lang)
     if real:
         # clips that name their speaker (meeting stretches): one person plays A, as in a conversation
@@ -458,6 +465,7 @@ def _make_indexed(
     real_path: str | None,
     real_share: float,
     real_speeds: tuple[float, ...] = (),
+    rates: tuple[float, float] | None = None,
 ) -> dict:
     """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over.
 
@@ -472,7 +480,7 @@ def _make_indexed(
             speed = float(np.random.default_rng([seed, index, 2]).choice(real_speeds))
     return make_dialogue(
         seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real,
-        real_speed=speed,
+        real_speed=speed, rates=rates,
     )  # fmt: skip
 
 
@@ -489,13 +497,15 @@ def generate_corpus(
     real: str | Path | None = None,
     real_share: float = 0.0,
     real_speeds: tuple[float, ...] = (),
+    rates: tuple[float, float] | None = None,
 ) -> Path:
     """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest.
 
     ``english_share``: share of English dialogues (the rest draw a language from
     ``languages.LANGUAGES``). ``real``: aligned real recordings (``align.py``), used as
     speaker A in a share ``real_share`` of the dialogues, each at one of ``real_speeds``
-    (playback speed factors; empty: as recorded).
+    (playback speed factors; empty: as recorded). ``rates``: (low, high) speaking-rate
+    factors of the synthetic voices (default: the engines' usual range).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -527,6 +537,7 @@ def generate_corpus(
                 real_path,
                 real_share,
                 tuple(real_speeds),
+                rates,
             ).result()
             write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
             total += d["duration"]
@@ -547,6 +558,7 @@ def generate_corpus(
         "languages": dict(sorted(languages.items())),
         "real_dialogues": n_real,
         "real_speeds": list(real_speeds),
+        "rates": list(rates) if rates else None,
     }
     with atomic_path(out / "corpus.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2))
