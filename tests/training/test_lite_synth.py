@@ -201,6 +201,7 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
         (["--rates", "1.8,1.2"], "LOW <= HIGH"),
         (["--rates", "1.2"], "two numbers"),
         (["--rates", "0.2,1.0"], "0.5 <= LOW"),
+        (["--fronting", "1.5"], "--fronting must be between 0 and 1"),
     ):
         res = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=60)
         assert res.returncode == 2 and says in res.stderr and len(res.stderr.strip().splitlines()) == 1

@@ -47,6 +47,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"conversational speech (default 0.8,1.3; each between {RATE_RANGE[0]:g} and {RATE_RANGE[1]:g})",
     )
     parser.add_argument(
+        "--fronting",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of English utterances whose rounded vowels (/u/, /oʊ/) are fronted: F2 raised, "
+        "lips still round, as many North American speakers say them (default 0)",
+    )
+    parser.add_argument(
         "--behaviour",
         action="store_true",
         help="v1 targets: add random blinks, gaze, listener nods and head drift (the behaviour layer owns them now)",
@@ -67,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError("--seconds must be between 2 and 600")
     if not 0.0 <= args.english_share <= 1.0 or not 0.0 <= args.real_share <= 1.0:
         raise DualTalkError("--english-share and --real-share must be between 0 and 1")
+    if not 0.0 <= args.fronting <= 1.0:
+        raise DualTalkError("--fronting must be between 0 and 1")
     if args.real is not None:
         from pathlib import Path
 
@@ -92,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         real_share=args.real_share if args.real else 0.0,
         real_speeds=speeds,
         rates=rates,
+        fronting=args.fronting,
     )
     print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
     return 0

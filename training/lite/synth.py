@@ -140,8 +140,17 @@ class Spoken:
 Say = Callable[[int, str], "Utterance | None"]
 
 
-def _talkers(rng: np.random.Generator, voices: tuple[Voice, Voice], lang: Language | None) -> Say:
-    """Both speakers read from the sentence bank of their language (English when ``lang`` is None)."""
+def _talkers(
+    rng: np.random.Generator,
+    voices: tuple[Voice, Voice],
+    lang: Language | None,
+    fronting: tuple[np.random.Generator, float] | None = None,
+) -> Say:
+    """Both speakers read from the sentence bank of their language (English when ``lang`` is None).
+
+    ``fronting`` = (its own generator, share): that share of the utterances get their rounded
+    vowels fronted (``fronting.front_rounded``); its own generator, so the rest of the dialogue is
+    drawn exactly as without it."""
     sentences = lang.train_sentences if lang else SENTENCES
     backs = lang.backchannels if lang else BACKCHANNELS
     laughs = lang.laughs if lang else LAUGHS
@@ -151,7 +160,15 @@ def _talkers(rng: np.random.Generator, voices: tuple[Voice, Voice], lang: Langua
             text = " ".join(str(rng.choice(sentences)) for _ in range(int(rng.integers(1, 4))))
         else:
             text = str(rng.choice(laughs if kind == "laugh" else backs))
-        return speak(text, voices[who])
+        utt = speak(text, voices[who])
+        if fronting is not None and fronting[0].random() < fronting[1]:
+            from .fronting import front_rounded
+
+            audio, shift = front_rounded(utt.audio, utt.phones, fronting[0])
+            utt = Utterance(
+                audio, utt.phones, utt.text, utt.engine, utt.voice, {**utt.options, "fronted_hz": shift}
+            )
+        return utt
 
     return say
 
@@ -331,6 +348,7 @@ def make_dialogue(
     real: list[dict] | None = None,
     real_speed: float = 1.0,
     rates: tuple[float, float] | None = None,
+    fronting: float = 0.0,
 ) -> dict:
     """Generate one dialogue; everything drawn from ``default_rng([seed, index])``.
 
@@ -340,7 +358,8 @@ def make_dialogue(
     plays each clip it reads that many times faster (``align.change_speed``), only those.
     ``rates`` = (low, high) speaking-rate factors of the synthetic voices (``tts.random_voice``;
     default: the engines' usual 0.8-1.3): faster speech has the short unstressed vowels of
-    conversation. ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
+    conversation. ``fronting``: share of English utterances whose rounded vowels are fronted
+    (``fronting.py``; drawn from ``default_rng([seed, index, 3])``). ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
     the default keeps only what the audio determines (lips, jaw, head beats and brow
     emphasis on one's own loudness, laugh faces).
     """
@@ -349,7 +368,8 @@ def make_dialogue(
     engines = engines or available_engines()
     lang = None if real else _pick_language(rng, english_share)
     va, vb = _voices_for(rng, engines, lang, heldout=False, rates=rates)
-    say = _talkers(rng, (va, vb), lang)
+    front = (np.random.default_rng([seed, index, 3]), fronting) if fronting > 0 and lang is None else None
+    say = _talkers(rng, (va, vb), lang, front)
     if real:
         # clips that name their speaker (meeting stretches): one person plays A, as in a conversation
         speakers = sorted({c["speaker"] for c in real if "speaker" in c})
@@ -466,6 +486,7 @@ def _make_indexed(
     real_share: float,
     real_speeds: tuple[float, ...] = (),
     rates: tuple[float, float] | None = None,
+    fronting: float = 0.0,
 ) -> dict:
     """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over.
 
@@ -480,7 +501,7 @@ def _make_indexed(
             speed = float(np.random.default_rng([seed, index, 2]).choice(real_speeds))
     return make_dialogue(
         seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real,
-        real_speed=speed, rates=rates,
+        real_speed=speed, rates=rates, fronting=fronting,
     )  # fmt: skip
 
 
@@ -498,6 +519,7 @@ def generate_corpus(
     real_share: float = 0.0,
     real_speeds: tuple[float, ...] = (),
     rates: tuple[float, float] | None = None,
+    fronting: float = 0.0,
 ) -> Path:
     """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest.
 
@@ -505,7 +527,8 @@ def generate_corpus(
     ``languages.LANGUAGES``). ``real``: aligned real recordings (``align.py``), used as
     speaker A in a share ``real_share`` of the dialogues, each at one of ``real_speeds``
     (playback speed factors; empty: as recorded). ``rates``: (low, high) speaking-rate
-    factors of the synthetic voices (default: the engines' usual range).
+    factors of the synthetic voices (default: the engines' usual range). ``fronting``: share of
+    the English utterances whose rounded vowels are fronted (``fronting.py``).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -538,6 +561,7 @@ def generate_corpus(
                 real_share,
                 tuple(real_speeds),
                 rates,
+                fronting,
             ).result()
             write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
             total += d["duration"]
@@ -559,6 +583,7 @@ def generate_corpus(
         "real_dialogues": n_real,
         "real_speeds": list(real_speeds),
         "rates": list(rates) if rates else None,
+        "fronting": fronting,
     }
     with atomic_path(out / "corpus.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2))
