@@ -44,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="LOW,HIGH",
         help="speaking-rate range of the synthetic voices as speed factors, e.g. 1.2,1.8 for fast "
-        f"conversational speech (default 0.8,1.3; each between {RATE_RANGE[0]:g} and {RATE_RANGE[1]:g})",
+        f"conversational speech (default 0.8-1.25 in English, 0.8-1.3 in other languages; each between "
+        f"{RATE_RANGE[0]:g} and {RATE_RANGE[1]:g})",
     )
     parser.add_argument(
         "--fronting",
