@@ -277,6 +277,12 @@ def available_engines() -> list[str]:
     return out
 
 
+RATES_ENGLISH = (0.8, 1.25)
+"""Speed factors an English voice's rate is drawn from by default (``random_voice``)."""
+RATES_OTHER = (0.8, 1.3)
+"""The same for a voice of another language."""
+
+
 def random_voice(
     rng: np.random.Generator,
     engines: list[str] | None = None,
@@ -291,7 +297,7 @@ def random_voice(
     ``language`` (an espeak-ng voice such as ``"es"``) gives an espeak-ng voice in that
     language; ``variants`` = (male, female) variant names to draw from (default: the
     bundled m1..m7 / f1..f5); ``rates`` = the (low, high) speed factors to draw the rate
-    from (default 0.8-1.3 for another language, 0.8-1.25 for English). Only the rate
+    from (default ``RATES_OTHER`` for another language, ``RATES_ENGLISH`` for English). Only the rate
     changes with ``rates``: the same ``rng`` gives the same voice otherwise.
     """
     if language is not None:
@@ -300,7 +306,7 @@ def random_voice(
         male_v, female_v = variants or (ESPEAK_VARIANTS_M, ESPEAK_VARIANTS_F)
         name = f"{language}+{rng.choice(female_v if female else male_v)}"
         pitch = float(rng.uniform(45, 80) if female else rng.uniform(20, 60))
-        rate = float(rng.uniform(*(rates or (0.8, 1.3))))
+        rate = float(rng.uniform(*(rates or RATES_OTHER)))
         return Voice("espeak", name, rate, pitch, float(rng.uniform(30, 90)), female)
     engines = engines or available_engines()
     if not engines:
@@ -310,7 +316,7 @@ def random_voice(
     engine = str(rng.choice(engines, p=probs / probs.sum()))
     if female is None:
         female = bool(rng.random() < 0.5)
-    rate = float(rng.uniform(*(rates or (0.8, 1.25))))
+    rate = float(rng.uniform(*(rates or RATES_ENGLISH)))
     if engine == "espeak":
         male_v, female_v = variants or (ESPEAK_VARIANTS_M, ESPEAK_VARIANTS_F)
         name = f"{rng.choice(ESPEAK_VOICES)}+{rng.choice(female_v if female else male_v)}"

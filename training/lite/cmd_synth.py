@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ...inference.audio.tts import RATES_ENGLISH, RATES_OTHER
 from ...inference.core.errors import DualTalkError
 
 RATE_RANGE = (0.5, 2.5)
@@ -44,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="LOW,HIGH",
         help="speaking-rate range of the synthetic voices as speed factors, e.g. 1.2,1.8 for fast "
-        f"conversational speech (default 0.8-1.25 in English, 0.8-1.3 in other languages; each between "
+        f"conversational speech (default {RATES_ENGLISH[0]:g},{RATES_ENGLISH[1]:g} in English, "
+        f"{RATES_OTHER[0]:g},{RATES_OTHER[1]:g} in other languages; each between "
         f"{RATE_RANGE[0]:g} and {RATE_RANGE[1]:g})",
     )
     parser.add_argument(
@@ -114,12 +116,7 @@ def _speeds(text: str) -> tuple[float, ...]:
     from .align import SPEED_RANGE
 
     lo, hi = SPEED_RANGE
-    try:
-        speeds = tuple(float(x) for x in text.split(","))
-    except ValueError:
-        raise DualTalkError(
-            f"--real-speeds {text!r}: give numbers separated by commas, e.g. 0.9,1.1"
-        ) from None
+    speeds = _numbers("--real-speeds", text, "numbers separated by commas, e.g. 0.9,1.1")
     if not speeds or any(not lo <= s <= hi for s in speeds):
         raise DualTalkError(f"--real-speeds {text!r}: each speed must be between {lo:g} and {hi:g}")
     return speeds
@@ -128,10 +125,19 @@ def _speeds(text: str) -> tuple[float, ...]:
 def _rates(text: str) -> tuple[float, float]:
     """``"1.2,1.8"`` -> (1.2, 1.8): low <= high, both within ``RATE_RANGE``; one clear line otherwise."""
     lo, hi = RATE_RANGE
-    try:
-        low, high = (float(x) for x in text.split(","))
-    except ValueError:
-        raise DualTalkError(f"--rates {text!r}: give two numbers LOW,HIGH, e.g. 1.2,1.8") from None
+    hint = "two numbers LOW,HIGH, e.g. 1.2,1.8"
+    numbers = _numbers("--rates", text, hint)
+    if len(numbers) != 2:
+        raise DualTalkError(f"--rates {text!r}: give {hint}")
+    low, high = numbers
     if not (lo <= low <= high <= hi):
         raise DualTalkError(f"--rates {text!r}: need {lo:g} <= LOW <= HIGH <= {hi:g}")
     return low, high
+
+
+def _numbers(flag: str, text: str, hint: str) -> tuple[float, ...]:
+    """Comma-separated numbers of one option; a word among them is one clear line naming ``flag``."""
+    try:
+        return tuple(float(x) for x in text.split(","))
+    except ValueError:
+        raise DualTalkError(f"{flag} {text!r}: give {hint}") from None

@@ -34,6 +34,7 @@ from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
+from .fronting import front_rounded
 from .languages import HELDOUT_VARIANTS, LANGUAGES, TRAIN_VARIANTS_F, TRAIN_VARIANTS_M, Language
 from .listener import (
     blinks,
@@ -162,8 +163,6 @@ def _talkers(
             text = str(rng.choice(laughs if kind == "laugh" else backs))
         utt = speak(text, voices[who])
         if fronting is not None and fronting[0].random() < fronting[1]:
-            from .fronting import front_rounded
-
             audio, shift = front_rounded(utt.audio, utt.phones, fronting[0])
             utt = Utterance(
                 audio, utt.phones, utt.text, utt.engine, utt.voice, {**utt.options, "fronted_hz": shift}
@@ -357,9 +356,10 @@ def make_dialogue(
     a real voice reading its clips as turns, B a synthetic English partner; ``real_speed``
     plays each clip it reads that many times faster (``align.change_speed``), only those.
     ``rates`` = (low, high) speaking-rate factors of the synthetic voices (``tts.random_voice``;
-    default: the engines' usual 0.8-1.3): faster speech has the short unstressed vowels of
-    conversation. ``fronting``: share of English utterances whose rounded vowels are fronted
-    (``fronting.py``; drawn from ``default_rng([seed, index, 3])``). ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
+    default ``tts.RATES_ENGLISH`` / ``RATES_OTHER``): faster speech has the short unstressed
+    vowels of conversation. ``fronting``: share of English utterances whose rounded vowels are
+    fronted (``fronting.py``; drawn from ``default_rng([seed, index, 3])``).
+    ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
     the default keeps only what the audio determines (lips, jaw, head beats and brow
     emphasis on one's own loudness, laugh faces).
     """
