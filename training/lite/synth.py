@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -411,7 +412,11 @@ def make_dialogue(
                 active[s.who][a : min(b, T)] = True
         if s.kind == "laugh":
             laughs[s.who].append((int(s.start * FPS), int((s.start + len(s.utt_audio) / SAMPLE_RATE) * FPS)))
-    out = {"duration": n / SAMPLE_RATE, "speakers": [], "language": lang.code if lang else "en"}
+    out: dict[str, Any] = {
+        "duration": n / SAMPLE_RATE,
+        "speakers": [],
+        "language": lang.code if lang else "en",
+    }
     for k in range(2):
         own, other = clean[k], clean[1 - k]
         gain = float(rng.uniform(0.8, 1.25))
