@@ -5,17 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from dualtalk.inference.audio.tts import Phone, available_engines
-from dualtalk.training.lite.fronting import front_rounded, front_spans, rounded_spans
+from dualtalk.training.lite.fronting import MAX_SHIFT, front_rounded, front_spans, rounded_spans
 from scipy.signal import lfilter
 
 SR = 16000
 
 
-def _vowel(f1: float, f2: float, seconds: float = 0.6, f0: float = 120.0) -> np.ndarray:
-    """A pulse train through two resonances: a vowel with known formants."""
+def _vowel(
+    f1: float, f2: float, f3: float | None = None, seconds: float = 0.6, f0: float = 120.0
+) -> np.ndarray:
+    """A pulse train through two (or three) resonances: a vowel with known formants."""
     x = np.zeros(int(seconds * SR))
     x[:: int(SR / f0)] = 1.0
-    for f, bw in ((f1, 80.0), (f2, 100.0)):
+    for f, bw in ((f1, 80.0), (f2, 100.0), (f3, 120.0)):
+        if f is None:
+            continue
         r = np.exp(-np.pi * bw / SR)
         x = lfilter([1.0 - r], [1.0, -2 * r * np.cos(2 * np.pi * f / SR), r * r], x)
     return (0.5 * x / np.abs(x).max()).astype(np.float32)
@@ -63,6 +67,31 @@ def test_only_lip_rounding_phones_are_fronted():
     assert np.array_equal(y, x) and 300 <= shift <= 700  # no rounded vowel: nothing to do
     with pytest.raises(ValueError):
         front_spans(x, [(0.1, 0.2)], shift_hz=5000)
+
+
+def test_a_chosen_shift_range_sets_how_far_the_second_formant_rises():
+    x = _vowel(350, 900)
+    phones = [Phone("UW", 0.15, 0.45, "arpabet")]
+    mid = slice(int(0.25 * SR), int(0.35 * SR))
+    rng = np.random.default_rng(1)
+    shifts = [front_rounded(x, phones, rng, (900.0, 1000.0))[1] for _ in range(5)]
+    assert all(900 <= s <= 1000 for s in shifts)
+    y, shift = front_rounded(x, phones, np.random.default_rng(2), (1000.0, 1000.0))
+    assert shift == 1000.0
+    assert 1650 < _formants(y[mid])[1] < 2100  # F2 ~900 + 1000 Hz: where a spread vowel's would be
+    assert abs(_formants(y[mid])[0] - 350) < 100
+    front_spans(x, [(0.1, 0.2)], shift_hz=MAX_SHIFT)  # the documented top is allowed
+    with pytest.raises(ValueError):
+        front_spans(x, [(0.1, 0.2)], shift_hz=MAX_SHIFT + 1.0)
+
+
+def test_a_raised_second_formant_stops_short_of_the_third_and_the_first_stays():
+    x = _vowel(350, 900, 2200)
+    y = front_spans(x, [(0.15, 0.45)], shift_hz=MAX_SHIFT)
+    mid = slice(int(0.25 * SR), int(0.35 * SR))
+    f1, f2, f3 = _formants(y[mid])[:3]
+    assert abs(f1 - 350) < 60 and abs(f3 - 2200) < 120  # F1 and F3 where they were
+    assert 1700 < f2 < 2200 - 150  # F2 up as far as it can go, still a separate resonance
 
 
 @pytest.mark.skipif("flite" not in available_engines(), reason="flite is not installed")

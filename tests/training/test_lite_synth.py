@@ -202,6 +202,10 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
         (["--rates", "1.2"], "two numbers"),
         (["--rates", "0.2,1.0"], "0.5 <= LOW"),
         (["--fronting", "1.5"], "--fronting must be between 0 and 1"),
+        (["--fronting-shift", "600,1100"], "needs --fronting"),
+        (["--fronting", "0.5", "--fronting-shift", "1100,600"], "0 < LOW <= HIGH <= 1500"),
+        (["--fronting", "0.5", "--fronting-shift", "600,2000"], "0 < LOW <= HIGH <= 1500"),
+        (["--fronting", "0.5", "--fronting-shift", "600"], "two numbers LOW,HIGH in Hz"),
     ):
         res = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=60)
         assert res.returncode == 2 and says in res.stderr and len(res.stderr.strip().splitlines()) == 1

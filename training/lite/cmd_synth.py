@@ -6,6 +6,7 @@ import argparse
 
 from ...inference.audio.tts import RATES_ENGLISH, RATES_OTHER
 from ...inference.core.errors import DualTalkError
+from .fronting import MAX_SHIFT, SHIFT_RANGE
 
 RATE_RANGE = (0.5, 2.5)
 """Speed factors the engines still speak intelligibly at (espeak-ng: ~90-440 words a minute)."""
@@ -58,6 +59,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "lips still round, as many North American speakers say them (default 0)",
     )
     parser.add_argument(
+        "--fronting-shift",
+        default=None,
+        metavar="LOW,HIGH",
+        help="how far (Hz) a fronted vowel's F2 rises, drawn per utterance "
+        f"(default {SHIFT_RANGE[0]:g},{SHIFT_RANGE[1]:g}; at most {MAX_SHIFT:g})",
+    )
+    parser.add_argument(
         "--behaviour",
         action="store_true",
         help="v1 targets: add random blinks, gaze, listener nods and head drift (the behaviour layer owns them now)",
@@ -80,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError("--english-share and --real-share must be between 0 and 1")
     if not 0.0 <= args.fronting <= 1.0:
         raise DualTalkError("--fronting must be between 0 and 1")
+    shift = _shifts(args.fronting_shift) if args.fronting_shift is not None else SHIFT_RANGE
+    if args.fronting_shift is not None and args.fronting == 0:
+        raise DualTalkError("--fronting-shift needs --fronting (the share of utterances to front)")
     if args.real is not None:
         from pathlib import Path
 
@@ -106,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
         real_speeds=speeds,
         rates=rates,
         fronting=args.fronting,
+        fronting_shift=shift,
     )
     print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
     return 0
@@ -132,6 +144,18 @@ def _rates(text: str) -> tuple[float, float]:
     low, high = numbers
     if not (lo <= low <= high <= hi):
         raise DualTalkError(f"--rates {text!r}: need {lo:g} <= LOW <= HIGH <= {hi:g}")
+    return low, high
+
+
+def _shifts(text: str) -> tuple[float, float]:
+    """``"600,1100"`` -> (600.0, 1100.0): 0 < low <= high <= ``MAX_SHIFT``; one clear line otherwise."""
+    hint = "two numbers LOW,HIGH in Hz, e.g. 600,1100"
+    numbers = _numbers("--fronting-shift", text, hint)
+    if len(numbers) != 2:
+        raise DualTalkError(f"--fronting-shift {text!r}: give {hint}")
+    low, high = numbers
+    if not (0.0 < low <= high <= MAX_SHIFT):
+        raise DualTalkError(f"--fronting-shift {text!r}: need 0 < LOW <= HIGH <= {MAX_SHIFT:g}")
     return low, high
 
 

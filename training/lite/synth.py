@@ -35,7 +35,7 @@ from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
-from .fronting import front_rounded
+from .fronting import SHIFT_RANGE, front_rounded
 from .languages import HELDOUT_VARIANTS, LANGUAGES, TRAIN_VARIANTS_F, TRAIN_VARIANTS_M, Language
 from .listener import (
     blinks,
@@ -146,13 +146,13 @@ def _talkers(
     rng: np.random.Generator,
     voices: tuple[Voice, Voice],
     lang: Language | None,
-    fronting: tuple[np.random.Generator, float] | None = None,
+    fronting: tuple[np.random.Generator, float, tuple[float, float]] | None = None,
 ) -> Say:
     """Both speakers read from the sentence bank of their language (English when ``lang`` is None).
 
-    ``fronting`` = (its own generator, share): that share of the utterances get their rounded
-    vowels fronted (``fronting.front_rounded``); its own generator, so the rest of the dialogue is
-    drawn exactly as without it."""
+    ``fronting`` = (its own generator, share, shift range in Hz): that share of the utterances get
+    their rounded vowels fronted (``fronting.front_rounded``); its own generator, so the rest of the
+    dialogue is drawn exactly as without it."""
     sentences = lang.train_sentences if lang else SENTENCES
     backs = lang.backchannels if lang else BACKCHANNELS
     laughs = lang.laughs if lang else LAUGHS
@@ -164,7 +164,7 @@ def _talkers(
             text = str(rng.choice(laughs if kind == "laugh" else backs))
         utt = speak(text, voices[who])
         if fronting is not None and fronting[0].random() < fronting[1]:
-            audio, shift = front_rounded(utt.audio, utt.phones, fronting[0])
+            audio, shift = front_rounded(utt.audio, utt.phones, fronting[0], fronting[2])
             utt = Utterance(
                 audio, utt.phones, utt.text, utt.engine, utt.voice, {**utt.options, "fronted_hz": shift}
             )
@@ -349,6 +349,7 @@ def make_dialogue(
     real_speed: float = 1.0,
     rates: tuple[float, float] | None = None,
     fronting: float = 0.0,
+    fronting_shift: tuple[float, float] = SHIFT_RANGE,
 ) -> dict:
     """Generate one dialogue; everything drawn from ``default_rng([seed, index])``.
 
@@ -359,7 +360,8 @@ def make_dialogue(
     ``rates`` = (low, high) speaking-rate factors of the synthetic voices (``tts.random_voice``;
     default ``tts.RATES_ENGLISH`` / ``RATES_OTHER``): faster speech has the short unstressed
     vowels of conversation. ``fronting``: share of English utterances whose rounded vowels are
-    fronted (``fronting.py``; drawn from ``default_rng([seed, index, 3])``).
+    fronted by a shift drawn from ``fronting_shift`` (Hz; ``fronting.py``; drawn from
+    ``default_rng([seed, index, 3])``).
     ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
     the default keeps only what the audio determines (lips, jaw, head beats and brow
     emphasis on one's own loudness, laugh faces).
@@ -369,7 +371,9 @@ def make_dialogue(
     engines = engines or available_engines()
     lang = None if real else _pick_language(rng, english_share)
     va, vb = _voices_for(rng, engines, lang, heldout=False, rates=rates)
-    front = (np.random.default_rng([seed, index, 3]), fronting) if fronting > 0 and lang is None else None
+    front = None
+    if fronting > 0 and lang is None:
+        front = (np.random.default_rng([seed, index, 3]), fronting, fronting_shift)
     say = _talkers(rng, (va, vb), lang, front)
     if real:
         # clips that name their speaker (meeting stretches): one person plays A, as in a conversation
@@ -492,6 +496,7 @@ def _make_indexed(
     real_speeds: tuple[float, ...] = (),
     rates: tuple[float, float] | None = None,
     fronting: float = 0.0,
+    fronting_shift: tuple[float, float] = SHIFT_RANGE,
 ) -> dict:
     """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over.
 
@@ -506,7 +511,7 @@ def _make_indexed(
             speed = float(np.random.default_rng([seed, index, 2]).choice(real_speeds))
     return make_dialogue(
         seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real,
-        real_speed=speed, rates=rates, fronting=fronting,
+        real_speed=speed, rates=rates, fronting=fronting, fronting_shift=fronting_shift,
     )  # fmt: skip
 
 
@@ -525,6 +530,7 @@ def generate_corpus(
     real_speeds: tuple[float, ...] = (),
     rates: tuple[float, float] | None = None,
     fronting: float = 0.0,
+    fronting_shift: tuple[float, float] = SHIFT_RANGE,
 ) -> Path:
     """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest.
 
@@ -533,7 +539,8 @@ def generate_corpus(
     speaker A in a share ``real_share`` of the dialogues, each at one of ``real_speeds``
     (playback speed factors; empty: as recorded). ``rates``: (low, high) speaking-rate
     factors of the synthetic voices (default: the engines' usual range). ``fronting``: share of
-    the English utterances whose rounded vowels are fronted (``fronting.py``).
+    the English utterances whose rounded vowels are fronted (``fronting.py``), each by a shift
+    drawn from ``fronting_shift`` (Hz).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -567,6 +574,7 @@ def generate_corpus(
                 tuple(real_speeds),
                 rates,
                 fronting,
+                (float(fronting_shift[0]), float(fronting_shift[1])),
             ).result()
             write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
             total += d["duration"]
@@ -589,6 +597,7 @@ def generate_corpus(
         "real_speeds": list(real_speeds),
         "rates": list(rates) if rates else None,
         "fronting": fronting,
+        "fronting_shift": list(fronting_shift) if fronting else None,
     }
     with atomic_path(out / "corpus.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2))
