@@ -137,11 +137,7 @@ def _speeds(text: str) -> tuple[float, ...]:
 def _rates(text: str) -> tuple[float, float]:
     """``"1.2,1.8"`` -> (1.2, 1.8): low <= high, both within ``RATE_RANGE``; one clear line otherwise."""
     lo, hi = RATE_RANGE
-    hint = "two numbers LOW,HIGH, e.g. 1.2,1.8"
-    numbers = _numbers("--rates", text, hint)
-    if len(numbers) != 2:
-        raise DualTalkError(f"--rates {text!r}: give {hint}")
-    low, high = numbers
+    low, high = _pair("--rates", text, "two numbers LOW,HIGH, e.g. 1.2,1.8")
     if not (lo <= low <= high <= hi):
         raise DualTalkError(f"--rates {text!r}: need {lo:g} <= LOW <= HIGH <= {hi:g}")
     return low, high
@@ -149,14 +145,18 @@ def _rates(text: str) -> tuple[float, float]:
 
 def _shifts(text: str) -> tuple[float, float]:
     """``"600,1100"`` -> (600.0, 1100.0): 0 < low <= high <= ``MAX_SHIFT``; one clear line otherwise."""
-    hint = "two numbers LOW,HIGH in Hz, e.g. 600,1100"
-    numbers = _numbers("--fronting-shift", text, hint)
-    if len(numbers) != 2:
-        raise DualTalkError(f"--fronting-shift {text!r}: give {hint}")
-    low, high = numbers
+    low, high = _pair("--fronting-shift", text, "two numbers LOW,HIGH in Hz, e.g. 600,1100")
     if not (0.0 < low <= high <= MAX_SHIFT):
         raise DualTalkError(f"--fronting-shift {text!r}: need 0 < LOW <= HIGH <= {MAX_SHIFT:g}")
     return low, high
+
+
+def _pair(flag: str, text: str, hint: str) -> tuple[float, float]:
+    """Exactly two comma-separated numbers (a range's LOW,HIGH); anything else is one clear line."""
+    numbers = _numbers(flag, text, hint)
+    if len(numbers) != 2:
+        raise DualTalkError(f"{flag} {text!r}: give {hint}")
+    return numbers[0], numbers[1]
 
 
 def _numbers(flag: str, text: str, hint: str) -> tuple[float, ...]:
