@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from dualtalk.inference.audio.tts import SAMPLE_RATE, Voice, available_engines, random_voice, speak
 from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.phonetic.visemes import viseme_classes
 from dualtalk.training.lite.listener import frame_energy
-from dualtalk.training.lite.visemes import viseme_classes
 
 ENGINES = available_engines()
 VOICES = {"espeak": Voice("espeak", "en-us+m3"), "flite": Voice("flite", "slt", pitch=80.0)}

@@ -7,7 +7,7 @@ import numpy as np
 from dualtalk.inference.audio import load_dialogue
 from dualtalk.inference.engine import load_engine
 from dualtalk.inference.generate import generate_dialogue
-from dualtalk.training.lite.visemes import mouth_openness
+from dualtalk.inference.phonetic.visemes import mouth_openness
 
 
 def test_mouths_move_more_while_speaking_than_while_listening(demo_clip):

@@ -7,9 +7,9 @@ import pytest
 import torch
 from dualtalk.inference.audio.tts import Phone
 from dualtalk.inference.core.channels import ARKIT55
+from dualtalk.inference.phonetic.visemes import IDX, render_visemes
 from dualtalk.training.lite.synth import PHONE_BILABIAL, PHONE_OPEN, phone_class_track
 from dualtalk.training.lite.train_lite import channel_weights, lip_aperture, lite_loss
-from dualtalk.training.lite.visemes import IDX, render_visemes
 
 
 def _phones(spec, t=0.3):
@@ -97,7 +97,7 @@ def test_the_contact_head_decodes_to_the_shapes_the_targets_draw():
     # the network's contact shapes (inference) are the training renderer's contact frames
     from dualtalk.inference.core.channels import ARKIT52
     from dualtalk.inference.models.lite.model import CONTACT_SHAPES
-    from dualtalk.training.lite.visemes import _CONTACT
+    from dualtalk.inference.phonetic.visemes import _CONTACT
 
     for cls, key in (("bilabial", "PBM"), ("labiodental", "FV")):
         for name, value in CONTACT_SHAPES[cls].items():

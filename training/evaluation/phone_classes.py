@@ -1,7 +1,7 @@
 """Phone classes for judging lips, in ARPAbet and IPA.
 
 These tables are written from phonetics, not from the training renderer
-(``training/lite/visemes.py``): an evaluator that shared the renderer's tables would
+(``inference/phonetic/visemes.py``): an evaluator that shared the renderer's tables would
 only check that the model learned the renderer. The classes are the ones the lip-sync
 measures need:
 

@@ -1,14 +1,11 @@
-"""Phone timings for real recordings, from their transcripts, with PyPI ``pocketsphinx``.
+"""Real recordings with phone timings, for the training corpus, with PyPI ``pocketsphinx``.
 
 The lite model must hear real microphones, rooms and voices, not only TTS. Real speech
 has no phone timings, so we force-align its transcript with pocketsphinx's English
-acoustic model and dictionary (both shipped in the wheel): a word pass
-(``set_align_text``) then a phone pass (``set_alignment``), 10 ms resolution, ARPAbet
-symbols, the same layout as the LibriVox ``*.phone.json`` evaluation files.
-
-Out-of-dictionary words get flite's letter-to-sound pronunciation (``flite -ps``, the
-same ARPAbet set) before alignment; a clip that still cannot be aligned is skipped and
-counted.
+acoustic model and dictionary (the aligner itself, ``align``, is the engine's:
+``inference/phonetic/align.py``; this module reads corpora and writes what ``synth`` mixes in).
+Out-of-dictionary words get flite's letter-to-sound pronunciation; a clip that still cannot
+be aligned is skipped and counted.
 
 Clips without a transcript (24 of the 32 shared LJ Speech clips) can be transcribed by
 pocketsphinx's own recogniser first (``--asr``), then aligned against that hypothesis.
@@ -33,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -41,8 +37,9 @@ import numpy as np
 
 from ...inference.audio.tts import SAMPLE_RATE, Phone
 from ...inference.core.errors import DualTalkError
+from ...inference.phonetic.align import align, normalise_transcript, transcribe
 
-_FRAME = 0.01  # pocketsphinx frame: 10 ms
+__all__ = ["align", "normalise_transcript", "transcribe"]  # the aligner itself lives in the engine
 
 
 def _to_16k(audio: np.ndarray, sr: int) -> np.ndarray:
@@ -54,143 +51,6 @@ def _to_16k(audio: np.ndarray, sr: int) -> np.ndarray:
 
     frac = Fraction(SAMPLE_RATE, sr)
     return resample_poly(audio, frac.numerator, frac.denominator).astype(np.float32)
-
-
-def normalise_transcript(text: str) -> str:
-    """Lower case words and apostrophes only: what the pocketsphinx dictionary spells."""
-    return " ".join(re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " ")).split())
-
-
-def _pcm(audio: np.ndarray) -> bytes:
-    return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16).tobytes()
-
-
-def _flite_pronunciation(word: str) -> str | None:
-    """ARPAbet pronunciation from flite's lexicon/letter-to-sound rules, or None."""
-    import shutil
-    import subprocess
-
-    exe = shutil.which("flite")
-    if exe is None:
-        return None
-    res = subprocess.run(
-        [exe, "-t", word, "-ps", "-o", "none"], capture_output=True, text=True, timeout=30, check=False
-    )
-    fold = {"AX": "AH", "AXR": "ER", "EL": "L", "EN": "N", "EM": "M", "DX": "T", "IX": "IH"}
-    phones = [fold.get(p.upper(), p.upper()) for p in res.stdout.split() if p != "pau"]
-    return " ".join(phones) or None
-
-
-def transcribe(audio: np.ndarray) -> str:
-    """pocketsphinx's best guess at the words of 16 kHz ``audio`` (its English n-gram model)."""
-    from pocketsphinx import Decoder
-
-    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
-    dec.start_utt()
-    dec.process_raw(_pcm(audio), full_utt=True)
-    dec.end_utt()
-    hyp = dec.hyp()
-    return hyp.hypstr if hyp is not None else ""
-
-
-def _decoder(words: list[str]):
-    from pocketsphinx import Decoder
-
-    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
-    for word in set(words):
-        if dec.lookup_word(word) is None:
-            pron = _flite_pronunciation(word)
-            if pron:
-                try:
-                    dec.add_word(word, pron, False)
-                except RuntimeError:
-                    pass  # the alignment below then fails and the clip is skipped
-    return dec
-
-
-def _word_pass(audio: np.ndarray, words: list[str]) -> list[tuple[str, float, float]]:
-    """Word segments (word, start s, end s) of a forced alignment of ``words``."""
-    dec = _decoder(words)
-    try:
-        dec.set_align_text(" ".join(words))
-        dec.start_utt()
-        dec.process_raw(_pcm(audio), full_utt=True)
-        dec.end_utt()
-    except RuntimeError as exc:  # out-of-dictionary word or no path through the audio
-        raise DualTalkError(f"pocketsphinx could not align {' '.join(words)[:40]!r}: {exc}") from None
-    if dec.hyp() is None:
-        raise DualTalkError(f"pocketsphinx found no alignment for {' '.join(words)[:40]!r}")
-    return [(sg.word, sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME) for sg in dec.seg()]
-
-
-def _phone_pass(audio: np.ndarray, words: list[str]) -> list[Phone]:
-    """Phones of a short stretch of speech (the second, sub-word pass)."""
-    dec = _decoder(words)
-    pcm = _pcm(audio)
-    try:
-        dec.set_align_text(" ".join(words))
-        dec.start_utt()
-        dec.process_raw(pcm, full_utt=True)
-        dec.end_utt()
-        dec.set_alignment()
-        dec.start_utt()
-        dec.process_raw(pcm, full_utt=True)
-        dec.end_utt()
-    except RuntimeError as exc:
-        raise DualTalkError(
-            f"pocketsphinx could not align the phones of {' '.join(words)[:40]!r}: {exc}"
-        ) from None
-    phones = []
-    for word in dec.get_alignment():
-        for ph in word:
-            start, end = ph.start * _FRAME, (ph.start + ph.duration) * _FRAME
-            sym = "sil" if ph.name.upper() in ("SIL", "+SPN+", "+NSN+") else ph.name.lower()
-            if end > start:
-                phones.append(Phone(sym, start, end, "arpabet"))
-    return phones
-
-
-def _chunk_phones(audio: np.ndarray, segs: list[tuple[str, float, float]]) -> list[Phone]:
-    """Phones of consecutive aligned words: one phone pass, halved on failure; a single
-    word that still fails shares its span evenly among its dictionary phones."""
-    t0, t1 = segs[0][1], segs[-1][2]
-    words = [w.split("(")[0] for w, _b, _e in segs]
-    piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
-    try:
-        return [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words)]
-    except DualTalkError:
-        if len(segs) > 1:
-            half = len(segs) // 2
-            return _chunk_phones(audio, segs[:half]) + _chunk_phones(audio, segs[half:])
-    pron = (_decoder(words).lookup_word(words[0]) or "").split()
-    if not pron:
-        return []
-    step = (t1 - t0) / len(pron)
-    return [Phone(ph.lower(), t0 + i * step, t0 + (i + 1) * step, "arpabet") for i, ph in enumerate(pron)]
-
-
-def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:
-    """ARPAbet phones of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
-
-    The phone pass of pocketsphinx fails on long utterances, so the word pass cuts the
-    audio at word boundaries into stretches of about ``chunk_seconds`` and each stretch
-    gets its own phone pass.
-    """
-    text = normalise_transcript(transcript)
-    if not text:
-        raise DualTalkError("empty transcript")
-    segs = [sg for sg in _word_pass(audio, text.split()) if not sg[0].startswith(("<", "["))]
-    phones: list[Phone] = []
-    k = 0
-    while k < len(segs):
-        j = k + 1
-        while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds:
-            j += 1
-        phones += _chunk_phones(audio, segs[k:j])
-        k = j
-    if not any(p.symbol != "sil" for p in phones):
-        raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
-    return phones
 
 
 def align_ljspeech(folder: str | Path, *, asr: bool = False) -> tuple[list[dict], list[str]]:

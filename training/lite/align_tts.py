@@ -32,9 +32,9 @@ from ...inference.audio.tts import Phone, Voice, speak
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import SAMPLE_RATE
 from ...inference.models.lite.features import mel_filterbank
+from ...inference.phonetic.ipa import is_language_switch
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
-from .ipa import is_language_switch
 
 HOP = 160  # 10 ms at 16 kHz
 N_FFT = 400  # 25 ms windows

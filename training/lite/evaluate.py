@@ -26,8 +26,8 @@ import numpy as np
 
 from ...inference.audio.tts import Phone
 from ...inference.core.timebase import FPS, SAMPLE_RATE
+from ...inference.phonetic.visemes import mouth_openness, render_visemes
 from ..evaluation.lipsync import read_alignment
-from .visemes import mouth_openness, render_visemes
 
 SR = SAMPLE_RATE
 DEMO_STEM = "UbjUDM1MiGE_sub_video_72"

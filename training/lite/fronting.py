@@ -28,7 +28,7 @@ from scipy.linalg import solve_toeplitz
 from scipy.signal import lfilter
 
 from ...inference.audio.tts import Phone
-from .visemes import viseme_classes
+from ...inference.phonetic.visemes import viseme_classes
 
 HOP = 80  # samples between fits (5 ms at 16 kHz)
 FIT = 400  # samples of audio each fit sees (25 ms)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ...inference.audio.tts import Voice, speak
 from ...inference.core.fileio import ensure_writable_dir
+from ...inference.phonetic.ipa import is_language_switch
 from ..evaluation.lipsync import write_alignment
-from .ipa import is_language_switch
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
 

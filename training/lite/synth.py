@@ -35,6 +35,7 @@ from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
+from ...inference.phonetic.visemes import render_visemes, viseme_classes
 from .fronting import SHIFT_RANGE, front_rounded
 from .languages import HELDOUT_VARIANTS, LANGUAGES, TRAIN_VARIANTS_F, TRAIN_VARIANTS_M, Language
 from .listener import (
@@ -46,7 +47,6 @@ from .listener import (
     speaker_head,
     speech_head,
 )
-from .visemes import render_visemes, viseme_classes
 
 # Our own sentences: everyday conversation with a broad mix of phones.
 SENTENCES = (

@@ -166,7 +166,7 @@ class InteractionBlock(nn.Module):
 
 
 # The lip shapes at the instant of contact, as the v2 targets draw them (the "contact"
-# rendering of training/lite/visemes.py, mouthClose x0.5; a test keeps them equal). Only
+# rendering of inference/phonetic/visemes.py, mouthClose x0.5; a test keeps them equal). Only
 # the channels that make the contact are set; rounding, smile and the rest stay as
 # regressed. Closure: aperture (jawOpen - mouthClose + 0.3 mouthLowerDown) = -0.235.
 CONTACT_CLASSES = ("bilabial", "labiodental")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from dualtalk.inference.audio.tts import Phone, Voice, available_engines, speak
-from dualtalk.training.lite.ipa import ipa_classes, unknown_symbols
-from dualtalk.training.lite.visemes import viseme_classes
+from dualtalk.inference.phonetic.ipa import ipa_classes, unknown_symbols
+from dualtalk.inference.phonetic.visemes import viseme_classes
 
 needs_espeak = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...inference.audio.tts import Phone
-from ...inference.core.channels import ARKIT52, ARKIT55
+from ..audio.tts import Phone
+from ..core.channels import ARKIT52, ARKIT55
 from .ipa import ipa_classes
 
 IDX = {n: i for i, n in enumerate(ARKIT55)}

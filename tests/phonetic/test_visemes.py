@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from dualtalk.inference.audio.tts import Phone
-from dualtalk.training.lite.visemes import IDX, mouth_openness, render_visemes, viseme_classes
+from dualtalk.inference.phonetic.visemes import IDX, mouth_openness, render_visemes, viseme_classes
 
 
 def _phones(spec, alphabet="arpabet"):
