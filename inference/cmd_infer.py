@@ -70,7 +70,7 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise DualTalkError(f"--out {out} exists and is not a folder")
     inputs = [("input audio", args.audio), ("input audio of B", args.audio_b), ("input turns file", args.turns),
-              ("input checkpoint", args.checkpoint)]  # fmt: skip
+              ("input checkpoint", args.checkpoint), ("input transcript", args.transcript)]  # fmt: skip
     outputs.check_write_plan([("--out", out / "A.npz"), ("--out", out / "B.npz")], inputs)
     outputs.check_folder_target(out, "--out")
     t0 = time.perf_counter()
@@ -82,6 +82,10 @@ def _run_dialogue(args: argparse.Namespace) -> int:
         f"{engine.name} engine on {engine.device}, {motion_a.meta.get('rounds')} rounds, "
         f"{motion_a.meta.get('windows')} window(s), {took:.1f} s"
     )
+    if take.transcript is not None:
+        from .phonetic.transcript import describe
+
+        print(describe(take.transcript))
     return 0
 
 
@@ -94,7 +98,7 @@ def _run_paper(args: argparse.Namespace) -> int:
         )
     other = [
         f"--{name.replace('_', '-')}"
-        for name in ("audio_b", "turns", "speaker_a", "start", "end")
+        for name in ("audio_b", "turns", "speaker_a", "start", "end", "transcript")
         if getattr(args, name, None) is not None
     ]
     other += [f"--{flag}" for flag in ("swap", "diarize") if getattr(args, flag, False)]

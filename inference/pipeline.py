@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .core.errors import DualTalkError
 from .core.progress import Progress, Silent
 from .core.request import Request
 
@@ -34,6 +35,7 @@ class Take:
     motion_b: Motion
     path_a: Path
     path_b: Path
+    transcript: dict[str, Any] | None = None  # per character: words, aligned, unknown, seconds drawn
 
 
 @dataclass
@@ -99,21 +101,51 @@ def run(
     from .generate import generate_dialogue, write_dialogue
 
     request.validate()
+    lines = _transcript_lines(request)  # a bad transcript fails before the engine loads
     progress = progress if progress is not None else Silent()
     progress.update("engine", 0.0, "loading engine")
     engine = (engines or Engines()).get(request, progress)
     progress.update("engine", 1.0, "engine ready")
+    if lines is not None and engine.space != "arkit55":
+        raise DualTalkError(
+            f"--transcript draws ARKit lips; the {engine.name} engine writes {engine.space} (use --engine lite)"
+        )
     if dialogue is None:
         progress.update("audio", 0.0, "reading audio")
         dialogue = load_dialogue(request, progress)
         progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
+    where = Path(str(request.transcript)).name
+    if lines is not None:
+        from .phonetic.transcript import texts_by_speaker
+
+        texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
+    report = None
+    if lines is not None:
+        from .phonetic.transcript import apply_transcript
+
+        progress.update("transcript", 0.0, "aligning the transcript")
+        motion_a, motion_b, report = apply_transcript(
+            lines, dialogue.names, dialogue.a, dialogue.b, motion_a, motion_b, where
+        )
+        progress.update("transcript", 1.0, "lips drawn from the transcript")
     motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b)
     progress.check_cancel()
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
-    return Take(dialogue, engine, motion_a, motion_b, path_a, path_b)
+    return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
+
+
+def _transcript_lines(request: Request) -> list[Any] | None:
+    """The request's transcript read and checked (and the aligner present), or None without one."""
+    if not request.transcript:
+        return None
+    from .phonetic.transcript import check_available, read_transcript
+
+    lines = read_transcript(request.transcript)
+    check_available()
+    return lines
 
 
 def run_paper(
@@ -167,4 +199,5 @@ def summary(take: Take) -> dict[str, Any]:
             "a": float(((roles == 1) | (roles == 3)).mean()) if len(roles) else 0.0,
             "b": float(((roles == 2) | (roles == 3)).mean()) if len(roles) else 0.0,
         },
+        **({"transcript": take.transcript} if take.transcript is not None else {}),
     }

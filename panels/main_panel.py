@@ -41,6 +41,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             box.prop(s, "turns")
             box.prop(s, "speaker_a")
         box.prop(s, "swap")
+        box.prop(s, "transcript")
         box.prop(s, "use_range")
         if s.use_range:
             row = box.row(align=True)

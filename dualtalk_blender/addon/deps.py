@@ -24,8 +24,9 @@ from ...inference.core.errors import DualTalkError
 from .job import Outcome
 from .worker_client import drain_lines
 
-# What the worker needs besides the standard library (numpy<2: the engine is built against 1.x).
-PACKAGES = ("torch", "numpy<2", "scipy", "soundfile")
+# What the worker needs besides the standard library (numpy<2: the engine is built against 1.x);
+# pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript.
+PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx")
 VENV_NAME = "venv"
 
 

@@ -169,6 +169,8 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     else:
         values["turns"] = values["speaker_a"] = None
     values["diarize"] = form == "MONO_AUTO"
+    if values["transcript"]:  # optional: lips drawn from what each character says
+        values["transcript"] = _need_file("transcript file", values["transcript"])
     if not s.use_range:
         values["start"] = values["end"] = None
     values.update(_panel_amounts(s))

@@ -157,6 +157,15 @@ OPTIONS: tuple[Option, ...] = (
         default=False,
     ),
     Option(
+        "transcript",
+        AUDIO,
+        "path",
+        "what the characters say, one line per turn (A: text / B: text; English): the lips are drawn "
+        "from its phones, aligned to each voice (needs pocketsphinx)",
+        metavar="FILE",
+        panel=True,
+    ),
+    Option(
         "start", AUDIO, "float", "animate from this many seconds into the audio", metavar="SEC", panel=True
     ),
     Option(
@@ -503,6 +512,7 @@ class Request:
     swap: bool = False
     speaker_a: str | None = None
     diarize: bool = False
+    transcript: str | None = None
     start: float | None = None
     end: float | None = None
     checkpoint: str | None = None

@@ -14,6 +14,7 @@ pocketsphinx is imported only when a function here runs, so the engine loads wit
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -60,10 +61,15 @@ def transcribe(audio: np.ndarray) -> str:
     return hyp.hypstr if hyp is not None else ""
 
 
-def _decoder(words: list[str]):
+# Beams wide enough that a voice far from the acoustic model's (a very low or creaky one) still
+# keeps its forced path: the default ones prune it on some synthetic voices. Slower, so a retry.
+WIDE_BEAMS = {"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100}
+
+
+def _decoder(words: list[str], wide: bool = False):
     from pocketsphinx import Decoder
 
-    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **(WIDE_BEAMS if wide else {}))
     for word in set(words):
         if dec.lookup_word(word) is None:
             pron = _flite_pronunciation(word)
@@ -75,9 +81,9 @@ def _decoder(words: list[str]):
     return dec
 
 
-def _word_pass(audio: np.ndarray, words: list[str]) -> list[tuple[str, float, float]]:
+def _word_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[tuple[str, float, float]]:
     """Word segments (word, start s, end s) of a forced alignment of ``words``."""
-    dec = _decoder(words)
+    dec = _decoder(words, wide)
     try:
         dec.set_align_text(" ".join(words))
         dec.start_utt()
@@ -90,9 +96,9 @@ def _word_pass(audio: np.ndarray, words: list[str]) -> list[tuple[str, float, fl
     return [(sg.word, sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME) for sg in dec.seg()]
 
 
-def _phone_pass(audio: np.ndarray, words: list[str]) -> list[Phone]:
+def _phone_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[Phone]:
     """Phones of a short stretch of speech (the second, sub-word pass)."""
-    dec = _decoder(words)
+    dec = _decoder(words, wide)
     pcm = _pcm(audio)
     try:
         dec.set_align_text(" ".join(words))
@@ -117,18 +123,20 @@ def _phone_pass(audio: np.ndarray, words: list[str]) -> list[Phone]:
     return phones
 
 
-def _chunk_phones(audio: np.ndarray, segs: list[tuple[str, float, float]]) -> list[Phone]:
+def _chunk_phones(audio: np.ndarray, segs: list[tuple[str, float, float]], wide: bool = False) -> list[Phone]:
     """Phones of consecutive aligned words: one phone pass, halved on failure; a single
     word that still fails shares its span evenly among its dictionary phones."""
     t0, t1 = segs[0][1], segs[-1][2]
     words = [w.split("(")[0] for w, _b, _e in segs]
     piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
     try:
-        return [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words)]
+        return [
+            Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words, wide)
+        ]
     except DualTalkError:
         if len(segs) > 1:
             half = len(segs) // 2
-            return _chunk_phones(audio, segs[:half]) + _chunk_phones(audio, segs[half:])
+            return _chunk_phones(audio, segs[:half], wide) + _chunk_phones(audio, segs[half:], wide)
     pron = (_decoder(words).lookup_word(words[0]) or "").split()
     if not pron:
         return []
@@ -136,25 +144,69 @@ def _chunk_phones(audio: np.ndarray, segs: list[tuple[str, float, float]]) -> li
     return [Phone(ph.lower(), t0 + i * step, t0 + (i + 1) * step, "arpabet") for i, ph in enumerate(pron)]
 
 
-def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:
-    """ARPAbet phones of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
+@dataclass
+class Alignment:
+    """What forced alignment found: the phones, the words with their times (seconds), and the
+    words it left out because neither the dictionary nor flite could pronounce them."""
+
+    phones: list[Phone]
+    words: list[tuple[str, float, float]]
+    unknown: list[str] = field(default_factory=list)
+
+
+def unpronounceable(words: list[str]) -> list[str]:
+    """The words of ``words`` that neither pocketsphinx's dictionary nor flite can pronounce."""
+    dec = _decoder(words)
+    return sorted({w for w in words if dec.lookup_word(w) is None})
+
+
+def align_words(
+    audio: np.ndarray,
+    transcript: str,
+    *,
+    chunk_seconds: float = 3.0,
+    drop_unknown: bool = False,
+    persist: bool = False,
+) -> Alignment:
+    """Phones and words of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
 
     The phone pass of pocketsphinx fails on long utterances, so the word pass cuts the
     audio at word boundaries into stretches of about ``chunk_seconds`` and each stretch
-    gets its own phone pass.
+    gets its own phone pass. ``drop_unknown`` aligns without the words nobody can pronounce
+    (named in ``Alignment.unknown``) instead of failing on them; ``persist`` retries a failed
+    alignment with wider beams (:data:`WIDE_BEAMS`) before giving up.
     """
     text = normalise_transcript(transcript)
     if not text:
-        raise DualTalkError("empty transcript")
-    segs = [sg for sg in _word_pass(audio, text.split()) if not sg[0].startswith(("<", "["))]
+        raise DualTalkError("no English words to align (write the words out; numbers as words)")
+    words = text.split()
+    unknown = unpronounceable(words) if drop_unknown else []
+    if unknown:
+        words = [w for w in words if w not in set(unknown)]
+        if not words:
+            raise DualTalkError(f"no word of {text[:40]!r} can be pronounced (install flite for new words)")
+    wide = False
+    try:
+        found = _word_pass(audio, words)
+    except DualTalkError:
+        if not persist:
+            raise
+        wide = True
+        found = _word_pass(audio, words, wide=True)
+    segs = [sg for sg in found if not sg[0].startswith(("<", "["))]
     phones: list[Phone] = []
     k = 0
     while k < len(segs):
         j = k + 1
         while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds:
             j += 1
-        phones += _chunk_phones(audio, segs[k:j])
+        phones += _chunk_phones(audio, segs[k:j], wide)
         k = j
     if not any(p.symbol != "sil" for p in phones):
         raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
-    return phones
+    return Alignment(phones, [(w.split("(")[0], b, e) for w, b, e in segs], unknown)
+
+
+def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:
+    """ARPAbet phones of ``transcript`` in 16 kHz ``audio`` (see :func:`align_words`)."""
+    return align_words(audio, transcript, chunk_seconds=chunk_seconds).phones

@@ -73,3 +73,18 @@ def test_what_the_panel_holds_reads_back_as_the_options_value(scene, tmp_path):
     options = ui_run.apply_options(s)
     assert (options.smoothing, options.keys, options.intensities["mouth"]) == (2.5, "reduced", 0.5)
     assert options.mapping == str(tmp_path / "map.json")
+
+
+def test_a_transcript_chosen_in_the_panel_goes_to_the_worker_and_a_missing_one_is_refused(scene, tmp_path):
+    from dualtalk.inference.core.errors import DualTalkError
+
+    a, b = ah.two_characters()
+    s = scene.dualtalk
+    s.char_a, s.char_b, s.audio = a, b, str(ah.write_dialogue_wav(tmp_path / "talk.wav"))
+    script = tmp_path / "scene.txt"
+    script.write_text("A: Hello there.\nB: Hi.\n", encoding="utf-8")
+    s.transcript = str(script)
+    assert ui_run.build_job(s, tmp_path)["audio"]["transcript"] == str(script)
+    s.transcript = str(tmp_path / "gone.txt")
+    with pytest.raises(DualTalkError, match="transcript file not found"):
+        ui_run.build_job(s, tmp_path)

@@ -515,3 +515,28 @@ def test_the_shipped_model_meets_the_lip_sync_targets_on_real_speech(shipped_rep
     if not met and shipped_report["checkpoint_sha256"] in KNOWN_SHORT_WEIGHTS:
         pytest.xfail(f"known weights (KNOWN_SHORT_WEIGHTS) miss this target: {measure} = {model[measure]}")
     assert met, f"{measure} = {model[measure]} misses its target {shipped_report['targets'][measure]}"
+
+
+def test_lips_drawn_from_each_clips_words_are_scored_against_its_exact_phones(tmp_path):
+    """``--transcripts``: the words beside each clip drive the lips (as ``infer --transcript``)."""
+    pytest.importorskip("pocketsphinx")
+    from dualtalk.inference.audio.tts import Voice, available_engines, speak
+    from dualtalk.training.evaluation.cmd_lipsync import evaluate_lipsync
+    from dualtalk.training.evaluation.lipsync import write_alignment
+
+    if "flite" not in available_engines():
+        pytest.skip("flite not installed")
+    text = "Maybe my brother will buy a bigger boat before February."
+    utt = speak(text, Voice("flite", "rms"))  # flite's phone ends are exact: an independent answer
+    write_alignment(tmp_path / "clips", "boat", utt.audio, utt.phones, text=text)
+    report = evaluate_lipsync(tmp_path / "clips", transcripts=True)
+    assert report["transcripts"] == {"clips": 1, "aligned": 1, "not_aligned": []}
+    assert report["source"].endswith("+ transcripts")
+    assert report["pooled"]["model"]["closure_rate"] == 1.0
+    assert report["pooled"]["model"]["fv_auc"] == 1.0
+    # a <stem>.txt beside the clip wins over the text inside its alignment; no words is one line
+    (tmp_path / "clips" / "boat.txt").write_text("   ", encoding="utf-8")
+    with pytest.raises(DualTalkError, match="--transcripts: no words for boat"):
+        evaluate_lipsync(tmp_path / "clips", transcripts=True)
+    with pytest.raises(DualTalkError, match="does not apply to --pred"):
+        evaluate_lipsync(tmp_path / "clips", tmp_path, transcripts=True)

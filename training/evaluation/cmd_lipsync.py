@@ -72,6 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "phones, and give each row's change with its paired 95 %% range (better / worse / not shown)",
     )
     parser.add_argument(
+        "--transcripts",
+        action="store_true",
+        help="run the model with each clip's words as its --transcript (<stem>.txt, else the text in "
+        "the .phone.json): scores lips drawn from a transcript",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
     )
 
@@ -96,8 +102,11 @@ def _predicted(clip: AlignedClip, pred_dir: Path) -> tuple[Any, str]:
     return load_motion(path), path.relative_to(pred_dir).as_posix()
 
 
-def _generated(clip: AlignedClip, audio: np.ndarray, request: Request, engines: Any) -> Any:
-    """The character speaks the clip, the partner is silent: ``infer --audio clip.wav --audio-b silence.wav``."""
+def _generated(
+    clip: AlignedClip, audio: np.ndarray, request: Request, engines: Any, transcripts: bool = False
+) -> Any:
+    """The character speaks the clip, the partner is silent: ``infer --audio clip.wav --audio-b silence.wav``
+    (with ``transcripts``: ``--transcript`` holding ``A: <the clip's words>``)."""
     import soundfile as sf
 
     from ...inference import pipeline
@@ -109,11 +118,17 @@ def _generated(clip: AlignedClip, audio: np.ndarray, request: Request, engines: 
         with tempfile.TemporaryDirectory(prefix="dualtalk-lipsync-") as tmp:
             silence = Path(tmp) / "silence.wav"
             sf.write(silence, np.zeros_like(audio), SR, subtype="PCM_16")
-            take = pipeline.run(
-                request.replace(audio=str(clip.wav), audio_b=str(silence)),
-                Path(tmp) / "take",
-                engines=engines,
-            )
+            run_request = request.replace(audio=str(clip.wav), audio_b=str(silence))
+            if transcripts:
+                words = clip.words
+                if not words.strip():
+                    raise DualTalkError(
+                        f"--transcripts: no words for {clip.stem} ({clip.stem}.txt or a text 't' in its .phone.json)"
+                    )
+                script = Path(tmp) / "transcript.txt"
+                script.write_text(f"A: {words}\n", encoding="utf-8")
+                run_request = run_request.replace(transcript=str(script))
+            take = pipeline.run(run_request, Path(tmp) / "take", engines=engines)
     finally:
         audio_log.setLevel(level)
     return take.motion_a
@@ -129,7 +144,7 @@ def _engine_for(request: Request) -> tuple[Any, Any, str]:
 
 
 def _curves(
-    clips: list[AlignedClip], pred_dir: Path | None, request: Request, engines: Any
+    clips: list[AlignedClip], pred_dir: Path | None, request: Request, engines: Any, transcripts: bool = False
 ) -> tuple[list[Any], list[np.ndarray]]:
     """Each clip's motion (read from ``pred_dir`` or made by the model) and its audio, checked."""
     motions, audios = [], []
@@ -139,7 +154,8 @@ def _curves(
         if pred_dir is not None:
             motion, what = _predicted(clip, pred_dir)
         else:
-            motion, what = _generated(clip, audio, request, engines), f"the model's motion for {clip.stem}"
+            motion = _generated(clip, audio, request, engines, transcripts)
+            what = f"the model's motion for {clip.stem}"
         if fps is not None and motion.fps != fps:
             raise DualTalkError(
                 f"{what} is at {motion.fps:g} fps, other clips at {fps:g}; score one rate at a time"
@@ -161,18 +177,23 @@ def evaluate_lipsync(
     device: str | None = None,
     bootstrap: int = 0,
     against: str | Path | None = None,
+    transcripts: bool = False,
 ) -> dict[str, Any]:
     """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
     engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
 
     ``checkpoint``, ``engine`` and ``device`` are shortcuts that override the request's fields.
     ``against``: other weights (a file, run with the same options) or other motion files (a
-    folder), scored on the same phones for a paired comparison (``report["against"]``)."""
+    folder), scored on the same phones for a paired comparison (``report["against"]``).
+    ``transcripts``: each clip's words drive the lips (``infer --transcript``); other weights given
+    as ``against`` run the same way."""
     if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
         raise DualTalkError(
             f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
         )
     overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
+    if transcripts and pred is not None:
+        raise DualTalkError("--transcripts runs the model on each clip; it does not apply to --pred")
     clips = find_alignments(aligned)
     pred_dir = Path(pred) if pred is not None else None
     if pred_dir is not None and not pred_dir.is_dir():
@@ -196,13 +217,15 @@ def evaluate_lipsync(
         engines, eng, source = _engine_for(request)
     else:
         source = str(pred_dir)
-    motions, audios = _curves(clips, pred_dir, request, engines)
+    if transcripts:
+        source += " + transcripts"
+    motions, audios = _curves(clips, pred_dir, request, engines, transcripts)
     fps = motions[0].fps if motions else FPS
     model_feats = [mouth_features(m.values, m.channels) for m in motions]
     flap_feats = [lipflap_features(a, m.num_frames, SR, m.fps) for a, m in zip(audios, motions, strict=True)]
     other_feats = None
     if against_path is not None:
-        others, _ = _curves(clips, other_dir, other_request, other_engines)
+        others, _ = _curves(clips, other_dir, other_request, other_engines, transcripts and other_dir is None)
         if others and others[0].fps != fps:
             raise DualTalkError(f"--against {against_path} is at {others[0].fps:g} fps, the model at {fps:g}")
         other_feats = [mouth_features(m.values, m.channels) for m in others]
@@ -217,6 +240,15 @@ def evaluate_lipsync(
         against=other_feats,
         against_source=other_source,
     )
+    if transcripts:  # a clip whose words could not be aligned keeps the engine's lips; say how many
+        missed = [
+            c.stem for c, m in zip(clips, motions, strict=True) if m.meta.get("transcript", {}).get("error")
+        ]
+        report["transcripts"] = {
+            "clips": len(clips),
+            "aligned": len(clips) - len(missed),
+            "not_aligned": missed,
+        }
     # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
     shas = {str(m.checkpoint_sha256 or "") for m in motions}
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
@@ -230,8 +262,14 @@ def run(args: argparse.Namespace) -> int:
         request=Request.from_args(args),
         bootstrap=args.bootstrap,
         against=args.against,
+        transcripts=args.transcripts,
     )
     print(format_report(report))
+    if "transcripts" in report:
+        tr = report["transcripts"]
+        print(
+            f"transcripts: {tr['aligned']} of {tr['clips']} clips aligned; the others keep the engine's lips"
+        )
     if args.json:
         print(json.dumps(report))
     sys.stdout.flush()

@@ -85,10 +85,22 @@ class AlignedClip:
     alphabet: str = "arpabet"
     lang: str = "en"
     unknown: list[str] = field(default_factory=list)
+    text: str = ""  # the words said, when the alignment file carries them (top-level "t")
 
     @property
     def wav(self) -> Path:
         return self.path.with_name(f"{self.stem}.wav")
+
+    @property
+    def words(self) -> str:
+        """What is said: ``<stem>.txt`` beside the alignment if there is one, else its own text."""
+        txt = self.path.with_name(f"{self.stem}.txt")
+        if txt.is_file():
+            try:
+                return " ".join(txt.read_text(encoding="utf-8-sig").split())
+            except (OSError, UnicodeDecodeError) as exc:
+                raise DualTalkError(f"cannot read {txt.name}: {exc}") from None
+        return self.text
 
     @property
     def speech_end(self) -> float:
@@ -160,7 +172,8 @@ def read_alignment(path: str | Path) -> AlignedClip:
             f"(e.g. {', '.join(repr(u) for u in unknown[:3])});{hint}"
         )
     phones.sort(key=lambda p: p.start)
-    return AlignedClip(stem, path, phones, alphabet, lang, unknown)
+    text = data.get("t") if isinstance(data.get("t"), str) else ""
+    return AlignedClip(stem, path, phones, alphabet, lang, unknown, text)
 
 
 def write_alignment(

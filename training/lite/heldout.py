@@ -8,6 +8,9 @@ language (``by_lang``).
 
 ``python -m dualtalk.training.lite.heldout --out DIR`` (English, the 14 corpus languages;
 each at a normal and a fast rate with a male and a female held-out voice).
+``--english`` writes a larger English-only set instead: seven sentences of our own (none in
+the corpus), three accents, the same voices and rates (84 clips), each with its text, so
+lips drawn from a transcript (``eval lipsync --transcripts``) can be scored against exact phones.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ from .synth import SENTENCES
 
 ENGLISH_EVAL = "Maybe my brother will buy a bigger boat in February."
 RATES = {"normal": 1.0, "fast": 1.5}
+ENGLISH_MORE = (
+    ENGLISH_EVAL,
+    "Who knew the blue moon would move above the pool?",
+    "Bob found five old photos of his father's farm.",
+    "Please pass me the map before we miss the bus.",
+    "I thought the owl flew over the stone wall at noon.",
+    "Very few people have ever visited that valley.",
+    "My mother bought a warm coat for the long voyage home.",
+)
+ENGLISH_ACCENTS = ("en-us", "en-gb-x-rp", "en-gb-scotland")
 
 
 def write_clip(out: Path, stem: str, lang: str, utt) -> None:
@@ -51,13 +64,33 @@ def generate_heldout(out_dir: str | Path) -> list[str]:
     return stems
 
 
+def generate_english(out_dir: str | Path) -> list[str]:
+    """The larger English set (``--english``); returns the stems."""
+    out = ensure_writable_dir(out_dir)
+    assert not set(ENGLISH_MORE) & set(SENTENCES)
+    stems = []
+    for k, text in enumerate(ENGLISH_MORE):
+        for accent in ENGLISH_ACCENTS:
+            for variant in HELDOUT_VARIANTS:
+                female = variant.startswith("f")
+                for rate_name, rate in RATES.items():
+                    v = Voice("espeak", f"{accent}+{variant}", rate, 65.0 if female else 40.0, 60.0, female)
+                    stem = f"en{k + 1}_{accent}_{variant}_{rate_name}"
+                    write_clip(out, stem, "en", speak(text, v))
+                    stems.append(stem)
+    return stems
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m dualtalk.training.lite.heldout", description=__doc__.splitlines()[0]
     )
     ap.add_argument("--out", required=True, help="folder for <lang>_<voice>_<rate>.wav/.phone.json")
+    ap.add_argument(
+        "--english", action="store_true", help="the larger English-only set (7 sentences x 3 accents)"
+    )
     args = ap.parse_args(argv)
-    stems = generate_heldout(args.out)
+    stems = generate_english(args.out) if args.english else generate_heldout(args.out)
     print(f"wrote {len(stems)} held-out clips to {args.out}")
     return 0
 

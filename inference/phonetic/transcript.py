@@ -1,0 +1,208 @@
+"""Lips from a transcript: what each character says, aligned to their own voice, drawn as visemes.
+
+Animators and pipeline TDs usually have the script. With it, the mouth does not have to be
+guessed from sound: each character's lines are force-aligned to that character's stream
+(``align.py``, pocketsphinx, English), and the viseme renderer the lite model was trained on
+(``visemes.render_visemes(contact=True)``) draws the mouth from those phones. The lips then
+close on every aligned /p b m/ and the lower lip meets the teeth on every /f v/, whatever
+the voice or the room.
+
+Only the mouth and jaw channels change, and only while the character says aligned words
+(with short cross-fades at each stretch's ends). Everything else (head, brows, the mouth
+while listening or laughing) stays the engine's, and the behaviour layer runs afterwards as
+usual. A speaker with no lines keeps the engine's lips, and so does one whose lines cannot be
+aligned with their voice (said in the report, the motion file's ``meta`` and the CLI's line).
+
+The file: one line per turn, ``A: text`` or ``B: text`` (or the speakers' names from a turns
+file), in the order spoken; blank lines and lines starting with ``#`` are skipped. A
+character's lines are joined and aligned against their whole stream.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.channels import ARKIT52
+from ..core.errors import DualTalkError
+from ..core.motion import Motion
+from ..core.timebase import SAMPLE_RATE
+
+MAX_BYTES = 1_000_000  # a feature film's dialogue is ~150 kB; more is not a transcript
+RAMP_S = 0.12  # cross-fade from the engine's mouth to the drawn one at each stretch's ends
+JOIN_GAP_S = 0.35  # words closer than this are one stretch (no fade back between them)
+PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the renderer leads by 40 ms)
+log = logging.getLogger("dualtalk.transcript")
+_LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a transcript: where it is in the file, who says it (as written) and what."""
+
+    number: int
+    speaker: str
+    text: str
+
+
+def _mouth_channels() -> tuple[int, ...]:
+    """The ARKit channels the viseme renderer draws (lips, jaw, tongue): the ones replaced."""
+    from .visemes import _CONTACT, _VEC_CONTACT
+
+    used = np.zeros(len(ARKIT52), bool)
+    for vec in _VEC_CONTACT.values():
+        used |= np.asarray(vec) != 0
+    for vec in _CONTACT.values():
+        used |= np.asarray(vec) != 0
+    return tuple(int(i) for i in np.flatnonzero(used))
+
+
+def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
+    """The lines of a transcript file, or one-line errors naming the file and line."""
+    p = Path(path)
+    if not p.is_file():
+        raise DualTalkError(f"transcript not found: {p}")
+    if p.stat().st_size > MAX_BYTES:
+        raise DualTalkError(
+            f"transcript {p.name} is larger than {MAX_BYTES // 1000} kB; is it the right file?"
+        )
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DualTalkError(f"transcript {p.name} is not UTF-8 text") from None
+    if "\x00" in text:
+        raise DualTalkError(f"transcript {p.name} is not a text file")
+    lines = []
+    for number, row in enumerate(text.splitlines(), 1):
+        if not row.strip() or row.lstrip().startswith("#"):
+            continue
+        m = _LINE.match(row)
+        if m is None or not m.group(1).strip():
+            raise DualTalkError(
+                f"{p.name} line {number}: start the line with who says it and a colon (A: ... or B: ...)"
+            )
+        lines.append(Line(number, m.group(1).strip(), m.group(2).strip()))
+    if not any(line.text for line in lines):
+        raise DualTalkError(f"transcript {p.name} has no lines (write one per turn: A: ... or B: ...)")
+    return lines
+
+
+def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "transcript") -> tuple[str, str]:
+    """(A's words, B's words): each line goes to A or B by its tag (A/B or the dialogue's names)."""
+    tags = {"a": 0, "b": 1, names[0].casefold(): 0, names[1].casefold(): 1}
+    out: tuple[list[str], list[str]] = ([], [])
+    for line in lines:
+        who = tags.get(line.speaker.casefold())
+        if who is None:
+            known = ", ".join(dict.fromkeys(["A", "B", *names]))
+            raise DualTalkError(
+                f"{where} line {line.number}: unknown speaker {line.speaker!r} (expected {known})"
+            )
+        if line.text:
+            out[who].append(line.text)
+    return " ".join(out[0]), " ".join(out[1])
+
+
+def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: float) -> np.ndarray:
+    """(T,) 0..1: 1 while the character says aligned words (stretches joined across short gaps),
+    ramping from 0 over ``RAMP_S`` before each stretch and after it."""
+    t = (np.arange(num_frames) + 0.5) / fps
+    w = np.zeros(num_frames)
+    spans: list[list[float]] = []
+    for _word, start, end in sorted(words, key=lambda x: x[1]):
+        if spans and start - spans[-1][1] < JOIN_GAP_S:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    for start, end in spans:
+        a, b = start - PAD_S, end + PAD_S
+        rise = np.clip((t - (a - RAMP_S)) / RAMP_S, 0.0, 1.0)
+        fall = np.clip(((b + RAMP_S) - t) / RAMP_S, 0.0, 1.0)
+        w = np.maximum(w, np.minimum(rise, fall))
+    return w
+
+
+def draw_lips(motion: Motion, audio: np.ndarray, text: str, who: str = "A") -> tuple[Motion, dict[str, Any]]:
+    """``motion`` with its mouth drawn from ``text`` aligned to ``audio`` (16 kHz, the character's
+    own stream) and a report (words, aligned words, the ones left out, seconds drawn)."""
+    from .align import align_words, normalise_transcript
+    from .visemes import render_visemes
+
+    if motion.space != "arkit55":
+        raise DualTalkError(
+            f"--transcript draws ARKit lips; the {motion.engine or 'engine'}'s motion is {motion.space} "
+            "(use --engine lite)"
+        )
+    words = normalise_transcript(text).split()
+    if not words:
+        return motion, {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
+    try:
+        found = align_words(np.asarray(audio, np.float32), text, drop_unknown=True, persist=True)
+    except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
+        report = {"words": len(words), "aligned": 0, "unknown": [], "seconds": 0.0, "error": str(exc)}
+        log.warning("could not align %s's transcript with %s's voice (%s); %s keeps the engine's lips",
+                    who, who, exc, who)  # fmt: skip
+        return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
+    n = motion.num_frames
+    drawn = render_visemes(found.phones, n, fps=motion.fps, contact=True)
+    weight = speech_weight(found.words, n, motion.fps)[:, None]
+    cols = list(_mouth_channels())
+    values = motion.values.copy()
+    values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
+    report = {
+        "words": len(words),
+        "aligned": len(found.words),
+        "unknown": found.unknown,
+        "seconds": round(float(weight.sum()) / motion.fps, 2),
+    }
+    return dataclasses.replace(motion, values=values, meta={**motion.meta, "transcript": report}), report
+
+
+def apply_transcript(
+    lines: list[Line], names: tuple[str, str], stream_a: np.ndarray, stream_b: np.ndarray,
+    motion_a: Motion, motion_b: Motion, where: str = "transcript",
+) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
+    """Both characters' mouths drawn from their lines; the report per character (``a``, ``b``)."""
+    text_a, text_b = texts_by_speaker(lines, names, where)
+    if len(stream_a) and abs(len(stream_a) / SAMPLE_RATE - motion_a.num_frames / motion_a.fps) > 1.0:
+        raise DualTalkError("the audio and the motion differ in length; cannot place the transcript")
+    motion_a, rep_a = draw_lips(motion_a, stream_a, text_a, "A")
+    motion_b, rep_b = draw_lips(motion_b, stream_b, text_b, "B")
+    return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def describe(report: dict[str, Any]) -> str:
+    """One line for a person: how much of each character's transcript drew their lips."""
+    parts = []
+    for key in ("a", "b"):
+        rep = report[key]
+        if not rep["words"]:
+            parts.append(f"{key.upper()} had no lines (engine lips)")
+            continue
+        if rep.get("error"):
+            parts.append(f"{key.upper()} could not be aligned (engine lips kept: {rep['error'][:60]})")
+            continue
+        text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
+        if rep["unknown"]:
+            text += f" (left out, no pronunciation: {', '.join(rep['unknown'][:5])})"
+        parts.append(text)
+    return "lips from the transcript: " + "; ".join(parts)
+
+
+def check_available() -> None:
+    """One line if pocketsphinx (the aligner) is missing, before a long run starts."""
+    import importlib.util
+
+    if importlib.util.find_spec("pocketsphinx") is None:
+        raise DualTalkError(
+            "--transcript needs pocketsphinx (pip install pocketsphinx; the add-on's "
+            "Install dependencies adds it)"
+        )
