@@ -439,6 +439,10 @@ class GenerationRun:
             f"{n_markers} turn markers",
             f"{len(strips)} sound strips" if strips else "no sound strip",
         ]
+        if result.get("transcript"):
+            from ...inference.phonetic.transcript import brief
+
+            parts.append(brief(result["transcript"]))
         warnings = rep_a.warnings + rep_b.warnings
         msg = "DualTalk: animated " + ", ".join(parts)
         return msg + (f" (warning: {warnings[0]})" if warnings else "")

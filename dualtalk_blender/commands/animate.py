@@ -318,6 +318,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     from ..scene.apply import MAX_FRAME, apply_dialogue, check_character
 
     t0 = time.perf_counter()
+    lips = ""  # what a transcript drew, for the result line
     check_shot(shot)
     open_blend(bpy, shot.blend)
     scene = bpy.context.scene
@@ -358,6 +359,10 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         mark_work_folder(work)
         take = pipeline.run(request, work, progress=progress, dialogue=dialogue, engines=engines)
         path_a, path_b = take.path_a, take.path_b
+        if take.transcript is not None:
+            from ...inference.phonetic.transcript import brief
+
+            lips = f"; {brief(take.transcript)}"
     # The motion files are the seam: key what was written, exactly as a user would load it.
     motion_a, motion_b = load_motion(path_a), load_motion(path_b)
     progress.update("keying", 0.0, "both characters")
@@ -401,7 +406,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         )
     return (
         f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}), {took:.1f} s"
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}, {took:.1f} s"
     )
 
 

@@ -39,6 +39,13 @@ MAX_BYTES = 1_000_000  # a feature film's dialogue is ~150 kB; more is not a tra
 RAMP_S = 0.12  # cross-fade from the engine's mouth to the drawn one at each stretch's ends
 JOIN_GAP_S = 0.35  # words closer than this are one stretch (no fade back between them)
 PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the renderer leads by 40 ms)
+# An aligned /p b m f v/ tends to run into its neighbours: pocketsphinx places boundaries on a
+# 10 ms grid and gives every phone at least 30 ms, so a contact drawn on its whole span shuts the
+# first frame of the vowel after it. Trimming each end by up to 20 ms (at most a quarter of the
+# phone; the renderer still shows the contact on the frame nearest a short one) was chosen on
+# flite speech with exact phone times (open vowels shut 12 % -> 4 %, every closure kept; 30 and
+# 40 ms gave the same), then checked on held-out espeak-ng voices (MODEL_CARD.md).
+CONTACT_TRIM_S = 0.02
 log = logging.getLogger("dualtalk.transcript")
 _LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
 
@@ -111,6 +118,21 @@ def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "tr
     return " ".join(out[0]), " ".join(out[1])
 
 
+def trim_contacts(phones: list[Any], trim: float = CONTACT_TRIM_S) -> list[Any]:
+    """``phones`` with each bilabial and labiodental shortened by ``trim`` at both ends (at most a
+    quarter of its length), the others as they are."""
+    from ..audio.tts import Phone
+    from .visemes import viseme_classes
+
+    out = []
+    for p in phones:
+        if viseme_classes(p) in (("PBM",), ("FV",)):
+            d = min(trim, 0.25 * (p.end - p.start))
+            p = Phone(p.symbol, p.start + d, p.end - d, p.alphabet)
+        out.append(p)
+    return out
+
+
 def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: float) -> np.ndarray:
     """(T,) 0..1: 1 while the character says aligned words (stretches joined across short gaps),
     ramping from 0 over ``RAMP_S`` before each stretch and after it."""
@@ -152,7 +174,7 @@ def draw_lips(motion: Motion, audio: np.ndarray, text: str, who: str = "A") -> t
                     who, who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
     n = motion.num_frames
-    drawn = render_visemes(found.phones, n, fps=motion.fps, contact=True)
+    drawn = render_visemes(trim_contacts(found.phones), n, fps=motion.fps, contact=True)
     weight = speech_weight(found.words, n, motion.fps)[:, None]
     cols = list(_mouth_channels())
     values = motion.values.copy()
@@ -195,6 +217,17 @@ def describe(report: dict[str, Any]) -> str:
             text += f" (left out, no pronunciation: {', '.join(rep['unknown'][:5])})"
         parts.append(text)
     return "lips from the transcript: " + "; ".join(parts)
+
+
+def brief(report: dict[str, Any]) -> str:
+    """A few words for a status line: ``lips from the transcript (A 21/21 words, B not aligned)``."""
+    parts = []
+    for key in ("a", "b"):
+        rep = report[key]
+        if rep["words"]:
+            got = "not aligned" if rep.get("error") else f"{rep['aligned']}/{rep['words']} words"
+            parts.append(f"{key.upper()} {got}")
+    return f"lips from the transcript ({', '.join(parts)})" if parts else "the transcript had no words"
 
 
 def check_available() -> None:

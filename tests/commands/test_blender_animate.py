@@ -449,3 +449,34 @@ def test_a_shot_reads_each_character_once(tmp_path, scene_file, monkeypatch):
                "--motion-a", str(a), "--motion-b", str(b), "--out", str(tmp_path / "shot.blend")])  # fmt: skip
     assert rc == 0
     assert sorted(calls) == ["Ann", "Bob"], calls
+
+
+def test_animate_with_the_script_keys_lips_drawn_from_it(tmp_path, scene_file, capsys):
+    """A TD with the script: ``--transcript`` draws both characters' mouths from it, and says so."""
+    pytest.importorskip("pocketsphinx")
+    from dualtalk.inference.audio.tts import Voice, available_engines
+    from dualtalk.inference.audio.tts import speak as say
+
+    if "flite" not in available_engines():
+        pytest.skip("flite not installed")
+    sr, lines = 16000, ("Maybe we should bring the map.", "Bob will buy a boat.")
+    first, second = say(lines[0], Voice("flite", "kal")), say(lines[1], Voice("flite", "slt"))
+    n = len(first.audio) + len(second.audio) + sr
+    a, b = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    a[: len(first.audio)] = first.audio
+    b[len(first.audio) + sr // 2 : len(first.audio) + sr // 2 + len(second.audio)] = second.audio
+    sf.write(tmp_path / "talk.wav", np.stack([a, b], axis=1), sr)
+    (tmp_path / "scene.txt").write_text(f"A: {lines[0]}\nB: {lines[1]}\n", encoding="utf-8")
+    out = tmp_path / "scripted.blend"
+    rc = main(["animate", "--quiet", "--blend", str(scene_file), "--char-a", "Ann", "--char-b", "Bob",
+               "--audio", str(tmp_path / "talk.wav"), "--engine", "lite", "--device", "cpu",
+               "--transcript", str(tmp_path / "scene.txt"), "--out", str(out)])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    assert "lips from the transcript (A 6/6 words, B 5/5 words)" in capsys.readouterr().out
+    motion_b = load_motion(tmp_path / "scripted.dualtalk" / "B.npz")
+    assert motion_b.meta["transcript"]["aligned"] == 5
+    result = animated(out)
+    fc = next(
+        f for f in compat.iter_fcurves(result["Bob"]) if f.data_path == 'key_blocks["mouthClose"].value'
+    )
+    assert br.fcurve_values(fc)[:, 1] == pytest.approx(motion_b.channel("mouthClose"), abs=1e-6)

@@ -87,6 +87,17 @@ def test_the_drawn_mouth_fades_in_around_words_and_bridges_short_pauses():
     assert np.all(np.diff(rise) >= 0) and ((rise > 0) & (rise < 1)).any()  # a cross-fade, not a cut
 
 
+def test_aligned_contacts_are_trimmed_so_they_do_not_shut_the_next_vowel():
+    phones = [
+        Phone("b", 0.10, 0.20, "arpabet"),
+        Phone("aa", 0.20, 0.40, "arpabet"),
+        Phone("m", 0.40, 0.44, "arpabet"),
+    ]
+    got = [(p.symbol, round(p.start, 3), round(p.end, 3)) for p in tr.trim_contacts(phones)]
+    # 20 ms off each end, but never more than a quarter of a short phone; vowels untouched
+    assert got == [("b", 0.12, 0.18), ("aa", 0.2, 0.4), ("m", 0.41, 0.43)]
+
+
 # ----------------------------------------------------------------------------- drawing the lips
 
 
