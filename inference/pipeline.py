@@ -127,9 +127,15 @@ def run(
         from .phonetic.transcript import apply_transcript
 
         progress.update("transcript", 0.0, "aligning the transcript")
+        # The transcript is the whole recording's: with a part (--start/--end, a re-generated
+        # range) the words are aligned on the whole recording and the part is cut from that.
+        full = dialogue
+        if request.start is not None or request.end is not None:
+            full = load_dialogue(request.replace(start=None, end=None))
         motion_a, motion_b, report = apply_transcript(
-            lines, dialogue.names, dialogue.a, dialogue.b, motion_a, motion_b, where
-        )
+            lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
+            offset=dialogue.start_time - full.start_time,
+        )  # fmt: skip
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b)
     progress.check_cancel()

@@ -152,9 +152,13 @@ def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: f
     return w
 
 
-def draw_lips(motion: Motion, audio: np.ndarray, text: str, who: str = "A") -> tuple[Motion, dict[str, Any]]:
+def draw_lips(
+    motion: Motion, audio: np.ndarray, text: str, who: str = "A", offset: float = 0.0
+) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` aligned to ``audio`` (16 kHz, the character's
-    own stream) and a report (words, aligned words, the ones left out, seconds drawn)."""
+    own stream, whose second ``offset`` is the motion's first frame) and a report (words, aligned
+    words, the ones left out, seconds drawn)."""
+    from ..audio.tts import Phone
     from .align import align_words, normalise_transcript
     from .visemes import render_visemes
 
@@ -174,8 +178,10 @@ def draw_lips(motion: Motion, audio: np.ndarray, text: str, who: str = "A") -> t
                     who, who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
     n = motion.num_frames
-    drawn = render_visemes(trim_contacts(found.phones), n, fps=motion.fps, contact=True)
-    weight = speech_weight(found.words, n, motion.fps)[:, None]
+    phones = [Phone(p.symbol, p.start - offset, p.end - offset, p.alphabet) for p in found.phones]
+    spans = [(w, b - offset, e - offset) for w, b, e in found.words]
+    drawn = render_visemes(trim_contacts(phones), n, fps=motion.fps, contact=True)
+    weight = speech_weight(spans, n, motion.fps)[:, None]
     cols = list(_mouth_channels())
     values = motion.values.copy()
     values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
@@ -190,14 +196,16 @@ def draw_lips(motion: Motion, audio: np.ndarray, text: str, who: str = "A") -> t
 
 def apply_transcript(
     lines: list[Line], names: tuple[str, str], stream_a: np.ndarray, stream_b: np.ndarray,
-    motion_a: Motion, motion_b: Motion, where: str = "transcript",
+    motion_a: Motion, motion_b: Motion, where: str = "transcript", offset: float = 0.0,
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
-    """Both characters' mouths drawn from their lines; the report per character (``a``, ``b``)."""
+    """Both characters' mouths drawn from their lines; the report per character (``a``, ``b``).
+    The streams may be the whole recording when the motions are a part of it starting ``offset``
+    seconds in (the words are aligned on the whole, then cut)."""
     text_a, text_b = texts_by_speaker(lines, names, where)
-    if len(stream_a) and abs(len(stream_a) / SAMPLE_RATE - motion_a.num_frames / motion_a.fps) > 1.0:
-        raise DualTalkError("the audio and the motion differ in length; cannot place the transcript")
-    motion_a, rep_a = draw_lips(motion_a, stream_a, text_a, "A")
-    motion_b, rep_b = draw_lips(motion_b, stream_b, text_b, "B")
+    if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
+        raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
+    motion_a, rep_a = draw_lips(motion_a, stream_a, text_a, "A", offset)
+    motion_b, rep_b = draw_lips(motion_b, stream_b, text_b, "B", offset)
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 

@@ -275,3 +275,24 @@ def test_a_bad_transcript_stops_infer_before_anything_is_written(two_voices, tmp
         )
         == 2
     )
+
+
+def test_a_part_of_the_recording_gets_the_same_drawn_lips_as_the_whole_take(two_voices, tmp_path):
+    """--start/--end (and the panel's Re-generate selection) align the whole script on the whole
+    recording and cut the part, so a re-generated range matches the take around it."""
+    pytest.importorskip("pocketsphinx")
+    from dualtalk.cli import main
+
+    args = ["infer", "--audio", str(two_voices["a"]), "--audio-b", str(two_voices["b"]),
+            "--transcript", str(two_voices["script"])]  # fmt: skip
+    assert main([*args, "--out", str(tmp_path / "whole")]) == 0
+    assert main([*args, "--out", str(tmp_path / "part"), "--start", "1", "--end", "6"]) == 0
+    whole, part = load_motion(tmp_path / "whole" / "A.npz"), load_motion(tmp_path / "part" / "A.npz")
+    assert part.num_frames == 125 and part.meta["transcript"]["aligned"] == 15
+    mouth = list(tr._mouth_channels())
+    # 1.2-2.4 s: A is in the middle of its first line, where the mouth is drawn, not the engine's
+    # (within 0.01: the renderer's pull to rest before and after the words depends on the clip's ends)
+    np.testing.assert_allclose(part.values[5:35, mouth], whole.values[30:60, mouth], atol=0.01)
+    assert main([*args[:5], "--out", str(tmp_path / "plain")]) == 0  # the same part without the script
+    plain = load_motion(tmp_path / "plain" / "A.npz")
+    assert np.abs(whole.values[30:60, mouth] - plain.values[30:60, mouth]).max() > 0.05
