@@ -145,6 +145,27 @@ def test_a_real_reader_can_join_at_another_speed_as_another_voice(tmp_path):
     assert a["meta"] == b["meta"]
 
 
+def test_a_real_readers_aligned_contacts_can_be_trimmed_before_its_targets_are_drawn(tmp_path):
+    """``contact_trim`` shortens only the real voice's /p b m f v/; the synthetic partner is untouched."""
+    if "flite" not in available_engines():
+        pytest.skip("flite is not installed")
+    from dualtalk.inference.audio.tts import Voice, speak
+    from dualtalk.training.lite.align import save_aligned
+    from dualtalk.training.lite.synth import _make_indexed
+
+    utt = speak("Maybe my brother will buy a big boat.", Voice("flite", "kal16"))
+    save_aligned(
+        tmp_path / "real.npz", [{"name": "c0", "source": "test", "audio": utt.audio, "phones": utt.phones}]
+    )
+    args = (7, 0, 8.0, ["flite"], 1.0, False, str(tmp_path / "real.npz"), 1.0)
+    plain, trimmed = _make_indexed(*args), _make_indexed(*args, contact_trim=0.02)
+    a_plain, a_trim = plain["speakers"][0], trimmed["speakers"][0]
+    assert np.array_equal(a_plain["audio"], a_trim["audio"])  # the same sound, only its targets differ
+    closed_plain, closed_trim = (a_plain["phone_class"] == 1).sum(), (a_trim["phone_class"] == 1).sum()
+    assert 0 < closed_trim < closed_plain  # still closes on every bilabial, on fewer frames
+    assert np.array_equal(plain["speakers"][1]["values"], trimmed["speakers"][1]["values"])
+
+
 def test_faster_voices_say_the_same_dialogue_in_shorter_phones():
     """``rates`` changes only the voices' speaking rate: same words, same voices, shorter phones."""
     usual = make_dialogue(3, 1, 12.0, ["espeak"])
@@ -206,6 +227,9 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
         (["--fronting", "0.5", "--fronting-shift", "1100,600"], "0 < LOW <= HIGH <= 1500"),
         (["--fronting", "0.5", "--fronting-shift", "600,2000"], "0 < LOW <= HIGH <= 1500"),
         (["--fronting", "0.5", "--fronting-shift", "600"], "two numbers LOW,HIGH in Hz"),
+        (["--contact-trim", "20"], "needs --real"),
+        (["--contact-trim", "60", "--real", str(tmp_path / "real.npz")], "between 0 and 40 ms"),
+        (["--contact-trim", "nan", "--real", str(tmp_path / "real.npz")], "between 0 and 40 ms"),
     ):
         res = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=60)
         assert res.returncode == 2 and says in res.stderr and len(res.stderr.strip().splitlines()) == 1

@@ -66,6 +66,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {SHIFT_RANGE[0]:g},{SHIFT_RANGE[1]:g}; at most {MAX_SHIFT:g})",
     )
     parser.add_argument(
+        "--contact-trim",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="shorten each /p b m f v/ of the real voices' force-aligned phones by MS ms at both ends "
+        "before drawing their targets (aligned contacts run into the next vowel; default 0, at most 40)",
+    )
+    parser.add_argument(
         "--behaviour",
         action="store_true",
         help="v1 targets: add random blinks, gaze, listener nods and head drift (the behaviour layer owns them now)",
@@ -100,6 +108,11 @@ def run(args: argparse.Namespace) -> int:
     if speeds and args.real is None:
         raise DualTalkError("--real-speeds needs --real (the aligned recordings to speed up or slow down)")
     rates = _rates(args.rates) if args.rates is not None else None
+    trim = float(args.contact_trim)
+    if not (0.0 <= trim <= 40.0):  # nan fails this too
+        raise DualTalkError(f"--contact-trim must be between 0 and 40 ms, got {args.contact_trim:g}")
+    if trim and args.real is None:
+        raise DualTalkError("--contact-trim needs --real (it trims the real voices' aligned contacts)")
     if not available_engines():
         raise DualTalkError("no text-to-speech engine found: install espeak-ng (and optionally flite)")
     progress = Silent() if args.quiet else ConsoleBar()
@@ -118,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
         rates=rates,
         fronting=args.fronting,
         fronting_shift=shift,
+        contact_trim=trim / 1000.0,
     )
     print(f"wrote {args.dialogues} dialogues to {out} (manifest: {out / 'corpus.json'})")
     return 0

@@ -350,6 +350,7 @@ def make_dialogue(
     rates: tuple[float, float] | None = None,
     fronting: float = 0.0,
     fronting_shift: tuple[float, float] = SHIFT_RANGE,
+    contact_trim: float = 0.0,
 ) -> dict:
     """Generate one dialogue; everything drawn from ``default_rng([seed, index])``.
 
@@ -361,7 +362,9 @@ def make_dialogue(
     default ``tts.RATES_ENGLISH`` / ``RATES_OTHER``): faster speech has the short unstressed
     vowels of conversation. ``fronting``: share of English utterances whose rounded vowels are
     fronted by a shift drawn from ``fronting_shift`` (Hz; ``fronting.py``; drawn from
-    ``default_rng([seed, index, 3])``).
+    ``default_rng([seed, index, 3])``). ``contact_trim`` (seconds) shortens each /p b m f v/ of
+    the real voice's force-aligned phones at both ends before its targets are drawn
+    (``phonetic.transcript.trim_contacts``: aligned contacts run into the next vowel).
     ``behaviour=True`` adds the v1 random behaviour (blinks, gaze, listener nods, drift);
     the default keeps only what the audio determines (lips, jaw, head beats and brow
     emphasis on one's own loudness, laugh faces).
@@ -382,6 +385,7 @@ def make_dialogue(
             one = speakers[int(rng.integers(len(speakers)))]
             real = [c for c in real if c.get("speaker") == one]
         order = [int(i) for i in rng.permutation(len(real))]
+        from ...inference.phonetic.transcript import trim_contacts
         from .align import change_speed
 
         def say_real(who: int, kind: str) -> Utterance | None:
@@ -392,7 +396,8 @@ def make_dialogue(
             clip = real[order.pop()]
             if real_speed != 1.0:
                 clip = change_speed(clip, real_speed)
-            return Utterance(clip["audio"], clip["phones"], "", "real", clip["name"])
+            phones = trim_contacts(clip["phones"], contact_trim) if contact_trim else clip["phones"]
+            return Utterance(clip["audio"], phones, "", "real", clip["name"])
 
         items = _schedule(rng, say_real, duration)
     else:
@@ -497,6 +502,7 @@ def _make_indexed(
     rates: tuple[float, float] | None = None,
     fronting: float = 0.0,
     fronting_shift: tuple[float, float] = SHIFT_RANGE,
+    contact_trim: float = 0.0,
 ) -> dict:
     """``make_dialogue`` in the worker process; real clips are loaded there, not pickled over.
 
@@ -512,6 +518,7 @@ def _make_indexed(
     return make_dialogue(
         seed, index, duration, engines, english_share=english_share, behaviour=behaviour, real=real,
         real_speed=speed, rates=rates, fronting=fronting, fronting_shift=fronting_shift,
+        contact_trim=contact_trim,
     )  # fmt: skip
 
 
@@ -531,6 +538,7 @@ def generate_corpus(
     rates: tuple[float, float] | None = None,
     fronting: float = 0.0,
     fronting_shift: tuple[float, float] = SHIFT_RANGE,
+    contact_trim: float = 0.0,
 ) -> Path:
     """Write ``dialogues`` dialogues (indices ``start..``) plus a ``corpus.json`` manifest.
 
@@ -540,7 +548,8 @@ def generate_corpus(
     (playback speed factors; empty: as recorded). ``rates``: (low, high) speaking-rate
     factors of the synthetic voices (default: the engines' usual range). ``fronting``: share of
     the English utterances whose rounded vowels are fronted (``fronting.py``), each by a shift
-    drawn from ``fronting_shift`` (Hz).
+    drawn from ``fronting_shift`` (Hz). ``contact_trim``: seconds taken off both ends of the real
+    voices' aligned /p b m f v/ before their targets are drawn (``make_dialogue``).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -575,6 +584,7 @@ def generate_corpus(
                 rates,
                 fronting,
                 (float(fronting_shift[0]), float(fronting_shift[1])),
+                float(contact_trim),
             ).result()
             write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
             total += d["duration"]
@@ -598,6 +608,7 @@ def generate_corpus(
         "rates": list(rates) if rates else None,
         "fronting": fronting,
         "fronting_shift": list(fronting_shift) if fronting else None,
+        "contact_trim": contact_trim,
     }
     with atomic_path(out / "corpus.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2))
