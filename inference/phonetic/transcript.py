@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core.channels import ARKIT52
 from ..core.errors import DualTalkError
 from ..core.motion import Motion
 from ..core.timebase import SAMPLE_RATE
@@ -57,18 +56,6 @@ class Line:
     number: int
     speaker: str
     text: str
-
-
-def _mouth_channels() -> tuple[int, ...]:
-    """The ARKit channels the viseme renderer draws (lips, jaw, tongue): the ones replaced."""
-    from .visemes import _CONTACT, _VEC_CONTACT
-
-    used = np.zeros(len(ARKIT52), bool)
-    for vec in _VEC_CONTACT.values():
-        used |= np.asarray(vec) != 0
-    for vec in _CONTACT.values():
-        used |= np.asarray(vec) != 0
-    return tuple(int(i) for i in np.flatnonzero(used))
 
 
 def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
@@ -160,7 +147,7 @@ def draw_lips(
     words, the ones left out, seconds drawn)."""
     from ..audio.tts import Phone
     from .align import align_words, normalise_transcript
-    from .visemes import render_visemes
+    from .visemes import drawn_channels, render_visemes
 
     if motion.space != "arkit55":
         raise DualTalkError(
@@ -182,7 +169,7 @@ def draw_lips(
     spans = [(w, b - offset, e - offset) for w, b, e in found.words]
     drawn = render_visemes(trim_contacts(phones), n, fps=motion.fps, contact=True)
     weight = speech_weight(spans, n, motion.fps)[:, None]
-    cols = list(_mouth_channels())
+    cols = list(drawn_channels())
     values = motion.values.copy()
     values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
     report = {

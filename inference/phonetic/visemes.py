@@ -226,6 +226,15 @@ def render_visemes(
     return np.clip(out * gain, 0.0, 1.0).astype(np.float32)
 
 
+def drawn_channels() -> tuple[int, ...]:
+    """Indices (into ARKit 52) of every channel ``render_visemes(contact=True)`` can set: lips, jaw
+    and tongue. What a caller replaces when it swaps a mouth for a drawn one."""
+    used = np.zeros(len(ARKIT52), bool)
+    for vec in (*_VEC_CONTACT.values(), *_CONTACT.values()):
+        used |= np.asarray(vec) != 0
+    return tuple(int(i) for i in np.flatnonzero(used))
+
+
 def mouth_openness(values: np.ndarray) -> np.ndarray:
     """One number per frame for 'how open is the mouth': jaw plus lower-lip drop."""
     v = np.asarray(values)

@@ -13,6 +13,7 @@ from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, load_motion
 from dualtalk.inference.phonetic import transcript as tr
+from dualtalk.inference.phonetic.visemes import drawn_channels
 from dualtalk.training.evaluation.lipsync import classify, mouth_features, score_phones, summarize
 
 SR = 16000
@@ -122,7 +123,7 @@ def test_lips_drawn_from_the_words_close_on_every_bilabial_and_leave_the_rest_al
     n = int(len(audio) / SR * 25)
     rng = np.random.default_rng(0)
     engine = np.clip(rng.normal(0.2, 0.05, (n, 55)), 0, 1).astype(np.float32)
-    engine[:, list(tr._mouth_channels())] = 0.2  # a mouth that stays half open throughout
+    engine[:, list(drawn_channels())] = 0.2  # a mouth that stays half open throughout
     engine[:, ARKIT55.index("mouthClose")] = 0.0
     motion = Motion("arkit55", engine, engine="lite")
     assert _closure(motion.values, truth, "arpabet") == 0.0
@@ -132,7 +133,7 @@ def test_lips_drawn_from_the_words_close_on_every_bilabial_and_leave_the_rest_al
     assert report["words"] == report["aligned"] == 15 and report["unknown"] == []
     assert drawn.meta["transcript"] == report
     # brows, eyes, cheeks and the head stay the engine's; so does the mouth in the 3 s of silence after
-    mouth = list(tr._mouth_channels())
+    mouth = list(drawn_channels())
     others = [i for i in range(55) if i not in mouth]
     assert {ARKIT55[i] for i in others} >= {"browInnerUp", "eyeBlinkLeft", "cheekPuff", "head_rx"}
     assert np.array_equal(drawn.values[:, others], engine[:, others])
@@ -233,7 +234,7 @@ def test_infer_with_a_transcript_draws_both_characters_lips_and_says_so(two_voic
             load_motion(tmp_path / "drawn" / f"{who}.npz"),
         )
         assert drawn.meta["transcript"]["aligned"] == 15
-        mouth = list(tr._mouth_channels())
+        mouth = list(drawn_channels())
         assert not np.allclose(plain.values[:, mouth], drawn.values[:, mouth])
         keep = [i for i, name in enumerate(ARKIT55) if name.startswith(("brow", "eye", "head_"))]
         assert np.array_equal(plain.values[:, keep], drawn.values[:, keep])  # behaviour layer untouched
@@ -289,7 +290,7 @@ def test_a_part_of_the_recording_gets_the_same_drawn_lips_as_the_whole_take(two_
     assert main([*args, "--out", str(tmp_path / "part"), "--start", "1", "--end", "6"]) == 0
     whole, part = load_motion(tmp_path / "whole" / "A.npz"), load_motion(tmp_path / "part" / "A.npz")
     assert part.num_frames == 125 and part.meta["transcript"]["aligned"] == 15
-    mouth = list(tr._mouth_channels())
+    mouth = list(drawn_channels())
     # 1.2-2.4 s: A is in the middle of its first line, where the mouth is drawn, not the engine's
     # (within 0.01: the renderer's pull to rest before and after the words depends on the clip's ends)
     np.testing.assert_allclose(part.values[5:35, mouth], whole.values[30:60, mouth], atol=0.01)
