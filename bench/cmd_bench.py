@@ -17,6 +17,7 @@ TARGETS = {
     "fbx": "FBX export time and size",
     "e2e": "animate wall time by stage on the demo characters",
     "scaling": "time and memory against audio length (windowed inference)",
+    "transcript": "what --transcript adds: aligning and drawing both characters' lips",
 }
 
 

@@ -297,3 +297,15 @@ def test_a_part_of_the_recording_gets_the_same_drawn_lips_as_the_whole_take(two_
     assert main([*args[:5], "--out", str(tmp_path / "plain")]) == 0  # the same part without the script
     plain = load_motion(tmp_path / "plain" / "A.npz")
     assert np.abs(whole.values[30:60, mouth] - plain.values[30:60, mouth]).max() > 0.05
+
+
+@needs_flite
+def test_the_transcript_bench_speaks_a_scene_and_aligns_all_of_it(capsys):
+    """``bench transcript`` (the cost of --transcript) runs end to end on a short scene."""
+    pytest.importorskip("pocketsphinx")
+    from dualtalk.cli import main
+
+    assert main(["bench", "transcript", "--seconds", "8", "--repeats", "1", "--warmup", "0", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["words"] > 10 and summary["words_aligned"] == summary["words"]
+    assert summary["median_s"] > 0 and 0 < summary["voiced_s"] <= 16
