@@ -186,3 +186,30 @@ def test_regenerate_selection_replaces_only_the_preview_range(scene, assets):
     frames = range(scene.frame_start, scene.frame_end + 1)
     changed = [f for f, x, y in zip(frames, before, after, strict=True) if abs(x - y) > 1e-6]
     assert changed and min(changed) >= 16 and max(changed) <= 34
+
+
+def test_generate_with_a_transcript_draws_the_lips_from_it_and_says_so(scene, assets, tmp_path):
+    """The panel's *Transcript*: the worker aligns the script and the status line reports it."""
+    pytest.importorskip("pocketsphinx")
+    import numpy as np
+    import soundfile as sf
+    from dualtalk.inference.audio.tts import Voice, available_engines, speak
+
+    if "flite" not in available_engines():
+        pytest.skip("flite not installed")
+    line_a, line_b = "Maybe we should bring the map.", "Bob will buy a boat."
+    ua, ub = speak(line_a, Voice("flite", "kal")), speak(line_b, Voice("flite", "slt"))
+    n = len(ua.audio) + len(ub.audio) + 8000
+    stereo = np.zeros((n, 2), np.float32)
+    stereo[: len(ua.audio), 0] = ua.audio
+    stereo[len(ua.audio) + 8000 :, 1] = ub.audio
+    sf.write(tmp_path / "talk.wav", stereo, 16000)
+    (tmp_path / "scene.txt").write_text(f"A: {line_a}\nB: {line_b}\n", encoding="utf-8")
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, tmp_path / "talk.wav", assets["ckpt"])
+    s = scene.dualtalk
+    s.engine, s.transcript = "lite", str(tmp_path / "scene.txt")
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    status = bpy.context.window_manager.dualtalk_status
+    assert "lips from the transcript (A 6/6 words, B 5/5 words)" in status.last, status.last
