@@ -246,15 +246,8 @@ def test_a_bad_transcript_stops_infer_before_anything_is_written(two_voices, tmp
     from dualtalk.cli import main
 
     bad = _write(tmp_path / "bad.txt", "A: hello\nCarol: who am I\n")
-    args = [
-        "infer",
-        "--audio",
-        str(two_voices["a"]),
-        "--audio-b",
-        str(two_voices["b"]),
-        "--out",
-        str(tmp_path / "o"),
-    ]
+    voices = ["--audio", str(two_voices["a"]), "--audio-b", str(two_voices["b"])]
+    args = ["infer", *voices, "--out", str(tmp_path / "o")]
     assert main([*args, "--transcript", str(bad)]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
     assert err == ["error: bad.txt line 2: unknown speaker 'Carol' (expected A, B)"]
