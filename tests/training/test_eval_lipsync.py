@@ -540,3 +540,91 @@ def test_lips_drawn_from_each_clips_words_are_scored_against_its_exact_phones(tm
         evaluate_lipsync(tmp_path / "clips", transcripts=True)
     with pytest.raises(DualTalkError, match="does not apply to --pred"):
         evaluate_lipsync(tmp_path / "clips", tmp_path, transcripts=True)
+
+
+def textgrid(phones: list[AlignedPhone], words: list[tuple[float, float, str]], short: bool = False) -> str:
+    """A Praat TextGrid with a words and a phones tier, in Praat's long (MFA's) or short text format."""
+    end = phones[-1].end
+    words = [(a, b, t.replace('"', '""')) for a, b, t in words]  # Praat doubles a quote inside a label
+    tiers = [
+        ("words", words),
+        ("phones", [(p.start, p.end, "" if p.symbol == "SIL" else p.symbol) for p in phones]),
+    ]
+    if short:
+        rows = ['File type = "ooTextFile"', 'Object class = "TextGrid"', "", "0", str(end), "<exists>", "2"]
+        for name, items in tiers:
+            rows += ['"IntervalTier"', f'"{name}"', "0", str(end), str(len(items))]
+            rows += [x for a, b, t in items for x in (str(a), str(b), f'"{t}"')]
+        return "\n".join(rows) + "\n"
+    rows = ['File type = "ooTextFile"', 'Object class = "TextGrid"', "", "xmin = 0", f"xmax = {end}",
+            "tiers? <exists>", "size = 2", "item []:"]  # fmt: skip
+    for k, (name, items) in enumerate(tiers, 1):
+        rows += [f"    item [{k}]:", '        class = "IntervalTier"', f'        name = "{name}"',
+                 "        xmin = 0", f"        xmax = {end}", f"        intervals: size = {len(items)}"]  # fmt: skip
+        for i, (a, b, t) in enumerate(items, 1):
+            rows += [f"        intervals [{i}]:", f"            xmin = {a}", f"            xmax = {b}",
+                     f'            text = "{t}"']  # fmt: skip
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("short", [False, True], ids=["long", "short"])
+def test_a_praat_textgrid_from_a_forced_aligner_is_scored_like_the_librivox_layout(tmp_path, short):
+    """MFA writes TextGrids: the same phones as a .phone.json give the same scores."""
+    phones = phones_of()
+    (tmp_path / "json").mkdir()
+    (tmp_path / "grid").mkdir()
+    n = write_clip(tmp_path / "json", "clip")
+    words = [
+        (0.0, phones[1].start, ""),
+        (phones[1].start, phones[-1].start, 'maybe a "few" words'),
+        (phones[-1].start, phones[-1].end, ""),
+    ]
+    (tmp_path / "grid" / "clip.TextGrid").write_text(textgrid(phones, words, short), encoding="utf-8")
+    (tmp_path / "grid" / "clip.wav").write_bytes((tmp_path / "json" / "clip.wav").read_bytes())
+    from dualtalk.training.evaluation.lipsync import find_alignments
+
+    (grid,) = find_alignments(tmp_path / "grid")
+    assert grid.text == 'maybe a "few" words' and grid.alphabet == "arpabet"
+    assert [(p.symbol, round(p.start, 3), p.classes) for p in grid.phones[1:]] == [
+        (p.symbol, round(p.start, 3), p.classes) for p in phones[1:]
+    ]
+    write_motion(tmp_path / "pred" / "clip.npz", ideal_motion(phones, n))
+    reports = [json.loads(run_cli("--aligned", tmp_path / d, "--pred", tmp_path / "pred", "--json").stdout.splitlines()[-1])
+               for d in ("json", "grid")]  # fmt: skip
+    assert (
+        reports[0]["pooled"] == reports[1]["pooled"] and reports[1]["pooled"]["model"]["closure_rate"] == 1.0
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("just some text\n", "not a Praat TextGrid"),
+        (
+            'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n2\n<exists>\n1\n"IntervalTier"\n"words"\n0\n2\n1\n0\n2\n"hi"\n',
+            "no tier named 'phones' (tiers: words)",
+        ),
+        (
+            'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n2\n<exists>\n1\n"IntervalTier"\n"phones"\n0\n2\n1\n1.5\n0.5\n"M"\n',
+            "interval 1 runs from 1.5 to 0.5",
+        ),
+        (
+            'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n2\n<exists>\n1\n"IntervalTier"\n"phones"\n0\n2\n3\n0\n1\n"M"\n',
+            "expected an interval's start",
+        ),
+    ],
+    ids=["not-a-grid", "no-phones", "backwards", "truncated"],
+)
+def test_a_broken_textgrid_is_one_error_line_naming_it(tmp_path, content, message):
+    (tmp_path / "bad.TextGrid").write_text(content, encoding="utf-8")
+    (tmp_path / "bad.wav").write_bytes(b"")
+    out = run_cli("--aligned", tmp_path, "--pred", tmp_path)
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert "bad.TextGrid" in out.stderr and message in out.stderr, out.stderr
+
+
+def test_a_clip_aligned_twice_is_refused(tmp_path):
+    write_clip(tmp_path, "clip")
+    (tmp_path / "clip.TextGrid").write_text(textgrid(phones_of(), [(0.0, 1.0, "x")]), encoding="utf-8")
+    out = run_cli("--aligned", tmp_path)
+    assert out.returncode == 2 and "clip has both a .phone.json and a .TextGrid" in out.stderr

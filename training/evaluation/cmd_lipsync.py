@@ -1,7 +1,8 @@
 """``python -m dualtalk eval lipsync --aligned DIR [--pred DIR] [--json]``: lips against true phones.
 
 ``--aligned`` holds ``<stem>.phone.json`` + ``<stem>.wav`` pairs (the layout of
-``../shared/data/real_speech/librivox``). ``--pred`` holds the motion to judge, one
+``../shared/data/real_speech/librivox``), or ``<stem>.TextGrid`` + ``<stem>.wav`` (Praat's format,
+what forced aligners such as MFA write; the ``phones`` tier, ARPAbet). ``--pred`` holds the motion to judge, one
 ARKit motion file per clip: ``<stem>.npz``, or a dialogue-mode ``infer`` run per clip,
 ``<stem>/A.npz`` (the character who speaks; B listened to silence). Without
 ``--pred`` the model is run here on each clip's audio through the one pipeline, exactly
@@ -44,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--aligned",
         required=True,
         metavar="DIR",
-        help="folder of <stem>.phone.json + <stem>.wav (true phone timings)",
+        help="folder of <stem>.phone.json or <stem>.TextGrid (Praat, e.g. from the Montreal Forced Aligner) "
+        "+ <stem>.wav (true phone timings)",
     )
     parser.add_argument(
         "--pred",

@@ -162,6 +162,15 @@ def read_alignment(path: str | Path) -> AlignedClip:
                 unknown.append(ph["t"])
                 classes = frozenset()
             phones.append(AlignedPhone(ph["t"], b, b + d, classes))
+    text = data.get("t") if isinstance(data.get("t"), str) else ""
+    return _checked_clip(stem, path, phones, alphabet, lang, unknown, text)
+
+
+def _checked_clip(
+    stem: str, path: Path, phones: list[AlignedPhone], alphabet: str, lang: str, unknown: list[str], text: str
+) -> AlignedClip:
+    """The clip, once it has speech and its symbols are mostly of its alphabet (one line otherwise)."""
+    name = path.name
     spoken = [p for p in phones if SILENCE not in p.classes]
     if not spoken:
         raise DualTalkError(f"{name}: no phones (only silence)")
@@ -172,8 +181,32 @@ def read_alignment(path: str | Path) -> AlignedClip:
             f"(e.g. {', '.join(repr(u) for u in unknown[:3])});{hint}"
         )
     phones.sort(key=lambda p: p.start)
-    text = data.get("t") if isinstance(data.get("t"), str) else ""
     return AlignedClip(stem, path, phones, alphabet, lang, unknown, text)
+
+
+def read_textgrid_alignment(path: str | Path) -> AlignedClip:
+    """Read a Praat ``<stem>.TextGrid`` (long or short text format; what the Montreal Forced Aligner
+    writes): the phones are the intervals of the tier named ``phones`` (or ending in ``phones``),
+    ARPAbet, empty intervals silence; the words tier's text is the clip's text."""
+    from .textgrid import read_textgrid
+
+    path = Path(path)
+    tiers = read_textgrid(path)
+    phone_tiers = [name for name in tiers if name.lower().endswith("phones")]
+    if not phone_tiers:
+        raise DualTalkError(f"{path.name}: no tier named 'phones' (tiers: {', '.join(tiers) or 'none'})")
+    phones: list[AlignedPhone] = []
+    unknown: list[str] = []
+    for start, end, label in tiers[phone_tiers[0]]:
+        symbol = label or "SIL"
+        classes = classify(symbol, "arpabet")
+        if classes is None:
+            unknown.append(symbol)
+            classes = frozenset()
+        phones.append(AlignedPhone(symbol, start, end, classes))
+    words = next((tiers[n] for n in tiers if n.lower().endswith("words")), [])
+    text = " ".join(label for _s, _e, label in words if label)
+    return _checked_clip(path.stem, path, phones, "arpabet", "en", unknown, text)
 
 
 def write_alignment(
@@ -215,14 +248,20 @@ def write_alignment(
 
 
 def find_alignments(folder: str | Path) -> list[AlignedClip]:
-    """Every ``*.phone.json`` in ``folder`` (sorted), each with its ``.wav`` beside it."""
+    """Every ``*.phone.json`` and ``*.TextGrid`` in ``folder`` (sorted), each with its ``.wav`` beside it."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DualTalkError(f"aligned folder not found: {folder}")
     files = sorted(folder.glob("*.phone.json"))
-    if not files:
-        raise DualTalkError(f"no *.phone.json alignments in {folder}")
-    clips = [read_alignment(f) for f in files]
+    grids = sorted(folder.glob("*.TextGrid"))
+    if not files and not grids:
+        raise DualTalkError(f"no *.phone.json or *.TextGrid alignments in {folder}")
+    clips = [read_alignment(f) for f in files] + [read_textgrid_alignment(f) for f in grids]
+    stems = [c.stem for c in clips]
+    twice = sorted({s for s in stems if stems.count(s) > 1})
+    if twice:
+        raise DualTalkError(f"{twice[0]} has both a .phone.json and a .TextGrid in {folder}; keep one")
+    clips.sort(key=lambda c: c.stem)
     for c in clips:
         if not c.wav.is_file():
             raise DualTalkError(
