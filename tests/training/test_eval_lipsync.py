@@ -628,3 +628,35 @@ def test_a_clip_aligned_twice_is_refused(tmp_path):
     (tmp_path / "clip.TextGrid").write_text(textgrid(phones_of(), [(0.0, 1.0, "x")]), encoding="utf-8")
     out = run_cli("--aligned", tmp_path)
     assert out.returncode == 2 and "clip has both a .phone.json and a .TextGrid" in out.stderr
+
+
+def test_any_bytes_named_textgrid_give_tiers_or_one_clear_error(tmp_path):
+    """The TextGrid reader is a parser of untrusted files: it answers or says why, never crashes."""
+    from dualtalk.training.evaluation.textgrid import read_textgrid
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = textgrid(phones_of(), [(0.0, 1.0, "x")]).encode()
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        st.one_of(
+            st.binary(max_size=400),
+            st.builds(
+                lambda k, junk: good[:k] + junk,
+                st.integers(0, len(good)),
+                st.sampled_from([b"1e999", b"-3", b"<absent>", b'"', b"\x00"]) | st.binary(max_size=20),
+            ),
+        )
+    )
+    def check(data: bytes) -> None:
+        path = tmp_path / "x.TextGrid"
+        path.write_bytes(data)
+        try:
+            tiers = read_textgrid(path)
+        except DualTalkError as exc:
+            assert "\n" not in str(exc) and "x.TextGrid" in str(exc)
+        else:
+            assert all(a <= b for items in tiers.values() for a, b, _t in items)
+
+    check()

@@ -67,6 +67,12 @@ def read_textgrid(path: str | Path) -> dict[str, list[Interval]]:
         pos += 1
         return toks[pos - 1]
 
+    def count(what: str) -> int:
+        n = float(take(float, what))
+        if not (math.isfinite(n) and 0 <= n <= len(toks)):  # more items than values cannot be right
+            raise DualTalkError(f"{name}: {what} is {n:g} (value {pos} of the file)")
+        return int(n)
+
     take(float, "the grid's start")
     take(float, "the grid's end")
     if pos < len(toks) and toks[pos] in ("<exists>", "<absent>"):
@@ -74,21 +80,21 @@ def read_textgrid(path: str | Path) -> dict[str, list[Interval]]:
             return {}
         pos += 1
     tiers: dict[str, list[Interval]] = {}
-    for _ in range(int(take(float, "the number of tiers"))):
+    for _ in range(count("the number of tiers")):
         kind = take(str, "a tier class")
         tier = str(take(str, "a tier name"))
         take(float, "the tier's start")
         take(float, "the tier's end")
-        count = int(take(float, "the tier's number of items"))
+        items_n = count("the tier's number of items")
         if kind == "TextTier":
-            for _ in range(count):
+            for _ in range(items_n):
                 take(float, "a point's time")
                 take(str, "a point's mark")
             continue
         if kind != "IntervalTier":
             raise DualTalkError(f"{name}: unknown tier class {kind!r}")
         items: list[Interval] = []
-        for k in range(count):
+        for k in range(items_n):
             start, end = float(take(float, "an interval's start")), float(take(float, "an interval's end"))
             label = str(take(str, "an interval's text"))
             if not (math.isfinite(start) and math.isfinite(end)) or end < start or start < 0:
