@@ -76,8 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--transcripts",
         action="store_true",
-        help="run the model with each clip's words as its --transcript (<stem>.txt, else the text in "
-        "the .phone.json): scores lips drawn from a transcript",
+        help="run the model with each clip's words as its --transcript (<stem>.txt, else the words in its "
+        ".phone.json or TextGrid): scores lips drawn from a transcript",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
@@ -125,7 +125,7 @@ def _generated(
                 words = clip.words
                 if not words.strip():
                     raise DualTalkError(
-                        f"--transcripts: no words for {clip.stem} ({clip.stem}.txt or a text 't' in its .phone.json)"
+                        f"--transcripts: no words for {clip.stem} (a {clip.stem}.txt, or words in its alignment file)"
                     )
                 script = Path(tmp) / "transcript.txt"
                 script.write_text(f"A: {words}\n", encoding="utf-8")
