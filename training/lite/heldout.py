@@ -54,13 +54,20 @@ def generate_heldout(out_dir: str | Path) -> list[str]:
     assert ENGLISH_EVAL not in SENTENCES
     stems = []
     for code, voice, text in sets:
-        for variant in HELDOUT_VARIANTS:
-            female = variant.startswith("f")
-            for rate_name, rate in RATES.items():
-                v = Voice("espeak", f"{voice}+{variant}", rate, 65.0 if female else 40.0, 60.0, female)
-                stem = f"{code}_{variant}_{rate_name}"
-                write_clip(out, stem, code, speak(text, v))
-                stems.append(stem)
+        stems += _write_voices(out, code, code, voice, text)
+    return stems
+
+
+def _write_voices(out: Path, prefix: str, lang: str, voice: str, text: str) -> list[str]:
+    """``text`` in each held-out voice at each rate (``<prefix>_<variant>_<rate>``); the stems."""
+    stems = []
+    for variant in HELDOUT_VARIANTS:
+        female = variant.startswith("f")
+        for rate_name, rate in RATES.items():
+            v = Voice("espeak", f"{voice}+{variant}", rate, 65.0 if female else 40.0, 60.0, female)
+            stem = f"{prefix}_{variant}_{rate_name}"
+            write_clip(out, stem, lang, speak(text, v))
+            stems.append(stem)
     return stems
 
 
@@ -71,13 +78,7 @@ def generate_english(out_dir: str | Path) -> list[str]:
     stems = []
     for k, text in enumerate(ENGLISH_MORE):
         for accent in ENGLISH_ACCENTS:
-            for variant in HELDOUT_VARIANTS:
-                female = variant.startswith("f")
-                for rate_name, rate in RATES.items():
-                    v = Voice("espeak", f"{accent}+{variant}", rate, 65.0 if female else 40.0, 60.0, female)
-                    stem = f"en{k + 1}_{accent}_{variant}_{rate_name}"
-                    write_clip(out, stem, "en", speak(text, v))
-                    stems.append(stem)
+            stems += _write_voices(out, f"en{k + 1}_{accent}", "en", accent, text)
     return stems
 
 
