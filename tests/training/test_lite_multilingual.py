@@ -33,3 +33,14 @@ def test_a_held_out_voice_in_another_language_closes_on_bilabials_and_opens_on_o
     assert model["open_vs_mbp_auc"] >= 0.9, model  # open vowels are open where bilabials are shut
     # (the stricter "open vowel never shut" rate is still 36 % in Spanish: MODEL_CARD.md, limits)
     assert model["closure_rate"] > flap["closure_rate"] + 0.5, "far better than a loudness lip flap"
+
+
+def test_the_english_held_out_set_carries_each_clips_words_for_transcript_scoring(tmp_path):
+    """``heldout --english``: 7 sentences x 3 accents x 2 voices x 2 rates, each alignment with its text."""
+    from dualtalk.training.evaluation.lipsync import find_alignments
+    from dualtalk.training.lite.heldout import ENGLISH_MORE, generate_english
+
+    stems = generate_english(tmp_path)
+    clips = find_alignments(tmp_path)
+    assert len(stems) == len(clips) == 84 and sorted(stems) == [c.stem for c in clips]
+    assert {c.words for c in clips} == {text for text in ENGLISH_MORE}
