@@ -81,9 +81,12 @@ def _decoder(words: list[str], wide: bool = False):
     return dec
 
 
-def _word_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[tuple[str, float, float]]:
-    """Word segments (word, start s, end s) of a forced alignment of ``words``."""
-    dec = _decoder(words, wide)
+def _word_pass(
+    audio: np.ndarray, words: list[str], wide: bool = False, dec=None
+) -> list[tuple[str, float, float]]:
+    """Word segments (word, start s, end s) of a forced alignment of ``words`` (with ``dec``, a
+    decoder already holding their pronunciations, when the caller has one)."""
+    dec = dec if dec is not None else _decoder(words, wide)
     try:
         dec.set_align_text(" ".join(words))
         dec.start_utt()
@@ -154,12 +157,6 @@ class Alignment:
     unknown: list[str] = field(default_factory=list)
 
 
-def unpronounceable(words: list[str]) -> list[str]:
-    """The words of ``words`` that neither pocketsphinx's dictionary nor flite can pronounce."""
-    dec = _decoder(words)
-    return sorted({w for w in words if dec.lookup_word(w) is None})
-
-
 def align_words(
     audio: np.ndarray,
     transcript: str,
@@ -180,14 +177,15 @@ def align_words(
     if not text:
         raise DualTalkError("no English words to align (write the words out; numbers as words)")
     words = text.split()
-    unknown = unpronounceable(words) if drop_unknown else []
+    dec = _decoder(words)  # its dictionary, flite's words added, also tells who cannot be pronounced
+    unknown = sorted({w for w in words if dec.lookup_word(w) is None}) if drop_unknown else []
     if unknown:
         words = [w for w in words if w not in set(unknown)]
         if not words:
             raise DualTalkError(f"no word of {text[:40]!r} can be pronounced (install flite for new words)")
     wide = False
     try:
-        found = _word_pass(audio, words)
+        found = _word_pass(audio, words, dec=dec)
     except DualTalkError:
         if not persist:
             raise
