@@ -14,6 +14,7 @@ import argparse
 
 import numpy as np
 
+from ..inference.phonetic.transcript import Line
 from .harness import BenchResult, peak_rss_mb, timeit
 
 
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="dialogue length (default 60)")
 
 
-def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[Line]]:
     """Two flite voices taking turns with corpus sentences: streams A, B and the script's lines."""
     from ..inference.audio.tts import Voice, available_engines, speak
     from ..inference.core.errors import DualTalkError
@@ -33,7 +34,8 @@ def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
     n = int(seconds * sr)
     streams = (np.zeros(n, np.float32), np.zeros(n, np.float32))
     voices = (Voice("flite", "awb"), Voice("flite", "slt", pitch=80.0, female=True))
-    lines, t, k = [], 0.5, 0
+    lines: list[Line] = []
+    t, k = 0.5, 0
     while True:
         who = k % 2
         utt = speak(SENTENCES[k % len(SENTENCES)], voices[who])
@@ -41,7 +43,7 @@ def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
         if i + len(utt.audio) > n:
             break
         streams[who][i : i + len(utt.audio)] = utt.audio
-        lines.append(f"{'AB'[who]}: {utt.text}")
+        lines.append(Line(k + 1, "AB"[who], utt.text))
         t += utt.duration + 0.3
         k += 1
     return streams[0], streams[1], lines
@@ -50,13 +52,12 @@ def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
 def run(args: argparse.Namespace) -> BenchResult:
     from ..inference.core.errors import DualTalkError
     from ..inference.core.motion import Motion
-    from ..inference.phonetic.transcript import Line, apply_transcript, check_available
+    from ..inference.phonetic.transcript import apply_transcript, check_available
 
     if not 2.0 <= args.seconds <= 3600.0:
         raise DualTalkError("--seconds must be between 2 and 3600")
     check_available()
-    a, b, rows = _scene(args.seconds)
-    lines = [Line(i + 1, row[0], row[3:]) for i, row in enumerate(rows)]
+    a, b, lines = _scene(args.seconds)
     frames = int(np.ceil(args.seconds * 25))
     rng = np.random.default_rng(0)
     motions = [Motion("arkit55", rng.uniform(0, 0.3, (frames, 55)).astype(np.float32)) for _ in range(2)]

@@ -114,7 +114,7 @@ def run(
         progress.update("audio", 0.0, "reading audio")
         dialogue = load_dialogue(request, progress)
         progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
-    where = Path(str(request.transcript)).name
+    where = Path(request.transcript).name if request.transcript else ""  # how messages name the file
     if lines is not None:
         from .phonetic.transcript import texts_by_speaker
 
