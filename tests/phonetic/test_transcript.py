@@ -302,3 +302,5 @@ def test_the_transcript_bench_speaks_a_scene_and_aligns_all_of_it(capsys):
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["words"] > 10 and summary["words_aligned"] == summary["words"]
     assert summary["median_s"] > 0 and 0 < summary["voiced_s"] <= 16
+    assert main(["bench", "transcript", "--seconds", "1"]) == 2
+    assert "--seconds must be between 2 and 3600" in capsys.readouterr().err
