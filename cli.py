@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import logging
 import os
+import select
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -142,9 +143,22 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
     try:
         yield
     finally:
+        gone = _reader_gone(saved)
         os.dup2(saved, 1)
         sys.stdout = previous
         results.close()  # flushes; a gone reader raises BrokenPipeError, and the file is closed anyway
+        if gone:  # argparse's help swallows the write error: say it the Unix way all the same
+            raise BrokenPipeError("the reader of stdout has gone")
+
+
+def _reader_gone(fd: int) -> bool:
+    """True when ``fd`` is a pipe whose reader has closed it (poll reports an error on the write end)."""
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(event & select.POLLERR for _fd, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll() (Windows) or not pollable
+        return False
 
 
 def _main(argv: Sequence[str] | None) -> int:

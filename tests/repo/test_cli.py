@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from dualtalk.cli import SUBCOMMANDS
 
 
@@ -45,10 +46,12 @@ def test_a_malformed_flag_is_one_error_line_pointing_at_help():
         assert lines[0].endswith(f"(see python -m dualtalk {command} --help)")
 
 
-def test_a_reader_that_stops_early_ends_the_run_quietly():
-    """``python -m dualtalk ... | head -1``: no traceback when the pipe closes, exit 141 (SIGPIPE)."""
+@pytest.mark.parametrize("command", ["infer", "animate"])
+def test_a_reader_that_stops_early_ends_the_run_quietly(command):
+    """``python -m dualtalk ... | head -1``: no traceback when the pipe closes, exit 141 (SIGPIPE),
+    whether the text fits one write (infer's help) or not (animate's, which argparse's writer cut off)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dualtalk", "infer", "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-m", "dualtalk", command, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     proc.stdout.close()  # the reader is gone before the first line is written
     err = proc.stderr.read().decode()
