@@ -1,4 +1,5 @@
-"""THE one path that runs the engine: request -> dialogue -> engine -> behaviour layer -> motion files.
+"""THE one path that runs the engine: request -> dialogue -> engine -> lip release -> transcript ->
+behaviour layer -> motion files.
 
 ``infer``, ``animate``, ``demo`` and the add-on's worker all call :func:`run`; nothing else loads
 an engine and generates. The motion files it writes (``OUT/A.npz``, ``OUT/B.npz``) are the seam
@@ -122,6 +123,11 @@ def run(
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
+    if request.lip_release > 0 and engine.space == "arkit55":
+        from .phonetic.release import release_motion
+
+        motion_a = release_motion(motion_a, dialogue.a, request.lip_release)
+        motion_b = release_motion(motion_b, dialogue.b, request.lip_release)
     report = None
     if lines is not None:
         from .phonetic.transcript import apply_transcript

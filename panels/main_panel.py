@@ -55,6 +55,8 @@ class DUALTALK_PT_main(bpy.types.Panel):
             box.prop(s, "checkpoint")
         box.prop(s, "device")
         box.prop(s, "rounds")
+        if s.engine != "dualtalk":  # the published network writes FLAME: no lips to release
+            box.prop(s, "lip_release")
 
         box = layout.box()
         box.label(text="Options", icon="MODIFIER")

@@ -235,6 +235,18 @@ OPTIONS: tuple[Option, ...] = (
         job_key="window_s",
     ),
     Option(
+        "lip_release",
+        GENERATE,
+        "float",
+        "lite engine: lips held shut over a loud sound open this far, 0 (off) to 1 (default 0.5)",
+        default=0.5,
+        metavar="AMOUNT",
+        low=0.0,
+        high=1.0,
+        title="Lip Release",
+        panel=True,
+    ),
+    Option(
         "behaviour_seed",
         BEHAVIOUR,
         "int",
@@ -521,6 +533,7 @@ class Request:
     precision: str = "fp32"
     rounds: int | None = None
     window: float | None = None
+    lip_release: float = 0.5
     behaviour_seed: int = 0
     blinks: str | float | None = None
     gaze: str | float | None = None
