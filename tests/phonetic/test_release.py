@@ -29,9 +29,10 @@ def _motion(apertures: list[float]) -> Motion:
     return Motion("arkit55", values, engine="lite")
 
 
-def _audio(levels_db: list[float]) -> np.ndarray:
-    """One 40 ms frame of a 250 Hz tone (ten whole cycles) per entry, at that level in dB; -200 = silence."""
-    tone = np.sin(2 * np.pi * 250 * np.arange(FRAME) / SR)
+def _audio(levels_db: list[float], hz: float = 2000.0) -> np.ndarray:
+    """One 40 ms frame of a tone (whole cycles) per entry, at that level in dB; -200 = silence.
+    2 kHz sits where an open mouth's formants radiate; 250 Hz is where a hum with closed lips does."""
+    tone = np.sin(2 * np.pi * hz * np.arange(FRAME) / SR)
     return np.concatenate([tone * (10 ** (db / 20) if db > -150 else 0.0) for db in levels_db]).astype(
         np.float32
     )
@@ -70,6 +71,15 @@ def test_pauses_and_closures_at_the_ends_of_the_take_are_left_alone():
     audio = _audio([0, 0, 0, -200, -200, -200, 0, 0, 0])  # loud ends, a silent pause in the middle
     out = rel.release_motion(motion, audio, amount=1.0)
     assert np.array_equal(out.values, motion.values)
+
+
+def test_a_hum_with_the_lips_together_keeps_its_closure_however_loud():
+    """A listener's "mm-hmm" is loud but radiates almost nothing at 1-4 kHz: it is not an open mouth."""
+    motion = _motion([OPEN, SHUT, SHUT, SHUT, OPEN])
+    hum = np.concatenate([_audio([0], 2000.0), _audio([0, 0, 0], 250.0), _audio([0], 2000.0)])
+    assert np.array_equal(rel.release_motion(motion, hum, amount=1.0).values, motion.values)
+    vowel = _audio([0, 0, -30, 0, 0])  # the same run over a sounding vowel does open
+    assert _opening(rel.release_motion(motion, vowel, amount=1.0))[1] == pytest.approx(OPEN)
 
 
 def test_no_amount_and_flame_motion_come_back_unchanged():
