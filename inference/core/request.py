@@ -238,7 +238,7 @@ OPTIONS: tuple[Option, ...] = (
         "lip_release",
         GENERATE,
         "float",
-        "lite engine: lips held shut over a loud sound open this far, 0 (off) to 1 (default 0.5)",
+        "lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.5)",
         default=0.5,
         metavar="AMOUNT",
         low=0.0,

@@ -116,8 +116,8 @@ def test_panel_fields_follow_the_chosen_form_and_engine(scene):
     props = {t for kind, t in draw_panel(scene) if kind == "prop"}
     assert {"turns", "speaker_a"} <= props and "audio_b" not in props
     assert "lip_release" in props  # the embedded model's mouth can be released
-    s.engine = "dualtalk"
-    assert "lip_release" not in {t for kind, t in draw_panel(scene) if kind == "prop"}  # FLAME: nothing to release
+    s.engine = "dualtalk"  # FLAME output: nothing to release
+    assert "lip_release" not in {t for kind, t in draw_panel(scene) if kind == "prop"}
 
 
 def test_panel_shows_progress_and_cancel_while_running(scene):
