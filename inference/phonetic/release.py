@@ -30,16 +30,15 @@ from ..core.request import BY_NAME
 from ..core.timebase import FPS, SAMPLE_RATE
 from .visemes import drawn_channels
 
-DEFAULT_AMOUNT = float(
-    BY_NAME["lip_release"].default or 0.0
-)  # toward the open neighbour: 0 off, 1 all the way
+# how far a released frame moves toward its open neighbour (0 off, 1 all the way): the option's default
+DEFAULT_AMOUNT = float(BY_NAME["lip_release"].default or 0.0)
 LOUD_DB = 15.0  # a frame this close to the take's 1-4 kHz level (dB) sounds too open for closed lips
 BAND_HZ = (1000.0, 4000.0)  # an open mouth's F2/F3; closed lips (stops, /m/, hums) radiate little here
 SPEECH_LEVEL_PERCENTILE = 95.0  # the take's level: this percentile of the frames' band energy
 _APERTURE = {"jawOpen": 1.0, "mouthClose": -1.0, "mouthLowerDownLeft": 0.15, "mouthLowerDownRight": 0.15}
 
 
-def frame_loudness_db(
+def frame_band_db(
     audio: np.ndarray, num_frames: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS
 ) -> np.ndarray:
     """Per frame, the energy of the samples of [i/fps, (i+1)/fps) between :data:`BAND_HZ`, in dB
@@ -82,21 +81,22 @@ def closed_runs(opening: np.ndarray) -> list[tuple[int, int]]:
 def release_values(
     values: np.ndarray,
     channels: tuple[str, ...] | list[str],
-    loudness_db: np.ndarray,
+    band_db: np.ndarray,
     amount: float = DEFAULT_AMOUNT,
     loud_db: float = LOUD_DB,
 ) -> np.ndarray:
-    """``values`` (frames x channels, ARKit names) with the loud frames of each closed run released."""
+    """``values`` (frames x channels, ARKit names) with the frames of each closed run that sound open
+    (``band_db`` from :func:`frame_band_db` above ``-loud_db``) released."""
     out = np.array(values, dtype=np.float32, copy=True)
     if amount <= 0.0 or len(out) < 3:
         return out
     mouth = [list(channels).index(ARKIT52[i]) for i in drawn_channels()]
     src = np.asarray(values, np.float32)
-    loud_all = np.asarray(loudness_db) > -loud_db
+    loud_all = np.asarray(band_db) > -loud_db
     for start, end in closed_runs(aperture(values, channels)):
         loud = loud_all[start:end].copy()
         if loud.all():
-            loud[int(np.argmin(loudness_db[start:end]))] = False  # the run keeps one shut frame
+            loud[int(np.argmin(band_db[start:end]))] = False  # the run keeps one shut frame
         for k in np.flatnonzero(loud) + start:
             near = start - 1 if k - (start - 1) <= end - k else end
             out[k, mouth] = (1.0 - amount) * src[k, mouth] + amount * src[near, mouth]
@@ -108,6 +108,6 @@ def release_motion(motion: Any, audio: np.ndarray, amount: float = DEFAULT_AMOUN
     ``meta["lip_release"]`` records the amount. Other spaces and ``amount`` 0 come back unchanged."""
     if amount <= 0.0 or motion.space != "arkit55" or motion.num_frames < 3:
         return motion
-    loudness = frame_loudness_db(audio, motion.num_frames, SAMPLE_RATE, motion.fps)
-    values = release_values(motion.values, list(motion.channels), loudness, amount)
+    level = frame_band_db(audio, motion.num_frames, SAMPLE_RATE, motion.fps)
+    values = release_values(motion.values, list(motion.channels), level, amount)
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "lip_release": float(amount)})

@@ -92,12 +92,12 @@ def test_no_amount_and_flame_motion_come_back_unchanged():
 
 def test_loudness_is_read_per_frame_against_the_takes_speech_level():
     audio = _audio([0] * 20 + [-10, -20, -200])  # mostly speech at one level
-    db = rel.frame_loudness_db(audio, 25)  # two frames past the end of the audio
+    db = rel.frame_band_db(audio, 25)  # two frames past the end of the audio
     assert np.abs(db[:20]).max() < 1e-3
     assert db[20] == pytest.approx(-10, abs=1e-3) and db[21] == pytest.approx(-20, abs=1e-3)
     assert db[22] == db[23] == db[24] == -200.0
-    assert np.array_equal(rel.frame_loudness_db(np.zeros(3200, np.float32), 4), np.full(4, -200.0))
-    assert rel.frame_loudness_db(audio, 0).shape == (0,)
+    assert np.array_equal(rel.frame_band_db(np.zeros(3200, np.float32), 4), np.full(4, -200.0))
+    assert rel.frame_band_db(audio, 0).shape == (0,)
 
 
 def test_the_pipeline_releases_each_character_against_its_own_voice(tmp_path):
@@ -113,7 +113,7 @@ def test_the_pipeline_releases_each_character_against_its_own_voice(tmp_path):
             load_motion(tmp_path / "released" / f"{who}.npz"),
         )
         expected = rel.release_values(
-            before.values, list(before.channels), rel.frame_loudness_db(audio, before.num_frames), 1.0
+            before.values, list(before.channels), rel.frame_band_db(audio, before.num_frames), 1.0
         )
         np.testing.assert_allclose(after.values, expected, atol=1e-6)
         assert after.meta["lip_release"] == 1.0 and "lip_release" not in before.meta
