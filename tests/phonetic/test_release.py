@@ -90,7 +90,7 @@ def test_no_amount_and_flame_motion_come_back_unchanged():
     assert rel.release_motion(flame, audio) is flame
 
 
-def test_loudness_is_read_per_frame_against_the_takes_speech_level():
+def test_the_1_to_4_khz_level_is_read_per_frame_against_the_takes_own():
     audio = _audio([0] * 20 + [-10, -20, -200])  # mostly speech at one level
     db = rel.frame_band_db(audio, 25)  # two frames past the end of the audio
     assert np.abs(db[:20]).max() < 1e-3
