@@ -58,3 +58,19 @@ def test_pearson_and_energy_flap_behave():
     audio[8000:12000] = np.random.default_rng(0).standard_normal(4000) * 0.1
     flap = energy_flap(audio, 25)
     assert flap[14:18].min() > 0.5 and flap[:10].max() < 0.1
+
+
+def test_the_real_conversation_opens_the_talkers_mouth_and_the_release_only_opens_it_more(shared_dir):
+    """``evaluate --demo``: on the real DualTalk clip each character's mouth is far more open while it
+    talks than while it listens, with or without the lip release, and the release never shuts it more."""
+    from dualtalk.inference.engine import load_engine
+    from dualtalk.training.lite.evaluate import eval_demo_clip
+
+    engine = load_engine(None, engine="lite", device="cpu")
+    folder = shared_dir / "data" / "dualtalk_demo"
+    plain, released = eval_demo_clip(engine, folder, lip_release=0.0), eval_demo_clip(engine, folder)
+    assert released["lip_release"] == 0.5 and plain["lip_release"] == 0.0
+    for who in ("A", "B"):
+        assert plain[who]["contrast"] > 3 and released[who]["contrast"] > 3
+        assert released[who]["open_speaking"] >= plain[who]["open_speaking"]
+    assert np.isfinite(released["B"]["jaw_corr_vs_tracked"])

@@ -121,16 +121,19 @@ def eval_librivox(model, folder: str | Path) -> dict:
     }
 
 
-def eval_demo_clip(engine, folder: str | Path) -> dict:
-    """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw."""
+def eval_demo_clip(engine, folder: str | Path, lip_release: float = 0.5) -> dict:
+    """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw.
+    ``lip_release``: the release as ``infer`` applies it (0 = the network's mouth alone)."""
     from ...inference.audio import load_dialogue
     from ...inference.core.motion import load_motion
     from ...inference.generate import generate_dialogue
+    from ...inference.phonetic.release import release_motion
 
     folder = Path(folder)
     d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))
     ma, mb = generate_dialogue(d, engine)
-    out: dict = {"seconds": round(len(d.a) / SR, 1)}
+    ma, mb = release_motion(ma, d.a, lip_release), release_motion(mb, d.b, lip_release)
+    out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": lip_release}
     for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
         act = np.asarray(act[: m.num_frames], bool)
         openv = mouth_openness(m.values[:, :52])
@@ -160,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weights", default=None, help="lite weights (default: the committed ones)")
     ap.add_argument("--librivox", default=None, help="pocketsphinx sdist test/data/librivox folder")
     ap.add_argument("--demo", default=None, help="folder with the real DualTalk clip")
+    ap.add_argument(
+        "--lip-release",
+        type=float,
+        default=0.5,
+        help="the demo's lip release, as infer's (0 = off; default 0.5)",
+    )
     args = ap.parse_args(argv)
     import torch
 
@@ -171,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.librivox:
         report["librivox"] = eval_librivox(engine.model, args.librivox)
     if args.demo:
-        report["demo_clip"] = eval_demo_clip(engine, args.demo)
+        report["demo_clip"] = eval_demo_clip(engine, args.demo, args.lip_release)
     print(json.dumps(report, indent=2))
     return 0
 
