@@ -74,3 +74,12 @@ def test_the_real_conversation_opens_the_talkers_mouth_and_the_release_only_open
         assert plain[who]["contrast"] > 3 and released[who]["contrast"] > 3
         assert released[who]["open_speaking"] >= plain[who]["open_speaking"]
     assert np.isfinite(released["B"]["jaw_corr_vs_tracked"])
+
+
+def test_a_demo_lip_release_outside_0_to_1_is_refused_in_one_line(capsys):
+    """``evaluate --lip-release`` is infer's flag: the same bounds and the same one-line refusal."""
+    from dualtalk.training.lite.evaluate import main
+
+    assert main(["--demo", "unused", "--lip-release", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: --lip-release must be between 0 and 1, got 2"]

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from ...inference.audio.tts import Phone
+from ...inference.core.errors import DualTalkError
+from ...inference.core.request import BY_NAME, GENERATE, add_arguments, check
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 from ...inference.phonetic.visemes import mouth_openness, render_visemes
 from ..evaluation.lipsync import read_alignment
@@ -121,19 +124,20 @@ def eval_librivox(model, folder: str | Path) -> dict:
     }
 
 
-def eval_demo_clip(engine, folder: str | Path, lip_release: float = 0.5) -> dict:
+def eval_demo_clip(engine, folder: str | Path, lip_release: float | None = None) -> dict:
     """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw.
-    ``lip_release``: the release as ``infer`` applies it (0 = the network's mouth alone)."""
+    ``lip_release``: the release as ``infer`` applies it (None: its default; 0 = the network's mouth alone)."""
     from ...inference.audio import load_dialogue
     from ...inference.core.motion import load_motion
     from ...inference.generate import generate_dialogue
-    from ...inference.phonetic.release import release_motion
+    from ...inference.phonetic.release import DEFAULT_AMOUNT, release_motion
 
     folder = Path(folder)
     d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))
     ma, mb = generate_dialogue(d, engine)
-    ma, mb = release_motion(ma, d.a, lip_release), release_motion(mb, d.b, lip_release)
-    out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": lip_release}
+    amount = DEFAULT_AMOUNT if lip_release is None else lip_release
+    ma, mb = release_motion(ma, d.a, amount), release_motion(mb, d.b, amount)
+    out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": amount}
     for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
         act = np.asarray(act[: m.num_frames], bool)
         openv = mouth_openness(m.values[:, :52])
@@ -163,13 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weights", default=None, help="lite weights (default: the committed ones)")
     ap.add_argument("--librivox", default=None, help="pocketsphinx sdist test/data/librivox folder")
     ap.add_argument("--demo", default=None, help="folder with the real DualTalk clip")
-    ap.add_argument(
-        "--lip-release",
-        type=float,
-        default=0.5,
-        help="the demo's lip release, as infer's (0 = off; default 0.5)",
-    )
+    add_arguments(ap, (GENERATE,), only=("lip_release",))  # infer's own flag, default and bounds
     args = ap.parse_args(argv)
+    try:
+        check(BY_NAME["lip_release"], args.lip_release)
+    except DualTalkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     import torch
 
     from ...inference.engine import load_engine
