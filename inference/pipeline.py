@@ -123,7 +123,7 @@ def run(
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
-    if request.lip_release > 0 and engine.space == "arkit55":
+    if request.lip_release > 0:  # the release leaves FLAME motion as it is
         from .phonetic.release import release_motion
 
         motion_a = release_motion(motion_a, dialogue.a, request.lip_release)
