@@ -1,10 +1,10 @@
 """``dualtalk bench lite``: the embedded lite model, both characters, on CPU.
 
 Runs the real pipeline (:func:`generate_dialogue`, default 2 refinement rounds, default
-window, then the default lip release of both characters) on a ``--seconds`` dialogue
+window, then the default lip release and lip rounding of both characters) on a ``--seconds`` dialogue
 synthesised as two alternating noise-excited "voices" (the model's speed does not depend
 on what is said), and reports the median wall time, real-time factor, the split between
-audio encoding and decoding (and the release's share), peak RSS, and how time scales with
+audio encoding and decoding (and the voice lip passes' share, ``lips_s``), peak RSS, and how time scales with
 length. Target: 60 s for both characters in <= 2 s on CPU.
 
 The 60 s take is then timed side by side idle and busy: the bench starts its own
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> BenchResult:
 
     from ..inference.engine import load_engine
     from ..inference.generate import generate_dialogue
-    from ..inference.phonetic.release import release_motion
+    from ..inference.phonetic.voice_lips import shape_lips
 
     default_threads = torch.get_num_threads()  # torch's own default, before the engine chooses
     engine = load_engine(engine="lite", device=args.device)
@@ -113,9 +113,9 @@ def run(args: argparse.Namespace) -> BenchResult:
         def once(d=dialogue, store=last) -> None:
             ma, mb = generate_dialogue(d, engine)
             t0 = time.perf_counter()
-            release_motion(ma, d.a)
-            release_motion(mb, d.b)
-            store.update(ma.meta.get("timings", {}), release_s=time.perf_counter() - t0)
+            shape_lips(ma, d.a)
+            shape_lips(mb, d.b)
+            store.update(ma.meta.get("timings", {}), lips_s=time.perf_counter() - t0)
 
         stats = timeit(once, repeats=args.repeats, warmup=args.warmup)
         result.rows.append(
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> BenchResult:
                 "rtf": stats["median"] / seconds,
                 "encode_s": last.get("encode_s"),
                 "decode_s": last.get("decode_s"),
-                "release_s": last.get("release_s"),
+                "lips_s": last.get("lips_s"),
                 "peak_rss_mb": peak_rss_mb(),
                 "rss_added_mb": peak_rss_mb() - rss0,
                 "target_s": 2.0,

@@ -123,11 +123,11 @@ def run(
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
-    if request.lip_release > 0:  # the release leaves FLAME motion as it is
-        from .phonetic.release import release_motion
+    if request.lip_release > 0 or request.lip_rounding > 0:  # ARKit only; FLAME motion passes through
+        from .phonetic.voice_lips import shape_lips
 
-        motion_a = release_motion(motion_a, dialogue.a, request.lip_release)
-        motion_b = release_motion(motion_b, dialogue.b, request.lip_release)
+        motion_a = shape_lips(motion_a, dialogue.a, request.lip_release, request.lip_rounding)
+        motion_b = shape_lips(motion_b, dialogue.b, request.lip_release, request.lip_rounding)
     report = None
     if lines is not None:
         from .phonetic.transcript import apply_transcript

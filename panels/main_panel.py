@@ -55,8 +55,9 @@ class DUALTALK_PT_main(bpy.types.Panel):
             box.prop(s, "checkpoint")
         box.prop(s, "device")
         box.prop(s, "rounds")
-        if s.engine != "dualtalk":  # the published network writes FLAME: no lips to release
+        if s.engine != "dualtalk":  # the published network writes FLAME: no lips to release or round
             box.prop(s, "lip_release")
+            box.prop(s, "lip_rounding")
 
         box = layout.box()
         box.label(text="Options", icon="MODIFIER")

@@ -247,6 +247,18 @@ OPTIONS: tuple[Option, ...] = (
         panel=True,
     ),
     Option(
+        "lip_rounding",
+        GENERATE,
+        "float",
+        "lite engine: lips round this far where the voice's second formant sits low, 0 (off) to 1 (default 0.5)",
+        default=0.5,
+        metavar="AMOUNT",
+        low=0.0,
+        high=1.0,
+        title="Lip Rounding",
+        panel=True,
+    ),
+    Option(
         "behaviour_seed",
         BEHAVIOUR,
         "int",
@@ -534,6 +546,7 @@ class Request:
     rounds: int | None = None
     window: float | None = None
     lip_release: float = 0.5
+    lip_rounding: float = 0.5
     behaviour_seed: int = 0
     blinks: str | float | None = None
     gaze: str | float | None = None

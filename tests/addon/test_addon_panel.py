@@ -115,9 +115,9 @@ def test_panel_fields_follow_the_chosen_form_and_engine(scene):
     s.audio_form = "MONO_TURNS"
     props = {t for kind, t in draw_panel(scene) if kind == "prop"}
     assert {"turns", "speaker_a"} <= props and "audio_b" not in props
-    assert "lip_release" in props  # the embedded model's mouth can be released
-    s.engine = "dualtalk"  # FLAME output: nothing to release
-    assert "lip_release" not in {t for kind, t in draw_panel(scene) if kind == "prop"}
+    assert {"lip_release", "lip_rounding"} <= props  # the embedded model's mouth can be released and rounded
+    s.engine = "dualtalk"  # FLAME output: nothing to release or round
+    assert not {"lip_release", "lip_rounding"} & {t for kind, t in draw_panel(scene) if kind == "prop"}
 
 
 def test_panel_shows_progress_and_cancel_while_running(scene):

@@ -125,6 +125,7 @@ def test_the_command_line_and_a_shot_file_give_a_shot_the_same_value(option, tmp
         ("start_frame", ["-5"], -5, "--start-frame must be between 0 and 1,048,574, got -5"),
         ("rounds", ["0"], 0, "--rounds must be between 1 and 20, got 0"),
         ("lip_release", ["1.5"], 1.5, "--lip-release must be between 0 and 1, got 1.5"),
+        ("lip_rounding", ["-0.5"], -0.5, "--lip-rounding must be between 0 and 1, got -0.5"),
         ("preset", None, "unreal", "--preset must be one of auto, arkit, flame, vrm, mmd, got 'unreal'"),
     ],
 )

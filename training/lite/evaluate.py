@@ -34,6 +34,7 @@ from ..evaluation.lipsync import read_alignment
 
 SR = SAMPLE_RATE
 DEMO_STEM = "UbjUDM1MiGE_sub_video_72"
+VOICE_PASSES = ("lip_release", "lip_rounding")  # infer's options for the passes after the network
 
 
 def pearson(a: np.ndarray, b: np.ndarray) -> float:
@@ -124,20 +125,24 @@ def eval_librivox(model, folder: str | Path) -> dict:
     }
 
 
-def eval_demo_clip(engine, folder: str | Path, lip_release: float | None = None) -> dict:
+def eval_demo_clip(
+    engine, folder: str | Path, lip_release: float | None = None, lip_rounding: float | None = None
+) -> dict:
     """Joint generation on the real conversation: role contrast and jaw vs tracked FLAME jaw.
-    ``lip_release``: the release as ``infer`` applies it (None: its default; 0 = the network's mouth alone)."""
+    ``lip_release``, ``lip_rounding``: the voice passes as ``infer`` applies them (None: their
+    defaults; 0 and 0 = the network's mouth alone)."""
     from ...inference.audio import load_dialogue
     from ...inference.core.motion import load_motion
     from ...inference.generate import generate_dialogue
-    from ...inference.phonetic.release import DEFAULT_AMOUNT, release_motion
+    from ...inference.phonetic.voice_lips import DEFAULT_RELEASE, DEFAULT_ROUNDING, shape_lips
 
     folder = Path(folder)
     d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))
     ma, mb = generate_dialogue(d, engine)
-    amount = DEFAULT_AMOUNT if lip_release is None else lip_release
-    ma, mb = release_motion(ma, d.a, amount), release_motion(mb, d.b, amount)
-    out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": amount}
+    release = DEFAULT_RELEASE if lip_release is None else lip_release
+    rounding = DEFAULT_ROUNDING if lip_rounding is None else lip_rounding
+    ma, mb = shape_lips(ma, d.a, release, rounding), shape_lips(mb, d.b, release, rounding)
+    out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": release, "lip_rounding": rounding}
     for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
         act = np.asarray(act[: m.num_frames], bool)
         openv = mouth_openness(m.values[:, :52])
@@ -167,10 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weights", default=None, help="lite weights (default: the committed ones)")
     ap.add_argument("--librivox", default=None, help="pocketsphinx sdist test/data/librivox folder")
     ap.add_argument("--demo", default=None, help="folder with the real DualTalk clip")
-    add_arguments(ap, (GENERATE,), only=("lip_release",))  # infer's own flag, default and bounds
+    add_arguments(ap, (GENERATE,), only=VOICE_PASSES)  # infer's own flags, defaults and bounds
     args = ap.parse_args(argv)
     try:
-        check(BY_NAME["lip_release"], args.lip_release)
+        for name in VOICE_PASSES:
+            check(BY_NAME[name], getattr(args, name))
     except DualTalkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -184,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.librivox:
         report["librivox"] = eval_librivox(engine.model, args.librivox)
     if args.demo:
-        report["demo_clip"] = eval_demo_clip(engine, args.demo, args.lip_release)
+        report["demo_clip"] = eval_demo_clip(engine, args.demo, args.lip_release, args.lip_rounding)
     print(json.dumps(report, indent=2))
     return 0
 
