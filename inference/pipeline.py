@@ -126,8 +126,9 @@ def run(
     if request.lip_release > 0 or request.lip_rounding > 0:  # ARKit only; FLAME motion passes through
         from .phonetic.voice_lips import shape_lips
 
-        motion_a = shape_lips(motion_a, dialogue.a, request.lip_release, request.lip_rounding)
-        motion_b = shape_lips(motion_b, dialogue.b, request.lip_release, request.lip_rounding)
+        passes = (request.lip_release, request.lip_rounding)
+        motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
+        motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
     report = None
     if lines is not None:
         from .phonetic.transcript import apply_transcript

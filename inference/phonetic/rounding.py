@@ -7,8 +7,9 @@ weakly on real voices (MODEL_CARD.md: a rounded-vs-spread AUC of 0.74-0.80 on re
 So, per character, F2 is tracked from that character's own audio (LPC at 8 kHz, one analysis
 per 40 ms frame), put on the take's own scale (how many standard deviations below the
 median of its voiced frames, so a low voice and a high voice round alike), and each voiced
-frame whose F2 sits low adds that much rounding to mouthFunnel and mouthPucker, scaled by
-``amount``. Spread frames are never un-rounded: the network's rounding stays under it.
+frame of the character's own speech (its voice activity) whose F2 sits low adds that much
+rounding to mouthFunnel and mouthPucker, scaled by ``amount``. Spread frames are never
+un-rounded: the network's rounding stays under it.
 
 Chosen by measurement (MODEL_CARD.md, round 23). Runs after the engine and the lip
 release, before the transcript and the behaviour layer; ARKit motion only.
@@ -126,14 +127,27 @@ def _standard(values: np.ndarray, usable: np.ndarray) -> np.ndarray | None:
 
 
 def rounding_depth(
-    audio: np.ndarray, num_frames: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS
+    audio: np.ndarray,
+    num_frames: int,
+    sample_rate: int = SAMPLE_RATE,
+    fps: float = FPS,
+    active: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per frame, how far F2 sits below the take's median among voiced frames, in standard
     deviations: 0 at or above the median, on unvoiced and untracked frames, and where F1 is over
     :data:`OPEN_F1` deviations above its median (an open /a/ has a low F2 too, but a high F1);
     at most :data:`MAX_DEPTH`; F2 is first median-filtered over 3 frames and the depth then
-    averaged over 3, so a rounding rises and falls over a syllable instead of flickering."""
+    averaged over 3, so a rounding rises and falls over a syllable instead of flickering.
+
+    ``active`` (per frame, the character's own voice activity): only those frames are read,
+    for the median and deviation too, so a silent listener's room noise or the partner's
+    crosstalk on its channel rounds nothing. None reads every frame."""
     f1, f2, voiced = formant_tracks(audio, num_frames, sample_rate, fps)
+    if active is not None:
+        own = np.zeros(num_frames, bool)
+        act = np.asarray(active, bool).reshape(-1)[:num_frames]
+        own[: act.size] = act
+        voiced = voiced & own
     f2 = _median3(np.where(voiced, f2, np.nan))
     usable = voiced & np.isfinite(f2)
     depth = np.zeros(num_frames)
@@ -166,11 +180,14 @@ def round_values(
     return out
 
 
-def round_motion(motion: Any, audio: np.ndarray, amount: float = DEFAULT_AMOUNT) -> Any:
-    """An ARKit :class:`~..core.motion.Motion` rounded against its character's ``audio``;
-    ``meta["lip_rounding"]`` records the amount. Other spaces and ``amount`` 0 come back unchanged."""
+def round_motion(
+    motion: Any, audio: np.ndarray, amount: float = DEFAULT_AMOUNT, active: np.ndarray | None = None
+) -> Any:
+    """An ARKit :class:`~..core.motion.Motion` rounded against its character's ``audio`` where
+    ``active`` (its voice activity; None: everywhere); ``meta["lip_rounding"]`` records the amount.
+    Other spaces and ``amount`` 0 come back unchanged."""
     if amount <= 0.0 or motion.space != "arkit55" or motion.num_frames == 0:
         return motion
-    depth = rounding_depth(audio, motion.num_frames, SAMPLE_RATE, motion.fps)
+    depth = rounding_depth(audio, motion.num_frames, SAMPLE_RATE, motion.fps, active)
     values = round_values(motion.values, list(motion.channels), depth, amount)
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "lip_rounding": float(amount)})

@@ -20,7 +20,12 @@ from .rounding import round_motion
 
 
 def shape_lips(
-    motion: Any, audio: np.ndarray, release: float = DEFAULT_RELEASE, rounding: float = DEFAULT_ROUNDING
+    motion: Any,
+    audio: np.ndarray,
+    release: float = DEFAULT_RELEASE,
+    rounding: float = DEFAULT_ROUNDING,
+    active: np.ndarray | None = None,
 ) -> Any:
-    """``motion`` with the release and then the rounding applied against its character's ``audio``."""
-    return round_motion(release_motion(motion, audio, release), audio, rounding)
+    """``motion`` with the release and then the rounding applied against its character's ``audio``
+    (``active``: that character's voice activity per frame, which the rounding reads alone)."""
+    return round_motion(release_motion(motion, audio, release), audio, rounding, active)

@@ -114,6 +114,23 @@ def test_silence_noise_and_frames_past_the_audio_add_nothing():
     assert rd.rounding_depth(_take("iu"), 0).shape == (0,)
 
 
+def test_a_silent_listener_rounds_nothing_from_its_room_noise():
+    """The depth reads the character's own speech: noise on a listener's channel is not a voice."""
+    rng = np.random.default_rng(0)
+    room = (1e-3 * rng.standard_normal(250 * FRAME)).astype(np.float32)  # 10 s of a quiet room
+    assert rd.rounding_depth(room, 250).max() > 0.5  # read as a voice, noise has "formants" too
+    assert rd.rounding_depth(room, 250, active=np.zeros(250, bool)).max() == 0.0
+    talk = _take("iuae")
+    speaking = np.zeros(32, bool)
+    speaking[:24] = True  # "ee-oo-ah" said, then the channel goes on without the character
+    depth = rd.rounding_depth(talk, 32, active=speaking)
+    alone = rd.rounding_depth(talk[: 24 * FRAME], 24)  # as if the take were only what it said
+    np.testing.assert_allclose(depth[:24], alone)
+    assert depth[10:14].min() > 0.3 and depth[24:].max() == 0.0
+    out = shape_lips(_still(250), room, 0.5, 0.5, active=np.zeros(250, bool))
+    assert np.array_equal(out.values, _still(250).values)
+
+
 def test_no_amount_and_flame_motion_come_back_unchanged():
     take = _take("iu")
     motion = _still(16)
@@ -123,17 +140,19 @@ def test_no_amount_and_flame_motion_come_back_unchanged():
     assert shape_lips(flame, take, 0.5, 0.5) is flame
 
 
-def test_the_pipeline_rounds_each_character_from_its_own_voice(tmp_path):
+def test_the_pipeline_rounds_each_character_from_its_own_speech(tmp_path):
     wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
     request = Request(
         audio=str(wav), engine="lite", rounds=1, blinks="off", gaze="off", head="off", brows="off"
     )
     plain = pipeline.run(request.replace(lip_rounding=0.0), tmp_path / "plain")
     pipeline.run(request.replace(lip_rounding=1.0), tmp_path / "rounded")
-    for who, audio in (("A", plain.dialogue.a), ("B", plain.dialogue.b)):
+    dialogue = plain.dialogue
+    for who, audio, active in (("A", dialogue.a, dialogue.active_a), ("B", dialogue.b, dialogue.active_b)):
         before = load_motion(tmp_path / "plain" / f"{who}.npz")
         after = load_motion(tmp_path / "rounded" / f"{who}.npz")
-        depth = rd.rounding_depth(audio, before.num_frames)
+        depth = rd.rounding_depth(audio, before.num_frames, active=active)  # each reads its own speech only
+        assert depth[~np.convolve(active, np.ones(3), mode="same").astype(bool)].max() == 0.0
         expected = rd.round_values(before.values, list(before.channels), depth, 1.0)
         np.testing.assert_allclose(after.values, expected, atol=1e-6)
         assert after.meta["lip_rounding"] == 1.0 and "lip_rounding" not in before.meta
