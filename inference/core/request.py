@@ -238,8 +238,8 @@ OPTIONS: tuple[Option, ...] = (
         "lip_release",
         GENERATE,
         "float",
-        "lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.5)",
-        default=0.5,
+        "lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.75)",
+        default=0.75,
         metavar="AMOUNT",
         low=0.0,
         high=1.0,
@@ -545,7 +545,7 @@ class Request:
     precision: str = "fp32"
     rounds: int | None = None
     window: float | None = None
-    lip_release: float = 0.5
+    lip_release: float = 0.75
     lip_rounding: float = 0.5
     behaviour_seed: int = 0
     blinks: str | float | None = None

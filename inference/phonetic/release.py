@@ -4,17 +4,20 @@ The lite network blurs a frame of timing. A /p b m/ it hears becomes a closure t
 frames long (40 ms frames), and one of those frames is often the vowel beside it: "map" shuts
 its "a". But an open mouth radiates the vowel's second and third formants (1-4 kHz), and lips
 that are together do not: a bilabial stop is silent, and an /m/ or a listener's "mm-hmm" is a
-nasal hum with its energy below 500 Hz. So, per character, each run of closed frames (aperture
-``jawOpen - mouthClose + 0.3 mouthLowerDown`` below 0) with an open frame on both sides is looked
-at against that character's own audio. Frames of the run whose 1-4 kHz energy is within
+nasal hum with its energy below 500 Hz. So, per character, each run of shut frames with an open
+frame on both sides is looked at against that character's own audio. Shut is what the evaluator
+calls shut: an aperture (``jawOpen - mouthClose + 0.3 mouthLowerDown``) below :data:`CLOSED_FRACTION`
+of the take's open aperture (the median over the frames that sound open), so a vowel the network
+leaves barely open after a closure counts too. Frames of the run whose 1-4 kHz energy is within
 :data:`LOUD_DB` of the take's level in that band (its 95th percentile over frames) move
 ``amount`` of the way to the nearest frame outside the run, in the mouth and jaw channels only.
 If every frame of a run is loud, its quietest stays shut, so every closure the network made
 keeps at least one closed frame; a one-frame closure is never touched, nor are pauses and hums,
 nor anything but the drawn mouth channels.
 
-Chosen by measurement (MODEL_CARD.md, round 22): on the LibriVox clips the shipped weights with
-the release at 0.5 shut 14 % of open vowels instead of 17 % and keep every bilabial closure.
+Chosen by measurement (MODEL_CARD.md, rounds 22 and 24): on the LibriVox clips the shipped weights
+with the release (0.75, a quarter of the open aperture) shut 12 % of open vowels instead of 17 %
+and keep every bilabial closure.
 Runs after the engine and before the transcript and the behaviour layer; ARKit motion only.
 """
 
@@ -33,6 +36,7 @@ from .visemes import drawn_channels
 # how far a released frame moves toward its open neighbour (0 off, 1 all the way): the option's default
 DEFAULT_AMOUNT = float(BY_NAME["lip_release"].default or 0.0)
 LOUD_DB = 15.0  # a frame this close to the take's 1-4 kHz level (dB) sounds too open for closed lips
+CLOSED_FRACTION = 0.25  # shut: aperture below this share of the take's open aperture (the evaluator's test)
 BAND_HZ = (1000.0, 4000.0)  # an open mouth's F2/F3; closed lips (stops, /m/, hums) radiate little here
 SPEECH_LEVEL_PERCENTILE = 95.0  # the take's level: this percentile of the frames' band energy
 _APERTURE = {"jawOpen": 1.0, "mouthClose": -1.0, "mouthLowerDownLeft": 0.15, "mouthLowerDownRight": 0.15}
@@ -70,7 +74,8 @@ def aperture(values: np.ndarray, channels: tuple[str, ...] | list[str]) -> np.nd
 
 
 def closed_runs(opening: np.ndarray) -> list[tuple[int, int]]:
-    """Runs [start, end) of frames with the lips shut (``opening < 0``) and an open frame on both sides."""
+    """Runs [start, end) of frames with the lips shut (``opening < 0``) and an open frame on both sides
+    (:func:`release_values` passes the aperture less its shut threshold)."""
     shut = np.concatenate([[False], np.asarray(opening) < 0.0, [False]]).astype(np.int8)
     edges = np.diff(shut)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
@@ -93,7 +98,10 @@ def release_values(
     mouth = [list(channels).index(ARKIT52[i]) for i in drawn_channels()]
     src = np.asarray(values, np.float32)
     loud_all = np.asarray(band_db) > -loud_db
-    for start, end in closed_runs(aperture(values, channels)):
+    opening = aperture(values, channels)
+    # the take's open aperture: the median over the frames that sound open (mostly vowels)
+    reference = float(np.median(opening[loud_all])) if loud_all.any() else 0.0
+    for start, end in closed_runs(opening - CLOSED_FRACTION * max(reference, 0.0)):
         loud = loud_all[start:end].copy()
         if loud.all():
             loud[int(np.argmin(band_db[start:end]))] = False  # the run keeps one shut frame

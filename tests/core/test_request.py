@@ -51,7 +51,7 @@ def test_the_job_view_round_trips_and_resolves_paths_against_the_job_folder(tmp_
     assert set(job) == {AUDIO, ENGINE, GENERATE, BEHAVIOUR} and job[GENERATE] == {
         "rounds": 4,
         "window_s": 0.0,
-        "lip_release": 0.5,
+        "lip_release": 0.75,
         "lip_rounding": 0.5,
     }
     back = Request.from_job(job, tmp_path)

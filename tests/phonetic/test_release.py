@@ -57,6 +57,20 @@ def test_a_closure_held_into_a_loud_vowel_opens_halfway_and_the_quiet_frame_stay
     assert np.array_equal(rel.release_motion(motion, audio, amount=1.0).values[3], expected)
 
 
+def test_a_vowel_left_barely_open_after_a_closure_opens_too():
+    """Shut is what the evaluator calls shut: below a quarter of the take's open aperture (the median
+    over frames that sound open), not only below zero. "ma": the /m/ closes, the network leaves the
+    "a" 0.05 open, a tenth of a vowel's 0.5, and that frame is loud: it opens; a frame at 0.2 is open."""
+    motion = _motion([OPEN, OPEN, SHUT, 0.05, OPEN, OPEN, 0.2, OPEN])
+    audio = _audio([-3, -3, -30, 0, 0, -3, 0, 0])
+    opening = _opening(rel.release_motion(motion, audio, amount=0.75))
+    assert opening[2] == pytest.approx(SHUT)  # the closure itself stays
+    assert opening[3] == pytest.approx(0.25 * 0.05 + 0.75 * OPEN)  # three quarters of the way open
+    assert opening[6] == pytest.approx(0.2)  # above a quarter of 0.5: not shut, not touched
+    murmur = _audio([-3, -3, -30, -30, 0, -3, 0, 0])  # the same frame, quiet: still the /m/, it stays
+    assert np.array_equal(rel.release_motion(motion, murmur, amount=0.75).values, motion.values)
+
+
 def test_every_closure_keeps_at_least_one_shut_frame_even_when_all_of_it_is_loud():
     motion = _motion([OPEN, SHUT, SHUT, SHUT, OPEN, SHUT, OPEN])
     audio = _audio([0, -1, -8, -2, 0, 0, 0])  # a loud voice throughout
