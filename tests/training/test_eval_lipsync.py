@@ -485,7 +485,7 @@ def test_evaluate_clips_pools_per_language(tmp_path):
 # lite_v3 (the mean of v2 and a second fine-tune): closure 100 %, F/V 0.919 and timing meet their
 # targets; rounded 0.929, open/MBP 0.968 and open shut 17 % still miss theirs. With the lip release
 # (round 22, on by default) open/MBP 0.976 meets its target; with the lip rounding (round 23, on by
-# default) rounded 0.959 meets its target too; open shut 14 % still misses.
+# default) rounded 0.959 meets its target too; with the round 24 release open shut is 12 % and still misses.
 KNOWN_SHORT_WEIGHTS = {
     "00897dfce4fb7f9da784cf4219f164be5a01fce7f7d621ef1c168ce09ab62b3d",
     "283f5bd7aaa678d5f76ee59299319041fa0d4f35e450e7cf17b3266bfc5244ff",
