@@ -18,6 +18,12 @@ CHECKED = [
     "dualtalk.dualtalk_blender.rig",
     "-m",
     "dualtalk.inference.pipeline",
+    "-m",
+    "dualtalk.inference.phonetic.voice_lips",
+    "-m",
+    "dualtalk.inference.phonetic.release",
+    "-m",
+    "dualtalk.inference.phonetic.rounding",
 ]
 
 
