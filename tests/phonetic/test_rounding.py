@@ -12,6 +12,8 @@ from dualtalk.inference.core.motion import Motion, load_motion
 from dualtalk.inference.core.request import Request
 from dualtalk.inference.phonetic import rounding as rd
 from dualtalk.inference.phonetic.voice_lips import shape_lips
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SR, FPS = 16000, 25
 FRAME = SR // FPS
@@ -169,3 +171,38 @@ def test_a_lip_rounding_outside_0_to_1_is_refused_in_one_line(tmp_path, capsys):
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
     assert err == ["error: --lip-rounding must be between 0 and 1, got nan"]
     assert not (tmp_path / "o").exists()
+
+
+@given(
+    frames=st.integers(1, 40),
+    kind=st.sampled_from(["silence", "noise", "tone", "clipped", "dc", "vowels"]),
+    level=st.floats(1e-6, 1.0),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_sound_of_any_length_gives_weights_in_range_and_moves_only_the_rounding(
+    frames, kind, level, seed
+):
+    rng = np.random.default_rng(seed)
+    n = frames * FRAME + int(rng.integers(-FRAME + 1, FRAME))  # the audio need not end on a frame
+    t = np.arange(max(n, 1)) / SR
+    audio = {
+        "silence": np.zeros_like(t),
+        "noise": rng.standard_normal(t.size),
+        "tone": np.sin(2 * np.pi * 440.0 * t),
+        "clipped": np.clip(50.0 * rng.standard_normal(t.size), -1.0, 1.0),
+        "dc": np.ones_like(t),
+        "vowels": np.resize(_take("uia", 2), t.size).astype(np.float64),
+    }[kind]
+    motion = _still(frames)
+    motion.values[:, PUCKER] = rng.uniform(0.0, 1.0, frames)
+    active = rng.uniform(size=frames) < 0.7
+    out = shape_lips(motion, (level * audio).astype(np.float32), 0.75, 1.0, active=active)
+    assert np.isfinite(out.values).all() and out.values.min() >= 0.0 and out.values.max() <= 1.0
+    changed = np.flatnonzero(np.any(out.values != motion.values, axis=0))
+    mouth_moved = set(changed) - {FUNNEL, PUCKER}
+    assert (
+        not mouth_moved or out.meta.get("lip_release") == 0.75
+    )  # only the release may move the jaw and lips
+    near_speech = np.convolve(active, np.ones(3), mode="same")[:frames].astype(bool)
+    assert (_added(motion, out)[~near_speech] <= 1e-6).all()  # no rounding a frame away from its speech
