@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 SAMPLE_RATE = 16000
 FPS = 25
 
@@ -22,3 +24,19 @@ def frames_for(num_samples: int, sample_rate: int = SAMPLE_RATE, fps: float = FP
     if step == int(step):
         return -(-int(num_samples) // int(step))
     return math.ceil(num_samples / sample_rate * fps - 1e-9)
+
+
+def audio_frames(
+    audio: np.ndarray, num_frames: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS
+) -> np.ndarray:
+    """The samples of each motion frame, [i/fps, (i+1)/fps), one row per frame (num_frames x
+    ceil(sample_rate/fps)), zero-padded where a frame is shorter or lies past the audio's end.
+
+    The frame edges are rounded once from the frame times, so any fps lines up with the motion."""
+    x = np.asarray(audio, np.float64).reshape(-1)
+    bounds = np.minimum(np.round(np.arange(num_frames + 1) * sample_rate / fps).astype(np.int64), x.size)
+    out = np.zeros((max(num_frames, 0), int(np.ceil(sample_rate / fps))))
+    for i in range(num_frames):  # a loop of slices: cheap next to any per-frame analysis
+        seg = x[bounds[i] : bounds[i + 1]]
+        out[i, : seg.size] = seg
+    return out

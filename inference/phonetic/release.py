@@ -30,7 +30,7 @@ import numpy as np
 
 from ..core.channels import ARKIT52
 from ..core.request import BY_NAME
-from ..core.timebase import FPS, SAMPLE_RATE
+from ..core.timebase import FPS, SAMPLE_RATE, audio_frames
 from .visemes import drawn_channels
 
 # how far a released frame moves toward its open neighbour (0 off, 1 all the way): the option's default
@@ -49,15 +49,10 @@ def frame_band_db(
     against the take's level in that band (its 95th percentile over frames).
 
     Frames past the end of the audio read as silence (-200 dB, kept finite)."""
-    x = np.asarray(audio, np.float64).reshape(-1)
     if num_frames <= 0:
         return np.zeros(0)
-    bounds = np.minimum(np.round(np.arange(num_frames + 1) * sample_rate / fps).astype(np.int64), x.size)
-    size = int(np.ceil(sample_rate / fps))
-    frames = np.zeros((num_frames, size))
-    for i in range(num_frames):  # a loop of slices: cheap next to the FFT, and exact for any fps
-        seg = x[bounds[i] : bounds[i + 1]]
-        frames[i, : seg.size] = seg
+    frames = audio_frames(audio, num_frames, sample_rate, fps)
+    size = frames.shape[1]
     freqs = np.fft.rfftfreq(size, 1.0 / sample_rate)
     band = (freqs >= BAND_HZ[0]) & (freqs < BAND_HZ[1])
     energy = np.sqrt((np.abs(np.fft.rfft(frames, axis=1)[:, band]) ** 2).sum(axis=1))

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..core.request import BY_NAME
-from ..core.timebase import FPS, SAMPLE_RATE
+from ..core.timebase import FPS, SAMPLE_RATE, audio_frames
 
 DEFAULT_AMOUNT = float(BY_NAME["lip_rounding"].default or 0.0)  # the option's default
 ANALYSIS_RATE = 8000  # formants F1-F3 of speech lie below 4 kHz
@@ -35,17 +35,6 @@ MAX_DEPTH = 3.0  # a frame rounds at most this many standard deviations' worth
 OPEN_F1 = 1.0  # F1 this many standard deviations above the median: an open vowel, not rounded
 GAIN = 0.6  # funnel + pucker added per standard deviation of F2 below the median, at amount 1
 CHANNELS = ("mouthFunnel", "mouthPucker")  # the rounding the evaluator and the rigs read, half each
-
-
-def _frames(audio: np.ndarray, num_frames: int, sample_rate: int, fps: float) -> np.ndarray:
-    x = np.asarray(audio, np.float64).reshape(-1)
-    bounds = np.minimum(np.round(np.arange(num_frames + 1) * sample_rate / fps).astype(np.int64), x.size)
-    size = int(np.ceil(sample_rate / fps))
-    out = np.zeros((num_frames, size))
-    for i in range(num_frames):
-        seg = x[bounds[i] : bounds[i + 1]]
-        out[i, : seg.size] = seg
-    return out
 
 
 def _levinson(r: np.ndarray, order: int) -> np.ndarray:
@@ -74,7 +63,7 @@ def formant_tracks(
     are the formants, lowest first."""
     if num_frames <= 0:
         return np.zeros(0), np.zeros(0), np.zeros(0, bool)
-    frames = _frames(audio, num_frames, sample_rate, fps)
+    frames = audio_frames(audio, num_frames, sample_rate, fps)
     size = frames.shape[1]
     frames = frames - frames.mean(axis=1, keepdims=True)
     frames = np.concatenate([frames[:, :1], frames[:, 1:] - 0.97 * frames[:, :-1]], axis=1)  # pre-emphasis
