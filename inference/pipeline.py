@@ -123,12 +123,11 @@ def run(
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
-    if request.lip_release > 0 or request.lip_rounding > 0:  # ARKit only; FLAME motion passes through
-        from .phonetic.voice_lips import shape_lips
+    from .phonetic.voice_lips import shape_lips  # each pass skips FLAME motion and an amount of 0 itself
 
-        passes = (request.lip_release, request.lip_rounding)
-        motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
-        motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
+    passes = (request.lip_release, request.lip_rounding)
+    motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
+    motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
     report = None
     if lines is not None:
         from .phonetic.transcript import apply_transcript
