@@ -76,10 +76,12 @@ def test_the_real_conversation_opens_the_talkers_mouth_and_the_release_only_open
     assert np.isfinite(released["B"]["jaw_corr_vs_tracked"])
 
 
-def test_a_demo_lip_release_outside_0_to_1_is_refused_in_one_line(capsys):
-    """``evaluate --lip-release`` is infer's flag: the same bounds and the same one-line refusal."""
+@pytest.mark.parametrize("flag", ["--lip-release", "--lip-rounding"])
+def test_a_demo_voice_pass_outside_0_to_1_is_refused_in_one_line(capsys, flag):
+    """``evaluate --lip-release`` and ``--lip-rounding`` are infer's flags: the same bounds and the
+    same one-line refusal."""
     from dualtalk.training.lite.evaluate import main
 
-    assert main(["--demo", "unused", "--lip-release", "2"]) == 2
+    assert main(["--demo", "unused", flag, "2"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["error: --lip-release must be between 0 and 1, got 2"]
+    assert err == [f"error: {flag} must be between 0 and 1, got 2"]
