@@ -182,6 +182,7 @@ def load_engine(
     else:
         from .checkpoint import load_dualtalk_object, read_checkpoint_file
 
+        assert checkpoint is not None  # "dualtalk" without one was refused above; "auto" without one is lite
         obj = read_checkpoint_file(checkpoint)
         if _is_lite_file(obj):
             if engine == "dualtalk":
@@ -215,9 +216,10 @@ def engine_from_model(
     model: TwoPartyModel, *, name: str = "dualtalk", sha256: str = "", device: str | None = None
 ) -> Engine:
     """Wrap an in-memory network (tests, benchmarks, freshly trained models) as an :class:`Engine`."""
+    module: Any = model  # a torch module in practice; the protocol names only what generation calls
     try:
-        dev = next(model.parameters()).device
+        dev = next(module.parameters()).device
     except (StopIteration, AttributeError):
         dev = torch.device(device or "cpu")
-    model.eval()
+    module.eval()
     return Engine(model=model, name=name, sha256=sha256, device=torch.device(dev))

@@ -208,7 +208,7 @@ class _Runner:
                 self._report(stage, done / (len(groups) * len(jobs)), msg)
         _sync(self.device)
         self.timings[f"{stage}_s"] = self.timings.get(f"{stage}_s", 0.0) + time.perf_counter() - t0
-        return out  # type: ignore[return-value]
+        return out
 
     def decode(
         self, self_feats: list[torch.Tensor], partner_feats: list[torch.Tensor], partner_motion: torch.Tensor
@@ -290,6 +290,7 @@ def generate_dialogue(
                 }
             )
         motion_a, motion_b = new_a, new_b
+    assert motion_a is not None  # rounds >= 1 (check_rounds_window)
     _sync(runner.device)
     runner.timings["decode_s"] = time.perf_counter() - t0
     runner.timings["decode_per_round_s"] = runner.timings["decode_s"] / rounds

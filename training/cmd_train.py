@@ -116,16 +116,16 @@ def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Modu
         model.train()
     else:
         if config == "tiny":
-            cfg = DualTalkConfig.tiny()
+            net_cfg = DualTalkConfig.tiny()
         elif config == "base":
             from ..inference.models.wav2vec2 import Wav2Vec2Config
 
-            cfg = DualTalkConfig(
+            net_cfg = DualTalkConfig(
                 encoder=Wav2Vec2Config(hidden_size=768, num_layers=12, num_heads=12, intermediate_size=3072)
             )
         else:
-            cfg = DualTalkConfig()
-        model = DualTalkNet(cfg)
+            net_cfg = DualTalkConfig()
+        model = DualTalkNet(net_cfg)
     return model, {"arch": arch, "config": model.config.to_dict()}
 
 

@@ -132,7 +132,7 @@ def arkit_loss(
     )
 
 
-def loss_for_space(space: str) -> GroupedMotionLoss:
+def loss_for_space(space: str | None) -> GroupedMotionLoss:
     """Default loss for a model predicting ``space``."""
     if space == SPACE_FLAME:
         return flame_loss()

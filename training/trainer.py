@@ -37,10 +37,10 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 
@@ -128,10 +128,18 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict:
     return ckpt
 
 
+class Items(Protocol):
+    """What training reads from a dataset: its length and one example (a dict of arrays) by index."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> dict: ...
+
+
 @torch.no_grad()
 def evaluate(
     model: torch.nn.Module,
-    dataset: Sequence,
+    dataset: Items,
     *,
     loss_fn: LossFn,
     batch_size: int = 4,
@@ -161,9 +169,9 @@ def evaluate(
 
 def train(
     model: torch.nn.Module,
-    dataset: Sequence,
+    dataset: Items,
     *,
-    val_dataset: Sequence | None = None,
+    val_dataset: Items | None = None,
     steps: int | None = None,
     epochs: int | None = None,
     lr: float = 1e-4,
@@ -204,7 +212,7 @@ def train(
     per_epoch = math.ceil(len(dataset) / batch_size)
     if steps is None and epochs is None:
         raise DualTalkError("give the number of training steps or epochs")
-    total_steps = int(steps) if steps is not None else int(epochs) * per_epoch
+    total_steps = int(steps) if steps is not None else int(epochs or 0) * per_epoch
     if total_steps < 1:
         raise DualTalkError(f"number of training steps must be at least 1, got {total_steps}")
     val_every = val_every or per_epoch
@@ -262,7 +270,7 @@ def train(
         )
 
     def save() -> None:
-        if out is None:
+        if out is None or ckpt_path is None:
             return
         state = {
             "format": CHECKPOINT_FORMAT,

@@ -237,8 +237,8 @@ def frame_der(ref_a: np.ndarray, ref_b: np.ndarray, hyp: np.ndarray, collar: int
     ref_a, ref_b, hyp = ref_a[:t], ref_b[:t], np.asarray(hyp)[:t]
     score = np.ones(t, dtype=bool)
     if collar:
-        for r in (ref_a, ref_b):
-            edges = np.flatnonzero(np.diff(r.astype(np.int8))) + 1
+        for ref in (ref_a, ref_b):
+            edges = np.flatnonzero(np.diff(ref.astype(np.int8))) + 1
             for e in edges:
                 score[max(0, e - collar) : e + collar] = False
     best: dict[str, float] | None = None

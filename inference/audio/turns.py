@@ -120,6 +120,8 @@ _PREFIX_RE = re.compile(r"^\s*(?:-\s*)?(?:\[([^\]\n]{1,60})\]|\(([^)\n]{1,60})\)
 
 def _ts(groups: tuple[str | None, ...]) -> float:
     h, m, s, frac = groups
+    if m is None or s is None:
+        raise ValueError("a timestamp needs minutes and seconds")
     mm, ss = int(m), int(s)
     if mm >= 60 or ss >= 60:
         raise ValueError("minutes/seconds out of range")

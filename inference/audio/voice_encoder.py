@@ -38,7 +38,7 @@ def available() -> bool:
     return weights_path() is not None
 
 
-def _hz_to_mel(f: np.ndarray) -> np.ndarray:
+def _hz_to_mel(f: float | np.ndarray) -> np.ndarray:
     """Slaney mel scale: linear to 1 kHz, logarithmic above."""
     f = np.asarray(f, dtype=np.float64)
     f_sp = 200.0 / 3

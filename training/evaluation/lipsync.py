@@ -162,7 +162,8 @@ def read_alignment(path: str | Path) -> AlignedClip:
                 unknown.append(ph["t"])
                 classes = frozenset()
             phones.append(AlignedPhone(ph["t"], b, b + d, classes))
-    text = data.get("t") if isinstance(data.get("t"), str) else ""
+    words = data.get("t")
+    text = words if isinstance(words, str) else ""
     return _checked_clip(stem, path, phones, alphabet, lang, unknown, text)
 
 
@@ -736,7 +737,7 @@ def evaluate_clips(
     (``pooled.model_range``, ``pooled.lipflap_range``). ``against`` (another curve's
     features per clip) adds each row's paired change from it (``against``; its rounds are
     ``bootstrap``, or 1000 when that is 0)."""
-    per_clip = []
+    per_clip: list[dict[str, Any]] = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
         ms = score_phones(model_features[i], clip.phones, fps)

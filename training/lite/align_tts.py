@@ -127,7 +127,7 @@ def dtw_path(cost: np.ndarray, step_penalty: float = 0.0) -> np.ndarray:
         prev = running + prefix
     if not np.isfinite(prev[-1]):
         raise DualTalkError("warping found no path")
-    path = []
+    path: list[tuple[int, int]] = []
     i, j = n - 1, m - 1
     while True:
         k = int(run_start[i, j])

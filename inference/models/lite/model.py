@@ -429,7 +429,7 @@ def lite_config_from_payload(config: object, name: str) -> LiteConfig:
         if not lo <= value <= hi:  # also false for NaN
             raise DualTalkError(f"{name}: lite config {key} = {_short(value)} is outside {lo:g}..{hi:g}")
         clean[key] = value
-    cfg = LiteConfig(**clean)
+    cfg = LiteConfig(**clean)  # type: ignore[arg-type]  # each value was checked against its field above
     if cfg.contact_head not in (0, len(CONTACT_CLASSES)):
         raise DualTalkError(
             f"{name}: lite config contact_head = {cfg.contact_head}; it is 0 (none) or {len(CONTACT_CLASSES)}"
