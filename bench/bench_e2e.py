@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .blender_scene import empty_scene
 from .harness import BenchResult, peak_rss_mb
 
 
@@ -56,9 +57,7 @@ def _setup(folder: Path, minutes: float) -> tuple[Path, Path, str, str]:
     stereo = np.stack([np.tile(conv.a, reps)[:n], np.tile(conv.b, reps)[:n]], axis=1)
     wav = folder / "dialogue.wav"
     sf.write(str(wav), stereo, 16000, subtype="FLOAT")
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    bpy.context.scene.render.fps = 25
-    obj_a, obj_b = build_demo_scene(bpy.context.scene)
+    obj_a, obj_b = build_demo_scene(empty_scene(25))
     blend = folder / "in.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(blend))
     return blend, wav, obj_a.name, obj_b.name

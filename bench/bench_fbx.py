@@ -18,9 +18,12 @@ difference of any node transform or blend weight present in both): lossless vari
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from .blender_scene import empty_scene
 from .harness import BenchResult, peak_rss_mb, timeit
 
 OURS = ("mute_deform", "only_animated", "skip_meshes")
@@ -56,7 +59,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> BenchResult:
-    import bpy
 
     from ..dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
     from ..dualtalk_blender.scene.fbx_export import export_fbx
@@ -69,27 +71,27 @@ def run(args: argparse.Namespace) -> BenchResult:
         raise SystemExit(f"error: unknown variant(s) {unknown}; choose from {list(VARIANTS)}")
     if not args.no_check and "stock" not in names:
         names.insert(0, "stock")
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    bpy.context.scene.render.fps = args.fps
+    scene = empty_scene(args.fps)
     if args.characters == "demo":
         from ..dualtalk_blender.demo.demo_scene import build_demo_scene
 
-        a, b = build_demo_scene(bpy.context.scene)
+        a, b = build_demo_scene(scene)
     else:
         a, b = make_characters()
     ma, mb = make_motions(int(round(args.minutes * 60 * 25)))
     rep_a, _rep_b, _ = apply_dialogue(a, b, ma, mb, ApplyOptions(undo_push=False, frame_range="fit"))
     frames = rep_a.frames
     rss0 = peak_rss_mb()
-    rows, summary = [], {}
+    rows: list[list[Any]] = []
+    summary: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="dualtalk-bench-fbx-") as tmp:
         reads = {}
         for name in names:
             overrides, speedups, scope = VARIANTS[name]
             path = Path(tmp) / f"{len(rows)}.fbx"
             stats = timeit(
-                lambda p=path, o=overrides, s=speedups, sc=scope: export_fbx(
-                    [a, b], p, speedups=s, exporter_options=o, scope=sc
+                functools.partial(
+                    export_fbx, [a, b], path, speedups=speedups, exporter_options=overrides, scope=scope
                 ),
                 repeats=args.repeats,
                 warmup=args.warmup,

@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 
+from .blender_scene import empty_scene
 from .harness import BenchResult, peak_rss_mb, timeit
 
 
@@ -34,6 +35,9 @@ def make_characters():
 
     from ..inference.core.channels import ARKIT52
 
+    scene, view_layer = bpy.context.scene, bpy.context.view_layer
+    if scene is None or view_layer is None:
+        raise RuntimeError("Blender has no scene to build the test characters in")
     chars = []
     for i, name in enumerate(("BenchA", "BenchB")):
         me = bpy.data.meshes.new(name)
@@ -41,17 +45,18 @@ def make_characters():
             [(x, y, z) for x in (0, 0.1) for y in (0, 0.1) for z in (1.5, 1.7)], [], [(0, 1, 3, 2)]
         )
         obj = bpy.data.objects.new(name, me)
-        bpy.context.scene.collection.objects.link(obj)
+        scene.collection.objects.link(obj)
         obj.shape_key_add(name="Basis")
         for key in ARKIT52:
             obj.shape_key_add(name=key, from_mix=False).value = 0.0
-        arm = bpy.data.objects.new(name + "_rig", bpy.data.armatures.new(name + "_rig"))
-        bpy.context.scene.collection.objects.link(arm)
-        bpy.context.view_layer.objects.active = arm
+        rig = bpy.data.armatures.new(name + "_rig")
+        arm = bpy.data.objects.new(name + "_rig", rig)
+        scene.collection.objects.link(arm)
+        view_layer.objects.active = arm
         bpy.ops.object.mode_set(mode="EDIT")
-        neck = arm.data.edit_bones.new("neck")
+        neck = rig.edit_bones.new("neck")
         neck.head, neck.tail = (0, 0, 1.3), (0, 0, 1.45)
-        head = arm.data.edit_bones.new("head")
+        head = rig.edit_bones.new("head")
         head.head, head.tail, head.parent = (0, 0, 1.45), (0, 0, 1.75), neck
         bpy.ops.object.mode_set(mode="OBJECT")
         arm.location = (i * 1.0, 0, 0)
@@ -93,13 +98,10 @@ def keyframe_insert_sample(obj, motion, frames: int) -> tuple[float, int]:
 
 
 def run(args: argparse.Namespace) -> BenchResult:
-    import bpy
 
     from ..dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue, apply_motion
 
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    scene = bpy.context.scene
-    scene.render.fps = args.fps
+    empty_scene(args.fps)
     a, b = make_characters()
     frames = int(round(args.minutes * 60 * 25))
     ma, mb = make_motions(frames)
@@ -120,8 +122,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     bulk_sample = []
 
     def fresh():
-        bpy.ops.wm.read_factory_settings(use_empty=True)
-        bpy.context.scene.render.fps = args.fps
+        empty_scene(args.fps)
         return make_characters()[0]
 
     char = fresh()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dualtalk_blender.commands.jobs import INPUT_PATHS, OUTPUT_PATHS, load_jobs, parse_jobs
-from ..dualtalk_blender.rig.mapping import MAX_WEIGHT, load_mapping, parse_mapping
+from ..dualtalk_blender.rig.mapping import MAX_WEIGHT, BoneLink, KeyLink, load_mapping, parse_mapping
 from ..inference.core.channels import CHANNELS
 from ..inference.core.errors import DualTalkError
 
@@ -38,7 +38,8 @@ def mapping_data(data: Any) -> None:
         return
     channels = set(CHANNELS[cmap.space])
     assert cmap.keys or cmap.bones
-    for link in [*cmap.keys, *cmap.bones]:
+    links: list[KeyLink | BoneLink] = [*cmap.keys, *cmap.bones]
+    for link in links:
         assert link.channel in channels
         assert math.isfinite(link.weight) and abs(link.weight) <= MAX_WEIGHT
     for name in [*cmap.key_names, *cmap.bone_names]:

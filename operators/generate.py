@@ -64,7 +64,9 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
         return ui_run.ACTIVE is not None and ui_run.ACTIVE.running
 
     def execute(self, context):
-        ui_run.ACTIVE.cancel()
+        run = ui_run.ACTIVE
+        if run is not None:  # poll says so; the run may have ended since
+            run.cancel()
         state.set_status(context, running=True, task="generate", message="cancelling")
         return {"FINISHED"}
 

@@ -99,8 +99,9 @@ class DUALTALK_OT_download(JobOperator):
         return downloads.DownloadJob(url, dest, sha or None).start()
 
     def finished(self, context, outcome: Outcome) -> Outcome:
-        if outcome.ok and self.what == "FLAME_MAP":
-            _prefs(context).flame_map = str(self._job.path)
+        job = self._job
+        if outcome.ok and self.what == "FLAME_MAP" and isinstance(job, downloads.DownloadJob):
+            _prefs(context).flame_map = str(job.path)
         return Outcome(outcome.ok, f"DualTalk: {outcome.message}", outcome.cancelled)
 
 

@@ -16,6 +16,8 @@ class DUALTALK_PT_main(bpy.types.Panel):
 
     def draw(self, context):
         layout = self.layout
+        if layout is None:  # Blender always gives a panel one to draw in
+            return
         s = context.scene.dualtalk
         status = context.window_manager.dualtalk_status
 
@@ -128,6 +130,8 @@ class DUALTALK_PT_behaviour(bpy.types.Panel):
 
     def draw(self, context):
         layout = self.layout
+        if layout is None:  # Blender always gives a panel one to draw in
+            return
         s = context.scene.dualtalk
         row = layout.row(align=True)
         row.prop(s, "behaviour_mood", text="")

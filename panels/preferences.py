@@ -10,6 +10,13 @@ from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
 from ..dualtalk_blender.addon.state import ADDON_ID
 
 
+def _download_button(layout: bpy.types.UILayout, text: str, what: str) -> None:
+    """A button that runs ``dualtalk.download`` for ``what`` (CHECKPOINT or FLAME_MAP)."""
+    op = layout.operator("dualtalk.download", text=text, icon="IMPORT")
+    if op is not None:
+        op.what = what
+
+
 class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
     bl_idname = ADDON_ID
 
@@ -66,13 +73,11 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             box.label(text="Online access is disabled (Preferences > System > Network)", icon="ERROR")
         box.prop(self, "checkpoint_url")
         box.prop(self, "checkpoint_sha256")
-        op = box.operator("dualtalk.download", text="Download DualTalk Checkpoint", icon="IMPORT")
-        op.what = "CHECKPOINT"
+        _download_button(box, "Download DualTalk Checkpoint", "CHECKPOINT")
         box.separator()
         box.prop(self, "flame_map_url")
         box.prop(self, "flame_map_sha256")
-        op = box.operator("dualtalk.download", text="Download FLAME Map", icon="IMPORT")
-        op.what = "FLAME_MAP"
+        _download_button(box, "Download FLAME Map", "FLAME_MAP")
         box.prop(self, "flame_map")
         if status.running and status.task in ("download", "deps"):
             box.progress(factor=status.fraction, text=status.message[:80])

@@ -158,8 +158,9 @@ CLASSES = (DUALTALK_PG_settings, DUALTALK_PG_status)
 
 
 def register_props() -> None:
-    bpy.types.Scene.dualtalk = PointerProperty(type=DUALTALK_PG_settings)
-    bpy.types.WindowManager.dualtalk_status = PointerProperty(type=DUALTALK_PG_status)
+    # Blender adds a property to one of its types by assignment; the stubs cannot know the new name
+    bpy.types.Scene.dualtalk = PointerProperty(type=DUALTALK_PG_settings)  # type: ignore[attr-defined]
+    bpy.types.WindowManager.dualtalk_status = PointerProperty(type=DUALTALK_PG_status)  # type: ignore[attr-defined]
 
 
 def unregister_props() -> None:
