@@ -202,8 +202,10 @@ def check_characters(s: Any) -> tuple[Any, Any]:
 
 def _panel_scene_options(s: Any, prefs: Any, take: str) -> ApplyOptions:
     values = {o.name: panel_options.read(s, o) for o in panel_options.SCENE_SIDE}
-    if values["map"] is not None:
-        values["map"] = _need_file("custom map", values["map"])
+    map_path = values["map"]
+    if map_path is not None:
+        assert isinstance(map_path, str)  # a path option reads as its absolute path
+        values["map"] = _need_file("custom map", map_path)
     flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
     values["flame_map"] = flame_map if flame_map and os.path.isfile(flame_map) else None
     # the operator's UNDO flag makes the whole run one undo step
@@ -424,6 +426,7 @@ class GenerationRun:
         )
         strips: list[str] = []
         if self.frame_range is not None:
+            assert rep_a.replaced is not None  # a range is keyed as a replaced range
             lo, hi = rep_a.replaced
             return (
                 f"DualTalk: re-generated frames {self.frame_range[0]}-{self.frame_range[1]} "

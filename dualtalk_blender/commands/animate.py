@@ -38,10 +38,12 @@ def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
         spec = importlib.util.spec_from_file_location(
             "dualtalk", root / "__init__.py", submodule_search_locations=[str(root)]
         )
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load the dualtalk package from {root}")
         module = importlib.util.module_from_spec(spec)
         sys.modules["dualtalk"] = module
         spec.loader.exec_module(module)
-    from dualtalk.cli import main  # type: ignore[import-not-found]
+    from dualtalk.cli import main
 
     argv = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
     return main(["animate", *argv])
@@ -109,8 +111,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
+def _abs_path(value: str) -> Path:
+    return Path(value).expanduser().absolute()
+
+
 def _path(value: str | None) -> Path | None:
-    return None if value is None else Path(value).expanduser().absolute()
+    return None if value is None else _abs_path(value)
 
 
 def shot_from_args(args: argparse.Namespace) -> Shot:
@@ -132,7 +138,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     from ...inference.core.request import OPTIONS, values_from_args
     from ..rig.options import SCENE_OPTIONS
 
-    out = _path(args.out)
+    out = _abs_path(args.out)  # given: checked above
     declared = [o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli]
     values = values_from_args(args, declared)
     for option in declared:  # files given on the command line are taken from the current folder
@@ -261,6 +267,14 @@ def write_mix(dialogue: Any, path: Path) -> Path:
     return path
 
 
+def _frame_range(shot: Shot) -> tuple[int, int]:
+    """The shot's ``--range``, read where the shot is known to have one."""
+    frame_range = shot.frame_range
+    if frame_range is None:
+        raise RuntimeError(f"shot {shot.name!r} has no frame range to re-generate")
+    return frame_range
+
+
 def _range_window(
     shot: Shot, options: Any, obj_a: Any, obj_b: Any, scene: Any
 ) -> tuple[float | None, float | None]:
@@ -272,7 +286,7 @@ def _range_window(
     from ..scene.apply import scene_fps
     from ..scene.layers import plan_range
 
-    first, last = shot.frame_range
+    first, last = _frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
     options.replace_range = (first, last)
     options.markers = False
@@ -322,6 +336,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     check_shot(shot)
     open_blend(bpy, shot.blend)
     scene = bpy.context.scene
+    if scene is None:
+        raise RuntimeError(f"Blender opened {shot.blend.name} without an active scene")
     obj_a = _find_object(bpy, shot.char_a, "character A")
     obj_b = _find_object(bpy, shot.char_b, "character B")
     if shot.render is not None and scene.camera is None:
@@ -354,6 +370,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
                 f"{MAX_FRAME:,}; choose an earlier --start-frame"
             )
     if shot.motion_a is not None:
+        assert shot.motion_b is not None  # a shot has both motion files or neither (shot_from_args, jobs)
         path_a, path_b = shot.motion_a, shot.motion_b
     else:
         mark_work_folder(work)
@@ -400,8 +417,9 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     took = time.perf_counter() - t0
     if rep_a.replaced is not None:
         lo, hi = rep_a.replaced
+        range_first, range_last = _frame_range(shot)
         return (
-            f"wrote {', '.join(written)}: re-generated frames {shot.frame_range[0]}-{shot.frame_range[1]} "
+            f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
             f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}, {took:.1f} s"
         )
     return (

@@ -49,8 +49,8 @@ MAX_SHOTS = 10_000
 # A shot's keys: the declared options that have a flag (engine side, then scene side), by name ...
 SHOT_OPTIONS: dict[str, Option] = {o.name: o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli}
 # ... and the shot's own run fields: which scene, which characters, what to write.
-RUN_FIELDS = ("name", "blend", "char_a", "char_b", "out", "fbx", "render", "work", "motion_a", "motion_b")
-RUN_FIELDS += ("resolution", "samples", "fbx_scope")
+RUN_FIELDS: tuple[str, ...] = ("name", "blend", "char_a", "char_b", "out", "fbx", "render", "work")
+RUN_FIELDS += ("motion_a", "motion_b", "resolution", "samples", "fbx_scope")
 INPUT_PATHS = ("blend", "motion_a", "motion_b", *(n for n, o in SHOT_OPTIONS.items() if o.kind == "path"))
 OUTPUT_PATHS = ("out", "fbx", "render", "work")
 FBX_SCOPES = ("full", "face")
@@ -119,7 +119,7 @@ def _plain(value: object) -> object:
     return str(value) if isinstance(value, os.PathLike) else value
 
 
-def _relative_ok(value: str, where: str, allow_absolute: bool) -> PurePosixPath | Path:
+def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise DualTalkError(f"{where}: expected a path string")
     if "\x00" in value or any(ord(c) < 32 for c in value):

@@ -246,7 +246,8 @@ def _material(name: str, color: Sequence[float], roughness: float = 0.6):
     import bpy
 
     mat = bpy.data.materials.new(name)
-    mat.diffuse_color = (*color, 1.0)  # what Workbench shows
+    # what Workbench shows (an array property takes any sequence; the stubs want a bpy_prop_array)
+    mat.diffuse_color = (*color, 1.0)  # type: ignore[assignment]
     mat.roughness = roughness
     if mat.node_tree is None:  # Blender 5 materials always have nodes; 4.x needs use_nodes
         mat.use_nodes = True
@@ -325,6 +326,8 @@ def build_character(
     me.update(calc_edges=True)
     me.validate(verbose=False)
     uv = me.uv_layers.new(name="UVMap")
+    if uv is None:  # none only when the mesh already has as many UV maps as Blender allows
+        raise RuntimeError(f"Blender could not add a UV map to {name!r}")
     uv.data.foreach_set("uv", base.uvs[loops_uv].astype(np.float32).ravel())
 
     # Materials by part ----------------------------------------------------------
@@ -405,13 +408,18 @@ def build_character(
         sk.data.foreach_set("co", kco.astype(np.float32).ravel())
         sk.value = 0.0
         sk.slider_min, sk.slider_max = 0.0, 1.0
-    me.shape_keys.name = f"{name}_keys"
+    shape_keys = me.shape_keys
+    if shape_keys is None:  # made by the first shape_key_add above
+        raise RuntimeError(f"{name!r} has no shape keys after adding them")
+    shape_keys.name = f"{name}_keys"
 
     # Armature -----------------------------------------------------------------------
     arm_data = bpy.data.armatures.new(f"{name}_rig")
     arm = bpy.data.objects.new(f"{name}_rig", arm_data)
     coll.objects.link(arm)
     view_layer = bpy.context.view_layer
+    if view_layer is None:
+        raise RuntimeError("Blender has no active view layer to build the rig in")
     prev_active = view_layer.objects.active
     view_layer.objects.active = arm
     bpy.ops.object.mode_set(mode="EDIT")
@@ -449,6 +457,8 @@ def build_character(
         for value in np.unique(w):
             vg.add(new_idx[w == value].tolist(), float(value), "REPLACE")
     mod = obj.modifiers.new("Armature", "ARMATURE")
+    if not isinstance(mod, bpy.types.ArmatureModifier):  # what new() makes for "ARMATURE"
+        raise RuntimeError(f"Blender could not add an Armature modifier to {name!r}")
     mod.object = arm
     obj.parent = arm
 

@@ -112,7 +112,7 @@ def sheet_frames(motions, count: int, first_frame: int = 1) -> list[int]:
 
 
 def _size(path: Path) -> str:
-    n = path.stat().st_size
+    n: float = path.stat().st_size
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -7,6 +7,7 @@ camera (the stage "cheat"), so both mouths stay readable in one shot.
 from __future__ import annotations
 
 import math
+from typing import Literal, cast
 
 from ...inference.core.timebase import FPS
 from .anny_characters import build_character
@@ -63,14 +64,22 @@ def frame_faces(scene, camera, objects, *, margin: float = 0.45) -> None:
     camera.rotation_euler = direction.to_track_quat("-Z", "Y").to_euler()
 
 
-def _light(scene, name: str, kind: str, location, energy: float, size: float = 1.0, target=None):
+def _light(
+    scene,
+    name: str,
+    kind: Literal["POINT", "SUN", "SPOT", "AREA"],
+    location,
+    energy: float,
+    size: float = 1.0,
+    target=None,
+):
     import bpy
     from mathutils import Vector
 
     data = bpy.data.lights.new(name, kind)
-    data.energy = energy
+    data.energy = energy  # type: ignore[attr-defined]  # every subtype of Light has energy
     if kind == "AREA":
-        data.size = size
+        cast("bpy.types.AreaLight", data).size = size
     obj = bpy.data.objects.new(name, data)
     scene.collection.objects.link(obj)
     obj.location = location

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -96,7 +97,7 @@ def behaviour_frames(motions: Sequence, start: int, ratio: float, count: int) ->
     evenly. ``ratio`` is scene fps / motion fps; motions without the layer give the even spread.
     """
     n = min(m.num_frames for m in motions) if motions else 0
-    picks: list[int] = []
+    picks: list[tuple[str, int]] = []  # (what the frame shows, motion frame)
     for m in motions:
         events = m.meta.get("behaviour", {}).get("events", {})
         blinks = [b for b in events.get("blinks", []) if b + 3 < n]
@@ -174,7 +175,7 @@ def _preview_settings(
         r.use_border, r.use_crop_to_border = saved_border[:2]
         r.border_min_x, r.border_max_x, r.border_min_y, r.border_max_y = saved_border[2:]
         r.engine = saved["engine"]
-        if saved_cycles is not None:
+        if saved_cycles is not None and cycles is not None:  # saved exactly when cycles is there
             cycles.samples, cycles.use_denoising, cycles.device = saved_cycles
         r.resolution_x, r.resolution_y = saved["resolution_x"], saved["resolution_y"]
         r.resolution_percentage = saved["resolution_percentage"]
@@ -205,7 +206,8 @@ def _focus_border(scene, focus) -> tuple[tuple[float, float, float, float], list
         centre = Vector(point)
         us: list[float] = []
         for dx, dy in ((-1, -1), (-1, 1), (1, -1), (1, 1)):
-            u, v, depth = world_to_camera_view(scene, cam, centre + right * dx * radius + up * dy * radius)
+            ndc = world_to_camera_view(scene, cam, centre + right * dx * radius + up * dy * radius)
+            u, v, depth = ndc.x, ndc.y, ndc.z
             if depth <= 0:
                 return None
             us.append(u)
@@ -231,7 +233,7 @@ def _keep_spans(tile: np.ndarray, border: tuple[float, ...], spans: list[tuple[f
         return tile
     w = tile.shape[1]
     scale = w / (border[1] - border[0])
-    parts = []
+    parts: list[np.ndarray] = []
     for u0, u1 in spans:
         c0 = int(round((u0 - border[0]) * scale))
         c1 = int(round((u1 - border[0]) * scale))
@@ -265,7 +267,8 @@ def read_rgba(path: Path) -> np.ndarray:
 
     img = bpy.data.images.load(str(path))
     try:
-        w, h = img.size
+        # an int[2] array property: the stubs' bpy_prop_array has no sequence methods
+        w, h = cast("tuple[int, int]", img.size)
         px = np.empty(w * h * 4, dtype=np.float32)
         img.pixels.foreach_get(px)
     finally:
@@ -279,7 +282,8 @@ def _save_rgba_png(pixels: np.ndarray, path: Path) -> None:
     h, w = pixels.shape[:2]
     img = bpy.data.images.new("dualtalk_contact_sheet", w, h, alpha=True)
     try:
-        img.pixels.foreach_set(np.ascontiguousarray(pixels[::-1], dtype=np.float32).ravel())
+        flat = np.ascontiguousarray(pixels[::-1], dtype=np.float32).ravel()
+        img.pixels.foreach_set(flat)  # type: ignore[arg-type]  # any buffer; the stubs say sequence
         img.filepath_raw = str(path)
         img.file_format = "PNG"
         img.save()
@@ -361,7 +365,7 @@ def render_video(
     """Render the scene's frame range to an H.264 MP4 (with the scene's sound strips)."""
     import bpy
 
-    if not bpy.app.build_options.codec_ffmpeg:
+    if not bpy.app.build_options.codec_ffmpeg:  # type: ignore[attr-defined]  # missing from the stubs
         raise DualTalkError("this Blender build has no FFmpeg; use the contact sheet preview")
     if scene.camera is None:
         raise DualTalkError("the scene has no camera to render the preview from")

@@ -276,6 +276,7 @@ def _read_poses(
         poses[head] = bones.BonePose(owner.rotation_mode, _basis(owner))
     for name in [head or "", *(d.bone for d in drives)]:
         if name and name not in poses:
+            assert arm is not None  # bones are planned only on a character with an armature
             pb = arm.pose.bones[name]
             axes = np.array(arm.data.bones[name].matrix_local.to_3x3().normalized())
             poses[name] = bones.BonePose(pb.rotation_mode, _basis(pb), axes)
@@ -388,10 +389,18 @@ def _widen_slider(kb: Any, values: np.ndarray) -> None:
 
 def _undo_push(message: str) -> None:
     try:
-        if bpy.ops.ed.undo_push.poll():
+        # operators are instances in Blender; the stubs make them classes, so poll() looks unbound
+        if bpy.ops.ed.undo_push.poll():  # type: ignore[call-arg]
             bpy.ops.ed.undo_push(message=message)
     except RuntimeError:  # no undo stack (background mode)
         pass
+
+
+def _speaking(motion: Motion) -> np.ndarray:
+    """A motion's speaking flags (a Motion fills them in when its file has none)."""
+    if motion.speaking is None:
+        raise RuntimeError("motion has no speaking flags")
+    return motion.speaking
 
 
 def add_turn_markers(
@@ -408,7 +417,7 @@ def add_turn_markers(
     for marker in owned_markers(scene):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
-    changes = turn_changes(motion_a.speaking, motion_b.speaking, motion_a.fps, min_turn_s)
+    changes = turn_changes(_speaking(motion_a), _speaking(motion_b), motion_a.fps, min_turn_s)
     made = []
     for frame, who in marker_frames(changes, start, scene_fps(scene) / motion_a.fps):
         marker = scene.timeline_markers.new(f"{MARKER_PREFIX}{names[who]} speaks", frame=frame)

@@ -183,7 +183,7 @@ def inspect_character(
         _plan_custom(report, mapping, key_names, bone_names, head_bone)
     else:
         counts = _preset_counts(key_names)
-        family = preset
+        family: str | None = preset
         if preset == AUTO:
             best = max(presets.FAMILIES, key=lambda f: (len(counts[f][0]), -presets.FAMILIES.index(f)))
             family = best if counts[best][0] else None
@@ -322,19 +322,19 @@ def _plan_custom(
     report.space = mapping.space
     report.clip = mapping.clip
     names = set(key_names)
-    for link in mapping.keys:
-        if link.key in names:
-            report.keys.setdefault(link.key, []).append((link.channel, link.weight))
+    for key_link in mapping.keys:
+        if key_link.key in names:
+            report.keys.setdefault(key_link.key, []).append((key_link.channel, key_link.weight))
     report.missing = [k for k in mapping.key_names if k not in names]
     bones = set(bone_names)
     drives: dict[str, dict[str, np.ndarray]] = {}
-    for link in mapping.bones:
-        if link.bone not in bones:
-            if link.bone not in report.missing:
-                report.missing.append(link.bone)
+    for bone_link in mapping.bones:
+        if bone_link.bone not in bones:
+            if bone_link.bone not in report.missing:
+                report.missing.append(bone_link.bone)
             continue
-        row = drives.setdefault(link.bone, {}).setdefault(link.channel, np.zeros(3))
-        row += np.asarray(link.axis) * link.weight
+        row = drives.setdefault(bone_link.bone, {}).setdefault(bone_link.channel, np.zeros(3))
+        row += np.asarray(bone_link.axis) * bone_link.weight
     for bone, rows in drives.items():
         chans = list(rows)
         report.bones.append(BoneDrive(bone, chans, np.stack([rows[c] for c in chans])))

@@ -30,7 +30,7 @@ import contextlib
 import inspect
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import bpy
 
@@ -40,6 +40,14 @@ PROBE_NAME = "DualTalk FBX shape-key probe"
 # rebuild that hiding it brings (bench fbx: 8-vertex test meshes 2.24 s -> 2.56 s when hidden;
 # the 14k-vertex demo meshes 9.9 s -> 4.9 s).
 SKIP_MESH_MIN_VERTICES = 1000
+
+
+def _view_layer() -> bpy.types.ViewLayer:
+    """The context's view layer (Blender always has one while a scene is open)."""
+    view_layer = bpy.context.view_layer
+    if view_layer is None:
+        raise RuntimeError("Blender has no active view layer")
+    return view_layer
 
 
 def _unescape(name: str) -> str:
@@ -102,7 +110,10 @@ def _shape_keys_without_meshes(scene: Any, meshes: list[Any]) -> Iterator[None]:
     hidden = [(m, m.hide_viewport) for m in meshes]
     try:
         probe["keys"] = 0.0
-        driver = probe.driver_add('["keys"]').driver
+        # one value, so one curve with its driver (the stubs also allow the list a whole array gives)
+        driver = cast("bpy.types.FCurve", probe.driver_add('["keys"]')).driver
+        if driver is None:
+            raise RuntimeError("Blender added a driver curve without a driver")
         driver.type = "SUM"
         for i, key in enumerate(keys):
             var = driver.variables.new()
@@ -183,7 +194,7 @@ def _keep_bones(arm: Any) -> set[str]:
 
 
 def _cut_bones(scene: Any, arm: Any, keep: set[str]) -> None:
-    view_layer = bpy.context.view_layer
+    view_layer = _view_layer()
     previous = view_layer.objects.active
     view_layer.objects.active = arm
     with bpy.context.temp_override(scene=scene, active_object=arm, object=arm):
@@ -248,7 +259,7 @@ def face_only(scene: Any, chosen: list[Any]) -> Iterator[list[Any]]:
             copy.data.name = data_name
         for obj, _ in hidden:  # the originals need not deform on every sampled frame
             obj.hide_viewport = True
-        bpy.context.view_layer.update()  # the view layer's name lookup must see the swap
+        _view_layer().update()  # the view layer's name lookup must see the swap
         yield stand_ins
     finally:
         for obj, was in hidden:

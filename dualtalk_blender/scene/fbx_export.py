@@ -110,6 +110,8 @@ def export_fbx(
 
 def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overrides: dict[str, Any]) -> Path:
     view_layer = bpy.context.view_layer
+    if view_layer is None:
+        raise RuntimeError("Blender has no active view layer")
     for obj in chosen:
         if obj.name not in view_layer.objects:
             raise DualTalkError(f"{obj.name!r} is not in the active view layer; cannot export it")

@@ -11,6 +11,7 @@ Our actions carry a ``"dualtalk"`` custom property (JSON: take, character, layer
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,7 @@ def action_meta(action: Any) -> dict[str, Any]:
         return {}
 
 
-def fill(fc: Any, frames: np.ndarray, values: np.ndarray) -> None:
+def fill(fc: Any, frames: np.ndarray, values: np.ndarray | Sequence[float]) -> None:
     """Replace ``fc``'s keys by linear keys at ``frames`` with ``values``, in bulk."""
     n = len(frames)
     kp = fc.keyframe_points

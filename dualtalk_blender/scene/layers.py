@@ -32,7 +32,7 @@ plus cross-fade frames (:func:`replace_range`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,7 +222,7 @@ def write_take(
     targets: list[TargetCurves],
     frames: np.ndarray,
     *,
-    meta: dict[str, Any],
+    meta: Mapping[str, Any],
     keys: str = "every-frame",
     influences: dict[str, float] | None = None,
 ) -> LayersResult:
@@ -469,6 +469,7 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
             "(animate the whole take first)"
         )
     meta = metas[0]
+    assert meta is not None  # missing is empty: every character has its take
     take_start = int(meta["start_frame"])
     if abs(float(meta.get("fps", fps)) - fps) > 1e-6:
         raise DualTalkError(f"the take was keyed at {meta.get('fps')} fps but the scene now runs at {fps:g}")

@@ -239,7 +239,7 @@ def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
     r = scene.render
     fmt = r.image_settings
     audio = _has_sound(scene)
-    if not bpy.app.build_options.codec_ffmpeg:
+    if not bpy.app.build_options.codec_ffmpeg:  # type: ignore[attr-defined]  # missing from the stubs
         return _render_video_with_system_ffmpeg(scene, path, audio, progress)
     with atomic_path(path) as tmp:
         if hasattr(fmt, "media_type"):

@@ -1,6 +1,7 @@
 """The typed code holds: mypy (with the fake-bpy-module stubs for Blender) finds no error in the
 whole engine (inference/), training and evaluation (training/), the benchmarks, the UI glue
-(operators/, panels/), the registration and the command line, and the pure rig math."""
+(operators/, panels/), the scene logic (dualtalk_blender/), the registration and the command line:
+every room of the extension."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ CHECKED = [
     "-p",
     "dualtalk.training",  # training, the corpus and the evaluators
     "-p",
-    "dualtalk.dualtalk_blender.rig",
+    "dualtalk.dualtalk_blender",  # all scene logic: the rig math, keying, FBX, the add-on's runs, the demo
     "-p",
     "dualtalk.operators",  # the UI glue, with Blender's stubs (fake-bpy-module)
     "-p",
