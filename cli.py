@@ -34,7 +34,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         ".inference.cmd_eval",
         "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC); "
         "`eval lipsync`: lips against true phone timings; "
-        "`eval behaviour`: blinks, gaze, head motion and nods against real people",
+        "`eval behaviour`: blinks, gaze, head motion and nods against real people; "
+        "`eval audio`: voice activity and diarization on a two-channel recording",
     ),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
@@ -51,6 +52,10 @@ SUBMODES: dict[tuple[str, str], tuple[str, str]] = {
     ("eval", "behaviour"): (
         ".training.evaluation.behaviour",
         "measure blinks, gaze, head motion, nods and frozen time against how real people behave",
+    ),
+    ("eval", "audio"): (
+        ".training.evaluation.cmd_audio",
+        "voice activity and diarization error on a recording with one channel per speaker (docs/audio.md)",
     ),
 }
 
