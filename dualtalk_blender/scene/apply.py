@@ -396,13 +396,6 @@ def _undo_push(message: str) -> None:
         pass
 
 
-def _speaking(motion: Motion) -> np.ndarray:
-    """A motion's speaking flags (a Motion fills them in when its file has none)."""
-    if motion.speaking is None:
-        raise RuntimeError("motion has no speaking flags")
-    return motion.speaking
-
-
 def add_turn_markers(
     scene: Any,
     motion_a: Motion,
@@ -417,7 +410,7 @@ def add_turn_markers(
     for marker in owned_markers(scene):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
-    changes = turn_changes(_speaking(motion_a), _speaking(motion_b), motion_a.fps, min_turn_s)
+    changes = turn_changes(motion_a.speaking, motion_b.speaking, motion_a.fps, min_turn_s)
     made = []
     for frame, who in marker_frames(changes, start, scene_fps(scene) / motion_a.fps):
         marker = scene.timeline_markers.new(f"{MARKER_PREFIX}{names[who]} speaks", frame=frame)

@@ -69,7 +69,8 @@ class Motion:
     space: str
     values: np.ndarray  # (T, C) float32
     fps: float = 25.0
-    speaking: np.ndarray | None = None  # (T,) bool
+    # (T,) bool; left out, the character is silent throughout (filled in at construction, never None after)
+    speaking: np.ndarray = None  # type: ignore[assignment]
     engine: str = ""
     checkpoint_sha256: str = ""
     role: str = ""
@@ -323,7 +324,7 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                     space=space,
                     values=data["values"],
                     fps=fps,
-                    speaking=data["speaking"] if "speaking" in data.files else None,
+                    speaking=data["speaking"] if "speaking" in data.files else np.zeros(rows, bool),
                     engine=str(_scalar(data, "engine", "")),
                     checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
                     role=str(_scalar(data, "role", "")),

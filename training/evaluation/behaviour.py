@@ -116,13 +116,6 @@ def _arkit(take: Take, name: str) -> np.ndarray | None:
     return None
 
 
-def speaking_flags(motion: Motion) -> np.ndarray:
-    """(T,) bool: where the character's voice is active (a Motion always has them once built)."""
-    if motion.speaking is None:
-        return np.zeros(motion.num_frames, bool)
-    return np.asarray(motion.speaking, bool)
-
-
 def head_degrees(motion: Motion) -> np.ndarray:
     """(T, 3) head rotation (pitch, yaw, roll) in degrees: ARKit head or FLAME neck."""
     names = HEAD if motion.space == SPACE_ARKIT else ("neck_rx", "neck_ry", "neck_rz")
@@ -194,7 +187,7 @@ def frozen_seconds(take: Take) -> float:
 def measure(take: Take) -> dict[str, Any]:
     """Every per-character number of the table."""
     m, fps = take.motion, take.motion.fps
-    speaking = speaking_state(speaking_flags(m), fps)
+    speaking = speaking_state(m.speaking, fps)
     listening = ~speaking
     minutes = {"speaking": speaking.sum() / fps / 60.0, "listening": listening.sum() / fps / 60.0}
     out: dict[str, Any] = {
@@ -220,11 +213,11 @@ def measure(take: Take) -> dict[str, Any]:
     nods = np.array([n for n in nods if listening[n : n + span].all()], dtype=np.int64)
     out["nods"] = len(nods)
     out["nods_per_listening_min"] = len(nods) / minutes["listening"] if minutes["listening"] > 0 else None
-    ends = phrase_ends(speaking_flags(take.partner), fps)
+    ends = phrase_ends(take.partner.speaking, fps)
     # the other trigger the issue names: one's own "mm-hm" (a nod within 1.5 s of its onset
     # and not already 0.2-1.0 s after a partner phrase end)
     own_bc = np.array(
-        [s for s, _ in backchannels(speaking_flags(m), speaking_flags(take.partner), fps)],
+        [s for s, _ in backchannels(m.speaking, take.partner.speaking, fps)],
         dtype=np.int64,
     )
     lags, in_window, with_bc = [], 0, 0
@@ -324,7 +317,7 @@ def _reference_role(path: str) -> str:
 
 def _against_reference(path: str, result: dict[str, Any], base_a: Motion, base_b: Motion) -> dict[str, Any]:
     role = _reference_role(path)
-    speaking = speaking_flags(base_a if role == "A" else base_b)
+    speaking = (base_a if role == "A" else base_b).speaking
     ref = reference_std(path, speaking)
     out: dict[str, Any] = {"role": role, "std": ref}
     for phase in ("before", "after"):
@@ -354,7 +347,7 @@ def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str,
     result: dict[str, Any] = {"after": {"A": measure(take_from(a, b)), "B": measure(take_from(b, a))}}
     if reference:
         role = _reference_role(reference)
-        ref = reference_std(reference, speaking_flags(a if role == "A" else b))
+        ref = reference_std(reference, (a if role == "A" else b).speaking)
         mine = result["after"][role]
         result["reference"] = {
             "role": role,
