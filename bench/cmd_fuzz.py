@@ -7,7 +7,8 @@
 
 Targets: the audio loader (random bytes, damaged WAVs, every rate/depth), every turns
 parser (RTTM, Audacity labels, SRT, WebVTT, sniffing; round trips), the custom-map
-parser and the job-file parser (:mod:`.fuzz_files`). Each target runs Hypothesis in
+parser and the job-file parser (:mod:`.fuzz_files`), motion files, transcripts and phone
+alignments (:mod:`.fuzz_seams`). Each target runs Hypothesis in
 batches with fresh seeds until its share of the time is used and reports how many
 inputs it tried. Exit status 1 if any target found a failing input (printed, shrunk).
 Not part of the test suite (see ``tests/test_*fuzz*.py`` for the short CI runs).
@@ -26,13 +27,14 @@ from typing import Any
 
 
 def _targets() -> dict[str, tuple[Callable[..., Any], Any]]:
-    from . import fuzz_files, fuzz_targets
+    from . import fuzz_files, fuzz_seams, fuzz_targets
 
-    return {**fuzz_targets.strategies(), **fuzz_files.strategies()}
+    return {**fuzz_targets.strategies(), **fuzz_files.strategies(), **fuzz_seams.strategies()}
 
 
 NAMES = ("turns_text", "turns_roundtrip", "audio_bytes", "mutated_wav", "audio_roundtrip",
-         "mapping_data", "mapping_text", "jobs_data", "jobs_text")  # fmt: skip
+         "mapping_data", "mapping_text", "jobs_data", "jobs_text",
+         "motion_arrays", "mutated_motion", "transcript_text", "alignment_text")  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

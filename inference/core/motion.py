@@ -41,7 +41,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import tokenize
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,12 @@ from .inputs import check_input_file
 FORMAT = "dualtalk-motion"
 VERSION = 1
 MAX_FRAMES = 25 * 60 * 60 * 4  # four hours at 25 fps: anything larger is not a take
+MAX_MEMBER_BYTES = 512 * 2**20  # the largest real member (four hours of 56 channels) is ~80 MB
+# what a damaged archive or .npy header raises while it is read (besides ValueError and OSError);
+# zipfile raises RuntimeError for an entry flagged as encrypted
+_DAMAGED = (
+    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, tokenize.TokenError, SyntaxError,
+)  # fmt: skip
 MAX_SECONDS = 4 * 60 * 60
 MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
 MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
@@ -181,8 +189,8 @@ class Motion:
 
 
 def _short(value: object, limit: int = 24) -> str:
-    """A value quoted in an error, cut so a crafted 19 MB number cannot flood the line."""
-    text = str(value)
+    """A value quoted in an error, on one line and cut so a crafted 19 MB number cannot flood it."""
+    text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -266,6 +274,32 @@ def _declared_rows(data: np.lib.npyio.NpzFile, key: str) -> int:
     return int(shape[0]) if shape else 0
 
 
+def _check_members(data: np.lib.npyio.NpzFile, name: str) -> None:
+    """Every member's header, read before numpy allocates anything: a damaged archive or header,
+    or a member that declares more bytes than any take holds, is one line instead of a traceback
+    or an allocation of whatever the file claims."""
+    read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    for key in data.files:
+        try:
+            with data.zip.open(f"{key}.npy") as fh:
+                version = np.lib.format.read_magic(fh)
+                if version not in read:
+                    continue  # a newer header layout: the real read below judges it
+                shape, _fortran, dtype = read[version](fh)
+        except (ValueError, OSError, KeyError, *_DAMAGED) as exc:
+            raise DualTalkError(
+                f"{name} is not a readable .npz motion file ({key}: {_short(exc, 80)})"
+            ) from None
+        if shape and shape[0] > MAX_FRAMES:
+            raise DualTalkError(
+                f"{name} is longer than four hours ({key} has {shape[0]:,} rows); refusing to load it"
+            )
+        if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > MAX_MEMBER_BYTES:
+            raise DualTalkError(
+                f"{name}: {key} declares {shape} values, more than any take holds; refusing to load it"
+            )
+
+
 def _behaviour_arrays(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     """The optional behaviour-layer arrays of a motion file (absent in older files)."""
     out: dict[str, Any] = {}
@@ -291,10 +325,11 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
         raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
     try:
         data = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise DualTalkError(f"{path.name} is not a readable .npz motion file ({exc})") from None
+    except (ValueError, OSError, *_DAMAGED) as exc:
+        raise DualTalkError(f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})") from None
     with data:
         try:
+            _check_members(data, path.name)
             if "values" in data.files and "space" in data.files:
                 if str(_scalar(data, "format", FORMAT)) != FORMAT:
                     raise DualTalkError(f"{path.name} is not a dualtalk motion file")
@@ -318,11 +353,14 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                 except DualTalkError as exc:
                     raise DualTalkError(f"{path.name}: {exc}") from None
                 rows = _declared_rows(data, "values")  # from the header, before numpy allocates
-                if rows > MAX_FRAMES or rows / fps > MAX_SECONDS or len(data["values"]) > MAX_FRAMES:
+                if rows > MAX_FRAMES or rows / fps > MAX_SECONDS:
                     raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
+                values = data["values"]
+                if values.ndim != 2:
+                    raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")
                 return Motion(
                     space=space,
-                    values=data["values"],
+                    values=values,
                     fps=fps,
                     speaking=data["speaking"] if "speaking" in data.files else np.zeros(rows, bool),
                     engine=str(_scalar(data, "engine", "")),
@@ -338,6 +376,10 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                 return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
         except ValueError as exc:  # object arrays with allow_pickle=False, bad casts
             raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
+        except (OSError, *_DAMAGED) as exc:  # a member damaged past its header
+            raise DualTalkError(
+                f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
+            ) from None
         except DualTalkError as exc:  # name the file in every refusal
             if path.name in str(exc):
                 raise

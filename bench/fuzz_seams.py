@@ -1,0 +1,248 @@
+"""Fuzz targets for the files that cross a seam: motion files (the engine-Blender seam, which
+``animate --motion-a`` and the add-on load from anywhere), transcripts (``--transcript``) and the
+phone alignments ``eval lipsync`` reads.
+
+Like :mod:`.fuzz_targets`: each target either returns sane data or raises a one-line
+:class:`DualTalkError`; anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..inference.core.channels import CHANNELS
+from ..inference.core.errors import DualTalkError
+from ..inference.core.motion import MAX_FPS, MIN_FPS, Motion, load_motion, save_motion
+from ..inference.phonetic.transcript import read_transcript
+from ..training.evaluation.lipsync import read_alignment
+
+
+def _one_line(exc: DualTalkError) -> None:
+    msg = str(exc)
+    assert msg and "\n" not in msg, f"refusal must be one non-empty line: {msg!r}"
+
+
+def _check_motion(m: Motion) -> None:
+    """What every loaded motion promises the Blender side."""
+    assert m.values.dtype == np.float32 and m.values.ndim == 2
+    assert m.values.shape[1] == len(CHANNELS[m.space]) and np.isfinite(m.values).all()
+    assert MIN_FPS <= m.fps <= MAX_FPS and math.isfinite(m.start_time) and m.start_time >= 0
+    assert m.speaking.dtype == bool and m.speaking.shape == (m.num_frames,)
+    for extra in (m.gaze_target, m.gaze_dir, m.overlay):
+        assert extra is None or len(extra) == m.num_frames
+    assert isinstance(m.meta, dict)
+
+
+def _load(data: bytes) -> Motion | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.npz"
+        path.write_bytes(data)
+        try:
+            m = load_motion(path)
+        except DualTalkError as exc:
+            _one_line(exc)
+            return None
+    _check_motion(m)
+    return m
+
+
+def motion_arrays(arrays: dict[str, Any]) -> Motion | None:
+    """Any set of named arrays saved as an npz: a sane :class:`Motion` or a one-line refusal."""
+    bio = io.BytesIO()
+    np.savez(bio, **arrays)
+    return _load(bio.getvalue())
+
+
+def mutated_motion(seed_motion: bytes, positions: list[int], values: list[int]) -> Motion | None:
+    """A valid motion file with bytes overwritten (zip directory, npy headers, data)."""
+    buf = bytearray(seed_motion)
+    for p, v in zip(positions, values, strict=False):
+        if buf:
+            buf[p % len(buf)] = v & 0xFF
+    return _load(bytes(buf))
+
+
+def seed_motion(frames: int = 6) -> bytes:
+    """A small valid motion file (ARKit, with speaking flags and meta) to mutate."""
+    rng = np.random.default_rng(0)
+    m = Motion(
+        "arkit55",
+        rng.uniform(0, 1, (frames, len(CHANNELS["arkit55"]))).astype(np.float32),
+        speaking=rng.random(frames) < 0.5,
+        meta={"names": ["A", "B"]},
+        role="A",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        return save_motion(Path(tmp) / "seed.npz", m).read_bytes()
+
+
+def transcript_text(text: str) -> None:
+    """Any text saved as a transcript: lines who-says-what, or a one-line refusal."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "script.txt"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            lines = read_transcript(path)
+        except DualTalkError as exc:
+            _one_line(exc)
+            return
+    assert lines and any(line.text for line in lines)
+    for line in lines:
+        assert line.number >= 1 and line.speaker == line.speaker.strip() and line.speaker
+
+
+def alignment_text(text: str) -> None:
+    """Any text saved as a ``.phone.json``: phones in order of sane times, or a one-line refusal."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "clip.phone.json"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            clip = read_alignment(path)
+        except DualTalkError as exc:
+            _one_line(exc)
+            return
+    for phone in clip.phones:
+        assert math.isfinite(phone.start) and math.isfinite(phone.end) and 0 <= phone.start <= phone.end
+
+
+def strategies() -> dict[str, tuple[Callable[..., Any], Any]]:
+    """name -> (target, Hypothesis strategy of its keyword arguments)."""
+    import json
+
+    from hypothesis import strategies as st
+
+    frames = st.integers(0, 12)
+    width = st.sampled_from([55, 56, 52, 0, 3])
+    numbers = st.floats(allow_nan=True, allow_infinity=True, width=32)
+
+    def filled(shape: tuple[int, ...]) -> Any:
+        size = int(np.prod(shape))
+        return st.lists(numbers, min_size=size, max_size=size).map(
+            lambda xs: np.asarray(xs, np.float32).reshape(shape)
+        )
+
+    def matrix(draw_shape: Any) -> Any:
+        return draw_shape.flatmap(filled)
+
+    values = (
+        matrix(st.tuples(frames, width))
+        | matrix(st.tuples(frames))
+        | st.just(np.zeros((2, 2, 55), np.float32))
+    )
+    text_scalar = st.one_of(
+        st.sampled_from(["arkit55", "flame56", "dualtalk-motion", "A", "", "x" * 300]), st.text(max_size=20)
+    ).map(lambda s: np.asarray(s))
+    number_scalar = st.one_of(numbers, st.integers(-(2**40), 2**40), st.booleans()).map(
+        lambda v: np.asarray(v)
+    )
+    flags = frames.flatmap(lambda n: st.lists(st.integers(-2, 2), min_size=n, max_size=n)).map(
+        lambda xs: np.asarray(xs, np.int8)
+    )
+    meta = st.one_of(
+        st.sampled_from(['{"names": ["A", "B"]}', "[", '{"behaviour": {"events": 5}}', "null", '"x"']),
+        st.text(max_size=40),
+    ).map(lambda s: np.asarray(s))
+    anything = st.one_of(values, text_scalar, number_scalar, flags, meta)
+    keys = ["format", "space", "values", "fps", "speaking", "engine", "role", "start_time", "meta"]
+    extra_keys = [
+        "gaze_target",
+        "gaze_dir",
+        "overlay",
+        "overlay_channels",
+        "exp",
+        "pose",
+        "checkpoint_sha256",
+    ]
+    near_motion = st.fixed_dictionaries(
+        {
+            "format": st.sampled_from(["dualtalk-motion", "other"]).map(np.asarray),
+            "space": st.sampled_from(["arkit55", "flame56", "rgb"]).map(np.asarray),
+            "values": values,
+        },
+        optional={
+            "fps": number_scalar,
+            "speaking": flags,
+            "start_time": number_scalar,
+            "meta": meta,
+            **{k: anything for k in extra_keys},
+        },
+    )
+    dataset = st.fixed_dictionaries(
+        {
+            "exp": matrix(st.tuples(frames, st.sampled_from([50, 49]))),
+            "pose": matrix(st.tuples(frames, st.sampled_from([6, 3]))),
+        }
+    )
+    loose = st.dictionaries(st.sampled_from(keys + extra_keys), anything, max_size=6)
+    seed = seed_motion()
+    speakers = st.sampled_from(["A", "B", "Ana", " ", "", "A B", "#A", "a:b"])
+    script_lines = st.one_of(
+        st.tuples(speakers, st.text(max_size=30)).map(lambda t: f"{t[0]}: {t[1]}"),
+        st.sampled_from(["", "# note", "A:", ":", "no colon here", "\x00", "\ufeffA: hi", "B:   "]),
+        st.text(max_size=30),
+    )
+    phone = st.fixed_dictionaries(
+        {
+            "t": st.one_of(
+                st.sampled_from(["AA1", "M", "P", "sil", "ʃ", "a"]), st.text(max_size=4), st.integers()
+            )
+        },
+        optional={
+            "b": st.one_of(numbers, st.integers(-5, 10**12), st.text(max_size=3)),
+            "d": st.one_of(numbers, st.integers(-5, 10**6)),
+        },
+    )
+    word = st.fixed_dictionaries({"w": st.lists(phone, max_size=4)}, optional={"t": st.text(max_size=8)})
+    doc = st.fixed_dictionaries(
+        {"w": st.lists(word, max_size=4)},
+        optional={
+            "alphabet": st.sampled_from(["ipa", "arpabet", "x", 3]),
+            "lang": st.sampled_from(["es", "en", "zz", "", 1]),
+            "t": st.text(max_size=10),
+        },
+    )
+
+    def as_json(value: Any) -> str:
+        return json.dumps(value, allow_nan=True, ensure_ascii=False)
+
+    return {
+        "motion_arrays": (
+            motion_arrays,
+            st.fixed_dictionaries({"arrays": st.one_of(near_motion, dataset, loose)}),
+        ),
+        "mutated_motion": (
+            mutated_motion,
+            st.fixed_dictionaries(
+                {
+                    "seed_motion": st.just(seed),
+                    "positions": st.lists(st.integers(0, 2**20), min_size=1, max_size=8),
+                    "values": st.lists(st.integers(0, 255), min_size=1, max_size=8),
+                }
+            ),
+        ),
+        "transcript_text": (
+            transcript_text,
+            st.fixed_dictionaries(
+                {"text": st.one_of(st.text(max_size=300), st.lists(script_lines, max_size=12).map("\n".join))}
+            ),
+        ),
+        "alignment_text": (
+            alignment_text,
+            st.fixed_dictionaries(
+                {
+                    "text": st.one_of(
+                        doc.map(as_json),
+                        doc.map(as_json).map(lambda s: s[: len(s) // 2]),
+                        st.text(max_size=200),
+                    )
+                }
+            ),
+        ),
+    }

@@ -1,0 +1,171 @@
+"""A motion file from anywhere (``animate --motion-a``, the add-on, ``eval``), a transcript, a phone
+alignment: whatever is in it, the reader answers with sane data or one line. (``python -m dualtalk
+fuzz --target motion_arrays`` and friends run the same properties longer.)"""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+from dualtalk.bench import fuzz_seams
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import load_motion
+from hypothesis import HealthCheck, given, settings
+
+TARGETS = fuzz_seams.strategies()
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FILES = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+
+@FILES
+@given(TARGETS["motion_arrays"][1])
+def test_any_arrays_in_a_motion_file_load_sanely_or_are_refused_in_one_line(kw):
+    fuzz_seams.motion_arrays(**kw)
+
+
+@FILES
+@given(TARGETS["mutated_motion"][1])
+def test_a_motion_file_damaged_anywhere_is_refused_in_one_line(kw):
+    fuzz_seams.mutated_motion(**kw)
+
+
+@FAST
+@given(TARGETS["transcript_text"][1])
+def test_any_text_as_a_transcript_is_read_or_refused_in_one_line(kw):
+    fuzz_seams.transcript_text(**kw)
+
+
+@FAST
+@given(TARGETS["alignment_text"][1])
+def test_any_text_as_a_phone_alignment_is_read_or_refused_in_one_line(kw):
+    fuzz_seams.alignment_text(**kw)
+
+
+# ---- the faults the fuzzer found (each raised a bare exception: "internal error", exit 1)
+
+
+def _npz(**arrays) -> bytes:
+    bio = io.BytesIO()
+    np.savez(bio, **arrays)
+    return bio.getvalue()
+
+
+def _refused(tmp_path, data: bytes, says: str) -> None:
+    path = tmp_path / "take.npz"
+    path.write_bytes(data)
+    with pytest.raises(DualTalkError, match=says) as err:
+        load_motion(path)
+    assert "\n" not in str(err.value) and "take.npz" in str(err.value)
+
+
+def test_motion_values_that_are_a_single_string_are_refused(tmp_path):
+    _refused(
+        tmp_path, _npz(space=np.asarray("arkit55"), values=np.asarray("arkit55")), r"\(frames, channels\)"
+    )
+
+
+def test_a_member_whose_local_name_was_damaged_is_refused(tmp_path):
+    data = bytearray(fuzz_seams.seed_motion())
+    at = data.index(b"values.npy")  # the first (local header) copy of the name
+    data[at] = ord("X")
+    _refused(tmp_path, bytes(data), "not a readable .npz motion file")
+
+
+def test_an_entry_flagged_as_encrypted_is_refused(tmp_path):
+    data = bytearray(fuzz_seams.seed_motion())
+    at = data.index(b"PK\x01\x02")  # the central directory's first entry: its flag bits at +8
+    flags = struct.unpack_from("<H", data, at + 8)[0]
+    struct.pack_into("<H", data, at + 8, flags | 0x1)
+    _refused(tmp_path, bytes(data), "not a readable .npz motion file")
+
+
+def test_an_unknown_zip_version_in_the_directory_is_refused(tmp_path):
+    data = bytearray(fuzz_seams.seed_motion())
+    at = data.index(b"PK\x01\x02")  # the central directory's first entry: version needed at +6
+    struct.pack_into("<H", data, at + 6, 224)
+    _refused(tmp_path, bytes(data), "not a readable .npz motion file")
+
+
+@pytest.mark.parametrize(
+    ("shape", "says"),
+    [
+        ((4_000_000_000,), r"longer than four hours \(speaking has 4,000,000,000 rows\)"),
+        ((100_000, 10_000), r"speaking declares \(100000, 10000\) values, more than any take holds"),
+    ],
+)
+def test_a_member_declaring_more_than_any_take_is_refused_before_anything_is_allocated(tmp_path, shape, says):
+    """A 200-byte speaking array that claims 16 GB or 4 GB of floats: refused from its header, before
+    numpy allocates."""
+    header = f"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}"
+    header += " " * (63 - (len(header) + 10) % 64) + "\n"
+    member = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + b"\0" * 64
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w") as z:
+        z.writestr("space.npy", _npy(np.asarray("arkit55")))
+        z.writestr("values.npy", _npy(np.zeros((3, 55), np.float32)))
+        z.writestr("speaking.npy", member)
+    _refused(tmp_path, bio.getvalue(), says)
+
+
+def _npy(arr: np.ndarray) -> bytes:
+    bio = io.BytesIO()
+    np.save(bio, arr)
+    return bio.getvalue()
+
+
+def test_a_damaged_motion_file_on_the_command_line_is_one_error_line(tmp_path):
+    good = fuzz_seams.seed_motion()
+    (tmp_path / "A.npz").write_bytes(good)
+    bad = bytearray(good)
+    bad[bad.index(b"values.npy")] = ord("X")
+    (tmp_path / "B.npz").write_bytes(bytes(bad))
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dualtalk",
+            "eval",
+            "behaviour",
+            str(tmp_path / "A.npz"),
+            str(tmp_path / "B.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: B.npz is not a readable .npz motion file"), (
+        out.stderr
+    )
+
+
+def test_the_seam_targets_can_fail(monkeypatch):
+    """A reader that let a broken motion through, or crashed, is caught (not taken for a refusal)."""
+    from dualtalk.inference.core.motion import Motion
+
+    def lenient(path):  # forgets to check the channel count
+        return Motion.__new__(Motion)
+
+    monkeypatch.setattr(fuzz_seams, "load_motion", lenient)
+    with pytest.raises((AssertionError, AttributeError)):
+        fuzz_seams.motion_arrays({"space": np.asarray("arkit55"), "values": np.zeros((2, 3), np.float32)})
+
+    def crashes(path):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(fuzz_seams, "read_transcript", crashes)
+    with pytest.raises(IndexError):
+        fuzz_seams.transcript_text("A: hello")
+
+    def says_nothing(path):
+        raise DualTalkError("")
+
+    monkeypatch.setattr(fuzz_seams, "read_alignment", says_nothing)
+    with pytest.raises(AssertionError, match="one non-empty line"):
+        fuzz_seams.alignment_text("{}")
