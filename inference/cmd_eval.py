@@ -21,6 +21,7 @@ import numpy as np
 
 from .core.channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
 from .core.errors import DualTalkError
+from .core.inputs import DAMAGED_ARRAY_FILE
 from .core.motion import load_motion
 from .metrics import Sequence, evaluate_sequences, format_table
 
@@ -62,7 +63,7 @@ def _load_pred(path: Path) -> tuple[str, np.ndarray]:
         return m.space, m.values
     try:
         arr = np.load(path, allow_pickle=False)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npy array ({exc})") from None
     arr = np.asarray(arr, dtype=np.float32)
     if arr.ndim == 3 and arr.shape[0] == 1:

@@ -23,7 +23,7 @@ import numpy as np
 from ...inference.core import safe_json
 from ...inference.core.channels import ARKIT52
 from ...inference.core.errors import DualTalkError
-from ...inference.core.inputs import check_input_file
+from ...inference.core.inputs import DAMAGED_ARRAY_FILE, check_input_file
 
 MAP_ROWS = 51
 MAP_COLS = 103
@@ -72,7 +72,14 @@ def _read_matrix(p: Path) -> np.ndarray:
         return np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
     except DualTalkError:
         raise
-    except (ValueError, OSError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (
+        ValueError,
+        OSError,
+        TypeError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        *DAMAGED_ARRAY_FILE,
+    ) as exc:
         raise DualTalkError(f"cannot read the FLAME/ARKit map {p.name}: {exc}") from None
 
 

@@ -11,11 +11,21 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tokenize
+import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import DualTalkError
 
 MAX_QUOTED = 80  # characters of a user's value quoted in an error line
+
+# What reading a damaged .npy/.npz raises besides ValueError and OSError: zip damage (BadZipFile,
+# zlib.error, EOFError; NotImplementedError for an unknown zip version; RuntimeError for an entry
+# flagged as encrypted) and an .npy header that is no Python literal (TokenError, SyntaxError).
+DAMAGED_ARRAY_FILE = (
+    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, tokenize.TokenError, SyntaxError,
+)  # fmt: skip
 
 
 def quote(value: object, limit: int = MAX_QUOTED) -> str:

@@ -41,9 +41,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import tokenize
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,17 +52,12 @@ from . import safe_json
 from .channels import ARKIT52, CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path
-from .inputs import check_input_file
+from .inputs import DAMAGED_ARRAY_FILE, check_input_file
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
 MAX_FRAMES = 25 * 60 * 60 * 4  # four hours at 25 fps: anything larger is not a take
 MAX_MEMBER_BYTES = 512 * 2**20  # the largest real member (four hours of 56 channels) is ~80 MB
-# what a damaged archive or .npy header raises while it is read (besides ValueError and OSError);
-# zipfile raises RuntimeError for an entry flagged as encrypted
-_DAMAGED = (
-    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, tokenize.TokenError, SyntaxError,
-)  # fmt: skip
 MAX_SECONDS = 4 * 60 * 60
 MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
 MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
@@ -286,7 +279,7 @@ def _check_members(data: np.lib.npyio.NpzFile, name: str) -> None:
                 if version not in read:
                     continue  # a newer header layout: the real read below judges it
                 shape, _fortran, dtype = read[version](fh)
-        except (ValueError, OSError, KeyError, *_DAMAGED) as exc:
+        except (ValueError, OSError, KeyError, *DAMAGED_ARRAY_FILE) as exc:
             raise DualTalkError(
                 f"{name} is not a readable .npz motion file ({key}: {_short(exc, 80)})"
             ) from None
@@ -325,7 +318,7 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
         raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
     try:
         data = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, *_DAMAGED) as exc:
+    except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})") from None
     with data:
         try:
@@ -376,7 +369,7 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
                 return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
         except ValueError as exc:  # object arrays with allow_pickle=False, bad casts
             raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
-        except (OSError, *_DAMAGED) as exc:  # a member damaged past its header
+        except (OSError, *DAMAGED_ARRAY_FILE) as exc:  # a member damaged past its header
             raise DualTalkError(
                 f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
             ) from None

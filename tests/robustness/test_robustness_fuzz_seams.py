@@ -169,3 +169,74 @@ def test_the_seam_targets_can_fail(monkeypatch):
     monkeypatch.setattr(fuzz_seams, "read_alignment", says_nothing)
     with pytest.raises(AssertionError, match="one non-empty line"):
         fuzz_seams.alignment_text("{}")
+
+
+# ---- the same damage in every other array file a user hands us
+
+
+def _damaged_npz(kind: str, **arrays) -> bytes:
+    data = bytearray(_npz(**arrays))
+    if kind == "zip-version":
+        struct.pack_into("<H", data, data.index(b"PK\x01\x02") + 6, 224)
+    elif kind == "encrypted":
+        at = data.index(b"PK\x01\x02") + 8
+        struct.pack_into("<H", data, at, struct.unpack_from("<H", data, at)[0] | 0x1)
+    elif kind == "local-name":
+        first = next(iter(arrays))
+        data[data.index(f"{first}.npy".encode())] = ord("X")
+    return bytes(data)
+
+
+def _damaged_npy(kind: str, arr: np.ndarray) -> bytes:
+    data = bytearray(_npy(arr))
+    if kind == "header":
+        data[data.index(b"{")] = ord("(")  # no longer a Python literal
+    elif kind == "truncated":
+        del data[-8:]
+    return bytes(data)
+
+
+def _flame_map(path):
+    from dualtalk.dualtalk_blender.rig.flame_arkit import load_arkit_flame_map
+
+    return load_arkit_flame_map(path)
+
+
+def _tracked_jaw(path):
+    from dualtalk.training.evaluation.cmd_audio import tracked_jaw
+
+    return tracked_jaw(path)
+
+
+def _eval_prediction(path):
+    from dualtalk.inference.cmd_eval import _load_pred
+
+    return _load_pred(path)
+
+
+@pytest.mark.parametrize("kind", ["zip-version", "encrypted", "local-name"])
+@pytest.mark.parametrize(
+    ("reader", "arrays"),
+    [
+        (_flame_map, {"mat": np.ones((51, 103))}),
+        (_tracked_jaw, {"pose": np.zeros((10, 6)), "exp": np.zeros((10, 50))}),
+    ],
+)
+def test_a_damaged_npz_map_or_face_is_one_line(tmp_path, reader, arrays, kind):
+    path = tmp_path / "file.npz"
+    path.write_bytes(_damaged_npz(kind, **arrays))
+    with pytest.raises(DualTalkError) as err:
+        reader(path)
+    assert "\n" not in str(err.value) and "file.npz" in str(err.value)
+
+
+@pytest.mark.parametrize("kind", ["header", "truncated"])
+@pytest.mark.parametrize(
+    ("reader", "arr"), [(_flame_map, np.ones((51, 103))), (_eval_prediction, np.zeros((10, 56), np.float32))]
+)
+def test_a_damaged_npy_map_or_prediction_is_one_line(tmp_path, reader, arr, kind):
+    path = tmp_path / "file.npy"
+    path.write_bytes(_damaged_npy(kind, arr))
+    with pytest.raises(DualTalkError) as err:
+        reader(path)
+    assert "\n" not in str(err.value) and "file.npy" in str(err.value)

@@ -30,6 +30,7 @@ from ...inference.audio.diarize import diarize_mix, frame_der
 from ...inference.audio.loader import load_speech
 from ...inference.audio.vad import frame_levels, voice_activity
 from ...inference.core.errors import DualTalkError
+from ...inference.core.inputs import DAMAGED_ARRAY_FILE
 from ...inference.core.timebase import SAMPLE_RATE
 
 COLLAR_FRAMES = 6  # 0.25 s at 25 fps, the usual scoring collar
@@ -55,7 +56,7 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
                     f"{path.name} has no 'pose' array (a DualTalk dataset .npz has exp and pose)"
                 )
             pose = np.asarray(data["pose"], dtype=np.float64)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npz file ({exc})") from None
     if pose.ndim != 2 or pose.shape[1] != 6 or len(pose) < 2:
         raise DualTalkError(
