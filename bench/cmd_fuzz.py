@@ -8,7 +8,7 @@
 Targets: the audio loader (random bytes, damaged WAVs, every rate/depth), every turns
 parser (RTTM, Audacity labels, SRT, WebVTT, sniffing; round trips), the custom-map
 parser and the job-file parser (:mod:`.fuzz_files`), motion files, transcripts and phone
-alignments (:mod:`.fuzz_seams`). Each target runs Hypothesis in
+alignments, damaged lite weights (:mod:`.fuzz_seams`). Each target runs Hypothesis in
 batches with fresh seeds until its share of the time is used and reports how many
 inputs it tried. Exit status 1 if any target found a failing input (printed, shrunk).
 Not part of the test suite (see ``tests/test_*fuzz*.py`` for the short CI runs).
@@ -34,7 +34,7 @@ def _targets() -> dict[str, tuple[Callable[..., Any], Any]]:
 
 NAMES = ("turns_text", "turns_roundtrip", "audio_bytes", "mutated_wav", "audio_roundtrip",
          "mapping_data", "mapping_text", "jobs_data", "jobs_text",
-         "motion_arrays", "mutated_motion", "transcript_text", "alignment_text")  # fmt: skip
+         "motion_arrays", "mutated_motion", "mutated_weights", "transcript_text", "alignment_text")  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,6 +1,6 @@
 """Fuzz targets for the files that cross a seam: motion files (the engine-Blender seam, which
-``animate --motion-a`` and the add-on load from anywhere), transcripts (``--transcript``) and the
-phone alignments ``eval lipsync`` reads.
+``animate --motion-a`` and the add-on load from anywhere), lite weights (``--checkpoint``),
+transcripts (``--transcript``) and the phone alignments ``eval lipsync`` reads.
 
 Like :mod:`.fuzz_targets`: each target either returns sane data or raises a one-line
 :class:`DualTalkError`; anything else is a bug and propagates.
@@ -81,6 +81,24 @@ def seed_motion(frames: int = 6) -> bytes:
     )
     with tempfile.TemporaryDirectory() as tmp:
         return save_motion(Path(tmp) / "seed.npz", m).read_bytes()
+
+
+def mutated_weights(positions: list[int], values: list[int], keep: float = 1.0) -> None:
+    """The shipped lite weights with bytes overwritten (from the end when ``positions`` are negative:
+    the zip directory) and cut to ``keep`` of their length: a model or a one-line refusal."""
+    from ..inference.models.lite.model import DEFAULT_WEIGHTS, load_lite
+
+    buf = bytearray(DEFAULT_WEIGHTS.read_bytes())
+    for p, v in zip(positions, values, strict=False):
+        buf[p % len(buf)] = v & 0xFF
+    buf = buf[: max(1, int(len(buf) * keep))]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "weights.pt"
+        path.write_bytes(bytes(buf))
+        try:
+            load_lite(str(path), device="cpu")
+        except DualTalkError as exc:
+            _one_line(exc)
 
 
 def transcript_text(text: str) -> None:
@@ -224,6 +242,16 @@ def strategies() -> dict[str, tuple[Callable[..., Any], Any]]:
                     "seed_motion": st.just(seed),
                     "positions": st.lists(st.integers(0, 2**20), min_size=1, max_size=8),
                     "values": st.lists(st.integers(0, 255), min_size=1, max_size=8),
+                }
+            ),
+        ),
+        "mutated_weights": (
+            mutated_weights,
+            st.fixed_dictionaries(
+                {
+                    "positions": st.lists(st.integers(-4096, 2**21), min_size=1, max_size=8),
+                    "values": st.lists(st.integers(0, 255), min_size=1, max_size=8),
+                    "keep": st.one_of(st.just(1.0), st.floats(0.0, 1.0)),
                 }
             ),
         ),

@@ -23,7 +23,7 @@ import torch
 
 from .core.errors import DualTalkError
 from .core.fileio import atomic_path, sha256_file
-from .core.inputs import check_input_file
+from .core.inputs import DAMAGED_ARRAY_FILE, check_input_file
 from .models.dualtalk_net import DualTalkConfig, DualTalkNet
 
 CONFIG_KEY = "dualtalk_config"
@@ -68,14 +68,14 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
             ) from None
         raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint") from None
     except (
-        RuntimeError,
-        EOFError,
         OSError,
         ValueError,
-        zipfile.BadZipFile,
         AttributeError,
         IndexError,
         KeyError,
+        TypeError,
+        AssertionError,
+        *DAMAGED_ARRAY_FILE,
     ) as exc:
         # The unpickler fails in many ways on arbitrary bytes; all mean "not a checkpoint".
         raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint ({str(exc)[:160]})") from None
@@ -86,7 +86,7 @@ def _is_torchscript(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()[:10_000]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (OSError, ValueError, *DAMAGED_ARRAY_FILE):  # damaged: torch.load's reading says how
         return False
     return any(n.endswith("/constants.pkl") for n in names) and any("/code/" in n for n in names)
 
