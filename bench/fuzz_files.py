@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from ..dualtalk_blender.commands.jobs import INPUT_PATHS, OUTPUT_PATHS, load_job
 from ..dualtalk_blender.rig.mapping import MAX_WEIGHT, BoneLink, KeyLink, load_mapping, parse_mapping
 from ..inference.core.channels import CHANNELS
 from ..inference.core.errors import DualTalkError
+from .fuzz_targets import read_saved
 
 BASE = Path("/fuzz/jobs")  # parse_jobs is pure: the base folder need not exist
 
@@ -52,15 +52,8 @@ def mapping_data(data: Any) -> None:
 
 def mapping_text(text: str) -> None:
     """Any text saved as a map file: parsed or refused in one line (file reading included)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "map.json"
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        try:
-            cmap = load_mapping(path)
-        except DualTalkError as exc:
-            _one_line(exc)
-            return
-    assert cmap.keys or cmap.bones
+    cmap = read_saved(text, "map.json", load_mapping)
+    assert cmap is None or cmap.keys or cmap.bones
 
 
 def _inside(path: Path, base: Path) -> bool:
@@ -110,13 +103,7 @@ def jobs_data(data: Any) -> None:
 
 def jobs_text(text: str) -> None:
     """Any text saved as a job file."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "jobs.json"
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        try:
-            load_jobs(path)
-        except DualTalkError as exc:
-            _one_line(exc)
+    read_saved(text, "jobs.json", load_jobs)
 
 
 def strategies() -> dict[str, tuple[Callable[..., Any], Any]]:

@@ -18,15 +18,10 @@ from typing import Any
 import numpy as np
 
 from ..inference.core.channels import CHANNELS
-from ..inference.core.errors import DualTalkError
 from ..inference.core.motion import MAX_FPS, MIN_FPS, Motion, load_motion, save_motion
 from ..inference.phonetic.transcript import read_transcript
 from ..training.evaluation.lipsync import read_alignment
-
-
-def _one_line(exc: DualTalkError) -> None:
-    msg = str(exc)
-    assert msg and "\n" not in msg, f"refusal must be one non-empty line: {msg!r}"
+from .fuzz_targets import read_saved
 
 
 def _check_motion(m: Motion) -> None:
@@ -41,15 +36,9 @@ def _check_motion(m: Motion) -> None:
 
 
 def _load(data: bytes) -> Motion | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fuzz.npz"
-        path.write_bytes(data)
-        try:
-            m = load_motion(path)
-        except DualTalkError as exc:
-            _one_line(exc)
-            return None
-    _check_motion(m)
+    m = read_saved(data, "fuzz.npz", load_motion)
+    if m is not None:
+        _check_motion(m)
     return m
 
 
@@ -92,40 +81,24 @@ def mutated_weights(positions: list[int], values: list[int], keep: float = 1.0) 
     for p, v in zip(positions, values, strict=False):
         buf[p % len(buf)] = v & 0xFF
     buf = buf[: max(1, int(len(buf) * keep))]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "weights.pt"
-        path.write_bytes(bytes(buf))
-        try:
-            load_lite(str(path), device="cpu")
-        except DualTalkError as exc:
-            _one_line(exc)
+    read_saved(bytes(buf), "weights.pt", lambda path: load_lite(str(path), device="cpu"))
 
 
 def transcript_text(text: str) -> None:
     """Any text saved as a transcript: lines who-says-what, or a one-line refusal."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "script.txt"
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        try:
-            lines = read_transcript(path)
-        except DualTalkError as exc:
-            _one_line(exc)
-            return
-    assert lines and any(line.text for line in lines)
+    lines = read_saved(text, "script.txt", read_transcript)
+    if lines is None:
+        return
+    assert any(line.text for line in lines)
     for line in lines:
         assert line.number >= 1 and line.speaker == line.speaker.strip() and line.speaker
 
 
 def alignment_text(text: str) -> None:
     """Any text saved as a ``.phone.json``: phones in order of sane times, or a one-line refusal."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "clip.phone.json"
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        try:
-            clip = read_alignment(path)
-        except DualTalkError as exc:
-            _one_line(exc)
-            return
+    clip = read_saved(text, "clip.phone.json", read_alignment)
+    if clip is None:
+        return
     for phone in clip.phones:
         assert math.isfinite(phone.start) and math.isfinite(phone.end) and 0 <= phone.start <= phone.end
 

@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -23,10 +23,33 @@ from ..inference.audio.turns import FORMATS, Segment, format_turns, parse_turns_
 from ..inference.core.errors import DualTalkError
 from ..inference.core.timebase import SAMPLE_RATE
 
+T = TypeVar("T")
+
 
 def _check_error(exc: DualTalkError) -> None:
     msg = str(exc)
     assert msg and "\n" not in msg, f"refusal must be one non-empty line: {msg!r}"
+
+
+def read_saved(
+    content: str | bytes,
+    name: str,
+    reader: Callable[[Path], T],
+    workdir: str | os.PathLike[str] | None = None,
+) -> T | None:
+    """``content`` saved as file ``name`` in a fresh folder and given to ``reader``: what it read, or
+    None after a one-line refusal (checked). Any other exception propagates: that is a bug."""
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        path = Path(tmp) / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", errors="surrogatepass")
+        try:
+            return reader(path)
+        except DualTalkError as exc:
+            _check_error(exc)
+            return None
 
 
 def turns_text(text: str, fmt: str | None = None) -> list[Segment] | None:
@@ -61,14 +84,9 @@ def audio_bytes(
     data: bytes, suffix: str = ".wav", workdir: str | os.PathLike[str] | None = None
 ) -> np.ndarray | None:
     """Arbitrary bytes as an audio file: a finite mono 16 kHz stream or a one-line refusal."""
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        path = Path(tmp) / f"fuzz{suffix}"
-        path.write_bytes(data)
-        try:
-            x = load_speech(path)
-        except DualTalkError as exc:
-            _check_error(exc)
-            return None
+    x = read_saved(data, f"fuzz{suffix}", load_speech, workdir)
+    if x is None:
+        return None
     assert x.dtype == np.float32 and x.ndim == 1 and len(x) > 0
     assert np.isfinite(x).all()
     return x
