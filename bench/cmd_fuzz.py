@@ -34,7 +34,8 @@ def _targets() -> dict[str, tuple[Callable[..., Any], Any]]:
 
 NAMES = ("turns_text", "turns_roundtrip", "audio_bytes", "mutated_wav", "audio_roundtrip",
          "mapping_data", "mapping_text", "jobs_data", "jobs_text",
-         "motion_arrays", "mutated_motion", "mutated_weights", "transcript_text", "alignment_text")  # fmt: skip
+         "motion_arrays", "mutated_motion", "mutated_weights", "transcript_text", "alignment_text",
+         "textgrid_text", "flame_map_file")  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

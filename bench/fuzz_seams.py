@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from ..dualtalk_blender.rig.flame_arkit import load_arkit_flame_map
 from ..inference.core.channels import CHANNELS
 from ..inference.core.motion import MAX_FPS, MIN_FPS, Motion, load_motion, save_motion
 from ..inference.phonetic.transcript import read_transcript
-from ..training.evaluation.lipsync import read_alignment
+from ..training.evaluation.lipsync import read_alignment, read_textgrid_alignment
 from .fuzz_targets import read_saved
 
 
@@ -56,6 +57,19 @@ def mutated_motion(seed_motion: bytes, positions: list[int], values: list[int]) 
         if buf:
             buf[p % len(buf)] = v & 0xFF
     return _load(bytes(buf))
+
+
+def _damaged_map_bytes(position: int, value: int, suffix: str) -> bytes:
+    """A valid 51 x 103 map as .npz (or .npy) with one byte overwritten."""
+    bio = io.BytesIO()
+    matrix = np.ones((51, 103), np.float32)
+    if suffix == ".npz":
+        np.savez(bio, mat=matrix)
+    else:
+        np.save(bio, matrix)
+    buf = bytearray(bio.getvalue())
+    buf[position % len(buf)] = value
+    return bytes(buf)
 
 
 def seed_motion(frames: int = 6) -> bytes:
@@ -101,6 +115,19 @@ def alignment_text(text: str) -> None:
         return
     for phone in clip.phones:
         assert math.isfinite(phone.start) and math.isfinite(phone.end) and 0 <= phone.start <= phone.end
+
+
+def textgrid_text(text: str) -> None:
+    """Any text saved as a Praat ``.TextGrid``: phones of sane times, or a one-line refusal."""
+    clip = read_saved(text, "clip.TextGrid", read_textgrid_alignment)
+    for phone in [] if clip is None else clip.phones:
+        assert math.isfinite(phone.start) and math.isfinite(phone.end) and 0 <= phone.start <= phone.end
+
+
+def flame_map_file(content: str | bytes, suffix: str) -> None:
+    """Any text or bytes saved as a ``--flame-map`` file: a finite 51 x 103 matrix, or one line."""
+    matrix = read_saved(content, f"map{suffix}", load_arkit_flame_map)
+    assert matrix is None or (matrix.shape == (51, 103) and np.isfinite(matrix).all())
 
 
 def strategies() -> dict[str, tuple[Callable[..., Any], Any]]:
@@ -203,7 +230,53 @@ def strategies() -> dict[str, tuple[Callable[..., Any], Any]]:
     def as_json(value: Any) -> str:
         return json.dumps(value, allow_nan=True, ensure_ascii=False)
 
+    grid_lines = st.sampled_from(
+        [
+            'File type = "ooTextFile"', 'Object class = "TextGrid"', "xmin = 0", "xmax = 1.5", "tiers? <exists>",
+            "size = 2", "item []:", "item [1]:", 'class = "IntervalTier"', 'name = "phones"', 'name = "words"',
+            "intervals: size = 2", "intervals [1]:", "xmin = 0.2", "xmax = 0.1", 'text = "M"', 'text = ""',
+            'text = "AA1"', "xmax = nan", "xmin = -1", "size = 99999999", '"IntervalTier"', '"phones"', "0", "1e308",
+        ]
+    )  # fmt: skip
+    map_rows = st.lists(st.lists(numbers, min_size=0, max_size=110), max_size=60)
     return {
+        "textgrid_text": (
+            textgrid_text,
+            st.fixed_dictionaries(
+                {
+                    "text": st.one_of(
+                        st.text(max_size=300),
+                        st.lists(st.one_of(grid_lines, st.text(max_size=12)), max_size=60).map("\n".join),
+                    )
+                }
+            ),
+        ),
+        "flame_map_file": (
+            flame_map_file,
+            st.one_of(
+                st.fixed_dictionaries(
+                    {
+                        "content": st.one_of(
+                            map_rows.map(lambda rows: json.dumps({"matrix": rows}, allow_nan=True)),
+                            map_rows.map(lambda rows: "\n".join(",".join(map(str, r)) for r in rows)),
+                            st.text(max_size=200),
+                        ),
+                        "suffix": st.sampled_from([".json", ".csv", ".txt"]),
+                    }
+                ),
+                st.fixed_dictionaries(
+                    {"content": st.binary(max_size=600), "suffix": st.sampled_from([".npy", ".npz"])}
+                ),
+                st.fixed_dictionaries(
+                    {
+                        "content": st.tuples(
+                            st.integers(0, 4000), st.integers(0, 255), st.sampled_from([".npy", ".npz"])
+                        ).map(lambda t: _damaged_map_bytes(*t)),
+                        "suffix": st.just(".npz"),
+                    }
+                ),
+            ),
+        ),
         "motion_arrays": (
             motion_arrays,
             st.fixed_dictionaries({"arrays": st.one_of(near_motion, dataset, loose)}),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,8 +39,10 @@ def read_saved(
     workdir: str | os.PathLike[str] | None = None,
 ) -> T | None:
     """``content`` saved as file ``name`` in a fresh folder and given to ``reader``: what it read, or
-    None after a one-line refusal (checked). Any other exception propagates: that is a bug."""
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+    None after a one-line refusal (checked). Any other exception propagates: that is a bug, and so
+    is a Python warning (a library's multi-line note on the user's terminal), raised as an error."""
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("error")
         path = Path(tmp) / name
         if isinstance(content, bytes):
             path.write_bytes(content)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,8 @@ def _read_matrix(p: Path) -> np.ndarray:
             # memory-mapped: a header declaring terabytes is refused by its shape, never allocated
             return np.load(p, allow_pickle=False, mmap_mode="r")
         if suffix == ".npz":
-            with np.load(p, allow_pickle=False) as data:
+            # our own handle: np.load leaks the one it opens when the archive is damaged
+            with open(p, "rb") as fh, np.load(fh, allow_pickle=False) as data:
                 for key in ("mat", "map", "matrix", "arkit2flame", *data.files):
                     if (
                         key in data.files
@@ -69,7 +71,9 @@ def _read_matrix(p: Path) -> np.ndarray:
             if isinstance(obj, dict):
                 obj = obj.get("matrix", obj.get("map"))
             return np.asarray(obj, dtype=np.float64)
-        return np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
+        with warnings.catch_warnings():  # "input contained no data": check_map's one line says what is wrong
+            warnings.simplefilter("ignore")
+            return np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
     except DualTalkError:
         raise
     except (

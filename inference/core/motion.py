@@ -44,7 +44,7 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -316,8 +316,14 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
     path = check_input_file(path, "motion file")
     if not zipfile.is_zipfile(path):  # np.load would call any other bytes "pickled data"
         raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
+    with open(path, "rb") as fh:  # ours to close: np.load leaks its own handle on a damaged archive
+        return _read_motion(fh, path)
+
+
+def _read_motion(fh: BinaryIO, path: Path) -> Motion:
+    """The motion in an open npz file (see :func:`load_motion`)."""
     try:
-        data = np.load(path, allow_pickle=False)
+        data = np.load(fh, allow_pickle=False)
     except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})") from None
     with data:

@@ -46,6 +46,32 @@ def test_any_text_as_a_phone_alignment_is_read_or_refused_in_one_line(kw):
     fuzz_seams.alignment_text(**kw)
 
 
+@FAST
+@given(TARGETS["textgrid_text"][1])
+def test_any_text_as_a_textgrid_is_read_or_refused_in_one_line(kw):
+    fuzz_seams.textgrid_text(**kw)
+
+
+@FILES
+@given(TARGETS["flame_map_file"][1])
+def test_any_flame_map_file_is_a_finite_matrix_or_one_line_and_never_a_python_warning(kw):
+    fuzz_seams.flame_map_file(**kw)
+
+
+def test_a_map_with_only_a_comment_is_one_line_without_a_python_warning(tmp_path):
+    """Found by the fuzzer: numpy's "input contained no data" warning reached the terminal before our line."""
+    import warnings
+
+    from dualtalk.dualtalk_blender.rig.flame_arkit import load_arkit_flame_map
+
+    path = tmp_path / "map.csv"
+    path.write_text("# the map goes here\n\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DualTalkError, match=r"map.csv: expected a 51 x 103 matrix"):
+            load_arkit_flame_map(path)
+
+
 # ---- the faults the fuzzer found (each raised a bare exception: "internal error", exit 1)
 
 
@@ -266,3 +292,22 @@ def test_weights_whose_zip_directory_names_an_unknown_version_still_load(tmp_pat
     reference, _ = load_lite(str(DEFAULT_WEIGHTS), device="cpu")
     for (name, a), (_, b) in zip(model.state_dict().items(), reference.state_dict().items(), strict=True):
         assert (a == b).all(), name
+
+
+@pytest.mark.parametrize("reader", [load_motion, _flame_map, _tracked_jaw])
+def test_a_damaged_archive_is_closed_when_it_is_refused(tmp_path, reader):
+    """np.load opened the file itself and left it open when the archive was damaged (a ResourceWarning
+    at the next collection; on Windows the user could not delete the file meanwhile)."""
+    import gc
+    import warnings
+
+    path = tmp_path / "file.npz"
+    path.write_bytes(_damaged_npz("zip-version", pose=np.zeros((4, 6)), mat=np.ones((51, 103))))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            reader(path)
+        except DualTalkError:
+            pass
+        gc.collect()
+    assert not [w for w in seen if issubclass(w.category, ResourceWarning)], [str(w.message) for w in seen]

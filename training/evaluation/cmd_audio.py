@@ -50,7 +50,8 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
     """(T,) jaw opening of a DualTalk dataset file: ``pose`` (T, 6) = [neck (3), jaw (3)], jaw x."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # our own handle: np.load leaks the one it opens when the archive is damaged
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
             if "pose" not in data.files:
                 raise DualTalkError(
                     f"{path.name} has no 'pose' array (a DualTalk dataset .npz has exp and pose)"
