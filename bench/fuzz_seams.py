@@ -1,9 +1,11 @@
 """Fuzz targets for the files that cross a seam: motion files (the engine-Blender seam, which
 ``animate --motion-a`` and the add-on load from anywhere), lite weights (``--checkpoint``),
-transcripts (``--transcript``) and the phone alignments ``eval lipsync`` reads.
+``--flame-map`` files, transcripts (``--transcript``) and the phone alignments ``eval lipsync``
+reads (``.phone.json``, Praat ``.TextGrid``).
 
 Like :mod:`.fuzz_targets`: each target either returns sane data or raises a one-line
-:class:`DualTalkError`; anything else is a bug and propagates.
+:class:`DualTalkError`; anything else, a Python warning included (:func:`.fuzz_targets.read_saved`),
+is a bug and propagates.
 """
 
 from __future__ import annotations
