@@ -24,7 +24,7 @@ import numpy as np
 from ...inference.core import safe_json
 from ...inference.core.channels import ARKIT52
 from ...inference.core.errors import DualTalkError
-from ...inference.core.inputs import DAMAGED_ARRAY_FILE, check_input_file
+from ...inference.core.inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
 
 MAP_ROWS = 51
 MAP_COLS = 103
@@ -40,13 +40,10 @@ MAX_MAP_VALUES = 1 << 20
 def _npz_member_size(data: np.lib.npyio.NpzFile, key: str) -> int:
     """Values an npz member's header declares, read before numpy allocates them."""
     try:
-        with data.zip.open(f"{key}.npy") as fh:
-            version = np.lib.format.read_magic(fh)
-            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-            shape = read[version](fh)[0]
+        header = npz_member_header(data, key)
     except Exception:  # noqa: BLE001 - unreadable members are reported by the real read
         return 0
-    return int(np.prod(shape, dtype=np.float64))
+    return 0 if header is None else int(np.prod(header[0], dtype=np.float64))
 
 
 def _read_matrix(p: Path) -> np.ndarray:

@@ -15,6 +15,9 @@ import tokenize
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from .errors import DualTalkError
 
@@ -26,6 +29,19 @@ MAX_QUOTED = 80  # characters of a user's value quoted in an error line
 DAMAGED_ARRAY_FILE = (
     zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, tokenize.TokenError, SyntaxError,
 )  # fmt: skip
+_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def npz_member_header(data: Any, key: str) -> tuple[tuple[int, ...], np.dtype] | None:
+    """(shape, dtype) that member ``key`` of an open npz (``np.load``'s NpzFile) declares, read before
+    numpy allocates it: a crafted file can claim terabytes in a few bytes. None for a header layout
+    newer than 2.0. A damaged member raises ValueError, OSError, KeyError or :data:`DAMAGED_ARRAY_FILE`."""
+    with data.zip.open(f"{key}.npy") as fh:
+        version = np.lib.format.read_magic(fh)
+        if version not in _NPY_HEADERS:
+            return None
+        shape, _fortran, dtype = _NPY_HEADERS[version](fh)
+    return tuple(shape), dtype
 
 
 def quote(value: object, limit: int = MAX_QUOTED) -> str:

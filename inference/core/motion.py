@@ -52,7 +52,7 @@ from . import safe_json
 from .channels import ARKIT52, CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path
-from .inputs import DAMAGED_ARRAY_FILE, check_input_file
+from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
@@ -250,39 +250,22 @@ def _scalar(data: np.lib.npyio.NpzFile, key: str, default: Any) -> Any:
     return arr.item() if arr.shape == () else default
 
 
-def _declared_rows(data: np.lib.npyio.NpzFile, key: str) -> int:
-    """Rows an npz member's header claims, read before numpy allocates the array.
-
-    A crafted file can declare terabytes in a few bytes (or a real zip bomb decompress
-    to them); checking the header first turns that into a one-line refusal, not an
-    out-of-memory crash.
-    """
-    try:
-        with data.zip.open(f"{key}.npy") as fh:
-            version = np.lib.format.read_magic(fh)
-            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-            shape, _fortran, _dtype = read[version](fh)
-    except Exception:  # noqa: BLE001 - unreadable headers are reported by the real read below
-        return 0
-    return int(shape[0]) if shape else 0
-
-
-def _check_members(data: np.lib.npyio.NpzFile, name: str) -> None:
-    """Every member's header, read before numpy allocates anything: a damaged archive or header,
-    or a member that declares more bytes than any take holds, is one line instead of a traceback
-    or an allocation of whatever the file claims."""
-    read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+def _check_members(data: np.lib.npyio.NpzFile, name: str) -> dict[str, tuple[int, ...]]:
+    """Every member's declared shape, read before numpy allocates anything: a damaged archive or
+    header, or a member that declares more rows or bytes than any take holds, is one line instead of
+    a traceback or an allocation of whatever the file claims. (A newer header layout is left to the
+    real read, and has no entry.)"""
+    shapes: dict[str, tuple[int, ...]] = {}
     for key in data.files:
         try:
-            with data.zip.open(f"{key}.npy") as fh:
-                version = np.lib.format.read_magic(fh)
-                if version not in read:
-                    continue  # a newer header layout: the real read below judges it
-                shape, _fortran, dtype = read[version](fh)
+            header = npz_member_header(data, key)
         except (ValueError, OSError, KeyError, *DAMAGED_ARRAY_FILE) as exc:
             raise DualTalkError(
                 f"{name} is not a readable .npz motion file ({key}: {_short(exc, 80)})"
             ) from None
+        if header is None:
+            continue
+        shape, dtype = header
         if shape and shape[0] > MAX_FRAMES:
             raise DualTalkError(
                 f"{name} is longer than four hours ({key} has {shape[0]:,} rows); refusing to load it"
@@ -291,15 +274,15 @@ def _check_members(data: np.lib.npyio.NpzFile, name: str) -> None:
             raise DualTalkError(
                 f"{name}: {key} declares {shape} values, more than any take holds; refusing to load it"
             )
+        shapes[key] = shape
+    return shapes
 
 
 def _behaviour_arrays(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     """The optional behaviour-layer arrays of a motion file (absent in older files)."""
     out: dict[str, Any] = {}
     for key in ("gaze_target", "gaze_dir", "overlay"):
-        if key in data.files:
-            if _declared_rows(data, key) > MAX_FRAMES:
-                raise DualTalkError(f"{name}: {key} is longer than four hours; refusing to load it")
+        if key in data.files:  # its size was checked from its header (_check_members)
             out[key] = data[key]
     if "overlay" in out:
         if "overlay_channels" not in data.files:
@@ -328,7 +311,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
         raise DualTalkError(f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})") from None
     with data:
         try:
-            _check_members(data, path.name)
+            shapes = _check_members(data, path.name)
             if "values" in data.files and "space" in data.files:
                 if str(_scalar(data, "format", FORMAT)) != FORMAT:
                     raise DualTalkError(f"{path.name} is not a dualtalk motion file")
@@ -351,8 +334,8 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                     fps = check_fps(_scalar(data, "fps", 25.0))
                 except DualTalkError as exc:
                     raise DualTalkError(f"{path.name}: {exc}") from None
-                rows = _declared_rows(data, "values")  # from the header, before numpy allocates
-                if rows > MAX_FRAMES or rows / fps > MAX_SECONDS:
+                rows = shapes["values"][0] if shapes.get("values") else 0  # declared, not yet read
+                if rows / fps > MAX_SECONDS:  # more than MAX_FRAMES rows was refused above
                     raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
                 values = data["values"]
                 if values.ndim != 2:
@@ -361,7 +344,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                     space=space,
                     values=values,
                     fps=fps,
-                    speaking=data["speaking"] if "speaking" in data.files else np.zeros(rows, bool),
+                    speaking=data["speaking"] if "speaking" in data.files else np.zeros(len(values), bool),
                     engine=str(_scalar(data, "engine", "")),
                     checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
                     role=str(_scalar(data, "role", "")),
@@ -369,9 +352,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                     meta=meta if isinstance(meta, dict) else {},
                     **_behaviour_arrays(data, path.name),
                 )
-            if "exp" in data.files and "pose" in data.files:
-                if max(_declared_rows(data, "exp"), _declared_rows(data, "pose")) > MAX_FRAMES:
-                    raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
+            if "exp" in data.files and "pose" in data.files:  # their rows were checked above
                 return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
         except ValueError as exc:  # object arrays with allow_pickle=False, bad casts
             raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
