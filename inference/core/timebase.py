@@ -26,15 +26,24 @@ def frames_for(num_samples: int, sample_rate: int = SAMPLE_RATE, fps: float = FP
     return math.ceil(num_samples / sample_rate * fps - 1e-9)
 
 
+def frame_bounds(
+    num_samples: int, num_frames: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS
+) -> np.ndarray:
+    """Sample index where each motion frame starts, and where the last one ends (num_frames + 1 values):
+    frame i holds the samples of [i/fps, (i+1)/fps), edges rounded once from the frame times (so any fps
+    lines up with the motion) and clipped to the audio."""
+    edges = np.round(np.arange(max(num_frames, 0) + 1) * sample_rate / fps).astype(np.int64)
+    return np.minimum(edges, int(num_samples))
+
+
 def audio_frames(
     audio: np.ndarray, num_frames: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS
 ) -> np.ndarray:
     """The samples of each motion frame, [i/fps, (i+1)/fps), one row per frame (num_frames x
-    ceil(sample_rate/fps)), zero-padded where a frame is shorter or lies past the audio's end.
-
-    The frame edges are rounded once from the frame times, so any fps lines up with the motion."""
+    ceil(sample_rate/fps)), zero-padded where a frame is shorter or lies past the audio's end
+    (edges: :func:`frame_bounds`)."""
     x = np.asarray(audio, np.float64).reshape(-1)
-    bounds = np.minimum(np.round(np.arange(num_frames + 1) * sample_rate / fps).astype(np.int64), x.size)
+    bounds = frame_bounds(x.size, num_frames, sample_rate, fps)
     out = np.zeros((max(num_frames, 0), int(np.ceil(sample_rate / fps))))
     for i in range(num_frames):  # a loop of slices: cheap next to any per-frame analysis
         seg = x[bounds[i] : bounds[i + 1]]

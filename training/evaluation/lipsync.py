@@ -25,7 +25,7 @@ import numpy as np
 
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
-from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frame_bounds, frames_for
 from .phone_classes import (
     ALPHABETS,
     BILABIAL,
@@ -312,7 +312,7 @@ def lipflap(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, fps: floa
     measure, since every measure is relative to the clip or a rank statistic.
     """
     x = np.asarray(audio, np.float64).reshape(-1)
-    bounds = np.round(np.arange(num_frames + 1) * sr / fps).astype(int)
+    bounds = frame_bounds(x.size, num_frames, sr, fps)
     rms = np.zeros(num_frames)
     for i in range(num_frames):
         seg = x[bounds[i] : bounds[i + 1]]
