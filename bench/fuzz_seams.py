@@ -24,7 +24,7 @@ from ..inference.core.channels import CHANNELS
 from ..inference.core.motion import MAX_FPS, MIN_FPS, Motion, load_motion, save_motion
 from ..inference.phonetic.transcript import read_transcript
 from ..training.evaluation.lipsync import read_alignment, read_textgrid_alignment
-from .fuzz_targets import read_saved
+from .fuzz_targets import overwrite, read_saved
 
 
 def _check_motion(m: Motion) -> None:
@@ -54,11 +54,7 @@ def motion_arrays(arrays: dict[str, Any]) -> Motion | None:
 
 def mutated_motion(seed_motion: bytes, positions: list[int], values: list[int]) -> Motion | None:
     """A valid motion file with bytes overwritten (zip directory, npy headers, data)."""
-    buf = bytearray(seed_motion)
-    for p, v in zip(positions, values, strict=False):
-        if buf:
-            buf[p % len(buf)] = v & 0xFF
-    return _load(bytes(buf))
+    return _load(overwrite(seed_motion, positions, values))
 
 
 def _damaged_map_bytes(position: int, value: int, suffix: str) -> bytes:
@@ -69,9 +65,7 @@ def _damaged_map_bytes(position: int, value: int, suffix: str) -> bytes:
         np.savez(bio, mat=matrix)
     else:
         np.save(bio, matrix)
-    buf = bytearray(bio.getvalue())
-    buf[position % len(buf)] = value
-    return bytes(buf)
+    return overwrite(bio.getvalue(), [position], [value])
 
 
 def seed_motion(frames: int = 6) -> bytes:
@@ -93,11 +87,9 @@ def mutated_weights(positions: list[int], values: list[int], keep: float = 1.0) 
     the zip directory) and cut to ``keep`` of their length: a model or a one-line refusal."""
     from ..inference.models.lite.model import DEFAULT_WEIGHTS, load_lite
 
-    buf = bytearray(DEFAULT_WEIGHTS.read_bytes())
-    for p, v in zip(positions, values, strict=False):
-        buf[p % len(buf)] = v & 0xFF
+    buf = overwrite(DEFAULT_WEIGHTS.read_bytes(), positions, values)
     buf = buf[: max(1, int(len(buf) * keep))]
-    read_saved(bytes(buf), "weights.pt", lambda path: load_lite(str(path), device="cpu"))
+    read_saved(buf, "weights.pt", lambda path: load_lite(str(path), device="cpu"))
 
 
 def transcript_text(text: str) -> None:

@@ -123,11 +123,16 @@ def audio_roundtrip(
 
 def mutated_wav(seed_wav: bytes, positions: list[int], values: list[int]) -> np.ndarray | None:
     """A valid WAV with bytes overwritten (header damage, truncation-like garbage)."""
-    buf = bytearray(seed_wav)
+    return audio_bytes(overwrite(seed_wav, positions, values))
+
+
+def overwrite(data: bytes, positions: list[int], values: list[int]) -> bytes:
+    """``data`` with byte ``p % len(data)`` set to ``v & 0xFF`` for each (p, v) pair, in order."""
+    buf = bytearray(data)
     for p, v in zip(positions, values, strict=False):
         if buf:
             buf[p % len(buf)] = v & 0xFF
-    return audio_bytes(bytes(buf))
+    return bytes(buf)
 
 
 def seed_wav(seconds: float = 0.1, samplerate: int = 16000) -> bytes:
