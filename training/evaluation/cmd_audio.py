@@ -115,8 +115,9 @@ def measure(path1: str | Path, path2: str | Path, motion2: str | Path | None = N
         jaw = tracked_jaw(motion2)
         speed = np.abs(np.diff(jaw, prepend=jaw[0]))
         t = min(len(speed), len(rb))
-        for method in ("energy", "silero"):
-            act = voice_activity(b, a, method=method)[:t]
+        # the energy detector's answer is rb (the default method); only the Silero-gated one is new
+        for method, found in (("energy", rb), ("silero", voice_activity(b, a, method="silero"))):
+            act = found[:t]
             if act.all() or not act.any():
                 out[f"jaw_speed_ratio_b_{method}"] = None  # no frames on one side to compare
                 continue
