@@ -3,9 +3,11 @@ channel per speaker, and (with the tracked face of speaker 2) whether "speaking"
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +116,7 @@ def test_a_jaw_that_ignores_the_voice_gives_a_ratio_near_one(recording, rng):
         ("missing-file", "not found"),
         ("no-pose", "has no 'pose' array"),
         ("bad-pose", "'pose' must be (frames, 6)"),
+        ("huge-pose", "it declares (1000000000, 6)"),
         ("not-npz", "is not a readable .npz file"),
         ("lengths", "differ in length"),
         ("silent", "neither channel has any speech"),
@@ -129,6 +132,14 @@ def test_bad_input_is_one_error_line(recording, tmp_path, breakage, message):
         extra = ["--motion2", tmp_path / "f.npz"]
     elif breakage == "bad-pose":
         np.savez(tmp_path / "f.npz", pose=np.zeros((10, 3)))
+        extra = ["--motion2", tmp_path / "f.npz"]
+    elif breakage == "huge-pose":  # a few bytes claiming 48 GB: refused from its header
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": (10**9, 6)}
+        )
+        with zipfile.ZipFile(tmp_path / "f.npz", "w") as z:
+            z.writestr("pose.npy", header.getvalue() + b"\0" * 64)
         extra = ["--motion2", tmp_path / "f.npz"]
     elif breakage == "not-npz":
         (tmp_path / "f.npz").write_text("not a zip")

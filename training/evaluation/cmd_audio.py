@@ -30,7 +30,8 @@ from ...inference.audio.diarize import diarize_mix, frame_der
 from ...inference.audio.loader import load_speech
 from ...inference.audio.vad import frame_levels, voice_activity
 from ...inference.core.errors import DualTalkError
-from ...inference.core.inputs import DAMAGED_ARRAY_FILE
+from ...inference.core.inputs import DAMAGED_ARRAY_FILE, npz_member_header
+from ...inference.core.motion import MAX_FRAMES
 from ...inference.core.timebase import SAMPLE_RATE
 
 COLLAR_FRAMES = 6  # 0.25 s at 25 fps, the usual scoring collar
@@ -55,6 +56,12 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
             if "pose" not in data.files:
                 raise DualTalkError(
                     f"{path.name} has no 'pose' array (a DualTalk dataset .npz has exp and pose)"
+                )
+            header = npz_member_header(data, "pose")  # checked before numpy allocates what it claims
+            if header is not None and (len(header[0]) != 2 or header[0][0] > MAX_FRAMES):
+                raise DualTalkError(
+                    f"{path.name}: 'pose' must be (frames, 6) with at most {MAX_FRAMES:,} frames, "
+                    f"it declares {header[0]}"
                 )
             pose = np.asarray(data["pose"], dtype=np.float64)
     except (OSError, ValueError, *DAMAGED_ARRAY_FILE) as exc:
