@@ -22,7 +22,7 @@ from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 from .loader import audio_info, check_range, is_silent, read_channels
 from .separate import split_mix
-from .turns import Segment, assign_speakers, read_turns
+from .turns import Segment, assign_speakers, for_recording, read_turns
 from .vad import voice_activity
 
 log = logging.getLogger("dualtalk.audio")
@@ -291,8 +291,8 @@ def load_dialogue(
         s, e = check_range(info.duration, start, end, info.path.name)
         _check_length(s, e, info.path.name)
         if turns is not None:  # parse and check the turns before decoding a possibly long take
-            segments = read_turns(turns)
             tname = Path(turns).name
+            segments = for_recording(read_turns(turns), audio, tname)
             _check_turns_fit(segments, info.duration, tname)
             try:
                 spk_a, spk_b = assign_speakers(segments, speaker_a)

@@ -27,6 +27,7 @@ class Segment:
     end: float
     speaker: str
     line: int = 0
+    recording: str = ""  # RTTM's file id: one RTTM may hold the turns of several recordings
 
 
 class TurnsError(DualTalkError):
@@ -47,7 +48,7 @@ def _number(text: str, name: str, line: int, what: str) -> float:
     return v
 
 
-def _segment(start: float, end: float, speaker: str, name: str, line: int) -> Segment:
+def _segment(start: float, end: float, speaker: str, name: str, line: int, recording: str = "") -> Segment:
     speaker = " ".join(speaker.split())
     if not speaker:
         raise _fail(name, line, "no speaker name")
@@ -57,7 +58,7 @@ def _segment(start: float, end: float, speaker: str, name: str, line: int) -> Se
         raise _fail(name, line, f"end time {end:g} s is not after start time {start:g} s")
     if end > MAX_SECONDS:
         raise _fail(name, line, f"time {end:g} s is implausibly large")
-    return Segment(float(start), float(end), speaker, line)
+    return Segment(float(start), float(end), speaker, line, recording)
 
 
 # RTTM ---------------------------------------------------------------------------
@@ -80,7 +81,7 @@ def parse_rttm(text: str, name: str = "turns.rttm") -> list[Segment]:
         dur = _number(f[4], name, i, "duration")
         if dur <= 0:
             raise _fail(name, i, f"duration {dur:g} s must be positive")
-        out.append(_segment(start, start + dur, f[7], name, i))
+        out.append(_segment(start, start + dur, f[7], name, i, f[1]))
     return out
 
 
@@ -269,6 +270,29 @@ def read_turns(path: str | os.PathLike[str], fmt: str | None = None) -> list[Seg
         line = raw[: exc.start].count(b"\n") + 1
         raise _fail(p.name, line, "not valid UTF-8 text") from None
     return parse_turns_text(text, fmt, p.name)
+
+
+def for_recording(segments: list[Segment], audio: str | os.PathLike[str], name: str) -> list[Segment]:
+    """The turns of the recording ``audio`` when the file holds several (an RTTM's file ids).
+
+    Diarization corpora ship one RTTM for a whole set (AMI: every meeting of a split); the
+    lines whose file id is the audio file's stem are that recording's. A file with one id
+    (or none) is taken whole, whatever its id, so a renamed recording keeps its turns.
+    """
+    ids = list(dict.fromkeys(s.recording for s in segments if s.recording))
+    if len(ids) <= 1:
+        return segments
+    stem = Path(audio).stem
+    mine = [s for s in segments if s.recording == stem] or [
+        s for s in segments if s.recording.lower() == stem.lower()
+    ]
+    if mine:
+        return mine
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    raise DualTalkError(
+        f"{name} holds the turns of {len(ids)} recordings ({shown}), none of them {Path(audio).name}; "
+        "keep only this recording's lines, or name the audio file after its recording id"
+    )
 
 
 def speakers_in_order(segments: list[Segment]) -> list[str]:
