@@ -104,6 +104,14 @@ def _run_paper(args: argparse.Namespace) -> int:
     other += [f"--{flag}" for flag in ("swap", "diarize") if getattr(args, flag, False)]
     if args.rounds is not None:
         other.append("--rounds")
+    # the behaviour layer and the lip passes run on dialogue takes only: paper mode writes the
+    # network's output as it is, so asking for them there would be silently ignored
+    other += [
+        option.flag
+        for option in request.OPTIONS
+        if (option.group == request.BEHAVIOUR or option.name in ("lip_release", "lip_rounding"))
+        and getattr(args, option.name, option.default) != option.default
+    ]
     if other:
         raise DualTalkError(
             f"{', '.join(other)} only apply to dialogue mode, not to paper mode (--partner-audio)"
