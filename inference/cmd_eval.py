@@ -27,6 +27,7 @@ from .metrics import Sequence, evaluate_sequences, format_table
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
 _DIALOGUE = {"A.npz": "1", "B.npz": "2"}
+MAX_LENGTH_MISMATCH_S = 1.0  # a frame or two is rounding (the dataset's 587 frames for 588 of audio)
 
 
 def _prediction_key(pred_dir: Path, path: Path) -> tuple[Path, str, str] | None:
@@ -107,6 +108,13 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
                 raise DualTalkError(
                     f"{name} is {s} but other files are {space}; score one motion space at a time"
                 )
+        if abs(len(values) - len(gt.values)) > MAX_LENGTH_MISMATCH_S * gt.fps:
+            # the metrics cut both to the shorter one: a part of the take (infer --start/--end) would
+            # be scored against the wrong stretch of the ground truth
+            raise DualTalkError(
+                f"{p.relative_to(pred_dir).as_posix()} has {len(values)} frames but its ground truth {gt_path.name} has {len(gt.values)}; "
+                "score predictions of the whole take (no --start/--end)"
+            )
         seqs.append(Sequence((rel / f"{stem}_speaker{who}").as_posix(), values, gt.values, partner.values))
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
