@@ -170,7 +170,9 @@ def run_paper(
     engines: Engines | None = None,
 ) -> tuple[Motion, Engine]:
     """The paper's one-character mode: ``request.audio`` is the character's own voice, the partner
-    is given by their audio and captured motion; writes one motion file ``out`` (.npz)."""
+    is given by their audio and captured motion; writes one motion file ``out`` (.npz): the network's
+    output as it is, so the request's behaviour and lip-pass fields do not apply here (``infer`` refuses
+    them in this mode)."""
     from .audio import load_speech
     from .core.motion import load_motion, save_motion
     from .generate import generate_single
