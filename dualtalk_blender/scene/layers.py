@@ -51,6 +51,8 @@ TRACK_PREFIX = "DualTalk "
 KEYS_MODES = ("every-frame", "reduced")
 RANGE_CONTEXT_S = 2.0  # audio the engine hears on each side of a re-generated range
 FLOAT32_MARGIN = 0.999  # keys are stored as float32: aim a hair inside the bound
+NAME_BYTES = 255  # Blender 5's longest datablock name, in UTF-8 bytes
+SAME_LAYER = ("take", "character", "layer")  # what makes an existing action the one a run replaces
 
 
 def track_name(layer: str) -> str:
@@ -121,9 +123,19 @@ def check_editable(idblocks: Iterable[Any]) -> None:
             )
 
 
+def action_name(prefix: str, layer: str) -> str:
+    """``"<prefix> <layer>"`` within Blender's name length: a long prefix (take and character
+    names) is shortened on a character boundary, never the layer, so a take's layer actions
+    never end up with one name."""
+    suffix = f" {layer}"
+    room = NAME_BYTES - len(suffix.encode())
+    return prefix.encode()[:room].decode(errors="ignore") + suffix
+
+
 def _fresh_action(name: str, meta: dict[str, Any], start: float, end: float) -> Any:
     old = bpy.data.actions.get(name)
-    if old is not None and is_ours(old):
+    # only this character's own layer of this take is replaced, never another's of the same name
+    if old is not None and is_ours(old) and all(action_meta(old).get(k) == meta.get(k) for k in SAME_LAYER):
         bpy.data.actions.remove(old)
     action = bpy.data.actions.new(name)
     action[OWNER_PROP] = json.dumps(meta, sort_keys=True, default=str)
@@ -244,7 +256,7 @@ def write_take(
     used = [layer for layer in LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
     actions: dict[str, Any] = {}
     for layer in (REST, *used):
-        actions[layer] = _fresh_action(f"{prefix} {layer}"[:63], {**meta, "layer": layer}, start, end)
+        actions[layer] = _fresh_action(action_name(prefix, layer), {**meta, "layer": layer}, start, end)
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
@@ -368,7 +380,14 @@ def replace_range(
             for fc, (kf, kv) in zip(fcs, _reduce(blended, region, keys), strict=True):
                 co = read_keys(fc)
                 outside = co[(co[:, 0] < lo) | (co[:, 0] > hi)]
-                merged = np.concatenate([outside, np.stack([kf, kv], axis=1)])
+                # sparse (reduced) keys: pin the old curve on the frames next to the span, or the line
+                # from the nearest old key to the new ones would bend frames outside it
+                pins = [
+                    (f, fc.evaluate(f))
+                    for f, side in ((lo - 1, outside[:, 0] < lo), (hi + 1, outside[:, 0] > hi))
+                    if side.any() and f not in outside[:, 0]
+                ]
+                merged = np.concatenate([outside, np.array(pins).reshape(-1, 2), np.stack([kf, kv], axis=1)])
                 merged = merged[np.argsort(merged[:, 0], kind="stable")]
                 fill(fc, merged[:, 0], merged[:, 1])
             a_start, a_end = strip.action.frame_start, strip.action.frame_end
