@@ -446,7 +446,8 @@ def _mutual_gaze(
     the eyes follow characters the user has animated and make up for the head's own motion.
     """
     ratio = scene_fps(scene) / motions[0].fps
-    frames = reps[0].first_frame + np.arange(motions[0].num_frames, dtype=np.float64) * ratio
+    count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
+    frames = reps[0].first_frame + np.arange(count, dtype=np.float64) * ratio
     samples = gaze.sample(scene, list(reports), frames)
     out = []
     for i in range(2):
@@ -454,7 +455,8 @@ def _mutual_gaze(
         if motion.gaze_target is None:
             out.append(reps[i])
             continue
-        aimed = gaze.aimed(motion, gaze.to_partner(samples[i], samples[1 - i], reports[i]), options.head_turn)
+        own, other = ({k: v[: motion.num_frames] for k, v in samples[j].items()} for j in (i, 1 - i))
+        aimed = gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), options.head_turn)
         rep = apply_motion(objs[i], aimed, options, scene=scene, report=reports[i])
         rep.warnings = reps[i].warnings + [w for w in rep.warnings if w not in reps[i].warnings]
         rep.seconds += reps[i].seconds
@@ -504,8 +506,16 @@ def apply_dialogue(
         check_frame_span(scene, motion, inner.start_frame)
     for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner)
-    rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=pair[0])
-    rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=pair[1])
+    # A range keyed again below with aimed eyes must cross-fade once, from the take as it was:
+    # fading here too would blend the fades (a curve, not the linear blend a range promises).
+    first = [
+        inner.replace(crossfade=0)
+        if inner.gaze and m.gaze_target is not None and inner.replace_range
+        else inner
+        for m in (motion_a, motion_b)
+    ]
+    rep_a = apply_motion(obj_a, motion_a, first[0], scene=scene, report=pair[0])
+    rep_b = apply_motion(obj_b, motion_b, first[1], scene=scene, report=pair[1])
     shared_rig = pair[0].armature
     if shared_rig is not None and shared_rig == pair[1].armature:
         # one armature object holds one action: B's head and bone motion replaced A's
