@@ -438,7 +438,7 @@ class GenerationRun:
             strips = add_sound_strips(self.scene, self.settings, float(result.get("start_time", 0.0)), start)
         parts = [
             f"{result.get('engine', '?')} engine",
-            f"{motion_a.num_frames} frames",
+            f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
             f"{n_markers} turn markers",
             f"{len(strips)} sound strips" if strips else "no sound strip",
         ]
@@ -465,6 +465,11 @@ def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
     from ..scene.fbx_export import export_fbx as _export
 
     a, b = check_characters(s)
+    if path.startswith("//") and not bpy.data.filepath:  # Blender would resolve it against its working folder
+        raise DualTalkError(
+            f"the FBX path {path} is next to the .blend file, which is not saved yet; "
+            "save the .blend first or choose a full path"
+        )
     target = abspath(path)
     if not target:
         raise DualTalkError("choose an FBX file to export to")
