@@ -73,10 +73,12 @@ def push_to_nla(idblock: Any, track_name: str) -> str | None:
         return None
     action = ad.action
     slot = getattr(ad, "action_slot", None) if SLOTTED else None
-    start = int(action.frame_range[0])
+    start = float(action.frame_range[0])
     track = ad.nla_tracks.new()
     track.name = track_name
-    strip = track.strips.new(action.name, start, action)
+    strip = track.strips.new(action.name, int(start), action)
+    if strip.frame_start != start:  # a first key on a sub-frame: the strip must not shift it
+        strip.frame_start_ui = start
     if SLOTTED and slot is not None and hasattr(strip, "action_slot"):
         strip.action_slot = slot
     ad.action = None
