@@ -224,8 +224,13 @@ def apply_options(s: Any, prefs: Any = None, take: str = "take") -> ApplyOptions
     return link(Request(**_panel_amounts(s)), _panel_scene_options(s, prefs, take))[1]
 
 
-def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) -> list[str]:
-    """Put the dialogue audio in the sequencer aligned with the animation; [] where unsupported."""
+def add_sound_strips(
+    scene: Any, s: Any, start_time: float, start_frame: int, frames: int | None = None
+) -> list[str]:
+    """Put the dialogue audio in the sequencer aligned with the animation; [] where unsupported.
+
+    ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
+    inside the recording), not at the end of the file."""
     try:
         import aud  # noqa: F401  (Blender builds without audio have no aud module)
     except ImportError:
@@ -236,12 +241,15 @@ def add_sound_strips(scene: Any, s: Any, start_time: float, start_frame: int) ->
     remove_our_strips(scene)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
+    end_frame = None if frames is None else int(start_frame) + int(frames)
     names = []
     for i, path in enumerate(files):
         if not path or not os.path.isfile(path):
             continue
         try:
-            strip = add_dialogue_strip(scene, path, "AB"[i], start_frame, skip_frames=skip)
+            strip = add_dialogue_strip(
+                scene, path, "AB"[i], start_frame, skip_frames=skip, end_frame=end_frame
+            )
         except (RuntimeError, TypeError):
             continue
         names.append(strip.name)
@@ -328,7 +336,8 @@ class GenerationRun:
         audio["start"] = base + plan.audio_start
         audio["end"] = end if audio.get("end") is None else min(end, audio["end"])
         opts = self.apply_opts
-        opts.replace_range, opts.start_frame, opts.take = (first, last), plan.start_frame, plan.take
+        # frames of the take's actions: the same as the timeline's unless its strips were moved
+        opts.replace_range, opts.start_frame, opts.take = (plan.first, plan.last), plan.start_frame, plan.take
         opts.markers, opts.frame_range = False, "keep"
 
     def _python(self) -> str:
@@ -426,8 +435,9 @@ class GenerationRun:
         )
         strips: list[str] = []
         if self.frame_range is not None:
-            assert rep_a.replaced is not None  # a range is keyed as a replaced range
-            lo, hi = rep_a.replaced
+            assert rep_a.replaced is not None and self.apply_opts.replace_range is not None
+            shift = self.frame_range[0] - self.apply_opts.replace_range[0]  # strips moved in the NLA
+            lo, hi = (f + shift for f in rep_a.replaced)
             return (
                 f"DualTalk: re-generated frames {self.frame_range[0]}-{self.frame_range[1]} "
                 f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
@@ -435,7 +445,13 @@ class GenerationRun:
         if self.settings.sound_strip:
             start = self.apply_opts.start_frame
             start = int(self.scene.frame_start if start is None else start)
-            strips = add_sound_strips(self.scene, self.settings, float(result.get("start_time", 0.0)), start)
+            strips = add_sound_strips(
+                self.scene,
+                self.settings,
+                float(result.get("start_time", 0.0)),
+                start,
+                frames=max(rep_a.frames, rep_b.frames),
+            )
         parts = [
             f"{result.get('engine', '?')} engine",
             f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)

@@ -288,7 +288,7 @@ def _range_window(
 
     first, last = _frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
-    options.replace_range = (first, last)
+    options.replace_range = (plan.first, plan.last)  # the take's frames playing there (strips may be moved)
     options.markers = False
     options.frame_range = "keep"
     options.take = plan.take
@@ -416,8 +416,10 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         )
     took = time.perf_counter() - t0
     if rep_a.replaced is not None:
-        lo, hi = rep_a.replaced
         range_first, range_last = _frame_range(shot)
+        assert options.replace_range is not None  # set by _range_window
+        shift = range_first - options.replace_range[0]  # the take's strips moved in the NLA editor
+        lo, hi = (f + shift for f in rep_a.replaced)
         return (
             f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
             f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}, {took:.1f} s"

@@ -447,7 +447,8 @@ def _mutual_gaze(
     """
     ratio = scene_fps(scene) / motions[0].fps
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
-    frames = reps[0].first_frame + np.arange(count, dtype=np.float64) * ratio
+    # the heads where the take plays: a range of a take whose strips were moved plays later
+    frames = reps[0].first_frame + layers.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
     samples = gaze.sample(scene, list(reports), frames)
     out = []
     for i in range(2):

@@ -462,7 +462,11 @@ def layer_fcurves(idblock: Any) -> list[Any]:
 
 @dataclass
 class RangePlan:
-    """How to re-generate frames ``first..last`` of the take on two characters."""
+    """How to re-generate frames ``first..last`` of the take on two characters.
+
+    ``first``/``last``, ``take_start`` and ``start_frame`` are frames of the take's actions; a take
+    whose strips the animator moved in the NLA editor plays them ``offset`` frames later on the
+    timeline (the range asked for is ``first + offset .. last + offset``)."""
 
     first: int
     last: int
@@ -471,13 +475,64 @@ class RangePlan:
     start_frame: int  # where the re-generated motion's first frame lands
     audio_start: float  # seconds into the take's audio the engine starts hearing
     audio_end: float  # ... and stops
+    offset: int = 0  # timeline frame = action frame + offset (strips moved in the NLA editor)
+
+
+def strip_offset(obj: Any) -> float:
+    """Where the character's take plays: timeline frame = action frame + this (0 unless the animator
+    moved its strips in the NLA editor; a whole-take Generate puts them back)."""
+    for idblock in character_idblocks(obj):
+        for layer, strip in our_strips(idblock).items():
+            if layer != REST:
+                return float(strip.frame_start - strip.action_frame_start)
+    return 0.0
+
+
+def take_offset(objs: Iterable[Any]) -> int:
+    """How many frames the animator moved the take's strips in the NLA editor (timeline frame =
+    action frame + offset). Every layer strip of every character must be moved by the same whole
+    number of frames and keep its speed; otherwise a timeline range does not map back to one stretch
+    of the take, and this refuses in one line."""
+    shifts: dict[str, float] = {}
+    for obj in objs:
+        for idblock in character_idblocks(obj):
+            for layer, strip in our_strips(idblock).items():
+                if layer == REST:  # one key held: where it sits does not matter
+                    continue
+                where = f"{obj.name}'s {layer} strip"
+                if abs(strip.scale - 1.0) > 1e-6 or abs(strip.repeat - 1.0) > 1e-6:
+                    raise DualTalkError(
+                        f"{where} is scaled or repeated in the NLA editor; set its scale and repeat back "
+                        "to 1 (or Generate the whole take again) before re-generating a range"
+                    )
+                shifts[where] = float(strip.frame_start - strip.action_frame_start)
+    if not shifts:
+        return 0
+    (first_where, shift), *others = shifts.items()
+    for where, other in others:
+        if abs(other - shift) > 1e-4:
+            raise DualTalkError(
+                f"{first_where} is moved {shift:g} frames in the NLA editor but {where} {other:g}; move the "
+                "DualTalk strips of both characters together (or Generate the whole take again) before "
+                "re-generating a range"
+            )
+    if abs(shift - round(shift)) > 1e-4:
+        raise DualTalkError(
+            f"the DualTalk strips are moved {shift:g} frames in the NLA editor, not a whole number of "
+            "frames; snap them to a frame before re-generating a range"
+        )
+    return int(round(shift))
 
 
 def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade: int) -> RangePlan:
     """Check that both characters carry a take covering ``first..last``; plan the audio window.
 
+    ``first..last`` are timeline frames (the preview range): strips the animator moved in the NLA
+    editor are followed (:func:`take_offset`), so the frames redone are the ones that play there.
     The engine hears RANGE_CONTEXT_S seconds (plus the cross-fade) on each side of the range,
     clipped to the take, so the motion at the range's ends is as it would be in the whole take.
+    Both characters' takes must start on the same frame at the scene's rate; the range must lie
+    within both.
     """
     objs = list(objs)
     metas = [take_meta(obj) for obj in objs]
@@ -487,26 +542,35 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
             f"re-generating a range needs an existing take, but {', '.join(missing)} has none "
             "(animate the whole take first)"
         )
-    meta = metas[0]
-    assert meta is not None  # missing is empty: every character has its take
+    takes = [(o.name, m) for o, m in zip(objs, metas, strict=True) if m is not None]
+    for _name, m in takes:
+        if abs(float(m.get("fps", fps)) - fps) > 1e-6:
+            raise DualTalkError(f"the take was keyed at {m.get('fps')} fps but the scene now runs at {fps:g}")
+    starts = {name: int(m["start_frame"]) for name, m in takes}
+    if len(set(starts.values())) > 1:
+        said = " but ".join(f"{name}'s take starts at frame {f}" for name, f in starts.items())
+        raise DualTalkError(f"{said}; Generate the whole take again before re-generating a range")
+    meta = takes[0][1]
+    offset = take_offset(objs)
     take_start = int(meta["start_frame"])
-    if abs(float(meta.get("fps", fps)) - fps) > 1e-6:
-        raise DualTalkError(f"the take was keyed at {meta.get('fps')} fps but the scene now runs at {fps:g}")
+    lengths = [float(m["seconds"]) for _name, m in takes if m.get("seconds") is not None]
+    seconds = min(lengths) if lengths else None  # the range must lie within both takes
     take_last = None  # the take's last frame: as many frames as its audio at this fps (apply's count)
-    if meta.get("seconds") is not None:
-        take_last = take_start + max(1, int(round(float(meta["seconds"]) * fps))) - 1
+    if seconds is not None:
+        take_last = take_start + max(1, int(round(seconds * fps))) - 1
+    first, last = first - offset, last - offset  # the frames of the take that play there
     if last < first or first < take_start or (take_last is not None and last > take_last):
         where = (
-            f"frames {take_start}-{take_last}"
+            f"frames {take_start + offset}-{take_last + offset}"
             if take_last is not None
-            else f"it starts at frame {take_start}"
+            else f"it starts at frame {take_start + offset}"
         )
-        raise DualTalkError(f"range {first}-{last} must lie within the take ({where})")
+        raise DualTalkError(f"range {first + offset}-{last + offset} must lie within the take ({where})")
     context = int(round(RANGE_CONTEXT_S * fps)) + crossfade
     f0, f1 = max(take_start, first - context), last + context
     end = (f1 + 1 - take_start) / fps
-    if meta.get("seconds") is not None:  # not past the audio the take was made from
-        end = min(end, float(meta["seconds"]))
+    if seconds is not None:  # not past the audio the take was made from
+        end = min(end, seconds)
     return RangePlan(
         first=first,
         last=last,
@@ -515,4 +579,5 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
         start_frame=f0,
         audio_start=(f0 - take_start) / fps,
         audio_end=end,
+        offset=offset,
     )

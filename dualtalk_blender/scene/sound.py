@@ -53,12 +53,19 @@ def _free_channel(every: Any, strip: Any) -> int | None:
 
 
 def add_dialogue_strip(
-    scene: Any, path: str | os.PathLike[str], role: str, frame_start: int, *, skip_frames: int = 0
+    scene: Any,
+    path: str | os.PathLike[str],
+    role: str,
+    frame_start: int,
+    *,
+    skip_frames: int = 0,
+    end_frame: int | None = None,
 ) -> Any:
     """One of our sound strips (``role`` "A", "B" or "dialogue") at ``frame_start``, on a free channel.
 
-    ``skip_frames`` trims the start of the file (a take that begins inside the recording).
-    Call :func:`remove_our_strips` first when replacing a take.
+    ``skip_frames`` trims the start of the file (a take that begins inside the recording);
+    ``end_frame`` (exclusive) trims its end (a take that ends inside it: the recording must not
+    play on over a frozen face). Call :func:`remove_our_strips` first when replacing a take.
     """
     top, every = _strips(scene)
     name = "DualTalk dialogue" if role == "dialogue" else f"DualTalk {role} audio"
@@ -66,6 +73,8 @@ def add_dialogue_strip(
     strip[OWNER_PROP] = role
     if skip_frames:
         strip.frame_offset_start = int(skip_frames)
+    if end_frame is not None and strip.frame_final_end > end_frame:
+        strip.frame_offset_end += strip.frame_final_end - int(end_frame)
     channel = _free_channel(every, strip)
     if channel is None:
         top.remove(strip)

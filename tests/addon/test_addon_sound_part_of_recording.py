@@ -1,0 +1,43 @@
+"""*Part of the recording* in the panel: the animator animates 1.0-2.5 s of a 4 s recording. The
+sound strip plays exactly that part, under the take, and stops where the faces stop."""
+
+from __future__ import annotations
+
+import addon_helpers as ah
+import bpy
+import pytest
+from dualtalk.dualtalk_blender.scene import compat, layers
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("part_of_recording")
+    return {
+        "wav": ah.write_dialogue_wav(folder / "long.wav", seconds=4.0),
+        "ckpt": ah.write_tiny_lite(folder / "lite.pt"),
+        "models": folder / "models",
+    }
+
+
+@pytest.fixture
+def scene(assets):
+    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
+    yield sc
+    ah.disable_addon()
+
+
+def test_the_sound_strip_stops_where_the_take_ends(scene, assets):
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    s = scene.dualtalk
+    s.use_range, s.start, s.end = True, 1.0, 2.5  # 1.5 s of the 4 s recording
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    strip = layers.our_strips(a.data.shape_keys)["lips+jaw"]
+    keyed = [k[0] for fc in compat.iter_fcurves(strip.action) for k in layers.read_keys(fc)]
+    first, last = int(min(keyed)), int(max(keyed))
+    assert (first, last) == (1, 38)  # 1.5 s at 25 fps
+    (sound,) = scene.sequence_editor.strips
+    assert sound.frame_final_start == first  # the second before Start is trimmed away
+    assert sound.frame_final_end == last + 1  # and so are the 1.5 s after End
