@@ -38,6 +38,9 @@ from ...inference.core.motion import Motion, load_motion
 NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
 FROZEN_S = 2.0
+# a per-minute rate over less speaking or listening time than this is not reported (n/a, with the
+# count): a character who listens 1.6 s would read 37.5 blinks/min per blink
+RATE_MIN_S = 10.0
 BLINK_LEVEL = 0.5
 # per-frame change that counts as moving: degrees for the head, weight for blendshapes
 MOVE_DEG, MOVE_WEIGHT = 0.02, 0.002
@@ -199,7 +202,8 @@ def measure(take: Take) -> dict[str, Any]:
     out["blinks_per_min"] = len(blinks) / (m.num_frames / fps / 60.0) if m.num_frames else 0.0
     for state, mask in (("speaking", speaking), ("listening", listening)):
         n = int(mask[blinks].sum()) if len(blinks) else 0
-        out[f"blinks_per_min_{state}"] = n / minutes[state] if minutes[state] > 0 else None
+        out[f"blinks_{state}"] = n
+        out[f"blinks_per_min_{state}"] = n / minutes[state] if _rated(minutes[state]) else None
     head = head_degrees(m)
     for state, mask in (("speaking", speaking), ("listening", listening)):
         out[f"head_std_{state}"] = head[mask].std(axis=0).tolist() if mask.sum() > 1 else None
@@ -212,7 +216,7 @@ def measure(take: Take) -> dict[str, Any]:
     span = int(0.4 * fps)
     nods = np.array([n for n in nods if listening[n : n + span].all()], dtype=np.int64)
     out["nods"] = len(nods)
-    out["nods_per_listening_min"] = len(nods) / minutes["listening"] if minutes["listening"] > 0 else None
+    out["nods_per_listening_min"] = len(nods) / minutes["listening"] if _rated(minutes["listening"]) else None
     ends = phrase_ends(take.partner.speaking, fps)
     # the other trigger the issue names: one's own "mm-hm" (a nod within 1.5 s of its onset
     # and not already 0.2-1.0 s after a partner phrase end)
@@ -241,6 +245,11 @@ def measure(take: Take) -> dict[str, Any]:
         out["gaze_listening"] = out["gaze_speaking"] = None
     out["frozen_s"] = frozen_seconds(take)
     return out
+
+
+def _rated(minutes: float) -> bool:
+    """Enough time in a state for a per-minute rate to mean something (:data:`RATE_MIN_S`)."""
+    return minutes * 60.0 >= RATE_MIN_S - 1e-9
 
 
 def reference_std(path: str | Path, speaking: np.ndarray) -> dict[str, list[float]]:
@@ -613,12 +622,28 @@ ROWS = (
 )
 
 
+# a rate left out over too little time shows its count and the time instead
+_RATE_COUNTS = {
+    "blinks_per_min_speaking": ("blinks_speaking", "speaking_min"),
+    "blinks_per_min_listening": ("blinks_listening", "listening_min"),
+    "nods_per_listening_min": ("nods", "listening_min"),
+}
+
+
+def _fmt_rate(row: dict[str, Any], key: str, digits: int) -> str:
+    value = row.get(key)
+    count, minutes = _RATE_COUNTS.get(key, ("", ""))
+    if value is None and count in row and row.get(minutes):
+        return f"n/a ({row[count]} in {row[minutes] * 60:.1f} s)"
+    return _fmt(value, digits)
+
+
 def format_table(result: dict[str, Any]) -> str:
     phases = [p for p in ("before", "after") if p in result]
     head = ["metric"] + [f"{p} {r}" for p in phases for r in ("A", "B")]
     lines = [head]
     for label, key, digits in ROWS:
-        lines.append([label] + [_fmt(result[p][r].get(key), digits) for p in phases for r in ("A", "B")])
+        lines.append([label] + [_fmt_rate(result[p][r], key, digits) for p in phases for r in ("A", "B")])
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
     text = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines]
     if "reference" in result:
