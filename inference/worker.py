@@ -39,6 +39,7 @@ from typing import Any
 
 from .core.errors import CancelledError, DualTalkError
 from .core.fileio import atomic_path, ensure_writable_dir
+from .core.outputs import check_write_plan
 from .core.progress import JsonLines
 from .core.request import Request
 
@@ -82,15 +83,27 @@ def read_job(path: str | os.PathLike[str]) -> dict[str, Any]:
     base = path.resolve().parent
     if not job.get("out_dir"):
         raise DualTalkError("job file has no out_dir")
+    for key in ("out_dir", "result"):
+        if job.get(key) and not (isinstance(job[key], str) and "\x00" not in job[key]):
+            raise DualTalkError(f"job field {key!r} must be a path (a string without NUL characters)")
     out_dir = (base / os.path.expanduser(str(job["out_dir"]))).resolve()
     result = job.get("result") or (out_dir / "result.json")
     request = Request.from_job(job, base)
     if not request.audio:
         raise DualTalkError("job file names no audio")
+    result_path = (base / str(result)).resolve()
+    # the result and the motion files must not replace what the run reads (nor the job itself)
+    inputs = [
+        (f"input {o}", getattr(request, o)) for o in ("audio", "audio_b", "turns", "transcript", "checkpoint")
+    ]
+    check_write_plan(
+        [("job field 'result'", result_path), ("out_dir", out_dir / "A.npz"), ("out_dir", out_dir / "B.npz")],
+        [*inputs, ("job file", path)],
+    )
     # the sections as read back (a view of the request, for logs and tests)
     return {
         "out_dir": out_dir,
-        "result": (base / str(result)).resolve(),
+        "result": result_path,
         "request": request,
         **request.to_job(),
     }

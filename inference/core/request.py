@@ -438,6 +438,8 @@ def coerce(option: Option, value: object, where: str) -> object:
         return str(os.fspath(value))
     if not isinstance(value, str):
         raise DualTalkError(f"{where}: expected a string")
+    if kind == "path" and "\x00" in value:
+        raise DualTalkError(f"{where}: a path may not hold a NUL character")
     return value
 
 
