@@ -43,6 +43,7 @@ import argparse
 import json
 import math
 import shutil
+import sys
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -572,6 +573,13 @@ def main(argv: list[str] | None = None) -> int:
         raise DualTalkError("--open-expectile must be between 0 and 1")
     if not (args.ema == 0.0 or 0.0 < args.ema < 1.0):
         raise DualTalkError("--ema must be 0 (off) or a decay between 0 and 1")
+    for flag, value in (
+        ("--steps", args.steps),
+        ("--batch-size", args.batch_size),
+        ("--frames", args.frames),
+    ):
+        if value < 1:
+            raise DualTalkError(f"{flag} must be at least 1, got {value}")
     torch.set_num_threads(args.threads)
     train(args.data, args.out, steps=args.steps, batch_size=args.batch_size, frames=args.frames, lr=args.lr,
           seed=args.seed, limit=args.limit, time_limit=args.time_limit, init=args.init, log_every=args.log_every,
@@ -584,4 +592,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except DualTalkError as exc:  # a mistake on the command line: one line, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
