@@ -445,23 +445,76 @@ def _mutual_gaze(
     Both heads are read back from the scene after their motion is keyed, every motion frame, so
     the eyes follow characters the user has animated and make up for the head's own motion.
     """
+    aimed = _aimed(scene, objs, motions, reps, options, reports)
+    out = []
+    for i in range(2):
+        motion = aimed[i]
+        if motion is None:
+            out.append(reps[i])
+            continue
+        out.append(_merged(apply_motion(objs[i], motion, options, scene=scene, report=reports[i]), reps[i]))
+    return out[0], out[1]
+
+
+def _aimed(
+    scene: Any,
+    objs: tuple[Any, Any],
+    motions: tuple[Motion, Motion],
+    reps: tuple[ApplyReport, ApplyReport],
+    options: ApplyOptions,
+    reports: tuple[CharacterReport, CharacterReport],
+) -> list[Motion | None]:
+    """Each motion with its eyes (and ``options.head_turn`` of its head) on the partner, from both
+    heads as the scene plays them now; None for a motion without gaze intent."""
     ratio = scene_fps(scene) / motions[0].fps
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
     frames = reps[0].first_frame + layers.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
     samples = gaze.sample(scene, list(reports), frames)
-    out = []
+    out: list[Motion | None] = []
     for i in range(2):
         motion = motions[i]
         if motion.gaze_target is None:
-            out.append(reps[i])
+            out.append(None)
             continue
         own, other = ({k: v[: motion.num_frames] for k, v in samples[j].items()} for j in (i, 1 - i))
-        aimed = gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), options.head_turn)
-        rep = apply_motion(objs[i], aimed, options, scene=scene, report=reports[i])
-        rep.warnings = reps[i].warnings + [w for w in rep.warnings if w not in reps[i].warnings]
-        rep.seconds += reps[i].seconds
-        out.append(rep)
+        out.append(gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), options.head_turn))
+    return out
+
+
+def _merged(rep: ApplyReport, earlier: ApplyReport) -> ApplyReport:
+    """``rep`` of a second pass over a character, with the first pass's warnings and time."""
+    rep.warnings = earlier.warnings + [w for w in rep.warnings if w not in earlier.warnings]
+    rep.seconds += earlier.seconds
+    return rep
+
+
+def _range_with_gaze(
+    scene: Any,
+    objs: tuple[Any, Any],
+    motions: tuple[Motion, Motion],
+    options: ApplyOptions,
+    reports: tuple[CharacterReport, CharacterReport],
+) -> tuple[ApplyReport, ApplyReport]:
+    """Re-generate a range with eye contact, aimed as the whole take was.
+
+    The whole take turned its heads toward the partner from heads not yet turned: outside the range
+    the take's heads are turned already, and an eased turn read from them came out smaller (the eyes
+    made up for it). So both motions first play un-turned over all the frames they cover (context
+    included) while the heads are read, the take's keys are put back, and only then is the range
+    keyed, cross-faded once from the take as it was.
+    """
+    with layers.kept(objs):
+        raw = []
+        for obj, motion, report in zip(objs, motions, reports, strict=True):
+            span = check_frame_span(scene, motion, options.start_frame)  # all the frames it covers
+            whole = options.replace(replace_range=span, crossfade=0)
+            raw.append(apply_motion(obj, motion, whole, scene=scene, report=report))
+        aimed = _aimed(scene, objs, motions, (raw[0], raw[1]), options, reports)
+    out = [
+        _merged(apply_motion(obj, aim or motion, options, scene=scene, report=report), first)
+        for obj, motion, aim, report, first in zip(objs, motions, aimed, reports, raw, strict=True)
+    ]
     return out[0], out[1]
 
 
@@ -507,16 +560,12 @@ def apply_dialogue(
         check_frame_span(scene, motion, inner.start_frame)
     for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner)
-    # A range keyed again below with aimed eyes must cross-fade once, from the take as it was:
-    # fading here too would blend the fades (a curve, not the linear blend a range promises).
-    first = [
-        inner.replace(crossfade=0)
-        if inner.gaze and m.gaze_target is not None and inner.replace_range
-        else inner
-        for m in (motion_a, motion_b)
-    ]
-    rep_a = apply_motion(obj_a, motion_a, first[0], scene=scene, report=pair[0])
-    rep_b = apply_motion(obj_b, motion_b, first[1], scene=scene, report=pair[1])
+    aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
+    if aiming and inner.replace_range is not None:
+        rep_a, rep_b = _range_with_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair)
+    else:
+        rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=pair[0])
+        rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=pair[1])
     shared_rig = pair[0].armature
     if shared_rig is not None and shared_rig == pair[1].armature:
         # one armature object holds one action: B's head and bone motion replaced A's
@@ -525,7 +574,7 @@ def apply_dialogue(
             f"(a linked duplicate?), so only {rep_b.character}'s head motion is kept; give each character "
             "its own armature (Object > Relations > Make Single User, or duplicate the rig with Shift+D)"
         )
-    if inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None):
+    if aiming and inner.replace_range is None:
         rep_a, rep_b = _mutual_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair)
     n_markers = 0
     if options.markers and options.replace_range is None:  # a range keeps the take's markers

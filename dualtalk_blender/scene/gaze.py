@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+import bpy
 import numpy as np
 
 from ...inference.core.channels import HEAD, SPACE_ARKIT
@@ -44,11 +45,14 @@ def rest_rotation(report: Any) -> tuple[np.ndarray, str]:
     return _matrix(report.armature.data.bones[pb.name].matrix_local)[:3, :3], report.head_frame
 
 
-def _points(report: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(head world rotation 3x3, eye point, head point) now."""
+def _points(report: Any, depsgraph: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(head world rotation 3x3, eye point, head point) now, as ``depsgraph`` evaluated them (None:
+    as the objects hold them, which is the open scene's evaluation)."""
     pb, owner = _head(report)
-    world = _matrix(owner.matrix_world)
+    played = owner.evaluated_get(depsgraph) if depsgraph is not None else owner
+    world = _matrix(played.matrix_world)
     if pb is not None:
+        pb = played.pose.bones[pb.name]
         pose = _matrix(pb.matrix)
         rot = world[:3, :3] @ pose[:3, :3]
         mid = 0.5 * (np.array(pb.head) + np.array(pb.tail))
@@ -62,9 +66,21 @@ def _points(report: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     arm = report.armature
     for name in report.eye_bones:
         if arm is not None and name:
-            eyes.append(world[:3, :3] @ np.array(arm.pose.bones[name].head) + world[:3, 3])
+            bone = (arm.evaluated_get(depsgraph) if depsgraph is not None else arm).pose.bones[name]
+            eyes.append(world[:3, :3] @ np.array(bone.head) + world[:3, 3])
     eye = np.mean(eyes, axis=0) if eyes else head
     return rot, eye, head
+
+
+def _depsgraph(scene: Any) -> Any:
+    """The depsgraph that plays ``scene``: the context's for the context scene, else its first view
+    layer's. Blender evaluates on ``frame_set`` only the depsgraphs that exist and writes only the
+    active one back to the objects, so another scene's heads are read from evaluated copies."""
+    context = bpy.context
+    if context.scene == scene:
+        return context.evaluated_depsgraph_get()
+    with context.temp_override(scene=scene, view_layer=scene.view_layers[0]):
+        return context.evaluated_depsgraph_get()
 
 
 @contextlib.contextmanager
@@ -106,11 +122,12 @@ def sample(scene: Any, reports: list[Any], frames: np.ndarray) -> list[dict[str,
     ]
     try:
         with _skinned_meshes_off(scene, reports):
+            depsgraph = _depsgraph(scene)
             for i, f in enumerate(frames):
                 whole = int(np.floor(f))
                 scene.frame_set(whole, subframe=float(f - whole))
                 for rep, dst in zip(reports, out, strict=True):
-                    dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep)
+                    dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep, depsgraph)
     finally:
         scene.frame_set(keep[0], subframe=keep[1])
     return out

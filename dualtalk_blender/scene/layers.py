@@ -31,8 +31,9 @@ plus cross-fade frames (:func:`replace_range`).
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -318,6 +319,28 @@ def crossfade_weights(frames: np.ndarray, first: int, last: int, fade: int) -> n
     return w
 
 
+def _like_the_take(curves: list[CurveSpec], new: list[np.ndarray], old: list[np.ndarray]) -> list[np.ndarray]:
+    """A range's rotation values written the way the take's curves already hold the same turn.
+
+    Quaternions are kept continuous from a motion's first frame and Euler angles unwrapped from it,
+    so a range starting mid-take can hold the take's rotation as -q, or 2*pi away (an object turned
+    180 degrees nods across +-pi). Blending those on the cross-fade spins the head round; the range
+    is put on the take's hemisphere and turn instead (the same rotations).
+    """
+    out = [np.asarray(v, dtype=np.float64) for v in new]
+    quats: dict[str, list[int]] = {}
+    for i, c in enumerate(curves):
+        if c.data_path.endswith("rotation_quaternion"):
+            quats.setdefault(c.data_path, []).append(i)
+        elif c.data_path.endswith("rotation_euler") and len(out[i]):
+            out[i] = out[i] + 2 * np.pi * np.round(np.mean(old[i] - out[i]) / (2 * np.pi))
+    for idx in quats.values():
+        if sum(float(np.dot(out[i], old[i])) for i in idx) < 0:
+            for i in idx:
+                out[i] = -out[i]
+    return out
+
+
 def replace_range(
     targets: list[TargetCurves],
     frames: np.ndarray,
@@ -364,14 +387,15 @@ def replace_range(
                         "animate the whole take again (same rig and map) before re-generating a range"
                     )
                 fcs.append(fc)
+            olds = [np.array([fc.evaluate(f) for f in region]) for fc in fcs]
+            news = _like_the_take(curves, [c.values[span] for c in curves], olds)
             blended = []
-            for c, fc in zip(curves, fcs, strict=True):
-                old = np.array([fc.evaluate(f) for f in region])
+            for c, old, new in zip(curves, olds, news, strict=True):
                 blended.append(
                     CurveSpec(
                         c.data_path,
                         c.index,
-                        old + weight * (c.values[span] - old),
+                        old + weight * (new - old),
                         layer=layer,
                         rest=c.rest,
                         tol=c.tol,
@@ -458,6 +482,29 @@ def layer_fcurves(idblock: Any) -> list[Any]:
             continue
         out += list(compat.iter_fcurves(strip.action, strip.action_slot))
     return out
+
+
+@contextlib.contextmanager
+def kept(objs: Iterable[Any]) -> Iterator[None]:
+    """Our layers' keys on the characters ``objs`` as they are now, put back on leaving.
+
+    For a temporary write: a range re-generated with eye contact plays its motion un-turned over
+    its context while the heads are read (see ``apply._range_with_gaze``), then the take returns.
+    Our curves hold linear keys only (:func:`.keying.fill`), so frame/value pairs restore them.
+    """
+    curves = []
+    ranges = []
+    for obj in objs:
+        for idblock in character_idblocks(obj):
+            curves += [(fc, read_keys(fc)) for fc in layer_fcurves(idblock)]
+            ranges += [(a, a.frame_start, a.frame_end) for a in take_actions(idblock)]
+    try:
+        yield
+    finally:
+        for fc, co in curves:
+            fill(fc, co[:, 0], co[:, 1])
+        for action, start, end in ranges:
+            action.frame_start, action.frame_end = start, end
 
 
 @dataclass
