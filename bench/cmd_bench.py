@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from collections.abc import Callable
 
 TARGETS = {
     "engine": "published-architecture engine, both characters, dialogue mode",
@@ -21,13 +22,29 @@ TARGETS = {
 }
 
 
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type for a whole number of runs, at least ``least`` (0 timed runs would
+    report a median of nothing, or quietly time one)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+
+    return parse
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     subs = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
     for name, help_text in TARGETS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--json", action="store_true", help="print a JSON object as the last line")
-        sub.add_argument("--repeats", type=int, default=5, help="timed runs (median reported)")
-        sub.add_argument("--warmup", type=int, default=1, help="untimed runs first")
+        sub.add_argument("--repeats", type=_count(1), default=5, help="timed runs (median reported)")
+        sub.add_argument("--warmup", type=_count(0), default=1, help="untimed runs first")
         try:
             module = importlib.import_module(f".bench_{name}", __package__)
         except ModuleNotFoundError:

@@ -38,6 +38,13 @@ def test_a_malformed_flag_is_one_error_line_pointing_at_help():
             "argument --bootstrap: invalid int value: 'x'",
         ),
         (("animate", "--range=-5-10"), "animate", "argument --range"),
+        # no timed runs used to time one run quietly and report its "median"
+        (("bench", "lite", "--repeats", "0"), "bench lite", "argument --repeats: must be at least 1, got 0"),
+        (
+            ("bench", "keying", "--warmup", "-1"),
+            "bench keying",
+            "argument --warmup: must be at least 0, got -1",
+        ),
     ):
         out = run_cli(*args)
         lines = out.stderr.strip().splitlines()
