@@ -338,6 +338,22 @@ def validate(
     return rec
 
 
+def _check_out(data: Path, out: Path, init: str | Path | None) -> None:
+    """Refuse an ``out`` that would clobber what the run reads: the run writes ``lite.pt``,
+    ``lite_step<N>.pt`` and ``train_log.jsonl`` there as it goes."""
+    if out.exists() and not out.is_dir():
+        raise DualTalkError(f"--out {out} is a file; give a folder for lite.pt and train_log.jsonl")
+    if out.resolve() == data.resolve():
+        raise DualTalkError(f"--out {out} is the corpus folder (--data); give a folder of its own")
+    if init is not None and Path(init).resolve().parent == out.resolve():
+        name = Path(init).name
+        if name == "lite.pt" or (name.startswith("lite_step") and name.endswith(".pt")):
+            raise DualTalkError(
+                f"--init {init} would be overwritten as this run saves into --out {out}; "
+                "copy it elsewhere or give another --out"
+            )
+
+
 def train(
     data: str | Path,
     out: str | Path,
@@ -381,11 +397,12 @@ def train(
         raise DualTalkError("--grow-layers adds blocks to existing weights: give --init")
     if grow_layers < 0:
         raise DualTalkError(f"--grow-layers must be 0 or more, got {grow_layers}")
+    out = Path(out)
+    _check_out(Path(data), out, init)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(data, limit=limit)
+    out.mkdir(parents=True, exist_ok=True)
     n_val = max(1, len(corpus) // 20) if len(corpus) > 4 else 0
     train_idx = list(range(len(corpus) - n_val)) or [0]
     val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
