@@ -9,18 +9,6 @@ import pytest
 from dualtalk.dualtalk_blender.scene import compat, layers
 
 
-@pytest.fixture(scope="module")
-def assets(tmp_path_factory):
-    return ah.addon_assets(tmp_path_factory.mktemp("audit_addon"))
-
-
-@pytest.fixture
-def scene(assets):
-    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
-    yield sc
-    ah.disable_addon()
-
-
 def test_generate_at_30_fps_from_frame_101_reports_the_frames_it_keyed(scene, assets):
     scene.render.fps = 30
     scene.frame_start, scene.frame_end = 101, 250

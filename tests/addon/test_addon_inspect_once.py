@@ -21,18 +21,6 @@ from dualtalk.dualtalk_blender.scene import apply as apply_mod
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 
 
-@pytest.fixture(scope="module")
-def assets(tmp_path_factory):
-    return ah.addon_assets(tmp_path_factory.mktemp("inspect_once"))
-
-
-@pytest.fixture
-def scene(assets):
-    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
-    yield sc
-    ah.disable_addon()
-
-
 @pytest.fixture
 def inspected(scene, monkeypatch):
     """Names of the characters inspected, in order (every path goes through inspect_character)."""

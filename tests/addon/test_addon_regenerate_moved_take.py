@@ -6,22 +6,9 @@ from __future__ import annotations
 
 import addon_helpers as ah
 import bpy
-import pytest
 from dualtalk.dualtalk_blender.scene import layers
 
 SHIFT = 10
-
-
-@pytest.fixture(scope="module")
-def assets(tmp_path_factory):
-    return ah.addon_assets(tmp_path_factory.mktemp("moved_take"))
-
-
-@pytest.fixture
-def scene(assets):
-    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
-    yield sc
-    ah.disable_addon()
 
 
 def slide_take(objs, frames: int) -> None:

@@ -19,13 +19,6 @@ def assets(tmp_path_factory):
     }
 
 
-@pytest.fixture
-def scene(assets):
-    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
-    yield sc
-    ah.disable_addon()
-
-
 def test_the_sound_strip_stops_where_the_take_ends(scene, assets):
     scene.render.fps = 25
     a, b = ah.two_characters()

@@ -15,19 +15,6 @@ from dualtalk.dualtalk_blender.addon.worker_client import CANCELLED, RUNNING
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 
 
-@pytest.fixture(scope="module")
-def assets(tmp_path_factory):
-    d = tmp_path_factory.mktemp("addon_assets")
-    return ah.addon_assets(d)
-
-
-@pytest.fixture
-def scene(assets):
-    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
-    yield sc
-    ah.disable_addon()
-
-
 def test_register_and_unregister_twice_cleanly():
     for _ in range(2):
         dualtalk.register()

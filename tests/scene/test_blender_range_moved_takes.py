@@ -34,7 +34,8 @@ def nodding(role: str, first: int = 0, frames: int = T) -> Motion:
 def pair():
     a = br.make_character("Ann", location=(-0.6, 0.0, 0.0))
     b = br.make_character("Ben", location=(0.6, 0.0, 0.0))
-    a.parent.rotation_euler.z, b.parent.rotation_euler.z = -1.2, 1.2  # facing each other
+    # each turned ~70 deg away from the other (rigs face -Y): eye contact turns the heads a long way
+    a.parent.rotation_euler.z, b.parent.rotation_euler.z = -1.2, 1.2
     return a, b
 
 

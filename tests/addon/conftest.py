@@ -1,0 +1,20 @@
+"""The add-on tests' shared fixtures: each module gets its own recording, tiny engine and models
+folder (``assets``); each test a fresh scene with the add-on enabled and disabled after (``scene``).
+A module that needs other assets defines its own ``assets``."""
+
+from __future__ import annotations
+
+import addon_helpers as ah
+import pytest
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory):
+    return ah.addon_assets(tmp_path_factory.mktemp("addon_assets"))
+
+
+@pytest.fixture
+def scene(assets):
+    sc, _prefs = ah.fresh_scene_with_addon(assets["models"])
+    yield sc
+    ah.disable_addon()
