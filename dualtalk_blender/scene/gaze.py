@@ -72,6 +72,62 @@ def _points(report: Any, depsgraph: Any = None) -> tuple[np.ndarray, np.ndarray,
     return rot, eye, head
 
 
+def _view_layer(scene: Any) -> Any:
+    """The view layer :func:`_depsgraph` evaluates ``scene`` through."""
+    return bpy.context.view_layer if bpy.context.scene == scene else scene.view_layers[0]
+
+
+@contextlib.contextmanager
+def _heads_shown(scene: Any, reports: list[Any]) -> Iterator[None]:
+    """Evaluate heads the animator switched off in the viewports while they are read.
+
+    Blender skips an object that is disabled in viewports (or sits only in excluded or disabled
+    collections), so its head was read frozen at one pose and its partner's eyes were aimed at a
+    head that does not move: the render, which shows it, had the eyes off by up to 0.7. The
+    heads' objects and their parents are switched on for the reading and put back after.
+    """
+    layer = _view_layer(scene)
+    needed: list[Any] = []
+    for rep in reports:
+        obj = rep.armature if rep.armature is not None else rep.mesh
+        while obj is not None and obj not in needed:
+            needed.append(obj)
+            obj = obj.parent
+    shown = [o for o in needed if o.hide_viewport]
+    paths: list[Any] = []  # layer collections (root first) switched off on an object's way in
+    for obj in needed:
+        found = list(_paths_to(layer.layer_collection, obj))
+        if found and not any(
+            all(not lc.exclude and not lc.collection.hide_viewport for lc in p) for p in found
+        ):
+            paths += [
+                lc for lc in found[0] if lc not in paths and (lc.exclude or lc.collection.hide_viewport)
+            ]
+    states = [(lc, lc.exclude, lc.collection.hide_viewport) for lc in paths]
+    try:
+        for o in shown:
+            o.hide_viewport = False
+        for lc in paths:
+            lc.exclude = False
+            lc.collection.hide_viewport = False
+        yield
+    finally:
+        for o in shown:
+            o.hide_viewport = True
+        for lc, exclude, hidden in reversed(states):
+            lc.collection.hide_viewport = hidden
+            lc.exclude = exclude
+
+
+def _paths_to(lc: Any, obj: Any) -> Iterator[list[Any]]:
+    """Each chain of layer collections from ``lc`` down to one whose collection holds ``obj``."""
+    if lc.collection.objects.get(obj.name) == obj:
+        yield [lc]
+    for child in lc.children:
+        for below in _paths_to(child, obj):
+            yield [lc, *below]
+
+
 def _depsgraph(scene: Any) -> Any:
     """The depsgraph that plays ``scene``: the context's for the context scene, else its first view
     layer's. Blender evaluates on ``frame_set`` only the depsgraphs that exist and writes only the
@@ -121,7 +177,7 @@ def sample(scene: Any, reports: list[Any], frames: np.ndarray) -> list[dict[str,
         for _ in reports
     ]
     try:
-        with _skinned_meshes_off(scene, reports):
+        with _heads_shown(scene, reports), _skinned_meshes_off(scene, reports):
             depsgraph = _depsgraph(scene)
             for i, f in enumerate(frames):
                 whole = int(np.floor(f))
