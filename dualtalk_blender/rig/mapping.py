@@ -24,13 +24,16 @@ offending entry.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 from ...inference.core.channels import CHANNELS, HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from .jsonfile import read_json
+from .presets import normalize_name
 
 MAX_MAP_BYTES = 1 << 20
 MAX_ENTRIES = 4096
@@ -75,6 +78,10 @@ class CustomMap:
 def _name(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DualTalkError(f"{where}: expected a non-empty name string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800"): no Blender name can hold it
+        raise DualTalkError(f"{where}: name is not valid Unicode text") from None
     if len(value.encode("utf-8")) > 63:
         raise DualTalkError(f"{where}: name {value[:20]!r}... is longer than Blender's 63-byte limit")
     if any(ord(c) < 32 for c in value):
@@ -134,6 +141,18 @@ def _links(channel: str, entry: object, where: str) -> tuple[list[KeyLink], list
     return keys, bones
 
 
+def _hint(channel: str, channels: tuple[str, ...]) -> str:
+    """A spelling hint: the channel written the way rig presets accept it (``eyeBlink_L``,
+    ``EyeBlinkLeft``), else the closest name (``exp_0`` -> ``exp_00``)."""
+
+    def norm(name: str) -> str:
+        return re.sub(r"0+(\d)", r"\1", normalize_name(name))  # exp_7 == exp_07
+
+    close = [c for c in channels if norm(c) == norm(channel)]
+    close = close or difflib.get_close_matches(channel, channels, n=1, cutoff=0.8)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def parse_mapping(data: object) -> CustomMap:
     """Validate decoded JSON and return a :class:`CustomMap` (pure; raises DualTalkError)."""
     if not isinstance(data, dict):
@@ -153,12 +172,13 @@ def parse_mapping(data: object) -> CustomMap:
     if len(table) > MAX_ENTRIES:
         raise DualTalkError(f"mapping: too many entries ({len(table)} > {MAX_ENTRIES})")
     channels = CHANNELS[space]
-    result = CustomMap(space=space, name=str(data.get("name", "custom"))[:63])
+    name = data.get("name", "custom")
+    # the name is only shown in messages: a lone surrogate would make printing them fail
+    name = name.encode("utf-8", "replace").decode("utf-8")[:63] if isinstance(name, str) else "custom"
+    result = CustomMap(space=space, name=name)
     for channel, entry in table.items():
         if channel not in channels:
-            close = [c for c in channels if c.lower() == str(channel).lower()]
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise DualTalkError(f"mapping: {channel!r} is not a {space} channel{hint}")
+            raise DualTalkError(f"mapping: {channel!r} is not a channel of {space}{_hint(channel, channels)}")
         if space == SPACE_ARKIT and channel in HEAD:
             raise DualTalkError(
                 f"mapping: {channel!r} is head rotation; use the top-level 'head' field for it"

@@ -30,16 +30,18 @@ FAMILIES = (FAMILY_ARKIT, FAMILY_FLAME, FAMILY_VRM, FAMILY_MMD)
 
 _PREFIXES = ("cc_base_", "mixamorig", "blendshape1", "blendshape", "bs_", "arkit_")
 _SEPARATORS = re.compile(r"[\s_\-.:|/]+")
+_DUPLICATE = re.compile(r"\.\d{3}$")
 
 
 def normalize_name(name: str) -> str:
     """Canonical spelling used to match rig names against preset names.
 
-    Lower case, no separators, namespace prefixes dropped (``mixamorig:Head`` -> ``head``,
-    ``blendShape1.jawOpen`` -> ``jawopen``), ``Left``/``Right`` suffixes folded to
-    ``l``/``r`` so ``eyeBlink_L`` == ``eyeBlinkLeft``.
+    Lower case, no separators, Blender's ``.001`` duplicate suffix and namespace prefixes
+    dropped (``mixamorig:Head`` -> ``head``, ``blendShape1.jawOpen`` -> ``jawopen``),
+    ``Left``/``Right`` suffixes folded to ``l``/``r`` so ``eyeBlink_L`` == ``eyeBlinkLeft``.
     """
     s = unicodedata.normalize("NFKC", name).strip()
+    s = _DUPLICATE.sub("", s) or s  # Blender's "head.001" (joined or appended rigs) is still the head
     if ":" in s:  # namespace ("mixamorig:Head", "Face:jawOpen")
         s = s.rsplit(":", 1)[1] or s
     head, dot, tail = s.rpartition(".")
