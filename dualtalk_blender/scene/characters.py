@@ -107,11 +107,10 @@ def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
             "(File > External Data > Find Missing Files)"
         )
     if obj.type == "ARMATURE":
-        meshes = [c for c in obj.children_recursive if c.type == "MESH"]
+        meshes = rig_meshes(obj)
         if not meshes:
             raise DualTalkError(f"armature {obj.name!r} has no mesh child to animate")
-        mesh = max(meshes, key=lambda m: len(m.data.shape_keys.key_blocks) if m.data.shape_keys else 0)
-        return mesh, obj
+        return max(meshes, key=_face_score), obj
     if obj.type != "MESH":
         kind = obj.type.lower().replace("_", " ")
         article = "an" if kind[:1] in "aeiou" else "a"
@@ -123,6 +122,31 @@ def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
                 arm = mod.object
                 break
     return obj, arm
+
+
+def rig_meshes(arm: Any) -> list[Any]:
+    """Meshes parented to ``arm`` or deformed by it in one of its scenes (an Armature modifier is
+    enough: not every rig parents its meshes), by name."""
+    found = {o for o in arm.children_recursive if o.type == "MESH"}
+    scenes = set(arm.users_scene)
+    for o in bpy.data.objects:
+        deformed = o.type == "MESH" and any(
+            m.type == "ARMATURE" and getattr(m, "object", None) == arm for m in o.modifiers
+        )
+        if deformed and scenes & set(o.users_scene):
+            found.add(o)
+    return sorted(found, key=lambda o: o.name)
+
+
+def _face_score(mesh_obj: Any) -> tuple[int, int]:
+    """How much of a face a mesh child is: known face keys first, then shape keys at all.
+
+    A body with many corrective keys must not win over the face mesh beside it.
+    """
+    key = mesh_obj.data.shape_keys
+    names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
+    known = max((len(found) for found, _ in _preset_counts(names).values()), default=0)
+    return known, len(names)
 
 
 def sharing_objects(mesh_obj: Any) -> list[str]:
@@ -240,12 +264,27 @@ def _shape_key_traps(mesh: Any, key: Any, report: CharacterReport) -> list[str]:
         if name in report.keys:
             driven.append(name)
     if driven:
-        listed = ", ".join(sorted(driven)[:6]) + (f" and {len(driven) - 6} more" if len(driven) > 6 else "")
         out.append(
-            f"{mesh.name}: shape keys {listed} are driven by drivers, which override the keys DualTalk sets, "
-            "so they will not move; remove or mute those drivers (or animate the drivers' inputs)"
+            f"{mesh.name}: shape keys {_listed(driven)} are driven by drivers, which override the keys "
+            "DualTalk sets, so they will not move; remove or mute those drivers "
+            "(or animate the drivers' inputs)"
+        )
+    muted = [name for name in report.keys if key.key_blocks[name].mute]
+    if muted:
+        out.append(
+            f"{mesh.name}: shape keys {_listed(muted)} are muted, so their animation does not show; "
+            "untick their mute boxes in the Shape Keys panel"
+        )
+    if mesh.show_only_shape_key:
+        out.append(
+            f"{mesh.name}: Shape Key Lock (the pin in the Shape Keys panel) is on, so only the active key "
+            "shows and the face does not animate; turn it off"
         )
     return out
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(sorted(names)[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
 
 
 def _plan_preset(report: CharacterReport, family: str, found: dict[int, str]) -> None:
@@ -355,9 +394,22 @@ def _plan_custom(
         report.head_target = ""
     elif mapping.head in bones:
         report.head_target = mapping.head
+    elif report.armature is None:
+        raise DualTalkError(
+            f"mapping names head bone {mapping.head!r}, but {report.mesh.name!r} has no armature; "
+            'use "head": "" to turn the object, or pick the rigged character'
+        )
     else:
         raise DualTalkError(
             f"mapping names head bone {mapping.head!r}, which {report.mesh.name!r}'s armature lacks"
+        )
+    clash = [d for d in report.bones if d.bone == report.head_target and report.armature is not None]
+    if clash:
+        report.warnings.append(
+            f"{report.mesh.name}: map {mapping.name!r} drives {clash[0].bone!r} "
+            f"from {', '.join(clash[0].channels)}, "
+            'but that bone turns the head, so those entries are not keyed; name another bone in "head" '
+            '(or "" to turn the object) to use them'
         )
     if mapping.space == SPACE_FLAME:
         report.neck_bone = report.head_target or None

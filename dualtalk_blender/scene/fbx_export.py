@@ -37,20 +37,29 @@ from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
 from . import fbx_bake
-from .characters import find_mesh_and_armature
+from .characters import find_mesh_and_armature, rig_meshes
 
 SCOPES = ("full", "face")
 SPEEDUPS = ("mute_deform", "only_animated", "skip_meshes")  # each can be turned off for ``bench fbx``
 
 
-def export_objects(objects: Iterable[Any]) -> list[Any]:
-    """Meshes plus their armatures (and the armatures' mesh children), deduplicated."""
+def export_objects(objects: Iterable[Any], *, whole_rigs: bool = True) -> list[Any]:
+    """Meshes plus their armatures (and, ``whole_rigs``, the armatures' other visible meshes:
+    body, teeth, eyes), deduplicated.
+
+    A character is usually several meshes on one rig; exporting only the face left the body
+    out of the file. Hidden helper meshes (proxies, cages) stay out.
+    """
     out: list[Any] = []
     for obj in objects:
         mesh, arm = find_mesh_and_armature(obj)
         for o in (arm, mesh):
             if o is not None and o not in out:
                 out.append(o)
+        if arm is not None and whole_rigs:
+            for o in rig_meshes(arm):
+                if o not in out and o.visible_get():
+                    out.append(o)
     if not out:
         raise DualTalkError("nothing to export: no characters given")
     return out
@@ -100,18 +109,22 @@ def export_fbx(
     if exporter_options and {"filepath", "use_selection"} & set(exporter_options):
         raise DualTalkError("exporter_options may not change the file path or the selection")
     scene = scene or bpy.context.scene
-    chosen = export_objects(objects)
+    chosen = export_objects(objects, whole_rigs=scope == "full")
     overrides = dict(exporter_options or {})
-    if scope == "face":
-        with fbx_bake.face_only(scene, chosen) as face:
-            return _export(face, path, scene, speedups, overrides)
-    return _export(chosen, path, scene, speedups, overrides)
+    try:
+        if scope == "face":
+            with fbx_bake.face_only(scene, chosen) as face:
+                return _export(face, path, scene, speedups, overrides)
+        return _export(chosen, path, scene, speedups, overrides)
+    except OSError as exc:  # the temporary file beside it could not be made (a name too long...)
+        raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
 
 
 def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overrides: dict[str, Any]) -> Path:
     view_layer = bpy.context.view_layer
     if view_layer is None:
         raise RuntimeError("Blender has no active view layer")
+    view_layer.update()  # an exclusion or a collection just hidden shows only after an update
     for obj in chosen:
         if obj.name not in view_layer.objects:
             raise DualTalkError(f"{obj.name!r} is not in the active view layer; cannot export it")
@@ -129,6 +142,7 @@ def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overr
         for kb in o.data.shape_keys.key_blocks
     ]
     armatures = [o for o in chosen if o.type == "ARMATURE"]
+    shown = [(o, o.hide_get(), o.hide_viewport, o.hide_select) for o in chosen]
     try:
         for mod in deformers:
             mod.show_viewport = False
@@ -136,8 +150,8 @@ def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overr
             kb.mute = True
         for o in previous:
             o.select_set(False)
+        _show(chosen, view_layer)
         for o in chosen:
-            o.hide_set(False)
             o.select_set(True)
         view_layer.objects.active = chosen[0]
         with atomic_path(path, suffix=".fbx") as tmp:
@@ -182,8 +196,32 @@ def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overr
             kb.mute = was_muted
         for o in chosen:
             o.select_set(False)
+        for o, hidden, disabled, unselectable in shown:
+            o.hide_viewport, o.hide_select = disabled, unselectable
+            o.hide_set(hidden)
         for o in previous:
             if o.name in view_layer.objects:
                 o.select_set(True)
         view_layer.objects.active = active
     return path
+
+
+def _show(chosen: list[Any], view_layer: Any) -> None:
+    """Make the characters visible and selectable while exporting (restored afterwards).
+
+    The exporter takes only selected objects, and a hidden, disabled or unselectable object
+    cannot be selected: the file came out without it. A collection that hides it is the user's
+    to show; that is refused in one line rather than written as an empty file.
+    """
+    for o in chosen:
+        o.hide_viewport = False
+        o.hide_select = False
+        o.hide_set(False)
+    view_layer.update()
+    for o in chosen:
+        if not o.visible_get():
+            where = ", ".join(c.name for c in o.users_collection) or "its collection"
+            raise DualTalkError(
+                f"cannot export {o.name!r}: its collection ({where}) is hidden in the viewport; "
+                "show it and export again"
+            )
