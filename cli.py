@@ -39,7 +39,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
-    "bench": (".bench.cmd_bench", "measure speed and memory (engine, lite, keying, fbx, e2e, scaling)"),
+    "bench": (
+        ".bench.cmd_bench",
+        "measure speed and memory (engine, lite, keying, fbx, e2e, scaling, transcript)",
+    ),
     "fuzz": (".bench.cmd_fuzz", "long property-based fuzz run of every parser"),
     "worker": (".inference.worker", "background worker for the Blender add-on (JSON-lines protocol)"),
 }

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .blender_scene import empty_scene
-from .harness import BenchResult, peak_rss_mb, timeit
+from .harness import BenchResult, length, peak_rss_mb, timeit
 
 OURS = ("mute_deform", "only_animated", "skip_meshes")
 VARIANTS: dict[str, tuple[dict, tuple[str, ...], str]] = {
@@ -42,7 +42,7 @@ VARIANTS: dict[str, tuple[dict, tuple[str, ...], str]] = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--minutes", type=float, default=10.0, help="take length (default 10)")
+    parser.add_argument("--minutes", type=length, default=10.0, help="take length (default 10)")
     parser.add_argument("--fps", type=int, default=25, help="scene frame rate (default 25)")
     parser.add_argument(
         "--characters",

@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from .harness import BenchResult, peak_rss_mb, timeit
+from .harness import BenchResult, length, peak_rss_mb, timeit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seconds", type=float, default=60.0, help="dialogue length (default 60)")
+    parser.add_argument("--seconds", type=length, default=60.0, help="dialogue length (default 60)")
     parser.add_argument(
         "--threads", type=int, default=0, help="torch CPU threads (0 = the engine's own choice)"
     )

@@ -8,7 +8,9 @@ after so a target can report what it added.
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import platform
 import resource
 import statistics
@@ -17,6 +19,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def length(text: str) -> float:
+    """An argparse type for a take's length: a finite number above 0 (a negative one used to
+    end in numpy's "negative dimensions are not allowed")."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
 
 
 def peak_rss_mb() -> float:

@@ -22,6 +22,12 @@ def test_help_lists_subcommands():
         assert name in out.stdout
 
 
+def test_bench_help_names_every_target():
+    from dualtalk.bench.cmd_bench import TARGETS
+
+    assert all(name in SUBCOMMANDS["bench"][1] for name in TARGETS)
+
+
 def test_unknown_subcommand_is_usage_error():
     out = run_cli("frobnicate")
     assert out.returncode == 2
@@ -40,6 +46,16 @@ def test_a_malformed_flag_is_one_error_line_pointing_at_help():
         (("animate", "--range=-5-10"), "animate", "argument --range"),
         # no timed runs used to time one run quietly and report its "median"
         (("bench", "lite", "--repeats", "0"), "bench lite", "argument --repeats: must be at least 1, got 0"),
+        (
+            ("bench", "lite", "--seconds", "-1"),
+            "bench lite",
+            "argument --seconds: must be more than 0, got -1",
+        ),
+        (
+            ("bench", "fbx", "--minutes", "nan"),
+            "bench fbx",
+            "argument --minutes: must be more than 0, got nan",
+        ),
         (
             ("bench", "keying", "--warmup", "-1"),
             "bench keying",
