@@ -236,8 +236,10 @@ def add_sound_strips(
     except ImportError:
         return []
     files = [abspath(s.audio)]
+    roles = ["dialogue"]  # one recording holds both voices: named as animate and the demo name it
     if s.audio_form == "TWO_FILES":
         files.append(abspath(s.audio_b))
+        roles = ["A", "B"]
     remove_our_strips(scene)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
@@ -248,7 +250,7 @@ def add_sound_strips(
             continue
         try:
             strip = add_dialogue_strip(
-                scene, path, "AB"[i], start_frame, skip_frames=skip, end_frame=end_frame
+                scene, path, roles[i], start_frame, skip_frames=skip, end_frame=end_frame
             )
         except (RuntimeError, TypeError):
             continue

@@ -173,6 +173,7 @@ def test_sound_strip_starts_where_the_animation_starts(scene, tmp_path):
     s.audio, s.audio_form = str(wav), "STEREO"
     scene.frame_start = 10
     names = ui_run.add_sound_strips(scene, s, start_time=1.0, start_frame=10)
+    assert names == ["DualTalk dialogue"]  # both voices in one file: named as animate and the demo name it
     strip = scene.sequence_editor.strips[names[0]]
     fps = scene.render.fps / scene.render.fps_base
     assert strip.frame_final_start == 10  # the part before --start is trimmed away
@@ -187,7 +188,7 @@ def test_two_files_get_two_strips_and_no_audio_module_means_none(scene, tmp_path
     s.audio = str(ah.write_dialogue_wav(tmp_path / "a.wav"))
     s.audio_b = str(ah.write_dialogue_wav(tmp_path / "b.wav"))
     s.audio_form = "TWO_FILES"
-    assert len(ui_run.add_sound_strips(scene, s, 0.0, 1)) == 2
+    assert ui_run.add_sound_strips(scene, s, 0.0, 1) == ["DualTalk A audio", "DualTalk B audio"]
     monkeypatch.setitem(sys.modules, "aud", None)  # a Blender build without audio
     assert ui_run.add_sound_strips(scene, s, 0.0, 1) == []
 
