@@ -196,6 +196,12 @@ def apply_transcript(
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 
+def _clip(text: str, most: int = 160) -> str:
+    """The aligner's reason, whole when it is short: its messages quote at most 40 characters of
+    the words, and a cut at 60 left that quote open."""
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
+
+
 def describe(report: dict[str, Any]) -> str:
     """One line for a person: how much of each character's transcript drew their lips."""
     parts = []
@@ -205,7 +211,7 @@ def describe(report: dict[str, Any]) -> str:
             parts.append(f"{key.upper()} had no lines (engine lips)")
             continue
         if rep.get("error"):
-            parts.append(f"{key.upper()} could not be aligned (engine lips kept: {rep['error'][:60]})")
+            parts.append(f"{key.upper()} could not be aligned (engine lips kept: {_clip(rep['error'])})")
             continue
         text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
         if rep["unknown"]:

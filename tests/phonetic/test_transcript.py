@@ -163,9 +163,8 @@ def test_words_that_cannot_be_found_in_the_audio_keep_the_engine_lips_and_say_wh
     drawn, report = tr.draw_lips(motion, hiss, "maybe my brother will buy a bigger boat in february", "B")
     assert report["aligned"] == 0 and report["words"] == 10 and report["error"]
     assert np.array_equal(drawn.values, motion.values) and drawn.meta["transcript"] == report
-    assert "B could not be aligned (engine lips kept" in tr.describe(
-        {"a": {**report, "error": ""}, "b": report}
-    )
+    line = tr.describe({"a": {**report, "error": ""}, "b": report})
+    assert f"B could not be aligned (engine lips kept: {report['error']})" in line  # the reason, whole
 
 
 def test_flame_motion_and_a_missing_aligner_are_refused_in_one_line(monkeypatch):
