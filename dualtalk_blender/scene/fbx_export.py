@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +112,49 @@ def export_fbx(
     chosen = export_objects(objects, whole_rigs=scope == "full")
     overrides = dict(exporter_options or {})
     try:
-        if scope == "face":
-            with fbx_bake.face_only(scene, chosen) as face:
-                return _export(face, path, scene, speedups, overrides)
-        return _export(chosen, path, scene, speedups, overrides)
+        with _object_mode():
+            if scope == "face":
+                with fbx_bake.face_only(scene, chosen) as face:
+                    return _export(face, path, scene, speedups, overrides)
+            return _export(chosen, path, scene, speedups, overrides)
     except OSError as exc:  # the temporary file beside it could not be made (a name too long...)
         raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _object_mode() -> Iterator[None]:
+    """Export from Object Mode and return the animator to the mode they were in.
+
+    The exporter leaves Edit (or Pose, Sculpt...) Mode to read the meshes and did not go back:
+    an animator exporting mid-edit found themselves in Object Mode. Leaving it first also writes
+    the edit into the mesh, so the file holds what the animator sees.
+    """
+    view_layer = bpy.context.view_layer
+    active = view_layer.objects.active if view_layer is not None else None
+    mode = active.mode if active is not None else "OBJECT"
+    if mode == "OBJECT":
+        yield
+        return
+    editing = [o for o in view_layer.objects if o.mode == mode]
+    bpy.ops.object.mode_set(mode="OBJECT")
+    try:
+        yield
+    finally:
+        selected = [o for o in view_layer.objects if o.select_get()]
+        try:
+            for o in selected:
+                o.select_set(False)
+            for o in editing:
+                o.select_set(True)
+            view_layer.objects.active = active
+            bpy.ops.object.mode_set(mode=mode)
+        except (RuntimeError, ReferenceError):  # the object went away or cannot take the mode now
+            pass
+        finally:
+            for o in editing:
+                o.select_set(False)
+            for o in selected:
+                o.select_set(True)
 
 
 def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overrides: dict[str, Any]) -> Path:
