@@ -192,7 +192,8 @@ def _load_pair(
         if s >= info.duration:
             streams.append(np.zeros(0, dtype=np.float32))  # this speaker's file ended already: silence
             continue
-        x, _ = read_channels(info.path, start=s, end=min(e, info.duration))
+        # a cut-off file ends early like a shorter one: the rest of its speaker is silence
+        x, _ = read_channels(info.path, start=s, end=min(e, info.duration), allow_short=True)
         streams.append(_mono(x))
     n = max(int(round((e - s) * SAMPLE_RATE)), max(len(x) for x in streams))
     a, b = _pad_to(streams[0], n), _pad_to(streams[1], n)
@@ -346,6 +347,17 @@ def load_dialogue(
             )
 
     if is_silent(a) and is_silent(b):
+        form = source.get("form")
+        # with turns or diarization the streams are the mix where someone speaks: the mix may be loud
+        if form in ("turns", "diarized") and not is_silent(mix):
+            peak = 20 * np.log10(float(np.abs(mix).max()))
+            raise DualTalkError(
+                f"--diarize found no speech in {Path(audio).name} ({s:g}-{e:g} s; it is not silent, peak "
+                f"{peak:.0f} dBFS: noise, music or a tone?); check the file, or say who speaks when with --turns FILE"
+                if form == "diarized"
+                else f"the turns in {tname} cover only silence of {Path(audio).name} ({s:g}-{e:g} s; the audio has "
+                f"sound elsewhere, peak {peak:.0f} dBFS); check that the turns file belongs to this recording"
+            )
         raise DualTalkError(
             "the dialogue audio is silent (peak below -80 dBFS) in the chosen range; check the file or --start/--end"
         )

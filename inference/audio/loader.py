@@ -8,6 +8,7 @@ one :class:`DualTalkError` with a one-line message, raised before anything is wr
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import sys
@@ -21,6 +22,8 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.inputs import check_input_file
 from ..core.timebase import FPS, SAMPLE_RATE
+
+log = logging.getLogger("dualtalk.audio")
 
 MIN_RATE = 8000
 MAX_RATE = 96000
@@ -45,11 +48,17 @@ class AudioInfo:
     def duration(self) -> float:
         return self.frames / self.samplerate if self.samplerate else 0.0
 
-    def source(self) -> str | _PatchedFile:
+    def source(self) -> str | bytes | _PatchedFile:
         """What to hand libsndfile: the path, or the file with its counted length filled in."""
         if self.flac_length_patch is None:
-            return str(self.path)
+            return _native(self.path)
         return _PatchedFile(self.path, self.flac_length_patch)
+
+
+def _native(path: Path) -> str | bytes:
+    """The path as libsndfile should get it: bytes on POSIX, so a file name that is not valid UTF-8
+    (an old Latin-1 archive) opens; soundfile would encode a str strictly and fail on it."""
+    return str(path) if os.name == "nt" else os.fsencode(path)
 
 
 class _PatchedFile:
@@ -115,7 +124,7 @@ def _count_frames(p: Path) -> int:
     import soundfile as sf
     from soundfile import _ffi, _snd
 
-    with sf.SoundFile(str(p)) as fh:
+    with sf.SoundFile(_native(p)) as fh:
         block = 1 << 16
         buf = np.empty((block, fh.channels), dtype=np.float32)
         ptr = _ffi.cast("float *", buf.ctypes.data)
@@ -201,6 +210,27 @@ def _wav_format_tag(p: Path) -> int | None:
     return None
 
 
+def _container(p: Path) -> str | None:
+    """What a file libsndfile cannot open is, from its first bytes, when it is a video or audio
+    container (a screen or phone recording): the user then learns to extract the sound."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None
+    if head[4:8] == b"ftyp":
+        return "an MP4/MOV/M4A file (video, or AAC audio)"
+    if head[:4] == b"\x1aE\xdf\xa3":
+        return "a Matroska/WebM file"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "an AVI video"
+    if head[:8] == b"0&\xb2u\x8ef\xcf\x11":
+        return "a WMA/WMV (ASF) file"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return "raw AAC audio"
+    return None
+
+
 def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
     """Open the header and validate rate, channels and length."""
     import soundfile as sf
@@ -208,7 +238,7 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
     p = _check_path(path)
     try:
         with _quiet_decoder():
-            info = sf.info(str(p))
+            info = sf.info(_native(p))
     except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError / TypeError
         reason = _libsndfile_reason(exc)
         low = reason.lower()
@@ -222,6 +252,12 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
             raise DualTalkError(
                 f"{p.name}: unreadable audio codec (WAV format tag 0x{tag:04X}"
                 f"{' ' + _WAV_CODECS[tag] if tag in _WAV_CODECS else ''}: {reason}); re-export as PCM WAV or FLAC"
+            ) from None
+        kind = _container(p)
+        if kind is not None:
+            raise DualTalkError(
+                f"{p.name} is {kind}, which DualTalk cannot decode; save its sound as WAV or FLAC first "
+                f"(e.g. ffmpeg -i {p.name} -vn {p.stem}.wav)"
             ) from None
         if "unsupported" in low or "codec" in low or "encoding" in low or "not supported" in low:
             raise DualTalkError(f"{p.name}: unreadable audio codec ({reason})") from None
@@ -348,6 +384,55 @@ class _Reader:
         self.end = end
         self.buf: np.ndarray | None = None
         self.buf_start = 0
+        self.at = 0  # the decoder's frame position
+        # libsndfile 1.2 decodes some MP3s differently when a stretch is read in several calls,
+        # so MP3 keeps one call per stretch (and a damaged one fails as a whole)
+        self.piece = self.PIECE if fmt != "MP3" else 1 << 62
+        self.stopped = False  # the decoder failed past the start: the file ends there
+
+    PIECE = 1 << 16  # frames per decoder call
+    SMALL_PIECE = 1024  # after a failure that stretch is retried in small steps: the audio before it is kept
+
+    def _decode(self, n: int) -> np.ndarray:
+        """Up to ``n`` frames from the current position. A decoder error past the start (a cut-off
+        FLAC "loses sync" at the cut) ends the file there, as a cut-off WAV ends at its last byte;
+        an error at the very start is the file's real problem and is raised."""
+        out = np.empty((max(0, n), self.fh.channels), dtype=np.float32)
+        pos = 0
+        while pos < n and not self.stopped:
+            try:
+                got = len(self.fh.read(out=out[pos : pos + min(n - pos, self.piece)]))
+            except RuntimeError:  # soundfile's LibsndfileError
+                if self.piece > self.PIECE:
+                    raise
+                if self.piece > self.SMALL_PIECE:
+                    self.piece = self.SMALL_PIECE
+                    self._seek(self.at)
+                    continue
+                if self.at == 0:
+                    raise
+                self.stopped = True
+                break
+            if got == 0:
+                break
+            pos += got
+            self.at += got
+        return out[:pos]
+
+    def _seek(self, target: int) -> None:
+        if not self.fh.seekable():  # GSM 6.10 in WAV: libsndfile decodes it but cannot seek
+            if target < self.at:
+                raise DualTalkError("this file's audio codec cannot seek back; convert it to WAV or FLAC")
+            while self.at < target and len(self._decode(min(target - self.at, 1 << 20))):
+                pass
+            return
+        try:
+            self.fh.seek(target)
+        except RuntimeError:  # libsndfile cannot seek past a cut: the audio ends before target
+            if target == 0:
+                raise
+            self.stopped = True
+        self.at = target
 
     def read(self, a: int, b: int) -> np.ndarray:
         if self.single:
@@ -358,9 +443,9 @@ class _Reader:
         buf = self.buf
         if buf is None or not self.buf_start <= a <= self.buf_start + len(buf):
             target = max(0, a - self.backoff)
-            self.fh.seek(target)
+            self._seek(target)
             while target < a:  # decode forward and drop, a block at a time
-                got = len(self.fh.read(frames=min(a - target, 1 << 20), dtype="float32", always_2d=True))
+                got = len(self._decode(min(a - target, 1 << 20)))
                 if got == 0:
                     break
                 target += got
@@ -368,14 +453,14 @@ class _Reader:
             self.buf_start = a
         have = self.buf_start + len(buf)
         if b > have:
-            more = self.fh.read(frames=b - have, dtype="float32", always_2d=True)
+            more = self._decode(b - have)
             buf = np.concatenate([buf, more]) if len(buf) else more
         out = buf[a - self.buf_start : b - self.buf_start]
         self.buf, self.buf_start = buf[a - self.buf_start :], a
         return out
 
 
-def _read_resampled(fh, f0: int, f1: int, sr: int) -> np.ndarray:
+def _read_resampled(fh, f0: int, f1: int, sr: int, name: str) -> np.ndarray:
     """Decode frames [f0, f1) block by block, resampling each with overlap so the seams are exact.
 
     Peak memory is the (C, N) 16 kHz result plus one block, instead of the whole take
@@ -385,7 +470,7 @@ def _read_resampled(fh, f0: int, f1: int, sr: int) -> np.ndarray:
     total = f1 - f0
     if sr == SAMPLE_RATE or total <= int(DECODE_BLOCK_S * sr) * 2:
         data = reader.read(f0, f1)
-        _check_finite(data, fh.name)
+        _check_finite(data, name)
         return resample(np.ascontiguousarray(data.T), sr)
     ratio = Fraction(SAMPLE_RATE, sr)
     up, down = ratio.numerator, ratio.denominator
@@ -397,7 +482,7 @@ def _read_resampled(fh, f0: int, f1: int, sr: int) -> np.ndarray:
     while pos < total:
         a, b = max(0, pos - pad), min(total, pos + block + pad)
         data = reader.read(f0 + a, f0 + b)
-        _check_finite(data, fh.name)
+        _check_finite(data, name)
         y = resample(np.ascontiguousarray(data.T), sr)
         if out is None:
             out = np.empty((y.shape[0], n_out), dtype=np.float32)
@@ -420,14 +505,21 @@ def _check_finite(data: np.ndarray, name: str) -> None:
 
 
 def read_channels(
-    path: str | os.PathLike[str], *, start: float | None = None, end: float | None = None
+    path: str | os.PathLike[str],
+    *,
+    start: float | None = None,
+    end: float | None = None,
+    allow_short: bool = False,
 ) -> tuple[np.ndarray, AudioInfo]:
     """Decode ``path`` to a (C, N) float32 array at 16 kHz, C in {1, 2}.
 
     Only the ``[start, end)`` seconds are decoded, block by block, so long takes stay
     cheap; a range too long for the free memory is refused before decoding. Refuses
     NaN/Inf samples. Silence is *not* refused here (a silent partner is fine);
-    :func:`load_dialogue` decides about whole-input silence.
+    :func:`load_dialogue` decides about whole-input silence. A cut-off file whose audio
+    stops before its header says is read as far as it goes, but a ``start``/``end`` past
+    its real end is refused (``allow_short``: return what is there, for a partner's file
+    that may end early).
     """
     import soundfile as sf
 
@@ -448,7 +540,7 @@ def read_channels(
     try:
         quiet = _quiet_decoder() if info.format == "MP3" else contextlib.nullcontext()
         with quiet, sf.SoundFile(info.source()) as fh:
-            x = _read_resampled(fh, r0, r1, sr)
+            x = _read_resampled(fh, r0, r1, sr, info.path.name)
         off = s16 - r0 * SAMPLE_RATE // sr
         x = x[:, off : off + (e16 - s16)]
     except DualTalkError:
@@ -460,7 +552,10 @@ def read_channels(
         ) from None
     except Exception as exc:
         raise DualTalkError(f"{info.path.name}: could not decode audio ({_libsndfile_reason(exc)})") from None
+    _check_cut_off(x.shape[1], e16 - s16, info, s, start, end, allow_short)
     if x.size == 0:
+        if allow_short:
+            return x, info
         raise DualTalkError(f"{info.path.name} contains no audio samples in the chosen range")
     # Float files may exceed full scale; resampling can overshoot a little. Keep values sane.
     peak = float(np.abs(x).max()) if x.size else 0.0
@@ -469,6 +564,26 @@ def read_channels(
             f"{info.path.name} has samples of magnitude {peak:.3g}; expected audio in [-1, 1]"
         )
     return x, info
+
+
+def _check_cut_off(
+    got: int, want: int, info: AudioInfo, s: float, start: float | None, end: float | None, allow_short: bool
+) -> None:
+    """A file whose audio stops before its header's length (a cut-off download: an MP3's header
+    keeps the full length) would silently give a shorter part than asked; say where it stops."""
+    if allow_short or want - got <= SAMPLE_RATE / FPS:
+        return
+    stops = f"at {s + got / SAMPLE_RATE:.2f} s" if got else f"before {s:.2f} s"
+    why = (
+        f"its audio stops {stops} although its header says {info.duration:.2f} s "
+        "(a cut-off or damaged file; re-export or copy it again)"
+    )
+    name = info.path.name
+    if got == 0 and start is not None:
+        raise DualTalkError(f"--start {s:g} s is past the end of {name}: {why}")
+    if end is not None:
+        raise DualTalkError(f"--end {float(end):g} s is past the end of {name}: {why}")
+    log.warning("%s: %s; animating the %.2f s that are there", name, why, got / SAMPLE_RATE)
 
 
 def load_speech(
