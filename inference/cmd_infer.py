@@ -40,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _shown(path: object) -> str:
+    """A path for the summary line: a file name that is not valid UTF-8 is shown escaped (\\xff), since
+    printing it raw raises on a strict stdout after the files are written, turning success into a crash."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _progress(args: argparse.Namespace):
     from .core.progress import ConsoleBar, Silent
 
@@ -64,6 +70,8 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     from . import pipeline
 
     req = _check_options(args)
+    if not str(args.out).strip():  # an unset shell variable: Path("") would be the current folder
+        raise DualTalkError("--out is empty; give the folder to write A.npz and B.npz into")
     out = Path(args.out)
     if out.suffix.lower() == ".npz":
         raise DualTalkError("dialogue mode writes A.npz and B.npz: --out must be a folder, not a .npz file")
@@ -78,7 +86,7 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     motion_a, engine = take.motion_a, take.engine
     took = time.perf_counter() - t0
     print(
-        f"wrote {take.path_a} and {take.path_b}: {motion_a.num_frames} frames ({motion_a.duration:.2f} s at {motion_a.fps:g} fps), "
+        f"wrote {_shown(take.path_a)} and {_shown(take.path_b)}: {motion_a.num_frames} frames ({motion_a.duration:.2f} s at {motion_a.fps:g} fps), "
         f"{engine.name} engine on {engine.device}, {motion_a.meta.get('rounds')} rounds, "
         f"{motion_a.meta.get('windows')} window(s), {took:.1f} s"
     )
@@ -132,7 +140,7 @@ def _run_paper(args: argparse.Namespace) -> int:
     )
     took = time.perf_counter() - t0
     print(
-        f"wrote {out}: {motion.num_frames} frames ({motion.duration:.2f} s at {motion.fps:g} fps) of {motion.space}, "
+        f"wrote {_shown(out)}: {motion.num_frames} frames ({motion.duration:.2f} s at {motion.fps:g} fps) of {motion.space}, "
         f"{engine.name} engine on {engine.device}, {took:.1f} s"
     )
     return 0

@@ -92,6 +92,9 @@ def check_target(path: str | os.PathLike[str], label: str) -> None:
 def check_folder_target(path: str | os.PathLike[str], label: str) -> None:
     """A folder we will create or write into: a folder (or creatable), and writable."""
     p = Path(path)
+    if p.is_symlink() and not p.exists():  # else mkdir fails only after the whole run, with "File exists"
+        target = os.readlink(p)
+        raise DualTalkError(f"{label} {p} is a broken link (it points to {target}, which does not exist)")
     if p.exists() and not p.is_dir():
         raise DualTalkError(f"{label} {p} exists and is not a folder")
     if p.is_dir():
