@@ -33,7 +33,7 @@ import torch
 from .audio.normalize import normalize_speech
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir
-from .core.motion import Motion, save_motion
+from .core.motion import Motion, save_motions
 from .core.progress import Progress
 from .core.request import check_rounds_window
 from .core.timebase import frames_for
@@ -418,8 +418,9 @@ def generate_single(
 
 
 def write_dialogue(out_dir: str | os.PathLike[str], motion_a: Motion, motion_b: Motion) -> tuple[Path, Path]:
-    """Write ``DIR/A.npz`` and ``DIR/B.npz`` (each atomically)."""
+    """Write ``DIR/A.npz`` and ``DIR/B.npz`` as one take (:func:`save_motions`: both or neither)."""
     if motion_a.num_frames != motion_b.num_frames:
         raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
     out = ensure_writable_dir(out_dir)
-    return save_motion(out / "A.npz", motion_a), save_motion(out / "B.npz", motion_b)
+    path_a, path_b = save_motions([out / "A.npz", out / "B.npz"], [motion_a, motion_b])
+    return path_a, path_b

@@ -8,9 +8,10 @@ the final name.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import DualTalkError
@@ -37,26 +38,50 @@ def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Ite
     The temp name keeps the final extension (``suffix``) because some writers
     (numpy, Blender's FBX exporter) append or check extensions.
     """
-    final = Path(final)
-    ensure_writable_dir(final.parent if str(final.parent) else ".")
-    suffix = final.suffix if suffix is None else suffix
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=".part" + suffix, dir=final.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_paths([final], suffix) as (tmp,):
         yield tmp
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            raise DualTalkError(f"writing {final.name} produced no data")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp creates 0600; give the result the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, final)
+
+
+@contextlib.contextmanager
+def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = None) -> Iterator[list[Path]]:
+    """:func:`atomic_path` for files that belong together (a take's A.npz and B.npz): all are
+    written and synced before the first rename, so a failure or Ctrl-C while writing leaves every
+    old file in place, never new ones beside old ones that look like one set."""
+    paths = [Path(f) for f in finals]
+    tmps: list[Path] = []
+    current: Path | None = None  # the output being worked on, for the message
+    try:
+        for current in paths:
+            ensure_writable_dir(current.parent if str(current.parent) else ".")
+            ext = current.suffix if suffix is None else suffix
+            # the stem is cut: a name near the file system's 255-byte limit still gets a temporary
+            fd, name = tempfile.mkstemp(
+                prefix=f".{current.stem[:64]}.", suffix=".part" + ext, dir=current.parent
+            )
+            os.close(fd)
+            tmps.append(Path(name))
+        current = None
+        yield tmps
+        for current, tmp in zip(paths, tmps, strict=True):
+            if not tmp.exists() or tmp.stat().st_size == 0:
+                raise DualTalkError(f"writing {current.name} produced no data")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            # mkstemp creates 0600; give the result the permissions a plain open() would.
+            os.chmod(tmp, 0o666 & ~_umask())
+            if current.is_dir():  # the one rename that would fail on this file system: find it first
+                raise OSError(errno.EISDIR, "a folder is in its place")
+        for current, tmp in zip(paths, tmps, strict=True):
+            os.replace(tmp, current)
     except OSError as exc:
-        raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
+        if current is None:  # the writer failed: name the output whose temporary it was writing
+            by_tmp = {str(t): f for t, f in zip(tmps, paths, strict=True)}
+            current = by_tmp.get(str(exc.filename), paths[0])
+        raise DualTalkError(f"could not write {current}: {exc.strerror or exc}") from None
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for tmp in tmps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def _umask() -> int:

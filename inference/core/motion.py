@@ -42,6 +42,7 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -51,7 +52,7 @@ import numpy as np
 from . import safe_json
 from .channels import ARKIT52, CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
-from .fileio import atomic_path
+from .fileio import atomic_path, atomic_paths
 from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
 
 FORMAT = "dualtalk-motion"
@@ -209,6 +210,27 @@ def check_fps(fps: object) -> float:
 def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
     """Write ``motion`` atomically to ``path`` (``.npz``)."""
     path = Path(path)
+    with atomic_path(path, suffix=".npz") as tmp:
+        tmp.write_bytes(motion_archive(motion))
+    return path
+
+
+def save_motions(paths: Sequence[str | os.PathLike[str]], motions: Sequence[Motion]) -> list[Path]:
+    """Write several motions as one take: every file is complete on disk before any replaces its
+    old self, so a failure (a full disk, Ctrl-C) leaves the old take whole, never a new A beside
+    an old B that look like one take."""
+    if len(paths) != len(motions):
+        raise ValueError("one path per motion")
+    out = [Path(p) for p in paths]
+    with atomic_paths(out, suffix=".npz") as tmps:
+        for tmp, motion in zip(tmps, motions, strict=True):
+            tmp.write_bytes(motion_archive(motion))
+    return out
+
+
+def motion_archive(motion: Motion) -> bytes:
+    """The ``.npz`` bytes of ``motion``: built in memory and written in one go, so a full disk
+    fails one plain write instead of leaving numpy's half-closed ZipFile to fail again later."""
     arrays: dict[str, np.ndarray] = {
         "format": np.array(FORMAT),
         "version": np.array(VERSION),
@@ -233,14 +255,9 @@ def save_motion(path: str | os.PathLike[str], motion: Motion) -> Path:
     if motion.overlay is not None:
         arrays["overlay_channels"] = np.array(motion.overlay_channels)
         arrays["overlay"] = motion.overlay
-    # The archive is built in memory and written in one go: a full disk then fails one plain
-    # write, instead of leaving numpy's half-closed ZipFile to fail again when it is collected.
-    with atomic_path(path, suffix=".npz") as tmp:
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        with open(tmp, "wb") as fh:
-            fh.write(buffer.getbuffer())
-    return path
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
 
 
 def _scalar(data: np.lib.npyio.NpzFile, key: str, default: Any) -> Any:
