@@ -131,10 +131,10 @@ def _object_mode() -> Iterator[None]:
     """
     view_layer = bpy.context.view_layer
     active = view_layer.objects.active if view_layer is not None else None
-    mode = active.mode if active is not None else "OBJECT"
-    if mode == "OBJECT":
+    if view_layer is None or active is None or active.mode == "OBJECT":
         yield
         return
+    mode = active.mode
     editing = [o for o in view_layer.objects if o.mode == mode]
     bpy.ops.object.mode_set(mode="OBJECT")
     try:
