@@ -23,6 +23,9 @@ from pathlib import Path
 from .core import outputs, request
 from .core.errors import DualTalkError
 
+# what a recording is called: an --out ending so is a slip for the recording, not a folder name
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     request.add_arguments(parser, (request.AUDIO,))
@@ -75,10 +78,17 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() == ".npz":
         raise DualTalkError("dialogue mode writes A.npz and B.npz: --out must be a folder, not a .npz file")
+    if out.suffix.lower() in AUDIO_SUFFIXES and not out.is_dir():  # a folder named take.wav is a slip
+        raise DualTalkError(
+            f"dialogue mode writes A.npz and B.npz: --out must be a folder, not an audio file ({out.name})"
+        )
     if out.exists() and not out.is_dir():
         raise DualTalkError(f"--out {out} exists and is not a folder")
     inputs = [("input audio", args.audio), ("input audio of B", args.audio_b), ("input turns file", args.turns),
               ("input checkpoint", args.checkpoint), ("input transcript", args.transcript)]  # fmt: skip
+    for label, given in inputs:  # else a folder given as audio reads as "--out lies inside the input"
+        if given is not None and Path(given).is_dir():
+            raise DualTalkError(f"{label} {given} is a directory, not a file")
     outputs.check_write_plan([("--out", out / "A.npz"), ("--out", out / "B.npz")], inputs)
     outputs.check_folder_target(out, "--out")
     t0 = time.perf_counter()

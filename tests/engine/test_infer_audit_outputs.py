@@ -46,3 +46,24 @@ def test_an_out_that_is_a_broken_link_is_refused_before_generating(tmp_path, cap
         == f"error: --out {out} is a broken link (it points to {tmp_path / 'moved' / 'take'}, which does not exist)"
     )
     assert captured.out == "" and out.is_symlink() and not (tmp_path / "moved").exists()
+
+
+def test_an_out_named_like_a_recording_is_refused_before_a_folder_of_that_name_appears(tmp_path, capsys):
+    """``infer --audio talk.wav --out take.wav`` (meaning the audio): before, a folder named
+    take.wav was made and filled with A.npz and B.npz."""
+    audio = _stereo(tmp_path / "talk.wav")
+    rc = main(["infer", "--quiet", "--audio", str(audio), "--out", str(tmp_path / "take.wav")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and err[-1].startswith(
+        "error: dialogue mode writes A.npz and B.npz: --out must be a folder"
+    )
+    assert not (tmp_path / "take.wav").exists()
+
+
+def test_a_folder_given_as_the_recording_is_named_as_such(tmp_path, capsys):
+    """``--audio`` pointing at the folder that holds the output: before, the message blamed --out
+    ("--out .../A.npz lies inside the input audio ...") instead of the folder given as audio."""
+    rc = main(["infer", "--quiet", "--audio", str(tmp_path), "--out", str(tmp_path / "take")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and err[-1] == f"error: input audio {tmp_path} is a directory, not a file"
+    assert not (tmp_path / "take").exists()
