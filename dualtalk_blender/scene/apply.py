@@ -34,7 +34,7 @@ from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
-from . import gaze, keying, layers
+from . import companions, gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character
 
 MARKER_PREFIX = "DT "
@@ -77,12 +77,14 @@ class ApplyReport:
     max_rotation_error_deg: float = 0.0  # same for rotations, as an angle
     layers: list[str] = field(default_factory=list)
     replaced: tuple[int, int] | None = None  # frames rewritten by a range re-generation
+    followers: list[str] = field(default_factory=list)  # other meshes whose keys follow the face's
 
     @property
     def summary(self) -> str:
+        follow = f"; {', '.join(self.followers)} follow the face" if self.followers else ""
         return (
             f"{self.character}: {self.frames} frames ({self.first_frame}-{self.last_frame} @ {self.fps:g} fps), "
-            f"{self.curves} curves; {self.mapping}"
+            f"{self.curves} curves; {self.mapping}{follow}"
         )
 
 
@@ -171,6 +173,8 @@ def apply_motion(
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
     result, replaced = _write(targets, span, meta, options)
+    followers, follow_warnings = companions.follow_face(report)
+    warnings += [w for w in follow_warnings if w not in warnings]
     if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
         scene.frame_start, scene.frame_end = plan.scene_range(
             span, scene.frame_start, scene.frame_end, options.frame_range
@@ -178,6 +182,7 @@ def apply_motion(
     if options.undo_push:
         _undo_push(f"DualTalk: animate {report.mesh.name}")
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
+    rep.followers = followers
     rep.seconds = time.perf_counter() - t0
     return rep
 
