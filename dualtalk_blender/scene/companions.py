@@ -13,7 +13,7 @@ from typing import Any
 
 import bpy
 
-from . import compat
+from . import compat, layers
 from .characters import CharacterReport, rig_meshes
 
 TAG = "dualtalk_face"  # the driver variable's name: marks a follower driver as ours
@@ -56,7 +56,7 @@ def follow_face(report: CharacterReport) -> tuple[list[str], list[str]]:
         if mesh == face or key is None or key == face_key or key.library is not None:
             continue
         names = [kb.name for kb in key.key_blocks[1:] if kb.name in keyed]
-        if not names:
+        if not names or _another_face(key, names, keyed):
             continue
         drivers = {fc.data_path: fc for fc in key.animation_data.drivers} if key.animation_data else {}
         animated = _animated(key)
@@ -80,6 +80,12 @@ def follow_face(report: CharacterReport) -> tuple[list[str], list[str]]:
                 f"do not follow {face.name}'s; remove those to let them follow"
             )
     return followers, warnings
+
+
+def _another_face(key: Any, names: list[str], keyed: set[str]) -> bool:
+    """A mesh that is a character's face itself (two characters on one rig), not a part of this
+    one: it holds a take of ours, or as many of the face's keys as half the face has."""
+    return bool(layers.our_strips(key)) or (len(keyed) >= 8 and 2 * len(names) >= len(keyed))
 
 
 def _add_driver(key: Any, name: str, face_key: Any) -> None:

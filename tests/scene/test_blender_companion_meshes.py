@@ -81,3 +81,16 @@ def test_a_key_the_animator_animates_is_left_alone_and_said_so():
     assert rep.followers == ["Ann_brows (1 key)"]  # browInnerUp follows
     assert any("Ann_brows: shape keys eyeBlinkLeft already have animation" in w for w in rep.warnings)
     assert np.allclose(played(brows, "eyeBlinkLeft"), 0.3)
+
+
+def test_a_second_face_on_the_same_rig_is_not_a_part_of_the_first():
+    """Two characters deformed by one armature (a linked duplicate): keying Ann must not make
+    Bob's face a copy of hers. Her eyelashes still follow her."""
+    ann = br.make_character("Ann")
+    bob = part_of(ann, "Bob", list(ARKIT52))
+    lashes = part_of(ann, "Ann_lashes", ["eyeBlinkLeft"])
+
+    rep = apply_motion(ann, blinking_and_talking(), ApplyOptions(undo_push=False))
+
+    assert rep.followers == ["Ann_lashes (1 key)"]
+    assert bob.data.shape_keys.animation_data is None and lashes.data.shape_keys.animation_data is not None
