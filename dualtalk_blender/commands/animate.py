@@ -20,11 +20,16 @@ Inside Blender's own Python (the extension installed, or this folder on ``sys.pa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import math
+import os
 import re
 import sys
+import tempfile
 import time
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +62,7 @@ from ...inference.core.errors import DualTalkError  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_dialogue_strip, remove_our_strips  # noqa: E402
-from .jobs import Shot, load_jobs  # noqa: E402
+from .jobs import Shot, intermediates, load_jobs, work_folder  # noqa: E402
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -162,17 +167,6 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     )
 
 
-def work_folder(shot: Shot) -> Path:
-    """Where the engine's motion files and the dialogue mix go."""
-    return shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
-
-
-def intermediates(shot: Shot) -> list[str]:
-    """The files this shot writes into its work folder."""
-    names = [] if shot.motion_a is not None else ["A.npz", "B.npz"]
-    return names + (["dialogue.wav"] if shot.req.audio is not None else [])
-
-
 def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     """Refuse a shot before any work: every input, map, option and output path is checked here.
 
@@ -224,6 +218,10 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     if intermediates(shot):
         folders.append(("--work", work))
     outputs.check_write_plan(files, inputs, folders=folders, root=root)
+    own = [("--out", shot.out, False), ("--fbx", shot.fbx, False), ("--render", shot.render, not video)]
+    if intermediates(shot):
+        own.append(("--work" if shot.work else "the work folder", work, True))
+    _check_overlaps([(label, p, is_folder) for label, p, is_folder in own if p is not None])
     outputs.check_target(shot.out, "--out")
     if shot.fbx is not None:
         outputs.check_target(shot.fbx, "--fbx")
@@ -237,6 +235,22 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
         outputs.check_work_folder(work, intermediates(shot), "--work" if shot.work else "work folder")
 
 
+def _check_overlaps(targets: list[tuple[str, Path, bool]]) -> None:
+    """Refuse outputs that collide with each other (``--work`` at the ``--out`` path, or at the
+    ``--render`` folder): found only when writing, they failed after the engine ran and left a
+    folder named OUT.blend, or a frames folder no later render would accept."""
+    from ...inference.core.outputs import real
+
+    reals = [(label, p, real(p), is_folder) for label, p, is_folder in targets]
+    for i, (label, p, rp, _) in enumerate(reals):
+        for other, op, orp, other_is_folder in reals[:i] + reals[i + 1 :]:
+            if rp == orp:
+                raise DualTalkError(f"{label} {p} is the same path as {other} {op}; give each its own")
+            if orp in rp.parents and (not other_is_folder or other == "--render"):
+                what = "a file" if not other_is_folder else "the render folder, which holds only frames"
+                raise DualTalkError(f"{label} {p} lies inside {other} {op} ({what}); choose another path")
+
+
 def _find_object(bpy: Any, name: str, label: str) -> Any:
     obj = bpy.data.objects.get(name)
     if obj is None:
@@ -244,6 +258,78 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
         listed = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
         raise DualTalkError(f"{label} {name!r} is not in the scene (meshes/armatures: {listed or 'none'})")
     return obj
+
+
+@contextlib.contextmanager
+def _staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
+    """Hidden siblings for a shot's .blend and FBX, renamed into place together once every output
+    (the render last) is written: a shot failing part-way leaves the earlier run's set whole, not
+    a new .blend beside the old FBX and video, which looked like a finished shot."""
+    from ...inference.core.fileio import ensure_writable_dir
+
+    staged: dict[Path, Path] = {}
+    try:
+        for final in finals:
+            try:
+                fd, name = tempfile.mkstemp(
+                    prefix=f".{final.stem[:64]}.",
+                    suffix=f".pending{final.suffix}",
+                    dir=ensure_writable_dir(final.parent),
+                )
+            except OSError as exc:
+                raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
+            os.close(fd)
+            staged[final] = Path(name)
+        try:
+            yield staged
+        except DualTalkError as exc:  # the writers name the file they wrote: name the user's instead
+            message = str(exc)
+            for final, tmp in staged.items():
+                message = message.replace(str(tmp), str(final)).replace(tmp.name, final.name)
+            if message == str(exc):
+                raise
+            raise type(exc)(message) from None
+        for final, tmp in staged.items():
+            try:
+                os.replace(tmp, final)
+            except OSError as exc:
+                raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
+    finally:
+        for tmp in staged.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _check_exportable(bpy: Any, characters: tuple[Any, Any], scope: str) -> None:
+    """Refuse an FBX the exporter would refuse (a character whose collection is hidden or excluded)
+    before any work: found at export time, it came after the .blend was written, left looking done."""
+    from ..scene.fbx_export import export_objects
+
+    view_layer = bpy.context.view_layer
+    view_layer.update()
+    chosen = export_objects(characters, whole_rigs=scope == "full")
+    for obj in chosen:
+        if obj.name not in view_layer.objects:
+            raise DualTalkError(f"--fbx: {obj.name!r} is not in the active view layer; cannot export it")
+    # the exporter shows hidden objects itself; only a hidden collection stops it
+    state = [(o, o.hide_get(), o.hide_viewport) for o in chosen]
+    try:
+        for obj in chosen:
+            obj.hide_viewport = False
+            obj.hide_set(False)
+        view_layer.update()
+        hidden = [o for o in chosen if not o.visible_get()]
+    finally:
+        for obj, was_hidden, was_disabled in state:
+            obj.hide_viewport = was_disabled
+            obj.hide_set(was_hidden)
+        view_layer.update()
+    if hidden:
+        where = ", ".join(c.name for c in hidden[0].users_collection) or "its collection"
+        raise DualTalkError(
+            f"--fbx: cannot export {hidden[0].name!r}: its collection ({where}) is hidden in the viewport; "
+            "show it, or drop --fbx"
+        )
 
 
 def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> None:
@@ -344,6 +430,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         raise DualTalkError(
             f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
         )
+    if shot.fbx is not None:
+        _check_exportable(bpy, (obj_a, obj_b), shot.fbx_scope)
     # the shot's own options, as animate keys them: the scene range fits the take, no undo steps
     request, options = link(shot.request(), shot.options.replace(frame_range="fit", undo_push=False))
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files;
@@ -394,26 +482,23 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         wav = write_mix(dialogue, work / "dialogue.wav")
         add_dialogue_sound(scene, wav, rep_a.first_frame)
     scene.frame_set(scene.frame_start)
-    progress.update("save", 0.0, shot.out.name)
-    save_blend(bpy, shot.out, quiet=quiet_stdout)
-    progress.update("save", 1.0, shot.out.name)
-    written = [str(shot.out)]
-    if shot.fbx is not None:
-        from ..scene.fbx_export import export_fbx
+    written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
+    with _staged([p for p in (shot.out, shot.fbx) if p is not None]) as staged:
+        progress.update("save", 0.0, shot.out.name)
+        save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
+        progress.update("save", 1.0, shot.out.name)
+        if shot.fbx is not None:
+            from ..scene.fbx_export import export_fbx
 
-        progress.update("fbx", 0.0, shot.fbx.name)
-        written.append(str(export_fbx([obj_a, obj_b], shot.fbx, scene=scene, scope=shot.fbx_scope)))
-        progress.update("fbx", 1.0, shot.fbx.name)
-    if shot.render is not None:
-        from ..scene.render import render_shot
+            progress.update("fbx", 0.0, shot.fbx.name)
+            export_fbx([obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope)
+            progress.update("fbx", 1.0, shot.fbx.name)
+        if shot.render is not None:
+            from ..scene.render import render_shot
 
-        written.append(
-            str(
-                render_shot(
-                    scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
-                )
+            render_shot(
+                scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
             )
-        )
     took = time.perf_counter() - t0
     if rep_a.replaced is not None:
         range_first, range_last = _frame_range(shot)
@@ -455,7 +540,8 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
     shots = load_jobs(args.job)
     engines = Engines()
-    failed = 0
+    failed: list[str] = []
+    internal = 0
     for i, shot in enumerate(shots):
         progress.update("job", i / len(shots), shot.name)
         try:
@@ -463,9 +549,21 @@ def run(args: argparse.Namespace) -> int:
         except DualTalkError as exc:
             if exc.exit_code == 130 or interrupts.received() is not None:
                 raise  # a cancel or a signal stops the whole job, not just this shot
-            failed += 1
-            print(f"error: shot {shot.name}: {exc}", file=sys.stderr)
-    progress.update("job", 1.0, f"{len(shots) - failed}/{len(shots)} shots done")
+            failed.append(shot.name)
+            print(f"error: shot {shot.name}: {exc}", file=sys.stderr, flush=True)
+        except Exception as exc:  # a bug in one shot must not cost the rest of an overnight batch
+            if interrupts.received() is not None:
+                raise
+            failed.append(shot.name)
+            internal += 1
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+            print(f"error: shot {shot.name}: internal error ({detail})", file=sys.stderr, flush=True)
+            if os.environ.get("DUALTALK_DEBUG"):
+                traceback.print_exc()
+    progress.update("job", 1.0, f"{len(shots) - len(failed)}/{len(shots)} shots done")
     if failed:
-        raise DualTalkError(f"{failed} of {len(shots)} shots failed (see the errors above)")
+        error = DualTalkError(f"{len(failed)} of {len(shots)} shots failed (see the errors above)")
+        if internal:
+            error.exit_code = 1  # internal errors, as for a single shot
+        raise error
     return 0

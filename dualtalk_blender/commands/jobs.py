@@ -167,8 +167,9 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
         or not name.strip()
         or len(name) > 40
         or any(c in name for c in '/\\:*?"<>|')
+        or any(ord(c) < 32 or ord(c) == 127 for c in name)  # one result line per shot, a sane file name
     ):
-        raise DualTalkError(f"shots[{index}].name: 1-40 characters, no path separators")
+        raise DualTalkError(f"shots[{index}].name: 1-40 characters, no path separators or control characters")
     where = f"shot {name!r}"
     for req in ("blend", "char_a", "char_b", "out"):
         if req not in merged:
@@ -254,35 +255,63 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
     if len(shots_raw) > MAX_SHOTS:
         raise DualTalkError(f"job file: too many shots ({len(shots_raw)} > {MAX_SHOTS})")
     shots = [_shot(raw, defaults, base, i) for i, raw in enumerate(shots_raw)]
+    check_shots(shots, base)
+    return shots
+
+
+def work_folder(shot: Shot) -> Path:
+    """Where the engine's motion files and the dialogue mix go."""
+    return shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
+
+
+def intermediates(shot: Shot) -> list[str]:
+    """The files this shot writes into its work folder."""
+    names = [] if shot.motion_a is not None else ["A.npz", "B.npz"]
+    return names + (["dialogue.wav"] if shot.req.audio is not None else [])
+
+
+def _writes(shot: Shot) -> list[tuple[str, Path]]:
+    """Every file a shot creates or replaces: its outputs and its work folder's intermediates
+    (a .blend's sound strip points at its ``dialogue.wav``, so a shared one would play another shot)."""
+    files = [(key, getattr(shot, key)) for key in ("out", "fbx", "render") if getattr(shot, key) is not None]
+    return files + [("work file", work_folder(shot) / n) for n in intermediates(shot)]
+
+
+def check_shots(shots: list[Shot], base: Path) -> None:
+    """Refuse a batch whose shots share a name, write the same file or write over any shot's input.
+
+    Each path is resolved once: comparing every output with every input afresh made a
+    10,000-shot file take hours before the first shot started.
+    """
     names: set[str] = set()
     written: dict[Path, str] = {}
-    inputs = {
-        os.path.normpath(getattr(s, k)) for s in shots for k in INPUT_PATHS if getattr(s, k) is not None
-    }
+    by_name: dict[str, set[str]] = {}  # each input path (as written, normalised) -> the shots reading it
+    by_real: dict[Path, set[str]] = {}  # ... and by real path
+    for s in shots:
+        for k in INPUT_PATHS:
+            if getattr(s, k) is not None:
+                norm = os.path.normpath(getattr(s, k))
+                by_name.setdefault(norm, set()).add(s.name)
+                by_real.setdefault(outputs.real(norm), set()).add(s.name)
     for s in shots:
         # real paths: a symbolic link inside the job folder must not carry an output elsewhere
-        outputs.check_write_plan(
-            [("out", s.out), ("fbx", s.fbx), ("render", s.render)],
-            [],
-            folders=[("work", s.work)],
-            root=base,
-        )
+        outputs.check_write_plan(_writes(s), [], folders=[("work", s.work)], root=base)
         if s.name in names:
             raise DualTalkError(f"job file: two shots are named {s.name!r}")
         names.add(s.name)
-        for key in ("out", "fbx", "render"):
-            p = getattr(s, key)
-            if p is None:
-                continue
+        # a work file over the shot's own input is refused when the shot runs, naming which input
+        own = {s.name}
+        for key, p in _writes(s):
             norm = Path(os.path.normpath(p))
-            if norm in written:
-                raise DualTalkError(f"job file: shots {written[norm]!r} and {s.name!r} both write {p}")
-            if str(norm) in inputs:
+            where = outputs.real(norm)  # two spellings of one file (a link) are one file
+            skip = own if key == "work file" else set()
+            if where in written:
+                raise DualTalkError(f"job file: shots {written[where]!r} and {s.name!r} both write {p}")
+            if by_name.get(str(norm), set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input")
-            if Path(os.path.realpath(norm)) in {Path(os.path.realpath(i)) for i in inputs}:
+            if by_real.get(where, set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input (through a link)")
-            written[norm] = s.name
-    return shots
+            written[where] = s.name
 
 
 def load_jobs(path: str | os.PathLike[str]) -> list[Shot]:
