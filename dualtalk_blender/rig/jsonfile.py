@@ -20,7 +20,7 @@ def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> objec
     if p.stat().st_size > max_bytes:
         raise DualTalkError(f"{label} {p.name} is larger than {_size(max_bytes)}")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
         data = safe_json.loads(text, f"{label} {p.name}")
     except UnicodeDecodeError:
         raise DualTalkError(f"{label} {p.name} is not UTF-8 text") from None

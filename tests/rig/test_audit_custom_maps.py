@@ -81,3 +81,11 @@ def test_duplicate_keys_are_refused_at_any_depth(tmp_path):
     with pytest.raises(DualTalkError, match="'weight' appears twice"):
         load_mapping(path)
     json.loads(path.read_text())  # plain JSON accepts it: the refusal is ours
+
+
+def test_a_map_saved_by_notepad_with_a_byte_order_mark_reads(tmp_path):
+    """Windows Notepad saves "UTF-8" with a byte-order mark in front; the file was refused as
+    "not valid JSON (line 1: Unexpected UTF-8 BOM)" though nothing in it was wrong."""
+    path = tmp_path / "map.json"
+    path.write_text('{"map": {"jawOpen": "MouthOpen"}}', encoding="utf-8-sig")
+    assert [k.key for k in load_mapping(path).keys] == ["MouthOpen"]
