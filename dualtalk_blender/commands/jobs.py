@@ -185,7 +185,7 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
         value = merged.get(key)
         if value is True:
             run[key] = run["out"].with_name(f"{name}{suffix}")
-        elif value not in (None, False):
+        elif value is not None and value is not False:  # 0 == False, but "fbx": 0 is a mistake
             run[key] = resolve_path(value, base, f"{where}.{key}", output=True)
     if run.get("fbx") is not None and run["fbx"].suffix.lower() != ".fbx":
         raise DualTalkError(f"{where}.fbx: must end in .fbx")

@@ -190,6 +190,16 @@ def test_shot_names_with_control_characters_are_refused(tmp_path):
     )
 
 
+def test_fbx_0_is_a_mistake_not_a_quiet_no(tmp_path):
+    """``"fbx": 0`` (a spreadsheet's FALSE, or a typo for a path) quietly meant "no FBX", because
+    0 == False in Python; true/false and a path are the only meanings."""
+    base = {**DEFAULTS, "audio": "a.wav", "out": "o/cafe_01.blend"}
+    for value in (0, 1, 0.0):
+        with pytest.raises(DualTalkError, match=r"fbx"):
+            parse_jobs({"shots": [{**base, "fbx": value}]}, tmp_path)
+    assert parse_jobs({"shots": [{**base, "fbx": False}]}, tmp_path)[0].fbx is None
+
+
 def test_a_default_work_folder_linked_outside_the_job_folder_is_refused(tmp_path):
     """A job folder unpacked from someone else's archive held ``out/x.dualtalk`` as a symbolic
     link to a folder elsewhere. Outputs were checked for links but the engine's work files were
