@@ -31,8 +31,10 @@ from .layers import (
     calibrate_head,
     gaze_plan,
     head_plan,
+    scaled_direction,
+    with_partner_blinks,
 )
-from .settings import MOOD_TABLE, BehaviourSettings
+from .settings import MOOD_TABLE, BehaviourSettings, Mood
 
 BLINK = ("eyeBlinkLeft", "eyeBlinkRight")
 BROWS = ("browInnerUp", "browOuterUpLeft", "browOuterUpRight")
@@ -95,9 +97,19 @@ def apply_with_cues(
     ]
     gazes = [gaze_plan(c) for c in ctxs]
     amounts = [settings.amounts(m.engine)["blinks"] for m in motions]
-    # listeners also blink 0.25-0.5 s after the speaker does: a second pass sees the partner's first
-    first = [blink_times(c, g, a) for c, g, a in zip(ctxs, gazes, amounts, strict=True)]
-    blinks = [blink_times(ctxs[i], gazes[i], amounts[i], partner_blinks=first[1 - i]) for i in range(2)]
+    # listeners also blink 0.25-0.5 s after the speaker does: each character's own blinks first
+    # (their rate allowing for the answers to come), then the answers, added on top. Answers follow
+    # the partner's blinks as drawn at the neutral mood (the real ones while that mood is neutral),
+    # so B's mood never moves A.
+    neutral = [replace(c, mood=Mood()) for c in ctxs]
+    plain = [gazes[i] if ctxs[i].mood == Mood() else gaze_plan(neutral[i]) for i in range(2)]
+    first = [blink_times(neutral[i], plain[i], amounts[i]) for i in range(2)]
+    own = [blink_times(ctxs[i], gazes[i], amounts[i], partner_blinks=first[1 - i]) for i in range(2)]
+    ref = [
+        own[i] if ctxs[i].mood == Mood() else blink_times(neutral[i], plain[i], amounts[i], first[1 - i])
+        for i in range(2)
+    ]
+    blinks = [with_partner_blinks(ctxs[i], own[i], ref[1 - i], amounts[i]) for i in range(2)]
     out = [_one(motions[i], ctxs[i], settings, gazes[i], blinks[i]) for i in range(2)]
     return out[0], out[1]
 
@@ -111,8 +123,9 @@ def _one(motion: Motion, ctx: Context, settings: BehaviourSettings, gaze: Gaze, 
         lid = blink_curve(times, t, fps, (settings.seed, ctx.role))
         layer["eyeBlinkLeft"] = layer["eyeBlinkRight"] = lid
         events["blinks"] = [int(x * fps) for x in times]
+    gaze_dir = scaled_direction(gaze.direction, amounts["gaze"])
     if amounts["gaze"] > 0:
-        for name, w in eye_weights(gaze.direction * amounts["gaze"]).items():
+        for name, w in eye_weights(gaze_dir).items():
             layer[name] = w
         events["partner_looks"] = [int(s) for s, _ in segments(gaze.target == GAZE_PARTNER)]
     if amounts["brows"] > 0:
@@ -139,7 +152,9 @@ def _one(motion: Motion, ctx: Context, settings: BehaviourSettings, gaze: Gaze, 
         head_cols = [cols[c] for c in HEAD]
     else:
         overlay_names = tuple(sorted(layer))
-        overlay = np.stack([layer[n] for n in overlay_names], axis=1).astype(np.float32) if layer else None
+        # ARKit weights: an amount of 2 doubles a 0.65 laugh smile, which must not leave 0..1
+        stacked = np.stack([layer[n] for n in overlay_names], axis=1) if layer else None
+        overlay = np.clip(stacked, 0.0, 1.0).astype(np.float32) if stacked is not None else None
         head_cols = [cols[c] for c in ("neck_rx", "neck_ry", "neck_rz")]
     if head_deg is not None:
         values[:, head_cols] += np.radians(head_deg).astype(np.float32)
@@ -150,7 +165,7 @@ def _one(motion: Motion, ctx: Context, settings: BehaviourSettings, gaze: Gaze, 
         values=values,
         meta={**motion.meta, "behaviour": record},
         gaze_target=gaze.target.astype(np.int8) if gaze_on else None,
-        gaze_dir=(gaze.direction * amounts["gaze"]).astype(np.float32) if gaze_on else None,
+        gaze_dir=gaze_dir if gaze_on else None,
         overlay_channels=overlay_names if overlay is not None else (),
         overlay=overlay,
     )

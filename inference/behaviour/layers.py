@@ -10,16 +10,18 @@ so a layer at 0 removes exactly that layer. Figures come from the calibration ta
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
+from ..core.gaze import EYE_PITCH_DEG, EYE_YAW_DEG
 from .cues import Cues, segments, speaking_state
 from .settings import Mood
 
-LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5}
+LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5, "partner_blinks": 6}
 
 # blinks (Bentivoglio 1997; Nakano & Kitazawa 2010)
 BLINK_RATE_SPEAKING = 24.0 / 60.0  # all blinks together: background, pause- and gaze-locked
@@ -102,10 +104,30 @@ class Gaze:
     shifts: list[tuple[int, float]] = field(default_factory=list)  # (frame, size in degrees)
 
 
+AWAY_YAW_DEG = (6.0, 20.0)  # sideways, either side
+AWAY_PITCH_DEG = (-14.0, 5.0)  # down to up
+# past the calibrated range (amounts above 1) directions bend softly into the eyes' reach
+GAZE_KNEE_DEG = np.array([AWAY_YAW_DEG[1], -AWAY_PITCH_DEG[0]]) + 4 * MICRO_SACCADE_DEG
+GAZE_LIMIT_DEG = 0.95 * np.array([EYE_YAW_DEG, EYE_PITCH_DEG])
+
+
 def _away_direction(rng: np.random.Generator) -> np.ndarray:
-    yaw = rng.uniform(6.0, 20.0) * rng.choice((-1.0, 1.0))
-    pitch = rng.uniform(-14.0, 5.0)
+    yaw = rng.uniform(*AWAY_YAW_DEG) * rng.choice((-1.0, 1.0))
+    pitch = rng.uniform(*AWAY_PITCH_DEG)
     return np.array([yaw, pitch])
+
+
+def scaled_direction(direction: np.ndarray, amount: float) -> np.ndarray:
+    """(T, 2) gaze directions times the gaze amount, kept inside the eyes' reach.
+
+    Up to :data:`GAZE_KNEE_DEG` (the amount-1 range) a direction is scaled as it is; beyond it
+    bends smoothly toward :data:`GAZE_LIMIT_DEG`, so ``--gaze 2`` looks further away without
+    doubling a 20 deg glance to 40 deg, which pinned the eyes in their corners."""
+    d = np.asarray(direction, dtype=np.float64) * amount
+    knee, room = GAZE_KNEE_DEG[None, :], (GAZE_LIMIT_DEG - GAZE_KNEE_DEG)[None, :]
+    mag = np.abs(d)
+    bent = knee + room * np.tanh((mag - knee) / room)
+    return (np.sign(d) * np.where(mag > knee, bent, mag)).astype(np.float32)
 
 
 def gaze_plan(ctx: Context) -> Gaze:
@@ -186,7 +208,10 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
 
 # blinks -----------------------------------------------------------------------------------
 def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequence[float] = ()) -> list[float]:
-    """Blink onsets in seconds: a renewal process plus pause-, gaze- and partner-locked blinks."""
+    """Blink onsets in seconds: a renewal process plus pause- and gaze-locked blinks.
+
+    ``partner_blinks`` only lowers the background rate by the blinks
+    :func:`with_partner_blinks` will lock to them, so the total stays the table's."""
     if amount <= 0:
         return []
     rng = layer_rng(ctx.seed, ctx.role, "blinks")
@@ -197,10 +222,6 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
     for e in ctx.partner.phrase_ends:
         if e < t and not ctx.own.speaking[min(e, t - 1)] and rng.random() < BLINK_AT_PAUSE_P:
             triggers.append(e / fps + rng.uniform(0.1, 0.5))
-    for when in partner_blinks:  # a listener blinks 0.25-0.5 s after the speaker (Nakano 2010)
-        frame = int(when * fps)
-        if 0 <= frame < t and not ctx.own.speaking[frame] and rng.random() < BLINK_AFTER_PARTNER_P:
-            triggers.append(when + rng.uniform(0.25, 0.5))
     for frame, size in gaze.shifts:
         if size >= BIG_SHIFT_DEG and rng.random() < BLINK_AT_SHIFT_P:
             triggers.append(frame / fps - 0.02)
@@ -210,6 +231,9 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
     locked = {True: 0.0, False: 0.0}
     for trig in triggers:
         locked[bool(speaking[min(max(int(trig * fps), 0), t - 1)])] += min(1.0, amount)
+    answer = BLINK_AFTER_PARTNER_P * min(1.0, amount)
+    for frame in _partner_lock_frames(ctx, partner_blinks):  # expected answers, placed later
+        locked[bool(speaking[min(frame + int(0.375 * fps), t - 1)])] += answer
     base = {True: BLINK_RATE_SPEAKING, False: BLINK_RATE_LISTENING}
     rates = {
         state: max(
@@ -219,7 +243,9 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
         for state in (True, False)
     }
     out: list[float] = []
-    now = float(rng.uniform(0.2, 2.0))
+    # the first blink comes after 0.2-2 s at amount 1, later at lower amounts: a forced early
+    # blink gave every take one even at --blinks 0.02
+    now = float(rng.uniform(0.2, 2.0)) / min(amount, 1.0)
     ti = 0
     while True:
         rate = rates[bool(speaking[min(int(now * fps), t - 1)])]
@@ -238,6 +264,37 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
             out.append(nxt + rng.uniform(0.3, 0.45))
         now = out[-1]
     return [x for x in out if x < duration]
+
+
+def _partner_lock_frames(ctx: Context, partner_blinks: Sequence[float]) -> list[int]:
+    """Frames of the partner's blinks this character may answer: those while it does not speak."""
+    frames = [int(when * ctx.fps) for when in partner_blinks]
+    return [f for f in frames if 0 <= f < ctx.num_frames and not ctx.own.speaking[f]]
+
+
+def with_partner_blinks(
+    ctx: Context, own: Sequence[float], partner_blinks: Sequence[float], amount: float
+) -> list[float]:
+    """``own`` plus a blink 0.25-0.5 s after 30 % of the partner's blinks while listening
+    (Nakano & Kitazawa 2010), none closer than :data:`BLINK_MIN_GAP_S` to another.
+
+    Added after both characters' own blinks, with its own random stream: locking them to a
+    first draw that a second pass then redrew answered blinks the partner never made (a
+    listener blink followed 17 % of a speaker's blinks, against 12 % by chance)."""
+    if amount <= 0:
+        return list(own)
+    rng = layer_rng(ctx.seed, ctx.role, "partner_blinks")
+    duration = ctx.num_frames / ctx.fps
+    out = sorted(own)
+    for frame in _partner_lock_frames(ctx, partner_blinks):
+        p, lag = rng.random(), rng.uniform(0.25, 0.5)
+        when = frame / ctx.fps + lag
+        if p >= BLINK_AFTER_PARTNER_P * min(1.0, amount) or when >= duration:
+            continue
+        k = bisect.bisect(out, when)
+        if all(abs(when - x) >= BLINK_MIN_GAP_S for x in out[max(k - 1, 0) : k + 1]):
+            out.insert(k, when)
+    return out
 
 
 def blink_curve(times: list[float], num_frames: int, fps: float, rng_seed: tuple[int, int]) -> np.ndarray:
@@ -265,18 +322,26 @@ class Head:
     speaking: np.ndarray | None = None
 
 
+SWAY_MIN_S = 10.0
+
+
 def _sway(
     rng: np.random.Generator, t: int, fps: float, fast_s: float = 0.6, slow_s: float = 2.5
 ) -> np.ndarray:
     """Band-limited wander, unit std per axis: Gaussian smoothing at ``fast_s`` minus ``slow_s``
-    seconds (the default passes about 0.07-0.4 Hz)."""
+    seconds (the default passes about 0.07-0.4 Hz).
+
+    Drawn and normalised over at least :data:`SWAY_MIN_S`, then cut to the take: a slow wander
+    barely moves within a short take, and dividing by that take's own tiny std turned a 0.2 s
+    take's head 170 degrees."""
     out = np.zeros((t, 3))
     pad = int(2 * slow_s * fps)
+    n = max(t, int(round(SWAY_MIN_S * fps)))
     for axis in range(3):
-        noise = rng.normal(size=t + 2 * pad)
+        noise = rng.normal(size=n + 2 * pad)
         slow = gaussian_filter1d(noise, fast_s * fps) - gaussian_filter1d(noise, slow_s * fps)
-        slow = slow[pad : pad + t]
-        out[:, axis] = slow / (slow.std() + 1e-9)
+        slow = slow[pad : pad + n]
+        out[:, axis] = (slow / (slow.std() + 1e-9))[:t]
     return out
 
 
@@ -377,6 +442,13 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     return Head(free=free, fixed=fixed, nods=nods, speaking=speaking)
 
 
+# A state shorter than this (a 0.5 s take, a breath of listening) is not calibrated to a std:
+# solving over a few frames of slow sway asked for 10x the target. Longer states rarely need
+# more than 2.6x (15 AMI excerpts, 3 seeds); the cap only stops a freak.
+CALIBRATE_MIN_S = 1.0
+CALIBRATE_MAX_GAIN = 3.0
+
+
 def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -> np.ndarray:
     """The layer's head motion (T, 3) degrees, sized so the take hits the table's std per axis.
 
@@ -387,8 +459,8 @@ def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -
     gains = np.zeros((2, 3))
     for row, (mask, target) in enumerate(((speaking, HEAD_STD_SPEAKING), (~speaking, HEAD_STD_LISTENING))):
         for axis in range(3):
-            if mask.sum() < 2:
-                gains[row, axis] = 0.5 * target[axis]
+            if mask.sum() < CALIBRATE_MIN_S * fps:  # a std over a moment means nothing: half the target
+                gains[row, axis] = 0.5 * gain * target[axis]
                 continue
             f = model_deg[mask, axis] + head.fixed[mask, axis]
             x = head.free[mask, axis]
@@ -396,8 +468,9 @@ def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -
             a, b, c = float(x @ x), float(2 * f @ x), float(f @ f) - len(f) * (gain * target[axis]) ** 2
             disc = b * b - 4 * a * c
             g = (-b + np.sqrt(disc)) / (2 * a) if disc > 0 and a > 0 else 0.0
-            # never frozen: keep at least a quarter of the target as sway
-            gains[row, axis] = max(g, 0.25 * gain * target[axis])
+            # never frozen: keep at least a quarter of the target as sway; never wild either
+            lo, hi = 0.25 * gain * target[axis], CALIBRATE_MAX_GAIN * gain * target[axis]
+            gains[row, axis] = min(max(g, lo), hi)
     w = speaking_weight(speaking, fps)[:, None]
     per_frame = w * gains[0][None, :] + (1.0 - w) * gains[1][None, :]
     return per_frame * head.free + head.fixed
