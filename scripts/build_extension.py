@@ -10,20 +10,27 @@ binary. ``blender --command extension build`` runs the same code. Usage::
     python scripts/build_extension.py --blender-ext /path/to/blender_ext.py
 
 What goes into the zip is decided by ``[build] paths_exclude_pattern`` in
-``blender_manifest.toml`` (tests, bench, docs, scripts and CI files are left out).
+``blender_manifest.toml`` (tests, bench, docs, scripts and CI files are left out). Every
+other file in the folder goes in, so the built zip is checked: each file that is not our
+code or text must be named in ``docs/ASSETS.md`` (and match the sha256 recorded there), or
+the build is refused; a demo run or a synth corpus left in the checkout never ships.
 """
 
 from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import os
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+OWN_TEXT = {"blender_manifest.toml", "pyproject.toml", "README.md", "MODEL_CARD.md"}
+"""Our own files the zip may hold besides code; every other non-.py file is an asset."""
 
 
 def find_blender_ext() -> Path:
@@ -77,14 +84,47 @@ def validate(tool: Path, source: Path = REPO) -> None:
         raise SystemExit(f"error: manifest validation failed: {(out.stdout + out.stderr).strip()}")
 
 
-def build(tool: Path, out_dir: Path) -> Path:
-    m = manifest()
+def unrecorded_assets(zip_path: Path, source: Path = REPO) -> list[str]:
+    """Files in the zip whose provenance ``docs/ASSETS.md`` does not record (or records another sha256)."""
+    import zipfile
+
+    doc = source / "docs" / "ASSETS.md"
+    text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    named = set(re.findall(r"`([^`]+)`", text))
+    sections = text.split("\n## ")
+    bad = []
+    with zipfile.ZipFile(zip_path) as zf:
+        for name in zf.namelist():
+            if name.endswith("/") or name.endswith(".py") or name in OWN_TEXT:
+                continue
+            if name not in named:
+                bad.append(f"{name} (not in docs/ASSETS.md)")
+                continue
+            for section in sections:
+                recorded = re.search(r"sha256 \| `([0-9a-f]{64})`", section)
+                if f"`{name}`" in section.splitlines()[0] and recorded:
+                    if hashlib.sha256(zf.read(name)).hexdigest() != recorded.group(1):
+                        bad.append(f"{name} (sha256 differs from docs/ASSETS.md)")
+    return bad
+
+
+def build(tool: Path, out_dir: Path, source: Path = REPO) -> Path:
+    with open(source / "blender_manifest.toml", "rb") as fh:
+        m = tomllib.load(fh)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{m['id']}-{m['version']}.zip"
-    out = run_tool(tool, "build", "--source-dir", str(REPO), "--output-filepath", str(target))
+    out = run_tool(tool, "build", "--source-dir", str(source), "--output-filepath", str(target))
     if out.returncode != 0 or not target.is_file():
         raise SystemExit(f"error: extension build failed: {(out.stdout + out.stderr).strip()}")
     validate(tool, target)
+    bad = unrecorded_assets(target, source)
+    if bad:
+        target.unlink()  # a zip with a file of unknown licence must not be left to ship
+        raise SystemExit(
+            f"error: the zip would hold files of unrecorded provenance: {', '.join(bad[:5])}"
+            f"{f' and {len(bad) - 5} more' if len(bad) > 5 else ''}; "
+            "move them out of the extension folder or record them in docs/ASSETS.md"
+        )
     return target
 
 

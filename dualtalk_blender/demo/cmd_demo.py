@@ -24,6 +24,7 @@ from ..scene.sound import add_dialogue_strip, remove_our_strips
 
 PREVIEWS = ("sheet", "video", "both", "none")
 DEMO_FILES = ("dialogue.wav", "A.npz", "B.npz", "demo.blend", "demo.fbx", "preview.png", "preview.mp4")
+MAX_FRAMES = 60  # each tile is a full render: 60 is a minute or two, 100000 was 7 min and a 107 MB PNG
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="sheet",
         help="contact sheet PNG (default), low-res MP4 with sound, both, or none",
     )
-    parser.add_argument("--frames", type=int, default=6, help="frames on the contact sheet (default 6)")
+    parser.add_argument(
+        "--frames", type=int, default=6, help=f"frames on the contact sheet (default 6, at most {MAX_FRAMES})"
+    )
     parser.add_argument("--no-fbx", action="store_true", help="skip the FBX export")
 
 
@@ -128,17 +131,20 @@ def run(args: argparse.Namespace) -> int:
     from .demo_dialogue import load_conversation, write_stereo
     from .demo_scene import NAMES, build_demo_scene, face_focus
 
-    if args.frames < 1:
-        raise DualTalkError(f"--frames must be at least 1, got {args.frames}")
+    if not 1 <= args.frames <= MAX_FRAMES:
+        raise DualTalkError(
+            f"--frames must be 1 to {MAX_FRAMES} (tiles on the contact sheet), got {args.frames}"
+        )
     if args.seconds is not None and not (0 < args.seconds <= 600):
         raise DualTalkError(
             f"--seconds must be more than 0 and at most 600 (seconds of the dialogue to use), got {args.seconds:g}"
         )
+    if not str(args.out).strip():
+        raise DualTalkError("--out is empty; give the folder to write the demo into")
     # the demo replaces these in --out on every run; a user's own file of that name is never one of them
     outputs.check_work_folder(args.out, DEMO_FILES, "--out")
-    out = ensure_writable_dir(args.out)
-    outputs.mark_work_folder(out)
     bpy = _need_bpy()
+    req = Request(engine=args.engine, checkpoint=args.checkpoint, device=args.device).validate()
     if args.preview != "none":
         from .preview import start_workbench_probe
 
@@ -147,20 +153,24 @@ def run(args: argparse.Namespace) -> int:
     stages = _Stages()
     written: list[tuple[str, Path]] = []
 
+    # Everything that can refuse the run (no TTS, bad weights, no GPU) comes before the first write.
     # 1. the conversation ---------------------------------------------------------
     progress.update("dialogue", 0.0, "voicing the script")
     conv = load_conversation(args.dialogue, args.seconds)
     dialogue = Dialogue(conv.a, conv.b, conv.active_a, conv.active_b, names=NAMES, source=conv.source)
-    wav = write_stereo(out / "dialogue.wav", conv)
-    written.append(("dialogue audio (stereo, left = A)", wav))
     progress.update("dialogue", 1.0, dialogue.summary()[:40])
     stages.done("dialogue")
-
-    # 2. motion from the network ----------------------------------------------------
-    req = Request(engine=args.engine, checkpoint=args.checkpoint, device=args.device).validate()
     engines = pipeline.Engines()
     engines.get(req, progress)
     stages.done("load engine")
+
+    # Absolute, so the .blend stores the sound as "//dialogue.wav" and finds it wherever the folder goes.
+    out = Path(os.path.abspath(ensure_writable_dir(args.out)))
+    outputs.mark_work_folder(out)
+    wav = write_stereo(out / "dialogue.wav", conv)
+    written.append(("dialogue audio (stereo, left = A)", wav))
+
+    # 2. motion from the network ----------------------------------------------------
     take = pipeline.run(req, out, progress=progress, dialogue=dialogue, engines=engines)
     path_a, path_b = take.path_a, take.path_b
     written += [("motion of A", path_a), ("motion of B", path_b)]
@@ -230,7 +240,28 @@ def run(args: argparse.Namespace) -> int:
         stages.done("preview video")
 
     _summary(out, written, stages, dialogue, take.engine, ma, reports)
+    stale = _stale(out, _planned(args))
+    if stale:
+        print(f"note:     {', '.join(stale)}: from an earlier run, not this one (left as they were)")
     return 0
+
+
+def _planned(args: argparse.Namespace) -> set[str]:
+    """The demo files this run writes."""
+    names = {"dialogue.wav", "A.npz", "B.npz", "demo.blend"}
+    if not args.no_fbx:
+        names.add("demo.fbx")
+    if args.preview in ("sheet", "both"):
+        names.add("preview.png")
+    if args.preview in ("video", "both"):
+        names.add("preview.mp4")
+    return names
+
+
+def _stale(out: Path, planned: set[str]) -> list[str]:
+    """Demo files in ``out`` this run did not write: an earlier run's (a demo.fbx beside a
+    --no-fbx scene no longer matches it). Named, never deleted: the folder may be shared."""
+    return [n for n in DEMO_FILES if n not in planned and ((out / n).exists() or (out / n).is_symlink())]
 
 
 def _summary(out: Path, written, stages: _Stages, dialogue, engine, motion, reports) -> None:

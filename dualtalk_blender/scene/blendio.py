@@ -106,7 +106,9 @@ def quiet_stdout() -> Iterator[None]:
 
 @contextlib.contextmanager
 def quiet_native_output() -> Iterator[None]:
-    """Silence Blender's C-level prints ("Saved: ...", EGL probing) during renders.
+    """Silence Blender's C-level prints ("Saved: ...", EGL probing) during renders, and the operator
+    reports it prints through Python's ``sys.stdout`` ("Info: Saved copy as .x.part.blend"), which
+    the command line points at the real stdout where results go.
 
     What was printed is replayed on stderr if the render fails, so errors stay visible.
     """
@@ -116,16 +118,18 @@ def quiet_native_output() -> Iterator[None]:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     saved = [os.dup(1), os.dup(2)]
+    reports = io.StringIO()
     with tempfile.TemporaryFile() as log:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
         try:
-            yield
+            with contextlib.redirect_stdout(reports):
+                yield
         except BaseException:
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:] + reports.getvalue()[-2000:])
             raise
         finally:
             os.dup2(saved[0], 1)
