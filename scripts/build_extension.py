@@ -29,7 +29,7 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OWN_TEXT = {"blender_manifest.toml", "pyproject.toml", "README.md", "MODEL_CARD.md"}
+OWN_TEXT = {"blender_manifest.toml", "pyproject.toml", "README.md", "MODEL_CARD.md", "LICENSE"}
 """Our own files the zip may hold besides code; every other non-.py file is an asset."""
 
 

@@ -46,6 +46,11 @@ def test_a_clean_checkout_builds_and_every_asset_in_the_zip_is_recorded(tool, ch
     names = zipfile.ZipFile(built).namelist()
     assert "assets/demo_dialogue.flac" in names and "inference/models/lite/weights/lite_v3.pt" in names
     assert build_extension.unrecorded_assets(built, checkout) == []
+    # the manifest says GPL-3.0-or-later: the licence's text travels with the code
+    assert (
+        "GNU GENERAL PUBLIC LICENSE\n                       Version 3"
+        in zipfile.ZipFile(built).read("LICENSE").decode()
+    )
 
 
 def test_a_synth_corpus_left_in_the_checkout_stops_the_build(tool, checkout, tmp_path):
