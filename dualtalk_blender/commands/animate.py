@@ -177,7 +177,7 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     from ...inference.core import outputs
     from ..rig.flame_arkit import load_arkit_flame_map
     from ..rig.mapping import load_mapping
-    from ..scene.render import VIDEO_SUFFIXES, check_render_folder
+    from ..scene.render import VIDEO_SUFFIXES, check_render_folder, check_video_encoder
 
     check_input_file(shot.blend, "--blend")
     # Blender's backups (.blend1, .blend2 ...) are whole .blend files and open as such
@@ -228,6 +228,7 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     if shot.render is not None:
         if video:
             outputs.check_target(shot.render, "--render")
+            check_video_encoder()
         else:
             outputs.check_folder_target(shot.render, "--render")
             check_render_folder(shot.render)

@@ -235,11 +235,24 @@ def check_render_folder(folder: Path) -> None:
         )
 
 
+def blender_has_ffmpeg() -> bool:
+    return bool(bpy.app.build_options.codec_ffmpeg)  # type: ignore[attr-defined]  # missing from the stubs
+
+
+def check_video_encoder() -> None:
+    """Refuse a video render this machine cannot encode, before any work: found at render time, it
+    came after the engine ran and the .blend and FBX were written."""
+    if not blender_has_ffmpeg() and shutil.which("ffmpeg") is None:
+        raise DualTalkError(
+            "this Blender build has no FFmpeg and no ffmpeg is on PATH: render to a folder instead"
+        )
+
+
 def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
     r = scene.render
     fmt = r.image_settings
     audio = _has_sound(scene)
-    if not bpy.app.build_options.codec_ffmpeg:  # type: ignore[attr-defined]  # missing from the stubs
+    if not blender_has_ffmpeg():
         return _render_video_with_system_ffmpeg(scene, path, audio, progress)
     with atomic_path(path) as tmp:
         if hasattr(fmt, "media_type"):
@@ -258,11 +271,8 @@ def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
 
 
 def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise DualTalkError(
-            "this Blender build has no FFmpeg and no ffmpeg is on PATH: render to a folder instead"
-        )
+    check_video_encoder()
+    ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
     with tempfile.TemporaryDirectory(prefix="dualtalk-render-") as tmp_dir:
         frames = _render_images(scene, Path(tmp_dir) / "frames", progress)
         fps = scene.render.fps / scene.render.fps_base

@@ -268,3 +268,24 @@ def test_outputs_that_collide_with_each_other_are_refused_before_any_work(tmp_pa
     assert not (folder / "o").exists()
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and message.format(d=folder) in err and "\n" not in err
+
+
+def test_a_video_this_machine_cannot_encode_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    """A render node's Blender built without FFmpeg and no ffmpeg installed: ``--render shot.mp4``
+    ran the whole shot, wrote the .blend, then failed at the render. Now nothing runs."""
+    from dualtalk.dualtalk_blender.scene import render
+
+    (tmp_path / "in").mkdir()
+    scene = build_scene(tmp_path / "in" / "scene.blend")
+    a, b = motions(tmp_path / "in")
+    monkeypatch.setattr(render, "blender_has_ffmpeg", lambda: False)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    out = tmp_path / "out"
+    capsys.readouterr()
+    rc = main(["animate", "--quiet", "--blend", str(scene), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(out / "shot.blend"),
+               "--render", str(out / "shot.mp4")])  # fmt: skip
+    assert rc == 2 and not out.exists()
+    assert capsys.readouterr().err.strip() == (
+        "error: this Blender build has no FFmpeg and no ffmpeg is on PATH: render to a folder instead"
+    )
