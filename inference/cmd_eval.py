@@ -58,10 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_pred(path: Path) -> tuple[str, np.ndarray]:
+def _load_pred(path: Path) -> tuple[str, np.ndarray, float | None]:
+    """(space, values, fps); a bare .npy carries no rate (None: taken to be the ground truth's)."""
     if path.suffix == ".npz":
         m = load_motion(path)
-        return m.space, m.values
+        return m.space, m.values, m.fps
     try:
         arr = np.load(path, allow_pickle=False)
     except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
@@ -74,7 +75,7 @@ def _load_pred(path: Path) -> tuple[str, np.ndarray]:
         raise DualTalkError(f"{path.name}: expected a (frames, 56) or (frames, 55) array, got {arr.shape}")
     if not np.isfinite(arr).all():
         raise DualTalkError(f"{path.name} contains NaN or Inf")
-    return spaces[arr.shape[1]], arr
+    return spaces[arr.shape[1]], arr, None
 
 
 def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
@@ -90,9 +91,17 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     seqs: list[Sequence] = []
     space: str | None = None
     missing: list[str] = []
+    seen: dict[tuple[Path, str, str], Path] = {}
     for p in preds:
         key = _prediction_key(pred_dir, p)
         assert key is not None
+        if key in seen:  # <stem>_speaker1.npz beside <stem>/A.npz: one character would count twice
+            raise DualTalkError(
+                f"{seen[key].relative_to(pred_dir).as_posix()} and {p.relative_to(pred_dir).as_posix()} "
+                "are both predictions of the same speaker; keep one"
+            )
+        seen[key] = p
+    for key, p in seen.items():
         rel, stem, who = key
         other = "2" if who == "1" else "1"
         gt_path = gt_dir / rel / f"{stem}_speaker{who}.npz"
@@ -100,8 +109,18 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
         if not gt_path.is_file() or not partner_path.is_file():
             missing.append(p.relative_to(pred_dir).as_posix())
             continue
-        pspace, values = _load_pred(p)
+        pspace, values, pfps = _load_pred(p)
         gt, partner = load_motion(gt_path), load_motion(partner_path)
+        # frames are compared one to one: another rate would pair each frame with the wrong moment
+        for name, fps in (
+            (f"prediction {p.relative_to(pred_dir).as_posix()}", pfps),
+            (f"partner {partner_path.name}", partner.fps),
+        ):
+            if fps is not None and fps != gt.fps:
+                raise DualTalkError(
+                    f"{name} is at {fps:g} fps but the ground truth {gt_path.name} is at {gt.fps:g} fps; "
+                    "score motion at the ground truth's rate"
+                )
         for name, s in ((p.name, pspace), (gt_path.name, gt.space), (partner_path.name, partner.space)):
             space = space or s
             if s != space:
@@ -114,6 +133,12 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
             raise DualTalkError(
                 f"{p.relative_to(pred_dir).as_posix()} has {len(values)} frames but its ground truth {gt_path.name} has {len(gt.values)}; "
                 "score predictions of the whole take (no --start/--end)"
+            )
+        if abs(len(partner.values) - len(gt.values)) > MAX_LENGTH_MISMATCH_S * gt.fps:
+            # both speakers of one take have its length; otherwise everything is cut to the shorter
+            raise DualTalkError(
+                f"{gt_path.name} has {len(gt.values)} frames but its partner {partner_path.name} has "
+                f"{len(partner.values)}; the two speakers' ground truth must cover the same take"
             )
         seqs.append(Sequence((rel / f"{stem}_speaker{who}").as_posix(), values, gt.values, partner.values))
     if missing:

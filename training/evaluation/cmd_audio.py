@@ -32,9 +32,10 @@ from ...inference.audio.vad import frame_levels, voice_activity
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import DAMAGED_ARRAY_FILE, npz_member_header
 from ...inference.core.motion import MAX_FRAMES
-from ...inference.core.timebase import SAMPLE_RATE
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 
 COLLAR_FRAMES = 6  # 0.25 s at 25 fps, the usual scoring collar
+MAX_MOTION_MISMATCH_S = 1.0  # a frame or two is rounding (the demo clip's 587 frames for 588 of audio)
 BACKENDS = ("encoder", "mfcc")
 
 
@@ -95,6 +96,14 @@ def measure(path1: str | Path, path2: str | Path, motion2: str | Path | None = N
         )
     n = min(len(a), len(b))
     a, b = a[:n], b[:n]
+    jaw = tracked_jaw(motion2) if motion2 is not None else None  # before the slow part
+    expected = frames_for(n, SAMPLE_RATE, FPS)
+    if jaw is not None and abs(len(jaw) - expected) > MAX_MOTION_MISMATCH_S * FPS:
+        # the ratio pairs frame i of the face with frame i of the audio: another take pairs nothing
+        raise DualTalkError(
+            f"{Path(str(motion2)).name} has {len(jaw)} frames but the audio lasts {n / SAMPLE_RATE:.2f} s "
+            f"({expected} frames at {FPS:g} fps); give speaker 2's face from the same recording"
+        )
     ra, rb = voice_activity(a, b), voice_activity(b, a)
     if not (ra.any() or rb.any()):
         raise DualTalkError("neither channel has any speech")
@@ -118,8 +127,7 @@ def measure(path1: str | Path, path2: str | Path, motion2: str | Path | None = N
             out[backend] = {"unavailable": str(exc)}
             continue
         out[backend] = {"method": result.meta.get("method", backend), **_der_rows(refs, result.labels)}
-    if motion2 is not None:
-        jaw = tracked_jaw(motion2)
+    if jaw is not None:
         speed = np.abs(np.diff(jaw, prepend=jaw[0]))
         t = min(len(speed), len(rb))
         # the energy detector's answer is rb (the default method); only the Silero-gated one is new

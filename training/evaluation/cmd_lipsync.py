@@ -85,9 +85,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _pred_path(pred_dir: Path, stem: str) -> Path:
-    for cand in (pred_dir / f"{stem}.npz", pred_dir / stem / "A.npz"):
-        if cand.is_file():
-            return cand
+    found = [c for c in (pred_dir / f"{stem}.npz", pred_dir / stem / "A.npz") if c.is_file()]
+    if len(found) > 1:  # two takes of one clip: scoring either one would hide the other
+        raise DualTalkError(f"{pred_dir} has both {stem}.npz and {stem}/A.npz for {stem}; keep one")
+    if found:
+        return found[0]
     raise DualTalkError(f"no motion for {stem} in {pred_dir}: expected {stem}.npz or {stem}/A.npz")
 
 

@@ -44,6 +44,7 @@ MAX_LAG_MS_SEARCH = 320.0  # timing search window, each way
 LAG_STEP_MS = 5.0  # timing resolution
 LENGTH_TOLERANCE_FRAMES = 2  # motion may differ from ceil(audio * fps) by this much
 LIPFLAP_SMOOTH_FRAMES = 3  # the baseline's moving average (120 ms at 25 fps)
+OVERLAP_TOLERANCE_S = 0.01  # aligners round times to 10 ms; more overlap than that is a broken file
 
 # the targets; the timing window is a lead of up to 40 ms and a lag of up to 20 ms
 TARGETS: dict[str, tuple[str, float]] = {
@@ -141,9 +142,16 @@ def read_alignment(path: str | Path) -> AlignedClip:
     alphabet = str(data.get("alphabet", "arpabet")).lower()
     if alphabet not in ALPHABETS:
         raise DualTalkError(f"{name}: alphabet {alphabet!r} is not one of {', '.join(ALPHABETS)}")
-    lang = str(data.get("lang", "en" if alphabet == "arpabet" else ""))
-    if alphabet == "ipa" and not lang:
+    lang = data.get("lang", "en" if alphabet == "arpabet" else "")
+    if alphabet == "ipa" and (lang is None or lang == ""):
         raise DualTalkError(f'{name}: an IPA alignment needs a language tag, e.g. "lang": "es"')
+    if (
+        not isinstance(lang, str) or not lang.strip()
+    ):  # it labels the per-language pools: "None" is no language
+        raise DualTalkError(
+            f'{name}: "lang" must be a language tag such as "es", got {json.dumps(lang)[:40]}'
+        )
+    lang = lang.strip()
     phones: list[AlignedPhone] = []
     unknown: list[str] = []
     for i, word in enumerate(data["w"]):
@@ -182,6 +190,17 @@ def _checked_clip(
             f"(e.g. {', '.join(repr(u) for u in unknown[:3])});{hint}"
         )
     phones.sort(key=lambda p: p.start)
+    # phones follow each other; overlap means times relative to each word, or two alignments merged,
+    # and every measure would read the wrong frames
+    latest = phones[0]
+    for p in phones[1:]:
+        if p.start < latest.end - OVERLAP_TOLERANCE_S:
+            raise DualTalkError(
+                f"{name}: phone {p.symbol!r} at {p.start:.3f} s starts inside {latest.symbol!r} "
+                f"({latest.start:.3f}-{latest.end:.3f} s); phone times must be absolute and must not overlap"
+            )
+        if p.end > latest.end:
+            latest = p
     return AlignedClip(stem, path, phones, alphabet, lang, unknown, text)
 
 
@@ -702,6 +721,13 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{label:48s} {_fmt(vs['model'][key], kind):>7s} {fmt(row['change']):>8s} "
                 f"{fmt(lo) + ' .. ' + fmt(hi):>21s}  {row['verdict']}"
             )
+    skipped = [
+        f"{c['clip']} ({', '.join(map(repr, c['unknown_phones']))})"
+        for c in report["per_clip"]
+        if c.get("unknown_phones")
+    ]
+    if skipped:  # a symbol not in the tables is in no class: say so, or the phone counts look complete
+        lines.append(f"left out, symbols in no phone table: {'; '.join(skipped)}")
     short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
     blocks = [("clip", [(c["clip"], c) for c in report["per_clip"]])]
     if report.get("by_lang"):

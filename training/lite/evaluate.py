@@ -58,17 +58,24 @@ def energy_flap(audio: np.ndarray, frames: int) -> np.ndarray:
 
 
 def read_librivox(folder: str | Path) -> list[dict]:
-    """Clips as dicts: name, audio (16 kHz float32), phones (ARPAbet, seconds)."""
-    import soundfile as sf
+    """Clips as dicts: name, audio (16 kHz float32), phones (ARPAbet, seconds).
 
+    A wrong folder, a clip without its audio, or audio at another rate is one clear line, not
+    a clip quietly left out (a report of "clips": 0 or 4 of 5 reads like a result)."""
+    from ...inference.audio import load_speech
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DualTalkError(f"LibriVox folder not found: {folder}")
+    files = sorted(folder.glob("*.phone.json"))
+    if not files:
+        raise DualTalkError(f"no *.phone.json alignments in {folder}")
     out = []
-    for pj in sorted(Path(folder).glob("*.phone.json")):
+    for pj in files:
         wav = pj.with_name(pj.name.replace(".phone.json", ".wav"))
-        if not wav.exists():
-            continue
-        audio, sr = sf.read(wav, dtype="float32")
-        if sr != SR:
-            continue
+        if not wav.is_file():
+            raise DualTalkError(f"{wav.name} not found beside {pj.name}")
+        audio = load_speech(wav)  # mono 16 kHz whatever the file's rate and channels
         phones = []
         for ph in read_alignment(pj).phones:  # validated: one clear line for a malformed file
             sym = ph.symbol.lower()
@@ -98,10 +105,11 @@ def predict_single(model, own: np.ndarray, partner: np.ndarray | None = None, ro
     return pred[0].float().numpy()
 
 
-def eval_librivox(model, folder: str | Path) -> dict:
-    """Mouth-openness correlation with the true-phone viseme curve: model vs energy baseline."""
+def eval_librivox(model, folder: str | Path, clips: list[dict] | None = None) -> dict:
+    """Mouth-openness correlation with the true-phone viseme curve: model vs energy baseline
+    (``clips``: :func:`read_librivox` of ``folder``, when already read)."""
     rows = []
-    for clip in read_librivox(folder):
+    for clip in read_librivox(folder) if clips is None else clips:
         frames = int(np.ceil(len(clip["audio"]) / SR * FPS))
         ref = mouth_openness(render_visemes(clip["phones"], frames))
         pred = mouth_openness(predict_single(model, clip["audio"])[:, :52])
@@ -147,16 +155,17 @@ def eval_demo_clip(
     for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
         act = np.asarray(act[: m.num_frames], bool)
         openv = mouth_openness(m.values[:, :52])
-        speak = float(openv[act].mean()) if act.any() else float("nan")
-        listen = float(openv[~act].mean()) if (~act).any() else float("nan")
+        # a speaker who never speaks (or never listens) has no such frames: null, since NaN is not JSON
+        speak = float(openv[act].mean()) if act.any() else None
+        listen = float(openv[~act].mean()) if (~act).any() else None
         motion = np.abs(np.diff(openv))
         out[name] = {
             "speaking_share": round(float(act.mean()), 3),
             "open_speaking": speak,
             "open_listening": listen,
-            "contrast": speak / max(listen, 1e-6),
-            "mouth_speed_speaking": float(motion[act[1:]].mean()) if act[1:].any() else float("nan"),
-            "mouth_speed_listening": float(motion[~act[1:]].mean()) if (~act[1:]).any() else float("nan"),
+            "contrast": None if speak is None or listen is None else speak / max(listen, 1e-6),
+            "mouth_speed_speaking": float(motion[act[1:]].mean()) if act[1:].any() else None,
+            "mouth_speed_listening": float(motion[~act[1:]].mean()) if (~act[1:]).any() else None,
         }
     gt = load_motion(folder / f"{DEMO_STEM}_speaker2.npz")
     jaw_gt = gt.values[:, gt.channels.index("jaw_rx")]
@@ -178,9 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in VOICE_PASSES:
             check(BY_NAME[name], getattr(args, name))
+        clips = read_librivox(args.librivox) if args.librivox else None  # before the weights load
+        report = _report(args, clips)
     except DualTalkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def _report(args: argparse.Namespace, clips: list[dict] | None) -> dict:
     import torch
 
     from ...inference.engine import load_engine
@@ -188,12 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     engine = load_engine(args.weights, engine="lite")
     report: dict = {"weights_sha256": engine.sha256}
-    if args.librivox:
-        report["librivox"] = eval_librivox(engine.model, args.librivox)
+    if clips is not None:
+        report["librivox"] = eval_librivox(engine.model, args.librivox, clips)
     if args.demo:
         report["demo_clip"] = eval_demo_clip(engine, args.demo, args.lip_release, args.lip_rounding)
-    print(json.dumps(report, indent=2))
-    return 0
+    return report
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+"""``eval audio --motion2``: a researcher gives speaker 2's tracked face from another take.
+
+The jaw-speed ratio pairs face frame i with audio frame i; a face file of 40 frames for a
+3 s recording (or one from a longer take) would be quietly cut to the shorter and give a
+ratio that means nothing. It must be one ``error:`` line, before the slow diarization runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import soundfile as sf
+
+
+def test_a_tracked_face_of_another_length_is_refused_in_one_line(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 3 * 16000
+    for name, first_half in (("s1", True), ("s2", False)):  # syllable-like bursts, taking turns
+        x = np.zeros(n, np.float32)
+        for k in range(0, n, 4000):
+            if (k < n // 2) == first_half:
+                x[k : k + 2500] = rng.standard_normal(2500) * 0.2
+        sf.write(tmp_path / f"{name}.wav", x, 16000)
+    # 1.6 s of face for 3 s of audio: old code cut both to 40 frames and printed a ratio
+    np.savez(tmp_path / "face.npz", exp=np.zeros((40, 50)), pose=rng.standard_normal((40, 6)))
+    out = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "eval", "audio", "s1.wav", "s2.wav", "--motion2", "face.npz"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 2 and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: face.npz has 40 frames"), out.stderr
+    assert "75 frames" in lines[0]
