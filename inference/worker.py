@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -44,6 +45,7 @@ from .core.progress import JsonLines
 from .core.request import Request
 
 PROTOCOL = 1
+PARENT_ENV = "DUALTALK_WORKER_PARENT"  # set by the add-on: the pid of the Blender that waits for us
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +69,33 @@ class _FaultyProgress(JsonLines):
             if self._action == "hang":
                 while True:
                     time.sleep(1.0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """Stop once Blender is gone (it crashed or was killed): nobody reads the result (a thread).
+
+    Started by Blender itself the parent pid tells (it changes when Blender dies); started through a
+    wrapper script the pid is asked after."""
+    direct = os.getppid() == parent
+    while (os.getppid() == parent) if direct else _alive(parent):
+        time.sleep(interval)
+    os._exit(3)
+
+
+def _watch_parent() -> None:
+    parent = os.environ.get(PARENT_ENV, "")
+    if os.name == "posix" and parent.isdigit():  # elsewhere a dead parent's pid does not show
+        threading.Thread(target=_exit_with_parent, args=(int(parent),), daemon=True).start()
 
 
 def read_job(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -139,6 +168,7 @@ def _protocol_stream():
 
 def run(args: argparse.Namespace) -> int:
     """Run one job; every outcome ends with a final ``done`` or ``error`` line."""
+    _watch_parent()
     fault = os.environ.get("DUALTALK_WORKER_FAULT", "")
     stream = _protocol_stream()
     progress = _FaultyProgress(fault, stream) if fault else JsonLines(stream)

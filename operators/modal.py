@@ -12,6 +12,29 @@ from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.job import Job, Outcome
 from ..inference.core.errors import DualTalkError
 
+# Jobs started and not yet ended, with their window timer: disabling the add-on stops them (Blender
+# drops a running modal operator of an unregistered class without calling its ``cancel``).
+_LIVE: dict[int, tuple[Job, bpy.types.Timer | None]] = {}
+
+
+def stop_live_jobs() -> None:
+    """Cancel every job still running (the add-on is being disabled): no orphan pip or worker."""
+    while _LIVE:
+        _key, (job, timer) = _LIVE.popitem()
+        try:
+            job.cancel()
+            job.result()  # its clean-up (the Generate run removes its temp folder)
+        except Exception:  # one broken job must not keep the others running
+            import traceback
+
+            traceback.print_exc()
+        wm = bpy.context.window_manager
+        if timer is not None and wm is not None:
+            try:
+                wm.event_timer_remove(timer)
+            except (ReferenceError, RuntimeError, AttributeError):
+                pass
+
 
 class JobOperator(bpy.types.Operator):
     """Base class: subclasses say how to :meth:`begin` a job and may add to its :meth:`finished`."""
@@ -27,12 +50,21 @@ class JobOperator(bpy.types.Operator):
         """The job ended: side effects of success, and the final message (default: as is)."""
         return outcome
 
+    @classmethod
+    def unregister(cls) -> None:
+        """Blender calls this when the add-on is disabled."""
+        stop_live_jobs()
+
     def _start(self, context) -> bool:
         try:
             self._job = self.begin(context)
         except DualTalkError as exc:
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return False
+        except OSError as exc:  # no room or no permission for the job's files: one line, no traceback
+            self.report({"ERROR"}, f"DualTalk: could not start {self.task or 'the job'}: {exc}")
+            return False
+        _LIVE[id(self._job)] = (self._job, None)
         return True
 
     def execute(self, context):
@@ -48,6 +80,7 @@ class JobOperator(bpy.types.Operator):
             return {"CANCELLED"}
         wm = context.window_manager
         self._timer = wm.event_timer_add(state.TIMER_STEP, window=context.window)
+        _LIVE[id(self._job)] = (self._job, self._timer)
         wm.modal_handler_add(self)
         return {"RUNNING_MODAL"}
 
@@ -66,6 +99,7 @@ class JobOperator(bpy.types.Operator):
 
     def cancel(self, context):
         """Blender ends the modal run (file load, quit): stop the job, change nothing."""
+        _LIVE.pop(id(self._job), None)
         self._job.cancel()
         self._job.result()  # lets the job clean up (the Generate run removes its temp folder)
         try:
@@ -75,6 +109,7 @@ class JobOperator(bpy.types.Operator):
             pass
 
     def _end(self, context) -> set[str]:
+        _LIVE.pop(id(self._job), None)
         outcome = self.finished(context, self._job.result())
         state.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=outcome.message)
         if outcome.ok:

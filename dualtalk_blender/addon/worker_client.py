@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -91,11 +93,15 @@ class WorkerProcess:
 
     # lifecycle ----------------------------------------------------------------------
     def start(self) -> WorkerProcess:
+        from ...inference.worker import PARENT_ENV
+
         env = dict(os.environ if self.env is None else self.env)
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONIOENCODING"] = "utf-8"
+        env[PARENT_ENV] = str(os.getpid())  # the worker stops if Blender dies
         env.pop("PYTHONHOME", None)  # Blender sets it for its own Python; a venv must not inherit it
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        posix = os.name == "posix"
         try:
             self._proc = subprocess.Popen(
                 worker_command(self.job_path, self.python),
@@ -108,6 +114,8 @@ class WorkerProcess:
                 env=env,
                 cwd=str(self.job_path.parent),
                 creationflags=flags,
+                # its own process group, so Cancel also stops what it started (flite, ...)
+                start_new_session=posix,
             )
         except OSError as exc:
             self.state, self.error = (
@@ -136,13 +144,32 @@ class WorkerProcess:
         proc = self._proc
         if proc is None or proc.poll() is not None:
             return
-        proc.terminate()
+        self._signal(signal.SIGTERM)  # the whole group: what the worker started stops too
         try:
             proc.wait(grace)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(grace)
+            self._signal(getattr(signal, "SIGKILL", signal.SIGTERM))
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:  # stuck in the kernel (a GPU driver): a later poll reaps it
+                pass
         self.returncode = proc.returncode
+
+    def _signal(self, sig: int) -> None:
+        """Send ``sig`` to the worker's process group (to the worker alone where there is none)."""
+        proc = self._proc
+        assert proc is not None
+        if os.name == "posix":
+            try:
+                os.killpg(proc.pid, sig)
+                return
+            except (ProcessLookupError, PermissionError):
+                pass
+        if proc.poll() is None:
+            if sig == signal.SIGTERM:
+                proc.terminate()
+            else:
+                proc.kill()
 
     # polling --------------------------------------------------------------------------
     def poll(self) -> list[dict[str, Any]]:
@@ -207,9 +234,11 @@ class WorkerProcess:
         if kind == "progress":
             self.stage = str(event.get("stage", ""))
             try:
-                self.fraction = min(max(float(event.get("fraction", 0.0)), 0.0), 1.0)
+                fraction = float(event.get("fraction", 0.0))
             except (TypeError, ValueError):
-                pass
+                fraction = math.nan
+            if math.isfinite(fraction):  # json reads NaN/Infinity; a bar cannot show them
+                self.fraction = min(max(fraction, 0.0), 1.0)
             msg = str(event.get("message", ""))
             self.message = f"{self.stage}: {msg}" if msg else self.stage
         elif kind in ("done", "error"):
@@ -217,7 +246,9 @@ class WorkerProcess:
 
     def _finish(self, code: int) -> None:
         final = self._final or {}
-        if final.get("event") == "done" and code == 0:
+        # "done" is printed after the result files are complete: a crash in the interpreter's
+        # teardown after it (torch/CUDA at exit) must not throw the finished work away
+        if final.get("event") == "done":
             self.state, self.result, self.fraction, self.message = (
                 DONE,
                 final.get("result") or {},
@@ -230,7 +261,10 @@ class WorkerProcess:
         else:
             self.state = CRASHED
             tail = " | ".join(list(self.stderr_tail)[-3:])
-            self.error = f"the worker crashed (exit code {code})" + (f": {tail}" if tail else "")
+            why = [_signal_reason(code)] if code < 0 else []
+            self.error = f"the worker crashed (exit code {code})" + (
+                ": " + "; ".join(why + ([tail] if tail else [])) if why or tail else ""
+            )
         if self.state != DONE:
             self.message = self.error
 
@@ -239,6 +273,17 @@ class WorkerProcess:
 def _stop_all() -> None:
     for worker in list(_LIVE):
         worker.cancel(grace=0.5)
+
+
+def _signal_reason(code: int) -> str:
+    """Why a worker that exited with ``code`` (minus a signal number) died, in the user's words."""
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    if name == "SIGKILL":
+        return f"killed by {name}, most often because the computer ran out of memory; try a shorter start/end range"
+    return f"stopped by {name}"
 
 
 def _parse(line: str) -> dict[str, Any] | None:
