@@ -354,8 +354,12 @@ class GenerationRun:
         if ACTIVE is not None and ACTIVE.running:
             self.cleanup()
             raise DualTalkError("a DualTalk generation is already running; cancel it first")
-        job_path = worker_client.write_job(self.work_dir / "job.json", self.job)
-        self.worker = WorkerProcess(job_path, python=self.python).start()
+        try:
+            job_path = worker_client.write_job(self.work_dir / "job.json", self.job)
+            self.worker = WorkerProcess(job_path, python=self.python).start()
+        except BaseException:  # a full disk or a worker that cannot start: no temp folder left behind
+            self.cleanup()
+            raise
         ACTIVE = self
         return self
 
@@ -404,10 +408,13 @@ class GenerationRun:
             # Another file was opened (or the scene deleted) meanwhile: our scene and settings
             # pointers are dangling, and touching them would crash Blender. Look the scene up by its
             # session id (never reused, unlike a freed pointer) instead of dereferencing it.
-            if not any(sc.session_uid == self.scene_uid for sc in bpy.data.scenes):
+            scene = next((sc for sc in bpy.data.scenes if sc.session_uid == self.scene_uid), None)
+            if scene is None:
                 return Outcome(
                     False, "DualTalk: the scene was closed or deleted during generation; nothing was applied"
                 )
+            # an undo meanwhile reloads the scene's settings into new memory: read them afresh
+            self.scene, self.settings = scene, scene.dualtalk
             try:
                 return Outcome(True, self._apply(self.worker.result or {}))
             except DualTalkError as exc:
