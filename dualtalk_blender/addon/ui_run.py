@@ -414,7 +414,7 @@ class GenerationRun:
                     False, "DualTalk: the scene was closed or deleted during generation; nothing was applied"
                 )
             # an undo meanwhile reloads the scene's settings into new memory: read them afresh
-            self.scene, self.settings = scene, scene.dualtalk
+            self.scene, self.settings = scene, scene.dualtalk  # type: ignore[attr-defined]  # ours, registered
             try:
                 return Outcome(True, self._apply(self.worker.result or {}))
             except DualTalkError as exc:
