@@ -27,7 +27,7 @@ import torch
 from ..inference.core.errors import DualTalkError
 from ..inference.core.progress import ConsoleBar
 from .dataset import DualTalkDataset, load_conversations, split_conversations
-from .trainer import WEIGHTS_NAME, partner_dropout, train
+from .trainer import CHECKPOINT_NAME, HISTORY_NAME, MAX_SEED, WEIGHTS_NAME, partner_dropout, train
 
 EXPORT_NAMES = {"dualtalk": "DualTalk.pth", "lite": "lite.pt"}
 
@@ -58,8 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="replace the partner's motion by the resting pose in this share of clips (prepares the model "
         "for dialogue mode, which starts from a neutral partner; published recipe: 0)",
     )
-    parser.add_argument("--steps", type=int, help="optimizer steps (default: 10 epochs)")
-    parser.add_argument("--epochs", type=int, help="passes over the training crops (instead of --steps)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int, help="optimizer steps (default: 10 epochs)")
+    length.add_argument("--epochs", type=int, help="passes over the training crops (instead of --steps)")
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--lr", type=float, default=1e-4, help="AdamW learning rate (published: 1e-4)")
     parser.add_argument("--weight-decay", type=float, default=0.01)
@@ -153,11 +154,51 @@ def export(model: torch.nn.Module, arch: str, out: Path, weights: Path, meta: di
     return save_dualtalk(target, model)
 
 
+def _check(args: argparse.Namespace) -> None:
+    """Every number in one clear line, before minutes of loading data (nan fails each test)."""
+    if not 0 <= args.seed <= MAX_SEED:
+        raise DualTalkError(f"--seed must be between 0 and {MAX_SEED}, got {args.seed}")
+    if not args.crop_seconds >= 2 / 25 or not math.isfinite(args.crop_seconds):
+        raise DualTalkError(f"--crop-seconds must be at least 0.08 (two frames), got {args.crop_seconds:g}")
+    for flag, value in (
+        ("--steps", args.steps),
+        ("--epochs", args.epochs),
+        ("--batch-size", args.batch_size),
+    ):
+        if value is not None and value < 1:
+            raise DualTalkError(f"{flag} must be at least 1, got {value}")
+    for flag, value in (("--val-every", args.val_every), ("--save-every", args.save_every)):
+        if value is not None and value < 1:
+            raise DualTalkError(f"{flag} must be at least 1 (steps), got {value}")
+    if not (args.lr > 0 and math.isfinite(args.lr)):
+        raise DualTalkError(f"--lr must be a positive number, got {args.lr:g}")
+    if not (args.weight_decay >= 0 and math.isfinite(args.weight_decay)):
+        raise DualTalkError(f"--weight-decay must be 0 or more, got {args.weight_decay:g}")
+    if not 0.0 <= args.val_fraction < 1.0:
+        raise DualTalkError(f"--val-fraction must be at least 0 and below 1, got {args.val_fraction:g}")
+
+
+def _check_run_folder(out: Path, resume: bool) -> None:
+    """A new run never overwrites weights already in ``--out`` (the downloaded DualTalk.pth, another run's)."""
+    if resume:
+        if not (out / CHECKPOINT_NAME).is_file():
+            raise DualTalkError(f"nothing to resume: {out / CHECKPOINT_NAME} does not exist")
+        return
+    taken = [
+        n for n in (CHECKPOINT_NAME, WEIGHTS_NAME, HISTORY_NAME, *EXPORT_NAMES.values()) if (out / n).exists()
+    ]
+    if taken:
+        raise DualTalkError(
+            f"{out} already holds {', '.join(taken)}; resume that run (--resume) or choose another --out"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.seed < 0:
-        raise DualTalkError(f"--seed must be zero or positive, got {args.seed}")
+    _check(args)
     torch.manual_seed(args.seed)
     device = _device(args.device)
+    out = Path(args.out or f"runs/{args.arch}-{args.config}")
+    _check_run_folder(out, args.resume)
     bar = ConsoleBar()
     model, meta = build_model(args.arch, args.config, args.init)
     if args.freeze_encoders:
@@ -175,7 +216,6 @@ def run(args: argparse.Namespace) -> int:
     steps, epochs = args.steps, args.epochs
     if steps is None and epochs is None:
         epochs = 10
-    out = Path(args.out or f"runs/{args.arch}-{args.config}")
     print(
         f"training {args.arch} ({args.config}, {sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters) "
         f"on {len(train_c)} conversations ({len(ds)} crops of {crop} frames), "

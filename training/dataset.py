@@ -32,6 +32,7 @@ item in the same epoch is always the same crop, whatever the worker or resume po
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -49,7 +50,8 @@ from ..inference.core.timebase import FPS, SAMPLE_RATE
 
 SAMPLES_PER_FRAME = SAMPLE_RATE // FPS  # 640
 STREAM_ABOVE_BYTES = 2 << 30  # recordings beyond 2 GiB in total are read from disk per crop
-_STEM_RE = re.compile(r"^(?P<stem>.+)_speaker1\.wav$")
+_PART_RE = re.compile(r"^(?P<stem>.+)_speaker[12]\.(wav|npz)$")
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,30 +75,38 @@ normalise_audio = normalize_speech
 def find_conversations(root: str | os.PathLike[str]) -> list[tuple[str, dict[str, Path]]]:
     """Every complete ``<stem>_speaker{1,2}.{wav,npz}`` quadruple under ``root``, sorted.
 
-    Stems missing one of the four files are skipped; a folder with no complete
+    Stems missing one of the four files are skipped with one warning naming the missing
+    files (a half-copied corpus should not shrink unnoticed); a folder with no complete
     conversation at all is a user error.
     """
     root = Path(root)
     if not root.is_dir():
         raise DualTalkError(f"data folder not found: {root}")
     found: list[tuple[str, dict[str, Path]]] = []
-    for wav1 in sorted(root.rglob("*_speaker1.wav")):
-        m = _STEM_RE.match(wav1.name)
-        if not m:
-            continue
-        stem = m.group("stem")
+    parts = {(f.parent, m.group("stem")) for f in root.rglob("*_speaker*") if (m := _PART_RE.match(f.name))}
+    # the order of earlier versions (by speaker 1's path): the same validation split as before
+    stems = sorted(parts, key=lambda fs: fs[0] / f"{fs[1]}_speaker1.wav")
+    missing: list[str] = []
+    for folder, stem in stems:
         paths = {
-            "wav1": wav1,
-            "npz1": wav1.with_name(f"{stem}_speaker1.npz"),
-            "wav2": wav1.with_name(f"{stem}_speaker2.wav"),
-            "npz2": wav1.with_name(f"{stem}_speaker2.npz"),
+            "wav1": folder / f"{stem}_speaker1.wav",
+            "npz1": folder / f"{stem}_speaker1.npz",
+            "wav2": folder / f"{stem}_speaker2.wav",
+            "npz2": folder / f"{stem}_speaker2.npz",
         }
-        if all(p.is_file() for p in paths.values()):
-            rel = wav1.parent.relative_to(root) / stem
-            found.append((rel.as_posix(), paths))
+        absent = [p for p in paths.values() if not p.is_file()]
+        if absent:
+            missing += [p.relative_to(root).as_posix() for p in absent]
+            continue
+        found.append(((folder.relative_to(root) / stem).as_posix(), paths))
+    if found and missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        _log.warning("%s: skipping incomplete conversations, missing %s", root, shown)
     if not found:
+        incomplete = f" (incomplete: missing {', '.join(missing[:3])})" if missing else ""
         raise DualTalkError(
             f"no conversations in {root}: expected <stem>_speaker1.wav/.npz and <stem>_speaker2.wav/.npz"
+            + incomplete
         )
     return found
 

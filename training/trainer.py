@@ -26,8 +26,10 @@ What it guarantees:
   RNG, history, ``meta``); ``out_dir/model.pth`` holds the best weights so far (by
   validation loss, or the latest without validation) as ``{"model": state_dict,
   "meta": meta}``, which the engine's loader accepts. Both are written atomically, and
-  a cancel (``progress.check_cancel``) or Ctrl-C saves a checkpoint before stopping.
-* An existing ``checkpoint.pt`` is never overwritten unless ``resume`` is set.
+  a cancel (``progress.check_cancel``) or Ctrl-C saves a checkpoint before stopping
+  (Ctrl-C lets the running step finish first, so that checkpoint resumes bit-identically).
+* An existing ``checkpoint.pt`` is never overwritten unless ``resume`` is set; resuming
+  needs the same seed, batch size, learning rate, weight decay and number of crops.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ import io
 import json
 import math
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +61,7 @@ CHECKPOINT_VERSION = 1
 CHECKPOINT_NAME = "checkpoint.pt"
 WEIGHTS_NAME = "model.pth"
 HISTORY_NAME = "history.json"
+MAX_SEED = 2**32 - 1  # seed * 1_000_003 + step must stay within torch's 64-bit generator seed
 
 
 @dataclass
@@ -205,8 +211,8 @@ def train(
         raise DualTalkError("training dataset is empty")
     if batch_size < 1:
         raise DualTalkError(f"batch size must be at least 1, got {batch_size}")
-    if seed < 0:
-        raise DualTalkError(f"seed must be zero or positive, got {seed}")
+    if not 0 <= seed <= MAX_SEED:
+        raise DualTalkError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
     if lr <= 0 or not math.isfinite(lr):
         raise DualTalkError(f"learning rate must be positive, got {lr}")
     per_epoch = math.ceil(len(dataset) / batch_size)
@@ -215,9 +221,24 @@ def train(
     total_steps = int(steps) if steps is not None else int(epochs or 0) * per_epoch
     if total_steps < 1:
         raise DualTalkError(f"number of training steps must be at least 1, got {total_steps}")
+    for name, every in (("validation", val_every), ("checkpoint", save_every)):
+        if every is not None and every < 0:
+            raise DualTalkError(f"{name} interval must be a positive number of steps, got {every}")
+    if weight_decay < 0 or not math.isfinite(weight_decay):
+        raise DualTalkError(f"weight decay must be 0 or more, got {weight_decay}")
     val_every = val_every or per_epoch
     save_every = save_every or val_every
     meta = dict(meta or {})
+    # What decides the data order and the update: resuming with another value is another run.
+    recipe = {
+        "seed": seed,
+        "batch_size": batch_size,
+        "lr": lr,
+        "weight_decay": weight_decay,
+        "warmup_steps": warmup_steps,
+        "grad_clip": grad_clip,
+        "training_items": len(dataset),
+    }
     space = getattr(model, "space", None)
     meta.setdefault("space", space)
     loss_fn = loss_fn or loss_for_space(space)
@@ -243,9 +264,20 @@ def train(
         ckpt = load_checkpoint(src)
         old_meta = ckpt.get("meta", {})
         for key in sorted(set(old_meta) | set(meta)):
-            if old_meta.get(key) != meta.get(key):
+            was, now = old_meta.get(key), meta.get(key)
+            if was != now:
+                if isinstance(was, dict) and isinstance(now, dict):  # a config: name what differs
+                    diff = [k for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]
+                    has = ", ".join(f"{k}={was.get(k)!r}" for k in diff)
+                    wants = ", ".join(f"{k}={now.get(k)!r}" for k in diff)
+                    raise DualTalkError(f"cannot resume: checkpoint has {key} {has}, this run has {wants}")
+                raise DualTalkError(f"cannot resume: checkpoint has {key}={was!r}, this run has {now!r}")
+        old_recipe = ckpt.get("recipe") or {}  # checkpoints of older trainers have none
+        for key in sorted(set(old_recipe) & set(recipe)):
+            if old_recipe[key] != recipe[key]:
                 raise DualTalkError(
-                    f"cannot resume: checkpoint has {key}={old_meta.get(key)!r}, this run has {meta.get(key)!r}"
+                    f"cannot resume: the run was started with {key}={old_recipe[key]!r}, this run has "
+                    f"{recipe[key]!r}; give the same value or start a new run in another folder"
                 )
         try:
             model.load_state_dict(ckpt["model"])
@@ -269,7 +301,7 @@ def train(
             f"{ckpt_path} already exists; resume it (--resume) or choose another output folder"
         )
 
-    def save() -> None:
+    def save(rng: torch.Tensor | None = None) -> None:
         if out is None or ckpt_path is None:
             return
         state = {
@@ -278,12 +310,13 @@ def train(
             "model": model.state_dict(),
             "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(),
-            "torch_rng": torch.get_rng_state(),
+            "torch_rng": torch.get_rng_state() if rng is None else rng,
             "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
             "step": result.step,
             "history": {"train": result.train_loss, "val": result.val_loss},
             "best_val": result.best_val,
             "meta": meta,
+            "recipe": recipe,
         }
         _save_torch(state, ckpt_path)
         result.checkpoint = ckpt_path
@@ -319,49 +352,103 @@ def train(
         progress.update("validate", 1.0, f"val loss {val['total']:.4f}")
 
     model.train()
+    # "compute": forward/backward (weights untouched, torch's RNG advanced); "update": the
+    # optimizer is writing the weights. A checkpoint must hold a whole step's state.
+    phase, rng_at_step = "idle", torch.get_rng_state()
     try:
-        while result.step < total_steps:
-            epoch, skip = divmod(result.step, per_epoch)
-            if hasattr(dataset, "set_epoch"):
-                dataset.set_epoch(epoch)
-            order = _seeded_order(len(dataset), seed, epoch)
-            for b in range(skip, per_epoch):
-                if result.step >= total_steps:
-                    break
-                progress.check_cancel()
-                t0 = time.perf_counter()
-                idx = order[b * batch_size : (b + 1) * batch_size]
-                batch = _to(collate_fn([dataset[i] for i in idx]), device)
-                if augment is not None:
-                    batch = augment(batch, torch.Generator().manual_seed(seed * 1_000_003 + result.step + 1))
-                pred = model(batch["audio_self"], batch["audio_partner"], batch["motion_partner"])
-                loss, _parts = loss_fn(pred, batch["motion_self"], batch["mask"])
-                if not torch.isfinite(loss.detach()):
-                    raise DualTalkError(
-                        f"training diverged (loss is {float(loss.detach())}) at step {result.step + 1}; try a lower --lr"
+        with _FinishStepOnCtrlC() as ctrl_c:
+            while result.step < total_steps:
+                epoch, skip = divmod(result.step, per_epoch)
+                if hasattr(dataset, "set_epoch"):
+                    dataset.set_epoch(epoch)
+                order = _seeded_order(len(dataset), seed, epoch)
+                for b in range(skip, per_epoch):
+                    if result.step >= total_steps:
+                        break
+                    ctrl_c.check()
+                    progress.check_cancel()
+                    phase, rng_at_step = "compute", torch.get_rng_state()
+                    t0 = time.perf_counter()
+                    idx = order[b * batch_size : (b + 1) * batch_size]
+                    batch = _to(collate_fn([dataset[i] for i in idx]), device)
+                    if augment is not None:
+                        batch = augment(
+                            batch, torch.Generator().manual_seed(seed * 1_000_003 + result.step + 1)
+                        )
+                    pred = model(batch["audio_self"], batch["audio_partner"], batch["motion_partner"])
+                    loss, _parts = loss_fn(pred, batch["motion_self"], batch["mask"])
+                    if not torch.isfinite(loss.detach()):
+                        raise DualTalkError(
+                            f"training diverged (loss is {float(loss.detach())}) at step {result.step + 1}; "
+                            "try a lower --lr"
+                        )
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    if grad_clip:
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+                    phase = "update"
+                    optimizer.step()
+                    scheduler.step()
+                    result.step += 1
+                    phase = "idle"
+                    value = float(loss.detach())
+                    result.seconds += time.perf_counter() - t0
+                    result.steps_run += 1
+                    result.train_loss.append((result.step, value))
+                    progress.update(
+                        "train",
+                        result.step / total_steps,
+                        f"step {result.step}/{total_steps} loss {value:.4f}",
                     )
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if grad_clip:
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
-                optimizer.step()
-                scheduler.step()
-                result.step += 1
-                value = float(loss.detach())
-                result.seconds += time.perf_counter() - t0
-                result.steps_run += 1
-                result.train_loss.append((result.step, value))
-                progress.update(
-                    "train", result.step / total_steps, f"step {result.step}/{total_steps} loss {value:.4f}"
-                )
-                done = result.step >= total_steps
-                if result.step % val_every == 0 or done:
-                    validate()
-                if result.step % save_every == 0 or done:
-                    save()
+                    done = result.step >= total_steps
+                    if result.step % val_every == 0 or done:
+                        validate()
+                    if result.step % save_every == 0 or done:
+                        save()
     except (CancelledError, KeyboardInterrupt):
-        save()
+        if phase == "compute":  # weights and optimizer untouched: the step never happened
+            save(rng_at_step)
+        elif phase == "idle":
+            save()
+        # "update": half-written weights; the last saved checkpoint stays the one to resume
         raise
     if result.weights is None:
         _save_weights()
     return result
+
+
+class _FinishStepOnCtrlC:
+    """Ctrl-C lets the running step finish, then stops at the next (``check``); a second one stops at once.
+
+    Interrupting mid-step would leave weights, optimizer and RNG out of step with each other,
+    so the checkpoint saved on the way out would not resume bit-identically. The Ctrl-C handler
+    in place (Python's, or the CLI's ``interrupts`` one) still does the stopping; main thread only.
+    """
+
+    def __enter__(self) -> _FinishStepOnCtrlC:
+        self.pressed, self.previous = False, None
+        if threading.current_thread() is threading.main_thread():
+            handler = signal.getsignal(signal.SIGINT)
+            if callable(handler):  # not SIG_IGN / SIG_DFL: Ctrl-C is meant to raise here
+                self.previous = handler
+                signal.signal(signal.SIGINT, self._on_ctrl_c)
+        return self
+
+    def _on_ctrl_c(self, signum, frame) -> None:
+        if self.pressed:
+            self._stop()
+        self.pressed = True
+        print("\nstopping after this step (press Ctrl-C again to stop at once)", file=sys.stderr, flush=True)
+
+    def _stop(self) -> None:
+        if self.previous is not None:
+            self.previous(signal.SIGINT, None)
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.pressed:
+            self._stop()
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)

@@ -104,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
 
         if not Path(args.real).is_file():
             raise DualTalkError(f"--real {args.real}: no such file (make it with training.lite.align)")
+    if args.real_share and args.real is None:
+        raise DualTalkError("--real-share needs --real (the aligned recordings that speak as speaker A)")
     speeds = _speeds(args.real_speeds) if args.real_speeds is not None else ()
     if speeds and args.real is None:
         raise DualTalkError("--real-speeds needs --real (the aligned recordings to speed up or slow down)")

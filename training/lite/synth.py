@@ -15,6 +15,7 @@ where each npz is a motion file in space ``arkit55``. Same seed, same corpus.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from ...inference.audio.tts import (
     speak,
 )
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
+from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
@@ -554,64 +556,159 @@ def generate_corpus(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    out = ensure_writable_dir(out_dir)
-    engines = available_engines()
-    total = 0.0
-    languages: dict[str, int] = {}
-    n_real = 0
-    # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
-    # is what makes a dialogue depend only on (seed, index), not on what ran before.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
-    real_path = str(real) if real else None
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
-        for i in range(start, start + dialogues):
-            if progress is not None:
-                progress.update(
-                    "synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}"
-                )
-            d = pool.submit(
-                _make_indexed,
-                seed,
-                i,
-                duration,
-                engines,
-                english_share,
-                behaviour,
-                real_path,
-                real_share,
-                tuple(real_speeds),
-                rates,
-                fronting,
-                (float(fronting_shift[0]), float(fronting_shift[1])),
-                float(contact_trim),
-            ).result()
-            write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
-            total += d["duration"]
-            lang = d["language"] + ("+real" if "real" in d["speakers"][0]["meta"]["voice"] else "")
-            n_real += lang.endswith("+real")
-            languages[lang] = languages.get(lang, 0) + 1
-    manifest = {
-        "generator": "dualtalk synth",
+    if seed < 0:
+        raise DualTalkError(f"--seed must be zero or positive, got {seed}")
+    if dialogues < 1 or start < 0:
+        raise DualTalkError(f"need at least one dialogue from index 0 or more, got {dialogues} from {start}")
+    settings = {
         "seed": seed,
-        "dialogues": dialogues,
-        "first_index": start,
-        "seconds": round(total, 2),
-        "engines": engines,
-        "space": SPACE_ARKIT,
-        "channels": list(ARKIT52) + ["head_rx", "head_ry", "head_rz"],
+        "dialogue_seconds": duration,
         "targets": "v1 (with random behaviour)" if behaviour else "v2 (audio-locked only, contact)",
         "english_share": english_share,
-        "languages": dict(sorted(languages.items())),
-        "real_dialogues": n_real,
+        "real": Path(real).name if real else None,
+        "real_share": real_share if real else 0.0,
         "real_speeds": list(real_speeds),
         "rates": list(rates) if rates else None,
         "fronting": fronting,
         "fronting_shift": list(fronting_shift) if fronting else None,
         "contact_trim": contact_trim,
     }
-    with atomic_path(out / "corpus.json") as tmp:
-        tmp.write_text(json.dumps(manifest, indent=2))
+    out = Path(out_dir)
+    records = _corpus_so_far(out, settings)
+    out = ensure_writable_dir(out)
+    engines = available_engines()
+    # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
+    # is what makes a dialogue depend only on (seed, index), not on what ran before.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
+    real_path = str(real) if real else None
+    _write_manifest(out, settings, engines, records)  # an interrupted corpus still says what it is
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
+            if english_share < 1.0:
+                missing = pool.submit(_missing_voices, sorted({lang.voice for lang in LANGUAGES.values()}))
+                if missing.result():
+                    raise DualTalkError(
+                        "espeak-ng cannot speak the corpus voice(s) "
+                        f"{', '.join(missing.result())}: install espeak-ng-data, or use --english-share 1"
+                    )
+            for i in range(start, start + dialogues):
+                if progress is not None:
+                    progress.update(
+                        "synth", (i - start) / max(dialogues, 1), f"dialogue {i + 1}/{start + dialogues}"
+                    )
+                d = pool.submit(
+                    _make_indexed,
+                    seed,
+                    i,
+                    duration,
+                    engines,
+                    english_share,
+                    behaviour,
+                    real_path,
+                    real_share,
+                    tuple(real_speeds),
+                    rates,
+                    fronting,
+                    (float(fronting_shift[0]), float(fronting_shift[1])),
+                    float(contact_trim),
+                ).result()
+                write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
+                lang = d["language"] + ("+real" if "real" in d["speakers"][0]["meta"]["voice"] else "")
+                records[f"{i:05d}"] = [lang, round(float(d["duration"]), 2)]
+    finally:
+        _write_manifest(out, settings, engines, records)
     if progress is not None:
-        progress.update("synth", 1.0, f"{dialogues} dialogues, {total / 60:.1f} min")
+        total = sum(r[1] for r in records.values())
+        progress.update("synth", 1.0, f"{len(records)} dialogues, {total / 60:.1f} min")
     return out
+
+
+_FLAGS = {
+    "seed": "--seed",
+    "dialogue_seconds": "--seconds",
+    "targets": "targets (--behaviour)",
+    "english_share": "--english-share",
+    "real": "--real",
+    "real_share": "--real-share",
+    "real_speeds": "--real-speeds",
+    "rates": "--rates",
+    "fronting": "--fronting",
+    "fronting_shift": "--fronting-shift",
+    "contact_trim": "--contact-trim (s)",
+}
+_OWN_FILE = re.compile(r"^\.?synth_(\d+)_\d+_speaker[12]\..*$")
+
+
+def _corpus_so_far(out: Path, settings: dict) -> dict[str, list]:
+    """The dialogues already in ``out`` (index -> [language, seconds]); refuse to mix corpora.
+
+    A folder holding another seed's or another recipe's corpus, someone else's
+    ``corpus.json`` or files of the user's own would silently become a mixed training set.
+    """
+    if not out.is_dir():
+        return {}
+    manifest = out / "corpus.json"
+    if manifest.is_file():
+        try:
+            old = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            old = None
+        if not isinstance(old, dict) or old.get("generator") != "dualtalk synth":
+            raise DualTalkError(
+                f"{manifest} is not a synth manifest; choose an empty or new folder for --out"
+            )
+        for key, value in settings.items():
+            if key in old and old[key] != value:
+                flag = _FLAGS.get(key, key)
+                raise DualTalkError(
+                    f"{out} holds a corpus made with {flag} {old[key]!r}, this run has {flag} {value!r}: "
+                    "choose another --out (the two would mix)"
+                )
+        per = old.get("per_dialogue")
+        return {str(k): list(v) for k, v in per.items()} if isinstance(per, dict) else {}
+    for entry in out.iterdir():
+        m = _OWN_FILE.match(entry.name)
+        if not m:
+            raise DualTalkError(
+                f"{out} already holds other files ({entry.name}, ...); choose an empty or new folder for --out"
+            )
+        if int(m.group(1)) != settings["seed"]:
+            raise DualTalkError(
+                f"{out} holds dialogues of seed {int(m.group(1))} ({entry.name}), this run has seed "
+                f"{settings['seed']}: choose another --out (the two would mix)"
+            )
+    return {}
+
+
+def _write_manifest(out: Path, settings: dict, engines: list[str], records: dict[str, list]) -> None:
+    """``corpus.json``: the recipe, and every dialogue the folder holds (extensions included)."""
+    languages: dict[str, int] = {}
+    for lang, _ in records.values():
+        languages[lang] = languages.get(lang, 0) + 1
+    manifest = {
+        "generator": "dualtalk synth",
+        **settings,
+        "dialogues": len(records),
+        "first_index": min((int(k) for k in records), default=None),
+        "seconds": round(sum(r[1] for r in records.values()), 2),
+        "engines": engines,
+        "space": SPACE_ARKIT,
+        "channels": list(ARKIT52) + ["head_rx", "head_ry", "head_rz"],
+        "languages": dict(sorted(languages.items())),
+        "real_dialogues": sum(lang.endswith("+real") for lang, _ in records.values()),
+        "per_dialogue": dict(sorted(records.items())),
+    }
+    with atomic_path(out / "corpus.json") as tmp:
+        tmp.write_text(json.dumps(manifest, indent=1))
+
+
+def _missing_voices(names: list[str]) -> list[str]:
+    """The espeak-ng voices of ``names`` this machine cannot speak (run in a fresh worker)."""
+    missing = []
+    for name in names:
+        try:
+            speak("a", Voice("espeak", name, 1.0, 50.0, 50.0, False))
+        except DualTalkError:
+            missing.append(name)
+    return missing
