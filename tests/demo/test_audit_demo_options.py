@@ -6,28 +6,15 @@ a relative folder still plays its voices after the folder is moved.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 bpy = pytest.importorskip("bpy")
 
-
-def _demo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("DUALTALK_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "dualtalk", "demo", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from test_demo import _demo  # noqa: E402  (the demo as a user runs it: a subprocess)
 
 
 def _refused(proc: subprocess.CompletedProcess, *words: str) -> None:
