@@ -70,7 +70,8 @@ class JobOperator(bpy.types.Operator):
     def execute(self, context):
         if not self._start(context):
             return {"CANCELLED"}
-        state.wait(self._job)
+        if state.wait(self._job):
+            return self._timed_out(context)
         return self._end(context)
 
     def invoke(self, context, event):
@@ -107,6 +108,18 @@ class JobOperator(bpy.types.Operator):
             state.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
         except (ReferenceError, RuntimeError, AttributeError):
             pass
+
+    def _timed_out(self, context) -> set[str]:
+        """A background-mode job stopped for taking too long: said so, not "cancelled"."""
+        _LIVE.pop(id(self._job), None)
+        self._job.result()  # lets the job clean up (the Generate run removes its temp folder)
+        minutes = state.HEADLESS_TIMEOUT_S / 60
+        message = (
+            f"DualTalk: {self.task} gave no result in {minutes:g} min and was stopped; nothing was changed"
+        )
+        state.set_status(context, running=False, fraction=0.0, last=message)
+        self.report({"ERROR"}, message)
+        return {"CANCELLED"}
 
     def _end(self, context) -> set[str]:
         _LIVE.pop(id(self._job), None)

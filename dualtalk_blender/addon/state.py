@@ -60,12 +60,20 @@ def headless() -> bool:
     return bool(bpy.app.background)
 
 
-def wait(job: Any, interval: float = 0.05, timeout: float = 3600.0) -> None:
-    """Background mode: poll ``job`` until it ends (cancelled after ``timeout`` seconds)."""
-    end = time.monotonic() + timeout
+HEADLESS_TIMEOUT_S = 3600.0  # background mode gives a job this long before stopping it
+
+
+def wait(job: Any, interval: float = 0.05, timeout: float | None = None) -> bool:
+    """Background mode: poll ``job`` until it ends; stopped after ``timeout`` seconds (default
+    :data:`HEADLESS_TIMEOUT_S`), and then True, so the caller says it timed out, not that the
+    user cancelled."""
+    end = time.monotonic() + (HEADLESS_TIMEOUT_S if timeout is None else timeout)
+    timed_out = False
     while job.poll():
         if time.monotonic() > end:
             job.cancel()
+            timed_out = True
             break
         time.sleep(interval)
     job.poll()
+    return timed_out

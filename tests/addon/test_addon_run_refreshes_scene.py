@@ -49,3 +49,23 @@ def test_a_run_that_cannot_write_its_job_leaves_no_temp_folder(scene, assets, mo
     with pytest.raises(OSError):
         run.start()
     assert not run.work_dir.exists()
+
+
+def test_a_headless_generate_that_hangs_says_it_timed_out(scene, assets, monkeypatch):
+    """A render farm's background Blender waits for the worker at most an hour. A worker stuck
+    past that was stopped and reported as "cancelled; the scene was not changed", as if someone
+    had pressed Cancel; the log now says it timed out."""
+    from dualtalk.dualtalk_blender.addon import state
+
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    before = ah.scene_fingerprint(scene)
+    monkeypatch.setenv("DUALTALK_WORKER_FAULT", "hang@generate")
+    monkeypatch.setattr(state, "HEADLESS_TIMEOUT_S", 3.0)
+    with (
+        bpy.context.temp_override(scene=scene),
+        pytest.raises(RuntimeError, match="gave no result in 0.05 min"),
+    ):
+        bpy.ops.dualtalk.generate()
+    assert "was stopped" in bpy.context.window_manager.dualtalk_status.last
+    assert ah.scene_fingerprint(scene) == before
