@@ -26,7 +26,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Iterator
@@ -264,23 +263,12 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
 @contextlib.contextmanager
 def _staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
     """Hidden siblings for a shot's .blend and FBX, renamed into place together once every output
-    (the render last) is written: a shot failing part-way leaves the earlier run's set whole, not
-    a new .blend beside the old FBX and video, which looked like a finished shot."""
-    from ...inference.core.fileio import ensure_writable_dir
+    (the render last) is written (:func:`atomic_paths`): a shot failing part-way leaves the earlier
+    run's set whole, not a new .blend beside the old FBX and video, which looked like a finished shot."""
+    from ...inference.core.fileio import atomic_paths
 
-    staged: dict[Path, Path] = {}
-    try:
-        for final in finals:
-            try:
-                fd, name = tempfile.mkstemp(
-                    prefix=f".{final.stem[:64]}.",
-                    suffix=f".pending{final.suffix}",
-                    dir=ensure_writable_dir(final.parent),
-                )
-            except OSError as exc:
-                raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
-            os.close(fd)
-            staged[final] = Path(name)
+    with atomic_paths(finals) as tmps:
+        staged = dict(zip(finals, tmps, strict=True))
         try:
             yield staged
         except DualTalkError as exc:  # the writers name the file they wrote: name the user's instead
@@ -290,47 +278,17 @@ def _staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
             if message == str(exc):
                 raise
             raise type(exc)(message) from None
-        for final, tmp in staged.items():
-            try:
-                os.replace(tmp, final)
-            except OSError as exc:
-                raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
-    finally:
-        for tmp in staged.values():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
-def _check_exportable(bpy: Any, characters: tuple[Any, Any], scope: str) -> None:
-    """Refuse an FBX the exporter would refuse (a character whose collection is hidden or excluded)
-    before any work: found at export time, it came after the .blend was written, left looking done."""
-    from ..scene.fbx_export import export_objects
+def _check_exportable(characters: tuple[Any, Any], scope: str) -> None:
+    """Refuse an FBX the exporter would refuse before any work: found at export time, it came after
+    the .blend was written, left looking done."""
+    from ..scene.fbx_export import check_exportable
 
-    view_layer = bpy.context.view_layer
-    view_layer.update()
-    chosen = export_objects(characters, whole_rigs=scope == "full")
-    for obj in chosen:
-        if obj.name not in view_layer.objects:
-            raise DualTalkError(f"--fbx: {obj.name!r} is not in the active view layer; cannot export it")
-    # the exporter shows hidden objects itself; only a hidden collection stops it
-    state = [(o, o.hide_get(), o.hide_viewport) for o in chosen]
     try:
-        for obj in chosen:
-            obj.hide_viewport = False
-            obj.hide_set(False)
-        view_layer.update()
-        hidden = [o for o in chosen if not o.visible_get()]
-    finally:
-        for obj, was_hidden, was_disabled in state:
-            obj.hide_viewport = was_disabled
-            obj.hide_set(was_hidden)
-        view_layer.update()
-    if hidden:
-        where = ", ".join(c.name for c in hidden[0].users_collection) or "its collection"
-        raise DualTalkError(
-            f"--fbx: cannot export {hidden[0].name!r}: its collection ({where}) is hidden in the viewport; "
-            "show it, or drop --fbx"
-        )
+        check_exportable(characters, scope, hint="show it, or drop --fbx")
+    except DualTalkError as exc:
+        raise DualTalkError(f"--fbx: {exc}") from None
 
 
 def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> None:
@@ -432,7 +390,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
             f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
         )
     if shot.fbx is not None:
-        _check_exportable(bpy, (obj_a, obj_b), shot.fbx_scope)
+        _check_exportable((obj_a, obj_b), shot.fbx_scope)
     # the shot's own options, as animate keys them: the scene range fits the take, no undo steps
     request, options = link(shot.request(), shot.options.replace(frame_range="fit", undo_push=False))
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files;

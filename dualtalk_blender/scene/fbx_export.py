@@ -162,9 +162,7 @@ def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overr
     if view_layer is None:
         raise RuntimeError("Blender has no active view layer")
     view_layer.update()  # an exclusion or a collection just hidden shows only after an update
-    for obj in chosen:
-        if obj.name not in view_layer.objects:
-            raise DualTalkError(f"{obj.name!r} is not in the active view layer; cannot export it")
+    _check_in_layer(chosen, view_layer)
     previous = [o for o in view_layer.objects if o.select_get()]
     active = view_layer.objects.active
     deformers = [
@@ -251,14 +249,52 @@ def _show(chosen: list[Any], view_layer: Any) -> None:
     to show; that is refused in one line rather than written as an empty file.
     """
     for o in chosen:
-        o.hide_viewport = False
         o.hide_select = False
+    hidden = _hidden_by_collection(chosen, view_layer)
+    if hidden is not None:
+        raise _collection_refusal(hidden, "show it and export again")
+
+
+def check_exportable(
+    objects: Iterable[Any], scope: str = "full", hint: str = "show it and export again"
+) -> None:
+    """Refuse, before any work, the characters :func:`export_fbx` would refuse: outside the active
+    view layer, or in a hidden collection. Read-only: the hide switches are put back."""
+    view_layer = bpy.context.view_layer
+    if view_layer is None:
+        raise RuntimeError("Blender has no active view layer")
+    view_layer.update()
+    chosen = export_objects(objects, whole_rigs=scope == "full")
+    _check_in_layer(chosen, view_layer)
+    state = [(o, o.hide_get(), o.hide_viewport) for o in chosen]
+    try:
+        hidden = _hidden_by_collection(chosen, view_layer)
+    finally:
+        for o, was_hidden, was_disabled in state:
+            o.hide_viewport = was_disabled
+            o.hide_set(was_hidden)
+        view_layer.update()
+    if hidden is not None:
+        raise _collection_refusal(hidden, hint)
+
+
+def _check_in_layer(chosen: list[Any], view_layer: Any) -> None:
+    for obj in chosen:
+        if obj.name not in view_layer.objects:
+            raise DualTalkError(f"{obj.name!r} is not in the active view layer; cannot export it")
+
+
+def _hidden_by_collection(chosen: list[Any], view_layer: Any) -> Any | None:
+    """The first character still hidden once its own hide switches are off: a collection hides it."""
+    for o in chosen:
+        o.hide_viewport = False
         o.hide_set(False)
     view_layer.update()
-    for o in chosen:
-        if not o.visible_get():
-            where = ", ".join(c.name for c in o.users_collection) or "its collection"
-            raise DualTalkError(
-                f"cannot export {o.name!r}: its collection ({where}) is hidden in the viewport; "
-                "show it and export again"
-            )
+    return next((o for o in chosen if not o.visible_get()), None)
+
+
+def _collection_refusal(obj: Any, hint: str) -> DualTalkError:
+    where = ", ".join(c.name for c in obj.users_collection) or "its collection"
+    return DualTalkError(
+        f"cannot export {obj.name!r}: its collection ({where}) is hidden in the viewport; {hint}"
+    )
