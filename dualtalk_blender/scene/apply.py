@@ -238,7 +238,7 @@ def _shape_key_target(report: CharacterReport, values: np.ndarray) -> keying.Tar
     curves = []
     for track in tracks:
         _widen_slider(key.key_blocks[track.name], track.values)
-        path = f'key_blocks["{bpy.utils.escape_identifier(track.name)}"].value'
+        path = companions.key_value_path(track.name)
         curves.append(keying.CurveSpec(path, 0, track.values, "DualTalk", layer=track.layer, tol=track.tol))
     return keying.TargetCurves(key, report.mesh.name, curves)
 

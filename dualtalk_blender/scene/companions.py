@@ -19,7 +19,8 @@ from .characters import CharacterReport, rig_meshes
 TAG = "dualtalk_face"  # the driver variable's name: marks a follower driver as ours
 
 
-def _path(name: str) -> str:
+def key_value_path(name: str) -> str:
+    """The data path of a shape key's value (the keyed take and the followers' drivers share it)."""
     return f'key_blocks["{bpy.utils.escape_identifier(name)}"].value'
 
 
@@ -62,7 +63,7 @@ def follow_face(report: CharacterReport) -> tuple[list[str], list[str]]:
         animated = _animated(key)
         linked, left = [], []
         for name in names:
-            path = _path(name)
+            path = key_value_path(name)
             existing = drivers.get(path)
             if existing is not None and _ours(existing, face_key):
                 linked.append(name)
@@ -92,7 +93,7 @@ def _add_driver(key: Any, name: str, face_key: Any) -> None:
     """``key``'s ``name`` = the face's ``name``, the slider opened as far as the face's."""
     kb, src = key.key_blocks[name], face_key.key_blocks[name]
     kb.slider_min, kb.slider_max = min(kb.slider_min, src.slider_min), max(kb.slider_max, src.slider_max)
-    fcurve = key.driver_add(_path(name))
+    fcurve = key.driver_add(key_value_path(name))
     driver = fcurve.driver
     driver.type = "SUM"
     variable = driver.variables.new()
@@ -101,4 +102,4 @@ def _add_driver(key: Any, name: str, face_key: Any) -> None:
     target = variable.targets[0]
     target.id_type = "KEY"
     target.id = face_key
-    target.data_path = _path(name)
+    target.data_path = key_value_path(name)
