@@ -132,11 +132,8 @@ def _depsgraph(scene: Any) -> Any:
     """The depsgraph that plays ``scene``: the context's for the context scene, else its first view
     layer's. Blender evaluates on ``frame_set`` only the depsgraphs that exist and writes only the
     active one back to the objects, so another scene's heads are read from evaluated copies."""
-    context = bpy.context
-    if context.scene == scene:
-        return context.evaluated_depsgraph_get()
-    with context.temp_override(scene=scene, view_layer=scene.view_layers[0]):
-        return context.evaluated_depsgraph_get()
+    with bpy.context.temp_override(scene=scene, view_layer=_view_layer(scene)):
+        return bpy.context.evaluated_depsgraph_get()
 
 
 @contextlib.contextmanager
