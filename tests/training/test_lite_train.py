@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from dualtalk.inference.audio.tts import available_engines
+from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.models.lite.model import LiteConfig, LiteDualTalk, load_lite
 from dualtalk.training.lite.synth import generate_corpus
 from dualtalk.training.lite.train_lite import Corpus, channel_weights, lite_loss, train
@@ -119,7 +120,6 @@ def test_a_weight_average_is_what_gets_saved_when_asked_for(corpus_dir, tmp_path
 def test_a_soup_is_the_mean_of_its_weights_and_refuses_other_networks(tmp_path):
     from dataclasses import replace
 
-    from dualtalk.inference.core.errors import DualTalkError
     from dualtalk.inference.models.lite.model import save_lite
     from dualtalk.training.lite.soup import main as soup_main
     from dualtalk.training.lite.soup import soup
@@ -223,3 +223,20 @@ def replace_layers(cfg: LiteConfig, layers: int) -> LiteConfig:
     from dataclasses import replace
 
     return replace(cfg, interaction_layers=layers)
+
+
+def test_weights_can_be_retrained_to_read_each_frames_centre(corpus_dir, tmp_path):
+    from dualtalk.inference.models.lite.model import save_lite
+
+    torch.manual_seed(0)
+    init = save_lite(LiteDualTalk(TINY).eval(), tmp_path / "stretch.pt")
+    path = train(
+        corpus_dir, tmp_path / "run", steps=2, batch_size=2, frames=50, init=init,
+        feature_reading="centre", log_every=2, save_every=2,
+    )  # fmt: skip
+    model, _ = load_lite(path)
+    assert model.cfg.feature_reading == "centre" and model.self_encoder.reading == "centre"
+    again = train(corpus_dir, tmp_path / "more", steps=2, batch_size=2, frames=50, init=path, save_every=2)
+    assert load_lite(again)[0].cfg.feature_reading == "centre", "a further run keeps the init's reading"
+    with pytest.raises(DualTalkError, match="--feature-reading must be one of"):
+        train(corpus_dir, tmp_path / "bad", steps=1, init=init, feature_reading="sideways")

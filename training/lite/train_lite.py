@@ -55,6 +55,7 @@ from ...inference.core.channels import ARKIT55
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import load_motion
 from ...inference.core.timebase import FPS, SAMPLE_RATE
+from ...inference.models.lite.features import READINGS
 from ...inference.models.lite.model import (
     CONTACT_CLASSES,
     LiteConfig,
@@ -382,6 +383,7 @@ def train(
     refine: str = "",
     refine_dim: int = 64,
     grow_layers: int = 0,
+    feature_reading: str = "",
 ) -> Path:
     """Train and write ``out/lite.pt`` (fp16) regularly; returns its path.
 
@@ -397,6 +399,10 @@ def train(
         raise DualTalkError("--grow-layers adds blocks to existing weights: give --init")
     if grow_layers < 0:
         raise DualTalkError(f"--grow-layers must be 0 or more, got {grow_layers}")
+    if feature_reading and feature_reading not in READINGS:
+        raise DualTalkError(
+            f"--feature-reading must be one of {', '.join(READINGS)}, got {feature_reading!r}"
+        )
     out = Path(out)
     _check_out(Path(data), out, init)
     torch.manual_seed(seed)
@@ -426,6 +432,8 @@ def train(
             cfg = lite_config_from_payload(
                 {**asdict(cfg), "interaction_layers": old_layers + grow_layers}, "--grow-layers"
             )
+        if feature_reading:
+            cfg = replace(cfg, feature_reading=feature_reading)
         model = LiteDualTalk(cfg)
         missing, unexpected = model.load_state_dict(start.state_dict(), strict=False)
         new_blocks = tuple(f"interaction.{i}." for i in range(old_layers, cfg.interaction_layers))
@@ -437,6 +445,8 @@ def train(
         cfg = config or LiteConfig()
         if contact_head:
             cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
+        if feature_reading:
+            cfg = replace(cfg, feature_reading=feature_reading)
         model = LiteDualTalk(cfg)
     refine_only = bool(refine)
     if refine_only:
@@ -585,6 +595,13 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="add this many interaction blocks to the --init network, each starting as the identity",
     )
+    ap.add_argument(
+        "--feature-reading",
+        choices=READINGS,
+        default="",
+        help="how audio features meet motion frames: stretch (v1-v3) or centre (each frame's centre, "
+        "no drift across a window); default: the --init weights' reading, else stretch",
+    )
     args = ap.parse_args(argv)
     if not 0.0 < args.open_expectile < 1.0:
         raise DualTalkError("--open-expectile must be between 0 and 1")
@@ -604,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
           audio_advance_ms=args.audio_advance_ms, contact_head=args.contact_head, bce_weight=args.bce_weight,
           round_weight=args.round_weight, keep_every=args.keep_every, contact_l1=args.contact_l1,
           ema=args.ema, open_expectile=args.open_expectile, refine=args.refine,
-          refine_dim=args.refine_dim, grow_layers=args.grow_layers)  # fmt: skip
+          refine_dim=args.refine_dim, grow_layers=args.grow_layers,
+          feature_reading=args.feature_reading)  # fmt: skip
     return 0
 
 

@@ -59,11 +59,20 @@ class LogMel(nn.Module):
         return (logmel / 4.0).transpose(1, 2)
 
 
+# How the encoder turns its conv frames into one feature per motion frame (read_at_centres).
+READINGS = ("stretch", "centre")
+
+
 class ConvAudioEncoder(nn.Module):
     """Log-mel (100 Hz) -> features at 25 fps via two stride-2 convs, resampled to ``frame_num``."""
 
-    def __init__(self, n_mels: int = 64, dim: int = 128, dropout: float = 0.1) -> None:
+    def __init__(
+        self, n_mels: int = 64, dim: int = 128, dropout: float = 0.1, reading: str = "stretch"
+    ) -> None:
         super().__init__()
+        if reading not in READINGS:
+            raise ValueError(f"feature reading must be one of {', '.join(READINGS)}, got {reading!r}")
+        self.reading = reading
         self.mel = LogMel(n_mels)
         self.convs = nn.Sequential(
             nn.Conv1d(n_mels, dim, 5, stride=2, padding=2),
@@ -81,9 +90,28 @@ class ConvAudioEncoder(nn.Module):
         if self.training:
             x = augment_mel(x)
         x = self.convs(x)  # (B, dim, ~F/4)
-        if x.shape[-1] != frame_num:
+        if self.reading == "centre":
+            x = read_at_centres(x, frame_num)
+        elif x.shape[-1] != frame_num:
             x = F.interpolate(x, size=frame_num, mode="linear", align_corners=False)
         return self.drop(self.norm(x.transpose(1, 2)))
+
+
+def read_at_centres(x: torch.Tensor, frame_num: int) -> torch.Tensor:
+    """(B, D, L) conv frames -> (B, D, frame_num), motion frame i read at its centre.
+
+    Conv frame j is centred at 40j ms (two stride-2 convs over a 100 Hz mel) and motion
+    frame i at 40i + 20 ms, so frame i reads conv position i + 0.5, linearly between conv
+    frames, the last one held past the end. ``stretch`` instead resamples L frames onto
+    frame_num, which reads position i + (i + 0.5) / frame_num: the sound a frame hears
+    slides 40 ms across every window whatever its length.
+    """
+    last = x.shape[-1] - 1
+    pos = torch.arange(frame_num, device=x.device, dtype=torch.float32) + 0.5
+    lo = pos.floor().long().clamp(0, last)
+    hi = (lo + 1).clamp(0, last)
+    w = (pos - pos.floor()).clamp(0.0, 1.0).to(x.dtype)
+    return x[..., lo] * (1 - w) + x[..., hi] * w
 
 
 def augment_mel(x: torch.Tensor, max_shift: int = 3) -> torch.Tensor:

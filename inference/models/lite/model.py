@@ -36,7 +36,7 @@ from ...core.channels import ARKIT55, SPACE_ARKIT
 from ...core.errors import DualTalkError
 from ...core.fileio import atomic_path, sha256_file
 from ...core.inputs import check_input_file
-from .features import ConvAudioEncoder
+from .features import READINGS, ConvAudioEncoder
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "lite_v3.pt"
@@ -59,6 +59,9 @@ class LiteConfig:
     contact_threshold: float = 0.5  # probability from which a frame shows the contact shape
     refine: str = ""  # comma-separated ARKit channels a mouth refiner re-predicts ("" = no refiner)
     refine_dim: int = 64  # width of the refiner (its own audio encoder and convs)
+    # how audio features meet motion frames (features.READINGS): "stretch" (v1-v3 files, which
+    # have no entry) resamples, drifting 40 ms across a window; "centre" reads each frame's centre
+    feature_reading: str = "stretch"
 
     @property
     def refine_channels(self) -> tuple[str, ...]:
@@ -245,7 +248,7 @@ class MouthRefiner(nn.Module):
         self.register_buffer(
             "index", torch.tensor([ARKIT55.index(n) for n in names], dtype=torch.long), persistent=False
         )
-        self.encoder = ConvAudioEncoder(cfg.n_mels, cfg.refine_dim, cfg.dropout)
+        self.encoder = ConvAudioEncoder(cfg.n_mels, cfg.refine_dim, cfg.dropout, cfg.feature_reading)
         self.convs = nn.Sequential(
             nn.Conv1d(cfg.dim + cfg.refine_dim, cfg.refine_dim, 5, padding=2),
             nn.GELU(),
@@ -274,8 +277,8 @@ class LiteDualTalk(nn.Module):
     def __init__(self, cfg: LiteConfig | None = None) -> None:
         super().__init__()
         self.cfg = cfg = cfg or LiteConfig()
-        self.self_encoder = ConvAudioEncoder(cfg.n_mels, cfg.audio_dim, cfg.dropout)
-        self.partner_encoder = ConvAudioEncoder(cfg.n_mels, cfg.audio_dim, cfg.dropout)
+        self.self_encoder = ConvAudioEncoder(cfg.n_mels, cfg.audio_dim, cfg.dropout, cfg.feature_reading)
+        self.partner_encoder = ConvAudioEncoder(cfg.n_mels, cfg.audio_dim, cfg.dropout, cfg.feature_reading)
         self.audio_proj = nn.Linear(cfg.audio_dim, cfg.dim)  # shared by both streams
         self.motion_encoder = nn.Sequential(
             nn.Linear(cfg.motion_dim, cfg.dim), nn.GELU(), nn.Linear(cfg.dim, cfg.dim)
@@ -417,6 +420,13 @@ def lite_config_from_payload(config: object, name: str) -> LiteConfig:
             continue  # fields of a newer build are ignored, as before
         if key == "refine":
             clean[key] = _refine_from_payload(value, name)
+            continue
+        if key == "feature_reading":
+            if value not in READINGS:
+                raise DualTalkError(
+                    f"{name}: lite config feature_reading must be one of {', '.join(READINGS)}, got {_short(value)}"
+                )
+            clean[key] = value
             continue
         lo, hi = _CONFIG_LIMITS[key]
         want_int = kinds[key] in ("int", int)
