@@ -93,3 +93,16 @@ def test_a_weights_file_with_an_unknown_reading_is_one_clear_error(bad):
 def test_an_unknown_reading_cannot_build_an_encoder():
     with pytest.raises(ValueError, match="feature reading"):
         ConvAudioEncoder(reading="sideways")
+
+
+def test_weights_that_read_their_audio_differently_do_not_average(tmp_path):
+    from dualtalk.training.lite.soup import soup
+
+    torch.manual_seed(4)
+    net = LiteDualTalk(TINY).eval()
+    stretch = save_lite(net, tmp_path / "stretch.pt")
+    centre_net = LiteDualTalk(replace(TINY, feature_reading="centre")).eval()
+    centre_net.load_state_dict(net.state_dict())
+    centre = save_lite(centre_net, tmp_path / "centre.pt")
+    with pytest.raises(DualTalkError, match="a different network"):
+        soup([stretch, centre], tmp_path / "mean.pt")
