@@ -113,10 +113,12 @@ class AlignedClip:
 
 
 def _number(obj: dict, key: str, where: str) -> float:
-    try:
-        v = float(obj[key])
-    except (KeyError, TypeError, ValueError):
-        raise DualTalkError(f"{where}: needs a number {key!r}") from None
+    raw = obj.get(key)
+    # a JSON number only: true/false and quoted text would otherwise read as 1.0/0.0 or parse silently
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        got = "nothing" if raw is None else json.dumps(raw)[:40]
+        raise DualTalkError(f"{where}: needs a number {key!r}, got {got}")
+    v = float(raw)
     if not math.isfinite(v):
         raise DualTalkError(f"{where}: {key!r} is not finite")
     return v
