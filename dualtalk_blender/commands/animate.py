@@ -8,8 +8,10 @@
 
 The engine writes ``A.npz``/``B.npz`` into a work folder (default ``OUT.dualtalk/`` beside
 the output); they are read back with :func:`load_motion` and keyed (the motion file is the
-only seam). ``--motion-a``/``--motion-b`` key existing motion files instead of running the
-engine. IN.blend is never written. Progress goes to stderr, one result line per shot to
+only seam). The work files (``A.npz``, ``B.npz``, the ``dialogue.wav`` mix) replace the earlier
+run's together with the .blend and FBX, once every output of the shot is written.
+``--motion-a``/``--motion-b`` key existing motion files instead of running the engine. IN.blend
+is never written. Progress goes to stderr, one result line per shot to
 stdout; exit status 0, 2 for bad input (one ``error:`` line), 1 for internal errors.
 
 Inside Blender's own Python (the extension installed, or this folder on ``sys.path``)::
@@ -25,7 +27,9 @@ import logging
 import math
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Iterator
@@ -61,7 +65,7 @@ from ...inference.core.errors import DualTalkError  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_dialogue_strip, remove_our_strips  # noqa: E402
-from .jobs import Shot, intermediates, load_jobs, work_folder  # noqa: E402
+from .jobs import Shot, intermediates, load_jobs, unused_render_settings, work_folder  # noqa: E402
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -133,12 +137,6 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         raise DualTalkError("give both --motion-a and --motion-b, or neither")
     if args.motion_a is None and args.audio is None:
         raise DualTalkError("animate needs --audio (or --motion-a and --motion-b)")
-    unused = [
-        flag for flag, value in (("--resolution", args.resolution), ("--samples", args.samples)) if value
-    ]
-    if unused and args.render is None:
-        verb = "apply" if len(unused) > 1 else "applies"
-        logging.getLogger(__name__).warning("%s %s only with --render; ignored", " and ".join(unused), verb)
     from ...inference.core.request import OPTIONS, values_from_args
     from ..rig.options import SCENE_OPTIONS
 
@@ -148,7 +146,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     for option in declared:  # files given on the command line are taken from the current folder
         if option.kind == "path" and values.get(option.name) is not None:
             values[option.name] = _path(str(values[option.name]))
-    return Shot.build(
+    shot = Shot.build(
         out.stem,
         values,
         blend=_path(args.blend),
@@ -164,6 +162,18 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         resolution=args.resolution,
         samples=args.samples,
     )
+    _warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
+    return shot
+
+
+def _warn_unused_render(given: list[str], render: str, where: str = "") -> None:
+    """Say that render settings given without a render are ignored (``given``: how the user named
+    them, ``where``: which shot of a job file), instead of dropping them silently."""
+    if given:
+        verb = "apply" if len(given) > 1 else "applies"
+        logging.getLogger(__name__).warning(
+            "%s%s %s only with %s; ignored", where, " and ".join(given), verb, render
+        )
 
 
 def check_shot(shot: Shot, *, root: Path | None = None) -> None:
@@ -262,9 +272,10 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
 
 @contextlib.contextmanager
 def _staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
-    """Hidden siblings for a shot's .blend and FBX, renamed into place together once every output
-    (the render last) is written (:func:`atomic_paths`): a shot failing part-way leaves the earlier
-    run's set whole, not a new .blend beside the old FBX and video, which looked like a finished shot."""
+    """Hidden siblings for a shot's .blend, FBX and work files, renamed into place together once
+    every output (the render last) is written (:func:`atomic_paths`): a shot failing part-way leaves
+    the earlier run's set whole, not a new .blend beside the old FBX and video, which looked like a
+    finished shot, nor a new dialogue.wav under the old .blend, which then played it over old keys."""
     from ...inference.core.fileio import atomic_paths
 
     with atomic_paths(finals) as tmps:
@@ -291,10 +302,55 @@ def _check_exportable(characters: tuple[Any, Any], scope: str) -> None:
         raise DualTalkError(f"--fbx: {exc}") from None
 
 
-def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> None:
-    """Put the dialogue on the timeline (replacing our earlier strips) for playback and renders."""
+@contextlib.contextmanager
+def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
+    """The work folder, marked as ours, for a shot that writes work files; with ``engine`` also a
+    hidden scratch folder inside it where the engine writes its take (moved into place with the
+    shot's other outputs by :func:`_staged`; removed whatever happens). A work folder this shot
+    created is removed again when the shot fails, so a failed first run leaves no work folder."""
+    from ...inference.core.outputs import WORK_MARKER, mark_work_folder
+
+    created = not work.exists() and not work.is_symlink()
+    mark_work_folder(work)
+    scratch = Path(tempfile.mkdtemp(prefix=".engine.", suffix=".part", dir=work)) if engine else None
+    done = False
+    try:
+        yield scratch
+        done = True
+    except DualTalkError as exc:  # a message naming the scratch folder names the work folder instead
+        if scratch is None or str(scratch) not in str(exc):
+            raise
+        raise type(exc)(str(exc).replace(str(scratch), str(work))) from None
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
+        if created and not done:
+            with contextlib.suppress(OSError):
+                (work / WORK_MARKER).unlink()
+                work.rmdir()  # only if nothing else is in it
+
+
+@contextlib.contextmanager
+def _sound_from(strip: Any, path: Path | None) -> Iterator[None]:
+    """While saving, the dialogue strip's sound reads ``path`` (the work folder's ``dialogue.wav``,
+    in place once the shot is done); the render around it still hears the staged new mix."""
+    if strip is None or path is None:
+        yield
+        return
+    sound = strip.sound
+    staged = sound.filepath
+    sound.filepath = str(path)
+    try:
+        yield
+    finally:
+        sound.filepath = staged
+
+
+def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> Any:
+    """Put the dialogue on the timeline (replacing our earlier strips) for playback and renders;
+    returns the strip."""
     remove_our_strips(scene)
-    add_dialogue_strip(scene, wav, "dialogue", frame)
+    return add_dialogue_strip(scene, wav, "dialogue", frame)
 
 
 def write_mix(dialogue: Any, path: Path) -> Path:
@@ -372,7 +428,6 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
 
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
-    from ...inference.core.outputs import mark_work_folder
     from ..rig.options import link
     from ..scene.apply import MAX_FRAME, apply_dialogue, check_character
 
@@ -416,48 +471,59 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
                 f"the take would span frames {shot.start_frame:,}-{last:,}, past Blender's last frame "
                 f"{MAX_FRAME:,}; choose an earlier --start-frame"
             )
-    if shot.motion_a is not None:
-        assert shot.motion_b is not None  # a shot has both motion files or neither (shot_from_args, jobs)
-        path_a, path_b = shot.motion_a, shot.motion_b
-    else:
-        mark_work_folder(work)
-        take = pipeline.run(request, work, progress=progress, dialogue=dialogue, engines=engines)
-        path_a, path_b = take.path_a, take.path_b
-        if take.transcript is not None:
-            from ...inference.phonetic.transcript import brief
+    mix = dialogue is not None and shot.frame_range is None  # a range keeps the take's sound strip
+    # The work files this shot replaces: written under hidden names, in place only with the rest.
+    wav = work / "dialogue.wav"
+    work_files = ([work / "A.npz", work / "B.npz"] if engine_needed else []) + ([wav] if mix else [])
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(_work_files(work, engine_needed)) if work_files else None
+        if engine_needed:
+            assert scratch is not None  # made by _work_files for the engine's take
+            take = pipeline.run(request, scratch, progress=progress, dialogue=dialogue, engines=engines)
+            path_a, path_b = take.path_a, take.path_b
+            if take.transcript is not None:
+                from ...inference.phonetic.transcript import brief
 
-            lips = f"; {brief(take.transcript)}"
-    # The motion files are the seam: key what was written, exactly as a user would load it.
-    motion_a, motion_b = load_motion(path_a), load_motion(path_b)
-    progress.update("keying", 0.0, "both characters")
-    rep_a, rep_b, markers = apply_dialogue(
-        obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports
-    )
-    progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
-    for warning in rep_a.warnings + rep_b.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if dialogue is not None and shot.frame_range is None:  # a range keeps the take's sound strip
-        mark_work_folder(work)
-        wav = write_mix(dialogue, work / "dialogue.wav")
-        add_dialogue_sound(scene, wav, rep_a.first_frame)
-    scene.frame_set(scene.frame_start)
-    written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
-    with _staged([p for p in (shot.out, shot.fbx) if p is not None]) as staged:
-        progress.update("save", 0.0, shot.out.name)
-        save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
-        progress.update("save", 1.0, shot.out.name)
-        if shot.fbx is not None:
-            from ..scene.fbx_export import export_fbx
+                lips = f"; {brief(take.transcript)}"
+        else:
+            assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
+            path_a, path_b = shot.motion_a, shot.motion_b
+        # The motion files are the seam: key what was written, exactly as a user would load it.
+        motion_a, motion_b = load_motion(path_a), load_motion(path_b)
+        progress.update("keying", 0.0, "both characters")
+        rep_a, rep_b, markers = apply_dialogue(
+            obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports
+        )
+        progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
+        for warning in rep_a.warnings + rep_b.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
+        with _staged([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
+            if engine_needed:  # the engine's take, from the scratch folder to its staged names
+                for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
+                    os.replace(new, staged[final])
+            strip = None
+            if mix:
+                write_mix(dialogue, staged[wav])
+                strip = add_dialogue_sound(scene, staged[wav], rep_a.first_frame)
+                strip.sound.name = wav.name
+            scene.frame_set(scene.frame_start)
+            progress.update("save", 0.0, shot.out.name)
+            with _sound_from(strip, wav if mix else None):  # the .blend plays the work folder's mix
+                save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
+            progress.update("save", 1.0, shot.out.name)
+            if shot.fbx is not None:
+                from ..scene.fbx_export import export_fbx
 
-            progress.update("fbx", 0.0, shot.fbx.name)
-            export_fbx([obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope)
-            progress.update("fbx", 1.0, shot.fbx.name)
-        if shot.render is not None:
-            from ..scene.render import render_shot
+                progress.update("fbx", 0.0, shot.fbx.name)
+                export_fbx([obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope)
+                progress.update("fbx", 1.0, shot.fbx.name)
+            if shot.render is not None:
+                from ..scene.render import render_shot
 
-            render_shot(
-                scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
-            )
+                render_shot(
+                    scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
+                )
     took = time.perf_counter() - t0
     if rep_a.replaced is not None:
         range_first, range_last = _frame_range(shot)
@@ -498,6 +564,8 @@ def run(args: argparse.Namespace) -> int:
     if clash:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
     shots = load_jobs(args.job)
+    for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
+        _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
     engines = Engines()
     failed: list[str] = []
     internal = 0

@@ -25,6 +25,9 @@ Rules (so a job file from someone else cannot write outside its folder):
 * ``"fbx": true`` / ``"render": true`` in defaults mean "next to ``out`` with the shot's name";
 * no two shots may write the same file, and no shot may write over an input.
 
+``resolution`` and ``samples`` apply only to a shot with ``render``; a shot without one is run, with
+a warning naming it (as the CLI warns for ``--resolution``/``--samples`` without ``--render``).
+
 :func:`parse_jobs` is a pure function of the decoded JSON and the base folder.
 """
 
@@ -257,6 +260,13 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
     shots = [_shot(raw, defaults, base, i) for i, raw in enumerate(shots_raw)]
     check_shots(shots, base)
     return shots
+
+
+def unused_render_settings(shot: Shot) -> list[str]:
+    """The render settings (``resolution``, ``samples``) a shot gives without a render to apply them to."""
+    if shot.render is not None:
+        return []
+    return [key for key in ("resolution", "samples") if getattr(shot, key) is not None]
 
 
 def work_folder(shot: Shot) -> Path:
