@@ -78,14 +78,36 @@ def load_dialogue(request: Request, progress: Progress | None = None) -> Dialogu
 
 
 def after_engine(
-    request: Request, dialogue: Dialogue, motion_a: Motion, motion_b: Motion
+    request: Request,
+    dialogue: Dialogue,
+    motion_a: Motion,
+    motion_b: Motion,
+    *,
+    recording: Dialogue | None = None,
 ) -> tuple[Motion, Motion]:
     """The behaviour layer (``inference/behaviour/``): blinks, gaze, head motion, nods, brows and
     smiles added to both motions after the engine, from the dialogue's timing and the request's
-    seed, amounts and mood. Lips are left bit-identical; all amounts at 0 give the engine's motion."""
+    seed, amounts and mood. Lips are left bit-identical; all amounts at 0 give the engine's motion.
+    ``recording``: the whole recording when ``dialogue`` is a part of it (``--start/--end``, a
+    re-generated range), so the part blinks and nods at the same seconds the whole take does."""
     from .behaviour import BehaviourSettings, apply_behaviour
 
-    return apply_behaviour(motion_a, motion_b, dialogue, BehaviourSettings.from_request(request))
+    settings = BehaviourSettings.from_request(request)
+    return apply_behaviour(motion_a, motion_b, dialogue, settings, recording=recording)
+
+
+def _behaviour_on(request: Request, motion: Motion) -> bool:
+    """Whether the behaviour layer adds anything (all amounts 0 leave the engine's motion)."""
+    from .behaviour import BehaviourSettings
+
+    return any(v > 0 for v in BehaviourSettings.from_request(request).amounts(motion.engine).values())
+
+
+def _whole_recording(request: Request, dialogue: Dialogue) -> Dialogue:
+    """The recording a part (``--start/--end``) was cut from; the dialogue itself when it is whole."""
+    if request.start is None and request.end is None:
+        return dialogue
+    return load_dialogue(request.replace(start=None, end=None))
 
 
 def run(
@@ -129,21 +151,23 @@ def run(
     motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
     motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
     report = None
+    full: Dialogue | None = None  # the whole recording, when a part of it needs it (loaded once)
     if lines is not None:
         from .phonetic.transcript import apply_transcript
 
         progress.update("transcript", 0.0, "aligning the transcript")
         # The transcript is the whole recording's: with a part (--start/--end, a re-generated
         # range) the words are aligned on the whole recording and the part is cut from that.
-        full = dialogue
-        if request.start is not None or request.end is not None:
-            full = load_dialogue(request.replace(start=None, end=None))
+        full = _whole_recording(request, dialogue)
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time,
         )  # fmt: skip
         progress.update("transcript", 1.0, "lips drawn from the transcript")
-    motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b)
+    part: dict[str, Dialogue] = {}  # a hook written for whole takes (four arguments) still runs
+    if (request.start is not None or request.end is not None) and _behaviour_on(request, motion_a):
+        part["recording"] = full if full is not None else _whole_recording(request, dialogue)
+    motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **part)
     progress.check_cancel()
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)

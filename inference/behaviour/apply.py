@@ -25,6 +25,7 @@ from .cues import Cues, conversation_cues, segments
 from .layers import (
     Context,
     Gaze,
+    Head,
     blink_curve,
     blink_times,
     brow_smile,
@@ -77,19 +78,57 @@ def _check(motion_a: Motion, motion_b: Motion) -> None:
 
 
 def apply_behaviour(
-    motion_a: Motion, motion_b: Motion, dialogue: Any, settings: BehaviourSettings | None = None
+    motion_a: Motion,
+    motion_b: Motion,
+    dialogue: Any,
+    settings: BehaviourSettings | None = None,
+    recording: Any = None,
 ) -> tuple[Motion, Motion]:
-    """Both characters with the behaviour layer; the inputs are not changed."""
+    """Both characters with the behaviour layer; the inputs are not changed.
+
+    ``recording`` is the whole recording (a :class:`~..audio.Dialogue`) when ``dialogue`` is a part
+    of it (``--start/--end``, a re-generated range): the performance is then planned over the
+    recording and the part cut from it, so the part blinks, nods and looks away at the same seconds
+    as every other take of that recording with the same seed. Planned over the part alone it is a
+    new performance: each event depends on the take before it (the blink and gaze processes run from
+    the take's first frame, the blink rate and the gaze shares are fitted over the whole take)."""
     settings = (settings or BehaviourSettings()).validate()
     _check(motion_a, motion_b)
-    cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps)
-    return apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings)
+    if recording is None:
+        cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps)
+        return apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings)
+    start_s = _part_start(dialogue, recording, motion_a.num_frames, motion_a.fps)
+    cues_a, cues_b = dialogue_cues(recording, recording.num_frames, motion_a.fps)
+    return apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings, start_s=start_s)
+
+
+def _part_start(dialogue: Any, recording: Any, num_frames: int, fps: float) -> float:
+    """Seconds into ``recording`` where the part ``dialogue`` (``num_frames`` long) starts; a part
+    that does not lie within the recording is refused in one line."""
+    start = float(dialogue.start_time) - float(recording.start_time)
+    end, length = start + num_frames / fps, recording.num_frames / fps
+    if start < -0.5 / fps or end > length + 1.0 / fps:
+        r0 = float(recording.start_time)
+        raise DualTalkError(
+            f"the part to animate ({start + r0:.2f}-{end + r0:.2f} s) is not within the recording it was "
+            f"cut from ({r0:.2f}-{r0 + length:.2f} s)"
+        )
+    return max(start, 0.0)
 
 
 def apply_with_cues(
-    motion_a: Motion, motion_b: Motion, cues_a: Cues, cues_b: Cues, settings: BehaviourSettings
+    motion_a: Motion,
+    motion_b: Motion,
+    cues_a: Cues,
+    cues_b: Cues,
+    settings: BehaviourSettings,
+    *,
+    start_s: float = 0.0,
 ) -> tuple[Motion, Motion]:
-    """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds)."""
+    """:func:`apply_behaviour` from cues already measured (the evaluator reuses them across seeds).
+
+    The cues may cover a whole recording the motions are a part of, starting ``start_s`` seconds
+    into it: every event is planned over the recording, then the part is cut from the plan."""
     motions = (motion_a, motion_b)
     ctxs = [
         Context(own, partner, m.fps, MOOD_TABLE[settings.moods()[role]], settings.seed, role)
@@ -110,19 +149,32 @@ def apply_with_cues(
         for i in range(2)
     ]
     blinks = [with_partner_blinks(ctxs[i], own[i], ref[1 - i], amounts[i]) for i in range(2)]
-    out = [_one(motions[i], ctxs[i], settings, gazes[i], blinks[i]) for i in range(2)]
+    out = [_one(motions[i], ctxs[i], settings, gazes[i], blinks[i], start_s) for i in range(2)]
     return out[0], out[1]
 
 
-def _one(motion: Motion, ctx: Context, settings: BehaviourSettings, gaze: Gaze, times: list[float]) -> Motion:
+def _window(x: np.ndarray, first: int, num_frames: int) -> np.ndarray:
+    """Frames ``first .. first + num_frames`` of a per-frame plan (its edge frames held past its
+    ends); the plan itself when it is exactly that long from frame 0."""
+    if first == 0 and len(x) == num_frames:
+        return x
+    return x[np.clip(np.arange(first, first + num_frames), 0, len(x) - 1)]
+
+
+def _one(
+    motion: Motion, ctx: Context, settings: BehaviourSettings, plan: Gaze, times: list[float], start_s: float
+) -> Motion:
+    """One character's motion with the layers, cut from a plan that starts ``start_s`` s before it."""
     amounts = settings.amounts(motion.engine)
     t, fps = motion.num_frames, motion.fps
+    first = int(round(start_s * fps))
     layer: dict[str, np.ndarray] = {}
     events: dict[str, list[int]] = {}
     if amounts["blinks"] > 0:
-        lid = blink_curve(times, t, fps, (settings.seed, ctx.role))
+        lid = blink_curve(times, t, fps, (settings.seed, ctx.role), start_s)
         layer["eyeBlinkLeft"] = layer["eyeBlinkRight"] = lid
-        events["blinks"] = [int(x * fps) for x in times]
+        events["blinks"] = [int((x - start_s) * fps) for x in times if 0.0 <= x - start_s < t / fps]
+    gaze = Gaze(target=_window(plan.target, first, t), direction=_window(plan.direction, first, t))
     gaze_dir = scaled_direction(gaze.direction, amounts["gaze"])
     if amounts["gaze"] > 0:
         for name, w in eye_weights(gaze_dir).items():
@@ -130,8 +182,14 @@ def _one(motion: Motion, ctx: Context, settings: BehaviourSettings, gaze: Gaze, 
         events["partner_looks"] = [int(s) for s, _ in segments(gaze.target == GAZE_PARTNER)]
     if amounts["brows"] > 0:
         for name, w in brow_smile(ctx).items():
-            layer[name] = amounts["brows"] * w
-    head = head_plan(ctx, gaze)
+            layer[name] = amounts["brows"] * _window(w, first, t)
+    planned = head_plan(ctx, plan)
+    head = Head(
+        free=_window(planned.free, first, t),
+        fixed=_window(planned.fixed, first, t),
+        nods=[n - first for n in planned.nods if 0 <= n - first < t],
+        speaking=None if planned.speaking is None else _window(planned.speaking, first, t),
+    )
     head_deg = None
     if amounts["head"] > 0:
         model_deg = np.degrees(_head_values(motion))

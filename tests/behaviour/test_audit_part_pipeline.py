@@ -1,0 +1,44 @@
+"""An animator re-generates seconds 4-14 of a take (`--start/--end`, the add-on's range
+re-generation): with the same seed the characters blink and nod at the same seconds as in the
+whole take, so the part cross-fades into it without a doubled or a cut blink."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from behaviour_takes import REPO
+from dualtalk.inference.core.motion import load_motion
+
+DEMO = str(REPO / "assets" / "demo_dialogue.flac")
+FPS = 25
+
+
+def _infer(out, *flags):
+    done = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "infer", "--audio", DEMO, "--out", str(out), "--quiet",
+         "--behaviour-seed", "7", *flags],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return load_motion(out / "A.npz"), load_motion(out / "B.npz")
+
+
+def test_a_re_generated_part_blinks_and_nods_when_the_whole_take_did(tmp_path):
+    whole = _infer(tmp_path / "whole")  # the whole 16.6 s demo dialogue
+    part = _infer(tmp_path / "part", "--start", "4", "--end", "14")
+    first, inner = 4 * FPS, range(FPS, 10 * FPS - FPS)  # away from the part's edges by 1 s
+    compared = 0
+    for w, p in zip(whole, part, strict=True):
+        for kind in ("blinks", "nods"):
+            in_whole = [f - first for f in w.meta["behaviour"]["events"][kind] if f - first in inner]
+            in_part = [f for f in p.meta["behaviour"]["events"][kind] if f in inner]
+            assert in_part == in_whole, (kind, in_part, in_whole)
+            compared += len(in_part)
+    assert compared >= 6  # blinks and nods enough to mean something
+
+
+def test_with_the_behaviour_layer_off_a_part_does_not_read_the_whole_recording(tmp_path):
+    a, _ = _infer(tmp_path / "off", "--start", "10", "--end", "12", "--blinks", "off", "--gaze", "off",
+                  "--head", "0", "--brows", "0")  # fmt: skip
+    assert a.num_frames == 2 * FPS and a.meta["behaviour"]["events"] == {}
