@@ -208,9 +208,7 @@ def run(args: argparse.Namespace) -> int:
     if args.val_data:
         train_c, val_c = convs, load_conversations(args.val_data, space=model.space, progress=bar)
     else:
-        train_c, val_c = split_conversations(
-            convs, args.val_fraction if len(convs) > 1 else 0.0, seed=args.seed
-        )
+        train_c, val_c = split_conversations(convs, args.val_fraction, seed=args.seed)
     ds = DualTalkDataset(train_c, crop_frames=crop, seed=args.seed)
     val = DualTalkDataset(val_c, crop_frames=crop, random_crop=False) if val_c else None
     steps, epochs = args.steps, args.epochs

@@ -242,9 +242,22 @@ def load_conversations(
 def split_conversations(
     convs: Sequence[Conversation], val_fraction: float, seed: int = 0
 ) -> tuple[list[Conversation], list[Conversation]]:
-    """Hold out whole conversations (never crops of a training one) for validation."""
+    """Hold out whole conversations (never crops of a training one) for validation.
+
+    A non-zero ``val_fraction`` holds out at least one conversation. Data of a single
+    conversation cannot be split: it all trains, with one warning saying there is no
+    validation (a crop of the training conversation would only measure memorisation).
+    """
     if not 0.0 <= val_fraction < 1.0:
         raise DualTalkError(f"validation fraction must be in [0, 1), got {val_fraction}")
+    if val_fraction > 0 and len(convs) == 1:
+        _log.warning(
+            "--val-fraction %g needs at least two conversations; this data has one (%s): "
+            "training without validation (give --val-data DIR to validate on another folder)",
+            val_fraction,
+            convs[0].stem,
+        )
+        return list(convs), []
     order = np.random.default_rng(seed).permutation(len(convs))
     n_val = int(round(len(convs) * val_fraction))
     if val_fraction > 0 and n_val == 0 and len(convs) > 1:

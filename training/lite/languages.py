@@ -39,8 +39,13 @@ class Language:
         return self.sentences[-1]
 
 
+# espeak-ng voice variants (files in espeak-ng-data/voices/!v, names case-sensitive: espeak-ng
+# speaks ``xx+name`` as the bare voice ``xx`` without a word when no file has that name, so
+# ``synth`` checks every one before the first dialogue). Corpora made before the variant was
+# spelt "Annie" drew "annie", which espeak-ng 1.51 has no file for: those voices were the
+# language's bare voice.
 TRAIN_VARIANTS_M = ("m1", "m2", "m3", "m4", "m5", "m6", "klatt", "klatt2", "adam", "david", "edward")
-TRAIN_VARIANTS_F = ("f1", "f2", "f3", "f4", "klatt4", "linda", "steph", "belinda", "annie")
+TRAIN_VARIANTS_F = ("f1", "f2", "f3", "f4", "klatt4", "linda", "steph", "belinda", "Annie")
 HELDOUT_VARIANTS = ("m7", "f5")
 
 LANGUAGES: dict[str, Language] = {

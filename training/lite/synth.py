@@ -14,6 +14,7 @@ where each npz is a motion file in space ``arkit55``. Same seed, same corpus.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import re
 from collections.abc import Callable
@@ -24,10 +25,12 @@ from typing import Any
 import numpy as np
 
 from ...inference.audio.tts import (
+    ESPEAK_VOICES,
     SAMPLE_RATE,
     Phone,
     Utterance,
     Voice,
+    _Espeak,
     available_engines,
     random_voice,
     speak,
@@ -572,6 +575,7 @@ def generate_corpus(
         "fronting": fronting,
         "fronting_shift": list(fronting_shift) if fronting else None,
         "contact_trim": contact_trim,
+        "voice_variants": list(TRAIN_VARIANTS_M + TRAIN_VARIANTS_F),
     }
     out = Path(out_dir)
     records = _corpus_so_far(out, settings)
@@ -585,13 +589,11 @@ def generate_corpus(
     _write_manifest(out, settings, engines, records)  # an interrupted corpus still says what it is
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
-            if english_share < 1.0:
-                missing = pool.submit(_missing_voices, sorted({lang.voice for lang in LANGUAGES.values()}))
-                if missing.result():
-                    raise DualTalkError(
-                        "espeak-ng cannot speak the corpus voice(s) "
-                        f"{', '.join(missing.result())}: install espeak-ng-data, or use --english-share 1"
-                    )
+            names = _corpus_voice_names(engines, english_share, real_share if real else 0.0)
+            if names:
+                missing = pool.submit(_missing_voices, names).result()
+                if missing:
+                    raise DualTalkError(_missing_voices_line(missing))
             for i in range(start, start + dialogues):
                 if progress is not None:
                     progress.update(
@@ -636,7 +638,11 @@ _FLAGS = {
     "fronting": "--fronting",
     "fronting_shift": "--fronting-shift",
     "contact_trim": "--contact-trim (s)",
+    "voice_variants": "voice variants",
 }
+# What corpora made before their manifest recorded the variants drew ("annie" was espeak-ng's bare
+# voice: the variant file is "Annie"), so extending one with today's voices is refused, not mixed.
+_VARIANTS_BEFORE_RECORDED = [*TRAIN_VARIANTS_M, *(v if v != "Annie" else "annie" for v in TRAIN_VARIANTS_F)]
 _OWN_FILE = re.compile(r"^\.?synth_(\d+)_\d+_speaker[12]\..*$")
 
 
@@ -658,9 +664,17 @@ def _corpus_so_far(out: Path, settings: dict) -> dict[str, list]:
             raise DualTalkError(
                 f"{manifest} is not a synth manifest; choose an empty or new folder for --out"
             )
+        if "voice_variants" not in old and "seed" in old:
+            old = {**old, "voice_variants": _VARIANTS_BEFORE_RECORDED}
         for key, value in settings.items():
             if key in old and old[key] != value:
                 flag = _FLAGS.get(key, key)
+                if key == "voice_variants":
+                    gone = sorted(set(map(str, old[key] or [])) - set(value))
+                    raise DualTalkError(
+                        f"{out} holds a corpus made with other espeak-ng voice variants ({', '.join(gone) or 'another list'} "
+                        "where this run has today's): choose another --out (the two would mix)"
+                    )
                 raise DualTalkError(
                     f"{out} holds a corpus made with {flag} {old[key]!r}, this run has {flag} {value!r}: "
                     "choose another --out (the two would mix)"
@@ -703,12 +717,94 @@ def _write_manifest(out: Path, settings: dict, engines: list[str], records: dict
         tmp.write_text(json.dumps(manifest, indent=1))
 
 
+def _corpus_voice_names(engines: list[str], english_share: float, real_share: float) -> list[str]:
+    """Every espeak-ng voice name (``<language or accent>+<variant>``) the recipe can draw.
+
+    English dialogues (and the synthetic partner of a real voice) draw an espeak-ng accent
+    when espeak-ng is an engine here; the other languages always speak through espeak-ng.
+    Each takes one of the training variants (``_voices_for``)."""
+    bases: list[str] = []
+    if "espeak" in engines and (english_share > 0.0 or real_share > 0.0):
+        bases += ESPEAK_VOICES
+    if english_share < 1.0:
+        bases += [lang.voice for lang in LANGUAGES.values()]
+    return sorted({f"{base}+{variant}" for base in bases for variant in TRAIN_VARIANTS_M + TRAIN_VARIANTS_F})
+
+
 def _missing_voices(names: list[str]) -> list[str]:
-    """The espeak-ng voices of ``names`` this machine cannot speak (run in a fresh worker)."""
-    missing = []
-    for name in names:
+    """The espeak-ng voices of ``names`` this machine cannot speak (run in a fresh worker).
+
+    A language or accent espeak-ng cannot load is returned bare (``"xx"``, for all of its
+    ``xx+variant`` names); a name whose ``+variant`` file espeak-ng-data lacks is returned
+    whole (``"en-us+m3"``): espeak-ng speaks such a name as the bare voice without a word,
+    so it is looked up among the variants espeak-ng lists. One utterance per language or
+    accent and one listing in all, not one per name."""
+    bases = sorted({name.partition("+")[0] for name in names})
+    dead: set[str] = set()
+    for base in bases:
         try:
-            speak("a", Voice("espeak", name, 1.0, 50.0, 50.0, False))
+            speak("a", Voice("espeak", base, 1.0, 50.0, 50.0, False))
         except DualTalkError:
+            dead.add(base)
+    variants = _espeak_variants() if len(dead) < len(bases) else set()
+    missing = sorted(dead)
+    for name in sorted(set(names)):
+        base, _, variant = name.partition("+")
+        if base not in dead and variant and variant not in variants:
             missing.append(name)
     return missing
+
+
+class _EspeakVoice(ctypes.Structure):
+    """espeak-ng's ``espeak_VOICE`` (speak_lib.h)."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+def _espeak_variants() -> set[str]:
+    """The voice variants this espeak-ng finds in its data (``voices/!v/<name>``), by name."""
+    es = _Espeak.get()
+    with es.lock:
+        fn = es.lib.espeak_ListVoices
+        fn.argtypes = [ctypes.POINTER(_EspeakVoice)]
+        fn.restype = ctypes.POINTER(ctypes.POINTER(_EspeakVoice))
+        spec = _EspeakVoice(None, b"variant", None, 0, 0, 0, 0, 0, None)
+        found = fn(ctypes.byref(spec))
+        out: set[str] = set()
+        i = 0
+        while found and found[i]:
+            ident = (found[i].contents.identifier or b"").decode("utf-8", "replace")
+            if ident.startswith("!v/"):
+                out.add(ident[3:])
+            i += 1
+    return out
+
+
+def _missing_voices_line(missing: list[str]) -> str:
+    """One line naming what ``_missing_voices`` found and what to do about it: the languages
+    or accents espeak-ng cannot load, and one example per missing variant (``en-us+m3 and 21
+    more +m3``) rather than every language times it."""
+    shown = [name for name in missing if "+" not in name]
+    variants = sorted({name.partition("+")[2] for name in missing} - {""})
+    for variant in variants:
+        names = [name for name in missing if name.endswith(f"+{variant}")]
+        example = f"en-us+{variant}" if f"en-us+{variant}" in names else names[0]
+        shown.append(example + (f" and {len(names) - 1} more +{variant}" if len(names) > 1 else ""))
+    lacks = (
+        f" (espeak-ng-data has no voice variant {', '.join(variants)}: it would speak the bare voice)"
+        if variants
+        else ""
+    )
+    only_other = all("+" not in name and name not in ESPEAK_VOICES for name in missing)
+    remedy = "install espeak-ng-data" + (", or use --english-share 1" if only_other else "")
+    return f"espeak-ng cannot speak the corpus voice(s) {', '.join(shown)}{lacks}: {remedy}"
