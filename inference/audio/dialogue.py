@@ -188,18 +188,34 @@ def _load_pair(
             "with --turns FILE, or --diarize to find the speakers automatically"
         )
     streams = []
-    for info in (ia, ib):
+    durations = [ia.duration, ib.duration]  # a cut-off file's: where its audio really stops, once met
+    for k, info in enumerate((ia, ib)):
         if s >= info.duration:
             streams.append(np.zeros(0, dtype=np.float32))  # this speaker's file ended already: silence
             continue
         # a cut-off file ends early like a shorter one: the rest of its speaker is silence
-        x, _ = read_channels(info.path, start=s, end=min(e, info.duration), allow_short=True)
+        x, read = read_channels(info.path, start=s, end=min(e, info.duration), allow_short=True)
+        if read.stops_at is not None:
+            durations[k] = read.stops_at
         streams.append(_mono(x))
+    # A cut-off file (its header promises more than it holds) ends where its audio really stops: the
+    # whole take ends with the longer real audio, and a part past both files' audio is refused.
+    last = max(durations)
+    stops = f"stops at {last:.2f} s" if last > s else f"stops before {s:.2f} s"
+    why = f"{stops} although the longer header says {longest:.2f} s (a cut-off file; re-export or copy it again)"
+    both = f"{ia.path.name} and {ib.path.name}"
+    if last <= s:
+        raise DualTalkError(f"--start {s:g} s is past the end of {both}: their audio {why}")
+    if end is None and last < e:
+        e = last
+        _check_length(s, e, Path(path_a).name)
+    elif end is not None and last + 1.0 / FPS < e:
+        raise DualTalkError(f"--end {float(end):g} s is past the end of {both}: their audio {why}")
     n = max(int(round((e - s) * SAMPLE_RATE)), max(len(x) for x in streams))
     a, b = _pad_to(streams[0], n), _pad_to(streams[1], n)
     meta = {
         "samplerate": [ia.samplerate, ib.samplerate],
-        "durations": [ia.duration, ib.duration],
+        "durations": durations,
         "start": s,
         "end": e,
     }
@@ -299,7 +315,10 @@ def load_dialogue(
                 spk_a, spk_b = assign_speakers(segments, speaker_a)
             except DualTalkError as exc:
                 raise DualTalkError(f"{tname}: {exc}") from None
-        x, _ = read_channels(audio, start=start, end=end)
+        x, read = read_channels(audio, start=start, end=end)
+        if read.stops_at is not None:  # a cut-off file: the part ends where its audio really stops
+            e = read.stops_at
+            _check_length(s, e, info.path.name)
         source.update(samplerate=info.samplerate, start=s, end=e, channels=info.channels)
         if turns is not None:
             mix = _mono(x)

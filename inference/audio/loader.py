@@ -41,8 +41,14 @@ class AudioInfo:
     frames: int
     format: str
     subtype: str
-    # a streamed FLAC's header leaves the length blank: the counted length, patched in on every open
-    flac_length_patch: dict[int, int] | None = None
+    # a header that leaves the length blank (a streamed FLAC) or says 0 (a WAV whose recorder never
+    # closed it): the bytes that fill it in, patched in on every open
+    header_patch: dict[int, int] | None = None
+    # said once per read (read_channels): the header was wrong and how we read the file instead
+    header_warning: str | None = None
+    # where a cut-off file's audio really stops (seconds), once read_channels has met the cut; None
+    # while the header's length holds (or the part read ends before the cut)
+    stops_at: float | None = None
 
     @property
     def duration(self) -> float:
@@ -50,9 +56,9 @@ class AudioInfo:
 
     def source(self) -> str | bytes | _PatchedFile:
         """What to hand libsndfile: the path, or the file with its counted length filled in."""
-        if self.flac_length_patch is None:
+        if self.header_patch is None:
             return _native(self.path)
-        return _PatchedFile(self.path, self.flac_length_patch)
+        return _PatchedFile(self.path, self.header_patch)
 
 
 def _native(path: Path) -> str | bytes:
@@ -67,6 +73,9 @@ class _PatchedFile:
     A streamed FLAC (total samples 0 in STREAMINFO, as live encoders and crashed
     recorders write it) is legal, but libsndfile then reports an endless length and
     cannot seek. Serving the same bytes with the counted length makes it an ordinary file.
+    A WAV whose data chunk says 0 bytes although audio follows (a recorder that crashed
+    before patching its header) is served with the "unknown size" 0xFFFFFFFF instead,
+    which libsndfile reads to the end of the file.
     """
 
     def __init__(self, path: Path, patch: dict[int, int]) -> None:
@@ -150,6 +159,46 @@ def _streamed_flac_patch(p: Path) -> tuple[int, dict[int, int]] | None:
         return None
     value = (field_ | frames).to_bytes(8, "big")
     return frames, {off + i: b for i, b in enumerate(value)}
+
+
+def _looks_like_chunk(head: bytes, room: int, big: bool = False) -> bool:
+    """Whether ``head`` starts a RIFF chunk (four printable ASCII bytes, a size that fits in ``room``)."""
+    return (
+        len(head) >= 8
+        and all(0x20 <= c <= 0x7E for c in head[:4])
+        and int.from_bytes(head[4:8], "big" if big else "little") + 8 <= room
+    )
+
+
+def _wav_zero_data_patch(p: Path) -> dict[int, int] | None:
+    """For a RIFF/RIFX WAVE whose data chunk says 0 bytes but which has audio after it (a recorder
+    that crashed before patching its header): bytes that set the size to 0xFFFFFFFF ("unknown",
+    read to the end of the file). None for any other file, and for a truly empty WAV (nothing after
+    the data chunk's header, or only another chunk, e.g. a LIST tag)."""
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+                return None
+            big = head[:4] == b"RIFX"
+            i = 12
+            for _ in range(1000):  # a WAV has a handful of chunks before its audio
+                fh.seek(i)
+                chunk = fh.read(8)
+                if len(chunk) < 8:
+                    return None
+                n = int.from_bytes(chunk[4:8], "big" if big else "little")
+                if chunk[:4] == b"data":
+                    if n != 0 or size - (i + 8) <= 0:
+                        return None
+                    if _looks_like_chunk(fh.read(8), size - (i + 8), big):
+                        return None  # an empty data chunk followed by another chunk: truly empty
+                    return {i + 4 + k: 0xFF for k in range(4)}
+                i += 8 + n + (n & 1)
+    except OSError:
+        return None
+    return None
 
 
 def _check_path(path: str | os.PathLike[str]) -> Path:
@@ -274,7 +323,7 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
             ) from None
         if counted is None:
             raise DualTalkError(f"{p.name} is a FLAC stream without a length; re-encode it with flac or sox")
-        ai.frames, ai.flac_length_patch = counted
+        ai.frames, ai.header_patch = counted
     elif ai.frames >= _UNKNOWN_LENGTH:
         raise DualTalkError(
             f"{p.name} does not say how long it is ({ai.format} stream); convert it to WAV or FLAC"
@@ -288,9 +337,34 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
         )
     if not MIN_RATE <= ai.samplerate <= MAX_RATE:
         raise DualTalkError(f"{p.name} has sample rate {ai.samplerate} Hz; supported are 8000-96000 Hz")
+    if ai.frames == 0 and ai.format in ("WAV", "WAVEX"):
+        _read_past_zero_size(ai)
     if ai.frames <= 0:
         raise DualTalkError(f"{p.name} contains no audio samples (zero length)")
     return ai
+
+
+def _read_past_zero_size(ai: AudioInfo) -> None:
+    """A WAV whose header says its data chunk is empty although audio follows it is read to the end
+    of the file (as libsndfile reads one whose size says "unknown"), with a warning; a truly empty
+    WAV keeps ``frames == 0``."""
+    import soundfile as sf
+
+    patch = _wav_zero_data_patch(ai.path)
+    if patch is None:
+        return
+    try:
+        with sf.SoundFile(_PatchedFile(ai.path, patch)) as fh:
+            frames = int(fh.frames)
+    except Exception:  # the bytes after the header are not this codec's audio: it stays empty
+        return
+    if not 0 < frames < _UNKNOWN_LENGTH:
+        return
+    ai.frames, ai.header_patch = frames, patch
+    ai.header_warning = (
+        f"{ai.path.name}: its WAV header says it holds no audio, but {ai.duration:.2f} s follow the header "
+        "(a recording that was not closed properly, e.g. the recorder crashed); reading them to the end of the file"
+    )
 
 
 def check_range(
@@ -519,7 +593,8 @@ def read_channels(
     :func:`load_dialogue` decides about whole-input silence. A cut-off file whose audio
     stops before its header says is read as far as it goes, but a ``start``/``end`` past
     its real end is refused (``allow_short``: return what is there, for a partner's file
-    that may end early).
+    that may end early). The returned info's ``stops_at`` then says where the audio really
+    stops, for the caller to record instead of the header's length.
     """
     import soundfile as sf
 
@@ -552,6 +627,10 @@ def read_channels(
         ) from None
     except Exception as exc:
         raise DualTalkError(f"{info.path.name}: could not decode audio ({_libsndfile_reason(exc)})") from None
+    if info.header_warning is not None:
+        log.warning("%s", info.header_warning)
+    if x.shape[1] < e16 - s16:  # the audio stops before the part asked for: a cut-off file
+        info.stops_at = s + x.shape[1] / SAMPLE_RATE
     _check_cut_off(x.shape[1], e16 - s16, info, s, start, end, allow_short)
     if x.size == 0:
         if allow_short:
