@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -282,4 +284,9 @@ def _summary(out: Path, written, stages: _Stages, dialogue, engine, motion, repo
     total = sum(stages.times.values())
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in stages.times.items())
     print(f"time:     {total:.1f} s ({steps})", file=stream)
-    print(f"open it:  blender {out / 'demo.blend'}", file=stream)
+    print(f"open it:  blender {shell_quote(out / 'demo.blend')}", file=stream)
+
+
+def shell_quote(path: Path) -> str:
+    """``path`` as one word a user can paste into their shell (spaces, quotes, non-ASCII)."""
+    return subprocess.list2cmdline([str(path)]) if os.name == "nt" else shlex.quote(str(path))
