@@ -184,8 +184,10 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
         payload = [b for b in block[t_idx + 1 :]]
         speaker = _cue_speaker(payload)
         if speaker is None:
-            hint = "<v NAME> voice tag" if vtt else "'NAME: ' prefix"
-            raise _fail(name, line_no, f"cue has no speaker tag; start its text with a {hint} or 'NAME: '")
+            forms = (
+                "'<v NAME>', 'NAME: ', '[NAME] ' or '(NAME) '" if vtt else "'NAME: ', '[NAME] ' or '(NAME) '"
+            )
+            raise _fail(name, line_no, f"cue has no speaker tag; start its text with {forms}")
         out.append(_segment(start, end, speaker, name, line_no))
     return out
 
