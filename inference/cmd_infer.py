@@ -132,7 +132,7 @@ def _run_paper(args: argparse.Namespace) -> int:
     ]
     if other:
         raise DualTalkError(
-            f"{', '.join(other)} only apply to dialogue mode, not to paper mode (--partner-audio)"
+            f"{', '.join(other)} {'apply' if len(other) > 1 else 'applies'} only to dialogue mode, not to paper mode (--partner-audio)"
         )
     out = Path(args.out)
     if out.suffix.lower() != ".npz":

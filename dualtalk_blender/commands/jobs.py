@@ -33,8 +33,9 @@ a warning naming it (as the CLI warns for ``--resolution``/``--samples`` without
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -157,13 +158,26 @@ def _option_value(option: Option, value: Any, base: Path, where: str) -> object:
     return coerce(option, value, where)
 
 
+TOP_FIELDS = frozenset({"version", "defaults", "shots", "description"})
+
+
+def _unknown(names: set[Any], known: Collection[str]) -> str:
+    """The unknown field names, each with the nearest known one when it looks like a typo
+    (``intensty (did you mean intensity?)``): an overnight batch should not fail on a guess."""
+    out = []
+    for name in sorted(map(str, names)):
+        near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+        out.append(f"{name} (did you mean {near[0]}?)" if near else name)
+    return ", ".join(out)
+
+
 def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
     if not isinstance(raw, dict):
         raise DualTalkError(f"shots[{index}]: expected an object")
     merged = {**defaults, **raw}
     unknown = set(merged) - FIELDS
     if unknown:
-        raise DualTalkError(f"shots[{index}]: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        raise DualTalkError(f"shots[{index}]: unknown field(s) {_unknown(unknown, FIELDS)}")
     name = merged.get("name", f"shot{index + 1:03d}")
     if (
         not isinstance(name, str)
@@ -239,9 +253,9 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
     base = Path(base)
     if not isinstance(data, dict):
         raise DualTalkError("job file: the top level must be a JSON object")
-    unknown = set(data) - {"version", "defaults", "shots", "description"}
+    unknown = set(data) - TOP_FIELDS
     if unknown:
-        raise DualTalkError(f"job file: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        raise DualTalkError(f"job file: unknown field(s) {_unknown(unknown, TOP_FIELDS)}")
     if data.get("version", 1) != 1 or isinstance(data.get("version", 1), bool):
         raise DualTalkError(f"job file: unsupported version {data.get('version')!r} (this build reads 1)")
     defaults = data.get("defaults", {})
@@ -251,7 +265,7 @@ def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:
         raise DualTalkError("job file: 'name' and 'out' are per shot, not defaults")
     unknown = set(defaults) - FIELDS
     if unknown:
-        raise DualTalkError(f"defaults: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        raise DualTalkError(f"defaults: unknown field(s) {_unknown(unknown, FIELDS)}")
     shots_raw = data.get("shots")
     if not isinstance(shots_raw, list) or not shots_raw:
         raise DualTalkError("job file: 'shots' must be a non-empty list")

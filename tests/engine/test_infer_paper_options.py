@@ -52,3 +52,12 @@ def test_paper_mode_still_runs_with_the_defaults_spelled_out(paper_inputs, capsy
     rc = main(paper_argv(paper_inputs, "--lip-release", "0.75", "--mood", "neutral", "--window", "2"))
     assert rc == 0, capsys.readouterr().err
     assert (paper_inputs / "pred.npz").exists()
+
+
+def test_the_refusal_reads_as_a_sentence_for_one_option_or_several(paper_inputs, capsys):
+    main(paper_argv(paper_inputs, "--mood", "friendly"))
+    one = capsys.readouterr().err.strip()
+    main(paper_argv(paper_inputs, "--head", "off", "--behaviour-seed", "7"))
+    two = capsys.readouterr().err.strip()
+    assert one == "error: --mood applies only to dialogue mode, not to paper mode (--partner-audio)"
+    assert two == "error: --behaviour-seed, --head apply only to dialogue mode, not to paper mode (--partner-audio)"
