@@ -1,4 +1,4 @@
-"""Generate / Cancel / Export FBX: thin wrappers around ``dualtalk_blender/addon/ui_run.py``."""
+"""Generate / Cancel / Apply Take / Export FBX: thin wrappers around ``dualtalk_blender/addon/ui_run.py``."""
 
 from __future__ import annotations
 
@@ -71,6 +71,41 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
         return {"FINISHED"}
 
 
+class DUALTALK_OT_apply_take(bpy.types.Operator):
+    """Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the
+    panel's settings, e.g. the take kept when a character was deleted while generating"""
+
+    bl_idname = "dualtalk.apply_take"
+    bl_label = "Apply Take"
+    bl_options = {"REGISTER", "UNDO"}
+
+    directory: bpy.props.StringProperty(subtype="DIR_PATH", options={"SKIP_SAVE"})
+
+    @classmethod
+    def poll(cls, context):
+        return context.scene is not None and not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+
+    def invoke(self, context, event):
+        if self.directory:
+            return self.execute(context)
+        context.window_manager.fileselect_add(self)
+        return {"RUNNING_MODAL"}
+
+    def execute(self, context):
+        try:
+            message = ui_run.apply_take(
+                context.scene, context.scene.dualtalk, self.directory, get_prefs(context)
+            )
+        except DualTalkError as exc:
+            message = f"DualTalk: {exc}"
+            state.set_status(context, running=False, last=message)
+            self.report({"ERROR"}, message)
+            return {"CANCELLED"}
+        state.set_status(context, running=False, fraction=1.0, last=message)
+        self.report({"INFO"}, message)
+        return {"FINISHED"}
+
+
 class DUALTALK_OT_export_fbx(bpy.types.Operator):
     """Export both characters with their animation and shape keys to FBX"""
 
@@ -95,4 +130,10 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         return {"FINISHED"}
 
 
-CLASSES = (DUALTALK_OT_generate, DUALTALK_OT_regenerate_range, DUALTALK_OT_cancel, DUALTALK_OT_export_fbx)
+CLASSES = (
+    DUALTALK_OT_generate,
+    DUALTALK_OT_regenerate_range,
+    DUALTALK_OT_cancel,
+    DUALTALK_OT_apply_take,
+    DUALTALK_OT_export_fbx,
+)

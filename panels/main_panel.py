@@ -83,6 +83,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             row = layout.row()
             row.enabled = context.scene.use_preview_range
             row.operator("dualtalk.regenerate_range", icon="PREVIEW_RANGE")
+            layout.operator("dualtalk.apply_take", text="Apply Saved Take...", icon="FILE_FOLDER")
         if status.last:
             layout.label(text=status.last[:120])
         draw_layers(layout, s)

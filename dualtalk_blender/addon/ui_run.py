@@ -9,6 +9,7 @@ failed worker leaves the scene exactly as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -194,6 +195,13 @@ def check_characters(s: Any) -> tuple[Any, Any]:
         raise DualTalkError("choose both characters (A and B)")
     if a == b:
         raise DualTalkError("character A and character B must be different objects")
+    scene: Any = getattr(s, "id_data", None)  # the scene the panel belongs to
+    for label, obj in (("A", a), ("B", b)):
+        # deleting with X only unlinks: the picker still holds an object no longer in any view
+        if hasattr(scene, "objects") and scene.objects.get(obj.name) != obj:
+            raise DualTalkError(
+                f"character {label} {obj.name!r} is not in scene {scene.name!r} (deleted?); choose it again"
+            )
     for obj in (a, b):
         if not qualifies(obj):
             raise DualTalkError(f"{obj.name!r} is not a character (needs shape keys or an armature)")
@@ -319,6 +327,8 @@ class GenerationRun:
             if frame_range is not None:
                 self._plan_range(*frame_range)
             self.inspected = preflight(settings, self.apply_opts)
+            # who was chosen, by session id (never reused, unlike a name or a freed pointer)
+            self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             self.python = python or self._python()
         except Exception:
             self.cleanup()
@@ -415,10 +425,16 @@ class GenerationRun:
                 )
             # an undo meanwhile reloads the scene's settings into new memory: read them afresh
             self.scene, self.settings = scene, scene.dualtalk  # type: ignore[attr-defined]  # ours, registered
+            gone = self._gone()
+            if gone:  # refused before keying either character: the partner is not half-animated
+                roles = " and ".join(role for role, _what in gone)
+                what = " and ".join(what for _role, what in gone)
+                pick = f"choose character{'s' if len(gone) > 1 else ''} {roles}"
+                return Outcome(False, f"DualTalk: {what}, so neither character was keyed" + self._kept(pick))
             try:
                 return Outcome(True, self._apply(self.worker.result or {}))
             except DualTalkError as exc:
-                return Outcome(False, f"DualTalk: {exc}")
+                return Outcome(False, f"DualTalk: {exc}" + self._kept("fix that"))
             except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
                 import traceback
 
@@ -432,58 +448,160 @@ class GenerationRun:
             self.cleanup()
 
     def _apply(self, result: dict[str, Any]) -> str:
-        from ...inference.core.motion import load_motion
-        from ..scene.apply import apply_dialogue
+        return key_take(self.scene, self.settings, self.apply_opts, result, self.inspected, self.frame_range)
 
-        motion_a = load_motion(result["a"])
-        motion_b = load_motion(result["b"])
-        a, b = check_characters(self.settings)
-        reports = self._unchanged_reports((a, b))
-        rep_a, rep_b, n_markers = apply_dialogue(
-            a, b, motion_a, motion_b, self.apply_opts, scene=self.scene, reports=reports
-        )
-        strips: list[str] = []
-        if self.frame_range is not None:
-            assert rep_a.replaced is not None and self.apply_opts.replace_range is not None
-            shift = self.frame_range[0] - self.apply_opts.replace_range[0]  # strips moved in the NLA
-            lo, hi = (f + shift for f in rep_a.replaced)
-            return (
-                f"DualTalk: re-generated frames {self.frame_range[0]}-{self.frame_range[1]} "
-                f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
-            )
-        if self.settings.sound_strip:
-            start = self.apply_opts.start_frame
-            start = int(self.scene.frame_start if start is None else start)
-            strips = add_sound_strips(
-                self.scene,
-                self.settings,
-                float(result.get("start_time", 0.0)),
-                start,
-                frames=max(rep_a.frames, rep_b.frames),
-            )
-        parts = [
-            f"{result.get('engine', '?')} engine",
-            f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
-            f"{n_markers} turn markers",
-            f"{len(strips)} sound strips" if strips else "no sound strip",
-        ]
-        if result.get("transcript"):
-            from ...inference.phonetic.transcript import brief
+    def _gone(self) -> list[tuple[str, str]]:
+        """Each character chosen when Generate was pressed that cannot be keyed now, as (role,
+        what happened): deleted (freed, or unlinked from the scene and kept alive only by the
+        picker), no longer chosen (an undo, a cleared picker), or no longer a character (its mesh
+        or rig deleted). Found by session id, never by name: a new object may carry the name.
+        A character swapped for another one meanwhile is not listed: the new one is keyed."""
+        s = self.settings
+        gone = []
+        for role, chosen, picked in zip("AB", self.chosen, (s.char_a, s.char_b), strict=True):
+            if picked is not None and picked.session_uid != chosen.uid:
+                continue
+            obj = picked if picked is not None else chosen.find()
+            here = obj is not None and chosen.in_scene(obj, self.scene_uid)
+            if obj is None or (chosen.was_in_scene and not here):
+                gone.append((role, f"character {role} {chosen.name!r} was deleted while generating"))
+            elif picked is None:
+                gone.append((role, f"character {role} {obj.name!r} is no longer chosen in the panel"))
+            elif not qualifies(obj):
+                lost = f"character {role} {obj.name!r} lost its face mesh or rig while generating"
+                gone.append((role, lost + " (needs shape keys or an armature)"))
+        return gone
 
-            parts.append(brief(result["transcript"]))
-        warnings = rep_a.warnings + rep_b.warnings
-        msg = "DualTalk: animated " + ", ".join(parts)
-        return msg + (f" (warning: {warnings[0]})" if warnings else "")
-
-    def _unchanged_reports(self, objs: tuple[Any, Any]) -> tuple[Any, Any]:
-        """The preflight's report of each character whose rig is unchanged since Generate was
-        pressed (the panel stays live while the engine runs); None, inspect again, for one that
-        changed or was swapped for another object."""
-        fresh = [_unchanged(obj, *seen) for obj, seen in zip(objs, self.inspected, strict=True)]
-        return fresh[0], fresh[1]
+    def _kept(self, then: str) -> str:
+        """Move the take out of the run's temp folder (removed after every run) into one of its own,
+        and say how to key it: ``"; the take is kept: <then>, then run bpy.ops...(directory=...)"``.
+        A re-generated range is a stretch of a take, nothing to key alone: "" (as when the move fails)."""
+        if self.frame_range is not None or self.worker is None or not self.worker.result:
+            return ""
+        folder = keep_take(self.worker.result)
+        if folder is None:
+            return ""
+        return f"; the take is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+class _Chosen:
+    """A character as it was chosen when Generate was pressed."""
+
+    def __init__(self, name: str, uid: int, was_in_scene: bool) -> None:
+        self.name, self.uid, self.was_in_scene = name, uid, was_in_scene
+
+    @classmethod
+    def of(cls, obj: Any, scene: Any) -> _Chosen:
+        return cls(obj.name, obj.session_uid, cls.in_scene(obj, scene.session_uid))
+
+    def find(self) -> Any | None:
+        """The object itself if it still exists (renamed or not), else None."""
+        return next((o for o in bpy.data.objects if o.session_uid == self.uid), None)
+
+    @staticmethod
+    def in_scene(obj: Any, scene_uid: int) -> bool:
+        return any(sc.session_uid == scene_uid for sc in obj.users_scene)
+
+
+TAKE_FILES = ("A.npz", "B.npz")
+
+
+def keep_take(result: dict[str, Any]) -> Path | None:
+    """Move a finished run's motion files into a folder of their own (``dualtalk_take_*`` in the
+    temp folder) with its ``result.json``; None when they cannot be moved."""
+    folder: Path | None = None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="dualtalk_take_"))
+        for key, name in zip(("a", "b"), TAKE_FILES, strict=True):
+            shutil.move(str(result[key]), str(folder / name))
+        kept = {**result, "a": str(folder / TAKE_FILES[0]), "b": str(folder / TAKE_FILES[1])}
+        (folder / "result.json").write_text(json.dumps(kept, indent=1, default=str), encoding="utf-8")
+    except (OSError, KeyError, TypeError):
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return folder
+
+
+def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str:
+    """Key a take kept on disk (a folder with ``A.npz`` and ``B.npz``, e.g. the one a run kept when
+    a character was deleted while it generated) onto the panel's characters with the panel's
+    settings, as Generate would have; checked before either character is keyed."""
+    where = abspath(folder)
+    if not where:
+        raise DualTalkError("choose the folder of the take (it holds A.npz and B.npz)")
+    paths = [Path(where) / name for name in TAKE_FILES]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise DualTalkError(f"{where} holds no take: {' and '.join(missing)} not found")
+    result: dict[str, Any] = {}
+    try:  # what the run said about itself (engine, start time, transcript): for the sound strip and the report
+        loaded = json.loads((Path(where) / "result.json").read_text(encoding="utf-8"))
+        result = loaded if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):
+        pass
+    result.update(a=str(paths[0]), b=str(paths[1]))
+    options = apply_options(settings, prefs)
+    inspected = preflight(settings, options)
+    return key_take(scene, settings, options, result, inspected)
+
+
+def key_take(
+    scene: Any,
+    settings: Any,
+    options: ApplyOptions,
+    result: dict[str, Any],
+    inspected: list[tuple[Any, tuple[Any, ...]]],
+    frame_range: tuple[int, int] | None = None,
+) -> str:
+    """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters,
+    with the markers and sound strips; returns the status line. ``inspected``: the preflight's
+    reports, reused for each rig unchanged since."""
+    from ...inference.core.motion import load_motion
+    from ..scene.apply import apply_dialogue
+
+    motion_a = load_motion(result["a"])
+    motion_b = load_motion(result["b"])
+    a, b = check_characters(settings)
+    fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
+    rep_a, rep_b, n_markers = apply_dialogue(
+        a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
+    )
+    strips: list[str] = []
+    if frame_range is not None:
+        assert rep_a.replaced is not None and options.replace_range is not None
+        shift = frame_range[0] - options.replace_range[0]  # strips moved in the NLA
+        lo, hi = (f + shift for f in rep_a.replaced)
+        return (
+            f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
+            f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
+        )
+    if settings.sound_strip:
+        start = options.start_frame
+        start = int(scene.frame_start if start is None else start)
+        strips = add_sound_strips(
+            scene,
+            settings,
+            float(result.get("start_time", 0.0)),
+            start,
+            frames=max(rep_a.frames, rep_b.frames),
+        )
+    parts = [
+        f"{result.get('engine', '?')} engine",
+        f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
+        f"{n_markers} turn markers",
+        f"{len(strips)} sound strips" if strips else "no sound strip",
+    ]
+    if result.get("transcript"):
+        from ...inference.phonetic.transcript import brief
+
+        parts.append(brief(result["transcript"]))
+    warnings = rep_a.warnings + rep_b.warnings
+    msg = "DualTalk: animated " + ", ".join(parts)
+    return msg + (f" (warning: {warnings[0]})" if warnings else "")
 
 
 def export_fbx(s: Any, path: str, scene: Any = None) -> Path:

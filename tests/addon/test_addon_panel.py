@@ -73,7 +73,12 @@ def test_panel_shows_pickers_with_rig_summaries_and_the_buttons(scene):
     labels = [t for kind, t in log if kind == "label"]
     assert sum("52/52 ARKit" in t for t in labels) == 2
     ops = [t for kind, t in log if kind == "operator"]
-    assert ops == ["dualtalk.generate", "dualtalk.regenerate_range", "dualtalk.export_fbx"]
+    assert ops == [
+        "dualtalk.generate",
+        "dualtalk.regenerate_range",
+        "dualtalk.apply_take",
+        "dualtalk.export_fbx",
+    ]
     props = {t for kind, t in log if kind == "prop"}
     assert {
         "char_a",

@@ -253,7 +253,9 @@ def test_job_paths_resolve_against_the_job_folder_and_outputs_must_differ(tmp_pa
         )
     with pytest.raises(DualTalkError, match="non-empty list"):
         parse_jobs({"shots": []}, tmp_path)
-    with pytest.raises(DualTalkError, match=r"^defaults: unknown field\(s\) smoothin \(did you mean smoothing\?\)$"):
+    with pytest.raises(
+        DualTalkError, match=r"^defaults: unknown field\(s\) smoothin \(did you mean smoothing\?\)$"
+    ):
         parse_jobs({"defaults": {"smoothin": 1}, "shots": [{**BASE, "out": "o.blend"}] * 2}, tmp_path)
     with pytest.raises(DualTalkError, match="render samples must be within 1..65536, got 0"):
         parse_jobs({"shots": [{**BASE, "out": "o.blend", "samples": 0}]}, tmp_path)

@@ -60,4 +60,7 @@ def test_the_refusal_reads_as_a_sentence_for_one_option_or_several(paper_inputs,
     main(paper_argv(paper_inputs, "--head", "off", "--behaviour-seed", "7"))
     two = capsys.readouterr().err.strip()
     assert one == "error: --mood applies only to dialogue mode, not to paper mode (--partner-audio)"
-    assert two == "error: --behaviour-seed, --head apply only to dialogue mode, not to paper mode (--partner-audio)"
+    assert (
+        two
+        == "error: --behaviour-seed, --head apply only to dialogue mode, not to paper mode (--partner-audio)"
+    )
