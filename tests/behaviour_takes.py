@@ -35,6 +35,27 @@ def base_motion(dialogue, role: str, space: str = SPACE_ARKIT, engine: str = "li
     return Motion(space=space, values=values, speaking=active, engine=engine, role=role)
 
 
+def buzzy_voice(active: np.ndarray, f0: float, seed: int, sr: int = 16000, fps: int = 25) -> np.ndarray:
+    """A buzzy vowel with syllable-rate loudness wherever ``active`` is set, near-silence elsewhere."""
+    rng = np.random.default_rng(seed)
+    n = len(active) * sr // fps
+    t = np.arange(n) / sr
+    phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.1 * np.sin(2 * np.pi * 0.5 * t))) / sr
+    buzz = np.sin(phase) + 0.5 * np.sin(2 * phase) + 0.3 * np.sin(3 * phase)
+    syllables = 0.5 + 0.5 * np.sin(2 * np.pi * 4.3 * t + rng.uniform(0, 6)) ** 2
+    gate = np.repeat(active.astype(np.float64), sr // fps)[:n]
+    return (0.2 * buzz * syllables * gate + rng.normal(0, 1e-4, n)).astype(np.float32)
+
+
+def still_motion(dialogue, role: str) -> Motion:
+    """Random lips, no blinks, still eyes and head, as today's lite model gives."""
+    values = np.zeros((dialogue.num_frames, len(CHANNELS[SPACE_ARKIT])), dtype=np.float32)
+    values[:, :52] = np.random.default_rng(ord(role)).uniform(0, 0.3, size=(dialogue.num_frames, 52))
+    values[:, [0, 7]] = 0.0
+    active = dialogue.active_a if role == "A" else dialogue.active_b
+    return Motion(space=SPACE_ARKIT, values=values, speaking=active, engine="lite", role=role)
+
+
 def two_speaker_turns(stem: str, out: Path) -> Path:
     """The excerpt's RTTM restricted to its two most talkative speakers."""
     rows = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from behaviour_takes import buzzy_voice
 from dualtalk.inference.audio.dialogue import Dialogue
 from dualtalk.inference.behaviour import EYE_PITCH_DEG, EYE_YAW_DEG, BehaviourSettings, apply_behaviour
 from dualtalk.inference.core.channels import ARKIT52, CHANNELS, HEAD, SPACE_ARKIT
@@ -12,22 +13,10 @@ from dualtalk.inference.core.motion import Motion
 SR, FPS = 16000, 25
 
 
-def _voice(active: np.ndarray, f0: float, seed: int) -> np.ndarray:
-    """A buzzy vowel with syllable-rate loudness wherever ``active`` is set, near-silence elsewhere."""
-    rng = np.random.default_rng(seed)
-    n = len(active) * SR // FPS
-    t = np.arange(n) / SR
-    phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.1 * np.sin(2 * np.pi * 0.5 * t))) / SR
-    buzz = np.sin(phase) + 0.5 * np.sin(2 * phase) + 0.3 * np.sin(3 * phase)
-    syllables = 0.5 + 0.5 * np.sin(2 * np.pi * 4.3 * t + rng.uniform(0, 6)) ** 2
-    gate = np.repeat(active.astype(np.float64), SR // FPS)[:n]
-    return (0.2 * buzz * syllables * gate + rng.normal(0, 1e-4, n)).astype(np.float32)
-
-
 def _take(active_a: np.ndarray, active_b: np.ndarray):
     """A dialogue plus engine-like motion for both characters: random lips, and like today's
     lite model no blinks, eyes straight ahead and a still head."""
-    d = Dialogue(_voice(active_a, 120, 1), _voice(active_b, 210, 2), active_a, active_b)
+    d = Dialogue(buzzy_voice(active_a, 120, 1), buzzy_voice(active_b, 210, 2), active_a, active_b)
     motions = []
     for role, act in (("A", active_a), ("B", active_b)):
         values = np.zeros((d.num_frames, len(CHANNELS[SPACE_ARKIT])), dtype=np.float32)

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from behaviour_takes import buzzy_voice, still_motion
 from dualtalk.inference.audio.dialogue import Dialogue
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour, dialogue_cues
 from dualtalk.inference.behaviour.cues import speaking_state
-from dualtalk.inference.core.channels import CHANNELS, SPACE_ARKIT
-from dualtalk.inference.core.motion import Motion
 
 SR, FPS = 16000, 25
-
-
-def _voice(active: np.ndarray, f0: float, seed: int) -> np.ndarray:
-    """A buzzy vowel with syllable-rate loudness wherever ``active`` is set, near-silence elsewhere."""
-    rng = np.random.default_rng(seed)
-    n = len(active) * SR // FPS
-    t = np.arange(n) / SR
-    phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.1 * np.sin(2 * np.pi * 0.5 * t))) / SR
-    buzz = np.sin(phase) + 0.5 * np.sin(2 * phase) + 0.3 * np.sin(3 * phase)
-    syllables = 0.5 + 0.5 * np.sin(2 * np.pi * 4.3 * t + rng.uniform(0, 6)) ** 2
-    gate = np.repeat(active.astype(np.float64), SR // FPS)[:n]
-    return (0.2 * buzz * syllables * gate + rng.normal(0, 1e-4, n)).astype(np.float32)
 
 
 def _story_with_interjections():
@@ -45,17 +32,8 @@ def _story_with_interjections():
             breaths.append((k + phrase, k + phrase + breath))
             bob[k + phrase - 5 - int(0.5 * FPS) : k + phrase - 5] = True  # "right", just before Ann breathes
         k += phrase + breath
-    d = Dialogue(_voice(ann, 200, 1), _voice(bob, 120, 2), ann, bob, names=("Ann", "Bob"))
+    d = Dialogue(buzzy_voice(ann, 200, 1), buzzy_voice(bob, 120, 2), ann, bob, names=("Ann", "Bob"))
     return d, bob_ends, breaths
-
-
-def _engine_like(d: Dialogue, role: str) -> Motion:
-    """Random lips, no blinks, still eyes and head, as today's lite model gives."""
-    values = np.zeros((d.num_frames, len(CHANNELS[SPACE_ARKIT])), dtype=np.float32)
-    values[:, :52] = np.random.default_rng(ord(role)).uniform(0, 0.3, size=(d.num_frames, 52))
-    values[:, [0, 7]] = 0.0
-    active = d.active_a if role == "A" else d.active_b
-    return Motion(space=SPACE_ARKIT, values=values, speaking=active, engine="lite", role=role)
 
 
 def test_a_character_drawing_breath_in_its_own_turn_does_not_nod_as_if_listening():
@@ -73,7 +51,7 @@ def test_a_character_drawing_breath_in_its_own_turn_does_not_nod_as_if_listening
     assert all(s - 5 in cues_bob.phrase_ends for s, _ in breaths)
 
     in_breath, answered, asked = 0, 0, 0
-    a, b = _engine_like(d, "A"), _engine_like(d, "B")
+    a, b = still_motion(d, "A"), still_motion(d, "B")
     for seed in range(20):
         ann, _ = apply_behaviour(a, b, d, BehaviourSettings(seed=seed))
         nods = np.array(ann.meta["behaviour"]["events"]["nods"])

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from behaviour_takes import buzzy_voice, still_motion
 from dualtalk.inference.audio.dialogue import Dialogue
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
-from dualtalk.inference.core.channels import CHANNELS, SPACE_ARKIT
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion
 
 SR, FPS = 16000, 25
 HOP = SR // FPS
-
-
-def _voice(active: np.ndarray, f0: float, seed: int) -> np.ndarray:
-    """A buzzy vowel with syllable-rate loudness wherever ``active`` is set, near-silence elsewhere."""
-    rng = np.random.default_rng(seed)
-    n = len(active) * HOP
-    t = np.arange(n) / SR
-    phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.1 * np.sin(2 * np.pi * 0.5 * t))) / SR
-    buzz = np.sin(phase) + 0.5 * np.sin(2 * phase) + 0.3 * np.sin(3 * phase)
-    syllables = 0.5 + 0.5 * np.sin(2 * np.pi * 4.3 * t + rng.uniform(0, 6)) ** 2
-    gate = np.repeat(active.astype(np.float64), HOP)[:n]
-    return (0.2 * buzz * syllables * gate + rng.normal(0, 1e-4, n)).astype(np.float32)
 
 
 def _recording(seconds: float = 40.0) -> Dialogue:
@@ -39,7 +27,7 @@ def _recording(seconds: float = 40.0) -> Dialogue:
             act[who][k : min(k + n, end)] = True
             k += n + int(rng.uniform(0.1, 0.5) * FPS)
         k, who = end + int(rng.uniform(0.3, 0.9) * FPS), 1 - who
-    return Dialogue(_voice(act[0], 200, 1), _voice(act[1], 120, 2), act[0], act[1])
+    return Dialogue(buzzy_voice(act[0], 200, 1), buzzy_voice(act[1], 120, 2), act[0], act[1])
 
 
 def _part(d: Dialogue, start_s: float, end_s: float) -> Dialogue:
@@ -49,15 +37,6 @@ def _part(d: Dialogue, start_s: float, end_s: float) -> Dialogue:
     a, b = d.a[s:e], d.b[s:e]
     n = -(-len(a) // HOP)
     return Dialogue(a, b, d.active_a[f0 : f0 + n], d.active_b[f0 : f0 + n], start_time=start_s)
-
-
-def _engine_like(d: Dialogue, role: str) -> Motion:
-    """Random lips, no blinks, still eyes and head, as today's lite model gives."""
-    values = np.zeros((d.num_frames, len(CHANNELS[SPACE_ARKIT])), dtype=np.float32)
-    values[:, :52] = np.random.default_rng(ord(role)).uniform(0, 0.3, size=(d.num_frames, 52))
-    values[:, [0, 7]] = 0.0
-    active = d.active_a if role == "A" else d.active_b
-    return Motion(space=SPACE_ARKIT, values=values, speaking=active, engine="lite", role=role)
 
 
 def _events(m: Motion, kind: str) -> np.ndarray:
@@ -79,8 +58,8 @@ def test_a_re_generated_range_blinks_when_the_whole_take_blinked(start_s, end_s)
     blinks_seen = 0
     for seed in range(4):
         settings = BehaviourSettings(seed=seed)
-        whole = apply_behaviour(_engine_like(d, "A"), _engine_like(d, "B"), d, settings)
-        cut = apply_behaviour(_engine_like(part, "A"), _engine_like(part, "B"), part, settings, recording=d)
+        whole = apply_behaviour(still_motion(d, "A"), still_motion(d, "B"), d, settings)
+        cut = apply_behaviour(still_motion(part, "A"), still_motion(part, "B"), part, settings, recording=d)
         for w, p in zip(whole, cut, strict=True):
             inner = FPS  # a second away from the part's edges
             take = _events(w, "blinks") - first
@@ -105,4 +84,4 @@ def test_a_part_from_another_recording_is_refused_in_one_line():
     d = _recording(20.0)
     part = _part(_recording(40.0), 15.0, 25.0)
     with pytest.raises(DualTalkError, match="not within the recording"):
-        apply_behaviour(_engine_like(part, "A"), _engine_like(part, "B"), part, recording=d)
+        apply_behaviour(still_motion(part, "A"), still_motion(part, "B"), part, recording=d)
