@@ -200,7 +200,7 @@ def _load_pair(
         streams.append(_mono(x))
     # A cut-off file (its header promises more than it holds) ends where its audio really stops: the
     # whole take ends with the longer real audio, and a part past both files' audio is refused.
-    last = max(durations)
+    last, asked = max(durations), e
     stops = f"stops at {last:.2f} s" if last > s else f"stops before {s:.2f} s"
     why = f"{stops} although the longer header says {longest:.2f} s (a cut-off file; re-export or copy it again)"
     both = f"{ia.path.name} and {ib.path.name}"
@@ -211,6 +211,13 @@ def _load_pair(
         _check_length(s, e, Path(path_a).name)
     elif end is not None and last + 1.0 / FPS < e:
         raise DualTalkError(f"--end {float(end):g} s is past the end of {both}: their audio {why}")
+    for info, stop in zip((ia, ib), durations, strict=True):
+        if stop + 1.0 / FPS < min(asked, info.duration):  # cut off inside the part asked for: say so
+            log.warning(
+                "%s: its audio stops at %.2f s although its header says %.2f s (a cut-off or damaged file; "
+                "re-export or copy it again); its speaker is silent after that",
+                info.path.name, stop, info.duration,
+            )  # fmt: skip
     n = max(int(round((e - s) * SAMPLE_RATE)), max(len(x) for x in streams))
     a, b = _pad_to(streams[0], n), _pad_to(streams[1], n)
     meta = {

@@ -142,3 +142,20 @@ def test_two_files_refuse_a_part_past_where_both_really_stop(cut_mp3, tmp_path, 
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and err[-1].startswith("error: --end 5 s is past the end of cut.mp3 and b.wav")
     assert "cut-off" in err[-1] and not out.exists()
+
+
+@needs_mp3
+def test_a_cut_off_file_in_the_two_file_form_is_named_in_a_warning(cut_mp3, tmp_path, caplog):
+    """A cut-off partner file used to be padded with silence without a word (the one-file form warns)."""
+    a = tmp_path / "a.wav"
+    sf.write(a, _two_voices(6.0, SAMPLE_RATE)[:, 1], SAMPLE_RATE)
+    with caplog.at_level(logging.WARNING, logger="dualtalk.audio"):
+        load_dialogue(a, cut_mp3)
+    cut = [r.getMessage() for r in caplog.records if cut_mp3.name in r.getMessage()]
+    assert len(cut) == 1 and "its audio stops at 2." in cut[0] and "silent after that" in cut[0], cut
+    caplog.clear()
+    b = tmp_path / "b.wav"
+    sf.write(b, _two_voices(2.0, SAMPLE_RATE)[:, 1], SAMPLE_RATE)
+    with caplog.at_level(logging.WARNING, logger="dualtalk.audio"):
+        load_dialogue(cut_mp3, b)  # the longer file cut off: the take is shorter than its header, say why
+    assert any(cut_mp3.name in r.getMessage() and "cut-off" in r.getMessage() for r in caplog.records)

@@ -240,3 +240,14 @@ def test_weights_can_be_retrained_to_read_each_frames_centre(corpus_dir, tmp_pat
     assert load_lite(again)[0].cfg.feature_reading == "centre", "a further run keeps the init's reading"
     with pytest.raises(DualTalkError, match="--feature-reading must be one of"):
         train(corpus_dir, tmp_path / "bad", steps=1, init=init, feature_reading="sideways")
+
+
+def test_a_corpus_too_small_to_hold_one_out_says_its_val_numbers_are_training_numbers(
+    corpus_dir, tmp_path, capsys
+):
+    train(
+        corpus_dir, tmp_path / "run", steps=2, batch_size=2, frames=50, config=TINY, log_every=2, save_every=2
+    )
+    err = capsys.readouterr().err
+    assert "holds 2 conversation(s), too few to hold one out" in err
+    assert "val_* in the log are measured on the training conversations" in err

@@ -412,6 +412,12 @@ def train(
     n_val = max(1, len(corpus) // 20) if len(corpus) > 4 else 0
     train_idx = list(range(len(corpus) - n_val)) or [0]
     val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
+    if not n_val:  # too few to hold any out: the logged val_* numbers are training numbers
+        print(
+            f"warning: {data} holds {len(corpus)} conversation(s), too few to hold one out (5 or more are "
+            "needed); val_* in the log are measured on the training conversations",
+            file=sys.stderr,
+        )
     if init:
         from ...inference.models.lite.model import load_lite
 
