@@ -131,6 +131,22 @@ class _Event(ctypes.Structure):
     ]
 
 
+class _Voice(ctypes.Structure):
+    """espeak-ng's ``espeak_VOICE`` (speak_lib.h)."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
 )
@@ -161,6 +177,8 @@ class _Espeak:
         self._cb = _CALLBACK(self._on_audio)  # keep a reference: C holds the pointer
         self.lib.espeak_SetSynthCallback(self._cb)
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_ListVoices.argtypes = [ctypes.POINTER(_Voice)]
+        self.lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
         self.lib.espeak_Synth.argtypes = [
             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
             ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
@@ -183,6 +201,20 @@ class _Espeak:
                 self._events.append((sym, ev.audio_position))
             i += 1
         return 0
+
+    def variants(self) -> set[str]:
+        """The voice variants espeak-ng finds in its data (``voices/!v/<name>``), by name."""
+        spec = _Voice(None, b"variant", None, 0, 0, 0, 0, 0, None)
+        out: set[str] = set()
+        with self.lock:
+            found = self.lib.espeak_ListVoices(ctypes.byref(spec))
+            i = 0
+            while found and found[i]:
+                ident = (found[i].contents.identifier or b"").decode("utf-8", "replace")
+                if ident.startswith("!v/"):
+                    out.add(ident[3:])
+                i += 1
+        return out
 
     def speak(self, text: str, voice: Voice) -> Utterance:
         with self.lock:
@@ -262,6 +294,12 @@ def speak(text: str, voice: Voice) -> Utterance:
     if voice.engine == "flite":
         return _flite(text, voice)
     raise DualTalkError(f"unknown TTS engine {voice.engine!r} (espeak or flite)")
+
+
+def espeak_variants() -> set[str]:
+    """The voice variants (``xx+<variant>``) this machine's espeak-ng has. espeak-ng speaks a name
+    whose variant it lacks as the bare voice without an error, so this is how to tell."""
+    return _Espeak.get().variants()
 
 
 def available_engines() -> list[str]:

@@ -14,7 +14,6 @@ where each npz is a motion file in space ``arkit55``. Same seed, same corpus.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import re
 from collections.abc import Callable
@@ -30,8 +29,8 @@ from ...inference.audio.tts import (
     Phone,
     Utterance,
     Voice,
-    _Espeak,
     available_engines,
+    espeak_variants,
     random_voice,
     speak,
 )
@@ -746,48 +745,13 @@ def _missing_voices(names: list[str]) -> list[str]:
             speak("a", Voice("espeak", base, 1.0, 50.0, 50.0, False))
         except DualTalkError:
             dead.add(base)
-    variants = _espeak_variants() if len(dead) < len(bases) else set()
+    variants = espeak_variants() if len(dead) < len(bases) else set()
     missing = sorted(dead)
     for name in sorted(set(names)):
         base, _, variant = name.partition("+")
         if base not in dead and variant and variant not in variants:
             missing.append(name)
     return missing
-
-
-class _EspeakVoice(ctypes.Structure):
-    """espeak-ng's ``espeak_VOICE`` (speak_lib.h)."""
-
-    _fields_ = [
-        ("name", ctypes.c_char_p),
-        ("languages", ctypes.c_char_p),
-        ("identifier", ctypes.c_char_p),
-        ("gender", ctypes.c_ubyte),
-        ("age", ctypes.c_ubyte),
-        ("variant", ctypes.c_ubyte),
-        ("xx1", ctypes.c_ubyte),
-        ("score", ctypes.c_int),
-        ("spare", ctypes.c_void_p),
-    ]
-
-
-def _espeak_variants() -> set[str]:
-    """The voice variants this espeak-ng finds in its data (``voices/!v/<name>``), by name."""
-    es = _Espeak.get()
-    with es.lock:
-        fn = es.lib.espeak_ListVoices
-        fn.argtypes = [ctypes.POINTER(_EspeakVoice)]
-        fn.restype = ctypes.POINTER(ctypes.POINTER(_EspeakVoice))
-        spec = _EspeakVoice(None, b"variant", None, 0, 0, 0, 0, 0, None)
-        found = fn(ctypes.byref(spec))
-        out: set[str] = set()
-        i = 0
-        while found and found[i]:
-            ident = (found[i].contents.identifier or b"").decode("utf-8", "replace")
-            if ident.startswith("!v/"):
-                out.add(ident[3:])
-            i += 1
-    return out
 
 
 def _missing_voices_line(missing: list[str]) -> str:
