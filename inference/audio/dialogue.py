@@ -20,7 +20,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
-from .loader import audio_info, check_range, is_silent, read_channels
+from .loader import audio_info, check_range, cut_off_why, is_silent, read_channels
 from .separate import split_mix
 from .turns import Segment, assign_speakers, for_recording, read_turns
 from .vad import voice_activity
@@ -214,10 +214,8 @@ def _load_pair(
     for info, stop in zip((ia, ib), durations, strict=True):
         if stop + 1.0 / FPS < min(asked, info.duration):  # cut off inside the part asked for: say so
             log.warning(
-                "%s: its audio stops at %.2f s although its header says %.2f s (a cut-off or damaged file; "
-                "re-export or copy it again); its speaker is silent after that",
-                info.path.name, stop, info.duration,
-            )  # fmt: skip
+                "%s: %s; its speaker is silent after that", info.path.name, cut_off_why(stop, info.duration)
+            )
     n = max(int(round((e - s) * SAMPLE_RATE)), max(len(x) for x in streams))
     a, b = _pad_to(streams[0], n), _pad_to(streams[1], n)
     meta = {

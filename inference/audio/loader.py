@@ -645,6 +645,16 @@ def read_channels(
     return x, info
 
 
+def cut_off_why(stops_at: float, header_s: float, start: float = 0.0) -> str:
+    """Why a cut-off file gives less than asked: where its audio really stops (``stops_at``
+    seconds; at ``start`` or before, none of the part is there) against its header's length."""
+    stops = f"at {stops_at:.2f} s" if stops_at > start else f"before {start:.2f} s"
+    return (
+        f"its audio stops {stops} although its header says {header_s:.2f} s "
+        "(a cut-off or damaged file; re-export or copy it again)"
+    )
+
+
 def _check_cut_off(
     got: int, want: int, info: AudioInfo, s: float, start: float | None, end: float | None, allow_short: bool
 ) -> None:
@@ -652,11 +662,7 @@ def _check_cut_off(
     keeps the full length) would silently give a shorter part than asked; say where it stops."""
     if allow_short or want - got <= SAMPLE_RATE / FPS:
         return
-    stops = f"at {s + got / SAMPLE_RATE:.2f} s" if got else f"before {s:.2f} s"
-    why = (
-        f"its audio stops {stops} although its header says {info.duration:.2f} s "
-        "(a cut-off or damaged file; re-export or copy it again)"
-    )
+    why = cut_off_why(s + got / SAMPLE_RATE, info.duration, s)
     name = info.path.name
     if got == 0 and start is not None:
         raise DualTalkError(f"--start {s:g} s is past the end of {name}: {why}")
