@@ -11,6 +11,7 @@ changes the two generated motions before they are written.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,13 +104,6 @@ def _behaviour_on(request: Request, motion: Motion) -> bool:
     return any(v > 0 for v in BehaviourSettings.from_request(request).amounts(motion.engine).values())
 
 
-def _whole_recording(request: Request, dialogue: Dialogue) -> Dialogue:
-    """The recording a part (``--start/--end``) was cut from; the dialogue itself when it is whole."""
-    if request.start is None and request.end is None:
-        return dialogue
-    return load_dialogue(request.replace(start=None, end=None))
-
-
 def run(
     request: Request,
     out_dir: str | os.PathLike[str],
@@ -151,23 +145,27 @@ def run(
     motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
     motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
     report = None
-    full: Dialogue | None = None  # the whole recording, when a part of it needs it (loaded once)
+    part = request.start is not None or request.end is not None  # --start/--end, a re-generated range
+    # the recording a part was cut from (the dialogue itself when whole), loaded once if needed
+    whole = functools.cache(
+        lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
+    )
     if lines is not None:
         from .phonetic.transcript import apply_transcript
 
         progress.update("transcript", 0.0, "aligning the transcript")
         # The transcript is the whole recording's: with a part (--start/--end, a re-generated
         # range) the words are aligned on the whole recording and the part is cut from that.
-        full = _whole_recording(request, dialogue)
+        full = whole()
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time,
         )  # fmt: skip
         progress.update("transcript", 1.0, "lips drawn from the transcript")
-    part: dict[str, Dialogue] = {}  # a hook written for whole takes (four arguments) still runs
-    if (request.start is not None or request.end is not None) and _behaviour_on(request, motion_a):
-        part["recording"] = full if full is not None else _whole_recording(request, dialogue)
-    motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **part)
+    # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
+    # arguments) still runs
+    extra = {"recording": whole()} if part and _behaviour_on(request, motion_a) else {}
+    motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **extra)
     progress.check_cancel()
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
