@@ -198,7 +198,7 @@ def check_characters(s: Any) -> tuple[Any, Any]:
     scene: Any = getattr(s, "id_data", None)  # the scene the panel belongs to
     for label, obj in (("A", a), ("B", b)):
         # deleting with X only unlinks: the picker still holds an object no longer in any view
-        if hasattr(scene, "objects") and scene.objects.get(obj.name) != obj:
+        if isinstance(scene, bpy.types.Scene) and not _in_scene(obj, scene.session_uid):
             raise DualTalkError(
                 f"character {label} {obj.name!r} is not in scene {scene.name!r} (deleted?); choose it again"
             )
@@ -462,7 +462,7 @@ class GenerationRun:
             if picked is not None and picked.session_uid != chosen.uid:
                 continue
             obj = picked if picked is not None else chosen.find()
-            here = obj is not None and chosen.in_scene(obj, self.scene_uid)
+            here = obj is not None and _in_scene(obj, self.scene_uid)
             if obj is None or (chosen.was_in_scene and not here):
                 gone.append((role, f"character {role} {chosen.name!r} was deleted while generating"))
             elif picked is None:
@@ -495,15 +495,17 @@ class _Chosen:
 
     @classmethod
     def of(cls, obj: Any, scene: Any) -> _Chosen:
-        return cls(obj.name, obj.session_uid, cls.in_scene(obj, scene.session_uid))
+        return cls(obj.name, obj.session_uid, _in_scene(obj, scene.session_uid))
 
     def find(self) -> Any | None:
         """The object itself if it still exists (renamed or not), else None."""
         return next((o for o in bpy.data.objects if o.session_uid == self.uid), None)
 
-    @staticmethod
-    def in_scene(obj: Any, scene_uid: int) -> bool:
-        return any(sc.session_uid == scene_uid for sc in obj.users_scene)
+
+def _in_scene(obj: Any, scene_uid: int) -> bool:
+    """Whether ``obj`` is linked into the scene with that session id (by id: a scene's pointer
+    does not survive an undo)."""
+    return any(sc.session_uid == scene_uid for sc in obj.users_scene)
 
 
 TAKE_FILES = ("A.npz", "B.npz")
