@@ -141,3 +141,28 @@ def test_pressing_generate_again_after_deleting_bob_asks_to_choose_him_again(sce
         ui_run.check_characters(scene.dualtalk)
     assert str(err.value) == f"character B 'Bob' is not in scene {scene.name!r} (deleted?); choose it again"
     assert not _keyed(alice) and not _keyed(bob)
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({}, "holds no take: A.npz and B.npz not found"),
+        ({"A.npz": b"PK\x03\x04 not a motion file"}, "holds no take: B.npz not found"),
+        ({"A.npz": b"not a motion file", "B.npz": b"neither"}, "A.npz"),
+    ],
+    ids=["empty-folder", "half-a-take", "broken-files"],
+)
+def test_applying_a_folder_that_holds_no_usable_take_is_one_line_and_keys_nothing(
+    scene, assets, tmp_path, files, words
+):
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    before = ah.scene_fingerprint(scene)
+    with pytest.raises(ui_run.DualTalkError) as err:
+        ui_run.apply_take(scene, scene.dualtalk, str(tmp_path))
+    assert "\n" not in str(err.value) and words in str(err.value), err.value
+    assert ah.scene_fingerprint(scene) == before and not _keyed(alice) and not _keyed(bob)
+    with pytest.raises(ui_run.DualTalkError, match="choose the folder of the take"):
+        ui_run.apply_take(scene, scene.dualtalk, "")
