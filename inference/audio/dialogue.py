@@ -358,12 +358,25 @@ def load_dialogue(
             if is_silent(mix):
                 raise DualTalkError(f"{info.path.name} is silent in the chosen range; nothing to diarize")
             _update(progress, 0.3, "diarizing the mix")
-            result = diarize_mix(mix)
-            a, b, act_a, act_b = _from_segments(mix, result.segments, "S1", "S2")
-            turns_found = [[round(g.start + s, 3), round(g.end + s, 3), g.speaker] for g in result.segments]
+            if start is None and end is None:
+                result = diarize_mix(mix)
+                found = result.segments
+            else:
+                # a part (--start/--end, a re-generated range) is cut from the whole recording's
+                # diarization: diarizing the part alone could name its first voice A and swap the
+                # characters against the whole take
+                full, _ = read_channels(audio)
+                result = diarize_mix(_mono(full))
+                found = _window(result.segments, s, e)
+            a, b, act_a, act_b = _from_segments(mix, found, "S1", "S2")
+            turns_found = [[round(g.start + s, 3), round(g.end + s, 3), g.speaker] for g in found]
             source.update(form="diarized", diarization={**result.meta, "segments": turns_found})
             if not act_b.any():
-                warnings.append("diarization found only one speaker; B only listens")
+                warnings.append(
+                    "diarization found only one speaker; B only listens"
+                    if not any(g.speaker == "S2" for g in result.segments)
+                    else f"B (the recording's second voice) does not speak in {s:g}-{e:g} s; B only listens"
+                )
         else:
             raise DualTalkError(
                 f"{info.path.name} is a mono mix: say who speaks when with --turns FILE (RTTM, Audacity labels, "

@@ -396,3 +396,32 @@ def test_infer_into_an_unusable_output_folder_is_refused(tmp_path, voices, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and err[-1].startswith("error: ")
     assert blocker.read_text().startswith("a file")
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+def test_a_diarized_part_keeps_the_whole_takes_speakers(tmp_path):
+    """Re-generating a range of a diarized mix must not swap the characters: the part is cut from
+    the whole recording's diarization, not diarized alone (whose first voice would become A)."""
+    mix, ref_a, ref_b = two_voice_mix(tmp_path)
+    whole = load_dialogue(mix, diarize=True)
+    # from inside B's first turn to the end: B's voice is the first one the part hears
+    first_b = int(np.flatnonzero(ref_b)[0])
+    start = (first_b + 10) / FPS
+    part = load_dialogue(mix, diarize=True, start=start)
+    k = int(round(start * FPS))
+    n = min(part.num_frames, whole.num_frames - k)
+    assert part.active_b[:n].sum() > 20
+    assert np.array_equal(part.active_a[:n], whole.active_a[k : k + n])
+    assert np.array_equal(part.active_b[:n], whole.active_b[k : k + n])
+    spk = {s_: g for s_, _e, g in part.source["diarization"]["segments"]}
+    assert spk[min(spk)] == "S2" and all(s_ >= start - 1e-6 for s_ in spk)  # in the recording's seconds
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+def test_a_diarized_part_where_only_one_voice_speaks_says_so(tmp_path, caplog):
+    mix, ref_a, ref_b = two_voice_mix(tmp_path)
+    first_b = int(np.flatnonzero(ref_b)[0])
+    with caplog.at_level("WARNING"):
+        part = load_dialogue(mix, diarize=True, end=(first_b - 8) / FPS)
+    assert not part.active_b.any()
+    assert any("second voice" in r.getMessage() and "does not speak" in r.getMessage() for r in caplog.records)
