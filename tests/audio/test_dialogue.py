@@ -424,4 +424,6 @@ def test_a_diarized_part_where_only_one_voice_speaks_says_so(tmp_path, caplog):
     with caplog.at_level("WARNING"):
         part = load_dialogue(mix, diarize=True, end=(first_b - 8) / FPS)
     assert not part.active_b.any()
-    assert any("second voice" in r.getMessage() and "does not speak" in r.getMessage() for r in caplog.records)
+    assert any(
+        "second voice" in r.getMessage() and "does not speak" in r.getMessage() for r in caplog.records
+    )
