@@ -256,6 +256,20 @@ def _window(segments: list[Segment], s: float, e: float) -> list[Segment]:
     return out
 
 
+def _warn_turns_past_the_audio(segments: list[Segment], stops: float, name: str, warnings: list[str]) -> None:
+    """A cut-off file's turns after its audio stops cannot be animated: name them (their lines)
+    rather than dropping them after the cut-off warning without a word."""
+    lost = [g for g in segments if g.end > stops + TURN_TOLERANCE_S]
+    if not lost:
+        return
+    shown = ", ".join(f"line {g.line} ({g.speaker} {g.start:.2f}-{g.end:.2f} s)" for g in lost[:3])
+    more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+    turns = f"{len(lost)} turns go" if len(lost) != 1 else "1 turn goes"
+    warnings.append(
+        f"{name}: {turns} past {stops:.2f} s, where the audio stops, and are not animated there: {shown}{more}"
+    )
+
+
 def _from_segments(
     mix: np.ndarray, segments: list[Segment], speaker_a: str, speaker_b: str | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -328,6 +342,8 @@ def load_dialogue(
         if turns is not None:
             mix = _mono(x)
             inside = _window(segments, s, e)
+            if read.stops_at is not None:
+                _warn_turns_past_the_audio(segments, e, tname, warnings)
             if not inside:
                 raise DualTalkError(
                     f"no turn in {tname} falls inside {s:g}-{e:g} s; widen --start/--end or check the turns file"
