@@ -421,7 +421,9 @@ class GenerationRun:
             scene = next((sc for sc in bpy.data.scenes if sc.session_uid == self.scene_uid), None)
             if scene is None:
                 return Outcome(
-                    False, "DualTalk: the scene was closed or deleted during generation; nothing was applied"
+                    False,
+                    "DualTalk: the scene was closed or deleted during generation; nothing was applied"
+                    + self._kept("choose the characters in a scene"),
                 )
             # an undo meanwhile reloads the scene's settings into new memory: read them afresh
             self.scene, self.settings = scene, scene.dualtalk  # type: ignore[attr-defined]  # ours, registered

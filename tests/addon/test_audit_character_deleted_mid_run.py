@@ -166,3 +166,29 @@ def test_applying_a_folder_that_holds_no_usable_take_is_one_line_and_keys_nothin
     assert ah.scene_fingerprint(scene) == before and not _keyed(alice) and not _keyed(bob)
     with pytest.raises(ui_run.DualTalkError, match="choose the folder of the take"):
         ui_run.apply_take(scene, scene.dualtalk, "")
+
+
+def test_a_scene_deleted_while_generating_keeps_its_take_for_another_scene(scene, assets):
+    """The animator generates in a second scene ("Shot 2") and deletes that scene before the take
+    comes back. Nothing can be keyed there, but the take is kept, and keying it onto the same
+    characters in the first scene needs no second run."""
+    alice, bob = ah.two_characters()
+    shot2 = bpy.data.scenes.new("Shot 2")
+    for obj in (alice, bob):
+        shot2.collection.objects.link(obj)
+    run = _generate(shot2, alice, bob, assets)
+    bpy.data.scenes.remove(shot2)
+
+    message = _take_comes_back(run)
+
+    assert "the scene was closed or deleted during generation; nothing was applied" in message
+    assert not _keyed(alice) and not _keyed(bob)
+    folder = _kept_folder(message)
+    assert not run.work_dir.exists()
+    try:
+        scene.dualtalk.char_a, scene.dualtalk.char_b = alice, bob
+        with bpy.context.temp_override(scene=scene):
+            assert bpy.ops.dualtalk.apply_take(directory=str(folder)) == {"FINISHED"}
+        assert take_actions(alice.data.shape_keys) and take_actions(bob.data.shape_keys)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
