@@ -100,3 +100,19 @@ def test_the_summary_on_stdout_shows_no_blender_chatter_or_temporary_names(tmp_p
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.lstrip().startswith("DualTalk demo written to"), proc.stdout[:300]
     assert ".part" not in proc.stdout and "Info:" not in proc.stdout
+
+
+@pytest.mark.parametrize("out", ["/proc/dualtalk_demo", "/sys/dualtalk_demo"])
+def test_a_folder_where_no_file_can_be_made_is_refused_before_the_voices_are_made(out, monkeypatch, capsys):
+    """As root, the permission bits say /proc and /sys are writable; the demo used to voice the
+    whole script and load the engine before failing to make the folder. Now the first check finds it."""
+    from dualtalk.cli import main
+    from dualtalk.dualtalk_blender.demo import demo_dialogue
+
+    voiced: list = []
+    monkeypatch.setattr(demo_dialogue, "load_conversation", lambda *a: voiced.append(a))
+    rc = main(["demo", "--out", out, "--seconds", "1", "--preview", "none"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and err[-1].startswith("error:") and out in err[-1], err[-3:]
+    assert sum(ln.startswith("error:") for ln in err) == 1
+    assert not voiced
