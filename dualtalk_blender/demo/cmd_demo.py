@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     progress.update("dialogue", 0.0, "voicing the script")
     conv = load_conversation(args.dialogue, args.seconds)
     dialogue = Dialogue(conv.a, conv.b, conv.active_a, conv.active_b, names=NAMES, source=conv.source)
-    progress.update("dialogue", 1.0, dialogue.summary()[:40])
+    progress.update("dialogue", 1.0, dialogue.summary())
     stages.done("dialogue")
     engines = pipeline.Engines()
     engines.get(req, progress)

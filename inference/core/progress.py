@@ -8,6 +8,7 @@ JSON lines, tests pass :class:`Silent` or a recorder.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import threading
 import time
@@ -73,9 +74,13 @@ class ConsoleBar(Silent):
         if self._tty:
             filled = int(round(fraction * self.width))
             bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r{stage:<14} [{bar}] {fraction * 100:5.1f}% {message[:40]:<40}")
-            if fraction >= 1.0:
-                self.stream.write("\n")
+            head = f"\r{stage:<14} [{bar}] {fraction * 100:5.1f}% "
+            room = max(20, shutil.get_terminal_size((100, 24)).columns - len(head))
+            if fraction >= 1.0:  # a stage's last line stays on screen: whole, wrapped if it must
+                self.stream.write(f"{head}{message:<{room - 1}}\n")
+            else:  # redrawn in place: one terminal line, so the carriage return reaches its start
+                shown = message if len(message) < room else message[: room - 2] + "…"
+                self.stream.write(f"{head}{shown:<{room - 1}}")
         else:
             self.stream.write(f"{stage}: {fraction * 100:.0f}% {message}\n".rstrip() + "\n")
         self.stream.flush()
