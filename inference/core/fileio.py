@@ -71,8 +71,8 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
             os.chmod(tmp, 0o666 & ~_umask())
             if current.is_dir():  # the one rename that would fail on this file system: find it first
                 raise OSError(errno.EISDIR, "a folder is in its place")
-        for current, tmp in zip(paths, tmps, strict=True):
-            os.replace(tmp, current)
+        current = None
+        _replace_all(paths, tmps)
     except OSError as exc:
         if current is None:  # the writer failed: name the output whose temporary it was writing
             by_tmp = {str(t): f for t, f in zip(tmps, paths, strict=True)}
@@ -82,6 +82,52 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
         for tmp in tmps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _replace_all(paths: list[Path], tmps: list[Path]) -> None:
+    """Rename each temporary over its final path; if one rename fails, the ones already renamed
+    are undone (each old file was hard-linked aside first), so the set is all old or all new."""
+    olds: list[Path | None] = []
+    try:
+        for path in paths:
+            olds.append(_link_aside(path))
+        renamed = 0
+        try:
+            for path, tmp in zip(paths, tmps, strict=True):
+                os.replace(tmp, path)
+                renamed += 1
+        except OSError as exc:
+            for path, old in zip(paths[:renamed], olds[:renamed], strict=True):
+                with contextlib.suppress(OSError):
+                    if old is not None:
+                        os.replace(old, path)
+                    elif path.exists():  # new where nothing was: gone again
+                        path.unlink()
+            exc.filename = str(tmps[renamed])  # names the output in the caller's message
+            raise
+    finally:
+        for old in olds:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+
+def _link_aside(path: Path) -> Path | None:
+    """A second name for ``path``'s current file (a hard link: no copy), to put back if a later
+    rename of its set fails; None where there is no file (or the file system has no hard links,
+    the one case where a failed set can still end mixed)."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    for _ in range(3):
+        aside = path.with_name(f".{path.stem[:64]}.{os.urandom(4).hex()}.old{path.suffix}")
+        try:
+            os.link(path, aside)
+            return aside
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
 
 
 def _umask() -> int:

@@ -59,3 +59,42 @@ def test_a_file_name_near_the_limit_is_written_and_one_past_it_is_one_line(tmp_p
     with pytest.raises(DualTalkError, match="could not write .*File name too long"):
         save_motion(tmp_path / ("y" * 300 + ".npz"), motion)
     assert sorted(p.name for p in tmp_path.iterdir()) == [long.name]
+
+
+def _second_rename_fails(monkeypatch) -> list:
+    """os.replace works for A.npz and fails for B.npz (a network share dropping, a file locked by
+    another program), after A's new file is already in place."""
+    calls: list = []
+    original = os.replace
+
+    def flaky(src, dst, *a, **k):
+        calls.append(dst)
+        if str(dst).endswith("B.npz"):
+            raise OSError(errno.EIO, "Input/output error", str(src))
+        return original(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    return calls
+
+
+def test_a_rename_failing_half_way_puts_the_old_take_back(tmp_path, monkeypatch):
+    """Both new files were complete, A was renamed into place, then B's rename failed: the new A
+    used to stay beside the old B. Now A is put back, and no helper file is left in the folder."""
+    write_dialogue(tmp_path, *take(50, 0.1))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    calls = _second_rename_fails(monkeypatch)
+    with pytest.raises(DualTalkError, match=r"could not write .*B\.npz: Input/output error"):
+        write_dialogue(tmp_path, *take(75, 0.9))
+    monkeypatch.undo()
+    assert any(str(c).endswith("A.npz") for c in calls)  # A really was replaced first
+    a, b = load_motion(tmp_path / "A.npz"), load_motion(tmp_path / "B.npz")
+    assert a.num_frames == b.num_frames == 50 and float(a.values.max()) == pytest.approx(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_first_take_whose_second_rename_fails_leaves_nothing(tmp_path, monkeypatch):
+    _second_rename_fails(monkeypatch)
+    with pytest.raises(DualTalkError, match="B.npz"):
+        write_dialogue(tmp_path, *take(75, 0.9))
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
