@@ -106,6 +106,28 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
         return {"FINISHED"}
 
 
+class DUALTALK_OT_delete_saved_takes(bpy.types.Operator):
+    """Delete the takes kept in the temp folder (when a character or the scene was deleted while
+    generating, or keying failed); a folder holding anything else is left alone"""
+
+    bl_idname = "dualtalk.delete_saved_takes"
+    bl_label = "Delete Saved Takes"
+
+    @classmethod
+    def poll(cls, context):
+        return not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+
+    def invoke(self, context, event):
+        return context.window_manager.invoke_confirm(self, event)
+
+    def execute(self, context):
+        count, freed = ui_run.delete_kept_takes()
+        message = f"DualTalk: deleted {count} saved take{'' if count == 1 else 's'} ({freed / 1e6:.1f} MB)"
+        state.set_status(context, running=False, last=message)
+        self.report({"INFO"}, message)
+        return {"FINISHED"}
+
+
 class DUALTALK_OT_export_fbx(bpy.types.Operator):
     """Export both characters with their animation and shape keys to FBX"""
 
@@ -135,5 +157,6 @@ CLASSES = (
     DUALTALK_OT_regenerate_range,
     DUALTALK_OT_cancel,
     DUALTALK_OT_apply_take,
+    DUALTALK_OT_delete_saved_takes,
     DUALTALK_OT_export_fbx,
 )

@@ -17,6 +17,22 @@ def _download_button(layout: bpy.types.UILayout, text: str, what: str) -> None:
         op.what = what
 
 
+def _saved_takes(layout: bpy.types.UILayout) -> None:
+    """How many takes were kept (a character or the scene deleted while generating) and where,
+    with the button that deletes them: nothing else ever removes them from the temp folder."""
+    from ..dualtalk_blender.addon import ui_run
+
+    takes = ui_run.kept_takes()
+    box = layout.box()
+    box.label(text="Saved takes", icon="FILE_FOLDER")
+    if not takes:
+        box.label(text="none kept")
+        return
+    size = ui_run.takes_size(takes) / 1e6
+    box.label(text=f"{len(takes)} kept in {takes[0].parent} ({size:.1f} MB); newest: {takes[-1].name}")
+    box.operator("dualtalk.delete_saved_takes", icon="TRASH")
+
+
 class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
     bl_idname = ADDON_ID
 
@@ -66,6 +82,8 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             col = box.column(align=True)
             for line in list(state.INSTALL_LINES)[-8:]:
                 col.label(text=line[:120])
+
+        _saved_takes(layout)
 
         box = layout.box()
         box.label(text="Downloads", icon="URL")

@@ -9,6 +9,7 @@ failed worker leaves the scene exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -511,6 +512,56 @@ def _in_scene(obj: Any, scene_uid: int) -> bool:
 
 
 TAKE_FILES = ("A.npz", "B.npz")
+TAKE_PREFIX = "dualtalk_take_"  # a kept take's folder in the temp folder (see keep_take)
+_TAKE_CONTENTS = {*TAKE_FILES, "result.json"}
+
+
+def kept_takes() -> list[Path]:
+    """The takes kept in the temp folder (oldest first): folders named ``dualtalk_take_*`` that
+    hold nothing but a take's files, so a folder a user put other things in is never listed."""
+    found = []
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.startswith(TAKE_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            names = {c.name for c in os.scandir(entry.path) if c.is_file(follow_symlinks=False)}
+            others = len(os.listdir(entry.path)) - len(names)
+            if names <= _TAKE_CONTENTS and others == 0:
+                found.append((entry.stat().st_mtime, Path(entry.path)))
+        except OSError:
+            continue
+    return [p for _t, p in sorted(found)]
+
+
+def takes_size(folders: list[Path]) -> int:
+    """Bytes the kept takes hold."""
+    total = 0
+    for folder in folders:
+        for name in _TAKE_CONTENTS:
+            with contextlib.suppress(OSError):
+                total += (folder / name).stat().st_size
+    return total
+
+
+def delete_kept_takes() -> tuple[int, int]:
+    """Delete the kept takes (:func:`kept_takes`): only their own files, then the empty folder;
+    returns (takes deleted, bytes freed)."""
+    count = freed = 0
+    for folder in kept_takes():
+        size = takes_size([folder])
+        for name in _TAKE_CONTENTS:
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
+        try:
+            folder.rmdir()
+        except OSError:
+            continue
+        count, freed = count + 1, freed + size
+    return count, freed
 
 
 def keep_take(result: dict[str, Any]) -> Path | None:
@@ -518,7 +569,7 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     temp folder) with its ``result.json``; None when they cannot be moved."""
     folder: Path | None = None
     try:
-        folder = Path(tempfile.mkdtemp(prefix="dualtalk_take_"))
+        folder = Path(tempfile.mkdtemp(prefix=TAKE_PREFIX))
         for key, name in zip(("a", "b"), TAKE_FILES, strict=True):
             shutil.move(str(result[key]), str(folder / name))
         kept = {**result, "a": str(folder / TAKE_FILES[0]), "b": str(folder / TAKE_FILES[1])}
