@@ -302,6 +302,20 @@ def espeak_variants() -> set[str]:
     return _Espeak.get().variants()
 
 
+def flite_voices() -> set[str]:
+    """The voices this machine's flite has built in (``flite -lv``). flite speaks a voice name it
+    does not have as its default voice without an error, so this is how to tell."""
+    exe = shutil.which("flite")
+    if exe is None:
+        return set()
+    try:
+        res = subprocess.run([exe, "-lv"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    listed = res.stdout.partition(":")[2] if ":" in res.stdout else res.stdout
+    return set(listed.split())
+
+
 def available_engines() -> list[str]:
     """Engines usable on this machine."""
     out = []

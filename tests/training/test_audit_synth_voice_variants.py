@@ -96,7 +96,7 @@ def test_an_english_only_corpus_checks_its_variants_too(tmp_path, monkeypatch):
         generate_corpus(out, 1, seed=0, duration=2.0, english_share=1.0)
     assert "\n" not in str(err.value)
     assert "--english-share 1" not in str(err.value)  # it would not help: English draws the variant too
-    assert not any(p.name.endswith(".wav") for p in out.iterdir())
+    assert not out.exists()  # no folder, no manifest: nothing that looks like a corpus
 
 
 @needs_espeak
@@ -123,3 +123,35 @@ def test_a_corpus_from_before_the_variants_were_recorded_is_not_extended_with_to
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     assert "other espeak-ng voice variants (annie" in lines[0] and "choose another --out" in lines[0]
     assert sorted(p.name for p in out.iterdir()) == ["corpus.json"]
+
+
+def test_a_flite_without_a_recipe_voice_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """flite speaks a voice it does not have (``-voice rms`` on a build without rms) as its
+    default voice, exit 0 and no word: the corpus's flite timbres would quietly collapse."""
+    if shutil.which("flite") is None:
+        pytest.skip("flite is not installed")
+    monkeypatch.setattr(synth, "flite_voices", lambda: {"kal", "kal16", "awb"})
+    out = tmp_path / "new" / "corpus"
+    with pytest.raises(DualTalkError, match=r"flite cannot speak the corpus voice\(s\) rms, slt") as err:
+        generate_corpus(out, 1, seed=0, duration=2.0, english_share=1.0)
+    assert "\n" not in str(err.value) and "flite -lv lists awb, kal, kal16" in str(err.value)
+    assert not out.exists() and not out.parent.exists()
+
+
+def test_this_machines_flite_has_every_voice_the_recipe_draws():
+    from dualtalk.inference.audio.tts import FLITE_VOICES, flite_voices
+
+    if shutil.which("flite") is None:
+        pytest.skip("flite is not installed")
+    assert set(FLITE_VOICES) <= flite_voices()
+
+
+@needs_espeak
+def test_a_refused_synth_leaves_no_folder_and_no_manifest(tmp_path, monkeypatch):
+    """A missing espeak-ng variant used to be found after corpus.json was written into the new
+    folder, which then looked like an (empty) corpus of that recipe."""
+    monkeypatch.setattr(synth, "TRAIN_VARIANTS_F", (*TRAIN_VARIANTS_F, "no-such-variant"))
+    out = tmp_path / "new" / "corpus"
+    with pytest.raises(DualTalkError, match="no-such-variant"):
+        generate_corpus(out, 1, seed=0, duration=2.0, english_share=1.0)
+    assert not out.exists()

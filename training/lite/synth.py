@@ -25,12 +25,14 @@ import numpy as np
 
 from ...inference.audio.tts import (
     ESPEAK_VOICES,
+    FLITE_VOICES,
     SAMPLE_RATE,
     Phone,
     Utterance,
     Voice,
     available_engines,
     espeak_variants,
+    flite_voices,
     random_voice,
     speak,
 )
@@ -578,21 +580,22 @@ def generate_corpus(
     }
     out = Path(out_dir)
     records = _corpus_so_far(out, settings)
-    out = ensure_writable_dir(out)
     engines = available_engines()
+    _check_flite_voices(engines, english_share, real_share if real else 0.0)
     # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
     # is what makes a dialogue depend only on (seed, index), not on what ran before.
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
     real_path = str(real) if real else None
-    _write_manifest(out, settings, engines, records)  # an interrupted corpus still says what it is
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
-            names = _corpus_voice_names(engines, english_share, real_share if real else 0.0)
-            if names:
-                missing = pool.submit(_missing_voices, names).result()
-                if missing:
-                    raise DualTalkError(_missing_voices_line(missing))
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
+        names = _corpus_voice_names(engines, english_share, real_share if real else 0.0)
+        if names:  # before the folder or its manifest is made: a refused run leaves nothing
+            missing = pool.submit(_missing_voices, names).result()
+            if missing:
+                raise DualTalkError(_missing_voices_line(missing))
+        out = ensure_writable_dir(out)
+        _write_manifest(out, settings, engines, records)  # an interrupted corpus still says what it is
+        try:
             for i in range(start, start + dialogues):
                 if progress is not None:
                     progress.update(
@@ -617,8 +620,8 @@ def generate_corpus(
                 write_dialogue_folder(out, f"synth_{seed:04d}_{i:05d}", d)
                 lang = d["language"] + ("+real" if "real" in d["speakers"][0]["meta"]["voice"] else "")
                 records[f"{i:05d}"] = [lang, round(float(d["duration"]), 2)]
-    finally:
-        _write_manifest(out, settings, engines, records)
+        finally:
+            _write_manifest(out, settings, engines, records)
     if progress is not None:
         total = sum(r[1] for r in records.values())
         progress.update("synth", 1.0, f"{len(records)} dialogues, {total / 60:.1f} min")
@@ -728,6 +731,22 @@ def _corpus_voice_names(engines: list[str], english_share: float, real_share: fl
     if english_share < 1.0:
         bases += [lang.voice for lang in LANGUAGES.values()]
     return sorted({f"{base}+{variant}" for base in bases for variant in TRAIN_VARIANTS_M + TRAIN_VARIANTS_F})
+
+
+def _check_flite_voices(engines: list[str], english_share: float, real_share: float) -> None:
+    """Refuse a corpus whose English voices would draw a flite voice this flite lacks (it would
+    speak it as its default voice without a word, as espeak-ng does a missing variant)."""
+    if "flite" not in engines or (english_share <= 0.0 and real_share <= 0.0):
+        return
+    have = flite_voices()
+    missing = [v for v in FLITE_VOICES if v not in have]
+    if missing:
+        listed = ", ".join(sorted(have)) or "none"
+        raise DualTalkError(
+            f"flite cannot speak the corpus voice(s) {', '.join(missing)} (flite -lv lists {listed}; it would "
+            "speak them as its default voice): install a flite with them (Debian's has all five), or take "
+            "flite off PATH to voice English with espeak-ng alone"
+        )
 
 
 def _missing_voices(names: list[str]) -> list[str]:
