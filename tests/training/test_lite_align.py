@@ -167,5 +167,5 @@ def test_a_broken_rttm_or_no_source_at_all_is_one_clear_error(tmp_path):
     (tmp_path / "x.rttm").write_text("SPEAKER x 1 1.0 -2.0 <NA> <NA> s <NA> <NA>\n")
     with pytest.raises(DualTalkError, match=r"x.rttm line 1: duration -2 s must be positive"):
         align_rttm(tmp_path)
-    with pytest.raises(DualTalkError, match="--ljspeech DIR, --rttm DIR or both"):
+    with pytest.raises(DualTalkError, match="--ljspeech DIR, --rttm DIR or --phones DIR"):
         main(["--out", str(tmp_path / "a.npz")])

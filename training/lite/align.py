@@ -172,17 +172,53 @@ def align_rttm(folder: str | Path, *, min_seconds: float = 1.5) -> tuple[list[di
     return clips, skipped
 
 
+def align_phone_folder(folder: str | Path) -> tuple[list[dict], list[str]]:
+    """Clips already aligned: every ``<stem>.phone.json`` (any alphabet the evaluator reads, e.g.
+    the IPA of ``align_tts`` for real speech in another language) with its ``<stem>.wav``. The
+    folder's name is the clips' speaker (one person per folder), so a dialogue's speaker A is one
+    voice. Returns (clips, stems skipped with the reason)."""
+    import soundfile as sf
+
+    from ..evaluation.lipsync import read_alignment
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise DualTalkError(f"--phones {root} is not a folder")
+    clips, skipped = [], []
+    for pj in sorted(root.glob("*.phone.json")):
+        stem = pj.name[: -len(".phone.json")]
+        wav = pj.with_name(stem + ".wav")
+        try:
+            aligned = read_alignment(pj)
+            audio, sr = sf.read(str(wav), dtype="float32", always_2d=False)
+        except (DualTalkError, OSError, RuntimeError) as exc:
+            skipped.append(f"{stem} ({str(exc)[:80]})")
+            continue
+        phones = [Phone(p.symbol, p.start, p.end, aligned.alphabet) for p in aligned.phones]
+        clips.append(
+            {"name": stem, "source": f"phone-json:{aligned.lang}", "audio": _to_16k(audio, sr),
+             "phones": phones, "speaker": root.name, "lang": aligned.lang}
+        )  # fmt: skip
+    if not clips and not skipped:
+        raise DualTalkError(f"--phones {root} holds no <stem>.phone.json with its <stem>.wav")
+    return clips, skipped
+
+
 def save_aligned(path: str | Path, clips: list[dict]) -> None:
-    """One ``.npz``: each clip's audio (int16) plus a JSON index of names and phones."""
-    index = [
-        {
-            "name": c["name"],
-            "source": c["source"],
-            "phones": [[p.symbol, round(p.start, 3), round(p.end, 3)] for p in c["phones"]],
-            **({"speaker": c["speaker"]} if "speaker" in c else {}),
-        }
-        for c in clips
-    ]
+    """One ``.npz``: each clip's audio (int16) plus a JSON index of names and phones (their
+    alphabet and language when not pocketsphinx's ARPAbet English)."""
+    index = []
+    for c in clips:
+        alphabet = c["phones"][0].alphabet if c["phones"] else "arpabet"
+        index.append(
+            {
+                "name": c["name"],
+                "source": c["source"],
+                "phones": [[p.symbol, round(p.start, 3), round(p.end, 3)] for p in c["phones"]],
+                **({"speaker": c["speaker"]} if "speaker" in c else {}),
+                **({"alphabet": alphabet, "lang": c.get("lang", "")} if alphabet != "arpabet" else {}),
+            }
+        )
     arrays = {f"a{i}": (np.clip(c["audio"], -1, 1) * 32767).astype(np.int16) for i, c in enumerate(clips)}
     np.savez_compressed(path, index=np.array(json.dumps(index)), **arrays)
 
@@ -196,8 +232,9 @@ def load_aligned(path: str | Path) -> list[dict]:
                 "name": item["name"],
                 "source": item["source"],
                 "audio": z[f"a{i}"].astype(np.float32) / 32768.0,
-                "phones": [Phone(s, b, e, "arpabet") for s, b, e in item["phones"]],
+                "phones": [Phone(s, b, e, item.get("alphabet", "arpabet")) for s, b, e in item["phones"]],
                 **({"speaker": item["speaker"]} if "speaker" in item else {}),
+                **({"lang": item["lang"]} if "lang" in item else {}),
             }
             for i, item in enumerate(index)
         ]
@@ -271,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of *.rttm + <file>.wav (e.g. the AMI excerpts): each stretch where one person "
         "talks alone is transcribed by pocketsphinx and aligned",
     )  # fmt: skip
+    ap.add_argument(
+        "--phones", action="append", default=[], metavar="DIR",
+        help="folder of <stem>.phone.json + <stem>.wav already aligned (e.g. align_tts's real speech in "
+        "another language); one speaker per folder; repeatable",
+    )  # fmt: skip
     ap.add_argument("--out", required=True, help="aligned clips (.npz) for synth --real")
     ap.add_argument("--asr", action="store_true", help="transcribe wavs missing from metadata.csv")
     ap.add_argument(
@@ -281,11 +323,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.holdout and not args.holdout_dir:
         raise DualTalkError("--holdout needs --holdout-dir")
-    if not args.ljspeech and not args.rttm:
-        raise DualTalkError("give --ljspeech DIR, --rttm DIR or both")
+    if not args.ljspeech and not args.rttm and not args.phones:
+        raise DualTalkError("give --ljspeech DIR, --rttm DIR or --phones DIR (or several)")
     clips, skipped = align_ljspeech(args.ljspeech, asr=args.asr) if args.ljspeech else ([], [])
     if args.rttm:
         more, more_skipped = align_rttm(args.rttm)
+        clips, skipped = clips + more, skipped + more_skipped
+    for folder in args.phones:
+        more, more_skipped = align_phone_folder(folder)
         clips, skipped = clips + more, skipped + more_skipped
     if not clips:
         raise DualTalkError("no clip could be aligned")

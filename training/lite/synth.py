@@ -430,7 +430,8 @@ def make_dialogue(
     out: dict[str, Any] = {
         "duration": n / SAMPLE_RATE,
         "speakers": [],
-        "language": lang.code if lang else "en",
+        # a real voice in another language (clips aligned in IPA, ``align --phones``) names it
+        "language": lang.code if lang else (real[0].get("lang", "en") if real else "en"),
     }
     for k in range(2):
         own, other = clean[k], clean[1 - k]
