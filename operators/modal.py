@@ -6,6 +6,9 @@ Background mode (``blender -b``, the bpy module) has no event loop: the same job
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+
 import bpy
 
 from ..dualtalk_blender.addon import state
@@ -17,8 +20,67 @@ from ..inference.core.errors import DualTalkError
 _LIVE: dict[int, tuple[Job, bpy.types.Timer | None]] = {}
 
 
+# Jobs whose modal operator Blender ended (another file opened) but that carry on in the background
+# (``outlives_file``: a generation whose take must not be lost), polled by an app timer that
+# survives the file load; each ends as its own outcome would (the take kept, its folder named).
+_FOLLOWED: list[Job] = []
+FOLLOW_STEP = 0.5
+
+
+def follow_after_close(job: Job) -> None:
+    """Keep polling ``job`` after its operator ended, from a persistent timer."""
+    if not _FOLLOWED:
+        atexit.register(stop_followed_jobs)  # Blender quits: the worker must not outlive it
+        if not bpy.app.timers.is_registered(poll_followed):
+            bpy.app.timers.register(poll_followed, first_interval=FOLLOW_STEP, persistent=True)
+    _FOLLOWED.append(job)
+
+
+def poll_followed() -> float | None:
+    """The timer: end every followed job that has stopped (its outcome printed and put in the status
+    line); returns the next interval, or None when none is left."""
+    for job in list(_FOLLOWED):
+        try:
+            if job.poll():
+                fraction, message = job.progress
+                with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
+                    state.set_status(
+                        bpy.context, running=True, task=job.task, fraction=fraction, message=message
+                    )
+                continue
+            _FOLLOWED.remove(job)
+            outcome = job.result()
+        except Exception:  # one broken job must not stop the timer for the others
+            import traceback
+
+            traceback.print_exc()
+            with contextlib.suppress(ValueError):
+                _FOLLOWED.remove(job)
+            continue
+        print(outcome.message)
+        with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
+            state.set_status(bpy.context, running=False, fraction=0.0, last=outcome.message)
+    return FOLLOW_STEP if _FOLLOWED else None
+
+
+def stop_followed_jobs() -> None:
+    """Cancel the followed jobs (Blender quits, the add-on is disabled): no orphan worker."""
+    with contextlib.suppress(ValueError, RuntimeError):
+        bpy.app.timers.unregister(poll_followed)
+    while _FOLLOWED:
+        job = _FOLLOWED.pop()
+        try:
+            job.cancel()
+            job.result()
+        except Exception:
+            import traceback
+
+            traceback.print_exc()
+
+
 def stop_live_jobs() -> None:
     """Cancel every job still running (the add-on is being disabled): no orphan pip or worker."""
+    stop_followed_jobs()
     while _LIVE:
         _key, (job, timer) = _LIVE.popitem()
         try:
@@ -99,8 +161,15 @@ class JobOperator(bpy.types.Operator):
         return self._end(context)
 
     def cancel(self, context):
-        """Blender ends the modal run (file load, quit): stop the job, change nothing."""
+        """Blender ends the modal run (another file opened, quit). A job that ``outlives_file`` (a
+        generation) carries on from a timer and keeps its take when it ends; another is stopped
+        and changes nothing."""
         _LIVE.pop(id(self._job), None)
+        if getattr(self._job, "outlives_file", False):
+            with contextlib.suppress(ReferenceError, RuntimeError, AttributeError, TypeError):
+                context.window_manager.event_timer_remove(self._timer)
+            follow_after_close(self._job)
+            return
         self._job.cancel()
         self._job.result()  # lets the job clean up (the Generate run removes its temp folder)
         try:

@@ -22,6 +22,8 @@ class Outcome:
 
 class Job(Protocol):
     task: str  # names the job in the status ("generate", "deps", "download")
+    # optional ``outlives_file = True``: when Blender ends its operator (another file opened) the
+    # job carries on from a timer instead of being cancelled (a generation keeps its take)
 
     def start(self) -> Job: ...
 

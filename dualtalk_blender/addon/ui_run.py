@@ -307,6 +307,9 @@ class GenerationRun:
     applied on success."""
 
     task = "generate"
+    # Another file opened while it runs: it carries on (operators/modal.py follows it) and, as
+    # the scene is gone when it ends, keeps the take in a folder of its own instead of losing it.
+    outlives_file = True
 
     def __init__(
         self,
