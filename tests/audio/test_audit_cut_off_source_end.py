@@ -161,15 +161,20 @@ def test_a_cut_off_file_in_the_two_file_form_is_named_in_a_warning(cut_mp3, tmp_
     assert any(cut_mp3.name in r.getMessage() and "cut-off" in r.getMessage() for r in caplog.records)
 
 
-@needs_mp3
-def test_turns_after_a_cut_off_mix_stops_are_named(tmp_path, caplog):
-    """A mono mix whose download stopped at 2.9 s, with turns up to 6 s: the turns after the audio
-    stops used to vanish after the cut-off warning; now the warning names their lines."""
+def _cut_mix(tmp_path):
+    """A 6 s mono MP3 mix of which only the first half arrived, and where its turns file goes."""
     mono = tmp_path / "mix.mp3"
     sf.write(mono, _two_voices(6.0, 44100).mean(axis=1), 44100, format="MP3")
     data = mono.read_bytes()
     mono.write_bytes(data[: len(data) // 2])
-    turns = tmp_path / "turns.txt"
+    return mono, tmp_path / "turns.txt"
+
+
+@needs_mp3
+def test_turns_after_a_cut_off_mix_stops_are_named(tmp_path, caplog):
+    """A mono mix whose download stopped at 2.9 s, with turns up to 6 s: the turns after the audio
+    stops used to vanish after the cut-off warning; now the warning names their lines."""
+    mono, turns = _cut_mix(tmp_path)
     turns.write_text("0.0\t1.5\tAnn\n1.5\t2.5\tBob\n2.6\t4.0\tAnn\n4.2\t5.8\tBob\n")
     with caplog.at_level(logging.WARNING, logger="dualtalk.audio"):
         d = load_dialogue(mono, turns=turns)
@@ -183,11 +188,7 @@ def test_turns_after_a_cut_off_mix_stops_are_named(tmp_path, caplog):
 
 @needs_mp3
 def test_turns_inside_what_a_cut_off_mix_holds_are_not_warned_about(tmp_path, caplog):
-    mono = tmp_path / "mix.mp3"
-    sf.write(mono, _two_voices(6.0, 44100).mean(axis=1), 44100, format="MP3")
-    data = mono.read_bytes()
-    mono.write_bytes(data[: len(data) // 2])
-    turns = tmp_path / "turns.txt"
+    mono, turns = _cut_mix(tmp_path)
     turns.write_text("0.0\t1.5\tAnn\n1.5\t2.5\tBob\n")
     with caplog.at_level(logging.WARNING, logger="dualtalk.audio"):
         load_dialogue(mono, turns=turns)
