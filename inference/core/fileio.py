@@ -88,6 +88,7 @@ def _replace_all(paths: list[Path], tmps: list[Path]) -> None:
     """Rename each temporary over its final path; if one rename fails, the ones already renamed
     are undone (each old file was hard-linked aside first), so the set is all old or all new."""
     olds: list[Path | None] = []
+    existed = [os.path.lexists(p) for p in paths]
     try:
         for path in paths:
             olds.append(_link_aside(path))
@@ -97,12 +98,13 @@ def _replace_all(paths: list[Path], tmps: list[Path]) -> None:
                 os.replace(tmp, path)
                 renamed += 1
         except OSError as exc:
-            for path, old in zip(paths[:renamed], olds[:renamed], strict=True):
+            for path, old, was in zip(paths[:renamed], olds[:renamed], existed[:renamed], strict=True):
                 with contextlib.suppress(OSError):
                     if old is not None:
                         os.replace(old, path)
-                    elif path.exists():  # new where nothing was: gone again
+                    elif not was:  # new where nothing was: gone again
                         path.unlink()
+                    # an old file that could not be linked aside: the new one stays (never nothing)
             exc.filename = str(tmps[renamed])  # names the output in the caller's message
             raise
     finally:

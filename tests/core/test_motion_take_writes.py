@@ -98,3 +98,20 @@ def test_a_first_take_whose_second_rename_fails_leaves_nothing(tmp_path, monkeyp
         write_dialogue(tmp_path, *take(75, 0.9))
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_where_the_old_file_cannot_be_linked_aside_the_new_one_stays(tmp_path, monkeypatch):
+    """A file system without hard links (FAT, some network shares): the old A cannot be kept aside,
+    so when B's rename fails the new A stays in place rather than A vanishing altogether."""
+    write_dialogue(tmp_path, *take(50, 0.1))
+
+    def no_links(*a, **k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    _second_rename_fails(monkeypatch)
+    with pytest.raises(DualTalkError, match="B.npz"):
+        write_dialogue(tmp_path, *take(75, 0.9))
+    monkeypatch.undo()
+    assert load_motion(tmp_path / "A.npz").num_frames == 75  # the new A, not nothing
+    assert load_motion(tmp_path / "B.npz").num_frames == 50
