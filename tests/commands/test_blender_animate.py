@@ -441,6 +441,22 @@ def test_a_range_reruns_the_engine_on_the_audio_around_it(tmp_path, scene_file, 
     assert rc == 2 and err.count("error:") == 1
     assert "--range 100-110 needs short.wav from 1.80 to 6.00 s, but it is 2.00 s long" in err
     assert not (tmp_path / "x.blend").exists() and not (tmp_path / "x.dualtalk").exists()
+    # The take's recording copied half-way (its header still says 6 s): the range is named, not an
+    # --end nobody typed.
+    if "MP3" not in sf.available_formats():
+        return
+    cut = tmp_path / "cut.mp3"  # an MP3's header keeps the whole length when the file is cut
+    x, sr = sf.read(str(audio), dtype="float32")
+    sf.write(str(cut), x, sr, format="MP3")
+    cut.write_bytes(cut.read_bytes()[: len(cut.read_bytes()) // 2])
+    other = [*common[:4], "--audio", str(cut), *common[6:]]
+    rc = main(
+        ["animate", "--blend", str(take), "--out", str(tmp_path / "x.blend"), "--range", "100-110", *other]
+    )
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("error:") == 1, err
+    assert "--range 100-110 needs cut.mp3 from 1.80 to 6.00 s, but its audio stops at" in err, err
+    assert "--end" not in err and not (tmp_path / "x.blend").exists()
 
 
 def test_a_shot_reads_each_character_once(tmp_path, scene_file, monkeypatch):
