@@ -351,6 +351,11 @@ class GenerationRun:
         end = base + plan.audio_end
         audio["start"] = base + plan.audio_start
         audio["end"] = end if audio.get("end") is None else min(end, audio["end"])
+        from ...inference.audio.loader import check_window
+
+        # a shorter or cut-off recording is named with the selection, before the worker starts
+        need = f"Re-generate selection (frames {first}-{last})"
+        check_window((audio.get("audio"), audio.get("audio_b")), audio["start"], audio["end"], need)
         opts = self.apply_opts
         # frames of the take's actions: the same as the timeline's unless its strips were moved
         opts.replace_range, opts.start_frame, opts.take = (plan.first, plan.last), plan.start_frame, plan.take

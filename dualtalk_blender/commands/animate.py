@@ -407,24 +407,11 @@ def _range_window(
 
 
 def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: float) -> None:
-    """A range re-runs the engine on the recording around it: say so when the recording given is
-    shorter than that (another file than the take's), instead of blaming an --end nobody typed."""
-    from ...inference.audio.loader import audio_info, cut_off_why, read_channels
+    """A range re-runs the engine on the recording around it: say so when the recording given does
+    not reach that far (another, shorter file than the take's, or a cut-off copy)."""
+    from ...inference.audio.loader import check_window
 
-    for path in (shot.req.audio, shot.req.audio_b):
-        if path is None:
-            continue
-        info = audio_info(path)
-        need = f"--range {first}-{last} needs {info.path.name} from {start:.2f} to {end:.2f} s, but"
-        if start >= info.duration or end > info.duration + 0.02:  # a resampling sample of slack
-            raise DualTalkError(
-                f"{need} it is {info.duration:.2f} s long; re-generate a range with the recording the take "
-                "was made from"
-            )
-        # a cut-off copy keeps the header's length: only decoding the window shows where it stops
-        _x, read = read_channels(path, start=start, end=min(end, info.duration), allow_short=True)
-        if read.stops_at is not None and read.stops_at < end - 0.02:
-            raise DualTalkError(f"{need} {cut_off_why(read.stops_at, info.duration, start)}")
+    check_window((shot.req.audio, shot.req.audio_b), start, end, f"--range {first}-{last}")
 
 
 def run_shot(shot: Shot, engines: Any, progress: Any) -> str:

@@ -12,7 +12,7 @@ import logging
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -653,6 +653,27 @@ def cut_off_why(stops_at: float, header_s: float, start: float = 0.0) -> str:
         f"its audio stops {stops} although its header says {header_s:.2f} s "
         "(a cut-off or damaged file; re-export or copy it again)"
     )
+
+
+def check_window(paths: Sequence[str | os.PathLike[str] | None], start: float, end: float, need: str) -> None:
+    """A re-generated range (``animate --range``, the add-on's Re-generate selection) re-runs the
+    engine on ``start..end`` s of the take's recording: refuse, naming the range (``need``, e.g.
+    "--range 100-110"), a recording that does not reach that far: a shorter file than the take's,
+    or a cut-off copy, whose header keeps the whole length (only decoding the window shows where
+    it stops), instead of blaming an --end nobody typed."""
+    for path in paths:
+        if path is None:
+            continue
+        info = audio_info(path)
+        lead = f"{need} needs {info.path.name} from {start:.2f} to {end:.2f} s, but"
+        if start >= info.duration or end > info.duration + 0.02:  # a resampling sample of slack
+            raise DualTalkError(
+                f"{lead} it is {info.duration:.2f} s long; re-generate a range with the recording the take "
+                "was made from"
+            )
+        _x, read = read_channels(path, start=start, end=min(end, info.duration), allow_short=True)
+        if read.stops_at is not None and read.stops_at < end - 0.02:
+            raise DualTalkError(f"{lead} {cut_off_why(read.stops_at, info.duration, start)}")
 
 
 def _check_cut_off(

@@ -200,3 +200,30 @@ def test_generate_with_a_transcript_draws_the_lips_from_it_and_says_so(scene, as
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
     status = bpy.context.window_manager.dualtalk_status
     assert "lips from the transcript (A 6/6 words, B 5/5 words)" in status.last, status.last
+
+
+def test_regenerate_selection_on_a_cut_off_copy_of_the_recording_names_the_selection(scene, assets, tmp_path):
+    """The take was made from the whole recording; the panel now points at a copy that stopped
+    half way (an MP3 keeps its header's length). Re-generate selection used to fail in the worker
+    with "--end ... is past the end", an option the animator never set."""
+    import soundfile as sf
+
+    if "MP3" not in sf.available_formats():
+        pytest.skip("this libsndfile has no MP3")
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    x, sr = sf.read(str(assets["wav"]), dtype="float32")
+    cut = tmp_path / "cut.mp3"
+    sf.write(str(cut), x, sr, format="MP3")
+    cut.write_bytes(cut.read_bytes()[: len(cut.read_bytes()) // 3])
+    scene.dualtalk.audio = str(cut)
+    scene.use_preview_range = True
+    last = 45  # near the end of the 48-frame take, past where the copy stops
+    scene.frame_preview_start, scene.frame_preview_end = last - 5, last
+    with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError) as err:
+        bpy.ops.dualtalk.regenerate_range()
+    said = str(err.value)
+    assert f"Re-generate selection (frames {last - 5}-{last}) needs cut.mp3 from" in said, said
+    assert "its audio stops at" in said and "--end" not in said
