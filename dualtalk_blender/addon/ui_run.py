@@ -351,11 +351,7 @@ class GenerationRun:
         end = base + plan.audio_end
         audio["start"] = base + plan.audio_start
         audio["end"] = end if audio.get("end") is None else min(end, audio["end"])
-        from ...inference.audio.loader import check_window
-
-        # a shorter or cut-off recording is named with the selection, before the worker starts
-        need = f"Re-generate selection (frames {first}-{last})"
-        check_window((audio.get("audio"), audio.get("audio_b")), audio["start"], audio["end"], need)
+        _check_recording_reaches(audio, f"Re-generate selection (frames {first}-{last})")
         opts = self.apply_opts
         # frames of the take's actions: the same as the timeline's unless its strips were moved
         opts.replace_range, opts.start_frame, opts.take = (plan.first, plan.last), plan.start_frame, plan.take
@@ -496,6 +492,19 @@ class GenerationRun:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _check_recording_reaches(audio: dict[str, Any], need: str) -> None:
+    """Name the selection, before the worker starts, when the recording does not reach its window
+    (a shorter file, a cut-off copy). Reading audio needs ``soundfile``, which Blender's own Python
+    usually lacks (the worker's has it): there the worker refuses the window with the loader's words."""
+    try:
+        import soundfile  # noqa: F401
+    except ImportError:
+        return
+    from ...inference.audio.loader import check_window
+
+    check_window((audio.get("audio"), audio.get("audio_b")), audio["start"], audio["end"], need)
 
 
 class _Chosen:

@@ -227,3 +227,20 @@ def test_regenerate_selection_on_a_cut_off_copy_of_the_recording_names_the_selec
     said = str(err.value)
     assert f"Re-generate selection (frames {last - 5}-{last}) needs cut.mp3 from" in said, said
     assert "its audio stops at" in said and "--end" not in said
+
+
+def test_regenerate_selection_in_a_blender_without_soundfile_still_runs(scene, assets, monkeypatch):
+    """Blender's own Python usually has no ``soundfile``; the selection's audio check must not
+    break Re-generate there (the worker, which has it, reads the audio)."""
+    import sys
+
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    monkeypatch.setitem(sys.modules, "soundfile", None)  # `import soundfile` raises ImportError
+    scene.use_preview_range = True
+    scene.frame_preview_start, scene.frame_preview_end = 20, 30
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.regenerate_range() == {"FINISHED"}
+    assert "re-generated frames 20-30" in bpy.context.window_manager.dualtalk_status.last
