@@ -256,6 +256,27 @@ def _window(segments: list[Segment], s: float, e: float) -> list[Segment]:
     return out
 
 
+_DIARIZED: dict[tuple[str, int, int], Any] = {}  # the last recording's diarization, by file identity
+
+
+def _recording_diarization(audio: str | os.PathLike[str], whole_mix: np.ndarray | None) -> Any:
+    """The whole recording's diarization (``whole_mix``: its mono mix when already read, else it is
+    read here). The last one is kept: a part and then its whole recording in one run (the pipeline's
+    behaviour layer, a transcript) diarize once, not twice."""
+    from .diarize import diarize_mix
+
+    st = os.stat(audio)
+    key = (os.path.realpath(audio), st.st_size, st.st_mtime_ns)
+    if key not in _DIARIZED:
+        if whole_mix is None:
+            full, _ = read_channels(audio)
+            whole_mix = _mono(full)
+        result = diarize_mix(whole_mix)
+        _DIARIZED.clear()
+        _DIARIZED[key] = result
+    return _DIARIZED[key]
+
+
 def _warn_turns_past_the_audio(segments: list[Segment], stops: float, name: str, warnings: list[str]) -> None:
     """A cut-off file's turns after its audio stops cannot be animated: name them (their lines)
     rather than dropping them after the cut-off warning without a word."""
@@ -368,22 +389,16 @@ def load_dialogue(
             _update(progress, 0.5, "voice activity")
             act_a, act_b = voice_activity(a, b), voice_activity(b, a)
         elif diarize:
-            from .diarize import diarize_mix
-
             mix = _mono(x)
             if is_silent(mix):
                 raise DualTalkError(f"{info.path.name} is silent in the chosen range; nothing to diarize")
             _update(progress, 0.3, "diarizing the mix")
-            if start is None and end is None:
-                result = diarize_mix(mix)
-                found = result.segments
-            else:
-                # a part (--start/--end, a re-generated range) is cut from the whole recording's
-                # diarization: diarizing the part alone could name its first voice A and swap the
-                # characters against the whole take
-                full, _ = read_channels(audio)
-                result = diarize_mix(_mono(full))
-                found = _window(result.segments, s, e)
+            # a part (--start/--end, a re-generated range) is cut from the whole recording's
+            # diarization: diarizing the part alone could name its first voice A and swap the
+            # characters against the whole take
+            whole = start is None and end is None
+            result = _recording_diarization(audio, mix if whole else None)
+            found = result.segments if whole else _window(result.segments, s, e)
             a, b, act_a, act_b = _from_segments(mix, found, "S1", "S2")
             turns_found = [[round(g.start + s, 3), round(g.end + s, 3), g.speaker] for g in found]
             source.update(form="diarized", diarization={**result.meta, "segments": turns_found})

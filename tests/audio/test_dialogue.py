@@ -427,3 +427,24 @@ def test_a_diarized_part_where_only_one_voice_speaks_says_so(tmp_path, caplog):
     assert any(
         "second voice" in r.getMessage() and "does not speak" in r.getMessage() for r in caplog.records
     )
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed")
+def test_a_diarized_part_and_its_whole_recording_diarize_once(tmp_path, monkeypatch):
+    """A re-generated range loads its part, then the whole recording for the behaviour layer: both
+    come from one diarization of the whole mix (the voice encoder over a long take is the slow step)."""
+    from dualtalk.inference.audio import diarize
+
+    mix, _ref_a, _ref_b = two_voice_mix(tmp_path)
+    calls = []
+    real = diarize.diarize_mix
+    monkeypatch.setattr(diarize, "diarize_mix", lambda x, **k: calls.append(len(x)) or real(x, **k))
+    part = load_dialogue(mix, diarize=True, start=1.0)
+    whole = load_dialogue(mix, diarize=True)
+    assert len(calls) == 1
+    k = FPS
+    assert np.array_equal(part.active_a[:50], whole.active_a[k : k + 50])
+    longer = np.concatenate([sf.read(mix, dtype="float32")[0], np.zeros(SAMPLE_RATE, np.float32)])
+    sf.write(mix, longer, SAMPLE_RATE)  # the file changes: diarized afresh
+    load_dialogue(mix, diarize=True)
+    assert len(calls) == 2
