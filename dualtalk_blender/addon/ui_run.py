@@ -545,9 +545,8 @@ def kept_takes() -> list[Path]:
         if not entry.name.startswith(TAKE_PREFIX) or not entry.is_dir(follow_symlinks=False):
             continue
         try:
-            names = {c.name for c in os.scandir(entry.path) if c.is_file(follow_symlinks=False)}
-            others = len(os.listdir(entry.path)) - len(names)
-            if names <= _TAKE_CONTENTS and others == 0:
+            inside = list(os.scandir(entry.path))
+            if all(c.name in _TAKE_CONTENTS and c.is_file(follow_symlinks=False) for c in inside):
                 found.append((entry.stat().st_mtime, Path(entry.path)))
         except OSError:
             continue
