@@ -30,6 +30,7 @@ FOLLOW_STEP = 0.5
 def follow_after_close(job: Job) -> None:
     """Keep polling ``job`` after its operator ended, from a persistent timer."""
     if not _FOLLOWED:
+        atexit.unregister(stop_followed_jobs)  # once, however many runs were followed
         atexit.register(stop_followed_jobs)  # Blender quits: the worker must not outlive it
         if not bpy.app.timers.is_registered(poll_followed):
             bpy.app.timers.register(poll_followed, first_interval=FOLLOW_STEP, persistent=True)
