@@ -62,3 +62,15 @@ def test_phones_needs_a_folder_holding_alignments(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DualTalkError, match="holds no <stem>.phone.json"):
         align_mod.main(["--phones", str(tmp_path / "empty"), "--out", str(tmp_path / "x.npz")])
+
+
+@needs_espeak
+def test_a_broken_alignment_or_missing_wav_is_skipped_and_named(tmp_path, capsys):
+    reader = _italian_reader(tmp_path / "asterisk_it")
+    (reader / "broken.phone.json").write_text("{not json")
+    (reader / "lonely.phone.json").write_text((reader / "clip0.phone.json").read_text())  # no lonely.wav
+    out = tmp_path / "it.npz"
+    assert align_mod.main(["--phones", str(reader), "--out", str(out)]) == 0
+    assert [c["name"] for c in load_aligned(out)] == ["clip0", "clip1"]
+    said = capsys.readouterr().out
+    assert "skipped 2" in said and "broken (" in said and "lonely (" in said
