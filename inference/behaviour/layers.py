@@ -49,6 +49,7 @@ NOD_LAG_S = (0.2, 0.9)
 NOD_DEG = (2.5, 5.0)
 NOD_GAP_S = 0.35  # stillness between two nods; longer and a "yeah" nod hides the phrase-end nod after it
 TILT_PER_MIN = (1.5, 2.0)  # (speaking, listening)
+BEAT_SHAPE_S = (0.3, 0.05, 0.5)  # a speaker's head beat: rise, hold, fall (s); 0.15 s rises read as twitches
 
 # brows and smiles
 BROW_RAISE_P = 0.55
@@ -410,13 +411,21 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     # beats on stressed syllables, larger near phrase starts
     beats = np.zeros((t, 3))
     starts = np.array(ctx.own.phrase_starts, dtype=np.int64)
+    shape = _bump(int(sum(BEAT_SHAPE_S) * fps) + 2, *BEAT_SHAPE_S, fps)
+    apex = int(round(BEAT_SHAPE_S[0] * fps))  # the beat's top falls on the stressed syllable
+    # per frame, where the speaking stretch holding it began
+    voice_from = np.maximum.accumulate(
+        np.where(np.diff(speaking.astype(np.int8), prepend=0) > 0, np.arange(t), 0)
+    )
     for p in np.flatnonzero(ctx.own.stress > 0.6):
         near_start = len(starts) and np.min(np.abs(p - starts)) < 0.4 * fps
         size = min(float(ctx.own.stress[p]), 3.0) * (1.7 if near_start else 1.0)
-        shape = _bump(int(0.5 * fps) + 1, 0.15, 0.03, 0.3, fps)
         sign = 1.0 if rng.random() < 0.75 else -1.0
+        # the top on the syllable, but never rising before the voice: a chin dip before the
+        # first word reads as a listener's nod
+        onset = max(int(p) - apex + 1, int(voice_from[min(int(p), t - 1)]))
         for axis, share in ((0, sign), (1, rng.normal(0, 0.5)), (2, rng.normal(0, 0.3))):
-            _add(beats[:, axis], int(p) - 3, size * share * shape)
+            _add(beats[:, axis], onset, size * share * shape)
     beat_scale = np.std(beats[speaking]) if speaking.any() and np.std(beats[speaking]) > 0 else 1.0
     free += 1.3 * beats / beat_scale
     fixed = np.zeros((t, 3))

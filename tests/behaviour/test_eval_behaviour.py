@@ -175,3 +175,31 @@ def test_the_suite_says_which_rows_it_could_not_measure(tmp_path):
     assert empty.returncode == 0, empty.stderr
     assert f"warning: the DualTalk clip and the AMI excerpts not found under {tmp_path}" in empty.stderr
     assert "| demo |" in empty.stdout and "AMI" not in empty.stdout
+
+
+def test_head_sharpness_tells_a_twitch_from_a_sway_of_the_same_size():
+    """Velocity std over angle std: a sine of f Hz reads 2 pi f whatever its size."""
+    fps = 25.0
+    t = np.arange(1000) / fps
+    sway = np.stack([np.sin(2 * np.pi * 0.5 * t)] * 3, axis=1)
+    twitch = np.stack([3.0 * np.sin(2 * np.pi * 2.0 * t)] * 3, axis=1)
+    every = np.ones(len(t), bool)
+    assert ev.head_sharpness(sway, every, fps) == pytest.approx([np.pi] * 3, rel=0.01)
+    assert ev.head_sharpness(twitch, every, fps) == pytest.approx([4 * np.pi] * 3, rel=0.02)
+    alternate = np.arange(len(t)) % 2 == 0  # no two consecutive frames in the state: no velocity
+    assert ev.head_sharpness(sway, alternate, fps) is None
+
+
+def test_the_tracked_reference_compares_sharpness_and_the_suite_names_a_miss(demo_clip):
+    from dualtalk.inference.audio import load_dialogue
+
+    d = load_dialogue(str(demo_clip["wav1"]), str(demo_clip["wav2"]))
+    a, b = base_motion(d, "A"), base_motion(d, "B")
+    res = ev.evaluate_dialogue(a, b, d, BehaviourSettings(), reference=str(demo_clip["npz2"]))
+    ref = res["reference"]
+    assert len(ref["sharpness"]["speaking"]) == 3 and len(ref["sharpness_after"]["speaking"]) == 3
+    row = {**ev.pooled(res)["after"]}
+    assert not any("sharpness" in m for m in ev.missed_targets(row, ref))
+    twitchy = {**ref, "sharpness_after": {"speaking": [2.1, 1.0, 1.0], "listening": None}}
+    assert any(m.startswith("head sharpness vs tracked (2.10") for m in ev.missed_targets(row, twitchy))
+    assert "sharpness x reference speaking" in ev.format_table(res)

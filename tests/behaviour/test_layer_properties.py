@@ -172,3 +172,47 @@ def test_an_animated_mood_moves_the_head_like_the_tables_animated_speakers(ami_t
     listen = np.mean([r["head_std_listening"] for r in rows], axis=0)
     assert np.all((speak >= 4.0) & (speak <= 7.5)), speak  # table: "up to 6-7 deg for animated speakers"
     assert np.all((listen / speak >= 0.4) & (listen / speak <= 0.8)), listen / speak
+
+
+def test_a_speakers_head_moves_no_quicker_for_its_size_than_the_tracked_person(demo_clip):
+    """Head beats shaped like a 0.15 s flick read twice as quick as the tracked DualTalk speaker
+    and, on an animated character, snapped 16 deg in one frame; the tracked person's largest
+    step while speaking is 4.4 deg."""
+    from behaviour_takes import base_motion
+    from dualtalk.inference.audio import load_dialogue
+    from dualtalk.training.evaluation.behaviour import TARGETS, evaluate_seeds, head_degrees
+
+    d = load_dialogue(str(demo_clip["wav1"]), str(demo_clip["wav2"]))
+    a, b = base_motion(d, "A"), base_motion(d, "B")
+    _, hi = TARGETS["head_sharpness_vs_reference"]
+    for mood in ("neutral", "animated"):
+        settings = BehaviourSettings(mood_b=mood)
+        ref = evaluate_seeds(a, b, d, settings, 3, reference=str(demo_clip["npz2"]))["reference"]
+        sharp = np.array(ref["sharpness_after"]["speaking"])
+        assert np.all(sharp <= hi) and np.all(sharp >= 0.5), (mood, sharp)  # quick enough to be alive
+        _, mb = apply_behaviour(a, b, d, settings)
+        head = head_degrees(mb)
+        steps = np.abs(np.diff(head, axis=0))[b.speaking[1:] & b.speaking[:-1]]
+        assert steps.max() <= 6.0, (mood, steps.max(axis=0))
+
+
+def test_a_head_beat_never_rises_before_the_first_word(demo_dialogue):
+    """Beats put their top on the stressed syllable; one at a phrase's first syllable would start
+    rising before the voice, where a viewer reads the chin dip as a listener's nod."""
+    import dataclasses
+
+    from dualtalk.inference.behaviour.apply import dialogue_cues
+    from dualtalk.inference.behaviour.layers import Context, Gaze, head_plan
+    from dualtalk.inference.behaviour.settings import Mood
+
+    own, partner = dialogue_cues(demo_dialogue, 400, 25.0)
+    ctx = Context(own, partner, 25.0, Mood(), seed=0, role=0)
+    first = int(np.flatnonzero(ctx.speaking)[0])
+    stress = np.zeros_like(own.stress)
+    stress[first] = 2.0  # a stressed first syllable
+    stressed = Context(dataclasses.replace(own, stress=stress), partner, 25.0, Mood(), seed=0, role=0)
+    flat = Context(dataclasses.replace(own, stress=np.zeros_like(stress)), partner, 25.0, Mood(), 0, 0)
+    gaze = Gaze(target=np.ones(400, np.int8), direction=np.zeros((400, 2), np.float32))
+    beat = head_plan(stressed, gaze).free - head_plan(flat, gaze).free  # the sway is drawn first: same
+    assert np.abs(beat[first:]).max() > 0.1
+    assert np.abs(beat[:first]).max() == 0.0

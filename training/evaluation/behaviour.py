@@ -50,6 +50,8 @@ TARGETS = {
     "blinks_per_min": (15.0, 30.0),
     "head_ratio_listen_speak": (0.4, 0.8),
     "head_vs_reference": (0.6, 1.6),
+    # quickness for its size, against the tracked person: an upper bound (a twitch is the defect)
+    "head_sharpness_vs_reference": (None, 1.6),
     "nods_per_listening_min": (3.0, None),
     # "most" nods 0.2-1.0 s after a partner phrase end: counted over the nods that do not go with
     # the listener's own "mm-hm" (the issue's other nod trigger, which has no partner lag to time)
@@ -63,6 +65,7 @@ TARGET_NAMES = {
     "blinks_per_min": "blinks/min",
     "head_ratio_listen_speak": "listening/speaking head",
     "head_vs_reference": "head vs tracked",
+    "head_sharpness_vs_reference": "head sharpness vs tracked",
     "nods_per_listening_min": "nods/listening min",
     "nods_in_window_share": "phrase-end nods in 0.2-1.0 s",
     "gaze_listening": "eyes on partner listening",
@@ -80,6 +83,7 @@ def missed_targets(row: dict[str, Any], reference: dict[str, Any] | None = None)
     values["nods_in_window_share"] = row["nods_in_window"] / timed if timed > 0 else None
     if reference is not None:
         values["head_vs_reference"] = reference["after"]["speaking"]
+        values["head_sharpness_vs_reference"] = reference.get("sharpness_after", {}).get("speaking")
     out = []
     for key, (lo, hi) in TARGETS.items():
         v = values.get(key)
@@ -123,6 +127,21 @@ def head_degrees(motion: Motion) -> np.ndarray:
     """(T, 3) head rotation (pitch, yaw, roll) in degrees: ARKit head or FLAME neck."""
     names = HEAD if motion.space == SPACE_ARKIT else ("neck_rx", "neck_ry", "neck_rz")
     return np.degrees(np.stack([motion.channel(n) for n in names], axis=1).astype(np.float64))
+
+
+def head_sharpness(head: np.ndarray, mask: np.ndarray, fps: float) -> list[float] | None:
+    """Per axis, how quick the head moves for how far it moves (1/s): the std of its angular
+    velocity over consecutive frames both in ``mask``, over the std of its angle there.
+
+    A std alone cannot tell a calm sway from a twitch of the same size; this can (a sine of f Hz
+    reads 2 pi f). The tracked DualTalk speaker reads 3.7-3.9/s speaking; head beats shaped like
+    a 0.15 s flick read twice that, and on an animated character stepped 16 deg in one frame."""
+    mask = np.asarray(mask, dtype=bool)
+    pairs = mask[1:] & mask[:-1]
+    if pairs.sum() < 2:
+        return None
+    velocity = np.diff(head, axis=0)[pairs] * fps
+    return (velocity.std(axis=0) / np.maximum(head[mask].std(axis=0), 1e-9)).tolist()
 
 
 def phrase_ends(speaking: np.ndarray, fps: float) -> np.ndarray:
@@ -207,6 +226,7 @@ def measure(take: Take) -> dict[str, Any]:
     head = head_degrees(m)
     for state, mask in (("speaking", speaking), ("listening", listening)):
         out[f"head_std_{state}"] = head[mask].std(axis=0).tolist() if mask.sum() > 1 else None
+        out[f"head_sharpness_{state}"] = head_sharpness(head, mask, fps)
     if out["head_std_speaking"] and out["head_std_listening"]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
         out["head_ratio_listen_speak"] = ratio.tolist()
@@ -252,15 +272,32 @@ def _rated(minutes: float) -> bool:
     return minutes * 60.0 >= RATE_MIN_S - 1e-9
 
 
-def reference_std(path: str | Path, speaking: np.ndarray) -> dict[str, list[float]]:
-    """Head-rotation std per axis of a tracked FLAME npz (neck pose), speaking / listening."""
+def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Head-rotation std (deg) and sharpness (1/s, :func:`head_sharpness`) per axis of a tracked
+    FLAME npz (neck pose), speaking / listening by the character's voice activity."""
     ref = load_motion(path)
     head = head_degrees(ref)
     n = min(len(head), len(speaking))
     head, speaking = head[:n], speaking_state(speaking[:n], ref.fps)
+    states = (("speaking", speaking), ("listening", ~speaking))
     return {
-        "speaking": head[speaking].std(axis=0).tolist(),
-        "listening": head[~speaking].std(axis=0).tolist(),
+        "std": {state: head[mask].std(axis=0).tolist() for state, mask in states},
+        "sharpness": {state: head_sharpness(head, mask, ref.fps) for state, mask in states},
+    }
+
+
+def _versus(mine: dict[str, Any], ref: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One character's head std and sharpness as multiples of the tracked person's, per state."""
+
+    def ratio(value: Any, theirs: Any) -> Any:
+        if not value or not theirs:
+            return None
+        return (np.array(value) / np.maximum(np.array(theirs), 1e-9)).tolist()
+
+    states = ("speaking", "listening")
+    return {
+        "std": {s: ratio(mine[f"head_std_{s}"], ref["std"][s]) for s in states},
+        "sharpness": {s: ratio(mine.get(f"head_sharpness_{s}"), ref["sharpness"][s]) for s in states},
     }
 
 
@@ -327,16 +364,11 @@ def _reference_role(path: str) -> str:
 def _against_reference(path: str, result: dict[str, Any], base_a: Motion, base_b: Motion) -> dict[str, Any]:
     role = _reference_role(path)
     speaking = (base_a if role == "A" else base_b).speaking
-    ref = reference_std(path, speaking)
-    out: dict[str, Any] = {"role": role, "std": ref}
+    ref = reference_head(path, speaking)
+    out: dict[str, Any] = {"role": role, **ref}
     for phase in ("before", "after"):
-        mine = result[phase][role]
-        out[phase] = {
-            state: (np.array(mine[f"head_std_{state}"]) / np.maximum(np.array(ref[state]), 1e-9)).tolist()
-            if mine[f"head_std_{state}"]
-            else None
-            for state in ("speaking", "listening")
-        }
+        versus = _versus(result[phase][role], ref)
+        out[phase], out[f"sharpness_{phase}"] = versus["std"], versus["sharpness"]
     return out
 
 
@@ -356,17 +388,13 @@ def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str,
     result: dict[str, Any] = {"after": {"A": measure(take_from(a, b)), "B": measure(take_from(b, a))}}
     if reference:
         role = _reference_role(reference)
-        ref = reference_std(reference, (a if role == "A" else b).speaking)
-        mine = result["after"][role]
+        ref = reference_head(reference, (a if role == "A" else b).speaking)
+        versus = _versus(result["after"][role], ref)
         result["reference"] = {
             "role": role,
-            "std": ref,
-            "after": {
-                s: (np.array(mine[f"head_std_{s}"]) / np.maximum(np.array(ref[s]), 1e-9)).tolist()
-                if mine[f"head_std_{s}"]
-                else None
-                for s in ("speaking", "listening")
-            },
+            **ref,
+            "after": versus["std"],
+            "sharpness_after": versus["sharpness"],
         }
     return result
 
@@ -407,6 +435,8 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "head_std_speaking": mean("head_std_speaking"),
             "head_std_listening": mean("head_std_listening"),
             "head_ratio_listen_speak": mean("head_ratio_listen_speak"),
+            "head_sharpness_speaking": mean("head_sharpness_speaking"),
+            "head_sharpness_listening": mean("head_sharpness_listening"),
             "nods": nods,
             "listening_min": listen,
             "nods_per_listening_min": nods / listen if listen else None,
@@ -448,7 +478,7 @@ def evaluate_seeds(
         out[key] = all(r[key] for r in results)
     if reference:
         ref = dict(results[0]["reference"])
-        for phase in ("before", "after"):
+        for phase in ("before", "after", "sharpness_before", "sharpness_after"):
             ref[phase] = {
                 state: np.mean([r["reference"][phase][state] for r in results], axis=0).tolist()
                 if all(r["reference"][phase][state] for r in results)
@@ -555,10 +585,11 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
 def format_suite(result: dict[str, Any]) -> str:
     """A Markdown table: one row per take and phase (the README and model card print it)."""
     head = (
-        "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | nods/listening min "
-        "(in 0.2-1.0 s) | eyes on partner listening / speaking | frozen s | lips identical | targets missed |"
+        "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | head sharpness "
+        "speaking p/y/r (1/s) | nods/listening min (in 0.2-1.0 s) | eyes on partner listening / speaking "
+        "| frozen s | lips identical | targets missed |"
     )
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 12]
     if result.get("seeds", 1) > 1:
         lines.insert(
             0, f"{result['seeds']} performances (seeds) pooled per take; 'off' is the engine alone\n"
@@ -577,18 +608,20 @@ def format_suite(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {name} | {'off' if phase == 'before' else 'on'} | {_fmt(r['blinks_per_min'])} | "
                 f"{_fmt(r['head_std_speaking'], 2)} | {_fmt(r['head_std_listening'], 2)} | "
-                f"{_fmt(r['head_ratio_listen_speak'], 2)} | {nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} "
+                f"{_fmt(r['head_ratio_listen_speak'], 2)} | {_fmt(r.get('head_sharpness_speaking'), 1)} | "
+                f"{nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} "
                 f"| {missed} |"
             )
         if "reference" in take:
             ref = take["reference"]
             lines.append(
                 f"| {name}: tracked speaker {ref['role']} | | | {_fmt(ref['std']['speaking'], 2)} | "
-                f"{_fmt(ref['std']['listening'], 2)} | | | | | | |"
+                f"{_fmt(ref['std']['listening'], 2)} | | {_fmt(ref['sharpness']['speaking'], 1)} | | | | | |"
             )
             lines.append(
                 f"| {name}: layer on / tracked | | | {_fmt(ref['after']['speaking'], 2)}x | "
-                f"{_fmt(ref['after']['listening'], 2)}x | | | | | | |"
+                f"{_fmt(ref['after']['listening'], 2)}x | | "
+                f"{_fmt(ref['sharpness_after']['speaking'], 2)}x | | | | | |"
             )
     return "\n".join(lines)
 
@@ -612,6 +645,8 @@ ROWS = (
     ("head std speaking (p/y/r deg)", "head_std_speaking", 2),
     ("head std listening (p/y/r deg)", "head_std_listening", 2),
     ("listening/speaking head ratio", "head_ratio_listen_speak", 2),
+    ("head sharpness speaking (1/s)", "head_sharpness_speaking", 1),
+    ("head sharpness listening (1/s)", "head_sharpness_listening", 1),
     ("nods per listening min", "nods_per_listening_min", 1),
     ("nod lag median (s)", "nod_lag_median_s", 2),
     ("nods 0.2-1.0 s after a phrase end", "nods_in_0.2_1.0s", 2),
@@ -651,10 +686,20 @@ def format_table(result: dict[str, Any]) -> str:
         text.append(
             f"reference ({ref['role']}) head std speaking {_fmt(ref['std']['speaking'], 2)}, listening {_fmt(ref['std']['listening'], 2)} deg"
         )
+        text.append(
+            f"reference head sharpness speaking {_fmt(ref['sharpness']['speaking'], 1)}, "
+            f"listening {_fmt(ref['sharpness']['listening'], 1)} /s"
+        )
         for p in phases:
             if p in ref:
                 text.append(
                     f"  {p}: x reference speaking {_fmt(ref[p]['speaking'], 2)}, listening {_fmt(ref[p]['listening'], 2)}"
+                )
+            if f"sharpness_{p}" in ref:
+                sharp = ref[f"sharpness_{p}"]
+                text.append(
+                    f"  {p}: sharpness x reference speaking {_fmt(sharp['speaking'], 2)}, "
+                    f"listening {_fmt(sharp['listening'], 2)}"
                 )
     for key, label in (
         ("same_seed_identical", "same seed identical"),
