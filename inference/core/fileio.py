@@ -17,8 +17,22 @@ from pathlib import Path
 from .errors import DualTalkError
 
 
+def cannot_write(folder: str | os.PathLike[str]) -> str | None:
+    """Why nothing can be created in ``folder`` (None: it can). The permission bits say yes to
+    root everywhere, also where no file can be made (/proc, /sys, a read-only mount seen as
+    writable), so a nameless temporary file is made and dropped at once to be sure."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "is not writable"
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"does not take new files ({exc.strerror or exc})"
+    return None
+
+
 def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
-    """Create ``path`` if needed and check that we may write into it."""
+    """Create ``path`` if needed and check, by making a file there, that we may write into it."""
     p = Path(path)
     try:
         p.mkdir(parents=True, exist_ok=True)
@@ -26,8 +40,9 @@ def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
         raise DualTalkError(f"cannot create output directory {p}: {exc.strerror or exc}") from None
     if not p.is_dir():
         raise DualTalkError(f"output path {p} exists and is not a directory")
-    if not os.access(p, os.W_OK | os.X_OK):
-        raise DualTalkError(f"output directory {p} is not writable")
+    why = cannot_write(p)
+    if why is not None:
+        raise DualTalkError(f"output directory {p} {why}; choose another folder")
     return p
 
 

@@ -15,11 +15,11 @@ are about to write.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import DualTalkError
+from .fileio import cannot_write
 
 WORK_MARKER = ".dualtalk-work"  # in a folder we created for intermediates: its A.npz etc. are ours
 
@@ -72,20 +72,6 @@ def check_write_plan(
                 raise DualTalkError(f"{label} {p} lies inside the {in_label} {ip}")
 
 
-def _cannot_write(folder: Path) -> str | None:
-    """Why nothing can be created in ``folder`` (None: it can). The permission bits say yes to
-    root everywhere, also where no file can be made (/proc, /sys, a read-only mount seen as
-    writable), so a nameless temporary file is made and dropped at once to be sure."""
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return "is not writable"
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        return f"does not take new files ({exc.strerror or exc})"
-    return None
-
-
 def check_target(path: str | os.PathLike[str], label: str) -> None:
     """A file we will create at ``path``: its nearest existing ancestor must be a writable folder."""
     p = Path(path)
@@ -100,7 +86,7 @@ def check_target(path: str | os.PathLike[str], label: str) -> None:
         parent = parent.parent
     if not parent.is_dir():
         raise DualTalkError(f"{label} {p} cannot be created: {parent} is a file, not a folder")
-    why = _cannot_write(parent)
+    why = cannot_write(parent)
     if why is not None:
         raise DualTalkError(f"{label} {p} cannot be created: folder {parent} {why}")
 
@@ -114,7 +100,7 @@ def check_folder_target(path: str | os.PathLike[str], label: str) -> None:
     if p.exists() and not p.is_dir():
         raise DualTalkError(f"{label} {p} exists and is not a folder")
     if p.is_dir():
-        why = _cannot_write(p)
+        why = cannot_write(p)
         if why is not None:
             raise DualTalkError(f"{label} folder {p} {why}")
         return

@@ -9,6 +9,7 @@ replace a file we did not write.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -220,6 +221,37 @@ def test_an_unwritable_fbx_folder_is_refused_before_the_engine_runs(kit, capsys,
         assert engine_calls == [] and not (kit / "out").exists()
     finally:
         locked.chmod(0o755)
+
+
+@pytest.mark.parametrize("folder", ["/proc", "/sys"])
+def test_a_folder_the_permission_bits_call_writable_but_that_takes_no_file_is_refused(folder):
+    """As root, os.access says yes to /proc and /sys; ensure_writable_dir trusted it, so the failure
+    came only when the first output was written. It now makes a file there, as the write checks do."""
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.inference.core.fileio import ensure_writable_dir
+
+    if not os.access(folder, os.W_OK | os.X_OK):
+        pytest.skip(f"the permission bits already refuse {folder} here")
+    with pytest.raises(DualTalkError, match="does not take new files") as info:
+        ensure_writable_dir(folder)
+    msg = str(info.value)
+    assert "\n" not in msg and folder in msg and "choose another folder" in msg, msg
+
+
+def test_an_output_folder_on_a_read_only_mount_is_refused(tmp_path, monkeypatch):
+    """A read-only mount can pass the permission bits; the real probe is what finds it."""
+    import tempfile
+
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.inference.core.fileio import ensure_writable_dir
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    with pytest.raises(DualTalkError, match="Read-only file system") as info:
+        ensure_writable_dir(tmp_path / "out")
+    assert str(tmp_path / "out") in str(info.value)
 
 
 def test_infer_out_under_a_file_is_refused_before_the_engine_runs(kit, capsys, engine_calls):
