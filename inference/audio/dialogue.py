@@ -201,16 +201,21 @@ def _load_pair(
     # A cut-off file (its header promises more than it holds) ends where its audio really stops: the
     # whole take ends with the longer real audio, and a part past both files' audio is refused.
     last, asked = max(durations), e
-    stops = f"stops at {last:.2f} s" if last > s else f"stops before {s:.2f} s"
-    why = f"{stops} although the longer header says {longest:.2f} s (a cut-off file; re-export or copy it again)"
+    # Only a cut-off longer file can end the take early (check_range held the part to its header):
+    # name it in the words the one-file form uses, and the partner when its audio goes further.
+    k = 0 if ia.duration >= ib.duration else 1
+    longer, other = (ia, ib)[k].path.name, (ia, ib)[1 - k].path.name
+    why = f"{longer} is the longer, but {cut_off_why(durations[k], longest, s)}"
+    if durations[1 - k] > durations[k]:
+        why += f"; {other} ends at {durations[1 - k]:.2f} s"
     both = f"{ia.path.name} and {ib.path.name}"
     if last <= s:
-        raise DualTalkError(f"--start {s:g} s is past the end of {both}: their audio {why}")
+        raise DualTalkError(f"--start {s:g} s is past the end of {both}; {why}")
     if end is None and last < e:
         e = last
         _check_length(s, e, Path(path_a).name)
     elif end is not None and last + 1.0 / FPS < e:
-        raise DualTalkError(f"--end {float(end):g} s is past the end of {both}: their audio {why}")
+        raise DualTalkError(f"--end {float(end):g} s is past the end of {both}; {why}")
     for info, stop in zip((ia, ib), durations, strict=True):
         if stop + 1.0 / FPS < min(asked, info.duration):  # cut off inside the part asked for: say so
             log.warning(

@@ -127,7 +127,7 @@ def test_two_files_refuse_a_part_past_where_both_really_stop(cut_mp3, tmp_path, 
     sf.write(b, _two_voices(2.0, SAMPLE_RATE)[:, 1], SAMPLE_RATE)
     with pytest.raises(
         DualTalkError,
-        match=r"--end 5 s is past the end of cut\.mp3 and b\.wav: their audio stops at 2\.\d\d s",
+        match=r"--end 5 s is past the end of cut\.mp3 and b\.wav; cut\.mp3 is the longer, but its audio stops at 2\.\d\d s",
     ):
         load_dialogue(cut_mp3, b, start=1.0, end=5.0)
     with pytest.raises(DualTalkError, match=r"--start 4 s is past the end of cut\.mp3 and b\.wav"):
@@ -142,6 +142,25 @@ def test_two_files_refuse_a_part_past_where_both_really_stop(cut_mp3, tmp_path, 
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and err[-1].startswith("error: --end 5 s is past the end of cut.mp3 and b.wav")
     assert "cut-off" in err[-1] and not out.exists()
+
+
+@pytest.mark.parametrize("part", [{"end": 5.5}, {"start": 5.0}])
+def test_two_files_word_a_cut_off_file_as_one_file_does(tmp_path, part):
+    """The two-file form used to word its own refusal ("the longer header says ..."); a user now
+    reads the same words for a cut-off file whether it came alone or with its partner's file."""
+    cut = _cut(tmp_path, "cut.flac", "FLAC", 48000, 2 / 3)  # its audio stops near 4 s of 6
+    b = tmp_path / "b.wav"
+    sf.write(b, _two_voices(2.0, SAMPLE_RATE)[:, 1], SAMPLE_RATE)
+    with pytest.raises(DualTalkError) as alone:
+        load_dialogue(cut, **part)
+    with pytest.raises(DualTalkError) as paired:
+        load_dialogue(cut, b, **part)
+    why = str(alone.value).split(": ", 1)[1]  # "its audio stops at ... although its header says 6.00 s (...)"
+    assert why.startswith("its audio stops") and "header says 6.00 s" in why, why
+    ((option, seconds),) = part.items()
+    assert str(paired.value).startswith(f"--{option} {seconds:g} s is past the end of cut.flac and b.wav")
+    assert f"cut.flac is the longer, but {why}" in str(paired.value), str(paired.value)
+    assert "\n" not in str(paired.value)
 
 
 @needs_mp3
