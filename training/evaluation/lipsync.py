@@ -118,7 +118,10 @@ def _number(obj: dict, key: str, where: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         got = "nothing" if raw is None else json.dumps(raw)[:40]
         raise DualTalkError(f"{where}: needs a number {key!r}, got {got}")
-    v = float(raw)
+    try:
+        v = float(raw)
+    except OverflowError:  # a whole number of hundreds of digits: past float's range, like 1e400
+        v = math.inf
     if not math.isfinite(v):
         raise DualTalkError(f"{where}: {key!r} is not finite")
     return v
