@@ -203,3 +203,17 @@ def test_the_tracked_reference_compares_sharpness_and_the_suite_names_a_miss(dem
     twitchy = {**ref, "sharpness_after": {"speaking": [2.1, 1.0, 1.0], "listening": None}}
     assert any(m.startswith("head sharpness vs tracked (2.10") for m in ev.missed_targets(row, twitchy))
     assert "sharpness x reference speaking" in ev.format_table(res)
+
+
+def test_a_nod_right_after_the_speakers_last_beat_is_counted_where_it_starts():
+    """A speaker's last head beat a moment before the turn ends, then the listener's nod: the beat
+    read as the nod's first (small) cycle, so the nod seemed to start mid-turn and was not counted."""
+    fps = 25.0
+    pitch = np.zeros(200)
+    pitch[74:86] += 1.0 * np.sin(np.pi * np.arange(12) / 12) ** 2  # the beat, top at frame 80
+    pitch[85:99] += 2.5 * np.sin(np.pi * np.arange(14) / 14) ** 2  # a 0.56 s nod
+    listening = np.arange(200) >= 84
+    merged = ev.nod_onsets(pitch, fps)
+    assert len(merged) == 1 and not listening[merged[0]]  # what the count used to see
+    found = ev.nod_onsets(pitch, fps, within=listening)
+    assert len(found) == 1 and 85 <= found[0] <= 88

@@ -162,12 +162,14 @@ def blink_onsets(take: Take) -> np.ndarray:
     return np.flatnonzero(lid[1:] & ~lid[:-1]) + 1 if len(lid) > 1 else np.zeros(0, dtype=np.int64)
 
 
-def nod_onsets(pitch_deg: np.ndarray, fps: float) -> np.ndarray:
+def nod_onsets(pitch_deg: np.ndarray, fps: float, within: np.ndarray | None = None) -> np.ndarray:
     """Frames where a visible nod starts: a chin-down swing of >= 1.5 deg and back, 0.12-1.0 s wide.
 
     Slow posture drift and sway (slower than 0.5 Hz) are removed first, so only what a viewer
     reads as a nod counts. A cycle that starts right after the previous one's peak continues that (multi-cycle) nod, which starts
     at its first cycle even when that one is small (nods grow, then shrink).
+    ``within`` (T,) bool: only cycles starting there count, so a speaker's last head beat, a
+    moment before the turn ends, is not taken for the first cycle of the listener's nod after it.
     """
     x = gaussian_filter1d(pitch_deg, 0.7) - gaussian_filter1d(pitch_deg, 1.0 * fps)
     peaks, props = find_peaks(
@@ -180,6 +182,8 @@ def nod_onsets(pitch_deg: np.ndarray, fps: float) -> np.ndarray:
         k = p
         while k > base and x[k] - level > 0.15 * (x[p] - level):
             k -= 1
+        if within is not None and not within[k]:
+            continue
         if groups and k - groups[-1][-1][1] <= NOD_NEXT_CYCLE_S * fps:
             groups[-1].append((int(k), int(p), float(prom)))
         else:
@@ -230,7 +234,7 @@ def measure(take: Take) -> dict[str, Any]:
     if out["head_std_speaking"] and out["head_std_listening"]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
         out["head_ratio_listen_speak"] = ratio.tolist()
-    nods = nod_onsets(head[:, 0], fps)
+    nods = nod_onsets(head[:, 0], fps, within=listening)
     # a listener nod's chin-down swing (its first 0.4 s) lies in listening time (a speaker's beat
     # at a phrase start is not one; nods that go with one's own "mm-hm" count as speaking time)
     span = int(0.4 * fps)
