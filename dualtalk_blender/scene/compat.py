@@ -63,8 +63,17 @@ def assigned_fcurves(idblock: Any) -> list[Any]:
     return list(iter_fcurves(ad.action, slot))
 
 
-def push_to_nla(idblock: Any, track_name: str) -> str | None:
-    """Move the datablock's active action onto a new NLA track so it keeps playing.
+def plays_past_keys(action: Any, slot: Any | None = None) -> bool:
+    """Whether an action moves beyond its first and last keys (a Cycles or Noise modifier, linear
+    extrapolation): as the active action it plays on every frame, as a strip only over the strip."""
+    return any(fc.extrapolation == "LINEAR" or len(fc.modifiers) for fc in iter_fcurves(action, slot))
+
+
+def push_to_nla(idblock: Any, track_name: str, through: float | None = None) -> str | None:
+    """Move the datablock's active action onto a new NLA track so it keeps playing as it did:
+    at the same frames, and, when it moves past its keys (an idle loop), over the scene's frame
+    range and up to ``through`` (the take's last frame). Not to Blender's last frame: a strip that
+    long makes an FBX export with NLA strips (Blender's default) bake a million frames.
 
     Returns the name of the action pushed, or None when there was nothing to push.
     """
@@ -73,10 +82,17 @@ def push_to_nla(idblock: Any, track_name: str) -> str | None:
         return None
     action = ad.action
     slot = getattr(ad, "action_slot", None) if SLOTTED else None
-    start = float(action.frame_range[0])
+    start, end = (float(f) for f in action.frame_range)
     track = ad.nla_tracks.new()
     track.name = track_name
     strip = track.strips.new(action.name, int(start), action)
+    if plays_past_keys(action, slot):  # a strip holds its ends: let it play the action on every frame
+        scene = bpy.context.scene
+        if scene is not None:
+            start, end = min(start, float(scene.frame_start)), max(end, float(scene.frame_end))
+        end = max(end, float(through if through is not None else end))
+        strip.action_frame_end = end
+        strip.action_frame_start = start
     if strip.frame_start != start:  # a first key on a sub-frame: the strip must not shift it
         strip.frame_start_ui = start
     if SLOTTED and slot is not None and hasattr(strip, "action_slot"):

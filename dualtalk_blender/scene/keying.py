@@ -75,3 +75,73 @@ def read_keys(fc: Any) -> np.ndarray:
     co = np.empty(2 * n, dtype=np.float32)
     fc.keyframe_points.foreach_get("co", co)
     return co.reshape(n, 2).astype(np.float64)
+
+
+KEY_VECTORS = ("co", "handle_left", "handle_right")
+KEY_ENUMS = ("interpolation", "handle_left_type", "handle_right_type", "easing", "type")
+KEY_FLOATS = ("back", "amplitude", "period")
+
+
+@dataclass
+class Keys:
+    """Every key of a curve as it is: position, handles, interpolation, easing, type.
+
+    A take's curves are ours, but the animator edits them in tweak mode (Bezier keys, dragged
+    handles); what we rewrite around must come back exactly, not as frame/value pairs.
+    """
+
+    props: dict[str, np.ndarray]  # attribute -> (n,) or (n, 2)
+
+    @property
+    def frames(self) -> np.ndarray:
+        return self.props["co"][:, 0]
+
+    def __len__(self) -> int:
+        return len(self.props["co"])
+
+    def take(self, mask: np.ndarray) -> Keys:
+        return Keys({k: v[mask] for k, v in self.props.items()})
+
+
+def read_all(fc: Any) -> Keys:
+    """Every key of ``fc`` with all its attributes (:class:`Keys`)."""
+    kp = fc.keyframe_points
+    n = len(kp)
+    props: dict[str, np.ndarray] = {}
+    for name in KEY_VECTORS:
+        buf = np.empty(2 * n, dtype=np.float32)
+        kp.foreach_get(name, buf)
+        props[name] = buf.reshape(n, 2)
+    for name in KEY_ENUMS:
+        props[name] = np.empty(n, dtype=np.int32)
+        kp.foreach_get(name, props[name])
+    for name in KEY_FLOATS:
+        props[name] = np.empty(n, dtype=np.float32)
+        kp.foreach_get(name, props[name])
+    return Keys(props)
+
+
+def write_all(
+    fc: Any, kept: Keys, frames: np.ndarray | None = None, values: np.ndarray | None = None
+) -> None:
+    """Replace ``fc``'s keys by ``kept`` (exactly as read, handles included) plus linear keys at
+    ``frames`` with ``values``, none of them on a frame of ``kept``."""
+    new = np.empty((0, 2)) if frames is None or values is None else np.stack([frames, values], axis=1)
+    n_old, n = len(kept), len(kept) + len(new)
+    order = np.argsort(np.concatenate([kept.frames, new[:, 0]]), kind="stable")
+    kp = fc.keyframe_points
+    if len(kp):
+        kp.clear()
+    kp.add(n)
+    props = read_all(fc).props  # what Blender gives a new key (handle types, easing, type)
+    props["co"][n_old:] = new
+    props["interpolation"][n_old:] = LINEAR
+    for name, arr in props.items():
+        props[name] = np.concatenate([kept.props[name], arr[n_old:]])[order]
+        kp.foreach_set(name, props[name].ravel())
+    fc.update()  # sorts nothing (sorted above) and works out the new keys' handles
+    was_kept = order < n_old
+    now = read_all(fc).props
+    for name in ("handle_left", "handle_right"):  # the kept keys' handles as they were
+        now[name][was_kept] = props[name][was_kept]
+        kp.foreach_set(name, now[name].ravel())

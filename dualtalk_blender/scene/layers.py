@@ -45,7 +45,18 @@ from ..rig import keyreduce
 from ..rig.layer_names import LAYERS, layer_name
 from . import compat
 from .characters import find_mesh_and_armature
-from .keying import OWNER_PROP, CurveSpec, TargetCurves, action_meta, fill, is_ours, read_keys
+from .keying import (
+    LINEAR,
+    OWNER_PROP,
+    CurveSpec,
+    Keys,
+    TargetCurves,
+    action_meta,
+    fill,
+    is_ours,
+    read_all,
+    write_all,
+)
 
 REST = "rest"
 TRACK_PREFIX = "DualTalk "
@@ -145,8 +156,9 @@ def _fresh_action(name: str, meta: dict[str, Any], start: float, end: float) -> 
     return action
 
 
-def _release_active(idblock: Any) -> list[str]:
-    """First take on this datablock: the user's active action keeps playing on a track below ours."""
+def _release_active(idblock: Any, through: float) -> list[str]:
+    """First take on this datablock: the user's active action keeps playing on a track below ours
+    (an idle loop at least ``through`` the take's last frame)."""
     ad = idblock.animation_data
     if ad is None or ad.action is None:
         return []
@@ -158,7 +170,7 @@ def _release_active(idblock: Any) -> list[str]:
         return []
     if our_strips(idblock):
         return []  # the user's tweak layer on top of our tracks: never touched
-    pushed = compat.push_to_nla(idblock, f"{current.name} (kept by DualTalk)")
+    pushed = compat.push_to_nla(idblock, f"{current.name} (kept by DualTalk)", through)
     return [pushed] if pushed else []
 
 
@@ -248,7 +260,7 @@ def write_take(
     pushed: list[str] = []
     for target in targets:
         first_time = not our_strips(target.idblock)
-        pushed += _release_active(target.idblock)
+        pushed += _release_active(target.idblock, end)
         ad = target.idblock.animation_data or target.idblock.animation_data_create()
         if first_time and ad.action is None:
             # Keys the animator sets on top of the take (the active action) become offsets that
@@ -341,6 +353,38 @@ def _like_the_take(curves: list[CurveSpec], new: list[np.ndarray], old: list[np.
     return out
 
 
+def key_values(fc: Any, frames: np.ndarray) -> np.ndarray:
+    """What ``fc``'s keys alone give on ``frames``: the animator's modifiers (Noise, Cycles...) are
+    muted meanwhile, since they go on playing over whatever keys are written under them."""
+    playing = [m for m in fc.modifiers if not m.mute]
+    for m in playing:
+        m.mute = True
+    try:
+        return np.array([fc.evaluate(float(f)) for f in frames], dtype=np.float64)
+    finally:
+        for m in playing:
+            m.mute = False
+
+
+def _pin_frames(old: Keys, lo: float, hi: float) -> np.ndarray:
+    """Frames next to the span ``lo..hi`` where the old curve is pinned, so the segments that ran
+    into it play outside it as before: the next frame when that segment is a straight line, every
+    frame up to the nearest kept key when it is curved (an animator's Bezier keys, sparse keys)."""
+    f = old.frames
+    straight = old.props["interpolation"] == LINEAR
+    pins: list[np.ndarray] = []
+    before, after = np.flatnonzero(f < lo), np.flatnonzero(f > hi)
+    if before.size:
+        k = before[-1]
+        pins.append(np.arange(lo - 1 if straight[k] else np.floor(f[k]) + 1, lo))
+    if after.size:
+        k = after[0]
+        into = k == 0 or straight[k - 1]  # the key whose segment runs into the first kept one
+        pins.append(np.arange(hi + 1, hi + 2 if into else np.ceil(f[k])))
+    frames = np.concatenate([np.empty(0), *pins])
+    return frames[~np.isin(frames, f)]
+
+
 def replace_range(
     targets: list[TargetCurves],
     frames: np.ndarray,
@@ -387,7 +431,7 @@ def replace_range(
                         "animate the whole take again (same rig and map) before re-generating a range"
                     )
                 fcs.append(fc)
-            olds = [np.array([fc.evaluate(f) for f in region]) for fc in fcs]
+            olds = [key_values(fc, region) for fc in fcs]
             news = _like_the_take(curves, [c.values[span] for c in curves], olds)
             blended = []
             for c, old, new in zip(curves, olds, news, strict=True):
@@ -402,18 +446,11 @@ def replace_range(
                     )
                 )
             for fc, (kf, kv) in zip(fcs, _reduce(blended, region, keys), strict=True):
-                co = read_keys(fc)
-                outside = co[(co[:, 0] < lo) | (co[:, 0] > hi)]
-                # sparse (reduced) keys: pin the old curve on the frames next to the span, or the line
-                # from the nearest old key to the new ones would bend frames outside it
-                pins = [
-                    (f, fc.evaluate(f))
-                    for f, side in ((lo - 1, outside[:, 0] < lo), (hi + 1, outside[:, 0] > hi))
-                    if side.any() and f not in outside[:, 0]
-                ]
-                merged = np.concatenate([outside, np.array(pins).reshape(-1, 2), np.stack([kf, kv], axis=1)])
-                merged = merged[np.argsort(merged[:, 0], kind="stable")]
-                fill(fc, merged[:, 0], merged[:, 1])
+                had = read_all(fc)
+                pins = _pin_frames(had, lo, hi)
+                pinned = key_values(fc, pins)
+                outside = (had.frames < lo) | (had.frames > hi)
+                write_all(fc, had.take(outside), np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
             a_start, a_end = strip.action.frame_start, strip.action.frame_end
             strip.action.frame_start = min(a_start, lo)
             strip.action.frame_end = max(a_end, hi)
@@ -490,19 +527,19 @@ def kept(objs: Iterable[Any]) -> Iterator[None]:
 
     For a temporary write: a range re-generated with eye contact plays its motion un-turned over
     its context while the heads are read (see ``apply._range_with_gaze``), then the take returns.
-    Our curves hold linear keys only (:func:`.keying.fill`), so frame/value pairs restore them.
+    Every key comes back as it was, an animator's Bezier keys and handles included.
     """
     curves = []
     ranges = []
     for obj in objs:
         for idblock in character_idblocks(obj):
-            curves += [(fc, read_keys(fc)) for fc in layer_fcurves(idblock)]
+            curves += [(fc, read_all(fc)) for fc in layer_fcurves(idblock)]
             ranges += [(a, a.frame_start, a.frame_end) for a in take_actions(idblock)]
     try:
         yield
     finally:
-        for fc, co in curves:
-            fill(fc, co[:, 0], co[:, 1])
+        for fc, keys in curves:
+            write_all(fc, keys)
         for action, start, end in ranges:
             action.frame_start, action.frame_end = start, end
 

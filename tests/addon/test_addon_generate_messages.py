@@ -6,7 +6,7 @@ from __future__ import annotations
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.scene import compat, layers
+from dualtalk.dualtalk_blender.scene import compat, keying, layers
 
 
 def test_generate_at_30_fps_from_frame_101_reports_the_frames_it_keyed(scene, assets):
@@ -17,7 +17,7 @@ def test_generate_at_30_fps_from_frame_101_reports_the_frames_it_keyed(scene, as
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
     strip = layers.our_strips(a.data.shape_keys)["lips+jaw"]
-    frames = [k[0] for fc in compat.iter_fcurves(strip.action) for k in layers.read_keys(fc)]
+    frames = [k[0] for fc in compat.iter_fcurves(strip.action) for k in keying.read_keys(fc)]
     assert (min(frames), max(frames)) == (101, 160)  # 2 s at 30 fps = 60 frames
     status = bpy.context.window_manager.dualtalk_status.last
     assert "60 frames" in status, status

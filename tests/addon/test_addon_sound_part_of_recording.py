@@ -6,7 +6,7 @@ from __future__ import annotations
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.scene import compat, layers
+from dualtalk.dualtalk_blender.scene import compat, keying, layers
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_the_sound_strip_stops_where_the_take_ends(scene, assets):
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
     strip = layers.our_strips(a.data.shape_keys)["lips+jaw"]
-    keyed = [k[0] for fc in compat.iter_fcurves(strip.action) for k in layers.read_keys(fc)]
+    keyed = [k[0] for fc in compat.iter_fcurves(strip.action) for k in keying.read_keys(fc)]
     first, last = int(min(keyed)), int(max(keyed))
     assert (first, last) == (1, 38)  # 1.5 s at 25 fps
     (sound,) = scene.sequence_editor.strips

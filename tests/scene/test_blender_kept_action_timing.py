@@ -41,3 +41,30 @@ def test_the_users_body_sway_keeps_its_timing_under_the_take(first_key):
     assert rep.kept_actions  # the sway now plays on its own track below the take
     assert rig.animation_data.action is None
     assert np.abs(sway(frames) - before).max() < 1e-6
+
+
+@pytest.mark.parametrize("beyond", ["CYCLES", "NOISE", "LINEAR"])
+def test_the_users_idle_loop_keeps_playing_past_its_keys_under_the_take(beyond):
+    """A breathing loop keyed once with a Cycles modifier (or Noise, or linear extrapolation) plays
+    on every frame as the active action; pushed below the take it must not stop after its last key."""
+    from dualtalk.dualtalk_blender.scene import compat
+
+    obj = br.make_character("Ann")
+    rig = obj.parent
+    for frame, x in ((1, 0.0), (13, 1.0), (25, 0.0)):  # one breath, keyed by hand
+        rig.location.x = x
+        rig.keyframe_insert("location", index=0, frame=frame)
+    (fc,) = compat.assigned_fcurves(rig)
+    if beyond == "LINEAR":
+        fc.extrapolation = "LINEAR"
+    else:
+        fc.modifiers.new(beyond)
+    frames = np.arange(1.0, 200.0, 3.5)
+    before = sway(frames)
+    scene_end = bpy.context.scene.frame_end
+    apply_motion(obj, talk(100), ApplyOptions(undo_push=False))
+    assert rig.animation_data.action is None
+    assert np.abs(sway(frames) - before).max() < 1e-5
+    # over the shot, not to Blender's last frame: an FBX export with NLA strips bakes every frame
+    kept = [s for t in rig.animation_data.nla_tracks for s in t.strips if "kept by DualTalk" in t.name]
+    assert kept and max(s.frame_end for s in kept) <= max(scene_end, 101) + 1

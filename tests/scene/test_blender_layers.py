@@ -286,3 +286,87 @@ def test_a_key_set_in_the_viewport_on_top_of_the_take_is_an_offset_that_survives
     for f in (10, 20, 40):
         scene.frame_set(f)
         assert kb.value == pytest.approx(max(jaw2[f - 1] - 0.2, 0.0), abs=1e-5)
+
+
+def lips_curve(obj, name: str = "jawOpen") -> bpy.types.FCurve:
+    """The curve of ``name`` in the take's lips+jaw layer (what the animator edits in tweak mode)."""
+    strip = layers.our_strips(obj.data.shape_keys)["lips+jaw"]
+    fc = compat.channelbag(strip.action, strip.action_slot).fcurves.find(f'key_blocks["{name}"].value')
+    assert fc is not None
+    return fc
+
+
+def soften_by_hand(fc: bpy.types.FCurve) -> None:
+    """What an animator does in tweak mode: select all, Interpolation > Bezier, then drag one handle."""
+    for kp in fc.keyframe_points:
+        kp.interpolation = "BEZIER"
+    fc.update()
+    kp = fc.keyframe_points[len(fc.keyframe_points) * 3 // 4]
+    kp.handle_right_type = "FREE"
+    kp.handle_right = (kp.co[0] + 2.0, kp.co[1] + 0.3)
+
+
+def jaw_on(obj, frames) -> np.ndarray:
+    scene = bpy.context.scene
+    out = []
+    for f in frames:
+        scene.frame_set(int(f))
+        out.append(obj.data.shape_keys.key_blocks["jawOpen"].value)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("keys", ["every-frame", "reduced"])
+def test_regenerating_a_range_keeps_the_animators_curved_keys_outside_it(keys):
+    """The animator softened the lips with Bezier keys and a dragged handle; re-doing frames 40-60
+    must leave every other frame, and those keys' interpolation and handles, as they were."""
+    obj = br.make_character("Ann")
+    apply_motion(obj, wavy_motion(120), ApplyOptions(keys=keys))
+    fc = lips_curve(obj)
+    soften_by_hand(fc)
+    frames = np.arange(1, 121)
+    before = jaw_on(obj, frames)
+    hand = [
+        (kp.co[0], kp.handle_right[:], kp.handle_right_type) for kp in fc.keyframe_points if kp.co[0] > 80
+    ]
+
+    rep = apply_motion(obj, wavy_motion(120, seed=9), ApplyOptions(replace_range=(40, 60), keys=keys))
+    lo, hi = rep.replaced
+    after = jaw_on(obj, frames)
+    outside = (frames < lo) | (frames > hi)
+    assert np.abs(after[outside] - before[outside]).max() < 1e-5
+    assert (
+        np.abs(after[(frames >= 40) & (frames <= 60)] - before[(frames >= 40) & (frames <= 60)]).max() > 0.05
+    )
+    far = [kp for kp in fc.keyframe_points if kp.co[0] > 80]
+    assert [(kp.co[0], kp.handle_right[:], kp.handle_right_type) for kp in far] == hand
+    assert {kp.interpolation for kp in far} == {"BEZIER"}
+
+
+def test_a_take_put_back_after_a_temporary_write_keeps_its_curved_keys():
+    """A range with eye contact keys the motion un-turned for a moment and puts the take back
+    (:func:`layers.kept`); the animator's Bezier keys come back as they were, not straightened."""
+    obj = br.make_character("Ann")
+    apply_motion(obj, wavy_motion(60), ApplyOptions(keys="reduced"))
+    fc = lips_curve(obj)
+    soften_by_hand(fc)
+    frames = np.arange(1, 61)
+    before = jaw_on(obj, frames)
+    with layers.kept([obj]):
+        apply_motion(obj, wavy_motion(60, seed=4), ApplyOptions(replace_range=(1, 60), crossfade=0))
+    assert np.abs(jaw_on(obj, frames) - before).max() < 1e-6
+    assert {kp.interpolation for kp in fc.keyframe_points} == {"BEZIER"}
+
+
+def test_regenerating_a_range_under_a_noise_modifier_does_not_add_the_noise_twice():
+    """The animator gave the jaw some jitter with a Noise modifier on the lips layer's curve; a range
+    re-done elsewhere must keep the frames outside it, not bake the jitter into keys under it."""
+    obj = br.make_character("Ann")
+    apply_motion(obj, wavy_motion(120), ApplyOptions(keys="reduced"))
+    noise = lips_curve(obj).modifiers.new("NOISE")
+    noise.strength, noise.scale = 0.3, 2.0
+    frames = np.arange(1, 121)
+    before = jaw_on(obj, frames)
+    rep = apply_motion(obj, wavy_motion(120, seed=9), ApplyOptions(replace_range=(40, 60), keys="reduced"))
+    lo, hi = rep.replaced
+    outside = (frames < lo) | (frames > hi)
+    assert np.abs(jaw_on(obj, frames)[outside] - before[outside]).max() < 1e-5
