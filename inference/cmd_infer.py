@@ -91,6 +91,7 @@ def _run_dialogue(args: argparse.Namespace) -> int:
             raise DualTalkError(f"{label} {given} is a directory, not a file")
     outputs.check_write_plan([("--out", out / "A.npz"), ("--out", out / "B.npz")], inputs)
     outputs.check_folder_target(out, "--out")
+    outputs.check_motion_outputs([out / "A.npz", out / "B.npz"], "--out")
     t0 = time.perf_counter()
     take = pipeline.run(req, out, progress=_progress(args))
     motion_a, engine = take.motion_a, take.engine

@@ -308,6 +308,22 @@ def _behaviour_arrays(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     return out
 
 
+def is_motion_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a motion file DualTalk wrote (its ``format`` member says so). Only that small
+    member is read: an output folder's ``A.npz`` that is not one is the user's, not ours to replace."""
+    if not os.path.isfile(path):  # a folder, a pipe (opening one would block), nothing
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = archive.getinfo("format.npy")
+            if member.file_size > 4096:
+                return False
+            value = np.load(io.BytesIO(archive.read(member)), allow_pickle=False)
+    except (OSError, KeyError, ValueError, *DAMAGED_ARRAY_FILE):
+        return False
+    return value.shape == () and str(value) == FORMAT
+
+
 def load_motion(path: str | os.PathLike[str]) -> Motion:
     """Read a motion file, or a DualTalk dataset npz (``exp`` + ``pose``).
 

@@ -121,6 +121,21 @@ def check_work_folder(folder: str | os.PathLike[str], names: Sequence[str], labe
         )
 
 
+def check_motion_outputs(files: Sequence[str | os.PathLike[str]], label: str = "--out") -> None:
+    """Refuse to replace a file that is not a DualTalk motion file (the user's own ``A.npz``, a folder
+    of that name): a motion file there is an earlier take of ours, anything else is theirs."""
+    from .motion import is_motion_file
+
+    paths = [Path(f) for f in files]
+    theirs = [p.name for p in paths if os.path.lexists(p) and not is_motion_file(p)]
+    if theirs:
+        what = "is not a DualTalk motion file" if len(theirs) == 1 else "are not DualTalk motion files"
+        raise DualTalkError(
+            f"{label} {paths[0].parent} already holds {', '.join(theirs)}, which {what} and this run would "
+            f"replace; move {'it' if len(theirs) == 1 else 'them'} or choose another folder"
+        )
+
+
 def mark_work_folder(folder: str | os.PathLike[str]) -> None:
     """Record that the intermediates in ``folder`` are ours (the next run may replace them)."""
     p = Path(folder)

@@ -142,6 +142,66 @@ def test_infer_cannot_write_its_prediction_over_the_partner_motion(kit, capsys, 
     assert engine_calls == [] and _everything(kit) == before
 
 
+@pytest.mark.parametrize("theirs", ["numpy archive", "text", "folder"])
+def test_infer_out_holding_a_users_own_a_npz_is_refused_and_kept(kit, capsys, engine_calls, theirs):
+    """infer --out takes/ replaced the user's own A.npz and B.npz there (not motion files) and exited 0."""
+    out = kit / "takes"
+    out.mkdir()
+    if theirs == "numpy archive":
+        np.savez(out / "A.npz", scores=np.arange(5))
+    elif theirs == "text":
+        (out / "A.npz").write_text("my notes\n")
+    else:
+        (out / "A.npz").mkdir()
+        (out / "A.npz" / "keep.txt").write_text("mine\n")
+    before = _everything(kit)
+    argv = ["infer", "--quiet", "--audio", str(kit / "in" / "dialogue.wav"), "--out", str(out)]
+    code, err, _ = run_cli(capsys, argv)
+    line = assert_refused(code, err, "not a DualTalk motion file")
+    assert "A.npz" in line and "--out" in line
+    assert engine_calls == [] and _everything(kit) == before and not (out / "B.npz").exists()
+
+
+def test_infer_out_holding_an_earlier_take_is_replaced(kit, capsys):
+    """Re-running into a folder of our own motion files is the normal way to redo a take."""
+    out = kit / "takes"
+    out.mkdir()
+    for role in "AB":
+        (out / f"{role}.npz").write_bytes((kit / "m" / f"{role}.npz").read_bytes())
+    old = _everything(kit)
+    argv = ["infer", "--quiet", "--audio", str(kit / "in" / "dialogue.wav"), "--out", str(out)]
+    code, err, said = run_cli(capsys, argv)
+    assert code == 0, err
+    assert said.startswith("wrote ")
+    now = _everything(kit)
+    assert all(now[str(out / f"{role}.npz")] != old[str(out / f"{role}.npz")] for role in "AB")
+
+
+@pytest.mark.parametrize("how", ["same folder", "symlink to it"])
+def test_align_tts_out_at_the_corpus_never_replaces_the_recordings(tmp_path, capsys, how):
+    """--out at the --corpus folder replaced each 44.1 kHz recording with its 16 kHz 16-bit copy, exit 0."""
+    from dualtalk.inference.audio.tts import Voice, available_engines, speak
+    from dualtalk.training.lite import align_tts
+
+    if "espeak" not in available_engines():
+        pytest.skip("espeak-ng is not installed")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    utt = speak("hola mundo", Voice("espeak", "es", 1.0, 40.0, 60.0, False))
+    sf.write(corpus / "rec0.wav", np.repeat(utt.audio, 3), 48000, subtype="FLOAT")
+    (corpus / "rec0.lab").write_text("hola mundo\n")
+    out = corpus
+    if how == "symlink to it":
+        out = tmp_path / "aligned"
+        out.symlink_to(corpus)
+    before = _everything(tmp_path)
+    capsys.readouterr()
+    code = align_tts.main(["--corpus", str(corpus), "--lang", "es", "--out", str(out)])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert "rec0.wav" in assert_refused(code, err, "would overwrite the input audio")
+    assert _everything(tmp_path) == before
+
+
 def test_a_render_folder_with_a_users_subfolder_is_refused_and_kept(kit, capsys):
     """A user folder ``frame_refs/`` passed the "other files" check and the folder was rmtree'd."""
     frames = kit / "renders"

@@ -29,6 +29,7 @@ import numpy as np
 
 from ...inference.audio.loader import load_speech
 from ...inference.audio.tts import Phone, Voice, speak
+from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import SAMPLE_RATE
 from ...inference.models.lite.features import mel_filterbank
@@ -272,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         pairs = find_transcribed(args.corpus)
+        out = Path(args.out)
+        # before any work: --out at the corpus folder would replace each recording with its 16 kHz copy
+        outputs.check_write_plan(
+            [("--out", out / f"{audio.stem}{ext}") for audio, _ in pairs for ext in (".wav", ".phone.json")],
+            [("input audio", audio) for audio, _ in pairs],
+        )
         voice = args.voice or args.lang
         for audio_path, text in pairs:
             audio = load_speech(audio_path)
