@@ -78,6 +78,47 @@ def test_a_signal_while_writing_removes_the_temp_file_and_exits_like_a_shell(
     assert sha256s(take["audio"], take["lite"]) == before
 
 
+def test_ctrl_c_while_align_writes_keeps_the_earlier_aligned_clips_whole(tmp_path):
+    """align wrote its --out in place: Ctrl-C in the write left a 900-byte torn archive instead of the
+    earlier good one (synth --real then failed on it), after a traceback."""
+    from dualtalk.inference.audio.tts import Voice, available_engines, speak
+    from dualtalk.training.evaluation.lipsync import write_alignment
+
+    if "espeak" not in available_engines():
+        pytest.skip("espeak-ng is not installed")
+    reader = tmp_path / "reader"
+    for k, text in enumerate(("Maybe my brother will buy a boat.", "Please pass me the apple pie.")):
+        utt = speak(text, Voice("espeak", "en-us", 1.0, 40.0, 60.0, False))
+        write_alignment(reader, f"clip{k}", utt.audio, utt.phones, alphabet="ipa", lang="en", text=text)
+    out = tmp_path / "real" / "aligned.npz"
+    out.parent.mkdir()
+    argv = ["--phones", str(reader), "--out", str(out)]
+    good = subprocess.run([sys.executable, "-m", "dualtalk.training.lite.align", *argv], capture_output=True)
+    assert good.returncode == 0, good.stderr
+    before = sha256s(out)
+    script = textwrap.dedent(
+        f"""
+        import os, runpy, signal, sys
+        import numpy as np
+        real_write = np.lib.format.write_array
+        written = []
+        def write_then_signal(*args, **kwargs):
+            written.append(1)
+            if len(written) == 2:  # the first clip is in the archive, the second not yet
+                os.kill(os.getpid(), signal.SIGINT)
+            return real_write(*args, **kwargs)
+        np.lib.format.write_array = write_then_signal
+        sys.argv = ["align", *{argv!r}]
+        runpy.run_module("dualtalk.training.lite.align", run_name="__main__")
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    err = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert_refused(proc.returncode, err, "interrupted", exit_code=130)
+    assert sha256s(out) == before, "the earlier aligned clips are whole"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["aligned.npz"], "no .part file left"
+
+
 @pytest.fixture(scope="module")
 def scene_kit(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("kit")

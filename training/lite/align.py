@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -37,6 +38,7 @@ import numpy as np
 
 from ...inference.audio.tts import SAMPLE_RATE, Phone
 from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import atomic_path
 from ...inference.phonetic.align import align, normalise_transcript, transcribe
 
 __all__ = ["align", "normalise_transcript", "transcribe"]  # the aligner itself lives in the engine
@@ -220,7 +222,12 @@ def save_aligned(path: str | Path, clips: list[dict]) -> None:
             }
         )
     arrays = {f"a{i}": (np.clip(c["audio"], -1, 1) * 32767).astype(np.int16) for i, c in enumerate(clips)}
-    np.savez_compressed(path, index=np.array(json.dumps(index)), **arrays)
+    final = Path(path)
+    if final.suffix != ".npz":  # numpy's own rule for the name, kept: the file is read back by that name
+        final = final.with_name(final.name + ".npz")
+    # a temporary renamed into place: Ctrl-C or a full disk mid-write keeps the earlier archive whole
+    with atomic_path(final, suffix=".npz") as tmp:
+        np.savez_compressed(tmp, index=np.array(json.dumps(index)), **arrays)
 
 
 def load_aligned(path: str | Path) -> list[dict]:
@@ -346,4 +353,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ...inference.core import interrupts
+
+    try:  # one line, as the dualtalk commands do, not a traceback
+        with interrupts.handle_signals():
+            code = main()
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
+        print(f"error: {interrupts.message(exc)}", file=sys.stderr)
+        code = interrupts.exit_code(exc)
+    except DualTalkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 2
+    raise SystemExit(code)
