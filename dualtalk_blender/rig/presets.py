@@ -156,8 +156,9 @@ NECK_BONES = (
     "neckx",
 )
 JAW_BONES = ("jaw", "jawroot", "jbipcjaw", "defjaw", "顎", "jawx")
-EYE_L_BONES = ("eyel", "lefteye", "eyeleft", "jadjlfaceeye", "左目", "cceyel", "eyeballl")
-EYE_R_BONES = ("eyer", "righteye", "eyeright", "jadjrfaceeye", "右目", "cceyer", "eyeballr")
+# "leye": Character Creator's CC_Base_L_Eye (prefix dropped) and Daz Genesis's lEye
+EYE_L_BONES = ("eyel", "lefteye", "eyeleft", "jadjlfaceeye", "左目", "cceyel", "eyeballl", "leye")
+EYE_R_BONES = ("eyer", "righteye", "eyeright", "jadjrfaceeye", "右目", "cceyer", "eyeballr", "reye")
 
 
 def flame_exp_index(key_name: str) -> int | None:

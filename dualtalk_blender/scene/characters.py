@@ -162,6 +162,14 @@ def _up_axis(arm: Any, bone_name: str) -> str:
     return "Y" if abs(v.y) > abs(v.z) else "Z"
 
 
+def _object_up_axis(obj: Any) -> str:
+    """The up axis of a character turned as a whole object: "Y" when its own +Y points up in the
+    world (an FBX written Y-up by Maya and most tools: the importer stands the object up with a
+    90-degree X rotation, so turning about its Z rolled the face), else Blender's "Z"."""
+    m = obj.matrix_world.to_3x3()
+    return "Y" if m.col[1].normalized().z > m.col[2].normalized().z else "Z"
+
+
 def _preset_counts(key_names: list[str]) -> dict[str, tuple[dict[int, str], int]]:
     out: dict[str, tuple[dict[int, str], int]] = {}
     for family, targets in presets.PRESET_TARGETS.items():
@@ -236,7 +244,7 @@ def inspect_character(
             else (up_axis if up_axis != AUTO else _up_axis(arm, report.head_target))
         )
     elif report.family != presets.FAMILY_FLAME:
-        report.head_frame = up_axis if up_axis != AUTO else "Z"
+        report.head_frame = up_axis if up_axis != AUTO else _object_up_axis(arm if arm is not None else mesh)
     return report
 
 
