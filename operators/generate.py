@@ -148,7 +148,7 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         except DualTalkError as exc:
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return {"CANCELLED"}
-        self.report({"INFO"}, f"DualTalk: exported {path}")
+        self.report({"INFO"}, f"DualTalk: {ui_run.fbx_message(s, path)}")
         return {"FINISHED"}
 
 

@@ -688,3 +688,13 @@ def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
     if not target:
         raise DualTalkError("choose an FBX file to export to")
     return _export([a, b], target, scene=scene, scope=getattr(s, "fbx_scope", "FULL").lower())
+
+
+def fbx_message(s: Any, path: Path) -> str:
+    """The status line after an FBX export, with the first thing the file leaves out (a mesh's
+    Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`)."""
+    from ..scene.fbx_export import left_out_modifiers
+
+    warnings = left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
+    more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
+    return f"exported {path}" + (f" (warning: {warnings[0]}{more})" if warnings else "")

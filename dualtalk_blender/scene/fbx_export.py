@@ -121,6 +121,25 @@ def export_fbx(
         raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
 
 
+def left_out_modifiers(objects: Iterable[Any], *, scope: str = "full") -> list[str]:
+    """One warning per exported mesh whose shape the FBX will not match: its modifiers (all but
+    Armature, which becomes skinning) are left out so that shape keys survive, so a face built
+    as half a face with a Mirror modifier arrives as half a face, and nothing said so."""
+    out = []
+    for obj in export_objects(objects, whole_rigs=scope == "full"):
+        if obj.type != "MESH":
+            continue
+        names = [m.name for m in obj.modifiers if m.type != "ARMATURE" and (m.show_viewport or m.show_render)]
+        if names:
+            listed = ", ".join(repr(n) for n in names)
+            out.append(
+                f"FBX: {obj.name!r} is written without its modifier{'s' if len(names) > 1 else ''} {listed} "
+                "(shape keys export only from the unmodified mesh); apply them before keying if the file "
+                "must look as Blender shows it"
+            )
+    return out
+
+
 @contextlib.contextmanager
 def _object_mode() -> Iterator[None]:
     """Export from Object Mode and return the animator to the mode they were in.

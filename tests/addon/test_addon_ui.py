@@ -244,3 +244,16 @@ def test_regenerate_selection_in_a_blender_without_soundfile_still_runs(scene, a
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.regenerate_range() == {"FINISHED"}
     assert "re-generated frames 20-30" in bpy.context.window_manager.dualtalk_status.last
+
+
+def test_export_fbx_names_a_mirror_modifier_the_file_leaves_out(scene, assets, tmp_path):
+    """Half a face built with a Mirror modifier arrives in the FBX as half a face: the status says so."""
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    out = tmp_path / "pair.fbx"
+    assert ui_run.fbx_message(scene.dualtalk, out) == f"exported {out}"
+    a.modifiers.new("Mirror", "MIRROR")
+    message = ui_run.fbx_message(scene.dualtalk, out)
+    assert message.startswith(f"exported {out} (warning: FBX: '{a.name}'") and "'Mirror'" in message
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.export_fbx(filepath=str(out)) == {"FINISHED"}

@@ -198,3 +198,18 @@ def test_export_leaves_the_scene_as_it_was(tmp_path):
     assert mutes.pop("jawOpen") and not any(mutes.values())
     assert other.select_get() and not a.select_get()
     assert bpy.context.view_layer.objects.active == other
+
+
+def test_a_mirrored_face_is_named_because_the_fbx_leaves_its_modifiers_out():
+    """Modifiers are left out so shape keys survive: half a face with a Mirror modifier arrives
+    as half a face. The user is told which mesh and which modifiers; skinning is not a loss."""
+    from dualtalk.dualtalk_blender.scene.fbx_export import left_out_modifiers
+
+    br.reset()
+    face = br.make_character("Mia")
+    assert left_out_modifiers([face]) == []  # an Armature modifier is exported as skinning
+    face.modifiers.new("Mirror", "MIRROR")
+    hidden = face.modifiers.new("Smooth", "SUBSURF")
+    hidden.show_viewport = hidden.show_render = False  # switched off: nothing is lost
+    (warning,) = left_out_modifiers([face])
+    assert "'Mia'" in warning and "'Mirror'" in warning and "Smooth" not in warning
