@@ -20,9 +20,15 @@ manner, height and rounding, and a phone string (``"tʃ"``, ``"aɪ"``, ``"ɔ̃ː
    shape from the neighbours (low dominance), so an odd symbol never closes or gapes
    the mouth on its own.
 
+Before step 1, letters espeak-ng writes *for* IPA letters are replaced by them (``_STAND_INS``):
+the ASCII mnemonics some voices pass off as IPA (ky, uz, chr: ``tS`` = tʃ, ``N`` = ŋ), Greek
+look-alikes (Danish ε, Oromo Φ = ɸ) and affricate ligatures (Luxembourgish ʦ).
+
 Bilabial fricatives/approximants (β ɸ, Spanish "haba") close the lips like /b/; the
-labiodental approximant ʋ is /v/. An empty string is a pause (``sil``); espeak's
-language-switch markers ``(en)`` are not phones (``None``).
+labiodental approximant ʋ is /v/. The nasal onset of a prenasalised stop (ᵐb ⁿd ᵑɡ; Sinhala
+gives it its own event) is made with the stop's closure already in place, so ᵐ closes the
+lips. An empty string is a pause (``sil``); espeak's language-switch markers ``(en)`` are
+not phones (``None``).
 """
 
 from __future__ import annotations
@@ -48,11 +54,13 @@ for _chars, _cls in (
     for _c in _chars:
         _CONS[_c] = _cls
 _CONS["ⱱ"] = "FV"
+# Prenasalisation (modifier letters): the nasal is made at the following stop's closure.
+_CONS.update({"ᵐ": "PBM", "ⁿ": "DTN", "ᵑ": "KG"})
 
 # Vowels by height, backness and rounding.
 _VOW: dict[str, str] = {}
 for _chars, _cls in (
-    ("iɪɨɯ", "IY"),  # close unrounded: spread, nearly closed jaw
+    ("iɪɨɯᵻ", "IY"),  # close unrounded: spread, nearly closed jaw (ᵻ: en-us "wanted")
     ("eɛ", "EH"),  # mid front unrounded
     ("æ", "AE"),  # near-open front
     ("aɑɶ", "AA"),  # open
@@ -65,6 +73,15 @@ for _chars, _cls in (
     for _c in _chars:
         _VOW[_c] = _cls
 
+# What espeak-ng writes in place of IPA letters. Upper-case ASCII is never IPA: it is one of
+# espeak's own phoneme mnemonics, read by espeak's mnemonic-to-IPA table (dictionary.c ``ipa1``;
+# F and K have no IPA there and fall back to lower case), not as the lower-case letter (S is ʃ,
+# not s). Greek ε and Φ stand for ɛ and ɸ (espeak's ipa1 writes P as Φ); ligatures are two letters.
+_STAND_INS: dict[str, str] = {
+    **dict(zip("ABCDEGHIJLMNOPQRSTUVWXYZ", "ɑβçðɛɢħɪɟɫɱŋɔɸɣʀʃθʊʌœχøʒ", strict=True)),
+    "Φ": "ɸ", "φ": "ɸ", "ε": "ɛ",
+    "ʦ": "ts", "ʣ": "dz", "ʧ": "tʃ", "ʤ": "dʒ", "ʨ": "tɕ", "ʥ": "dʑ",
+}  # fmt: skip
 _KEEP_MODIFIERS = {"˞": "r", "ʷ": "w", "ᵝ": "w"}
 _DROP = set("ˈˌ.-ːˑ'‿|‖_!~^")
 
@@ -77,7 +94,7 @@ def _base(ch: str) -> str:
 def _symbols(phone: str) -> list[str]:
     """The phone's articulatory symbols, with length, stress and diacritics removed."""
     out: list[str] = []
-    for ch in unicodedata.normalize("NFC", phone):
+    for ch in "".join(_STAND_INS.get(c, c) for c in unicodedata.normalize("NFC", phone)):
         if ch in _DROP or ch.isspace() or ch.isdigit():
             continue
         if ch in _KEEP_MODIFIERS:

@@ -69,3 +69,55 @@ def test_languages_outside_the_corpus_map_without_unknown_symbols(voice, text):
     unknown = [s for p in utt.phones for s in unknown_symbols(p.symbol)]
     assert unknown == []
     assert any(viseme_classes(p)[:1] == ("PBM",) for p in utt.phones)
+
+
+def test_stand_ins_espeak_writes_for_ipa_letters_map_like_the_letters():
+    # en-us "wanted" -> ᵻ (near-close central unrounded, between ɪ and ɨ); Danish "tre" -> Greek ε;
+    # Oromo "ph" -> Greek Φ (espeak's ASCII mnemonic P, i.e. ɸ); Luxembourgish "Zuch" -> ligature ʦ
+    assert ipa_classes("ᵻ") == ipa_classes("ɨ") == ("IY",)
+    assert ipa_classes("ε") == ipa_classes("ɛ") == ("EH",)
+    assert ipa_classes("Φ") == ipa_classes("ɸ") == ("PBM",)
+    assert ipa_classes("ʦ") == ipa_classes("ts") == ("SZ",)
+    assert ipa_classes("ʧ") == ipa_classes("tʃ") == ("SH",)
+    assert [s for p in ("ᵻ", "ε", "Φ", "ʦ", "ʧ") for s in unknown_symbols(p)] == []
+
+
+def test_espeak_ascii_mnemonics_in_ipa_events_read_as_espeak_means_them():
+    # Some voices (ky, uz, chr) give ASCII mnemonics as their IPA names: S = ʃ, Z = ʒ, N = ŋ
+    # (espeak's own mnemonic-to-IPA table), not s, z, n.
+    assert ipa_classes("tS") == ipa_classes("S") == ipa_classes("dZ") == ipa_classes("ʃ") == ("SH",)
+    assert ipa_classes("N") == ipa_classes("ŋ") == ("KG",)
+    assert ipa_classes("V") == ipa_classes("ʌ") == ("AH",)  # a vowel, never a lip-teeth contact
+    assert ipa_classes("ɑ:") == ("AA",)  # lower-case and ":" unchanged
+
+
+def test_prenasalised_stop_onsets_close_like_their_stop():
+    # Sinhala ඹ (ᵐb): espeak gives the nasal onset its own event; the lips are already shut on it
+    assert ipa_classes("ᵐ") == ipa_classes("ᵐb") == ("PBM",)
+    assert ipa_classes("ⁿ") == ipa_classes("ⁿd") == ("DTN",)
+    assert ipa_classes("ᵑ") == ipa_classes("ᵑɡ") == ("KG",)
+    assert ipa_classes("ʰ") == ipa_classes("ʲ") == ("H",)  # other modifiers alone stay weak
+
+
+@needs_espeak
+@pytest.mark.parametrize(
+    ("voice", "text", "expected"),
+    [
+        ("en-us", "wanted roses", "IY"),
+        ("da", "Tre fem.", "EH"),
+        ("om", "Phaphaa", "PBM"),
+        ("lb", "Zuch", "SZ"),
+        ("ky", "чоң шаар", "SH"),
+        ("uz", "choy", "SH"),
+        ("si", "අඹ", "PBM"),
+    ],
+)
+def test_espeak_phones_outside_plain_ipa_get_their_articulation(voice, text, expected):
+    utt = speak(text, Voice("espeak", voice))
+    assert [s for p in utt.phones for s in unknown_symbols(p.symbol)] == []
+    classes = [viseme_classes(p) for p in utt.phones]
+    assert any(expected in c for c in classes), classes
+    if voice == "si":
+        assert classes[1:3] == [("PBM",), ("PBM",)]  # ɐ ᵐ b ə: the lips shut from the nasal onset
+    if voice == "ky":
+        assert ("SZ",) not in classes and ("KG",) in classes  # ч ш are ʃ, ң is ŋ
