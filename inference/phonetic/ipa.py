@@ -79,7 +79,7 @@ for _chars, _cls in (
 # not s). Greek ε and Φ stand for ɛ and ɸ (espeak's ipa1 writes P as Φ); ligatures are two letters.
 _STAND_INS: dict[str, str] = {
     **dict(zip("ABCDEGHIJLMNOPQRSTUVWXYZ", "ɑβçðɛɢħɪɟɫɱŋɔɸɣʀʃθʊʌœχøʒ", strict=True)),
-    "Φ": "ɸ", "φ": "ɸ", "ε": "ɛ",
+    "Φ": "ɸ", "φ": "ɸ", "ε": "ɛ", ":": "ː", "[": "\u032a",  # espeak's length mark; "d[": dental d̪
     "ʦ": "ts", "ʣ": "dz", "ʧ": "tʃ", "ʤ": "dʒ", "ʨ": "tɕ", "ʥ": "dʑ",
 }  # fmt: skip
 _KEEP_MODIFIERS = {"˞": "r", "ʷ": "w", "ᵝ": "w"}
@@ -91,10 +91,16 @@ def _base(ch: str) -> str:
     return unicodedata.normalize("NFD", ch)[0]
 
 
+def as_ipa(phone: str) -> str:
+    """``phone`` as IPA: espeak-ng's stand-ins (``tS``, ``N``, ε, Φ, ʦ) replaced by the letters they
+    stand for, so a ``.phone.json`` written from espeak's events reads right to any IPA reader."""
+    return "".join(_STAND_INS.get(c, c) for c in unicodedata.normalize("NFC", phone))
+
+
 def _symbols(phone: str) -> list[str]:
     """The phone's articulatory symbols, with length, stress and diacritics removed."""
     out: list[str] = []
-    for ch in "".join(_STAND_INS.get(c, c) for c in unicodedata.normalize("NFC", phone)):
+    for ch in as_ipa(phone):
         if ch in _DROP or ch.isspace() or ch.isdigit():
             continue
         if ch in _KEEP_MODIFIERS:

@@ -128,3 +128,17 @@ def test_a_missing_corpus_or_an_unknown_voice_is_one_line(tmp_path, capsys):
     )
     assert rc == 2 and capsys.readouterr().err == "error: espeak-ng has no voice 'xx-nowhere'\n"
     assert not (tmp_path / "o").exists()
+
+
+@needs_espeak
+def test_an_alignment_in_a_language_espeak_writes_with_mnemonics_is_plain_ipa():
+    """Kyrgyz voices write ʃ and tʃ as espeak's own "S" and "tS": the written .phone.json carries
+    the IPA letters, so the evaluator (which reads IPA, not espeak) classifies every phone."""
+    from dualtalk.training.evaluation.phone_classes import classify
+
+    text = "Чоң шаарда жаш балдар ойношот."
+    real = speak(text, Voice("espeak", "ky", 1.1, 60))
+    ours = align_tts.align_transcript(real.audio, text, "ky")
+    symbols = [p.symbol for p in ours]
+    assert any("ʃ" in s for s in symbols) and not any(c in s for s in symbols for c in "SN")
+    assert all(classify(s, "ipa") is not None for s in symbols), symbols

@@ -33,7 +33,7 @@ from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import SAMPLE_RATE
 from ...inference.models.lite.features import mel_filterbank
-from ...inference.phonetic.ipa import is_language_switch
+from ...inference.phonetic.ipa import as_ipa, is_language_switch
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
 
@@ -172,7 +172,7 @@ def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: 
     ends = warp_times(path, [p.end - s0 / SAMPLE_RATE for p in phones])
     offset = r0 / SAMPLE_RATE
     return [
-        Phone(p.symbol, offset + float(b), offset + float(max(e, b)), "ipa")
+        Phone(as_ipa(p.symbol), offset + float(b), offset + float(max(e, b)), "ipa")
         for p, b, e in zip(phones, starts, ends, strict=True)
     ]
 
