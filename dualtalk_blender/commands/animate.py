@@ -414,8 +414,8 @@ def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: flo
     check_window((shot.req.audio, shot.req.audio_b), start, end, f"--range {first}-{last}")
 
 
-def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
-    """Animate one shot; returns the result line."""
+def run_shot(shot: Shot, engines: Any, progress: Any, where: str = "") -> str:
+    """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name)."""
     import bpy
 
     from ...inference import pipeline
@@ -488,7 +488,7 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
         )
         progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
         for warning in rep_a.warnings + rep_b.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {where}{warning}", file=sys.stderr)
         written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
         with _staged([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
@@ -532,6 +532,21 @@ def run_shot(shot: Shot, engines: Any, progress: Any) -> str:
     )
 
 
+class _ShotProgress:
+    """A job shot's progress, its name before every stage: in a farm log each line says which shot
+    it belongs to, and a shot's first line is a new stage, never dropped as a same-stage redraw
+    (after a shot that failed at once, the next shot's ``job`` line was)."""
+
+    def __init__(self, progress: Any, name: str) -> None:
+        self.progress, self.name = progress, name
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.progress.update(f"{self.name}: {stage}", fraction, message)
+
+    def check_cancel(self) -> None:
+        self.progress.check_cancel()
+
+
 def _progress(quiet: bool) -> Any:
     from ...inference.core.progress import ConsoleBar, Silent
 
@@ -562,9 +577,10 @@ def run(args: argparse.Namespace) -> int:
     failed: list[str] = []
     internal = 0
     for i, shot in enumerate(shots):
-        progress.update("job", i / len(shots), shot.name)
+        named = _ShotProgress(progress, shot.name)
+        named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
         try:
-            print(f"{shot.name}: {run_shot(shot, engines, progress)}", flush=True)
+            print(f"{shot.name}: {run_shot(shot, engines, named, f'shot {shot.name!r}: ')}", flush=True)
         except DualTalkError as exc:
             if exc.exit_code == 130 or interrupts.received() is not None:
                 raise  # a cancel or a signal stops the whole job, not just this shot

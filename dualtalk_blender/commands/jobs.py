@@ -191,8 +191,9 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
     for req in ("blend", "char_a", "char_b", "out"):
         if req not in merged:
             raise DualTalkError(f"{where}: missing {req!r}")
-    run: dict[str, Any] = {}
-    for key in ("blend", "motion_a", "motion_b"):
+    # required: ``"blend": null`` is refused here, not left to fail as a TypeError without a shot name
+    run: dict[str, Any] = {"blend": resolve_path(merged["blend"], base, f"{where}.blend", output=False)}
+    for key in ("motion_a", "motion_b"):
         if merged.get(key) is not None:
             run[key] = resolve_path(merged[key], base, f"{where}.{key}", output=False)
     run["out"] = resolve_path(merged["out"], base, f"{where}.out", output=True)
@@ -214,6 +215,10 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
         samples = merged["samples"]
         if isinstance(samples, bool) or not isinstance(samples, int):
             raise DualTalkError(f"{where}.samples: expected an integer")
+        try:  # checked again by Shot.build, whose line names neither the shot nor the key
+            check_render(None, samples)
+        except DualTalkError as exc:
+            raise DualTalkError(f"{where}.samples: {exc}") from None
         run["samples"] = samples
     if merged.get("resolution") is not None:
         res = merged["resolution"]
@@ -309,6 +314,7 @@ def check_shots(shots: list[Shot], base: Path) -> None:
     """
     names: set[str] = set()
     written: dict[Path, str] = {}
+    paths: dict[Path, tuple[str, Path]] = {}  # each real path written -> (what it is, as written)
     by_name: dict[str, set[str]] = {}  # each input path (as written, normalised) -> the shots reading it
     by_real: dict[Path, set[str]] = {}  # ... and by real path
     for s in shots:
@@ -336,6 +342,23 @@ def check_shots(shots: list[Shot], base: Path) -> None:
             if by_real.get(where, set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input (through a link)")
             written[where] = s.name
+            paths[where] = (key, p)
+    _check_nesting(written, paths)
+
+
+def _check_nesting(written: dict[Path, str], paths: dict[Path, tuple[str, Path]]) -> None:
+    """Refuse a file one shot writes inside a path another writes (a render's frames folder, a
+    .blend): each shot checked only its own, so the batch started and a later shot (or every
+    re-run) failed on a folder holding the other's file. Each path's parents are looked up once."""
+    for where, name in written.items():
+        for parent in where.parents:
+            owner = written.get(parent)
+            if owner is not None and owner != name:
+                key, p = paths[parent]
+                raise DualTalkError(
+                    f"job file: shot {name!r} writes {paths[where][1]} inside {p}, the {key} of shot {owner!r}; "
+                    "give each shot its own folder"
+                )
 
 
 def load_jobs(path: str | os.PathLike[str]) -> list[Shot]:

@@ -16,6 +16,7 @@ from dualtalk.dualtalk_blender.commands.jobs import parse_jobs
 from dualtalk.dualtalk_blender.scene import apply
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.fileio import sha256_file
+from dualtalk.inference.core.motion import Motion, save_motion
 from test_blender_animate import build_scene, motions
 
 DEFAULTS = {"blend": "in/scene.blend", "char_a": "Ann", "char_b": "Bob"}
@@ -289,3 +290,67 @@ def test_a_video_this_machine_cannot_encode_is_refused_before_any_work(tmp_path,
     assert capsys.readouterr().err.strip() == (
         "error: this Blender build has no FFmpeg and no ffmpeg is on PATH: render to a folder instead"
     )
+
+
+@pytest.mark.parametrize("order", [("b", "a"), ("a", "b")])
+def test_a_shot_writing_inside_another_shots_output_is_refused_before_any_work(tmp_path, capsys, order):
+    """Shot "a" rendered frames to ``out/frames`` while shot "b" saved ``out/frames/b.blend``.
+    Each shot was checked only against its own outputs, so the batch started: with "b" first,
+    "b" was written and then "a" failed on a frames folder holding a .blend; with "a" first, both
+    ran and every re-run of "a" failed. Now the job is refused in one line before any shot runs."""
+    folder = job_folder(tmp_path)
+    shots = {"a": {"name": "a", "out": "out/a.blend", "render": "out/frames"},
+             "b": {"name": "b", "out": "out/frames/b.blend"}}  # fmt: skip
+    spec = {
+        "defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz"},
+        "shots": [shots[name] for name in order],
+    }
+    capsys.readouterr()  # Blender's "Saved" line from building the scene
+    assert run_job(folder, spec) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.startswith("error: job file: shot 'b' writes ") and "\n" not in err, err
+    assert (
+        f"out/frames/b.blend inside {folder}/out/frames, the render of shot 'a';" in err
+        and captured.out == ""
+    )
+    assert not (folder / "out").exists()
+    base = {**DEFAULTS, "blend": "scene.blend", "audio": "t.wav"}
+    with pytest.raises(
+        DualTalkError, match=r"shot 'y' writes .*x\.blend/y\.blend inside .*x\.blend, the out of shot 'x'"
+    ):
+        parse_jobs({"shots": [{**base, "name": "x", "out": "x.blend"},
+                              {**base, "name": "y", "out": "x.blend/y.blend"}]}, tmp_path)  # fmt: skip
+
+
+def test_a_farm_log_names_the_shot_on_every_progress_and_warning_line(tmp_path, capsys):
+    """A farm log (stderr not a terminal) of a batch where shot 2 failed at once: the next shot's
+    ``job: 67% third`` line was dropped (same stage within the redraw interval), so its progress
+    and its ``warning: no FLAME->ARKit map ...`` read as the failed shot's; no line said "third".
+    Now every progress line starts with its shot's name and every warning names it."""
+    folder = job_folder(tmp_path)
+    rng = np.random.default_rng(1)
+    for role in ("A", "B"):  # FLAME motion on ARKit rigs: keyed with a warning
+        save_motion(
+            folder / "in" / f"flame_{role}.npz", Motion("flame56", rng.uniform(0, 0.2, (40, 56)), role=role)
+        )
+    spec = {
+        "defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz"},
+        "shots": [
+            {"name": "first", "out": "out/first.blend"},
+            {"name": "broken", "out": "out/broken.blend", "char_b": "Nobody"},
+            {"name": "third", "out": "out/third.blend", "motion_a": "in/flame_A.npz", "motion_b": "in/flame_B.npz"},
+        ],
+    }  # fmt: skip
+    (folder / "shots.json").write_text(json.dumps(spec))
+    capsys.readouterr()  # Blender's "Saved" line from building the scene
+    assert main(["animate", "--job", str(folder / "shots.json")]) == 2
+    captured = capsys.readouterr()
+    assert [line.split(":")[0] for line in captured.out.splitlines()] == ["first", "third"]
+    lines = captured.err.splitlines()
+    assert "third: job: 67% shot 3 of 3" in lines
+    progress = [line for line in lines if not line.startswith(("error:", "warning:", "job: 100%"))]
+    assert progress and all(line.startswith(("first: ", "broken: ", "third: ")) for line in progress), lines
+    warnings = [line for line in lines if line.startswith("warning:")]
+    assert warnings and all(line.startswith("warning: shot 'third': ") for line in warnings), warnings
+    assert "error: shot broken: character B 'Nobody' is not in the scene" in captured.err
