@@ -505,11 +505,13 @@ def run_shot(shot: Shot, engines: Any, progress: Any, where: str = "") -> str:
                 save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
             progress.update("save", 1.0, shot.out.name)
             if shot.fbx is not None:
-                from ..scene.fbx_export import export_fbx
+                from ..scene.fbx_export import export_fbx, left_out_modifiers
 
                 progress.update("fbx", 0.0, shot.fbx.name)
                 export_fbx([obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope)
                 progress.update("fbx", 1.0, shot.fbx.name)
+                for warning in left_out_modifiers([obj_a, obj_b], scope=shot.fbx_scope):
+                    print(f"warning: {where}{warning}", file=sys.stderr)
             if shot.render is not None:
                 from ..scene.render import render_shot
 

@@ -177,6 +177,25 @@ def test_an_fbx_the_exporter_would_refuse_is_refused_before_the_blend_is_written
     assert bpy.data.collections["Background"].hide_viewport
 
 
+def test_animate_fbx_names_a_mirror_modifier_the_file_leaves_out(tmp_path, capsys):
+    """Ann's face is half a face with a Mirror modifier: the FBX (written without modifiers so the
+    shape keys survive) holds half a face. The shot still succeeds, with a warning naming it."""
+    scene = tmp_path / "in" / "scene.blend"
+    scene.parent.mkdir(parents=True)
+    build_scene(scene)
+    bpy.data.objects["Ann"].modifiers.new("Mirror", "MIRROR")
+    bpy.ops.wm.save_as_mainfile(filepath=str(scene))
+    a, b = motions(tmp_path / "in")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    rc = main(["animate", "--quiet", "--blend", str(scene), "--char-a", "Ann", "--char-b", "Bob",
+               "--motion-a", str(a), "--motion-b", str(b), "--out", str(out / "shot.blend"),
+               "--fbx", str(out / "shot.fbx")])  # fmt: skip
+    assert rc == 0 and (out / "shot.fbx").is_file()
+    warnings = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("warning: FBX")]
+    assert len(warnings) == 1 and "'Ann'" in warnings[0] and "'Mirror'" in warnings[0]
+
+
 def test_shot_names_with_control_characters_are_refused(tmp_path):
     """The TD made the job file from a spreadsheet saved on Windows: each name ended in "\\r".
     It was accepted, so the "one line per shot" on stdout broke and ``"fbx": true`` wrote
