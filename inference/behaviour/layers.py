@@ -514,7 +514,9 @@ def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
         _add(raise_, int(p) - 2, rng.uniform(0.25, 0.5) * min(ctx.mood.brows, 1.5) * shape)
         last = p
     for e in ctx.partner.phrase_ends:
-        if e < t and not ctx.own.speaking[e] and rng.random() < BROW_LISTENER_P * ctx.mood.brows:
+        # a listener's reaction: not in a breath of the character's own turn (the 0.6 s state, as
+        # for nods); the phrase-level voice let 10 of 49 AMI phrase ends raise a speaker's brows
+        if e < t and not ctx.speaking[e] and rng.random() < BROW_LISTENER_P * ctx.mood.brows:
             shape = _bump(int(1.2 * fps), 0.15, rng.uniform(0.1, 0.3), 0.35, fps)
             _add(raise_, e + int(rng.uniform(0.2, 0.6) * fps), rng.uniform(0.15, 0.3) * shape)
     raise_ = np.clip(raise_, 0.0, 0.8)

@@ -216,3 +216,26 @@ def test_a_head_beat_never_rises_before_the_first_word(demo_dialogue):
     beat = head_plan(stressed, gaze).free - head_plan(flat, gaze).free  # the sway is drawn first: same
     assert np.abs(beat[first:]).max() > 0.1
     assert np.abs(beat[:first]).max() == 0.0
+
+
+def test_a_speaker_pausing_mid_turn_does_not_raise_a_listeners_brows():
+    """The partner's "right" lands in a 0.4 s breath of A's own turn: A is still speaking, so the
+    listener's brow raise at a partner phrase end is not A's to make (it is, once A listens)."""
+    from dualtalk.inference.behaviour.cues import Cues
+    from dualtalk.inference.behaviour.layers import Context, brow_smile
+    from dualtalk.inference.behaviour.settings import Mood
+
+    fps, t = 25.0, 300
+    own = np.zeros(t, bool)
+    own[0:100] = own[110:200] = True  # A talks, breathes 0.4 s at frames 100-110, talks on
+    partner = np.zeros(t, bool)
+    partner[95:104] = partner[230:250] = True
+    quiet = np.zeros(t, np.float32)
+
+    def cues(speaking, ends):
+        return Cues(speaking, quiet - 20, quiet, quiet, phrase_ends=ends)
+
+    ctx = Context(cues(own, []), cues(partner, [104, 250]), fps, Mood(brows=5.0), seed=0, role=0)
+    brows = brow_smile(ctx)["browInnerUp"]
+    assert brows[100:200].max() == 0.0  # mid-turn: no listener reaction
+    assert brows[250:300].max() > 0.05  # listening: the reaction comes
