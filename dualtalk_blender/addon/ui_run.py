@@ -216,7 +216,11 @@ def _panel_scene_options(s: Any, prefs: Any, take: str) -> ApplyOptions:
         assert isinstance(map_path, str)  # a path option reads as its absolute path
         values["map"] = _need_file("custom map", map_path)
     flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
-    values["flame_map"] = flame_map if flame_map and os.path.isfile(flame_map) else None
+    if flame_map and not os.path.isfile(flame_map):  # dropped silently, the run would key jaw and head only
+        raise DualTalkError(
+            f"FLAME map file in the add-on preferences not found: {flame_map}; choose it again or clear it"
+        )
+    values["flame_map"] = flame_map or None
     # the operator's UNDO flag makes the whole run one undo step
     return ApplyOptions.from_values(values, take=take, undo_push=False)
 

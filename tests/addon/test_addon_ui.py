@@ -121,6 +121,26 @@ def test_bad_input_is_one_clear_error_before_any_work(scene, assets, tmp_path):
     assert _run_dirs() <= leftovers  # no temp job folder left behind
 
 
+def test_a_flame_map_in_the_preferences_that_has_moved_stops_generate_with_one_line(scene, assets, tmp_path):
+    """FLAME rigs need the preferences' FLAME map for the embedded model's ARKit output. A map file
+    that has since moved was silently dropped: the run keyed jaw and head only and said "no map
+    file given", though one was. It is refused before any work, naming the file and where it is set."""
+    leftovers = _run_dirs()
+    exps = [f"Exp{i:03d}" for i in range(50)]
+    a = ah.br.make_character("FlameA", exps, location=(-0.5, 0.0, 0.0), jaw="jaw")
+    b = ah.br.make_character("FlameB", exps, location=(0.5, 0.0, 0.0), jaw="jaw")
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    moved = tmp_path / "moved" / "arkit_flame_map.npy"
+    bpy.context.preferences.addons["dualtalk"].preferences.flame_map = str(moved)
+    before = ah.scene_fingerprint(scene)
+    with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError) as err:
+        bpy.ops.dualtalk.generate()
+    said = str(err.value)
+    assert f"FLAME map file in the add-on preferences not found: {moved}" in said, said
+    assert ah.scene_fingerprint(scene) == before
+    assert ui_run.ACTIVE is None and _run_dirs() <= leftovers
+
+
 def test_worker_error_from_the_engine_reaches_the_user(scene, assets, tmp_path):
     a, b = ah.two_characters()
     bogus = tmp_path / "not_a_checkpoint.pth"
