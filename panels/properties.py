@@ -126,8 +126,12 @@ PANEL_ONLY = {  # what only the panel has: not options of a run
     "sound_strip": BoolProperty(
         name="Sound strip", default=True, description="Place the audio in the sequencer"
     ),
-    "fbx_path": StringProperty(
-        name="FBX", subtype="FILE_PATH", default="//dualtalk.fbx", description="FBX output"
+    "fbx_path": StringProperty(  # "//": next to the .blend; Blender 5 draws it invalid without the option
+        name="FBX",
+        subtype="FILE_PATH",
+        options={"PATH_SUPPORTS_BLEND_RELATIVE"},
+        default="//dualtalk.fbx",
+        description="FBX output",
     ),
     "fbx_scope": EnumProperty(
         name="Scope",

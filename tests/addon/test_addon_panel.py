@@ -5,6 +5,7 @@ fields appear only for their form; plus the sound-strip placement rules."""
 from __future__ import annotations
 
 import sys
+import warnings
 from types import SimpleNamespace
 
 import addon_helpers as ah
@@ -170,6 +171,19 @@ def test_preferences_draw_every_setting_and_warn_when_offline(scene):
         and "dualtalk.check_python" in ops
     )
     assert any("Online access is disabled" in t for kind, t in layout.log if kind == "label")
+
+
+def test_fbx_path_next_to_the_blend_file_is_a_path_blender_accepts(scene):
+    """The FBX field's default is ``//dualtalk.fbx`` (next to the .blend). Blender 5 draws a ``//``
+    path as invalid (red) in a field that does not declare it supports one, warns on each such
+    value, and makes a file picked there absolute; the field declares it."""
+    prop = scene.dualtalk.bl_rna.properties["fbx_path"]
+    assert scene.dualtalk.fbx_path == "//dualtalk.fbx"
+    assert prop.is_path_supports_blend_relative
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Blender's "does not support blend relative" RuntimeWarning
+        scene.dualtalk.fbx_path = "//shots/take1.fbx"
+    assert scene.dualtalk.fbx_path == "//shots/take1.fbx"
 
 
 def test_sound_strip_starts_where_the_animation_starts(scene, tmp_path):
