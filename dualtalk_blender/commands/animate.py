@@ -4,7 +4,7 @@
 
     python -m dualtalk animate --blend IN.blend --char-a Ann --char-b Bob --audio talk.wav \\
         --out OUT.blend [--fbx OUT.fbx] [--render OUT.mp4 | --render FRAMES_DIR] [--checkpoint DualTalk.pth]
-    python -m dualtalk animate --job shots.json
+    python -m dualtalk animate --job shots.json [--summary SUMMARY.json]
 
 The engine writes ``A.npz``/``B.npz`` into a work folder (default ``OUT.dualtalk/`` beside
 the output); they are read back with :func:`load_motion` and keyed (the motion file is the
@@ -12,7 +12,8 @@ only seam). The work files (``A.npz``, ``B.npz``, the ``dialogue.wav`` mix) repl
 run's together with the .blend and FBX, once every output of the shot is written.
 ``--motion-a``/``--motion-b`` key existing motion files instead of running the engine. IN.blend
 is never written. Progress goes to stderr, one result line per shot to
-stdout; exit status 0, 2 for bad input (one ``error:`` line), 1 for internal errors.
+stdout; exit status 0, 2 for bad input (one ``error:`` line), 1 for internal errors. With
+``--summary`` a job also leaves a JSON report of every shot when it ends, however it ends.
 
 Inside Blender's own Python (the extension installed, or this folder on ``sys.path``)::
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import math
 import os
@@ -33,6 +35,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +64,18 @@ if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b
     sys.exit(_blender_main())
 
 from ...inference.core import interrupts  # noqa: E402
-from ...inference.core.errors import DualTalkError  # noqa: E402
+from ...inference.core.errors import CancelledError, DualTalkError  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_dialogue_strip, remove_our_strips  # noqa: E402
-from .jobs import Shot, intermediates, load_jobs, unused_render_settings, work_folder  # noqa: E402
+from .jobs import (  # noqa: E402
+    Shot,
+    check_summary,
+    intermediates,
+    load_jobs,
+    unused_render_settings,
+    work_folder,
+)
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -116,6 +126,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--samples", type=int, metavar="N", help="override render samples (Cycles/EEVEE)")
     out.add_argument("--work", metavar="DIR", help="where A.npz/B.npz go (default: OUT.dualtalk/)")
     parser.add_argument("--job", metavar="JOBS.json", help="run many shots from a job file (see docs)")
+    parser.add_argument(
+        "--summary",
+        metavar="SUMMARY.json",
+        help="with --job: when the batch ends, however it ends (failed shots, Ctrl-C, SIGTERM), write a "
+        "JSON report: per shot its status (done/failed/not run), error line, exit code, outputs and "
+        "seconds, plus totals and the exit status",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -414,8 +431,11 @@ def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: flo
     check_window((shot.req.audio, shot.req.audio_b), start, end, f"--range {first}-{last}")
 
 
-def run_shot(shot: Shot, engines: Any, progress: Any, where: str = "") -> str:
-    """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name)."""
+def run_shot(
+    shot: Shot, engines: Any, progress: Any, where: str = "", wrote: list[Path] | None = None
+) -> str:
+    """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
+    ``wrote`` receives the files put in place (a job's summary lists them), once all of them are."""
     import bpy
 
     from ...inference import pipeline
@@ -519,6 +539,8 @@ def run_shot(shot: Shot, engines: Any, progress: Any, where: str = "") -> str:
                     scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
                 )
     took = time.perf_counter() - t0
+    if wrote is not None:
+        wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files) if p is not None)
     if rep_a.replaced is not None:
         range_first, range_last = _frame_range(shot)
         assert options.replace_range is not None  # set by _range_window
@@ -555,11 +577,99 @@ def _progress(quiet: bool) -> Any:
     return Silent() if quiet else ConsoleBar(sys.stderr)
 
 
+@dataclass
+class _Outcome:
+    """One shot of a job as its summary reports it (``--summary``)."""
+
+    name: str
+    status: str = "not run"  # "done", "failed", or "not run" (the batch stopped before it)
+    error: str | None = None  # the user's ``error:`` line, without the prefix
+    exit_code: int | None = None  # 2 bad input, 1 internal error, 130/143 interrupted
+    outputs: list[str] = field(default_factory=list)
+    seconds: float | None = None
+
+
+def _failure(exc: BaseException, name: str) -> tuple[str, int, bool]:
+    """How a shot's failure reads to the user: its line (no ``error:``), exit code, and whether it
+    stops the batch (a cancel or a signal does) -- exactly as ``cli._main`` reports an error."""
+    if isinstance(exc, KeyboardInterrupt):
+        return interrupts.message(exc), interrupts.exit_code(exc), True
+    if isinstance(exc, CancelledError):
+        return str(exc), exc.exit_code, True
+    if interrupts.received() is not None:  # a signal surfaced as some other failure
+        return interrupts.message(), interrupts.exit_code(), True
+    if isinstance(exc, DualTalkError):
+        return f"shot {name}: {exc}", exc.exit_code, exc.exit_code == 130
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return f"shot {name}: internal error ({detail})", 1, not isinstance(exc, Exception)
+
+
+def _failed_line(failed: list[str], total: int) -> str:
+    """The batch's last line names its failed shots (the first few of a long list), so a farm log
+    says which to re-queue without scrolling back through the errors."""
+    names = ", ".join(failed[:10]) + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
+    return f"{len(failed)} of {total} shots failed: {names} (see the errors above)"
+
+
+def _write_summary(path: Path, job: Path, outcomes: list[_Outcome], exit_code: int) -> None:
+    """The batch's report for a farm's scheduler, replaced whole (never a half-written JSON)."""
+    from ...inference.core.fileio import atomic_path
+
+    count = {status: sum(o.status == status for o in outcomes) for status in ("done", "failed", "not run")}
+    report = {
+        "version": 1,
+        "job": str(job),
+        "exit_code": exit_code,
+        "totals": {
+            "shots": len(outcomes),
+            "done": count["done"],
+            "failed": count["failed"],
+            "not_run": count["not run"],
+        },
+        "shots": [asdict(o) for o in outcomes],
+    }
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def _run_batch(shots: list[Shot], outcomes: list[_Outcome], progress: Any) -> None:
+    """Run every shot in order, recording each in ``outcomes``; a failing shot costs only itself,
+    a cancel or a signal stops the batch (re-raised, the shot recorded as failed)."""
+    from ...inference.pipeline import Engines
+
+    engines = Engines()
+    for i, (shot, outcome) in enumerate(zip(shots, outcomes, strict=True)):
+        named = _ShotProgress(progress, shot.name)
+        named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
+        t0 = time.perf_counter()
+        wrote: list[Path] = []
+        try:
+            line = run_shot(shot, engines, named, f"shot {shot.name!r}: ", wrote)
+        except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
+            outcome.seconds = round(time.perf_counter() - t0, 3)
+            outcome.status = "failed"
+            outcome.error, outcome.exit_code, stop = _failure(exc, shot.name)
+            if stop:
+                raise
+            print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+            if outcome.exit_code == 1 and os.environ.get("DUALTALK_DEBUG"):
+                traceback.print_exc()
+            continue
+        outcome.seconds = round(time.perf_counter() - t0, 3)
+        outcome.status = "done"
+        outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
+        print(f"{shot.name}: {line}", flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from ...inference.pipeline import Engines
 
     progress = _progress(args.quiet)
     if args.job is None:
+        if args.summary is not None:
+            raise DualTalkError(
+                "--summary needs --job JOBS.json (a single shot reports through its exit status)"
+            )
         print(run_shot(shot_from_args(args), Engines(), progress))
         return 0
     # every single-shot option given on the command line would be silently ignored: refuse it
@@ -568,39 +678,33 @@ def run(args: argparse.Namespace) -> int:
     clash = [
         f"--{name.replace('_', '-')}"
         for name, value in vars(args).items()
-        if name not in ("job", "quiet") and value != defaults.get_default(name)
+        if name not in ("job", "quiet", "summary") and value != defaults.get_default(name)
     ]
     if clash:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
     shots = load_jobs(args.job)
+    summary = _path(args.summary)
+    if summary is not None:  # like every output: refused before any work, not after the batch
+        check_summary(summary, shots, _abs_path(args.job))
     for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
         _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
-    engines = Engines()
-    failed: list[str] = []
-    internal = 0
-    for i, shot in enumerate(shots):
-        named = _ShotProgress(progress, shot.name)
-        named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
-        try:
-            print(f"{shot.name}: {run_shot(shot, engines, named, f'shot {shot.name!r}: ')}", flush=True)
-        except DualTalkError as exc:
-            if exc.exit_code == 130 or interrupts.received() is not None:
-                raise  # a cancel or a signal stops the whole job, not just this shot
-            failed.append(shot.name)
-            print(f"error: shot {shot.name}: {exc}", file=sys.stderr, flush=True)
-        except Exception as exc:  # a bug in one shot must not cost the rest of an overnight batch
-            if interrupts.received() is not None:
-                raise
-            failed.append(shot.name)
-            internal += 1
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
-            print(f"error: shot {shot.name}: internal error ({detail})", file=sys.stderr, flush=True)
-            if os.environ.get("DUALTALK_DEBUG"):
-                traceback.print_exc()
+    outcomes = [_Outcome(shot.name) for shot in shots]
+    try:
+        _run_batch(shots, outcomes, progress)
+    except BaseException as exc:  # stopped (a signal, a cancel): the report says how far it got
+        if summary is not None:
+            try:
+                _write_summary(summary, _abs_path(args.job), outcomes, _failure(exc, "")[1])
+            except DualTalkError as why:  # the stop is the error to report; this one only warns
+                print(f"warning: {why}", file=sys.stderr, flush=True)
+        raise
+    failed = [o for o in outcomes if o.status == "failed"]
     progress.update("job", 1.0, f"{len(shots) - len(failed)}/{len(shots)} shots done")
+    code = 0 if not failed else 1 if any(o.exit_code == 1 for o in failed) else 2
+    if summary is not None:
+        _write_summary(summary, _abs_path(args.job), outcomes, code)
     if failed:
-        error = DualTalkError(f"{len(failed)} of {len(shots)} shots failed (see the errors above)")
-        if internal:
-            error.exit_code = 1  # internal errors, as for a single shot
+        error = DualTalkError(_failed_line([o.name for o in failed], len(shots)))
+        error.exit_code = code  # 1 for internal errors, as for a single shot
         raise error
     return 0

@@ -361,6 +361,32 @@ def _check_nesting(written: dict[Path, str], paths: dict[Path, tuple[str, Path]]
                 )
 
 
+def check_summary(summary: Path, shots: list[Shot], job: Path) -> None:
+    """Refuse a ``--summary`` path before any work: written when the batch ends, a report over a
+    shot's output, inside a render folder (which must hold only frames), over an input or the job
+    file was found only after hours of work. Each path is resolved once (job files are large)."""
+    label = f"--summary {summary}"
+    inputs: dict[str, str] = {os.path.normpath(job): "job file"}
+    for s in shots:
+        for key in INPUT_PATHS:
+            if getattr(s, key) is not None:
+                inputs.setdefault(os.path.normpath(getattr(s, key)), f"input {key} of shot {s.name!r}")
+    outputs.check_write_plan([("--summary", summary)], [(what, p) for p, what in inputs.items()])
+    mine = outputs.real(summary)
+    for s in shots:
+        writes = _writes(s) + ([("work folder", work_folder(s))] if intermediates(s) else [])
+        for key, p in writes:
+            where = outputs.real(p)
+            what = f"the {key} of shot {s.name!r}"
+            if where == mine:
+                raise DualTalkError(f"{label} is the same path as {what}; choose another path")
+            if where in mine.parents:
+                raise DualTalkError(f"{label} lies inside {p}, {what}; choose another path")
+            if mine in where.parents:
+                raise DualTalkError(f"{label} would hold {what} ({p}); choose another path")
+    outputs.check_target(summary, "--summary")
+
+
 def load_jobs(path: str | os.PathLike[str]) -> list[Shot]:
     """Read a job file; relative paths are taken from its folder."""
     data = read_json(path, "job file", MAX_JOB_BYTES)

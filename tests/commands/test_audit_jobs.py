@@ -133,7 +133,7 @@ def test_one_shot_hitting_an_internal_error_does_not_stop_the_batch(tmp_path, ca
     errors = [line for line in captured.err.splitlines() if line.startswith("error:")]
     assert errors == [
         "error: shot crash: internal error (ValueError: cannot broadcast shapes (40,) and (39,))",
-        "error: 1 of 3 shots failed (see the errors above)",
+        "error: 1 of 3 shots failed: crash (see the errors above)",
     ]
     assert sorted(p.name for p in (folder / "out").iterdir()) == ["first.blend", "last.blend"]
 

@@ -247,7 +247,7 @@ def test_a_job_shot_naming_a_missing_character_fails_alone(kit, capsys):
     assert code == 2
     assert err == [
         "error: shot ghost: character B 'Ghost' is not in the scene (meshes/armatures: Ann, Ann_rig, Bob, Bob_rig)",
-        "error: 1 of 2 shots failed (see the errors above)",
+        "error: 1 of 2 shots failed: ghost (see the errors above)",
     ]
     assert "s1: wrote" in stdout
     assert (kit / "out" / "s1.blend").is_file() and not (kit / "out" / "ghost.blend").exists()

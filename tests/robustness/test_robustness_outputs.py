@@ -113,7 +113,7 @@ def test_a_work_folder_holding_the_input_audio_is_refused(kit, capsys, engine_ca
         argv = ["animate", "--quiet", "--job", str(job)]
     code, err, _ = run_cli(capsys, argv)
     if how == "job work":
-        assert err[-1] == "error: 1 of 1 shots failed (see the errors above)"
+        assert err[-1] == "error: 1 of 1 shots failed: s1 (see the errors above)"
         err = err[:1]
         assert err[0].startswith("error: shot s1: ")
         code = 2
