@@ -115,12 +115,21 @@ def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> Character
     """The refusals of :func:`check_character` for an already inspected character."""
     mesh, arm = report.mesh, report.armature
     key = mesh.data.shape_keys
-    for idblock in (mesh, mesh.data, key, arm):  # pose bones live on the (overridable) armature object
-        if idblock is not None and idblock.library is not None:
+    kinds = ((mesh, "object"), (mesh.data, "mesh data"), (key, "shape keys"), (arm, "armature object"))
+    for idblock, kind in kinds:  # pose bones live on the (overridable) armature object
+        if idblock is None or idblock.library is None:
+            continue
+        where = f"{idblock.library.filepath} (read-only)"
+        if idblock is not mesh and mesh.override_library is not None:  # the object overridden, not its data
             raise DualTalkError(
-                f"{idblock.name!r} is linked from {idblock.library.filepath} (read-only); make it local "
-                "(or a library override) before animating it"
+                f"{mesh.name!r} is a library override, but its {kind} {idblock.name!r} is still linked from "
+                f"{where}; make its data local too (Object > Relations > Make Local > Selected Objects "
+                "and Data) before animating it"
             )
+        raise DualTalkError(
+            f"the {kind} {idblock.name!r} is linked from {where}; make it local "
+            "(or a library override with its data) before animating it"
+        )
     layers.check_editable((key, arm, mesh))
     if report.shared_with and options.single_user == "refuse":
         raise DualTalkError(

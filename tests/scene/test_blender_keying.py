@@ -311,3 +311,21 @@ def test_linked_library_characters_are_refused_clearly(tmp_path):
     bpy.context.scene.collection.objects.link(obj)
     with pytest.raises(DualTalkError, match="linked from"):
         apply_motion(obj, ramp_motion(5))
+
+
+def test_an_overridden_character_whose_mesh_is_still_linked_is_told_what_to_make_local(tmp_path):
+    """A library override of the object leaves its mesh and shape keys linked: the refusal said
+    "make it local (or a library override)" to a user who had just made the override."""
+    br.make_character("Lib", armature=False)
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "lib.blend"))
+    br.reset()
+    with bpy.data.libraries.load(str(tmp_path / "lib.blend"), link=True) as (src, dst):
+        dst.objects = ["Lib"]
+    linked = dst.objects[0]
+    bpy.context.scene.collection.objects.link(linked)
+    obj = linked.override_create(remap_local_usages=True)
+    assert obj.override_library is not None and obj.data.library is not None
+    with pytest.raises(DualTalkError) as refused:
+        apply_motion(obj, ramp_motion(5))
+    message = str(refused.value)
+    assert "is a library override, but its mesh data" in message and "Make Local" in message
