@@ -11,9 +11,9 @@ finds who speaks when from the *sum* of the two, against each channel's own acti
   packaged voice encoder, MFCC statistics) and of the trivial answer "one speaker speaks
   whenever anyone does", with and without a 0.25 s collar (6 frames) around reference edges.
 - With ``--motion2`` (speaker 2's tracked face, a DualTalk dataset ``.npz`` with ``pose`` (T, 6)
-  = [neck, jaw]): how much faster the tracked jaw moves in frames marked as speaker 2 speaking
-  than in the others, for the energy detector and the Silero-gated one. A detector that tracks
-  speech well gives a large ratio.
+  = [neck, jaw], at 25 fps; a motion file at another rate is refused): how much faster the
+  tracked jaw moves in frames marked as speaker 2 speaking than in the others, for the energy
+  detector and the Silero-gated one. A detector that tracks speech well gives a large ratio.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ...inference.audio.loader import load_speech
 from ...inference.audio.vad import frame_levels, voice_activity
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import DAMAGED_ARRAY_FILE, npz_member_header
-from ...inference.core.motion import MAX_FRAMES
+from ...inference.core.motion import MAX_FRAMES, check_fps
 from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 
 COLLAR_FRAMES = 6  # 0.25 s at 25 fps, the usual scoring collar
@@ -65,6 +65,7 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
                     f"it declares {header[0]}"
                 )
             pose = np.asarray(data["pose"], dtype=np.float64)
+            fps = _stored_fps(data, path.name)
     except (OSError, ValueError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npz file ({exc})") from None
     if pose.ndim != 2 or pose.shape[1] != 6 or len(pose) < 2:
@@ -73,7 +74,24 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
         )
     if not np.isfinite(pose).all():
         raise DualTalkError(f"{path.name}: 'pose' contains NaN or Inf")
+    if fps != FPS:  # frame i of the face is paired with the audio's frame i at 25 fps
+        raise DualTalkError(
+            f"{path.name} is at {fps:g} fps but the ratio pairs it with {FPS:g} fps audio frames; "
+            f"give speaker 2's face at {FPS:g} fps (the DualTalk dataset's rate)"
+        )
     return pose[:, 3]
+
+
+def _stored_fps(data: Any, name: str) -> float:
+    """The frame rate a motion file stores (``fps``); the dataset layout has none and is 25 fps."""
+    if "fps" not in data.files:
+        return float(FPS)
+    header = npz_member_header(data, "fps")  # a single number; never allocate what a crafted file claims
+    raw = np.asarray(data["fps"]) if header is None or header[0] == () else None
+    try:
+        return check_fps(raw.item() if raw is not None and raw.shape == () else "an array")
+    except DualTalkError as exc:
+        raise DualTalkError(f"{name}: {exc}") from None
 
 
 def _der_rows(refs: dict[str, tuple[np.ndarray, np.ndarray]], labels: np.ndarray) -> dict[str, Any]:
