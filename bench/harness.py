@@ -64,6 +64,19 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
+def machine_line(info: dict[str, Any]) -> str:
+    """:func:`machine_info` as the one line printed under every table (timings need their machine)."""
+    cpu = f"{info['cpu']}, " if info.get("cpu") else ""
+    parts = [f"{cpu}{info.get('cpus', '?')} CPUs"]
+    if info.get("gpu"):
+        parts.append(f"GPU {info['gpu']}")
+    parts.append(f"Python {info['python']}")
+    if info.get("torch"):
+        parts.append(f"torch {info['torch']}, torch threads {info.get('torch_threads', '?')}")
+    parts.append(str(info["platform"]))
+    return "machine: " + "; ".join(parts)
+
+
 def timeit(
     fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1, sync: Callable[[], None] | None = None
 ) -> dict[str, float]:
@@ -101,9 +114,11 @@ class BenchResult:
 
     def emit(self, as_json: bool, stream=None) -> None:
         stream = stream or sys.stdout
+        machine = machine_info()
         print(self.table(), file=stream)
+        print(machine_line(machine), file=stream)  # a pasted table says where it was measured
         if as_json:
-            payload = {"bench": self.name, **self.summary, "machine": machine_info()}
+            payload = {"bench": self.name, **self.summary, "machine": machine}
             print(json.dumps(payload, default=float), file=stream)
 
 
