@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_test=0
-[[ "${1:-}" == "--test" ]] && with_test=1
+case "${1:-}" in
+    "") ;;
+    --test) with_test=1 ;;
+    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option ${1} (use --test, or nothing)" >&2; exit 2 ;;
+esac
 
 if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from dualtalk.cli import SUBCOMMANDS
@@ -80,3 +81,29 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(command):
     err = proc.stderr.read().decode()
     assert proc.wait() == 141
     assert "Traceback" not in err and "BrokenPipe" not in err and err == ""
+
+
+@pytest.mark.parametrize(("arg", "code"), [("--help", 0), ("-h", 0), ("--bogus", 2)])
+def test_the_set_up_script_answers_help_and_refuses_unknown_options_without_installing(tmp_path, arg, code):
+    """``setup.sh --help`` ran the whole install (apt-get update, pip) as if no option were given.
+    Here apt-get and pip cannot be reached (PATH holds only what the script needs to start and
+    PYTHON is ``false``), so an install attempt fails instead of changing this machine."""
+    import shutil
+
+    repo = Path(__file__).resolve().parents[2]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "sed", "dirname", "id", "cat"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    env = {"PATH": str(bin_dir), "PYTHON": "false", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(bin_dir / "bash"), str(repo / "scripts" / "setup.sh"), arg],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    if code == 0:
+        assert "setup.sh --test" in done.stdout
+    else:
+        assert done.stderr.strip() == f"error: unknown option {arg} (use --test, or nothing)"
