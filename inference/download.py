@@ -122,8 +122,39 @@ def download(
     if dest.is_dir() or dest.suffix == "":
         name = Path(urllib.parse.urlparse(url).path).name or DEFAULT_FILENAME
         dest = dest / name
+    made = _missing_folders(dest.parent)
     ensure_writable_dir(dest.parent)
     part = dest.with_name(dest.name + ".part")
+    try:
+        return _download_into(url, dest, part, expected, progress, retries, timeout, force)
+    except BaseException:
+        if not part.exists():  # nothing to resume: leave no folder this run made
+            for folder in made:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if empty
+        raise
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders up to ``folder`` that do not exist yet, deepest first (what a mkdir -p makes)."""
+    out = []
+    while not folder.exists() and folder != folder.parent:
+        out.append(folder)
+        folder = folder.parent
+    return out
+
+
+def _download_into(
+    url: str,
+    dest: Path,
+    part: Path,
+    expected: str | None,
+    progress: Progress,
+    retries: int,
+    timeout: float,
+    force: bool,
+) -> Path:
+    """:func:`download` once ``dest`` is known and its folder exists."""
     meta_path = dest.with_name(dest.name + ".part.json")
 
     if dest.exists() and not force:

@@ -98,7 +98,7 @@ def test_the_hub_reported_checksum_is_checked_through_the_redirect(server, tmp_p
     assert download(f"{server}/hub/file.pth", tmp_path / "ok").read_bytes() == PAYLOAD
     with pytest.raises(DualTalkError, match="does not match"):
         download(f"{server}/hub-bad/file.pth", tmp_path / "bad")
-    assert not any((tmp_path / "bad").iterdir())
+    assert not (tmp_path / "bad").exists()  # nothing kept, not even the folder it made
 
 
 def test_http_errors_and_unreachable_hosts_are_one_line_errors(server, tmp_path):
@@ -110,6 +110,10 @@ def test_http_errors_and_unreachable_hosts_are_one_line_errors(server, tmp_path)
         port = s.getsockname()[1]
     with pytest.raises(DualTalkError, match="cannot reach"):
         download(f"http://127.0.0.1:{port}/x.pth", tmp_path)
+    # "writes nothing": not even the folders of a destination that did not exist yet
+    with pytest.raises(DualTalkError, match="cannot reach"):
+        download(f"http://127.0.0.1:{port}/x.pth", tmp_path / "models" / "dualtalk" / "x.pth")
+    assert list(tmp_path.iterdir()) == []
     with pytest.raises(DualTalkError, match="64 hex"):
         download(f"{server}/file.pth", tmp_path, sha256="abc")
     with pytest.raises(DualTalkError, match="http"):
