@@ -112,7 +112,10 @@ def test_wrong_architecture_and_truncated_files_are_one_line(tmp_path, tiny_ckpt
     write_tiny_lite(bad / "lite.pt")  # real lite weights, asked to load as the published network
     cases = {
         "linear.pth": ("auto", "not a DualTalk checkpoint"),
-        "other.pt": ("lite", "not a DualTalk lite weights file"),
+        "other.pt": (
+            "lite",
+            "not a DualTalk lite weights file (the published DualTalk.pth runs with --engine dualtalk)",
+        ),
         "half.pth": ("dualtalk", "not a readable PyTorch checkpoint"),
         "head.pth": ("auto", "not a readable"),
         "empty.pth": ("auto", "empty"),

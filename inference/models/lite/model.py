@@ -505,7 +505,10 @@ def load_lite(path: str | Path | None = None, device: str = "cpu") -> tuple[Lite
     except DualTalkError as exc:
         raise DualTalkError(str(exc).replace("PyTorch checkpoint", "lite weights file", 1)) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise DualTalkError(f"{path.name} is not a DualTalk lite weights file")
+        raise DualTalkError(
+            f"{path.name} is not a DualTalk lite weights file (the published DualTalk.pth runs with "
+            "--engine dualtalk)"
+        )
     cfg = lite_config_from_payload(payload.get("config"), path.name)
     state = lite_state_from_payload(payload.get("state_dict"), path.name)
     with torch.device("meta"):  # shapes only: nothing is allocated until the weights are checked
