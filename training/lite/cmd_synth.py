@@ -20,7 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--first", type=int, default=0, help="index of the first dialogue (to extend a corpus)"
     )
     parser.add_argument(
-        "--seconds", type=float, default=None, help="length of each dialogue (default 10-20 s)"
+        "--seconds",
+        type=float,
+        default=None,
+        help="length each dialogue aims at; its last utterance is never cut, so a dialogue may run a few "
+        "seconds longer (the manifest records each one's length; default 10-20 s)",
     )
     parser.add_argument(
         "--english-share",
