@@ -22,7 +22,10 @@ import numpy as np
 
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 
-ABS_FLOOR_DB = -55.0  # nothing quieter than this is speech, whatever the statistics say
+ABS_FLOOR_DB = -55.0  # nothing quieter is speech in a take at full level (take_floor: a quiet one)
+REF_LOUD_DB = -20.0  # a take whose loud speech sits below this is quiet: its floor drops by the difference,
+MAX_FLOOR_SHIFT_DB = 45.0  # by at most this much,
+NOISE_MARGIN_DB = 25.0  # and never to within this of a stream's own noise floor (room tone stays below it)
 ON_ABOVE_FLOOR_DB = 12.0  # speech starts this far above the noise floor ...
 BELOW_PEAK_DB = 32.0  # ... or at most this far below the stream's loud speech level
 STEADY_DB = 6.0  # less level spread than this (10th to 95th percentile) is steady noise
@@ -76,13 +79,27 @@ def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.nda
     return 10.0 * np.log10(win_sum / np.maximum(win_cnt, 1.0) + 1e-12)
 
 
-def _thresholds(level: np.ndarray) -> tuple[float, float]:
+def take_floor(*levels: np.ndarray) -> float:
+    """The absolute speech floor (dBFS) for a take whose streams have these frame levels.
+
+    Gain is arbitrary (32-bit float recorders are often left near -40 dBFS; the AMI meeting
+    mixes' speech sits at -30 to -50), so the floor follows the take's loudest stream down: a
+    quiet take keeps its speech, while a stream far quieter than its partner (room noise on a
+    silent speaker's mic) stays below the floor. :func:`_thresholds` keeps it
+    :data:`NOISE_MARGIN_DB` above each stream's own noise floor.
+    """
+    loud = max((float(np.percentile(v, 95)) for v in levels if len(v)), default=REF_LOUD_DB)
+    return ABS_FLOOR_DB - min(MAX_FLOOR_SHIFT_DB, max(0.0, REF_LOUD_DB - loud))
+
+
+def _thresholds(level: np.ndarray, abs_floor: float = ABS_FLOOR_DB) -> tuple[float, float]:
     floor = float(np.percentile(level, 10))
     loud = float(np.percentile(level, 95))
     spread = loud - floor
     if spread < STEADY_DB:  # a steady hum or hiss has no syllables: nothing here is speech
         return np.inf, np.inf
-    on = max(ABS_FLOOR_DB, floor + min(ON_ABOVE_FLOOR_DB, 0.5 * spread), loud - BELOW_PEAK_DB)
+    lowest = max(abs_floor, min(ABS_FLOOR_DB, floor + NOISE_MARGIN_DB))  # see take_floor
+    on = max(lowest, floor + min(ON_ABOVE_FLOOR_DB, 0.5 * spread), loud - BELOW_PEAK_DB)
     return on, on - HYSTERESIS_DB
 
 
@@ -126,13 +143,15 @@ def clean_activity(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
     return m
 
 
-def bleed_attenuation(level: np.ndarray, partner_level: np.ndarray) -> float | None:
+def bleed_attenuation(
+    level: np.ndarray, partner_level: np.ndarray, abs_floor: float = ABS_FLOOR_DB
+) -> float | None:
     """How many dB the partner's voice is attenuated in this stream (None if not measurable).
 
     Measured on frames where the partner is clearly speaking and this stream is much
     quieter (so mostly bleed): the median level difference there.
     """
-    p_on, _ = _thresholds(partner_level)
+    p_on, _ = _thresholds(partner_level, abs_floor)
     loud_partner = partner_level > p_on + 6.0
     diff = level - partner_level
     cand = diff[loud_partner & (diff < -6.0)]
@@ -147,15 +166,18 @@ def energy_activity(
     level = frame_levels(x, sr, fps)
     if len(level) == 0:
         return np.zeros(0, dtype=bool)
-    on, off = _thresholds(level)
-    on_arr = np.full(len(level), on)
-    off_arr = np.full(len(level), off)
+    p_level = None
     if partner is not None:
         q = np.asarray(partner).reshape(-1)[: len(x)]
         if len(q) < len(x):  # the partner's stream ended early: silence after it
             q = np.concatenate([q, np.zeros(len(x) - len(q), dtype=q.dtype)])
         p_level = frame_levels(q, sr, fps)
-        att = bleed_attenuation(level, p_level)
+    floor = take_floor(level) if p_level is None else take_floor(level, p_level)
+    on, off = _thresholds(level, floor)
+    on_arr = np.full(len(level), on)
+    off_arr = np.full(len(level), off)
+    if p_level is not None:
+        att = bleed_attenuation(level, p_level, floor)
         if att is not None:
             # expected bleed level per frame; speech must clear it by a margin
             expected = p_level + att + BLEED_MARGIN_DB

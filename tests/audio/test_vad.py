@@ -114,3 +114,33 @@ def test_real_clip_activity_follows_the_tracked_jaw(demo_clip):
     speaking, listening = speed[:t][act_b[:t]], speed[:t][~act_b[:t]]
     assert len(listening) > 25 and len(speaking) > 25
     assert speaking.mean() > 2.5 * listening.mean()
+
+
+@pytest.mark.parametrize("gain_db", [-30.0, -45.0])
+def test_a_quiet_take_finds_the_same_speech(rng, gain_db):
+    """A 32-bit float recorder's take often peaks near -40 dBFS: the same speech and bleed, only
+    quieter, must give the same activity, not a floor that hides most of it."""
+    g, bleed = 10 ** (gain_db / 20), 10 ** (-20 / 20)
+    clean_a, clean_b = place(TOTAL, A_SPANS, rng), place(TOTAL, B_SPANS, rng)
+    mic_a, mic_b = clean_a + bleed * clean_b, clean_b + bleed * clean_a
+    for x, partner, spans in ((mic_a, mic_b, A_SPANS), (mic_b, mic_a, B_SPANS)):
+        loud = voice_activity(x, partner)
+        quiet = voice_activity(g * x, g * partner)
+        assert agreement(quiet, loud) > 0.97
+        assert agreement(quiet, frames_of(spans, TOTAL)) > 0.93
+    assert agreement(voice_activity(g * clean_a), frames_of(A_SPANS, TOTAL)) > 0.95
+
+
+def test_a_real_meeting_recorded_quieter_keeps_its_speech(shared_dir):
+    """The AMI far-field mixes already sit at -30 to -50 dBFS; 20 dB less gain (a lower preamp
+    setting) must not turn the talkers into listeners (a fixed -55 dBFS floor kept 6-18 % of it)."""
+    ami = shared_dir / "data" / "real_speech" / "ami_meetings"
+    if not ami.is_dir():
+        pytest.skip("no AMI excerpts in ../shared")
+    same = []
+    for name in ("dev00", "trn00", "trn05", "trn08"):
+        x, _ = sf.read(ami / f"{name}.wav", dtype="float32")
+        loud, quiet = voice_activity(x), voice_activity(x * 0.1)
+        assert loud.mean() > 0.3
+        same.append(np.sum(loud & quiet) / np.sum(loud))
+    assert min(same) > 0.6 and np.mean(same) > 0.85, same
