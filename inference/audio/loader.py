@@ -410,6 +410,7 @@ MEMORY_SHARE = 0.5  # refuse a decode that would need more than this share of th
 _BYTES_PER_OUTPUT_SAMPLE = (
     4 * 6
 )  # float32 result plus the copies later stages make (mono, A/B, VAD, features)
+_STREAMS = 2  # every take becomes A's and B's stream, a mono mix too (split by turns or --diarize)
 
 
 def available_memory() -> int | None:
@@ -425,8 +426,11 @@ def available_memory() -> int | None:
 
 
 def check_memory(name: str, seconds: float, channels: int) -> None:
-    """Refuse, before decoding, a range too long for the free memory (a size message, never an OOM crash)."""
-    need = int(seconds * SAMPLE_RATE) * channels * _BYTES_PER_OUTPUT_SAMPLE
+    """Refuse, before decoding, a range too long for the free memory (a size message, never an OOM crash).
+
+    The cost is the take's, not the file's: a mono mix is split into two streams, so it is
+    counted as two channels (measured peak: about 60 bytes per 16 kHz sample for either)."""
+    need = int(seconds * SAMPLE_RATE) * max(channels, _STREAMS) * _BYTES_PER_OUTPUT_SAMPLE
     free = available_memory()
     if free is not None and need > free * MEMORY_SHARE:
         raise DualTalkError(

@@ -166,6 +166,21 @@ def test_a_three_hour_take_is_refused_with_a_size_message_when_memory_is_short(
     assert decoded == [] and snapshot(out) == {}
 
 
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_mono_take_needs_the_memory_of_a_stereo_one(tmp_path, capsys, monkeypatch, no_engine, channels):
+    """A mono mix is split into A's and B's streams, so it costs what a stereo take of its length
+    does (measured: about 60 bytes per 16 kHz sample either way); counting one channel let a mono
+    take past the size check that the same stereo take fails, into an out-of-memory crash."""
+    long_wav = sparse_wav(tmp_path / "meeting.wav", 3 * 3600, 16000, channels)
+    monkeypatch.setattr(loader, "available_memory", lambda: 12 << 30)  # 6 GiB may be used
+    decoded = []
+    monkeypatch.setattr(loader, "_read_resampled", lambda *a: decoded.append(a))
+    argv = ["infer", "--quiet", "--audio", str(long_wav), "--out", str(tmp_path / "o")]
+    code, err, _ = run_cli(capsys, argv + (["--diarize"] if channels == 1 else []))
+    assert_refused(code, err, "3.0 h of audio needs about 7.7 GiB")
+    assert decoded == []
+
+
 def test_a_part_of_a_three_hour_take_is_decoded_alone(tmp_path, monkeypatch):
     """--start/--end on the 3 h file reads just that part (seek), even on a small machine."""
     long_wav = sparse_wav(tmp_path / "podcast.wav", 3 * 3600)
