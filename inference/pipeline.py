@@ -142,8 +142,12 @@ def run(
     from .phonetic.voice_lips import shape_lips  # each pass skips FLAME motion and an amount of 0 itself
 
     passes = (request.lip_release, request.lip_rounding)
+    # the steps after generating take about as long on a long take: each reports (and can be cancelled)
+    progress.update("lips", 0.0, f"shaping {dialogue.names[0]}'s lips")
     motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
+    progress.update("lips", 0.5, f"shaping {dialogue.names[1]}'s lips")
     motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
+    progress.update("lips", 1.0, "lips shaped")
     report = None
     part = request.start is not None or request.end is not None  # --start/--end, a re-generated range
     # the recording a part was cut from (the dialogue itself when whole), loaded once if needed
@@ -164,9 +168,13 @@ def run(
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
     # arguments) still runs
+    progress.update("behaviour", 0.0, "blinks, gaze, head and brows")
     extra = {"recording": whole()} if part and _behaviour_on(request, motion_a) else {}
     motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **extra)
-    progress.check_cancel()
+    progress.update("behaviour", 1.0, "behaviour added")
+    # the last chance to cancel: nothing is written yet
+    progress.update("write", 0.0, "writing the motion files")
+    progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
 

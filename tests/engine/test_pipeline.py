@@ -9,6 +9,7 @@ import pytest
 from dualtalk.inference import pipeline
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import load_motion
+from dualtalk.inference.core.progress import Recorder
 from dualtalk.inference.core.request import Request
 
 
@@ -43,3 +44,25 @@ def test_a_bad_request_is_refused_before_anything_is_loaded_or_written(tmp_path)
     with pytest.raises(DualTalkError, match="--rounds must be between"):
         pipeline.run(Request(audio="missing.wav", rounds=99), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_progress_moves_after_generation_until_the_files_are_written(tmp_path, monkeypatch):
+    """The lip passes, the behaviour layer and writing take about as long as generating on a long
+    take (40 s of 70 s for 40 minutes on two cores): each must report, or the bar sits at
+    "generate 100%" all that time."""
+    wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
+    progress = Recorder()
+    seen: list[str] = []
+    real_after = pipeline.after_engine
+
+    def hook(*args, **kwargs):
+        seen.append(progress.events[-1][0])  # the stage on screen while the layer runs
+        return real_after(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "after_engine", hook)
+    pipeline.run(Request(audio=str(wav), engine="lite", rounds=1), tmp_path / "take", progress=progress)
+    stages = [s for s, _, _ in progress.events]
+    after = stages[len(stages) - stages[::-1].index("generate") :]
+    assert seen == ["behaviour"]
+    assert list(dict.fromkeys(after)) == ["lips", "behaviour", "write"]
+    assert progress.events[-1][0] == "write"  # reported before writing: a Cancel then leaves no files
