@@ -79,11 +79,13 @@ def _chunked(fn, x: np.ndarray, num_frames: int, fps: float) -> np.ndarray:
 
 
 def loudness_db(x: np.ndarray, num_frames: int, fps: float = 25.0) -> np.ndarray:
-    """RMS level per frame in dB (50 ms windows)."""
+    """RMS level per frame in dB (50 ms windows), each window's mean removed: a recorder's DC
+    offset of 0.005 read every pause at -46 dB instead of silence, and moved nods and gaze."""
 
     def block(seg: np.ndarray, n: int, fps: float, shift: float) -> np.ndarray:
+        seg = seg - np.float32(seg.mean()) if len(seg) else seg  # the bias, also against the zero padding
         win = _frames(seg, n, fps, int(0.05 * SAMPLE_RATE), shift)
-        rms = np.sqrt(np.mean(win.astype(np.float64) ** 2, axis=1) + 1e-12)
+        rms = np.sqrt(np.var(win.astype(np.float64), axis=1) + 1e-12)
         return np.maximum(20.0 * np.log10(rms), SILENT_DB).astype(np.float32)
 
     return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps)

@@ -239,3 +239,21 @@ def test_a_speaker_pausing_mid_turn_does_not_raise_a_listeners_brows():
     brows = brow_smile(ctx)["browInnerUp"]
     assert brows[100:200].max() == 0.0  # mid-turn: no listener reaction
     assert brows[250:300].max() > 0.05  # listening: the reaction comes
+
+
+def test_a_recorders_dc_offset_does_not_change_the_performance(demo_dialogue):
+    """A DC offset of 0.005 (-46 dBFS) read every pause as sound: a nod appeared and values moved
+    by 4 %. The behaviour layer hears the voice, not the recorder's bias."""
+    import dataclasses
+
+    from behaviour_takes import base_motion
+    from dualtalk.inference.behaviour.cues import loudness_db
+
+    shifted = dataclasses.replace(demo_dialogue, a=demo_dialogue.a + 0.005, b=demo_dialogue.b - 0.005)
+    n = 400
+    clean, biased = loudness_db(demo_dialogue.a, n), loudness_db(shifted.a, n)
+    assert np.abs(clean - biased).max() < 1.0  # dB, pauses included
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    ma, _ = apply_behaviour(a, b, demo_dialogue)
+    mb_shift, _ = apply_behaviour(a, b, shifted)
+    assert np.abs(ma.values - mb_shift.values).max() < 0.02
