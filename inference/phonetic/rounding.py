@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..core.request import BY_NAME
-from ..core.timebase import FPS, SAMPLE_RATE, audio_frames
+from ..core.timebase import FPS, SAMPLE_RATE, frame_bounds
 
 DEFAULT_AMOUNT = float(BY_NAME["lip_rounding"].default or 0.0)  # the option's default
 ANALYSIS_RATE = 8000  # formants F1-F3 of speech lie below 4 kHz
@@ -53,6 +53,9 @@ def _levinson(r: np.ndarray, order: int) -> np.ndarray:
     return a
 
 
+FORMANT_CHUNK_FRAMES = 1500  # frames analysed at once (60 s): a 40 min take's spectra at once took 1.3 GB
+
+
 def formant_tracks(
     audio: np.ndarray, num_frames: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -60,22 +63,39 @@ def formant_tracks(
 
     Each frame's spectrum is cut at 4 kHz, so its autocorrelation is that of the frame
     resampled to 8 kHz; an order-10 LPC fit's roots with a narrow bandwidth above 200 Hz
-    are the formants, lowest first."""
+    are the formants, lowest first. Frames are analysed :data:`FORMANT_CHUNK_FRAMES` at a time
+    (memory stays flat on long takes); "voiced" is judged against the whole take's level."""
     if num_frames <= 0:
         return np.zeros(0), np.zeros(0), np.zeros(0, bool)
-    frames = audio_frames(audio, num_frames, sample_rate, fps)
-    size = frames.shape[1]
+    x = np.asarray(audio, np.float64).reshape(-1)
+    bounds = frame_bounds(x.size, num_frames, sample_rate, fps)
+    size = int(np.ceil(sample_rate / fps))
+    parts = []
+    for f0 in range(0, num_frames, FORMANT_CHUNK_FRAMES):
+        f1 = min(f0 + FORMANT_CHUNK_FRAMES, num_frames)
+        frames = np.zeros((f1 - f0, size))
+        for i in range(f0, f1):  # frame i's samples, as audio_frames cuts them
+            seg = x[bounds[i] : bounds[i + 1]]
+            frames[i - f0, : seg.size] = seg
+        parts.append(_formants(frames, sample_rate))
+    f1s, f2s, level = (np.concatenate(p) for p in zip(*parts, strict=True))
+    voiced = level > float(np.percentile(level, 95.0)) - VOICED_DB
+    return f1s, f2s, voiced
+
+
+def _formants(frames: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """F1, F2 (Hz, NaN: none found) and the 100-1000 Hz level (dB) of each row of ``frames``."""
+    num_frames, size = frames.shape
     frames = frames - frames.mean(axis=1, keepdims=True)
     frames = np.concatenate([frames[:, :1], frames[:, 1:] - 0.97 * frames[:, :-1]], axis=1)  # pre-emphasis
     spec = np.abs(np.fft.rfft(frames * np.hamming(size), n=2 * size, axis=1)) ** 2  # padded: no wrap-around
     freqs = np.fft.rfftfreq(2 * size, 1.0 / sample_rate)
     low = spec[:, (freqs >= 100.0) & (freqs < 1000.0)].sum(axis=1)
     level = 10.0 * np.log10(np.maximum(low, 1e-20))
-    voiced = level > float(np.percentile(level, 95.0)) - VOICED_DB
     keep = int(np.searchsorted(freqs, ANALYSIS_RATE / 2.0, side="right"))
     r = np.fft.irfft(spec[:, :keep], n=2 * (keep - 1), axis=1)[:, : LPC_ORDER + 1]
     if r.shape[1] < LPC_ORDER + 1:
-        return np.full(num_frames, np.nan), np.full(num_frames, np.nan), voiced
+        return np.full(num_frames, np.nan), np.full(num_frames, np.nan), level
     r[:, 0] *= 1.0 + 1e-4  # a little white noise keeps the fit stable on pure tones
     ok = r[:, 0] > 0.0
     a = _levinson(np.where(ok[:, None], r, 1.0), LPC_ORDER)
@@ -90,7 +110,7 @@ def formant_tracks(
     found[~np.isfinite(found)] = np.nan
     f1, f2 = found[:, 0], found[:, 1]
     f1[~ok], f2[~ok] = np.nan, np.nan
-    return f1, f2, voiced
+    return f1, f2, level
 
 
 def _median3(track: np.ndarray) -> np.ndarray:
