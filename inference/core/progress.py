@@ -8,6 +8,7 @@ JSON lines, tests pass :class:`Silent` or a recorder.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import threading
@@ -61,6 +62,7 @@ class ConsoleBar(Silent):
         self.width = width
         self._last = 0.0
         self._stage = ""
+        self._step = ""
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def update(self, stage: str, fraction: float, message: str = "") -> None:
@@ -68,9 +70,13 @@ class ConsoleBar(Silent):
         now = time.monotonic()
         fraction = min(max(float(fraction), 0.0), 1.0)
         new_stage = stage != self._stage
-        if not new_stage and fraction < 1.0 and now - self._last < (0.1 if self._tty else 2.0):
+        # in a log (no terminal) a new step of a stage ("diarizing the mix" after "reading audio") is
+        # always written: throttled, it was lost behind 35 s of silence; only counters are throttled
+        new_step = not self._tty and _step(message) != self._step
+        if not (new_stage or new_step) and fraction < 1.0 and now - self._last < (0.1 if self._tty else 2.0):
             return
         self._last = now
+        self._step = _step(message)
         if self._tty:
             filled = int(round(fraction * self.width))
             bar = "#" * filled + "-" * (self.width - filled)
@@ -85,6 +91,11 @@ class ConsoleBar(Silent):
             self.stream.write(f"{stage}: {fraction * 100:.0f}% {message}\n".rstrip() + "\n")
         self.stream.flush()
         self._stage = stage
+
+
+def _step(message: str) -> str:
+    """A progress message without its numbers: "chunk 3/10" and "chunk 4/10" are one step."""
+    return re.sub(r"[\d.,:/%]+", "#", message)
 
 
 class JsonLines(Silent):

@@ -43,3 +43,19 @@ def test_a_short_message_in_a_wide_terminal_is_not_cut(monkeypatch):
     bar, term = _bar(monkeypatch, 200)
     bar.update("engine", 0.5, SUMMARY)
     assert SUMMARY in term.getvalue()
+
+
+def test_a_log_gets_each_new_step_of_a_stage_but_not_every_counter():
+    """In a farm log "reading audio" and then "diarizing the mix" came within 2 s: the second was
+    throttled away and the log said "reading audio" for the 35 s diarization took."""
+    log = io.StringIO()
+    bar = ConsoleBar(log)
+    bar.update("audio", 0.1, "reading audio")
+    bar.update("audio", 0.3, "diarizing the mix")
+    bar.update("generate", 0.1, "window 1/40")
+    bar.update("generate", 0.12, "window 2/40")  # only the count moved: throttled
+    assert log.getvalue().splitlines() == [
+        "audio: 10% reading audio",
+        "audio: 30% diarizing the mix",
+        "generate: 10% window 1/40",
+    ]
