@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.interrupts import raise_if_interrupted
 from ..core.timebase import SAMPLE_RATE
 
 ESPEAK_VOICES = (
@@ -226,6 +227,9 @@ class _Espeak:
             self._chunks, self._events = [], []
             buf = text.encode("utf-8") + b"\0"
             err = self.lib.espeak_Synth(buf, len(buf), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF8
+            # a Ctrl-C landing in espeak's audio callback is printed by ctypes, not raised: raise it
+            # here (the command's handler recorded it), or the utterance came back cut short
+            raise_if_interrupted()
             if err != 0:
                 raise DualTalkError(f"espeak-ng could not synthesise {text[:30]!r} (code {err})")
             raw = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
