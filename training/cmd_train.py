@@ -19,6 +19,7 @@ which is how the 24-layer network is realistically fine-tuned.
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import torch
 
 from ..inference.core.errors import DualTalkError
 from ..inference.core.progress import ConsoleBar
-from .dataset import DualTalkDataset, load_conversations, split_conversations
+from .dataset import DualTalkDataset, load_conversations, shared_conversations, split_conversations
 from .trainer import CHECKPOINT_NAME, HISTORY_NAME, MAX_SEED, WEIGHTS_NAME, partner_dropout, train
 
 EXPORT_NAMES = {"dualtalk": "DualTalk.pth", "lite": "lite.pt"}
@@ -207,6 +208,16 @@ def run(args: argparse.Namespace) -> int:
     convs = load_conversations(args.data, space=model.space, progress=bar)
     if args.val_data:
         train_c, val_c = convs, load_conversations(args.val_data, space=model.space, progress=bar)
+        shared = shared_conversations(train_c, val_c)
+        if shared:
+            shown = ", ".join(shared[:3]) + (f" and {len(shared) - 3} more" if len(shared) > 3 else "")
+            logging.getLogger(__name__).warning(
+                "--val-data: %d of %d validation conversations are also in --data (%s): their validation loss "
+                "measures memorisation; give --val-data a folder of held-out conversations",
+                len(shared),
+                len(val_c),
+                shown,
+            )
     else:
         train_c, val_c = split_conversations(convs, args.val_fraction, seed=args.seed)
     ds = DualTalkDataset(train_c, crop_frames=crop, seed=args.seed)
@@ -239,6 +250,11 @@ def run(args: argparse.Namespace) -> int:
         augment=partner_dropout(args.partner_dropout, model.neutral_motion(1)[0].cpu())
         if args.partner_dropout
         else None,
+        options={  # they change what each step trains on: a resumed run must keep them
+            "--crop-seconds": args.crop_seconds,
+            "--partner-dropout": args.partner_dropout,
+            "--freeze-encoders": args.freeze_encoders,
+        },
     )
     model.to("cpu")
     exported = export(model, args.arch, out, result.weights or out / WEIGHTS_NAME, meta)

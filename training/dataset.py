@@ -32,6 +32,7 @@ item in the same epoch is always the same crop, whatever the worker or resume po
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -174,12 +175,20 @@ def _can_stream(path: Path) -> bool:
 
 
 def load_conversation(
-    stem: str, paths: dict[str, Path], space: str | None = None, *, stream: bool = False
+    stem: str,
+    paths: dict[str, Path],
+    space: str | None = None,
+    *,
+    stream: bool = False,
+    mismatched: list[str] | None = None,
 ) -> Conversation:
     """Read one conversation and trim both speakers to their common length.
 
     ``stream=True`` keeps 16 kHz recordings on disk (:class:`StreamedAudio`) instead of
-    in memory; other rates are always read whole (they need resampling).
+    in memory; other rates are always read whole (they need resampling). A speaker whose
+    motion and recording differ by more than a frame (another frame rate, the wrong take)
+    would lose the difference unnoticed: it is appended to ``mismatched``, or warned about
+    when no list is given.
     """
     m1, m2 = load_motion(paths["npz1"]), load_motion(paths["npz2"])
     if m1.space != m2.space:
@@ -196,6 +205,15 @@ def load_conversation(
         else:
             audio.append(normalise_audio(load_speech(paths[key])))
     samples = [a.file_samples if isinstance(a, StreamedAudio) else len(a) for a in audio]
+    odd = [
+        f"{stem}_speaker{i}.npz has {m.num_frames} frames, its .wav {math.ceil(n / SAMPLES_PER_FRAME)}"
+        for i, m, n in ((1, m1, samples[0]), (2, m2, samples[1]))
+        if abs(m.num_frames - math.ceil(n / SAMPLES_PER_FRAME)) > 1
+    ]
+    if mismatched is not None:
+        mismatched += odd
+    elif odd:
+        _log.warning("%s; cut to the shorter", "; ".join(odd))
     frames = min(m1.num_frames, m2.num_frames, *(math.ceil(n / SAMPLES_PER_FRAME) for n in samples))
     if frames < 2:
         raise DualTalkError(f"{stem}: shorter than two frames")
@@ -228,12 +246,24 @@ def load_conversations(
             > STREAM_ABOVE_BYTES
         )
     convs: list[Conversation] = []
+    mismatched: list[str] = []
     for i, (stem, paths) in enumerate(items):
         if progress is not None:
             progress.update("load data", i / len(items), stem)
-        conv = load_conversation(stem, paths, space, stream=stream)
+        conv = load_conversation(stem, paths, space, stream=stream, mismatched=mismatched)
         space = space or conv.space
         convs.append(conv)
+    if mismatched:  # one line for the folder, like the incomplete conversations
+        shown = "; ".join(mismatched[:3]) + (
+            f" and {len(mismatched) - 3} more" if len(mismatched) > 3 else ""
+        )
+        _log.warning(
+            "%s: motion and recording lengths differ by more than a frame (%s); each conversation is cut to "
+            "its shortest: check the motion is %d fps and belongs to its .wav",
+            root,
+            shown,
+            FPS,
+        )
     if progress is not None:
         progress.update("load data", 1.0, f"{len(convs)} conversations")
     return convs
@@ -265,6 +295,24 @@ def split_conversations(
     val = [convs[i] for i in sorted(order[:n_val])]
     train = [convs[i] for i in sorted(order[n_val:])]
     return train, val
+
+
+def shared_conversations(train: Sequence[Conversation], val: Sequence[Conversation]) -> list[str]:
+    """The stems of ``val`` whose motion is also one of ``train``'s conversations (the same folder, a copy).
+
+    Validating on training data measures memorisation and picks the best weights by it;
+    compared by content, so a renamed copy is found and a same-named other take is not.
+    """
+
+    def key(conv: Conversation) -> str:
+        digest = hashlib.blake2b(digest_size=16)
+        for m in conv.motion:
+            digest.update(repr(m.shape).encode())
+            digest.update(np.ascontiguousarray(m).tobytes())
+        return digest.hexdigest()
+
+    seen = {key(c) for c in train}
+    return [c.stem for c in val if key(c) in seen]
 
 
 class DualTalkDataset:

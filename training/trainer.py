@@ -29,7 +29,7 @@ What it guarantees:
   a cancel (``progress.check_cancel``) or Ctrl-C saves a checkpoint before stopping
   (Ctrl-C lets the running step finish first, so that checkpoint resumes bit-identically).
 * An existing ``checkpoint.pt`` is never overwritten unless ``resume`` is set; resuming
-  needs the same seed, batch size, learning rate, weight decay and number of crops.
+  needs the same seed, batch size, learning rate, weight decay, number of crops and ``options``.
 """
 
 from __future__ import annotations
@@ -196,6 +196,7 @@ def train(
     meta: dict | None = None,
     collate_fn: Callable[[list], dict] = collate,
     augment: Callable[[dict, torch.Generator], dict] | None = None,
+    options: dict | None = None,
 ) -> TrainResult:
     """Train ``model`` on ``dataset`` for ``steps`` optimizer steps (or ``epochs``).
 
@@ -205,6 +206,8 @@ def train(
     weights and must match on resume, so a run is never continued with another model.
     ``augment(batch, generator)`` may alter each training batch (never validation
     batches); its generator is seeded from ``(seed, step)`` so resuming stays exact.
+    ``options`` (JSON-able, e.g. the CLI's ``{"--crop-seconds": 8.0}``) are the caller's other
+    settings that decide what each step trains on: like the seed, they must match on resume.
     """
     progress = progress or Silent()
     if len(dataset) == 0:
@@ -238,6 +241,7 @@ def train(
         "warmup_steps": warmup_steps,
         "grad_clip": grad_clip,
         "training_items": len(dataset),
+        **(options or {}),
     }
     space = getattr(model, "space", None)
     meta.setdefault("space", space)

@@ -110,3 +110,26 @@ def test_resuming_a_tiny_lite_run_as_the_base_size_names_the_sizes_that_differ(t
         err.startswith("error: cannot resume: checkpoint has config ") and "dim=32" in err and "dim=96" in err
     )
     assert "refine" not in err and len(err) < 200, err  # only what differs, not the whole config
+
+
+def test_resuming_with_another_crop_length_partner_dropout_or_frozen_encoders_is_refused(tmp_path, capsys):
+    """Each of these changes what every later step trains on, so a run resumed with another
+    value is neither the run that was started nor the new one: refused, naming the option.
+    (2-second clips: 1 s and 1.5 s crops give the same number of crops, which used to pass.)"""
+    from dualtalk.cli import main
+
+    data_dir = make_folder(tmp_path / "data", conversations=2, seconds=2.0)
+    out = tmp_path / "run"
+    args = ["train", "--data", str(data_dir), "--config", "tiny", "--batch-size", "2", "--out", str(out)]
+    assert main([*args, "--crop-seconds", "1", "--steps", "1"]) == 0
+    capsys.readouterr()
+    for changed, option in (
+        (["--crop-seconds", "1.5"], "--crop-seconds"),
+        (["--crop-seconds", "1", "--partner-dropout", "0.5"], "--partner-dropout"),
+        (["--crop-seconds", "1", "--freeze-encoders"], "--freeze-encoders"),
+    ):
+        assert main([*args, *changed, "--steps", "2", "--resume"]) == 2, changed
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith(f"error: cannot resume: the run was started with {option}="), err
+    assert load_checkpoint(out / "checkpoint.pt")["step"] == 1
+    assert main([*args, "--crop-seconds", "1", "--steps", "2", "--resume"]) == 0

@@ -66,3 +66,25 @@ def test_train_on_one_conversation_with_val_fraction_prints_one_warning_line(tmp
         "training without validation (give --val-data DIR to validate on another folder)"
     ], captured.err
     assert "validating on 0" in captured.out
+
+
+def test_validating_on_conversations_that_also_train_is_one_warning(tmp_path, capsys):
+    """--val-data pointed at the training folder, or at a copy of some of its conversations,
+    measures memorisation: the best weights would be picked by how well the run recalls its
+    own data. Another folder of other conversations says nothing."""
+    import shutil
+
+    data = make_folder(tmp_path / "train", conversations=2, seconds=1.2)
+    held_out = make_folder(tmp_path / "test", conversations=1, seconds=1.2, seed=7)
+    for part in ("speaker1.wav", "speaker1.npz", "speaker2.wav", "speaker2.npz"):
+        shutil.copy(data / f"conv1_{part}", held_out / f"copied_{part}")
+    args = ["train", "--data", str(data), "--config", "tiny", "--steps", "1", "--crop-seconds", "1"]
+    for i, (val, shared) in enumerate(((data, "2 of 2"), (held_out, "1 of 2"))):
+        assert main([*args, "--val-data", str(val), "--out", str(tmp_path / f"run{i}")]) == 0
+        err = capsys.readouterr().err
+        warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+        assert len(warnings) == 1 and f"--val-data: {shared} validation conversations" in warnings[0], err
+    for copied in held_out.glob("copied_*"):  # now only other conversations
+        copied.unlink()
+    assert main([*args, "--val-data", str(held_out), "--out", str(tmp_path / "run2")]) == 0
+    assert "warning:" not in capsys.readouterr().err
