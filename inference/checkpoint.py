@@ -78,7 +78,18 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
         *DAMAGED_ARRAY_FILE,
     ) as exc:
         # The unpickler fails in many ways on arbitrary bytes; all mean "not a checkpoint".
-        raise DualTalkError(f"{path.name} is not a readable PyTorch checkpoint ({str(exc)[:160]})") from None
+        raise DualTalkError(
+            f"{path.name} is not a readable PyTorch checkpoint ({_first_sentence(exc)}); a damaged or cut-short "
+            "file: download or copy it again"
+        ) from None
+
+
+def _first_sentence(exc: BaseException, limit: int = 120) -> str:
+    """The reader's own reason, its first sentence only: torch's miniz errors go on for lines
+    ("... If you are seeing this error, there is a high"), cut mid-word at any fixed length."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = text.split(". ")[0].rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _is_torchscript(path: Path) -> bool:

@@ -215,3 +215,18 @@ def test_a_download_with_the_wrong_sha256_is_deleted(server, tmp_path, capsys):
     )
     assert_refused(code, _no_progress(err), "does not match")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cut_short_checkpoint_says_what_happened_and_what_to_do(tmp_path):
+    """A checkpoint cut short (a broken copy, a full disk elsewhere) read "... This is an internal
+    miniz error. If you are seeing this error, there is a high)": torch's text cut mid-sentence."""
+    whole = tmp_path / "checkpoint.pt"
+    torch.save({"w": torch.zeros(1000)}, whole)
+    data = whole.read_bytes()
+    whole.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DualTalkError) as refused:
+        read_checkpoint_file(whole)
+    message = str(refused.value)
+    assert message.startswith("checkpoint.pt is not a readable PyTorch checkpoint (")
+    assert message.endswith("a damaged or cut-short file: download or copy it again")
+    assert "there is a high" not in message and "\n" not in message
