@@ -301,14 +301,20 @@ def test_rigs_with_eye_bones_but_no_look_keys_turn_their_eyes():
         assert gaze.x == pytest.approx(np.sin(0.5), abs=1e-4)
 
 
-def test_linked_library_characters_are_refused_clearly(tmp_path):
+def _linked_character(folder) -> bpy.types.Object:
+    """A character linked from another .blend (read-only data), placed in the scene."""
     br.make_character("Lib", armature=False)
-    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "lib.blend"))
+    bpy.ops.wm.save_as_mainfile(filepath=str(folder / "lib.blend"))
     br.reset()
-    with bpy.data.libraries.load(str(tmp_path / "lib.blend"), link=True) as (src, dst):
+    with bpy.data.libraries.load(str(folder / "lib.blend"), link=True) as (_src, dst):
         dst.objects = ["Lib"]
     obj = dst.objects[0]
     bpy.context.scene.collection.objects.link(obj)
+    return obj
+
+
+def test_linked_library_characters_are_refused_clearly(tmp_path):
+    obj = _linked_character(tmp_path)
     with pytest.raises(DualTalkError, match="linked from"):
         apply_motion(obj, ramp_motion(5))
 
@@ -316,14 +322,7 @@ def test_linked_library_characters_are_refused_clearly(tmp_path):
 def test_an_overridden_character_whose_mesh_is_still_linked_is_told_what_to_make_local(tmp_path):
     """A library override of the object leaves its mesh and shape keys linked: the refusal said
     "make it local (or a library override)" to a user who had just made the override."""
-    br.make_character("Lib", armature=False)
-    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "lib.blend"))
-    br.reset()
-    with bpy.data.libraries.load(str(tmp_path / "lib.blend"), link=True) as (src, dst):
-        dst.objects = ["Lib"]
-    linked = dst.objects[0]
-    bpy.context.scene.collection.objects.link(linked)
-    obj = linked.override_create(remap_local_usages=True)
+    obj = _linked_character(tmp_path).override_create(remap_local_usages=True)
     assert obj.override_library is not None and obj.data.library is not None
     with pytest.raises(DualTalkError) as refused:
         apply_motion(obj, ramp_motion(5))

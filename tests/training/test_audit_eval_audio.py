@@ -14,24 +14,33 @@ import numpy as np
 import soundfile as sf
 
 
-def test_a_tracked_face_of_another_length_is_refused_in_one_line(tmp_path):
-    rng = np.random.default_rng(0)
+def _two_voices(folder, rng) -> None:
+    """3 s each of syllable-like bursts, the two speakers taking turns: s1.wav, s2.wav."""
     n = 3 * 16000
-    for name, first_half in (("s1", True), ("s2", False)):  # syllable-like bursts, taking turns
+    for name, first_half in (("s1", True), ("s2", False)):
         x = np.zeros(n, np.float32)
         for k in range(0, n, 4000):
             if (k < n // 2) == first_half:
                 x[k : k + 2500] = rng.standard_normal(2500) * 0.2
-        sf.write(tmp_path / f"{name}.wav", x, 16000)
-    # 1.6 s of face for 3 s of audio: old code cut both to 40 frames and printed a ratio
-    np.savez(tmp_path / "face.npz", exp=np.zeros((40, 50)), pose=rng.standard_normal((40, 6)))
-    out = subprocess.run(
+        sf.write(folder / f"{name}.wav", x, 16000)
+
+
+def _eval_audio(folder) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-m", "dualtalk", "eval", "audio", "s1.wav", "s2.wav", "--motion2", "face.npz"],
-        cwd=tmp_path,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_a_tracked_face_of_another_length_is_refused_in_one_line(tmp_path):
+    rng = np.random.default_rng(0)
+    _two_voices(tmp_path, rng)
+    # 1.6 s of face for 3 s of audio: old code cut both to 40 frames and printed a ratio
+    np.savez(tmp_path / "face.npz", exp=np.zeros((40, 50)), pose=rng.standard_normal((40, 6)))
+    out = _eval_audio(tmp_path)
     assert out.returncode == 2 and out.stdout == ""
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: face.npz has 40 frames"), out.stderr
@@ -46,22 +55,10 @@ def test_a_tracked_face_at_another_frame_rate_is_refused_in_one_line(tmp_path):
     from dualtalk.inference.core.motion import Motion, save_motion
 
     rng = np.random.default_rng(0)
-    n = 3 * 16000
-    for name, first_half in (("s1", True), ("s2", False)):
-        x = np.zeros(n, np.float32)
-        for k in range(0, n, 4000):
-            if (k < n // 2) == first_half:
-                x[k : k + 2500] = rng.standard_normal(2500) * 0.2
-        sf.write(tmp_path / f"{name}.wav", x, 16000)
+    _two_voices(tmp_path, rng)
     exp, pose = np.zeros((90, 50), np.float32), rng.standard_normal((90, 6)).astype(np.float32)
     save_motion(tmp_path / "face.npz", Motion.from_flame(exp, pose, fps=30.0))
-    out = subprocess.run(
-        [sys.executable, "-m", "dualtalk", "eval", "audio", "s1.wav", "s2.wav", "--motion2", "face.npz"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = _eval_audio(tmp_path)
     assert out.returncode == 2 and out.stdout == "", out.stdout
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: face.npz is at 30 fps"), out.stderr
