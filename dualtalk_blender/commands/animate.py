@@ -683,9 +683,10 @@ def run(args: argparse.Namespace) -> int:
     if clash:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
     shots = load_jobs(args.job)
+    job = _abs_path(args.job)
     summary = _path(args.summary)
     if summary is not None:  # like every output: refused before any work, not after the batch
-        check_summary(summary, shots, _abs_path(args.job))
+        check_summary(summary, shots, job)
     for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
         _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
     outcomes = [_Outcome(shot.name) for shot in shots]
@@ -694,7 +695,7 @@ def run(args: argparse.Namespace) -> int:
     except BaseException as exc:  # stopped (a signal, a cancel): the report says how far it got
         if summary is not None:
             try:
-                _write_summary(summary, _abs_path(args.job), outcomes, _failure(exc, "")[1])
+                _write_summary(summary, job, outcomes, _failure(exc, "")[1])
             except DualTalkError as why:  # the stop is the error to report; this one only warns
                 print(f"warning: {why}", file=sys.stderr, flush=True)
         raise
@@ -702,7 +703,7 @@ def run(args: argparse.Namespace) -> int:
     progress.update("job", 1.0, f"{len(shots) - len(failed)}/{len(shots)} shots done")
     code = 0 if not failed else 1 if any(o.exit_code == 1 for o in failed) else 2
     if summary is not None:
-        _write_summary(summary, _abs_path(args.job), outcomes, code)
+        _write_summary(summary, job, outcomes, code)
     if failed:
         error = DualTalkError(_failed_line([o.name for o in failed], len(shots)))
         error.exit_code = code  # 1 for internal errors, as for a single shot

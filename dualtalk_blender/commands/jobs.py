@@ -313,8 +313,8 @@ def check_shots(shots: list[Shot], base: Path) -> None:
     10,000-shot file take hours before the first shot started.
     """
     names: set[str] = set()
-    written: dict[Path, str] = {}
-    paths: dict[Path, tuple[str, Path]] = {}  # each real path written -> (what it is, as written)
+    # each real path written -> (the shot, what it is, the path as written)
+    written: dict[Path, tuple[str, str, Path]] = {}
     by_name: dict[str, set[str]] = {}  # each input path (as written, normalised) -> the shots reading it
     by_real: dict[Path, set[str]] = {}  # ... and by real path
     for s in shots:
@@ -336,27 +336,25 @@ def check_shots(shots: list[Shot], base: Path) -> None:
             where = outputs.real(norm)  # two spellings of one file (a link) are one file
             skip = own if key == "work file" else set()
             if where in written:
-                raise DualTalkError(f"job file: shots {written[where]!r} and {s.name!r} both write {p}")
+                raise DualTalkError(f"job file: shots {written[where][0]!r} and {s.name!r} both write {p}")
             if by_name.get(str(norm), set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input")
             if by_real.get(where, set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input (through a link)")
-            written[where] = s.name
-            paths[where] = (key, p)
-    _check_nesting(written, paths)
+            written[where] = (s.name, key, p)
+    _check_nesting(written)
 
 
-def _check_nesting(written: dict[Path, str], paths: dict[Path, tuple[str, Path]]) -> None:
+def _check_nesting(written: dict[Path, tuple[str, str, Path]]) -> None:
     """Refuse a file one shot writes inside a path another writes (a render's frames folder, a
     .blend): each shot checked only its own, so the batch started and a later shot (or every
     re-run) failed on a folder holding the other's file. Each path's parents are looked up once."""
-    for where, name in written.items():
+    for where, (name, _key, mine) in written.items():
         for parent in where.parents:
-            owner = written.get(parent)
-            if owner is not None and owner != name:
-                key, p = paths[parent]
+            if parent in written and written[parent][0] != name:
+                owner, key, p = written[parent]
                 raise DualTalkError(
-                    f"job file: shot {name!r} writes {paths[where][1]} inside {p}, the {key} of shot {owner!r}; "
+                    f"job file: shot {name!r} writes {mine} inside {p}, the {key} of shot {owner!r}; "
                     "give each shot its own folder"
                 )
 

@@ -90,7 +90,8 @@ def push_to_nla(idblock: Any, track_name: str, through: float | None = None) -> 
         scene = bpy.context.scene
         if scene is not None:
             start, end = min(start, float(scene.frame_start)), max(end, float(scene.frame_end))
-        end = max(end, float(through if through is not None else end))
+        if through is not None:
+            end = max(end, float(through))
         strip.action_frame_end = end
         strip.action_frame_start = start
     if strip.frame_start != start:  # a first key on a sub-frame: the strip must not shift it
