@@ -25,6 +25,7 @@ def _classes() -> tuple[type, ...]:
 def register() -> None:
     import bpy
 
+    from .dualtalk_blender.addon import blend_paths
     from .panels import properties
 
     global CLASSES
@@ -32,14 +33,16 @@ def register() -> None:
     for cls in CLASSES:
         bpy.utils.register_class(cls)
     properties.register_props()
+    blend_paths.register_handlers()
 
 
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import ui_run
+    from .dualtalk_blender.addon import blend_paths, ui_run
     from .panels import properties
 
+    blend_paths.unregister_handlers()
     if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on
         ui_run.ACTIVE.cancel()
         ui_run.ACTIVE = None

@@ -56,8 +56,8 @@ def option_property(option: Option, key: str | None = None) -> Any:
     """The typed bpy property for one declared option (one key of a mapping option)."""
     kw: dict[str, Any] = {"name": _title(option, key), "description": _description(option, key)}
     kind = option.kind
-    if kind == "path":
-        return StringProperty(subtype="FILE_PATH", default="", **kw)
+    if kind == "path":  # "//" = beside the .blend (kept naming the same file on Save As: blend_paths)
+        return StringProperty(subtype="FILE_PATH", options={"PATH_SUPPORTS_BLEND_RELATIVE"}, default="", **kw)
     if kind == "choice" or (kind == "str" and option.choices):  # a str's usual values as a list (device)
         return EnumProperty(items=_items(option), default=str(option.default), **kw)
     if kind == "str":
