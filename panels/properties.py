@@ -124,7 +124,9 @@ PANEL_ONLY = {  # what only the panel has: not options of a run
         "model keeps its own head and face motion)",
     ),
     "sound_strip": BoolProperty(
-        name="Sound strip", default=True, description="Place the audio in the sequencer"
+        name="Sound strip",
+        default=True,
+        description="Place the audio in the sequencer (off: none, and an earlier take's strip is removed)",
     ),
     "fbx_path": StringProperty(  # "//": next to the .blend; Blender 5 draws it invalid without the option
         name="FBX",

@@ -654,7 +654,10 @@ def key_take(
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
         )
-    if settings.sound_strip:
+    removed = 0
+    if not settings.sound_strip:  # an earlier take's strip would play another recording under this one
+        removed = remove_our_strips(scene)
+    else:
         start = options.start_frame
         start = int(scene.frame_start if start is None else start)
         strips = add_sound_strips(
@@ -669,6 +672,7 @@ def key_take(
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
         f"{n_markers} turn markers",
         f"{len(strips)} sound strips" if strips else "no sound strip",
+        *(["removed the earlier take's sound strip"] if removed else []),
     ]
     if result.get("transcript"):
         from ...inference.phonetic.transcript import brief

@@ -34,3 +34,22 @@ def test_the_sound_strip_stops_where_the_take_ends(scene, assets):
     (sound,) = scene.sequence_editor.strips
     assert sound.frame_final_start == first  # the second before Start is trimmed away
     assert sound.frame_final_end == last + 1  # and so are the 1.5 s after End
+
+
+def test_turning_the_sound_strip_off_removes_the_earlier_takes_strip_only(scene, assets):
+    """A take made without a strip must not play the earlier take's recording under it; a sound
+    the animator placed themselves stays."""
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    assert len(scene.sequence_editor.strips) == 1
+    own = scene.sequence_editor.strips.new_sound("music", str(assets["wav"]), 5, 1)
+    s = scene.dualtalk
+    s.sound_strip = False
+    s.use_range, s.start, s.end = True, 1.0, 2.5  # another part of the recording: the old strip is wrong
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    assert [x.name for x in scene.sequence_editor.strips] == [own.name]
+    last = bpy.context.window_manager.dualtalk_status.last
+    assert "no sound strip" in last and "removed the earlier take's sound strip" in last
