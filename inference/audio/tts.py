@@ -42,6 +42,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.interrupts import raise_if_interrupted
 from ..core.timebase import SAMPLE_RATE
+from ..phonetic.ipa import espeak_phone
 
 ESPEAK_VOICES = (
     "en-us",
@@ -180,6 +181,7 @@ class _Espeak:
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lib.espeak_ListVoices.argtypes = [ctypes.POINTER(_Voice)]
         self.lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+        self.lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_Voice)
         self.lib.espeak_Synth.argtypes = [
             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
             ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
@@ -217,10 +219,18 @@ class _Espeak:
                 i += 1
         return out
 
+    def _language(self) -> str:
+        """The language tag of the voice just set (``pt-br`` for "pt-BR", "brazil"...; "" if unknown):
+        its first entry in ``languages``, a priority byte then the tag."""
+        current = self.lib.espeak_GetCurrentVoice()
+        raw = current.contents.languages if current else None
+        return raw[1:].decode("ascii", "replace") if raw else ""
+
     def speak(self, text: str, voice: Voice) -> Utterance:
         with self.lock:
             if self.lib.espeak_SetVoiceByName(voice.name.encode()) != 0:
                 raise DualTalkError(f"espeak-ng has no voice {voice.name!r}")
+            language = self._language()
             self.lib.espeak_SetParameter(_RATE, int(np.clip(175 * voice.rate, 80, 450)), 0)
             self.lib.espeak_SetParameter(_PITCH, int(np.clip(voice.pitch, 0, 100)), 0)
             self.lib.espeak_SetParameter(_RANGE, int(np.clip(voice.pitch_range, 0, 100)), 0)
@@ -242,7 +252,7 @@ class _Espeak:
             start = times[k]
             end = times[k + 1] if k + 1 < len(events) else dur
             if end > start and sym:
-                phones.append(Phone(sym, start, min(end, dur), "ipa"))
+                phones.append(Phone(espeak_phone(sym, language), start, min(end, dur), "ipa"))
         opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
         return Utterance(audio, phones, text, "espeak", voice.name, opts)
 

@@ -82,6 +82,15 @@ _STAND_INS: dict[str, str] = {
     "Φ": "ɸ", "φ": "ɸ", "ε": "ɛ", ":": "ː", "[": "\u032a",  # espeak's length mark; "d[": dental d̪
     "ʦ": "ts", "ʣ": "dz", "ʧ": "tʃ", "ʤ": "dʒ", "ʨ": "tɕ", "ʥ": "dʑ",
 }  # fmt: skip
+# espeak-ng also prints some of its own phoneme names as IPA in a few languages only: its "y" is IPA
+# [y] (rounded) in French, German or Turkish but names an unrounded vowel in these (espeak-ng 1.51,
+# every voice checked against the language's phonology). Read as [y], the lips would purse on them.
+_LANGUAGE_STAND_INS: dict[str, dict[str, str]] = {
+    "ru": {"y": "ɨ"},  # ы: "мы", "был"
+    "pt-br": {"y": "ɪ"},  # unstressed final e: "de", "que", "filme" (European pt already writes ɨ)
+    "vi": {"y": "ɯ"},  # ư: "những", "người"
+    "uz": {"y": "ɪ"},  # i: "bilan", "kitob"
+}
 _KEEP_MODIFIERS = {"˞": "r", "ʷ": "w", "ᵝ": "w"}
 _DROP = set("ˈˌ.-ːˑ'‿|‖_!~^")
 
@@ -95,6 +104,16 @@ def as_ipa(phone: str) -> str:
     """``phone`` as IPA: espeak-ng's stand-ins (``tS``, ``N``, ε, Φ, ʦ) replaced by the letters they
     stand for, so a ``.phone.json`` written from espeak's events reads right to any IPA reader."""
     return "".join(_STAND_INS.get(c, c) for c in unicodedata.normalize("NFC", phone))
+
+
+def espeak_phone(phone: str, language: str) -> str:
+    """One of espeak-ng's phoneme events, spoken by a voice of ``language`` (espeak's tag, e.g.
+    ``pt-br``), with the letters that voice uses for other sounds replaced (:data:`_LANGUAGE_STAND_INS`)."""
+    tag = language.lower()
+    for lang, table in _LANGUAGE_STAND_INS.items():
+        if tag == lang or tag.startswith(lang + "-"):
+            return "".join(table.get(c, c) for c in phone)
+    return phone
 
 
 def _symbols(phone: str) -> list[str]:

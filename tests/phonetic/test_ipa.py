@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dualtalk.inference.audio.tts import Phone, Voice, available_engines, speak
-from dualtalk.inference.phonetic.ipa import ipa_classes, unknown_symbols
+from dualtalk.inference.phonetic.ipa import espeak_phone, ipa_classes, unknown_symbols
 from dualtalk.inference.phonetic.visemes import viseme_classes
 
 needs_espeak = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
@@ -121,3 +121,37 @@ def test_espeak_phones_outside_plain_ipa_get_their_articulation(voice, text, exp
         assert classes[1:3] == [("PBM",), ("PBM",)]  # ɐ ᵐ b ə: the lips shut from the nasal onset
     if voice == "ky":
         assert ("SZ",) not in classes and ("KG",) in classes  # ч ш are ʃ, ң is ŋ
+
+
+@needs_espeak
+@pytest.mark.parametrize(
+    ("voice", "text", "vowel"),
+    [
+        ("ru", "мы ты был", "ɨ"),  # ы
+        ("ru+f3", "мы", "ɨ"),  # a variant of the voice speaks the same language
+        ("pt-br", "disse que o filme de", "ɪ"),  # unstressed final e
+        ("vi", "những người", "ɯ"),  # ư
+        ("uz", "bilan kitob", "ɪ"),  # i
+    ],
+)
+def test_espeak_y_in_languages_where_it_is_unrounded_is_spread_not_pursed(voice, text, vowel):
+    """espeak-ng prints its own name "y" as if it were IPA [y] for these vowels: read as [y] the
+    lips pursed on Russian ы and on every Brazilian "de", in training targets and in scoring."""
+    utt = speak(text, Voice("espeak", voice))
+    symbols = [p.symbol for p in utt.phones]
+    assert "y" not in "".join(symbols) and any(vowel in s for s in symbols), symbols
+    classes = [viseme_classes(p) for p in utt.phones if vowel in p.symbol]
+    assert classes and all("UW" not in c for c in classes), classes
+
+
+@needs_espeak
+@pytest.mark.parametrize(("voice", "text"), [("fr", "tu lune"), ("de", "über müde"), ("tr", "üzüm")])
+def test_espeak_y_stays_rounded_where_the_language_has_it(voice, text):
+    utt = speak(text, Voice("espeak", voice))
+    assert any(viseme_classes(p) == ("UW",) for p in utt.phones if p.symbol.startswith("y"))
+
+
+def test_language_stand_ins_follow_the_voice_language_tag():
+    assert espeak_phone("y", "ru") == "ɨ" and espeak_phone("ˈy", "vi-vn-x-central") == "ˈɯ"
+    assert espeak_phone("y", "pt-br") == "ɪ" and espeak_phone("y", "pt") == "y"  # Portugal writes ɨ itself
+    assert espeak_phone("y", "fr") == espeak_phone("y", "") == "y"

@@ -44,3 +44,16 @@ def test_the_english_held_out_set_carries_each_clips_words_for_transcript_scorin
     clips = find_alignments(tmp_path)
     assert len(stems) == len(clips) == 84 and sorted(stems) == [c.stem for c in clips]
     assert {c.words for c in clips} == {text for text in ENGLISH_MORE}
+
+
+def test_held_out_clips_are_written_in_plain_ipa_the_evaluator_reads(tmp_path):
+    """Kyrgyz "ч" comes from espeak as its mnemonic "tS": the evaluator reads IPA only and dropped it."""
+    import json
+
+    from dualtalk.training.evaluation.phone_classes import classify
+
+    write_clip(tmp_path, "ky_m7", "ky", speak("чоң шаар", Voice("espeak", "ky+m7")))
+    utterance = json.loads((tmp_path / "ky_m7.phone.json").read_text(encoding="utf-8"))
+    phones = [p["t"] for word in utterance["w"] for p in word["w"]]
+    assert "tʃ" in phones and "ʃ" in phones and "ŋ" in phones, phones
+    assert all(classify(p, "ipa") is not None for p in phones), phones

@@ -16,11 +16,12 @@ lips drawn from a transcript (``eval lipsync --transcripts``) can be scored agai
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from ...inference.audio.tts import Voice, speak
 from ...inference.core.fileio import ensure_writable_dir
-from ...inference.phonetic.ipa import is_language_switch
+from ...inference.phonetic.ipa import as_ipa, is_language_switch
 from ..evaluation.lipsync import write_alignment
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
@@ -40,8 +41,9 @@ ENGLISH_ACCENTS = ("en-us", "en-gb-x-rp", "en-gb-scotland")
 
 
 def write_clip(out: Path, stem: str, lang: str, utt) -> None:
-    """``stem.wav`` and ``stem.phone.json`` (IPA, one pseudo-word holding the phones)."""
-    phones = [p for p in utt.phones if not is_language_switch(p.symbol)]
+    """``stem.wav`` and ``stem.phone.json`` (plain IPA, one pseudo-word holding the phones): espeak's
+    stand-ins (``tS``, ``N``) written as the IPA letters they stand for, as ``align_tts`` writes them."""
+    phones = [replace(p, symbol=as_ipa(p.symbol)) for p in utt.phones if not is_language_switch(p.symbol)]
     write_alignment(out, stem, utt.audio, phones, alphabet="ipa", lang=lang, text=utt.text)
 
 
