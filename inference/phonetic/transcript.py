@@ -155,12 +155,18 @@ def draw_lips(
             "(use --engine lite)"
         )
     words = normalise_transcript(text).split()
-    if not words:
+    written = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    if not written:
         return motion, {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
     try:
+        if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
+            raise DualTalkError(
+                f"none of its {len(written)} words is written in English letters (the transcript "
+                "aligner reads English only)"
+            )
         found = align_words(np.asarray(audio, np.float32), text, drop_unknown=True, persist=True)
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
-        report = {"words": len(words), "aligned": 0, "unknown": [], "seconds": 0.0, "error": str(exc)}
+        report = {"words": len(words or written), "aligned": 0, "unknown": [], "seconds": 0.0, "error": str(exc)}
         log.warning("could not align %s's transcript with %s's voice (%s); %s keeps the engine's lips",
                     who, who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report

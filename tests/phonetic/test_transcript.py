@@ -167,6 +167,21 @@ def test_words_that_cannot_be_found_in_the_audio_keep_the_engine_lips_and_say_wh
     assert f"B could not be aligned (engine lips kept: {report['error']})" in line  # the reason, whole
 
 
+def test_a_line_in_another_script_is_reported_as_not_aligned_not_as_no_lines():
+    """A Russian line came out as zero English words: reported as "had no lines", and counted as
+    aligned by ``eval lipsync --transcripts``, with nothing drawn."""
+    motion = Motion("arkit55", np.full((50, 55), 0.3, np.float32))
+    silence = np.zeros(2 * SR, np.float32)
+    drawn, report = tr.draw_lips(motion, silence, "В мае мы поедем на море.", "A")
+    assert report["words"] == 6 and report["aligned"] == 0 and "English" in report["error"]
+    assert np.array_equal(drawn.values, motion.values) and drawn.meta["transcript"] == report
+    empty = {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
+    assert "A could not be aligned" in tr.describe({"a": report, "b": empty})
+    assert tr.brief({"a": report, "b": empty}) == "lips from the transcript (A not aligned)"
+    _same, nothing = tr.draw_lips(motion, silence, " -- ... ", "A")  # no words at all: no lines
+    assert nothing["words"] == 0 and "error" not in nothing
+
+
 def test_flame_motion_and_a_missing_aligner_are_refused_in_one_line(monkeypatch):
     flame = Motion("flame56", np.zeros((10, 56), np.float32), engine="dualtalk")
     with pytest.raises(DualTalkError, match="draws ARKit lips.*use --engine lite"):
