@@ -598,6 +598,32 @@ def test_a_praat_textgrid_from_a_forced_aligner_is_scored_like_the_librivox_layo
     )
 
 
+ARPABET_TO_IPA = {"M": "m", "EY1": "eɪ", "B": "b", "IY0": "i", "AH0": "ə", "F": "f", "Y": "j", "UW1": "u",
+                  "AO1": "ɔ", "R": "ɹ", "IH1": "ɪ", "T": "t", "S": "s", "AH1": "ʌ", "V": "v", "D": "d",
+                  "P": "p", "L": "l", "IY1": "i", "Z": "z", "AA1": "ɑ", "DH": "ð", "ER0": "ɚ", "SIL": "SIL"}  # fmt: skip
+
+
+def test_an_ipa_textgrid_from_an_mfa_ipa_model_is_read_as_ipa(tmp_path):
+    """MFA's non-English and english_mfa models label phones in IPA: such a grid was refused with a
+    hint (add "alphabet": "ipa") that only a .phone.json can follow."""
+    phones = phones_of()
+    n = write_clip(tmp_path, "clip")
+    (tmp_path / "clip.phone.json").unlink()
+    ipa = [AlignedPhone(ARPABET_TO_IPA[p.symbol], p.start, p.end, p.classes) for p in phones]
+    ipa[-1] = AlignedPhone("spn", ipa[-1].start, ipa[-1].end, ipa[-1].classes)  # MFA's spoken noise
+    (tmp_path / "clip.TextGrid").write_text(textgrid(ipa, [(0.0, phones[-1].end, "")]), encoding="utf-8")
+    from dualtalk.training.evaluation.lipsync import find_alignments
+
+    (grid,) = find_alignments(tmp_path)
+    assert (grid.alphabet, grid.lang) == ("ipa", "und")
+    assert [p.classes for p in grid.phones] == [classify(p.symbol, "ipa") for p in ipa[:-1]] + [{SILENCE}]
+    write_motion(tmp_path / "pred" / "clip.npz", ideal_motion(phones, n))
+    report = json.loads(
+        run_cli("--aligned", tmp_path, "--pred", tmp_path / "pred", "--json").stdout.splitlines()[-1]
+    )
+    assert report["pooled"]["model"]["closure_rate"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -212,7 +212,8 @@ def _checked_clip(
 def read_textgrid_alignment(path: str | Path) -> AlignedClip:
     """Read a Praat ``<stem>.TextGrid`` (long or short text format; what the Montreal Forced Aligner
     writes): the phones are the intervals of the tier named ``phones`` (or ending in ``phones``),
-    ARPAbet, empty intervals silence; the words tier's text is the clip's text."""
+    ARPAbet or IPA (whichever reads more of them; IPA's language is "und"), empty intervals silence;
+    the words tier's text is the clip's text."""
     from .textgrid import read_textgrid
 
     path = Path(path)
@@ -220,18 +221,33 @@ def read_textgrid_alignment(path: str | Path) -> AlignedClip:
     phone_tiers = [name for name in tiers if name.lower().endswith("phones")]
     if not phone_tiers:
         raise DualTalkError(f"{path.name}: no tier named 'phones' (tiers: {', '.join(tiers) or 'none'})")
+    intervals = tiers[phone_tiers[0]]
+    alphabet = _textgrid_alphabet(
+        [lab for _s, _e, lab in intervals if lab and lab.lower() not in _ALIGNER_PAUSES]
+    )
     phones: list[AlignedPhone] = []
     unknown: list[str] = []
-    for start, end, label in tiers[phone_tiers[0]]:
-        symbol = label or "SIL"
-        classes = classify(symbol, "arpabet")
+    for start, end, label in intervals:
+        symbol = label or ("SIL" if alphabet == "arpabet" else "")
+        classes = classify("" if label.lower() in _ALIGNER_PAUSES else symbol, alphabet)
         if classes is None:
             unknown.append(symbol)
             classes = frozenset()
         phones.append(AlignedPhone(symbol, start, end, classes))
     words = next((tiers[n] for n in tiers if n.lower().endswith("words")), [])
     text = " ".join(label for _s, _e, label in words if label)
-    return _checked_clip(path.stem, path, phones, "arpabet", "en", unknown, text)
+    lang = "en" if alphabet == "arpabet" else "und"  # a TextGrid names no language: "undetermined"
+    return _checked_clip(path.stem, path, phones, alphabet, lang, unknown, text)
+
+
+_ALIGNER_PAUSES = {"sil", "sp", "spn"}  # the aligner's silence, short pause, spoken noise (not s-p-n in IPA)
+
+
+def _textgrid_alphabet(labels: list[str]) -> str:
+    """ARPAbet, or IPA where more of the labels read as IPA (the Montreal Forced Aligner's
+    non-English and ``english_mfa`` models label phones in IPA: ``tʃ``, ``ɾ``, ``aː``)."""
+    misses = {a: sum(classify(lab, a) is None for lab in labels) for a in ("arpabet", "ipa")}
+    return "ipa" if misses["ipa"] < misses["arpabet"] else "arpabet"
 
 
 def write_alignment(
