@@ -166,7 +166,13 @@ def draw_lips(
             )
         found = align_words(np.asarray(audio, np.float32), text, drop_unknown=True, persist=True)
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
-        report = {"words": len(words or written), "aligned": 0, "unknown": [], "seconds": 0.0, "error": str(exc)}
+        report = {
+            "words": len(words or written),
+            "aligned": 0,
+            "unknown": [],
+            "seconds": 0.0,
+            "error": str(exc),
+        }
         log.warning("could not align %s's transcript with %s's voice (%s); %s keeps the engine's lips",
                     who, who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
