@@ -130,7 +130,7 @@ def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> Character
             f"the {kind} {idblock.name!r} is linked from {where}; make it local "
             "(or a library override with its data) before animating it"
         )
-    layers.check_editable((key, arm, mesh))
+    layers.check_editable((key, arm, mesh), mesh.name)
     if report.shared_with and options.single_user == "refuse":
         raise DualTalkError(
             f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
@@ -532,6 +532,36 @@ def _range_with_gaze(
     return out[0], out[1]
 
 
+def _key_pair(
+    scene: Any,
+    objs: tuple[Any, Any],
+    motions: tuple[Motion, Motion],
+    options: ApplyOptions,
+    reports: tuple[CharacterReport, CharacterReport],
+    *,
+    aiming: bool,
+) -> tuple[ApplyReport, ApplyReport]:
+    """Key both characters' motion: the whole take, or the range of it. A range refused on B puts
+    A's keys back: a refused re-generation changes neither take."""
+    if options.replace_range is None:
+        return _key_both(scene, objs, motions, options, reports)
+    with layers.kept_on_failure(objs):
+        if aiming:
+            return _range_with_gaze(scene, objs, motions, options, reports)
+        return _key_both(scene, objs, motions, options, reports)
+
+
+def _key_both(
+    scene: Any,
+    objs: tuple[Any, Any],
+    motions: tuple[Motion, Motion],
+    options: ApplyOptions,
+    reports: tuple[CharacterReport, CharacterReport],
+) -> tuple[ApplyReport, ApplyReport]:
+    rep_a = apply_motion(objs[0], motions[0], options, scene=scene, report=reports[0])
+    return rep_a, apply_motion(objs[1], motions[1], options, scene=scene, report=reports[1])
+
+
 def _inspect_pair(
     objs: tuple[Any, Any],
     options: ApplyOptions,
@@ -575,11 +605,7 @@ def apply_dialogue(
     for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner)
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
-    if aiming and inner.replace_range is not None:
-        rep_a, rep_b = _range_with_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair)
-    else:
-        rep_a = apply_motion(obj_a, motion_a, inner, scene=scene, report=pair[0])
-        rep_b = apply_motion(obj_b, motion_b, inner, scene=scene, report=pair[1])
+    rep_a, rep_b = _key_pair(scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming)
     shared_rig = pair[0].armature
     if shared_rig is not None and shared_rig == pair[1].armature:
         # one armature object holds one action: B's head and bone motion replaced A's

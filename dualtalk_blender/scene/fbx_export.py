@@ -112,7 +112,7 @@ def export_fbx(
     chosen = export_objects(objects, whole_rigs=scope == "full")
     overrides = dict(exporter_options or {})
     try:
-        with _object_mode():
+        with _object_mode(), _selection_kept():
             if scope == "face":
                 with fbx_bake.face_only(scene, chosen) as face:
                     return _export(face, path, scene, speedups, overrides)
@@ -174,6 +174,28 @@ def _object_mode() -> Iterator[None]:
                 o.select_set(False)
             for o in selected:
                 o.select_set(True)
+
+
+@contextlib.contextmanager
+def _selection_kept() -> Iterator[None]:
+    """The animator's selection and active object, put back after the export.
+
+    Taken before a face-scope export swaps in its stand-ins: it hides the originals meanwhile, and
+    a hidden object reads as unselected, so the selection read in :func:`_export` missed them.
+    """
+    view_layer = bpy.context.view_layer
+    if view_layer is None:
+        yield
+        return
+    selected = {o.as_pointer() for o in view_layer.objects if o.select_get()}
+    active = view_layer.objects.active
+    try:
+        yield
+    finally:
+        for o in view_layer.objects:
+            o.select_set(o.as_pointer() in selected)
+        with contextlib.suppress(ReferenceError):  # the active object went away meanwhile
+            view_layer.objects.active = active
 
 
 def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overrides: dict[str, Any]) -> Path:

@@ -26,7 +26,9 @@ below it, and with nothing below that is whatever value the property last held, 
 Re-generation rewrites the curves of our layer actions in place (or swaps in the new take's
 actions) and never touches other tracks, the active action, or our strips' influence keys
 unless an influence is given. A range re-generation rewrites only the frames of the range
-plus cross-fade frames (:func:`replace_range`).
+plus cross-fade frames (:func:`replace_range`), and refuses before writing anything. An action is
+deleted only once nothing plays it (a renamed character keeps its take), and a track of ours the
+animator deleted (the locked rest track too) comes back in its place on the next take.
 """
 
 from __future__ import annotations
@@ -125,13 +127,22 @@ def _rotation_error_deg(path_curves: dict[str, list[tuple[int, np.ndarray, np.nd
     return worst
 
 
-def check_editable(idblocks: Iterable[Any]) -> None:
+def label(idblock: Any, character: str) -> str:
+    """How a message names a datablock: a shape-key block by its character (Blender calls those
+    'Key', 'Key.001': names an animator never sees or chooses), anything else by its own name."""
+    if compat.id_type_of(idblock) == "KEY":
+        return f"the shape keys of {character!r}"
+    return repr(idblock.name)
+
+
+def check_editable(idblocks: Iterable[Any], character: str = "") -> None:
     """Refuse datablocks whose NLA is in tweak mode (their strips' actions cannot be swapped)."""
     for idblock in idblocks:
         ad = getattr(idblock, "animation_data", None) if idblock is not None else None
         if ad is not None and ad.use_tweak_mode:
             raise DualTalkError(
-                f"{idblock.name!r} is in NLA tweak mode; leave it (Tab in the NLA editor) and animate again"
+                f"the NLA of {label(idblock, character)} is in tweak mode; leave it (Tab in the NLA editor) "
+                "and animate again"
             )
 
 
@@ -144,16 +155,38 @@ def action_name(prefix: str, layer: str) -> str:
     return prefix.encode()[:room].decode(errors="ignore") + suffix
 
 
-def _fresh_action(name: str, meta: dict[str, Any], start: float, end: float) -> Any:
-    old = bpy.data.actions.get(name)
-    # only this character's own layer of this take is replaced, never another's of the same name
-    if old is not None and is_ours(old) and all(action_meta(old).get(k) == meta.get(k) for k in SAME_LAYER):
-        bpy.data.actions.remove(old)
+def _new_action(name: str, meta: dict[str, Any], start: float, end: float) -> Any:
+    """A new layer action; Blender adds a suffix while the name is taken (until :func:`_retire`)."""
     action = bpy.data.actions.new(name)
     action[OWNER_PROP] = json.dumps(meta, sort_keys=True, default=str)
     action.use_frame_range = True
     action.frame_start, action.frame_end = start, max(end, start + 1)
     return action
+
+
+def _replaced(targets: list[TargetCurves], names: Mapping[str, str]) -> list[tuple[str, Any]]:
+    """(layer, action) a run may replace, each action once: the one of the layer's action name,
+    and those our strips for that layer play now (a name taken by another character's take gave
+    them a suffix)."""
+    out: list[tuple[str, Any]] = []
+    for layer, name in names.items():
+        strips = [our_strips(t.idblock).get(layer) for t in targets]
+        for action in [bpy.data.actions.get(name), *(s.action for s in strips if s is not None)]:
+            if action is not None and all(action != a for _, a in out):
+                out.append((layer, action))
+    return out
+
+
+def _retire(old: Any, meta: Mapping[str, Any]) -> None:
+    """An action our strips no longer play: this character's own layer of this take is deleted,
+    but only once nothing plays it any more (a character renamed since keeps playing its take,
+    whatever name the take's record holds); any other stays in the file."""
+    if old.users - int(old.use_fake_user) > 0 or not is_ours(old):
+        return
+    if all(action_meta(old).get(k) == meta.get(k) for k in SAME_LAYER):
+        bpy.data.actions.remove(old)
+    elif old.users == 0:
+        old.use_fake_user = True  # an earlier take stays in the file
 
 
 def _release_active(idblock: Any, through: float) -> list[str]:
@@ -182,7 +215,6 @@ def _place_strip(
     strips = our_strips(idblock)
     strip = strips.get(layer)
     if strip is not None:
-        previous = strip.action
         strip.action = action
         strip.action_slot = slot
         if start > strip.action_frame_end:  # keep start <= end while moving the range
@@ -193,26 +225,8 @@ def _place_strip(
             strip.action_frame_end = max(end, start + 1)
         strip.frame_start_ui = start
         strip.scale, strip.repeat = 1.0, 1.0
-        if previous is not None and previous != action and is_ours(previous) and previous.users == 0:
-            previous.use_fake_user = True  # an earlier take stays in the file
         return strip, False
-    order = [REST, *LAYERS]
-    prev_track = None
-    for name in reversed(order[: order.index(layer)]):
-        if name in strips:
-            prev_track = _track_of(ad, strips[name])
-            break
-    if prev_track is None and strips:  # insert below our lowest layer: after the track under it
-        lowest = min(strips, key=order.index)
-        tracks = list(ad.nla_tracks)
-        idx = tracks.index(_track_of(ad, strips[lowest]))
-        prev_track = tracks[idx - 1] if idx > 0 else None
-        if prev_track is None:
-            raise DualTalkError(
-                f"cannot place the {layer} layer below the other DualTalk layers on {idblock.name!r}; "
-                "remove the DualTalk tracks and animate again"
-            )
-    track = ad.nla_tracks.new(prev=prev_track) if prev_track is not None else ad.nla_tracks.new()
+    track = _new_track(ad, strips, layer)
     track.name = track_name(layer)
     strip = track.strips.new(track_name(layer), int(start), action)
     strip.action_slot = slot
@@ -221,6 +235,63 @@ def _place_strip(
     if layer == REST:
         track.lock = True
     return strip, True
+
+
+def _new_track(ad: Any, strips: dict[str, Any], layer: str) -> Any:
+    """An empty track where ``layer`` belongs: above our next lower layer, else just below our
+    lowest one (a track the animator deleted comes back), else on top (a first take)."""
+    order = [REST, *LAYERS]
+    for name in reversed(order[: order.index(layer)]):
+        if name in strips:
+            return ad.nla_tracks.new(prev=_track_of(ad, strips[name]))
+    if not strips:
+        return ad.nla_tracks.new()
+    lowest = strips[min(strips, key=order.index)]
+    tracks = list(ad.nla_tracks)
+    idx = tracks.index(_track_of(ad, lowest))
+    return ad.nla_tracks.new(prev=tracks[idx - 1]) if idx > 0 else _lift(ad, lowest)
+
+
+def _lift(ad: Any, strip: Any) -> Any:
+    """Empty the bottom track for a layer that belongs below ``strip`` (ours, alone on it).
+
+    Blender adds a track only above another one, so a deleted rest track could not come back
+    under a bottom layer: that layer moves up one track instead, as the animator left it (mute,
+    lock, blend, influence keys...), and the bottom track is returned empty.
+    """
+    bottom = _track_of(ad, strip)
+    if strip.action is None:  # plays nothing: nothing to keep
+        bottom.strips.remove(strip)
+        return bottom
+    above = ad.nla_tracks.new(prev=bottom)
+    above.name = bottom.name
+    above.mute, above.lock = bottom.mute, bottom.lock
+    moved = above.strips.new(strip.name, int(strip.frame_start), strip.action)
+    _copy_strip(strip, moved)
+    name = strip.name
+    bottom.strips.remove(strip)
+    moved.name = name
+    bottom.mute = bottom.lock = False
+    return bottom
+
+
+STRIP_SETTINGS = "blend_type extrapolation blend_in blend_out use_auto_blend use_reverse mute".split()
+
+
+def _copy_strip(src: Any, dst: Any) -> None:
+    """``dst`` plays as ``src``: same slot, frames, settings and influence (keys included)."""
+    dst.action_slot = src.action_slot
+    dst.action_frame_end, dst.action_frame_start = src.action_frame_end, src.action_frame_start
+    dst.scale, dst.repeat = src.scale, src.repeat
+    dst.frame_start_ui = src.frame_start
+    for attr in STRIP_SETTINGS:
+        setattr(dst, attr, getattr(src, attr))
+    dst.use_animated_influence = src.use_animated_influence
+    dst.influence = src.influence
+    keys = src.fcurves.find("influence")
+    fc = dst.fcurves.find("influence")
+    if keys is not None and fc is not None:
+        write_all(fc, read_all(keys))
 
 
 def _track_of(ad: Any, strip: Any) -> Any:
@@ -267,9 +338,11 @@ def write_take(
             # follow the take, not values that freeze a channel for the whole shot (REPLACE).
             ad.action_blend_type = "COMBINE"
     used = [layer for layer in LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
+    names = {layer: action_name(prefix, layer) for layer in (REST, *used)}
+    replaced = _replaced(targets, names)
     actions: dict[str, Any] = {}
-    for layer in (REST, *used):
-        actions[layer] = _fresh_action(action_name(prefix, layer), {**meta, "layer": layer}, start, end)
+    for layer, name in names.items():
+        actions[layer] = _new_action(name, {**meta, "layer": layer}, start, end)
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
@@ -308,6 +381,11 @@ def write_take(
                 continue
             if created or layer in influences:
                 key_influence(strip, influences.get(layer, 1.0), start)
+    for layer, old in replaced:  # the earlier take goes only now that the new one plays
+        _retire(old, {**meta, "layer": layer})
+    for layer, name in names.items():
+        if actions[layer].name != name:
+            actions[layer].name = name  # its own name where it is free now, else the first free suffix
     return LayersResult(
         actions=actions,
         pushed=pushed,
@@ -385,6 +463,36 @@ def _pin_frames(old: Keys, lo: float, hi: float) -> np.ndarray:
     return frames[~np.isin(frames, f)]
 
 
+def _range_parts(target: TargetCurves) -> list[tuple[Any, list[CurveSpec], list[Any]]]:
+    """(strip, curves, the take's fcurves they rewrite) for each layer of ``target``; a take that
+    lacks a layer or a curve is refused here, so a refused range leaves every layer as it was."""
+    strips = our_strips(target.idblock)
+    by_layer: dict[str, list[CurveSpec]] = {}
+    for c in target.curves:
+        by_layer.setdefault(c.layer, []).append(c)
+    where = label(target.idblock, target.slot_name)
+    out = []
+    for layer, curves in by_layer.items():
+        strip = strips.get(layer)
+        if strip is None or strip.action is None:
+            raise DualTalkError(
+                f"there is no DualTalk {layer} layer on {where} to re-generate a range in; "
+                "animate the whole take first"
+            )
+        held = {
+            (fc.data_path, fc.array_index): fc for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+        }
+        fcs = [held.get((c.data_path, c.index)) for c in curves]
+        missing = next((c for c, fc in zip(curves, fcs, strict=True) if fc is None), None)
+        if missing is not None:
+            raise DualTalkError(
+                f"the existing take on {where} has no curve {missing.data_path}[{missing.index}] in the "
+                f"{layer} layer; animate the whole take again (same rig and map) before re-generating a range"
+            )
+        out.append((strip, curves, fcs))
+    return out
+
+
 def replace_range(
     targets: list[TargetCurves],
     frames: np.ndarray,
@@ -409,51 +517,23 @@ def replace_range(
     span = (frames >= lo) & (frames <= hi)
     region = frames[span]
     weight = crossfade_weights(region, first, last, fade)
-    for target in targets:
-        strips = our_strips(target.idblock)
-        by_layer: dict[str, list[CurveSpec]] = {}
-        for c in target.curves:
-            by_layer.setdefault(c.layer, []).append(c)
-        for layer, curves in by_layer.items():
-            strip = strips.get(layer)
-            if strip is None or strip.action is None:
-                raise DualTalkError(
-                    f"{target.idblock.name!r} has no DualTalk {layer} layer to re-generate a range in; "
-                    "animate the whole take first"
-                )
-            bag = compat.channelbag(strip.action, strip.action_slot)
-            fcs = []
-            for c in curves:
-                fc = bag.fcurves.find(c.data_path, index=c.index)
-                if fc is None:
-                    raise DualTalkError(
-                        f"the existing take has no curve {c.data_path}[{c.index}] in the {layer} layer; "
-                        "animate the whole take again (same rig and map) before re-generating a range"
-                    )
-                fcs.append(fc)
-            olds = [key_values(fc, region) for fc in fcs]
-            news = _like_the_take(curves, [c.values[span] for c in curves], olds)
-            blended = []
-            for c, old, new in zip(curves, olds, news, strict=True):
-                blended.append(
-                    CurveSpec(
-                        c.data_path,
-                        c.index,
-                        old + weight * (new - old),
-                        layer=layer,
-                        rest=c.rest,
-                        tol=c.tol,
-                    )
-                )
-            for fc, (kf, kv) in zip(fcs, _reduce(blended, region, keys), strict=True):
-                had = read_all(fc)
-                pins = _pin_frames(had, lo, hi)
-                pinned = key_values(fc, pins)
-                outside = (had.frames < lo) | (had.frames > hi)
-                write_all(fc, had.take(outside), np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
-            a_start, a_end = strip.action.frame_start, strip.action.frame_end
-            strip.action.frame_start = min(a_start, lo)
-            strip.action.frame_end = max(a_end, hi)
+    plans = [part for target in targets for part in _range_parts(target)]  # refused before any write
+    for strip, curves, fcs in plans:
+        olds = [key_values(fc, region) for fc in fcs]
+        news = _like_the_take(curves, [c.values[span] for c in curves], olds)
+        blended = [
+            CurveSpec(c.data_path, c.index, old + weight * (new - old), layer=c.layer, rest=c.rest, tol=c.tol)
+            for c, old, new in zip(curves, olds, news, strict=True)
+        ]
+        for fc, (kf, kv) in zip(fcs, _reduce(blended, region, keys), strict=True):
+            had = read_all(fc)
+            pins = _pin_frames(had, lo, hi)
+            pinned = key_values(fc, pins)
+            outside = (had.frames < lo) | (had.frames > hi)
+            write_all(fc, had.take(outside), np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
+        a_start, a_end = strip.action.frame_start, strip.action.frame_end
+        strip.action.frame_start = min(a_start, lo)
+        strip.action.frame_end = max(a_end, hi)
     return int(lo), int(hi)
 
 
@@ -521,6 +601,28 @@ def layer_fcurves(idblock: Any) -> list[Any]:
     return out
 
 
+Snapshot = tuple[list[tuple[Any, Keys]], list[tuple[Any, float, float]]]  # curves' keys, actions' ranges
+
+
+def _snapshot(objs: Iterable[Any]) -> Snapshot:
+    """Every key of our layers on the characters ``objs`` and each layer action's frame range."""
+    curves: list[tuple[Any, Keys]] = []
+    ranges: list[tuple[Any, float, float]] = []
+    for obj in objs:
+        for idblock in character_idblocks(obj):
+            curves += [(fc, read_all(fc)) for fc in layer_fcurves(idblock)]
+            ranges += [(a, a.frame_start, a.frame_end) for a in take_actions(idblock)]
+    return curves, ranges
+
+
+def _restore(snapshot: Snapshot) -> None:
+    curves, ranges = snapshot
+    for fc, keys in curves:
+        write_all(fc, keys)
+    for action, start, end in ranges:
+        action.frame_start, action.frame_end = start, end
+
+
 @contextlib.contextmanager
 def kept(objs: Iterable[Any]) -> Iterator[None]:
     """Our layers' keys on the characters ``objs`` as they are now, put back on leaving.
@@ -529,19 +631,23 @@ def kept(objs: Iterable[Any]) -> Iterator[None]:
     its context while the heads are read (see ``apply._range_with_gaze``), then the take returns.
     Every key comes back as it was, an animator's Bezier keys and handles included.
     """
-    curves = []
-    ranges = []
-    for obj in objs:
-        for idblock in character_idblocks(obj):
-            curves += [(fc, read_all(fc)) for fc in layer_fcurves(idblock)]
-            ranges += [(a, a.frame_start, a.frame_end) for a in take_actions(idblock)]
+    snapshot = _snapshot(objs)
     try:
         yield
     finally:
-        for fc, keys in curves:
-            write_all(fc, keys)
-        for action, start, end in ranges:
-            action.frame_start, action.frame_end = start, end
+        _restore(snapshot)
+
+
+@contextlib.contextmanager
+def kept_on_failure(objs: Iterable[Any]) -> Iterator[None]:
+    """Like :func:`kept`, but the keys come back only when the block fails: a range refused on
+    character B leaves A's take as it was too, not re-generated alone."""
+    snapshot = _snapshot(objs)
+    try:
+        yield
+    except BaseException:
+        _restore(snapshot)
+        raise
 
 
 @dataclass
