@@ -3,5 +3,8 @@
 import sys
 
 from .cli import main
+from .inference.core.interrupts import finished
 
-sys.exit(main())
+code = main()
+finished(code)  # the run is over: a signal during shutdown must not turn it into a failure
+sys.exit(code)

@@ -341,10 +341,19 @@ def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
-        if created and not done:
+        if created and not done and _only_marker(work, WORK_MARKER):
             with contextlib.suppress(OSError):
                 (work / WORK_MARKER).unlink()
-                work.rmdir()  # only if nothing else is in it
+                work.rmdir()  # only if nothing came in meanwhile
+
+
+def _only_marker(work: Path, marker: str) -> bool:
+    """``work`` holds nothing but its marker: another run's files in it keep the marker, or every
+    later run would refuse the folder as not DualTalk's."""
+    try:
+        return [p.name for p in work.iterdir()] == [marker]
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -436,7 +445,10 @@ def run_shot(
 ) -> str:
     """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
     ``wrote`` receives the files put in place (a job's summary lists them), once all of them are."""
-    import bpy
+    from ...inference.core import interrupts
+
+    with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
+        import bpy
 
     from ...inference import pipeline
     from ...inference.core.motion import load_motion

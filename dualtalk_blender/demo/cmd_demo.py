@@ -9,19 +9,15 @@ files and a preview render into DIR.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shlex
-import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ...inference.core import outputs
+from ...inference.core import interrupts, outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import ensure_writable_dir
 from ...inference.core.progress import ConsoleBar
@@ -88,35 +84,11 @@ class _Stages:
 
 def _need_bpy() -> Any:
     try:
-        with _signals_held():
+        with interrupts.held():  # an interrupt inside Blender's start-up crashed it
             import bpy
     except ImportError:
         raise DualTalkError("the demo needs Blender's Python module: pip install bpy==5.0.1") from None
     return bpy
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) until the block ends, then deliver it.
-
-    Blender's start-up (``import bpy``) catches what its registrations raise: an interrupt
-    there was swallowed, or left Blender half-registered and crashed the process.
-    """
-    sigs = (signal.SIGINT, signal.SIGTERM)
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-    old = {sig: signal.getsignal(sig) for sig in sigs}
-    for sig in sigs:
-        signal.signal(sig, lambda signum, frame: held.append(signum))
-    try:
-        yield
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
-    if held:
-        signal.raise_signal(held[0])  # now the run's own handler sees it and unwinds as usual
 
 
 def sheet_frames(motions, count: int, first_frame: int = 1) -> list[int]:

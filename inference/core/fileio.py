@@ -101,7 +101,15 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
 
 def _replace_all(paths: list[Path], tmps: list[Path]) -> None:
     """Rename each temporary over its final path; if one rename fails, the ones already renamed
-    are undone (each old file was hard-linked aside first), so the set is all old or all new."""
+    are undone (each old file was hard-linked aside first), so the set is all old or all new.
+    Ctrl-C and SIGTERM wait until the set is in place (a new .blend beside the old audio otherwise)."""
+    from .interrupts import held
+
+    with held():
+        _replace_set(paths, tmps)
+
+
+def _replace_set(paths: list[Path], tmps: list[Path]) -> None:
     olds: list[Path | None] = []
     existed = [os.path.lexists(p) for p in paths]
     try:

@@ -15,7 +15,9 @@ interruption instead of a misleading "exporter failed".
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -83,3 +85,46 @@ def handle_signals() -> Iterator[None]:
             if handler is not None:
                 signal.signal(sig, handler)
         _received = None  # a later run (tests, an embedding program) starts clean
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) until the block ends, then deliver it to the handler in place.
+
+    For steps an interruption must not cut in two: Blender's start-up (``import bpy`` catches what
+    its registrations raise, so an interrupt there was swallowed or left Blender half-registered
+    and crashed the process), and the renames that put a set of outputs in place together.
+    Outside the main thread, where no handler can be installed, the block runs as it is.
+    """
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    old = {sig: signal.getsignal(sig) for sig in sigs}
+    for sig in sigs:
+        signal.signal(sig, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+    if pending:
+        signal.raise_signal(pending[0])  # now the run's own handler sees it and unwinds as usual
+
+
+def finished(code: int) -> None:
+    """The run is over with ``code``: a signal while the interpreter shuts down (Blender's teardown
+    takes most of a second) ends the process at once with that code, instead of killing a run whose
+    outputs are all written and making a farm mark it failed. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def _exit_now(signum, frame) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _exit_now)
