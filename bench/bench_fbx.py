@@ -23,8 +23,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..inference.core.errors import DualTalkError
 from .blender_scene import empty_scene
-from .harness import BenchResult, length, peak_rss_mb, timeit
+from .harness import FPS, BenchResult, length, peak_rss_mb, timeit
 
 OURS = ("mute_deform", "only_animated", "skip_meshes")
 VARIANTS: dict[str, tuple[dict, tuple[str, ...], str]] = {
@@ -43,7 +44,7 @@ VARIANTS: dict[str, tuple[dict, tuple[str, ...], str]] = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--minutes", type=length, default=10.0, help="take length (default 10)")
-    parser.add_argument("--fps", type=int, default=25, help="scene frame rate (default 25)")
+    parser.add_argument("--fps", type=FPS, default=25, help="scene frame rate (default 25)")
     parser.add_argument(
         "--characters",
         choices=("test", "demo"),
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     names = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(",")]
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
-        raise SystemExit(f"error: unknown variant(s) {unknown}; choose from {list(VARIANTS)}")
+        raise DualTalkError(f"--variants: unknown {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
     if not args.no_check and "stock" not in names:
         names.insert(0, "stock")
     scene = empty_scene(args.fps)

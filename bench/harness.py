@@ -33,6 +33,26 @@ def length(text: str) -> float:
     return value
 
 
+def count(low: int, high: int | None = None):
+    """An argparse type for a whole number from ``low`` (to ``high``): ``--fps 0`` used to run at
+    1 fps and print the result as if it were the scene's."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"{low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {text}")
+        return value
+
+    return parse
+
+
+FPS = count(1, 1000)
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far, in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -81,6 +81,9 @@ def _load_pred(path: Path) -> tuple[str, np.ndarray, float | None]:
 def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     """Pair every prediction with its ground truth and the partner's ground truth."""
     for d, what in ((pred_dir, "prediction"), (gt_dir, "ground-truth")):
+        if d.exists() and not d.is_dir():
+            flag = "--pred" if what == "prediction" else "--gt"
+            raise DualTalkError(f"{flag} {d} is a file; give the folder that holds the {what} files")
         if not d.is_dir():
             raise DualTalkError(f"{what} folder not found: {d}")
     preds = sorted(p for p in pred_dir.rglob("*") if p.is_file() and _prediction_key(pred_dir, p))

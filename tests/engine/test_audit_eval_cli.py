@@ -73,3 +73,14 @@ def test_a_partner_file_from_a_shorter_take_is_refused_not_used_to_cut_the_score
     np.save(pred / "conv0_speaker1.npy", load_motion(gt_dir / "conv0_speaker1.npz").values)
     line = _refused(capsys, pred, short_gt)
     assert "conv0_speaker2.npz" in line and "same take" in line
+
+
+def test_a_prediction_file_given_for_the_folder_is_named_as_a_file(gt_dir, tmp_path, capsys):
+    """`eval --pred take.npz` said "prediction folder not found" about a file that is there."""
+    one = tmp_path / "take_speaker1.npz"
+    save_motion(one, Motion("flame56", np.zeros((10, 56), np.float32)))
+    assert main(["eval", "--pred", str(one), "--gt", str(gt_dir)]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"error: --pred {one} is a file; give the folder that holds the prediction files\n"
+    )

@@ -390,6 +390,7 @@ def test_weights_against_themselves_change_nothing_and_a_missing_file_is_one_lin
         ("short-motion", "must be the same take"),
         ("missing-motion", "no motion for one"),
         ("no-pred-dir", "prediction folder not found"),
+        ("pred-is-a-file", "is a file; give the folder that holds the motion files"),
         ("flame-motion", "scored on ARKit blendshapes"),
     ],
 )
@@ -424,6 +425,8 @@ def test_bad_input_is_one_error_line_and_exit_2(tmp_path, breakage, message):
         (pred / "one.npz").unlink()
     elif breakage == "no-pred-dir":
         pred = tmp_path / "nopred"
+    elif breakage == "pred-is-a-file":
+        pred = pred / "one.npz"
     elif breakage == "flame-motion":
         save_motion(pred / "one.npz", Motion(space="flame56", values=np.zeros((n, 56), np.float32)))
     out = run_cli("--aligned", aligned, "--pred", pred)

@@ -200,6 +200,8 @@ def evaluate_lipsync(
         raise DualTalkError("--transcripts runs the model on each clip; it does not apply to --pred")
     clips = find_alignments(aligned)
     pred_dir = Path(pred) if pred is not None else None
+    if pred_dir is not None and pred_dir.exists() and not pred_dir.is_dir():
+        raise DualTalkError(f"--pred {pred_dir} is a file; give the folder that holds the motion files")
     if pred_dir is not None and not pred_dir.is_dir():
         raise DualTalkError(f"prediction folder not found: {pred_dir}")
     against_path = Path(against) if against is not None else None
