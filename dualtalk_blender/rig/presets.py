@@ -66,6 +66,9 @@ class Target:
 
     names: tuple[str, ...]
     mix: tuple[tuple[str, float], ...]
+    # targets (by first name) that do this one's work when the rig has all of them: a both-eyes
+    # blink keyed beside the one-eye blinks shut each lid twice as far (VRoid has all three)
+    covered_by: tuple[str, ...] = ()
 
 
 def _avg(a: str, b: str, w: float = 1.0) -> tuple[tuple[str, float], ...]:
@@ -100,7 +103,7 @@ VRM_TARGETS: tuple[Target, ...] = (
     Target(("ou", "U", "Fcl_MTH_U", "vrc.v_ou"), _OU),
     Target(("ee", "E", "Fcl_MTH_E", "vrc.v_e"), _EE),
     Target(("oh", "O", "Fcl_MTH_O", "vrc.v_oh"), _OH),
-    Target(("blink", "Blink", "Fcl_EYE_Close", "vrc.blink"), _BLINK),
+    Target(("blink", "Blink", "Fcl_EYE_Close", "vrc.blink"), _BLINK, covered_by=("blinkLeft", "blinkRight")),
     Target(("blinkLeft", "Blink_L", "Fcl_EYE_Close_L", "vrc.blink_left"), (("eyeBlinkLeft", 1.0),)),
     Target(("blinkRight", "Blink_R", "Fcl_EYE_Close_R", "vrc.blink_right"), (("eyeBlinkRight", 1.0),)),
     Target(("happy", "Joy", "Fcl_ALL_Joy"), _avg("mouthSmileLeft", "mouthSmileRight")),
@@ -188,6 +191,12 @@ def match_targets(targets: tuple[Target, ...], key_names: list[str]) -> dict[int
                 used.add(hit)
                 break
     return found
+
+
+def covered(targets: tuple[Target, ...], found: dict[int, str]) -> set[int]:
+    """The found targets left unkeyed because the rig has every target that does their work."""
+    have = {targets[i].names[0] for i in found}
+    return {i for i in found if targets[i].covered_by and set(targets[i].covered_by) <= have}
 
 
 def find_bone(bone_names: list[str], candidates: tuple[str, ...]) -> str | None:

@@ -300,7 +300,10 @@ def _plan_preset(report: CharacterReport, family: str, found: dict[int, str]) ->
     report.family = family
     report.space = SPACE_ARKIT
     report.expected = len(targets)
+    unkeyed = presets.covered(targets, found)
     for i, target in enumerate(targets):
+        if i in unkeyed:
+            continue  # found, and left at rest: the one-eye keys carry the blink
         if i in found:
             report.keys[found[i]] = list(target.mix)
         else:

@@ -126,6 +126,26 @@ def test_vrm_rig_gets_visemes_and_blink_from_arkit_motion():
     assert value_at(obj, "Fcl_ALL_Joy", 2) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize(
+    "names",
+    [("Fcl_EYE_Close", "Fcl_EYE_Close_L", "Fcl_EYE_Close_R"), ("blink", "blinkLeft", "blinkRight")],
+    ids=["vroid", "vrm1"],
+)
+def test_a_vrm_rig_with_both_eye_and_one_eye_blinks_shuts_each_lid_once(names):
+    """Every VRoid export has a both-eyes blink and one per eye: all three were keyed together,
+    so a shut eye moved its lid twice as far as the model's closed shape (through the other lid)."""
+    both, left, right = names
+    obj = br.make_character("Vroid", ["Fcl_MTH_A", *names], head="J_Bip_C_Head", neck="J_Bip_C_Neck")
+    report = inspect_character(obj)
+    assert report.summary.startswith("4/16 VRM expressions")  # all three are found...
+    v = np.zeros((5, 55), np.float32)
+    v[:, ARKIT52.index("eyeBlinkLeft")] = 1.0
+    v[:, ARKIT52.index("eyeBlinkRight")] = 0.4
+    apply_motion(obj, Motion("arkit55", v), ApplyOptions(blinks="off"))
+    assert value_at(obj, left, 2) == pytest.approx(1.0) and value_at(obj, right, 2) == pytest.approx(0.4)
+    assert value_at(obj, both, 2) == 0.0  # ...and the both-eyes key stays at rest
+
+
 def test_vrm1_expression_names_are_recognised():
     obj = br.make_character("V1", ["aa", "ih", "ou", "ee", "oh", "blink", "happy"], armature=False)
     assert inspect_character(obj).summary.startswith("7/16 VRM expressions")
