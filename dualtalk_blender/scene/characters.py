@@ -87,9 +87,11 @@ class CharacterReport:
                 if self.head_skipped
                 else (f"head bone: {self.head_target}" if self.head_target else "head: object rotation")
             )
-        eyes = [d.bone for d in self.bones if d.frame == "head"]
+        eyes = [d.bone for d in self.bones if d.frame == "head" and d.bone in self.eye_bones]
         if eyes:
             parts.append(f"eye bones: {', '.join(eyes)}")
+        if self.family not in ("flame", "custom") and any(d.bone == self.jaw_bone for d in self.bones):
+            parts.append(f"jaw bone: {self.jaw_bone}")
         line = ", ".join(parts)
         if self.shared_with:
             line += f"; shares its shape keys with {', '.join(self.shared_with)}"
@@ -227,6 +229,8 @@ def inspect_character(
             report.head_target = head_bone or ""
         if report.family is not None:  # FLAME rigs too: their eyes come from the layer's gaze
             _plan_eye_bones(report, key_names)
+        if report.family is not None and report.family != presets.FAMILY_FLAME:
+            _plan_jaw_bone(report)
         if family is None:
             report.warnings.append(
                 f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
@@ -338,6 +342,24 @@ def _plan_eye_bones(report: CharacterReport, key_names: list[str]) -> None:
             f"eyeLookDown{side}": (EYE_PITCH_RAD, 0.0, 0.0),
         }
         report.bones.append(BoneDrive(bone, list(rows), np.array(list(rows.values())), frame="head"))
+
+
+JAW_OPEN_RAD = 0.45  # jawOpen = 1 turns a jaw bone about 26 degrees, a wide-open human jaw
+
+
+def _plan_jaw_bone(report: CharacterReport) -> None:
+    """A rig whose keys never open the mouth (no jawOpen key, nor a viseme fed by it) but that has
+    a jaw bone: the bone opens it (many game rigs), turned in the motion's head frame (x: pitch,
+    + = down) like the eye bones. With a key fed by jawOpen the bone stays still: both would open
+    the mouth twice as far."""
+    if report.jaw_bone is None or any(ch == "jawOpen" for mix in report.keys.values() for ch, _w in mix):
+        return
+    report.bones.append(
+        BoneDrive(report.jaw_bone, ["jawOpen"], np.array([[JAW_OPEN_RAD, 0.0, 0.0]]), frame="head")
+    )
+    report.warnings.append(
+        f"{report.mesh.name}: no jawOpen key; the jaw bone {report.jaw_bone!r} opens the mouth instead"
+    )
 
 
 def _plan_flame(report: CharacterReport, found: dict[int, str], key_names: list[str]) -> None:

@@ -146,6 +146,38 @@ def test_a_vrm_rig_with_both_eye_and_one_eye_blinks_shuts_each_lid_once(names):
     assert value_at(obj, both, 2) == 0.0  # ...and the both-eyes key stays at rest
 
 
+@pytest.mark.parametrize("up", ["Z", "Y"])
+def test_a_rig_without_a_jaw_key_opens_its_mouth_with_its_jaw_bone(up):
+    """51 of 52 ARKit keys and a jaw bone: the jaw never moved, and nothing said why."""
+    obj = br.make_character("Grunt", [k for k in ARKIT52 if k != "jawOpen"], jaw="jaw", up=up)
+    report = inspect_character(obj)
+    assert "jaw bone: jaw" in report.summary and "eye bones" not in report.summary
+    assert any("no jawOpen key; the jaw bone 'jaw' opens the mouth" in w for w in report.warnings)
+    v = np.zeros((5, 55), np.float32)
+    v[:, ARKIT52.index("jawOpen")] = [0.0, 0.5, 1.0, 0.5, 0.0]
+    apply_motion(obj, Motion("arkit55", v), ApplyOptions(blinks="off"))
+    arm, down = obj.parent, np.array([0.0, 0.0, -1.0] if up == "Z" else [0.0, -1.0, 0.0])
+    drops = []
+    for frame in (1, 3):
+        bpy.context.scene.frame_set(frame)
+        bone = arm.pose.bones["jaw"]
+        chin = np.array(arm.matrix_world @ bone.tail) - np.array(arm.matrix_world @ bone.head)
+        drops.append(float(np.degrees(np.arcsin(chin @ down / np.linalg.norm(chin)))))
+    assert drops[0] == pytest.approx(0.0, abs=1e-3)
+    assert drops[1] == pytest.approx(np.degrees(0.45), abs=0.5)  # the chin goes down, ~26 degrees
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [list(ARKIT52), ["aa", "ih", "ou", "ee", "oh", "blink"]],
+    ids=["arkit-with-jawOpen", "vrm-visemes"],
+)
+def test_a_jaw_bone_stays_still_where_keys_already_open_the_mouth(keys):
+    obj = br.make_character("Both", keys, jaw="jaw")
+    report = inspect_character(obj)
+    assert not any(d.bone == "jaw" for d in report.bones) and "jaw bone" not in report.summary
+
+
 def test_vrm1_expression_names_are_recognised():
     obj = br.make_character("V1", ["aa", "ih", "ou", "ee", "oh", "blink", "happy"], armature=False)
     assert inspect_character(obj).summary.startswith("7/16 VRM expressions")
