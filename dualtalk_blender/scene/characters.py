@@ -416,6 +416,14 @@ def _plan_custom(
             f"none of the {report.expected} shape keys/bones in map {mapping.name!r} exist on {report.mesh.name!r} "
             f"(first: {', '.join(report.missing[:3])})"
         )
+    key = report.mesh.data.shape_keys
+    reference = key.reference_key.name if key is not None and key.reference_key is not None else None
+    if reference in report.missing:  # there, but every other key is relative to it: never animated
+        report.missing.remove(reference)
+        report.warnings.append(
+            f"{report.mesh.name}: map {mapping.name!r} targets {reference!r}, the reference shape key the "
+            "others are relative to; it cannot be animated (map another key)"
+        )
     if report.missing:
         report.warnings.append(
             f"{report.mesh.name}: map {mapping.name!r} targets missing on this rig: {', '.join(report.missing[:5])}"

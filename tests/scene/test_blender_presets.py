@@ -227,6 +227,14 @@ def test_custom_map_mixes_channels_into_keys_and_drives_a_jaw_bone():
     assert angle == pytest.approx(0.4, abs=1e-4) and axis.x == pytest.approx(-1.0, abs=1e-4)
 
 
+def test_a_map_entry_on_the_reference_key_says_it_cannot_be_animated_not_that_it_is_missing():
+    obj = br.make_character("Robot", ["MouthOpen"])
+    cmap = parse_mapping({"map": {"jawOpen": {"key": "MouthOpen"}, "mouthSmileLeft": {"key": "Basis"}}})
+    warnings = inspect_character(obj, mapping=cmap).warnings
+    assert any("targets 'Basis', the reference shape key" in w for w in warnings), warnings
+    assert not any("missing on this rig" in w for w in warnings), warnings
+
+
 def test_custom_map_file_is_read_from_a_path(tmp_path):
     path = tmp_path / "map.json"
     path.write_text('{"map": {"jawOpen": "Open"}}', encoding="utf-8")
