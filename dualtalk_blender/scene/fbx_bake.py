@@ -214,8 +214,9 @@ def face_only(scene: Any, chosen: list[Any]) -> Iterator[list[Any]]:
 
     Each armature is copied and cut down to its moving bones and their parents; each mesh with
     shape keys is copied (sharing its mesh and shape-key animation) and re-pointed at the cut
-    armature. The originals are renamed aside meanwhile so the file carries the usual names;
-    the copies are deleted and the names restored afterwards.
+    armature; a follower's copy shares its drivers too, so the exporter bakes the values they read
+    from the face on each frame. The originals are renamed aside meanwhile so the file carries the
+    usual names; the copies are deleted and the names restored afterwards.
     """
     arms = [o for o in chosen if o.type == "ARMATURE"]
     meshes = [o for o in chosen if o.type == "MESH" and o.data.shape_keys is not None]

@@ -16,8 +16,9 @@ Settings that matter (and why):
 * only what moves is sampled (:mod:`.fbx_bake`): bones with curves or drivers, shape keys
   evaluated without re-deforming the skinned meshes; 6x faster on the demo characters, and the
   file re-reads equal to the stock bake's (``bench fbx`` measures each idea side by side);
-* ``scope="face"`` writes only the face meshes and a skeleton cut down to the moving bones and
-  their parents (for engines that take facial animation alone).
+* ``scope="face"`` writes only the face meshes, the meshes that follow them (lashes, teeth: their
+  driven keys baked per frame, as drivers do not survive FBX) and a skeleton cut down to the
+  moving bones and their parents (for engines that take facial animation alone).
 
 The file is written to a temp sibling and renamed (:func:`atomic_path`).
 """
@@ -38,6 +39,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
 from . import fbx_bake
 from .characters import find_mesh_and_armature, rig_meshes
+from .companions import TAG
 
 SCOPES = ("full", "face")
 SPEEDUPS = ("mute_deform", "only_animated", "skip_meshes")  # each can be turned off for ``bench fbx``
@@ -45,10 +47,11 @@ SPEEDUPS = ("mute_deform", "only_animated", "skip_meshes")  # each can be turned
 
 def export_objects(objects: Iterable[Any], *, whole_rigs: bool = True) -> list[Any]:
     """Meshes plus their armatures (and, ``whole_rigs``, the armatures' other visible meshes:
-    body, teeth, eyes), deduplicated.
+    body, teeth, eyes; else only the visible meshes that follow the face), deduplicated.
 
     A character is usually several meshes on one rig; exporting only the face left the body
-    out of the file. Hidden helper meshes (proxies, cages) stay out.
+    out of the file, and a face-only file without the lashes had lids closing through open
+    lashes. Hidden helper meshes (proxies, cages) stay out.
     """
     out: list[Any] = []
     for obj in objects:
@@ -56,13 +59,37 @@ def export_objects(objects: Iterable[Any], *, whole_rigs: bool = True) -> list[A
         for o in (arm, mesh):
             if o is not None and o not in out:
                 out.append(o)
-        if arm is not None and whole_rigs:
-            for o in rig_meshes(arm):
-                if o not in out and o.visible_get():
-                    out.append(o)
+        if arm is None:
+            continue
+        parts = rig_meshes(arm) if whole_rigs else followers(arm, mesh)
+        out += [o for o in parts if o not in out and o.visible_get()]
     if not out:
         raise DualTalkError("nothing to export: no characters given")
     return out
+
+
+def followers(arm: Any, face: Any) -> list[Any]:
+    """The meshes on ``arm`` whose shape keys follow ``face``'s (:func:`.companions.follow_face`).
+
+    Found by the drivers' tag, so a mesh that merely shares key names (a second face, a body with
+    correctives) is not taken for a part of this face.
+    """
+    face_key = face.data.shape_keys
+    if face_key is None:
+        return []
+    return [o for o in rig_meshes(arm) if o != face and _follows(o.data.shape_keys, face_key)]
+
+
+def _follows(key: Any, face_key: Any) -> bool:
+    """Whether one of ``key``'s drivers is a follower driver reading ``face_key``."""
+    ad = key.animation_data if key is not None and key != face_key else None
+    if ad is None:
+        return False
+    for fcurve in ad.drivers:
+        variables = fcurve.driver.variables if fcurve.driver is not None else []
+        if any(v.name == TAG and v.targets[0].id == face_key for v in variables):
+            return True
+    return False
 
 
 @contextlib.contextmanager
