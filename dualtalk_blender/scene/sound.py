@@ -9,7 +9,9 @@ another strip.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
@@ -83,3 +85,20 @@ def add_dialogue_strip(
         )
     strip.channel = channel
     return strip
+
+
+@contextlib.contextmanager
+def sound_saved_as(strip: Any, path: str | os.PathLike[str] | None) -> Iterator[None]:
+    """While a .blend is saved, the strip's sound reads ``path`` (the final dialogue.wav, put in
+    place with the .blend once both are written), so the file stores it beside itself; renders
+    around the save still hear the staged file, which exists now. Nothing changes without a path."""
+    if strip is None or path is None:
+        yield
+        return
+    sound = strip.sound
+    staged = sound.filepath
+    sound.filepath = str(path)
+    try:
+        yield
+    finally:
+        sound.filepath = staged

@@ -99,6 +99,30 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
                 tmp.unlink()
 
 
+@contextlib.contextmanager
+def staged_set(finals: Sequence[str | os.PathLike[str]]) -> Iterator[dict[Path, Path]]:
+    """:func:`atomic_paths` as a map from each final path to its hidden staged sibling, for a
+    command's whole set of outputs; a :class:`DualTalkError` naming a staged file (the writers name
+    what they wrote) names the user's file instead."""
+    paths = [Path(f) for f in finals]
+    with atomic_paths(paths) as tmps:
+        staged = dict(zip(paths, tmps, strict=True))
+        try:
+            yield staged
+        except DualTalkError as exc:
+            message = final_names(str(exc), staged)
+            if message == str(exc):
+                raise
+            raise type(exc)(message) from None
+
+
+def final_names(text: str, staged: dict[Path, Path]) -> str:
+    """``text`` with each staged path (or bare file name) replaced by its final one."""
+    for final, tmp in staged.items():
+        text = text.replace(str(tmp), str(final)).replace(tmp.name, final.name)
+    return text
+
+
 def _replace_all(paths: list[Path], tmps: list[Path]) -> None:
     """Rename each temporary over its final path; if one rename fails, the ones already renamed
     are undone (each old file was hard-linked aside first), so the set is all old or all new.

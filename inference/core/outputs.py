@@ -143,3 +143,17 @@ def mark_work_folder(folder: str | os.PathLike[str]) -> None:
     marker = p / WORK_MARKER
     if not marker.exists():
         marker.write_text("DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n")
+
+
+def drop_work_folder(folder: str | os.PathLike[str]) -> None:
+    """Remove a work folder a failed first run made, and its marker, only while nothing else is in
+    it: another run writing there keeps both (without the marker every later run refused the folder
+    as not DualTalk's)."""
+    p = Path(folder)
+    try:
+        if [c.name for c in p.iterdir()] != [WORK_MARKER]:
+            return
+        (p / WORK_MARKER).unlink()
+        p.rmdir()
+    except OSError:
+        return
