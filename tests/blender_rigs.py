@@ -112,3 +112,13 @@ def count_inspections(monkeypatch) -> list[str]:
     monkeypatch.setattr(characters, "inspect_character", counting)
     monkeypatch.setattr(apply_mod, "inspect_character", counting)
     return calls
+
+
+def played(obj, key: str, frames: int) -> np.ndarray:
+    """What Blender plays for ``obj``'s shape key ``key`` on frames 1..``frames`` (drivers evaluated)."""
+    scene = bpy.context.scene
+    out = []
+    for f in range(1, frames + 1):
+        scene.frame_set(f)
+        out.append(obj.data.shape_keys.key_blocks[key].value)
+    return np.array(out)

@@ -543,23 +543,15 @@ def _key_pair(
 ) -> tuple[ApplyReport, ApplyReport]:
     """Key both characters' motion: the whole take, or the range of it. A range refused on B puts
     A's keys back: a refused re-generation changes neither take."""
+
+    def both() -> tuple[ApplyReport, ApplyReport]:
+        rep_a = apply_motion(objs[0], motions[0], options, scene=scene, report=reports[0])
+        return rep_a, apply_motion(objs[1], motions[1], options, scene=scene, report=reports[1])
+
     if options.replace_range is None:
-        return _key_both(scene, objs, motions, options, reports)
+        return both()
     with layers.kept_on_failure(objs):
-        if aiming:
-            return _range_with_gaze(scene, objs, motions, options, reports)
-        return _key_both(scene, objs, motions, options, reports)
-
-
-def _key_both(
-    scene: Any,
-    objs: tuple[Any, Any],
-    motions: tuple[Motion, Motion],
-    options: ApplyOptions,
-    reports: tuple[CharacterReport, CharacterReport],
-) -> tuple[ApplyReport, ApplyReport]:
-    rep_a = apply_motion(objs[0], motions[0], options, scene=scene, report=reports[0])
-    return rep_a, apply_motion(objs[1], motions[1], options, scene=scene, report=reports[1])
+        return _range_with_gaze(scene, objs, motions, options, reports) if aiming else both()
 
 
 def _inspect_pair(

@@ -60,14 +60,8 @@ def on_rig(mesh: Any, rig: Any) -> Any:
     return mesh
 
 
-def played(obj: Any, name: str) -> np.ndarray:
-    """What Blender plays for ``obj``'s key ``name`` on frames 1..T (drivers evaluated)."""
-    scene = bpy.context.scene
-    out = []
-    for f in range(1, T + 1):
-        scene.frame_set(f)
-        out.append(obj.data.shape_keys.key_blocks[name].value)
-    return np.array(out)
+def played(obj, name: str) -> np.ndarray:
+    return br.played(obj, name, T)
 
 
 def scene_state() -> dict[str, Any]:

@@ -23,6 +23,9 @@ T = 60
 
 pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
+# a take with no head motion, bottom to top, as rebuilt after the animator deleted tracks
+REBUILT_STACK = ["DualTalk rest", "DualTalk lips+jaw", "DualTalk eyes", "DualTalk brows+cheeks"]
+
 
 def talking(seed: int, role: str = "A") -> Motion:
     """Busy motion on every channel (mouth, eyes, brows, head), no eye contact."""
@@ -99,12 +102,7 @@ def test_generate_after_the_rest_track_was_deleted_rebuilds_the_stack():
 
     apply_motion(obj, talking(3))
 
-    assert [t.name for t in ad.nla_tracks] == [
-        "DualTalk rest",
-        "DualTalk lips+jaw",
-        "DualTalk eyes",
-        "DualTalk brows+cheeks",
-    ]
+    assert [t.name for t in ad.nla_tracks] == REBUILT_STACK
     assert ad.nla_tracks["DualTalk rest"].lock and not ad.nla_tracks["DualTalk rest"].mute
     assert ad.nla_tracks["DualTalk lips+jaw"].mute  # as the animator left it
     ad.nla_tracks["DualTalk lips+jaw"].mute = False
@@ -131,12 +129,7 @@ def test_generate_after_the_two_lowest_tracks_were_deleted_rebuilds_the_stack():
 
     apply_motion(obj, talking(3))
 
-    assert [t.name for t in ad.nla_tracks] == [
-        "DualTalk rest",
-        "DualTalk lips+jaw",
-        "DualTalk eyes",
-        "DualTalk brows+cheeks",
-    ]
+    assert [t.name for t in ad.nla_tracks] == REBUILT_STACK
     assert np.ptp(jaw(obj)) > 0.1
 
 

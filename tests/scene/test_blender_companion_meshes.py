@@ -6,7 +6,6 @@ closed through lashes that stayed open. A key the animator animates themselves i
 from __future__ import annotations
 
 import blender_rigs as br
-import bpy
 import numpy as np
 import pytest
 from dualtalk.bench.fbx_readback import read_fbx
@@ -36,12 +35,7 @@ def part_of(face, name: str, keys: list[str]):
 
 
 def played(obj, name: str) -> np.ndarray:
-    scene = bpy.context.scene
-    out = []
-    for f in range(1, T + 1):
-        scene.frame_set(f)
-        out.append(obj.data.shape_keys.key_blocks[name].value)
-    return np.array(out)
+    return br.played(obj, name, T)
 
 
 def test_lashes_and_teeth_follow_the_face_and_reach_the_fbx(tmp_path):
