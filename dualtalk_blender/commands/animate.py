@@ -74,6 +74,7 @@ from .jobs import (  # noqa: E402
     check_summary,
     intermediates,
     load_jobs,
+    unused_engine_settings,
     unused_render_settings,
     work_folder,
 )
@@ -181,6 +182,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         samples=args.samples,
     )
     _warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
+    _warn_unused_engine([f"--{key.replace('_', '-')}" for key in unused_engine_settings(shot)])
     return shot
 
 
@@ -192,6 +194,17 @@ def _warn_unused_render(given: list[str], render: str, where: str = "") -> None:
         logging.getLogger(__name__).warning(
             "%s%s %s only with %s; ignored", where, " and ".join(given), verb, render
         )
+
+
+def _warn_unused_engine(given: list[str], where: str = "", motion: str = "--motion-a/--motion-b") -> None:
+    """Say that behaviour and lip settings do not reach motion files that were given (the layer
+    ran when they were made), instead of keying them as they are without a word."""
+    if given:
+        logging.getLogger(__name__).warning(
+            "%s%s shape%s the engine's take, which does not run with %s: the motion files keep the "
+            "blinks, looks and lips they were made with (make them with these settings: infer)",
+            where, ", ".join(given), "" if len(given) > 1 else "s", motion,
+        )  # fmt: skip
 
 
 def check_shot(shot: Shot, *, root: Path | None = None) -> None:
@@ -652,6 +665,7 @@ def run(args: argparse.Namespace) -> int:
         check_summary(summary, shots, job)
     for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
         _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
+        _warn_unused_engine(unused_engine_settings(shot), f"shot {shot.name!r}: ", "motion_a/motion_b")
     outcomes = [_Outcome(shot.name) for shot in shots]
     try:
         _run_batch(shots, outcomes, progress)

@@ -288,6 +288,22 @@ def unused_render_settings(shot: Shot) -> list[str]:
     return [key for key in ("resolution", "samples") if getattr(shot, key) is not None]
 
 
+def unused_engine_settings(shot: Shot) -> list[str]:
+    """The behaviour and lip settings a shot gives though it keys motion files it was given: they
+    shape the engine's take, and the engine does not run (the files' blinks, nods and looks were
+    made when they were generated). Names as the options' declarations spell them."""
+    if shot.motion_a is None:
+        return []
+    from ...inference.core import request
+
+    return [
+        option.name
+        for option in request.OPTIONS
+        if (option.group == request.BEHAVIOUR or option.name in ("lip_release", "lip_rounding"))
+        and getattr(shot.req, option.name, option.default) != option.default
+    ]
+
+
 def work_folder(shot: Shot) -> Path:
     """Where the engine's motion files and the dialogue mix go."""
     return shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")

@@ -104,7 +104,7 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "smoothing",
         RETARGET,
         "float",
-        "temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle)",
+        "temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle; the behaviour layer's blinks stay sharp)",
         default=0.0,
         metavar="FRAMES",
         low=0.0,

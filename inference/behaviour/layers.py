@@ -258,6 +258,8 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
     # the first blink comes after 0.2-2 s at amount 1, later at lower amounts: a forced early
     # blink gave every take one even at --blinks 0.02
     now = float(rng.uniform(0.2, 2.0)) / min(amount, 1.0)
+    if now >= duration:  # a tiny amount puts the first blink past the take (1e-310 overflowed to inf)
+        return []
     ti = 0
     while True:
         rate = rates[bool(speaking[min(int(now * fps), t - 1)])]

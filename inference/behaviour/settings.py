@@ -58,6 +58,10 @@ class BehaviourSettings:
     gaze_on: bool = True
     mood_b: str | None = None  # character B's own mood; None: the same as A's
 
+    def __post_init__(self) -> None:
+        if self.mood_b == "same":  # what the CLI, job files and the panel write for "as A's"
+            object.__setattr__(self, "mood_b", None)
+
     def validate(self) -> BehaviourSettings:
         """Refuse bad values with one line naming the option; returns self for chaining."""
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:

@@ -104,6 +104,17 @@ def test_each_character_can_have_its_own_mood(take):
     assert mixed_b.meta["behaviour"]["mood_b"] == "animated"
     with pytest.raises(DualTalkError, match="--mood-b must be one of"):
         BehaviourSettings(mood_b="grumpy").validate()
+    # "same", as the CLI, job files and the panel spell it, was refused from Python (listed as allowed)
+    assert BehaviourSettings(mood_b="same").validate() == BehaviourSettings()
+
+
+def test_a_tiny_blink_amount_gives_no_blinks_not_a_crash(take):
+    """--blinks 1e-310 passed the checks, then overflowed to an infinite first blink: internal error."""
+    d, a, b = take
+    lids = _cols(a, ["eyeBlinkLeft", "eyeBlinkRight"])
+    for tiny in (1e-310, 5e-324, 1e-12):
+        out_a, _out_b = apply_behaviour(a, b, d, BehaviourSettings(blinks=tiny).validate())
+        assert np.array_equal(out_a.values[:, lids], a.values[:, lids])
 
 
 def test_the_settings_used_are_recorded_in_the_meta(take):

@@ -79,6 +79,9 @@ def test_bad_requests_are_refused(tmp_path):
         ev.run(_args(str(tmp_path), "--seeds", "3"))
     with pytest.raises(DualTalkError, match="--seeds goes with --suite"):
         ev.run(_args("--suite", "--seeds", "0"))
+    # accepted with the shared audio options and never read: a missing file still gave a full table
+    with pytest.raises(DualTalkError, match="--transcript draws lips; eval behaviour measures"):
+        ev.run(_args("--audio", str(tmp_path / "talk.wav"), "--transcript", str(tmp_path / "missing.txt")))
 
 
 def test_the_layer_output_measures_the_same_from_files(tmp_path, demo_dialogue):

@@ -45,6 +45,22 @@ def test_rig_values_blink_flame_motion_scale_groups_and_resample_to_the_scene_ra
     assert any("no eyelid keys" in w for w in warnings)
 
 
+def test_smoothing_leaves_the_behaviour_layers_blinks_shut_and_smooths_the_rest():
+    """--smoothing 2 ("gentle") spread each 4-frame blink to a peak of 0.64-0.75: the eyes stopped closing."""
+    values = np.zeros((50, len(ARKIT55)), np.float32)
+    lids = [ARKIT55.index("eyeBlinkLeft"), ARKIT55.index("eyeBlinkRight")]
+    jaw = ARKIT55.index("jawOpen")
+    values[20:24, lids] = 1.0  # one blink from the layer
+    values[::2, jaw] = 0.5  # jitter for smoothing to take out
+    motion = Motion(SPACE_ARKIT, values, role="A", meta={"behaviour": {"seed": 0}})
+    out = plan.rig_values(
+        motion, SPACE_ARKIT, flame_map=None, intensities={}, smoothing=2.0, blinks="auto", seed=0,
+        has_blink_keys=True, character="Ann", fps=25.0, warnings=[],
+    )  # fmt: skip
+    assert np.array_equal(out[:, lids], values[:, lids])
+    assert np.ptp(out[5:45, jaw]) < 0.05  # everything else is smoothed as asked
+
+
 def test_an_empty_motion_is_refused():
     with pytest.raises(DualTalkError, match="no frames"):
         plan.rig_values(

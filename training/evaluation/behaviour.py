@@ -763,6 +763,11 @@ def settings_from(args: argparse.Namespace) -> BehaviourSettings:
 def run(args: argparse.Namespace) -> int:
     if args.audio and args.motion:
         raise DualTalkError("give motion files or --audio, not both")
+    if getattr(args, "transcript", None) is not None:  # shared with the audio options; read by none here
+        raise DualTalkError(
+            "--transcript draws lips; eval behaviour measures blinks, nods and looks, which do not read it "
+            "(lips from a transcript: eval lipsync --transcripts)"
+        )
     if args.seeds is not None and not (args.suite and 1 <= args.seeds <= 50):
         raise DualTalkError("--seeds goes with --suite and must be from 1 to 50")
     if args.suite:
