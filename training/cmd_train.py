@@ -19,16 +19,28 @@ which is how the 24-layer network is realistically fine-tuned.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import torch
 
 from ..inference.core.errors import DualTalkError
 from ..inference.core.progress import ConsoleBar
-from .dataset import DualTalkDataset, load_conversations, shared_conversations, split_conversations
+from .dataset import (
+    Conversation,
+    DualTalkDataset,
+    load_conversations,
+    shared_conversations,
+    split_conversations,
+)
 from .trainer import CHECKPOINT_NAME, HISTORY_NAME, MAX_SEED, WEIGHTS_NAME, partner_dropout, train
+
+if TYPE_CHECKING:
+    from ..inference.models.lite.model import LiteDualTalk
 
 EXPORT_NAMES = {"dualtalk": "DualTalk.pth", "lite": "lite.pt"}
 
@@ -90,13 +102,26 @@ def _device(name: str) -> torch.device:
     return dev
 
 
+def load_lite_for(init: str, published: str) -> tuple[LiteDualTalk, str]:
+    """``load_lite`` for training: its refusal of the published weights names ``infer``'s
+    ``--engine``; here the published network trains with ``published`` instead."""
+    from ..inference.models.lite.model import load_lite
+
+    try:
+        return load_lite(init)
+    except DualTalkError as exc:
+        raise DualTalkError(
+            str(exc).replace("runs with --engine dualtalk", f"trains with {published}")
+        ) from None
+
+
 def build_model(arch: str, config: str, init: str | None) -> tuple[torch.nn.Module, dict]:
     """The network to train and the JSON description stored with its weights."""
     if arch == "lite":
-        from ..inference.models.lite.model import LiteConfig, LiteDualTalk, load_lite
+        from ..inference.models.lite.model import LiteConfig, LiteDualTalk
 
         if init:
-            model, _ = load_lite(init)
+            model, _ = load_lite_for(init, "--arch dualtalk")
             model.train()
         else:
             cfg = (
@@ -194,11 +219,32 @@ def _check_run_folder(out: Path, resume: bool) -> None:
         )
 
 
+def _conversation_fingerprint(conv: Conversation) -> str:
+    """A cheap content hash of one conversation: both speakers' motion and in-memory audio
+    (audio streamed from disk counts by its length: hashing tens of GB would take minutes)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (*conv.motion, *conv.audio):
+        if isinstance(part, np.ndarray):
+            digest.update(repr(part.shape).encode())
+            digest.update(np.ascontiguousarray(part).tobytes())
+        else:
+            digest.update(repr(("streamed", len(part), getattr(part, "file_samples", None))).encode())
+    return digest.hexdigest()
+
+
+def data_fingerprint(convs: list[Conversation]) -> dict[str, str]:
+    """``{conversation: content hash}`` of ``--data``, recorded when a run starts: resuming on
+    other takes under the same names (or an edited copy) would quietly train another run."""
+    return {c.stem: _conversation_fingerprint(c) for c in convs}
+
+
 def run(args: argparse.Namespace) -> int:
     _check(args)
     torch.manual_seed(args.seed)
     device = _device(args.device)
     out = Path(args.out or f"runs/{args.arch}-{args.config}")
+    if out.resolve() == Path(args.data).resolve():
+        raise DualTalkError(f"--out {out} is the data folder (--data); give the run a folder of its own")
     _check_run_folder(out, args.resume)
     bar = ConsoleBar()
     model, meta = build_model(args.arch, args.config, args.init)
@@ -254,6 +300,7 @@ def run(args: argparse.Namespace) -> int:
             "--crop-seconds": args.crop_seconds,
             "--partner-dropout": args.partner_dropout,
             "--freeze-encoders": args.freeze_encoders,
+            "--data": data_fingerprint(convs),  # the same names and lengths may hold other takes
         },
     )
     model.to("cpu")

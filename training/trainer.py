@@ -29,7 +29,8 @@ What it guarantees:
   a cancel (``progress.check_cancel``) or Ctrl-C saves a checkpoint before stopping
   (Ctrl-C lets the running step finish first, so that checkpoint resumes bit-identically).
 * An existing ``checkpoint.pt`` is never overwritten unless ``resume`` is set; resuming
-  needs the same seed, batch size, learning rate, weight decay, number of crops and ``options``.
+  needs the same seed, batch size, learning rate, weight decay, number of crops and ``options``
+  (the CLI's include ``--data``: each conversation's content fingerprint).
 """
 
 from __future__ import annotations
@@ -121,6 +122,37 @@ def _save_torch(obj: Any, path: Path) -> None:
     torch.save(obj, buf)
     with atomic_path(path) as tmp:
         tmp.write_bytes(buf.getvalue())
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def data_changes(was: dict, now: dict) -> str:
+    """What differs between two ``{conversation: content fingerprint}`` maps, in words."""
+    changed = sorted(k for k in set(was) & set(now) if was[k] != now[k])
+    new, gone = sorted(set(now) - set(was)), sorted(set(was) - set(now))
+    parts = []
+    for names, what in ((changed, "changed content"), (new, "new"), (gone, "gone")):
+        if names:
+            parts.append(f"{len(names)} {what} ({_shown(names)})")
+    return "; ".join(parts) or "the data differ"
+
+
+def _recipe_refusal(key: str, was: Any, now: Any) -> str:
+    """One line for a person: which setting or data changed since the run started, and what to do."""
+    fix = "start a new run in another folder"
+    if key == "--data" and isinstance(was, dict) and isinstance(now, dict):
+        return (
+            f"cannot resume: --data is not the data the run was started on (compared by content, of its "
+            f"{len(was)} conversations: {data_changes(was, now)}); resume with the run's own data or {fix}"
+        )
+    if key == "training_items":
+        return (
+            f"cannot resume: the run was started on data giving {was} training crops, this data gives {now}; "
+            f"resume with the run's own --data and --crop-seconds or {fix}"
+        )
+    return f"cannot resume: the run was started with {key}={was!r}, this run has {now!r}; give the same value or {fix}"
 
 
 def load_checkpoint(path: str | os.PathLike[str]) -> dict:
@@ -279,10 +311,7 @@ def train(
         old_recipe = ckpt.get("recipe") or {}  # checkpoints of older trainers have none
         for key in sorted(set(old_recipe) & set(recipe)):
             if old_recipe[key] != recipe[key]:
-                raise DualTalkError(
-                    f"cannot resume: the run was started with {key}={old_recipe[key]!r}, this run has "
-                    f"{recipe[key]!r}; give the same value or start a new run in another folder"
-                )
+                raise DualTalkError(_recipe_refusal(key, old_recipe[key], recipe[key]))
         try:
             model.load_state_dict(ckpt["model"])
         except RuntimeError as exc:
@@ -360,7 +389,7 @@ def train(
     # optimizer is writing the weights. A checkpoint must hold a whole step's state.
     phase, rng_at_step = "idle", torch.get_rng_state()
     try:
-        with _FinishStepOnCtrlC() as ctrl_c:
+        with FinishStepOnCtrlC() as ctrl_c:
             while result.step < total_steps:
                 epoch, skip = divmod(result.step, per_epoch)
                 if hasattr(dataset, "set_epoch"):
@@ -421,7 +450,7 @@ def train(
     return result
 
 
-class _FinishStepOnCtrlC:
+class FinishStepOnCtrlC:
     """Ctrl-C lets the running step finish, then stops at the next (``check``); a second one stops at once.
 
     Interrupting mid-step would leave weights, optimizer and RNG out of step with each other,
@@ -429,7 +458,7 @@ class _FinishStepOnCtrlC:
     in place (Python's, or the CLI's ``interrupts`` one) still does the stopping; main thread only.
     """
 
-    def __enter__(self) -> _FinishStepOnCtrlC:
+    def __enter__(self) -> FinishStepOnCtrlC:
         self.pressed, self.previous = False, None
         if threading.current_thread() is threading.main_thread():
             handler = signal.getsignal(signal.SIGINT)

@@ -206,9 +206,10 @@ def align_phone_folder(folder: str | Path) -> tuple[list[dict], list[str]]:
     return clips, skipped
 
 
-def save_aligned(path: str | Path, clips: list[dict]) -> None:
+def save_aligned(path: str | Path, clips: list[dict]) -> Path:
     """One ``.npz``: each clip's audio (int16) plus a JSON index of names and phones (their
-    alphabet and language when not pocketsphinx's ARPAbet English)."""
+    alphabet and language when not pocketsphinx's ARPAbet English); returns the file written
+    (``.npz`` is added to a name without it, as numpy does)."""
     index = []
     for c in clips:
         alphabet = c["phones"][0].alphabet if c["phones"] else "arpabet"
@@ -228,6 +229,7 @@ def save_aligned(path: str | Path, clips: list[dict]) -> None:
     # a temporary renamed into place: Ctrl-C or a full disk mid-write keeps the earlier archive whole
     with atomic_path(final, suffix=".npz") as tmp:
         np.savez_compressed(tmp, index=np.array(json.dumps(index)), **arrays)
+    return final
 
 
 def load_aligned(path: str | Path) -> list[dict]:
@@ -297,6 +299,17 @@ def split_holdout(clips: list[dict], count: int) -> tuple[list[dict], list[dict]
     return [c for c in clips if c["name"] not in held], named[:count]
 
 
+def _holdout_shortfall(asked: int, eligible: int) -> str:
+    """Why ``--holdout`` cannot keep out what was asked: silently training on the clips meant
+    for choosing checkpoints is the one thing the option exists to prevent."""
+    have = f"only {eligible}" if eligible else "none"
+    return (
+        f"--holdout {asked}: it keeps out only --ljspeech clips with a transcript, and {have} came here "
+        "(--phones and --rttm clips are never held out): lower --holdout, or keep a folder of those "
+        "clips out of --phones yourself"
+    )
+
+
 def write_phone_json(out: str | Path, clip: dict) -> Path:
     """``<name>.wav`` (16 kHz) and ``<name>.phone.json`` in the LibriVox layout (ARPAbet), so
     ``dualtalk eval lipsync --aligned`` can score the clip."""
@@ -342,13 +355,17 @@ def main(argv: list[str] | None = None) -> int:
     if not clips:
         raise DualTalkError("no clip could be aligned")
     clips, held = split_holdout(clips, args.holdout)
+    if len(held) < args.holdout:  # before anything is written: the user means to judge with them
+        raise DualTalkError(_holdout_shortfall(args.holdout, len(held)))
     for clip in held:
         write_phone_json(args.holdout_dir, clip)
     if held:
         print(f"held out {len(held)} clips in {args.holdout_dir}: {' '.join(c['name'] for c in held)}")
-    save_aligned(args.out, clips)
+    written = save_aligned(args.out, clips)
     secs = sum(len(c["audio"]) for c in clips) / SAMPLE_RATE
-    print(f"aligned {len(clips)} clips ({secs:.0f} s), skipped {len(skipped)}: {' '.join(skipped)}")
+    print(
+        f"aligned {len(clips)} clips ({secs:.0f} s) into {written}, skipped {len(skipped)}: {' '.join(skipped)}"
+    )
     return 0
 
 

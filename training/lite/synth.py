@@ -565,12 +565,14 @@ def generate_corpus(
         raise DualTalkError(f"--seed must be zero or positive, got {seed}")
     if dialogues < 1 or start < 0:
         raise DualTalkError(f"need at least one dialogue from index 0 or more, got {dialogues} from {start}")
+    engines = available_engines()
     settings = {
         "seed": seed,
         "dialogue_seconds": duration,
         "targets": "v1 (with random behaviour)" if behaviour else "v2 (audio-locked only, contact)",
         "english_share": english_share,
         "real": Path(real).name if real else None,
+        "real_content": real_fingerprint(real) if real else None,
         "real_share": real_share if real else 0.0,
         "real_speeds": list(real_speeds),
         "rates": list(rates) if rates else None,
@@ -578,10 +580,10 @@ def generate_corpus(
         "fronting_shift": list(fronting_shift) if fronting else None,
         "contact_trim": contact_trim,
         "voice_variants": list(TRAIN_VARIANTS_M + TRAIN_VARIANTS_F),
+        "engines": engines,  # they decide every voice: another set would voice the same seed otherwise
     }
     out = Path(out_dir)
     records = _corpus_so_far(out, settings)
-    engines = available_engines()
     _check_flite_voices(engines, english_share, real_share if real else 0.0)
     # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
     # is what makes a dialogue depend only on (seed, index), not on what ran before.
@@ -642,11 +644,50 @@ _FLAGS = {
     "fronting_shift": "--fronting-shift",
     "contact_trim": "--contact-trim (s)",
     "voice_variants": "voice variants",
+    "engines": "TTS engines",
+    "real_content": "--real",
 }
 # What corpora made before their manifest recorded the variants drew ("annie" was espeak-ng's bare
 # voice: the variant file is "Annie"), so extending one with today's voices is refused, not mixed.
 _VARIANTS_BEFORE_RECORDED = [*TRAIN_VARIANTS_M, *(v if v != "Annie" else "annie" for v in TRAIN_VARIANTS_F)]
 _OWN_FILE = re.compile(r"^\.?synth_(\d+)_\d+_speaker[12]\..*$")
+
+
+def real_fingerprint(path: str | Path) -> str:
+    """A content hash of aligned real recordings (their index and audio, not the file's bytes,
+    which hold zip timestamps): another set under the same file name is another recipe."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        with np.load(path) as z:
+            for name in sorted(z.files):
+                digest.update(name.encode())
+                digest.update(np.ascontiguousarray(z[name]).tobytes())
+    except (OSError, ValueError) as exc:
+        raise DualTalkError(f"--real {path}: cannot read it as aligned clips ({exc})") from None
+    return digest.hexdigest()
+
+
+def _other_engines(out: Path, was: Any, now: list[str]) -> str:
+    had = ", ".join(map(str, was or [])) or "none"
+    return (
+        f"{out} holds a corpus voiced with the TTS engines {had}; this machine has {', '.join(now) or 'none'}: "
+        "extend it where the same engines are installed, or choose another --out (the two would mix)"
+    )
+
+
+def _other_real(out: Path, was: Any, now: Any) -> str:
+    return (
+        f"{out} holds a corpus made with other real recordings (--real, compared by content): give the same "
+        "aligned clips, or choose another --out (the two would mix)"
+    )
+
+
+_REFUSALS: dict[str, Callable[[Path, Any, Any], str]] = {
+    "engines": _other_engines,
+    "real_content": _other_real,
+}
 
 
 def _corpus_so_far(out: Path, settings: dict) -> dict[str, list]:
@@ -672,6 +713,8 @@ def _corpus_so_far(out: Path, settings: dict) -> dict[str, list]:
         for key, value in settings.items():
             if key in old and old[key] != value:
                 flag = _FLAGS.get(key, key)
+                if key in _REFUSALS:
+                    raise DualTalkError(_REFUSALS[key](out, old[key], value))
                 if key == "voice_variants":
                     gone = sorted(set(map(str, old[key] or [])) - set(value))
                     raise DualTalkError(

@@ -47,6 +47,7 @@ import sys
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -64,6 +65,7 @@ from ...inference.models.lite.model import (
     lite_config_from_payload,
     save_lite,
 )
+from ..trainer import FinishStepOnCtrlC
 
 SR = SAMPLE_RATE
 HOP = SR // FPS
@@ -80,23 +82,53 @@ def channel_weights() -> torch.Tensor:
     return w
 
 
+_PARTS = ("_speaker1.wav", "_speaker1.npz", "_speaker2.wav", "_speaker2.npz")
+
+
+def complete_stems(folder: Path) -> list[str]:
+    """The stems with all four files, sorted; the incomplete ones are named in one warning.
+
+    A half-copied corpus should neither crash the run nor shrink unnoticed: the same rule as
+    ``dualtalk train`` (``dataset.find_conversations``), in this trainer's flat folder."""
+    stems = sorted({p.name[: -len(part)] for part in _PARTS for p in folder.glob(f"*{part}")})
+    absent = {
+        stem: [stem + part for part in _PARTS if not (folder / (stem + part)).is_file()] for stem in stems
+    }
+    complete = [stem for stem in stems if not absent[stem]]
+    missing = [name for stem in stems for name in absent[stem]]
+    if missing and complete:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        print(f"warning: {folder}: skipping incomplete conversations, missing {shown}", file=sys.stderr)
+    elif missing:
+        raise DualTalkError(f"no complete conversation in {folder} (missing {', '.join(missing[:3])})")
+    return complete
+
+
+def _read_int16(path: Path) -> tuple[np.ndarray, int]:
+    """A recording as int16 samples; an unreadable file is one line naming it, not a traceback."""
+    import soundfile as sf
+
+    try:
+        return sf.read(path, dtype="int16")
+    except (RuntimeError, sf.LibsndfileError) as exc:
+        raise DualTalkError(f"cannot read audio {path}: {exc}") from None
+
+
 class Corpus:
     """All dialogues of a folder in memory: int16 audio and float motion per speaker."""
 
     def __init__(self, folder: str | Path, *, limit: int | None = None) -> None:
-        import soundfile as sf
-
         folder = Path(folder)
-        stems = sorted(p.name[: -len("_speaker1.wav")] for p in folder.glob("*_speaker1.wav"))
+        stems = complete_stems(folder)
         if limit:
             stems = stems[:limit]
         if not stems:
             raise DualTalkError(f"no <stem>_speaker1.wav files in {folder}")
         self.items: list[dict] = []
         for stem in stems:
-            sides = []
+            sides: list[dict[str, Any]] = []
             for k in (1, 2):
-                audio, sr = sf.read(folder / f"{stem}_speaker{k}.wav", dtype="int16")
+                audio, sr = _read_int16(folder / f"{stem}_speaker{k}.wav")
                 if sr != SR:
                     raise DualTalkError(f"{stem}_speaker{k}.wav is {sr} Hz; the corpus must be 16 kHz")
                 motion = load_motion(folder / f"{stem}_speaker{k}.npz")
@@ -339,6 +371,31 @@ def validate(
     return rec
 
 
+def _save_on_interrupt(kept: LiteDualTalk, path: Path, extra: dict, stepped: int, saved: int) -> str:
+    """Save the last whole step's weights when a stop cut the run short; say what ``lite.pt`` holds.
+
+    ``stepped`` is 0 when the stop came in the middle of an update (a second Ctrl-C): those
+    weights are half-written, so the last save stays."""
+    if stepped > saved:
+        save_lite(kept, path, extra={"step": stepped, **extra})
+        saved = stepped
+    return f"{path} holds step {saved}" if saved else "no step was saved"
+
+
+def run_files(out: Path) -> list[str]:
+    """What a run leaves in its folder (``lite.pt``, ``lite_step<N>.pt``, ``train_log.jsonl``)."""
+    if not out.is_dir():
+        return []
+    # an empty log is a run that stopped before its first step: nothing of it to lose
+    names = [
+        p.name
+        for p in out.iterdir()
+        if p.name == "lite.pt" or (p.name == "train_log.jsonl" and p.is_file() and p.stat().st_size > 0)
+    ]
+    steps = [p.name for p in out.glob("lite_step*.pt")]
+    return sorted(names) + sorted(steps, key=lambda n: (len(n), n))
+
+
 def _check_out(data: Path, out: Path, init: str | Path | None) -> None:
     """Refuse an ``out`` that would clobber what the run reads: the run writes ``lite.pt``,
     ``lite_step<N>.pt`` and ``train_log.jsonl`` there as it goes."""
@@ -353,6 +410,13 @@ def _check_out(data: Path, out: Path, init: str | Path | None) -> None:
                 f"--init {init} would be overwritten as this run saves into --out {out}; "
                 "copy it elsewhere or give another --out"
             )
+    taken = run_files(out)
+    if taken:  # dualtalk train's rule; this trainer cannot resume, so a new run goes elsewhere
+        shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
+        raise DualTalkError(
+            f"{out} already holds another run ({shown}); choose another --out "
+            f"(to continue it, start from its weights: --init {out / 'lite.pt'} --out NEW)"
+        )
 
 
 def train(
@@ -419,9 +483,9 @@ def train(
             file=sys.stderr,
         )
     if init:
-        from ...inference.models.lite.model import load_lite
+        from ..cmd_train import load_lite_for
 
-        start = load_lite(init)[0]
+        start = load_lite_for(str(init), "python -m dualtalk train --arch dualtalk")[0]
         cfg = start.cfg
         if contact_head and not cfg.contact_head:
             cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
@@ -481,50 +545,81 @@ def train(
     log = open(out / "train_log.jsonl", "a")
     running = 0.0
     path = out / "lite.pt"
-    for step in range(1, steps + 1):
-        b = corpus.batch(rng, batch_size, frames, train_idx, advance)
-        pred, logits = model.forward_parts(b["audio_self"], b["audio_partner"], b["partner_motion"])
-        if logits is not None:  # the soft contact decision, so the regression need not make it
-            pred = blend_contact(pred, torch.sigmoid(logits))
-        loss = lite_loss(
-            pred, b["target"], weights, b["phone_class"], contact_weight, contact_l1, open_expectile
-        )
-        if logits is not None and bce_weight > 0:
-            loss = loss + bce_weight * contact_loss(logits, b["phone_class"])
-        if round_weight > 0:
-            loss = loss + round_weight * 10.0 * round_loss(pred, b["target"])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trained, 1.0)
-        opt.step()
-        sched.step()
-        if averaged is not None:
-            averaged.update(model, step)
-        kept = averaged.model if averaged is not None else model
-        running = 0.9 * running + 0.1 * loss.item() if step > 1 else loss.item()
-        done = step == steps or (time_limit is not None and time.time() - t_start > time_limit)
-        if step % log_every == 0 or done:
-            rec = {
-                "step": step,
-                "loss": round(running, 5),
-                "lr": sched.get_last_lr()[0],
-                "elapsed_s": round(time.time() - t_start, 1),
-            }
-            if step % (log_every * 5) == 0 or done:
-                rec.update(validate(kept, corpus, val_idx, frames, refine_only))
-            log.write(json.dumps(rec) + "\n")
-            log.flush()
-            print(json.dumps(rec), flush=True)
-        keep = bool(keep_every) and step % keep_every == 0
-        if step % save_every == 0 or done or keep:
-            extra = {"step": step, "data": str(data), "corpus_dialogues": len(corpus), "ema": ema}
-            save_lite(kept, path, extra=extra)
-            if keep:
-                shutil.copyfile(path, out / f"lite_step{step}.pt")
-        if done:
-            break
-    log.close()
+    kept: LiteDualTalk = model
+    whole, stepped, saved = True, 0, 0  # whole: weights not mid-update; the last step taken / saved
+    extra = {"data": str(data), "corpus_dialogues": len(corpus), "ema": ema}
+    try:
+        with FinishStepOnCtrlC() as ctrl_c:  # Ctrl-C finishes the running step, then saves and stops
+            for step in range(1, steps + 1):
+                ctrl_c.check()
+                b = corpus.batch(rng, batch_size, frames, train_idx, advance)
+                pred, logits = model.forward_parts(b["audio_self"], b["audio_partner"], b["partner_motion"])
+                if logits is not None:  # the soft contact decision, so the regression need not make it
+                    pred = blend_contact(pred, torch.sigmoid(logits))
+                loss = lite_loss(
+                    pred, b["target"], weights, b["phone_class"], contact_weight, contact_l1, open_expectile
+                )
+                if logits is not None and bce_weight > 0:
+                    loss = loss + bce_weight * contact_loss(logits, b["phone_class"])
+                if round_weight > 0:
+                    loss = loss + round_weight * 10.0 * round_loss(pred, b["target"])
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(trained, 1.0)
+                whole = False
+                opt.step()
+                sched.step()
+                if averaged is not None:
+                    averaged.update(model, step)
+                whole, stepped = True, step
+                kept = averaged.model if averaged is not None else model
+                running = 0.9 * running + 0.1 * loss.item() if step > 1 else loss.item()
+                done = step == steps or (time_limit is not None and time.time() - t_start > time_limit)
+                if step % log_every == 0 or done:
+                    rec = {
+                        "step": step,
+                        "loss": round(running, 5),
+                        "lr": sched.get_last_lr()[0],
+                        "elapsed_s": round(time.time() - t_start, 1),
+                    }
+                    if step % (log_every * 5) == 0 or done:
+                        rec.update(validate(kept, corpus, val_idx, frames, refine_only))
+                    log.write(json.dumps(rec) + "\n")
+                    log.flush()
+                    print(json.dumps(rec), flush=True)
+                keep = keep_every > 0 and step % keep_every == 0
+                if step % save_every == 0 or done or keep:
+                    save_lite(kept, path, extra={"step": step, **extra})
+                    saved = step
+                    if keep:
+                        shutil.copyfile(path, out / f"lite_step{step}.pt")
+                if done:
+                    break
+    except KeyboardInterrupt as exc:
+        exc.add_note(_save_on_interrupt(kept, path, extra, stepped if whole else 0, saved))
+        raise
+    finally:
+        log.close()
     return path
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Every count and rate in one clear line before any folder is made (nan fails each test)."""
+    for flag, value in (
+        ("--steps", args.steps),
+        ("--batch-size", args.batch_size),
+        ("--frames", args.frames),
+        ("--log-every", args.log_every),
+        ("--threads", args.threads),
+    ):
+        if value < 1:
+            raise DualTalkError(f"{flag} must be at least 1, got {value}")
+    if args.keep_every < 0:
+        raise DualTalkError(f"--keep-every must be 0 (off) or a number of steps, got {args.keep_every}")
+    if not (args.lr > 0 and math.isfinite(args.lr)):
+        raise DualTalkError(f"--lr must be a positive number, got {args.lr:g}")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise DualTalkError(f"--time-limit must be a positive number of seconds, got {args.time_limit:g}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -613,13 +708,7 @@ def main(argv: list[str] | None = None) -> int:
         raise DualTalkError("--open-expectile must be between 0 and 1")
     if not (args.ema == 0.0 or 0.0 < args.ema < 1.0):
         raise DualTalkError("--ema must be 0 (off) or a decay between 0 and 1")
-    for flag, value in (
-        ("--steps", args.steps),
-        ("--batch-size", args.batch_size),
-        ("--frames", args.frames),
-    ):
-        if value < 1:
-            raise DualTalkError(f"{flag} must be at least 1, got {value}")
+    _check_numbers(args)
     torch.set_num_threads(args.threads)
     train(args.data, args.out, steps=args.steps, batch_size=args.batch_size, frames=args.frames, lr=args.lr,
           seed=args.seed, limit=args.limit, time_limit=args.time_limit, init=args.init, log_every=args.log_every,
@@ -632,9 +721,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def cli(argv: list[str] | None = None) -> int:
+    """The command: a mistake is one ``error:`` line (exit 2), Ctrl-C one line saying what
+    ``lite.pt`` holds (exit 130, SIGTERM 143), as the ``dualtalk`` commands do."""
+    from ...inference.core import interrupts
+
     try:
-        raise SystemExit(main())
+        with interrupts.handle_signals():
+            return main(argv)
+    except KeyboardInterrupt as exc:
+        notes = "; ".join(getattr(exc, "__notes__", []))
+        print(f"error: {interrupts.message(exc)}" + (f"; {notes}" if notes else ""), file=sys.stderr)
+        return interrupts.exit_code(exc)
     except DualTalkError as exc:  # a mistake on the command line: one line, not a traceback
         print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(cli())
