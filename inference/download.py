@@ -161,7 +161,7 @@ def _download_into(
         if expected is None or sha256_file(dest) == expected:
             progress.update("download", 1.0, f"{dest.name} already present")
             return dest
-        raise DualTalkError(f"{dest} exists but its sha256 differs; pass --force to download it again")
+        raise ExistingFileDiffers(dest)
 
     meta = _read_meta(meta_path)
     if meta.get("url") != url or force:  # a leftover of another download: start over
@@ -194,6 +194,15 @@ def _download_into(
     _remove(meta_path)
     progress.update("download", 1.0, f"{dest.name} verified" if expected else f"{dest.name} saved")
     return dest
+
+
+class ExistingFileDiffers(DualTalkError):
+    """The file is already there with another sha256. The message is the command line's (it has
+    --force); other callers word what their user can do, from ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists but its sha256 differs; pass --force to download it again")
+        self.path = path
 
 
 class _Interrupted(Exception):

@@ -18,6 +18,21 @@ def _prefs(context):
     return prefs
 
 
+# What the status's task is called in a refusal.
+_TASK_NAMES = {"deps": "install", "download": "download", "generate": "generation"}
+
+
+def _idle(op: type[bpy.types.Operator], context) -> bool:
+    """Whether no job runs; else greys the button and says why (one job writes the model folder
+    at a time: a second download would write the same .part file)."""
+    status = context.window_manager.dualtalk_status
+    if not status.running:
+        return True
+    task = _TASK_NAMES.get(status.task, "job")
+    op.poll_message_set(f"a {task} is already running; wait for it to end or press Esc to cancel it")
+    return False
+
+
 class DUALTALK_OT_check_python(bpy.types.Operator):
     """Check that the inference Python can import torch, numpy<2, scipy and soundfile"""
 
@@ -29,6 +44,8 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
             prefs = _prefs(context)
             python = deps.resolve_python(ui_run.abspath(prefs.python_path), ui_run.model_dir(prefs))
         except DualTalkError as exc:
+            state.PYTHON_CHECK = f"not usable: {exc}"  # the line must not keep an earlier "OK"
+            state.redraw(context)
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return {"CANCELLED"}
         deps.probe_python.cache_clear()
@@ -45,6 +62,10 @@ class DUALTALK_OT_install_deps(JobOperator):
     bl_idname = "dualtalk.install_deps"
     bl_label = "Install Dependencies"
     task = "deps"
+
+    @classmethod
+    def poll(cls, context):
+        return _idle(cls, context)
 
     def begin(self, context) -> deps.Installer:
         prefs = _prefs(context)
@@ -87,6 +108,10 @@ class DUALTALK_OT_download(JobOperator):
         default="CHECKPOINT",
     )
 
+    @classmethod
+    def poll(cls, context):
+        return _idle(cls, context)
+
     def begin(self, context) -> downloads.DownloadJob:
         prefs = _prefs(context)
         if self.what == "CHECKPOINT":
@@ -94,9 +119,9 @@ class DUALTALK_OT_download(JobOperator):
         else:
             url, sha = prefs.flame_map_url.strip(), prefs.flame_map_sha256.strip()
         downloads.check_online(url, bpy.app.online_access)
-        dest = ui_run.model_dir(prefs)
+        job = downloads.DownloadJob(url, ui_run.model_dir(prefs), sha or None).start()
         state.set_status(context, running=True, task=self.task, message=f"downloading {url}")
-        return downloads.DownloadJob(url, dest, sha or None).start()
+        return job
 
     def finished(self, context, outcome: Outcome) -> Outcome:
         job = self._job

@@ -10,11 +10,19 @@ from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
 from ..dualtalk_blender.addon.state import ADDON_ID
 
 
-def _download_button(layout: bpy.types.UILayout, text: str, what: str) -> None:
-    """A button that runs ``dualtalk.download`` for ``what`` (CHECKPOINT or FLAME_MAP)."""
-    op = layout.operator("dualtalk.download", text=text, icon="IMPORT")
+def _download_button(layout: bpy.types.UILayout, text: str, what: str, busy: bool) -> None:
+    """A button that runs ``dualtalk.download`` for ``what`` (CHECKPOINT or FLAME_MAP), greyed
+    while a job runs: a second download would write the same .part file."""
+    row = layout.row()
+    row.enabled = not busy
+    op = row.operator("dualtalk.download", text=text, icon="IMPORT")
     if op is not None:
         op.what = what
+
+
+def _forget_python_check(_prefs: bpy.types.AddonPreferences, context: bpy.types.Context) -> None:
+    """The interpreter changed: the line beside Check Python spoke of another one."""
+    state.PYTHON_CHECK = ""
 
 
 def _saved_takes(layout: bpy.types.UILayout) -> None:
@@ -40,11 +48,13 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         name="Model folder",
         subtype="DIR_PATH",
         description="Where checkpoints, maps and the private Python environment go (empty: ~/.cache/dualtalk)",
+        update=_forget_python_check,  # the private environment it holds may be the Python checked
     )
     python_path: StringProperty(
         name="Python with torch",
         subtype="FILE_PATH",
         description="Interpreter that runs inference (empty: Blender's own if it has torch, else the private environment)",
+        update=_forget_python_check,
     )
     index_url: StringProperty(
         name="Package index",
@@ -91,11 +101,11 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             box.label(text="Online access is disabled (Preferences > System > Network)", icon="ERROR")
         box.prop(self, "checkpoint_url")
         box.prop(self, "checkpoint_sha256")
-        _download_button(box, "Download DualTalk Checkpoint", "CHECKPOINT")
+        _download_button(box, "Download DualTalk Checkpoint", "CHECKPOINT", status.running)
         box.separator()
         box.prop(self, "flame_map_url")
         box.prop(self, "flame_map_sha256")
-        _download_button(box, "Download FLAME Map", "FLAME_MAP")
+        _download_button(box, "Download FLAME Map", "FLAME_MAP", status.running)
         box.prop(self, "flame_map")
         if status.running and status.task in ("download", "deps"):
             box.progress(factor=status.fraction, text=status.message[:80])

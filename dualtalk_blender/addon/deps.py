@@ -10,11 +10,15 @@ streamed pip output line by line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +32,25 @@ from .worker_client import drain_lines
 # pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript.
 PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx")
 VENV_NAME = "venv"
+CREATE_VENV = "create venv"  # the step whose half-made folder is removed when it fails or is cancelled
+_PROBE_MARK = "dualtalk-probe"  # printed first by the probe: a program that is not Python never prints it
+
+# What venv prints when the base Python cannot make one (Debian/Ubuntu without python3-venv, ...).
+_NO_VENV = ("ensurepip is not available", "No module named venv", "No module named ensurepip")
+# What pip prints when it cannot reach the index; its last line then blames the package instead.
+_OFFLINE = (
+    "Could not fetch URL",
+    "Failed to establish a new connection",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+    "getaddrinfo failed",
+    "Network is unreachable",
+    "No route to host",
+    "Connection refused",
+    "ConnectTimeoutError",
+    "Read timed out",
+    "ProxyError",
+)
 
 
 def venv_python(venv_dir: str | os.PathLike[str]) -> Path:
@@ -59,10 +82,20 @@ def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None 
     return sys.executable
 
 
+def venv_has_pip(venv_dir: str | os.PathLike[str]) -> bool:
+    """Whether pip is installed in the venv: one whose creation failed or was cancelled after
+    ``bin/python`` appeared has none, and could never install anything into it."""
+    venv_dir = Path(venv_dir)
+    found = [*venv_dir.glob("lib/python*/site-packages/pip/__init__.py")]
+    found += venv_dir.glob("Lib/site-packages/pip/__init__.py")  # Windows layout
+    return venv_python(venv_dir).is_file() and bool(found)
+
+
 @lru_cache(maxsize=16)
 def probe_python(python: str) -> tuple[bool, str]:
     """(ok, one line) whether ``python`` can import the engine's dependencies; cached per path."""
     code = (
+        f"print({_PROBE_MARK!r}, flush=True)\n"
         "import importlib, sys\n"
         "missing = []\n"
         "for name in ('torch', 'numpy', 'scipy', 'soundfile'):\n"
@@ -78,10 +111,19 @@ def probe_python(python: str) -> tuple[bool, str]:
         out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, f"cannot run {python}: {exc}"
-    if out.returncode == 0:
-        return True, out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "ok"
-    last = (out.stderr.strip().splitlines() or ["failed"])[-1]
-    return False, last[:200]
+    return _probe_verdict(out)
+
+
+def _probe_verdict(out: subprocess.CompletedProcess[str]) -> tuple[bool, str]:
+    """Read the probe's output: OK only with its torch line, since any program may exit 0."""
+    lines = out.stdout.strip().splitlines()
+    last_err = (out.stderr.strip().splitlines() or [""])[-1]
+    if _PROBE_MARK not in lines:
+        detail = last_err or f"exit code {out.returncode}"
+        return False, f"not a Python 3 interpreter (it did not run the check; {detail})"[:200]
+    if out.returncode == 0 and lines[-1].startswith("torch "):
+        return True, lines[-1]
+    return False, (last_err or f"the check failed (exit code {out.returncode})")[:200]
 
 
 def install_steps(
@@ -96,8 +138,10 @@ def install_steps(
     venv_dir = Path(venv_dir).expanduser()
     py = venv_python(venv_dir)
     steps: list[tuple[str, list[str]]] = []
-    if not py.is_file():
-        steps.append(("create venv", [base_python or sys.executable, "-m", "venv", str(venv_dir)]))
+    if not venv_has_pip(venv_dir):
+        # a half-made venv (python, no pip) is made again from scratch
+        clear = ["--clear"] if (venv_dir / "pyvenv.cfg").is_file() else []
+        steps.append((CREATE_VENV, [base_python or sys.executable, "-m", "venv", *clear, str(venv_dir)]))
     pip = [str(py), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
     if index_url:
         pip += ["--index-url", index_url]
@@ -120,6 +164,8 @@ class Installer:
         self._proc: subprocess.Popen[str] | None = None
         self._q: queue.Queue[str | None] = queue.Queue()
         self._closed = False
+        self._step_lines: deque[str] = deque(maxlen=400)  # the running step's output, for its error
+        self._undo: Path | None = None  # what the running step makes, removed if it fails or is cancelled
 
     def start(self) -> Installer:
         self._launch()
@@ -140,6 +186,8 @@ class Installer:
         env.setdefault("PIP_NO_INPUT", "1")
         self._closed = False
         self._q = queue.Queue()
+        self._step_lines.clear()
+        self._undo = _made_by(label, argv)
         try:
             self._proc = subprocess.Popen(
                 argv,
@@ -150,8 +198,11 @@ class Installer:
                 errors="replace",
                 env=env,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                # its own process group (as the worker's), so Cancel also stops ensurepip and pip's children
+                start_new_session=os.name == "posix",
             )
         except OSError as exc:
+            self._undo = None  # nothing ran, nothing was made
             self.state, self.error = "error", f"{label}: cannot run {argv[0]}: {exc}"
             return
         threading.Thread(target=drain_lines, args=(self._proc.stdout, self._q), daemon=True).start()
@@ -186,28 +237,71 @@ class Installer:
                 continue
             new.append(line)
         self.lines.extend(new)
+        self._step_lines.extend(new)
         if self.state == "running" and self._closed and self._proc is not None:
             code = self._proc.poll()
             if code is not None:
-                if code != 0:
-                    tail = next((ln for ln in reversed(self.lines) if ln.strip()), "")
-                    self.state = "error"
-                    self.error = f"{self.label} failed (exit code {code}): {tail}"[:300]
-                else:
-                    self.step_index += 1
-                    self._launch()
+                self._step_ended(code)
         return new
 
+    def _step_ended(self, code: int) -> None:
+        """Go on to the next step, or end with the step's failure in one line."""
+        if code == 0:
+            self.step_index += 1
+            self._launch()
+            return
+        self.state = "error"
+        self.error = f"{self.label} failed (exit code {code}): {self._reason()}"[:300]
+        self._stop_group()  # what the step started may still run
+        self._remove_made()
+
+    def _reason(self) -> str:
+        """Why the step failed, in the user's terms rather than pip's or venv's last line."""
+        lines = list(self._step_lines)
+        if self.label == CREATE_VENV and any(marker in ln for ln in lines for marker in _NO_VENV):
+            return (
+                "this Python has no venv module (Debian/Ubuntu: apt install python3-venv); "
+                "or set Python with torch to an interpreter that has torch"
+            )
+        if any(marker in ln for ln in lines for marker in _OFFLINE):
+            where = _index_url(self.steps[self.step_index][1])
+            return (
+                f"cannot reach the package index{' ' + where if where else ''} (offline?): "
+                "connect to the network, or set Package index to a mirror you can reach"
+            )
+        return next((ln for ln in reversed(lines) if ln.strip()), "")
+
     def cancel(self) -> None:
-        if self.state == "running" and self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait(5)
-        if self.state == "running":
-            self.state, self.error = "cancelled", "cancelled"
+        if self.state != "running":
+            return
+        self._stop_group()
+        self.state, self.error = "cancelled", "cancelled"
+        self._remove_made()
+
+    def _stop_group(self) -> None:
+        """Stop the step and everything it started (venv's ensurepip, pip's build tools)."""
+        proc = self._proc
+        if proc is None:
+            return
+        _signal_group(proc, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(2)
+        _signal_group(proc, getattr(signal, "SIGKILL", signal.SIGTERM))  # what ignored SIGTERM
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+        _wait_group_gone(proc.pid)
+
+    def _remove_made(self) -> None:
+        """Remove what the failed or cancelled step made, so the next Install starts clean."""
+        if self._undo is not None:
+            for _ in range(3):  # a killed child may still be finishing its last write
+                shutil.rmtree(self._undo, ignore_errors=True)
+                if not self._undo.exists():
+                    break
+                time.sleep(0.1)
+            self._undo = None
 
     def wait(self, timeout: float = 1800.0) -> str:
-        import time
-
         end = time.monotonic() + timeout
         while self.state == "running":
             self.read_lines()
@@ -216,3 +310,40 @@ class Installer:
                 self.error = "timed out"
             time.sleep(0.05)
         return self.state
+
+
+def _made_by(label: str, argv: list[str]) -> Path | None:
+    """The folder a step creates and that must go if it fails: the venv, when it is new or was
+    half-made (a venv ``--clear`` starts over); any other folder of that name is left alone."""
+    if label != CREATE_VENV:
+        return None
+    folder = Path(argv[-1])
+    return folder if not folder.exists() or (folder / "pyvenv.cfg").is_file() else None
+
+
+def _index_url(argv: list[str]) -> str:
+    """The ``--index-url`` a pip step was given ('' for pip's default)."""
+    return argv[argv.index("--index-url") + 1] if "--index-url" in argv[:-1] else ""
+
+
+def _signal_group(proc: subprocess.Popen[str], sig: int) -> None:
+    """Send ``sig`` to the step's process group (POSIX), else stop the process itself (Windows)."""
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+        return
+    if proc.poll() is None:
+        proc.kill()
+
+
+def _wait_group_gone(pgid: int, timeout: float = 1.0) -> None:
+    """Give killed group members a moment to exit before their folder is removed."""
+    if os.name != "posix":
+        return
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.02)

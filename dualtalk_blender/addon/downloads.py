@@ -17,6 +17,7 @@ from pathlib import Path
 from ...inference.core.errors import CancelledError, DualTalkError
 from ...inference.core.progress import Silent
 from ...inference.download import DEFAULT_URL as CHECKPOINT_URL  # the published weights (re-exported)
+from ...inference.download import ExistingFileDiffers
 from .job import Outcome
 
 __all__ = ["CHECKPOINT_URL", "DownloadJob", "check_online", "is_loopback"]
@@ -41,6 +42,37 @@ def check_online(url: str, online_access: bool) -> None:
             "online access is disabled in Blender (Preferences > System > Network > Allow Online Access); "
             "enable it to download, or place the file in the model folder yourself"
         )
+
+
+def _differs_message(path: Path) -> str:
+    """What a Blender user can do about a file already there with another sha256 (the CLI's
+    --force does not exist in the add-on)."""
+    return (
+        f"{path.name} is already in the model folder ({path.parent}) but its sha256 differs from the "
+        "one given: delete or move that file, then download again (or clear the sha256 to keep it)"
+    )
+
+
+# Where downloads run now: two jobs writing one ``.part`` file would corrupt or lose it.
+_RUNNING: set[Path] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def _claim(dest: Path) -> Path:
+    """Reserve ``dest`` for one download (raises when another one holds it); returns the key."""
+    key = dest.expanduser().resolve()
+    with _RUNNING_LOCK:
+        if key in _RUNNING:
+            raise DualTalkError(
+                f"a download into {key} is already running; wait for it to end or press Esc to cancel it"
+            )
+        _RUNNING.add(key)
+    return key
+
+
+def _release(key: Path) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.discard(key)
 
 
 class _ThreadProgress(Silent):
@@ -71,23 +103,36 @@ class DownloadJob:
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> DownloadJob:
+        """Start the transfer; refused (one line) while another one writes into the same place."""
+        key = _claim(Path(self.dest))
         self._progress = _ThreadProgress(self)
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(key,), daemon=True)
         self._thread.start()
         return self
 
-    def _run(self) -> None:
+    def _run(self, key: Path) -> None:
+        try:
+            state, error = self._transfer()
+        finally:
+            _release(key)  # before the state says it ended: a next download may start at once
+        self.state, self.error = state, error
+
+    def _transfer(self) -> tuple[str, str]:
+        """The download itself; (final state, error line)."""
         from ...inference.download import download
 
         try:
             self.path = download(self.url, self.dest, sha256=self.sha256 or None, progress=self._progress)
-            self.state, self.fraction, self.message = "done", 1.0, f"saved {self.path.name}"
+            self.fraction, self.message = 1.0, f"saved {self.path.name}"
+            return "done", ""
         except CancelledError:
-            self.state, self.error = "cancelled", "download cancelled; run it again to resume"
+            return "cancelled", "download cancelled; run it again to resume"
+        except ExistingFileDiffers as exc:
+            return "error", _differs_message(exc.path)
         except DualTalkError as exc:
-            self.state, self.error = "error", str(exc)
+            return "error", str(exc)
         except Exception as exc:  # a bug: still end the job with one line
-            self.state, self.error = "error", f"download failed ({type(exc).__name__}: {exc})"
+            return "error", f"download failed ({type(exc).__name__}: {exc})"
 
     @property
     def finished(self) -> bool:
