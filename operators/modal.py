@@ -50,18 +50,35 @@ def poll_followed() -> float | None:
                     )
                 continue
             _FOLLOWED.remove(job)
-            outcome = job.result()
-        except Exception:  # one broken job must not stop the timer for the others
-            import traceback
-
-            traceback.print_exc()
+            message = job.result().message
+        except Exception as exc:  # one broken job must not stop the timer for the others
             with contextlib.suppress(ValueError):
                 _FOLLOWED.remove(job)
-            continue
-        print(outcome.message)
+            message = stop_broken_job(job, job.task, exc)
+        print(message)
         with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
-            state.set_status(bpy.context, running=False, fraction=0.0, last=outcome.message)
+            state.set_status(bpy.context, running=False, fraction=0.0, last=message)
     return FOLLOW_STEP if _FOLLOWED else None
+
+
+def stop_broken_job(job: Job, task: str, exc: Exception) -> str:
+    """A job that raised while polled (a bug, junk its process printed) is stopped and cleaned up
+    as a cancel would (no worker or pip left running, no temp folder), so the UI is usable again;
+    returns the one line that says so (the traceback goes to the console)."""
+    import traceback
+
+    traceback.print_exception(exc)
+    _LIVE.pop(id(job), None)
+    for step in (job.cancel, job.result):  # result(): the job's clean-up (Generate's temp folder)
+        try:
+            step()
+        except Exception:
+            traceback.print_exc()
+    text = (str(exc).strip().splitlines() or [""])[0][:150]
+    return (
+        f"DualTalk: {task or 'the job'} stopped by an internal error "
+        f"({type(exc).__name__}{': ' + text if text else ''}); details in the system console"
+    )
 
 
 def stop_followed_jobs() -> None:
@@ -122,18 +139,35 @@ class JobOperator(bpy.types.Operator):
         try:
             self._job = self.begin(context)
         except DualTalkError as exc:
-            self.report({"ERROR"}, f"DualTalk: {exc}")
-            return False
+            return self._refused(context, f"DualTalk: {exc}")
         except OSError as exc:  # no room or no permission for the job's files: one line, no traceback
-            self.report({"ERROR"}, f"DualTalk: could not start {self.task or 'the job'}: {exc}")
-            return False
+            return self._refused(context, f"DualTalk: could not start {self.task or 'the job'}: {exc}")
         _LIVE[id(self._job)] = (self._job, None)
         return True
+
+    def _refused(self, context, message: str) -> bool:
+        """The job did not start: the status line says so, never the last run's success; another
+        job still running keeps its progress (a ``begin`` that said "running" before it failed does not)."""
+        status = context.window_manager.dualtalk_status
+        state.set_status(
+            context,
+            running=status.running and bool(_LIVE or _FOLLOWED),
+            task=status.task,
+            fraction=status.fraction,
+            message=status.message,
+            last=message,
+        )
+        self.report({"ERROR"}, message)
+        return False
 
     def execute(self, context):
         if not self._start(context):
             return {"CANCELLED"}
-        if state.wait(self._job):
+        try:
+            timed_out = state.wait(self._job)
+        except Exception as exc:
+            return self._failed(context, exc)
+        if timed_out:
             return self._timed_out(context)
         return self._end(context)
 
@@ -149,12 +183,15 @@ class JobOperator(bpy.types.Operator):
         return {"RUNNING_MODAL"}
 
     def modal(self, context, event):
-        if event.type == "ESC":
-            self._job.cancel()
-        elif event.type != "TIMER":
+        if event.type not in ("ESC", "TIMER"):
             return {"PASS_THROUGH"}
-        running = self._job.poll()
-        fraction, message = self._job.progress
+        try:
+            if event.type == "ESC":
+                self._job.cancel()
+            running = self._job.poll()
+            fraction, message = self._job.progress
+        except Exception as exc:
+            return self._failed(context, exc)
         state.set_status(context, running=True, task=self.task, fraction=fraction, message=message)
         if running:
             return {"RUNNING_MODAL"}
@@ -178,6 +215,16 @@ class JobOperator(bpy.types.Operator):
             state.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
         except (ReferenceError, RuntimeError, AttributeError):
             pass
+
+    def _failed(self, context, exc: Exception) -> set[str]:
+        """The job raised while polled: stopped and cleaned up, one line, the buttons usable again."""
+        message = stop_broken_job(self._job, self.task, exc)
+        if self._timer is not None:
+            with contextlib.suppress(ReferenceError, RuntimeError, AttributeError):
+                context.window_manager.event_timer_remove(self._timer)
+        state.set_status(context, running=False, fraction=0.0, last=message)
+        self.report({"ERROR"}, message)
+        return {"CANCELLED"}
 
     def _timed_out(self, context) -> set[str]:
         """A background-mode job stopped for taking too long: said so, not "cancelled"."""

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -237,10 +238,53 @@ def apply_options(s: Any, prefs: Any = None, take: str = "take") -> ApplyOptions
     return link(Request(**_panel_amounts(s)), _panel_scene_options(s, prefs, take))[1]
 
 
+@dataclass(frozen=True)
+class TakeSound:
+    """The recording a take was made from, and whether to place it: fixed when Generate is pressed,
+    so a file (or *Form*, or *Sound strip*) changed while the worker runs never plays under the take."""
+
+    files: tuple[str, ...]  # one recording (both voices), or A's and B's files
+    place: bool = True  # the panel's *Sound strip*: off removes an earlier take's strip instead
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Strip roles: one recording is named as animate and the demo name it."""
+        return ("A", "B") if len(self.files) == 2 else ("dialogue",)
+
+    @classmethod
+    def of_panel(cls, s: Any) -> TakeSound:
+        """What the panel names now (a kept take made before its recording was saved with it)."""
+        files = [abspath(s.audio)] + ([abspath(s.audio_b)] if s.audio_form == "TWO_FILES" else [])
+        return cls(tuple(files), bool(getattr(s, "sound_strip", True)))
+
+    @classmethod
+    def of_job(cls, audio: dict[str, Any], place: bool) -> TakeSound:
+        """The worker job's recording: the files the take is animated from."""
+        files = [audio.get("audio") or ""] + ([audio["audio_b"]] if audio.get("audio_b") else [])
+        return cls(tuple(str(f) for f in files), place)
+
+    @classmethod
+    def of_result(cls, result: dict[str, Any], place: bool) -> TakeSound | None:
+        """The recording a kept take's ``result.json`` names (``audio_files``); None when it names none."""
+        files = result.get("audio_files")
+        if not isinstance(files, list) or not 1 <= len(files) <= 2:
+            return None
+        if not all(isinstance(f, str) for f in files):
+            return None
+        return cls(tuple(files), place)
+
+
 def add_sound_strips(
     scene: Any, s: Any, start_time: float, start_frame: int, frames: int | None = None
 ) -> list[str]:
-    """Put the dialogue audio in the sequencer aligned with the animation; [] where unsupported.
+    """The panel's recording as the take's sound strips (see :func:`place_sound_strips`)."""
+    return place_sound_strips(scene, TakeSound.of_panel(s), start_time, start_frame, frames)
+
+
+def place_sound_strips(
+    scene: Any, sound: TakeSound, start_time: float, start_frame: int, frames: int | None = None
+) -> list[str]:
+    """Put the take's recording in the sequencer aligned with the animation; [] where unsupported.
 
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
     inside the recording), not at the end of the file."""
@@ -248,23 +292,16 @@ def add_sound_strips(
         import aud  # noqa: F401  (Blender builds without audio have no aud module)
     except ImportError:
         return []
-    files = [abspath(s.audio)]
-    roles = ["dialogue"]  # one recording holds both voices: named as animate and the demo name it
-    if s.audio_form == "TWO_FILES":
-        files.append(abspath(s.audio_b))
-        roles = ["A", "B"]
     remove_our_strips(scene)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
     end_frame = None if frames is None else int(start_frame) + int(frames)
     names = []
-    for i, path in enumerate(files):
+    for path, role in zip(sound.files, sound.roles, strict=True):
         if not path or not os.path.isfile(path):
             continue
         try:
-            strip = add_dialogue_strip(
-                scene, path, roles[i], start_frame, skip_frames=skip, end_frame=end_frame
-            )
+            strip = add_dialogue_strip(scene, path, role, start_frame, skip_frames=skip, end_frame=end_frame)
         except (RuntimeError, TypeError):
             continue
         names.append(strip.name)
@@ -332,6 +369,7 @@ class GenerationRun:
         try:
             self.job = build_job(settings, self.work_dir, prefs)
             self.apply_opts = apply_options(settings, prefs)
+            self.sound = TakeSound.of_job(self.job["audio"], bool(settings.sound_strip))
             if frame_range is not None:
                 self._plan_range(*frame_range)
             self.inspected = preflight(settings, self.apply_opts)
@@ -459,7 +497,9 @@ class GenerationRun:
             self.cleanup()
 
     def _apply(self, result: dict[str, Any]) -> str:
-        return key_take(self.scene, self.settings, self.apply_opts, result, self.inspected, self.frame_range)
+        return key_take(
+            self.scene, self.settings, self.apply_opts, result, self.inspected, self.frame_range, self.sound
+        )
 
     def _gone(self) -> list[tuple[str, str]]:
         """Each character chosen when Generate was pressed that cannot be keyed now, as (role,
@@ -489,7 +529,8 @@ class GenerationRun:
         A re-generated range is a stretch of a take, nothing to key alone: "" (as when the move fails)."""
         if self.frame_range is not None or self.worker is None or not self.worker.result:
             return ""
-        folder = keep_take(self.worker.result)
+        # the recording goes with it: Apply Saved Take places the audio the take was made from
+        folder = keep_take({**self.worker.result, "audio_files": list(self.sound.files)})
         if folder is None:
             return ""
         return f"; the take is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
@@ -621,7 +662,8 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
     result.update(a=str(paths[0]), b=str(paths[1]))
     options = apply_options(settings, prefs)
     inspected = preflight(settings, options)
-    return key_take(scene, settings, options, result, inspected)
+    sound = TakeSound.of_result(result, bool(settings.sound_strip))
+    return key_take(scene, settings, options, result, inspected, sound=sound)
 
 
 def key_take(
@@ -631,10 +673,12 @@ def key_take(
     result: dict[str, Any],
     inspected: list[tuple[Any, tuple[Any, ...]]],
     frame_range: tuple[int, int] | None = None,
+    sound: TakeSound | None = None,
 ) -> str:
     """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters,
     with the markers and sound strips; returns the status line. ``inspected``: the preflight's
-    reports, reused for each rig unchanged since."""
+    reports, reused for each rig unchanged since. ``sound``: the recording the take was made from
+    (default: the panel's, for a take that does not say)."""
     from ...inference.core.motion import load_motion
     from ..scene.apply import apply_dialogue
 
@@ -655,14 +699,15 @@ def key_take(
             f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
         )
     removed = 0
-    if not settings.sound_strip:  # an earlier take's strip would play another recording under this one
+    sound = sound or TakeSound.of_panel(settings)
+    if not sound.place:  # an earlier take's strip would play another recording under this one
         removed = remove_our_strips(scene)
     else:
         start = options.start_frame
         start = int(scene.frame_start if start is None else start)
-        strips = add_sound_strips(
+        strips = place_sound_strips(
             scene,
-            settings,
+            sound,
             float(result.get("start_time", 0.0)),
             start,
             frames=max(rep_a.frames, rep_b.frames),

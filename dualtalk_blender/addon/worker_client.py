@@ -187,10 +187,14 @@ class WorkerProcess:
             event = _parse(line)
             if event is None:
                 if line.strip():
-                    self.stderr_tail.append(line)
+                    self.stderr_tail.append(_clip(line))
+                continue
+            try:
+                self._handle(event)
+            except (TypeError, ValueError, OverflowError, RecursionError):  # an event only in shape
+                self.stderr_tail.append(_clip(line))
                 continue
             new.append(event)
-            self._handle(event)
         self.events.extend(new)
         if self.state == RUNNING and self._proc is not None and self._out_closed:
             code = self._proc.poll()
@@ -214,7 +218,7 @@ class WorkerProcess:
             if line is None:
                 self._err_closed = True
             elif line.strip():
-                self.stderr_tail.append(line)
+                self.stderr_tail.append(_clip(line))
 
     def wait(self, timeout: float | None = None, interval: float = 0.05) -> str:
         """Poll until the worker ends (headless use); returns the final state."""
@@ -235,7 +239,7 @@ class WorkerProcess:
             self.stage = str(event.get("stage", ""))
             try:
                 fraction = float(event.get("fraction", 0.0))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # an integer too big for a float
                 fraction = math.nan
             if math.isfinite(fraction):  # json reads NaN/Infinity; a bar cannot show them
                 self.fraction = min(max(fraction, 0.0), 1.0)
@@ -258,6 +262,9 @@ class WorkerProcess:
         elif final.get("event") == "error":
             self.state = CANCELLED if final.get("kind") == "cancelled" else ERROR
             self.error = str(final.get("message") or f"worker failed (exit code {code})")
+        elif self._not_our_worker(code):
+            self.state = CRASHED
+            self.error = self._not_a_python(code)
         else:
             self.state = CRASHED
             tail = " | ".join(list(self.stderr_tail)[-3:])
@@ -267,6 +274,21 @@ class WorkerProcess:
             )
         if self.state != DONE:
             self.message = self.error
+
+    def _not_our_worker(self, code: int) -> bool:
+        """The interpreter ended on its own without one protocol event: our worker always ends
+        with one, and a Python that crashed says why on stderr. Exit 0 (``/bin/true``) or silence
+        means the program is not a Python running our worker."""
+        return code >= 0 and not self.events and (code == 0 or not self.stderr_tail)
+
+    def _not_a_python(self, code: int) -> str:
+        """The crash message for :meth:`_not_our_worker`: which interpreter, and where to change it."""
+        said = list(self.stderr_tail)[-1:]
+        return (
+            f"{self.python or sys.executable} did not behave like a Python running DualTalk's worker "
+            f"(exit code {code}, nothing started{': ' + said[0] if said else ''}); set 'Python with torch' "
+            "in the add-on preferences to another interpreter and press Check Python"
+        )
 
 
 @atexit.register
@@ -287,14 +309,21 @@ def _signal_reason(code: int) -> str:
 
 
 def _parse(line: str) -> dict[str, Any] | None:
+    """A protocol event, or None for anything else the interpreter printed (a library's chatter,
+    or junk only json can tell from an event: nested too deep, a number too long to read)."""
     line = line.strip()
     if not line.startswith("{"):
         return None
     try:
         obj = json.loads(line)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are over-long integers
         return None
     return obj if isinstance(obj, dict) and "event" in obj else None
+
+
+def _clip(line: str, most: int = 300) -> str:
+    """A line kept for a crash message: a huge one (junk on stdout) must not fill the message."""
+    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 def write_job(path: str | os.PathLike[str], job: dict[str, Any]) -> Path:
