@@ -83,8 +83,8 @@ _STAND_INS: dict[str, str] = {
     "ʦ": "ts", "ʣ": "dz", "ʧ": "tʃ", "ʤ": "dʒ", "ʨ": "tɕ", "ʥ": "dʑ",
 }  # fmt: skip
 # espeak-ng also prints some of its own phoneme names as IPA in a few languages only: its "y" is IPA
-# [y] (rounded) in French, German or Turkish but names an unrounded vowel in these (espeak-ng 1.51,
-# every voice checked against the language's phonology). Read as [y], the lips would purse on them.
+# [y] (rounded) in French, German or Turkish but names an unrounded vowel in these (espeak-ng 1.51;
+# ~80 voices spoken with words holding such letters). Read as [y], the lips would purse on them.
 _LANGUAGE_STAND_INS: dict[str, dict[str, str]] = {
     "ru": {"y": "ɨ"},  # ы: "мы", "был"
     "pt-br": {"y": "ɪ"},  # unstressed final e: "de", "que", "filme" (European pt already writes ɨ)
