@@ -365,6 +365,7 @@ class GenerationRun:
         self.scene_uid = scene.session_uid
         self.prefs = prefs
         self.frame_range = frame_range
+        self.range_plan: dict[str, Any] | None = None  # what a re-generated range was planned on
         self.work_dir = Path(tempfile.mkdtemp(prefix="dualtalk_run_"))
         try:
             self.job = build_job(settings, self.work_dir, prefs)
@@ -383,21 +384,14 @@ class GenerationRun:
 
     def _plan_range(self, first: int, last: int) -> None:
         """Re-generate only ``first..last`` of the take: the engine hears the audio around it."""
-        from ..scene.apply import scene_fps
-        from ..scene.layers import plan_range
-
-        a, b = check_characters(self.settings)
-        plan = plan_range((a, b), scene_fps(self.scene), first, last, self.apply_opts.crossfade)
+        plan, self.range_plan = _range_plan(self.scene, self.settings, first, last, self.apply_opts.crossfade)
         audio = self.job["audio"]
         base = audio.get("start") or 0.0
         end = base + plan.audio_end
         audio["start"] = base + plan.audio_start
         audio["end"] = end if audio.get("end") is None else min(end, audio["end"])
         _check_recording_reaches(audio, f"Re-generate selection (frames {first}-{last})")
-        opts = self.apply_opts
-        # frames of the take's actions: the same as the timeline's unless its strips were moved
-        opts.replace_range, opts.start_frame, opts.take = (plan.first, plan.last), plan.start_frame, plan.take
-        opts.markers, opts.frame_range = False, "keep"
+        _range_options(self.apply_opts, self.range_plan)
 
     def _python(self) -> str:
         from .deps import resolve_python
@@ -470,7 +464,7 @@ class GenerationRun:
                 return Outcome(
                     False,
                     "DualTalk: the scene was closed or deleted during generation; nothing was applied"
-                    + self._kept("choose the characters in a scene"),
+                    + self._kept("choose the characters in a scene", closed=True),
                 )
             # an undo meanwhile reloads the scene's settings into new memory: read them afresh
             self.scene, self.settings = scene, scene.dualtalk  # type: ignore[attr-defined]  # ours, registered
@@ -523,14 +517,23 @@ class GenerationRun:
                 gone.append((role, lost + " (needs shape keys or an armature)"))
         return gone
 
-    def _kept(self, then: str) -> str:
+    def _kept(self, then: str, closed: bool = False) -> str:
         """Move the take out of the run's temp folder (removed after every run) into one of its own,
         and say how to key it: ``"; the take is kept: <then>, then run bpy.ops...(directory=...)"``.
-        A re-generated range is a stretch of a take, nothing to key alone: "" (as when the move fails)."""
-        if self.frame_range is not None or self.worker is None or not self.worker.result:
+        A re-generated range keeps its frames and the plan it was made for (:func:`apply_take`
+        keys it only onto that same take): first reopen the file that held the take (``closed``).
+        "" when the move fails."""
+        if self.worker is None or not self.worker.result:
             return ""
         # the recording goes with it: Apply Saved Take places the audio the take was made from
-        folder = keep_take({**self.worker.result, "audio_files": list(self.sound.files)})
+        kept = {**self.worker.result, "audio_files": list(self.sound.files)}
+        if self.frame_range is not None:
+            if self.range_plan is None:
+                return ""
+            kept.update(frame_range=list(self.frame_range), range_plan=self.range_plan)
+            if closed:
+                then = "reopen the file that held the take"
+        folder = keep_take(kept)
         if folder is None:
             return ""
         return f"; the take is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
@@ -661,9 +664,60 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
         pass
     result.update(a=str(paths[0]), b=str(paths[1]))
     options = apply_options(settings, prefs)
+    frame_range = _kept_range(scene, settings, result, options)
     inspected = preflight(settings, options)
     sound = TakeSound.of_result(result, bool(settings.sound_strip))
-    return key_take(scene, settings, options, result, inspected, sound=sound)
+    return key_take(scene, settings, options, result, inspected, frame_range, sound)
+
+
+def _range_plan(
+    scene: Any, settings: Any, first: int, last: int, crossfade: int
+) -> tuple[Any, dict[str, Any]]:
+    """Plan re-generating timeline frames ``first..last`` on the panel's characters (``plan_range``):
+    the plan, and what it was made for (take, frames, fps, cross-fade) as JSON-ready values."""
+    import dataclasses
+
+    from ..scene.apply import scene_fps
+    from ..scene.layers import plan_range
+
+    a, b = check_characters(settings)
+    fps = scene_fps(scene)
+    plan = plan_range((a, b), fps, first, last, crossfade)
+    return plan, {**dataclasses.asdict(plan), "fps": float(fps), "crossfade": int(crossfade)}
+
+
+def _range_options(opts: ApplyOptions, plan: dict[str, Any]) -> None:
+    """Set ``opts`` to key only the planned range into the take already there."""
+    # frames of the take's actions: the same as the timeline's unless its strips were moved
+    opts.replace_range, opts.start_frame = (plan["first"], plan["last"]), plan["start_frame"]
+    opts.take, opts.crossfade = plan["take"], plan["crossfade"]
+    opts.markers, opts.frame_range = False, "keep"
+
+
+def _kept_range(
+    scene: Any, settings: Any, result: dict[str, Any], options: ApplyOptions
+) -> tuple[int, int] | None:
+    """A kept re-generated range (``result["frame_range"]``): re-plan it on the characters now and
+    set ``options`` to key only it, when the plan is the one it was made for; else refuse. None for
+    a whole take."""
+    stored, kept = result.get("range_plan"), result.get("frame_range")
+    if stored is None and kept is None:
+        return None
+    try:
+        first, last = (int(f) for f in kept)  # type: ignore[union-attr]  # checked below
+        _plan, plan = _range_plan(scene, settings, first, last, int(stored["crossfade"]))  # type: ignore[index]
+        same = plan == stored
+    except DualTalkError:
+        same = False
+    except (TypeError, ValueError, KeyError):
+        raise DualTalkError("this kept range does not say which frames of which take it redoes") from None
+    if not same:
+        raise DualTalkError(
+            f"the take changed since this range was made; select frames {first}-{last} "
+            "and press Re-generate selection again"
+        )
+    _range_options(options, plan)
+    return first, last
 
 
 def key_take(
