@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
 from .job import Outcome
-from .worker_client import drain_lines
+from .worker_client import drain_lines, signal_group
 
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x);
 # pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript.
@@ -283,10 +283,10 @@ class Installer:
         proc = self._proc
         if proc is None:
             return
-        _signal_group(proc, signal.SIGTERM)
+        signal_group(proc, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(2)
-        _signal_group(proc, getattr(signal, "SIGKILL", signal.SIGTERM))  # what ignored SIGTERM
+        signal_group(proc, getattr(signal, "SIGKILL", signal.SIGTERM))  # what ignored SIGTERM
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(5)
         _wait_group_gone(proc.pid)
@@ -324,16 +324,6 @@ def _made_by(label: str, argv: list[str]) -> Path | None:
 def _index_url(argv: list[str]) -> str:
     """The ``--index-url`` a pip step was given ('' for pip's default)."""
     return argv[argv.index("--index-url") + 1] if "--index-url" in argv[:-1] else ""
-
-
-def _signal_group(proc: subprocess.Popen[str], sig: int) -> None:
-    """Send ``sig`` to the step's process group (POSIX), else stop the process itself (Windows)."""
-    if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, sig)
-        return
-    if proc.poll() is None:
-        proc.kill()
 
 
 def _wait_group_gone(pgid: int, timeout: float = 1.0) -> None:

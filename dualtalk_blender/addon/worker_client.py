@@ -156,20 +156,8 @@ class WorkerProcess:
         self.returncode = proc.returncode
 
     def _signal(self, sig: int) -> None:
-        """Send ``sig`` to the worker's process group (to the worker alone where there is none)."""
-        proc = self._proc
-        assert proc is not None
-        if os.name == "posix":
-            try:
-                os.killpg(proc.pid, sig)
-                return
-            except (ProcessLookupError, PermissionError):
-                pass
-        if proc.poll() is None:
-            if sig == signal.SIGTERM:
-                proc.terminate()
-            else:
-                proc.kill()
+        assert self._proc is not None
+        signal_group(self._proc, sig)
 
     # polling --------------------------------------------------------------------------
     def poll(self) -> list[dict[str, Any]]:
@@ -289,6 +277,22 @@ class WorkerProcess:
             f"(exit code {code}, nothing started{': ' + said[0] if said else ''}); set 'Python with torch' "
             "in the add-on preferences to another interpreter and press Check Python"
         )
+
+
+def signal_group(proc: subprocess.Popen[str], sig: int) -> None:
+    """Send ``sig`` to the process group ``proc`` leads (started with ``start_new_session``), so
+    what it started stops too; to ``proc`` alone where there is no group (Windows)."""
+    if os.name == "posix":
+        try:
+            os.killpg(proc.pid, sig)
+            return
+        except (ProcessLookupError, PermissionError):
+            pass
+    if proc.poll() is None:
+        if sig == signal.SIGTERM:
+            proc.terminate()
+        else:
+            proc.kill()
 
 
 @atexit.register
