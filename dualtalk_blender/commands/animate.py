@@ -29,9 +29,7 @@ import logging
 import math
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Iterator
@@ -316,26 +314,14 @@ def _check_exportable(characters: tuple[Any, Any], scope: str) -> None:
 def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
     """The work folder, marked as ours, for a shot that writes work files; with ``engine`` also a
     hidden scratch folder inside it where the engine writes its take (moved into place with the
-    shot's other outputs by :func:`~...inference.core.fileio.staged_set`; removed whatever happens). A work folder this shot
-    created is removed again when the shot fails, so a failed first run leaves no work folder."""
-    from ...inference.core.outputs import drop_work_folder, mark_work_folder
+    shot's other outputs by :func:`~...inference.core.fileio.staged_set`; removed whatever happens). A
+    work folder this shot created is removed again when the shot fails, so a failed first run leaves
+    no work folder."""
+    from ...inference.core.fileio import scratch_folder
+    from ...inference.core.outputs import run_folder
 
-    created = not work.exists() and not work.is_symlink()
-    mark_work_folder(work)
-    scratch = Path(tempfile.mkdtemp(prefix=".engine.", suffix=".part", dir=work)) if engine else None
-    done = False
-    try:
+    with run_folder(work), scratch_folder(work) if engine else contextlib.nullcontext() as scratch:
         yield scratch
-        done = True
-    except DualTalkError as exc:  # a message naming the scratch folder names the work folder instead
-        if scratch is None or str(scratch) not in str(exc):
-            raise
-        raise type(exc)(str(exc).replace(str(scratch), str(work))) from None
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
-        if created and not done:
-            drop_work_folder(work)  # only while nothing else (another run's files) is in it
 
 
 def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> Any:
@@ -665,7 +651,11 @@ def run(args: argparse.Namespace) -> int:
         check_summary(summary, shots, job)
     for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
         _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
-        _warn_unused_engine(unused_engine_settings(shot), f"shot {shot.name!r}: ", "motion_a/motion_b")
+        _warn_unused_engine(
+            [option.name for option in unused_engine_settings(shot)],
+            f"shot {shot.name!r}: ",
+            "motion_a/motion_b",
+        )
     outcomes = [_Outcome(shot.name) for shot in shots]
     try:
         _run_batch(shots, outcomes, progress)

@@ -11,21 +11,17 @@ leaves the earlier run's set as it was.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shlex
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ...inference.core import interrupts, outputs
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import ensure_writable_dir, final_names, staged_set
+from ...inference.core.fileio import final_names, scratch_folder, staged_set
 from ...inference.core.progress import ConsoleBar, Progress
 from ..scene.blendio import quiet_native_output, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
@@ -175,7 +171,8 @@ def run(args: argparse.Namespace) -> int:
     # Every file goes to a hidden name first; all are renamed into place together once the last is
     # written, so a re-run stopped part-way leaves the earlier run's set whole.
     with (
-        _out_folder(args.out) as out,
+        # absolute: the .blend stores its sound as "//dialogue.wav" and finds it wherever the folder goes
+        outputs.run_folder(os.path.abspath(args.out)) as out,
         staged_set([out / n for n in DEMO_FILES if n in _planned(args)]) as staged,
     ):
         wav = out / "dialogue.wav"
@@ -215,23 +212,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _out_folder(path: str) -> Iterator[Path]:
-    """``--out``, absolute (the .blend stores its sound as "//dialogue.wav" and finds it wherever the
-    folder goes) and marked as ours. A folder this run created is removed again when the run stops
-    before its files are in place, so a first run stopped part-way leaves no folder behind."""
-    created = not os.path.lexists(path)
-    out = Path(os.path.abspath(ensure_writable_dir(path)))
-    outputs.mark_work_folder(out)
-    done = False
-    try:
-        yield out
-        done = True
-    finally:
-        if created and not done:
-            outputs.drop_work_folder(out)  # only while nothing else is in it
-
-
 class _FinalNames:
     """Progress whose messages name the final files, not their hidden staged names (the preview
     reports the file it wrote)."""
@@ -253,17 +233,10 @@ def _write_take(
     and move the two files to their staged names; the scratch folder goes whatever happens."""
     from ...inference import pipeline
 
-    scratch = Path(tempfile.mkdtemp(prefix=".engine.", suffix=".part", dir=out))
-    try:
+    with scratch_folder(out) as scratch:  # a message naming it names --out instead
         take = pipeline.run(req, scratch, progress=progress, dialogue=dialogue, engines=engines)
         os.replace(take.path_a, staged[out / "A.npz"])
         os.replace(take.path_b, staged[out / "B.npz"])
-    except DualTalkError as exc:  # a message naming the scratch folder names --out instead
-        if str(scratch) not in str(exc):
-            raise
-        raise type(exc)(str(exc).replace(str(scratch), str(out))) from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
     return take
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -114,6 +115,21 @@ def staged_set(finals: Sequence[str | os.PathLike[str]]) -> Iterator[dict[Path, 
             if message == str(exc):
                 raise
             raise type(exc)(message) from None
+
+
+@contextlib.contextmanager
+def scratch_folder(inside: Path) -> Iterator[Path]:
+    """A hidden folder in ``inside`` where an engine writes its take before the files are moved to
+    their staged names; removed whatever happens. A message naming it names ``inside`` instead."""
+    scratch = Path(tempfile.mkdtemp(prefix=".engine.", suffix=".part", dir=inside))
+    try:
+        yield scratch
+    except DualTalkError as exc:
+        if str(scratch) not in str(exc):
+            raise
+        raise type(exc)(str(exc).replace(str(scratch), str(inside))) from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # only the scratch folder made above
 
 
 def final_names(text: str, staged: dict[Path, Path]) -> str:

@@ -14,12 +14,13 @@ are about to write.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import DualTalkError
-from .fileio import cannot_write
+from .fileio import cannot_write, ensure_writable_dir
 
 WORK_MARKER = ".dualtalk-work"  # in a folder we created for intermediates: its A.npz etc. are ours
 
@@ -145,15 +146,31 @@ def mark_work_folder(folder: str | os.PathLike[str]) -> None:
         marker.write_text("DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n")
 
 
-def drop_work_folder(folder: str | os.PathLike[str]) -> None:
+@contextlib.contextmanager
+def run_folder(folder: str | os.PathLike[str]) -> Iterator[Path]:
+    """``folder`` made if needed (checked writable) and marked as ours for one run; one this run
+    made is removed again when the run fails or stops, so a first run stopped part-way leaves no
+    folder behind (``animate``'s work folder, the demo's ``--out``)."""
+    p = Path(folder)
+    created = not os.path.lexists(p)
+    ensure_writable_dir(p)
+    mark_work_folder(p)
+    try:
+        yield p
+    except BaseException:
+        if created:
+            _drop_work_folder(p)
+        raise
+
+
+def _drop_work_folder(folder: Path) -> None:
     """Remove a work folder a failed first run made, and its marker, only while nothing else is in
     it: another run writing there keeps both (without the marker every later run refused the folder
     as not DualTalk's)."""
-    p = Path(folder)
     try:
-        if [c.name for c in p.iterdir()] != [WORK_MARKER]:
+        if [c.name for c in folder.iterdir()] != [WORK_MARKER]:
             return
-        (p / WORK_MARKER).unlink()
-        p.rmdir()
+        (folder / WORK_MARKER).unlink()
+        folder.rmdir()
     except OSError:
         return
