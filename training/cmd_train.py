@@ -33,6 +33,7 @@ from ..inference.core.progress import ConsoleBar
 from .dataset import (
     Conversation,
     DualTalkDataset,
+    add_array,
     load_conversations,
     shared_conversations,
     split_conversations,
@@ -225,8 +226,7 @@ def _conversation_fingerprint(conv: Conversation) -> str:
     digest = hashlib.blake2b(digest_size=12)
     for part in (*conv.motion, *conv.audio):
         if isinstance(part, np.ndarray):
-            digest.update(repr(part.shape).encode())
-            digest.update(np.ascontiguousarray(part).tobytes())
+            add_array(digest, part)
         else:
             digest.update(repr(("streamed", len(part), getattr(part, "file_samples", None))).encode())
     return digest.hexdigest()

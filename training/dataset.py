@@ -297,6 +297,12 @@ def split_conversations(
     return train, val
 
 
+def add_array(digest: hashlib.blake2b, array: np.ndarray) -> None:
+    """Feed an array's shape and values to a content hash (the same values in another shape differ)."""
+    digest.update(repr(array.shape).encode())
+    digest.update(np.ascontiguousarray(array).tobytes())
+
+
 def shared_conversations(train: Sequence[Conversation], val: Sequence[Conversation]) -> list[str]:
     """The stems of ``val`` whose motion is also one of ``train``'s conversations (the same folder, a copy).
 
@@ -307,8 +313,7 @@ def shared_conversations(train: Sequence[Conversation], val: Sequence[Conversati
     def key(conv: Conversation) -> str:
         digest = hashlib.blake2b(digest_size=16)
         for m in conv.motion:
-            digest.update(repr(m.shape).encode())
-            digest.update(np.ascontiguousarray(m).tobytes())
+            add_array(digest, m)
         return digest.hexdigest()
 
     seen = {key(c) for c in train}
