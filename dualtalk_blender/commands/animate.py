@@ -180,7 +180,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         samples=args.samples,
     )
     _warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
-    _warn_unused_engine([f"--{key.replace('_', '-')}" for key in unused_engine_settings(shot)])
+    _warn_unused_engine([option.flag for option in unused_engine_settings(shot)])
     return shot
 
 

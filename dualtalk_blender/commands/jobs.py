@@ -42,8 +42,8 @@ from typing import Any
 
 from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
+from ...inference.core.request import BEHAVIOUR, OPTIONS, Option, Request, coerce
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
-from ...inference.core.request import OPTIONS, Option, Request, coerce
 from ..rig.jsonfile import read_json
 from ..rig.options import RENDER_SIZE, SCENE_OPTIONS, ApplyOptions, check_render, render_size_ok
 
@@ -288,18 +288,16 @@ def unused_render_settings(shot: Shot) -> list[str]:
     return [key for key in ("resolution", "samples") if getattr(shot, key) is not None]
 
 
-def unused_engine_settings(shot: Shot) -> list[str]:
+def unused_engine_settings(shot: Shot) -> list[Option]:
     """The behaviour and lip settings a shot gives though it keys motion files it was given: they
     shape the engine's take, and the engine does not run (the files' blinks, nods and looks were
-    made when they were generated). Names as the options' declarations spell them."""
+    made when they were generated)."""
     if shot.motion_a is None:
         return []
-    from ...inference.core import request
-
     return [
-        option.name
-        for option in request.OPTIONS
-        if (option.group == request.BEHAVIOUR or option.name in ("lip_release", "lip_rounding"))
+        option
+        for option in OPTIONS
+        if (option.group == BEHAVIOUR or option.name in ("lip_release", "lip_rounding"))
         and getattr(shot.req, option.name, option.default) != option.default
     ]
 
