@@ -274,13 +274,6 @@ class TakeSound:
         return cls(tuple(files), place)
 
 
-def add_sound_strips(
-    scene: Any, s: Any, start_time: float, start_frame: int, frames: int | None = None
-) -> list[str]:
-    """The panel's recording as the take's sound strips (see :func:`place_sound_strips`)."""
-    return place_sound_strips(scene, TakeSound.of_panel(s), start_time, start_frame, frames)
-
-
 def place_sound_strips(
     scene: Any, sound: TakeSound, start_time: float, start_frame: int, frames: int | None = None
 ) -> list[str]:

@@ -191,14 +191,14 @@ def test_sound_strip_starts_where_the_animation_starts(scene, tmp_path):
     s = scene.dualtalk
     s.audio, s.audio_form = str(wav), "STEREO"
     scene.frame_start = 10
-    names = ui_run.add_sound_strips(scene, s, start_time=1.0, start_frame=10)
+    names = ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), start_time=1.0, start_frame=10)
     assert names == ["DualTalk dialogue"]  # both voices in one file: named as animate and the demo name it
     strip = scene.sequence_editor.strips[names[0]]
     fps = scene.render.fps / scene.render.fps_base
     assert strip.frame_final_start == 10  # the part before --start is trimmed away
     assert strip.frame_start == 10 - round(fps)
     # A second run replaces our strip instead of stacking another.
-    ui_run.add_sound_strips(scene, s, start_time=0.0, start_frame=10)
+    ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), start_time=0.0, start_frame=10)
     assert [st.name for st in scene.sequence_editor.strips] == names
 
 
@@ -207,9 +207,12 @@ def test_two_files_get_two_strips_and_no_audio_module_means_none(scene, tmp_path
     s.audio = str(ah.write_dialogue_wav(tmp_path / "a.wav"))
     s.audio_b = str(ah.write_dialogue_wav(tmp_path / "b.wav"))
     s.audio_form = "TWO_FILES"
-    assert ui_run.add_sound_strips(scene, s, 0.0, 1) == ["DualTalk A audio", "DualTalk B audio"]
+    assert ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), 0.0, 1) == [
+        "DualTalk A audio",
+        "DualTalk B audio",
+    ]
     monkeypatch.setitem(sys.modules, "aud", None)  # a Blender build without audio
-    assert ui_run.add_sound_strips(scene, s, 0.0, 1) == []
+    assert ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), 0.0, 1) == []
 
 
 def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):

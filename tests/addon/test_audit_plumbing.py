@@ -83,7 +83,7 @@ def test_sound_strip_turned_on_mid_run_does_not_place_one(scene, assets):
     ah.setup_panel(scene, a, b, assets["take1"], assets["ckpt"])
     s = scene.dualtalk
     s.sound_strip = False
-    ui_run.add_sound_strips(scene, s, 0.0, 1)  # the earlier take's strip
+    ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), 0.0, 1)  # the earlier take's strip
     run = ui_run.GenerationRun(scene, s, _prefs()).start()
     s.sound_strip = True
 
