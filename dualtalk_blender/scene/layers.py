@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -341,8 +342,11 @@ def write_take(
     names = {layer: action_name(prefix, layer) for layer in (REST, *used)}
     replaced = _replaced(targets, names)
     actions: dict[str, Any] = {}
+    # which take this is, beyond its name and frames: a range kept for one take never lands on a
+    # new take made over the same audio and frames (see plan_range)
+    take_id = uuid.uuid4().hex[:16]
     for layer, name in names.items():
-        actions[layer] = _new_action(name, {**meta, "layer": layer}, start, end)
+        actions[layer] = _new_action(name, {**meta, "layer": layer, "take_id": take_id}, start, end)
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
@@ -666,6 +670,7 @@ class RangePlan:
     audio_start: float  # seconds into the take's audio the engine starts hearing
     audio_end: float  # ... and stops
     offset: int = 0  # timeline frame = action frame + offset (strips moved in the NLA editor)
+    take_id: str = ""  # each character's take id, comma-joined ("" for takes keyed before ids)
 
 
 def strip_offset(obj: Any) -> float:
@@ -770,4 +775,5 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
         audio_start=(f0 - take_start) / fps,
         audio_end=end,
         offset=offset,
+        take_id=",".join(str(m.get("take_id", "")) for _name, m in takes),
     )

@@ -2,7 +2,7 @@
 .blend before it comes back. The re-generated stretch used to be dropped with the run. Now it is
 kept like a whole take, and keyed later onto that same take only: the status line says to reopen
 the file that held the take and run ``bpy.ops.dualtalk.apply_take(directory=...)``; onto a take
-that changed meanwhile (another fps, a new whole take) it is refused, the scene untouched."""
+that changed meanwhile (another fps, a new whole take, even over the same frames) it is refused, the scene untouched."""
 
 from __future__ import annotations
 
@@ -120,6 +120,12 @@ def test_a_kept_range_is_refused_on_a_take_that_changed(scene, assets, tmp_path,
         assert ah.scene_fingerprint(scene) == untouched
 
         scene.render.fps = 25
+        with bpy.context.temp_override(scene=scene):  # a new whole take over the same frames and audio
+            assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+        untouched, jaw = ah.scene_fingerprint(scene), _jaw()
+        _refused(folder, refusal)
+        assert ah.scene_fingerprint(scene) == untouched and _jaw() == jaw
+
         scene.frame_start = 5  # a new whole take meanwhile, starting later
         with bpy.context.temp_override(scene=scene):
             assert bpy.ops.dualtalk.generate() == {"FINISHED"}
