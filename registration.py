@@ -10,13 +10,14 @@ CLASSES: tuple[type, ...] = ()
 
 
 def _classes() -> tuple[type, ...]:
-    from .operators import generate, preferences_ops
+    from .operators import generate, preferences_ops, remove_take
     from .panels import main_panel, preferences, properties
 
     return (
         *properties.CLASSES,
         *preferences.CLASSES,
         *generate.CLASSES,
+        *remove_take.CLASSES,
         *preferences_ops.CLASSES,
         *main_panel.CLASSES,
     )

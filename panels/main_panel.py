@@ -84,6 +84,9 @@ class DUALTALK_PT_main(bpy.types.Panel):
             row.enabled = context.scene.use_preview_range
             row.operator("dualtalk.regenerate_range", icon="PREVIEW_RANGE")
             layout.operator("dualtalk.apply_take", text="Apply Saved Take...", icon="FILE_FOLDER")
+            row = layout.row()
+            row.enabled = can_remove_take(s)
+            row.operator("dualtalk.remove_take", icon="TRASH")
         if status.last:
             layout.label(text=status.last[:120])
         draw_layers(layout, s)
@@ -91,6 +94,18 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "fbx_path")
         box.prop(s, "fbx_scope", expand=True)
         box.operator("dualtalk.export_fbx", icon="EXPORT")
+
+
+def can_remove_take(s) -> bool:
+    """Remove Take is enabled: a chosen character carries a take and no generation is running."""
+    from ..dualtalk_blender.scene import remove_take
+
+    if ui_run.ACTIVE is not None and ui_run.ACTIVE.running:
+        return False
+    try:
+        return any(obj is not None and remove_take.carries_take(obj) for obj in (s.char_a, s.char_b))
+    except Exception:  # a half-set-up character: nothing to remove
+        return False
 
 
 def draw_layers(layout, s) -> None:

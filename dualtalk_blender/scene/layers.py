@@ -29,6 +29,11 @@ unless an influence is given. A range re-generation rewrites only the frames of 
 plus cross-fade frames (:func:`replace_range`), and refuses before writing anything. An action is
 deleted only once nothing plays it (a renamed character keeps its take), and a track of ours the
 animator deleted (the locked rest track too) comes back in its place on the next take.
+
+What a datablock was before its first take is recorded on it (:data:`BEFORE_PROP`): the value of
+every property a take keys, the active action's blend type, influence and extrapolation, and the
+animator's action pushed to its ``(kept by DualTalk)`` track, so *Remove Take*
+(:mod:`.remove_take`) can put the character back as it was.
 """
 
 from __future__ import annotations
@@ -68,6 +73,8 @@ RANGE_CONTEXT_S = 2.0  # audio the engine hears on each side of a re-generated r
 FLOAT32_MARGIN = 0.999  # keys are stored as float32: aim a hair inside the bound
 NAME_BYTES = 255  # Blender 5's longest datablock name, in UTF-8 bytes
 SAME_LAYER = ("take", "character", "layer")  # what makes an existing action the one a run replaces
+BEFORE_PROP = "dualtalk_before"  # datablock custom property: what it was before its first take (JSON)
+ACTIVE_SETTINGS = ("blend_type", "influence", "extrapolation")  # AnimData.action_<setting>
 
 
 def track_name(layer: str) -> str:
@@ -204,8 +211,90 @@ def _release_active(idblock: Any, through: float) -> list[str]:
         return []
     if our_strips(idblock):
         return []  # the user's tweak layer on top of our tracks: never touched
+    settings = active_settings(ad)  # as the animator had them (the first take sets Combine after)
+    slot = getattr(ad, "action_slot", None)
+    tracks_before = list(ad.nla_tracks)
     pushed = compat.push_to_nla(idblock, f"{current.name} (kept by DualTalk)", through)
+    if pushed:
+        new = [t for t in ad.nla_tracks if all(t != old for old in tracks_before)]
+        if new:
+            _note_kept(idblock, new[0].name, current.name, slot, settings)
     return [pushed] if pushed else []
+
+
+def before_record(idblock: Any) -> dict[str, Any]:
+    """What ``idblock`` was before its first take (:data:`BEFORE_PROP`), or {} (none recorded: no take,
+    or a take keyed before DualTalk kept this record).
+
+    Keys: ``animation_data`` (whether it had any), ``blend_type``/``influence``/``extrapolation`` (its
+    active action's settings), ``values`` ([data path, index, value] of each property a take keys, as
+    it was before the first take that keyed it), ``kept`` (each action pushed below the take: its
+    ``track``, ``action`` and ``slot`` names and the active-action settings it played with).
+    """
+    try:
+        record = json.loads(str(idblock[BEFORE_PROP]))
+    except (KeyError, TypeError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def forget_before(idblock: Any) -> None:
+    """Drop the record of what ``idblock`` was before its first take (its take is gone)."""
+    if BEFORE_PROP in idblock.keys():
+        del idblock[BEFORE_PROP]
+
+
+def active_settings(ad: Any) -> dict[str, Any]:
+    """The active action's blend type, influence and extrapolation ({} without animation data)."""
+    if ad is None:
+        return {}
+    return {name: getattr(ad, f"action_{name}") for name in ACTIVE_SETTINGS}
+
+
+def static_value(idblock: Any, data_path: str, index: int) -> float | None:
+    """The value ``idblock`` holds now at ``data_path[index]``; None where the path does not resolve."""
+    try:
+        value = idblock.path_resolve(data_path)
+        if not isinstance(value, int | float):
+            value = value[index]
+        return float(value)
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def _write_before(idblock: Any, record: Mapping[str, Any]) -> None:
+    idblock[BEFORE_PROP] = json.dumps(record, sort_keys=True, default=str)
+
+
+def _note_kept(idblock: Any, track: str, action: str, slot: Any, settings: Mapping[str, Any]) -> None:
+    record = before_record(idblock)
+    slot_name = getattr(slot, "identifier", None) if slot is not None else None
+    record.setdefault("kept", []).append({"track": track, "action": action, "slot": slot_name, **settings})
+    _write_before(idblock, record)
+
+
+def _record_before(target: TargetCurves, first_time: bool) -> None:
+    """Record what ``target``'s datablock is before this take changes it: on its first take, and for
+    properties a later take keys for the first time. A take keyed before this record existed gets
+    none (the values now are that take's, not the animator's)."""
+    idblock = target.idblock
+    record = before_record(idblock)
+    if not record and not first_time:
+        return
+    if "animation_data" not in record:
+        ad = idblock.animation_data
+        record["animation_data"] = ad is not None
+        record.update(active_settings(ad))
+    values = record.setdefault("values", [])
+    held = {(str(p), int(i)) for p, i, _v in values}
+    for c in target.curves:
+        if (c.data_path, c.index) in held:
+            continue
+        value = static_value(idblock, c.data_path, c.index)
+        if value is not None:
+            values.append([c.data_path, c.index, value])
+            held.add((c.data_path, c.index))
+    _write_before(idblock, record)
 
 
 def _place_strip(
@@ -332,6 +421,7 @@ def write_take(
     pushed: list[str] = []
     for target in targets:
         first_time = not our_strips(target.idblock)
+        _record_before(target, first_time)
         pushed += _release_active(target.idblock, end)
         ad = target.idblock.animation_data or target.idblock.animation_data_create()
         if first_time and ad.action is None:

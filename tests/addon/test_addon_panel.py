@@ -78,6 +78,7 @@ def test_panel_shows_pickers_with_rig_summaries_and_the_buttons(scene):
         "dualtalk.generate",
         "dualtalk.regenerate_range",
         "dualtalk.apply_take",
+        "dualtalk.remove_take",
         "dualtalk.export_fbx",
     ]
     props = {t for kind, t in log if kind == "prop"}

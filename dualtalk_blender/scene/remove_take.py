@@ -1,0 +1,556 @@
+"""Remove Take: a character back as it was before DualTalk keyed it.
+
+For each chosen character, on each datablock our layers live on (its shape keys, its armature or
+object; :func:`.layers.character_idblocks`):
+
+- our tracks go: ``DualTalk rest`` and the four layer tracks (a track of that name holding a strip of
+  the animator's own is theirs, and stays);
+- our layer actions those tracks played are deleted once nothing plays them any more: an action
+  another character's take, or a strip of the animator's, still plays stays, and so does one with a
+  fake user (kept in the file on purpose);
+- the animator's action DualTalk pushed to ``<action> (kept by DualTalk)`` on the first take is the
+  active action again, with the slot, blend type, influence and extrapolation it had (recorded then,
+  :func:`.layers.before_record`); when the animator has made another active action since (keys set
+  on top of the take), theirs stays active and the pushed one stays on its track;
+- every property the take keyed is given back the value it held before the first take that keyed it
+  (recorded then), else the value of the rest track (the take's "influence 0"): with its animation
+  gone, a shape key shows its static value, so this is what the character shows where nothing else
+  of the animator's animates that property;
+- the drivers DualTalk gave the meshes that follow the face (lashes, teeth: :mod:`.companions`) go,
+  their keys left at the face's restored value;
+- the take's turn markers and DualTalk's sound strips (never the animator's: ``sound.OWNER_PROP``)
+  go when no character left in the scene plays that take (same take name, start frame and rate).
+  They are the scene's one set, made by the last Generate: they count as this take's when they name
+  one of its characters (markers) or start on its first frame (strips), or when no DualTalk take is
+  left in the scene at all.
+
+Everything else stays: the animator's tracks, strips, actions, keys and drivers, the scene's frame
+range, shape-key slider ranges DualTalk opened, a mesh made single-user. Everything is checked
+before anything is written (:func:`plan_removal`), so a refusal (no take, linked or non-editable
+data, NLA in tweak mode) changes nothing.
+
+Python API::
+
+    from dualtalk.dualtalk_blender.scene.remove_take import remove_take
+    report = remove_take([alice, bob])  # one undo step
+    print(report.summary)  # "removed take 'take' from Alice and Bob: 12 tracks, 10 actions, 3 markers, ..."
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import bpy
+
+from ...inference.core.errors import DualTalkError
+from ..rig.layer_names import LAYERS
+from . import apply, companions, compat, layers, sound
+from .characters import find_mesh_and_armature, rig_meshes
+from .keying import action_meta, is_ours
+
+KEPT_SUFFIX = " (kept by DualTalk)"  # the track name compat.push_to_nla gets from layers._release_active
+OUR_TRACKS = frozenset(layers.track_name(layer) for layer in (layers.REST, *LAYERS))
+BLENDER_BLEND = "REPLACE"  # a new datablock's active-action blend (the first take set Combine)
+
+
+def _ptr(idblock: Any) -> int:
+    return int(idblock.as_pointer())
+
+
+def _names(names: Sequence[str]) -> str:
+    """'Alice', 'Alice and Bob', 'Alice, Bob and Carol'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def take_key(meta: dict[str, Any]) -> tuple[str, int, float]:
+    """What makes two characters' layers one take: its name, first frame and rate (both characters of
+    one Generate share them; each character's own actions and take id differ)."""
+    return (str(meta.get("take", "")), int(meta.get("start_frame", 0)), round(float(meta.get("fps", 0.0)), 6))
+
+
+@dataclass
+class _Kept:
+    """The animator's action DualTalk pushed below the take, to be made active again."""
+
+    track: Any
+    action: Any
+    slot: Any
+    settings: dict[str, Any]
+
+
+@dataclass
+class _Block:
+    """What happens to one datablock (shape keys, armature or object)."""
+
+    idblock: Any
+    tracks: list[Any]
+    values: list[tuple[str, int, float]]  # data path, index, value it is given back
+    kept: _Kept | None = None
+    settings: dict[str, Any] = field(default_factory=dict)  # active-action settings to put back
+    clear: bool = False  # it had no animation data before the take: drop what is left empty
+    followers: list[tuple[Any, Any, float | None]] = field(default_factory=list)  # key, driver, value
+
+
+@dataclass
+class RemovePlan:
+    """What :func:`remove_take` will do, worked out without changing anything."""
+
+    characters: list[str]
+    takes: list[str]
+    blocks: list[_Block]
+    actions: list[Any]  # our actions nothing will play any more
+    markers: list[Any]
+    strips: list[Any]  # our sound strips
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tracks(self) -> int:
+        return sum(len(b.tracks) for b in self.blocks)
+
+    @property
+    def restored(self) -> list[str]:
+        return [b.kept.action.name for b in self.blocks if b.kept is not None]
+
+    def what(self) -> str:
+        """'12 tracks, 10 actions, 3 markers, sound strip'."""
+        parts = [_count(self.tracks, "track"), _count(len(self.actions), "action")]
+        parts.append(_count(len(self.markers), "marker"))
+        if self.strips:
+            parts.append("sound strip" if len(self.strips) == 1 else _count(len(self.strips), "sound strip"))
+        return ", ".join(parts)
+
+    def question(self) -> str:
+        """The confirmation: what goes, what comes back, what stays."""
+        back = f"; {_names([repr(n) for n in self.restored])} plays again as before" if self.restored else ""
+        return (
+            f"Remove take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
+            f"{self.what()}{back}. Your own tracks, actions and keys stay."
+        )
+
+
+@dataclass
+class RemoveReport:
+    characters: list[str]
+    takes: list[str]
+    tracks: int
+    actions: list[str]  # deleted
+    markers: int
+    sound_strips: int
+    restored: list[str]  # the animator's actions made active again
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        parts = [
+            _count(self.tracks, "track"),
+            _count(len(self.actions), "action"),
+            _count(self.markers, "marker"),
+        ]
+        if self.sound_strips:
+            parts.append(
+                "sound strip" if self.sound_strips == 1 else _count(self.sound_strips, "sound strip")
+            )
+        line = (
+            f"removed take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
+            f"{', '.join(parts)}"
+        )
+        if self.restored:
+            line += f"; {_names([repr(n) for n in self.restored])} active again"
+        if self.notes:
+            line += f" (note: {self.notes[0]})"
+        return line
+
+
+# --- reading the scene ------------------------------------------------------------------------
+
+
+def our_tracks(idblock: Any) -> list[Any]:
+    """Our tracks on ``idblock``: the rest and layer tracks by name, unless one holds a strip playing
+    an action that is not ours (the animator's, on a track of that name: theirs)."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return []
+    return [
+        t
+        for t in ad.nla_tracks
+        if t.name in OUR_TRACKS and all(s.action is None or is_ours(s.action) for s in t.strips)
+    ]
+
+
+def carries_take(obj: Any) -> bool:
+    """Whether the character ``obj`` (mesh or armature) has DualTalk tracks to remove."""
+    try:
+        idblocks = layers.character_idblocks(obj)
+    except DualTalkError:
+        return False
+    return any(our_tracks(b) for b in idblocks)
+
+
+def _metas(idblocks: Iterable[Any]) -> list[dict[str, Any]]:
+    """The take records of the actions our tracks play (layers first, then the rest)."""
+    found: list[dict[str, Any]] = []
+    for idblock in idblocks:
+        strips = layers.our_strips(idblock)
+        for layer in (*LAYERS, layers.REST):
+            strip = strips.get(layer)
+            if strip is not None and is_ours(strip.action):
+                found.append(action_meta(strip.action))
+    return found
+
+
+def _scene_takes(scene: Any, skip: set[int]) -> list[dict[str, Any]]:
+    """The take records of every DualTalk take still in ``scene`` on datablocks not in ``skip``."""
+    blocks: list[Any] = []
+    for obj in scene.objects:
+        blocks.append(obj)
+        if obj.type == "MESH" and obj.data is not None and obj.data.shape_keys is not None:
+            blocks.append(obj.data.shape_keys)
+    return _metas(b for b in blocks if _ptr(b) not in skip)
+
+
+def _played_by_keys(skip: set[int]) -> set[int]:
+    """Actions our tracks play on shape-key blocks not in ``skip`` (other characters' faces)."""
+    out: set[int] = set()
+    for key in bpy.data.shape_keys:
+        if _ptr(key) in skip:
+            continue
+        out |= {_ptr(s.action) for t in our_tracks(key) for s in t.strips if s.action is not None}
+    return out
+
+
+def _refuse_unwritable(mesh: Any, arm: Any) -> None:
+    key = mesh.data.shape_keys
+    for idblock, kind in ((mesh, "object"), (mesh.data, "mesh data"), (key, "shape keys"), (arm, "armature")):
+        if idblock is None:
+            continue
+        if idblock.library is not None:
+            raise DualTalkError(
+                f"{mesh.name!r} cannot lose its take: its {kind} {idblock.name!r} is linked from "
+                f"{idblock.library.filepath} (read-only); make it local first"
+            )
+        if not getattr(idblock, "is_editable", True):
+            raise DualTalkError(
+                f"{mesh.name!r} cannot lose its take: its {kind} {idblock.name!r} is not editable "
+                "(a system library override); make it editable or local first"
+            )
+
+
+def _refuse_locked(idblocks: Sequence[Any], character: str) -> None:
+    for idblock in idblocks:
+        ad = idblock.animation_data
+        if ad is None:
+            continue
+        if ad.use_tweak_mode:
+            raise DualTalkError(
+                f"the NLA of {layers.label(idblock, character)} is in tweak mode; leave it (Tab in the NLA "
+                "editor) and remove the take again"
+            )
+        if any(getattr(t, "is_override_data", False) for t in our_tracks(idblock)):
+            raise DualTalkError(
+                f"the DualTalk tracks of {layers.label(idblock, character)} come from its library "
+                "(a library override); remove the take in the library file"
+            )
+
+
+def _find_kept(idblock: Any, record: dict[str, Any], ours: list[Any]) -> _Kept | None:
+    """The animator's action we pushed to a ``(kept by DualTalk)`` track, still there as we left it:
+    the track recorded when it was pushed; for a take keyed before that record, a track named after
+    the one action it plays (pushed with the blend Blender gives a new datablock)."""
+    ad = idblock.animation_data
+    if ad is None:
+        return None
+    tracks = {t.name: t for t in ad.nla_tracks if all(t != o for o in ours)}
+
+    def usable(track: Any) -> Any | None:
+        if track is None or len(track.strips) != 1:
+            return None
+        strip = track.strips[0]
+        return strip if strip.action is not None and not is_ours(strip.action) else None
+
+    if record:
+        for entry in record.get("kept", []):
+            track = tracks.get(str(entry.get("track")))
+            strip = usable(track)
+            if strip is not None:
+                settings = {k: entry[k] for k in layers.ACTIVE_SETTINGS if k in entry}
+                return _Kept(track, strip.action, strip.action_slot, settings)
+        return None
+    for track in tracks.values():
+        strip = usable(track)
+        if strip is not None and track.name == f"{strip.action.name}{KEPT_SUFFIX}":
+            return _Kept(track, strip.action, strip.action_slot, {"blend_type": BLENDER_BLEND})
+    return None
+
+
+def _values(idblock: Any, tracks: list[Any], record: dict[str, Any]) -> list[tuple[str, int, float]]:
+    """Each property our tracks animate on ``idblock`` and the value it gets back: the one recorded
+    before the first take that keyed it, else the rest track's."""
+    recorded = {(str(p), int(i)): float(v) for p, i, v in record.get("values", [])}
+    rest: dict[tuple[str, int], float] = {}
+    paths: list[tuple[str, int]] = []
+    for track in tracks:
+        for strip in track.strips:
+            if strip.action is None:
+                continue
+            for fc in compat.iter_fcurves(strip.action, strip.action_slot):
+                where = (fc.data_path, fc.array_index)
+                if where not in paths:
+                    paths.append(where)
+                if track.name == layers.track_name(layers.REST) and len(fc.keyframe_points):
+                    rest[where] = float(fc.keyframe_points[0].co[1])
+    out = []
+    for where in paths:
+        value = recorded.get(where, rest.get(where))
+        if value is not None:
+            out.append((where[0], where[1], value))
+    return out
+
+
+def _followers(
+    face_key: Any, arm: Any, values: list[tuple[str, int, float]]
+) -> list[tuple[Any, Any, float | None]]:
+    """Our drivers that make the rig's other meshes follow ``face_key``, with the value each key is
+    left at: the face key's own restored value."""
+    if arm is None or face_key is None:
+        return []
+    restored = {path: v for path, _i, v in values}
+    out = []
+    for mesh in rig_meshes(arm):
+        key = mesh.data.shape_keys
+        if key is None or key == face_key or key.animation_data is None or key.library is not None:
+            continue
+        for fc in key.animation_data.drivers:
+            variables = fc.driver.variables
+            if (
+                len(variables) == 1
+                and variables[0].name == companions.TAG
+                and variables[0].targets[0].id == face_key
+            ):
+                out.append((key, fc, restored.get(fc.data_path)))
+    return out
+
+
+def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str, list[_Block]]:
+    """Check one character (refusing in one line) and plan its datablocks."""
+    mesh, arm = find_mesh_and_armature(obj)
+    _refuse_unwritable(mesh, arm)
+    idblocks = layers.character_idblocks(obj)
+    _refuse_locked(idblocks, mesh.name)
+    if not any(our_tracks(b) for b in idblocks):
+        raise DualTalkError(f"{mesh.name!r} carries no DualTalk take; there is nothing to remove")
+    key = mesh.data.shape_keys
+    own = (
+        {_ptr(s.action) for t in our_tracks(key) for s in t.strips if s.action} if key is not None else set()
+    )
+    others = _played_by_keys(chosen)
+    blocks = []
+    for idblock in idblocks:
+        tracks = our_tracks(idblock)
+        played = {_ptr(s.action) for t in tracks for s in t.strips if s.action is not None}
+        if idblock != key and played and own and not played & own and played & others:
+            # one armature deforming two characters: its layers play the other character's take
+            notes.append(f"{idblock.name!r} plays another character's take; its DualTalk tracks stay")
+            continue
+        record = layers.before_record(idblock)
+        ad = idblock.animation_data
+        kept = _find_kept(idblock, record, tracks) if tracks else None
+        if kept is not None and ad.action is not None:
+            notes.append(
+                f"{kept.action.name!r} stays on its track {kept.track.name!r}: {ad.action.name!r} is the "
+                f"active action of {layers.label(idblock, mesh.name)}"
+            )
+            kept = None
+        settings: dict[str, Any] = {}
+        if kept is not None:
+            settings = dict(kept.settings)
+        elif ad is not None and ad.action is None:  # no tweak layer of the animator's on top: as it was
+            if record:
+                settings = {k: record[k] for k in layers.ACTIVE_SETTINGS if k in record}
+            elif tracks and ad.action_blend_type == "COMBINE":
+                settings = {"blend_type": BLENDER_BLEND}
+        values = _values(idblock, tracks, record)
+        block = _Block(
+            idblock,
+            tracks,
+            values,
+            kept,
+            settings,
+            clear=record.get("animation_data") is False and bool(tracks),
+        )
+        if idblock == key:
+            block.followers = _followers(key, arm, values)
+        if tracks or block.followers:
+            blocks.append(block)
+    return mesh.name, blocks
+
+
+def _doomed_actions(blocks: list[_Block]) -> list[Any]:
+    """Our actions that nothing will play once ``blocks``' tracks are gone (and no fake user keeps)."""
+    playing: dict[int, tuple[Any, int]] = {}
+    for block in blocks:
+        for track in block.tracks:
+            for strip in track.strips:
+                if strip.action is not None and is_ours(strip.action):
+                    action, n = playing.get(_ptr(strip.action), (strip.action, 0))
+                    playing[_ptr(action)] = (action, n + 1)
+    return [a for a, n in playing.values() if not a.use_fake_user and a.users - n <= 0]
+
+
+def _scene_items(
+    scene: Any, metas: list[dict[str, Any]], characters: list[str], chosen: set[int]
+) -> tuple[list[Any], list[Any]]:
+    """The markers and our sound strips that go with the removed take (see the module docstring)."""
+    left = _scene_takes(scene, chosen)
+    removed = {take_key(m) for m in metas}
+    if removed & {take_key(m) for m in left}:  # another character still plays the take
+        return [], []
+    names = set(characters) | {str(m.get("character", "")) for m in metas}
+    spoken = {f"{apply.MARKER_PREFIX}{n} speaks" for n in names}
+    markers = apply.owned_markers(scene)
+    if left and not any(m.name in spoken for m in markers):
+        markers = []  # another take's markers
+    strips: list[Any] = []
+    se = scene.sequence_editor
+    if se is not None:
+        top = list(se.strips)
+        strips = [s for s in sound.our_strips(scene) if s in top]
+        starts = {int(m.get("start_frame", 0)) for m in metas}
+        if left and not any(int(s.frame_final_start) in starts for s in strips):
+            strips = []  # another take's recording
+    return markers, strips
+
+
+def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
+    """Check the characters ``objs`` and work out what Remove Take does to them; changes nothing.
+
+    Refuses in one line (:class:`DualTalkError`) a character without a DualTalk take, one whose data
+    is linked or not editable, and one whose NLA is in tweak mode.
+    """
+    scene = scene or bpy.context.scene
+    chars: list[Any] = []
+    for obj in objs:
+        mesh, _arm = find_mesh_and_armature(obj)
+        if all(mesh != find_mesh_and_armature(o)[0] for o in chars):
+            chars.append(obj)
+    if not chars:
+        raise DualTalkError("choose a character to remove the take from")
+    chosen = {_ptr(b) for obj in chars for b in layers.character_idblocks(obj)}
+    notes: list[str] = []
+    characters: list[str] = []
+    blocks: list[_Block] = []
+    seen: set[int] = set()
+    metas: list[dict[str, Any]] = []
+    for obj in chars:
+        metas += _metas(layers.character_idblocks(obj))
+    for obj in chars:
+        name, planned = _character_blocks(obj, chosen, notes)
+        characters.append(name)
+        for block in planned:
+            if _ptr(block.idblock) not in seen:
+                seen.add(_ptr(block.idblock))
+                blocks.append(block)
+    takes = sorted({str(m.get("take", "take")) for m in metas}) or ["take"]
+    markers, strips = _scene_items(scene, metas, characters, chosen)
+    return RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _set_value(idblock: Any, data_path: str, index: int, value: float) -> None:
+    owner_path, _, prop = data_path.rpartition(".")
+    try:
+        owner = idblock.path_resolve(owner_path) if owner_path else idblock
+        current = getattr(owner, prop)
+        if isinstance(current, int | float):
+            setattr(owner, prop, type(current)(value))
+        else:
+            current[index] = value
+    except (ValueError, TypeError, IndexError, AttributeError):
+        pass  # the property is gone (a bone renamed since): nothing to give back
+
+
+def _restore_block(block: _Block) -> None:
+    idblock = block.idblock
+    ad = idblock.animation_data
+    for track in block.tracks:
+        ad.nla_tracks.remove(track)
+    kept = block.kept
+    if kept is not None:
+        ad.action = kept.action
+        if getattr(ad, "action_slot", None) != kept.slot:  # Blender picks a slot itself: the one it played
+            ad.action_slot = kept.slot
+        ad.nla_tracks.remove(kept.track)
+    for name, value in block.settings.items():
+        setattr(ad, f"action_{name}", value)
+    for path, index, value in block.values:
+        _set_value(idblock, path, index, value)
+    for key, driver, value in block.followers:
+        path = driver.data_path
+        key.animation_data.drivers.remove(driver)
+        if value is not None:
+            _set_value(key, path, 0, value)
+    if block.clear and ad.action is None and not len(ad.nla_tracks) and not len(ad.drivers):
+        idblock.animation_data_clear()  # it had none before the take
+    layers.forget_before(idblock)
+
+
+def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
+    """Drop removed markers from the scene's record of ours (the record goes when it is empty)."""
+    try:
+        made = [(str(n), int(f)) for n, f in json.loads(str(scene.get(apply.MARKERS_PROP, "[]")))]
+    except (ValueError, TypeError):
+        return
+    left = [[n, f] for n, f in made if (n, f) not in removed]
+    if left:
+        scene[apply.MARKERS_PROP] = json.dumps(left)
+    elif apply.MARKERS_PROP in scene.keys():
+        del scene[apply.MARKERS_PROP]
+
+
+def _undo_push(message: str) -> None:
+    try:
+        if bpy.ops.ed.undo_push.poll():  # type: ignore[call-arg]
+            bpy.ops.ed.undo_push(message=message)
+    except RuntimeError:  # no undo stack (background mode)
+        pass
+
+
+def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = True) -> RemoveReport:
+    """Remove DualTalk's take from the characters ``objs`` (meshes or armatures); see the module
+    docstring for what goes and what stays. One undo step (``undo_push=False`` inside an operator that
+    has the UNDO flag). Refuses, changing nothing, as :func:`plan_removal` does."""
+    scene = scene or bpy.context.scene
+    plan = plan_removal(objs, scene)
+    deleted = [a.name for a in plan.actions]
+    for block in plan.blocks:
+        _restore_block(block)
+    for action in plan.actions:
+        if action.users - int(action.use_fake_user) <= 0:  # nothing plays it: as planned
+            bpy.data.actions.remove(action)
+    removed_markers = [(m.name, int(m.frame)) for m in plan.markers]
+    for marker in plan.markers:
+        scene.timeline_markers.remove(marker)
+    if removed_markers:
+        _forget_markers(scene, removed_markers)
+    n_strips = sound.remove_our_strips(scene) if plan.strips else 0
+    if undo_push:
+        _undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
+    return RemoveReport(
+        characters=plan.characters,
+        takes=plan.takes,
+        tracks=plan.tracks,
+        actions=deleted,
+        markers=len(removed_markers),
+        sound_strips=n_strips,
+        restored=plan.restored,
+        notes=plan.notes,
+    )

@@ -1,0 +1,89 @@
+"""Remove Take: a thin wrapper around ``dualtalk_blender/scene/remove_take.py``."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..dualtalk_blender.addon import state, ui_run
+from ..dualtalk_blender.scene import remove_take
+from ..inference.core.errors import DualTalkError
+
+WHICH = (
+    ("BOTH", "Both", "Every chosen character that carries a take"),
+    ("A", "Character A", "Only Character A"),
+    ("B", "Character B", "Only Character B"),
+)
+
+
+def chosen(scene, which: str = "BOTH") -> list:
+    """The panel's characters ``which`` names that carry a DualTalk take."""
+    s = getattr(scene, "dualtalk", None)
+    if s is None:
+        return []
+    picked = {"A": [s.char_a], "B": [s.char_b]}.get(which, [s.char_a, s.char_b])
+    return [obj for obj in picked if obj is not None and remove_take.carries_take(obj)]
+
+
+class DUALTALK_OT_remove_take(bpy.types.Operator):
+    """Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's
+    markers and sound strips go; the action DualTalk kept below the take plays again as before, and
+    your own tracks, actions, keys and drivers stay"""
+
+    bl_idname = "dualtalk.remove_take"
+    bl_label = "Remove Take"
+    bl_options = {"REGISTER", "UNDO"}
+
+    character: bpy.props.EnumProperty(name="Character", items=WHICH, default="BOTH", options={"SKIP_SAVE"})
+
+    @classmethod
+    def poll(cls, context):
+        if context.scene is None:
+            return False
+        if ui_run.ACTIVE is not None and ui_run.ACTIVE.running:
+            cls.poll_message_set("wait for the running generation to end (or cancel it)")
+            return False
+        return True
+
+    def invoke(self, context, event):
+        try:
+            plan = remove_take.plan_removal(self._objects(context), context.scene)
+        except DualTalkError as exc:
+            return self._refused(context, exc)
+        return context.window_manager.invoke_confirm(
+            self, event, title="Remove Take", message=plan.question(), confirm_text="Remove", icon="WARNING"
+        )
+
+    def execute(self, context):
+        try:
+            report = remove_take.remove_take(self._objects(context), context.scene, undo_push=False)
+        except DualTalkError as exc:
+            return self._refused(context, exc)
+        message = f"DualTalk: {report.summary}"
+        state.set_status(context, running=False, fraction=1.0, last=message)
+        self.report({"INFO"}, message)
+        return {"FINISHED"}
+
+    def _objects(self, context) -> list:
+        objs = chosen(context.scene, self.character)
+        if objs:
+            return objs
+        s = context.scene.dualtalk
+        picked = {"A": [s.char_a], "B": [s.char_b]}.get(self.character, [s.char_a, s.char_b])
+        names = [obj.name for obj in picked if obj is not None]
+        if not names:
+            which = {"A": "Character A", "B": "Character B"}.get(self.character, "the characters")
+            raise DualTalkError(f"choose {which} first; there is no take to remove")
+        if len(names) == 1:
+            raise DualTalkError(f"{names[0]} carries no DualTalk take; there is nothing to remove")
+        raise DualTalkError(
+            f"neither {names[0]} nor {names[1]} carries a DualTalk take; there is nothing to remove"
+        )
+
+    def _refused(self, context, exc: DualTalkError) -> set[str]:
+        message = f"DualTalk: {exc}"
+        state.set_status(context, running=False, last=message)
+        self.report({"ERROR"}, message)
+        return {"CANCELLED"}
+
+
+CLASSES = (DUALTALK_OT_remove_take,)

@@ -1,0 +1,368 @@
+"""Remove Take, as an animator uses it: Alice and Bob were set up by hand (Alice's rig sways and nods
+in its own action, played at 70 % and held forward, her lashes have a driver of the animator's, Bob
+smiles on an NLA track of his own and holds a tilted head), DualTalk keyed a take over them with turn
+markers and the dialogue on the sequencer; Remove Take must give back the scene exactly as it played
+before, keeping everything of the animator's and leaving nothing of DualTalk's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import addon_helpers as ah
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.dualtalk_blender.scene import compat, layers, sound
+from dualtalk.dualtalk_blender.scene.apply import MARKERS_PROP, ApplyOptions, apply_dialogue
+from dualtalk.dualtalk_blender.scene.keying import is_ours
+from dualtalk.dualtalk_blender.scene.remove_take import carries_take, plan_removal, remove_take
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion
+from mathutils import Quaternion
+
+FPS = 25
+T = 60  # frames of the take
+FRAMES = range(1, 81)  # the take and a stretch after it
+FACE = ("jawOpen", "mouthSmileLeft", "eyeBlinkLeft", "eyeBlinkRight", "browInnerUp", "cheekPuff")
+
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
+
+
+def talking(seed: int, role: str) -> Motion:
+    """Busy motion on every channel; A speaks the first half, B the second (two turn markers)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(T)[:, None] / FPS
+    v = 0.5 + 0.5 * np.sin(2 * np.pi * rng.uniform(0.3, 2.0, (1, 55)) * t + rng.uniform(0, 6, (1, 55)))
+    v[:, 52:] = 0.2 * np.sin(2 * np.pi * rng.uniform(0.2, 1.0, (1, 3)) * t)
+    first = np.arange(T) < T // 2
+    return Motion("arkit55", v.astype(np.float32), role=role, speaking=first if role == "A" else ~first)
+
+
+def wav(folder: Path) -> Path:
+    path = folder / "dialogue.wav"
+    if not path.exists():
+        sf.write(str(path), np.zeros(3 * 16000, np.float32), 16000)
+    return path
+
+
+def animators_scene(folder: Path):
+    """Alice and Bob as the animator left them, before any take."""
+    scene = bpy.context.scene
+    alice = br.make_character("Alice", location=(-0.5, 0.0, 0.0))
+    bob = br.make_character("Bob", location=(0.5, 0.0, 0.0))
+    alice.data.shape_keys.key_blocks["jawOpen"].value = 0.3  # a static expression of hers
+
+    rig = alice.parent  # her own action: a sway and a nod, at 70 %, held forward
+    head = rig.pose.bones["head"]
+    for frame, x, nod in ((1, -0.5, 0.0), (40, -0.3, 0.25), (80, -0.5, 0.0)):
+        rig.location.x = x
+        rig.keyframe_insert("location", index=0, frame=frame)
+        head.rotation_quaternion = Quaternion((1.0, 0.0, 0.0), nod)
+        head.keyframe_insert("rotation_quaternion", frame=frame)
+    rig.animation_data.action_influence = 0.7
+    rig.animation_data.action_extrapolation = "HOLD_FORWARD"
+
+    lashes = br.make_mesh("Alice_lashes", ["eyeBlinkLeft", "eyeBlinkRight"])  # follows her face
+    lashes.parent = rig
+    lashes.modifiers.new("Armature", "ARMATURE").object = rig
+    driver = lashes.data.shape_keys.driver_add('key_blocks["eyeBlinkRight"].value').driver  # the animator's
+    driver.type = "AVERAGE"
+    var = driver.variables.new()
+    var.name = "sway"
+    var.targets[0].id = rig
+    var.targets[0].data_path = "location.x"
+
+    bob.parent.pose.bones["head"].rotation_quaternion = Quaternion((0.0, 0.0, 1.0), 0.2)  # a held tilt
+    key_b = bob.data.shape_keys
+    smile = bpy.data.actions.new("Smile")  # his own track: a smile growing over the shot
+    slot = smile.slots.new("KEY", "Smile")
+    fc = compat.channelbag(smile, slot).fcurves.new('key_blocks["mouthSmileLeft"].value')
+    fc.keyframe_points.insert(1, 0.2)
+    fc.keyframe_points.insert(70, 0.8)
+    track = key_b.animation_data_create().nla_tracks.new()
+    track.name = "Smile"
+    track.strips.new("Smile", 1, smile).action_slot = slot
+
+    scene.timeline_markers.new("Cut", frame=30)  # the animator's marker and music
+    scene.sequence_editor_create()
+    music = scene.sequence_editor.strips.new_sound("Music", str(wav(folder)), 1, 1)
+    assert music.get(sound.OWNER_PROP) is None
+    return alice, bob
+
+
+def take(alice, bob, folder: Path, *, seed: int = 0, name: str = "take") -> None:
+    """A Generate: both characters keyed, turn markers, the dialogue placed as DualTalk places it."""
+    apply_dialogue(
+        alice, bob, talking(seed, "A"), talking(seed + 1, "B"), ApplyOptions(take=name, undo_push=False)
+    )
+    sound.remove_our_strips(bpy.context.scene)
+    sound.add_dialogue_strip(bpy.context.scene, wav(folder), "dialogue", 1, end_frame=1 + T)
+
+
+def plays(*objs) -> np.ndarray:
+    """What the scene shows on every frame: face keys, the lashes, heads and Alice's sway."""
+    scene = bpy.context.scene
+    lashes = bpy.data.objects["Alice_lashes"].data.shape_keys.key_blocks
+    rows = []
+    for f in FRAMES:
+        scene.frame_set(f)
+        row = []
+        for obj in objs:
+            row += [obj.data.shape_keys.key_blocks[k].value for k in FACE]
+            row += list(obj.parent.pose.bones["head"].rotation_quaternion)
+        row += [lashes["eyeBlinkLeft"].value, lashes["eyeBlinkRight"].value, objs[0].parent.location.x]
+        rows.append(row)
+    return np.array(rows)
+
+
+def every_id():
+    return [*bpy.data.objects, *bpy.data.shape_keys, *bpy.data.meshes, *bpy.data.armatures]
+
+
+def tracks(idblock) -> list[str]:
+    ad = idblock.animation_data
+    return [t.name for t in ad.nla_tracks] if ad is not None else []
+
+
+def animators_work(alice, bob):
+    """Everything of the animator's that must survive, as comparable values."""
+    rig_ad = alice.parent.animation_data
+    lashes = bpy.data.objects["Alice_lashes"].data.shape_keys
+    return {
+        "actions": sorted(a.name for a in bpy.data.actions if not is_ours(a)),
+        "active": (
+            rig_ad.action.name,
+            rig_ad.action_slot.identifier,
+            rig_ad.action_blend_type,
+            round(rig_ad.action_influence, 6),
+            rig_ad.action_extrapolation,
+        ),
+        "bob tracks": [t for t in tracks(bob.data.shape_keys) if not t.startswith("DualTalk ")],
+        "drivers": [(fc.data_path, fc.driver.variables[0].name) for fc in lashes.animation_data.drivers],
+        "markers": sorted((m.name, m.frame) for m in bpy.context.scene.timeline_markers if m.name == "Cut"),
+        "strips": sorted(
+            s.name for s in bpy.context.scene.sequence_editor.strips if s.get("dualtalk") is None
+        ),
+    }
+
+
+def no_dualtalk_left():
+    scene = bpy.context.scene
+    assert not [a.name for a in bpy.data.actions if is_ours(a)]
+    assert not [(i.name, t) for i in every_id() for t in tracks(i) if "DualTalk" in t]
+    assert not [m.name for m in scene.timeline_markers if m.name.startswith("DT ")]
+    assert not sound.our_strips(scene)
+    assert MARKERS_PROP not in scene.keys()
+    assert not [i.name for i in every_id() if layers.BEFORE_PROP in i.keys()]
+    lashes = bpy.data.objects["Alice_lashes"].data.shape_keys
+    assert [fc.data_path for fc in lashes.animation_data.drivers] == ['key_blocks["eyeBlinkRight"].value']
+
+
+def test_remove_take_from_both_plays_the_scene_exactly_as_before_the_take(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    before, work = plays(alice, bob), animators_work(alice, bob)
+    alice_key_had_animation = alice.data.shape_keys.animation_data is not None
+
+    take(alice, bob, tmp_path)
+    assert np.abs(plays(alice, bob) - before).max() > 0.1  # the take plays over it all
+    assert alice.parent.animation_data.action is None  # her action was pushed below the take
+    assert [m.name for m in bpy.context.scene.timeline_markers if m.name.startswith("DT ")]
+
+    report = remove_take([alice, bob])
+
+    np.testing.assert_allclose(plays(alice, bob), before, atol=1e-6)
+    assert animators_work(alice, bob) == work  # her action active again: same slot, blend, 70 %, forward
+    no_dualtalk_left()
+    assert (alice.data.shape_keys.animation_data is not None) == alice_key_had_animation
+    assert report.characters == ["Alice", "Bob"] and report.takes == ["take"]
+    assert report.tracks == 12 and len(report.actions) == 10  # 6 tracks, 5 actions per character
+    assert report.markers == 2 and report.sound_strips == 1
+    assert report.restored == ["Alice_rigAction"]
+    assert report.summary.startswith(
+        "removed take 'take' from Alice and Bob: 12 tracks, 10 actions, 2 markers, sound strip"
+    )
+
+
+def test_a_second_take_then_remove_take_plays_as_before_too(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    before, work = plays(alice, bob), animators_work(alice, bob)
+    take(alice, bob, tmp_path)
+    take(alice, bob, tmp_path, seed=7)  # Generate again: the take is replaced, nothing pushed twice
+
+    remove_take([bob, alice.parent])  # a character is its face or its rig
+
+    np.testing.assert_allclose(plays(alice, bob), before, atol=1e-6)
+    assert animators_work(alice, bob) == work
+    no_dualtalk_left()
+
+
+def test_an_earlier_take_kept_under_another_name_stays_in_the_file(tmp_path):
+    """A take of a new name swaps new actions in and keeps the earlier one's with a fake user (so it can
+    be played again); Remove Take removes the take the characters play, not those kept takes."""
+    alice, bob = animators_scene(tmp_path)
+    before = plays(alice, bob)
+    take(alice, bob, tmp_path, name="first")
+    take(alice, bob, tmp_path, seed=3, name="second")
+
+    report = remove_take([alice, bob])
+
+    np.testing.assert_allclose(plays(alice, bob), before, atol=1e-6)
+    assert report.takes == ["second"]
+    kept = [a for a in bpy.data.actions if is_ours(a)]
+    assert kept and all(a.use_fake_user and a.users == 1 and "_first_" in a.name for a in kept)
+
+
+def test_removing_alices_take_keeps_bobs_playing_with_its_markers_and_sound(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    before = plays(alice, bob)
+    take(alice, bob, tmp_path)
+    during = plays(alice, bob)
+    markers = sorted((m.name, m.frame) for m in bpy.context.scene.timeline_markers)
+    n = len(FACE) + 4  # one character's columns
+
+    first = remove_take([alice])
+
+    now = plays(alice, bob)
+    np.testing.assert_allclose(now[:, :n], before[:, :n], atol=1e-6)  # Alice as she was
+    np.testing.assert_allclose(now[:, n : 2 * n], during[:, n : 2 * n], atol=1e-6)  # Bob still talks
+    assert sorted((m.name, m.frame) for m in bpy.context.scene.timeline_markers) == markers
+    assert len(sound.our_strips(bpy.context.scene)) == 1
+    assert first.markers == 0 and first.sound_strips == 0 and first.tracks == 6
+    assert not carries_take(alice) and carries_take(bob)
+
+    last = remove_take([bob])  # the take is gone from the scene now: its markers and sound go
+
+    np.testing.assert_allclose(plays(alice, bob), before, atol=1e-6)
+    assert last.markers == 2 and last.sound_strips == 1
+    no_dualtalk_left()
+
+
+def test_a_strip_of_the_animators_keeps_the_action_it_plays(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    key = bob.data.shape_keys
+    lips = layers.our_strips(key)["lips+jaw"]
+    mine = key.animation_data.nla_tracks.new()  # the animator keeps Bob's lips on a track of theirs
+    mine.name = "Keep lips"
+    strip = mine.strips.new("Keep lips", 1, lips.action)
+    strip.action_slot = lips.action_slot
+    strip.mute = True
+    kept_name = lips.action.name
+
+    report = remove_take([alice, bob])
+
+    assert kept_name not in report.actions and bpy.data.actions.get(kept_name) is not None
+    assert strip.action.name == kept_name and tracks(key) == ["Smile", "Keep lips"]
+    assert len(report.actions) == 9
+
+
+def test_hand_fixes_keyed_over_the_take_stay_and_so_does_the_kept_action_under_them(tmp_path):
+    """Keys set in the viewport over the take went into a new active action of the animator's: it stays
+    active (Combine, as it was keyed), and the action DualTalk kept stays on its track under it."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    rig = alice.parent
+    rig.location.z = 0.1
+    rig.keyframe_insert("location", index=2, frame=10)  # a hand fix, in a new active action
+    fix = rig.animation_data.action
+    assert fix is not None and not is_ours(fix)
+
+    report = remove_take([alice, bob])
+
+    assert rig.animation_data.action == fix and rig.animation_data.action_blend_type == "COMBINE"
+    assert tracks(rig) == ["Alice_rigAction (kept by DualTalk)"]
+    assert report.restored == [] and "'Alice_rigAction' stays on its track" in report.summary
+    assert not [a.name for a in bpy.data.actions if is_ours(a)]
+
+
+def test_a_take_keyed_before_the_record_comes_back_to_its_rest_values(tmp_path):
+    """A take keyed by an earlier DualTalk recorded neither the values before it nor how the pushed
+    action played: the properties go back to the take's rest track (shape keys 0, bones the pose
+    they held at the first take), the pushed action becomes active again with Blender's Replace blend."""
+    alice, bob = animators_scene(tmp_path)
+    before, work = plays(alice, bob), animators_work(alice, bob)
+    take(alice, bob, tmp_path)
+    for idblock in every_id():  # as an older DualTalk left it
+        if layers.BEFORE_PROP in idblock.keys():
+            del idblock[layers.BEFORE_PROP]
+
+    remove_take([alice, bob])
+
+    now = plays(alice, bob)
+    jaw = FACE.index("jawOpen")
+    np.testing.assert_allclose(now[:, jaw], 0.0, atol=1e-6)  # her static 0.3 was never recorded: rest
+    others = np.ones(now.shape[1], bool)
+    others[jaw] = False
+    np.testing.assert_allclose(now[:, others], before[:, others], atol=1e-6)
+    assert animators_work(alice, bob) == work
+    no_dualtalk_left()
+
+
+def state(alice, bob):
+    """The scene fingerprint plus every track and record (a refusal must change none of them)."""
+    return (
+        ah.scene_fingerprint(bpy.context.scene),
+        [(i.name, tracks(i), i.get(layers.BEFORE_PROP)) for i in every_id()],
+        bpy.context.scene.get(MARKERS_PROP),
+    )
+
+
+def test_a_character_without_a_take_is_refused_and_nothing_changes(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    carol = br.make_character("Carol", location=(1.5, 0.0, 0.0))
+    was = state(alice, bob)
+    with pytest.raises(DualTalkError) as refused:
+        remove_take([alice, carol])
+    assert str(refused.value) == "'Carol' carries no DualTalk take; there is nothing to remove"
+    assert state(alice, bob) == was and carries_take(alice)
+
+
+def test_tweak_mode_is_refused_and_nothing_changes(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    key = bob.data.shape_keys
+    with bpy.context.temp_override(scene=bpy.context.scene):
+        key.animation_data.use_tweak_mode = True  # the animator is editing Bob's lips layer
+    was = state(alice, bob)
+    with pytest.raises(DualTalkError, match="tweak mode") as refused:
+        remove_take([alice, bob])
+    assert "'Bob'" in str(refused.value) and "\n" not in str(refused.value)
+    assert state(alice, bob) == was
+
+
+def test_a_linked_character_is_refused_and_nothing_changes(tmp_path):
+    hero = br.make_character("Hero")
+    apply_dialogue(
+        hero, br.make_character("Extra"), talking(0, "A"), talking(1, "B"), ApplyOptions(undo_push=False)
+    )
+    library = tmp_path / "hero.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(library), copy=True)
+    br.reset()
+    with bpy.data.libraries.load(str(library), link=True) as (_, linked):
+        linked.objects = ["Hero", "Hero_rig"]
+    for obj in linked.objects:
+        bpy.context.scene.collection.objects.link(obj)
+    face = next(o for o in linked.objects if o.type == "MESH")
+    assert carries_take(face)
+    actions = sorted(a.name for a in bpy.data.actions)
+    with pytest.raises(DualTalkError, match="linked from") as refused:
+        plan_removal([face])
+    assert "'Hero'" in str(refused.value)
+    with pytest.raises(DualTalkError, match="linked from"):
+        remove_take([face])
+    assert sorted(a.name for a in bpy.data.actions) == actions and carries_take(face)
+
+
+def test_the_plan_names_what_goes_before_anything_is_removed(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    was = state(alice, bob)
+    plan = plan_removal([alice, bob])
+    assert state(alice, bob) == was  # planning writes nothing
+    assert plan.question() == (
+        "Remove take 'take' from Alice and Bob: 12 tracks, 10 actions, 2 markers, sound strip; "
+        "'Alice_rigAction' plays again as before. Your own tracks, actions and keys stay."
+    )
