@@ -34,6 +34,8 @@ from typing import Any, cast
 
 import bpy
 
+from ...inference.core.errors import DualTalkError
+
 BONE_PATH = re.compile(r'^pose\.bones\["((?:[^"\\]|\\.)*)"\]')
 PROBE_NAME = "DualTalk FBX shape-key probe"
 # Below this, re-deforming a mesh per frame costs less than the probe driver and the depsgraph
@@ -208,6 +210,93 @@ def _cut_bones(scene: Any, arm: Any, keep: set[str]) -> None:
     view_layer.objects.active = previous
 
 
+def _plain_local(idb: Any) -> bool:
+    """Whether ``idb`` is the animator's own: neither linked from a library nor a library override.
+
+    Only these are renamed or hidden during a face-only export; a linked ID cannot be written to,
+    and a change to an override's properties may be recorded as one of its overrides.
+    """
+    return idb.library is None and idb.override_library is None
+
+
+def _local_copy(idb: Any) -> Any:
+    """A plain local copy of ``idb``: the copy of a library override is an override too (which
+    cannot enter Edit Mode), so its override is cleared; the copy of a linked ID is local already."""
+    copy = idb.copy()
+    if copy.override_library is not None:
+        copy.make_local(clear_liboverride=True)
+    return copy
+
+
+def _naming_module() -> Any | None:
+    """The exporter module whose ``get_bid_name`` names every object in the file, when replacing
+    that function is seen to rename what the exporter writes (None if its shape changed)."""
+    try:
+        from io_scene_fbx import fbx_utils
+    except ImportError:
+        return None
+    stock = getattr(fbx_utils, "get_bid_name", None)
+    if stock is None or not callable(getattr(fbx_utils, "get_blenderID_name", None)):
+        return None
+    fbx_utils.get_bid_name = lambda bid: "DualTalk probe"
+    try:
+        honoured = fbx_utils.get_blenderID_name(bpy.context.scene) == "DualTalk probe"
+    except Exception:  # noqa: BLE001 - a changed exporter: the stand-ins cannot be named
+        honoured = False
+    finally:
+        fbx_utils.get_bid_name = stock
+    return fbx_utils if honoured else None
+
+
+def _describe(obj: Any) -> str:
+    if obj.library is not None:
+        return f"linked from {obj.library.name}"
+    return "a library override"
+
+
+def _stood_in(chosen: list[Any]) -> list[Any]:
+    """The objects a face-only export writes as stand-ins: the armatures, then the meshes with
+    shape keys."""
+    arms = [o for o in chosen if o.type == "ARMATURE"]
+    return arms + [o for o in chosen if o.type == "MESH" and o.data.shape_keys is not None]
+
+
+def check_face_only(chosen: list[Any]) -> None:
+    """Refuse, before anything is made, a face-only export this Blender cannot write: a linked or
+    overridden character's stand-in is named as its original through the exporter's naming."""
+    shared = [o for o in _stood_in(chosen) if not _plain_local(o)]
+    if shared and _naming_module() is None:
+        obj = shared[0]
+        raise DualTalkError(
+            f"cannot export only the face of {obj.name!r} ({_describe(obj)}): this Blender's FBX "
+            "exporter cannot write its stand-in under its name; export with Scope: Full (--fbx-scope full)"
+        )
+
+
+@contextlib.contextmanager
+def _exported_as(originals: dict[int, Any]) -> Iterator[None]:
+    """While active, the exporter writes each stand-in (keyed by pointer) under the name it gives
+    the stand-in's original: a linked or overridden original cannot be renamed aside, so its
+    stand-in has another name in Blender, and the file still gets the one a Full export writes
+    (a linked object's carries its library's name, ``Hero_L_lib.blend``)."""
+    module = _naming_module() if originals else None
+    if module is None:
+        yield
+        return
+    stock = module.get_bid_name
+
+    def named(bid: Any) -> str:
+        if isinstance(bid, bpy.types.ID):  # an evaluated copy answers for its original
+            bid = originals.get(getattr(bid, "original", bid).as_pointer(), bid)
+        return cast("str", stock(bid))
+
+    module.get_bid_name = named
+    try:
+        yield
+    finally:
+        module.get_bid_name = stock
+
+
 @contextlib.contextmanager
 def face_only(scene: Any, chosen: list[Any]) -> Iterator[list[Any]]:
     """Temporary stand-ins for a face-only export, under the original names.
@@ -217,43 +306,54 @@ def face_only(scene: Any, chosen: list[Any]) -> Iterator[list[Any]]:
     armature; a follower's copy shares its drivers too, so the exporter bakes the values they read
     from the face on each frame. The originals are renamed aside meanwhile so the file carries the
     usual names; the copies are deleted and the names restored afterwards.
+
+    A linked or overridden original (File > Link, Library Override) is never written to: its
+    stand-in is a plain local copy, and the exporter is told to write it under the name it gives
+    the original (:func:`_exported_as`), so the file names match a Full export's.
     """
-    arms = [o for o in chosen if o.type == "ARMATURE"]
-    meshes = [o for o in chosen if o.type == "MESH" and o.data.shape_keys is not None]
+    check_face_only(chosen)
+    originals = _stood_in(chosen)
+    arms = [o for o in originals if o.type == "ARMATURE"]
+    meshes = [o for o in originals if o.type == "MESH"]
     created: list[Any] = []
     created_data: list[Any] = []
     renamed: list[tuple[Any, str]] = []
-    hidden = [(o, o.hide_viewport) for o in (*arms, *meshes)]
+    exported_as: dict[int, Any] = {}
+    hidden = [(o, o.hide_viewport) for o in (*arms, *meshes) if _plain_local(o)]
     try:
-        copies: dict[str, Any] = {}
+        copies: dict[int, Any] = {}
         for arm in arms:
             keep = _keep_bones(arm)
-            copy = arm.copy()
-            copy.data = arm.data.copy()
+            copy = _local_copy(arm)
+            created.append(copy)
+            copy.data = _local_copy(arm.data)
             created_data.append(copy.data)
             scene.collection.objects.link(copy)
-            created.append(copy)
             _cut_bones(scene, copy, keep)
-            copies[arm.name] = copy
+            copies[arm.as_pointer()] = copy
         stand_ins = list(copies.values())
         for mesh in meshes:
-            copy = mesh.copy()
-            scene.collection.objects.link(copy)
+            copy = _local_copy(mesh)
             created.append(copy)
-            if mesh.parent is not None and mesh.parent.name in copies:
-                copy.parent = copies[mesh.parent.name]
+            scene.collection.objects.link(copy)
+            if mesh.parent is not None and mesh.parent.as_pointer() in copies:
+                copy.parent = copies[mesh.parent.as_pointer()]
                 copy.matrix_parent_inverse = mesh.matrix_parent_inverse.copy()
             for mod in copy.modifiers:
-                if mod.type == "ARMATURE" and mod.object is not None and mod.object.name in copies:
-                    mod.object = copies[mod.object.name]
+                if mod.type == "ARMATURE" and mod.object is not None and mod.object.as_pointer() in copies:
+                    mod.object = copies[mod.object.as_pointer()]
             stand_ins.append(copy)
-        originals = [*arms, *meshes]
         for orig, copy in zip(originals, stand_ins, strict=True):
+            if not _plain_local(orig):
+                exported_as[copy.as_pointer()] = orig
+                continue
             name = orig.name
             orig.name = f"{name[:40]} (DualTalk export)"
             renamed.append((orig, name))
             copy.name = name
         for arm, copy in zip(arms, stand_ins, strict=False):
+            if not _plain_local(arm.data):  # not in the file (bones and skins take the object's name)
+                continue
             data_name = arm.data.name
             arm.data.name = f"{data_name[:40]} (DualTalk export)"
             renamed.append((arm.data, data_name))
@@ -261,7 +361,8 @@ def face_only(scene: Any, chosen: list[Any]) -> Iterator[list[Any]]:
         for obj, _ in hidden:  # the originals need not deform on every sampled frame
             obj.hide_viewport = True
         _view_layer().update()  # the view layer's name lookup must see the swap
-        yield stand_ins
+        with _exported_as(exported_as):
+            yield stand_ins
     finally:
         for obj, was in hidden:
             obj.hide_viewport = was

@@ -327,13 +327,16 @@ def check_exportable(
     objects: Iterable[Any], scope: str = "full", hint: str = "show it and export again"
 ) -> None:
     """Refuse, before any work, the characters :func:`export_fbx` would refuse: outside the active
-    view layer, or in a hidden collection. Read-only: the hide switches are put back."""
+    view layer, in a hidden collection, or linked where this Blender cannot export only their face.
+    Read-only: the hide switches are put back."""
     view_layer = bpy.context.view_layer
     if view_layer is None:
         raise RuntimeError("Blender has no active view layer")
     view_layer.update()
     chosen = export_objects(objects, whole_rigs=scope == "full")
     _check_in_layer(chosen, view_layer)
+    if scope == "face":
+        fbx_bake.check_face_only(chosen)
     state = [(o, o.hide_get(), o.hide_viewport) for o in chosen]
     try:
         hidden = _hidden_by_collection(chosen, view_layer)
