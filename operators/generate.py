@@ -146,10 +146,27 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         try:
             path = ui_run.export_fbx(s, self.filepath or s.fbx_path, scene=context.scene)
         except DualTalkError as exc:
-            self.report({"ERROR"}, f"DualTalk: {exc}")
-            return {"CANCELLED"}
-        self.report({"INFO"}, f"DualTalk: {ui_run.fbx_message(s, path)}")
+            return self._failed(context, f"DualTalk: {exc}")
+        except Exception as exc:  # a bug or the exporter failing: one line, the traceback to the console
+            import traceback
+
+            traceback.print_exc()
+            text = (str(exc).strip().splitlines() or [""])[-1][:150]
+            return self._failed(
+                context,
+                f"DualTalk: FBX export stopped by an internal error ({type(exc).__name__}"
+                f"{': ' + text if text else ''}); details in the system console",
+            )
+        message = f"DualTalk: {ui_run.fbx_message(s, path)}"
+        state.set_status(context, running=False, last=message)
+        self.report({"INFO"}, message)
         return {"FINISHED"}
+
+    def _failed(self, context, message: str) -> set[str]:
+        """The one line in the status bar and the panel's status (not the last success's)."""
+        state.set_status(context, running=False, last=message)
+        self.report({"ERROR"}, message)
+        return {"CANCELLED"}
 
 
 CLASSES = (

@@ -277,3 +277,29 @@ def test_export_fbx_names_a_mirror_modifier_the_file_leaves_out(scene, assets, t
     assert message.startswith(f"exported {out} (warning: FBX: '{a.name}'") and "'Mirror'" in message
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.export_fbx(filepath=str(out)) == {"FINISHED"}
+
+
+def test_a_failing_fbx_export_says_so_in_one_line_and_in_the_panel(scene, assets, tmp_path, monkeypatch):
+    """An export that fails (a refusal, or the exporter itself raising) leaves one line in the
+    status bar and the panel's status, never a Python traceback in the report or the last
+    success's line in the panel."""
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    status = bpy.context.window_manager.dualtalk_status
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "pair.fbx")) == {"FINISHED"}
+        assert status.last == f"DualTalk: exported {tmp_path / 'pair.fbx'}"
+
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("Error: Unable to execute 'Edit Mode', error changing modes\n")
+
+        monkeypatch.setattr(ui_run, "export_fbx", broken)
+        with pytest.raises(RuntimeError) as err:
+            bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "again.fbx"))
+    said = str(err.value).strip()
+    assert said == (
+        "Error: DualTalk: FBX export stopped by an internal error (RuntimeError: Error: Unable to "
+        "execute 'Edit Mode', error changing modes); details in the system console"
+    ), said
+    assert "Traceback" not in said
+    assert status.last == said.removeprefix("Error: ")
