@@ -11,24 +11,29 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import bpy
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 from ..rig.options import ApplyOptions, link
 from ..scene.sound import add_dialogue_strip, remove_our_strips
 from . import panel_options, state, worker_client
 from .job import Outcome
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
+
+if TYPE_CHECKING:
+    from ...inference.core.motion import Motion
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
 
@@ -60,8 +65,9 @@ def _rig_fingerprint(obj: Any, preset: str = "auto", custom_map: str = "") -> tu
     Each related object (the pick, its parent and armature-modifier rig, its children; all
     descendants of an armature) by session id and address -- so a report whose fingerprint still
     matches holds live objects -- with its mesh data and how many users share it, shape-key names,
-    whether they are relative and which are driven, bone names and rest positions; plus the preset
-    and the custom map file's path and modification time.
+    whether they are relative and which are driven, bone names and rest positions, and whether each
+    is linked from a library or overridden; plus the preset and the custom map file's path and
+    modification time.
     """
     related = [obj, *(obj.children_recursive if obj.type == "ARMATURE" else obj.children)]
     if obj.parent is not None:
@@ -77,19 +83,24 @@ def _rig_fingerprint(obj: Any, preset: str = "auto", custom_map: str = "") -> tu
     return (preset, path, mtime, *(_object_fingerprint(o) for o in related))
 
 
+def _linked(idblock: Any) -> tuple[bool, bool]:
+    """Whether a datablock is linked, or a library override (Make Local changes either in place)."""
+    return idblock.library is not None, idblock.override_library is not None
+
+
 def _object_fingerprint(o: Any) -> tuple[Any, ...]:
-    ident = (o.session_uid, o.as_pointer(), o.name, o.type)
+    ident = (o.session_uid, o.as_pointer(), o.name, o.type, _linked(o))
     data = o.data
     if o.type == "MESH":
         keys = data.shape_keys
         shape = (
             ()
             if keys is None
-            else (keys.as_pointer(), keys.use_relative, *(kb.name for kb in keys.key_blocks))
+            else (keys.as_pointer(), keys.use_relative, _linked(keys), *(kb.name for kb in keys.key_blocks))
         )
         ad = keys.animation_data if keys is not None else None
         driven = tuple((fc.data_path, fc.mute) for fc in ad.drivers) if ad is not None else ()
-        return (*ident, data.session_uid, data.as_pointer(), data.users, shape, driven)
+        return (*ident, data.session_uid, data.as_pointer(), data.users, _linked(data), shape, driven)
     if o.type == "ARMATURE":
         heads = np.empty(len(data.bones) * 3, dtype=np.float32)
         tails = np.empty(len(data.bones) * 3, dtype=np.float32)
@@ -122,8 +133,10 @@ def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> s
 
 
 def _inspect_summary(obj: Any, preset: str, custom_map: str) -> str:
+    """What the rig offers; first, for a character linked from a library, Generate's refusal (in its
+    words, the library by file name): what to make local before it can be animated."""
     try:
-        from ..scene.characters import inspect_character
+        from ..scene.characters import inspect_character, linked_refusal
 
         mapping = None
         if preset == "custom":
@@ -133,7 +146,9 @@ def _inspect_summary(obj: Any, preset: str, custom_map: str) -> str:
 
             mapping = load_mapping(abspath(custom_map))
             preset = "auto"
-        return inspect_character(obj, preset, mapping).summary
+        report = inspect_character(obj, preset, mapping)
+        linked = linked_refusal(report.mesh, report.armature, file_name_only=True)
+        return report.summary if linked is None else f"{linked}; {report.summary}"
     except DualTalkError as exc:
         return str(exc)
     except Exception as exc:  # the panel must draw whatever the rig looks like
@@ -301,8 +316,12 @@ def place_sound_strips(
     return names
 
 
-def preflight(s: Any, options: Any) -> list[tuple[Any, tuple[Any, ...]]]:
-    """Check before any inference that applying will work: options, map files, both rigs.
+def preflight(
+    s: Any, options: Any, *, scene: Any = None, audio: dict[str, Any] | None = None
+) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Check before any inference that applying will work: options, map files, both rigs, and,
+    given the worker job's ``audio`` and the ``scene``, that the take fits Blender's frames
+    (:func:`check_take_fits`).
 
     Applying happens only after the worker succeeded; finding a bad map file or an
     unusable rig then would waste the run and could leave one character keyed. Returns each
@@ -325,7 +344,101 @@ def preflight(s: Any, options: Any) -> list[tuple[Any, tuple[Any, ...]]]:
         raise DualTalkError("character A and character B use the same mesh object")
     for report, _fingerprint in inspected:  # the refusals applying would raise (linked data, no keys...)
         refuse_unusable(report, parsed)
+    if scene is not None and audio is not None:
+        check_take_fits(scene, audio, parsed)
     return inspected
+
+
+@dataclass(frozen=True)
+class TakeLength:
+    """What :func:`..scene.apply.check_frame_span` reads of a motion, known before the engine runs:
+    how many frames it will have at its rate (the engine's 25 fps)."""
+
+    num_frames: int
+    fps: float = FPS
+    at_least: int | None = None  # a length read generously (Blender's audio library): the fewest frames
+
+
+def check_take_fits(scene: Any, audio: dict[str, Any], options: Any) -> None:
+    """Refuse, before the worker starts, a take that would run past Blender's last frame: the motion
+    the worker will make of the job's ``audio`` (its recording, or the Start/End part, or the window of
+    a Re-generate selection) is checked by the check keying applies to it (``check_frame_span``, with
+    ``options.start_frame``), so both refuse the same takes in the same words. A length read
+    generously is refused only when its fewest frames do not fit either; without a length to read
+    (see :func:`take_length`) the keying's check alone refuses the take, after the run."""
+    from ..scene.apply import check_frame_span
+
+    length = take_length(audio)
+    if length is None:
+        return
+    try:
+        check_frame_span(scene, cast("Motion", length), options.start_frame)
+    except DualTalkError:
+        if length.at_least is not None:
+            with contextlib.suppress(DualTalkError):
+                check_frame_span(scene, cast("Motion", TakeLength(length.at_least)), options.start_frame)
+                return  # it may fit after all: keying decides, on the motion itself
+        raise
+
+
+# Blender's own audio library counts an MP3's decoder delay and padding (measured: 0.03 s more than
+# the worker's libsndfile; WAV, FLAC and Ogg agree to the sample): a length read with it may be this
+# much shorter, so the check up front never refuses a take the keying would accept.
+AUD_SLACK_S = 0.1
+
+
+def take_length(audio: dict[str, Any]) -> TakeLength | None:
+    """The frames of the motion the worker will make of the job's ``audio``, from the files' headers:
+    as many as cover the 16 kHz samples its reader cuts (``loader.read_channels``: the part's ends
+    rounded as it rounds them; two files: the longer one, both padded to the part, as
+    ``dialogue._load_pair``). A Start/End the worker would refuse is refused here in its words.
+
+    The headers are read as the worker reads them (soundfile); Blender's own Python usually lacks it,
+    and then Blender's audio library reads them, an MP3's a little generously (``at_least`` allows for
+    :data:`AUD_SLACK_S`). None when neither can (a build without audio, a file the worker will refuse
+    in its own words)."""
+    from ...inference.audio.loader import check_range
+
+    paths = [str(p) for p in (audio.get("audio"), audio.get("audio_b")) if p]
+    lengths = [n for n in (_header_length(p) for p in paths) if n is not None and n[1] > 0]
+    if not paths or len(lengths) != len(paths):
+        return None
+    durations = [frames / rate for frames, rate, _exact in lengths]
+    exact = all(exact for _frames, _rate, exact in lengths)
+    name = Path(paths[0]).name if len(paths) == 1 else "the longer file"
+    try:
+        start, end = check_range(max(durations), audio.get("start"), audio.get("end"), name)
+    except DualTalkError:
+        if exact:
+            raise
+        return None  # the worker reads the file its own way and says it
+    samples = math.ceil(end * SAMPLE_RATE - 1e-6) - round(start * SAMPLE_RATE)
+    if len(paths) == 2:
+        samples = max(samples, round((end - start) * SAMPLE_RATE))
+    fewest = None if exact else frames_for(max(samples - round(AUD_SLACK_S * SAMPLE_RATE), 1))
+    return TakeLength(frames_for(max(samples, 1)), at_least=fewest)
+
+
+def _header_length(path: str) -> tuple[int, int, bool] | None:
+    """(sample frames, sample rate, read as the worker reads it) of a recording, from its header."""
+    try:
+        import soundfile  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        from ...inference.audio.loader import audio_info
+
+        info = audio_info(path)  # a file the worker would refuse is refused here, in its words
+        return info.frames, info.samplerate, True
+    try:
+        import aud
+    except ImportError:
+        return None
+    try:
+        sound = aud.Sound.file(path)
+        return int(sound.length), int(sound.specs[0]), False
+    except Exception:  # not a file Blender reads: the worker says why
+        return None
 
 
 def _unchanged(obj: Any, report: Any, fingerprint: tuple[Any, ...]) -> Any | None:
@@ -366,7 +479,7 @@ class GenerationRun:
             self.sound = TakeSound.of_job(self.job["audio"], bool(settings.sound_strip))
             if frame_range is not None:
                 self._plan_range(*frame_range)
-            self.inspected = preflight(settings, self.apply_opts)
+            self.inspected = preflight(settings, self.apply_opts, scene=scene, audio=self.job["audio"])
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             self.python = python or self._python()

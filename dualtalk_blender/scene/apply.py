@@ -35,7 +35,7 @@ from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import companions, gaze, keying, layers
-from .characters import AUTO, CharacterReport, inspect_character
+from .characters import AUTO, CharacterReport, inspect_character, linked_refusal
 
 MARKER_PREFIX = "DT "
 MARKERS_PROP = "dualtalk_markers"  # scene custom property: the markers DualTalk made (JSON list)
@@ -115,21 +115,9 @@ def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> Character
     """The refusals of :func:`check_character` for an already inspected character."""
     mesh, arm = report.mesh, report.armature
     key = mesh.data.shape_keys
-    kinds = ((mesh, "object"), (mesh.data, "mesh data"), (key, "shape keys"), (arm, "armature object"))
-    for idblock, kind in kinds:  # pose bones live on the (overridable) armature object
-        if idblock is None or idblock.library is None:
-            continue
-        where = f"{idblock.library.filepath} (read-only)"
-        if idblock is not mesh and mesh.override_library is not None:  # the object overridden, not its data
-            raise DualTalkError(
-                f"{mesh.name!r} is a library override, but its {kind} {idblock.name!r} is still linked from "
-                f"{where}; make its data local too (Object > Relations > Make Local > Selected Objects "
-                "and Data) before animating it"
-            )
-        raise DualTalkError(
-            f"the {kind} {idblock.name!r} is linked from {where}; make it local "
-            "(or a library override with its data) before animating it"
-        )
+    linked = linked_refusal(mesh, arm)  # the picker's line says it too, in these words
+    if linked is not None:
+        raise DualTalkError(linked)
     layers.check_editable((key, arm, mesh), mesh.name)
     if report.shared_with and options.single_user == "refuse":
         raise DualTalkError(

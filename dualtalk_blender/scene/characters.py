@@ -152,9 +152,44 @@ def _face_score(mesh_obj: Any) -> tuple[int, int]:
 
 
 def sharing_objects(mesh_obj: Any) -> list[str]:
-    """Other objects that use the same mesh data (hence the same shape-key block)."""
+    """Other objects that use the same mesh data (hence the same shape-key block). A library
+    override's own linked original (hidden, of the same name, holding the data the override still
+    links) is not another object: it never shows and keying never changes it."""
     data = mesh_obj.data
-    return sorted(o.name for o in bpy.data.objects if o.data is data and o is not mesh_obj)
+    override = getattr(mesh_obj, "override_library", None)
+    original = override.reference if override is not None else None
+    return sorted(
+        o.name for o in bpy.data.objects if o.data is data and o is not mesh_obj and o is not original
+    )
+
+
+# What makes a linked character animatable in Blender 5 (Make Library Override never overrides a
+# mesh's data or its shape keys, so an override alone is refused again).
+MAKE_LOCAL = "Object > Relations > Make Local > Selected Objects and Data"
+
+
+def linked_refusal(mesh: Any, arm: Any | None, *, file_name_only: bool = False) -> str | None:
+    """Why a character (its face ``mesh`` and ``arm``) cannot be keyed when a part of it that keying
+    writes is linked from a library (read-only), and what makes it work, in one line; None when all
+    of it is local (or an editable override). The refusal of Generate and ``animate`` names the
+    library as the file records it; the picker's line (``file_name_only``) by its file name."""
+    key = mesh.data.shape_keys
+    kinds = ((mesh, "object"), (mesh.data, "mesh data"), (key, "shape keys"), (arm, "armature object"))
+    found = next(((i, kind) for i, kind in kinds if i is not None and i.library is not None), None)
+    if found is None:
+        return None
+    idblock, kind = found  # pose bones live on the (overridable) armature object
+    path = idblock.library.filepath
+    where = f"{bpy.path.basename(path) if file_name_only else path} (read-only)"
+    if idblock is not arm and idblock is not mesh and mesh.override_library is not None:
+        return (
+            f"{mesh.name!r} is a library override, but its {kind} {idblock.name!r} is still linked from "
+            f"{where}; make its data local too ({MAKE_LOCAL}) before animating it"
+        )
+    what = f"it local ({MAKE_LOCAL})"
+    if arm is not None and idblock is not arm and arm.library is not None:  # one round, not two
+        what = f"it and its armature {arm.name!r} local (select both, {MAKE_LOCAL})"
+    return f"the {kind} {idblock.name!r} is linked from {where}; make {what} before animating it"
 
 
 def _up_axis(arm: Any, bone_name: str) -> str:

@@ -75,6 +75,8 @@ def push_to_nla(idblock: Any, track_name: str, through: float | None = None) -> 
     range and up to ``through`` (the take's last frame). Not to Blender's last frame: a strip that
     long makes an FBX export with NLA strips (Blender's default) bake a million frames.
 
+    An action assigned with no slot, which plays nothing, is kept on the track playing nothing.
+
     Returns the name of the action pushed, or None when there was nothing to push.
     """
     ad = idblock.animation_data
@@ -96,7 +98,12 @@ def push_to_nla(idblock: Any, track_name: str, through: float | None = None) -> 
         strip.action_frame_start = start
     if strip.frame_start != start:  # a first key on a sub-frame: the strip must not shift it
         strip.frame_start_ui = start
-    if SLOTTED and slot is not None and hasattr(strip, "action_slot"):
+    if SLOTTED and hasattr(strip, "action_slot"):
+        # the strip plays what the datablock played: its slot, or none. A new strip picks a slot by
+        # itself (the action's only one, or one named for this datablock), so an action assigned
+        # without a slot (Blender 5 slots no action made for another datablock), which played
+        # nothing, would start to play; kept with no slot it stays in the NLA, playing nothing
+        # until the animator picks one (the strip's Slot in the NLA editor's sidebar).
         strip.action_slot = slot
     ad.action = None
     return action.name
