@@ -29,7 +29,9 @@ class DUALTALK_PT_main(bpy.types.Panel):
             if obj is not None:
                 # a map file overrides the preset ("custom" to the rig summary)
                 preset = "custom" if s.map else s.preset
-                box.label(text=ui_run.character_summary(obj, preset, s.map)[:120], icon="INFO")
+                summary = ui_run.character_summary(obj, preset, s.map)
+                for i, line in enumerate(summary_lines(summary)):
+                    box.label(text=line, icon="INFO" if i == 0 else "BLANK1")
         box.prop(s, "preset")
         box.prop(s, "map")
 
@@ -94,6 +96,17 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "fbx_path")
         box.prop(s, "fbx_scope", expand=True)
         box.operator("dualtalk.export_fbx", icon="EXPORT")
+
+
+SUMMARY_WIDTH = 100  # characters per line under a picker: a label is cut, not wrapped, by Blender
+
+
+def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:
+    """A picker's line in labels of at most ``width`` characters, broken between words, so advice at
+    the end of a long line (a linked character's refusal) is shown whole."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 def can_remove_take(s) -> bool:

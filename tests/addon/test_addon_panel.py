@@ -251,3 +251,21 @@ def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
     with pytest.raises(ui_run.DualTalkError, match="DualTalk checkpoint not found"):
         prefs = bpy.context.preferences.addons["dualtalk"].preferences  # model folder: tmp_path/models
         ui_run.build_job(s, tmp_path, prefs)  # default: DualTalk.pth in the model folder, not there yet
+
+
+def test_a_long_line_under_a_picker_is_shown_whole_on_several_lines(scene, monkeypatch):
+    """A linked character's line ends with the advice that makes it usable; Blender cuts a long
+    label, so the line is broken between words instead of cut at 120 characters."""
+    a, b = ah.two_characters()
+    scene.dualtalk.char_a, scene.dualtalk.char_b = a, b
+    advice = (
+        "the mesh data 'Hero' is linked from characters.blend (read-only); make it and its armature "
+        "'Hero_rig' local (select both, Object > Relations > Make Local > Selected Objects and Data) "
+        "before animating it; 52/52 ARKit keys, head bone: head"
+    )
+    monkeypatch.setattr(ui_run, "character_summary", lambda *_a, **_k: advice)
+    labels = [t for kind, t in draw_panel(scene) if kind == "label"]
+    start = labels.index(next(t for t in labels if t.startswith("the mesh data")))
+    lines = labels[start : start + 3]
+    assert all(len(t) <= 100 for t in lines)
+    assert " ".join(lines) == advice
