@@ -239,6 +239,8 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     for label, p in inputs[4:]:
         if p is not None:
             check_input_file(p, f"{label.removeprefix('input ')} file")
+    _check_name(shot.char_a, "--char-a")
+    _check_name(shot.char_b, "--char-b")
     if shot.char_a == shot.char_b:
         raise DualTalkError("--char-a and --char-b name the same object")
     shot.request().validate()
@@ -249,6 +251,7 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     if shot.flame_map is not None:
         load_arkit_flame_map(shot.flame_map)
     work = work_folder(shot)
+    _check_sound_path(shot, work)
     video = shot.render is not None and shot.render.suffix.lower() in VIDEO_SUFFIXES
     files = [("--out", shot.out), ("--fbx", shot.fbx), ("--render", shot.render if video else None)]
     files += [(f"work file ({'--work' if shot.work else 'default'})", work / n) for n in intermediates(shot)]
@@ -290,7 +293,34 @@ def _check_overlaps(targets: list[tuple[str, Path, bool]]) -> None:
                 raise DualTalkError(f"{label} {p} lies inside {other} {op} ({what}); choose another path")
 
 
+def _check_name(name: str, label: str) -> None:
+    """A character's name must be text: a Blender name is UTF-8, and bpy fails inside its own call
+    (SystemError) when asked for ``$'\\xff'`` (a byte that is not UTF-8) or a JSON ``"\\ud800"``."""
+    from ..rig.options import escaped, is_unicode
+
+    if not is_unicode(name):
+        raise DualTalkError(
+            f"{label} '{escaped(name)}' is not valid Unicode text, so no Blender object has that name"
+        )
+
+
+def _check_sound_path(shot: Shot, work: Path) -> None:
+    """A file name need not be UTF-8 and Blender writes such a .blend, FBX or render; but its sound
+    strips take only UTF-8 paths (``strips.new_sound`` fails inside its call), and the shot's strip
+    plays ``dialogue.wav`` in the work folder, named after ``--out`` unless ``--work`` is given."""
+    from ..rig.options import escaped, is_unicode
+
+    wav = work / "dialogue.wav"
+    if "dialogue.wav" in intermediates(shot) and not is_unicode(str(wav)):
+        fix = "--work" if shot.work is not None else "--out a UTF-8 name, or give --work"
+        raise DualTalkError(
+            f"work file {escaped(str(wav))}: its path is not valid UTF-8, and Blender's sound strips "
+            f"take only UTF-8 paths; give {fix} a folder whose path is UTF-8"
+        )
+
+
 def _find_object(bpy: Any, name: str, label: str) -> Any:
+    _check_name(name, label)
     obj = bpy.data.objects.get(name)
     if obj is None:
         names = sorted(o.name for o in bpy.data.objects if o.type in ("MESH", "ARMATURE"))
@@ -342,7 +372,10 @@ def write_mix(dialogue: Any, path: Path) -> Path:
     if peak > 0.99:
         mix *= 0.99 / peak
     with atomic_path(path, suffix=".wav") as tmp:
-        sf.write(str(tmp), mix, 16000, subtype="PCM_16", format="WAV")
+        # bytes on POSIX: soundfile encodes a str strictly, and OUT's name (which names the work
+        # folder) may hold bytes that are not UTF-8 -- a legal file name Blender writes
+        target = str(tmp) if os.name == "nt" else os.fsencode(tmp)
+        sf.write(target, mix, 16000, subtype="PCM_16", format="WAV")
     return path
 
 
@@ -464,6 +497,9 @@ def run_shot(
             path_a, path_b = shot.motion_a, shot.motion_b
         # The motion files are the seam: key what was written, exactly as a user would load it.
         motion_a, motion_b = load_motion(path_a), load_motion(path_b)
+        for path, motion in ((path_a, motion_a), (path_b, motion_b)):
+            if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
+                raise DualTalkError(f"{path.name}: the motion has no frames")
         progress.update("keying", 0.0, "both characters")
         rep_a, rep_b, markers = apply_dialogue(
             obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports
@@ -516,6 +552,15 @@ def run_shot(
         f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
         f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}, {took:.1f} s"
     )
+
+
+def _one_line(line: str) -> str:
+    """A result line as stdout can carry it: a file name that is not UTF-8 (``$'\\xff.blend'``, a
+    legal name Blender writes) or holds a tab or newline is shown escaped; printed raw, the first
+    raised on a strict stdout after every file was written, turning success into a crash."""
+    from ..rig.options import escaped
+
+    return escaped(line)
 
 
 class _ShotProgress:
@@ -620,7 +665,7 @@ def _run_batch(shots: list[Shot], outcomes: list[_Outcome], progress: Any) -> No
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status = "done"
         outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
-        print(f"{shot.name}: {line}", flush=True)
+        print(_one_line(f"{shot.name}: {line}"), flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -632,7 +677,7 @@ def run(args: argparse.Namespace) -> int:
             raise DualTalkError(
                 "--summary needs --job JOBS.json (a single shot reports through its exit status)"
             )
-        print(run_shot(shot_from_args(args), Engines(), progress))
+        print(_one_line(run_shot(shot_from_args(args), Engines(), progress)))
         return 0
     # every single-shot option given on the command line would be silently ignored: refuse it
     defaults = argparse.ArgumentParser()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -45,7 +46,15 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BEHAVIOUR, OPTIONS, Option, Request, coerce
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
 from ..rig.jsonfile import read_json
-from ..rig.options import RENDER_SIZE, SCENE_OPTIONS, ApplyOptions, check_render, render_size_ok
+from ..rig.options import (
+    RENDER_SIZE,
+    SCENE_OPTIONS,
+    ApplyOptions,
+    check_render,
+    escaped,
+    is_unicode,
+    render_size_ok,
+)
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -87,7 +96,8 @@ class Shot:
     def build(cls, name: str, values: Mapping[str, object], **run: Any) -> Shot:
         """A shot from its run fields and option values keyed by declared name (None = default).
 
-        The take is named after the shot (its first 40 bytes, what a take name may hold) unless given.
+        The take is named after the shot unless given (:func:`take_from_name`: a CLI shot is named
+        after its ``--out`` file, whose name may hold a tab or bytes that are not UTF-8).
         """
         unknown = sorted(set(values) - set(SHOT_OPTIONS))
         if unknown:
@@ -96,7 +106,7 @@ class Shot:
         req = Request(**{k: _plain(v) for k, v in values.items() if k in REQUEST_OPTIONS and v is not None})  # type: ignore[arg-type]
         scene = {k: _plain(v) for k, v in values.items() if k not in REQUEST_OPTIONS}
         if scene.get("take") is None:
-            scene["take"] = name.encode()[:40].decode(errors="ignore")
+            scene["take"] = take_from_name(name)
         return cls(name=name, req=req, options=ApplyOptions.from_values(scene), **run)
 
     def request(self) -> Request:
@@ -118,6 +128,15 @@ class Shot:
         return Path(value) if option.kind == "path" and isinstance(value, str) else value
 
 
+def take_from_name(name: str) -> str:
+    """A take name made from a shot's name: its first 40 bytes (what a take name may hold), each
+    control or format character and each byte that is not UTF-8 (a file name's surrogate escape)
+    as ``_``. A Blender name must be text, and a file name need not be: ``out/shot\\t1.blend`` or
+    ``out/\\xff.blend`` is a legal file to write, so its take gets a name instead of a refusal."""
+    text = "".join("_" if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in name)
+    return text.encode()[:40].decode(errors="ignore") or "take"
+
+
 def _plain(value: object) -> object:
     """Paths travel as strings inside the request and the options."""
     return str(value) if isinstance(value, os.PathLike) else value
@@ -128,6 +147,10 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
         raise DualTalkError(f"{where}: expected a path string")
     if "\x00" in value or any(ord(c) < 32 for c in value):
         raise DualTalkError(f"{where}: path contains control characters")
+    try:  # "\udcff" is a file name's byte 0xff (Python's escape); a lone "\ud800" is no file name
+        os.fsencode(value)
+    except UnicodeEncodeError:
+        raise DualTalkError(f"{where}: path '{escaped(value)}' is not valid Unicode text") from None
     win = PureWindowsPath(value)
     is_abs = Path(value).is_absolute() or bool(win.drive) or value.startswith(("\\", "/"))
     parts = PurePosixPath(value.replace("\\", "/")).parts
@@ -146,7 +169,36 @@ def resolve_path(value: Any, base: Path, where: str, *, output: bool) -> Path:
 def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value or len(value) > 63:
         raise DualTalkError(f"{where}: expected a name of 1-63 characters")
+    if not is_unicode(value):  # a lone "\ud800": no Blender name can hold it (bpy fails inside its call)
+        raise DualTalkError(f"{where}: '{escaped(value)}' is not valid Unicode text")
     return value
+
+
+# zero-width non-joiner and joiner: format characters that Persian, Indic scripts and emoji need to
+# spell a word, and that cannot reorder what is shown
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _shot_name_problem(name: str) -> str | None:
+    """What makes ``name`` unfit to name a shot's result line and its files, or None.
+
+    Besides path separators: control characters and line or paragraph separators (one result
+    line per shot), surrogates (not text), and format characters (Unicode category Cf, e.g.
+    U+202E RIGHT-TO-LEFT OVERRIDE, which makes ``a\\u202egnp.exe.fbx`` display as ``axbf.exe.png``
+    wherever the file is listed; the zero-width joiners :data:`JOINERS` are words' own letters)."""
+    bad = next((c for c in name if c in '/\\:*?"<>|'), None)
+    if bad is not None:
+        return f"a path separator or reserved character {bad!r}"
+    for c in name:
+        kind = unicodedata.category(c)
+        if kind == "Cs":
+            return f"a surrogate U+{ord(c):04X}, which is not valid Unicode text"
+        if kind in ("Cc", "Zl", "Zp"):
+            return f"a {'control character' if kind == 'Cc' else 'line break'} U+{ord(c):04X}"
+        if kind == "Cf" and c not in JOINERS:
+            what = unicodedata.name(c, "")
+            return f"a format character U+{ord(c):04X}{f' ({what})' if what else ''}, which changes how it displays"
+    return None
 
 
 def _option_value(option: Option, value: Any, base: Path, where: str) -> object:
@@ -179,14 +231,12 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
     if unknown:
         raise DualTalkError(f"shots[{index}]: unknown field(s) {_unknown(unknown, FIELDS)}")
     name = merged.get("name", f"shot{index + 1:03d}")
-    if (
-        not isinstance(name, str)
-        or not name.strip()
-        or len(name) > 40
-        or any(c in name for c in '/\\:*?"<>|')
-        or any(ord(c) < 32 or ord(c) == 127 for c in name)  # one result line per shot, a sane file name
-    ):
-        raise DualTalkError(f"shots[{index}].name: 1-40 characters, no path separators or control characters")
+    rule = "1-40 characters, no path separators, format or control characters"
+    if not isinstance(name, str) or not name.strip() or len(name) > 40:
+        raise DualTalkError(f"shots[{index}].name: {rule}")
+    problem = _shot_name_problem(name)  # one result line per shot, a file name that shows what it is
+    if problem is not None:
+        raise DualTalkError(f"shots[{index}].name: '{escaped(name)}' holds {problem}; use {rule}")
     where = f"shot {name!r}"
     for req in ("blend", "char_a", "char_b", "out"):
         if req not in merged:

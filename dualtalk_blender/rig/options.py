@@ -12,6 +12,7 @@ same name (``attr`` when the Python name differs from the flag); a test checks t
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,28 @@ def check_render(resolution: tuple[int, int] | None, samples: int | None) -> Non
     lo, hi = RENDER_SAMPLES
     if samples is not None and not lo <= int(samples) <= hi:
         raise DualTalkError(f"render samples must be within {lo}..{hi}, got {samples}")
+
+
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` is valid Unicode: no surrogate, neither a byte of a file name or argument
+    that is not UTF-8 (Python's escape, U+DC80-U+DCFF) nor a lone ``\\ud800`` from JSON. A Blender
+    name is UTF-8, so such a name can name no object, action or take (bpy fails inside its call)."""
+    return not any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def escaped(text: str) -> str:
+    """``text`` as a message can show it on one line: a byte that is not UTF-8 as ``\\xff`` (as the
+    user typed it in ``$'\\xff'``), any other surrogate, control or format character escaped
+    (``\\t``, ``\\u202e``: a right-to-left override would turn the rest of the line around)."""
+    out = []
+    for c in text:
+        if "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(c.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 RETARGET, KEYING, API = "retarget", "keying", "api"
@@ -290,8 +313,14 @@ class ApplyOptions:
                 continue  # files are read (and refused) by whoever loads them
             check(option, value)
         take = self.take
+        if isinstance(take, str) and not is_unicode(take):  # a file name's bytes, a JSON "\ud800"
+            raise DualTalkError(
+                f"--take '{escaped(take)}' is not valid Unicode text; a take names Blender actions, "
+                "whose names are UTF-8"
+            )
         if not isinstance(take, str) or not take or len(take.encode()) > 40 or any(ord(c) < 32 for c in take):
-            raise DualTalkError("take name must be 1-40 printable bytes")
+            shown = f"'{escaped(take)}'" if isinstance(take, str) else type(take).__name__
+            raise DualTalkError(f"--take (the take's name) must be 1-40 printable bytes, got {shown}")
 
     @classmethod
     def from_values(cls, values: Mapping[str, object], **fixed: object) -> ApplyOptions:

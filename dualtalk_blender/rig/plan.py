@@ -180,7 +180,7 @@ def rig_values(
             warnings.append(f"{character}: blinks requested but the rig has no eyelid keys")
     out = retarget.resample(src, motion.fps, fps)
     if len(out) == 0:
-        raise DualTalkError("the motion has no frames")
+        raise DualTalkError(f"{character}: the motion has no frames")
     return out
 
 

@@ -25,12 +25,12 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.inputs import check_input_file
 from ..core.motion import Motion
 from ..core.timebase import SAMPLE_RATE
 
@@ -60,9 +60,8 @@ class Line:
 
 def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
     """The lines of a transcript file, or one-line errors naming the file and line."""
-    p = Path(path)
-    if not p.is_file():
-        raise DualTalkError(f"transcript not found: {p}")
+    # a pipe, a link loop or a folder is said to be one, not "not found" (docs/robustness.md section 7)
+    p = check_input_file(path, "transcript")
     if p.stat().st_size > MAX_BYTES:
         raise DualTalkError(
             f"transcript {p.name} is larger than {MAX_BYTES // 1000} kB; is it the right file?"
