@@ -261,7 +261,15 @@ def generate_dialogue(
     progress: Progress | None = None,
     batch_windows: int | None = None,
 ) -> tuple[Motion, Motion]:
-    """Both characters' motion from a :class:`~.audio.Dialogue` (streams ``a``/``b`` + activity)."""
+    """Both characters' motion from a :class:`~.audio.Dialogue` (streams ``a``/``b`` + activity).
+
+    This is the network alone: no lip release or rounding and no behaviour layer (no blinks, gaze,
+    head motion, nods or brows), so it is not the take ``infer``, ``animate`` or the panel make.
+    For that take call :func:`.pipeline.run`; to build it step by step, add what ``run`` adds, in
+    its order: :func:`.phonetic.voice_lips.shape_lips` per character (``dialogue.a`` / ``active_a``,
+    then B), :func:`.phonetic.transcript.apply_transcript` with a script, then
+    :func:`.pipeline.after_engine` (README, "Python API").
+    """
     rounds, _ = check_rounds_window(rounds, window_s)
     a = np.asarray(dialogue.a, dtype=np.float32).reshape(-1)
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))

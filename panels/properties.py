@@ -43,6 +43,12 @@ def _description(option: Option, key: str | None) -> str:
         text = f"{text} ({key})"
     if panel_options.unset_by_zero(option):
         text += " (0 = default)"
+    if panel_options.unsigned32(option):
+        top = panel_options.UINT32
+        text += (
+            f". A seed from {top // 2} to {top - 1} (command line, shot file) is typed minus {top}: "
+            f"3000000000 as {panel_options.panel_value(option, 3_000_000_000)}"
+        )
     return text
 
 
@@ -68,6 +74,9 @@ def option_property(option: Option, key: str | None = None) -> Any:
         return FloatProperty(min=0.0, max=MAX_AMOUNT, default=1.0, **kw)
     unset = panel_options.unset_by_zero(option)
     low = 0 if unset or option.low is None else option.low
+    if kind == "int" and panel_options.unsigned32(option):  # 0..2^32-1 as its signed 32-bit view
+        held = panel_options.panel_value(option, int(option.default or 0))
+        return IntProperty(min=-MAX_INT - 1, max=MAX_INT, soft_min=0, default=held, **kw)
     if kind == "int":
         high = MAX_INT if option.high is None else min(int(option.high), MAX_INT)
         return IntProperty(min=int(low), max=high, default=int(option.default or 0), **kw)

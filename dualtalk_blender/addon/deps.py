@@ -31,6 +31,12 @@ from .worker_client import drain_lines, signal_group
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x);
 # pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript.
 PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx")
+# Installed after them with --no-deps, as scripts/setup.sh does: resemblyzer ships the GE2E voice
+# encoder (Apache-2.0 weights) that *Mono, automatic* (--diarize) uses; without it the weaker MFCC
+# method runs (46.9 % DER against 38.4 %, docs/audio.md). Only its weights file is read (by our own
+# code), so its dependencies (librosa, webrtcvad, ...) are not needed.
+NO_DEPS_PACKAGES = ("resemblyzer==0.1.4",)
+NO_DEPS_STEP = "install voice encoder"
 VENV_NAME = "venv"
 CREATE_VENV = "create venv"  # the step whose half-made folder is removed when it fails or is cancelled
 _PROBE_MARK = "dualtalk-probe"  # printed first by the probe: a program that is not Python never prints it
@@ -131,10 +137,15 @@ def install_steps(
     *,
     base_python: str | None = None,
     packages: tuple[str, ...] = PACKAGES,
+    no_deps: tuple[str, ...] | None = None,
     index_url: str = "",
     extra_args: tuple[str, ...] = (),
 ) -> list[tuple[str, list[str]]]:
-    """The commands that create the venv and install ``packages`` into it, as (label, argv)."""
+    """The commands that create the venv and install ``packages`` into it, then ``no_deps`` without
+    their dependencies (``pip install --no-deps``), as (label, argv). ``no_deps`` None: the voice
+    encoder (:data:`NO_DEPS_PACKAGES`) with the default set, nothing with a set of one's own."""
+    if no_deps is None:
+        no_deps = NO_DEPS_PACKAGES if tuple(packages) == PACKAGES else ()
     venv_dir = Path(venv_dir).expanduser()
     py = venv_python(venv_dir)
     steps: list[tuple[str, list[str]]] = []
@@ -146,6 +157,8 @@ def install_steps(
     if index_url:
         pip += ["--index-url", index_url]
     steps.append(("install packages", [*pip, *extra_args, *packages]))
+    if no_deps:
+        steps.append((NO_DEPS_STEP, [*pip, *extra_args, "--no-deps", *no_deps]))
     return steps
 
 

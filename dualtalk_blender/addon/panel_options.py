@@ -41,6 +41,27 @@ def unset_by_zero(option: Option) -> bool:
     return option.kind in ("int", "float") and option.default is None
 
 
+UINT32 = 2**32
+
+
+def unsigned32(option: Option) -> bool:
+    """An int option declared from 0 to 2^32-1 (the behaviour seed). Blender's int properties are
+    signed 32-bit, so the panel holds it as the signed 32-bit view of the same number: 0 to 2^31-1
+    as they are, 2^31 to 2^32-1 as the number minus 2^32 (3000000000 is -1294967296). :func:`read`
+    and :func:`panel_value` map between the two, so a seed from the command line or a shot file
+    gives the same performance in the panel."""
+    return option.kind == "int" and option.low == 0 and option.high == UINT32 - 1
+
+
+def panel_value(option: Option, value: int) -> int:
+    """What the panel property holds for the option's ``value`` (:func:`read` gives ``value`` back)."""
+    if not unsigned32(option):
+        return int(value)
+    if not 0 <= int(value) < UINT32:
+        raise ValueError(f"{option.name} must be from 0 to {UINT32 - 1}, got {value}")
+    return int(value) - UINT32 if int(value) >= UINT32 // 2 else int(value)
+
+
 def _typed(number: float) -> float:
     """A panel float (stored as float32) as the user typed it: 0.15, not 0.15000000596."""
     return float(f"{number:.7g}")
@@ -58,6 +79,8 @@ def read(settings: Any, option: Option) -> Value | dict[str, float]:
         return abspath(raw) or None
     if option.kind == "str":
         return raw.strip() or None
+    if option.kind == "int" and unsigned32(option):
+        return int(raw) % UINT32  # the signed view back to the number the CLI and shot files take
     if option.kind == "int":
         return None if unset_by_zero(option) and raw == 0 else int(raw)
     if option.kind in ("float", "amount"):

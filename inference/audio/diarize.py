@@ -12,6 +12,7 @@ is in the README; because it is rough on real conversations it is opt-in
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,15 @@ N_MFCC = 20
 CONTEXT_S = 0.5  # MFCC statistics window (each side)
 ENCODER_STEP = 6  # one voice-encoder window every 6 frames (0.24 s)
 SWITCH_PENALTY = 4.0  # Viterbi cost of changing speaker, in units of the per-frame distance
+
+log = logging.getLogger("dualtalk.audio")  # the CLI prints it as a ``warning:`` line
+
+# Said (once per diarization, in ``meta["warnings"]`` and on the log) when ``auto`` has to fall back.
+WEAKER_METHOD = (
+    "--diarize (the panel's Mono, automatic) is using the weaker MFCC method, 46.9 % DER on the real clip "
+    "against 38.4 % with the voice encoder, whose weights are not installed: `pip install --no-deps "
+    "resemblyzer` (the add-on: Preferences > Install Dependencies)"
+)
 
 
 @dataclass
@@ -131,6 +141,12 @@ def _viterbi(cost: np.ndarray, penalty: float) -> np.ndarray:
     return path
 
 
+def _encoder_installed() -> bool:
+    from . import voice_encoder
+
+    return voice_encoder.available()
+
+
 def _encoder_costs(mix: np.ndarray, speech: np.ndarray, fps: int) -> np.ndarray | None:
     """(S, 2) per-speech-frame distances to two voice clusters from the packaged encoder."""
     from . import voice_encoder
@@ -173,7 +189,8 @@ def diarize_mix(
     """Label each 25-fps frame of a two-person mono mix as silence, S1 or S2.
 
     ``backend``: ``"encoder"`` (packaged pretrained voice encoder), ``"mfcc"``
-    (MFCC statistics, no model) or ``"auto"`` (encoder when installed).
+    (MFCC statistics, no model) or ``"auto"`` (encoder when installed; when it is not, the MFCC
+    method runs and says so: :data:`WEAKER_METHOD` in ``meta["warnings"]`` and on the log).
     """
     if backend not in ("auto", "encoder", "mfcc"):
         raise ValueError(f"unknown diarization backend {backend!r}")
@@ -195,6 +212,9 @@ def diarize_mix(
             from ..core.errors import DualTalkError
 
             raise DualTalkError("the voice encoder is not installed (pip install --no-deps resemblyzer)")
+        if backend == "auto" and not _encoder_installed():  # not chosen: the user is told
+            meta["warnings"] = [WEAKER_METHOD]
+            log.warning(WEAKER_METHOD)
         cost, keep = _mfcc_costs(mix, speech, sr, fps)
         meta.update(method="vad+mfcc-stats+kmeans2+viterbi", dims=keep)
     cost = cost / (np.median(cost) + 1e-8)

@@ -33,6 +33,8 @@ def test_each_property_is_typed_bounded_and_defaulted_by_its_declaration(scene):
                 assert prop.type == "BOOLEAN" and prop.default == option.default, name
             elif kind == "amount":
                 assert prop.type == "FLOAT" and prop.hard_min == 0 and prop.hard_max == MAX_AMOUNT, name
+            elif panel_options.unsigned32(option):  # the seed: its signed view (test_seed_range.py)
+                assert prop.type == "INT" and (prop.hard_min, prop.hard_max) == (-(2**31), 2**31 - 1), name
             else:
                 assert prop.type == ("INT" if kind == "int" else "FLOAT"), name
                 if option.high is not None:

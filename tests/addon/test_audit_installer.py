@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import sys
 import threading
 import time
@@ -97,8 +98,37 @@ def test_a_venv_without_pip_is_made_again(tmp_path):
     deps.venv_python(venv).write_text("")
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
     steps = deps.install_steps(venv, base_python="py")
-    assert [label for label, _ in steps] == ["create venv", "install packages"]
+    assert [label for label, _ in steps] == ["create venv", "install packages", "install voice encoder"]
     assert steps[0][1] == ["py", "-m", "venv", "--clear", str(venv)]
+
+
+def _setup_sh_no_deps() -> list[str]:
+    """What scripts/setup.sh installs with ``pip install --no-deps`` (the developer's environment)."""
+    setup = Path(__file__).resolve().parents[2] / "scripts" / "setup.sh"
+    found = re.findall(r'pip install -q --no-deps "([^"]+)"', setup.read_text())
+    assert found, "scripts/setup.sh installs nothing with --no-deps any more?"
+    return found
+
+
+@posix_only
+def test_install_dependencies_gets_the_voice_encoder_without_its_dependencies(prefs, tmp_path, monkeypatch):
+    """*Mono, automatic* needs resemblyzer's weights for its better diarizer (38 % DER, not the
+    MFCC fallback's 46.9 %): Install Dependencies installs it as scripts/setup.sh does, pinned the
+    same and with --no-deps (its librosa/webrtcvad are never used), after the other packages."""
+    resemblyzer = [req for req in _setup_sh_no_deps() if req.startswith("resemblyzer")]
+    assert resemblyzer and list(deps.NO_DEPS_PACKAGES) == resemblyzer
+    steps = dict(deps.install_steps(tmp_path / "venv", base_python="py"))
+    assert steps["install voice encoder"][-2:] == ["--no-deps", *resemblyzer]
+    packages = steps["install packages"]
+    assert "--no-deps" not in packages and set(deps.PACKAGES) <= set(packages)
+    own = deps.install_steps(tmp_path / "venv", packages=("torch",))  # a set of one's own: as given
+    assert [label for label, _ in own] == ["create venv", "install packages"]
+
+    monkeypatch.setattr(sys, "executable", str(_script(tmp_path / "python3", WORKING_PYTHON)))
+    assert bpy.ops.dualtalk.install_deps() == {"FINISHED"}  # the button: the default set
+    assert _steps_run() == ["create venv", "install packages", "install voice encoder"]
+    ran = next(ln for ln in state.INSTALL_LINES if ln.startswith("$ install voice encoder:"))
+    assert ran.endswith(f"--no-deps {resemblyzer[0]}")
 
 
 @posix_only
