@@ -57,7 +57,8 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
 
 
 class DUALTALK_OT_install_deps(JobOperator):
-    """Create a private Python environment in the model folder and install torch, numpy<2, scipy, soundfile"""
+    """Create a private Python environment in the model folder and install torch, numpy<2, scipy,
+    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)"""
 
     bl_idname = "dualtalk.install_deps"
     bl_label = "Install Dependencies"
