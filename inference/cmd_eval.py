@@ -22,7 +22,8 @@ import numpy as np
 from .core.channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
 from .core.errors import DualTalkError
 from .core.inputs import DAMAGED_ARRAY_FILE
-from .core.motion import load_motion
+from .core.motion import MAX_FRAMES, load_motion, motion_values
+from .core.numeric import check_real_dtype
 from .metrics import Sequence, evaluate_sequences, format_table
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
@@ -58,24 +59,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _npy_shape(path: Path) -> tuple[int, ...] | None:
+    """The shape a .npy file's header declares, read before numpy allocates it; None for a header
+    layout this reader does not know (numpy's own read then decides)."""
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    with open(path, "rb") as fh:
+        read = readers.get(np.lib.format.read_magic(fh))
+        return None if read is None else tuple(read(fh)[0])
+
+
 def _load_pred(path: Path) -> tuple[str, np.ndarray, float | None]:
     """(space, values, fps); a bare .npy carries no rate (None: taken to be the ground truth's)."""
     if path.suffix == ".npz":
         m = load_motion(path)
         return m.space, m.values, m.fps
     try:
+        shape = _npy_shape(path)  # from the header: a file claiming billions of frames is never allocated
+        if shape is not None and np.prod(shape, dtype=np.float64) > MAX_FRAMES * len(CHANNELS[SPACE_FLAME]):
+            raise DualTalkError(
+                f"{path.name} declares {shape} values, more than any take holds; refusing to load it"
+            )
         arr = np.load(path, allow_pickle=False)
     except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npy array ({exc})") from None
-    arr = np.asarray(arr, dtype=np.float32)
+    if not isinstance(arr, np.ndarray):  # an .npz archive named .npy
+        arr.close()
+        raise DualTalkError(f"{path.name} is not a readable .npy array (it is an .npz archive)")
+    check_real_dtype(arr, f"{path.name}: values")  # before the shape: text or dates are no motion at all
     if arr.ndim == 3 and arr.shape[0] == 1:
         arr = arr[0]
     spaces = {len(CHANNELS[s]): s for s in (SPACE_FLAME, SPACE_ARKIT)}
     if arr.ndim != 2 or arr.shape[1] not in spaces:
         raise DualTalkError(f"{path.name}: expected a (frames, 56) or (frames, 55) array, got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise DualTalkError(f"{path.name} contains NaN or Inf")
-    return spaces[arr.shape[1]], arr, None
+    return spaces[arr.shape[1]], motion_values(arr, f"{path.name}: values"), None
 
 
 def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:

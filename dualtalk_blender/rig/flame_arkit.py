@@ -25,6 +25,7 @@ from ...inference.core import safe_json
 from ...inference.core.channels import ARKIT52
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
+from ...inference.core.numeric import finite_number, real_array, shown
 
 MAP_ROWS = 51
 MAP_COLS = 103
@@ -35,6 +36,12 @@ ARKIT51 = ARKIT52[:MAP_ROWS]
 
 MAX_MAP_BYTES = 16 << 20  # the matrix is 51 x 103 numbers; a text file of it is well under 1 MB
 MAX_MAP_VALUES = 1 << 20
+# An entry is the FLAME coefficient (or jaw radians) that one unit of an ARKit weight adds: both sides
+# are values of a few units at most, so a linear map between them has entries of that order. Beyond
+# ±1000 (MAX_MOTION_VALUE) the converted motion could not be motion: the file is in other units,
+# damaged, or not this map.
+MAX_MAP_ENTRY = 1000.0
+_MAP_BOUND = "; a FLAME/ARKit map's entries (FLAME units per unit of ARKit weight) stay far inside it"
 
 
 def _npz_member_size(data: np.lib.npyio.NpzFile, key: str) -> int:
@@ -67,10 +74,16 @@ def _read_matrix(p: Path) -> np.ndarray:
             obj = safe_json.loads(p.read_text(encoding="utf-8"), f"the FLAME/ARKit map {p.name}")
             if isinstance(obj, dict):
                 obj = obj.get("matrix", obj.get("map"))
-            return np.asarray(obj, dtype=np.float64)
+            return _json_matrix(obj, p.name)
         with warnings.catch_warnings():  # "input contained no data": check_map's one line says what is wrong
             warnings.simplefilter("ignore")
-            return np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
+            matrix = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
+        if not np.isfinite(matrix).all():  # the text's "nan", "inf", or a number float64 cannot hold
+            raise DualTalkError(
+                f"{p.name}: contains NaN, Inf or a number too large for a float; "
+                f"a FLAME/ARKit map holds finite values within ±{MAX_MAP_ENTRY:g}"
+            )
+        return matrix
     except DualTalkError:
         raise
     except (
@@ -84,10 +97,31 @@ def _read_matrix(p: Path) -> np.ndarray:
         raise DualTalkError(f"cannot read the FLAME/ARKit map {p.name}: {exc}") from None
 
 
+def _json_matrix(obj: object, name: str) -> np.ndarray:
+    """A JSON matrix (lists of numbers) as an array; JSON's unbounded integers that no float holds,
+    and null, text or true/false entries, are one line (the shared number rules of
+    :mod:`~dualtalk.inference.core.numeric`), never numpy's silent conversion or OverflowError."""
+    m = np.asarray(obj)  # ragged rows raise ValueError: "cannot read ..."
+    if m.dtype == object and m.ndim == 2:  # a mix numpy could not type: every entry must be a number
+        for x in m.reshape(-1):
+            if finite_number(x) is None:
+                words = (
+                    "a number too large for a float"
+                    if isinstance(x, int) and not isinstance(x, bool)
+                    else "a non-number"
+                )
+                raise DualTalkError(
+                    f"{name}: holds {words} ({shown(x)}); a FLAME/ARKit map holds numbers within ±{MAX_MAP_ENTRY:g}"
+                )
+        m = np.asarray(obj, dtype=np.float64)
+    return m
+
+
 def check_map(matrix: np.ndarray, name: str = "map") -> np.ndarray:
-    """Validate shape/finiteness; return a (51, 103) float64 matrix."""
+    """Validate shape and numbers (the shared array rule, entries within ±``MAX_MAP_ENTRY``);
+    return a (51, 103) float64 matrix."""
     m = np.asarray(matrix)
-    if m.dtype == object or m.ndim != 2:
+    if m.ndim != 2:
         raise DualTalkError(f"{name}: expected a 51 x 103 matrix")
     if m.shape == (MAP_COLS, MAP_ROWS):
         m = m.T
@@ -95,9 +129,8 @@ def check_map(matrix: np.ndarray, name: str = "map") -> np.ndarray:
         raise DualTalkError(
             f"{name}: expected a 51 x 103 ARKit->FLAME matrix, got {m.shape[0]} x {m.shape[1]}"
         )
-    m = m.astype(np.float64)
-    if not np.isfinite(m).all():
-        raise DualTalkError(f"{name}: contains NaN or Inf")
+    # a copy: never a view of the memory-mapped file (51 x 103 numbers)
+    m = real_array(m, f"{name}: values", limit=MAX_MAP_ENTRY, dtype=np.float64, why=_MAP_BOUND).copy()
     if not np.abs(m[:, USED_COLS]).any():
         raise DualTalkError(f"{name}: is all zeros")
     return m

@@ -25,13 +25,13 @@ offending entry.
 from __future__ import annotations
 
 import difflib
-import math
 import os
 import re
 from dataclasses import dataclass, field
 
 from ...inference.core.channels import CHANNELS, HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
+from ...inference.core.numeric import finite_number, shown
 from .jsonfile import read_json
 from .presets import normalize_name
 
@@ -92,9 +92,9 @@ def _name(value: object, where: str) -> str:
 def _weight(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DualTalkError(f"{where}: weight must be a number, got {type(value).__name__}")
-    w = float(value)
-    if not math.isfinite(w) or abs(w) > MAX_WEIGHT:
-        raise DualTalkError(f"{where}: weight {value!r} must be finite and within ±{MAX_WEIGHT:g}")
+    w = finite_number(value)  # the shared scalar rule: JSON's 400-digit integer is None, not OverflowError
+    if w is None or abs(w) > MAX_WEIGHT:
+        raise DualTalkError(f"{where}: weight {shown(value)} must be finite and within ±{MAX_WEIGHT:g}")
     return w
 
 
@@ -162,7 +162,8 @@ def parse_mapping(data: object) -> CustomMap:
         raise DualTalkError(f"mapping: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
     version = data.get("version", 1)
     if isinstance(version, bool) or version != 1:
-        raise DualTalkError(f"mapping: unsupported version {version!r} (this build reads version 1)")
+        said = shown(version) if isinstance(version, int | float) else shown(repr(version), 40)
+        raise DualTalkError(f"mapping: unsupported version {said} (this build reads version 1)")
     space = data.get("space", SPACE_ARKIT)
     if not isinstance(space, str) or space not in CHANNELS:
         raise DualTalkError(f"mapping: unknown space {space!r} (expected one of {', '.join(CHANNELS)})")

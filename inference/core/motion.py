@@ -54,6 +54,7 @@ from .channels import ARKIT52, CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path, atomic_paths
 from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
+from .numeric import check_real_dtype, finite_number, real_array, shown
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
@@ -62,6 +63,19 @@ MAX_MEMBER_BYTES = 512 * 2**20  # the largest real member (four hours of 56 chan
 MAX_SECONDS = 4 * 60 * 60
 MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
 MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
+# Every number a motion holds (values, gaze degrees, overlay weights): ARKit weights are 0-1, FLAME
+# expression coefficients a few units either way and rotations radians. A value beyond ±1000 is no
+# motion (other units, a damaged or crafted file): keyed, it blows the mesh up (shape keys clamp at
+# ±10); fed to the engine as the partner (paper mode), 1e30 overflowed the network's output to NaN.
+# Given a partner at ±1000 the lite engine still makes ordinary motion (test_numbers_and_dtypes.py).
+MAX_MOTION_VALUE = 1000.0
+_MOTION_BOUND = "; real motion stays far inside it (ARKit weights 0-1, FLAME coefficients, radians)"
+
+
+def motion_values(values: object, what: str = "motion values") -> np.ndarray:
+    """``values`` as float32 after the shared array rule (:func:`.numeric.real_array`) with the motion
+    bound ±``MAX_MOTION_VALUE``: what every reader of motion (files, ``eval`` predictions) applies."""
+    return real_array(values, what, limit=MAX_MOTION_VALUE, why=_MOTION_BOUND)
 
 
 @dataclass
@@ -86,25 +100,28 @@ class Motion:
     def __post_init__(self) -> None:
         if self.space not in SPACES:
             raise DualTalkError(f"unknown motion space {self.space!r} (expected one of {', '.join(SPACES)})")
-        self.values = np.ascontiguousarray(self.values, dtype=np.float32)
+        self.values = motion_values(self.values)
         if self.values.ndim != 2 or self.values.shape[1] != len(self.channels):
             raise DualTalkError(
                 f"motion values must be (frames, {len(self.channels)}) for {self.space}, got {self.values.shape}"
             )
-        if not np.isfinite(self.values).all():
-            raise DualTalkError("motion values contain NaN or Inf")
         check_fps(self.fps)
         if self.num_frames > MAX_FRAMES or self.num_frames / self.fps > MAX_SECONDS:
             raise DualTalkError(
                 f"motion of {self.num_frames} frames at {self.fps:g} fps is longer than four hours"
             )
-        if not (np.isfinite(self.start_time) and 0.0 <= self.start_time <= MAX_START_TIME):
+        start = finite_number(self.start_time)
+        if start is None or not 0.0 <= start <= MAX_START_TIME:
             raise DualTalkError(
-                f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {self.start_time:g}"
+                f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {shown(self.start_time)}"
             )
+        self.start_time = start
         if self.speaking is None:
             self.speaking = np.zeros(self.num_frames, dtype=bool)
-        self.speaking = np.asarray(self.speaking).astype(bool).reshape(-1)
+        self.speaking = np.asarray(self.speaking)
+        if self.speaking.dtype.kind != "b":  # 0/1 flags in any real dtype; a complex or text one is refused
+            check_real_dtype(self.speaking, "speaking flags")
+        self.speaking = self.speaking.astype(bool).reshape(-1)
         if self.speaking.shape[0] != self.num_frames:
             raise DualTalkError(
                 f"speaking flags have {self.speaking.shape[0]} frames, motion has {self.num_frames}"
@@ -115,20 +132,23 @@ class Motion:
         """The behaviour layer's optional arrays: right length, finite, known names."""
         t = self.num_frames
         if self.gaze_target is not None:
-            self.gaze_target = np.asarray(self.gaze_target).astype(np.int8).reshape(-1)
-            if len(self.gaze_target) != t or not np.isin(self.gaze_target, (0, 1)).all():
+            target = np.asarray(self.gaze_target).reshape(-1)
+            if target.dtype.kind != "b":  # checked before the cast: 1.5 or 257 is no 0/1
+                check_real_dtype(target, "gaze_target")
+            if len(target) != t or not np.isin(target, (0, 1)).all():
                 raise DualTalkError(f"gaze_target must be {t} values of 0 (away) or 1 (partner)")
+            self.gaze_target = target.astype(np.int8)
         if self.gaze_dir is not None:
-            self.gaze_dir = np.ascontiguousarray(self.gaze_dir, dtype=np.float32)
-            if self.gaze_dir.shape != (t, 2) or not np.isfinite(self.gaze_dir).all():
+            self.gaze_dir = motion_values(self.gaze_dir, "gaze_dir degrees")
+            if self.gaze_dir.shape != (t, 2):
                 raise DualTalkError(f"gaze_dir must be ({t}, 2) finite degrees, got {self.gaze_dir.shape}")
         self.overlay_channels = tuple(str(c) for c in self.overlay_channels)
         if self.overlay is None:
             self.overlay_channels = ()
             return
-        self.overlay = np.ascontiguousarray(self.overlay, dtype=np.float32)
+        self.overlay = motion_values(self.overlay, "overlay weights")
         names = self.overlay_channels
-        if self.overlay.shape != (t, len(names)) or not np.isfinite(self.overlay).all():
+        if self.overlay.shape != (t, len(names)):
             raise DualTalkError(
                 f"overlay must be ({t}, {len(names)}) finite weights, got {self.overlay.shape}"
             )
@@ -168,8 +188,8 @@ class Motion:
     @classmethod
     def from_flame(cls, exp: np.ndarray, pose: np.ndarray, **kw: Any) -> Motion:
         """Build from dataset arrays ``exp`` (T,50) and ``pose`` (T,6)=[neck, jaw]."""
-        exp = np.asarray(exp, dtype=np.float32)
-        pose = np.asarray(pose, dtype=np.float32)
+        exp = motion_values(exp, "exp")
+        pose = motion_values(pose, "pose")
         if exp.ndim != 2 or exp.shape[1] < 50 or pose.ndim != 2 or pose.shape[1] != 6:
             raise DualTalkError(f"expected exp (T,50) and pose (T,6), got {exp.shape} and {pose.shape}")
         if exp.shape[0] != pose.shape[0]:
@@ -195,12 +215,12 @@ def check_fps(fps: object) -> float:
     duration = frames / fps, so a crafted ``fps = 1e-9`` or ``1e9`` must stop here.
     """
     try:
-        if isinstance(fps, bool) or not isinstance(fps, int | float | str | np.number):
-            raise TypeError
+        if isinstance(fps, bool) or not isinstance(fps, int | float | str | np.integer | np.floating):
+            raise TypeError  # complex too: float() would drop its imaginary part with a warning
         value = float(fps)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise DualTalkError(
-            f"motion fps must be a number between {MIN_FPS:g} and {MAX_FPS:g}, got {_short(fps)}"
+            f"motion fps must be a number between {MIN_FPS:g} and {MAX_FPS:g}, got {shown(fps)}"
         ) from None
     if not (np.isfinite(value) and MIN_FPS <= value <= MAX_FPS):
         raise DualTalkError(f"motion fps must be between {MIN_FPS:g} and {MAX_FPS:g}, got {value:g}")
@@ -261,10 +281,15 @@ def motion_archive(motion: Motion) -> bytes:
 
 
 def _scalar(data: np.lib.npyio.NpzFile, key: str, default: Any) -> Any:
+    """The single value member ``key`` stores (``default`` when absent). An array of several values is
+    refused: an ``fps`` of [24, 30] is no frame rate, and taking 25 instead would play it at the wrong
+    speed without a word. (A one-element array, as MATLAB writes a number, is that number.)"""
     if key not in data.files:
         return default
     arr = data[key]
-    return arr.item() if arr.shape == () else default
+    if arr.size != 1:
+        raise DualTalkError(f"{key} must be a single value, got an array of shape {arr.shape}")
+    return arr.reshape(-1)[0].item()
 
 
 def _check_members(data: np.lib.npyio.NpzFile, name: str) -> dict[str, tuple[int, ...]]:
@@ -348,10 +373,13 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
             if "values" in data.files and "space" in data.files:
                 if str(_scalar(data, "format", FORMAT)) != FORMAT:
                     raise DualTalkError(f"{path.name} is not a dualtalk motion file")
-                version = int(_scalar(data, "version", VERSION))
-                if version > VERSION:
+                raw_version = _scalar(data, "version", VERSION)
+                if isinstance(raw_version, str) and raw_version.strip().isdigit():  # "1" as text
+                    raw_version = int(raw_version)
+                version = finite_number(raw_version)
+                if version is None or not version.is_integer() or version > VERSION:
                     raise DualTalkError(
-                        f"{path.name} has motion format version {version}; this build reads {VERSION}"
+                        f"{path.name} has motion format version {shown(raw_version)}; this build reads {VERSION}"
                     )
                 space = str(_scalar(data, "space", ""))
                 if space in CHANNELS and "channels" in data.files:
@@ -381,7 +409,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                     engine=str(_scalar(data, "engine", "")),
                     checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
                     role=str(_scalar(data, "role", "")),
-                    start_time=float(_scalar(data, "start_time", 0.0)),
+                    start_time=_scalar(data, "start_time", 0.0),  # checked by Motion: a real number
                     meta=meta if isinstance(meta, dict) else {},
                     **_behaviour_arrays(data, path.name),
                 )

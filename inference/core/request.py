@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DualTalkError
+from .numeric import finite_number, shown
 
 ENGINES = ("auto", "dualtalk", "lite")
 PRECISIONS = ("fp32", "bf16", "fp16")
@@ -342,14 +343,17 @@ BY_NAME = {o.name: o for o in OPTIONS}
 
 def check_rounds_window(rounds: int | None = None, window_s: float | None = None) -> tuple[int, float]:
     """``--rounds`` / ``--window`` with their defaults filled in, or one-line errors."""
-    rounds = DEFAULT_ROUNDS if rounds is None else int(rounds)
+    given_rounds, given_window = rounds, window_s
+    whole = DEFAULT_ROUNDS if rounds is None else finite_number(rounds)
+    rounds = 0 if whole is None else int(whole)
     if not 1 <= rounds <= MAX_ROUNDS:
-        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {rounds}")
-    window_s = DEFAULT_WINDOW_S if window_s is None else float(window_s)
-    if not math.isfinite(window_s) or window_s < 0:
+        raise DualTalkError(f"--rounds must be between 1 and {MAX_ROUNDS}, got {shown(given_rounds)}")
+    number = DEFAULT_WINDOW_S if window_s is None else finite_number(window_s)
+    if number is None or number < 0:
         raise DualTalkError(
-            f"--window must be a positive number of seconds or 0 for no windowing, got {window_s}"
+            f"--window must be a positive number of seconds or 0 for no windowing, got {shown(given_window)}"
         )
+    window_s = number
     if 0 < window_s < MIN_WINDOW_S:
         raise DualTalkError(
             f"--window {window_s:g} s is too short; use at least {MIN_WINDOW_S:g} s (or 0 for none)"
@@ -364,7 +368,9 @@ def amount(value: object, option: str) -> float | None:
     if isinstance(value, bool):
         raise DualTalkError(f"--{option} must be off, on or a number from 0 to {MAX_AMOUNT:g}, got {value!r}")
     if isinstance(value, int | float):
-        number = float(value)
+        number = finite_number(value)  # None: NaN, Inf or an integer no float holds (JSON's 10**400)
+        if number is None:
+            raise DualTalkError(f"--{option} must be between 0 and {MAX_AMOUNT:g}, got {shown(value)}")
     else:
         word = str(value).strip().lower()
         if word in ("", "auto", "default"):
@@ -389,12 +395,9 @@ def _number_text(x: float) -> str:
 
 
 def _shown(value: object) -> str:
-    """A refused value as the message shows it: 7 and 7.0 alike, never more than 24 characters."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return str(int(value))[:24]
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return str(value)[:24]
+    """A refused value as the message shows it: 7 and 7.0 alike, a 400-digit integer cut with its
+    length (:func:`.numeric.shown`), never much more than 24 characters."""
+    return shown(value)
 
 
 def coerce(option: Option, value: object, where: str) -> object:
@@ -444,9 +447,18 @@ def coerce(option: Option, value: object, where: str) -> object:
 
 
 def _finite(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise DualTalkError(f"{where}: expected a finite number")
-    return float(value)
+    """A JSON number as a float: finite, and an integer a float can hold (the shared scalar rule,
+    :func:`.numeric.finite_number`: a 400-digit integer is this line, not an OverflowError)."""
+    number = finite_number(value) if isinstance(value, int | float) else None
+    if number is None:
+        raise DualTalkError(f"{where}: expected a finite number, got {_too_large(value)}")
+    return number
+
+
+def _too_large(value: object) -> str:
+    """:func:`_shown`, saying why when the value is an integer no float holds (unbounded options)."""
+    big = isinstance(value, int) and not isinstance(value, bool) and finite_number(value) is None
+    return _shown(value) + (", too large for a float" if big else "")
 
 
 def parse_text(option: Option, text: str) -> object:
@@ -487,25 +499,26 @@ def check(option: Option, value: object) -> None:
             raise DualTalkError(f"{label} must be a number, got {str(value)[:24]}")
         if kind == "int" and not isinstance(value, numbers.Integral):
             raise DualTalkError(f"{label} must be a whole number, got {str(value)[:24]}")
-        number = float(value)
+        number = finite_number(value)  # None for NaN, Inf and an integer too large for a float
         low = -math.inf if option.low is None else option.low
         high = math.inf if option.high is None else option.high
-        if not (math.isfinite(number) and low <= number <= high):
-            raise DualTalkError(f"{label} must be {bounds or 'a finite number'}, got {_shown(value)}")
+        if number is None or not low <= number <= high:
+            raise DualTalkError(
+                f"{label} must be {bounds or 'a finite number'}, got {_shown(value) if bounds else _too_large(value)}"
+            )
     if kind == "mapping":
         if not isinstance(value, Mapping):
             raise DualTalkError(f"{label} must map {option.key_title or 'keys'} to numbers")
         for key, number in value.items():
             option.key_of(str(key))
+            x = finite_number(number) if isinstance(number, int | float) else None
             if not (
-                isinstance(number, int | float)
-                and not isinstance(number, bool)
-                and math.isfinite(number)
-                and (option.low is None or option.low <= number)
-                and (option.high is None or number <= option.high)
+                x is not None
+                and (option.low is None or option.low <= x)
+                and (option.high is None or x <= option.high)
             ):
                 raise DualTalkError(
-                    f"{label} {key} must be {bounds or 'a finite number'}, got {_shown(number)}"
+                    f"{label} {key} must be {bounds or 'a finite number'}, got {_shown(number) if bounds else _too_large(number)}"
                 )
     if kind == "frames":
         if not (isinstance(value, tuple | list) and len(value) == 2):
