@@ -133,7 +133,9 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
 
     stdout carries our results (one line per shot, JSON with --json), so for the run the
     descriptor is pointed at stderr and Python's ``sys.stdout`` at a private copy of the
-    real stdout. The worker does the same for its protocol stream itself.
+    real stdout. The worker does the same for its protocol stream itself. A character it cannot
+    encode (a file name that is not UTF-8, held as a surrogate) is written escaped (``\\udcff``):
+    a strict stream raised on it after the command's work was done.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -145,7 +147,9 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
         return
     sys.stdout.flush()
     saved = os.dup(1)
-    results = os.fdopen(saved, "w", encoding=sys.stdout.encoding or "utf-8", buffering=1)
+    results = os.fdopen(
+        saved, "w", encoding=sys.stdout.encoding or "utf-8", errors="backslashreplace", buffering=1
+    )
     os.dup2(2, 1)
     previous, sys.stdout = sys.stdout, results
     try:

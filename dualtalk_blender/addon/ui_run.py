@@ -800,6 +800,17 @@ def _range_options(opts: ApplyOptions, plan: dict[str, Any]) -> None:
     opts.markers, opts.frame_range = False, "keep"
 
 
+_LATER_PLAN_FIELDS = ("audio",)  # RangePlan fields added after ranges were first kept
+
+
+def _same_plan(plan: dict[str, Any], stored: Any) -> bool:
+    """Whether a range re-planned now is the one kept; a range kept before the plan held a field
+    (the take's audio) is compared without it."""
+    if not isinstance(stored, dict):
+        return False
+    return {k: v for k, v in plan.items() if k in stored or k not in _LATER_PLAN_FIELDS} == stored
+
+
 def _kept_range(
     scene: Any, settings: Any, result: dict[str, Any], options: ApplyOptions
 ) -> tuple[int, int] | None:
@@ -812,7 +823,7 @@ def _kept_range(
     try:
         first, last = (int(f) for f in kept)  # type: ignore[union-attr]  # checked below
         _plan, plan = _range_plan(scene, settings, first, last, int(stored["crossfade"]))  # type: ignore[index]
-        same = plan == stored
+        same = _same_plan(plan, stored)
     except DualTalkError:
         same = False
     except (TypeError, ValueError, KeyError):

@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import json
 import logging
-import math
 import os
 import re
 import sys
@@ -35,7 +34,7 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 
 def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
@@ -65,6 +64,7 @@ from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import CancelledError, DualTalkError  # noqa: E402
 from ...inference.core.fileio import staged_set  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
+from ...inference.core.timebase import FPS, SAMPLE_RATE  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as  # noqa: E402
 from .jobs import (  # noqa: E402
@@ -76,6 +76,10 @@ from .jobs import (  # noqa: E402
     unused_render_settings,
     work_folder,
 )
+
+if TYPE_CHECKING:
+    from ...inference.core.motion import Motion
+    from ..scene.layers import RangePlan
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -118,8 +122,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument(
         "--fbx-scope",
         choices=("full", "face"),
-        default="full",
-        help="face: only the face meshes and the bones that move (plus their parents)",
+        default=None,  # None: not given (full), so a scope given without --fbx can be said to be ignored
+        help="with --fbx: full (default) or face: only the face meshes and the bones that move (plus "
+        "their parents)",
     )
     out.add_argument("--render", metavar="OUT", help="render: video (.mp4/.mkv/.mov) or a folder of frames")
     out.add_argument("--resolution", type=_resolution, metavar="WxH", help="override the render resolution")
@@ -175,11 +180,12 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         work=_path(args.work),
         motion_a=_path(args.motion_a),
         motion_b=_path(args.motion_b),
-        fbx_scope=args.fbx_scope,
+        fbx_scope=args.fbx_scope or "full",
         resolution=args.resolution,
         samples=args.samples,
     )
     _warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
+    _warn_unused_render(["--fbx-scope"] if args.fbx_scope is not None and shot.fbx is None else [], "--fbx")
     _warn_unused_engine([option.flag for option in unused_engine_settings(shot)])
     return shot
 
@@ -388,12 +394,18 @@ def _frame_range(shot: Shot) -> tuple[int, int]:
 
 
 def _range_window(
-    shot: Shot, options: Any, obj_a: Any, obj_b: Any, scene: Any
-) -> tuple[float | None, float | None]:
+    shot: Shot, options: Any, obj_a: Any, obj_b: Any, scene: Any, warnings: list[str]
+) -> tuple[float | None, float | None, RangePlan]:
     """Set ``options`` up to re-generate ``shot.frame_range`` of the take in the scene.
 
-    Returns the audio window (seconds) the engine hears: the range plus context and the
-    cross-fade on each side, clipped to the take; motion files given instead are whole takes.
+    Returns the audio window (seconds) the engine hears -- the range plus context and the
+    cross-fade on each side, clipped to the take -- and the plan; motion
+    files given instead are whole takes or a re-generated range (:func:`_range_file_start`).
+
+    The window lies in the recording the take was made from, where the take records it
+    (``plan.audio``): without ``--start/--end`` the take's own part is used; audio options that are
+    not the take's are refused (:func:`_check_take_audio`). A take keyed before takes recorded their
+    audio is re-generated from the ``--start`` given, as before, with a warning in ``warnings``.
     """
     from ..scene.apply import scene_fps
     from ..scene.layers import plan_range
@@ -408,13 +420,89 @@ def _range_window(
         options.start_frame = (
             plan.take_start if shot.options.start_frame is None else shot.options.start_frame
         )
-        return shot.req.start, shot.req.end
+        return shot.req.start, shot.req.end, plan
     options.start_frame = plan.start_frame
-    base = shot.req.start or 0.0
-    end = base + plan.audio_end
-    end = end if shot.req.end is None else min(end, shot.req.end)
+    need = f"--range {first}-{last}"
+    record = plan.audio
+    if record is None:
+        warnings.append(
+            f"the take {plan.take!r} does not record which audio it was made from (keyed before takes "
+            f"recorded it, or from motion files that do not say): {need} cannot check that --audio and "
+            "--start/--end are the take's"
+        )
+        base = shot.req.start or 0.0
+        end = base + plan.audio_end
+        end = end if shot.req.end is None else min(end, shot.req.end)
+    else:
+        base, take_end = _take_part(shot, record, need)
+        end = min(base + plan.audio_end, take_end)
     _check_range_audio(shot, first, last, base + plan.audio_start, end)
-    return base + plan.audio_start, end
+    if record is not None:
+        _check_take_audio(shot, record, need, warnings)
+    return base + plan.audio_start, end, plan
+
+
+START_SLACK_S = 0.5 / SAMPLE_RATE  # --start read back from the take's record: the same number typed again
+
+
+def _made_from(record: dict[str, Any]) -> str:
+    """``the take was made from talk.wav from 4.00 s to 12.00 s`` (``with --swap``)."""
+    files = " and ".join(record["files"])
+    swap = " with --swap" if record.get("swap") else ""
+    start, end = float(record["start"]), float(record["end"])
+    return f"the take was made from {files} from {start:.2f} s to {end:.2f} s{swap}"
+
+
+def _take_audio_refused(
+    record: dict[str, Any], need: str, why: str, *, swap: bool = False, then: str = ""
+) -> DualTalkError:
+    """``--range ...: the take was made from ..., but <why>; give the same --audio and --start/--end``."""
+    flags = ["--audio", *(["--audio-b"] if len(record["files"]) > 1 else []), "--start/--end"]
+    flags += ["--swap"] if swap else []
+    listed = ", ".join(flags[:-1]) + f" and {flags[-1]}"
+    return DualTalkError(f"{need}: {_made_from(record)}, but {why}; give the same {listed}{then}")
+
+
+def _take_part(shot: Shot, record: dict[str, Any], need: str) -> tuple[float, float]:
+    """(start, end) seconds of the recording the take was made from: its own part when no
+    ``--start/--end`` is given, else the part given, refused when it is not the take's."""
+    start, end = float(record["start"]), float(record["end"])
+    given_start, given_end = shot.req.start, shot.req.end
+    if given_start is None and given_end is None:
+        return start, end
+    s = 0.0 if given_start is None else float(given_start)
+    # the end of a whole recording is read back within a frame of --end (a cut at the file's end)
+    wrong_end = given_end is not None and abs(float(given_end) - end) > 1.0 / FPS + 1e-6
+    if abs(s - start) > START_SLACK_S or wrong_end:
+        said = f"{float(given_end):.2f} s" if given_end is not None else "the end"
+        why = f"--start/--end ask for {s:.2f} s to {said}"
+        raise _take_audio_refused(record, need, why, then=", or leave --start/--end out")
+    return start, end
+
+
+def _check_take_audio(shot: Shot, record: dict[str, Any], need: str, warnings: list[str]) -> None:
+    """Refuse a re-generated range against another recording than the take's (or its speakers the
+    other way round): its frames would silently follow other audio. The recording is known by its
+    contents (:func:`recording_fingerprint`), so the same file moved or renamed is the take's."""
+    given = [Path(p) for p in (shot.req.audio, shot.req.audio_b) if p is not None]
+    names = [p.name for p in given]
+    if bool(record.get("swap")) != bool(shot.req.swap):
+        said = "--swap is given" if shot.req.swap else "--swap is not given"
+        swap = bool(record.get("swap"))
+        raise _take_audio_refused(record, need, said, swap=swap, then="" if swap else ", without --swap")
+    if not record.get("fingerprint"):  # made from motion files whose maker took none: names only
+        if names != list(record["files"]):
+            warnings.append(
+                f"{_made_from(record)}, and its motion files do not record that recording's contents: "
+                f"{need} cannot check that {' and '.join(names)} is the same recording"
+            )
+        return
+    if recording_fingerprint(given) != record["fingerprint"]:
+        now = " now" if names == list(record["files"]) else ""  # the same name: the file changed since
+        verb = "are" if len(names) > 1 else "is"
+        raise _take_audio_refused(
+            record, need, f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
+        )
 
 
 def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: float) -> None:
@@ -423,6 +511,101 @@ def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: flo
     from ...inference.audio.loader import check_window
 
     check_window((shot.req.audio, shot.req.audio_b), start, end, f"--range {first}-{last}")
+
+
+FINGERPRINT_WHOLE = 16 << 20  # files up to 16 MiB are read whole
+FINGERPRINT_SLICES = 16  # longer ones: slices spread over the file, its first and last bytes included
+FINGERPRINT_SLICE = 64 << 10
+
+
+def recording_fingerprint(paths: list[Path]) -> str:
+    """Which recording(s) these files hold, cheaply: sha256 over each file's size and bytes -- a file
+    up to 16 MiB whole, a longer one as 16 slices of 64 KiB spread over it (its header and its end
+    included) -- so a range of an hour-long take reads 1 MiB, not the recording again. Another
+    recording, another cut or export of it, or a file cut short differ; the same file moved, copied
+    or renamed does not. "" when a file cannot be read (the take's audio then goes unchecked)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        for path in paths:
+            with open(path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                digest.update(f"{size}:".encode())
+                if size <= FINGERPRINT_WHOLE:
+                    while block := fh.read(1 << 20):
+                        digest.update(block)
+                    continue
+                for k in range(FINGERPRINT_SLICES):
+                    fh.seek((size - FINGERPRINT_SLICE) * k // (FINGERPRINT_SLICES - 1))
+                    digest.update(fh.read(FINGERPRINT_SLICE))
+    except OSError:
+        return ""
+    return "sha256-v1:" + digest.hexdigest()[:32]
+
+
+def _range_file_start(shot: Shot, plan: RangePlan | None, files: list[tuple[Path, Motion]]) -> int | None:
+    """Where motion files given with ``--motion-a/-b`` start when they are a re-generated range
+    (``meta["range"]``, written by ``animate --range`` into its work folder): those cover only the
+    range plus its context, so they are keyed only with the same ``--range`` onto the take they
+    were made for (else refused in one line); None for whole takes."""
+    marks = [(path, motion.meta.get("range")) for path, motion in files]
+    ranges = [(path, mark) for path, mark in marks if isinstance(mark, dict)]
+    if not ranges:
+        return None
+    path, mark = ranges[0]
+    try:
+        first, last = int(mark["first"]), int(mark["last"])
+        frames = (int(mark["frames"][0]), int(mark["frames"][1]))
+        start, take_start = int(mark["start_frame"]), int(mark["take_start"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise DualTalkError(f"{path.name} says it is a re-generated range but not which frames") from None
+    what = (
+        f"{path.name} is a re-generated range (frames {first}-{last} of take {str(mark.get('take', ''))!r})"
+    )
+    if len(ranges) < len(marks):
+        whole = next(p for p, m in marks if not isinstance(m, dict))
+        raise DualTalkError(f"{what} but {whole.name} is a whole take; give both files of one run")
+    if any(m != mark for _p, m in ranges[1:]):
+        raise DualTalkError(f"{what} but {ranges[1][0].name} is another range; give both files of one run")
+    if plan is None:
+        raise DualTalkError(f"{what}; key it with --range {first}-{last}, or give a whole take")
+    if (plan.first, plan.last) != frames:
+        here = f"{frames[0] + plan.offset}-{frames[1] + plan.offset}"  # where those frames play now
+        asked = "-".join(str(f) for f in _frame_range(shot))
+        raise DualTalkError(
+            f"{what}, not of frames {asked}; key it with --range {here}, or give a whole take"
+        )
+    made_for, here_id = str(mark.get("take_id", "")), plan.take_id
+    if made_for and here_id and made_for != here_id:
+        raise DualTalkError(
+            f"{path.name} is a re-generated range of another take {str(mark.get('take', ''))!r} than the one "
+            f"in {shot.blend.name} (a take made over the same frames); re-generate frames {first}-{last} "
+            "on this take"
+        )
+    start_frame = shot.options.start_frame  # the take moved to another start frame: the range with it
+    return start + (0 if start_frame is None else int(start_frame) - take_start)
+
+
+def _mark_range(motions: list[tuple[Path, Motion]], plan: RangePlan, shot: Shot) -> None:
+    """Say in the work folder's motion files that they are a re-generated range, not a take (they
+    cover the range and its context): ``--motion-a/-b`` then keys them only with this range, onto
+    this take (:func:`_range_file_start`)."""
+    from ...inference.core.motion import save_motion
+
+    first, last = _frame_range(shot)
+    mark = {
+        "take": plan.take,
+        "take_id": plan.take_id,
+        "first": first,  # the timeline's frames, as --range named them
+        "last": last,
+        "frames": [plan.first, plan.last],  # the take's (its strips may be moved on the timeline)
+        "start_frame": plan.start_frame,  # where the file's first frame lands
+        "take_start": plan.take_start,
+    }
+    for path, motion in motions:
+        motion.meta["range"] = mark
+        save_motion(path, motion)
 
 
 def run_shot(
@@ -435,11 +618,13 @@ def run_shot(
 
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
+    from ..addon.ui_run import TakeLength
     from ..rig.options import link
-    from ..scene.apply import MAX_FRAME, apply_dialogue, check_character
+    from ..scene.apply import apply_dialogue, check_character, check_frame_span
 
     t0 = time.perf_counter()
     lips = ""  # what a transcript drew, for the result line
+    removed = 0  # our sound strips of an earlier take, removed for a take without --audio
     check_shot(shot)
     open_blend(bpy, shot.blend)
     scene = bpy.context.scene
@@ -461,8 +646,12 @@ def run_shot(
     reports = (check_character(obj_a, options), check_character(obj_b, options))
     for label, report in zip(("A", "B"), reports, strict=True):
         progress.update("characters", 0.5 if label == "A" else 1.0, f"{label}: {report.summary}")
+    plan: RangePlan | None = None  # a re-generated range's
     if shot.frame_range is not None:
-        start, end = _range_window(shot, options, obj_a, obj_b, scene)
+        notes: list[str] = []
+        start, end, plan = _range_window(shot, options, obj_a, obj_b, scene, notes)
+        for note in notes:
+            print(f"warning: {where}{note}", file=sys.stderr)
         request = request.replace(start=start, end=end)
     work = work_folder(shot)
     engine_needed = shot.motion_a is None
@@ -471,13 +660,14 @@ def run_shot(
         if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
         else None
     )
-    if dialogue is not None and shot.start_frame is not None:  # the take's end, before the engine runs
-        last = shot.start_frame + math.ceil(dialogue.duration * scene.render.fps / scene.render.fps_base) - 1
-        if last > MAX_FRAME:
-            raise DualTalkError(
-                f"the take would span frames {shot.start_frame:,}-{last:,}, past Blender's last frame "
-                f"{MAX_FRAME:,}; choose an earlier --start-frame"
-            )
+    if dialogue is not None and engine_needed:
+        # the take's frames, before the engine runs: counted by the keying's own check, on the
+        # motion the engine will make (as many 25 fps frames as cover the audio)
+        check_frame_span(scene, cast("Motion", TakeLength(dialogue.num_frames)), options.start_frame)
+        # which recording the take is made from, carried by its motion files into the take's record
+        dialogue.source["fingerprint"] = recording_fingerprint(
+            [Path(p) for p in (shot.req.audio, shot.req.audio_b) if p is not None]
+        )
     mix = dialogue is not None and shot.frame_range is None  # a range keeps the take's sound strip
     # The work files this shot replaces: written under hidden names, in place only with the rest.
     wav = work / "dialogue.wav"
@@ -488,6 +678,8 @@ def run_shot(
             assert scratch is not None  # made by _work_files for the engine's take
             take = pipeline.run(request, scratch, progress=progress, dialogue=dialogue, engines=engines)
             path_a, path_b = take.path_a, take.path_b
+            if plan is not None:  # the work folder then holds a range, not a take: its files say so
+                _mark_range([(path_a, take.motion_a), (path_b, take.motion_b)], plan, shot)
             if take.transcript is not None:
                 from ...inference.phonetic.transcript import brief
 
@@ -500,6 +692,10 @@ def run_shot(
         for path, motion in ((path_a, motion_a), (path_b, motion_b)):
             if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
                 raise DualTalkError(f"{path.name}: the motion has no frames")
+        if not engine_needed:  # motion files given: a re-generated range keys only as the range it is
+            range_start = _range_file_start(shot, plan, [(path_a, motion_a), (path_b, motion_b)])
+            if range_start is not None:
+                options.start_frame = range_start
         progress.update("keying", 0.0, "both characters")
         rep_a, rep_b, markers = apply_dialogue(
             obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports
@@ -517,6 +713,8 @@ def run_shot(
                 write_mix(dialogue, staged[wav])
                 strip = add_dialogue_sound(scene, staged[wav], rep_a.first_frame)
                 strip.sound.name = wav.name
+            elif shot.frame_range is None:  # a new take with no sound of its own: the earlier take's goes
+                removed = remove_our_strips(scene)
             scene.frame_set(scene.frame_start)
             progress.update("save", 0.0, shot.out.name)
             with sound_saved_as(strip, wav if mix else None):  # the .blend plays the work folder's mix
@@ -548,9 +746,16 @@ def run_shot(
             f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
             f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}, {took:.1f} s"
         )
+    sound = (
+        f"; removed the earlier take's sound strip{'s' if removed > 1 else ''} (give --audio to place "
+        "this take's sound)"
+        if removed
+        else ""
+    )
     return (
         f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}, {took:.1f} s"
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}, "
+        f"{took:.1f} s"
     )
 
 
@@ -696,6 +901,12 @@ def run(args: argparse.Namespace) -> int:
         check_summary(summary, shots, job)
     for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
         _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
+        # a shot's fbx_scope "full" reads as the default: only "face" without fbx is known to be given
+        _warn_unused_render(
+            ["fbx_scope"] if shot.fbx is None and shot.fbx_scope != "full" else [],
+            "fbx",
+            f"shot {shot.name!r}: ",
+        )
         _warn_unused_engine(
             [option.name for option in unused_engine_settings(shot)],
             f"shot {shot.name!r}: ",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TypedDict
 
 import numpy as np
@@ -258,6 +259,39 @@ def shape_key_tracks(
     return tracks
 
 
+class AudioRecord(TypedDict):
+    """Which recording a take was made from and where in it, so a re-generated range hears the same
+    audio (``animate --range`` checks what it is given against it)."""
+
+    files: list[str]  # the recording's file name(s): the one file, or A's then B's
+    start: float  # seconds into the recording where the take's first frame sits
+    end: float  # ... and where the audio it was made from ends
+    swap: bool  # the speakers swapped (--swap)
+    fingerprint: str  # the files' contents (``animate``'s recording_fingerprint), "" when not taken
+
+
+def audio_record(motion: Motion) -> AudioRecord | None:
+    """The recording ``motion`` was made from, as its file says (``meta["source"]``, written by the
+    engine's pipeline); None for motion that does not say (made by other tools)."""
+    source = motion.meta.get("source")
+    if not isinstance(source, dict) or not source.get("audio"):
+        return None
+    files = [PurePath(str(source["audio"])).name]
+    if source.get("audio_b"):
+        files.append(PurePath(str(source["audio_b"])).name)
+    start = float(motion.start_time)
+    end = source.get("end")
+    if isinstance(end, bool) or not isinstance(end, int | float) or not np.isfinite(end):
+        end = start + motion.num_frames / motion.fps
+    return {
+        "files": files,
+        "start": start,
+        "end": float(end),
+        "swap": bool(source.get("swap", False)),
+        "fingerprint": str(source.get("fingerprint") or ""),
+    }
+
+
 class TakeMeta(TypedDict):
     """What a take records on each of its actions (JSON, the ``dualtalk`` custom property)."""
 
@@ -271,13 +305,15 @@ class TakeMeta(TypedDict):
     fps: float
     start_frame: int
     seconds: float
+    audio: AudioRecord | None  # None for takes keyed from motion that does not name its recording
 
 
 def take_meta(
     motion: Motion, take: str, character: str, rest: Mapping[str, list[float]], fps: float, start_frame: int
 ) -> TakeMeta:
-    """What a take records on its actions: where it came from, the rests its rotations were composed
-    onto (a re-generation composes onto the same), and where it lies on the timeline."""
+    """What a take records on its actions: where it came from (engine, and the recording and the
+    part of it it was made from), the rests its rotations were composed onto (a re-generation
+    composes onto the same), and where it lies on the timeline."""
     return {
         "take": take,
         "character": character,
@@ -289,6 +325,7 @@ def take_meta(
         "fps": fps,
         "start_frame": start_frame,
         "seconds": motion.num_frames / motion.fps,  # the audio the take was made from
+        "audio": audio_record(motion),
     }
 
 

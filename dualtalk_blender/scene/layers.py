@@ -761,6 +761,9 @@ class RangePlan:
     audio_end: float  # ... and stops
     offset: int = 0  # timeline frame = action frame + offset (strips moved in the NLA editor)
     take_id: str = ""  # each character's take id, comma-joined ("" for takes keyed before ids)
+    # the recording the take was made from and where in it (rig/plan.AudioRecord): None for takes
+    # keyed before takes recorded it, from motion that does not name it, or characters whose takes differ
+    audio: dict[str, Any] | None = None
 
 
 def strip_offset(obj: Any) -> float:
@@ -866,4 +869,13 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
         audio_end=end,
         offset=offset,
         take_id=",".join(str(m.get("take_id", "")) for _name, m in takes),
+        audio=_take_audio([m.get("audio") for _name, m in takes]),
     )
+
+
+def _take_audio(records: list[Any]) -> dict[str, Any] | None:
+    """The recording both characters' takes were made from (their records agree), else None."""
+    first = records[0] if records else None
+    if not isinstance(first, dict) or any(r != first for r in records[1:]):
+        return None
+    return dict(first)
