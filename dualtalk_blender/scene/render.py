@@ -8,6 +8,11 @@ scene's image format when that is an image format, PNG otherwise.
 
 Only the resolution and the sample count can be overridden; every setting touched is
 restored afterwards, and outputs appear atomically (temp sibling, then rename).
+
+Blender reports a render FINISHED also when its writer failed: a full disk leaves 0-byte frames
+and a cut-off video. So every frame is checked from its header (the right size, not cut short)
+and a video from its container's structure before anything is put in place; a failure says why
+(the disk's own error, found by a test write) and leaves the earlier render as it was.
 """
 
 from __future__ import annotations
@@ -27,7 +32,14 @@ import bpy
 
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.fileio import (
+    atomic_path,
+    disk_trouble,
+    ensure_writable_dir,
+    plain_mode,
+    replace_all,
+)
+from ...inference.core.media_check import frame_problem, video_problem
 from ..rig.options import check_render
 
 VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
@@ -41,6 +53,7 @@ IMAGE_EXT = {
     "TARGA": "tga",
 }
 FRAME_PREFIX = "frame_"
+STAGE_PREFIX = ".dualtalk-render."  # a render's frames, inside an existing frames folder, until checked
 
 
 @contextlib.contextmanager
@@ -112,18 +125,31 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def _render_animation(scene: Any, progress: Any = None) -> None:
+def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> None:
+    """Render the animation into ``folder`` (where the temporary output lies) for ``output``.
+
+    A render Blender gives up on while the disk is full blames something else ("Could not
+    initialize streams, probably unsupported codec combination"): the disk is asked first, and its
+    error is the one line, naming the user's output."""
     from .blendio import quiet_native_output  # Blender's per-frame C prints, replayed on failure
 
     clock = _FrameClock(scene, progress)
     bpy.app.handlers.render_post.append(clock)
+    disk: str | None = None
     try:
         with quiet_native_output():
-            result = bpy.ops.render.render(animation=True, scene=scene.name)
+            try:
+                result = bpy.ops.render.render(animation=True, scene=scene.name)
+            except RuntimeError:
+                disk = disk_trouble(folder) if interrupts.received() is None else None
+                if disk is None:
+                    raise
     finally:
         with contextlib.suppress(ValueError):
             bpy.app.handlers.render_post.remove(clock)
     interrupts.raise_if_interrupted()  # Ctrl-C/SIGTERM during the render: unwind, remove the temp output
+    if disk is not None:
+        raise DualTalkError(f"could not write {output}: {disk}")
     if "FINISHED" not in result:
         raise DualTalkError("Blender did not finish rendering")
 
@@ -134,6 +160,16 @@ _FRAME_FILE = re.compile(rf"{FRAME_PREFIX}\d+\.(?:{'|'.join(sorted(set(IMAGE_EXT
 def _is_our_frame(path: Path) -> bool:
     """A frame file as we name them: a plain file ``frame_0001.png``, not a folder or a link."""
     return bool(_FRAME_FILE.fullmatch(path.name)) and path.is_file() and not path.is_symlink()
+
+
+def _is_our_leftover(path: Path) -> bool:
+    """What a render killed outright (``kill -9``, power loss) leaves in a frames folder: its hidden
+    staging folder, or an earlier frame's second name kept while the new frames were renamed in."""
+    name = path.name
+    return not path.is_symlink() and (
+        (name.startswith(STAGE_PREFIX) and name.endswith(".part") and path.is_dir())
+        or (name.startswith(f".{FRAME_PREFIX}") and ".old." in name and path.is_file())
+    )
 
 
 def _images(scene: Any, folder: Path) -> list[Path]:
@@ -198,27 +234,67 @@ def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
     if fmt.file_format not in IMAGE_EXT:
         fmt.file_format = "PNG"
     check_render_folder(folder)
-    parent = ensure_writable_dir(folder.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
+    if folder.is_dir():
+        # Rendered inside the folder (hidden), on the disk the frames end on; the old frames are
+        # touched only once every new one is checked.
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, suffix=".part", dir=os.path.realpath(folder)))
+    else:
+        parent = ensure_writable_dir(folder.parent)
+        stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
     try:
-        scene.render.filepath = str(tmp / FRAME_PREFIX)
-        _render_animation(scene, progress)
-        frames = _images(scene, tmp)
-        if not frames:
-            raise DualTalkError("rendering produced no frames")
-        if folder.exists():
-            # Replace only our own earlier frames, file by file; never remove the folder or
-            # anything in it we did not write (check_render_folder refused anything else).
-            check_render_folder(folder)
-            for old_frame in [p for p in folder.iterdir() if _is_our_frame(p)]:
-                old_frame.unlink()
-            for frame in frames:
-                os.replace(frame, folder / frame.name)
+        scene.render.filepath = str(stage / FRAME_PREFIX)
+        _render_animation(scene, progress, folder, stage)
+        frames = _checked_frames(scene, stage, folder)
+        if folder.is_dir():
+            _put_frames_in_place(folder, frames)
         else:
-            os.replace(tmp, folder)
+            # mkdtemp's 0700 shut out a compositor running as another user
+            os.chmod(stage, plain_mode(folder=True))
+            os.replace(stage, folder)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # only the temp folder we made
+        shutil.rmtree(stage, ignore_errors=True)  # only the temp folder we made
     return folder
+
+
+def _put_frames_in_place(folder: Path, frames: list[Path]) -> None:
+    """Replace our earlier frames with the checked new ones: each new frame renamed over its old one
+    (undone if a rename fails), then our old frames the new render has no counterpart for removed.
+    Never the folder, nor anything in it we did not write (check_render_folder refused anything else)."""
+    check_render_folder(folder)
+    names = {f.name for f in frames}
+    stale = [p for p in folder.iterdir() if _is_our_frame(p) and p.name not in names]
+    with interrupts.held():  # a frames folder is one set: never half old, half new
+        replace_all([folder / f.name for f in frames], frames)
+        for old_frame in stale:
+            with contextlib.suppress(FileNotFoundError):
+                old_frame.unlink()
+
+
+def _checked_frames(scene: Any, stage: Path, folder: Path) -> list[Path]:
+    """Every frame the render should have written, each whole and of the rendered size, or one line
+    naming the first that is not and why (the disk's own error where a test write gets one)."""
+    r = scene.render
+    if r.use_multiview:  # one file per view (frame_0001_L.png): their names and sizes vary
+        expected = _images(scene, stage)
+        size = None
+    else:
+        frames = range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step))
+        expected = [Path(r.frame_path(frame=f)) for f in frames]
+        cropped = r.use_border and r.use_crop_to_border
+        size = None if cropped else (r.resolution_x * r.resolution_percentage // 100,
+                                     r.resolution_y * r.resolution_percentage // 100)  # fmt: skip
+    if not expected:
+        raise DualTalkError("rendering produced no frames")
+    written = 0
+    for frame in expected:
+        problem = frame_problem(frame, size)
+        if problem is not None:
+            # a test write as big as a frame (a smaller one may still fit): Blender hid the error it hit
+            w, h = size or (1024, 1024)
+            why = disk_trouble(stage, max(1 << 16, written or min(1 << 26, 4 * w * h)))
+            raise DualTalkError(f"could not write {folder / frame.name}: {why or problem}")
+        written = max(written, frame.stat().st_size)
+    return expected
 
 
 def check_render_folder(folder: Path) -> None:
@@ -227,7 +303,7 @@ def check_render_folder(folder: Path) -> None:
         return
     if not folder.is_dir():
         raise DualTalkError(f"render output {folder} exists and is not a folder")
-    others = sorted(p.name for p in folder.iterdir() if not _is_our_frame(p))
+    others = sorted(p.name for p in folder.iterdir() if not _is_our_frame(p) and not _is_our_leftover(p))
     if others:
         raise DualTalkError(
             f"render folder {folder} holds files DualTalk did not render (first: {others[0]}); "
@@ -266,8 +342,18 @@ def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
             r.ffmpeg.audio_channels = "STEREO"
         r.use_file_extension = False
         r.filepath = str(tmp)
-        _render_animation(scene, progress)
+        _render_animation(scene, progress, path, tmp.parent)
+        _check_video(tmp, path)
     return path
+
+
+def _check_video(tmp: Path, path: Path) -> None:
+    """Refuse a video the encoder left unfinished (a full disk cuts it off and Blender still says
+    FINISHED): one line with the disk's own error where a test write gets one."""
+    problem = video_problem(tmp)
+    if problem is not None:
+        why = disk_trouble(tmp.parent)
+        raise DualTalkError(f"could not write {path}: {why or problem}")
 
 
 def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
@@ -296,7 +382,11 @@ def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progre
             cmd += ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp)]
             proc = subprocess.run(cmd, capture_output=True, text=True)
             if proc.returncode != 0:
+                why = disk_trouble(tmp.parent)
+                if why is not None:
+                    raise DualTalkError(f"could not write {path}: {why}")
                 raise DualTalkError(
                     f"ffmpeg failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}"
                 )
+            _check_video(tmp, path)
     return path

@@ -3,6 +3,13 @@
 Every output the project writes (.npz, .blend, .fbx, .wav, checkpoints) goes through
 :func:`atomic_path` so that an interrupted job never leaves a half-written file under
 the final name.
+
+What is at an output path decides how it is written, one rule for every writer
+(:func:`resolve_output`): a regular file (or nothing) is replaced atomically; a symbolic link
+to a regular file keeps the link and its target is replaced atomically; a pipe (FIFO), a
+terminal or another character device, and our own descriptors (``/dev/stdout``,
+``/dev/fd/N``) are written into once the file is complete, never replaced; a block
+device, a socket or another special file is refused.
 """
 
 from __future__ import annotations
@@ -10,9 +17,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DualTalkError
@@ -47,6 +58,125 @@ def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+@dataclass(frozen=True)
+class Output:
+    """Where a write to ``path`` goes (:func:`resolve_output`)."""
+
+    path: Path  # as the caller named it: messages say this
+    file: Path  # the file replaced atomically: ``path``, or the file a symbolic link there points to
+    fd: int | None = None  # our own open descriptor ``path`` names (/dev/stdout, /dev/fd/N): written into
+    stream: bool = False  # a pipe (FIFO) or a character device (a terminal, /dev/null): written into
+
+    @property
+    def streamed(self) -> bool:
+        """Written straight into once complete, never replaced (it cannot be renamed over)."""
+        return self.fd is not None or self.stream
+
+
+def resolve_output(path: str | os.PathLike[str], label: str | None = None) -> Output:
+    """What writing ``path`` means, the one rule :func:`atomic_paths` and the up-front checks
+    (``outputs.check_target``) share. Replacing whatever is there broke links (``/dev/stdout`` as
+    root became a regular file for the whole system), pipes and a user's own symbolic links.
+
+    Refused in one line (``label`` leads it): a block device, a socket or another special file, a
+    symbolic link loop, and a broken link whose target's folder does not exist.
+    """
+    p = Path(path)
+    name = f"{label} {p}" if label else str(p)
+    fd = _own_descriptor(p)
+    if fd is not None:
+        return Output(p, p, fd=fd)
+    try:
+        mode = os.stat(p).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DualTalkError(f"{name} is a symbolic link loop; give a file name") from None
+        if exc.errno == errno.ENOENT and os.path.islink(p):  # a broken link: its target is written
+            target = Path(os.path.realpath(p))
+            if not target.parent.is_dir():
+                raise DualTalkError(
+                    f"{name} is a broken link (it points to {os.readlink(p)}, whose folder does not exist)"
+                ) from None
+            return Output(p, target)
+        return Output(p, p)  # nothing there (or unreadable): the writer or the folder check says why
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return Output(p, p, stream=True)
+    if stat.S_ISREG(mode):
+        return Output(p, Path(os.path.realpath(p)) if os.path.islink(p) else p)
+    if stat.S_ISDIR(mode):
+        return Output(p, p)  # refused by the callers, in their words ("is a folder")
+    what = "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a special file"
+    raise DualTalkError(
+        f"{name} is {what}; give a file name (a pipe or a terminal is written into, not replaced)"
+    )
+
+
+_FD_FOLDER = re.compile(r"/proc/(\d+)(?:/task/\d+)?/fd")
+
+
+def _own_descriptor(path: Path) -> int | None:
+    """The descriptor of this process that ``path`` names through ``/proc/self/fd`` or ``/dev/fd``
+    (``/dev/stdout`` is a link to ``/proc/self/fd/1``), if it is open. Opening such a path again would
+    reach what the descriptor points to *now*: stderr while Blender's output is sent there (the CLI
+    does that with descriptor 1), or a log file truncated from its start."""
+    p = os.path.abspath(path)
+    for _ in range(40):  # the kernel follows at most 40 links
+        folder, name = os.path.split(p)
+        folder = os.path.realpath(folder)
+        if name.isascii() and name.isdigit():
+            m = _FD_FOLDER.fullmatch(folder)
+            if (m is not None and int(m.group(1)) == os.getpid()) or folder == "/dev/fd":
+                try:
+                    os.fstat(int(name))
+                except OSError:
+                    return None
+                return int(name)
+        here = os.path.join(folder, name)
+        if not os.path.islink(here):
+            return None
+        p = os.path.join(folder, os.readlink(here))
+    return None
+
+
+def _stream(tmp: Path, out: Output) -> None:
+    """Write the finished ``tmp`` into a pipe, a terminal or one of our descriptors."""
+    with open(tmp, "rb") as src:
+        if out.fd in (1, 2):  # through Python's stream: the CLI keeps the real stdout there
+            stream = sys.stdout if out.fd == 1 else sys.stderr
+            stream.flush()
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None:
+                shutil.copyfileobj(src, buffer)
+                buffer.flush()
+            else:
+                stream.write(src.read().decode("utf-8", errors="replace"))
+                stream.flush()
+        elif out.fd is not None:
+            while block := src.read(1 << 20):
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(out.fd, view) :]
+        else:  # O_TRUNC does nothing to a pipe or a device; opening a pipe waits for its reader
+            with open(out.path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+
+
+def disk_trouble(folder: str | os.PathLike[str], size: int = 1 << 20) -> str | None:
+    """Why a file of ``size`` bytes cannot be written in ``folder`` now ("No space left on device",
+    "Disk quota exceeded", an I/O error), found by writing one (random bytes: a compressing file
+    system stores zeros in no space) and syncing it; None when it can. For writers that report
+    success on a full disk (Blender's image writer leaves 0-byte frames) or blame something else
+    (FFmpeg's "could not initialize streams")."""
+    try:
+        with tempfile.TemporaryFile(dir=folder) as fh:
+            fh.write(os.urandom(max(1, size)))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 @contextlib.contextmanager
 def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``final``; rename it over ``final`` on success.
@@ -62,33 +192,48 @@ def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Ite
 def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = None) -> Iterator[list[Path]]:
     """:func:`atomic_path` for files that belong together (a take's A.npz and B.npz): all are
     written and synced before the first rename, so a failure or Ctrl-C while writing leaves every
-    old file in place, never new ones beside old ones that look like one set."""
+    old file in place, never new ones beside old ones that look like one set.
+
+    Each path is taken by :func:`resolve_output`: a link to a file keeps the link (its target is
+    replaced), a pipe or a terminal is written into after the set's renames (its temporary lies in
+    the system's temp folder), a device or socket is refused before anything is written."""
     paths = [Path(f) for f in finals]
     tmps: list[Path] = []
+    outs: list[Output] = []
     current: Path | None = None  # the output being worked on, for the message
     try:
         for current in paths:
-            ensure_writable_dir(current.parent if str(current.parent) else ".")
+            out = resolve_output(current)
+            outs.append(out)
+            if out.streamed:
+                folder = Path(tempfile.gettempdir())
+            else:
+                folder = out.file.parent
+                ensure_writable_dir(folder if str(folder) else ".")
             ext = current.suffix if suffix is None else suffix
             # the stem is cut: a name near the file system's 255-byte limit still gets a temporary
-            fd, name = tempfile.mkstemp(
-                prefix=f".{current.stem[:64]}.", suffix=".part" + ext, dir=current.parent
-            )
+            fd, name = tempfile.mkstemp(prefix=f".{current.stem[:64]}.", suffix=".part" + ext, dir=folder)
             os.close(fd)
             tmps.append(Path(name))
         current = None
         yield tmps
-        for current, tmp in zip(paths, tmps, strict=True):
+        for current, out, tmp in zip(paths, outs, tmps, strict=True):
             if not tmp.exists() or tmp.stat().st_size == 0:
                 raise DualTalkError(f"writing {current.name} produced no data")
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             # mkstemp creates 0600; give the result the permissions a plain open() would.
-            os.chmod(tmp, 0o666 & ~_umask())
-            if current.is_dir():  # the one rename that would fail on this file system: find it first
+            os.chmod(tmp, plain_mode())
+            if not out.streamed and out.file.is_dir():  # the one rename that would fail: find it first
                 raise OSError(errno.EISDIR, "a folder is in its place")
         current = None
-        _replace_all(paths, tmps)
+        files = [(out.file, tmp) for out, tmp in zip(outs, tmps, strict=True) if not out.streamed]
+        replace_all([f for f, _ in files], [t for _, t in files])
+        for out, tmp in zip(outs, tmps, strict=True):
+            if out.streamed:  # after the renames: what went into a pipe cannot be taken back
+                current = out.path
+                _stream(tmp, out)
+        current = None
     except OSError as exc:
         if current is None:  # the writer failed: name the output whose temporary it was writing
             by_tmp = {str(t): f for t, f in zip(tmps, paths, strict=True)}
@@ -139,7 +284,7 @@ def final_names(text: str, staged: dict[Path, Path]) -> str:
     return text
 
 
-def _replace_all(paths: list[Path], tmps: list[Path]) -> None:
+def replace_all(paths: list[Path], tmps: list[Path]) -> None:
     """Rename each temporary over its final path; if one rename fails, the ones already renamed
     are undone (each old file was hard-linked aside first), so the set is all old or all new.
     Ctrl-C and SIGTERM wait until the set is in place (a new .blend beside the old audio otherwise)."""
@@ -193,6 +338,12 @@ def _link_aside(path: Path) -> Path | None:
         except OSError:
             return None
     return None
+
+
+def plain_mode(folder: bool = False) -> int:
+    """The permission bits a plain ``open()`` (0o666) or ``mkdir()`` (0o777) gives under this
+    process's umask: what a file or folder made through a temporary (0600, 0700) should get."""
+    return (0o777 if folder else 0o666) & ~_umask()
 
 
 def _umask() -> int:

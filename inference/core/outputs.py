@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import DualTalkError
-from .fileio import cannot_write, ensure_writable_dir
+from .fileio import cannot_write, ensure_writable_dir, resolve_output
 
 WORK_MARKER = ".dualtalk-work"  # in a folder we created for intermediates: its A.npz etc. are ours
 
@@ -74,11 +74,19 @@ def check_write_plan(
 
 
 def check_target(path: str | os.PathLike[str], label: str) -> None:
-    """A file we will create at ``path``: its nearest existing ancestor must be a writable folder."""
+    """A file we will create at ``path``: its nearest existing ancestor must be a writable folder.
+
+    What is there is judged by the rule every writer follows (:func:`~.fileio.resolve_output`): a
+    pipe, a terminal or ``/dev/stdout`` is written into (nothing to create); a symbolic link to a
+    file keeps the link, so the folder of the file it points to must take the new file; a device,
+    a socket, a link loop are refused here, before any work."""
     p = Path(path)
-    if p.is_dir():
+    out = resolve_output(p, label)
+    if out.streamed:
+        return
+    if out.file.is_dir():
         raise DualTalkError(f"{label} {p} is a folder; give a file name")
-    parent = p.parent
+    parent = out.file.parent  # of the file a link points to: that file is the one replaced
     while not parent.exists():
         if parent.is_symlink():
             raise DualTalkError(f"{label} {p}: {parent} is a broken link")
