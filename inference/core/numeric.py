@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .errors import DualTalkError
 
-FLOAT32_MAX = float(np.finfo(np.float32).max)  # 3.4e38
+if TYPE_CHECKING:  # numpy is imported where arrays are read: the worker's first imports (request.py's
+    import numpy as np  # number rule) must run in a Python without numpy, to say how to install it
+
+FLOAT32_MAX = 3.4028234663852886e38  # float(np.finfo(np.float32).max)
 REAL_KINDS = "fiu"  # float, signed and unsigned integer
 _KIND_WORDS = {
     "b": "true/false flags",
@@ -57,12 +58,15 @@ def real_array(
     what: str,
     *,
     limit: float = FLOAT32_MAX,
-    dtype: type[np.floating[Any]] = np.float32,
+    dtype: type[np.floating[Any]] | None = None,
     why: str = "",
 ) -> np.ndarray:
     """``value`` as a contiguous ``dtype`` array after the array rule (see the module doc): real
     numeric dtype, finite, every value within ±``limit`` (never more than float32's range). ``what``
-    names the array in the one-line refusal ("A.npz: motion values"); ``why`` follows the bound."""
+    names the array in the one-line refusal ("A.npz: motion values"); ``why`` follows the bound;
+    ``dtype`` defaults to float32."""
+    import numpy as np
+
     array = np.asarray(value)
     check_real_dtype(array, what)
     limit = min(float(limit), FLOAT32_MAX)
@@ -75,11 +79,13 @@ def real_array(
         if abs(peak) > limit:
             raise DualTalkError(f"{what} reach {peak:g}, beyond ±{limit:g}{why}")
     with np.errstate(all="ignore"):  # in range by now; nothing left to warn about
-        return np.ascontiguousarray(array, dtype=dtype)
+        return np.ascontiguousarray(array, dtype=np.float32 if dtype is None else dtype)
 
 
 def _as_float(x: Any) -> float:
     """A numpy scalar as a Python float; a longdouble beyond float64 becomes ±inf (and is refused)."""
+    import numpy as np
+
     with np.errstate(all="ignore"):
         return float(x)
 
