@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
 
@@ -73,9 +74,14 @@ def save_blend(
 
 
 def open_blend(bpy: Any, path: Path) -> None:
-    """Open ``path`` as the session's scene; one-line error when Blender cannot read it."""
+    """Open ``path`` as the session's scene; one-line error when Blender cannot read it.
+
+    Ctrl-C and SIGTERM are held while Blender loads: loading runs Python handlers (Cycles'
+    ``version_update``, add-ons' ``load_post``), and Blender prints and swallows what they raise, so
+    an interrupt arriving there was lost and a batch told to stop carried on. Held, it arrives as
+    soon as the file is open."""
     try:
-        with quiet_stdout():
+        with interrupts.held(), quiet_stdout():
             bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
     except RuntimeError as exc:
         raise DualTalkError(f"cannot open {path.name}: {str(exc).strip().splitlines()[-1]}") from None
