@@ -4,7 +4,8 @@
 ``<stem>_speaker1.npz`` (our motion file, or the dataset layout) or ``<stem>_speaker1.npy``
 (a bare (T, 56) array, as the published test script writes). Dialogue-mode output
 (``infer --out pred/<stem>`` writes ``pred/<stem>/A.npz`` and ``B.npz``) is understood
-too: ``A`` is speaker 1, ``B`` speaker 2. ``--gt`` holds the
+too: ``A`` is speaker 1 and ``B`` speaker 2, unless the files record otherwise (a take made with
+``--swap``, or from ``<stem>_speaker2.wav`` given as ``--audio``: :func:`_recorded_speaker`). ``--gt`` holds the
 DualTalk-format ground truth ``<stem>_speaker{1,2}.npz``; the *other* speaker's file is
 the partner for P-FD and rPCC. Subfolders are matched by relative path. Metrics are
 defined in :mod:`inference.metrics` and ``docs/metrics.md``.
@@ -14,20 +15,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .core.channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
 from .core.errors import DualTalkError
 from .core.inputs import DAMAGED_ARRAY_FILE
-from .core.motion import MAX_FRAMES, load_motion, motion_values
+from .core.motion import MAX_FRAMES, Motion, load_motion, motion_values
 from .core.numeric import check_real_dtype
 from .metrics import Sequence, evaluate_sequences, format_table
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
-_DIALOGUE = {"A.npz": "1", "B.npz": "2"}
+_DIALOGUE = {"A.npz": "1", "B.npz": "2"}  # by name; the file's own record decides (_recorded_speaker)
+_AUDIO_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])$")  # a dataset audio file's name, sans suffix
+log = logging.getLogger(__name__)
 MAX_LENGTH_MISMATCH_S = 1.0  # a frame or two is rounding (the dataset's 587 frames for 588 of audio)
 
 
@@ -40,6 +45,52 @@ def _prediction_key(pred_dir: Path, path: Path) -> tuple[Path, str, str] | None:
         rel = path.parent.relative_to(pred_dir)
         return rel.parent, rel.name, _DIALOGUE[path.name]
     return None
+
+
+def _recorded_speaker(motion: Motion, stem: str, shown: str) -> tuple[str, str, bool] | None:
+    """Which speaker of take ``stem`` a dialogue-mode motion file animates, from its own record:
+    (speaker "1"/"2", why, whether an input file's name says so) or None for a file that records no
+    role (paper mode, the dataset layout). ``A`` is the first voice given (``--audio``, channel 0, the
+    turns' first speaker) and ``B`` the second, swapped by ``--swap`` (``meta.source.swap``); when the
+    voice came from ``<stem>_speakerN.wav`` (``--audio``/``--audio-b``), that file names the speaker.
+    A record that contradicts itself is refused: scoring it either way could be wrong."""
+    role = motion.role
+    if role not in ("A", "B"):
+        return None
+    meta = motion.meta
+    raw = meta.get("source")
+    source: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    swap = source.get("swap", False)
+    if not isinstance(swap, bool):
+        raise DualTalkError(
+            f"{shown}: its meta.source.swap is {str(swap)[:20]!r}, not true or false; cannot tell its speaker"
+        )
+    track = "AB".index(role) ^ int(swap)  # 0: the first voice given, 1: the second
+    form = source.get("form")
+    if form in ("pair", "stereo", "diarized", "turns"):  # the input's own names, before any swap
+        firsts = ("A", "B")
+        if form == "turns" and isinstance(source.get("speakers"), list) and len(source["speakers"]) == 2:
+            firsts = (str(source["speakers"][0]), str(source["speakers"][1] or "B"))
+        name = meta.get("name")
+        if (
+            isinstance(name, str)
+            and name in firsts
+            and firsts[0] != firsts[1]
+            and firsts.index(name) != track
+        ):
+            raise DualTalkError(
+                f"{shown}: its meta contradicts itself (character {role}, swap {str(swap).lower()}, but named "
+                f"{name!r}, the {'first' if firsts.index(name) == 0 else 'second'} voice's name); "
+                "cannot tell which speaker it animates, so it is not scored"
+            )
+    how = f"character {role} of a take made {'with' if swap else 'without'} --swap"
+    if form == "pair":
+        voice = source.get("audio_b" if track else "audio")
+        if isinstance(voice, str):
+            named = _AUDIO_RE.match(Path(voice).stem)
+            if named and named["stem"] == stem:
+                return named["who"], f"{how}, voice {Path(voice).name}", True
+    return str(track + 1), how, False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,10 +119,11 @@ def _npy_shape(path: Path) -> tuple[int, ...] | None:
         return None if read is None else tuple(read(fh)[0])
 
 
-def _load_pred(path: Path) -> tuple[str, np.ndarray, float | None]:
-    """(space, values, fps); a bare .npy carries no rate (None: taken to be the ground truth's)."""
+def _load_pred(path: Path, motion: Motion | None = None) -> tuple[str, np.ndarray, float | None]:
+    """(space, values, fps); a bare .npy carries no rate (None: taken to be the ground truth's).
+    ``motion``: the .npz already read."""
     if path.suffix == ".npz":
-        m = load_motion(path)
+        m = motion if motion is not None else load_motion(path)
         return m.space, m.values, m.fps
     try:
         shape = _npy_shape(path)  # from the header: a file claiming billions of frames is never allocated
@@ -94,6 +146,43 @@ def _load_pred(path: Path) -> tuple[str, np.ndarray, float | None]:
     return spaces[arr.shape[1]], motion_values(arr, f"{path.name}: values"), None
 
 
+def _speaker_of(
+    pred_dir: Path, path: Path, key: tuple[Path, str, str], motions: dict[Path, Motion]
+) -> tuple[Path, str, str]:
+    """``key`` with the speaker the motion file records (:func:`_recorded_speaker`); the motion read
+    is kept in ``motions``. ``A.npz``/``B.npz`` as ``infer`` wrote them are scored by their record
+    (a ``--swap`` take's ``A.npz`` is speaker 2). A file someone named (``<stem>_speakerN.npz``, or an
+    ``A.npz`` holding character B) keeps its name's speaker when the record only follows the
+    A-is-the-first-voice convention (with a warning if they differ), and is refused when its voice
+    came from the other speaker's ``<stem>_speakerN.wav``."""
+    rel, stem, who = key
+    shown = path.relative_to(pred_dir).as_posix()
+    try:
+        motion = motions[path] = load_motion(path)
+    except DualTalkError:  # said when it is scored (a file without ground truth is only listed)
+        return key
+    recorded = _recorded_speaker(motion, stem, shown)
+    if recorded is None:
+        return key
+    speaker, how, named = recorded
+    if path.name in _DIALOGUE and motion.role == path.stem:
+        return rel, stem, speaker
+    if speaker == who:
+        return key
+    if named:  # its voice came from the other speaker's audio file: no name makes it this one's
+        fix = (
+            f"rename it {stem}_speaker{speaker}.npz"
+            if path.name not in _DIALOGUE
+            else "keep the names infer wrote (eval reads --swap from the files themselves)"
+        )
+        raise DualTalkError(f"{shown} holds speaker {speaker}'s character ({how}); {fix}")
+    log.warning(
+        "%s holds %s, which is speaker %s by its record; scored as speaker %s by its file name",
+        shown, how, speaker, who,
+    )  # fmt: skip
+    return key
+
+
 def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     """Pair every prediction with its ground truth and the partner's ground truth."""
     for d, what in ((pred_dir, "prediction"), (gt_dir, "ground-truth")):
@@ -111,9 +200,12 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     space: str | None = None
     missing: list[str] = []
     seen: dict[tuple[Path, str, str], Path] = {}
+    motions: dict[Path, Motion] = {}
     for p in preds:
         key = _prediction_key(pred_dir, p)
         assert key is not None
+        if p.suffix == ".npz":  # a motion file says whose it is: a --swap take's A.npz is speaker 2
+            key = _speaker_of(pred_dir, p, key, motions)
         if key in seen:  # <stem>_speaker1.npz beside <stem>/A.npz: one character would count twice
             raise DualTalkError(
                 f"{seen[key].relative_to(pred_dir).as_posix()} and {p.relative_to(pred_dir).as_posix()} "
@@ -128,7 +220,7 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
         if not gt_path.is_file() or not partner_path.is_file():
             missing.append(p.relative_to(pred_dir).as_posix())
             continue
-        pspace, values, pfps = _load_pred(p)
+        pspace, values, pfps = _load_pred(p, motions.get(p))
         gt, partner = load_motion(gt_path), load_motion(partner_path)
         # frames are compared one to one: another rate would pair each frame with the wrong moment
         for name, fps in (

@@ -344,15 +344,52 @@ def _activity(active: Any, total: int) -> np.ndarray:
 
 
 # Paper mode ------------------------------------------------------------------------------
-MAX_MOTION_MISMATCH_S = 1.0
+MAX_MOTION_MISMATCH_S = 1.0  # partner motion and partner audio alike: more is another take
+
+
+def check_partner_audio(own_samples: int, partner_samples: int, sample_rate: int) -> None:
+    """Paper mode's two voices are one take: the partner's audio may differ from the character's own
+    by at most :data:`MAX_MOTION_MISMATCH_S` (the rule the partner motion follows), since it is padded
+    with silence or cut to the character's length; 5 s against 23.5 s would be 18.5 s of silence."""
+    own_s, partner_s = own_samples / sample_rate, partner_samples / sample_rate
+    if abs(own_s - partner_s) > MAX_MOTION_MISMATCH_S:
+        raise DualTalkError(
+            f"the partner's audio lasts {partner_s:.2f} s but the character's own lasts {own_s:.2f} s; "
+            f"paper mode needs both voices of the same take (within {MAX_MOTION_MISMATCH_S:g} s)"
+        )
+
+
+def _one_voice(audio: Any, what: str) -> np.ndarray:
+    """A mono stream as float32; several channels (a stereo array) are one voice too many."""
+    x = np.asarray(audio, dtype=np.float32)
+    if x.ndim > 1 and sorted(x.shape)[-2] > 1:
+        raise DualTalkError(
+            f"{what} is a {x.shape} array, several channels; paper mode takes one voice, mono "
+            "(for a two-voice recording use generate_dialogue)"
+        )
+    return x.reshape(-1)
+
+
+def _space_mismatch(partner_space: str, engine: Engine) -> str:
+    """Why the partner's motion cannot go to this engine, and what to do."""
+    if engine.space == "arkit55" and partner_space == "flame56":
+        chosen = (
+            "the embedded lite engine"
+            if not engine.checkpoint
+            else f"the lite engine ({Path(engine.checkpoint).name})"
+        )
+        return (
+            f"partner motion is FLAME (flame56), which only the published DualTalk network reads, but "
+            f"{chosen} was loaded (it reads ARKit, arkit55): pass --checkpoint DualTalk.pth "
+            "(or --engine dualtalk --checkpoint DualTalk.pth; `python -m dualtalk download` fetches it)"
+        )
+    return f"partner motion is {partner_space} but the {engine.name} engine reads {engine.space}"
 
 
 def _partner_values(partner_motion: Any, engine: Engine, total: int, exact: bool) -> torch.Tensor:
     if isinstance(partner_motion, Motion):
         if partner_motion.space != engine.space:
-            raise DualTalkError(
-                f"partner motion is {partner_motion.space} but the {engine.name} engine needs {engine.space}"
-            )
+            raise DualTalkError(_space_mismatch(partner_motion.space, engine))
         if abs(partner_motion.fps - engine.fps) > 1e-6:
             raise DualTalkError(
                 f"partner motion is at {partner_motion.fps:g} fps; the engine needs {engine.fps:g} fps"
@@ -386,12 +423,15 @@ def generate_single(
 ) -> Motion:
     """The paper's setting: one character's motion from both voices and the partner's captured motion.
 
-    Audio is 16 kHz mono; the partner's audio is padded/trimmed to the character's own.
-    With one window and the published network the partner motion is passed as recorded
-    (its frame count may differ from the audio's by a frame), exactly as the authors' code does.
+    Audio is 16 kHz mono (a several-channel array is refused); the partner's audio may be up to
+    1 s longer or shorter than the character's own (:func:`check_partner_audio`) and is padded with
+    silence or trimmed to it. With one window and the published network the partner motion is passed
+    as recorded (its frame count may differ from the audio's by a frame), exactly as the authors' code does.
     """
-    own = np.asarray(audio_self, dtype=np.float32).reshape(-1)
-    partner = _fit_length(np.asarray(audio_partner, dtype=np.float32).reshape(-1), len(own))
+    own = _one_voice(audio_self, "the character's own audio")
+    partner = _one_voice(audio_partner, "the partner's audio")
+    check_partner_audio(len(own), len(partner), engine.sample_rate)
+    partner = _fit_length(partner, len(own))
     runner = _Runner(engine, len(own), window_s, progress, None)
     model = runner.model
     exact = len(runner.plan) == 1 and engine.name == "dualtalk"

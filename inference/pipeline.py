@@ -202,14 +202,17 @@ def run_paper(
     """The paper's one-character mode: ``request.audio`` is the character's own voice, the partner
     is given by their audio and captured motion; writes one motion file ``out`` (.npz): the network's
     output as it is, so the request's behaviour and lip-pass fields do not apply here (``infer`` refuses
-    them in this mode)."""
-    from .audio import load_speech
+    them in this mode). Each audio file must hold one voice (:func:`_one_voice`) and the two must last
+    as long as each other within 1 s (:func:`.generate.check_partner_audio`), checked before the engine
+    loads."""
     from .core.motion import load_motion, save_motion
-    from .generate import generate_single
+    from .core.timebase import SAMPLE_RATE
+    from .generate import check_partner_audio, generate_single
 
     request.validate()
-    own = load_speech(str(request.audio))
-    partner = load_speech(partner_audio)
+    own = _one_voice(str(request.audio), "--audio")
+    partner = _one_voice(partner_audio, "--partner-audio")
+    check_partner_audio(len(own), len(partner), SAMPLE_RATE)
     captured = load_motion(partner_motion)
     engine = (engines or Engines()).get(request, progress)
     motion = generate_single(own, partner, captured, engine, window_s=request.window, progress=progress)
@@ -222,6 +225,31 @@ def run_paper(
     )
     save_motion(out, motion)
     return motion, engine
+
+
+# channels closer than this (-60 dBFS) are one signal: a mono take saved as stereo, dithered apart
+SAME_CHANNELS_PEAK = 1e-3
+
+
+def _one_voice(path: str | os.PathLike[str], flag: str) -> Any:
+    """One voice from an audio file, mono 16 kHz, for paper mode. A stereo file whose channels
+    differ holds two voices (in dialogue mode channel 0 is A, 1 is B): averaging them would give the
+    character the partner's voice as its own, so it is refused. A stereo file of two equal channels
+    (a mono recording saved as stereo) is that recording, and one with a silent channel is the other."""
+    import numpy as np
+
+    from .audio.loader import is_silent, read_channels
+
+    x, info = read_channels(path)
+    if x.shape[0] > 1 and sum(not is_silent(c) for c in x) == 1:
+        return next(c for c in x if not is_silent(c))
+    if x.shape[0] > 1 and float(np.abs(x[0] - x[1]).max()) > SAME_CHANNELS_PEAK:
+        raise DualTalkError(
+            f"{flag} {info.path.name} has {x.shape[0]} different channels; paper mode reads one voice per "
+            "file: give that character's own mono track (e.g. sox in.wav out.wav remix 1), "
+            "or for a two-voice recording use dialogue mode (--audio FILE --out DIR, channel 0 = A)"
+        )
+    return x.mean(axis=0).astype(np.float32) if x.shape[0] > 1 else x[0]
 
 
 def summary(take: Take) -> dict[str, Any]:

@@ -18,7 +18,10 @@ key                    meaning
 ``start_time``         seconds into the source audio where frame 0 sits
 ``meta``               JSON string with anything else (audio source, options)
 ``exp``, ``pose``      flame56 only: the dataset layout, exp (T,50) and
-                       pose (T,6) = [neck xyz, jaw xyz], so DualTalk tools read it
+                       pose (T,6) = [neck xyz, jaw xyz], so DualTalk tools read it.
+                       A copy of ``values``: DualTalk reads ``values``, and a file
+                       whose ``exp``/``pose`` disagree with it (a tool edited one and
+                       re-saved) is refused, never read one way or the other
 =====================  =========================================================
 
 Optional, written by the behaviour layer (``inference/behaviour``); readers that do not know
@@ -333,6 +336,38 @@ def _behaviour_arrays(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     return out
 
 
+# exp/pose are written as exact float32 copies of values; a re-save through float64 or another tool
+# stays within this, an edit does not
+COPY_RTOL, COPY_ATOL = 1e-5, 1e-6
+
+
+def _check_dataset_copy(data: np.lib.npyio.NpzFile, values: np.ndarray, name: str) -> None:
+    """Refuse a flame56 motion file whose ``exp``/``pose`` (the dataset layout written beside
+    ``values``) no longer agree with ``values``: someone edited one and re-saved, and reading either
+    one would silently drop the edit or the original."""
+    exp = motion_values(data["exp"], f"{name}: exp")
+    pose = motion_values(data["pose"], f"{name}: pose")
+    values = motion_values(values, f"{name}: values")
+    rows = len(values)
+    copies = {
+        "exp": (exp[:, :50] if exp.ndim == 2 else exp, values[:, :50]),
+        "pose": (pose, np.concatenate([values[:, 53:56], values[:, 50:53]], axis=1)),
+    }
+    differ = []
+    for key, (stored, derived) in copies.items():
+        if stored.shape != derived.shape:
+            differ.append(f"{key} is {stored.shape}, values give ({rows}, {derived.shape[1]})")
+        elif not np.allclose(stored, derived, rtol=COPY_RTOL, atol=COPY_ATOL):
+            worst = float(np.abs(stored.astype(np.float64) - derived).max())
+            differ.append(f"{key} differs from values by up to {worst:.3g}")
+    if differ:
+        raise DualTalkError(
+            f"{name}: its exp/pose arrays disagree with its values ({'; '.join(differ)}); DualTalk writes "
+            "exp/pose as a copy of values and reads values: edit values too (or save the motion with "
+            "save_motion), or keep only exp and pose to have them read as dataset motion"
+        )
+
+
 def is_motion_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a motion file DualTalk wrote (its ``format`` member says so). Only that small
     member is read: an output folder's ``A.npz`` that is not one is the user's, not ours to replace."""
@@ -401,6 +436,8 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                 values = data["values"]
                 if values.ndim != 2:
                     raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")
+                if space == SPACE_FLAME and "exp" in data.files and "pose" in data.files:
+                    _check_dataset_copy(data, values, path.name)
                 return Motion(
                     space=space,
                     values=values,

@@ -134,7 +134,8 @@ def head_sharpness(head: np.ndarray, mask: np.ndarray, fps: float) -> list[float
     velocity over consecutive frames both in ``mask``, over the std of its angle there.
 
     A std alone cannot tell a calm sway from a twitch of the same size; this can (a sine of f Hz
-    reads 2 pi f). The tracked DualTalk speaker reads 3.7-3.9/s speaking; head beats shaped like
+    reads 2 pi f). The tracked DualTalk speaker reads 3.5-3.7/s speaking (pitch/yaw/roll 3.7/3.5/3.6,
+    as ``eval behaviour --suite`` prints it); head beats shaped like
     a 0.15 s flick read twice that, and on an animated character stepped 16 deg in one frame."""
     mask = np.asarray(mask, dtype=bool)
     pairs = mask[1:] & mask[:-1]
@@ -278,15 +279,23 @@ def _rated(minutes: float) -> bool:
 
 def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, dict[str, Any]]:
     """Head-rotation std (deg) and sharpness (1/s, :func:`head_sharpness`) per axis of a tracked
-    FLAME npz (neck pose), speaking / listening by the character's voice activity."""
+    FLAME npz (neck pose), speaking / listening by the character's voice activity, and the seconds
+    of each (``seconds``). Over less than :data:`RATE_MIN_S` of a state its numbers are left out
+    (None; the table shows ``n/a (1.6 s)``): the shared clip's tracked speaker listens 1.6 s, and a
+    spread over 40 frames says little about how that person listens."""
     ref = load_motion(path)
     head = head_degrees(ref)
     n = min(len(head), len(speaking))
     head, speaking = head[:n], speaking_state(speaking[:n], ref.fps)
     states = (("speaking", speaking), ("listening", ~speaking))
+    seconds = {state: float(mask.sum() / ref.fps) for state, mask in states}
+    enough = {state: seconds[state] >= RATE_MIN_S - 1e-9 for state, _ in states}
     return {
-        "std": {state: head[mask].std(axis=0).tolist() for state, mask in states},
-        "sharpness": {state: head_sharpness(head, mask, ref.fps) for state, mask in states},
+        "std": {state: head[mask].std(axis=0).tolist() if enough[state] else None for state, mask in states},
+        "sharpness": {
+            state: head_sharpness(head, mask, ref.fps) if enough[state] else None for state, mask in states
+        },
+        "seconds": seconds,
     }
 
 
@@ -326,7 +335,14 @@ def run_recording(args: argparse.Namespace) -> dict[str, Any]:
     dialogue = dialogue_from_args(args)
     engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
     base_a, base_b = generate_dialogue(dialogue, engine)
-    return evaluate_dialogue(base_a, base_b, dialogue, settings_from(args), reference=args.reference)
+    return evaluate_dialogue(
+        base_a,
+        base_b,
+        dialogue,
+        settings_from(args),
+        reference=args.reference,
+        reference_role=getattr(args, "reference_role", None),
+    )
 
 
 def evaluate_dialogue(
@@ -336,9 +352,11 @@ def evaluate_dialogue(
     settings: BehaviourSettings,
     reference: str | None = None,
     cues: tuple[Cues, Cues] | None = None,
+    reference_role: str | None = None,
 ) -> dict[str, Any]:
     """Before (engine alone) / after (with the layer) numbers, determinism and lips for one take;
-    ``cues``: the dialogue's, when the caller has measured them (they do not depend on the seed)."""
+    ``cues``: the dialogue's, when the caller has measured them (they do not depend on the seed);
+    ``reference_role``: the character the reference tracks (None: :func:`_reference_role`)."""
     cues_a, cues_b = cues or dialogue_cues(dialogue, base_a.num_frames, base_a.fps)
     ma, mb = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
     again = apply_with_cues(base_a, base_b, cues_a, cues_b, settings)
@@ -355,7 +373,7 @@ def evaluate_dialogue(
         ),
     }
     if reference:
-        result["reference"] = _against_reference(reference, result, base_a, base_b)
+        result["reference"] = _against_reference(reference, result, base_a, base_b, reference_role)
     return result
 
 
@@ -378,22 +396,36 @@ def same_performance(a: Motion, b: Motion) -> bool:
     )
 
 
-def _reference_role(path: str) -> str:
-    return "A" if Path(path).stem.endswith("speaker1") else "B"
+REFERENCE_ROLES = ("A", "B")
 
 
-def _against_reference(path: str, result: dict[str, Any], base_a: Motion, base_b: Motion) -> dict[str, Any]:
-    role = _reference_role(path)
+def _reference_role(path: str, role: str | None = None) -> tuple[str, str]:
+    """(the character a ``--reference`` file tracks, how that was decided): ``role`` when given
+    (``--reference-role``), else by the file name as in the DualTalk dataset: a stem ending in
+    ``speaker1`` is A (the first voice), any other B."""
+    if role is not None:
+        if role not in REFERENCE_ROLES:
+            raise DualTalkError(f"--reference-role must be A or B, got {str(role)[:20]!r}")
+        return role, "--reference-role"
+    return ("A" if Path(path).stem.endswith("speaker1") else "B"), "file name"
+
+
+def _against_reference(
+    path: str, result: dict[str, Any], base_a: Motion, base_b: Motion, role: str | None = None
+) -> dict[str, Any]:
+    role, chosen_by = _reference_role(path, role)
     speaking = (base_a if role == "A" else base_b).speaking
     ref = reference_head(path, speaking)
-    out: dict[str, Any] = {"role": role, **ref}
+    out: dict[str, Any] = {"role": role, "role_from": chosen_by, **ref}
     for phase in ("before", "after"):
         versus = _versus(result[phase][role], ref)
         out[phase], out[f"sharpness_{phase}"] = versus["std"], versus["sharpness"]
     return out
 
 
-def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str, Any]:
+def evaluate_files(
+    paths: list[Path], reference: str | None = None, reference_role: str | None = None
+) -> dict[str, Any]:
     """Numbers for motion files: a dialogue folder (A.npz + B.npz) or the two files."""
     if len(paths) == 1 and not paths[0].exists():
         raise DualTalkError(f"motion folder or file not found: {paths[0]}")
@@ -408,11 +440,12 @@ def evaluate_files(paths: list[Path], reference: str | None = None) -> dict[str,
         )
     result: dict[str, Any] = {"after": {"A": measure(take_from(a, b)), "B": measure(take_from(b, a))}}
     if reference:
-        role = _reference_role(reference)
+        role, chosen_by = _reference_role(reference, reference_role)
         ref = reference_head(reference, (a if role == "A" else b).speaking)
         versus = _versus(result["after"][role], ref)
         result["reference"] = {
             "role": role,
+            "role_from": chosen_by,
             **ref,
             "after": versus["std"],
             "sharpness_after": versus["sharpness"],
@@ -571,7 +604,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
             out["takes"][name] = {**pooled(res), **{k: res[k] for k in checks}}
             if reference:
                 out["takes"][name]["reference"] = res["reference"]
-            role = _reference_role(reference) if reference else ""
+            role = _reference_role(reference)[0] if reference else ""
             if reference and settings.moods()["AB".index(role)] != "animated":
                 # the clip's tracked speaker moves like the table's animated speakers (6-7 deg):
                 # also show the mood a user would pick for that character (the other keeps its own)
@@ -636,18 +669,29 @@ def format_suite(result: dict[str, Any]) -> str:
         if "reference" in take:
             ref = take["reference"]
             lines.append(
-                f"| {name}: tracked speaker {ref['role']} | | | {_fmt(ref['std']['speaking'], 2)} | "
-                f"{_fmt(ref['std']['listening'], 2)} | | {_fmt(ref['sharpness']['speaking'], 1)} | | | | | |"
+                f"| {name}: tracked speaker {ref['role']} | | | {_fmt_ref(ref, 'std', 'speaking', 2)} | "
+                f"{_fmt_ref(ref, 'std', 'listening', 2)} | | {_fmt_ref(ref, 'sharpness', 'speaking', 1)} "
+                "| | | | | |"
             )
             lines.append(
-                f"| {name}: layer on / tracked | | | {_fmt(ref['after']['speaking'], 2)}x | "
-                f"{_fmt(ref['after']['listening'], 2)}x | | "
-                f"{_fmt(ref['sharpness_after']['speaking'], 2)}x | | | | | |"
+                f"| {name}: layer on / tracked | | | {_fmt_ref(ref, 'after', 'speaking', 2, 'x')} | "
+                f"{_fmt_ref(ref, 'after', 'listening', 2, 'x')} | | "
+                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | |"
             )
     return "\n".join(lines)
 
 
 # output -----------------------------------------------------------------------------------
+def _fmt_ref(ref: dict[str, Any], key: str, state: str, digits: int, unit: str = "") -> str:
+    """A tracked-reference number (or a ratio to it); one left out over too little of the state
+    (:func:`reference_head`) shows the seconds it would rest on: ``n/a (1.6 s)``."""
+    value = (ref.get(key) or {}).get(state)
+    if value is None:
+        seconds = ref.get("seconds", {}).get(state)
+        return f"n/a ({seconds:.1f} s)" if seconds is not None and seconds < RATE_MIN_S else "n/a"
+    return _fmt(value, digits) + unit
+
+
 def _fmt(v: Any, digits: int = 1) -> str:
     if v is None:
         return "n/a"
@@ -704,23 +748,25 @@ def format_table(result: dict[str, Any]) -> str:
     text = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines]
     if "reference" in result:
         ref = result["reference"]
+        by = " by its file name" if ref.get("role_from") == "file name" else ""
         text.append(
-            f"reference ({ref['role']}) head std speaking {_fmt(ref['std']['speaking'], 2)}, listening {_fmt(ref['std']['listening'], 2)} deg"
+            f"reference (character {ref['role']}{by}) head std speaking {_fmt_ref(ref, 'std', 'speaking', 2)}, "
+            f"listening {_fmt_ref(ref, 'std', 'listening', 2)} deg"
         )
         text.append(
-            f"reference head sharpness speaking {_fmt(ref['sharpness']['speaking'], 1)}, "
-            f"listening {_fmt(ref['sharpness']['listening'], 1)} /s"
+            f"reference head sharpness speaking {_fmt_ref(ref, 'sharpness', 'speaking', 1)}, "
+            f"listening {_fmt_ref(ref, 'sharpness', 'listening', 1)} /s"
         )
         for p in phases:
             if p in ref:
                 text.append(
-                    f"  {p}: x reference speaking {_fmt(ref[p]['speaking'], 2)}, listening {_fmt(ref[p]['listening'], 2)}"
+                    f"  {p}: x reference speaking {_fmt_ref(ref, p, 'speaking', 2)}, "
+                    f"listening {_fmt_ref(ref, p, 'listening', 2)}"
                 )
             if f"sharpness_{p}" in ref:
-                sharp = ref[f"sharpness_{p}"]
                 text.append(
-                    f"  {p}: sharpness x reference speaking {_fmt(sharp['speaking'], 2)}, "
-                    f"listening {_fmt(sharp['listening'], 2)}"
+                    f"  {p}: sharpness x reference speaking {_fmt_ref(ref, f'sharpness_{p}', 'speaking', 2)}, "
+                    f"listening {_fmt_ref(ref, f'sharpness_{p}', 'listening', 2)}"
                 )
     for key, label in (
         ("same_seed_identical", "same seed identical"),
@@ -745,6 +791,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--engine", default="auto", choices=("auto", "dualtalk", "lite"))
     parser.add_argument("--reference", help="tracked FLAME npz (exp + pose) to compare head motion with")
+    parser.add_argument(
+        "--reference-role",
+        choices=REFERENCE_ROLES,
+        help="the character --reference tracks (default: by its file name, A when the name ends in "
+        "speaker1 as in the DualTalk dataset, else B)",
+    )
     add_behaviour_arguments(parser)
     parser.add_argument(
         "--suite",
@@ -787,6 +839,16 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.seeds is not None and not (args.suite and 1 <= args.seeds <= 50):
         raise DualTalkError("--seeds goes with --suite and must be from 1 to 50")
+    role = getattr(args, "reference_role", None)
+    if args.suite and (args.reference or role):
+        raise DualTalkError(
+            "--suite compares with its own tracked speaker (the shared clip's speaker 2); drop --reference"
+            + ("/--reference-role" if role else "")
+        )
+    if role and not args.reference:
+        raise DualTalkError(
+            "--reference-role says which character --reference tracks; give --reference FILE too"
+        )
     if args.suite:
         suite = run_suite(args, settings_from(args))
         print(json.dumps(suite, default=float) if args.json else format_suite(suite))
@@ -795,7 +857,7 @@ def run(args: argparse.Namespace) -> int:
         result = run_recording(args)
     elif args.motion:
         settings_from(args)  # refuse bad values even when measuring files
-        result = evaluate_files(list(args.motion), args.reference)
+        result = evaluate_files(list(args.motion), args.reference, role)
     else:
         raise DualTalkError("nothing to measure: give motion files or --audio")
     print(json.dumps(result, default=float) if args.json else format_table(result))
