@@ -25,7 +25,7 @@ import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
-from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
+from ...inference.core.timebase import SAMPLE_RATE, frames_for
 from ..rig.options import ApplyOptions, link
 from ..scene.sound import add_dialogue_strip, remove_our_strips
 from . import panel_options, state, worker_client
@@ -34,6 +34,7 @@ from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
+    from ..scene.apply import TakeLength
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
 
@@ -349,16 +350,6 @@ def preflight(
     return inspected
 
 
-@dataclass(frozen=True)
-class TakeLength:
-    """What :func:`..scene.apply.check_frame_span` reads of a motion, known before the engine runs:
-    how many frames it will have at its rate (the engine's 25 fps)."""
-
-    num_frames: int
-    fps: float = FPS
-    at_least: int | None = None  # a length read generously (Blender's audio library): the fewest frames
-
-
 def check_take_fits(scene: Any, audio: dict[str, Any], options: Any) -> None:
     """Refuse, before the worker starts, a take that would run past Blender's last frame: the motion
     the worker will make of the job's ``audio`` (its recording, or the Start/End part, or the window of
@@ -366,7 +357,7 @@ def check_take_fits(scene: Any, audio: dict[str, Any], options: Any) -> None:
     ``options.start_frame``), so both refuse the same takes in the same words. A length read
     generously is refused only when its fewest frames do not fit either; without a length to read
     (see :func:`take_length`) the keying's check alone refuses the take, after the run."""
-    from ..scene.apply import check_frame_span
+    from ..scene.apply import TakeLength, check_frame_span
 
     length = take_length(audio)
     if length is None:
@@ -398,6 +389,7 @@ def take_length(audio: dict[str, Any]) -> TakeLength | None:
     :data:`AUD_SLACK_S`). None when neither can (a build without audio, a file the worker will refuse
     in its own words)."""
     from ...inference.audio.loader import check_range
+    from ..scene.apply import TakeLength
 
     paths = [str(p) for p in (audio.get("audio"), audio.get("audio_b")) if p]
     lengths = [n for n in (_header_length(p) for p in paths) if n is not None and n[1] > 0]
@@ -472,6 +464,7 @@ class GenerationRun:
         self.prefs = prefs
         self.frame_range = frame_range
         self.range_plan: dict[str, Any] | None = None  # what a re-generated range was planned on
+        self.notes: list[str] = []  # warnings found before the run, shown in the status line after it
         self.work_dir = Path(tempfile.mkdtemp(prefix="dualtalk_run_"))
         try:
             self.job = build_job(settings, self.work_dir, prefs)
@@ -489,14 +482,29 @@ class GenerationRun:
         self.worker: WorkerProcess | None = None
 
     def _plan_range(self, first: int, last: int) -> None:
-        """Re-generate only ``first..last`` of the take: the engine hears the audio around it."""
+        """Re-generate only ``first..last`` of the take: the engine hears the audio around it, in the
+        recording the take was made from where the take records it (``plan.audio``): without *Part of
+        the recording* the take's own part; a Start/End, *Swap A/B* or recording that is not the
+        take's is refused in one line, in ``animate --range``'s words (``scene/layers.take_part``,
+        ``check_take_recording``). A take that records none uses the panel's Start/End, as before."""
+        from ..scene.layers import PANEL_WORDS, check_take_recording, take_part
+
         plan, self.range_plan = _range_plan(self.scene, self.settings, first, last, self.apply_opts.crossfade)
         audio = self.job["audio"]
-        base = audio.get("start") or 0.0
-        end = base + plan.audio_end
-        audio["start"] = base + plan.audio_start
-        audio["end"] = end if audio.get("end") is None else min(end, audio["end"])
-        _check_recording_reaches(audio, f"Re-generate selection (frames {first}-{last})")
+        need = f"Re-generate selection (frames {first}-{last})"
+        record = plan.audio
+        if record is None:
+            base = audio.get("start") or 0.0
+            end = base + plan.audio_end
+            end = end if audio.get("end") is None else min(end, audio["end"])
+        else:
+            base, take_end = take_part(record, audio.get("start"), audio.get("end"), need, PANEL_WORDS)
+            end = min(base + plan.audio_end, take_end)
+        audio["start"], audio["end"] = base + plan.audio_start, end
+        _check_recording_reaches(audio, need)
+        if record is not None:
+            files = (audio.get("audio"), audio.get("audio_b"))
+            self.notes += check_take_recording(record, files, bool(audio.get("swap")), need, PANEL_WORDS)
         _range_options(self.apply_opts, self.range_plan)
 
     def _python(self) -> str:
@@ -598,7 +606,14 @@ class GenerationRun:
 
     def _apply(self, result: dict[str, Any]) -> str:
         return key_take(
-            self.scene, self.settings, self.apply_opts, result, self.inspected, self.frame_range, self.sound
+            self.scene,
+            self.settings,
+            self.apply_opts,
+            result,
+            self.inspected,
+            self.frame_range,
+            self.sound,
+            notes=self.notes,
         )
 
     def _gone(self) -> list[tuple[str, str]]:
@@ -845,11 +860,14 @@ def key_take(
     inspected: list[tuple[Any, tuple[Any, ...]]],
     frame_range: tuple[int, int] | None = None,
     sound: TakeSound | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters,
     with the markers and sound strips; returns the status line. ``inspected``: the preflight's
     reports, reused for each rig unchanged since. ``sound``: the recording the take was made from
-    (default: the panel's, for a take that does not say)."""
+    (default: the panel's, for a take that does not say). ``notes``: warnings found before the run;
+    the line shows the first warning of those, the take's audio (``source["warnings"]``: a silent
+    speaker, the diarizer's weaker method) and the keying's, and how many more there are."""
     from ...inference.core.motion import load_motion
     from ..scene.apply import apply_dialogue
 
@@ -861,6 +879,7 @@ def key_take(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
     strips: list[str] = []
+    warnings = [*(notes or []), *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
         shift = frame_range[0] - options.replace_range[0]  # strips moved in the NLA
@@ -868,7 +887,7 @@ def key_take(
         return (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
-        )
+        ) + _warning_tail(warnings)
     removed = 0
     sound = sound or TakeSound.of_panel(settings)
     if not sound.place:  # an earlier take's strip would play another recording under this one
@@ -894,9 +913,23 @@ def key_take(
         from ...inference.phonetic.transcript import brief
 
         parts.append(brief(result["transcript"]))
-    warnings = rep_a.warnings + rep_b.warnings
-    msg = "DualTalk: animated " + ", ".join(parts)
-    return msg + (f" (warning: {warnings[0]})" if warnings else "")
+    return "DualTalk: animated " + ", ".join(parts) + _warning_tail(warnings)
+
+
+def source_warnings(result: dict[str, Any]) -> list[str]:
+    """The take's audio warnings, as the worker's result records them (``source["warnings"]``:
+    a speaker who is silent, a turns file naming one speaker, the diarizer's weaker method)."""
+    source = result.get("source")
+    said = source.get("warnings") if isinstance(source, dict) else None
+    return [str(w) for w in said if isinstance(w, str) and w] if isinstance(said, list) else []
+
+
+def _warning_tail(warnings: list[str]) -> str:
+    """`` (warning: <the first> and 2 more)``, or "" without warnings: the status line stays one line."""
+    if not warnings:
+        return ""
+    more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
+    return f" (warning: {warnings[0]}{more})"
 
 
 def export_fbx(s: Any, path: str, scene: Any = None) -> Path:

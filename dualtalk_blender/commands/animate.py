@@ -13,7 +13,8 @@ run's together with the .blend and FBX, once every output of the shot is written
 ``--motion-a``/``--motion-b`` key existing motion files instead of running the engine. IN.blend
 is never written. Progress goes to stderr, one result line per shot to
 stdout; exit status 0, 2 for bad input (one ``error:`` line), 1 for internal errors. With
-``--summary`` a job also leaves a JSON report of every shot when it ends, however it ends.
+``--summary`` a job also leaves a JSON report of every shot when it ends, however it ends
+(``--summary -``: on stdout, after the result lines).
 
 Inside Blender's own Python (the extension installed, or this folder on ``sys.path``)::
 
@@ -64,7 +65,6 @@ from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import CancelledError, DualTalkError  # noqa: E402
 from ...inference.core.fileio import staged_set  # noqa: E402
 from ...inference.core.inputs import check_input_file  # noqa: E402
-from ...inference.core.timebase import FPS, SAMPLE_RATE  # noqa: E402
 from ..scene.blendio import open_blend, quiet_stdout, save_blend  # noqa: E402
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as  # noqa: E402
 from .jobs import (  # noqa: E402
@@ -136,9 +136,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SUMMARY.json",
         help="with --job: when the batch ends, however it ends (failed shots, Ctrl-C, SIGTERM), write a "
         "JSON report: per shot its status (done/failed/not run), error line, exit code, outputs and "
-        "seconds, plus totals and the exit status",
+        "seconds, plus totals and the exit status; - prints it on stdout, after the result lines",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+# ``--summary -``: this process's stdout, which the shared output rule (``fileio.resolve_output``)
+# writes through Python's sys.stdout, the real stdout (descriptor 1 points at stderr during a run)
+STDOUT = Path("/dev/stdout")
 
 
 def _abs_path(value: str) -> Path:
@@ -404,11 +409,12 @@ def _range_window(
 
     The window lies in the recording the take was made from, where the take records it
     (``plan.audio``): without ``--start/--end`` the take's own part is used; audio options that are
-    not the take's are refused (:func:`_check_take_audio`). A take keyed before takes recorded their
-    audio is re-generated from the ``--start`` given, as before, with a warning in ``warnings``.
+    not the take's are refused (``scene/layers.take_part``, ``check_take_recording``). A take keyed
+    before takes recorded their audio is re-generated from the ``--start`` given, as before, with a
+    warning in ``warnings``.
     """
     from ..scene.apply import scene_fps
-    from ..scene.layers import plan_range
+    from ..scene.layers import check_take_recording, plan_range, take_part
 
     first, last = _frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
@@ -433,76 +439,14 @@ def _range_window(
         base = shot.req.start or 0.0
         end = base + plan.audio_end
         end = end if shot.req.end is None else min(end, shot.req.end)
-    else:
-        base, take_end = _take_part(shot, record, need)
+    else:  # the take's own part; another part, recording or --swap is refused (scene/layers.py)
+        base, take_end = take_part(record, shot.req.start, shot.req.end, need)
         end = min(base + plan.audio_end, take_end)
     _check_range_audio(shot, first, last, base + plan.audio_start, end)
     if record is not None:
-        _check_take_audio(shot, record, need, warnings)
+        files = (shot.req.audio, shot.req.audio_b)
+        warnings += check_take_recording(record, files, bool(shot.req.swap), need)
     return base + plan.audio_start, end, plan
-
-
-START_SLACK_S = 0.5 / SAMPLE_RATE  # --start read back from the take's record: the same number typed again
-
-
-def _made_from(record: dict[str, Any]) -> str:
-    """``the take was made from talk.wav from 4.00 s to 12.00 s`` (``with --swap``)."""
-    files = " and ".join(record["files"])
-    swap = " with --swap" if record.get("swap") else ""
-    start, end = float(record["start"]), float(record["end"])
-    return f"the take was made from {files} from {start:.2f} s to {end:.2f} s{swap}"
-
-
-def _take_audio_refused(
-    record: dict[str, Any], need: str, why: str, *, swap: bool = False, then: str = ""
-) -> DualTalkError:
-    """``--range ...: the take was made from ..., but <why>; give the same --audio and --start/--end``."""
-    flags = ["--audio", *(["--audio-b"] if len(record["files"]) > 1 else []), "--start/--end"]
-    flags += ["--swap"] if swap else []
-    listed = ", ".join(flags[:-1]) + f" and {flags[-1]}"
-    return DualTalkError(f"{need}: {_made_from(record)}, but {why}; give the same {listed}{then}")
-
-
-def _take_part(shot: Shot, record: dict[str, Any], need: str) -> tuple[float, float]:
-    """(start, end) seconds of the recording the take was made from: its own part when no
-    ``--start/--end`` is given, else the part given, refused when it is not the take's."""
-    start, end = float(record["start"]), float(record["end"])
-    given_start, given_end = shot.req.start, shot.req.end
-    if given_start is None and given_end is None:
-        return start, end
-    s = 0.0 if given_start is None else float(given_start)
-    # the end of a whole recording is read back within a frame of --end (a cut at the file's end)
-    wrong_end = given_end is not None and abs(float(given_end) - end) > 1.0 / FPS + 1e-6
-    if abs(s - start) > START_SLACK_S or wrong_end:
-        said = f"{float(given_end):.2f} s" if given_end is not None else "the end"
-        why = f"--start/--end ask for {s:.2f} s to {said}"
-        raise _take_audio_refused(record, need, why, then=", or leave --start/--end out")
-    return start, end
-
-
-def _check_take_audio(shot: Shot, record: dict[str, Any], need: str, warnings: list[str]) -> None:
-    """Refuse a re-generated range against another recording than the take's (or its speakers the
-    other way round): its frames would silently follow other audio. The recording is known by its
-    contents (:func:`recording_fingerprint`), so the same file moved or renamed is the take's."""
-    given = [Path(p) for p in (shot.req.audio, shot.req.audio_b) if p is not None]
-    names = [p.name for p in given]
-    if bool(record.get("swap")) != bool(shot.req.swap):
-        said = "--swap is given" if shot.req.swap else "--swap is not given"
-        swap = bool(record.get("swap"))
-        raise _take_audio_refused(record, need, said, swap=swap, then="" if swap else ", without --swap")
-    if not record.get("fingerprint"):  # made from motion files whose maker took none: names only
-        if names != list(record["files"]):
-            warnings.append(
-                f"{_made_from(record)}, and its motion files do not record that recording's contents: "
-                f"{need} cannot check that {' and '.join(names)} is the same recording"
-            )
-        return
-    if recording_fingerprint(given) != record["fingerprint"]:
-        now = " now" if names == list(record["files"]) else ""  # the same name: the file changed since
-        verb = "are" if len(names) > 1 else "is"
-        raise _take_audio_refused(
-            record, need, f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
-        )
 
 
 def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: float) -> None:
@@ -511,37 +455,6 @@ def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: flo
     from ...inference.audio.loader import check_window
 
     check_window((shot.req.audio, shot.req.audio_b), start, end, f"--range {first}-{last}")
-
-
-FINGERPRINT_WHOLE = 16 << 20  # files up to 16 MiB are read whole
-FINGERPRINT_SLICES = 16  # longer ones: slices spread over the file, its first and last bytes included
-FINGERPRINT_SLICE = 64 << 10
-
-
-def recording_fingerprint(paths: list[Path]) -> str:
-    """Which recording(s) these files hold, cheaply: sha256 over each file's size and bytes -- a file
-    up to 16 MiB whole, a longer one as 16 slices of 64 KiB spread over it (its header and its end
-    included) -- so a range of an hour-long take reads 1 MiB, not the recording again. Another
-    recording, another cut or export of it, or a file cut short differ; the same file moved, copied
-    or renamed does not. "" when a file cannot be read (the take's audio then goes unchecked)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    try:
-        for path in paths:
-            with open(path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                digest.update(f"{size}:".encode())
-                if size <= FINGERPRINT_WHOLE:
-                    while block := fh.read(1 << 20):
-                        digest.update(block)
-                    continue
-                for k in range(FINGERPRINT_SLICES):
-                    fh.seek((size - FINGERPRINT_SLICE) * k // (FINGERPRINT_SLICES - 1))
-                    digest.update(fh.read(FINGERPRINT_SLICE))
-    except OSError:
-        return ""
-    return "sha256-v1:" + digest.hexdigest()[:32]
 
 
 def _range_file_start(shot: Shot, plan: RangePlan | None, files: list[tuple[Path, Motion]]) -> int | None:
@@ -618,9 +531,8 @@ def run_shot(
 
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
-    from ..addon.ui_run import TakeLength
     from ..rig.options import link
-    from ..scene.apply import apply_dialogue, check_character, check_frame_span
+    from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span
 
     t0 = time.perf_counter()
     lips = ""  # what a transcript drew, for the result line
@@ -664,10 +576,6 @@ def run_shot(
         # the take's frames, before the engine runs: counted by the keying's own check, on the
         # motion the engine will make (as many 25 fps frames as cover the audio)
         check_frame_span(scene, cast("Motion", TakeLength(dialogue.num_frames)), options.start_frame)
-        # which recording the take is made from, carried by its motion files into the take's record
-        dialogue.source["fingerprint"] = recording_fingerprint(
-            [Path(p) for p in (shot.req.audio, shot.req.audio_b) if p is not None]
-        )
     mix = dialogue is not None and shot.frame_range is None  # a range keeps the take's sound strip
     # The work files this shot replaces: written under hidden names, in place only with the rest.
     wav = work / "dialogue.wav"
@@ -896,7 +804,7 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
     shots = load_jobs(args.job)
     job = _abs_path(args.job)
-    summary = _path(args.summary)
+    summary = STDOUT if args.summary == "-" else _path(args.summary)
     if summary is not None:  # like every output: refused before any work, not after the batch
         check_summary(summary, shots, job)
     for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.numeric import shown
 from ...inference.core.request import Option, Request, amount, check
 from .gaze import HEAD_TURN
 from .layer_names import LAYER_ALIASES, LAYERS
@@ -41,12 +42,11 @@ def check_render(resolution: tuple[int, int] | None, samples: int | None) -> Non
     anything runs, so a bad value never leaves a half-made shot behind."""
     lo, hi = RENDER_SIZE
     if resolution is not None and not render_size_ok(resolution):
-        raise DualTalkError(
-            f"render resolution must be within {lo}..{hi} pixels, got {resolution[0]}x{resolution[1]}"
-        )
+        got = f"{shown(resolution[0])}x{shown(resolution[1])}"
+        raise DualTalkError(f"render resolution must be within {lo}..{hi} pixels, got {got}")
     lo, hi = RENDER_SAMPLES
     if samples is not None and not lo <= int(samples) <= hi:
-        raise DualTalkError(f"render samples must be within {lo}..{hi}, got {samples}")
+        raise DualTalkError(f"render samples must be within {lo}..{hi}, got {shown(samples)}")
 
 
 def is_unicode(text: str) -> bool:

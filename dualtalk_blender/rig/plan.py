@@ -267,7 +267,7 @@ class AudioRecord(TypedDict):
     start: float  # seconds into the recording where the take's first frame sits
     end: float  # ... and where the audio it was made from ends
     swap: bool  # the speakers swapped (--swap)
-    fingerprint: str  # the files' contents (``animate``'s recording_fingerprint), "" when not taken
+    fingerprint: str  # the files' contents (audio/dialogue.recording_fingerprint), "" when not taken
 
 
 def audio_record(motion: Motion) -> AudioRecord | None:

@@ -30,6 +30,7 @@ import numpy as np
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion
+from ...inference.core.timebase import FPS
 from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
@@ -56,6 +57,17 @@ def check_frame_span(scene: Any, motion: Motion, start_frame: int | None) -> tup
             "choose an earlier start frame"
         )
     return start, last
+
+
+@dataclass(frozen=True)
+class TakeLength:
+    """What :func:`check_frame_span` reads of a motion, known before the engine runs: how many frames
+    it will have at its rate (the engine's 25 fps). The add-on's preflight and ``animate``'s up-front
+    check pass it in place of the motion, so both refuse the takes keying would, in its words."""
+
+    num_frames: int
+    fps: float = FPS
+    at_least: int | None = None  # a length read generously (Blender's audio library): the fewest frames
 
 
 @dataclass

@@ -40,15 +40,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import bpy
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.numeric import shown
+from ...inference.core.timebase import FPS, SAMPLE_RATE
 from ..rig import keyreduce
 from ..rig.layer_names import LAYERS, layer_name
 from . import compat
@@ -853,7 +857,8 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
             if take_last is not None
             else f"it starts at frame {take_start + offset}"
         )
-        raise DualTalkError(f"range {first + offset}-{last + offset} must lie within the take ({where})")
+        asked = f"{shown(first + offset)}-{shown(last + offset)}"  # a job's 400-digit frame, cut
+        raise DualTalkError(f"range {asked} must lie within the take ({where})")
     context = int(round(RANGE_CONTEXT_S * fps)) + crossfade
     f0, f1 = max(take_start, first - context), last + context
     end = (f1 + 1 - take_start) / fps
@@ -879,3 +884,118 @@ def _take_audio(records: list[Any]) -> dict[str, Any] | None:
     if not isinstance(first, dict) or any(r != first for r in records[1:]):
         return None
     return dict(first)
+
+
+@dataclass(frozen=True)
+class AudioWords:
+    """How a caller names the audio a re-generated range is given with: ``animate``'s flags (the
+    default) or the panel's fields (:data:`PANEL_WORDS`), so both refuse in the same sentence."""
+
+    audio: str = "--audio"  # the recording, or A's file of two
+    audio_a: str = "--audio"
+    audio_b: str = "--audio-b"
+    part: str = "--start/--end"
+    swap: str = "--swap"
+    swap_on: str = "--swap is given"
+    swap_off: str = "--swap is not given"
+    swapped: str = "with --swap"  # how the take's record reads when it was made swapped
+    unswap: str = "without --swap"
+    give: str = "give"
+    leave_out: str = "leave --start/--end out"
+
+
+PANEL_WORDS = AudioWords(
+    audio="Audio",
+    audio_a="Audio A",
+    audio_b="Audio B",
+    part="Start/End",
+    swap="Swap A/B",
+    swap_on="Swap A/B is on",
+    swap_off="Swap A/B is off",
+    swapped="with Swap A/B",
+    unswap="with Swap A/B off",
+    give="choose",
+    leave_out="turn Part of the recording off",
+)
+START_SLACK_S = 0.5 / SAMPLE_RATE  # a start read back from the take's record: the same number typed again
+
+
+def made_from(record: Mapping[str, Any], words: AudioWords = AudioWords()) -> str:
+    """``the take was made from talk.wav from 4.00 s to 12.00 s`` (``with --swap``)."""
+    files = " and ".join(record["files"])
+    swap = f" {words.swapped}" if record.get("swap") else ""
+    start, end = float(record["start"]), float(record["end"])
+    return f"the take was made from {files} from {start:.2f} s to {end:.2f} s{swap}"
+
+
+def _take_audio_refused(
+    record: Mapping[str, Any], need: str, why: str, words: AudioWords, *, swap: bool = False, then: str = ""
+) -> DualTalkError:
+    """``<need>: the take was made from ..., but <why>; give the same --audio and --start/--end``."""
+    two = len(record["files"]) > 1
+    flags = [words.audio_a if two else words.audio, *([words.audio_b] if two else []), words.part]
+    flags += [words.swap] if swap else []
+    listed = ", ".join(flags[:-1]) + f" and {flags[-1]}"
+    return DualTalkError(
+        f"{need}: {made_from(record, words)}, but {why}; {words.give} the same {listed}{then}"
+    )
+
+
+def take_part(
+    record: Mapping[str, Any],
+    start: float | None,
+    end: float | None,
+    need: str,
+    words: AudioWords = AudioWords(),
+) -> tuple[float, float]:
+    """(start, end) seconds of the recording a take was made from (``record``: ``RangePlan.audio``):
+    its own part when no start or end is given, else the part given, refused in one line when it is
+    not the take's (a re-generated range would hear other seconds than the take did)."""
+    take_start, take_end = float(record["start"]), float(record["end"])
+    if start is None and end is None:
+        return take_start, take_end
+    s = 0.0 if start is None else float(start)
+    # the end of a whole recording is read back within a frame of the end given (a cut at the file's end)
+    wrong_end = end is not None and abs(float(end) - take_end) > 1.0 / FPS + 1e-6
+    if abs(s - take_start) > START_SLACK_S or wrong_end:
+        said = f"{float(end):.2f} s" if end is not None else "the end"
+        why = f"{words.part} ask for {s:.2f} s to {said}"
+        raise _take_audio_refused(record, need, why, words, then=f", or {words.leave_out}")
+    return take_start, take_end
+
+
+def check_take_recording(
+    record: Mapping[str, Any],
+    files: Iterable[str | os.PathLike[str] | None],
+    swap: bool,
+    need: str,
+    words: AudioWords = AudioWords(),
+) -> list[str]:
+    """Refuse a re-generated range against another recording than the take's (or its speakers the
+    other way round): its frames would silently follow other audio. The recording is known by its
+    contents (``inference/audio/dialogue.recording_fingerprint``, recorded by every take's
+    pipeline run), so the same file moved or renamed is the take's. Returns the warnings: a take
+    whose motion files record no fingerprint is checked by file name only, and says so."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    given = [Path(p) for p in files if p is not None and str(p) != ""]
+    names = [p.name for p in given]
+    if bool(record.get("swap")) != bool(swap):
+        said = words.swap_on if swap else words.swap_off
+        was = bool(record.get("swap"))
+        raise _take_audio_refused(
+            record, need, said, words, swap=was, then="" if was else f", {words.unswap}"
+        )
+    if not record.get("fingerprint"):  # made from motion files whose maker took none: names only
+        if names == list(record["files"]):
+            return []
+        return [
+            f"{made_from(record, words)}, and its motion files do not record that recording's contents: "
+            f"{need} cannot check that {' and '.join(names)} is the same recording"
+        ]
+    if recording_fingerprint(given) != record["fingerprint"]:
+        now = " now" if names == list(record["files"]) else ""  # the same name: the file changed since
+        verb = "are" if len(names) > 1 else "is"
+        why = f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
+        raise _take_audio_refused(record, need, why, words)
+    return []

@@ -261,6 +261,51 @@ def _window(segments: list[Segment], s: float, e: float) -> list[Segment]:
     return out
 
 
+FINGERPRINT_WHOLE = 16 << 20  # files up to 16 MiB are read whole
+FINGERPRINT_SLICES = 16  # longer ones: slices spread over the file, its first and last bytes included
+FINGERPRINT_SLICE = 64 << 10
+_FINGERPRINTS: dict[tuple[tuple[str, int, int, int, int], ...], str] = {}  # by the files' identity
+
+
+def recording_fingerprint(paths: list[Path]) -> str:
+    """Which recording(s) these files hold, cheaply: sha256 over each file's size and bytes -- a file
+    up to 16 MiB whole, a longer one as 16 slices of 64 KiB spread over it (its header and its end
+    included) -- so a range of an hour-long take reads 1 MiB, not the recording again. Another
+    recording, another cut or export of it, or a file cut short differ; the same file moved, copied
+    or renamed does not. "" when a file cannot be read (the take's audio then goes unchecked).
+
+    :func:`load_dialogue` records it in every take's source (``source["fingerprint"]``); a range's
+    check and its run in one process read the files once (kept by path, size, inode and times)."""
+    import hashlib
+
+    try:
+        stats = [(os.path.realpath(p), os.stat(p)) for p in paths]
+    except OSError:
+        return ""
+    key = tuple((r, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) for r, st in stats)
+    if key in _FINGERPRINTS:
+        return _FINGERPRINTS[key]
+    digest = hashlib.sha256()
+    try:
+        for path in paths:
+            with open(path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                digest.update(f"{size}:".encode())
+                if size <= FINGERPRINT_WHOLE:
+                    while block := fh.read(1 << 20):
+                        digest.update(block)
+                    continue
+                for k in range(FINGERPRINT_SLICES):
+                    fh.seek((size - FINGERPRINT_SLICE) * k // (FINGERPRINT_SLICES - 1))
+                    digest.update(fh.read(FINGERPRINT_SLICE))
+    except OSError:
+        return ""
+    if len(_FINGERPRINTS) >= 8:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[key] = found = "sha256-v1:" + digest.hexdigest()[:32]
+    return found
+
+
 _DIARIZED: dict[tuple[str, int, int], Any] = {}  # the last recording's diarization, by file identity
 
 
@@ -340,6 +385,7 @@ def load_dialogue(
         raise DualTalkError("--speaker-a only applies with --turns (it picks which named speaker is A)")
     _update(progress, 0.0, "reading audio")
     warnings: list[str] = []
+    said: list[str] = []  # warnings already on the log (the diarizer's own, said once per diarization)
     source: dict[str, Any] = {"audio": str(audio), "swap": bool(swap)}
     names = ("A", "B")
 
@@ -418,6 +464,7 @@ def load_dialogue(
             a, b, act_a, act_b = _from_segments(mix, found, "S1", "S2")
             turns_found = [[round(g.start + s, 3), round(g.end + s, 3), g.speaker] for g in found]
             source.update(form="diarized", diarization={**result.meta, "segments": turns_found})
+            said += [str(w) for w in result.meta.get("warnings", [])]  # WEAKER_METHOD: the take says so too
             if not act_b.any():
                 warnings.append(
                     "diarization found only one speaker; B only listens"
@@ -449,7 +496,10 @@ def load_dialogue(
         warnings.append("no speech detected in either stream; both characters only listen")
     for w in warnings:
         log.warning(w)
-    source["warnings"] = warnings
+    source["warnings"] = [*said, *warnings]
+    # which recording the take is made from, by its contents: every take's motion files carry it, so
+    # a range re-generated later (animate --range, Re-generate selection) can check its audio
+    source["fingerprint"] = recording_fingerprint([Path(p) for p in (audio, audio_b) if p is not None])
     dlg = Dialogue(a, b, act_a, act_b, start_time=float(s), names=names, source=source)
     if swap:
         dlg = Dialogue(dlg.b, dlg.a, dlg.active_b, dlg.active_a, dlg.start_time, (names[1], names[0]), source)

@@ -31,7 +31,8 @@ from ...inference.audio.loader import load_speech
 from ...inference.audio.vad import frame_levels, voice_activity
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import DAMAGED_ARRAY_FILE, npz_member_header
-from ...inference.core.motion import MAX_FRAMES, check_fps
+from ...inference.core.motion import MAX_FRAMES, MAX_MOTION_VALUE, check_fps
+from ...inference.core.numeric import real_array
 from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 
 COLLAR_FRAMES = 6  # 0.25 s at 25 fps, the usual scoring collar
@@ -64,7 +65,10 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
                     f"{path.name}: 'pose' must be (frames, 6) with at most {MAX_FRAMES:,} frames, "
                     f"it declares {header[0]}"
                 )
-            pose = np.asarray(data["pose"], dtype=np.float64)
+            # the array rule every reader follows: real numbers, finite, bounded, checked before the cast
+            pose = real_array(
+                data["pose"], f"{path.name}: 'pose' values", limit=MAX_MOTION_VALUE, dtype=np.float64
+            )
             fps = _stored_fps(data, path.name)
     except (OSError, ValueError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npz file ({exc})") from None
@@ -72,8 +76,6 @@ def tracked_jaw(path: str | Path) -> np.ndarray:
         raise DualTalkError(
             f"{path.name}: 'pose' must be (frames, 6) with at least 2 frames, got {pose.shape}"
         )
-    if not np.isfinite(pose).all():
-        raise DualTalkError(f"{path.name}: 'pose' contains NaN or Inf")
     if fps != FPS:  # frame i of the face is paired with the audio's frame i at 25 fps
         raise DualTalkError(
             f"{path.name} is at {fps:g} fps but the ratio pairs it with {FPS:g} fps audio frames; "
