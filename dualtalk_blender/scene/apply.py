@@ -35,7 +35,7 @@ from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
-from . import companions, gaze, keying, layers
+from . import companions, compat, gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character, linked_refusal
 
 MARKER_PREFIX = "DT "
@@ -189,7 +189,7 @@ def apply_motion(
             span, scene.frame_start, scene.frame_end, options.frame_range
         )
     if options.undo_push:
-        _undo_push(f"DualTalk: animate {report.mesh.name}")
+        compat.undo_push(f"DualTalk: animate {report.mesh.name}")
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
     rep.followers = followers
     rep.seconds = time.perf_counter() - t0
@@ -401,15 +401,6 @@ def _widen_slider(kb: Any, values: np.ndarray) -> None:
         kb.slider_max = hi
 
 
-def _undo_push(message: str) -> None:
-    try:
-        # operators are instances in Blender; the stubs make them classes, so poll() looks unbound
-        if bpy.ops.ed.undo_push.poll():  # type: ignore[call-arg]
-            bpy.ops.ed.undo_push(message=message)
-    except RuntimeError:  # no undo stack (background mode)
-        pass
-
-
 def add_turn_markers(
     scene: Any,
     motion_a: Motion,
@@ -614,5 +605,5 @@ def apply_dialogue(
             scene, motion_a, motion_b, inner.start_frame, names=(rep_a.character, rep_b.character)
         )
     if options.undo_push:
-        _undo_push("DualTalk: animate dialogue")
+        compat.undo_push("DualTalk: animate dialogue")
     return rep_a, rep_b, n_markers

@@ -107,3 +107,13 @@ def push_to_nla(idblock: Any, track_name: str, through: float | None = None) -> 
         strip.action_slot = slot
     ad.action = None
     return action.name
+
+
+def undo_push(message: str) -> None:
+    """One undo step named ``message`` (nothing where there is no undo stack: background mode)."""
+    try:
+        # operators are instances in Blender; the stubs make them classes, so poll() looks unbound
+        if bpy.ops.ed.undo_push.poll():  # type: ignore[call-arg]
+            bpy.ops.ed.undo_push(message=message)
+    except RuntimeError:
+        pass

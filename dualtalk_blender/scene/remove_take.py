@@ -516,14 +516,6 @@ def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
         del scene[apply.MARKERS_PROP]
 
 
-def _undo_push(message: str) -> None:
-    try:
-        if bpy.ops.ed.undo_push.poll():  # type: ignore[call-arg]
-            bpy.ops.ed.undo_push(message=message)
-    except RuntimeError:  # no undo stack (background mode)
-        pass
-
-
 def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = True) -> RemoveReport:
     """Remove DualTalk's take from the characters ``objs`` (meshes or armatures); see the module
     docstring for what goes and what stays. One undo step (``undo_push=False`` inside an operator that
@@ -543,7 +535,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         _forget_markers(scene, removed_markers)
     n_strips = sound.remove_our_strips(scene) if plan.strips else 0
     if undo_push:
-        _undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
+        compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(
         characters=plan.characters,
         takes=plan.takes,
