@@ -109,8 +109,8 @@ def held() -> Iterator[None]:
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
-    if pending:
-        signal.raise_signal(pending[0])  # now the run's own handler sees it and unwinds as usual
+        if pending:  # also when the block failed (a .blend Blender cannot read): the interrupt wins
+            signal.raise_signal(pending[0])  # now the run's own handler sees it and unwinds as usual
 
 
 def finished(code: int) -> None:
