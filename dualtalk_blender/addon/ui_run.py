@@ -815,12 +815,12 @@ def _range_options(opts: ApplyOptions, plan: dict[str, Any]) -> None:
     opts.markers, opts.frame_range = False, "keep"
 
 
-_LATER_PLAN_FIELDS = ("audio",)  # RangePlan fields added after ranges were first kept
+_LATER_PLAN_FIELDS = ("take_id", "audio")  # RangePlan fields added after ranges were first kept
 
 
 def _same_plan(plan: dict[str, Any], stored: Any) -> bool:
     """Whether a range re-planned now is the one kept; a range kept before the plan held a field
-    (the take's audio) is compared without it."""
+    (the take's id, its audio) is compared without it."""
     if not isinstance(stored, dict):
         return False
     return {k: v for k, v in plan.items() if k in stored or k not in _LATER_PLAN_FIELDS} == stored

@@ -196,3 +196,5 @@ def test_a_range_kept_by_the_panel_before_plans_held_the_audio_still_matches():
     assert ui_run._same_plan(plan, json.loads(json.dumps(plan)))
     assert not ui_run._same_plan(plan, {**kept_then, "take_id": "c,d"})
     assert not ui_run._same_plan(plan, {**plan, "audio": {**plan["audio"], "start": 4.0}})
+    kept_before_take_ids = {k: v for k, v in plan.items() if k not in ("audio", "take_id")}
+    assert ui_run._same_plan(plan, kept_before_take_ids)  # kept before takes carried an id
