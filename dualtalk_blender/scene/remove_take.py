@@ -20,9 +20,9 @@ object; :func:`.layers.character_idblocks`):
   their keys left at the face's restored value;
 - the take's turn markers and DualTalk's sound strips (never the animator's: ``sound.OWNER_PROP``)
   go when no character left in the scene plays that take (same take name, start frame and rate).
-  They are the scene's one set, made by the last Generate: they count as this take's when they name
-  one of its characters (markers) or start on its first frame (strips), or when no DualTalk take is
-  left in the scene at all.
+  They are the scene's one set, made by the last Generate: they count as this take's when its
+  markers name one of its characters (without markers: when a strip starts on its first frame), or
+  when no DualTalk take is left in the scene at all.
 
 Everything else stays: the animator's tracks, strips, actions, keys and drivers, the scene's frame
 range, shape-key slider ranges DualTalk opened, a mesh made single-user. Everything is checked
@@ -415,16 +415,18 @@ def _scene_items(
     names = set(characters) | {str(m.get("character", "")) for m in metas}
     spoken = {f"{apply.MARKER_PREFIX}{n} speaks" for n in names}
     markers = apply.owned_markers(scene)
-    if left and not any(m.name in spoken for m in markers):
+    # the markers and strips are one set, the last Generate's: its markers say whose it was
+    theirs = bool(markers) and not any(m.name in spoken for m in markers)
+    if left and theirs:
         markers = []  # another take's markers
     strips: list[Any] = []
     se = scene.sequence_editor
-    if se is not None:
+    if se is not None and not (left and theirs):  # another take's recording goes with its markers
         top = list(se.strips)
         strips = [s for s in sound.our_strips(scene) if s in top]
         starts = {int(m.get("start_frame", 0)) for m in metas}
-        if left and not any(int(s.frame_final_start) in starts for s in strips):
-            strips = []  # another take's recording
+        if left and not markers and not any(int(s.frame_final_start) in starts for s in strips):
+            strips = []  # no markers to tell by: a strip elsewhere is another take's recording
     return markers, strips
 
 
@@ -533,7 +535,9 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         scene.timeline_markers.remove(marker)
     if removed_markers:
         _forget_markers(scene, removed_markers)
-    n_strips = sound.remove_our_strips(scene) if plan.strips else 0
+    for strip in plan.strips:  # exactly the planned ones: another take's recording stays
+        scene.sequence_editor.strips.remove(strip)
+    n_strips = len(plan.strips)
     if undo_push:
         compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(
