@@ -58,6 +58,16 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             report = remove_take.remove_take(self._objects(context), context.scene, undo_push=False)
         except DualTalkError as exc:
             return self._refused(context, exc)
+        except Exception as exc:  # a bug: one line, the traceback to the console (Undo restores the scene)
+            import traceback
+
+            traceback.print_exc()
+            text = (str(exc).strip().splitlines() or [""])[-1][:150]
+            return self._refused(
+                context,
+                f"Remove Take stopped by an internal error ({type(exc).__name__}{': ' + text if text else ''}); "
+                "details in the system console, Ctrl+Z undoes what it did",
+            )
         message = f"DualTalk: {report.summary}"
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
@@ -79,7 +89,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             f"neither {names[0]} nor {names[1]} carries a DualTalk take; there is nothing to remove"
         )
 
-    def _refused(self, context, exc: DualTalkError) -> set[str]:
+    def _refused(self, context, exc: DualTalkError | str) -> set[str]:
         message = f"DualTalk: {exc}"
         state.set_status(context, running=False, last=message)
         self.report({"ERROR"}, message)

@@ -132,3 +132,23 @@ def test_the_confirmation_names_what_will_be_removed(scene):
         "Your own tracks, actions and keys stay."
     )
     assert [x for x in bpy.data.actions if is_ours(x)]  # asking removed nothing
+
+
+def test_a_bug_while_removing_is_one_line_not_a_traceback(scene, monkeypatch):
+    """Whatever goes wrong inside, the animator reads one line that says where the details are."""
+    from dualtalk.dualtalk_blender.scene import remove_take
+
+    keyed(scene)
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("Key.001")
+
+    monkeypatch.setattr(remove_take, "remove_take", broken)
+    with pytest.raises(RuntimeError) as err:
+        bpy.ops.dualtalk.remove_take()
+    said = str(err.value).strip()
+    assert said == (
+        "Error: DualTalk: Remove Take stopped by an internal error (KeyError: 'Key.001'); details in the "
+        "system console, Ctrl+Z undoes what it did"
+    ), said
+    assert bpy.context.window_manager.dualtalk_status.last == said.removeprefix("Error: ")
