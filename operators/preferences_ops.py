@@ -58,7 +58,8 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
 
 class DUALTALK_OT_install_deps(JobOperator):
     """Create a private Python environment in the model folder and install torch, numpy<2, scipy,
-    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)"""
+    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)
+    from the package index (needs Allow Online Access, unless the index is on this machine)"""
 
     bl_idname = "dualtalk.install_deps"
     bl_label = "Install Dependencies"
@@ -70,6 +71,7 @@ class DUALTALK_OT_install_deps(JobOperator):
 
     def begin(self, context) -> deps.Installer:
         prefs = _prefs(context)
+        deps.check_online(prefs.index_url, bpy.app.online_access)  # before anything is made or run
         venv_dir = ui_run.model_dir(prefs) / deps.VENV_NAME
         steps = deps.install_steps(venv_dir, index_url=prefs.index_url.strip(), packages=self._packages())
         state.set_status(context, running=True, task=self.task, message="installing dependencies")
@@ -112,6 +114,21 @@ class DUALTALK_OT_download(JobOperator):
     @classmethod
     def poll(cls, context):
         return _idle(cls, context)
+
+    @classmethod
+    def description(cls, context, properties) -> str:
+        """The button's tooltip: what is fetched and whose terms it comes under."""
+        if getattr(properties, "what", "CHECKPOINT") == "FLAME_MAP":
+            return (
+                "Download the ARKit/FLAME map from the URL given into the model folder (resumable, "
+                "sha256-checked). Such a map (e.g. from the BEAT2 tools) may carry a non-commercial "
+                "licence: check it before use"
+            )
+        return (
+            "Download the published DualTalk.pth into the model folder (resumable, sha256-checked). "
+            "The weights are the DualTalk authors', under the authors' terms, which you must check "
+            "before use; this add-on does not redistribute them"
+        )
 
     def begin(self, context) -> downloads.DownloadJob:
         prefs = _prefs(context)

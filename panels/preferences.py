@@ -60,11 +60,23 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         name="Package index",
         description="pip index URL for Install Dependencies (empty: PyPI)",
     )
-    checkpoint_url: StringProperty(name="Checkpoint URL", default=CHECKPOINT_URL)
+    checkpoint_url: StringProperty(
+        name="Checkpoint URL",
+        default=CHECKPOINT_URL,
+        description=(
+            "Where Download DualTalk Checkpoint fetches DualTalk.pth (default: the authors' Hugging Face "
+            "repository). The weights are the DualTalk authors', under the authors' terms, which you must "
+            "check before use; this add-on does not redistribute them and its GPL does not cover them"
+        ),
+    )
     checkpoint_sha256: StringProperty(name="Checkpoint sha256", description="Expected sha256 (optional)")
     flame_map_url: StringProperty(
         name="FLAME map URL",
-        description="Where to fetch the ARKit/FLAME 51x103 linear map (.npy/.npz/.json/.csv)",
+        description=(
+            "Where to fetch the ARKit/FLAME 51x103 linear map (.npy/.npz/.json/.csv). A published map "
+            "(e.g. from the BEAT2 tools) may carry a non-commercial licence: check it before use. "
+            "Without a map, only jaw and head transfer (built in, no licence needed)"
+        ),
     )
     flame_map_sha256: StringProperty(name="Map sha256", description="Expected sha256 (optional)")
     flame_map: StringProperty(

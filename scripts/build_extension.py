@@ -10,10 +10,13 @@ binary. ``blender --command extension build`` runs the same code. Usage::
     python scripts/build_extension.py --blender-ext /path/to/blender_ext.py
 
 What goes into the zip is decided by ``[build] paths_exclude_pattern`` in
-``blender_manifest.toml`` (tests, bench, docs, scripts and CI files are left out). Every
-other file in the folder goes in, so the built zip is checked: each file that is not our
-code or text must be named in ``docs/ASSETS.md`` (and match the sha256 recorded there), or
-the build is refused; a demo run or a synth corpus left in the checkout never ships.
+``blender_manifest.toml`` (tests, bench, scripts, CI files and docs but ``docs/ASSETS.md``
+are left out). Every other file in the folder goes in, so the built zip is checked (see
+:func:`unrecorded_assets`): besides ``.py`` code and the few text files of :data:`OWN_TEXT`,
+each file needs its own ``## Bundled: `path``` section in ``docs/ASSETS.md`` giving its
+source, an allowed licence (:data:`ALLOWED_LICENCES`) and a sha256 the file matches, or the
+build is refused in one line naming the file and no zip is left; a demo run or a synth corpus
+left in the checkout never ships, and neither does a file merely mentioned in ASSETS.md.
 """
 
 from __future__ import annotations
@@ -29,8 +32,29 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OWN_TEXT = {"blender_manifest.toml", "pyproject.toml", "README.md", "MODEL_CARD.md", "LICENSE"}
-"""Our own files the zip may hold besides code; every other non-.py file is an asset."""
+ASSETS_DOC = "docs/ASSETS.md"
+OWN_TEXT = frozenset(
+    {"blender_manifest.toml", "pyproject.toml", "README.md", "MODEL_CARD.md", "LICENSE", ASSETS_DOC}
+)
+"""Our own files the zip may hold besides code (exact zip paths); every other non-.py file is an asset."""
+ALLOWED_LICENCES = (
+    "CC0-1.0",
+    "Apache-2.0",
+    "MIT",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "public domain",
+    "GPL-3.0-or-later",  # our own files (the project's licence)
+)
+"""What an asset's ``Licence`` row may begin with; anything else (or nothing) refuses the build."""
+
+_BUNDLED = re.compile(r"^## Bundled: `([^`]+)`[ \t]*$")
+_ROW = re.compile(r"^\|\s*([^|]*?)\s*\|\s*(.*?)\s*\|\s*$")
+_LICENCE = re.compile(
+    "^(" + "|".join(re.escape(lic) for lic in ALLOWED_LICENCES) + r")(?:$|[.;:]\s|\s+\(|\s+—\s)"
+)
+_NON_COMMERCIAL = re.compile(r"\bNC\b|non[- ]?commercial", re.IGNORECASE)
+_NO_SOURCE = {"", "-", "?", "unknown", "n/a", "none", "tbd"}
 
 
 def find_blender_ext() -> Path:
@@ -84,27 +108,83 @@ def validate(tool: Path, source: Path = REPO) -> None:
         raise SystemExit(f"error: manifest validation failed: {(out.stdout + out.stderr).strip()}")
 
 
+def asset_records(text: str) -> dict[str, list[dict[str, str]]]:
+    """The ``## Bundled: `path``` sections of ``docs/ASSETS.md``: path -> one dict of table
+    rows (first column -> second, ``"_duplicate"`` naming a row given twice) per section."""
+    records: dict[str, list[dict[str, str]]] = {}
+    rows: dict[str, str] | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            heading = _BUNDLED.match(line)
+            rows = {} if heading else None
+            if heading:
+                records.setdefault(heading.group(1), []).append(rows)
+            continue
+        row = _ROW.match(line) if rows is not None else None
+        if row:
+            key, value = row.group(1), row.group(2)
+            if key in rows:
+                rows["_duplicate"] = key
+            rows[key] = value
+    return records
+
+
+def _problem(record: dict[str, str], data: bytes) -> str:
+    """Why one ``Bundled`` record does not cover the file ('' when it does)."""
+    if "_duplicate" in record:
+        return f"its docs/ASSETS.md section gives {record['_duplicate']} twice"
+    if record.get("Source", "").strip().lower() in _NO_SOURCE:
+        return "no Source in its docs/ASSETS.md section"
+    licence = record.get("Licence", "")
+    if not _LICENCE.match(licence) or _NON_COMMERCIAL.search(licence):
+        shown = licence[:40] or "none"
+        return f"licence {shown!r} in docs/ASSETS.md is not one of {', '.join(ALLOWED_LICENCES)}"
+    recorded = re.fullmatch(r"`([0-9a-f]{64})`", record.get("sha256", ""))
+    if not recorded:
+        return "no sha256 in its docs/ASSETS.md section"
+    if hashlib.sha256(data).hexdigest() != recorded.group(1):
+        return "sha256 differs from docs/ASSETS.md"
+    return ""
+
+
+def _shown(name: str) -> str:
+    """A zip path as one printable line."""
+    return name if name.isprintable() else ascii(name)
+
+
 def unrecorded_assets(zip_path: Path, source: Path = REPO) -> list[str]:
-    """Files in the zip whose provenance ``docs/ASSETS.md`` does not record (or records another sha256)."""
+    """Files in the zip that ``docs/ASSETS.md`` does not cover, each as ``"path (why)"``.
+
+    Code (``.py``) and :data:`OWN_TEXT` are ours. Every other file needs exactly one
+    ``## Bundled: `path``` section whose table gives ``Source``, ``Licence`` (beginning with one
+    of :data:`ALLOWED_LICENCES`, never non-commercial) and ``sha256`` (the file's). A path only
+    mentioned elsewhere in ASSETS.md, in prose or under another heading, does not count. The
+    record itself must travel in the zip, and a ``Bundled`` section whose file the zip lacks is
+    stale (the shipped record would claim a file that is not there)."""
     import zipfile
 
-    doc = source / "docs" / "ASSETS.md"
-    text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
-    named = set(re.findall(r"`([^`]+)`", text))
-    sections = text.split("\n## ")
+    doc = source / ASSETS_DOC
+    records = asset_records(doc.read_text(encoding="utf-8") if doc.is_file() else "")
     bad = []
     with zipfile.ZipFile(zip_path) as zf:
-        for name in zf.namelist():
-            if name.endswith("/") or name.endswith(".py") or name in OWN_TEXT:
+        names = [n for n in zf.namelist() if not n.endswith("/")]
+        if ASSETS_DOC not in names:
+            bad.append(f"{ASSETS_DOC} (not in the zip: the provenance record must ship with the files)")
+        for name in names:
+            if name.endswith(".py") or name in OWN_TEXT:
                 continue
-            if name not in named:
-                bad.append(f"{name} (not in docs/ASSETS.md)")
-                continue
-            for section in sections:
-                recorded = re.search(r"sha256 \| `([0-9a-f]{64})`", section)
-                if f"`{name}`" in section.splitlines()[0] and recorded:
-                    if hashlib.sha256(zf.read(name)).hexdigest() != recorded.group(1):
-                        bad.append(f"{name} (sha256 differs from docs/ASSETS.md)")
+            found = records.get(name, [])
+            if not found:
+                bad.append(f"{_shown(name)} (no '## Bundled: `{_shown(name)}`' section in docs/ASSETS.md)")
+            elif len(found) > 1:
+                bad.append(f"{_shown(name)} (recorded {len(found)} times in docs/ASSETS.md)")
+            elif why := _problem(found[0], zf.read(name)):
+                bad.append(f"{_shown(name)} ({why})")
+        bad += [
+            f"{_shown(name)} (docs/ASSETS.md records it as bundled but the zip does not hold it)"
+            for name in records
+            if name not in names
+        ]
     return bad
 
 
@@ -123,7 +203,8 @@ def build(tool: Path, out_dir: Path, source: Path = REPO) -> Path:
         raise SystemExit(
             f"error: the zip would hold files of unrecorded provenance: {', '.join(bad[:5])}"
             f"{f' and {len(bad) - 5} more' if len(bad) > 5 else ''}; "
-            "move them out of the extension folder or record them in docs/ASSETS.md"
+            "move them out of the extension folder or record them in docs/ASSETS.md "
+            "(a '## Bundled: `path`' section with Source, Licence and sha256)"
         )
     return target
 

@@ -5,7 +5,8 @@ install folders, version clashes with other add-ons). So the add-on can create a
 virtual environment in its model folder and pip-install the engine's few dependencies
 there; the background worker then runs with that interpreter. Nothing here imports bpy:
 the preferences operator drives :class:`Installer` from a modal timer and shows its
-streamed pip output line by line.
+streamed pip output line by line. Like the downloads, it installs nothing unless the user allowed
+online access in Blender (:func:`check_online`), except from a package index on this machine.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
+from .downloads import is_loopback
 from .job import Outcome
 from .worker_client import drain_lines, signal_group
 
@@ -57,6 +60,21 @@ _OFFLINE = (
     "Read timed out",
     "ProxyError",
 )
+
+
+def check_online(index_url: str, online_access: bool) -> None:
+    """Refuse an install Blender's online-access setting forbids (one-line error), as the downloads
+    do: pip reaches PyPI, or the *Package index* given, unless that index is on this machine
+    (``localhost``/``127.0.0.1`` or a ``file:`` URL)."""
+    index_url = index_url.strip()
+    local = bool(index_url) and (
+        is_loopback(index_url) or urllib.parse.urlparse(index_url).scheme.lower() == "file"
+    )
+    if not online_access and not local:
+        raise DualTalkError(
+            "online access is disabled in Blender (Preferences > System > Network > Allow Online Access); "
+            "enable it to install dependencies, or set Package index to a mirror on this machine"
+        )
 
 
 def venv_python(venv_dir: str | os.PathLike[str]) -> Path:

@@ -79,9 +79,11 @@ def test_zip_holds_the_product_only(built_zip):
     assert "blender_manifest.toml" in names and "__init__.py" in names
     for needed in ("inference/worker.py", "dualtalk_blender/addon/worker_client.py", "panels/main_panel.py"):
         assert needed in names
+    assert "docs/ASSETS.md" in names  # the provenance record travels; no other page of docs/ does
     for name in names:
         top = name.split("/")[0]
-        assert top not in {"tests", "bench", "training", "docs", "scripts", ".ci", ".git"}, name
+        assert top not in {"tests", "bench", "training", "scripts", ".ci", ".git"}, name
+        assert top != "docs" or name == "docs/ASSETS.md", name
         assert not top.startswith(".") and "__pycache__" not in name, name
         assert not any(helper in name for helper in ("testsignals", "fuzz_targets", "conftest")), name
 

@@ -65,7 +65,12 @@ chmod +x "$dir/bin/python"
 @pytest.fixture
 def prefs(tmp_path):
     _scene, p = ah.fresh_scene_with_addon(tmp_path / "models")
+    # Install Dependencies reaches PyPI only with Blender's Allow Online Access on (the stubs here
+    # reach nothing); test_install_needs_online_access.py covers it off
+    online = bpy.context.preferences.system.use_online_access
+    bpy.context.preferences.system.use_online_access = True
     yield p
+    bpy.context.preferences.system.use_online_access = online
     bpy.context.window_manager.dualtalk_status.running = False
     ah.disable_addon()
 
