@@ -4,7 +4,7 @@
 
     python -m dualtalk animate --blend IN.blend --char-a Ann --char-b Bob --audio talk.wav \\
         --out OUT.blend [--fbx OUT.fbx] [--render OUT.mp4 | --render FRAMES_DIR] [--checkpoint DualTalk.pth]
-    python -m dualtalk animate --job shots.json [--summary SUMMARY.json]
+    python -m dualtalk animate --job shots.json [--summary SUMMARY.json] [--skip-done]
 
 The engine writes ``A.npz``/``B.npz`` into a work folder (default ``OUT.dualtalk/`` beside
 the output); they are read back with :func:`load_motion` and keyed (the motion file is the
@@ -14,7 +14,9 @@ run's together with the .blend and FBX, once every output of the shot is written
 is never written. Progress goes to stderr, one result line per shot to
 stdout; exit status 0, 2 for bad input (one ``error:`` line), 1 for internal errors. With
 ``--summary`` a job also leaves a JSON report of every shot when it ends, however it ends
-(``--summary -``: on stdout, after the result lines).
+(``--summary -``: on stdout, after the result lines); with ``--skip-done`` it passes over the shots an
+earlier run finished from the same inputs and settings. A shot holds a lock on its outputs while it
+runs (:mod:`.shot_state`).
 
 Inside Blender's own Python (the extension installed, or this folder on ``sys.path``)::
 
@@ -76,6 +78,7 @@ from .jobs import (  # noqa: E402
     unused_render_settings,
     work_folder,
 )
+from .shot_state import done_before, forget_done, record_done, shot_lock, shot_outputs  # noqa: E402
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -134,9 +137,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--summary",
         metavar="SUMMARY.json",
-        help="with --job: when the batch ends, however it ends (failed shots, Ctrl-C, SIGTERM), write a "
-        "JSON report: per shot its status (done/failed/not run), error line, exit code, outputs and "
-        "seconds, plus totals and the exit status; - prints it on stdout, after the result lines",
+        help="with --job: when the batch ends, however it ends (failed shots, Ctrl-C, SIGTERM, a refused "
+        "job file), write a JSON report: the run's id, status, times and exit status, totals, and per "
+        "shot its status (done/skipped/failed/not run), error line, exit code, outputs, seconds and "
+        "warnings; - prints it on stdout, after the result lines",
+    )
+    parser.add_argument(
+        "--skip-done",
+        action="store_true",
+        help="with --job: skip each shot an earlier run finished from the same inputs and settings whose "
+        "outputs are all in place (its work folder records it); without it every shot runs again",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -216,26 +226,35 @@ def _warn_unused_engine(given: list[str], where: str = "", motion: str = "--moti
         )  # fmt: skip
 
 
-def check_shot(shot: Shot, *, root: Path | None = None) -> None:
+def field_names(job: bool) -> dict[str, str]:
+    """How a shot's run fields are named to the user: flags on the command line (``--out``), the job
+    file's keys in a job (``out``; a job shot that said ``--out`` named no field of its file)."""
+    keys = ("blend", "char_a", "char_b", "out", "fbx", "render", "work")
+    return {k: k if job else f"--{k.replace('_', '-')}" for k in keys}
+
+
+def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> None:
     """Refuse a shot before any work: every input, map, option and output path is checked here.
 
     Every file the shot will create or replace (outputs and intermediates) is resolved to
     its real path and must not be an input, hold an input, or (for a job, ``root``) lead
-    outside the job folder; each output's folder must be creatable and writable.
+    outside the job folder; each output's folder must be creatable and writable. ``job``: name
+    the job file's fields, not the flags.
     """
     from ...inference.core import outputs
     from ..rig.flame_arkit import load_arkit_flame_map
     from ..rig.mapping import load_mapping
-    from ..scene.render import VIDEO_SUFFIXES, check_render_folder, check_video_encoder
+    from ..scene.render import check_render_folder, check_video_encoder
 
-    check_input_file(shot.blend, "--blend")
+    f = field_names(job)
+    check_input_file(shot.blend, f["blend"])
     # Blender's backups (.blend1, .blend2 ...) are whole .blend files and open as such
     if not re.fullmatch(r"\.blend\d*", shot.blend.suffix.lower()):
-        raise DualTalkError(f"--blend {shot.blend.name} is not a .blend file")
+        raise DualTalkError(f"{f['blend']} {shot.blend.name} is not a .blend file")
     if shot.out.suffix.lower() != ".blend":
-        raise DualTalkError(f"--out must end in .blend, got {shot.out.name}")
+        raise DualTalkError(f"{f['out']} must end in .blend, got {shot.out.name}")
     if shot.fbx is not None and shot.fbx.suffix.lower() != ".fbx":
-        raise DualTalkError(f"--fbx must end in .fbx, got {shot.fbx.name}")
+        raise DualTalkError(f"{f['fbx']} must end in .fbx, got {shot.fbx.name}")
     inputs = [
         ("input scene", shot.blend),
         ("input audio", shot.audio),
@@ -250,10 +269,10 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     for label, p in inputs[4:]:
         if p is not None:
             check_input_file(p, f"{label.removeprefix('input ')} file")
-    _check_name(shot.char_a, "--char-a")
-    _check_name(shot.char_b, "--char-b")
+    _check_name(shot.char_a, f["char_a"])
+    _check_name(shot.char_b, f["char_b"])
     if shot.char_a == shot.char_b:
-        raise DualTalkError("--char-a and --char-b name the same object")
+        raise DualTalkError(f"{f['char_a']} and {f['char_b']} name the same object")
     shot.request().validate()
     shot.options.validate()
     # maps are parsed now, not after the engine ran and the .blend was written
@@ -262,30 +281,51 @@ def check_shot(shot: Shot, *, root: Path | None = None) -> None:
     if shot.flame_map is not None:
         load_arkit_flame_map(shot.flame_map)
     work = work_folder(shot)
-    _check_sound_path(shot, work)
-    video = shot.render is not None and shot.render.suffix.lower() in VIDEO_SUFFIXES
-    files = [("--out", shot.out), ("--fbx", shot.fbx), ("--render", shot.render if video else None)]
-    files += [(f"work file ({'--work' if shot.work else 'default'})", work / n) for n in intermediates(shot)]
-    folders = [("--render", shot.render if shot.render is not None and not video else None)]
+    _check_sound_path(shot, work, f)
+    video = _renders_video(shot)
+    files = [(f["out"], shot.out), (f["fbx"], shot.fbx), (f["render"], shot.render if video else None)]
+    files += [(f"work file ({f['work'] if shot.work else 'default'})", work / n) for n in intermediates(shot)]
+    folders = [(f["render"], shot.render if shot.render is not None and not video else None)]
     if intermediates(shot):
-        folders.append(("--work", work))
+        folders.append((f["work"], work))
     outputs.check_write_plan(files, inputs, folders=folders, root=root)
-    own = [("--out", shot.out, False), ("--fbx", shot.fbx, False), ("--render", shot.render, not video)]
+    own = [(f["out"], shot.out, False), (f["fbx"], shot.fbx, False), (f["render"], shot.render, not video)]
     if intermediates(shot):
-        own.append(("--work" if shot.work else "the work folder", work, True))
+        own.append((f["work"] if shot.work else "the work folder", work, True))
     _check_overlaps([(label, p, is_folder) for label, p, is_folder in own if p is not None])
-    outputs.check_target(shot.out, "--out")
-    if shot.fbx is not None:
-        outputs.check_target(shot.fbx, "--fbx")
+    check_output_folders(shot, job=job)
     if shot.render is not None:
         if video:
-            outputs.check_target(shot.render, "--render")
             check_video_encoder()
         else:
-            outputs.check_folder_target(shot.render, "--render")
             check_render_folder(shot.render)
     if intermediates(shot):
-        outputs.check_work_folder(work, intermediates(shot), "--work" if shot.work else "work folder")
+        outputs.check_work_folder(work, intermediates(shot), f["work"] if shot.work else "work folder")
+
+
+def _renders_video(shot: Shot) -> bool:
+    from ..scene.render import VIDEO_SUFFIXES
+
+    return shot.render is not None and shot.render.suffix.lower() in VIDEO_SUFFIXES
+
+
+def check_output_folders(shot: Shot, *, job: bool = False) -> None:
+    """Each of the shot's outputs can be created where it goes (its folder exists or can be made, and
+    is writable; no folder where a file goes): for a job, every shot is checked so before the first
+    one runs, and a read-only ``out`` folder fails its shot at the start, not after hours of work."""
+    from ...inference.core import outputs
+
+    f = field_names(job)
+    outputs.check_target(shot.out, f["out"])
+    if shot.fbx is not None:
+        outputs.check_target(shot.fbx, f["fbx"])
+    if shot.render is not None:
+        if _renders_video(shot):
+            outputs.check_target(shot.render, f["render"])
+        else:
+            outputs.check_folder_target(shot.render, f["render"])
+    if intermediates(shot):
+        outputs.check_folder_target(work_folder(shot), f["work"] if shot.work else "work folder")
 
 
 def _check_overlaps(targets: list[tuple[str, Path, bool]]) -> None:
@@ -315,7 +355,7 @@ def _check_name(name: str, label: str) -> None:
         )
 
 
-def _check_sound_path(shot: Shot, work: Path) -> None:
+def _check_sound_path(shot: Shot, work: Path, f: dict[str, str]) -> None:
     """A file name need not be UTF-8 and Blender writes such a .blend, FBX or render; but its sound
     strips take only UTF-8 paths (``strips.new_sound`` fails inside its call), and the shot's strip
     plays ``dialogue.wav`` in the work folder, named after ``--out`` unless ``--work`` is given."""
@@ -323,7 +363,7 @@ def _check_sound_path(shot: Shot, work: Path) -> None:
 
     wav = work / "dialogue.wav"
     if "dialogue.wav" in intermediates(shot) and not is_unicode(str(wav)):
-        fix = "--work" if shot.work is not None else "--out a UTF-8 name, or give --work"
+        fix = f["work"] if shot.work is not None else f"{f['out']} a UTF-8 name, or give {f['work']}"
         raise DualTalkError(
             f"work file {escaped(str(wav))}: its path is not valid UTF-8, and Blender's sound strips "
             f"take only UTF-8 paths; give {fix} a folder whose path is UTF-8"
@@ -522,23 +562,58 @@ def _mark_range(motions: list[tuple[Path, Motion]], plan: RangePlan, shot: Shot)
 
 
 def run_shot(
-    shot: Shot, engines: Any, progress: Any, where: str = "", wrote: list[Path] | None = None
+    shot: Shot,
+    engines: Any,
+    progress: Any,
+    where: str = "",
+    wrote: list[Path] | None = None,
+    *,
+    job: bool = False,
+    run_id: str = "",
 ) -> str:
     """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
-    ``wrote`` receives the files put in place (a job's summary lists them), once all of them are."""
+    ``wrote`` receives the files put in place (a job's summary lists them), once all of them are;
+    ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record.
+
+    The shot holds the lock of its .blend (and of its ``--work`` folder) while it runs
+    (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
+    writing and both reporting done."""
     with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
         import bpy
 
+    t0 = time.perf_counter()
+    check_shot(shot, job=job)
+    f = field_names(job)
+    locks = [(f["out"], shot.out)]
+    if shot.work is not None and intermediates(shot):
+        locks.append((f["work"], shot.work))
+    with shot_lock(locks):
+        return _run_locked(bpy, shot, engines, progress, where, wrote, run_id, t0)
+
+
+def _run_locked(
+    bpy: Any,
+    shot: Shot,
+    engines: Any,
+    progress: Any,
+    where: str,
+    wrote: list[Path] | None,
+    run_id: str,
+    t0: float,
+) -> str:
+    """:func:`run_shot` once the shot is checked and its outputs locked."""
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
     from ..rig.options import link
     from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span
 
-    t0 = time.perf_counter()
     lips = ""  # what a transcript drew, for the result line
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
-    check_shot(shot)
     open_blend(bpy, shot.blend)
+    # Belt and braces: Blender runs Python handlers (load, save, frame change, render) and prints and
+    # swallows what they raise, an interrupt included; the signal is remembered, so it is read back
+    # at each stage and before the shot's set goes in place, never lost.
+    interrupts.raise_if_interrupted()
     scene = bpy.context.scene
     if scene is None:
         raise RuntimeError(f"Blender opened {shot.blend.name} without an active scene")
@@ -563,7 +638,7 @@ def run_shot(
         notes: list[str] = []
         start, end, plan = _range_window(shot, options, obj_a, obj_b, scene, notes)
         for note in notes:
-            print(f"warning: {where}{note}", file=sys.stderr)
+            _warn(f"{where}{note}")
         request = request.replace(start=start, end=end)
     work = work_folder(shot)
     engine_needed = shot.motion_a is None
@@ -610,7 +685,7 @@ def run_shot(
         )
         progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
         for warning in rep_a.warnings + rep_b.warnings:
-            print(f"warning: {where}{warning}", file=sys.stderr)
+            _warn(f"{where}{warning}")
         written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
         with staged_set([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
@@ -625,8 +700,11 @@ def run_shot(
                 removed = remove_our_strips(scene)
             scene.frame_set(scene.frame_start)
             progress.update("save", 0.0, shot.out.name)
-            with sound_saved_as(strip, wav if mix else None):  # the .blend plays the work folder's mix
+            # the .blend plays the work folder's mix, stored "//"-relative when it lies in the .blend's
+            # folder (a shot folder copied elsewhere keeps its sound)
+            with sound_saved_as(strip, wav if mix else None, blend=shot.out, saved_to=staged[shot.out]):
                 save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
+            interrupts.raise_if_interrupted()  # a save handler swallowed it
             progress.update("save", 1.0, shot.out.name)
             if shot.fbx is not None:
                 from ..scene.fbx_export import export_fbx, left_out_modifiers
@@ -635,13 +713,16 @@ def run_shot(
                 export_fbx([obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope)
                 progress.update("fbx", 1.0, shot.fbx.name)
                 for warning in left_out_modifiers([obj_a, obj_b], scope=shot.fbx_scope):
-                    print(f"warning: {where}{warning}", file=sys.stderr)
+                    _warn(f"{where}{warning}")
             if shot.render is not None:
                 from ..scene.render import render_shot
 
                 render_shot(
                     scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
                 )
+            interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
+            forget_done(shot)  # the set is about to change: its done record no longer describes it
+        record_done(shot, run_id)  # the new set is in place (kept by --skip-done when nothing changed)
     took = time.perf_counter() - t0
     if wrote is not None:
         wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files) if p is not None)
@@ -697,31 +778,92 @@ def _progress(quiet: bool) -> Any:
     return Silent() if quiet else ConsoleBar(sys.stderr)
 
 
+# The running shot's warnings (a job's summary lists them per shot); empty outside a job's shot.
+_SHOT_WARNINGS: list[list[str]] = []
+
+
+def _warn(line: str) -> None:
+    """A ``warning:`` line on stderr, also kept for the running job shot's summary entry."""
+    print(f"warning: {line}", file=sys.stderr)
+    for into in _SHOT_WARNINGS[-1:]:
+        into.append(line)
+
+
+class _KeepWarnings(logging.Handler):
+    """The package's log warnings (the audio loader's, the unused-setting ones): the CLI prints them
+    as ``warning:`` lines, and a job's summary lists them under the shot they came from."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            self.into.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _warnings_of(into: list[str]) -> Iterator[None]:
+    """Collect every ``warning:`` line printed during the block into ``into`` (one shot's)."""
+    logger = logging.getLogger(__name__.split(".")[0])
+    handler = _KeepWarnings(into)
+    logger.addHandler(handler)
+    _SHOT_WARNINGS.append(into)
+    try:
+        yield
+    finally:
+        _SHOT_WARNINGS.pop()
+        logger.removeHandler(handler)
+
+
 @dataclass
 class _Outcome:
-    """One shot of a job as its summary reports it (``--summary``)."""
+    """One shot of a job as its summary reports it (``--summary``; docs/blender.md has the schema)."""
 
     name: str
-    status: str = "not run"  # "done", "failed", or "not run" (the batch stopped before it)
+    status: str = "not run"  # "done", "skipped", "failed", or "not run" (the batch stopped before it)
     error: str | None = None  # the user's ``error:`` line, without the prefix
     exit_code: int | None = None  # 2 bad input, 1 internal error, 130/143 interrupted
     outputs: list[str] = field(default_factory=list)
     seconds: float | None = None
+    warnings: list[str] = field(default_factory=list)  # the shot's ``warning:`` lines, without the prefix
+
+
+class _Stopped(CancelledError):
+    """A signal (or a cancel) stopped the batch; its line names the shot it stopped in or after."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _failure(exc: BaseException, name: str) -> tuple[str, int, bool]:
     """How a shot's failure reads to the user: its line (no ``error:``), exit code, and whether it
     stops the batch (a cancel or a signal does) -- exactly as ``cli._main`` reports an error."""
-    if isinstance(exc, KeyboardInterrupt):
-        return interrupts.message(exc), interrupts.exit_code(exc), True
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, SIGTERM: the line says which shot it cut
+        return f"shot {name}: {interrupts.message(exc)}", interrupts.exit_code(exc), True
     if isinstance(exc, CancelledError):
         return str(exc), exc.exit_code, True
     if interrupts.received() is not None:  # a signal surfaced as some other failure
-        return interrupts.message(), interrupts.exit_code(), True
+        return f"shot {name}: {interrupts.message()}", interrupts.exit_code(), True
     if isinstance(exc, DualTalkError):
         return f"shot {name}: {exc}", exc.exit_code, exc.exit_code == 130
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())
     return f"shot {name}: internal error ({detail})", 1, not isinstance(exc, Exception)
+
+
+def _ending(exc: BaseException) -> tuple[str, int, str]:
+    """How a batch that did not run to its end reads in its summary: the error line, the exit code
+    and the status (``interrupted``; ``refused`` for a bad job file; ``error`` for a bug)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return interrupts.message(exc), interrupts.exit_code(exc), "interrupted"
+    if isinstance(exc, CancelledError):
+        return str(exc), exc.exit_code, "interrupted"
+    if interrupts.received() is not None:
+        return interrupts.message(), interrupts.exit_code(), "interrupted"
+    if isinstance(exc, DualTalkError):
+        return str(exc), exc.exit_code, "refused"
+    return " ".join(f"internal error ({type(exc).__name__}: {exc})".split()), 1, "error"
 
 
 def _failed_line(failed: list[str], total: int) -> str:
@@ -731,18 +873,52 @@ def _failed_line(failed: list[str], total: int) -> str:
     return f"{len(failed)} of {total} shots failed: {names} (see the errors above)"
 
 
-def _write_summary(path: Path, job: Path, outcomes: list[_Outcome], exit_code: int) -> None:
+SUMMARY_VERSION = 2  # 1 had no run_id, status, error, started, finished, skip_done, skipped, warnings
+
+
+def _utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def new_run_id() -> str:
+    """This run's id: when it started (UTC), the process and 6 random hex digits."""
+    import secrets
+
+    return f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class _Run:
+    """What a job's summary says about the run itself, whatever happens to its shots."""
+
+    job: Path
+    skip_done: bool = False
+    run_id: str = field(default_factory=new_run_id)
+    started: str = field(default_factory=_utc_now)
+
+
+def _write_summary(
+    path: Path, run: _Run, outcomes: list[_Outcome], exit_code: int, status: str, error: str | None
+) -> None:
     """The batch's report for a farm's scheduler, replaced whole (never a half-written JSON)."""
     from ...inference.core.fileio import atomic_path
 
-    count = {status: sum(o.status == status for o in outcomes) for status in ("done", "failed", "not run")}
+    statuses = ("done", "skipped", "failed", "not run")
+    count = {status: sum(o.status == status for o in outcomes) for status in statuses}
     report = {
-        "version": 1,
-        "job": str(job),
+        "version": SUMMARY_VERSION,
+        "job": str(run.job),
+        "run_id": run.run_id,
+        "status": status,
+        "error": error,
         "exit_code": exit_code,
+        "started": run.started,
+        "finished": _utc_now(),
+        "skip_done": run.skip_done,
         "totals": {
             "shots": len(outcomes),
             "done": count["done"],
+            "skipped": count["skipped"],
             "failed": count["failed"],
             "not_run": count["not run"],
         },
@@ -752,33 +928,121 @@ def _write_summary(path: Path, job: Path, outcomes: list[_Outcome], exit_code: i
         tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
-def _run_batch(shots: list[Shot], outcomes: list[_Outcome], progress: Any) -> None:
+def _is_summary(path: Path) -> bool:
+    """Whether ``path`` holds a report this command wrote (any version)."""
+    try:
+        if path.stat().st_size > 256 << 20:
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"version", "job", "totals", "shots"} <= set(data)
+
+
+def _write_refused(summary: Path, run: _Run, exc: BaseException) -> None:
+    """A batch refused before any shot ran (a bad job file) still leaves its report, status
+    ``refused``: the previous run's report left in place read as this run's results. The job file
+    may not have been read, so its inputs are unknown: the path is written only when it is free or
+    holds an earlier report (never the job file, a folder, or any other file)."""
+    from ...inference.core import outputs
+    from ...inference.core.fileio import resolve_output
+
+    line, code, status = _ending(exc)
+    try:
+        outputs.check_write_plan([("--summary", summary)], [("job file", run.job)])
+        outputs.check_target(summary, "--summary")
+        out = resolve_output(summary, "--summary")
+        if not out.streamed and os.path.lexists(out.file) and not _is_summary(out.file):
+            return
+        _write_summary(summary, run, [], code, status, line)
+    except DualTalkError:  # the refusal is the error to report; this report is a courtesy
+        return
+
+
+def _prepare(shots: list[Shot], outcomes: list[_Outcome], skip_done: bool) -> None:
+    """Before the first shot runs: each shot's warnings about settings it ignores, and each output
+    folder checked, so a read-only ``out`` folder fails its shot now, in one line, not after hours of
+    work (with ``--skip-done``, unless the shot is done: it is skipped at its turn)."""
+    for shot, outcome in zip(shots, outcomes, strict=True):
+        where = f"shot {shot.name!r}: "
+        with _warnings_of(outcome.warnings):  # up front, as the CLI does for --resolution without --render
+            _warn_unused_render(unused_render_settings(shot), "render", where)
+            # a shot's fbx_scope "full" reads as the default: only "face" without fbx is known to be given
+            _warn_unused_render(
+                ["fbx_scope"] if shot.fbx is None and shot.fbx_scope != "full" else [], "fbx", where
+            )
+            _warn_unused_engine([o.name for o in unused_engine_settings(shot)], where, "motion_a/motion_b")
+    for shot, outcome in zip(shots, outcomes, strict=True):
+        try:
+            check_output_folders(shot, job=True)
+        except DualTalkError as exc:
+            if skip_done and done_before(shot) is not None:
+                continue
+            outcome.status, outcome.exit_code = "failed", exc.exit_code
+            outcome.error = f"shot {shot.name}: {exc}"
+            print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+
+
+def _skipped(shot: Shot, outcome: _Outcome) -> bool:
+    """``--skip-done``: whether an earlier run finished this shot from the same inputs and settings,
+    its outputs all in place (judged at the shot's turn: another worker may have done it since the
+    batch started); if so it is reported ``skipped``."""
+    record = done_before(shot)
+    if record is None:
+        return False
+    outcome.status = "skipped"
+    outcome.outputs = [str(p) for p in shot_outputs(shot)]
+    run_id, when = record.get("run_id", "?"), record.get("finished", "?")
+    print(_one_line(f"{shot.name}: skipped: done by run {run_id} ({when}) from the same inputs and "
+                    "settings, and its outputs are in place"), flush=True)  # fmt: skip
+    return True
+
+
+def _run_batch(
+    shots: list[Shot], outcomes: list[_Outcome], progress: Any, run_id: str = "", skip_done: bool = False
+) -> None:
     """Run every shot in order, recording each in ``outcomes``; a failing shot costs only itself,
-    a cancel or a signal stops the batch (re-raised, the shot recorded as failed)."""
+    a cancel or a signal stops the batch (:class:`_Stopped`, the shot recorded as failed; one that
+    Blender swallowed and the shot outlived stops it after that shot, recorded done)."""
     from ...inference.pipeline import Engines
 
     engines = Engines()
-    for i, (shot, outcome) in enumerate(zip(shots, outcomes, strict=True)):
-        named = _ShotProgress(progress, shot.name)
-        named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
-        t0 = time.perf_counter()
-        wrote: list[Path] = []
-        try:
-            line = run_shot(shot, engines, named, f"shot {shot.name!r}: ", wrote)
-        except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
-            outcome.seconds = round(time.perf_counter() - t0, 3)
-            outcome.status = "failed"
-            outcome.error, outcome.exit_code, stop = _failure(exc, shot.name)
-            if stop:
-                raise
-            print(f"error: {outcome.error}", file=sys.stderr, flush=True)
-            if outcome.exit_code == 1 and os.environ.get("DUALTALK_DEBUG"):
-                traceback.print_exc()
-            continue
+    try:
+        for i, (shot, outcome) in enumerate(zip(shots, outcomes, strict=True)):
+            if outcome.status != "not run" or (skip_done and _skipped(shot, outcome)):
+                continue  # failed before the batch started, or done before
+            named = _ShotProgress(progress, shot.name)
+            named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
+            _run_one(shot, outcome, engines, named, run_id)
+    except KeyboardInterrupt as exc:  # between two shots: none was cut
+        following = next((o.name for o in outcomes if o.status == "not run"), None)
+        where = f" before shot {following}" if following is not None else ""
+        raise _Stopped(f"{interrupts.message(exc)}{where}", interrupts.exit_code(exc)) from exc
+
+
+def _run_one(shot: Shot, outcome: _Outcome, engines: Any, progress: Any, run_id: str) -> None:
+    """One shot of a batch, recorded in ``outcome``; raises :class:`_Stopped` to stop the batch."""
+    t0 = time.perf_counter()
+    wrote: list[Path] = []
+    try:
+        with _warnings_of(outcome.warnings):
+            line = run_shot(shot, engines, progress, f"shot {shot.name!r}: ", wrote, job=True, run_id=run_id)
+    except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
         outcome.seconds = round(time.perf_counter() - t0, 3)
-        outcome.status = "done"
-        outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
-        print(_one_line(f"{shot.name}: {line}"), flush=True)
+        outcome.status = "failed"
+        outcome.error, outcome.exit_code, stop = _failure(exc, shot.name)
+        if stop:
+            raise _Stopped(outcome.error, outcome.exit_code) from exc
+        print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+        if outcome.exit_code == 1 and os.environ.get("DUALTALK_DEBUG"):
+            traceback.print_exc()
+        return
+    outcome.seconds = round(time.perf_counter() - t0, 3)
+    outcome.status = "done"
+    outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
+    print(_one_line(f"{shot.name}: {line}"), flush=True)
+    if interrupts.received() is not None:  # Blender swallowed it where no stage read it back
+        raise _Stopped(f"{interrupts.message()} after shot {shot.name}", interrupts.exit_code())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -790,53 +1054,55 @@ def run(args: argparse.Namespace) -> int:
             raise DualTalkError(
                 "--summary needs --job JOBS.json (a single shot reports through its exit status)"
             )
-        print(_one_line(run_shot(shot_from_args(args), Engines(), progress)))
+        if args.skip_done:
+            raise DualTalkError("--skip-done needs --job JOBS.json (a single shot always runs)")
+        print(_one_line(run_shot(shot_from_args(args), Engines(), progress, run_id=new_run_id())))
+        interrupts.raise_if_interrupted()  # swallowed by a Blender handler after the last check
         return 0
-    # every single-shot option given on the command line would be silently ignored: refuse it
-    defaults = argparse.ArgumentParser()
-    add_arguments(defaults)
-    clash = [
-        f"--{name.replace('_', '-')}"
-        for name, value in vars(args).items()
-        if name not in ("job", "quiet", "summary") and value != defaults.get_default(name)
-    ]
-    if clash:
-        raise DualTalkError(f"{', '.join(clash)} cannot be combined with --job (put them in the job file)")
-    shots = load_jobs(args.job)
-    job = _abs_path(args.job)
+    batch = _Run(_abs_path(args.job), skip_done=args.skip_done)
     summary = STDOUT if args.summary == "-" else _path(args.summary)
+    try:
+        # every single-shot option given on the command line would be silently ignored: refuse it
+        defaults = argparse.ArgumentParser()
+        add_arguments(defaults)
+        clash = [
+            f"--{name.replace('_', '-')}"
+            for name, value in vars(args).items()
+            if name not in ("job", "quiet", "summary", "skip_done") and value != defaults.get_default(name)
+        ]
+        if clash:
+            raise DualTalkError(
+                f"{', '.join(clash)} cannot be combined with --job (put them in the job file)"
+            )
+        shots = load_jobs(args.job)
+    except BaseException as exc:  # refused: the report says so, replacing the previous run's
+        if summary is not None:
+            _write_refused(summary, batch, exc)
+        raise
     if summary is not None:  # like every output: refused before any work, not after the batch
-        check_summary(summary, shots, job)
-    for shot in shots:  # up front, as the CLI does for --resolution/--samples without --render
-        _warn_unused_render(unused_render_settings(shot), "render", f"shot {shot.name!r}: ")
-        # a shot's fbx_scope "full" reads as the default: only "face" without fbx is known to be given
-        _warn_unused_render(
-            ["fbx_scope"] if shot.fbx is None and shot.fbx_scope != "full" else [],
-            "fbx",
-            f"shot {shot.name!r}: ",
-        )
-        _warn_unused_engine(
-            [option.name for option in unused_engine_settings(shot)],
-            f"shot {shot.name!r}: ",
-            "motion_a/motion_b",
-        )
+        check_summary(summary, shots, batch.job)
     outcomes = [_Outcome(shot.name) for shot in shots]
     try:
-        _run_batch(shots, outcomes, progress)
+        _prepare(shots, outcomes, args.skip_done)
+        _run_batch(shots, outcomes, progress, batch.run_id, args.skip_done)
     except BaseException as exc:  # stopped (a signal, a cancel): the report says how far it got
         if summary is not None:
+            stop, code, status = _ending(exc)
             try:
-                _write_summary(summary, job, outcomes, _failure(exc, "")[1])
+                _write_summary(summary, batch, outcomes, code, status, stop)
             except DualTalkError as why:  # the stop is the error to report; this one only warns
                 print(f"warning: {why}", file=sys.stderr, flush=True)
         raise
     failed = [o for o in outcomes if o.status == "failed"]
-    progress.update("job", 1.0, f"{len(shots) - len(failed)}/{len(shots)} shots done")
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    done = f"{len(shots) - len(failed) - skipped}/{len(shots)} shots done"
+    progress.update("job", 1.0, done + (f", {skipped} skipped (done before)" if skipped else ""))
     code = 0 if not failed else 1 if any(o.exit_code == 1 for o in failed) else 2
+    last = _failed_line([o.name for o in failed], len(shots)) if failed else None
     if summary is not None:
-        _write_summary(summary, job, outcomes, code)
-    if failed:
-        error = DualTalkError(_failed_line([o.name for o in failed], len(shots)))
+        _write_summary(summary, batch, outcomes, code, "failed" if failed else "done", last)
+    if last is not None:
+        error = DualTalkError(last)
         error.exit_code = code  # 1 for internal errors, as for a single shot
         raise error
     return 0

@@ -20,6 +20,8 @@ every declared option that has a flag, under the flag's name (``--head-turn`` ->
 Rules (so a job file from someone else cannot write outside its folder):
 
 * relative paths are resolved against the job file's folder and may not contain ``..``;
+* paths are taken as written: a leading ``~``, ``$VAR``/``${VAR}``/``%VAR%`` and backslashes are
+  refused (nothing expands them; write ``/`` between folders on every system);
 * outputs (``out``, ``fbx``, ``render``, ``work``) must be relative, i.e. inside that folder;
   inputs (``blend``, audio, motion, weights, maps) may also be absolute;
 * ``"fbx": true`` / ``"render": true`` in defaults mean "next to ``out`` with the shot's name";
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -158,7 +161,38 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
         raise DualTalkError(f"{where}: '..' is not allowed in job paths ({value!r})")
     if is_abs and not allow_absolute:
         raise DualTalkError(f"{where}: outputs must be relative to the job file's folder, got {value!r}")
+    problem = _unexpanded(value)
+    if problem is not None:
+        fix = "a path relative to the job file's folder" + (
+            "" if not allow_absolute else " or an absolute path"
+        )
+        fix += ", with '/' between folders (on every system)" if "backslash" in problem else ""
+        raise DualTalkError(f"{where}: {problem} in job paths ({value!r}); give {fix}")
+    if win.drive and os.name != "nt":  # "C:/audio/x.wav" named no file here: it was joined to the job folder
+        raise DualTalkError(
+            f"{where}: {value!r} is a Windows path (drive {win.drive}); give a path relative to the job "
+            "file's folder or an absolute path on this machine"
+        )
     return Path(value)
+
+
+# what a shell or Windows expands and a job file does not: "$OUT", "${OUT}", "%OUT%"
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%")
+
+
+def _unexpanded(value: str) -> str | None:
+    """What in a job path a TD may expect to be expanded or read as a separator, and is not: a
+    leading ``~`` (``~/x.blend`` made a folder named ``~`` in the job folder), an environment variable
+    (a folder named ``$OUT``) and a backslash (``out\\x.blend`` was one file with a backslash in its
+    name on Linux and macOS). Job paths are taken as written, relative to the job file's folder."""
+    if value.startswith("~"):
+        return "'~' is not expanded"
+    found = _VARIABLE.search(value)
+    if found is not None:
+        return f"{found.group(0)!r} is not expanded"
+    if "\\" in value:
+        return "a backslash is not a folder separator"
+    return None
 
 
 def resolve_path(value: Any, base: Path, where: str, *, output: bool) -> Path:

@@ -87,17 +87,65 @@ def add_dialogue_strip(
     return strip
 
 
+def stored_sound_path(
+    bpy: Any,
+    path: str | os.PathLike[str],
+    blend: str | os.PathLike[str] | None,
+    saved_to: str | os.PathLike[str] | None,
+) -> str:
+    """What to set a sound's path to so that the .blend ``blend``, written now as ``saved_to``, stores
+    ``path`` ``//``-relative when it lies in the .blend's folder (a shot folder copied or synced
+    elsewhere then still plays its sound), and absolute otherwise.
+
+    Blender saves a copy with ``relative_remap``: it rebases each relative path from the open file's
+    folder to the folder it writes into, and leaves absolute paths as they are (an unsaved session
+    has no folder: it makes every path relative to the new file). So the path is handed over relative
+    to the open file. Only when the file is written in the folder it will be opened from: an ``out``
+    that is a link to a file elsewhere is written beside its target, and ``//`` is read from the link.
+    """
+    target = os.path.abspath(path)
+    if blend is None or saved_to is None:
+        return target
+    folder = os.path.dirname(os.path.abspath(blend))
+    if os.path.dirname(os.path.abspath(saved_to)) != folder or os.path.islink(blend):
+        return target
+    if os.path.commonpath([folder, target]) != folder:  # elsewhere (another --work): kept absolute
+        return target
+    if not bpy.data.filepath:
+        return target  # an unsaved session: Blender makes it relative to the new file itself
+    try:
+        relative = bpy.path.relpath(target)
+    except ValueError:  # another drive (Windows): no relative path leads there
+        return target
+    return relative if relative.startswith("//") else target
+
+
 @contextlib.contextmanager
-def sound_saved_as(strip: Any, path: str | os.PathLike[str] | None) -> Iterator[None]:
+def sound_saved_as(
+    strip: Any,
+    path: str | os.PathLike[str] | None,
+    *,
+    blend: str | os.PathLike[str] | None = None,
+    saved_to: str | os.PathLike[str] | None = None,
+) -> Iterator[None]:
     """While a .blend is saved, the strip's sound reads ``path`` (the final dialogue.wav, put in
     place with the .blend once both are written), so the file stores it beside itself; renders
-    around the save still hear the staged file, which exists now. Nothing changes without a path."""
+    around the save still hear the staged file, which exists now. Nothing changes without a path.
+
+    With ``blend`` (the .blend's final path) and ``saved_to`` (the file Blender writes now, beside
+    it), a ``path`` inside the .blend's folder is stored ``//``-relative (:func:`stored_sound_path`).
+
+    The strip itself keeps the path it was made with (the staged file's): Blender 5's sound strip
+    has no path to set, and playback and renders read the sound's (a known limit, docs/robustness.md).
+    """
     if strip is None or path is None:
         yield
         return
+    import bpy
+
     sound = strip.sound
     staged = sound.filepath
-    sound.filepath = str(path)
+    sound.filepath = stored_sound_path(bpy, path, blend, saved_to)
     try:
         yield
     finally:

@@ -64,7 +64,7 @@ def test_the_summary_says_which_shot_failed_why_and_what_the_others_wrote(tmp_pa
     assert shots[1]["outputs"] == [] and not (out / "two.blend").exists()
     assert all(Path(p).is_file() for s in shots for p in s["outputs"])
     assert all(isinstance(s["seconds"], float) and s["seconds"] >= 0 for s in shots)
-    assert summary["totals"] == {"shots": 3, "done": 2, "failed": 1, "not_run": 0}
+    assert summary["totals"] == {"shots": 3, "done": 2, "skipped": 0, "failed": 1, "not_run": 0}
     assert summary["exit_code"] == 2
     assert os.listdir(report.parent) == ["summary.json"], "written atomically: no temp file left"
 
@@ -93,7 +93,7 @@ def test_a_batch_the_farm_stops_half_way_still_leaves_its_summary(
     monkeypatch.setattr(apply, "apply_dialogue", preempted)
     capsys.readouterr()
     assert animate(job, report) == code
-    assert capsys.readouterr().err.splitlines()[-1] == f"error: {words}"
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: shot two: {words}"  # names the shot it cut
     summary = json.loads(report.read_text())
     shots = summary["shots"]
     assert [(s["name"], s["status"]) for s in shots] == [
@@ -101,11 +101,11 @@ def test_a_batch_the_farm_stops_half_way_still_leaves_its_summary(
         ("two", "failed"),
         ("three", "not run"),
     ]
-    assert shots[1]["error"] == words and shots[1]["exit_code"] == code
+    assert shots[1]["error"] == f"shot two: {words}" and shots[1]["exit_code"] == code
     assert shots[2]["error"] is None and shots[2]["seconds"] is None and shots[2]["outputs"] == []
     assert [Path(p).name for p in shots[0]["outputs"]] == ["one.blend", "one.fbx"]
     assert sorted(p.name for p in (folder / "out").iterdir()) == ["one.blend", "one.fbx"]
-    assert summary["totals"] == {"shots": 3, "done": 1, "failed": 1, "not_run": 1}
+    assert summary["totals"] == {"shots": 3, "done": 1, "skipped": 0, "failed": 1, "not_run": 1}
     assert summary["exit_code"] == code
 
 

@@ -1,0 +1,247 @@
+"""What a shot holds while it runs and leaves behind when it is done: a lock per output, a done record.
+
+**Lock.** Two workers given the same shot (two job files with the same ``out``, a farm that re-queued
+a shot still running) each wrote a whole set, the last writer won, and both reported ``done``. A
+shot now holds an exclusive ``flock`` on a hidden file beside its .blend (and beside its ``work``
+folder when that is given), ``.NAME.blend.dualtalk-lock``, for as long as it runs. The kernel
+drops the lock when the process ends however it ends (``kill -9`` included), so a lock is never
+stale; the file itself is removed on the way out (a ``kill -9`` leaves it, and the next run takes
+it over). A second run finds the lock held and fails that shot in one line naming the holder's pid
+and host. On a network share the lock is as good as the share's locking (NFSv4 carries ``flock``).
+
+**Done record.** ``animate --job --skip-done`` skips a shot finished before from the same inputs
+and settings. The shot's work folder marker (``.dualtalk-work``, already there for every shot that
+writes work files) carries a one-line JSON record once the shot's set is in place: a digest of the
+shot's settings (every field and option, paths included, and this build's version), a fingerprint
+of each input's contents (size and bytes: whole up to 16 MiB, else 16 slices), the outputs and when.
+The record is removed before a run replaces the set and written after, so a set replaced by a run
+that then died is never taken for the recorded one. A shot that writes no work files (motion files
+given, no audio) has no work folder, hence no record, and is always run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ... import __version__
+from ...inference.core.errors import DualTalkError
+from ...inference.core.outputs import WORK_MARKER, real
+from .jobs import INPUT_PATHS, Shot, intermediates, work_folder
+
+LOCK_SUFFIX = ".dualtalk-lock"
+RECORD_VERSION = 1
+_MARKER_TEXT = "DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n"
+
+
+def lock_file(target: Path) -> Path:
+    """The hidden lock file of an output: beside its real path (two spellings of one file, one lock)."""
+    where = real(target)
+    return where.parent / f".{where.name}{LOCK_SUFFIX}"
+
+
+def _holder(fd: int) -> str:
+    """Who holds a lock, as its file says (written once the lock was taken; maybe not yet)."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 200).decode(errors="replace").strip()
+    except OSError:  # (Windows: the holder's locked byte cannot be read)
+        text = ""
+    return text or "a run that is starting"
+
+
+def _made_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; returns those made, deepest first."""
+    made: list[Path] = []
+    p = folder
+    while not os.path.lexists(p) and p != p.parent:
+        made.append(p)
+        p = p.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - no flock; msvcrt's lock also ends with the process
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _locked(target: Path, label: str) -> Iterator[None]:
+    path = lock_file(target)
+    made = _made_folders(path.parent)
+    fd = -1
+    try:
+        while True:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            except OSError as exc:
+                raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
+            if not _try_lock(fd):
+                holder = _holder(fd)
+                os.close(fd)
+                fd = -1
+                raise DualTalkError(
+                    f"another DualTalk run is writing {target} ({holder}); wait for it to end, or give "
+                    f"this shot another {label}"
+                )
+            # the holder before us may have removed the file between our open and our lock: then the
+            # lock is on a file nobody else will open, and the one at the path is what counts
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except OSError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+            fd = -1
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with contextlib.suppress(OSError):  # who holds it is for the message only
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode())
+        yield
+    finally:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # while still held: a run waiting on it then retries on a new file
+            os.close(fd)
+        for folder in made:  # folders made only for the lock (a first run that failed leaves none)
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+@contextlib.contextmanager
+def shot_lock(targets: list[tuple[str, Path]]) -> Iterator[None]:
+    """Hold the lock of each ``(label, output)`` for the block; a held one is one line naming its
+    holder (``label`` names the field or flag to change)."""
+    seen: set[Path] = set()
+    with contextlib.ExitStack() as stack:
+        for label, target in targets:
+            key = lock_file(target)
+            if key not in seen:
+                seen.add(key)
+                stack.enter_context(_locked(target, label))
+        yield
+
+
+def shot_outputs(shot: Shot) -> list[Path]:
+    """Every file or folder a finished shot has in place."""
+    outs = [p for p in (shot.out, shot.fbx, shot.render) if p is not None]
+    return outs + [work_folder(shot) / n for n in intermediates(shot)]
+
+
+def settings_digest(shot: Shot) -> str:
+    """The shot's settings: every run field and option (paths as given, resolved) and the build."""
+    text = json.dumps({"build": __version__, "shot": asdict(shot)}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def input_fingerprints(shot: Shot) -> dict[str, str]:
+    """Each input file's content fingerprint ("" for one that cannot be read)."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    found: dict[str, str] = {}
+    for key in INPUT_PATHS:
+        p = getattr(shot, key, None)
+        if p is not None:
+            found[key] = recording_fingerprint([Path(p)])  # "" when it cannot be read
+    return found
+
+
+def _marker(shot: Shot) -> Path | None:
+    return work_folder(shot) / WORK_MARKER if intermediates(shot) else None
+
+
+def read_record(shot: Shot) -> dict[str, Any] | None:
+    """The done record in the shot's work folder marker, or None."""
+    marker = _marker(shot)
+    if marker is None:
+        return None
+    try:
+        with open(marker, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(1 << 20)
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                data = json.loads(line)
+            except ValueError:
+                return None
+            done = data.get("done") if isinstance(data, dict) else None
+            return done if isinstance(done, dict) else None
+    return None
+
+
+def done_before(shot: Shot) -> dict[str, Any] | None:
+    """The record of this shot's earlier run when that run finished from the same settings and inputs
+    and every output it put in place is still there; None otherwise (the shot must run)."""
+    record = read_record(shot)
+    if record is None or record.get("version") != RECORD_VERSION:
+        return None
+    if record.get("settings") != settings_digest(shot):
+        return None
+    if any(not os.path.lexists(p) for p in shot_outputs(shot)):
+        return None
+    inputs = input_fingerprints(shot)
+    if "" in inputs.values() or record.get("inputs") != inputs:
+        return None
+    return record
+
+
+def _write_marker(marker: Path, record: dict[str, Any] | None) -> None:
+    from ...inference.core.fileio import atomic_path
+
+    text = _MARKER_TEXT + ("" if record is None else json.dumps({"done": record}, sort_keys=True) + "\n")
+    with atomic_path(marker) as tmp:
+        tmp.write_text(text, encoding="utf-8", errors="surrogateescape")
+
+
+def forget_done(shot: Shot) -> None:
+    """Remove the shot's done record (before its set is replaced): a set put in place by a run that
+    then died must not pass for the recorded one."""
+    marker = _marker(shot)
+    if marker is not None and read_record(shot) is not None:
+        _write_marker(marker, None)
+
+
+def record_done(shot: Shot, run_id: str) -> None:
+    """Record that the shot's set, now in place, was made from its current settings and inputs."""
+    marker = _marker(shot)
+    if marker is None or not marker.parent.is_dir():
+        return
+    record = {
+        "version": RECORD_VERSION,
+        "shot": shot.name,
+        "settings": settings_digest(shot),
+        "inputs": input_fingerprints(shot),
+        "outputs": [str(p) for p in shot_outputs(shot)],
+        "run_id": run_id,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    _write_marker(marker, record)
