@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Mapping
@@ -75,6 +76,7 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
         KeyError,
         TypeError,
         AssertionError,
+        struct.error,  # a damaged index opcode: too few bytes for its argument
         *DAMAGED_ARRAY_FILE,
     ) as exc:
         # The unpickler fails in many ways on arbitrary bytes; all mean "not a checkpoint".
