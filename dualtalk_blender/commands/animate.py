@@ -78,7 +78,14 @@ from .jobs import (  # noqa: E402
     unused_render_settings,
     work_folder,
 )
-from .shot_state import done_before, forget_done, record_done, shot_lock, shot_outputs  # noqa: E402
+from .shot_state import (  # noqa: E402
+    done_before,
+    forget_done,
+    record_done,
+    reset_lock_warning,
+    shot_lock,
+    shot_outputs,
+)
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -575,7 +582,7 @@ def run_shot(
     ``wrote`` receives the files put in place (a job's summary lists them), once all of them are;
     ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record.
 
-    The shot holds the lock of its .blend (and of its ``--work`` folder) while it runs
+    The shot holds the lock of its .blend (and of the work folder it uses) while it runs
     (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
     writing and both reporting done."""
     with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
@@ -585,8 +592,8 @@ def run_shot(
     check_shot(shot, job=job)
     f = field_names(job)
     locks = [(f["out"], shot.out)]
-    if shot.work is not None and intermediates(shot):
-        locks.append((f["work"], shot.work))
+    if intermediates(shot):  # the work folder it uses, given or beside ``out``: another run may name it
+        locks.append((f["work"] if shot.work is not None else f["out"], work_folder(shot)))
     with shot_lock(locks):
         return _run_locked(bpy, shot, engines, progress, where, wrote, run_id, t0)
 
@@ -957,6 +964,12 @@ def _write_refused(summary: Path, run: _Run, exc: BaseException) -> None:
         _write_summary(summary, run, [], code, status, line)
     except DualTalkError:  # the refusal is the error to report; this report is a courtesy
         return
+    except OSError as exc:  # e.g. a --summary name too long: warn, and report the refusal still
+        print(
+            _one_line(f"warning: could not write the --summary report: {_os_error_line(exc)}"),
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _prepare(shots: list[Shot], outcomes: list[_Outcome], skip_done: bool) -> None:
@@ -975,12 +988,20 @@ def _prepare(shots: list[Shot], outcomes: list[_Outcome], skip_done: bool) -> No
     for shot, outcome in zip(shots, outcomes, strict=True):
         try:
             check_output_folders(shot, job=True)
-        except DualTalkError as exc:
+        except (DualTalkError, OSError) as exc:  # OSError: e.g. an ``out`` name too long for the system
             if skip_done and done_before(shot) is not None:
                 continue
-            outcome.status, outcome.exit_code = "failed", exc.exit_code
-            outcome.error = f"shot {shot.name}: {exc}"
+            outcome.status = "failed"
+            outcome.exit_code = exc.exit_code if isinstance(exc, DualTalkError) else 2
+            outcome.error = _one_line(f"shot {shot.name}: {_os_error_line(exc)}")
             print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+
+
+def _os_error_line(exc: BaseException) -> str:
+    """An error as one reads it in a shot's line: an OSError as its reason and path, not its repr."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename is not None else exc.strerror
+    return str(exc)
 
 
 def _skipped(shot: Shot, outcome: _Outcome) -> bool:
@@ -1049,6 +1070,7 @@ def run(args: argparse.Namespace) -> int:
     from ...inference.pipeline import Engines
 
     progress = _progress(args.quiet)
+    reset_lock_warning()  # a file system with no locks: one warning per run
     if args.job is None:
         if args.summary is not None:
             raise DualTalkError(

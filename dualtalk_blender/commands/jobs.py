@@ -168,7 +168,9 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
         )
         fix += ", with '/' between folders (on every system)" if "backslash" in problem else ""
         raise DualTalkError(f"{where}: {problem} in job paths ({value!r}); give {fix}")
-    if win.drive and os.name != "nt":  # "C:/audio/x.wav" named no file here: it was joined to the job folder
+    # "C:/audio/x.wav" named no file here: it was joined to the job folder ("//nas/share/x.wav" is an
+    # absolute path on Linux and macOS, like any "/...")
+    if win.drive and os.name != "nt" and not value.startswith("/"):
         raise DualTalkError(
             f"{where}: {value!r} is a Windows path (drive {win.drive}); give a path relative to the job "
             "file's folder or an absolute path on this machine"
@@ -176,16 +178,25 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
     return Path(value)
 
 
-# what a shell or Windows expands and a job file does not: "$OUT", "${OUT}", "%OUT%"
-_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%")
+# what a shell or Windows expands and a job file does not, where it would have been expanded: a
+# "~" or "~user" leading the path ("~/x.blend", "~bob/x"), and "$OUT", "${OUT}" or "%OUT%" leading
+# the path or one of its folders ("$OUT/x.blend", "shots/${SHOT}/a.wav", "%OUT%/x"). The same
+# characters inside a name ("Ca$h_money.wav", "50%done%.mp4", "take~2.wav", "~draft.wav") are
+# the name's own letters and load as written.
+_HOME = re.compile(r"~[A-Za-z0-9._-]*(?:[/\\]|$)")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_VARIABLE = re.compile(rf"(?:^|(?<=[/\\]))(?:\$\{{{_NAME}\}}|\${_NAME}|%{_NAME}%)")
 
 
 def _unexpanded(value: str) -> str | None:
     """What in a job path a TD may expect to be expanded or read as a separator, and is not: a
-    leading ``~`` (``~/x.blend`` made a folder named ``~`` in the job folder), an environment variable
-    (a folder named ``$OUT``) and a backslash (``out\\x.blend`` was one file with a backslash in its
-    name on Linux and macOS). Job paths are taken as written, relative to the job file's folder."""
-    if value.startswith("~"):
+    ``~`` or ``~user`` as the path's first folder (``~/x.blend`` made a folder named ``~`` in the
+    job folder), an environment variable leading the path or one of its folders (a folder named
+    ``$OUT``) and a backslash (``out\\x.blend`` was one file with a backslash in its name on Linux
+    and macOS). Job paths are taken as written, relative to the job file's folder; ``$``, ``%`` and
+    ``~`` inside a name are part of it."""
+    home = _HOME.match(value)  # "~draft.wav" alone is a file's name: no shell would find a user there
+    if value == "~" or (home is not None and home.group(0)[-1:] in "/\\"):
         return "'~' is not expanded"
     found = _VARIABLE.search(value)
     if found is not None:

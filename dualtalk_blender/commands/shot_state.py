@@ -2,18 +2,23 @@
 
 **Lock.** Two workers given the same shot (two job files with the same ``out``, a farm that re-queued
 a shot still running) each wrote a whole set, the last writer won, and both reported ``done``. A
-shot now holds an exclusive ``flock`` on a hidden file beside its .blend (and beside its ``work``
-folder when that is given), ``.NAME.blend.dualtalk-lock``, for as long as it runs. The kernel
+shot now holds an exclusive ``flock`` on a hidden file beside its .blend (and beside the work folder
+it uses, given or the default one beside the .blend), ``.NAME.blend.dualtalk-lock``, for as long as
+it runs. The kernel
 drops the lock when the process ends however it ends (``kill -9`` included), so a lock is never
 stale; the file itself is removed on the way out (a ``kill -9`` leaves it, and the next run takes
 it over). A second run finds the lock held and fails that shot in one line naming the holder's pid
-and host. On a network share the lock is as good as the share's locking (NFSv4 carries ``flock``).
+and host. On a network share the lock is as good as the share's locking (NFSv4 carries ``flock``);
+on a file system with no locks at all (``ENOLCK``, ``EOPNOTSUPP``, ``ENOSYS``: some NFS and SMB
+mounts) the shot runs unlocked, and the run warns once.
 
 **Done record.** ``animate --job --skip-done`` skips a shot finished before from the same inputs
 and settings. The shot's work folder marker (``.dualtalk-work``, already there for every shot that
 writes work files) carries a one-line JSON record once the shot's set is in place: a digest of the
 shot's settings (every field and option, paths included, and this build's version), a fingerprint
-of each input's contents (size and bytes: whole up to 16 MiB, else 16 slices), the outputs and when.
+of each input's contents (size and bytes: whole up to 16 MiB; a larger file as 16 slices plus its
+size and modification time, so an edit between the slices is never taken for the same input -- a
+file only touched runs again, the safe side), the outputs and when.
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one. A shot that writes no work files (motion files
 given, no audio) has no work folder, hence no record, and is always run.
@@ -22,6 +27,7 @@ given, no audio) has no work folder, hence no record, and is always run.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -70,7 +76,38 @@ def _made_folders(folder: Path) -> list[Path]:
     return made
 
 
+# what a file system with no locks answers: the shot runs unlocked (one warning per run)
+_NO_LOCKS = frozenset(
+    n
+    for n in (getattr(errno, name, None) for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"))
+    if n is not None
+)
+_warned_unlocked = False
+
+
+def reset_lock_warning() -> None:
+    """A new run: its first unlockable shot warns again."""
+    global _warned_unlocked
+    _warned_unlocked = False
+
+
+def _warn_unlocked(exc: OSError) -> None:
+    global _warned_unlocked
+    if _warned_unlocked:
+        return
+    _warned_unlocked = True
+    why = exc.strerror or str(exc)
+    print(
+        f"warning: could not lock on this file system ({why}); two runs writing the same shot are "
+        "not kept apart",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _try_lock(fd: int) -> bool:
+    """Take the lock: True, False when another run holds it; raises the OSError of a file system
+    with no locks (:data:`_NO_LOCKS`) and of any other failure."""
     if sys.platform == "win32":  # pragma: no cover - no flock; msvcrt's lock also ends with the process
         import msvcrt
 
@@ -99,7 +136,18 @@ def _locked(target: Path, label: str) -> Iterator[None]:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
             except OSError as exc:
                 raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
-            if not _try_lock(fd):
+            try:
+                locked = _try_lock(fd)
+            except OSError as exc:
+                if exc.errno not in _NO_LOCKS:
+                    raise
+                _warn_unlocked(exc)  # the shot runs unlocked; the file it made is not left behind
+                os.close(fd)
+                fd = -1
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                break
+            if not locked:
                 holder = _holder(fd)
                 os.close(fd)
                 fd = -1
@@ -119,9 +167,10 @@ def _locked(target: Path, label: str) -> Iterator[None]:
             fd = -1
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         with contextlib.suppress(OSError):  # who holds it is for the message only
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode())
+            if fd >= 0:
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode())
         yield
     finally:
         if fd >= 0:
@@ -162,14 +211,23 @@ def settings_digest(shot: Shot) -> str:
 
 
 def input_fingerprints(shot: Shot) -> dict[str, str]:
-    """Each input file's content fingerprint ("" for one that cannot be read)."""
-    from ...inference.audio.dialogue import recording_fingerprint
+    """Each input file's content fingerprint ("" for one that cannot be read). A file over
+    16 MiB is fingerprinted from 16 slices: half a second of a 40 MiB WAV changed between them read
+    as the same input, so its size and modification time (ns) are part of it too."""
+    from ...inference.audio.dialogue import FINGERPRINT_WHOLE, recording_fingerprint
 
     found: dict[str, str] = {}
     for key in INPUT_PATHS:
         p = getattr(shot, key, None)
         if p is not None:
-            found[key] = recording_fingerprint([Path(p)])  # "" when it cannot be read
+            found[key] = fp = recording_fingerprint([Path(p)])  # "" when it cannot be read
+            try:
+                st = os.stat(p)
+            except OSError:
+                found[key] = ""
+                continue
+            if fp and st.st_size > FINGERPRINT_WHOLE:
+                found[key] = f"{fp}:{st.st_size}:{st.st_mtime_ns}"
     return found
 
 

@@ -109,7 +109,10 @@ def stored_sound_path(
     folder = os.path.dirname(os.path.abspath(blend))
     if os.path.dirname(os.path.abspath(saved_to)) != folder or os.path.islink(blend):
         return target
-    if os.path.commonpath([folder, target]) != folder:  # elsewhere (another --work): kept absolute
+    try:
+        if os.path.commonpath([folder, target]) != folder:  # elsewhere (another --work): kept absolute
+            return target
+    except ValueError:  # another drive (Windows): no common folder, kept absolute
         return target
     if not bpy.data.filepath:
         return target  # an unsaved session: Blender makes it relative to the new file itself
