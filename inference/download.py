@@ -32,7 +32,7 @@ import urllib.request
 from pathlib import Path
 
 from .core.errors import CancelledError, DualTalkError
-from .core.fileio import ensure_writable_dir, sha256_file
+from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders, sha256_file
 from .core.progress import Progress, Silent
 
 DEFAULT_URL = "https://huggingface.co/ZiqiaoPeng/DualTalk/resolve/main/DualTalk.pth"
@@ -122,26 +122,15 @@ def download(
     if dest.is_dir() or dest.suffix == "":
         name = Path(urllib.parse.urlparse(url).path).name or DEFAULT_FILENAME
         dest = dest / name
-    made = _missing_folders(dest.parent)
+    made = missing_folders(dest.parent)
     ensure_writable_dir(dest.parent)
     part = dest.with_name(dest.name + ".part")
     try:
         return _download_into(url, dest, part, expected, progress, retries, timeout, force)
     except BaseException:
         if not part.exists():  # nothing to resume: leave no folder this run made
-            for folder in made:
-                with contextlib.suppress(OSError):
-                    folder.rmdir()  # only if empty
+            remove_empty_folders(made)
         raise
-
-
-def _missing_folders(folder: Path) -> list[Path]:
-    """The folders up to ``folder`` that do not exist yet, deepest first (what a mkdir -p makes)."""
-    out = []
-    while not folder.exists() and folder != folder.parent:
-        out.append(folder)
-        folder = folder.parent
-    return out
 
 
 def _download_into(

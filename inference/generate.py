@@ -20,7 +20,6 @@ stays bounded by the window length whatever the take's length.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -33,7 +32,7 @@ import torch
 
 from .audio.normalize import normalize_speech
 from .core.errors import DualTalkError
-from .core.fileio import ensure_writable_dir
+from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
 from .core.motion import Motion, save_motions
 from .core.progress import Progress
 from .core.request import check_rounds_window
@@ -470,22 +469,11 @@ def write_dialogue(out_dir: str | os.PathLike[str], motion_a: Motion, motion_b: 
     """Write ``DIR/A.npz`` and ``DIR/B.npz`` as one take (:func:`save_motions`: both or neither)."""
     if motion_a.num_frames != motion_b.num_frames:
         raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
-    made = _missing_folders(Path(out_dir))
+    made = missing_folders(out_dir)
     try:
         out = ensure_writable_dir(out_dir)
         path_a, path_b = save_motions([out / "A.npz", out / "B.npz"], [motion_a, motion_b])
     except BaseException:  # a full disk, Ctrl-C: leave no folder this call made (infer --out NEWDIR)
-        for folder in made:  # deepest first; rmdir removes only an empty one (another run's files stay)
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        remove_empty_folders(made)
         raise
     return path_a, path_b
-
-
-def _missing_folders(folder: Path) -> list[Path]:
-    """The folders up to ``folder`` that do not exist yet, deepest first (what a mkdir -p makes)."""
-    out = []
-    while not os.path.lexists(folder) and folder != folder.parent:
-        out.append(folder)
-        folder = folder.parent
-    return out

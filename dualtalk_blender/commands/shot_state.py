@@ -41,6 +41,7 @@ from typing import Any
 
 from ... import __version__
 from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import missing_folders, remove_empty_folders
 from ...inference.core.outputs import WORK_MARKER, real
 from .jobs import INPUT_PATHS, Shot, intermediates, work_folder
 
@@ -63,17 +64,6 @@ def _holder(fd: int) -> str:
     except OSError:  # (Windows: the holder's locked byte cannot be read)
         text = ""
     return text or "a run that is starting"
-
-
-def _made_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; returns those made, deepest first."""
-    made: list[Path] = []
-    p = folder
-    while not os.path.lexists(p) and p != p.parent:
-        made.append(p)
-        p = p.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    return made
 
 
 # what a file system with no locks answers: the shot runs unlocked (one warning per run)
@@ -128,7 +118,8 @@ def _try_lock(fd: int) -> bool:
 @contextlib.contextmanager
 def _locked(target: Path, label: str) -> Iterator[None]:
     path = lock_file(target)
-    made = _made_folders(path.parent)
+    made = missing_folders(path.parent)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = -1
     try:
         while True:
@@ -177,11 +168,7 @@ def _locked(target: Path, label: str) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 os.unlink(path)  # while still held: a run waiting on it then retries on a new file
             os.close(fd)
-        for folder in made:  # folders made only for the lock (a first run that failed leaves none)
-            try:
-                folder.rmdir()
-            except OSError:
-                break
+        remove_empty_folders(made)  # folders made only for the lock (a first run that failed leaves none)
 
 
 @contextlib.contextmanager

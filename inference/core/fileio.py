@@ -43,6 +43,27 @@ def cannot_write(folder: str | os.PathLike[str]) -> str | None:
     return None
 
 
+def missing_folders(folder: str | os.PathLike[str]) -> list[Path]:
+    """The folders up to ``folder`` that do not exist yet, deepest first (what a ``mkdir -p`` makes),
+    so a run that fails can take back the folders it made itself (:func:`remove_empty_folders`)."""
+    out: list[Path] = []
+    p = Path(folder)
+    while not os.path.lexists(p) and p != p.parent:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+def remove_empty_folders(folders: Sequence[Path]) -> None:
+    """Remove ``folders`` (deepest first) that are still empty; one holding anything (another run's
+    files) stays, and so do the folders above it."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
     """Create ``path`` if needed and check, by making a file there, that we may write into it."""
     p = Path(path)
