@@ -7,7 +7,7 @@ import bpy
 from ..dualtalk_blender.addon import state, ui_run
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from .modal import JobOperator
+from .modal import JobOperator, internal_error_line
 
 
 class DUALTALK_OT_generate(JobOperator):
@@ -151,12 +151,7 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
             import traceback
 
             traceback.print_exc()
-            text = (str(exc).strip().splitlines() or [""])[-1][:150]
-            return self._failed(
-                context,
-                f"DualTalk: FBX export stopped by an internal error ({type(exc).__name__}"
-                f"{': ' + text if text else ''}); details in the system console",
-            )
+            return self._failed(context, internal_error_line("FBX export", exc, last_line=True))
         message = f"DualTalk: {ui_run.fbx_message(s, path)}"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)

@@ -74,10 +74,18 @@ def stop_broken_job(job: Job, task: str, exc: Exception) -> str:
             step()
         except Exception:
             traceback.print_exc()
-    text = (str(exc).strip().splitlines() or [""])[0][:150]
+    return internal_error_line(task or "the job", exc)
+
+
+def internal_error_line(task: str, exc: BaseException, *, last_line: bool = False, also: str = "") -> str:
+    """The one line for a bug that stopped ``task`` (the caller prints the traceback to the console):
+    the exception's type and its first line (``last_line``: its last, where an operator's error ends
+    with the message), then ``also`` after "details in the system console"."""
+    lines = str(exc).strip().splitlines() or [""]
+    text = lines[-1 if last_line else 0][:150]
     return (
-        f"DualTalk: {task or 'the job'} stopped by an internal error "
-        f"({type(exc).__name__}{': ' + text if text else ''}); details in the system console"
+        f"DualTalk: {task} stopped by an internal error "
+        f"({type(exc).__name__}{': ' + text if text else ''}); details in the system console{also}"
     )
 
 

@@ -7,6 +7,7 @@ import bpy
 from ..dualtalk_blender.addon import state, ui_run
 from ..dualtalk_blender.scene import remove_take
 from ..inference.core.errors import DualTalkError
+from .modal import internal_error_line
 
 WHICH = (
     ("BOTH", "Both", "Every chosen character that carries a take"),
@@ -62,12 +63,8 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             import traceback
 
             traceback.print_exc()
-            text = (str(exc).strip().splitlines() or [""])[-1][:150]
-            return self._refused(
-                context,
-                f"Remove Take stopped by an internal error ({type(exc).__name__}{': ' + text if text else ''}); "
-                "details in the system console, Ctrl+Z undoes what it did",
-            )
+            line = internal_error_line("Remove Take", exc, last_line=True, also=", Ctrl+Z undoes what it did")
+            return self._failed(context, line)
         message = f"DualTalk: {report.summary}"
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
@@ -89,8 +86,10 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             f"neither {names[0]} nor {names[1]} carries a DualTalk take; there is nothing to remove"
         )
 
-    def _refused(self, context, exc: DualTalkError | str) -> set[str]:
-        message = f"DualTalk: {exc}"
+    def _refused(self, context, exc: DualTalkError) -> set[str]:
+        return self._failed(context, f"DualTalk: {exc}")
+
+    def _failed(self, context, message: str) -> set[str]:
         state.set_status(context, running=False, last=message)
         self.report({"ERROR"}, message)
         return {"CANCELLED"}
