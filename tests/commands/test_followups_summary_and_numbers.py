@@ -22,13 +22,11 @@ import sys
 import warnings
 from pathlib import Path
 
-import blender_rigs as br
-import bpy
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.core.motion import Motion, load_motion, save_motion
-from robustness_util import assert_refused, run_cli, snapshot, two_voices
+from dualtalk.inference.core.motion import load_motion
+from robustness_util import assert_refused, make_kit, run_cli, snapshot, two_voices
 
 REPO = Path(__file__).resolve().parents[2]
 BIG = int("9" * 400)
@@ -40,19 +38,7 @@ CHARS = ["--char-a", "Ann", "--char-b", "Bob"]
 def kit(tmp_path_factory) -> Path:
     """in/scene.blend with Ann and Bob, their 30-frame motion files in/A.npz and in/B.npz, and
     take.blend: the two keyed as a take (frames 1-30)."""
-    root = tmp_path_factory.mktemp("followups")
-    (root / "in").mkdir()
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(root / "in" / "scene.blend"))
-    rng = np.random.default_rng(0)
-    speak = np.arange(30) < 15
-    for role, sp in (("A", speak), ("B", ~speak)):
-        v = rng.uniform(0, 0.8, (30, 55)).astype(np.float32)
-        v[:, 52:] = 0.02
-        save_motion(root / "in" / f"{role}.npz", Motion("arkit55", v, speaking=sp, role=role))
+    root = make_kit(tmp_path_factory.mktemp("followups"))
     from dualtalk.cli import main
 
     assert main(["animate", "--quiet", "--blend", str(root / "in" / "scene.blend"), *CHARS,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import bpy
@@ -289,22 +288,6 @@ def test_a_new_out_folder_is_removed_when_the_disk_fills_but_an_existing_one_is_
     code, err, _ = _infer_lite(capsys, stereo, tiny_lite, kept)
     assert_refused(code, err, "No space left on device")
     assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]
-
-
-@pytest.fixture
-def full_disk(tmp_path):
-    """A real, tiny tmpfs that is almost full; skipped where mounting is not allowed."""
-    mnt = tmp_path / "small_disk"
-    mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root); the simulated disk-full test still runs")
-    try:
-        with open(mnt / "filler.bin", "wb") as fh:
-            fh.write(b"\0" * (1024 * 1024 - 8 * 1024))
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
 def test_a_new_out_folder_on_a_real_full_disk_is_not_left_behind(capsys, stereo, tiny_lite, full_disk):

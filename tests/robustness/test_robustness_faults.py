@@ -39,22 +39,6 @@ def kit(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture
-def full_disk(tmp_path):
-    """A real, tiny filesystem (tmpfs) that is almost full; skipped where mounting is not allowed."""
-    mnt = tmp_path / "small_disk"
-    mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root); the simulated disk-full tests still run")
-    try:
-        with open(mnt / "filler.bin", "wb") as fh:  # leave ~8 KiB: enough to create files, not to finish them
-            fh.write(b"\0" * (1024 * 1024 - 8 * 1024))
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name != "filler.bin")
 
