@@ -3,7 +3,6 @@ files whose provenance docs/ASSETS.md records, so a stray corpus or demo render 
 
 from __future__ import annotations
 
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -13,8 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 import build_extension  # noqa: E402
-
-LEFT_OUT = ("tests", "training", "bench", "scripts", "dist", "build", "out", "demo_out")
+from extension_checkout import copy_checkout  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,20 +23,7 @@ def tool() -> Path:
 @pytest.fixture
 def checkout(tmp_path) -> Path:
     """A copy of the extension's files (what the builder reads), docs/ASSETS.md included."""
-    src = tmp_path / "dualtalk"
-    shutil.copytree(
-        REPO,
-        src,
-        ignore=lambda folder, names: [
-            n
-            for n in names
-            if n.startswith(".")
-            or n == "__pycache__"
-            or n.endswith(".egg-info")
-            or (Path(folder) == REPO and n in LEFT_OUT)
-        ],
-    )
-    return src
+    return copy_checkout(tmp_path)
 
 
 def test_a_clean_checkout_builds_and_every_asset_in_the_zip_is_recorded(tool, checkout, tmp_path):

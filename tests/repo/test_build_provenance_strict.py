@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -19,8 +18,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 import build_extension  # noqa: E402
+from extension_checkout import copy_checkout  # noqa: E402
 
-LEFT_OUT = ("tests", "training", "bench", "scripts", "dist", "build", "out", "demo_out")
 SHIPPED_ASSETS = ("assets/demo_dialogue.flac", "inference/models/lite/weights/lite_v3.pt")
 
 
@@ -32,20 +31,7 @@ def tool() -> Path:
 @pytest.fixture
 def checkout(tmp_path) -> Path:
     """A copy of what the builder reads (the checkout less tests, training, bench, scripts, dot files)."""
-    src = tmp_path / "dualtalk"
-    shutil.copytree(
-        REPO,
-        src,
-        ignore=lambda folder, names: [
-            n
-            for n in names
-            if n.startswith(".")
-            or n == "__pycache__"
-            or n.endswith(".egg-info")
-            or (Path(folder) == REPO and n in LEFT_OUT)
-        ],
-    )
-    return src
+    return copy_checkout(tmp_path)
 
 
 def _refused(tool: Path, checkout: Path, out: Path, name: str) -> str:
