@@ -7,7 +7,7 @@ import bpy
 from ..dualtalk_blender.addon import state, ui_run
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from .modal import JobOperator, internal_error_line
+from .modal import JobOperator, internal_error_line, report_failure
 
 
 class DUALTALK_OT_generate(JobOperator):
@@ -97,10 +97,7 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
                 context.scene, context.scene.dualtalk, self.directory, get_prefs(context)
             )
         except DualTalkError as exc:
-            message = f"DualTalk: {exc}"
-            state.set_status(context, running=False, last=message)
-            self.report({"ERROR"}, message)
-            return {"CANCELLED"}
+            return report_failure(self, context, f"DualTalk: {exc}")
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
         return {"FINISHED"}
@@ -146,22 +143,16 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         try:
             path = ui_run.export_fbx(s, self.filepath or s.fbx_path, scene=context.scene)
         except DualTalkError as exc:
-            return self._failed(context, f"DualTalk: {exc}")
+            return report_failure(self, context, f"DualTalk: {exc}")
         except Exception as exc:  # a bug or the exporter failing: one line, the traceback to the console
             import traceback
 
             traceback.print_exc()
-            return self._failed(context, internal_error_line("FBX export", exc, last_line=True))
+            return report_failure(self, context, internal_error_line("FBX export", exc, last_line=True))
         message = f"DualTalk: {ui_run.fbx_message(s, path)}"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)
         return {"FINISHED"}
-
-    def _failed(self, context, message: str) -> set[str]:
-        """The one line in the status bar and the panel's status (not the last success's)."""
-        state.set_status(context, running=False, last=message)
-        self.report({"ERROR"}, message)
-        return {"CANCELLED"}
 
 
 CLASSES = (

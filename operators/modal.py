@@ -77,6 +77,14 @@ def stop_broken_job(job: Job, task: str, exc: Exception) -> str:
     return internal_error_line(task or "the job", exc)
 
 
+def report_failure(op: bpy.types.Operator, context: bpy.types.Context, message: str) -> set[str]:
+    """An operator that ran and failed: ``message`` in the status line (never the last success's)
+    and in Blender's report; the operator's CANCELLED."""
+    state.set_status(context, running=False, last=message)
+    op.report({"ERROR"}, message)
+    return {"CANCELLED"}
+
+
 def internal_error_line(task: str, exc: BaseException, *, last_line: bool = False, also: str = "") -> str:
     """The one line for a bug that stopped ``task`` (the caller prints the traceback to the console):
     the exception's type and its first line (``last_line``: its last, where an operator's error ends

@@ -7,7 +7,7 @@ import bpy
 from ..dualtalk_blender.addon import state, ui_run
 from ..dualtalk_blender.scene import remove_take
 from ..inference.core.errors import DualTalkError
-from .modal import internal_error_line
+from .modal import internal_error_line, report_failure
 
 WHICH = (
     ("BOTH", "Both", "Every chosen character that carries a take"),
@@ -64,7 +64,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
 
             traceback.print_exc()
             line = internal_error_line("Remove Take", exc, last_line=True, also=", Ctrl+Z undoes what it did")
-            return self._failed(context, line)
+            return report_failure(self, context, line)
         message = f"DualTalk: {report.summary}"
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
@@ -87,12 +87,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
         )
 
     def _refused(self, context, exc: DualTalkError) -> set[str]:
-        return self._failed(context, f"DualTalk: {exc}")
-
-    def _failed(self, context, message: str) -> set[str]:
-        state.set_status(context, running=False, last=message)
-        self.report({"ERROR"}, message)
-        return {"CANCELLED"}
+        return report_failure(self, context, f"DualTalk: {exc}")
 
 
 CLASSES = (DUALTALK_OT_remove_take,)
