@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import shutil
 import sys
@@ -388,7 +387,7 @@ def take_length(audio: dict[str, Any]) -> TakeLength | None:
     and then Blender's audio library reads them, an MP3's a little generously (``at_least`` allows for
     :data:`AUD_SLACK_S`). None when neither can (a build without audio, a file the worker will refuse
     in its own words)."""
-    from ...inference.audio.loader import check_range
+    from ...inference.audio.loader import check_range, window_samples
     from ..scene.apply import TakeLength
 
     paths = [str(p) for p in (audio.get("audio"), audio.get("audio_b")) if p]
@@ -404,7 +403,8 @@ def take_length(audio: dict[str, Any]) -> TakeLength | None:
         if exact:
             raise
         return None  # the worker reads the file its own way and says it
-    samples = math.ceil(end * SAMPLE_RATE - 1e-6) - round(start * SAMPLE_RATE)
+    first, last = window_samples(start, end)
+    samples = last - first
     if len(paths) == 2:
         samples = max(samples, round((end - start) * SAMPLE_RATE))
     fewest = None if exact else frames_for(max(samples - round(AUD_SLACK_S * SAMPLE_RATE), 1))

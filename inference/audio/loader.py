@@ -582,6 +582,13 @@ def _check_finite(data: np.ndarray, name: str) -> None:
         raise DualTalkError(f"{Path(name).name} contains {bad} NaN or Inf samples; re-export the audio")
 
 
+def window_samples(start: float, end: float) -> tuple[int, int]:
+    """The 16 kHz samples [first, last) that the part ``start..end`` (seconds) is cut to: the start
+    rounded, the end rounded up, as :func:`read_channels` cuts it (the add-on counts a take's frames
+    from the headers with the same rule)."""
+    return int(round(start * SAMPLE_RATE)), int(math.ceil(end * SAMPLE_RATE - 1e-6))
+
+
 def read_channels(
     path: str | os.PathLike[str],
     *,
@@ -613,7 +620,7 @@ def read_channels(
     # r0 sits on the resampling grid: a multiple of `down`.
     down = sr // math.gcd(sr, SAMPLE_RATE)
     margin = int(PREROLL_S * sr)
-    s16, e16 = int(round(s * SAMPLE_RATE)), int(math.ceil(e * SAMPLE_RATE - 1e-6))
+    s16, e16 = window_samples(s, e)
     r0 = max(0, (s16 * sr // SAMPLE_RATE - margin) // down * down)
     r1 = min(info.frames, f1 + margin)
     try:
