@@ -89,8 +89,10 @@ class DUALTALK_PT_main(bpy.types.Panel):
             row = layout.row()
             row.enabled = can_remove_take(s)
             row.operator("dualtalk.remove_take", icon="TRASH")
-        if status.last:
-            layout.label(text=status.last[:120])
+        if status.last:  # the whole line, broken between words (the info report has it too)
+            col = layout.column(align=True)
+            for line in summary_lines(status.last):
+                col.label(text=line)
         draw_layers(layout, s)
         box = layout.box()
         box.prop(s, "fbx_path")
@@ -165,6 +167,9 @@ class DUALTALK_PT_behaviour(bpy.types.Panel):
         row = layout.row(align=True)
         row.prop(s, "behaviour_mood", text="")
         row.prop(s, "behaviour_seed")
+        if s.behaviour_seed < 0:  # held as its signed 32-bit view: say the seed the command line takes
+            seed = s.behaviour_seed % panel_options.UINT32
+            layout.label(text=f"Seed {seed} (as on the command line and in shot files)")
         layout.prop(s, "behaviour_mood_b")
         layout.prop(s, "gaze")
         sub = layout.column()

@@ -8,6 +8,7 @@ from bpy.props import StringProperty
 from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
 from ..dualtalk_blender.addon.state import ADDON_ID
+from .main_panel import summary_lines
 
 
 def _download_button(layout: bpy.types.UILayout, text: str, what: str, busy: bool) -> None:
@@ -103,7 +104,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         if state.INSTALL_LINES:
             col = box.column(align=True)
             for line in list(state.INSTALL_LINES)[-8:]:
-                col.label(text=line[:120])
+                col.label(text=line[:120])  # pip's output: the tail of a line says little
 
         _saved_takes(layout)
 
@@ -121,8 +122,10 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         box.prop(self, "flame_map")
         if status.running and status.task in ("download", "deps"):
             box.progress(factor=status.fraction, text=status.message[:80])
-        elif status.last:
-            box.label(text=status.last[:120])
+        elif status.last:  # the whole line, broken between words
+            col = box.column(align=True)
+            for line in summary_lines(status.last):
+                col.label(text=line)
 
 
 CLASSES = (DUALTALK_AP_preferences,)

@@ -269,3 +269,39 @@ def test_a_long_line_under_a_picker_is_shown_whole_on_several_lines(scene, monke
     lines = labels[start : start + 3]
     assert all(len(t) <= 100 for t in lines)
     assert " ".join(lines) == advice
+
+
+LONG_WARNING = (
+    "DualTalk: animated Hero and Villain (frames 1-640); warning: the recording is mono and the voice "
+    "encoder is not installed, so the two voices were told apart by pitch alone; install the "
+    "dependencies (Preferences > Add-ons > DualTalk) for the better method"
+)
+
+
+def test_a_long_status_line_is_shown_whole_under_the_buttons(scene):
+    """The last run's line can end in the advice that matters; the panel breaks it between words
+    rather than cutting it at 120 characters."""
+    status = bpy.context.window_manager.dualtalk_status
+    status.running, status.last = False, LONG_WARNING
+    try:
+        labels = [t for kind, t in draw_panel(scene) if kind == "label"]
+    finally:
+        status.last = ""
+    start = labels.index(next(t for t in labels if t.startswith("DualTalk: animated")))
+    lines = labels[start : start + 3]
+    assert all(len(t) <= 100 for t in lines)
+    assert " ".join(lines) == LONG_WARNING
+
+
+def test_a_long_status_line_is_shown_whole_in_the_preferences(scene):
+    prefs = bpy.context.preferences.addons["dualtalk"].preferences
+    status = bpy.context.window_manager.dualtalk_status
+    status.running, status.last = False, LONG_WARNING
+    try:
+        layout = FakeLayout()
+        DUALTALK_AP_preferences.draw(PrefsProxy(prefs, layout), bpy.context)
+    finally:
+        status.last = ""
+    labels = [t for kind, t in layout.log if kind == "label"]
+    start = labels.index(next(t for t in labels if t.startswith("DualTalk: animated")))
+    assert " ".join(labels[start : start + 3]) == LONG_WARNING

@@ -68,3 +68,35 @@ def test_a_seed_outside_the_range_is_refused_by_the_mapping():
     for bad in (-1, MAX_SEED + 1):
         with pytest.raises(ValueError, match="behaviour_seed must be from 0 to 4294967295"):
             panel_options.panel_value(SEED, bad)
+
+
+def test_a_big_seed_is_shown_as_the_number_the_command_line_takes(scene):
+    """3000000000 is held as -1294967296; the Behaviour panel says which seed that is."""
+    from types import SimpleNamespace
+
+    from dualtalk.panels.main_panel import DUALTALK_PT_behaviour
+
+    class Layout:
+        def __init__(self, log):
+            self.log, self.enabled = log, True
+
+        def row(self, **_k):
+            return self
+
+        column = row
+
+        def prop(self, *_a, **_k):
+            pass
+
+        def label(self, text="", **_k):
+            self.log.append(text)
+
+    def labels(seed: int) -> list[str]:
+        scene.dualtalk.behaviour_seed = panel_options.panel_value(SEED, seed)
+        log: list[str] = []
+        DUALTALK_PT_behaviour.draw(SimpleNamespace(layout=Layout(log)), SimpleNamespace(scene=scene))
+        return log
+
+    assert any("3000000000" in t for t in labels(3_000_000_000))
+    assert any(str(MAX_SEED) in t for t in labels(MAX_SEED))
+    assert not any("Seed" in t for t in labels(7))  # the field itself says it
