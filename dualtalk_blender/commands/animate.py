@@ -809,17 +809,40 @@ class _KeepWarnings(logging.Handler):
             self.into.append(record.getMessage())
 
 
+class _NameTheShot(logging.Filter):
+    """Leads each package warning with the running shot's name (``shot 'two': ``), on stderr and
+    in the summary alike: the audio loader's words do not say which of a batch's shots they are about."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.levelno == logging.WARNING and self.where and not message.startswith(self.where):
+            record.msg, record.args = f"{self.where}{message}", ()
+        return True
+
+
 @contextlib.contextmanager
-def _warnings_of(into: list[str]) -> Iterator[None]:
-    """Collect every ``warning:`` line printed during the block into ``into`` (one shot's)."""
+def _warnings_of(into: list[str], where: str = "") -> Iterator[None]:
+    """Collect every ``warning:`` line printed during the block into ``into`` (one shot's), each led
+    by ``where`` (the shot's name) unless it names the shot already."""
     logger = logging.getLogger(__name__.split(".")[0])
     handler = _KeepWarnings(into)
     logger.addHandler(handler)
+    naming = _NameTheShot(where)
+    # the CLI's stderr lines and ours: a handler's filter sees child loggers' records, a logger's does not
+    handlers = list(logger.handlers)
+    for each in handlers:
+        each.addFilter(naming)
     _SHOT_WARNINGS.append(into)
     try:
         yield
     finally:
         _SHOT_WARNINGS.pop()
+        for each in handlers:
+            each.removeFilter(naming)
         logger.removeHandler(handler)
 
 
@@ -1046,8 +1069,9 @@ def _run_one(shot: Shot, outcome: _Outcome, engines: Any, progress: Any, run_id:
     t0 = time.perf_counter()
     wrote: list[Path] = []
     try:
-        with _warnings_of(outcome.warnings):
-            line = run_shot(shot, engines, progress, f"shot {shot.name!r}: ", wrote, job=True, run_id=run_id)
+        where = f"shot {shot.name!r}: "
+        with _warnings_of(outcome.warnings, where):
+            line = run_shot(shot, engines, progress, where, wrote, job=True, run_id=run_id)
     except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status = "failed"

@@ -393,3 +393,32 @@ def test_a_signal_between_two_shots_names_the_shot_it_came_before(tmp_path, caps
     assert animate_job(job, report) == 130
     assert capsys.readouterr().err.splitlines()[-1] == "error: interrupted before shot two"
     assert statuses(report) == [("one", "done"), ("two", "not run"), ("three", "not run")]
+
+
+def test_a_warning_from_deep_in_the_engine_names_its_shot_on_stderr(tmp_path, capsys, monkeypatch):
+    """The audio loader's warnings ("talk.wav: the file stops at 3.1 s ...") printed without the
+    shot's name, so in an overnight log no one could tell which shot's audio was cut off."""
+    import logging
+
+    from dualtalk.dualtalk_blender.scene import fbx_export
+
+    def loader_warns(objs, scope="full"):  # any warning of a package module during the shot
+        logging.getLogger("dualtalk.inference.audio.loader").warning("%s: cut off", "talk.wav")
+        return []
+
+    monkeypatch.setattr(fbx_export, "left_out_modifiers", loader_warns)
+    folder = job_folder(tmp_path)
+    job = write_job(
+        folder,
+        [
+            {"name": "one", "out": "out/one.blend"},
+            {"name": "two", "out": "out/two.blend", "fbx": "out/two.fbx"},
+        ],
+    )
+    report = tmp_path / "report.json"
+    capsys.readouterr()
+    assert animate_job(job, report) == 0
+    printed = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert printed == ["warning: shot 'two': talk.wav: cut off"]
+    shots = json.loads(report.read_text())["shots"]
+    assert [s["warnings"] for s in shots] == [[], ["shot 'two': talk.wav: cut off"]]
