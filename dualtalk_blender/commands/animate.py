@@ -82,6 +82,7 @@ from .shot_state import (  # noqa: E402
     done_before,
     forget_done,
     record_done,
+    rerun_reason,
     reset_lock_warning,
     shot_lock,
     shot_outputs,
@@ -1033,6 +1034,11 @@ def _skipped(shot: Shot, outcome: _Outcome) -> bool:
     batch started); if so it is reported ``skipped``."""
     record = done_before(shot)
     if record is None:
+        again = rerun_reason(shot)
+        if again is not None:  # a record, but not of this set: say why it is redone
+            done, why = again
+            run_id, when = done.get("run_id", "?"), done.get("finished", "?")
+            print(_one_line(f"{shot.name}: runs again: done by run {run_id} ({when}), but {why}"), flush=True)
         return False
     outcome.status = "skipped"
     outcome.outputs = [str(p) for p in shot_outputs(shot)]

@@ -15,10 +15,15 @@ mounts) the shot runs unlocked, and the run warns once.
 **Done record.** ``animate --job --skip-done`` skips a shot finished before from the same inputs
 and settings. The shot's work folder marker (``.dualtalk-work``, already there for every shot that
 writes work files) carries a one-line JSON record once the shot's set is in place: a digest of the
-shot's settings (every field and option, paths included, and this build's version), a fingerprint
-of each input's contents (size and bytes: whole up to 16 MiB; a larger file as 16 slices plus its
-size and modification time, so an edit between the slices is never taken for the same input -- a
-file only touched runs again, the safe side), the outputs and when.
+shot's settings (every field and option, paths included, and this build's version), a digest of the
+build that made it (:func:`build_digest`: the shipped code that makes and keys the animation, and the
+embedded lite weights' sha256 when the shot runs on them; ``__version__`` alone never changed while
+the weights and the code did), a fingerprint of each input's contents (size and bytes: whole up to
+16 MiB; a larger file as 16 slices plus its size and modification time, so an edit between the
+slices is never taken for the same input -- a file only touched runs again, the safe side; a
+``checkpoint`` is an input, so its weights are judged by this rule), the outputs and when. A record
+made by another build (or by one from before the build digest) is not the shot's: it runs again,
+and its line says why (:func:`rerun_reason`).
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one. A shot that writes no work files (motion files
 given, no audio) has no work folder, hence no record, and is always run.
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -197,6 +203,61 @@ def settings_digest(shot: Shot) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
+# the shipped code that makes (the engine, lips, behaviour, audio intake) or keys (rig math, scene
+# writes, the command) the animation, relative to the package root; the lite weights are apart
+_BUILD_CODE = ("inference", "dualtalk_blender/rig", "dualtalk_blender/scene", "dualtalk_blender/commands")
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of this build's source that makes or keys the animation (about 1 MB of Python, read
+    once per process): another release, or a patched engine, differs."""
+    digest = hashlib.sha256()
+    for room in _BUILD_CODE:
+        for path in sorted((_PACKAGE_ROOT / room).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode("utf-8", "surrogateescape"))
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"?")
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _weights_sha256(path: str, size: int, mtime_ns: int) -> str:
+    from ...inference.core.fileio import sha256_file
+
+    return sha256_file(path)
+
+
+def embedded_weights(shot: Shot) -> Path | None:
+    """The embedded lite weights file when the shot's engine would run on it (no motion files given,
+    no checkpoint, engine auto or lite); None otherwise (a checkpoint is an input of the shot)."""
+    if shot.motion_a is not None or shot.req.checkpoint or shot.req.engine not in ("auto", "lite"):
+        return None
+    from ...inference.models.lite.model import DEFAULT_WEIGHTS
+
+    return Path(DEFAULT_WEIGHTS)
+
+
+def build_digest(shot: Shot) -> str:
+    """The build that makes this shot: its version, :func:`code_fingerprint`, and the sha256 of the
+    embedded weights when the shot runs on them (hashed once per process while the file stays)."""
+    parts = {"version": __version__, "code": code_fingerprint()}
+    weights = embedded_weights(shot)
+    if weights is not None:
+        try:
+            st = os.stat(weights)
+            parts["weights"] = _weights_sha256(str(weights), st.st_size, st.st_mtime_ns)
+        except OSError:
+            parts["weights"] = ""  # missing: the engine refuses it in one line
+    text = json.dumps(parts, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def input_fingerprints(shot: Shot) -> dict[str, str]:
     """Each input file's content fingerprint ("" for one that cannot be read). A file over
     16 MiB is fingerprinted from 16 slices: half a second of a 40 MiB WAV changed between them read
@@ -243,20 +304,38 @@ def read_record(shot: Shot) -> dict[str, Any] | None:
     return None
 
 
-def done_before(shot: Shot) -> dict[str, Any] | None:
-    """The record of this shot's earlier run when that run finished from the same settings and inputs
-    and every output it put in place is still there; None otherwise (the shot must run)."""
-    record = read_record(shot)
+def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
+    """Why ``record`` does not stand for this shot's set now (None: it does)."""
     if record is None or record.get("version") != RECORD_VERSION:
-        return None
+        return "no usable done record"
+    if record.get("build") != build_digest(shot):
+        return "made by another build of DualTalk (other engine weights or code than this one's)"
     if record.get("settings") != settings_digest(shot):
-        return None
+        return "its settings changed"
     if any(not os.path.lexists(p) for p in shot_outputs(shot)):
-        return None
+        return "an output is missing"
     inputs = input_fingerprints(shot)
     if "" in inputs.values() or record.get("inputs") != inputs:
+        return "an input changed"
+    return None
+
+
+def done_before(shot: Shot) -> dict[str, Any] | None:
+    """The record of this shot's earlier run when that run was made by this build from the same
+    settings and inputs and every output it put in place is still there; None otherwise (the shot
+    must run)."""
+    record = read_record(shot)
+    return record if _why_not(shot, record) is None else None
+
+
+def rerun_reason(shot: Shot) -> tuple[dict[str, Any], str] | None:
+    """(the done record, why the shot runs again anyway) when the shot has a record that does not
+    stand for it now; None when it has none, or when it is done (:func:`done_before`)."""
+    record = read_record(shot)
+    if record is None:
         return None
-    return record
+    why = _why_not(shot, record)
+    return None if why is None else (record, why)
 
 
 def _write_marker(marker: Path, record: dict[str, Any] | None) -> None:
@@ -284,6 +363,7 @@ def record_done(shot: Shot, run_id: str) -> None:
         "version": RECORD_VERSION,
         "shot": shot.name,
         "settings": settings_digest(shot),
+        "build": build_digest(shot),
         "inputs": input_fingerprints(shot),
         "outputs": [str(p) for p in shot_outputs(shot)],
         "run_id": run_id,
