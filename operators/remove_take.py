@@ -68,6 +68,8 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
         message = f"DualTalk: {report.summary}"
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
+        for note in report.notes:  # e.g. a take of an older DualTalk: what the characters returned to
+            self.report({"WARNING"}, f"DualTalk: {note}")
         return {"FINISHED"}
 
     def _objects(self, context) -> list:

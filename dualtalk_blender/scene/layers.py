@@ -233,7 +233,9 @@ def before_record(idblock: Any) -> dict[str, Any]:
     Keys: ``animation_data`` (whether it had any), ``blend_type``/``influence``/``extrapolation`` (its
     active action's settings), ``values`` ([data path, index, value] of each property a take keys, as
     it was before the first take that keyed it), ``kept`` (each action pushed below the take: its
-    ``track``, ``action`` and ``slot`` names and the active-action settings it played with).
+    ``track``, ``action`` and ``slot`` names and the active-action settings it played with),
+    ``replaced_take`` and ``replaced`` (the first take replaced an older DualTalk's single-action take
+    of that name: the [data path, index] it keyed held that take's values, never recorded in ``values``).
     """
     try:
         record = json.loads(str(idblock[BEFORE_PROP]))
@@ -285,6 +287,14 @@ def _record_before(target: TargetCurves, first_time: bool) -> None:
     record = before_record(idblock)
     if not record and not first_time:
         return
+    old = legacy_take(idblock) if first_time else None
+    if old is not None:  # the values now are that older take's, not the animator's: never recorded
+        record["replaced_take"] = old.name
+        ad = idblock.animation_data
+        record["replaced"] = [
+            [fc.data_path, fc.array_index] for fc in compat.iter_fcurves(old, ad.action_slot)
+        ]
+    keyed = {(str(p), int(i)) for p, i in record.get("replaced", [])}
     if "animation_data" not in record:
         ad = idblock.animation_data
         record["animation_data"] = ad is not None
@@ -292,7 +302,7 @@ def _record_before(target: TargetCurves, first_time: bool) -> None:
     values = record.setdefault("values", [])
     held = {(str(p), int(i)) for p, i, _v in values}
     for c in target.curves:
-        if (c.data_path, c.index) in held:
+        if (c.data_path, c.index) in held or (c.data_path, c.index) in keyed:
             continue
         value = static_value(idblock, c.data_path, c.index)
         if value is not None:
@@ -683,6 +693,15 @@ def take_meta(obj: Any) -> dict[str, Any] | None:
     return None
 
 
+def legacy_take(idblock: Any) -> Any | None:
+    """The take an older DualTalk keyed on ``idblock`` as one active action, with no layers (before
+    takes were NLA layers), or None: our action active and none of our tracks under it."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None or not is_ours(ad.action) or our_strips(idblock):
+        return None
+    return ad.action
+
+
 def take_actions(idblock: Any) -> list[Any]:
     """Our layer actions playing on ``idblock`` (rest excluded), bottom to top."""
     strips = our_strips(idblock)
@@ -829,6 +848,14 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     objs = list(objs)
     metas = [take_meta(obj) for obj in objs]
     missing = [o.name for o, m in zip(objs, metas, strict=True) if m is None]
+    for obj in objs:
+        old = next((a for a in map(legacy_take, character_idblocks(obj)) if a is not None), None)
+        if obj.name in missing and old is not None:
+            raise DualTalkError(
+                f"{obj.name!r} plays {old.name!r}, a take keyed by an older DualTalk as one action without "
+                "layers, which a range cannot be re-generated in; animate the whole take again first "
+                "(or remove it with Remove Take)"
+            )
     if missing:
         raise DualTalkError(
             f"re-generating a range needs an existing take, but {', '.join(missing)} has none "

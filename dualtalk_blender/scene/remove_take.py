@@ -24,6 +24,18 @@ object; :func:`.layers.character_idblocks`):
   markers name one of its characters (without markers: when a strip starts on its first frame), or
   when no DualTalk take is left in the scene at all.
 
+A take keyed by an older DualTalk is removed too, with a note in the report (:attr:`RemoveReport.notes`):
+
+- one keyed before the "before" record existed (layers, no record): what it replaced was never
+  written anywhere, so the properties it keyed return to the rest track's values (shape keys at 0,
+  bones at the pose they held before the take), not to the animator's un-keyed values;
+- one keyed before takes were NLA layers (its one action ``DualTalk_<take>_<character>`` is the
+  active action, :func:`.layers.legacy_take`): the action is unassigned (deleted once nothing plays
+  it), the animator's action that version pushed to its ``(kept by DualTalk)`` track is active
+  again, and the properties it keyed return to rest as above (the bones' pose recorded with it);
+- a take keyed over such a one (``replaced_take`` in the record): the values it replaced were that
+  older take's, so those properties return to rest too.
+
 Everything else stays: the animator's tracks, strips, actions, keys and drivers, the scene's frame
 range, shape-key slider ranges DualTalk opened, a mesh made single-user. Everything is checked
 before anything is written (:func:`plan_removal`), so a refusal (no take, linked or non-editable
@@ -44,8 +56,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import bpy
+import numpy as np
 
 from ...inference.core.errors import DualTalkError
+from ..rig import retarget
 from ..rig.layer_names import LAYERS
 from . import apply, companions, compat, layers, sound
 from .characters import find_mesh_and_armature, rig_meshes
@@ -97,6 +111,7 @@ class _Block:
     settings: dict[str, Any] = field(default_factory=dict)  # active-action settings to put back
     clear: bool = False  # it had no animation data before the take: drop what is left empty
     followers: list[tuple[Any, Any, float | None]] = field(default_factory=list)  # key, driver, value
+    legacy: Any = None  # an older DualTalk's single-action take active here, to unassign
 
 
 @dataclass
@@ -130,9 +145,10 @@ class RemovePlan:
     def question(self) -> str:
         """The confirmation: what goes, what comes back, what stays."""
         back = f"; {_names([repr(n) for n in self.restored])} plays again as before" if self.restored else ""
+        note = f" Note: {self.notes[0]}." if self.notes else ""
         return (
             f"Remove take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
-            f"{self.what()}{back}. Your own tracks, actions and keys stay."
+            f"{self.what()}{back}. Your own tracks, actions and keys stay.{note}"
         )
 
 
@@ -191,7 +207,7 @@ def carries_take(obj: Any) -> bool:
         idblocks = layers.character_idblocks(obj)
     except DualTalkError:
         return False
-    return any(our_tracks(b) for b in idblocks)
+    return any(our_tracks(b) or layers.legacy_take(b) is not None for b in idblocks)
 
 
 def _metas(idblocks: Iterable[Any]) -> list[dict[str, Any]]:
@@ -203,6 +219,9 @@ def _metas(idblocks: Iterable[Any]) -> list[dict[str, Any]]:
             strip = strips.get(layer)
             if strip is not None and is_ours(strip.action):
                 found.append(action_meta(strip.action))
+        old = layers.legacy_take(idblock)
+        if old is not None:
+            found.append(action_meta(old))
     return found
 
 
@@ -338,6 +357,68 @@ def _followers(
     return out
 
 
+REST_WORDS = "shape keys at 0, bones at the pose they held before the take"
+
+
+def _older_note(take: str, character: str, how: str) -> str:
+    return (
+        f"take {take!r} on {character!r} was {how} by an older DualTalk that did not record the values it "
+        f"replaced; the properties it keyed return to their rest values ({REST_WORDS}), not to un-keyed "
+        "values of yours"
+    )
+
+
+def _legacy_values(idblock: Any, action: Any) -> list[tuple[str, int, float]]:
+    """Each property a single-action take of an older DualTalk keys on ``idblock`` and its rest: 0 for
+    a shape key, the rotation recorded with the take (``rest``: the pose before it) for a bone or the
+    object; a property of another kind, or a rotation without a recorded rest, is left as it is."""
+    ad = idblock.animation_data
+    rests = action_meta(action).get("rest")
+    rests = rests if isinstance(rests, dict) else {}
+    out = []
+    for fc in compat.iter_fcurves(action, getattr(ad, "action_slot", None)):
+        path, index = fc.data_path, fc.array_index
+        owner_path, _, prop = path.rpartition(".")
+        if path.startswith("key_blocks[") and prop == "value":
+            out.append((path, index, 0.0))
+            continue
+        if not prop.startswith("rotation_"):
+            continue
+        try:
+            owner = idblock.path_resolve(owner_path) if owner_path else idblock
+            rest = rests.get(owner.name if owner_path else "")
+            quat = [float(v) for v in rest] if isinstance(rest, list) and len(rest) == 4 else None
+            mode = owner.rotation_mode
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if quat is None:
+            continue
+        have, vals = retarget.rotation_channels(np.array([quat], dtype=np.float64), mode)
+        if have == prop and index < vals.shape[1]:
+            out.append((path, index, float(vals[0, index])))
+    return out
+
+
+def _legacy_blocks(idblocks: list[Any], mesh: Any, arm: Any, notes: list[str]) -> list[_Block]:
+    """The blocks of a character whose take an older DualTalk keyed as one active action."""
+    blocks = []
+    for idblock in idblocks:
+        old = layers.legacy_take(idblock)
+        if old is None:
+            continue
+        values = _legacy_values(idblock, old)
+        block = _Block(idblock, [], values, _find_kept(idblock, {}, []), legacy=old)
+        if idblock == mesh.data.shape_keys:
+            block.followers = _followers(idblock, arm, values)
+        blocks.append(block)
+    if blocks:
+        take = str(action_meta(blocks[0].legacy).get("take", "take"))
+        notes.append(
+            _older_note(take, mesh.name, f"keyed as one action ({blocks[0].legacy.name!r}, without layers)")
+        )
+    return blocks
+
+
 def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str, list[_Block]]:
     """Check one character (refusing in one line) and plan its datablocks."""
     mesh, arm = find_mesh_and_armature(obj)
@@ -345,7 +426,11 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
     idblocks = layers.character_idblocks(obj)
     _refuse_locked(idblocks, mesh.name)
     if not any(our_tracks(b) for b in idblocks):
+        legacy = _legacy_blocks(idblocks, mesh, arm, notes)
+        if legacy:
+            return mesh.name, legacy
         raise DualTalkError(f"{mesh.name!r} carries no DualTalk take; there is nothing to remove")
+    unrecorded = ""
     key = mesh.data.shape_keys
     own = (
         {_ptr(s.action) for t in our_tracks(key) for s in t.strips if s.action} if key is not None else set()
@@ -376,6 +461,12 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
                 settings = {k: record[k] for k in layers.ACTIVE_SETTINGS if k in record}
             elif tracks and ad.action_blend_type == "COMBINE":
                 settings = {"blend_type": BLENDER_BLEND}
+        if tracks and not unrecorded and (not record or record.get("replaced_take")):
+            metas = _metas([idblock])
+            take = str(metas[0].get("take", "take")) if metas else "take"
+            how = "keyed" if not record else f"keyed over {record['replaced_take']!r}, a take keyed"
+            unrecorded = _older_note(take, mesh.name, how)
+            notes.append(unrecorded)
         values = _values(idblock, tracks, record)
         block = _Block(
             idblock,
@@ -401,6 +492,9 @@ def _doomed_actions(blocks: list[_Block]) -> list[Any]:
                 if strip.action is not None and is_ours(strip.action):
                     action, n = playing.get(_ptr(strip.action), (strip.action, 0))
                     playing[_ptr(action)] = (action, n + 1)
+        if block.legacy is not None:  # unassigned as the active action
+            action, n = playing.get(_ptr(block.legacy), (block.legacy, 0))
+            playing[_ptr(action)] = (action, n + 1)
     return [a for a, n in playing.values() if not a.use_fake_user and a.users - n <= 0]
 
 
@@ -485,6 +579,8 @@ def _restore_block(block: _Block) -> None:
     ad = idblock.animation_data
     for track in block.tracks:
         ad.nla_tracks.remove(track)
+    if block.legacy is not None and ad.action == block.legacy:
+        ad.action = None
     kept = block.kept
     if kept is not None:
         ad.action = kept.action
