@@ -24,8 +24,8 @@ key                    meaning
                        re-saved) is refused, never read one way or the other
 =====================  =========================================================
 
-Optional, written by the behaviour layer (``inference/behaviour``); readers that do not know
-them ignore them, so the format version stays 1:
+Optional, written by the behaviour layer (``inference/behaviour``); the format version stays 1,
+and ``requires`` names those a reader must honour:
 
 =====================  =========================================================
 ``gaze_target``        (T,) int8 gaze intent per frame: 1 = the partner's head, 0 = away
@@ -34,6 +34,14 @@ them ignore them, so the format version stays 1:
 ``overlay_channels``   (K,) ARKit channel names the layer adds on rigs' ARKit keys
 ``overlay``            (T, K) float32 weights for them (FLAME motion has no eyelid, eye
                        or brow channels of its own)
+``requires``           (N,) names of the features in the file that change what is keyed,
+                       so a reader must honour them: ``gaze`` (``gaze_target``/``gaze_dir``
+                       present), ``overlay`` (``overlay`` present). A reader refuses, in one
+                       line, a file requiring a feature it does not know (made by a newer
+                       DualTalk) instead of keying other eyes or faces without a word. Files
+                       written before the member existed have none and load as before
+                       (readers of that time ignore gaze and overlay arrays). ``exp``/``pose``
+                       are not listed: a copy of ``values``, ignoring them keys the same.
 =====================  =========================================================
 
 Only numpy is imported here so the Blender side can read motion files without torch.
@@ -61,6 +69,9 @@ from .numeric import check_real_dtype, finite_number, real_array, shown
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
+# the features a writer lists in ``requires`` and this reader honours (see the module docstring)
+REQUIRES_GAZE, REQUIRES_OVERLAY = "gaze", "overlay"
+KNOWN_FEATURES = frozenset((REQUIRES_GAZE, REQUIRES_OVERLAY))
 MAX_FRAMES = 25 * 60 * 60 * 4  # four hours at 25 fps: anything larger is not a take
 MAX_MEMBER_BYTES = 512 * 2**20  # the largest real member (four hours of 56 channels) is ~80 MB
 MAX_SECONDS = 4 * 60 * 60
@@ -278,9 +289,39 @@ def motion_archive(motion: Motion) -> bytes:
     if motion.overlay is not None:
         arrays["overlay_channels"] = np.array(motion.overlay_channels)
         arrays["overlay"] = motion.overlay
+    arrays["requires"] = np.array(required_features(motion), dtype=str)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return buffer.getvalue()
+
+
+def required_features(motion: Motion) -> list[str]:
+    """The features of ``motion`` a reader must honour (written as ``requires``), sorted."""
+    found = []
+    if motion.gaze_target is not None or motion.gaze_dir is not None:
+        found.append(REQUIRES_GAZE)
+    if motion.overlay is not None:
+        found.append(REQUIRES_OVERLAY)
+    return sorted(found)
+
+
+def _check_requires(data: np.lib.npyio.NpzFile, name: str) -> None:
+    """Refuse in one line a file that requires a feature this reader does not know (a newer
+    DualTalk's): keyed without it, the character would move otherwise than its maker meant. A file
+    without ``requires`` (written before it existed) requires nothing."""
+    if "requires" not in data.files:
+        return
+    raw = np.asarray(data["requires"]).reshape(-1)
+    if raw.size and raw.dtype.kind not in "US":
+        raise DualTalkError(f"{name}: requires must list feature names, got {raw.dtype} values")
+    names = {f.decode(errors="replace") if isinstance(f, bytes) else str(f) for f in raw.tolist()}
+    unknown = sorted(names - KNOWN_FEATURES)
+    if unknown:
+        said = ", ".join(repr(_short(f, 40)) for f in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        raise DualTalkError(
+            f"{name} was made by a newer DualTalk: it requires {said}, which this version does not "
+            "read; update the extension"
+        )
 
 
 def _scalar(data: np.lib.npyio.NpzFile, key: str, default: Any) -> Any:
@@ -416,6 +457,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                     raise DualTalkError(
                         f"{path.name} has motion format version {shown(raw_version)}; this build reads {VERSION}"
                     )
+                _check_requires(data, path.name)
                 space = str(_scalar(data, "space", ""))
                 if space in CHANNELS and "channels" in data.files:
                     stored = tuple(str(c) for c in data["channels"])
