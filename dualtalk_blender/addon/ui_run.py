@@ -873,6 +873,7 @@ def key_take(
 
     motion_a = load_motion(result["a"])
     motion_b = load_motion(result["b"])
+    engine = engine_name(result, motion_a, motion_b)
     a, b = check_characters(settings)
     fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
     rep_a, rep_b, n_markers = apply_dialogue(
@@ -886,7 +887,7 @@ def key_take(
         lo, hi = (f + shift for f in rep_a.replaced)
         return (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
-            f"(cross-faded over {lo}-{hi}) with the {result.get('engine', '?')} engine"
+            f"(cross-faded over {lo}-{hi}) with the {engine} engine"
         ) + _warning_tail(warnings)
     removed = 0
     sound = sound or TakeSound.of_panel(settings)
@@ -903,7 +904,7 @@ def key_take(
             frames=max(rep_a.frames, rep_b.frames),
         )
     parts = [
-        f"{result.get('engine', '?')} engine",
+        f"{engine} engine",
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
         f"{n_markers} turn markers",
         f"{len(strips)} sound strips" if strips else "no sound strip",
@@ -914,6 +915,17 @@ def key_take(
 
         parts.append(brief(result["transcript"]))
     return "DualTalk: animated " + ", ".join(parts) + _warning_tail(warnings)
+
+
+def engine_name(result: dict[str, Any], motion_a: Any, motion_b: Any) -> str:
+    """The engine a take was made with: as its ``result.json`` says, else as its motion files record
+    it (a take folder without one: an older version's, or an ``infer --out`` folder); "?" only
+    when neither says."""
+    said = result.get("engine")
+    if isinstance(said, str) and said:
+        return said
+    named = list(dict.fromkeys(str(m.engine) for m in (motion_a, motion_b) if str(m.engine)))
+    return " and ".join(named) or "?"
 
 
 def source_warnings(result: dict[str, Any]) -> list[str]:
