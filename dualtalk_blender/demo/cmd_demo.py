@@ -177,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
     ):
         wav = out / "dialogue.wav"
         write_stereo(staged[wav], conv)
+        record_recording(dialogue, wav, staged[wav])
 
         # 2. motion from the network ------------------------------------------------
         take = _write_take(req, dialogue, engines, staged, out, progress)
@@ -210,6 +211,22 @@ def run(args: argparse.Namespace) -> int:
     if stale:
         print(f"note:     {', '.join(stale)}: from an earlier run, not this one (left as they were)")
     return 0
+
+
+def record_recording(dialogue: Any, wav: Path, written: Path) -> None:
+    """Say in the take which recording it was made from, as ``animate`` does (``source``: file, part,
+    speakers' order and contents; ``rig/plan.audio_record``): ``--range`` on the demo scene then
+    checks the audio it is given is ``dialogue.wav`` instead of warning that it cannot. ``written``
+    is the staged file: the same bytes as ``wav`` once in place."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    dialogue.source.update(
+        audio=str(wav),
+        swap=False,
+        start=0.0,
+        end=float(dialogue.duration),
+        fingerprint=recording_fingerprint([written]),
+    )
 
 
 class _FinalNames:
