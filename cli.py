@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
+import io
+import locale
 import logging
 import os
 import select
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO, cast
 
 # name -> (module relative to this package, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -87,12 +90,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130)."""
+    """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130).
+
+    The process's surroundings are made whole first: a standard stream started closed (``>&-``,
+    some daemons and schedulers) reads from or writes to ``/dev/null``; a working folder that no
+    longer exists is refused in one line (torch's libraries abort the process there, exit 2, with
+    pages of noise); and stderr, which carries only progress, warnings and the ``error:`` line, is
+    dropped rather than allowed to stop the run once it cannot be written.
+    """
+    _open_standard_streams()
+    gone = _cwd_problem()
+    if gone is not None:
+        print(f"error: {gone}", file=sys.stderr)
+        return 2
     from .inference.core import interrupts
+    from .inference.core.progress import StdoutLost
 
     try:
-        with interrupts.handle_signals(), _results_only_on_stdout(argv), _warnings_as_lines():
+        with (
+            _stderr_or_nothing(),
+            interrupts.handle_signals(),
+            _results_only_on_stdout(argv),
+            _warnings_as_lines(),
+        ):
             return _main(argv)
+    except StdoutLost as exc:  # the last of stdout, flushed after the run, found the disk full
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:
         # Whoever read our stdout has gone (``... | head``): stop quietly, as Unix tools do, and
         # point stdout at /dev/null so the interpreter's own final flush cannot fail again.
@@ -100,6 +124,93 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, 1)
         os.close(devnull)
         return 128 + signal.SIGPIPE
+
+
+def _cwd_problem() -> str | None:
+    """Why the working folder cannot serve the run, or None. Checked before anything is imported:
+    in a deleted folder torch's math library aborts the process while loading (exit 2, pages of
+    leak reports, no summary, locks and temporaries left behind)."""
+    try:
+        os.getcwd()
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            why = "no longer exists (was it deleted while this job waited?)"
+        else:
+            why = f"cannot be read ({exc.strerror})"
+        return f"the current folder {why}; cd to an existing folder and run again"
+    return None
+
+
+def _open_standard_streams() -> None:
+    """File descriptors 0, 1 and 2 that the process started without are opened on ``/dev/null``.
+
+    Python leaves ``sys.stdout`` (...) None then, and every print failed as an internal error;
+    worse, the next file opened would get the free descriptor and receive Blender's C-level prints.
+    """
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            encoding = "utf-8" if sys.flags.utf8_mode else locale.getpreferredencoding(False)
+            mode, buffering = ("r", -1) if fd == 0 else ("w", 1)
+            stream = open(
+                fd, mode, buffering=buffering, encoding=encoding, errors="backslashreplace", closefd=False
+            )
+            setattr(sys, name, stream)
+
+
+class _DroppedWhenBroken:
+    """``sys.stderr`` that swallows its own write errors: once the reader has gone (``2>&1 | head``,
+    a restarted log shipper) or the log volume is full, descriptor 2 is pointed at ``/dev/null`` and
+    the run carries on. Progress and warnings are not the product; the exit status still tells."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.dropped = False
+
+    def write(self, text: str) -> int:
+        if not self.dropped:
+            try:
+                return self._stream.write(text)
+            except (OSError, ValueError):
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.dropped:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._drop()
+
+    def _drop(self) -> None:
+        self.dropped = True
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            if self._stream.fileno() == 2:  # C-level prints and the interpreter's last flush go nowhere
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+                self._stream.flush()  # what the failed write left in the buffer, now harmlessly
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _stderr_or_nothing() -> Iterator[None]:
+    previous = sys.stderr
+    sys.stderr = cast(TextIO, _DroppedWhenBroken(previous))
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        sys.stderr = previous
 
 
 class _LevelPrefix(logging.Formatter):
@@ -147,8 +258,11 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
         return
     sys.stdout.flush()
     saved = os.dup(1)
-    results = os.fdopen(
-        saved, "w", encoding=sys.stdout.encoding or "utf-8", errors="backslashreplace", buffering=1
+    results = _ResultLines(
+        open(saved, "wb"),
+        encoding=sys.stdout.encoding or "utf-8",
+        errors="backslashreplace",
+        line_buffering=True,
     )
     os.dup2(2, 1)
     previous, sys.stdout = sys.stdout, results
@@ -158,9 +272,56 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
         gone = _reader_gone(saved)
         os.dup2(saved, 1)
         sys.stdout = previous
-        results.close()  # flushes; a gone reader raises BrokenPipeError, and the file is closed anyway
+        # what is left of a line without its newline: a write that fails only now is said now (a
+        # write that failed during the run already said so: the run's error) ...
+        last = None if results.failed else _last_flush(results)
+        with contextlib.suppress(Exception):  # ... and the file is closed anyway
+            results.close()
+        if last is not None:
+            raise last
         if gone:  # argparse's help swallows the write error: say it the Unix way all the same
             raise BrokenPipeError("the reader of stdout has gone")
+
+
+class _ResultLines(io.TextIOWrapper):
+    """The real stdout during a run. A reader that has gone stays ``BrokenPipeError`` (the run ends
+    quietly, 141); any other failure to write (a full log volume: ``>/dev/full``) is one line,
+    :class:`~.inference.core.progress.StdoutLost`, not an internal error after the work is done."""
+
+    failed = False
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except OSError as exc:
+            raise self._lost(exc) from None
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as exc:
+            raise self._lost(exc) from None
+
+    def _lost(self, exc: OSError) -> Exception:
+        from .inference.core.progress import StdoutLost
+
+        self.failed = True
+        if isinstance(exc, BrokenPipeError):
+            return exc
+        why = exc.strerror or type(exc).__name__
+        return StdoutLost(
+            f"could not write to stdout ({why}): the lines printed there are lost; the files written are whole"
+        )
+
+
+def _last_flush(results: _ResultLines) -> BaseException | None:
+    try:
+        results.flush()
+    except BrokenPipeError:
+        return None  # told by ``_reader_gone``, or by the pipe's write that failed before
+    except Exception as exc:  # StdoutLost
+        return exc
+    return None
 
 
 def _reader_gone(fd: int) -> bool:
@@ -207,6 +368,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return interrupts.exit_code()
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader of stdout has gone: ``main`` ends the run quietly (141)
+        raise
     except MemoryError:
         print(
             "error: out of memory; try a shorter --start/--end range or a smaller --window", file=sys.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from .core.errors import DualTalkError
 from .core.fileio import sha256_file
 from .core.progress import ConsoleBar
 from .download import DEFAULT_URL, default_model_dir, download
@@ -19,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         metavar="PATH",
-        help=f"destination folder or file (default: {default_model_dir()}/DualTalk.pth)",
+        help=f"destination folder or file (default: {_default_destination()})",
     )
     parser.add_argument(
         "--sha256", metavar="HEX", help="expected sha256 (default: the digest the server reports)"
@@ -30,6 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--retries", type=int, default=3, help="reconnect this many times after a dropped connection"
     )
+
+
+def _default_destination() -> str:
+    """Where a download goes without --out, as the help says it (the help must answer anywhere)."""
+    try:
+        return f"{default_model_dir()}/DualTalk.pth"
+    except DualTalkError:  # no home folder (a container's user id without HOME)
+        return (
+            "$DUALTALK_HOME/DualTalk.pth, else ~/.cache/dualtalk/DualTalk.pth; this user has no home "
+            "folder, so set DUALTALK_HOME or give --out"
+        )
 
 
 def run(args: argparse.Namespace) -> int:

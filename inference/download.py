@@ -44,10 +44,30 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1 << 20
 
 
+NO_HOME = "this user has no home folder (HOME is not set, and the system's user list has no entry for it)"
+
+
 def default_model_dir() -> Path:
-    """``$DUALTALK_HOME`` if set, else ``~/.cache/dualtalk``."""
+    """``$DUALTALK_HOME`` if set, else ``~/.cache/dualtalk``; one line where there is no home
+    folder (a container farm's arbitrary user id without ``HOME``): set DUALTALK_HOME or give --out."""
     env = os.environ.get("DUALTALK_HOME")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "dualtalk"
+    if env:
+        return _expand(env, "DUALTALK_HOME")
+    try:
+        return Path.home() / ".cache" / "dualtalk"
+    except RuntimeError:  # Path.home(): "Could not determine home directory."
+        raise DualTalkError(
+            f"no default download folder: {NO_HOME}; set DUALTALK_HOME to a folder or give --out PATH"
+        ) from None
+
+
+def _expand(path: str | os.PathLike[str], where: str) -> Path:
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # "~/x" where there is no home folder
+        raise DualTalkError(
+            f"{where} {os.fspath(path)!r} starts with '~', but {NO_HOME}; give the full path"
+        ) from None
 
 
 def _sha_from_headers(headers: list) -> str | None:
@@ -118,7 +138,7 @@ def download(
         raise DualTalkError(f"--sha256 must be 64 hex digits, got {sha256!r}")
     if not re.match(r"^https?://", url):
         raise DualTalkError(f"only http(s) URLs can be downloaded, got {url!r}")
-    dest = Path(dest).expanduser() if dest is not None else default_model_dir()
+    dest = _expand(dest, "--out") if dest is not None else default_model_dir()
     if dest.is_dir() or dest.suffix == "":
         name = Path(urllib.parse.urlparse(url).path).name or DEFAULT_FILENAME
         dest = dest / name

@@ -114,7 +114,9 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
         raise DualTalkError(f"unknown device {device!r} (use auto, cpu or cuda)") from None
     if dev.type == "cuda":
         if not torch.cuda.is_available():
-            raise DualTalkError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
+            raise DualTalkError(
+                f"--device {name} was asked for but no CUDA GPU is available; use --device cpu"
+            )
         if dev.index is not None and dev.index >= torch.cuda.device_count():
             raise DualTalkError(f"there is no GPU {dev.index} (found {torch.cuda.device_count()})")
     elif dev.type != "cpu":

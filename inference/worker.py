@@ -100,12 +100,25 @@ def _watch_parent() -> None:
 
 def read_job(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Parse and normalise a job file; raises :class:`DualTalkError` with one line on bad input."""
-    path = Path(path)
+    # a folder, a pipe (which would wait for a writer forever) or a file we may not read is said as
+    # such, in the words ``animate --job`` uses, not as "not readable JSON" (imported here: numpy,
+    # which a Python without the dependencies lacks, is then reported by ``run`` in its own words)
+    from .core.inputs import check_input_file
+
+    path = check_input_file(path, "job file")
     try:
-        job = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DualTalkError(f"job file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except PermissionError:
+        raise DualTalkError(f"job file {path} cannot be opened (permission denied)") from None
+    except OSError as exc:
+        raise DualTalkError(f"job file {path} cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise DualTalkError(f"job file {path.name} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        job = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise DualTalkError(f"job file {path.name} is not readable JSON ({exc})") from None
     if not isinstance(job, dict):
         raise DualTalkError(f"job file {path.name} must hold a JSON object")
@@ -156,6 +169,8 @@ def run_job(job: dict[str, Any], progress: JsonLines) -> dict[str, Any]:
 def _protocol_stream():
     """Keep the real stdout for protocol lines and send everything else (prints from
     libraries, C-level output) to stderr, so stray output can never corrupt the protocol."""
+    if sys.stdout is None:  # started without fd 1 (the command line opens /dev/null there first)
+        return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - the protocol stream of the run
     sys.stdout.flush()
     try:
         proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)

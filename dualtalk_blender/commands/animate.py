@@ -885,13 +885,24 @@ def _failure(exc: BaseException, name: str) -> tuple[str, int, bool]:
 
 def _ending(exc: BaseException) -> tuple[str, int, str]:
     """How a batch that did not run to its end reads in its summary: the error line, the exit code
-    and the status (``interrupted``; ``refused`` for a bad job file; ``error`` for a bug)."""
+    and the status (``interrupted``; ``refused`` for a bad job file; ``error`` for a bug).
+
+    stdout lost stops the batch as a signal does (``interrupted``): its reader gone (``| head -1``)
+    with the exit Unix tools give, 141 (128 + SIGPIPE), without an ``error:`` line; a stdout that
+    cannot be written (a full log volume) with its one line and exit 2. The shots done before it
+    are done, their result lines lost; this report is the record of the run."""
+    from ...inference.core.progress import StdoutLost
+
     if isinstance(exc, KeyboardInterrupt):
         return interrupts.message(exc), interrupts.exit_code(exc), "interrupted"
     if isinstance(exc, CancelledError):
         return str(exc), exc.exit_code, "interrupted"
     if interrupts.received() is not None:
         return interrupts.message(), interrupts.exit_code(), "interrupted"
+    if isinstance(exc, BrokenPipeError):
+        return "the reader of stdout has gone (broken pipe)", 141, "interrupted"  # 128 + SIGPIPE
+    if isinstance(exc, StdoutLost):
+        return str(exc), exc.exit_code, "interrupted"
     if isinstance(exc, DualTalkError):
         return str(exc), exc.exit_code, "refused"
     return " ".join(f"internal error ({type(exc).__name__}: {exc})".split()), 1, "error"
@@ -956,7 +967,22 @@ def _write_summary(
         "shots": [asdict(o) for o in outcomes],
     }
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(_as_text(report), indent=2) + "\n", encoding="utf-8")
+
+
+def _as_text(value: Any) -> Any:
+    """The report's strings as strict JSON readers take them: a file name's bytes that are not text
+    in this locale (held as lone surrogates, ``\udcc3``) shown escaped (``\xc3``), as the result lines
+    show them."""
+    from ..rig.options import escaped, is_unicode
+
+    if isinstance(value, str):
+        return value if is_unicode(value) else escaped(value)
+    if isinstance(value, dict):
+        return {_as_text(k): _as_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_text(v) for v in value]
+    return value
 
 
 def _is_summary(path: Path) -> bool:

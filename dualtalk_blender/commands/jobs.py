@@ -35,9 +35,11 @@ a warning naming it (as the CLI warns for ``--resolution``/``--samples`` without
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -153,7 +155,7 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
     try:  # "\udcff" is a file name's byte 0xff (Python's escape); a lone "\ud800" is no file name
         os.fsencode(value)
     except UnicodeEncodeError:
-        raise DualTalkError(f"{where}: path '{escaped(value)}' is not valid Unicode text") from None
+        raise DualTalkError(_unencodable(value, where)) from None
     win = PureWindowsPath(value)
     is_abs = Path(value).is_absolute() or bool(win.drive) or value.startswith(("\\", "/"))
     parts = PurePosixPath(value.replace("\\", "/")).parts
@@ -176,6 +178,19 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
             "file's folder or an absolute path on this machine"
         )
     return Path(value)
+
+
+def _unencodable(value: str, where: str) -> str:
+    """Why ``value`` cannot be a file name here: text that is not Unicode (a lone surrogate), or,
+    far more often, good text that this process's locale cannot spell as a file name (``é`` where
+    file names are ASCII: ``LC_ALL=C`` with Python's UTF-8 mode off), which the user fixes by locale."""
+    encoding = sys.getfilesystemencoding()
+    if is_unicode(value) and codecs.lookup(encoding).name != "utf-8":
+        return (
+            f"{where}: path '{escaped(value)}' cannot be written as a file name in this locale (its file "
+            f"names are {encoding}); set PYTHONUTF8=1 or a UTF-8 locale (LC_ALL=C.UTF-8)"
+        )
+    return f"{where}: path '{escaped(value)}' is not valid Unicode text"
 
 
 # what a shell or Windows expands and a job file does not, where it would have been expanded: a

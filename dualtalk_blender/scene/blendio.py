@@ -96,7 +96,7 @@ def quiet_stdout() -> Iterator[None]:
     if os.environ.get("DUALTALK_DEBUG"):
         yield
         return
-    sys.stdout.flush()
+    _flush(sys.stdout)
     saved = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -104,7 +104,7 @@ def quiet_stdout() -> Iterator[None]:
         with contextlib.redirect_stdout(io.StringIO()):  # operator reports printed from Python
             yield
     finally:
-        sys.stdout.flush()
+        _flush(sys.stdout)
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
@@ -122,7 +122,7 @@ def quiet_native_output() -> Iterator[None]:
         yield
         return
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+        _flush(stream)
     saved = [os.dup(1), os.dup(2)]
     reports = io.StringIO()
     with tempfile.TemporaryFile() as log:
@@ -135,10 +135,20 @@ def quiet_native_output() -> Iterator[None]:
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:] + reports.getvalue()[-2000:])
+            with contextlib.suppress(
+                AttributeError, OSError, ValueError
+            ):  # no stderr to tell: the error still goes up
+                sys.stderr.write(log.read().decode(errors="replace")[-4000:] + reports.getvalue()[-2000:])
             raise
         finally:
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             for fd in saved:
                 os.close(fd)
+
+
+def _flush(stream: Any) -> None:
+    """Flush a standard stream before its descriptor is swapped: one that is None (the process
+    started without it; Blender on Windows has no console) or closed has nothing to flush."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        stream.flush()

@@ -15,7 +15,13 @@ import threading
 import time
 from typing import IO, Protocol
 
-from .errors import CancelledError
+from .errors import CancelledError, DualTalkError
+
+
+class StdoutLost(DualTalkError):
+    """stdout could not be written (a full log volume, an I/O error; not a reader that has gone, which
+    is ``BrokenPipeError`` and ends the run quietly with 141): the files the command wrote are
+    whole, the lines it printed there are lost. A batch stops at it (its summary: ``interrupted``)."""
 
 
 class Progress(Protocol):
@@ -54,19 +60,34 @@ class Recorder(Silent):
 
 
 class ConsoleBar(Silent):
-    """A one-line bar on stderr, redrawn at most every 0.1 s; plain lines when not a TTY."""
+    """A one-line bar on stderr, redrawn at most every 0.1 s; plain lines when not a TTY.
+
+    Progress is not the product: a stream that cannot be written (its reader has gone, a full log
+    volume, no stderr at all) is dropped and the run goes on without a bar."""
 
     def __init__(self, stream: IO[str] | None = None, width: int = 28) -> None:
         super().__init__()
         self.stream = stream or sys.stderr
+        self.dropped = self.stream is None  # ``sys.stderr`` is None when the process started without fd 2
         self.width = width
         self._last = 0.0
         self._stage = ""
         self._step = ""
-        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        try:
+            self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        except (OSError, ValueError):  # a closed stream
+            self._tty = False
 
     def update(self, stage: str, fraction: float, message: str = "") -> None:
         self.check_cancel()
+        if self.dropped:
+            return
+        try:
+            self._draw(stage, fraction, message)
+        except (OSError, ValueError):  # the reader went away, the disk is full, the stream was closed
+            self.dropped = True
+
+    def _draw(self, stage: str, fraction: float, message: str) -> None:
         now = time.monotonic()
         fraction = min(max(float(fraction), 0.0), 1.0)
         new_stage = stage != self._stage
