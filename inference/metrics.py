@@ -34,6 +34,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -106,10 +107,24 @@ def kmeans(x: np.ndarray, k: int, *, seed: int = 0, iters: int = 100) -> np.ndar
     return c
 
 
+ASSIGN_BYTES = 32 << 20  # the most one block of frame-to-centre differences may hold
+
+
 def assign(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Index of the nearest centre for each row of ``x``."""
-    d = ((np.asarray(x, np.float64)[:, None, :] - centres[None]) ** 2).sum(-1)
-    return d.argmin(1)
+    """Index of the nearest centre for each row of ``x``.
+
+    Worked out in blocks of rows, each difference array at most :data:`ASSIGN_BYTES` (the whole
+    (N, k, d) array was 1.44 GB for an hour of motion, built on every k-means pass); each row's
+    distances are the same sums as in one piece, so the labels are identical.
+    """
+    x = np.asarray(x, np.float64)
+    centres = np.asarray(centres, np.float64)
+    rows = max(1, ASSIGN_BYTES // max(1, 8 * centres.shape[0] * max(1, x.shape[1] if x.ndim > 1 else 1)))
+    out = np.empty(len(x), dtype=np.intp)
+    for lo in range(0, len(x), rows):
+        d = ((x[lo : lo + rows, None, :] - centres[None]) ** 2).sum(-1)
+        out[lo : lo + rows] = d.argmin(1)
+    return out
 
 
 def sid(pred: np.ndarray, gt: np.ndarray, k: int, *, fit: str = "gt", seed: int = 0) -> float:
@@ -153,8 +168,16 @@ class Sequence:
     partner: np.ndarray
 
 
-def sequence_metrics(seq: Sequence, space: str, *, sid_fit: str = "gt") -> dict[str, dict[str, float]]:
-    """``{group: {metric: value}}`` for one sequence."""
+def sequence_metrics(
+    seq: Sequence,
+    space: str,
+    *,
+    sid_fit: str = "gt",
+    progress: Any = None,
+    share: tuple[float, float] = (0.0, 1.0),
+) -> dict[str, dict[str, float]]:
+    """``{group: {metric: value}}`` for one sequence; ``progress`` hears stage ``eval`` before each
+    metric group (the clustering of a long sequence takes a while), within ``share`` of the stage."""
     if space not in GROUPS:
         raise DualTalkError(f"no metric groups for motion space {space!r}")
     t = min(len(seq.pred), len(seq.gt), len(seq.partner))
@@ -162,7 +185,11 @@ def sequence_metrics(seq: Sequence, space: str, *, sid_fit: str = "gt") -> dict[
         raise DualTalkError(f"{seq.name}: needs at least two frames to score")
     pred, gt, partner = seq.pred[:t], seq.gt[:t], seq.partner[:t]
     out: dict[str, dict[str, float]] = {}
-    for group, sl in GROUPS[space]:
+    groups = GROUPS[space]
+    for k, (group, sl) in enumerate(groups):
+        if progress is not None:
+            lo, hi = share
+            progress.update("eval", lo + (hi - lo) * k / len(groups), f"{seq.name}: {group} ({t:,} frames)")
         p, g, q = pred[:, sl], gt[:, sl], partner[:, sl]
         out[group] = {
             "FD": frechet_distance(p, g),
@@ -183,9 +210,8 @@ def evaluate_sequences(
         raise DualTalkError("no sequences to score")
     per = []
     for i, s in enumerate(seqs):
-        if progress is not None:
-            progress.update("eval", i / len(seqs), s.name)
-        per.append(sequence_metrics(s, space, sid_fit=sid_fit))
+        share = (i / len(seqs), (i + 1) / len(seqs))
+        per.append(sequence_metrics(s, space, sid_fit=sid_fit, progress=progress, share=share))
     if progress is not None:
         progress.update("eval", 1.0, f"{len(seqs)} sequences")
     return {

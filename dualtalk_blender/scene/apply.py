@@ -444,13 +444,14 @@ def _mutual_gaze(
     reps: tuple[ApplyReport, ApplyReport],
     options: ApplyOptions,
     reports: tuple[CharacterReport, CharacterReport],
+    progress: Any = None,
 ) -> tuple[ApplyReport, ApplyReport]:
     """Key each character's eyes on the other's head on its *partner* frames (see :mod:`.gaze`).
 
     Both heads are read back from the scene after their motion is keyed, every motion frame, so
     the eyes follow characters the user has animated and make up for the head's own motion.
     """
-    aimed = _aimed(scene, objs, motions, reps, options, reports)
+    aimed = _aimed(scene, objs, motions, reps, options, reports, progress)
     out = []
     for i in range(2):
         motion = aimed[i]
@@ -458,6 +459,7 @@ def _mutual_gaze(
             out.append(reps[i])
             continue
         out.append(_merged(apply_motion(objs[i], motion, options, scene=scene, report=reports[i]), reps[i]))
+        _say(progress, 0.9 + 0.1 * i, f"{reps[i].character}: eyes keyed")
     return out[0], out[1]
 
 
@@ -468,6 +470,7 @@ def _aimed(
     reps: tuple[ApplyReport, ApplyReport],
     options: ApplyOptions,
     reports: tuple[CharacterReport, CharacterReport],
+    progress: Any = None,
 ) -> list[Motion | None]:
     """Each motion with its eyes (and ``options.head_turn`` of its head) on the partner, from both
     heads as the scene plays them now; None for a motion without gaze intent."""
@@ -475,7 +478,7 @@ def _aimed(
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
     frames = reps[0].first_frame + layers.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
-    samples = gaze.sample(scene, list(reports), frames)
+    samples = gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.2, 0.8))
     out: list[Motion | None] = []
     for i in range(2):
         motion = motions[i]
@@ -485,6 +488,26 @@ def _aimed(
         own, other = ({k: v[: motion.num_frames] for k, v in samples[j].items()} for j in (i, 1 - i))
         out.append(gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), options.head_turn))
     return out
+
+
+class _Share:
+    """A progress whose fractions fill ``lo``..``hi`` of the stage (None: no progress)."""
+
+    def __init__(self, progress: Any, lo: float, hi: float) -> None:
+        self.progress, self.lo, self.hi = progress, lo, hi
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        if self.progress is not None:
+            self.progress.update(stage, self.lo + (self.hi - self.lo) * float(fraction), message)
+
+    def check_cancel(self) -> None:
+        if self.progress is not None:
+            self.progress.check_cancel()
+
+
+def _say(progress: Any, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress.update("keying", fraction, message)
 
 
 def _merged(rep: ApplyReport, earlier: ApplyReport) -> ApplyReport:
@@ -500,6 +523,7 @@ def _range_with_gaze(
     motions: tuple[Motion, Motion],
     options: ApplyOptions,
     reports: tuple[CharacterReport, CharacterReport],
+    progress: Any = None,
 ) -> tuple[ApplyReport, ApplyReport]:
     """Re-generate a range with eye contact, aimed as the whole take was.
 
@@ -515,7 +539,7 @@ def _range_with_gaze(
             span = check_frame_span(scene, motion, options.start_frame)  # all the frames it covers
             whole = options.replace(replace_range=span, crossfade=0)
             raw.append(apply_motion(obj, motion, whole, scene=scene, report=report))
-        aimed = _aimed(scene, objs, motions, (raw[0], raw[1]), options, reports)
+        aimed = _aimed(scene, objs, motions, (raw[0], raw[1]), options, reports, progress)
     out = [
         _merged(apply_motion(obj, aim or motion, options, scene=scene, report=report), first)
         for obj, motion, aim, report, first in zip(objs, motions, aimed, reports, raw, strict=True)
@@ -531,18 +555,22 @@ def _key_pair(
     reports: tuple[CharacterReport, CharacterReport],
     *,
     aiming: bool,
+    progress: Any = None,
 ) -> tuple[ApplyReport, ApplyReport]:
     """Key both characters' motion: the whole take, or the range of it. A range refused on B puts
     A's keys back: a refused re-generation changes neither take."""
 
     def both() -> tuple[ApplyReport, ApplyReport]:
         rep_a = apply_motion(objs[0], motions[0], options, scene=scene, report=reports[0])
-        return rep_a, apply_motion(objs[1], motions[1], options, scene=scene, report=reports[1])
+        _say(progress, 0.1, f"{rep_a.character}: {rep_a.curves} curves keyed")
+        rep_b = apply_motion(objs[1], motions[1], options, scene=scene, report=reports[1])
+        _say(progress, 0.2, f"{rep_b.character}: {rep_b.curves} curves keyed")
+        return rep_a, rep_b
 
     if options.replace_range is None:
         return both()
     with layers.kept_on_failure(objs):
-        return _range_with_gaze(scene, objs, motions, options, reports) if aiming else both()
+        return _range_with_gaze(scene, objs, motions, options, reports, progress) if aiming else both()
 
 
 def _inspect_pair(
@@ -571,12 +599,15 @@ def apply_dialogue(
     *,
     scene: Any = None,
     reports: tuple[CharacterReport | None, CharacterReport | None] = (None, None),
+    progress: Any = None,
 ) -> tuple[ApplyReport, ApplyReport, int]:
     """Key both characters (and turn markers) as one undo step.
 
     ``reports``: the characters' :func:`inspect_for` results when the caller already has them
     (the add-on's preflight); a None is inspected here. Each character is inspected at most
-    once per call, the gaze pass included.
+    once per call, the gaze pass included. ``progress`` (:mod:`...inference.core.progress`) hears
+    stage ``keying`` as each character is keyed and while the heads are read for eye contact
+    ("aiming the eyes: frame n/N"), and may cancel there.
     """
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
@@ -588,7 +619,9 @@ def apply_dialogue(
     for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner)
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
-    rep_a, rep_b = _key_pair(scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming)
+    rep_a, rep_b = _key_pair(
+        scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming, progress=progress
+    )
     shared_rig = pair[0].armature
     if shared_rig is not None and shared_rig == pair[1].armature:
         # one armature object holds one action: B's head and bone motion replaced A's
@@ -598,7 +631,9 @@ def apply_dialogue(
             "its own armature (Object > Relations > Make Single User, or duplicate the rig with Shift+D)"
         )
     if aiming and inner.replace_range is None:
-        rep_a, rep_b = _mutual_gaze(scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair)
+        rep_a, rep_b = _mutual_gaze(
+            scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress
+        )
     n_markers = 0
     if options.markers and options.replace_range is None:  # a range keeps the take's markers
         n_markers = add_turn_markers(

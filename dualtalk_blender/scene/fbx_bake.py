@@ -133,6 +133,57 @@ def _shape_keys_without_meshes(scene: Any, meshes: list[Any]) -> Iterator[None]:
         bpy.data.objects.remove(probe)
 
 
+REPORT_EVERY = 250  # frames the exporter samples between two progress lines
+
+
+class _Reported:
+    """What :func:`frames_reported` saw: a cancel asked while Blender could not be interrupted."""
+
+    def __init__(self) -> None:
+        self.cancel: BaseException | None = None
+
+    def check(self) -> None:
+        if self.cancel is not None:
+            raise self.cancel
+
+
+@contextlib.contextmanager
+def frames_reported(scene: Any, progress: Any) -> Iterator[_Reported]:
+    """While active, every :data:`REPORT_EVERY` frames the FBX exporter samples tells ``progress``
+    (stage ``fbx``, "sampling frame n/N" of the scene's range).
+
+    The exporter's bake loop calls ``frame_set`` for each frame; a frame-change handler hears it.
+    An exception raised in a handler is swallowed by Blender, so a cancel (``update`` raising
+    :class:`...inference.core.errors.CancelledError`) is kept and raised by :meth:`_Reported.check`
+    after the exporter returns.
+    """
+    reported = _Reported()
+    if progress is None:
+        yield reported
+        return
+    first, last = int(scene.frame_start), int(scene.frame_end)
+    total = max(1, last - first + 1)
+    seen = [0]
+
+    def heard(changed: Any, depsgraph: Any = None) -> None:
+        if changed != scene or reported.cancel is not None:
+            return
+        seen[0] += 1
+        if seen[0] % REPORT_EVERY:
+            return
+        done = min(max(changed.frame_current - first + 1, 0), total)
+        try:
+            progress.update("fbx", 0.99 * done / total, f"sampling frame {done:,}/{total:,}")
+        except BaseException as exc:  # noqa: BLE001 - handed back after the exporter returns
+            reported.cancel = exc
+
+    bpy.app.handlers.frame_change_post.append(heard)
+    try:
+        yield reported
+    finally:
+        bpy.app.handlers.frame_change_post.remove(heard)
+
+
 @contextlib.contextmanager
 def bake_only_animated(
     scene: Any, armatures: Iterable[Any], *, skip_meshes: bool = True, only_animated: bool = True

@@ -119,8 +119,13 @@ def export_fbx(
     scope: str = "full",
     speedups: Iterable[str] = SPEEDUPS,
     exporter_options: dict[str, Any] | None = None,
+    progress: Any = None,
 ) -> Path:
     """Export ``objects`` (characters: meshes or armatures) with animation to ``path``.
+
+    ``progress`` (:mod:`...inference.core.progress`) hears stage ``fbx`` while the exporter samples
+    the frames ("sampling frame n/N", :func:`.fbx_bake.frames_reported`); a cancel asked meanwhile
+    stops the export once the exporter returns, and no file is left.
 
     ``exporter_options`` override Blender's exporter settings (e.g. ``bake_anim_simplify_factor``
     for a lighter, lossy file); ``bench fbx`` uses them to measure each option side by side.
@@ -142,8 +147,8 @@ def export_fbx(
         with _object_mode(), _selection_kept():
             if scope == "face":
                 with fbx_bake.face_only(scene, chosen) as face:
-                    return _export(face, path, scene, speedups, overrides)
-            return _export(chosen, path, scene, speedups, overrides)
+                    return _export(face, path, scene, speedups, overrides, progress)
+            return _export(chosen, path, scene, speedups, overrides, progress)
     except OSError as exc:  # the temporary file beside it could not be made (a name too long...)
         raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
 
@@ -225,7 +230,14 @@ def _selection_kept() -> Iterator[None]:
             view_layer.objects.active = active
 
 
-def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overrides: dict[str, Any]) -> Path:
+def _export(
+    chosen: list[Any],
+    path: Path,
+    scene: Any,
+    speedups: set[str],
+    overrides: dict[str, Any],
+    progress: Any = None,
+) -> Path:
     view_layer = bpy.context.view_layer
     if view_layer is None:
         raise RuntimeError("Blender has no active view layer")
@@ -272,6 +284,7 @@ def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overr
                     skip_meshes="skip_meshes" in speedups,
                     only_animated="only_animated" in speedups,
                 ),
+                fbx_bake.frames_reported(scene, progress) as reported,
             ):
                 settings = {
                     "check_existing": False,
@@ -290,6 +303,7 @@ def _export(chosen: list[Any], path: Path, scene: Any, speedups: set[str], overr
                     "path_mode": "AUTO",
                 }
                 result = bpy.ops.export_scene.fbx(filepath=str(tmp), **{**settings, **overrides})
+            reported.check()  # a cancel asked while the exporter ran: no file is moved into place
             if "FINISHED" not in result:
                 raise DualTalkError(f"Blender's FBX exporter did not finish writing {path.name}")
     finally:

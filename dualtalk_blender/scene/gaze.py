@@ -1,8 +1,9 @@
 """Mutual gaze in the scene: on *partner* frames the eyes point at the other character's head.
 
-Both heads are evaluated every motion frame (``scene.frame_set``), after their head motion is
-keyed, so the direction follows the characters wherever they are animated to stand and
-whichever way their heads turn. :mod:`..rig.gaze` does the arithmetic; this module reads the
+Both heads are known every motion frame, after their head motion is keyed, so the direction
+follows the characters wherever they are animated to stand and whichever way their heads turn:
+the scene is evaluated (``scene.frame_set``) at a fraction of the frames and the rest worked out
+within a stated bound (:func:`sample`). :mod:`..rig.gaze` does the arithmetic; this module reads the
 scene and returns motions whose ``eyeLook*`` channels (or FLAME overlay) hold the result, to be
 keyed like any other motion: eye bones and ARKit keys are both driven from those channels.
 """
@@ -21,6 +22,7 @@ from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
 from ..rig import gaze as gz
+from . import compat, layers
 
 
 def _matrix(m: Any) -> np.ndarray:
@@ -162,28 +164,269 @@ def _skinned_meshes_off(scene: Any, reports: list[Any]) -> Iterator[None]:
             o.hide_viewport = False
 
 
-def sample(scene: Any, reports: list[Any], frames: np.ndarray) -> list[dict[str, np.ndarray]]:
-    """Per report: world head rotation (T,3,3), eye point (T,3), head point (T,3) at scene ``frames``."""
+STRIDE = 16  # frames between the heads' first readings; an interval is halved while it misses
+ROT_TOL_DEG = 0.05  # a head frame read between readings is within this of the scene's...
+POINT_TOL = 1e-3  # ...and its eye and head points within this share of the heads' distance
+
+
+def sample(
+    scene: Any, reports: list[Any], frames: np.ndarray, progress: Any = None, stage: str = "keying"
+) -> list[dict[str, np.ndarray]]:
+    """Per report: world head rotation (T,3,3), eye point (T,3), head point (T,3) at scene ``frames``.
+
+    The scene is evaluated (``frame_set``) at a fraction of the frames, not at every one: a head's
+    world frame is what carries it (the object, its parents, the bones above the head: slow, the
+    animator's motion) times the head's own keyed rotation (ours, changing every frame). The
+    carrier and the eye and head points in the head's frame are read every :data:`STRIDE` frames
+    and at each interval's middle; where the middle, worked out from the interval's ends, misses
+    the scene by more than :data:`ROT_TOL_DEG` or :data:`POINT_TOL` of the distance between the
+    heads, the interval is halved, down to single frames. In between, the carrier is interpolated
+    and the head's own rotation is read from its keys (``FCurve.evaluate``, our head layer, as
+    played). Where those keys do not give what the scene plays at a reading (the animator keys the
+    head too, a constraint turns it), every frame is evaluated, as before.
+
+    ``progress`` (``update``/``check_cancel``) hears ``stage`` with "aiming the eyes: frame n/N".
+    """
+    frames = np.asarray(frames, dtype=np.float64)
     keep = (scene.frame_current, scene.frame_subframe)
+    try:
+        with _heads_shown(scene, reports), _skinned_meshes_off(scene, reports):
+            reader = _Reader(scene, reports, _depsgraph(scene))
+            out = _sparse(reader, frames, progress, stage)
+            if out is None:
+                out = _dense(reader, frames, progress, stage)
+    finally:
+        scene.frame_set(keep[0], subframe=keep[1])
+    return out
+
+
+def _report(progress: Any, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress.update(stage, done / max(total, 1), f"aiming the eyes: frame {done:,}/{total:,}")
+
+
+def _dense(reader: _Reader, frames: np.ndarray, progress: Any, stage: str) -> list[dict[str, np.ndarray]]:
+    """Every frame evaluated: the heads as the scene plays them, whatever moves them."""
     out = [
         {
             "rot": np.zeros((len(frames), 3, 3)),
             "eye": np.zeros((len(frames), 3)),
             "head": np.zeros((len(frames), 3)),
         }
-        for _ in reports
+        for _ in reader.reports
     ]
-    try:
-        with _heads_shown(scene, reports), _skinned_meshes_off(scene, reports):
-            depsgraph = _depsgraph(scene)
-            for i, f in enumerate(frames):
-                whole = int(np.floor(f))
-                scene.frame_set(whole, subframe=float(f - whole))
-                for rep, dst in zip(reports, out, strict=True):
-                    dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep, depsgraph)
-    finally:
-        scene.frame_set(keep[0], subframe=keep[1])
+    for i, f in enumerate(frames):
+        if i % 500 == 0:
+            _report(progress, stage, i, len(frames))
+        reader.frame_set(float(f))
+        for rep, dst in zip(reader.reports, out, strict=True):
+            dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep, reader.depsgraph)
+    _report(progress, stage, len(frames), len(frames))
     return out
+
+
+def _sparse(
+    reader: _Reader, frames: np.ndarray, progress: Any, stage: str
+) -> list[dict[str, np.ndarray]] | None:
+    """The heads read at some frames and worked out between them (:func:`sample`); None where the
+    head's keys do not give what the scene plays."""
+    n = len(frames)
+    if n <= 2:
+        return None
+    heads = [_Head(reader.turns(j, frames), n) for j in range(len(reader.reports))]
+    grid = np.unique(np.r_[np.arange(0, n, STRIDE), n - 1])
+    spans = np.stack([grid[:-1], grid[1:]], axis=1)
+    todo = grid
+    tol_point = 0.0
+    while True:
+        todo = np.array([i for i in todo if not heads[0].known[i]], dtype=np.int64)
+        for k, i in enumerate(todo):
+            if k % 200 == 0:
+                _report(progress, stage, int(np.count_nonzero(heads[0].known)), n)
+            for head, got in zip(heads, reader.read(float(frames[i])), strict=True):
+                head.put(int(i), *got)
+        if not all(h.keys_hold(todo) for h in heads):
+            return None
+        if not tol_point:
+            reach = float(np.linalg.norm(heads[0].eye[0] - heads[-1].eye[0])) if len(heads) > 1 else 0.0
+            tol_point = POINT_TOL * (reach if reach > 0 else 1.0)
+        spans = spans[spans[:, 1] - spans[:, 0] > 1]
+        if not len(spans):
+            break
+        mids = (spans[:, 0] + spans[:, 1]) // 2
+        if not heads[0].known[mids].all():
+            todo = mids  # read the middles first, then judge the spans
+            continue
+        missed = np.zeros(len(spans), bool)
+        for head in heads:
+            missed |= ~head.close(spans, mids, tol_point)
+        spans = np.concatenate(
+            [np.stack([spans[missed, 0], mids[missed]], 1), np.stack([mids[missed], spans[missed, 1]], 1)]
+        )
+        todo = (spans[:, 0] + spans[:, 1]) // 2
+    _report(progress, stage, n, n)
+    return [head.filled() for head in heads]
+
+
+class _Head:
+    """One head's readings over the take: at read frames its world frame (4x4), basis (the head's
+    own 4x4 under it), eye and head points; and the keys' basis at every frame (None: none)."""
+
+    def __init__(self, turns: np.ndarray | None, n: int) -> None:
+        self.turns, self.n = turns, n
+        self.known = np.zeros(n, bool)
+        self.frame, self.basis = np.zeros((n, 4, 4)), np.zeros((n, 4, 4))
+        self.eye, self.head = np.zeros((n, 3)), np.zeros((n, 3))
+        self.spin: np.ndarray | None = None
+
+    def put(self, i: int, frame: np.ndarray, basis: np.ndarray, eye: np.ndarray, head: np.ndarray) -> None:
+        self.frame[i], self.basis[i], self.eye[i], self.head[i] = frame, basis, eye, head
+        self.known[i] = True
+        if self.turns is not None and self.spin is None:  # location and scale as first read
+            self.spin = np.repeat(basis[None], self.n, axis=0)
+            self.spin[:, :3, :3] = self.turns * np.linalg.norm(basis[:3, :3], axis=0)[None, None, :]
+
+    def keys_hold(self, idx: np.ndarray) -> bool:
+        """Whether the head's keys give the basis the scene played at the frames ``idx`` read."""
+        if self.spin is None or not len(idx):
+            return True
+        diff = np.abs(self.spin[idx] - self.basis[idx]).max()
+        return bool(diff < 1e-4 * max(1.0, float(np.abs(self.basis[idx]).max())))
+
+    def own(self, idx: np.ndarray) -> np.ndarray:
+        """The head's own basis at ``idx``: from its keys, else as read (then carried along)."""
+        return self.spin[idx] if self.spin is not None else self.basis[idx]
+
+    def carried(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(carrier 4x4, eye point and head point in the head's frame) at read frames ``idx``."""
+        inv = np.linalg.inv(self.frame[idx])
+        return (
+            self.frame[idx] @ np.linalg.inv(self.own(idx)),
+            _apply(inv, self.eye[idx]),
+            _apply(inv, self.head[idx]),
+        )
+
+    def close(self, spans: np.ndarray, mids: np.ndarray, tol: float) -> np.ndarray:
+        """Per span: whether its middle, worked out from its ends, is the middle as read."""
+        w = ((mids - spans[:, 0]) / (spans[:, 1] - spans[:, 0]))[:, None]
+        ends = [self.carried(spans[:, k]) for k in (0, 1)]
+        carrier, eye, head = ((1 - w[..., None]) * ends[0][0] + w[..., None] * ends[1][0],
+                              (1 - w) * ends[0][1] + w * ends[1][1], (1 - w) * ends[0][2] + w * ends[1][2])  # fmt: skip
+        frame = carrier @ self.own(mids)
+        r1, r2 = _normalized(frame[:, :3, :3]), _normalized(self.frame[mids, :3, :3])
+        cos = (np.einsum("kij,kij->k", r1, r2) - 1.0) / 2.0
+        return (
+            (cos >= np.cos(np.radians(ROT_TOL_DEG)))
+            & (np.linalg.norm(_apply(frame, eye) - self.eye[mids], axis=1) <= tol)
+            & (np.linalg.norm(_apply(frame, head) - self.head[mids], axis=1) <= tol)
+        )
+
+    def filled(self) -> dict[str, np.ndarray]:
+        """Every frame: carrier and points interpolated between the readings, the head's own
+        rotation from its keys; the frames read are the readings themselves."""
+        done = np.flatnonzero(self.known)
+        at = np.arange(self.n, dtype=np.float64)
+        carrier, eye_local, head_local = (_interp(at, done, v) for v in self.carried(done))
+        frame = carrier @ (self.spin if self.spin is not None else _interp(at, done, self.basis[done]))
+        eye, head = _apply(frame, eye_local), _apply(frame, head_local)
+        eye[done], head[done] = self.eye[done], self.head[done]
+        frame[done] = self.frame[done]
+        return {"rot": _normalized(frame[:, :3, :3]), "eye": eye, "head": head}
+
+
+def _interp(at: np.ndarray, known: np.ndarray, values: np.ndarray) -> np.ndarray:
+    flat = values.reshape(len(known), -1)
+    cols = [np.interp(at, known, flat[:, c]) for c in range(flat.shape[1])]
+    return np.stack(cols, axis=1).reshape((len(at), *values.shape[1:]))
+
+
+def _apply(m: np.ndarray, p: np.ndarray) -> np.ndarray:
+    return np.einsum("...ij,...j->...i", m[..., :3, :3], p) + m[..., :3, 3]
+
+
+def _normalized(rot: np.ndarray) -> np.ndarray:
+    return rot / np.linalg.norm(rot, axis=-2, keepdims=True)
+
+
+class _Reader:
+    """Evaluates the scene at a frame and reads each head: (world frame 4x4, the head's own basis
+    4x4 under it, eye point, head point)."""
+
+    def __init__(self, scene: Any, reports: list[Any], depsgraph: Any) -> None:
+        self.scene, self.reports, self.depsgraph = scene, reports, depsgraph
+
+    def frame_set(self, f: float) -> None:
+        whole = int(np.floor(f))
+        self.scene.frame_set(whole, subframe=float(f - whole))
+
+    def read(self, f: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        self.frame_set(f)
+        return [self._one(rep) for rep in self.reports]
+
+    def _one(self, report: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        pb, owner = _head(report)
+        played = owner.evaluated_get(self.depsgraph)
+        world = _matrix(played.matrix_world)
+        if pb is not None:
+            pb = played.pose.bones[pb.name]
+            frame, basis = world @ _matrix(pb.matrix), _matrix(pb.matrix_basis)
+        else:
+            frame, basis = world, _matrix(played.matrix_basis)
+        _rot, eye, head = _points(report, self.depsgraph)
+        return frame, basis, eye, head
+
+    def turns(self, j: int, frames: np.ndarray) -> np.ndarray | None:
+        """(T, 3, 3) the head's own rotation at ``frames`` as its rotation keys on our layers give
+        it, or None where there are no such keys (the head then moves with its carrier)."""
+        report = self.reports[j]
+        pb, owner = _head(report)
+        if pb is None and report.armature is not None:
+            return None  # the armature object is keyed, the mesh read: not one frame times a basis
+        target = pb if pb is not None else owner
+        mode = target.rotation_mode
+        if mode == "AXIS_ANGLE":
+            return None
+        prop = "rotation_quaternion" if mode == "QUATERNION" else "rotation_euler"
+        path = f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].{prop}' if pb is not None else prop
+        found: dict[int, tuple[Any, float]] = {}
+        for layer, strip in layers.our_strips(owner).items():
+            if layer == layers.REST or strip.action is None or strip.mute:
+                continue
+            shift = float(strip.frame_start - strip.action_frame_start)
+            for fc in compat.iter_fcurves(strip.action, strip.action_slot):
+                if fc.data_path == path and fc.array_index not in found:
+                    found[fc.array_index] = (fc, shift)
+        size = 4 if mode == "QUATERNION" else 3
+        if sorted(found) != list(range(size)):
+            return None
+        curves = [found[i] for i in range(size)]
+        comps = np.array([[fc.evaluate(float(f) - shift) for f in frames] for fc, shift in curves]).T
+        return _quat_matrix(comps) if mode == "QUATERNION" else _euler_matrix(comps, mode)
+
+
+def _quat_matrix(q: np.ndarray) -> np.ndarray:
+    q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+    w, x, y, z = q.T
+    return np.stack(
+        [
+            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], axis=-1),
+            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], axis=-1),
+            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], axis=-1),
+        ],
+        axis=1,
+    )
+
+
+def _euler_matrix(e: np.ndarray, order: str) -> np.ndarray:
+    """Blender's Euler ``order`` ("XYZ": X turns first, then Y, then Z)."""
+    c, s = np.cos(e), np.sin(e)
+    one, zero = np.ones(len(e)), np.zeros(len(e))
+    axes = {
+        "X": np.stack([np.stack([one, zero, zero], -1), np.stack([zero, c[:, 0], -s[:, 0]], -1), np.stack([zero, s[:, 0], c[:, 0]], -1)], 1),
+        "Y": np.stack([np.stack([c[:, 1], zero, s[:, 1]], -1), np.stack([zero, one, zero], -1), np.stack([-s[:, 1], zero, c[:, 1]], -1)], 1),
+        "Z": np.stack([np.stack([c[:, 2], -s[:, 2], zero], -1), np.stack([s[:, 2], c[:, 2], zero], -1), np.stack([zero, zero, one], -1)], 1),
+    }  # fmt: skip
+    return axes[order[2]] @ axes[order[1]] @ axes[order[0]]
 
 
 def to_partner(samples: dict[str, np.ndarray], partner: dict[str, np.ndarray], report: Any) -> np.ndarray:
