@@ -689,7 +689,7 @@ def _run_locked(
                 options.start_frame = range_start
         progress.update("keying", 0.0, "both characters")
         rep_a, rep_b, markers = apply_dialogue(
-            obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports
+            obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports, progress=progress
         )
         progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
         for warning in rep_a.warnings + rep_b.warnings:
@@ -718,7 +718,9 @@ def _run_locked(
                 from ..scene.fbx_export import export_fbx, left_out_modifiers
 
                 progress.update("fbx", 0.0, shot.fbx.name)
-                export_fbx([obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope)
+                export_fbx(
+                    [obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope, progress=progress
+                )
                 progress.update("fbx", 1.0, shot.fbx.name)
                 for warning in left_out_modifiers([obj_a, obj_b], scope=shot.fbx_scope):
                     _warn(f"{where}{warning}")
