@@ -24,7 +24,15 @@ _LIVE: dict[int, tuple[Job, bpy.types.Timer | None]] = {}
 # (``outlives_file``: a generation whose take must not be lost), polled by an app timer that
 # survives the file load; each ends as its own outcome would (the take kept, its folder named).
 _FOLLOWED: list[Job] = []
+_FINISHING: set[int] = set()  # followed jobs whose ``finishing`` is shown: their result comes next tick
 FOLLOW_STEP = 0.5
+
+
+def finishing(job: Job) -> str | None:
+    """What the ended ``job``'s ``result()`` does on the UI thread that takes a while (keying a
+    take), to show before it blocks; None when it only reports."""
+    said = getattr(job, "finishing", None)
+    return said if isinstance(said, str) and said else None
 
 
 def follow_after_close(job: Job) -> None:
@@ -42,16 +50,22 @@ def poll_followed() -> float | None:
     line); returns the next interval, or None when none is left."""
     for job in list(_FOLLOWED):
         try:
-            if job.poll():
+            if id(job) not in _FINISHING:
+                running = job.poll()
                 fraction, message = job.progress
-                with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
-                    state.set_status(
-                        bpy.context, running=True, task=job.task, fraction=fraction, message=message
-                    )
-                continue
+                if running or finishing(job):  # a blocking finish is said first, done next tick
+                    with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
+                        state.set_status(
+                            bpy.context, running=True, task=job.task, fraction=fraction, message=message
+                        )
+                    if not running:
+                        _FINISHING.add(id(job))
+                    continue
+            _FINISHING.discard(id(job))
             _FOLLOWED.remove(job)
             message = job.result().message
         except Exception as exc:  # one broken job must not stop the timer for the others
+            _FINISHING.discard(id(job))
             with contextlib.suppress(ValueError):
                 _FOLLOWED.remove(job)
             message = stop_broken_job(job, job.task, exc)
@@ -101,6 +115,7 @@ def stop_followed_jobs() -> None:
     """Cancel the followed jobs (Blender quits, the add-on is disabled): no orphan worker."""
     with contextlib.suppress(ValueError, RuntimeError):
         bpy.app.timers.unregister(poll_followed)
+    _FINISHING.clear()
     while _FOLLOWED:
         job = _FOLLOWED.pop()
         try:
@@ -137,6 +152,7 @@ class JobOperator(bpy.types.Operator):
 
     task = ""
     _timer = None  # the window timer of an interactive run
+    _finishing = False  # the job ended and its blocking finish was shown: result() on the next tick
 
     def begin(self, context) -> Job:
         """Build and start the job (raise DualTalkError with one line to refuse)."""
@@ -185,6 +201,7 @@ class JobOperator(bpy.types.Operator):
             return self._failed(context, exc)
         if timed_out:
             return self._timed_out(context)
+        self._say_finishing(context)
         return self._end(context)
 
     def invoke(self, context, event):
@@ -201,6 +218,11 @@ class JobOperator(bpy.types.Operator):
     def modal(self, context, event):
         if event.type not in ("ESC", "TIMER"):
             return {"PASS_THROUGH"}
+        if getattr(self, "_finishing", False):  # "keying the take…" has been drawn: now key it
+            if event.type != "TIMER":
+                return {"RUNNING_MODAL"}  # the job is done: Esc no longer stops anything
+            context.window_manager.event_timer_remove(self._timer)
+            return self._end(context)
         try:
             if event.type == "ESC":
                 self._job.cancel()
@@ -211,8 +233,20 @@ class JobOperator(bpy.types.Operator):
         state.set_status(context, running=True, task=self.task, fraction=fraction, message=message)
         if running:
             return {"RUNNING_MODAL"}
+        if finishing(self._job):
+            # result() blocks the UI (keying a take): the status says so first, Blender redraws,
+            # and the next timer tick runs it
+            self._finishing = True
+            return {"RUNNING_MODAL"}
         context.window_manager.event_timer_remove(self._timer)
         return self._end(context)
+
+    def _say_finishing(self, context) -> None:
+        """Background mode: the status names the blocking finish too (no redraw to wait for)."""
+        said = finishing(self._job)
+        if said:
+            fraction, _message = self._job.progress
+            state.set_status(context, running=True, task=self.task, fraction=fraction, message=said)
 
     def cancel(self, context):
         """Blender ends the modal run (another file opened, quit). A job that ``outlives_file`` (a

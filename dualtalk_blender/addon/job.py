@@ -24,6 +24,9 @@ class Job(Protocol):
     task: str  # names the job in the status ("generate", "deps", "download")
     # optional ``outlives_file = True``: when Blender ends its operator (another file opened) the
     # job carries on from a timer instead of being cancelled (a generation keeps its take)
+    # optional ``finishing`` (str | None): what ``result()`` is about to do on Blender's UI thread
+    # that takes a while (keying a take); the operator shows it, lets Blender redraw, and calls
+    # ``result()`` on its next timer tick
 
     def start(self) -> Job: ...
 

@@ -441,6 +441,12 @@ def _unchanged(obj: Any, report: Any, fingerprint: tuple[Any, ...]) -> Any | Non
         return None
 
 
+# The last stretch of a Generate's progress bar: keying the take into the scene, on Blender's UI
+# thread once the worker is done (the worker's stages fill the rest, ``WorkerProcess.overall``).
+KEYING_SHARE = 0.15
+KEYING = "keying the take…"
+
+
 class GenerationRun:
     """One Generate click (a :class:`~.job.Job`): worker job in a temp folder, polled by a timer,
     applied on success."""
@@ -534,11 +540,18 @@ class GenerationRun:
 
     @property
     def fraction(self) -> float:
-        return self.worker.fraction if self.worker else 0.0
+        """How far the whole run is: the worker's stages, then keying the take (:data:`KEYING_SHARE`)."""
+        return self.worker.overall * (1.0 - KEYING_SHARE) if self.worker else 0.0
 
     @property
     def message(self) -> str:
-        return self.worker.message if self.worker else ""
+        return self.finishing or (self.worker.message if self.worker else "")
+
+    @property
+    def finishing(self) -> str | None:
+        """What :meth:`result` does next on Blender's UI thread, for the status line before it blocks:
+        keying the take once the worker is done; None while it runs or when it failed."""
+        return KEYING if self.worker is not None and self.worker.state == DONE else None
 
     def step(self) -> str:
         """Poll the worker; returns its state (running / done / error / cancelled / crashed)."""
