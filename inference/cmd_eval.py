@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from .core.errors import DualTalkError
 from .core.inputs import DAMAGED_ARRAY_FILE
 from .core.motion import MAX_FRAMES, Motion, load_motion, motion_values
 from .core.numeric import check_real_dtype
+from .core.outputs import stat_path
 from .metrics import Sequence, evaluate_sequences, format_table
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
@@ -183,15 +185,25 @@ def _speaker_of(
     return key
 
 
+def _is_file(path: Path, label: str = "ground-truth file") -> bool:
+    """``Path.is_file()``, one line where it would raise (a sub-folder this user cannot enter, a
+    path too long)."""
+    st = stat_path(path, label)
+    return st is not None and stat.S_ISREG(st.st_mode)
+
+
 def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     """Pair every prediction with its ground truth and the partner's ground truth."""
     for d, what in ((pred_dir, "prediction"), (gt_dir, "ground-truth")):
-        if d.exists() and not d.is_dir():
-            flag = "--pred" if what == "prediction" else "--gt"
+        flag = "--pred" if what == "prediction" else "--gt"
+        there = stat_path(d, flag)  # a name too long, a folder this user cannot enter: one line
+        if there is not None and not stat.S_ISDIR(there.st_mode):
             raise DualTalkError(f"{flag} {d} is a file; give the folder that holds the {what} files")
-        if not d.is_dir():
+        if there is None:
             raise DualTalkError(f"{what} folder not found: {d}")
-    preds = sorted(p for p in pred_dir.rglob("*") if p.is_file() and _prediction_key(pred_dir, p))
+    preds = sorted(
+        p for p in pred_dir.rglob("*") if _is_file(p, "prediction") and _prediction_key(pred_dir, p)
+    )
     if not preds:
         raise DualTalkError(
             f"no predictions in {pred_dir}: expected <stem>_speaker1.npz/.npy, _speaker2, or <stem>/A.npz, B.npz"
@@ -217,7 +229,7 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
         other = "2" if who == "1" else "1"
         gt_path = gt_dir / rel / f"{stem}_speaker{who}.npz"
         partner_path = gt_dir / rel / f"{stem}_speaker{other}.npz"
-        if not gt_path.is_file() or not partner_path.is_file():
+        if not _is_file(gt_path) or not _is_file(partner_path):
             missing.append(p.relative_to(pred_dir).as_posix())
             continue
         pspace, values, pfps = _load_pred(p, motions.get(p))

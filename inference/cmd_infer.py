@@ -16,11 +16,12 @@ writes one motion file that also carries the dataset's ``exp``/``pose`` arrays.
 from __future__ import annotations
 
 import argparse
+import stat
 import sys
 import time
 from pathlib import Path
 
-from .core import outputs, request
+from .core import inputs, locks, outputs, request
 from .core.errors import DualTalkError
 
 # what a recording is called: an --out ending so is a slip for the recording, not a folder name
@@ -78,22 +79,34 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() == ".npz":
         raise DualTalkError("dialogue mode writes A.npz and B.npz: --out must be a folder, not a .npz file")
-    if out.suffix.lower() in AUDIO_SUFFIXES and not out.is_dir():  # a folder named take.wav is a slip
+    there = outputs.stat_path(out, "--out", action="written")  # one line for a name too long, a closed folder
+    is_dir = there is not None and stat.S_ISDIR(there.st_mode)
+    if out.suffix.lower() in AUDIO_SUFFIXES and not is_dir:  # a folder named take.wav is a slip
         raise DualTalkError(
             f"dialogue mode writes A.npz and B.npz: --out must be a folder, not an audio file ({out.name})"
         )
-    if out.exists() and not out.is_dir():
+    if there is not None and not is_dir:
         raise DualTalkError(f"--out {out} exists and is not a folder")
-    inputs = [("input audio", args.audio), ("input audio of B", args.audio_b), ("input turns file", args.turns),
-              ("input checkpoint", args.checkpoint), ("input transcript", args.transcript)]  # fmt: skip
-    for label, given in inputs:  # else a folder given as audio reads as "--out lies inside the input"
-        if given is not None and Path(given).is_dir():
-            raise DualTalkError(f"{label} {given} is a directory, not a file")
-    outputs.check_write_plan([("--out", out / "A.npz"), ("--out", out / "B.npz")], inputs)
+    given = [("input audio", args.audio), ("input audio of B", args.audio_b), ("input turns file", args.turns),
+             ("input checkpoint", args.checkpoint), ("input transcript", args.transcript)]  # fmt: skip
+    for label, path in given:  # else a folder given as audio reads as "--out lies inside the input"
+        if path and outputs.is_folder(path, label):
+            raise DualTalkError(f"{label} {path} is a directory, not a file")
+    files = [out / "A.npz", out / "B.npz"]
+    outputs.check_write_plan([("--out", f) for f in files], given)
     outputs.check_folder_target(out, "--out")
-    outputs.check_motion_outputs([out / "A.npz", out / "B.npz"], "--out")
+    outputs.check_motion_outputs(files, "--out")
+    for f in files:  # a path too long once A.npz is added, a take the user made read-only
+        outputs.check_target(f, "--out")
+    # the recordings before the engine loads (seconds): the readers' own words, only sooner
+    for path, what in ((args.audio, "audio file"), (args.audio_b, "audio file"), (args.turns, "turns file")):
+        if path:
+            inputs.check_input_file(path, what)
     t0 = time.perf_counter()
-    take = pipeline.run(req, out, progress=_progress(args))
+    # one run at a time writes a take folder: two runs' renames interleaved gave A from one, B from the other
+    locks.reset_lock_warning()
+    with locks.locked(out, "--out", lock=locks.take_lock_file(out), what="take folder"):
+        take = pipeline.run(req, out, progress=_progress(args))
     motion_a, engine = take.motion_a, take.engine
     took = time.perf_counter() - t0
     print(
@@ -138,11 +151,11 @@ def _run_paper(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".npz":
         raise DualTalkError("paper mode writes one motion file: --out must end in .npz")
-    if out.is_dir():
+    if outputs.is_folder(out, "--out", action="written"):
         raise DualTalkError(f"--out {out} is a folder; paper mode writes one .npz file")
-    inputs = [("input audio", args.audio), ("input partner audio", args.partner_audio),
+    given = [("input audio", args.audio), ("input partner audio", args.partner_audio),
               ("input partner motion", args.partner_motion), ("input checkpoint", args.checkpoint)]  # fmt: skip
-    outputs.check_write_plan([("--out", out)], inputs)
+    outputs.check_write_plan([("--out", out)], given)
     outputs.check_target(out, "--out")
     req = _check_options(args)
     t0 = time.perf_counter()

@@ -65,11 +65,14 @@ def remove_empty_folders(folders: Sequence[Path]) -> None:
 
 
 def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
-    """Create ``path`` if needed and check, by making a file there, that we may write into it."""
+    """Create ``path`` if needed and check, by making a file there, that we may write into it. When a
+    folder cannot be made (a name too long, no room), the ones made on the way are removed again."""
     p = Path(path)
+    made = missing_folders(p)
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        remove_empty_folders([f for f in made if os.path.lexists(f)])  # those made before it failed
         raise DualTalkError(f"cannot create output directory {p}: {exc.strerror or exc}") from None
     if not p.is_dir():
         raise DualTalkError(f"output path {p} exists and is not a directory")
@@ -77,6 +80,40 @@ def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
     if why is not None:
         raise DualTalkError(f"output directory {p} {why}; choose another folder")
     return p
+
+
+def read_only(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` is one this user may not write, so a run must not replace it: a
+    plain ``open(path, "w")`` would refuse it (a take the TD marked read-only, another user's 0644
+    file); for root, whom the system lets write anything, a file with no write bit at all. False
+    where nothing (or no regular file) is there: the other checks speak for those."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    if getattr(os, "geteuid", lambda: -1)() == 0:
+        return not st.st_mode & 0o222
+    effective = os.access in os.supports_effective_ids
+    return not os.access(path, os.W_OK, effective_ids=effective)
+
+
+def _keep_permissions(tmp: Path, final: Path) -> None:
+    """Give the new file ``tmp`` what a file replaced at ``final`` had: its permission bits (a
+    group-shared 0664 take stays 0664) and, where this user may set it, its group. With nothing
+    there, the bits a plain ``open()`` would give under the umask (mkstemp makes 0600)."""
+    try:
+        st = os.stat(final)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        os.chmod(tmp, plain_mode())
+        return
+    if hasattr(os, "chown") and os.stat(tmp).st_gid != st.st_gid:
+        with contextlib.suppress(OSError):  # only a member of the group (or root) may
+            os.chown(tmp, -1, st.st_gid)
+    os.chmod(tmp, stat.S_IMODE(st.st_mode) & 0o777)  # after chown, which may clear bits
 
 
 @dataclass(frozen=True)
@@ -217,7 +254,11 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
 
     Each path is taken by :func:`resolve_output`: a link to a file keeps the link (its target is
     replaced), a pipe or a terminal is written into after the set's renames (its temporary lies in
-    the system's temp folder), a device or socket is refused before anything is written."""
+    the system's temp folder), a device or socket is refused before anything is written.
+
+    A file replaced keeps its permission bits and group (:func:`_keep_permissions`); one this user
+    may not write (:func:`read_only`) is refused before anything is written, as ``open()`` would:
+    renaming over it would drop its protection without a word."""
     paths = [Path(f) for f in finals]
     tmps: list[Path] = []
     outs: list[Output] = []
@@ -225,6 +266,8 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
     try:
         for current in paths:
             out = resolve_output(current)
+            if not out.streamed and read_only(out.file):
+                raise DualTalkError(f"{current} is read-only; remove it or make it writable")
             outs.append(out)
             if out.streamed:
                 folder = Path(tempfile.gettempdir())
@@ -243,8 +286,10 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
                 raise DualTalkError(f"writing {current.name} produced no data")
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
-            # mkstemp creates 0600; give the result the permissions a plain open() would.
-            os.chmod(tmp, plain_mode())
+            if out.streamed:  # mkstemp creates 0600; give the result what a plain open() would
+                os.chmod(tmp, plain_mode())
+            else:
+                _keep_permissions(tmp, out.file)
             if not out.streamed and out.file.is_dir():  # the one rename that would fail: find it first
                 raise OSError(errno.EISDIR, "a folder is in its place")
         current = None

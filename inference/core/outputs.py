@@ -15,12 +15,14 @@ are about to write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import DualTalkError
-from .fileio import cannot_write, ensure_writable_dir, resolve_output
+from .fileio import cannot_write, ensure_writable_dir, read_only, resolve_output
 
 WORK_MARKER = ".dualtalk-work"  # in a folder we created for intermediates: its A.npz etc. are ours
 
@@ -34,6 +36,80 @@ def real(path: str | os.PathLike[str]) -> Path:
 
 def _inside(child: Path, folder: Path) -> bool:
     return child == folder or folder in child.parents
+
+
+PATH_MAX = 4096  # bytes in a whole path, its end included (Linux); a path must be shorter
+NAME_MAX = 255  # bytes in one name, where the file system does not say
+
+
+def _name_max(path: str | os.PathLike[str]) -> int:
+    """The longest file name the file system holding ``path`` (its nearest existing folder) takes."""
+    folder = os.path.dirname(os.path.abspath(path)) or os.sep
+    while not os.path.isdir(folder) and folder != os.path.dirname(folder):
+        folder = os.path.dirname(folder)
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):
+        return NAME_MAX
+
+
+def too_long(path: str | os.PathLike[str]) -> str | None:
+    """Why the system will refuse ``path`` for its length ("name too long (300 bytes; the limit is 255
+    per name, 4096 per path)"), None when it will not. Judged from the text, so also for a path whose
+    folders do not exist yet (the system says so only for the first missing one, and a run found the
+    too-long name after its whole generation). Windows counts a name in UTF-16 units, not bytes: there
+    the system's own error is the judge."""
+    if os.name == "nt":  # pragma: no cover - Linux and macOS only
+        return None
+    raw = os.fsencode(path)
+    per_name = _name_max(path)
+    limits = f"the limit is {per_name} per name, {PATH_MAX} per path"
+    longest = max((len(part) for part in raw.split(b"/")), default=0)
+    if longest > per_name:
+        return f"name too long ({longest} bytes; {limits})"
+    if len(raw) >= PATH_MAX:
+        return f"path too long ({len(raw)} bytes; {limits})"
+    return None
+
+
+def closed_folder(path: str | os.PathLike[str]) -> Path | None:
+    """The first folder on the way to ``path`` this user may not enter (no search permission), or None."""
+    p = Path(os.path.abspath(path))
+    for folder in reversed(p.parents):
+        if os.path.isdir(folder) and not os.access(folder, os.X_OK):
+            return folder
+    return None
+
+
+def stat_path(
+    path: str | os.PathLike[str], label: str, *, follow: bool = True, action: str = "opened"
+) -> os.stat_result | None:
+    """``os.stat`` (``os.lstat`` without ``follow``) of a path the user gave, None when nothing is
+    there (or a link loop: the callers say that in their words). What Python 3.11's ``Path.exists()``,
+    ``is_dir()`` and ``is_symlink()`` raise instead of answering is one :class:`DualTalkError` line
+    naming the path and the reason: a name or path too long for the system (:func:`too_long`), and a
+    path inside a folder this user cannot enter ("LABEL PATH cannot be opened (permission denied:
+    cannot enter folder F)"; ``action`` is the verb, "written" for an output)."""
+    p = Path(path)
+    why = too_long(p)
+    if why is not None:
+        raise DualTalkError(f"{label} {p}: {why}")
+    try:
+        return os.stat(p) if follow else os.lstat(p)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise DualTalkError(f"{label} {p}: {exc.strerror or 'name too long'}") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            closed = closed_folder(p)
+            where = f": cannot enter folder {closed}" if closed is not None else ""
+            raise DualTalkError(f"{label} {p} cannot be {action} (permission denied{where})") from None
+        return None
+
+
+def is_folder(path: str | os.PathLike[str], label: str, *, action: str = "opened") -> bool:
+    """``Path.is_dir()`` that says why in one line where it would raise (:func:`stat_path`)."""
+    st = stat_path(path, label, action=action)
+    return st is not None and stat.S_ISDIR(st.st_mode)
 
 
 def check_write_plan(
@@ -79,21 +155,26 @@ def check_target(path: str | os.PathLike[str], label: str) -> None:
     What is there is judged by the rule every writer follows (:func:`~.fileio.resolve_output`): a
     pipe, a terminal or ``/dev/stdout`` is written into (nothing to create); a symbolic link to a
     file keeps the link, so the folder of the file it points to must take the new file; a device,
-    a socket, a link loop are refused here, before any work."""
+    a socket, a link loop are refused here, before any work. So are a name or path too long for the
+    system, a path inside a folder this user cannot enter (:func:`stat_path`), and a file
+    there this user may not replace (:func:`~.fileio.read_only`)."""
     p = Path(path)
+    stat_path(p, label, follow=False, action="written")  # too long, or behind a closed folder
     out = resolve_output(p, label)
     if out.streamed:
         return
-    if out.file.is_dir():
+    if is_folder(out.file, label, action="written"):
         raise DualTalkError(f"{label} {p} is a folder; give a file name")
+    if read_only(out.file):
+        raise DualTalkError(f"{label} {p} is read-only; remove it or make it writable")
     parent = out.file.parent  # of the file a link points to: that file is the one replaced
-    while not parent.exists():
-        if parent.is_symlink():
+    while stat_path(parent, label, action="written") is None:
+        if stat_path(parent, label, follow=False, action="written") is not None:  # a link to nothing
             raise DualTalkError(f"{label} {p}: {parent} is a broken link")
         if parent == parent.parent:
             break
         parent = parent.parent
-    if not parent.is_dir():
+    if not is_folder(parent, label, action="written"):
         raise DualTalkError(f"{label} {p} cannot be created: {parent} is a file, not a folder")
     why = cannot_write(parent)
     if why is not None:
@@ -101,17 +182,23 @@ def check_target(path: str | os.PathLike[str], label: str) -> None:
 
 
 def check_folder_target(path: str | os.PathLike[str], label: str) -> None:
-    """A folder we will create or write into: a folder (or creatable), and writable."""
+    """A folder we will create or write into: a folder (or creatable), and writable. ``label`` leads
+    the message ("--out", "work folder"); a label that does not already say "folder" gets the word."""
     p = Path(path)
-    if p.is_symlink() and not p.exists():  # else mkdir fails only after the whole run, with "File exists"
-        target = os.readlink(p)
-        raise DualTalkError(f"{label} {p} is a broken link (it points to {target}, which does not exist)")
-    if p.exists() and not p.is_dir():
+    there = stat_path(p, label, action="written")
+    link = stat_path(p, label, follow=False, action="written")
+    if there is None and link is not None and stat.S_ISLNK(link.st_mode):
+        # else mkdir fails only after the whole run, with "File exists"
+        raise DualTalkError(
+            f"{label} {p} is a broken link (it points to {os.readlink(p)}, which does not exist)"
+        )
+    if there is not None and not stat.S_ISDIR(there.st_mode):
         raise DualTalkError(f"{label} {p} exists and is not a folder")
-    if p.is_dir():
+    if there is not None:
         why = cannot_write(p)
         if why is not None:
-            raise DualTalkError(f"{label} folder {p} {why}")
+            name = label if label.split()[-1] == "folder" else f"{label} folder"
+            raise DualTalkError(f"{name} {p} {why}")
         return
     check_target(p, label)
 

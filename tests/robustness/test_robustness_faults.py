@@ -181,7 +181,8 @@ def test_ctrl_c_in_the_cli_is_one_line_and_exit_130(kit, tmp_path, capsys, monke
 
 
 def test_two_generations_into_the_same_folder_both_leave_whole_files(kit, tmp_path):
-    """Two ``infer`` processes racing for one take folder: last rename wins, nothing is torn."""
+    """Two ``infer`` processes racing for one take folder: one writes the set (the other, while the
+    first holds the folder's lock, is refused in one line naming it, or runs after it); nothing is torn."""
     out = tmp_path / "take"
     cmd = [sys.executable, "-m", "dualtalk", "infer", "--quiet", "--audio", str(kit / "talk.wav"),
            "--checkpoint", str(kit / "lite.pt"), "--engine", "lite", "--device", "cpu", "--out", str(out)]  # fmt: skip
@@ -189,7 +190,9 @@ def test_two_generations_into_the_same_folder_both_leave_whole_files(kit, tmp_pa
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
     ]
     results = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], results
+    assert 0 in [p.returncode for p in procs] and {p.returncode for p in procs} <= {0, 2}, results
+    for p, (_, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0 or err.startswith("error: another DualTalk run is writing"), err
     assert sorted(p.name for p in out.iterdir()) == ["A.npz", "B.npz"]  # no .part leftovers
     for name in ("A.npz", "B.npz"):
         m = load_motion(out / name)

@@ -1,0 +1,226 @@
+"""One run at a time per output: an exclusive ``flock`` on a hidden lock file beside it.
+
+Two runs given the same output (two farm jobs with the same ``--out``, a shot re-queued while it
+still runs) each wrote a whole set, the last writer won, and both reported success; two sets'
+renames could even interleave, leaving ``A.npz`` from one run beside ``B.npz`` from the other. A
+run now holds the lock of what it writes for as long as it runs, and a second run finds it held
+and stops in one line naming the holder ("another DualTalk run is writing take (pid 812 on
+render04, since 2026-12-05T00:41:07Z)") before any work.
+
+- The kernel drops the lock when the process ends however it ends (``kill -9`` included), so a
+  lock is never stale; the file itself is removed on the way out. One that a ``kill -9`` left is
+  taken over by the next run, also by another user of the group: the file is created
+  ``0o666`` less the umask, and one that cannot be opened for writing is locked through a
+  read-only descriptor.
+- The lock file is ``.NAME.dualtalk-lock`` beside the real path of the output (two spellings of one
+  file, one lock); a name too long for that (a legal 255-byte output name) is cut and given a hash
+  of the whole name, so it stays unique and within the file system's limit.
+- On a file system with no locks (``ENOLCK``, ``EOPNOTSUPP``, ``ENOSYS``: some NFS and SMB mounts)
+  the run goes on unlocked and warns once (:func:`reset_lock_warning` starts a new run's count).
+
+bpy- and torch-free: ``infer`` locks its take folder here; ``animate``'s shots (``shot_state``) use the same
+lock file names, so this module can take their place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import socket
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .errors import DualTalkError
+from .fileio import missing_folders, remove_empty_folders
+from .outputs import real
+
+LOCK_SUFFIX = ".dualtalk-lock"
+NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, NFS, SMB)
+
+# what a file system with no locks answers: the run goes on unlocked (one warning per run)
+_NO_LOCKS = frozenset(
+    n
+    for n in (getattr(errno, name, None) for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"))
+    if n is not None
+)
+_warned_unlocked = False
+
+
+def lock_name(name: str) -> str:
+    """The hidden lock file's name for an output named ``name``: ``.NAME.dualtalk-lock``, or, when
+    that is longer than a file name may be, the name cut (at a whole character) plus 16 hex digits
+    of its sha256, so two long names sharing their start still get two locks."""
+    full = f".{name}{LOCK_SUFFIX}"
+    if len(os.fsencode(full)) <= NAME_MAX:
+        return full
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    room = NAME_MAX - len(os.fsencode(f"..{digest}{LOCK_SUFFIX}"))
+    cut = name[:room]  # a character is at least one byte
+    while len(os.fsencode(cut)) > room:  # at a whole character: never half of a UTF-8 sequence
+        cut = cut[:-1]
+    return f".{cut}.{digest}{LOCK_SUFFIX}"
+
+
+def lock_file(target: str | os.PathLike[str]) -> Path:
+    """The hidden lock file of an output: beside its real path (two spellings of one file, one lock)."""
+    where = real(target)
+    return where.parent / lock_name(where.name)
+
+
+TAKE_LOCK = f".take{LOCK_SUFFIX}"
+
+
+def take_lock_file(folder: str | os.PathLike[str]) -> Path:
+    """The lock file of a take folder's set (``A.npz``, ``B.npz``): inside the folder's real path, so
+    it needs no write access to the folder above (``infer --out .``)."""
+    return real(folder) / TAKE_LOCK
+
+
+def reset_lock_warning() -> None:
+    """A new run: its first output on a file system without locks warns again."""
+    global _warned_unlocked
+    _warned_unlocked = False
+
+
+def _warn_unlocked(exc: OSError, what: str) -> None:
+    global _warned_unlocked
+    if _warned_unlocked:
+        return
+    _warned_unlocked = True
+    print(
+        f"warning: could not lock on this file system ({exc.strerror or exc}); two runs writing the same "
+        f"{what} are not kept apart",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _holder(fd: int) -> str:
+    """Who holds a lock, as its file says (written once the lock was taken; maybe not yet)."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 200).decode(errors="replace").strip()
+    except OSError:  # (Windows: the holder's locked byte cannot be read)
+        text = ""
+    return text or "a run that is starting"
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the lock: True, False when another run holds it; raises the OSError of a file system
+    with no locks (:data:`_NO_LOCKS`) and of any other failure."""
+    if sys.platform == "win32":  # pragma: no cover - no flock; msvcrt's lock also ends with the process
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _open(path: Path) -> tuple[int, bool]:
+    """The lock file opened (created ``0o666`` less the umask), and whether for writing. A file left
+    by another user's run that we may not write (made under a stricter umask) is opened read-only:
+    ``flock`` needs no write access, and its holder line is then left as it is."""
+    flags = getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666), True
+    except PermissionError:
+        if not os.path.isfile(path):
+            raise
+        return os.open(path, os.O_RDONLY | flags), False
+
+
+@contextlib.contextmanager
+def locked(
+    target: str | os.PathLike[str],
+    label: str,
+    *,
+    lock: str | os.PathLike[str] | None = None,
+    fix: str | None = None,
+    what: str = "output",
+) -> Iterator[None]:
+    """Hold the lock of ``target`` for the block (``lock``: its lock file, by default
+    :func:`lock_file`); held by another run, one :class:`DualTalkError` line: "another DualTalk run
+    is writing TARGET (pid N on HOST, since ...); wait for it to end, or FIX" (``fix`` by default
+    "give another LABEL"). Folders made only for the lock file are removed again on the way out."""
+    path = Path(lock) if lock is not None else lock_file(target)
+    fix = fix if fix is not None else f"give another {label}"
+    made = missing_folders(path.parent)
+    fd = -1
+    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
+        while True:
+            try:
+                fd, writable = _open(path)
+            except OSError as exc:
+                raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
+            try:
+                taken = _try_lock(fd)
+            except OSError as exc:
+                os.close(fd)
+                fd = -1
+                if exc.errno not in _NO_LOCKS:
+                    raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
+                _warn_unlocked(exc, what)  # the run goes on unlocked; the file it made is not left behind
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                break
+            if not taken:
+                holder = _holder(fd)
+                os.close(fd)
+                fd = -1
+                raise DualTalkError(
+                    f"another DualTalk run is writing {target} ({holder}); wait for it to end, or {fix}"
+                )
+            # the holder before us may have removed the file between our open and our lock: then the
+            # lock is on a file nobody else will open, and the one at the path is what counts
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except OSError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+            fd = -1
+        if fd >= 0 and writable:
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            with contextlib.suppress(OSError):  # who holds it is for the message only
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode())
+        yield
+    finally:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # while still held: a run waiting on it then retries on a new file
+            os.close(fd)
+        remove_empty_folders(made)  # folders made only for the lock (a first run that failed leaves none)
+
+
+@contextlib.contextmanager
+def locked_all(targets: Sequence[tuple[str, str | os.PathLike[str]]], **kw: str) -> Iterator[None]:
+    """Hold the lock of each ``(label, output)`` for the block (one lock per lock file: two spellings
+    of one output are taken once); ``kw`` as for :func:`locked`."""
+    seen: set[Path] = set()
+    with contextlib.ExitStack() as stack:
+        for label, target in targets:
+            key = lock_file(target)
+            if key not in seen:
+                seen.add(key)
+                stack.enter_context(locked(target, label, lock=key, **kw))
+        yield
