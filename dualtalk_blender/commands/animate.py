@@ -1007,20 +1007,20 @@ def _write_refused(summary: Path, run: _Run, exc: BaseException) -> None:
     from ...inference.core.fileio import resolve_output
 
     line, code, status = _ending(exc)
-    try:
+    try:  # the job file itself (a slip of the TD's): never written, and the refusal says enough
         outputs.check_write_plan([("--summary", summary)], [("job file", run.job)])
+    except DualTalkError:
+        return
+    try:
         outputs.check_target(summary, "--summary")
         out = resolve_output(summary, "--summary")
         if not out.streamed and os.path.lexists(out.file) and not _is_summary(out.file):
             return
         _write_summary(summary, run, [], code, status, line)
-    except DualTalkError:  # the refusal is the error to report; this report is a courtesy
-        return
-    except OSError as exc:  # e.g. a --summary name too long: warn, and report the refusal still
+    except (DualTalkError, OSError) as why:  # the refusal is the error; this report is a courtesy: warn
+        said = _os_error_line(why) if isinstance(why, OSError) else str(why)  # e.g. a name too long
         print(
-            _one_line(f"warning: could not write the --summary report: {_os_error_line(exc)}"),
-            file=sys.stderr,
-            flush=True,
+            _one_line(f"warning: could not write the --summary report: {said}"), file=sys.stderr, flush=True
         )
 
 
