@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--gt", required=True, metavar="DIR", help="folder of ground-truth <stem>_speakerN.npz"
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument(
         "--sid-fit",
         choices=("gt", "pred"),
@@ -273,9 +275,27 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
     return space, seqs
 
 
+class _Scoring:
+    """The metrics' progress as one counter line ("eval: 40% scoring 12 sequences"): in a log, a
+    line per sequence and metric group would bury the table's warnings."""
+
+    def __init__(self, bar: Any, sequences: int) -> None:
+        self.bar, self.message = bar, f"scoring {sequences} sequence{'s' if sequences != 1 else ''}"
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.bar.update("eval", fraction, self.message)
+
+    def check_cancel(self) -> None:
+        self.bar.check_cancel()
+
+
 def run(args: argparse.Namespace) -> int:
     space, seqs = collect(Path(args.pred), Path(args.gt))
-    result = evaluate_sequences(seqs, space, sid_fit=args.sid_fit)
+    from .core.progress import ConsoleBar, Silent
+
+    # an hour of takes is minutes of clustering: say how far it is (stderr; the results go to stdout)
+    progress = Silent() if args.quiet else _Scoring(ConsoleBar(sys.stderr), len(seqs))
+    result = evaluate_sequences(seqs, space, sid_fit=args.sid_fit, progress=progress)
     if args.json:
         print(
             json.dumps({"space": space, "sequences": len(seqs), "sid_fit": args.sid_fit, "metrics": result})

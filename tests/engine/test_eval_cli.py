@@ -179,3 +179,15 @@ def test_train_then_infer_then_eval_end_to_end(tmp_path, capsys):
     for group in ("exp", "jaw", "pose"):
         assert all(np.isfinite(v) for v in out["metrics"][group].values())
         assert out["metrics"][group]["MSE"] > 0 and out["metrics"][group]["SID"] >= 0
+
+
+def test_a_long_scoring_says_how_far_it_is_on_stderr_and_quiet_silences_it(gt_dir, tmp_path, capsys):
+    """An hour of takes is minutes of clustering; the table used to be the first sign of life."""
+    pred = _predict(gt_dir, tmp_path / "pred", noise=0.1)
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["sequences"] == 4  # the results alone on stdout
+    lines = captured.err.strip().splitlines()
+    assert lines[0] == "eval: 0% scoring 4 sequences" and lines[-1] == "eval: 100% scoring 4 sequences"
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir), "--json", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

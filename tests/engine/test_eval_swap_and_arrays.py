@@ -147,7 +147,7 @@ def test_files_renamed_where_only_the_convention_speaks_are_scored_by_name_with_
         meta = {"mode": "dialogue", "source": source, "names": ["A", "B"], "name": role}
         save_motion(pred / file, Motion("flame56", truth.values, role=role, meta=meta))
     capsys.readouterr()
-    assert main(["eval", "--pred", str(pred.parent), "--gt", str(gt), "--json"]) == 0
+    assert main(["eval", "--pred", str(pred.parent), "--gt", str(gt), "--json", "--quiet"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["metrics"]["exp"]["MSE"] > 0.01  # scored as named: the wrong speaker
     warnings = captured.err.strip().splitlines()
