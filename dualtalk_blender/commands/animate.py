@@ -333,7 +333,14 @@ def check_output_folders(shot: Shot, *, job: bool = False) -> None:
         else:
             outputs.check_folder_target(shot.render, f["render"])
     if intermediates(shot):
-        outputs.check_folder_target(work_folder(shot), f["work"] if shot.work else "work folder")
+        work = work_folder(shot)
+        why = outputs.too_long(work) if shot.work is None else None
+        if why is not None:  # a legal name for out, too long once ".blend" becomes ".dualtalk"
+            raise DualTalkError(
+                f"work folder {work} (made from {f['out']}: its name with .dualtalk): {why}; give "
+                f"{f['out']} a shorter name, or give {f['work']} a folder"
+            )
+        outputs.check_folder_target(work, f["work"] if shot.work else "work folder")
 
 
 def _check_overlaps(targets: list[tuple[str, Path, bool]]) -> None:

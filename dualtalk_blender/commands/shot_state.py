@@ -4,13 +4,15 @@
 a shot still running) each wrote a whole set, the last writer won, and both reported ``done``. A
 shot now holds an exclusive ``flock`` on a hidden file beside its .blend (and beside the work folder
 it uses, given or the default one beside the .blend), ``.NAME.blend.dualtalk-lock``, for as long as
-it runs. The kernel
-drops the lock when the process ends however it ends (``kill -9`` included), so a lock is never
-stale; the file itself is removed on the way out (a ``kill -9`` leaves it, and the next run takes
-it over). A second run finds the lock held and fails that shot in one line naming the holder's pid
-and host. On a network share the lock is as good as the share's locking (NFSv4 carries ``flock``);
-on a file system with no locks at all (``ENOLCK``, ``EOPNOTSUPP``, ``ENOSYS``: some NFS and SMB
-mounts) the shot runs unlocked, and the run warns once.
+it runs (:mod:`~...inference.core.locks`, the lock ``infer`` takes too). The kernel drops the lock
+when the process ends however it ends (``kill -9`` included), so a lock is never stale; the file
+itself is removed on the way out (a ``kill -9`` leaves it, and the next run takes it over, also as
+another user of the group: the file is made ``0o666`` less the umask, and one it may not write is
+locked read-only). A name too long for its lock file (a legal 255-byte ``out``) gets a shortened,
+hashed one. A second run finds the lock held and fails that shot in one line naming the holder's
+pid and host. On a network share the lock is as good as the share's locking (NFSv4 carries
+``flock``); on a file system with no locks at all (``ENOLCK``, ``EOPNOTSUPP``, ``ENOSYS``: some NFS
+and SMB mounts) the shot runs unlocked, and the run warns once.
 
 **Done record.** ``animate --job --skip-done`` skips a shot finished before from the same inputs
 and settings. The shot's work folder marker (``.dualtalk-work``, already there for every shot that
@@ -32,13 +34,10 @@ given, no audio) has no work folder, hence no record, and is always run.
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import hashlib
 import json
 import os
-import socket
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -46,148 +45,22 @@ from pathlib import Path
 from typing import Any
 
 from ... import __version__
-from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import missing_folders, remove_empty_folders
-from ...inference.core.outputs import WORK_MARKER, real
+from ...inference.core import locks
+from ...inference.core.locks import LOCK_SUFFIX as LOCK_SUFFIX  # the locks' names, kept here for callers
+from ...inference.core.locks import lock_file as lock_file
+from ...inference.core.locks import reset_lock_warning as reset_lock_warning
+from ...inference.core.outputs import WORK_MARKER
 from .jobs import INPUT_PATHS, Shot, intermediates, work_folder
 
-LOCK_SUFFIX = ".dualtalk-lock"
 RECORD_VERSION = 1
 _MARKER_TEXT = "DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n"
 
 
-def lock_file(target: Path) -> Path:
-    """The hidden lock file of an output: beside its real path (two spellings of one file, one lock)."""
-    where = real(target)
-    return where.parent / f".{where.name}{LOCK_SUFFIX}"
-
-
-def _holder(fd: int) -> str:
-    """Who holds a lock, as its file says (written once the lock was taken; maybe not yet)."""
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        text = os.read(fd, 200).decode(errors="replace").strip()
-    except OSError:  # (Windows: the holder's locked byte cannot be read)
-        text = ""
-    return text or "a run that is starting"
-
-
-# what a file system with no locks answers: the shot runs unlocked (one warning per run)
-_NO_LOCKS = frozenset(
-    n
-    for n in (getattr(errno, name, None) for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"))
-    if n is not None
-)
-_warned_unlocked = False
-
-
-def reset_lock_warning() -> None:
-    """A new run: its first unlockable shot warns again."""
-    global _warned_unlocked
-    _warned_unlocked = False
-
-
-def _warn_unlocked(exc: OSError) -> None:
-    global _warned_unlocked
-    if _warned_unlocked:
-        return
-    _warned_unlocked = True
-    why = exc.strerror or str(exc)
-    print(
-        f"warning: could not lock on this file system ({why}); two runs writing the same shot are "
-        "not kept apart",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
-def _try_lock(fd: int) -> bool:
-    """Take the lock: True, False when another run holds it; raises the OSError of a file system
-    with no locks (:data:`_NO_LOCKS`) and of any other failure."""
-    if sys.platform == "win32":  # pragma: no cover - no flock; msvcrt's lock also ends with the process
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-@contextlib.contextmanager
-def _locked(target: Path, label: str) -> Iterator[None]:
-    path = lock_file(target)
-    made = missing_folders(path.parent)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = -1
-    try:
-        while True:
-            try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-            except OSError as exc:
-                raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
-            try:
-                locked = _try_lock(fd)
-            except OSError as exc:
-                if exc.errno not in _NO_LOCKS:
-                    raise
-                _warn_unlocked(exc)  # the shot runs unlocked; the file it made is not left behind
-                os.close(fd)
-                fd = -1
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-                break
-            if not locked:
-                holder = _holder(fd)
-                os.close(fd)
-                fd = -1
-                raise DualTalkError(
-                    f"another DualTalk run is writing {target} ({holder}); wait for it to end, or give "
-                    f"this shot another {label}"
-                )
-            # the holder before us may have removed the file between our open and our lock: then the
-            # lock is on a file nobody else will open, and the one at the path is what counts
-            try:
-                same = os.path.samestat(os.fstat(fd), os.stat(path))
-            except OSError:
-                same = False
-            if same:
-                break
-            os.close(fd)
-            fd = -1
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        with contextlib.suppress(OSError):  # who holds it is for the message only
-            if fd >= 0:
-                os.ftruncate(fd, 0)
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode())
-        yield
-    finally:
-        if fd >= 0:
-            with contextlib.suppress(OSError):
-                os.unlink(path)  # while still held: a run waiting on it then retries on a new file
-            os.close(fd)
-        remove_empty_folders(made)  # folders made only for the lock (a first run that failed leaves none)
-
-
 @contextlib.contextmanager
 def shot_lock(targets: list[tuple[str, Path]]) -> Iterator[None]:
-    """Hold the lock of each ``(label, output)`` for the block; a held one is one line naming its
-    holder (``label`` names the field or flag to change)."""
-    seen: set[Path] = set()
-    with contextlib.ExitStack() as stack:
-        for label, target in targets:
-            key = lock_file(target)
-            if key not in seen:
-                seen.add(key)
-                stack.enter_context(_locked(target, label))
+    """Hold the lock of each ``(label, output)`` for the block (:func:`~...inference.core.locks.locked_all`);
+    a held one is one line naming its holder (``label`` names the field or flag to change)."""
+    with locks.locked_all(targets, fix="give this shot another {label}", what="shot"):
         yield
 
 

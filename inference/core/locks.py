@@ -18,8 +18,8 @@ render04, since 2026-12-05T00:41:07Z)") before any work.
 - On a file system with no locks (``ENOLCK``, ``EOPNOTSUPP``, ``ENOSYS``: some NFS and SMB mounts)
   the run goes on unlocked and warns once (:func:`reset_lock_warning` starts a new run's count).
 
-bpy- and torch-free: ``infer`` locks its take folder here; ``animate``'s shots (``shot_state``) use the same
-lock file names, so this module can take their place.
+bpy- and torch-free: ``infer`` locks its take folder here, ``animate`` each shot's outputs
+(``commands/shot_state.shot_lock``).
 """
 
 from __future__ import annotations
@@ -213,14 +213,18 @@ def locked(
 
 
 @contextlib.contextmanager
-def locked_all(targets: Sequence[tuple[str, str | os.PathLike[str]]], **kw: str) -> Iterator[None]:
+def locked_all(
+    targets: Sequence[tuple[str, str | os.PathLike[str]]], *, fix: str | None = None, what: str = "output"
+) -> Iterator[None]:
     """Hold the lock of each ``(label, output)`` for the block (one lock per lock file: two spellings
-    of one output are taken once); ``kw`` as for :func:`locked`."""
+    of one output are taken once); ``fix`` and ``what`` as for :func:`locked`, ``{label}`` in ``fix``
+    standing for the output's label ("give this shot another {label}")."""
     seen: set[Path] = set()
     with contextlib.ExitStack() as stack:
         for label, target in targets:
             key = lock_file(target)
             if key not in seen:
                 seen.add(key)
-                stack.enter_context(locked(target, label, lock=key, **kw))
+                how = None if fix is None else fix.replace("{label}", label)
+                stack.enter_context(locked(target, label, lock=key, fix=how, what=what))
         yield

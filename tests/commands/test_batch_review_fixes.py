@@ -14,6 +14,7 @@ import pytest
 from dualtalk.dualtalk_blender.commands import animate, shot_state
 from dualtalk.dualtalk_blender.commands.jobs import parse_jobs, resolve_path
 from dualtalk.dualtalk_blender.scene import sound
+from dualtalk.inference.core import locks
 from dualtalk.inference.core.errors import DualTalkError
 
 DEFAULTS = {"blend": "in/scene.blend", "char_a": "Ann", "char_b": "Bob"}
@@ -121,7 +122,7 @@ def test_a_file_system_without_locks_runs_unlocked_warning_once(tmp_path, monkey
     def no_locks(fd):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(shot_state, "_try_lock", no_locks)
+    monkeypatch.setattr(locks, "_try_lock", no_locks)  # the shots' locks are inference/core/locks
     shot_state.reset_lock_warning()
     for name in ("a", "b"):
         with shot_state.shot_lock([("out", tmp_path / f"{name}.blend"), ("work", tmp_path / name)]):
