@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -38,3 +39,13 @@ def official_shapes(shared_dir: Path) -> Path:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
+
+
+@pytest.fixture
+def umask_002():
+    """A group-shared farm folder's umask (files 0o664): lock files another user of the group must open."""
+    old = os.umask(0o002)
+    try:
+        yield
+    finally:
+        os.umask(old)

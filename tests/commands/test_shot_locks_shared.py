@@ -20,15 +20,6 @@ from test_audit_jobs import job_folder, voice
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions and flock")
 
 
-@pytest.fixture
-def umask_002():
-    old = os.umask(0o002)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 def test_a_shots_lock_file_is_made_for_the_group(tmp_path, umask_002):
     """Made 0o644 whatever the umask, a file a ``kill -9`` left could be opened for writing by its
     owner only: farm2's retry of farm's shot failed with "Permission denied" until someone deleted

@@ -14,15 +14,6 @@ from dualtalk.inference.core.errors import DualTalkError
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="flock")
 
 
-@pytest.fixture
-def umask_002():
-    old = os.umask(0o002)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 def test_a_second_run_on_a_held_output_is_refused_naming_the_holder(tmp_path, umask_002):
     """The second farm job stops in one line naming who holds the output; the first keeps it. The lock
     file is made for the group (0o666 less the umask: a retry landing on another user of the group
