@@ -7,6 +7,7 @@ plain arrays to these functions and keys what they return. Channels are addresse
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from . import flame_arkit, retarget
 from .blinks import blink_curve
 from .keyreduce import WEIGHT_TOL
 from .layer_names import mix_layer
+from .options import MAX_FRAME
 
 SLIDER_LIMIT = 10.0  # Blender's hard range for shape-key sliders
 BLINKS = ("eyeBlinkLeft", "eyeBlinkRight")
@@ -345,10 +347,44 @@ class FrameSpan:
         return self.first + np.arange(self.count, dtype=np.float64)
 
 
-def scene_range(span: FrameSpan, frame_start: int, frame_end: int, frame_range: str) -> tuple[int, int]:
-    """The scene's frame range after keying: ``fit`` the take, ``extend`` to cover it, or ``keep``."""
+def scene_range(
+    span: FrameSpan, frame_start: int, frame_end: int, frame_range: str, stretch: float = 1.0
+) -> tuple[int, int]:
+    """The scene's frame range after keying: ``fit`` the take, ``extend`` to cover it, or ``keep``.
+
+    ``stretch``: the scene's Time Stretching, New / Old (:func:`time_stretch`). Blender plays the keys
+    of frame ``k`` at frame ``k * stretch`` but the sound where it lies, so the range covers both: the
+    take's sound (``span``) and its face as played."""
+    first, last = played_span(span, stretch)
     if frame_range == "fit":
-        return span.first, span.last
+        return min(span.first, first), max(span.last, last)
     if frame_range == "extend":
-        return min(frame_start, span.first), max(frame_end, span.last)
+        return min(frame_start, span.first, first), max(frame_end, span.last, last)
     return frame_start, frame_end
+
+
+def time_stretch(frame_map_old: int, frame_map_new: int) -> float:
+    """Frames played per keyed frame under Blender's Time Stretching (``render.frame_map_old/new``):
+    Blender evaluates animation at ``frame * old / new``; 1.0 when it is off (Old == New)."""
+    return frame_map_new / frame_map_old if frame_map_old != frame_map_new else 1.0
+
+
+def played_span(span: FrameSpan, stretch: float) -> tuple[int, int]:
+    """The scene frames that play ``span``'s keys under ``stretch`` (the last one partly: rounded up),
+    within Blender's frame range."""
+    if stretch == 1.0:
+        return span.first, span.last
+    first, last = (min(MAX_FRAME, math.ceil(f * stretch - 1e-6)) for f in (span.first, span.last))
+    return first, last
+
+
+def time_stretch_warning(frame_map_old: int, frame_map_new: int) -> str | None:
+    """One line when Time Stretching is on: it stretches the animation, never the sound."""
+    if frame_map_old == frame_map_new:
+        return None
+    speed = frame_map_old / frame_map_new
+    words = {0.5: "half speed", 2.0: "double speed"}.get(speed, f"{speed:.3g}x speed")
+    return (
+        f"the scene's Time Stretching (Old {frame_map_old}, New {frame_map_new}) plays the face at {words} "
+        "against its sound; set Old and New to the same value for lip sync"
+    )

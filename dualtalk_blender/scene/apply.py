@@ -19,8 +19,10 @@ step, inspecting each character at most once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,29 @@ def scene_fps(scene: Any) -> float:
     return scene.render.fps / scene.render.fps_base
 
 
+def scene_stretch(scene: Any) -> tuple[int, int]:
+    """The scene's Time Stretching (Old, New): Blender plays the keys of frame k at frame k * New / Old,
+    the sound where it lies. Keys stay in the animation's frames, like the scene's other animation;
+    :func:`..rig.plan.time_stretch_warning` says what that does to lip sync."""
+    return int(scene.render.frame_map_old), int(scene.render.frame_map_new)
+
+
+@contextlib.contextmanager
+def _unstretched(scene: Any) -> Iterator[None]:
+    """Time Stretching off while the heads are read at key frames (``frame_set`` plays frame f at
+    f * Old / New); put back after, also on failure or cancel."""
+    r = scene.render
+    old, new = r.frame_map_old, r.frame_map_new
+    if old == new:
+        yield
+        return
+    r.frame_map_new = old
+    try:
+        yield
+    finally:
+        r.frame_map_new = new
+
+
 def _load_flame_map(options: ApplyOptions) -> np.ndarray | None:
     return flame_arkit.load_arkit_flame_map(options.flame_map) if options.flame_map else None
 
@@ -172,6 +197,9 @@ def apply_motion(
     check_frame_span(scene, motion, options.start_frame)
     report = report if report is not None else check_character(obj, options)
     summary, warnings = report.summary, list(report.warnings)
+    stretched = plan.time_stretch_warning(*scene_stretch(scene))
+    if stretched is not None:
+        warnings.append(stretched)
     _make_single_user(report, warnings)
     fps = scene_fps(scene)
     values = _rig_values(report, motion, options, fps, warnings)
@@ -186,7 +214,11 @@ def apply_motion(
     warnings += [w for w in follow_warnings if w not in warnings]
     if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
         scene.frame_start, scene.frame_end = plan.scene_range(
-            span, scene.frame_start, scene.frame_end, options.frame_range
+            span,
+            scene.frame_start,
+            scene.frame_end,
+            options.frame_range,
+            plan.time_stretch(*scene_stretch(scene)),
         )
     if options.undo_push:
         compat.undo_push(f"DualTalk: animate {report.mesh.name}")
@@ -478,7 +510,8 @@ def _aimed(
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
     frames = reps[0].first_frame + layers.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
-    samples = gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.2, 0.8))
+    with _unstretched(scene):
+        samples = gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.2, 0.8))
     out: list[Motion | None] = []
     for i in range(2):
         motion = motions[i]
@@ -622,6 +655,9 @@ def apply_dialogue(
     rep_a, rep_b = _key_pair(
         scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming, progress=progress
     )
+    stretched = plan.time_stretch_warning(*scene_stretch(scene))
+    if stretched in rep_a.warnings:  # said once for the scene, not once per character
+        rep_b.warnings = [w for w in rep_b.warnings if w != stretched]
     shared_rig = pair[0].armature
     if shared_rig is not None and shared_rig == pair[1].armature:
         # one armature object holds one action: B's head and bone motion replaced A's

@@ -87,11 +87,16 @@ def _has_sound(scene: Any) -> bool:
 PREVIEW_HINT = "for a quick preview: --resolution 480x270 --samples 1"
 
 
+def rendered_frames(scene: Any) -> int:
+    """How many frames a render of ``scene`` writes: its range, every ``frame_step``-th frame."""
+    return len(range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step)))
+
+
 class _FrameClock:
     """Progress per rendered frame with an ETA (EEVEE on a CPU-only machine can take a minute a frame)."""
 
     def __init__(self, scene: Any, progress: Any) -> None:
-        self.total = max(1, scene.frame_end - scene.frame_start + 1)
+        self.total = max(1, rendered_frames(scene))
         self.progress = progress
         self.done = 0
         self.t0 = time.perf_counter()
@@ -194,11 +199,15 @@ def render_shot(
     r = scene.render
     fmt = r.image_settings
     video = output.suffix.lower() in VIDEO_SUFFIXES
-    if progress is not None:
-        progress.update(
-            "render", 0.0, f"{scene.frame_end - scene.frame_start + 1} frames, {r.engine}; {PREVIEW_HINT}"
-        )
     with contextlib.ExitStack() as stack:
+        if video:
+            # A video plays every frame at the scene's rate against its sound: a Frame Step (a preview
+            # setting) would leave frames out and the faces run ahead of the voices. A frames folder
+            # keeps the step (every n-th frame, named by its frame).
+            stack.enter_context(_restored(scene, "frame_step"))
+            scene.frame_step = 1
+        if progress is not None:
+            progress.update("render", 0.0, f"{rendered_frames(scene)} frames, {r.engine}; {PREVIEW_HINT}")
         stack.enter_context(
             _restored(
                 r, "filepath", "resolution_x", "resolution_y", "resolution_percentage", "use_file_extension"
