@@ -385,13 +385,30 @@ def _check_sound_path(shot: Shot, work: Path, f: dict[str, str]) -> None:
         )
 
 
-def _find_object(bpy: Any, name: str, label: str) -> Any:
+def _find_object(bpy: Any, name: str, label: str, scene: Any, blend: Path) -> Any:
+    """The object named ``name``, linked into ``scene`` (the one ``blend`` opens with): a character
+    of another scene would be keyed at this scene's frame rate, and its sound strip, markers and
+    range would go into a scene that does not hold it."""
+    from ..rig.options import escaped
+
     _check_name(name, label)
     obj = bpy.data.objects.get(name)
     if obj is None:
         names = sorted(o.name for o in bpy.data.objects if o.type in ("MESH", "ARMATURE"))
         listed = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
         raise DualTalkError(f"{label} {name!r} is not in the scene (meshes/armatures: {listed or 'none'})")
+    if not any(sc == scene for sc in obj.users_scene):
+        others = sorted(sc.name for sc in obj.users_scene)
+        where = (
+            f"it is in scene{'s' if len(others) > 1 else ''} {', '.join(repr(n) for n in others)}; "
+            f"save {escaped(blend.name)} with {'that scene' if len(others) == 1 else 'its scene'} active"
+            if others
+            else f"it is in no scene; link it into {scene.name!r}"
+        )
+        raise DualTalkError(
+            f"{label} {name!r} is not in scene {scene.name!r}, the scene {escaped(blend.name)} opens "
+            f"with ({where})"
+        )
     return obj
 
 
@@ -632,8 +649,8 @@ def _run_locked(
     scene = bpy.context.scene
     if scene is None:
         raise RuntimeError(f"Blender opened {shot.blend.name} without an active scene")
-    obj_a = _find_object(bpy, shot.char_a, "character A")
-    obj_b = _find_object(bpy, shot.char_b, "character B")
+    obj_a = _find_object(bpy, shot.char_a, "character A", scene, shot.blend)
+    obj_b = _find_object(bpy, shot.char_b, "character B", scene, shot.blend)
     if shot.render is not None and scene.camera is None:
         raise DualTalkError(
             f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
