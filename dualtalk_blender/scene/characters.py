@@ -9,6 +9,7 @@ motion channel will drive, what is missing, and one summary line for the UI/CLI 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -284,7 +285,60 @@ def inspect_character(
         )
     elif report.family != presets.FAMILY_FLAME:
         report.head_frame = up_axis if up_axis != AUTO else _object_up_axis(arm if arm is not None else mesh)
+    if report.head_target and arm is not None:
+        report.warnings += _head_bone_traps(mesh, arm, report.head_target)
     return report
+
+
+# Constraints that set a bone's rotation outright (the copy ones in their default Replace mix): on
+# the head bone they win over the rotation we key, and the take's nods and turns never show. A Child
+# Of (or a copy in an additive mix) only carries the keyed rotation, which still plays.
+_AIMS = {"DAMPED_TRACK": "Damped Track", "TRACK_TO": "Track To", "LOCKED_TRACK": "Locked Track",
+         "STRETCH_TO": "Stretch To", "IK": "Inverse Kinematics"}  # fmt: skip
+_COPIES = {"COPY_ROTATION": "Copy Rotation", "COPY_TRANSFORMS": "Copy Transforms"}
+
+
+def _head_bone_traps(mesh: Any, arm: Any, bone: str) -> list[str]:
+    """Constraints and drivers on the head bone that override the head rotation we key, said up front
+    (as for driven shape keys): the run would "succeed" with a head that does not move, or moves
+    as the constraint aims it."""
+    pbone = arm.pose.bones.get(bone)
+    if pbone is None:
+        return []
+    out = []
+    for con in pbone.constraints:
+        if con.mute or con.influence <= 0.0 or not getattr(con, "is_valid", True):
+            continue
+        copies = con.type in _COPIES and con.mix_mode == "REPLACE"
+        if not copies and con.type not in _AIMS:
+            continue
+        kind = _COPIES[con.type] if copies else _AIMS[con.type]
+        sub = getattr(con, "subtarget", "")
+        if copies and getattr(con, "target", None) == arm and sub and sub in arm.pose.bones:
+            head = json.dumps(sub, ensure_ascii=False)
+            advice = (
+                f'key the control bone {sub!r} instead ("head": {head} in a --map file), '
+                "or mute the constraint"
+            )
+        else:
+            advice = "mute the constraint (or set its influence to 0) to see the take's head motion"
+        how = "overrides" if con.influence >= 1.0 else f"partly overrides (influence {con.influence:.2g})"
+        out.append(
+            f"{mesh.name}: head bone {bone!r} has a {kind} constraint {con.name!r} that {how} the "
+            f"head rotation DualTalk keys, so the take's head motion will not show; {advice}"
+        )
+    drivers = arm.animation_data.drivers if arm.animation_data is not None else []
+    prefix = f'pose.bones["{bpy.utils.escape_identifier(bone)}"].rotation_'
+    driven = sorted(
+        {fc.data_path[len(prefix) :] for fc in drivers if fc.data_path.startswith(prefix) and not fc.mute}
+    )
+    if driven:
+        out.append(
+            f"{mesh.name}: head bone {bone!r} has drivers on its rotation ({', '.join(driven)}), which "
+            "override the keys DualTalk sets, so the take's head motion will not show; remove or mute "
+            "those drivers"
+        )
+    return out
 
 
 def _shape_key_traps(mesh: Any, key: Any, report: CharacterReport) -> list[str]:
