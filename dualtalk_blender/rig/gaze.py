@@ -20,6 +20,7 @@ from .retarget import FRAME_TO_RIG
 
 HEAD_TURN = 0.15  # default share of the partner direction the head turns to (0 = eyes only)
 EYE_COMFORT_DEG = (20.0, 12.0)  # yaw, pitch the eyes hold on their own; the head turns for the rest
+STEEP_DEG = 45.0  # a partner higher or lower than this: yaw from the sideways offset (partner_angles)
 
 
 def head_frames(world_rot: np.ndarray, rest_rot: np.ndarray, up_axis: str) -> np.ndarray:
@@ -39,7 +40,23 @@ def partner_angles(frames: np.ndarray, eye_pos: np.ndarray, target_pos: np.ndarr
     local = np.einsum("tji,tj->ti", frames, v)  # H^T v
     yaw = np.degrees(np.arctan2(local[:, 0], local[:, 2]))
     pitch = np.degrees(np.arctan2(local[:, 1], np.hypot(local[:, 0], local[:, 2])))
+    steep = np.abs(pitch) > STEEP_DEG
+    if steep.any():
+        yaw[steep] = _steep_yaw(local[steep], pitch[steep])
     return np.stack([yaw, pitch], axis=1)
+
+
+def _steep_yaw(local: np.ndarray, pitch: np.ndarray) -> np.ndarray:
+    """Yaw (degrees) toward a partner more than :data:`STEEP_DEG` above or below, measured as if
+    the head had pitched toward it until it sat :data:`STEEP_DEG` up (or down): pitching turns
+    about the head's x, so the partner's sideways offset is kept. Measured in the head's
+    horizontal plane instead, yaw grows as tan(pitch) times the head's roll, up to 90 degrees for a
+    partner nearly overhead, and the eyes (and the head's turn), each axis clamped on its own,
+    swung fully sideways. Equal to the plain yaw at the threshold: the angles stay continuous."""
+    tilt = np.radians(np.abs(pitch) - STEEP_DEG)
+    up = np.sign(pitch) * local[:, 1]
+    forward = local[:, 2] * np.cos(tilt) + up * np.sin(tilt)
+    return np.degrees(np.arctan2(local[:, 0], forward))
 
 
 def gaze_angles(gaze_target: np.ndarray, gaze_dir: np.ndarray, to_partner: np.ndarray) -> np.ndarray:
