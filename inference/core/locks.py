@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .errors import DualTalkError
 from .fileio import missing_folders, remove_empty_folders
-from .outputs import real
+from .outputs import name_max, real
 
 LOCK_SUFFIX = ".dualtalk-lock"
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, NFS, SMB)
@@ -50,15 +50,16 @@ _NO_LOCKS = frozenset(
 _warned_unlocked = False
 
 
-def lock_name(name: str) -> str:
+def lock_name(name: str, name_max: int = NAME_MAX) -> str:
     """The hidden lock file's name for an output named ``name``: ``.NAME.dualtalk-lock``, or, when
-    that is longer than a file name may be, the name cut (at a whole character) plus 16 hex digits
-    of its sha256, so two long names sharing their start still get two locks."""
+    that is longer than a file name may be (``name_max`` bytes: the file system's own limit, 143 on
+    eCryptfs), the name cut (at a whole character) plus 16 hex digits of its sha256, so two long
+    names sharing their start still get two locks."""
     full = f".{name}{LOCK_SUFFIX}"
-    if len(os.fsencode(full)) <= NAME_MAX:
+    if len(os.fsencode(full)) <= name_max:
         return full
     digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
-    room = NAME_MAX - len(os.fsencode(f"..{digest}{LOCK_SUFFIX}"))
+    room = max(1, name_max - len(os.fsencode(f"..{digest}{LOCK_SUFFIX}")))
     cut = name[:room]  # a character is at least one byte
     while len(os.fsencode(cut)) > room:  # at a whole character: never half of a UTF-8 sequence
         cut = cut[:-1]
@@ -68,7 +69,7 @@ def lock_name(name: str) -> str:
 def lock_file(target: str | os.PathLike[str]) -> Path:
     """The hidden lock file of an output: beside its real path (two spellings of one file, one lock)."""
     where = real(target)
-    return where.parent / lock_name(where.name)
+    return where.parent / lock_name(where.name, name_max(where))
 
 
 TAKE_LOCK = f".take{LOCK_SUFFIX}"

@@ -18,6 +18,7 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -38,11 +39,15 @@ def _inside(child: Path, folder: Path) -> bool:
     return child == folder or folder in child.parents
 
 
-PATH_MAX = 4096  # bytes in a whole path, its end included (Linux); a path must be shorter
 NAME_MAX = 255  # bytes in one name, where the file system does not say
 
 
-def _name_max(path: str | os.PathLike[str]) -> int:
+def path_max() -> int:
+    """Bytes in a whole path, its end included (Linux 4096, macOS 1024); a path must be shorter."""
+    return 1024 if sys.platform == "darwin" else 4096
+
+
+def name_max(path: str | os.PathLike[str]) -> int:
     """The longest file name the file system holding ``path`` (its nearest existing folder) takes."""
     folder = os.path.dirname(os.path.abspath(path)) or os.sep
     while not os.path.isdir(folder) and folder != os.path.dirname(folder):
@@ -62,12 +67,12 @@ def too_long(path: str | os.PathLike[str]) -> str | None:
     if os.name == "nt":  # pragma: no cover - Linux and macOS only
         return None
     raw = os.fsencode(path)
-    per_name = _name_max(path)
-    limits = f"the limit is {per_name} per name, {PATH_MAX} per path"
+    per_name = name_max(path)
+    limits = f"the limit is {per_name} per name, {path_max()} per path"
     longest = max((len(part) for part in raw.split(b"/")), default=0)
     if longest > per_name:
         return f"name too long ({longest} bytes; {limits})"
-    if len(raw) >= PATH_MAX:
+    if len(raw) >= path_max():
         return f"path too long ({len(raw)} bytes; {limits})"
     return None
 
