@@ -3,7 +3,7 @@
 Both heads are known every motion frame, after their head motion is keyed, so the direction
 follows the characters wherever they are animated to stand and whichever way their heads turn:
 the scene is evaluated (``scene.frame_set``) at a fraction of the frames and the rest worked out
-within a stated bound (:func:`sample`). :mod:`..rig.gaze` does the arithmetic; this module reads the
+between them, checked against the scene inside every gap (:func:`sample`). :mod:`..rig.gaze` does the arithmetic; this module reads the
 scene and returns motions whose ``eyeLook*`` channels (or FLAME overlay) hold the result, to be
 keyed like any other motion: eye bones and ARKit keys are both driven from those channels.
 """
@@ -164,8 +164,8 @@ def _skinned_meshes_off(scene: Any, reports: list[Any]) -> Iterator[None]:
             o.hide_viewport = False
 
 
-STRIDE = 16  # frames between the heads' first readings; an interval is halved while it misses
-ROT_TOL_DEG = 0.05  # a head frame read between readings is within this of the scene's...
+STRIDE = 32  # frames between the heads' first readings (and carrier keys); a gap is halved while it misses
+ROT_TOL_DEG = 0.05  # a head frame worked out at a gap's checks is within this of the scene's...
 POINT_TOL = 1e-3  # ...and its eye and head points within this share of the heads' distance
 
 
@@ -175,15 +175,23 @@ def sample(
     """Per report: world head rotation (T,3,3), eye point (T,3), head point (T,3) at scene ``frames``.
 
     The scene is evaluated (``frame_set``) at a fraction of the frames, not at every one: a head's
-    world frame is what carries it (the object, its parents, the bones above the head: slow, the
-    animator's motion) times the head's own keyed rotation (ours, changing every frame). The
-    carrier and the eye and head points in the head's frame are read every :data:`STRIDE` frames
-    and at each interval's middle; where the middle, worked out from the interval's ends, misses
-    the scene by more than :data:`ROT_TOL_DEG` or :data:`POINT_TOL` of the distance between the
-    heads, the interval is halved, down to single frames. In between, the carrier is interpolated
-    and the head's own rotation is read from its keys (``FCurve.evaluate``, our head layer, as
-    played). Where those keys do not give what the scene plays at a reading (the animator keys the
-    head too, a constraint turns it), every frame is evaluated, as before.
+    world frame is what carries it (the object, its parents, the bones from the root down to the
+    head and on to the eyes: the animator's motion) times the head's own keyed rotation (ours,
+    changing every frame). The carrier and the eye and head points in the head's frame are read
+    every :data:`STRIDE` frames and at every key of the carriers' F-curves inside the take (a
+    Cycles modifier's keys wherever it repeats them, NLA strip ends), so between two readings each
+    carrier curve is one key-to-key segment. Each gap is then checked at its quarter points and its
+    middle: where one of them, worked out from the gap's ends, misses the scene by more than
+    :data:`ROT_TOL_DEG` or :data:`POINT_TOL` of the distance between the heads, the gap is halved,
+    down to single frames. The bound is checked at those points, not proven between them; a
+    key-to-key segment bends smoothly, and every sway, bob and walk in the tests stays within it.
+    In between, the carrier is interpolated and the head's own rotation is read from its keys
+    (``FCurve.evaluate``, our head layer, as played). Every frame is evaluated, as before, where the
+    carriers move other than from key to key (an F-curve modifier other than Cycles, such as Noise
+    or Stepped; a driver; a constraint on them; Bounce or Elastic easing; a bone or vertex parent;
+    an NLA strip with animated time, reversed, or with modifiers; time remapping: see
+    :func:`_carrier_times`), or where the head's keys do not give what the scene plays at a reading
+    (the animator keys the head too, a constraint turns it).
 
     ``progress`` (``update``/``check_cancel``) hears ``stage`` with "aiming the eyes: frame n/N".
     """
@@ -229,17 +237,27 @@ def _sparse(
     reader: _Reader, frames: np.ndarray, progress: Any, stage: str
 ) -> list[dict[str, np.ndarray]] | None:
     """The heads read at some frames and worked out between them (:func:`sample`); None where the
-    head's keys do not give what the scene plays."""
+    head's keys do not give what the scene plays, or where the carriers move other than from key
+    to key (:func:`_carrier_times`)."""
     n = len(frames)
     if n <= 2:
         return None
-    heads = [_Head(reader.turns(j, frames), n) for j in range(len(reader.reports))]
-    grid = np.unique(np.r_[np.arange(0, n, STRIDE), n - 1])
+    turns = [reader.turns(j, frames) for j in range(len(reader.reports))]
+    keyed = _carrier_times(reader, frames, [t is not None for t in turns])
+    if keyed is None:
+        return None
+    heads = [_Head(t, n) for t in turns]
+    keyed = keyed[(keyed >= frames[0] - 1) & (keyed <= frames[-1] + 1)]
+    below, above = (
+        np.searchsorted(frames, keyed, "right") - 1,
+        np.searchsorted(frames, keyed),
+    )  # around each key
+    grid = np.unique(np.clip(np.r_[np.arange(0, n, STRIDE), n - 1, below, above], 0, n - 1))
     spans = np.stack([grid[:-1], grid[1:]], axis=1)
     todo = grid
     tol_point = 0.0
     while True:
-        todo = np.array([i for i in todo if not heads[0].known[i]], dtype=np.int64)
+        todo = np.unique([i for i in np.ravel(todo) if not heads[0].known[i]]).astype(np.int64)
         for k, i in enumerate(todo):
             if k % 200 == 0:
                 _report(progress, stage, int(np.count_nonzero(heads[0].known)), n)
@@ -253,17 +271,17 @@ def _sparse(
         spans = spans[spans[:, 1] - spans[:, 0] > 1]
         if not len(spans):
             break
-        mids = (spans[:, 0] + spans[:, 1]) // 2
-        if not heads[0].known[mids].all():
-            todo = mids  # read the middles first, then judge the spans
+        checks = spans[:, :1] + ((spans[:, 1:] - spans[:, :1]) * np.arange(1, 4)) // 4  # quarters, middle
+        if not heads[0].known[checks].all():
+            todo = checks  # read the checks first, then judge the spans
             continue
         missed = np.zeros(len(spans), bool)
         for head in heads:
-            missed |= ~head.close(spans, mids, tol_point)
-        spans = np.concatenate(
-            [np.stack([spans[missed, 0], mids[missed]], 1), np.stack([mids[missed], spans[missed, 1]], 1)]
-        )
-        todo = (spans[:, 0] + spans[:, 1]) // 2
+            for c in range(checks.shape[1]):
+                missed |= ~head.close(spans, checks[:, c], tol_point)
+        mids = checks[missed, 1]
+        spans = np.concatenate([np.stack([spans[missed, 0], mids], 1), np.stack([mids, spans[missed, 1]], 1)])
+        todo = spans[:, :1] + ((spans[:, 1:] - spans[:, :1]) * np.arange(1, 4)) // 4
     _report(progress, stage, n, n)
     return [head.filled() for head in heads]
 
@@ -307,7 +325,8 @@ class _Head:
         )
 
     def close(self, spans: np.ndarray, mids: np.ndarray, tol: float) -> np.ndarray:
-        """Per span: whether its middle, worked out from its ends, is the middle as read."""
+        """Per span: whether the frame ``mids`` inside it, worked out from its ends, is that frame
+        as read."""
         w = ((mids - spans[:, 0]) / (spans[:, 1] - spans[:, 0]))[:, None]
         ends = [self.carried(spans[:, k]) for k in (0, 1)]
         carrier, eye, head = ((1 - w[..., None]) * ends[0][0] + w[..., None] * ends[1][0],
@@ -402,6 +421,167 @@ class _Reader:
         curves = [found[i] for i in range(size)]
         comps = np.array([[fc.evaluate(float(f) - shift) for f in frames] for fc, shift in curves]).T
         return _quat_matrix(comps) if mode == "QUATERNION" else _euler_matrix(comps, mode)
+
+
+_WAVY = {"BOUNCE", "ELASTIC"}  # easings that swing back and forth between two keys
+
+
+def _carrier_times(reader: _Reader, frames: np.ndarray, spun: list[bool]) -> np.ndarray | None:
+    """Scene frames where what carries a head (its object and parents, the bones from the root down
+    to the head and on to the eyes) has a key, a strip starts or ends, or a cycle repeats one; None
+    where something else moves them between keys (an F-curve modifier other than a plain Cycles,
+    a driver, a constraint, a strip whose time is animated, a bone parent, ...): read every frame.
+
+    Between two of these frames every carrier curve is one smooth segment, so a reading at each
+    end and checks inside the gap (:meth:`_Head.close`) see how it moves. ``spun[j]``: the head's own
+    rotation keys on our layers are read from the keys (:meth:`_Reader.turns`), not as a carrier.
+    """
+    span = (float(frames[0]), float(frames[-1]))
+    render = reader.scene.render
+    if render.frame_map_old != render.frame_map_new:
+        return None
+    times: list[float] = []
+    for j, report in enumerate(reader.reports):
+        pb, owner = _head(report)
+        obj, chain = owner, []
+        while obj is not None:
+            chain.append(obj)
+            if obj.parent is not None and obj.parent_type not in ("OBJECT", "ARMATURE"):
+                return None
+            obj = obj.parent
+        bones: dict[str, str] = {}  # bone -> what of it moves the head or eyes: "all", "location"
+        if pb is not None:
+            up = pb.parent
+            while up is not None:
+                bones[up.name] = "all"
+                up = up.parent
+            bones[pb.name] = "all"
+            for name in report.eye_bones:
+                if not name:
+                    continue
+                eye = owner.pose.bones[name]
+                bones[name] = bones.get(name) or "location"
+                up = eye.parent
+                while up is not None and up.name not in bones:
+                    bones[up.name] = "all"
+                    up = up.parent
+        head_path = _head_path(report) if spun[j] else None
+        for obj in chain:
+            if any(not c.mute for c in obj.constraints):
+                return None
+            moves = _Moves(obj, bones if obj is owner else {}, head_path if obj is owner else None, span)
+            if pb is not None and obj is owner:
+                if any(not c.mute for name in bones for c in owner.pose.bones[name].constraints):
+                    return None
+            got = moves.times()
+            if got is None:
+                return None
+            times += got
+    return np.asarray(times, dtype=np.float64)
+
+
+class _Moves:
+    """The F-curves that move one carrier object (its transform; ``bones``' channels) and when."""
+
+    def __init__(
+        self, obj: Any, bones: dict[str, str], head_path: str | None, span: tuple[float, float]
+    ) -> None:
+        self.obj, self.bones, self.head_path, self.span = obj, bones, head_path, span
+
+    def counts(self, path: str, ours: bool) -> bool:
+        """Whether the channel at ``path`` moves the head or eyes (the head's own keyed rotation on
+        our layers does not count: it is read from the keys)."""
+        if ours and path == self.head_path:
+            return False
+        if not path.startswith("pose.bones["):
+            return True
+        name, _, prop = path[len('pose.bones["') :].partition('"]')
+        what = self.bones.get(name.replace('\\"', '"').replace("\\\\", "\\"))
+        return what == "all" or (what == "location" and prop == ".location")
+
+    def times(self) -> list[float] | None:
+        ad = self.obj.animation_data
+        if ad is None:
+            return []
+        if ad.use_tweak_mode or any(self.counts(d.data_path, False) for d in ad.drivers if not d.mute):
+            return None
+        out: list[float] = []
+        if ad.action is not None:
+            got = self._keys(ad.action, ad.action_slot, False, self.span)
+            if got is None:
+                return None
+            out += got
+        if not ad.use_nla:
+            return out
+        ours = set(layers.our_strips(self.obj).values())
+        for track in ad.nla_tracks:
+            if track.mute:
+                continue
+            for strip in track.strips:
+                if strip.mute:
+                    continue
+                if strip.type != "CLIP" or strip.action is None:
+                    return None
+                a0, a1 = float(strip.action_frame_start), float(strip.action_frame_end)
+                s0, s1, scale = float(strip.frame_start), float(strip.frame_end), float(strip.scale)
+                got = self._keys(strip.action, strip.action_slot, strip in ours, (a0, a1))
+                if got is None:
+                    return None
+                if not got:
+                    continue
+                if strip.use_animated_time or strip.use_reverse or len(strip.modifiers):
+                    return None
+                keys = np.asarray(got)
+                for r in range(int(np.ceil(strip.repeat))):
+                    at = s0 + (keys - a0 + r * (a1 - a0)) * scale
+                    out += [float(t) for t in at if s0 <= t <= s1]
+                out += [s0, s1, s0 + strip.blend_in, s1 - strip.blend_out]
+                for fc in strip.fcurves:  # its influence keyed
+                    if len(fc.modifiers):
+                        return None
+                    out += [float(k.co[0]) for k in fc.keyframe_points]
+        return out
+
+    def _keys(self, action: Any, slot: Any, ours: bool, span: tuple[float, float]) -> list[float] | None:
+        """Key frames (action time, a cycle's repeated over ``span``) of the curves in ``action``
+        that move the head; None: they do not move it from key to key in one smooth stroke."""
+        out: list[float] = []
+        for fc in compat.iter_fcurves(action, slot):
+            if fc.mute or not self.counts(fc.data_path, ours):
+                continue
+            kp = fc.keyframe_points
+            if not len(kp):
+                continue
+            keys = np.array([k.co[0] for k in kp], dtype=np.float64)
+            if any(k.interpolation in _WAVY for k in kp):
+                return None
+            mods = [m for m in fc.modifiers if not m.mute]
+            if mods:
+                if len(mods) > 1 or mods[0].type != "CYCLES" or mods[0].use_restricted_range:
+                    return None
+                if mods[0].use_influence or len(keys) < 2:
+                    return None
+                keys = _cycled(keys, span)
+            out += keys.tolist()
+        return out
+
+
+def _cycled(keys: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+    """A cycled curve's keys repeated (and mirrored, for Mirror mode) over ``span``."""
+    first, period = keys[0], keys[-1] - keys[0]
+    if period <= 0:
+        return keys
+    turns = np.arange(np.floor((span[0] - first) / period) - 1, np.ceil((span[1] - first) / period) + 2)
+    rel = keys - first
+    return (first + turns[:, None] * period + np.r_[rel, period - rel][None, :]).ravel()
+
+
+def _head_path(report: Any) -> str | None:
+    """The data path of the head's own rotation (what :meth:`_Reader.turns` reads)."""
+    pb, owner = _head(report)
+    target = pb if pb is not None else owner
+    prop = "rotation_quaternion" if target.rotation_mode == "QUATERNION" else "rotation_euler"
+    return f'pose.bones["{bpy.utils.escape_identifier(pb.name)}"].{prop}' if pb is not None else prop
 
 
 def _quat_matrix(q: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import gaze
+from dualtalk.dualtalk_blender.scene import compat, gaze
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion, check_character
 from dualtalk.inference.core.motion import Motion
 
@@ -100,6 +100,18 @@ def angle_errors(new, old, reports) -> float:
     return worst
 
 
+def assert_as_played(new, old, reports) -> None:
+    """The sampled heads are the heads played every frame, within the stated bound."""
+    assert angle_errors(new, old, reports) < ANGLE_TOL_DEG
+    for got, want in zip(new, old, strict=True):
+        turn = np.einsum("tji,tjk->tik", got["rot"], want["rot"])
+        cos = np.clip((np.trace(turn, axis1=1, axis2=2) - 1) / 2, -1, 1)
+        assert np.degrees(np.arccos(cos)).max() <= gaze.ROT_TOL_DEG, "head frames differ"
+        reach = np.linalg.norm(new[0]["eye"][0] - new[1]["eye"][0])
+        assert np.abs(got["eye"] - want["eye"]).max() <= gaze.POINT_TOL * reach
+        assert np.abs(got["head"] - want["head"]).max() <= gaze.POINT_TOL * reach
+
+
 @pytest.mark.parametrize("head_mode", ["QUATERNION", "YXZ"])
 def test_a_long_take_reads_the_heads_at_a_fraction_of_its_frames_with_the_same_aim(head_mode):
     reports = scene_take(head_mode)
@@ -108,14 +120,93 @@ def test_a_long_take_reads_the_heads_at_a_fraction_of_its_frames_with_the_same_a
         new = gaze.sample(bpy.context.scene, reports, frames)
     old = every_frame(reports, frames)
     assert evaluations.count < T / 4, evaluations.count  # was T + 1
-    for got, want in zip(new, old, strict=True):
-        turn = np.einsum("tji,tjk->tik", got["rot"], want["rot"])
-        cos = np.clip((np.trace(turn, axis1=1, axis2=2) - 1) / 2, -1, 1)
-        assert np.degrees(np.arccos(cos)).max() <= gaze.ROT_TOL_DEG, "head frames differ"
-        reach = np.linalg.norm(new[0]["eye"][0] - new[1]["eye"][0])
-        assert np.abs(got["eye"] - want["eye"]).max() <= gaze.POINT_TOL * reach
-        assert np.abs(got["head"] - want["head"]).max() <= gaze.POINT_TOL * reach
-    assert angle_errors(new, old, reports) < ANGLE_TOL_DEG
+    assert_as_played(new, old, reports)
+
+
+def still_pair():
+    """Two characters facing each other; A's rig is then animated by the test."""
+    a = br.make_character("A", location=(0.0, 0.0, 0.0))
+    b = br.make_character("B", location=(-1.1, -1.3, 0.15))
+    a.parent.rotation_euler.z = math.radians(-25.0)
+    b.parent.rotation_euler.z = math.radians(-150.0)
+    return a, b
+
+
+def keyed(a, b):
+    options = ApplyOptions(start_frame=1, blinks="off")
+    for obj, seed in ((a, 1), (b, 2)):
+        apply_motion(obj, jittery(obj.name, seed), options)
+    return [check_character(o, options) for o in (a, b)]
+
+
+def rig_curve(arm, path: str, index: int):
+    ad = arm.animation_data
+    return next(
+        fc
+        for fc in compat.iter_fcurves(ad.action, ad.action_slot)
+        if (fc.data_path, fc.array_index) == (path, index)
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "phase", "amount", "what"),
+    [
+        (16, 0, 5.0, "yaw"),  # sways +-5 degrees every 16 frames: read only at 1, 9, 17... it was gone (5.15)
+        (32, 1, 8.0, "yaw"),  # +-8 degrees every 32 frames (1.57)
+        (16, 0, 0.03, "bob"),  # a 32-frame walk's 3 cm bob (1.02)
+        (32, 1, 0.05, "sway"),  # 5 cm sideways (0.22)
+    ],
+)
+def test_a_rig_that_sways_between_the_readings_is_read_as_played(period, phase, amount, what):
+    """A short keyed cycle of the rig that is back in place at the first readings' frames."""
+    a, b = still_pair()
+    arm, quarter = a.parent, period // 4
+    rest = arm.rotation_euler.z
+    for f in range(1, T + 2, quarter):
+        side = [0, 1, 0, -1][((f - 1) // quarter + phase) % 4]
+        if what == "yaw":
+            arm.rotation_euler.z = rest + math.radians(amount) * side
+            arm.keyframe_insert("rotation_euler", index=2, frame=f)
+        else:
+            index = 2 if what == "bob" else 1
+            arm.location[index] = amount * side
+            arm.keyframe_insert("location", index=index, frame=f)
+    reports = keyed(a, b)
+    frames = 1 + np.arange(T, dtype=np.float64)
+    assert_as_played(gaze.sample(bpy.context.scene, reports, frames), every_frame(reports, frames), reports)
+
+
+@pytest.mark.parametrize("scale", [4.0, 8.0])
+def test_a_rig_shaken_by_a_noise_modifier_is_read_as_played(scale):
+    """Noise (idle, handheld shake) moves the rig between any two readings (was 2.32 / 1.17)."""
+    a, b = still_pair()
+    a.parent.keyframe_insert("rotation_euler", index=2, frame=1)
+    noise = rig_curve(a.parent, "rotation_euler", 2).modifiers.new("NOISE")
+    noise.scale, noise.strength = scale, math.radians(6.0)
+    reports = keyed(a, b)
+    frames = 1 + np.arange(T, dtype=np.float64)
+    assert_as_played(gaze.sample(bpy.context.scene, reports, frames), every_frame(reports, frames), reports)
+
+
+def test_a_walk_cycled_by_a_cycles_modifier_is_read_as_played():
+    """One 32-frame walk cycle keyed (a 3 cm bob, a 4 degree sway, steps forward) and repeated by
+    Cycles modifiers: its keys are read wherever the cycle repeats them."""
+    a, b = still_pair()
+    arm = a.parent
+    rest = arm.rotation_euler.z
+    for k in range(9):
+        f = 1 + 4 * k
+        arm.location.z = 0.03 * (k % 2)
+        arm.location.x = 0.4 * k / 8
+        arm.rotation_euler.z = rest + math.radians(4.0) * [0, 1, 0, -1][(k // 2) % 4]
+        arm.keyframe_insert("location", frame=f)
+        arm.keyframe_insert("rotation_euler", index=2, frame=f)
+    for path, index in (("location", 0), ("location", 2), ("rotation_euler", 2)):
+        cycles = rig_curve(arm, path, index).modifiers.new("CYCLES")
+        cycles.mode_after = "REPEAT_OFFSET" if index == 0 and path == "location" else "REPEAT"
+    reports = keyed(a, b)
+    frames = 1 + np.arange(T, dtype=np.float64)
+    assert_as_played(gaze.sample(bpy.context.scene, reports, frames), every_frame(reports, frames), reports)
 
 
 def test_a_head_the_animator_keys_too_is_read_every_frame_as_played():
@@ -168,3 +259,19 @@ def test_keying_a_dialogue_reports_progress_while_it_keys_and_aims_the_eyes():
     assert stages == {"keying"}
     assert any("aiming the eyes" in m for _s, _f, m in rec.events)
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_a_rig_moved_by_a_constraint_is_read_as_played():
+    """A rig that follows another object (Copy Location from a swaying empty): its own keys do not
+    say how it moves, so every frame is read."""
+    a, b = still_pair()
+    lead = bpy.data.objects.new("lead", None)
+    bpy.context.scene.collection.objects.link(lead)
+    for k in range(T // 4 + 1):
+        lead.location.z = 0.03 * [0, 1, 0, -1][k % 4]
+        lead.keyframe_insert("location", index=2, frame=1 + 4 * k)
+    follow = a.parent.constraints.new("COPY_LOCATION")
+    follow.target, follow.use_offset = lead, True
+    reports = keyed(a, b)
+    frames = 1 + np.arange(T, dtype=np.float64)
+    assert_as_played(gaze.sample(bpy.context.scene, reports, frames), every_frame(reports, frames), reports)
