@@ -17,6 +17,7 @@ import logging
 import os
 import select
 import signal
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO, cast
@@ -285,7 +286,7 @@ def _results_only_on_stdout(argv: Sequence[str] | None) -> Iterator[None]:
 
 class _ResultLines(io.TextIOWrapper):
     """The real stdout during a run. A reader that has gone stays ``BrokenPipeError`` (the run ends
-    quietly, 141); any other failure to write (a full log volume: ``>/dev/full``) is one line,
+    quietly, 141; on Windows also a pipe write's EINVAL, how it says so there); any other failure to write (a full log volume: ``>/dev/full``) is one line,
     :class:`~.inference.core.progress.StdoutLost`, not an internal error after the work is done."""
 
     failed = False
@@ -308,10 +309,23 @@ class _ResultLines(io.TextIOWrapper):
         self.failed = True
         if isinstance(exc, BrokenPipeError):
             return exc
+        if self._windows_pipe_gone(exc):
+            return BrokenPipeError(errno.EPIPE, "the reader of stdout has gone")
         why = exc.strerror or type(exc).__name__
         return StdoutLost(
             f"could not write to stdout ({why}): the lines printed there are lost; the files written are whole"
         )
+
+    def _windows_pipe_gone(self, exc: OSError) -> bool:
+        """A reader gone, as Windows says it: a write to a pipe whose reader has closed it (``... |
+        more`` quit early) fails with EINVAL there (the C runtime's word for ERROR_NO_DATA), not
+        EPIPE; elsewhere EINVAL is a real failure to write."""
+        if sys.platform != "win32" or exc.errno != errno.EINVAL:
+            return False
+        try:
+            return stat.S_ISFIFO(os.fstat(self.fileno()).st_mode)
+        except (OSError, ValueError):
+            return False
 
 
 def _last_flush(results: _ResultLines) -> BaseException | None:

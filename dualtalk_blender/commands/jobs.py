@@ -20,8 +20,9 @@ every declared option that has a flag, under the flag's name (``--head-turn`` ->
 Rules (so a job file from someone else cannot write outside its folder):
 
 * relative paths are resolved against the job file's folder and may not contain ``..``;
-* paths are taken as written: a leading ``~``, ``$VAR``/``${VAR}``/``%VAR%`` and backslashes are
-  refused (nothing expands them; write ``/`` between folders on every system);
+* paths are taken as written: a leading ``~`` and ``$VAR``/``${VAR}``/``%VAR%`` are refused
+  (nothing expands them); ``/`` between folders works on every system, ``\\`` only on Windows (on
+  Linux and macOS a backslash is refused: there it is a letter of a name);
 * outputs (``out``, ``fbx``, ``render``, ``work``) must be relative, i.e. inside that folder;
   inputs (``blend``, audio, motion, weights, maps) may also be absolute;
 * ``"fbx": true`` / ``"render": true`` in defaults mean "next to ``out`` with the shot's name";
@@ -207,16 +208,17 @@ def _unexpanded(value: str) -> str | None:
     """What in a job path a TD may expect to be expanded or read as a separator, and is not: a
     ``~`` or ``~user`` as the path's first folder (``~/x.blend`` made a folder named ``~`` in the
     job folder), an environment variable leading the path or one of its folders (a folder named
-    ``$OUT``) and a backslash (``out\\x.blend`` was one file with a backslash in its name on Linux
-    and macOS). Job paths are taken as written, relative to the job file's folder; ``$``, ``%`` and
-    ``~`` inside a name are part of it."""
+    ``$OUT``) and, off Windows, a backslash (``out\\x.blend`` was one file with a backslash in its
+    name on Linux and macOS; on Windows it is a separator, and native paths load as written). Job
+    paths are taken as written, relative to the job file's folder; ``$``, ``%`` and ``~`` inside a
+    name are part of it."""
     home = _HOME.match(value)  # "~draft.wav" alone is a file's name: no shell would find a user there
     if value == "~" or (home is not None and home.group(0)[-1:] in "/\\"):
         return "'~' is not expanded"
     found = _VARIABLE.search(value)
     if found is not None:
         return f"{found.group(0)!r} is not expanded"
-    if "\\" in value:
+    if "\\" in value and os.name != "nt":  # Windows reads it as a separator: native paths load there
         return "a backslash is not a folder separator"
     return None
 
@@ -437,16 +439,25 @@ def check_shots(shots: list[Shot], base: Path) -> None:
     10,000-shot file take hours before the first shot started.
     """
     names: set[str] = set()
-    # each real path written -> (the shot, what it is, the path as written)
+    # each real path written (as the file system compares names: outputs.spelled) -> (the shot, what
+    # it is, the path as written)
     written: dict[Path, tuple[str, str, Path]] = {}
+    written_ids: dict[tuple[int, int], tuple[str, Path]] = {}  # each existing file written -> shot, path
     by_name: dict[str, set[str]] = {}  # each input path (as written, normalised) -> the shots reading it
     by_real: dict[Path, set[str]] = {}  # ... and by real path
+    by_case: dict[Path, set[str]] = {}  # ... and by real path as the file system compares names
+    by_id: dict[tuple[int, int], set[str]] = {}  # ... and, for a file that exists, by the file itself
     for s in shots:
         for k in INPUT_PATHS:
             if getattr(s, k) is not None:
                 norm = os.path.normpath(getattr(s, k))
                 by_name.setdefault(norm, set()).add(s.name)
-                by_real.setdefault(outputs.real(norm), set()).add(s.name)
+                where = outputs.real(norm)
+                by_real.setdefault(where, set()).add(s.name)
+                by_case.setdefault(outputs.spelled(where), set()).add(s.name)
+                ident = outputs.identity(where)
+                if ident is not None:
+                    by_id.setdefault(_file_key(ident), set()).add(s.name)
     for s in shots:
         # real paths: a symbolic link inside the job folder must not carry an output elsewhere
         outputs.check_write_plan(_writes(s), [], folders=[("work", s.work)], root=base)
@@ -457,16 +468,50 @@ def check_shots(shots: list[Shot], base: Path) -> None:
         own = {s.name}
         for key, p in _writes(s):
             norm = Path(os.path.normpath(p))
-            where = outputs.real(norm)  # two spellings of one file (a link) are one file
+            # two spellings of one file (a link; on macOS and Windows a name differing only in
+            # letter case) are one file
+            real = outputs.real(norm)
+            where = outputs.spelled(real)
+            ident = outputs.identity(real)
+            file_key = None if ident is None else _file_key(ident)
             skip = own if key == "work file" else set()
             if where in written:
-                raise DualTalkError(f"job file: shots {written[where][0]!r} and {s.name!r} both write {p}")
+                other, _, theirs = written[where]
+                mine, other_real = str(real), str(outputs.real(os.path.normpath(theirs)))
+                why = (
+                    f" and {theirs} (names differing only in letter case name one file here)"
+                    if mine != other_real and mine.casefold() == other_real.casefold()
+                    else ""
+                )
+                raise DualTalkError(f"job file: shots {other!r} and {s.name!r} both write {p}{why}")
+            if file_key is not None and file_key in written_ids:
+                other, theirs = written_ids[file_key]
+                raise DualTalkError(
+                    f"job file: shots {other!r} and {s.name!r} both write {p} ({theirs}: the same file "
+                    "under another name)"
+                )
             if by_name.get(str(norm), set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input")
-            if by_real.get(where, set()) - skip:
+            if by_real.get(real, set()) - skip:
                 raise DualTalkError(f"shot {s.name!r}: {key} {p} would overwrite an input (through a link)")
+            if file_key is not None and by_id.get(file_key, set()) - skip:
+                raise DualTalkError(
+                    f"shot {s.name!r}: {key} {p} would overwrite an input (the same file under another name)"
+                )
+            if by_case.get(where, set()) - skip:
+                raise DualTalkError(
+                    f"shot {s.name!r}: {key} {p} would overwrite an input (names differing only in letter "
+                    "case name one file here)"
+                )
             written[where] = (s.name, key, p)
+            if file_key is not None:
+                written_ids[file_key] = (s.name, p)
     _check_nesting(written)
+
+
+def _file_key(st: os.stat_result) -> tuple[int, int]:
+    """One file on disk (what ``os.path.samestat`` compares), as a dictionary key."""
+    return (st.st_dev, st.st_ino)
 
 
 def _check_nesting(written: dict[Path, tuple[str, str, Path]]) -> None:
@@ -494,11 +539,11 @@ def check_summary(summary: Path, shots: list[Shot], job: Path) -> None:
             if getattr(s, key) is not None:
                 inputs.setdefault(os.path.normpath(getattr(s, key)), f"input {key} of shot {s.name!r}")
     outputs.check_write_plan([("--summary", summary)], [(what, p) for p, what in inputs.items()])
-    mine = outputs.real(summary)
+    mine = outputs.spelled(outputs.real(summary))  # as the file system compares names
     for s in shots:
         writes = _writes(s) + ([("work folder", work_folder(s))] if intermediates(s) else [])
         for key, p in writes:
-            where = outputs.real(p)
+            where = outputs.spelled(outputs.real(p))
             what = f"the {key} of shot {s.name!r}"
             if where == mine:
                 raise DualTalkError(f"{label} is the same path as {what}; choose another path")

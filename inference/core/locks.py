@@ -8,7 +8,8 @@ and stops in one line naming the holder ("another DualTalk run is writing take (
 render04, since 2026-12-05T00:41:07Z)") before any work.
 
 - The kernel drops the lock when the process ends however it ends (``kill -9`` included), so a
-  lock is never stale; the file itself is removed on the way out. One that a ``kill -9`` left is
+  lock is never stale; the file itself is removed on the way out (on Windows, which removes no open
+  file, just after the lock is let go). One that a ``kill -9`` left is
   taken over by the next run, also by another user of the group: the file is created
   ``0o666`` less the umask, and one that cannot be opened for writing is locked through a
   read-only descriptor.
@@ -105,21 +106,30 @@ def _holder(fd: int) -> str:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         text = os.read(fd, 200).decode(errors="replace").strip()
-    except OSError:  # (Windows: the holder's locked byte cannot be read)
+    except OSError:
         text = ""
     return text or "a run that is starting"
+
+
+# Windows locks a byte range, and no other handle may read a locked byte: the byte locked is far past
+# the holder line at the start, so a refused run can still read who holds the lock (Windows locks
+# past the end of a file; the file stays a line long)
+WIN_LOCK_BYTE = 1 << 30
 
 
 def _try_lock(fd: int) -> bool:
     """Take the lock: True, False when another run holds it; raises the OSError of a file system
     with no locks (:data:`_NO_LOCKS`) and of any other failure."""
-    if sys.platform == "win32":  # pragma: no cover - no flock; msvcrt's lock also ends with the process
+    if sys.platform == "win32":  # no flock; msvcrt's lock also ends with the process
         import msvcrt
 
+        os.lseek(fd, WIN_LOCK_BYTE, os.SEEK_SET)  # msvcrt.locking locks from the current position
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
+        finally:
+            os.lseek(fd, 0, os.SEEK_SET)
         return True
     import fcntl
 
@@ -207,9 +217,16 @@ def locked(
         yield
     finally:
         if fd >= 0:
-            with contextlib.suppress(OSError):
-                os.unlink(path)  # while still held: a run waiting on it then retries on a new file
-            os.close(fd)
+            if os.name == "nt":  # Windows removes no file that is open (ours included): close first;
+                # a run that has it open makes the unlink fail harmlessly, and its samestat check
+                # above covers a file removed between its open and its lock
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)  # while still held: a run waiting on it then retries on a new file
+                os.close(fd)
         remove_empty_folders(made)  # folders made only for the lock (a first run that failed leaves none)
 
 

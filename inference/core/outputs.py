@@ -39,6 +39,47 @@ def _inside(child: Path, folder: Path) -> bool:
     return child == folder or folder in child.parents
 
 
+def case_insensitive() -> bool:
+    """Whether names here are compared without letter case: macOS's default volumes (APFS, HFS+)
+    and Windows (NTFS) take ``Scene.blend`` and ``scene.blend`` as one file."""
+    return sys.platform in ("darwin", "win32")
+
+
+def spelled(path: Path) -> Path:
+    """``path`` as the file system compares names: case-folded where names are case-insensitive
+    (:func:`case_insensitive`), else as it is. For names that do not exist yet (a file that exists
+    is compared by identity, :func:`identity`); ``real()`` keeps the spelling it was given."""
+    return Path(str(path).casefold()) if case_insensitive() else path
+
+
+def identity(path: str | os.PathLike[str]) -> os.stat_result | None:
+    """What ``path`` is on disk (``os.stat``, links followed) when it exists, for
+    ``os.path.samestat``: two names of one file (a hard link; ``scene.blend`` for ``Scene.blend`` on
+    a case-insensitive disk) are one file. None where nothing is there, it cannot be read, it is no
+    file or folder (``/dev/stdout`` and ``/dev/stdin`` on one terminal are one device, nothing
+    replaced), or the file system gives no file numbers (``st_ino`` 0: some Windows and network file
+    systems, where every file would look the same)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not st.st_ino or not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        return None
+    return st
+
+
+def same_file(a: os.stat_result | None, b: os.stat_result | None) -> bool:
+    """Both exist and are one file (:func:`identity`)."""
+    return a is not None and b is not None and os.path.samestat(a, b)
+
+
+def another_name(a: Path, b: Path) -> str:
+    """Why two different paths name one file, for a refusal: " (the same file under another name)"."""
+    if case_insensitive() and a != b and spelled(a) == spelled(b):
+        return " (the same file: names differing only in letter case name one file here)"
+    return " (the same file under another name)"
+
+
 NAME_MAX = 255  # bytes in one name, where the file system does not say
 
 
@@ -136,21 +177,28 @@ def check_write_plan(
     if root is not None:
         top = real(root)
         for label, p, rp, _ in outs:
-            if not _inside(rp, top):
+            if not _inside(spelled(rp), spelled(top)):
                 raise DualTalkError(
                     f"{label} {p} leads outside the job folder {top} (to {rp}, through a symbolic link); "
                     "outputs must stay inside the job file's folder"
                 )
+    # names compared as the file system compares them (case-folded on macOS and Windows), and a
+    # file that exists by identity: a hard link, or "scene.blend" for "Scene.blend" on such a disk
+    in_keys = [(in_label, ip, irp, spelled(irp), identity(irp)) for in_label, ip, irp in ins]
     for label, p, rp, is_folder in outs:
-        for in_label, ip, irp in ins:
-            if rp == irp:
-                raise DualTalkError(f"{label} {p} would overwrite the {in_label} {ip}; choose another path")
-            if is_folder and _inside(irp, rp):
+        key, ident = spelled(rp), identity(rp)
+        for in_label, ip, irp, ikey, iident in in_keys:
+            if key == ikey or same_file(ident, iident):
+                why = "" if rp == irp else another_name(rp, irp)
+                raise DualTalkError(
+                    f"{label} {p} would overwrite the {in_label} {ip}{why}; choose another path"
+                )
+            if is_folder and _inside(ikey, key):
                 raise DualTalkError(
                     f"{label} {p} holds the {in_label} {ip.name}, which this run could replace; "
                     "choose another folder"
                 )
-            if not is_folder and _inside(rp, irp) and rp != irp:
+            if not is_folder and _inside(key, ikey):
                 raise DualTalkError(f"{label} {p} lies inside the {in_label} {ip}")
 
 
