@@ -101,14 +101,17 @@ def held() -> Iterator[None]:
         yield
         return
     pending: list[int] = []
-    old = {sig: signal.getsignal(sig) for sig in sigs}
-    for sig in sigs:
+    # A handler the embedding program installed in C (Blender's own Ctrl-C: "press again to quit")
+    # reads as None and could never be put back: replaced by the default, one Ctrl-C in Blender's
+    # terminal killed it with the artist's unsaved work. Such a signal is left to its handler.
+    old = {sig: h for sig in sigs if (h := signal.getsignal(sig)) is not None}
+    for sig in old:
         signal.signal(sig, lambda signum, frame: pending.append(signum))
     try:
         yield
     finally:
         for sig, handler in old.items():
-            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+            signal.signal(sig, handler)
         if pending:  # also when the block failed (a .blend Blender cannot read): the interrupt wins
             signal.raise_signal(pending[0])  # now the run's own handler sees it and unwinds as usual
 

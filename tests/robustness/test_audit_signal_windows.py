@@ -116,3 +116,23 @@ def test_a_failed_first_run_leaves_another_runs_files_in_the_work_folder_marked(
     with pytest.raises(DualTalkError), _work_files(tmp_path / "alone", engine=False):
         raise DualTalkError("a failed first run alone")
     assert not (tmp_path / "alone").exists()  # still leaves no folder behind
+
+
+def test_a_handler_the_host_installed_in_c_is_left_in_place(tmp_path, monkeypatch):
+    """Inside Blender the Ctrl-C handler is Blender's own, installed in C: Python reads it as None and
+    cannot put it back. Holding signals across the add-on's first file write replaced it with the
+    default, so afterwards one Ctrl-C in Blender's terminal killed Blender and the unsaved scene."""
+    real_getsignal = signal.getsignal
+    monkeypatch.setattr(
+        signal, "getsignal", lambda sig: None if sig == signal.SIGINT else real_getsignal(sig)
+    )
+    touched: list[int] = []
+    real_signal = signal.signal
+    monkeypatch.setattr(
+        signal, "signal", lambda sig, handler: touched.append(sig) or real_signal(sig, handler)
+    )
+    before = real_getsignal(signal.SIGTERM)
+    with interrupts.held():
+        (tmp_path / "job.json").write_text("{}")  # the add-on's job file, written while signals are held
+    assert signal.SIGINT not in touched  # Blender's handler stays Blender's
+    assert signal.SIGTERM in touched and real_getsignal(signal.SIGTERM) is before  # held and put back
