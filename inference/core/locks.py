@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .errors import DualTalkError
 from .fileio import missing_folders, remove_empty_folders
-from .outputs import name_max, real
+from .outputs import name_max, real, spelled
 
 LOCK_SUFFIX = ".dualtalk-lock"
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, NFS, SMB)
@@ -59,7 +59,8 @@ def lock_name(name: str, name_max: int = NAME_MAX) -> str:
     full = f".{name}{LOCK_SUFFIX}"
     if len(os.fsencode(full)) <= name_max:
         return full
-    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    # as the file system compares names: two spellings of one long name on macOS share one lock
+    digest = hashlib.sha256(os.fsencode(str(spelled(Path(name))))).hexdigest()[:16]
     room = max(1, name_max - len(os.fsencode(f"..{digest}{LOCK_SUFFIX}")))
     cut = name[:room]  # a character is at least one byte
     while len(os.fsencode(cut)) > room:  # at a whole character: never half of a UTF-8 sequence

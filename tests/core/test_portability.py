@@ -251,3 +251,13 @@ def test_a_stream_is_not_a_file_that_would_be_overwritten():
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_two_spellings_of_one_long_output_share_one_lock_where_case_folds(monkeypatch):
+    """On macOS ``Take_<long>.blend`` and ``take_<long>.blend`` are one file; their hashed lock names
+    differed, so two runs writing it under the two spellings both got a lock."""
+    from dualtalk.inference.core import locks, outputs
+
+    monkeypatch.setattr(outputs.sys, "platform", "darwin")
+    long = "x" * 250 + ".blend"
+    assert locks.lock_name("Take_" + long).casefold() == locks.lock_name("take_" + long).casefold()
