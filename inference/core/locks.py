@@ -154,6 +154,30 @@ def _open(path: Path) -> tuple[int, bool]:
         return os.open(path, os.O_RDONLY | flags), False
 
 
+def _replace_stale(fd: int, path: Path, target: str | os.PathLike[str], fix: str) -> None:
+    """A lock file this user may only read, on a file system (NFS) whose ``flock`` needs write access
+    for an exclusive lock: a shared lock still tells whether a run holds it. Held: the usual refusal.
+    Not held (a killed run's leftover of another user in the group): removed while the shared lock
+    keeps any run that opened it from taking it, so the next open makes a new file of ours."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise DualTalkError(
+            f"another DualTalk run is writing {target} ({_holder(fd)}); wait for it to end, or {fix}"
+        ) from None
+    except OSError as exc:
+        raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise DualTalkError(
+            f"cannot lock {target}: the lock file a stopped run of another user left cannot be replaced "
+            f"({exc.strerror or exc}); remove {path}"
+        ) from None
+
+
 @contextlib.contextmanager
 def locked(
     target: str | os.PathLike[str],
@@ -184,6 +208,13 @@ def locked(
             try:
                 taken = _try_lock(fd)
             except OSError as exc:
+                if exc.errno == errno.EBADF and not writable and os.name == "posix":
+                    try:  # NFS: an exclusive lock needs write access to another user's stale file
+                        _replace_stale(fd, path, target, fix)
+                    finally:
+                        os.close(fd)
+                        fd = -1
+                    continue  # the stale file is gone: open (create) and lock a new one
                 os.close(fd)
                 fd = -1
                 if exc.errno not in _NO_LOCKS:

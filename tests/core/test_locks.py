@@ -93,3 +93,62 @@ def test_a_share_without_locks_warns_once_and_runs(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err.strip().splitlines()
     assert ran == 2 and len(err) == 1 and err[0].startswith("warning: could not lock on this file system")
     assert list(tmp_path.iterdir()) == []
+
+
+def _as_on_nfs(monkeypatch):
+    """NFS as Linux mounts it: ``flock`` is a byte-range lock there, and an exclusive one on a file
+    opened read-only fails with EBADF; a lock file of another user is opened read-only."""
+    import errno
+    import fcntl
+
+    real_try, real_open = locks._try_lock, locks._open
+
+    def try_lock(fd):
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        return real_try(fd)
+
+    def open_(path):
+        if os.path.exists(path) and os.stat(path).st_uid == 4242:  # "another user's" file
+            return os.open(path, os.O_RDONLY), False
+        return real_open(path)
+
+    monkeypatch.setattr(locks, "_try_lock", try_lock)
+    monkeypatch.setattr(locks, "_open", open_)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="gives a file to another user (chown)")
+
+
+@needs_root
+def test_on_nfs_another_users_stale_lock_file_is_replaced_and_the_run_goes_on(tmp_path, monkeypatch):
+    """A retry on NFS of a shot another user's killed run left a lock file for failed with "Bad file
+    descriptor" until someone removed the hidden file by hand."""
+    _as_on_nfs(monkeypatch)
+    out = tmp_path / "shot.blend"
+    stale = locks.lock_file(out)
+    stale.write_text("pid 1 on farm01, since 2026-12-05T01:00:00Z\n")
+    os.chown(stale, 4242, -1)
+    with locks.locked(out, "--out"):
+        assert stale.exists() and stale.stat().st_uid == os.getuid()  # a new file of ours
+    assert not stale.exists()
+
+
+@needs_root
+def test_on_nfs_a_lock_another_user_holds_is_still_refused(tmp_path, monkeypatch):
+    import fcntl
+
+    _as_on_nfs(monkeypatch)
+    out = tmp_path / "shot.blend"
+    lock = locks.lock_file(out)
+    lock.write_text("pid 7 on farm02, since 2026-12-05T01:00:00Z\n")
+    os.chown(lock, 4242, -1)
+    holder = os.open(lock, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # the other user's live run
+    try:
+        with pytest.raises(DualTalkError, match=r"another DualTalk run is writing .*pid 7 on farm02"):
+            with locks.locked(out, "--out"):
+                pass
+        assert lock.exists()  # never removed from under its holder
+    finally:
+        os.close(holder)
