@@ -121,9 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # Whoever read our stdout has gone (``... | head``): stop quietly, as Unix tools do, and
         # point stdout at /dev/null so the interpreter's own final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
+        _devnull_onto(1)
         return 128 + getattr(signal, "SIGPIPE", 13)  # Windows has no SIGPIPE; 141 as on POSIX
 
 
@@ -142,6 +140,15 @@ def _cwd_problem() -> str | None:
     return None
 
 
+def _devnull_onto(fd: int) -> None:
+    """Descriptor ``fd`` reads and writes ``/dev/null`` from now on (a stream that is closed or whose
+    reader has gone: what is written there later goes nowhere instead of failing)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    if null != fd:  # a closed ``fd`` is the lowest free one: the open may have landed there already
+        os.dup2(null, fd)
+        os.close(null)
+
+
 def _open_standard_streams() -> None:
     """File descriptors 0, 1 and 2 that the process started without are opened on ``/dev/null``.
 
@@ -152,10 +159,7 @@ def _open_standard_streams() -> None:
         try:
             os.fstat(fd)
         except OSError:
-            null = os.open(os.devnull, os.O_RDWR)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
+            _devnull_onto(fd)
         if getattr(sys, name) is None:
             encoding = "utf-8" if sys.flags.utf8_mode else locale.getpreferredencoding(False)
             mode, buffering = ("r", -1) if fd == 0 else ("w", 1)
@@ -193,9 +197,7 @@ class _DroppedWhenBroken:
         self.dropped = True
         with contextlib.suppress(AttributeError, OSError, ValueError):
             if self._stream.fileno() == 2:  # C-level prints and the interpreter's last flush go nowhere
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 2)
-                os.close(devnull)
+                _devnull_onto(2)
                 self._stream.flush()  # what the failed write left in the buffer, now harmlessly
 
     def __getattr__(self, name: str) -> Any:
