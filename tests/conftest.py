@@ -49,3 +49,36 @@ def umask_002():
         yield
     finally:
         os.umask(old)
+
+
+@pytest.fixture(scope="session")
+def tool() -> Path:
+    """Blender's extension builder, as ``scripts/build_extension.py`` finds it."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import build_extension
+
+    return build_extension.find_blender_ext()
+
+
+@pytest.fixture
+def checkout(tmp_path) -> Path:
+    """A copy of what the extension builder reads (the checkout less tests, training, bench, scripts,
+    dot files; docs/ASSETS.md included), for cases that plant or change files in it."""
+    from extension_checkout import copy_checkout
+
+    return copy_checkout(tmp_path)
+
+
+@pytest.fixture
+def no_encoder(monkeypatch):
+    """As without the voice encoder's wheel (resemblyzer; a fresh add-on venv)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name, *args, **kwargs):
+        return None if name.split(".")[0] == "resemblyzer" else real(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)

@@ -40,11 +40,6 @@ print("RESULT " + json.dumps({
 
 
 @pytest.fixture(scope="module")
-def tool() -> Path:
-    return build_extension.find_blender_ext()
-
-
-@pytest.fixture(scope="module")
 def built_zip(tool, tmp_path_factory) -> Path:
     return build_extension.build(tool, tmp_path_factory.mktemp("dist"))
 

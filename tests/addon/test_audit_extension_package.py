@@ -12,18 +12,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 import build_extension  # noqa: E402
-from extension_checkout import copy_checkout  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tool() -> Path:
-    return build_extension.find_blender_ext()
-
-
-@pytest.fixture
-def checkout(tmp_path) -> Path:
-    """A copy of the extension's files (what the builder reads), docs/ASSETS.md included."""
-    return copy_checkout(tmp_path)
 
 
 def test_a_clean_checkout_builds_and_every_asset_in_the_zip_is_recorded(tool, checkout, tmp_path):

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 
@@ -194,17 +193,6 @@ def test_generate_shows_the_takes_audio_warnings_in_the_status_line(scene, asset
     status = bpy.context.window_manager.dualtalk_status.last
     assert status.startswith("DualTalk: animated ") and "\n" not in status
     assert status.endswith(" (warning: speaker B's audio is silent; B only listens)"), status
-
-
-@pytest.fixture
-def no_encoder(monkeypatch):
-    """As without the voice encoder's wheel (a fresh add-on venv)."""
-    real = importlib.util.find_spec
-
-    def find_spec(name, *args, **kwargs):
-        return None if name.split(".")[0] == "resemblyzer" else real(name, *args, **kwargs)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
 
 
 def test_the_diarizers_weaker_method_is_one_of_the_takes_audio_warnings(no_encoder, tmp_path, caplog):

@@ -5,7 +5,6 @@ hidden the way a fresh add-on venv lacks it: ``find_spec("resemblyzer")`` finds 
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import subprocess
 import sys
@@ -24,17 +23,6 @@ SR = 16000
 def mix(seconds: float = 8.0) -> np.ndarray:
     """A mono mix of two voices taking turns (a 220 Hz voice, then a 150 Hz one)."""
     return two_voices(seconds, SR).sum(axis=1)
-
-
-@pytest.fixture
-def no_encoder(monkeypatch):
-    """As without the resemblyzer wheel (a fresh add-on venv before this fix installed it)."""
-    real = importlib.util.find_spec
-
-    def find_spec(name, *args, **kwargs):
-        return None if name.split(".")[0] == "resemblyzer" else real(name, *args, **kwargs)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
 
 
 def said(caplog) -> list[str]:

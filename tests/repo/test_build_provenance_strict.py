@@ -18,20 +18,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 import build_extension  # noqa: E402
-from extension_checkout import copy_checkout  # noqa: E402
 
 SHIPPED_ASSETS = ("assets/demo_dialogue.flac", "inference/models/lite/weights/lite_v3.pt")
-
-
-@pytest.fixture(scope="module")
-def tool() -> Path:
-    return build_extension.find_blender_ext()
-
-
-@pytest.fixture
-def checkout(tmp_path) -> Path:
-    """A copy of what the builder reads (the checkout less tests, training, bench, scripts, dot files)."""
-    return copy_checkout(tmp_path)
 
 
 def _refused(tool: Path, checkout: Path, out: Path, name: str) -> str:
