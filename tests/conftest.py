@@ -82,3 +82,17 @@ def no_encoder(monkeypatch):
         return None if name.split(".")[0] == "resemblyzer" else real(name, *args, **kwargs)
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    """A tiny random DualTalk checkpoint (seed 0), saved as a user's ``.pth`` is, so its sha256 and
+    loading are real; one per test module (a module may damage its copy)."""
+    torch = pytest.importorskip("torch")
+    from dualtalk.inference.checkpoint import save_dualtalk
+    from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
+
+    torch.manual_seed(0)
+    return save_dualtalk(
+        tmp_path_factory.mktemp("ckpt") / "DualTalk_tiny.pth", DualTalkNet(DualTalkConfig.tiny())
+    )

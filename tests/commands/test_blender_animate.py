@@ -88,16 +88,6 @@ def test_animate_keys_existing_motion_files_and_leaves_the_input_alone(tmp_path,
     assert br.fcurve_values(fc)[:, 1] == pytest.approx(load_motion(a).channel("jawOpen"), abs=1e-6)
 
 
-@pytest.fixture(scope="module")
-def tiny_checkpoint(tmp_path_factory) -> Path:
-    torch = pytest.importorskip("torch")
-    from dualtalk.inference.checkpoint import save_dualtalk
-    from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
-
-    torch.manual_seed(0)
-    return save_dualtalk(tmp_path_factory.mktemp("ckpt") / "tiny.pth", DualTalkNet(DualTalkConfig.tiny()))
-
-
 def two_voices(path: Path, seconds: float = 3.0) -> Path:
     """Stereo test audio: A talks (voiced bursts) in the first half, B in the second."""
     sr = 16000

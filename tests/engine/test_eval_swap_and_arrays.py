@@ -12,19 +12,10 @@ import shutil
 
 import numpy as np
 import pytest
-import torch
 from dualtalk.cli import main
-from dualtalk.inference.checkpoint import save_dualtalk
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, load_motion, save_motion
-from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from train_data import make_folder
-
-
-@pytest.fixture(scope="module")
-def ckpt(tmp_path_factory):
-    torch.manual_seed(0)
-    return save_dualtalk(tmp_path_factory.mktemp("ckpt") / "DualTalk.pth", DualTalkNet(DualTalkConfig.tiny()))
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +25,11 @@ def gt(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def swapped_take(tmp_path_factory, ckpt, gt):
+def swapped_take(tmp_path_factory, tiny_checkpoint, gt):
     """``infer --audio conv0_speaker1.wav --audio-b conv0_speaker2.wav --swap``: A is speaker 2."""
     out = tmp_path_factory.mktemp("pred") / "conv0"
     argv = ["infer", "--quiet", "--audio", str(gt / "conv0_speaker1.wav"), "--audio-b",
-            str(gt / "conv0_speaker2.wav"), "--swap", "--checkpoint", str(ckpt), "--out", str(out)]  # fmt: skip
+            str(gt / "conv0_speaker2.wav"), "--swap", "--checkpoint", str(tiny_checkpoint), "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     return out
 
@@ -118,12 +109,14 @@ def test_a_take_whose_record_contradicts_itself_is_refused(tmp_path, swapped_tak
     assert "conv0/A.npz" in line and "contradicts itself" in line and "not scored" in line
 
 
-def test_a_and_b_swapped_by_hand_are_refused_when_their_voices_say_otherwise(tmp_path, ckpt, gt, capsys):
+def test_a_and_b_swapped_by_hand_are_refused_when_their_voices_say_otherwise(
+    tmp_path, tiny_checkpoint, gt, capsys
+):
     """A take made without --swap from conv0_speaker1/2.wav, its files then renamed A <-> B: the
     new A.npz was made from speaker 2's voice, so no name makes it speaker 1's prediction."""
     take = tmp_path / "take"
     argv = ["infer", "--quiet", "--audio", str(gt / "conv0_speaker1.wav"), "--audio-b",
-            str(gt / "conv0_speaker2.wav"), "--checkpoint", str(ckpt), "--out", str(take)]  # fmt: skip
+            str(gt / "conv0_speaker2.wav"), "--checkpoint", str(tiny_checkpoint), "--out", str(take)]  # fmt: skip
     assert main(argv) == 0
     pred = tmp_path / "pred" / "conv0"
     pred.mkdir(parents=True)

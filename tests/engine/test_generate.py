@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from dualtalk.inference.audio import Dialogue, load_speech, voice_activity
-from dualtalk.inference.checkpoint import load_dualtalk, save_dualtalk
+from dualtalk.inference.checkpoint import load_dualtalk
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, load_motion
 from dualtalk.inference.core.progress import Recorder
@@ -21,17 +21,14 @@ from dualtalk.inference.generate import (
     plan_windows,
     write_dialogue,
 )
-from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
+def engine(tiny_checkpoint):
     """A tiny random checkpoint saved and loaded like a user's, so sha256 and names are real."""
-    torch.manual_seed(0)
-    path = save_dualtalk(tmp_path_factory.mktemp("ckpt") / "tiny.pth", DualTalkNet(DualTalkConfig.tiny()))
-    net, sha = load_dualtalk(path)
+    net, sha = load_dualtalk(tiny_checkpoint)
     return engine_from_model(net, sha256=sha)
 
 

@@ -10,18 +10,8 @@ import pytest
 import soundfile as sf
 import torch
 from dualtalk.cli import main
-from dualtalk.inference.checkpoint import save_dualtalk
 from dualtalk.inference.core.fileio import sha256_file
 from dualtalk.inference.core.motion import load_motion
-from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
-
-
-@pytest.fixture(scope="module")
-def ckpt(tmp_path_factory):
-    torch.manual_seed(0)
-    return save_dualtalk(
-        tmp_path_factory.mktemp("ckpt") / "DualTalk_tiny.pth", DualTalkNet(DualTalkConfig.tiny())
-    )
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +24,7 @@ def stereo(tmp_path_factory, demo_clip):
     return path
 
 
-def test_paper_mode_writes_the_dataset_layout(tmp_path, ckpt, demo_clip):
+def test_paper_mode_writes_the_dataset_layout(tmp_path, tiny_checkpoint, demo_clip):
     out = tmp_path / "pred.npz"
     proc = subprocess.run(
         [
@@ -42,7 +32,7 @@ def test_paper_mode_writes_the_dataset_layout(tmp_path, ckpt, demo_clip):
             "--audio", str(demo_clip["wav1"]),
             "--partner-audio", str(demo_clip["wav2"]),
             "--partner-motion", str(demo_clip["npz2"]),
-            "--checkpoint", str(ckpt), "--device", "cpu",
+            "--checkpoint", str(tiny_checkpoint), "--device", "cpu",
             "--out", str(out),
         ],
         capture_output=True, text=True, timeout=300,
@@ -53,10 +43,10 @@ def test_paper_mode_writes_the_dataset_layout(tmp_path, ckpt, demo_clip):
         assert data["exp"].shape == (588, 50) and data["pose"].shape == (588, 6)
         assert float(data["fps"]) == 25.0
     motion = load_motion(out)
-    assert motion.engine == "dualtalk" and motion.checkpoint_sha256 == sha256_file(ckpt)
+    assert motion.engine == "dualtalk" and motion.checkpoint_sha256 == sha256_file(tiny_checkpoint)
 
 
-def test_dialogue_mode_writes_a_and_b(tmp_path, ckpt, stereo, capsys):
+def test_dialogue_mode_writes_a_and_b(tmp_path, tiny_checkpoint, stereo, capsys):
     out = tmp_path / "scene1"
     rc = main(
         [
@@ -65,7 +55,7 @@ def test_dialogue_mode_writes_a_and_b(tmp_path, ckpt, stereo, capsys):
             "--audio",
             str(stereo),
             "--checkpoint",
-            str(ckpt),
+            str(tiny_checkpoint),
             "--rounds",
             "2",
             "--out",
@@ -80,7 +70,7 @@ def test_dialogue_mode_writes_a_and_b(tmp_path, ckpt, stereo, capsys):
     assert a.speaking.any()  # speaker 1 talks at the start of the clip
 
 
-def test_swap_exchanges_the_characters(tmp_path, ckpt, stereo):
+def test_swap_exchanges_the_characters(tmp_path, tiny_checkpoint, stereo):
     assert (
         main(
             [
@@ -89,7 +79,7 @@ def test_swap_exchanges_the_characters(tmp_path, ckpt, stereo):
                 "--audio",
                 str(stereo),
                 "--checkpoint",
-                str(ckpt),
+                str(tiny_checkpoint),
                 "--rounds",
                 "1",
                 "--out",
@@ -107,7 +97,7 @@ def test_swap_exchanges_the_characters(tmp_path, ckpt, stereo):
                 str(stereo),
                 "--swap",
                 "--checkpoint",
-                str(ckpt),
+                str(tiny_checkpoint),
                 "--rounds",
                 "1",
                 "--out",
@@ -131,7 +121,7 @@ def _fails(capsys, argv: list[str], match: str) -> None:
     assert match in errors[0], errors[0]
 
 
-def test_paper_mode_needs_all_three_inputs(tmp_path, ckpt, demo_clip, capsys):
+def test_paper_mode_needs_all_three_inputs(tmp_path, tiny_checkpoint, demo_clip, capsys):
     out = tmp_path / "pred.npz"
     _fails(
         capsys,
@@ -142,7 +132,7 @@ def test_paper_mode_needs_all_three_inputs(tmp_path, ckpt, demo_clip, capsys):
             "--partner-audio",
             str(demo_clip["wav2"]),
             "--checkpoint",
-            str(ckpt),
+            str(tiny_checkpoint),
             "--out",
             str(out),
         ],
@@ -151,10 +141,18 @@ def test_paper_mode_needs_all_three_inputs(tmp_path, ckpt, demo_clip, capsys):
     assert not out.exists()
 
 
-def test_dialogue_mode_refuses_a_file_as_output(tmp_path, ckpt, stereo, capsys):
+def test_dialogue_mode_refuses_a_file_as_output(tmp_path, tiny_checkpoint, stereo, capsys):
     _fails(
         capsys,
-        ["infer", "--audio", str(stereo), "--checkpoint", str(ckpt), "--out", str(tmp_path / "a.npz")],
+        [
+            "infer",
+            "--audio",
+            str(stereo),
+            "--checkpoint",
+            str(tiny_checkpoint),
+            "--out",
+            str(tmp_path / "a.npz"),
+        ],
         "folder",
     )
     assert list(tmp_path.iterdir()) == []
@@ -180,16 +178,7 @@ def test_broken_checkpoint_is_one_line_and_writes_nothing(tmp_path, stereo, caps
         (["--precision", "fp16", "--device", "cpu"], "CUDA"),
     ],
 )
-def test_bad_options_are_refused(tmp_path, ckpt, stereo, capsys, extra, match):
-    _fails(
-        capsys,
-        ["infer", "--audio", str(stereo), "--checkpoint", str(ckpt), "--out", str(tmp_path / "o"), *extra],
-        match,
-    )
-
-
-@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
-def test_asking_for_cuda_without_a_gpu_is_explained(tmp_path, ckpt, stereo, capsys):
+def test_bad_options_are_refused(tmp_path, tiny_checkpoint, stereo, capsys, extra, match):
     _fails(
         capsys,
         [
@@ -197,7 +186,25 @@ def test_asking_for_cuda_without_a_gpu_is_explained(tmp_path, ckpt, stereo, caps
             "--audio",
             str(stereo),
             "--checkpoint",
-            str(ckpt),
+            str(tiny_checkpoint),
+            "--out",
+            str(tmp_path / "o"),
+            *extra,
+        ],
+        match,
+    )
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_asking_for_cuda_without_a_gpu_is_explained(tmp_path, tiny_checkpoint, stereo, capsys):
+    _fails(
+        capsys,
+        [
+            "infer",
+            "--audio",
+            str(stereo),
+            "--checkpoint",
+            str(tiny_checkpoint),
             "--device",
             "cuda",
             "--out",

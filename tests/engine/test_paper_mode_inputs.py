@@ -16,25 +16,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-import torch
 from dualtalk.cli import main
 from dualtalk.inference.audio import load_speech
-from dualtalk.inference.checkpoint import save_dualtalk
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import load_motion
 from dualtalk.inference.engine import load_engine
 from dualtalk.inference.generate import generate_single
-from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from train_data import make_folder
 
 REPO = Path(__file__).resolve().parents[2]
 SECONDS = 6.0
-
-
-@pytest.fixture(scope="module")
-def ckpt(tmp_path_factory):
-    torch.manual_seed(0)
-    return save_dualtalk(tmp_path_factory.mktemp("ckpt") / "DualTalk.pth", DualTalkNet(DualTalkConfig.tiny()))
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +34,12 @@ def clip(tmp_path_factory):
     return make_folder(tmp_path_factory.mktemp("clip"), conversations=1, seconds=SECONDS)
 
 
-def paper(clip, ckpt, out, *, audio="conv0_speaker1.wav", partner="conv0_speaker2.wav", checkpoint=True):
+def paper(
+    clip, tiny_checkpoint, out, *, audio="conv0_speaker1.wav", partner="conv0_speaker2.wav", checkpoint=True
+):
     argv = ["infer", "--quiet", "--audio", str(clip / audio), "--partner-audio", str(clip / partner),
             "--partner-motion", str(clip / "conv0_speaker2.npz"), "--device", "cpu", "--out", str(out)]  # fmt: skip
-    return argv + (["--checkpoint", str(ckpt)] if checkpoint else [])
+    return argv + (["--checkpoint", str(tiny_checkpoint)] if checkpoint else [])
 
 
 def refused(capsys, argv) -> str:
@@ -65,46 +58,48 @@ def write_cut(clip, name, src, seconds):
 # --- the partner's audio: the same take, within 1 s ------------------------------------------------
 
 
-def test_a_partner_track_of_another_length_is_refused_naming_both_lengths(tmp_path, clip, ckpt, capsys):
+def test_a_partner_track_of_another_length_is_refused_naming_both_lengths(
+    tmp_path, clip, tiny_checkpoint, capsys
+):
     write_cut(clip, "partner_2s.wav", "conv0_speaker2.wav", 2.0)
     out = tmp_path / "pred.npz"
-    line = refused(capsys, paper(clip, ckpt, out, partner="partner_2s.wav"))
+    line = refused(capsys, paper(clip, tiny_checkpoint, out, partner="partner_2s.wav"))
     assert "the partner's audio lasts 2.00 s but the character's own lasts 6.00 s" in line
     assert "same take (within 1 s)" in line and not out.exists()
     # the Python call refuses it too
-    engine = load_engine(str(ckpt), engine="dualtalk", device="cpu")
+    engine = load_engine(str(tiny_checkpoint), engine="dualtalk", device="cpu")
     own, short = load_speech(clip / "conv0_speaker1.wav"), load_speech(clip / "partner_2s.wav")
     with pytest.raises(DualTalkError, match=r"lasts 2\.00 s .* lasts 6\.00 s"):
         generate_single(own, short, load_motion(clip / "conv0_speaker2.npz"), engine)
     # half a second short is the same take (an export's rounding): padded, as before
     write_cut(clip, "partner_5.5s.wav", "conv0_speaker2.wav", 5.5)
-    assert main(paper(clip, ckpt, tmp_path / "ok.npz", partner="partner_5.5s.wav")) == 0
+    assert main(paper(clip, tiny_checkpoint, tmp_path / "ok.npz", partner="partner_5.5s.wav")) == 0
     assert load_motion(tmp_path / "ok.npz").num_frames == 150
 
 
 # --- one voice per file ---------------------------------------------------------------------------
 
 
-def test_a_stereo_file_of_both_voices_is_refused_in_paper_mode(tmp_path, clip, ckpt, capsys):
+def test_a_stereo_file_of_both_voices_is_refused_in_paper_mode(tmp_path, clip, tiny_checkpoint, capsys):
     own, sr = sf.read(clip / "conv0_speaker1.wav", dtype="float32")
     other, _ = sf.read(clip / "conv0_speaker2.wav", dtype="float32")
     sf.write(clip / "both.wav", np.stack([own, other], axis=1), sr, subtype="FLOAT")
     for flag in ("audio", "partner"):
         out = tmp_path / f"{flag}.npz"
-        line = refused(capsys, paper(clip, ckpt, out, **{flag: "both.wav"}))
+        line = refused(capsys, paper(clip, tiny_checkpoint, out, **{flag: "both.wav"}))
         assert "both.wav has 2 different channels" in line and "one voice per file" in line
         assert "own mono track" in line and "dialogue mode" in line and not out.exists()
     # a mono recording saved as stereo, or with a silent second channel, is that one voice
-    assert main(paper(clip, ckpt, tmp_path / "mono.npz")) == 0
+    assert main(paper(clip, tiny_checkpoint, tmp_path / "mono.npz")) == 0
     mono = load_motion(tmp_path / "mono.npz").values
     for name, second in (("dual_mono.wav", own), ("one_silent.wav", np.zeros_like(own))):
         sf.write(clip / name, np.stack([own, second], axis=1), sr, subtype="FLOAT")
-        assert main(paper(clip, ckpt, tmp_path / name.replace(".wav", ".npz"), audio=name)) == 0
+        assert main(paper(clip, tiny_checkpoint, tmp_path / name.replace(".wav", ".npz"), audio=name)) == 0
         np.testing.assert_array_equal(load_motion(tmp_path / name.replace(".wav", ".npz")).values, mono)
 
 
-def test_generate_single_refuses_a_two_channel_array(clip, ckpt):
-    engine = load_engine(str(ckpt), engine="dualtalk", device="cpu")
+def test_generate_single_refuses_a_two_channel_array(clip, tiny_checkpoint):
+    engine = load_engine(str(tiny_checkpoint), engine="dualtalk", device="cpu")
     own, partner = load_speech(clip / "conv0_speaker1.wav"), load_speech(clip / "conv0_speaker2.wav")
     with pytest.raises(DualTalkError, match=r"\(2, 96000\) array, several channels"):
         generate_single(np.stack([own, partner]), partner, load_motion(clip / "conv0_speaker2.npz"), engine)
@@ -113,8 +108,8 @@ def test_generate_single_refuses_a_two_channel_array(clip, ckpt):
 # --- the engine: FLAME motion needs the published network -----------------------------------------
 
 
-def test_without_a_checkpoint_the_line_says_to_pass_one(tmp_path, clip, ckpt, capsys):
-    line = refused(capsys, paper(clip, ckpt, tmp_path / "pred.npz", checkpoint=False))
+def test_without_a_checkpoint_the_line_says_to_pass_one(tmp_path, clip, tiny_checkpoint, capsys):
+    line = refused(capsys, paper(clip, tiny_checkpoint, tmp_path / "pred.npz", checkpoint=False))
     assert "partner motion is FLAME (flame56)" in line and "embedded lite engine" in line
     assert "pass --checkpoint DualTalk.pth" in line and "--engine dualtalk" in line
     assert "the lite engine needs" not in line
@@ -131,10 +126,10 @@ def paper_mode_example() -> str:
     return found[0]
 
 
-def test_the_docs_python_example_makes_what_infer_makes(tmp_path, clip, ckpt, monkeypatch, capsys):
+def test_the_docs_python_example_makes_what_infer_makes(tmp_path, clip, tiny_checkpoint, monkeypatch, capsys):
     """The example's files in a folder as a reader has them (the tiny network with the published
     layout standing in for the 2.6 GB DualTalk.pth), run as written: the same arrays as ``infer``."""
-    shutil.copy(ckpt, tmp_path / "DualTalk.pth")
+    shutil.copy(tiny_checkpoint, tmp_path / "DualTalk.pth")
     for src, dst in (("conv0_speaker1.wav", "clip_speaker1.wav"), ("conv0_speaker2.wav", "clip_speaker2.wav"),
                      ("conv0_speaker2.npz", "clip_speaker2.npz")):  # fmt: skip
         shutil.copy(clip / src, tmp_path / dst)

@@ -18,9 +18,8 @@ import pytest
 import soundfile as sf
 import torch
 from addon_helpers import write_tiny_lite
-from dualtalk.inference.checkpoint import read_checkpoint_file, save_dualtalk
+from dualtalk.inference.checkpoint import read_checkpoint_file
 from dualtalk.inference.core.errors import DualTalkError
-from dualtalk.inference.models.dualtalk_net import DualTalkConfig, DualTalkNet
 from local_http import serve
 from robustness_util import assert_refused, run_cli, snapshot, two_voices
 
@@ -91,20 +90,12 @@ def test_the_pickle_refusal_says_why(tmp_path):
         read_checkpoint_file(files["zip checkpoint"])
 
 
-@pytest.fixture(scope="module")
-def tiny_ckpt(tmp_path_factory) -> Path:
-    torch.manual_seed(0)
-    return save_dualtalk(
-        tmp_path_factory.mktemp("ck") / "DualTalk_tiny.pth", DualTalkNet(DualTalkConfig.tiny())
-    )
-
-
-def test_wrong_architecture_and_truncated_files_are_one_line(tmp_path, tiny_ckpt, audio, capsys):
+def test_wrong_architecture_and_truncated_files_are_one_line(tmp_path, tiny_checkpoint, audio, capsys):
     bad = tmp_path / "bad"
     bad.mkdir()
     torch.save(torch.nn.Linear(4, 2).state_dict(), bad / "linear.pth")  # some other network
     torch.save({"state_dict": {"w": torch.zeros(3)}, "format": "not ours"}, bad / "other.pt")
-    data = tiny_ckpt.read_bytes()
+    data = tiny_checkpoint.read_bytes()
     (bad / "half.pth").write_bytes(data[: len(data) // 2])
     (bad / "head.pth").write_bytes(data[:100])
     (bad / "empty.pth").write_bytes(b"")
@@ -134,11 +125,11 @@ def test_wrong_architecture_and_truncated_files_are_one_line(tmp_path, tiny_ckpt
         assert snapshot(out) == {}, name
 
 
-def test_the_lite_engine_refuses_published_weights_and_vice_versa(tmp_path, tiny_ckpt):
+def test_the_lite_engine_refuses_published_weights_and_vice_versa(tmp_path, tiny_checkpoint):
     from dualtalk.inference.models.lite.model import load_lite
 
     with pytest.raises(DualTalkError, match="lite"):
-        load_lite(tiny_ckpt)
+        load_lite(tiny_checkpoint)
 
 
 # --- downloads ------------------------------------------------------------------------------------
