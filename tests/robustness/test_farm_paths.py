@@ -201,6 +201,18 @@ def test_an_output_in_a_folder_it_cannot_enter_is_one_line(closed):
             check(closed / "shots" / "s.blend", label)
 
 
+def test_every_input_file_in_a_folder_it_cannot_enter_names_that_folder(closed):
+    """The shared input check (motion files, job files, --blend, presets...) said only "permission
+    denied", leaving the user to guess which of the path's folders is closed to them."""
+    from dualtalk.inference.core.inputs import check_input_file
+
+    with pytest.raises(DualTalkError) as refused:
+        check_input_file(closed / "take" / "A.npz", "--motion")
+    assert str(refused.value) == (
+        f"--motion {closed / 'take' / 'A.npz'} cannot be opened (permission denied: cannot enter folder {closed})"
+    )
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may enter any folder")
 def test_a_real_folder_it_cannot_enter_is_one_line(talk, tmp_path, capsys):
     private = tmp_path / "private"
