@@ -175,6 +175,8 @@ class JobOperator(bpy.types.Operator):
         except OSError as exc:  # no room or no permission for the job's files: one line, no traceback
             return self._refused(context, f"DualTalk: could not start {self.task or 'the job'}: {exc}")
         _LIVE[id(self._job)] = (self._job, None)
+        for warning in getattr(self._job, "warnings_at_start", ()):  # said now; the end line says it again
+            self.report({"WARNING"}, f"DualTalk: {warning}")
         return True
 
     def _refused(self, context, message: str) -> bool:

@@ -80,6 +80,10 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col.progress(factor=status.fraction, text=status.message[:60] or "working")
             col.operator("dualtalk.cancel", icon="CANCEL")
         else:
+            for warning in ui_run.scene_warnings(context.scene):  # seen before pressing Generate
+                for i, line in enumerate(summary_lines(warning)):
+                    col.label(text=line, icon="ERROR" if i == 0 else "BLANK1")
+            col = layout.column()
             col.scale_y = 1.4
             col.operator("dualtalk.generate", icon="PLAY")
             row = layout.row()

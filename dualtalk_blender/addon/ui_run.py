@@ -349,6 +349,16 @@ def preflight(
     return inspected
 
 
+def scene_warnings(scene: Any) -> list[str]:
+    """What the scene will do to the take that Generate should say before the run, not minutes later
+    in the line after keying: Time Stretching plays the face at another speed than its sound."""
+    from ..rig.plan import time_stretch_warning
+    from ..scene.apply import scene_stretch
+
+    stretched = time_stretch_warning(*scene_stretch(scene))
+    return [stretched] if stretched is not None else []
+
+
 def check_take_fits(scene: Any, audio: dict[str, Any], options: Any) -> None:
     """Refuse, before the worker starts, a take that would run past Blender's last frame: the motion
     the worker will make of the job's ``audio`` (its recording, or the Start/End part, or the window of
@@ -479,6 +489,7 @@ class GenerationRun:
             if frame_range is not None:
                 self._plan_range(*frame_range)
             self.inspected = preflight(settings, self.apply_opts, scene=scene, audio=self.job["audio"])
+            self.warnings_at_start = scene_warnings(scene)
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             self.python = python or self._python()
