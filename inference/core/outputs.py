@@ -103,10 +103,10 @@ def too_long(path: str | os.PathLike[str]) -> str | None:
     """Why the system will refuse ``path`` for its length ("name too long (300 bytes; the limit is 255
     per name, 4096 per path)"), None when it will not. Judged from the text, so also for a path whose
     folders do not exist yet (the system says so only for the first missing one, and a run found the
-    too-long name after its whole generation). Windows counts a name in UTF-16 units, not bytes: there
-    the system's own error is the judge."""
-    if os.name == "nt":  # pragma: no cover - Linux and macOS only
-        return None
+    too-long name after its whole generation). Windows counts in UTF-16 units, not bytes
+    (:func:`_too_long_on_windows`)."""
+    if os.name == "nt":
+        return _too_long_on_windows(os.fsdecode(os.path.abspath(path)))
     raw = os.fsencode(path)
     per_name = name_max(path)
     limits = f"the limit is {per_name} per name, {path_max()} per path"
@@ -116,6 +116,41 @@ def too_long(path: str | os.PathLike[str]) -> str | None:
     if len(raw) >= path_max():
         return f"path too long ({len(raw)} bytes; {limits})"
     return None
+
+
+WINDOWS_NAME_MAX = 255  # UTF-16 units in one name (NTFS, exFAT, FAT32 long names)
+WINDOWS_MAX_PATH = 260  # UTF-16 units in a whole path, its end included, without long paths
+
+
+def windows_long_paths() -> bool:
+    """Whether Windows' LongPathsEnabled policy is on. Where it is off, no program may use a path of
+    260 units or more (unless spelled ``\\\\?\\``); where it is on, the program's own manifest
+    decides, which cannot be read from here, so the path's length is then left to the system."""
+    try:
+        import winreg  # type: ignore[import-not-found,unused-ignore]  # Windows only
+
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SYSTEM\CurrentControlSet\Control\FileSystem") as key:
+            return bool(winreg.QueryValueEx(key, "LongPathsEnabled")[0])
+    except (ImportError, OSError, ValueError, TypeError):
+        return False
+
+
+def _too_long_on_windows(text: str) -> str | None:
+    """:func:`too_long` as Windows counts: UTF-16 units, 255 per name, paths under 260 units where
+    long paths are off (an output past it was refused only after the whole generation)."""
+
+    def units(part: str) -> int:
+        return len(part.encode("utf-16-le", "surrogatepass")) // 2
+
+    longest = max((units(part) for part in text.replace("\\", "/").split("/")), default=0)
+    if longest > WINDOWS_NAME_MAX:
+        return f"name too long ({longest} characters; Windows allows {WINDOWS_NAME_MAX} per name)"
+    if text.startswith("\\\\?\\") or units(text) < WINDOWS_MAX_PATH or windows_long_paths():
+        return None
+    return (
+        f"path too long ({units(text)} characters; Windows allows {WINDOWS_MAX_PATH - 1} unless long paths "
+        "are enabled: use a shorter folder, or turn on Windows' LongPathsEnabled setting)"
+    )
 
 
 def closed_folder(path: str | os.PathLike[str]) -> Path | None:

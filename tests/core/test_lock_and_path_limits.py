@@ -40,3 +40,58 @@ def test_a_reader_that_left_ends_with_141_where_there_is_no_sigpipe(monkeypatch,
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+
+
+class FakeWinreg:
+    """Windows' registry as ``winreg`` reads it, holding only the LongPathsEnabled policy."""
+
+    HKEY_LOCAL_MACHINE = object()
+
+    def __init__(self, enabled: int | None) -> None:
+        self.enabled = enabled
+
+    def OpenKey(self, root, name):  # noqa: N802 - winreg's spelling
+        import contextlib
+
+        assert root is self.HKEY_LOCAL_MACHINE and name == r"SYSTEM\CurrentControlSet\Control\FileSystem"
+        return contextlib.nullcontext("key")
+
+    def QueryValueEx(self, key, name):  # noqa: N802 - winreg's spelling
+        if self.enabled is None:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return self.enabled, 4
+
+
+def test_an_output_past_windows_260_characters_is_named_before_the_run(monkeypatch):
+    """Windows had no up-front length check: a too-long output failed after the whole generation."""
+    import sys
+
+    deep = "C:\\Users\\anim\\" + "\\".join(["shots_of_the_long_sequence"] * 9) + "\\take.blend"  # 267
+    monkeypatch.setattr(outputs.os, "name", "nt")
+    monkeypatch.setattr(
+        outputs.os.path, "abspath", lambda p: os.fspath(p)
+    )  # a Windows path is absolute there
+    for policy in (None, 0):  # no LongPathsEnabled value, or 0: the system refuses past 259
+        monkeypatch.setitem(sys.modules, "winreg", FakeWinreg(policy))
+        said = outputs.too_long(deep)
+        assert said is not None and said.startswith(
+            f"path too long ({len(deep)} characters; Windows allows 259"
+        )
+    monkeypatch.setitem(sys.modules, "winreg", FakeWinreg(1))  # long paths on: the system judges
+    assert outputs.too_long(deep) is None
+    monkeypatch.setitem(sys.modules, "winreg", FakeWinreg(0))
+    assert outputs.too_long("\\\\?\\" + deep) is None  # the \\?\ spelling has no 260 limit
+    assert outputs.too_long("C:\\shots\\take.blend") is None
+
+
+def test_a_windows_name_is_counted_in_utf16_units_not_bytes(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(outputs.os, "name", "nt")
+    monkeypatch.setattr(outputs.os.path, "abspath", lambda p: os.fspath(p))
+    monkeypatch.setitem(sys.modules, "winreg", FakeWinreg(1))
+    japanese = "テ" * 200 + ".blend"  # 206 units (618 bytes: too long on Linux, fine on Windows)
+    assert outputs.too_long("C:\\shots\\" + japanese) is None
+    emoji = "🎬" * 130 + ".wav"  # 264 units (each a surrogate pair): over 255
+    said = outputs.too_long("C:\\shots\\" + emoji)
+    assert said == "name too long (264 characters; Windows allows 255 per name)"
