@@ -32,12 +32,13 @@ import os
 import socket
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import DualTalkError
 from .fileio import missing_folders, remove_empty_folders
-from .outputs import name_max, real, spelled
+from .outputs import name_max, normalization_insensitive, real, spelled
 
 LOCK_SUFFIX = ".dualtalk-lock"
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, NFS, SMB)
@@ -62,6 +63,8 @@ def lock_name(name: str, name_max: int = NAME_MAX) -> str:
     # as the file system compares names: two spellings of one long name on macOS share one lock
     digest = hashlib.sha256(os.fsencode(str(spelled(Path(name))))).hexdigest()[:16]
     room = max(1, name_max - len(os.fsencode(f"..{digest}{LOCK_SUFFIX}")))
+    if normalization_insensitive():  # one normal form: the two spellings are cut at one place
+        name = unicodedata.normalize("NFD", name)
     cut = name[:room]  # a character is at least one byte
     while len(os.fsencode(cut)) > room:  # at a whole character: never half of a UTF-8 sequence
         cut = cut[:-1]

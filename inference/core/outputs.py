@@ -19,6 +19,7 @@ import errno
 import os
 import stat
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -45,11 +46,25 @@ def case_insensitive() -> bool:
     return sys.platform in ("darwin", "win32")
 
 
+def normalization_insensitive() -> bool:
+    """Whether names here are compared after Unicode normalization: macOS's APFS and HFS+ take
+    "Café" typed (é, one code point) and "Café" from the Finder (e + a combining accent) as one file."""
+    return sys.platform == "darwin"
+
+
 def spelled(path: Path) -> Path:
     """``path`` as the file system compares names: case-folded where names are case-insensitive
-    (:func:`case_insensitive`), else as it is. For names that do not exist yet (a file that exists
-    is compared by identity, :func:`identity`); ``real()`` keeps the spelling it was given."""
-    return Path(str(path).casefold()) if case_insensitive() else path
+    (:func:`case_insensitive`), in one Unicode normal form where the system normalizes
+    (:func:`normalization_insensitive`), else as it is. For names that do not exist yet (a file that
+    exists is compared by identity, :func:`identity`); ``real()`` keeps the spelling it was given."""
+    text = str(path)
+    if normalization_insensitive():
+        text = unicodedata.normalize("NFD", text)
+    if case_insensitive():
+        text = text.casefold()
+        if normalization_insensitive():  # folding can undo the normal form (ß, Greek with accents)
+            text = unicodedata.normalize("NFD", text)
+    return Path(text) if text != str(path) else path
 
 
 def identity(path: str | os.PathLike[str]) -> os.stat_result | None:
@@ -75,8 +90,13 @@ def same_file(a: os.stat_result | None, b: os.stat_result | None) -> bool:
 
 def another_name(a: Path, b: Path) -> str:
     """Why two different paths name one file, for a refusal: " (the same file under another name)"."""
-    if case_insensitive() and a != b and spelled(a) == spelled(b):
-        return " (the same file: names differing only in letter case name one file here)"
+    if a != b and spelled(a) == spelled(b):
+        if normalization_insensitive() and unicodedata.normalize("NFD", str(a)) == unicodedata.normalize(
+            "NFD", str(b)
+        ):
+            return " (the same file: the names differ only in how their accented letters are encoded)"
+        if case_insensitive():
+            return " (the same file: names differing only in letter case name one file here)"
     return " (the same file under another name)"
 
 

@@ -64,6 +64,30 @@ def test_on_linux_a_name_differing_only_in_case_is_another_file(tmp_path, monkey
     outputs.check_write_plan([("--out", tmp_path / "scene.blend")], [("--blend", scene)])
 
 
+CAFE_TYPED = "Caf\u00e9.blend"  # é as one code point (NFC), as typed on Linux or in a job file
+CAFE_FINDER = "Cafe\u0301.blend"  # e + a combining accent (NFD), as macOS's Finder spells it
+
+
+def test_on_macos_an_output_whose_accents_are_only_encoded_differently_is_the_input(tmp_path, monkeypatch):
+    """APFS and HFS+ compare names after Unicode normalization: the two spellings of "Café" name one
+    file there (the output would replace the user's scene); on Linux they are two files."""
+    scene = tmp_path / CAFE_TYPED
+    scene.write_bytes(b"BLENDER-v500 the user's scene")
+    out = tmp_path / CAFE_FINDER
+    monkeypatch.setattr(sys, "platform", "linux")
+    outputs.check_write_plan([("--out", out)], [("--blend", scene)])
+    monkeypatch.setattr(sys, "platform", "darwin")
+    with pytest.raises(DualTalkError) as err:
+        outputs.check_write_plan([("--out", out)], [("--blend", scene)])
+    assert str(err.value) == (
+        f"--out {out} would overwrite the --blend {scene} (the same file: the names differ only in how "
+        "their accented letters are encoded); choose another path"
+    )
+    assert outputs.spelled(tmp_path / "CAF\u00c9.blend") == outputs.spelled(out)  # letter case folds too
+    long = "x" * 250  # a hashed lock name: both spellings must hash alike (short ones the disk folds)
+    assert locks.lock_name(CAFE_TYPED + long) == locks.lock_name(CAFE_FINDER + long)
+
+
 def test_a_file_system_without_file_numbers_is_not_one_file_everywhere(tmp_path, monkeypatch):
     """``st_ino`` 0 (some Windows and network file systems) says nothing: two files are not one."""
     a, b = tmp_path / "a.blend", tmp_path / "b.blend"
