@@ -33,6 +33,7 @@ given, no audio) has no work folder, hence no record, and is always run.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import hashlib
@@ -82,10 +83,33 @@ _BUILD_CODE = ("inference", "dualtalk_blender/rig", "dualtalk_blender/scene", "d
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
+def code_meaning(source: bytes) -> bytes:
+    """What a Python file does, without what it says: its syntax tree with comments, docstrings,
+    line numbers and line endings gone, so a release that only mends words (or a checkout with
+    Windows line endings) keeps every done shot. A file that does not parse counts by its bytes."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return source
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False).encode("utf-8", "surrogateescape")
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """A digest of this build's source that makes or keys the animation (about 1 MB of Python, read
-    once per process): another release, or a patched engine, differs."""
+    and parsed once per process, a few tenths of a second): another release, or a patched engine,
+    differs; an edit of comments or docstrings alone does not (:func:`code_meaning`)."""
     digest = hashlib.sha256()
     for room in _BUILD_CODE:
         for path in sorted((_PACKAGE_ROOT / room).rglob("*.py")):
@@ -93,7 +117,7 @@ def code_fingerprint() -> str:
                 continue
             digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode("utf-8", "surrogateescape"))
             try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(hashlib.sha256(code_meaning(path.read_bytes())).digest())
             except OSError:
                 digest.update(b"?")
     return digest.hexdigest()[:32]

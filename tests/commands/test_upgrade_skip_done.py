@@ -97,3 +97,18 @@ def test_the_build_digest_follows_the_code_and_only_the_weights_a_shot_uses(tmp_
 
     monkeypatch.setattr(shot_state, "code_fingerprint", lambda: "patched engine code")
     assert shot_state.build_digest(keyed) != before[0]
+
+
+def test_an_edit_of_words_alone_keeps_every_done_shot_and_an_edit_of_code_does_not():
+    """Every edit of the shipped code reran every shot, a comment or a docstring included (and a
+    Windows checkout's line endings): the digest now follows what the code does."""
+    shipped = b'"""Lips."""\n\n\ndef gain(x):\n    """How loud."""\n    return x * 2  # doubled\n'
+    reworded = b'"""Lips, re-documented."""\r\n\r\ndef gain(x):\r\n    # louder\r\n    return x * 2\r\n'
+    assert shot_state.code_meaning(shipped) == shot_state.code_meaning(reworded)
+    for changed in (
+        shipped.replace(b"x * 2", b"x * 3"),
+        shipped.replace(b'    """How loud."""\n', b'    """How loud."""\n    x = abs(x)\n'),
+        shipped.replace(b"def gain(x)", b"def gain(y)"),
+    ):
+        assert shot_state.code_meaning(changed) != shot_state.code_meaning(shipped)
+    assert shot_state.code_meaning(b"def (") == b"def ("  # a file that does not parse counts by its bytes
