@@ -47,12 +47,15 @@ def rest_rotation(report: Any) -> tuple[np.ndarray, str]:
     return _matrix(report.armature.data.bones[pb.name].matrix_local)[:3, :3], report.head_frame
 
 
-def _points(report: Any, depsgraph: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _points(
+    report: Any, depsgraph: Any = None, place: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(head world rotation 3x3, eye point, head point) now, as ``depsgraph`` evaluated them (None:
-    as the objects hold them, which is the open scene's evaluation)."""
+    as the objects hold them, which is the open scene's evaluation); ``place``: the collection
+    instance that shows the head on screen (:func:`_placements`), None: the head in its own place."""
     pb, owner = _head(report)
     played = owner.evaluated_get(depsgraph) if depsgraph is not None else owner
-    world = _matrix(played.matrix_world)
+    world = _placed(_matrix(played.matrix_world), place, depsgraph)
     if pb is not None:
         pb = played.pose.bones[pb.name]
         pose = _matrix(pb.matrix)
@@ -74,24 +77,123 @@ def _points(report: Any, depsgraph: Any = None) -> tuple[np.ndarray, np.ndarray,
     return rot, eye, head
 
 
+def _placed(world: np.ndarray, place: Any, depsgraph: Any = None) -> np.ndarray:
+    """``world``, a source object's world matrix, where the collection instance ``place`` shows it
+    (Blender: the empty's world matrix times the collection's instance offset taken away)."""
+    if place is None:
+        return world
+    played = place.evaluated_get(depsgraph) if depsgraph is not None else place
+    shift = np.eye(4)
+    shift[:3, 3] = -np.array(place.instance_collection.instance_offset, dtype=np.float64)
+    return _matrix(played.matrix_world) @ shift @ world
+
+
+def _instancers(obj: Any) -> list[Any]:
+    """The collection-instance empties whose collection (or a collection in it) holds ``obj``."""
+    return [
+        o
+        for o in bpy.data.objects
+        if o.instance_type == "COLLECTION"
+        and o.instance_collection is not None
+        and o.instance_collection.all_objects.get(obj.name) == obj
+    ]
+
+
+def _on_screen(layer: Any, obj: Any) -> bool:
+    """Whether ``layer`` shows ``obj`` in its own place, in the render or in the viewports."""
+    for path in _paths_to(layer.layer_collection, obj):
+        if any(lc.exclude for lc in path):
+            continue  # (``layer.objects`` can lag behind a collection just excluded)
+        if not obj.hide_render and not any(lc.collection.hide_render for lc in path):
+            return True
+        if not (obj.hide_viewport or obj.hide_get(view_layer=layer)) and not any(
+            lc.hide_viewport or lc.collection.hide_viewport for lc in path
+        ):
+            return True
+    return False
+
+
+def _shown_through(layer: Any, obj: Any, depth: int = 0) -> list[Any]:
+    """A chain of collection instances, outermost first, through which ``layer`` shows ``obj``
+    (itself an instancer) on screen: [] where none does."""
+    if depth > 8:  # collections that instance each other
+        return []
+    if _on_screen(layer, obj):
+        return [obj]
+    for outer in _instancers(obj):
+        chain = _shown_through(layer, outer, depth + 1)
+        if chain:
+            return [*chain, obj]
+    return []
+
+
+def _placements(scene: Any, reports: list[Any]) -> list[Any]:
+    """Per report: the collection-instance empty that shows its head on screen, else None (the head
+    is read in its own place).
+
+    A character kept in a collection excluded from the view layer and shown by a collection-instance
+    empty (the usual layout set-up) is on screen where the empty puts it, not where its objects are:
+    its partner's eyes aimed at the hidden source. Exactly one shown empty (the source itself not
+    shown) places the head; a collection on screen twice (two empties, or one and the source) or
+    through nested instances has no one place, so the head is read in its own place and a warning
+    on the character's report says so (one line).
+    """
+    layer = _view_layer(scene)
+    places: list[Any] = []
+    for rep in reports:
+        _pb, owner = _head(rep)
+        direct = _instancers(owner)
+        shown = [e for e in direct if _on_screen(layer, e)]
+        nested = [  # shown through an instance of a collection holding the instancer
+            [*chain, e]
+            for e in direct
+            for outer in _instancers(e)
+            for chain in [_shown_through(layer, outer)]
+            if chain
+        ]
+        colls = ", ".join(dict.fromkeys(repr(e.instance_collection.name) for e in shown or direct))
+        warning = None
+        if nested:
+            via = " > ".join(repr(o.name) for o in nested[0])
+            warning = (
+                f"{rep.mesh.name}: collection {colls} is shown through nested collection instances "
+                f"({via}); eye contact is aimed at the collection's own place"
+            )
+        elif shown and (len(shown) > 1 or _on_screen(layer, rep.mesh)):
+            where = (["in its own place"] if _on_screen(layer, rep.mesh) else []) + [
+                f"through {e.name!r}" for e in shown
+            ]
+            warning = (
+                f"{rep.mesh.name}: collection {colls} is on screen {len(where)} times "
+                f"({' and '.join(where)}); eye contact is aimed at the collection's own place"
+            )
+        places.append(shown[0] if shown and warning is None else None)
+        if warning is not None and warning not in rep.warnings:
+            rep.warnings.append(warning)
+    return places
+
+
 def _view_layer(scene: Any) -> Any:
     """The view layer :func:`_depsgraph` evaluates ``scene`` through."""
     return bpy.context.view_layer if bpy.context.scene == scene else scene.view_layers[0]
 
 
 @contextlib.contextmanager
-def _heads_shown(scene: Any, reports: list[Any]) -> Iterator[None]:
+def _heads_shown(scene: Any, reports: list[Any], places: list[Any] = ()) -> Iterator[None]:
     """Evaluate heads the animator switched off in the viewports while they are read.
 
     Blender skips an object that is disabled in viewports (or sits only in excluded or disabled
     collections), so its head was read frozen at one pose and its partner's eyes were aimed at a
     head that does not move: the render, which shows it, had the eyes off by up to 0.7. The
-    heads' objects and their parents are switched on for the reading and put back after.
+    heads' objects and their parents (and the collection instances in ``places`` that show them)
+    are switched on for the reading and put back after.
     """
     layer = _view_layer(scene)
     needed: list[Any] = []
-    for rep in reports:
-        obj = rep.armature if rep.armature is not None else rep.mesh
+    for start in [rep.armature if rep.armature is not None else rep.mesh for rep in reports] + [
+        p for p in places if p is not None
+    ]:
+        obj = start
         while obj is not None and obj not in needed:
             needed.append(obj)
             obj = obj.parent
@@ -193,13 +295,17 @@ def sample(
     :func:`_carrier_times`), or where the head's keys do not give what the scene plays at a reading
     (the animator keys the head too, a constraint turns it).
 
+    A head shown through a collection-instance empty is read where the empty shows it, and the
+    empty counts among its carriers (:func:`_placements`).
+
     ``progress`` (``update``/``check_cancel``) hears ``stage`` with "aiming the eyes: frame n/N".
     """
     frames = np.asarray(frames, dtype=np.float64)
     keep = (scene.frame_current, scene.frame_subframe)
     try:
-        with _heads_shown(scene, reports), _skinned_meshes_off(scene, reports):
-            reader = _Reader(scene, reports, _depsgraph(scene))
+        places = _placements(scene, reports)
+        with _heads_shown(scene, reports, places), _skinned_meshes_off(scene, reports):
+            reader = _Reader(scene, reports, _depsgraph(scene), places)
             out = _sparse(reader, frames, progress, stage)
             if out is None:
                 out = _dense(reader, frames, progress, stage)
@@ -227,8 +333,8 @@ def _dense(reader: _Reader, frames: np.ndarray, progress: Any, stage: str) -> li
         if i % 500 == 0:
             _report(progress, stage, i, len(frames))
         reader.frame_set(float(f))
-        for rep, dst in zip(reader.reports, out, strict=True):
-            dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep, reader.depsgraph)
+        for rep, place, dst in zip(reader.reports, reader.places, out, strict=True):
+            dst["rot"][i], dst["eye"][i], dst["head"][i] = _points(rep, reader.depsgraph, place)
     _report(progress, stage, len(frames), len(frames))
     return out
 
@@ -371,8 +477,11 @@ class _Reader:
     """Evaluates the scene at a frame and reads each head: (world frame 4x4, the head's own basis
     4x4 under it, eye point, head point)."""
 
-    def __init__(self, scene: Any, reports: list[Any], depsgraph: Any) -> None:
+    def __init__(
+        self, scene: Any, reports: list[Any], depsgraph: Any, places: list[Any] | None = None
+    ) -> None:
         self.scene, self.reports, self.depsgraph = scene, reports, depsgraph
+        self.places = list(places) if places is not None else [None] * len(reports)
 
     def frame_set(self, f: float) -> None:
         whole = int(np.floor(f))
@@ -380,18 +489,18 @@ class _Reader:
 
     def read(self, f: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         self.frame_set(f)
-        return [self._one(rep) for rep in self.reports]
+        return [self._one(rep, place) for rep, place in zip(self.reports, self.places, strict=True)]
 
-    def _one(self, report: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _one(self, report: Any, place: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         pb, owner = _head(report)
         played = owner.evaluated_get(self.depsgraph)
-        world = _matrix(played.matrix_world)
+        world = _placed(_matrix(played.matrix_world), place, self.depsgraph)
         if pb is not None:
             pb = played.pose.bones[pb.name]
             frame, basis = world @ _matrix(pb.matrix), _matrix(pb.matrix_basis)
         else:
             frame, basis = world, _matrix(played.matrix_basis)
-        _rot, eye, head = _points(report, self.depsgraph)
+        _rot, eye, head = _points(report, self.depsgraph, place)
         return frame, basis, eye, head
 
     def turns(self, j: int, frames: np.ndarray) -> np.ndarray | None:
@@ -427,8 +536,9 @@ _WAVY = {"BOUNCE", "ELASTIC"}  # easings that swing back and forth between two k
 
 
 def _carrier_times(reader: _Reader, frames: np.ndarray, spun: list[bool]) -> np.ndarray | None:
-    """Scene frames where what carries a head (its object and parents, the bones from the root down
-    to the head and on to the eyes) has a key, a strip starts or ends, or a cycle repeats one; None
+    """Scene frames where what carries a head (its object and parents, the collection instance that
+    shows it and that one's parents, the bones from the root down to the head and on to the eyes)
+    has a key, a strip starts or ends, or a cycle repeats one; None
     where something else moves them between keys (an F-curve modifier other than a plain Cycles,
     a driver, a constraint, a strip whose time is animated, a bone parent, ...): read every frame.
 
@@ -443,12 +553,13 @@ def _carrier_times(reader: _Reader, frames: np.ndarray, spun: list[bool]) -> np.
     times: list[float] = []
     for j, report in enumerate(reader.reports):
         pb, owner = _head(report)
-        obj, chain = owner, []
-        while obj is not None:
-            chain.append(obj)
-            if obj.parent is not None and obj.parent_type not in ("OBJECT", "ARMATURE"):
-                return None
-            obj = obj.parent
+        chain = []
+        for obj in (owner, reader.places[j]):  # the collection instance showing it carries it too
+            while obj is not None:
+                chain.append(obj)
+                if obj.parent is not None and obj.parent_type not in ("OBJECT", "ARMATURE"):
+                    return None
+                obj = obj.parent
         bones: dict[str, str] = {}  # bone -> what of it moves the head or eyes: "all", "location"
         if pb is not None:
             up = pb.parent
