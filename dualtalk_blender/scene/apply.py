@@ -210,7 +210,7 @@ def apply_motion(
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
     result, replaced = _write(targets, span, meta, options)
-    followers, follow_warnings = companions.follow_face(report)
+    followers, follow_warnings = companions.follow_face(report, single_user=options.single_user != "refuse")
     warnings += [w for w in follow_warnings if w not in warnings]
     if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
         scene.frame_start, scene.frame_end = plan.scene_range(
@@ -651,6 +651,7 @@ def apply_dialogue(
         check_frame_span(scene, motion, inner.start_frame)
     for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner)
+    pair[0].partners, pair[1].partners = [pair[1].mesh], [pair[0].mesh]  # neither follows the other
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
     rep_a, rep_b = _key_pair(
         scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming, progress=progress

@@ -57,6 +57,7 @@ class CharacterReport:
     clip: tuple[float, float] | None = None
     shared_with: list[str] = field(default_factory=list)  # other objects sharing the mesh/Key
     warnings: list[str] = field(default_factory=list)
+    partners: list[Any] = field(default_factory=list)  # the faces of the characters keyed with this one
 
     @property
     def key_block(self) -> Any | None:
@@ -110,21 +111,38 @@ def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
             "(File > External Data > Find Missing Files)"
         )
     if obj.type == "ARMATURE":
-        meshes = rig_meshes(obj)
-        if not meshes:
-            raise DualTalkError(f"armature {obj.name!r} has no mesh child to animate")
-        return max(meshes, key=_face_score), obj
+        return _face_choice(obj)[0], obj
     if obj.type != "MESH":
         kind = obj.type.lower().replace("_", " ")
         article = "an" if kind[:1] in "aeiou" else "a"
         raise DualTalkError(f"{obj.name!r} is {article} {kind}, not a mesh or armature")
-    arm = obj.parent if obj.parent is not None and obj.parent.type == "ARMATURE" else None
-    if arm is None:
-        for mod in obj.modifiers:
-            if mod.type == "ARMATURE" and mod.object is not None:
-                arm = mod.object
-                break
-    return obj, arm
+    return obj, _armature_choice(obj)[0]
+
+
+def mesh_armatures(mesh: Any) -> list[Any]:
+    """The armatures a mesh hangs on: its parent armature, then its Armature modifiers' in stack order."""
+    found = [mesh.parent] if mesh.parent is not None and mesh.parent.type == "ARMATURE" else []
+    for mod in mesh.modifiers:
+        target = getattr(mod, "object", None) if mod.type == "ARMATURE" else None
+        if target is not None and target.type == "ARMATURE" and target not in found:
+            found.append(target)
+    return found
+
+
+def _has_head(arm: Any) -> bool:
+    names = [b.name for b in arm.data.bones]
+    return (
+        presets.find_bone(names, presets.HEAD_BONES) or presets.find_bone(names, presets.NECK_BONES)
+    ) is not None
+
+
+def _armature_choice(mesh: Any) -> tuple[Any | None, list[Any]]:
+    """(the armature that turns the mesh's head, every armature looked at). A face bound to several
+    armatures (a props or cloth rig beside the body rig): the one with a head or neck bone, the parent
+    first; else the parent, else the first Armature modifier's."""
+    found = mesh_armatures(mesh)
+    with_head = [a for a in found if _has_head(a)]
+    return (with_head or found or [None])[0], found
 
 
 def rig_meshes(arm: Any) -> list[Any]:
@@ -141,11 +159,58 @@ def rig_meshes(arm: Any) -> list[Any]:
     return sorted(found, key=lambda o: o.name)
 
 
-def _face_score(mesh_obj: Any) -> tuple[int, int]:
-    """How much of a face a mesh child is: known face keys first, then shape keys at all.
+def character_meshes(face: Any, arm: Any | None) -> list[Any]:
+    """The meshes that may be parts of the character whose face is ``face`` (the face itself among
+    them): those on its rig, and the face's own mesh children (a character without an armature
+    carries its teeth and lashes as children of the face), by name."""
+    found = set(rig_meshes(arm)) if arm is not None else set()
+    found |= {o for o in face.children_recursive if o.type == "MESH"}
+    found.add(face)
+    return sorted(found, key=lambda o: o.name)
 
-    A body with many corrective keys must not win over the face mesh beside it.
-    """
+
+# Words in a mesh's name that say it is a part of a face (exporters give beards, brows and lashes
+# the full ARKit set), or the face (or the head, or a body that holds the face) itself.
+_PART_WORDS = ("beard", "mustache", "moustache", "stubble", "brow", "lash", "teeth", "tooth", "tongue",
+               "eye", "cornea", "iris", "tear", "occlusion", "hair", "gum", "glasses")  # fmt: skip
+_FACE_WORDS = ("face", "head", "body")
+
+
+def name_kind(name: str) -> int:
+    """-1: the name says a part of a face (beard, lashes, teeth...), 1: the face, head or body, 0: neither."""
+    low = name.lower()
+    if any(w in low for w in _PART_WORDS):
+        return -1
+    return 1 if any(w in low for w in _FACE_WORDS) else 0
+
+
+def _face_choice(arm: Any) -> tuple[Any, list[Any], str]:
+    """(the face among ``arm``'s meshes, the meshes that have as many face keys, why it won).
+
+    Known face keys first (a body with many corrective keys must not win over the face mesh beside
+    it); on a tie (a beard exported with all 52 ARKit keys), a face/head/body name over a part's
+    name, then the most vertices, then the most shape keys, then the name."""
+    meshes = rig_meshes(arm)
+    if not meshes:
+        raise DualTalkError(f"armature {arm.name!r} has no mesh child to animate")
+    scores = {m: _face_score(m) for m in meshes}
+    best = max(meshes, key=lambda m: (scores[m][0], name_kind(m.name), len(m.data.vertices), scores[m][1]))
+    tied = [m for m in meshes if m is not best and scores[m][0] == scores[best][0] and scores[m][0] > 0]
+    why = ""
+    if tied:
+        kinds = {name_kind(m.name) for m in tied}
+        verts = max(len(m.data.vertices) for m in tied)
+        if name_kind(best.name) > max(kinds):
+            why = "by its name"
+        elif len(best.data.vertices) > verts:
+            why = "the most vertices"
+        else:
+            why = "the first by name"
+    return best, tied, why
+
+
+def _face_score(mesh_obj: Any) -> tuple[int, int]:
+    """How much of a face a mesh child is: known face keys, then shape keys at all."""
     key = mesh_obj.data.shape_keys
     names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
     known = max((len(found) for found, _ in _preset_counts(names).values()), default=0)
@@ -271,12 +336,29 @@ def inspect_character(
             report.warnings.append(
                 f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
             )
+    if obj.type == "ARMATURE":
+        _chosen, tied, why = _face_choice(obj)
+        if tied:
+            report.warnings.append(
+                f"{obj.name}: {mesh.name} is keyed as the face ({why}); {_listed([m.name for m in tied])} "
+                f"{'has' if len(tied) == 1 else 'have'} as many face keys and follow"
+                f"{'s' if len(tied) == 1 else ''} it; pick the face mesh itself to choose another"
+            )
     report.warnings += _shape_key_traps(mesh, key, report)
+    report.warnings += _modifier_traps(mesh, key, report)
     if arm is not None and not report.head_target and not (mapping is not None and mapping.head == ""):
         report.head_skipped = True
-        report.warnings.append(
-            f"{mesh.name}: armature {arm.name!r} has no head or neck bone; head motion is not keyed"
-        )
+        looked = mesh_armatures(mesh) if obj.type == "MESH" else [arm]
+        if len(looked) > 1:
+            names = ", ".join(repr(a.name) for a in looked)
+            report.warnings.append(
+                f"{mesh.name}: none of its armatures ({names}) has a head or neck bone; head motion is not "
+                "keyed; pick the rig that turns the head as the character"
+            )
+        else:
+            report.warnings.append(
+                f"{mesh.name}: armature {arm.name!r} has no head or neck bone; head motion is not keyed"
+            )
     if report.head_target and arm is not None:
         report.head_frame = (
             "bone"
@@ -382,6 +464,98 @@ def _shape_key_traps(mesh: Any, key: Any, report: CharacterReport) -> list[str]:
             "shows and the face does not animate; turn it off"
         )
     return out
+
+
+# Modifiers that may build their result without the mesh they are given: Geometry Nodes that output
+# a new mesh, a Mesh Cache or a Mesh Sequence Cache that overwrites every vertex. Shape keys are
+# applied before the stack, so their motion can vanish there.
+_DISCARDING = {
+    "NODES": "Geometry Nodes",
+    "MESH_CACHE": "Mesh Cache",
+    "MESH_SEQUENCE_CACHE": "Mesh Sequence Cache",
+}
+
+
+def _modifier_traps(mesh: Any, key: Any, report: CharacterReport) -> list[str]:
+    """A modifier stack that hides the shape keys' motion, said up front: the face would be keyed and
+    never move. Only a stack with a modifier that can discard its input is evaluated, twice (one keyed
+    shape key at 0 and at 1); the value is put back. Where the scene cannot be written (a panel's
+    draw) or the face is not evaluated in this view layer, nothing is said."""
+    suspects = [m for m in mesh.modifiers if m.type in _DISCARDING and m.show_viewport]
+    if key is None or not report.keys or not suspects or not key.use_relative or mesh.show_only_shape_key:
+        return []
+    if mesh.mode == "EDIT":  # an edit-mode mesh shows no shape keys: nothing to learn
+        return []
+    kb = _moving_key(key, report)
+    if kb is None:
+        return []
+    old = kb.value
+    try:
+        shapes = []
+        for value in (0.0, max(kb.slider_min, min(1.0, kb.slider_max))):
+            kb.value = value
+            shapes.append(_evaluated_points(mesh))
+    except Exception:  # noqa: BLE001 -- a draw callback may not write to ID data: say nothing there
+        return []
+    finally:
+        try:
+            if kb.value != old:
+                kb.value = old
+        except Exception:  # noqa: BLE001
+            pass
+    rest, moved = shapes
+    if rest is None or moved is None or rest.shape != moved.shape or not np.allclose(rest, moved, atol=1e-7):
+        return []  # not evaluated here, or the face moves
+    names = ", ".join(f"{m.name!r} ({_DISCARDING[m.type]})" for m in suspects)
+    return [
+        f"{mesh.name}: its modifier {names} hides the shape keys' motion (the evaluated face does not "
+        "change when a key moves), so the take will not show; disable it in the viewport and render, "
+        "or feed its input mesh through"
+    ]
+
+
+def _moving_key(key: Any, report: CharacterReport) -> Any | None:
+    """A keyed, unmuted, undriven shape key (a driver would hold its value) that moves some vertex (one
+    without a vertex group first)."""
+    drivers = key.animation_data.drivers if key.animation_data is not None else []
+    driven = {fc.data_path for fc in drivers if not fc.mute}
+    found = []
+    for name in report.keys:
+        kb = key.key_blocks.get(name)
+        if kb is None or kb.mute or kb.path_from_id("value") in driven:
+            continue
+        ref = kb.relative_key
+        n = len(kb.data)
+        if n == 0:
+            continue
+        co, base = np.empty(n * 3, np.float32), np.empty(n * 3, np.float32)
+        kb.data.foreach_get("co", co)
+        ref.data.foreach_get("co", base)
+        if np.abs(co - base).max() > 1e-6:
+            if not kb.vertex_group:
+                return kb
+            found.append(kb)
+    return found[0] if found else None
+
+
+def _evaluated_points(mesh: Any) -> np.ndarray | None:
+    """The evaluated mesh's vertex positions in the context's view layer; None where the object is not
+    evaluated there (another scene, an excluded collection)."""
+    view_layer = bpy.context.view_layer
+    if view_layer is None or view_layer.objects.get(mesh.name) != mesh:
+        return None
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    depsgraph.update()
+    evaluated = mesh.evaluated_get(depsgraph)
+    if evaluated is mesh:
+        return None
+    data = evaluated.to_mesh()
+    try:
+        co = np.empty(len(data.vertices) * 3, np.float32)
+        data.vertices.foreach_get("co", co)
+    finally:
+        evaluated.to_mesh_clear()
+    return co
 
 
 def _listed(names: list[str]) -> str:
