@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,18 +171,30 @@ def character_meshes(face: Any, arm: Any | None) -> list[Any]:
 
 
 # Words in a mesh's name that say it is a part of a face (exporters give beards, brows and lashes
-# the full ARKit set), or the face (or the head, or a body that holds the face) itself.
-_PART_WORDS = ("beard", "mustache", "moustache", "stubble", "brow", "lash", "teeth", "tooth", "tongue",
-               "eye", "cornea", "iris", "tear", "occlusion", "hair", "gum", "glasses")  # fmt: skip
-_FACE_WORDS = ("face", "head", "body")
+# the full ARKit set), or the face (or the head, or a body that holds the face) itself. Whole words
+# of the name ("Beard_A", "EyeLashes", "CC_Base_Teeth"), so a face called "Brown" or "Reyes" is no brow
+# and no eye.
+_PART_WORDS = frozenset(
+    "beard beards mustache moustache stubble brow brows eyebrow eyebrows lash lashes eyelash eyelashes "
+    "teeth tooth tongue eye eyes eyeball eyeballs cornea iris tear tearline occlusion hair gum gums "
+    "glasses".split()
+)
+_FACE_WORDS = frozenset({"face", "head", "body"})
+
+
+def name_words(name: str) -> list[str]:
+    """The words of an object's name, lower case: split at anything not a letter and where a capital
+    follows a small letter ("EyeLashes_L" -> eye, lashes, l)."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z]+", spaced) if w]
 
 
 def name_kind(name: str) -> int:
     """-1: the name says a part of a face (beard, lashes, teeth...), 1: the face, head or body, 0: neither."""
-    low = name.lower()
-    if any(w in low for w in _PART_WORDS):
+    words = set(name_words(name))
+    if words & _PART_WORDS:
         return -1
-    return 1 if any(w in low for w in _FACE_WORDS) else 0
+    return 1 if words & _FACE_WORDS else 0
 
 
 def _face_choice(arm: Any) -> tuple[Any, list[Any], str]:

@@ -280,3 +280,13 @@ def test_a_geometry_nodes_modifier_that_keeps_the_face_says_nothing():
     face.modifiers.new("GN", "NODES").node_group = passing_nodes()
     report = inspect_character(face)
     assert not [w for w in report.warnings if "modifier" in w], report.warnings
+
+
+def test_a_face_named_like_a_part_word_inside_a_longer_word_is_still_a_face():
+    """Names are read as words: "MrBrown" holds no brow, "Reyes_face" no eye, "Chair" no hair; a
+    second character named so on the same rig is another face, never a part that follows the first."""
+    from dualtalk.dualtalk_blender.scene.characters import name_kind
+
+    assert [name_kind(n) for n in ("MrBrown", "Reyes_face", "Chair", "Gumbo")] == [0, 1, 0, 0]
+    assert [name_kind(n) for n in ("EyeLashes_L", "CC_Base_Teeth", "Eyebrows.001", "BeardA")] == [-1] * 4
+    assert [name_kind(n) for n in ("FaceA", "head_geo", "Body")] == [1, 1, 1]
