@@ -38,7 +38,7 @@ from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
 from . import fbx_bake
-from .characters import find_mesh_and_armature, rig_meshes
+from .characters import character_meshes, find_mesh_and_armature
 from .companions import TAG
 
 SCOPES = ("full", "face")
@@ -59,17 +59,16 @@ def export_objects(objects: Iterable[Any], *, whole_rigs: bool = True) -> list[A
         for o in (arm, mesh):
             if o is not None and o not in out:
                 out.append(o)
-        if arm is None:
-            continue
-        parts = rig_meshes(arm) if whole_rigs else followers(arm, mesh)
+        parts = character_meshes(mesh, arm) if whole_rigs else followers(arm, mesh)
         out += [o for o in parts if o not in out and o.visible_get()]
     if not out:
         raise DualTalkError("nothing to export: no characters given")
     return out
 
 
-def followers(arm: Any, face: Any) -> list[Any]:
-    """The meshes on ``arm`` whose shape keys follow ``face``'s (:func:`.companions.follow_face`).
+def followers(arm: Any | None, face: Any) -> list[Any]:
+    """The meshes on ``arm`` (or, without a rig, the face's children) whose shape keys follow
+    ``face``'s (:func:`.companions.follow_face`).
 
     Found by the drivers' tag, so a mesh that merely shares key names (a second face, a body with
     correctives) is not taken for a part of this face.
@@ -77,7 +76,7 @@ def followers(arm: Any, face: Any) -> list[Any]:
     face_key = face.data.shape_keys
     if face_key is None:
         return []
-    return [o for o in rig_meshes(arm) if o != face and _follows(o.data.shape_keys, face_key)]
+    return [o for o in character_meshes(face, arm) if o != face and _follows(o.data.shape_keys, face_key)]
 
 
 def _follows(key: Any, face_key: Any) -> bool:

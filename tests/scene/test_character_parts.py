@@ -204,6 +204,19 @@ def test_teeth_and_lashes_parented_to_a_face_without_a_rig_follow_it():
     assert np.ptp(played(teeth, "jawOpen")) > 0.5
 
 
+def test_a_face_without_a_rig_exports_its_parts_with_it():
+    """The FBX of that character holds its teeth and lashes (the face scope: the parts that follow)."""
+    from dualtalk.dualtalk_blender.scene.fbx_export import export_objects
+
+    face = br.make_mesh("FaceA")
+    teeth = br.make_mesh("TeethA", ["jawOpen"])
+    teeth.parent = face
+    apply_motion(face, talking(0.0), ApplyOptions(undo_push=False))
+
+    assert export_objects([face], whole_rigs=False) == [face, teeth]
+    assert export_objects([face], whole_rigs=True) == [face, teeth]
+
+
 # --- 5. several Armature modifiers ----------------------------------------------------------------
 
 
