@@ -11,7 +11,7 @@ keyed like any other motion: eye bones and ARKit keys are both driven from those
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -179,7 +179,7 @@ def _view_layer(scene: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _heads_shown(scene: Any, reports: list[Any], places: list[Any] = ()) -> Iterator[None]:
+def _heads_shown(scene: Any, reports: list[Any], places: Sequence[Any] = ()) -> Iterator[None]:
     """Evaluate heads the animator switched off in the viewports while they are read.
 
     Blender skips an object that is disabled in viewports (or sits only in excluded or disabled

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
 import stat
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import DualTalkError
 from .fileio import cannot_write, ensure_writable_dir, read_only, resolve_output
@@ -147,7 +149,7 @@ def windows_long_paths() -> bool:
     260 units or more (unless spelled ``\\\\?\\``); where it is on, the program's own manifest
     decides, which cannot be read from here, so the path's length is then left to the system."""
     try:
-        import winreg  # type: ignore[import-not-found,unused-ignore]  # Windows only
+        winreg: Any = importlib.import_module("winreg")  # Windows only
 
         with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SYSTEM\CurrentControlSet\Control\FileSystem") as key:
             return bool(winreg.QueryValueEx(key, "LongPathsEnabled")[0])
