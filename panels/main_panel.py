@@ -26,7 +26,10 @@ class DUALTALK_PT_main(bpy.types.Panel):
         for attr in ("char_a", "char_b"):
             box.prop(s, attr)
             obj = getattr(s, attr)
-            if obj is not None:
+            if obj is not None and not ui_run.in_scene(obj, context.scene):
+                # deleted with X: the picker still holds the object, no longer in any view
+                box.label(text=GONE, icon="ERROR")
+            elif obj is not None:
                 # a map file overrides the preset ("custom" to the rig summary)
                 preset = "custom" if s.map else s.preset
                 summary = ui_run.character_summary(obj, preset, s.map)
@@ -97,13 +100,14 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col = layout.column(align=True)
             for line in summary_lines(status.last):
                 col.label(text=line)
-        draw_layers(layout, s)
+        draw_layers(layout, s, context.scene)
         box = layout.box()
         box.prop(s, "fbx_path")
         box.prop(s, "fbx_scope", expand=True)
         box.operator("dualtalk.export_fbx", icon="EXPORT")
 
 
+GONE = "not in this scene (deleted?); choose it again"  # Generate's refusal says the same
 SUMMARY_WIDTH = 100  # characters per line under a picker: a label is cut, not wrapped, by Blender
 
 
@@ -127,13 +131,14 @@ def can_remove_take(s) -> bool:
         return False
 
 
-def draw_layers(layout, s) -> None:
-    """Each character's layers with their influence (right-click the slider to key it)."""
+def draw_layers(layout, s, scene=None) -> None:
+    """Each character's layers with their influence (right-click the slider to key it); a character
+    no longer in ``scene`` (deleted with X) is skipped."""
     from ..dualtalk_blender.scene import layers
 
     rows = []
     for obj in (s.char_a, s.char_b):
-        if obj is None:
+        if obj is None or (scene is not None and not ui_run.in_scene(obj, scene)):
             continue
         try:
             infos = layers.character_layers(layers.character_idblocks(obj))

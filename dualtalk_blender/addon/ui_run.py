@@ -26,7 +26,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
 from ...inference.core.timebase import SAMPLE_RATE, frames_for
 from ..rig.options import ApplyOptions, link
-from ..scene.sound import add_dialogue_strip, remove_our_strips
+from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
 from . import panel_options, state, worker_client
 from .job import Outcome
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
@@ -42,10 +42,22 @@ ACTIVE: GenerationRun | None = None
 
 
 def abspath(path: str) -> str:
-    """Blender-relative ``//`` paths and ``~`` made absolute; "" stays ""."""
+    """Blender-relative ``//`` paths and ``~`` made absolute; "" stays "". A path relative to
+    nothing (typed ``talk.wav``; ``//`` in a file never saved) is read from Blender's working folder,
+    and named in full, so the worker, which runs in a folder of its own, reads the same file."""
     if not path:
         return ""
-    return os.path.normpath(os.path.expanduser(bpy.path.abspath(path)))
+    return os.path.abspath(os.path.expanduser(bpy.path.abspath(path)))
+
+
+UNSAVED_WORDS = "which is not saved yet; save the .blend first or choose a full path"
+
+
+def refuse_unsaved_relative(label: str, path: str) -> None:
+    """Refuse a ``//`` path while the .blend has never been saved: there is no folder for it to be
+    beside, and Blender would read it from wherever it was started (Export FBX's guard, in its words)."""
+    if path.startswith("//") and not bpy.data.filepath:
+        raise DualTalkError(f"the {label} {path} is relative to the .blend file, {UNSAVED_WORDS}")
 
 
 def qualifies(obj: Any) -> bool:
@@ -163,10 +175,16 @@ def model_dir(prefs: Any = None) -> Path:
     return Path(chosen) if chosen else default_model_dir()
 
 
-def _need_file(label: str, path: str | None) -> str:
+def _need_file(label: str, path: str | None, chosen: str = "") -> str:
+    """``path`` in full once it names a file; ``chosen``: the panel's own text for it (a ``//`` path
+    in a file never saved is refused, :func:`refuse_unsaved_relative`)."""
+    refuse_unsaved_relative(label, chosen)
     p = abspath(path or "")
     if not p:
         raise DualTalkError(f"choose the {label}")
+    if os.path.isdir(p):
+        what = "an audio file" if label.startswith("audio file") else "a file"
+        raise DualTalkError(f"{p} is a folder, not {what}; choose the {label}")
     if not os.path.isfile(p):
         raise DualTalkError(f"{label} not found: {p}")
     return p
@@ -180,15 +198,18 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     form = s.audio_form
     if form not in FORMS:
         raise DualTalkError(f"unknown audio form {form!r}")
-    values["audio"] = _need_file("audio file" if form != "TWO_FILES" else "audio file of A", values["audio"])
-    values["audio_b"] = _need_file("audio file of B", values["audio_b"]) if form == "TWO_FILES" else None
+    label = "audio file" if form != "TWO_FILES" else "audio file of A"
+    values["audio"] = _need_file(label, values["audio"], s.audio)
+    values["audio_b"] = (
+        _need_file("audio file of B", values["audio_b"], s.audio_b) if form == "TWO_FILES" else None
+    )
     if form == "MONO_TURNS":
-        values["turns"] = _need_file("turns file", values["turns"])
+        values["turns"] = _need_file("turns file", values["turns"], s.turns)
     else:
         values["turns"] = values["speaker_a"] = None
     values["diarize"] = form == "MONO_AUTO"
     if values["transcript"]:  # optional: lips drawn from what each character says
-        values["transcript"] = _need_file("transcript file", values["transcript"])
+        values["transcript"] = _need_file("transcript file", values["transcript"], s.transcript)
     if not s.use_range:
         values["start"] = values["end"] = None
     values.update(_panel_amounts(s))
@@ -196,7 +217,9 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
         values["checkpoint"] = None
     elif values["checkpoint"] is not None or values["engine"] == "dualtalk":
         chosen = values["checkpoint"] or str(model_dir(prefs) / "DualTalk.pth")
-        values["checkpoint"] = _need_file("DualTalk checkpoint", chosen)
+        values["checkpoint"] = _need_file(
+            "DualTalk checkpoint", chosen, s.checkpoint if values["checkpoint"] else ""
+        )
     return Request(**values)
 
 
@@ -230,7 +253,7 @@ def _panel_scene_options(s: Any, prefs: Any, take: str) -> ApplyOptions:
     map_path = values["map"]
     if map_path is not None:
         assert isinstance(map_path, str)  # a path option reads as its absolute path
-        values["map"] = _need_file("custom map", map_path)
+        values["map"] = _need_file("custom map", map_path, s.map)
     flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
     if flame_map and not os.path.isfile(flame_map):  # dropped silently, the run would key jaw and head only
         raise DualTalkError(
@@ -260,6 +283,9 @@ class TakeSound:
 
     files: tuple[str, ...]  # one recording (both voices), or A's and B's files
     place: bool = True  # the panel's *Sound strip*: off removes an earlier take's strip instead
+    relative: tuple[
+        bool, ...
+    ] = ()  # each file was chosen ``//``-relative in the panel: its strip keeps it so
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -269,14 +295,17 @@ class TakeSound:
     @classmethod
     def of_panel(cls, s: Any) -> TakeSound:
         """What the panel names now (a kept take made before its recording was saved with it)."""
-        files = [abspath(s.audio)] + ([abspath(s.audio_b)] if s.audio_form == "TWO_FILES" else [])
-        return cls(tuple(files), bool(getattr(s, "sound_strip", True)))
+        chosen = [s.audio] + ([s.audio_b] if s.audio_form == "TWO_FILES" else [])
+        files = [abspath(c) for c in chosen]
+        return cls(tuple(files), bool(getattr(s, "sound_strip", True)), _relative(chosen))
 
     @classmethod
-    def of_job(cls, audio: dict[str, Any], place: bool) -> TakeSound:
-        """The worker job's recording: the files the take is animated from."""
+    def of_job(cls, audio: dict[str, Any], place: bool, settings: Any = None) -> TakeSound:
+        """The worker job's recording: the files the take is animated from (``settings``: the panel
+        that chose them, to keep a ``//`` choice ``//``-relative)."""
         files = [audio.get("audio") or ""] + ([audio["audio_b"]] if audio.get("audio_b") else [])
-        return cls(tuple(str(f) for f in files), place)
+        chosen = [] if settings is None else [settings.audio, settings.audio_b][: len(files)]
+        return cls(tuple(str(f) for f in files), place, _relative(chosen))
 
     @classmethod
     def of_result(cls, result: dict[str, Any], place: bool) -> TakeSound | None:
@@ -289,13 +318,19 @@ class TakeSound:
         return cls(tuple(files), place)
 
 
+def _relative(chosen: list[str]) -> tuple[bool, ...]:
+    return tuple(str(c or "").startswith("//") for c in chosen)
+
+
 def place_sound_strips(
     scene: Any, sound: TakeSound, start_time: float, start_frame: int, frames: int | None = None
 ) -> list[str]:
     """Put the take's recording in the sequencer aligned with the animation; [] where unsupported.
 
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
-    inside the recording), not at the end of the file."""
+    inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
+    ``animate`` stores it (:func:`..scene.sound.blend_relative`): a recording in or under the saved
+    .blend's folder, or one the panel named ``//``-relative, still plays once the folder moves."""
     try:
         import aud  # noqa: F401  (Blender builds without audio have no aud module)
     except ImportError:
@@ -305,13 +340,15 @@ def place_sound_strips(
     skip = int(round(start_time * fps))
     end_frame = None if frames is None else int(start_frame) + int(frames)
     names = []
-    for path, role in zip(sound.files, sound.roles, strict=True):
+    relative = (*sound.relative, *(False,) * len(sound.files))[: len(sound.files)]
+    for path, role, chosen_relative in zip(sound.files, sound.roles, relative, strict=True):
         if not path or not os.path.isfile(path):
             continue
         try:
             strip = add_dialogue_strip(scene, path, role, start_frame, skip_frames=skip, end_frame=end_frame)
         except (RuntimeError, TypeError):
             continue
+        strip.sound.filepath = blend_relative(bpy, path, chosen_relative)
         names.append(strip.name)
     return names
 
@@ -485,7 +522,7 @@ class GenerationRun:
         try:
             self.job = build_job(settings, self.work_dir, prefs)
             self.apply_opts = apply_options(settings, prefs)
-            self.sound = TakeSound.of_job(self.job["audio"], bool(settings.sound_strip))
+            self.sound = TakeSound.of_job(self.job["audio"], bool(settings.sound_strip), settings)
             if frame_range is not None:
                 self._plan_range(*frame_range)
             self.inspected = preflight(settings, self.apply_opts, scene=scene, audio=self.job["audio"])
@@ -715,6 +752,15 @@ class _Chosen:
         return next((o for o in bpy.data.objects if o.session_uid == self.uid), None)
 
 
+def in_scene(obj: Any, scene: Any) -> bool:
+    """Whether the picked ``obj`` is in ``scene`` (deleting with X only unlinks it: the picker still
+    holds it); True where that cannot be read (the panel then draws it as before)."""
+    try:
+        return _in_scene(obj, scene.session_uid)
+    except (AttributeError, ReferenceError, RuntimeError):
+        return True
+
+
 def _in_scene(obj: Any, scene_uid: int) -> bool:
     """Whether ``obj`` is linked into the scene with that session id (by id: a scene's pointer
     does not survive an undo)."""
@@ -893,13 +939,15 @@ def key_take(
     the line shows the first warning of those, the take's audio (``source["warnings"]``: a silent
     speaker, the diarizer's weaker method) and the keying's, and how many more there are."""
     from ...inference.core.motion import load_motion
-    from ..scene.apply import apply_dialogue
+    from ..scene.apply import apply_dialogue, owned_markers
 
     motion_a = load_motion(result["a"])
     motion_b = load_motion(result["b"])
     engine = engine_name(result, motion_a, motion_b)
     a, b = check_characters(settings)
     fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
+    range_before = (int(scene.frame_start), int(scene.frame_end))
+    earlier_markers = bool(owned_markers(scene)) and not options.markers and frame_range is None
     rep_a, rep_b, n_markers = apply_dialogue(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
@@ -931,14 +979,29 @@ def key_take(
         f"{engine} engine",
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
         f"{n_markers} turn markers",
-        f"{len(strips)} sound strips" if strips else "no sound strip",
+        (f"{len(strips)} sound strip{'' if len(strips) == 1 else 's'}" if strips else "no sound strip"),
         *(["removed the earlier take's sound strip"] if removed else []),
+        *(
+            ["removed the earlier take's turn markers"]
+            if earlier_markers and not owned_markers(scene)
+            else []
+        ),
+        *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end))),
     ]
     if result.get("transcript"):
         from ...inference.phonetic.transcript import brief
 
         parts.append(brief(result["transcript"]))
     return "DualTalk: animated " + ", ".join(parts) + _warning_tail(warnings)
+
+
+def _range_change(before: tuple[int, int], after: tuple[int, int]) -> list[str]:
+    """The status line's word on the scene's frame range (the render range) when the take changed
+    it: ``scene range extended from 1-120 to 1-288``; nothing when it did not."""
+    if after == before:
+        return []
+    how = "extended" if after[0] <= before[0] and after[1] >= before[1] else "changed"
+    return [f"scene range {how} from {before[0]}-{before[1]} to {after[0]}-{after[1]}"]
 
 
 def engine_name(result: dict[str, Any], motion_a: Any, motion_b: Any) -> str:

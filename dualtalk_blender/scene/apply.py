@@ -213,6 +213,7 @@ def apply_motion(
     followers, follow_warnings = companions.follow_face(report, single_user=options.single_user != "refuse")
     warnings += [w for w in follow_warnings if w not in warnings]
     if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range
+        before = (int(scene.frame_start), int(scene.frame_end))
         scene.frame_start, scene.frame_end = plan.scene_range(
             span,
             scene.frame_start,
@@ -220,6 +221,8 @@ def apply_motion(
             options.frame_range,
             plan.time_stretch(*scene_stretch(scene)),
         )
+        # Remove Take puts it back while it is still the one the take set
+        layers.note_scene_range(scene, before, (int(scene.frame_start), int(scene.frame_end)), meta)
     if options.undo_push:
         compat.undo_push(f"DualTalk: animate {report.mesh.name}")
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
@@ -676,6 +679,19 @@ def apply_dialogue(
         n_markers = add_turn_markers(
             scene, motion_a, motion_b, inner.start_frame, names=(rep_a.character, rep_b.character)
         )
+    elif options.replace_range is None:  # markers off: the earlier take's would mark another take's turns
+        remove_turn_markers(scene)
     if options.undo_push:
         compat.undo_push("DualTalk: animate dialogue")
     return rep_a, rep_b, n_markers
+
+
+def remove_turn_markers(scene: Any) -> int:
+    """Remove the turn markers DualTalk made in ``scene`` (:func:`owned_markers`; the animator's stay)
+    and its record of them; returns how many went."""
+    mine = owned_markers(scene)
+    for marker in mine:
+        scene.timeline_markers.remove(marker)
+    if MARKERS_PROP in scene.keys():
+        del scene[MARKERS_PROP]
+    return len(mine)

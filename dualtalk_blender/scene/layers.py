@@ -82,6 +82,7 @@ FLOAT32_MARGIN = 0.999  # keys are stored as float32: aim a hair inside the boun
 NAME_BYTES = 255  # Blender 5's longest datablock name, in UTF-8 bytes
 SAME_LAYER = ("take", "character", "layer")  # what makes an existing action the one a run replaces
 BEFORE_PROP = "dualtalk_before"  # datablock custom property: what it was before its first take (JSON)
+SCENE_RANGE_PROP = "dualtalk_range"  # scene custom property: the frame range a take replaced (JSON)
 ACTIVE_SETTINGS = ("blend_type", "influence", "extrapolation")  # AnimData.action_<setting>
 
 
@@ -180,26 +181,33 @@ def _new_action(name: str, meta: dict[str, Any], start: float, end: float) -> An
     return action
 
 
-def _replaced(targets: list[TargetCurves], names: Mapping[str, str]) -> list[tuple[str, Any]]:
-    """(layer, action) a run may replace, each action once: the one of the layer's action name,
-    and those our strips for that layer play now (a name taken by another character's take gave
-    them a suffix)."""
-    out: list[tuple[str, Any]] = []
+def _replaced(targets: list[TargetCurves], names: Mapping[str, str]) -> list[tuple[str, Any, bool]]:
+    """(layer, action, played here) a run may replace, each action once: the one of the layer's action
+    name, and those our strips for that layer play now on these datablocks (a name taken by another
+    character's take gave them a suffix; a character renamed since plays actions of its old name)."""
+    out: list[tuple[str, Any, bool]] = []
     for layer, name in names.items():
         strips = [our_strips(t.idblock).get(layer) for t in targets]
-        for action in [bpy.data.actions.get(name), *(s.action for s in strips if s is not None)]:
-            if action is not None and all(action != a for _, a in out):
-                out.append((layer, action))
+        played = [s.action for s in strips if s is not None and s.action is not None]
+        for action in [bpy.data.actions.get(name), *played]:
+            if action is not None and all(action != a for _, a, _here in out):
+                out.append((layer, action, any(action == p for p in played)))
     return out
 
 
-def _retire(old: Any, meta: Mapping[str, Any]) -> None:
+def _retire(old: Any, meta: Mapping[str, Any], played_here: bool = False) -> None:
     """An action our strips no longer play: this character's own layer of this take is deleted,
     but only once nothing plays it any more (a character renamed since keeps playing its take,
-    whatever name the take's record holds); any other stays in the file."""
+    whatever name the take's record holds); any other stays in the file.
+
+    This character's own: the same take and layer, keyed on a character of this name or played until
+    now by our strip on this character's datablock (``played_here``: the character renamed since the
+    take, whose record holds the old name)."""
     if old.users - int(old.use_fake_user) > 0 or not is_ours(old):
         return
-    if all(action_meta(old).get(k) == meta.get(k) for k in SAME_LAYER):
+    record = action_meta(old)
+    same = SAME_LAYER if not played_here else tuple(k for k in SAME_LAYER if k != "character")
+    if all(record.get(k) == meta.get(k) for k in same):
         bpy.data.actions.remove(old)
     elif old.users == 0:
         old.use_fake_user = True  # an earlier take stays in the file
@@ -252,6 +260,53 @@ def forget_before(idblock: Any) -> None:
     """Drop the record of what ``idblock`` was before its first take (its take is gone)."""
     if BEFORE_PROP in idblock.keys():
         del idblock[BEFORE_PROP]
+
+
+def scene_range_record(scene: Any) -> dict[str, Any] | None:
+    """The scene's frame range as the last take found it and as it left it (:data:`SCENE_RANGE_PROP`):
+    ``before`` and ``set`` ([first, last]) with the take's ``take``, ``start_frame`` and ``fps``
+    (what makes two characters' layers one take); None when no take changed the range (or one keyed
+    before takes recorded it)."""
+    try:
+        record = json.loads(str(scene[SCENE_RANGE_PROP]))
+        for name in ("before", "set"):
+            first, last = (int(f) for f in record[name])
+            record[name] = [first, last]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def note_scene_range(
+    scene: Any, before: tuple[int, int], after: tuple[int, int], meta: Mapping[str, Any]
+) -> None:
+    """Record that the take of ``meta`` (its action record) left the scene's frame range at ``after``
+    where it was ``before``, so Remove Take can put the range back while it is still the one the take
+    set. A later take over a range an earlier one set keeps the earliest ``before``: the shot's own
+    range; a range the animator changed since is theirs (a take that then leaves it alone drops the
+    record)."""
+    record = scene_range_record(scene)
+    held = record is not None and tuple(record["set"]) == tuple(before)
+    if tuple(after) == tuple(before) and not held:
+        if record is not None:
+            del scene[SCENE_RANGE_PROP]
+        return
+    first = record["before"] if held and record is not None else list(before)
+    scene[SCENE_RANGE_PROP] = json.dumps(
+        {
+            "before": [int(f) for f in first],
+            "set": [int(f) for f in after],
+            "take": str(meta.get("take", "")),
+            "start_frame": int(meta.get("start_frame", 0)),
+            "fps": float(meta.get("fps", 0.0)),
+        },
+        sort_keys=True,
+    )
+
+
+def forget_scene_range(scene: Any) -> None:
+    if SCENE_RANGE_PROP in scene.keys():
+        del scene[SCENE_RANGE_PROP]
 
 
 def active_settings(ad: Any) -> dict[str, Any]:
@@ -493,8 +548,8 @@ def write_take(
                 continue
             if created or layer in influences:
                 key_influence(strip, influences.get(layer, 1.0), start)
-    for layer, old in replaced:  # the earlier take goes only now that the new one plays
-        _retire(old, {**meta, "layer": layer})
+    for layer, old, played_here in replaced:  # the earlier take goes only now that the new one plays
+        _retire(old, {**meta, "layer": layer}, played_here)
     for layer, name in names.items():
         if actions[layer].name != name:
             actions[layer].name = name  # its own name where it is free now, else the first free suffix

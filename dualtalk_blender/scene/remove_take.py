@@ -36,8 +36,14 @@ A take keyed by an older DualTalk is removed too, with a note in the report (:at
 - a take keyed over such a one (``replaced_take`` in the record): the values it replaced were that
   older take's, so those properties return to rest too.
 
-Everything else stays: the animator's tracks, strips, actions, keys and drivers, the scene's frame
-range, shape-key slider ranges DualTalk opened, a mesh made single-user. Everything is checked
+The scene's frame range a take extended goes back to what it was before the first take that extended
+it (recorded then, :func:`.layers.note_scene_range`) together with the markers: once no character left
+in the scene plays the take, and only while the range is still the one the take set; a range the
+animator changed since stays, without a word, as does the range under a take keyed before this record
+existed.
+
+Everything else stays: the animator's tracks, strips, actions, keys and drivers, shape-key slider
+ranges DualTalk opened, a mesh made single-user. Everything is checked
 before anything is written (:func:`plan_removal`), so a refusal (no take, linked or non-editable
 data, NLA in tweak mode) changes nothing.
 
@@ -84,6 +90,10 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _range_words(frames: tuple[int, int]) -> str:
+    return f"scene range back to {frames[0]}-{frames[1]}"
+
+
 def take_key(meta: dict[str, Any]) -> tuple[str, int, float]:
     """What makes two characters' layers one take: its name, first frame and rate (both characters of
     one Generate share them; each character's own actions and take id differ)."""
@@ -125,6 +135,8 @@ class RemovePlan:
     markers: list[Any]
     strips: list[Any]  # our sound strips
     notes: list[str] = field(default_factory=list)
+    frame_range: tuple[int, int] | None = None  # the scene's range before the take extended it: put back
+    forget_range: bool = False  # the take's record of the range it replaced goes (with the take)
 
     @property
     def tracks(self) -> int:
@@ -140,6 +152,8 @@ class RemovePlan:
         parts.append(_count(len(self.markers), "marker"))
         if self.strips:
             parts.append("sound strip" if len(self.strips) == 1 else _count(len(self.strips), "sound strip"))
+        if self.frame_range is not None:
+            parts.append(_range_words(self.frame_range))
         return ", ".join(parts)
 
     def question(self) -> str:
@@ -162,6 +176,7 @@ class RemoveReport:
     sound_strips: int
     restored: list[str]  # the animator's actions made active again
     notes: list[str] = field(default_factory=list)
+    frame_range: tuple[int, int] | None = None  # the scene's frame range put back
 
     @property
     def summary(self) -> str:
@@ -174,6 +189,8 @@ class RemoveReport:
             parts.append(
                 "sound strip" if self.sound_strips == 1 else _count(self.sound_strips, "sound strip")
             )
+        if self.frame_range is not None:
+            parts.append(_range_words(self.frame_range))
         line = (
             f"removed take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
             f"{', '.join(parts)}"
@@ -555,7 +572,29 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
                 blocks.append(block)
     takes = sorted({str(m.get("take", "take")) for m in metas}) or ["take"]
     markers, strips = _scene_items(scene, metas, characters, chosen)
-    return RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
+    removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
+    removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
+    return removal
+
+
+def _range_back(
+    scene: Any, metas: list[dict[str, Any]], chosen: set[int]
+) -> tuple[tuple[int, int] | None, bool]:
+    """The scene's frame range to put back: the one the removed take found, when that take extended
+    it (:func:`.layers.note_scene_range`), no character left in the scene plays the take, and the range
+    is still the one it set (one the animator changed since stays theirs); and whether the take's record
+    of it goes. A take that recorded none (an older DualTalk's, or one that left the range alone):
+    nothing."""
+    record = layers.scene_range_record(scene)
+    if record is None:
+        return None, False
+    key = take_key(record)
+    if key not in {take_key(m) for m in metas} or key in {take_key(m) for m in _scene_takes(scene, chosen)}:
+        return None, False
+    if [int(scene.frame_start), int(scene.frame_end)] != record["set"]:
+        return None, True
+    first, last = record["before"]
+    return (first, last), True
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -634,6 +673,12 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     for strip in plan.strips:  # exactly the planned ones: another take's recording stays
         scene.sequence_editor.strips.remove(strip)
     n_strips = len(plan.strips)
+    if plan.frame_range is not None:
+        first, last = plan.frame_range
+        scene.frame_start, scene.frame_end = first, last
+        scene.frame_start = first  # a start past the old end moved the end: set both again
+    if plan.forget_range:
+        layers.forget_scene_range(scene)
     if undo_push:
         compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(
@@ -645,4 +690,5 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         sound_strips=n_strips,
         restored=plan.restored,
         notes=plan.notes,
+        frame_range=plan.frame_range,
     )

@@ -123,6 +123,22 @@ def stored_sound_path(
     return relative if relative.startswith("//") else target
 
 
+def blend_relative(bpy: Any, path: str | os.PathLike[str], chosen_relative: bool = False) -> str:
+    """What to set a sound's path to in the open .blend: ``//``-relative by :func:`stored_sound_path`'s
+    rule (the .blend is saved and the file lies in or under its folder), or wherever the animator chose
+    it ``//``-relative themselves (``//../audio/talk.wav``); absolute otherwise. Blender rebases a
+    relative path on Save As, so a project folder moved or synced elsewhere still plays its sound."""
+    blend = bpy.data.filepath or None
+    stored = stored_sound_path(bpy, path, blend, blend)
+    if stored.startswith("//") or not (chosen_relative and blend):
+        return stored
+    try:
+        relative = bpy.path.relpath(os.path.abspath(path))
+    except ValueError:  # another drive (Windows): no relative path leads there
+        return stored
+    return relative if relative.startswith("//") else stored
+
+
 @contextlib.contextmanager
 def sound_saved_as(
     strip: Any,

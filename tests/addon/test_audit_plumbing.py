@@ -67,7 +67,7 @@ def test_the_sound_strip_plays_the_recording_the_take_was_made_from(scene, asset
 
     message = _run_to_end(run)
 
-    assert message.startswith("DualTalk: animated") and "1 sound strips" in message, message
+    assert message.startswith("DualTalk: animated") and "1 sound strip" in message, message
     assert _played(scene) == [("DualTalk dialogue", "take1.wav")]
     (strip,) = scene.sequence_editor.strips
     fps = scene.render.fps / scene.render.fps_base
@@ -111,7 +111,7 @@ def test_a_kept_take_places_its_own_recording(scene, assets, tmp_path):
     try:
         s.audio = str(assets["take2"])
         message = ui_run.apply_take(scene, s, folder, _prefs())
-        assert "1 sound strips" in message, message
+        assert "1 sound strip" in message, message
         assert _played(scene) == [("DualTalk dialogue", "take1.wav")]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
