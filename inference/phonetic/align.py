@@ -14,6 +14,7 @@ pocketsphinx is imported only when a function here runs, so the engine loads wit
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,9 +25,103 @@ from ..core.errors import DualTalkError
 _FRAME = 0.01  # pocketsphinx frame: 10 ms
 
 
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+            "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
+# Letters NFKD does not take apart (a script from Word or Final Draft keeps names as written)
+_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "th",
+                          "þ": "th", "ı": "i", "ŋ": "ng"})  # fmt: skip
+# Marks people and editors type for an apostrophe: curly quotes, the modifier letter, primes, accents
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u02b9\u2032\u0060\u00b4", "'"))
+# Words the dictionary spells with an apostrophe at an end; elsewhere one there is a quotation mark
+_LEADING = {"'bout", "'cause", "'course", "'em", "'n", "'round", "'til", "'tis", "'twas", "'kay", "'gain"}
+_NUMBER = re.compile(r"(\d+(?:,\d{3})+|\d+)(?:(st|nd|rd|th)\b|([.:])(\d+))?")
+
+
+def _cardinal(n: int) -> str:
+    """``n`` (0 or more) in English words: 101 -> "one hundred one"."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    if n < 1000:
+        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + _cardinal(n % 100))
+    for size, name in _SCALES:
+        if n >= size:
+            head, rest = divmod(n, size)
+            return _cardinal(head) + " " + name + ("" if rest == 0 else " " + _cardinal(rest))
+    raise AssertionError(n)
+
+
+def _ordinal(n: int) -> str:
+    """``n`` as an ordinal: 3 -> "third", 21 -> "twenty first", 40 -> "fortieth"."""
+    *head, last = _cardinal(n).split()
+    last = _ORDINAL.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    return " ".join([*head, last])
+
+
+def _say_number(m: re.Match[str]) -> str:
+    """A number as it is read aloud (cardinals, ordinals, 5:30, 3.5, years 1100-1999 and 2010-2099)."""
+    digits, suffix, sep, more = m.group(1), m.group(2), m.group(3), m.group(4)
+    n = int(digits.replace(",", ""))
+    if len(digits) > 15:  # a serial number, not a number anyone says as one: digit by digit
+        return " " + " ".join(_ONES[int(d)] for d in digits if d.isdigit()) + " "
+    if suffix:
+        return f" {_ordinal(n)} "
+    if sep == ":" and len(more) == 2 and n < 25:  # a time of day
+        minutes = int(more)
+        tail = "o'clock" if minutes == 0 else ("oh " if minutes < 10 else "") + _cardinal(minutes)
+        return f" {_cardinal(n)} {tail} "
+    if sep == ".":  # a decimal: three point one four
+        return f" {_cardinal(n)} point {' '.join(_ONES[int(d)] for d in more)} "
+    if "," not in digits and len(digits) == 4 and (1100 <= n < 2000 or 2010 <= n < 2100):
+        high, low = divmod(n, 100)
+        tail = "hundred" if low == 0 else ("oh " if low < 10 else "") + _cardinal(low)
+        return f" {_cardinal(high)} {tail} "
+    text = f" {_cardinal(n)} "
+    return text + (f"{sep} {_cardinal(int(more))} " if sep else "")
+
+
+def _edge_apostrophes(word: str) -> str:
+    """``word`` without the quotation marks around it: 'go' -> go; 'em, goin', dogs' keep theirs."""
+    if word.startswith("'") and word.rstrip("'") not in _LEADING and word not in _LEADING:
+        word = word.lstrip("'")
+    if word.endswith("'") and not word.endswith(("in'", "s'")):
+        word = word.rstrip("'")
+    if word.startswith("'") and word not in _LEADING:
+        word = word.lstrip("'")
+    return word
+
+
+def normalise_words(text: str) -> tuple[str, list[str]]:
+    """``text`` as the words the pocketsphinx dictionary spells (lower case letters and
+    apostrophes), and the written words left out because nothing of them is English letters or
+    digits (a word in another script). Accents are folded (café -> cafe), curly apostrophes are
+    apostrophes, digits are spelled out (5 -> five, 3rd -> third, 5:30 -> five thirty)."""
+    dropped: list[str] = []
+    words: list[str] = []
+    for token in text.split():
+        folded = unicodedata.normalize("NFKD", token.translate(_APOSTROPHES).lower().translate(_LETTERS))
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+        folded = _NUMBER.sub(_say_number, folded.replace("&", " and ").replace("%", " percent "))
+        kept = re.sub(r"[^a-z' ]", " ", folded.replace("-", " ")).split()
+        kept = [w for w in (_edge_apostrophes(w) for w in kept) if w.strip("'")]
+        lost = re.sub(r"[a-z0-9'\s]", "", folded)
+        if any(unicodedata.category(ch)[0] in "LN" for ch in lost):
+            dropped.append(token.strip('.,;:!?"()[]{}\u201c\u201d\u00ab\u00bb'))
+        words += kept
+    return " ".join(words), dropped
+
+
 def normalise_transcript(text: str) -> str:
-    """Lower case words and apostrophes only: what the pocketsphinx dictionary spells."""
-    return " ".join(re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " ")).split())
+    """Lower case words and apostrophes only: what the pocketsphinx dictionary spells (see
+    :func:`normalise_words`)."""
+    return normalise_words(text)[0]
 
 
 # Digital silence (runs of exact zeros: a synthetic voice, a gated or one-speaker channel of a
@@ -131,8 +226,9 @@ def _word_pass(
     return [(sg.word, sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME) for sg in dec.seg()]
 
 
-def _phone_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[Phone]:
-    """Phones of a short stretch of speech (the second, sub-word pass)."""
+def _phone_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[tuple[Phone, float]]:
+    """Phones of a short stretch of speech (the second, sub-word pass), each with pocketsphinx's
+    acoustic score of its frames (per frame; 0 is the best any senone scores there)."""
     dec = _decoder(words, wide)
     pcm = _pcm(audio)
     try:
@@ -154,29 +250,77 @@ def _phone_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list
             start, end = ph.start * _FRAME, (ph.start + ph.duration) * _FRAME
             sym = "sil" if ph.name.upper() in ("SIL", "+SPN+", "+NSN+") else ph.name.lower()
             if end > start:
-                phones.append(Phone(sym, start, end, "arpabet"))
+                phones.append((Phone(sym, start, end, "arpabet"), ph.score / ph.duration))
     return phones
 
 
-def _chunk_phones(audio: np.ndarray, segs: list[tuple[str, float, float]], wide: bool = False) -> list[Phone]:
-    """Phones of consecutive aligned words: one phone pass, halved on failure; a single
-    word that still fails shares its span evenly among its dictionary phones."""
-    t0, t1 = segs[0][1], segs[-1][2]
-    words = [w.split("(")[0] for w, _b, _e in segs]
-    piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
-    try:
-        return [
-            Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p in _phone_pass(piece, words, wide)
-        ]
-    except DualTalkError:
-        if len(segs) > 1:
-            half = len(segs) // 2
-            return _chunk_phones(audio, segs[:half], wide) + _chunk_phones(audio, segs[half:], wide)
-    pron = (_decoder(words).lookup_word(words[0]) or "").split()
+def _even_split(word: str, t0: float, t1: float) -> list[Phone]:
+    """``word``'s dictionary phones sharing ``t0``-``t1`` evenly (no timing known inside it)."""
+    pron = (_decoder([word]).lookup_word(word) or "").split()
     if not pron:
         return []
     step = (t1 - t0) / len(pron)
     return [Phone(ph.lower(), t0 + i * step, t0 + (i + 1) * step, "arpabet") for i, ph in enumerate(pron)]
+
+
+def _voiced(phones: list[Phone], start: float, end: float) -> bool:
+    """Whether a phone other than silence lies inside ``start``-``end`` (10 ms of slack each end)."""
+    return any(p.symbol != "sil" and p.end > start + _FRAME and p.start < end - _FRAME for p in phones)
+
+
+def _fill_gaps(phones: list[Phone], segs: list[tuple[str, float, float]], guessed: list[str]) -> list[Phone]:
+    """``phones`` with every word of ``segs`` that the phone pass left silent (a word the word pass
+    placed, drawn with the mouth shut) given the even split of its dictionary phones instead; the
+    words so filled are added to ``guessed``."""
+    for w, b, e in segs:
+        if _voiced(phones, b, e):
+            continue
+        fill = _even_split(w.split("(")[0], b, e)
+        if not fill:
+            continue
+        guessed.append(w.split("(")[0])
+        kept = []
+        for p in phones:  # the silence the pass put there makes way (cut around the word)
+            if p.end <= b or p.start >= e:
+                kept.append(p)
+                continue
+            if p.start < b:
+                kept.append(Phone(p.symbol, p.start, b, p.alphabet))
+            if p.end > e:
+                kept.append(Phone(p.symbol, e, p.end, p.alphabet))
+        phones = sorted(kept + fill, key=lambda p: p.start)
+    return phones
+
+
+def _chunk_phones(
+    audio: np.ndarray,
+    segs: list[tuple[str, float, float]],
+    wide: bool = False,
+    scores: list[tuple[float, float, float]] | None = None,
+    guessed: list[str] | None = None,
+) -> list[Phone]:
+    """Phones of consecutive aligned words: one phone pass, halved on failure; a single
+    word that still fails, or that the pass leaves silent, shares its span evenly among its
+    dictionary phones (named in ``guessed``). ``scores`` collects (start, end, score per frame)
+    of each phone the pass timed, silences left out."""
+    scores = scores if scores is not None else []
+    guessed = guessed if guessed is not None else []
+    t0, t1 = segs[0][1], segs[-1][2]
+    words = [w.split("(")[0] for w, _b, _e in segs]
+    piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
+    try:
+        timed = _phone_pass(piece, words, wide)
+    except DualTalkError:
+        if len(segs) > 1:
+            half = len(segs) // 2
+            return _chunk_phones(audio, segs[:half], wide, scores, guessed) + _chunk_phones(
+                audio, segs[half:], wide, scores, guessed
+            )
+        guessed.append(words[0])
+        return _even_split(words[0], t0, t1)
+    phones = [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p, _s in timed]
+    scores += [(p.start, p.end, s) for p, (_q, s) in zip(phones, timed, strict=True) if p.symbol != "sil"]
+    return _fill_gaps(phones, segs, guessed)
 
 
 @dataclass
@@ -187,6 +331,12 @@ class Alignment:
     phones: list[Phone]
     words: list[tuple[str, float, float]]
     unknown: list[str] = field(default_factory=list)
+    # words whose phones are not timed by the phone pass but share the word's span evenly (the
+    # pass failed on the word alone, or left it silent)
+    guessed: list[str] = field(default_factory=list)
+    # (start s, end s, acoustic score per frame) of each phone the phone pass timed: how well the
+    # words fit the voice (:func:`fit_problem`)
+    scores: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 def align_words(
@@ -225,16 +375,19 @@ def align_words(
         found = _word_pass(audio, words, wide=True)
     segs = [sg for sg in found if not sg[0].startswith(("<", "["))]
     phones: list[Phone] = []
+    scores: list[tuple[float, float, float]] = []
+    guessed: list[str] = []
     k = 0
     while k < len(segs):
         j = k + 1
         while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds:
             j += 1
-        phones += _chunk_phones(audio, segs[k:j], wide)
+        phones += _chunk_phones(audio, segs[k:j], wide, scores, guessed)
         k = j
     if not any(p.symbol != "sil" for p in phones):
         raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
-    return Alignment(phones, [(w.split("(")[0], b, e) for w, b, e in segs], unknown)
+    words_found = [(w.split("(")[0], b, e) for w, b, e in segs]
+    return Alignment(phones, words_found, unknown, guessed, scores)
 
 
 def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:

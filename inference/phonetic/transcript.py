@@ -45,6 +45,17 @@ PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the ren
 # flite speech with exact phone times (open vowels shut 12 % -> 4 %, every closure kept; 30 and
 # 40 ms gave the same), then checked on held-out espeak-ng voices (MODEL_CARD.md).
 CONTACT_TRIM_S = 0.02
+# A transcript must fit the voice before it draws the lips (forced alignment fits any words to
+# any speech: another sentence, another language, the other character's lines, a script of a few
+# of the words spoken all "aligned"). Chosen on LJ Speech and espeak-ng voices with their own and
+# wrong texts, checked on LibriVox (docs/engine.md, "Lips from a transcript"):
+MIN_FIT = -40.0  # mean acoustic score per frame of the timed phones (pocketsphinx's units, 0 = best
+# senone in each frame): own words -9..-15 on real voices, -21..-36 on espeak-ng; wrong ones -43..-57
+MIN_COVER = 0.8  # share of the character's speaking frames inside the aligned words' stretches:
+# own words 0.88-1.00; a script holding a third of the words 0.18-0.69, a wrong one 0.17-0.75
+MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
+MAX_GUESSED = 1 / 3  # share of the words the phone pass could not time (own: at most 1 in 9; wrong:
+# up to 5 of 8)
 log = logging.getLogger("dualtalk.transcript")
 _LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
 
@@ -119,18 +130,58 @@ def trim_contacts(phones: list[Any], trim: float = CONTACT_TRIM_S) -> list[Any]:
     return out
 
 
-def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: float) -> np.ndarray:
-    """(T,) 0..1: 1 while the character says aligned words (stretches joined across short gaps),
-    ramping from 0 over ``RAMP_S`` before each stretch and after it."""
-    t = (np.arange(num_frames) + 0.5) / fps
-    w = np.zeros(num_frames)
+def _stretches(words: list[tuple[str, float, float]]) -> list[list[float]]:
+    """The words' spans joined across pauses shorter than ``JOIN_GAP_S``, in time order."""
     spans: list[list[float]] = []
     for _word, start, end in sorted(words, key=lambda x: x[1]):
         if spans and start - spans[-1][1] < JOIN_GAP_S:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    for start, end in spans:
+    return spans
+
+
+def fit_problem(found: Any, speaking: np.ndarray, fps: float, offset: float = 0.0) -> str | None:
+    """Why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
+    says, or None when they fit: the phones fit the voice acoustically (:data:`MIN_FIT`), the words
+    cover the character's speech (``speaking``, per motion frame, whose first is second ``offset``;
+    :data:`MIN_COVER`, :data:`MIN_INSIDE`) and the phone pass could time most of them
+    (:data:`MAX_GUESSED`)."""
+    n_words = max(len(found.words), 1)
+    if len(found.guessed) > MAX_GUESSED * n_words:
+        return f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice"
+    frames = sum(end - start for start, end, _s in found.scores)
+    # words left out for want of a pronunciation are said but not aligned: the words around them
+    # take their sound, so the acoustic fit cannot judge the rest (the coverage still does)
+    if frames > 0 and not getattr(found, "unknown", []):
+        fit = sum((end - start) * score for start, end, score in found.scores) / frames
+        if fit < MIN_FIT:
+            return (
+                f"its words do not fit the voice (acoustic fit {fit:.1f}, needs {MIN_FIT:.0f}): another text?"
+            )
+    speaking = np.asarray(speaking, bool)
+    if speaking.sum() >= 0.5 * fps:  # coverage needs the character to speak (half a second or more)
+        t = (np.arange(len(speaking)) + 0.5) / fps + offset
+        covered = np.zeros(len(speaking), bool)
+        for start, end in _stretches(found.words):
+            covered |= (t >= start) & (t < end)
+        cover = (covered & speaking).sum() / speaking.sum()
+        if cover < MIN_COVER:
+            return (
+                f"its words cover {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%}): "
+                "the script lacks lines they say?"
+            )
+        if covered.any() and (covered & speaking).sum() / covered.sum() < MIN_INSIDE:
+            return "its words fall where the character is silent: the other character's lines?"
+    return None
+
+
+def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: float) -> np.ndarray:
+    """(T,) 0..1: 1 while the character says aligned words (stretches joined across short gaps),
+    ramping from 0 over ``RAMP_S`` before each stretch and after it."""
+    t = (np.arange(num_frames) + 0.5) / fps
+    w = np.zeros(num_frames)
+    for start, end in _stretches(words):
         a, b = start - PAD_S, end + PAD_S
         rise = np.clip((t - (a - RAMP_S)) / RAMP_S, 0.0, 1.0)
         fall = np.clip(((b + RAMP_S) - t) / RAMP_S, 0.0, 1.0)
@@ -145,7 +196,7 @@ def draw_lips(
     own stream, whose second ``offset`` is the motion's first frame) and a report (words, aligned
     words, the ones left out, seconds drawn)."""
     from ..audio.tts import Phone
-    from .align import align_words, normalise_transcript
+    from .align import align_words, normalise_words
     from .visemes import drawn_channels, render_visemes
 
     if motion.space != "arkit55":
@@ -153,8 +204,9 @@ def draw_lips(
             f"--transcript draws ARKit lips; the {motion.engine or 'engine'}'s motion is {motion.space} "
             "(use --engine lite)"
         )
-    words = normalise_transcript(text).split()
-    written = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    spelled, dropped = normalise_words(text)
+    words = spelled.split()
+    written = [w for w in text.split() if any(ch.isalnum() for ch in w)]
     if not written:
         return motion, {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
     try:
@@ -164,6 +216,9 @@ def draw_lips(
                 "aligner reads English only)"
             )
         found = align_words(np.asarray(audio, np.float32), text, drop_unknown=True, persist=True)
+        problem = fit_problem(found, motion.speaking, motion.fps, offset)
+        if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
+            raise DualTalkError(f"{len(found.words)} of {len(words)} words placed, but {problem}")
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         report = {
             "words": len(words or written),
@@ -172,6 +227,8 @@ def draw_lips(
             "seconds": 0.0,
             "error": str(exc),
         }
+        if dropped:
+            report["dropped"] = dropped
         log.warning("could not align %s's transcript with %s's voice (%s); %s keeps the engine's lips",
                     who, who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
@@ -189,6 +246,10 @@ def draw_lips(
         "unknown": found.unknown,
         "seconds": round(float(weight.sum()) / motion.fps, 2),
     }
+    if found.guessed:  # placed by the word pass, but their phones share the word's span evenly
+        report["guessed"] = found.guessed
+    if dropped:  # written words with no English letters or digits: not aligned, not drawn
+        report["dropped"] = dropped
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "transcript": report}), report
 
 
@@ -222,11 +283,19 @@ def describe(report: dict[str, Any]) -> str:
             parts.append(f"{key.upper()} had no lines (engine lips)")
             continue
         if rep.get("error"):
-            parts.append(f"{key.upper()} could not be aligned (engine lips kept: {_clip(rep['error'])})")
+            text = f"{key.upper()} could not be aligned (engine lips kept: {_clip(rep['error'])})"
+            if rep.get("dropped"):
+                text += f" (not in English letters: {', '.join(rep['dropped'][:5])})"
+            parts.append(text)
             continue
         text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
         if rep["unknown"]:
             text += f" (left out, no pronunciation: {', '.join(rep['unknown'][:5])})"
+        if rep.get("guessed"):
+            got = rep["guessed"]
+            text += f" ({len(got)} with evenly timed phones: {', '.join(got[:5])})"
+        if rep.get("dropped"):
+            text += f" (left out, not in English letters: {', '.join(rep['dropped'][:5])})"
         parts.append(text)
     return "lips from the transcript: " + "; ".join(parts)
 

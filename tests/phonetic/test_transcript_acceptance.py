@@ -1,0 +1,94 @@
+"""A transcript that is not what the character says does not draw their lips.
+
+Forced alignment fits any words to any speech: another sentence, the other character's lines or a
+script holding a few of the words spoken all "aligned", and the mouth was drawn from the wrong
+phones while the report said "14 of 14 words aligned". Each character's words must now fit the
+voice (acoustic score of the timed phones) and cover the time the character speaks before they are
+drawn; otherwise the character keeps the engine's lips, with the same one-line warning as words
+that cannot be aligned at all."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.vad import voice_activity
+from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.phonetic import transcript as tr
+
+SR = 16000
+SAID = "Maybe my brother will buy a bigger boat next summer."
+EMPTY = {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
+
+
+@pytest.fixture(scope="module")
+def take() -> tuple[np.ndarray, Motion]:
+    """A character saying ``SAID`` (flite slt) between half-second pauses, and an engine motion
+    whose speaking flags come from the voice, as a take's do."""
+    if "flite" not in available_engines():
+        pytest.skip("flite not installed")
+    pytest.importorskip("pocketsphinx")
+    pause = np.zeros(SR // 2, np.float32)
+    audio = np.concatenate([pause, speak(SAID, Voice("flite", "slt")).audio, pause])
+    speaking = voice_activity(audio)
+    values = np.full((len(speaking), 55), 0.2, np.float32)
+    return audio, Motion("arkit55", values, speaking=speaking, engine="lite")
+
+
+def _draw(take, text):
+    audio, motion = take
+    drawn, report = tr.draw_lips(motion, audio, text, "B")
+    return drawn, report, tr.describe({"a": EMPTY, "b": report})
+
+
+def test_the_words_the_character_says_are_drawn(take):
+    drawn, report, line = _draw(take, SAID)
+    assert report["aligned"] == report["words"] == 10 and "error" not in report
+    assert "B 10 of 10 words aligned" in line
+    assert not np.array_equal(drawn.values, take[1].values)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # another sentence of about the same length
+        (
+            "We should leave before the rain starts this evening.",
+            "do not fit|could not be found in the voice",
+        ),
+        # the actor ad-libbed: the script holds only the first few words of what is said
+        ("Maybe my brother", "cover"),
+    ],
+)
+def test_words_the_character_does_not_say_keep_the_engine_lips_and_say_why(take, text, why):
+    drawn, report, line = _draw(take, text)
+    assert report["aligned"] == 0 and re.search(why, report["error"])
+    assert np.array_equal(drawn.values, take[1].values) and drawn.meta["transcript"] == report
+    assert "B could not be aligned (engine lips kept:" in line and "words aligned" not in line
+    assert tr.brief({"a": EMPTY, "b": report}) == "lips from the transcript (B not aligned)"
+
+
+def test_the_acceptance_reads_the_alignment_and_the_speaking_flags():
+    """Each rule on its own, without audio: the fit of the timed phones, the share of the speech the
+    words cover, the share of the words' time the character speaks, the words left untimed."""
+    from dualtalk.inference.phonetic.align import Alignment
+
+    words = [(w, 0.2 * i, 0.2 * i + 0.2) for i, w in enumerate("one two three four five six".split())]
+    speaking = np.zeros(50, bool)
+    speaking[:30] = True  # 0-1.2 s at 25 fps: the six words exactly
+    good = Alignment([], words, scores=[(0.0, 1.2, -12.0)])
+    assert tr.fit_problem(good, speaking, 25.0) is None
+    assert "do not fit" in tr.fit_problem(Alignment([], words, scores=[(0.0, 1.2, -60.0)]), speaking, 25.0)
+    assert "cover 33%" in tr.fit_problem(Alignment([], words[:2], scores=[(0.0, 0.4, -12.0)]), speaking, 25.0)
+    late = [(w, 1.2 + 0.45 * i, 1.65 + 0.45 * i) for i, (w, _b, _e) in enumerate(words)]  # to 3.9 s
+    longer = np.concatenate([speaking, np.zeros(50, bool)])  # 4 s, silent after 1.2 s
+    found = Alignment([], words + late, scores=[(0.0, 3.9, -12.0)])
+    assert "silent" in tr.fit_problem(found, longer, 25.0)
+    untimed = Alignment([], words, guessed=["one", "two", "three"], scores=[(0.8, 1.2, -12.0)])
+    assert "3 of its 6 words" in tr.fit_problem(untimed, speaking, 25.0)
+    # a part of the take (--start): its first frame is second 0.4 of the recording
+    assert tr.fit_problem(good, speaking[10:], 25.0, offset=0.4) is None
+    # no speaking flags at all: nothing to cover, the acoustic fit alone decides
+    assert tr.fit_problem(good, np.zeros(50, bool), 25.0) is None
