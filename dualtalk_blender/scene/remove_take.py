@@ -68,7 +68,7 @@ from ...inference.core.errors import DualTalkError
 from ..rig import retarget
 from ..rig.layer_names import LAYERS
 from . import apply, companions, compat, layers, sound
-from .characters import find_mesh_and_armature, rig_meshes
+from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, is_ours
 
 KEPT_SUFFIX = " (kept by DualTalk)"  # the track name compat.push_to_nla gets from layers._release_active
@@ -351,15 +351,16 @@ def _values(idblock: Any, tracks: list[Any], record: dict[str, Any]) -> list[tup
 
 
 def _followers(
-    face_key: Any, arm: Any, values: list[tuple[str, int, float]]
+    face_key: Any, face: Any, arm: Any, values: list[tuple[str, int, float]]
 ) -> list[tuple[Any, Any, float | None]]:
-    """Our drivers that make the rig's other meshes follow ``face_key``, with the value each key is
-    left at: the face key's own restored value."""
-    if arm is None or face_key is None:
+    """Our drivers that make the character's other meshes (on its rig, or the face's children
+    without one) follow ``face_key``, with the value each key is left at: the face key's own
+    restored value."""
+    if face_key is None:
         return []
     restored = {path: v for path, _i, v in values}
     out = []
-    for mesh in rig_meshes(arm):
+    for mesh in character_meshes(face, arm):
         key = mesh.data.shape_keys
         if key is None or key == face_key or key.animation_data is None or key.library is not None:
             continue
@@ -426,7 +427,7 @@ def _legacy_blocks(idblocks: list[Any], mesh: Any, arm: Any, notes: list[str]) -
         values = _legacy_values(idblock, old)
         block = _Block(idblock, [], values, _find_kept(idblock, {}, []), legacy=old)
         if idblock == mesh.data.shape_keys:
-            block.followers = _followers(idblock, arm, values)
+            block.followers = _followers(idblock, mesh, arm, values)
         blocks.append(block)
     if blocks:
         take = str(action_meta(blocks[0].legacy).get("take", "take"))
@@ -494,7 +495,7 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             clear=record.get("animation_data") is False and bool(tracks),
         )
         if idblock == key:
-            block.followers = _followers(key, arm, values)
+            block.followers = _followers(key, mesh, arm, values)
         if tracks or block.followers:
             blocks.append(block)
     return mesh.name, blocks

@@ -217,6 +217,20 @@ def test_a_face_without_a_rig_exports_its_parts_with_it():
     assert export_objects([face], whole_rigs=True) == [face, teeth]
 
 
+def test_remove_take_lets_go_of_the_parts_of_a_face_without_a_rig():
+    """Remove Take on that character takes our drivers off its teeth too (they were left behind)."""
+    face = br.make_mesh("FaceA")
+    teeth = br.make_mesh("TeethA", ["jawOpen"])
+    teeth.parent = face
+    apply_motion(face, talking(0.0), ApplyOptions(undo_push=False))
+    assert teeth.data.shape_keys.animation_data.drivers
+
+    remove_take([face], undo_push=False)
+
+    ad = teeth.data.shape_keys.animation_data
+    assert ad is None or not [fc for fc in ad.drivers if fc.data_path.startswith("key_blocks")]
+
+
 # --- 5. several Armature modifiers ----------------------------------------------------------------
 
 
