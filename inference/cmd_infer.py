@@ -130,7 +130,7 @@ def _run_paper(args: argparse.Namespace) -> int:
         )
     other = [
         f"--{name.replace('_', '-')}"
-        for name in ("audio_b", "turns", "speaker_a", "start", "end", "transcript")
+        for name in ("audio_b", "turns", "speaker_a", "start", "end", "offset_b", "transcript")
         if getattr(args, name, None) is not None
     ]
     other += [f"--{flag}" for flag in ("swap", "diarize") if getattr(args, flag, False)]

@@ -74,6 +74,7 @@ def load_dialogue(request: Request, progress: Progress | None = None) -> Dialogu
         diarize=request.diarize,
         start=request.start,
         end=request.end,
+        offset_b=request.offset_b,
         progress=progress,
     )
 

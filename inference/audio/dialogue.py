@@ -22,8 +22,9 @@ from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 from .loader import audio_info, check_range, cut_off_why, is_silent, read_channels
 from .separate import split_mix
+from .sync import OFFSET_MIN_S, find_offset, pooled_xcorr, shared_content
 from .turns import Segment, assign_speakers, for_recording, read_turns
-from .vad import voice_activity
+from .vad import drop_blips, voice_activity
 
 log = logging.getLogger("dualtalk.audio")
 
@@ -84,8 +85,10 @@ class Dialogue:
     def summary(self) -> str:
         r = self.roles
         share = {k: float(np.mean(r == v)) if len(r) else 0.0 for k, v in (("A", 1), ("B", 2), ("both", 3))}
+        offset = float(self.source.get("offset_b") or 0.0)
+        shifted = f" (--offset-b {_seconds(offset)} applied)" if offset else ""
         return (
-            f"{self.duration:.2f} s from {self.source.get('form', '?')}: {self.names[0]} speaks "
+            f"{self.duration:.2f} s from {self.source.get('form', '?')}{shifted}: {self.names[0]} speaks "
             f"{share['A'] + share['both']:.0%}, {self.names[1]} {share['B'] + share['both']:.0%}, "
             f"overlap {share['both']:.0%}"
         )
@@ -131,27 +134,7 @@ def same_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     exc = min(n, int(EXCERPT_S * SAMPLE_RATE))
     if exc <= 2 * lag:
         return 0.0, 0
-    count = min(MAX_EXCERPTS, max(1, n // exc))
-    starts = np.linspace(0, n - exc, count).astype(np.int64)
-    num = np.zeros(2 * lag + 1)
-    den_a = 0.0
-    den_b = np.zeros(2 * lag + 1)
-    size = 1 << int(np.ceil(np.log2(exc + 2 * lag)))
-    for s0 in starts:
-        x = a[s0 : s0 + exc].astype(np.float64)
-        x = x - x.mean()
-        lo, hi = s0 - lag, s0 + exc + lag  # b's window, zero-padded past the take's ends
-        y = np.zeros(exc + 2 * lag)
-        y[max(0, -lo) : (exc + 2 * lag) - max(0, hi - len(b))] = b[max(0, lo) : min(len(b), hi)]
-        y -= y.mean()
-        # c[k] = sum_t x[t] * y[t + k] for k = 0 .. 2*lag  (lag k - lag in b's time)
-        c = np.fft.irfft(np.conj(np.fft.rfft(x, size)) * np.fft.rfft(y, size), size)[: 2 * lag + 1]
-        num += c
-        den_a += float(x @ x)
-        cum = np.concatenate([[0.0], np.cumsum(y * y)])
-        den_b += cum[exc : exc + 2 * lag + 1] - cum[: 2 * lag + 1]
-    den = np.sqrt(den_a * den_b)
-    r = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    r = pooled_xcorr(a, b, lag, exc, MAX_EXCERPTS)
     k = int(np.argmax(np.abs(r)))
     return float(r[k]), k - lag
 
@@ -175,11 +158,29 @@ def _mono(x: np.ndarray) -> np.ndarray:
     return x[0] if x.shape[0] == 1 else x.mean(axis=0).astype(np.float32)
 
 
+def _seconds(x: float, places: int = 3) -> str:
+    """Seconds as an option value is typed: to ``places`` decimals, no trailing zeros (2, -1.5, 2.013)."""
+    text = f"{x:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _load_pair(
-    path_a: str, path_b: str, start: float | None, end: float | None
+    path_a: str, path_b: str, start: float | None, end: float | None, offset_b: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """A's and B's files as one take's two streams. ``offset_b``: B's file starts that many seconds
+    before A's (its recorder was started earlier; negative: later), so B's file time ``t`` is take time
+    ``t - offset_b``. The take's time is A's file's time; ``--start/--end`` count in it."""
     ia, ib = audio_info(path_a), audio_info(path_b)
-    longest = max(ia.duration, ib.duration)
+    off = float(offset_b or 0.0)
+    # each file's span in take time: B's is moved by the offset
+    spans = [(0.0, ia.duration), (-off, ib.duration - off)]
+    if off and (spans[1][1] <= 0.0 or spans[1][0] >= ia.duration):
+        side = "before A's file starts" if off > 0 else f"after A's file ends ({ia.duration:.2f} s)"
+        raise DualTalkError(
+            f"--offset-b {_seconds(off)} s puts all of {ib.path.name} ({ib.duration:.2f} s) {side}; "
+            "--offset-b is how many seconds B's file starts before A's (negative: after)"
+        )
+    longest = max(ia.duration, spans[1][1])
     s, e = check_range(longest, start, end, "the longer file")
     _check_length(s, e, Path(path_a).name)
     if ia.path.resolve() == ib.path.resolve():
@@ -188,24 +189,27 @@ def _load_pair(
             "with --turns FILE, or --diarize to find the speakers automatically"
         )
     streams = []
-    durations = [ia.duration, ib.duration]  # a cut-off file's: where its audio really stops, once met
+    durations = [ia.duration, spans[1][1]]  # in take time; a cut-off file's: where its audio really stops
     for k, info in enumerate((ia, ib)):
-        if s >= info.duration:
-            streams.append(np.zeros(0, dtype=np.float32))  # this speaker's file ended already: silence
+        shift = 0.0 if k == 0 else off
+        lo, hi = s + shift, min(e + shift, info.duration)  # this file's own time
+        lead = np.zeros(int(round(max(0.0, -lo) * SAMPLE_RATE)), dtype=np.float32)  # started later
+        if max(lo, 0.0) >= hi:
+            streams.append(lead)  # this speaker's file has ended already (or not begun): silence
             continue
         # a cut-off file ends early like a shorter one: the rest of its speaker is silence
-        x, read = read_channels(info.path, start=s, end=min(e, info.duration), allow_short=True)
+        x, read = read_channels(info.path, start=max(lo, 0.0), end=hi, allow_short=True)
         if read.stops_at is not None:
-            durations[k] = read.stops_at
-        streams.append(_mono(x))
+            durations[k] = read.stops_at - shift
+        streams.append(np.concatenate([lead, _mono(x)]) if len(lead) else _mono(x))
     # A cut-off file (its header promises more than it holds) ends where its audio really stops: the
     # whole take ends with the longer real audio, and a part past both files' audio is refused.
     last, asked = max(durations), e
     # Only a cut-off longer file can end the take early (check_range held the part to its header):
     # name it in the words the one-file form uses, and the partner when its audio goes further.
-    k = 0 if ia.duration >= ib.duration else 1
+    k = 0 if ia.duration >= spans[1][1] else 1
     longer, other = (ia, ib)[k].path.name, (ia, ib)[1 - k].path.name
-    why = f"{longer} is the longer, but {cut_off_why(durations[k], longest, s)}"
+    why = f"{longer} is the longer, but {cut_off_why(durations[k], spans[k][1], s)}"
     if durations[1 - k] > durations[k]:
         why += f"; {other} ends at {durations[1 - k]:.2f} s"
     both = f"{ia.path.name} and {ib.path.name}"
@@ -216,10 +220,10 @@ def _load_pair(
         _check_length(s, e, Path(path_a).name)
     elif end is not None and last + 1.0 / FPS < e:
         raise DualTalkError(f"--end {float(end):g} s is past the end of {both}; {why}")
-    for info, stop in zip((ia, ib), durations, strict=True):
-        if stop + 1.0 / FPS < min(asked, info.duration):  # cut off inside the part asked for: say so
+    for info, stop, span in zip((ia, ib), durations, spans, strict=True):
+        if stop + 1.0 / FPS < min(asked, span[1]):  # cut off inside the part asked for: say so
             log.warning(
-                "%s: %s; its speaker is silent after that", info.path.name, cut_off_why(stop, info.duration)
+                "%s: %s; its speaker is silent after that", info.path.name, cut_off_why(stop, span[1])
             )
     n = max(int(round((e - s) * SAMPLE_RATE)), max(len(x) for x in streams))
     a, b = _pad_to(streams[0], n), _pad_to(streams[1], n)
@@ -229,6 +233,8 @@ def _load_pair(
         "start": s,
         "end": e,
     }
+    if off:
+        meta["offset_b"] = off
     return a, b, meta
 
 
@@ -240,6 +246,56 @@ def _check_length(s: float, e: float, name: str) -> None:
         raise DualTalkError(
             f"{name}: {(e - s) * 1000:.0f} ms of audio is too short to animate; give at least {MIN_DIALOGUE_S:g} s"
         )
+
+
+def _offset_warning(found: Any, given: float, name_a: str, name_b: str) -> str:
+    """One line: the offset the bleed shows between A's and B's files, and the option that applies it."""
+    # to 10 ms: each mic hears the partner a few ms late (3 ms a metre), A's voice in B's mic one way,
+    # B's in A's the other, so finer digits would only measure where the people sat
+    total = round(given + found.seconds, 2)
+    where = "before" if total > 0 else "after"
+    line = (
+        f"{name_b} seems to start {_seconds(abs(total), 2)} s {where} {name_a}: each speaker's voice in the "
+        f"other's mic lines up only at that shift (correlation {abs(found.r):.2f}); if the recorders were "
+        "started apart, "
+    )
+    if given:
+        return (
+            line
+            + f"give --offset-b {_seconds(total, 2)} instead (--offset-b {_seconds(given)} s already applied)"
+        )
+    return line + f"give --offset-b {_seconds(total, 2)}"
+
+
+SHARED_HINT_SHARE = 0.5  # more of the speech than this shared: perhaps the whole recording is one mix
+
+
+def _drop_shared(
+    a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray, warnings: list[str], source: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """Neither speaker speaks where both streams carry the same sound at the same level (music on both
+    channels, an intro, a bed): :func:`.sync.shared_content`. Says how long in one warning."""
+    active = act_a | act_b
+    shared = shared_content(a, b, active)
+    if not shared.any():
+        return act_a, act_b
+    act_a, act_b = drop_blips(act_a & ~shared), drop_blips(act_b & ~shared)
+    seconds = float(np.sum(active & ~(act_a | act_b))) / FPS
+    # where, in seconds from the take's start: the engine still hears the sound there (a later step
+    # may quieten it); the recording itself is left as it is (the take's sound keeps its music)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], shared.astype(np.int8), [0]])))
+    source["shared_spans"] = [
+        [round(int(i) / FPS, 2), round(int(j) / FPS, 2)] for i, j in zip(edges[::2], edges[1::2], strict=True)
+    ]
+    where = "both channels" if source.get("form") == "stereo" else "both channels (A's and B's files)"
+    line = (
+        f"{seconds:.1f} s of identical content on {where} (music or an intro?) treated as silence: "
+        "neither character speaks there"
+    )
+    if seconds > SHARED_HINT_SHARE * float(np.sum(active)) / FPS:
+        line += "; if the whole recording is one mix, give --turns FILE or --diarize"
+    warnings.append(line)
+    return act_a, act_b
 
 
 def _check_turns_fit(segments: list[Segment], duration: float, turns_name: str) -> None:
@@ -370,9 +426,13 @@ def load_dialogue(
     diarize: bool = False,
     start: float | None = None,
     end: float | None = None,
+    offset_b: float | None = None,
     progress: Progress | None = None,
 ) -> Dialogue:
-    """Read any accepted dialogue form; every bad input is a one-line :class:`DualTalkError`."""
+    """Read any accepted dialogue form; every bad input is a one-line :class:`DualTalkError`.
+
+    ``offset_b`` (with ``audio_b``): B's file starts that many seconds before A's (its recorder was
+    started earlier; negative: later); B is shifted by it before anything else."""
     if audio is None or str(audio) == "":
         raise DualTalkError(
             "no dialogue audio: give --audio FILE (stereo, or A's file with --audio-b, or a mix with --turns)"
@@ -381,6 +441,8 @@ def load_dialogue(
         raise DualTalkError("give either --audio-b (one file per speaker) or --turns (a mono mix), not both")
     if diarize and (audio_b is not None or turns is not None):
         raise DualTalkError("--diarize is for a mono mix alone; drop it when giving --audio-b or --turns")
+    if offset_b and audio_b is None:
+        raise DualTalkError("--offset-b applies only with --audio-b (one file per speaker, recorded apart)")
     if speaker_a is not None and turns is None:
         raise DualTalkError("--speaker-a only applies with --turns (it picks which named speaker is A)")
     _update(progress, 0.0, "reading audio")
@@ -390,7 +452,7 @@ def load_dialogue(
     names = ("A", "B")
 
     if audio_b is not None:
-        a, b, meta = _load_pair(str(audio), str(audio_b), start, end)
+        a, b, meta = _load_pair(str(audio), str(audio_b), start, end, offset_b or 0.0)
         source.update(form="pair", audio_b=str(audio_b), **meta)
         if not is_silent(a) and not is_silent(b):
             r, lag = same_speech(a, b)
@@ -400,9 +462,16 @@ def load_dialogue(
                     f"({_same_speech_detail(r, lag)}); for a mono mix give it once with --turns FILE, "
                     "or --diarize to find the speakers automatically"
                 )
+            # recorders started apart: the bleed lines up away from 0 (said, not applied: the user decides)
+            offset = find_offset(a, b)
+            if offset is not None and abs(offset.seconds) >= OFFSET_MIN_S:
+                warnings.append(
+                    _offset_warning(offset, float(offset_b or 0.0), Path(audio).name, Path(audio_b).name)
+                )
         s = meta["start"]
         _update(progress, 0.5, "voice activity")
         act_a, act_b = voice_activity(a, b), voice_activity(b, a)
+        act_a, act_b = _drop_shared(a, b, act_a, act_b, warnings, source)
     else:
         info = audio_info(audio)
         if info.channels == 1 and turns is None and not diarize:  # the header says so: decode nothing
@@ -450,6 +519,7 @@ def load_dialogue(
             source.update(form="stereo")
             _update(progress, 0.5, "voice activity")
             act_a, act_b = voice_activity(a, b), voice_activity(b, a)
+            act_a, act_b = _drop_shared(a, b, act_a, act_b, warnings, source)
         elif diarize:
             mix = _mono(x)
             if is_silent(mix):

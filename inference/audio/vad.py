@@ -129,10 +129,7 @@ def clean_activity(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
     for s, e, v in _runs(m):
         if not v and s > 0 and e < len(m) and e - s <= gap:
             m[s:e] = True
-    shortest = max(1, int(round(MIN_SPEECH_S * fps)))
-    for s, e, v in _runs(m):
-        if v and e - s < shortest:
-            m[s:e] = False
+    m = drop_blips(m, fps)
     hang = int(round(HANGOVER_S * fps))
     if hang:
         grown = m.copy()
@@ -140,6 +137,16 @@ def clean_activity(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
             grown[k:] |= m[:-k]
             grown[:-k] |= m[k:]
         m = grown
+    return m
+
+
+def drop_blips(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
+    """``mask`` without its runs of speech shorter than :data:`MIN_SPEECH_S` (a copy)."""
+    m = np.asarray(mask, dtype=bool).copy()
+    shortest = max(1, int(round(MIN_SPEECH_S * fps)))
+    for s, e, v in _runs(m):
+        if v and e - s < shortest:
+            m[s:e] = False
     return m
 
 

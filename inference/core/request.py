@@ -158,6 +158,16 @@ OPTIONS: tuple[Option, ...] = (
         default=False,
     ),
     Option(
+        "offset_b",
+        AUDIO,
+        "float",
+        "with --audio-b: B's file starts SEC seconds before A's (its recorder was started earlier; "
+        "negative: later); B is shifted by that much. A warning gives the value when the files' bleed shows it",
+        metavar="SEC",
+        low=-3600.0,
+        high=3600.0,
+    ),
+    Option(
         "transcript",
         AUDIO,
         "path",
@@ -551,6 +561,7 @@ class Request:
     swap: bool = False
     speaker_a: str | None = None
     diarize: bool = False
+    offset_b: float | None = None
     transcript: str | None = None
     start: float | None = None
     end: float | None = None

@@ -64,3 +64,11 @@ def test_the_refusal_reads_as_a_sentence_for_one_option_or_several(paper_inputs,
         two
         == "error: --behaviour-seed, --head apply only to dialogue mode, not to paper mode (--partner-audio)"
     )
+
+
+def test_paper_mode_refuses_a_recorder_offset_it_would_ignore(paper_inputs, capsys):
+    """--offset-b shifts the second file of a dialogue; paper mode has no second file to shift."""
+    assert main(paper_argv(paper_inputs, "--offset-b", "2")) != 0
+    assert capsys.readouterr().err.strip() == (
+        "error: --offset-b applies only to dialogue mode, not to paper mode (--partner-audio)"
+    )
