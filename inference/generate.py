@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from .audio.normalize import normalize_speech
+from .audio.sync import quieten
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
 from .core.motion import Motion, save_motions
@@ -274,7 +275,9 @@ def generate_dialogue(
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
     model = runner.model
-    na, nb = normalize_speech(a), normalize_speech(b)
+    # the same sound on both channels (a music intro) is nobody's speech: the network does not hear it
+    shared = (getattr(dialogue, "source", None) or {}).get("shared_spans")
+    na, nb = normalize_speech(quieten(a, shared)), normalize_speech(quieten(b, shared))
 
     enc_self, enc_partner = model.encode_self, model.encode_partner
     # the four encoder passes, once: A and B batched through each encoder

@@ -238,3 +238,32 @@ def shared_content(
     for f in shared_windows:
         out[f : f + win] = True
     return out & level_ok
+
+
+SHARED_FADE_S = 0.04  # in and out of a quietened span: no click for the encoder to hear
+
+
+def quieten(x: np.ndarray, spans: object, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """``x`` with the spans ``[[start_s, end_s], ...]`` (seconds from its start: a take's
+    ``source["shared_spans"]``) faded to silence, for the network's ears only: the music both
+    channels carry is nobody's speech, and a model that hears it still moves the mouth (the
+    listener's flags alone did not stop that). A copy; ``x`` itself (the take's sound) is kept."""
+    if not isinstance(spans, list) or not spans:
+        return x
+    gain = np.ones(len(x), dtype=np.float32)
+    fade = max(1, int(SHARED_FADE_S * sr))
+    for span in spans:
+        try:
+            lo, hi = (int(round(float(v) * sr)) for v in span)
+        except (TypeError, ValueError):
+            continue
+        lo, hi = max(0, lo), min(len(x), hi)
+        if hi <= lo:
+            continue
+        gain[lo:hi] = 0.0
+        ramp = np.linspace(0.0, 1.0, fade + 2, dtype=np.float32)[1:-1]
+        before = slice(max(0, lo - fade), lo)
+        gain[before] = np.minimum(gain[before], ramp[::-1][fade - (before.stop - before.start) :])
+        after = slice(hi, min(len(x), hi + fade))
+        gain[after] = np.minimum(gain[after], ramp[: after.stop - after.start])
+    return (x * gain).astype(x.dtype, copy=False)

@@ -102,3 +102,32 @@ def test_a_mono_mix_saved_as_stereo_is_still_refused(tmp_path, rng):
     sf.write(path, np.stack([x, x], 1), SR)
     with pytest.raises(DualTalkError, match="same signal"):
         load_dialogue(path)
+
+
+def test_the_network_does_not_hear_the_music_either(tmp_path, rng, monkeypatch):
+    """Flags off were not enough: the model heard the intro and moved A's jaw through half of it. It
+    now hears silence there (faded, no click), while the take's own sound keeps its music."""
+    from dualtalk.inference import generate
+    from dualtalk.inference.engine import load_engine
+
+    intro = music(INTRO, rng)
+    mic_a, mic_b = mics(rng)
+    path = tmp_path / "episode.wav"
+    sf.write(path, np.stack([np.concatenate([intro, mic_a]), np.concatenate([0.9 * intro, mic_b])], 1), SR)
+    d = load_dialogue(path)
+    heard = []
+    real = generate.normalize_speech
+    monkeypatch.setattr(generate, "normalize_speech", lambda x: heard.append(np.array(x)) or real(x))
+
+    motion_a, _motion_b = generate.generate_dialogue(d, load_engine(engine="lite"), rounds=1)
+
+    start, end = d.source["shared_spans"][0]
+    inside = slice(int((start + 0.05) * SR), int((end - 0.05) * SR))
+    for stream in heard:
+        assert np.abs(stream[inside]).max() == 0.0
+    talk = slice(int((INTRO + 1) * SR), None)
+    np.testing.assert_array_equal(heard[0][talk], np.asarray(d.a, np.float32)[talk])  # speech untouched
+    assert np.abs(np.asarray(d.a)[inside]).max() > 0.05  # the take's sound keeps the music
+    jaw = motion_a.values[:, motion_a.channels.index("jawOpen")]
+    listening = ~d.active_a
+    assert jaw[: int(INTRO * 25) - 3].mean() <= jaw[int(INTRO * 25) :][listening[int(INTRO * 25) :]].mean() + 0.02
