@@ -102,7 +102,21 @@ def code_meaning(source: bytes) -> bytes:
             and isinstance(body[0].value.value, str)
         ):
             node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree, include_attributes=False).encode("utf-8", "surrogateescape")
+    return repr(_shape(tree)).encode("utf-8", "surrogateescape")
+
+
+def _shape(node: object) -> object:
+    """A syntax tree as nested tuples, without the fields a newer Python added and left empty
+    (``type_params``...), so the same code reads alike under Python 3.11 to 3.13 (``ast.dump``'s
+    text differs between them)."""
+    if isinstance(node, ast.JoinedStr):  # 3.12 keeps empty pieces of an f-string that 3.11 drops
+        node = ast.JoinedStr([v for v in node.values if not (isinstance(v, ast.Constant) and v.value == "")])
+    if isinstance(node, ast.AST):
+        fields = ((f, getattr(node, f, None)) for f in node._fields)
+        return (type(node).__name__, *((f, _shape(v)) for f, v in fields if v is not None and v != []))
+    if isinstance(node, list):
+        return tuple(_shape(v) for v in node)
+    return node
 
 
 @functools.cache

@@ -7,8 +7,11 @@ DualTalk"); a shot made by this very build is still skipped."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
+import pytest
 import torch
 from dualtalk.cli import main
 from dualtalk.dualtalk_blender.commands import shot_state
@@ -112,3 +115,44 @@ def test_an_edit_of_words_alone_keeps_every_done_shot_and_an_edit_of_code_does_n
     ):
         assert shot_state.code_meaning(changed) != shot_state.code_meaning(shipped)
     assert shot_state.code_meaning(b"def (") == b"def ("  # a file that does not parse counts by its bytes
+
+
+def _other_pythons() -> list[str]:
+    import glob
+
+    found = glob.glob("/root/.pyenv/versions/3.1[23].*/bin/python") + glob.glob("/usr/bin/python3.1[23]")
+    return sorted({p for p in found if os.path.realpath(p) != os.path.realpath(sys.executable)})
+
+
+@pytest.mark.skipif(not _other_pythons(), reason="no Python 3.12 or 3.13 here to compare with")
+def test_the_build_digest_reads_alike_under_another_python():
+    """Blender 5.0 runs Python 3.11; a farm's tools may run 3.12 or 3.13. ``ast.dump``'s text differs
+    between them (new empty fields, empty f-string pieces), which would rerun every done shot."""
+    import subprocess
+
+    source = Path(shot_state.__file__).read_text()
+    probe = (
+        "import ast, hashlib, pathlib, sys\n"
+        "tree = ast.parse(pathlib.Path(sys.argv[1]).read_text())\n"
+        "ns = {'ast': ast}\n"
+        "for node in tree.body:\n"
+        "    if isinstance(node, ast.FunctionDef) and node.name in ('code_meaning', '_shape'):\n"
+        "        exec(compile(ast.Module([node], []), 'shot_state', 'exec'), ns)\n"
+        "digest = hashlib.sha256()\n"
+        "for path in sorted(pathlib.Path(sys.argv[2]).rglob('*.py')):\n"
+        "    digest.update(hashlib.sha256(ns['code_meaning'](path.read_bytes())).digest())\n"
+        "print(digest.hexdigest())\n"
+    )
+    assert "def _shape" in source
+    room = Path(shot_state.__file__).resolve().parents[2] / "inference"
+    ours = subprocess.run(
+        [sys.executable, "-c", probe, shot_state.__file__, str(room)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for python in _other_pythons():
+        theirs = subprocess.run(
+            [python, "-c", probe, shot_state.__file__, str(room)], capture_output=True, text=True, check=True
+        ).stdout
+        assert theirs == ours, python
