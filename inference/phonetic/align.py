@@ -30,7 +30,7 @@ _ONES = (
     "fifteen sixteen seventeen eighteen nineteen"
 ).split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
 _ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
             "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
 # Letters NFKD does not take apart (a script from Word or Final Draft keeps names as written)
@@ -40,7 +40,8 @@ _LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u02b9\u2032\u0060\u00b4", "'"))
 # Words the dictionary spells with an apostrophe at an end; elsewhere one there is a quotation mark
 _LEADING = {"'bout", "'cause", "'course", "'em", "'n", "'round", "'til", "'tis", "'twas", "'kay", "'gain"}
-_NUMBER = re.compile(r"(\d+(?:,\d{3})+|\d+)(?:(st|nd|rd|th)\b|([.:])(\d+))?")
+# digits (any commas between them), then an ordinal ending, a plural (1990s, 1990's) or . or : and digits
+_NUMBER = re.compile(r"(\d+(?:,\d+)*)(?:(st|nd|rd|th)\b|('?s)\b|([.:])(\d+))?")
 
 
 def _cardinal(n: int) -> str:
@@ -65,26 +66,63 @@ def _ordinal(n: int) -> str:
     return " ".join([*head, last])
 
 
+def _digits(digits: str) -> str:
+    """``digits`` said one by one: "007" -> "zero zero seven"."""
+    return " ".join(_ONES[int(d)] for d in digits)
+
+
+def _plural(words: str) -> str:
+    """``words`` (a number said) as a plural: "nineteen ninety" -> "nineteen nineties", "one
+    thousand" -> "thousands" (1,000s), "six" -> "sixes", "one" -> "ones"."""
+    *head, last = words.split()
+    if head == ["one"] and last in ("hundred", *(name for _size, name in _SCALES)):
+        head = []
+    last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith("x") else "s")
+    return " ".join([*head, last])
+
+
+def _say(text: str) -> str:
+    """``text`` (one whole number, as :data:`_NUMBER` reads it) said aloud."""
+    m = _NUMBER.fullmatch(text)
+    assert m is not None, text
+    return _say_number(m).strip()
+
+
 def _say_number(m: re.Match[str]) -> str:
-    """A number as it is read aloud (cardinals, ordinals, 5:30, 3.5, years 1100-1999 and 2010-2099)."""
-    digits, suffix, sep, more = m.group(1), m.group(2), m.group(3), m.group(4)
-    n = int(digits.replace(",", ""))
-    if len(digits) > 15:  # a serial number, not a number anyone says as one: digit by digit
-        return " " + " ".join(_ONES[int(d)] for d in digits if d.isdigit()) + " "
+    """A number as it is read aloud (cardinals up to trillions, ordinals, plurals like 1990s, 5:30,
+    3.5, years 1100-1999 and 2010-2099, codes with a leading zero digit by digit)."""
+    digits, suffix, plural, sep, more = m.groups()
+    groups = digits.split(",")
+    if len(groups) > 1 and not (len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        # not a thousands grouping (1,00; 12,5): each group as it is written, the last with the ending
+        return " ".join(
+            ["", *(_say(g) for g in groups[:-1]), _say(groups[-1] + m.group(0)[len(digits) :]), ""]
+        )
+    plain = digits.replace(",", "")
+    n = int(plain)
+    if len(plain) > 15:  # a serial number, not a number anyone says as one: digit by digit
+        return f" {_digits(plain)} "
     if suffix:
         return f" {_ordinal(n)} "
     if sep == ":" and len(more) == 2 and n < 25:  # a time of day
         minutes = int(more)
         tail = "o'clock" if minutes == 0 else ("oh " if minutes < 10 else "") + _cardinal(minutes)
         return f" {_cardinal(n)} {tail} "
+    # a leading zero is a code (007, a PIN): digit by digit
+    head = _digits(plain) if len(plain) > 1 and plain[0] == "0" else _cardinal(n)
     if sep == ".":  # a decimal: three point one four
-        return f" {_cardinal(n)} point {' '.join(_ONES[int(d)] for d in more)} "
+        return f" {head} point {_digits(more)} "
+    if sep == ":" and len(more) == 2:  # hours past a day (25:00, a stopwatch's 90:30): read like one
+        minutes = int(more)
+        tail = "hundred" if minutes == 0 else ("oh " if minutes < 10 else "") + _cardinal(minutes)
+        return f" {head} {tail} "
     if "," not in digits and len(digits) == 4 and (1100 <= n < 2000 or 2010 <= n < 2100):
         high, low = divmod(n, 100)
         tail = "hundred" if low == 0 else ("oh " if low < 10 else "") + _cardinal(low)
-        return f" {_cardinal(high)} {tail} "
-    text = f" {_cardinal(n)} "
-    return text + (f"{sep} {_cardinal(int(more))} " if sep else "")
+        head = f"{_cardinal(high)} {tail}"
+    if plural:
+        return f" {_plural(head)} "
+    return f" {head} " + (f"{sep} {_cardinal(int(more))} " if sep else "")
 
 
 def _edge_apostrophes(word: str) -> str:

@@ -92,3 +92,48 @@ def test_the_acceptance_reads_the_alignment_and_the_speaking_flags():
     assert tr.fit_problem(good, speaking[10:], 25.0, offset=0.4) is None
     # no speaking flags at all: nothing to cover, the acoustic fit alone decides
     assert tr.fit_problem(good, np.zeros(50, bool), 25.0) is None
+
+
+def _ten_words_and(extra):
+    """An alignment of ten well fitting words over 0.5-4.45 s, and speaking flags (25 fps, 12 s)
+    that are those words plus the ``extra`` (start, end) runs of speech the script does not hold."""
+    from dualtalk.inference.phonetic.align import Alignment
+
+    words = [(f"w{i}", 0.5 + 0.4 * i, 0.85 + 0.4 * i) for i in range(10)]
+    t = (np.arange(300) + 0.5) / 25.0
+    speaking = (t >= 0.5) & (t < 4.45)
+    for start, end in extra:
+        speaking |= (t >= start) & (t < end)
+    return Alignment([], words, scores=[(b, e, -12.0) for _w, b, e in words]), speaking
+
+
+@pytest.mark.parametrize(
+    "sounds",
+    [
+        [(5.0, 6.2)],  # she laughs for 1.2 s after her joke
+        [(5.0 + k, 5.25 + k) for k in range(6)],  # six "mm-hmm"s while her partner talks
+        [(5.0, 5.4), (7.0, 7.5), (9.0, 10.3)],  # a cough, a sigh and a laugh
+    ],
+)
+def test_a_script_without_the_laughs_and_mm_hmms_still_draws_the_lips(sounds):
+    """Dana's script holds her lines, not the laugh after her joke or the "mm-hmm"s she makes while
+    Sam talks; the voice activity hears those as speech. Her words covered 77 % (the laugh) or 73 %
+    (the mm-hmms) of it, under the 80 % asked, and she lost every drawn lip. A short sound apart
+    from her words is now left out of the coverage, as the script leaves it out."""
+    found, speaking = _ten_words_and(sounds)
+    assert tr.fit_problem(found, speaking, 25.0) is None
+
+
+@pytest.mark.parametrize(
+    "lacking",
+    [
+        [(5.0, 7.0)],  # a two-second line the script lacks
+        [(4.45, 5.6)],  # she ad-libs on past her last scripted word (no pause between)
+        [(5.0, 5.4), (5.6, 7.0)],  # a short sound, then a line, with no pause to tell them apart
+    ],
+)
+def test_a_line_the_script_lacks_still_counts_against_it(lacking):
+    """Only short sounds set apart from the words are forgiven: speech that runs on from a
+    scripted word, or that is as long as a line, is what a script with missing lines leaves out."""
+    found, speaking = _ten_words_and(lacking)
+    assert "cover" in tr.fit_problem(found, speaking, 25.0)

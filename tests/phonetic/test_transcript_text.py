@@ -42,6 +42,47 @@ def test_a_script_from_a_word_processor_reads_as_its_words(written, spelled):
     assert align.normalise_transcript(written) == spelled
 
 
+@pytest.mark.parametrize(
+    ("written", "spelled"),
+    [
+        (
+            "Back in the 1990s, the '90s, the 1990's",
+            "back in the nineteen nineties the nineties the nineteen nineties",
+        ),
+        ("the 1800s, in her 20s, the 2000s", "the eighteen hundreds in her twenties the two thousands"),
+        ("Roll 1s and 6s, 1,000s of them", "roll ones and sixes thousands of them"),
+    ],
+)
+def test_a_decade_is_said_as_a_plural_not_a_spoken_letter_s(written, spelled):
+    """Sam's line "Back in the 1990s" was aligned as "nineteen ninety ess": the plural s became the
+    letter's name, a syllable nobody says, and the mouth drew it. The number is now said as the
+    plural it is."""
+    assert align.normalise_transcript(written) == spelled
+
+
+@pytest.mark.parametrize(
+    ("written", "spelled"),
+    [
+        # thirteen to fifteen digits are trillions; longer ones are serial numbers, read digit by digit
+        ("1000000000000 and 1,000,000,000,000", "one trillion and one trillion"),
+        ("99000000000005", "ninety nine trillion five"),
+        ("1234567890123456", "one two three four five six seven eight nine zero one two three four five six"),
+        # a leading zero means a code, said digit by digit; a lone zero and decimals stay as they were
+        ("Agent 007, 0, 0.5", "agent zero zero seven zero zero point five"),
+        ("at 05:30", "at five thirty"),
+        # hours and minutes that are no time of day: read like one, "hundred" for :00
+        ("25:00, 25:05 and 90:30", "twenty five hundred twenty five oh five and ninety thirty"),
+        # a grouping that is not thousands: each group as written
+        ("1,00 and 12,5 and 1,0000", "one zero zero and twelve five and one zero zero zero zero"),
+    ],
+)
+def test_big_numbers_codes_and_odd_separators_read_as_people_say_them(written, spelled):
+    """Jo's script says "Agent 007", a budget of 1000000000000 and a stopwatch's 25:00. The speller
+    said "seven", "one thousand billion" and "twenty five zero", so the mouth drew other words.
+    Trillions, codes with leading zeros, and minutes past the 24th hour now read as spoken."""
+    assert align.normalise_transcript(written) == spelled
+
+
 def test_what_cannot_be_spelled_is_named_not_silently_dropped():
     text, dropped = align.normalise_words(
         "Hello \u041c\u043e\u0441\u043a\u0432\u0430 and \u6771\u4eac! \U0001f3b8 -- ok"
