@@ -44,6 +44,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "audio", text="Audio A" if s.audio_form == "TWO_FILES" else "Audio")
         if s.audio_form == "TWO_FILES":
             box.prop(s, "audio_b")
+            box.prop(s, "offset_b")  # B's recorder started earlier (negative: later)
         elif s.audio_form == "MONO_TURNS":
             box.prop(s, "turns")
             box.prop(s, "speaker_a")

@@ -73,7 +73,9 @@ def option_property(option: Option, key: str | None = None) -> Any:
     if kind == "amount":
         return FloatProperty(min=0.0, max=MAX_AMOUNT, default=1.0, **kw)
     unset = panel_options.unset_by_zero(option)
-    low = 0 if unset or option.low is None else option.low
+    # unset: 0 means "not set", so the field reaches down to 0 (rounds); a declared negative bound
+    # stays (--offset-b: 0 is no shift, a later recorder is negative)
+    low = 0 if option.low is None or (unset and option.low > 0) else option.low
     if kind == "int" and panel_options.unsigned32(option):  # 0..2^32-1 as its signed 32-bit view
         held = panel_options.panel_value(option, int(option.default or 0))
         return IntProperty(min=-MAX_INT - 1, max=MAX_INT, soft_min=0, default=held, **kw)

@@ -26,6 +26,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
 from ...inference.core.timebase import SAMPLE_RATE, frames_for
 from ..rig.options import ApplyOptions, link
+from ..rig.plan import OffsetWords, recorded_offset_b
 from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
 from . import panel_options, state, worker_client
 from .job import Outcome
@@ -36,6 +37,16 @@ if TYPE_CHECKING:
     from ..scene.apply import TakeLength
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
+
+# How Re-generate selection names the shift a take was made with: the panel's field (in seconds)
+_FIELD = next(o for o in panel_options.ENGINE_SIDE if o.name == "offset_b").title
+PANEL_OFFSET = OffsetWords(
+    name=_FIELD,
+    unit=" s",
+    given="{name} is {value}{unit}",
+    fix="set {name} to {value}{unit}",
+    own=" (or to 0: the take's own)",
+)
 
 # The run in progress (one at a time per Blender session); the Cancel operator reaches it here.
 ACTIVE: GenerationRun | None = None
@@ -203,6 +214,8 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     values["audio_b"] = (
         _need_file("audio file of B", values["audio_b"], s.audio_b) if form == "TWO_FILES" else None
     )
+    if form != "TWO_FILES":  # a shift left in the field from the two-files form: B has no file to shift
+        values["offset_b"] = None
     if form == "MONO_TURNS":
         values["turns"] = _need_file("turns file", values["turns"], s.turns)
     else:
@@ -286,6 +299,7 @@ class TakeSound:
     relative: tuple[
         bool, ...
     ] = ()  # each file was chosen ``//``-relative in the panel: its strip keeps it so
+    offset_b: float = 0.0  # two files: B's started this many seconds before A's (*B Starts Earlier By*)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -295,9 +309,11 @@ class TakeSound:
     @classmethod
     def of_panel(cls, s: Any) -> TakeSound:
         """What the panel names now (a kept take made before its recording was saved with it)."""
-        chosen = [s.audio] + ([s.audio_b] if s.audio_form == "TWO_FILES" else [])
+        two = s.audio_form == "TWO_FILES"
+        chosen = [s.audio] + ([s.audio_b] if two else [])
         files = [abspath(c) for c in chosen]
-        return cls(tuple(files), bool(getattr(s, "sound_strip", True)), _relative(chosen))
+        offset = float(getattr(s, "offset_b", 0.0) or 0.0) if two else 0.0
+        return cls(tuple(files), bool(getattr(s, "sound_strip", True)), _relative(chosen), offset)
 
     @classmethod
     def of_job(cls, audio: dict[str, Any], place: bool, settings: Any = None) -> TakeSound:
@@ -305,7 +321,8 @@ class TakeSound:
         that chose them, to keep a ``//`` choice ``//``-relative)."""
         files = [audio.get("audio") or ""] + ([audio["audio_b"]] if audio.get("audio_b") else [])
         chosen = [] if settings is None else [settings.audio, settings.audio_b][: len(files)]
-        return cls(tuple(str(f) for f in files), place, _relative(chosen))
+        offset = recorded_offset_b(audio) if len(files) == 2 else 0.0
+        return cls(tuple(str(f) for f in files), place, _relative(chosen), offset)
 
     @classmethod
     def of_result(cls, result: dict[str, Any], place: bool) -> TakeSound | None:
@@ -315,7 +332,9 @@ class TakeSound:
             return None
         if not all(isinstance(f, str) for f in files):
             return None
-        return cls(tuple(files), place)
+        source = result.get("source")  # the shift B's file was read with, as the take's audio records it
+        offset = recorded_offset_b(source) if isinstance(source, dict) and len(files) == 2 else 0.0
+        return cls(tuple(files), place, offset_b=offset)
 
 
 def _relative(chosen: list[str]) -> tuple[bool, ...]:
@@ -330,7 +349,11 @@ def place_sound_strips(
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
     inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
     ``animate`` stores it (:func:`..scene.sound.blend_relative`): a recording in or under the saved
-    .blend's folder, or one the panel named ``//``-relative, still plays once the folder moves."""
+    .blend's folder, or one the panel named ``//``-relative, still plays once the folder moves.
+
+    Two files recorded apart (``sound.offset_b``: B's file started that many seconds before A's) play in
+    step as the take heard them: B's strip is trimmed at its head by that much more (a negative shift:
+    it starts that much later on the timeline; none where B's file lies wholly after the take's end)."""
     try:
         import aud  # noqa: F401  (Blender builds without audio have no aud module)
     except ImportError:
@@ -344,8 +367,15 @@ def place_sound_strips(
     for path, role, chosen_relative in zip(sound.files, sound.roles, relative, strict=True):
         if not path or not os.path.isfile(path):
             continue
+        # where the take's first frame is in this file: B's file runs offset_b seconds ahead of A's
+        into = int(round((start_time + sound.offset_b) * fps)) if role == "B" else skip
+        first = int(start_frame) + max(0, -into)  # a file started after the take's first frame
+        if end_frame is not None and first >= end_frame:
+            continue
         try:
-            strip = add_dialogue_strip(scene, path, role, start_frame, skip_frames=skip, end_frame=end_frame)
+            strip = add_dialogue_strip(
+                scene, path, role, first, skip_frames=max(0, into), end_frame=end_frame
+            )
         except (RuntimeError, TypeError):
             continue
         strip.sound.filepath = blend_relative(bpy, path, chosen_relative)
@@ -442,6 +472,8 @@ def take_length(audio: dict[str, Any]) -> TakeLength | None:
     if not paths or len(lengths) != len(paths):
         return None
     durations = [frames / rate for frames, rate, _exact in lengths]
+    if len(durations) == 2:  # B's file in the take's time ends offset_b earlier (negative: later)
+        durations[1] -= recorded_offset_b(audio)
     exact = all(exact for _frames, _rate, exact in lengths)
     name = Path(paths[0]).name if len(paths) == 1 else "the longer file"
     try:
@@ -541,7 +573,8 @@ class GenerationRun:
         the recording* the take's own part; a Start/End, *Swap A/B* or recording that is not the
         take's is refused in one line, in ``animate --range``'s words (``scene/layers.take_part``,
         ``check_take_recording``). A take that records none uses the panel's Start/End, as before."""
-        from ..scene.layers import PANEL_WORDS, check_take_recording, take_part
+        from ..rig.plan import range_offset_b
+        from ..scene.layers import PANEL_WORDS, check_take_recording, made_from, take_part
 
         plan, self.range_plan = _range_plan(self.scene, self.settings, first, last, self.apply_opts.crossfade)
         audio = self.job["audio"]
@@ -555,6 +588,9 @@ class GenerationRun:
             base, take_end = take_part(record, audio.get("start"), audio.get("end"), need, PANEL_WORDS)
             end = min(base + plan.audio_end, take_end)
         audio["start"], audio["end"] = base + plan.audio_start, end
+        if record is not None:  # B's file is read with the take's shift; another one is refused
+            made = f"{need}: {made_from(record, PANEL_WORDS)}"
+            audio["offset_b"] = range_offset_b(record, audio.get("offset_b"), made, PANEL_OFFSET)
         _check_recording_reaches(audio, need)
         if record is not None:
             files = (audio.get("audio"), audio.get("audio_b"))
@@ -732,9 +768,10 @@ def _check_recording_reaches(audio: dict[str, Any], need: str) -> None:
         import soundfile  # noqa: F401
     except ImportError:
         return
-    from ...inference.audio.loader import check_window
+    from ..rig.plan import check_range_reaches
 
-    check_window((audio.get("audio"), audio.get("audio_b")), audio["start"], audio["end"], need)
+    paths = (audio.get("audio"), audio.get("audio_b"))
+    check_range_reaches(paths, audio["start"], audio["end"], audio.get("offset_b"), need)
 
 
 class _Chosen:

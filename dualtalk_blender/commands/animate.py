@@ -472,11 +472,12 @@ def _frame_range(shot: Shot) -> tuple[int, int]:
 
 def _range_window(
     shot: Shot, options: Any, obj_a: Any, obj_b: Any, scene: Any, warnings: list[str]
-) -> tuple[float | None, float | None, RangePlan]:
+) -> tuple[float | None, float | None, float | None, RangePlan]:
     """Set ``options`` up to re-generate ``shot.frame_range`` of the take in the scene.
 
     Returns the audio window (seconds) the engine hears -- the range plus context and the
-    cross-fade on each side, clipped to the take -- and the plan; motion
+    cross-fade on each side, clipped to the take --, the shift B's file is read with (the take's
+    ``--offset-b``; another one given is refused, ``rig/plan.range_offset_b``) and the plan; motion
     files given instead are whole takes or a re-generated range (:func:`_range_file_start`).
 
     The window lies in the recording the take was made from, where the take records it
@@ -485,8 +486,9 @@ def _range_window(
     before takes recorded their audio is re-generated from the ``--start`` given, as before, with a
     warning in ``warnings``.
     """
+    from ..rig.plan import range_offset_b
     from ..scene.apply import scene_fps
-    from ..scene.layers import check_take_recording, plan_range, take_part
+    from ..scene.layers import check_take_recording, made_from, plan_range, take_part
 
     first, last = _frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
@@ -498,10 +500,11 @@ def _range_window(
         options.start_frame = (
             plan.take_start if shot.options.start_frame is None else shot.options.start_frame
         )
-        return shot.req.start, shot.req.end, plan
+        return shot.req.start, shot.req.end, shot.req.offset_b, plan
     options.start_frame = plan.start_frame
     need = f"--range {first}-{last}"
     record = plan.audio
+    offset = shot.req.offset_b
     if record is None:
         warnings.append(
             f"the take {plan.take!r} does not record which audio it was made from (keyed before takes "
@@ -514,19 +517,24 @@ def _range_window(
     else:  # the take's own part; another part, recording or --swap is refused (scene/layers.py)
         base, take_end = take_part(record, shot.req.start, shot.req.end, need)
         end = min(base + plan.audio_end, take_end)
-    _check_range_audio(shot, first, last, base + plan.audio_start, end)
+        offset = range_offset_b(record, shot.req.offset_b, f"{need}: {made_from(record)}")
+    _check_range_audio(shot, first, last, base + plan.audio_start, end, offset)
     if record is not None:
         files = (shot.req.audio, shot.req.audio_b)
         warnings += check_take_recording(record, files, bool(shot.req.swap), need)
-    return base + plan.audio_start, end, plan
+    return base + plan.audio_start, end, offset, plan
 
 
-def _check_range_audio(shot: Shot, first: int, last: int, start: float, end: float) -> None:
+def _check_range_audio(
+    shot: Shot, first: int, last: int, start: float, end: float, offset_b: float | None = None
+) -> None:
     """A range re-runs the engine on the recording around it: say so when the recording given does
-    not reach that far (another, shorter file than the take's, or a cut-off copy)."""
-    from ...inference.audio.loader import check_window
+    not reach that far (another, shorter file than the take's, or a cut-off copy); B's file at its
+    own seconds when it was read shifted (``--offset-b``)."""
+    from ..rig.plan import check_range_reaches
 
-    check_window((shot.req.audio, shot.req.audio_b), start, end, f"--range {first}-{last}")
+    paths = (shot.req.audio, shot.req.audio_b)
+    check_range_reaches(paths, start, end, offset_b, f"--range {first}-{last}")
 
 
 def _range_file_start(shot: Shot, plan: RangePlan | None, files: list[tuple[Path, Motion]]) -> int | None:
@@ -668,10 +676,10 @@ def _run_locked(
     plan: RangePlan | None = None  # a re-generated range's
     if shot.frame_range is not None:
         notes: list[str] = []
-        start, end, plan = _range_window(shot, options, obj_a, obj_b, scene, notes)
+        start, end, offset_b, plan = _range_window(shot, options, obj_a, obj_b, scene, notes)
         for note in notes:
             _warn(f"{where}{note}")
-        request = request.replace(start=start, end=end)
+        request = request.replace(start=start, end=end, offset_b=offset_b)
     work = work_folder(shot)
     engine_needed = shot.motion_a is None
     dialogue = (

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -270,6 +270,7 @@ class AudioRecord(TypedDict):
     end: float  # ... and where the audio it was made from ends
     swap: bool  # the speakers swapped (--swap)
     fingerprint: str  # the files' contents (audio/dialogue.recording_fingerprint), "" when not taken
+    offset_b: NotRequired[float]  # two files: B's started this much before A's (--offset-b); absent: 0
 
 
 def audio_record(motion: Motion) -> AudioRecord | None:
@@ -285,13 +286,86 @@ def audio_record(motion: Motion) -> AudioRecord | None:
     end = source.get("end")
     if isinstance(end, bool) or not isinstance(end, int | float) or not np.isfinite(end):
         end = start + motion.num_frames / motion.fps
-    return {
+    record: AudioRecord = {
         "files": files,
         "start": start,
         "end": float(end),
         "swap": bool(source.get("swap", False)),
         "fingerprint": str(source.get("fingerprint") or ""),
     }
+    offset = recorded_offset_b(source)
+    if offset and len(files) == 2:  # a range reads B's file with the same shift (range_offset_b)
+        record["offset_b"] = offset
+    return record
+
+
+def recorded_offset_b(record: Mapping[str, Any]) -> float:
+    """The shift B's file was read with (``--offset-b``), as a take's record or its source says; 0 when
+    it says none (a take made before takes recorded it was made without one)."""
+    value = record.get("offset_b")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 0.0
+    return float(value)
+
+
+OFFSET_SLACK_S = 1e-4  # a shift read back from a record or a panel field (float32): the same one
+
+
+@dataclass(frozen=True)
+class OffsetWords:
+    """How a caller names the shift a re-generated range is given: ``animate``'s flag (the default)
+    or the panel's field."""
+
+    name: str = "--offset-b"
+    unit: str = ""  # after a value: "" for a flag's number, " s" for a field in seconds
+    given: str = "{name} {value}{unit} is given"
+    fix: str = "give {name} {value}{unit}, or leave {name} out"
+    own: str = ""  # after ``fix`` when the take has a shift of its own
+
+
+def range_offset_b(
+    record: Mapping[str, Any], given: float | None, lead: str, words: OffsetWords = OffsetWords()
+) -> float | None:
+    """The shift a re-generated range reads B's file with: the take's (``record``: its
+    :class:`AudioRecord`), None when it has none. ``given`` (None: not given; the panel's 0 reads so)
+    that is not the take's is refused in one line starting with ``lead`` (``<need>: the take was made
+    from ...``): the range would hear B's voice at other seconds than the take did."""
+    made = recorded_offset_b(record)
+    if given is not None and abs(float(given) - made) > OFFSET_SLACK_S:
+        what = {"name": words.name, "unit": words.unit}
+        take, asked = (_seconds(x) for x in (made, float(given)))
+        raise DualTalkError(
+            f"{lead} with {words.name} {take}{words.unit}, but {words.given.format(value=asked, **what)}; "
+            + words.fix.format(value=take, **what)
+            + (words.own if made else "")
+        )
+    return made or None
+
+
+def check_range_reaches(
+    paths: Sequence[str | None], start: float, end: float, offset_b: float | None, need: str
+) -> None:
+    """Refuse, naming the range (``need``), a recording that does not reach the window ``start..end``
+    (seconds of the take, A's file's time) a re-generated range hears (``loader.check_window``). With
+    a shift, B's file is read at its own seconds, ``offset_b`` later, and only where it covers the
+    window: before B's file starts or after it ends B is silent in the take, as it was."""
+    from ...inference.audio.loader import audio_info, check_window
+
+    off = float(offset_b or 0.0)
+    path_b = paths[1] if len(paths) > 1 else None
+    if not off or not path_b:
+        check_window(paths, start, end, need)
+        return
+    check_window(paths[:1], start, end, need)
+    lo, hi = max(0.0, start + off), min(end + off, audio_info(path_b).duration)
+    if lo < hi:
+        check_window([path_b], lo, hi, need)
+
+
+def _seconds(x: float) -> str:
+    """Seconds as typed: 2, -1.5, 2.013 (no trailing zeros)."""
+    text = f"{x:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 class TakeMeta(TypedDict):

@@ -259,12 +259,14 @@ def _offset_warning(found: Any, given: float, name_a: str, name_b: str) -> str:
         f"other's mic lines up only at that shift (correlation {abs(found.r):.2f}); if the recorders were "
         "started apart, "
     )
+    from ..core.request import BY_NAME
+
+    value = _seconds(total, 2)
+    panel = f"panel: {BY_NAME['offset_b'].title} {value} s"  # the add-on's field, under Audio B
     if given:
-        return (
-            line
-            + f"give --offset-b {_seconds(total, 2)} instead (--offset-b {_seconds(given)} s already applied)"
-        )
-    return line + f"give --offset-b {_seconds(total, 2)}"
+        applied = f"--offset-b {_seconds(given)} s already applied"
+        return line + f"give --offset-b {value} instead ({panel}; {applied})"
+    return line + f"give --offset-b {value} ({panel})"
 
 
 SHARED_HINT_SHARE = 0.5  # more of the speech than this shared: perhaps the whole recording is one mix

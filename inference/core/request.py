@@ -161,11 +161,13 @@ OPTIONS: tuple[Option, ...] = (
         "offset_b",
         AUDIO,
         "float",
-        "with --audio-b: B's file starts SEC seconds before A's (its recorder was started earlier; "
+        "with --audio-b: B's file starts this many seconds before A's (its recorder was started earlier; "
         "negative: later); B is shifted by that much. A warning gives the value when the files' bleed shows it",
         metavar="SEC",
         low=-3600.0,
         high=3600.0,
+        title="B Starts Earlier By",  # under Audio B, in the two-files form only (panels/main_panel.py)
+        panel=True,
     ),
     Option(
         "transcript",
