@@ -130,4 +130,7 @@ def test_the_network_does_not_hear_the_music_either(tmp_path, rng, monkeypatch):
     assert np.abs(np.asarray(d.a)[inside]).max() > 0.05  # the take's sound keeps the music
     jaw = motion_a.values[:, motion_a.channels.index("jawOpen")]
     listening = ~d.active_a
-    assert jaw[: int(INTRO * 25) - 3].mean() <= jaw[int(INTRO * 25) :][listening[int(INTRO * 25) :]].mean() + 0.02
+    assert (
+        jaw[: int(INTRO * 25) - 3].mean()
+        <= jaw[int(INTRO * 25) :][listening[int(INTRO * 25) :]].mean() + 0.02
+    )
