@@ -10,10 +10,11 @@ Two changes, both measured in ``bench fbx`` and checked by re-reading the file:
 
 * **Bake only animated bones.** The exporter's ``fbx_animations_do`` accepts the set of objects
   to sample (its NLA/all-actions paths use it); for the scene bake we pass the objects and only
-  the bones that have curves or drivers (any action the armature plays: active action and NLA
-  strips). Bones without animation keep their local transform on every frame, which the file
-  already holds (its rest/bind data and ``Lcl`` properties). Armatures with bone constraints,
-  or whose own transform is animated, are sampled whole, as before.
+  the bones that can move: curves or drivers (any action the armature plays: active action and
+  NLA strips), or a constraint reading something that moves (:func:`animated_bones`). Other bones,
+  constrained or not, keep their evaluated local transform on every frame, which the file already
+  holds (its rest/bind data and ``Lcl`` properties). Armatures whose own transform can move are
+  sampled whole, as before.
 * **Skip the skinned meshes while sampling.** A skinned mesh's transform is never baked, but
   evaluating it on each frame dominates what is left (14k vertices, 53 shape keys; meshes under
   SKIP_MESH_MIN_VERTICES are left alone, they cost less than skipping them). During the
@@ -37,6 +38,7 @@ import bpy
 from ...inference.core.errors import DualTalkError
 
 BONE_PATH = re.compile(r'^pose\.bones\["((?:[^"\\]|\\.)*)"\]')
+DATA_BONE_PATH = re.compile(r'^bones\["((?:[^"\\]|\\.)*)"\]')  # on the armature data
 PROBE_NAME = "DualTalk FBX shape-key probe"
 # Below this, re-deforming a mesh per frame costs less than the probe driver and the depsgraph
 # rebuild that hiding it brings (bench fbx: 8-vertex test meshes 2.24 s -> 2.56 s when hidden;
@@ -79,14 +81,217 @@ def animated_paths(idblock: Any) -> list[str]:
     return paths + [fc.data_path for fc in ad.drivers]
 
 
+# Constraint types whose result is a function of the owner's own pose (and its parent's) and of
+# their targets' transforms, read on the same frame: nothing from the clock, a clip, a cache, an
+# action or geometry, and nothing kept from one frame to the next. Any other type counts as moving.
+PURE_CONSTRAINTS = frozenset(
+    {
+        "COPY_LOCATION",
+        "COPY_ROTATION",
+        "COPY_SCALE",
+        "COPY_TRANSFORMS",
+        "LIMIT_DISTANCE",
+        "LIMIT_LOCATION",
+        "LIMIT_ROTATION",
+        "LIMIT_SCALE",
+        "MAINTAIN_VOLUME",
+        "TRANSFORM",
+        "DAMPED_TRACK",
+        "LOCKED_TRACK",
+        "TRACK_TO",
+        "STRETCH_TO",
+        "CHILD_OF",
+        "FLOOR",
+        "PIVOT",
+        "ARMATURE",
+        "IK",
+    }
+)
+OWN_TARGETS = {"LIMIT_LOCATION", "LIMIT_ROTATION", "LIMIT_SCALE", "MAINTAIN_VOLUME", "PIVOT", "ARMATURE"}
+NEEDS_TARGET = PURE_CONSTRAINTS - OWN_TARGETS  # without one they read as not provably still
+CHAIN_CONSTRAINTS = ("IK", "SPLINE_IK")  # they move the bones up their chain, not only their owner
+
+Node = tuple[str, int, str]  # ("O", object, "") world transform; ("L"|"W", armature, bone) local|world
+
+
+def _active(con: Any) -> bool:
+    """Whether a constraint acts (switching it on or off by a curve or driver makes its bone keyed)."""
+    return bool(getattr(con, "enabled", not getattr(con, "mute", False))) and con.influence > 0.0
+
+
+class _Movement:
+    """What can move during the take, on the armatures given and everything their constraints read.
+
+    A graph of transforms (an object's world transform; each bone's local transform, the one the
+    FBX holds, and its world transform) and what each is computed from. Seeds are what surely
+    changes: curves, drivers, and whatever this cannot prove still (a constraint type that reads
+    time, a cache or geometry, a target that cannot be found, an unusual parenting). Moving
+    spreads from the seeds to everything computed from them.
+    """
+
+    def __init__(self, arms: Iterable[Any]) -> None:
+        self.inputs: dict[Node, set[Node]] = {}
+        self.seeds: set[Node] = set()
+        self.done: set[int] = set()
+        self.todo: list[Any] = []
+        for arm in arms:
+            self._add(arm)
+        while self.todo:
+            obj = self.todo.pop()
+            self._object(obj)
+            if obj.type == "ARMATURE" and obj.pose is not None:
+                self._armature(obj)
+        self.moving = self._spread()
+
+    def _add(self, obj: Any) -> int:
+        key = int(obj.as_pointer())
+        if key not in self.done:
+            self.done.add(key)
+            self.todo.append(obj)
+        return key
+
+    def _dep(self, node: Node, *inputs: Node) -> None:
+        self.inputs.setdefault(node, set()).update(inputs)
+
+    def _spread(self) -> set[Node]:
+        users: dict[Node, list[Node]] = {}
+        for node, inputs in self.inputs.items():
+            for i in inputs:
+                users.setdefault(i, []).append(node)
+        moving, stack = set(self.seeds), list(self.seeds)
+        while stack:
+            for user in users.get(stack.pop(), ()):
+                if user not in moving:
+                    moving.add(user)
+                    stack.append(user)
+        return moving
+
+    def _object(self, obj: Any) -> None:
+        node: Node = ("O", int(obj.as_pointer()), "")
+        paths = animated_paths(obj)
+        if obj.type == "ARMATURE":
+            paths = [p for p in paths if not p.startswith("pose.")]  # bones: see _armature
+        if paths or getattr(obj, "rigid_body", None) is not None:
+            self.seeds.add(node)
+        parent = obj.parent
+        if parent is not None:
+            key = self._add(parent)
+            if obj.parent_type in ("OBJECT", "ARMATURE"):
+                self._dep(node, ("O", key, ""))
+            elif obj.parent_type == "BONE" and obj.parent_bone in getattr(parent.data, "bones", ()):
+                self._dep(node, ("W", key, obj.parent_bone))
+            else:  # vertex, curve, lattice parents follow geometry
+                self.seeds.add(node)
+        for con in obj.constraints:
+            if _active(con):
+                self._constraint(con, [node])
+
+    def _armature(self, arm: Any) -> None:
+        key = int(arm.as_pointer())
+        for path in animated_paths(arm):
+            if m := BONE_PATH.match(path):
+                self.seeds.add(("L", key, _unescape(m.group(1))))
+        for path in animated_paths(arm.data):
+            if m := DATA_BONE_PATH.match(path):
+                self.seeds.add(("L", key, _unescape(m.group(1))))
+            else:  # the rest position, the pose switch...: the rig as a whole
+                self.seeds.add(("O", key, ""))
+        ik_simulated = getattr(arm.pose, "ik_solver", "LEGACY") != "LEGACY"
+        for pb in arm.pose.bones:
+            name, bone = pb.name, pb.bone
+            local: Node = ("L", key, name)
+            parent: Node = ("W", key, bone.parent.name) if bone.parent else ("O", key, "")
+            self._dep(("W", key, name), local, parent)
+            # a chain constraint switched on later by a curve moves its whole chain: never skipped
+            active = [c for c in pb.constraints if _active(c) or c.type in CHAIN_CONSTRAINTS]
+            if bone.parent and (active or not bone.use_inherit_rotation or bone.inherit_scale != "FULL"):
+                self._dep(local, parent)  # its pose relative to its parent follows the parent
+            for con in active:
+                if con.type not in CHAIN_CONSTRAINTS:
+                    self._constraint(con, [local], arm)
+                    continue
+                chain = [pb]
+                while chain[-1].parent is not None and (con.chain_count == 0 or len(chain) < con.chain_count):
+                    chain.append(chain[-1].parent)
+                owners: list[Node] = [("L", key, c.name) for c in chain]
+                root = chain[-1].bone.parent
+                for owner in owners:  # each chain bone is solved from the whole chain's pose
+                    self._dep(owner, *owners, ("W", key, root.name) if root else ("O", key, ""))
+                if ik_simulated:
+                    self.seeds.update(owners)
+                self._constraint(con, owners, arm)
+
+    def _constraint(self, con: Any, owners: list[Node], arm: Any = None) -> None:
+        if con.type not in PURE_CONSTRAINTS:
+            self.seeds.update(owners)
+            return
+        wanted: list[tuple[Any, str]] = []
+        if con.type == "ARMATURE":
+            wanted += [(t.target, t.subtarget) for t in con.targets]
+        elif hasattr(con, "target"):
+            if con.target is not None or con.type in NEEDS_TARGET:
+                wanted.append((con.target, getattr(con, "subtarget", "")))
+            if con.type == "IK" and con.pole_target is not None:
+                wanted.append((con.pole_target, con.pole_subtarget))
+        if "CUSTOM" in (con.owner_space, getattr(con, "target_space", "")):
+            wanted.append((con.space_object, con.space_subtarget))
+        for obj, sub in wanted:
+            nodes = self._target(obj, sub, bool(getattr(con, "use_bbone_shape", False)))
+            if nodes is None:
+                self.seeds.update(owners)
+                return
+            for owner in owners:
+                self._dep(owner, *nodes)
+
+    def _target(self, obj: Any, sub: str, bbone: bool) -> list[Node] | None:
+        """The transforms a constraint reads from a target, None when they cannot be told."""
+        if obj is None:
+            return None
+        key = self._add(obj)
+        if not sub:
+            return [("O", key, "")]
+        if obj.type != "ARMATURE":
+            return None  # a vertex group: the target's deformed geometry
+        bone = obj.data.bones.get(sub)
+        if bone is None:
+            return None
+        nodes: list[Node] = [("W", key, sub)]
+        if bbone:  # the B-Bone curve follows its neighbours and handles
+            near = [bone.parent, *bone.children, bone.bbone_custom_handle_start, bone.bbone_custom_handle_end]
+            nodes += [("W", key, b.name) for b in near if b is not None]
+        return nodes
+
+    def bones(self, arm: Any) -> set[str] | None:
+        """Bones of ``arm`` whose local transform can change, None when the armature object itself
+        moves (the exporter then samples it whole anyway)."""
+        key = int(arm.as_pointer())
+        if ("O", key, "") in self.moving:
+            return None
+        return {b.name for b in arm.pose.bones if ("L", key, b.name) in self.moving}
+
+    def read_by(self, arm: Any, names: Iterable[str]) -> set[str]:
+        """Bones of ``arm`` whose transforms the bones ``names`` are computed from (transitively)."""
+        key = int(arm.as_pointer())
+        seen: set[Node] = {("L", key, n) for n in names}
+        stack = list(seen)
+        while stack:
+            for i in self.inputs.get(stack.pop(), ()):
+                if i not in seen:
+                    seen.add(i)
+                    stack.append(i)
+        return {name for kind, k, name in seen if k == key and kind in "LW"}
+
+
 def animated_bones(arm: Any) -> set[str] | None:
-    """Names of the bones of ``arm`` that move, or None when all must be sampled."""
-    if any(pb.constraints for pb in arm.pose.bones):
-        return None  # IK and friends move bones that have no curves of their own
-    paths = animated_paths(arm)
-    if arm.constraints or any(not p.startswith("pose.") for p in paths):
-        return None  # the armature object itself moves: the exporter then samples it whole anyway
-    return {_unescape(m.group(1)) for p in paths if (m := BONE_PATH.match(p))}
+    """Names of the bones of ``arm`` that move, or None when all must be sampled.
+
+    A bone moves when it has curves or drivers (any action the armature plays: active action and
+    NLA strips), when a constraint on it (or an IK chain through it) reads a transform that moves,
+    its parent's included, or reads anything this cannot prove still (:class:`_Movement`), or when
+    it does not inherit its moving parent's rotation or scale. A still bone, constrained or not,
+    keeps the same evaluated local transform on every frame, which the file already holds.
+    """
+    return _Movement([arm]).bones(arm)
 
 
 def _exporter_module() -> Any | None:
@@ -231,12 +436,14 @@ def bake_only_animated(
 
 
 def _keep_bones(arm: Any) -> set[str]:
-    """Moving bones and every parent up to the root (all bones if the rig must be sampled whole)."""
-    moving = animated_bones(arm)
+    """Moving bones, the bones their constraints read, and every parent up to the root (all bones
+    if the rig must be sampled whole)."""
+    movement = _Movement([arm])
+    moving = movement.bones(arm)
     if moving is None:
         return {b.name for b in arm.data.bones}
     keep: set[str] = set()
-    for name in moving:
+    for name in movement.read_by(arm, moving) | moving:
         bone = arm.data.bones.get(name)
         while bone is not None and bone.name not in keep:
             keep.add(bone.name)

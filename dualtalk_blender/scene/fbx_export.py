@@ -13,7 +13,8 @@ Settings that matter (and why):
   the scene does not re-deform ~14k-vertex meshes on every baked frame (3.5x faster on the
   demo characters, same file content). Both are restored afterwards.
 
-* only what moves is sampled (:mod:`.fbx_bake`): bones with curves or drivers, shape keys
+* only what moves is sampled (:mod:`.fbx_bake`): bones with curves or drivers or constraints
+  reading something that moves, shape keys
   evaluated without re-deforming the skinned meshes; 6x faster on the demo characters, and the
   file re-reads equal to the stock bake's (``bench fbx`` measures each idea side by side);
 * ``scope="face"`` writes only the face meshes, the meshes that follow them (lashes, teeth: their
