@@ -125,6 +125,31 @@ class DUALTALK_OT_delete_saved_takes(bpy.types.Operator):
         return {"FINISHED"}
 
 
+class CursorProgress:
+    """An export that blocks Blender (FBX: half a minute on a production pair) shows how far it is
+    in the mouse cursor, the one thing Blender redraws while an operator runs (percent done)."""
+
+    def __init__(self, window_manager) -> None:
+        self.wm = window_manager
+        self.last = -1
+
+    def __enter__(self) -> CursorProgress:
+        self.wm.progress_begin(0, 100)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wm.progress_end()
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        percent = int(max(0.0, min(1.0, fraction)) * 100)
+        if percent != self.last:
+            self.last = percent
+            self.wm.progress_update(percent)
+
+    def check_cancel(self) -> None:
+        """Blocking: nothing can press Cancel meanwhile."""
+
+
 class DUALTALK_OT_export_fbx(bpy.types.Operator):
     """Export both characters with their animation and shape keys to FBX"""
 
@@ -141,7 +166,10 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
     def execute(self, context):
         s = context.scene.dualtalk
         try:
-            path = ui_run.export_fbx(s, self.filepath or s.fbx_path, scene=context.scene)
+            with CursorProgress(context.window_manager) as progress:
+                path = ui_run.export_fbx(
+                    s, self.filepath or s.fbx_path, scene=context.scene, progress=progress
+                )
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")
         except Exception as exc:  # a bug or the exporter failing: one line, the traceback to the console

@@ -1068,7 +1068,8 @@ def _warning_tail(warnings: list[str]) -> str:
     return f" (warning: {warnings[0]}{more})"
 
 
-def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
+def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Path:
+    """The panel's FBX export; ``progress`` hears the exporter's frames (stage ``fbx``)."""
     from ..scene.fbx_export import export_fbx as _export
 
     a, b = check_characters(s)
@@ -1080,7 +1081,8 @@ def export_fbx(s: Any, path: str, scene: Any = None) -> Path:
     target = abspath(path)
     if not target:
         raise DualTalkError("choose an FBX file to export to")
-    return _export([a, b], target, scene=scene, scope=getattr(s, "fbx_scope", "FULL").lower())
+    scope = getattr(s, "fbx_scope", "FULL").lower()
+    return _export([a, b], target, scene=scene, scope=scope, progress=progress)
 
 
 def fbx_message(s: Any, path: Path) -> str:
