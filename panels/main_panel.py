@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import bpy
 
 from ..dualtalk_blender.addon import panel_options, ui_run
@@ -23,6 +25,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
 
         box = layout.box()
         box.label(text="Characters", icon="OUTLINER_OB_ARMATURE")
+        resolved: dict[str, Any] = {}  # each pick's (mesh, armature), cached between redraws
         for attr in ("char_a", "char_b"):
             box.prop(s, attr)
             obj = getattr(s, attr)
@@ -32,7 +35,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             elif obj is not None:
                 # a map file overrides the preset ("custom" to the rig summary)
                 preset = "custom" if s.map else s.preset
-                summary = ui_run.character_summary(obj, preset, s.map)
+                summary, resolved[attr] = ui_run.picked_character(obj, preset, s.map)
                 for i, line in enumerate(summary_lines(summary)):
                     box.label(text=line, icon="INFO" if i == 0 else "BLANK1")
         box.prop(s, "preset")
@@ -95,13 +98,13 @@ class DUALTALK_PT_main(bpy.types.Panel):
             row.operator("dualtalk.regenerate_range", icon="PREVIEW_RANGE")
             layout.operator("dualtalk.apply_take", text="Apply Saved Take...", icon="FILE_FOLDER")
             row = layout.row()
-            row.enabled = can_remove_take(s)
+            row.enabled = can_remove_take(s, resolved)
             row.operator("dualtalk.remove_take", icon="TRASH")
         if status.last:  # the whole line, broken between words (the info report has it too)
             col = layout.column(align=True)
             for line in summary_lines(status.last):
                 col.label(text=line)
-        draw_layers(layout, s, context.scene)
+        draw_layers(layout, s, context.scene, resolved)
         box = layout.box()
         box.prop(s, "fbx_path")
         box.prop(s, "fbx_scope", expand=True)
@@ -120,29 +123,49 @@ def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
-def can_remove_take(s) -> bool:
-    """Remove Take is enabled: a chosen character carries a take and no generation is running."""
-    from ..dualtalk_blender.scene import remove_take
+def picked_idblocks(s, attr: str, resolved: dict[str, Any] | None = None) -> list[Any]:
+    """The datablocks the layers of the character picked in ``attr`` live on
+    (``layers.character_idblocks``), from its (mesh, armature) in ``resolved`` (this draw's) or in the
+    panel's cache (``ui_run.character_parts``): a redraw does not look the rig up again. [] for none."""
+    from ..dualtalk_blender.scene import layers
+
+    obj = getattr(s, attr)
+    if obj is None:
+        return []
+    parts = resolved[attr] if resolved is not None and attr in resolved else ui_run.character_parts(obj)
+    return [] if parts is None else layers.character_idblocks(obj, parts)
+
+
+def can_remove_take(s, resolved: dict[str, Any] | None = None) -> bool:
+    """Remove Take is enabled: a chosen character carries a take (``remove_take.carries_take``) and no
+    generation is running. ``resolved``: see :func:`picked_idblocks`."""
+    from ..dualtalk_blender.scene import layers, remove_take
 
     if ui_run.ACTIVE is not None and ui_run.ACTIVE.running:
         return False
     try:
-        return any(obj is not None and remove_take.carries_take(obj) for obj in (s.char_a, s.char_b))
+        return any(
+            remove_take.our_tracks(b) or layers.legacy_take(b) is not None
+            for attr in ("char_a", "char_b")
+            for b in picked_idblocks(s, attr, resolved)
+        )
     except Exception:  # a half-set-up character: nothing to remove
         return False
 
 
-def draw_layers(layout, s, scene=None) -> None:
+def draw_layers(layout, s, scene=None, resolved: dict[str, Any] | None = None) -> None:
     """Each character's layers with their influence (right-click the slider to key it); a character
-    no longer in ``scene`` (deleted with X) is skipped."""
+    no longer in ``scene`` (deleted with X) is skipped. ``resolved``: see :func:`picked_idblocks`."""
     from ..dualtalk_blender.scene import layers
 
     rows = []
-    for obj in (s.char_a, s.char_b):
-        if obj is None or (scene is not None and not ui_run.in_scene(obj, scene)):
+    for attr in ("char_a", "char_b"):
+        obj = getattr(s, attr)
+        drawn = resolved is not None and attr in resolved  # under its picker this draw: in the scene
+        if obj is None or (scene is not None and not drawn and not ui_run.in_scene(obj, scene)):
             continue
         try:
-            infos = layers.character_layers(layers.character_idblocks(obj))
+            infos = layers.character_layers(picked_idblocks(s, attr, resolved))
         except Exception:  # a half-set-up character: nothing to list
             infos = []
         if infos:

@@ -33,6 +33,9 @@ PYTHON_CHECK: str = ""
 TIMER_STEP = 0.1
 # The panel's one-line rig summaries, keyed by a fingerprint of the rig (see ui_run.character_summary).
 RIG_SUMMARIES: dict[tuple, str] = {}
+# Each picked character's (mesh, armature) for the panel's redraws, and what to check it by
+# (see ui_run.character_parts): looked up once, not on every redraw.
+RIG_PARTS: dict[tuple, tuple[Any, tuple]] = {}
 
 
 def set_status(

@@ -155,6 +155,77 @@ def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> s
     return text
 
 
+def picked_character(obj: Any, preset: str = "auto", custom_map: str = "") -> tuple[str, Any]:
+    """What the panel draws for a picked character on every redraw, from one fingerprint of its rig:
+    the summary (:func:`character_summary`) and its (mesh, armature) (:func:`character_parts`)."""
+    try:
+        key = _rig_fingerprint(obj, preset, custom_map)
+    except Exception:  # an object mid-deletion: draw without the cache
+        key = None
+    parts = character_parts(obj, key)  # first: it drops a summary made before a change it sees
+    summary = state.RIG_SUMMARIES.get(key) if key is not None else None
+    return (summary if summary is not None else character_summary(obj, preset, custom_map)), parts
+
+
+def character_parts(obj: Any, fingerprint: tuple[Any, ...] | None = None) -> tuple[Any, Any] | None:
+    """``find_mesh_and_armature(obj)`` for the panel's redraws (None where it refuses), looked up again
+    only when the rig changed: cached by its :func:`_rig_fingerprint` (``fingerprint``, when the caller
+    has it), for an armature also by the number of objects in the file, and checked against what the
+    fingerprint leaves out: each candidate face's name and vertex count, and whether a face the rig
+    deforms by an Armature modifier alone (not its child) still is, in one of its scenes. A change
+    only these checks see also drops the rig's cached summaries (read from the same lookup)."""
+    from ..scene.characters import find_mesh_and_armature, rig_meshes
+
+    if obj is None:
+        return None
+    try:
+        fp = fingerprint if fingerprint is not None else _rig_fingerprint(obj)
+        key = (fp[3:], len(bpy.data.objects) if obj.type == "ARMATURE" else 0)
+        hit = state.RIG_PARTS.get(key)
+        if hit is not None:
+            if _parts_checks(obj, hit[1]) == hit[1]:
+                return hit[0]
+            for stale in [k for k in state.RIG_SUMMARIES if k[3:] == key[0]]:
+                del state.RIG_SUMMARIES[stale]
+    except Exception:  # an object mid-deletion: look it up without the cache
+        key = None
+    try:
+        parts = find_mesh_and_armature(obj)
+        checks = ()
+        if obj.type == "ARMATURE":
+            own = {o.session_uid for o in obj.children_recursive}
+            checks = _parts_checks(obj, tuple((m.name, m.session_uid not in own) for m in rig_meshes(obj)))
+    except Exception:  # a half-set-up character: nothing to list or remove
+        parts, checks = None, ()
+    if key is not None:
+        if len(state.RIG_PARTS) > 64:
+            state.RIG_PARTS.clear()
+        state.RIG_PARTS[key] = (parts, checks)
+    return parts
+
+
+def _parts_checks(arm: Any, checks: tuple) -> tuple:
+    """For each candidate face of ``arm`` in ``checks`` ((name, deformed by a modifier alone), ...):
+    the object of that name now (by name: a face kept from an earlier redraw may be gone after an undo)
+    by session id and address, its vertex count, and for one deformed by a modifier alone whether it
+    still is by ``arm``, in a scene of ``arm``'s."""
+    out = []
+    scenes = None
+    for name, outside, *_ in checks:
+        mesh = bpy.data.objects.get(name)
+        if mesh is None or mesh.type != "MESH":
+            out.append((name, outside, None))
+            continue
+        now = (mesh.session_uid, mesh.as_pointer(), len(mesh.data.vertices))
+        if outside:
+            if scenes is None:
+                scenes = {s.session_uid for s in arm.users_scene}
+            hangs = any(m.type == "ARMATURE" and getattr(m, "object", None) == arm for m in mesh.modifiers)
+            now += (hangs and bool(scenes & {s.session_uid for s in mesh.users_scene}),)
+        out.append((name, outside, now))
+    return tuple(out)
+
+
 def _inspect_summary(obj: Any, preset: str, custom_map: str) -> str:
     """What the rig offers; first, for a character linked from a library, Generate's refusal (in its
     words, the library by file name): what to make local before it can be animated."""

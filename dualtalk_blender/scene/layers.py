@@ -983,9 +983,10 @@ def set_influence(idblocks: Iterable[Any], layer: str, value: float, frame: floa
     return count
 
 
-def character_idblocks(obj: Any) -> list[Any]:
-    """The datablocks our layers may live on for a character: shape keys, armature, mesh object."""
-    mesh, arm = find_mesh_and_armature(obj)
+def character_idblocks(obj: Any, resolved: tuple[Any, Any | None] | None = None) -> list[Any]:
+    """The datablocks our layers may live on for a character: shape keys, armature, mesh object.
+    ``resolved``: ``obj``'s (mesh, armature) when already found (the panel keeps them between redraws)."""
+    mesh, arm = resolved if resolved is not None else find_mesh_and_armature(obj)
     return [b for b in (mesh.data.shape_keys, arm, mesh) if b is not None]
 
 
