@@ -413,9 +413,17 @@ def _relative(chosen: list[str]) -> tuple[bool, ...]:
 
 
 def place_sound_strips(
-    scene: Any, sound: TakeSound, start_time: float, start_frame: int, frames: int | None = None
+    scene: Any,
+    sound: TakeSound,
+    start_time: float,
+    start_frame: int,
+    frames: int | None = None,
+    pair: tuple[str, str] | None = None,
 ) -> list[str]:
     """Put the take's recording in the sequencer aligned with the animation; [] where unsupported.
+
+    ``pair``: the two characters' names; the strips replace only that pair's earlier ones (and any
+    that name no pair), so another conversation in the scene keeps its sound (:mod:`..scene.sound`).
 
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
     inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
@@ -429,7 +437,7 @@ def place_sound_strips(
         import aud  # noqa: F401  (Blender builds without audio have no aud module)
     except ImportError:
         return []
-    remove_our_strips(scene)
+    remove_our_strips(scene, pair)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
     end_frame = None if frames is None else int(start_frame) + int(frames)
@@ -445,7 +453,7 @@ def place_sound_strips(
             continue
         try:
             strip = add_dialogue_strip(
-                scene, path, role, first, skip_frames=max(0, into), end_frame=end_frame
+                scene, path, role, first, skip_frames=max(0, into), end_frame=end_frame, pair=pair
             )
         except (RuntimeError, TypeError):
             continue
@@ -455,11 +463,18 @@ def place_sound_strips(
 
 
 def preflight(
-    s: Any, options: Any, *, scene: Any = None, audio: dict[str, Any] | None = None
+    s: Any,
+    options: Any,
+    *,
+    scene: Any = None,
+    audio: dict[str, Any] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[tuple[Any, tuple[Any, ...]]]:
     """Check before any inference that applying will work: options, map files, both rigs, and,
     given the worker job's ``audio`` and the ``scene``, that the take fits Blender's frames
-    (:func:`check_take_fits`).
+    (:func:`check_take_fits`). ``warnings`` (given a ``scene``) receives what to say before the run:
+    a character that is also in another scene, where this take replaces the one it plays
+    (:func:`..scene.remove_take.shared_scene_warnings`).
 
     Applying happens only after the worker succeeded; finding a bad map file or an
     unusable rig then would waste the run and could leave one character keyed. Returns each
@@ -484,6 +499,10 @@ def preflight(
         refuse_unusable(report, parsed)
     if scene is not None and audio is not None:
         check_take_fits(scene, audio, parsed)
+    if scene is not None and warnings is not None:
+        from ..scene.remove_take import shared_scene_warnings
+
+        warnings += shared_scene_warnings((a, b), scene)
     return inspected
 
 
@@ -628,8 +647,11 @@ class GenerationRun:
             self.sound = TakeSound.of_job(self.job["audio"], bool(settings.sound_strip), settings)
             if frame_range is not None:
                 self._plan_range(*frame_range)
-            self.inspected = preflight(settings, self.apply_opts, scene=scene, audio=self.job["audio"])
-            self.warnings_at_start = scene_warnings(scene)
+            at_start: list[str] = []  # a character in another scene: said now, and after the run
+            self.inspected = preflight(
+                settings, self.apply_opts, scene=scene, audio=self.job["audio"], warnings=at_start
+            )
+            self.warnings_at_start = scene_warnings(scene) + at_start
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             self.python = python or self._python()
@@ -1044,10 +1066,16 @@ def key_take(
     with the markers and sound strips; returns the status line. ``inspected``: the preflight's
     reports, reused for each rig unchanged since. ``sound``: the recording the take was made from
     (default: the panel's, for a take that does not say). ``notes``: warnings found before the run;
-    the line shows the first warning of those, the take's audio (``source["warnings"]``: a silent
-    speaker, the diarizer's weaker method) and the keying's, and how many more there are."""
+    the line shows the first warning of those, a character's other scene (where this take replaces
+    the one it plays), the take's audio (``source["warnings"]``: a silent speaker, the diarizer's
+    weaker method) and the keying's, and how many more there are.
+
+    The markers and sound strips replace only this pair's earlier ones: another conversation in the
+    scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`)."""
     from ...inference.core.motion import load_motion
     from ..scene.apply import apply_dialogue, owned_markers
+    from ..scene.characters import find_mesh_and_armature
+    from ..scene.remove_take import shared_scene_warnings
 
     motion_a = load_motion(result["a"])
     motion_b = load_motion(result["b"])
@@ -1055,12 +1083,15 @@ def key_take(
     a, b = check_characters(settings)
     fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
     range_before = (int(scene.frame_start), int(scene.frame_end))
-    earlier_markers = bool(owned_markers(scene)) and not options.markers and frame_range is None
+    pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)
+    earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
+    shared = [w for w in shared_scene_warnings((a, b), scene) if w not in (notes or [])]
     rep_a, rep_b, n_markers = apply_dialogue(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
+    pair = (rep_a.character, rep_b.character)
     strips: list[str] = []
-    warnings = [*(notes or []), *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
+    warnings = [*(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
         shift = frame_range[0] - options.replace_range[0]  # strips moved in the NLA
@@ -1072,7 +1103,7 @@ def key_take(
     removed = 0
     sound = sound or TakeSound.of_panel(settings)
     if not sound.place:  # an earlier take's strip would play another recording under this one
-        removed = remove_our_strips(scene)
+        removed = remove_our_strips(scene, pair)
     else:
         start = options.start_frame
         start = int(scene.frame_start if start is None else start)
@@ -1082,6 +1113,7 @@ def key_take(
             float(result.get("start_time", 0.0)),
             start,
             frames=max(rep_a.frames, rep_b.frames),
+            pair=pair,
         )
     parts = [
         f"{engine} engine",
@@ -1091,7 +1123,7 @@ def key_take(
         *(["removed the earlier take's sound strip"] if removed else []),
         *(
             ["removed the earlier take's turn markers"]
-            if earlier_markers and not owned_markers(scene)
+            if earlier_markers and not owned_markers(scene, pair)
             else []
         ),
         *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end))),

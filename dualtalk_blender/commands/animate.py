@@ -437,11 +437,12 @@ def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
         yield scratch
 
 
-def add_dialogue_sound(scene: Any, wav: Path, frame: int) -> Any:
-    """Put the dialogue on the timeline (replacing our earlier strips) for playback and renders;
+def add_dialogue_sound(scene: Any, wav: Path, frame: int, pair: tuple[str, str] | None = None) -> Any:
+    """Put the dialogue on the timeline (replacing our earlier strips: with ``pair``, the two
+    characters' names, only that pair's, another conversation's stay) for playback and renders;
     returns the strip."""
-    remove_our_strips(scene)
-    return add_dialogue_strip(scene, wav, "dialogue", frame)
+    remove_our_strips(scene, pair)
+    return add_dialogue_strip(scene, wav, "dialogue", frame, pair=pair)
 
 
 def write_mix(dialogue: Any, path: Path) -> Path:
@@ -646,6 +647,7 @@ def _run_locked(
     from ...inference.core.motion import load_motion
     from ..rig.options import link
     from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span
+    from ..scene.remove_take import other_takes, shared_scene_warnings
 
     lips = ""  # what a transcript drew, for the result line
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
@@ -665,8 +667,13 @@ def _run_locked(
         )
     if shot.fbx is not None:
         _check_exportable((obj_a, obj_b), shot.fbx_scope)
-    # the shot's own options, as animate keys them: the scene range fits the take, no undo steps
-    request, options = link(shot.request(), shot.options.replace(frame_range="fit", undo_push=False))
+    for line in shared_scene_warnings((obj_a, obj_b), scene):  # one object, one animation: said up front
+        _warn(f"{where}{line}")
+    # the shot's own options, as animate keys them: the scene range fits the take, no undo steps; a
+    # file that holds another conversation's take keeps it in the range: extended, not fitted
+    others = other_takes(scene, (obj_a, obj_b)) if shot.frame_range is None else []
+    fit = "extend" if others else "fit"
+    request, options = link(shot.request(), shot.options.replace(frame_range=fit, undo_push=False))
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files;
     # the reports are reused for the keying (each character is inspected once per shot).
     options.validate()
@@ -724,6 +731,7 @@ def _run_locked(
             obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports, progress=progress
         )
         progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
+        frames = f"{scene.frame_start}-{scene.frame_end}"  # the scene range the take left
         for warning in rep_a.warnings + rep_b.warnings:
             _warn(f"{where}{warning}")
         written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
@@ -734,10 +742,12 @@ def _run_locked(
             strip = None
             if mix:
                 write_mix(dialogue, staged[wav])
-                strip = add_dialogue_sound(scene, staged[wav], rep_a.first_frame)
+                strip = add_dialogue_sound(
+                    scene, staged[wav], rep_a.first_frame, (rep_a.character, rep_b.character)
+                )
                 strip.sound.name = wav.name
             elif shot.frame_range is None:  # a new take with no sound of its own: the earlier take's goes
-                removed = remove_our_strips(scene)
+                removed = remove_our_strips(scene, (rep_a.character, rep_b.character))
             scene.frame_set(scene.frame_start)
             progress.update("save", 0.0, shot.out.name)
             # the .blend plays the work folder's mix, stored "//"-relative when it lies in the .blend's
@@ -783,11 +793,22 @@ def _run_locked(
         if removed
         else ""
     )
+    kept = (  # another conversation's take stays in the range, and the line says so
+        f"; scene range {frames} (extended to this take, not fitted to it: the file holds another take, "
+        f"of {_names(others)})"
+        if others
+        else ""
+    )
     return (
         f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}, "
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}{kept}, "
         f"{took:.1f} s"
     )
+
+
+def _names(names: list[str]) -> str:
+    """'Ann', 'Ann and Bob', 'Ann, Bob and Cat'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _one_line(line: str) -> str:

@@ -41,7 +41,7 @@ from . import companions, compat, gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character, linked_refusal
 
 MARKER_PREFIX = "DT "
-MARKERS_PROP = "dualtalk_markers"  # scene custom property: the markers DualTalk made (JSON list)
+MARKERS_PROP = "dualtalk_markers"  # scene custom property: the turn markers DualTalk made, per pair (JSON)
 
 
 def check_frame_span(scene: Any, motion: Motion, start_frame: int | None) -> tuple[int, int]:
@@ -444,10 +444,15 @@ def add_turn_markers(
     *,
     names: tuple[str, str] = ("A", "B"),
     min_turn_s: float = MIN_TURN_S,
+    take: dict[str, Any] | None = None,
 ) -> int:
-    """Timeline markers where the conversation's floor changes; replaces earlier DT markers."""
+    """Timeline markers where the conversation's floor changes. Replaces the earlier DT markers of
+    this pair (``names``: a pair sharing a character with it, or of no known pair); another
+    conversation's stay (:func:`marker_records`). ``take``: what the take is (its name, start frame,
+    fps and each character's take id), recorded with them."""
     scene = scene or bpy.context.scene
-    for marker in owned_markers(scene):
+    records = marker_records(scene)
+    for marker in owned_markers(scene, names):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
     changes = turn_changes(motion_a.speaking, motion_b.speaking, motion_a.fps, min_turn_s)
@@ -455,20 +460,88 @@ def add_turn_markers(
     for frame, who in marker_frames(changes, start, scene_fps(scene) / motion_a.fps):
         marker = scene.timeline_markers.new(f"{MARKER_PREFIX}{names[who]} speaks", frame=frame)
         made.append([marker.name, int(marker.frame)])
-    scene[MARKERS_PROP] = json.dumps(made)
+    entry = {"pair": [str(n) for n in names], "markers": made, "take": take}
+    write_marker_records(scene, [*_other_pairs(records, names), entry], records)
     return len(changes)
 
 
-def owned_markers(scene: Any) -> list[Any]:
-    """The turn markers DualTalk made in ``scene``, by the record it keeps on the scene, not by name.
+def marker_records(scene: Any) -> list[dict[str, Any]]:
+    """The scene's record of the turn markers DualTalk made (:data:`MARKERS_PROP`): one entry per
+    pair whose take made them, the latest last: ``pair`` (the characters' names; None when not known),
+    ``markers`` ([name, frame] each) and ``take`` (``take``, ``start_frame``, ``fps`` and ``ids``: each
+    character's take id; None when not known).
 
-    Markers cannot hold custom properties, so the scene keeps a list of (name, frame) of
-    the markers we created; a user's own "DT review" marker is never ours to delete.
-    """
+    Markers cannot hold custom properties, so the scene keeps this record; a user's own "DT review"
+    marker is never ours. The record an older DualTalk kept (one list of [name, frame] for the whole
+    scene, the last take's) reads as one entry, ``older``, of the pair its markers name
+    ("DT Ann speaks"); its strips, which name no pair, are that pair's (:func:`write_marker_records`)."""
     try:
-        made = {(str(n), int(f)) for n, f in json.loads(str(scene.get(MARKERS_PROP, "[]")))}
+        data = json.loads(str(scene.get(MARKERS_PROP, "[]")))
     except (ValueError, TypeError):
         return []
+    if not isinstance(data, list):
+        return []
+    if not all(isinstance(e, dict) for e in data):  # an older DualTalk's
+        try:
+            made: list[list[Any]] = [[str(n), int(f)] for n, f in data]
+        except (ValueError, TypeError):
+            return []
+        spoken = [str(n) for n, _f in made if str(n).startswith(MARKER_PREFIX) and str(n).endswith(" speaks")]
+        names = sorted({n[len(MARKER_PREFIX) : -len(" speaks")] for n in spoken})
+        return [{"pair": names or None, "markers": made, "take": None, "older": True}] if made else []
+    out = []
+    for entry in data:
+        try:
+            made = [[str(n), int(f)] for n, f in entry.get("markers", [])]
+        except (ValueError, TypeError):
+            continue
+        pair, take = entry.get("pair"), entry.get("take")
+        out.append(
+            {
+                "pair": [str(n) for n in pair] if isinstance(pair, list) and pair else None,
+                "markers": made,
+                "take": take if isinstance(take, dict) else None,
+            }
+        )
+    return out
+
+
+def _other_pairs(records: list[dict[str, Any]], names: Any) -> list[dict[str, Any]]:
+    """The entries of conversations that share no character with ``names`` (those of no known pair
+    are the scene's: replaced by any pair's take)."""
+    pair = {str(n) for n in names}
+    return [e for e in records if e["pair"] is not None and not pair & set(e["pair"])]
+
+
+def write_marker_records(scene: Any, records: list[dict[str, Any]], read: list[dict[str, Any]]) -> None:
+    """Keep ``records`` (entries without markers are dropped; none left: the record goes). ``read``: the
+    record as it was read; when an older DualTalk's record naming a pair is rewritten, our strips that
+    name no pair are tagged with it (they were that take's: one set per scene then)."""
+    older = next((e for e in read if e.get("older") and e["pair"] is not None), None)
+    if older is not None and scene.sequence_editor is not None:
+        from . import sound
+
+        for strip in sound.our_strips(scene):
+            if sound.strip_pair(strip) is None:
+                sound.tag_pair(strip, older["pair"])
+    kept = [{k: e[k] for k in ("pair", "markers", "take")} for e in records if e["markers"]]
+    if kept:
+        scene[MARKERS_PROP] = json.dumps(kept)
+    elif MARKERS_PROP in scene.keys():
+        del scene[MARKERS_PROP]
+
+
+def owned_markers(scene: Any, pair: Any = None) -> list[Any]:
+    """The turn markers DualTalk made in ``scene``, by the record it keeps on the scene, not by name
+    (:func:`marker_records`). With ``pair`` (two characters' names): those a take of that pair
+    replaces (of a pair sharing a character with it, or of no known pair)."""
+    names = None if pair is None else {str(n) for n in pair}
+    made = {
+        (n, f)
+        for e in marker_records(scene)
+        if names is None or e["pair"] is None or names & set(e["pair"])
+        for n, f in e["markers"]
+    }
     return [m for m in scene.timeline_markers if (m.name, int(m.frame)) in made]
 
 
@@ -675,23 +748,26 @@ def apply_dialogue(
             scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress
         )
     n_markers = 0
+    names = (rep_a.character, rep_b.character)  # the pair: its earlier markers go, another pair's stay
     if options.markers and options.replace_range is None:  # a range keeps the take's markers
-        n_markers = add_turn_markers(
-            scene, motion_a, motion_b, inner.start_frame, names=(rep_a.character, rep_b.character)
-        )
+        metas = (layers.take_meta(obj_a) or {}, layers.take_meta(obj_b) or {})  # which scene made it
+        ids = {rep_a.character: metas[0].get("take_id"), rep_b.character: metas[1].get("take_id")}
+        take = {"take": inner.take, "start_frame": rep_a.first_frame, "fps": rep_a.fps, "ids": ids}
+        n_markers = add_turn_markers(scene, motion_a, motion_b, inner.start_frame, names=names, take=take)
     elif options.replace_range is None:  # markers off: the earlier take's would mark another take's turns
-        remove_turn_markers(scene)
+        remove_turn_markers(scene, names)
     if options.undo_push:
         compat.undo_push("DualTalk: animate dialogue")
     return rep_a, rep_b, n_markers
 
 
-def remove_turn_markers(scene: Any) -> int:
+def remove_turn_markers(scene: Any, pair: Any = None) -> int:
     """Remove the turn markers DualTalk made in ``scene`` (:func:`owned_markers`; the animator's stay)
-    and its record of them; returns how many went."""
-    mine = owned_markers(scene)
+    and its record of them; returns how many went. With ``pair``: only those a take of that pair
+    replaces; another conversation's stay, with their record."""
+    records = marker_records(scene)
+    mine = owned_markers(scene, pair)
     for marker in mine:
         scene.timeline_markers.remove(marker)
-    if MARKERS_PROP in scene.keys():
-        del scene[MARKERS_PROP]
+    write_marker_records(scene, [] if pair is None else _other_pairs(records, pair), records)
     return len(mine)

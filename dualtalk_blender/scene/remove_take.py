@@ -20,9 +20,11 @@ object; :func:`.layers.character_idblocks`):
   their keys left at the face's restored value;
 - the take's turn markers and DualTalk's sound strips (never the animator's: ``sound.OWNER_PROP``)
   go when no character left in the scene plays that take (same take name, start frame and rate).
-  They are the scene's one set, made by the last Generate: they count as this take's when its
-  markers name one of its characters (without markers: when a strip starts on its first frame), or
-  when no DualTalk take is left in the scene at all.
+  Each pair's take keeps its own (several conversations may share a scene): markers recorded for a
+  pair (:func:`.apply.marker_records`) and strips naming a pair (``sound.PAIR_PROP``) are this take's
+  when the pair holds one of its characters. A strip that names no pair (an older DualTalk's) is the
+  latest recorded pair's (without a record: this take's when it starts on its first frame); and when
+  no DualTalk take is left in the scene at all, every one of ours goes.
 
 A take keyed by an older DualTalk is removed too, with a note in the report (:attr:`RemoveReport.notes`):
 
@@ -35,6 +37,11 @@ A take keyed by an older DualTalk is removed too, with a note in the report (:at
   again, and the properties it keyed return to rest as above (the bones' pose recorded with it);
 - a take keyed over such a one (``replaced_take`` in the record): the values it replaced were that
   older take's, so those properties return to rest too.
+
+A character object linked into several scenes carries one animation (Blender's rule): the take it
+plays is the one its last Generate made, in whichever scene. Removing it in one scene removes it in
+all, and the report's first note says so, naming the scene the take was made in when its record
+there tells (:func:`shared_scene_warnings` says the same before a Generate).
 
 The scene's frame range a take extended goes back to what it was before the first take that extended
 it (recorded then, :func:`.layers.note_scene_range`) together with the markers: once no character left
@@ -56,7 +63,6 @@ Python API::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -525,21 +531,100 @@ def _scene_items(
     if removed & {take_key(m) for m in left}:  # another character still plays the take
         return [], []
     names = set(characters) | {str(m.get("character", "")) for m in metas}
-    spoken = {f"{apply.MARKER_PREFIX}{n} speaks" for n in names}
-    markers = apply.owned_markers(scene)
-    # the markers and strips are one set, the last Generate's: its markers say whose it was
-    theirs = bool(markers) and not any(m.name in spoken for m in markers)
-    if left and theirs:
-        markers = []  # another take's markers
+
+    def ours(pair: Iterable[str] | None) -> bool:
+        return not left or (pair is not None and bool(names & set(pair)))
+
+    records = apply.marker_records(scene)
+    made = {(n, f) for e in records if ours(e["pair"]) for n, f in e["markers"]}
+    markers = [m for m in scene.timeline_markers if (m.name, int(m.frame)) in made]
     strips: list[Any] = []
     se = scene.sequence_editor
-    if se is not None and not (left and theirs):  # another take's recording goes with its markers
-        top = list(se.strips)
-        strips = [s for s in sound.our_strips(scene) if s in top]
+    if se is not None:
+        latest = records[-1]["pair"] if records else None  # a strip naming no pair: the last take's
         starts = {int(m.get("start_frame", 0)) for m in metas}
-        if left and not markers and not any(int(s.frame_final_start) in starts for s in strips):
-            strips = []  # no markers to tell by: a strip elsewhere is another take's recording
+        top = list(se.strips)
+        for strip in sound.our_strips(scene):
+            if strip not in top:
+                continue
+            pair = sound.strip_pair(strip) or latest
+            if ours(pair) or (pair is None and int(strip.frame_final_start) in starts):
+                strips.append(strip)
     return markers, strips
+
+
+def _scenes_of(obj: Any, scene: Any) -> tuple[str, list[Any]]:
+    """The character ``obj``'s mesh name and the other scenes its mesh or rig object is in."""
+    mesh, arm = find_mesh_and_armature(obj)
+    others: dict[int, Any] = {}
+    for o in (mesh, arm):
+        for sc in getattr(o, "users_scene", ()) if o is not None else ():
+            if sc != scene:
+                others[_ptr(sc)] = sc
+    return mesh.name, sorted(others.values(), key=lambda sc: sc.name)
+
+
+def _scene_words(scenes: Sequence[Any]) -> str:
+    return f"scene{'s' if len(scenes) > 1 else ''} {_names([repr(sc.name) for sc in scenes])}"
+
+
+SINGLE_USER = "Object > Relations > Make Single User > Object & Data, with its rig"
+
+
+def shared_scene_warnings(objs: Iterable[Any], scene: Any) -> list[str]:
+    """One line per character of ``objs`` whose object (or rig) is also in another scene: one object
+    carries one animation, so a take keyed on it in ``scene`` replaces the one it plays there (said
+    before a Generate or ``animate``; Blender's rule, but silent otherwise)."""
+    out = []
+    for obj in objs:
+        name, others = _scenes_of(obj, scene)
+        if not others:
+            continue
+        plays = "replaces the take it plays there" if carries_take(obj) else "plays there too"
+        out.append(
+            f"{name!r} is also in {_scene_words(others)}, and one object carries one animation: this take "
+            f"{plays}; to give each scene its own, make it single-user in one of them ({SINGLE_USER})"
+        )
+    return out
+
+
+def other_takes(scene: Any, objs: Iterable[Any]) -> list[str]:
+    """The characters in ``scene`` other than ``objs`` that carry a DualTalk take (another
+    conversation's), by name."""
+    skip = {_ptr(b) for obj in objs for b in layers.character_idblocks(obj)}
+    return sorted({str(m.get("character", "")) for m in _scene_takes(scene, skip)} - {""})
+
+
+def _made_in(scenes: Sequence[Any], name: str, ids: set[str]) -> list[Any]:
+    """The scenes among ``scenes`` whose marker record says it holds the take ``ids`` of ``name``."""
+    out = []
+    for sc in scenes:
+        for entry in apply.marker_records(sc):
+            take = entry.get("take") or {}
+            said = take.get("ids") if isinstance(take, dict) else None
+            if isinstance(said, dict) and str(said.get(name)) in ids:
+                out.append(sc)
+                break
+    return out
+
+
+def _shared_note(obj: Any, scene: Any, metas: list[dict[str, Any]]) -> str | None:
+    """What removing the take of a character that is also in other scenes does there."""
+    name, others = _scenes_of(obj, scene)
+    if not others:
+        return None
+    ids = {str(m["take_id"]) for m in metas if m.get("take_id")}
+    made = _made_in([scene, *others], name, ids)
+    if made and made[0] != scene:
+        return (
+            f"{name!r} plays the take made in scene {made[0].name!r} (one object carries one animation, "
+            f"and it is in {_scene_words([scene, *others])}): that is the take removed, there too; "
+            f"{made[0].name!r} keeps its sound strip and markers"
+        )
+    return (
+        f"{name!r} is also in {_scene_words(others)}, and one object carries one animation: its take goes "
+        "there too"
+    )
 
 
 def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
@@ -573,6 +658,8 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
                 blocks.append(block)
     takes = sorted({str(m.get("take", "take")) for m in metas}) or ["take"]
     markers, strips = _scene_items(scene, metas, characters, chosen)
+    shared = [_shared_note(obj, scene, _metas(layers.character_idblocks(obj))) for obj in chars]
+    notes[:0] = [n for n in shared if n is not None]  # first: the report's line shows the first note
     removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
     removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
     return removal
@@ -642,16 +729,12 @@ def _restore_block(block: _Block) -> None:
 
 
 def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
-    """Drop removed markers from the scene's record of ours (the record goes when it is empty)."""
-    try:
-        made = [(str(n), int(f)) for n, f in json.loads(str(scene.get(apply.MARKERS_PROP, "[]")))]
-    except (ValueError, TypeError):
-        return
-    left = [[n, f] for n, f in made if (n, f) not in removed]
-    if left:
-        scene[apply.MARKERS_PROP] = json.dumps(left)
-    elif apply.MARKERS_PROP in scene.keys():
-        del scene[apply.MARKERS_PROP]
+    """Drop removed markers from the scene's record of ours (a pair's entry goes when it is empty, the
+    record when none is left)."""
+    records = apply.marker_records(scene)
+    gone = set(removed)
+    left = [{**e, "markers": [[n, f] for n, f in e["markers"] if (n, f) not in gone]} for e in records]
+    apply.write_marker_records(scene, left, records)
 
 
 def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = True) -> RemoveReport:

@@ -5,18 +5,27 @@ create it), never because of its name: re-animating replaces our earlier strips 
 leaves every strip of the user's alone, whatever it is called. A new strip goes on
 the lowest channel where it overlaps nothing, so it never plays over (or hides under)
 another strip.
+
+Several conversations may share a scene: each strip also names the pair whose take it plays
+(:data:`PAIR_PROP`, the two characters' mesh names), and a pair's take replaces only the strips of
+a pair that shares a character with it (a character carries one take, so a take that keys Ann
+replaces Ann's earlier take, and its recording with it). A strip of an older DualTalk names no
+pair: it is the scene's, replaced by the next take of any pair (unless the scene's old marker record
+says whose it was: :func:`..apply.marker_records` tags it then).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
 
 OWNER_PROP = "dualtalk"  # strip custom property: which stream this strip carries ("A", "B", "dialogue")
+PAIR_PROP = "dualtalk_pair"  # strip custom property: the pair whose take it plays (JSON list of two names)
 MAX_CHANNEL = 128  # Blender's sequencer has channels 1..128
 
 
@@ -35,9 +44,36 @@ def our_strips(scene: Any) -> list[Any]:
     return [s for s in every if s.get(OWNER_PROP) is not None]
 
 
-def remove_our_strips(scene: Any) -> int:
+def strip_pair(strip: Any) -> frozenset[str] | None:
+    """The characters whose take ``strip`` plays (:data:`PAIR_PROP`); None for a strip that names none
+    (an older DualTalk's)."""
+    try:
+        names = json.loads(str(strip[PAIR_PROP]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not isinstance(names, list) or not names:
+        return None
+    return frozenset(str(n) for n in names)
+
+
+def tag_pair(strip: Any, pair: Iterable[str]) -> None:
+    """Say that ``strip`` plays the take of ``pair``."""
+    strip[PAIR_PROP] = json.dumps(sorted(str(n) for n in pair))
+
+
+def remove_our_strips(scene: Any, pair: Iterable[str] | None = None) -> int:
+    """Remove our strips from ``scene``; returns how many went. Without ``pair``: all of them. With
+    ``pair`` (the characters a take is keyed on): those of a pair sharing a character with it, and
+    those that name no pair (the scene's); another conversation's strips stay."""
     top, _every = _strips(scene)
-    mine = [s for s in our_strips(scene) if s in list(top)]
+    names = None if pair is None else {str(n) for n in pair}
+    mine = []
+    for strip in our_strips(scene):
+        if strip not in list(top):
+            continue
+        owner = strip_pair(strip)
+        if names is None or owner is None or owner & names:
+            mine.append(strip)
     for strip in mine:
         top.remove(strip)
     return len(mine)
@@ -62,17 +98,21 @@ def add_dialogue_strip(
     *,
     skip_frames: int = 0,
     end_frame: int | None = None,
+    pair: Iterable[str] | None = None,
 ) -> Any:
     """One of our sound strips (``role`` "A", "B" or "dialogue") at ``frame_start``, on a free channel.
 
     ``skip_frames`` trims the start of the file (a take that begins inside the recording);
     ``end_frame`` (exclusive) trims its end (a take that ends inside it: the recording must not
-    play on over a frozen face). Call :func:`remove_our_strips` first when replacing a take.
+    play on over a frozen face); ``pair``: the two characters whose take it plays (see the module
+    docstring). Call :func:`remove_our_strips` (with the same ``pair``) first when replacing a take.
     """
     top, every = _strips(scene)
     name = "DualTalk dialogue" if role == "dialogue" else f"DualTalk {role} audio"
     strip = top.new_sound(name, str(path), 1, int(frame_start) - int(skip_frames))
     strip[OWNER_PROP] = role
+    if pair is not None:
+        tag_pair(strip, pair)
     if skip_frames:
         strip.frame_offset_start = int(skip_frames)
     if end_frame is not None and strip.frame_final_end > end_frame:

@@ -370,20 +370,23 @@ def test_the_plan_names_what_goes_before_anything_is_removed(tmp_path):
 
 def test_removing_one_dialogue_leaves_the_other_dialogues_markers_and_sound(tmp_path):
     """Two conversations in one scene, both from frame 1: Alice and Bob's take, then Carl and Dana's
-    (the last Generate, whose markers and recording the scene holds). Removing Alice and Bob's take
-    leaves Carl and Dana's sound strip and markers; it used to delete the strip, as it starts on the
-    same frame."""
+    (the last Generate, whose recording the scene holds). Removing Alice and Bob's take removes
+    their own turn markers and leaves Carl and Dana's sound strip and markers; it used to delete the
+    strip, as it starts on the same frame (and Carl and Dana's take used to delete Alice and Bob's
+    markers, so there were none of theirs left to remove)."""
     alice, bob = animators_scene(tmp_path)
     take(alice, bob, tmp_path, name="one")
     carl, dana = br.make_character("Carl", location=(-3, 0, 0)), br.make_character("Dana", location=(3, 0, 0))
     take(carl, dana, tmp_path, seed=5, name="two")
     scene = bpy.context.scene
     markers = sorted((m.name, m.frame) for m in scene.timeline_markers)
+    theirs = [m for m in markers if not m[0].startswith(("DT Alice", "DT Bob"))]  # and the animator's "Cut"
+    assert len(markers) - len(theirs) == 2  # each pair keeps its own turn markers
     strips = [s.name for s in sound.our_strips(scene)]
 
     report = remove_take([alice, bob])
 
-    assert report.sound_strips == 0 and report.markers == 0
+    assert report.sound_strips == 0 and report.markers == 2
     assert [s.name for s in sound.our_strips(scene)] == strips
-    assert sorted((m.name, m.frame) for m in scene.timeline_markers) == markers
+    assert sorted((m.name, m.frame) for m in scene.timeline_markers) == theirs
     assert carries_take(carl) and carries_take(dana) and not carries_take(alice)
