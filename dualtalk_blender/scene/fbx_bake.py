@@ -210,9 +210,13 @@ class _Movement:
                 if con.type not in CHAIN_CONSTRAINTS:
                     self._constraint(con, [local], arm)
                     continue
-                chain = [pb]
+                # an IK without "Use Tail" starts its chain at the owner's parent (counted from there)
+                headless = con.type == "IK" and not getattr(con, "use_tail", True) and pb.parent is not None
+                chain = [pb.parent] if headless else [pb]
                 while chain[-1].parent is not None and (con.chain_count == 0 or len(chain) < con.chain_count):
                     chain.append(chain[-1].parent)
+                if headless:
+                    chain.insert(0, pb)
                 owners: list[Node] = [("L", key, c.name) for c in chain]
                 root = chain[-1].bone.parent
                 for owner in owners:  # each chain bone is solved from the whole chain's pose

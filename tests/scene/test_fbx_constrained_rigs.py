@@ -153,6 +153,24 @@ def test_an_ik_chain_ending_at_a_moving_bone_is_sampled(tmp_path):
     assert_same(fast, stock, {"head", "upper", "lower"})
 
 
+def test_an_ik_without_use_tail_samples_the_chain_above_its_owner(tmp_path):
+    """Without "Use Tail" Blender starts the chain at the owner's parent: the top bone of the chain
+    turned every frame while the file held its first pose (the chain was counted from the owner)."""
+    mesh, arm = rig(
+        {
+            "upper": ("spine", (0.3, 0, 1.3), (0.3, -0.1, 1.5)),
+            "lower": ("upper", (0.3, -0.1, 1.5), (0.3, 0, 1.7)),
+            "hand": ("lower", (0.3, 0, 1.7), (0.3, 0.1, 1.8)),
+            "nose": ("head", (0, -0.2, 1.75), (0, -0.3, 1.75)),
+        }
+    )
+    ik = arm.pose.bones["hand"].constraints.new("IK")
+    ik.target, ik.subtarget, ik.chain_count, ik.use_tail = arm, "nose", 2, False
+    assert {"upper", "lower"} <= fbx_bake.animated_bones(arm)
+    fast, stock = exported(mesh, tmp_path)
+    assert_same(fast, stock, {"head", "upper", "lower"})
+
+
 def test_what_cannot_be_proven_still_is_sampled():
     mesh, arm = rig(
         {
