@@ -461,7 +461,7 @@ def add_turn_markers(
         marker = scene.timeline_markers.new(f"{MARKER_PREFIX}{names[who]} speaks", frame=frame)
         made.append([marker.name, int(marker.frame)])
     entry = {"pair": [str(n) for n in names], "markers": made, "take": take}
-    write_marker_records(scene, [*_other_pairs(records, names), entry], records)
+    write_marker_records(scene, [*_other_pairs(records, names, scene), entry], records)
     return len(changes)
 
 
@@ -506,11 +506,28 @@ def marker_records(scene: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _other_pairs(records: list[dict[str, Any]], names: Any) -> list[dict[str, Any]]:
-    """The entries of conversations that share no character with ``names`` (those of no known pair
-    are the scene's: replaced by any pair's take)."""
+def _other_pairs(records: list[dict[str, Any]], names: Any, scene: Any) -> list[dict[str, Any]]:
+    """The entries of conversations that share no character with ``names`` and still play in
+    ``scene`` (:func:`pair_plays`); those of no known pair are the scene's: replaced by any pair's
+    take, and so are those of characters renamed, deleted or without a take since."""
     pair = {str(n) for n in names}
-    return [e for e in records if e["pair"] is not None and not pair & set(e["pair"])]
+    return [
+        e
+        for e in records
+        if e["pair"] is not None and not pair & set(e["pair"]) and pair_plays(scene, e["pair"])
+    ]
+
+
+def pair_plays(scene: Any, names: Any) -> bool:
+    """Whether a character named in ``names`` is in ``scene`` and still carries a DualTalk take: only
+    then are its markers and sound another conversation's to keep."""
+    from .remove_take import carries_take
+
+    for name in names:
+        obj = scene.objects.get(str(name))
+        if obj is not None and carries_take(obj):
+            return True
+    return False
 
 
 def write_marker_records(scene: Any, records: list[dict[str, Any]], read: list[dict[str, Any]]) -> None:
@@ -534,12 +551,13 @@ def write_marker_records(scene: Any, records: list[dict[str, Any]], read: list[d
 def owned_markers(scene: Any, pair: Any = None) -> list[Any]:
     """The turn markers DualTalk made in ``scene``, by the record it keeps on the scene, not by name
     (:func:`marker_records`). With ``pair`` (two characters' names): those a take of that pair
-    replaces (of a pair sharing a character with it, or of no known pair)."""
+    replaces (of a pair sharing a character with it, of no known pair, or of one that no longer
+    plays in the scene: :func:`pair_plays`)."""
     names = None if pair is None else {str(n) for n in pair}
     made = {
         (n, f)
         for e in marker_records(scene)
-        if names is None or e["pair"] is None or names & set(e["pair"])
+        if names is None or e["pair"] is None or names & set(e["pair"]) or not pair_plays(scene, e["pair"])
         for n, f in e["markers"]
     }
     return [m for m in scene.timeline_markers if (m.name, int(m.frame)) in made]
@@ -769,5 +787,5 @@ def remove_turn_markers(scene: Any, pair: Any = None) -> int:
     mine = owned_markers(scene, pair)
     for marker in mine:
         scene.timeline_markers.remove(marker)
-    write_marker_records(scene, [] if pair is None else _other_pairs(records, pair), records)
+    write_marker_records(scene, [] if pair is None else _other_pairs(records, pair, scene), records)
     return len(mine)

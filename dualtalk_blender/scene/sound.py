@@ -63,8 +63,11 @@ def tag_pair(strip: Any, pair: Iterable[str]) -> None:
 
 def remove_our_strips(scene: Any, pair: Iterable[str] | None = None) -> int:
     """Remove our strips from ``scene``; returns how many went. Without ``pair``: all of them. With
-    ``pair`` (the characters a take is keyed on): those of a pair sharing a character with it, and
-    those that name no pair (the scene's); another conversation's strips stay."""
+    ``pair`` (the characters a take is keyed on): those of a pair sharing a character with it, those
+    that name no pair (the scene's), and those of a pair that no longer plays in the scene (renamed,
+    deleted, its take removed); another conversation's strips stay."""
+    from .apply import pair_plays
+
     top, _every = _strips(scene)
     names = None if pair is None else {str(n) for n in pair}
     mine = []
@@ -72,7 +75,7 @@ def remove_our_strips(scene: Any, pair: Iterable[str] | None = None) -> int:
         if strip not in list(top):
             continue
         owner = strip_pair(strip)
-        if names is None or owner is None or owner & names:
+        if names is None or owner is None or owner & names or not pair_plays(scene, owner):
             mine.append(strip)
     for strip in mine:
         top.remove(strip)

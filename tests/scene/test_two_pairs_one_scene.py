@@ -89,6 +89,9 @@ def test_a_second_pairs_take_keeps_the_first_pairs_turn_markers(tmp_path):
 
 def test_each_pairs_sound_strip_is_replaced_only_by_that_pairs_take(tmp_path):
     scene = bpy.context.scene
+    ann, bob, cat, dan = four_characters()
+    key(ann, bob, 1)
+    key(cat, dan, 200, seed=4)
     one, two = wav(tmp_path, "one.wav"), wav(tmp_path, "two.wav")
     sound.add_dialogue_strip(scene, one, "dialogue", 1, pair=("Ann", "Bob"))
     sound.add_dialogue_strip(scene, two, "dialogue", 200, pair=("Cat", "Dan"))
@@ -98,6 +101,24 @@ def test_each_pairs_sound_strip_is_replaced_only_by_that_pairs_take(tmp_path):
     # a take that keys Ann with someone else replaces Ann's take, so Ann and Bob's recording goes too
     assert sound.remove_our_strips(scene, pair=("Ann", "Eve")) == 1
     assert strips(scene) == []
+
+
+def test_a_pair_renamed_or_deleted_since_its_take_is_no_other_conversation(tmp_path):
+    """Yesterday's take was Ann and Bob's; the animator renamed them Anna and Robert (or deleted them
+    and brought in Cat and Dan). Their old markers and recording play nowhere any more: the next take
+    replaces them, as it did before pairs were told apart, rather than keeping them as another pair's."""
+    scene = bpy.context.scene
+    ann, bob, cat, dan = four_characters()
+    key(ann, bob, 1)
+    sound.add_dialogue_strip(scene, wav(tmp_path, "old.wav"), "dialogue", 1, pair=("Ann", "Bob"))
+    ann.name, bob.name = "Anna", "Robert"
+    for obj in (cat, dan):
+        bpy.data.objects.remove(obj)
+
+    key(ann, bob, 1, seed=7)
+    assert sound.remove_our_strips(scene, pair=("Anna", "Robert")) == 1  # the old recording goes
+
+    assert dt_markers(scene, "Ann", "Bob") == [] and len(dt_markers(scene, "Anna", "Robert")) == 2
 
 
 def test_remove_take_on_the_first_pair_removes_its_markers_and_strip_while_the_seconds_stay(tmp_path):
