@@ -26,7 +26,7 @@ def _classes() -> tuple[type, ...]:
 def register() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths
+    from .dualtalk_blender.addon import blend_paths, ui_run
     from .panels import properties
 
     global CLASSES
@@ -35,6 +35,8 @@ def register() -> None:
         bpy.utils.register_class(cls)
     properties.register_props()
     blend_paths.register_handlers()
+    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, ui_run.forget_rigs)
+    bpy.app.handlers.depsgraph_update_post.append(ui_run.forget_rigs)
 
 
 def unregister() -> None:
@@ -44,6 +46,7 @@ def unregister() -> None:
     from .panels import properties
 
     blend_paths.unregister_handlers()
+    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, ui_run.forget_rigs)
     if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on
         ui_run.ACTIVE.cancel()
         ui_run.ACTIVE = None

@@ -98,7 +98,7 @@ _HANDLERS = (
 )
 
 
-def _drop(handlers: Any, fn: Any) -> None:
+def drop_handler(handlers: Any, fn: Any) -> None:
     """Remove ``fn`` and any copy of it from an earlier load of the add-on (a reload makes new functions)."""
     for h in list(handlers):
         if h is fn or (getattr(h, "__module__", None), getattr(h, "__qualname__", None)) == (
@@ -110,11 +110,11 @@ def _drop(handlers: Any, fn: Any) -> None:
 
 def register_handlers() -> None:
     for handlers, fn in _HANDLERS:
-        _drop(handlers, fn)
+        drop_handler(handlers, fn)
         handlers.append(fn)
 
 
 def unregister_handlers() -> None:
     for handlers, fn in _HANDLERS:
-        _drop(handlers, fn)
+        drop_handler(handlers, fn)
     _BEFORE.clear()

@@ -204,6 +204,23 @@ def character_parts(obj: Any, fingerprint: tuple[Any, ...] | None = None) -> tup
     return parts
 
 
+def forget_rigs(*_args: Any) -> None:
+    """``depsgraph_update_post``: after an edit that changed an object's data or modifiers (a mesh
+    bound to a rig, keys added), the panel looks its characters up again. Playback does not run
+    this handler (only edits do), so redraws while scrubbing keep the cache."""
+    depsgraph = _args[1] if len(_args) > 1 else None
+    updates = getattr(depsgraph, "updates", None)
+    if updates is None:
+        return
+    for update in updates:
+        if update.is_updated_geometry and isinstance(
+            update.id, (bpy.types.Object, bpy.types.Mesh, bpy.types.Key)
+        ):
+            state.RIG_PARTS.clear()
+            state.RIG_SUMMARIES.clear()
+            return
+
+
 def _parts_checks(arm: Any, checks: tuple) -> tuple:
     """For each candidate face of ``arm`` in ``checks`` ((name, deformed by a modifier alone), ...):
     the object of that name now (by name: a face kept from an earlier redraw may be gone after an undo)
@@ -216,7 +233,13 @@ def _parts_checks(arm: Any, checks: tuple) -> tuple:
         if mesh is None or mesh.type != "MESH":
             out.append((name, outside, None))
             continue
-        now = (mesh.session_uid, mesh.as_pointer(), len(mesh.data.vertices))
+        keys = mesh.data.shape_keys
+        now = (
+            mesh.session_uid,
+            mesh.as_pointer(),
+            len(mesh.data.vertices),
+            len(keys.key_blocks) if keys else 0,
+        )
         if outside:
             if scenes is None:
                 scenes = {s.session_uid for s in arm.users_scene}

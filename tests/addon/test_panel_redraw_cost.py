@@ -213,3 +213,24 @@ def test_an_unparented_face_losing_its_armature_modifier_is_seen_at_once(scene):
     seen = draw(scene)
     assert any("Bob_rig" in t and "no mesh" in t for t in seen.labels), seen.labels
     assert "Bob_rig" not in seen.rows and "Alice_rig" in seen.rows
+
+
+def test_a_mesh_bound_to_the_picked_rig_after_a_draw_becomes_its_face_at_once(scene):
+    """The rig was picked before its face was bound to it (an Armature modifier added to a mesh that
+    is not the rig's child: the object count does not change). Blender's update after that edit makes
+    the panel look the rig up again; face keys added to a rig mesh are seen as well."""
+    a, b = ah.two_characters()
+    key(a, b)
+    rig = b.parent
+    world = b.matrix_world.copy()
+    b.parent = None
+    b.matrix_world = world
+    b.modifiers.remove(b.modifiers["Armature"])
+    s = scene.dualtalk
+    s.char_a, s.char_b = a.parent, rig
+    assert any("Bob_rig" in t and "no mesh" in t for t in warm(scene).labels)
+
+    b.modifiers.new("Armature", "ARMATURE").object = rig
+    bpy.context.view_layer.update()  # what Blender runs after every edit (depsgraph_update_post)
+    seen = draw(scene)
+    assert seen.labels.count(FULL) == 2 and "Bob_rig" in seen.rows
