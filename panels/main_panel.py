@@ -38,6 +38,11 @@ class DUALTALK_PT_main(bpy.types.Panel):
                 summary, resolved[attr] = ui_run.picked_character(obj, preset, s.map)
                 for i, line in enumerate(summary_lines(summary)):
                     box.label(text=line, icon="INFO" if i == 0 else "BLANK1")
+                elsewhere = ui_run.other_scenes(resolved[attr], context.scene)
+                if elsewhere:  # one object, one animation: seen before pressing Generate
+                    line = f"also in {elsewhere}: a take here replaces the one it plays there"
+                    for i, part in enumerate(summary_lines(line)):
+                        box.label(text=part, icon="ERROR" if i == 0 else "BLANK1")
         box.prop(s, "preset")
         box.prop(s, "map")
 

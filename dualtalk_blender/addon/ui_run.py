@@ -204,6 +204,19 @@ def character_parts(obj: Any, fingerprint: tuple[Any, ...] | None = None) -> tup
     return parts
 
 
+def other_scenes(parts: tuple[Any, Any] | None, scene: Any) -> str:
+    """ "scene 'Scene2'" when the picked character's mesh or rig (``parts``, from
+    :func:`character_parts`) is also in other scenes, else "": the panel warns before Generate that
+    one object carries one animation (:func:`..scene.remove_take.shared_scene_warnings` says it
+    again when the run starts)."""
+    if parts is None:
+        return ""
+    names = sorted({sc.name for o in parts if o is not None for sc in o.users_scene if sc != scene})
+    if not names:
+        return ""
+    return f"scene{'s' if len(names) > 1 else ''} " + ", ".join(repr(n) for n in names)
+
+
 def forget_rigs(*_args: Any) -> None:
     """``depsgraph_update_post``: after an edit that changed an object's data or modifiers (a mesh
     bound to a rig, keys added), the panel looks its characters up again. Playback does not run

@@ -110,6 +110,15 @@ def test_generate_warns_before_the_run_that_a_character_in_another_scene_loses_i
     assert "'Other'" in line  # the line after the run says it again
 
 
+def test_the_panel_says_so_under_the_picker_before_generate_is_pressed(scene, assets):
+    from test_addon_panel import draw_panel
+
+    ann, bob, _cat, _other = ann_in_two_scenes(scene)
+    ah.setup_panel(scene, ann, bob, assets["one"], assets["ckpt"])
+    labels = [text for kind, text in draw_panel(scene) if kind == "label"]
+    assert sum("also in scene 'Other'" in t and "replaces the one it plays there" in t for t in labels) == 1
+
+
 def test_a_plain_pair_has_no_word_about_other_scenes(scene, assets):
     ann, bob = br.make_character("Ann", location=(-0.5, 0, 0)), br.make_character("Bob", location=(0.5, 0, 0))
     bpy.data.scenes.new("Other")  # another scene, without them
@@ -120,6 +129,9 @@ def test_a_plain_pair_has_no_word_about_other_scenes(scene, assets):
         assert run.warnings_at_start == []
     finally:
         run.cleanup()
+    from test_addon_panel import draw_panel
+
+    assert not any("also in scene" in text for _kind, text in draw_panel(scene))
 
 
 def test_remove_take_in_one_scene_names_the_scene_the_take_was_made_in(scene, assets):
