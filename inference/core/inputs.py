@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .errors import DualTalkError
-from .outputs import closed_folder
+from .outputs import permission_denied
 
 MAX_QUOTED = 80  # characters of a user's value quoted in an error line
 
@@ -66,9 +66,7 @@ def check_input_file(path: str | os.PathLike[str], label: str, *, allow_empty: b
         if exc.errno == errno.ENAMETOOLONG:
             raise DualTalkError(f"{label} path is too long: {quote(str(p))}") from None
         if exc.errno in (errno.EACCES, errno.EPERM):
-            closed = closed_folder(p)
-            where = f": cannot enter folder {closed}" if closed is not None else ""
-            raise DualTalkError(f"{label} {p} cannot be opened (permission denied{where})") from None
+            raise permission_denied(label, p) from None
         if p.is_symlink():
             target = os.readlink(p)
             raise DualTalkError(

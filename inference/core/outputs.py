@@ -203,10 +203,16 @@ def stat_path(
         if exc.errno == errno.ENAMETOOLONG:
             raise DualTalkError(f"{label} {p}: {exc.strerror or 'name too long'}") from None
         if exc.errno in (errno.EACCES, errno.EPERM):
-            closed = closed_folder(p)
-            where = f": cannot enter folder {closed}" if closed is not None else ""
-            raise DualTalkError(f"{label} {p} cannot be {action} (permission denied{where})") from None
+            raise permission_denied(label, p, action) from None
         return None
+
+
+def permission_denied(label: str, path: Path, action: str = "opened") -> DualTalkError:
+    """ "LABEL PATH cannot be opened (permission denied: cannot enter folder F)", the folder named
+    when one on the way is closed to this user (:func:`closed_folder`)."""
+    closed = closed_folder(path)
+    where = f": cannot enter folder {closed}" if closed is not None else ""
+    return DualTalkError(f"{label} {path} cannot be {action} (permission denied{where})")
 
 
 def is_folder(path: str | os.PathLike[str], label: str, *, action: str = "opened") -> bool:
