@@ -64,11 +64,11 @@ def abspath(path: str) -> str:
 UNSAVED_WORDS = "which is not saved yet; save the .blend first or choose a full path"
 
 
-def refuse_unsaved_relative(label: str, path: str) -> None:
+def refuse_unsaved_relative(label: str, path: str, relation: str = "is relative to") -> None:
     """Refuse a ``//`` path while the .blend has never been saved: there is no folder for it to be
-    beside, and Blender would read it from wherever it was started (Export FBX's guard, in its words)."""
+    beside, and Blender would read it (or Export FBX write it) wherever Blender was started."""
     if path.startswith("//") and not bpy.data.filepath:
-        raise DualTalkError(f"the {label} {path} is relative to the .blend file, {UNSAVED_WORDS}")
+        raise DualTalkError(f"the {label} {path} {relation} the .blend file, {UNSAVED_WORDS}")
 
 
 def qualifies(obj: Any) -> bool:
@@ -1212,11 +1212,7 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Pa
     from ..scene.fbx_export import export_fbx as _export
 
     a, b = check_characters(s)
-    if path.startswith("//") and not bpy.data.filepath:  # Blender would resolve it against its working folder
-        raise DualTalkError(
-            f"the FBX path {path} is next to the .blend file, which is not saved yet; "
-            "save the .blend first or choose a full path"
-        )
+    refuse_unsaved_relative("FBX path", path, "is next to")
     target = abspath(path)
     if not target:
         raise DualTalkError("choose an FBX file to export to")
