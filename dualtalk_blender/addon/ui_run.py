@@ -209,12 +209,10 @@ def other_scenes(parts: tuple[Any, Any] | None, scene: Any) -> str:
     :func:`character_parts`) is also in other scenes, else "": the panel warns before Generate that
     one object carries one animation (:func:`..scene.remove_take.shared_scene_warnings` says it
     again when the run starts)."""
-    if parts is None:
-        return ""
-    names = sorted({sc.name for o in parts if o is not None for sc in o.users_scene if sc != scene})
-    if not names:
-        return ""
-    return f"scene{'s' if len(names) > 1 else ''} " + ", ".join(repr(n) for n in names)
+    from ..scene.remove_take import scene_words, scenes_besides
+
+    others = scenes_besides(parts, scene) if parts is not None else []
+    return scene_words(others) if others else ""
 
 
 def forget_rigs(*_args: Any) -> None:

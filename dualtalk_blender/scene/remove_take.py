@@ -556,15 +556,21 @@ def _scene_items(
 def _scenes_of(obj: Any, scene: Any) -> tuple[str, list[Any]]:
     """The character ``obj``'s mesh name and the other scenes its mesh or rig object is in."""
     mesh, arm = find_mesh_and_armature(obj)
+    return mesh.name, scenes_besides((mesh, arm), scene)
+
+
+def scenes_besides(parts: Iterable[Any], scene: Any) -> list[Any]:
+    """The scenes other than ``scene`` that hold one of the objects ``parts`` (a character's mesh and
+    rig; None entries skipped), by name."""
     others: dict[int, Any] = {}
-    for o in (mesh, arm):
+    for o in parts:
         for sc in getattr(o, "users_scene", ()) if o is not None else ():
             if sc != scene:
                 others[_ptr(sc)] = sc
-    return mesh.name, sorted(others.values(), key=lambda sc: sc.name)
+    return sorted(others.values(), key=lambda sc: sc.name)
 
 
-def _scene_words(scenes: Sequence[Any]) -> str:
+def scene_words(scenes: Sequence[Any]) -> str:
     return f"scene{'s' if len(scenes) > 1 else ''} {_names([repr(sc.name) for sc in scenes])}"
 
 
@@ -582,7 +588,7 @@ def shared_scene_warnings(objs: Iterable[Any], scene: Any) -> list[str]:
             continue
         plays = "replaces the take it plays there" if carries_take(obj) else "plays there too"
         out.append(
-            f"{name!r} is also in {_scene_words(others)}, and one object carries one animation: this take "
+            f"{name!r} is also in {scene_words(others)}, and one object carries one animation: this take "
             f"{plays}; to give each scene its own, make it single-user in one of them ({SINGLE_USER})"
         )
     return out
@@ -618,11 +624,11 @@ def _shared_note(obj: Any, scene: Any, metas: list[dict[str, Any]]) -> str | Non
     if made and made[0] != scene:
         return (
             f"{name!r} plays the take made in scene {made[0].name!r} (one object carries one animation, "
-            f"and it is in {_scene_words([scene, *others])}): that is the take removed, there too; "
+            f"and it is in {scene_words([scene, *others])}): that is the take removed, there too; "
             f"{made[0].name!r} keeps its sound strip and markers"
         )
     return (
-        f"{name!r} is also in {_scene_words(others)}, and one object carries one animation: its take goes "
+        f"{name!r} is also in {scene_words(others)}, and one object carries one animation: its take goes "
         "there too"
     )
 
