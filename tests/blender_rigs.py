@@ -114,11 +114,12 @@ def count_inspections(monkeypatch) -> list[str]:
     return calls
 
 
-def played(obj, key: str, frames: int) -> np.ndarray:
-    """What Blender plays for ``obj``'s shape key ``key`` on frames 1..``frames`` (drivers evaluated)."""
+def played(obj, key: str, frames) -> np.ndarray:
+    """What Blender plays for ``obj``'s shape key ``key`` on frames 1..``frames`` (an int), or on the
+    frames given (drivers evaluated)."""
     scene = bpy.context.scene
     out = []
-    for f in range(1, frames + 1):
+    for f in range(1, frames + 1) if isinstance(frames, int) else frames:
         scene.frame_set(f)
         out.append(obj.data.shape_keys.key_blocks[key].value)
     return np.array(out)

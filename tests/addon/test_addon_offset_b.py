@@ -13,6 +13,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import addon_helpers as ah
+import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
@@ -180,15 +181,6 @@ def test_b_started_later_is_placed_later_and_the_take_runs_on_with_it(scene, ass
     assert strip_b.frame_final_end == first + 125
 
 
-def _jaw(scene, obj, frames) -> np.ndarray:
-    kb = obj.data.shape_keys.key_blocks["jawOpen"]
-    values = []
-    for f in frames:
-        scene.frame_set(f)
-        values.append(kb.value)
-    return np.array(values)
-
-
 def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
     """The take records the shift; Re-generate selection hears B as the take did, also with the field
     cleared (0: the take's own shift), and the frames come out as they were. A field saying another
@@ -197,7 +189,7 @@ def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
     _generate(scene)
     frames = range(1, 101)
     b_obj = s.char_b
-    before = _jaw(scene, b_obj, frames)
+    before = br.played(b_obj, "jawOpen", frames)
     record = layers.take_meta(b_obj)["audio"]
     assert record["offset_b"] == 2.0 and record["files"] == ["maya.wav", "tom_early.wav"]
     scene.use_preview_range = True
@@ -208,7 +200,7 @@ def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
             assert bpy.ops.dualtalk.regenerate_range() == {"FINISHED"}
         status = bpy.context.window_manager.dualtalk_status.last
         assert status.startswith("DualTalk: re-generated frames 40-60"), status
-        assert np.abs(_jaw(scene, b_obj, frames) - before).max() < 1e-5, field
+        assert np.abs(br.played(b_obj, "jawOpen", frames) - before).max() < 1e-5, field
     s.offset_b = 1.0
     untouched = ah.scene_fingerprint(scene)
     with pytest.raises(RuntimeError) as err:

@@ -18,6 +18,7 @@ import json
 import logging
 
 import addon_helpers as ah
+import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
@@ -69,12 +70,8 @@ def _take(scene, assets):
 
 
 def _jaw(scene, obj) -> np.ndarray:
-    kb = obj.data.shape_keys.key_blocks["jawOpen"]
-    values = []
-    for f in FRAMES:
-        scene.frame_set(f)
-        values.append(kb.value)
-    return np.array(values)
+    assert scene == bpy.context.scene
+    return br.played(obj, "jawOpen", FRAMES)
 
 
 def _regenerate(scene) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import blender_rigs as br
 import bpy
 import numpy as np
 from dualtalk.cli import main
@@ -17,13 +18,7 @@ SHIFT = 10
 
 def jaw(path: Path, frames) -> np.ndarray:
     bpy.ops.wm.open_mainfile(filepath=str(path))
-    scene = bpy.context.scene
-    kb = bpy.data.objects["Ann"].data.shape_keys.key_blocks["jawOpen"]
-    values = []
-    for f in frames:
-        scene.frame_set(int(f))
-        values.append(kb.value)
-    return np.array(values)
+    return br.played(bpy.data.objects["Ann"], "jawOpen", [int(f) for f in frames])
 
 
 def test_a_range_of_a_moved_take_is_redone_under_that_range(tmp_path, capsys):

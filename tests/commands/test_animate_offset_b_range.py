@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
@@ -41,13 +42,7 @@ def shot(tmp_path_factory) -> dict[str, Path]:
 
 def bob_jaw(path: Path) -> np.ndarray:
     bpy.ops.wm.open_mainfile(filepath=str(path))
-    scene = bpy.context.scene
-    kb = bpy.data.objects["Bob"].data.shape_keys.key_blocks["jawOpen"]
-    values = []
-    for f in FRAMES:
-        scene.frame_set(int(f))
-        values.append(kb.value)
-    return np.array(values)
+    return br.played(bpy.data.objects["Bob"], "jawOpen", [int(f) for f in FRAMES])
 
 
 def _range(shot, out: Path, capsys, *more: str):
