@@ -401,9 +401,8 @@ class TakeSound:
 
     files: tuple[str, ...]  # one recording (both voices), or A's and B's files
     place: bool = True  # the panel's *Sound strip*: off removes an earlier take's strip instead
-    relative: tuple[
-        bool, ...
-    ] = ()  # each file was chosen ``//``-relative in the panel: its strip keeps it so
+    # each file was chosen ``//``-relative in the panel: its strip keeps it so
+    relative: tuple[bool, ...] = ()
     offset_b: float = 0.0  # two files: B's started this many seconds before A's (*B Starts Earlier By*)
 
     @property
@@ -1117,13 +1116,12 @@ def key_take(
     a, b = check_characters(settings)
     fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
     range_before = (int(scene.frame_start), int(scene.frame_end))
-    pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)
+    pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name
     earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
     shared = [w for w in shared_scene_warnings((a, b), scene) if w not in (notes or [])]
     rep_a, rep_b, n_markers = apply_dialogue(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
-    pair = (rep_a.character, rep_b.character)
     strips: list[str] = []
     warnings = [*(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
     if frame_range is not None:
