@@ -159,9 +159,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
-# ``--summary -``: this process's stdout, which the shared output rule (``fileio.resolve_output``)
-# writes through Python's sys.stdout, the real stdout (descriptor 1 points at stderr during a run)
-STDOUT = Path("/dev/stdout")
+# ``--summary -``: this process's stdout. Written through Python's sys.stdout (the real stdout:
+# descriptor 1 points at stderr during a run), never as a path: Windows has no /dev/stdout.
+STDOUT = Path("-")
 
 
 def _abs_path(value: str) -> Path:
@@ -1021,8 +1021,13 @@ def _write_summary(
         },
         "shots": [asdict(o) for o in outcomes],
     }
+    text = json.dumps(_as_text(report), indent=2) + "\n"
+    if path is STDOUT:  # after the result lines, in one piece
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(_as_text(report), indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _as_text(value: Any) -> Any:
@@ -1060,6 +1065,9 @@ def _write_refused(summary: Path, run: _Run, exc: BaseException) -> None:
     from ...inference.core.fileio import resolve_output
 
     line, code, status = _ending(exc)
+    if summary is STDOUT:  # nothing on disk to guard
+        _write_summary(summary, run, [], code, status, line)
+        return
     try:  # the job file itself (a slip of the TD's): never written, and the refusal says enough
         outputs.check_write_plan([("--summary", summary)], [("job file", run.job)])
     except DualTalkError:
@@ -1212,7 +1220,7 @@ def run(args: argparse.Namespace) -> int:
         if summary is not None:
             _write_refused(summary, batch, exc)
         raise
-    if summary is not None:  # like every output: refused before any work, not after the batch
+    if summary is not None and summary is not STDOUT:  # like every output: refused before any work
         check_summary(summary, shots, batch.job)
     outcomes = [_Outcome(shot.name) for shot in shots]
     try:

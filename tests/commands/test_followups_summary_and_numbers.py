@@ -75,6 +75,53 @@ def test_summary_dash_prints_the_report_on_stdout_after_the_result_line(kit, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["job.json", "o"]
 
 
+def _no_dev_paths(monkeypatch):
+    """As on Windows: no /dev/stdout to open or replace (the report must go through sys.stdout)."""
+    from dualtalk.inference.core import fileio
+
+    real_atomic, real_resolve = fileio.atomic_path, fileio.resolve_output
+
+    def refuse(path):
+        if str(path).startswith("/dev/"):
+            raise OSError(2, "No such file or directory (no /dev on this system)", str(path))
+
+    def atomic(path, *a, **k):
+        refuse(path)
+        return real_atomic(path, *a, **k)
+
+    def resolve(path, *a, **k):
+        refuse(path)
+        return real_resolve(path, *a, **k)
+
+    monkeypatch.setattr(fileio, "atomic_path", atomic)
+    monkeypatch.setattr(fileio, "resolve_output", resolve)
+
+
+def test_summary_dash_needs_no_dev_stdout_as_on_windows(kit, tmp_path, capsys, monkeypatch):
+    """A Windows farm's wrapper pipes ``--summary -`` into its scheduler. Before, the report was
+    written to the path /dev/stdout, which Windows does not have: the batch ran, then failed to
+    report."""
+    _no_dev_paths(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    job = _job(kit, tmp_path)
+    code, err, out = run_cli(capsys, ["animate", "--quiet", "--job", str(job), "--summary", "-"])
+    assert code == 0, err
+    report = json.loads(out[out.index("{") :])
+    assert report["totals"]["done"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.json", "o"]
+
+
+def test_a_refused_job_reports_on_stdout_without_dev_stdout(tmp_path, capsys, monkeypatch):
+    """A job file that cannot be read still leaves its ``refused`` report on stdout."""
+    _no_dev_paths(monkeypatch)
+    job = tmp_path / "job.json"
+    job.write_text("{not json")
+    code, err, out = run_cli(capsys, ["animate", "--quiet", "--job", str(job), "--summary", "-"])
+    assert code == 2
+    assert err[0].startswith("error: ")
+    assert json.loads(out[out.index("{") :])["status"] == "refused"
+
+
 def test_summary_dash_is_named_in_the_help():
     from dualtalk.dualtalk_blender.commands.animate import add_arguments
 
