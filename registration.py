@@ -26,7 +26,7 @@ def _classes() -> tuple[type, ...]:
 def register() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, ui_run
+    from .dualtalk_blender.addon import blend_paths, translations, ui_run
     from .panels import properties
 
     global CLASSES
@@ -37,14 +37,16 @@ def register() -> None:
     blend_paths.register_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, ui_run.forget_rigs)
     bpy.app.handlers.depsgraph_update_post.append(ui_run.forget_rigs)
+    translations.register()  # never raises: without it the interface is English
 
 
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, ui_run
+    from .dualtalk_blender.addon import blend_paths, translations, ui_run
     from .panels import properties
 
+    translations.unregister()  # ours only; never raises
     blend_paths.unregister_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, ui_run.forget_rigs)
     if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on

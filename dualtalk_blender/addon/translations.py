@@ -1,0 +1,946 @@
+"""The add-on's interface in Japanese and Simplified Chinese, through Blender's own translation system.
+
+These translations were written by the DualTalk project team, not by native speakers: review by a
+native speaker is welcome (each correction is one line below). Japanese follows the terms of
+Blender's own Japanese interface (シェイプキー, アーマチュア, ボーン, アクション, フレーム, シーン, エクスポート,
+生成...), Chinese those of Blender's Simplified Chinese one (形态键, 骨架, 骨骼, 动作, 帧, 场景, 导出...).
+Product names, file names, command-line flags and numbers stay as they are.
+
+How Blender uses this: with Preferences > Interface > Translation set to a language and
+"Interface"/"Tooltips" ticked, every label, button, property name, tooltip and enum item Blender
+draws is looked up as (context, English text) first in Blender's own catalogue, then in the tables
+add-ons register. Operator labels (and ``layout.operator(text=...)``) use the context ``"Operator"``
+(``bpy.app.translations.contexts.operator_default``), everything else the default ``"*"``. A word
+Blender's catalogue already has in a context (Cancel, Options, Start...) shows Blender's own
+translation, not the one here. Text built while drawing (counts, names, status lines, reports) is
+not translated.
+
+Adding a language: copy the ``JA_JP`` table, translate each value, leaving each key exactly as it
+is (it is the English Blender looks up: the newlines and indentation of an operator's docstring are
+part of it), and add the table to ``TRANSLATIONS`` under Blender's code for the language
+(``ja_JP``, ``zh_HANS``, ``fr_FR``...: ``bpy.app.translations.locales`` in a Blender with
+languages). ``tests/addon/test_addon_translations.py`` fails, naming the string, for any interface
+string a table lacks (also when someone adds a label), for an entry whose English the interface no
+longer has, and for a flag, product name or number lost in a translation. ``KEEP`` lists the strings
+that read the same in every language and need no entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+NAME = __name__  # what the tables are registered under: only ours is ever unregistered
+DEFAULT = "*"  # bpy.app.translations.contexts.default
+OPERATOR = "Operator"  # bpy.app.translations.contexts.operator_default: operator labels and buttons
+
+log = logging.getLogger(__name__)
+
+# Strings that read the same in every language (no table needs them).
+KEEP = frozenset(
+    {"DualTalk", "FBX", "ARKit", "FLAME", "VRM", "MMD", "CPU", "CUDA", "NVIDIA GPU", "DualTalk.pth"}
+)
+
+# Names that a translation keeps written as they are (checked by the tests).
+NAMES = (
+    *sorted(KEEP),
+    "GPU",
+    "NVIDIA",
+    "Python",
+    "PyPI",
+    "pip",
+    "torch",
+    "numpy",
+    "scipy",
+    "soundfile",
+    "pocketsphinx",
+    "resemblyzer",
+    "Hugging Face",
+    "GPL",
+    "BEAT2",
+    "RTTM",
+    "Audacity",
+    "SRT",
+    "WebVTT",
+    "URL",
+    "sha256",
+    "A.npz",
+    "B.npz",
+)
+
+Table = dict[tuple[str, str], str]
+
+JA_JP: Table = {
+    # ---- operators (labels in the "Operator" context; tooltips in the default one)
+    (OPERATOR, "Generate"): "生成",
+    (
+        DEFAULT,
+        "Animate both characters from the dialogue audio (runs in the background; Esc or Cancel stops it)",
+    ): (
+        "対話の音声から2人のキャラクターをアニメーションさせます（バックグラウンドで実行。Escキーか「キャンセル」で停止）"
+    ),
+    (OPERATOR, "Re-generate selection"): "選択範囲を再生成",
+    (
+        DEFAULT,
+        "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the\n"
+        "    rest of the take, other tracks and hand keys on your own layers stay as they are",
+    ): (
+        "テイクのうちタイムラインのプレビュー範囲だけを再生成します（両端はクロスフェード）。"
+        "テイクの残りの部分、他のトラック、自分のレイヤーの手付けのキーはそのまま残ります"
+    ),
+    (OPERATOR, "Cancel"): "キャンセル",
+    (DEFAULT, "Stop the running DualTalk generation; the scene stays as it was"): (
+        "実行中のDualTalkの生成を停止します。シーンは元のままです"
+    ),
+    (OPERATOR, "Apply Take"): "テイクを適用",
+    (
+        DEFAULT,
+        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the\n"
+        "    panel's settings, e.g. the take kept when a character was deleted while generating",
+    ): (
+        "ディスクに保存されたテイク（A.npzとB.npzのあるフォルダー）を、パネルの設定でパネルのキャラクターに"
+        "キー挿入します（生成中にキャラクターが削除されたときに保存されたテイクなど）"
+    ),
+    (OPERATOR, "Delete Saved Takes"): "保存したテイクを削除",
+    (
+        DEFAULT,
+        "Delete the takes kept in the temp folder (when a character or the scene was deleted while\n"
+        "    generating, or keying failed); a folder holding anything else is left alone",
+    ): (
+        "一時フォルダーに保存されたテイク（生成中にキャラクターやシーンが削除されたとき、またはキー挿入に"
+        "失敗したときのもの）を削除します。ほかのものを含むフォルダーには手を付けません"
+    ),
+    (OPERATOR, "Export FBX"): "FBXをエクスポート",
+    (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
+        "2人のキャラクターをアニメーションとシェイプキーごとFBXにエクスポートします"
+    ),
+    (OPERATOR, "Remove Take"): "テイクを削除",
+    (
+        DEFAULT,
+        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's\n"
+        "    markers and sound strips go; the action DualTalk kept below the take plays again as before, and\n"
+        "    your own tracks, actions, keys and drivers stay",
+    ): (
+        "選んだキャラクターからDualTalkのテイクを削除します。DualTalkのトラックとアクション、テイクのマーカーと"
+        "サウンドストリップが削除され、DualTalkがテイクの下に残しておいたアクションが以前どおり再生されます。"
+        "自分のトラック、アクション、キー、ドライバーはそのまま残ります"
+    ),
+    (DEFAULT, "Character"): "キャラクター",
+    (DEFAULT, "Both"): "両方",
+    (DEFAULT, "Every chosen character that carries a take"): "テイクを持つ、選んだすべてのキャラクター",
+    (DEFAULT, "Only Character A"): "キャラクターAのみ",
+    (DEFAULT, "Only Character B"): "キャラクターBのみ",
+    (DEFAULT, "Remove Take"): "テイクを削除",  # the confirmation's title
+    (DEFAULT, "Remove"): "削除",  # the confirmation's button
+    (OPERATOR, "Check Python"): "Pythonを確認",
+    (DEFAULT, "Check that the inference Python can import torch, numpy<2, scipy and soundfile"): (
+        "推論用のPythonがtorch、numpy<2、scipy、soundfileをインポートできるか確認します"
+    ),
+    (OPERATOR, "Install Dependencies"): "依存関係をインストール",
+    (
+        DEFAULT,
+        "Create a private Python environment in the model folder and install torch, numpy<2, scipy,\n"
+        "    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)\n"
+        "    from the package index (needs Allow Online Access, unless the index is on this machine)",
+    ): (
+        "モデルフォルダーに専用のPython環境を作り、パッケージインデックスからtorch、numpy<2、scipy、soundfile、"
+        "pocketsphinxと、話者の自動分離に使う音声エンコーダー（resemblyzer）をインストールします"
+        "（インデックスがこのマシン上にある場合を除き「オンラインアクセスを許可」が必要）"
+    ),
+    (DEFAULT, "Packages"): "パッケージ",
+    (DEFAULT, "Space-separated pip requirements to install instead of the default set (advanced)"): (
+        "デフォルトのセットの代わりにインストールするpipの要件（スペース区切り。上級者向け）"
+    ),
+    (OPERATOR, "Download"): "ダウンロード",
+    (
+        DEFAULT,
+        "Download the DualTalk checkpoint or the FLAME map into the model folder (resumable, sha256-checked)",
+    ): "DualTalkのチェックポイントかFLAMEマップをモデルフォルダーにダウンロードします（再開可能、sha256で検証）",
+    (DEFAULT, "Checkpoint"): "チェックポイント",
+    (DEFAULT, "FLAME map"): "FLAMEマップ",
+    (DEFAULT, "ARKit/FLAME linear map"): "ARKit/FLAMEの線形マップ",
+    # ---- the sidebar panel and its sub-panel
+    (DEFAULT, "Behaviour"): "しぐさ",
+    (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (
+        "エンジンの後に加える、まばたき、アイコンタクト、頭の動きとうなずき、眉と笑顔。"
+    ),
+    (DEFAULT, "Characters"): "キャラクター",
+    (
+        DEFAULT,
+        "not in this scene (deleted?); choose it again",
+    ): "このシーンにありません（削除された？）。選び直してください",
+    (DEFAULT, "Form"): "形式",
+    (DEFAULT, "Audio A"): "オーディオA",
+    (DEFAULT, "Options"): "オプション",
+    (DEFAULT, "working"): "処理中",
+    (OPERATOR, "Apply Saved Take..."): "保存したテイクを適用...",
+    (DEFAULT, "Layers"): "レイヤー",
+    # ---- panel settings: characters and audio
+    (DEFAULT, "Character A"): "キャラクターA",
+    (DEFAULT, "Mesh with shape keys (or its armature) voiced by speaker A"): (
+        "話者Aの声で動かす、シェイプキーを持つメッシュ（またはそのアーマチュア）"
+    ),
+    (DEFAULT, "Character B"): "キャラクターB",
+    (DEFAULT, "Mesh with shape keys (or its armature) voiced by speaker B"): (
+        "話者Bの声で動かす、シェイプキーを持つメッシュ（またはそのアーマチュア）"
+    ),
+    (DEFAULT, "Audio"): "オーディオ",
+    (DEFAULT, "How the two voices are recorded"): "2人の声の録音のしかた",
+    (DEFAULT, "Stereo file"): "ステレオファイル",
+    (
+        DEFAULT,
+        "One file; left channel is A, right channel is B",
+    ): "1つのファイル。左チャンネルがA、右チャンネルがB",
+    (DEFAULT, "Two files"): "2つのファイル",
+    (DEFAULT, "One file per speaker, same length"): "話者ごとに1つのファイル（同じ長さ）",
+    (DEFAULT, "Mono + turns"): "モノラル + ターン",
+    (DEFAULT, "One mixed recording plus a file saying who speaks when"): (
+        "ミックスした1つの録音と、誰がいつ話すかを記したファイル"
+    ),
+    (DEFAULT, "Mono, automatic"): "モノラル（自動）",
+    (
+        DEFAULT,
+        "One mixed recording; speakers separated automatically",
+    ): "ミックスした1つの録音。話者は自動で分離",
+    (DEFAULT, "Stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix"): (
+        "ステレオファイル（チャンネル0 = A、1 = B）、話者Aのファイル、またはモノラルのミックス"
+    ),
+    (DEFAULT, "Audio B"): "オーディオB",
+    (
+        DEFAULT,
+        "Speaker B's own file (then --audio is A's)",
+    ): "話者B自身のファイル（このとき --audio はAのファイル）",
+    (DEFAULT, "B Starts Earlier By"): "Bの先行時間",
+    (
+        DEFAULT,
+        "With --audio-b: B's file starts this many seconds before A's (its recorder was started earlier; "
+        "negative: later); B is shifted by that much. A warning gives the value when the files' bleed "
+        "shows it (0 = default)",
+    ): (
+        "--audio-b 使用時: BのファイルがAのファイルより何秒早く始まるか（Bの録音を先に開始した場合。"
+        "負の値: 後に開始）。Bはその分ずらされます。ファイル間の音のかぶりから値が分かるときは警告で示します"
+        "（0 = デフォルト）"
+    ),
+    (DEFAULT, "Turns"): "ターン",
+    (DEFAULT, "Who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"): (
+        "モノラルのミックスで誰がいつ話すか: RTTM、Audacityのラベル、SRT、WebVTT"
+    ),
+    (DEFAULT, "Speaker A"): "話者A",
+    (DEFAULT, "With --turns: the speaker to animate as A (none: the first speaker)"): (
+        "--turns 使用時: Aとしてアニメーションさせる話者（空欄: 最初の話者）"
+    ),
+    (DEFAULT, "Swap A/B"): "A/Bを入れ替え",
+    (DEFAULT, "Exchange speakers A and B"): "話者AとBを入れ替えます",
+    (DEFAULT, "Transcript"): "書き起こし",
+    (
+        DEFAULT,
+        "What the characters say, one line per turn (A: text / B: text; English): the lips are drawn from "
+        "its phones, aligned to each voice (needs pocketsphinx)",
+    ): (
+        "キャラクターのセリフ。1ターン1行（A: テキスト / B: テキスト、英語）。その音素から唇の形を作り、"
+        "それぞれの声に合わせます（pocketsphinxが必要）"
+    ),
+    (DEFAULT, "Part of the recording"): "録音の一部",
+    (DEFAULT, "Only animate from Start to End"): "「開始」から「終了」までだけをアニメーションさせます",
+    (DEFAULT, "Start"): "開始",
+    (DEFAULT, "Animate from this many seconds into the audio (0 = default)"): (
+        "オーディオの何秒目からアニメーションさせるか（0 = デフォルト）"
+    ),
+    (DEFAULT, "End"): "終了",
+    (DEFAULT, "Animate up to this many seconds into the audio (0 = default)"): (
+        "オーディオの何秒目までアニメーションさせるか（0 = デフォルト）"
+    ),
+    # ---- panel settings: engine
+    (DEFAULT, "Engine"): "エンジン",
+    (DEFAULT, "Network (default: auto)"): "使うネットワーク（デフォルト: 自動）",
+    (DEFAULT, "Auto"): "自動",
+    (DEFAULT, "The checkpoint's network if one is chosen, else the embedded model"): (
+        "チェックポイントを選んでいればそのネットワーク、なければ内蔵モデル"
+    ),
+    (DEFAULT, "The published DualTalk network (FLAME output); needs the checkpoint"): (
+        "公開版のDualTalkネットワーク（FLAME出力）。チェックポイントが必要"
+    ),
+    (DEFAULT, "Embedded"): "内蔵",
+    (
+        DEFAULT,
+        "Small bundled model (ARKit output); works offline",
+    ): "同梱の小さなモデル（ARKit出力）。オフラインで動作",
+    (DEFAULT, "Published DualTalk.pth (or lite weights); none -> embedded lite model"): (
+        "公開版のDualTalk.pth（またはliteの重み）。なし -> 内蔵のliteモデル"
+    ),
+    (DEFAULT, "Device"): "デバイス",
+    (DEFAULT, "Auto, cpu or cuda (default: auto)"): "自動、cpu、cuda（デフォルト: 自動）",
+    (DEFAULT, "GPU if available"): "使えればGPU",
+    (DEFAULT, "Processor"): "プロセッサー",
+    (DEFAULT, "Rounds"): "ラウンド数",
+    (DEFAULT, "Dialogue refinement rounds, 1-20 (default 2) (0 = default)"): (
+        "対話の推論を練り直す回数、1～20（デフォルト 2）（0 = デフォルト）"
+    ),
+    (DEFAULT, "Lip Release"): "唇の開き",
+    (
+        DEFAULT,
+        "Lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.75)",
+    ): "liteエンジン: 母音のような音の間も閉じたままの唇をこの程度開く、0（オフ）～1（デフォルト 0.75）",
+    (DEFAULT, "Lip Rounding"): "唇の丸め",
+    (
+        DEFAULT,
+        "Lite engine: lips round this far where the voice's second formant sits low, 0 (off) to 1 (default 0.5)",
+    ): "liteエンジン: 声の第2フォルマントが低いところで唇をこの程度丸める、0（オフ）～1（デフォルト 0.5）",
+    # ---- panel settings: options
+    (DEFAULT, "Rig"): "リグ",
+    (DEFAULT, "How motion channels find shape keys and bones (default: auto-detect)"): (
+        "モーションのチャンネルがシェイプキーとボーンを見つける方法（デフォルト: 自動検出）"
+    ),
+    (DEFAULT, "Auto-detect"): "自動検出",
+    (
+        DEFAULT,
+        "Pick the preset whose names match most shape keys",
+    ): "名前が最も多くのシェイプキーに一致するプリセットを選ぶ",
+    (DEFAULT, "52 ARKit blendshapes (also mixamorig:/CC_Base_ prefixes and case variants)"): (
+        "ARKitの52のブレンドシェイプ（mixamorig:/CC_Base_の接頭辞や大文字小文字の違いも可）"
+    ),
+    (
+        DEFAULT,
+        "FLAME add-on rig: Exp* keys plus jaw/neck bones",
+    ): "FLAMEアドオンのリグ: Exp*キーと顎/首のボーン",
+    (DEFAULT, "VRM expressions (aa, ih, ou, ee, oh, blink, happy...)"): (
+        "VRMのエクスプレッション（aa, ih, ou, ee, oh, blink, happy...）"
+    ),
+    (DEFAULT, "MMD Japanese morphs"): "MMDの日本語名のモーフ",
+    (DEFAULT, "Map file"): "マップファイル",
+    (DEFAULT, "Custom channel -> shape key/bone map (overrides --preset)"): (
+        "チャンネル -> シェイプキー/ボーンの独自のマップ（--preset より優先）"
+    ),
+    (DEFAULT, "Mouth"): "口",
+    (DEFAULT, "Brows"): "眉",
+    (DEFAULT, "Eyes"): "目",
+    (DEFAULT, "Cheeks"): "頬",
+    (DEFAULT, "Head"): "頭",
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (mouth)"): (
+        "グループのアニメーションの倍率、1 = 生成どおり: 口/眉/目/頬/頭（口）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (brows)"): (
+        "グループのアニメーションの倍率、1 = 生成どおり: 口/眉/目/頬/頭（眉）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (eyes)"): (
+        "グループのアニメーションの倍率、1 = 生成どおり: 口/眉/目/頬/頭（目）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (cheeks)"): (
+        "グループのアニメーションの倍率、1 = 生成どおり: 口/眉/目/頬/頭（頬）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (head)"): (
+        "グループのアニメーションの倍率、1 = 生成どおり: 口/眉/目/頬/頭（頭）"
+    ),
+    (DEFAULT, "Smoothing"): "スムージング",
+    (
+        DEFAULT,
+        "Temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle; the behaviour layer's "
+        "blinks stay sharp)",
+    ): "時間方向のスムージング: 25fpsのフレーム単位のガウスのシグマ（0 = オフ、1～2 = 弱め。しぐさレイヤーのまばたきは鋭いまま）",
+    (DEFAULT, "Blinks"): "まばたき",
+    (
+        DEFAULT,
+        "Procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
+    ): "しぐさレイヤーのまばたきがないモーションに加えるプロシージャルなまばたき: 自動（FLAMEモーションのみ）、オン、オフ",
+    (DEFAULT, "Blinks from the behaviour layer (older motion files without it: FLAME only)"): (
+        "しぐさレイヤーのまばたき（それを持たない古いモーションファイル: FLAMEのみ）"
+    ),
+    (DEFAULT, "On"): "オン",
+    (DEFAULT, "Blinks from the behaviour layer; older motion files get procedural blinks"): (
+        "しぐさレイヤーのまばたき。古いモーションファイルにはプロシージャルなまばたき"
+    ),
+    (DEFAULT, "Off"): "オフ",
+    (
+        DEFAULT,
+        "No blinks added (the layer's blinks are off too)",
+    ): "まばたきを加えない（レイヤーのまばたきもオフ）",
+    (DEFAULT, "Keys"): "キー",
+    (DEFAULT, "Reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations"): (
+        "削減: ウェイトは0.01、回転は0.1度の誤差以内でキーを減らす"
+    ),
+    (DEFAULT, "Every frame"): "全フレーム",
+    (DEFAULT, "One key per frame on every curve: exactly the engine's output"): (
+        "すべてのカーブに毎フレーム1つのキー。エンジンの出力そのまま"
+    ),
+    (DEFAULT, "Reduced"): "削減",
+    (DEFAULT, "Far fewer keys, within 0.01 on shape-key weights and 0.1 degrees on rotations"): (
+        "キーがずっと少なく、誤差はシェイプキーのウェイトで0.01、回転で0.1度以内"
+    ),
+    (DEFAULT, "Turn markers"): "ターンマーカー",
+    (DEFAULT, "Timeline markers at turn changes"): "話者が交代する位置のタイムラインマーカー",
+    (DEFAULT, "Sound strip"): "サウンドストリップ",
+    (DEFAULT, "Place the audio in the sequencer (off: none, and an earlier take's strip is removed)"): (
+        "オーディオをシーケンサーに配置（オフ: 配置せず、以前のテイクのストリップは削除）"
+    ),
+    # ---- panel settings: behaviour
+    (DEFAULT, "Mood"): "ムード",
+    (
+        DEFAULT,
+        "Neutral (default), friendly, serious or animated",
+    ): "ニュートラル（デフォルト）、フレンドリー、シリアス、生き生き",
+    (DEFAULT, "Neutral"): "ニュートラル",
+    (DEFAULT, "Calibrated to how people behave in conversation"): "会話中の人のふるまいに合わせて調整",
+    (DEFAULT, "Friendly"): "フレンドリー",
+    (DEFAULT, "More nods, a light smile while listening, a little more eye contact"): (
+        "うなずきが多く、聞いている間は軽い笑顔、アイコンタクトが少し多め"
+    ),
+    (DEFAULT, "Serious"): "シリアス",
+    (
+        DEFAULT,
+        "Smaller head motion, fewer brow raises, no smile",
+    ): "頭の動きが小さく、眉上げが少なく、笑顔なし",
+    (DEFAULT, "Animated"): "生き生き",
+    (DEFAULT, "Much larger head motion, more brows and nods"): "頭の動きがずっと大きく、眉とうなずきが多め",
+    (DEFAULT, "B's Mood"): "Bのムード",
+    (
+        DEFAULT,
+        "Character B's own mood when it differs from A's (--mood): same (default), neutral, friendly, "
+        "serious or animated",
+    ): "Aのムード（--mood）と違うときのキャラクターB自身のムード: 同じ（デフォルト）、ニュートラル、フレンドリー、シリアス、生き生き",
+    (DEFAULT, "Same as A"): "Aと同じ",
+    (DEFAULT, "B behaves in the mood set for A"): "BはAに設定したムードでふるまいます",
+    (DEFAULT, "Seed"): "シード",
+    (
+        DEFAULT,
+        "Seed of the blinks, glances and nods: same seed, same performance (default 0). A seed from "
+        "2147483648 to 4294967295 (command line, shot file) is typed minus 4294967296: 3000000000 as "
+        "-1294967296",
+    ): (
+        "まばたき、視線、うなずきのシード。同じシードなら同じ演技になります（デフォルト 0）。"
+        "2147483648～4294967295のシード（コマンドライン、ショットファイル）は4294967296を引いて入力します。"
+        "例: 3000000000は-1294967296"
+    ),
+    (DEFAULT, "Gaze"): "視線",
+    (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
+        "目: オフ、オン、または0～2（オン: 人がするように相手を見たり目をそらしたりする。デフォルト: オン）"
+    ),
+    (DEFAULT, "Blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)"): (
+        "まばたきの量: オフ、オン、または0～2（1 = 実際の人の頻度。デフォルト: エンジンの値）"
+    ),
+    (DEFAULT, "Head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
+        "頭の拍子、揺れ、聞き手のうなずき: オフ、オン、または0～2（デフォルト: liteは1、公開版DualTalkは0）"
+    ),
+    (DEFAULT, "Brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
+        "眉上げと笑ったときの笑顔: オフ、オン、または0～2（デフォルト: liteは1、公開版DualTalkは0）"
+    ),
+    (DEFAULT, "Eye contact"): "アイコンタクト",
+    (DEFAULT, "Glance at the partner and away like people do; partner looks aim at the other head"): (
+        "人がするように相手を見たり目をそらしたりします。相手を見るときは相手の頭に視線を向けます"
+    ),
+    (DEFAULT, "Head turn"): "頭の振り向き",
+    (DEFAULT, "On partner looks the head turns this share of the way to the partner, 0-1 (default 0.15)"): (
+        "相手を見るとき、頭を相手の方へ向ける割合、0～1（デフォルト 0.15）"
+    ),
+    (DEFAULT, "Custom amounts"): "量を個別に設定",
+    (
+        DEFAULT,
+        "Set each layer's amount (off: the engine's defaults, e.g. the published DualTalk model keeps its "
+        "own head and face motion)",
+    ): "レイヤーごとの量を設定（オフ: エンジンのデフォルト。例えば公開版DualTalkモデルは自身の頭と顔の動きを保つ）",
+    # ---- FBX export
+    (DEFAULT, "FBX output"): "FBXの出力先",
+    (DEFAULT, "Scope"): "範囲",
+    (DEFAULT, "Full"): "全体",
+    (DEFAULT, "Both characters' meshes and whole skeletons"): "両キャラクターのメッシュとスケルトン全体",
+    (DEFAULT, "Face"): "顔",
+    (DEFAULT, "Face meshes and only the bones that move (with their parents)"): (
+        "顔のメッシュと、動くボーン（とその親）だけ"
+    ),
+    # ---- the run's status (not drawn as fields; their tooltips)
+    (DEFAULT, "Outcome of the last run"): "前回の実行結果",
+    (DEFAULT, "What is running: generate / deps / download"): "実行中の処理: generate / deps / download",
+    # ---- add-on preferences
+    (DEFAULT, "Model folder"): "モデルフォルダー",
+    (DEFAULT, "Where checkpoints, maps and the private Python environment go (empty: ~/.cache/dualtalk)"): (
+        "チェックポイント、マップ、専用のPython環境の保存先（空欄: ~/.cache/dualtalk）"
+    ),
+    (DEFAULT, "Inference Python"): "推論用のPython",
+    (DEFAULT, "Python with torch"): "torch入りのPython",
+    (
+        DEFAULT,
+        "Interpreter that runs inference (empty: Blender's own if it has torch, else the private environment)",
+    ): "推論を実行するインタープリター（空欄: torchがあればBlender自身のもの、なければ専用の環境）",
+    (DEFAULT, "not checked yet"): "未確認",
+    (DEFAULT, "Package index"): "パッケージインデックス",
+    (DEFAULT, "pip index URL for Install Dependencies (empty: PyPI)"): (
+        "「依存関係をインストール」が使うpipのインデックスURL（空欄: PyPI）"
+    ),
+    (DEFAULT, "Saved takes"): "保存したテイク",
+    (DEFAULT, "none kept"): "保存されたテイクはありません",
+    (DEFAULT, "Downloads"): "ダウンロード",
+    (DEFAULT, "Online access is disabled (Preferences > System > Network)"): (
+        "オンラインアクセスが無効です（プリファレンス > システム > ネットワーク）"
+    ),
+    (DEFAULT, "Checkpoint URL"): "チェックポイントのURL",
+    (
+        DEFAULT,
+        "Where Download DualTalk Checkpoint fetches DualTalk.pth (default: the authors' Hugging Face "
+        "repository). The weights are the DualTalk authors', under the authors' terms, which you must check "
+        "before use; this add-on does not redistribute them and its GPL does not cover them",
+    ): (
+        "「DualTalkチェックポイントをダウンロード」がDualTalk.pthを取得する場所（デフォルト: 作者のHugging Face"
+        "リポジトリ）。重みはDualTalkの作者のもので、作者の条件に従います。使用前に必ず確認してください。"
+        "このアドオンは重みを再配布せず、このアドオンのGPLは重みには及びません"
+    ),
+    (DEFAULT, "Checkpoint sha256"): "チェックポイントのsha256",
+    (DEFAULT, "Expected sha256 (optional)"): "期待されるsha256（任意）",
+    (OPERATOR, "Download DualTalk Checkpoint"): "DualTalkチェックポイントをダウンロード",
+    (DEFAULT, "FLAME map URL"): "FLAMEマップのURL",
+    (
+        DEFAULT,
+        "Where to fetch the ARKit/FLAME 51x103 linear map (.npy/.npz/.json/.csv). A published map (e.g. from "
+        "the BEAT2 tools) may carry a non-commercial licence: check it before use. Without a map, only jaw "
+        "and head transfer (built in, no licence needed)",
+    ): (
+        "ARKit/FLAMEの51x103の線形マップ（.npy/.npz/.json/.csv）の取得元。公開されているマップ（BEAT2の"
+        "ツールのものなど）は非商用ライセンスのことがあります。使用前に確認してください。マップがなければ"
+        "顎と頭だけが転送されます（内蔵、ライセンス不要）"
+    ),
+    (DEFAULT, "Map sha256"): "マップのsha256",
+    (OPERATOR, "Download FLAME Map"): "FLAMEマップをダウンロード",
+    (DEFAULT, "FLAME map file"): "FLAMEマップファイル",
+    (DEFAULT, "ARKit/FLAME map used when rig and engine spaces differ"): (
+        "リグとエンジンの空間が異なるときに使うARKit/FLAMEマップ"
+    ),
+}
+
+ZH_HANS: Table = {
+    # ---- operators
+    (OPERATOR, "Generate"): "生成",
+    (
+        DEFAULT,
+        "Animate both characters from the dialogue audio (runs in the background; Esc or Cancel stops it)",
+    ): "根据对话音频为两个角色生成动画（在后台运行；按 Esc 或“取消”停止）",
+    (OPERATOR, "Re-generate selection"): "重新生成选定范围",
+    (
+        DEFAULT,
+        "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the\n"
+        "    rest of the take, other tracks and hand keys on your own layers stay as they are",
+    ): "只重新生成镜次中时间线预览范围内的部分（两端交叉淡化）；镜次的其余部分、其他轨道以及你自己的层上手动设置的关键帧保持不变",
+    (OPERATOR, "Cancel"): "取消",
+    (DEFAULT, "Stop the running DualTalk generation; the scene stays as it was"): (
+        "停止正在运行的 DualTalk 生成；场景保持原样"
+    ),
+    (OPERATOR, "Apply Take"): "应用镜次",
+    (
+        DEFAULT,
+        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the\n"
+        "    panel's settings, e.g. the take kept when a character was deleted while generating",
+    ): (
+        "按面板的设置，将磁盘上保存的镜次（包含 A.npz 和 B.npz 的文件夹）插入关键帧到面板的角色上，"
+        "例如生成过程中角色被删除时保存下来的镜次"
+    ),
+    (OPERATOR, "Delete Saved Takes"): "删除保存的镜次",
+    (
+        DEFAULT,
+        "Delete the takes kept in the temp folder (when a character or the scene was deleted while\n"
+        "    generating, or keying failed); a folder holding anything else is left alone",
+    ): "删除临时文件夹中保存的镜次（生成过程中角色或场景被删除、或插入关键帧失败时留下的）；包含其他内容的文件夹不受影响",
+    (OPERATOR, "Export FBX"): "导出 FBX",
+    (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
+        "将两个角色连同其动画和形态键导出为 FBX"
+    ),
+    (OPERATOR, "Remove Take"): "移除镜次",
+    (
+        DEFAULT,
+        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's\n"
+        "    markers and sound strips go; the action DualTalk kept below the take plays again as before, and\n"
+        "    your own tracks, actions, keys and drivers stay",
+    ): (
+        "从所选角色上移除 DualTalk 镜次：删除 DualTalk 的轨道和动作、镜次的标记和声音片段；DualTalk 保留在镜次"
+        "下方的动作会像以前一样重新播放，你自己的轨道、动作、关键帧和驱动器保持不变"
+    ),
+    (DEFAULT, "Character"): "角色",
+    (DEFAULT, "Both"): "两者",
+    (DEFAULT, "Every chosen character that carries a take"): "所有带有镜次的已选角色",
+    (DEFAULT, "Only Character A"): "仅角色 A",
+    (DEFAULT, "Only Character B"): "仅角色 B",
+    (DEFAULT, "Remove Take"): "移除镜次",
+    (DEFAULT, "Remove"): "移除",
+    (OPERATOR, "Check Python"): "检查 Python",
+    (DEFAULT, "Check that the inference Python can import torch, numpy<2, scipy and soundfile"): (
+        "检查推理用的 Python 能否导入 torch、numpy<2、scipy 和 soundfile"
+    ),
+    (OPERATOR, "Install Dependencies"): "安装依赖项",
+    (
+        DEFAULT,
+        "Create a private Python environment in the model folder and install torch, numpy<2, scipy,\n"
+        "    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)\n"
+        "    from the package index (needs Allow Online Access, unless the index is on this machine)",
+    ): (
+        "在模型文件夹中创建专用的 Python 环境，并从软件包索引安装 torch、numpy<2、scipy、soundfile、pocketsphinx "
+        "以及用于自动分离说话人的声音编码器（resemblyzer）（需要“允许联机访问”，除非索引就在本机上）"
+    ),
+    (DEFAULT, "Packages"): "软件包",
+    (DEFAULT, "Space-separated pip requirements to install instead of the default set (advanced)"): (
+        "以空格分隔的 pip 依赖项，代替默认的一组进行安装（高级）"
+    ),
+    (OPERATOR, "Download"): "下载",
+    (
+        DEFAULT,
+        "Download the DualTalk checkpoint or the FLAME map into the model folder (resumable, sha256-checked)",
+    ): "将 DualTalk 检查点或 FLAME 映射下载到模型文件夹（可续传，经 sha256 校验）",
+    (DEFAULT, "Checkpoint"): "检查点",
+    (DEFAULT, "FLAME map"): "FLAME 映射",
+    (DEFAULT, "ARKit/FLAME linear map"): "ARKit/FLAME 线性映射",
+    # ---- panels
+    (DEFAULT, "Behaviour"): "行为",
+    (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (
+        "在引擎之后添加的眨眼、眼神交流、头部动作与点头、眉毛和微笑。"
+    ),
+    (DEFAULT, "Characters"): "角色",
+    (DEFAULT, "not in this scene (deleted?); choose it again"): "不在此场景中（已删除？）；请重新选择",
+    (DEFAULT, "Form"): "形式",
+    (DEFAULT, "Audio A"): "音频 A",
+    (DEFAULT, "Options"): "选项",
+    (DEFAULT, "working"): "处理中",
+    (OPERATOR, "Apply Saved Take..."): "应用保存的镜次...",
+    (DEFAULT, "Layers"): "层",
+    # ---- panel settings: characters and audio
+    (DEFAULT, "Character A"): "角色 A",
+    (
+        DEFAULT,
+        "Mesh with shape keys (or its armature) voiced by speaker A",
+    ): "由说话人 A 配音的带形态键的网格（或其骨架）",
+    (DEFAULT, "Character B"): "角色 B",
+    (
+        DEFAULT,
+        "Mesh with shape keys (or its armature) voiced by speaker B",
+    ): "由说话人 B 配音的带形态键的网格（或其骨架）",
+    (DEFAULT, "Audio"): "音频",
+    (DEFAULT, "How the two voices are recorded"): "两个声音的录制方式",
+    (DEFAULT, "Stereo file"): "立体声文件",
+    (DEFAULT, "One file; left channel is A, right channel is B"): "一个文件；左声道为 A，右声道为 B",
+    (DEFAULT, "Two files"): "两个文件",
+    (DEFAULT, "One file per speaker, same length"): "每位说话人一个文件，长度相同",
+    (DEFAULT, "Mono + turns"): "单声道 + 话轮",
+    (
+        DEFAULT,
+        "One mixed recording plus a file saying who speaks when",
+    ): "一个混合录音，外加一个说明谁在何时说话的文件",
+    (DEFAULT, "Mono, automatic"): "单声道（自动）",
+    (DEFAULT, "One mixed recording; speakers separated automatically"): "一个混合录音；自动分离说话人",
+    (DEFAULT, "Stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix"): (
+        "立体声文件（声道 0 = A，1 = B）、说话人 A 的文件，或单声道混音"
+    ),
+    (DEFAULT, "Audio B"): "音频 B",
+    (
+        DEFAULT,
+        "Speaker B's own file (then --audio is A's)",
+    ): "说话人 B 自己的文件（此时 --audio 为 A 的文件）",
+    (DEFAULT, "B Starts Earlier By"): "B 提前开始",
+    (
+        DEFAULT,
+        "With --audio-b: B's file starts this many seconds before A's (its recorder was started earlier; "
+        "negative: later); B is shifted by that much. A warning gives the value when the files' bleed "
+        "shows it (0 = default)",
+    ): (
+        "使用 --audio-b 时：B 的文件比 A 的早开始的秒数（B 的录音更早开始；负值：更晚）；B 会相应平移。"
+        "当文件之间的串音能反映该值时，会以警告给出（0 = 默认）"
+    ),
+    (DEFAULT, "Turns"): "话轮",
+    (DEFAULT, "Who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"): (
+        "单声道混音中谁在何时说话：RTTM、Audacity 标签、SRT 或 WebVTT"
+    ),
+    (DEFAULT, "Speaker A"): "说话人 A",
+    (DEFAULT, "With --turns: the speaker to animate as A (none: the first speaker)"): (
+        "使用 --turns 时：作为 A 生成动画的说话人（留空：第一位说话人）"
+    ),
+    (DEFAULT, "Swap A/B"): "交换 A/B",
+    (DEFAULT, "Exchange speakers A and B"): "交换说话人 A 和 B",
+    (DEFAULT, "Transcript"): "台词稿",
+    (
+        DEFAULT,
+        "What the characters say, one line per turn (A: text / B: text; English): the lips are drawn from "
+        "its phones, aligned to each voice (needs pocketsphinx)",
+    ): "角色说的话，每个话轮一行（A: 文本 / B: 文本；英语）：根据其音素生成口型，并与各自的声音对齐（需要 pocketsphinx）",
+    (DEFAULT, "Part of the recording"): "录音的一部分",
+    (DEFAULT, "Only animate from Start to End"): "仅为从“开始”到“结束”的部分生成动画",
+    (DEFAULT, "Start"): "开始",
+    (
+        DEFAULT,
+        "Animate from this many seconds into the audio (0 = default)",
+    ): "从音频的第几秒开始生成动画（0 = 默认）",
+    (DEFAULT, "End"): "结束",
+    (
+        DEFAULT,
+        "Animate up to this many seconds into the audio (0 = default)",
+    ): "生成动画直到音频的第几秒（0 = 默认）",
+    # ---- panel settings: engine
+    (DEFAULT, "Engine"): "引擎",
+    (DEFAULT, "Network (default: auto)"): "网络（默认：自动）",
+    (DEFAULT, "Auto"): "自动",
+    (DEFAULT, "The checkpoint's network if one is chosen, else the embedded model"): (
+        "若已选择检查点则使用其网络，否则使用内置模型"
+    ),
+    (DEFAULT, "The published DualTalk network (FLAME output); needs the checkpoint"): (
+        "已发布的 DualTalk 网络（FLAME 输出）；需要检查点"
+    ),
+    (DEFAULT, "Embedded"): "内置",
+    (
+        DEFAULT,
+        "Small bundled model (ARKit output); works offline",
+    ): "随附的小型模型（ARKit 输出）；可离线使用",
+    (DEFAULT, "Published DualTalk.pth (or lite weights); none -> embedded lite model"): (
+        "已发布的 DualTalk.pth（或 lite 权重）；无 -> 内置 lite 模型"
+    ),
+    (DEFAULT, "Device"): "设备",
+    (DEFAULT, "Auto, cpu or cuda (default: auto)"): "自动、cpu 或 cuda（默认：自动）",
+    (DEFAULT, "GPU if available"): "可用时使用 GPU",
+    (DEFAULT, "Processor"): "处理器",
+    (DEFAULT, "Rounds"): "轮数",
+    (
+        DEFAULT,
+        "Dialogue refinement rounds, 1-20 (default 2) (0 = default)",
+    ): "对话细化轮数，1-20（默认 2）（0 = 默认）",
+    (DEFAULT, "Lip Release"): "嘴唇张开",
+    (
+        DEFAULT,
+        "Lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.75)",
+    ): "lite 引擎：在类似元音的声音上仍闭合的嘴唇张开的程度，0（关闭）到 1（默认 0.75）",
+    (DEFAULT, "Lip Rounding"): "嘴唇圆化",
+    (
+        DEFAULT,
+        "Lite engine: lips round this far where the voice's second formant sits low, 0 (off) to 1 (default 0.5)",
+    ): "lite 引擎：在声音的第二共振峰较低处嘴唇变圆的程度，0（关闭）到 1（默认 0.5）",
+    # ---- panel settings: options
+    (DEFAULT, "Rig"): "绑定",
+    (DEFAULT, "How motion channels find shape keys and bones (default: auto-detect)"): (
+        "运动通道查找形态键和骨骼的方式（默认：自动检测）"
+    ),
+    (DEFAULT, "Auto-detect"): "自动检测",
+    (DEFAULT, "Pick the preset whose names match most shape keys"): "选择名称与最多形态键匹配的预设",
+    (DEFAULT, "52 ARKit blendshapes (also mixamorig:/CC_Base_ prefixes and case variants)"): (
+        "52 个 ARKit 混合形状（也支持 mixamorig:/CC_Base_ 前缀及大小写变体）"
+    ),
+    (
+        DEFAULT,
+        "FLAME add-on rig: Exp* keys plus jaw/neck bones",
+    ): "FLAME 插件绑定：Exp* 形态键以及下巴/颈部骨骼",
+    (
+        DEFAULT,
+        "VRM expressions (aa, ih, ou, ee, oh, blink, happy...)",
+    ): "VRM 表情（aa, ih, ou, ee, oh, blink, happy...）",
+    (DEFAULT, "MMD Japanese morphs"): "MMD 日文表情变形（morph）",
+    (DEFAULT, "Map file"): "映射文件",
+    (DEFAULT, "Custom channel -> shape key/bone map (overrides --preset)"): (
+        "自定义的 通道 -> 形态键/骨骼 映射（优先于 --preset）"
+    ),
+    (DEFAULT, "Mouth"): "嘴",
+    (DEFAULT, "Brows"): "眉毛",
+    (DEFAULT, "Eyes"): "眼睛",
+    (DEFAULT, "Cheeks"): "脸颊",
+    (DEFAULT, "Head"): "头部",
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (mouth)"): (
+        "分组动画的缩放，1 = 与生成结果相同：嘴/眉毛/眼睛/脸颊/头部（嘴）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (brows)"): (
+        "分组动画的缩放，1 = 与生成结果相同：嘴/眉毛/眼睛/脸颊/头部（眉毛）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (eyes)"): (
+        "分组动画的缩放，1 = 与生成结果相同：嘴/眉毛/眼睛/脸颊/头部（眼睛）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (cheeks)"): (
+        "分组动画的缩放，1 = 与生成结果相同：嘴/眉毛/眼睛/脸颊/头部（脸颊）"
+    ),
+    (DEFAULT, "Scale of a group's animation, 1 = as generated: mouth/brows/eyes/cheeks/head (head)"): (
+        "分组动画的缩放，1 = 与生成结果相同：嘴/眉毛/眼睛/脸颊/头部（头部）"
+    ),
+    (DEFAULT, "Smoothing"): "平滑",
+    (
+        DEFAULT,
+        "Temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle; the behaviour layer's "
+        "blinks stay sharp)",
+    ): "时间平滑：以 25 fps 帧为单位的高斯 sigma（0 = 关闭，1-2 = 轻微；行为层的眨眼保持清晰）",
+    (DEFAULT, "Blinks"): "眨眼",
+    (
+        DEFAULT,
+        "Procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
+    ): "为不含行为层眨眼的运动添加程序化眨眼：自动（仅 FLAME 运动）、开启、关闭",
+    (DEFAULT, "Blinks from the behaviour layer (older motion files without it: FLAME only)"): (
+        "来自行为层的眨眼（不含行为层的旧运动文件：仅 FLAME）"
+    ),
+    (DEFAULT, "On"): "开启",
+    (DEFAULT, "Blinks from the behaviour layer; older motion files get procedural blinks"): (
+        "来自行为层的眨眼；旧运动文件使用程序化眨眼"
+    ),
+    (DEFAULT, "Off"): "关闭",
+    (DEFAULT, "No blinks added (the layer's blinks are off too)"): "不添加眨眼（行为层的眨眼也关闭）",
+    (DEFAULT, "Keys"): "关键帧",
+    (DEFAULT, "Reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations"): (
+        "精简：在权重误差 0.01、旋转误差 0.1 度以内减少关键帧"
+    ),
+    (DEFAULT, "Every frame"): "每帧",
+    (
+        DEFAULT,
+        "One key per frame on every curve: exactly the engine's output",
+    ): "每条曲线每帧一个关键帧：与引擎输出完全一致",
+    (DEFAULT, "Reduced"): "精简",
+    (DEFAULT, "Far fewer keys, within 0.01 on shape-key weights and 0.1 degrees on rotations"): (
+        "关键帧少得多，形态键权重误差在 0.01 以内，旋转误差在 0.1 度以内"
+    ),
+    (DEFAULT, "Turn markers"): "话轮标记",
+    (DEFAULT, "Timeline markers at turn changes"): "在话轮切换处添加时间线标记",
+    (DEFAULT, "Sound strip"): "声音片段",
+    (DEFAULT, "Place the audio in the sequencer (off: none, and an earlier take's strip is removed)"): (
+        "将音频放入序列编辑器（关闭：不放置，并移除之前镜次的片段）"
+    ),
+    # ---- panel settings: behaviour
+    (DEFAULT, "Mood"): "情绪",
+    (DEFAULT, "Neutral (default), friendly, serious or animated"): "中性（默认）、友好、严肃或活泼",
+    (DEFAULT, "Neutral"): "中性",
+    (DEFAULT, "Calibrated to how people behave in conversation"): "依据人在对话中的行为校准",
+    (DEFAULT, "Friendly"): "友好",
+    (DEFAULT, "More nods, a light smile while listening, a little more eye contact"): (
+        "点头更多，倾听时带着浅浅的微笑，眼神交流稍多"
+    ),
+    (DEFAULT, "Serious"): "严肃",
+    (DEFAULT, "Smaller head motion, fewer brow raises, no smile"): "头部动作更小，扬眉更少，没有微笑",
+    (DEFAULT, "Animated"): "活泼",
+    (DEFAULT, "Much larger head motion, more brows and nods"): "头部动作大得多，眉毛动作和点头更多",
+    (DEFAULT, "B's Mood"): "B 的情绪",
+    (
+        DEFAULT,
+        "Character B's own mood when it differs from A's (--mood): same (default), neutral, friendly, "
+        "serious or animated",
+    ): "角色 B 与 A（--mood）不同时自己的情绪：相同（默认）、中性、友好、严肃或活泼",
+    (DEFAULT, "Same as A"): "与 A 相同",
+    (DEFAULT, "B behaves in the mood set for A"): "B 按为 A 设置的情绪表现",
+    (DEFAULT, "Seed"): "种子",
+    (
+        DEFAULT,
+        "Seed of the blinks, glances and nods: same seed, same performance (default 0). A seed from "
+        "2147483648 to 4294967295 (command line, shot file) is typed minus 4294967296: 3000000000 as "
+        "-1294967296",
+    ): (
+        "眨眼、视线和点头的随机种子：种子相同，表演相同（默认 0）。2147483648 到 4294967295 的种子"
+        "（命令行、镜头文件）需减去 4294967296 输入：3000000000 输入为 -1294967296"
+    ),
+    (DEFAULT, "Gaze"): "视线",
+    (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
+        "眼睛：关闭、开启或 0-2（开启：像真人一样看向对方或移开视线；默认开启）"
+    ),
+    (DEFAULT, "Blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)"): (
+        "眨眼量：关闭、开启或 0-2（1 = 真人的频率；默认：引擎的设定）"
+    ),
+    (DEFAULT, "Head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
+        "头部节拍、摆动和倾听者的点头：关闭、开启或 0-2（默认：lite 为 1，已发布的 DualTalk 为 0）"
+    ),
+    (DEFAULT, "Brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
+        "扬眉和笑时的微笑：关闭、开启或 0-2（默认：lite 为 1，已发布的 DualTalk 为 0）"
+    ),
+    (DEFAULT, "Eye contact"): "眼神交流",
+    (DEFAULT, "Glance at the partner and away like people do; partner looks aim at the other head"): (
+        "像真人一样看向对方又移开视线；看向对方时视线对准对方的头部"
+    ),
+    (DEFAULT, "Head turn"): "转头",
+    (DEFAULT, "On partner looks the head turns this share of the way to the partner, 0-1 (default 0.15)"): (
+        "看向对方时头部转向对方的比例，0-1（默认 0.15）"
+    ),
+    (DEFAULT, "Custom amounts"): "自定义强度",
+    (
+        DEFAULT,
+        "Set each layer's amount (off: the engine's defaults, e.g. the published DualTalk model keeps its "
+        "own head and face motion)",
+    ): "设置每一层的强度（关闭：使用引擎的默认值，例如已发布的 DualTalk 模型保留其自身的头部和面部动作）",
+    # ---- FBX export
+    (DEFAULT, "FBX output"): "FBX 输出",
+    (DEFAULT, "Scope"): "范围",
+    (DEFAULT, "Full"): "完整",
+    (DEFAULT, "Both characters' meshes and whole skeletons"): "两个角色的网格和完整骨架",
+    (DEFAULT, "Face"): "面部",
+    (
+        DEFAULT,
+        "Face meshes and only the bones that move (with their parents)",
+    ): "面部网格以及仅会运动的骨骼（连同其父级）",
+    # ---- the run's status
+    (DEFAULT, "Outcome of the last run"): "上次运行的结果",
+    (DEFAULT, "What is running: generate / deps / download"): "正在运行的任务：generate / deps / download",
+    # ---- add-on preferences
+    (DEFAULT, "Model folder"): "模型文件夹",
+    (DEFAULT, "Where checkpoints, maps and the private Python environment go (empty: ~/.cache/dualtalk)"): (
+        "检查点、映射和专用 Python 环境的存放位置（留空：~/.cache/dualtalk）"
+    ),
+    (DEFAULT, "Inference Python"): "推理 Python",
+    (DEFAULT, "Python with torch"): "带 torch 的 Python",
+    (
+        DEFAULT,
+        "Interpreter that runs inference (empty: Blender's own if it has torch, else the private environment)",
+    ): "运行推理的解释器（留空：若 Blender 自带的 Python 有 torch 则使用它，否则使用专用环境）",
+    (DEFAULT, "not checked yet"): "尚未检查",
+    (DEFAULT, "Package index"): "软件包索引",
+    (
+        DEFAULT,
+        "pip index URL for Install Dependencies (empty: PyPI)",
+    ): "“安装依赖项”使用的 pip 索引 URL（留空：PyPI）",
+    (DEFAULT, "Saved takes"): "保存的镜次",
+    (DEFAULT, "none kept"): "没有保存的镜次",
+    (DEFAULT, "Downloads"): "下载",
+    (
+        DEFAULT,
+        "Online access is disabled (Preferences > System > Network)",
+    ): "联机访问已禁用（偏好设置 > 系统 > 网络）",
+    (DEFAULT, "Checkpoint URL"): "检查点 URL",
+    (
+        DEFAULT,
+        "Where Download DualTalk Checkpoint fetches DualTalk.pth (default: the authors' Hugging Face "
+        "repository). The weights are the DualTalk authors', under the authors' terms, which you must check "
+        "before use; this add-on does not redistribute them and its GPL does not cover them",
+    ): (
+        "“下载 DualTalk 检查点”获取 DualTalk.pth 的位置（默认：作者的 Hugging Face 仓库）。权重属于 DualTalk "
+        "的作者，受作者条款约束，使用前必须查看；本插件不再分发这些权重，其 GPL 许可也不涵盖它们"
+    ),
+    (DEFAULT, "Checkpoint sha256"): "检查点 sha256",
+    (DEFAULT, "Expected sha256 (optional)"): "预期的 sha256（可选）",
+    (OPERATOR, "Download DualTalk Checkpoint"): "下载 DualTalk 检查点",
+    (DEFAULT, "FLAME map URL"): "FLAME 映射 URL",
+    (
+        DEFAULT,
+        "Where to fetch the ARKit/FLAME 51x103 linear map (.npy/.npz/.json/.csv). A published map (e.g. from "
+        "the BEAT2 tools) may carry a non-commercial licence: check it before use. Without a map, only jaw "
+        "and head transfer (built in, no licence needed)",
+    ): (
+        "获取 ARKit/FLAME 51x103 线性映射（.npy/.npz/.json/.csv）的位置。已发布的映射（例如来自 BEAT2 工具）"
+        "可能带有非商业许可：使用前请查看。没有映射时，只传递下巴和头部（内置，无需许可）"
+    ),
+    (DEFAULT, "Map sha256"): "映射 sha256",
+    (OPERATOR, "Download FLAME Map"): "下载 FLAME 映射",
+    (DEFAULT, "FLAME map file"): "FLAME 映射文件",
+    (
+        DEFAULT,
+        "ARKit/FLAME map used when rig and engine spaces differ",
+    ): "绑定与引擎的空间不同时使用的 ARKit/FLAME 映射",
+}
+
+# Blender's language codes (Preferences > Interface > Translation > Language).
+TRANSLATIONS: dict[str, Table] = {"ja_JP": JA_JP, "zh_HANS": ZH_HANS}
+
+
+def _api() -> Any:
+    """``bpy.app.translations`` (a function, so the tests can stand in for it)."""
+    import bpy
+
+    return bpy.app.translations
+
+
+def register() -> bool:
+    """Hand the tables to Blender. Never raises: without them the interface is simply English.
+    A table still registered under our name (an unregister that never ran) is replaced."""
+    try:
+        api = _api()
+        api.unregister(NAME)
+        api.register(NAME, TRANSLATIONS)
+    except Exception as exc:
+        log.warning(
+            "DualTalk: interface translations not registered, the interface stays in English (%s)", exc
+        )
+        return False
+    return True
+
+
+def unregister() -> None:
+    """Take back our tables, and only ours. Never raises: disabling the add-on goes on."""
+    try:
+        _api().unregister(NAME)
+    except Exception as exc:
+        log.warning("DualTalk: interface translations not unregistered (%s)", exc)
