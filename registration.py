@@ -23,6 +23,18 @@ def _classes() -> tuple[type, ...]:
     )
 
 
+def _one_line_tooltip(cls: type) -> None:
+    """An operator's or panel's docstring is its tooltip, and Blender keeps the docstring's line
+    breaks and indentation ("...; the\\n    rest of the take"): joined into one line (the key the
+    translation tables look up)."""
+    import bpy
+
+    if issubclass(cls, bpy.types.Operator | bpy.types.Panel) and "bl_description" not in vars(cls):
+        doc = cls.__doc__ or ""
+        if "\n" in doc:
+            cls.bl_description = " ".join(doc.split())
+
+
 def register() -> None:
     import bpy
 
@@ -32,6 +44,7 @@ def register() -> None:
     global CLASSES
     CLASSES = _classes()
     for cls in CLASSES:
+        _one_line_tooltip(cls)
         bpy.utils.register_class(cls)
     properties.register_props()
     blend_paths.register_handlers()

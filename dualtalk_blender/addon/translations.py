@@ -16,8 +16,8 @@ translation, not the one here. Text built while drawing (counts, names, status l
 not translated.
 
 Adding a language: copy the ``JA_JP`` table, translate each value, leaving each key exactly as it
-is (it is the English Blender looks up: the newlines and indentation of an operator's docstring are
-part of it), and add the table to ``TRANSLATIONS`` under Blender's code for the language
+is (it is the English Blender looks up; an operator's docstring is its tooltip, joined into one
+line at registration), and add the table to ``TRANSLATIONS`` under Blender's code for the language
 (``ja_JP``, ``zh_HANS``, ``fr_FR``...: ``bpy.app.translations.locales`` in a Blender with
 languages). ``tests/addon/test_addon_translations.py`` fails, naming the string, for any interface
 string a table lacks (also when someone adds a label), for an entry whose English the interface no
@@ -82,8 +82,8 @@ JA_JP: Table = {
     (OPERATOR, "Re-generate selection"): "選択範囲を再生成",
     (
         DEFAULT,
-        "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the\n"
-        "    rest of the take, other tracks and hand keys on your own layers stay as they are",
+        "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the "
+        "rest of the take, other tracks and hand keys on your own layers stay as they are",
     ): (
         "テイクのうちタイムラインのプレビュー範囲だけを再生成します（両端はクロスフェード）。"
         "テイクの残りの部分、他のトラック、自分のレイヤーの手付けのキーはそのまま残ります"
@@ -95,8 +95,8 @@ JA_JP: Table = {
     (OPERATOR, "Apply Take"): "テイクを適用",
     (
         DEFAULT,
-        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the\n"
-        "    panel's settings, e.g. the take kept when a character was deleted while generating",
+        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the "
+        "panel's settings, e.g. the take kept when a character was deleted while generating",
     ): (
         "ディスクに保存されたテイク（A.npzとB.npzのあるフォルダー）を、パネルの設定でパネルのキャラクターに"
         "キー挿入します（生成中にキャラクターが削除されたときに保存されたテイクなど）"
@@ -104,8 +104,8 @@ JA_JP: Table = {
     (OPERATOR, "Delete Saved Takes"): "保存したテイクを削除",
     (
         DEFAULT,
-        "Delete the takes kept in the temp folder (when a character or the scene was deleted while\n"
-        "    generating, or keying failed); a folder holding anything else is left alone",
+        "Delete the takes kept in the temp folder (when a character or the scene was deleted while "
+        "generating, or keying failed); a folder holding anything else is left alone",
     ): (
         "一時フォルダーに保存されたテイク（生成中にキャラクターやシーンが削除されたとき、またはキー挿入に"
         "失敗したときのもの）を削除します。ほかのものを含むフォルダーには手を付けません"
@@ -117,9 +117,9 @@ JA_JP: Table = {
     (OPERATOR, "Remove Take"): "テイクを削除",
     (
         DEFAULT,
-        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's\n"
-        "    markers and sound strips go; the action DualTalk kept below the take plays again as before, and\n"
-        "    your own tracks, actions, keys and drivers stay",
+        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's "
+        "markers and sound strips go; the action DualTalk kept below the take plays again as before, and "
+        "your own tracks, actions, keys and drivers stay",
     ): (
         "選んだキャラクターからDualTalkのテイクを削除します。DualTalkのトラックとアクション、テイクのマーカーと"
         "サウンドストリップが削除され、DualTalkがテイクの下に残しておいたアクションが以前どおり再生されます。"
@@ -139,9 +139,9 @@ JA_JP: Table = {
     (OPERATOR, "Install Dependencies"): "依存関係をインストール",
     (
         DEFAULT,
-        "Create a private Python environment in the model folder and install torch, numpy<2, scipy,\n"
-        "    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)\n"
-        "    from the package index (needs Allow Online Access, unless the index is on this machine)",
+        "Create a private Python environment in the model folder and install torch, numpy<2, scipy, "
+        "soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer) "
+        "from the package index (needs Allow Online Access, unless the index is on this machine)",
     ): (
         "モデルフォルダーに専用のPython環境を作り、パッケージインデックスからtorch、numpy<2、scipy、soundfile、"
         "pocketsphinxと、話者の自動分離に使う音声エンコーダー（resemblyzer）をインストールします"
@@ -514,8 +514,8 @@ ZH_HANS: Table = {
     (OPERATOR, "Re-generate selection"): "重新生成选定范围",
     (
         DEFAULT,
-        "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the\n"
-        "    rest of the take, other tracks and hand keys on your own layers stay as they are",
+        "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the "
+        "rest of the take, other tracks and hand keys on your own layers stay as they are",
     ): "只重新生成镜次中时间线预览范围内的部分（两端交叉淡化）；镜次的其余部分、其他轨道以及你自己的层上手动设置的关键帧保持不变",
     (OPERATOR, "Cancel"): "取消",
     (DEFAULT, "Stop the running DualTalk generation; the scene stays as it was"): (
@@ -524,8 +524,8 @@ ZH_HANS: Table = {
     (OPERATOR, "Apply Take"): "应用镜次",
     (
         DEFAULT,
-        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the\n"
-        "    panel's settings, e.g. the take kept when a character was deleted while generating",
+        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the "
+        "panel's settings, e.g. the take kept when a character was deleted while generating",
     ): (
         "按面板的设置，将磁盘上保存的镜次（包含 A.npz 和 B.npz 的文件夹）插入关键帧到面板的角色上，"
         "例如生成过程中角色被删除时保存下来的镜次"
@@ -533,8 +533,8 @@ ZH_HANS: Table = {
     (OPERATOR, "Delete Saved Takes"): "删除保存的镜次",
     (
         DEFAULT,
-        "Delete the takes kept in the temp folder (when a character or the scene was deleted while\n"
-        "    generating, or keying failed); a folder holding anything else is left alone",
+        "Delete the takes kept in the temp folder (when a character or the scene was deleted while "
+        "generating, or keying failed); a folder holding anything else is left alone",
     ): "删除临时文件夹中保存的镜次（生成过程中角色或场景被删除、或插入关键帧失败时留下的）；包含其他内容的文件夹不受影响",
     (OPERATOR, "Export FBX"): "导出 FBX",
     (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
@@ -543,9 +543,9 @@ ZH_HANS: Table = {
     (OPERATOR, "Remove Take"): "移除镜次",
     (
         DEFAULT,
-        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's\n"
-        "    markers and sound strips go; the action DualTalk kept below the take plays again as before, and\n"
-        "    your own tracks, actions, keys and drivers stay",
+        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's "
+        "markers and sound strips go; the action DualTalk kept below the take plays again as before, and "
+        "your own tracks, actions, keys and drivers stay",
     ): (
         "从所选角色上移除 DualTalk 镜次：删除 DualTalk 的轨道和动作、镜次的标记和声音片段；DualTalk 保留在镜次"
         "下方的动作会像以前一样重新播放，你自己的轨道、动作、关键帧和驱动器保持不变"
@@ -564,9 +564,9 @@ ZH_HANS: Table = {
     (OPERATOR, "Install Dependencies"): "安装依赖项",
     (
         DEFAULT,
-        "Create a private Python environment in the model folder and install torch, numpy<2, scipy,\n"
-        "    soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer)\n"
-        "    from the package index (needs Allow Online Access, unless the index is on this machine)",
+        "Create a private Python environment in the model folder and install torch, numpy<2, scipy, "
+        "soundfile, pocketsphinx and the voice encoder for automatic speaker separation (resemblyzer) "
+        "from the package index (needs Allow Online Access, unless the index is on this machine)",
     ): (
         "在模型文件夹中创建专用的 Python 环境，并从软件包索引安装 torch、numpy<2、scipy、soundfile、pocketsphinx "
         "以及用于自动分离说话人的声音编码器（resemblyzer）（需要“允许联机访问”，除非索引就在本机上）"

@@ -322,6 +322,21 @@ KEPT = re.compile(rf"--[a-z][a-z-]*|~/\.cache/dualtalk|\b(?:{NAME_PATTERN})\b")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+def test_every_tooltip_is_one_line(addon):
+    """Blender keeps a docstring's line breaks and indentation in the tooltip: before, Re-generate's
+    read "...; the" then a new line indented four spaces, "rest of the take"."""
+    from dualtalk import registration
+
+    for cls in registration.CLASSES:
+        if issubclass(cls, bpy.types.Operator):
+            text = _operator_rna(cls).description
+        elif issubclass(cls, bpy.types.Panel):
+            text = cls.bl_rna.description
+        else:
+            continue
+        assert "\n" not in text and "  " not in text, (cls.__name__, text)
+
+
 @pytest.mark.parametrize("locale", sorted(translations.TRANSLATIONS))
 def test_translations_keep_flags_names_and_numbers(locale):
     """A command-line flag, a product or file name, a path and a number read the same in every
