@@ -33,7 +33,7 @@ class DUALTALK_OT_regenerate_range(JobOperator):
     rest of the take, other tracks and hand keys on your own layers stay as they are"""
 
     bl_idname = "dualtalk.regenerate_range"
-    bl_label = "Re-generate selection"
+    bl_label = "Re-generate Preview Range"
     bl_options = {"REGISTER", "UNDO"}
     task = "generate"
 

@@ -79,7 +79,7 @@ JA_JP: Table = {
     ): (
         "対話の音声から2人のキャラクターをアニメーションさせます（バックグラウンドで実行。Escキーか「キャンセル」で停止）"
     ),
-    (OPERATOR, "Re-generate selection"): "選択範囲を再生成",
+    (OPERATOR, "Re-generate Preview Range"): "プレビュー範囲を再生成",
     (
         DEFAULT,
         "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the "
@@ -511,7 +511,7 @@ ZH_HANS: Table = {
         DEFAULT,
         "Animate both characters from the dialogue audio (runs in the background; Esc or Cancel stops it)",
     ): "根据对话音频为两个角色生成动画（在后台运行；按 Esc 或“取消”停止）",
-    (OPERATOR, "Re-generate selection"): "重新生成选定范围",
+    (OPERATOR, "Re-generate Preview Range"): "重新生成预览范围",
     (
         DEFAULT,
         "Re-generate only the timeline's preview range of the take (cross-faded at both ends); the "

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
 
-# How Re-generate selection names the shift a take was made with: the panel's field (in seconds)
+# How Re-generate Preview Range names the shift a take was made with: the panel's field (in seconds)
 _FIELD = next(o for o in panel_options.ENGINE_SIDE if o.name == "offset_b").title
 PANEL_OFFSET = OffsetWords(
     name=_FIELD,
@@ -552,7 +552,7 @@ def scene_warnings(scene: Any) -> list[str]:
 def check_take_fits(scene: Any, audio: dict[str, Any], options: Any) -> None:
     """Refuse, before the worker starts, a take that would run past Blender's last frame: the motion
     the worker will make of the job's ``audio`` (its recording, or the Start/End part, or the window of
-    a Re-generate selection) is checked by the check keying applies to it (``check_frame_span``, with
+    a Re-generate Preview Range) is checked by the check keying applies to it (``check_frame_span``, with
     ``options.start_frame``), so both refuse the same takes in the same words. A length read
     generously is refused only when its fewest frames do not fit either; without a length to read
     (see :func:`take_length`) the keying's check alone refuses the take, after the run."""
@@ -704,7 +704,7 @@ class GenerationRun:
 
         plan, self.range_plan = _range_plan(self.scene, self.settings, first, last, self.apply_opts.crossfade)
         audio = self.job["audio"]
-        need = f"Re-generate selection (frames {first}-{last})"
+        need = f"Re-generate Preview Range (frames {first}-{last})"
         record = plan.audio
         if record is None:
             base = audio.get("start") or 0.0
@@ -1079,7 +1079,7 @@ def _kept_range(
     if not same:
         raise DualTalkError(
             f"the take changed since this range was made; select frames {first}-{last} "
-            "and press Re-generate selection again"
+            "and press Re-generate Preview Range again"
         )
     _range_options(options, plan)
     return first, last

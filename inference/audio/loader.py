@@ -29,6 +29,7 @@ MIN_RATE = 8000
 MAX_RATE = 96000
 MAX_SECONDS = 4 * 60 * 60  # a take longer than four hours is almost certainly a mistake
 SILENCE_PEAK = 10 ** (-80 / 20)  # below -80 dBFS peak we call a stream silent
+MAX_PEAK = 1e3  # float audio may exceed full scale a little; a louder sample is not audio in [-1, 1]
 
 
 @dataclass
@@ -649,7 +650,7 @@ def read_channels(
         raise DualTalkError(f"{info.path.name} contains no audio samples in the chosen range")
     # Float files may exceed full scale; resampling can overshoot a little. Keep values sane.
     peak = float(np.abs(x).max()) if x.size else 0.0
-    if peak > 1e3:
+    if peak > MAX_PEAK:
         raise DualTalkError(
             f"{info.path.name} has samples of magnitude {peak:.3g}; expected audio in [-1, 1]"
         )
@@ -667,7 +668,7 @@ def cut_off_why(stops_at: float, header_s: float, start: float = 0.0) -> str:
 
 
 def check_window(paths: Sequence[str | os.PathLike[str] | None], start: float, end: float, need: str) -> None:
-    """A re-generated range (``animate --range``, the add-on's Re-generate selection) re-runs the
+    """A re-generated range (``animate --range``, the add-on's Re-generate Preview Range) re-runs the
     engine on ``start..end`` s of the take's recording: refuse, naming the range (``need``, e.g.
     "--range 100-110"), a recording that does not reach that far: a shorter file than the take's,
     or a cut-off copy, whose header keeps the whole length (only decoding the window shows where
@@ -706,7 +707,8 @@ def _check_cut_off(
 def load_speech(
     path: str | os.PathLike[str], *, start: float | None = None, end: float | None = None
 ) -> np.ndarray:
-    """One mono 16 kHz float32 stream (stereo files are averaged)."""
+    """One mono 16 kHz float32 stream in [-1, 1] (stereo files are averaged): ``(N,)`` samples,
+    ``N / 16000`` seconds. ``start``/``end`` are seconds into the file (None: its start / end)."""
     x, _info = read_channels(path, start=start, end=end)
     return x.mean(axis=0).astype(np.float32) if x.shape[0] > 1 else x[0]
 

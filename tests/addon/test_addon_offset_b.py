@@ -182,7 +182,7 @@ def test_b_started_later_is_placed_later_and_the_take_runs_on_with_it(scene, ass
 
 
 def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
-    """The take records the shift; Re-generate selection hears B as the take did, also with the field
+    """The take records the shift; Re-generate Preview Range hears B as the take did, also with the field
     cleared (0: the take's own shift), and the frames come out as they were. A field saying another
     shift is refused in one line, before anything runs."""
     s = _two_files(scene, assets, "b_early", 2.0)
@@ -207,7 +207,7 @@ def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
         with bpy.context.temp_override(scene=scene):
             bpy.ops.dualtalk.regenerate_range()
     assert str(err.value).strip() == (
-        "Error: DualTalk: Re-generate selection (frames 40-60): the take was made from maya.wav and "
+        "Error: DualTalk: Re-generate Preview Range (frames 40-60): the take was made from maya.wav and "
         f"tom_early.wav from 0.00 s to 4.00 s with {FIELD} 2 s, but {FIELD} is 1 s; set {FIELD} to 2 s "
         "(or to 0: the take's own)"
     )

@@ -1,5 +1,5 @@
 """The animator slides the whole take (both characters' DualTalk strips) 10 frames later in the NLA
-editor, sees a bad stretch at frames 30-40 on the timeline and presses *Re-generate selection*
+editor, sees a bad stretch at frames 30-40 on the timeline and presses *Re-generate Preview Range*
 with that preview range: exactly what plays at 30-40 is redone, under 30-40."""
 
 from __future__ import annotations

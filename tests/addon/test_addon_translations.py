@@ -260,7 +260,7 @@ def test_the_dictionary_blender_gets_puts_our_japanese_on_the_panel(fake_api, ad
     assert blender_lookup(tables, "ja_JP", label) == ja[(DEFAULT, "Behaviour")] != label
     regenerate = bpy.ops.dualtalk.regenerate_range.get_rna_type()
     assert regenerate.translation_context == OPERATOR
-    assert blender_lookup(tables, "ja_JP", regenerate.name, OPERATOR) == "選択範囲を再生成"
+    assert blender_lookup(tables, "ja_JP", regenerate.name, OPERATOR) == "プレビュー範囲を再生成"
     assert blender_lookup(tables, "ja_JP", regenerate.name) == regenerate.name  # not in the default context
     char_a = settings.properties["char_a"]
     assert blender_lookup(tables, "ja_JP", char_a.name) == "キャラクターA"
@@ -276,12 +276,12 @@ def test_japanese_interface_through_blender(addon, interface_language):
     view.use_translate_interface = view.use_translate_tooltips = True
     tr = bpy.app.translations
     assert tr.pgettext_iface("Character A") == "キャラクターA"
-    assert tr.pgettext_iface("Re-generate selection", OPERATOR) == "選択範囲を再生成"
+    assert tr.pgettext_iface("Re-generate Preview Range", OPERATOR) == "プレビュー範囲を再生成"
     description = bpy.ops.dualtalk.generate.get_rna_type().description
     assert tr.pgettext_tip(description) == translations.TRANSLATIONS["ja_JP"][(DEFAULT, description)]
     view.language = "en_US"
     assert tr.pgettext_iface("Character A") == "Character A"
-    assert tr.pgettext_iface("Re-generate selection", OPERATOR) == "Re-generate selection"
+    assert tr.pgettext_iface("Re-generate Preview Range", OPERATOR) == "Re-generate Preview Range"
 
 
 def test_english_stays_english(fake_api, addon, interface_language):

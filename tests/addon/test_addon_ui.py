@@ -224,7 +224,7 @@ def test_generate_with_a_transcript_draws_the_lips_from_it_and_says_so(scene, as
 
 def test_regenerate_selection_on_a_cut_off_copy_of_the_recording_names_the_selection(scene, assets, tmp_path):
     """The take was made from the whole recording; the panel now points at a copy that stopped
-    half way (an MP3 keeps its header's length). Re-generate selection used to fail in the worker
+    half way (an MP3 keeps its header's length). Re-generate Preview Range used to fail in the worker
     with "--end ... is past the end", an option the animator never set."""
     import soundfile as sf
 
@@ -245,7 +245,7 @@ def test_regenerate_selection_on_a_cut_off_copy_of_the_recording_names_the_selec
     with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError) as err:
         bpy.ops.dualtalk.regenerate_range()
     said = str(err.value)
-    assert f"Re-generate selection (frames {last - 5}-{last}) needs cut.mp3 from" in said, said
+    assert f"Re-generate Preview Range (frames {last - 5}-{last}) needs cut.mp3 from" in said, said
     assert "its audio stops at" in said and "--end" not in said
 
 

@@ -1,4 +1,4 @@
-"""The animator re-generates frames 20-30 of a take (*Re-generate selection*), then opens another
+"""The animator re-generates frames 20-30 of a take (*Re-generate Preview Range*), then opens another
 .blend before it comes back. The re-generated stretch used to be dropped with the run. Now it is
 kept like a whole take, and keyed later onto that same take only: the status line says to reopen
 the file that held the take and run ``bpy.ops.dualtalk.apply_take(directory=...)``; onto a take
@@ -109,7 +109,7 @@ def test_a_kept_range_is_refused_on_a_take_that_changed(scene, assets, tmp_path,
     shot, folder, _before = _range_kept_while_another_file_opened(scene, assets, tmp_path, capsys)
     refusal = (
         "DualTalk: the take changed since this range was made; "
-        "select frames 20-30 and press Re-generate selection again"
+        "select frames 20-30 and press Re-generate Preview Range again"
     )
     try:
         bpy.ops.wm.open_mainfile(filepath=str(shot))

@@ -1,7 +1,7 @@
 """Follow-ups to the hostile-files audit (docs/robustness.md, "Follow-ups"), in the add-on:
 
 * every pipeline run records its recording's fingerprint (``load_dialogue``), the worker's too, so
-  *Re-generate selection* checks the panel's recording, Start/End and *Swap A/B* against the take's,
+  *Re-generate Preview Range* checks the panel's recording, Start/End and *Swap A/B* against the take's,
   as ``animate --range`` does: one line in its words, nothing changed; without *Part of the recording*
   the take's own part is heard. Before, the panel's audio was used as it stood (a take made from
   1.0-3.0 s was redone against 0.0-2.0 s, another recording or the voices swapped, silently).
@@ -31,7 +31,7 @@ from dualtalk.inference.core.motion import Motion, save_motion
 
 SR = 16000
 FRAMES = range(1, 51)  # the take: 1.0-3.0 s of the recording at 25 fps
-MADE_FROM = "Re-generate selection (frames 20-30): the take was made from talk.wav from 1.00 s to 3.00 s"
+MADE_FROM = "Re-generate Preview Range (frames 20-30): the take was made from talk.wav from 1.00 s to 3.00 s"
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def _edit_records(change) -> None:
 
 def test_the_add_ons_take_records_its_recording_and_a_range_hears_the_takes_own_part(scene, assets):
     """The animator made the take from 1.0-3.0 s, then turned *Part of the recording* off for the
-    next shot and pressed Re-generate selection: before, frames 20-30 were redone against the
+    next shot and pressed Re-generate Preview Range: before, frames 20-30 were redone against the
     recording from 0 s (other words under the lips). Now the take's own part is heard: with the
     same options the frames come out as they were."""
     a, _b = _take(scene, assets)
@@ -171,7 +171,7 @@ def test_a_take_without_a_fingerprint_is_checked_by_name_and_one_without_a_recor
     assert line == (
         "DualTalk: re-generated frames 20-30 (cross-faded over 16-34) with the lite engine (warning: the "
         "take was made from talk.wav from 1.00 s to 3.00 s, and its motion files do not record that "
-        "recording's contents: Re-generate selection (frames 20-30) cannot check that scene4_take2.wav is "
+        "recording's contents: Re-generate Preview Range (frames 20-30) cannot check that scene4_take2.wav is "
         "the same recording)"
     ), line
     _edit_records(lambda meta: meta.pop("audio", None))

@@ -2,7 +2,7 @@
 
 Stories from an audit of the add-on: a character renamed to keep its take, then a new character
 given the old name and animated; the locked rest track deleted in the NLA editor, then Generate;
-a face key added between Generate and Re-generate selection; a deleted track named by Blender's
+a face key added between Generate and Re-generate Preview Range; a deleted track named by Blender's
 internal shape-key block ('Key') instead of the character.
 """
 
@@ -139,7 +139,7 @@ def no_tongue(name: str, x: float):
 
 @pytest.mark.parametrize("late", ["A", "B"])
 def test_a_refused_range_leaves_both_takes_as_they_were(late):
-    """Between Generate and Re-generate selection the modeller adds the tongueOut key the take has
+    """Between Generate and Re-generate Preview Range the modeller adds the tongueOut key the take has
     no curve for, on A or on B. The range is refused, and must change nothing: A's eyes layer was
     rewritten before its lips+jaw layer was found lacking, and a refusal on B came after A's
     range was written."""
