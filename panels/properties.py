@@ -149,8 +149,8 @@ PANEL_ONLY = {  # what only the panel has: not options of a run
     "fbx_scope": EnumProperty(
         name="Scope",
         items=[
-            ("FULL", "Full", "Both characters' meshes and whole skeletons"),
-            ("FACE", "Face", "Face meshes and only the bones that move (with their parents)"),
+            ("FULL", "Whole Characters", "Both characters' meshes and whole skeletons"),
+            ("FACE", "Face Only", "Face meshes and only the bones that move (with their parents)"),
         ],
         default="FULL",
     ),

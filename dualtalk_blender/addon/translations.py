@@ -440,9 +440,9 @@ JA_JP: Table = {
     # ---- FBX export
     (DEFAULT, "FBX output"): "FBXの出力先",
     (DEFAULT, "Scope"): "範囲",
-    (DEFAULT, "Full"): "全体",
+    (DEFAULT, "Whole Characters"): "キャラクター全体",
     (DEFAULT, "Both characters' meshes and whole skeletons"): "両キャラクターのメッシュとスケルトン全体",
-    (DEFAULT, "Face"): "顔",
+    (DEFAULT, "Face Only"): "顔のみ",
     (DEFAULT, "Face meshes and only the bones that move (with their parents)"): (
         "顔のメッシュと、動くボーン（とその親）だけ"
     ),
@@ -846,9 +846,9 @@ ZH_HANS: Table = {
     # ---- FBX export
     (DEFAULT, "FBX output"): "FBX 输出",
     (DEFAULT, "Scope"): "范围",
-    (DEFAULT, "Full"): "完整",
+    (DEFAULT, "Whole Characters"): "整个角色",
     (DEFAULT, "Both characters' meshes and whole skeletons"): "两个角色的网格和完整骨架",
-    (DEFAULT, "Face"): "面部",
+    (DEFAULT, "Face Only"): "仅面部",
     (
         DEFAULT,
         "Face meshes and only the bones that move (with their parents)",
