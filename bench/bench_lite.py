@@ -90,6 +90,10 @@ def run(args: argparse.Namespace) -> BenchResult:
 
     default_threads = torch.get_num_threads()  # torch's own default, before the engine chooses
     engine = load_engine(engine="lite", device=args.device)
+    # the bench sets torch's thread count itself (the engine's choice, --threads, torch's default)
+    if engine.threads is not None:
+        torch.set_num_threads(engine.threads)
+    engine.threads = None
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     chosen = torch.get_num_threads()

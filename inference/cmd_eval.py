@@ -30,13 +30,12 @@ from .core.inputs import DAMAGED_ARRAY_FILE
 from .core.motion import MAX_FRAMES, Motion, load_motion, motion_values
 from .core.numeric import check_real_dtype
 from .core.outputs import stat_path
-from .metrics import Sequence, evaluate_sequences, format_table
+from .metrics import Sequence, evaluate_sequences, format_table, same_take_length
 
 _PRED_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])\.(?P<ext>npz|npy)$")
 _DIALOGUE = {"A.npz": "1", "B.npz": "2"}  # by name; the file's own record decides (_recorded_speaker)
 _AUDIO_RE = re.compile(r"^(?P<stem>.+)_speaker(?P<who>[12])$")  # a dataset audio file's name, sans suffix
 log = logging.getLogger(__name__)
-MAX_LENGTH_MISMATCH_S = 1.0  # a frame or two is rounding (the dataset's 587 frames for 588 of audio)
 
 
 def _prediction_key(pred_dir: Path, path: Path) -> tuple[Path, str, str] | None:
@@ -252,20 +251,22 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
                 raise DualTalkError(
                     f"{name} is {s} but other files are {space}; score one motion space at a time"
                 )
-        if abs(len(values) - len(gt.values)) > MAX_LENGTH_MISMATCH_S * gt.fps:
+        if not same_take_length(len(values), len(gt.values), gt.fps):
             # the metrics cut both to the shorter one: a part of the take (infer --start/--end) would
             # be scored against the wrong stretch of the ground truth
             raise DualTalkError(
                 f"{p.relative_to(pred_dir).as_posix()} has {len(values)} frames but its ground truth {gt_path.name} has {len(gt.values)}; "
                 "score predictions of the whole take (no --start/--end)"
             )
-        if abs(len(partner.values) - len(gt.values)) > MAX_LENGTH_MISMATCH_S * gt.fps:
+        if not same_take_length(len(partner.values), len(gt.values), gt.fps):
             # both speakers of one take have its length; otherwise everything is cut to the shorter
             raise DualTalkError(
                 f"{gt_path.name} has {len(gt.values)} frames but its partner {partner_path.name} has "
                 f"{len(partner.values)}; the two speakers' ground truth must cover the same take"
             )
-        seqs.append(Sequence((rel / f"{stem}_speaker{who}").as_posix(), values, gt.values, partner.values))
+        seqs.append(
+            Sequence((rel / f"{stem}_speaker{who}").as_posix(), values, gt.values, partner.values, gt.fps)
+        )
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         raise DualTalkError(

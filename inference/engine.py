@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,9 @@ def choose_threads(engine: str, cpus: int | None = None) -> int:
 
 
 PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+# Engine.cpu_threads: how many blocks are inside, and torch's count to put back when the last leaves
+_THREADS_LOCK = threading.Lock()
+_THREADS_HELD = {"depth": 0, "before": 0}
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Engine:
     device: torch.device
     precision: str = "fp32"
     checkpoint: str = ""
+    threads: int | None = None  # torch CPU threads while it runs (:func:`choose_threads`); None: torch's own
 
     @property
     def space(self) -> str:
@@ -90,13 +95,38 @@ class Engine:
 
     @contextlib.contextmanager
     def autocast(self) -> Iterator[None]:
-        """Inference mode, plus mixed precision on CUDA when asked for."""
-        with torch.inference_mode():
+        """Inference mode on the engine's CPU threads (:meth:`cpu_threads`), plus mixed precision
+        on CUDA when asked for."""
+        with self.cpu_threads(), torch.inference_mode():
             if self.precision == "fp32":
                 yield
             else:
                 with torch.autocast(self.device.type, dtype=PRECISIONS[self.precision]):
                     yield
+
+    @contextlib.contextmanager
+    def cpu_threads(self) -> Iterator[None]:
+        """torch's CPU thread count set to the engine's (:attr:`threads`) for the block and put back
+        after it: torch's count is process-wide, and a caller's own torch work in the same process
+        (a notebook's training) keeps the count it chose. Blocks nested or run at once from several
+        Python threads (two runs sharing a process) count as one: the first sets the count, the last
+        to leave puts the caller's back."""
+        if self.threads is None:
+            yield
+            return
+        with _THREADS_LOCK:
+            if _THREADS_HELD["depth"] == 0:
+                _THREADS_HELD["before"] = torch.get_num_threads()
+                if _THREADS_HELD["before"] != self.threads:
+                    torch.set_num_threads(self.threads)
+            _THREADS_HELD["depth"] += 1
+        try:
+            yield
+        finally:
+            with _THREADS_LOCK:
+                _THREADS_HELD["depth"] -= 1
+                if _THREADS_HELD["depth"] == 0 and torch.get_num_threads() != _THREADS_HELD["before"]:
+                    torch.set_num_threads(_THREADS_HELD["before"])
 
     def describe(self) -> str:
         sha = self.sha256[:12] if self.sha256 else "unknown"
@@ -160,7 +190,11 @@ def load_engine(
     precision: str = "fp32",
     progress: Progress | None = None,
 ) -> Engine:
-    """Load the requested engine (see module docstring) on ``device``."""
+    """Load the requested engine (see module docstring) on ``device``.
+
+    On CPU the engine runs on :func:`choose_threads` torch threads (``DUALTALK_THREADS``
+    overrides), set only while it runs (:meth:`Engine.cpu_threads`): loading and running it leave
+    torch's process-wide thread count as it was. Set ``engine.threads`` to run on another count."""
     engine = str(engine or "auto").lower()
     if engine not in ENGINES:
         raise DualTalkError(f"unknown engine {engine!r} (use {', '.join(ENGINES)})")
@@ -199,11 +233,12 @@ def load_engine(
             model, sha = load_dualtalk_object(obj, checkpoint, device=dev)
             name = "dualtalk"
     model.eval()
-    if dev.type == "cpu":
-        torch.set_num_threads(choose_threads(name))
+    # the engine's CPU threads, used while it runs (Engine.cpu_threads); torch's process-wide count
+    # is left as the caller has it
+    threads = choose_threads(name) if dev.type == "cpu" else None
     if progress is not None:
-        threads = f", {torch.get_num_threads()} thread(s)" if dev.type == "cpu" else ""
-        progress.update("engine", 1.0, f"{name} on {dev}{threads}")
+        shown = f", {threads} thread(s)" if threads is not None else ""
+        progress.update("engine", 1.0, f"{name} on {dev}{shown}")
     return Engine(
         model=model,
         name=name,
@@ -211,6 +246,7 @@ def load_engine(
         device=dev,
         precision=precision,
         checkpoint=str(checkpoint) if checkpoint else "",
+        threads=threads,
     )
 
 

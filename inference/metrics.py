@@ -3,9 +3,10 @@
 Every metric is computed per sequence on one channel group, then averaged over
 sequences. For a sequence let ``P`` be the predicted motion of the character (T, d),
 ``G`` its ground truth and ``Q`` the ground truth of the partner (the other speaker),
-all trimmed to their common length T. Groups for the FLAME space: ``exp`` (50 expression
-coefficients), ``jaw`` (3, jaw rotation) and ``pose`` (3, neck/head rotation); for
-ARKit: ``blendshapes`` (52) and ``head`` (3). See ``docs/metrics.md``.
+all trimmed to their common length T (they may differ by at most 1 s: :func:`same_take_length`).
+Groups for the FLAME space: ``exp`` (50 expression coefficients), ``jaw`` (3, jaw rotation) and
+``pose`` (3, neck/head rotation), in that column order (:class:`Sequence`); for ARKit:
+``blendshapes`` (52) and ``head`` (3). See ``docs/metrics.md``.
 
 * **FD** (Fréchet distance, lower is better): fit a Gaussian to the frames of each
   sequence, ``mu_P, S_P`` and ``mu_G, S_G`` (mean, covariance over time), then
@@ -158,14 +159,82 @@ def sid_clusters(dims: int) -> int:
     return 40 if dims >= 10 else 10
 
 
+MAX_LENGTH_MISMATCH_S = 1.0  # a frame or two is rounding (the dataset's 587 frames for 588 of audio)
+
+
+def same_take_length(frames: int, reference: int, fps: float) -> bool:
+    """Whether ``frames`` and ``reference`` frames (at ``fps``) cover the same take: within
+    :data:`MAX_LENGTH_MISMATCH_S`. The metrics cut every array to the shortest, so a prediction of a
+    part of the take (``infer --start/--end``) would be scored against the wrong stretch of the
+    ground truth. ``eval`` and :func:`sequence_metrics` both refuse by this one rule."""
+    return abs(int(frames) - int(reference)) <= MAX_LENGTH_MISMATCH_S * fps
+
+
 @dataclass
 class Sequence:
-    """One scored sequence: prediction, ground truth and partner ground truth, (T, C) each."""
+    """One scored sequence: prediction, ground truth and partner ground truth, ``(T, C)`` each, at
+    ``fps`` frames per second (25: the dataset's and the engines' rate).
+
+    **Column order.** ``C`` is the motion space's channels in :data:`.core.channels.CHANNELS` order:
+
+    * ``flame56``: ``[exp 0:50, jaw 50:53, neck 53:56]``: **jaw before neck**. The DualTalk dataset
+      stores ``pose`` as ``[neck, jaw]``, the other way round, so ``np.concatenate([exp, pose], 1)``
+      scores jaw errors as ``pose`` (neck) errors and neck errors as ``jaw``, with nothing to tell
+      (both are 3 axis-angle radians: no check can see the swap). Build the arrays with
+      ``Motion.from_flame(exp, pose).values`` or ``load_motion(path).values``
+      (:mod:`.core.motion`), which put them in this order.
+    * ``arkit55``: the 52 ARKit shape keys, then ``head_rx, head_ry, head_rz``, as the lite engine
+      writes them (``take.motion_a.values``).
+
+    :func:`sequence_metrics` refuses (:class:`DualTalkError`) arrays of another column count, NaN or
+    Inf, and a prediction or partner more than 1 s (:func:`same_take_length`) longer or shorter than
+    the ground truth; within that, all three are cut to the shortest.
+    """
 
     name: str
     pred: np.ndarray
     gt: np.ndarray
     partner: np.ndarray
+    fps: float = 25.0
+
+
+def _checked(seq: Sequence, space: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sequence's three arrays, refused in one line naming the array when they cannot be scored."""
+    from .core.channels import CHANNELS
+    from .core.motion import check_fps
+
+    fps = check_fps(seq.fps)
+    width = len(CHANNELS[space])
+    order = (
+        "exp 0:50, jaw 50:53, neck 53:56; Motion.from_flame(exp, pose).values builds it from the dataset's "
+        "exp and pose = [neck, jaw]"
+        if space == SPACE_FLAME
+        else "52 ARKit shape keys, then head_rx, head_ry, head_rz"
+    )
+    arrays = []
+    for what in ("pred", "gt", "partner"):
+        x = np.asarray(getattr(seq, what))
+        if x.ndim != 2 or x.shape[1] != width:
+            raise DualTalkError(
+                f"{seq.name}: {what} has shape {x.shape}; {space} needs (frames, {width}) in the order {order}"
+            )
+        if x.dtype.kind not in "fiu":
+            raise DualTalkError(f"{seq.name}: {what} holds {x.dtype} values, not numbers")
+        if x.dtype.kind == "f" and not np.isfinite(x).all():
+            rows = np.flatnonzero(~np.isfinite(x).all(axis=1))
+            raise DualTalkError(
+                f"{seq.name}: {what} holds NaN or Inf in {len(rows)} frame(s), the first at frame {rows[0]}"
+            )
+        arrays.append(x)
+    pred, gt, partner = arrays
+    for what, x in (("pred", pred), ("partner", partner)):
+        if not same_take_length(len(x), len(gt), fps):
+            raise DualTalkError(
+                f"{seq.name}: {what} has {len(x)} frames but gt has {len(gt)} ({abs(len(x) - len(gt)) / fps:.2f} s "
+                f"apart at {fps:g} fps); score motion of the whole take: the metrics would cut both to the "
+                "shorter and compare the wrong stretches"
+            )
+    return pred, gt, partner
 
 
 def sequence_metrics(
@@ -177,13 +246,19 @@ def sequence_metrics(
     share: tuple[float, float] = (0.0, 1.0),
 ) -> dict[str, dict[str, float]]:
     """``{group: {metric: value}}`` for one sequence; ``progress`` hears stage ``eval`` before each
-    metric group (the clustering of a long sequence takes a while), within ``share`` of the stage."""
+    metric group (the clustering of a long sequence takes a while), within ``share`` of the stage.
+
+    ``space``: ``"flame56"`` or ``"arkit55"``; the arrays' columns must be in its order (see
+    :class:`Sequence`: FLAME is ``[exp, jaw, neck]``, not the dataset's ``[exp, neck, jaw]``).
+    Refused in one line (:class:`DualTalkError`): another column count, NaN/Inf, a prediction or
+    partner more than 1 s longer or shorter than the ground truth, fewer than two frames."""
     if space not in GROUPS:
         raise DualTalkError(f"no metric groups for motion space {space!r}")
-    t = min(len(seq.pred), len(seq.gt), len(seq.partner))
+    pred, gt, partner = _checked(seq, space)
+    t = min(len(pred), len(gt), len(partner))
     if t < 2:
         raise DualTalkError(f"{seq.name}: needs at least two frames to score")
-    pred, gt, partner = seq.pred[:t], seq.gt[:t], seq.partner[:t]
+    pred, gt, partner = pred[:t], gt[:t], partner[:t]
     out: dict[str, dict[str, float]] = {}
     groups = GROUPS[space]
     for k, (group, sl) in enumerate(groups):
@@ -202,7 +277,7 @@ def sequence_metrics(
 
 
 def evaluate_sequences(
-    sequences: Iterable[Sequence], space: str, *, sid_fit: str = "gt", progress=None
+    sequences: Iterable[Sequence], space: str, *, sid_fit: str = "gt", progress: Any = None
 ) -> dict[str, dict[str, float]]:
     """Mean of :func:`sequence_metrics` over sequences: ``{group: {metric: mean}}``."""
     seqs = list(sequences)

@@ -29,7 +29,17 @@ if TYPE_CHECKING:  # torch-heavy modules load lazily, when a run starts
 
 @dataclass
 class Take:
-    """What one run produced: the dialogue it heard, the engine, both motions and their files."""
+    """What one run produced: the dialogue it heard, the engine, both motions and their files.
+
+    ``dialogue``: the :class:`~.audio.Dialogue` animated (16 kHz streams ``a``/``b``, voice activity
+    per 25 fps frame, ``start_time`` in seconds, ``names``, ``source``: how it was read and its
+    warnings). ``motion_a``/``motion_b``: each character's :class:`~.core.motion.Motion`
+    (``values`` (T, C) float32 at ``fps`` 25, ``channels`` naming the C columns: 52 ARKit shape keys
+    + ``head_rx/ry/rz`` radians for the lite engine, FLAME ``exp 0:50, jaw 50:53, neck 53:56`` for
+    the published one; ``speaking`` per frame; ``meta``), the same as written to ``path_a``/``path_b``
+    (``out_dir/A.npz``, ``B.npz``; :func:`~.core.motion.load_motion` reads them back).
+    ``transcript``: with a transcript, what was aligned per character, else None.
+    """
 
     dialogue: Dialogue
     engine: Engine
@@ -115,10 +125,22 @@ def run(
 ) -> Take:
     """Validate, load the engine (weights first: a wrong checkpoint fails before the audio
     analysis), load the dialogue unless given, generate both characters, apply the behaviour hook,
-    and write ``out_dir/A.npz`` and ``out_dir/B.npz``."""
-    from .generate import generate_dialogue, write_dialogue
+    and write ``out_dir/A.npz`` and ``out_dir/B.npz``; returns the :class:`Take`.
 
+    ``request``: the options (:class:`~.core.request.Request`; the audio from ``request.audio``).
+    ``dialogue``: audio held in memory instead, e.g.
+    ``Dialogue.from_arrays(a, b, sample_rate=sr)`` (:class:`~.audio.Dialogue`), animated whole:
+    the options that read a recording file (``start``/``end``, ``swap``, ``turns``...) are refused
+    with it unless ``request.audio`` names the file it was cut from. ``engines``: loaded engines to
+    reuse across runs (:class:`Engines`). ``progress``: stage reports and cancelling.
+
+    Every refused input raises :class:`~.core.errors.DualTalkError` (one line, naming options by
+    their command-line flags, e.g. ``--lip-release`` for ``lip_release``), before the engine runs
+    where it can be known then. torch's process-wide CPU thread count is left as it was."""
     request.validate()
+    _check_out_dir(out_dir)
+    if dialogue is not None and not request.audio:
+        _check_in_memory(request)
     lines = _transcript_lines(request)  # a bad transcript fails before the engine loads
     progress = progress if progress is not None else Silent()
     progress.update("engine", 0.0, "loading engine")
@@ -137,6 +159,54 @@ def run(
         from .phonetic.transcript import texts_by_speaker
 
         texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
+    with engine.cpu_threads():  # the engine's threads for the work below, then the caller's again
+        take = _generate(request, engine, dialogue, lines, where, out_dir, progress)
+    return take
+
+
+def _check_out_dir(out_dir: object) -> None:
+    """The folder the motion files go to, checked before anything runs (not after generating)."""
+    if isinstance(out_dir, bytes) or not isinstance(out_dir, str | os.PathLike) or str(out_dir) == "":
+        got = repr(out_dir) if isinstance(out_dir, str | bytes) or out_dir is None else type(out_dir).__name__
+        raise DualTalkError(
+            f"out_dir must be the folder the two motion files (A.npz, B.npz) go to, got {got}"
+        )
+
+
+def _check_in_memory(request: Request) -> None:
+    """A dialogue given in memory without its recording's file: the options that read that file
+    have nothing to read, so they are refused rather than ignored."""
+    from .core.request import BY_NAME
+
+    given = [
+        BY_NAME[name].label
+        for name in ("audio_b", "turns", "speaker_a", "start", "end")
+        if getattr(request, name) is not None
+    ]
+    given += [BY_NAME[name].label for name in ("swap", "diarize") if getattr(request, name)]
+    if request.offset_b:
+        given.append(BY_NAME["offset_b"].label)
+    if given:
+        flags = ", ".join(given)
+        raise DualTalkError(
+            f"{flags} {'reads' if len(given) == 1 else 'read'} the recording's file, given as --audio; a dialogue "
+            "given in memory is animated whole, as it is: cut or swap its arrays yourself (e.g. "
+            f"Dialogue.from_arrays(a[i:j], b[i:j], sample_rate=sr)) and leave {flags} unset"
+        )
+
+
+def _generate(
+    request: Request,
+    engine: Engine,
+    dialogue: Dialogue,
+    lines: list[Any] | None,
+    where: str,
+    out_dir: str | os.PathLike[str],
+    progress: Progress,
+) -> Take:
+    """:func:`run` from the network on: generate, lips, transcript, behaviour, write."""
+    from .generate import generate_dialogue, write_dialogue
+
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import numbers
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from .loader import audio_info, check_range, cut_off_why, is_silent, read_channe
 from .separate import split_mix
 from .sync import OFFSET_MIN_S, find_offset, pooled_xcorr, shared_content
 from .turns import Segment, assign_speakers, for_recording, read_turns
-from .vad import drop_blips, voice_activity
+from .vad import drop_blips, one_stream, voice_activity
 
 log = logging.getLogger("dualtalk.audio")
 
@@ -34,7 +35,17 @@ TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
 
 @dataclass
 class Dialogue:
-    """Two speakers' streams of one take plus per-frame voice activity (25 fps)."""
+    """Two speakers' streams of one take plus per-frame voice activity.
+
+    ``a``, ``b``: one channel each (1-D), **16 kHz** (:data:`SAMPLE_RATE`), float samples in
+    [-1, 1], of equal length; integer PCM (int16, int32) is scaled as the file reader scales it.
+    ``active_a``, ``active_b``: one bool per **25 fps** frame (:data:`FPS`),
+    ``ceil(len(a) / 16000 * 25)`` of them. ``start_time``: seconds of the recording the streams
+    start at. A stereo ``(N, 2)`` array, NaN/Inf or float samples far beyond full scale are a
+    :class:`DualTalkError`; the sample rate cannot be checked here, so audio at another rate, or
+    without its voice activity, goes through :meth:`from_arrays` (``sample_rate=``), which reads
+    arrays as :func:`load_dialogue` reads the same samples from a file.
+    """
 
     a: np.ndarray
     b: np.ndarray
@@ -45,8 +56,8 @@ class Dialogue:
     source: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.a = np.ascontiguousarray(self.a, dtype=np.float32).reshape(-1)
-        self.b = np.ascontiguousarray(self.b, dtype=np.float32).reshape(-1)
+        self.a = one_stream(self.a, "A's stream")
+        self.b = one_stream(self.b, "B's stream")
         if len(self.a) != len(self.b):
             raise DualTalkError(f"speaker streams differ in length ({len(self.a)} vs {len(self.b)} samples)")
         t = self.num_frames
@@ -56,6 +67,73 @@ class Dialogue:
             if len(act) != t:
                 raise DualTalkError(f"voice activity of {name} has {len(act)} frames, audio has {t}")
         self.names = (str(self.names[0]), str(self.names[1]))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        a: np.ndarray,
+        b: np.ndarray,
+        *,
+        sample_rate: int,
+        active_a: np.ndarray | None = None,
+        active_b: np.ndarray | None = None,
+        names: tuple[str, str] = ("A", "B"),
+    ) -> Dialogue:
+        """A dialogue from audio held in memory: A's and B's voices, one channel each, at
+        ``sample_rate`` samples per second (e.g. ``soundfile.read`` of a stereo file gives ``(x, sr)``:
+        ``from_arrays(x[:, 0], x[:, 1], sample_rate=sr)``, channel 0 = A, as the file form reads it).
+
+        The arrays become the take :func:`load_dialogue` makes of the same samples in a stereo
+        file: integer PCM scaled as the file reader scales it (int16 / 32768), resampled to 16 kHz
+        by the same resampler, the voice activity found the same way (each voice against the
+        other's bleed; the same speech in both refused; content shared by both treated as
+        silence), and the same warnings. ``active_a``/``active_b``: your own voice activity
+        instead, one bool per 25 fps frame of the 16 kHz streams (both or neither).
+        Refused (:class:`DualTalkError`): a 2-D array, arrays of different lengths, no
+        ``sample_rate``, NaN/Inf, float samples far beyond full scale, less than 0.1 s.
+        """
+        from .loader import MAX_RATE, MIN_RATE, resample
+
+        if isinstance(sample_rate, bool) or not isinstance(sample_rate, numbers.Integral):
+            raise DualTalkError(
+                f"sample_rate must be a whole number of samples per second, got {sample_rate!r}"
+            )
+        rate = int(sample_rate)
+        if not MIN_RATE <= rate <= MAX_RATE:
+            raise DualTalkError(f"sample_rate must be between {MIN_RATE} and {MAX_RATE} Hz, got {rate}")
+        x_a, x_b = one_stream(a, "A's array"), one_stream(b, "B's array")
+        if len(x_a) != len(x_b):
+            raise DualTalkError(
+                f"A's and B's arrays differ in length ({len(x_a)} vs {len(x_b)} samples); pad the shorter "
+                "with zeros (silence)"
+            )
+        if (active_a is None) != (active_b is None):
+            raise DualTalkError(
+                "give both active_a and active_b, or neither (then they are found from the audio)"
+            )
+        x_a, x_b = resample(x_a, rate), resample(x_b, rate)  # the file reader's resampler
+        _check_length(0.0, len(x_a) / SAMPLE_RATE, "the arrays")
+        warnings: list[str] = []
+        source: dict[str, Any] = {"form": "arrays", "samplerate": rate, "swap": False}
+        if is_silent(x_a) and is_silent(x_b):
+            raise DualTalkError("the dialogue audio is silent (peak below -80 dBFS) in both arrays")
+        if active_a is None or active_b is None:
+            if not is_silent(x_a) and not is_silent(x_b):
+                r, lag = same_speech(x_a, x_b)
+                if abs(r) > SAME_SPEECH_CORR:
+                    raise DualTalkError(
+                        f"A's and B's arrays are the same signal ({_same_speech_detail(r, lag)}): give each "
+                        "speaker's own voice, e.g. the two channels of a stereo recording"
+                    )
+            act_a, act_b = voice_activity(x_a, x_b), voice_activity(x_b, x_a)
+            act_a, act_b = _drop_shared(x_a, x_b, act_a, act_b, warnings, source)
+        else:
+            act_a, act_b = np.asarray(active_a), np.asarray(active_b)
+        _speech_warnings(x_a, x_b, act_a, act_b, warnings)
+        for w in warnings:
+            log.warning(w)
+        source["warnings"] = warnings
+        return cls(x_a, x_b, act_a, act_b, names=names, source=source)
 
     @property
     def num_samples(self) -> int:
@@ -298,6 +376,17 @@ def _drop_shared(
         line += "; if the whole recording is one mix, give --turns FILE or --diarize"
     warnings.append(line)
     return act_a, act_b
+
+
+def _speech_warnings(
+    a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray, warnings: list[str]
+) -> None:
+    """A silent speaker, or no speech at all, is said (not refused): the characters only listen."""
+    for who, x_ in (("A", a), ("B", b)):
+        if is_silent(x_):
+            warnings.append(f"speaker {who}'s audio is silent; {who} only listens")
+    if not act_a.any() and not act_b.any():
+        warnings.append("no speech detected in either stream; both characters only listen")
 
 
 def _check_turns_fit(segments: list[Segment], duration: float, turns_name: str) -> None:
@@ -561,11 +650,7 @@ def load_dialogue(
         raise DualTalkError(
             "the dialogue audio is silent (peak below -80 dBFS) in the chosen range; check the file or --start/--end"
         )
-    for who, x_ in (("A", a), ("B", b)):
-        if is_silent(x_):
-            warnings.append(f"speaker {who}'s audio is silent; {who} only listens")
-    if not act_a.any() and not act_b.any():
-        warnings.append("no speech detected in either stream; both characters only listen")
+    _speech_warnings(a, b, act_a, act_b, warnings)
     for w in warnings:
         log.warning(w)
     source["warnings"] = [*said, *warnings]

@@ -39,6 +39,61 @@ HANGOVER_S = 0.04
 
 FILTER_BLOCK = 1 << 20  # samples band-passed at a time (filter state carried across blocks)
 
+# integer PCM -> float as the file reader (libsndfile) scales it: (offset, full scale)
+PCM_SCALE = {
+    np.dtype(np.int8): (0.0, 2.0**7),
+    np.dtype(np.uint8): (128.0, 2.0**7),  # 8-bit WAV is unsigned, silence at 128
+    np.dtype(np.int16): (0.0, 2.0**15),
+    np.dtype(np.int32): (0.0, 2.0**31),
+}
+
+
+def one_stream(x: object, who: str = "the stream") -> np.ndarray:
+    """``x`` as one speaker's float32 samples, exactly as the file reader gives a file's channel.
+
+    One channel: a 1-D array (an ``(N, 1)`` or ``(1, N)`` array is one too); a stereo ``(N, 2)``
+    array is refused (pass one channel per speaker, e.g. ``x[:, 0]`` and ``x[:, 1]``).
+    Integer PCM is scaled to [-1, 1] as libsndfile reads a PCM file (int16 / 32768, int32 / 2**31,
+    int8 / 128, uint8 (x - 128) / 128); float samples are taken as they are, so they must already be
+    in [-1, 1]: NaN/Inf, and samples beyond ``MAX_PEAK`` (the file reader's limit: integer PCM cast
+    to float without scaling), are refused. ``who`` names the array in the one-line
+    :class:`~..core.errors.DualTalkError`.
+    """
+    from ..core.errors import DualTalkError
+    from .loader import MAX_PEAK
+
+    arr = np.asarray(x)
+    if sum(n > 1 for n in arr.shape) > 1:
+        raise DualTalkError(
+            f"{who} has shape {arr.shape}: give one channel per speaker (a 1-D array each), "
+            "e.g. x[:, 0] for A and x[:, 1] for B of a stereo (N, 2) array read with soundfile"
+        )
+    arr = arr.reshape(-1)
+    if arr.dtype.kind in "iu":
+        if arr.dtype not in PCM_SCALE:
+            raise DualTalkError(
+                f"{who} holds {arr.dtype} samples; give float samples in [-1, 1] or int16/int32 PCM"
+            )
+        offset, scale = PCM_SCALE[arr.dtype]
+        return ((arr.astype(np.float64) - offset) / scale).astype(np.float32)
+    if arr.dtype.kind != "f":
+        raise DualTalkError(
+            f"{who} holds {arr.dtype} values, not audio samples; give float samples in [-1, 1]"
+        )
+    out = np.ascontiguousarray(arr, dtype=np.float32)
+    if out.size:
+        lo, hi = float(out.min()), float(out.max())  # NaN and Inf carry through min/max: no big temporaries
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            bad = int(np.count_nonzero(~np.isfinite(out)))
+            raise DualTalkError(f"{who} contains {bad} NaN or Inf samples")
+        peak = max(-lo, hi)
+        if peak > MAX_PEAK:
+            raise DualTalkError(
+                f"{who} has samples of magnitude {peak:.3g}; expected audio in [-1, 1] (integer samples "
+                "cast to float? divide int16 by 32768, or pass the integer array as it is)"
+            )
+    return out
+
 
 def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
     """(T,) level in dBFS per frame: band-passed power over a centred window of two frames.
@@ -259,7 +314,15 @@ def voice_activity(
     voice leaking into ``x`` does not count as ``x`` speaking.
     ``method``: ``"energy"`` (default) or ``"silero"`` (energy gated by the packaged
     Silero model; falls back to energy if the model cannot load).
+
+    ``x`` and ``partner`` are one channel each (1-D), at ``sr`` samples per second (default
+    16 kHz), read by :func:`one_stream`: float in [-1, 1] or integer PCM (scaled as the file
+    reader scales it); a stereo array, NaN/Inf or float samples far beyond full scale are a
+    :class:`~..core.errors.DualTalkError`.
     """
+    x = one_stream(x, "the stream")
+    if partner is not None:
+        partner = one_stream(partner, "the partner's stream")
     act = energy_activity(x, partner, sr, fps)
     if method == "silero":
         prob = silero_probability(x, sr, fps)

@@ -495,22 +495,38 @@ def parse_text(option: Option, text: str) -> object:
     raise ValueError(f"{option.name} is read by argparse itself")
 
 
-def check(option: Option, value: object) -> None:
+def _given(value: object) -> str:
+    """A value of the wrong type as a message shows it: text quoted (``'0.5'``, not ``0.5``, which
+    would read as the number), anything else as it prints; one line, at most about 26 characters."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 22 else value[:19] + "...")
+    return _shown(value)
+
+
+def check(option: Option, value: object, *, required: bool = False) -> None:
     """The declaration's own checks on a typed value: choices, whole numbers, bounds, mapping keys,
-    frame order. One line naming the option the way its users name it (:attr:`Option.label`)."""
-    if value is None:
+    frame order, true/false, text. One line naming the option the way its users name it
+    (:attr:`Option.label`). None is "not given" and passes, unless ``required`` (an option whose
+    default is a value, not None: None means nothing there and gets the words a bad value gets)."""
+    if value is None and not required:
         return
     label, kind = option.label, option.kind
     if kind == "choice" and value not in option.choices:
         raise DualTalkError(f"{label} must be one of {', '.join(option.choices)}, got {value!r}")
+    if kind == "bool" and not isinstance(value, bool):
+        raise DualTalkError(f"{label} must be True or False, got {_given(value)}")
+    # only None is checked here for text and paths: a given path is read (and refused) by its reader
+    if kind in ("str", "path") and value is None:
+        usual = f" ({', '.join(option.choices)})" if option.choices else ""
+        raise DualTalkError(f"{label} must be {'a file path' if kind == 'path' else 'text'}{usual}, got None")
     bounds = ""
     if option.low is not None and option.high is not None:
         bounds = f"between {_number_text(option.low)} and {_number_text(option.high)}"
     if kind in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise DualTalkError(f"{label} must be a number, got {str(value)[:24]}")
+            raise DualTalkError(f"{label} must be a number, got {_given(value)}")
         if kind == "int" and not isinstance(value, numbers.Integral):
-            raise DualTalkError(f"{label} must be a whole number, got {str(value)[:24]}")
+            raise DualTalkError(f"{label} must be a whole number, got {_given(value)}")
         number = finite_number(value)  # None for NaN, Inf and an integer too large for a float
         low = -math.inf if option.low is None else option.low
         high = math.inf if option.high is None else option.high
@@ -540,6 +556,18 @@ def check(option: Option, value: object) -> None:
             raise DualTalkError(f"{label} {first}-{last} ends before it starts")
 
 
+def _not_a_path(option: Option, value: object) -> str:
+    """A path option given something else: audio held in memory goes in a Dialogue instead."""
+    line = f"{option.label} must be a file path, got {type(value).__name__} {_given(value)}"
+    if option.name in ("audio", "audio_b") and hasattr(value, "shape"):
+        line = (
+            f"{option.label} must be a file path, got an array of shape {tuple(value.shape)}; for audio held "
+            "in memory give run(Request(), out_dir, dialogue=Dialogue.from_arrays(a, b, sample_rate=SR)) "
+            "(dualtalk.inference.audio.Dialogue)"
+        )
+    return line
+
+
 def values_from_args(args: argparse.Namespace, options: Iterable[Option]) -> dict[str, object]:
     """The declared options a parsed command line holds, by name (mapping pairs made a dict)."""
     values: dict[str, object] = {}
@@ -555,7 +583,14 @@ def values_from_args(args: argparse.Namespace, options: Iterable[Option]) -> dic
 
 @dataclass
 class Request:
-    """What to animate and how: the engine-side options of one run (see :data:`OPTIONS`)."""
+    """What to animate and how: the engine-side options of one run (see :data:`OPTIONS`).
+
+    ``Request(audio="talk.wav", rounds=3)``, then :func:`dualtalk.inference.pipeline.run`. Times are
+    seconds (the motion is 25 fps); the options' descriptions follow, each the command line's help
+    of its flag. None means "not given" (the default) where the default is None; :meth:`validate`
+    refuses a bad value (None included, where the default is a value) with a one-line
+    :class:`~.errors.DualTalkError` naming the flag.
+    """
 
     audio: str | None = None
     audio_b: str | None = None
@@ -584,10 +619,17 @@ class Request:
     mood_b: str = "same"
 
     def validate(self) -> Request:
-        """Refuse bad values with one line, before any audio or weights are loaded; returns self."""
+        """Refuse bad values with one line, before any audio or weights are loaded; returns self.
+
+        None is "not given" only where an option's default is None (the audio files, ``start``,
+        ``rounds``, the behaviour amounts...); for the others (``engine``, ``lip_release``,
+        ``swap``, ``mood``...) it is refused with the words a bad value gets."""
         for option in OPTIONS:
+            value = getattr(self, option.name)
+            if option.kind == "path" and value is not None and not isinstance(value, str | os.PathLike):
+                raise DualTalkError(_not_a_path(option, value))
             if option.kind != "amount" and option.name != "behaviour_seed":  # checked below, own words
-                check(option, getattr(self, option.name))
+                check(option, value, required=option.default is not None)
         check_rounds_window(self.rounds, self.window)
         self.behaviour()
         if self.start is not None and self.end is not None and self.end <= self.start:
@@ -660,6 +702,22 @@ class Request:
 
     def replace(self, **changes: Value) -> Request:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _fields_doc(options: Iterable[Option]) -> str:
+    """Each option as ``help(Request)`` lists it: name, default and flag, then its help text (the
+    one the command line shows, so the two are never written twice)."""
+    lines = []
+    for o in options:
+        default = "None" if o.default is None else repr(o.default)
+        shown_value = o.metavar or ("{" + ",".join(o.choices) + "}" if o.choices else "")
+        flag = f"{o.flag} {shown_value}" if shown_value else o.flag
+        lines.append(f"    {o.name} = {default}  ({flag})")
+        lines.append(f"        {o.help}")
+    return "\n".join(lines)
+
+
+Request.__doc__ = f"{(Request.__doc__ or '').rstrip()}\n\n    Fields:\n\n{_fields_doc(OPTIONS)}\n"
 
 
 def _argparse_type(option: Option) -> Any:

@@ -108,9 +108,14 @@ def release_values(
 
 def release_motion(motion: Any, audio: np.ndarray, amount: float = DEFAULT_AMOUNT) -> Any:
     """An ARKit :class:`~..core.motion.Motion` with its lips released against its character's ``audio``;
-    ``meta["lip_release"]`` records the amount. Other spaces and ``amount`` 0 come back unchanged."""
-    if amount <= 0.0 or motion.space != "arkit55" or motion.num_frames < 3:
+    ``meta["lip_release"]`` records the amount, 0 too (a take made with the pass off is told apart
+    from one made before the pass existed). Other spaces come back unchanged; ``amount`` 0 (and a
+    take under 3 frames) leaves the values as they are."""
+    if motion.space != "arkit55":
         return motion
+    meta = {**motion.meta, "lip_release": float(amount)}
+    if amount <= 0.0 or motion.num_frames < 3:
+        return dataclasses.replace(motion, meta=meta)
     level = frame_band_db(audio, motion.num_frames, SAMPLE_RATE, motion.fps)
     values = release_values(motion.values, list(motion.channels), level, amount)
-    return dataclasses.replace(motion, values=values, meta={**motion.meta, "lip_release": float(amount)})
+    return dataclasses.replace(motion, values=values, meta=meta)

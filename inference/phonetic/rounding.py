@@ -193,10 +193,14 @@ def round_motion(
     motion: Any, audio: np.ndarray, amount: float = DEFAULT_AMOUNT, active: np.ndarray | None = None
 ) -> Any:
     """An ARKit :class:`~..core.motion.Motion` rounded against its character's ``audio`` where
-    ``active`` (its voice activity; None: everywhere); ``meta["lip_rounding"]`` records the amount.
-    Other spaces and ``amount`` 0 come back unchanged."""
-    if amount <= 0.0 or motion.space != "arkit55" or motion.num_frames == 0:
+    ``active`` (its voice activity; None: everywhere); ``meta["lip_rounding"]`` records the amount,
+    0 too (a take made with the pass off is told apart from one made before the pass existed).
+    Other spaces come back unchanged; ``amount`` 0 leaves the values as they are."""
+    if motion.space != "arkit55":
         return motion
+    meta = {**motion.meta, "lip_rounding": float(amount)}
+    if amount <= 0.0 or motion.num_frames == 0:
+        return dataclasses.replace(motion, meta=meta)
     depth = rounding_depth(audio, motion.num_frames, SAMPLE_RATE, motion.fps, active)
     values = round_values(motion.values, list(motion.channels), depth, amount)
-    return dataclasses.replace(motion, values=values, meta={**motion.meta, "lip_rounding": float(amount)})
+    return dataclasses.replace(motion, values=values, meta=meta)

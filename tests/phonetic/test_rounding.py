@@ -136,7 +136,8 @@ def test_a_silent_listener_rounds_nothing_from_its_room_noise():
 def test_no_amount_and_flame_motion_come_back_unchanged():
     take = _take("iu")
     motion = _still(16)
-    assert rd.round_motion(motion, take, amount=0.0) is motion
+    off = rd.round_motion(motion, take, amount=0.0)  # values as they are; the amount recorded
+    assert np.array_equal(off.values, motion.values) and off.meta["lip_rounding"] == 0.0
     flame = Motion("flame56", np.zeros((16, 56), np.float32), engine="dualtalk")
     assert rd.round_motion(flame, take) is flame
     assert shape_lips(flame, take, 0.5, 0.5) is flame
@@ -157,7 +158,7 @@ def test_the_pipeline_rounds_each_character_from_its_own_speech(tmp_path):
         assert depth[~np.convolve(active, np.ones(3), mode="same").astype(bool)].max() == 0.0
         expected = rd.round_values(before.values, list(before.channels), depth, 1.0)
         np.testing.assert_allclose(after.values, expected, atol=1e-6)
-        assert after.meta["lip_rounding"] == 1.0 and "lip_rounding" not in before.meta
+        assert after.meta["lip_rounding"] == 1.0 and before.meta["lip_rounding"] == 0.0
 
 
 def test_a_lip_rounding_outside_0_to_1_is_refused_in_one_line(tmp_path, capsys):

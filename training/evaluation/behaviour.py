@@ -15,6 +15,8 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -424,19 +426,27 @@ def _against_reference(
 
 
 def evaluate_files(
-    paths: list[Path], reference: str | None = None, reference_role: str | None = None
+    paths: Sequence[str | os.PathLike[str]], reference: str | None = None, reference_role: str | None = None
 ) -> dict[str, Any]:
-    """Numbers for motion files: a dialogue folder (A.npz + B.npz) or the two files."""
-    if len(paths) == 1 and not paths[0].exists():
-        raise DualTalkError(f"motion folder or file not found: {paths[0]}")
-    if len(paths) == 1 and paths[0].is_dir():
-        paths = [paths[0] / "A.npz", paths[0] / "B.npz"]
-    if len(paths) != 2:
+    """Numbers for motion files: ``paths`` is a list of one dialogue folder (``[out_dir]``, holding
+    A.npz + B.npz) or of the two characters' files (``[a, b]``); str or Path alike. A bare string
+    is refused (it would be read one character at a time)."""
+    if isinstance(paths, str | bytes | os.PathLike):
+        raise DualTalkError(
+            f"give a list of paths: [{str(os.fsdecode(paths))!r}] for a dialogue folder (A.npz, B.npz), "
+            "or [A's file, B's file]"
+        )
+    files = [Path(os.fsdecode(p)) for p in paths]
+    if len(files) == 1 and not files[0].exists():
+        raise DualTalkError(f"motion folder or file not found: {files[0]}")
+    if len(files) == 1 and files[0].is_dir():
+        files = [files[0] / "A.npz", files[0] / "B.npz"]
+    if len(files) != 2:
         raise DualTalkError("give a dialogue folder (A.npz, B.npz) or the two characters' motion files")
-    a, b = (load_motion(p) for p in paths)
+    a, b = (load_motion(p) for p in files)
     if a.num_frames != b.num_frames:
         raise DualTalkError(
-            f"{paths[0].name} has {a.num_frames} frames but {paths[1].name} has {b.num_frames}"
+            f"{files[0].name} has {a.num_frames} frames but {files[1].name} has {b.num_frames}"
         )
     result: dict[str, Any] = {"after": {"A": measure(take_from(a, b)), "B": measure(take_from(b, a))}}
     if reference:

@@ -323,14 +323,28 @@ def _col(values: np.ndarray, channels: Sequence[str], name: str) -> np.ndarray:
         ) from None
 
 
-def mouth_features(values: np.ndarray, channels: Sequence[str]) -> dict[str, np.ndarray]:
+def mouth_features(values: Any, channels: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     """Per-frame aperture, lower-lip tuck and rounding from ARKit blendshape weights.
+
+    ``values``: a :class:`~dualtalk.inference.core.motion.Motion` (its channels are read from it),
+    or a ``(frames, channels)`` array with ``channels`` its column names (``motion.channels``).
 
     * aperture = jawOpen - mouthClose + 0.3 * mouthLowerDown (left/right averaged)
     * tuck     = mouthRollLower + 0.5 * mouthUpperUp (left/right averaged)
     * rounding = mouthFunnel + mouthPucker
     """
-    v = np.asarray(values)
+    if channels is None:
+        if not hasattr(values, "channels"):
+            raise DualTalkError(
+                "mouth_features needs the motion's channel names: mouth_features(motion) or "
+                "mouth_features(motion.values, motion.channels) (lip sync is scored on ARKit blendshapes)"
+            )
+        channels = list(values.channels)
+    v = np.asarray(values.values if hasattr(values, "values") else values)
+    if v.ndim != 2 or v.shape[1] != len(channels):
+        raise DualTalkError(
+            f"motion values have shape {v.shape} but {len(channels)} channel names were given"
+        )
 
     def lr(name: str) -> np.ndarray:
         return 0.5 * (_col(v, channels, name + "Left") + _col(v, channels, name + "Right"))
@@ -372,9 +386,34 @@ def lipflap_features(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, 
 # ----------------------------------------------------------------------------- statistics
 
 
+PHONE_END_SLACK_FRAMES = 1  # phones may end a frame past the audio (aligners round times)
+# against the motion: that frame, plus the frames the motion may differ from the audio by
+MOTION_END_SLACK_FRAMES = PHONE_END_SLACK_FRAMES + LENGTH_TOLERANCE_FRAMES
+
+
+def phones_fit(end: float, seconds: float, fps: float, slack_frames: int = PHONE_END_SLACK_FRAMES) -> bool:
+    """Whether phones that end at ``end`` seconds belong to a take of ``seconds``: the one rule
+    :func:`check_length` (against the audio) and :func:`score_phones` / :func:`phone_frames`
+    (against the motion, ``MOTION_END_SLACK_FRAMES``) share. Phone times given in milliseconds or
+    frames end far past the take and fail it."""
+    return end <= seconds + slack_frames / fps
+
+
+def _refuse_past_motion(end: float, num_frames: int, fps: float, where: str) -> None:
+    if not phones_fit(end, num_frames / fps, fps, MOTION_END_SLACK_FRAMES):
+        raise DualTalkError(
+            f"{where}phones run to {end:.2f} s, past the end of the motion ({num_frames} frames = "
+            f"{num_frames / fps:.2f} s at {fps:g} fps); phone times are seconds into the take, and "
+            "motion and phones must be the same take at the motion's own frame rate"
+        )
+
+
 def phone_frames(phone: AlignedPhone, fps: float, num_frames: int) -> tuple[int, int]:
     """Frames [lo, hi) whose centre (i + 0.5) / fps lies in the phone; a phone shorter than
-    a frame gets the frame holding its midpoint. Clipped to the motion."""
+    a frame gets the frame holding its midpoint. Clipped to the motion; a phone (other than
+    silence) ending well past it (:func:`phones_fit`) is a :class:`DualTalkError`."""
+    if SILENCE not in phone.classes:
+        _refuse_past_motion(phone.end, num_frames, fps, f"{phone.symbol!r}: ")
     lo = math.ceil(phone.start * fps - 0.5 - 1e-9)
     hi = math.ceil(phone.end * fps - 0.5 - 1e-9)
     if hi <= lo:
@@ -472,13 +511,20 @@ class PhoneScores:
 
 
 def score_phones(
-    features: dict[str, np.ndarray], phones: Sequence[AlignedPhone], fps: float = FPS
+    features: dict[str, np.ndarray], phones: Sequence[AlignedPhone], fps: float = FPS, *, where: str = ""
 ) -> PhoneScores:
-    """Per-phone statistics of one mouth curve (see the module docstring for the questions)."""
+    """Per-phone statistics of one mouth curve (see the module docstring for the questions).
+
+    ``features``: :func:`mouth_features` (or :func:`lipflap_features`) of the motion, one value per
+    frame at ``fps``; ``phones``: times in seconds into the same take. Phones that end well past
+    the motion (:func:`phones_fit`: times in ms or frames, another frame rate, a motion cut short)
+    are a :class:`DualTalkError` (``where`` names the clip in it)."""
     ap, tuck, rnd = features["aperture"], features["tuck"], features["rounding"]
     n = ap.size
     if n == 0:
         raise DualTalkError("motion has no frames")
+    speech_end = max((p.end for p in phones if SILENCE not in p.classes), default=0.0)
+    _refuse_past_motion(speech_end, n, fps, f"{where}: " if where else "")
     vowel_frames = np.zeros(n, bool)
     for p in phones:
         if VOWEL in p.classes:
@@ -668,7 +714,7 @@ def check_length(
             f"{what} has {num_frames} frames ({num_frames / fps:.2f} s at {fps:g} fps) but {clip.wav.name} "
             f"lasts {seconds:.2f} s ({expected} frames); motion and audio must be the same take"
         )
-    if clip.speech_end > seconds + 1.0 / fps:
+    if not phones_fit(clip.speech_end, seconds, fps):
         raise DualTalkError(
             f"{clip.path.name}: phones run to {clip.speech_end:.2f} s, past the end of {clip.wav.name} "
             f"({seconds:.2f} s)"
@@ -766,29 +812,56 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _motion_fps(items: Sequence[Any], fps: float | None, what: str) -> float | None:
+    """The frame rate the Motions among ``items`` carry (one for all), checked against ``fps``."""
+    rates = {float(m.fps) for m in items if hasattr(m, "fps")}
+    if len(rates) > 1:
+        raise DualTalkError(
+            f"{what} are at {', '.join(f'{r:g}' for r in sorted(rates))} fps; score one rate at a time"
+        )
+    rate = rates.pop() if rates else None
+    if rate is not None and fps is not None and float(fps) != rate:
+        raise DualTalkError(
+            f"fps={fps:g} was given but {what} are at {rate:g} fps; leave fps out to use theirs"
+        )
+    return rate
+
+
 def evaluate_clips(
     clips: Sequence[AlignedClip],
-    model_features: Sequence[dict[str, np.ndarray]],
+    model_features: Sequence[Any],
     flap_features: Sequence[dict[str, np.ndarray]],
     *,
-    fps: float = FPS,
+    fps: float | None = None,
     seconds: Sequence[float] | None = None,
     source: str = "",
     bootstrap: int = 0,
-    against: Sequence[dict[str, np.ndarray]] | None = None,
+    against: Sequence[Any] | None = None,
     against_source: str = "",
 ) -> dict[str, Any]:
     """Score the model's and the baseline's mouth curves on every clip; per clip and pooled.
+
+    ``model_features`` (and ``against``): per clip, the model's
+    :class:`~dualtalk.inference.core.motion.Motion` (its mouth features and frame rate are read from
+    it) or its :func:`mouth_features`; ``flap_features``: per clip, :func:`lipflap_features` of its
+    audio for as many frames. ``fps``: the curves' frame rate; left out, the Motions' own (25 when
+    only features are given); a given ``fps`` that is not the Motions' is refused. Each clip's
+    phones (seconds into the take) must fit its motion (:func:`score_phones`).
 
     ``bootstrap`` > 0 adds each pooled row's 95 % range over that many phone resamplings
     (``pooled.model_range``, ``pooled.lipflap_range``). ``against`` (another curve's
     features per clip) adds each row's paired change from it (``against``; its rounds are
     ``bootstrap``, or 1000 when that is 0)."""
+    rate = _motion_fps([*model_features, *(against or [])], fps, "the motions")
+    fps = float(fps if fps is not None else rate if rate is not None else FPS)
+    model_features = [mouth_features(m) if hasattr(m, "channels") else m for m in model_features]
+    if against is not None:
+        against = [mouth_features(m) if hasattr(m, "channels") else m for m in against]
     per_clip: list[dict[str, Any]] = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
-        ms = score_phones(model_features[i], clip.phones, fps)
-        fs = score_phones(flap_features[i], clip.phones, fps)
+        ms = score_phones(model_features[i], clip.phones, fps, where=clip.stem)
+        fs = score_phones(flap_features[i], clip.phones, fps, where=f"{clip.stem} (lip-flap)")
         model_scores.append(ms)
         flap_scores.append(fs)
         per_clip.append(
@@ -821,7 +894,9 @@ def evaluate_clips(
         report["bootstrap_rounds"] = bootstrap
     if against is not None:
         rounds = bootstrap or 1000
-        other = [score_phones(f, clip.phones, fps) for f, clip in zip(against, clips, strict=True)]
+        other = [
+            score_phones(f, clip.phones, fps, where=clip.stem) for f, clip in zip(against, clips, strict=True)
+        ]
         report["against"] = {
             "source": against_source,
             "rounds": rounds,
