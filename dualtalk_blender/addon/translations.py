@@ -337,7 +337,8 @@ JA_JP: Table = {
         "Temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle; the behaviour layer's "
         "blinks stay sharp)",
     ): "時間方向のスムージング: 25fpsのフレーム単位のガウスのシグマ（0 = オフ、1～2 = 弱め。しぐさレイヤーのまばたきは鋭いまま）",
-    (DEFAULT, "Blinks"): "まばたき",
+    (DEFAULT, "Blink Amount"): "まばたきの量",
+    (DEFAULT, "Procedural Blinks"): "自動生成のまばたき",
     (
         DEFAULT,
         "Procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
@@ -410,7 +411,9 @@ JA_JP: Table = {
         "2147483648～4294967295のシード（コマンドライン、ショットファイル）は4294967296を引いて入力します。"
         "例: 3000000000は-1294967296"
     ),
-    (DEFAULT, "Gaze"): "視線",
+    (DEFAULT, "Gaze Amount"): "視線の量",
+    (DEFAULT, "Head Motion Amount"): "頭の動きの量",
+    (DEFAULT, "Brow Amount"): "眉の動きの量",
     (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
         "目: オフ、オン、または0～2（オン: 人がするように相手を見たり目をそらしたりする。デフォルト: オン）"
     ),
@@ -752,7 +755,8 @@ ZH_HANS: Table = {
         "Temporal smoothing: Gaussian sigma in 25-fps frames (0 = off, 1-2 = gentle; the behaviour layer's "
         "blinks stay sharp)",
     ): "时间平滑：以 25 fps 帧为单位的高斯 sigma（0 = 关闭，1-2 = 轻微；行为层的眨眼保持清晰）",
-    (DEFAULT, "Blinks"): "眨眼",
+    (DEFAULT, "Blink Amount"): "眨眼量",
+    (DEFAULT, "Procedural Blinks"): "程序化眨眼",
     (
         DEFAULT,
         "Procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
@@ -816,7 +820,9 @@ ZH_HANS: Table = {
         "眨眼、视线和点头的随机种子：种子相同，表演相同（默认 0）。2147483648 到 4294967295 的种子"
         "（命令行、镜头文件）需减去 4294967296 输入：3000000000 输入为 -1294967296"
     ),
-    (DEFAULT, "Gaze"): "视线",
+    (DEFAULT, "Gaze Amount"): "视线量",
+    (DEFAULT, "Head Motion Amount"): "头部动作量",
+    (DEFAULT, "Brow Amount"): "眉毛动作量",
     (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
         "眼睛：关闭、开启或 0-2（开启：像真人一样看向对方或移开视线；默认开启）"
     ),

@@ -230,6 +230,7 @@ SCENE_OPTIONS: tuple[Option, ...] = (
             ("on", "On", "Blinks from the behaviour layer; older motion files get procedural blinks"),
             ("off", "Off", "No blinks added (the layer's blinks are off too)"),
         ),
+        title="Procedural Blinks",
         cli=False,
         panel=True,
     ),

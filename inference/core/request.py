@@ -289,6 +289,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)",
         metavar="AMOUNT",
+        title="Blink Amount",
         panel=True,
     ),
     Option(
@@ -297,6 +298,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)",
         metavar="AMOUNT",
+        title="Gaze Amount",
         panel=True,
     ),
     Option(
@@ -305,6 +307,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
         metavar="AMOUNT",
+        title="Head Motion Amount",
         panel=True,
     ),
     Option(
@@ -313,6 +316,7 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
         metavar="AMOUNT",
+        title="Brow Amount",
         panel=True,
     ),
     Option(
