@@ -260,11 +260,11 @@ JA_JP: Table = {
     (DEFAULT, "The published DualTalk network (FLAME output); needs the checkpoint"): (
         "公開版のDualTalkネットワーク（FLAME出力）。チェックポイントが必要"
     ),
-    (DEFAULT, "Embedded"): "内蔵",
+    (DEFAULT, "Embedded (Lite)"): "内蔵 (Lite)",
     (
         DEFAULT,
-        "Small bundled model (ARKit output); works offline",
-    ): "同梱の小さなモデル（ARKit出力）。オフラインで動作",
+        "The small bundled lite model (ARKit output); works offline",
+    ): "同梱の小さなliteモデル（ARKit出力）。オフラインで動作",
     (DEFAULT, "Published DualTalk.pth (or lite weights); none -> embedded lite model"): (
         "公開版のDualTalk.pth（またはliteの重み）。なし -> 内蔵のliteモデル"
     ),
@@ -679,11 +679,11 @@ ZH_HANS: Table = {
     (DEFAULT, "The published DualTalk network (FLAME output); needs the checkpoint"): (
         "已发布的 DualTalk 网络（FLAME 输出）；需要检查点"
     ),
-    (DEFAULT, "Embedded"): "内置",
+    (DEFAULT, "Embedded (Lite)"): "内置 (Lite)",
     (
         DEFAULT,
-        "Small bundled model (ARKit output); works offline",
-    ): "随附的小型模型（ARKit 输出）；可离线使用",
+        "The small bundled lite model (ARKit output); works offline",
+    ): "随附的小型 lite 模型（ARKit 输出）；可离线使用",
     (DEFAULT, "Published DualTalk.pth (or lite weights); none -> embedded lite model"): (
         "已发布的 DualTalk.pth（或 lite 权重）；无 -> 内置 lite 模型"
     ),

@@ -202,7 +202,7 @@ OPTIONS: tuple[Option, ...] = (
         items=(
             ("auto", "Auto", "The checkpoint's network if one is chosen, else the embedded model"),
             ("dualtalk", "DualTalk", "The published DualTalk network (FLAME output); needs the checkpoint"),
-            ("lite", "Embedded", "Small bundled model (ARKit output); works offline"),
+            ("lite", "Embedded (Lite)", "The small bundled lite model (ARKit output); works offline"),
         ),
         panel=True,
     ),
