@@ -7,7 +7,14 @@ import bpy
 from ..dualtalk_blender.addon import state, ui_run
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from .modal import JobOperator, internal_error_line, report_failure
+from .modal import (
+    CHOOSE_BOTH,
+    JobOperator,
+    generation_running,
+    internal_error_line,
+    poll_free,
+    report_failure,
+)
 
 
 class DUALTALK_OT_generate(JobOperator):
@@ -20,10 +27,12 @@ class DUALTALK_OT_generate(JobOperator):
 
     @classmethod
     def poll(cls, context):
-        return context.scene is not None and not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+        return poll_free(cls, context)
 
     def begin(self, context) -> ui_run.GenerationRun:
-        run = ui_run.GenerationRun(context.scene, context.scene.dualtalk, get_prefs(context)).start()
+        run = ui_run.GenerationRun(
+            context.scene, context.scene.dualtalk, get_prefs(context), scripted=not self.interactive
+        ).start()
         state.set_status(context, running=True, task="generate", message="starting the worker")
         return run
 
@@ -39,7 +48,7 @@ class DUALTALK_OT_regenerate_range(JobOperator):
 
     @classmethod
     def poll(cls, context):
-        return context.scene is not None and not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+        return poll_free(cls, context)
 
     def begin(self, context) -> ui_run.GenerationRun:
         scene = context.scene
@@ -48,7 +57,9 @@ class DUALTALK_OT_regenerate_range(JobOperator):
                 "set the timeline's preview range (Ctrl+Alt+P in the timeline) around the frames to re-generate"
             )
         frames = (int(scene.frame_preview_start), int(scene.frame_preview_end))
-        run = ui_run.GenerationRun(scene, scene.dualtalk, get_prefs(context), frame_range=frames).start()
+        run = ui_run.GenerationRun(
+            scene, scene.dualtalk, get_prefs(context), frame_range=frames, scripted=not self.interactive
+        ).start()
         state.set_status(context, running=True, task="generate", message="starting the worker")
         return run
 
@@ -61,7 +72,10 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return ui_run.ACTIVE is not None and ui_run.ACTIVE.running
+        if generation_running():
+            return True
+        cls.poll_message_set("no DualTalk generation is running; there is nothing to cancel")
+        return False
 
     def execute(self, context):
         run = ui_run.ACTIVE
@@ -83,7 +97,7 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return context.scene is not None and not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+        return poll_free(cls, context)
 
     def invoke(self, context, event):
         if self.directory:
@@ -112,7 +126,7 @@ class DUALTALK_OT_delete_saved_takes(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return not (ui_run.ACTIVE is not None and ui_run.ACTIVE.running)
+        return poll_free(cls, context, scene=False)
 
     def invoke(self, context, event):
         return context.window_manager.invoke_confirm(self, event)
@@ -161,7 +175,13 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
     @classmethod
     def poll(cls, context):
         s = getattr(context.scene, "dualtalk", None)
-        return s is not None and s.char_a is not None and s.char_b is not None
+        if s is None:
+            cls.poll_message_set("open a scene with the DualTalk panel first")
+            return False
+        if s.char_a is None or s.char_b is None:
+            cls.poll_message_set(CHOOSE_BOTH)
+            return False
+        return True
 
     def execute(self, context):
         s = context.scene.dualtalk

@@ -11,7 +11,7 @@ import contextlib
 
 import bpy
 
-from ..dualtalk_blender.addon import state
+from ..dualtalk_blender.addon import state, ui_run
 from ..dualtalk_blender.addon.job import Job, Outcome
 from ..inference.core.errors import DualTalkError
 
@@ -26,6 +26,28 @@ _LIVE: dict[int, tuple[Job, bpy.types.Timer | None]] = {}
 _FOLLOWED: list[Job] = []
 _FINISHING: set[int] = set()  # followed jobs whose ``finishing`` is shown: their result comes next tick
 FOLLOW_STEP = 0.5
+
+# What an operator's poll says when it refuses (Blender shows it in the tooltip and a script's error)
+WAIT_FOR_RUN = "wait for the running generation to end (or cancel it)"
+CHOOSE_BOTH = "choose both characters (A and B)"
+NO_SCENE = "open a scene first"
+
+
+def generation_running() -> bool:
+    """Whether a DualTalk generation runs now (one at a time per Blender session)."""
+    return ui_run.ACTIVE is not None and ui_run.ACTIVE.running
+
+
+def poll_free(cls, context, *, scene: bool = True) -> bool:
+    """The poll of an operator that may not run beside a generation (or, ``scene``, without a scene),
+    saying why when it refuses."""
+    if scene and context.scene is None:
+        cls.poll_message_set(NO_SCENE)
+        return False
+    if generation_running():
+        cls.poll_message_set(WAIT_FOR_RUN)
+        return False
+    return True
 
 
 def finishing(job: Job) -> str | None:
@@ -153,6 +175,7 @@ class JobOperator(bpy.types.Operator):
     task = ""
     _timer = None  # the window timer of an interactive run
     _finishing = False  # the job ended and its blocking finish was shown: result() on the next tick
+    interactive = False  # started from a button in a window (modal), not by a script's call
 
     def begin(self, context) -> Job:
         """Build and start the job (raise DualTalkError with one line to refuse)."""
@@ -201,6 +224,9 @@ class JobOperator(bpy.types.Operator):
             timed_out = state.wait(self._job)
         except Exception as exc:
             return self._failed(context, exc)
+        except BaseException:  # Ctrl-C / SIGINT while a script waits: stop the job, then let it through
+            self._interrupted(context)
+            raise
         if timed_out:
             return self._timed_out(context)
         self._say_finishing(context)
@@ -209,6 +235,7 @@ class JobOperator(bpy.types.Operator):
     def invoke(self, context, event):
         if state.headless() or context.window is None:
             return self.execute(context)
+        self.interactive = True
         if not self._start(context):
             return {"CANCELLED"}
         wm = context.window_manager
@@ -277,6 +304,22 @@ class JobOperator(bpy.types.Operator):
         state.set_status(context, running=False, fraction=0.0, last=message)
         self.report({"ERROR"}, message)
         return {"CANCELLED"}
+
+    def _interrupted(self, context) -> None:
+        """A background-mode wait interrupted (KeyboardInterrupt): the job is cancelled and cleaned up
+        as Cancel would (no worker left, no temp folder, the add-on no longer "running"), so the
+        script that catches the interrupt can press Generate again."""
+        import traceback
+
+        _LIVE.pop(id(self._job), None)
+        message = f"DualTalk: {self.task or 'the job'} interrupted; the scene was not changed"
+        for step in (self._job.cancel, self._job.result):  # result(): the clean-up (temp folder)
+            try:
+                step()
+            except Exception:
+                traceback.print_exc()
+        with contextlib.suppress(ReferenceError, RuntimeError, AttributeError):
+            state.set_status(context, running=False, fraction=0.0, last=message)
 
     def _timed_out(self, context) -> set[str]:
         """A background-mode job stopped for taking too long: said so, not "cancelled"."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import state, ui_run
+from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.scene import remove_take
 from ..inference.core.errors import DualTalkError
-from .modal import internal_error_line, report_failure
+from .modal import internal_error_line, poll_free, report_failure
 
 WHICH = (
     ("BOTH", "Both", "Every chosen character that carries a take"),
@@ -38,12 +38,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.scene is None:
-            return False
-        if ui_run.ACTIVE is not None and ui_run.ACTIVE.running:
-            cls.poll_message_set("wait for the running generation to end (or cancel it)")
-            return False
-        return True
+        return poll_free(cls, context)
 
     def invoke(self, context, event):
         try:

@@ -27,6 +27,7 @@ from ...inference.core.request import Request
 from ...inference.core.timebase import SAMPLE_RATE, frames_for
 from ..rig.options import ApplyOptions, link
 from ..rig.plan import OffsetWords, recorded_offset_b
+from ..scene import paths
 from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
 from . import panel_options, state, worker_client
 from .job import Outcome
@@ -52,23 +53,10 @@ PANEL_OFFSET = OffsetWords(
 ACTIVE: GenerationRun | None = None
 
 
-def abspath(path: str) -> str:
-    """Blender-relative ``//`` paths and ``~`` made absolute; "" stays "". A path relative to
-    nothing (typed ``talk.wav``; ``//`` in a file never saved) is read from Blender's working folder,
-    and named in full, so the worker, which runs in a folder of its own, reads the same file."""
-    if not path:
-        return ""
-    return os.path.abspath(os.path.expanduser(bpy.path.abspath(path)))
-
-
-UNSAVED_WORDS = "which is not saved yet; save the .blend first or choose a full path"
-
-
-def refuse_unsaved_relative(label: str, path: str, relation: str = "is relative to") -> None:
-    """Refuse a ``//`` path while the .blend has never been saved: there is no folder for it to be
-    beside, and Blender would read it (or Export FBX write it) wherever Blender was started."""
-    if path.startswith("//") and not bpy.data.filepath:
-        raise DualTalkError(f"the {label} {path} {relation} the .blend file, {UNSAVED_WORDS}")
+# Blender's "//" paths: one rule for the panel and the scene functions a script calls
+abspath = paths.abspath
+refuse_unsaved_relative = paths.refuse_unsaved_relative
+UNSAVED_WORDS = paths.UNSAVED_WORDS
 
 
 def qualifies(obj: Any) -> bool:
@@ -347,6 +335,93 @@ def _panel_amounts(s: Any) -> dict[str, Any]:
     return {o.name: panel_options.read(s, o) if s.behaviour_custom else None for o in amounts}
 
 
+def panel_names(s: Any) -> list[str]:
+    """The settings ``scene.dualtalk`` holds (its registered properties), as a script sets them."""
+    return [p.identifier for p in s.bl_rna.properties if p.identifier not in ("rna_type", "name")]
+
+
+def set_panel(scene: Any, **values: Any) -> Any:
+    """Set the panel's settings (``scene.dualtalk``) from a script, as a checked call: Blender lets a
+    property group take any attribute, so ``scene.dualtalk.mood = "friendly"`` (the panel's name is
+    ``behaviour_mood``) or a typo is kept in memory, never used and never saved. A name the panel does
+    not have is refused in one line, with the name it has for that option; nothing is set then.
+    Returns ``scene.dualtalk``. docs/scripting.md lists the names."""
+    s = scene.dualtalk
+    known = panel_names(s)
+    for name in values:
+        if name not in known:
+            raise DualTalkError(f"scene.dualtalk has no setting {name!r}{_did_you_mean(name, known)}")
+    for name, value in values.items():
+        setattr(s, name, value)
+    return s
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    """``; the panel calls it 'behaviour_mood'`` for an option's Request/CLI name, else the closest
+    names; "" when none is close."""
+    import difflib
+
+    by_option = {
+        o.name: names
+        for o in panel_options.PANEL_OPTIONS
+        if (names := [n for n, _key in panel_options.property_names(o)]) != [o.name]
+    }
+    key = name.removeprefix("--").replace("-", "_")
+    if key not in by_option and f"behaviour_{key}" in known:  # seed -> behaviour_seed
+        by_option[key] = [f"behaviour_{key}"]
+    if key in by_option:
+        return f"; the panel calls it {' / '.join(repr(n) for n in by_option[key])}"
+    close = difflib.get_close_matches(name, known, n=2)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _changed(s: Any, name: str) -> bool:
+    """Whether the panel property ``name`` holds another value than its default (a float as typed)."""
+    default = s.bl_rna.properties[name].default
+    value = getattr(s, name)
+    if isinstance(value, float):
+        return abs(value - float(default)) > 1e-6
+    return bool(value != default)
+
+
+def _label(s: Any, name: str) -> str:
+    return str(s.bl_rna.properties[name].name or name)
+
+
+def ignored_settings(s: Any, *, regenerating: bool = False) -> list[str]:
+    """Panel values a run does not use because the toggle that shows them is off: the panel hides
+    them then, but a script that sets ``scene.dualtalk.start`` (or an amount, or B's shift) without
+    the toggle would get a take made without them and not know. One warning per toggle, only for
+    values changed from their defaults; what the run does is unchanged. ``regenerating``: Re-generate
+    Preview Range, which hears the take's own part with *Part of the recording* off (its refusal says
+    to turn it off), so Start/End left there are not worth a word."""
+    out = []
+    if not s.use_range and not regenerating:
+        moved = [_label(s, n) for n in ("start", "end") if _changed(s, n)]
+        if moved:
+            what = " and ".join(moved)
+            out.append(
+                f"{what} {'are' if len(moved) > 1 else 'is'} set but {_label(s, 'use_range')} is off, "
+                f"so {'they are' if len(moved) > 1 else 'it is'} not used; tick {_label(s, 'use_range')} "
+                f"(use_range) to use {'them' if len(moved) > 1 else 'it'}"
+            )
+    if not s.behaviour_custom:
+        amounts = [o for o in panel_options.ENGINE_SIDE if o.kind == "amount"]
+        names = [n for o in amounts for n, _key in panel_options.property_names(o)]
+        moved = [_label(s, n) for n in names if _changed(s, n)]
+        if moved:
+            custom = _label(s, "behaviour_custom")
+            out.append(
+                f"{', '.join(moved)} set but {custom} is off, so the engine's own amounts are used; "
+                f"tick {custom} (behaviour_custom) to use them"
+            )
+    if s.audio_form != "TWO_FILES" and _changed(s, "offset_b"):
+        out.append(
+            f"{_label(s, 'offset_b')} is set but the audio is not in the Two files form, so it is not used"
+        )
+    return out
+
+
 def check_characters(s: Any) -> tuple[Any, Any]:
     a, b = s.char_a, s.char_b
     if a is None or b is None:
@@ -439,6 +514,74 @@ class TakeSound:
         source = result.get("source")  # the shift B's file was read with, as the take's audio records it
         offset = recorded_offset_b(source) if isinstance(source, dict) and len(files) == 2 else 0.0
         return cls(tuple(files), place, offset_b=offset)
+
+    @classmethod
+    def of_motion(cls, motion_path: Path, s: Any, warnings: list[str]) -> TakeSound | None:
+        """The recording a take folder without ``result.json`` (``infer --out``) was made from, as its
+        motion file records it (``meta["source"]``: the file names and their contents' fingerprint,
+        ``inference/audio/dialogue.recording_fingerprint``): the panel's audio when it is that
+        recording, else the recorded file where it is found (as recorded, or from the take's folder
+        or one above it) with the same contents, else no strip; ``warnings`` says when the panel's
+        audio is another recording. None: the motion records none (the panel's audio, as before)."""
+        from ...inference.core.motion import load_motion
+
+        source = load_motion(motion_path).meta.get("source")
+        if not isinstance(source, dict) or not source.get("audio"):
+            return None
+        recorded = [str(source["audio"])] + ([str(source["audio_b"])] if source.get("audio_b") else [])
+        fingerprint = str(source.get("fingerprint") or "")
+        panel = cls.of_panel(s)
+        if not panel.place:
+            return panel
+        names = " and ".join(Path(f).name for f in recorded)
+        offset = recorded_offset_b(source) if len(recorded) == 2 else 0.0
+        if _same_recording(list(panel.files), recorded, fingerprint):
+            return cls(panel.files, True, panel.relative, offset)
+        panel_names = " and ".join(Path(f).name for f in panel.files if f) or "no file"
+        found = _find_recording(recorded, fingerprint, motion_path.parent)
+        if found is not None:
+            if any(panel.files):
+                warnings.append(
+                    f"this take was made from {names}, not the panel's audio ({panel_names}): "
+                    f"its sound strip plays that recording, found at {found[0]}"
+                )
+            return cls(tuple(found), True, offset_b=offset)
+        warnings.append(
+            f"this take was made from {names}, which was not found, and the panel's audio ({panel_names}) "
+            f"is another recording: no sound strip placed; choose {names} as the audio and apply the take again"
+        )
+        return cls(panel.files, False, panel.relative, offset)
+
+
+def _same_recording(files: list[str], recorded: list[str], fingerprint: str) -> bool:
+    """Whether ``files`` are the recording a take records: by contents where it records them, else
+    by file names (a motion file made before takes recorded a fingerprint)."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    if len(files) != len(recorded) or not all(f and os.path.isfile(f) for f in files):
+        return False
+    if fingerprint:
+        return recording_fingerprint([Path(f) for f in files]) == fingerprint
+    return [Path(f).name for f in files] == [Path(r).name for r in recorded]
+
+
+def _find_recording(recorded: list[str], fingerprint: str, folder: Path) -> list[str] | None:
+    """The recorded files where they are: as recorded (absolute, or from Blender's working folder),
+    else from the take's folder or one of the three above it (``infer --out out/take`` run beside
+    ``audio/``), else beside the take; only files with the recorded contents (a take that records
+    no fingerprint: only an absolute path, as recorded). None when not found."""
+    if not fingerprint:
+        return recorded if all(os.path.isabs(r) and os.path.isfile(r) for r in recorded) else None
+    bases = [Path.cwd(), folder, *list(folder.parents)[:3]]
+    tries = [[abspath(r) for r in recorded]]
+    tries += [
+        [str(base / r) for r in recorded] for base in bases if not any(os.path.isabs(r) for r in recorded)
+    ]
+    tries.append([str(folder / Path(r).name) for r in recorded])
+    for files in tries:
+        if _same_recording(files, recorded, fingerprint):
+            return [os.path.abspath(f) for f in files]
+    return None
 
 
 def _relative(chosen: list[str]) -> tuple[bool, ...]:
@@ -665,7 +808,11 @@ class GenerationRun:
         prefs: Any = None,
         python: str | None = None,
         frame_range: tuple[int, int] | None = None,
+        scripted: bool = True,
     ) -> None:
+        """``scripted``: started by a script (the operator's execute), which may set values the panel
+        hides behind an unticked toggle: :func:`ignored_settings` says so. From the panel's button
+        (invoke) those values are hidden and left on purpose: nothing to say."""
         self.scene = scene
         self.settings = settings
         self.scene_uid = scene.session_uid
@@ -684,7 +831,10 @@ class GenerationRun:
             self.inspected = preflight(
                 settings, self.apply_opts, scene=scene, audio=self.job["audio"], warnings=at_start
             )
-            self.warnings_at_start = scene_warnings(scene) + at_start
+            # hidden in the panel, set by a script: said, not used
+            ignored = ignored_settings(settings, regenerating=frame_range is not None) if scripted else []
+            self.notes += ignored
+            self.warnings_at_start = ignored + scene_warnings(scene) + at_start
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             self.python = python or self._python()
@@ -1021,7 +1171,10 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
     frame_range = _kept_range(scene, settings, result, options)
     inspected = preflight(settings, options)
     sound = TakeSound.of_result(result, bool(settings.sound_strip))
-    return key_take(scene, settings, options, result, inspected, frame_range, sound)
+    notes: list[str] = []
+    if sound is None:  # an ``infer --out`` folder: the motion files say which recording they were made from
+        sound = TakeSound.of_motion(paths[0], settings, notes)
+    return key_take(scene, settings, options, result, inspected, frame_range, sound, notes=notes)
 
 
 def _range_plan(

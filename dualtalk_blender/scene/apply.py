@@ -39,9 +39,23 @@ from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in r
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import companions, compat, gaze, keying, layers
 from .characters import AUTO, CharacterReport, inspect_character, linked_refusal
+from .paths import blend_path
 
 MARKER_PREFIX = "DT "
 MARKERS_PROP = "dualtalk_markers"  # scene custom property: the turn markers DualTalk made, per pair (JSON)
+
+
+def check_motion(motion: Any) -> Motion:
+    """A script's motion argument: a loaded :class:`Motion`; a file path (``"A.npz"``) is refused
+    with what to call first, never an AttributeError from deep inside the keying."""
+    if isinstance(motion, Motion):
+        return motion
+    if isinstance(motion, str | Path):
+        raise DualTalkError(
+            f"got the path {str(motion)!r}, not a motion; load it first: "
+            f"motion = load_motion({str(motion)!r}) (from dualtalk.inference.core.motion import load_motion)"
+        )
+    raise DualTalkError(f"expected a Motion (from load_motion or run), got {type(motion).__name__}")
 
 
 def check_frame_span(scene: Any, motion: Motion, start_frame: int | None) -> tuple[int, int]:
@@ -130,12 +144,21 @@ def _unstretched(scene: Any) -> Iterator[None]:
 
 
 def _load_flame_map(options: ApplyOptions) -> np.ndarray | None:
-    return flame_arkit.load_arkit_flame_map(options.flame_map) if options.flame_map else None
+    if not options.flame_map:
+        return None
+    return flame_arkit.load_arkit_flame_map(blend_path("FLAME map", options.flame_map))
+
+
+def _load_custom_map(path: str | Path) -> Any:
+    """``ApplyOptions.mapping`` given as a file: ``//`` is beside the saved .blend, as in the panel."""
+    return load_mapping(blend_path("custom map", path))
 
 
 def inspect_for(obj: Any, options: ApplyOptions) -> CharacterReport:
     """Inspect ``obj`` the way ``options`` will key it (preset, custom map, up axis)."""
-    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
+    mapping = (
+        _load_custom_map(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
+    )
     return inspect_character(obj, options.preset, mapping, up_axis=options.up_axis)
 
 
@@ -191,6 +214,7 @@ def apply_motion(
     it (``shared_with`` empties), so the report stays true for a next apply.
     """
     t0 = time.perf_counter()
+    motion = check_motion(motion)
     options = options or ApplyOptions()
     options.validate()
     scene = scene or bpy.context.scene
@@ -388,7 +412,7 @@ def _write(
         targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
     )
     for name, value in options.layer_influence.items():
-        layers.set_influence([t.idblock for t in targets], name, value)
+        layers.set_influence([t.idblock for t in targets], name, value, missing_ok=True)
     return None, replaced
 
 
@@ -708,7 +732,7 @@ def _inspect_pair(
     """Both characters' reports: the caller's where given, else inspected here (a custom map file
     is read once for both)."""
     if any(r is None for r in reports) and isinstance(options.mapping, str | Path):
-        options.mapping = load_mapping(options.mapping)
+        options.mapping = _load_custom_map(options.mapping)
     report_a, report_b = (
         r if r is not None else inspect_for(o, options) for o, r in zip(objs, reports, strict=True)
     )
@@ -736,6 +760,7 @@ def apply_dialogue(
     stage ``keying`` as each character is keyed and while the heads are read for eye contact
     ("aiming the eyes: frame n/N"), and may cancel there.
     """
+    motion_a, motion_b = check_motion(motion_a), check_motion(motion_b)
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
     inner = options.replace(undo_push=False)

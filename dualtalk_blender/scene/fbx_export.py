@@ -41,6 +41,7 @@ from ...inference.core.fileio import atomic_path
 from . import fbx_bake
 from .characters import character_meshes, find_mesh_and_armature
 from .companions import TAG
+from .paths import blend_path
 
 SCOPES = ("full", "face")
 SPEEDUPS = ("mute_deform", "only_animated", "skip_meshes")  # each can be turned off for ``bench fbx``
@@ -129,8 +130,11 @@ def export_fbx(
 
     ``exporter_options`` override Blender's exporter settings (e.g. ``bake_anim_simplify_factor``
     for a lighter, lossy file); ``bench fbx`` uses them to measure each option side by side.
+
+    ``path`` may be ``//``-relative, as everywhere in Blender: the file goes beside the saved .blend
+    (a .blend never saved refuses it, in Export FBX's words: :func:`.paths.blend_path`).
     """
-    path = Path(path)
+    path = Path(blend_path("FBX path", path, "is next to"))
     if path.suffix.lower() != ".fbx":
         raise DualTalkError(f"FBX output must end in .fbx, got {path.name}")
     if scope not in SCOPES:

@@ -972,15 +972,49 @@ def character_layers(idblocks: Iterable[Any]) -> list[LayerInfo]:
     return out
 
 
-def set_influence(idblocks: Iterable[Any], layer: str, value: float, frame: float | None = None) -> int:
-    """Key ``layer``'s influence on every datablock of a character; returns how many strips."""
+def set_influence(
+    idblocks: Iterable[Any], layer: str, value: float, frame: float | None = None, *, missing_ok: bool = False
+) -> int:
+    """Key ``layer``'s influence on a character's take; returns how many strips were keyed.
+
+    ``idblocks``: the characters themselves (their mesh or armature objects, as a script holds them)
+    or the datablocks the layers live on (:func:`character_idblocks`); a character object stands for
+    all of its datablocks. Nothing keyed is refused in one line (no take there, or a take without
+    that layer) unless ``missing_ok`` (a re-generated range re-keys the influences it was given)."""
     layer = layer_name(layer)
+    given = [b for b in idblocks if b is not None]
+    blocks = _with_characters(given)
+    found = character_layers(blocks)
     count = 0
-    for info in character_layers(idblocks):
+    for info in found:
         if info.layer == layer:
             key_influence(info.strip, value, info.strip.frame_start if frame is None else frame)
             count += 1
-    return count
+    if count or missing_ok:
+        return count
+    names = ", ".join(repr(getattr(b, "name", type(b).__name__)) for b in given) or "nothing"
+    if not found:
+        raise DualTalkError(
+            f"no DualTalk take on {names}: pass the animated characters (their mesh or armature "
+            "objects) or layers.character_idblocks(obj)"
+        )
+    have = ", ".join(dict.fromkeys(info.layer for info in found))
+    raise DualTalkError(f"the take on {names} has no {layer!r} layer (it has {have})")
+
+
+def _with_characters(items: list[Any]) -> list[Any]:
+    """Each character object in ``items`` with all of its datablocks (:func:`character_idblocks`),
+    the rest as given; each datablock once, in order."""
+    out: list[Any] = []
+    for item in items:
+        blocks = [item]
+        if isinstance(item, bpy.types.Object) and item.type in ("MESH", "ARMATURE"):
+            with contextlib.suppress(DualTalkError):  # an armature without a face: its own layers only
+                blocks = [item, *character_idblocks(item)]
+        for block in blocks:
+            if not any(block == o for o in out):
+                out.append(block)
+    return out
 
 
 def character_idblocks(obj: Any, resolved: tuple[Any, Any | None] | None = None) -> list[Any]:
