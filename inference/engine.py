@@ -64,9 +64,9 @@ def choose_threads(engine: str, cpus: int | None = None) -> int:
 
 
 PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-# Engine.cpu_threads: how many blocks are inside, and torch's count to put back when the last leaves
-_THREADS_LOCK = threading.Lock()
-_THREADS_HELD = {"depth": 0, "before": 0}
+# Engine.cpu_threads, per OS thread (torch's CPU thread count is each thread's own: an OpenMP
+# setting): how many blocks this thread is inside, and its count to put back when it leaves the last
+_THREADS_HELD = threading.local()
 
 
 @dataclass
@@ -107,26 +107,25 @@ class Engine:
     @contextlib.contextmanager
     def cpu_threads(self) -> Iterator[None]:
         """torch's CPU thread count set to the engine's (:attr:`threads`) for the block and put back
-        after it: torch's count is process-wide, and a caller's own torch work in the same process
-        (a notebook's training) keeps the count it chose. Blocks nested or run at once from several
-        Python threads (two runs sharing a process) count as one: the first sets the count, the last
-        to leave puts the caller's back."""
+        after it, so a caller's own torch work (a notebook's training) keeps the count it chose.
+        torch keeps the count per OS thread, so each thread sets and restores its own; nested blocks
+        in one thread count as one (the outermost restores)."""
         if self.threads is None:
             yield
             return
-        with _THREADS_LOCK:
-            if _THREADS_HELD["depth"] == 0:
-                _THREADS_HELD["before"] = torch.get_num_threads()
-                if _THREADS_HELD["before"] != self.threads:
-                    torch.set_num_threads(self.threads)
-            _THREADS_HELD["depth"] += 1
+        held = _THREADS_HELD
+        depth = getattr(held, "depth", 0)
+        if depth == 0:
+            held.before = torch.get_num_threads()
+            if held.before != self.threads:
+                torch.set_num_threads(self.threads)
+        held.depth = depth + 1
         try:
             yield
         finally:
-            with _THREADS_LOCK:
-                _THREADS_HELD["depth"] -= 1
-                if _THREADS_HELD["depth"] == 0 and torch.get_num_threads() != _THREADS_HELD["before"]:
-                    torch.set_num_threads(_THREADS_HELD["before"])
+            held.depth -= 1
+            if held.depth == 0 and torch.get_num_threads() != held.before:
+                torch.set_num_threads(held.before)
 
     def describe(self) -> str:
         sha = self.sha256[:12] if self.sha256 else "unknown"

@@ -37,12 +37,12 @@ class DUALTALK_PT_main(bpy.types.Panel):
                 preset = "custom" if s.map else s.preset
                 summary, resolved[attr] = ui_run.picked_character(obj, preset, s.map)
                 for i, line in enumerate(summary_lines(summary)):
-                    box.label(text=line, icon="INFO" if i == 0 else "BLANK1")
+                    box.label(text=line, icon="INFO" if i == 0 else "BLANK1", translate=False)
                 elsewhere = ui_run.other_scenes(resolved[attr], context.scene)
                 if elsewhere:  # one object, one animation: seen before pressing Generate
                     line = f"also in {elsewhere}: a take here replaces the one it plays there"
                     for i, part in enumerate(summary_lines(line)):
-                        box.label(text=part, icon="ERROR" if i == 0 else "BLANK1")
+                        box.label(text=part, icon="ERROR" if i == 0 else "BLANK1", translate=False)
         box.prop(s, "preset")
         box.prop(s, "map")
 
@@ -94,7 +94,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         else:
             for warning in ui_run.scene_warnings(context.scene):  # seen before pressing Generate
                 for i, line in enumerate(summary_lines(warning)):
-                    col.label(text=line, icon="ERROR" if i == 0 else "BLANK1")
+                    col.label(text=line, icon="ERROR" if i == 0 else "BLANK1", translate=False)
             col = layout.column()
             col.scale_y = 1.4
             col.operator("dualtalk.generate", icon="PLAY")
@@ -108,7 +108,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         if status.last:  # the whole line, broken between words (the info report has it too)
             col = layout.column(align=True)
             for line in summary_lines(status.last):
-                col.label(text=line)
+                col.label(text=line, translate=False)
         draw_layers(layout, s, context.scene, resolved)
         box = layout.box()
         box.prop(s, "fbx_path")
@@ -181,10 +181,10 @@ def draw_layers(layout, s, scene=None, resolved: dict[str, Any] | None = None) -
     box.label(text="Layers", icon="NLA")
     for obj, infos in rows:
         col = box.column(align=True)
-        col.label(text=obj.name)
+        col.label(text=obj.name, translate=False)
         for info in infos:
             suffix = "" if info.idblock.id_type == "KEY" else " (bones)"
-            col.prop(info.strip, "influence", text=f"{info.layer}{suffix}", slider=True)
+            col.prop(info.strip, "influence", text=f"{info.layer}{suffix}", slider=True, translate=False)
 
 
 class DUALTALK_PT_behaviour(bpy.types.Panel):
@@ -207,7 +207,7 @@ class DUALTALK_PT_behaviour(bpy.types.Panel):
         row.prop(s, "behaviour_seed")
         if s.behaviour_seed < 0:  # held as its signed 32-bit view: say the seed the command line takes
             seed = s.behaviour_seed % panel_options.UINT32
-            layout.label(text=f"Seed {seed} (as on the command line and in shot files)")
+            layout.label(text=f"Seed {seed} (as on the command line and in shot files)", translate=False)
         layout.prop(s, "behaviour_mood_b")
         layout.prop(s, "gaze")
         sub = layout.column()

@@ -38,7 +38,10 @@ def _saved_takes(layout: bpy.types.UILayout) -> None:
         box.label(text="none kept")
         return
     size = ui_run.takes_size(takes) / 1e6
-    box.label(text=f"{len(takes)} kept in {takes[0].parent} ({size:.1f} MB); newest: {takes[-1].name}")
+    box.label(
+        text=f"{len(takes)} kept in {takes[0].parent} ({size:.1f} MB); newest: {takes[-1].name}",
+        translate=False,
+    )
     box.operator("dualtalk.delete_saved_takes", icon="TRASH")
 
 
@@ -104,7 +107,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         if state.INSTALL_LINES:
             col = box.column(align=True)
             for line in list(state.INSTALL_LINES)[-8:]:
-                col.label(text=line[:120])  # pip's output: the tail of a line says little
+                col.label(text=line[:120], translate=False)  # pip's output: the tail of a line says little
 
         _saved_takes(layout)
 
@@ -125,7 +128,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         elif status.last:  # the whole line, broken between words
             col = box.column(align=True)
             for line in summary_lines(status.last):
-                col.label(text=line)
+                col.label(text=line, translate=False)
 
 
 CLASSES = (DUALTALK_AP_preferences,)

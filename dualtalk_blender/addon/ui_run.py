@@ -344,15 +344,22 @@ def set_panel(scene: Any, **values: Any) -> Any:
     """Set the panel's settings (``scene.dualtalk``) from a script, as a checked call: Blender lets a
     property group take any attribute, so ``scene.dualtalk.mood = "friendly"`` (the panel's name is
     ``behaviour_mood``) or a typo is kept in memory, never used and never saved. A name the panel does
-    not have is refused in one line, with the name it has for that option; nothing is set then.
+    not have is refused in one line, with the name it has for that option, and so is a value Blender
+    refuses for its setting; nothing is set then.
     Returns ``scene.dualtalk``. docs/scripting.md lists the names."""
     s = scene.dualtalk
     known = panel_names(s)
     for name in values:
         if name not in known:
             raise DualTalkError(f"scene.dualtalk has no setting {name!r}{_did_you_mean(name, known)}")
+    before = {name: getattr(s, name) for name in values}
     for name, value in values.items():
-        setattr(s, name, value)
+        try:
+            setattr(s, name, value)
+        except (TypeError, ValueError) as exc:  # bpy's own words for a bad value; nothing stays set
+            for done, old in before.items():
+                setattr(s, done, old)
+            raise DualTalkError(f"scene.dualtalk.{name}: {exc}") from None
     return s
 
 

@@ -1022,7 +1022,7 @@ def _write_summary(
         "shots": [asdict(o) for o in outcomes],
     }
     text = json.dumps(_as_text(report), indent=2) + "\n"
-    if path is STDOUT:  # after the result lines, in one piece
+    if path == STDOUT:  # after the result lines, in one piece
         sys.stdout.write(text)
         sys.stdout.flush()
         return
@@ -1065,7 +1065,7 @@ def _write_refused(summary: Path, run: _Run, exc: BaseException) -> None:
     from ...inference.core.fileio import resolve_output
 
     line, code, status = _ending(exc)
-    if summary is STDOUT:  # nothing on disk to guard
+    if summary == STDOUT:  # nothing on disk to guard
         _write_summary(summary, run, [], code, status, line)
         return
     try:  # the job file itself (a slip of the TD's): never written, and the refusal says enough
@@ -1220,7 +1220,7 @@ def run(args: argparse.Namespace) -> int:
         if summary is not None:
             _write_refused(summary, batch, exc)
         raise
-    if summary is not None and summary is not STDOUT:  # like every output: refused before any work
+    if summary is not None and summary != STDOUT:  # like every output: refused before any work
         check_summary(summary, shots, batch.job)
     outcomes = [_Outcome(shot.name) for shot in shots]
     try:

@@ -69,10 +69,12 @@ def one_stream(x: object, who: str = "the stream") -> np.ndarray:
             "e.g. x[:, 0] for A and x[:, 1] for B of a stereo (N, 2) array read with soundfile"
         )
     arr = arr.reshape(-1)
+    if arr.dtype.kind in "iuf" and not arr.dtype.isnative:  # e.g. big-endian int16 read raw
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     if arr.dtype.kind in "iu":
         if arr.dtype not in PCM_SCALE:
             raise DualTalkError(
-                f"{who} holds {arr.dtype} samples; give float samples in [-1, 1] or int16/int32 PCM"
+                f"{who} holds {arr.dtype} samples; give float samples in [-1, 1] or int8/uint8/int16/int32 PCM"
             )
         offset, scale = PCM_SCALE[arr.dtype]
         return ((arr.astype(np.float64) - offset) / scale).astype(np.float32)

@@ -322,6 +322,39 @@ KEPT = re.compile(rf"--[a-z][a-z-]*|~/\.cache/dualtalk|\b(?:{NAME_PATTERN})\b")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+def test_text_built_while_drawing_is_never_looked_up_in_a_catalogue():
+    """Blender looks every label up in its own catalogue first: a character named "Armature" or a
+    status line that happens to be a catalogue word would be shown translated (アーマチュア).
+    Text built at run time (names, counts, status lines) says ``translate=False``."""
+    built = []
+    for path in UI_SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                continue
+            if call.func.attr not in ("label", "prop", "operator"):
+                continue
+            text = next((k.value for k in call.keywords if k.arg == "text"), None)
+            if (
+                text is None
+                or isinstance(text, ast.Constant)
+                or list(_constants(text, dict.fromkeys(names, "")))
+                or (isinstance(text, ast.Name) and text.id == "text")  # a helper's parameter: see its callers
+            ):
+                continue
+            if not any(k.arg == "translate" and isinstance(k.value, ast.Constant) and k.value.value is False
+                       for k in call.keywords):  # fmt: skip
+                built.append(f"{path.relative_to(REPO)}:{call.lineno}")
+    assert not built, f"text built at run time without translate=False: {built}"
+
+
 def test_every_tooltip_is_one_line(addon):
     """Blender keeps a docstring's line breaks and indentation in the tooltip: before, Re-generate's
     read "...; the" then a new line indented four spaces, "rest of the take"."""

@@ -168,6 +168,15 @@ def test_from_the_panels_button_values_left_behind_a_toggle_are_not_warned_about
 # --- F4: the names scripts set --------------------------------------------------------------------
 
 
+def test_set_panel_with_a_bad_value_sets_nothing(scene):
+    """Before, the settings before the bad one stayed changed and bpy's TypeError came through."""
+    s = scene.dualtalk
+    before = (s.use_range, s.start)
+    with pytest.raises(DualTalkError, match=r"scene.dualtalk.behaviour_seed: "):
+        ui_run.set_panel(scene, use_range=not before[0], start=2.5, behaviour_seed="seven")
+    assert (s.use_range, s.start) == before
+
+
 def test_set_panel_refuses_a_name_the_panel_does_not_have(scene):
     with pytest.raises(DualTalkError, match=r"no setting 'mood'; the panel calls it 'behaviour_mood'"):
         ui_run.set_panel(scene, behaviour_seed=7, mood="friendly")

@@ -61,3 +61,41 @@ def test_loading_the_engine_for_the_step_by_step_path_leaves_them_too(monkeypatc
     with engine.cpu_threads():
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == own_threads
+
+
+def test_two_threads_running_the_engine_at_once_each_keep_their_own_count():
+    """torch keeps the CPU thread count per OS thread. The first version shared one count across
+    threads: the second thread ran on its own count instead of the engine's, and the first to leave
+    was not given its count back."""
+    import threading
+
+    from dualtalk.inference.engine import Engine
+
+    lite = Engine(model=None, name="lite", sha256="", device=torch.device("cpu"), threads=1)
+    seen: dict[str, int] = {}
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        torch.set_num_threads(2)
+        with lite.cpu_threads():
+            seen["first inside"] = torch.get_num_threads()
+            first_in.set()
+            second_in.wait(10)
+        seen["first after"] = torch.get_num_threads()
+        first_out.set()
+
+    def second():
+        torch.set_num_threads(3)
+        first_in.wait(10)
+        with lite.cpu_threads():
+            seen["second inside"] = torch.get_num_threads()
+            second_in.set()
+            first_out.wait(10)
+        seen["second after"] = torch.get_num_threads()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert seen == {"first inside": 1, "first after": 2, "second inside": 1, "second after": 3}
