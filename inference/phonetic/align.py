@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -229,12 +230,21 @@ def transcribe(audio: np.ndarray) -> str:
 # Beams wide enough that a voice far from the acoustic model's (a very low or creaky one) still
 # keeps its forced path: the default ones prune it on some synthetic voices. Slower, so a retry.
 WIDE_BEAMS = {"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100}
+# Wider still, for a word pass asked to find the words at any cost (``last_resort``): a script
+# holding a line the voice does not say (an ad-lib, a line added or rewritten) made the word pass
+# lose every path with the wide beams in 65 of 100 such scripts (LJ Speech, espeak-ng); with these,
+# then a pass that may leave lines out (``SKIP_LINE``), 3 (then ``transcript.py`` judges each line).
+# About 8 times the time of a plain word pass.
+LAST_BEAMS = {"beam": 1e-200, "wbeam": 1e-180, "pbeam": 1e-200}
+SKIP_LINE = 1e-10  # probability of passing over a line, where the word pass may (``lines``)
 
 
-def _decoder(words: list[str], wide: bool = False):
+def _decoder(words: list[str], wide: bool = False, beams: dict[str, float] | None = None):
     from pocketsphinx import Decoder
 
-    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **(WIDE_BEAMS if wide else {}))
+    if beams is None:
+        beams = WIDE_BEAMS if wide else {}
+    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **beams)
     for word in set(words):
         if dec.lookup_word(word) is None:
             pron = _flite_pronunciation(word)
@@ -247,13 +257,33 @@ def _decoder(words: list[str], wide: bool = False):
 
 
 def _word_pass(
-    audio: np.ndarray, words: list[str], wide: bool = False, dec=None
+    audio: np.ndarray,
+    words: list[str],
+    wide: bool = False,
+    dec=None,
+    beams: dict[str, float] | None = None,
+    lines: list[int] | None = None,
+    whole: bool = False,
 ) -> list[tuple[str, float, float]]:
     """Word segments (word, start s, end s) of a forced alignment of ``words`` (with ``dec``, a
-    decoder already holding their pronunciations, when the caller has one)."""
-    dec = dec if dec is not None else _decoder(words, wide)
+    decoder already holding their pronunciations, when the caller has one). With ``lines`` (how
+    many of the words each line holds, in order), a line may be left out: the segments then lack
+    its words. ``whole``: a pass that did not place every word is a failure."""
+    dec = dec if dec is not None else _decoder(words, wide, beams)
     try:
-        dec.set_align_text(" ".join(words))
+        if lines:  # each line may be passed over: an FSG with a faint skip arc around each
+            arcs: list[tuple[Any, ...]] = []
+            state = 0
+            for count in lines:
+                first = state
+                for word in words[state : state + count]:
+                    arcs.append((state, state + 1, 1.0, word))
+                    state += 1
+                arcs.append((first, state, SKIP_LINE))
+            dec.add_fsg("lines", dec.create_fsg("lines", 0, state, arcs))
+            dec.activate_search("lines")
+        else:
+            dec.set_align_text(" ".join(words))
         dec.start_utt()
         dec.process_raw(_pcm(audio), full_utt=True)
         dec.end_utt()
@@ -261,7 +291,19 @@ def _word_pass(
         raise DualTalkError(f"pocketsphinx could not align {' '.join(words)[:40]!r}: {exc}") from None
     if dec.hyp() is None:
         raise DualTalkError(f"pocketsphinx found no alignment for {' '.join(words)[:40]!r}")
-    return [(sg.word, sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME) for sg in dec.seg()]
+    segs = [(sg.word, sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME) for sg in dec.seg()]
+    # no path reached the last word: pocketsphinx then gives the best path so far, words missing
+    if whole and not lines and sum(1 for sg in segs if not sg[0].startswith(("<", "["))) < len(words):
+        raise _Partial(f"pocketsphinx placed only some of {' '.join(words)[:40]!r}", segs)
+    return segs
+
+
+class _Partial(DualTalkError):
+    """A word pass that placed only the first words (``segs``): taken when no later pass does better."""
+
+    def __init__(self, message: str, segs: list[tuple[str, float, float]]) -> None:
+        super().__init__(message)
+        self.segs = segs
 
 
 def _phone_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[tuple[Phone, float]]:
@@ -306,10 +348,15 @@ def _voiced(phones: list[Phone], start: float, end: float) -> bool:
     return any(p.symbol != "sil" and p.end > start + _FRAME and p.start < end - _FRAME for p in phones)
 
 
-def _fill_gaps(phones: list[Phone], segs: list[tuple[str, float, float]], guessed: list[str]) -> list[Phone]:
+def _fill_gaps(
+    phones: list[Phone],
+    segs: list[tuple[str, float, float]],
+    guessed: list[str],
+    spans: list[tuple[float, float]] | None = None,
+) -> list[Phone]:
     """``phones`` with every word of ``segs`` that the phone pass left silent (a word the word pass
     placed, drawn with the mouth shut) given the even split of its dictionary phones instead; the
-    words so filled are added to ``guessed``."""
+    words so filled are added to ``guessed`` (their spans to ``spans``)."""
     for w, b, e in segs:
         if _voiced(phones, b, e):
             continue
@@ -317,6 +364,8 @@ def _fill_gaps(phones: list[Phone], segs: list[tuple[str, float, float]], guesse
         if not fill:
             continue
         guessed.append(w.split("(")[0])
+        if spans is not None:
+            spans.append((b, e))
         kept = []
         for p in phones:  # the silence the pass put there makes way (cut around the word)
             if p.end <= b or p.start >= e:
@@ -336,29 +385,37 @@ def _chunk_phones(
     wide: bool = False,
     scores: list[tuple[float, float, float]] | None = None,
     guessed: list[str] | None = None,
+    spans: list[tuple[float, float]] | None = None,
 ) -> list[Phone]:
     """Phones of consecutive aligned words: one phone pass, halved on failure; a single
     word that still fails, or that the pass leaves silent, shares its span evenly among its
-    dictionary phones (named in ``guessed``). ``scores`` collects (start, end, score per frame)
-    of each phone the pass timed, silences left out."""
+    dictionary phones (named in ``guessed``, their spans in ``spans``). ``scores`` collects
+    (start, end, score per frame) of each phone the pass timed, silences left out."""
     scores = scores if scores is not None else []
     guessed = guessed if guessed is not None else []
+    spans = spans if spans is not None else []
     t0, t1 = segs[0][1], segs[-1][2]
     words = [w.split("(")[0] for w, _b, _e in segs]
     piece = audio[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
     try:
-        timed = _phone_pass(piece, words, wide)
+        try:  # the default beams first: after a wide word pass, the wide ones left whole words
+            timed = _phone_pass(piece, words, False)  # silent on a voice the default ones time
+        except DualTalkError:
+            if not wide:
+                raise
+            timed = _phone_pass(piece, words, True)
     except DualTalkError:
         if len(segs) > 1:
             half = len(segs) // 2
-            return _chunk_phones(audio, segs[:half], wide, scores, guessed) + _chunk_phones(
-                audio, segs[half:], wide, scores, guessed
+            return _chunk_phones(audio, segs[:half], wide, scores, guessed, spans) + _chunk_phones(
+                audio, segs[half:], wide, scores, guessed, spans
             )
         guessed.append(words[0])
+        spans.append((t0, t1))
         return _even_split(words[0], t0, t1)
     phones = [Phone(p.symbol, p.start + t0, p.end + t0, p.alphabet) for p, _s in timed]
     scores += [(p.start, p.end, s) for p, (_q, s) in zip(phones, timed, strict=True) if p.symbol != "sil"]
-    return _fill_gaps(phones, segs, guessed)
+    return _fill_gaps(phones, segs, guessed, spans)
 
 
 @dataclass
@@ -375,6 +432,19 @@ class Alignment:
     # (start s, end s, acoustic score per frame) of each phone the phone pass timed: how well the
     # words fit the voice (:func:`fit_problem`)
     scores: list[tuple[float, float, float]] = field(default_factory=list)
+    # (start s, end s) of each word in ``guessed``, in the same order
+    guessed_spans: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _counts(lines: list[int], words: list[str], text: str) -> list[int]:
+    """``lines`` (words per line of ``text``) less the words left out of ``words`` (unknown)."""
+    kept = set(words)
+    out, k = [], 0
+    every = text.split()
+    for count in lines:
+        out.append(sum(1 for w in every[k : k + count] if w in kept))
+        k += count
+    return out
 
 
 def align_words(
@@ -384,6 +454,8 @@ def align_words(
     chunk_seconds: float = 3.0,
     drop_unknown: bool = False,
     persist: bool = False,
+    last_resort: bool = False,
+    lines: list[int] | None = None,
 ) -> Alignment:
     """Phones and words of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
 
@@ -391,7 +463,11 @@ def align_words(
     audio at word boundaries into stretches of about ``chunk_seconds`` and each stretch
     gets its own phone pass. ``drop_unknown`` aligns without the words nobody can pronounce
     (named in ``Alignment.unknown``) instead of failing on them; ``persist`` retries a failed
-    alignment with wider beams (:data:`WIDE_BEAMS`) before giving up.
+    alignment with wider beams (:data:`WIDE_BEAMS`) before giving up, and ``last_resort`` (with
+    ``persist``) twice more: first letting the pass leave out whole lines (``lines``: how many of the
+    normalised words each line holds; :data:`SKIP_LINE`), then with the widest beams
+    (:data:`LAST_BEAMS`): a script holding words the voice does not say then still gets a word pass,
+    whose lines the caller judges.
     """
     text = normalise_transcript(transcript)
     if not text:
@@ -404,28 +480,65 @@ def align_words(
         if not words:
             raise DualTalkError(f"no word of {text[:40]!r} can be pronounced (install flite for new words)")
     wide = False
-    try:
-        found = _word_pass(audio, words, dec=dec)
+    partial: list[_Partial] = []  # passes that stopped short: the first is taken if nothing does better
+
+    def attempt(**kwargs: Any) -> list[tuple[str, float, float]]:
+        try:
+            return _word_pass(audio, words, **kwargs)
+        except _Partial as exc:
+            partial.append(exc)
+            raise
+
+    try:  # with a last resort to come, a pass that stopped short is not taken at once
+        found = attempt(dec=dec, whole=last_resort)
     except DualTalkError:
         if not persist:
             raise
         wide = True
-        found = _word_pass(audio, words, wide=True)
+        try:
+            found = attempt(wide=True, whole=last_resort)
+        except DualTalkError:
+            if not last_resort:
+                raise
+            try:
+                found = attempt(beams=LAST_BEAMS, whole=True)
+            except DualTalkError:  # a line the voice does not say: let the pass leave lines out
+                try:
+                    if not lines or len(lines) < 2:
+                        raise
+                    found = attempt(wide=True, lines=_counts(lines, words, text))
+                except DualTalkError:
+                    if not partial:
+                        raise
+                    found = partial[0].segs
     segs = [sg for sg in found if not sg[0].startswith(("<", "["))]
     phones: list[Phone] = []
     scores: list[tuple[float, float, float]] = []
     guessed: list[str] = []
+    spans: list[tuple[float, float]] = []
+    # a phone pass never spans two lines (``lines``): a line the voice does not say then cannot
+    # leave the words of the lines around it untimed
+    ends: set[int] = set()
+    if lines:
+        placed = [w.split("(")[0] for w, _b, _e in segs]
+        k = first = 0
+        for count in _counts(lines, words, text):
+            line = words[first : first + count]
+            first += count
+            if line and placed[k : k + count] == line:  # (a line the pass left out is not there)
+                k += count
+                ends.add(k)
     k = 0
     while k < len(segs):
         j = k + 1
-        while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds:
+        while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds and j not in ends:
             j += 1
-        phones += _chunk_phones(audio, segs[k:j], wide, scores, guessed)
+        phones += _chunk_phones(audio, segs[k:j], wide, scores, guessed, spans)
         k = j
     if not any(p.symbol != "sil" for p in phones):
         raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
     words_found = [(w.split("(")[0], b, e) for w, b, e in segs]
-    return Alignment(phones, words_found, unknown, guessed, scores)
+    return Alignment(phones, words_found, unknown, guessed, scores, spans)
 
 
 def align(audio: np.ndarray, transcript: str, *, chunk_seconds: float = 3.0) -> list[Phone]:

@@ -15,7 +15,11 @@ aligned with their voice (said in the report, the motion file's ``meta`` and the
 
 The file: one line per turn, ``A: text`` or ``B: text`` (or the speakers' names from a turns
 file), in the order spoken; blank lines and lines starting with ``#`` are skipped. A
-character's lines are joined and aligned against their whole stream.
+character's lines are aligned together against their whole stream, then each line is judged on
+its own (:func:`place_lines`): a line that does not fit the voice where it was placed (an ad-lib,
+a rewritten line, a line said by the other character or not at all) keeps the engine's lips and is
+named in the report, while the character's other lines are drawn. A text that does not fit at all
+(another text, another language) still keeps the engine's lips for the whole character.
 """
 
 from __future__ import annotations
@@ -65,6 +69,17 @@ ASIDE_S = 1.5
 MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
 MAX_GUESSED = 1 / 3  # share of the words the phone pass could not time (own: at most 1 in 9; wrong:
 # up to 5 of 8)
+# Each line is judged on its own too (:func:`place_lines`), so that one ad-libbed, reworded or
+# unsaid line does not cost the character every drawn line, nor mouth the wrong words. Chosen on 150
+# takes of 10 scripts (4 LJ Speech, 6 espeak-ng voices; 4-5 lines, 0-2 lines replaced, left out or
+# added, laughs between lines), LibriVox only checked (MODEL_CARD.md, "Per-line acceptance"):
+LINE_FIT = -40.0  # a line's own acoustic fit (MIN_FIT's units): own lines -7..-22 (LJ), -15..-39
+# (espeak-ng); wrong ones -38..-59 (LJ), -16..-59 (espeak-ng: the few that fit are missed)
+LINE_INSIDE = 0.5  # share of a line's span where the character speaks (own lines 0.7-1.0)
+LINE_GUESSED_WORDS = 3  # a line this long none of whose words the phone pass could time is refused
+LINE_UNCOVERED_S = 1.0  # speech inside a line's span its words leave out (own lines: at most 0.8 s)
+MAX_REFUSED = 0.5  # refusing lines that hold more of the words than this refuses the whole text
+MAX_ROUNDS = 3  # alignments at most (unsaid lines are dropped and the rest aligned again)
 log = logging.getLogger("dualtalk.transcript")
 _LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
 
@@ -108,10 +123,13 @@ def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
     return lines
 
 
-def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "transcript") -> tuple[str, str]:
-    """(A's words, B's words): each line goes to A or B by its tag (A/B or the dialogue's names)."""
+def lines_by_speaker(
+    lines: list[Line], names: tuple[str, str], where: str = "transcript"
+) -> tuple[list[Line], list[Line]]:
+    """(A's lines, B's lines) in order: each line goes to A or B by its tag (A/B or the dialogue's
+    names); lines with no text are left out."""
     tags = {"a": 0, "b": 1, names[0].casefold(): 0, names[1].casefold(): 1}
-    out: tuple[list[str], list[str]] = ([], [])
+    out: tuple[list[Line], list[Line]] = ([], [])
     for line in lines:
         who = tags.get(line.speaker.casefold())
         if who is None:
@@ -120,8 +138,14 @@ def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "tr
                 f"{where} line {line.number}: unknown speaker {line.speaker!r} (expected {known})"
             )
         if line.text:
-            out[who].append(line.text)
-    return " ".join(out[0]), " ".join(out[1])
+            out[who].append(line)
+    return out
+
+
+def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "transcript") -> tuple[str, str]:
+    """(A's words, B's words): each line goes to A or B by its tag (A/B or the dialogue's names)."""
+    a, b = lines_by_speaker(lines, names, where)
+    return " ".join(line.text for line in a), " ".join(line.text for line in b)
 
 
 def trim_contacts(phones: list[Any], trim: float = CONTACT_TRIM_S) -> list[Any]:
@@ -174,12 +198,15 @@ def _asides(speaking: np.ndarray, covered: np.ndarray, fps: float) -> np.ndarray
     return aside & speaking
 
 
-def fit_problem(found: Any, speaking: np.ndarray, fps: float, offset: float = 0.0) -> str | None:
+def fit_problem(
+    found: Any, speaking: np.ndarray, fps: float, offset: float = 0.0, excused: np.ndarray | None = None
+) -> str | None:
     """Why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
     says, or None when they fit: the phones fit the voice acoustically (:data:`MIN_FIT`), the words
     cover the character's speech (``speaking``, per motion frame, whose first is second ``offset``;
     :data:`MIN_COVER`, short sounds apart from them left out: :data:`ASIDE_S`; :data:`MIN_INSIDE`)
-    and the phone pass could time most of them (:data:`MAX_GUESSED`)."""
+    and the phone pass could time most of them (:data:`MAX_GUESSED`). ``excused`` (per frame) is
+    speech the coverage does not ask for: where refused lines were said."""
     n_words = max(len(found.words), 1)
     if len(found.guessed) > MAX_GUESSED * n_words:
         return f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice"
@@ -199,6 +226,12 @@ def fit_problem(found: Any, speaking: np.ndarray, fps: float, offset: float = 0.
         for start, end in _stretches(found.words):
             covered |= (t >= start) & (t < end)
         said = speaking & ~_asides(speaking, covered, fps)  # what the script should hold
+        # where refused lines were said: left out while it is at most half the speech (as refused
+        # lines may hold at most half the words); more is a script that lacks what is said
+        if excused is not None:
+            left = said & ~np.asarray(excused, bool)
+            if left.sum() >= (1.0 - MAX_REFUSED) * said.sum():
+                said = left
         # none of it: the words all fall in silence, which the share below says
         cover = (covered & said).sum() / said.sum() if said.any() else 1.0
         if cover < MIN_COVER:
@@ -224,14 +257,204 @@ def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: f
     return w
 
 
-def draw_lips(
-    motion: Motion, audio: np.ndarray, text: str, who: str = "A", offset: float = 0.0
-) -> tuple[Motion, dict[str, Any]]:
-    """``motion`` with its mouth drawn from ``text`` aligned to ``audio`` (16 kHz, the character's
-    own stream, whose second ``offset`` is the motion's first frame) and a report (words, aligned
-    words, the ones left out, seconds drawn)."""
-    from ..audio.tts import Phone
+@dataclass
+class Placement:
+    """Where a character's lines were placed in their voice (:func:`place_lines`): the last
+    alignment (every line still in it, drawn or not), each placed line's words in it, and the lines
+    not drawn with why."""
+
+    found: Any  # an :class:`~.align.Alignment`
+    words: dict[int, tuple[int, int]]  # line index -> (first, end) of its words in ``found.words``
+    refused: dict[int, str]  # line index -> why it is not drawn
+    rounds: int = 1  # alignments made
+    judged: dict[int, dict[str, Any]] = dataclasses.field(default_factory=dict)  # each line's measures
+
+    @property
+    def drawn(self) -> list[int]:
+        return sorted(i for i in self.words if i not in self.refused)
+
+    def span(self, i: int) -> tuple[float, float]:
+        """(start s, end s) of line ``i``'s words."""
+        first, end = self.words[i]
+        return self.found.words[first][1], self.found.words[end - 1][2]
+
+
+def _line_words(found: Any, words: list[list[str]]) -> list[tuple[int, int] | None]:
+    """Each line's (first, end) in ``found.words`` (the lines' words in order, those nobody can
+    pronounce left out), or None for a line whose words are not all there."""
+    unknown = set(getattr(found, "unknown", []))
+    got = [w for w, _b, _e in found.words]
+    out: list[tuple[int, int] | None] = []
+    k = 0
+    for line in words:
+        said = [w for w in line if w not in unknown]
+        if said and got[k : k + len(said)] == said:
+            out.append((k, k + len(said)))
+            k += len(said)
+        elif said and k < len(got) and said[: len(got) - k] == got[k:]:  # the pass stopped inside it
+            out.append((k, len(got)))
+            k = len(got)
+        else:  # the word pass left it out (or nothing of it can be said)
+            out.append(None)
+            k += len(said) if got[k : k + len(said)] == said else 0
+    return out
+
+
+def _judge_line(
+    found: Any, first: int, end: int, speaking: np.ndarray, fps: float, offset: float
+) -> dict[str, Any]:
+    """How one line's words (``found.words[first:end]``) sit in the voice: acoustic fit of their
+    timed phones, the share of their span where the character speaks, the share of them the phone
+    pass could not time, seconds per word."""
+    t0, t1 = found.words[first][1], found.words[end - 1][2]
+    inner = [(a, b, sc) for a, b, sc in found.scores if t0 <= 0.5 * (a + b) < t1]
+    frames = sum(b - a for a, b, _sc in inner)
+    fit = sum((b - a) * sc for a, b, sc in inner) / frames if frames > 0 else None
+    t = (np.arange(len(speaking)) + 0.5) / fps + offset
+    span = (t >= t0) & (t < t1)
+    inside = float((span & speaking).sum() / span.sum()) if span.any() and speaking.any() else None
+    covered = np.zeros(len(t), bool)
+    for a, b in _stretches(found.words[first:end]):
+        covered |= (t >= a) & (t < b)
+    # speech inside the line's span that its words leave out: a word placed apart from the others
+    spread = float((span & speaking & ~covered).sum() / fps)
+    spans = getattr(found, "guessed_spans", [])
+    if len(spans) == len(found.guessed):
+        guessed = sum(1 for a, b in spans if t0 <= 0.5 * (a + b) < t1)
+    else:  # an alignment that does not say where: by name
+        names = [w for w, _b, _e in found.words[first:end]]
+        guessed = sum(1 for g in set(found.guessed) if g in names)
+    return {
+        "fit": fit,
+        "inside": inside,
+        "guessed": guessed / (end - first),
+        "words": end - first,
+        "seconds_per_word": (t1 - t0) / (end - first),
+        "uncovered_s": spread,
+        "start": t0,
+        "end": t1,
+    }
+
+
+def line_problem(judged: dict[str, Any]) -> str | None:
+    """Why a line (measured by :func:`_judge_line`) is not what the voice says where it was
+    placed, in an animator's words, or None when it fits."""
+    if judged["guessed"] >= 1.0 and judged["words"] >= LINE_GUESSED_WORDS:
+        return "its sounds could not be found in the voice"
+    if judged["inside"] is not None and judged["inside"] < LINE_INSIDE:
+        return "it falls where the character is silent (not said?)"
+    if judged["uncovered_s"] > LINE_UNCOVERED_S:
+        return "its words are split around speech they do not hold (said differently?)"
+    if judged["fit"] is not None and judged["fit"] < LINE_FIT:
+        return "it does not fit the voice (ad-libbed, reworded or someone else's line?)"
+    return None
+
+
+def place_lines(
+    audio: np.ndarray, texts: list[str], speaking: np.ndarray, fps: float, offset: float = 0.0
+) -> Placement:
+    """Align a character's lines (``texts``, in order) with their voice and judge each one.
+
+    All lines are aligned together (so each is placed between its neighbours); a line that does
+    not fit where it fell is refused. A refused line the voice says something else over (an
+    ad-lib, a reworded line) stays in the alignment, where it holds that speech so its neighbours
+    keep their places; one placed where the character is silent (a line the voice never says) is
+    dropped and the rest re-aligned without it (:data:`MAX_ROUNDS` alignments at most), and every
+    line is judged again. DualTalkError when the words cannot be aligned at all."""
     from .align import align_words, normalise_words
+
+    words = [normalise_words(text)[0].split() for text in texts]
+    active = [i for i, w in enumerate(words) if w]
+    speaking = np.asarray(speaking, bool)
+    dropped: dict[int, str] = {}  # left out of the alignment: placed where the voice is silent
+    placement = None
+    for round_ in range(1, MAX_ROUNDS + 1):
+        text = " ".join(" ".join(words[i]) for i in active)
+        try:
+            found = align_words(
+                audio,
+                text,
+                drop_unknown=True,
+                persist=True,
+                last_resort=True,
+                lines=[len(words[i]) for i in active],
+            )
+        except DualTalkError:
+            if placement is None:
+                raise
+            break  # without the unsaid lines it no longer aligns: keep the last placement
+        spans = _line_words(found, [words[i] for i in active])
+        if len(active) == 1 and spans[0] is None and found.words:  # one line: all it found is that line
+            spans = [(0, len(found.words))]
+        placed = {i: sp for i, sp in zip(active, spans, strict=True) if sp is not None}
+        refused = {i: "it could not be placed in the voice" for i in active if i not in placed}
+        judged = {i: _judge_line(found, a, b, speaking, fps, offset) for i, (a, b) in placed.items()}
+        for i in placed:  # a word left out for want of a pronunciation: its neighbours take its sound,
+            if set(words[i]) & set(found.unknown):  # so the acoustic fit cannot judge the line
+                judged[i]["fit"] = None
+        for i, measures in judged.items():
+            why = line_problem(measures)
+            if why:
+                refused[i] = why
+        placement = Placement(found, placed, {**dropped, **refused}, round_, judged)
+        # not said where the voice is (silent there, or passed over by the word pass): out, then again
+        unsaid = [i for i in refused if i not in judged or "silent" in refused[i]]
+        if not unsaid or len(unsaid) == len(active) or round_ == MAX_ROUNDS:
+            break
+        dropped.update({i: refused[i] for i in unsaid})
+        active = [i for i in active if i not in unsaid]
+    assert placement is not None
+    return placement
+
+
+def _drawn_part(placement: Placement) -> Any:
+    """The alignment of the drawn lines only (their words, phones, scores and untimed words)."""
+    from .align import Alignment
+
+    found = placement.found
+    spans = [placement.span(i) for i in placement.drawn]
+
+    def inside(a: float, b: float) -> bool:
+        mid = 0.5 * (a + b)
+        return any(t0 <= mid < t1 for t0, t1 in spans)
+
+    words = [w for i in placement.drawn for w in found.words[slice(*placement.words[i])]]
+    gspans = getattr(found, "guessed_spans", [])
+    if len(gspans) == len(found.guessed):
+        guessed = [g for g, (a, b) in zip(found.guessed, gspans, strict=True) if inside(a, b)]
+    else:
+        names = {w for w, _b, _e in words}
+        guessed = [g for g in found.guessed if g in names]
+    return Alignment(
+        [p for p in found.phones if inside(p.start, p.end)],
+        words,
+        list(found.unknown),
+        guessed,
+        [sc for sc in found.scores if inside(sc[0], sc[1])],
+    )
+
+
+def _refused_speech(placement: Placement, n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) the frames where refused lines were said: between the drawn lines around each one."""
+    t = (np.arange(n) + 0.5) / fps + offset
+    out = np.zeros(n, bool)
+    drawn = placement.drawn
+    for i in placement.refused:
+        before = [placement.span(j)[1] for j in drawn if j < i]
+        after = [placement.span(j)[0] for j in drawn if j > i]
+        out |= (t >= (before[-1] if before else -np.inf)) & (t < (after[0] if after else np.inf))
+    return out
+
+
+def draw_lips(
+    motion: Motion, audio: np.ndarray, text: str | list[Line], who: str = "A", offset: float = 0.0
+) -> tuple[Motion, dict[str, Any]]:
+    """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
+    order) aligned to ``audio`` (16 kHz, the character's own stream, whose second ``offset`` is the
+    motion's first frame) and a report (words, aligned words, the ones left out, seconds drawn, the
+    lines drawn and those refused with why)."""
+    from ..audio.tts import Phone
+    from .align import normalise_words
     from .visemes import drawn_channels, render_visemes
 
     if motion.space != "arkit55":
@@ -239,21 +462,37 @@ def draw_lips(
             f"--transcript draws ARKit lips; the {motion.engine or 'engine'}'s motion is {motion.space} "
             "(use --engine lite)"
         )
-    spelled, dropped = normalise_words(text)
+    lines = [Line(1, who, text)] if isinstance(text, str) else [line for line in text if line.text]
+    whole = " ".join(line.text for line in lines)
+    spelled, dropped = normalise_words(whole)
     words = spelled.split()
-    written = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
     if not written:
         return motion, {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
+    per_line = {"lines": len(lines), "lines_drawn": [], "lines_refused": []}
     try:
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
             raise DualTalkError(
                 f"none of its {len(written)} words is written in English letters (the transcript "
                 "aligner reads English only)"
             )
-        found = align_words(np.asarray(audio, np.float32), text, drop_unknown=True, persist=True)
-        problem = fit_problem(found, motion.speaking, motion.fps, offset)
+        placement = place_lines(audio, [line.text for line in lines], motion.speaking, motion.fps, offset)
+        found = placement.found
+        counts = [len(normalise_words(line.text)[0].split()) for line in lines]
+        refused_words = sum(counts[i] for i in placement.refused)
+        problem = None
+        if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
+            # most of it does not fit: another text, not a few wrong lines
+            problem = fit_problem(found, motion.speaking, motion.fps, offset) or (
+                f"{len(placement.refused)} of its {len(lines)} lines do not fit the voice: another text?"
+            )
+        else:
+            excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
+            found = _drawn_part(placement)
+            problem = fit_problem(found, motion.speaking, motion.fps, offset, excused)
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
-            raise DualTalkError(f"{len(found.words)} of {len(words)} words placed, but {problem}")
+            placed = len(placement.found.words)
+            raise DualTalkError(f"{placed} of {len(words)} words placed, but {problem}")
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         report = {
             "words": len(words or written),
@@ -261,6 +500,7 @@ def draw_lips(
             "unknown": [],
             "seconds": 0.0,
             "error": str(exc),
+            **per_line,
         }
         if dropped:
             report["dropped"] = dropped
@@ -275,16 +515,25 @@ def draw_lips(
     cols = list(drawn_channels())
     values = motion.values.copy()
     values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
+    refused = [
+        {"line": lines[i].number, "text": _clip(lines[i].text, 40), "why": why}
+        for i, why in sorted(placement.refused.items())
+    ]
     report = {
         "words": len(words),
         "aligned": len(found.words),
         "unknown": found.unknown,
         "seconds": round(float(weight.sum()) / motion.fps, 2),
+        "lines": len(lines),
+        "lines_drawn": [lines[i].number for i in placement.drawn],
+        "lines_refused": refused,
     }
     if found.guessed:  # placed by the word pass, but their phones share the word's span evenly
         report["guessed"] = found.guessed
     if dropped:  # written words with no English letters or digits: not aligned, not drawn
         report["dropped"] = dropped
+    if refused:
+        log.warning("%s keeps the engine's lips on %s", who, _refusals(refused))
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "transcript": report}), report
 
 
@@ -295,11 +544,11 @@ def apply_transcript(
     """Both characters' mouths drawn from their lines; the report per character (``a``, ``b``).
     The streams may be the whole recording when the motions are a part of it starting ``offset``
     seconds in (the words are aligned on the whole, then cut)."""
-    text_a, text_b = texts_by_speaker(lines, names, where)
+    lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
-    motion_a, rep_a = draw_lips(motion_a, stream_a, text_a, "A", offset)
-    motion_b, rep_b = draw_lips(motion_b, stream_b, text_b, "B", offset)
+    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset)
+    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset)
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 
@@ -307,6 +556,14 @@ def _clip(text: str, most: int = 160) -> str:
     """The aligner's reason, whole when it is short: its messages quote at most 40 characters of
     the words, and a cut at 60 left that quote open."""
     return text if len(text) <= most else text[: most - 3].rstrip() + "..."
+
+
+def _refusals(refused: list[dict[str, Any]], most: int = 5) -> str:
+    """The refused lines for a person: ``line 5 'We should go...': it does not fit the voice (...)``."""
+    parts = [f"line {r['line']} {r['text']!r}: {r['why']}" for r in refused[:most]]
+    if len(refused) > most:
+        parts.append(f"{len(refused) - most} more")
+    return "; ".join(parts)
 
 
 def describe(report: dict[str, Any]) -> str:
@@ -324,6 +581,12 @@ def describe(report: dict[str, Any]) -> str:
             parts.append(text)
             continue
         text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
+        if rep.get("lines_refused"):
+            drawn = len(rep.get("lines_drawn", []))
+            text = (
+                f"{key.upper()} {drawn} of {rep['lines']} lines drawn ({_refusals(rep['lines_refused'])}; "
+                f"engine lips there), {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
+            )
         if rep["unknown"]:
             text += f" (left out, no pronunciation: {', '.join(rep['unknown'][:5])})"
         if rep.get("guessed"):
@@ -336,12 +599,15 @@ def describe(report: dict[str, Any]) -> str:
 
 
 def brief(report: dict[str, Any]) -> str:
-    """A few words for a status line: ``lips from the transcript (A 21/21 words, B not aligned)``."""
+    """A few words for a status line: ``lips from the transcript (A 21/21 words, B not aligned)``, or
+    ``A 12/14 lines`` when some of a character's lines were refused."""
     parts = []
     for key in ("a", "b"):
         rep = report[key]
         if rep["words"]:
             got = "not aligned" if rep.get("error") else f"{rep['aligned']}/{rep['words']} words"
+            if not rep.get("error") and rep.get("lines_refused"):
+                got = f"{len(rep.get('lines_drawn', []))}/{rep['lines']} lines"
             parts.append(f"{key.upper()} {got}")
     return f"lips from the transcript ({', '.join(parts)})" if parts else "the transcript had no words"
 
