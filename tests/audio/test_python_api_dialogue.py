@@ -63,6 +63,16 @@ def test_int16_arrays_are_scaled_as_the_file_reader_scales_them(recording, tmp_p
     same_streams(Dialogue.from_arrays(pcm[:, 0], pcm[:, 1], sample_rate=sr), from_file)
 
 
+def test_big_endian_int16_read_raw_is_scaled_like_the_file(recording):
+    """A big-endian ``>i2`` array (raw PCM read with np.frombuffer from an AIFF or a network stream)
+    was refused, with a message that said to give int16."""
+    pcm, sr = sf.read(recording / "talk16.wav", dtype="int16")
+    big = pcm.astype(">i2")
+    same_streams(
+        Dialogue.from_arrays(big[:, 0], big[:, 1], sample_rate=sr), load_dialogue(recording / "talk16.wav")
+    )
+
+
 def test_int16_samples_cast_to_float_unscaled_are_refused_like_such_a_file(recording, tmp_path):
     pcm, sr = sf.read(recording / "talk16.wav", dtype="int16")
     cast = pcm.astype(np.float32)  # the usual slip: astype without / 32768
