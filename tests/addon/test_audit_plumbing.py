@@ -135,15 +135,6 @@ def _junk_then_python(folder: Path) -> str:
     return str(exe)
 
 
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch) -> Path:
-    """The runs' temp folders go here, so what a run leaves is ours to see (and never another's)."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
 def _run_folders() -> set[str]:
     return set(glob.glob(os.path.join(tempfile.gettempdir(), "dualtalk_run_*")))
 

@@ -39,15 +39,6 @@ def _prefs():
     return bpy.context.preferences.addons[ah.ADDON].preferences
 
 
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch) -> Path:
-    """The runs' temp folders go here, so what a run leaves is ours to see."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
 def _run_folders() -> list[str]:
     return glob.glob(os.path.join(tempfile.gettempdir(), "dualtalk_run_*"))
 
