@@ -479,38 +479,37 @@ def align_words(
         words = [w for w in words if w not in set(unknown)]
         if not words:
             raise DualTalkError(f"no word of {text[:40]!r} can be pronounced (install flite for new words)")
-    wide = False
-    partial: list[_Partial] = []  # passes that stopped short: the first is taken if nothing does better
-
-    def attempt(**kwargs: Any) -> list[tuple[str, float, float]]:
+    # The word passes, each tried when the one before found no path: the default beams; with
+    # ``persist`` the wide ones; with ``last_resort`` too the widest, then a pass that may leave
+    # whole lines out (a line the voice does not say). With a last resort to come, a pass that
+    # stopped short (:class:`_Partial`) is not taken at once: the first such is taken only when no
+    # later pass does better.
+    passes: list[dict[str, Any]] = [{"dec": dec, "whole": last_resort}]
+    if persist:
+        passes.append({"wide": True, "whole": last_resort})
+        if last_resort:
+            passes.append({"beams": LAST_BEAMS, "whole": True})
+            if lines and len(lines) >= 2:
+                passes.append({"wide": True, "lines": _counts(lines, words, text)})
+    found: list[tuple[str, float, float]] | None = None
+    partial: list[_Partial] = []
+    failure: DualTalkError | None = None
+    wide = False  # the phone passes try the wide beams too once the default ones failed here
+    for tried, kwargs in enumerate(passes):
+        wide = tried > 0
         try:
-            return _word_pass(audio, words, **kwargs)
+            found = _word_pass(audio, words, **kwargs)
+            break
         except _Partial as exc:
             partial.append(exc)
-            raise
-
-    try:  # with a last resort to come, a pass that stopped short is not taken at once
-        found = attempt(dec=dec, whole=last_resort)
-    except DualTalkError:
-        if not persist:
-            raise
-        wide = True
-        try:
-            found = attempt(wide=True, whole=last_resort)
-        except DualTalkError:
-            if not last_resort:
-                raise
-            try:
-                found = attempt(beams=LAST_BEAMS, whole=True)
-            except DualTalkError:  # a line the voice does not say: let the pass leave lines out
-                try:
-                    if not lines or len(lines) < 2:
-                        raise
-                    found = attempt(wide=True, lines=_counts(lines, words, text))
-                except DualTalkError:
-                    if not partial:
-                        raise
-                    found = partial[0].segs
+            failure = exc
+        except DualTalkError as exc:
+            failure = exc
+    if found is None:
+        if not (persist and partial):  # a short pass is taken only as the last resort's fallback
+            assert failure is not None
+            raise failure
+        found = partial[0].segs
     segs = [sg for sg in found if not sg[0].startswith(("<", "["))]
     phones: list[Phone] = []
     scores: list[tuple[float, float, float]] = []

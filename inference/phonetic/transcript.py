@@ -268,6 +268,7 @@ class Placement:
     refused: dict[int, str]  # line index -> why it is not drawn
     rounds: int = 1  # alignments made
     judged: dict[int, dict[str, Any]] = dataclasses.field(default_factory=dict)  # each line's measures
+    counts: list[int] = dataclasses.field(default_factory=list)  # each line's words, as aligned
 
     @property
     def drawn(self) -> list[int]:
@@ -396,7 +397,7 @@ def place_lines(
             why = line_problem(measures)
             if why:
                 refused[i] = why
-        placement = Placement(found, placed, {**dropped, **refused}, round_, judged)
+        placement = Placement(found, placed, {**dropped, **refused}, round_, judged, [len(w) for w in words])
         # not said where the voice is (silent there, or passed over by the word pass): out, then again
         unsaid = [i for i in refused if i not in judged or "silent" in refused[i]]
         if not unsaid or len(unsaid) == len(active) or round_ == MAX_ROUNDS:
@@ -478,7 +479,7 @@ def draw_lips(
             )
         placement = place_lines(audio, [line.text for line in lines], motion.speaking, motion.fps, offset)
         found = placement.found
-        counts = [len(normalise_words(line.text)[0].split()) for line in lines]
+        counts = placement.counts
         refused_words = sum(counts[i] for i in placement.refused)
         problem = None
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
