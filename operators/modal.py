@@ -11,8 +11,9 @@ import contextlib
 
 import bpy
 
-from ..dualtalk_blender.addon import state, ui_run
+from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.job import Job, Outcome
+from ..dualtalk_blender.addon.ui_run import generation_running
 from ..inference.core.errors import DualTalkError
 
 # Jobs started and not yet ended, with their window timer: disabling the add-on stops them (Blender
@@ -31,11 +32,6 @@ FOLLOW_STEP = 0.5
 WAIT_FOR_RUN = "wait for the running generation to end (or cancel it)"
 CHOOSE_BOTH = "choose both characters (A and B)"
 NO_SCENE = "open a scene first"
-
-
-def generation_running() -> bool:
-    """Whether a DualTalk generation runs now (one at a time per Blender session)."""
-    return ui_run.ACTIVE is not None and ui_run.ACTIVE.running
 
 
 def poll_free(cls, context, *, scene: bool = True) -> bool:

@@ -146,7 +146,7 @@ def can_remove_take(s, resolved: dict[str, Any] | None = None) -> bool:
     generation is running. ``resolved``: see :func:`picked_idblocks`."""
     from ..dualtalk_blender.scene import layers, remove_take
 
-    if ui_run.ACTIVE is not None and ui_run.ACTIVE.running:
+    if ui_run.generation_running():
         return False
     try:
         return any(

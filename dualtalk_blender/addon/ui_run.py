@@ -27,7 +27,7 @@ from ...inference.core.request import Request
 from ...inference.core.timebase import SAMPLE_RATE, frames_for
 from ..rig.options import ApplyOptions, link
 from ..rig.plan import OffsetWords, recorded_offset_b
-from ..scene import paths
+from ..scene.paths import abspath, refuse_unsaved_relative
 from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
 from . import panel_options, state, worker_client
 from .job import Outcome
@@ -53,10 +53,9 @@ PANEL_OFFSET = OffsetWords(
 ACTIVE: GenerationRun | None = None
 
 
-# Blender's "//" paths: one rule for the panel and the scene functions a script calls
-abspath = paths.abspath
-refuse_unsaved_relative = paths.refuse_unsaved_relative
-UNSAVED_WORDS = paths.UNSAVED_WORDS
+def generation_running() -> bool:
+    """Whether a DualTalk generation runs now (one at a time per Blender session)."""
+    return ACTIVE is not None and ACTIVE.running
 
 
 def qualifies(obj: Any) -> bool:
@@ -532,29 +531,29 @@ class TakeSound:
         audio is another recording. None: the motion records none (the panel's audio, as before)."""
         from ...inference.core.motion import load_motion
 
+        panel = cls.of_panel(s)
+        if not panel.place:  # no strip either way (an earlier one is removed)
+            return panel
         source = load_motion(motion_path).meta.get("source")
         if not isinstance(source, dict) or not source.get("audio"):
             return None
         recorded = [str(source["audio"])] + ([str(source["audio_b"])] if source.get("audio_b") else [])
         fingerprint = str(source.get("fingerprint") or "")
-        panel = cls.of_panel(s)
-        if not panel.place:
-            return panel
         names = " and ".join(Path(f).name for f in recorded)
         offset = recorded_offset_b(source) if len(recorded) == 2 else 0.0
         if _same_recording(list(panel.files), recorded, fingerprint):
             return cls(panel.files, True, panel.relative, offset)
-        panel_names = " and ".join(Path(f).name for f in panel.files if f) or "no file"
+        panel_files = " and ".join(Path(f).name for f in panel.files if f) or "no file"
         found = _find_recording(recorded, fingerprint, motion_path.parent)
         if found is not None:
             if any(panel.files):
                 warnings.append(
-                    f"this take was made from {names}, not the panel's audio ({panel_names}): "
+                    f"this take was made from {names}, not the panel's audio ({panel_files}): "
                     f"its sound strip plays that recording, found at {found[0]}"
                 )
             return cls(tuple(found), True, offset_b=offset)
         warnings.append(
-            f"this take was made from {names}, which was not found, and the panel's audio ({panel_names}) "
+            f"this take was made from {names}, which was not found, and the panel's audio ({panel_files}) "
             f"is another recording: no sound strip placed; choose {names} as the audio and apply the take again"
         )
         return cls(panel.files, False, panel.relative, offset)
@@ -889,7 +888,7 @@ class GenerationRun:
 
     def start(self) -> GenerationRun:
         global ACTIVE
-        if ACTIVE is not None and ACTIVE.running:
+        if generation_running():
             self.cleanup()
             raise DualTalkError("a DualTalk generation is already running; cancel it first")
         try:
@@ -1368,12 +1367,11 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Pa
     from ..scene.fbx_export import export_fbx as _export
 
     a, b = check_characters(s)
-    refuse_unsaved_relative("FBX path", path, "is next to")
-    target = abspath(path)
-    if not target:
+    if not path:
         raise DualTalkError("choose an FBX file to export to")
     scope = getattr(s, "fbx_scope", "FULL").lower()
-    return _export([a, b], target, scene=scene, scope=scope, progress=progress)
+    # "//" beside the saved .blend, refused in a file never saved: the scene function's one rule
+    return _export([a, b], path, scene=scene, scope=scope, progress=progress)
 
 
 def fbx_message(s: Any, path: Path) -> str:
