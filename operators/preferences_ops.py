@@ -18,8 +18,14 @@ def _prefs(context):
     return prefs
 
 
-# What the status's task is called in a refusal.
-_TASK_NAMES = {"deps": "install", "download": "download", "generate": "generation"}
+# What a refusal says while the status's task runs: one whole sentence per task, since Blender
+# looks the message up as it is (translated) when it shows it in the greyed button's tooltip.
+_BUSY = {
+    "deps": "an install is already running; wait for it to end or press Esc to cancel it",
+    "download": "a download is already running; wait for it to end or press Esc to cancel it",
+    "generate": "a generation is already running; wait for it to end or press Esc to cancel it",
+}
+_BUSY_OTHER = "a job is already running; wait for it to end or press Esc to cancel it"
 
 
 def _idle(op: type[bpy.types.Operator], context) -> bool:
@@ -28,8 +34,7 @@ def _idle(op: type[bpy.types.Operator], context) -> bool:
     status = context.window_manager.dualtalk_status
     if not status.running:
         return True
-    task = _TASK_NAMES.get(status.task, "job")
-    op.poll_message_set(f"a {task} is already running; wait for it to end or press Esc to cancel it")
+    op.poll_message_set(_BUSY.get(status.task, _BUSY_OTHER))
     return False
 
 
@@ -117,14 +122,15 @@ class DUALTALK_OT_download(JobOperator):
 
     @classmethod
     def description(cls, context, properties) -> str:
-        """The button's tooltip: what is fetched and whose terms it comes under."""
+        """The button's tooltip: what is fetched and whose terms it comes under (translated here:
+        Blender shows what a description callback returns as it is)."""
         if getattr(properties, "what", "CHECKPOINT") == "FLAME_MAP":
-            return (
+            return bpy.app.translations.pgettext_tip(
                 "Download the ARKit/FLAME map from the URL given into the model folder (resumable, "
                 "sha256-checked). Such a map (e.g. from the BEAT2 tools) may carry a non-commercial "
                 "licence: check it before use"
             )
-        return (
+        return bpy.app.translations.pgettext_tip(
             "Download the published DualTalk.pth into the model folder (resumable, sha256-checked). "
             "The weights are the DualTalk authors', under the authors' terms, which you must check "
             "before use; this add-on does not redistribute them"

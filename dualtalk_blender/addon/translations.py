@@ -13,7 +13,10 @@ add-ons register. Operator labels (and ``layout.operator(text=...)``) use the co
 (``bpy.app.translations.contexts.operator_default``), everything else the default ``"*"``. A word
 Blender's catalogue already has in a context (Cancel, Options, Start...) shows Blender's own
 translation, not the one here. Text built while drawing (counts, names, status lines, reports) is
-not translated.
+not translated. An operator's reason for being greyed out (``poll_message_set``) is looked up whole,
+in the default context, when its tooltip shows it ("Disabled: ..."): each is a fixed sentence here.
+What an operator's ``description`` callback returns is shown as it is: Blender does not look it up,
+so the callback must return ``bpy.app.translations.pgettext_tip(text)`` for its entry here to show.
 
 Adding a language: copy the ``JA_JP`` table, translate each value, leaving each key exactly as it
 is (it is the English Blender looks up; an operator's docstring is its tooltip, joined into one
@@ -159,6 +162,48 @@ JA_JP: Table = {
     (DEFAULT, "Checkpoint"): "チェックポイント",
     (DEFAULT, "FLAME map"): "FLAMEマップ",
     (DEFAULT, "ARKit/FLAME linear map"): "ARKit/FLAMEの線形マップ",
+    # (the Download buttons' own tooltips, from the operator's description callback)
+    (
+        DEFAULT,
+        "Download the published DualTalk.pth into the model folder (resumable, sha256-checked). "
+        "The weights are the DualTalk authors', under the authors' terms, which you must check "
+        "before use; this add-on does not redistribute them",
+    ): (
+        "公開されているDualTalk.pthをモデルフォルダーにダウンロードします（再開可能、sha256で検証）。"
+        "重みはDualTalkの作者のもので、作者の条件に従います。使用前に必ず確認してください。"
+        "このアドオンは重みを再配布しません"
+    ),
+    (
+        DEFAULT,
+        "Download the ARKit/FLAME map from the URL given into the model folder (resumable, "
+        "sha256-checked). Such a map (e.g. from the BEAT2 tools) may carry a non-commercial "
+        "licence: check it before use",
+    ): (
+        "指定したURLからARKit/FLAMEマップをモデルフォルダーにダウンロードします（再開可能、sha256で検証）。"
+        "このようなマップ（BEAT2のツールのものなど）は非商用ライセンスのことがあります。使用前に確認してください"
+    ),
+    # ---- why an operator is greyed out (poll_message_set: the tooltip's "Disabled: ..." line)
+    (DEFAULT, "open a scene first"): "先にシーンを開いてください",
+    (DEFAULT, "open a scene with the DualTalk panel first"): "先にDualTalkパネルのあるシーンを開いてください",
+    (DEFAULT, "choose both characters (A and B)"): "両方のキャラクター（AとB）を選んでください",
+    (DEFAULT, "wait for the running generation to end (or cancel it)"): (
+        "実行中の生成が終わるまで待ってください（またはキャンセルしてください）"
+    ),
+    (DEFAULT, "no DualTalk generation is running; there is nothing to cancel"): (
+        "実行中のDualTalkの生成はありません。キャンセルするものはありません"
+    ),
+    (DEFAULT, "an install is already running; wait for it to end or press Esc to cancel it"): (
+        "インストールがすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
+    ),
+    (DEFAULT, "a download is already running; wait for it to end or press Esc to cancel it"): (
+        "ダウンロードがすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
+    ),
+    (DEFAULT, "a generation is already running; wait for it to end or press Esc to cancel it"): (
+        "生成がすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
+    ),
+    (DEFAULT, "a job is already running; wait for it to end or press Esc to cancel it"): (
+        "処理がすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
+    ),
     # ---- the sidebar panel and its sub-panel
     (DEFAULT, "Behaviour"): "しぐさ",
     (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (
@@ -586,6 +631,47 @@ ZH_HANS: Table = {
     (DEFAULT, "Checkpoint"): "检查点",
     (DEFAULT, "FLAME map"): "FLAME 映射",
     (DEFAULT, "ARKit/FLAME linear map"): "ARKit/FLAME 线性映射",
+    # (the Download buttons' own tooltips, from the operator's description callback)
+    (
+        DEFAULT,
+        "Download the published DualTalk.pth into the model folder (resumable, sha256-checked). "
+        "The weights are the DualTalk authors', under the authors' terms, which you must check "
+        "before use; this add-on does not redistribute them",
+    ): (
+        "将已发布的 DualTalk.pth 下载到模型文件夹（可续传，经 sha256 校验）。权重属于 DualTalk 的作者，"
+        "受作者条款约束，使用前必须查看；本插件不再分发这些权重"
+    ),
+    (
+        DEFAULT,
+        "Download the ARKit/FLAME map from the URL given into the model folder (resumable, "
+        "sha256-checked). Such a map (e.g. from the BEAT2 tools) may carry a non-commercial "
+        "licence: check it before use",
+    ): (
+        "从给定的 URL 将 ARKit/FLAME 映射下载到模型文件夹（可续传，经 sha256 校验）。此类映射（例如来自 BEAT2 "
+        "工具）可能带有非商业许可：使用前请查看"
+    ),
+    # ---- why an operator is greyed out (poll_message_set: the tooltip's "Disabled: ..." line)
+    (DEFAULT, "open a scene first"): "请先打开一个场景",
+    (DEFAULT, "open a scene with the DualTalk panel first"): "请先打开带有 DualTalk 面板的场景",
+    (DEFAULT, "choose both characters (A and B)"): "请选择两个角色（A 和 B）",
+    (DEFAULT, "wait for the running generation to end (or cancel it)"): (
+        "请等待正在运行的生成结束（或将其取消）"
+    ),
+    (DEFAULT, "no DualTalk generation is running; there is nothing to cancel"): (
+        "没有正在运行的 DualTalk 生成；没有可取消的内容"
+    ),
+    (DEFAULT, "an install is already running; wait for it to end or press Esc to cancel it"): (
+        "已有安装正在运行；请等待其结束，或按 Esc 取消"
+    ),
+    (DEFAULT, "a download is already running; wait for it to end or press Esc to cancel it"): (
+        "已有下载正在运行；请等待其结束，或按 Esc 取消"
+    ),
+    (DEFAULT, "a generation is already running; wait for it to end or press Esc to cancel it"): (
+        "已有生成正在运行；请等待其结束，或按 Esc 取消"
+    ),
+    (DEFAULT, "a job is already running; wait for it to end or press Esc to cancel it"): (
+        "已有任务正在运行；请等待其结束，或按 Esc 取消"
+    ),
     # ---- panels
     (DEFAULT, "Behaviour"): "行为",
     (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (

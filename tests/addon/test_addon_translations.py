@@ -11,10 +11,18 @@ can switch language, through ``pgettext_iface`` / ``pgettext_tip`` themselves.
 
 The completeness test collects every string Blender translates on its own: the registered classes'
 labels and descriptions, their properties' names and descriptions and enum items (from RNA, so a
-generated option property is seen as Blender sees it), and the fixed ``text=`` / ``title=`` /
+generated option property is seen as Blender sees it), the fixed ``text=`` / ``title=`` /
 ``confirm_text=`` strings of the draw and operator code (read with ``ast``: text built at run time,
-f-strings and status lines, is out of scope). A label added without a translation fails it, naming
-the string.
+f-strings and status lines, is out of scope), the reasons an operator gives when it is greyed out
+(``poll_message_set``: Blender shows them in the tooltip through ``TIP_``, the default context) and
+the tooltips an operator's ``description`` callback returns. A label, greyed-out reason or tooltip
+added without a translation fails it, naming the string.
+
+A poll message is looked up whole, so it must be a fixed string (a literal, a module constant or a
+value of a module-level table of them): one built at run time fails
+``test_every_poll_message_is_a_fixed_string``. Blender does not look up what a ``description``
+callback returns (``WM_operatortype_description`` hands it on as it is): the callback has to hand
+back ``bpy.app.translations.pgettext_tip(...)`` itself.
 """
 
 from __future__ import annotations
@@ -158,21 +166,127 @@ def class_strings():
 
 
 TEXT_KEYWORDS = ("text", "title", "confirm_text")  # layout items; WindowManager.invoke_confirm
+TRANSLATE_CALLS = ("pgettext", "pgettext_iface", "pgettext_tip", "pgettext_rpt")  # the text inside
 
 
-def _constants(node, names: dict[str, str]):
+def _constants(node, names: dict[str, str], tables: dict[str, list[str]] | None = None):
     """The fixed strings an argument can be: a literal, a module constant, either side of ``a if c
-    else b`` or ``x or "fallback"``; nothing for text built at run time."""
+    else b`` or ``x or "fallback"``, any value of a module-level table of fixed strings looked up
+    (``TABLE[key]``, ``TABLE.get(key, fallback)``), the text handed to ``pgettext_*``; nothing for
+    text built at run time."""
+    tables = tables or {}
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node.value
     elif isinstance(node, ast.Name) and node.id in names:
         yield names[node.id]
     elif isinstance(node, ast.IfExp):
-        yield from _constants(node.body, names)
-        yield from _constants(node.orelse, names)
+        yield from _constants(node.body, names, tables)
+        yield from _constants(node.orelse, names, tables)
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
-            yield from _constants(value, names)
+            yield from _constants(value, names, tables)
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in tables:
+        yield from tables[node.value.id]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        func = node.func
+        if func.attr == "get" and isinstance(func.value, ast.Name) and func.value.id in tables:
+            yield from tables[func.value.id]
+            for fallback in node.args[1:2]:
+                yield from _constants(fallback, names, tables)
+        elif func.attr in TRANSLATE_CALLS and node.args:
+            yield from _constants(node.args[0], names, tables)
+
+
+def _fixed(node, names: dict[str, str], tables: dict[str, list[str]]) -> bool:
+    """Whether every value ``node`` can take is a fixed string (what a catalogue can hold)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.IfExp):
+        return _fixed(node.body, names, tables) and _fixed(node.orelse, names, tables)
+    if isinstance(node, ast.BoolOp):
+        return all(_fixed(value, names, tables) for value in node.values)
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name) and node.value.id in tables
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        func = node.func
+        if func.attr == "get":  # a key the table lacks gives the fallback (None without one)
+            return (
+                isinstance(func.value, ast.Name)
+                and func.value.id in tables
+                and len(node.args) == 2
+                and _fixed(node.args[1], names, tables)
+            )
+        if func.attr in TRANSLATE_CALLS:
+            return len(node.args) == 1 and _fixed(node.args[0], names, tables)
+    return False
+
+
+def _module_strings(tree: ast.Module) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A module's string constants (``NAME = "..."``) and tables of them (``NAME = {key: "..."}``)."""
+    names: dict[str, str] = {}
+    tables: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
+            continue
+        value = node.value
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                names[target.id] = value.value
+            elif isinstance(value, ast.Dict) and value.values:
+                strings = [
+                    v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                ]
+                if len(strings) == len(value.values):
+                    tables[target.id] = strings
+    return names, tables
+
+
+def _ui_trees() -> list[tuple[Path, ast.Module, dict[str, str], dict[str, list[str]]]]:
+    """Each draw or operator module with the constants it can use: its own, then those of the other
+    UI modules (``from .modal import CHOOSE_BOTH``)."""
+    parsed = [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in UI_SOURCES]
+    shared_names: dict[str, str] = {}
+    shared_tables: dict[str, list[str]] = {}
+    for _path, tree in parsed:
+        names, tables = _module_strings(tree)
+        shared_names.update(names)
+        shared_tables.update(tables)
+    result = []
+    for path, tree in parsed:
+        names, tables = _module_strings(tree)
+        result.append((path, tree, {**shared_names, **names}, {**shared_tables, **tables}))
+    return result
+
+
+def poll_messages():
+    """(where, argument node, names, tables) of each ``poll_message_set`` call."""
+    for path, tree, names, tables in _ui_trees():
+        for call in ast.walk(tree):
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "poll_message_set"
+                and call.args
+            ):
+                yield f"{path.relative_to(REPO)}:{call.lineno}", call.args[0], names, tables
+
+
+def description_returns():
+    """(where, returned node, names, tables) of each ``return`` of an operator's ``description``
+    callback (a tooltip that depends on the operator's properties)."""
+    for path, tree, names, tables in _ui_trees():
+        for cls in ast.walk(tree):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for func in cls.body:
+                if isinstance(func, ast.FunctionDef) and func.name == "description":
+                    for ret in ast.walk(func):
+                        if isinstance(ret, ast.Return) and ret.value is not None:
+                            yield f"{path.relative_to(REPO)}:{ret.lineno}", ret.value, names, tables
 
 
 def _call_context(call: ast.Call) -> str:
@@ -182,18 +296,13 @@ def _call_context(call: ast.Call) -> str:
 
 
 def source_strings():
-    """(context, msgid, where) for the fixed text the draw and operator code hands to Blender."""
-    for path in UI_SOURCES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = {
-            target.id: node.value.value
-            for node in tree.body
-            if isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-            for target in node.targets
-            if isinstance(target, ast.Name)
-        }
+    """(context, msgid, where) for the fixed text the draw and operator code hands to Blender: layout
+    text, greyed-out reasons (default context: ``TIP_`` in ``interface_region_tooltip.cc``) and the
+    tooltips of ``description`` callbacks."""
+    for where, node, names, tables in [*poll_messages(), *description_returns()]:
+        for text in _constants(node, names, tables):
+            yield DEFAULT, text, where
+    for path, tree, names, _tables in _ui_trees():
         # helpers that pass a ``text`` parameter on to a layout item (preferences._download_button)
         helpers: dict[str, tuple[int, str]] = {}
         for func in ast.walk(tree):
@@ -353,6 +462,33 @@ def test_text_built_while_drawing_is_never_looked_up_in_a_catalogue():
                        for k in call.keywords):  # fmt: skip
                 built.append(f"{path.relative_to(REPO)}:{call.lineno}")
     assert not built, f"text built at run time without translate=False: {built}"
+
+
+def test_every_poll_message_is_a_fixed_string():
+    """Blender shows a greyed-out operator's reason as ``TIP_(message)``: looked up whole, in the
+    default context. A reason built at run time (``f"a {task} is running"``) is never found in a
+    table and stays English: each must be a fixed string, one sentence per case."""
+    built = [where for where, node, names, tables in poll_messages() if not _fixed(node, names, tables)]
+    assert list(poll_messages()), "no poll_message_set found: the scan no longer sees the operators"
+    assert not built, f"poll messages built at run time (make each a fixed string): {built}"
+
+
+def test_a_description_callback_hands_blender_translated_text():
+    """What an operator's ``description`` callback returns is shown untranslated: the callback
+    itself looks its (fixed) text up with ``pgettext_tip``."""
+    returns = list(description_returns())
+    assert returns, "no description callback found: the scan no longer sees them"
+    untranslated = [
+        where
+        for where, node, names, tables in returns
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "pgettext_tip"
+            and _fixed(node, names, tables)
+        )
+    ]
+    assert not untranslated, f"description callbacks returning English: {untranslated}"
 
 
 def test_every_tooltip_is_one_line(addon):
