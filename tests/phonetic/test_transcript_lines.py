@@ -135,6 +135,35 @@ def test_a_line_the_actor_never_said_is_refused_and_the_rest_keep_their_places(t
     assert report["lines_drawn"] == [2, 4, 5] and [r["line"] for r in report["lines_refused"]] == [3]
 
 
+def test_a_line_the_script_lacks_keeps_the_engine_lips_and_the_rest_are_drawn(takes):
+    """The actor ad-libbed a whole line the script does not hold, between two scripted ones. The
+    script's words then covered too little of the voice and the character lost every drawn line;
+    now the lines the script holds are drawn as with a full script, the ad-lib keeps the engine's
+    mouth, and the report says when it was said."""
+    audio, where = takes["ad-lib"]
+    engine, drawn, report = _draw(audio, (SAID[0], SAID[2]))
+    assert "error" not in report, report.get("error")
+    assert report["lines_drawn"] == [2, 3] and report["lines_refused"] == []
+    _engine_motion, right, _report = _draw(audio, (SAID[0], ADLIB, SAID[2]))
+    for span in (where[0], where[2]):
+        assert np.abs(_mouth(drawn, span) - _mouth(right, span)).max() < 0.05
+    middle = (where[1][0] + 0.3, where[1][1] - 0.3)
+    assert np.array_equal(_mouth(drawn, middle), _mouth(engine, middle))
+    ((start, end),) = report["unscripted"]
+    assert abs(start - where[1][0]) < 0.2 and abs(end - where[1][1]) < 0.2
+    line = tr.describe({"a": report, "b": EMPTY})
+    assert f"speech the script lacks, engine lips there: {start:.1f}-{end:.1f} s" in line
+
+
+def test_a_script_lacking_most_of_what_is_said_is_still_refused(takes):
+    """Forgiving a line the script lacks does not turn a script of a third of the lines into a
+    drawn character: more speech outside the script than in it keeps the engine's lips throughout."""
+    audio, _where = takes["ad-lib"]
+    engine, drawn, report = _draw(audio, (SAID[2],))
+    assert "cover" in report["error"] and report["aligned"] == 0
+    assert np.array_equal(drawn.values, engine.values)
+
+
 def test_the_report_names_each_refused_line_for_the_animator(takes):
     audio, _where = takes["ad-lib"]
     lines = [
