@@ -853,10 +853,10 @@ class GenerationRun:
         """Re-generate only ``first..last`` of the take: the engine hears the audio around it, in the
         recording the take was made from where the take records it (``plan.audio``): without *Part of
         the recording* the take's own part; a Start/End, *Swap A/B* or recording that is not the
-        take's is refused in one line, in ``animate --range``'s words (``scene/layers.take_part``,
+        take's is refused in one line, in ``animate --range``'s words (``scene/range_plan.take_part``,
         ``check_take_recording``). A take that records none uses the panel's Start/End, as before."""
         from ..rig.plan import range_offset_b
-        from ..scene.layers import PANEL_WORDS, check_take_recording, made_from, take_part
+        from ..scene.range_plan import PANEL_WORDS, check_take_recording, made_from, take_part
 
         plan, self.range_plan = _range_plan(self.scene, self.settings, first, last, self.apply_opts.crossfade)
         audio = self.job["audio"]
@@ -1191,7 +1191,7 @@ def _range_plan(
     import dataclasses
 
     from ..scene.apply import scene_fps
-    from ..scene.layers import plan_range
+    from ..scene.range_plan import plan_range
 
     a, b = check_characters(settings)
     fps = scene_fps(scene)

@@ -90,7 +90,7 @@ from .shot_state import (  # noqa: E402
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
-    from ..scene.layers import RangePlan
+    from ..scene.range_plan import RangePlan
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -483,13 +483,13 @@ def _range_window(
 
     The window lies in the recording the take was made from, where the take records it
     (``plan.audio``): without ``--start/--end`` the take's own part is used; audio options that are
-    not the take's are refused (``scene/layers.take_part``, ``check_take_recording``). A take keyed
+    not the take's are refused (``scene/range_plan.take_part``, ``check_take_recording``). A take keyed
     before takes recorded their audio is re-generated from the ``--start`` given, as before, with a
     warning in ``warnings``.
     """
     from ..rig.plan import range_offset_b
     from ..scene.apply import scene_fps
-    from ..scene.layers import check_take_recording, made_from, plan_range, take_part
+    from ..scene.range_plan import check_take_recording, made_from, plan_range, take_part
 
     first, last = _frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
@@ -515,7 +515,7 @@ def _range_window(
         base = shot.req.start or 0.0
         end = base + plan.audio_end
         end = end if shot.req.end is None else min(end, shot.req.end)
-    else:  # the take's own part; another part, recording or --swap is refused (scene/layers.py)
+    else:  # the take's own part; another part, recording or --swap is refused (scene/range_plan.py)
         base, take_end = take_part(record, shot.req.start, shot.req.end, need)
         end = min(base + plan.audio_end, take_end)
         offset = range_offset_b(record, shot.req.offset_b, f"{need}: {made_from(record)}")

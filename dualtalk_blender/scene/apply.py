@@ -37,7 +37,7 @@ from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
-from . import companions, compat, gaze, keying, layers
+from . import before_take, companions, compat, gaze, keying, layers, range_keys, range_plan
 from .characters import AUTO, CharacterReport, inspect_character, linked_refusal
 from .paths import blend_path
 
@@ -246,7 +246,7 @@ def apply_motion(
             plan.time_stretch(*scene_stretch(scene)),
         )
         # Remove Take puts it back while it is still the one the take set
-        layers.note_scene_range(scene, before, (int(scene.frame_start), int(scene.frame_end)), meta)
+        before_take.note_scene_range(scene, before, (int(scene.frame_start), int(scene.frame_end)), meta)
     if options.undo_push:
         compat.undo_push(f"DualTalk: animate {report.mesh.name}")
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
@@ -408,7 +408,7 @@ def _write(
         raise DualTalkError(
             f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first}-{last}"
         )
-    replaced = layers.replace_range(
+    replaced = range_keys.replace_range(
         targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
     )
     for name, value in options.layer_influence.items():
@@ -627,7 +627,9 @@ def _aimed(
     ratio = scene_fps(scene) / motions[0].fps
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
-    frames = reps[0].first_frame + layers.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
+    frames = (
+        reps[0].first_frame + range_plan.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
+    )
     with _unstretched(scene):
         samples = gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.2, 0.8))
     out: list[Motion | None] = []
@@ -684,7 +686,7 @@ def _range_with_gaze(
     included) while the heads are read, the take's keys are put back, and only then is the range
     keyed, cross-faded once from the take as it was.
     """
-    with layers.kept(objs):
+    with range_keys.kept(objs):
         raw = []
         for obj, motion, report in zip(objs, motions, reports, strict=True):
             span = check_frame_span(scene, motion, options.start_frame)  # all the frames it covers
@@ -720,7 +722,7 @@ def _key_pair(
 
     if options.replace_range is None:
         return both()
-    with layers.kept_on_failure(objs):
+    with range_keys.kept_on_failure(objs):
         return _range_with_gaze(scene, objs, motions, options, reports, progress) if aiming else both()
 
 

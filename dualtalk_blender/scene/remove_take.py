@@ -10,7 +10,7 @@ object; :func:`.layers.character_idblocks`):
   fake user (kept in the file on purpose);
 - the animator's action DualTalk pushed to ``<action> (kept by DualTalk)`` on the first take is the
   active action again, with the slot, blend type, influence and extrapolation it had (recorded then,
-  :func:`.layers.before_record`); when the animator has made another active action since (keys set
+  :func:`.before_take.before_record`); when the animator has made another active action since (keys set
   on top of the take), theirs stays active and the pushed one stays on its track;
 - every property the take keyed is given back the value it held before the first take that keyed it
   (recorded then), else the value of the rest track (the take's "influence 0"): with its animation
@@ -44,7 +44,7 @@ all, and the report's first note says so, naming the scene the take was made in 
 there tells (:func:`shared_scene_warnings` says the same before a Generate).
 
 The scene's frame range a take extended goes back to what it was before the first take that extended
-it (recorded then, :func:`.layers.note_scene_range`) together with the markers: once no character left
+it (recorded then, :func:`.before_take.note_scene_range`) together with the markers: once no character left
 in the scene plays the take, and only while the range is still the one the take set; a range the
 animator changed since stays, without a word, as does the range under a take keyed before this record
 existed.
@@ -73,7 +73,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ..rig import retarget
 from ..rig.layer_names import LAYERS
-from . import apply, companions, compat, layers, sound
+from . import apply, before_take, companions, compat, layers, sound
 from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, is_ours
 
@@ -322,7 +322,7 @@ def _find_kept(idblock: Any, record: dict[str, Any], ours: list[Any]) -> _Kept |
             track = tracks.get(str(entry.get("track")))
             strip = usable(track)
             if strip is not None:
-                settings = {k: entry[k] for k in layers.ACTIVE_SETTINGS if k in entry}
+                settings = {k: entry[k] for k in before_take.ACTIVE_SETTINGS if k in entry}
                 return _Kept(track, strip.action, strip.action_slot, settings)
         return None
     for track in tracks.values():
@@ -468,7 +468,7 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             # one armature deforming two characters: its layers play the other character's take
             notes.append(f"{idblock.name!r} plays another character's take; its DualTalk tracks stay")
             continue
-        record = layers.before_record(idblock)
+        record = before_take.before_record(idblock)
         ad = idblock.animation_data
         kept = _find_kept(idblock, record, tracks) if tracks else None
         if kept is not None and ad.action is not None:
@@ -482,7 +482,7 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             settings = dict(kept.settings)
         elif ad is not None and ad.action is None:  # no tweak layer of the animator's on top: as it was
             if record:
-                settings = {k: record[k] for k in layers.ACTIVE_SETTINGS if k in record}
+                settings = {k: record[k] for k in before_take.ACTIVE_SETTINGS if k in record}
             elif tracks and ad.action_blend_type == "COMBINE":
                 settings = {"blend_type": BLENDER_BLEND}
         if tracks and not unrecorded and (not record or record.get("replaced_take")):
@@ -675,11 +675,11 @@ def _range_back(
     scene: Any, metas: list[dict[str, Any]], chosen: set[int]
 ) -> tuple[tuple[int, int] | None, bool]:
     """The scene's frame range to put back: the one the removed take found, when that take extended
-    it (:func:`.layers.note_scene_range`), no character left in the scene plays the take, and the range
+    it (:func:`.before_take.note_scene_range`), no character left in the scene plays the take, and the range
     is still the one it set (one the animator changed since stays theirs); and whether the take's record
     of it goes. A take that recorded none (an older DualTalk's, or one that left the range alone):
     nothing."""
-    record = layers.scene_range_record(scene)
+    record = before_take.scene_range_record(scene)
     if record is None:
         return None, False
     key = take_key(record)
@@ -731,7 +731,7 @@ def _restore_block(block: _Block) -> None:
             _set_value(key, path, 0, value)
     if block.clear and ad.action is None and not len(ad.nla_tracks) and not len(ad.drivers):
         idblock.animation_data_clear()  # it had none before the take
-    layers.forget_before(idblock)
+    before_take.forget_before(idblock)
 
 
 def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
@@ -768,7 +768,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         scene.frame_start, scene.frame_end = first, last
         scene.frame_start = first  # a start past the old end moved the end: set both again
     if plan.forget_range:
-        layers.forget_scene_range(scene)
+        before_take.forget_scene_range(scene)
     if undo_push:
         compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(

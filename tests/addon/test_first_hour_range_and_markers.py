@@ -92,11 +92,11 @@ def test_the_range_goes_back_only_once_neither_character_plays_the_take(scene, a
 
 def test_a_take_that_recorded_no_range_keeps_the_range_on_removal(scene, assets):
     """A take keyed before takes recorded the range they replaced: nothing to put back."""
-    from dualtalk.dualtalk_blender.scene import layers
+    from dualtalk.dualtalk_blender.scene import before_take
 
     shot(scene, assets)
     generate(scene)
-    del scene[layers.SCENE_RANGE_PROP]
+    del scene[before_take.SCENE_RANGE_PROP]
     remove_take(scene)
     assert frame_range(scene) == (1, 48) and "scene range" not in status(), status()
 

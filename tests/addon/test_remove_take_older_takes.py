@@ -8,7 +8,7 @@ import addon_helpers as ah
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import layers
+from dualtalk.dualtalk_blender.scene import before_take, layers
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.inference.core.motion import Motion
@@ -27,7 +27,7 @@ def test_remove_take_on_an_unrecorded_take_says_what_the_characters_return_to(sc
     m = Motion("arkit55", np.full((10, 55), 0.2, np.float32))
     apply_dialogue(a, b, m, m, ApplyOptions(take="old", undo_push=False))
     for idblock in (*layers.character_idblocks(a), *layers.character_idblocks(b)):
-        layers.forget_before(idblock)  # as an older DualTalk left it
+        before_take.forget_before(idblock)  # as an older DualTalk left it
 
     assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
 

@@ -12,7 +12,7 @@ import soundfile as sf
 bpy = pytest.importorskip("bpy")
 
 from dualtalk.cli import main  # noqa: E402
-from dualtalk.dualtalk_blender.scene import layers  # noqa: E402
+from dualtalk.dualtalk_blender.scene import range_plan  # noqa: E402
 from dualtalk.inference.audio.dialogue import recording_fingerprint  # noqa: E402
 from dualtalk.inference.core.errors import DualTalkError  # noqa: E402
 
@@ -23,14 +23,14 @@ def test_the_demo_take_names_its_recording_and_a_range_checks_it(tmp_path):
     assert main(["demo", "--out", str(out), *args]) == 0
     bpy.ops.wm.open_mainfile(filepath=str(out / "demo.blend"))
     ava, ben = bpy.data.objects["Ava"], bpy.data.objects["Ben"]
-    plan = layers.plan_range((ava, ben), 25.0, 10, 20, 4)
+    plan = range_plan.plan_range((ava, ben), 25.0, 10, 20, 4)
     assert plan.audio is not None, "the demo take does not record its audio"
     assert plan.audio["files"] == ["dialogue.wav"] and plan.audio["swap"] is False
     assert plan.audio["start"] == 0.0 and abs(plan.audio["end"] - 2.0) < 0.05
     assert plan.audio["fingerprint"] == recording_fingerprint([out / "dialogue.wav"])
-    assert layers.check_take_recording(plan.audio, [out / "dialogue.wav"], False, "--range") == []
+    assert range_plan.check_take_recording(plan.audio, [out / "dialogue.wav"], False, "--range") == []
 
     other = tmp_path / "other.wav"
     sf.write(str(other), np.zeros((32000, 2), np.float32), 16000)
     with pytest.raises(DualTalkError, match=r"the take was made from dialogue\.wav .* not that recording"):
-        layers.check_take_recording(plan.audio, [other], False, "--range")
+        range_plan.check_take_recording(plan.audio, [other], False, "--range")

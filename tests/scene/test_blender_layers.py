@@ -8,7 +8,7 @@ import bpy
 import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.rig.keyreduce import evaluate_keys, reduce_keys
-from dualtalk.dualtalk_blender.scene import compat, layers
+from dualtalk.dualtalk_blender.scene import compat, layers, range_keys
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
 from dualtalk.inference.core.channels import ARKIT52
 from dualtalk.inference.core.errors import DualTalkError
@@ -344,14 +344,14 @@ def test_regenerating_a_range_keeps_the_animators_curved_keys_outside_it(keys):
 
 def test_a_take_put_back_after_a_temporary_write_keeps_its_curved_keys():
     """A range with eye contact keys the motion un-turned for a moment and puts the take back
-    (:func:`layers.kept`); the animator's Bezier keys come back as they were, not straightened."""
+    (:func:`range_keys.kept`); the animator's Bezier keys come back as they were, not straightened."""
     obj = br.make_character("Ann")
     apply_motion(obj, wavy_motion(60), ApplyOptions(keys="reduced"))
     fc = lips_curve(obj)
     soften_by_hand(fc)
     frames = np.arange(1, 61)
     before = jaw_on(obj, frames)
-    with layers.kept([obj]):
+    with range_keys.kept([obj]):
         apply_motion(obj, wavy_motion(60, seed=4), ApplyOptions(replace_range=(1, 60), crossfade=0))
     assert np.abs(jaw_on(obj, frames) - before).max() < 1e-6
     assert {kp.interpolation for kp in fc.keyframe_points} == {"BEZIER"}

@@ -11,7 +11,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import layers
+from dualtalk.dualtalk_blender.scene import range_plan
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.inference.core.motion import Motion
 
@@ -59,7 +59,7 @@ def test_a_range_redone_with_the_same_motion_keeps_heads_and_eyes_as_they_were(h
     apply_dialogue(ann, ben, talking("A"), talking("B"), options)
     before = played(ann), played(ben)
 
-    plan = layers.plan_range((ann, ben), FPS, 70, 80, options.crossfade)
+    plan = range_plan.plan_range((ann, ben), FPS, 70, 80, options.crossfade)
     assert plan.take_start < plan.start_frame  # the context starts inside the take, not at its start
     first = plan.start_frame - plan.take_start
     frames = min(T - first, int(round(plan.audio_end * FPS)) - first)

@@ -8,7 +8,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import layers
+from dualtalk.dualtalk_blender.scene import layers, range_plan
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue, apply_motion
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion
@@ -69,7 +69,7 @@ def test_a_moved_take_redone_with_the_same_motion_looks_exactly_as_before():
     before = eyes(a, timeline), eyes(b, timeline)
     assert np.ptp(before[0], axis=0).max() > 0.05  # the eyes work against the nods
 
-    plan = layers.plan_range((a, b), FPS, 30, 40, options.crossfade)
+    plan = range_plan.plan_range((a, b), FPS, 30, 40, options.crossfade)
     assert (plan.first, plan.last, plan.offset) == (30 - SHIFT, 40 - SHIFT, SHIFT)  # what plays there
     first = plan.start_frame - plan.take_start
     redo = options.replace(
@@ -89,12 +89,12 @@ def test_strips_moved_apart_or_rescaled_are_refused_in_one_line():
     apply_dialogue(a, b, nodding("A"), nodding("B"), ApplyOptions(undo_push=False))
     slide((b,), 5)  # only Ben's take was slid
     with pytest.raises(DualTalkError, match="move the DualTalk strips of both characters together"):
-        layers.plan_range((a, b), FPS, 20, 30, 4)
+        range_plan.plan_range((a, b), FPS, 20, 30, 4)
     slide((a,), 5)  # now both: fine
-    assert layers.plan_range((a, b), FPS, 20, 30, 4).first == 15
+    assert range_plan.plan_range((a, b), FPS, 20, 30, 4).first == 15
     layers.our_strips(a.data.shape_keys)["lips+jaw"].scale = 2.0
     with pytest.raises(DualTalkError, match="scaled or repeated") as err:
-        layers.plan_range((a, b), FPS, 20, 30, 4)
+        range_plan.plan_range((a, b), FPS, 20, 30, 4)
     assert "\n" not in str(err.value)
 
 
@@ -103,9 +103,9 @@ def test_a_range_is_refused_when_the_two_takes_start_on_different_frames():
     apply_dialogue(a, b, nodding("A"), nodding("B"), ApplyOptions(undo_push=False))
     apply_motion(b, nodding("B"), ApplyOptions(start_frame=11, undo_push=False))  # Ben re-keyed alone, later
     with pytest.raises(DualTalkError, match="Ben's take starts at frame 11"):
-        layers.plan_range((a, b), FPS, 30, 40, 4)
+        range_plan.plan_range((a, b), FPS, 30, 40, 4)
     with pytest.raises(DualTalkError, match="Ben's take starts at frame 11"):
-        layers.plan_range((b, a), FPS, 30, 40, 4)
+        range_plan.plan_range((b, a), FPS, 30, 40, 4)
 
 
 def test_a_range_must_lie_within_both_takes_whichever_is_shorter():
@@ -113,5 +113,5 @@ def test_a_range_must_lie_within_both_takes_whichever_is_shorter():
     apply_dialogue(a, b, nodding("A", frames=T), nodding("B", frames=40), ApplyOptions(undo_push=False))
     for order in ((a, b), (b, a)):
         with pytest.raises(DualTalkError, match=r"range 45-50 must lie within the take \(frames 1-40\)"):
-            layers.plan_range(order, FPS, 45, 50, 4)
-        assert layers.plan_range(order, FPS, 30, 35, 4).audio_end == pytest.approx(40 / FPS)
+            range_plan.plan_range(order, FPS, 45, 50, 4)
+        assert range_plan.plan_range(order, FPS, 30, 35, 4).audio_end == pytest.approx(40 / FPS)

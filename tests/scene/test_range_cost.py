@@ -15,7 +15,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import compat, keying, layers
+from dualtalk.dualtalk_blender.scene import compat, keying, layers, range_keys, range_plan
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.inference.core.motion import Motion
 
@@ -62,7 +62,7 @@ def podcast(keys: str) -> tuple[bpy.types.Object, bpy.types.Object, ApplyOptions
 
 def redo(ann, ben, options: ApplyOptions) -> tuple[int, int]:
     """Re-generate RANGE (with eye contact) from new motion over the range and its context."""
-    plan = layers.plan_range((ann, ben), FPS, *RANGE, options.crossfade)
+    plan = range_plan.plan_range((ann, ben), FPS, *RANGE, options.crossfade)
     first = plan.start_frame - plan.take_start
     frames = min(TAKE - first, int(round(plan.audio_end * FPS)) - first)
     again = options.replace(
@@ -95,7 +95,7 @@ def test_a_range_of_a_long_take_comes_out_key_for_key_as_the_whole_curve_rewrite
     rewriting only the range: every key of every curve of both characters is the same."""
     ann, ben, options = podcast(keys)
     with monkeypatch.context() as m:
-        m.setattr(layers, "_windowed", lambda fc: False, raising=False)  # every curve rewritten whole
+        m.setattr(range_keys, "_windowed", lambda fc: False)  # every curve rewritten whole
         redo(ann, ben, options)
     whole = every_key((ann, ben))
 
@@ -124,16 +124,15 @@ def test_a_range_reads_and_writes_keys_for_its_own_frames_not_the_whole_take(mon
 
         return counted
 
-    monkeypatch.setattr(layers, "read_all", whole(layers.read_all))
-    monkeypatch.setattr(layers, "write_all", whole(layers.write_all))
-    if hasattr(layers, "_read_rows"):
-        read_rows = layers._read_rows
+    monkeypatch.setattr(range_keys, "read_all", whole(range_keys.read_all))
+    monkeypatch.setattr(range_keys, "write_all", whole(range_keys.write_all))
+    read_rows = range_keys._read_rows
 
-        def rows(kp, start, stop):
-            touched[0] += stop - start
-            return read_rows(kp, start, stop)
+    def rows(kp, start, stop):
+        touched[0] += stop - start
+        return read_rows(kp, start, stop)
 
-        monkeypatch.setattr(layers, "_read_rows", rows)
+    monkeypatch.setattr(range_keys, "_read_rows", rows)
     first, last = redo(ann, ben, options)
     redone = last - first + 1  # the frames the engine re-made: range, context and cross-fade
     assert TAKE >= 10 * redone

@@ -14,7 +14,7 @@ import bpy
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.dualtalk_blender.scene import compat, layers, sound
+from dualtalk.dualtalk_blender.scene import before_take, compat, layers, sound
 from dualtalk.dualtalk_blender.scene.apply import MARKERS_PROP, ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.dualtalk_blender.scene.remove_take import carries_take, plan_removal, remove_take
@@ -155,7 +155,7 @@ def no_dualtalk_left():
     assert not [m.name for m in scene.timeline_markers if m.name.startswith("DT ")]
     assert not sound.our_strips(scene)
     assert MARKERS_PROP not in scene.keys()
-    assert not [i.name for i in every_id() if layers.BEFORE_PROP in i.keys()]
+    assert not [i.name for i in every_id() if before_take.BEFORE_PROP in i.keys()]
     lashes = bpy.data.objects["Alice_lashes"].data.shape_keys
     assert [fc.data_path for fc in lashes.animation_data.drivers] == ['key_blocks["eyeBlinkRight"].value']
 
@@ -285,8 +285,8 @@ def test_a_take_keyed_before_the_record_comes_back_to_its_rest_values(tmp_path):
     before, work = plays(alice, bob), animators_work(alice, bob)
     take(alice, bob, tmp_path)
     for idblock in every_id():  # as an older DualTalk left it
-        if layers.BEFORE_PROP in idblock.keys():
-            del idblock[layers.BEFORE_PROP]
+        if before_take.BEFORE_PROP in idblock.keys():
+            del idblock[before_take.BEFORE_PROP]
 
     remove_take([alice, bob])
 
@@ -304,7 +304,7 @@ def state(alice, bob):
     """The scene fingerprint plus every track and record (a refusal must change none of them)."""
     return (
         ah.scene_fingerprint(bpy.context.scene),
-        [(i.name, tracks(i), i.get(layers.BEFORE_PROP)) for i in every_id()],
+        [(i.name, tracks(i), i.get(before_take.BEFORE_PROP)) for i in every_id()],
         bpy.context.scene.get(MARKERS_PROP),
     )
 

@@ -21,7 +21,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import compat, layers
+from dualtalk.dualtalk_blender.scene import before_take, compat, layers, range_plan
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.keying import OWNER_PROP, is_ours
 from dualtalk.dualtalk_blender.scene.remove_take import carries_take, plan_removal, remove_take
@@ -94,7 +94,7 @@ def test_a_take_without_a_before_record_is_removed_with_a_note_saying_what_came_
     alice, bob = characters()
     apply_dialogue(alice, bob, talking(0), talking(1), ApplyOptions(take="night1", undo_push=False))
     for idblock in (*layers.character_idblocks(alice), *layers.character_idblocks(bob)):
-        layers.forget_before(idblock)  # as takes were keyed before the record existed
+        before_take.forget_before(idblock)  # as takes were keyed before the record existed
 
     plan = plan_removal([alice, bob])
     report = remove_take([alice, bob], undo_push=False)
@@ -136,7 +136,7 @@ def test_a_range_on_a_pre_layers_take_is_refused_naming_the_action_and_what_to_d
     pre_nla_take(alice)
     pre_nla_take(bob)
     with pytest.raises(DualTalkError) as refused:
-        layers.plan_range([alice, bob], 25.0, 10, 20, 4)
+        range_plan.plan_range([alice, bob], 25.0, 10, 20, 4)
     line = str(refused.value)
     assert line.startswith("'Alice' plays 'DualTalk_old_Alice', a take keyed by an older DualTalk")
     assert "animate the whole take again first" in line and "\n" not in line

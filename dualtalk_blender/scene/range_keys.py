@@ -1,0 +1,483 @@
+"""A re-generated range written into the take's layers, touching only the range's own keys.
+
+:func:`replace_range` blends the new frames into our existing layer curves over a cross-fade and
+refuses before writing anything; :func:`kept` and :func:`kept_on_failure` record exactly the keys
+a range rewrites and put them back. Blender reads and writes a curve's keys in bulk only whole, so
+on a long take a range works key by key in a window around its frames (see :data:`MARGIN`): apart
+from :mod:`.layers`, which writes and reads whole takes, because here the cost must follow the
+range, not the take.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import bpy
+import numpy as np
+
+from ...inference.core.errors import DualTalkError
+from . import compat
+from .keying import (
+    KEY_ENUMS,
+    KEY_FLOATS,
+    KEY_VECTORS,
+    LINEAR,
+    CurveSpec,
+    Keys,
+    TargetCurves,
+    read_all,
+    write_all,
+)
+from .layers import (
+    KEYS_MODES,
+    character_idblocks,
+    keys_to_write,
+    label,
+    layer_fcurves,
+    our_strips,
+    take_actions,
+)
+
+
+def crossfade_weights(frames: np.ndarray, first: int, last: int, fade: int) -> np.ndarray:
+    """1 inside [first, last], ramping linearly to 0 over ``fade`` frames on each side."""
+    f = np.asarray(frames, dtype=np.float64)
+    w = np.ones_like(f)
+    if fade > 0:
+        w = np.minimum(w, np.clip((f - (first - fade)) / fade, 0.0, 1.0))
+        w = np.minimum(w, np.clip(((last + fade) - f) / fade, 0.0, 1.0))
+    else:
+        w = ((f >= first) & (f <= last)).astype(np.float64)
+    return w
+
+
+def _like_the_take(curves: list[CurveSpec], new: list[np.ndarray], old: list[np.ndarray]) -> list[np.ndarray]:
+    """A range's rotation values written the way the take's curves already hold the same turn.
+
+    Quaternions are kept continuous from a motion's first frame and Euler angles unwrapped from it,
+    so a range starting mid-take can hold the take's rotation as -q, or 2*pi away (an object turned
+    180 degrees nods across +-pi). Blending those on the cross-fade spins the head round; the range
+    is put on the take's hemisphere and turn instead (the same rotations).
+    """
+    out = [np.asarray(v, dtype=np.float64) for v in new]
+    quats: dict[str, list[int]] = {}
+    for i, c in enumerate(curves):
+        if c.data_path.endswith("rotation_quaternion"):
+            quats.setdefault(c.data_path, []).append(i)
+        elif c.data_path.endswith("rotation_euler") and len(out[i]):
+            out[i] = out[i] + 2 * np.pi * np.round(np.mean(old[i] - out[i]) / (2 * np.pi))
+    for idx in quats.values():
+        if sum(float(np.dot(out[i], old[i])) for i in idx) < 0:
+            for i in idx:
+                out[i] = -out[i]
+    return out
+
+
+def key_values(fc: Any, frames: np.ndarray) -> np.ndarray:
+    """What ``fc``'s keys alone give on ``frames``: the animator's modifiers (Noise, Cycles...) are
+    muted meanwhile, since they go on playing over whatever keys are written under them."""
+    playing = [m for m in fc.modifiers if not m.mute]
+    for m in playing:
+        m.mute = True
+    try:
+        return np.array([fc.evaluate(float(f)) for f in frames], dtype=np.float64)
+    finally:
+        for m in playing:
+            m.mute = False
+
+
+def _pin_frames(old: Keys, lo: float, hi: float) -> np.ndarray:
+    """Frames next to the span ``lo..hi`` where the old curve is pinned, so the segments that ran
+    into it play outside it as before: the next frame when that segment is a straight line, every
+    frame up to the nearest kept key when it is curved (an animator's Bezier keys, sparse keys)."""
+    f = old.frames
+    straight = old.props["interpolation"] == LINEAR
+    pins: list[np.ndarray] = []
+    before, after = np.flatnonzero(f < lo), np.flatnonzero(f > hi)
+    if before.size:
+        k = before[-1]
+        pins.append(np.arange(lo - 1 if straight[k] else np.floor(f[k]) + 1, lo))
+    if after.size:
+        k = after[0]
+        into = k == 0 or straight[k - 1]  # the key whose segment runs into the first kept one
+        pins.append(np.arange(hi + 1, hi + 2 if into else np.ceil(f[k])))
+    frames = np.concatenate([np.empty(0), *pins])
+    return frames[~np.isin(frames, f)]
+
+
+def _range_parts(target: TargetCurves) -> list[tuple[Any, list[CurveSpec], list[Any]]]:
+    """(strip, curves, the take's fcurves they rewrite) for each layer of ``target``; a take that
+    lacks a layer or a curve is refused here, so a refused range leaves every layer as it was."""
+    strips = our_strips(target.idblock)
+    by_layer: dict[str, list[CurveSpec]] = {}
+    for c in target.curves:
+        by_layer.setdefault(c.layer, []).append(c)
+    where = label(target.idblock, target.slot_name)
+    out = []
+    for layer, curves in by_layer.items():
+        strip = strips.get(layer)
+        if strip is None or strip.action is None:
+            raise DualTalkError(
+                f"there is no DualTalk {layer} layer on {where} to re-generate a range in; "
+                "animate the whole take first"
+            )
+        held = {
+            (fc.data_path, fc.array_index): fc for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+        }
+        fcs = [held.get((c.data_path, c.index)) for c in curves]
+        missing = next((c for c, fc in zip(curves, fcs, strict=True) if fc is None), None)
+        if missing is not None:
+            raise DualTalkError(
+                f"the existing take on {where} has no curve {missing.data_path}[{missing.index}] in the "
+                f"{layer} layer; animate the whole take again (same rig and map) before re-generating a range"
+            )
+        out.append((strip, curves, fcs))
+    return out
+
+
+def replace_range(
+    targets: list[TargetCurves],
+    frames: np.ndarray,
+    first: int,
+    last: int,
+    *,
+    fade: int = 4,
+    keys: str = "every-frame",
+) -> tuple[int, int]:
+    """Write frames ``first..last`` of a re-generated stretch into our existing layers.
+
+    ``frames``/curve values cover at least ``first - fade .. last + fade``. Outside that span
+    nothing changes; over the ``fade`` frames at each end the old curve blends into the new one.
+    Returns (first, last) of the frames whose keys were rewritten.
+    """
+    if keys not in KEYS_MODES:
+        raise DualTalkError(f"keys must be every-frame or reduced, got {keys!r}")
+    frames = np.asarray(frames, dtype=np.float64)
+    lo, hi = max(first - fade, frames[0]), min(last + fade, frames[-1])
+    if not (frames[0] <= first <= last <= frames[-1]):
+        raise DualTalkError(f"internal: re-generated frames {frames[0]:g}-{frames[-1]:g} miss {first}-{last}")
+    span = (frames >= lo) & (frames <= hi)
+    region = frames[span]
+    weight = crossfade_weights(region, first, last, fade)
+    plans = [part for target in targets for part in _range_parts(target)]  # refused before any write
+    with _Scratch() as scratch:
+        for strip, curves, fcs in plans:
+            olds = [key_values(fc, region) for fc in fcs]
+            news = _like_the_take(curves, [c.values[span] for c in curves], olds)
+            blended = [
+                CurveSpec(
+                    c.data_path, c.index, old + weight * (new - old), layer=c.layer, rest=c.rest, tol=c.tol
+                )
+                for c, old, new in zip(curves, olds, news, strict=True)
+            ]
+            for fc, (kf, kv) in zip(fcs, keys_to_write(blended, region, keys), strict=True):
+                if _windowed(fc):
+                    _rewrite_window(fc, lo, hi, kf, kv, scratch)
+                    continue
+                _note_whole(fc)  # a cyclic or auto-smoothed curve: its handles hang together, rewritten whole
+                had = read_all(fc)
+                pins = _pin_frames(had, lo, hi)
+                pinned = key_values(fc, pins)
+                outside = (had.frames < lo) | (had.frames > hi)
+                write_all(fc, had.take(outside), np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
+            a_start, a_end = strip.action.frame_start, strip.action.frame_end
+            strip.action.frame_start = min(a_start, lo)
+            strip.action.frame_end = max(a_end, hi)
+    return int(lo), int(hi)
+
+
+# A range rewrites only its own keys. Blender reads and writes a curve's keys in bulk only whole
+# (``foreach_get``/``foreach_set``), which on a long take costs every key of every curve, many times
+# over; so a range reads the keys it replaces and MARGIN keys on each side one by one, works out the
+# new keys among those on a small scratch curve, and writes them in place: the work follows the
+# range, not the take. The handles Blender gives a new key depend on its neighbours (auto handles),
+# or under continuous-acceleration smoothing (Blender's default) on a run of keys whose pull falls
+# off by a factor of about 3.7 a key: MARGIN keys on each side give them to well under float32's
+# precision.
+MARGIN = 24
+BULK_AFTER = 24  # more keys than that added to a curve: one bulk rewrite beats inserting them one by one
+NEAR = 0.01  # Blender's own threshold: a key inserted this close to another replaces it
+
+
+@functools.cache
+def _enum_values() -> dict[str, tuple[dict[str, int], dict[int, str]]]:
+    """Per enum attribute of a key: (identifier -> value, value -> identifier), as ``foreach_get`` has them."""
+    props: Any = bpy.types.Keyframe.bl_rna.properties
+    out: dict[str, tuple[dict[str, int], dict[int, str]]] = {}
+    for name in KEY_ENUMS:
+        items = props[name].enum_items
+        out[name] = ({i.identifier: i.value for i in items}, {i.value: i.identifier for i in items})
+    return out
+
+
+def _find(kp: Any, n: int, frame: float, *, after: bool) -> int:
+    """Index of the first key at or after ``frame`` (``after``: strictly after), in O(log n) reads."""
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        f = kp[mid].co[0]
+        if f < frame or (after and f == frame):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _read_rows(kp: Any, start: int, stop: int) -> Keys:
+    """Keys ``start..stop-1`` of a curve, every attribute as :func:`keying.read_all` has it."""
+    enums = _enum_values()
+    keys = [kp[i] for i in range(start, stop)]
+    props: dict[str, np.ndarray] = {}
+    for name in KEY_VECTORS:
+        props[name] = np.array([tuple(getattr(k, name)) for k in keys], dtype=np.float32).reshape(-1, 2)
+    for name in KEY_ENUMS:
+        ids = enums[name][0]
+        props[name] = np.array([ids[getattr(k, name)] for k in keys], dtype=np.int32)
+    for name in KEY_FLOATS:
+        props[name] = np.array([getattr(k, name) for k in keys], dtype=np.float32)
+    return Keys(props)
+
+
+def _write_rows(kp: Any, start: int, rows: Keys, old: Keys | None) -> None:
+    """Set keys ``start..`` to ``rows`` exactly; where ``old`` holds those keys as they are, only what
+    differs is set. Enums first: a handle type set after its handle would not move it back."""
+    enums = _enum_values()
+    n = len(rows)
+    for name in (*KEY_ENUMS, *KEY_VECTORS, *KEY_FLOATS):
+        new = rows.props[name]
+        if old is None:
+            which = np.arange(n)
+        else:
+            differs = new != old.props[name]
+            which = np.flatnonzero(differs.any(axis=1) if differs.ndim > 1 else differs)
+        for j in which:
+            value: Any
+            if name in KEY_ENUMS:
+                value = enums[name][1][int(new[j])]
+            elif name in KEY_VECTORS:
+                value = (float(new[j, 0]), float(new[j, 1]))
+            else:
+                value = float(new[j])
+            setattr(kp[start + int(j)], name, value)
+
+
+def _merged_keys(parts: list[Keys]) -> Keys:
+    """One :class:`Keys` of ``parts`` in frame order."""
+    props = {name: np.concatenate([p.props[name] for p in parts]) for name in parts[0].props}
+    order = np.argsort(props["co"][:, 0], kind="stable")
+    return Keys({name: v[order] for name, v in props.items()})
+
+
+def _splice(fc: Any, i0: int, i1: int, rows: Keys, old: Keys | None = None) -> None:
+    """Replace keys ``i0..i1-1`` of ``fc`` by ``rows`` exactly (handles included), whose frames lie
+    strictly between key ``i0 - 1`` and key ``i1``; nothing else of the curve changes. ``old``: keys
+    ``i0..i1-1`` as read already."""
+    kp = fc.keyframe_points
+    n = len(kp)
+    if old is None:
+        old = _read_rows(kp, i0, i1)
+    _note(fc, i0, i1, old)
+    need = len(rows) - len(old)
+    spare: list[float] = []
+    if 0 < need <= BULK_AFTER:  # room made by inserting keys where none is near (an insert there replaces)
+        taken = old.frames
+        spare = [float(f) for f in rows.frames if not (np.abs(taken - f) < NEAR).any()][:need]
+    if need > BULK_AFTER or len(spare) < need:
+        had = read_all(fc)
+        keep = np.ones(n, dtype=bool)
+        keep[i0:i1] = False
+        write_all(fc, _merged_keys([had.take(keep), rows]))  # every key kept as given, handles included
+        return
+    for _ in range(-need):
+        kp.remove(kp[i0], fast=True)
+    if need < 0:
+        old = old.take(np.arange(len(old)) >= -need)  # the keys left at i0.. are the last ones read
+    for f in spare:
+        kp.insert(f, 0.0, options={"FAST"})
+    _write_rows(kp, i0, rows, None if spare else old)
+
+
+def _windowed(fc: Any) -> bool:
+    """Whether a key's handles on ``fc`` depend on the keys near it alone: not so on a cyclic curve
+    (its last keys are its first keys' neighbours)."""
+    return not any(m.type == "CYCLES" for m in fc.modifiers)
+
+
+class _Scratch:
+    """A small curve outside the scene on which a range's new keys are keyed next to their neighbours."""
+
+    def __init__(self) -> None:
+        self.action: Any = None
+        self.curve: Any = None
+
+    def __enter__(self) -> _Scratch:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.action is not None:
+            bpy.data.actions.remove(self.action)
+
+    def keyed(self, fc: Any, sides: Keys, frames: np.ndarray, values: np.ndarray) -> Keys:
+        """The keys :func:`keying.write_all` gives ``frames``/``values`` between ``sides`` on ``fc``
+        (the keys next to them on each side, fewer at an end of the curve), sides left out."""
+        if self.curve is None:
+            self.action = bpy.data.actions.new(".DualTalk scratch")
+            slot = self.action.slots.new("OBJECT", "scratch")
+            self.curve = compat.channelbag(self.action, slot).fcurves.new("location", index=0)
+        self.curve.extrapolation = fc.extrapolation  # how a curve's end keys get their handles
+        self.curve.auto_smoothing = fc.auto_smoothing  # and how a run of keys gets them
+        write_all(self.curve, sides, frames, values)
+        got = read_all(self.curve)
+        new = np.ones(len(got), dtype=bool)
+        taken = np.isin(got.frames, sides.frames)
+        new[taken] = False
+        return got.take(new)
+
+
+def _rewrite_window(fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarray, scratch: _Scratch) -> None:
+    """What ``write_all(fc, keys outside lo..hi, pins + kf, pinned + kv)`` writes, reading and writing
+    only the keys in ``lo..hi`` and its pins, and reading MARGIN keys on each side."""
+    kp = fc.keyframe_points
+    n = len(kp)
+    i0, i1 = _find(kp, n, lo, after=False), _find(kp, n, hi, after=True)
+    j0, j1 = max(i0 - MARGIN, 0), min(i1 + MARGIN, n)
+    near = _read_rows(kp, j0, j1)  # the window and the keys around it
+    pins = _pin_frames(near, lo, hi)
+    pinned = key_values(fc, pins)
+    window = np.zeros(len(near), dtype=bool)
+    window[i0 - j0 : i1 - j0] = True
+    sides = near.take(~window)
+    rows = scratch.keyed(fc, sides, np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
+    _splice(fc, i0, i1, rows, near.take(window))
+
+
+# -- putting keys back: what a range rewrote, recorded as it goes (:func:`kept`) --
+
+INF = float("inf")
+
+
+@dataclass
+class _Record:
+    a: float  # frame of an untouched key before what was rewritten (-inf: from the curve's start)
+    b: float  # ... after it (inf: to its end)
+    keys: Keys  # the keys between, as they were
+
+
+class _Journal:
+    """The keys a block rewrites on some curves, recorded before their first change."""
+
+    def __init__(self, curves: Iterable[Any]) -> None:
+        self.tracked = {fc.as_pointer() for fc in curves}
+        self.records: dict[int, tuple[Any, _Record]] = {}
+
+
+_JOURNALS: list[_Journal] = []
+
+
+def _note(fc: Any, i0: int, i1: int, old: Keys) -> None:
+    """Keys ``i0..i1-1`` of ``fc`` (``old``) are about to change: each open journal keeps them."""
+    kp = fc.keyframe_points
+    n = len(kp)
+    a = kp[i0 - 1].co[0] if i0 > 0 else -INF
+    b = kp[i1].co[0] if i1 < n else INF
+    for journal in _JOURNALS:
+        key = fc.as_pointer()
+        if key not in journal.tracked:
+            continue
+        held = journal.records.get(key)
+        if held is None:
+            journal.records[key] = (fc, _Record(a, b, old))
+            continue
+        rec = held[1]
+        if rec.a <= a and b <= rec.b:
+            continue  # within what it holds already
+        parts = [rec.keys]
+        if a < rec.a:  # untouched keys a < f <= rec.a join it (the key at rec.a included)
+            parts.append(_read_rows(kp, i0, _find(kp, n, rec.a, after=True)))
+        if b > rec.b:
+            parts.append(_read_rows(kp, _find(kp, n, rec.b, after=False), i1))
+        journal.records[key] = (fc, _Record(min(a, rec.a), max(b, rec.b), _merged_keys(parts)))
+
+
+def _note_whole(fc: Any) -> None:
+    """``fc`` is about to be rewritten whole: each open journal keeps all its keys."""
+    key = fc.as_pointer()
+    for journal in _JOURNALS:
+        if key not in journal.tracked:
+            continue
+        held = journal.records.get(key)
+        had = read_all(fc)
+        if held is not None:  # what it rewrote already comes back as it was
+            rec = held[1]
+            had = _merged_keys([had.take((had.frames <= rec.a) | (had.frames >= rec.b)), rec.keys])
+        journal.records[key] = (fc, _Record(-INF, INF, had))
+
+
+def _put_back(journal: _Journal) -> None:
+    for fc, rec in journal.records.values():
+        if rec.a == -INF and rec.b == INF:
+            write_all(fc, rec.keys)
+            continue
+        kp = fc.keyframe_points
+        n = len(kp)
+        i0 = 0 if rec.a == -INF else _find(kp, n, rec.a, after=True)
+        i1 = n if rec.b == INF else _find(kp, n, rec.b, after=False)
+        _splice(fc, i0, i1, rec.keys)
+
+
+def _ranges(objs: Iterable[Any]) -> list[tuple[Any, float, float]]:
+    """Each layer action of the characters ``objs`` with its frame range."""
+    return [
+        (a, a.frame_start, a.frame_end)
+        for obj in objs
+        for idblock in character_idblocks(obj)
+        for a in take_actions(idblock)
+    ]
+
+
+@contextlib.contextmanager
+def _journal(objs: Iterable[Any], always: bool) -> Iterator[None]:
+    """Record the keys a range rewrites on our layers of the characters ``objs`` (as it rewrites
+    them, so only those are read) and put them back on leaving (``always``) or on failure."""
+    objs = list(objs)
+    journal = _Journal(
+        fc for obj in objs for idblock in character_idblocks(obj) for fc in layer_fcurves(idblock)
+    )
+    ranges = _ranges(objs)
+    _JOURNALS.append(journal)
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        _JOURNALS.remove(journal)
+        if always or not ok:
+            _put_back(journal)
+            for action, start, end in ranges:
+                action.frame_start, action.frame_end = start, end
+
+
+@contextlib.contextmanager
+def kept(objs: Iterable[Any]) -> Iterator[None]:
+    """Our layers' keys on the characters ``objs`` as they are now, put back on leaving.
+
+    For a temporary write: a range re-generated with eye contact plays its motion un-turned over
+    its context while the heads are read (see ``apply._range_with_gaze``), then the take returns.
+    Every key a range (:func:`replace_range`) rewrites meanwhile comes back as it was, an animator's
+    Bezier keys and handles included, and only those are read and written: the cost follows the
+    range, not the take. (Keys written otherwise, e.g. a whole take, are not put back.)
+    """
+    with _journal(objs, always=True):
+        yield
+
+
+@contextlib.contextmanager
+def kept_on_failure(objs: Iterable[Any]) -> Iterator[None]:
+    """Like :func:`kept`, but the keys come back only when the block fails: a range refused on
+    character B leaves A's take as it was too, not re-generated alone."""
+    with _journal(objs, always=False):
+        yield

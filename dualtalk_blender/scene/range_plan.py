@@ -1,0 +1,285 @@
+"""Which frames and which audio re-generating a range of a take needs, checked before anything runs.
+
+:func:`plan_range` maps a timeline range onto the take's actions (following strips the animator
+moved in the NLA editor), checks that both characters carry one take covering it, and widens it by
+the audio the engine hears on each side; :func:`take_part` and :func:`check_take_recording` refuse
+a range asked of another part, recording or speaker order than the take was made from, in
+``animate``'s or the panel's words (:class:`AudioWords`), since its frames would silently follow
+other audio. It only reads the scene; :mod:`.range_keys` writes the range.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...inference.core.errors import DualTalkError
+from ...inference.core.numeric import shown
+from ...inference.core.timebase import FPS, SAMPLE_RATE
+from .layers import REST, character_idblocks, legacy_take, our_strips, take_meta
+
+RANGE_CONTEXT_S = 2.0  # audio the engine hears on each side of a re-generated range
+
+
+@dataclass
+class RangePlan:
+    """How to re-generate frames ``first..last`` of the take on two characters.
+
+    ``first``/``last``, ``take_start`` and ``start_frame`` are frames of the take's actions; a take
+    whose strips the animator moved in the NLA editor plays them ``offset`` frames later on the
+    timeline (the range asked for is ``first + offset .. last + offset``)."""
+
+    first: int
+    last: int
+    take: str
+    take_start: int  # the take's first frame
+    start_frame: int  # where the re-generated motion's first frame lands
+    audio_start: float  # seconds into the take's audio the engine starts hearing
+    audio_end: float  # ... and stops
+    offset: int = 0  # timeline frame = action frame + offset (strips moved in the NLA editor)
+    take_id: str = ""  # each character's take id, comma-joined ("" for takes keyed before ids)
+    # the recording the take was made from and where in it (rig/plan.AudioRecord): None for takes
+    # keyed before takes recorded it, from motion that does not name it, or characters whose takes differ
+    audio: dict[str, Any] | None = None
+
+
+def strip_offset(obj: Any) -> float:
+    """Where the character's take plays: timeline frame = action frame + this (0 unless the animator
+    moved its strips in the NLA editor; a whole-take Generate puts them back)."""
+    for idblock in character_idblocks(obj):
+        for layer, strip in our_strips(idblock).items():
+            if layer != REST:
+                return float(strip.frame_start - strip.action_frame_start)
+    return 0.0
+
+
+def take_offset(objs: Iterable[Any]) -> int:
+    """How many frames the animator moved the take's strips in the NLA editor (timeline frame =
+    action frame + offset). Every layer strip of every character must be moved by the same whole
+    number of frames and keep its speed; otherwise a timeline range does not map back to one stretch
+    of the take, and this refuses in one line."""
+    shifts: dict[str, float] = {}
+    for obj in objs:
+        for idblock in character_idblocks(obj):
+            for layer, strip in our_strips(idblock).items():
+                if layer == REST:  # one key held: where it sits does not matter
+                    continue
+                where = f"{obj.name}'s {layer} strip"
+                if abs(strip.scale - 1.0) > 1e-6 or abs(strip.repeat - 1.0) > 1e-6:
+                    raise DualTalkError(
+                        f"{where} is scaled or repeated in the NLA editor; set its scale and repeat back "
+                        "to 1 (or Generate the whole take again) before re-generating a range"
+                    )
+                shifts[where] = float(strip.frame_start - strip.action_frame_start)
+    if not shifts:
+        return 0
+    (first_where, shift), *others = shifts.items()
+    for where, other in others:
+        if abs(other - shift) > 1e-4:
+            raise DualTalkError(
+                f"{first_where} is moved {shift:g} frames in the NLA editor but {where} {other:g}; move the "
+                "DualTalk strips of both characters together (or Generate the whole take again) before "
+                "re-generating a range"
+            )
+    if abs(shift - round(shift)) > 1e-4:
+        raise DualTalkError(
+            f"the DualTalk strips are moved {shift:g} frames in the NLA editor, not a whole number of "
+            "frames; snap them to a frame before re-generating a range"
+        )
+    return int(round(shift))
+
+
+def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade: int) -> RangePlan:
+    """Check that both characters carry a take covering ``first..last``; plan the audio window.
+
+    ``first..last`` are timeline frames (the preview range): strips the animator moved in the NLA
+    editor are followed (:func:`take_offset`), so the frames redone are the ones that play there.
+    The engine hears RANGE_CONTEXT_S seconds (plus the cross-fade) on each side of the range,
+    clipped to the take, so the motion at the range's ends is as it would be in the whole take.
+    Both characters' takes must start on the same frame at the scene's rate; the range must lie
+    within both.
+    """
+    objs = list(objs)
+    metas = [take_meta(obj) for obj in objs]
+    missing = [o.name for o, m in zip(objs, metas, strict=True) if m is None]
+    for obj in objs:
+        old = next((a for a in map(legacy_take, character_idblocks(obj)) if a is not None), None)
+        if obj.name in missing and old is not None:
+            raise DualTalkError(
+                f"{obj.name!r} plays {old.name!r}, a take keyed by an older DualTalk as one action without "
+                "layers, which a range cannot be re-generated in; animate the whole take again first "
+                "(or remove it with Remove Take)"
+            )
+    if missing:
+        raise DualTalkError(
+            f"re-generating a range needs an existing take, but {', '.join(missing)} has none "
+            "(animate the whole take first)"
+        )
+    takes = [(o.name, m) for o, m in zip(objs, metas, strict=True) if m is not None]
+    for _name, m in takes:
+        if abs(float(m.get("fps", fps)) - fps) > 1e-6:
+            raise DualTalkError(f"the take was keyed at {m.get('fps')} fps but the scene now runs at {fps:g}")
+    starts = {name: int(m["start_frame"]) for name, m in takes}
+    if len(set(starts.values())) > 1:
+        said = " but ".join(f"{name}'s take starts at frame {f}" for name, f in starts.items())
+        raise DualTalkError(f"{said}; Generate the whole take again before re-generating a range")
+    meta = takes[0][1]
+    offset = take_offset(objs)
+    take_start = int(meta["start_frame"])
+    lengths = [float(m["seconds"]) for _name, m in takes if m.get("seconds") is not None]
+    seconds = min(lengths) if lengths else None  # the range must lie within both takes
+    take_last = None  # the take's last frame: as many frames as its audio at this fps (apply's count)
+    if seconds is not None:
+        take_last = take_start + max(1, int(round(seconds * fps))) - 1
+    first, last = first - offset, last - offset  # the frames of the take that play there
+    if last < first or first < take_start or (take_last is not None and last > take_last):
+        where = (
+            f"frames {take_start + offset}-{take_last + offset}"
+            if take_last is not None
+            else f"it starts at frame {take_start + offset}"
+        )
+        asked = f"{shown(first + offset)}-{shown(last + offset)}"  # a job's 400-digit frame, cut
+        raise DualTalkError(f"range {asked} must lie within the take ({where})")
+    context = int(round(RANGE_CONTEXT_S * fps)) + crossfade
+    f0, f1 = max(take_start, first - context), last + context
+    end = (f1 + 1 - take_start) / fps
+    if seconds is not None:  # not past the audio the take was made from
+        end = min(end, seconds)
+    return RangePlan(
+        first=first,
+        last=last,
+        take=str(meta.get("take", "take"))[:40],
+        take_start=take_start,
+        start_frame=f0,
+        audio_start=(f0 - take_start) / fps,
+        audio_end=end,
+        offset=offset,
+        take_id=",".join(str(m.get("take_id", "")) for _name, m in takes),
+        audio=_take_audio([m.get("audio") for _name, m in takes]),
+    )
+
+
+def _take_audio(records: list[Any]) -> dict[str, Any] | None:
+    """The recording both characters' takes were made from (their records agree), else None."""
+    first = records[0] if records else None
+    if not isinstance(first, dict) or any(r != first for r in records[1:]):
+        return None
+    return dict(first)
+
+
+@dataclass(frozen=True)
+class AudioWords:
+    """How a caller names the audio a re-generated range is given with: ``animate``'s flags (the
+    default) or the panel's fields (:data:`PANEL_WORDS`), so both refuse in the same sentence."""
+
+    audio: str = "--audio"  # the recording, or A's file of two
+    audio_a: str = "--audio"
+    audio_b: str = "--audio-b"
+    part: str = "--start/--end"
+    swap: str = "--swap"
+    swap_on: str = "--swap is given"
+    swap_off: str = "--swap is not given"
+    swapped: str = "with --swap"  # how the take's record reads when it was made swapped
+    unswap: str = "without --swap"
+    give: str = "give"
+    leave_out: str = "leave --start/--end out"
+
+
+PANEL_WORDS = AudioWords(
+    audio="Audio",
+    audio_a="Audio A",
+    audio_b="Audio B",
+    part="Start/End",
+    swap="Swap A/B",
+    swap_on="Swap A/B is on",
+    swap_off="Swap A/B is off",
+    swapped="with Swap A/B",
+    unswap="with Swap A/B off",
+    give="choose",
+    leave_out="turn Part of the recording off",
+)
+START_SLACK_S = 0.5 / SAMPLE_RATE  # a start read back from the take's record: the same number typed again
+
+
+def made_from(record: Mapping[str, Any], words: AudioWords = AudioWords()) -> str:
+    """``the take was made from talk.wav from 4.00 s to 12.00 s`` (``with --swap``)."""
+    files = " and ".join(record["files"])
+    swap = f" {words.swapped}" if record.get("swap") else ""
+    start, end = float(record["start"]), float(record["end"])
+    return f"the take was made from {files} from {start:.2f} s to {end:.2f} s{swap}"
+
+
+def _take_audio_refused(
+    record: Mapping[str, Any], need: str, why: str, words: AudioWords, *, swap: bool = False, then: str = ""
+) -> DualTalkError:
+    """``<need>: the take was made from ..., but <why>; give the same --audio and --start/--end``."""
+    two = len(record["files"]) > 1
+    flags = [words.audio_a if two else words.audio, *([words.audio_b] if two else []), words.part]
+    flags += [words.swap] if swap else []
+    listed = ", ".join(flags[:-1]) + f" and {flags[-1]}"
+    return DualTalkError(
+        f"{need}: {made_from(record, words)}, but {why}; {words.give} the same {listed}{then}"
+    )
+
+
+def take_part(
+    record: Mapping[str, Any],
+    start: float | None,
+    end: float | None,
+    need: str,
+    words: AudioWords = AudioWords(),
+) -> tuple[float, float]:
+    """(start, end) seconds of the recording a take was made from (``record``: ``RangePlan.audio``):
+    its own part when no start or end is given, else the part given, refused in one line when it is
+    not the take's (a re-generated range would hear other seconds than the take did)."""
+    take_start, take_end = float(record["start"]), float(record["end"])
+    if start is None and end is None:
+        return take_start, take_end
+    s = 0.0 if start is None else float(start)
+    # the end of a whole recording is read back within a frame of the end given (a cut at the file's end)
+    wrong_end = end is not None and abs(float(end) - take_end) > 1.0 / FPS + 1e-6
+    if abs(s - take_start) > START_SLACK_S or wrong_end:
+        said = f"{float(end):.2f} s" if end is not None else "the end"
+        why = f"{words.part} ask for {s:.2f} s to {said}"
+        raise _take_audio_refused(record, need, why, words, then=f", or {words.leave_out}")
+    return take_start, take_end
+
+
+def check_take_recording(
+    record: Mapping[str, Any],
+    files: Iterable[str | os.PathLike[str] | None],
+    swap: bool,
+    need: str,
+    words: AudioWords = AudioWords(),
+) -> list[str]:
+    """Refuse a re-generated range against another recording than the take's (or its speakers the
+    other way round): its frames would silently follow other audio. The recording is known by its
+    contents (``inference/audio/dialogue.recording_fingerprint``, recorded by every take's
+    pipeline run), so the same file moved or renamed is the take's. Returns the warnings: a take
+    whose motion files record no fingerprint is checked by file name only, and says so."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    given = [Path(p) for p in files if p is not None and str(p) != ""]
+    names = [p.name for p in given]
+    if bool(record.get("swap")) != bool(swap):
+        said = words.swap_on if swap else words.swap_off
+        was = bool(record.get("swap"))
+        raise _take_audio_refused(
+            record, need, said, words, swap=was, then="" if was else f", {words.unswap}"
+        )
+    if not record.get("fingerprint"):  # made from motion files whose maker took none: names only
+        if names == list(record["files"]):
+            return []
+        return [
+            f"{made_from(record, words)}, and its motion files do not record that recording's contents: "
+            f"{need} cannot check that {' and '.join(names)} is the same recording"
+        ]
+    if recording_fingerprint(given) != record["fingerprint"]:
+        now = " now" if names == list(record["files"]) else ""  # the same name: the file changed since
+        verb = "are" if len(names) > 1 else "is"
+        why = f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
+        raise _take_audio_refused(record, need, why, words)
+    return []
