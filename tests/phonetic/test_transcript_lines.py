@@ -222,3 +222,63 @@ def test_each_line_is_judged_on_its_own_fit(monkeypatch):
     ][0]["why"]
     placement = tr.place_lines(audio, texts, speaking, FPS)
     assert placement.drawn == [0, 2] and list(placement.refused) == [1]
+
+
+def _stray_take(monkeypatch, again_score: float):
+    """Without audio: line 2 ("seven eight nine ten", said at 3.6-4.8 s) after a laugh (2.4-2.9 s).
+    Aligned with line 1, its first word lands in the laugh (fitting it badly) and the rest where they
+    are said; aligned again alone, the words fit ``again_score``. The audio holds its own time in
+    seconds, so the fake aligner knows where a piece of it starts."""
+    from dualtalk.inference.phonetic import align
+
+    whole = [(w, 0.5 + 0.3 * i, 0.8 + 0.3 * i) for i, w in enumerate("one two three four".split())]
+    whole += [("seven", 2.5, 2.8)] + [
+        (w, 3.9 + 0.3 * i, 4.2 + 0.3 * i) for i, w in enumerate("eight nine ten".split())
+    ]
+    together = Alignment(
+        [], whole, scores=[(b, e, -50.0 if b < 3.0 and b > 2.0 else -15.0) for _w, b, e in whole]
+    )
+    alone = [(w, 3.6 + 0.3 * i, 3.9 + 0.3 * i) for i, w in enumerate("seven eight nine ten".split())]
+    calls = []
+
+    def fake(audio, text, **kwargs):
+        start = float(audio[0])
+        calls.append((round(start, 2), text))
+        if text == "seven eight nine ten":  # alone, in a piece of the audio: its times from the piece
+            return Alignment([], [(w, b - start, e - start) for w, b, e in alone],
+                             scores=[(b - start, e - start, again_score) for _w, b, e in alone])  # fmt: skip
+        return together
+
+    monkeypatch.setattr(align, "align_words", fake)
+    t = (np.arange(200) + 0.5) / FPS
+    speaking = ((t >= 0.5) & (t < 1.7)) | ((t >= 2.4) & (t < 2.9)) | ((t >= 3.6) & (t < 4.8))
+    audio = (np.arange(8 * SR) / SR).astype(np.float32)
+    return audio, speaking, calls
+
+
+def test_a_word_the_aligner_put_in_the_laugh_before_its_line_is_put_back(monkeypatch):
+    """The first word of a line placed a second early, in the laugh before it (the mouth said
+    "seven" while the character laughed, and the line's start was drawn a word late): the line is
+    aligned again alone in the stretch of speech that holds the rest of it, and drawn there."""
+    audio, speaking, calls = _stray_take(monkeypatch, again_score=-14.0)
+    placement = tr.place_lines(audio, ["one two three four", "seven eight nine ten"], speaking, FPS)
+    assert placement.drawn == [0, 1] and placement.judged[1]["realigned"] == "start"
+    assert placement.span(1) == pytest.approx((3.6, 4.8), abs=1e-3)
+    assert calls[-1] == (3.5, "seven eight nine ten")  # from 0.1 s before its stretch of speech
+    motion = Motion("arkit55", np.full((200, 55), 0.3, np.float32), speaking=speaking)
+    drawn, _b, report = tr.apply_transcript(
+        _script("one two three four", "seven eight nine ten"), ("A", "B"), audio, audio, motion,
+        Motion("arkit55", np.full((200, 55), 0.3, np.float32)),
+    )  # fmt: skip
+    assert report["a"]["lines_drawn"] == [2, 3] and "error" not in report["a"]
+    assert np.array_equal(_mouth(drawn, (2.45, 2.85)), _mouth(motion, (2.45, 2.85)))  # the laugh
+    assert not np.array_equal(_mouth(drawn, (3.6, 3.9)), _mouth(motion, (3.6, 3.9)))  # "seven"
+
+
+def test_a_line_that_fits_worse_aligned_alone_keeps_its_place(monkeypatch):
+    """A first word said apart from the rest ("Well... I think so") fits worse when squeezed into
+    the rest's stretch of speech: the placement of the whole alignment stays."""
+    audio, speaking, _calls = _stray_take(monkeypatch, again_score=-30.0)
+    placement = tr.place_lines(audio, ["one two three four", "seven eight nine ten"], speaking, FPS)
+    assert "realigned" not in placement.judged[1]
+    assert placement.span(1) == pytest.approx((2.5, 4.8), abs=1e-3)
