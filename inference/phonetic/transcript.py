@@ -28,6 +28,7 @@ import dataclasses
 import logging
 import os
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -337,6 +338,23 @@ def _line_words(found: Any, words: list[list[str]]) -> list[tuple[int, int] | No
     return out
 
 
+def _untimed(
+    found: Any, keep: Callable[[float, float], bool], names: Collection[str]
+) -> list[tuple[str, tuple[float, float] | None]]:
+    """The words of ``found.guessed`` (placed, their phones evenly timed) with their spans: those
+    whose span ``keep`` takes, or, from an alignment that does not say where they are, those in
+    ``names`` (each with span None)."""
+    spans = getattr(found, "guessed_spans", [])
+    if len(spans) == len(found.guessed):
+        return [(g, sp) for g, sp in zip(found.guessed, spans, strict=True) if keep(*sp)]
+    return [(g, None) for g in found.guessed if g in names]
+
+
+def _within(t0: float, t1: float) -> Callable[[float, float], bool]:
+    """Whether a span's middle falls in [t0, t1)."""
+    return lambda a, b: t0 <= 0.5 * (a + b) < t1
+
+
 def _judge_line(
     found: Any, first: int, end: int, speaking: np.ndarray, fps: float, offset: float
 ) -> dict[str, Any]:
@@ -355,12 +373,7 @@ def _judge_line(
         covered |= (t >= a) & (t < b)
     # speech inside the line's span that its words leave out: a word placed apart from the others
     spread = float((span & speaking & ~covered).sum() / fps)
-    spans = getattr(found, "guessed_spans", [])
-    if len(spans) == len(found.guessed):
-        guessed = sum(1 for a, b in spans if t0 <= 0.5 * (a + b) < t1)
-    else:  # an alignment that does not say where: by name
-        names = [w for w, _b, _e in found.words[first:end]]
-        guessed = sum(1 for g in set(found.guessed) if g in names)
+    guessed = len(_untimed(found, _within(t0, t1), {w for w, _b, _e in found.words[first:end]}))
     return {
         "fit": fit,
         "inside": inside,
@@ -541,19 +554,21 @@ def _splice(placement: Placement, i: int, again: Any) -> None:
     first, end = placement.words[i]
     t0, t1 = placement.span(i)
 
+    inside = _within(t0, t1)
+
     def out(a: float, b: float) -> bool:
-        return not t0 <= 0.5 * (a + b) < t1
+        return not inside(a, b)
 
     phones = sorted([p for p in found.phones if out(p.start, p.end)] + again.phones, key=lambda p: p.start)
     scores = sorted([sc for sc in found.scores if out(sc[0], sc[1])] + again.scores)
-    spans = getattr(found, "guessed_spans", [])
-    if len(spans) == len(found.guessed):
-        kept = [(g, sp) for g, sp in zip(found.guessed, spans, strict=True) if out(*sp)]
-        both = sorted(kept + list(zip(again.guessed, again.guessed_spans, strict=True)), key=lambda x: x[1])
-        guessed, gspans = [g for g, _sp in both], [sp for _g, sp in both]
+    line = {w for w, _b, _e in found.words[first:end]}
+    both = _untimed(found, out, set(found.guessed) - line) + _untimed(again, lambda a, b: True, line)
+    timed = [(g, sp) for g, sp in both if sp is not None]
+    if len(timed) == len(both):  # both say where: in time order
+        timed.sort(key=lambda x: x[1])
+        guessed, gspans = [g for g, _sp in timed], [sp for _g, sp in timed]
     else:
-        names = {w for w, _b, _e in found.words[first:end]}
-        guessed, gspans = [g for g in found.guessed if g not in names] + again.guessed, []
+        guessed, gspans = [g for g, _sp in both], []
     placement.found = dataclasses.replace(
         found,
         phones=phones,
@@ -576,12 +591,7 @@ def _drawn_part(placement: Placement) -> Any:
         return any(t0 <= mid < t1 for t0, t1 in spans)
 
     words = [w for i in placement.drawn for w in found.words[slice(*placement.words[i])]]
-    gspans = getattr(found, "guessed_spans", [])
-    if len(gspans) == len(found.guessed):
-        guessed = [g for g, (a, b) in zip(found.guessed, gspans, strict=True) if inside(a, b)]
-    else:
-        names = {w for w, _b, _e in words}
-        guessed = [g for g in found.guessed if g in names]
+    guessed = [g for g, _sp in _untimed(found, inside, {w for w, _b, _e in words})]
     return Alignment(
         [p for p in found.phones if inside(p.start, p.end)],
         words,

@@ -235,9 +235,9 @@ def _stray_take(monkeypatch, again_score: float):
     whole += [("seven", 2.5, 2.8)] + [
         (w, 3.9 + 0.3 * i, 4.2 + 0.3 * i) for i, w in enumerate("eight nine ten".split())
     ]
-    together = Alignment(
-        [], whole, scores=[(b, e, -50.0 if b < 3.0 and b > 2.0 else -15.0) for _w, b, e in whole]
-    )
+    scores = [(b, e, -50.0 if 2.0 < b < 3.0 else -15.0) for _w, b, e in whole]
+    # "one" and "seven" placed with evenly timed phones (their spans said), as "nine" aligned alone
+    together = Alignment([], whole, [], ["one", "seven"], scores, [(0.5, 0.8), (2.5, 2.8)])
     alone = [(w, 3.6 + 0.3 * i, 3.9 + 0.3 * i) for i, w in enumerate("seven eight nine ten".split())]
     calls = []
 
@@ -245,8 +245,9 @@ def _stray_take(monkeypatch, again_score: float):
         start = float(audio[0])
         calls.append((round(start, 2), text))
         if text == "seven eight nine ten":  # alone, in a piece of the audio: its times from the piece
-            return Alignment([], [(w, b - start, e - start) for w, b, e in alone],
-                             scores=[(b - start, e - start, again_score) for _w, b, e in alone])  # fmt: skip
+            return Alignment([], [(w, b - start, e - start) for w, b, e in alone], [], ["nine"],
+                             [(b - start, e - start, again_score) for _w, b, e in alone],
+                             [(4.2 - start, 4.5 - start)])  # fmt: skip
         return together
 
     monkeypatch.setattr(align, "align_words", fake)
@@ -265,6 +266,9 @@ def test_a_word_the_aligner_put_in_the_laugh_before_its_line_is_put_back(monkeyp
     assert placement.drawn == [0, 1] and placement.judged[1]["realigned"] == "start"
     assert placement.span(1) == pytest.approx((3.6, 4.8), abs=1e-3)
     assert calls[-1] == (3.5, "seven eight nine ten")  # from 0.1 s before its stretch of speech
+    # the untimed words follow: line 1's stays, the stray "seven"'s goes, "nine" aligned alone comes
+    assert placement.found.guessed == ["one", "nine"]
+    assert placement.found.guessed_spans == pytest.approx([(0.5, 0.8), (4.2, 4.5)], abs=1e-3)
     motion = Motion("arkit55", np.full((200, 55), 0.3, np.float32), speaking=speaking)
     drawn, _b, report = tr.apply_transcript(
         _script("one two three four", "seven eight nine ten"), ("A", "B"), audio, audio, motion,
