@@ -38,7 +38,7 @@ def _one_line_tooltip(cls: type) -> None:
 def register() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, translations, ui_run
+    from .dualtalk_blender.addon import blend_paths, pickers, translations
     from .panels import properties
 
     global CLASSES
@@ -48,20 +48,20 @@ def register() -> None:
         bpy.utils.register_class(cls)
     properties.register_props()
     blend_paths.register_handlers()
-    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, ui_run.forget_rigs)
-    bpy.app.handlers.depsgraph_update_post.append(ui_run.forget_rigs)
+    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
+    bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
     translations.register()  # never raises: without it the interface is English
 
 
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, translations, ui_run
+    from .dualtalk_blender.addon import blend_paths, pickers, translations, ui_run
     from .panels import properties
 
     translations.unregister()  # ours only; never raises
     blend_paths.unregister_handlers()
-    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, ui_run.forget_rigs)
+    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on
         ui_run.ACTIVE.cancel()
         ui_run.ACTIVE = None

@@ -64,8 +64,8 @@ def _setup(folder: Path, minutes: float) -> tuple[Path, Path, str, str]:
 
 
 def run(args: argparse.Namespace) -> BenchResult:
-    from ..dualtalk_blender.commands.animate import run_shot
     from ..dualtalk_blender.commands.jobs import Shot
+    from ..dualtalk_blender.commands.shot_run import run_shot
     from ..dualtalk_blender.scene.blendio import quiet_stdout
     from ..inference.pipeline import Engines
 

@@ -1,10 +1,11 @@
-"""Generate / Cancel / Apply Take / Export FBX: thin wrappers around ``dualtalk_blender/addon/ui_run.py``."""
+"""Generate / Cancel / Apply Take / Export FBX: thin wrappers around ``dualtalk_blender/addon/``
+(``ui_run``: Generate and Cancel; ``saved_takes``: Apply Take; ``panel_fbx``: Export FBX)."""
 
 from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import state, ui_run
+from ..dualtalk_blender.addon import panel_fbx, saved_takes, state, ui_run
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
 from .modal import (
@@ -107,7 +108,7 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
 
     def execute(self, context):
         try:
-            message = ui_run.apply_take(
+            message = saved_takes.apply_take(
                 context.scene, context.scene.dualtalk, self.directory, get_prefs(context)
             )
         except DualTalkError as exc:
@@ -132,7 +133,7 @@ class DUALTALK_OT_delete_saved_takes(bpy.types.Operator):
         return context.window_manager.invoke_confirm(self, event)
 
     def execute(self, context):
-        count, freed = ui_run.delete_kept_takes()
+        count, freed = saved_takes.delete_kept_takes()
         message = f"DualTalk: deleted {count} saved take{'' if count == 1 else 's'} ({freed / 1e6:.1f} MB)"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)
@@ -187,7 +188,7 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         s = context.scene.dualtalk
         try:
             with CursorProgress(context.window_manager) as progress:
-                path = ui_run.export_fbx(
+                path = panel_fbx.export_fbx(
                     s, self.filepath or s.fbx_path, scene=context.scene, progress=progress
                 )
         except DualTalkError as exc:
@@ -197,7 +198,7 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
 
             traceback.print_exc()
             return report_failure(self, context, internal_error_line("FBX export", exc, last_line=True))
-        message = f"DualTalk: {ui_run.fbx_message(s, path)}"
+        message = f"DualTalk: {panel_fbx.fbx_message(s, path)}"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)
         return {"FINISHED"}

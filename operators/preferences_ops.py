@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import deps, downloads, state, ui_run
+from ..dualtalk_blender.addon import deps, downloads, panel_settings, state, ui_run
 from ..dualtalk_blender.addon.job import Outcome
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
@@ -47,7 +47,7 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
     def execute(self, context):
         try:
             prefs = _prefs(context)
-            python = deps.resolve_python(ui_run.abspath(prefs.python_path), ui_run.model_dir(prefs))
+            python = deps.resolve_python(ui_run.abspath(prefs.python_path), panel_settings.model_dir(prefs))
         except DualTalkError as exc:
             state.PYTHON_CHECK = f"not usable: {exc}"  # the line must not keep an earlier "OK"
             state.redraw(context)
@@ -77,7 +77,7 @@ class DUALTALK_OT_install_deps(JobOperator):
     def begin(self, context) -> deps.Installer:
         prefs = _prefs(context)
         deps.check_online(prefs.index_url, bpy.app.online_access)  # before anything is made or run
-        venv_dir = ui_run.model_dir(prefs) / deps.VENV_NAME
+        venv_dir = panel_settings.model_dir(prefs) / deps.VENV_NAME
         steps = deps.install_steps(venv_dir, index_url=prefs.index_url.strip(), packages=self._packages())
         state.set_status(context, running=True, task=self.task, message="installing dependencies")
         installer = deps.Installer(steps)
@@ -96,7 +96,7 @@ class DUALTALK_OT_install_deps(JobOperator):
     def finished(self, context, outcome: Outcome) -> Outcome:
         if outcome.ok:
             deps.probe_python.cache_clear()
-            venv = ui_run.model_dir(_prefs(context)) / deps.VENV_NAME
+            venv = panel_settings.model_dir(_prefs(context)) / deps.VENV_NAME
             return Outcome(True, f"DualTalk: dependencies installed in {venv}")
         return Outcome(False, f"DualTalk: {outcome.message}", outcome.cancelled)
 
@@ -143,7 +143,7 @@ class DUALTALK_OT_download(JobOperator):
         else:
             url, sha = prefs.flame_map_url.strip(), prefs.flame_map_sha256.strip()
         downloads.check_online(url, bpy.app.online_access)
-        job = downloads.DownloadJob(url, ui_run.model_dir(prefs), sha or None).start()
+        job = downloads.DownloadJob(url, panel_settings.model_dir(prefs), sha or None).start()
         state.set_status(context, running=True, task=self.task, message=f"downloading {url}")
         return job
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import bpy
 
-from ..dualtalk_blender.addon import panel_options, ui_run
+from ..dualtalk_blender.addon import panel_options, pickers, preflight, ui_run
 
 
 class DUALTALK_PT_main(bpy.types.Panel):
@@ -29,16 +29,16 @@ class DUALTALK_PT_main(bpy.types.Panel):
         for attr in ("char_a", "char_b"):
             box.prop(s, attr)
             obj = getattr(s, attr)
-            if obj is not None and not ui_run.in_scene(obj, context.scene):
+            if obj is not None and not pickers.in_scene(obj, context.scene):
                 # deleted with X: the picker still holds the object, no longer in any view
                 box.label(text=GONE, icon="ERROR")
             elif obj is not None:
                 # a map file overrides the preset ("custom" to the rig summary)
                 preset = "custom" if s.map else s.preset
-                summary, resolved[attr] = ui_run.picked_character(obj, preset, s.map)
+                summary, resolved[attr] = pickers.picked_character(obj, preset, s.map)
                 for i, line in enumerate(summary_lines(summary)):
                     box.label(text=line, icon="INFO" if i == 0 else "BLANK1", translate=False)
-                elsewhere = ui_run.other_scenes(resolved[attr], context.scene)
+                elsewhere = pickers.other_scenes(resolved[attr], context.scene)
                 if elsewhere:  # one object, one animation: seen before pressing Generate
                     line = f"also in {elsewhere}: a take here replaces the one it plays there"
                     for i, part in enumerate(summary_lines(line)):
@@ -92,7 +92,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col.progress(factor=status.fraction, text=status.message[:60] or "working")
             col.operator("dualtalk.cancel", icon="CANCEL")
         else:
-            for warning in ui_run.scene_warnings(context.scene):  # seen before pressing Generate
+            for warning in preflight.scene_warnings(context.scene):  # seen before pressing Generate
                 for i, line in enumerate(summary_lines(warning)):
                     col.label(text=line, icon="ERROR" if i == 0 else "BLANK1", translate=False)
             col = layout.column()
@@ -131,13 +131,13 @@ def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:
 def picked_idblocks(s, attr: str, resolved: dict[str, Any] | None = None) -> list[Any]:
     """The datablocks the layers of the character picked in ``attr`` live on
     (``layers.character_idblocks``), from its (mesh, armature) in ``resolved`` (this draw's) or in the
-    panel's cache (``ui_run.character_parts``): a redraw does not look the rig up again. [] for none."""
+    panel's cache (``pickers.character_parts``): a redraw does not look the rig up again. [] for none."""
     from ..dualtalk_blender.scene import layers
 
     obj = getattr(s, attr)
     if obj is None:
         return []
-    parts = resolved[attr] if resolved is not None and attr in resolved else ui_run.character_parts(obj)
+    parts = resolved[attr] if resolved is not None and attr in resolved else pickers.character_parts(obj)
     return [] if parts is None else layers.character_idblocks(obj, parts)
 
 
@@ -167,7 +167,7 @@ def draw_layers(layout, s, scene=None, resolved: dict[str, Any] | None = None) -
     for attr in ("char_a", "char_b"):
         obj = getattr(s, attr)
         drawn = resolved is not None and attr in resolved  # under its picker this draw: in the scene
-        if obj is None or (scene is not None and not drawn and not ui_run.in_scene(obj, scene)):
+        if obj is None or (scene is not None and not drawn and not pickers.in_scene(obj, scene)):
             continue
         try:
             infos = layers.character_layers(picked_idblocks(s, attr, resolved))

@@ -29,15 +29,15 @@ def _forget_python_check(_prefs: bpy.types.AddonPreferences, context: bpy.types.
 def _saved_takes(layout: bpy.types.UILayout) -> None:
     """How many takes were kept (a character or the scene deleted while generating) and where,
     with the button that deletes them: nothing else ever removes them from the temp folder."""
-    from ..dualtalk_blender.addon import ui_run
+    from ..dualtalk_blender.addon import saved_takes
 
-    takes = ui_run.kept_takes()
+    takes = saved_takes.kept_takes()
     box = layout.box()
     box.label(text="Saved takes", icon="FILE_FOLDER")
     if not takes:
         box.label(text="none kept")
         return
-    size = ui_run.takes_size(takes) / 1e6
+    size = saved_takes.takes_size(takes) / 1e6
     box.label(
         text=f"{len(takes)} kept in {takes[0].parent} ({size:.1f} MB); newest: {takes[-1].name}",
         translate=False,

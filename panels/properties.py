@@ -21,7 +21,7 @@ from bpy.props import (
 )
 
 from ..dualtalk_blender.addon import panel_options
-from ..dualtalk_blender.addon.ui_run import qualifies
+from ..dualtalk_blender.addon.pickers import qualifies
 from ..inference.core.request import MAX_AMOUNT, Option
 
 MAX_INT = 2**31 - 1  # Blender's int properties are 32-bit

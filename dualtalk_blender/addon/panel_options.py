@@ -3,7 +3,7 @@ request.py``, scene side ``dualtalk_blender/rig/options.py``): which property ho
 and how a property's value reads back as the option's value.
 
 ``panels/properties.py`` makes one typed property per name from :func:`property_names`;
-``ui_run`` reads them back with :func:`read` in a loop. A mapping option (intensity) is one
+``panel_settings`` reads them back with :func:`read` in a loop. A mapping option (intensity) is one
 slider per key (``intensity_mouth`` ...). The engine's behaviour options are prefixed
 ``behaviour_`` so they never meet the scene side's own ``blinks`` / ``gaze``.
 """

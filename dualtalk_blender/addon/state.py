@@ -31,10 +31,10 @@ def get_prefs(context=None):
 INSTALL_LINES: deque[str] = deque(maxlen=200)
 PYTHON_CHECK: str = ""
 TIMER_STEP = 0.1
-# The panel's one-line rig summaries, keyed by a fingerprint of the rig (see ui_run.character_summary).
+# The panel's one-line rig summaries, keyed by a fingerprint of the rig (see pickers.character_summary).
 RIG_SUMMARIES: dict[tuple, str] = {}
 # Each picked character's (mesh, armature) for the panel's redraws, and what to check it by
-# (see ui_run.character_parts): looked up once, not on every redraw.
+# (see pickers.character_parts): looked up once, not on every redraw.
 RIG_PARTS: dict[tuple, tuple[Any, tuple]] = {}
 
 

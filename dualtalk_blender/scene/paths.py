@@ -3,7 +3,7 @@
 A path a script or the panel gives may be ``//``-relative, as everywhere in Blender. POSIX reads
 ``//x`` as ``/x``, so a path handed to Python's file functions unresolved lands at the filesystem
 root: every scene function that takes a path (``export_fbx``, ``ApplyOptions.mapping`` /
-``flame_map``) resolves it here first, and the panel's operators (``addon/ui_run``) refuse and
+``flame_map``) resolves it here first, and the panel's settings (``addon/panel_settings``) refuse and
 resolve with the same words.
 """
 

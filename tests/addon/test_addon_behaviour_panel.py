@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import panel_settings
 from dualtalk.inference.core.request import Request
 from dualtalk.panels.main_panel import DUALTALK_PT_behaviour, DUALTALK_PT_main
 
@@ -69,21 +69,21 @@ def test_the_panel_settings_become_the_jobs_behaviour_and_the_keying_options(sce
     wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
     s = scene.dualtalk
     s.char_a, s.char_b, s.audio = a, b, str(wav)
-    job = ui_run.build_job(s, tmp_path)["behaviour"]
+    job = panel_settings.build_job(s, tmp_path)["behaviour"]
     assert job == {**Request().to_job()["behaviour"], "behaviour_seed": 0, "mood": "neutral"}
     s.behaviour_seed, s.behaviour_mood, s.behaviour_custom, s.behaviour_head = 12, "animated", True, 0.5
     s.gaze, s.blinks, s.head_turn = False, "off", 0.4
-    job = ui_run.build_job(s, tmp_path)["behaviour"]
+    job = panel_settings.build_job(s, tmp_path)["behaviour"]
     assert job["behaviour_seed"] == 12 and job["mood"] == "animated" and job["head"] == 0.5
     assert job["gaze"] == "off" and job["blinks"] == "off"
     s.behaviour_mood_b = "serious"  # a lively A beside a serious B
     assert (
-        Request.from_job({"behaviour": ui_run.build_job(s, tmp_path)["behaviour"]}, tmp_path).behaviour()[
-            "mood_b"
-        ]
+        Request.from_job(
+            {"behaviour": panel_settings.build_job(s, tmp_path)["behaviour"]}, tmp_path
+        ).behaviour()["mood_b"]
         == "serious"
     )
     assert Request.from_job({"behaviour": job}, tmp_path).behaviour()["gaze_on"] is False
-    options = ui_run.apply_options(s)
+    options = panel_settings.apply_options(s)
     assert options.gaze is False and options.head_turn == pytest.approx(0.4) and options.blinks == "off"
     assert bpy.context.scene.dualtalk.behaviour_mood == "animated"

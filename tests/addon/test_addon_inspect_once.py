@@ -14,7 +14,7 @@ import addon_helpers as ah
 import blender_rigs as br
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import pickers, ui_run
 from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.rig import mapping
 from dualtalk.dualtalk_blender.scene import apply as apply_mod
@@ -84,15 +84,15 @@ def test_a_rig_edited_while_the_engine_runs_is_inspected_again(scene, assets, in
 
 def test_the_fingerprint_changes_with_what_a_report_depends_on_and_only_that(scene):
     a, _b = ah.two_characters()
-    before = ui_run._rig_fingerprint(a)
+    before = pickers.rig_fingerprint(a)
     a.data.shape_keys.key_blocks["jawOpen"].value = 0.7  # posing and scrubbing are not rig changes
     scene.frame_set(12)
-    assert ui_run._rig_fingerprint(a) == before
+    assert pickers.rig_fingerprint(a) == before
 
     def changed(edit) -> bool:
         nonlocal before
         edit()
-        now = ui_run._rig_fingerprint(a)
+        now = pickers.rig_fingerprint(a)
         differs, before = now != before, now
         return differs
 

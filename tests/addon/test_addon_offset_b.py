@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.bench.testsignals import place
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import panel_settings, preflight, ui_run
 from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.inference.core.request import BY_NAME
 from dualtalk.panels.main_panel import DUALTALK_PT_main
@@ -135,9 +135,9 @@ def test_the_field_is_shown_next_to_audio_b_in_the_two_files_form_only(scene, tm
     a, b = ah.two_characters()
     wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
     s.char_a, s.char_b, s.audio, s.audio_form, s.offset_b = a, b, str(wav), "STEREO", 2.0
-    assert ui_run.build_job(s, tmp_path)["audio"]["offset_b"] is None
+    assert panel_settings.build_job(s, tmp_path)["audio"]["offset_b"] is None
     s.audio_form, s.audio_b = "TWO_FILES", str(wav)
-    assert ui_run.build_job(s, tmp_path)["audio"]["offset_b"] == 2.0
+    assert panel_settings.build_job(s, tmp_path)["audio"]["offset_b"] == 2.0
 
 
 def test_b_started_two_seconds_early_gives_the_take_of_files_started_together(scene, assets, capfd):
@@ -171,8 +171,8 @@ def test_b_started_later_is_placed_later_and_the_take_runs_on_with_it(scene, ass
     """B's recorder was started 1 s after A's and stopped 1 s after it: B's strip starts 1 s into
     the take, and the take is 5 s long; the length the panel predicts before the run says so too."""
     s = _two_files(scene, assets, "b_late", -1.0)
-    job = ui_run.build_job(s, tmp_path)
-    assert ui_run.take_length(job["audio"]).num_frames == 125  # before the run: 5 s at 25 fps
+    job = panel_settings.build_job(s, tmp_path)
+    assert preflight.take_length(job["audio"]).num_frames == 125  # before the run: 5 s at 25 fps
     assert "125 frames" in _generate(scene)  # the take's 5 s
     first = scene.frame_start
     strip_a, strip_b = _strip(scene, "A"), _strip(scene, "B")

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import panel_settings, pickers, take_sound, ui_run
 from dualtalk.inference.core.request import Request
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 from dualtalk.panels.preferences import DUALTALK_AP_preferences
@@ -192,14 +192,16 @@ def test_sound_strip_starts_where_the_animation_starts(scene, tmp_path):
     s = scene.dualtalk
     s.audio, s.audio_form = str(wav), "STEREO"
     scene.frame_start = 10
-    names = ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), start_time=1.0, start_frame=10)
+    names = take_sound.place_sound_strips(
+        scene, take_sound.TakeSound.of_panel(s), start_time=1.0, start_frame=10
+    )
     assert names == ["DualTalk dialogue"]  # both voices in one file: named as animate and the demo name it
     strip = scene.sequence_editor.strips[names[0]]
     fps = scene.render.fps / scene.render.fps_base
     assert strip.frame_final_start == 10  # the part before --start is trimmed away
     assert strip.frame_start == 10 - round(fps)
     # A second run replaces our strip instead of stacking another.
-    ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), start_time=0.0, start_frame=10)
+    take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), start_time=0.0, start_frame=10)
     assert [st.name for st in scene.sequence_editor.strips] == names
 
 
@@ -208,12 +210,12 @@ def test_two_files_get_two_strips_and_no_audio_module_means_none(scene, tmp_path
     s.audio = str(ah.write_dialogue_wav(tmp_path / "a.wav"))
     s.audio_b = str(ah.write_dialogue_wav(tmp_path / "b.wav"))
     s.audio_form = "TWO_FILES"
-    assert ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), 0.0, 1) == [
+    assert take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), 0.0, 1) == [
         "DualTalk A audio",
         "DualTalk B audio",
     ]
     monkeypatch.setitem(sys.modules, "aud", None)  # a Blender build without audio
-    assert ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), 0.0, 1) == []
+    assert take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), 0.0, 1) == []
 
 
 def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
@@ -233,24 +235,25 @@ def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
     for form, audio in expected.items():
         s.audio_form = form
         # the job states every option of the request; the ones the form does not set keep their defaults
-        assert ui_run.build_job(s, tmp_path)["audio"] == {**DEFAULT_JOB["audio"], **audio}, form
+        assert panel_settings.build_job(s, tmp_path)["audio"] == {**DEFAULT_JOB["audio"], **audio}, form
     s.use_range, s.start, s.end = True, 0.5, 1.5
-    audio = ui_run.build_job(s, tmp_path)["audio"]
+    audio = panel_settings.build_job(s, tmp_path)["audio"]
     assert audio["start"] == 0.5 and audio["end"] == 1.5
     s.end = 0.25  # the same line the command line gives
     with pytest.raises(ui_run.DualTalkError, match=r"--end \(0\.25 s\) must be after --start \(0\.5 s\)"):
-        ui_run.build_job(s, tmp_path)
+        panel_settings.build_job(s, tmp_path)
     s.use_range, s.engine, s.checkpoint, s.device = False, "lite", str(wav), "auto"
-    assert ui_run.build_job(s, tmp_path)["engine"] == {
+    assert panel_settings.build_job(s, tmp_path)["engine"] == {
         **DEFAULT_JOB["engine"],
         **{"engine": "lite", "checkpoint": None, "device": "auto"},  # the embedded model ignores files
     }
     s.engine, s.checkpoint = "auto", ""
-    assert ui_run.build_job(s, tmp_path)["engine"]["checkpoint"] is None  # nothing chosen: embedded
+    assert panel_settings.build_job(s, tmp_path)["engine"]["checkpoint"] is None  # nothing chosen: embedded
     s.engine = "dualtalk"
     with pytest.raises(ui_run.DualTalkError, match="DualTalk checkpoint not found"):
         prefs = bpy.context.preferences.addons["dualtalk"].preferences  # model folder: tmp_path/models
-        ui_run.build_job(s, tmp_path, prefs)  # default: DualTalk.pth in the model folder, not there yet
+        # default: DualTalk.pth in the model folder, not there yet
+        panel_settings.build_job(s, tmp_path, prefs)
 
 
 def test_a_long_line_under_a_picker_is_shown_whole_on_several_lines(scene, monkeypatch):
@@ -263,7 +266,7 @@ def test_a_long_line_under_a_picker_is_shown_whole_on_several_lines(scene, monke
         "'Hero_rig' local (select both, Object > Relations > Make Local > Selected Objects and Data) "
         "before animating it; 52/52 ARKit keys, head bone: head"
     )
-    monkeypatch.setattr(ui_run, "character_summary", lambda *_a, **_k: advice)
+    monkeypatch.setattr(pickers, "character_summary", lambda *_a, **_k: advice)
     labels = [t for kind, t in draw_panel(scene) if kind == "label"]
     start = labels.index(next(t for t in labels if t.startswith("the mesh data")))
     lines = labels[start : start + 3]

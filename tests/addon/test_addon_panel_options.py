@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import addon_helpers as ah
 import pytest
-from dualtalk.dualtalk_blender.addon import panel_options, ui_run
+from dualtalk.dualtalk_blender.addon import panel_options, panel_settings
 from dualtalk.dualtalk_blender.rig.options import ApplyOptions
 from dualtalk.inference.core.request import MAX_AMOUNT, Request
 
@@ -48,9 +48,9 @@ def test_a_fresh_panel_asks_for_the_declared_defaults(scene, tmp_path):
     wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
     s = scene.dualtalk
     s.char_a, s.char_b, s.audio = a, b, str(wav)
-    job = ui_run.build_job(s, tmp_path)
+    job = panel_settings.build_job(s, tmp_path)
     assert {k: v for k, v in job.items() if k != "out_dir"} == Request(audio=str(wav)).to_job()
-    options = ui_run.apply_options(s, take="t")
+    options = panel_settings.apply_options(s, take="t")
     neutral = {group: 1.0 for group in options.intensities}  # every slider at 1 = as generated
     assert options == ApplyOptions(intensities=neutral, take="t", undo_push=False)
 
@@ -72,7 +72,7 @@ def test_what_the_panel_holds_reads_back_as_the_options_value(scene, tmp_path):
     (tmp_path / "map.json").write_text('{"map": {"jawOpen": "jawOpen"}}')
     s.map = str(tmp_path / "map.json")
     assert panel_options.read(s, engine_option("rounds")) == 3
-    options = ui_run.apply_options(s)
+    options = panel_settings.apply_options(s)
     assert (options.smoothing, options.keys, options.intensities["mouth"]) == (2.5, "reduced", 0.5)
     assert options.mapping == str(tmp_path / "map.json")
 
@@ -86,7 +86,7 @@ def test_a_transcript_chosen_in_the_panel_goes_to_the_worker_and_a_missing_one_i
     script = tmp_path / "scene.txt"
     script.write_text("A: Hello there.\nB: Hi.\n", encoding="utf-8")
     s.transcript = str(script)
-    assert ui_run.build_job(s, tmp_path)["audio"]["transcript"] == str(script)
+    assert panel_settings.build_job(s, tmp_path)["audio"]["transcript"] == str(script)
     s.transcript = str(tmp_path / "gone.txt")
     with pytest.raises(DualTalkError, match="transcript file not found"):
-        ui_run.build_job(s, tmp_path)
+        panel_settings.build_job(s, tmp_path)

@@ -9,7 +9,7 @@ import tempfile
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import saved_takes
 from dualtalk.panels.preferences import DUALTALK_AP_preferences
 from test_addon_panel import FakeLayout, PrefsProxy
 
@@ -33,7 +33,7 @@ def _kept(n: int, size: int = 1000) -> list:
     folders = []
     for _ in range(n):
         a, b = tmp_a(size), tmp_a(size)
-        folders.append(ui_run.keep_take({"a": str(a), "b": str(b), "engine": "lite"}))
+        folders.append(saved_takes.keep_take({"a": str(a), "b": str(b), "engine": "lite"}))
     return folders
 
 
@@ -76,10 +76,10 @@ def test_a_take_folder_holding_anything_else_is_left_alone(scene, temp):
     stray = temp / "dualtalk_take_file"
     stray.write_text("not a folder")
 
-    assert ui_run.kept_takes() == [mine]
-    size = ui_run.takes_size([mine])
+    assert saved_takes.kept_takes() == [mine]
+    size = saved_takes.takes_size([mine])
     assert size > 2000  # both motion files and the run's result.json
-    assert ui_run.delete_kept_takes() == (1, size)
+    assert saved_takes.delete_kept_takes() == (1, size)
 
     assert not mine.exists()
     assert sorted(p.name for p in other.iterdir()) == ["A.npz", "B.npz", "my_notes.txt", "result.json"]

@@ -10,7 +10,7 @@ import addon_helpers as ah
 import bpy
 import dualtalk
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import panel_fbx, pickers, ui_run
 from dualtalk.dualtalk_blender.addon.worker_client import CANCELLED, RUNNING
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 
@@ -31,10 +31,10 @@ def test_character_pickers_only_offer_characters_and_show_a_summary(scene):
     a, b = ah.two_characters()
     lamp = bpy.data.objects.new("Lamp", bpy.data.lights.new("Lamp", "POINT"))
     scene.collection.objects.link(lamp)
-    assert ui_run.qualifies(a) and ui_run.qualifies(a.parent)
-    assert not ui_run.qualifies(lamp)
-    assert "52/52" in ui_run.character_summary(a)
-    assert ui_run.character_summary(None) == "no character chosen"
+    assert pickers.qualifies(a) and pickers.qualifies(a.parent)
+    assert not pickers.qualifies(lamp)
+    assert "52/52" in pickers.character_summary(a)
+    assert pickers.character_summary(None) == "no character chosen"
 
 
 def test_generate_animates_both_characters_with_markers_and_sound(scene, assets):
@@ -271,9 +271,9 @@ def test_export_fbx_names_a_mirror_modifier_the_file_leaves_out(scene, assets, t
     a, b = ah.two_characters()
     ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
     out = tmp_path / "pair.fbx"
-    assert ui_run.fbx_message(scene.dualtalk, out) == f"exported {out}"
+    assert panel_fbx.fbx_message(scene.dualtalk, out) == f"exported {out}"
     a.modifiers.new("Mirror", "MIRROR")
-    message = ui_run.fbx_message(scene.dualtalk, out)
+    message = panel_fbx.fbx_message(scene.dualtalk, out)
     assert message.startswith(f"exported {out} (warning: FBX: '{a.name}'") and "'Mirror'" in message
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.export_fbx(filepath=str(out)) == {"FINISHED"}
@@ -293,7 +293,7 @@ def test_a_failing_fbx_export_says_so_in_one_line_and_in_the_panel(scene, assets
         def broken(*_args, **_kwargs):
             raise RuntimeError("Error: Unable to execute 'Edit Mode', error changing modes\n")
 
-        monkeypatch.setattr(ui_run, "export_fbx", broken)
+        monkeypatch.setattr(panel_fbx, "export_fbx", broken)
         with pytest.raises(RuntimeError) as err:
             bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "again.fbx"))
     said = str(err.value).strip()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import addon_helpers as ah
 import numpy as np
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import saved_takes, take_keying
 from dualtalk.inference.core.motion import Motion, save_motion
 
 
@@ -23,12 +23,12 @@ def test_a_kept_take_without_result_json_names_the_engine_its_motion_files_recor
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     folder = _old_take_folder(tmp_path)
     assert not (folder / "result.json").exists()
-    line = ui_run.apply_take(scene, scene.dualtalk, str(folder))
+    line = saved_takes.apply_take(scene, scene.dualtalk, str(folder))
     assert line.startswith("DualTalk: animated lite engine, "), line
     assert "?" not in line
 
 
 def test_motion_files_that_name_no_engine_still_say_so_plainly():
     blank = Motion("arkit55", np.zeros((3, 55), np.float32))
-    assert ui_run.engine_name({}, blank, blank) == "?"
-    assert ui_run.engine_name({"engine": "dualtalk"}, blank, blank) == "dualtalk"
+    assert take_keying.engine_name({}, blank, blank) == "?"
+    assert take_keying.engine_name({"engine": "dualtalk"}, blank, blank) == "dualtalk"

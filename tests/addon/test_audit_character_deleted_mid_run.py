@@ -18,7 +18,7 @@ import addon_helpers as ah
 import blender_rigs as br
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import panel_settings, saved_takes, ui_run
 from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 
@@ -138,7 +138,7 @@ def test_pressing_generate_again_after_deleting_bob_asks_to_choose_him_again(sce
         assert bpy.ops.object.delete() == {"FINISHED"}
     assert scene.dualtalk.char_b == bob
     with pytest.raises(ui_run.DualTalkError) as err:
-        ui_run.check_characters(scene.dualtalk)
+        panel_settings.check_characters(scene.dualtalk)
     assert str(err.value) == f"character B 'Bob' is not in scene {scene.name!r} (deleted?); choose it again"
     assert not _keyed(alice) and not _keyed(bob)
 
@@ -161,11 +161,11 @@ def test_applying_a_folder_that_holds_no_usable_take_is_one_line_and_keys_nothin
         (tmp_path / name).write_bytes(data)
     before = ah.scene_fingerprint(scene)
     with pytest.raises(ui_run.DualTalkError) as err:
-        ui_run.apply_take(scene, scene.dualtalk, str(tmp_path))
+        saved_takes.apply_take(scene, scene.dualtalk, str(tmp_path))
     assert "\n" not in str(err.value) and words in str(err.value), err.value
     assert ah.scene_fingerprint(scene) == before and not _keyed(alice) and not _keyed(bob)
     with pytest.raises(ui_run.DualTalkError, match="choose the folder of the take"):
-        ui_run.apply_take(scene, scene.dualtalk, "")
+        saved_takes.apply_take(scene, scene.dualtalk, "")
 
 
 def test_a_scene_deleted_while_generating_keeps_its_take_for_another_scene(scene, assets):

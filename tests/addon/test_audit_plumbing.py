@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import saved_takes, state, take_sound, ui_run
 from dualtalk.dualtalk_blender.addon.worker_client import CRASHED, DONE, RUNNING, WorkerProcess
 
 
@@ -83,7 +83,7 @@ def test_sound_strip_turned_on_mid_run_does_not_place_one(scene, assets):
     ah.setup_panel(scene, a, b, assets["take1"], assets["ckpt"])
     s = scene.dualtalk
     s.sound_strip = False
-    ui_run.place_sound_strips(scene, ui_run.TakeSound.of_panel(s), 0.0, 1)  # the earlier take's strip
+    take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), 0.0, 1)  # the earlier take's strip
     run = ui_run.GenerationRun(scene, s, _prefs()).start()
     s.sound_strip = True
 
@@ -110,7 +110,7 @@ def test_a_kept_take_places_its_own_recording(scene, assets, tmp_path):
     folder = saying.split("directory=")[1].rstrip(")").strip("'")
     try:
         s.audio = str(assets["take2"])
-        message = ui_run.apply_take(scene, s, folder, _prefs())
+        message = saved_takes.apply_take(scene, s, folder, _prefs())
         assert "1 sound strip" in message, message
         assert _played(scene) == [("DualTalk dialogue", "take1.wav")]
     finally:
@@ -248,7 +248,7 @@ def test_a_refusal_leaves_a_running_download_alone(scene, assets, tmp_path, monk
     ah.setup_panel(scene, a, b, tmp_path / "take_07.wav", assets["ckpt"])
     download = SimpleNamespace(task="download")
     monkeypatch.setitem(modal._LIVE, id(download), (download, None))
-    ui_run.state.set_status(
+    state.set_status(
         bpy.context, running=True, task="download", fraction=0.4, message="12 MB", last="DualTalk: animated"
     )
     with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError, match="audio file not found"):
@@ -262,7 +262,7 @@ def test_a_refused_download_replaces_the_line(scene):
     """Online access off: the refusal is the preferences' line, not the last Generate's success."""
     online = bpy.context.preferences.system.use_online_access
     bpy.context.preferences.system.use_online_access = False
-    ui_run.state.set_status(bpy.context, running=False, last="DualTalk: animated lite engine, 48 frames")
+    state.set_status(bpy.context, running=False, last="DualTalk: animated lite engine, 48 frames")
     try:
         with pytest.raises(RuntimeError, match="online access"):
             bpy.ops.dualtalk.download(what="CHECKPOINT")

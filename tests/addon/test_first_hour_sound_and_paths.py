@@ -12,7 +12,7 @@ import shutil
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
 
 UNSAVED = "not saved yet; save the .blend first or choose a full path"
 
@@ -95,7 +95,7 @@ def test_every_path_in_the_worker_job_is_absolute(scene, assets, tmp_path, monke
     a, b = ah.two_characters()
     ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
     scene.dualtalk.audio, scene.dualtalk.checkpoint = "talk.wav", "lite.pt"
-    job = ui_run.build_job(scene.dualtalk, tmp_path / "work")
+    job = panel_settings.build_job(scene.dualtalk, tmp_path / "work")
     assert job["audio"]["audio"] == str(tmp_path / "talk.wav")
     assert job["engine"]["checkpoint"] == str(tmp_path / "lite.pt")
 

@@ -22,7 +22,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.addon import ui_run, worker_client
+from dualtalk.dualtalk_blender.addon import pickers, preflight, ui_run, worker_client
 from dualtalk.dualtalk_blender.rig.options import MAX_FRAME
 from dualtalk.dualtalk_blender.scene import apply as apply_mod
 from dualtalk.inference.core.errors import DualTalkError
@@ -107,7 +107,7 @@ def test_an_overridden_characters_line_says_what_generate_will_say_and_the_advic
     ann = br.make_character("Ann")
     ah.setup_panel(scene, ann, hero, assets["wav"], assets["ckpt"])
 
-    line = ui_run.character_summary(hero)
+    line = pickers.character_summary(hero)
     assert "shares its shape keys" not in line  # was: "... with LibHero", its own hidden original
     refusal = generate_refusal(scene)
     assert refusal.startswith("'LibHero' is a library override, but its mesh data 'LibHero' is still linked")
@@ -116,7 +116,7 @@ def test_an_overridden_characters_line_says_what_generate_will_say_and_the_advic
     assert line == f"{refusal.replace(str(library), library.name)}; 52/52 ARKit keys, head bone: head"
 
     make_local(hero)  # what both say
-    assert ui_run.character_summary(hero) == "52/52 ARKit keys, head bone: head"
+    assert pickers.character_summary(hero) == "52/52 ARKit keys, head bone: head"
     assert apply_saved_take(scene, saved_take(tmp_path)) == {"FINISHED"}
     assert "animated" in status()
 
@@ -127,7 +127,7 @@ def test_a_linked_characters_line_says_to_make_it_and_its_rig_local_and_that_wor
     ann = br.make_character("Ann")
     ah.setup_panel(scene, ann, ava, assets["wav"], assets["ckpt"])
 
-    line = ui_run.character_summary(ava)
+    line = pickers.character_summary(ava)
     refusal = generate_refusal(scene)
     assert refusal == (
         f"the object 'LibAva' is linked from {library} (read-only); make it and its armature 'LibAva_rig' "
@@ -136,7 +136,7 @@ def test_a_linked_characters_line_says_to_make_it_and_its_rig_local_and_that_wor
     assert line == f"{refusal.replace(str(library), library.name)}; 52/52 ARKit keys, head bone: head"
 
     make_local(ava, ava.parent)
-    assert ui_run.character_summary(ava) == "52/52 ARKit keys, head bone: head"
+    assert pickers.character_summary(ava) == "52/52 ARKit keys, head bone: head"
     assert apply_saved_take(scene, saved_take(tmp_path)) == {"FINISHED"}
     assert "animated" in status()
 
@@ -196,7 +196,7 @@ def test_generate_and_keying_agree_to_the_frame_at_the_end_of_the_timeline(scene
     ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
     s = scene.dualtalk
     s.use_range, s.start, s.end = True, 0.27, 1.73  # a part: its ends rounded as the worker rounds them
-    length = ui_run.take_length({"audio": str(assets["wav"]), "start": 0.27, "end": 1.73})
+    length = preflight.take_length({"audio": str(assets["wav"]), "start": 0.27, "end": 1.73})
     assert length is not None
     frames = max(1, round(length.num_frames * 30 / 25))  # the take's frames at 30 fps
     last_start = MAX_FRAME - frames + 1
@@ -220,7 +220,7 @@ def test_generate_and_keying_agree_to_the_frame_at_the_end_of_the_timeline(scene
         early = generate_refusal(scene)
     assert early.startswith(f"the take would span frames {last_start + 1:,}-{MAX_FRAME + 1:,}")
     with monkeypatch.context() as m:  # without the check up front, keying says the same after the run
-        m.setattr(ui_run, "check_take_fits", lambda *args: None)
+        m.setattr(preflight, "check_take_fits", lambda *args: None)
         with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError):
             bpy.ops.dualtalk.generate()
     late, kept = status().split("; the take is kept: ")

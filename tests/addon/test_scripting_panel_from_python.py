@@ -26,7 +26,7 @@ import bpy
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.dualtalk_blender.addon import panel_options, state, ui_run
+from dualtalk.dualtalk_blender.addon import panel_options, panel_settings, saved_takes, state, ui_run
 from dualtalk.inference.audio.dialogue import recording_fingerprint
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, save_motion
@@ -92,7 +92,7 @@ def test_an_infer_folder_whose_recording_is_gone_places_no_strip_and_names_both(
     gone.unlink()
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    line = ui_run.apply_take(scene, scene.dualtalk, str(take))
+    line = saved_takes.apply_take(scene, scene.dualtalk, str(take))
     assert _strip_files(scene) == []
     assert "no sound strip" in line
     assert "talk4.wav, which was not found, and the panel's audio (dialogue.wav) is another recording" in line
@@ -102,7 +102,7 @@ def test_an_infer_folder_made_from_the_panels_recording_plays_it_without_a_warni
     take = _infer_folder(tmp_path / "take", assets["wav"], "/elsewhere/on/the/farm/dialogue.wav")
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    line = ui_run.apply_take(scene, scene.dualtalk, str(take))
+    line = saved_takes.apply_take(scene, scene.dualtalk, str(take))
     assert _strip_files(scene) == [str(assets["wav"])]
     assert "warning" not in line, line
 
@@ -126,7 +126,7 @@ def test_amounts_and_bs_shift_set_without_their_toggles_are_said_unused(scene, a
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     s = scene.dualtalk
-    assert ui_run.ignored_settings(s) == []  # the defaults: nothing to say
+    assert panel_settings.ignored_settings(s) == []  # the defaults: nothing to say
     s.behaviour_blinks = 0.0
     s.offset_b = 0.25
     run = ui_run.GenerationRun(scene, s, _prefs())
@@ -139,7 +139,7 @@ def test_amounts_and_bs_shift_set_without_their_toggles_are_said_unused(scene, a
     finally:
         run.cleanup()
     s.behaviour_custom, s.audio_form = True, "TWO_FILES"
-    assert ui_run.ignored_settings(s) == []
+    assert panel_settings.ignored_settings(s) == []
 
 
 def test_from_the_panels_button_values_left_behind_a_toggle_are_not_warned_about(scene, assets):
@@ -209,7 +209,7 @@ def expected_rows(s) -> list[str]:
             api = f"`{owner}.{option.field}" + (f'["{key}"]`' if key else "`")
             flag = option.flag + (f" {key}=N" if key else "") if option.cli else "(Python only)"
             by_property[name] = (api, f"`{flag}`" if option.cli else flag)
-    for name in ui_run.panel_names(s):
+    for name in panel_settings.panel_names(s):
         label = s.bl_rna.properties[name].name
         api, cli = by_property.get(name) or PANEL_ONLY.get(name, ("?", "?"))
         rows.append(_row(name, label, api, cli))
@@ -221,7 +221,7 @@ def test_the_scripting_page_lists_every_panel_property_with_its_request_name(sce
     table = [ln for ln in page.splitlines() if re.match(r"\| `[a-z_0-9]+` \|", ln)]
     expected = expected_rows(scene.dualtalk)
     assert table == expected, "docs/scripting.md's table should read:\n" + "\n".join(expected)
-    assert set(PANEL_ONLY) <= set(ui_run.panel_names(scene.dualtalk))
+    assert set(PANEL_ONLY) <= set(panel_settings.panel_names(scene.dualtalk))
     assert "silently" in page and "set_panel(" in page
 
 

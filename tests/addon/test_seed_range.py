@@ -12,7 +12,7 @@ import argparse
 
 import addon_helpers as ah
 import pytest
-from dualtalk.dualtalk_blender.addon import panel_options, ui_run
+from dualtalk.dualtalk_blender.addon import panel_options, panel_settings
 from dualtalk.inference.core.request import BY_NAME, MAX_SEED, Request, add_arguments
 
 SEED = BY_NAME["behaviour_seed"]
@@ -47,7 +47,7 @@ def test_a_command_line_seed_gives_the_same_job_from_the_panel(scene, tmp_path, 
     s.char_a, s.char_b, s.audio = a, b, str(ah.write_dialogue_wav(tmp_path / "talk.wav"))
     s.behaviour_seed = panel_options.panel_value(SEED, seed)
     assert panel_options.read(s, SEED) == seed
-    job = ui_run.build_job(s, tmp_path)
+    job = panel_settings.build_job(s, tmp_path)
     assert job["behaviour"]["behaviour_seed"] == seed
     from_panel = Request.from_job(job, tmp_path)
     from_cli = cli_request("--audio", str(tmp_path / "talk.wav"), "--behaviour-seed", str(seed))

@@ -187,14 +187,14 @@ def test_a_ranges_work_files_key_only_as_that_range_onto_that_take(shot, tmp_pat
 def test_a_range_kept_by_the_panel_before_plans_held_the_audio_still_matches():
     """The add-on keeps a re-generated range with the plan it was made for and keys it only when the
     plan made again is the same; a plan kept before plans held the take's audio lacks that field."""
-    from dualtalk.dualtalk_blender.addon import ui_run
+    from dualtalk.dualtalk_blender.addon import preview_range
 
     plan = {"first": 20, "last": 30, "take": "shot", "take_id": "a,b", "fps": 25.0, "crossfade": 4,
             "audio": {"files": ["talk.wav"], "start": 0.0, "end": 2.0, "swap": False, "fingerprint": "x"}}  # fmt: skip
     kept_then = {k: v for k, v in plan.items() if k != "audio"}
-    assert ui_run._same_plan(plan, kept_then)
-    assert ui_run._same_plan(plan, json.loads(json.dumps(plan)))
-    assert not ui_run._same_plan(plan, {**kept_then, "take_id": "c,d"})
-    assert not ui_run._same_plan(plan, {**plan, "audio": {**plan["audio"], "start": 4.0}})
+    assert preview_range._same_plan(plan, kept_then)
+    assert preview_range._same_plan(plan, json.loads(json.dumps(plan)))
+    assert not preview_range._same_plan(plan, {**kept_then, "take_id": "c,d"})
+    assert not preview_range._same_plan(plan, {**plan, "audio": {**plan["audio"], "start": 4.0}})
     kept_before_take_ids = {k: v for k, v in plan.items() if k not in ("audio", "take_id")}
-    assert ui_run._same_plan(plan, kept_before_take_ids)  # kept before takes carried an id
+    assert preview_range._same_plan(plan, kept_before_take_ids)  # kept before takes carried an id

@@ -11,8 +11,9 @@ import types
 from pathlib import Path
 
 import pytest
-from dualtalk.dualtalk_blender.commands import animate, shot_state
+from dualtalk.dualtalk_blender.commands import batch, shot_check, shot_run, shot_state
 from dualtalk.dualtalk_blender.commands.jobs import parse_jobs, resolve_path
+from dualtalk.dualtalk_blender.commands.summary import Outcome, Run, write_refused
 from dualtalk.dualtalk_blender.scene import sound
 from dualtalk.inference.core import locks
 from dualtalk.inference.core.errors import DualTalkError
@@ -59,16 +60,16 @@ def test_one_shots_os_error_fails_only_that_shot(tmp_path, monkeypatch, capsys):
     shots = parse_jobs(
         {"defaults": DEFAULTS, "shots": [SHOT, {**SHOT, "name": "s2", "out": "out/s2.blend"}]}, tmp_path
     )
-    real_check = animate.check_output_folders
+    real_check = shot_check.check_output_folders
 
     def check(shot, *, job=False):
         if shot.name == "s1":
             raise OSError(errno.ENAMETOOLONG, "File name too long", str(shot.out))
         return real_check(shot, job=job)
 
-    monkeypatch.setattr(animate, "check_output_folders", check)
-    outcomes = [animate._Outcome(s.name) for s in shots]
-    animate._prepare(shots, outcomes, False)
+    monkeypatch.setattr(batch, "check_output_folders", check)
+    outcomes = [Outcome(s.name) for s in shots]
+    batch.prepare(shots, outcomes, False)
     assert [o.status for o in outcomes] == ["failed", "not run"]
     assert outcomes[0].exit_code == 2
     err = capsys.readouterr().err
@@ -79,7 +80,7 @@ def test_an_unwritable_summary_does_not_mask_the_refusal(tmp_path, capsys):
     job = tmp_path / "bad.json"
     job.write_text("{", encoding="utf-8")
     summary = tmp_path / ("s" * 300 + ".json")
-    animate._write_refused(summary, animate._Run(job), DualTalkError("job file bad.json is not valid JSON"))
+    write_refused(summary, Run(job), DualTalkError("job file bad.json is not valid JSON"))
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("warning: could not write the --summary report: ")
 
@@ -107,13 +108,13 @@ def test_the_default_work_folder_is_locked_too(tmp_path, monkeypatch):
         taken.extend(locks)
         raise Taken
 
-    monkeypatch.setattr(animate, "check_shot", lambda shot, job=False: None)
-    monkeypatch.setattr(animate, "shot_lock", lock)
+    monkeypatch.setattr(shot_run, "check_shot", lambda shot, job=False: None)
+    monkeypatch.setattr(shot_run, "shot_lock", lock)
     shot = types.SimpleNamespace(
         out=tmp_path / "x.blend", work=None, motion_a=None, req=types.SimpleNamespace(audio="a.wav")
     )
     with pytest.raises(Taken):
-        animate.run_shot(shot, None, None, job=True)
+        shot_run.run_shot(shot, None, None, job=True)
     assert tmp_path / "x.dualtalk" in [p for _, p in taken]
 
 

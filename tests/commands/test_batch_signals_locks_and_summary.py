@@ -28,7 +28,7 @@ from pathlib import Path
 import bpy
 import pytest
 from dualtalk.cli import main
-from dualtalk.dualtalk_blender.commands import animate
+from dualtalk.dualtalk_blender.commands import batch, reporting, shot_run
 from dualtalk.dualtalk_blender.commands.shot_state import LOCK_SUFFIX
 from test_audit_jobs import DEFAULTS, job_folder
 
@@ -112,7 +112,7 @@ def test_a_signal_swallowed_after_a_shots_last_stage_stops_the_batch_after_that_
     folder = job_folder(tmp_path)
     job = three(folder)
     report = tmp_path / "report.json"
-    real = animate.run_shot
+    real = shot_run.run_shot
 
     def run_then_swallow(shot, *args, **kwargs):
         line = real(shot, *args, **kwargs)
@@ -123,7 +123,7 @@ def test_a_signal_swallowed_after_a_shots_last_stage_stops_the_batch_after_that_
                 print("Error in handler: KeyboardInterrupt", file=sys.stderr)
         return line
 
-    monkeypatch.setattr(animate, "run_shot", run_then_swallow)
+    monkeypatch.setattr(batch, "run_shot", run_then_swallow)
     capsys.readouterr()
     assert animate_job(job, report) == 130
     captured = capsys.readouterr()
@@ -355,13 +355,13 @@ def test_a_shot_whose_out_folder_cannot_be_made_fails_before_the_first_shot_runs
         ],  # fmt: skip
     )
     ran: list[tuple[str, str]] = []  # each shot started, and what stderr held by then
-    real = animate.run_shot
+    real = shot_run.run_shot
 
     def spy(shot, *args, **kwargs):
         ran.append((shot.name, capsys.readouterr().err))
         return real(shot, *args, **kwargs)
 
-    monkeypatch.setattr(animate, "run_shot", spy)
+    monkeypatch.setattr(batch, "run_shot", spy)
     report = tmp_path / "report.json"
     capsys.readouterr()
     assert animate_job(job, report) == 2
@@ -381,14 +381,14 @@ def test_a_signal_between_two_shots_names_the_shot_it_came_before(tmp_path, caps
     folder = job_folder(tmp_path)
     job = three(folder)
     report = tmp_path / "report.json"
-    real = animate._ShotProgress.update
+    real = reporting.ShotProgress.update
 
     def update(self, stage, fraction, message=""):
         if self.name == "two" and stage == "job":  # shot one is done, shot two not started
             os.kill(os.getpid(), signal.SIGINT)
         real(self, stage, fraction, message)
 
-    monkeypatch.setattr(animate._ShotProgress, "update", update)
+    monkeypatch.setattr(reporting.ShotProgress, "update", update)
     capsys.readouterr()
     assert animate_job(job, report) == 130
     assert capsys.readouterr().err.splitlines()[-1] == "error: interrupted before shot two"

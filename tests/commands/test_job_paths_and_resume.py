@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from dualtalk.cli import main
-from dualtalk.dualtalk_blender.commands import animate
+from dualtalk.dualtalk_blender.commands import batch, shot_run
 from dualtalk.dualtalk_blender.commands.jobs import parse_jobs
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.fileio import sha256_file
@@ -166,7 +166,7 @@ def test_a_set_replaced_by_a_run_that_died_before_recording_it_is_not_skipped(tm
     def killed(shot, run_id):
         raise KeyboardInterrupt  # the set is in place; the record is never written
 
-    monkeypatch.setattr(animate, "record_done", killed)
+    monkeypatch.setattr(shot_run, "record_done", killed)
     assert run(folder)[0] == 130
     monkeypatch.undo()
     del spec["shots"][0]["smoothing"]
@@ -211,7 +211,7 @@ def test_a_shot_another_worker_finished_meanwhile_is_skipped_at_its_turn(tmp_pat
 
     folder, spec = with_dialogue(tmp_path)
     (folder / "only_two.json").write_text(json.dumps({**spec, "shots": spec["shots"][1:]}))
-    real = animate.run_shot
+    real = shot_run.run_shot
 
     def while_one_runs(shot, *args, **kwargs):
         if shot.name == "one":
@@ -222,7 +222,7 @@ def test_a_shot_another_worker_finished_meanwhile_is_skipped_at_its_turn(tmp_pat
             assert other.returncode == 0, other.stderr
         return real(shot, *args, **kwargs)
 
-    monkeypatch.setattr(animate, "run_shot", while_one_runs)
+    monkeypatch.setattr(batch, "run_shot", while_one_runs)
     code, report = run(folder, "--skip-done")
     assert code == 0
     assert [(s["name"], s["status"]) for s in report["shots"]] == [("one", "done"), ("two", "skipped")]

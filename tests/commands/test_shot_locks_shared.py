@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from dualtalk.cli import main
-from dualtalk.dualtalk_blender.commands import animate, shot_state
+from dualtalk.dualtalk_blender.commands import shot_check, shot_state
 from dualtalk.inference.core import locks
 from dualtalk.inference.core.errors import DualTalkError
 from test_audit_jobs import job_folder, voice
@@ -116,7 +116,7 @@ def test_a_job_names_its_fields_for_a_work_folder_too_long(tmp_path):
         out=out, fbx=None, render=None, work=None, motion_a=None, req=types.SimpleNamespace(audio="a.wav")
     )
     with pytest.raises(DualTalkError) as err:
-        animate.check_output_folders(shot, job=True)  # type: ignore[arg-type]
+        shot_check.check_output_folders(shot, job=True)  # type: ignore[arg-type]
     line = str(err.value)
     assert "(made from out: its name with .dualtalk)" in line
     assert line.endswith("; give out a shorter name, or give work a folder")

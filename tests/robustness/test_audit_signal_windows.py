@@ -104,7 +104,7 @@ def test_a_signal_while_python_shuts_down_keeps_the_finished_runs_exit_code(tmp_
 def test_a_failed_first_run_leaves_another_runs_files_in_the_work_folder_marked(tmp_path):
     """Two runs to the same new work folder: the failing one removed the folder's marker while the
     other was writing into it, and every later run refused the folder as not DualTalk's."""
-    from dualtalk.dualtalk_blender.commands.animate import _work_files
+    from dualtalk.dualtalk_blender.commands.shot_run import _work_files
     from dualtalk.inference.core.errors import DualTalkError
     from dualtalk.inference.core.outputs import WORK_MARKER
 

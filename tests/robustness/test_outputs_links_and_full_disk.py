@@ -177,7 +177,7 @@ def test_every_writer_keeps_a_link_and_writes_into_a_pipe(tmp_path, writer):
     from types import SimpleNamespace
 
     import soundfile as sf
-    from dualtalk.dualtalk_blender.commands.animate import write_mix
+    from dualtalk.dualtalk_blender.commands.shot_run import write_mix
     from dualtalk.dualtalk_blender.scene.blendio import quiet_stdout, save_blend
     from dualtalk.inference.core.motion import load_motion
 

@@ -174,7 +174,7 @@ def test_blenders_own_output_goes_to_stderr_and_stdout_holds_only_the_result(sce
             os.write(1, b"Warning: something Blender says on its own\\n")  # what C code does
             return real(*a, **k)
         apply.apply_dialogue = noisy
-        import dualtalk.dualtalk_blender.commands.animate as cmd
+        import dualtalk.dualtalk_blender.commands.shot_run as cmd
         cmd.apply_dialogue = noisy
         from dualtalk import cli
         sys.exit(cli.main(["animate", "--quiet", "--blend", {str(scene_kit / "scene.blend")!r}, "--char-a", "Ann",

@@ -1,0 +1,34 @@
+"""The panel's Export FBX: both picked characters to one file, and the status line after it
+(with the first thing the file leaves out). The export itself is the scene function's
+(:func:`..scene.fbx_export.export_fbx`); this is what the button adds to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...inference.core.errors import DualTalkError
+from .panel_settings import check_characters
+
+
+def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Path:
+    """The panel's FBX export; ``progress`` hears the exporter's frames (stage ``fbx``)."""
+    from ..scene.fbx_export import export_fbx as _export
+
+    a, b = check_characters(s)
+    if not path:
+        raise DualTalkError("choose an FBX file to export to")
+    scope = getattr(s, "fbx_scope", "FULL").lower()
+    # "//" beside the saved .blend, refused in a file never saved: the scene function's one rule
+    return _export([a, b], path, scene=scene, scope=scope, progress=progress)
+
+
+def fbx_message(s: Any, path: Path) -> str:
+    """The status line after an FBX export, with the first thing the file leaves out (a mesh's
+    Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`)."""
+    from ..scene.fbx_export import left_out_modifiers
+
+    warnings = left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
+    more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
+    return f"exported {path}" + (f" (warning: {warnings[0]}{more})" if warnings else "")

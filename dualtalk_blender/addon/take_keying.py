@@ -1,0 +1,144 @@
+"""A finished take keyed onto the panel's characters, and the status line that says how it went.
+
+:func:`key_take` is the one keying step of Generate and Apply Saved Take: both motion files onto
+both characters (reusing the preflight's rig reports while the rigs are unchanged), the turn
+markers and the sound strips, replacing only this pair's earlier ones; its one-line result names
+the engine (:func:`engine_name`), what changed and the first of the warnings
+(:func:`source_warnings`, the keying's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..rig.options import ApplyOptions
+from ..scene.sound import remove_our_strips
+from .panel_settings import check_characters
+from .pickers import rig_fingerprint
+from .take_sound import TakeSound, place_sound_strips
+
+
+def _unchanged(obj: Any, report: Any, fingerprint: tuple[Any, ...]) -> Any | None:
+    """``report`` while ``obj`` is still the rig it was made from, else None."""
+    try:
+        return report if rig_fingerprint(obj) == fingerprint else None
+    except (ReferenceError, AttributeError, RuntimeError):  # an object mid-deletion: inspect it again
+        return None
+
+
+def key_take(
+    scene: Any,
+    settings: Any,
+    options: ApplyOptions,
+    result: dict[str, Any],
+    inspected: list[tuple[Any, tuple[Any, ...]]],
+    frame_range: tuple[int, int] | None = None,
+    sound: TakeSound | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters,
+    with the markers and sound strips; returns the status line. ``inspected``: the preflight's
+    reports, reused for each rig unchanged since. ``sound``: the recording the take was made from
+    (default: the panel's, for a take that does not say). ``notes``: warnings found before the run;
+    the line shows the first warning of those, a character's other scene (where this take replaces
+    the one it plays), the take's audio (``source["warnings"]``: a silent speaker, the diarizer's
+    weaker method) and the keying's, and how many more there are.
+
+    The markers and sound strips replace only this pair's earlier ones: another conversation in the
+    scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`)."""
+    from ...inference.core.motion import load_motion
+    from ..scene.apply import apply_dialogue, owned_markers
+    from ..scene.characters import find_mesh_and_armature
+    from ..scene.remove_take import shared_scene_warnings
+
+    motion_a = load_motion(result["a"])
+    motion_b = load_motion(result["b"])
+    engine = engine_name(result, motion_a, motion_b)
+    a, b = check_characters(settings)
+    fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
+    range_before = (int(scene.frame_start), int(scene.frame_end))
+    pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name
+    earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
+    shared = [w for w in shared_scene_warnings((a, b), scene) if w not in (notes or [])]
+    rep_a, rep_b, n_markers = apply_dialogue(
+        a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
+    )
+    strips: list[str] = []
+    warnings = [*(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
+    if frame_range is not None:
+        assert rep_a.replaced is not None and options.replace_range is not None
+        shift = frame_range[0] - options.replace_range[0]  # strips moved in the NLA
+        lo, hi = (f + shift for f in rep_a.replaced)
+        return (
+            f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
+            f"(cross-faded over {lo}-{hi}) with the {engine} engine"
+        ) + _warning_tail(warnings)
+    removed = 0
+    sound = sound or TakeSound.of_panel(settings)
+    if not sound.place:  # an earlier take's strip would play another recording under this one
+        removed = remove_our_strips(scene, pair)
+    else:
+        start = options.start_frame
+        start = int(scene.frame_start if start is None else start)
+        strips = place_sound_strips(
+            scene,
+            sound,
+            float(result.get("start_time", 0.0)),
+            start,
+            frames=max(rep_a.frames, rep_b.frames),
+            pair=pair,
+        )
+    parts = [
+        f"{engine} engine",
+        f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
+        f"{n_markers} turn markers",
+        (f"{len(strips)} sound strip{'' if len(strips) == 1 else 's'}" if strips else "no sound strip"),
+        *(["removed the earlier take's sound strip"] if removed else []),
+        *(
+            ["removed the earlier take's turn markers"]
+            if earlier_markers and not owned_markers(scene, pair)
+            else []
+        ),
+        *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end))),
+    ]
+    if result.get("transcript"):
+        from ...inference.phonetic.transcript import brief
+
+        parts.append(brief(result["transcript"]))
+    return "DualTalk: animated " + ", ".join(parts) + _warning_tail(warnings)
+
+
+def _range_change(before: tuple[int, int], after: tuple[int, int]) -> list[str]:
+    """The status line's word on the scene's frame range (the render range) when the take changed
+    it: ``scene range extended from 1-120 to 1-288``; nothing when it did not."""
+    if after == before:
+        return []
+    how = "extended" if after[0] <= before[0] and after[1] >= before[1] else "changed"
+    return [f"scene range {how} from {before[0]}-{before[1]} to {after[0]}-{after[1]}"]
+
+
+def engine_name(result: dict[str, Any], motion_a: Any, motion_b: Any) -> str:
+    """The engine a take was made with: as its ``result.json`` says, else as its motion files record
+    it (a take folder without one: an older version's, or an ``infer --out`` folder); "?" only
+    when neither says."""
+    said = result.get("engine")
+    if isinstance(said, str) and said:
+        return said
+    named = list(dict.fromkeys(str(m.engine) for m in (motion_a, motion_b) if str(m.engine)))
+    return " and ".join(named) or "?"
+
+
+def source_warnings(result: dict[str, Any]) -> list[str]:
+    """The take's audio warnings, as the worker's result records them (``source["warnings"]``:
+    a speaker who is silent, a turns file naming one speaker, the diarizer's weaker method)."""
+    source = result.get("source")
+    said = source.get("warnings") if isinstance(source, dict) else None
+    return [str(w) for w in said if isinstance(w, str) and w] if isinstance(said, list) else []
+
+
+def _warning_tail(warnings: list[str]) -> str:
+    """`` (warning: <the first> and 2 more)``, or "" without warnings: the status line stays one line."""
+    if not warnings:
+        return ""
+    more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
+    return f" (warning: {warnings[0]}{more})"

@@ -1,0 +1,189 @@
+"""A take's recording on the timeline: which files it was made from, and its sound strips.
+
+:class:`TakeSound` fixes the recording when Generate is pressed (a file changed while the worker
+runs never plays under the take), or finds it for a take kept on disk (its ``result.json``, or the
+motion files' record of the recording, by contents); :func:`place_sound_strips` puts it in the
+sequencer in step with the keys, two files recorded apart included.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from ..rig.plan import recorded_offset_b
+from ..scene.paths import abspath
+from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
+
+
+@dataclass(frozen=True)
+class TakeSound:
+    """The recording a take was made from, and whether to place it: fixed when Generate is pressed,
+    so a file (or *Form*, or *Sound strip*) changed while the worker runs never plays under the take."""
+
+    files: tuple[str, ...]  # one recording (both voices), or A's and B's files
+    place: bool = True  # the panel's *Sound strip*: off removes an earlier take's strip instead
+    # each file was chosen ``//``-relative in the panel: its strip keeps it so
+    relative: tuple[bool, ...] = ()
+    offset_b: float = 0.0  # two files: B's started this many seconds before A's (*B Starts Earlier By*)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Strip roles: one recording is named as animate and the demo name it."""
+        return ("A", "B") if len(self.files) == 2 else ("dialogue",)
+
+    @classmethod
+    def of_panel(cls, s: Any) -> TakeSound:
+        """What the panel names now (a kept take made before its recording was saved with it)."""
+        two = s.audio_form == "TWO_FILES"
+        chosen = [s.audio] + ([s.audio_b] if two else [])
+        files = [abspath(c) for c in chosen]
+        offset = float(getattr(s, "offset_b", 0.0) or 0.0) if two else 0.0
+        return cls(tuple(files), bool(getattr(s, "sound_strip", True)), _relative(chosen), offset)
+
+    @classmethod
+    def of_job(cls, audio: dict[str, Any], place: bool, settings: Any = None) -> TakeSound:
+        """The worker job's recording: the files the take is animated from (``settings``: the panel
+        that chose them, to keep a ``//`` choice ``//``-relative)."""
+        files = [audio.get("audio") or ""] + ([audio["audio_b"]] if audio.get("audio_b") else [])
+        chosen = [] if settings is None else [settings.audio, settings.audio_b][: len(files)]
+        offset = recorded_offset_b(audio) if len(files) == 2 else 0.0
+        return cls(tuple(str(f) for f in files), place, _relative(chosen), offset)
+
+    @classmethod
+    def of_result(cls, result: dict[str, Any], place: bool) -> TakeSound | None:
+        """The recording a kept take's ``result.json`` names (``audio_files``); None when it names none."""
+        files = result.get("audio_files")
+        if not isinstance(files, list) or not 1 <= len(files) <= 2:
+            return None
+        if not all(isinstance(f, str) for f in files):
+            return None
+        source = result.get("source")  # the shift B's file was read with, as the take's audio records it
+        offset = recorded_offset_b(source) if isinstance(source, dict) and len(files) == 2 else 0.0
+        return cls(tuple(files), place, offset_b=offset)
+
+    @classmethod
+    def of_motion(cls, motion_path: Path, s: Any, warnings: list[str]) -> TakeSound | None:
+        """The recording a take folder without ``result.json`` (``infer --out``) was made from, as its
+        motion file records it (``meta["source"]``: the file names and their contents' fingerprint,
+        ``inference/audio/dialogue.recording_fingerprint``): the panel's audio when it is that
+        recording, else the recorded file where it is found (as recorded, or from the take's folder
+        or one above it) with the same contents, else no strip; ``warnings`` says when the panel's
+        audio is another recording. None: the motion records none (the panel's audio, as before)."""
+        from ...inference.core.motion import load_motion
+
+        panel = cls.of_panel(s)
+        if not panel.place:  # no strip either way (an earlier one is removed)
+            return panel
+        source = load_motion(motion_path).meta.get("source")
+        if not isinstance(source, dict) or not source.get("audio"):
+            return None
+        recorded = [str(source["audio"])] + ([str(source["audio_b"])] if source.get("audio_b") else [])
+        fingerprint = str(source.get("fingerprint") or "")
+        names = " and ".join(Path(f).name for f in recorded)
+        offset = recorded_offset_b(source) if len(recorded) == 2 else 0.0
+        if _same_recording(list(panel.files), recorded, fingerprint):
+            return cls(panel.files, True, panel.relative, offset)
+        panel_files = " and ".join(Path(f).name for f in panel.files if f) or "no file"
+        found = _find_recording(recorded, fingerprint, motion_path.parent)
+        if found is not None:
+            if any(panel.files):
+                warnings.append(
+                    f"this take was made from {names}, not the panel's audio ({panel_files}): "
+                    f"its sound strip plays that recording, found at {found[0]}"
+                )
+            return cls(tuple(found), True, offset_b=offset)
+        warnings.append(
+            f"this take was made from {names}, which was not found, and the panel's audio ({panel_files}) "
+            f"is another recording: no sound strip placed; choose {names} as the audio and apply the take again"
+        )
+        return cls(panel.files, False, panel.relative, offset)
+
+
+def _same_recording(files: list[str], recorded: list[str], fingerprint: str) -> bool:
+    """Whether ``files`` are the recording a take records: by contents where it records them, else
+    by file names (a motion file made before takes recorded a fingerprint)."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    if len(files) != len(recorded) or not all(f and os.path.isfile(f) for f in files):
+        return False
+    if fingerprint:
+        return recording_fingerprint([Path(f) for f in files]) == fingerprint
+    return [Path(f).name for f in files] == [Path(r).name for r in recorded]
+
+
+def _find_recording(recorded: list[str], fingerprint: str, folder: Path) -> list[str] | None:
+    """The recorded files where they are: as recorded (absolute, or from Blender's working folder),
+    else from the take's folder or one of the three above it (``infer --out out/take`` run beside
+    ``audio/``), else beside the take; only files with the recorded contents (a take that records
+    no fingerprint: only an absolute path, as recorded). None when not found."""
+    if not fingerprint:
+        return recorded if all(os.path.isabs(r) and os.path.isfile(r) for r in recorded) else None
+    bases = [Path.cwd(), folder, *list(folder.parents)[:3]]
+    tries = [[abspath(r) for r in recorded]]
+    tries += [
+        [str(base / r) for r in recorded] for base in bases if not any(os.path.isabs(r) for r in recorded)
+    ]
+    tries.append([str(folder / Path(r).name) for r in recorded])
+    for files in tries:
+        if _same_recording(files, recorded, fingerprint):
+            return [os.path.abspath(f) for f in files]
+    return None
+
+
+def _relative(chosen: list[str]) -> tuple[bool, ...]:
+    return tuple(str(c or "").startswith("//") for c in chosen)
+
+
+def place_sound_strips(
+    scene: Any,
+    sound: TakeSound,
+    start_time: float,
+    start_frame: int,
+    frames: int | None = None,
+    pair: tuple[str, str] | None = None,
+) -> list[str]:
+    """Put the take's recording in the sequencer aligned with the animation; [] where unsupported.
+
+    ``pair``: the two characters' names; the strips replace only that pair's earlier ones (and any
+    that name no pair), so another conversation in the scene keeps its sound (:mod:`..scene.sound`).
+
+    ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
+    inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
+    ``animate`` stores it (:func:`..scene.sound.blend_relative`): a recording in or under the saved
+    .blend's folder, or one the panel named ``//``-relative, still plays once the folder moves.
+
+    Two files recorded apart (``sound.offset_b``: B's file started that many seconds before A's) play in
+    step as the take heard them: B's strip is trimmed at its head by that much more (a negative shift:
+    it starts that much later on the timeline; none where B's file lies wholly after the take's end)."""
+    try:
+        import aud  # noqa: F401  (Blender builds without audio have no aud module)
+    except ImportError:
+        return []
+    remove_our_strips(scene, pair)
+    fps = scene.render.fps / scene.render.fps_base
+    skip = int(round(start_time * fps))
+    end_frame = None if frames is None else int(start_frame) + int(frames)
+    names = []
+    relative = (*sound.relative, *(False,) * len(sound.files))[: len(sound.files)]
+    for path, role, chosen_relative in zip(sound.files, sound.roles, relative, strict=True):
+        if not path or not os.path.isfile(path):
+            continue
+        # where the take's first frame is in this file: B's file runs offset_b seconds ahead of A's
+        into = int(round((start_time + sound.offset_b) * fps)) if role == "B" else skip
+        first = int(start_frame) + max(0, -into)  # a file started after the take's first frame
+        if end_frame is not None and first >= end_frame:
+            continue
+        try:
+            strip = add_dialogue_strip(
+                scene, path, role, first, skip_frames=max(0, into), end_frame=end_frame, pair=pair
+            )
+        except (RuntimeError, TypeError):
+            continue
+        strip.sound.filepath = blend_relative(bpy, path, chosen_relative)
+        names.append(strip.name)
+    return names

@@ -1,0 +1,231 @@
+"""A shot refused before any work, and the settings it would ignore named up front.
+
+:func:`check_shot` checks every input, map, option and output path of a shot before Blender opens
+anything; :func:`check_output_folders` is the part a job checks for all its shots before the first
+one runs, so a read-only folder fails its shot at once, not after hours of work. Once the scene is
+open, :func:`find_object` and :func:`check_fbx_exportable` refuse characters it cannot key or
+export; :func:`warn_unused_render` and :func:`warn_unused_engine` say which settings a shot gives
+but will not use. Every refusal and its wording (flags for a command line, keys for a job file:
+:func:`field_names`) in one place, apart from the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from ...inference.core.errors import DualTalkError
+from ...inference.core.inputs import check_input_file
+from .jobs import Shot, intermediates, work_folder
+
+
+def warn_unused_render(given: list[str], render: str, where: str = "") -> None:
+    """Say that render settings given without a render are ignored (``given``: how the user named
+    them, ``where``: which shot of a job file), instead of dropping them silently."""
+    if given:
+        verb = "apply" if len(given) > 1 else "applies"
+        logging.getLogger(__name__).warning(
+            "%s%s %s only with %s; ignored", where, " and ".join(given), verb, render
+        )
+
+
+def warn_unused_engine(given: list[str], where: str = "", motion: str = "--motion-a/--motion-b") -> None:
+    """Say that behaviour and lip settings do not reach motion files that were given (the layer
+    ran when they were made), instead of keying them as they are without a word."""
+    if given:
+        logging.getLogger(__name__).warning(
+            "%s%s shape%s the engine's take, which does not run with %s: the motion files keep the "
+            "blinks, looks and lips they were made with (make them with these settings: infer)",
+            where, ", ".join(given), "" if len(given) > 1 else "s", motion,
+        )  # fmt: skip
+
+
+def field_names(job: bool) -> dict[str, str]:
+    """How a shot's run fields are named to the user: flags on the command line (``--out``), the job
+    file's keys in a job (``out``; a job shot that said ``--out`` named no field of its file)."""
+    keys = ("blend", "char_a", "char_b", "out", "fbx", "render", "work")
+    return {k: k if job else f"--{k.replace('_', '-')}" for k in keys}
+
+
+def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> None:
+    """Refuse a shot before any work: every input, map, option and output path is checked here.
+
+    Every file the shot will create or replace (outputs and intermediates) is resolved to
+    its real path and must not be an input, hold an input, or (for a job, ``root``) lead
+    outside the job folder; each output's folder must be creatable and writable. ``job``: name
+    the job file's fields, not the flags.
+    """
+    from ...inference.core import outputs
+    from ..rig.flame_arkit import load_arkit_flame_map
+    from ..rig.mapping import load_mapping
+    from ..scene.render import check_render_folder, check_video_encoder
+
+    f = field_names(job)
+    check_input_file(shot.blend, f["blend"])
+    # Blender's backups (.blend1, .blend2 ...) are whole .blend files and open as such
+    if not re.fullmatch(r"\.blend\d*", shot.blend.suffix.lower()):
+        raise DualTalkError(f"{f['blend']} {shot.blend.name} is not a .blend file")
+    if shot.out.suffix.lower() != ".blend":
+        raise DualTalkError(f"{f['out']} must end in .blend, got {shot.out.name}")
+    if shot.fbx is not None and shot.fbx.suffix.lower() != ".fbx":
+        raise DualTalkError(f"{f['fbx']} must end in .fbx, got {shot.fbx.name}")
+    inputs = [
+        ("input scene", shot.blend),
+        ("input audio", shot.audio),
+        ("input audio of B", shot.audio_b),
+        ("input turns file", shot.turns),
+        ("input motion A", shot.motion_a),
+        ("input motion B", shot.motion_b),
+        ("input map", shot.map),
+        ("input FLAME map", shot.flame_map),
+        ("input checkpoint", shot.checkpoint),
+    ]
+    for label, p in inputs[4:]:
+        if p is not None:
+            check_input_file(p, f"{label.removeprefix('input ')} file")
+    _check_name(shot.char_a, f["char_a"])
+    _check_name(shot.char_b, f["char_b"])
+    if shot.char_a == shot.char_b:
+        raise DualTalkError(f"{f['char_a']} and {f['char_b']} name the same object")
+    shot.request().validate()
+    shot.options.validate()
+    # maps are parsed now, not after the engine ran and the .blend was written
+    if shot.map is not None:
+        load_mapping(shot.map)
+    if shot.flame_map is not None:
+        load_arkit_flame_map(shot.flame_map)
+    work = work_folder(shot)
+    _check_sound_path(shot, work, f)
+    video = _renders_video(shot)
+    files = [(f["out"], shot.out), (f["fbx"], shot.fbx), (f["render"], shot.render if video else None)]
+    files += [(f"work file ({f['work'] if shot.work else 'default'})", work / n) for n in intermediates(shot)]
+    folders = [(f["render"], shot.render if shot.render is not None and not video else None)]
+    if intermediates(shot):
+        folders.append((f["work"], work))
+    outputs.check_write_plan(files, inputs, folders=folders, root=root)
+    own = [(f["out"], shot.out, False), (f["fbx"], shot.fbx, False), (f["render"], shot.render, not video)]
+    if intermediates(shot):
+        own.append((f["work"] if shot.work else "the work folder", work, True))
+    _check_overlaps([(label, p, is_folder) for label, p, is_folder in own if p is not None])
+    check_output_folders(shot, job=job)
+    if shot.render is not None:
+        if video:
+            check_video_encoder()
+        else:
+            check_render_folder(shot.render)
+    if intermediates(shot):
+        outputs.check_work_folder(work, intermediates(shot), f["work"] if shot.work else "work folder")
+
+
+def _renders_video(shot: Shot) -> bool:
+    from ..scene.render import VIDEO_SUFFIXES
+
+    return shot.render is not None and shot.render.suffix.lower() in VIDEO_SUFFIXES
+
+
+def check_output_folders(shot: Shot, *, job: bool = False) -> None:
+    """Each of the shot's outputs can be created where it goes (its folder exists or can be made, and
+    is writable; no folder where a file goes): for a job, every shot is checked so before the first
+    one runs, and a read-only ``out`` folder fails its shot at the start, not after hours of work."""
+    from ...inference.core import outputs
+
+    f = field_names(job)
+    outputs.check_target(shot.out, f["out"])
+    if shot.fbx is not None:
+        outputs.check_target(shot.fbx, f["fbx"])
+    if shot.render is not None:
+        if _renders_video(shot):
+            outputs.check_target(shot.render, f["render"])
+        else:
+            outputs.check_folder_target(shot.render, f["render"])
+    if intermediates(shot):
+        work = work_folder(shot)
+        why = outputs.too_long(work) if shot.work is None else None
+        if why is not None:  # a legal name for out, too long once ".blend" becomes ".dualtalk"
+            raise DualTalkError(
+                f"work folder {work} (made from {f['out']}: its name with .dualtalk): {why}; give "
+                f"{f['out']} a shorter name, or give {f['work']} a folder"
+            )
+        outputs.check_folder_target(work, f["work"] if shot.work else "work folder")
+
+
+def _check_overlaps(targets: list[tuple[str, Path, bool]]) -> None:
+    """Refuse outputs that collide with each other (``--work`` at the ``--out`` path, or at the
+    ``--render`` folder): found only when writing, they failed after the engine ran and left a
+    folder named OUT.blend, or a frames folder no later render would accept."""
+    from ...inference.core.outputs import real
+
+    reals = [(label, p, real(p), is_folder) for label, p, is_folder in targets]
+    for i, (label, p, rp, _) in enumerate(reals):
+        for other, op, orp, other_is_folder in reals[:i] + reals[i + 1 :]:
+            if rp == orp:
+                raise DualTalkError(f"{label} {p} is the same path as {other} {op}; give each its own")
+            if orp in rp.parents and (not other_is_folder or other == "--render"):
+                what = "a file" if not other_is_folder else "the render folder, which holds only frames"
+                raise DualTalkError(f"{label} {p} lies inside {other} {op} ({what}); choose another path")
+
+
+def _check_name(name: str, label: str) -> None:
+    """A character's name must be text: a Blender name is UTF-8, and bpy fails inside its own call
+    (SystemError) when asked for ``$'\\xff'`` (a byte that is not UTF-8) or a JSON ``"\\ud800"``."""
+    from ..rig.options import escaped, is_unicode
+
+    if not is_unicode(name):
+        raise DualTalkError(
+            f"{label} '{escaped(name)}' is not valid Unicode text, so no Blender object has that name"
+        )
+
+
+def _check_sound_path(shot: Shot, work: Path, f: dict[str, str]) -> None:
+    """A file name need not be UTF-8 and Blender writes such a .blend, FBX or render; but its sound
+    strips take only UTF-8 paths (``strips.new_sound`` fails inside its call), and the shot's strip
+    plays ``dialogue.wav`` in the work folder, named after ``--out`` unless ``--work`` is given."""
+    from ..rig.options import escaped, is_unicode
+
+    wav = work / "dialogue.wav"
+    if "dialogue.wav" in intermediates(shot) and not is_unicode(str(wav)):
+        fix = f["work"] if shot.work is not None else f"{f['out']} a UTF-8 name, or give {f['work']}"
+        raise DualTalkError(
+            f"work file {escaped(str(wav))}: its path is not valid UTF-8, and Blender's sound strips "
+            f"take only UTF-8 paths; give {fix} a folder whose path is UTF-8"
+        )
+
+
+def find_object(bpy: Any, name: str, label: str, scene: Any, blend: Path) -> Any:
+    """The object named ``name``, linked into ``scene`` (the one ``blend`` opens with): a character
+    of another scene would be keyed at this scene's frame rate, and its sound strip, markers and
+    range would go into a scene that does not hold it."""
+    from ..rig.options import escaped
+
+    _check_name(name, label)
+    obj = bpy.data.objects.get(name)
+    if obj is None:
+        names = sorted(o.name for o in bpy.data.objects if o.type in ("MESH", "ARMATURE"))
+        listed = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
+        raise DualTalkError(f"{label} {name!r} is not in the scene (meshes/armatures: {listed or 'none'})")
+    if not any(sc == scene for sc in obj.users_scene):
+        others = sorted(sc.name for sc in obj.users_scene)
+        where = (
+            f"it is in scene{'s' if len(others) > 1 else ''} {', '.join(repr(n) for n in others)}; "
+            f"save {escaped(blend.name)} with {'that scene' if len(others) == 1 else 'its scene'} active"
+            if others
+            else f"it is in no scene; link it into {scene.name!r}"
+        )
+        raise DualTalkError(
+            f"{label} {name!r} is not in scene {scene.name!r}, the scene {escaped(blend.name)} opens "
+            f"with ({where})"
+        )
+    return obj
+
+
+def check_fbx_exportable(characters: tuple[Any, Any], scope: str) -> None:
+    """Refuse an FBX the exporter would refuse before any work: found at export time, it came after
+    the .blend was written, left looking done."""
+    from ..scene.fbx_export import check_exportable
+
+    try:
+        check_exportable(characters, scope, hint="show it, or drop --fbx")
+    except DualTalkError as exc:
+        raise DualTalkError(f"--fbx: {exc}") from None

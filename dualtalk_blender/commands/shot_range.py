@@ -1,0 +1,159 @@
+"""``animate --range``: re-generating part of a take, from the command line or a job file.
+
+The glue between a shot and :mod:`..scene.range_plan`: :func:`range_window` sets the keying options
+up for the range and returns the audio window the engine hears (the take's own recording and part;
+other audio refused); :func:`mark_range` says in the work folder's motion files that they hold a
+range, not a take, and :func:`range_file_start` keys such files only as that range, onto that
+take. Kept apart from the shot's run so what a range changes reads in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...inference.core.errors import DualTalkError
+from .jobs import Shot
+
+if TYPE_CHECKING:
+    from ...inference.core.motion import Motion
+    from ..scene.range_plan import RangePlan
+
+
+def frame_range(shot: Shot) -> tuple[int, int]:
+    """The shot's ``--range``, read where the shot is known to have one."""
+    frame_range = shot.frame_range
+    if frame_range is None:
+        raise RuntimeError(f"shot {shot.name!r} has no frame range to re-generate")
+    return frame_range
+
+
+def range_window(
+    shot: Shot, options: Any, obj_a: Any, obj_b: Any, scene: Any, warnings: list[str]
+) -> tuple[float | None, float | None, float | None, RangePlan]:
+    """Set ``options`` up to re-generate ``shot.frame_range`` of the take in the scene.
+
+    Returns the audio window (seconds) the engine hears -- the range plus context and the
+    cross-fade on each side, clipped to the take --, the shift B's file is read with (the take's
+    ``--offset-b``; another one given is refused, ``rig/plan.range_offset_b``) and the plan; motion
+    files given instead are whole takes or a re-generated range (:func:`range_file_start`).
+
+    The window lies in the recording the take was made from, where the take records it
+    (``plan.audio``): without ``--start/--end`` the take's own part is used; audio options that are
+    not the take's are refused (``scene/range_plan.take_part``, ``check_take_recording``). A take keyed
+    before takes recorded their audio is re-generated from the ``--start`` given, as before, with a
+    warning in ``warnings``.
+    """
+    from ..rig.plan import range_offset_b
+    from ..scene.apply import scene_fps
+    from ..scene.range_plan import check_take_recording, made_from, plan_range, take_part
+
+    first, last = frame_range(shot)
+    plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
+    options.replace_range = (plan.first, plan.last)  # the take's frames playing there (strips may be moved)
+    options.markers = False
+    options.frame_range = "keep"
+    options.take = plan.take
+    if shot.motion_a is not None:
+        options.start_frame = (
+            plan.take_start if shot.options.start_frame is None else shot.options.start_frame
+        )
+        return shot.req.start, shot.req.end, shot.req.offset_b, plan
+    options.start_frame = plan.start_frame
+    need = f"--range {first}-{last}"
+    record = plan.audio
+    offset = shot.req.offset_b
+    if record is None:
+        warnings.append(
+            f"the take {plan.take!r} does not record which audio it was made from (keyed before takes "
+            f"recorded it, or from motion files that do not say): {need} cannot check that --audio and "
+            "--start/--end are the take's"
+        )
+        base = shot.req.start or 0.0
+        end = base + plan.audio_end
+        end = end if shot.req.end is None else min(end, shot.req.end)
+    else:  # the take's own part; another part, recording or --swap is refused (scene/range_plan.py)
+        base, take_end = take_part(record, shot.req.start, shot.req.end, need)
+        end = min(base + plan.audio_end, take_end)
+        offset = range_offset_b(record, shot.req.offset_b, f"{need}: {made_from(record)}")
+    _check_range_audio(shot, first, last, base + plan.audio_start, end, offset)
+    if record is not None:
+        files = (shot.req.audio, shot.req.audio_b)
+        warnings += check_take_recording(record, files, bool(shot.req.swap), need)
+    return base + plan.audio_start, end, offset, plan
+
+
+def _check_range_audio(
+    shot: Shot, first: int, last: int, start: float, end: float, offset_b: float | None = None
+) -> None:
+    """A range re-runs the engine on the recording around it: say so when the recording given does
+    not reach that far (another, shorter file than the take's, or a cut-off copy); B's file at its
+    own seconds when it was read shifted (``--offset-b``)."""
+    from ..rig.plan import check_range_reaches
+
+    paths = (shot.req.audio, shot.req.audio_b)
+    check_range_reaches(paths, start, end, offset_b, f"--range {first}-{last}")
+
+
+def range_file_start(shot: Shot, plan: RangePlan | None, files: list[tuple[Path, Motion]]) -> int | None:
+    """Where motion files given with ``--motion-a/-b`` start when they are a re-generated range
+    (``meta["range"]``, written by ``animate --range`` into its work folder): those cover only the
+    range plus its context, so they are keyed only with the same ``--range`` onto the take they
+    were made for (else refused in one line); None for whole takes."""
+    marks = [(path, motion.meta.get("range")) for path, motion in files]
+    ranges = [(path, mark) for path, mark in marks if isinstance(mark, dict)]
+    if not ranges:
+        return None
+    path, mark = ranges[0]
+    try:
+        first, last = int(mark["first"]), int(mark["last"])
+        frames = (int(mark["frames"][0]), int(mark["frames"][1]))
+        start, take_start = int(mark["start_frame"]), int(mark["take_start"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise DualTalkError(f"{path.name} says it is a re-generated range but not which frames") from None
+    what = (
+        f"{path.name} is a re-generated range (frames {first}-{last} of take {str(mark.get('take', ''))!r})"
+    )
+    if len(ranges) < len(marks):
+        whole = next(p for p, m in marks if not isinstance(m, dict))
+        raise DualTalkError(f"{what} but {whole.name} is a whole take; give both files of one run")
+    if any(m != mark for _p, m in ranges[1:]):
+        raise DualTalkError(f"{what} but {ranges[1][0].name} is another range; give both files of one run")
+    if plan is None:
+        raise DualTalkError(f"{what}; key it with --range {first}-{last}, or give a whole take")
+    if (plan.first, plan.last) != frames:
+        here = f"{frames[0] + plan.offset}-{frames[1] + plan.offset}"  # where those frames play now
+        asked = "-".join(str(f) for f in frame_range(shot))
+        raise DualTalkError(
+            f"{what}, not of frames {asked}; key it with --range {here}, or give a whole take"
+        )
+    made_for, here_id = str(mark.get("take_id", "")), plan.take_id
+    if made_for and here_id and made_for != here_id:
+        raise DualTalkError(
+            f"{path.name} is a re-generated range of another take {str(mark.get('take', ''))!r} than the one "
+            f"in {shot.blend.name} (a take made over the same frames); re-generate frames {first}-{last} "
+            "on this take"
+        )
+    start_frame = shot.options.start_frame  # the take moved to another start frame: the range with it
+    return start + (0 if start_frame is None else int(start_frame) - take_start)
+
+
+def mark_range(motions: list[tuple[Path, Motion]], plan: RangePlan, shot: Shot) -> None:
+    """Say in the work folder's motion files that they are a re-generated range, not a take (they
+    cover the range and its context): ``--motion-a/-b`` then keys them only with this range, onto
+    this take (:func:`range_file_start`)."""
+    from ...inference.core.motion import save_motion
+
+    first, last = frame_range(shot)
+    mark = {
+        "take": plan.take,
+        "take_id": plan.take_id,
+        "first": first,  # the timeline's frames, as --range named them
+        "last": last,
+        "frames": [plan.first, plan.last],  # the take's (its strips may be moved on the timeline)
+        "start_frame": plan.start_frame,  # where the file's first frame lands
+        "take_start": plan.take_start,
+    }
+    for path, motion in motions:
+        motion.meta["range"] = mark
+        save_motion(path, motion)

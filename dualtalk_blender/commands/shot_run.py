@@ -1,0 +1,282 @@
+"""One shot of ``animate``: open the scene, run the engine (or read the motion files given), key
+both characters and put the shot's whole set of outputs in place.
+
+:func:`run_shot` checks the shot (:mod:`.shot_check`) and holds its outputs' locks
+(:mod:`.shot_state`) while it opens the .blend, keys the take, writes the dialogue mix and its
+sound strip, and saves the .blend, FBX and render together with the work files
+(:func:`~...inference.core.fileio.staged_set`): a shot stopped half-way leaves the earlier run's set
+as it was. It returns the shot's result line; a single shot and each shot of a job run through it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from ...inference.core import interrupts
+from ...inference.core.errors import DualTalkError
+from ...inference.core.fileio import staged_set
+from ..scene.blendio import open_blend, quiet_stdout, save_blend
+from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
+from .jobs import Shot, intermediates, work_folder
+from .reporting import warn
+from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
+from .shot_range import frame_range, mark_range, range_file_start, range_window
+from .shot_state import forget_done, record_done, shot_lock
+
+if TYPE_CHECKING:
+    from ...inference.core.motion import Motion
+    from ..scene.range_plan import RangePlan
+
+
+@contextlib.contextmanager
+def _work_files(work: Path, engine: bool) -> Iterator[Path | None]:
+    """The work folder, marked as ours, for a shot that writes work files; with ``engine`` also a
+    hidden scratch folder inside it where the engine writes its take (moved into place with the
+    shot's other outputs by :func:`~...inference.core.fileio.staged_set`; removed whatever happens). A
+    work folder this shot created is removed again when the shot fails, so a failed first run leaves
+    no work folder."""
+    from ...inference.core.fileio import scratch_folder
+    from ...inference.core.outputs import run_folder
+
+    with run_folder(work), scratch_folder(work) if engine else contextlib.nullcontext() as scratch:
+        yield scratch
+
+
+def add_dialogue_sound(scene: Any, wav: Path, frame: int, pair: tuple[str, str] | None = None) -> Any:
+    """Put the dialogue on the timeline (replacing our earlier strips: with ``pair``, the two
+    characters' names, only that pair's, another conversation's stay) for playback and renders;
+    returns the strip."""
+    remove_our_strips(scene, pair)
+    return add_dialogue_strip(scene, wav, "dialogue", frame, pair=pair)
+
+
+def write_mix(dialogue: Any, path: Path) -> Path:
+    import numpy as np
+    import soundfile as sf
+
+    from ...inference.core.fileio import atomic_path
+
+    mix = dialogue.a.astype(np.float32) + dialogue.b.astype(np.float32)
+    peak = float(np.abs(mix).max()) if len(mix) else 0.0
+    if peak > 0.99:
+        mix *= 0.99 / peak
+    with atomic_path(path, suffix=".wav") as tmp:
+        # bytes on POSIX: soundfile encodes a str strictly, and OUT's name (which names the work
+        # folder) may hold bytes that are not UTF-8 -- a legal file name Blender writes
+        target = str(tmp) if os.name == "nt" else os.fsencode(tmp)
+        sf.write(target, mix, 16000, subtype="PCM_16", format="WAV")
+    return path
+
+
+def run_shot(
+    shot: Shot,
+    engines: Any,
+    progress: Any,
+    where: str = "",
+    wrote: list[Path] | None = None,
+    *,
+    job: bool = False,
+    run_id: str = "",
+) -> str:
+    """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
+    ``wrote`` receives the files put in place (a job's summary lists them), once all of them are;
+    ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record.
+
+    The shot holds the lock of its .blend (and of the work folder it uses) while it runs
+    (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
+    writing and both reporting done."""
+    with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
+        import bpy
+
+    t0 = time.perf_counter()
+    check_shot(shot, job=job)
+    f = field_names(job)
+    locks = [(f["out"], shot.out)]
+    if intermediates(shot):  # the work folder it uses, given or beside ``out``: another run may name it
+        locks.append((f["work"] if shot.work is not None else f["out"], work_folder(shot)))
+    with shot_lock(locks):
+        return _run_locked(bpy, shot, engines, progress, where, wrote, run_id, t0)
+
+
+def _run_locked(
+    bpy: Any,
+    shot: Shot,
+    engines: Any,
+    progress: Any,
+    where: str,
+    wrote: list[Path] | None,
+    run_id: str,
+    t0: float,
+) -> str:
+    """:func:`run_shot` once the shot is checked and its outputs locked."""
+    from ...inference import pipeline
+    from ...inference.core.motion import load_motion
+    from ..rig.options import link
+    from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span
+    from ..scene.remove_take import other_takes, shared_scene_warnings
+
+    lips = ""  # what a transcript drew, for the result line
+    removed = 0  # our sound strips of an earlier take, removed for a take without --audio
+    open_blend(bpy, shot.blend)
+    # Belt and braces: Blender runs Python handlers (load, save, frame change, render) and prints and
+    # swallows what they raise, an interrupt included; the signal is remembered, so it is read back
+    # at each stage and before the shot's set goes in place, never lost.
+    interrupts.raise_if_interrupted()
+    scene = bpy.context.scene
+    if scene is None:
+        raise RuntimeError(f"Blender opened {shot.blend.name} without an active scene")
+    obj_a = find_object(bpy, shot.char_a, "character A", scene, shot.blend)
+    obj_b = find_object(bpy, shot.char_b, "character B", scene, shot.blend)
+    if shot.render is not None and scene.camera is None:
+        raise DualTalkError(
+            f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
+        )
+    if shot.fbx is not None:
+        check_fbx_exportable((obj_a, obj_b), shot.fbx_scope)
+    for line in shared_scene_warnings((obj_a, obj_b), scene):  # one object, one animation: said up front
+        warn(f"{where}{line}")
+    # the shot's own options, as animate keys them: the scene range fits the take, no undo steps; a
+    # file that holds another conversation's take keeps it in the range: extended, not fitted
+    others = other_takes(scene, (obj_a, obj_b)) if shot.frame_range is None else []
+    fit = "extend" if others else "fit"
+    request, options = link(shot.request(), shot.options.replace(frame_range=fit, undo_push=False))
+    # Refuse unusable rigs and map files now, not after the engine has run and written motion files;
+    # the reports are reused for the keying (each character is inspected once per shot).
+    options.validate()
+    reports = (check_character(obj_a, options), check_character(obj_b, options))
+    for label, report in zip(("A", "B"), reports, strict=True):
+        progress.update("characters", 0.5 if label == "A" else 1.0, f"{label}: {report.summary}")
+    plan: RangePlan | None = None  # a re-generated range's
+    if shot.frame_range is not None:
+        notes: list[str] = []
+        start, end, offset_b, plan = range_window(shot, options, obj_a, obj_b, scene, notes)
+        for note in notes:
+            warn(f"{where}{note}")
+        request = request.replace(start=start, end=end, offset_b=offset_b)
+    work = work_folder(shot)
+    engine_needed = shot.motion_a is None
+    dialogue = (
+        pipeline.load_dialogue(request, progress)
+        if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
+        else None
+    )
+    if dialogue is not None and engine_needed:
+        # the take's frames, before the engine runs: counted by the keying's own check, on the
+        # motion the engine will make (as many 25 fps frames as cover the audio)
+        check_frame_span(scene, cast("Motion", TakeLength(dialogue.num_frames)), options.start_frame)
+    mix = dialogue is not None and shot.frame_range is None  # a range keeps the take's sound strip
+    # The work files this shot replaces: written under hidden names, in place only with the rest.
+    wav = work / "dialogue.wav"
+    work_files = ([work / "A.npz", work / "B.npz"] if engine_needed else []) + ([wav] if mix else [])
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(_work_files(work, engine_needed)) if work_files else None
+        if engine_needed:
+            assert scratch is not None  # made by _work_files for the engine's take
+            take = pipeline.run(request, scratch, progress=progress, dialogue=dialogue, engines=engines)
+            path_a, path_b = take.path_a, take.path_b
+            if plan is not None:  # the work folder then holds a range, not a take: its files say so
+                mark_range([(path_a, take.motion_a), (path_b, take.motion_b)], plan, shot)
+            if take.transcript is not None:
+                from ...inference.phonetic.transcript import brief
+
+                lips = f"; {brief(take.transcript)}"
+        else:
+            assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
+            path_a, path_b = shot.motion_a, shot.motion_b
+        # The motion files are the seam: key what was written, exactly as a user would load it.
+        motion_a, motion_b = load_motion(path_a), load_motion(path_b)
+        for path, motion in ((path_a, motion_a), (path_b, motion_b)):
+            if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
+                raise DualTalkError(f"{path.name}: the motion has no frames")
+        if not engine_needed:  # motion files given: a re-generated range keys only as the range it is
+            range_start = range_file_start(shot, plan, [(path_a, motion_a), (path_b, motion_b)])
+            if range_start is not None:
+                options.start_frame = range_start
+        progress.update("keying", 0.0, "both characters")
+        rep_a, rep_b, markers = apply_dialogue(
+            obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports, progress=progress
+        )
+        progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
+        frames = f"{scene.frame_start}-{scene.frame_end}"  # the scene range the take left
+        for warning in rep_a.warnings + rep_b.warnings:
+            warn(f"{where}{warning}")
+        written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
+        with staged_set([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
+            if engine_needed:  # the engine's take, from the scratch folder to its staged names
+                for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
+                    os.replace(new, staged[final])
+            strip = None
+            if mix:
+                write_mix(dialogue, staged[wav])
+                strip = add_dialogue_sound(
+                    scene, staged[wav], rep_a.first_frame, (rep_a.character, rep_b.character)
+                )
+                strip.sound.name = wav.name
+            elif shot.frame_range is None:  # a new take with no sound of its own: the earlier take's goes
+                removed = remove_our_strips(scene, (rep_a.character, rep_b.character))
+            scene.frame_set(scene.frame_start)
+            progress.update("save", 0.0, shot.out.name)
+            # the .blend plays the work folder's mix, stored "//"-relative when it lies in the .blend's
+            # folder (a shot folder copied elsewhere keeps its sound)
+            with sound_saved_as(strip, wav if mix else None, blend=shot.out, saved_to=staged[shot.out]):
+                save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
+            interrupts.raise_if_interrupted()  # a save handler swallowed it
+            progress.update("save", 1.0, shot.out.name)
+            if shot.fbx is not None:
+                from ..scene.fbx_export import export_fbx, left_out_modifiers
+
+                progress.update("fbx", 0.0, shot.fbx.name)
+                export_fbx(
+                    [obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope, progress=progress
+                )
+                progress.update("fbx", 1.0, shot.fbx.name)
+                for warning in left_out_modifiers([obj_a, obj_b], scope=shot.fbx_scope):
+                    warn(f"{where}{warning}")
+            if shot.render is not None:
+                from ..scene.render import render_shot
+
+                render_shot(
+                    scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
+                )
+            interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
+            forget_done(shot)  # the set is about to change: its done record no longer describes it
+        record_done(shot, run_id)  # the new set is in place (kept by --skip-done when nothing changed)
+    took = time.perf_counter() - t0
+    if wrote is not None:
+        wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files) if p is not None)
+    if rep_a.replaced is not None:
+        range_first, range_last = frame_range(shot)
+        assert options.replace_range is not None  # set by range_window
+        shift = range_first - options.replace_range[0]  # the take's strips moved in the NLA editor
+        lo, hi = (f + shift for f in rep_a.replaced)
+        return (
+            f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
+            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}, {took:.1f} s"
+        )
+    sound = (
+        f"; removed the earlier take's sound strip{'s' if removed > 1 else ''} (give --audio to place "
+        "this take's sound)"
+        if removed
+        else ""
+    )
+    kept = (  # another conversation's take stays in the range, and the line says so
+        f"; scene range {frames} (extended to this take, not fitted to it: the file holds another take, "
+        f"of {_names(others)})"
+        if others
+        else ""
+    )
+    return (
+        f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}{kept}, "
+        f"{took:.1f} s"
+    )
+
+
+def _names(names: list[str]) -> str:
+    """'Ann', 'Ann and Bob', 'Ann, Bob and Cat'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
