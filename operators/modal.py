@@ -13,6 +13,7 @@ import bpy
 
 from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.job import Job, Outcome
+from ..dualtalk_blender.addon.panel_options import in_panel_words
 from ..dualtalk_blender.addon.ui_run import generation_running
 from ..inference.core.errors import DualTalkError
 
@@ -111,7 +112,8 @@ def stop_broken_job(job: Job, task: str, exc: Exception) -> str:
 
 def report_failure(op: bpy.types.Operator, context: bpy.types.Context, message: str) -> set[str]:
     """An operator that ran and failed: ``message`` in the status line (never the last success's)
-    and in Blender's report; the operator's CANCELLED."""
+    and in Blender's report, in the panel's words (:func:`in_panel_words`); the operator's CANCELLED."""
+    message = in_panel_words(message)
     state.set_status(context, running=False, last=message)
     op.report({"ERROR"}, message)
     return {"CANCELLED"}
@@ -195,12 +197,13 @@ class JobOperator(bpy.types.Operator):
             return self._refused(context, f"DualTalk: could not start {self.task or 'the job'}: {exc}")
         _LIVE[id(self._job)] = (self._job, None)
         for warning in getattr(self._job, "warnings_at_start", ()):  # said now; the end line says it again
-            self.report({"WARNING"}, f"DualTalk: {warning}")
+            self.report({"WARNING"}, in_panel_words(f"DualTalk: {warning}"))
         return True
 
     def _refused(self, context, message: str) -> bool:
         """The job did not start: the status line says so, never the last run's success; another
         job still running keeps its progress (a ``begin`` that said "running" before it failed does not)."""
+        message = in_panel_words(message)  # the engine names flags; the panel has fields
         status = context.window_manager.dualtalk_status
         state.set_status(
             context,
@@ -332,10 +335,11 @@ class JobOperator(bpy.types.Operator):
     def _end(self, context) -> set[str]:
         _LIVE.pop(id(self._job), None)
         outcome = self.finished(context, self._job.result())
-        state.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=outcome.message)
+        message = in_panel_words(outcome.message)
+        state.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=message)
         if outcome.ok:
-            self.report({"INFO"}, outcome.message)
+            self.report({"INFO"}, message)
             return {"FINISHED"}
-        cancelled = outcome.cancelled or "cancelled" in outcome.message
-        self.report({"WARNING" if cancelled else "ERROR"}, outcome.message)
+        cancelled = outcome.cancelled or "cancelled" in message
+        self.report({"WARNING" if cancelled else "ERROR"}, message)
         return {"CANCELLED"}

@@ -38,7 +38,8 @@ def _title(option: Option, key: str | None) -> str:
 
 
 def _description(option: Option, key: str | None) -> str:
-    text = option.help[:1].upper() + option.help[1:]
+    text = panel_options.in_panel_words(option.help)  # the panel's names, not the command line's flags
+    text = text[:1].upper() + text[1:]
     if key is not None:
         text = f"{text} ({key})"
     if panel_options.unset_by_zero(option):
@@ -54,7 +55,7 @@ def _description(option: Option, key: str | None) -> str:
 
 def _items(option: Option) -> list[tuple[str, str, str]]:
     if option.items:
-        return [tuple(item) for item in option.items]  # type: ignore[misc]
+        return [(value, label, panel_options.in_panel_words(text)) for value, label, text in option.items]
     return [(value, value.capitalize(), "") for value in option.choices]
 
 

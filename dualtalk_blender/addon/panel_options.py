@@ -10,6 +10,7 @@ slider per key (``intensity_mouth`` ...). The engine's behaviour options are pre
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...inference.core.request import BEHAVIOUR, OPTIONS, Option, Value
@@ -88,3 +89,62 @@ def read(settings: Any, option: Option) -> Value | dict[str, float]:
     if option.kind == "bool":
         return bool(raw)
     return str(raw)
+
+
+# The engine and its options speak in command-line flags (one declaration serves the CLI, shot
+# files, the Python API and this panel); an animator reads the panel's names. Flags that stand for
+# a choice of the panel's Audio form, in the sentences the engine uses them in, then every flag of
+# a panel option as the option's label.
+FORM_PHRASES = (
+    ("with --turns FILE", "with Audio: Mono + turns and a Turns file"),
+    ("--turns FILE", "a Turns file (Audio: Mono + turns)"),
+    ("with --turns:", "with Mono + turns:"),
+    ("with --turns", "with Audio: Mono + turns"),
+    ("B's own file with --audio-b", "B's own file in Audio B (Audio: Two files)"),
+    ("with --audio-b:", "with Two files:"),
+    ("with --audio-b", "with Audio: Two files"),
+    ("--audio FILE", "an Audio file"),
+    ("try --diarize (automatic, less accurate)", "try Audio: Mono, automatic (less accurate)"),
+    ("--diarize (the panel's Mono, automatic)", "Audio: Mono, automatic"),
+    ("--diarize", "Audio: Mono, automatic"),
+)
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+# where the engine already gives the panel's words beside a flag ("give --offset-b 2 (panel: B Starts
+# Earlier By 2 s)"), the panel's alone
+_BESIDE = re.compile(
+    r"(?<![\w-])--[a-z][a-z0-9-]*(?: [^\s()]+)?( instead)? \(panel: ([^;)]*)(?:; ([^)]*))?\)"
+)
+
+
+def _beside(m: re.Match[str]) -> str:
+    instead, panel, more = m.groups()
+    return panel + (instead or "") + (f" ({more})" if more else "")
+
+
+def title(option: Option) -> str:
+    """The option's label on the panel."""
+    return option.title or option.name.replace("_", " ").capitalize()
+
+
+def _panel_flags() -> dict[str, str]:
+    """Each panel option's flag -> its label (``--no-gaze`` -> ``Eye contact off``); where the
+    engine and the scene share a flag (``--blinks``), the engine's, which is what its messages say."""
+    out: dict[str, str] = {}
+    for option in (*SCENE_SIDE, *ENGINE_SIDE):  # the engine's last: it wins a shared flag
+        label = title(option)
+        out[option.flag] = f"{label} off" if option.flag.startswith("--no-") else label
+        out["--" + option.name.replace("_", "-")] = label
+    return out
+
+
+PANEL_FLAGS = _panel_flags()
+
+
+def in_panel_words(text: str) -> str:
+    """``text`` (an engine message, an option's help) with command-line flags named as the panel
+    names them: ``B's own file with --audio-b`` -> ``... in Audio B (Audio: Two files)``,
+    ``--offset-b`` -> ``B Starts Earlier By``. Flags the panel has no field for stay as they are."""
+    text = _BESIDE.sub(_beside, text)
+    for flag, words in FORM_PHRASES:
+        text = text.replace(flag, words)
+    return _FLAG.sub(lambda m: PANEL_FLAGS.get(m.group(0), m.group(0)), text)

@@ -253,16 +253,16 @@ JA_JP: Table = {
     (DEFAULT, "Audio B"): "オーディオB",
     (
         DEFAULT,
-        "Speaker B's own file (then --audio is A's)",
-    ): "話者B自身のファイル（このとき --audio はAのファイル）",
+        "Speaker B's own file (then Audio is A's)",
+    ): "話者B自身のファイル（このとき「オーディオ」はAのファイル）",
     (DEFAULT, "B Starts Earlier By"): "Bの先行時間",
     (
         DEFAULT,
-        "With --audio-b: B's file starts this many seconds before A's (its recorder was started earlier; "
+        "With Two files: B's file starts this many seconds before A's (its recorder was started earlier; "
         "negative: later); B is shifted by that much. A warning gives the value when the files' bleed "
         "shows it (0 = default)",
     ): (
-        "--audio-b 使用時: BのファイルがAのファイルより何秒早く始まるか（Bの録音を先に開始した場合。"
+        "「2つのファイル」使用時: BのファイルがAのファイルより何秒早く始まるか（Bの録音を先に開始した場合。"
         "負の値: 後に開始）。Bはその分ずらされます。ファイル間の音のかぶりから値が分かるときは警告で示します"
         "（0 = デフォルト）"
     ),
@@ -271,8 +271,8 @@ JA_JP: Table = {
         "モノラルのミックスで誰がいつ話すか: RTTM、Audacityのラベル、SRT、WebVTT"
     ),
     (DEFAULT, "Speaker A"): "話者A",
-    (DEFAULT, "With --turns: the speaker to animate as A (none: the first speaker)"): (
-        "--turns 使用時: Aとしてアニメーションさせる話者（空欄: 最初の話者）"
+    (DEFAULT, "With Mono + turns: the speaker to animate as A (none: the first speaker)"): (
+        "「モノラル + ターン」使用時: Aとしてアニメーションさせる話者（空欄: 最初の話者）"
     ),
     (DEFAULT, "Swap A/B"): "A/Bを入れ替え",
     (DEFAULT, "Exchange speakers A and B"): "話者AとBを入れ替えます",
@@ -353,8 +353,8 @@ JA_JP: Table = {
     ),
     (DEFAULT, "MMD Japanese morphs"): "MMDの日本語名のモーフ",
     (DEFAULT, "Map file"): "マップファイル",
-    (DEFAULT, "Custom channel -> shape key/bone map (overrides --preset)"): (
-        "チャンネル -> シェイプキー/ボーンの独自のマップ（--preset より優先）"
+    (DEFAULT, "Custom channel -> shape key/bone map (overrides Rig)"): (
+        "チャンネル -> シェイプキー/ボーンの独自のマップ（「リグ」より優先）"
     ),
     (DEFAULT, "Mouth"): "口",
     (DEFAULT, "Brows"): "眉",
@@ -440,9 +440,9 @@ JA_JP: Table = {
     (DEFAULT, "B's Mood"): "Bのムード",
     (
         DEFAULT,
-        "Character B's own mood when it differs from A's (--mood): same (default), neutral, friendly, "
+        "Character B's own mood when it differs from A's (Mood): same (default), neutral, friendly, "
         "serious or animated",
-    ): "Aのムード（--mood）と違うときのキャラクターB自身のムード: 同じ（デフォルト）、ニュートラル、フレンドリー、シリアス、生き生き",
+    ): "Aのムード（「ムード」）と違うときのキャラクターB自身のムード: 同じ（デフォルト）、ニュートラル、フレンドリー、シリアス、生き生き",
     (DEFAULT, "Same as A"): "Aと同じ",
     (DEFAULT, "B behaves in the mood set for A"): "BはAに設定したムードでふるまいます",
     (DEFAULT, "Seed"): "シード",
@@ -715,16 +715,16 @@ ZH_HANS: Table = {
     (DEFAULT, "Audio B"): "音频 B",
     (
         DEFAULT,
-        "Speaker B's own file (then --audio is A's)",
-    ): "说话人 B 自己的文件（此时 --audio 为 A 的文件）",
+        "Speaker B's own file (then Audio is A's)",
+    ): "说话人 B 自己的文件（此时“音频”为 A 的文件）",
     (DEFAULT, "B Starts Earlier By"): "B 提前开始",
     (
         DEFAULT,
-        "With --audio-b: B's file starts this many seconds before A's (its recorder was started earlier; "
+        "With Two files: B's file starts this many seconds before A's (its recorder was started earlier; "
         "negative: later); B is shifted by that much. A warning gives the value when the files' bleed "
         "shows it (0 = default)",
     ): (
-        "使用 --audio-b 时：B 的文件比 A 的早开始的秒数（B 的录音更早开始；负值：更晚）；B 会相应平移。"
+        "使用“两个文件”时：B 的文件比 A 的早开始的秒数（B 的录音更早开始；负值：更晚）；B 会相应平移。"
         "当文件之间的串音能反映该值时，会以警告给出（0 = 默认）"
     ),
     (DEFAULT, "Turns"): "话轮",
@@ -732,8 +732,8 @@ ZH_HANS: Table = {
         "单声道混音中谁在何时说话：RTTM、Audacity 标签、SRT 或 WebVTT"
     ),
     (DEFAULT, "Speaker A"): "说话人 A",
-    (DEFAULT, "With --turns: the speaker to animate as A (none: the first speaker)"): (
-        "使用 --turns 时：作为 A 生成动画的说话人（留空：第一位说话人）"
+    (DEFAULT, "With Mono + turns: the speaker to animate as A (none: the first speaker)"): (
+        "使用“单声道 + 话轮”时：作为 A 生成动画的说话人（留空：第一位说话人）"
     ),
     (DEFAULT, "Swap A/B"): "交换 A/B",
     (DEFAULT, "Exchange speakers A and B"): "交换说话人 A 和 B",
@@ -812,8 +812,8 @@ ZH_HANS: Table = {
     ): "VRM 表情（aa, ih, ou, ee, oh, blink, happy...）",
     (DEFAULT, "MMD Japanese morphs"): "MMD 日文表情变形（morph）",
     (DEFAULT, "Map file"): "映射文件",
-    (DEFAULT, "Custom channel -> shape key/bone map (overrides --preset)"): (
-        "自定义的 通道 -> 形态键/骨骼 映射（优先于 --preset）"
+    (DEFAULT, "Custom channel -> shape key/bone map (overrides Rig)"): (
+        "自定义的 通道 -> 形态键/骨骼 映射（优先于“绑定”）"
     ),
     (DEFAULT, "Mouth"): "嘴",
     (DEFAULT, "Brows"): "眉毛",
@@ -891,9 +891,9 @@ ZH_HANS: Table = {
     (DEFAULT, "B's Mood"): "B 的情绪",
     (
         DEFAULT,
-        "Character B's own mood when it differs from A's (--mood): same (default), neutral, friendly, "
+        "Character B's own mood when it differs from A's (Mood): same (default), neutral, friendly, "
         "serious or animated",
-    ): "角色 B 与 A（--mood）不同时自己的情绪：相同（默认）、中性、友好、严肃或活泼",
+    ): "角色 B 与 A（“情绪”）不同时自己的情绪：相同（默认）、中性、友好、严肃或活泼",
     (DEFAULT, "Same as A"): "与 A 相同",
     (DEFAULT, "B behaves in the mood set for A"): "B 按为 A 设置的情绪表现",
     (DEFAULT, "Seed"): "种子",
