@@ -150,18 +150,18 @@ def run(
         raise DualTalkError(
             f"--transcript draws ARKit lips; the {engine.name} engine writes {engine.space} (use --engine lite)"
         )
-    if dialogue is None:
-        progress.update("audio", 0.0, "reading audio")
-        dialogue = load_dialogue(request, progress)
-        progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
-    where = Path(request.transcript).name if request.transcript else ""  # how messages name the file
-    if lines is not None:
-        from .phonetic.transcript import texts_by_speaker
+    # the engine's threads for the audio analysis and generating, then the caller's again
+    with engine.cpu_threads():
+        if dialogue is None:
+            progress.update("audio", 0.0, "reading audio")
+            dialogue = load_dialogue(request, progress)
+            progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
+        where = Path(request.transcript).name if request.transcript else ""  # how messages name the file
+        if lines is not None:
+            from .phonetic.transcript import texts_by_speaker
 
-        texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
-    with engine.cpu_threads():  # the engine's threads for the work below, then the caller's again
-        take = _generate(request, engine, dialogue, lines, where, out_dir, progress)
-    return take
+            texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
+        return _generate(request, engine, dialogue, lines, where, out_dir, progress)
 
 
 def _check_out_dir(out_dir: object) -> None:

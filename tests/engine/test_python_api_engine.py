@@ -99,3 +99,23 @@ def test_two_threads_running_the_engine_at_once_each_keep_their_own_count():
     for t in threads:
         t.join(30)
     assert seen == {"first inside": 1, "first after": 2, "second inside": 1, "second after": 3}
+
+
+def test_the_audio_analysis_runs_on_the_engines_threads_too(tmp_path, monkeypatch, own_threads):
+    """Reading the recording (voice activity, the speaker encoder of ``--diarize``) is part of the
+    run: it uses the engine's count as generating does, not the notebook's 3 threads."""
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    engines = pipeline.Engines()
+    engine = engines.get(Request(engine="lite"))
+    seen: list[int] = []
+    load = pipeline.load_dialogue
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_dialogue", spy)
+    wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
+    pipeline.run(Request(audio=str(wav), engine="lite", rounds=1), tmp_path / "out", engines=engines)
+    assert seen == [engine.threads]
+    assert torch.get_num_threads() == own_threads
