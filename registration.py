@@ -35,6 +35,83 @@ def _one_line_tooltip(cls: type) -> None:
             cls.bl_description = " ".join(doc.split())
 
 
+# How the line written when disabling the add-on stopped a job names it, and what it adds (by the
+# job's ``task``)
+_JOB_WORDS = {"generate": "generation", "deps": "installing dependencies", "download": "download"}
+_JOB_TAILS = {"generate": "; the scene was not changed", "download": "; run it again to resume"}
+STOPPED = "stopped: the add-on was disabled (or its scripts reloaded)"
+
+
+def _stop_jobs() -> list[str]:
+    """Stop every job still running (the add-on is being disabled, or F3 > Reload Scripts runs):
+    its worker, pip or download stopped and its clean-up run (a generation's temp folder removed),
+    also for a generation a script started itself (``ui_run.ACTIVE``, not a live job of an
+    operator). Runs before the properties go: a generation whose worker is already done keys its
+    take as it would have on the next timer tick. Returns one line per job (also printed): what was
+    stopped, or how the job ended where it had ended already."""
+    import contextlib
+    import traceback
+
+    import bpy
+
+    from .dualtalk_blender.addon import ui_run
+    from .dualtalk_blender.addon.panel_options import in_panel_words
+    from .operators import modal
+
+    jobs = list(modal._FOLLOWED)  # each job once: Blender's modal ones, the followed ones, a script's
+    modal._FOLLOWED.clear()
+    timers = []
+    while modal._LIVE:
+        _key, (job, timer) = modal._LIVE.popitem()
+        jobs.append(job)
+        timers.append(timer)
+    if ui_run.ACTIVE is not None:
+        jobs.append(ui_run.ACTIVE)
+    jobs = list({id(job): job for job in jobs}.values())
+    modal.stop_live_jobs()  # none left to stop: removes the follow timer
+    lines = []
+    for job in jobs:
+        task = getattr(job, "task", "")
+        words = _JOB_WORDS.get(task, task or "a DualTalk job")
+        try:
+            job.cancel()
+            outcome = job.result()  # also its clean-up
+        except Exception as exc:  # one broken job must not keep the others running
+            traceback.print_exc()
+            lines.append(modal.internal_error_line(words, exc))
+            continue
+        message = outcome.message.strip()
+        if outcome.cancelled or not message:  # (a download's thread says "cancelled" a moment later)
+            lines.append(f"DualTalk: {words} {STOPPED}{_JOB_TAILS.get(task, '')}")
+        else:  # it had ended: a take keyed, or its own error
+            lines.append(
+                in_panel_words(message if message.startswith("DualTalk:") else f"DualTalk: {message}")
+            )
+    ui_run.ACTIVE = None
+    wm = getattr(bpy.context, "window_manager", None)
+    for timer in timers:
+        if timer is not None and wm is not None:
+            with contextlib.suppress(ReferenceError, RuntimeError, AttributeError):
+                wm.event_timer_remove(timer)
+    for line in lines:
+        print(line)
+    return lines
+
+
+def _reset_status(last: str | None = None) -> None:
+    """No job runs: the window manager's status says so (its stored values outlive a disable, and
+    the next enable would show them again); ``last``, when given, becomes its line."""
+    import contextlib
+
+    import bpy
+
+    from .dualtalk_blender.addon import state
+
+    with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):  # no window manager yet
+        if bpy.context.window_manager is not None:
+            state.set_status(bpy.context, running=False, last=last)
+
+
 def register() -> None:
     import bpy
 
@@ -47,6 +124,7 @@ def register() -> None:
         _one_line_tooltip(cls)
         bpy.utils.register_class(cls)
     properties.register_props()
+    _reset_status()  # nothing runs yet: a "running" left by a session's earlier load is stale
     blend_paths.register_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
@@ -56,15 +134,16 @@ def register() -> None:
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, pickers, translations, ui_run
+    from .dualtalk_blender.addon import blend_paths, pickers, translations
     from .panels import properties
 
+    # first, while the settings and the status are still registered: a take whose worker is done
+    # is keyed (not lost), and the status says what stopped instead of "running" ever after
+    lines = _stop_jobs()
+    _reset_status("; ".join([*lines[:1], *(line.removeprefix("DualTalk: ") for line in lines[1:])]) or None)
     translations.unregister()  # ours only; never raises
     blend_paths.unregister_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
-    if ui_run.ACTIVE is not None:  # never leave a worker running behind a disabled add-on
-        ui_run.ACTIVE.cancel()
-        ui_run.ACTIVE = None
     properties.unregister_props()
     for cls in reversed(CLASSES):
         if getattr(cls, "is_registered", True):

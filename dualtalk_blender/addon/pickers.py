@@ -164,6 +164,7 @@ def other_scenes(parts: tuple[Any, Any] | None, scene: Any) -> str:
     return scene_words(others) if others else ""
 
 
+@bpy.app.handlers.persistent
 def forget_rigs(*_args: Any) -> None:
     """``depsgraph_update_post``: after an edit that changed an object's data or modifiers (a mesh
     bound to a rig, keys added), the panel looks its characters up again. Playback does not run
