@@ -23,8 +23,9 @@ _LIVE: dict[int, tuple[Job, bpy.types.Timer | None]] = {}
 
 
 # Jobs whose modal operator Blender ended (another file opened) but that carry on in the background
-# (``outlives_file``: a generation whose take must not be lost), polled by an app timer that
-# survives the file load; each ends as its own outcome would (the take kept, its folder named).
+# (``outlives_file``: a generation whose take must not be lost, an install or a download, which have
+# nothing to do with the open file), polled by an app timer that survives the file load; each ends
+# as it would under its operator (:func:`job_ended`: the take kept, its folder named; the line).
 _FOLLOWED: list[Job] = []
 _FINISHING: set[int] = set()  # followed jobs whose ``finishing`` is shown: their result comes next tick
 FOLLOW_STEP = 0.5
@@ -47,6 +48,38 @@ def poll_free(cls, context, *, scene: bool = True) -> bool:
     return True
 
 
+# A job's task as a line names it ("installing dependencies cancelled", not the internal "deps")
+_TASK_WORDS = {"deps": "installing dependencies"}
+
+
+def task_words(task: str) -> str:
+    """``task`` (a job's internal name) as the status line says it."""
+    return _TASK_WORDS.get(task, task or "the job")
+
+
+def job_ended(job: Job, outcome: Outcome) -> Outcome:
+    """``job``'s own end-of-job work, run whether it ends under its operator or followed after
+    another file was opened: ``job.ended`` (set by the operator that started it: a cache to forget,
+    a preference to fill in, the line's words) on the outcome of ``result()``; else the outcome as is."""
+    ended = getattr(job, "ended", None)
+    return ended(outcome) if callable(ended) else outcome
+
+
+def busy_with(status) -> tuple[str, bool] | None:
+    """(task, followed) of the job that keeps another one from starting, None when none runs: the
+    status's task, or, before the opened file's status shows it again, a job still running;
+    ``followed``: it carries on after another file was opened, with no operator (no Esc)."""
+    followed = [getattr(job, "task", "") for job in _FOLLOWED]
+    live = [getattr(job, "task", "") for job, _timer in _LIVE.values()]
+    if status.running:
+        task = status.task
+    elif followed or live:
+        task = (followed or live)[0]
+    else:
+        return None
+    return task, task in followed and task not in live
+
+
 def finishing(job: Job) -> str | None:
     """What the ended ``job``'s ``result()`` does on the UI thread that takes a while (keying a
     take), to show before it blocks; None when it only reports."""
@@ -55,12 +88,14 @@ def finishing(job: Job) -> str | None:
 
 
 def follow_after_close(job: Job) -> None:
-    """Keep polling ``job`` after its operator ended, from a persistent timer."""
+    """Keep polling ``job`` after its operator ended, from a persistent timer. Its first tick comes
+    as soon as the file load that ended the operator is done: the opened file's status (a new window
+    manager's) shows the job again at once, not a free Install or Download button."""
     if not _FOLLOWED:
         atexit.unregister(stop_followed_jobs)  # once, however many runs were followed
-        atexit.register(stop_followed_jobs)  # Blender quits: the worker must not outlive it
+        atexit.register(stop_followed_jobs)  # Blender quits: the worker (or pip) must not outlive it
         if not bpy.app.timers.is_registered(poll_followed):
-            bpy.app.timers.register(poll_followed, first_interval=FOLLOW_STEP, persistent=True)
+            bpy.app.timers.register(poll_followed, first_interval=0.0, persistent=True)
     _FOLLOWED.append(job)
 
 
@@ -82,7 +117,7 @@ def poll_followed() -> float | None:
                     continue
             _FINISHING.discard(id(job))
             _FOLLOWED.remove(job)
-            message = job.result().message
+            message = in_panel_words(job_ended(job, job.result()).message)
         except Exception as exc:  # one broken job must not stop the timer for the others
             _FINISHING.discard(id(job))
             with contextlib.suppress(ValueError):
@@ -107,7 +142,7 @@ def stop_broken_job(job: Job, task: str, exc: Exception) -> str:
             step()
         except Exception:
             traceback.print_exc()
-    return internal_error_line(task or "the job", exc)
+    return internal_error_line(task_words(task), exc)
 
 
 def report_failure(op: bpy.types.Operator, context: bpy.types.Context, message: str) -> set[str]:
@@ -180,8 +215,9 @@ class JobOperator(bpy.types.Operator):
         raise NotImplementedError
 
     def finished(self, context, outcome: Outcome) -> Outcome:
-        """The job ended: side effects of success, and the final message (default: as is)."""
-        return outcome
+        """The job ended: side effects of success, and the final message (default: the job's own
+        end, :func:`job_ended`, which a job followed after a file load gets too)."""
+        return job_ended(self._job, outcome)
 
     @classmethod
     def unregister(cls) -> None:
@@ -278,8 +314,8 @@ class JobOperator(bpy.types.Operator):
 
     def cancel(self, context):
         """Blender ends the modal run (another file opened, quit). A job that ``outlives_file`` (a
-        generation) carries on from a timer and keeps its take when it ends; another is stopped
-        and changes nothing."""
+        generation, an install, a download) carries on from a timer and ends as it would here (a
+        generation keeps its take); another is stopped and changes nothing."""
         _LIVE.pop(id(self._job), None)
         if getattr(self._job, "outlives_file", False):
             with contextlib.suppress(ReferenceError, RuntimeError, AttributeError, TypeError):
@@ -290,7 +326,7 @@ class JobOperator(bpy.types.Operator):
         self._job.result()  # lets the job clean up (the Generate run removes its temp folder)
         try:
             context.window_manager.event_timer_remove(self._timer)
-            state.set_status(context, running=False, last=f"DualTalk: {self.task} cancelled")
+            state.set_status(context, running=False, last=f"DualTalk: {task_words(self.task)} cancelled")
         except (ReferenceError, RuntimeError, AttributeError):
             pass
 
@@ -311,7 +347,7 @@ class JobOperator(bpy.types.Operator):
         import traceback
 
         _LIVE.pop(id(self._job), None)
-        message = f"DualTalk: {self.task or 'the job'} interrupted; the scene was not changed"
+        message = f"DualTalk: {task_words(self.task)} interrupted; the scene was not changed"
         for step in (self._job.cancel, self._job.result):  # result(): the clean-up (temp folder)
             try:
                 step()
@@ -326,7 +362,8 @@ class JobOperator(bpy.types.Operator):
         self._job.result()  # lets the job clean up (the Generate run removes its temp folder)
         minutes = state.HEADLESS_TIMEOUT_S / 60
         message = (
-            f"DualTalk: {self.task} gave no result in {minutes:g} min and was stopped; nothing was changed"
+            f"DualTalk: {task_words(self.task)} gave no result in {minutes:g} min and was stopped; "
+            "nothing was changed"
         )
         state.set_status(context, running=False, fraction=0.0, last=message)
         self.report({"ERROR"}, message)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 import bpy
 
 from ..dualtalk_blender.addon import deps, downloads, panel_settings, state, ui_run
 from ..dualtalk_blender.addon.job import Outcome
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from .modal import JobOperator
+from .modal import JobOperator, busy_with
 
 
 def _prefs(context):
@@ -19,23 +22,58 @@ def _prefs(context):
 
 
 # What a refusal says while the status's task runs: one whole sentence per task, since Blender
-# looks the message up as it is (translated) when it shows it in the greyed button's tooltip.
+# looks the message up as it is (translated) when it shows it in the greyed button's tooltip. Each
+# names only what really stops that job: Esc reaches the modal operator of the window the job was
+# started from (the Preferences window's for an install); the panel's Cancel (dualtalk.cancel)
+# stops a generation only.
 _BUSY = {
-    "deps": "an install is already running; wait for it to end or press Esc to cancel it",
-    "download": "a download is already running; wait for it to end or press Esc to cancel it",
-    "generate": "a generation is already running; wait for it to end or press Esc to cancel it",
+    "deps": "an install is already running; wait for it to end or cancel it "
+    "(Esc in the window it was started from)",
+    "download": "a download is already running; wait for it to end or cancel it "
+    "(Esc in the window it was started from)",
+    "generate": "a generation is already running; wait for it to end or cancel it "
+    "(Cancel in the DualTalk panel of the 3D Viewport, or Esc in the window it was started from)",
 }
-_BUSY_OTHER = "a job is already running; wait for it to end or press Esc to cancel it"
+# The same after another file was opened: the job carries on with no operator, so no Esc reaches it.
+_BUSY_FOLLOWED = {
+    "deps": "an install is already running (it carried on when another file was opened); wait for it to end",
+    "download": "a download is already running (it carried on when another file was opened); "
+    "wait for it to end",
+    "generate": "a generation is already running (it carried on when another file was opened); "
+    "wait for it to end or cancel it (Cancel in the DualTalk panel of the 3D Viewport)",
+}
+_BUSY_OTHER = "a job is already running; wait for it to end"
 
 
 def _idle(op: type[bpy.types.Operator], context) -> bool:
     """Whether no job runs; else greys the button and says why (one job writes the model folder
-    at a time: a second download would write the same .part file)."""
-    status = context.window_manager.dualtalk_status
-    if not status.running:
+    at a time: a second download would write the same .part file). A job followed after another
+    file was opened counts before the opened file's status shows it again."""
+    busy = busy_with(context.window_manager.dualtalk_status)
+    if busy is None:
         return True
-    op.poll_message_set(_BUSY.get(status.task, _BUSY_OTHER))
+    task, followed = busy
+    op.poll_message_set(_BUSY_FOLLOWED.get(task, _BUSY_OTHER) if followed else _BUSY.get(task, _BUSY_OTHER))
     return False
+
+
+def _deps_ended(venv: Path, outcome: Outcome) -> Outcome:
+    """Install Dependencies ended (under its operator or followed after a file load): the cached
+    Python checks are forgotten, so the worker's next start sees the new environment."""
+    if outcome.ok:
+        deps.probe_python.cache_clear()
+        return Outcome(True, f"DualTalk: dependencies installed in {venv}")
+    return Outcome(False, f"DualTalk: {outcome.message}", outcome.cancelled)
+
+
+def _download_ended(what: str, job: downloads.DownloadJob, outcome: Outcome) -> Outcome:
+    """A download ended (under its operator or followed after a file load): a FLAME map becomes
+    the preferences' map file (the preferences are Blender's, not the open file's)."""
+    if outcome.ok and what == "FLAME_MAP" and job.path is not None:
+        prefs = get_prefs(bpy.context)
+        if prefs is not None:
+            prefs.flame_map = str(job.path)
+    return Outcome(outcome.ok, f"DualTalk: {outcome.message}", outcome.cancelled)
 
 
 class DUALTALK_OT_check_python(bpy.types.Operator):
@@ -81,6 +119,7 @@ class DUALTALK_OT_install_deps(JobOperator):
         steps = deps.install_steps(venv_dir, index_url=prefs.index_url.strip(), packages=self._packages())
         state.set_status(context, running=True, task=self.task, message="installing dependencies")
         installer = deps.Installer(steps)
+        installer.ended = partial(_deps_ended, venv_dir)
         state.INSTALL_LINES = installer.lines  # the preferences draw pip's output from here
         return installer.start()
 
@@ -92,13 +131,6 @@ class DUALTALK_OT_install_deps(JobOperator):
 
     def _packages(self) -> tuple[str, ...]:
         return tuple(self.packages.split()) or deps.PACKAGES
-
-    def finished(self, context, outcome: Outcome) -> Outcome:
-        if outcome.ok:
-            deps.probe_python.cache_clear()
-            venv = panel_settings.model_dir(_prefs(context)) / deps.VENV_NAME
-            return Outcome(True, f"DualTalk: dependencies installed in {venv}")
-        return Outcome(False, f"DualTalk: {outcome.message}", outcome.cancelled)
 
 
 class DUALTALK_OT_download(JobOperator):
@@ -143,15 +175,11 @@ class DUALTALK_OT_download(JobOperator):
         else:
             url, sha = prefs.flame_map_url.strip(), prefs.flame_map_sha256.strip()
         downloads.check_online(url, bpy.app.online_access)
-        job = downloads.DownloadJob(url, panel_settings.model_dir(prefs), sha or None).start()
+        job = downloads.DownloadJob(url, panel_settings.model_dir(prefs), sha or None)
+        job.ended = partial(_download_ended, self.what, job)
+        job.start()
         state.set_status(context, running=True, task=self.task, message=f"downloading {url}")
         return job
-
-    def finished(self, context, outcome: Outcome) -> Outcome:
-        job = self._job
-        if outcome.ok and self.what == "FLAME_MAP" and isinstance(job, downloads.DownloadJob):
-            _prefs(context).flame_map = str(job.path)
-        return Outcome(outcome.ok, f"DualTalk: {outcome.message}", outcome.cancelled)
 
 
 CLASSES = (DUALTALK_OT_check_python, DUALTALK_OT_install_deps, DUALTALK_OT_download)

@@ -22,6 +22,7 @@ import threading
 import time
 import urllib.parse
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -184,12 +185,19 @@ def install_steps(
 class Installer:
     """Runs :func:`install_steps` one after the other (a :class:`~.job.Job`); :meth:`poll` never blocks."""
 
+    # The environment has nothing to do with the open .blend: another file opened while pip runs,
+    # the install carries on (operators/modal.py follows it) instead of throwing away a torch download.
+    outlives_file = True
+
     steps: list[tuple[str, list[str]]]
     task: str = "deps"
     lines: deque[str] = field(default_factory=lambda: deque(maxlen=400))
     state: str = "running"  # running / done / error / cancelled
     error: str = ""
     step_index: int = 0
+    # The end-of-job work of whoever started it (the preferences operator: forget the cached Python
+    # checks, word the line), run on the outcome whether it ends under its operator or followed
+    ended: Callable[[Outcome], Outcome] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._proc: subprocess.Popen[str] | None = None

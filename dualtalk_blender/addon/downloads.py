@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def _differs_message(path: Path) -> str:
     )
 
 
+# How long ``result()`` waits for a cancelled download's thread to stop (it checks between blocks).
+STOP_WAIT_S = 5.0
+
 # Where downloads run now: two jobs writing one ``.part`` file would corrupt or lose it.
 _RUNNING: set[Path] = set()
 _RUNNING_LOCK = threading.Lock()
@@ -63,9 +67,7 @@ def _claim(dest: Path) -> Path:
     key = dest.expanduser().resolve()
     with _RUNNING_LOCK:
         if key in _RUNNING:
-            raise DualTalkError(
-                f"a download into {key} is already running; wait for it to end or press Esc to cancel it"
-            )
+            raise DualTalkError(f"a download into {key} is already running; wait for it to end")
         _RUNNING.add(key)
     return key
 
@@ -90,6 +92,10 @@ class _ThreadProgress(Silent):
 class DownloadJob:
     """One download in a background thread (a :class:`~.job.Job`); poll it from a timer."""
 
+    # The model folder has nothing to do with the open .blend: another file opened meanwhile, the
+    # download carries on (operators/modal.py follows it) and ends as it would under its button.
+    outlives_file = True
+
     url: str
     dest: Path
     sha256: str | None = None
@@ -101,6 +107,10 @@ class DownloadJob:
     path: Path | None = None
     _progress: _ThreadProgress | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    # The end-of-job work of whoever started it (the preferences operator: a FLAME map becomes the
+    # map file, the line's words), run on the outcome whether it ends under its operator or followed
+    ended: Callable[[Outcome], Outcome] | None = field(default=None, repr=False, compare=False)
+    _stopping: bool = field(default=False, init=False, repr=False)  # cancel() was called
 
     def start(self) -> DownloadJob:
         """Start the transfer; refused (one line) while another one writes into the same place."""
@@ -146,11 +156,23 @@ class DownloadJob:
         return self.fraction, self.message
 
     def result(self) -> Outcome:
+        """How it ended. Called at once after :meth:`cancel` (the add-on disabled, Blender quits),
+        it waits a moment for the thread, which stops after the block it reads, so the folder is
+        free again when the line says so."""
+        if self.state == "running" and self._stopping and self._thread is not None:
+            self._thread.join(STOP_WAIT_S)
         if self.state == "done":
             return Outcome(True, f"downloaded {self.path}")
+        if self.state == "running":  # a read slower than the wait: the folder stays claimed until it ends
+            return Outcome(
+                False,
+                "download cancelled; it stops after the block it is reading: run it again then to resume",
+                True,
+            )
         return Outcome(False, self.error, self.state == "cancelled")
 
     def cancel(self) -> None:
+        self._stopping = True
         if self._progress is not None:
             self._progress.cancel()
 

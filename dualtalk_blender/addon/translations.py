@@ -192,18 +192,42 @@ JA_JP: Table = {
     (DEFAULT, "no DualTalk generation is running; there is nothing to cancel"): (
         "実行中のDualTalkの生成はありません。キャンセルするものはありません"
     ),
-    (DEFAULT, "an install is already running; wait for it to end or press Esc to cancel it"): (
-        "インストールがすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
+    (
+        DEFAULT,
+        "an install is already running; wait for it to end or cancel it (Esc in the window it was started from)",
+    ): "インストールがすでに実行中です。終わるまで待つか、キャンセルしてください（開始したウィンドウでEscキー）",
+    (
+        DEFAULT,
+        "a download is already running; wait for it to end or cancel it (Esc in the window it was started from)",
+    ): "ダウンロードがすでに実行中です。終わるまで待つか、キャンセルしてください（開始したウィンドウでEscキー）",
+    (
+        DEFAULT,
+        "a generation is already running; wait for it to end or cancel it "
+        "(Cancel in the DualTalk panel of the 3D Viewport, or Esc in the window it was started from)",
+    ): (
+        "生成がすでに実行中です。終わるまで待つか、キャンセルしてください"
+        "（3DビューポートのDualTalkパネルの「キャンセル」、または開始したウィンドウでEscキー）"
     ),
-    (DEFAULT, "a download is already running; wait for it to end or press Esc to cancel it"): (
-        "ダウンロードがすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
+    (
+        DEFAULT,
+        "an install is already running (it carried on when another file was opened); wait for it to end",
+    ): "インストールがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待ってください",
+    (
+        DEFAULT,
+        "a download is already running (it carried on when another file was opened); wait for it to end",
+    ): "ダウンロードがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待ってください",
+    (
+        DEFAULT,
+        "a generation is already running (it carried on when another file was opened); "
+        "wait for it to end or cancel it (Cancel in the DualTalk panel of the 3D Viewport)",
+    ): (
+        "生成がすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、"
+        "キャンセルしてください（3DビューポートのDualTalkパネルの「キャンセル」）"
     ),
-    (DEFAULT, "a generation is already running; wait for it to end or press Esc to cancel it"): (
-        "生成がすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
-    ),
-    (DEFAULT, "a job is already running; wait for it to end or press Esc to cancel it"): (
-        "処理がすでに実行中です。終わるまで待つか、Escキーを押してキャンセルしてください"
-    ),
+    (
+        DEFAULT,
+        "a job is already running; wait for it to end",
+    ): "処理がすでに実行中です。終わるまで待ってください",
     # ---- the sidebar panel and its sub-panel
     (DEFAULT, "Behaviour"): "しぐさ",
     (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (
@@ -660,18 +684,33 @@ ZH_HANS: Table = {
     (DEFAULT, "no DualTalk generation is running; there is nothing to cancel"): (
         "没有正在运行的 DualTalk 生成；没有可取消的内容"
     ),
-    (DEFAULT, "an install is already running; wait for it to end or press Esc to cancel it"): (
-        "已有安装正在运行；请等待其结束，或按 Esc 取消"
-    ),
-    (DEFAULT, "a download is already running; wait for it to end or press Esc to cancel it"): (
-        "已有下载正在运行；请等待其结束，或按 Esc 取消"
-    ),
-    (DEFAULT, "a generation is already running; wait for it to end or press Esc to cancel it"): (
-        "已有生成正在运行；请等待其结束，或按 Esc 取消"
-    ),
-    (DEFAULT, "a job is already running; wait for it to end or press Esc to cancel it"): (
-        "已有任务正在运行；请等待其结束，或按 Esc 取消"
-    ),
+    (
+        DEFAULT,
+        "an install is already running; wait for it to end or cancel it (Esc in the window it was started from)",
+    ): "已有安装正在运行；请等待其结束，或将其取消（在启动它的窗口中按 Esc）",
+    (
+        DEFAULT,
+        "a download is already running; wait for it to end or cancel it (Esc in the window it was started from)",
+    ): "已有下载正在运行；请等待其结束，或将其取消（在启动它的窗口中按 Esc）",
+    (
+        DEFAULT,
+        "a generation is already running; wait for it to end or cancel it "
+        "(Cancel in the DualTalk panel of the 3D Viewport, or Esc in the window it was started from)",
+    ): "已有生成正在运行；请等待其结束，或将其取消（3D 视图中 DualTalk 面板的“取消”，或在启动它的窗口中按 Esc）",
+    (
+        DEFAULT,
+        "an install is already running (it carried on when another file was opened); wait for it to end",
+    ): "已有安装正在运行（打开另一个文件时它仍在继续）；请等待其结束",
+    (
+        DEFAULT,
+        "a download is already running (it carried on when another file was opened); wait for it to end",
+    ): "已有下载正在运行（打开另一个文件时它仍在继续）；请等待其结束",
+    (
+        DEFAULT,
+        "a generation is already running (it carried on when another file was opened); "
+        "wait for it to end or cancel it (Cancel in the DualTalk panel of the 3D Viewport)",
+    ): "已有生成正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（3D 视图中 DualTalk 面板的“取消”）",
+    (DEFAULT, "a job is already running; wait for it to end"): "已有任务正在运行；请等待其结束",
     # ---- panels
     (DEFAULT, "Behaviour"): "行为",
     (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (

@@ -1,0 +1,92 @@
+"""What the greyed Install Dependencies and Download buttons say while a job runs, and the line a
+cancelled install leaves: each names what really stops the job. Esc reaches only the modal operator
+of the window the job was started from; a job followed after another file was opened has none. The
+panel's Cancel (``dualtalk.cancel``) stops a generation only."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import addon_helpers as ah
+import bpy
+import pytest
+from dualtalk.dualtalk_blender.addon import state, ui_run
+from dualtalk.operators import modal
+
+ESC = "Esc in the window it was started from"
+PANEL_CANCEL = "Cancel in the DualTalk panel of the 3D Viewport"
+
+
+@pytest.fixture
+def addon(tmp_path):
+    ah.fresh_scene_with_addon(tmp_path / "models")
+    yield
+    bpy.context.window_manager.dualtalk_status.running = False
+    ah.disable_addon()
+
+
+def _refusal(name: str) -> str:
+    """Why ``bpy.ops.dualtalk.<name>`` is greyed (what its tooltip and a script's error say)."""
+    with pytest.raises(RuntimeError) as err:
+        getattr(bpy.ops.dualtalk, name)()
+    return str(err.value).strip().splitlines()[-1]
+
+
+def _running(monkeypatch, task: str, *, followed: bool) -> None:
+    """A job of ``task`` runs: under its modal operator (in ``_LIVE`` with its window timer), or
+    followed after another file was opened (no operator, no window)."""
+    job = SimpleNamespace(task=task)
+    if followed:
+        monkeypatch.setattr(modal, "_FOLLOWED", [job])
+    else:
+        monkeypatch.setitem(modal._LIVE, id(job), (job, object()))
+    if task == "generate":
+        monkeypatch.setattr(ui_run, "ACTIVE", SimpleNamespace(running=True))
+    state.set_status(bpy.context, running=True, task=task, message="working")
+
+
+@pytest.mark.parametrize("task", ["deps", "download"])
+def test_a_running_install_or_download_names_esc_in_its_window_not_the_panel(addon, monkeypatch, task):
+    _running(monkeypatch, task, followed=False)
+    assert not bpy.ops.dualtalk.cancel.poll()  # the panel's Cancel does not stop it
+    for button in ("install_deps", "download"):
+        said = _refusal(button)
+        assert said.endswith(f"wait for it to end or cancel it ({ESC})"), said
+        assert "panel" not in said and "press Esc to cancel it" not in said
+
+
+@pytest.mark.parametrize("task", ["deps", "download"])
+def test_a_followed_install_or_download_promises_no_cancel(addon, monkeypatch, task):
+    _running(monkeypatch, task, followed=True)
+    assert not bpy.ops.dualtalk.cancel.poll()
+    for button in ("install_deps", "download"):
+        said = _refusal(button)
+        assert "it carried on when another file was opened" in said, said
+        assert said.endswith("; wait for it to end") and "Esc" not in said and "Cancel" not in said
+
+
+def test_a_generation_names_the_panels_cancel(addon, monkeypatch):
+    _running(monkeypatch, "generate", followed=False)
+    assert bpy.ops.dualtalk.cancel.poll()  # the panel's Cancel stops it
+    said = _refusal("install_deps")
+    assert said.endswith(f"wait for it to end or cancel it ({PANEL_CANCEL}, or {ESC})"), said
+
+
+def test_a_followed_generation_names_only_the_panels_cancel(addon, monkeypatch):
+    _running(monkeypatch, "generate", followed=True)
+    assert bpy.ops.dualtalk.cancel.poll()
+    said = _refusal("download")
+    assert said.endswith(
+        f"it carried on when another file was opened); wait for it to end or cancel it ({PANEL_CANCEL})"
+    ), said
+    assert "Esc" not in said
+
+
+def test_a_cancelled_install_says_so_in_words_not_its_task_name(addon):
+    """A job that does not outlive the file (none of the add-on's own now) is cancelled with its
+    operator: the line says what stopped."""
+    for task, words in (("deps", "installing dependencies"), ("download", "download")):
+        job = SimpleNamespace(task=task, cancel=lambda: None, result=lambda: None)
+        timer = bpy.context.window_manager.event_timer_add(state.TIMER_STEP, window=None)
+        modal.JobOperator.cancel(SimpleNamespace(_job=job, _timer=timer, task=task), bpy.context)
+        assert bpy.context.window_manager.dualtalk_status.last == f"DualTalk: {words} cancelled"
