@@ -37,7 +37,6 @@ def _one_line_tooltip(cls: type) -> None:
 
 # How the line written when disabling the add-on stopped a job names it, and what it adds (by the
 # job's ``task``)
-_JOB_WORDS = {"generate": "generation", "deps": "installing dependencies", "download": "download"}
 _JOB_TAILS = {"generate": "; the scene was not changed", "download": "; run it again to resume"}
 STOPPED = "stopped: the add-on was disabled (or its scripts reloaded)"
 
@@ -72,7 +71,7 @@ def _stop_jobs() -> list[str]:
     lines = []
     for job in jobs:
         task = getattr(job, "task", "")
-        words = _JOB_WORDS.get(task, task or "a DualTalk job")
+        words = modal.task_words(task) if task else "a DualTalk job"
         try:
             job.cancel()
             outcome = job.result()  # also its clean-up

@@ -49,7 +49,7 @@ def poll_free(cls, context, *, scene: bool = True) -> bool:
 
 
 # A job's task as a line names it ("installing dependencies cancelled", not the internal "deps")
-_TASK_WORDS = {"deps": "installing dependencies"}
+_TASK_WORDS = {"generate": "generation", "deps": "installing dependencies", "download": "download"}
 
 
 def task_words(task: str) -> str:

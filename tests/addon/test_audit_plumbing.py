@@ -181,7 +181,7 @@ def _break_polling(scene, assets, monkeypatch) -> list[int]:
 def _cleaned_up(pids: list[int]) -> None:
     status = bpy.context.window_manager.dualtalk_status
     assert not status.running
-    assert status.last.startswith("DualTalk: generate stopped by an internal error (KeyError"), status.last
+    assert status.last.startswith("DualTalk: generation stopped by an internal error (KeyError"), status.last
     assert "\n" not in status.last
     assert pids and not any(_alive(pid) for pid in pids)
     assert _run_folders() == set()

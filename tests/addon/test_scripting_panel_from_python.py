@@ -252,7 +252,7 @@ def test_ctrl_c_while_generate_blocks_cancels_it_and_the_next_shot_runs(
     assert "KeyboardInterrupt" in repr(stopped.value) or stopped.type is KeyboardInterrupt
     status = bpy.context.window_manager.dualtalk_status
     assert not status.running
-    assert status.last == "DualTalk: generate interrupted; the scene was not changed"
+    assert status.last == "DualTalk: generation interrupted; the scene was not changed"
     assert ui_run.ACTIVE is None or not ui_run.ACTIVE.running
     assert _run_folders() == []
 
