@@ -8,8 +8,10 @@ import bpy
 from ..dualtalk_blender.addon import panel_fbx, saved_takes, state, ui_run
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
+from . import modal
 from .modal import (
     CHOOSE_BOTH,
+    SETUP_TASKS,
     JobOperator,
     generation_running,
     internal_error_line,
@@ -66,23 +68,29 @@ class DUALTALK_OT_regenerate_range(JobOperator):
 
 
 class DUALTALK_OT_cancel(bpy.types.Operator):
-    """Stop the running DualTalk generation; the scene stays as it was"""
+    """Stop the running DualTalk generation, dependency install or download; the scene stays as it was"""
 
     bl_idname = "dualtalk.cancel"
     bl_label = "Cancel"
 
     @classmethod
     def poll(cls, context):
-        if generation_running():
+        if generation_running() or modal.running_jobs(SETUP_TASKS):
             return True
-        cls.poll_message_set("no DualTalk generation is running; there is nothing to cancel")
+        cls.poll_message_set(
+            "no DualTalk generation, install or download is running; there is nothing to cancel"
+        )
         return False
 
     def execute(self, context):
         run = ui_run.ACTIVE
         if run is not None:  # poll says so; the run may have ended since
             run.cancel()
-        state.set_status(context, running=True, task="generate", message="cancelling")
+            state.set_status(context, running=True, task="generate", message="cancelling")
+            return {"FINISHED"}
+        for job in modal.running_jobs(SETUP_TASKS):  # under its button or carried on after a file load:
+            job.cancel()  # its operator or the follow timer says how it ended
+            state.set_status(context, running=True, task=job.task, message="cancelling")
         return {"FINISHED"}
 
 

@@ -80,6 +80,17 @@ def busy_with(status) -> tuple[str, bool] | None:
     return task, task in followed and task not in live
 
 
+SETUP_TASKS = ("deps", "download")  # the preferences' jobs: Install Dependencies, Download
+
+
+def running_jobs(tasks: tuple[str, ...]) -> list[Job]:
+    """The jobs of ``tasks`` still running, under their button or followed after a file load."""
+    jobs = [job for job, _timer in _LIVE.values()] + list(_FOLLOWED)
+    return [
+        job for job in jobs if getattr(job, "task", "") in tasks and getattr(job, "state", "") == "running"
+    ]
+
+
 def finishing(job: Job) -> str | None:
     """What the ended ``job``'s ``result()`` does on the UI thread that takes a while (keying a
     take), to show before it blocks; None when it only reports."""

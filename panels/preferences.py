@@ -124,7 +124,9 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         _download_button(box, "Download FLAME Map", "FLAME_MAP", status.running)
         box.prop(self, "flame_map")
         if status.running and status.task in ("download", "deps"):
-            box.progress(factor=status.fraction, text=status.message[:80])
+            row = box.row()
+            row.progress(factor=status.fraction, text=status.message[:80])
+            row.operator("dualtalk.cancel", icon="CANCEL")  # also once another file was opened (no Esc then)
         elif status.last:  # the whole line, broken between words
             col = box.column(align=True)
             for line in summary_lines(status.last):

@@ -259,9 +259,9 @@ class Installer:
     def result(self) -> Outcome:
         if self.state == "done":
             return Outcome(True, "dependencies installed")
-        return Outcome(
-            False, f"installing dependencies {self.state}: {self.error}", self.state == "cancelled"
-        )
+        if self.state == "cancelled":
+            return Outcome(False, "installing dependencies cancelled", True)
+        return Outcome(False, f"installing dependencies {self.state}: {self.error}", False)
 
     def read_lines(self) -> list[str]:
         """New output lines since the last call; advances to the next step when one ends."""

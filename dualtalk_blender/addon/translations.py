@@ -92,8 +92,11 @@ JA_JP: Table = {
         "テイクの残りの部分、他のトラック、自分のレイヤーの手付けのキーはそのまま残ります"
     ),
     (OPERATOR, "Cancel"): "キャンセル",
-    (DEFAULT, "Stop the running DualTalk generation; the scene stays as it was"): (
-        "実行中のDualTalkの生成を停止します。シーンは元のままです"
+    (
+        DEFAULT,
+        "Stop the running DualTalk generation, dependency install or download; the scene stays as it was",
+    ): (
+        "実行中のDualTalkの生成、依存関係のインストール、またはダウンロードを停止します。シーンは元のままです"
     ),
     (OPERATOR, "Apply Take"): "テイクを適用",
     (
@@ -189,17 +192,19 @@ JA_JP: Table = {
     (DEFAULT, "wait for the running generation to end (or cancel it)"): (
         "実行中の生成が終わるまで待ってください（またはキャンセルしてください）"
     ),
-    (DEFAULT, "no DualTalk generation is running; there is nothing to cancel"): (
-        "実行中のDualTalkの生成はありません。キャンセルするものはありません"
+    (DEFAULT, "no DualTalk generation, install or download is running; there is nothing to cancel"): (
+        "実行中のDualTalkの生成、インストール、ダウンロードはありません。キャンセルするものはありません"
     ),
     (
         DEFAULT,
-        "an install is already running; wait for it to end or cancel it (Esc in the window it was started from)",
-    ): "インストールがすでに実行中です。終わるまで待つか、キャンセルしてください（開始したウィンドウでEscキー）",
+        "an install is already running; wait for it to end or cancel it "
+        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
+    ): "インストールがすでに実行中です。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」、または開始したウィンドウでEscキー）",
     (
         DEFAULT,
-        "a download is already running; wait for it to end or cancel it (Esc in the window it was started from)",
-    ): "ダウンロードがすでに実行中です。終わるまで待つか、キャンセルしてください（開始したウィンドウでEscキー）",
+        "a download is already running; wait for it to end or cancel it "
+        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
+    ): "ダウンロードがすでに実行中です。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」、または開始したウィンドウでEscキー）",
     (
         DEFAULT,
         "a generation is already running; wait for it to end or cancel it "
@@ -210,12 +215,14 @@ JA_JP: Table = {
     ),
     (
         DEFAULT,
-        "an install is already running (it carried on when another file was opened); wait for it to end",
-    ): "インストールがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待ってください",
+        "an install is already running (it carried on when another file was opened); "
+        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
+    ): "インストールがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」）",
     (
         DEFAULT,
-        "a download is already running (it carried on when another file was opened); wait for it to end",
-    ): "ダウンロードがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待ってください",
+        "a download is already running (it carried on when another file was opened); "
+        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
+    ): "ダウンロードがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」）",
     (
         DEFAULT,
         "a generation is already running (it carried on when another file was opened); "
@@ -590,9 +597,10 @@ ZH_HANS: Table = {
         "rest of the take, other tracks and hand keys on your own layers stay as they are",
     ): "只重新生成镜次中时间线预览范围内的部分（两端交叉淡化）；镜次的其余部分、其他轨道以及你自己的层上手动设置的关键帧保持不变",
     (OPERATOR, "Cancel"): "取消",
-    (DEFAULT, "Stop the running DualTalk generation; the scene stays as it was"): (
-        "停止正在运行的 DualTalk 生成；场景保持原样"
-    ),
+    (
+        DEFAULT,
+        "Stop the running DualTalk generation, dependency install or download; the scene stays as it was",
+    ): ("停止正在运行的 DualTalk 生成、依赖项安装或下载；场景保持原样"),
     (OPERATOR, "Apply Take"): "应用镜次",
     (
         DEFAULT,
@@ -681,17 +689,19 @@ ZH_HANS: Table = {
     (DEFAULT, "wait for the running generation to end (or cancel it)"): (
         "请等待正在运行的生成结束（或将其取消）"
     ),
-    (DEFAULT, "no DualTalk generation is running; there is nothing to cancel"): (
-        "没有正在运行的 DualTalk 生成；没有可取消的内容"
+    (DEFAULT, "no DualTalk generation, install or download is running; there is nothing to cancel"): (
+        "没有正在运行的 DualTalk 生成、安装或下载；没有可取消的内容"
     ),
     (
         DEFAULT,
-        "an install is already running; wait for it to end or cancel it (Esc in the window it was started from)",
-    ): "已有安装正在运行；请等待其结束，或将其取消（在启动它的窗口中按 Esc）",
+        "an install is already running; wait for it to end or cancel it "
+        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
+    ): "已有安装正在运行；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”，或在启动它的窗口中按 Esc）",
     (
         DEFAULT,
-        "a download is already running; wait for it to end or cancel it (Esc in the window it was started from)",
-    ): "已有下载正在运行；请等待其结束，或将其取消（在启动它的窗口中按 Esc）",
+        "a download is already running; wait for it to end or cancel it "
+        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
+    ): "已有下载正在运行；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”，或在启动它的窗口中按 Esc）",
     (
         DEFAULT,
         "a generation is already running; wait for it to end or cancel it "
@@ -699,12 +709,14 @@ ZH_HANS: Table = {
     ): "已有生成正在运行；请等待其结束，或将其取消（3D 视图中 DualTalk 面板的“取消”，或在启动它的窗口中按 Esc）",
     (
         DEFAULT,
-        "an install is already running (it carried on when another file was opened); wait for it to end",
-    ): "已有安装正在运行（打开另一个文件时它仍在继续）；请等待其结束",
+        "an install is already running (it carried on when another file was opened); "
+        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
+    ): "已有安装正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”）",
     (
         DEFAULT,
-        "a download is already running (it carried on when another file was opened); wait for it to end",
-    ): "已有下载正在运行（打开另一个文件时它仍在继续）；请等待其结束",
+        "a download is already running (it carried on when another file was opened); "
+        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
+    ): "已有下载正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”）",
     (
         DEFAULT,
         "a generation is already running (it carried on when another file was opened); "

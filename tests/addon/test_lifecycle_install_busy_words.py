@@ -1,7 +1,8 @@
 """What the greyed Install Dependencies and Download buttons say while a job runs, and the line a
 cancelled install leaves: each names what really stops the job. Esc reaches only the modal operator
 of the window the job was started from; a job followed after another file was opened has none. The
-panel's Cancel (``dualtalk.cancel``) stops a generation only."""
+Cancel under an install's or a download's progress in the preferences, and the panel's for a
+generation (both ``dualtalk.cancel``), stop it wherever it runs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dualtalk.operators import modal
 
 ESC = "Esc in the window it was started from"
 PANEL_CANCEL = "Cancel in the DualTalk panel of the 3D Viewport"
+PREFS_CANCEL = "Cancel under its progress in the add-on's preferences"
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def _refusal(name: str) -> str:
 def _running(monkeypatch, task: str, *, followed: bool) -> None:
     """A job of ``task`` runs: under its modal operator (in ``_LIVE`` with its window timer), or
     followed after another file was opened (no operator, no window)."""
-    job = SimpleNamespace(task=task)
+    job = SimpleNamespace(task=task, state="running")
     if followed:
         monkeypatch.setattr(modal, "_FOLLOWED", [job])
     else:
@@ -46,23 +48,23 @@ def _running(monkeypatch, task: str, *, followed: bool) -> None:
 
 
 @pytest.mark.parametrize("task", ["deps", "download"])
-def test_a_running_install_or_download_names_esc_in_its_window_not_the_panel(addon, monkeypatch, task):
+def test_a_running_install_or_download_names_its_cancel_and_esc_in_its_window(addon, monkeypatch, task):
     _running(monkeypatch, task, followed=False)
-    assert not bpy.ops.dualtalk.cancel.poll()  # the panel's Cancel does not stop it
+    assert bpy.ops.dualtalk.cancel.poll()  # the Cancel under its progress stops it
     for button in ("install_deps", "download"):
         said = _refusal(button)
-        assert said.endswith(f"wait for it to end or cancel it ({ESC})"), said
-        assert "panel" not in said and "press Esc to cancel it" not in said
+        assert said.endswith(f"wait for it to end or cancel it ({PREFS_CANCEL}, or {ESC})"), said
+        assert "3D Viewport" not in said and "press Esc to cancel it" not in said
 
 
 @pytest.mark.parametrize("task", ["deps", "download"])
-def test_a_followed_install_or_download_promises_no_cancel(addon, monkeypatch, task):
+def test_a_followed_install_or_download_names_only_its_cancel(addon, monkeypatch, task):
     _running(monkeypatch, task, followed=True)
-    assert not bpy.ops.dualtalk.cancel.poll()
+    assert bpy.ops.dualtalk.cancel.poll()
     for button in ("install_deps", "download"):
         said = _refusal(button)
         assert "it carried on when another file was opened" in said, said
-        assert said.endswith("; wait for it to end") and "Esc" not in said and "Cancel" not in said
+        assert said.endswith(f"; wait for it to end or cancel it ({PREFS_CANCEL})") and "Esc" not in said
 
 
 def test_a_generation_names_the_panels_cancel(addon, monkeypatch):

@@ -192,3 +192,26 @@ def test_a_flame_map_download_carries_on_when_another_file_is_opened(prefs, tmp_
     status = bpy.context.window_manager.dualtalk_status
     assert status.last == said[0] and not status.running
     assert bpy.ops.dualtalk.download.poll()
+
+
+def test_an_install_carried_on_after_a_file_load_can_still_be_cancelled(prefs, tmp_path, monkeypatch, capsys):
+    """Esc no longer reaches it (its operator ended with the old file): the Cancel under its progress
+    in the preferences stops pip, and one line says so."""
+    pip = "import time\nprint('Collecting torch', flush=True)\ntime.sleep(60)\n"
+    monkeypatch.setattr(
+        deps, "install_steps", lambda venv_dir, **kw: [("install packages", [sys.executable, "-c", pip])]
+    )
+    other = tmp_path / "shot2.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(other), copy=True)
+    op = _press(preferences_ops.DUALTALK_OT_install_deps, packages="")
+    installer = op._job
+    _until(lambda: installer.poll() and "Collecting torch" in state.INSTALL_LINES)
+    _open_another_file(op, other)
+    modal.poll_followed()
+    assert bpy.ops.dualtalk.cancel.poll()
+    assert bpy.ops.dualtalk.cancel() == {"FINISHED"}
+    _follow_until_done(timeout=10.0)
+    assert installer.state == "cancelled" and installer._proc.poll() is not None  # pip stopped
+    status = bpy.context.window_manager.dualtalk_status
+    assert not status.running and status.last == "DualTalk: installing dependencies cancelled", status.last
+    assert bpy.ops.dualtalk.install_deps.poll() and not bpy.ops.dualtalk.cancel.poll()
