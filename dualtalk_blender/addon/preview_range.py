@@ -102,3 +102,18 @@ def kept_range(
         )
     range_options(options, plan)
     return first, last
+
+
+def range_take_gone(characters: tuple[Any, Any], plan: dict[str, Any]) -> str:
+    """Why the take a range was planned on (``plan``, :func:`plan_panel_range`'s record) no longer
+    plays on ``characters``: "removed" (an undo past its Generate, Remove Take), "replaced" (another
+    take keyed over it, by its ids), "" while it is still there. A range re-done for a take that is
+    gone can never be keyed: nothing is kept for it."""
+    from ..scene.layers import take_meta
+
+    metas = [take_meta(obj) for obj in characters]
+    if any(m is None for m in metas):
+        return "removed"
+    planned = plan.get("take_id") or ""
+    now = ",".join(str(m.get("take_id", "")) for m in metas if m is not None)
+    return "replaced" if planned and now != planned else ""

@@ -80,7 +80,10 @@ def delete_kept_takes() -> tuple[int, int]:
 
 def keep_take(result: dict[str, Any]) -> Path | None:
     """Move a finished run's motion files into a folder of their own (``dualtalk_take_*`` in the
-    temp folder) with its ``result.json``; None when they cannot be moved."""
+    temp folder) with its ``result.json``: the worker's result and, from Generate, where the take was
+    made (``blend_file``, ``scene``, ``characters``, ``scene_options``: what the folder alone says
+    once its file is closed; :func:`apply_take` needs none of them, as older folders lack them);
+    None when they cannot be moved."""
     folder: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix=TAKE_PREFIX))

@@ -38,6 +38,9 @@ RIG_SUMMARIES: dict[tuple, str] = {}
 RIG_PARTS: dict[tuple, tuple[Any, tuple]] = {}
 
 
+LAST_CHARS = 600  # the status line's length at most (the panel draws it whole, broken between words)
+
+
 def set_status(
     context, *, running: bool, task: str = "", fraction: float = 0.0, message: str = "", last=None
 ):
@@ -46,8 +49,8 @@ def set_status(
     status.task = task
     status.fraction = min(max(fraction, 0.0), 1.0)
     status.message = message[:200]
-    if last is not None:
-        status.last = last[:300]
+    if last is not None:  # room for a kept take's line whole: where it came from and the folder to apply
+        status.last = last[:LAST_CHARS]
     redraw(context)
 
 

@@ -35,27 +35,38 @@ def key_take(
     frame_range: tuple[int, int] | None = None,
     sound: TakeSound | None = None,
     notes: list[str] | None = None,
+    characters: tuple[Any, Any] | None = None,
+    picks: str = "",
 ) -> str:
-    """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters,
-    with the markers and sound strips; returns the status line. ``inspected``: the preflight's
-    reports, reused for each rig unchanged since. ``sound``: the recording the take was made from
-    (default: the panel's, for a take that does not say). ``notes``: warnings found before the run;
-    the line shows the first warning of those, a character's other scene (where this take replaces
-    the one it plays), the take's audio (``source["warnings"]``: a silent speaker, the diarizer's
-    weaker method) and the keying's, and how many more there are.
+    """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters
+    (or ``characters``: Generate's, those chosen when it was pressed), with the markers and sound
+    strips; returns the status line. ``inspected``: the preflight's reports, reused for each rig
+    unchanged since; a rig that changed meanwhile is inspected again and, when the panel would now
+    say otherwise of it, the line warns first (:func:`_changed_while_generating`). ``sound``: the
+    recording the take was made from (default: the panel's, for a take that does not say).
+    ``notes``: warnings found before the run; the line shows the first warning of those, a
+    character's other scene (where this take replaces the one it plays), the take's audio
+    (``source["warnings"]``: a silent speaker, the diarizer's weaker method) and the keying's, and
+    how many more there are. ``picks``: a clause the line says after what was keyed (Generate's
+    when the pickers changed while it ran).
 
     The markers and sound strips replace only this pair's earlier ones: another conversation in the
     scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`)."""
     from ...inference.core.motion import load_motion
-    from ..scene.apply import apply_dialogue, owned_markers
+    from ..scene.apply import apply_dialogue, inspect_for, owned_markers
     from ..scene.characters import find_mesh_and_armature
     from ..scene.remove_take import shared_scene_warnings
 
     motion_a = load_motion(result["a"])
     motion_b = load_motion(result["b"])
     engine = engine_name(result, motion_a, motion_b)
-    a, b = check_characters(settings)
+    a, b = characters if characters is not None else check_characters(settings)
     fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
+    changed: list[str] = []
+    for i, (obj, (report, _fingerprint)) in enumerate(zip((a, b), inspected, strict=True)):
+        if fresh[i] is None:  # the rig changed since the preflight: inspected again, said when it shows
+            fresh[i] = inspect_for(obj, options)
+            changed += _changed_while_generating(obj.name, report, fresh[i])
     range_before = (int(scene.frame_start), int(scene.frame_end))
     pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name
     earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
@@ -64,15 +75,17 @@ def key_take(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
     strips: list[str] = []
-    warnings = [*(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
+    warnings = [*changed, *(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
+    said = f"; {picks}" if picks else ""
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
         shift = frame_range[0] - options.replace_range[0]  # strips moved in the NLA
         lo, hi = (f + shift for f in rep_a.replaced)
-        return (
+        redone = (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) with the {engine} engine"
-        ) + _warning_tail(warnings)
+        )
+        return redone + said + _warning_tail(warnings)
     removed = 0
     sound = sound or TakeSound.of_panel(settings)
     if not sound.place:  # an earlier take's strip would play another recording under this one
@@ -105,7 +118,19 @@ def key_take(
         from ...inference.phonetic.transcript import brief
 
         parts.append(brief(result["transcript"]))
-    return "DualTalk: animated " + ", ".join(parts) + _warning_tail(warnings)
+    return "DualTalk: animated " + ", ".join(parts) + said + _warning_tail(warnings)
+
+
+def _changed_while_generating(name: str, before: Any, now: Any) -> list[str]:
+    """``["Bob changed while generating: head bone: head → head: object rotation"]`` when a rig's
+    summary (the panel's line under its picker) now differs from the one Generate checked: its parts
+    that went, then those that came; [] when it reads the same (a rename, a moved bone)."""
+    old, new = before.summary.split(", "), now.summary.split(", ")
+    went, came = [p for p in old if p not in new], [p for p in new if p not in old]
+    if not went and not came:
+        return []
+    was, now_reads = ", ".join(went) or "nothing", ", ".join(came) or "nothing"
+    return [f"{name} changed while generating: {was} → {now_reads}"]
 
 
 def _range_change(before: tuple[int, int], after: tuple[int, int]) -> list[str]:

@@ -32,7 +32,13 @@ from .panel_settings import apply_options, build_job, check_characters, ignored_
 from .panel_settings import set_panel as set_panel  # documented for scripts here (docs/scripting.md)
 from .pickers import in_scene_uid, qualifies
 from .preflight import preflight, scene_warnings
-from .preview_range import PANEL_OFFSET, check_recording_reaches, plan_panel_range, range_options
+from .preview_range import (
+    PANEL_OFFSET,
+    check_recording_reaches,
+    plan_panel_range,
+    range_options,
+    range_take_gone,
+)
 from .saved_takes import keep_take
 from .take_keying import key_take
 from .take_sound import TakeSound
@@ -77,6 +83,8 @@ class GenerationRun:
         self.scene = scene
         self.settings = settings
         self.scene_uid = scene.session_uid
+        # where Generate was pressed, for a take kept after that file was closed (_origin)
+        self.blend_file, self.scene_name = bpy.data.filepath, scene.name
         self.prefs = prefs
         self.frame_range = frame_range
         self.range_plan: dict[str, Any] | None = None  # what a re-generated range was planned on
@@ -217,15 +225,32 @@ class GenerationRun:
                     + self._kept("choose the characters in a scene", closed=True),
                 )
             # an undo meanwhile reloads the scene's settings into new memory: read them afresh
-            self.scene, self.settings = scene, scene.dualtalk  # type: ignore[attr-defined]  # ours, registered
+            settings = getattr(scene, "dualtalk", None)
+            if settings is None:  # the add-on is being disabled: nothing can be keyed, the take is kept
+                message = (
+                    "DualTalk: the add-on was disabled before the take was keyed; nothing was applied"
+                    + self._kept("enable the add-on again", named_in=scene)
+                )
+                print(message)  # no status line is left to show it
+                return Outcome(False, message)
+            self.scene, self.settings = scene, settings
             gone = self._gone()
             if gone:  # refused before keying either character: the partner is not half-animated
                 roles = " and ".join(role for role, _what in gone)
                 what = " and ".join(what for _role, what in gone)
                 pick = f"choose character{'s' if len(gone) > 1 else ''} {roles}"
                 return Outcome(False, f"DualTalk: {what}, so neither character was keyed" + self._kept(pick))
+            characters = (self.chosen[0].find(), self.chosen[1].find())  # found alive by _gone
+            if self.range_plan is not None:
+                removed = range_take_gone(characters, self.range_plan)
+                if removed:  # a range re-does part of that take: it could never be keyed, keep nothing
+                    return Outcome(
+                        False,
+                        f"DualTalk: the take this range re-does was {removed} while generating; "
+                        "nothing was applied",
+                    )
             try:
-                return Outcome(True, self._apply(self.worker.result or {}))
+                return Outcome(True, self._apply(self.worker.result or {}, characters))
             except DualTalkError as exc:
                 return Outcome(False, f"DualTalk: {exc}" + self._kept("fix that"))
             except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
@@ -240,7 +265,7 @@ class GenerationRun:
                 ACTIVE = None
             self.cleanup()
 
-    def _apply(self, result: dict[str, Any]) -> str:
+    def _apply(self, result: dict[str, Any], characters: tuple[Any, Any]) -> str:
         return key_take(
             self.scene,
             self.settings,
@@ -250,53 +275,122 @@ class GenerationRun:
             self.frame_range,
             self.sound,
             notes=self.notes,
+            characters=characters,
+            picks=self._picks_changed(characters),
         )
 
     def _gone(self) -> list[tuple[str, str]]:
         """Each character chosen when Generate was pressed that cannot be keyed now, as (role,
-        what happened): deleted (freed, or unlinked from the scene and kept alive only by the
-        picker), no longer chosen (an undo, a cleared picker), or no longer a character (its mesh
-        or rig deleted). Found by session id, never by name: a new object may carry the name.
-        A character swapped for another one meanwhile is not listed: the new one is keyed."""
-        s = self.settings
+        what happened): deleted (freed, or unlinked from every scene and kept alive only by the
+        picker), moved to another scene, or no longer a character (its mesh or rig deleted). Found
+        by session id, never by name: a new object may carry the name. A picker changed meanwhile
+        (another character chosen, A and B exchanged, cleared by an undo) is not listed: the take
+        goes to the characters chosen when Generate was pressed, like its sound and options, and
+        the line says what the panel picks now (:meth:`_picks_changed`)."""
         gone = []
-        for role, chosen, picked in zip("AB", self.chosen, (s.char_a, s.char_b), strict=True):
-            if picked is not None and picked.session_uid != chosen.uid:
-                continue
-            obj = picked if picked is not None else chosen.find()
+        for role, chosen in zip("AB", self.chosen, strict=True):
+            obj = chosen.find()
             here = obj is not None and in_scene_uid(obj, self.scene_uid)
             if obj is None or (chosen.was_in_scene and not here):
-                gone.append((role, f"character {role} {chosen.name!r} was deleted while generating"))
-            elif picked is None:
-                gone.append((role, f"character {role} {obj.name!r} is no longer chosen in the panel"))
+                elsewhere = [repr(sc.name) for sc in obj.users_scene] if obj is not None else []
+                if obj is not None and elsewhere:
+                    moved = f"is no longer in scene {self.scene.name!r} (now in {', '.join(elsewhere)})"
+                    gone.append((role, f"character {role} {obj.name!r} {moved}"))
+                else:
+                    gone.append((role, f"character {role} {chosen.name!r} was deleted while generating"))
             elif not qualifies(obj):
                 lost = f"character {role} {obj.name!r} lost its face mesh or rig while generating"
                 gone.append((role, lost + " (needs shape keys or an armature)"))
         return gone
 
-    def _kept(self, then: str, closed: bool = False) -> str:
+    def _picks_changed(self, characters: tuple[Any, Any]) -> str:
+        """The line's clause when the pickers no longer hold the characters being keyed: whom the take
+        went to and what the panel picks now (``keyed Alice and Bob, the characters chosen when
+        Generate was pressed (the panel now picks Carol for B)``); "" while they still do."""
+        s = self.settings
+        now = []
+        for role, chosen, picked in zip("AB", self.chosen, (s.char_a, s.char_b), strict=True):
+            if picked is None:
+                now.append(f"nobody for {role}")
+            elif picked.session_uid != chosen.uid:
+                now.append(f"{picked.name} for {role}")
+        if not now:
+            return ""
+        keyed = " and ".join(obj.name for obj in characters)
+        return (
+            f"keyed {keyed}, the characters chosen when Generate was pressed "
+            f"(the panel now picks {' and '.join(now)})"
+        )
+
+    def _origin(self, scene: Any = None) -> dict[str, Any]:
+        """Where the take was made, for its kept ``result.json``: the .blend (its path now while the
+        scene is still open, else when Generate was pressed), the scene, both characters' names and
+        the scene-side options of the press."""
+        from . import panel_options
+
+        opts = {o.name: getattr(self.apply_opts, o.field) for o in panel_options.SCENE_SIDE}
+        if opts.get("map") is not None and not isinstance(opts["map"], str):  # parsed: JSON can't hold it
+            opts["map"] = str(opts["map"])
+        live = [chosen.find() if scene is not None else None for chosen in self.chosen]
+        names = [o.name if o is not None else c.name for o, c in zip(live, self.chosen, strict=True)]
+        return {
+            "blend_file": bpy.data.filepath if scene is not None else self.blend_file,
+            "scene": scene.name if scene is not None else self.scene_name,
+            "characters": names,
+            "scene_options": opts,
+        }
+
+    def _kept(self, then: str, closed: bool = False, named_in: Any = None) -> str:
         """Move the take out of the run's temp folder (removed after every run) into one of its own,
-        and say how to key it: ``"; the take is kept: <then>, then run bpy.ops...(directory=...)"``.
-        A re-generated range keeps its frames and the plan it was made for (:func:`.saved_takes.apply_take`
-        keys it only onto that same take): first reopen the file that held the take (``closed``).
-        "" when the move fails."""
+        with where it was made (:meth:`_origin`), and say how to key it: ``"; the take is kept:
+        <then>, then run bpy.ops...(directory=...)"``. Where its scene is no longer open (``closed``)
+        or the add-on is going (``named_in``: the scene, still open), the line names whose take it is
+        and where it was made (``the take for Alice & Bob in shot1.blend › Scene is kept``); once
+        another file was opened, ``then`` is to reopen that one (:func:`_reopen`). A re-generated
+        range keeps its frames and the plan it was made for (:func:`.saved_takes.apply_take` keys it
+        only onto that same take): first reopen the file that held the take. "" when the move fails."""
         if self.worker is None or not self.worker.result:
             return ""
+        origin = self._origin(None if closed else (named_in or self.scene))
         # the recording goes with it: Apply Saved Take places the audio the take was made from
-        kept = {**self.worker.result, "audio_files": list(self.sound.files)}
+        kept = {**self.worker.result, "audio_files": list(self.sound.files), **origin}
         if self.frame_range is not None:
             if self.range_plan is None:
                 return ""
             kept.update(frame_range=list(self.frame_range), range_plan=self.range_plan)
-            if closed:
-                then = "reopen the file that held the take"
+        what = "the take"
+        if closed or named_in is not None:
+            what = f"the take for {' & '.join(origin['characters'])} in {_where(origin)}"
+        if closed:
+            then = _reopen(origin) or ("reopen the file that held the take" if self.frame_range else then)
         folder = keep_take(kept)
         if folder is None:
             return ""
-        return f"; the take is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
+        return f"; {what} is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _where(origin: dict[str, Any]) -> str:
+    """``shot1.blend › Scene``, or ``scene 'Scene' of an unsaved file``: where a kept take was made."""
+    blend = origin.get("blend_file") or ""
+    if not blend:
+        return f"scene {origin['scene']!r} of an unsaved file"
+    return f"{Path(blend).name} › {origin['scene']}"
+
+
+def _reopen(origin: dict[str, Any]) -> str:
+    """What to do first with a take whose scene was closed: reopen its saved file while another is
+    open; in that file again (a revert), check the characters in its scene; "" when neither is known."""
+    blend = origin.get("blend_file") or ""
+    if not blend:
+        return ""
+    if bpy.data.filepath != blend:
+        return f"reopen {Path(blend).name}"
+    if origin["scene"] in bpy.data.scenes:
+        return f"check the characters in scene {origin['scene']!r}"
+    return ""
 
 
 class _Chosen:

@@ -150,7 +150,7 @@ def test_b_started_two_seconds_early_gives_the_take_of_files_started_together(sc
     _two_files(scene, assets, "b_early", 0.0)
     capfd.readouterr()
     _generate(scene)
-    # the warning in the operator's report (the status line keeps its first 300 characters) names the field
+    # the warning in the operator's report (the status line keeps its first 600 characters) names the field
     (report,) = [ln for ln in capfd.readouterr().out.splitlines() if ln.startswith("Info: DualTalk:")]
     assert f"give {FIELD} 2 s" in report and "--offset-b" not in report, report
     assert _markers(scene) != together  # the test can fail: unshifted, the turns differ

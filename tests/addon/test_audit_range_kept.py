@@ -70,7 +70,9 @@ def _range_kept_while_another_file_opened(scene, assets, tmp_path, capsys) -> tu
     said = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DualTalk:")]
     assert len(said) == 1, said
     assert "the scene was closed or deleted during generation; nothing was applied" in said[0]
-    assert "; the take is kept: reopen the file that held the take, then run" in said[0], said[0]
+    assert (
+        "; the take for Alice & Bob in shot.blend › Scene is kept: reopen shot.blend, then run" in said[0]
+    ), said[0]
     found = re.search(r"bpy\.ops\.dualtalk\.apply_take\(directory=('[^']*')\)", said[0])
     assert found, said[0]
     folder = Path(ast.literal_eval(found.group(1)))

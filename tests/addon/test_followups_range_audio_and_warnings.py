@@ -82,7 +82,7 @@ def _regenerate(scene) -> str:
 
 def _reported(capfd) -> str:
     """The operator's last report in full (``Info: DualTalk: ...``); the status property keeps its
-    first 300 characters, and the panel draws 120 of those."""
+    first 600 characters, and the panel draws 120 of those."""
     lines = [ln for ln in capfd.readouterr().out.splitlines() if ln.startswith("Info: DualTalk:")]
     assert lines
     return lines[-1].removeprefix("Info: ")

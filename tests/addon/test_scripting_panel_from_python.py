@@ -270,7 +270,9 @@ def test_each_operator_that_cannot_run_says_why(scene, monkeypatch):
     with bpy.context.temp_override(scene=scene):
         with pytest.raises(RuntimeError, match=r"export_fbx.poll\(\) choose both characters \(A and B\)"):
             bpy.ops.dualtalk.export_fbx()
-        with pytest.raises(RuntimeError, match=r"cancel.poll\(\) no DualTalk generation, install or download is running"):
+        with pytest.raises(
+            RuntimeError, match=r"cancel.poll\(\) no DualTalk generation, install or download is running"
+        ):
             bpy.ops.dualtalk.cancel()
         monkeypatch.setattr(ui_run, "ACTIVE", SimpleNamespace(running=True))
         for op in ("generate", "regenerate_range", "apply_take", "delete_saved_takes", "remove_take"):
