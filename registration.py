@@ -74,7 +74,9 @@ def _stop_jobs() -> list[str]:
         words = modal.task_words(task) if task else "a DualTalk job"
         try:
             job.cancel()
-            outcome = job.result()  # also its clean-up
+            outcome = modal.job_ended(
+                job, job.result()
+            )  # its clean-up, and its end-of-job work (a map to select)
         except Exception as exc:  # one broken job must not keep the others running
             traceback.print_exc()
             lines.append(modal.internal_error_line(words, exc))

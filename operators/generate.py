@@ -6,6 +6,7 @@ from __future__ import annotations
 import bpy
 
 from ..dualtalk_blender.addon import panel_fbx, saved_takes, state, ui_run
+from ..dualtalk_blender.addon.panel_options import in_panel_words
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
 from . import modal
@@ -73,6 +74,10 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
     bl_idname = "dualtalk.cancel"
     bl_label = "Cancel"
 
+    # which job: "generate", "deps" or "download" (the button under that job's progress says);
+    # "" (the panel's button, a script): the generation, else an install or download
+    task: bpy.props.StringProperty(options={"HIDDEN", "SKIP_SAVE"})
+
     @classmethod
     def poll(cls, context):
         if generation_running() or modal.running_jobs(SETUP_TASKS):
@@ -84,11 +89,12 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
 
     def execute(self, context):
         run = ui_run.ACTIVE
-        if run is not None:  # poll says so; the run may have ended since
+        if run is not None and self.task in ("", "generate"):  # the run may have ended since poll
             run.cancel()
             state.set_status(context, running=True, task="generate", message="cancelling")
             return {"FINISHED"}
-        for job in modal.running_jobs(SETUP_TASKS):  # under its button or carried on after a file load:
+        tasks = SETUP_TASKS if self.task == "" else (self.task,)
+        for job in modal.running_jobs(tasks):  # under its button or carried on after a file load:
             job.cancel()  # its operator or the follow timer says how it ended
             state.set_status(context, running=True, task=job.task, message="cancelling")
         return {"FINISHED"}
@@ -121,6 +127,7 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
             )
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")
+        message = in_panel_words(message)  # the take's audio warnings name the engine's flags
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
         return {"FINISHED"}

@@ -126,7 +126,8 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         if status.running and status.task in ("download", "deps"):
             row = box.row()
             row.progress(factor=status.fraction, text=status.message[:80])
-            row.operator("dualtalk.cancel", icon="CANCEL")  # also once another file was opened (no Esc then)
+            # this job's, not a generation running beside it; also once another file was opened (no Esc then)
+            row.operator("dualtalk.cancel", icon="CANCEL").task = status.task
         elif status.last:  # the whole line, broken between words
             col = box.column(align=True)
             for line in summary_lines(status.last):

@@ -107,13 +107,19 @@ FORM_PHRASES = (
     ("try --diarize (automatic, less accurate)", "try Audio: Mono, automatic (less accurate)"),
     ("--diarize (the panel's Mono, automatic)", "Audio: Mono, automatic"),
     ("--diarize", "Audio: Mono, automatic"),
+    ("--start/--end", "Start/End"),  # a pair (a lone flag beside a "/" is taken for part of a path)
 )
-_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+_FLAG = re.compile(r"(?<![\w./\\-])--[a-z][a-z0-9-]*(?![\w/\\-]|\.\w)")  # not inside a path or a word
 # where the engine already gives the panel's words beside a flag ("give --offset-b 2 (panel: B Starts
 # Earlier By 2 s)"), the panel's alone
 _BESIDE = re.compile(
     r"(?<![\w-])--[a-z][a-z0-9-]*(?: [^\s()]+)?( instead)? \(panel: ([^;)]*)(?:; ([^)]*))?\)"
 )
+# a quoted name or path (a file, a folder to apply, a character): the user's words, left as they are
+_QUOTED = re.compile(r"""(?<!\w)'[^'\n]*'(?!\w)|(?<!\w)"[^"\n]*"(?!\w)""")
+_PHRASES = [
+    (re.compile(r"(?<![\w./\\-])" + re.escape(flag) + r"(?![\w/\\-])"), words) for flag, words in FORM_PHRASES
+]
 
 
 def _beside(m: re.Match[str]) -> str:
@@ -143,8 +149,17 @@ PANEL_FLAGS = _panel_flags()
 def in_panel_words(text: str) -> str:
     """``text`` (an engine message, an option's help) with command-line flags named as the panel
     names them: ``B's own file with --audio-b`` -> ``... in Audio B (Audio: Two files)``,
-    ``--offset-b`` -> ``B Starts Earlier By``. Flags the panel has no field for stay as they are."""
+    ``--offset-b`` -> ``B Starts Earlier By``. Flags the panel has no field for stay as they are, and
+    so do quoted names and paths (``directory='/takes/--audio/x'``) and flag-like parts of paths."""
+    out, last = [], 0
+    for quoted in _QUOTED.finditer(text):
+        out += [_panel_words(text[last : quoted.start()]), quoted.group(0)]
+        last = quoted.end()
+    return "".join([*out, _panel_words(text[last:])])
+
+
+def _panel_words(text: str) -> str:
     text = _BESIDE.sub(_beside, text)
-    for flag, words in FORM_PHRASES:
-        text = text.replace(flag, words)
+    for phrase, words in _PHRASES:
+        text = phrase.sub(words, text)
     return _FLAG.sub(lambda m: PANEL_FLAGS.get(m.group(0), m.group(0)), text)

@@ -225,24 +225,32 @@ def _script_speech(
     """(covered, said, unscripted) per motion frame: inside the aligned words' stretches; the speech
     the script should hold; whole stretches of speech the script lacks, left to the engine's lips.
 
-    Left out of ``said``: short sounds apart from the words (laughs, "mm-hmm"s: :data:`ASIDE_S`,
-    :data:`ASIDE_APART_S`); then, together, stretches of speech holding none of the words (a line
-    the script lacks, said between scripted ones) and ``excused`` speech (where refused lines were
-    said), while together they are at most :data:`MAX_REFUSED` of it (as refused lines may hold at
-    most that share of the words); more is a script that lacks what is said."""
+    Left out of ``said``, while together they are at most :data:`MAX_REFUSED` of the speech (as
+    refused lines may hold at most that share of the words; more is a script that lacks what is
+    said): short sounds apart from the words (laughs, "mm-hmm"s: :data:`ASIDE_S`,
+    :data:`ASIDE_APART_S`), stretches of speech holding none of the words (a line the script lacks,
+    said between scripted ones) and ``excused`` speech (where refused lines were said). When all of
+    them are more than that, fewer are left out: the short sounds and the refused lines, the refused
+    lines, the short sounds, none."""
     t = (np.arange(len(speaking)) + 0.5) / fps + offset
     covered = np.zeros(len(speaking), bool)
     for start, end in _stretches(found.words):
         covered |= (t >= start) & (t < end)
-    said = speaking & ~_wordless(speaking, covered, fps, ASIDE_S, ASIDE_APART_S)
-    unscripted = _wordless(speaking, covered, fps, None) & said
-    refused = np.asarray(excused, bool) & said if excused is not None else np.zeros(len(said), bool)
-    most = (1.0 - MAX_REFUSED) * said.sum()
-    if (said & ~unscripted & ~refused).sum() >= most:
-        return covered, said & ~unscripted & ~refused, unscripted & ~refused
-    if (said & ~refused).sum() >= most:  # too much unscripted speech: the refused lines' only
-        return covered, said & ~refused, np.zeros(len(said), bool)
-    return covered, said, np.zeros(len(said), bool)
+    speaking = np.asarray(speaking, bool)
+    none = np.zeros(len(speaking), bool)
+    asides = _wordless(speaking, covered, fps, ASIDE_S, ASIDE_APART_S)
+    unscripted = _wordless(speaking, covered, fps, None) & ~asides
+    refused = np.asarray(excused, bool) & speaking if excused is not None else none
+    most = MAX_REFUSED * speaking.sum()
+    for gone, named in (
+        (asides | unscripted | refused, unscripted & ~refused),
+        (asides | refused, none),
+        (refused, none),
+        (asides, none),
+    ):
+        if (speaking & gone).sum() <= most:
+            return covered, speaking & ~gone, named
+    return covered, speaking, none
 
 
 def fit_problem(
@@ -477,13 +485,19 @@ def _stray(words: list[tuple[str, float, float]]) -> tuple[str, int] | None:
     return None
 
 
-def _speech_around(speaking: np.ndarray, fps: float, offset: float, at: float, step: int) -> float:
+def _speech_around(speaking: np.ndarray, fps: float, offset: float, at: float, step: int) -> float | None:
     """The start (``step`` -1) or end (+1) in seconds of the stretch of speech holding second ``at``:
-    runs of speech joined across pauses shorter than :data:`JOIN_GAP_S`."""
+    runs of speech joined across pauses shorter than :data:`JOIN_GAP_S`. None when ``at`` lies
+    outside the motion's frames or the stretch may run on past them (speech within that pause of
+    their edge: where it starts or ends is not in them)."""
     n = len(speaking)
-    k = int(np.clip((at - offset) * fps, 0, n - 1))
+    k = int(np.floor((at - offset) * fps))
+    if not 0 <= k < n:
+        return None
     gap, join = 0, int(round(JOIN_GAP_S * fps))
-    while 0 <= k + step < n and gap < join:
+    while gap < join:
+        if not 0 <= k + step < n:  # speech, or a short pause, up to the motion's edge
+            return None
         k += step
         gap = 0 if speaking[k] else gap + 1
     k -= step * gap
@@ -524,17 +538,23 @@ def _realign_strays(
         after = [placement.span(j)[0] for j in placement.words if j > i]
         side, k = stray
         lo, hi = words[0][1] - 0.1, words[-1][2] + 0.1
-        if side == "start":  # in the stretch of speech that holds the rest of the line
-            lo = _speech_around(speaking, fps, offset, words[k + 1][1], -1) - 0.1
+        # in the stretch of speech that holds the rest of the line
+        edge = _speech_around(speaking, fps, offset, words[k + 1][1] if side == "start" else words[k][2],
+                              -1 if side == "start" else +1)  # fmt: skip
+        if edge is None:  # it runs on past the part of the recording animated: where it starts is unknown
+            continue
+        if side == "start":
+            lo = edge - 0.1
         else:
-            hi = _speech_around(speaking, fps, offset, words[k][2], +1) + 0.1
+            hi = edge + 0.1
         lo, hi = max(lo, before[-1] if before else 0.0, 0.0), min(hi, after[0] if after else np.inf)
         a, b = int(lo * SAMPLE_RATE), min(int(hi * SAMPLE_RATE), len(audio))
         if b - a < SAMPLE_RATE // 4:
             continue
         try:
             again = align_words(audio[a:b], " ".join(w for w, _b, _e in words), persist=True)
-        except DualTalkError:
+        except Exception as exc:  # a refinement: whatever stops it, the line keeps its first placement
+            log.debug("line %d not aligned again alone: %s", i + 1, exc)
             continue
         again = _shifted(again, a / SAMPLE_RATE)
         if [w for w, _b, _e in again.words] != [w for w, _b, _e in words]:

@@ -183,3 +183,25 @@ def test_a_generation_started_by_a_script_leaves_no_temp_folder_when_the_addon_i
     assert not run.work_dir.exists(), "the run's temp folder was left behind"
     assert list(private_tmp.glob("dualtalk_run_*")) == []
     assert ui_run.ACTIVE is None
+
+
+def test_a_download_that_ended_just_before_the_addon_was_disabled_still_does_its_end_of_job_work(tmp_path):
+    """The add-on is disabled in the one timer tick between a FLAME map's download ending and its
+    operator noticing: the map is still made the preferences' map file, as the line says it was
+    downloaded (the download's own end-of-job work runs, as under its button)."""
+    from dualtalk.dualtalk_blender.addon.job import Outcome
+
+    ah.fresh_scene_with_addon(tmp_path / "models")
+    ended: list[Outcome] = []
+    job = SimpleNamespace(
+        task="download",
+        cancel=lambda: None,  # it had ended: nothing to stop
+        result=lambda: Outcome(True, f"downloaded {tmp_path / 'arkit_flame.npy'}"),
+        ended=lambda outcome: ended.append(outcome) or Outcome(True, f"DualTalk: {outcome.message}"),
+    )
+    modal._LIVE[id(job)] = (job, None)
+    try:
+        addon_utils.disable("dualtalk", default_set=True)
+    finally:
+        modal._LIVE.pop(id(job), None)
+    assert [o.message for o in ended] == [f"downloaded {tmp_path / 'arkit_flame.npy'}"]

@@ -92,3 +92,20 @@ def test_a_cancelled_install_says_so_in_words_not_its_task_name(addon):
         timer = bpy.context.window_manager.event_timer_add(state.TIMER_STEP, window=None)
         modal.JobOperator.cancel(SimpleNamespace(_job=job, _timer=timer, task=task), bpy.context)
         assert bpy.context.window_manager.dualtalk_status.last == f"DualTalk: {words} cancelled"
+
+
+def test_the_cancel_under_a_downloads_progress_stops_the_download_not_a_generation_beside_it(
+    addon, monkeypatch
+):
+    """A generation and a download run at once (nothing keeps them apart): the Cancel the preferences
+    draw under the download's progress stops the download; the generation carries on."""
+    stopped: list[str] = []
+    download = SimpleNamespace(task="download", state="running", cancel=lambda: stopped.append("download"))
+    monkeypatch.setitem(modal._LIVE, id(download), (download, object()))
+    run = SimpleNamespace(running=True, cancel=lambda: stopped.append("generation"))
+    monkeypatch.setattr(ui_run, "ACTIVE", run)
+    state.set_status(bpy.context, running=True, task="download", message="downloading")
+    assert bpy.ops.dualtalk.cancel(task="download") == {"FINISHED"}
+    assert stopped == ["download"]
+    assert bpy.ops.dualtalk.cancel() == {"FINISHED"}  # the panel's button: the generation
+    assert stopped == ["download", "generation"]

@@ -91,9 +91,9 @@ def test_the_status_says_keying_the_take_before_blender_keys_it(scene, assets):
     keyed_while: list[tuple[str, float, bool]] = []
     apply = run._apply
 
-    def keying(result):
+    def keying(result, *args):
         keyed_while.append((status.message, status.fraction, status.running))
-        return apply(result)
+        return apply(result, *args)
 
     run._apply = keying
     wm = bpy.context.window_manager

@@ -66,6 +66,17 @@ def test_each_panel_option_flag_reads_as_its_label_and_other_flags_stay():
     )  # the engine's amount, not the keying choice
     assert words("--no-gaze") == "Eye contact off"
     assert words("--out exists; --not-a-flag") == "--out exists; --not-a-flag"  # not on the panel
+    # the user's names and paths stay as they are, quoted or not
+    kept = "the take is kept: run bpy.ops.dualtalk.apply_take(directory='/takes/--audio/b--turns')"
+    assert words(kept) == kept
+    assert (
+        words("not found: /shots/--audio/my--diarize-test.wav")
+        == "not found: /shots/--audio/my--diarize-test.wav"
+    )
+    assert (
+        words("'my--diarize.wav' is a mono mix; give --audio-b")
+        == "'my--diarize.wav' is a mono mix; give Audio B"
+    )
     # where the engine already names the panel's field beside the flag, that alone
     assert words("give --offset-b 2 (panel: B Starts Earlier By 2 s)") == "give B Starts Earlier By 2 s"
     assert (
@@ -89,3 +100,21 @@ def test_generate_on_a_mono_recording_in_the_stereo_form_says_what_to_pick(scene
         assert "is a mono mix" in text and "Audio: Mono + turns" in text, text
         assert not FLAG.search(text), text
     assert ah.scene_fingerprint(scene) == before
+
+
+def test_apply_saved_take_says_its_takes_warnings_in_the_panels_words(scene, monkeypatch, tmp_path):
+    """A kept take keyed with Apply Saved Take carries the engine's words about its audio; the
+    status line reads them as the panel names things, the folder it names as it is."""
+    from dualtalk.dualtalk_blender.addon import saved_takes
+
+    folder = tmp_path / "--audio take"
+    folder.mkdir()
+    said = f"DualTalk: applied the take in '{folder}' (warning: the mix may be one voice: give --turns FILE or --diarize)"
+    monkeypatch.setattr(saved_takes, "apply_take", lambda *a, **k: said)
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.apply_take(directory=str(folder)) == {"FINISHED"}
+    status = bpy.context.window_manager.dualtalk_status.last
+    assert (
+        f"'{folder}'" in status and "a Turns file (Audio: Mono + turns) or Audio: Mono, automatic" in status
+    )
+    assert not FLAG.search(status.replace(str(folder), "")), status

@@ -23,6 +23,7 @@ from dualtalk.inference.audio.loader import resample
 from dualtalk.inference.audio.separate import segment_gain
 from dualtalk.inference.audio.turns import Segment, format_turns
 from dualtalk.inference.core.errors import DualTalkError
+from robustness_util import StandInEngine
 
 A_SPANS = [(0.5, 2.0), (4.0, 5.5)]
 B_SPANS = [(2.3, 3.7), (5.8, 7.4)]
@@ -250,7 +251,7 @@ def test_infer_refuses_bad_audio_in_one_line_exit_2_writing_nothing(
     import dualtalk.inference.engine as engine_mod
 
     # the audio is refused before any engine work; a stand-in engine keeps this test free of model weights
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
     argv, needle = _bad_inputs(tmp_path, voices)[case]
     out = tmp_path / "out"
     code = cli.main(["infer", *argv, "--out", str(out), "--quiet"])

@@ -130,11 +130,13 @@ def test_a_script_without_the_laughs_and_mm_hmms_still_draws_the_lips(sounds):
         [(4.45, 5.6)],  # she ad-libs on past her last scripted word (no pause between)
         [(5.0, 9.5)],  # more speech the script lacks than the script holds
         [(5.0, 7.0), (7.5, 9.5)],  # two lines the script lacks, as long as all her scripted ones
+        [(5.0 + 1.45 * k, 6.2 + 1.45 * k) for k in range(8)],  # eight short unscripted phrases, 9.6 s
     ],
 )
 def test_speech_the_script_lacks_counts_against_it_when_it_runs_on_or_is_most_of_it(lacking):
     """Speech that runs on from a scripted word is the rest of a line the script holds a part of; more
-    speech outside the script than in it is another script, not a line left out."""
+    speech outside the script than in it is another script, not a line left out, also when it comes
+    in phrases each as short as a laugh."""
     found, speaking = _ten_words_and(lacking)
     assert "cover" in tr.fit_problem(found, speaking, 25.0)
 

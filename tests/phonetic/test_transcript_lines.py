@@ -286,3 +286,21 @@ def test_a_line_that_fits_worse_aligned_alone_keeps_its_place(monkeypatch):
     placement = tr.place_lines(audio, ["one two three four", "seven eight nine ten"], speaking, FPS)
     assert "realigned" not in placement.judged[1]
     assert placement.span(1) == pytest.approx((2.5, 4.8), abs=1e-3)
+
+
+def test_a_stray_lines_stretch_of_speech_is_found_only_inside_the_part_animated():
+    """Re-aligning a line alone needs where its stretch of speech starts (or ends). In a part of the
+    recording (``--start``, Re-generate Preview Range) a stretch running on past the part's edge has
+    its start outside the motion: none is given, and the line keeps its first placement rather than
+    being squeezed into the part."""
+    offset = 10.0  # the motion's first frame is second 10 of the recording
+    speaking = np.zeros(100, bool)
+    speaking[:12] = True  # speech already under way when the part starts
+    speaking[40:60] = True
+    speaking[64:70] = True  # after a pause shorter than JOIN_GAP_S: the same stretch
+    assert tr._speech_around(speaking, FPS, offset, offset + 50 / FPS, -1) == pytest.approx(offset + 40 / FPS)
+    assert tr._speech_around(speaking, FPS, offset, offset + 50 / FPS, +1) == pytest.approx(offset + 70 / FPS)
+    assert tr._speech_around(speaking, FPS, offset, offset + 5 / FPS, -1) is None  # runs on before the part
+    assert tr._speech_around(speaking, FPS, offset, offset - 1.0, +1) is None  # outside the part
+    speaking[95:] = True
+    assert tr._speech_around(speaking, FPS, offset, offset + 97 / FPS, +1) is None  # runs on after it

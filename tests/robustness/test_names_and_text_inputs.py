@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.core.motion import Motion, save_motion
-from robustness_util import assert_refused, run_cli, sha256s, snapshot, sparse_wav, two_voices
+from robustness_util import StandInEngine, assert_refused, run_cli, sha256s, snapshot, sparse_wav, two_voices
 
 XFF = os.fsdecode(b"\xff")  # how Python hands a program the byte 0xff of an argument or file name
 
@@ -187,7 +187,7 @@ def no_engine(monkeypatch):
     """Refusals happen before any engine work; a stand-in keeps these cases free of weights."""
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
 
 
 @pytest.fixture

@@ -14,7 +14,15 @@ import pytest
 import soundfile as sf
 from dualtalk.inference.audio import load_dialogue, loader
 from dualtalk.inference.core.errors import DualTalkError
-from robustness_util import assert_refused, run_cli, snapshot, sparse_wav, two_voices, write_stereo
+from robustness_util import (
+    StandInEngine,
+    assert_refused,
+    run_cli,
+    snapshot,
+    sparse_wav,
+    two_voices,
+    write_stereo,
+)
 
 
 @pytest.fixture
@@ -22,7 +30,7 @@ def no_engine(monkeypatch):
     """Refusals happen before any engine work; a stand-in keeps these cases free of weights."""
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
 
 
 def _bad_audio(tmp: Path) -> dict[str, tuple[Path, str]]:

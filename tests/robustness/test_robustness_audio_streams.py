@@ -16,6 +16,7 @@ import soundfile as sf
 from dualtalk.bench.testsignals import speechlike
 from dualtalk.inference.audio import load_dialogue, loader
 from robustness_util import (
+    StandInEngine,
     assert_refused,
     run_cli,
     sha256s,
@@ -31,7 +32,7 @@ def no_engine(monkeypatch):
     """Refusals happen before any engine work; a stand-in keeps these cases free of weights."""
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
 
 
 def test_a_streamed_flac_without_a_length_is_read_whole_and_in_parts(tmp_path):

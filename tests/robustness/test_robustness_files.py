@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.core.fileio import sha256_file
-from robustness_util import assert_refused, run_cli, snapshot, two_voices
+from robustness_util import StandInEngine, assert_refused, run_cli, snapshot, two_voices
 
 # --- turns ---------------------------------------------------------------------------------
 
@@ -38,7 +38,7 @@ BAD_TURNS = {
 def test_every_malformed_turns_file_is_one_line_naming_the_file(tmp_path, capsys, monkeypatch):
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
     mix = tmp_path / "mix.wav"
     sf.write(mix, two_voices(1.0).sum(axis=1), 16000)
     out = tmp_path / "out"
@@ -60,7 +60,7 @@ def test_every_malformed_turns_file_is_one_line_naming_the_file(tmp_path, capsys
 def test_an_unknown_speaker_name_lists_the_ones_in_the_turns(tmp_path, capsys, monkeypatch):
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
     mix = tmp_path / "mix.wav"
     sf.write(mix, two_voices(1.0).sum(axis=1), 16000)
     (tmp_path / "t.txt").write_text("0.1\t0.4\tAna\n0.5\t0.9\tBen\n")
@@ -77,7 +77,7 @@ def test_an_unknown_speaker_name_lists_the_ones_in_the_turns(tmp_path, capsys, m
 def test_a_huge_turns_file_is_refused_by_its_size_without_reading_it(tmp_path, capsys, monkeypatch, name):
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
     mix = tmp_path / "mix.wav"
     sf.write(mix, two_voices(1.0).sum(axis=1), 16000)
     with open(tmp_path / name, "wb") as fh:  # 3 GB on paper, nothing on disk

@@ -15,7 +15,7 @@ import bpy
 import numpy as np
 import pytest
 import soundfile as sf
-from robustness_util import assert_refused, run_cli, sha256s, snapshot, two_voices
+from robustness_util import StandInEngine, assert_refused, run_cli, sha256s, snapshot, two_voices
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def no_engine(monkeypatch):
     """Refusals happen before any engine work; a stand-in keeps these cases free of weights."""
     import dualtalk.inference.engine as engine_mod
 
-    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: object())
+    monkeypatch.setattr(engine_mod, "load_engine", lambda *a, **k: StandInEngine())
 
 
 @pytest.fixture
