@@ -72,8 +72,8 @@ MIN_COVER = 0.8  # share of the character's speaking frames inside the aligned w
 ASIDE_S = 1.5
 ASIDE_APART_S = 0.15
 # A whole line the script lacks (an ad-lib between scripted lines, set apart from them by a pause
-# of JOIN_GAP_S) is not counted either, while it and the refused lines' speech are at most
-# MAX_REFUSED of what is said (more is a script that lacks what is said): it keeps the engine's lips
+# of JOIN_GAP_S) is not counted either, while it, the short sounds above and the refused lines'
+# speech are at most MAX_REFUSED of what is said (more is a script that lacks what is said): it keeps the engine's lips
 # and the report names when it was said. On the tuning takes with 1-2 lines left out of the script,
 # 31 of 62 lines drawn (16 before), every wrong text still refused (the closest, a script of a third
 # of each line's words, covers 69 %).
