@@ -127,7 +127,9 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             row = box.row()
             row.progress(factor=status.fraction, text=status.message[:80])
             # this job's, not a generation running beside it; also once another file was opened (no Esc then)
-            row.operator("dualtalk.cancel", icon="CANCEL").task = status.task
+            cancel = row.operator("dualtalk.cancel", icon="CANCEL")
+            if cancel is not None:
+                cancel.task = status.task
         elif status.last:  # the whole line, broken between words
             col = box.column(align=True)
             for line in summary_lines(status.last):

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon.panel_options import in_panel_words
 from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.keying import OWNER_PROP
 from dualtalk.inference.audio.diarize import WEAKER_METHOD
@@ -224,5 +225,5 @@ def test_apply_saved_take_shows_the_diarizers_warning_from_the_takes_result(scen
         assert bpy.ops.dualtalk.apply_take(directory=str(tmp_path)) == {"FINISHED"}
     line = _reported(capfd)
     assert line.startswith("DualTalk: animated lite engine, 50 frames, ") and "\n" not in line
-    assert line.endswith(f" (warning: {WEAKER_METHOD} and 1 more)"), line
+    assert line.endswith(f" (warning: {in_panel_words(WEAKER_METHOD)} and 1 more)"), line  # the panel's words
     assert line.startswith(bpy.context.window_manager.dualtalk_status.last)
