@@ -106,3 +106,59 @@ def setup_panel(scene, a, b, audio: Path, checkpoint: Path) -> None:
     s.checkpoint = str(checkpoint)
     s.device = "cpu"
     s.rounds = 1
+
+
+# -- runs and processes, as the add-on tests drive them without Blender's event loop --
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie nobody reaped counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def process_gone(pid: int, within: float = 10.0) -> bool:
+    """Whether ``pid`` has ended within ``within`` seconds."""
+    import time
+
+    end = time.monotonic() + within
+    while process_alive(pid) and time.monotonic() < end:
+        time.sleep(0.05)
+    return not process_alive(pid)
+
+
+def blender_ends_the_operator(run) -> None:
+    """What Blender does to the running Generate operator when a file is opened: its ``cancel``."""
+    from types import SimpleNamespace
+
+    from dualtalk.operators import modal
+
+    modal.JobOperator.cancel(SimpleNamespace(_job=run, _timer=None), bpy.context)
+
+
+def follow_until_done(deadline_s: float = 180.0) -> None:
+    """Run the persistent app timer as Blender's event loop would (the bpy module has none)."""
+    import time
+
+    from dualtalk.operators import modal
+
+    end = time.monotonic() + deadline_s
+    while modal.poll_followed() is not None:
+        assert time.monotonic() < end, "the followed generation never ended"
+        time.sleep(0.05)
+
+
+def take_comes_back(run):
+    """A started :class:`GenerationRun` polled until its worker is done, then finished: its outcome."""
+    import time
+
+    from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
+
+    deadline = time.monotonic() + 180
+    while run.step() == RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.worker is not None and run.worker.state == "done", run.worker and run.worker.error
+    return run.finish()

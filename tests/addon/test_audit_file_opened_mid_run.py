@@ -8,28 +8,12 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import addon_helpers as ah
 import bpy
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.operators import modal
-
-
-def _blender_ends_the_operator(run: ui_run.GenerationRun) -> None:
-    """What Blender does to the running Generate operator when a file is opened: its ``cancel``."""
-    fake_operator = SimpleNamespace(_job=run, _timer=None)
-    modal.JobOperator.cancel(fake_operator, bpy.context)
-
-
-def _timer_until_done(deadline_s: float = 180.0) -> None:
-    """Run the persistent app timer as Blender's event loop would (the bpy module has none)."""
-    end = time.monotonic() + deadline_s
-    while modal.poll_followed() is not None:
-        assert time.monotonic() < end, "the followed generation never ended"
-        time.sleep(0.05)
 
 
 def test_a_take_generating_when_another_file_is_opened_is_kept(scene, assets, tmp_path, capsys):
@@ -40,10 +24,10 @@ def test_a_take_generating_when_another_file_is_opened_is_kept(scene, assets, tm
     other = tmp_path / "other_shot.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(other), copy=True)
 
-    _blender_ends_the_operator(run)
+    ah.blender_ends_the_operator(run)
     assert run.running  # not cancelled with the operator
     bpy.ops.wm.open_mainfile(filepath=str(other))
-    _timer_until_done()
+    ah.follow_until_done()
 
     said = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DualTalk:")]
     assert len(said) == 1, said
@@ -69,7 +53,7 @@ def test_disabling_the_add_on_stops_a_followed_generation(scene, assets):
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     prefs = bpy.context.preferences.addons["dualtalk"].preferences
     run = ui_run.GenerationRun(scene, scene.dualtalk, prefs).start()
-    _blender_ends_the_operator(run)
+    ah.blender_ends_the_operator(run)
     assert run.running
 
     modal.stop_live_jobs()  # what unregistering the add-on (or Blender quitting) runs

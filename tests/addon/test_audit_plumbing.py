@@ -139,14 +139,6 @@ def _run_folders() -> set[str]:
     return set(glob.glob(os.path.join(tempfile.gettempdir(), "dualtalk_run_*")))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def test_junk_json_before_the_protocol_is_ignored(scene, assets, tmp_path, private_tmp):
     """The venv's wrapper printed a deeply nested JSON-looking line: Generate used to end in a
     traceback and stay "running" for good. The junk is not an event; the take comes back."""
@@ -183,7 +175,7 @@ def _cleaned_up(pids: list[int]) -> None:
     assert not status.running
     assert status.last.startswith("DualTalk: generation stopped by an internal error (KeyError"), status.last
     assert "\n" not in status.last
-    assert pids and not any(_alive(pid) for pid in pids)
+    assert pids and not any(ah.process_alive(pid) for pid in pids)
     assert _run_folders() == set()
     assert ui_run.ACTIVE is None and bpy.ops.dualtalk.generate.poll()
 

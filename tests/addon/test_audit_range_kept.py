@@ -9,30 +9,14 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import addon_helpers as ah
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
-from dualtalk.operators import modal
 
 FRAMES = range(1, 51)  # the 2 s take at 25 fps
-
-
-def _blender_ends_the_operator(run: ui_run.GenerationRun) -> None:
-    """What Blender does to the running operator when a file is opened: its ``cancel``."""
-    modal.JobOperator.cancel(SimpleNamespace(_job=run, _timer=None), bpy.context)
-
-
-def _timer_until_done(deadline_s: float = 180.0) -> None:
-    """Run the persistent app timer as Blender's event loop would (the bpy module has none)."""
-    end = time.monotonic() + deadline_s
-    while modal.poll_followed() is not None:
-        assert time.monotonic() < end, "the followed generation never ended"
-        time.sleep(0.05)
 
 
 def _jaw() -> list[float]:
@@ -62,10 +46,10 @@ def _range_kept_while_another_file_opened(scene, assets, tmp_path, capsys) -> tu
     capsys.readouterr()
 
     run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(20, 30)).start()
-    _blender_ends_the_operator(run)
+    ah.blender_ends_the_operator(run)
     assert run.running
     bpy.ops.wm.open_mainfile(filepath=str(other))
-    _timer_until_done()
+    ah.follow_until_done()
 
     said = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DualTalk:")]
     assert len(said) == 1, said

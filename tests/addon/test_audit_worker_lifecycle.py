@@ -14,22 +14,6 @@ import bpy
 from dualtalk.dualtalk_blender.addon.worker_client import CANCELLED, CRASHED, DONE, ERROR, WorkerProcess
 
 
-def alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie nobody reaped counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def gone(pid: int, within: float = 5.0) -> bool:
-    end = time.monotonic() + within
-    while alive(pid) and time.monotonic() < end:
-        time.sleep(0.05)
-    return not alive(pid)
-
-
 def fake_python(folder: Path, body: str) -> str:
     """An "interpreter" that ignores its arguments and runs ``body`` (sh) in the job's folder."""
     exe = folder / "fakepython"
@@ -58,7 +42,7 @@ def test_cancel_also_stops_what_the_worker_started(tmp_path):
     helper = int((tmp_path / "helper.pid").read_text())
     w.cancel()
     assert w.state == CANCELLED
-    assert gone(w.pid) and gone(helper), "the worker's helper outlived Cancel"
+    assert ah.process_gone(w.pid) and ah.process_gone(helper), "the worker's helper outlived Cancel"
 
 
 def test_a_worker_killed_for_memory_says_so(tmp_path):
@@ -120,7 +104,7 @@ def test_disabling_the_addon_during_install_dependencies_stops_pip(scene):
     assert job.poll()
     pid = pip._proc.pid
     ah.disable_addon()
-    assert gone(pid), "pip outlived the add-on"
+    assert ah.process_gone(pid), "pip outlived the add-on"
     assert pip.state == "cancelled"
 
 
@@ -136,7 +120,7 @@ def test_disabling_the_addon_during_generate_leaves_no_worker_and_no_temp_folder
     run = _start_like_the_panel(lambda context: ui_run.GenerationRun(scene, scene.dualtalk, prefs).start())
     assert run.running and run.work_dir.exists()
     ah.disable_addon()
-    assert gone(run.worker.pid), "the worker outlived the add-on"
+    assert ah.process_gone(run.worker.pid), "the worker outlived the add-on"
     assert not run.work_dir.exists(), "the run's temp folder was left behind"
 
 
@@ -173,10 +157,10 @@ def test_a_worker_whose_blender_died_stops_too(tmp_path):
         assert blender.stdout.readline().strip() == "stalled"
         blender.send_signal(signal.SIGKILL)
         blender.wait(10)
-        assert gone(worker, within=20), "the worker outlived its Blender"
+        assert ah.process_gone(worker, within=20), "the worker outlived its Blender"
     finally:
         blender.kill()
-        if worker and alive(worker):
+        if worker and ah.process_alive(worker):
             os.kill(worker, signal.SIGKILL)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import addon_helpers as ah
@@ -23,22 +22,6 @@ from dualtalk.panels.main_panel import DUALTALK_PT_main
 from test_remove_take_button import EnabledLayout
 
 STOPPED = "stopped: the add-on was disabled"
-
-
-def alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie nobody reaped counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def gone(pid: int, within: float = 10.0) -> bool:
-    end = time.monotonic() + within
-    while alive(pid) and time.monotonic() < end:
-        time.sleep(0.05)
-    return not alive(pid)
 
 
 @pytest.fixture
@@ -108,7 +91,7 @@ def test_generate_stopped_by_switching_the_addon_off_and_on_gives_the_generate_b
 
     off_and_on()
 
-    assert gone(run.worker.pid), "the worker outlived the add-on"
+    assert ah.process_gone(run.worker.pid), "the worker outlived the add-on"
     assert list(private_tmp.glob("dualtalk_run_*")) == []
     assert not status().running
     assert status().last.startswith(f"DualTalk: generation {STOPPED}")
@@ -133,7 +116,7 @@ def test_install_dependencies_stopped_by_switching_the_addon_off_and_on_frees_th
 
     off_and_on()
 
-    assert gone(pid), "pip outlived the add-on"
+    assert ah.process_gone(pid), "pip outlived the add-on"
     assert pip.state == "cancelled"
     assert not status().running
     assert status().last.startswith(f"DualTalk: installing dependencies {STOPPED}")
@@ -179,7 +162,7 @@ def test_a_generation_started_by_a_script_leaves_no_temp_folder_when_the_addon_i
 
     addon_utils.disable(ah.ADDON, default_set=True)
 
-    assert gone(run.worker.pid), "the worker outlived the add-on"
+    assert ah.process_gone(run.worker.pid), "the worker outlived the add-on"
     assert not run.work_dir.exists(), "the run's temp folder was left behind"
     assert list(private_tmp.glob("dualtalk_run_*")) == []
     assert ui_run.ACTIVE is None

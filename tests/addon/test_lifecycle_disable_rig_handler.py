@@ -9,7 +9,7 @@ import addon_helpers as ah
 import addon_utils
 import bpy
 import pytest
-from test_panel_redraw_cost import FULL, draw, key, warm
+from test_panel_redraw_cost import bind_bobs_face_after_a_draw
 
 
 def ours() -> list:
@@ -55,21 +55,7 @@ def test_after_opening_a_file_a_mesh_bound_to_the_picked_rig_becomes_its_face_at
     bpy.ops.wm.save_as_mainfile(filepath=str(blend))
     bpy.ops.wm.open_mainfile(filepath=str(blend))
     scene = bpy.context.scene
-    a, b = bpy.data.objects["Alice"], bpy.data.objects["Bob"]
-    key(a, b)
-    rig = b.parent
-    world = b.matrix_world.copy()
-    b.parent = None
-    b.matrix_world = world
-    b.modifiers.remove(b.modifiers["Armature"])
-    s = scene.dualtalk
-    s.char_a, s.char_b = a.parent, rig
-    assert any("Bob_rig" in t and "no mesh" in t for t in warm(scene).labels)
-
-    b.modifiers.new("Armature", "ARMATURE").object = rig
-    bpy.context.view_layer.update()  # what Blender runs after every edit (depsgraph_update_post)
-    seen = draw(scene)
-    assert seen.labels.count(FULL) == 2 and "Bob_rig" in seen.rows
+    bind_bobs_face_after_a_draw(scene, bpy.data.objects["Alice"], bpy.data.objects["Bob"])
 
 
 def test_enabling_and_disabling_again_and_again_leaves_one_handler_then_none(scene, tmp_path):

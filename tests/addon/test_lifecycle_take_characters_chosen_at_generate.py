@@ -7,13 +7,10 @@ meanwhile is said to be there, not "deleted"."""
 
 from __future__ import annotations
 
-import time
-
 import addon_helpers as ah
 import blender_rigs as br
 import bpy
 from dualtalk.dualtalk_blender.addon import ui_run
-from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 
 
@@ -22,14 +19,6 @@ def _generate(scene, a, b, assets) -> ui_run.GenerationRun:
     ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
     prefs = bpy.context.preferences.addons["dualtalk"].preferences
     return ui_run.GenerationRun(scene, scene.dualtalk, prefs).start()
-
-
-def _take_comes_back(run: ui_run.GenerationRun):
-    deadline = time.monotonic() + 180
-    while run.step() == RUNNING and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert run.worker is not None and run.worker.state == "done", run.worker and run.worker.error
-    return run.finish()
 
 
 def _keyed(obj) -> bool:
@@ -49,7 +38,7 @@ def test_b_picker_changed_to_carol_while_generating_keys_bob_and_says_so(scene, 
     assert run.running
     scene.dualtalk.char_b = carol  # the next shot, set up while the engine works
 
-    outcome = _take_comes_back(run)
+    outcome = ah.take_comes_back(run)
 
     assert outcome.ok, outcome.message
     assert _keyed(alice) and _keyed(bob) and not _keyed(carol)
@@ -65,7 +54,7 @@ def test_a_and_b_exchanged_in_the_pickers_while_generating_still_give_alice_the_
     assert run.running
     scene.dualtalk.char_a, scene.dualtalk.char_b = bob, alice
 
-    outcome = _take_comes_back(run)
+    outcome = ah.take_comes_back(run)
 
     assert outcome.ok, outcome.message
     # the recording's first half is A's voice (Alice when Generate was pressed), the second B's
@@ -84,7 +73,7 @@ def test_bob_moved_to_another_scene_while_generating_is_said_to_be_there_not_del
         scene.collection.objects.unlink(obj)
     before = ah.scene_fingerprint(scene)
 
-    outcome = _take_comes_back(run)
+    outcome = ah.take_comes_back(run)
 
     assert not outcome.ok
     said = f"character B 'Bob' is no longer in scene {scene.name!r} (now in 'Scene 2')"

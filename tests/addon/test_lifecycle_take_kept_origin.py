@@ -11,9 +11,7 @@ import ast
 import json
 import re
 import shutil
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import addon_helpers as ah
 import bpy
@@ -21,20 +19,6 @@ import numpy as np
 from dualtalk.dualtalk_blender.addon import saved_takes, ui_run
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 from dualtalk.inference.core.motion import Motion, save_motion
-from dualtalk.operators import modal
-
-
-def _blender_ends_the_operator(run: ui_run.GenerationRun) -> None:
-    """What Blender does to the running Generate operator when a file is opened: its ``cancel``."""
-    modal.JobOperator.cancel(SimpleNamespace(_job=run, _timer=None), bpy.context)
-
-
-def _timer_until_done(deadline_s: float = 180.0) -> None:
-    """Run the persistent app timer as Blender's event loop would (the bpy module has none)."""
-    end = time.monotonic() + deadline_s
-    while modal.poll_followed() is not None:
-        assert time.monotonic() < end, "the followed generation never ended"
-        time.sleep(0.05)
 
 
 def _generate_then(scene, assets, tmp_path, capsys, load) -> tuple[str, Path, Path]:
@@ -49,10 +33,10 @@ def _generate_then(scene, assets, tmp_path, capsys, load) -> tuple[str, Path, Pa
     prefs = bpy.context.preferences.addons["dualtalk"].preferences
     run = ui_run.GenerationRun(scene, scene.dualtalk, prefs).start()
     capsys.readouterr()
-    _blender_ends_the_operator(run)
+    ah.blender_ends_the_operator(run)
     assert run.running
     load(shot1, shot2)
-    _timer_until_done()
+    ah.follow_until_done()
     said = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DualTalk:")]
     assert len(said) == 1, said
     found = re.search(r"apply_take\(directory=('[^']*')\)", said[0])

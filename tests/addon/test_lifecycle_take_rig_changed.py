@@ -5,20 +5,9 @@ and how, in the panel's own words: nothing turns a head bone into object rotatio
 
 from __future__ import annotations
 
-import time
-
 import addon_helpers as ah
 import bpy
 from dualtalk.dualtalk_blender.addon import pickers, ui_run
-from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
-
-
-def _take_comes_back(run: ui_run.GenerationRun):
-    deadline = time.monotonic() + 180
-    while run.step() == RUNNING and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert run.worker is not None and run.worker.state == "done", run.worker and run.worker.error
-    return run.finish()
 
 
 def test_bobs_rig_deleted_while_generating_is_said_with_what_his_head_now_drives(scene, assets):
@@ -29,7 +18,7 @@ def test_bobs_rig_deleted_while_generating_is_said_with_what_his_head_now_drives
     run = ui_run.GenerationRun(scene, scene.dualtalk, prefs).start()
     bpy.data.objects.remove(bob.parent)  # Bob_rig goes; the face mesh, the picked character, stays
 
-    outcome = _take_comes_back(run)
+    outcome = ah.take_comes_back(run)
 
     assert outcome.ok, outcome.message
     assert "Bob changed while generating: head bone: head → head: object rotation" in outcome.message

@@ -220,6 +220,12 @@ def test_a_mesh_bound_to_the_picked_rig_after_a_draw_becomes_its_face_at_once(sc
     is not the rig's child: the object count does not change). Blender's update after that edit makes
     the panel look the rig up again; face keys added to a rig mesh are seen as well."""
     a, b = ah.two_characters()
+    bind_bobs_face_after_a_draw(scene, a, b)
+
+
+def bind_bobs_face_after_a_draw(scene, a, b) -> None:
+    """The scenario above on Alice and Bob in ``scene``: Bob's rig picked while its face is not bound
+    to it, drawn, then bound; the panel shows the bound face."""
     key(a, b)
     rig = b.parent
     world = b.matrix_world.copy()
