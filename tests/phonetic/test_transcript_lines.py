@@ -304,3 +304,42 @@ def test_a_stray_lines_stretch_of_speech_is_found_only_inside_the_part_animated(
     assert tr._speech_around(speaking, FPS, offset, offset - 1.0, +1) is None  # outside the part
     speaking[95:] = True
     assert tr._speech_around(speaking, FPS, offset, offset + 97 / FPS, +1) is None  # runs on after it
+
+
+def test_a_line_split_around_an_adlib_is_aligned_again_in_its_own_stretch_of_speech(monkeypatch):
+    """Without audio: the actor ad-libs (2.4-4.0 s) between two scripted lines. Aligned together,
+    line 2's first words land on the ad-lib and the rest a second after its real start, so the line
+    was refused as split around speech it does not hold, and the ad-lib counted against the script.
+    Now the line is aligned alone in each stretch of speech inside its span; where it fits (4.5-6.1 s)
+    it is drawn, and the ad-lib keeps the engine's lips and is named."""
+    from dualtalk.inference.phonetic import align
+
+    whole = [(w, 0.5 + 0.3 * i, 0.8 + 0.3 * i) for i, w in enumerate("one two three four".split())]
+    whole += [("seven", 2.5, 2.9), ("eight", 2.9, 3.3), ("nine", 5.5, 5.8), ("ten", 5.8, 6.1)]
+    together = Alignment([], whole, scores=[(b, e, -45.0 if 2.0 < b < 4.0 else -15.0) for _w, b, e in whole])
+    said = [(w, 4.5 + 0.4 * i, 4.9 + 0.4 * i) for i, w in enumerate("seven eight nine ten".split())]
+    misheard = [(w, 2.45 + 0.2 * i, 2.65 + 0.2 * i) for i, w in enumerate("seven eight nine ten".split())]
+
+    def fake(audio, text, **kwargs):
+        start = float(audio[0])  # the audio holds its own time in seconds
+        if text != "seven eight nine ten":
+            return together
+        words, score = (misheard, -50.0) if start < 4.2 else (said, -14.0)
+        return Alignment([], [(w, b - start, e - start) for w, b, e in words],
+                         scores=[(b - start, e - start, score) for _w, b, e in words])  # fmt: skip
+
+    monkeypatch.setattr(align, "align_words", fake)
+    t = (np.arange(200) + 0.5) / FPS
+    speaking = ((t >= 0.5) & (t < 1.7)) | ((t >= 2.4) & (t < 4.0)) | ((t >= 4.5) & (t < 6.1))
+    audio = (np.arange(8 * SR) / SR).astype(np.float32)
+    texts = ["one two three four", "seven eight nine ten"]
+    placement = tr.place_lines(audio, texts, speaking, FPS)
+    assert placement.drawn == [0, 1] and placement.judged[1]["realigned"] == "stretch"
+    assert placement.span(1) == pytest.approx((4.5, 6.1), abs=1e-3)
+    motion = Motion("arkit55", np.full((200, 55), 0.3, np.float32), speaking=speaking)
+    silent = Motion("arkit55", np.full((200, 55), 0.3, np.float32))
+    drawn, _b, report = tr.apply_transcript(_script(*texts), ("A", "B"), audio, audio, motion, silent)
+    rep = report["a"]
+    assert "error" not in rep and rep["lines_drawn"] == [2, 3], rep
+    assert rep["unscripted"] == [[2.4, 4.0]]
+    assert np.array_equal(_mouth(drawn, (2.6, 3.8)), _mouth(motion, (2.6, 3.8)))  # the ad-lib
