@@ -203,21 +203,25 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
+def _joined(mask: np.ndarray, join: float) -> list[tuple[int, int]]:
+    """(start, end) frame of each run of True in ``mask``, runs closer than ``join`` frames joined."""
+    groups: list[list[int]] = []
+    for start, end in _runs(mask):
+        if groups and start - groups[-1][1] < join:
+            groups[-1][1] = end
+        else:
+            groups.append([start, end])
+    return [(start, end) for start, end in groups]
+
+
 def _wordless(
     speaking: np.ndarray, covered: np.ndarray, fps: float, longest: float | None, apart: float = JOIN_GAP_S
 ) -> np.ndarray:
     """The frames of ``speaking`` said apart from the words (``covered``): runs of speech joined
     across pauses shorter than ``JOIN_GAP_S`` (as the words are) that hold no word and lie no nearer
     one than that pause, those shorter than ``longest`` seconds only (None: of any length)."""
-    join = apart * fps
-    groups: list[list[int]] = []
-    for start, end in _runs(speaking | covered):
-        if groups and start - groups[-1][1] < join:
-            groups[-1][1] = end
-        else:
-            groups.append([start, end])
     out = np.zeros(len(speaking), bool)
-    for start, end in groups:
+    for start, end in _joined(speaking | covered, apart * fps):
         if not covered[start:end].any() and (longest is None or end - start < longest * fps):
             out[start:end] = True
     return out & speaking
@@ -526,14 +530,9 @@ def _speech_stretches(
 ) -> list[tuple[float, float]]:
     """The stretches of speech (runs joined across pauses shorter than :data:`JOIN_GAP_S`) lying
     whole inside seconds [lo, hi) of the motion, as (start, end) seconds."""
-    join = JOIN_GAP_S * fps
-    groups: list[list[int]] = []
-    for start, end in _runs(np.asarray(speaking, bool)):
-        if groups and start - groups[-1][1] < join:
-            groups[-1][1] = end
-        else:
-            groups.append([start, end])
-    out = [(offset + s / fps, offset + e / fps) for s, e in groups]
+    out = [
+        (offset + s / fps, offset + e / fps) for s, e in _joined(np.asarray(speaking, bool), JOIN_GAP_S * fps)
+    ]
     return [(s, e) for s, e in out if s >= lo and e <= hi]
 
 
