@@ -123,4 +123,10 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
     notes: list[str] = []
     if sound is None:  # an ``infer --out`` folder: the motion files say which recording they were made from
         sound = TakeSound.of_motion(paths[0], settings, notes)
+    made_for = result.get("characters")  # recorded by a kept take since 2026-12 (older ones: none)
+    picked = [getattr(settings.char_a, "name", None), getattr(settings.char_b, "name", None)]
+    if isinstance(made_for, list) and len(made_for) == 2 and [str(n) for n in made_for] != picked:
+        notes.append(
+            f"this take was made for {made_for[0]} & {made_for[1]}; keyed onto {picked[0]} & {picked[1]}"
+        )
     return key_take(scene, settings, options, result, inspected, frame_range, sound, notes=notes)

@@ -103,3 +103,28 @@ def test_a_folder_kept_by_an_older_version_without_its_origin_is_still_applied(s
     assert line.startswith("DualTalk: animated lite engine, "), line
     assert "1 sound strip" in line  # the recording it names is placed, as before
     assert take_actions(alice.data.shape_keys) and take_actions(bob.data.shape_keys)
+
+
+def test_a_kept_take_applied_to_other_characters_says_whom_it_was_made_for(scene, assets, tmp_path):
+    """The kept take records its characters; applied with the panel picking them the other way round
+    (or others), the line says so, so a swapped pair is seen before it plays."""
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, bob, alice, assets["wav"], assets["ckpt"])  # A and B exchanged since
+    t = np.arange(50)[:, None] / 25.0
+    for i, role in enumerate("AB"):
+        values = (0.3 + 0.2 * np.sin(2 * np.pi * (0.5 + i) * t + np.arange(55))).astype(np.float32)
+        save_motion(tmp_path / f"{role}.npz", Motion("arkit55", values, role=role, engine="lite"))
+    kept = {
+        "engine": "lite",
+        "start_time": 0.0,
+        "audio_files": [str(assets["wav"])],
+        "characters": ["Alice", "Bob"],
+    }
+    (tmp_path / "result.json").write_text(json.dumps(kept), encoding="utf-8")
+
+    line = saved_takes.apply_take(scene, scene.dualtalk, str(tmp_path))
+
+    assert line.startswith("DualTalk: animated lite engine, "), line
+    assert "this take was made for Alice & Bob; keyed onto Bob & Alice" in line, line
+    scene.dualtalk.char_a, scene.dualtalk.char_b = alice, bob
+    assert "made for" not in saved_takes.apply_take(scene, scene.dualtalk, str(tmp_path))
