@@ -285,8 +285,11 @@ def check_target(path: str | os.PathLike[str], label: str) -> None:
         raise DualTalkError(f"{label} {p} is read-only; remove it or make it writable")
     parent = out.file.parent  # of the file a link points to: that file is the one replaced
     while stat_path(parent, label, action="written") is None:
-        if stat_path(parent, label, follow=False, action="written") is not None:  # a link to nothing
-            raise DualTalkError(f"{label} {p}: {parent} is a broken link")
+        there = stat_path(parent, label, follow=False, action="written")
+        if there is not None:
+            if stat.S_ISLNK(there.st_mode) and stat_path(parent, label, action="written") is None:
+                raise DualTalkError(f"{label} {p}: {parent} is a broken link")  # a link to nothing
+            break  # made a moment ago (another run writing into the same new folder): judged below
         if parent == parent.parent:
             break
         parent = parent.parent

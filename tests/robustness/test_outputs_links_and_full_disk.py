@@ -400,3 +400,26 @@ def test_a_new_frames_folder_can_be_read_by_the_compositor(project, capsys, umas
     assert code == 0, err
     assert stat.S_IMODE(frames.stat().st_mode) == 0o777 & ~umask
     assert {stat.S_IMODE(p.stat().st_mode) for p in frames.iterdir()} == {0o666 & ~umask}
+
+
+def test_a_folder_another_run_creates_meanwhile_is_not_called_a_broken_link(tmp_path, monkeypatch):
+    """Two runs writing into one new folder: the second looked for the folder (not there yet), the
+    first created it, the second looked again without following links and found it there. It was
+    refused as "a broken link" (a two-runs test caught it now and then); it is a folder like any other."""
+    from dualtalk.inference.core import outputs
+    from dualtalk.inference.core.errors import DualTalkError
+
+    take = tmp_path / "take"
+    real = outputs.stat_path
+
+    def racing(path, label, *, follow=True, action="opened"):
+        if Path(path) == take and follow and not take.exists():
+            take.mkdir()  # the other run creates it right after this look
+            return None
+        return real(path, label, follow=follow, action=action)
+
+    monkeypatch.setattr(outputs, "stat_path", racing)
+    outputs.check_target(take / "A.npz", "--out")  # no refusal
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(DualTalkError, match="is a broken link"):  # a link to nothing still is one
+        outputs.check_target(tmp_path / "gone" / "A.npz", "--out")
