@@ -48,38 +48,18 @@ def _stop_jobs() -> list[str]:
     operator). Runs before the properties go: a generation whose worker is already done keys its
     take as it would have on the next timer tick. Returns one line per job (also printed): what was
     stopped, or how the job ended where it had ended already."""
-    import contextlib
-    import traceback
-
-    import bpy
-
     from .dualtalk_blender.addon import ui_run
     from .dualtalk_blender.addon.panel_options import in_panel_words
     from .operators import modal
 
-    jobs = list(modal._FOLLOWED)  # each job once: Blender's modal ones, the followed ones, a script's
-    modal._FOLLOWED.clear()
-    timers = []
-    while modal._LIVE:
-        _key, (job, timer) = modal._LIVE.popitem()
-        jobs.append(job)
-        timers.append(timer)
-    if ui_run.ACTIVE is not None:
-        jobs.append(ui_run.ACTIVE)
-    jobs = list({id(job): job for job in jobs}.values())
-    modal.stop_live_jobs()  # none left to stop: removes the follow timer
+    ended = modal.stop_live_jobs(also=(ui_run.ACTIVE,) if ui_run.ACTIVE is not None else ())
+    ui_run.ACTIVE = None
     lines = []
-    for job in jobs:
+    for job, outcome in ended:
         task = getattr(job, "task", "")
         words = modal.task_words(task) if task else "a DualTalk job"
-        try:
-            job.cancel()
-            outcome = modal.job_ended(
-                job, job.result()
-            )  # its clean-up, and its end-of-job work (a map to select)
-        except Exception as exc:  # one broken job must not keep the others running
-            traceback.print_exc()
-            lines.append(modal.internal_error_line(words, exc))
+        if isinstance(outcome, Exception):  # a broken job (its traceback printed): the others still stop
+            lines.append(modal.internal_error_line(words, outcome))
             continue
         message = outcome.message.strip()
         if outcome.cancelled or not message:  # (a download's thread says "cancelled" a moment later)
@@ -88,12 +68,6 @@ def _stop_jobs() -> list[str]:
             lines.append(
                 in_panel_words(message if message.startswith("DualTalk:") else f"DualTalk: {message}")
             )
-    ui_run.ACTIVE = None
-    wm = getattr(bpy.context, "window_manager", None)
-    for timer in timers:
-        if timer is not None and wm is not None:
-            with contextlib.suppress(ReferenceError, RuntimeError, AttributeError):
-                wm.event_timer_remove(timer)
     for line in lines:
         print(line)
     return lines

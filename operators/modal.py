@@ -177,40 +177,52 @@ def internal_error_line(task: str, exc: BaseException, *, last_line: bool = Fals
     )
 
 
+def _stop(job: Job, *, end: bool = False) -> Outcome | Exception:
+    """Cancel ``job`` and run its clean-up (``result()``: the Generate run removes its temp folder)
+    and, with ``end``, its own end-of-job work (:func:`job_ended`); its outcome, or what a broken job
+    raised (printed: it must not keep the others running)."""
+    try:
+        job.cancel()
+        outcome = job.result()
+        return job_ended(job, outcome) if end else outcome
+    except Exception as exc:
+        import traceback
+
+        traceback.print_exc()
+        return exc
+
+
 def stop_followed_jobs() -> None:
     """Cancel the followed jobs (Blender quits, the add-on is disabled): no orphan worker."""
     with contextlib.suppress(ValueError, RuntimeError):
         bpy.app.timers.unregister(poll_followed)
     _FINISHING.clear()
     while _FOLLOWED:
-        job = _FOLLOWED.pop()
-        try:
-            job.cancel()
-            job.result()
-        except Exception:
-            import traceback
-
-            traceback.print_exc()
+        _stop(_FOLLOWED.pop())
 
 
-def stop_live_jobs() -> None:
-    """Cancel every job still running (the add-on is being disabled): no orphan pip or worker."""
-    stop_followed_jobs()
+def stop_live_jobs(also: tuple[Job, ...] = ()) -> list[tuple[Job, Outcome | Exception]]:
+    """Stop every job still running (the add-on is being disabled): those followed after a file
+    load, those under an operator, and ``also`` (a generation a script started), each once:
+    cancelled, cleaned up and its own end-of-job work run (:func:`job_ended`: a download that had
+    just ended still fills in its map), its window timer removed; no orphan pip or worker. What
+    each ended with."""
+    with contextlib.suppress(ValueError, RuntimeError):
+        bpy.app.timers.unregister(poll_followed)
+    _FINISHING.clear()
+    jobs, timers = list(_FOLLOWED), []
+    _FOLLOWED.clear()
     while _LIVE:
         _key, (job, timer) = _LIVE.popitem()
-        try:
-            job.cancel()
-            job.result()  # its clean-up (the Generate run removes its temp folder)
-        except Exception:  # one broken job must not keep the others running
-            import traceback
-
-            traceback.print_exc()
-        wm = bpy.context.window_manager
+        jobs.append(job)
+        timers.append(timer)
+    ended = [(job, _stop(job, end=True)) for job in {id(job): job for job in (*jobs, *also)}.values()]
+    wm = getattr(bpy.context, "window_manager", None)
+    for timer in timers:
         if timer is not None and wm is not None:
-            try:
+            with contextlib.suppress(ReferenceError, RuntimeError, AttributeError):
                 wm.event_timer_remove(timer)
-            except (ReferenceError, RuntimeError, AttributeError):
-                pass
+    return ended
 
 
 class JobOperator(bpy.types.Operator):
