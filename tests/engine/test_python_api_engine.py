@@ -25,15 +25,16 @@ def own_threads():
     torch.set_num_threads(before)
 
 
-def threads_while_decoding(engine, monkeypatch) -> list[int]:
+def threads_during(monkeypatch, owner, name: str) -> list[int]:
+    """torch's CPU thread count each time ``owner.name`` is called (it still runs as before)."""
     seen: list[int] = []
-    decode = engine.model.decode
+    real = getattr(owner, name)
 
     def spy(*args, **kwargs):
         seen.append(torch.get_num_threads())
-        return decode(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine.model, "decode", spy)
+    monkeypatch.setattr(owner, name, spy)
     return seen
 
 
@@ -47,7 +48,7 @@ def test_a_run_leaves_the_notebooks_torch_threads_as_they_were(tmp_path, monkeyp
     engine = engines.get(Request(engine="lite"))
     assert torch.get_num_threads() == own_threads  # loading leaves it
     assert engine.threads == (1 if env is None else 2)  # the lite network's choice, or the override
-    seen = threads_while_decoding(engine, monkeypatch)
+    seen = threads_during(monkeypatch, engine.model, "decode")
     wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
     pipeline.run(Request(audio=str(wav), engine="lite", rounds=1), tmp_path / "out", engines=engines)
     assert seen and set(seen) == {engine.threads}  # the engine's own count while it runs
@@ -107,14 +108,7 @@ def test_the_audio_analysis_runs_on_the_engines_threads_too(tmp_path, monkeypatc
     monkeypatch.delenv(THREADS_ENV, raising=False)
     engines = pipeline.Engines()
     engine = engines.get(Request(engine="lite"))
-    seen: list[int] = []
-    load = pipeline.load_dialogue
-
-    def spy(*args, **kwargs):
-        seen.append(torch.get_num_threads())
-        return load(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "load_dialogue", spy)
+    seen = threads_during(monkeypatch, pipeline, "load_dialogue")
     wav = ah.write_dialogue_wav(tmp_path / "talk.wav")
     pipeline.run(Request(audio=str(wav), engine="lite", rounds=1), tmp_path / "out", engines=engines)
     assert seen == [engine.threads]
