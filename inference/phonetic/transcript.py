@@ -73,8 +73,8 @@ ASIDE_S = 1.5
 ASIDE_APART_S = 0.15
 # A whole line the script lacks (an ad-lib between scripted lines, set apart from them by a pause
 # of JOIN_GAP_S) is not counted either, while it, the short sounds above and the refused lines'
-# speech are at most MAX_REFUSED of what is said (more is a script that lacks what is said): it keeps the engine's lips
-# and the report names when it was said. On the tuning takes with 1-2 lines left out of the script,
+# speech are at most MAX_REFUSED of what is said (beyond that fewer are left out and the rest counts
+# against MIN_COVER): it keeps the engine's lips and the report names when it was said. On the tuning takes with 1-2 lines left out of the script,
 # 31 of 62 lines drawn (16 before), every wrong text still refused (the closest, a script of a third
 # of each line's words, covers 69 %).
 MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
@@ -197,6 +197,15 @@ def _stretches(words: list[tuple[str, float, float]]) -> list[list[float]]:
     return spans
 
 
+def _covered(words: list[tuple[str, float, float]], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame (the first at second ``offset``): inside the words' stretches."""
+    t = (np.arange(n) + 0.5) / fps + offset
+    out = np.zeros(n, bool)
+    for start, end in _stretches(words):
+        out |= (t >= start) & (t < end)
+    return out
+
+
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) frame of each run of True in ``mask``."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
@@ -240,10 +249,7 @@ def _script_speech(
     said between scripted ones) and ``excused`` speech (where refused lines were said). When all of
     them are more than that, fewer are left out: the short sounds and the refused lines, the refused
     lines, the short sounds, none."""
-    t = (np.arange(len(speaking)) + 0.5) / fps + offset
-    covered = np.zeros(len(speaking), bool)
-    for start, end in _stretches(found.words):
-        covered |= (t >= start) & (t < end)
+    covered = _covered(found.words, len(speaking), fps, offset)
     speaking = np.asarray(speaking, bool)
     none = np.zeros(len(speaking), bool)
     asides = _wordless(speaking, covered, fps, ASIDE_S, ASIDE_APART_S)
@@ -384,9 +390,7 @@ def _judge_line(
     t = (np.arange(len(speaking)) + 0.5) / fps + offset
     span = (t >= t0) & (t < t1)
     inside = float((span & speaking).sum() / span.sum()) if span.any() and speaking.any() else None
-    covered = np.zeros(len(t), bool)
-    for a, b in _stretches(found.words[first:end]):
-        covered |= (t >= a) & (t < b)
+    covered = _covered(found.words[first:end], len(t), fps, offset)
     # speech inside the line's span that its words leave out: a word placed apart from the others
     spread = float((span & speaking & ~covered).sum() / fps)
     guessed = len(_untimed(found, _within(t0, t1), {w for w, _b, _e in found.words[first:end]}))
