@@ -34,7 +34,7 @@ def _poll_character(_self, obj) -> bool:
 def _title(option: Option, key: str | None) -> str:
     if key is not None:
         return key.capitalize()
-    return option.title or option.name.replace("_", " ").capitalize()
+    return panel_options.title(option)
 
 
 def _description(option: Option, key: str | None) -> str:
