@@ -88,6 +88,14 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
         return False
 
     def execute(self, context):
+        if self.task not in (
+            "",
+            "generate",
+            *SETUP_TASKS,
+        ):  # a script's typo must not cancel nothing silently
+            return report_failure(
+                self, context, f"DualTalk: no job called {self.task!r} to cancel (generate, deps or download)"
+            )
         run = ui_run.ACTIVE
         if run is not None and self.task in ("", "generate"):  # the run may have ended since poll
             run.cancel()

@@ -109,3 +109,14 @@ def test_the_cancel_under_a_downloads_progress_stops_the_download_not_a_generati
     assert stopped == ["download"]
     assert bpy.ops.dualtalk.cancel() == {"FINISHED"}  # the panel's button: the generation
     assert stopped == ["download", "generation"]
+
+
+def test_a_cancel_naming_no_such_job_says_so_and_stops_nothing(addon, monkeypatch):
+    stopped: list[str] = []
+    download = SimpleNamespace(task="download", state="running", cancel=lambda: stopped.append("download"))
+    monkeypatch.setitem(modal._LIVE, id(download), (download, object()))
+    with pytest.raises(
+        RuntimeError, match=r"no job called 'dwnload' to cancel \(generate, deps or download\)"
+    ):
+        bpy.ops.dualtalk.cancel(task="dwnload")
+    assert stopped == []
