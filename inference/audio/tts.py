@@ -219,6 +219,32 @@ class _Espeak:
                 i += 1
         return out
 
+    def voices(self) -> dict[str, str]:
+        """Every voice espeak-ng finds (variants aside): its identifier's last part ("es",
+        "cmn-latn-pinyin", "pt-br"...) and each language tag it speaks, mapped to the voice's name."""
+        out: dict[str, str] = {}
+        with self.lock:
+            found = self.lib.espeak_ListVoices(None)
+            i = 0
+            while found and found[i]:
+                voice = found[i].contents
+                ident = (voice.identifier or b"").decode("utf-8", "replace")
+                name = (voice.name or b"").decode("utf-8", "replace")
+                i += 1
+                if not ident or ident.startswith(("!v/", "mb/")):
+                    continue
+                out.setdefault(ident.rsplit("/", 1)[-1].lower(), name)
+                raw = voice.languages or b""
+                k = 0
+                while k < len(raw) and raw[k] != 0:  # (priority byte, tag, NUL) until an empty tag
+                    end = raw.find(b"\0", k + 1)
+                    end = len(raw) if end < 0 else end
+                    tag = raw[k + 1 : end].decode("ascii", "replace").lower()
+                    if tag:
+                        out.setdefault(tag, name)
+                    k = end + 1
+        return out
+
     def _language(self) -> str:
         """The language tag of the voice just set (``pt-br`` for "pt-BR", "brazil"...; "" if unknown):
         its first entry in ``languages``, a priority byte then the tag."""
@@ -314,6 +340,12 @@ def espeak_variants() -> set[str]:
     """The voice variants (``xx+<variant>``) this machine's espeak-ng has. espeak-ng speaks a name
     whose variant it lacks as the bare voice without an error, so this is how to tell."""
     return _Espeak.get().variants()
+
+
+def espeak_voices() -> dict[str, str]:
+    """The languages this machine's espeak-ng speaks: each voice's short name and language tag
+    (lower case: "es", "pt-br", "cmn-latn-pinyin"...) mapped to the voice's name ("Spanish (Spain)")."""
+    return _Espeak.get().voices()
 
 
 def flite_voices() -> set[str]:
