@@ -87,6 +87,8 @@ class Utterance:
     engine: str
     voice: str
     options: dict = field(default_factory=dict)
+    # espeak-ng only: each word said and when it starts (s), in the order said
+    words: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def duration(self) -> float:
@@ -152,7 +154,7 @@ class _Voice(ctypes.Structure):
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
 )
-_EV_END_LIST, _EV_PHONEME, _EV_MSG_END = 0, 7, 6
+_EV_END_LIST, _EV_WORD, _EV_PHONEME, _EV_MSG_END = 0, 1, 7, 6
 _SYNCHRONOUS = 2
 _PHONEME_EVENTS = 0x0001 | 0x0002  # phoneme events, named in IPA
 _RATE, _PITCH, _RANGE = 1, 3, 4
@@ -176,6 +178,7 @@ class _Espeak:
             raise DualTalkError("espeak-ng failed to initialise (is espeak-ng-data installed?)")
         self._chunks: list[np.ndarray] = []
         self._events: list[tuple[str, int]] = []
+        self._words: list[tuple[int, int, int]] = []  # (text position from 1, length, audio ms)
         self._cb = _CALLBACK(self._on_audio)  # keep a reference: C holds the pointer
         self.lib.espeak_SetSynthCallback(self._cb)
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -202,6 +205,8 @@ class _Espeak:
             if ev.type == _EV_PHONEME:
                 sym = bytes(ev.id.string).split(b"\0", 1)[0].decode("utf-8", "replace")
                 self._events.append((sym, ev.audio_position))
+            elif ev.type == _EV_WORD:
+                self._words.append((ev.text_position, ev.length, ev.audio_position))
             i += 1
         return 0
 
@@ -260,7 +265,7 @@ class _Espeak:
             self.lib.espeak_SetParameter(_RATE, int(np.clip(175 * voice.rate, 80, 450)), 0)
             self.lib.espeak_SetParameter(_PITCH, int(np.clip(voice.pitch, 0, 100)), 0)
             self.lib.espeak_SetParameter(_RANGE, int(np.clip(voice.pitch_range, 0, 100)), 0)
-            self._chunks, self._events = [], []
+            self._chunks, self._events, self._words = [], [], []
             buf = text.encode("utf-8") + b"\0"
             err = self.lib.espeak_Synth(buf, len(buf), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF8
             # a Ctrl-C landing in espeak's audio callback is printed by ctypes, not raised: raise it
@@ -270,6 +275,7 @@ class _Espeak:
                 raise DualTalkError(f"espeak-ng could not synthesise {text[:30]!r} (code {err})")
             raw = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
             events = list(self._events)
+            marks = list(self._words)
         audio = _resample(raw.astype(np.float32) / 32768.0, self.sr)
         dur = len(audio) / SAMPLE_RATE
         phones = []
@@ -280,7 +286,13 @@ class _Espeak:
             if end > start and sym:
                 phones.append(Phone(espeak_phone(sym, language), start, min(end, dur), "ipa"))
         opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
-        return Utterance(audio, phones, text, "espeak", voice.name, opts)
+        chars = text  # text positions count characters of the UTF-8 text from 1
+        words = [
+            (chars[pos - 1 : pos - 1 + length], max(0.0, ms / 1000.0 - ESPEAK_EVENT_LAG_S))
+            for pos, length, ms in marks
+            if pos >= 1 and length > 0
+        ]
+        return Utterance(audio, phones, text, "espeak", voice.name, opts, words)
 
 
 # flite -------------------------------------------------------------------------------

@@ -675,15 +675,32 @@ def _refused_speech(placement: Placement, n: int, fps: float, offset: float) -> 
     return out
 
 
+def uses_warp(language: str | None) -> bool:
+    """Whether a script in ``language`` is placed by warping espeak-ng's reading (``script_warp``)
+    rather than by pocketsphinx: every language but English, and English too when
+    ``DUALTALK_TRANSCRIPT_ALIGNER=warp`` (how ``eval lipsync --transcript-aligner warp`` measures
+    the warp on real English with true phone timings)."""
+    from .script_languages import is_english
+
+    return not is_english(language) or os.environ.get("DUALTALK_TRANSCRIPT_ALIGNER", "") == "warp"
+
+
 def draw_lips(
-    motion: Motion, audio: np.ndarray, text: str | list[Line], who: str = "A", offset: float = 0.0
+    motion: Motion,
+    audio: np.ndarray,
+    text: str | list[Line],
+    who: str = "A",
+    offset: float = 0.0,
+    language: str = "en",
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
-    order) aligned to ``audio`` (16 kHz, the character's own stream, whose second ``offset`` is the
-    motion's first frame) and a report (words, aligned words, the ones left out, seconds drawn, the
-    lines drawn and those refused with why)."""
+    order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
+    ``offset`` is the motion's first frame) and a report (words, aligned words, the ones left out,
+    seconds drawn, the lines drawn and those refused with why)."""
     from ..audio.tts import Phone
+    from . import script_warp
     from .align import normalise_words
+    from .script_languages import normalise
     from .visemes import drawn_channels, render_visemes
 
     if motion.space != "arkit55":
@@ -693,19 +710,30 @@ def draw_lips(
         )
     lines = [Line(1, who, text)] if isinstance(text, str) else [line for line in text if line.text]
     whole = " ".join(line.text for line in lines)
-    spelled, dropped = normalise_words(whole)
-    words = spelled.split()
+    warp = uses_warp(language)
     written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
+    dropped: list[str] = []
+    if warp:  # espeak-ng reads the words as written, in their own script
+        words = written
+    else:
+        spelled, dropped = normalise_words(whole)
+        words = spelled.split()
     if not written:
         return motion, {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
-    per_line = {"lines": len(lines), "lines_drawn": [], "lines_refused": []}
+    per_line: dict[str, Any] = {"lines": len(lines), "lines_drawn": [], "lines_refused": []}
+    if warp:
+        per_line["language"] = normalise(language)
     try:
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
             raise DualTalkError(
-                f"none of its {len(written)} words is written in English letters (the transcript "
-                "aligner reads English only)"
+                f"none of its {len(written)} words is written in English letters (a script in another "
+                "language needs its language: --transcript-language, the panel's Script Language)"
             )
-        placement = place_lines(audio, [line.text for line in lines], motion.speaking, motion.fps, offset)
+        texts = [line.text for line in lines]
+        if warp:
+            placement = script_warp.place_lines(audio, texts, motion.speaking, motion.fps, offset, language)
+        else:
+            placement = place_lines(audio, texts, motion.speaking, motion.fps, offset)
         unscripted = np.zeros(motion.num_frames, bool)
         found = placement.found
         counts = placement.counts
@@ -760,6 +788,8 @@ def draw_lips(
         "lines_drawn": [lines[i].number for i in placement.drawn],
         "lines_refused": refused,
     }
+    if warp:
+        report["language"] = per_line["language"]
     if found.guessed:  # placed by the word pass, but their phones share the word's span evenly
         report["guessed"] = found.guessed
     said_elsewhere = [  # speech the script lacks (an ad-libbed line): the engine's lips; recording time
@@ -781,15 +811,16 @@ def draw_lips(
 def apply_transcript(
     lines: list[Line], names: tuple[str, str], stream_a: np.ndarray, stream_b: np.ndarray,
     motion_a: Motion, motion_b: Motion, where: str = "transcript", offset: float = 0.0,
+    language: str = "en",
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
-    """Both characters' mouths drawn from their lines; the report per character (``a``, ``b``).
-    The streams may be the whole recording when the motions are a part of it starting ``offset``
-    seconds in (the words are aligned on the whole, then cut)."""
+    """Both characters' mouths drawn from their lines (written in ``language``); the report per
+    character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
+    it starting ``offset`` seconds in (the words are aligned on the whole, then cut)."""
     lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
-    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset)
-    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset)
+    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language)
+    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language)
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 
@@ -857,9 +888,16 @@ def brief(report: dict[str, Any]) -> str:
     return f"lips from the transcript ({', '.join(parts)})" if parts else "the transcript had no words"
 
 
-def check_available() -> None:
-    """One line if pocketsphinx (the aligner) is missing, before a long run starts."""
+def check_available(language: str = "en") -> None:
+    """One line if the aligner a script in ``language`` needs is missing, before a long run starts:
+    pocketsphinx for English, espeak-ng speaking that language for any other."""
     import importlib.util
+
+    if uses_warp(language):
+        from .script_languages import espeak_voice
+
+        espeak_voice(language)
+        return
 
     if importlib.util.find_spec("pocketsphinx") is None:
         raise DualTalkError(

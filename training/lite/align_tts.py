@@ -32,119 +32,15 @@ from ...inference.audio.tts import Phone, Voice, speak
 from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import SAMPLE_RATE
-from ...inference.models.lite.features import mel_filterbank
 from ...inference.phonetic.ipa import as_ipa, is_language_switch
+from ...inference.phonetic.warp import dtw_path, mfcc_features, speech_span, warp_times
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
 
-HOP = 160  # 10 ms at 16 kHz
-N_FFT = 400  # 25 ms windows
-N_MELS = 40
-N_CEPS = 13  # c1..c12 are kept (c0 is loudness)
-SPEECH_DB = 35.0  # a frame is speech when within this many dB of the take's loud frames
-MARGIN_S = 0.05  # kept around the speech span before warping
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3")
 TRANSCRIPT_SUFFIXES = (".lab", ".txt")
 CHECK_CLASSES = (BILABIAL, LABIODENTAL, ROUNDED, OPEN)
 MAX_CELLS = 12_000 * 12_000  # frame pairs warped at once: 2 min x 2 min at 10 ms, about 3 GB in all
-
-
-# ----------------------------------------------------------------------------- features
-
-
-def _frames(audio: np.ndarray) -> np.ndarray:
-    """(F, N_FFT) Hann-windowed frames every 10 ms, centred like ``torch.stft(center=True)``."""
-    pad = np.pad(
-        np.asarray(audio, np.float32), N_FFT // 2, mode="reflect" if len(audio) > N_FFT else "constant"
-    )
-    count = 1 + max(0, (len(pad) - N_FFT) // HOP)
-    idx = np.arange(N_FFT)[None, :] + HOP * np.arange(count)[:, None]
-    return pad[idx] * np.hanning(N_FFT + 1)[:-1].astype(np.float32)
-
-
-def frame_db(audio: np.ndarray) -> np.ndarray:
-    """Loudness of each 10 ms frame, dB."""
-    return 10.0 * np.log10(np.mean(_frames(audio) ** 2, axis=1) + 1e-10)
-
-
-def mfcc_features(audio: np.ndarray) -> np.ndarray:
-    """(F, 24): MFCC c1..c12 and their deltas, each normalised to zero mean, unit variance."""
-    power = np.abs(np.fft.rfft(_frames(audio), axis=1)) ** 2
-    logmel = np.log(power @ mel_filterbank(N_FFT, N_MELS, SAMPLE_RATE).T + 1e-8)
-    n = np.arange(N_MELS)
-    dct = np.cos(np.pi / N_MELS * (n[None, :] + 0.5) * np.arange(N_CEPS)[:, None])
-    ceps = (logmel @ dct.T)[:, 1:]
-    padded = np.pad(ceps, ((2, 2), (0, 0)), mode="edge")
-    delta = (2 * (padded[4:] - padded[:-4]) + (padded[3:-1] - padded[1:-3])) / 10.0
-    feats = np.concatenate([ceps, delta], axis=1)
-    return (feats - feats.mean(0)) / (feats.std(0) + 1e-6)
-
-
-def speech_span(audio: np.ndarray) -> tuple[int, int]:
-    """Sample range from the first to the last speech frame (plus a margin)."""
-    db = frame_db(audio)
-    if not len(db):
-        return 0, len(audio)
-    loud = np.percentile(db, 95)
-    on = np.flatnonzero(db > loud - SPEECH_DB)
-    if not len(on):
-        return 0, len(audio)
-    margin = int(MARGIN_S * SAMPLE_RATE)
-    return max(0, on[0] * HOP - margin), min(len(audio), on[-1] * HOP + margin)
-
-
-# ----------------------------------------------------------------------------- warping
-
-
-def dtw_path(cost: np.ndarray, step_penalty: float = 0.0) -> np.ndarray:
-    """Cheapest monotonic path through ``cost`` (N, M) from (0, 0) to (N-1, M-1).
-
-    Steps (1, 1), (1, 0) and (0, 1); a (1, 0) or (0, 1) step pays ``step_penalty`` on
-    top of the cell. Each row is solved at once: a run of (0, 1) steps from column k to
-    j costs a difference of prefix sums, so the row's best is a running minimum.
-    Returns the path as (L, 2) int pairs (row, column).
-    """
-    cost = np.asarray(cost, np.float64)
-    if cost.ndim != 2 or 0 in cost.shape:
-        raise DualTalkError(f"warping needs a non-empty (N, M) cost matrix, got shape {cost.shape}")
-    n, m = cost.shape
-    cols = np.arange(m)
-    run_start = np.zeros((n, m), np.int32)  # where this row's run of (0, 1) steps began
-    from_diag = np.zeros((n, m), bool)  # how that run was entered from the row above
-    prev = np.full(m, np.inf)
-    for i in range(n):
-        enter = np.full(m, np.inf)
-        if i == 0:
-            enter[0] = cost[0, 0]
-        else:
-            diag = np.concatenate([[np.inf], prev[:-1]])
-            vert = prev + step_penalty
-            from_diag[i] = diag <= vert
-            enter = cost[i] + np.minimum(diag, vert)
-        prefix = np.cumsum(cost[i] + step_penalty)
-        best = enter - prefix
-        running = np.minimum.accumulate(best)
-        run_start[i] = np.maximum.accumulate(np.where(best <= running, cols, 0))
-        prev = running + prefix
-    if not np.isfinite(prev[-1]):
-        raise DualTalkError("warping found no path")
-    path: list[tuple[int, int]] = []
-    i, j = n - 1, m - 1
-    while True:
-        k = int(run_start[i, j])
-        path.extend((i, c) for c in range(j, k - 1, -1))
-        if i == 0:
-            break
-        i, j = (i - 1, k - 1) if from_diag[i, k] else (i - 1, k)
-    return np.array(path[::-1], np.int64)
-
-
-def warp_times(path: np.ndarray, times: Sequence[float], hop_s: float = HOP / SAMPLE_RATE) -> np.ndarray:
-    """Map times on the path's row axis to its column axis: a row's first matched column."""
-    _rows, first_step = np.unique(path[:, 0], return_index=True)  # the path visits every row, in order
-    first = path[first_step, 1]
-    frames = np.clip(np.round(np.asarray(times, np.float64) / hop_s).astype(np.int64), 0, len(first) - 1)
-    return first[frames] * hop_s
 
 
 # ----------------------------------------------------------------------------- alignment

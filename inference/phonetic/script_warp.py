@@ -1,0 +1,227 @@
+"""A script in any language espeak-ng speaks, placed in a character's voice by warping.
+
+pocketsphinx (``align.py``) knows English only, and no acoustic model for other languages can
+be installed with the add-on. espeak-ng, though, reads a line in ~100 languages and says when
+each of its phones and words is spoken in its own audio. Warping that reading onto the
+character's voice (``warp.py``: the sequence of their sounds, timbre and channel normalised away)
+moves every phone onto the real take.
+
+A character's stream is mostly silence while the other talks, so the warping runs on its speech
+frames only (a loudness gate), and each line is looked for on its own, in order, from where the
+line before it ended (:func:`warp.subsequence_path`): speech before it that matches it badly (a
+laugh, an ad-lib) is passed over. A line is drawn only when it fits where it was found:
+its path must keep each sound close to where that sound fits best in the stretch it spans
+(:data:`LINE_FIT`) and take a plausible time (:data:`SPAN_RATIO`); otherwise it keeps
+the engine's lips and the next line is looked for from the same place. ``transcript.draw_lips``
+judges the whole (coverage, refused share) exactly as it does for English.
+
+espeak-ng reads digits and punctuation in the line's language. Mandarin must be written in
+tone-numbered pinyin (``cmn-latn-pinyin``) and Japanese in kana (``script_languages``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import DualTalkError
+from ..core.timebase import SAMPLE_RATE
+from .script_languages import espeak_voice, language_name, spelling_hint
+from .warp import HOP, analyse, normalised, speech_span, subsequence_path, warp_times, with_deltas
+
+FRAME_S = HOP / SAMPLE_RATE  # the warp's 10 ms frames
+SPEECH_GATE_DB = 30.0  # a frame is the character's speech within this many dB of their loud frames
+SPEECH_KEEP_S = 0.1  # kept around each stretch of speech (a consonant's quiet edges)
+RATE_LIMITS = (0.6, 1.8)  # the voice's pace against espeak-ng's, as the warp assumes it
+SEARCH_SLACK_S = 12.0  # speech a line may be looked for past the last placed line, on top of 2x its own
+# a line's fit: how far its path strays from each sound's best match in the stretch it spans, over
+# how far the sounds are from their best match on average there (0: every sound on its best match;
+# own lines 0.17-0.34 synthetic, 0.49-0.63 on a real reader; other lines 0.41-0.73, 0.57-0.71)
+LINE_FIT = 0.64
+# ... and not much worse than the character's lines drawn before it (a synthetic or very clean voice
+# fits its own lines far better than a real one: 0.02-0.05 against 0.5-0.6)
+RELATIVE_FIT = 1.5
+# a line is not said where the next line, looked for in the same speech, starts before it ends and
+# fits better by this much: the voice skipped it (a line cut in the edit, or said by the other character)
+RIVAL_MARGIN = 0.05
+SPAN_RATIO = (0.45, 2.4)  # the time a drawn line takes against espeak-ng's (paced) reading of it
+MIN_LINE_S = 0.25  # a line shorter than this in espeak-ng's reading is too short to judge alone
+
+
+def _speech_frames(db: np.ndarray) -> np.ndarray:
+    """(F,) the character's speech at 10 ms: loud within :data:`SPEECH_GATE_DB` of their loud
+    frames, widened by :data:`SPEECH_KEEP_S` on both sides."""
+    if not len(db):
+        return np.zeros(0, bool)
+    loud = float(np.percentile(db, 99))
+    on = db > max(loud - SPEECH_GATE_DB, -70.0)
+    keep = int(round(SPEECH_KEEP_S / FRAME_S))
+    if keep and on.any():
+        on = np.convolve(on.astype(np.int32), np.ones(2 * keep + 1, np.int32), mode="same") > 0
+    return on
+
+
+class _Reading:
+    """espeak-ng's reading of one line: its features (10 ms), phones and words, times from the
+    start of its speech."""
+
+    def __init__(self, text: str, voice: str) -> None:
+        from ..audio.tts import Voice, speak
+        from .ipa import as_ipa, is_language_switch
+
+        utt = speak(text, Voice("espeak", voice))
+        s0, s1 = speech_span(utt.audio)
+        start = s0 / SAMPLE_RATE
+        self.text = text
+        self.ceps = analyse(utt.audio[s0:s1])[0]
+        self.phones = [
+            (as_ipa(p.symbol), p.start - start, p.end - start)
+            for p in utt.phones
+            if not is_language_switch(p.symbol)
+        ]
+        self.words = [(w.strip(), t - start) for w, t in utt.words if w.strip()]
+        self.seconds = len(self.ceps) * FRAME_S
+
+
+def _stretched(feats: np.ndarray, rate: float) -> np.ndarray:
+    """``feats`` resampled in time by ``rate`` (> 1: slower), nearest frame."""
+    count = max(1, int(round(len(feats) * rate)))
+    return feats[np.minimum((np.arange(count) / rate).astype(np.int64), len(feats) - 1)]
+
+
+def place_lines(
+    audio: np.ndarray, texts: list[str], speaking: np.ndarray, fps: float, offset: float, language: str
+):
+    """Each of a character's lines (``texts``, in order) placed in their voice (16 kHz ``audio``,
+    the whole stream) and judged: a :class:`~.transcript.Placement` like the English aligner's, its
+    ``found`` an :class:`~.align.Alignment` of IPA phones and the words espeak-ng read, in recording
+    seconds. ``speaking`` and ``fps`` (the motion's) and ``offset`` are not needed to place the lines
+    (the stream is gated by its own loudness) and are taken for the same signature as
+    ``transcript.place_lines``. DualTalkError when nothing can be placed."""
+    from .align import Alignment
+    from .transcript import Placement
+
+    del speaking, fps, offset
+    voice = espeak_voice(language)
+    readings: dict[int, _Reading] = {}
+    for i, text in enumerate(texts):
+        if text.strip():
+            try:
+                reading = _Reading(text, voice)
+            except DualTalkError:  # espeak-ng said nothing for it (punctuation only)
+                continue
+            if reading.phones and len(reading.ceps):
+                readings[i] = reading
+    if not readings:
+        hint = spelling_hint(language)
+        raise DualTalkError(
+            f"espeak-ng ({language_name(language)}) read no phones from the lines"
+            + (f": {hint}" if hint else "")
+        )
+    ceps, db = analyse(audio)
+    speech = _speech_frames(db)
+    frames = np.flatnonzero(speech)  # speech-only time: index -> the stream's 10 ms frame
+    if len(frames) < int(0.3 / FRAME_S):
+        raise DualTalkError("the character's voice is silent: nothing to place the lines in")
+    voice_feats = normalised(with_deltas(ceps), speech)[frames]
+    said = np.concatenate([with_deltas(r.ceps) for r in readings.values()])
+    mean, std = said.mean(0), said.std(0) + 1e-6
+    total = sum(len(r.ceps) for r in readings.values())
+    rate = float(np.clip(len(frames) / max(total, 1), *RATE_LIMITS))
+
+    rows_of = {i: _stretched((with_deltas(r.ceps) - mean) / std, rate) for i, r in readings.items()}
+    phones: list[Any] = []
+    words: list[tuple[str, float, float]] = []
+    spans: dict[int, tuple[int, int]] = {}
+    refused: dict[int, str] = {}
+    judged: dict[int, dict[str, Any]] = {}
+    counts: list[int] = []
+    fits: list[float] = []  # of the lines drawn so far: this voice's own lines fit about so well
+    pos, pending = 0, 0.0
+    slack = int(SEARCH_SLACK_S / FRAME_S)
+    order = sorted(readings)
+    for i in range(len(texts)):
+        if i not in readings:
+            counts.append(0)
+            continue
+        reading = readings[i]
+        counts.append(len(reading.words))
+        rows = rows_of[i]
+        n = len(rows)
+        hi = min(len(frames), pos + int(2 * n + 1.5 * pending) + slack)
+        if hi - pos < max(2, int(SPAN_RATIO[0] * n)):
+            refused[i] = "it could not be placed in the voice (no speech left after the line before it)"
+            pending += n
+            continue
+        found = _find(rows, voice_feats[pos:hi])
+        if found is None:
+            refused[i] = "it could not be placed in the voice (no speech left after the line before it)"
+            pending += n
+            continue
+        path, first, last, fit, path_cost = found
+        ratio = (last - first + 1) / n
+        judged[i] = {"fit": round(fit, 3), "span_ratio": round(ratio, 2), "cost": round(path_cost, 3)}
+        usual = RELATIVE_FIT * float(np.median(fits)) + 0.05 if len(fits) >= 2 else LINE_FIT
+        later = [k for k in order if k > i]
+        rival = _find(rows_of[later[0]], voice_feats[pos:hi]) if later else None
+        if reading.seconds < MIN_LINE_S:
+            pass  # too short to judge by its fit: placed where it fits best
+        elif fit > min(LINE_FIT, usual):
+            refused[i] = (
+                f"it does not fit the voice where it was found (fit {fit:.2f}, needs at most {min(LINE_FIT, usual):.2f})"
+            )
+        elif not SPAN_RATIO[0] <= ratio <= SPAN_RATIO[1]:
+            refused[i] = f"it takes {ratio:.1f}x its reading's time where it was found"
+        elif rival is not None and rival[3] + RIVAL_MARGIN < fit and rival[1] < last:
+            refused[i] = "the voice says the next line where this one fits best: this line is not said?"
+        if i in refused:
+            pending += n
+            continue
+        fits.append(fit)
+
+        def at(times: list[float], path=path, lo=pos) -> np.ndarray:
+            cols = np.round(warp_times(path, [t * rate for t in times], FRAME_S) / FRAME_S).astype(np.int64)
+            return frames[np.clip(cols + lo, 0, len(frames) - 1)] * FRAME_S
+
+        starts = at([p[1] for p in reading.phones])
+        ends = at([p[2] for p in reading.phones])
+        for (symbol, _b, _e), b, e in zip(reading.phones, starts, ends, strict=True):
+            phones.append(_phone(symbol, float(b), float(max(e, b))))
+        line_end = float(frames[min(pos + last, len(frames) - 1)] * FRAME_S + FRAME_S)
+        w_starts = at([t for _w, t in reading.words])
+        first_word = len(words)
+        for k, (word, _t) in enumerate(reading.words):
+            w_end = float(w_starts[k + 1]) if k + 1 < len(reading.words) else line_end
+            words.append((word, float(w_starts[k]), max(w_end, float(w_starts[k]))))
+        spans[i] = (first_word, len(words))
+        pos, pending = pos + last + 1, 0.0
+    return Placement(Alignment(phones, words), spans, refused, 1, judged, counts)
+
+
+def _phone(symbol: str, start: float, end: float):
+    from ..audio.tts import Phone
+
+    return Phone(symbol, start, end, "ipa")
+
+
+def _find(rows: np.ndarray, window: np.ndarray) -> tuple[np.ndarray, int, int, float, float] | None:
+    """Where the sounds ``rows`` fit best in ``window`` (both normalised features): the path, its
+    first and last column, its fit (:data:`LINE_FIT`) and mean cost; None when it cannot fit."""
+    if len(window) < max(2, int(np.ceil(len(rows) / 2))):
+        return None
+    cost = np.sqrt(
+        np.maximum((rows**2).sum(1)[:, None] + (window**2).sum(1)[None, :] - 2 * rows @ window.T, 0.0)
+    )
+    try:
+        path, path_cost = subsequence_path(cost)
+    except DualTalkError:
+        return None
+    first, last = int(path[0, 1]), int(path[-1, 1])
+    # how far the path strays from each sound's best match in the stretch it spans, against how far a
+    # sound is from its best match on average there: a line's own sounds, in order, stay close
+    seg = cost[:, first : last + 1]
+    best = seg.min(1)
+    excess = float((cost[path[:, 0], path[:, 1]] - best[path[:, 0]]).mean())
+    fit = excess / max(float((seg - best[:, None]).mean()), 1e-9)
+    return path, first, last, fit, path_cost
