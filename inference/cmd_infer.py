@@ -134,6 +134,9 @@ def _run_paper(args: argparse.Namespace) -> int:
         if getattr(args, name, None) is not None
     ]
     other += [f"--{flag}" for flag in ("swap", "diarize") if getattr(args, flag, False)]
+    language = getattr(args, "transcript_language", None)  # a transcript's language, with no transcript
+    if language not in (None, request.BY_NAME["transcript_language"].default):
+        other.append("--transcript-language")
     if args.rounds is not None:
         other.append("--rounds")
     # the behaviour layer and the lip passes run on dialogue takes only: paper mode writes the

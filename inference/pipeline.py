@@ -234,7 +234,7 @@ def _generate(
         full = whole()
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
-            offset=dialogue.start_time - full.start_time,
+            offset=dialogue.start_time - full.start_time, language=request.transcript_language,
         )  # fmt: skip
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
@@ -257,7 +257,7 @@ def _transcript_lines(request: Request) -> list[Any] | None:
     from .phonetic.transcript import check_available, read_transcript
 
     lines = read_transcript(request.transcript)
-    check_available()
+    check_available(language=request.transcript_language)  # pocketsphinx for English, else espeak-ng
     return lines
 
 

@@ -58,6 +58,8 @@ class DUALTALK_PT_main(bpy.types.Panel):
             box.prop(s, "speaker_a")
         box.prop(s, "swap")
         box.prop(s, "transcript")
+        if s.transcript:  # the language it is written in (English: pocketsphinx; others: espeak-ng)
+            box.prop(s, "transcript_language")
         box.prop(s, "use_range")
         if s.use_range:
             row = box.row(align=True)

@@ -54,9 +54,10 @@ def _description(option: Option, key: str | None) -> str:
 
 
 def _items(option: Option) -> list[tuple[str, str, str]]:
-    if option.items:
-        return [(value, label, panel_options.in_panel_words(text)) for value, label, text in option.items]
-    return [(value, value.capitalize(), "") for value in option.choices]
+    return [
+        (value, label, panel_options.in_panel_words(text))
+        for value, label, text in panel_options.items(option)
+    ]
 
 
 def option_property(option: Option, key: str | None = None) -> Any:
@@ -65,7 +66,7 @@ def option_property(option: Option, key: str | None = None) -> Any:
     kind = option.kind
     if kind == "path":  # "//" = beside the .blend (kept naming the same file on Save As: blend_paths)
         return StringProperty(subtype="FILE_PATH", options={"PATH_SUPPORTS_BLEND_RELATIVE"}, default="", **kw)
-    if kind == "choice" or (kind == "str" and option.choices):  # a str's usual values as a list (device)
+    if kind == "choice" or (kind == "str" and panel_options.items(option)):  # usual values: device, language
         return EnumProperty(items=_items(option), default=str(option.default), **kw)
     if kind == "str":
         return StringProperty(default=str(option.default or ""), **kw)

@@ -20,6 +20,38 @@ ENGINE_SIDE = tuple(o for o in OPTIONS if o.panel)
 SCENE_SIDE = tuple(o for o in SCENE_OPTIONS if o.panel)
 PANEL_OPTIONS = (*ENGINE_SIDE, *SCENE_SIDE)
 
+ALIGNED_BY_POCKETSPHINX = "Aligned by pocketsphinx, a model of English speech"
+ALIGNED_BY_ESPEAK = "Aligned by warping espeak-ng's reading of each line onto the voice"
+
+
+def _script_languages() -> tuple[tuple[str, str, str], ...]:
+    """(code, name, how it is aligned) for each transcript language the panel offers: the engine's
+    table (``phonetic/script_languages.py``); the command line and Python take any espeak-ng tag."""
+    from ...inference.phonetic.script_languages import SCRIPT_LANGUAGES, is_english, spelling_hint
+
+    items = []
+    for code, name, _voice in SCRIPT_LANGUAGES:
+        text = ALIGNED_BY_POCKETSPHINX if is_english(code) else ALIGNED_BY_ESPEAK
+        hint = spelling_hint(code)
+        items.append((code, name, f"{text}; {hint}" if hint else text))
+    return tuple(items)
+
+
+# The usual values of a text option whose list lives beside the engine code that uses it (the options
+# model imports nothing outside inference/core): the panel offers them as a dropdown, as it does a
+# declaration's own ``items`` (the device).
+LISTED: dict[str, tuple[tuple[str, str, str], ...]] = {"transcript_language": _script_languages()}
+
+
+def items(option: Option) -> tuple[tuple[str, str, str], ...]:
+    """(value, label, description) of each value the panel's dropdown for ``option`` offers; () for
+    an option the panel shows as a field (a number, a path, free text)."""
+    if option.items:
+        return option.items
+    if option.name in LISTED:
+        return LISTED[option.name]
+    return tuple((value, value.capitalize(), "") for value in option.choices)
+
 
 def property_names(option: Option) -> list[tuple[str, str | None]]:
     """(property name, mapping key or None) for each panel property that holds ``option``."""

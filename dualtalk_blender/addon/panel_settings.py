@@ -69,8 +69,10 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     else:
         values["turns"] = values["speaker_a"] = None
     values["diarize"] = form == "MONO_AUTO"
-    if values["transcript"]:  # optional: lips drawn from what each character says
+    if values["transcript"]:  # optional: lips drawn from what each character says, in its language
         values["transcript"] = _need_file("transcript file", values["transcript"], s.transcript)
+    else:  # the language left in the (hidden) dropdown: no script to read in it
+        values["transcript_language"] = Request.transcript_language
     if not s.use_range:
         values["start"] = values["end"] = None
     values.update(_panel_amounts(s))

@@ -310,11 +310,63 @@ JA_JP: Table = {
     (DEFAULT, "Transcript"): "書き起こし",
     (
         DEFAULT,
-        "What the characters say, one line per turn (A: text / B: text; English): the lips are drawn from "
-        "its phones, aligned to each voice (needs pocketsphinx)",
+        "What the characters say, one line per turn (A: text / B: text), written in Script Language "
+        "(default English): the lips are drawn from its phones, aligned to each voice",
     ): (
-        "キャラクターのセリフ。1ターン1行（A: テキスト / B: テキスト、英語）。その音素から唇の形を作り、"
-        "それぞれの声に合わせます（pocketsphinxが必要）"
+        "キャラクターのセリフ。1ターン1行（A: テキスト / B: テキスト）、「書き起こしの言語」で書きます"
+        "（デフォルト: 英語）。その音素から唇の形を作り、それぞれの声に合わせます"
+    ),
+    (DEFAULT, "Script Language"): "書き起こしの言語",
+    (
+        DEFAULT,
+        "The transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
+        "de, it, pt-br, ru, ja in kana, cmn-latn-pinyin in pinyin, ...; aligned by warping espeak-ng's "
+        "reading onto each voice)",
+    ): (
+        "書き起こしの言語: en（デフォルト、pocketsphinxで合わせます）またはespeak-ngが話せる任意の言語"
+        "（es、fr、de、it、pt-br、ru、かな書きのja、ピンイン書きのcmn-latn-pinyin など。espeak-ngの"
+        "読み上げをそれぞれの声に合わせて伸縮させて合わせます）"
+    ),
+    (DEFAULT, "English"): "英語",
+    (DEFAULT, "Spanish"): "スペイン語",
+    (DEFAULT, "French"): "フランス語",
+    (DEFAULT, "German"): "ドイツ語",
+    (DEFAULT, "Italian"): "イタリア語",
+    (DEFAULT, "Portuguese (Brazil)"): "ポルトガル語（ブラジル）",
+    (DEFAULT, "Portuguese (Portugal)"): "ポルトガル語（ポルトガル）",
+    (DEFAULT, "Dutch"): "オランダ語",
+    (DEFAULT, "Polish"): "ポーランド語",
+    (DEFAULT, "Swedish"): "スウェーデン語",
+    (DEFAULT, "Russian"): "ロシア語",
+    (DEFAULT, "Turkish"): "トルコ語",
+    (DEFAULT, "Arabic"): "アラビア語",
+    (DEFAULT, "Hindi"): "ヒンディー語",
+    (DEFAULT, "Mandarin (pinyin with tone numbers)"): "中国語（声調番号付きのピンイン）",
+    (DEFAULT, "Japanese (kana)"): "日本語（かな）",
+    (DEFAULT, "Korean"): "韓国語",
+    (
+        DEFAULT,
+        "Aligned by pocketsphinx, a model of English speech",
+    ): "英語の音声モデルpocketsphinxで合わせます",
+    (
+        DEFAULT,
+        "Aligned by warping espeak-ng's reading of each line onto the voice",
+    ): "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます",
+    (
+        DEFAULT,
+        "Aligned by warping espeak-ng's reading of each line onto the voice"
+        "; write it in pinyin with tone numbers (ni3 hao3)",
+    ): (
+        "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます。"
+        "声調番号付きのピンインで書いてください（ni3 hao3）"
+    ),
+    (
+        DEFAULT,
+        "Aligned by warping espeak-ng's reading of each line onto the voice"
+        "; write it in kana (espeak-ng cannot read kanji)",
+    ): (
+        "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます。"
+        "かなで書いてください（espeak-ngは漢字を読めません）"
     ),
     (DEFAULT, "Part of the recording"): "録音の一部",
     (DEFAULT, "Only animate from Start to End"): "「開始」から「終了」までだけをアニメーションさせます",
@@ -791,9 +843,51 @@ ZH_HANS: Table = {
     (DEFAULT, "Transcript"): "台词稿",
     (
         DEFAULT,
-        "What the characters say, one line per turn (A: text / B: text; English): the lips are drawn from "
-        "its phones, aligned to each voice (needs pocketsphinx)",
-    ): "角色说的话，每个话轮一行（A: 文本 / B: 文本；英语）：根据其音素生成口型，并与各自的声音对齐（需要 pocketsphinx）",
+        "What the characters say, one line per turn (A: text / B: text), written in Script Language "
+        "(default English): the lips are drawn from its phones, aligned to each voice",
+    ): "角色说的话，每个话轮一行（A: 文本 / B: 文本），用“台词稿语言”书写（默认英语）：根据其音素生成口型，并与各自的声音对齐",
+    (DEFAULT, "Script Language"): "台词稿语言",
+    (
+        DEFAULT,
+        "The transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
+        "de, it, pt-br, ru, ja in kana, cmn-latn-pinyin in pinyin, ...; aligned by warping espeak-ng's "
+        "reading onto each voice)",
+    ): (
+        "台词稿的语言：en（默认，由 pocketsphinx 对齐）或 espeak-ng 能读的任何语言（es、fr、de、it、pt-br、ru、"
+        "用假名书写的 ja、用拼音书写的 cmn-latn-pinyin 等；将 espeak-ng 的朗读在时间上伸缩，对齐到各自的声音上）"
+    ),
+    (DEFAULT, "English"): "英语",
+    (DEFAULT, "Spanish"): "西班牙语",
+    (DEFAULT, "French"): "法语",
+    (DEFAULT, "German"): "德语",
+    (DEFAULT, "Italian"): "意大利语",
+    (DEFAULT, "Portuguese (Brazil)"): "葡萄牙语（巴西）",
+    (DEFAULT, "Portuguese (Portugal)"): "葡萄牙语（葡萄牙）",
+    (DEFAULT, "Dutch"): "荷兰语",
+    (DEFAULT, "Polish"): "波兰语",
+    (DEFAULT, "Swedish"): "瑞典语",
+    (DEFAULT, "Russian"): "俄语",
+    (DEFAULT, "Turkish"): "土耳其语",
+    (DEFAULT, "Arabic"): "阿拉伯语",
+    (DEFAULT, "Hindi"): "印地语",
+    (DEFAULT, "Mandarin (pinyin with tone numbers)"): "普通话（带声调数字的拼音）",
+    (DEFAULT, "Japanese (kana)"): "日语（假名）",
+    (DEFAULT, "Korean"): "韩语",
+    (DEFAULT, "Aligned by pocketsphinx, a model of English speech"): "由英语语音模型 pocketsphinx 对齐",
+    (
+        DEFAULT,
+        "Aligned by warping espeak-ng's reading of each line onto the voice",
+    ): "将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上",
+    (
+        DEFAULT,
+        "Aligned by warping espeak-ng's reading of each line onto the voice"
+        "; write it in pinyin with tone numbers (ni3 hao3)",
+    ): ("将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上；请用带声调数字的拼音书写（ni3 hao3）"),
+    (
+        DEFAULT,
+        "Aligned by warping espeak-ng's reading of each line onto the voice"
+        "; write it in kana (espeak-ng cannot read kanji)",
+    ): ("将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上；请用假名书写（espeak-ng 读不了日文汉字）"),
     (DEFAULT, "Part of the recording"): "录音的一部分",
     (DEFAULT, "Only animate from Start to End"): "仅为从“开始”到“结束”的部分生成动画",
     (DEFAULT, "Start"): "开始",

@@ -26,6 +26,7 @@ import dataclasses
 import math
 import numbers
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ GROUPS = (AUDIO, ENGINE, GENERATE, BEHAVIOUR)
 MOODS = ("neutral", "friendly", "serious", "animated")
 MAX_AMOUNT = 2.0
 MAX_SEED = 2**32 - 1
+# an espeak-ng language or voice (es, pt-br, cmn-latn-pinyin, en-gb-x-rp): whether espeak-ng speaks it
+# is asked where a transcript is read (phonetic.transcript.check_available), not here
+LANGUAGE_TAG = r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}"
 
 
 KINDS = ("path", "str", "float", "int", "bool", "choice", "amount", "mapping", "frames")
@@ -80,6 +84,7 @@ class Option:
     aliases: tuple[tuple[str, str], ...] = ()  # mapping: (other spelling, key)
     key_title: str = ""  # mapping: what a key is, for messages ("intensity group")
     items: tuple[tuple[str, str, str], ...] = ()  # choice: (value, label, description) for the panel
+    form: tuple[str, str] | tuple[()] = ()  # str: (a regular expression a value matches whole, in words)
     title: str = ""  # the panel's label (default: from the name)
     cli: bool = True  # a CLI flag and a shot-file key; False: the Python API only
     panel: bool = False  # a property of the add-on panel
@@ -173,9 +178,22 @@ OPTIONS: tuple[Option, ...] = (
         "transcript",
         AUDIO,
         "path",
-        "what the characters say, one line per turn (A: text / B: text; English): the lips are drawn "
-        "from its phones, aligned to each voice (needs pocketsphinx)",
+        "what the characters say, one line per turn (A: text / B: text), written in --transcript-language "
+        "(default English): the lips are drawn from its phones, aligned to each voice",
         metavar="FILE",
+        panel=True,
+    ),
+    Option(
+        "transcript_language",
+        AUDIO,
+        "str",
+        "the transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
+        "de, it, pt-br, ru, ja in kana, cmn-latn-pinyin in pinyin, ...; aligned by warping espeak-ng's "
+        "reading onto each voice)",
+        default="en",
+        metavar="LANG",
+        form=(LANGUAGE_TAG, "a language tag of letters, digits, - and _ (en, es, pt-br, cmn-latn-pinyin)"),
+        title="Script Language",  # under Transcript, while one is chosen (panels/main_panel.py)
         panel=True,
     ),
     Option(
@@ -523,6 +541,8 @@ def check(option: Option, value: object, *, required: bool = False) -> None:
     if kind in ("str", "path") and value is None:
         usual = f" ({', '.join(option.choices)})" if option.choices else ""
         raise DualTalkError(f"{label} must be {'a file path' if kind == 'path' else 'text'}{usual}, got None")
+    if kind == "str" and option.form and not (isinstance(value, str) and re.fullmatch(option.form[0], value)):
+        raise DualTalkError(f"{label} must be {option.form[1]}, got {_given(value)}")
     bounds = ""
     if option.low is not None and option.high is not None:
         bounds = f"between {_number_text(option.low)} and {_number_text(option.high)}"
@@ -604,6 +624,7 @@ class Request:
     diarize: bool = False
     offset_b: float | None = None
     transcript: str | None = None
+    transcript_language: str = "en"
     start: float | None = None
     end: float | None = None
     checkpoint: str | None = None

@@ -23,9 +23,10 @@ def test_each_property_is_typed_bounded_and_defaulted_by_its_declaration(scene):
     for option in panel_options.PANEL_OPTIONS:
         for name, _key in panel_options.property_names(option):
             prop, kind = rna[name], option.kind
-            if option.choices:
+            listed = panel_options.items(option)  # a choice, or a text's usual values (device, language)
+            if listed:
                 assert prop.type == "ENUM", name
-                assert tuple(item.identifier for item in prop.enum_items) == option.choices, name
+                assert [item.identifier for item in prop.enum_items] == [v for v, _l, _t in listed], name
                 assert prop.default == option.default, name
             elif kind in ("path", "str"):
                 assert prop.type == "STRING" and (prop.subtype == "FILE_PATH") == (kind == "path"), name

@@ -37,6 +37,7 @@ def paper_argv(d, *extra: str) -> list[str]:
         ["--head", "off", "--behaviour-seed", "7"],
         ["--lip-release", "0"],
         ["--lip-rounding", "1"],
+        ["--transcript-language", "es"],  # a transcript's language: paper mode draws no lips from one
     ],
 )
 def test_paper_mode_refuses_behaviour_and_lip_options_it_would_ignore(paper_inputs, capsys, extra):

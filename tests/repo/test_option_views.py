@@ -128,6 +128,7 @@ def test_the_command_line_and_a_shot_file_give_a_shot_the_same_value(option, tmp
         ("lip_release", ["1.5"], 1.5, "--lip-release must be between 0 and 1, got 1.5"),
         ("lip_rounding", ["-0.5"], -0.5, "--lip-rounding must be between 0 and 1, got -0.5"),
         ("preset", None, "unreal", "--preset must be one of auto, arkit, flame, vrm, mmd, got 'unreal'"),
+        ("transcript_language", ["es fr"], "es fr", "--transcript-language must be a language tag"),
     ],
 )
 def test_a_bad_value_is_the_same_line_from_the_cli_a_shot_file_and_python(
