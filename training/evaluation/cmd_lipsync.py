@@ -8,6 +8,13 @@ ARKit motion file per clip: ``<stem>.npz``, or a dialogue-mode ``infer`` run per
 ``--pred`` the model is run here on each clip's audio through the one pipeline, exactly
 as ``infer --audio <stem>.wav --audio-b silence.wav`` runs it (with ``infer``'s engine
 flags): the character speaks, the partner is silent. Measures: :mod:`.lipsync` and ``docs/metrics.md``.
+
+``--transcripts`` runs each clip with its words as the script, in the clip's language (its
+alignment file's ``lang``): English goes to the engine's English aligner, any other language
+espeak-ng speaks to the aligner that warps espeak-ng's reading onto the voice
+(``inference/phonetic/script_languages.py``). ``--transcript-aligner warp`` sends English there too
+(``DUALTALK_TRANSCRIPT_ALIGNER=warp`` while the clips run), to measure that aligner on real English
+with true phone timings.
 """
 
 from __future__ import annotations
@@ -15,8 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +36,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.request import ENGINE, GENERATE, Request
 from ...inference.core.request import add_arguments as add_request_arguments
 from ...inference.core.timebase import FPS, SAMPLE_RATE
+from ...inference.phonetic import script_languages
 from .lipsync import (
     AlignedClip,
     check_length,
@@ -38,6 +49,13 @@ from .lipsync import (
 
 SR = SAMPLE_RATE  # the engine reads 16 kHz mono
 MIN_BOOTSTRAP, MAX_BOOTSTRAP = 100, 100_000  # fewer rounds give a ragged range, more only take time
+# --transcript-aligner: "auto" lets the engine choose by language (English: its English aligner);
+# "warp" makes the engine warp espeak-ng's reading onto the voice for English too, through this variable
+ALIGNER_ENV = "DUALTALK_TRANSCRIPT_ALIGNER"
+TRANSCRIPT_ALIGNERS = ("auto", "warp")
+ENGLISH_ALIGNER, WARP_ALIGNER = "pocketsphinx", "warp"  # as the report names them
+UNDETERMINED = "und"  # an IPA TextGrid names no language; its words are taken as English
+PINYIN = "cmn-latn-pinyin"  # this project's Mandarin clips are in tone-numbered pinyin (languages.py)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +95,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--transcripts",
         action="store_true",
         help="run the model with each clip's words as its --transcript (<stem>.txt, else the words in its "
-        ".phone.json or TextGrid): scores lips drawn from a transcript",
+        ".phone.json or TextGrid), in the clip's language (its lang tag): scores lips drawn from a transcript",
+    )
+    parser.add_argument(
+        "--transcript-aligner",
+        choices=TRANSCRIPT_ALIGNERS,
+        default="auto",
+        help="with --transcripts: auto (default: English clips by the English aligner, others by warping "
+        "espeak-ng's reading onto the voice) or warp (every clip warped, English too)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
@@ -106,11 +131,47 @@ def _predicted(clip: AlignedClip, pred_dir: Path) -> tuple[Any, str]:
     return load_motion(path), path.relative_to(pred_dir).as_posix()
 
 
+def transcript_language(clip: AlignedClip) -> str:
+    """The request's ``transcript_language`` for a clip's words: "en" for English (any English tag,
+    and an IPA TextGrid's "und"), else the clip's tag as ``script_languages`` takes it (Mandarin
+    written in pinyin, as this project's clips are, is read by ``cmn-latn-pinyin``).
+    DualTalkError in one line when espeak-ng speaks no such language."""
+    code = script_languages.normalise(clip.lang)
+    if code == UNDETERMINED or script_languages.is_english(code):
+        return script_languages.ENGLISH
+    if code in ("cmn", "zh") and clip.words.isascii():  # Han characters keep their tag
+        code = PINYIN
+    try:
+        script_languages.espeak_voice(code)
+    except DualTalkError as exc:
+        raise DualTalkError(f"--transcripts: {clip.stem}: {exc}") from None
+    return code
+
+
+@contextmanager
+def _aligner_env(aligner: str) -> Iterator[None]:
+    """``DUALTALK_TRANSCRIPT_ALIGNER`` as ``aligner`` asks (set for warp, unset for auto) while the clips
+    run; the caller's value afterwards."""
+    before = os.environ.get(ALIGNER_ENV)
+    if aligner == WARP_ALIGNER:
+        os.environ[ALIGNER_ENV] = WARP_ALIGNER
+    else:
+        os.environ.pop(ALIGNER_ENV, None)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ALIGNER_ENV, None)
+        else:
+            os.environ[ALIGNER_ENV] = before
+
+
 def _generated(
     clip: AlignedClip, audio: np.ndarray, request: Request, engines: Any, transcripts: bool = False
 ) -> Any:
     """The character speaks the clip, the partner is silent: ``infer --audio clip.wav --audio-b silence.wav``
-    (with ``transcripts``: ``--transcript`` holding ``A: <the clip's words>``)."""
+    (with ``transcripts``: ``--transcript`` holding ``A: <the clip's words>`` and
+    ``--transcript-language`` the clip's language)."""
     import soundfile as sf
 
     from ...inference import pipeline
@@ -131,7 +192,9 @@ def _generated(
                     )
                 script = Path(tmp) / "transcript.txt"
                 script.write_text(f"A: {words}\n", encoding="utf-8")
-                run_request = run_request.replace(transcript=str(script))
+                run_request = run_request.replace(
+                    transcript=str(script), transcript_language=transcript_language(clip)
+                )
             take = pipeline.run(run_request, Path(tmp) / "take", engines=engines)
     finally:
         audio_log.setLevel(level)
@@ -182,6 +245,7 @@ def evaluate_lipsync(
     bootstrap: int = 0,
     against: str | Path | None = None,
     transcripts: bool = False,
+    transcript_aligner: str = "auto",
 ) -> dict[str, Any]:
     """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
     engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
@@ -189,8 +253,10 @@ def evaluate_lipsync(
     ``checkpoint``, ``engine`` and ``device`` are shortcuts that override the request's fields.
     ``against``: other weights (a file, run with the same options) or other motion files (a
     folder), scored on the same phones for a paired comparison (``report["against"]``).
-    ``transcripts``: each clip's words drive the lips (``infer --transcript``); other weights given
-    as ``against`` run the same way."""
+    ``transcripts``: each clip's words drive the lips (``infer --transcript``, in the clip's language);
+    other weights given as ``against`` run the same way. ``transcript_aligner``: "auto" (by language) or
+    "warp" (espeak-ng's reading warped onto every clip, English too); the report's ``transcripts``
+    names the aligner each clip was meant for and the one the engine says it used."""
     if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
         raise DualTalkError(
             f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
@@ -198,7 +264,15 @@ def evaluate_lipsync(
     overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
     if transcripts and pred is not None:
         raise DualTalkError("--transcripts runs the model on each clip; it does not apply to --pred")
+    if transcript_aligner not in TRANSCRIPT_ALIGNERS:
+        raise DualTalkError(
+            f"--transcript-aligner must be one of {', '.join(TRANSCRIPT_ALIGNERS)}, got {transcript_aligner!r}"
+        )
+    if transcript_aligner != "auto" and not transcripts:
+        raise DualTalkError(f"--transcript-aligner {transcript_aligner} needs --transcripts")
     clips = find_alignments(aligned)
+    # every clip's language checked before any model runs: a tag espeak-ng lacks is one line, at once
+    languages = [transcript_language(c) for c in clips] if transcripts else []
     pred_dir = Path(pred) if pred is not None else None
     if pred_dir is not None and pred_dir.exists() and not pred_dir.is_dir():
         raise DualTalkError(f"--pred {pred_dir} is a file; give the folder that holds the motion files")
@@ -224,14 +298,19 @@ def evaluate_lipsync(
     else:
         source = str(pred_dir)
     if transcripts:
-        source += " + transcripts"
-    motions, audios = _curves(clips, pred_dir, request, engines, transcripts)
+        source += " + transcripts" + (" (warp aligner)" if transcript_aligner == WARP_ALIGNER else "")
+    with _aligner_env(transcript_aligner) if transcripts else nullcontext():
+        motions, audios = _curves(clips, pred_dir, request, engines, transcripts)
+        others = None
+        if against_path is not None:
+            others, _ = _curves(
+                clips, other_dir, other_request, other_engines, transcripts and other_dir is None
+            )
     fps = motions[0].fps if motions else FPS
     model_feats = [mouth_features(m.values, m.channels) for m in motions]
     flap_feats = [lipflap_features(a, m.num_frames, SR, m.fps) for a, m in zip(audios, motions, strict=True)]
     other_feats = None
-    if against_path is not None:
-        others, _ = _curves(clips, other_dir, other_request, other_engines, transcripts and other_dir is None)
+    if others is not None:
         if others and others[0].fps != fps:
             raise DualTalkError(f"--against {against_path} is at {others[0].fps:g} fps, the model at {fps:g}")
         other_feats = [mouth_features(m.values, m.channels) for m in others]
@@ -247,18 +326,70 @@ def evaluate_lipsync(
         against_source=other_source,
     )
     if transcripts:  # a clip whose words could not be aligned keeps the engine's lips; say how many
-        missed = [
-            c.stem for c, m in zip(clips, motions, strict=True) if m.meta.get("transcript", {}).get("error")
-        ]
-        report["transcripts"] = {
-            "clips": len(clips),
-            "aligned": len(clips) - len(missed),
-            "not_aligned": missed,
-        }
+        report["transcripts"], report["transcript_alignment"] = _transcript_report(
+            report, clips, motions, languages, transcript_aligner
+        )
     # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
     shas = {str(m.checkpoint_sha256 or "") for m in motions}
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
     return report
+
+
+def _engine_aligner(meta: dict[str, Any]) -> str:
+    """The aligner a clip's transcript report says placed its words: its ``aligner`` if it names one;
+    else "warp" where it carries the script's ``language`` (the engine adds it on the warp path only)
+    and "pocketsphinx" where it has lines but no language; "" where it cannot tell (no words, no report)."""
+    if meta.get("aligner"):
+        return str(meta["aligner"])
+    if "language" in meta:
+        return WARP_ALIGNER
+    return ENGLISH_ALIGNER if "lines" in meta else ""
+
+
+def _transcript_report(
+    report: dict[str, Any],
+    clips: list[AlignedClip],
+    motions: list[Any],
+    languages: list[str],
+    aligner: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``transcripts``: how many clips' words were drawn. ``transcript_alignment``: the aligner option,
+    the aligner the clips were sent to (``sent_to``) and the one the engine's report shows it used
+    (:func:`_engine_aligner`, counted in ``engine_aligners``), the ``transcript_language``
+    each clip tag was run with, and the clips drawn per tag. Each ``per_clip`` row gets its own under
+    ``transcript`` ("" as ``engine_aligner`` where the report does not tell)."""
+    missed = []
+    by_lang: dict[str, dict[str, int]] = {}
+    sent: dict[str, int] = {}
+    said: dict[str, int] = {}
+    for clip, motion, language, row in zip(clips, motions, languages, report["per_clip"], strict=True):
+        meta = motion.meta.get("transcript", {}) or {}
+        drawn = not meta.get("error")
+        english = script_languages.is_english(language)
+        meant = ENGLISH_ALIGNER if english and aligner != WARP_ALIGNER else WARP_ALIGNER
+        used = _engine_aligner(meta)
+        row["transcript"] = {
+            "language": language,
+            "aligner": meant,
+            "engine_aligner": used,
+            "drawn": drawn,
+        }
+        if not drawn:
+            missed.append(clip.stem)
+        pool = by_lang.setdefault(clip.lang, {"clips": 0, "aligned": 0})
+        pool["clips"] += 1
+        pool["aligned"] += drawn
+        sent[meant] = sent.get(meant, 0) + 1
+        if used:
+            said[used] = said.get(used, 0) + 1
+    drawn_count = {"clips": len(clips), "aligned": len(clips) - len(missed), "not_aligned": missed}
+    return drawn_count, {
+        "aligner": aligner,
+        "sent_to": dict(sorted(sent.items())),
+        "engine_aligners": dict(sorted(said.items())),
+        "languages": {c.lang: lang for c, lang in zip(clips, languages, strict=True)},
+        "by_lang": by_lang,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -269,12 +400,16 @@ def run(args: argparse.Namespace) -> int:
         bootstrap=args.bootstrap,
         against=args.against,
         transcripts=args.transcripts,
+        transcript_aligner=args.transcript_aligner,
     )
     print(format_report(report))
     if "transcripts" in report:
-        tr = report["transcripts"]
+        tr, how = report["transcripts"], report["transcript_alignment"]
+        sent = ", ".join(f"{n} to {name}" for name, n in how["sent_to"].items())
+        said = ", ".join(f"{n} {name}" for name, n in how["engine_aligners"].items()) or "not said"
         print(
-            f"transcripts: {tr['aligned']} of {tr['clips']} clips aligned; the others keep the engine's lips"
+            f"transcripts: {tr['aligned']} of {tr['clips']} clips aligned; the others keep the engine's lips "
+            f"(sent {sent}; the engine's aligner: {said})"
         )
     if args.json:
         print(json.dumps(report))

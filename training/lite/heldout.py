@@ -11,6 +11,12 @@ each at a normal and a fast rate with a male and a female held-out voice).
 ``--english`` writes a larger English-only set instead: seven sentences of our own (none in
 the corpus), three accents, the same voices and rates (84 clips), each with its text, so
 lips drawn from a transcript (``eval lipsync --transcripts``) can be scored against exact phones.
+``--scripts`` writes every sentence of every corpus language (14 x 8), in the same voices and
+rates (448 clips), each with its text in ``<stem>.txt`` and in its ``.phone.json``: a set for
+measuring the transcript aligner in each language (``eval lipsync --transcripts``), not the model
+(the first seven sentences of each language are in its training corpus). Mandarin is written in the
+corpus's tone-numbered pinyin, Japanese in kana; the Portuguese clips, spoken by ``pt-br``, are
+tagged ``pt-br`` so the aligner reads them as Brazilian Portuguese.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ...inference.audio.tts import Voice, speak
-from ...inference.core.fileio import ensure_writable_dir
+from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.phonetic.ipa import as_ipa, is_language_switch
 from ..evaluation.lipsync import write_alignment
 from .languages import HELDOUT_VARIANTS, LANGUAGES
@@ -38,6 +44,9 @@ ENGLISH_MORE = (
     "My mother bought a warm coat for the long voyage home.",
 )
 ENGLISH_ACCENTS = ("en-us", "en-gb-x-rp", "en-gb-scotland")
+# --scripts: a corpus code that would name another variety than its voice speaks (``pt`` is Portugal's;
+# the corpus speaks ``pt-br``) is tagged as the voice, so the transcript is read as it was spoken
+SCRIPT_TAGS = {"pt": "pt-br"}
 
 
 def write_clip(out: Path, stem: str, lang: str, utt) -> None:
@@ -60,8 +69,11 @@ def generate_heldout(out_dir: str | Path) -> list[str]:
     return stems
 
 
-def _write_voices(out: Path, prefix: str, lang: str, voice: str, text: str) -> list[str]:
-    """``text`` in each held-out voice at each rate (``<prefix>_<variant>_<rate>``); the stems."""
+def _write_voices(
+    out: Path, prefix: str, lang: str, voice: str, text: str, *, with_text: bool = False
+) -> list[str]:
+    """``text`` in each held-out voice at each rate (``<prefix>_<variant>_<rate>``); the stems.
+    ``with_text``: also ``<stem>.txt`` holding ``text``."""
     stems = []
     for variant in HELDOUT_VARIANTS:
         female = variant.startswith("f")
@@ -69,6 +81,9 @@ def _write_voices(out: Path, prefix: str, lang: str, voice: str, text: str) -> l
             v = Voice("espeak", f"{voice}+{variant}", rate, 65.0 if female else 40.0, 60.0, female)
             stem = f"{prefix}_{variant}_{rate_name}"
             write_clip(out, stem, lang, speak(text, v))
+            if with_text:
+                with atomic_path(out / f"{stem}.txt") as tmp:
+                    tmp.write_text(text + "\n", encoding="utf-8")
             stems.append(stem)
     return stems
 
@@ -84,16 +99,39 @@ def generate_english(out_dir: str | Path) -> list[str]:
     return stems
 
 
+def generate_scripts(out_dir: str | Path) -> list[str]:
+    """Every sentence of every corpus language (``--scripts``), with its text; returns the stems
+    (``<lang><k>_<variant>_<rate>``, k = the sentence's number from 1)."""
+    out = ensure_writable_dir(out_dir)
+    stems = []
+    for code, lang in LANGUAGES.items():
+        for k, text in enumerate(lang.sentences):
+            stems += _write_voices(
+                out, f"{code}{k + 1}", SCRIPT_TAGS.get(code, code), lang.voice, text, with_text=True
+            )
+    return stems
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m dualtalk.training.lite.heldout", description=__doc__.splitlines()[0]
     )
     ap.add_argument("--out", required=True, help="folder for <lang>_<voice>_<rate>.wav/.phone.json")
-    ap.add_argument(
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument(
         "--english", action="store_true", help="the larger English-only set (7 sentences x 3 accents)"
     )
+    which.add_argument(
+        "--scripts",
+        action="store_true",
+        help="every sentence of the 14 corpus languages with its text (<stem>.txt), to measure the "
+        "transcript aligner per language",
+    )
     args = ap.parse_args(argv)
-    stems = generate_english(args.out) if args.english else generate_heldout(args.out)
+    if args.scripts:
+        stems = generate_scripts(args.out)
+    else:
+        stems = generate_english(args.out) if args.english else generate_heldout(args.out)
     print(f"wrote {len(stems)} held-out clips to {args.out}")
     return 0
 
