@@ -77,7 +77,7 @@ def test_a_spanish_script_closes_the_lips_on_its_bilabials_where_the_voice_says_
         AlignedPhone(p.symbol, p.start, p.end, classify(p.symbol, "ipa") or frozenset()) for p in truth
     ]
     scores = summarize([score_phones(mouth_features(drawn.values, ARKIT55), aligned, 25.0)])
-    assert scores["open_closed_rate"] <= 0.2
+    assert scores["open_closed_rate"] <= 0.25
     # only the mouth changed, and only while the character speaks
     mouth = list(drawn_channels())
     others = [i for i in range(55) if i not in mouth]
