@@ -3,7 +3,9 @@
 Speaks a ``--seconds`` two-voice English dialogue with flite (two voices taking turns with
 our corpus sentences, so the aligner has real words to find), then times drawing both
 characters' lips from its script (:func:`~dualtalk.inference.phonetic.transcript.apply_transcript`:
-pocketsphinx alignment of each stream, rendering, blending) on engine-shaped motion. The
+pocketsphinx alignment of each stream, rendering, blending) on engine-shaped motion. With
+``--language es`` (any corpus language) two espeak-ng voices speak that language's corpus
+sentences and the lips are drawn by the warp aligner (``script_warp``). The
 engine's own time is ``bench lite``'s; this is the extra. Reports the median wall time, the
 seconds of alignment per second of voice, the words aligned and peak RSS.
 """
@@ -20,25 +22,46 @@ from .harness import BenchResult, peak_rss_mb, timeit
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="dialogue length (default 60)")
+    parser.add_argument(
+        "--language",
+        default="en",
+        help="the script's language: en (default; flite voices, pocketsphinx) or a corpus language "
+        "(es, fr, de, it, pt-br, ru, tr, ar, hi, cmn-latn-pinyin, ja, ko, nl, pl; espeak-ng voices, the warp)",
+    )
 
 
-def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[Line]]:
-    """Two flite voices taking turns with corpus sentences: streams A, B and the script's lines."""
+def _scene(seconds: float, language: str = "en") -> tuple[np.ndarray, np.ndarray, list[Line]]:
+    """Two voices taking turns with corpus sentences: streams A, B and the script's lines (English:
+    flite; another corpus language: espeak-ng)."""
     from ..inference.audio.tts import Voice, available_engines, speak
     from ..inference.core.errors import DualTalkError
+    from ..inference.phonetic.script_languages import espeak_voice, is_english
+    from ..training.lite.languages import LANGUAGES
     from ..training.lite.synth import SENTENCES
 
-    if "flite" not in available_engines():
-        raise DualTalkError("bench transcript needs flite (apt-get install flite) to speak its dialogue")
+    if is_english(language):
+        if "flite" not in available_engines():
+            raise DualTalkError("bench transcript needs flite (apt-get install flite) to speak its dialogue")
+        sentences: tuple[str, ...] = tuple(SENTENCES)
+        voices = (Voice("flite", "awb"), Voice("flite", "slt", pitch=80.0, female=True))
+    else:
+        voice = espeak_voice(language)
+        spoken = [lang for lang in LANGUAGES.values() if lang.voice == voice]
+        if not spoken:
+            corpus = ", ".join(lang.voice for lang in LANGUAGES.values())
+            raise DualTalkError(
+                f"--language {language}: bench transcript speaks the corpus languages ({corpus})"
+            )
+        sentences = spoken[0].sentences
+        voices = (Voice("espeak", f"{voice}+m3"), Voice("espeak", f"{voice}+f2", pitch=70.0, female=True))
     sr = 16000
     n = int(seconds * sr)
     streams = (np.zeros(n, np.float32), np.zeros(n, np.float32))
-    voices = (Voice("flite", "awb"), Voice("flite", "slt", pitch=80.0, female=True))
     lines: list[Line] = []
     t, k = 0.5, 0
     while True:
         who = k % 2
-        utt = speak(SENTENCES[k % len(SENTENCES)], voices[who])
+        utt = speak(sentences[k % len(sentences)], voices[who])
         i = int(t * sr)
         if i + len(utt.audio) > n:
             break
@@ -52,24 +75,26 @@ def _scene(seconds: float) -> tuple[np.ndarray, np.ndarray, list[Line]]:
 def run(args: argparse.Namespace) -> BenchResult:
     from ..inference.core.errors import DualTalkError
     from ..inference.core.motion import Motion
-    from ..inference.phonetic.transcript import apply_transcript, check_available
+    from ..inference.phonetic.transcript import apply_transcript, check_available, uses_warp
 
     if not 2.0 <= args.seconds <= 3600.0:
         raise DualTalkError("--seconds must be between 2 and 3600")
-    check_available()
-    a, b, lines = _scene(args.seconds)
+    language = getattr(args, "language", "en")
+    check_available(language)
+    a, b, lines = _scene(args.seconds, language)
     frames = int(np.ceil(args.seconds * 25))
     rng = np.random.default_rng(0)
     motions = [Motion("arkit55", rng.uniform(0, 0.3, (frames, 55)).astype(np.float32)) for _ in range(2)]
     report: dict = {}
 
     def once() -> None:
-        report.update(apply_transcript(lines, ("A", "B"), a, b, motions[0], motions[1])[2])
+        report.update(apply_transcript(lines, ("A", "B"), a, b, motions[0], motions[1], language=language)[2])
 
     t = timeit(once, repeats=args.repeats, warmup=args.warmup)
     voiced = float((np.abs(a) > 1e-4).sum() + (np.abs(b) > 1e-4).sum()) / 16000
     result = BenchResult(
-        "transcript lips (pocketsphinx alignment + drawing), both characters",
+        f"transcript lips ({'warp' if uses_warp(language) else 'pocketsphinx'} alignment + drawing), both characters, "
+        f"{language}",
         ["dialogue s", "median s", "min s", "s per voiced s", "words aligned", "peak RSS MiB"],
     )
     words = sum(report[k]["aligned"] for k in ("a", "b"))

@@ -142,3 +142,36 @@ def test_the_warp_finds_an_utterance_inside_a_longer_recording_at_its_own_pace()
     assert abs(path[0, 1] - 150) <= 1 and path[-1, 1] == 199 and mean < 0.05
     with pytest.raises(DualTalkError, match="too short"):
         warp.subsequence_path(cost[:, :30])  # 100 frames cannot fit into 30 at half the pace
+
+
+def test_the_transcript_bench_times_a_spanish_scene_through_the_warp(capsys):
+    """``bench transcript --language es``: two espeak-ng voices, every line found and drawn."""
+    import json
+
+    from dualtalk.cli import main
+
+    assert (
+        main(
+            [
+                "bench",
+                "transcript",
+                "--seconds",
+                "8",
+                "--language",
+                "es",
+                "--repeats",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert "warp alignment" in out and summary["words"] > 10 and summary["words_aligned"] == summary["words"]
+    assert (
+        main(["bench", "transcript", "--language", "sw"]) == 2
+    )  # espeak-ng speaks Swahili; the corpus does not
+    assert "speaks the corpus languages" in capsys.readouterr().err
