@@ -49,7 +49,10 @@ SPAN_RATIO = (0.45, 2.4)  # the time a drawn line takes against espeak-ng's (pac
 # the warped phones land early against flite's exact phone ends (English, 4 voices x 8 sentences:
 # median onsets -17 ms bilabial, -25 labiodental, -30 rounded, -10 open): moved later by this much
 TIMING_SHIFT_S = 0.02
-MIN_LINE_S = 0.25  # a line shorter than this in espeak-ng's reading is too short to judge alone
+MIN_LINE_S = 0.25
+# a line found later than an earlier stretch that fits it nearly as well (within this) is placed there
+EARLIER_MARGIN = 0.05
+MAX_EARLIER = 3  # a line shorter than this in espeak-ng's reading is too short to judge alone
 
 
 def _speech_frames(db: np.ndarray) -> np.ndarray:
@@ -163,6 +166,12 @@ def place_lines(
             pending += n
             continue
         path, first, last, fit, path_cost = found
+        # a line said twice (a repeated "Yes."): the first saying that fits about as well is this one
+        for _ in range(MAX_EARLIER):
+            earlier = _find(rows, voice_feats[pos : pos + first]) if first >= SPAN_RATIO[0] * n else None
+            if earlier is None or earlier[3] > min(fit + EARLIER_MARGIN, LINE_FIT):
+                break
+            path, first, last, fit, path_cost = earlier
         ratio = (last - first + 1) / n
         judged[i] = {"fit": round(fit, 3), "span_ratio": round(ratio, 2), "cost": round(path_cost, 3)}
         usual = RELATIVE_FIT * float(np.median(fits)) + 0.05 if len(fits) >= 2 else LINE_FIT

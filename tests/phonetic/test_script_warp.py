@@ -175,3 +175,12 @@ def test_the_transcript_bench_times_a_spanish_scene_through_the_warp(capsys):
         main(["bench", "transcript", "--language", "sw"]) == 2
     )  # espeak-ng speaks Swahili; the corpus does not
     assert "speaks the corpus languages" in capsys.readouterr().err
+
+
+def test_a_line_said_twice_is_placed_at_each_saying_in_order():
+    texts = [SPANISH[0], SPANISH[1], SPANISH[0], SPANISH[2]]
+    audio, _truth = _take(texts, "es+f5", 1.1)
+    placement = script_warp.place_lines(audio, texts, np.zeros(0, bool), 25.0, 0.0, "es")
+    assert placement.drawn == [0, 1, 2, 3]
+    starts = [placement.span(i)[0] for i in placement.drawn]
+    assert starts == sorted(starts) and starts[1] - starts[0] > 2.0
