@@ -21,6 +21,7 @@ tone-numbered pinyin (``cmn-latn-pinyin``) and Japanese in kana (``script_langua
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,8 @@ TIMING_SHIFT_S = 0.02
 MIN_LINE_S = 0.25
 # a line found later than an earlier stretch that fits it nearly as well (within this) is placed there
 EARLIER_MARGIN = 0.05
+PIECE_S = 3.0  # a line's reading is found piece by piece, each at most this long (cut at word starts)
+INNER_SLACK_S = 2.0  # speech a line's next piece may be looked for past the last, on top of 2x its own
 MAX_EARLIER = 3  # a line shorter than this in espeak-ng's reading is too short to judge alone
 
 
@@ -136,7 +139,9 @@ def place_lines(
     total = sum(len(r.ceps) for r in readings.values())
     rate = float(np.clip(len(frames) / max(total, 1), *RATE_LIMITS))
 
-    rows_of = {i: _stretched((with_deltas(r.ceps) - mean) / std, rate) for i, r in readings.items()}
+    feats = {i: (with_deltas(r.ceps) - mean) / std for i, r in readings.items()}
+    whole = {i: _stretched(f, rate) for i, f in feats.items()}
+    units = {i: _units(readings[i], f, rate) for i, f in feats.items()}
     phones: list[Any] = []
     words: list[tuple[str, float, float]] = []
     spans: dict[int, tuple[int, int]] = {}
@@ -145,7 +150,7 @@ def place_lines(
     counts: list[int] = []
     fits: list[float] = []  # of the lines drawn so far: this voice's own lines fit about so well
     pos, pending = 0, 0.0
-    slack = int(SEARCH_SLACK_S / FRAME_S)
+    slack, inner = int(SEARCH_SLACK_S / FRAME_S), int(INNER_SLACK_S / FRAME_S)
     order = sorted(readings)
     for i in range(len(texts)):
         if i not in readings:
@@ -153,30 +158,27 @@ def place_lines(
             continue
         reading = readings[i]
         counts.append(len(reading.words))
-        rows = rows_of[i]
+        rows = whole[i]
         n = len(rows)
         hi = min(len(frames), pos + int(2 * n + 1.5 * pending) + slack)
-        if hi - pos < max(2, int(SPAN_RATIO[0] * n)):
-            refused[i] = "it could not be placed in the voice (no speech left after the line before it)"
-            pending += n
-            continue
         found = _find(rows, voice_feats[pos:hi])
         if found is None:
             refused[i] = "it could not be placed in the voice (no speech left after the line before it)"
             pending += n
             continue
-        path, first, last, fit, path_cost = found
         # a line said twice (a repeated "Yes."): the first saying that fits about as well is this one
         for _ in range(MAX_EARLIER):
-            earlier = _find(rows, voice_feats[pos : pos + first]) if first >= SPAN_RATIO[0] * n else None
-            if earlier is None or earlier[3] > min(fit + EARLIER_MARGIN, LINE_FIT):
+            cut = found[1]
+            earlier = _find(rows, voice_feats[pos : pos + cut]) if cut >= SPAN_RATIO[0] * n else None
+            if earlier is None or earlier[3] > min(found[3] + EARLIER_MARGIN, LINE_FIT):
                 break
-            path, first, last, fit, path_cost = earlier
+            found = earlier
+        path, first, last, fit, path_cost = found
         ratio = (last - first + 1) / n
         judged[i] = {"fit": round(fit, 3), "span_ratio": round(ratio, 2), "cost": round(path_cost, 3)}
         usual = RELATIVE_FIT * float(np.median(fits)) + 0.05 if len(fits) >= 2 else LINE_FIT
         later = [k for k in order if k > i]
-        rival = _find(rows_of[later[0]], voice_feats[pos:hi]) if later else None
+        rival = _find(whole[later[0]], voice_feats[pos:hi]) if later else None
         if reading.seconds < MIN_LINE_S:
             pass  # too short to judge by its fit: placed where it fits best
         elif fit > min(LINE_FIT, usual):
@@ -191,24 +193,88 @@ def place_lines(
             pending += n
             continue
         fits.append(fit)
-
-        def at(times: list[float], path=path, lo=pos) -> np.ndarray:
-            cols = np.round(warp_times(path, [t * rate for t in times], FRAME_S) / FRAME_S).astype(np.int64)
-            return frames[np.clip(cols + lo, 0, len(frames) - 1)] * FRAME_S + TIMING_SHIFT_S
-
-        starts = at([p[1] for p in reading.phones])
-        ends = at([p[2] for p in reading.phones])
-        for (symbol, _b, _e), b, e in zip(reading.phones, starts, ends, strict=True):
-            phones.append(_phone(symbol, float(b), float(max(e, b))))
-        line_end = float(frames[min(pos + last, len(frames) - 1)] * FRAME_S + FRAME_S + TIMING_SHIFT_S)
-        w_starts = at([t for _w, t in reading.words])
         first_word = len(words)
-        for k, (word, _t) in enumerate(reading.words):
-            w_end = float(w_starts[k + 1]) if k + 1 < len(reading.words) else line_end
-            words.append((word, float(w_starts[k]), max(w_end, float(w_starts[k]))))
+        pieces = units[i]
+        if len(pieces) == 1:
+            placed = [(pieces[0], found, pos)]
+        else:  # a long line is timed piece by piece where it was found: fillers and restarts between
+            placed, at = [], pos + first
+            for unit in pieces:
+                end = min(hi, pos + last + 1 + inner, at + 2 * len(unit.rows) + inner)
+                piece = _find(unit.rows, voice_feats[at:end])
+                if piece is None or (unit.seconds >= MIN_LINE_S and piece[3] > LINE_FIT):
+                    judged[i]["pieces_dropped"] = judged[i].get("pieces_dropped", 0) + 1
+                    continue  # not drawn: the engine's lips on what it could not place
+                placed.append((unit, piece, at))
+                at += piece[2] + 1
+            last = (at - pos - 1) if placed else last
+        for unit, (u_path, _f, u_last, _fit, _cost), lo in placed:
+            ph, wd = _timed(unit, u_path, lo, u_last, frames, rate)
+            phones += ph
+            words += wd
         spans[i] = (first_word, len(words))
         pos, pending = pos + last + 1, 0.0
     return Placement(Alignment(phones, words), spans, refused, 1, judged, counts)
+
+
+@dataclass
+class _Unit:
+    """A piece of a line's reading, found in the voice on its own: its features (normalised, paced)
+    and its phones and words, times from the piece's start (unpaced)."""
+
+    rows: np.ndarray
+    phones: list[tuple[str, float, float]]
+    words: list[tuple[str, float]]
+    seconds: float
+
+
+def _units(reading: _Reading, feats: np.ndarray, rate: float) -> list[_Unit]:
+    """The reading cut at word starts into pieces of at most :data:`PIECE_S` (a longer word is a piece
+    alone): a long line is found piece by piece, so fillers, restarts and pauses the text lacks do not
+    pull the whole line's warp off."""
+    cuts = [0.0]
+    for _word, t in reading.words[1:]:
+        if t - cuts[-1] > PIECE_S or (cuts[-1] == 0.0 and t > PIECE_S):
+            cuts.append(t)
+    pieces = []
+    for k, t0 in enumerate(cuts):
+        t1 = cuts[k + 1] if k + 1 < len(cuts) else reading.seconds + 1.0
+        f0, f1 = int(round(t0 / FRAME_S)), min(len(feats), int(round(t1 / FRAME_S)))
+        if f1 <= f0:
+            continue
+        pieces.append(
+            _Unit(
+                _stretched(feats[f0:f1], rate),
+                [(sym, b - t0, e - t0) for sym, b, e in reading.phones if t0 <= b < t1],
+                [(w, t - t0) for w, t in reading.words if t0 <= t < t1],
+                (f1 - f0) * FRAME_S,
+            )
+        )
+    return pieces
+
+
+def _timed(
+    unit: _Unit, path: np.ndarray, lo: int, last: int, frames: np.ndarray, rate: float
+) -> tuple[list[Any], list[tuple[str, float, float]]]:
+    """A placed piece's phones and words in recording seconds (``frames``: speech-only index -> the
+    stream's 10 ms frame; ``lo``: where the piece's window began in that index)."""
+
+    def at(times: list[float]) -> np.ndarray:
+        cols = np.round(warp_times(path, [t * rate for t in times], FRAME_S) / FRAME_S).astype(np.int64)
+        return frames[np.clip(cols + lo, 0, len(frames) - 1)] * FRAME_S + TIMING_SHIFT_S
+
+    starts, ends = at([p[1] for p in unit.phones]), at([p[2] for p in unit.phones])
+    phones = [
+        _phone(sym, float(b), float(max(e, b)))
+        for (sym, _b, _e), b, e in zip(unit.phones, starts, ends, strict=True)
+    ]
+    end = float(frames[min(lo + last, len(frames) - 1)] * FRAME_S + FRAME_S + TIMING_SHIFT_S)
+    w_starts = at([t for _w, t in unit.words])
+    words = []
+    for k, (word, _t) in enumerate(unit.words):
+        w_end = float(w_starts[k + 1]) if k + 1 < len(unit.words) else end
+        words.append((word, float(w_starts[k]), max(w_end, float(w_starts[k]))))
+    return phones, words
 
 
 def _phone(symbol: str, start: float, end: float):
