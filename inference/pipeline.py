@@ -12,6 +12,7 @@ changes the two generated motions before they are written.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,8 +252,16 @@ def _generate(
 
 
 def _transcript_lines(request: Request) -> list[Any] | None:
-    """The request's transcript read and checked (and the aligner present), or None without one."""
+    """The request's transcript read and checked (and the aligner present), or None without one (and a
+    warning when a script language was given for it: the panel's dropdown hides then, a flag does not)."""
+    from .phonetic.script_languages import is_english
+
     if not request.transcript:
+        if not is_english(request.transcript_language):
+            logging.getLogger("dualtalk.transcript").warning(
+                "--transcript-language %s is ignored: there is no --transcript to read",
+                request.transcript_language,
+            )
         return None
     from .phonetic.transcript import check_available, read_transcript
 

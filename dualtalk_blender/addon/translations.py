@@ -320,11 +320,11 @@ JA_JP: Table = {
     (
         DEFAULT,
         "The transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
-        "de, it, pt-br, ru, ja in kana, cmn-latn-pinyin in pinyin, ...; aligned by warping espeak-ng's "
+        "de, it, pt-br, ru, ja in kana, cmn in Han characters or pinyin, ...; aligned by warping espeak-ng's "
         "reading onto each voice)",
     ): (
         "書き起こしの言語: en（デフォルト、pocketsphinxで合わせます）またはespeak-ngが話せる任意の言語"
-        "（es、fr、de、it、pt-br、ru、かな書きのja、ピンイン書きのcmn-latn-pinyin など。espeak-ngの"
+        "（es、fr、de、it、pt-br、ru、かな書きのja、漢字またはピンインで書いたcmn など。espeak-ngの"
         "読み上げをそれぞれの声に合わせて伸縮させて合わせます）"
     ),
     (DEFAULT, "English"): "英語",
@@ -341,7 +341,7 @@ JA_JP: Table = {
     (DEFAULT, "Turkish"): "トルコ語",
     (DEFAULT, "Arabic"): "アラビア語",
     (DEFAULT, "Hindi"): "ヒンディー語",
-    (DEFAULT, "Mandarin (pinyin with tone numbers)"): "中国語（声調番号付きのピンイン）",
+    (DEFAULT, "Mandarin"): "中国語（普通話）",
     (DEFAULT, "Japanese (kana)"): "日本語（かな）",
     (DEFAULT, "Korean"): "韓国語",
     (
@@ -352,14 +352,6 @@ JA_JP: Table = {
         DEFAULT,
         "Aligned by warping espeak-ng's reading of each line onto the voice",
     ): "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます",
-    (
-        DEFAULT,
-        "Aligned by warping espeak-ng's reading of each line onto the voice"
-        "; write it in pinyin with tone numbers (ni3 hao3)",
-    ): (
-        "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます。"
-        "声調番号付きのピンインで書いてください（ni3 hao3）"
-    ),
     (
         DEFAULT,
         "Aligned by warping espeak-ng's reading of each line onto the voice"
@@ -850,11 +842,11 @@ ZH_HANS: Table = {
     (
         DEFAULT,
         "The transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
-        "de, it, pt-br, ru, ja in kana, cmn-latn-pinyin in pinyin, ...; aligned by warping espeak-ng's "
+        "de, it, pt-br, ru, ja in kana, cmn in Han characters or pinyin, ...; aligned by warping espeak-ng's "
         "reading onto each voice)",
     ): (
         "台词稿的语言：en（默认，由 pocketsphinx 对齐）或 espeak-ng 能读的任何语言（es、fr、de、it、pt-br、ru、"
-        "用假名书写的 ja、用拼音书写的 cmn-latn-pinyin 等；将 espeak-ng 的朗读在时间上伸缩，对齐到各自的声音上）"
+        "用假名书写的 ja、用汉字或拼音书写的 cmn 等；将 espeak-ng 的朗读在时间上伸缩，对齐到各自的声音上）"
     ),
     (DEFAULT, "English"): "英语",
     (DEFAULT, "Spanish"): "西班牙语",
@@ -870,7 +862,7 @@ ZH_HANS: Table = {
     (DEFAULT, "Turkish"): "土耳其语",
     (DEFAULT, "Arabic"): "阿拉伯语",
     (DEFAULT, "Hindi"): "印地语",
-    (DEFAULT, "Mandarin (pinyin with tone numbers)"): "普通话（带声调数字的拼音）",
+    (DEFAULT, "Mandarin"): "普通话",
     (DEFAULT, "Japanese (kana)"): "日语（假名）",
     (DEFAULT, "Korean"): "韩语",
     (DEFAULT, "Aligned by pocketsphinx, a model of English speech"): "由英语语音模型 pocketsphinx 对齐",
@@ -878,11 +870,6 @@ ZH_HANS: Table = {
         DEFAULT,
         "Aligned by warping espeak-ng's reading of each line onto the voice",
     ): "将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上",
-    (
-        DEFAULT,
-        "Aligned by warping espeak-ng's reading of each line onto the voice"
-        "; write it in pinyin with tone numbers (ni3 hao3)",
-    ): ("将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上；请用带声调数字的拼音书写（ni3 hao3）"),
     (
         DEFAULT,
         "Aligned by warping espeak-ng's reading of each line onto the voice"

@@ -226,7 +226,8 @@ class _Espeak:
 
     def voices(self) -> dict[str, str]:
         """Every voice espeak-ng finds (variants aside): its identifier's last part ("es",
-        "cmn-latn-pinyin", "pt-br"...) and each language tag it speaks, mapped to the voice's name."""
+        "cmn-latn-pinyin", "pt-br"...) and each language tag it speaks ("fr-fr", "en-gb"), mapped to
+        that identifier part, the name ``speak`` sets the voice by."""
         out: dict[str, str] = {}
         with self.lock:
             found = self.lib.espeak_ListVoices(None)
@@ -234,11 +235,11 @@ class _Espeak:
             while found and found[i]:
                 voice = found[i].contents
                 ident = (voice.identifier or b"").decode("utf-8", "replace")
-                name = (voice.name or b"").decode("utf-8", "replace")
                 i += 1
                 if not ident or ident.startswith(("!v/", "mb/")):
                     continue
-                out.setdefault(ident.rsplit("/", 1)[-1].lower(), name)
+                name = ident.rsplit("/", 1)[-1].lower()
+                out.setdefault(name, name)
                 raw = voice.languages or b""
                 k = 0
                 while k < len(raw) and raw[k] != 0:  # (priority byte, tag, NUL) until an empty tag
@@ -356,7 +357,8 @@ def espeak_variants() -> set[str]:
 
 def espeak_voices() -> dict[str, str]:
     """The languages this machine's espeak-ng speaks: each voice's short name and language tag
-    (lower case: "es", "pt-br", "cmn-latn-pinyin"...) mapped to the voice's name ("Spanish (Spain)")."""
+    (lower case: "es", "pt-br", "fr-fr", "cmn-latn-pinyin"...) mapped to the voice that speaks it
+    ("fr-fr" -> "fr"), as ``Voice("espeak", ...)`` takes it."""
     return _Espeak.get().voices()
 
 

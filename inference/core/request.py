@@ -188,7 +188,7 @@ OPTIONS: tuple[Option, ...] = (
         AUDIO,
         "str",
         "the transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
-        "de, it, pt-br, ru, ja in kana, cmn-latn-pinyin in pinyin, ...; aligned by warping espeak-ng's "
+        "de, it, pt-br, ru, ja in kana, cmn in Han characters or pinyin, ...; aligned by warping espeak-ng's "
         "reading onto each voice)",
         default="en",
         metavar="LANG",

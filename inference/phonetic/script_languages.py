@@ -12,8 +12,9 @@ from ..core.errors import DualTalkError
 
 ENGLISH = "en"
 
-# (code, name shown on the panel, espeak-ng voice). Mandarin is read from tone-numbered pinyin and
-# Japanese from kana: this espeak-ng reads many Han characters and every kanji letter by letter.
+# (code, name shown on the panel, espeak-ng voice). Mandarin is read by cmn-latn-pinyin, from Han
+# characters or tone-numbered pinyin (espeak-ng's plain "cmn" reads pinyin's tone digits as English
+# numbers); Japanese from kana (espeak-ng names every kanji "Chinese letter").
 SCRIPT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
     (ENGLISH, "English", "en-us"),
     ("es", "Spanish", "es"),
@@ -29,16 +30,26 @@ SCRIPT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
     ("tr", "Turkish", "tr"),
     ("ar", "Arabic", "ar"),
     ("hi", "Hindi", "hi"),
-    ("cmn-latn-pinyin", "Mandarin (pinyin with tone numbers)", "cmn-latn-pinyin"),
+    ("cmn-latn-pinyin", "Mandarin", "cmn-latn-pinyin"),
     ("ja", "Japanese (kana)", "ja"),
     ("ko", "Korean", "ko"),
 )
-_VOICE = {code: voice for code, _name, voice in SCRIPT_LANGUAGES}
+_MANDARIN = "cmn-latn-pinyin"
+_VOICE = {code: voice for code, _name, voice in SCRIPT_LANGUAGES} | {
+    "cmn": _MANDARIN, "zh": _MANDARIN, "zh-cn": _MANDARIN, "zh-hans": _MANDARIN,
+}  # fmt: skip
 _SPELLING = {  # how a script in these must be written for espeak-ng to read it
-    "cmn-latn-pinyin": "write it in pinyin with tone numbers (ni3 hao3)",
-    "cmn": "write it in pinyin with tone numbers (ni3 hao3) and use cmn-latn-pinyin",
     "ja": "write it in kana (espeak-ng cannot read kanji)",
 }
+# the letters each language's script is written in (Unicode script names): a line mostly in others is
+# spelt out letter by letter by espeak-ng ("cirílico pe...") and cannot be said by the voice
+_LETTERS = {
+    "es": ("LATIN",), "fr": ("LATIN",), "de": ("LATIN",), "it": ("LATIN",), "pt-br": ("LATIN",),
+    "pt": ("LATIN",), "nl": ("LATIN",), "pl": ("LATIN",), "sv": ("LATIN",), "tr": ("LATIN",),
+    "ru": ("CYRILLIC",), "ar": ("ARABIC",), "hi": ("DEVANAGARI",), "ko": ("HANGUL",),
+    "ja": ("HIRAGANA", "KATAKANA"), _MANDARIN: ("CJK", "LATIN"), ENGLISH: ("LATIN",),
+}  # fmt: skip
+_SCRIPT_NAMES = {"CJK": "Han characters", "HIRAGANA": "kana", "KATAKANA": "kana", "HANGUL": "Hangul"}
 
 
 def normalise(language: str | None) -> str:
@@ -64,13 +75,15 @@ def espeak_voice(language: str | None) -> str:
         known = espeak_voices()
     except DualTalkError as exc:
         raise DualTalkError(f"a {code} transcript is read by espeak-ng: {exc}") from None
-    if voice not in known:
-        listed = ", ".join(c for c, _n, _v in SCRIPT_LANGUAGES)
-        raise DualTalkError(
-            f"transcript language {language!r}: espeak-ng speaks no such language "
-            f"(try {listed}; `espeak-ng --voices` lists all {len(known)})"
-        )
-    return voice
+    if voice not in known and "-" in voice and voice.split("-")[0] in known:
+        voice = voice.split("-")[0]  # de-de, es-es: the language itself
+    if voice in known:
+        return known[voice]
+    listed = ", ".join(c for c, _n, _v in SCRIPT_LANGUAGES)
+    raise DualTalkError(
+        f"transcript language {language!r}: espeak-ng speaks no such language "
+        f"(try {listed}; `espeak-ng --voices` lists all {len(known)})"
+    )
 
 
 def spelling_hint(language: str | None) -> str:
@@ -85,3 +98,28 @@ def language_name(language: str | None) -> str:
         if c == code:
             return name
     return code
+
+
+def foreign_letters(text: str, language: str | None) -> str:
+    """The writing system most of ``text``'s letters are in when it is not one ``language`` is
+    written in ("Cyrillic letters", "Han characters"), else "": espeak-ng would spell such a line out
+    letter by letter. Languages outside the panel's list are not checked."""
+    import unicodedata
+
+    code = normalise(language)
+    expected = _LETTERS.get(_VOICE.get(code, code))
+    if expected is None:
+        return ""
+    if code == "ja" and any("CJK" in unicodedata.name(ch, "") for ch in text):
+        return "kanji"
+    scripts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "UNKNOWN").split()[0]
+            scripts[name] = scripts.get(name, 0) + 1
+    letters = sum(scripts.values())
+    foreign = {k: v for k, v in scripts.items() if k not in expected}
+    if not letters or sum(foreign.values()) <= letters / 2:
+        return ""
+    most = max(foreign, key=lambda k: foreign[k])
+    return _SCRIPT_NAMES.get(most, f"{most.title()} letters")

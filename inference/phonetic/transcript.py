@@ -28,7 +28,7 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,7 @@ PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the ren
 # flite speech with exact phone times (open vowels shut 12 % -> 4 %, every closure kept; 30 and
 # 40 ms gave the same), then checked on held-out espeak-ng voices (MODEL_CARD.md).
 CONTACT_TRIM_S = 0.02
+RENDER_MARGIN_S = 1.0  # a part's mouth is drawn with this much of the take around it, then cut
 # A transcript must fit the voice before it draws the lips (forced alignment fits any words to
 # any speech: another sentence, another language, the other character's lines, a script of a few
 # of the words spoken all "aligned"). Chosen on LJ Speech and espeak-ng voices with their own and
@@ -692,11 +693,14 @@ def draw_lips(
     who: str = "A",
     offset: float = 0.0,
     language: str = "en",
+    others: Sequence[str] = (),
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
     ``offset`` is the motion's first frame) and a report (words, aligned words, the ones left out,
-    seconds drawn, the lines drawn and those refused with why)."""
+    seconds drawn, the lines drawn and those refused with why). ``others``, the other character's
+    lines, are what a line placed by the warp (any language but English) must out-fit where it is
+    found, as it must this character's other lines."""
     from ..audio.tts import Phone
     from . import script_warp
     from .align import normalise_words
@@ -723,6 +727,8 @@ def draw_lips(
     per_line: dict[str, Any] = {"lines": len(lines), "lines_drawn": [], "lines_refused": []}
     if warp:
         per_line["language"] = normalise(language)
+    placement: Placement | None = None
+    total = len(words)  # the words the report counts: the aligner's own (espeak-ng's words, when warped)
     try:
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
             raise DualTalkError(
@@ -731,12 +737,21 @@ def draw_lips(
             )
         texts = [line.text for line in lines]
         if warp:
-            placement = script_warp.place_lines(audio, texts, motion.speaking, motion.fps, offset, language)
+            try:
+                placement = script_warp.place_lines(
+                    audio, texts, motion.speaking, motion.fps, offset, language, others
+                )
+            except MemoryError:  # the take is still written; this character keeps the engine's lips
+                raise DualTalkError(
+                    "its lines are too long to align in the memory left (split long lines)"
+                ) from None
         else:
             placement = place_lines(audio, texts, motion.speaking, motion.fps, offset)
         unscripted = np.zeros(motion.num_frames, bool)
         found = placement.found
         counts = placement.counts
+        if warp:
+            total = sum(counts)
         refused_words = sum(counts[i] for i in placement.refused)
         problem = None
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
@@ -752,10 +767,15 @@ def draw_lips(
                 unscripted = _script_speech(found, motion.speaking, motion.fps, offset, excused)[2]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
             placed = len(placement.found.words)
-            raise DualTalkError(f"{placed} of {len(words)} words placed, but {problem}")
+            raise DualTalkError(f"{placed} of {total} words placed, but {problem}")
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
+        if placement is not None:  # the lines that did not fit, though none is drawn
+            per_line["lines_refused"] = [
+                {"line": lines[i].number, "text": _clip(lines[i].text, 40), "why": why}
+                for i, why in sorted(placement.refused.items())
+            ]
         report = {
-            "words": len(words or written),
+            "words": total or len(written),
             "aligned": 0,
             "unknown": [],
             "seconds": 0.0,
@@ -768,10 +788,21 @@ def draw_lips(
                     who, who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
     n = motion.num_frames
-    phones = [Phone(p.symbol, p.start - offset, p.end - offset, p.alphabet) for p in found.phones]
-    spans = [(w, b - offset, e - offset) for w, b, e in found.words]
-    drawn = render_visemes(trim_contacts(phones), n, fps=motion.fps, contact=True)
-    weight = speech_weight(spans, n, motion.fps)[:, None]
+    # A part (offset > 0) is drawn on the frames of the whole take around it, RENDER_MARGIN_S either
+    # side, then cut: the renderer blends each phone with its neighbours, so a part drawn alone would
+    # lose the phones just outside it. Times are rounded to 0.1 ms (the renderer's gap test is exact,
+    # and x - offset differs from x in the last bits), so a part and the whole take draw the same mouth.
+    before = int(round(min(offset, RENDER_MARGIN_S) * motion.fps))
+    after = int(round(RENDER_MARGIN_S * motion.fps))
+    origin = offset - before / motion.fps
+    phones = [
+        Phone(p.symbol, round(p.start - origin, 4), round(p.end - origin, 4), p.alphabet)
+        for p in found.phones
+    ]
+    spans = [(w, round(b - origin, 4), round(e - origin, 4)) for w, b, e in found.words]
+    frames = before + n + after
+    drawn = render_visemes(trim_contacts(phones), frames, fps=motion.fps, contact=True)[before : before + n]
+    weight = speech_weight(spans, frames, motion.fps)[before : before + n, None]
     cols = list(drawn_channels())
     values = motion.values.copy()
     values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
@@ -780,7 +811,7 @@ def draw_lips(
         for i, why in sorted(placement.refused.items())
     ]
     report = {
-        "words": len(words),
+        "words": total,
         "aligned": len(found.words),
         "unknown": found.unknown,
         "seconds": round(float(weight.sum()) / motion.fps, 2),
@@ -819,8 +850,9 @@ def apply_transcript(
     lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
-    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language)
-    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language)
+    texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
+    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language, texts_b)
+    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language, texts_a)
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 
