@@ -63,7 +63,7 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
             ) from None
         with open(path, "rb") as fh:
             head = fh.read(1)
-        if zipfile.is_zipfile(path) or head == b"\x80":
+        if _zip_like(path) or head == b"\x80":
             raise DualTalkError(
                 f"{path.name} holds more than plain weights and was refused for safety"
             ) from None
@@ -84,6 +84,15 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
             f"{path.name} is not a readable PyTorch checkpoint ({_first_sentence(exc)}); a damaged or cut-short "
             "file: download or copy it again"
         ) from None
+
+
+def _zip_like(path: Path) -> bool:
+    """Whether ``path`` reads as a zip archive (torch's format). zipfile's own test raises on some
+    damaged directories (a ZIP64 locator naming several disks: BadZipFile) instead of saying no."""
+    try:
+        return zipfile.is_zipfile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error, NotImplementedError):
+        return False
 
 
 def _first_sentence(exc: BaseException, limit: int = 120) -> str:
