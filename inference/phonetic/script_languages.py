@@ -107,7 +107,10 @@ def foreign_letters(text: str, language: str | None) -> str:
     import unicodedata
 
     code = normalise(language)
-    expected = _LETTERS.get(_VOICE.get(code, code))
+    code = _VOICE.get(code, code)
+    if code not in _LETTERS and "-" in code:  # es-ES, ru-RU, es-419: the language's own letters
+        code = _VOICE.get(code.split("-")[0], code.split("-")[0])
+    expected = _LETTERS.get(code)
     if expected is None:
         return ""
     if code == "ja" and any("CJK" in unicodedata.name(ch, "") for ch in text):
@@ -115,7 +118,9 @@ def foreign_letters(text: str, language: str | None) -> str:
     scripts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
-            name = unicodedata.name(ch, "UNKNOWN").split()[0]
+            parts = unicodedata.name(ch, "UNKNOWN").split()
+            # (full-width Latin and half-width kana are the same letters, set in another width)
+            name = parts[1] if parts[0] in ("FULLWIDTH", "HALFWIDTH") and len(parts) > 1 else parts[0]
             scripts[name] = scripts.get(name, 0) + 1
     letters = sum(scripts.values())
     foreign = {k: v for k, v in scripts.items() if k not in expected}

@@ -81,23 +81,6 @@ def _speech_frames(db: np.ndarray) -> np.ndarray:
     return on
 
 
-def _flagged(speaking: np.ndarray, fps: float, offset: float, count: int) -> np.ndarray:
-    """(count,) at 10 ms: False where the motion (frames at ``fps`` from second ``offset``) says the
-    character is silent, widened by :data:`SPEECH_KEEP_S`; True elsewhere, and everywhere when the
-    flags say nothing (no frame flagged)."""
-    out = np.ones(count, bool)
-    if not len(speaking) or not speaking.any():
-        return out
-    t = (np.arange(count) + 0.5) * FRAME_S - offset
-    inside = (t >= 0) & (t < len(speaking) / fps)
-    idx = np.clip((t * fps).astype(np.int64), 0, len(speaking) - 1)
-    flags = speaking[idx] & inside
-    keep = int(round(SPEECH_KEEP_S / FRAME_S))
-    flags = np.convolve(flags.astype(np.int32), np.ones(2 * keep + 1, np.int32), mode="same") > 0
-    out[inside] = flags[inside]
-    return out
-
-
 class _Reading:
     """espeak-ng's reading of one line: its features (10 ms), phones and words, times from the
     start of its speech."""
@@ -147,12 +130,14 @@ def place_lines(
     a line must out-fit where it is found, as it must its own neighbours) placed in their voice (16 kHz ``audio``,
     the whole stream) and judged: a :class:`~.transcript.Placement` like the English aligner's, its
     ``found`` an :class:`~.align.Alignment` of IPA phones and the words espeak-ng read, in recording
-    seconds. The stream is gated by its own loudness and, over the motion's frames (``fps``, the first
-    at second ``offset``), by the engine's ``speaking`` flags when it has any (the partner's bleed is
-    not the character's speech). DualTalkError when nothing can be placed."""
+    seconds. The stream is gated by its own loudness only: the engine's ``speaking`` flags (``fps``,
+    from second ``offset``) cover only the take or part being made, and a part must place its lines as
+    the whole take does (partner bleed at -20 dB moved no placement by more than 10 ms). They are taken
+    for the same signature as ``transcript.place_lines``. DualTalkError when nothing can be placed."""
     from .align import Alignment
     from .transcript import Placement
 
+    del speaking, fps, offset
     voice = espeak_voice(language)
     readings: dict[int, _Reading] = {}
     refused: dict[int, str] = {}
@@ -163,8 +148,8 @@ def place_lines(
         if letters:
             hint = spelling_hint(language)
             refused[i] = (
-                f"it is written in {letters}, which espeak-ng spells out letter by letter in "
-                f"{language_name(language)}" + (f" ({hint})" if hint else "")
+                f"it is written in {letters}, which espeak-ng spells out letter by letter in {language_name(language)}"
+                + (f"; {hint}" if hint and letters == "kanji" else "")
             )
             continue
         try:
@@ -184,7 +169,7 @@ def place_lines(
             + (f": {hint}" if hint else "")
         )
     ceps, db = analyse(audio)
-    speech = _speech_frames(db) & _flagged(np.asarray(speaking, bool), fps, offset, len(db))
+    speech = _speech_frames(db)
     frames = np.flatnonzero(speech)  # speech-only time: index -> the stream's 10 ms frame
     if len(frames) < int(0.3 / FRAME_S):
         raise DualTalkError("the character's voice is silent: nothing to place the lines in")
@@ -235,9 +220,21 @@ def place_lines(
         path, first, last, fit, path_cost = found
         ratio = (last - first + 1) / n
         judged[i] = {"fit": round(fit, 3), "span_ratio": round(ratio, 2), "cost": round(path_cost, 3)}
+        pieces = units[i]
+        if len(pieces) == 1:
+            placed = [(pieces[0], found, pos)]
+        else:  # a long line is timed piece by piece where it was found: fillers and restarts between
+            placed = _placed_pieces(pieces, voice_feats, pos + first, min(hi, pos + last + 1 + inner), inner)
+            judged[i]["pieces_dropped"] = len(pieces) - len(placed)
+        coarse = n > MAX_ROWS  # looked for on means of frames: its fit is on another scale than the
+        if coarse:  # others', so it is judged by its pieces' fits, found at full detail
+            fit = float(np.mean([f[3] for _u, f, _lo in placed])) if placed else 1.0
+            judged[i]["fit"] = round(fit, 3)
         usual = RELATIVE_FIT * float(np.median(fits)) + 0.05 if len(fits) >= 2 else LINE_FIT
         rivals = [_find(whole[k], voice_feats[pos:hi]) for k in [k for k in order if k > i][:RIVALS]]
-        if reading.seconds < MIN_LINE_S:
+        if not placed:
+            refused[i] = "it could not be placed in the voice (none of its pieces fits where it was found)"
+        elif reading.seconds < MIN_LINE_S:
             pass  # too short to judge by its fit: placed where it fits best
         elif fit > min(LINE_FIT, usual):
             refused[i] = (
@@ -247,11 +244,11 @@ def place_lines(
             refused[i] = f"it takes {ratio:.1f}x its reading's time where it was found"
         elif any(r is not None and r[3] + RIVAL_MARGIN < fit and r[1] < last for r in rivals):
             refused[i] = "the voice says the next line where this one fits best: this line is not said?"
-        else:
+        else:  # (the others are read at its length: on its scale, coarse or not)
             rival = _best_rival(
                 i, texts, others, voice, (mean, std), len(rows), voice_feats, pos + first, pos + last
             )
-            if rival is not None and rival[1] + COMPETE_MARGIN <= fit:
+            if rival is not None and rival[1] + COMPETE_MARGIN <= found[3]:
                 refused[i] = (
                     f"another line of the script ({_quoted(rival[0])}) fits the speech it was found in as well "
                     "(ad-libbed, reworded or someone else's line?)"
@@ -261,20 +258,8 @@ def place_lines(
             continue
         fits.append(fit)
         first_word = len(words)
-        pieces = units[i]
-        if len(pieces) == 1:
-            placed = [(pieces[0], found, pos)]
-        else:  # a long line is timed piece by piece where it was found: fillers and restarts between
-            placed, at = [], pos + first
-            for unit in pieces:
-                end = min(hi, pos + last + 1 + inner, at + 2 * len(unit.rows) + inner)
-                piece = _find(unit.rows, voice_feats[at:end])
-                if piece is None or (unit.seconds >= MIN_LINE_S and piece[3] > LINE_FIT):
-                    judged[i]["pieces_dropped"] = judged[i].get("pieces_dropped", 0) + 1
-                    continue  # not drawn: the engine's lips on what it could not place
-                placed.append((unit, piece, at))
-                at += piece[2] + 1
-            last = (at - pos - 1) if placed else last
+        if len(pieces) > 1:
+            last = placed[-1][2] + placed[-1][1][2] - pos
         for unit, (u_path, _f, u_last, _fit, _cost), lo in placed:
             ph, wd = _timed(unit, u_path, lo, u_last, frames, run_ends, rate)
             phones += ph
@@ -293,6 +278,22 @@ class _Unit:
     phones: list[tuple[str, float, float]]
     words: list[tuple[str, float]]
     seconds: float
+
+
+def _placed_pieces(
+    pieces: list[_Unit], voice_feats: np.ndarray, start: int, stop: int, inner: int
+) -> list[tuple[_Unit, tuple[np.ndarray, int, int, float, float], int]]:
+    """Each piece of a line found in turn from ``start`` (speech-only frames), none past ``stop``:
+    (piece, what :func:`_find` found, where its window began), without the pieces that do not fit
+    (left to the engine's lips)."""
+    placed, at = [], start
+    for unit in pieces:
+        piece = _find(unit.rows, voice_feats[at : min(stop, at + 2 * len(unit.rows) + inner)])
+        if piece is None or (unit.seconds >= MIN_LINE_S and piece[3] > LINE_FIT):
+            continue
+        placed.append((unit, piece, at))
+        at += piece[2] + 1
+    return placed
 
 
 def _units(reading: _Reading, feats: np.ndarray, rate: float) -> list[_Unit]:
@@ -346,7 +347,18 @@ def _timed(
     w_k = index([t for _w, t in unit.words])
     w_starts = seconds(w_k)
     words = []
-    for k, (word, _t) in enumerate(unit.words):
+    for k, (word, t0) in enumerate(unit.words):
+        t1 = unit.words[k + 1][1] if k + 1 < len(unit.words) else float("inf")
+        own = [j for j, p in enumerate(unit.phones) if t0 <= p[1] < t1]
+        if (
+            own
+        ):  # one span per run of speech its phones fall in: a word split by a pause is drawn on both sides
+            by_run: dict[int, list[float]] = {}
+            for j in own:
+                span = by_run.setdefault(int(run_ends[k0[j]]), [float(starts[j]), float(ends[j])])
+                span[0], span[1] = min(span[0], float(starts[j])), max(span[1], float(ends[j]))
+            words += [(word, b, max(e, b)) for b, e in by_run.values()]
+            continue
         w_end = float(w_starts[k + 1]) if k + 1 < len(unit.words) else end
         w_end = min(w_end, float((run_ends[w_k[k]] + 1) * FRAME_S + TIMING_SHIFT_S))
         words.append((word, float(w_starts[k]), max(w_end, float(w_starts[k]))))

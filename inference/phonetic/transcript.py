@@ -774,6 +774,14 @@ def draw_lips(
                 {"line": lines[i].number, "text": _clip(lines[i].text, 40), "why": why}
                 for i, why in sorted(placement.refused.items())
             ]
+        elif warp:  # every line in another writing system: no placement, but the lines are named
+            from .script_languages import foreign_letters
+
+            per_line["lines_refused"] = [
+                {"line": line.number, "text": _clip(line.text, 40), "why": f"it is written in {letters}"}
+                for line in lines
+                if (letters := foreign_letters(line.text, language))
+            ]
         report = {
             "words": total or len(written),
             "aligned": 0,

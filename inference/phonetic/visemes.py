@@ -145,6 +145,9 @@ def viseme_classes(phone: Phone) -> tuple[str, ...]:
     return (cls,) if isinstance(cls, str) else cls
 
 
+_EDGE = 1e-6  # seconds: float error, far below any timing the phones carry
+
+
 def _segments(phones: Sequence[Phone]) -> list[tuple[str, float, float]]:
     """Viseme segments in time order, with silence filling the gaps around speech."""
     out: list[tuple[str, float, float]] = []
@@ -153,7 +156,7 @@ def _segments(phones: Sequence[Phone]) -> list[tuple[str, float, float]]:
         classes = viseme_classes(ph)
         if not classes:
             continue
-        if ph.start - prev_end > 0.02:
+        if ph.start - prev_end > 0.02 + _EDGE:  # (a gap of exactly 20 ms is none, whatever the float error)
             out.append(("sil", prev_end, ph.start))
         prev_end = max(prev_end, ph.end)
         step = (ph.end - ph.start) / len(classes)
@@ -218,9 +221,11 @@ def render_visemes(
         for cls, start, end in contacts:
             # Frames whose instant falls inside the contact show it; a contact shorter
             # than a frame still shows on the frame nearest to it (never skip the /p/).
-            hit = np.flatnonzero((centres >= start - lead) & (centres < end - lead))
+            # (a centre on a contact's edge, as 10 ms phone times often put it, counts the same whatever
+            # the float error: in at the start, out at the end; a part of a take must draw as the whole)
+            hit = np.flatnonzero((centres >= start - lead - _EDGE) & (centres < end - lead - _EDGE))
             if not len(hit):
-                f = int(np.clip(np.round(0.5 * (start + end - 2 * lead) * fps - 0.5), 0, num_frames - 1))
+                f = int(np.clip(np.floor(0.5 * (start + end - 2 * lead) * fps + _EDGE), 0, num_frames - 1))
                 hit = np.array([f]) if abs(centres[f] - 0.5 * (start + end - 2 * lead)) < 0.6 / fps else hit
             out[hit] = _CONTACT[cls]
     return np.clip(out * gain, 0.0, 1.0).astype(np.float32)

@@ -343,3 +343,84 @@ def test_a_line_that_only_fits_as_well_as_the_other_characters_line_is_refused_a
     placement = script_warp.place_lines(audio, texts, np.zeros(0, bool), 25.0, 0.0, "es", others=[SPANISH[1]])
     assert placement.drawn == [0]
     assert "another line of the script ('El perro blanco bebe agua d...')" in placement.refused[1]
+
+
+# ----------------------------------------------------------------------------- what the second review found
+
+
+def test_a_long_paragraph_after_two_short_lines_is_judged_on_the_same_scale_and_drawn():
+    paragraph = " ".join((SPANISH + OTHER_SPANISH) * 3)
+    texts = ["Hola, ¿qué tal?", "Muy bien, gracias.", paragraph]
+    audio, _truth = _take(texts, "es+m3", 1.0)
+    placement = script_warp.place_lines(audio, texts, np.zeros(0, bool), 25.0, 0.0, "es")
+    assert placement.drawn == [0, 1, 2], placement.refused
+    assert len(script_warp._reading(paragraph, "es").ceps) > script_warp.MAX_ROWS  # looked for coarsely
+
+
+def test_the_speaking_flags_of_a_part_do_not_move_the_lines():
+    audio, _truth = _take(SPANISH, "es+m3", 1.0)
+    n = int(len(audio) / SR * 25)
+    flags = np.ones(n, bool)
+    flags[40:52] = False  # the engine heard a quiet stretch of the first line as silence
+    whole = script_warp.place_lines(audio, list(SPANISH), flags, 25.0, 0.0, "es")
+    part = script_warp.place_lines(
+        audio, list(SPANISH), flags[150:250], 25.0, 6.0, "es"
+    )  # flags of the part only
+    assert [p.start for p in whole.found.phones] == [p.start for p in part.found.phones]
+
+
+def test_a_gap_of_exactly_twenty_milliseconds_is_no_pause_whatever_the_float_error():
+    from dualtalk.inference.phonetic.visemes import _segments
+
+    for origin in (0.0, 4.36, 123.47):  # the same phones, as a part starting there sees them
+        phones = [
+            Phone("a", 150.0 - origin, 150.2 - origin, "ipa"),
+            Phone("m", 150.22 - origin, 150.3 - origin, "ipa"),
+        ]
+        assert [c for c, _s, _e in _segments(phones)].count("sil") == 2  # before and after only
+
+
+def test_a_region_tag_checks_the_language_s_own_letters():
+    assert script_languages.foreign_letters("Привет, как дела", "es-ES") == "Cyrillic letters"
+    assert script_languages.foreign_letters("Hola amigo", "ru-RU") == "Latin letters"
+    assert script_languages.foreign_letters("Ｈｏｌａ ａｍｉｇｏ", "es") == ""  # full-width Latin is Latin
+    assert script_languages.foreign_letters("ﾌﾕﾉ ﾔﾏﾊ", "ja") == ""  # half-width kana is kana
+
+
+def test_a_word_split_by_a_pause_is_drawn_on_both_sides():
+    first = speak("Creo que deberíamos ir a la playa", Voice("espeak", "es+m3", rate=0.9)).audio
+    second = speak("antes de que llueva esta tarde.", Voice("espeak", "es+m3", rate=0.9)).audio
+    lead, pause = np.zeros(int(0.4 * SR), np.float32), np.zeros(int(3.4 * SR), np.float32)
+    audio = np.concatenate([lead, first, pause, second, lead])
+    placement = script_warp.place_lines(
+        audio,
+        ["Creo que deberíamos ir a la playa antes de que llueva esta tarde."],
+        np.zeros(0, bool),
+        25.0,
+        0.0,
+        "es",
+    )
+    resumes = (len(lead) + len(first) + len(pause)) / SR
+    after = [(w, b, e) for w, b, e in placement.found.words if e > resumes]
+    assert after and after[0][1] <= resumes + 0.15  # the words said after the pause start where it ends
+
+
+def test_a_script_all_in_another_writing_system_names_every_line():
+    audio, _truth = _take(SPANISH[:2], "es+m3", 1.0)
+    lines = list_lines(["Привет, как дела?", "Я иду домой."])
+    _drawn, report = transcript.draw_lips(_half_open(int(len(audio) / SR * 25)), audio, lines, language="es")
+    assert "Cyrillic letters" in report["error"]
+    assert [r["line"] for r in report["lines_refused"]] == [1, 2]
+
+
+def test_a_contact_on_a_frame_s_edge_is_drawn_on_the_same_frame_in_a_part_and_in_the_whole():
+    """10 ms phone times put contacts on 40 ms frame centres: float error must not move them a frame."""
+    phones = [Phone("a", 9.0, 9.1, "ipa"), Phone("f", 9.1, 9.14, "ipa"), Phone("u", 9.14, 9.4, "ipa")]
+    whole = render_visemes(transcript.trim_contacts(phones), 300, fps=25.0, contact=True)
+    for origin in (5.0, 6.0, 1.16):
+        shifted = [
+            Phone(p.symbol, round(p.start - origin, 4), round(p.end - origin, 4), p.alphabet) for p in phones
+        ]
+        k = round(origin * 25)
+        part = render_visemes(transcript.trim_contacts(shifted), 300 - k, fps=25.0, contact=True)
+        assert np.abs(whole[k:] - part).max() < 1e-6
