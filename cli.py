@@ -39,7 +39,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "score predicted motion against ground truth (FD, P-FD, MSE, SID, rPCC); "
         "`eval lipsync`: lips against true phone timings; "
         "`eval behaviour`: blinks, gaze, head motion and nods against real people; "
-        "`eval audio`: voice activity and diarization on a two-channel recording",
+        "`eval audio`: voice activity and diarization on a two-channel recording; "
+        "`eval scripts`: script lines drawn where said, refused where not",
     ),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
@@ -63,6 +64,10 @@ SUBMODES: dict[tuple[str, str], tuple[str, str]] = {
     ("eval", "audio"): (
         ".training.evaluation.cmd_audio",
         "voice activity and diarization error on a recording with one channel per speaker (docs/audio.md)",
+    ),
+    ("eval", "scripts"): (
+        ".training.evaluation.cmd_scripts",
+        "how often a script's own lines are drawn and wrong lines refused, on read prompts with transcripts",
     ),
 }
 
