@@ -49,6 +49,8 @@ RELATIVE_FIT = 1.5
 # fits better by this much: the voice skipped it (a line cut in the edit, or said by the other character)
 RIVAL_MARGIN = 0.05
 RIVALS = 3  # the lines after it looked for so (two unsaid lines in a row: the second is no rival)
+# (a rival must cover at least half of the line's speech: a short next line matching somewhere inside
+# a long line's speech says nothing about the long line)
 # ... and it must fit the speech it was found in better than any of this many other lines of the
 # script read at its length (paired: own lines beat them on 8/8 LJ Speech, 38/40 Italian, 39/40
 # Russian tuning clips; a wrong line fits no better than others, refused 3/6, 23/36, 24/35)
@@ -224,7 +226,8 @@ def place_lines(
         if len(pieces) == 1:
             placed = [(pieces[0], found, pos)]
         else:  # a long line is timed piece by piece where it was found: fillers and restarts between
-            placed = _placed_pieces(pieces, voice_feats, pos + first, min(hi, pos + last + 1 + inner), inner)
+            early = max(0, first - len(pieces[0].rows))  # (a coarse start may come late by a piece)
+            placed = _placed_pieces(pieces, voice_feats, pos + early, min(hi, pos + last + 1 + inner), inner)
             judged[i]["pieces_dropped"] = len(pieces) - len(placed)
         coarse = n > MAX_ROWS  # looked for on means of frames: its fit is on another scale than the
         if coarse:  # others', so it is judged by its pieces' fits, found at full detail
@@ -242,7 +245,10 @@ def place_lines(
             )
         elif not SPAN_RATIO[0] <= ratio <= SPAN_RATIO[1]:
             refused[i] = f"it takes {ratio:.1f}x its reading's time where it was found"
-        elif any(r is not None and r[3] + RIVAL_MARGIN < fit and r[1] < last for r in rivals):
+        elif any(
+            r is not None and r[3] + RIVAL_MARGIN < fit and _overlap((first, last), r[1:3]) >= 0.5
+            for r in rivals
+        ):
             refused[i] = "the voice says the next line where this one fits best: this line is not said?"
         else:  # (the others are read at its length: on its scale, coarse or not)
             rival = _best_rival(
@@ -418,6 +424,12 @@ def _best_rival(
         if found is not None and (best is None or found[3] < best[1]):
             best = (text, found[3])
     return best
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Share of span ``a`` (first, last) that span ``b`` covers."""
+    inter = min(a[1], b[1]) - max(a[0], b[0]) + 1
+    return max(inter, 0) / max(a[1] - a[0] + 1, 1)
 
 
 def _pooled(feats: np.ndarray, pool: int) -> np.ndarray:

@@ -108,7 +108,8 @@ def test_a_line_the_voice_never_says_is_refused_and_the_rest_drawn():
     audio, _truth = _take(SPANISH, "es+m7", 1.0)
     texts = [SPANISH[0], OTHER_SPANISH[1], SPANISH[1], SPANISH[2]]
     placement = script_warp.place_lines(audio, texts, np.zeros(0, bool), 25.0, 0.0, "es")
-    assert list(placement.refused) == [1] and "this line is not said?" in placement.refused[1]
+    assert list(placement.refused) == [1]  # (the next line fits its speech better, or another line does)
+    assert "not said?" in placement.refused[1] or "another line of the script" in placement.refused[1]
     assert placement.drawn == [0, 2, 3]
 
 
