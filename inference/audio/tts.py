@@ -160,6 +160,12 @@ _PHONEME_EVENTS = 0x0001 | 0x0002  # phoneme events, named in IPA
 _RATE, _PITCH, _RANGE = 1, 3, 4
 
 
+def _first_tag(languages: bytes | None) -> str:
+    """A voice's first language tag: ``languages`` is a priority byte then the tag (ctypes reads
+    the field up to its first NUL, so only the first of its entries)."""
+    return languages[1:].decode("ascii", "replace") if languages else ""
+
+
 class _Espeak:
     """The process-wide espeak-ng instance (the library keeps global state; one lock)."""
 
@@ -240,23 +246,16 @@ class _Espeak:
                     continue
                 name = ident.rsplit("/", 1)[-1].lower()
                 out.setdefault(name, name)
-                raw = voice.languages or b""
-                k = 0
-                while k < len(raw) and raw[k] != 0:  # (priority byte, tag, NUL) until an empty tag
-                    end = raw.find(b"\0", k + 1)
-                    end = len(raw) if end < 0 else end
-                    tag = raw[k + 1 : end].decode("ascii", "replace").lower()
-                    if tag:
-                        out.setdefault(tag, name)
-                    k = end + 1
+                tag = _first_tag(voice.languages).lower()
+                if tag:
+                    out.setdefault(tag, name)
         return out
 
     def _language(self) -> str:
         """The language tag of the voice just set (``pt-br`` for "pt-BR", "brazil"...; "" if unknown):
         its first entry in ``languages``, a priority byte then the tag."""
         current = self.lib.espeak_GetCurrentVoice()
-        raw = current.contents.languages if current else None
-        return raw[1:].decode("ascii", "replace") if raw else ""
+        return _first_tag(current.contents.languages) if current else ""
 
     def speak(self, text: str, voice: Voice) -> Utterance:
         with self.lock:
@@ -287,9 +286,8 @@ class _Espeak:
             if end > start and sym:
                 phones.append(Phone(espeak_phone(sym, language), start, min(end, dur), "ipa"))
         opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
-        chars = text  # text positions count characters of the UTF-8 text from 1
-        words = [
-            (chars[pos - 1 : pos - 1 + length], max(0.0, ms / 1000.0 - ESPEAK_EVENT_LAG_S))
+        words = [  # (text positions count the text's characters from 1)
+            (text[pos - 1 : pos - 1 + length], max(0.0, ms / 1000.0 - ESPEAK_EVENT_LAG_S))
             for pos, length, ms in marks
             if pos >= 1 and length > 0
         ]

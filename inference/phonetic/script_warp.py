@@ -15,8 +15,8 @@ its path must keep each sound close to where that sound fits best in the stretch
 the engine's lips and the next line is looked for from the same place. ``transcript.draw_lips``
 judges the whole (coverage, refused share) exactly as it does for English.
 
-espeak-ng reads digits and punctuation in the line's language. Mandarin must be written in
-tone-numbered pinyin (``cmn-latn-pinyin``) and Japanese in kana (``script_languages``).
+espeak-ng reads digits and punctuation in the line's language. Mandarin is read from Han characters
+or tone-numbered pinyin (``cmn-latn-pinyin``), Japanese from kana only (``script_languages``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.timebase import SAMPLE_RATE
 from .script_languages import espeak_voice, foreign_letters, language_name, spelling_hint
-from .warp import HOP, analyse, normalised, speech_span, subsequence_path, warp_times, with_deltas
+from .warp import HOP, analyse, distances, normalised, speech_span, subsequence_path, warp_times, with_deltas
 
 FRAME_S = HOP / SAMPLE_RATE  # the warp's 10 ms frames
 SPEECH_GATE_DB = 30.0  # a frame is the character's speech within this many dB of their loud frames
@@ -40,17 +40,18 @@ RATE_LIMITS = (0.6, 1.8)  # the voice's pace against espeak-ng's, as the warp as
 SEARCH_SLACK_S = 12.0  # speech a line may be looked for past the last placed line, on top of 2x its own
 # a line's fit: how far its path strays from each sound's best match in the stretch it spans, over
 # how far the sounds are from their best match on average there (0: every sound on its best match;
-# own lines 0.17-0.34 synthetic, 0.49-0.63 on a real reader; other lines 0.41-0.73, 0.57-0.71)
+# own lines 0.01-0.06 on synthetic voices, 0.40-0.69 on real readers (LJ Speech, the Italian and
+# Russian tuning prompts); other lines 0.49-0.74 on those readers)
 LINE_FIT = 0.70
 # ... and not much worse than the character's lines drawn before it (a synthetic or very clean voice
 # fits its own lines far better than a real one: 0.02-0.05 against 0.5-0.6)
 RELATIVE_FIT = 1.5
-# a line is not said where the next line, looked for in the same speech, starts before it ends and
-# fits better by this much: the voice skipped it (a line cut in the edit, or said by the other character)
+# a line is not said where one of the next lines, looked for in the same speech, covers at least half
+# of its speech and fits better by this much: the voice skipped it (a line cut in the edit, or said by
+# the other character). A short next line matching somewhere inside a long line's speech (less than
+# half of it) says nothing about the long line.
 RIVAL_MARGIN = 0.05
 RIVALS = 3  # the lines after it looked for so (two unsaid lines in a row: the second is no rival)
-# (a rival must cover at least half of the line's speech: a short next line matching somewhere inside
-# a long line's speech says nothing about the long line)
 # ... and it must fit the speech it was found in better than any of this many other lines of the
 # script read at its length (paired: own lines beat them on 8/8 LJ Speech, 38/40 Italian, 39/40
 # Russian tuning clips; a wrong line fits no better than others, refused 3/6, 23/36, 24/35)
@@ -61,13 +62,13 @@ SPAN_RATIO = (0.45, 2.4)  # the time a drawn line takes against espeak-ng's (pac
 # the warped phones land early against flite's exact phone ends (English, 4 voices x 8 sentences:
 # median onsets -17 ms bilabial, -25 labiodental, -30 rounded, -10 open): moved later by this much
 TIMING_SHIFT_S = 0.02
-MIN_LINE_S = 0.25
+MIN_LINE_S = 0.25  # a line shorter than this in espeak-ng's reading is too short to judge by its fit
 MAX_ROWS = 1500  # a line's reading (10 ms frames, paced) looked for at full detail; longer: on means
 # a line found later than an earlier stretch that fits it nearly as well (within this) is placed there
 EARLIER_MARGIN = 0.05
 PIECE_S = 3.0  # a line's reading is found piece by piece, each at most this long (cut at word starts)
 INNER_SLACK_S = 2.0  # speech a line's next piece may be looked for past the last, on top of 2x its own
-MAX_EARLIER = 3  # a line shorter than this in espeak-ng's reading is too short to judge alone
+MAX_EARLIER = 3  # earlier stretches tried at most
 
 
 def _speech_frames(db: np.ndarray) -> np.ndarray:
@@ -234,7 +235,6 @@ def place_lines(
             fit = float(np.mean([f[3] for _u, f, _lo in placed])) if placed else 1.0
             judged[i]["fit"] = round(fit, 3)
         usual = RELATIVE_FIT * float(np.median(fits)) + 0.05 if len(fits) >= 2 else LINE_FIT
-        rivals = [_find(whole[k], voice_feats[pos:hi]) for k in [k for k in order if k > i][:RIVALS]]
         if not placed:
             refused[i] = "it could not be placed in the voice (none of its pieces fits where it was found)"
         elif reading.seconds < MIN_LINE_S:
@@ -245,9 +245,9 @@ def place_lines(
             )
         elif not SPAN_RATIO[0] <= ratio <= SPAN_RATIO[1]:
             refused[i] = f"it takes {ratio:.1f}x its reading's time where it was found"
-        elif any(
+        elif any(  # (the next lines are looked for only here: a line refused above needs none)
             r is not None and r[3] + RIVAL_MARGIN < fit and _overlap((first, last), r[1:3]) >= 0.5
-            for r in rivals
+            for r in (_find(whole[k], voice_feats[pos:hi]) for k in [k for k in order if k > i][:RIVALS])
         ):
             refused[i] = "the voice says the next line where this one fits best: this line is not said?"
         else:  # (the others are read at its length: on its scale, coarse or not)
@@ -356,9 +356,8 @@ def _timed(
     for k, (word, t0) in enumerate(unit.words):
         t1 = unit.words[k + 1][1] if k + 1 < len(unit.words) else float("inf")
         own = [j for j, p in enumerate(unit.phones) if t0 <= p[1] < t1]
-        if (
-            own
-        ):  # one span per run of speech its phones fall in: a word split by a pause is drawn on both sides
+        # one span per run of speech its phones fall in: a word split by a pause is drawn on both sides
+        if own:
             by_run: dict[int, list[float]] = {}
             for j in own:
                 span = by_run.setdefault(int(run_ends[k0[j]]), [float(starts[j]), float(ends[j])])
@@ -382,7 +381,9 @@ def _plain(text: str) -> str:
 
 
 def _quoted(text: str, most: int = 30) -> str:
-    return repr(text if len(text) <= most else text[: most - 3].rstrip() + "...")
+    from .transcript import _clip
+
+    return repr(_clip(text, most))
 
 
 def _best_rival(
@@ -451,13 +452,11 @@ def _find(rows: np.ndarray, window: np.ndarray) -> tuple[np.ndarray, int, int, f
         found = _find(_pooled(rows, pool), _pooled(window, pool))
         if found is None:
             return None
-        path, first, last, fit, cost = found
-        return path, first * pool, min(len(window) - 1, last * pool + pool - 1), fit, cost
+        path, first, last, fit, mean_cost = found
+        return path, first * pool, min(len(window) - 1, last * pool + pool - 1), fit, mean_cost
     if len(window) < max(2, int(np.ceil(len(rows) / 2))):
         return None
-    cost = np.sqrt(
-        np.maximum((rows**2).sum(1)[:, None] + (window**2).sum(1)[None, :] - 2 * rows @ window.T, 0.0)
-    )
+    cost = distances(rows, window)
     try:
         path, path_cost = subsequence_path(cost)
     except DualTalkError:

@@ -676,6 +676,14 @@ def _refused_speech(placement: Placement, n: int, fps: float, offset: float) -> 
     return out
 
 
+def _refused_lines(lines: list[Line], refused: dict[int, str]) -> list[dict[str, Any]]:
+    """The report's ``lines_refused``: each refused line's number in the file, a clip of its text, why."""
+    return [
+        {"line": lines[i].number, "text": _clip(lines[i].text, 40), "why": why}
+        for i, why in sorted(refused.items())
+    ]
+
+
 def uses_warp(language: str | None) -> bool:
     """Whether a script in ``language`` is placed by warping espeak-ng's reading (``script_warp``)
     rather than by pocketsphinx: every language but English, and English too when
@@ -770,10 +778,7 @@ def draw_lips(
             raise DualTalkError(f"{placed} of {total} words placed, but {problem}")
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         if placement is not None:  # the lines that did not fit, though none is drawn
-            per_line["lines_refused"] = [
-                {"line": lines[i].number, "text": _clip(lines[i].text, 40), "why": why}
-                for i, why in sorted(placement.refused.items())
-            ]
+            per_line["lines_refused"] = _refused_lines(lines, placement.refused)
         elif warp:  # every line in another writing system: no placement, but the lines are named
             from .script_languages import foreign_letters
 
@@ -814,10 +819,7 @@ def draw_lips(
     cols = list(drawn_channels())
     values = motion.values.copy()
     values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
-    refused = [
-        {"line": lines[i].number, "text": _clip(lines[i].text, 40), "why": why}
-        for i, why in sorted(placement.refused.items())
-    ]
+    refused = _refused_lines(lines, placement.refused)
     report = {
         "words": total,
         "aligned": len(found.words),

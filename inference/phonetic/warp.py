@@ -30,12 +30,6 @@ MARGIN_S = 0.05  # kept around the speech span before warping
 CHUNK = 6000  # frames analysed at once (a minute): an hour-long stream never holds its frames whole
 
 
-def _frames(audio: np.ndarray) -> np.ndarray:
-    """(F, N_FFT) Hann-windowed frames every 10 ms, centred like ``torch.stft(center=True)``."""
-    pad = _padded(audio)
-    return _frames_of(pad, 0, _count(pad))
-
-
 def _padded(audio: np.ndarray) -> np.ndarray:
     return np.pad(
         np.asarray(audio, np.float32), N_FFT // 2, mode="reflect" if len(audio) > N_FFT else "constant"
@@ -51,9 +45,19 @@ def _frames_of(pad: np.ndarray, first: int, end: int) -> np.ndarray:
     return pad[idx] * np.hanning(N_FFT + 1)[:-1].astype(np.float32)
 
 
+def _db_of(frames: np.ndarray) -> np.ndarray:
+    return 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+
+
 def frame_db(audio: np.ndarray) -> np.ndarray:
-    """Loudness of each 10 ms frame, dB."""
-    return analyse(audio)[1]
+    """Loudness of each 10 ms frame, dB (as :func:`analyse` gives it, without the cepstra)."""
+    pad = _padded(audio)
+    count = _count(pad)
+    db = np.zeros(count)
+    for first in range(0, count, CHUNK):
+        end = min(count, first + CHUNK)
+        db[first:end] = _db_of(_frames_of(pad, first, end))
+    return db
 
 
 def analyse(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +76,7 @@ def analyse(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         frames = _frames_of(pad, first, end)
         power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
         ceps[first:end] = (np.log(power @ bank + 1e-8) @ dct)[:, 1:]
-        db[first:end] = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+        db[first:end] = _db_of(frames)
     return ceps, db
 
 
@@ -112,6 +116,19 @@ def speech_span(audio: np.ndarray) -> tuple[int, int]:
 # ----------------------------------------------------------------------------- warping
 
 
+def distances(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(N, M) Euclidean distance of every row of ``rows`` (N, D) to every row of ``cols`` (M, D):
+    the cost a warp pays to pair those two frames."""
+    return np.sqrt(np.maximum((rows**2).sum(1)[:, None] + (cols**2).sum(1)[None, :] - 2 * rows @ cols.T, 0.0))
+
+
+def _cost_matrix(cost: np.ndarray) -> np.ndarray:
+    cost = np.asarray(cost, np.float64)
+    if cost.ndim != 2 or 0 in cost.shape:
+        raise DualTalkError(f"warping needs a non-empty (N, M) cost matrix, got shape {cost.shape}")
+    return cost
+
+
 def dtw_path(cost: np.ndarray, step_penalty: float = 0.0) -> np.ndarray:
     """Cheapest monotonic path through ``cost`` (N, M) from (0, 0) to (N-1, M-1).
 
@@ -120,9 +137,7 @@ def dtw_path(cost: np.ndarray, step_penalty: float = 0.0) -> np.ndarray:
     j costs a difference of prefix sums, so the row's best is a running minimum.
     Returns the path as (L, 2) int pairs (row, column).
     """
-    cost = np.asarray(cost, np.float64)
-    if cost.ndim != 2 or 0 in cost.shape:
-        raise DualTalkError(f"warping needs a non-empty (N, M) cost matrix, got shape {cost.shape}")
+    cost = _cost_matrix(cost)
     n, m = cost.shape
     cols = np.arange(m)
     run_start = np.zeros((n, m), np.int32)  # where this row's run of (0, 1) steps began
@@ -170,11 +185,10 @@ def subsequence_path(cost: np.ndarray) -> tuple[np.ndarray, float]:
     and twice its own pace and cannot fold onto a few frames that are close to every sound; the
     end is chosen by the mean cost, so a path is not preferred for its length. Each row is solved
     at once: a step only reads the rows above."""
-    cost = np.asarray(cost, np.float64)
-    if cost.ndim != 2 or 0 in cost.shape:
-        raise DualTalkError(f"warping needs a non-empty (N, M) cost matrix, got shape {cost.shape}")
+    cost = _cost_matrix(cost)
     n, m = cost.shape
     inf = np.inf
+    cols = np.arange(m)
     total = np.full((n, m), inf)
     cells = np.zeros((n, m))
     step = np.zeros((n, m), np.int8)  # 0 start, 1 (1, 1), 2 (1, 2), 3 (2, 1)
@@ -196,7 +210,6 @@ def subsequence_path(cost: np.ndarray) -> tuple[np.ndarray, float]:
         with np.errstate(invalid="ignore"):
             means = np.where(np.isfinite(sums), sums / np.maximum(counts, 1), inf)
         pick = np.argmin(means, axis=0)  # the predecessor with the cheapest mean so far
-        cols = np.arange(m)
         total[i], cells[i] = sums[pick, cols], counts[pick, cols]
         step[i] = pick + 1
     with np.errstate(invalid="ignore"):

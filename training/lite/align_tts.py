@@ -33,7 +33,7 @@ from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import SAMPLE_RATE
 from ...inference.phonetic.ipa import as_ipa, is_language_switch
-from ...inference.phonetic.warp import dtw_path, mfcc_features, speech_span, warp_times
+from ...inference.phonetic.warp import distances, dtw_path, mfcc_features, speech_span, warp_times
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
 
@@ -60,10 +60,7 @@ def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: 
             f"{(r1 - r0) / SAMPLE_RATE:.0f} s of speech is too long to warp in one piece "
             "(the cost grows with the square of the length); split it into utterances of up to 2 minutes"
         )
-    cost = np.sqrt(
-        np.maximum((synth**2).sum(1)[:, None] + (real**2).sum(1)[None, :] - 2 * synth @ real.T, 0.0)
-    )
-    path = dtw_path(cost, step_penalty)
+    path = dtw_path(distances(synth, real), step_penalty)
     starts = warp_times(path, [p.start - s0 / SAMPLE_RATE for p in phones])
     ends = warp_times(path, [p.end - s0 / SAMPLE_RATE for p in phones])
     offset = r0 / SAMPLE_RATE
