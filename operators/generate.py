@@ -68,6 +68,11 @@ class DUALTALK_OT_regenerate_range(JobOperator):
         return run
 
 
+# what ``dualtalk.cancel(task=...)`` names: "" (the panel's button, a script: the generation, else an
+# install or download) or one job
+CANCELLABLE = ("", "generate", *SETUP_TASKS)
+
+
 class DUALTALK_OT_cancel(bpy.types.Operator):
     """Stop the running DualTalk generation, dependency install or download; the scene stays as it was"""
 
@@ -88,11 +93,7 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
         return False
 
     def execute(self, context):
-        if self.task not in (
-            "",
-            "generate",
-            *SETUP_TASKS,
-        ):  # a script's typo must not cancel nothing silently
+        if self.task not in CANCELLABLE:  # a script's typo must not cancel nothing silently
             return report_failure(
                 self, context, f"DualTalk: no job called {self.task!r} to cancel (generate, deps or download)"
             )

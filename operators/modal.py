@@ -192,11 +192,16 @@ def _stop(job: Job, *, end: bool = False) -> Outcome | Exception:
         return exc
 
 
-def stop_followed_jobs() -> None:
-    """Cancel the followed jobs (Blender quits, the add-on is disabled): no orphan worker."""
+def _unfollow() -> None:
+    """The follow timer off and no job's end pending: what stopping the followed jobs starts with."""
     with contextlib.suppress(ValueError, RuntimeError):
         bpy.app.timers.unregister(poll_followed)
     _FINISHING.clear()
+
+
+def stop_followed_jobs() -> None:
+    """Cancel the followed jobs (Blender quits, the add-on is disabled): no orphan worker."""
+    _unfollow()
     while _FOLLOWED:
         _stop(_FOLLOWED.pop())
 
@@ -207,9 +212,7 @@ def stop_live_jobs(also: tuple[Job, ...] = ()) -> list[tuple[Job, Outcome | Exce
     cancelled, cleaned up and its own end-of-job work run (:func:`job_ended`: a download that had
     just ended still fills in its map), its window timer removed; no orphan pip or worker. What
     each ended with."""
-    with contextlib.suppress(ValueError, RuntimeError):
-        bpy.app.timers.unregister(poll_followed)
-    _FINISHING.clear()
+    _unfollow()
     jobs, timers = list(_FOLLOWED), []
     _FOLLOWED.clear()
     while _LIVE:

@@ -149,6 +149,19 @@ def transcript_language(clip: AlignedClip) -> str:
 
 
 @contextmanager
+def quiet_log(name: str) -> Iterator[None]:
+    """Logger ``name`` says only errors while inside: warnings the evaluation expects (a silent partner,
+    a refused line it counts) are not news."""
+    log = logging.getLogger(name)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+@contextmanager
 def _aligner_env(aligner: str) -> Iterator[None]:
     """``DUALTALK_TRANSCRIPT_ALIGNER`` as ``aligner`` asks (set for warp, unset for auto) while the clips
     run; the caller's value afterwards."""
@@ -176,28 +189,23 @@ def _generated(
 
     from ...inference import pipeline
 
-    audio_log = logging.getLogger("dualtalk.audio")
-    level = audio_log.level
-    audio_log.setLevel(logging.ERROR)  # "B's audio is silent; B only listens" is the point here
-    try:
-        with tempfile.TemporaryDirectory(prefix="dualtalk-lipsync-") as tmp:
-            silence = Path(tmp) / "silence.wav"
-            sf.write(silence, np.zeros_like(audio), SR, subtype="PCM_16")
-            run_request = request.replace(audio=str(clip.wav), audio_b=str(silence))
-            if transcripts:
-                words = clip.words
-                if not words.strip():
-                    raise DualTalkError(
-                        f"--transcripts: no words for {clip.stem} (a {clip.stem}.txt, or words in its alignment file)"
-                    )
-                script = Path(tmp) / "transcript.txt"
-                script.write_text(f"A: {words}\n", encoding="utf-8")
-                run_request = run_request.replace(
-                    transcript=str(script), transcript_language=transcript_language(clip)
+    # "B's audio is silent; B only listens" is the point here
+    with quiet_log("dualtalk.audio"), tempfile.TemporaryDirectory(prefix="dualtalk-lipsync-") as tmp:
+        silence = Path(tmp) / "silence.wav"
+        sf.write(silence, np.zeros_like(audio), SR, subtype="PCM_16")
+        run_request = request.replace(audio=str(clip.wav), audio_b=str(silence))
+        if transcripts:
+            words = clip.words
+            if not words.strip():
+                raise DualTalkError(
+                    f"--transcripts: no words for {clip.stem} (a {clip.stem}.txt, or words in its alignment file)"
                 )
-            take = pipeline.run(run_request, Path(tmp) / "take", engines=engines)
-    finally:
-        audio_log.setLevel(level)
+            script = Path(tmp) / "transcript.txt"
+            script.write_text(f"A: {words}\n", encoding="utf-8")
+            run_request = run_request.replace(
+                transcript=str(script), transcript_language=transcript_language(clip)
+            )
+        take = pipeline.run(run_request, Path(tmp) / "take", engines=engines)
     return take.motion_a
 
 

@@ -38,13 +38,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +51,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ...inference.core.progress import ConsoleBar, Progress, Silent
 from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
+from .cmd_lipsync import quiet_log
 
 CASES = ("own", "replaced", "wrong")
 REPLACED = 1  # line 2 of each script (index 1) is the one replaced
@@ -166,18 +164,6 @@ def judge(stream: np.ndarray, speaking: np.ndarray, texts: list[str], language: 
     }
 
 
-@contextmanager
-def _quiet_transcripts() -> Iterator[None]:
-    """draw_lips warns of every refused line, which is what is counted here: not said twice."""
-    log = logging.getLogger("dualtalk.transcript")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
-
-
 def reason(why: str) -> str:
     """A refusal's reason as counted: its quotes and numbers masked (``'...'``, ``#``), so one reason
     given for different lines or measures is one, cut to :data:`REASON_CHARS` characters."""
@@ -223,7 +209,7 @@ def evaluate_scripts(
     reasons: dict[str, Counter[str]] = {case: Counter() for case in CASES}
     replaced_refused = replaced_refused_alone = others_drawn = 0
     per_group = []
-    with _quiet_transcripts():
+    with quiet_log("dualtalk.transcript"):  # draw_lips warns of every refused line, which is counted here
         for gi, prompts in enumerate(groups):
             progress.update("judging", gi / len(groups), f"group {gi + 1}/{len(groups)}")
             other = groups[(gi + 1) % len(groups)]
