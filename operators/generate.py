@@ -110,8 +110,8 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
 
 
 class DUALTALK_OT_apply_take(bpy.types.Operator):
-    """Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the
-    panel's settings, e.g. the take kept when a character was deleted while generating"""
+    """Key a take kept on disk (a folder with A.npz and B.npz) onto the characters it was made for (else
+    the panel's) with the panel's settings, e.g. the take kept when a character was deleted while generating"""
 
     bl_idname = "dualtalk.apply_take"
     bl_label = "Apply Take"

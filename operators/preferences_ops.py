@@ -24,23 +24,28 @@ def _prefs(context):
 # What a refusal says while the status's task runs: one whole sentence per task, since Blender
 # looks the message up as it is (translated) when it shows it in the greyed button's tooltip. Each
 # names only what really stops that job: Esc reaches the modal operator of the window the job was
-# started from (the Preferences window's for an install); the Cancel under an install's or a
-# download's progress in the preferences, and the panel's for a generation (both dualtalk.cancel),
-# stop it wherever it runs.
+# started from (the Preferences window's for an install); the Cancel under its progress (an
+# install's or a download's: in the DualTalk panel of the 3D Viewport and in the preferences; a
+# generation's: in the panel; each dualtalk.cancel with its task) stops it wherever it runs. A
+# script's error shows the first 200 characters of the message (bpy's poll error): each fits.
 _BUSY = {
-    "deps": "an install is already running; wait for it to end or cancel it "
-    "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
-    "download": "a download is already running; wait for it to end or cancel it "
-    "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
+    "deps": "an install is already running; wait for it to end or cancel it (Cancel under its progress "
+    "in the 3D Viewport's DualTalk panel or the add-on's preferences, or Esc in the window it was "
+    "started from)",
+    "download": "a download is already running; wait for it to end or cancel it (Cancel under its "
+    "progress in the 3D Viewport's DualTalk panel or the add-on's preferences, or Esc in the window it "
+    "was started from)",
     "generate": "a generation is already running; wait for it to end or cancel it "
     "(Cancel in the DualTalk panel of the 3D Viewport, or Esc in the window it was started from)",
 }
 # The same after another file was opened: the job carries on with no operator, so no Esc reaches it.
 _BUSY_FOLLOWED = {
-    "deps": "an install is already running (it carried on when another file was opened); "
-    "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
-    "download": "a download is already running (it carried on when another file was opened); "
-    "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
+    "deps": "an install is already running (it carried on when another file was opened); wait for "
+    "it to end or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel or the "
+    "add-on's preferences)",
+    "download": "a download is already running (it carried on when another file was opened); wait "
+    "for it to end or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel or the "
+    "add-on's preferences)",
     "generate": "a generation is already running (it carried on when another file was opened); "
     "wait for it to end or cancel it (Cancel in the DualTalk panel of the 3D Viewport)",
 }

@@ -94,6 +94,8 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col.progress(factor=status.fraction, text=status.message[:60] or "working")
             col.operator("dualtalk.cancel", icon="CANCEL")
         else:
+            if status.running and status.task in SETUP_JOBS:  # also carried on after another file was opened
+                draw_setup_job(col, status)
             for warning in preflight.scene_warnings(context.scene):  # seen before pressing Generate
                 for i, line in enumerate(summary_lines(warning)):
                     col.label(text=line, icon="ERROR" if i == 0 else "BLANK1", translate=False)
@@ -128,6 +130,23 @@ def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+# The preferences' jobs (Install Dependencies, Download) as the panel's progress line names them:
+# an animator who opened another file while one runs looks here, not in the preferences
+SETUP_JOBS = {"deps": "installing dependencies", "download": "downloading"}
+
+
+def draw_setup_job(layout, status) -> None:
+    """A running install or download: its progress line, named, and the Cancel that stops it (this
+    job's, not a generation's beside it), wherever it was started and also once another file was
+    opened (its operator ended: no Esc reaches it then)."""
+    words, message = SETUP_JOBS[status.task], status.message
+    text = message if message.startswith(words) else f"{words}: {message}" if message else words
+    layout.progress(factor=status.fraction, text=text[:60], translate=False)
+    cancel = layout.operator("dualtalk.cancel", icon="CANCEL")
+    if cancel is not None:
+        cancel.task = status.task
 
 
 def picked_idblocks(s, attr: str, resolved: dict[str, Any] | None = None) -> list[Any]:

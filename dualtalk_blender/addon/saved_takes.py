@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
+from ..rig.options import ApplyOptions
 from ..scene.paths import abspath
 from .panel_settings import apply_options
+from .pickers import qualifies
 from .preflight import preflight
 from .preview_range import kept_range
 from .take_keying import key_take
@@ -82,8 +84,8 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     """Move a finished run's motion files into a folder of their own (``dualtalk_take_*`` in the
     temp folder) with its ``result.json``: the worker's result and, from Generate, where the take was
     made (``blend_file``, ``scene``, ``characters``, ``scene_options``: what the folder alone says
-    once its file is closed; :func:`apply_take` needs none of them, as older folders lack them);
-    None when they cannot be moved."""
+    once its file is closed; :func:`apply_take` keys the ``characters`` again where it finds them
+    and needs none of these, as older folders lack them); None when they cannot be moved."""
     folder: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix=TAKE_PREFIX))
@@ -100,8 +102,11 @@ def keep_take(result: dict[str, Any]) -> Path | None:
 
 def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str:
     """Key a take kept on disk (a folder with ``A.npz`` and ``B.npz``, e.g. the one a run kept when
-    a character was deleted while it generated) onto the panel's characters with the panel's
-    settings, as Generate would have; checked before either character is keyed."""
+    a character was deleted while it generated) with the panel's settings, as Generate would have:
+    onto the characters it was made for when its ``result.json`` names them and both are usable
+    characters in ``scene`` (the panel then picks them, A and B as recorded, in the operator's one
+    undo step), else onto the panel's characters, the line saying whom it was made for and why they
+    were not picked. Checked before either character is keyed; a refusal leaves the picks as they were."""
     where = abspath(folder)
     if not where:
         raise DualTalkError("choose the folder of the take (it holds A.npz and B.npz)")
@@ -116,17 +121,116 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
     except (OSError, ValueError):
         pass
     result.update(a=str(paths[0]), b=str(paths[1]))
+    before = (settings.char_a, settings.char_b)
+    try:
+        options, frame_range, inspected, picks = _onto_whom(scene, settings, result, prefs)
+        sound = TakeSound.of_result(result, bool(settings.sound_strip))
+        notes: list[str] = []
+        if sound is None:  # an ``infer --out`` folder: its motion files name their recording
+            sound = TakeSound.of_motion(paths[0], settings, notes)
+        return key_take(
+            scene, settings, options, result, inspected, frame_range, sound, notes=notes, picks=picks
+        )
+    except BaseException:  # refused (or failed) after picking the take's characters: the picks go back
+        if (settings.char_a, settings.char_b) != before:
+            settings.char_a, settings.char_b = before
+        raise
+
+
+def _onto_whom(
+    scene: Any, settings: Any, result: dict[str, Any], prefs: Any
+) -> tuple[ApplyOptions, tuple[int, int] | None, list[tuple[Any, tuple[Any, ...]]], str]:
+    """Pick the characters the take was made for when they are in ``scene`` and pass the checks,
+    else keep the panel's; then :func:`_checked`, and the line's clause on whom it keys (Generate's
+    form: ``keyed Alice and Bob, the characters the take was made for (the panel now picks Alice for
+    A and Bob for B)``; ``keyed Carol and Dan, the panel's picks (the take was made for Alice and
+    Bob: Bob is not in scene 'Scene')``; "" when the panel already picks them, or the take does not
+    say (a folder kept by an older version, ``infer --out``)."""
+    made_for = _made_for(result)
+    if made_for is None:
+        return (*_checked(scene, settings, result, prefs), "")
+    before = (settings.char_a, settings.char_b)
+    found, why = _recorded_characters(scene, before, made_for)
+    if found is not None and found != before:
+        settings.char_a, settings.char_b = found
+        try:
+            checked = _checked(scene, settings, result, prefs)
+        except DualTalkError as exc:  # e.g. linked from a library, read-only: the panel's picks, as before
+            settings.char_a, settings.char_b = before
+            why = str(exc)
+        else:
+            now = [
+                f"{obj.name} for {role}"
+                for role, obj, was in zip("AB", found, before, strict=True)
+                if obj != was
+            ]
+            return (
+                *checked,
+                f"keyed {found[0].name} and {found[1].name}, the characters the take was made for "
+                f"(the panel now picks {' and '.join(now)})",
+            )
+    whom = f"the take was made for {made_for[0]} and {made_for[1]}"
+    try:
+        checked = _checked(scene, settings, result, prefs)
+    except DualTalkError as exc:
+        if why and None in before and str(exc) != why:  # "choose both characters": whom, and why not them
+            raise DualTalkError(f"{exc} ({whom}: {why})") from None
+        raise
+    picked = [obj.name for obj in before]
+    if found == before or picked == made_for:
+        return (*checked, "")
+    return (*checked, f"keyed {picked[0]} and {picked[1]}, the panel's picks ({whom}: {why})")
+
+
+def _checked(
+    scene: Any, settings: Any, result: dict[str, Any], prefs: Any
+) -> tuple[ApplyOptions, tuple[int, int] | None, list[tuple[Any, tuple[Any, ...]]]]:
+    """The panel's options, a kept range re-planned on the picked characters, and the preflight's
+    reports of both (:func:`.preflight.preflight`): everything checked before keying."""
     options = apply_options(settings, prefs)
     frame_range = kept_range(scene, settings, result, options)
-    inspected = preflight(settings, options)
-    sound = TakeSound.of_result(result, bool(settings.sound_strip))
-    notes: list[str] = []
-    if sound is None:  # an ``infer --out`` folder: the motion files say which recording they were made from
-        sound = TakeSound.of_motion(paths[0], settings, notes)
-    made_for = result.get("characters")  # recorded by a kept take since 2026-12 (older ones: none)
-    picked = [getattr(settings.char_a, "name", None), getattr(settings.char_b, "name", None)]
-    if isinstance(made_for, list) and len(made_for) == 2 and [str(n) for n in made_for] != picked:
-        notes.append(
-            f"this take was made for {made_for[0]} & {made_for[1]}; keyed onto {picked[0]} & {picked[1]}"
-        )
-    return key_take(scene, settings, options, result, inspected, frame_range, sound, notes=notes)
+    return options, frame_range, preflight(settings, options)
+
+
+def _made_for(result: dict[str, Any]) -> list[str] | None:
+    """The two characters' names a kept take records (``characters``, since 2026-12), or None where
+    it records none (older folders, ``infer --out``) or something else."""
+    names = result.get("characters")
+    if not isinstance(names, list) or len(names) != 2:
+        return None
+    if not all(isinstance(n, str) and n for n in names) or names[0] == names[1]:
+        return None
+    return [str(n) for n in names]
+
+
+def _recorded_characters(
+    scene: Any, picks: tuple[Any, Any], names: list[str]
+) -> tuple[tuple[Any, Any] | None, str]:
+    """The objects of ``scene`` named as the take records its characters, A then B, when each is
+    one usable character (the pickers' test); else None and why (``Bob is not in scene 'Scene'``).
+    By name, as a kept take outlives the session: a character renamed since is not found, and a name
+    shared by a linked object and a local one (or its override) is the panel's pick, else the local one."""
+    found: list[Any] = []
+    why: list[str] = []
+    absent: list[str] = []
+    for name, pick in zip(names, picks, strict=True):
+        same = [obj for obj in scene.objects if obj.name == name]
+        usable = [obj for obj in same if qualifies(obj)]
+        if len(usable) > 1 and pick not in usable:
+            usable = [obj for obj in usable if obj.library is None]
+        if pick is not None and pick in usable:
+            found.append(pick)
+        elif len(usable) == 1:
+            found.append(usable[0])
+        elif usable:
+            why.append(f"more than one object in scene {scene.name!r} is named {name!r}")
+        elif same:
+            why.append(f"{name!r} is not a character (needs shape keys or an armature)")
+        else:
+            absent.append(name)
+    if absent:
+        are = "is" if len(absent) == 1 else "are"
+        why.insert(0, f"{' and '.join(absent)} {are} not in scene {scene.name!r}")
+    if why:
+        return None, "; ".join(why)
+    return (found[0], found[1]), ""

@@ -101,11 +101,11 @@ JA_JP: Table = {
     (OPERATOR, "Apply Take"): "テイクを適用",
     (
         DEFAULT,
-        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the "
-        "panel's settings, e.g. the take kept when a character was deleted while generating",
+        "Key a take kept on disk (a folder with A.npz and B.npz) onto the characters it was made for (else "
+        "the panel's) with the panel's settings, e.g. the take kept when a character was deleted while generating",
     ): (
-        "ディスクに保存されたテイク（A.npzとB.npzのあるフォルダー）を、パネルの設定でパネルのキャラクターに"
-        "キー挿入します（生成中にキャラクターが削除されたときに保存されたテイクなど）"
+        "ディスクに保存されたテイク（A.npzとB.npzのあるフォルダー）を、パネルの設定で、テイクを作成したキャラクター"
+        "（いなければパネルのキャラクター）にキー挿入します（生成中にキャラクターが削除されたときに保存されたテイクなど）"
     ),
     (OPERATOR, "Delete Saved Takes"): "保存したテイクを削除",
     (
@@ -198,13 +198,15 @@ JA_JP: Table = {
     (
         DEFAULT,
         "an install is already running; wait for it to end or cancel it "
-        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
-    ): "インストールがすでに実行中です。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」、または開始したウィンドウでEscキー）",
+        "(Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences, "
+        "or Esc in the window it was started from)",
+    ): "インストールがすでに実行中です。終わるまで待つか、キャンセルしてください（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」、または開始したウィンドウでEscキー）",
     (
         DEFAULT,
         "a download is already running; wait for it to end or cancel it "
-        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
-    ): "ダウンロードがすでに実行中です。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」、または開始したウィンドウでEscキー）",
+        "(Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences, "
+        "or Esc in the window it was started from)",
+    ): "ダウンロードがすでに実行中です。終わるまで待つか、キャンセルしてください（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」、または開始したウィンドウでEscキー）",
     (
         DEFAULT,
         "a generation is already running; wait for it to end or cancel it "
@@ -216,13 +218,15 @@ JA_JP: Table = {
     (
         DEFAULT,
         "an install is already running (it carried on when another file was opened); "
-        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
-    ): "インストールがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」）",
+        "wait for it to end or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel "
+        "or the add-on's preferences)",
+    ): "インストールがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、キャンセルしてください（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」）",
     (
         DEFAULT,
         "a download is already running (it carried on when another file was opened); "
-        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
-    ): "ダウンロードがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、キャンセルしてください（アドオンのプリファレンスの進行状況の下の「キャンセル」）",
+        "wait for it to end or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel "
+        "or the add-on's preferences)",
+    ): "ダウンロードがすでに実行中です（別のファイルを開いたときも続行しています）。終わるまで待つか、キャンセルしてください（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」）",
     (
         DEFAULT,
         "a generation is already running (it carried on when another file was opened); "
@@ -648,11 +652,11 @@ ZH_HANS: Table = {
     (OPERATOR, "Apply Take"): "应用镜次",
     (
         DEFAULT,
-        "Key a take kept on disk (a folder with A.npz and B.npz) onto the panel's characters with the "
-        "panel's settings, e.g. the take kept when a character was deleted while generating",
+        "Key a take kept on disk (a folder with A.npz and B.npz) onto the characters it was made for (else "
+        "the panel's) with the panel's settings, e.g. the take kept when a character was deleted while generating",
     ): (
-        "按面板的设置，将磁盘上保存的镜次（包含 A.npz 和 B.npz 的文件夹）插入关键帧到面板的角色上，"
-        "例如生成过程中角色被删除时保存下来的镜次"
+        "按面板的设置，将磁盘上保存的镜次（包含 A.npz 和 B.npz 的文件夹）插入关键帧到它所属的角色上"
+        "（若已不在则用面板的角色），例如生成过程中角色被删除时保存下来的镜次"
     ),
     (OPERATOR, "Delete Saved Takes"): "删除保存的镜次",
     (
@@ -739,13 +743,15 @@ ZH_HANS: Table = {
     (
         DEFAULT,
         "an install is already running; wait for it to end or cancel it "
-        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
-    ): "已有安装正在运行；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”，或在启动它的窗口中按 Esc）",
+        "(Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences, "
+        "or Esc in the window it was started from)",
+    ): "已有安装正在运行；请等待其结束，或将其取消（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”，或在启动它的窗口中按 Esc）",
     (
         DEFAULT,
         "a download is already running; wait for it to end or cancel it "
-        "(Cancel under its progress in the add-on's preferences, or Esc in the window it was started from)",
-    ): "已有下载正在运行；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”，或在启动它的窗口中按 Esc）",
+        "(Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences, "
+        "or Esc in the window it was started from)",
+    ): "已有下载正在运行；请等待其结束，或将其取消（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”，或在启动它的窗口中按 Esc）",
     (
         DEFAULT,
         "a generation is already running; wait for it to end or cancel it "
@@ -754,13 +760,15 @@ ZH_HANS: Table = {
     (
         DEFAULT,
         "an install is already running (it carried on when another file was opened); "
-        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
-    ): "已有安装正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”）",
+        "wait for it to end or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel "
+        "or the add-on's preferences)",
+    ): "已有安装正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”）",
     (
         DEFAULT,
         "a download is already running (it carried on when another file was opened); "
-        "wait for it to end or cancel it (Cancel under its progress in the add-on's preferences)",
-    ): "已有下载正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（插件偏好设置中进度下方的“取消”）",
+        "wait for it to end or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel "
+        "or the add-on's preferences)",
+    ): "已有下载正在运行（打开另一个文件时它仍在继续）；请等待其结束，或将其取消（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”）",
     (
         DEFAULT,
         "a generation is already running (it carried on when another file was opened); "

@@ -1,8 +1,8 @@
 """What the greyed Install Dependencies and Download buttons say while a job runs, and the line a
 cancelled install leaves: each names what really stops the job. Esc reaches only the modal operator
 of the window the job was started from; a job followed after another file was opened has none. The
-Cancel under an install's or a download's progress in the preferences, and the panel's for a
-generation (both ``dualtalk.cancel``), stop it wherever it runs."""
+Cancel under an install's or a download's progress (in the DualTalk panel of the 3D Viewport and in
+the preferences), and the panel's for a generation (all ``dualtalk.cancel``), stop it wherever it runs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from dualtalk.operators import modal
 
 ESC = "Esc in the window it was started from"
 PANEL_CANCEL = "Cancel in the DualTalk panel of the 3D Viewport"
-PREFS_CANCEL = "Cancel under its progress in the add-on's preferences"
+PREFS_CANCEL = (  # drawn under an install's or a download's progress in both places
+    "Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences"
+)
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def test_a_running_install_or_download_names_its_cancel_and_esc_in_its_window(ad
     for button in ("install_deps", "download"):
         said = _refusal(button)
         assert said.endswith(f"wait for it to end or cancel it ({PREFS_CANCEL}, or {ESC})"), said
-        assert "3D Viewport" not in said and "press Esc to cancel it" not in said
+        assert PANEL_CANCEL not in said and "press Esc to cancel it" not in said
 
 
 @pytest.mark.parametrize("task", ["deps", "download"])

@@ -105,9 +105,9 @@ def test_a_folder_kept_by_an_older_version_without_its_origin_is_still_applied(s
     assert take_actions(alice.data.shape_keys) and take_actions(bob.data.shape_keys)
 
 
-def test_a_kept_take_applied_to_other_characters_says_whom_it_was_made_for(scene, assets, tmp_path):
-    """The kept take records its characters; applied with the panel picking them the other way round
-    (or others), the line says so, so a swapped pair is seen before it plays."""
+def test_a_kept_take_applied_with_a_and_b_exchanged_goes_back_to_its_characters(scene, assets, tmp_path):
+    """The kept take records its characters; applied with the panel picking them the other way round,
+    it keys them as recorded, the panel picks them and the line says so."""
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, bob, alice, assets["wav"], assets["ckpt"])  # A and B exchanged since
     t = np.arange(50)[:, None] / 25.0
@@ -125,6 +125,7 @@ def test_a_kept_take_applied_to_other_characters_says_whom_it_was_made_for(scene
     line = saved_takes.apply_take(scene, scene.dualtalk, str(tmp_path))
 
     assert line.startswith("DualTalk: animated lite engine, "), line
-    assert "this take was made for Alice & Bob; keyed onto Bob & Alice" in line, line
-    scene.dualtalk.char_a, scene.dualtalk.char_b = alice, bob
+    said = "keyed Alice and Bob, the characters the take was made for (the panel now picks Alice for A and Bob for B)"
+    assert said in line, line
+    assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == (alice, bob)
     assert "made for" not in saved_takes.apply_take(scene, scene.dualtalk, str(tmp_path))
