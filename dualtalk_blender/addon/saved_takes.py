@@ -122,17 +122,21 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
         pass
     result.update(a=str(paths[0]), b=str(paths[1]))
     before = (settings.char_a, settings.char_b)
+    keying = False
     try:
         options, frame_range, inspected, picks = _onto_whom(scene, settings, result, prefs)
         sound = TakeSound.of_result(result, bool(settings.sound_strip))
         notes: list[str] = []
         if sound is None:  # an ``infer --out`` folder: its motion files name their recording
             sound = TakeSound.of_motion(paths[0], settings, notes)
+        keying = True
         return key_take(
             scene, settings, options, result, inspected, frame_range, sound, notes=notes, picks=picks
         )
-    except BaseException:  # refused (or failed) after picking the take's characters: the picks go back
-        if (settings.char_a, settings.char_b) != before:
+    except BaseException as exc:
+        # refused (nothing keyed: key_take checks before keying) or failed before keying: the picks go
+        # back; a failure while keying leaves them on the characters that may hold its keys
+        if (not keying or isinstance(exc, DualTalkError)) and (settings.char_a, settings.char_b) != before:
             settings.char_a, settings.char_b = before
         raise
 
@@ -150,6 +154,17 @@ def _onto_whom(
     if made_for is None:
         return (*_checked(scene, settings, result, prefs), "")
     before = (settings.char_a, settings.char_b)
+    elsewhere = _made_elsewhere(result)
+    if elsewhere and None not in before and [obj.name for obj in before] != made_for:
+        # made in another file (a shot saved as a new version, stand-ins picked on purpose): the
+        # panel's picks stand while they can be keyed
+        with contextlib.suppress(DualTalkError):
+            checked = _checked(scene, settings, result, prefs)
+            return (
+                *checked,
+                f"keyed {before[0].name} and {before[1].name}, the panel's picks (the take was made for "
+                f"{made_for[0]} and {made_for[1]} in {elsewhere})",
+            )
     found, why = _recorded_characters(scene, before, made_for)
     if found is not None and found != before:
         settings.char_a, settings.char_b = found
@@ -203,27 +218,45 @@ def _made_for(result: dict[str, Any]) -> list[str] | None:
     return [str(n) for n in names]
 
 
+def _made_elsewhere(result: dict[str, Any]) -> str:
+    """The name of the .blend file a kept take was made in when it is not the open one ("an unsaved
+    file" for a file never saved), else "" (made here, or the take does not say)."""
+    import bpy
+
+    made = result.get("blend_file")
+    if not isinstance(made, str):
+        return ""
+    here = bpy.data.filepath
+    if os.path.normcase(os.path.abspath(made or ".")) == os.path.normcase(os.path.abspath(here or ".")):
+        return ""
+    return Path(made).name if made else "an unsaved file"
+
+
 def _recorded_characters(
     scene: Any, picks: tuple[Any, Any], names: list[str]
 ) -> tuple[tuple[Any, Any] | None, str]:
     """The objects of ``scene`` named as the take records its characters, A then B, when each is
     one usable character (the pickers' test); else None and why (``Bob is not in scene 'Scene'``).
-    By name, as a kept take outlives the session: a character renamed since is not found, and a name
-    shared by a linked object and a local one (or its override) is the panel's pick, else the local one."""
+    By name, as a kept take outlives the session: a character renamed since is not found, one in a
+    collection excluded from every view layer is not picked, and a name shared by a linked object and
+    a local one (or its override) is the panel's pick, else the local one."""
     found: list[Any] = []
     why: list[str] = []
     absent: list[str] = []
+    shown = {obj for layer in scene.view_layers for obj in layer.objects}
     for name, pick in zip(names, picks, strict=True):
         same = [obj for obj in scene.objects if obj.name == name]
-        usable = [obj for obj in same if qualifies(obj)]
-        if len(usable) > 1 and pick not in usable:
-            usable = [obj for obj in usable if obj.library is None]
+        characters = [obj for obj in same if qualifies(obj)]
+        usable = [obj for obj in characters if obj in shown]
+        local = [obj for obj in usable if obj.library is None]
         if pick is not None and pick in usable:
             found.append(pick)
-        elif len(usable) == 1:
-            found.append(usable[0])
+        elif len(usable) == 1 or len(local) == 1:
+            found.append(usable[0] if len(usable) == 1 else local[0])
         elif usable:
             why.append(f"more than one object in scene {scene.name!r} is named {name!r}")
+        elif characters:
+            why.append(f"{name!r} is in no view layer of scene {scene.name!r} (its collection is excluded)")
         elif same:
             why.append(f"{name!r} is not a character (needs shape keys or an armature)")
         else:

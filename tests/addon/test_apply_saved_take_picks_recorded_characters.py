@@ -195,3 +195,78 @@ def test_a_take_whose_record_of_its_characters_is_bad_keys_the_panels_picks_with
         assert "made for" not in line and "the panel now picks" not in line, (bad, line)
         assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == (carol, bob)
     assert not _keyed(alice)
+
+
+def _made_in(take: Path, blend_file: str) -> Path:
+    """The kept take's record of the file it was made in (Generate writes it)."""
+    kept = json.loads((take / "result.json").read_text(encoding="utf-8"))
+    (take / "result.json").write_text(json.dumps({**kept, "blend_file": blend_file}), encoding="utf-8")
+    return take
+
+
+def test_a_take_made_in_another_file_keys_the_stand_ins_the_panel_picks(scene, assets, tmp_path):
+    """shot_v001.blend kept a take of Alice and Bob; in shot_v002 the animator picked stand-ins (Carol
+    for A) on purpose. The take goes onto the panel's picks and the line says where it was made."""
+    alice, bob = ah.two_characters()
+    carol = br.make_character("Carol", location=(1.5, 0.0, 0.0))
+    ah.setup_panel(scene, carol, bob, assets["wav"], assets["ckpt"])
+    take = _made_in(_kept_take(tmp_path / "take", assets["wav"]), str(tmp_path / "shot_v001.blend"))
+
+    line = _apply(take)
+
+    said = "keyed Carol and Bob, the panel's picks (the take was made for Alice and Bob in shot_v001.blend)"
+    assert said in line, line
+    assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == (carol, bob)
+    assert _keyed(carol) and not _keyed(alice)
+
+
+def test_a_take_made_in_another_file_with_no_one_picked_finds_its_characters(scene, assets, tmp_path):
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, None, None, assets["wav"], assets["ckpt"])
+    take = _made_in(_kept_take(tmp_path / "take", assets["wav"]), str(tmp_path / "shot_v001.blend"))
+
+    assert f"keyed Alice and Bob, {MADE_FOR}" in _apply(take)
+    assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == (alice, bob)
+
+
+def test_alice_in_an_excluded_collection_is_not_picked_and_the_line_says_why(scene, assets, tmp_path):
+    """Alice was put away in a collection excluded from the view layer: she does not get the keys."""
+    alice, bob = ah.two_characters()
+    carol = br.make_character("Carol", location=(1.5, 0.0, 0.0))
+    stored = bpy.data.collections.new("Stored")
+    scene.collection.children.link(stored)
+    for obj in (alice, *alice.children_recursive):
+        for coll in list(obj.users_collection):
+            coll.objects.unlink(obj)
+        stored.objects.link(obj)
+    bpy.context.view_layer.layer_collection.children["Stored"].exclude = True
+    ah.setup_panel(scene, carol, bob, assets["wav"], assets["ckpt"])
+
+    line = _apply(_kept_take(tmp_path / "take", assets["wav"]))
+
+    assert "the panel's picks (the take was made for Alice and Bob: 'Alice' is in no view layer" in line, line
+    assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == (carol, bob)
+    assert not _keyed(alice)
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("disk gone"), None])
+def test_picks_go_back_only_when_nothing_was_keyed(scene, assets, tmp_path, monkeypatch, failure):
+    """A refusal while keying (nothing keyed: the checks come first) puts the panel's picks back; an
+    unexpected failure in the middle of keying leaves them on the take's characters, which may hold
+    some of its keys, so the panel shows whom it touched."""
+    from dualtalk.dualtalk_blender.addon import saved_takes
+    from dualtalk.inference.core.errors import DualTalkError
+
+    alice, bob = ah.two_characters()
+    carol = br.make_character("Carol", location=(1.5, 0.0, 0.0))
+    ah.setup_panel(scene, carol, bob, assets["wav"], assets["ckpt"])
+
+    def fails(*_args, **_kwargs):
+        raise failure if failure is not None else DualTalkError("refused by a check")
+
+    monkeypatch.setattr(saved_takes, "key_take", fails)
+    with pytest.raises(type(failure) if failure is not None else DualTalkError):
+        saved_takes.apply_take(scene, scene.dualtalk, str(_kept_take(tmp_path / "take", assets["wav"])))
+
+    expected = (alice, bob) if failure is not None else (carol, bob)
+    assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == expected
