@@ -17,6 +17,7 @@ from .modal import (
     generation_running,
     internal_error_line,
     poll_free,
+    poll_generation,
     report_failure,
 )
 
@@ -31,7 +32,7 @@ class DUALTALK_OT_generate(JobOperator):
 
     @classmethod
     def poll(cls, context):
-        return poll_free(cls, context)
+        return poll_generation(cls, context)
 
     def begin(self, context) -> ui_run.GenerationRun:
         run = ui_run.GenerationRun(
@@ -52,7 +53,7 @@ class DUALTALK_OT_regenerate_range(JobOperator):
 
     @classmethod
     def poll(cls, context):
-        return poll_free(cls, context)
+        return poll_generation(cls, context)
 
     def begin(self, context) -> ui_run.GenerationRun:
         scene = context.scene

@@ -14,6 +14,7 @@ import bpy
 from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.job import Job, Outcome
 from ..dualtalk_blender.addon.panel_options import in_panel_words
+from ..dualtalk_blender.addon.state import SETUP_TASKS, SETUP_WORDS
 from ..dualtalk_blender.addon.ui_run import generation_running
 from ..inference.core.errors import DualTalkError
 
@@ -34,6 +35,15 @@ FOLLOW_STEP = 0.5
 WAIT_FOR_RUN = "wait for the running generation to end (or cancel it)"
 CHOOSE_BOTH = "choose both characters (A and B)"
 NO_SCENE = "open a scene first"
+# Why Generate waits for a running install or download (under its button or carried on after another
+# file was opened): one whole sentence per job, naming the Cancel that stops it wherever it runs (Esc
+# reaches only the window it was started from); under 200 characters (bpy's poll error cuts there)
+WAIT_FOR_SETUP = {
+    "deps": "an install is running (a generation could load half-installed packages); wait for it to end "
+    "or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences)",
+    "download": "a download is running; wait for it to end or cancel it (Cancel under its progress in the "
+    "3D Viewport's DualTalk panel or the add-on's preferences)",
+}
 
 
 def poll_free(cls, context, *, scene: bool = True) -> bool:
@@ -48,8 +58,21 @@ def poll_free(cls, context, *, scene: bool = True) -> bool:
     return True
 
 
+def poll_generation(cls, context) -> bool:
+    """The poll of Generate and Re-generate: :func:`poll_free`, and no install or download running
+    (:func:`running_jobs`: the worker would import a half-installed torch; both jobs would write the
+    one status, so the panel would draw their Cancels by turns in one place), saying why when it refuses."""
+    if not poll_free(cls, context):
+        return False
+    setup = running_jobs(SETUP_TASKS)
+    if setup:
+        cls.poll_message_set(WAIT_FOR_SETUP.get(getattr(setup[0], "task", ""), WAIT_FOR_SETUP["deps"]))
+        return False
+    return True
+
+
 # A job's task as a line names it ("installing dependencies cancelled", not the internal "deps")
-_TASK_WORDS = {"generate": "generation", "deps": "installing dependencies", "download": "download"}
+_TASK_WORDS = {"generate": "generation", **{task: words.line for task, words in SETUP_WORDS.items()}}
 
 
 def task_words(task: str) -> str:
@@ -78,9 +101,6 @@ def busy_with(status) -> tuple[str, bool] | None:
     else:
         return None
     return task, task in followed and task not in live
-
-
-SETUP_TASKS = ("deps", "download")  # the preferences' jobs: Install Dependencies, Download
 
 
 def running_jobs(tasks: tuple[str, ...]) -> list[Job]:

@@ -7,6 +7,7 @@ from typing import Any
 import bpy
 
 from ..dualtalk_blender.addon import panel_options, pickers, preflight, ui_run
+from ..dualtalk_blender.addon.state import SETUP_TASKS, SETUP_WORDS
 
 
 class DUALTALK_PT_main(bpy.types.Panel):
@@ -94,7 +95,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col.progress(factor=status.fraction, text=status.message[:60] or "working")
             col.operator("dualtalk.cancel", icon="CANCEL")
         else:
-            if status.running and status.task in SETUP_JOBS:  # also carried on after another file was opened
+            if status.running and status.task in SETUP_TASKS:  # also carried on after another file was opened
                 draw_setup_job(col, status)
             for warning in preflight.scene_warnings(context.scene):  # seen before pressing Generate
                 for i, line in enumerate(summary_lines(warning)):
@@ -132,18 +133,24 @@ def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
-# The preferences' jobs (Install Dependencies, Download) as the panel's progress line names them:
-# an animator who opened another file while one runs looks here, not in the preferences
-SETUP_JOBS = {"deps": "installing dependencies", "download": "downloading"}
+SETUP_MESSAGE_CHARS = 60  # of the job's own line (pip's), after its words (which no longer eat into it)
+
+
+def iface_(text: str) -> str:
+    """``text`` in the interface's language (the add-on's tables): what Blender does to a fixed label."""
+    return bpy.app.translations.pgettext_iface(text)
 
 
 def draw_setup_job(layout, status) -> None:
-    """A running install or download: its progress line, named, and the Cancel that stops it (this
-    job's, not a generation's beside it), wherever it was started and also once another file was
-    opened (its operator ended: no Esc reaches it then)."""
-    words, message = SETUP_JOBS[status.task], status.message
-    text = message if message.startswith(words) else f"{words}: {message}" if message else words
-    layout.progress(factor=status.fraction, text=text[:60], translate=False)
+    """A running install or download (``state.SETUP_WORDS``): its progress line, named in the
+    interface's language, then the job's own line as it is (pip's output), and the Cancel that stops
+    it, wherever it was started and also once another file was opened (its operator ended: no Esc
+    reaches it then). Generate waits for it meanwhile (its poll), so this is the panel's one Cancel."""
+    words, message = SETUP_WORDS[status.task].running, status.message
+    if message.startswith(words):  # the job's first line names it already ("downloading <url>")
+        message = message[len(words) :].lstrip(": ")
+    text = f"{iface_(words)}: {message[:SETUP_MESSAGE_CHARS]}" if message else iface_(words)
+    layout.progress(factor=status.fraction, text=text, translate=False)
     cancel = layout.operator("dualtalk.cancel", icon="CANCEL")
     if cancel is not None:
         cancel.task = status.task

@@ -123,7 +123,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         box.prop(self, "flame_map_sha256")
         _download_button(box, "Download FLAME Map", "FLAME_MAP", status.running)
         box.prop(self, "flame_map")
-        if status.running and status.task in ("download", "deps"):
+        if status.running and status.task in state.SETUP_TASKS:
             row = box.row()
             row.progress(factor=status.fraction, text=status.message[:80])
             # this job's, not a generation running beside it; also once another file was opened (no Esc then)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from typing import Any
+from typing import Any, NamedTuple
 
 import bpy
 
@@ -36,6 +36,24 @@ RIG_SUMMARIES: dict[tuple, str] = {}
 # Each picked character's (mesh, armature) for the panel's redraws, and what to check it by
 # (see pickers.character_parts): looked up once, not on every redraw.
 RIG_PARTS: dict[tuple, tuple[Any, tuple]] = {}
+
+
+class SetupWords(NamedTuple):
+    """How the status names a setup job."""
+
+    running: str  # its progress row, before the job's own message: "downloading: 1.0 / 268.4 MB"
+    line: str  # a line about it: "download cancelled", "installing dependencies interrupted"
+
+
+# The preferences' jobs (Install Dependencies, Download): nothing to do with the open file, so they
+# carry on after another file is opened; the 3D Viewport's panel draws a running one's progress with
+# its Cancel, and Generate waits for it (the worker must not import a half-installed package). The one
+# list of them: the operators and the panels read it from here.
+SETUP_WORDS: dict[str, SetupWords] = {
+    "deps": SetupWords("installing dependencies", "installing dependencies"),
+    "download": SetupWords("downloading", "download"),
+}
+SETUP_TASKS: tuple[str, ...] = tuple(SETUP_WORDS)
 
 
 LAST_CHARS = 600  # the status line's length at most (the panel draws it whole, broken between words)

@@ -197,6 +197,22 @@ JA_JP: Table = {
     ),
     (
         DEFAULT,
+        "an install is running (a generation could load half-installed packages); wait for it to end "
+        "or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences)",
+    ): (
+        "インストールが実行中です（生成がインストール途中のパッケージを読み込むおそれがあります）。終わるまで待つか、"
+        "キャンセルしてください（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」）"
+    ),
+    (
+        DEFAULT,
+        "a download is running; wait for it to end or cancel it (Cancel under its progress in the "
+        "3D Viewport's DualTalk panel or the add-on's preferences)",
+    ): (
+        "ダウンロードが実行中です。終わるまで待つか、"
+        "キャンセルしてください（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」）"
+    ),
+    (
+        DEFAULT,
         "an install is already running; wait for it to end or cancel it "
         "(Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences, "
         "or Esc in the window it was started from)",
@@ -241,6 +257,8 @@ JA_JP: Table = {
     ): "処理がすでに実行中です。終わるまで待ってください",
     # ---- the sidebar panel and its sub-panel
     (DEFAULT, "Behaviour"): "しぐさ",
+    (DEFAULT, "installing dependencies"): "依存関係をインストール中",
+    (DEFAULT, "downloading"): "ダウンロード中",
     (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (
         "エンジンの後に加える、まばたき、アイコンタクト、頭の動きとうなずき、眉と笑顔。"
     ),
@@ -742,6 +760,19 @@ ZH_HANS: Table = {
     ),
     (
         DEFAULT,
+        "an install is running (a generation could load half-installed packages); wait for it to end "
+        "or cancel it (Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences)",
+    ): (
+        "安装正在运行（生成可能会加载尚未装完的软件包）；请等待其结束，或将其取消"
+        "（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”）"
+    ),
+    (
+        DEFAULT,
+        "a download is running; wait for it to end or cancel it (Cancel under its progress in the "
+        "3D Viewport's DualTalk panel or the add-on's preferences)",
+    ): "下载正在运行；请等待其结束，或将其取消（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”）",
+    (
+        DEFAULT,
         "an install is already running; wait for it to end or cancel it "
         "(Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences, "
         "or Esc in the window it was started from)",
@@ -777,6 +808,8 @@ ZH_HANS: Table = {
     (DEFAULT, "a job is already running; wait for it to end"): "已有任务正在运行；请等待其结束",
     # ---- panels
     (DEFAULT, "Behaviour"): "行为",
+    (DEFAULT, "installing dependencies"): "正在安装依赖项",
+    (DEFAULT, "downloading"): "正在下载",
     (DEFAULT, "Blinks, eye contact, head motion and nods, brows and smiles added after the engine."): (
         "在引擎之后添加的眨眼、眼神交流、头部动作与点头、眉毛和微笑。"
     ),

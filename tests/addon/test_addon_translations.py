@@ -331,10 +331,20 @@ def source_strings():
                         yield context, text, where
 
 
+def setup_words():
+    """(context, msgid, where) of the words the panel's progress row puts before a running install's
+    or download's line (``state.SETUP_WORDS``, shared by the operators and the panel; translated by
+    ``pgettext_iface`` when drawn)."""
+    from dualtalk.dualtalk_blender.addon import state
+
+    for task, words in state.SETUP_WORDS.items():
+        yield DEFAULT, words.running, f"dualtalk_blender/addon/state.py: SETUP_WORDS[{task!r}]"
+
+
 def declared() -> dict[tuple[str, str], str]:
     """Every translatable (context, msgid) of our interface, with where it comes from."""
     found: dict[tuple[str, str], str] = {}
-    for context, msgid, where in [*class_strings(), *source_strings()]:
+    for context, msgid, where in [*class_strings(), *source_strings(), *setup_words()]:
         if msgid and re.search("[A-Za-z]", msgid):
             found.setdefault((context, msgid), where)
     return found
