@@ -72,12 +72,26 @@ MIN_COVER = 0.8  # share of the character's speaking frames inside the aligned w
 # every wrong text still refused; LibriVox, checked only, unchanged (9 of 10).
 ASIDE_S = 1.5
 ASIDE_APART_S = 0.15
-# A whole line the script lacks (an ad-lib between scripted lines, set apart from them by a pause
-# of JOIN_GAP_S) is not counted either, while it, the short sounds above and the refused lines'
-# speech are at most MAX_REFUSED of what is said (beyond that fewer are left out and the rest counts
-# against MIN_COVER): it keeps the engine's lips and the report names when it was said. On the tuning takes with 1-2 lines left out of the script,
-# 31 of 62 lines drawn (16 before), every wrong text still refused (the closest, a script of a third
-# of each line's words, covers 69 %).
+# A whole line the script lacks (an ad-lib between scripted lines) is not counted either, while it,
+# the short sounds above and the refused lines' speech are at most MAX_REFUSED of what is said
+# (beyond that fewer are left out and the rest counts against MIN_COVER): it keeps the engine's lips
+# and the report names when it was said. It is set apart from the words by a pause of
+# UNSCRIPTED_APART_S, starts JOIN_GAP_S or more after a scripted line's speech (speech running on
+# from a line is the rest of a line the script holds in part, or has wrong: a replaced line's
+# leftover on real Italian and Russian prompts) and lies outside every drawn line's span (a piece
+# the warp could not place is its line's). Until 2026-12-05 the pause was JOIN_GAP_S on the voice
+# activity, which bridges up to ~0.3 s: an ad-lib a breath (0.2-0.45 s) before a line cost the
+# character every line. Now, on 30 such tuning takes (LJ Speech and espeak-ng, MODEL_CARD.md "Ad-libs
+# a breath before a line"), 106 -> 131 of 138 lines drawn (warp: 38 -> 129), and the 150 earlier
+# tuning takes draw 397 -> 410 good lines with every bad line and wrong text refused as before.
+UNSCRIPTED_APART_S = ASIDE_APART_S
+# The voice activity bridges pauses up to ~0.3 s (it fills gaps of 0.2 s and keeps 40 ms either side,
+# so mouths do not flicker); the transcript checks read the pauses from the voice itself: a run of
+# PAUSE_S or more of 10 ms frames PAUSE_GATE_DB below the voice's loud frames (the warp's speech gate)
+# is not speech, whatever the flags say.
+PAUSE_S = ASIDE_APART_S
+PAUSE_GATE_DB = 30.0
+COVER_WORDS = "its words cover"  # how a coverage refusal begins (MIN_COVER)
 MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
 MAX_GUESSED = 1 / 3  # share of the words the phone pass could not time (own: at most 1 in 9; wrong:
 # up to 5 of 8)
@@ -224,21 +238,69 @@ def _joined(mask: np.ndarray, join: float) -> list[tuple[int, int]]:
     return [(start, end) for start, end in groups]
 
 
+def _spans(spans: Sequence[tuple[float, float]], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame (the first at second ``offset``): inside one of ``spans`` (seconds)."""
+    t = (np.arange(n) + 0.5) / fps + offset
+    out = np.zeros(n, bool)
+    for start, end in spans:
+        out |= (t >= start) & (t < end)
+    return out
+
+
 def _wordless(
-    speaking: np.ndarray, covered: np.ndarray, fps: float, longest: float | None, apart: float = JOIN_GAP_S
+    speaking: np.ndarray,
+    covered: np.ndarray,
+    fps: float,
+    longest: float | None,
+    apart: float = JOIN_GAP_S,
+    runs_on: float = 0.0,
 ) -> np.ndarray:
     """The frames of ``speaking`` said apart from the words (``covered``): runs of speech joined
-    across pauses shorter than ``JOIN_GAP_S`` (as the words are) that hold no word and lie no nearer
-    one than that pause, those shorter than ``longest`` seconds only (None: of any length)."""
+    across pauses shorter than ``apart`` seconds that hold no word (so no word's speech lies nearer
+    than that pause: the speech, not the words' looser edges, says where the pause is), those
+    shorter than ``longest`` seconds only (None: of any length), and none that starts less than
+    ``runs_on`` seconds after a run holding words ends (it runs on from them: the rest of a line the
+    script has only in part, or has wrong)."""
     out = np.zeros(len(speaking), bool)
-    for start, end in _joined(speaking | covered, apart * fps):
-        if not covered[start:end].any() and (longest is None or end - start < longest * fps):
+    last_words = -np.inf  # where the last run holding words ended (frame)
+    for start, end in _joined(speaking, apart * fps):
+        if covered[start:end].any():
+            last_words = end
+        elif (longest is None or end - start < longest * fps) and start - last_words >= runs_on * fps:
             out[start:end] = True
     return out & speaking
 
 
+def heard_speech(speaking: np.ndarray, audio: np.ndarray, fps: float, offset: float = 0.0) -> np.ndarray:
+    """``speaking`` (per motion frame, the first at second ``offset`` of ``audio``) less the frames
+    that lie wholly in a pause of the voice (:data:`PAUSE_S`, :data:`PAUSE_GATE_DB`)."""
+    from .warp import HOP, frame_db
+
+    speaking = np.asarray(speaking, bool)
+    if not len(speaking) or not len(audio):
+        return speaking
+    db = frame_db(np.asarray(audio, np.float32))
+    quiet = db < np.percentile(db, 99) - PAUSE_GATE_DB
+    pause = np.zeros(len(db), bool)
+    for start, end in _runs(quiet):
+        if (end - start) * HOP >= PAUSE_S * SAMPLE_RATE:
+            pause[start:end] = True
+    # motion frame j spans seconds [offset + j/fps, offset + (j+1)/fps); 10 ms frame k is centred at k*HOP
+    edges = np.round((offset + np.arange(len(speaking) + 1) / fps) * SAMPLE_RATE / HOP).astype(np.int64)
+    edges = np.clip(edges, 0, len(db))
+    heard = np.concatenate([[0], np.cumsum(~pause)])  # 10 ms frames outside pauses, up to each frame
+    voiced = heard[edges[1:]] - heard[edges[:-1]]  # 10 ms frames of each motion frame outside pauses
+    inside = edges[1:] > edges[:-1]
+    return speaking & ~(inside & (voiced == 0))
+
+
 def _script_speech(
-    found: Any, speaking: np.ndarray, fps: float, offset: float = 0.0, excused: np.ndarray | None = None
+    found: Any,
+    speaking: np.ndarray,
+    fps: float,
+    offset: float = 0.0,
+    excused: np.ndarray | None = None,
+    lines: Sequence[tuple[float, float]] = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(covered, said, unscripted) per motion frame: inside the aligned words' stretches; the speech
     the script should hold; whole stretches of speech the script lacks, left to the engine's lips.
@@ -253,8 +315,11 @@ def _script_speech(
     covered = _covered(found.words, len(speaking), fps, offset)
     speaking = np.asarray(speaking, bool)
     none = np.zeros(len(speaking), bool)
-    asides = _wordless(speaking, covered, fps, ASIDE_S, ASIDE_APART_S)
-    unscripted = _wordless(speaking, covered, fps, None) & ~asides
+    # speech inside a drawn line's span is that line's, said or not as written (a piece the warp
+    # could not place, words the aligner squeezed): it counts, however a pause sets it apart
+    within = _spans(lines, len(speaking), fps, offset)
+    asides = _wordless(speaking, covered | within, fps, ASIDE_S, ASIDE_APART_S)
+    unscripted = _wordless(speaking, covered | within, fps, None, UNSCRIPTED_APART_S, JOIN_GAP_S) & ~asides
     refused = np.asarray(excused, bool) & speaking if excused is not None else none
     most = MAX_REFUSED * speaking.sum()
     for gone, named in (
@@ -269,14 +334,20 @@ def _script_speech(
 
 
 def fit_problem(
-    found: Any, speaking: np.ndarray, fps: float, offset: float = 0.0, excused: np.ndarray | None = None
+    found: Any,
+    speaking: np.ndarray,
+    fps: float,
+    offset: float = 0.0,
+    excused: np.ndarray | None = None,
+    lines: Sequence[tuple[float, float]] = (),
 ) -> str | None:
     """Why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
     says, or None when they fit: the phones fit the voice acoustically (:data:`MIN_FIT`), the words
     cover the character's speech (``speaking``, per motion frame, whose first is second ``offset``;
     :data:`MIN_COVER`, short sounds apart from them left out: :data:`ASIDE_S`; :data:`MIN_INSIDE`)
     and the phone pass could time most of them (:data:`MAX_GUESSED`). ``excused`` (per frame) is
-    speech the coverage does not ask for: where refused lines were said."""
+    speech the coverage does not ask for: where refused lines were said; ``lines``, the drawn lines'
+    spans (seconds), whose speech always counts."""
     n_words = max(len(found.words), 1)
     if len(found.guessed) > MAX_GUESSED * n_words:
         return f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice"
@@ -291,12 +362,12 @@ def fit_problem(
             )
     speaking = np.asarray(speaking, bool)
     if speaking.sum() >= 0.5 * fps:  # coverage needs the character to speak (half a second or more)
-        covered, said, _unscripted = _script_speech(found, speaking, fps, offset, excused)
+        covered, said, _unscripted = _script_speech(found, speaking, fps, offset, excused, lines)
         # none of it: the words all fall in silence, which the share below says
         cover = (covered & said).sum() / said.sum() if said.any() else 1.0
         if cover < MIN_COVER:
             return (
-                f"its words cover {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%}): "
+                f"{COVER_WORDS} {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%}): "
                 "the script lacks lines they say?"
             )
         if covered.any() and (covered & speaking).sum() / covered.sum() < MIN_INSIDE:
@@ -408,6 +479,7 @@ def _judge_line(
 
 
 SPLIT = "its words are split around speech they do not hold (said differently?)"
+MISFIT = "it does not fit the voice (ad-libbed, reworded or someone else's line?)"
 
 
 def line_problem(judged: dict[str, Any]) -> str | None:
@@ -420,7 +492,7 @@ def line_problem(judged: dict[str, Any]) -> str | None:
     if judged["uncovered_s"] > LINE_UNCOVERED_S:
         return SPLIT
     if judged["fit"] is not None and judged["fit"] < LINE_FIT:
-        return "it does not fit the voice (ad-libbed, reworded or someone else's line?)"
+        return MISFIT
     return None
 
 
@@ -564,29 +636,73 @@ def _windows(
             ("stretch", s - 0.1, e + 0.1)
             for s, e in _speech_stretches(speaking, fps, offset, t0 - 0.5, t1 + 0.5)
         ]
+    if placement.refused.get(i) in (SPLIT, MISFIT):
+        out += _without_neighbours(speaking, fps, offset, *placement.span(i))
+    return out
+
+
+def _without_neighbours(
+    speaking: np.ndarray, fps: float, offset: float, t0: float, t1: float
+) -> list[tuple[str, float, float]]:
+    """Windows for a line whose words were spread over speech said just before or after it (a line
+    the script lacks, set apart from it by a pause shorter than :data:`JOIN_GAP_S`), as (why,
+    start s, end s): the stretches of speech around its span (which its words may cover only in
+    part) less their first run of speech, less their last, less their first two, less their last
+    two (runs set apart by :data:`ASIDE_APART_S`)."""
+    lo = _speech_around(speaking, fps, offset, t0, -1)
+    hi = _speech_around(speaking, fps, offset, max(t0, t1 - 1e-6), +1)
+    lo, hi = t0 if lo is None else min(lo, t0), t1 if hi is None else max(hi, t1)
+    runs = [
+        (offset + s / fps, offset + e / fps)
+        for s, e in _joined(np.asarray(speaking, bool), ASIDE_APART_S * fps)
+        if offset + e / fps > lo and offset + s / fps < hi
+    ]
+    out = []
+    for k in (1, 2):
+        if len(runs) > k:
+            out.append(("after", runs[k][0] - 0.1, hi + 0.1))
+            out.append(("before", lo - 0.1, runs[-1 - k][1] + 0.1))
     return out
 
 
 def _realign_strays(
-    placement: Placement, audio: np.ndarray, speaking: np.ndarray, fps: float, offset: float
-) -> None:
-    """Align again, alone, each line with stray words or split around speech it does not hold, in
-    each of its :func:`_windows`, and keep the placement whose words fit the voice best when they fit
-    at least as well as before and the line passes :func:`line_problem`."""
+    placement: Placement,
+    audio: np.ndarray,
+    speaking: np.ndarray,
+    fps: float,
+    offset: float,
+    beside: bool = False,
+) -> int:
+    """Align again, alone, each line with stray words, split around speech it does not hold or not
+    fitting where it fell, in each of its :func:`_windows`, and keep the placement whose words fit the
+    voice best when they fit at least as well as before and the line passes :func:`line_problem`.
+    ``beside``: instead, each drawn line in its windows without the speech said just before or after
+    it (:func:`_without_neighbours`: the words of a line that passed may still reach into a line the
+    script lacks, said a moment before it, whose speech then counts against the coverage). Returns
+    how many lines moved."""
     from .align import align_words
 
+    moved = 0
     for i in sorted(placement.words):
-        if placement.refused.get(i, SPLIT) != SPLIT:  # refused for what it says, not where it fell
+        if beside and i in placement.refused:
+            continue
+        if not beside and placement.refused.get(i, SPLIT) not in (SPLIT, MISFIT):  # for what it says
             continue
         old = placement.judged[i]["fit"]
         if old is None:  # no fit to compare with (a word nobody can pronounce)
             continue
         first, end = placement.words[i]
         words = placement.found.words[first:end]
-        before = [placement.span(j)[1] for j in placement.words if j < i]
-        after = [placement.span(j)[0] for j in placement.words if j > i]
+        # bounded by the lines around it that stand (a refused neighbour's span may hold this line's speech)
+        before = [placement.span(j)[1] for j in placement.words if j < i and j not in placement.refused]
+        after = [placement.span(j)[0] for j in placement.words if j > i and j not in placement.refused]
         best = None
-        for why, lo, hi in _windows(placement, i, speaking, fps, offset)[:MAX_WINDOWS]:
+        windows = (
+            _without_neighbours(speaking, fps, offset, *placement.span(i))
+            if beside
+            else _windows(placement, i, speaking, fps, offset)
+        )
+        for why, lo, hi in windows[:MAX_WINDOWS]:
             lo, hi = max(lo, before[-1] if before else 0.0, 0.0), min(hi, after[0] if after else np.inf)
             a, b = int(lo * SAMPLE_RATE), min(int(hi * SAMPLE_RATE), len(audio))
             if b - a < SAMPLE_RATE // 4:
@@ -600,7 +716,8 @@ def _realign_strays(
             if [w for w, _b, _e in again.words] != [w for w, _b, _e in words]:
                 continue
             judged = _judge_line(again, 0, len(again.words), speaking, fps, offset)
-            if judged["fit"] is None or judged["fit"] < old or line_problem(judged):
+            # (beside: the old fit counted the other speech its words reached into; the line must fit)
+            if judged["fit"] is None or (judged["fit"] < old and not beside) or line_problem(judged):
                 continue
             if best is None or judged["fit"] > best[1]["fit"]:
                 best = (again, {**judged, "realigned": why})
@@ -608,6 +725,8 @@ def _realign_strays(
             _splice(placement, i, best[0])
             placement.judged[i] = best[1]
             placement.refused.pop(i, None)
+            moved += 1
+    return moved
 
 
 def _splice(placement: Placement, i: int, again: Any) -> None:
@@ -736,6 +855,7 @@ def draw_lips(
     if warp:
         per_line["language"] = normalise(language)
     placement: Placement | None = None
+    speaking = heard_speech(motion.speaking, audio, motion.fps, offset)
     total = len(words)  # the words the report counts: the aligner's own (espeak-ng's words, when warped)
     try:
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
@@ -747,14 +867,14 @@ def draw_lips(
         if warp:
             try:
                 placement = script_warp.place_lines(
-                    audio, texts, motion.speaking, motion.fps, offset, language, others
+                    audio, texts, speaking, motion.fps, offset, language, others
                 )
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(
                     "its lines are too long to align in the memory left (split long lines)"
                 ) from None
         else:
-            placement = place_lines(audio, texts, motion.speaking, motion.fps, offset)
+            placement = place_lines(audio, texts, speaking, motion.fps, offset)
         unscripted = np.zeros(motion.num_frames, bool)
         found = placement.found
         counts = placement.counts
@@ -764,15 +884,26 @@ def draw_lips(
         problem = None
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
             # most of it does not fit: another text, not a few wrong lines
-            problem = fit_problem(found, motion.speaking, motion.fps, offset) or (
+            problem = fit_problem(found, speaking, motion.fps, offset) or (
                 f"{len(placement.refused)} of its {len(lines)} lines do not fit the voice: another text?"
             )
         else:
             excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
             found = _drawn_part(placement)
-            problem = fit_problem(found, motion.speaking, motion.fps, offset, excused)
-            if not problem and motion.speaking.sum() >= 0.5 * motion.fps:
-                unscripted = _script_speech(found, motion.speaking, motion.fps, offset, excused)[2]
+            line_spans = [placement.span(i) for i in placement.drawn]
+            problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans)
+            if (
+                problem
+                and problem.startswith(COVER_WORDS)
+                and not warp
+                and _realign_strays(placement, audio, speaking, motion.fps, offset, beside=True)
+            ):  # a line's words reached into speech the script lacks: aligned alone, judged again
+                excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
+                found = _drawn_part(placement)
+                line_spans = [placement.span(i) for i in placement.drawn]
+                problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans)
+            if not problem and speaking.sum() >= 0.5 * motion.fps:
+                unscripted = _script_speech(found, speaking, motion.fps, offset, excused, line_spans)[2]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
             placed = len(placement.found.words)
             raise DualTalkError(f"{placed} of {total} words placed, but {problem}")

@@ -128,6 +128,8 @@ def test_a_script_without_the_laughs_and_mm_hmms_still_draws_the_lips(sounds):
     "lacking",
     [
         [(4.45, 5.6)],  # she ad-libs on past her last scripted word (no pause between)
+        [(4.55, 6.55)],  # a 2 s line 0.1 s after her last word: too close to tell from running on
+        [(4.65, 6.65)],  # 0.2 s after it: the rest of a line the script holds in part, or has wrong
         [(5.0, 9.5)],  # more speech the script lacks than the script holds
         [(5.0, 7.0), (7.5, 9.5)],  # two lines the script lacks, as long as all her scripted ones
         [(5.0 + 1.45 * k, 6.2 + 1.45 * k) for k in range(8)],  # eight short unscripted phrases, 9.6 s
@@ -154,3 +156,18 @@ def test_a_line_said_apart_from_the_scripted_ones_does_not_cost_the_rest(lacking
     words' share of the voice under 80 % and every drawn line was lost: it keeps the engine's lips."""
     found, speaking = _ten_words_and(lacking)
     assert tr.fit_problem(found, speaking, 25.0) is None
+
+
+def test_a_line_said_a_moment_before_her_scripted_words_does_not_cost_the_rest():
+    """Dana ad-libs a two-second line and goes on into her scripted words after a 0.2 s breath. The
+    voice activity bridges such a pause (it fills gaps up to 0.2 s); the pause the voice itself
+    holds sets the ad-lib apart (a line the script lacks said before a scripted one, not a scripted
+    line running on), so it keeps the engine's lips instead of costing her every drawn line."""
+    from dualtalk.inference.phonetic.align import Alignment
+
+    words = [(f"w{i}", 3.0 + 0.4 * i, 3.35 + 0.4 * i) for i in range(10)]
+    found = Alignment([], words, scores=[(b, e, -12.0) for _w, b, e in words])
+    t = (np.arange(300) + 0.5) / 25.0
+    heard = ((t >= 0.8) & (t < 2.8)) | ((t >= 3.0) & (t < 6.95))
+    assert tr.fit_problem(found, heard, 25.0) is None
+    assert "cover" in tr.fit_problem(found, heard | ((t >= 2.8) & (t < 3.0)), 25.0)  # no pause: one line

@@ -1,0 +1,90 @@
+"""A line the script lacks, said a moment before a scripted one, no longer costs the character.
+
+Actors ad-lib ("Honestly, the weather looked fine to me...") and go straight on into the scripted
+line after a short breath. The voice activity hears the ad-lib and the line as one stretch of speech,
+the aligner spreads the line's first words back over the ad-lib, and the speech the script lacks then
+counted against the whole script: the character lost every drawn line. Now a line said apart from the
+scripted words by a pause of ASIDE_APART_S (0.15 s, as a laugh) is left to the engine's lips, and a
+line whose words reached into it is aligned again alone without it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from dualtalk.inference.audio.tts import available_engines
+from dualtalk.inference.phonetic import transcript as tr
+from test_transcript_lines import ADLIB, SAID, _engine, _script
+
+SR = 16000
+
+
+@pytest.fixture(scope="module")
+def take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """One espeak-ng voice: the first line, a second's pause, the ad-lib, 0.4 s, the second and third
+    lines (a second apart). Voiced in a process of its own, as espeak-ng's reading of a sentence
+    depends on what it read before."""
+    if "espeak" not in available_engines():
+        pytest.skip("espeak-ng not installed")
+    pytest.importorskip("pocketsphinx")
+    out = tmp_path_factory.mktemp("adlib") / "take.npz"
+    code = (
+        "import sys, numpy as np; sys.path.insert(0, sys.argv[2]); import test_transcript_lines as t; "
+        "from dualtalk.inference.audio.tts import Voice, speak; v = Voice('espeak', 'en-us', rate=1.0); "
+        "said = [speak(x, v).audio for x in (t.SAID[0], t.ADLIB, t.SAID[1], t.SAID[2])]; "
+        "out, where, now = [], [], 0.0\n"
+        "for pause, audio in zip((0.5, 1.0, 0.4, 1.0), said):\n"
+        "    out.append(np.zeros(int(pause * 16000), np.float32)); now += pause\n"
+        "    where.append((now, now + len(audio) / 16000)); out.append(audio); now += len(audio) / 16000\n"
+        "out.append(np.zeros(16000, np.float32)); np.savez(sys.argv[1], audio=np.concatenate(out), where=where)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(out), str(Path(__file__).parent)], check=True, timeout=120
+    )
+    z = np.load(out)
+    return z["audio"], [tuple(map(float, w)) for w in z["where"]]
+
+
+def test_an_adlib_just_before_a_line_keeps_the_engine_lips_and_every_line_is_drawn(take):
+    """Dana ad-libs a sentence and, 0.4 s later, says her second line. Her three scripted lines are
+    drawn, the second where she says it (not stretched back over the ad-lib), and the report names
+    the ad-lib as speech the script lacks."""
+    audio, where = take
+    engine = _engine(audio)
+    drawn, report = tr.draw_lips(engine, audio, _script(*SAID), "A")
+    assert "error" not in report, report.get("error")
+    assert report["lines_drawn"] == [2, 3, 4] and report["lines_refused"] == []
+    ((start, end),) = report["unscripted"]
+    assert abs(start - where[1][0]) < 0.2 and abs(end - where[1][1]) < 0.2
+    t = (np.arange(engine.num_frames) + 0.5) / engine.fps
+    inside = (t > where[1][0] + 0.3) & (t < where[1][1] - 0.3)
+    assert np.array_equal(drawn.values[inside], engine.values[inside])  # the ad-lib: the engine's lips
+    line = (t > where[2][0] + 0.2) & (t < where[2][1] - 0.2)
+    assert not np.array_equal(drawn.values[line], engine.values[line])  # the second line: drawn
+
+
+def test_the_same_take_with_the_adlib_in_the_script_draws_it_as_a_line(take):
+    """The check's other side: with the ad-lib written into the script, it is a line like the others."""
+    audio, _where = take
+    _drawn, report = tr.draw_lips(_engine(audio), audio, _script(SAID[0], ADLIB, SAID[1], SAID[2]), "A")
+    assert "error" not in report, report.get("error")
+    assert report["lines_drawn"] == [2, 3, 4, 5]
+    assert "unscripted" not in report
+
+
+@pytest.mark.parametrize(("pause", "parted"), [(0.2, True), (0.1, False)])
+def test_a_pause_the_voice_activity_bridges_is_heard_in_the_voice(pause, parted):
+    """The voice activity fills gaps up to 0.2 s so mouths do not flicker; the transcript checks hear
+    a pause of 0.15 s or more in the voice itself, and nothing shorter (a stop's closure)."""
+    t = np.arange(SR) / SR
+    tone = (0.3 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
+    audio = np.concatenate([tone, np.zeros(int(pause * SR), np.float32), tone])
+    speaking = np.ones(int(round(len(audio) / SR * 25)), bool)  # the flags bridge the pause
+    heard = tr.heard_speech(speaking, audio, 25.0)
+    gap = (np.arange(len(speaking)) + 0.5) / 25.0
+    inside = (gap > 1.0 + 0.04) & (gap < 1.0 + pause - 0.04)
+    assert (not heard[inside].any()) if parted else heard.all()
+    assert heard[(gap < 0.9) | (gap > 1.1 + pause)].all()
