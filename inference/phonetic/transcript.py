@@ -82,8 +82,8 @@ ASIDE_APART_S = 0.15
 # the warp could not place is its line's). Until 2026-12-05 the pause was JOIN_GAP_S on the voice
 # activity, which bridges up to ~0.3 s: an ad-lib a breath (0.2-0.45 s) before a line cost the
 # character every line. Now, on 30 such tuning takes (LJ Speech and espeak-ng, MODEL_CARD.md "Ad-libs
-# a breath before a line"), 106 -> 131 of 138 lines drawn (warp: 38 -> 129), and the 150 earlier
-# tuning takes draw 397 -> 410 good lines with every bad line and wrong text refused as before.
+# a breath before a line"), 106 -> 133 of 138 lines drawn (warp: 38 -> 129), and the 150 earlier
+# tuning takes draw 397 -> 413 good lines with every bad line and wrong text refused as before.
 UNSCRIPTED_APART_S = ASIDE_APART_S
 # The voice activity bridges pauses up to ~0.3 s (it fills gaps of 0.2 s and keeps 40 ms either side,
 # so mouths do not flicker); the transcript checks read the pauses from the voice itself: a run of
@@ -117,6 +117,7 @@ MAX_REFUSED = 0.5  # refusing lines that hold more of the words than this refuse
 STRAY_WORDS = 3
 STRAY_GAP_S = 0.5
 MAX_WINDOWS = 4  # alignments of one line alone at most
+LINE_PAUSE_S = 0.6  # a pause inside one line at most, as the windows around a line are measured
 MAX_ROUNDS = 3  # alignments at most (unsaid lines are dropped and the rest aligned again)
 log = logging.getLogger("dualtalk.transcript")
 _LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
@@ -570,16 +571,18 @@ def _stray(words: list[tuple[str, float, float]]) -> tuple[str, int] | None:
     return None
 
 
-def _speech_around(speaking: np.ndarray, fps: float, offset: float, at: float, step: int) -> float | None:
+def _speech_around(
+    speaking: np.ndarray, fps: float, offset: float, at: float, step: int, pause: float = JOIN_GAP_S
+) -> float | None:
     """The start (``step`` -1) or end (+1) in seconds of the stretch of speech holding second ``at``:
-    runs of speech joined across pauses shorter than :data:`JOIN_GAP_S`. None when ``at`` lies
-    outside the motion's frames or the stretch may run on past them (speech within that pause of
-    their edge: where it starts or ends is not in them)."""
+    runs of speech joined across pauses shorter than ``pause``. None when ``at`` lies outside the
+    motion's frames or the stretch may run on past them (speech within that pause of their edge:
+    where it starts or ends is not in them)."""
     n = len(speaking)
     k = int(np.floor((at - offset) * fps))
     if not 0 <= k < n:
         return None
-    gap, join = 0, int(round(JOIN_GAP_S * fps))
+    gap, join = 0, int(round(pause * fps))
     while gap < join:
         if not 0 <= k + step < n:  # speech, or a short pause, up to the motion's edge
             return None
@@ -647,10 +650,11 @@ def _without_neighbours(
     """Windows for a line whose words were spread over speech said just before or after it (a line
     the script lacks, set apart from it by a pause shorter than :data:`JOIN_GAP_S`), as (why,
     start s, end s): the stretches of speech around its span (which its words may cover only in
-    part) less their first run of speech, less their last, less their first two, less their last
-    two (runs set apart by :data:`ASIDE_APART_S`)."""
-    lo = _speech_around(speaking, fps, offset, t0, -1)
-    hi = _speech_around(speaking, fps, offset, max(t0, t1 - 1e-6), +1)
+    part; joined across pauses shorter than :data:`LINE_PAUSE_S`, as a line's commas are) less their
+    first run of speech, less their last, less their first two, less their last two (runs set apart
+    by :data:`ASIDE_APART_S`)."""
+    lo = _speech_around(speaking, fps, offset, t0, -1, LINE_PAUSE_S)
+    hi = _speech_around(speaking, fps, offset, max(t0, t1 - 1e-6), +1, LINE_PAUSE_S)
     lo, hi = t0 if lo is None else min(lo, t0), t1 if hi is None else max(hi, t1)
     runs = [
         (offset + s / fps, offset + e / fps)
