@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import addon_helpers as ah
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import deps, state
@@ -28,7 +27,9 @@ from dualtalk.operators import modal, preferences_ops
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 from local_http import serve
 from test_addon_panel import FakeLayout
-from test_lifecycle_install_file_open import _follow_until_done, _open_another_file, _press, _until
+from test_lifecycle_install_file_open import _follow_until_done, _open_another_file, _press, _until, prefs
+
+__all__ = ["prefs", "shot"]  # the install stories' fixture, and this module's own (shared on)
 
 PIP_WORKING = "import time\nprint('Collecting torch', flush=True)\ntime.sleep(60)\n"  # pip fetching torch
 PANEL_CANCEL = "Cancel under its progress in the 3D Viewport's DualTalk panel or the add-on's preferences"
@@ -71,17 +72,6 @@ def _refusal(name: str) -> str:
     with pytest.raises(RuntimeError) as err:
         getattr(bpy.ops.dualtalk, name)()
     return str(err.value).strip().splitlines()[-1]
-
-
-@pytest.fixture
-def prefs(tmp_path):
-    _scene, p = ah.fresh_scene_with_addon(tmp_path / "models")
-    online = bpy.context.preferences.system.use_online_access
-    bpy.context.preferences.system.use_online_access = True  # nothing here leaves loopback
-    yield p
-    bpy.context.preferences.system.use_online_access = online
-    modal.stop_live_jobs()  # a job a failed test left running: no pip stub or thread outlives it
-    ah.disable_addon()
 
 
 @pytest.fixture
