@@ -807,6 +807,9 @@ def _refused_lines(lines: list[Line], refused: dict[int, str]) -> list[dict[str,
     ]
 
 
+ALIGNERS = {False: "pocketsphinx", True: "warp"}  # as a report names the aligner that placed the lines
+
+
 def uses_warp(language: str | None) -> bool:
     """Whether a script in ``language`` is placed by warping espeak-ng's reading (``script_warp``)
     rather than by pocketsphinx: every language but English, and English too when
@@ -855,7 +858,12 @@ def draw_lips(
         words = spelled.split()
     if not written:
         return motion, {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
-    per_line: dict[str, Any] = {"lines": len(lines), "lines_drawn": [], "lines_refused": []}
+    per_line: dict[str, Any] = {
+        "lines": len(lines),
+        "lines_drawn": [],
+        "lines_refused": [],
+        "aligner": ALIGNERS[warp],
+    }
     if warp:
         per_line["language"] = normalise(language)
     placement: Placement | None = None
@@ -963,6 +971,7 @@ def draw_lips(
         "lines": len(lines),
         "lines_drawn": [lines[i].number for i in placement.drawn],
         "lines_refused": refused,
+        "aligner": per_line["aligner"],
     }
     if warp:
         report["language"] = per_line["language"]

@@ -71,6 +71,7 @@ def test_a_spanish_script_closes_the_lips_on_its_bilabials_where_the_voice_says_
 
     drawn, report = transcript.draw_lips(motion, audio, " ".join(SPANISH), language="es")
     assert report["language"] == "es" and not report.get("error") and report["lines_refused"] == []
+    assert report["aligner"] == "warp"  # the take's meta says which aligner placed its lines
     assert _closure(drawn.values, truth) >= 0.9
     # the mouth is open on the open vowels it says (the evaluator's "shut" test fails on few)
     aligned = [
@@ -118,6 +119,7 @@ def test_another_scene_s_script_keeps_the_engine_lips_and_says_why():
     motion = _half_open(int(len(audio) / SR * 25))
     drawn, report = transcript.draw_lips(motion, audio, list_lines(OTHER_SPANISH), language="es")
     assert report.get("error") and np.array_equal(drawn.values, motion.values)
+    assert report["aligner"] == "warp"  # named also when nothing is drawn
     assert "engine lips kept" in transcript.describe({"a": report, "b": {**report, "words": 0}})
 
 

@@ -57,6 +57,7 @@ def test_an_adlib_just_before_a_line_keeps_the_engine_lips_and_every_line_is_dra
     drawn, report = tr.draw_lips(engine, audio, _script(*SAID), "A")
     assert "error" not in report, report.get("error")
     assert report["lines_drawn"] == [2, 3, 4] and report["lines_refused"] == []
+    assert report["aligner"] == "pocketsphinx"
     ((start, end),) = report["unscripted"]
     assert abs(start - where[1][0]) < 0.2 and abs(end - where[1][1]) < 0.2
     t = (np.arange(engine.num_frames) + 0.5) / engine.fps

@@ -37,6 +37,7 @@ from ...inference.core.request import ENGINE, GENERATE, Request
 from ...inference.core.request import add_arguments as add_request_arguments
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 from ...inference.phonetic import script_languages
+from ...inference.phonetic.transcript import ALIGNERS
 from .lipsync import (
     AlignedClip,
     check_length,
@@ -53,7 +54,7 @@ MIN_BOOTSTRAP, MAX_BOOTSTRAP = 100, 100_000  # fewer rounds give a ragged range,
 # "warp" makes the engine warp espeak-ng's reading onto the voice for English too, through this variable
 ALIGNER_ENV = "DUALTALK_TRANSCRIPT_ALIGNER"
 TRANSCRIPT_ALIGNERS = ("auto", "warp")
-ENGLISH_ALIGNER, WARP_ALIGNER = "pocketsphinx", "warp"  # as the report names them
+ENGLISH_ALIGNER, WARP_ALIGNER = ALIGNERS[False], ALIGNERS[True]  # as the report names them
 UNDETERMINED = "und"  # an IPA TextGrid names no language; its words are taken as English
 PINYIN = "cmn-latn-pinyin"  # this project's Mandarin clips are in tone-numbered pinyin (languages.py)
 
@@ -344,9 +345,10 @@ def evaluate_lipsync(
 
 
 def _engine_aligner(meta: dict[str, Any]) -> str:
-    """The aligner a clip's transcript report says placed its words: its ``aligner`` if it names one;
-    else "warp" where it carries the script's ``language`` (the engine adds it on the warp path only)
-    and "pocketsphinx" where it has lines but no language; "" where it cannot tell (no words, no report)."""
+    """The aligner a clip's transcript report says placed its words: its ``aligner`` (every report
+    names it since 2026-12-05); in an older take's report, "warp" where it carries the script's
+    ``language`` (added on the warp path only) and "pocketsphinx" where it has lines but no language;
+    "" where it cannot tell (no words, no report)."""
     if meta.get("aligner"):
         return str(meta["aligner"])
     if "language" in meta:
