@@ -120,6 +120,20 @@ def _stretched(feats: np.ndarray, rate: float) -> np.ndarray:
     return feats[np.minimum((np.arange(count) / rate).astype(np.int64), len(feats) - 1)]
 
 
+def foreign_writing(text: str, language: str) -> str:
+    """Why a line written in another writing system than ``language``'s cannot be read (espeak-ng
+    would spell it out letter by letter), with how to write it where there is a way; "" when it is
+    written in the language's own letters."""
+    letters = foreign_letters(text, language)
+    if not letters:
+        return ""
+    hint = spelling_hint(language)
+    return (
+        f"it is written in {letters}, which espeak-ng spells out letter by letter in {language_name(language)}"
+        + (f"; {hint}" if hint and letters == "kanji" else "")
+    )
+
+
 def place_lines(
     audio: np.ndarray,
     texts: list[str],
@@ -147,13 +161,9 @@ def place_lines(
     for i, text in enumerate(texts):
         if not text.strip():
             continue
-        letters = foreign_letters(text, language)
-        if letters:
-            hint = spelling_hint(language)
-            refused[i] = (
-                f"it is written in {letters}, which espeak-ng spells out letter by letter in {language_name(language)}"
-                + (f"; {hint}" if hint and letters == "kanji" else "")
-            )
+        why = foreign_writing(text, language)
+        if why:
+            refused[i] = why
             continue
         try:
             reading = _reading(text, voice)

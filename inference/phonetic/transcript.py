@@ -923,12 +923,10 @@ def draw_lips(
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
         elif warp:  # every line in another writing system: no placement, but the lines are named
-            from .script_languages import foreign_letters
-
             per_line["lines_refused"] = [
-                {"line": line.number, "text": _clip(line.text, 40), "why": f"it is written in {letters}"}
+                {"line": line.number, "text": _clip(line.text, 40), "why": why}
                 for line in lines
-                if (letters := foreign_letters(line.text, language))
+                if (why := script_warp.foreign_writing(line.text, language))
             ]
         report = {
             "words": total or len(written),

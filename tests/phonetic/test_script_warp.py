@@ -288,6 +288,16 @@ def test_a_line_written_in_another_writing_system_is_refused_and_named():
     assert placement.drawn == [0, 2] and "written in Cyrillic letters" in placement.refused[1]
     with pytest.raises(DualTalkError, match="written in kanji.*write it in kana"):
         script_warp.place_lines(audio, ["冬の山は本当にきれいです。"], np.zeros(0, bool), 25.0, 0.0, "ja")
+    # every line so: the report names each with the same whole reason the line check gives
+    _drawn, report = transcript.draw_lips(
+        _half_open(int(len(audio) / SR * 25)),
+        audio,
+        list_lines(["冬の山は本当にきれいです。"]),
+        language="ja",
+    )
+    ((refused,),) = [report["lines_refused"]]
+    assert refused["why"] == script_warp.foreign_writing("冬の山は本当にきれいです。", "ja")
+    assert "write it in kana" in refused["why"]
 
 
 def test_the_report_counts_espeak_ng_s_words_on_both_sides():
