@@ -83,14 +83,18 @@ ASIDE_APART_S = 0.15
 # activity, which bridges up to ~0.3 s: an ad-lib a breath (0.2-0.45 s) before a line cost the
 # character every line. Now, on 30 such tuning takes (LJ Speech and espeak-ng, MODEL_CARD.md "Ad-libs
 # a breath before a line"), 106 -> 133 of 138 lines drawn (warp: 38 -> 129), and the 150 earlier
-# tuning takes draw 397 -> 413 good lines with every bad line and wrong text refused as before.
+# tuning takes draw 397 -> 405 good lines, every bad line and wrong text refused as before or more.
 UNSCRIPTED_APART_S = ASIDE_APART_S
 # The voice activity bridges pauses up to ~0.3 s (it fills gaps of 0.2 s and keeps 40 ms either side,
-# so mouths do not flicker); the transcript checks read the pauses from the voice itself: a run of
-# PAUSE_S or more of 10 ms frames PAUSE_GATE_DB below the voice's loud frames (the warp's speech gate)
-# is not speech, whatever the flags say.
+# so mouths do not flicker); the checks of a line the script lacks read those pauses from the voice
+# itself: PAUSE_S to BRIDGED_S of 10 ms frames PAUSE_GATE_DB below the loudest frame within
+# PAUSE_AROUND_S is not speech, whatever the flags say (a longer quiet run is the voice activity's
+# own call: quiet speech, not a breath; measured against the speech around it, a line said 25 dB
+# softer than the rest keeps its flags).
 PAUSE_S = ASIDE_APART_S
+BRIDGED_S = 0.45
 PAUSE_GATE_DB = 30.0
+PAUSE_AROUND_S = 2.0
 COVER_WORDS = "its words cover"  # how a coverage refusal begins (MIN_COVER)
 MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
 MAX_GUESSED = 1 / 3  # share of the words the phone pass could not time (own: at most 1 in 9; wrong:
@@ -118,6 +122,7 @@ STRAY_WORDS = 3
 STRAY_GAP_S = 0.5
 MAX_WINDOWS = 4  # alignments of one line alone at most
 LINE_PAUSE_S = 0.6  # a pause inside one line at most, as the windows around a line are measured
+MAX_BESIDE = 8  # lines aligned again without the speech beside them, per character, at most
 MAX_ROUNDS = 3  # alignments at most (unsaid lines are dropped and the rest aligned again)
 log = logging.getLogger("dualtalk.transcript")
 _LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
@@ -267,30 +272,37 @@ def _wordless(
     for start, end in _joined(speaking, apart * fps):
         if covered[start:end].any():
             last_words = end
-        elif (longest is None or end - start < longest * fps) and start - last_words >= runs_on * fps:
+        elif start - last_words < runs_on * fps:
+            last_words = end  # it runs on, and so does what follows it as closely
+        elif longest is None or end - start < longest * fps:
             out[start:end] = True
     return out & speaking
 
 
 def heard_speech(speaking: np.ndarray, audio: np.ndarray, fps: float, offset: float = 0.0) -> np.ndarray:
     """``speaking`` (per motion frame, the first at second ``offset`` of ``audio``) less the frames
-    that lie wholly in a pause of the voice (:data:`PAUSE_S`, :data:`PAUSE_GATE_DB`)."""
-    from .warp import HOP, frame_db
+    that lie wholly in a pause of the voice the flags bridged (:data:`PAUSE_S` to :data:`BRIDGED_S`,
+    :data:`PAUSE_GATE_DB` below the loudest frame within :data:`PAUSE_AROUND_S`)."""
+    from scipy.ndimage import maximum_filter1d
+
+    from .warp import HOP, N_FFT, frame_db
 
     speaking = np.asarray(speaking, bool)
     if not len(speaking) or not len(audio):
         return speaking
     db = frame_db(np.asarray(audio, np.float32))
-    quiet = db < np.percentile(db, 99) - PAUSE_GATE_DB
+    around = int(round(PAUSE_AROUND_S * SAMPLE_RATE / HOP))
+    quiet = db < maximum_filter1d(db, 2 * around + 1, mode="nearest") - PAUSE_GATE_DB
     pause = np.zeros(len(db), bool)
     for start, end in _runs(quiet):
-        if (end - start) * HOP >= PAUSE_S * SAMPLE_RATE:
+        heard = (end - start) * HOP + N_FFT  # a gap of silence reads a window's length short
+        if PAUSE_S * SAMPLE_RATE <= heard <= BRIDGED_S * SAMPLE_RATE:
             pause[start:end] = True
     # motion frame j spans seconds [offset + j/fps, offset + (j+1)/fps); 10 ms frame k is centred at k*HOP
     edges = np.round((offset + np.arange(len(speaking) + 1) / fps) * SAMPLE_RATE / HOP).astype(np.int64)
     edges = np.clip(edges, 0, len(db))
-    heard = np.concatenate([[0], np.cumsum(~pause)])  # 10 ms frames outside pauses, up to each frame
-    voiced = heard[edges[1:]] - heard[edges[:-1]]  # 10 ms frames of each motion frame outside pauses
+    outside = np.concatenate([[0], np.cumsum(~pause)])  # 10 ms frames outside pauses, up to each frame
+    voiced = outside[edges[1:]] - outside[edges[:-1]]  # 10 ms frames of each motion frame outside pauses
     inside = edges[1:] > edges[:-1]
     return speaking & ~(inside & (voiced == 0))
 
@@ -302,6 +314,7 @@ def _script_speech(
     offset: float = 0.0,
     excused: np.ndarray | None = None,
     lines: Sequence[tuple[float, float]] = (),
+    flags: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(covered, said, unscripted) per motion frame: inside the aligned words' stretches; the speech
     the script should hold; whole stretches of speech the script lacks, left to the engine's lips.
@@ -312,14 +325,17 @@ def _script_speech(
     :data:`ASIDE_APART_S`), stretches of speech holding none of the words (a line the script lacks,
     said between scripted ones) and ``excused`` speech (where refused lines were said). When all of
     them are more than that, fewer are left out: the short sounds and the refused lines, the refused
-    lines, the short sounds, none."""
+    lines, the short sounds, none. Short sounds are found on the voice activity's ``flags`` (which
+    bridge a breath, as they did when the short sounds' rules were chosen; default ``speaking``),
+    lines the script lacks on ``speaking`` (:func:`heard_speech`)."""
     covered = _covered(found.words, len(speaking), fps, offset)
     speaking = np.asarray(speaking, bool)
     none = np.zeros(len(speaking), bool)
     # speech inside a drawn line's span is that line's, said or not as written (a piece the warp
     # could not place, words the aligner squeezed): it counts, however a pause sets it apart
     within = _spans(lines, len(speaking), fps, offset)
-    asides = _wordless(speaking, covered | within, fps, ASIDE_S, ASIDE_APART_S)
+    shorts = speaking if flags is None else np.asarray(flags, bool)
+    asides = _wordless(shorts, covered | within, fps, ASIDE_S, ASIDE_APART_S) & speaking
     unscripted = _wordless(speaking, covered | within, fps, None, UNSCRIPTED_APART_S, JOIN_GAP_S) & ~asides
     refused = np.asarray(excused, bool) & speaking if excused is not None else none
     most = MAX_REFUSED * speaking.sum()
@@ -341,6 +357,7 @@ def fit_problem(
     offset: float = 0.0,
     excused: np.ndarray | None = None,
     lines: Sequence[tuple[float, float]] = (),
+    flags: np.ndarray | None = None,
 ) -> str | None:
     """Why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
     says, or None when they fit: the phones fit the voice acoustically (:data:`MIN_FIT`), the words
@@ -348,7 +365,8 @@ def fit_problem(
     :data:`MIN_COVER`, short sounds apart from them left out: :data:`ASIDE_S`; :data:`MIN_INSIDE`)
     and the phone pass could time most of them (:data:`MAX_GUESSED`). ``excused`` (per frame) is
     speech the coverage does not ask for: where refused lines were said; ``lines``, the drawn lines'
-    spans (seconds), whose speech always counts."""
+    spans (seconds), whose speech always counts; ``flags``, the voice activity's own (see
+    :func:`_script_speech`)."""
     n_words = max(len(found.words), 1)
     if len(found.guessed) > MAX_GUESSED * n_words:
         return f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice"
@@ -363,7 +381,7 @@ def fit_problem(
             )
     speaking = np.asarray(speaking, bool)
     if speaking.sum() >= 0.5 * fps:  # coverage needs the character to speak (half a second or more)
-        covered, said, _unscripted = _script_speech(found, speaking, fps, offset, excused, lines)
+        covered, said, _unscripted = _script_speech(found, speaking, fps, offset, excused, lines, flags)
         # none of it: the words all fall in silence, which the share below says
         cover = (covered & said).sum() / said.sum() if said.any() else 1.0
         if cover < MIN_COVER:
@@ -633,14 +651,21 @@ def _windows(
         edge = _speech_around(speaking, fps, offset, at, -1 if side == "start" else +1)
         if edge is not None:  # (None: it runs on past the part animated, where it starts is unknown)
             out.append((side, edge - 0.1, hi) if side == "start" else (side, lo, edge + 0.1))
+    stretches: list[tuple[str, float, float]] = []
     if placement.refused.get(i) == SPLIT:
         t0, t1 = placement.span(i)
-        out += [
+        stretches = [
             ("stretch", s - 0.1, e + 0.1)
             for s, e in _speech_stretches(speaking, fps, offset, t0 - 0.5, t1 + 0.5)
         ]
-    if placement.refused.get(i) in (SPLIT, MISFIT):
-        out += _without_neighbours(speaking, fps, offset, *placement.span(i))
+    beside = (
+        _without_neighbours(speaking, fps, offset, *placement.span(i))
+        if placement.refused.get(i) in (SPLIT, MISFIT)
+        else []
+    )
+    # the stretches first (chosen so on the tuning takes: taken in turns with the windows without the
+    # speech beside the line, 3 lines left out of the script and refused as split were lost)
+    out += stretches + beside
     return out
 
 
@@ -652,7 +677,8 @@ def _without_neighbours(
     start s, end s): the stretches of speech around its span (which its words may cover only in
     part; joined across pauses shorter than :data:`LINE_PAUSE_S`, as a line's commas are) less their
     first run of speech, less their last, less their first two, less their last two (runs set apart
-    by :data:`ASIDE_APART_S`)."""
+    by :data:`ASIDE_APART_S`), where what is left out is :data:`LINE_UNCOVERED_S` of speech or more
+    (a line the script lacks, not "Okay, so," said before the line's own words)."""
     lo = _speech_around(speaking, fps, offset, t0, -1, LINE_PAUSE_S)
     hi = _speech_around(speaking, fps, offset, max(t0, t1 - 1e-6), +1, LINE_PAUSE_S)
     lo, hi = t0 if lo is None else min(lo, t0), t1 if hi is None else max(hi, t1)
@@ -662,9 +688,10 @@ def _without_neighbours(
         if offset + e / fps > lo and offset + s / fps < hi
     ]
     out = []
-    for k in (1, 2):
-        if len(runs) > k:
+    for k in (1, 2):  # a window leaves out speech the size of a line the script lacks, not a word
+        if len(runs) > k and sum(e - s for s, e in runs[:k]) >= LINE_UNCOVERED_S:
             out.append(("after", runs[k][0] - 0.1, hi + 0.1))
+        if len(runs) > k and sum(e - s for s, e in runs[-k:]) >= LINE_UNCOVERED_S:
             out.append(("before", lo - 0.1, runs[-1 - k][1] + 0.1))
     return out
 
@@ -676,20 +703,28 @@ def _realign_strays(
     fps: float,
     offset: float,
     beside: bool = False,
+    against: np.ndarray | None = None,
 ) -> int:
     """Align again, alone, each line with stray words, split around speech it does not hold or not
     fitting where it fell, in each of its :func:`_windows`, and keep the placement whose words fit the
     voice best when they fit at least as well as before and the line passes :func:`line_problem`.
     ``beside``: instead, each drawn line in its windows without the speech said just before or after
     it (:func:`_without_neighbours`: the words of a line that passed may still reach into a line the
-    script lacks, said a moment before it, whose speech then counts against the coverage). Returns
-    how many lines moved."""
+    script lacks, said a moment before it, whose speech then counts against the coverage): only the
+    lines with such speech (``against``, per motion frame) inside their span or within
+    :data:`LINE_PAUSE_S` of it, :data:`MAX_BESIDE` at most. Returns how many lines moved."""
     from .align import align_words
 
-    moved = 0
+    moved = tried = 0
     for i in sorted(placement.words):
-        if beside and i in placement.refused:
+        if beside and (i in placement.refused or tried >= MAX_BESIDE):
             continue
+        if beside:
+            t0, t1 = placement.span(i)
+            near = _spans([(t0 - LINE_PAUSE_S, t1 + LINE_PAUSE_S)], len(speaking), fps, offset)
+            if against is None or not (near & against).any():
+                continue
+            tried += 1
         if not beside and placement.refused.get(i, SPLIT) not in (SPLIT, MISFIT):  # for what it says
             continue
         old = placement.judged[i]["fit"]
@@ -894,28 +929,35 @@ def draw_lips(
             total = sum(counts)
         refused_words = sum(counts[i] for i in placement.refused)
         problem = None
+        flags = motion.speaking
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
             # most of it does not fit: another text, not a few wrong lines
-            problem = fit_problem(found, speaking, motion.fps, offset) or (
+            problem = fit_problem(found, speaking, motion.fps, offset, flags=flags) or (
                 f"{len(placement.refused)} of its {len(lines)} lines do not fit the voice: another text?"
             )
         else:
             excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
             found = _drawn_part(placement)
             line_spans = [placement.span(i) for i in placement.drawn]
-            problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans)
-            if (
-                problem
-                and problem.startswith(COVER_WORDS)
-                and not warp
-                and _realign_strays(placement, audio, speaking, motion.fps, offset, beside=True)
-            ):  # a line's words reached into speech the script lacks: aligned alone, judged again
-                excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
-                found = _drawn_part(placement)
-                line_spans = [placement.span(i) for i in placement.drawn]
-                problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans)
+            problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans, flags)
+            if problem and problem.startswith(COVER_WORDS) and not warp:
+                # a line's words may have reached into a line the script lacks, said a breath before
+                # or after it: each line beside speech that counts against the script, aligned alone
+                covered, said, _ = _script_speech(
+                    found, speaking, motion.fps, offset, excused, line_spans, flags
+                )
+                against = said & ~covered
+                if _realign_strays(
+                    placement, audio, speaking, motion.fps, offset, beside=True, against=against
+                ):
+                    excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
+                    found = _drawn_part(placement)
+                    line_spans = [placement.span(i) for i in placement.drawn]
+                    problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans, flags)
             if not problem and speaking.sum() >= 0.5 * motion.fps:
-                unscripted = _script_speech(found, speaking, motion.fps, offset, excused, line_spans)[2]
+                unscripted = _script_speech(found, speaking, motion.fps, offset, excused, line_spans, flags)[
+                    2
+                ]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
             placed = len(placement.found.words)
             raise DualTalkError(f"{placed} of {total} words placed, but {problem}")

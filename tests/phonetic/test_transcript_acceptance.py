@@ -171,3 +171,27 @@ def test_a_line_said_a_moment_before_her_scripted_words_does_not_cost_the_rest()
     heard = ((t >= 0.8) & (t < 2.8)) | ((t >= 3.0) & (t < 6.95))
     assert tr.fit_problem(found, heard, 25.0) is None
     assert "cover" in tr.fit_problem(found, heard | ((t >= 2.8) & (t < 3.0)), 25.0)  # no pause: one line
+
+
+def test_speech_running_on_past_a_breath_still_counts_against_the_script():
+    """A run-on broken by one breath is still a run-on: the part after the breath follows speech that
+    itself ran on from her words, so neither is a line the script lacks."""
+    found, heard = _ten_words_and([(4.65, 5.0), (5.2, 8.0)])
+    assert "cover" in tr.fit_problem(found, heard, 25.0)
+
+
+def test_a_short_tail_after_a_breath_counts_when_the_voice_activity_joins_it_to_the_line():
+    """A script that lacks the last clause of every line, said after a 0.25 s breath: the short
+    sounds apart from the words are found on the voice activity's flags, which bridge such a breath
+    (as when that rule was chosen), so the clauses count and the script is refused."""
+    from dualtalk.inference.phonetic.align import Alignment
+
+    t = (np.arange(400) + 0.5) / 25.0
+    words, heard, flags = [], np.zeros(400, bool), np.zeros(400, bool)
+    for k, start in enumerate((0.5, 5.0, 9.5)):
+        words += [(f"w{k}{i}", start + 0.4 * i, start + 0.35 + 0.4 * i) for i in range(4)]
+        end = start + 1.55
+        heard |= ((t >= start) & (t < end)) | ((t >= end + 0.25) & (t < end + 1.25))
+        flags |= (t >= start) & (t < end + 1.25)
+    found = Alignment([], words, scores=[(b, e, -12.0) for _w, b, e in words])
+    assert "cover" in tr.fit_problem(found, heard, 25.0, flags=flags)

@@ -48,6 +48,43 @@ def take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
     return z["audio"], [tuple(map(float, w)) for w in z["where"]]
 
 
+@pytest.fixture(scope="module")
+def okay_take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The ad-lib take, its first line opening "Okay, so," with a breath after each word."""
+    if "espeak" not in available_engines():
+        pytest.skip("espeak-ng not installed")
+    pytest.importorskip("pocketsphinx")
+    out = tmp_path_factory.mktemp("okay") / "take.npz"
+    code = (
+        "import sys, numpy as np; sys.path.insert(0, sys.argv[2]); import test_transcript_lines as t; "
+        "from dualtalk.inference.audio.tts import Voice, speak; v = Voice('espeak', 'en-us', rate=1.0); "
+        "said = [(0.5, 'Okay,'), (0.2, 'so,'), (0.2, t.SAID[2]), (1.0, t.SAID[0]), (1.0, t.ADLIB), (0.3, t.SAID[1])]; "
+        "out, where, now = [], [], 0.0\n"
+        "for pause, text in said:\n"
+        "    audio = speak(text, v).audio; out.append(np.zeros(int(pause * 16000), np.float32)); now += pause\n"
+        "    where.append((now, now + len(audio) / 16000)); out.append(audio); now += len(audio) / 16000\n"
+        "out.append(np.zeros(16000, np.float32)); np.savez(sys.argv[1], audio=np.concatenate(out), where=where)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(out), str(Path(__file__).parent)], check=True, timeout=120
+    )
+    z = np.load(out)
+    return z["audio"], [tuple(map(float, w)) for w in z["where"]]
+
+
+def test_an_adlib_does_not_move_a_line_that_opens_with_okay_so(okay_take):
+    """Finding the line after the ad-lib again must not move the others: Dana's first line opens
+    "Okay, so," with a breath after each word, and its words stay where she says them."""
+    audio, where = okay_take
+    engine = _engine(audio)
+    drawn, report = tr.draw_lips(engine, audio, _script(f"Okay, so, {SAID[2]}", SAID[0], SAID[1]), "A")
+    assert "error" not in report, report.get("error")
+    assert report["lines_drawn"] == [2, 3, 4]
+    t = (np.arange(engine.num_frames) + 0.5) / engine.fps
+    okay = (t > where[0][0] + 0.1) & (t < where[0][1] - 0.1)
+    assert not np.array_equal(drawn.values[okay], engine.values[okay])  # "Okay" drawn where it is said
+
+
 def test_an_adlib_just_before_a_line_keeps_the_engine_lips_and_every_line_is_drawn(take):
     """Dana ad-libs a sentence and, 0.4 s later, says her second line. Her three scripted lines are
     drawn, the second where she says it (not stretched back over the ad-lib), and the report names
@@ -76,7 +113,7 @@ def test_the_same_take_with_the_adlib_in_the_script_draws_it_as_a_line(take):
     assert "unscripted" not in report
 
 
-@pytest.mark.parametrize(("pause", "parted"), [(0.2, True), (0.1, False)])
+@pytest.mark.parametrize(("pause", "parted"), [(0.15, True), (0.2, True), (0.1, False)])
 def test_a_pause_the_voice_activity_bridges_is_heard_in_the_voice(pause, parted):
     """The voice activity fills gaps up to 0.2 s so mouths do not flicker; the transcript checks hear
     a pause of 0.15 s or more in the voice itself, and nothing shorter (a stop's closure)."""
@@ -89,3 +126,21 @@ def test_a_pause_the_voice_activity_bridges_is_heard_in_the_voice(pause, parted)
     inside = (gap > 1.0 + 0.04) & (gap < 1.0 + pause - 0.04)
     assert (not heard[inside].any()) if parted else heard.all()
     assert heard[(gap < 0.9) | (gap > 1.1 + pause)].all()
+
+
+def test_a_line_said_softly_keeps_its_speech():
+    """A line said 35 dB softer than the rest, seconds away from it, is speech, not a pause: the
+    pauses are heard against the voice around them, and only those the voice activity bridges."""
+    t = np.arange(SR) / SR
+    tone = (0.3 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
+    soft = tone * 10 ** (-35 / 20)
+    gap = np.zeros(int(0.25 * SR), np.float32)
+    audio = np.concatenate(
+        [tone, np.zeros(3 * SR, np.float32), soft, gap, soft, np.zeros(SR // 2, np.float32)]
+    )
+    speaking = np.zeros(int(round(len(audio) / SR * 25)), bool)
+    speaking[:25] = speaking[100:156] = True  # the flags: the loud second, the soft line (its breath bridged)
+    heard = tr.heard_speech(speaking, audio, 25.0)
+    mid = (np.arange(len(speaking)) + 0.5) / 25.0
+    assert heard[(mid > 4.05) & (mid < 4.95)].all() and heard[(mid > 5.3) & (mid < 6.2)].all()
+    assert not heard[(mid > 5.04) & (mid < 5.21)].any()  # its breath is heard
