@@ -9,6 +9,7 @@ line whose words reached into it is aligned again alone without it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -22,54 +23,41 @@ from test_transcript_lines import ADLIB, SAID, _engine, _script
 SR = 16000
 
 
-@pytest.fixture(scope="module")
-def take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """One espeak-ng voice: the first line, a second's pause, the ad-lib, 0.4 s, the second and third
-    lines (a second apart). Voiced in a process of its own, as espeak-ng's reading of a sentence
-    depends on what it read before."""
+def _voiced(folder: Path, said: list[tuple[float, str]]) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """One espeak-ng voice saying each text after its pause (seconds), a second of silence after the
+    last, and where each is said. Voiced in a process of its own, as espeak-ng's reading of a
+    sentence depends on what it read before."""
     if "espeak" not in available_engines():
         pytest.skip("espeak-ng not installed")
     pytest.importorskip("pocketsphinx")
-    out = tmp_path_factory.mktemp("adlib") / "take.npz"
     code = (
-        "import sys, numpy as np; sys.path.insert(0, sys.argv[2]); import test_transcript_lines as t; "
-        "from dualtalk.inference.audio.tts import Voice, speak; v = Voice('espeak', 'en-us', rate=1.0); "
-        "said = [speak(x, v).audio for x in (t.SAID[0], t.ADLIB, t.SAID[1], t.SAID[2])]; "
-        "out, where, now = [], [], 0.0\n"
-        "for pause, audio in zip((0.5, 1.0, 0.4, 1.0), said):\n"
-        "    out.append(np.zeros(int(pause * 16000), np.float32)); now += pause\n"
-        "    where.append((now, now + len(audio) / 16000)); out.append(audio); now += len(audio) / 16000\n"
-        "out.append(np.zeros(16000, np.float32)); np.savez(sys.argv[1], audio=np.concatenate(out), where=where)"
-    )
-    subprocess.run(
-        [sys.executable, "-c", code, str(out), str(Path(__file__).parent)], check=True, timeout=120
-    )
-    z = np.load(out)
-    return z["audio"], [tuple(map(float, w)) for w in z["where"]]
-
-
-@pytest.fixture(scope="module")
-def okay_take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """The ad-lib take, its first line opening "Okay, so," with a breath after each word."""
-    if "espeak" not in available_engines():
-        pytest.skip("espeak-ng not installed")
-    pytest.importorskip("pocketsphinx")
-    out = tmp_path_factory.mktemp("okay") / "take.npz"
-    code = (
-        "import sys, numpy as np; sys.path.insert(0, sys.argv[2]); import test_transcript_lines as t; "
-        "from dualtalk.inference.audio.tts import Voice, speak; v = Voice('espeak', 'en-us', rate=1.0); "
-        "said = [(0.5, 'Okay,'), (0.2, 'so,'), (0.2, t.SAID[2]), (1.0, t.SAID[0]), (1.0, t.ADLIB), (0.3, t.SAID[1])]; "
-        "out, where, now = [], [], 0.0\n"
-        "for pause, text in said:\n"
+        "import json, sys, numpy as np\n"
+        "from dualtalk.inference.audio.tts import Voice, speak\n"
+        "v, out, where, now = Voice('espeak', 'en-us', rate=1.0), [], [], 0.0\n"
+        "for pause, text in json.loads(sys.argv[2]):\n"
         "    audio = speak(text, v).audio; out.append(np.zeros(int(pause * 16000), np.float32)); now += pause\n"
         "    where.append((now, now + len(audio) / 16000)); out.append(audio); now += len(audio) / 16000\n"
         "out.append(np.zeros(16000, np.float32)); np.savez(sys.argv[1], audio=np.concatenate(out), where=where)"
     )
     subprocess.run(
-        [sys.executable, "-c", code, str(out), str(Path(__file__).parent)], check=True, timeout=120
+        [sys.executable, "-c", code, str(folder / "take.npz"), json.dumps(said)], check=True, timeout=120
     )
-    z = np.load(out)
+    z = np.load(folder / "take.npz")
     return z["audio"], [tuple(map(float, w)) for w in z["where"]]
+
+
+@pytest.fixture(scope="module")
+def take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The first line, a second's pause, the ad-lib, 0.4 s, the second and third lines (a second apart)."""
+    said = [(0.5, SAID[0]), (1.0, ADLIB), (0.4, SAID[1]), (1.0, SAID[2])]
+    return _voiced(tmp_path_factory.mktemp("adlib"), said)
+
+
+@pytest.fixture(scope="module")
+def okay_take(tmp_path_factory) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The ad-lib take, its first line opening "Okay, so," with a breath after each word."""
+    said = [(0.5, "Okay,"), (0.2, "so,"), (0.2, SAID[2]), (1.0, SAID[0]), (1.0, ADLIB), (0.3, SAID[1])]
+    return _voiced(tmp_path_factory.mktemp("okay"), said)
 
 
 def test_an_adlib_does_not_move_a_line_that_opens_with_okay_so(okay_take):
