@@ -227,15 +227,19 @@ def _generate(
         lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
     )
     if lines is not None:
+        from .core.timebase import FPS
         from .phonetic.transcript import apply_transcript
 
         progress.update("transcript", 0.0, "aligning the transcript")
         # The transcript is the whole recording's: with a part (--start/--end, a re-generated
         # range) the words are aligned on the whole recording and the part is cut from that.
         full = whole()
+        # a part's lines are judged on the whole recording's voice activity too, as the whole take's are
+        judge_whole = part and motion_a.fps == motion_b.fps == FPS
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time, language=request.transcript_language,
+            whole_active=(full.active_a, full.active_b) if judge_whole else None,
         )  # fmt: skip
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four

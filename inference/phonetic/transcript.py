@@ -863,13 +863,17 @@ def draw_lips(
     offset: float = 0.0,
     language: str = "en",
     others: Sequence[str] = (),
+    whole_speaking: np.ndarray | None = None,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
     ``offset`` is the motion's first frame) and a report (words, aligned words, the ones left out,
     seconds drawn, the lines drawn and those refused with why). ``others``, the other character's
     lines, are what a line placed by the warp (any language but English) must out-fit where it is
-    found, as it must this character's other lines."""
+    found, as it must this character's other lines. ``whole_speaking``: the character's speaking
+    flags over all of ``audio`` (the first at second 0, at the motion's rate), when the motion is a
+    part of it: the lines are judged on the whole take, so a part draws what the whole take draws
+    there (judged on its own frames, an ad-lib near its edge could refuse the part)."""
     from ..audio.tts import Phone
     from . import script_warp
     from .align import normalise_words
@@ -902,7 +906,12 @@ def draw_lips(
     if warp:
         per_line["language"] = normalise(language)
     placement: Placement | None = None
-    speaking = heard_speech(motion.speaking, audio, motion.fps, offset)
+    # judged on the whole take when its flags are given (``at``: the judged frames' first second)
+    on_whole = whole_speaking is not None and offset > 0 and len(whole_speaking) >= round(offset * motion.fps)
+    flags = np.asarray(whole_speaking if on_whole else motion.speaking, bool)
+    at = 0.0 if on_whole else offset
+    judged = len(flags)
+    speaking = heard_speech(flags, audio, motion.fps, at)
     total = len(words)  # the words the report counts: the aligner's own (espeak-ng's words, when warped)
     try:
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
@@ -913,51 +922,42 @@ def draw_lips(
         texts = [line.text for line in lines]
         if warp:
             try:
-                placement = script_warp.place_lines(
-                    audio, texts, speaking, motion.fps, offset, language, others
-                )
+                placement = script_warp.place_lines(audio, texts, speaking, motion.fps, at, language, others)
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(
                     "its lines are too long to align in the memory left (split long lines)"
                 ) from None
         else:
-            placement = place_lines(audio, texts, speaking, motion.fps, offset)
-        unscripted = np.zeros(motion.num_frames, bool)
+            placement = place_lines(audio, texts, speaking, motion.fps, at)
+        unscripted = np.zeros(judged, bool)
         found = placement.found
         counts = placement.counts
         if warp:
             total = sum(counts)
         refused_words = sum(counts[i] for i in placement.refused)
         problem = None
-        flags = motion.speaking
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
             # most of it does not fit: another text, not a few wrong lines
-            problem = fit_problem(found, speaking, motion.fps, offset, flags=flags) or (
+            problem = fit_problem(found, speaking, motion.fps, at, flags=flags) or (
                 f"{len(placement.refused)} of its {len(lines)} lines do not fit the voice: another text?"
             )
         else:
-            excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
+            excused = _refused_speech(placement, judged, motion.fps, at)
             found = _drawn_part(placement)
             line_spans = [placement.span(i) for i in placement.drawn]
-            problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans, flags)
+            problem = fit_problem(found, speaking, motion.fps, at, excused, line_spans, flags)
             if problem and problem.startswith(COVER_WORDS) and not warp:
                 # a line's words may have reached into a line the script lacks, said a breath before
                 # or after it: each line beside speech that counts against the script, aligned alone
-                covered, said, _ = _script_speech(
-                    found, speaking, motion.fps, offset, excused, line_spans, flags
-                )
+                covered, said, _ = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)
                 against = said & ~covered
-                if _realign_strays(
-                    placement, audio, speaking, motion.fps, offset, beside=True, against=against
-                ):
-                    excused = _refused_speech(placement, motion.num_frames, motion.fps, offset)
+                if _realign_strays(placement, audio, speaking, motion.fps, at, beside=True, against=against):
+                    excused = _refused_speech(placement, judged, motion.fps, at)
                     found = _drawn_part(placement)
                     line_spans = [placement.span(i) for i in placement.drawn]
-                    problem = fit_problem(found, speaking, motion.fps, offset, excused, line_spans, flags)
+                    problem = fit_problem(found, speaking, motion.fps, at, excused, line_spans, flags)
             if not problem and speaking.sum() >= 0.5 * motion.fps:
-                unscripted = _script_speech(found, speaking, motion.fps, offset, excused, line_spans, flags)[
-                    2
-                ]
+                unscripted = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)[2]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
             placed = len(placement.found.words)
             raise DualTalkError(f"{placed} of {total} words placed, but {problem}")
@@ -1017,9 +1017,11 @@ def draw_lips(
         report["language"] = per_line["language"]
     if found.guessed:  # placed by the word pass, but their phones share the word's span evenly
         report["guessed"] = found.guessed
+    part_end = offset + motion.num_frames / motion.fps
     said_elsewhere = [  # speech the script lacks (an ad-libbed line): the engine's lips; recording time
-        [round(start / motion.fps + offset, 2), round(end / motion.fps + offset, 2)]
+        [round(max(start / motion.fps + at, offset), 2), round(min(end / motion.fps + at, part_end), 2)]
         for start, end in _runs(unscripted)
+        if end / motion.fps + at > offset and start / motion.fps + at < part_end  # in the part
     ]
     if said_elsewhere:
         report["unscripted"] = said_elsewhere
@@ -1036,17 +1038,20 @@ def draw_lips(
 def apply_transcript(
     lines: list[Line], names: tuple[str, str], stream_a: np.ndarray, stream_b: np.ndarray,
     motion_a: Motion, motion_b: Motion, where: str = "transcript", offset: float = 0.0,
-    language: str = "en",
+    language: str = "en", whole_active: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
     """Both characters' mouths drawn from their lines (written in ``language``); the report per
     character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
-    it starting ``offset`` seconds in (the words are aligned on the whole, then cut)."""
+    it starting ``offset`` seconds in (the words are aligned on the whole, then cut); with the whole
+    recording's voice activity (``whole_active``, A's and B's at the motions' rate) the lines are
+    also judged on the whole, as the whole take judges them."""
     lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
     texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
-    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language, texts_b)
-    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language, texts_a)
+    whole_a, whole_b = whole_active if whole_active is not None else (None, None)
+    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language, texts_b, whole_a)
+    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language, texts_a, whole_b)
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 

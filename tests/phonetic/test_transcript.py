@@ -306,6 +306,30 @@ def test_a_part_of_the_recording_gets_the_same_drawn_lips_as_the_whole_take(two_
     assert np.abs(whole.values[30:60, mouth] - plain.values[30:60, mouth]).max() > 0.05
 
 
+def test_a_part_judges_its_lines_on_the_whole_recording(two_voices, tmp_path, monkeypatch):
+    """A re-generated range hands the whole recording's voice activity to the transcript, so its
+    lines are judged as the whole take judges them (not on the part's frames alone)."""
+    pytest.importorskip("pocketsphinx")
+    from dualtalk.cli import main
+    from dualtalk.inference.phonetic import transcript
+
+    seen = []
+    real = transcript.apply_transcript
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("whole_active"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(transcript, "apply_transcript", spy)
+    args = ["infer", "--audio", str(two_voices["a"]), "--audio-b", str(two_voices["b"]),
+            "--transcript", str(two_voices["script"])]  # fmt: skip
+    assert main([*args, "--out", str(tmp_path / "part"), "--start", "1", "--end", "6"]) == 0
+    assert main([*args, "--out", str(tmp_path / "whole")]) == 0
+    part, whole = seen
+    assert whole is None  # the whole take's own flags are the motion's
+    assert part is not None and len(part[0]) == len(part[1]) > 6 * 25  # all of the recording, 25 fps
+
+
 @needs_flite
 def test_the_transcript_bench_speaks_a_scene_and_aligns_all_of_it(capsys):
     """``bench transcript`` (the cost of --transcript) runs end to end on a short scene."""

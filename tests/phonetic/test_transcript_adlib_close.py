@@ -132,3 +132,29 @@ def test_a_line_said_softly_keeps_its_speech():
     mid = (np.arange(len(speaking)) + 0.5) / 25.0
     assert heard[(mid > 4.05) & (mid < 4.95)].all() and heard[(mid > 5.3) & (mid < 6.2)].all()
     assert not heard[(mid > 5.04) & (mid < 5.21)].any()  # its breath is heard
+
+
+@pytest.mark.parametrize(
+    "part", ["the ad-lib and the line after it", "the line before and the ad-lib", "lines 2 and 3"]
+)
+def test_a_part_of_the_take_draws_what_the_whole_take_draws_there(take, part):
+    """Re-generate Preview Range over the ad-lib: judged on its own frames, the ad-lib was half of the
+    part's speech and the part lost every drawn line the whole take has (or kept line 2 spread over
+    the ad-lib); judged on the whole take's flags, the part's mouth is the whole take's."""
+    import dataclasses
+
+    audio, where = take
+    engine = _engine(audio)
+    whole, _report = tr.draw_lips(engine, audio, _script(*SAID), "A")
+    a, b = {
+        "the ad-lib and the line after it": (where[1][0] - 0.3, where[2][1] + 0.3),
+        "the line before and the ad-lib": (where[0][0] - 0.3, where[1][1]),
+        "lines 2 and 3": (where[2][0] - 0.2, where[3][1] + 0.3),
+    }[part]
+    s, e = int(a * 25), int(b * 25)
+    cut = dataclasses.replace(engine, values=engine.values[s:e].copy(), speaking=engine.speaking[s:e].copy())
+    drawn, report = tr.draw_lips(
+        cut, audio, _script(*SAID), "A", offset=s / 25, whole_speaking=engine.speaking
+    )
+    assert "error" not in report and report["lines_drawn"] == [2, 3, 4]
+    np.testing.assert_allclose(drawn.values, whole.values[s:e], atol=1e-4)  # (times kept to 0.1 ms)
