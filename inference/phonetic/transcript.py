@@ -86,11 +86,11 @@ ASIDE_APART_S = 0.15
 # tuning takes draw 397 -> 405 good lines, every bad line and wrong text refused as before or more.
 UNSCRIPTED_APART_S = ASIDE_APART_S
 # The voice activity bridges pauses up to ~0.3 s (it fills gaps of 0.2 s and keeps 40 ms either side,
-# so mouths do not flicker); the checks of a line the script lacks read those pauses from the voice
-# itself: PAUSE_S to BRIDGED_S of 10 ms frames PAUSE_GATE_DB below the loudest frame within
-# PAUSE_AROUND_S is not speech, whatever the flags say (a longer quiet run is the voice activity's
-# own call: quiet speech, not a breath; measured against the speech around it, a line said 25 dB
-# softer than the rest keeps its flags).
+# so mouths do not flicker); the transcript checks (each line's, the coverage; not the short sounds)
+# read those pauses from the voice itself: PAUSE_S to BRIDGED_S of 10 ms frames PAUSE_GATE_DB below
+# the loudest frame within PAUSE_AROUND_S is not speech, whatever the flags say (a longer quiet run
+# is the voice activity's own call: quiet speech, not a breath; measured against the speech around
+# it, a line said 25 dB softer than the rest keeps its flags).
 PAUSE_S = ASIDE_APART_S
 BRIDGED_S = 0.45
 PAUSE_GATE_DB = 30.0
