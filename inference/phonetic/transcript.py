@@ -218,13 +218,18 @@ def _stretches(words: list[tuple[str, float, float]]) -> list[list[float]]:
     return spans
 
 
-def _covered(words: list[tuple[str, float, float]], n: int, fps: float, offset: float) -> np.ndarray:
-    """(n,) per motion frame (the first at second ``offset``): inside the words' stretches."""
+def _spans(spans: Sequence[tuple[float, float]], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame (the first at second ``offset``): inside one of ``spans`` (seconds)."""
     t = (np.arange(n) + 0.5) / fps + offset
     out = np.zeros(n, bool)
-    for start, end in _stretches(words):
+    for start, end in spans:
         out |= (t >= start) & (t < end)
     return out
+
+
+def _covered(words: list[tuple[str, float, float]], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame (the first at second ``offset``): inside the words' stretches."""
+    return _spans([(start, end) for start, end in _stretches(words)], n, fps, offset)
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -242,15 +247,6 @@ def _joined(mask: np.ndarray, join: float) -> list[tuple[int, int]]:
         else:
             groups.append([start, end])
     return [(start, end) for start, end in groups]
-
-
-def _spans(spans: Sequence[tuple[float, float]], n: int, fps: float, offset: float) -> np.ndarray:
-    """(n,) per motion frame (the first at second ``offset``): inside one of ``spans`` (seconds)."""
-    t = (np.arange(n) + 0.5) / fps + offset
-    out = np.zeros(n, bool)
-    for start, end in spans:
-        out |= (t >= start) & (t < end)
-    return out
 
 
 def _wordless(
@@ -717,15 +713,16 @@ def _realign_strays(
 
     moved = tried = 0
     for i in sorted(placement.words):
-        if beside and (i in placement.refused or tried >= MAX_BESIDE):
-            continue
         if beside:
+            if i in placement.refused or tried >= MAX_BESIDE or against is None:
+                continue
             t0, t1 = placement.span(i)
-            near = _spans([(t0 - LINE_PAUSE_S, t1 + LINE_PAUSE_S)], len(speaking), fps, offset)
-            if against is None or not (near & against).any():
+            if not (
+                _spans([(t0 - LINE_PAUSE_S, t1 + LINE_PAUSE_S)], len(speaking), fps, offset) & against
+            ).any():
                 continue
             tried += 1
-        if not beside and placement.refused.get(i, SPLIT) not in (SPLIT, MISFIT):  # for what it says
+        elif placement.refused.get(i, SPLIT) not in (SPLIT, MISFIT):  # refused for what it says
             continue
         old = placement.judged[i]["fit"]
         if old is None:  # no fit to compare with (a word nobody can pronounce)
@@ -824,14 +821,13 @@ def _drawn_part(placement: Placement) -> Any:
 
 def _refused_speech(placement: Placement, n: int, fps: float, offset: float) -> np.ndarray:
     """(n,) the frames where refused lines were said: between the drawn lines around each one."""
-    t = (np.arange(n) + 0.5) / fps + offset
-    out = np.zeros(n, bool)
     drawn = placement.drawn
+    between = []
     for i in placement.refused:
         before = [placement.span(j)[1] for j in drawn if j < i]
         after = [placement.span(j)[0] for j in drawn if j > i]
-        out |= (t >= (before[-1] if before else -np.inf)) & (t < (after[0] if after else np.inf))
-    return out
+        between.append((before[-1] if before else -np.inf, after[0] if after else np.inf))
+    return _spans(between, n, fps, offset)
 
 
 def _refused_lines(lines: list[Line], refused: dict[int, str]) -> list[dict[str, Any]]:
