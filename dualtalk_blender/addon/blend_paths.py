@@ -21,6 +21,11 @@ _PATH_SUBTYPES = {"FILE_PATH", "DIR_PATH"}
 _BEFORE: list[tuple[Any, str, str]] = []
 
 
+def same_path(a: str, b: str) -> bool:
+    """Whether two paths name the same place (case folded where the file system folds it)."""
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
 def rebase(path: str, old_blend: str, new_blend: str) -> str:
     """``path`` as written for a .blend at ``new_blend``, naming what it named beside ``old_blend``.
 
@@ -30,7 +35,7 @@ def rebase(path: str, old_blend: str, new_blend: str) -> str:
     if not path.startswith("//") or not old_blend or not new_blend:
         return path
     old_dir, new_dir = os.path.dirname(old_blend), os.path.dirname(new_blend)
-    if os.path.normcase(os.path.abspath(old_dir)) == os.path.normcase(os.path.abspath(new_dir)):
+    if same_path(old_dir, new_dir):
         return path
     target = os.path.normpath(os.path.join(old_dir, path[2:]))
     try:

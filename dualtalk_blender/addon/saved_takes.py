@@ -21,6 +21,7 @@ from typing import Any
 from ...inference.core.errors import DualTalkError
 from ..rig.options import ApplyOptions
 from ..scene.paths import abspath
+from .blend_paths import same_path
 from .panel_settings import apply_options
 from .pickers import qualifies
 from .preflight import preflight
@@ -226,8 +227,7 @@ def _made_elsewhere(result: dict[str, Any]) -> str:
     made = result.get("blend_file")
     if not isinstance(made, str):
         return ""
-    here = bpy.data.filepath
-    if os.path.normcase(os.path.abspath(made or ".")) == os.path.normcase(os.path.abspath(here or ".")):
+    if same_path(made, bpy.data.filepath):  # (two unsaved files: both the working folder)
         return ""
     return Path(made).name if made else "an unsaved file"
 
