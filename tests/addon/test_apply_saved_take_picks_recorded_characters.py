@@ -270,3 +270,20 @@ def test_picks_go_back_only_when_nothing_was_keyed(scene, assets, tmp_path, monk
 
     expected = (alice, bob) if failure is not None else (carol, bob)
     assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == expected
+
+
+@pytest.mark.parametrize("blend_file", [42, None, ["shot.blend"], {"path": "shot.blend"}])
+def test_a_damaged_record_of_the_file_is_read_as_made_here(scene, assets, tmp_path, blend_file):
+    """A result.json whose blend_file is not a path (edited by hand, another tool's) neither stops
+    the take nor counts as another file: the take goes back to its characters, in one line."""
+    alice, bob = ah.two_characters()
+    carol = br.make_character("Carol", location=(1.5, 0.0, 0.0))
+    ah.setup_panel(scene, carol, bob, assets["wav"], assets["ckpt"])
+    take = _kept_take(tmp_path / "take", assets["wav"])
+    kept = json.loads((take / "result.json").read_text(encoding="utf-8"))
+    (take / "result.json").write_text(json.dumps({**kept, "blend_file": blend_file}), encoding="utf-8")
+
+    line = _apply(take)
+
+    assert f"keyed Alice and Bob, {MADE_FOR} (the panel now picks Alice for A)" in line, line
+    assert (scene.dualtalk.char_a, scene.dualtalk.char_b) == (alice, bob)
