@@ -30,7 +30,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -95,7 +95,7 @@ PAUSE_S = ASIDE_APART_S
 BRIDGED_S = 0.45
 PAUSE_GATE_DB = 30.0
 PAUSE_AROUND_S = 2.0
-COVER_WORDS = "its words cover"  # how a coverage refusal begins (MIN_COVER)
+MisfitKind = Literal["phones", "fit", "cover", "silent"]  # untimed, acoustic, coverage, in silence
 MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
 MAX_GUESSED = 1 / 3  # share of the words the phone pass could not time (own: at most 1 in 9; wrong:
 # up to 5 of 8)
@@ -355,24 +355,42 @@ def fit_problem(
     lines: Sequence[tuple[float, float]] = (),
     flags: np.ndarray | None = None,
 ) -> str | None:
-    """Why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
+    """Why the aligned words do not fit the voice (:func:`misfit`'s sentence), or None when they fit."""
+    problem = misfit(found, speaking, fps, offset, excused, lines, flags)
+    return problem[1] if problem else None
+
+
+def misfit(
+    found: Any,
+    speaking: np.ndarray,
+    fps: float,
+    offset: float = 0.0,
+    excused: np.ndarray | None = None,
+    lines: Sequence[tuple[float, float]] = (),
+    flags: np.ndarray | None = None,
+) -> tuple[MisfitKind, str] | None:
+    """(kind, sentence): why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
     says, or None when they fit: the phones fit the voice acoustically (:data:`MIN_FIT`), the words
     cover the character's speech (``speaking``, per motion frame, whose first is second ``offset``;
     :data:`MIN_COVER`, short sounds apart from them left out: :data:`ASIDE_S`; :data:`MIN_INSIDE`)
     and the phone pass could time most of them (:data:`MAX_GUESSED`). ``excused`` (per frame) is
     speech the coverage does not ask for: where refused lines were said; ``lines``, the drawn lines'
     spans (seconds), whose speech always counts; ``flags``, the voice activity's own (see
-    :func:`_script_speech`)."""
+    :func:`_script_speech`). The kind names the test that failed.
+    """
     n_words = max(len(found.words), 1)
     if len(found.guessed) > MAX_GUESSED * n_words:
-        return f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice"
+        return (
+            "phones",
+            f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice",
+        )
     frames = sum(end - start for start, end, _s in found.scores)
     # words left out for want of a pronunciation are said but not aligned: the words around them
     # take their sound, so the acoustic fit cannot judge the rest (the coverage still does)
     if frames > 0 and not getattr(found, "unknown", []):
         fit = sum((end - start) * score for start, end, score in found.scores) / frames
         if fit < MIN_FIT:
-            return (
+            return "fit", (
                 f"its words do not fit the voice (acoustic fit {fit:.1f}, needs {MIN_FIT:.0f}): another text?"
             )
     speaking = np.asarray(speaking, bool)
@@ -381,12 +399,12 @@ def fit_problem(
         # none of it: the words all fall in silence, which the share below says
         cover = (covered & said).sum() / said.sum() if said.any() else 1.0
         if cover < MIN_COVER:
-            return (
-                f"{COVER_WORDS} {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%}): "
+            return "cover", (
+                f"its words cover {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%}): "
                 "the script lacks lines they say?"
             )
         if covered.any() and (covered & speaking).sum() / covered.sum() < MIN_INSIDE:
-            return "its words fall where the character is silent: the other character's lines?"
+            return "silent", "its words fall where the character is silent: the other character's lines?"
     return None
 
 
@@ -931,7 +949,7 @@ def draw_lips(
         if warp:
             total = sum(counts)
         refused_words = sum(counts[i] for i in placement.refused)
-        problem = None
+        problem: str | None = None
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
             # most of it does not fit: another text, not a few wrong lines
             problem = fit_problem(found, speaking, motion.fps, at, flags=flags) or (
@@ -941,8 +959,9 @@ def draw_lips(
             excused = _refused_speech(placement, judged, motion.fps, at)
             found = _drawn_part(placement)
             line_spans = [placement.span(i) for i in placement.drawn]
-            problem = fit_problem(found, speaking, motion.fps, at, excused, line_spans, flags)
-            if problem and problem.startswith(COVER_WORDS) and not warp:
+            kind_and_why = misfit(found, speaking, motion.fps, at, excused, line_spans, flags)
+            problem = kind_and_why[1] if kind_and_why else None
+            if kind_and_why and kind_and_why[0] == "cover" and not warp:
                 # a line's words may have reached into a line the script lacks, said a breath before
                 # or after it: each line beside speech that counts against the script, aligned alone
                 covered, said, _ = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)

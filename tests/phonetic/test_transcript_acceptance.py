@@ -92,6 +92,16 @@ def test_the_acceptance_reads_the_alignment_and_the_speaking_flags():
     assert tr.fit_problem(good, speaking[10:], 25.0, offset=0.4) is None
     # no speaking flags at all: nothing to cover, the acoustic fit alone decides
     assert tr.fit_problem(good, np.zeros(50, bool), 25.0) is None
+    # the caller tells the tests apart by kind, not by the sentence's words (a coverage refusal
+    # alone sends English lines beside unscripted speech to be aligned again)
+    kinds = [
+        tr.misfit(Alignment([], words, scores=[(0.0, 1.2, -60.0)]), speaking, 25.0),
+        tr.misfit(Alignment([], words[:2], scores=[(0.0, 0.4, -12.0)]), speaking, 25.0),
+        tr.misfit(found, longer, 25.0),
+        tr.misfit(untimed, speaking, 25.0),
+    ]
+    assert [kind for kind, _sentence in kinds] == ["fit", "cover", "silent", "phones"]
+    assert tr.misfit(good, speaking, 25.0) is None
 
 
 def _ten_words_and(extra):
