@@ -112,13 +112,19 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
 
 class DUALTALK_OT_apply_take(bpy.types.Operator):
     """Key a take kept on disk (a folder with A.npz and B.npz) onto the characters it was made for (else
-    the panel's) with the panel's settings, e.g. the take kept when a character was deleted while generating"""
+    the panel's) with the settings it was made with (or the panel's), e.g. the take kept when a character
+    was deleted while generating"""
 
     bl_idname = "dualtalk.apply_take"
     bl_label = "Apply Take"
     bl_options = {"REGISTER", "UNDO"}
 
     directory: bpy.props.StringProperty(subtype="DIR_PATH", options={"SKIP_SAVE"})
+    # shown in the file browser's side panel (Blender draws an operator's properties there but its
+    # directory) and in Adjust Last Operation; As Made each time the browser opens
+    settings: bpy.props.EnumProperty(
+        name="Settings", items=saved_takes.SETTINGS, default=saved_takes.AS_MADE, options={"SKIP_SAVE"}
+    )
 
     @classmethod
     def poll(cls, context):
@@ -133,7 +139,7 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
     def execute(self, context):
         try:
             message = saved_takes.apply_take(
-                context.scene, context.scene.dualtalk, self.directory, get_prefs(context)
+                context.scene, context.scene.dualtalk, self.directory, get_prefs(context), use=self.settings
             )
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")

@@ -11,6 +11,7 @@ amounts*, files that must exist. :func:`set_panel` is the checked way for a scri
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def model_dir(prefs: Any = None) -> Path:
     return Path(chosen) if chosen else default_model_dir()
 
 
-def _need_file(label: str, path: str | None, chosen: str = "") -> str:
+def need_file(label: str, path: str | None, chosen: str = "") -> str:
     """``path`` in full once it names a file; ``chosen``: the panel's own text for it (a ``//`` path
     in a file never saved is refused, :func:`refuse_unsaved_relative`)."""
     refuse_unsaved_relative(label, chosen)
@@ -58,19 +59,19 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     if form not in FORMS:
         raise DualTalkError(f"unknown audio form {form!r}")
     label = "audio file" if form != "TWO_FILES" else "audio file of A"
-    values["audio"] = _need_file(label, values["audio"], s.audio)
+    values["audio"] = need_file(label, values["audio"], s.audio)
     values["audio_b"] = (
-        _need_file("audio file of B", values["audio_b"], s.audio_b) if form == "TWO_FILES" else None
+        need_file("audio file of B", values["audio_b"], s.audio_b) if form == "TWO_FILES" else None
     )
     if form != "TWO_FILES":  # a shift left in the field from the two-files form: B has no file to shift
         values["offset_b"] = None
     if form == "MONO_TURNS":
-        values["turns"] = _need_file("turns file", values["turns"], s.turns)
+        values["turns"] = need_file("turns file", values["turns"], s.turns)
     else:
         values["turns"] = values["speaker_a"] = None
     values["diarize"] = form == "MONO_AUTO"
     if values["transcript"]:  # optional: lips drawn from what each character says, in its language
-        values["transcript"] = _need_file("transcript file", values["transcript"], s.transcript)
+        values["transcript"] = need_file("transcript file", values["transcript"], s.transcript)
     else:  # the language left in the (hidden) dropdown: no script to read in it
         values["transcript_language"] = Request.transcript_language
     if not s.use_range:
@@ -80,7 +81,7 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
         values["checkpoint"] = None
     elif values["checkpoint"] is not None or values["engine"] == "dualtalk":
         chosen = values["checkpoint"] or str(model_dir(prefs) / "DualTalk.pth")
-        values["checkpoint"] = _need_file(
+        values["checkpoint"] = need_file(
             "DualTalk checkpoint", chosen, s.checkpoint if values["checkpoint"] else ""
         )
     return Request(**values)
@@ -205,12 +206,16 @@ def check_characters(s: Any) -> tuple[Any, Any]:
     return a, b
 
 
-def _panel_scene_options(s: Any, prefs: Any, take: str) -> ApplyOptions:
-    values = {o.name: panel_options.read(s, o) for o in panel_options.SCENE_SIDE}
-    map_path = values["map"]
+def _panel_scene_options(
+    s: Any, prefs: Any, take: str, given: Mapping[str, Any] | None = None
+) -> ApplyOptions:
+    given = given or {}
+    values = {o.name: panel_options.read(s, o) for o in panel_options.SCENE_SIDE if o.name not in given}
+    map_path = values.get("map")
     if map_path is not None:
         assert isinstance(map_path, str)  # a path option reads as its absolute path
-        values["map"] = _need_file("custom map", map_path, s.map)
+        values["map"] = need_file("custom map", map_path, s.map)
+    values.update(given)
     flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
     if flame_map and not os.path.isfile(flame_map):  # dropped silently, the run would key jaw and head only
         raise DualTalkError(
@@ -228,6 +233,23 @@ def build_job(s: Any, work_dir: Path, prefs: Any = None) -> dict[str, Any]:
     return {"out_dir": str(work_dir), **request.validate().to_job()}
 
 
-def apply_options(s: Any, prefs: Any = None, take: str = "take") -> ApplyOptions:
-    """How the panel keys the result: its scene-side options (the Python API's ApplyOptions)."""
-    return link(Request(**_panel_amounts(s)), _panel_scene_options(s, prefs, take))[1]
+def scene_values(s: Any) -> dict[str, Any]:
+    """The panel's scene-side values by option name as a take is keyed with them: blinks and eye
+    contact switched off by the behaviour amounts (:func:`link`); files read as paths, not checked."""
+    values = {o.name: panel_options.read(s, o) for o in panel_options.SCENE_SIDE}
+    side = ApplyOptions(blinks=str(values["blinks"]), gaze=bool(values["gaze"]))
+    linked = link(Request(**_panel_amounts(s)), side)[1]
+    return {**values, "blinks": linked.blinks, "gaze": linked.gaze}
+
+
+def apply_options(
+    s: Any, prefs: Any = None, take: str = "take", given: Mapping[str, Any] | None = None
+) -> ApplyOptions:
+    """How the panel keys the result: its scene-side options (the Python API's ApplyOptions).
+    ``given``: scene-side values by option name that stand instead of the panel's (a kept take's
+    own, Apply Saved Take's *As Made*), typed and checked by the caller (a map file found); the
+    panel's behaviour amounts switch blinks or eye contact off (:func:`link`) only where the
+    panel's value of it stands, as a given one was linked when the take was made."""
+    given = given or {}
+    amounts = {name: value for name, value in _panel_amounts(s).items() if name not in given}
+    return link(Request(**amounts), _panel_scene_options(s, prefs, take, given))[1]

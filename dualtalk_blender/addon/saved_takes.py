@@ -4,14 +4,16 @@ and deleted.
 A run whose characters were deleted (or whose file was closed) while it generated keeps its take
 in a ``dualtalk_take_*`` folder of the temp folder (:func:`keep_take`) instead of losing it;
 :func:`apply_take` (Apply Saved Take) keys such a folder, or an ``infer --out`` one, as Generate
-would have; the preferences list the kept takes and delete them (:func:`kept_takes`,
-:func:`delete_kept_takes`), never a folder holding anything else.
+would have, with the settings it was made with (*As Made*) or the panel's; the preferences list the
+kept takes and delete them (:func:`kept_takes`, :func:`delete_kept_takes`), never a folder holding
+anything else.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -19,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
-from ..rig.options import ApplyOptions
+from ...inference.core.request import Option, check, coerce
+from ..rig.options import SCENE_BY_NAME, ApplyOptions, escaped
 from ..scene.paths import abspath
+from . import panel_options
 from .blend_paths import same_path
-from .panel_settings import apply_options
+from .panel_settings import apply_options, need_file, scene_values
 from .pickers import qualifies
 from .preflight import preflight
 from .preview_range import kept_range
@@ -32,6 +36,21 @@ from .take_sound import TakeSound
 TAKE_FILES = ("A.npz", "B.npz")
 TAKE_PREFIX = "dualtalk_take_"  # a kept take's folder in the temp folder (see keep_take)
 _TAKE_CONTENTS = {*TAKE_FILES, "result.json"}
+
+# Which settings Apply Saved Take keys with (the operator's ``settings``)
+AS_MADE, PANELS = "AS_MADE", "PANEL"
+SETTINGS = (
+    (
+        AS_MADE,
+        "As Made",
+        "The settings the take was made with, as its folder records them (the panel's for any it does not)",
+    ),
+    (PANELS, "Panel's", "The panel's settings now, as Generate would use them"),
+)
+# What a kept take's ``scene_options`` may hold (ui_run's _origin): the panel's scene-side options,
+# and the first keyed frame where it says
+_RECORDED = {o.name: o for o in (*panel_options.SCENE_SIDE, SCENE_BY_NAME["start_frame"])}
+_MOST_SAID = 3  # differences from the panel the line names before "and N more"
 
 
 def kept_takes() -> list[Path]:
@@ -85,8 +104,9 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     """Move a finished run's motion files into a folder of their own (``dualtalk_take_*`` in the
     temp folder) with its ``result.json``: the worker's result and, from Generate, where the take was
     made (``blend_file``, ``scene``, ``characters``, ``scene_options``: what the folder alone says
-    once its file is closed; :func:`apply_take` keys the ``characters`` again where it finds them
-    and needs none of these, as older folders lack them); None when they cannot be moved."""
+    once its file is closed; :func:`apply_take` keys the ``characters`` again where it finds them,
+    with the ``scene_options`` unless told to use the panel's, and needs none of these, as older
+    folders lack them); None when they cannot be moved."""
     folder: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix=TAKE_PREFIX))
@@ -101,13 +121,19 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     return folder
 
 
-def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str:
+def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: str = AS_MADE) -> str:
     """Key a take kept on disk (a folder with ``A.npz`` and ``B.npz``, e.g. the one a run kept when
-    a character was deleted while it generated) with the panel's settings, as Generate would have:
-    onto the characters it was made for when its ``result.json`` names them and both are usable
-    characters in ``scene`` (the panel then picks them, A and B as recorded, in the operator's one
-    undo step), else onto the panel's characters, the line saying whom it was made for and why they
-    were not picked. Checked before either character is keyed; a refusal leaves the picks as they were."""
+    a character was deleted while it generated) as Generate would have: onto the characters it was
+    made for when its ``result.json`` names them and both are usable characters in ``scene`` (the
+    panel then picks them, A and B as recorded, in the operator's one undo step), else onto the
+    panel's characters, the line saying whom it was made for and why they were not picked.
+    ``use``: :data:`AS_MADE` keys with the scene-side settings the take records (``scene_options``:
+    rig, map, intensity, smoothing...; the panel's for those it does not, said once), a recorded value
+    the declarations refuse is one line naming it; :data:`PANELS` with the panel's now. The line says
+    which, and the recorded values that differ from the panel's. Checked before either character is
+    keyed; a refusal leaves the picks as they were."""
+    if use not in (AS_MADE, PANELS):
+        raise DualTalkError(f"settings must be {AS_MADE} or {PANELS}, got {escaped(str(use))[:24]!r}")
     where = abspath(folder)
     if not where:
         raise DualTalkError("choose the folder of the take (it holds A.npz and B.npz)")
@@ -122,17 +148,20 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
     except (OSError, ValueError):
         pass
     result.update(a=str(paths[0]), b=str(paths[1]))
+    made_with = _made_with(result) if use == AS_MADE else None
     before = (settings.char_a, settings.char_b)
     keying = False
     try:
-        options, frame_range, inspected, picks = _onto_whom(scene, settings, result, prefs)
+        options, frame_range, inspected, picks = _onto_whom(scene, settings, result, prefs, made_with)
         sound = TakeSound.of_result(result, bool(settings.sound_strip))
         notes: list[str] = []
         if sound is None:  # an ``infer --out`` folder: its motion files name their recording
             sound = TakeSound.of_motion(paths[0], settings, notes)
+        how = _settings_said(scene, settings, use, made_with, ranged=frame_range is not None)
+        said = "; ".join(c for c in (picks, how) if c)
         keying = True
         return key_take(
-            scene, settings, options, result, inspected, frame_range, sound, notes=notes, picks=picks
+            scene, settings, options, result, inspected, frame_range, sound, notes=notes, picks=said
         )
     except BaseException as exc:
         # refused (nothing keyed: key_take checks before keying) or failed before keying: the picks go
@@ -143,7 +172,7 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None) -> str
 
 
 def _onto_whom(
-    scene: Any, settings: Any, result: dict[str, Any], prefs: Any
+    scene: Any, settings: Any, result: dict[str, Any], prefs: Any, made_with: dict[str, Any] | None
 ) -> tuple[ApplyOptions, tuple[int, int] | None, list[tuple[Any, tuple[Any, ...]]], str]:
     """Pick the characters the take was made for when they are in ``scene`` and pass the checks,
     else keep the panel's; then :func:`_checked`, and the line's clause on whom it keys (Generate's
@@ -153,14 +182,14 @@ def _onto_whom(
     say (a folder kept by an older version, ``infer --out``)."""
     made_for = _made_for(result)
     if made_for is None:
-        return (*_checked(scene, settings, result, prefs), "")
+        return (*_checked(scene, settings, result, prefs, made_with), "")
     before = (settings.char_a, settings.char_b)
     elsewhere = _made_elsewhere(result)
     if elsewhere and None not in before and [obj.name for obj in before] != made_for:
         # made in another file (a shot saved as a new version, stand-ins picked on purpose): the
         # panel's picks stand while they can be keyed
         with contextlib.suppress(DualTalkError):
-            checked = _checked(scene, settings, result, prefs)
+            checked = _checked(scene, settings, result, prefs, made_with)
             return (
                 *checked,
                 f"keyed {before[0].name} and {before[1].name}, the panel's picks (the take was made for "
@@ -170,7 +199,7 @@ def _onto_whom(
     if found is not None and found != before:
         settings.char_a, settings.char_b = found
         try:
-            checked = _checked(scene, settings, result, prefs)
+            checked = _checked(scene, settings, result, prefs, made_with)
         except DualTalkError as exc:  # e.g. linked from a library, read-only: the panel's picks, as before
             settings.char_a, settings.char_b = before
             why = str(exc)
@@ -187,7 +216,7 @@ def _onto_whom(
             )
     whom = f"the take was made for {made_for[0]} and {made_for[1]}"
     try:
-        checked = _checked(scene, settings, result, prefs)
+        checked = _checked(scene, settings, result, prefs, made_with)
     except DualTalkError as exc:
         if why and None in before and str(exc) != why:  # "choose both characters": whom, and why not them
             raise DualTalkError(f"{exc} ({whom}: {why})") from None
@@ -199,13 +228,117 @@ def _onto_whom(
 
 
 def _checked(
-    scene: Any, settings: Any, result: dict[str, Any], prefs: Any
+    scene: Any, settings: Any, result: dict[str, Any], prefs: Any, made_with: dict[str, Any] | None
 ) -> tuple[ApplyOptions, tuple[int, int] | None, list[tuple[Any, tuple[Any, ...]]]]:
-    """The panel's options, a kept range re-planned on the picked characters, and the preflight's
-    reports of both (:func:`.preflight.preflight`): everything checked before keying."""
-    options = apply_options(settings, prefs)
+    """The options to key with (the panel's, with ``made_with``'s values in their place), a kept
+    range re-planned on the picked characters, and the preflight's reports of both
+    (:func:`.preflight.preflight`): everything checked before keying."""
+    options = apply_options(settings, prefs, given=made_with)
     frame_range = kept_range(scene, settings, result, options)
     return options, frame_range, preflight(settings, options)
+
+
+def _made_with(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The scene-side settings a kept take records (``scene_options``, since 2026-12), typed and
+    checked through their declarations (:func:`coerce`, :func:`check`: the words a shot file's bad
+    value gets) and its map file found; None where it records none (older folders, ``infer --out``).
+    A value that cannot be used is refused in one line that names it and the way out (the panel's
+    settings), before any pick changes: guessing another value would key the take unlike either."""
+    said = result.get("scene_options")
+    if said is None:
+        return None
+    try:
+        if not isinstance(said, dict):
+            raise DualTalkError(f"scene_options must be an object of settings, got {type(said).__name__}")
+        return {name: _made_value(name, value) for name, value in said.items()}
+    except DualTalkError as exc:
+        raise DualTalkError(
+            f"the settings this take was made with cannot be used ({exc}); "
+            "choose Settings: Panel's to key it with the panel's settings"
+        ) from None
+
+
+def _made_value(name: str, value: Any) -> Any:
+    """One recorded setting as the declaration types it; a map file must still be there."""
+    option = _RECORDED.get(name)
+    if option is None:
+        shown = escaped(name if len(name) <= 30 else name[:27] + "...")
+        raise DualTalkError(f"{shown!r} is not a setting a take is keyed with")
+    typed = coerce(option, value, option.label)
+    check(option, typed, required=option.default is not None or option.kind == "mapping")
+    if option.kind == "path" and typed is not None:
+        return need_file("custom map", str(typed))
+    return typed
+
+
+def _settings_said(
+    scene: Any, settings: Any, use: str, made_with: dict[str, Any] | None, ranged: bool = False
+) -> str:
+    """The line's clause on the settings keyed with: ``with the settings the take was made with:
+    smoothing 2 (the panel has 0)``, naming once those it does not record (the panel's). A kept
+    range goes into the take at its own frames, without markers: those are not said."""
+    if use == PANELS:
+        return "with the panel's settings"
+    if not made_with:
+        return "with the panel's settings (the take does not record the settings it was made with)"
+    ignored = ("markers", "start_frame") if ranged else ()
+    differ = _differences(scene, settings, {k: v for k, v in made_with.items() if k not in ignored})
+    said = "with the settings the take was made with"
+    if differ:
+        more = len(differ) - _MOST_SAID
+        said += ": " + ", ".join(differ[:_MOST_SAID]) + (f" and {more} more" if more > 0 else "")
+    unsaid = [_title(o) for o in panel_options.SCENE_SIDE if o.name not in made_with]
+    if unsaid:
+        listed = ", ".join(unsaid[:-1]) + " and " + unsaid[-1] if len(unsaid) > 1 else unsaid[0]
+        said += f"; the panel's {listed} (the take does not record {'it' if len(unsaid) == 1 else 'them'})"
+    return said
+
+
+def _differences(scene: Any, settings: Any, made_with: dict[str, Any]) -> list[str]:
+    """``smoothing 2 (the panel has 0)`` for each recorded value the panel (or, for the first
+    frame, the scene) now holds otherwise; an intensity per group."""
+    panel = scene_values(settings)
+    out = []
+    for name, value in made_with.items():
+        option = _RECORDED[name]
+        if name == "start_frame":
+            if value is not None and value != scene.frame_start:
+                out.append(f"start frame {value} (the scene starts at {scene.frame_start})")
+        elif option.kind == "mapping":
+            for key in option.keys:
+                was, now = value.get(key, 1.0), panel[name].get(key, 1.0)
+                if not math.isclose(was, now, abs_tol=1e-6):
+                    out.append(f"{key} {_title(option)} {was:g} (the panel has {now:g})")
+        elif not _same(option, value, panel[name]):
+            out.append(
+                f"{_title(option)} {_shown(option, value)} (the panel has {_shown(option, panel[name])})"
+            )
+    return out
+
+
+def _same(option: Option, was: Any, now: Any) -> bool:
+    if option.kind == "path":
+        return was == now if None in (was, now) else same_path(was, now)
+    if option.kind == "float":
+        return math.isclose(was, now, abs_tol=1e-6)
+    return bool(was == now)
+
+
+def _title(option: Option) -> str:
+    return panel_options.title(option).lower()
+
+
+def _shown(option: Option, value: Any) -> str:
+    """A setting's value as the panel shows it: a choice's label, on/off, a file's name, 2.5."""
+    if value is None:
+        return "none"
+    if option.kind == "bool":
+        return "on" if value else "off"
+    if option.kind == "path":
+        return Path(value).name
+    if option.kind == "float":
+        return f"{value:g}"
+    return next((label for v, label, _text in panel_options.items(option) if v == value), str(value))
 
 
 def _made_for(result: dict[str, Any]) -> list[str] | None:

@@ -102,11 +102,21 @@ JA_JP: Table = {
     (
         DEFAULT,
         "Key a take kept on disk (a folder with A.npz and B.npz) onto the characters it was made for (else "
-        "the panel's) with the panel's settings, e.g. the take kept when a character was deleted while generating",
+        "the panel's) with the settings it was made with (or the panel's), e.g. the take kept when a character "
+        "was deleted while generating",
     ): (
-        "ディスクに保存されたテイク（A.npzとB.npzのあるフォルダー）を、パネルの設定で、テイクを作成したキャラクター"
-        "（いなければパネルのキャラクター）にキー挿入します（生成中にキャラクターが削除されたときに保存されたテイクなど）"
+        "ディスクに保存されたテイク（A.npzとB.npzのあるフォルダー）を、作成時の設定（またはパネルの設定）で、"
+        "テイクを作成したキャラクター（いなければパネルのキャラクター）にキー挿入します"
+        "（生成中にキャラクターが削除されたときに保存されたテイクなど）"
     ),
+    (DEFAULT, "Settings"): "設定",
+    (DEFAULT, "As Made"): "作成時のまま",
+    (
+        DEFAULT,
+        "The settings the take was made with, as its folder records them (the panel's for any it does not)",
+    ): "テイクを作成したときの設定（フォルダーに記録されたもの。記録のない設定はパネルのもの）",
+    (DEFAULT, "Panel's"): "パネルの設定",
+    (DEFAULT, "The panel's settings now, as Generate would use them"): "生成と同じく、パネルの現在の設定",
     (OPERATOR, "Delete Saved Takes"): "保存したテイクを削除",
     (
         DEFAULT,
@@ -671,11 +681,20 @@ ZH_HANS: Table = {
     (
         DEFAULT,
         "Key a take kept on disk (a folder with A.npz and B.npz) onto the characters it was made for (else "
-        "the panel's) with the panel's settings, e.g. the take kept when a character was deleted while generating",
+        "the panel's) with the settings it was made with (or the panel's), e.g. the take kept when a character "
+        "was deleted while generating",
     ): (
-        "按面板的设置，将磁盘上保存的镜次（包含 A.npz 和 B.npz 的文件夹）插入关键帧到它所属的角色上"
+        "按生成镜次时的设置（或面板的设置），将磁盘上保存的镜次（包含 A.npz 和 B.npz 的文件夹）插入关键帧到它所属的角色上"
         "（若已不在则用面板的角色），例如生成过程中角色被删除时保存下来的镜次"
     ),
+    (DEFAULT, "Settings"): "设置",
+    (DEFAULT, "As Made"): "按生成时",
+    (
+        DEFAULT,
+        "The settings the take was made with, as its folder records them (the panel's for any it does not)",
+    ): "生成镜次时的设置（按其文件夹的记录；未记录的设置用面板的）",
+    (DEFAULT, "Panel's"): "面板的",
+    (DEFAULT, "The panel's settings now, as Generate would use them"): "面板当前的设置，即“生成”会使用的设置",
     (OPERATOR, "Delete Saved Takes"): "删除保存的镜次",
     (
         DEFAULT,
