@@ -85,6 +85,7 @@ class GenerationRun:
         self.scene_uid = scene.session_uid
         # where Generate was pressed, for a take kept after that file was closed (_origin)
         self.blend_file, self.scene_name = bpy.data.filepath, scene.name
+        self.frame_start = scene.frame_start  # where the take would be keyed, for a take kept later
         self.prefs = prefs
         self.frame_range = frame_range
         self.range_plan: dict[str, Any] | None = None  # what a re-generated range was planned on
@@ -325,12 +326,16 @@ class GenerationRun:
     def _origin(self, scene: Any = None) -> dict[str, Any]:
         """Where the take was made, for its kept ``result.json``: the .blend (its path now while the
         scene is still open, else when Generate was pressed), the scene, both characters' names and
-        the scene-side options of the press."""
+        the scene-side options of the press, with the frame the take is keyed from."""
         from . import panel_options
 
         opts = {o.name: getattr(self.apply_opts, o.field) for o in panel_options.SCENE_SIDE}
         if opts.get("map") is not None and not isinstance(opts["map"], str):  # parsed: JSON can't hold it
             opts["map"] = str(opts["map"])
+        # the frame keying starts from (the scene's start, as take_keying reads it), so Apply Saved
+        # Take's As Made puts the take where it would have gone though the scene's start moved since
+        start = self.apply_opts.start_frame
+        opts["start_frame"] = int(start if start is not None else (scene or self).frame_start)
         live = [chosen.find() if scene is not None else None for chosen in self.chosen]
         names = [o.name if o is not None else c.name for o, c in zip(live, self.chosen, strict=True)]
         return {

@@ -44,6 +44,7 @@ def _recorded(scene) -> dict:
         chosen=[SimpleNamespace(name="Alice"), SimpleNamespace(name="Bob")],
         blend_file=bpy.data.filepath,
         scene_name=scene.name,
+        frame_start=scene.frame_start,
     )
     return ui_run.GenerationRun._origin(run)
 
@@ -105,10 +106,9 @@ def _made_at_mouth_1_4_with_smoothing(scene, assets, tmp_path, start_frame: int 
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     s = scene.dualtalk
     s.intensity_mouth, s.smoothing = 1.4, 2.0
-    origin = _recorded(scene)
-    if start_frame is not None:  # a take that records the frame it was keyed from
+    if start_frame is not None:
         scene.frame_start = start_frame
-        origin["scene_options"]["start_frame"] = start_frame
+    origin = _recorded(scene)  # it records the frame it is keyed from
     take = _kept_take(tmp_path / "take", assets["wav"], origin)
     _apply(take, "PANEL")
     made = _keys(alice, bob)

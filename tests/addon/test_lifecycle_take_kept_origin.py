@@ -27,6 +27,7 @@ def _generate_then(scene, assets, tmp_path, capsys, load) -> tuple[str, Path, Pa
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     scene.dualtalk.intensity_mouth = 0.7
+    scene.frame_start = 12  # the take is keyed from frame 12
     shot1, shot2 = tmp_path / "shot1.blend", tmp_path / "shot2.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(shot1))
     bpy.ops.wm.save_as_mainfile(filepath=str(shot2), copy=True)
@@ -62,6 +63,7 @@ def test_a_take_kept_when_another_shot_is_opened_says_and_records_where_it_came_
         assert record["characters"] == ["Alice", "Bob"]
         assert record["scene_options"]["intensity"]["mouth"] == 0.7
         assert record["scene_options"]["markers"] is True
+        assert record["scene_options"]["start_frame"] == 12
         # the animator does what the line says
         bpy.ops.wm.open_mainfile(filepath=str(shot1))
         assert bpy.ops.dualtalk.apply_take(directory=str(folder)) == {"FINISHED"}
