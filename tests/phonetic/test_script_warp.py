@@ -437,3 +437,43 @@ def test_a_contact_on_a_frame_s_edge_is_drawn_on_the_same_frame_in_a_part_and_in
         k = round(origin * 25)
         part = render_visemes(transcript.trim_contacts(shifted), 300 - k, fps=25.0, contact=True)
         assert np.abs(whole[k:] - part).max() < 1e-6
+
+
+def test_a_line_said_after_a_pause_begins_after_it_though_the_voice_matches_the_reader_badly():
+    """Russian lines said by a voice espeak-ng's Russian reader matches badly (its Belarusian voice,
+    through a telephone's band): the warp's free ends let the second line begin 1.6 s late, inside
+    its own speech. A character's line begins after a pause (the other's turn), so the warp looks
+    for it there first."""
+    from scipy.signal import butter, sosfilt
+
+    lines = ("Пожалуйста подождите", "Подождите соединения")
+    voice = Voice("espeak", "be", rate=1.0, pitch=40)
+    first, second = (speak(text, voice) for text in lines)
+    gap = np.zeros(int(0.8 * SR), np.float32)
+    band = butter(4, [300, 3400], btype="band", fs=SR, output="sos")
+    audio = sosfilt(band, np.concatenate([gap, first.audio, gap, second.audio, gap])).astype(np.float32)
+    begins = (2 * len(gap) + len(first.audio)) / SR + second.phones[0].start
+    frames = int(len(audio) / SR * 25)
+
+    placed = script_warp.place_lines(audio, list(lines), np.ones(frames, bool), 25.0, 0.0, "ru")
+
+    assert placed.drawn == [0, 1], placed.refused
+    assert abs(placed.span(1)[0] - begins) < 0.15, (placed.span(1), begins)
+
+
+def test_a_pause_is_where_a_line_is_looked_for_first_not_the_only_place():
+    """The pauses steer the warp's ends; they do not bind them: a line said straight after an ad-lib,
+    with no pause between, is still found where its sounds are."""
+    rng = np.random.default_rng(5)
+    recording = rng.normal(size=(260, 6))
+    frames = np.concatenate([np.arange(100), np.arange(130, 290)])  # one pause, 0.3 s, at index 100
+    starts, stops = script_warp._run_edges(frames)
+    slack = round(script_warp.EDGE_SLACK_S / script_warp.FRAME_S)
+    assert np.flatnonzero(starts).tolist() == [*range(slack + 1), *range(100, 100 + slack + 1)]
+    assert np.flatnonzero(stops).tolist() == [*range(99 - slack, 100), *range(259 - slack, 260)]
+    line = recording[180:230]  # said in the middle of the run after the pause
+    found = script_warp._find(line, recording, (starts, stops))
+    assert found is not None and abs(found[1] - 180) <= 1 and abs(found[2] - 229) <= 1
+    # a line whose sounds begin a run is placed there, not a frame before the pause
+    at_pause = script_warp._find(recording[100:150], recording, (starts, stops))
+    assert at_pause is not None and at_pause[1] == 100
