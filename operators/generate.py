@@ -119,7 +119,9 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
     bl_label = "Apply Take"
     bl_options = {"REGISTER", "UNDO"}
 
-    directory: bpy.props.StringProperty(subtype="DIR_PATH", options={"SKIP_SAVE"})
+    directory: bpy.props.StringProperty(
+        subtype="DIR_PATH", options={"SKIP_SAVE", "PATH_SUPPORTS_BLEND_RELATIVE"}
+    )
     # shown in the file browser's side panel (Blender draws an operator's properties there but its
     # directory) and in Adjust Last Operation; As Made each time the browser opens
     settings: bpy.props.EnumProperty(
@@ -202,7 +204,9 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
     bl_idname = "dualtalk.export_fbx"
     bl_label = "Export FBX"
 
-    filepath: bpy.props.StringProperty(subtype="FILE_PATH", options={"SKIP_SAVE"})
+    filepath: bpy.props.StringProperty(
+        subtype="FILE_PATH", options={"SKIP_SAVE", "PATH_SUPPORTS_BLEND_RELATIVE"}
+    )
 
     @classmethod
     def poll(cls, context):
