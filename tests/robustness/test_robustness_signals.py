@@ -159,6 +159,8 @@ def test_ctrl_c_during_fbx_export_is_exit_130_not_an_exporter_failure(
     assert stdout == ""
     left = snapshot(out)
     assert "shot.fbx" not in left and not [n for n in left if ".part" in n], left
+    # the shot's outputs go in place together once all are done: no .blend without its FBX
+    assert "shot.blend" not in left, left
     assert sha256s(*inputs) == before
 
 
