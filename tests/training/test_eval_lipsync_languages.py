@@ -144,3 +144,33 @@ def test_a_mandarin_clip_in_han_characters_keeps_its_tag():
 def test_a_report_that_cannot_tell_its_aligner_says_so():
     assert cmd_lipsync._engine_aligner({}) == ""
     assert cmd_lipsync._engine_aligner({"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}) == ""
+
+
+def test_quiet_keeps_the_refused_clips_warnings_off_stderr_and_still_counts_them(
+    tmp_path, spy, monkeypatch, caplog
+):
+    """A researcher scoring a folder in a script asks for ``--quiet``, as ``eval`` and ``eval scripts``
+    take: the per-clip warnings (a transcript that did not align) stay off stderr; the report holds them."""
+    import logging
+
+    _clips(tmp_path, {"b_es": CLIPS["b_es"]})
+    spy.said["b_es"] = {"words": 5, "aligned": 0, "lines": 1, "lines_drawn": [], "error": "does not fit"}
+    from dualtalk.inference import pipeline
+
+    real = pipeline.run  # the spy
+
+    def warning_run(request, out, engines=None):
+        logging.getLogger("dualtalk.transcript").warning("could not align A's transcript")
+        return real(request, out, engines)
+
+    monkeypatch.setattr("dualtalk.inference.pipeline.run", warning_run)
+    parser = argparse.ArgumentParser()
+    cmd_lipsync.add_arguments(parser)
+    with caplog.at_level(logging.WARNING):
+        assert (
+            cmd_lipsync.run(parser.parse_args(["--aligned", str(tmp_path), "--transcripts", "--quiet"])) == 0
+        )
+    assert not [r for r in caplog.records if r.name.startswith("dualtalk")], caplog.records
+    with caplog.at_level(logging.WARNING):
+        assert cmd_lipsync.run(parser.parse_args(["--aligned", str(tmp_path), "--transcripts"])) == 0
+    assert [r for r in caplog.records if "could not align" in r.getMessage()]

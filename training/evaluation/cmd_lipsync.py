@@ -108,6 +108,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
     )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no warnings on stderr (a clip whose transcript does not align is still counted in the report)",
+    )
 
 
 def _pred_path(pred_dir: Path, stem: str) -> Path:
@@ -403,15 +408,16 @@ def _transcript_report(
 
 
 def run(args: argparse.Namespace) -> int:
-    report = evaluate_lipsync(
-        args.aligned,
-        args.pred,
-        request=Request.from_args(args),
-        bootstrap=args.bootstrap,
-        against=args.against,
-        transcripts=args.transcripts,
-        transcript_aligner=args.transcript_aligner,
-    )
+    with quiet_log("dualtalk") if args.quiet else nullcontext():
+        report = evaluate_lipsync(
+            args.aligned,
+            args.pred,
+            request=Request.from_args(args),
+            bootstrap=args.bootstrap,
+            against=args.against,
+            transcripts=args.transcripts,
+            transcript_aligner=args.transcript_aligner,
+        )
     print(format_report(report))
     if "transcripts" in report:
         tr, how = report["transcripts"], report["transcript_alignment"]
