@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from .blender_scene import empty_scene
-from .harness import BenchResult, length, peak_rss_mb
+from .harness import BenchResult, length_minutes, peak_rss_mb
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--minutes", type=length, default=2.0, help="dialogue length (default 2)")
+    parser.add_argument("--minutes", type=length_minutes, default=2.0, help="dialogue length (default 2)")
     parser.add_argument(
         "--checkpoint", metavar="PTH", help="published DualTalk.pth (default: embedded lite model)"
     )

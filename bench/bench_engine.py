@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from .engine_setup import SR, PeakRSS, add_network_arguments, parse_list, random_engine, synthetic_dialogue
-from .harness import BenchResult, timeit
+from .harness import BenchResult, length, timeit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_network_arguments(parser, tiny_help="toy-size network: checks the bench runs, not a result")
     parser.add_argument("--precisions", default="fp32,bf16", help="fp32 and/or bf16 (bf16 where supported)")
     parser.add_argument(
-        "--compare-seconds", type=float, default=10.0, help="audio length for the wav2vec2 comparison"
+        "--compare-seconds", type=length, default=10.0, help="audio length for the wav2vec2 comparison"
     )
     parser.add_argument("--no-compare", action="store_true", help="skip the transformers comparison")
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..inference.core.errors import DualTalkError
 from .blender_scene import empty_scene
-from .harness import FPS, BenchResult, length, peak_rss_mb, timeit
+from .harness import FPS, BenchResult, length_minutes, peak_rss_mb, timeit
 
 OURS = ("mute_deform", "only_animated", "skip_meshes")
 VARIANTS: dict[str, tuple[dict, tuple[str, ...], str]] = {
@@ -43,7 +43,7 @@ VARIANTS: dict[str, tuple[dict, tuple[str, ...], str]] = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--minutes", type=length, default=10.0, help="take length (default 10)")
+    parser.add_argument("--minutes", type=length_minutes, default=10.0, help="take length (default 10)")
     parser.add_argument("--fps", type=FPS, default=25, help="scene frame rate (default 25)")
     parser.add_argument(
         "--characters",

@@ -20,11 +20,11 @@ import time
 import numpy as np
 
 from .blender_scene import empty_scene
-from .harness import FPS, BenchResult, count, length, peak_rss_mb, timeit
+from .harness import FPS, BenchResult, count, length_minutes, peak_rss_mb, timeit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--minutes", type=length, default=10.0, help="take length (default 10)")
+    parser.add_argument("--minutes", type=length_minutes, default=10.0, help="take length (default 10)")
     parser.add_argument("--fps", type=FPS, default=25, help="scene frame rate (default 25)")
     parser.add_argument(
         "--sample-frames", type=count(1), default=500, help="frames keyed with keyframe_insert"

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> BenchResult:
 
     from ..inference.generate import generate_dialogue
 
-    minutes = sorted(parse_list(args.minutes, "--minutes"))
+    minutes = sorted(parse_list(args.minutes, "--minutes", unit_s=60.0))
     engine = random_engine(layers=args.layers, tiny=args.tiny, device=args.device)
     repeats = max(1, args.repeats)
     result = BenchResult(

@@ -17,11 +17,11 @@ import argparse
 import numpy as np
 
 from ..inference.phonetic.transcript import Line
-from .harness import BenchResult, peak_rss_mb, timeit
+from .harness import BenchResult, length, peak_rss_mb, timeit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seconds", type=float, default=60.0, help="dialogue length (default 60)")
+    parser.add_argument("--seconds", type=length, default=60.0, help="dialogue length (default 60)")
     parser.add_argument(
         "--language",
         default="en",

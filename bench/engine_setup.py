@@ -113,13 +113,21 @@ class PeakRSS:
         self.peak_mb = max(self.peak_mb, self._rss_mb())
 
 
-def parse_list(text: str, what: str) -> list[float]:
+def parse_list(text: str, what: str, unit_s: float = 1.0) -> list[float]:
+    """Take lengths given as "30,120,600" (in units of ``unit_s`` seconds), each checked as a single
+    ``--seconds`` is: above 0 and at most the four hours the engine takes, refused before any work."""
     from ..inference.core.errors import DualTalkError
+    from .harness import check_length
 
+    items = [v.strip() for v in str(text).split(",") if v.strip()]
     try:
-        values = [float(v) for v in str(text).split(",") if v.strip()]
+        values = [float(v) for v in items]
     except ValueError:
         raise DualTalkError(f"{what} must be comma-separated numbers, got {text!r}") from None
-    if not values or any(v <= 0 for v in values):
+    if not values:
         raise DualTalkError(f"{what} must be positive numbers, got {text!r}")
+    for item, value in zip(items, values, strict=True):
+        why = check_length(value, unit_s)
+        if why is not None:
+            raise DualTalkError(f"{what}: each {why}, got {item}")
     return values

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import resource
 import statistics
@@ -20,17 +19,39 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..inference.core.motion import MAX_SECONDS  # the engine refuses a longer take
 
-def length(text: str) -> float:
-    """An argparse type for a take's length: a finite number above 0 (a negative one used to
-    end in numpy's "negative dimensions are not allowed")."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
+
+def check_length(value: float, unit_s: float = 1.0) -> str | None:
+    """Why a take's length (in units of ``unit_s`` seconds) cannot be benchmarked, or None. The
+    engine refuses a take over four hours, so a longer one would only fail after minutes of
+    building it and gigabytes (``bench lite --seconds 100000``: 211 s and 13 GB)."""
+    most = MAX_SECONDS / unit_s
+    if not value > 0:  # NaN too
+        return "must be more than 0"
+    if not value <= most:  # inf too
+        return f"must be at most {most:g} (four hours: the engine refuses a longer take)"
+    return None
+
+
+def _take_length(unit_s: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        why = check_length(value, unit_s)
+        if why is not None:
+            raise argparse.ArgumentTypeError(f"{why}, got {text}")
+        return value
+
+    return parse
+
+
+# argparse types for a take's length in seconds / minutes: a finite number above 0 (a negative one
+# used to end in numpy's "negative dimensions are not allowed"), at most four hours
+length = _take_length(1.0)
+length_minutes = _take_length(60.0)
 
 
 def count(low: int, high: int | None = None):

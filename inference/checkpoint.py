@@ -40,6 +40,12 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
     path = check_input_file(path, "checkpoint", allow_empty=True)
     if path.stat().st_size == 0:
         raise DualTalkError(f"checkpoint {path.name} is empty")
+    kind = _other_kind(path)
+    if kind is not None:
+        raise DualTalkError(
+            f"{path.name} is {kind}, not model weights: a checkpoint is the .pth/.pt file that torch.save "
+            "wrote (e.g. DualTalk.pth from `python -m dualtalk download`)"
+        )
     if _is_torchscript(path):
         raise DualTalkError(
             f"{path.name} is a TorchScript program (torch.jit.save), not plain weights; "
@@ -84,6 +90,46 @@ def read_checkpoint_file(path: str | os.PathLike[str]) -> Any:
             f"{path.name} is not a readable PyTorch checkpoint ({_first_sentence(exc)}); a damaged or cut-short "
             "file: download or copy it again"
         ) from None
+
+
+_MAGIC = (  # (offset, bytes, what the file is): files a user might pick by mistake for the weights
+    (0, b"fLaC", "an audio file (FLAC)"),
+    (0, b"OggS", "an audio file (Ogg)"),
+    (0, b"ID3", "an audio file (MP3)"),
+    (0, b"BLENDER", "a Blender file (.blend)"),
+    (0, b"\x93NUMPY", "a NumPy array file (.npy)"),
+    (4, b"ftyp", "a video or audio file (MP4/MOV/M4A)"),
+)
+
+
+def _other_kind(path: Path) -> str | None:
+    """What a file that is plainly not a checkpoint is, from its first bytes (an audio file given as
+    --checkpoint used to read "not a readable PyTorch checkpoint (pop from empty list)")."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None  # torch.load's reading says what is wrong
+    if head[:4] in (b"RIFF", b"RIFX", b"RF64", b"BW64") and head[8:12] == b"WAVE":
+        return "an audio file (WAV)"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "an audio file (AIFF)"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:  # MPEG audio frame
+        return "an audio file (MP3)"
+    for offset, magic, kind in _MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return kind
+    return "a NumPy archive (.npz, e.g. a motion file)" if _npz(path) else None
+
+
+def _npz(path: Path) -> bool:
+    """A zip of .npy arrays only (numpy.savez: DualTalk's motion files), not torch's zip (which holds data.pkl)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()[:10_000]
+    except (OSError, ValueError, struct.error, *DAMAGED_ARRAY_FILE):
+        return False
+    return bool(names) and all(n.endswith(".npy") for n in names)
 
 
 def _zip_like(path: Path) -> bool:

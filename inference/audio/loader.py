@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -50,6 +51,9 @@ class AudioInfo:
     # where a cut-off file's audio really stops (seconds), once read_channels has met the cut; None
     # while the header's length holds (or the part read ends before the cut)
     stops_at: float | None = None
+    # a cut-off WAV/RF64/W64/AIFF: the frames its bytes really hold (libsndfile counts only those, so
+    # ``frames`` is set to its header's promise, as a cut-off FLAC's or MP3's is); None otherwise
+    present_frames: int | None = None
 
     @property
     def duration(self) -> float:
@@ -202,6 +206,120 @@ def _wav_zero_data_patch(p: Path) -> dict[int, int] | None:
     return None
 
 
+_PLACEHOLDER_32 = 0x7F000000  # a 32-bit size this large is what a writer that could not seek back
+# leaves in the header (sox: 0x7FFFF000, ffmpeg: 0xFFFFFFFF): "length unknown", not a promise
+_PLACEHOLDER_64 = 1 << 62  # the same for RF64/W64's 64-bit sizes (ffmpeg: 0x7FFF...)
+_FRAME_BYTES = {"PCM_S8": 1, "PCM_U8": 1, "PCM_16": 2, "PCM_24": 3, "PCM_32": 4, "FLOAT": 4, "DOUBLE": 8,
+                "ULAW": 1, "ALAW": 1}  # fmt: skip
+_W64_TAIL = bytes.fromhex("f3acd3118cd100c04f8edb8a")  # W64's chunk GUIDs: the name, then these 12 bytes
+_W64_RIFF = b"riff" + bytes.fromhex("2e91cf11a5d628db04c10000")
+
+
+def _riff_data(fh) -> tuple[int, int, int] | None:
+    """A RIFF/RIFX/RF64/BW64 WAVE's (audio start, data size, file end) as its header says them."""
+    head = fh.read(12)
+    if len(head) < 12 or head[8:12] != b"WAVE":
+        return None
+    order: Literal["little", "big"] = "big" if head[:4] == b"RIFX" else "little"
+    wide = head[:4] in (b"RF64", b"BW64")
+    end = int.from_bytes(head[4:8], order) + 8
+    wide_data = None
+    i = 12
+    for _ in range(1000):  # a WAV has a handful of chunks before its audio
+        fh.seek(i)
+        chunk = fh.read(8)
+        if len(chunk) < 8:
+            return None
+        n = int.from_bytes(chunk[4:8], order)
+        if chunk[:4] == b"ds64" and wide:  # RF64: the real sizes, 64-bit, in the first chunk
+            body = fh.read(16)
+            if len(body) < 16:
+                return None
+            end, wide_data = int.from_bytes(body[:8], "little") + 8, int.from_bytes(body[8:], "little")
+        if chunk[:4] == b"data":
+            if wide and n == 0xFFFFFFFF and wide_data is not None:
+                return (i + 8, wide_data, end) if wide_data < _PLACEHOLDER_64 else None
+            return (i + 8, n, end) if n < _PLACEHOLDER_32 else None
+        i += 8 + n + (n & 1)
+    return None
+
+
+def _w64_data(fh) -> tuple[int, int, int] | None:
+    """A Sony Wave64's (audio start, data size, file end): 16-byte GUIDs, 64-bit sizes that count their header."""
+    head = fh.read(40)
+    if len(head) < 40 or head[24:40] != b"wave" + _W64_TAIL:
+        return None
+    end = int.from_bytes(head[16:24], "little")
+    i = 40
+    for _ in range(1000):
+        fh.seek(i)
+        chunk = fh.read(24)
+        n = int.from_bytes(chunk[16:24], "little")
+        if len(chunk) < 24 or n < 24:
+            return None
+        if chunk[:16] == b"data" + _W64_TAIL:
+            return (i + 24, n - 24, end) if n < _PLACEHOLDER_64 else None
+        i += (n + 7) // 8 * 8
+    return None
+
+
+def _aiff_data(fh) -> tuple[int, int, int] | None:
+    """An AIFF/AIFF-C's (audio start, data size, file end): big-endian chunks, the audio in SSND after an offset."""
+    head = fh.read(12)
+    if len(head) < 12 or head[8:12] not in (b"AIFF", b"AIFC"):
+        return None
+    end = int.from_bytes(head[4:8], "big") + 8
+    i = 12
+    for _ in range(1000):
+        fh.seek(i)
+        chunk = fh.read(16)
+        if len(chunk) < 8:
+            return None
+        n = int.from_bytes(chunk[4:8], "big")
+        if chunk[:4] == b"SSND":
+            skip = int.from_bytes(chunk[8:12], "big") if len(chunk) == 16 else 0
+            return (i + 16 + skip, n - 8 - skip, end) if n < _PLACEHOLDER_32 else None
+        i += 8 + n + (n & 1)
+    return None
+
+
+_DATA_CHUNK = {b"RIFF": _riff_data, b"RIFX": _riff_data, b"RF64": _riff_data, b"BW64": _riff_data,
+               b"riff": _w64_data, b"FORM": _aiff_data}  # fmt: skip
+
+
+def _promised_frames(ai: AudioInfo) -> int | None:
+    """How many frames a cut-off WAV/RF64/W64/AIFF's header promises, where its bytes hold fewer.
+
+    libsndfile counts only the frames whose bytes are there, so a copy cut short reads as a
+    shorter file without a word. None when the file is whole (a file longer than its data chunk,
+    e.g. a LIST tag after it, is whole), when the size is a streaming writer's "unknown", when the
+    RIFF/FORM size does not promise the same, or when our count of the bytes there differs from
+    libsndfile's (a layout we do not know: its count stands)."""
+    width = _FRAME_BYTES.get(ai.subtype)
+    if width is None:  # a compressed codec: its bytes per frame vary
+        return None
+    try:
+        size = ai.path.stat().st_size
+        with open(ai.path, "rb") as fh:
+            parse = _DATA_CHUNK.get(fh.read(4))
+            fh.seek(0)
+            found = parse(fh) if parse is not None else None
+    except OSError:
+        return None
+    if found is None:
+        return None
+    start, declared, end = found
+    block = width * ai.channels
+    if start + declared <= size or end < start + declared:
+        return None
+    if max(0, size - start) // block != ai.frames:
+        return None
+    promised = declared // block
+    if promised - ai.frames <= ai.samplerate / FPS or promised > MAX_SECONDS * ai.samplerate:
+        return None  # a cut shorter than a video frame changes nothing; hours more: no promise we believe
+    return promised
+
+
 def _check_path(path: str | os.PathLike[str]) -> Path:
     if path is None or str(path) == "":
         raise DualTalkError("no audio file given")
@@ -340,6 +458,9 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
         raise DualTalkError(f"{p.name} has sample rate {ai.samplerate} Hz; supported are 8000-96000 Hz")
     if ai.frames == 0 and ai.format in ("WAV", "WAVEX"):
         _read_past_zero_size(ai)
+    promised = _promised_frames(ai) if ai.header_patch is None and ai.frames > 0 else None
+    if promised is not None:  # read as a cut-off FLAC is: to the cut, then a warning that says where
+        ai.present_frames, ai.frames = ai.frames, promised
     if ai.frames <= 0:
         raise DualTalkError(f"{p.name} contains no audio samples (zero length)")
     return ai
@@ -615,7 +736,8 @@ def read_channels(
     sr = info.samplerate
     f0 = int(round(s * sr))
     f1 = min(info.frames, int(round(e * sr)))
-    check_memory(info.path.name, (f1 - f0) / sr, info.channels)
+    there = info.frames if info.present_frames is None else info.present_frames  # a cut-off WAV: to the cut
+    check_memory(info.path.name, max(0, min(f1, there) - f0) / sr, info.channels)
     # Decode a little beyond both ends and cut at 16 kHz sample boundaries, so a --start/--end
     # part equals the same samples of a whole-file decode (no resampler edge transients).
     # r0 sits on the resampling grid: a multiple of `down`.
@@ -623,7 +745,7 @@ def read_channels(
     margin = int(PREROLL_S * sr)
     s16, e16 = window_samples(s, e)
     r0 = max(0, (s16 * sr // SAMPLE_RATE - margin) // down * down)
-    r1 = min(info.frames, f1 + margin)
+    r1 = max(r0, min(there, f1 + margin))
     try:
         quiet = _quiet_decoder() if info.format == "MP3" else contextlib.nullcontext()
         with quiet, sf.SoundFile(info.source()) as fh:
