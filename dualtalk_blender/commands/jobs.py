@@ -31,7 +31,10 @@ Rules (so a job file from someone else cannot write outside its folder):
 ``resolution`` and ``samples`` apply only to a shot with ``render``; a shot without one is run, with
 a warning naming it (as the CLI warns for ``--resolution``/``--samples`` without ``--render``).
 
-:func:`parse_jobs` is a pure function of the decoded JSON and the base folder.
+:func:`parse_jobs` is a pure function of the decoded JSON and the base folder. It checks every
+value of every shot as the shot's run would (types, bounds, choices: :meth:`Request.validate`,
+:meth:`ApplyOptions.validate`), each line naming the shot and field (``shot 'y'.lip_release must be
+between 0 and 1, got 5``), so a typo in a late shot stops the batch before any shot runs.
 """
 
 from __future__ import annotations
@@ -281,8 +284,15 @@ def _unknown(names: set[Any], known: Collection[str]) -> str:
     out = []
     for name in sorted(map(str, names)):
         near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
-        out.append(f"{name} (did you mean {near[0]}?)" if near else name)
+        shown = _field_shown(name)
+        out.append(f"{shown} (did you mean {near[0]}?)" if near else shown)
     return ", ".join(out)
+
+
+def _field_shown(name: str) -> str:
+    """A field name as a line shows it: plain when it is a bare word, quoted (``repr``) when it
+    holds a space, a control character or nothing, so ``"char_a "`` does not read as ``char_a``."""
+    return name if re.fullmatch(r"[^\s'\"\\]+", name) and name.isprintable() else repr(name)
 
 
 def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
@@ -362,7 +372,39 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
     start, end = values.get("start"), values.get("end")
     if isinstance(start, float) and isinstance(end, float) and end <= start:
         raise DualTalkError(f"{where}: end must be after start")
-    return Shot.build(name, values, **run)
+    shot = Shot.build(name, values, **run)
+    _validate(shot, where)
+    return shot
+
+
+# each shot key by its command-line flag, the name the declarations' checks use ("--lip-release")
+_BY_FLAG = {option.label: key for key, option in SHOT_OPTIONS.items()}
+_LEADING_FLAG = re.compile(r"--[a-z0-9-]+")
+
+
+def _validate(shot: Shot, where: str) -> None:
+    """Every value of the shot checked as its run checks it (bounds, choices, rounds with window,
+    behaviour amounts, the take's name), while the job file is read: a typo in shot 50 is found
+    before shot 1 runs, not after 49 shots. The line names the job field, not the flag."""
+    try:
+        shot.req.validate()
+        shot.options.validate()
+    except DualTalkError as exc:
+        raise DualTalkError(_in_job_words(str(exc), where)) from None
+
+
+def _in_job_words(line: str, where: str) -> str:
+    """A check's line, which names a flag (``--lip-release must be between 0 and 1, got 5``), in
+    the job file's words (``shot 'y'.lip_release must be between 0 and 1, got 5``)."""
+    flag = _LEADING_FLAG.match(line)
+    key = _BY_FLAG.get(flag.group(0)) if flag is not None else None
+    if flag is None or key is None:
+        return f"{where}: {line}"
+    rest, option = line[flag.end() :], SHOT_OPTIONS[key]
+    words = rest.split(" ", 2)  # "--intensity mouth must ..." -> "intensity.mouth must ..."
+    if option.kind == "mapping" and len(words) == 3 and not words[0] and words[1] in option.keys:
+        rest = f".{words[1]} {words[2]}"
+    return f"{where}.{key}{rest}"
 
 
 def parse_jobs(data: Any, base: str | os.PathLike[str]) -> list[Shot]:

@@ -23,9 +23,11 @@ embedded lite weights' sha256 when the shot runs on them; ``__version__`` alone 
 the weights and the code did), a fingerprint of each input's contents (size and bytes: whole up to
 16 MiB; a larger file as 16 slices plus its size and modification time, so an edit between the
 slices is never taken for the same input -- a file only touched runs again, the safe side; a
-``checkpoint`` is an input, so its weights are judged by this rule), the outputs and when. A record
-made by another build (or by one from before the build digest) is not the shot's: it runs again,
-and its line says why (:func:`rerun_reason`).
+``checkpoint`` is an input, so its weights are judged by this rule), the outputs with each file's
+size, and when. A record made by another build (or by one from before the build digest) is not the
+shot's: it runs again, and its line says why (:func:`rerun_reason`). So does a shot whose .blend is
+cut short (a partial copy or sync: it does not end as a saved .blend ends) or one of whose output
+files changed size since (a record from before sizes: by its .blend alone).
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one. A shot that writes no work files (motion files
 given, no audio) has no work folder, hence no record, and is always run.
@@ -39,6 +41,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -51,6 +54,7 @@ from ...inference.core.locks import LOCK_SUFFIX as LOCK_SUFFIX  # the locks' nam
 from ...inference.core.locks import lock_file as lock_file
 from ...inference.core.locks import reset_lock_warning as reset_lock_warning
 from ...inference.core.outputs import WORK_MARKER
+from ..scene.blendio import blend_is_complete
 from .jobs import INPUT_PATHS, Shot, intermediates, work_folder
 
 RECORD_VERSION = 1
@@ -225,9 +229,44 @@ def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
         return "its settings changed"
     if any(not os.path.lexists(p) for p in shot_outputs(shot)):
         return "an output is missing"
+    changed = _output_changed(shot, record)
+    if changed is not None:
+        return changed
     inputs = input_fingerprints(shot)
     if "" in inputs.values() or record.get("inputs") != inputs:
         return "an input changed"
+    return None
+
+
+def output_sizes(shot: Shot) -> dict[str, int]:
+    """Each output file's size in bytes as it is now, by path (a render's frames folder has none)."""
+    sizes: dict[str, int] = {}
+    for p in shot_outputs(shot):
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            sizes[str(p)] = st.st_size
+    return sizes
+
+
+def _output_changed(shot: Shot, record: dict[str, Any]) -> str | None:
+    """Why an output in place is not the one recorded: a .blend cut short (a partial copy or sync
+    leaves one that Blender cannot open; a whole one ends as a save ends, :func:`blend_is_complete`)
+    or an output file whose size differs from the record's. A record from before sizes were
+    recorded is judged by the .blend alone. Only plain files are read (a pipe would block)."""
+    now = output_sizes(shot)
+    if str(shot.out) in now and not blend_is_complete(shot.out):
+        return f"its output {shot.out} is cut short (not a whole .blend)"
+    then = record.get("sizes")
+    if not isinstance(then, dict):
+        return None
+    for path, size in then.items():
+        if now.get(path) != size:
+            found = f"now {now[path]:,} bytes" if path in now else "now not a file"
+            was = f", {size:,} when done" if isinstance(size, int) else ""
+            return f"its output {path} changed since ({found}{was})"
     return None
 
 
@@ -277,6 +316,7 @@ def record_done(shot: Shot, run_id: str) -> None:
         "build": build_digest(shot),
         "inputs": input_fingerprints(shot),
         "outputs": [str(p) for p in shot_outputs(shot)],
+        "sizes": output_sizes(shot),
         "run_id": run_id,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from dualtalk.dualtalk_blender.commands import jobs
-from dualtalk.dualtalk_blender.commands.shot_check import check_shot
 from dualtalk.inference.core.errors import DualTalkError
 
 SHOT = {"blend": "s.blend", "char_a": "Ann", "char_b": "Bob", "audio": "talk.wav"}
@@ -32,9 +31,8 @@ def test_each_shot_gets_the_language_of_its_script(tmp_path):
 def test_a_tag_that_cannot_be_a_language_stops_the_shot_before_it_runs(tmp_path):
     (tmp_path / "s.blend").write_bytes(b"BLENDER")
     shot = {**SHOT, "out": "o.blend", "transcript": "t.txt", "transcript_language": "Spanish please"}
-    (parsed,) = jobs.parse_jobs({"shots": [shot]}, tmp_path)
-    with pytest.raises(DualTalkError) as refused:
-        check_shot(parsed, root=tmp_path, job=True)
+    with pytest.raises(DualTalkError) as refused:  # when the job file is read, in its words
+        jobs.parse_jobs({"shots": [shot]}, tmp_path)
     line = str(refused.value)
-    assert line.startswith("--transcript-language must be a language tag") and "\n" not in line
+    assert line.startswith("shot 'shot001'.transcript_language must be a language tag") and "\n" not in line
     assert "'Spanish please'" in line
