@@ -74,7 +74,8 @@ MAX_EARLIER = 3  # earlier stretches tried at most
 # ending where one ends, within EDGE_SLACK_S: a path that starts or ends elsewhere has its mean cost
 # raised by this share of the window's mean cost, for each end. Without it the free ends of the warp let a line on a real
 # voice begin in the last sounds before a pause (the end of the line before) or seconds late (real
-# Russian tuning prompts: lines placed more than 0.3 s off 51 -> 22 of 92). A soft prior: a line
+# Russian tuning prompts: lines placed more than 0.3 s off 51 -> 15, with a long line's first and
+# last pieces steered so too: :func:`_placed_pieces`). A soft prior: a line
 # said straight after an ad-lib, with no pause between, can still begin mid-run. Chosen on the
 # Italian and Russian tuning halves (0.05 and 0.15 tried, alike; the gentler kept).
 EDGE_PENALTY = 0.05
@@ -257,7 +258,14 @@ def place_lines(
             placed = [(pieces[0], found, pos)]
         else:  # a long line is timed piece by piece where it was found: fillers and restarts between
             early = max(0, first - len(pieces[0].rows))  # (a coarse start may come late by a piece)
-            placed = _placed_pieces(pieces, voice_feats, pos + early, min(hi, pos + last + 1 + inner), inner)
+            placed = _placed_pieces(
+                pieces,
+                voice_feats,
+                pos + early,
+                min(hi, pos + last + 1 + inner),
+                inner,
+                (run_starts, run_stops),
+            )
             judged[i]["pieces_dropped"] = len(pieces) - len(placed)
         coarse = n > MAX_ROWS  # looked for on means of frames: its fit is on another scale than the
         if coarse:  # others', so it is judged by its pieces' fits, found at full detail
@@ -316,14 +324,25 @@ class _Unit:
 
 
 def _placed_pieces(
-    pieces: list[_Unit], voice_feats: np.ndarray, start: int, stop: int, inner: int
+    pieces: list[_Unit],
+    voice_feats: np.ndarray,
+    start: int,
+    stop: int,
+    inner: int,
+    edges: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[tuple[_Unit, tuple[np.ndarray, int, int, float, float], int]]:
     """Each piece of a line found in turn from ``start`` (speech-only frames), none past ``stop``:
     (piece, what :func:`_find` found, where its window began), without the pieces that do not fit
-    (left to the engine's lips)."""
+    (left to the engine's lips). With ``edges`` (:func:`_run_edges`), the first piece is looked for
+    as beginning after a pause and the last as ending before one, as the whole line is."""
     placed, at = [], start
-    for unit in pieces:
-        piece = _find(unit.rows, voice_feats[at : min(stop, at + 2 * len(unit.rows) + inner)])
+    for k, unit in enumerate(pieces):
+        end = min(stop, at + 2 * len(unit.rows) + inner)
+        steer = None
+        if edges is not None and k in (0, len(pieces) - 1):
+            anywhere = np.ones(end - at, bool)
+            steer = (edges[0][at:end] if k == 0 else anywhere, edges[1][at:end] if k else anywhere)
+        piece = _find(unit.rows, voice_feats[at:end], steer)
         if piece is None or (unit.seconds >= MIN_LINE_S and piece[3] > LINE_FIT):
             continue
         placed.append((unit, piece, at))

@@ -477,3 +477,31 @@ def test_a_pause_is_where_a_line_is_looked_for_first_not_the_only_place():
     # a line whose sounds begin a run is placed there, not a frame before the pause
     at_pause = script_warp._find(recording[100:150], recording, (starts, stops))
     assert at_pause is not None and at_pause[1] == 100
+
+
+def test_a_long_lines_first_piece_is_looked_for_after_a_pause_and_its_last_before_one(monkeypatch):
+    """A line over 3 s is timed piece by piece where it was found; its pieces may reach a little past
+    the whole line's span (fillers), so its first and last pieces are steered to the pauses as the
+    whole line is: on real Russian prompts a long line's last piece ran into the next prompt."""
+    long_line = (
+        "Mi madre prepara una paella buenísima los domingos, y el perro blanco bebe agua de la fuente "
+        "mientras vamos a comprar pan por la mañana."
+    )
+    audio, _truth = _take([long_line, SPANISH[1]], "es+f4", 1.1)
+    seen = []
+    real = script_warp._find
+
+    def spy(rows, window, edges=None):
+        seen.append((len(rows), len(window), edges))
+        return real(rows, window, edges)
+
+    monkeypatch.setattr(script_warp, "_find", spy)
+    placed = script_warp.place_lines(audio, [long_line, SPANISH[1]], np.ones(10, bool), 25.0, 0.0, "es")
+    assert placed.drawn == [0, 1]
+    reading = script_warp._reading(long_line, script_languages.espeak_voice("es"))
+    assert len(script_warp._units(reading, np.zeros((len(reading.ceps), 24)), 1.0)) >= 3
+    piece_calls = [c for c in seen[1:] if c[2] is not None and (c[2][0].all() or c[2][1].all())]
+    first, last = piece_calls[0][2], piece_calls[1][2]
+    assert not first[0].all() and first[1].all()  # the first piece: where a run of speech begins
+    assert first[0].any()
+    assert last[0].all() and not last[1].all() and last[1].any()  # the last: where one ends
