@@ -16,7 +16,6 @@ writes one motion file that also carries the dataset's ``exp``/``pose`` arrays.
 from __future__ import annotations
 
 import argparse
-import stat
 import sys
 import time
 from pathlib import Path
@@ -24,22 +23,29 @@ from pathlib import Path
 from .core import inputs, locks, outputs, request
 from .core.errors import DualTalkError
 
-# what a recording is called: an --out ending so is a slip for the recording, not a folder name
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma")
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     request.add_arguments(parser, (request.AUDIO,))
     paper = parser.add_argument_group("paper mode (one character, given the partner's captured motion)")
     paper.add_argument(
-        "--partner-audio", metavar="FILE", help="the partner's own audio (then --audio is the character's)"
+        "--partner-audio",
+        metavar="FILE",
+        type=request.cli_path,
+        help="the partner's own audio (then --audio is the character's)",
     )
     paper.add_argument(
-        "--partner-motion", metavar="NPZ", help="the partner's motion: DualTalk dataset npz or motion file"
+        "--partner-motion",
+        metavar="NPZ",
+        type=request.cli_path,
+        help="the partner's motion: DualTalk dataset npz or motion file",
     )
     request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
     parser.add_argument(
-        "--out", required=True, metavar="PATH", help="dialogue mode: output folder; paper mode: PRED.npz"
+        "--out",
+        required=True,
+        metavar="PATH",
+        type=request.cli_path,
+        help="dialogue mode: output folder; paper mode: PRED.npz",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -74,39 +80,14 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     from . import pipeline
 
     req = _check_options(args)
-    if not str(args.out).strip():  # an unset shell variable: Path("") would be the current folder
-        raise DualTalkError("--out is empty; give the folder to write A.npz and B.npz into")
-    out = Path(args.out)
-    if out.suffix.lower() == ".npz":
-        raise DualTalkError("dialogue mode writes A.npz and B.npz: --out must be a folder, not a .npz file")
-    there = outputs.stat_path(out, "--out", action="written")  # one line for a name too long, a closed folder
-    is_dir = there is not None and stat.S_ISDIR(there.st_mode)
-    if out.suffix.lower() in AUDIO_SUFFIXES and not is_dir:  # a folder named take.wav is a slip
-        raise DualTalkError(
-            f"dialogue mode writes A.npz and B.npz: --out must be a folder, not an audio file ({out.name})"
-        )
-    if there is not None and not is_dir:
-        raise DualTalkError(f"--out {out} exists and is not a folder")
-    given = [("input audio", args.audio), ("input audio of B", args.audio_b), ("input turns file", args.turns),
-             ("input checkpoint", args.checkpoint), ("input transcript", args.transcript)]  # fmt: skip
-    for label, path in given:  # else a folder given as audio reads as "--out lies inside the input"
-        if path and outputs.is_folder(path, label):
-            raise DualTalkError(f"{label} {path} is a directory, not a file")
-    files = [out / "A.npz", out / "B.npz"]
-    outputs.check_write_plan([("--out", f) for f in files], given)
-    outputs.check_folder_target(out, "--out")
-    outputs.check_motion_outputs(files, "--out")
-    for f in files:  # a path too long once A.npz is added, a take the user made read-only
-        outputs.check_target(f, "--out")
+    out = pipeline.check_take_folder(args.out, req, label="--out")  # the Python API's rules, in flags
     # the recordings before the engine loads (seconds): the readers' own words, only sooner
     for path, what in ((args.audio, "audio file"), (args.audio_b, "audio file"), (args.turns, "turns file")):
         if path:
             inputs.check_input_file(path, what)
     t0 = time.perf_counter()
-    # one run at a time writes a take folder: two runs' renames interleaved gave A from one, B from the other
-    locks.reset_lock_warning()
-    with locks.locked(out, "--out", lock=locks.take_lock_file(out), what="take folder"):
-        take = pipeline.run(req, out, progress=_progress(args))
+    locks.reset_lock_warning()  # a new run: its take folder's lock (taken by pipeline.run) may warn again
+    take = pipeline.run(req, out, progress=_progress(args), label="--out")
     motion_a, engine = take.motion_a, take.engine
     took = time.perf_counter() - t0
     print(

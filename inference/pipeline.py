@@ -14,10 +14,12 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .core import locks, outputs
 from .core.errors import DualTalkError
 from .core.progress import Progress, Silent
 from .core.request import Request
@@ -123,6 +125,7 @@ def run(
     progress: Progress | None = None,
     dialogue: Dialogue | None = None,
     engines: Engines | None = None,
+    label: str = "out_dir",
 ) -> Take:
     """Validate, load the engine (weights first: a wrong checkpoint fails before the audio
     analysis), load the dialogue unless given, generate both characters, apply the behaviour hook,
@@ -133,7 +136,12 @@ def run(
     ``Dialogue.from_arrays(a, b, sample_rate=sr)`` (:class:`~.audio.Dialogue`), animated whole:
     the options that read a recording file (``start``/``end``, ``swap``, ``turns``...) are refused
     with it unless ``request.audio`` names the file it was cut from. ``engines``: loaded engines to
-    reuse across runs (:class:`Engines`). ``progress``: stage reports and cancelling.
+    reuse across runs (:class:`Engines`). ``progress``: stage reports and cancelling. ``label``: how
+    the one-line errors name ``out_dir`` (``infer`` passes ``"--out"``).
+
+    ``out_dir`` gets ``infer --out``'s protection (:func:`check_take_folder`): a folder (not a
+    ``.npz`` or an existing file), holding no ``A.npz``/``B.npz`` DualTalk did not write, and written
+    by one run at a time (its ``.take.dualtalk-lock``, held for the whole run).
 
     Every refused input raises :class:`~.core.errors.DualTalkError` (one line, naming options by
     their command-line flags, e.g. ``--lip-release`` for ``lip_release``), before the engine runs
@@ -142,6 +150,21 @@ def run(
     _check_out_dir(out_dir)
     if dialogue is not None and not request.audio:
         _check_in_memory(request)
+    out = check_take_folder(out_dir, request, label=label)
+    # one run at a time writes a take folder: two runs' renames interleaved gave A from one, B from the other
+    with locks.locked(out, label, lock=locks.take_lock_file(out), what="take folder"):
+        return _run_locked(request, out, progress=progress, dialogue=dialogue, engines=engines)
+
+
+def _run_locked(
+    request: Request,
+    out_dir: Path,
+    *,
+    progress: Progress | None,
+    dialogue: Dialogue | None,
+    engines: Engines | None,
+) -> Take:
+    """:func:`run` once its take folder is checked and locked: engine, audio, generating, writing."""
     lines = _transcript_lines(request)  # a bad transcript fails before the engine loads
     progress = progress if progress is not None else Silent()
     progress.update("engine", 0.0, "loading engine")
@@ -163,6 +186,54 @@ def run(
 
             texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
         return _generate(request, engine, dialogue, lines, where, out_dir, progress)
+
+
+# what a recording is called: an out folder ending so is a slip for the recording, not a folder name
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma")
+
+
+def check_take_folder(out_dir: str | os.PathLike[str], request: Request, *, label: str = "out_dir") -> Path:
+    """The rules for the folder a take's ``A.npz`` and ``B.npz`` go to, one place for ``infer --out``
+    and every :func:`run` (``label`` names it in the one-line errors): not empty, not a shell's ``~``
+    (Python would make a folder of that name), not a ``.npz`` or an audio file's name (a slip for paper
+    mode's file or the recording), not an existing file; its two files replace none of the request's
+    inputs, are creatable there, and replace only DualTalk motion files (the user's own ``A.npz`` is
+    refused, not overwritten). Returns it as a Path."""
+    text = str(os.fspath(out_dir))
+    if not text.strip():  # an unset shell variable: Path("") would be the current folder
+        raise DualTalkError(f"{label} is empty; give the folder to write A.npz and B.npz into")
+    home = text == "~" or text.startswith(("~/", "~" + os.sep))
+    if home or os.path.expanduser(text) != text:  # a shell's ~ (the command line expands it as it reads)
+        raise DualTalkError(
+            f"{label} {text!r} starts with '~', which Python takes as a folder's name, not a home folder: "
+            f"give os.path.expanduser({text!r})"
+        )
+    out = Path(out_dir)
+    if out.suffix.lower() == ".npz":
+        raise DualTalkError(
+            f"dialogue mode writes A.npz and B.npz: {label} must be a folder, not a .npz file"
+        )
+    there = outputs.stat_path(out, label, action="written")  # one line for a name too long, a closed folder
+    is_dir = there is not None and stat.S_ISDIR(there.st_mode)
+    if out.suffix.lower() in AUDIO_SUFFIXES and not is_dir:  # a folder named take.wav is a slip
+        raise DualTalkError(
+            f"dialogue mode writes A.npz and B.npz: {label} must be a folder, not an audio file ({out.name})"
+        )
+    if there is not None and not is_dir:
+        raise DualTalkError(f"{label} {out} exists and is not a folder")
+    given = [("input audio", request.audio), ("input audio of B", request.audio_b),
+             ("input turns file", request.turns), ("input checkpoint", request.checkpoint),
+             ("input transcript", request.transcript)]  # fmt: skip
+    for what, path in given:  # else a folder given as audio reads as "--out lies inside the input"
+        if path and outputs.is_folder(path, what):
+            raise DualTalkError(f"{what} {path} is a directory, not a file")
+    files = [out / "A.npz", out / "B.npz"]
+    outputs.check_write_plan([(label, f) for f in files], given)
+    outputs.check_folder_target(out, label)
+    outputs.check_motion_outputs(files, label)
+    for f in files:  # a path too long once A.npz is added, a take the user made read-only
+        outputs.check_target(f, label)
+    return out
 
 
 def _check_out_dir(out_dir: object) -> None:

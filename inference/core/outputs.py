@@ -34,8 +34,10 @@ Labelled = tuple[str, "str | os.PathLike[str] | None"]
 
 
 def real(path: str | os.PathLike[str]) -> Path:
-    """The real path (symbolic links resolved, also for a file that does not exist yet)."""
-    return Path(os.path.realpath(os.path.abspath(os.path.expanduser(path))))
+    """The real path (symbolic links resolved, also for a file that does not exist yet) of the path as
+    the writers open it: ``~`` is not expanded here (the command line expands it as it reads a flag,
+    :func:`~.request.cli_path`), so a check never looks at another file than the one written."""
+    return Path(os.path.realpath(os.path.abspath(path)))
 
 
 def _inside(child: Path, folder: Path) -> bool:

@@ -756,6 +756,21 @@ def _argparse_type(option: Option) -> Any:
     return parse
 
 
+def cli_path(text: str) -> str:
+    """A path typed on a command line, with ``~`` (``~user``) expanded to the home folder as a shell
+    does: bash leaves ``--out=~/takes`` and a quoted ``'~/talk.wav'`` from a script alone, and a
+    literal ``~`` folder in the working folder (or "not found") was the result. Every command's path
+    flags read it so (``infer``, ``animate``, ``demo``); job files refuse ``~`` instead. Where there
+    is no home folder (a farm's user id without ``HOME``) a ``~/`` path is refused, not taken literally."""
+    expanded = os.path.expanduser(text)
+    if expanded == text and (text == "~" or text.startswith(("~/", "~" + os.sep))):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} starts with '~', but this user has no home folder (HOME is not set, and the "
+            "system's user list has no entry for it); give the full path"
+        )
+    return expanded
+
+
 def add_arguments(
     parser: argparse.ArgumentParser,
     groups: Iterable[str] = GROUPS,
@@ -797,6 +812,8 @@ def add_arguments(
             kw["type"] = int
         elif option.kind == "float":
             kw["type"] = float
+        elif option.kind == "path":
+            kw["type"] = cli_path
         elif option.kind in ("mapping", "frames"):
             kw["type"] = _argparse_type(option)
             if option.kind == "mapping":

@@ -1,0 +1,114 @@
+"""A TD scripts takes with the README's Python API, ``pipeline.run(Request(audio=...), out_dir)``, which
+the README calls the same path as ``infer --out``. It now keeps ``infer``'s promises about the output
+folder: their own ``A.npz`` in the folder is refused in one line and kept (was: silently replaced), a
+``takes/x.npz`` slip is refused (was: a folder named ``x.npz``), and two scripted runs into one folder
+are kept apart by the take folder's lock. An earlier DualTalk take there is still replaced, as by
+``infer``, and the lock file does not stay behind."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+
+import addon_helpers as ah
+import numpy as np
+import pytest
+from dualtalk.inference import pipeline
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.motion import Motion, is_motion_file, save_motion
+from dualtalk.inference.core.request import Request
+
+
+@pytest.fixture
+def no_engine(monkeypatch):
+    """Loading an engine fails the test: every refusal here comes before it."""
+
+    def loaded(self, request, progress=None):
+        raise AssertionError("the engine was loaded before the refusal")
+
+    monkeypatch.setattr(pipeline.Engines, "get", loaded)
+
+
+@pytest.fixture
+def talk(tmp_path):
+    return ah.write_dialogue_wav(tmp_path / "talk.wav")
+
+
+def _request(talk) -> Request:
+    return Request(audio=str(talk), engine="lite", rounds=1)
+
+
+def test_their_own_a_npz_in_the_folder_is_refused_and_kept(talk, tmp_path, no_engine):
+    userdir = tmp_path / "userdir"
+    userdir.mkdir()
+    (userdir / "A.npz").write_text("my notes\n")
+    with pytest.raises(DualTalkError) as caught:
+        pipeline.run(_request(talk), userdir)
+    assert str(caught.value) == (
+        f"out_dir {userdir} already holds A.npz, which is not a DualTalk motion file and this run would "
+        "replace; move it or choose another folder"
+    )
+    assert (userdir / "A.npz").read_text() == "my notes\n"
+    assert sorted(p.name for p in userdir.iterdir()) == ["A.npz"]
+
+
+def test_an_npz_file_name_as_the_folder_is_refused_and_no_folder_appears(talk, tmp_path, no_engine):
+    with pytest.raises(
+        DualTalkError,
+        match=r"^dialogue mode writes A.npz and B.npz: out_dir must be a folder, not a .npz file$",
+    ):
+        pipeline.run(_request(talk), tmp_path / "takes" / "x.npz")
+    assert not (tmp_path / "takes").exists()
+
+
+def test_an_existing_file_as_the_folder_is_refused_in_one_line(talk, tmp_path, no_engine):
+    notes = tmp_path / "notes"
+    notes.write_text("keep\n")
+    with pytest.raises(DualTalkError, match=rf"^out_dir {notes} exists and is not a folder$"):
+        pipeline.run(_request(talk), notes)
+    assert notes.read_text() == "keep\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock")
+def test_a_second_scripted_run_into_a_folder_being_written_is_refused_naming_the_holder(
+    talk, tmp_path, no_engine
+):
+    out = tmp_path / "scene1"
+    out.mkdir()
+    with open(out / ".take.dualtalk-lock", "w") as held:  # the first run, mid-way
+        held.write("pid 4242 on render04, since 2026-12-05T00:41:07Z\n")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(DualTalkError) as caught:
+            pipeline.run(_request(talk), out)
+    said = str(caught.value)
+    assert said.startswith(f"another DualTalk run is writing {out} (pid 4242 on render04")
+    assert said.endswith("wait for it to end, or give another out_dir")
+
+
+def test_an_earlier_dualtalk_take_is_replaced_and_no_lock_file_stays(talk, tmp_path):
+    out = tmp_path / "scene1"
+    for role in ("A", "B"):
+        save_motion(out / f"{role}.npz", Motion("arkit55", np.zeros((3, 55), np.float32), role=role))
+    take = pipeline.run(_request(talk), out)
+    assert take.motion_a.num_frames == 50 and is_motion_file(take.path_a)
+    assert sorted(p.name for p in out.iterdir()) == ["A.npz", "B.npz"]
+
+
+def test_a_shell_style_home_folder_is_refused_with_the_python_way_to_say_it(
+    talk, tmp_path, monkeypatch, no_engine
+):
+    """``run(req, "~/takes/scene1")``: Python's files take ``~`` as a folder's name, so the take went to a
+    folder named ``~`` in the notebook's folder (and the lock to the real home folder). Refused now,
+    with the call that means the home folder; nothing is made in either place."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DualTalkError) as caught:
+        pipeline.run(_request(talk), "~/takes/scene1")
+    assert str(caught.value) == (
+        "out_dir '~/takes/scene1' starts with '~', which Python takes as a folder's name, not a home "
+        "folder: give os.path.expanduser('~/takes/scene1')"
+    )
+    assert not (tmp_path / "~").exists() and list(home.iterdir()) == []
