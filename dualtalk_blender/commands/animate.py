@@ -211,8 +211,10 @@ def run(args: argparse.Namespace) -> int:
             )
         if args.skip_done:
             raise DualTalkError("--skip-done needs --job JOBS.json (a single shot always runs)")
-        print(one_line(run_shot(shot_from_args(args), Engines(), progress, run_id=new_run_id())))
-        interrupts.raise_if_interrupted()  # swallowed by a Blender handler after the last check
+        print(one_line(run_shot(shot_from_args(args), Engines(), progress, run_id=new_run_id())), flush=True)
+        if interrupts.received() is not None:  # it came as the set went in place (or Blender swallowed it)
+            print(f"error: {interrupts.message()} after the outputs were written", file=sys.stderr)
+            return interrupts.exit_code()
         return 0
     batch = Run(_abs_path(args.job), skip_done=args.skip_done)
     summary = STDOUT if args.summary == "-" else _path(args.summary)

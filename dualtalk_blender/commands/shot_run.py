@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,12 +25,80 @@ from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 from .jobs import Shot, intermediates, work_folder
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
+from .shot_motion import load_given, match_audio
 from .shot_range import frame_range, mark_range, range_file_start, range_window
 from .shot_state import forget_done, record_done, shot_lock
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
     from ..scene.range_plan import RangePlan
+
+
+@contextlib.contextmanager
+def _set_in_place(finals: list[Path], placed: Callable[[], object]) -> Iterator[dict[Path, Path]]:
+    """:func:`~...inference.core.fileio.staged_set` for the shot's outputs, then ``placed()``. A signal
+    that lands as the set goes in place (held through the renames, it arrives right after them) is
+    not raised once the new set is there: the outputs are whole and recorded, and the caller reports
+    them and then the signal ("interrupted after the outputs were written"), instead of calling a
+    finished shot interrupted with no result line. Told apart from one that stopped the set before
+    the renames by the files in place: the staged files themselves (same inode), or not."""
+    written: dict[Path, tuple[int, int]] = {}
+    try:
+        with staged_set(finals) as staged:
+            yield staged
+            written = {final: _file_id(tmp) for final, tmp in staged.items()}
+    except KeyboardInterrupt:
+        if not written or not all(_file_id(final) == fid for final, fid in written.items()):
+            raise
+    placed()
+
+
+def _backup_name(bpy: Any, out: Path) -> Path | None:
+    """``OUT.blend1`` when ``out`` is a .blend that holds no DualTalk take (no action of ours: a
+    colleague's lighting file typed by mistake), which is then kept there as Blender's Save Versions
+    keeps a file it overwrites; None for a new file or our own earlier output (a re-run replaces it)."""
+    if not out.is_file():
+        return None
+    try:
+        with quiet_stdout(), bpy.data.libraries.load(str(out)) as (data_from, _data_to):
+            names = list(data_from.actions)  # names only: nothing is loaded into the open scene
+    except (OSError, ValueError):  # not a .blend Blender reads: kept all the same
+        names = []
+    return None if any(str(n).startswith("DualTalk_") for n in names) else out.with_name(f"{out.name}1")
+
+
+def _keep_backup(out: Path, backup: Path) -> None:
+    """``out`` as it is now, at ``backup`` (a hard link where the file system has them, else a copy),
+    before the new set replaces it; refused in one line when it cannot be kept (nothing replaced)."""
+    import shutil
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{backup.name[:64]}.", suffix=".part", dir=backup.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        tmp.unlink()
+        try:
+            os.link(out, tmp)
+        except OSError:
+            shutil.copy2(out, tmp)
+        os.replace(tmp, backup)
+    except OSError as exc:
+        raise DualTalkError(
+            f"could not keep {out.name}, which holds no DualTalk take, as {backup.name} before replacing it "
+            f"({exc.strerror or exc}); move it or choose another output path"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _file_id(path: Path) -> tuple[int, int]:
+    """Which file ``path`` is (device, inode); (-1, -1) where there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino)
 
 
 @contextlib.contextmanager
@@ -99,8 +167,19 @@ def run_shot(
     locks = [(f["out"], shot.out)]
     if intermediates(shot):  # the work folder it uses, given or beside ``out``: another run may name it
         locks.append((f["work"] if shot.work is not None else f["out"], work_folder(shot)))
-    with shot_lock(locks):
-        return _run_locked(bpy, shot, engines, progress, where, wrote, run_id, t0)
+    line = ""
+    try:
+        # once the set is in place, a signal waits (held) until the result line is made
+        with contextlib.ExitStack() as after:
+            with shot_lock(locks):
+                line = _run_locked(
+                    bpy, shot, engines, progress, where, wrote, run_id, t0, job,
+                    placed=lambda: after.enter_context(interrupts.held()),
+                )  # fmt: skip
+    except KeyboardInterrupt:
+        if not line:  # stopped before the new set was in place: the earlier one stands
+            raise
+    return line  # a signal after the set went in place: received(), read back by the caller
 
 
 def _run_locked(
@@ -112,8 +191,11 @@ def _run_locked(
     wrote: list[Path] | None,
     run_id: str,
     t0: float,
+    job: bool = False,
+    placed: Callable[[], object] = lambda: None,
 ) -> str:
-    """:func:`run_shot` once the shot is checked and its outputs locked."""
+    """:func:`run_shot` once the shot is checked and its outputs locked; ``placed`` is called as soon
+    as the shot's new set is in place (from then on the shot finishes and reports it)."""
     from ...inference import pipeline
     from ...inference.core.motion import load_motion
     from ..rig.options import link
@@ -123,6 +205,7 @@ def _run_locked(
     lips = ""  # what a transcript drew, for the result line
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
     open_blend(bpy, shot.blend)
+    backup = _backup_name(bpy, shot.out)  # read with the input open: never the open file (refused as out)
     # Belt and braces: Blender runs Python handlers (load, save, frame change, render) and prints and
     # swallows what they raise, an interrupt included; the signal is remembered, so it is read back
     # at each stage and before the shot's set goes in place, never lost.
@@ -160,6 +243,14 @@ def _run_locked(
         request = request.replace(start=start, end=end, offset_b=offset_b)
     work = work_folder(shot)
     engine_needed = shot.motion_a is None
+    given: tuple[Motion, Motion] | None = None  # the motion files given, read and checked up front
+    if not engine_needed:
+        said: list[str] = []
+        given = load_given(shot, job, said)
+        if shot.req.audio is not None and shot.frame_range is None:  # the take's own part of its recording
+            request = match_audio(shot, request, given, job, said)
+        for line in said:
+            warn(f"{where}{line}")
     dialogue = (
         pipeline.load_dialogue(request, progress)
         if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
@@ -185,14 +276,16 @@ def _run_locked(
                 from ...inference.phonetic.transcript import brief
 
                 lips = f"; {brief(take.transcript)}"
+        # The motion files are the seam: key what was written, exactly as a user would load it.
+        if given is None:
+            motion_a, motion_b = load_motion(path_a), load_motion(path_b)
+            for path, motion in ((path_a, motion_a), (path_b, motion_b)):
+                if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
+                    raise DualTalkError(f"{path.name}: the motion has no frames")
         else:
             assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
             path_a, path_b = shot.motion_a, shot.motion_b
-        # The motion files are the seam: key what was written, exactly as a user would load it.
-        motion_a, motion_b = load_motion(path_a), load_motion(path_b)
-        for path, motion in ((path_a, motion_a), (path_b, motion_b)):
-            if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
-                raise DualTalkError(f"{path.name}: the motion has no frames")
+            motion_a, motion_b = given
         if not engine_needed:  # motion files given: a re-generated range keys only as the range it is
             range_start = range_file_start(shot, plan, [(path_a, motion_a), (path_b, motion_b)])
             if range_start is not None:
@@ -206,7 +299,8 @@ def _run_locked(
         for warning in rep_a.warnings + rep_b.warnings:
             warn(f"{where}{warning}")
         written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
-        with staged_set([p for p in (shot.out, shot.fbx) if p is not None] + work_files) as staged:
+        finals = [p for p in (shot.out, shot.fbx) if p is not None] + work_files
+        with _set_in_place(finals, placed) as staged:
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
                 for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
                     os.replace(new, staged[final])
@@ -244,9 +338,16 @@ def _run_locked(
                     scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
                 )
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
+            if backup is not None:
+                _keep_backup(shot.out, backup)
             forget_done(shot)  # the set is about to change: its done record no longer describes it
         record_done(shot, run_id)  # the new set is in place (kept by --skip-done when nothing changed)
     took = time.perf_counter() - t0
+    backed = (
+        f"; kept the {shot.out.name} it replaced (it held no DualTalk take) as {backup.name}"
+        if backup is not None
+        else ""
+    )
     if wrote is not None:
         wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files) if p is not None)
     if rep_a.replaced is not None:
@@ -256,7 +357,7 @@ def _run_locked(
         lo, hi = (f + shift for f in rep_a.replaced)
         return (
             f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
-            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}, {took:.1f} s"
+            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{backed}, {took:.1f} s"
         )
     sound = (
         f"; removed the earlier take's sound strip{'s' if removed > 1 else ''} (give --audio to place "
@@ -271,10 +372,16 @@ def _run_locked(
         else ""
     )
     return (
-        f"wrote {', '.join(written)}: {rep_a.frames} frames at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}{kept}, "
+        f"wrote {', '.join(written)}: {_length(rep_a.frames, rep_b.frames)} at {rep_a.fps:g} fps "
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}{kept}{backed}, "
         f"{took:.1f} s"
     )
+
+
+def _length(a: int, b: int) -> str:
+    """The take's length, as the scene range is set to it: the longer character's (motion files of
+    old takes that record no source may differ; both counts are then given)."""
+    return f"{a} frames" if a == b else f"{max(a, b)} frames (A {a}, B {b})"
 
 
 def _names(names: list[str]) -> str:

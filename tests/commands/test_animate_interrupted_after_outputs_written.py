@@ -1,0 +1,82 @@
+"""A TD presses Ctrl-C (or the farm sends SIGTERM) just as ``animate`` puts its outputs in place.
+Before, a signal landing right after the renames exited 130 "interrupted" with no result line,
+although the whole set was written and recorded as done. Now a shot whose set is in place finishes:
+it prints its result line, records itself done, and then says it was interrupted after the outputs
+were written (exit 130/143, as a job says "after shot s04"). A signal before the renames still keeps
+the earlier set and prints no result line."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from dualtalk.cli import main
+from dualtalk.dualtalk_blender.commands import shot_run
+from dualtalk.inference.core import fileio
+from dualtalk.inference.core.outputs import WORK_MARKER
+from robustness_util import run_cli
+from test_blender_animate import build_scene, two_voices
+
+
+@pytest.fixture(scope="module")
+def take(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("late_signal")
+    audio = two_voices(folder / "talk.wav", seconds=2.0)
+    rc = main(["infer", "--audio", str(audio), "--out", str(folder / "take"), "--engine", "lite",
+               "--device", "cpu", "--quiet"])  # fmt: skip
+    assert rc == 0
+    return {"scene": build_scene(folder / "in.blend"), "audio": audio, "take": folder / "take"}
+
+
+def _animate(take, capsys, out: Path) -> tuple[int, list[str], str]:
+    argv = ["animate", "--blend", str(take["scene"]), "--char-a", "Ann", "--char-b", "Bob", "--quiet",
+            "--motion-a", str(take["take"] / "A.npz"), "--motion-b", str(take["take"] / "B.npz"),
+            "--audio", str(take["audio"]), "--out", str(out)]  # fmt: skip
+    return run_cli(capsys, argv)
+
+
+def _signal_after(monkeypatch, owner, name: str, sig: int, out: Path) -> None:
+    """``sig`` right after ``owner.name`` (for the renames: those that put ``out`` in place)."""
+    real = getattr(owner, name)
+
+    def then_signal(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if owner is not fileio or out in args[0]:
+            os.kill(os.getpid(), sig)
+        return result
+
+    monkeypatch.setattr(owner, name, then_signal)
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "sig", "code", "said"),
+    [
+        (fileio, "_replace_set", signal.SIGINT, 130, "interrupted"),  # during the renames: held, then raised
+        (shot_run, "record_done", signal.SIGTERM, 143, "terminated (SIGTERM)"),
+    ],
+    ids=["SIGINT as the set is renamed", "SIGTERM as it is recorded done"],
+)
+def test_a_signal_once_the_set_is_in_place_still_reports_it(
+    take, tmp_path, capsys, monkeypatch, owner, name, sig, code, said
+):
+    out = tmp_path / "shot.blend"
+    _signal_after(monkeypatch, owner, name, sig, out)
+    rc, err, line = _animate(take, capsys, out)
+    assert rc == code
+    assert line.startswith(f"wrote {out}: ") and line.count("\n") == 1, line
+    assert err == [f"error: {said} after the outputs were written"]
+    work = tmp_path / "shot.dualtalk"
+    assert out.is_file() and (work / "dialogue.wav").is_file()
+    assert '"done"' in (work / WORK_MARKER).read_text()  # recorded: a job's --skip-done may skip it
+
+
+def test_a_signal_before_the_renames_keeps_no_new_set_and_prints_no_line(take, tmp_path, capsys, monkeypatch):
+    def stopped(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(shot_run, "forget_done", stopped)
+    rc, err, line = _animate(take, capsys, tmp_path / "shot.blend")
+    assert (rc, err, line) == (130, ["error: interrupted"], "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

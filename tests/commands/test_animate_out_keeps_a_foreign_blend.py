@@ -1,0 +1,45 @@
+"""A TD typed a colleague's lighting file as ``--out``. Before, animate replaced it without a word and
+without the ``.blend1`` Blender keeps when it overwrites a file. Now a .blend that holds no DualTalk
+take is kept as ``<name>.blend1`` (as Blender's Save Versions does) and the result line says so; a
+re-run over animate's own output replaces it as before, with no backup."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from dualtalk.inference.core.fileio import sha256_file
+from robustness_util import run_cli
+from test_blender_animate import build_scene, motions
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory) -> Path:
+    return build_scene(tmp_path_factory.mktemp("foreign") / "in.blend")
+
+
+def _animate(scene, tmp_path, capsys, out: Path) -> tuple[int, list[str], str]:
+    a, b = motions(tmp_path)
+    argv = ["animate", "--blend", str(scene), "--char-a", "Ann", "--char-b", "Bob", "--quiet",
+            "--motion-a", str(a), "--motion-b", str(b), "--out", str(out)]  # fmt: skip
+    return run_cli(capsys, argv)
+
+
+def test_a_blend_without_a_dualtalk_take_is_kept_as_blend1(scene, tmp_path, capsys):
+    lighting = tmp_path / "lighting.blend"
+    shutil.copy(scene, lighting)
+    before = sha256_file(lighting)
+    code, err, line = _animate(scene, tmp_path, capsys, lighting)
+    assert code == 0 and not err, err
+    assert "; kept the lighting.blend it replaced (it held no DualTalk take) as lighting.blend1" in line
+    assert sha256_file(tmp_path / "lighting.blend1") == before
+    assert sha256_file(lighting) != before
+
+
+def test_a_rerun_over_our_own_output_keeps_no_backup(scene, tmp_path, capsys):
+    out = tmp_path / "shot.blend"
+    assert _animate(scene, tmp_path, capsys, out)[0] == 0
+    code, err, line = _animate(scene, tmp_path, capsys, out)
+    assert code == 0 and not err and "kept" not in line, line
+    assert not (tmp_path / "shot.blend1").exists()
