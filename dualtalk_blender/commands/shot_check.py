@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,9 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
             check_input_file(p, f"{label.removeprefix('input ')} file")
     _check_name(shot.char_a, f["char_a"])
     _check_name(shot.char_b, f["char_b"])
-    if shot.char_a == shot.char_b:
+    if unicodedata.normalize("NFC", shot.char_a) == unicodedata.normalize(
+        "NFC", shot.char_b
+    ):  # see _same_text
         raise DualTalkError(f"{f['char_a']} and {f['char_b']} name the same object")
     shot.request().validate()
     shot.options.validate()
@@ -116,7 +119,33 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
         else:
             check_render_folder(shot.render)
     if intermediates(shot):
-        outputs.check_work_folder(work, intermediates(shot), f["work"] if shot.work else "work folder")
+        _check_work_folder(work, intermediates(shot), f["work"] if shot.work else "work folder")
+
+
+def _check_work_folder(work: Path, names: list[str], label: str) -> None:
+    """A work folder's files may be replaced only where DualTalk wrote them: a folder ``animate``
+    marked as its own, or the motion files of a take ``infer --out`` wrote there (infer marks no
+    folder; its files record the engine and the recording that made them), which this run replaces
+    as ``infer --out`` on that folder would. Anything else there under those names (the user's own
+    files, motion files made by hand or by another tool) is refused in one line."""
+    from ...inference.core import outputs
+
+    if not (work / outputs.WORK_MARKER).is_file():
+        names = [n for n in names if not (n.endswith(".npz") and _made_by_infer(work / n))]
+    outputs.check_work_folder(work, names, label)
+
+
+def _made_by_infer(path: Path) -> bool:
+    """Whether ``path`` is a motion file of a take DualTalk's engine made (as ``infer`` writes them)."""
+    from ...inference.core.motion import is_motion_file, load_motion
+
+    if not path.is_file() or path.is_symlink() or not is_motion_file(path):
+        return False
+    try:
+        motion = load_motion(path)
+    except DualTalkError:
+        return False
+    return bool(motion.engine) and isinstance(motion.meta.get("source"), dict)
 
 
 def _renders_video(shot: Shot) -> bool:
@@ -200,11 +229,19 @@ def find_object(bpy: Any, name: str, label: str, scene: Any, blend: Path) -> Any
     from ..rig.options import escaped
 
     _check_name(name, label)
-    obj = bpy.data.objects.get(name)
+    obj = bpy.data.objects.get(name) or _same_text(bpy, name)
     if obj is None:
         names = sorted(o.name for o in bpy.data.objects if o.type in ("MESH", "ARMATURE"))
         listed = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
-        raise DualTalkError(f"{label} {name!r} is not in the scene (meshes/armatures: {listed or 'none'})")
+        folded = [n for n in names if n.casefold() == name.casefold()]
+        hint = (
+            f" (did you mean {' or '.join(repr(n) for n in folded)}? names are case-sensitive)"
+            if folded
+            else ""
+        )
+        raise DualTalkError(
+            f"{label} {name!r} is not in the scene{hint} (meshes/armatures: {listed or 'none'})"
+        )
     if not any(sc == scene for sc in obj.users_scene):
         others = sorted(sc.name for sc in obj.users_scene)
         where = (
@@ -218,6 +255,15 @@ def find_object(bpy: Any, name: str, label: str, scene: Any, blend: Path) -> Any
             f"with ({where})"
         )
     return obj
+
+
+def _same_text(bpy: Any, name: str) -> Any:
+    """The one object whose name is ``name`` in another Unicode form (NFD, as a macOS terminal or
+    Finder types "Ä", against the NFC a .blend usually holds): the same text, which Blender's exact
+    lookup misses. None when no object, or more than one, reads so."""
+    want = unicodedata.normalize("NFC", name)
+    found = [o for o in bpy.data.objects if unicodedata.normalize("NFC", o.name) == want]
+    return found[0] if len(found) == 1 else None
 
 
 def check_fbx_exportable(characters: tuple[Any, Any], scope: str) -> None:
