@@ -34,7 +34,9 @@ MAX_FRAMES = 60  # each tile is a full render: 60 is a minute or two, 100000 was
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ...inference.core import request
 
-    parser.add_argument("--out", required=True, help="output folder (created if needed)")
+    parser.add_argument(
+        "--out", required=True, type=request.cli_path, help="output folder (created if needed)"
+    )
     parser.add_argument(
         "--seconds",
         type=float,

@@ -490,9 +490,10 @@ def _finite(value: object, where: str) -> float:
 
 
 def _too_large(value: object) -> str:
-    """:func:`_shown`, saying why when the value is an integer no float holds (unbounded options)."""
+    """:func:`_given` (text quoted: ``'1'`` is not the number 1), saying why when the value is an
+    integer no float holds (unbounded options)."""
     big = isinstance(value, int) and not isinstance(value, bool) and finite_number(value) is None
-    return _shown(value) + (", too large for a float" if big else "")
+    return _given(value) + (", too large for a float" if big else "")
 
 
 def parse_text(option: Option, text: str) -> object:

@@ -17,6 +17,7 @@ from dualtalk.inference.core.request import (
     OPTIONS,
     Request,
     add_arguments,
+    coerce,
 )
 
 
@@ -127,3 +128,10 @@ def test_behaviour_options_take_words_and_numbers_and_refuse_the_rest(tmp_path):
             Request(**bad).validate()
     with pytest.raises(DualTalkError, match="behaviour.head: expected off, on or a number"):
         Request.from_job({"behaviour": {"head": [1]}}, tmp_path)
+
+
+def test_a_number_written_as_text_in_a_job_file_is_shown_quoted():
+    """``"start": "1"`` is refused as text: the line shows it quoted, so it does not read as if the
+    number 1 were refused."""
+    with pytest.raises(DualTalkError, match=r"shot 'x'\.start: expected a finite number, got '1'$"):
+        coerce(BY_NAME["start"], "1", "shot 'x'.start")

@@ -92,3 +92,11 @@ def test_without_a_home_folder_a_home_path_is_refused_not_made_literally(tmp_pat
         "error: argument --out: '~/takes' starts with '~', but this user has no home folder"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.wav"]
+
+
+def test_the_demo_reads_a_quoted_home_out_folder_as_the_home_folder_too(home):
+    from dualtalk.dualtalk_blender.demo import cmd_demo
+
+    parser = argparse.ArgumentParser()
+    cmd_demo.add_arguments(parser)
+    assert parser.parse_args(["--out", "~/demo_out"]).out == str(home / "demo_out")
