@@ -305,7 +305,7 @@ OPTIONS: tuple[Option, ...] = (
         "blinks",
         BEHAVIOUR,
         "amount",
-        "blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)",
+        "blink amount: off, on, 0-2 (1 = real people's rate) or auto (the engine's default)",
         metavar="AMOUNT",
         title="Blink Amount",
         panel=True,
