@@ -74,8 +74,8 @@ MAX_EARLIER = 3  # earlier stretches tried at most
 # ending where one ends, within EDGE_SLACK_S: a path that starts or ends elsewhere has its mean cost
 # raised by this share of the window's mean cost, for each end. Without it the free ends of the warp let a line on a real
 # voice begin in the last sounds before a pause (the end of the line before) or seconds late (real
-# Russian tuning prompts: lines placed more than 0.3 s off 51 -> 15, with a long line's first and
-# last pieces steered so too: :func:`_placed_pieces`). A soft prior: a line
+# Russian tuning prompts: lines placed more than 0.3 s off 51 -> 9, with a long line's first and
+# last pieces steered so too and its pieces kept before the next pause). A soft prior: a line
 # said straight after an ad-lib, with no pause between, can still begin mid-run. Chosen on the
 # Italian and Russian tuning halves (0.05 and 0.15 tried, alike; the gentler kept).
 EDGE_PENALTY = 0.05
@@ -258,11 +258,14 @@ def place_lines(
             placed = [(pieces[0], found, pos)]
         else:  # a long line is timed piece by piece where it was found: fillers and restarts between
             early = max(0, first - len(pieces[0].rows))  # (a coarse start may come late by a piece)
+            # ... but not past the pause after where the whole line was found: a filler is said inside
+            # a line, and the speech after the pause is the next line's
+            run_stop = int(np.searchsorted(frames, run_ends[pos + last])) + 1
             placed = _placed_pieces(
                 pieces,
                 voice_feats,
                 pos + early,
-                min(hi, pos + last + 1 + inner),
+                min(hi, pos + last + 1 + inner, run_stop),
                 inner,
                 (run_starts, run_stops),
             )

@@ -505,3 +505,29 @@ def test_a_long_lines_first_piece_is_looked_for_after_a_pause_and_its_last_befor
     assert not first[0].all() and first[1].all()  # the first piece: where a run of speech begins
     assert first[0].any()
     assert last[0].all() and not last[1].all() and last[1].any()  # the last: where one ends
+
+
+def test_a_long_lines_pieces_are_not_looked_for_past_the_pause_after_it(monkeypatch):
+    """A long line's pieces may reach a little past where the whole line was found (a filler inside
+    it), but not across the pause after it: that speech is the next line's. On real Russian prompts a
+    long line's last piece was found in the next prompt, 2-3 s late, and took the next line's start."""
+    long_line = (
+        "Mi madre prepara una paella buenísima los domingos, y el perro blanco bebe agua de la fuente "
+        "mientras vamos a comprar pan por la mañana."
+    )
+    audio, truth = _take([long_line, SPANISH[1]], "es+f4", 1.1)
+    windows = []
+    real = script_warp._placed_pieces
+
+    def spy(pieces, voice_feats, start, stop, inner, edges=None):
+        windows.append((start, stop))
+        return real(pieces, voice_feats, start, stop, inner, edges)
+
+    monkeypatch.setattr(script_warp, "_placed_pieces", spy)
+    placed = script_warp.place_lines(audio, [long_line, SPANISH[1]], np.ones(10, bool), 25.0, 0.0, "es")
+    assert placed.drawn == [0, 1]
+    # the speech-only index where the second line's run of speech begins (the warp skips the pause)
+    frames = np.flatnonzero(script_warp._speech_frames(warp.analyse(audio)[1]))
+    pauses = np.flatnonzero(np.diff(frames) > 1)
+    assert len(pauses) == 1 and frames[pauses[0]] * script_warp.FRAME_S < truth[-1].start
+    assert windows and windows[0][1] <= pauses[0] + 1, (windows, pauses)
