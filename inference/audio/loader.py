@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -175,6 +175,20 @@ def _looks_like_chunk(head: bytes, room: int, big: bool = False) -> bool:
     )
 
 
+def _chunks(fh: Any, order: Literal["little", "big"]) -> Iterator[tuple[int, bytes, int]]:
+    """(offset, name, size) of each chunk of a RIFF-style file (WAV, RF64, AIFF) after its 12-byte
+    header, as the headers say them; ``fh`` is left just after each chunk's 8-byte header."""
+    i = 12
+    for _ in range(1000):  # such a file has a handful of chunks before its audio
+        fh.seek(i)
+        chunk = fh.read(8)
+        if len(chunk) < 8:
+            return
+        n = int.from_bytes(chunk[4:8], order)
+        yield i, chunk[:4], n
+        i += 8 + n + (n & 1)
+
+
 def _wav_zero_data_patch(p: Path) -> dict[int, int] | None:
     """For a RIFF/RIFX WAVE whose data chunk says 0 bytes but which has audio after it (a recorder
     that crashed before patching its header): bytes that set the size to 0xFFFFFFFF ("unknown",
@@ -187,20 +201,13 @@ def _wav_zero_data_patch(p: Path) -> dict[int, int] | None:
             if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
                 return None
             big = head[:4] == b"RIFX"
-            i = 12
-            for _ in range(1000):  # a WAV has a handful of chunks before its audio
-                fh.seek(i)
-                chunk = fh.read(8)
-                if len(chunk) < 8:
-                    return None
-                n = int.from_bytes(chunk[4:8], "big" if big else "little")
-                if chunk[:4] == b"data":
+            for i, name, n in _chunks(fh, "big" if big else "little"):
+                if name == b"data":
                     if n != 0 or size - (i + 8) <= 0:
                         return None
                     if _looks_like_chunk(fh.read(8), size - (i + 8), big):
                         return None  # an empty data chunk followed by another chunk: truly empty
                     return {i + 4 + k: 0xFF for k in range(4)}
-                i += 8 + n + (n & 1)
     except OSError:
         return None
     return None
@@ -224,23 +231,16 @@ def _riff_data(fh) -> tuple[int, int, int] | None:
     wide = head[:4] in (b"RF64", b"BW64")
     end = int.from_bytes(head[4:8], order) + 8
     wide_data = None
-    i = 12
-    for _ in range(1000):  # a WAV has a handful of chunks before its audio
-        fh.seek(i)
-        chunk = fh.read(8)
-        if len(chunk) < 8:
-            return None
-        n = int.from_bytes(chunk[4:8], order)
-        if chunk[:4] == b"ds64" and wide:  # RF64: the real sizes, 64-bit, in the first chunk
+    for i, name, n in _chunks(fh, order):
+        if name == b"ds64" and wide:  # RF64: the real sizes, 64-bit, in the first chunk
             body = fh.read(16)
             if len(body) < 16:
                 return None
             end, wide_data = int.from_bytes(body[:8], "little") + 8, int.from_bytes(body[8:], "little")
-        if chunk[:4] == b"data":
+        if name == b"data":
             if wide and n == 0xFFFFFFFF and wide_data is not None:
                 return (i + 8, wide_data, end) if wide_data < _PLACEHOLDER_64 else None
             return (i + 8, n, end) if n < _PLACEHOLDER_32 else None
-        i += 8 + n + (n & 1)
     return None
 
 
@@ -269,17 +269,11 @@ def _aiff_data(fh) -> tuple[int, int, int] | None:
     if len(head) < 12 or head[8:12] not in (b"AIFF", b"AIFC"):
         return None
     end = int.from_bytes(head[4:8], "big") + 8
-    i = 12
-    for _ in range(1000):
-        fh.seek(i)
-        chunk = fh.read(16)
-        if len(chunk) < 8:
-            return None
-        n = int.from_bytes(chunk[4:8], "big")
-        if chunk[:4] == b"SSND":
-            skip = int.from_bytes(chunk[8:12], "big") if len(chunk) == 16 else 0
+    for i, name, n in _chunks(fh, "big"):
+        if name == b"SSND":
+            offset = fh.read(8)
+            skip = int.from_bytes(offset[:4], "big") if len(offset) == 8 else 0
             return (i + 16 + skip, n - 8 - skip, end) if n < _PLACEHOLDER_32 else None
-        i += 8 + n + (n & 1)
     return None
 
 
