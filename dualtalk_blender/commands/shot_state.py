@@ -254,8 +254,10 @@ def output_sizes(shot: Shot) -> dict[str, int]:
 def _output_changed(shot: Shot, record: dict[str, Any]) -> str | None:
     """Why an output in place is not the one recorded: a .blend cut short (a partial copy or sync
     leaves one that Blender cannot open; a whole one ends as a save ends, :func:`blend_is_complete`)
-    or an output file whose size differs from the record's. A record from before sizes were
-    recorded is judged by the .blend alone. Only plain files are read (a pipe would block)."""
+    or another output file whose size differs from the record's. The .blend is judged by that
+    alone: an artist who opened the shot and saved their edits changed its size, and a run would
+    replace their work. A record from before sizes were recorded is judged by the .blend alone.
+    Only plain files are read (a pipe would block)."""
     now = output_sizes(shot)
     if str(shot.out) in now and not blend_is_complete(shot.out):
         return f"its output {shot.out} is cut short (not a whole .blend)"
@@ -263,6 +265,8 @@ def _output_changed(shot: Shot, record: dict[str, Any]) -> str | None:
     if not isinstance(then, dict):
         return None
     for path, size in then.items():
+        if path == str(shot.out):
+            continue
         if now.get(path) != size:
             found = f"now {now[path]:,} bytes" if path in now else "now not a file"
             was = f", {size:,} when done" if isinstance(size, int) else ""

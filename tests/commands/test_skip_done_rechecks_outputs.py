@@ -1,8 +1,9 @@
 """A TD syncs a finished batch to the render farm's share and back, and the copy of ``s1.blend`` is
 cut short (a partial rsync). Night 2 runs the job with ``--skip-done``. Before, the done record held
 the outputs' paths only, so the shot was skipped "with its outputs in place" and the farm met a
-.blend Blender cannot open. Now a .blend that does not end as a saved one ends, or an output whose
-size differs from the record's, runs the shot again, and the line says which output and why."""
+.blend Blender cannot open. Now a .blend that does not end as a saved one ends, or another output
+whose size differs from the record's, runs the shot again, and the line says which output and why.
+A .blend an artist opened and saved (their lighting pass) is theirs: the shot is still skipped."""
 
 from __future__ import annotations
 
@@ -82,3 +83,24 @@ def test_an_older_record_without_sizes_is_judged_by_its_blend_alone(tmp_path, ca
     _cut(folder / "out" / "s1.blend")
     status, out = _night(folder, capsys)
     assert status == "done" and "is cut short (not a whole .blend)" in out
+
+
+def test_an_artists_saved_edits_to_the_shot_are_kept_by_the_next_night(tmp_path, capsys):
+    """The lighter opens s1.blend, adds a light and saves: the .blend is whole but of another size.
+    Night 2 skips the shot and the light is still there (a run would have replaced their work)."""
+    import bpy
+
+    folder = _job(tmp_path)
+    blend = folder / "out" / "s1.blend"
+    assert _night(folder, capsys)[0] == "done"
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    light = bpy.data.objects.new("ArtistLight", bpy.data.lights.new("ArtistLight", "POINT"))
+    bpy.context.scene.collection.objects.link(light)
+    bpy.ops.wm.save_mainfile()
+    bpy.ops.wm.read_homefile(use_empty=True)
+
+    status, out = _night(folder, capsys)
+    assert status == "skipped", out
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    assert "ArtistLight" in bpy.data.objects
+    bpy.ops.wm.read_homefile(use_empty=True)
