@@ -73,15 +73,17 @@ def _keep_backup(out: Path, backup: Path) -> None:
     import shutil
     import tempfile
 
-    fd, name = tempfile.mkstemp(prefix=f".{backup.name[:64]}.", suffix=".part", dir=backup.parent)
-    os.close(fd)
-    tmp = Path(name)
+    source = Path(os.path.realpath(out))  # --out a link to the file: keep the file, not the link
+    tmp: Path | None = None
     try:
+        fd, name = tempfile.mkstemp(prefix=f".{backup.name[:64]}.", suffix=".part", dir=backup.parent)
+        os.close(fd)
+        tmp = Path(name)
         tmp.unlink()
         try:
-            os.link(out, tmp)
+            os.link(source, tmp)
         except OSError:
-            shutil.copy2(out, tmp)
+            shutil.copy2(source, tmp)
         os.replace(tmp, backup)
     except OSError as exc:
         raise DualTalkError(
@@ -89,7 +91,8 @@ def _keep_backup(out: Path, backup: Path) -> None:
             f"({exc.strerror or exc}); move it or choose another output path"
         ) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def _file_id(path: Path) -> tuple[int, int]:

@@ -43,3 +43,21 @@ def test_a_rerun_over_our_own_output_keeps_no_backup(scene, tmp_path, capsys):
     code, err, line = _animate(scene, tmp_path, capsys, out)
     assert code == 0 and not err and "kept" not in line, line
     assert not (tmp_path / "shot.blend1").exists()
+
+
+def test_an_out_that_is_a_link_to_the_colleagues_file_keeps_the_file_not_the_link(scene, tmp_path, capsys):
+    """``--out`` is a link to the lighting file (a shot folder of links): the .blend1 kept is the
+    lighting file's content, not a second link to what the run writes."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    lighting = shared / "lighting.blend"
+    shutil.copy(scene, lighting)
+    before = sha256_file(lighting)
+    link = tmp_path / "shot.blend"
+    link.symlink_to(lighting)
+    code, err, line = _animate(scene, tmp_path, capsys, link)
+    assert code == 0 and not err, err
+    kept = tmp_path / "shot.blend1"
+    assert "as shot.blend1" in line, line
+    assert not kept.is_symlink() and sha256_file(kept) == before
+    assert sha256_file(link) != before  # the run's take is where the link points
