@@ -518,6 +518,8 @@ def _find(
     steer the path's ends to pauses (:data:`EDGE_PENALTY`); the fit and cost are the plain ones. A line
     longer than :data:`MAX_ROWS` frames is looked for on means of a few frames, so the cost (its
     frames times the window's) stays bounded; its path is then in those coarser frames."""
+    if len(window) < max(2, int(np.ceil(len(rows) / 2))):  # too little speech left (before pooling it)
+        return None
     pool = int(np.ceil(len(rows) / MAX_ROWS))
     if pool > 1:
         pooled_edges: tuple[np.ndarray, np.ndarray] | None = None
@@ -529,8 +531,6 @@ def _find(
             return None
         path, first, last, fit, mean_cost = found
         return path, first * pool, min(len(window) - 1, last * pool + pool - 1), fit, mean_cost
-    if len(window) < max(2, int(np.ceil(len(rows) / 2))):
-        return None
     cost = distances(rows, window)
     steered = cost
     if edges is not None and EDGE_PENALTY > 0:

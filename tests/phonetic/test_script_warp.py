@@ -531,3 +531,13 @@ def test_a_long_lines_pieces_are_not_looked_for_past_the_pause_after_it(monkeypa
     pauses = np.flatnonzero(np.diff(frames) > 1)
     assert len(pauses) == 1 and frames[pauses[0]] * script_warp.FRAME_S < truth[-1].start
     assert windows and windows[0][1] <= pauses[0] + 1, (windows, pauses)
+
+
+def test_a_long_line_after_the_voice_s_speech_is_used_up_is_refused_not_an_internal_error():
+    """A line over 15 s of reading is looked for on means of frames; with no speech left after the
+    line before it, it could not be placed: one refusal, not a crash in the pooling."""
+    rows = np.random.default_rng(0).normal(size=(script_warp.MAX_ROWS * 2 + 1, 24))
+    assert script_warp._find(rows, np.zeros((0, 24))) is None
+    no_edges = (np.zeros(0, bool), np.zeros(0, bool))
+    assert script_warp._find(rows, np.zeros((0, 24)), no_edges) is None
+    assert script_warp._find(rows, rows[:40]) is None  # far too little speech for it, pooled or not
