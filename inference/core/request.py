@@ -400,7 +400,9 @@ def amount(value: object, option: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise DualTalkError(f"--{option} must be off, on or a number from 0 to {MAX_AMOUNT:g}, got {value!r}")
+        raise DualTalkError(
+            f"--{option} must be off, on, auto or a number from 0 to {MAX_AMOUNT:g}, got {value!r}"
+        )
     if isinstance(value, int | float):
         number = finite_number(value)  # None: NaN, Inf or an integer no float holds (JSON's 10**400)
         if number is None:
@@ -417,7 +419,7 @@ def amount(value: object, option: str) -> float | None:
             number = float(word)
         except ValueError:
             raise DualTalkError(
-                f"--{option} must be off, on or a number from 0 to {MAX_AMOUNT:g}, got {value!r}"
+                f"--{option} must be off, on, auto or a number from 0 to {MAX_AMOUNT:g}, got {value!r}"
             ) from None
     if not (math.isfinite(number) and 0.0 <= number <= MAX_AMOUNT):
         raise DualTalkError(f"--{option} must be between 0 and {MAX_AMOUNT:g}, got {value!r}")

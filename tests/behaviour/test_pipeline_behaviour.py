@@ -53,7 +53,7 @@ def test_infer_writes_blinks_gaze_and_settings_and_the_flags_steer_them(tmp_path
 
 def test_bad_behaviour_flags_are_one_line_and_write_nothing(tmp_path):
     for flags, words in (
-        (["--blinks", "lots"], "--blinks must be off, on or a number"),
+        (["--blinks", "lots"], "--blinks must be off, on, auto or a number"),
         (["--head", "3"], "--head must be between 0 and 2"),
         (["--behaviour-seed", "-2"], "--behaviour-seed must be a whole number"),
     ):
