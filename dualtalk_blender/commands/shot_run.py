@@ -64,7 +64,16 @@ def _backup_name(bpy: Any, out: Path) -> Path | None:
             names = list(data_from.actions)  # names only: nothing is loaded into the open scene
     except (OSError, ValueError):  # not a .blend Blender reads: kept all the same
         names = []
-    return None if any(str(n).startswith("DualTalk_") for n in names) else out.with_name(f"{out.name}1")
+    if any(str(n).startswith("DualTalk_") for n in names):
+        return None
+    backup = out.with_name(f"{out.name}1")
+    if os.path.lexists(backup) and not backup.is_file():  # said now, not after the engine and a render
+        raise DualTalkError(
+            f"could not keep {out.name}, which holds no DualTalk take, as {backup.name} before replacing it "
+            f"({backup.name} is {'a folder' if backup.is_dir() else 'not a file'}); move it or choose another "
+            "output path"
+        )
+    return backup
 
 
 def _keep_backup(out: Path, backup: Path) -> None:

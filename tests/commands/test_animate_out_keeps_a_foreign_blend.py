@@ -61,3 +61,23 @@ def test_an_out_that_is_a_link_to_the_colleagues_file_keeps_the_file_not_the_lin
     assert "as shot.blend1" in line, line
     assert not kept.is_symlink() and sha256_file(kept) == before
     assert sha256_file(link) != before  # the run's take is where the link points
+
+
+def test_a_blend1_that_is_a_folder_is_refused_before_any_work(scene, tmp_path, capsys, monkeypatch):
+    """The backup cannot be kept where a folder holds its name: said at once, in one line, before the
+    keying, the FBX or a render run (it had come after all of them), the lighting file untouched."""
+    from dualtalk.dualtalk_blender.scene import apply
+
+    keyed = []
+    real = apply.apply_dialogue
+    monkeypatch.setattr(apply, "apply_dialogue", lambda *a, **k: keyed.append(1) or real(*a, **k))
+    lighting = tmp_path / "lighting.blend"
+    shutil.copy(scene, lighting)
+    before = sha256_file(lighting)
+    (tmp_path / "lighting.blend1").mkdir()
+    code, err, _line = _animate(scene, tmp_path, capsys, lighting)
+    assert not keyed
+    assert code == 2 and len(err) == 1, err
+    assert "as lighting.blend1 before replacing it (lighting.blend1 is a folder)" in err[0]
+    assert sha256_file(lighting) == before
+    assert not (tmp_path / "lighting.dualtalk").exists()  # nothing was made
