@@ -569,8 +569,8 @@ JA_JP: Table = {
     (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
         "目: オフ、オン、または0～2（オン: 人がするように相手を見たり目をそらしたりする。デフォルト: オン）"
     ),
-    (DEFAULT, "Blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)"): (
-        "まばたきの量: オフ、オン、または0～2（1 = 実際の人の頻度。デフォルト: エンジンの値）"
+    (DEFAULT, "Blink amount: off, on, 0-2 (1 = real people's rate) or auto (the engine's default)"): (
+        "まばたきの量: オフ、オン、0～2（1 = 実際の人の頻度）、またはオート（エンジンのデフォルト）"
     ),
     (DEFAULT, "Head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
         "頭の拍子、揺れ、聞き手のうなずき: オフ、オン、または0～2（デフォルト: liteは1、公開版DualTalkは0）"
@@ -1104,8 +1104,8 @@ ZH_HANS: Table = {
     (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
         "眼睛：关闭、开启或 0-2（开启：像真人一样看向对方或移开视线；默认开启）"
     ),
-    (DEFAULT, "Blink amount: off, on or 0-2 (1 = real people's rate; default: the engine's)"): (
-        "眨眼量：关闭、开启或 0-2（1 = 真人的频率；默认：引擎的设定）"
+    (DEFAULT, "Blink amount: off, on, 0-2 (1 = real people's rate) or auto (the engine's default)"): (
+        "眨眼量：关闭、开启、0-2（1 = 真人的频率）或自动（引擎的默认设定）"
     ),
     (DEFAULT, "Head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
         "头部节拍、摆动和倾听者的点头：关闭、开启或 0-2（默认：lite 为 1，已发布的 DualTalk 为 0）"
