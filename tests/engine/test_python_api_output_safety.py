@@ -10,28 +10,12 @@ from __future__ import annotations
 import fcntl
 import os
 
-import addon_helpers as ah
 import numpy as np
 import pytest
 from dualtalk.inference import pipeline
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, is_motion_file, save_motion
 from dualtalk.inference.core.request import Request
-
-
-@pytest.fixture
-def no_engine(monkeypatch):
-    """Loading an engine fails the test: every refusal here comes before it."""
-
-    def loaded(self, request, progress=None):
-        raise AssertionError("the engine was loaded before the refusal")
-
-    monkeypatch.setattr(pipeline.Engines, "get", loaded)
-
-
-@pytest.fixture
-def talk(tmp_path):
-    return ah.write_dialogue_wav(tmp_path / "talk.wav")
 
 
 def _request(talk) -> Request:

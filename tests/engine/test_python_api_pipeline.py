@@ -6,7 +6,6 @@ after a whole generation, and never the command line's "give --audio FILE" for a
 
 from __future__ import annotations
 
-import addon_helpers as ah
 import numpy as np
 import pytest
 import soundfile as sf
@@ -14,21 +13,6 @@ from dualtalk.inference import pipeline
 from dualtalk.inference.audio import Dialogue, voice_activity
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.request import Request
-
-
-@pytest.fixture
-def no_engine(monkeypatch):
-    """Loading an engine fails the test: every refusal here must come before it."""
-
-    def loaded(self, request, progress=None):
-        raise AssertionError("the engine was loaded before the refusal")
-
-    monkeypatch.setattr(pipeline.Engines, "get", loaded)
-
-
-@pytest.fixture
-def talk(tmp_path):
-    return ah.write_dialogue_wav(tmp_path / "talk.wav")
 
 
 @pytest.fixture
