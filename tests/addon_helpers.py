@@ -62,6 +62,22 @@ def write_dialogue_wav(path: Path, seconds: float = 2.0) -> Path:
     return path
 
 
+def write_two_second_take(folder: Path) -> Path:
+    """A 2 s take's motion files (``A.npz``, ``B.npz``) in ``folder``: A speaks the first second,
+    B the second one; the mouths move a little everywhere."""
+    from dualtalk.inference.core.motion import Motion, save_motion
+
+    folder.mkdir(exist_ok=True)
+    t = np.arange(50)[:, None] / 25.0
+    for i, role in enumerate("AB"):
+        values = (0.3 + 0.2 * np.sin(2 * np.pi * (0.5 + i) * t + np.arange(55))).astype(np.float32)
+        speaking = (np.arange(50) < 25) if role == "A" else (np.arange(50) >= 25)
+        save_motion(
+            folder / f"{role}.npz", Motion("arkit55", values, speaking=speaking, role=role, engine="lite")
+        )
+    return folder
+
+
 def write_tiny_lite(path: Path) -> Path:
     """Random weights of a very small lite model: exercises the real engine path quickly."""
     import torch

@@ -15,10 +15,8 @@ from pathlib import Path
 import addon_helpers as ah
 import blender_rigs as br
 import bpy
-import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.scene.layers import take_actions
-from dualtalk.inference.core.motion import Motion, save_motion
 from test_linked_characters_up_front import link_objects, write_library
 
 MADE_FOR = "the characters the take was made for"
@@ -26,14 +24,7 @@ MADE_FOR = "the characters the take was made for"
 
 def _kept_take(folder: Path, wav: Path, characters=("Alice", "Bob")) -> Path:
     """A take kept for ``characters``: A speaks the first second, B the second one."""
-    folder.mkdir(exist_ok=True)
-    t = np.arange(50)[:, None] / 25.0
-    for i, role in enumerate("AB"):
-        values = (0.3 + 0.2 * np.sin(2 * np.pi * (0.5 + i) * t + np.arange(55))).astype(np.float32)
-        speaking = (np.arange(50) < 25) if role == "A" else (np.arange(50) >= 25)
-        save_motion(
-            folder / f"{role}.npz", Motion("arkit55", values, speaking=speaking, role=role, engine="lite")
-        )
+    ah.write_two_second_take(folder)
     kept: dict = {"engine": "lite", "start_time": 0.0, "audio_files": [str(wav)]}
     if characters is not None:
         kept["characters"] = characters if isinstance(characters, str) else list(characters)

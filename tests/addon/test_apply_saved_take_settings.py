@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
 from dualtalk.dualtalk_blender.scene.layers import layer_fcurves, take_actions
-from dualtalk.inference.core.motion import Motion, save_motion
+from test_audit_range_kept import FRAMES, _jaw
 
 AS_MADE = "with the settings the take was made with"
 PANELS = "with the panel's settings"
@@ -52,14 +52,7 @@ def _recorded(scene) -> dict:
 def _kept_take(folder: Path, wav: Path, origin: dict | None = None) -> Path:
     """A 2 s take of Alice and Bob kept in ``folder``, with ``origin`` (:func:`_recorded`) in its
     ``result.json``; None: as an older version kept it (no characters, no settings)."""
-    folder.mkdir(exist_ok=True)
-    t = np.arange(50)[:, None] / 25.0
-    for i, role in enumerate("AB"):
-        values = (0.3 + 0.2 * np.sin(2 * np.pi * (0.5 + i) * t + np.arange(55))).astype(np.float32)
-        speaking = (np.arange(50) < 25) if role == "A" else (np.arange(50) >= 25)
-        save_motion(
-            folder / f"{role}.npz", Motion("arkit55", values, speaking=speaking, role=role, engine="lite")
-        )
+    ah.write_two_second_take(folder)
     kept = {"engine": "lite", "start_time": 0.0, "audio_files": [str(wav)], **(origin or {})}
     (folder / "result.json").write_text(json.dumps(kept), encoding="utf-8")
     return folder
@@ -270,18 +263,6 @@ def test_the_file_browser_shows_settings_as_made_each_time_it_opens(scene):
 
 
 # -- a kept re-generated range: keyed into the take at its own frames, with what it was made with --
-
-FRAMES = range(1, 51)  # the 2 s take at 25 fps
-
-
-def _jaw() -> list[float]:
-    scene = bpy.context.scene
-    kb = bpy.data.objects["Alice"].data.shape_keys.key_blocks["jawOpen"]
-    values = []
-    for f in FRAMES:
-        scene.frame_set(f)
-        values.append(kb.value)
-    return values
 
 
 def _range_kept(scene, assets, tmp_path, capsys) -> tuple[Path, Path]:
