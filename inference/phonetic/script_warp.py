@@ -10,10 +10,10 @@ A character's stream is mostly silence while the other talks, so the warping run
 frames only (a loudness gate), and each line is looked for on its own, in order, from where the
 line before it ended (:func:`warp.subsequence_path`): speech before it that matches it badly (a
 laugh, an ad-lib) is passed over. A line is expected to begin and end at the voice's pauses
-(:data:`EDGE_PENALTY`), as a character's lines do between the other's turns. A line is drawn only when it fits where it was found:
-its path must keep each sound close to where that sound fits best in the stretch it spans
-(:data:`LINE_FIT`) and take a plausible time (:data:`SPAN_RATIO`); otherwise it keeps
-the engine's lips and the next line is looked for from the same place. ``transcript.draw_lips``
+(:data:`EDGE_PENALTY`), as a character's lines do between the other's turns. A line is drawn only
+when it fits where it was found: its path must keep each sound close to where that sound fits best
+in the stretch it spans (:data:`LINE_FIT`) and take a plausible time (:data:`SPAN_RATIO`); otherwise
+it keeps the engine's lips and the next line is looked for from the same place. ``transcript.draw_lips``
 judges the whole (coverage, refused share) exactly as it does for English.
 
 espeak-ng reads digits and punctuation in the line's language. Mandarin is read from Han characters
@@ -72,8 +72,9 @@ INNER_SLACK_S = 2.0  # speech a line's next piece may be looked for past the las
 MAX_EARLIER = 3  # earlier stretches tried at most
 # A line is looked for as beginning where a run of the voice's speech begins (after a pause) and
 # ending where one ends, within EDGE_SLACK_S: a path that starts or ends elsewhere has its mean cost
-# raised by this share of the window's mean cost, for each end. Without it the free ends of the warp let a line on a real
-# voice begin in the last sounds before a pause (the end of the line before) or seconds late (real
+# raised by this share of the window's mean cost, for each end. Without it the free ends of the warp
+# let a line on a real voice begin in the last sounds before a pause (the end of the line before) or
+# seconds late (real
 # Russian tuning prompts: lines placed more than 0.3 s off 51 -> 9, with a long line's first and
 # last pieces steered so too and its pieces kept before the next pause). A soft prior: a line
 # said straight after an ad-lib, with no pause between, can still begin mid-run. Chosen on the
@@ -197,13 +198,11 @@ def place_lines(
     frames = np.flatnonzero(speech)  # speech-only time: index -> the stream's 10 ms frame
     if len(frames) < int(0.3 / FRAME_S):
         raise DualTalkError("the character's voice is silent: nothing to place the lines in")
-    # where each run of speech ends, per speech-only index: a phone never outlasts its run
-    breaks = np.flatnonzero(np.diff(frames) > 1)
-    run_ends = np.repeat(
-        np.append(frames[breaks], frames[-1]), np.diff(np.concatenate(([0], breaks + 1, [len(frames)])))
-    )
+    firsts, lasts = _runs(frames)
+    run_last = np.repeat(lasts, lasts - firsts + 1)  # per speech-only index: the last index of its run
+    run_ends = frames[run_last]  # ... and the stream frame that run ends on: a phone never outlasts it
+    run_starts, run_stops = _run_edges(firsts, lasts, len(frames))
     voice_feats = normalised(with_deltas(ceps), speech)[frames]
-    run_starts, run_stops = _run_edges(frames)
     said = np.concatenate([with_deltas(r.ceps) for r in readings.values()])
     mean, std = said.mean(0), said.std(0) + 1e-6
     total = sum(len(r.ceps) for r in readings.values())
@@ -260,7 +259,7 @@ def place_lines(
             early = max(0, first - len(pieces[0].rows))  # (a coarse start may come late by a piece)
             # ... but not past the pause after where the whole line was found: a filler is said inside
             # a line, and the speech after the pause is the next line's
-            run_stop = int(np.searchsorted(frames, run_ends[pos + last])) + 1
+            run_stop = int(run_last[pos + last]) + 1
             placed = _placed_pieces(
                 pieces,
                 voice_feats,
@@ -478,13 +477,16 @@ def _best_rival(
     return best
 
 
-def _run_edges(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per speech-only index: near the start of a run of speech, near its end (within
-    :data:`EDGE_SLACK_S`): where a line is likely to begin and end."""
-    count = len(frames)
+def _runs(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The speech-only index of each run of speech's first and last frame (``frames``: the stream's
+    speech frames in order; a gap between two of them is a pause)."""
     breaks = np.flatnonzero(np.diff(frames) > 1)
-    firsts = np.concatenate(([0], breaks + 1))
-    lasts = np.concatenate((breaks, [count - 1]))
+    return np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(frames) - 1]))
+
+
+def _run_edges(firsts: np.ndarray, lasts: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per speech-only index (``count`` of them, runs from :func:`_runs`): near the start of a run of
+    speech, near its end (within :data:`EDGE_SLACK_S`): where a line is likely to begin and end."""
     slack = int(round(EDGE_SLACK_S / FRAME_S))
     starts, stops = np.zeros(count, bool), np.zeros(count, bool)
     for k in firsts:

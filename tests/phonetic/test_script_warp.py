@@ -467,7 +467,7 @@ def test_a_pause_is_where_a_line_is_looked_for_first_not_the_only_place():
     rng = np.random.default_rng(5)
     recording = rng.normal(size=(260, 6))
     frames = np.concatenate([np.arange(100), np.arange(130, 290)])  # one pause, 0.3 s, at index 100
-    starts, stops = script_warp._run_edges(frames)
+    starts, stops = script_warp._run_edges(*script_warp._runs(frames), len(frames))
     slack = round(script_warp.EDGE_SLACK_S / script_warp.FRAME_S)
     assert np.flatnonzero(starts).tolist() == [*range(slack + 1), *range(100, 100 + slack + 1)]
     assert np.flatnonzero(stops).tolist() == [*range(99 - slack, 100), *range(259 - slack, 260)]
