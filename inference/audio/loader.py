@@ -219,7 +219,6 @@ _PLACEHOLDER_64 = 1 << 62  # the same for RF64/W64's 64-bit sizes (ffmpeg: 0x7FF
 _FRAME_BYTES = {"PCM_S8": 1, "PCM_U8": 1, "PCM_16": 2, "PCM_24": 3, "PCM_32": 4, "FLOAT": 4, "DOUBLE": 8,
                 "ULAW": 1, "ALAW": 1}  # fmt: skip
 _W64_TAIL = bytes.fromhex("f3acd3118cd100c04f8edb8a")  # W64's chunk GUIDs: the name, then these 12 bytes
-_W64_RIFF = b"riff" + bytes.fromhex("2e91cf11a5d628db04c10000")
 
 
 def _riff_data(fh) -> tuple[int, int, int] | None:
