@@ -42,19 +42,26 @@ def motion_flags(job: bool) -> tuple[str, str]:
 def load_given(shot: Shot, job: bool, warnings: list[str]) -> tuple[Motion, Motion]:
     """The shot's two motion files, read and checked (see the module docstring); ``warnings``
     receives the roles-swapped warning."""
-    from ...inference.core.motion import load_motion
-
     assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
     paths = (shot.motion_a, shot.motion_b)
-    motions = (load_motion(paths[0]), load_motion(paths[1]))
+    motions = (read_motion(paths[0]), read_motion(paths[1]))
     for path, motion in zip(paths, motions, strict=True):
-        if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
-            raise DualTalkError(f"{path.name}: the motion has no frames")
         check_weights(path, motion)
     flags = motion_flags(job)
     _check_same_take(paths, motions, flags)
     warnings += _swapped_roles(paths, motions, flags, (shot.char_a, shot.char_b))
     return motions
+
+
+def read_motion(path: Path) -> Motion:
+    """A motion file to key, the engine's or one given: refused when it has no frames, said here,
+    where the file is known (the keying knows none)."""
+    from ...inference.core.motion import load_motion
+
+    motion = load_motion(path)
+    if motion.num_frames == 0:
+        raise DualTalkError(f"{path.name}: the motion has no frames")
+    return motion
 
 
 def check_weights(path: Path, motion: Motion) -> None:

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, cast
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import staged_set
+from ...inference.core.outputs import identity, same_file
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 from .jobs import Shot, intermediates, work_folder
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
-from .shot_motion import load_given, match_audio
+from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import frame_range, mark_range, range_file_start, range_window
 from .shot_state import forget_done, record_done, shot_lock
 
@@ -42,13 +43,13 @@ def _set_in_place(finals: list[Path], placed: Callable[[], object]) -> Iterator[
     them and then the signal ("interrupted after the outputs were written"), instead of calling a
     finished shot interrupted with no result line. Told apart from one that stopped the set before
     the renames by the files in place: the staged files themselves (same inode), or not."""
-    written: dict[Path, tuple[int, int]] = {}
+    written: dict[Path, os.stat_result | None] = {}
     try:
         with staged_set(finals) as staged:
             yield staged
-            written = {final: _file_id(tmp) for final, tmp in staged.items()}
+            written = {final: identity(tmp) for final, tmp in staged.items()}
     except KeyboardInterrupt:
-        if not written or not all(_file_id(final) == fid for final, fid in written.items()):
+        if not written or not all(same_file(identity(final), was) for final, was in written.items()):
             raise
     placed()
 
@@ -68,12 +69,17 @@ def _backup_name(bpy: Any, out: Path) -> Path | None:
         return None
     backup = out.with_name(f"{out.name}1")
     if os.path.lexists(backup) and not backup.is_file():  # said now, not after the engine and a render
-        raise DualTalkError(
-            f"could not keep {out.name}, which holds no DualTalk take, as {backup.name} before replacing it "
-            f"({backup.name} is {'a folder' if backup.is_dir() else 'not a file'}); move it or choose another "
-            "output path"
+        raise _backup_refused(
+            out, backup, f"{backup.name} is {'a folder' if backup.is_dir() else 'not a file'}"
         )
     return backup
+
+
+def _backup_refused(out: Path, backup: Path, why: str) -> DualTalkError:
+    return DualTalkError(
+        f"could not keep {out.name}, which holds no DualTalk take, as {backup.name} before replacing it "
+        f"({why}); move it or choose another output path"
+    )
 
 
 def _keep_backup(out: Path, backup: Path) -> None:
@@ -95,22 +101,10 @@ def _keep_backup(out: Path, backup: Path) -> None:
             shutil.copy2(source, tmp)
         os.replace(tmp, backup)
     except OSError as exc:
-        raise DualTalkError(
-            f"could not keep {out.name}, which holds no DualTalk take, as {backup.name} before replacing it "
-            f"({exc.strerror or exc}); move it or choose another output path"
-        ) from None
+        raise _backup_refused(out, backup, str(exc.strerror or exc)) from None
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-
-
-def _file_id(path: Path) -> tuple[int, int]:
-    """Which file ``path`` is (device, inode); (-1, -1) where there is none."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (st.st_dev, st.st_ino)
 
 
 @contextlib.contextmanager
@@ -209,7 +203,6 @@ def _run_locked(
     """:func:`run_shot` once the shot is checked and its outputs locked; ``placed`` is called as soon
     as the shot's new set is in place (from then on the shot finishes and reports it)."""
     from ...inference import pipeline
-    from ...inference.core.motion import load_motion
     from ..rig.options import link
     from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span
     from ..scene.remove_take import other_takes, shared_scene_warnings
@@ -290,10 +283,7 @@ def _run_locked(
                 lips = f"; {brief(take.transcript)}"
         # The motion files are the seam: key what was written, exactly as a user would load it.
         if given is None:
-            motion_a, motion_b = load_motion(path_a), load_motion(path_b)
-            for path, motion in ((path_a, motion_a), (path_b, motion_b)):
-                if motion.num_frames == 0:  # said here, where the file is known (the keying knows none)
-                    raise DualTalkError(f"{path.name}: the motion has no frames")
+            motion_a, motion_b = read_motion(path_a), read_motion(path_b)
         else:
             assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
             path_a, path_b = shot.motion_a, shot.motion_b
