@@ -88,9 +88,7 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
             check_input_file(p, f"{label.removeprefix('input ')} file")
     _check_name(shot.char_a, f["char_a"])
     _check_name(shot.char_b, f["char_b"])
-    if unicodedata.normalize("NFC", shot.char_a) == unicodedata.normalize(
-        "NFC", shot.char_b
-    ):  # see _same_text
+    if _nfc(shot.char_a) == _nfc(shot.char_b):  # one name in two Unicode forms: one object (_same_text)
         raise DualTalkError(f"{f['char_a']} and {f['char_b']} name the same object")
     shot.request().validate()
     shot.options.validate()
@@ -261,9 +259,14 @@ def _same_text(bpy: Any, name: str) -> Any:
     """The one object whose name is ``name`` in another Unicode form (NFD, as a macOS terminal or
     Finder types "Ä", against the NFC a .blend usually holds): the same text, which Blender's exact
     lookup misses. None when no object, or more than one, reads so."""
-    want = unicodedata.normalize("NFC", name)
-    found = [o for o in bpy.data.objects if unicodedata.normalize("NFC", o.name) == want]
+    want = _nfc(name)
+    found = [o for o in bpy.data.objects if _nfc(o.name) == want]
     return found[0] if len(found) == 1 else None
+
+
+def _nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): "Ä" typed as A and a combining mark reads as "Ä"."""
+    return unicodedata.normalize("NFC", text)
 
 
 def check_fbx_exportable(characters: tuple[Any, Any], scope: str) -> None:
