@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
 from dualtalk.dualtalk_blender.scene.layers import layer_fcurves, take_actions
+from dualtalk.inference.core.errors import DualTalkError
 from test_audit_range_kept import FRAMES, _jaw
 
 AS_MADE = "with the settings the take was made with"
@@ -313,3 +314,17 @@ def test_a_kept_range_is_keyed_as_made_at_its_own_frames(scene, assets, tmp_path
     changed = [f for f, x, y in zip(FRAMES, before, as_made, strict=True) if abs(x - y) > 1e-6]
     assert changed and min(changed) >= 16 and max(changed) <= 34, changed
     assert np.allclose(as_made, by_panel_then, atol=1e-6)
+
+
+def test_a_script_asking_for_settings_the_operator_does_not_offer_is_refused_in_one_line(
+    scene, assets, tmp_path
+):
+    """``saved_takes.apply_take`` from Python with a ``use`` that is neither As Made nor Panel's: one
+    line naming both choices, and nothing keyed."""
+    from dualtalk.dualtalk_blender.addon import saved_takes
+
+    alice, bob, take, _made = _made_at_mouth_1_4_with_smoothing(scene, assets, tmp_path)
+    before = _keys(alice, bob)
+    with pytest.raises(DualTalkError, match=r"^settings must be AS_MADE or PANEL, got 'ASMADE'$"):
+        saved_takes.apply_take(scene, scene.dualtalk, str(take), use="ASMADE")
+    assert _same_keys(_keys(alice, bob), before)
