@@ -171,13 +171,14 @@ def run_shot(
     check_shot(shot, job=job)
     f = field_names(job)
     locks = [(f["out"], shot.out)]
-    if intermediates(shot):  # the work folder it uses, given or beside ``out``: another run may name it
-        locks.append((f["work"] if shot.work is not None else f["out"], work_folder(shot)))
+    work = work_folder(shot) if intermediates(shot) else None
+    if work is not None:  # the work folder it uses, given or beside ``out``: another run may name it
+        locks.append((f["work"] if shot.work is not None else f["out"], work))
     line = ""
     try:
         # once the set is in place, a signal waits (held) until the result line is made
         with contextlib.ExitStack() as after:
-            with shot_lock(locks):
+            with shot_lock(locks, work):
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
                     placed=lambda: after.enter_context(interrupts.held()),

@@ -62,10 +62,12 @@ _MARKER_TEXT = "DualTalk writes its intermediate files (A.npz, B.npz, dialogue.w
 
 
 @contextlib.contextmanager
-def shot_lock(targets: list[tuple[str, Path]]) -> Iterator[None]:
+def shot_lock(targets: list[tuple[str, Path]], work: Path | None = None) -> Iterator[None]:
     """Hold the lock of each ``(label, output)`` for the block (:func:`~...inference.core.locks.locked_all`);
-    a held one is one line naming its holder (``label`` names the field or flag to change)."""
-    with locks.locked_all(targets, fix="give this shot another {label}", what="shot"):
+    a held one is one line naming its holder (``label`` names the field or flag to change). The
+    ``work`` folder is locked as ``infer`` locks a take folder: ``infer --out`` into it meanwhile stops."""
+    takes = () if work is None else (work,)
+    with locks.locked_all(targets, fix="give this shot another {label}", what="shot", take_folders=takes):
         yield
 
 

@@ -20,7 +20,8 @@ render04, since 2026-12-05T00:41:07Z)") before any work.
   the run goes on unlocked and warns once (:func:`reset_lock_warning` starts a new run's count).
 
 bpy- and torch-free: ``infer`` locks its take folder here, ``animate`` each shot's outputs
-(``commands/shot_state.shot_lock``).
+(``commands/shot_state.shot_lock``), its work folder with the take folder's lock, so an ``infer --out``
+and an ``animate --work`` naming one folder keep each other out.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ from pathlib import Path
 
 from .errors import DualTalkError
 from .fileio import missing_folders, remove_empty_folders
+from .outputs import LOCK_SUFFIX as LOCK_SUFFIX
 from .outputs import name_max, normalization_insensitive, real, spelled
 
-LOCK_SUFFIX = ".dualtalk-lock"
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, NFS, SMB)
 
 # what a file system with no locks answers: the run goes on unlocked (one warning per run)
@@ -267,15 +268,22 @@ def locked(
 
 @contextlib.contextmanager
 def locked_all(
-    targets: Sequence[tuple[str, str | os.PathLike[str]]], *, fix: str | None = None, what: str = "output"
+    targets: Sequence[tuple[str, str | os.PathLike[str]]],
+    *,
+    fix: str | None = None,
+    what: str = "output",
+    take_folders: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[None]:
     """Hold the lock of each ``(label, output)`` for the block (one lock per lock file: two spellings
     of one output are taken once); ``fix`` and ``what`` as for :func:`locked`, ``{label}`` in ``fix``
-    standing for the output's label ("give this shot another {label}")."""
+    standing for the output's label ("give this shot another {label}"). An output among
+    ``take_folders`` is locked as ``infer`` locks its take folder (:func:`take_lock_file`), so an
+    ``animate`` work folder and an ``infer --out`` naming one folder keep each other out."""
     seen: set[Path] = set()
+    takes = {real(f) for f in take_folders}
     with contextlib.ExitStack() as stack:
         for label, target in targets:
-            key = lock_file(target)
+            key = take_lock_file(target) if real(target) in takes else lock_file(target)
             if key not in seen:
                 seen.add(key)
                 how = None if fix is None else fix.replace("{label}", label)

@@ -29,6 +29,7 @@ from .errors import DualTalkError
 from .fileio import cannot_write, ensure_writable_dir, read_only, resolve_output
 
 WORK_MARKER = ".dualtalk-work"  # in a folder we created for intermediates: its A.npz etc. are ours
+LOCK_SUFFIX = ".dualtalk-lock"  # a run's lock file (:mod:`.locks`); one inside a work folder is no content
 
 Labelled = tuple[str, "str | os.PathLike[str] | None"]
 
@@ -368,7 +369,7 @@ def run_folder(folder: str | os.PathLike[str]) -> Iterator[Path]:
     made is removed again when the run fails or stops, so a first run stopped part-way leaves no
     folder behind (``animate``'s work folder, the demo's ``--out``)."""
     p = Path(folder)
-    created = not os.path.lexists(p)
+    created = not os.path.lexists(p) or _only_locks(p)  # the run's lock inside made it a moment ago
     ensure_writable_dir(p)
     mark_work_folder(p)
     try:
@@ -379,12 +380,25 @@ def run_folder(folder: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+def _contents(folder: Path) -> list[str]:
+    """What a folder holds, its runs' lock files aside (they go when their runs end)."""
+    return [c.name for c in folder.iterdir() if not c.name.endswith(LOCK_SUFFIX)]
+
+
+def _only_locks(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and not _contents(folder)
+    except OSError:
+        return False
+
+
 def _drop_work_folder(folder: Path) -> None:
     """Remove a work folder a failed first run made, and its marker, only while nothing else is in
     it: another run writing there keeps both (without the marker every later run refused the folder
-    as not DualTalk's)."""
+    as not DualTalk's). The run's own lock inside it keeps the folder until the lock is let go,
+    which removes the folder it was made for (:func:`.locks.locked`)."""
     try:
-        if [c.name for c in folder.iterdir()] != [WORK_MARKER]:
+        if _contents(folder) != [WORK_MARKER]:
             return
         (folder / WORK_MARKER).unlink()
         folder.rmdir()

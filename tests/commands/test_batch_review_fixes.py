@@ -104,8 +104,9 @@ def test_the_default_work_folder_is_locked_too(tmp_path, monkeypatch):
     class Taken(Exception):
         pass
 
-    def lock(locks):
+    def lock(locks, work=None):
         taken.extend(locks)
+        taken.append(("take folder", work))
         raise Taken
 
     monkeypatch.setattr(shot_run, "check_shot", lambda shot, job=False: None)
@@ -115,7 +116,8 @@ def test_the_default_work_folder_is_locked_too(tmp_path, monkeypatch):
     )
     with pytest.raises(Taken):
         shot_run.run_shot(shot, None, None, job=True)
-    assert tmp_path / "x.dualtalk" in [p for _, p in taken]
+    assert tmp_path / "x.dualtalk" in [p for label, p in taken if label != "take folder"]
+    assert ("take folder", tmp_path / "x.dualtalk") in taken  # locked as infer locks a take folder
 
 
 @pytest.mark.parametrize("code", [errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS])
