@@ -94,6 +94,39 @@ def _follows(key: Any, face_key: Any) -> bool:
 
 
 @contextlib.contextmanager
+def _interrupts_kept() -> Iterator[None]:
+    """Hand a Ctrl-C/SIGTERM raised inside the exporter back after Blender's operator returns.
+
+    Raised through the operator, Blender logged its own ``bpy.rna | ERROR Python script error in
+    EXPORT_SCENE_OT_fbx.execute`` before our ``error: interrupted``: two lines, the first reading like
+    a crash. Caught in the exporter's own ``save`` instead, the operator ends "cancelled" and says
+    nothing; the interruption is raised again here, so the temp file is removed as before.
+    """
+    try:
+        from io_scene_fbx import export_fbx_bin  # type: ignore[import-not-found]
+    except ImportError:
+        yield
+        return
+    stock = export_fbx_bin.save
+    kept: list[KeyboardInterrupt] = []
+
+    def save(*args: Any, **kwargs: Any) -> set[str]:
+        try:
+            return stock(*args, **kwargs)
+        except KeyboardInterrupt as exc:  # Terminated (SIGTERM) too
+            kept.append(exc)
+            return {"CANCELLED"}
+
+    export_fbx_bin.save = save
+    try:
+        yield
+    finally:
+        export_fbx_bin.save = stock
+    if kept:
+        raise kept[0]
+
+
+@contextlib.contextmanager
 def _exporter_failure(path: Path, errors: io.StringIO):
     """Blender wraps the exporter's exceptions (a full disk, a read-only folder) in a RuntimeError
     holding a whole traceback: turn it into one line naming the file and the OS's reason."""
@@ -282,6 +315,7 @@ def _export(
                 contextlib.redirect_stdout(io.StringIO()),
                 contextlib.redirect_stderr(errors),
                 _exporter_failure(path, errors),
+                _interrupts_kept(),
                 fbx_bake.bake_only_animated(
                     scene,
                     armatures,
