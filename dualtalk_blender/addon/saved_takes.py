@@ -158,6 +158,11 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
         if sound is None:  # an ``infer --out`` folder: its motion files name their recording
             sound = TakeSound.of_motion(paths[0], settings, notes)
         how = _settings_said(scene, settings, use, made_with, ranged=frame_range is not None)
+        if made_with is not None and (unknown := _unknown(result)):
+            how += (
+                f"; left out {_listed(unknown)}, which this DualTalk does not know (the take was made by a "
+                "newer version?)"
+            )
         said = "; ".join(c for c in (picks, how) if c)
         keying = True
         return key_take(
@@ -243,14 +248,16 @@ def _made_with(result: dict[str, Any]) -> dict[str, Any] | None:
     checked through their declarations (:func:`coerce`, :func:`check`: the words a shot file's bad
     value gets) and its map file found; None where it records none (older folders, ``infer --out``).
     A value that cannot be used is refused in one line that names it and the way out (the panel's
-    settings), before any pick changes: guessing another value would key the take unlike either."""
+    settings), before any pick changes: guessing another value would key the take unlike either.
+    A setting this build does not know (a newer DualTalk's take) is left out, as Blender opens a
+    newer file: :func:`_unknown` names it in the line, and the rest still key as made."""
     said = result.get("scene_options")
     if said is None:
         return None
     try:
         if not isinstance(said, dict):
             raise DualTalkError(f"scene_options must be an object of settings, got {type(said).__name__}")
-        return {name: _made_value(name, value) for name, value in said.items()}
+        return {name: _made_value(name, value) for name, value in said.items() if name in _RECORDED}
     except DualTalkError as exc:
         raise DualTalkError(
             f"the settings this take was made with cannot be used ({exc}); "
@@ -258,12 +265,16 @@ def _made_with(result: dict[str, Any]) -> dict[str, Any] | None:
         ) from None
 
 
+def _unknown(result: dict[str, Any]) -> list[str]:
+    """The recorded setting names this build does not know, as shown in the line (quoted, cut)."""
+    said = result.get("scene_options")
+    names = sorted(n for n in said if n not in _RECORDED) if isinstance(said, dict) else []
+    return [repr(escaped(n if len(n) <= 30 else n[:27] + "...")) for n in names]
+
+
 def _made_value(name: str, value: Any) -> Any:
     """One recorded setting as the declaration types it; a map file must still be there."""
-    option = _RECORDED.get(name)
-    if option is None:
-        shown = escaped(name if len(name) <= 30 else name[:27] + "...")
-        raise DualTalkError(f"{shown!r} is not a setting a take is keyed with")
+    option = _RECORDED[name]
     typed = coerce(option, value, option.label)
     check(option, typed, required=option.default is not None or option.kind == "mapping")
     if option.kind == "path" and typed is not None:
@@ -289,9 +300,13 @@ def _settings_said(
         said += ": " + ", ".join(differ[:_MOST_SAID]) + (f" and {more} more" if more > 0 else "")
     unsaid = [_title(o) for o in panel_options.SCENE_SIDE if o.name not in made_with]
     if unsaid:
-        listed = ", ".join(unsaid[:-1]) + " and " + unsaid[-1] if len(unsaid) > 1 else unsaid[0]
-        said += f"; the panel's {listed} (the take does not record {'it' if len(unsaid) == 1 else 'them'})"
+        said += f"; the panel's {_listed(unsaid)} (the take does not record {'it' if len(unsaid) == 1 else 'them'})"
     return said
+
+
+def _listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
 def _differences(scene: Any, settings: Any, made_with: dict[str, Any]) -> list[str]:
