@@ -220,3 +220,34 @@ def test_a_nod_right_after_the_speakers_last_beat_is_counted_where_it_starts():
     assert len(merged) == 1 and not listening[merged[0]]  # what the count used to see
     found = ev.nod_onsets(pitch, fps, within=listening)
     assert len(found) == 1 and 85 <= found[0] <= 88
+
+
+def _header(table: str) -> list[str]:
+    return [cell.strip() for cell in table.splitlines()[0].split("  ") if cell.strip()]
+
+
+def test_a_take_folder_is_measured_per_character_with_no_after_lacking_its_before(
+    tmp_path, demo_dialogue, capsys
+):
+    """Review 25, R13: ``eval behaviour takes/scene1`` headed its columns "after A", "after B", and
+    nothing said after what. A take on disk has no before: one column per character."""
+    a, b = base_motion(demo_dialogue, "A"), base_motion(demo_dialogue, "B")
+    ma, mb = apply_behaviour(a, b, demo_dialogue)
+    save_motion(tmp_path / "A.npz", ma)
+    save_motion(tmp_path / "B.npz", mb)
+    assert ev.run(_args(str(tmp_path), "--reference", str(tmp_path / "B.npz"))) == 0
+    table = capsys.readouterr().out
+    assert _header(table) == ["metric", "A", "B"]
+    assert "after A" not in table and "after:" not in table and "  take: x reference speaking" in table
+    # a recording it runs itself keeps the engine alone (before) beside the layer on (after)
+    res = ev.evaluate_dialogue(a, b, demo_dialogue, BehaviourSettings())
+    assert _header(ev.format_table(res)) == ["metric", "before A", "before B", "after A", "after B"]
+
+
+def test_the_help_says_what_the_columns_are():
+    out = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "eval", "behaviour", "--help"], capture_output=True, text=True
+    ).stdout
+    words = " ".join(out.split())
+    assert "one column per character (A, B)" in words
+    assert "before A/B: the engine alone; after A/B: with the behaviour layer" in words

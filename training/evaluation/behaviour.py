@@ -748,9 +748,18 @@ def _fmt_rate(row: dict[str, Any], key: str, digits: int) -> str:
     return _fmt(value, digits)
 
 
+COLUMNS_HELP = (
+    "The table has one column per character (A, B) for motion files or a take folder; with --audio, "
+    "four: before A/B: the engine alone; after A/B: with the behaviour layer. The JSON keeps both "
+    'under "before" and "after" (motion files: "after" only).'
+)
+
+
 def format_table(result: dict[str, Any]) -> str:
     phases = [p for p in ("before", "after") if p in result]
-    head = ["metric"] + [f"{p} {r}" for p in phases for r in ("A", "B")]
+    # a take on disk has no "before": its columns are just the characters (an "after A" read as unexplained)
+    named = "before" in result
+    head = ["metric"] + [f"{p} {r}" if named else r for p in phases for r in ("A", "B")]
     lines = [head]
     for label, key, digits in ROWS:
         lines.append([label] + [_fmt_rate(result[p][r], key, digits) for p in phases for r in ("A", "B")])
@@ -768,14 +777,15 @@ def format_table(result: dict[str, Any]) -> str:
             f"listening {_fmt_ref(ref, 'sharpness', 'listening', 1)} /s"
         )
         for p in phases:
+            said = p if named else "take"
             if p in ref:
                 text.append(
-                    f"  {p}: x reference speaking {_fmt_ref(ref, p, 'speaking', 2)}, "
+                    f"  {said}: x reference speaking {_fmt_ref(ref, p, 'speaking', 2)}, "
                     f"listening {_fmt_ref(ref, p, 'listening', 2)}"
                 )
             if f"sharpness_{p}" in ref:
                 text.append(
-                    f"  {p}: sharpness x reference speaking {_fmt_ref(ref, f'sharpness_{p}', 'speaking', 2)}, "
+                    f"  {said}: sharpness x reference speaking {_fmt_ref(ref, f'sharpness_{p}', 'speaking', 2)}, "
                     f"listening {_fmt_ref(ref, f'sharpness_{p}', 'listening', 2)}"
                 )
     for key, label in (
@@ -792,6 +802,7 @@ def format_table(result: dict[str, Any]) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ...inference.audio import add_audio_arguments
 
+    parser.epilog = COLUMNS_HELP
     parser.add_argument(
         "motion", nargs="*", type=Path, help="a dialogue folder (A.npz, B.npz) or two motion files"
     )
