@@ -141,14 +141,23 @@ def _links(channel: str, entry: object, where: str) -> tuple[list[KeyLink], list
     return keys, bones
 
 
+def _norm(name: str) -> str:
+    return re.sub(r"0+(\d)", r"\1", normalize_name(name))  # exp_7 == exp_07
+
+
+def _under_map_hint(fields: set[object]) -> str:
+    """Where channel names go, when a field written at the top level is one (``{"jawOpen": 5}``,
+    the likeliest first mistake: the bare "unknown field(s) jawOpen" sent people to the docs)."""
+    known = {_norm(c) for names in CHANNELS.values() for c in names}
+    if any(isinstance(f, str) and _norm(f) in known for f in fields):
+        return '; channel names go under "map" (see docs/blender.md, Custom maps)'
+    return ""
+
+
 def _hint(channel: str, channels: tuple[str, ...]) -> str:
     """A spelling hint: the channel written the way rig presets accept it (``eyeBlink_L``,
     ``EyeBlinkLeft``), else the closest name (``exp_0`` -> ``exp_00``)."""
-
-    def norm(name: str) -> str:
-        return re.sub(r"0+(\d)", r"\1", normalize_name(name))  # exp_7 == exp_07
-
-    close = [c for c in channels if norm(c) == norm(channel)]
+    close = [c for c in channels if _norm(c) == _norm(channel)]
     close = close or difflib.get_close_matches(channel, channels, n=1, cutoff=0.8)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -159,7 +168,9 @@ def parse_mapping(data: object) -> CustomMap:
         raise DualTalkError("mapping: the top level must be a JSON object")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise DualTalkError(f"mapping: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        raise DualTalkError(
+            f"mapping: unknown field(s) {', '.join(sorted(map(str, unknown)))}{_under_map_hint(unknown)}"
+        )
     version = data.get("version", 1)
     if isinstance(version, bool) or version != 1:
         said = shown(version) if isinstance(version, int | float) else shown(repr(version), 40)

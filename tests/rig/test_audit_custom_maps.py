@@ -89,3 +89,28 @@ def test_a_map_saved_by_notepad_with_a_byte_order_mark_reads(tmp_path):
     path = tmp_path / "map.json"
     path.write_text('{"map": {"jawOpen": "MouthOpen"}}', encoding="utf-8-sig")
     assert [k.key for k in load_mapping(path).keys] == ["MouthOpen"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"jawOpen": 5},
+        {"version": 1, "jawOpen": "MouthOpen", "eyeBlinkLeft": "Blink_L"},
+        {"space": "flame56", "exp_00": "Smile"},
+        {"eyeBlink_L": "Blink_L"},  # a channel as rig presets spell it
+    ],
+)
+def test_channels_written_at_the_top_level_are_pointed_under_map(data):
+    """Review 25, R15: the likeliest first mistake, ``{"jawOpen": 5}``, read only ``unknown field(s)
+    jawOpen``; the line now says where channel names go."""
+    with pytest.raises(DualTalkError) as err:
+        parse_mapping(data)
+    line = str(err.value)
+    assert line.startswith("mapping: unknown field(s) ") and "\n" not in line
+    assert line.endswith('; channel names go under "map" (see docs/blender.md, Custom maps)'), line
+
+
+def test_an_unknown_field_that_is_no_channel_gets_no_map_hint():
+    with pytest.raises(DualTalkError) as err:
+        parse_mapping({"map": {"jawOpen": "X"}, "colour": 1})
+    assert str(err.value) == "mapping: unknown field(s) colour"
