@@ -42,7 +42,11 @@ BACKENDS = ("encoder", "mfcc")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("speaker1", help="speaker 1's own channel (any audio file the engine reads)")
-    parser.add_argument("speaker2", help="speaker 2's own channel, the same length")
+    parser.add_argument(
+        "speaker2",
+        help="speaker 2's own channel; files of different lengths are read as infer --audio-b reads them "
+        "(the shorter one is silence after its end)",
+    )
     parser.add_argument(
         "--motion2", metavar="NPZ", help="speaker 2's tracked face (DualTalk dataset .npz with 'pose')"
     )
@@ -109,13 +113,10 @@ def _der_rows(refs: dict[str, tuple[np.ndarray, np.ndarray]], labels: np.ndarray
 def measure(path1: str | Path, path2: str | Path, motion2: str | Path | None = None) -> dict[str, Any]:
     """Every number of the report (see the module docstring)."""
     a, b = load_speech(path1), load_speech(path2)
-    if abs(len(a) - len(b)) > SAMPLE_RATE // 10:
-        raise DualTalkError(
-            f"the two channels differ in length ({len(a) / SAMPLE_RATE:.2f} s and {len(b) / SAMPLE_RATE:.2f} s); "
-            "give the two channels of one recording"
-        )
-    n = min(len(a), len(b))
-    a, b = a[:n], b[:n]
+    # as ``infer --audio A --audio-b B`` reads them: the take runs to the longer file, the shorter one's
+    # speaker is silent after its end (its recorder stopped first); refusing them sent people to trim files
+    n = max(len(a), len(b))
+    a, b = (np.pad(x, (0, n - len(x))) for x in (a, b))
     jaw = tracked_jaw(motion2) if motion2 is not None else None  # before the slow part
     expected = frames_for(n, SAMPLE_RATE, FPS)
     if jaw is not None and abs(len(jaw) - expected) > MAX_MOTION_MISMATCH_S * FPS:
