@@ -149,8 +149,9 @@ def match_audio(
 ) -> Any:
     """``request`` reading ``--audio`` as the take heard it: the part of the recording the motion
     files record (their start, where the take's first frame sits, and end; B's file at its recorded
-    shift), so the sound strip plays in step with the keys. Another recording (by contents), or
-    another part or shift given, is refused in one line naming both; ``warnings`` says when the files
+    shift), so the sound strip plays in step with the keys. Another recording (by contents and
+    sound), or another part or shift given, is refused in one line naming both; ``warnings`` says when
+    the given file is the take's recording re-encoded (other bytes, the same sound), or when the files
     record the recording's name but not its contents. Unchanged when the files record none."""
     from ..rig.plan import audio_record, range_offset_b
     from ..scene.range_plan import check_take_recording, made_from, take_part

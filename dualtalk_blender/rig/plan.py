@@ -271,6 +271,9 @@ class AudioRecord(TypedDict):
     swap: bool  # the speakers swapped (--swap)
     fingerprint: str  # the files' contents (audio/dialogue.recording_fingerprint), "" when not taken
     offset_b: NotRequired[float]  # two files: B's started this much before A's (--offset-b); absent: 0
+    # the recording's sound (audio/dialogue.sound_signature): its length and loudness over time, so the
+    # same recording re-encoded is still the take's; absent in motion files made before takes kept it
+    sound: NotRequired[dict[str, Any]]
 
 
 def audio_record(motion: Motion) -> AudioRecord | None:
@@ -296,6 +299,8 @@ def audio_record(motion: Motion) -> AudioRecord | None:
     offset = recorded_offset_b(source)
     if offset and len(files) == 2:  # a range reads B's file with the same shift (range_offset_b)
         record["offset_b"] = offset
+    if isinstance(source.get("sound"), dict):
+        record["sound"] = dict(source["sound"])
     return record
 
 

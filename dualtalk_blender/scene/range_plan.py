@@ -258,9 +258,12 @@ def check_take_recording(
     """Refuse a re-generated range against another recording than the take's (or its speakers the
     other way round): its frames would silently follow other audio. The recording is known by its
     contents (``inference/audio/dialogue.recording_fingerprint``, recorded by every take's
-    pipeline run), so the same file moved or renamed is the take's. Returns the warnings: a take
-    whose motion files record no fingerprint is checked by file name only, and says so."""
-    from ...inference.audio.dialogue import recording_fingerprint
+    pipeline run), so the same file moved or renamed is the take's. Files whose bytes differ are
+    decoded, and are the take's still when their sound is (``dialogue.same_sound``: the same length
+    and loudness over time, at one gain: the recording re-encoded, re-tagged or normalised for the
+    edit), with a warning naming both. Returns the warnings: a take whose motion files record no
+    fingerprint is checked by file name only, and says so."""
+    from ...inference.audio.dialogue import recording_fingerprint, same_sound
 
     given = [Path(p) for p in files if p is not None and str(p) != ""]
     names = [p.name for p in given]
@@ -277,9 +280,16 @@ def check_take_recording(
             f"{made_from(record, words)}, and its motion files do not record that recording's contents: "
             f"{need} cannot check that {' and '.join(names)} is the same recording"
         ]
-    if recording_fingerprint(given) != record["fingerprint"]:
-        now = " now" if names == list(record["files"]) else ""  # the same name: the file changed since
-        verb = "are" if len(names) > 1 else "is"
-        why = f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
-        raise _take_audio_refused(record, need, why, words)
-    return []
+    if recording_fingerprint(given) == record["fingerprint"]:
+        return []
+    now = " now" if names == list(record["files"]) else ""  # the same name: the file changed since
+    verb = "are" if len(names) > 1 else "is"
+    sound = record.get("sound")
+    if isinstance(sound, Mapping) and same_sound(sound, given):
+        return [
+            f"{need}: {' and '.join(names)} {verb}{now} another encoding of {' and '.join(record['files'])}, "
+            "the recording the take was made from (other bytes, the same sound: its length and loudness "
+            "over time match), so it is used as the take's"
+        ]
+    why = f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
+    raise _take_audio_refused(record, need, why, words)
