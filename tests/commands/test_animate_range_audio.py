@@ -82,11 +82,11 @@ def test_audio_that_is_not_the_takes_is_refused_before_anything_is_written(
         recording = tmp_path / "reversed.wav"
         sf.write(str(recording), x[::-1], sr)
         audio = ["--start", "2", "--end", "6"]
-    elif audio == "changed":  # the file was re-recorded under the same name since
-        x, sr = sf.read(str(recording), dtype="float32")
+    elif audio == "changed":  # the file was re-recorded under the same name since (another sound: the
+        x, sr = sf.read(str(recording), dtype="float32")  # same one at another gain is the take's)
         (tmp_path / "new").mkdir()
         recording = tmp_path / "new" / "talk.wav"
-        sf.write(str(recording), 0.5 * x, sr)
+        sf.write(str(recording), 0.5 * x[::-1], sr)
         audio = []
     out = tmp_path / "out"
     code, err, _ = _range(shot, out / "fixed.blend", "--audio", str(recording), *audio, capsys=capsys)
