@@ -89,6 +89,12 @@ class TakeSound:
         if _same_recording(list(panel.files), recorded, fingerprint):
             return cls(panel.files, True, panel.relative, offset)
         panel_files = " and ".join(Path(f).name for f in panel.files if f) or "no file"
+        if _same_sound(list(panel.files), recorded, source.get("sound")):  # re-encoded for the edit
+            warnings.append(
+                f"the panel's audio ({panel_files}) is another encoding of {names}, the recording this take "
+                "was made from (other bytes, the same sound): its sound strip plays the panel's audio"
+            )
+            return cls(panel.files, True, panel.relative, offset)
         found = _find_recording(recorded, fingerprint, motion_path.parent)
         if found is not None:
             if any(panel.files):
@@ -114,6 +120,21 @@ def _same_recording(files: list[str], recorded: list[str], fingerprint: str) -> 
     if fingerprint:
         return recording_fingerprint([Path(f) for f in files]) == fingerprint
     return [Path(f).name for f in files] == [Path(r).name for r in recorded]
+
+
+def _same_sound(files: list[str], recorded: list[str], sound: Any) -> bool:
+    """Whether ``files`` hold the sound a take records (``source["sound"]``, since 2026-12: length
+    and loudness over time, :func:`~...inference.audio.dialogue.same_sound`) though their bytes
+    differ: the recording normalised, re-tagged or transcoded for the edit."""
+    from ...inference.audio.dialogue import same_sound
+
+    if (
+        not isinstance(sound, dict)
+        or len(files) != len(recorded)
+        or not all(f and os.path.isfile(f) for f in files)
+    ):
+        return False
+    return same_sound(sound, [Path(f) for f in files])
 
 
 def _find_recording(recorded: list[str], fingerprint: str, folder: Path) -> list[str] | None:
