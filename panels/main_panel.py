@@ -187,7 +187,7 @@ def can_remove_take(s, resolved: dict[str, Any] | None = None) -> bool:
 
 
 def draw_layers(layout, s, scene=None, resolved: dict[str, Any] | None = None) -> None:
-    """Each character's layers with their influence (right-click the slider to key it); a character
+    """Each character's layers with their influence (a dragged slider holds; right-click it to key it); a character
     no longer in ``scene`` (deleted with X) is skipped. ``resolved``: see :func:`picked_idblocks`."""
     from ..dualtalk_blender.scene import layers
 

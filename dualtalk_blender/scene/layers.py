@@ -322,16 +322,31 @@ def _track_of(ad: Any, strip: Any) -> Any:
     raise DualTalkError("internal: strip without a track")
 
 
-def key_influence(strip: Any, value: float, frame: float) -> None:
-    """A constant, keyed influence (the animator can key more over it in the NLA editor)."""
+def key_influence(strip: Any, value: float, frame: float | None = None) -> None:
+    """A constant influence the animator can dial: the strip's own (``use_animated_influence``, so
+    the value counts) over an influence curve with no keys (Blender skips an empty curve), so a
+    slider dragged in the panel or the NLA editor holds; right-click > Insert Keyframe adds keys to
+    that curve to animate it. Earlier builds keyed one constant key here, and the next frame change
+    put a dragged value back to it. Any keys the curve holds are replaced by the constant.
+    ``frame`` is kept for callers of the earlier signature; a constant is the same at every frame."""
     if not (np.isfinite(value) and 0.0 <= value <= 1.0):
         raise DualTalkError(f"layer influence must be between 0 and 1, got {value}")
-    strip.use_animated_influence = True
+    strip.use_animated_influence = True  # Blender adds the curve, and a key at the current frame
     fc = strip.fcurves.find("influence")
     if fc is not None and len(fc.keyframe_points):
         fc.keyframe_points.clear()
     strip.influence = float(value)
-    strip.keyframe_insert("influence", frame=frame)
+
+
+def free_constant_influence(strip: Any) -> None:
+    """An influence an earlier build keyed as one constant key made dialable (its value kept): one
+    key plays as a constant, so nothing that plays changes. Two or more keys are animation: kept."""
+    fc = strip.fcurves.find("influence") if strip.use_animated_influence else None
+    if fc is None or len(fc.keyframe_points) != 1 or len(fc.modifiers) or fc.driver is not None:
+        return
+    value = float(fc.keyframe_points[0].co[1])
+    if np.isfinite(value):
+        key_influence(strip, min(1.0, max(0.0, value)))
 
 
 def write_take(
@@ -405,7 +420,9 @@ def write_take(
             if layer == REST:
                 continue
             if created or layer in influences:
-                key_influence(strip, influences.get(layer, 1.0), start)
+                key_influence(strip, influences.get(layer, 1.0))
+            else:  # an earlier build's one constant key would snap a dialled slider back
+                free_constant_influence(strip)
     for layer, old, played_here in replaced:  # the earlier take goes only now that the new one plays
         _retire(old, {**meta, "layer": layer}, played_here)
     for layer, name in names.items():
@@ -447,7 +464,9 @@ def character_layers(idblocks: Iterable[Any]) -> list[LayerInfo]:
 def set_influence(
     idblocks: Iterable[Any], layer: str, value: float, frame: float | None = None, *, missing_ok: bool = False
 ) -> int:
-    """Key ``layer``'s influence on a character's take; returns how many strips were keyed.
+    """Set ``layer``'s influence on a character's take to a constant the panel's slider can dial
+    (:func:`key_influence`; keys there are replaced; ``frame`` is unused: a constant is the same at
+    every frame); returns how many strips were set.
 
     ``idblocks``: the characters themselves (their mesh or armature objects, as a script holds them)
     or the datablocks the layers live on (:func:`character_idblocks`); a character object stands for
@@ -460,7 +479,7 @@ def set_influence(
     count = 0
     for info in found:
         if info.layer == layer:
-            key_influence(info.strip, value, info.strip.frame_start if frame is None else frame)
+            key_influence(info.strip, value)
             count += 1
     if count or missing_ok:
         return count
