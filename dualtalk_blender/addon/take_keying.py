@@ -76,6 +76,11 @@ def key_take(
     )
     strips: list[str] = []
     warnings = [*changed, *(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
+    if result.get("transcript"):  # lines that could not be aligned at all: why, and the likeliest slip
+        from ...inference.phonetic.transcript import unaligned
+
+        said = unaligned(result["transcript"], str(getattr(settings, "transcript_language", "en") or "en"))
+        warnings[len(changed) : len(changed)] = [said] if said else []
     said = f"; {picks}" if picks else ""
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None

@@ -1067,6 +1067,10 @@ def apply_transcript(
     whole_a, whole_b = whole_active if whole_active is not None else (None, None)
     motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language, texts_b, whole_a)
     motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language, texts_a, whole_b)
+    from .script_languages import normalise
+
+    for rep in (rep_a, rep_b):  # the script's language, English too: a line that fails names it
+        rep.setdefault("language", normalise(language))
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 
@@ -1132,6 +1136,24 @@ def brief(report: dict[str, Any]) -> str:
                 got = f"{len(rep.get('lines_drawn', []))}/{rep['lines']} lines"
             parts.append(f"{key.upper()} {got}")
     return f"lips from the transcript ({', '.join(parts)})" if parts else "the transcript had no words"
+
+
+def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
+    """The status line's warning when a character's lines could not be aligned at all (they keep
+    the engine's lips), with the aligner's reason and the likeliest slip, the script's language;
+    None when every character with lines was aligned. :func:`brief` says only "not aligned"."""
+    from .script_languages import language_name
+
+    failed = [key for key in ("a", "b") if report[key]["words"] and report[key].get("error")]
+    if not failed:
+        return None
+    who = " and ".join(f"{k.upper()}'s" for k in failed)
+    why = "; ".join(f"{k.upper()}: {_clip(str(report[k]['error']), 100)}" for k in failed)
+    said = report[failed[0]].get("language") or language
+    return (
+        f"{who} lines could not be aligned to {'their voices' if len(failed) > 1 else 'the voice'}, so "
+        f"the engine's lips are kept ({why}); is the script in {language_name(said)}, as Script Language says?"
+    )
 
 
 def check_available(language: str = "en") -> None:

@@ -222,6 +222,39 @@ def test_generate_with_a_transcript_draws_the_lips_from_it_and_says_so(scene, as
     assert "lips from the transcript (A 6/6 words, B 5/5 words)" in status.last, status.last
 
 
+def test_a_script_in_another_language_than_script_language_says_why_it_was_not_aligned(
+    scene, assets, tmp_path
+):
+    """Review 26, finding 3: a Spanish scene with *Script Language* left on English. The line said
+    only "lips from the transcript (A not aligned, B not aligned)", with no warning; the command line
+    says why. Now the warning gives the aligner's reason and asks whether the language is right."""
+    pytest.importorskip("pocketsphinx")
+    import numpy as np
+    import soundfile as sf
+    from dualtalk.inference.audio.tts import Voice, speak
+
+    line_a, line_b = "Vale, pero primero quiero comprar algo de comer.", "Buenas tardes, ¿cómo estás?"
+    ua, ub = speak(line_a, Voice("espeak", "es")), speak(line_b, Voice("espeak", "es+f3"))
+    n = len(ua.audio) + len(ub.audio) + 8000
+    stereo = np.zeros((n, 2), np.float32)
+    stereo[: len(ua.audio), 0] = ua.audio
+    stereo[len(ua.audio) + 8000 :, 1] = ub.audio
+    sf.write(tmp_path / "talk.wav", stereo, 16000)
+    (tmp_path / "escena.txt").write_text(f"A: {line_a}\nB: {line_b}\n", encoding="utf-8")
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, tmp_path / "talk.wav", assets["ckpt"])
+    s = scene.dualtalk
+    s.engine, s.transcript = "lite", str(tmp_path / "escena.txt")
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+    last = bpy.context.window_manager.dualtalk_status.last
+    assert (
+        "(warning: A's and B's lines could not be aligned to their voices, so the engine's lips are kept (A: "
+        in last
+    ), last
+    assert "is the script in English, as Script Language says?" in last, last
+
+
 def test_regenerate_selection_on_a_cut_off_copy_of_the_recording_names_the_selection(scene, assets, tmp_path):
     """The take was made from the whole recording; the panel now points at a copy that stopped
     half way (an MP3 keeps its header's length). Re-generate Preview Range used to fail in the worker
