@@ -101,7 +101,9 @@ def key_take(
         strips = place_sound_strips(
             scene,
             sound,
-            float(result.get("start_time", 0.0)),
+            # where frame 0 sits in the recording: the run's word, else the motion file's own (an
+            # ``infer --out --start 1`` folder has no result.json; its sound played from 0 s)
+            float(result.get("start_time", motion_a.start_time)),
             start,
             frames=max(rep_a.frames, rep_b.frames),
             pair=pair,

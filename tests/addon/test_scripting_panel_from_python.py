@@ -50,15 +50,18 @@ def _wav(path: Path, seconds: float = 2.0, pitch: float = 220.0) -> Path:
     return path
 
 
-def _infer_folder(folder: Path, recording: Path, recorded_as: str) -> Path:
+def _infer_folder(folder: Path, recording: Path, recorded_as: str, start: float = 0.0) -> Path:
     """What ``python -m dualtalk infer --audio <recorded_as> --out <folder>`` leaves: A.npz and B.npz
-    whose ``meta["source"]`` names the recording (as typed) and its contents' fingerprint."""
+    whose ``meta["source"]`` names the recording (as typed) and its contents' fingerprint; ``start``:
+    ``--start``, where frame 0 sits in the recording."""
     folder.mkdir(parents=True)
     source = {"audio": recorded_as, "fingerprint": recording_fingerprint([recording]), "form": "stereo"}
     t = np.arange(50)[:, None] / 25.0
     for i, role in enumerate("AB"):
         values = (0.3 + 0.2 * np.sin(2 * np.pi * (0.5 + i) * t + np.arange(55))).astype(np.float32)
-        motion = Motion("arkit55", values, role=role, engine="lite", meta={"source": source})
+        motion = Motion(
+            "arkit55", values, role=role, engine="lite", start_time=start, meta={"source": source}
+        )
         save_motion(folder / f"{role}.npz", motion)
     return folder
 
@@ -84,6 +87,22 @@ def test_an_infer_folder_plays_its_own_recording_not_the_panels_last_shot(scene,
     line = bpy.context.window_manager.dualtalk_status.last
     assert "1 sound strip" in line
     assert "(warning: this take was made from talk4.wav, not the panel's audio (dialogue.wav)" in line
+
+
+def test_an_infer_folder_made_from_part_of_the_recording_plays_that_part(scene, assets, tmp_path):
+    """Review 26, finding 4: ``infer --audio talk.wav --start 1 --end 3 --out take`` keyed with Apply
+    Saved Take played talk.wav from 0 s under motion made from 1 s on: every mouth 25 frames late. The
+    strip now starts where the motion files say frame 0 sits, as Generate's own part does."""
+    take = _infer_folder(tmp_path / "take", assets["wav"], str(assets["wav"]), start=1.0)
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    scene.render.fps = 25
+
+    saved_takes.apply_take(scene, scene.dualtalk, str(take))
+
+    (strip,) = scene.sequence_editor.strips
+    assert strip.frame_final_start == scene.frame_start
+    assert strip.frame_offset_start == 25  # the first second of the recording is not played
 
 
 def test_an_infer_folder_whose_recording_is_gone_places_no_strip_and_names_both(scene, assets, tmp_path):
