@@ -80,6 +80,7 @@ from .keying import action_meta, is_ours
 KEPT_SUFFIX = " (kept by DualTalk)"  # the track name compat.push_to_nla gets from layers._release_active
 OUR_TRACKS = frozenset(layers.track_name(layer) for layer in (layers.REST, *LAYERS))
 BLENDER_BLEND = "REPLACE"  # a new datablock's active-action blend (the first take set Combine)
+SHAPE_KEY_DEFAULT = 1.0  # ShapeKey.value's default: what a Combine key adds to with nothing below it
 
 
 def _ptr(idblock: Any) -> int:
@@ -128,6 +129,10 @@ class _Block:
     clear: bool = False  # it had no animation data before the take: drop what is left empty
     followers: list[tuple[Any, Any, float | None]] = field(default_factory=list)  # key, driver, value
     legacy: Any = None  # an older DualTalk's single-action take active here, to unassign
+    # the animator's active action keyed on top of the take (Combine): its shape-key curves moved by
+    # (value before the take - the property's default), and the blend type it goes back to
+    rebase: list[tuple[Any, float]] = field(default_factory=list)
+    blend_back: str | None = None
 
 
 @dataclass
@@ -500,11 +505,49 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             settings,
             clear=record.get("animation_data") is False and bool(tracks),
         )
+        if tracks and kept is None:
+            _plan_rebase(block, record, layers.label(idblock, mesh.name), notes)
         if idblock == key:
             block.followers = _followers(key, mesh, arm, values)
         if tracks or block.followers:
             blocks.append(block)
     return mesh.name, blocks
+
+
+def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[str]) -> None:
+    """The animator's own active action, keyed over the take in *Combine* (which the first take set,
+    so that a key in the viewport is an offset from the take): Blender adds a Combine key to the
+    property's default, 1.0 for a shape key, once the take is gone, so a +0.3 jaw fix would open the
+    jaw wide on every frame. Its curves on the shape keys the take keyed are moved to count from
+    each one's value before the take (a +0.3 fix reads 0.3 over a jaw that was at 0), and the blend
+    goes back to what it was before the take (*Replace* when there was none), said in a note.
+    Bones and other properties combine from a rest the removal gives back as it was, and an action
+    over tracks of the animator's own adds to those: both unchanged."""
+    ad = block.idblock.animation_data
+    action = None if ad is None else ad.action
+    if action is None or is_ours(action) or ad.action_blend_type != "COMBINE":
+        return
+    was = str(record.get("blend_type") or BLENDER_BLEND)
+    if was == "COMBINE":  # the animator's own choice before the take
+        return
+    if len(ad.nla_tracks) > len(block.tracks):  # their own tracks stay below: Combine adds to those
+        return
+    restored = {(path, index): value for path, index, value in block.values}
+    moved: list[tuple[Any, float]] = []
+    for fc in compat.iter_fcurves(action, getattr(ad, "action_slot", None)):
+        where = (fc.data_path, fc.array_index)
+        if where in restored and fc.data_path.startswith("key_blocks[") and fc.data_path.endswith(".value"):
+            shift = restored[where] - SHAPE_KEY_DEFAULT
+            if shift and len(fc.keyframe_points):
+                moved.append((fc, shift))
+    if moved:
+        block.blend_back = was
+        block.rebase = moved
+        notes.append(
+            f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it); its keys on "
+            f"{len(moved)} shape key{'s' if len(moved) > 1 else ''} now count from their values before the "
+            f"take, blend {was.title()}"
+        )
 
 
 def _doomed_actions(blocks: list[_Block]) -> list[Any]:
@@ -722,6 +765,14 @@ def _restore_block(block: _Block) -> None:
         ad.nla_tracks.remove(kept.track)
     for name, value in block.settings.items():
         setattr(ad, f"action_{name}", value)
+    for fc, shift in block.rebase:
+        for kp in fc.keyframe_points:
+            kp.co[1] += shift
+            kp.handle_left[1] += shift
+            kp.handle_right[1] += shift
+        fc.update()
+    if block.blend_back is not None:
+        ad.action_blend_type = block.blend_back
     for path, index, value in block.values:
         _set_value(idblock, path, index, value)
     for key, driver, value in block.followers:

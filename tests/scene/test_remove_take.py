@@ -277,6 +277,38 @@ def test_hand_fixes_keyed_over_the_take_stay_and_so_does_the_kept_action_under_t
     assert not [a.name for a in bpy.data.actions if is_ours(a)]
 
 
+def test_a_jaw_fix_keyed_over_the_take_stays_a_fix_once_the_take_is_removed(tmp_path):
+    """Review 26, finding 2. Bob had no animation; the take set his shape keys' blend to Combine, so
+    the animator's viewport key (+0.3 jaw at frame 20) is an offset from the take. Remove Take left that
+    key as it was: with nothing under it Blender adds a Combine key to the shape key's default, 1.0,
+    and his jaw stood wide open on every frame. Now the fix counts from the jaw before the take (0),
+    the blend is Replace again, and the line says so."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    key = bob.data.shape_keys
+    for track in list(key.animation_data.nla_tracks):  # Bob's face had no animation of its own
+        if not track.name.startswith("DualTalk"):
+            key.animation_data.nla_tracks.remove(track)
+    scene = bpy.context.scene
+    scene.frame_set(20)
+    jaw = key.key_blocks["jawOpen"]
+    jaw.value += 0.3
+    jaw.keyframe_insert("value", frame=20)  # Blender stores the take's offset: 1.3 under Combine
+    fix = key.animation_data.action
+    assert key.animation_data.action_blend_type == "COMBINE"
+
+    report = remove_take([alice, bob])
+
+    assert key.animation_data.action == fix and key.animation_data.action_blend_type == "REPLACE"
+    for frame in (1, 20, 60):
+        scene.frame_set(frame)
+        assert jaw.value == pytest.approx(0.3, abs=1e-5)  # the fix, over the jaw at rest (0)
+    assert (
+        f"{fix.name!r} on the shape keys of 'Bob' was keyed over the take (Combine: offsets from it); its keys "
+        "on 1 shape key now count from their values before the take, blend Replace"
+    ) in report.summary, report.summary
+
+
 def test_a_take_keyed_before_the_record_comes_back_to_its_rest_values(tmp_path):
     """A take keyed by an earlier DualTalk recorded neither the values before it nor how the pushed
     action played: the properties go back to the take's rest track (shape keys 0, bones the pose
