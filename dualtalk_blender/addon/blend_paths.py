@@ -1,11 +1,13 @@
-"""Keep the panel's blend-relative ("//") paths naming the same files when the .blend is saved elsewhere.
+"""Keep the panel's blend-relative ("//") input paths naming the same files when the .blend is saved elsewhere.
 
-Blender rebases its own data's relative paths on Save As (images, sounds, the render output) but
-not an add-on's strings: a recording picked as ``//takes/scene4.wav`` would, after Save As into
-another folder, name a file beside the new .blend: missing, or worse another take of that name.
-Before every save the panel's paths are rewritten relative to the file being written; after a
-Save Copy (the session stays on the old file) or a failed save they are put back. Paths keep
-naming the same file even with Save As's *Remap Relative* off (a handler cannot see that option).
+Blender rebases its own data's input paths on Save As (images, sounds) but not an add-on's strings:
+a recording picked as ``//takes/scene4.wav`` would, after Save As into another folder, name a file
+beside the new .blend: missing, or worse another take of that name. Before every save the panel's
+input paths are rewritten relative to the file being written; after a Save Copy (the session stays
+on the old file) or a failed save they are put back. Paths keep naming the same file even with Save
+As's *Remap Relative* off (a handler cannot see that option). Output paths (the FBX) are left as
+written, as Blender leaves its render output: ``//dualtalk.fbx`` means beside whichever .blend this
+is, so each saved version of a shot exports beside itself instead of over the first version's file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import bpy
 from bpy.app.handlers import persistent
 
 _PATH_SUBTYPES = {"FILE_PATH", "DIR_PATH"}
+# what the panel writes, not reads: a "//" output stays beside whichever .blend is open
+OUTPUT_PATHS = frozenset({"fbx_path"})
 # (scene, property, value before the save): what to put back after a copy or a failed save
 _BEFORE: list[tuple[Any, str, str]] = []
 
@@ -54,9 +58,14 @@ def path_properties(settings: Any) -> list[str]:
     ]
 
 
+def input_path_properties(settings: Any) -> list[str]:
+    """The path properties naming files the panel reads: the ones Save As must keep pointing at."""
+    return [name for name in path_properties(settings) if name not in OUTPUT_PATHS]
+
+
 @persistent
 def before_save(filepath: str = "", *_args: Any) -> None:
-    """``save_pre``: write every scene's "//" paths relative to ``filepath``, remembering the old text."""
+    """``save_pre``: write every scene's "//" input paths relative to ``filepath``, remembering the old text."""
     _BEFORE.clear()
     old = bpy.data.filepath
     if not old or not filepath:
@@ -65,7 +74,7 @@ def before_save(filepath: str = "", *_args: Any) -> None:
         settings = getattr(scene, "dualtalk", None)
         if settings is None or scene.library is not None:
             continue
-        for name in path_properties(settings):
+        for name in input_path_properties(settings):
             value = getattr(settings, name)
             new = rebase(value, old, filepath)
             if new != value:

@@ -32,7 +32,7 @@ def test_save_as_into_another_folder_keeps_naming_the_same_recording(project):
     s = scene.dualtalk
     assert s.audio == "//../takes/scene4.wav"
     assert abspath(s.audio) == str(wav)
-    assert s.fbx_path == "//../dualtalk.fbx"  # as Blender treats its render output: the same place
+    assert s.fbx_path == "//dualtalk.fbx"  # an output, as Blender's render output: beside the new .blend
     assert s.turns == str(root / "turns.rttm") and s.map == "~/maps/rig.json"
 
 
