@@ -37,13 +37,17 @@ def _title(option: Option, key: str | None) -> str:
     return panel_options.title(option)
 
 
+# what the panel's 0 does for a number the declarations leave unset
+_ZERO_MEANS = {"start": "0: from the beginning", "end": "0: to the end", "offset_b": "0: not shifted"}
+
+
 def _description(option: Option, key: str | None) -> str:
     text = panel_options.in_panel_words(option.help)  # the panel's names, not the command line's flags
     text = text[:1].upper() + text[1:]
     if key is not None:
         text = f"{text} ({key})"
-    if panel_options.unset_by_zero(option):
-        text += " (0 = default)"
+    if panel_options.unset_by_zero(option):  # the slider's 0 is "not set": say what that does
+        text += f" ({_ZERO_MEANS.get(option.name, '0: the default')})"
     if panel_options.unsigned32(option):
         top = panel_options.UINT32
         text += (

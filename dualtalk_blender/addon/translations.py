@@ -323,11 +323,11 @@ JA_JP: Table = {
         DEFAULT,
         "With Two files: B's file starts this many seconds before A's (its recorder was started earlier; "
         "negative: later); B is shifted by that much. A warning gives the value when the files' bleed "
-        "shows it (0 = default)",
+        "shows it (0: not shifted)",
     ): (
         "「2つのファイル」使用時: BのファイルがAのファイルより何秒早く始まるか（Bの録音を先に開始した場合。"
         "負の値: 後に開始）。Bはその分ずらされます。ファイル間の音のかぶりから値が分かるときは警告で示します"
-        "（0 = デフォルト）"
+        "（0: ずらさない）"
     ),
     (DEFAULT, "Turns"): "ターン",
     (DEFAULT, "Who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"): (
@@ -395,12 +395,12 @@ JA_JP: Table = {
     (DEFAULT, "Part of the recording"): "録音の一部",
     (DEFAULT, "Only animate from Start to End"): "「開始」から「終了」までだけをアニメーションさせます",
     (DEFAULT, "Start"): "開始",
-    (DEFAULT, "Animate from this many seconds into the audio (0 = default)"): (
-        "オーディオの何秒目からアニメーションさせるか（0 = デフォルト）"
+    (DEFAULT, "Animate from this many seconds into the audio (0: from the beginning)"): (
+        "オーディオの何秒目からアニメーションさせるか（0: 先頭から）"
     ),
     (DEFAULT, "End"): "終了",
-    (DEFAULT, "Animate up to this many seconds into the audio (0 = default)"): (
-        "オーディオの何秒目までアニメーションさせるか（0 = デフォルト）"
+    (DEFAULT, "Animate up to this many seconds into the audio (0: to the end)"): (
+        "オーディオの何秒目までアニメーションさせるか（0: 最後まで）"
     ),
     # ---- panel settings: engine
     (DEFAULT, "Engine"): "エンジン",
@@ -425,8 +425,8 @@ JA_JP: Table = {
     (DEFAULT, "GPU if available"): "使えればGPU",
     (DEFAULT, "Processor"): "プロセッサー",
     (DEFAULT, "Rounds"): "ラウンド数",
-    (DEFAULT, "Dialogue refinement rounds, 1-20 (default 2) (0 = default)"): (
-        "対話の推論を練り直す回数、1～20（デフォルト 2）（0 = デフォルト）"
+    (DEFAULT, "Dialogue refinement rounds, 1-20 (default 2) (0: the default)"): (
+        "対話の推論を練り直す回数、1～20（デフォルト 2）（0: デフォルト）"
     ),
     (DEFAULT, "Lip Release"): "唇の開き",
     (
@@ -877,10 +877,10 @@ ZH_HANS: Table = {
         DEFAULT,
         "With Two files: B's file starts this many seconds before A's (its recorder was started earlier; "
         "negative: later); B is shifted by that much. A warning gives the value when the files' bleed "
-        "shows it (0 = default)",
+        "shows it (0: not shifted)",
     ): (
         "使用“两个文件”时：B 的文件比 A 的早开始的秒数（B 的录音更早开始；负值：更晚）；B 会相应平移。"
-        "当文件之间的串音能反映该值时，会以警告给出（0 = 默认）"
+        "当文件之间的串音能反映该值时，会以警告给出（0：不平移）"
     ),
     (DEFAULT, "Turns"): "话轮",
     (DEFAULT, "Who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"): (
@@ -940,13 +940,13 @@ ZH_HANS: Table = {
     (DEFAULT, "Start"): "开始",
     (
         DEFAULT,
-        "Animate from this many seconds into the audio (0 = default)",
-    ): "从音频的第几秒开始生成动画（0 = 默认）",
+        "Animate from this many seconds into the audio (0: from the beginning)",
+    ): "从音频的第几秒开始生成动画（0：从头开始）",
     (DEFAULT, "End"): "结束",
     (
         DEFAULT,
-        "Animate up to this many seconds into the audio (0 = default)",
-    ): "生成动画直到音频的第几秒（0 = 默认）",
+        "Animate up to this many seconds into the audio (0: to the end)",
+    ): "生成动画直到音频的第几秒（0：直到结尾）",
     # ---- panel settings: engine
     (DEFAULT, "Engine"): "引擎",
     (DEFAULT, "Network (default: auto)"): "网络（默认：自动）",
@@ -972,8 +972,8 @@ ZH_HANS: Table = {
     (DEFAULT, "Rounds"): "轮数",
     (
         DEFAULT,
-        "Dialogue refinement rounds, 1-20 (default 2) (0 = default)",
-    ): "对话细化轮数，1-20（默认 2）（0 = 默认）",
+        "Dialogue refinement rounds, 1-20 (default 2) (0: the default)",
+    ): "对话细化轮数，1-20（默认 2）（0：默认）",
     (DEFAULT, "Lip Release"): "嘴唇张开",
     (
         DEFAULT,
