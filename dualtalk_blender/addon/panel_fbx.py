@@ -26,9 +26,14 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Pa
 
 def fbx_message(s: Any, path: Path) -> str:
     """The status line after an FBX export, with the first thing the file leaves out (a mesh's
-    Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`)."""
+    Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`); a take keyed at
+    another frame rate than the scene's comes first: the file carries keys out of step with the sound
+    (:func:`.preflight.fps_warnings`)."""
     from ..scene.fbx_export import left_out_modifiers
+    from .preflight import fps_warnings
 
-    warnings = left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
+    scene = getattr(s, "id_data", None)
+    warnings = fps_warnings(scene) if scene is not None and hasattr(scene, "render") else []
+    warnings += left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
     more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
     return f"exported {path}" + (f" (warning: {warnings[0]}{more})" if warnings else "")

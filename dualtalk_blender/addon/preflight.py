@@ -68,14 +68,57 @@ def preflight(
     return inspected
 
 
-def scene_warnings(scene: Any) -> list[str]:
+def scene_warnings(scene: Any, *, takes: bool = True) -> list[str]:
     """What the scene will do to the take that Generate should say before the run, not minutes later
-    in the line after keying: Time Stretching plays the face at another speed than its sound."""
+    in the line after keying: Time Stretching plays the face at another speed than its sound. With
+    ``takes`` (the panel), also the picked characters' takes keyed at another frame rate than the
+    scene's now (:func:`fps_warnings`); a Generate starting replaces them, so it asks without."""
     from ..rig.plan import time_stretch_warning
     from ..scene.apply import scene_stretch
 
     stretched = time_stretch_warning(*scene_stretch(scene))
-    return [stretched] if stretched is not None else []
+    said = [stretched] if stretched is not None else []
+    return said + (fps_warnings(scene) if takes else [])
+
+
+def fps_warnings(scene: Any) -> list[str]:
+    """The panel's characters whose take was keyed at another frame rate than the scene runs at now
+    (re-timed for delivery after keying): their keys play faster or slower than the sound strip,
+    and Export FBX would write that. One line per frame rate the takes were keyed at."""
+    from ..scene.apply import scene_fps
+
+    s = getattr(scene, "dualtalk", None)
+    fps = scene_fps(scene)
+    keyed: dict[float, list[str]] = {}
+    for obj in dict.fromkeys(o for o in (getattr(s, "char_a", None), getattr(s, "char_b", None)) if o):
+        was = _keyed_fps(obj)
+        if was is not None and abs(was - fps) > 1e-6:
+            keyed.setdefault(was, []).append(f"{obj.name}'s")
+    return [
+        f"{' and '.join(names)} {'takes were' if len(names) > 1 else 'take was'} keyed at {was:g} fps and "
+        f"the scene now runs at {fps:g} fps: keys and sound are out of step; set the scene back to "
+        f"{was:g} fps or Generate again"
+        for was, names in keyed.items()
+    ]
+
+
+def _keyed_fps(obj: Any) -> float | None:
+    """The frame rate ``obj``'s take was keyed at (``layers.take_meta``), None without one. The panel
+    asks on every redraw, so the rig comes from its cache (``pickers.character_parts``)."""
+    from ..scene.keying import action_meta, is_ours
+    from ..scene.layers import REST, character_idblocks, our_strips
+    from .pickers import character_parts
+
+    try:
+        parts = character_parts(obj)
+        for idblock in character_idblocks(obj, parts) if parts is not None else []:
+            for layer, strip in our_strips(idblock).items():
+                if layer != REST and is_ours(strip.action):
+                    was = action_meta(strip.action).get("fps")
+                    return float(was) if isinstance(was, (int, float)) else None
+    except Exception:  # a character mid-deletion or half set up: nothing to say of its take
+        return None
+    return None
 
 
 def check_take_fits(scene: Any, audio: dict[str, Any], options: Any) -> None:

@@ -104,7 +104,7 @@ class GenerationRun:
             # hidden in the panel, set by a script: said, not used
             ignored = ignored_settings(settings, regenerating=frame_range is not None) if scripted else []
             self.notes += ignored
-            self.warnings_at_start = ignored + scene_warnings(scene) + at_start
+            self.warnings_at_start = ignored + scene_warnings(scene, takes=False) + at_start
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             self.python = python or self._python()

@@ -121,7 +121,11 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     takes = [(o.name, m) for o, m in zip(objs, metas, strict=True) if m is not None]
     for _name, m in takes:
         if abs(float(m.get("fps", fps)) - fps) > 1e-6:
-            raise DualTalkError(f"the take was keyed at {m.get('fps')} fps but the scene now runs at {fps:g}")
+            keyed = float(m["fps"])
+            raise DualTalkError(
+                f"the take was keyed at {keyed:g} fps but the scene now runs at {fps:g} fps; set the scene "
+                f"back to {keyed:g} fps, or Generate the whole take again"
+            )
     starts = {name: int(m["start_frame"]) for name, m in takes}
     if len(set(starts.values())) > 1:
         said = " but ".join(f"{name}'s take starts at frame {f}" for name, f in starts.items())
