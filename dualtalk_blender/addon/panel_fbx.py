@@ -20,8 +20,20 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Pa
     if not path:
         raise DualTalkError("choose an FBX file to export to")
     scope = getattr(s, "fbx_scope", "FULL").lower()
+    check_folder(path)
     # "//" beside the saved .blend, refused in a file never saved: the scene function's one rule
     return _export([a, b], path, scene=scene, scope=scope, progress=progress)
+
+
+def check_folder(path: str) -> None:
+    """Refuse an FBX path whose folder does not exist, as Blender's own exporter does: a typo in the
+    folder would otherwise leave a stray folder tree. (``animate --fbx`` creates its output folders:
+    a command line names them on purpose.)"""
+    from ..scene.paths import blend_path
+
+    folder = Path(blend_path("FBX path", path, "is next to")).parent
+    if not folder.exists():
+        raise DualTalkError(f"folder {folder} does not exist; create it first or choose another")
 
 
 def fbx_message(s: Any, path: Path) -> str:
