@@ -10,6 +10,7 @@ refuses it when the take changed since. Refusals use the panel's words (:data:`P
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
@@ -57,6 +58,21 @@ def plan_panel_range(
     fps = scene_fps(scene)
     plan = plan_range((a, b), fps, first, last, crossfade)
     return plan, {**dataclasses.asdict(plan), "fps": float(fps), "crossfade": int(crossfade)}
+
+
+# The take's audio warnings that, for a range, speak of the seconds the engine heard around it, not of
+# the recording (``inference.audio.dialogue._speech_warnings``): one character silent there is the
+# usual case (the other one talks), and "speaker B's audio is silent" read as "B's channel is broken".
+_EXCERPT_SILENCE = re.compile(
+    r"speaker [AB]'s audio is silent; [AB] only listens|no speech detected in either stream; both characters only listen"
+)
+
+
+def range_warnings(warnings: list[str]) -> list[str]:
+    """The take's audio warnings a re-generated range's line says: those of the whole recording (the
+    diarizer's weaker method...), not a speaker silent in the excerpt heard (the whole take's Generate
+    said it, where it holds for the recording)."""
+    return [w for w in warnings if not _EXCERPT_SILENCE.fullmatch(w)]
 
 
 def range_options(opts: ApplyOptions, plan: dict[str, Any]) -> None:

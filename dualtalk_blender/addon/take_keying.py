@@ -56,6 +56,7 @@ def key_take(
     from ..scene.apply import apply_dialogue, inspect_for, owned_markers
     from ..scene.characters import find_mesh_and_armature
     from ..scene.remove_take import shared_scene_warnings
+    from .preview_range import range_warnings
 
     motion_a = load_motion(result["a"])
     motion_b = load_motion(result["b"])
@@ -75,7 +76,9 @@ def key_take(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
     strips: list[str] = []
-    warnings = [*changed, *(notes or []), *shared, *source_warnings(result), *rep_a.warnings, *rep_b.warnings]
+    heard = source_warnings(result)
+    heard = heard if frame_range is None else range_warnings(heard)  # not a speaker silent in the excerpt
+    warnings = [*changed, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
     if result.get("transcript"):  # lines that could not be aligned at all: why, and the likeliest slip
         from ...inference.phonetic.transcript import unaligned
 
