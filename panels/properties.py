@@ -42,8 +42,7 @@ _ZERO_MEANS = {"start": "0: from the beginning", "end": "0: to the end", "offset
 
 
 def _description(option: Option, key: str | None) -> str:
-    text = panel_options.in_panel_words(option.help)  # the panel's names, not the command line's flags
-    text = text[:1].upper() + text[1:]
+    text = panel_options.tooltip(option)  # the panel's words, not the command line's
     if key is not None:
         text = f"{text} ({key})"
     if panel_options.unset_by_zero(option):  # the slider's 0 is "not set": say what that does
@@ -159,6 +158,7 @@ PANEL_ONLY = {  # what only the panel has: not options of a run
             ("FACE", "Face Only", "Face meshes and only the bones that move (with their parents)"),
         ],
         default="FULL",
+        description="What Export FBX writes: the whole characters, or only the faces and the bones that move",
     ),
 }
 

@@ -164,6 +164,14 @@ def title(option: Option) -> str:
     return option.title or option.name.replace("_", " ").capitalize()
 
 
+def tooltip(option: Option) -> str:
+    """The option's help as the panel shows it: its own ``panel_help`` where the command line's words
+    do not fit the panel's control (a 0-2 slider takes no "off", a menu no "any language"), else the
+    command line's help with each flag named as the panel names it."""
+    text = option.panel_help or in_panel_words(option.help)
+    return text[:1].upper() + text[1:]
+
+
 def _panel_flags() -> dict[str, str]:
     """Each panel option's flag -> its label (``--no-gaze`` -> ``Eye contact off``); where the
     engine and the scene share a flag (``--blinks``), the engine's, which is what its messages say."""

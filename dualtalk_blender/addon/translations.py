@@ -310,8 +310,13 @@ JA_JP: Table = {
         DEFAULT,
         "One mixed recording; speakers separated automatically",
     ): "ミックスした1つの録音。話者は自動で分離",
-    (DEFAULT, "Stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix"): (
-        "ステレオファイル（チャンネル0 = A、1 = B）、話者Aのファイル、またはモノラルのミックス"
+    (
+        DEFAULT,
+        "The dialogue recording: the stereo file (left channel A, right channel B), speaker A's own "
+        "file (Two files) or the mono mix",
+    ): (
+        "対話の録音: ステレオファイル（左チャンネルがA、右チャンネルがB）、"
+        "話者A自身のファイル（「2つのファイル」）、またはモノラルのミックス"
     ),
     (DEFAULT, "Audio B"): "オーディオB",
     (
@@ -351,13 +356,11 @@ JA_JP: Table = {
     (DEFAULT, "Script Language"): "書き起こしの言語",
     (
         DEFAULT,
-        "The transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
-        "de, it, pt-br, ru, ja in kana, cmn in Han characters or pinyin, ...; aligned by warping espeak-ng's "
-        "reading onto each voice)",
+        "The language the transcript is written in (with the wrong one its words may not align, and "
+        "the engine's lips are kept)",
     ): (
-        "書き起こしの言語: en（デフォルト、pocketsphinxで合わせます）またはespeak-ngが話せる任意の言語"
-        "（es、fr、de、it、pt-br、ru、かな書きのja、漢字またはピンインで書いたcmn など。espeak-ngの"
-        "読み上げをそれぞれの声に合わせて伸縮させて合わせます）"
+        "書き起こしを書いた言語（違う言語にすると言葉を声に合わせられず、"
+        "エンジンの唇の動きのままになることがあります）"
     ),
     (DEFAULT, "English"): "英語",
     (DEFAULT, "Spanish"): "スペイン語",
@@ -421,7 +424,10 @@ JA_JP: Table = {
         "公開版のDualTalk.pth（またはliteの重み）。なし -> 内蔵のliteモデル"
     ),
     (DEFAULT, "Device"): "デバイス",
-    (DEFAULT, "Auto, cpu or cuda (default: auto)"): "自動、cpu、cuda（デフォルト: 自動）",
+    (
+        DEFAULT,
+        "Where the engine runs: Auto takes the NVIDIA GPU when there is one, else the processor",
+    ): "エンジンを実行する場所: 自動ではNVIDIA GPUがあればそれを、なければプロセッサーを使います",
     (DEFAULT, "GPU if available"): "使えればGPU",
     (DEFAULT, "Processor"): "プロセッサー",
     (DEFAULT, "Rounds"): "ラウンド数",
@@ -436,8 +442,12 @@ JA_JP: Table = {
     (DEFAULT, "Lip Rounding"): "唇の丸め",
     (
         DEFAULT,
-        "Lite engine: lips round this far where the voice's second formant sits low, 0 (off) to 1 (default 0.5)",
-    ): "liteエンジン: 声の第2フォルマントが低いところで唇をこの程度丸める、0（オフ）～1（デフォルト 0.5）",
+        "Lite engine: how far the lips round on oo and oh sounds, read from the voice, 0 (off) to 1 "
+        "(default 0.5)",
+    ): (
+        "liteエンジン: 「う」「お」の音で唇をどれだけ丸めるか（声から読み取ります）、"
+        "0（オフ）～1（デフォルト 0.5）"
+    ),
     # ---- panel settings: options
     (DEFAULT, "Rig"): "リグ",
     (DEFAULT, "How motion channels find shape keys and bones (default: auto-detect)"): (
@@ -493,23 +503,38 @@ JA_JP: Table = {
     (DEFAULT, "Procedural Blinks"): "自動生成のまばたき",
     (
         DEFAULT,
-        "Procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
-    ): "しぐさレイヤーのまばたきがないモーションに加えるプロシージャルなまばたき: 自動（FLAMEモーションのみ）、オン、オフ",
-    (DEFAULT, "Blinks from the behaviour layer (older motion files without it: FLAME only)"): (
-        "しぐさレイヤーのまばたき（それを持たない古いモーションファイル: FLAMEのみ）"
+        "Whether the characters blink. Auto and On: the Behaviour panel's blinks (its Blink Amount); "
+        "Off: no blinks at all",
+    ): (
+        "キャラクターがまばたきするかどうか。自動とオン: 「しぐさ」パネルのまばたき"
+        "（その「まばたきの量」）。オフ: まばたきを一切しない"
+    ),
+    (
+        DEFAULT,
+        "The Behaviour panel's blinks; a take saved by an older DualTalk without them gets blinks "
+        "only if the published network made it",
+    ): (
+        "「しぐさ」パネルのまばたき。まばたきのない、古いDualTalkで保存したテイクには、"
+        "公開版のネットワークで作ったものにだけまばたきを加えます"
     ),
     (DEFAULT, "On"): "オン",
-    (DEFAULT, "Blinks from the behaviour layer; older motion files get procedural blinks"): (
-        "しぐさレイヤーのまばたき。古いモーションファイルにはプロシージャルなまばたき"
-    ),
+    (
+        DEFAULT,
+        "The Behaviour panel's blinks; a take saved by an older DualTalk without them gets blinks too",
+    ): "「しぐさ」パネルのまばたき。まばたきのない、古いDualTalkで保存したテイクにもまばたきを加えます",
     (DEFAULT, "Off"): "オフ",
     (
         DEFAULT,
-        "No blinks added (the layer's blinks are off too)",
-    ): "まばたきを加えない（レイヤーのまばたきもオフ）",
+        "No blinks at all, whatever the Behaviour panel says",
+    ): "「しぐさ」パネルの設定にかかわらず、まばたきを一切しない",
     (DEFAULT, "Keys"): "キー",
-    (DEFAULT, "Reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations"): (
-        "削減: ウェイトは0.01、回転は0.1度の誤差以内でキーを減らす"
+    (
+        DEFAULT,
+        "How many keys the take gets: one per frame, or far fewer (easier to edit) that stay within "
+        "0.01 on weights and 0.1 degrees on rotations",
+    ): (
+        "テイクに打つキーの数: 毎フレーム1つ、またはずっと少なく（編集しやすい）、"
+        "誤差はウェイトで0.01、回転で0.1度以内"
     ),
     (DEFAULT, "Every frame"): "全フレーム",
     (DEFAULT, "One key per frame on every curve: exactly the engine's output"): (
@@ -566,18 +591,32 @@ JA_JP: Table = {
     (DEFAULT, "Gaze Amount"): "視線の量",
     (DEFAULT, "Head Motion Amount"): "頭の動きの量",
     (DEFAULT, "Brow Amount"): "眉の動きの量",
-    (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
-        "目: オフ、オン、または0～2（オン: 人がするように相手を見たり目をそらしたりする。デフォルト: オン）"
+    (
+        DEFAULT,
+        "Glances at the partner and away: 0 = none (as Eye contact off), 1 = as people do, 2 = looks "
+        "away twice as far",
+    ): (
+        "相手を見たり目をそらしたりする視線: 0 = なし（「アイコンタクト」オフと同じ）、"
+        "1 = 人と同じように、2 = 目をそらす角度が2倍"
     ),
-    (DEFAULT, "Blink amount: off, on, 0-2 (1 = real people's rate) or auto (the engine's default)"): (
-        "まばたきの量: オフ、オン、0～2（1 = 実際の人の頻度）、またはオート（エンジンのデフォルト）"
+    (
+        DEFAULT,
+        "How often the eyes blink: 0 = no blinks, 1 = as often as people do in conversation, 2 = up "
+        "to twice as often",
+    ): "まばたきの頻度: 0 = まばたきなし、1 = 会話中の人と同じ頻度、2 = 最大2倍の頻度",
+    (
+        DEFAULT,
+        "Head beats, sway and listener nods added to the engine's own head motion: 0 = none added, "
+        "1 = as people do, 2 = twice as large. Options > Head scales all head motion",
+    ): (
+        "エンジン自身の頭の動きに加える、頭の拍子、揺れ、聞き手のうなずき: 0 = 加えない、"
+        "1 = 人と同じように、2 = 2倍の大きさ。頭の動き全体は「オプション > 頭」で調整します"
     ),
-    (DEFAULT, "Head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
-        "頭の拍子、揺れ、聞き手のうなずき: オフ、オン、または0～2（デフォルト: liteは1、公開版DualTalkは0）"
-    ),
-    (DEFAULT, "Brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
-        "眉上げと笑ったときの笑顔: オフ、オン、または0～2（デフォルト: liteは1、公開版DualTalkは0）"
-    ),
+    (
+        DEFAULT,
+        "Brow raises and smiles (at laughs, and the mood's smile): 0 = none, 1 = as people do, 2 = "
+        "twice as strong",
+    ): "眉上げと笑顔（笑ったとき、およびムードによる笑顔）: 0 = なし、1 = 人と同じように、2 = 2倍の強さ",
     (DEFAULT, "Eye contact"): "アイコンタクト",
     (DEFAULT, "Glance at the partner and away like people do; partner looks aim at the other head"): (
         "人がするように相手を見たり目をそらしたりします。相手を見るときは相手の頭に視線を向けます"
@@ -595,6 +634,10 @@ JA_JP: Table = {
     # ---- FBX export
     (DEFAULT, "FBX output"): "FBXの出力先",
     (DEFAULT, "Scope"): "範囲",
+    (
+        DEFAULT,
+        "What Export FBX writes: the whole characters, or only the faces and the bones that move",
+    ): "「FBXをエクスポート」で書き出す内容: キャラクター全体、または顔と動くボーンのみ",
     (DEFAULT, "Whole Characters"): "キャラクター全体",
     (DEFAULT, "Both characters' meshes and whole skeletons"): "両キャラクターのメッシュとスケルトン全体",
     (DEFAULT, "Face Only"): "顔のみ",
@@ -864,9 +907,11 @@ ZH_HANS: Table = {
     ): "一个混合录音，外加一个说明谁在何时说话的文件",
     (DEFAULT, "Mono, automatic"): "单声道（自动）",
     (DEFAULT, "One mixed recording; speakers separated automatically"): "一个混合录音；自动分离说话人",
-    (DEFAULT, "Stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix"): (
-        "立体声文件（声道 0 = A，1 = B）、说话人 A 的文件，或单声道混音"
-    ),
+    (
+        DEFAULT,
+        "The dialogue recording: the stereo file (left channel A, right channel B), speaker A's own "
+        "file (Two files) or the mono mix",
+    ): "对话录音：立体声文件（左声道为 A，右声道为 B）、说话人 A 自己的文件（“两个文件”）或单声道混音",
     (DEFAULT, "Audio B"): "音频 B",
     (
         DEFAULT,
@@ -901,13 +946,9 @@ ZH_HANS: Table = {
     (DEFAULT, "Script Language"): "台词稿语言",
     (
         DEFAULT,
-        "The transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
-        "de, it, pt-br, ru, ja in kana, cmn in Han characters or pinyin, ...; aligned by warping espeak-ng's "
-        "reading onto each voice)",
-    ): (
-        "台词稿的语言：en（默认，由 pocketsphinx 对齐）或 espeak-ng 能读的任何语言（es、fr、de、it、pt-br、ru、"
-        "用假名书写的 ja、用汉字或拼音书写的 cmn 等；将 espeak-ng 的朗读在时间上伸缩，对齐到各自的声音上）"
-    ),
+        "The language the transcript is written in (with the wrong one its words may not align, and "
+        "the engine's lips are kept)",
+    ): "台词稿所用的语言（选错时文字可能无法与声音对齐，口型将保留引擎生成的结果）",
     (DEFAULT, "English"): "英语",
     (DEFAULT, "Spanish"): "西班牙语",
     (DEFAULT, "French"): "法语",
@@ -966,7 +1007,10 @@ ZH_HANS: Table = {
         "已发布的 DualTalk.pth（或 lite 权重）；无 -> 内置 lite 模型"
     ),
     (DEFAULT, "Device"): "设备",
-    (DEFAULT, "Auto, cpu or cuda (default: auto)"): "自动、cpu 或 cuda（默认：自动）",
+    (
+        DEFAULT,
+        "Where the engine runs: Auto takes the NVIDIA GPU when there is one, else the processor",
+    ): "引擎的运行位置：自动时有 NVIDIA GPU 就用它，否则用处理器",
     (DEFAULT, "GPU if available"): "可用时使用 GPU",
     (DEFAULT, "Processor"): "处理器",
     (DEFAULT, "Rounds"): "轮数",
@@ -982,8 +1026,9 @@ ZH_HANS: Table = {
     (DEFAULT, "Lip Rounding"): "嘴唇圆化",
     (
         DEFAULT,
-        "Lite engine: lips round this far where the voice's second formant sits low, 0 (off) to 1 (default 0.5)",
-    ): "lite 引擎：在声音的第二共振峰较低处嘴唇变圆的程度，0（关闭）到 1（默认 0.5）",
+        "Lite engine: how far the lips round on oo and oh sounds, read from the voice, 0 (off) to 1 "
+        "(default 0.5)",
+    ): "lite 引擎：在 u、o 等音上嘴唇变圆的程度（从声音中读取），0（关闭）到 1（默认 0.5）",
     # ---- panel settings: options
     (DEFAULT, "Rig"): "绑定",
     (DEFAULT, "How motion channels find shape keys and bones (default: auto-detect)"): (
@@ -1037,21 +1082,30 @@ ZH_HANS: Table = {
     (DEFAULT, "Procedural Blinks"): "程序化眨眼",
     (
         DEFAULT,
-        "Procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
-    ): "为不含行为层眨眼的运动添加程序化眨眼：自动（仅 FLAME 运动）、开启、关闭",
-    (DEFAULT, "Blinks from the behaviour layer (older motion files without it: FLAME only)"): (
-        "来自行为层的眨眼（不含行为层的旧运动文件：仅 FLAME）"
-    ),
+        "Whether the characters blink. Auto and On: the Behaviour panel's blinks (its Blink Amount); "
+        "Off: no blinks at all",
+    ): "角色是否眨眼。自动和开启：使用“行为”面板的眨眼（其“眨眼量”）；关闭：完全不眨眼",
+    (
+        DEFAULT,
+        "The Behaviour panel's blinks; a take saved by an older DualTalk without them gets blinks "
+        "only if the published network made it",
+    ): "“行为”面板的眨眼；由旧版 DualTalk 保存、不含眨眼的镜次，仅当由已发布的网络生成时才添加眨眼",
     (DEFAULT, "On"): "开启",
-    (DEFAULT, "Blinks from the behaviour layer; older motion files get procedural blinks"): (
-        "来自行为层的眨眼；旧运动文件使用程序化眨眼"
-    ),
+    (
+        DEFAULT,
+        "The Behaviour panel's blinks; a take saved by an older DualTalk without them gets blinks too",
+    ): "“行为”面板的眨眼；由旧版 DualTalk 保存、不含眨眼的镜次也添加眨眼",
     (DEFAULT, "Off"): "关闭",
-    (DEFAULT, "No blinks added (the layer's blinks are off too)"): "不添加眨眼（行为层的眨眼也关闭）",
+    (
+        DEFAULT,
+        "No blinks at all, whatever the Behaviour panel says",
+    ): "无论“行为”面板如何设置，都完全不眨眼",
     (DEFAULT, "Keys"): "关键帧",
-    (DEFAULT, "Reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations"): (
-        "精简：在权重误差 0.01、旋转误差 0.1 度以内减少关键帧"
-    ),
+    (
+        DEFAULT,
+        "How many keys the take gets: one per frame, or far fewer (easier to edit) that stay within "
+        "0.01 on weights and 0.1 degrees on rotations",
+    ): "镜次的关键帧数量：每帧一个，或少得多（更易编辑），权重误差在 0.01 以内、旋转误差在 0.1 度以内",
     (DEFAULT, "Every frame"): "每帧",
     (
         DEFAULT,
@@ -1101,18 +1155,29 @@ ZH_HANS: Table = {
     (DEFAULT, "Gaze Amount"): "视线量",
     (DEFAULT, "Head Motion Amount"): "头部动作量",
     (DEFAULT, "Brow Amount"): "眉毛动作量",
-    (DEFAULT, "Eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)"): (
-        "眼睛：关闭、开启或 0-2（开启：像真人一样看向对方或移开视线；默认开启）"
+    (
+        DEFAULT,
+        "Glances at the partner and away: 0 = none (as Eye contact off), 1 = as people do, 2 = looks "
+        "away twice as far",
+    ): "看向对方和移开视线：0 = 无（等同于“眼神交流”关闭），1 = 像真人一样，2 = 移开视线的幅度加倍",
+    (
+        DEFAULT,
+        "How often the eyes blink: 0 = no blinks, 1 = as often as people do in conversation, 2 = up "
+        "to twice as often",
+    ): "眨眼的频率：0 = 不眨眼，1 = 与对话中的真人一样频繁，2 = 最多到 2 倍",
+    (
+        DEFAULT,
+        "Head beats, sway and listener nods added to the engine's own head motion: 0 = none added, "
+        "1 = as people do, 2 = twice as large. Options > Head scales all head motion",
+    ): (
+        "在引擎自身的头部动作之上添加的头部节拍、摆动和倾听者的点头："
+        "0 = 不添加，1 = 像真人一样，2 = 加倍。所有头部动作由“选项 > 头部”缩放"
     ),
-    (DEFAULT, "Blink amount: off, on, 0-2 (1 = real people's rate) or auto (the engine's default)"): (
-        "眨眼量：关闭、开启、0-2（1 = 真人的频率）或自动（引擎的默认设定）"
-    ),
-    (DEFAULT, "Head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
-        "头部节拍、摆动和倾听者的点头：关闭、开启或 0-2（默认：lite 为 1，已发布的 DualTalk 为 0）"
-    ),
-    (DEFAULT, "Brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)"): (
-        "扬眉和笑时的微笑：关闭、开启或 0-2（默认：lite 为 1，已发布的 DualTalk 为 0）"
-    ),
+    (
+        DEFAULT,
+        "Brow raises and smiles (at laughs, and the mood's smile): 0 = none, 1 = as people do, 2 = "
+        "twice as strong",
+    ): "扬眉和微笑（笑时的微笑以及情绪带来的微笑）：0 = 无，1 = 像真人一样，2 = 加倍",
     (DEFAULT, "Eye contact"): "眼神交流",
     (DEFAULT, "Glance at the partner and away like people do; partner looks aim at the other head"): (
         "像真人一样看向对方又移开视线；看向对方时视线对准对方的头部"
@@ -1130,6 +1195,10 @@ ZH_HANS: Table = {
     # ---- FBX export
     (DEFAULT, "FBX output"): "FBX 输出",
     (DEFAULT, "Scope"): "范围",
+    (
+        DEFAULT,
+        "What Export FBX writes: the whole characters, or only the faces and the bones that move",
+    ): "“导出 FBX”写出的内容：整个角色，或仅面部和会运动的骨骼",
     (DEFAULT, "Whole Characters"): "整个角色",
     (DEFAULT, "Both characters' meshes and whole skeletons"): "两个角色的网格和完整骨架",
     (DEFAULT, "Face Only"): "仅面部",

@@ -198,6 +198,8 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "choice",
         "reduced: fewer keys within 0.01 on weights and 0.1 deg on rotations",
         default="every-frame",
+        panel_help="How many keys the take gets: one per frame, or far fewer (easier to edit) that stay "
+        "within 0.01 on weights and 0.1 degrees on rotations",
         choices=KEYS_MODES,
         items=(
             ("every-frame", "Every frame", "One key per frame on every curve: exactly the engine's output"),
@@ -225,10 +227,22 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "procedural blinks for motion without the behaviour layer's: auto (FLAME motion only), on, off",
         default=AUTO,
         choices=(AUTO, "on", "off"),
-        items=(
-            (AUTO, "Auto", "Blinks from the behaviour layer (older motion files without it: FLAME only)"),
-            ("on", "On", "Blinks from the behaviour layer; older motion files get procedural blinks"),
-            ("off", "Off", "No blinks added (the layer's blinks are off too)"),
+        panel_help="Whether the characters blink. Auto and On: the Behaviour panel's blinks (its Blink "
+        "Amount); Off: no blinks at all",
+        items=(  # motion files made before the behaviour layer have no blinks (plan.rig_values)
+            (
+                AUTO,
+                "Auto",
+                "The Behaviour panel's blinks; a take saved by an older DualTalk without them gets "
+                "blinks only if the published network made it",
+            ),
+            (
+                "on",
+                "On",
+                "The Behaviour panel's blinks; a take saved by an older DualTalk without them gets "
+                "blinks too",
+            ),
+            ("off", "Off", "No blinks at all, whatever the Behaviour panel says"),
         ),
         title="Procedural Blinks",
         cli=False,

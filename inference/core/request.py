@@ -60,6 +60,8 @@ KINDS = ("path", "str", "float", "int", "bool", "choice", "amount", "mapping", "
 @dataclass(frozen=True)
 class Option:
     """One option: its name (shot-file key, CLI flag), type, default, bounds, help and where it shows.
+    ``help`` is the command line's (and ``help(Request)``'s); the panel shows it with the flags named
+    as the panel names them, or ``panel_help`` where the panel's control needs other words.
 
     Kinds: ``path``, ``str`` (``choices`` are then the usual values, e.g. a device, not a limit),
     ``float``, ``int``, ``bool`` (default True: the flag is ``--no-NAME``), ``choice``, ``amount``
@@ -86,6 +88,9 @@ class Option:
     items: tuple[tuple[str, str, str], ...] = ()  # choice: (value, label, description) for the panel
     form: tuple[str, str] | tuple[()] = ()  # str: (a regular expression a value matches whole, in words)
     title: str = ""  # the panel's label (default: from the name)
+    # the panel's tooltip where the panel needs other words than ``help`` (the command line's): a
+    # slider that cannot take off/on/auto, a menu that is not "any espeak-ng language"
+    panel_help: str = ""
     cli: bool = True  # a CLI flag and a shot-file key; False: the Python API only
     panel: bool = False  # a property of the add-on panel
 
@@ -126,6 +131,8 @@ OPTIONS: tuple[Option, ...] = (
         "path",
         "stereo file (channel 0 = A, 1 = B), speaker A's file, or a mono mix",
         metavar="FILE",
+        panel_help="The dialogue recording: the stereo file (left channel A, right channel B), speaker A's "
+        "own file (Two files) or the mono mix",
         panel=True,
     ),
     Option(
@@ -193,6 +200,8 @@ OPTIONS: tuple[Option, ...] = (
         default="en",
         metavar="LANG",
         form=(LANGUAGE_TAG, "a language tag of letters, digits, - and _ (en, es, pt-br, cmn-latn-pinyin)"),
+        panel_help="The language the transcript is written in (with the wrong one its words may not align, "
+        "and the engine's lips are kept)",
         title="Script Language",  # under Transcript, while one is chosen (panels/main_panel.py)
         panel=True,
     ),
@@ -230,6 +239,7 @@ OPTIONS: tuple[Option, ...] = (
         "str",
         "auto, cpu or cuda (default: auto)",
         default="auto",
+        panel_help="Where the engine runs: Auto takes the NVIDIA GPU when there is one, else the processor",
         choices=("auto", "cuda", "cpu"),  # this order: .blend files saved by older panels keep their pick
         items=(
             ("auto", "Auto", "GPU if available"),
@@ -283,6 +293,8 @@ OPTIONS: tuple[Option, ...] = (
         "float",
         "lite engine: lips round this far where the voice's second formant sits low, 0 (off) to 1 (default 0.5)",
         default=0.5,
+        panel_help="Lite engine: how far the lips round on oo and oh sounds, read from the voice, 0 (off) "
+        "to 1 (default 0.5)",
         metavar="AMOUNT",
         low=0.0,
         high=1.0,
@@ -307,6 +319,8 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "blink amount: off, on, 0-2 (1 = real people's rate) or auto (the engine's default)",
         metavar="AMOUNT",
+        panel_help="How often the eyes blink: 0 = no blinks, 1 = as often as people do in conversation, "
+        "2 = up to twice as often",
         title="Blink Amount",
         panel=True,
     ),
@@ -316,6 +330,8 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "eyes: off, on or 0-2 (on: look at the partner or away like people do; default on)",
         metavar="AMOUNT",
+        panel_help="Glances at the partner and away: 0 = none (as Eye contact off), 1 = as people do, "
+        "2 = looks away twice as far",
         title="Gaze Amount",
         panel=True,
     ),
@@ -325,6 +341,8 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "head beats, sway and listener nods: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
         metavar="AMOUNT",
+        panel_help="Head beats, sway and listener nods added to the engine's own head motion: 0 = none "
+        "added, 1 = as people do, 2 = twice as large. Options > Head scales all head motion",
         title="Head Motion Amount",
         panel=True,
     ),
@@ -334,6 +352,8 @@ OPTIONS: tuple[Option, ...] = (
         "amount",
         "brow raises and laugh smiles: off, on or 0-2 (default: 1 lite, 0 published DualTalk)",
         metavar="AMOUNT",
+        panel_help="Brow raises and smiles (at laughs, and the mood's smile): 0 = none, 1 = as people do, "
+        "2 = twice as strong",
         title="Brow Amount",
         panel=True,
     ),
