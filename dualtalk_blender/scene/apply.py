@@ -234,6 +234,8 @@ def apply_motion(
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
     result, replaced = _write(targets, span, meta, options)
+    if result is not None:  # hand edits the take replaced: said first, it is work lost
+        warnings[:0] = [w for w in result.warnings if w not in warnings]
     followers, follow_warnings = companions.follow_face(report, single_user=options.single_user != "refuse")
     warnings += [w for w in follow_warnings if w not in warnings]
     if options.frame_range != "keep" and replaced is None:  # a range keeps the scene's frame range

@@ -145,3 +145,110 @@ def write_all(
     for name in ("handle_left", "handle_right"):  # the kept keys' handles as they were
         now[name][was_kept] = props[name][was_kept]
         kp.foreach_set(name, now[name].ravel())
+
+
+# -- what DualTalk keyed, so keys edited by hand since are noticed (review 26, finding 7) --
+
+DIGEST_PROP = "dualtalk_keys"  # on a layer action: JSON {curve id: "count first-chunk sum,sum,..."}
+CHUNK = 64  # frames per digest chunk: a range re-keys whole chunks (see :func:`moved_digest`)
+MASK = 0xFFFFFFFF  # each chunk keeps a 32-bit sum: a missed edit is a 1-in-4-billion chance
+
+
+@dataclass
+class CurveDigest:
+    """Which keys a curve held: how many, and per CHUNK frames an order-free sum of a hash of each
+    key's frame and value, so a range can update the chunks it re-keys alone. Keys are stored as
+    float32 and read back bit for bit, so the hash takes their bits as they are (no rounding to tune).
+    Interpolation is left out: reading it costs more than the keys' positions, and an edit that
+    changes it alone, moving no key, goes unsaid."""
+
+    count: int
+    sums: dict[int, int]
+
+    def encode(self) -> str:
+        if not self.sums:
+            return f"{self.count} 0 "
+        lo, hi = min(self.sums), max(self.sums)
+        cells = (f"{self.sums[c]:x}" if self.sums.get(c) else "" for c in range(lo, hi + 1))
+        return f"{self.count} {lo} {','.join(cells)}"
+
+    @staticmethod
+    def decode(text: str) -> CurveDigest:
+        count, lo, cells = text.split(" ", 2)
+        sums = {int(lo) + i: int(c, 16) for i, c in enumerate(cells.split(",")) if c}
+        return CurveDigest(int(count), sums)
+
+
+def chunk_sums(co: np.ndarray) -> dict[int, int]:
+    """CHUNK -> the sum (mod 2**32) of a 64-bit hash of each key (frame and value, ``co`` as
+    Blender stores them: float32 pairs); chunks summing to 0 are left out."""
+    co = np.ascontiguousarray(co, dtype=np.float32).reshape(-1, 2)
+    if not len(co):
+        return {}
+    x = co.view(np.uint64).ravel() * np.uint64(0x9E3779B97F4A7C15)
+    for shift, mult in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's mixer
+        x ^= x >> np.uint64(shift)
+        x *= np.uint64(mult)
+    x ^= x >> np.uint64(31)
+    chunk = np.floor_divide(co[:, 0], CHUNK).astype(np.int64)
+    if len(chunk) > 1 and (chunk[1:] < chunk[:-1]).any():  # Blender keeps keys in frame order
+        order = np.argsort(chunk, kind="stable")
+        chunk, x = chunk[order], x[order]
+    starts = np.flatnonzero(np.r_[True, chunk[1:] != chunk[:-1]])
+    sums = np.add.reduceat(x, starts) & np.uint64(MASK)
+    return {c: s for c, s in zip(chunk[starts].tolist(), sums.tolist(), strict=True) if s}
+
+
+def keys_digest(frames: np.ndarray, values: np.ndarray) -> CurveDigest:
+    """The digest of the keys :func:`fill` writes for ``frames``/``values``."""
+    co = np.empty((len(frames), 2), dtype=np.float32)
+    co[:, 0], co[:, 1] = frames, values
+    return CurveDigest(len(co), chunk_sums(co))
+
+
+def curve_digest(fc: Any) -> CurveDigest:
+    """The digest of every key ``fc`` holds now (one bulk read)."""
+    n = len(fc.keyframe_points)
+    co = np.empty(2 * n, dtype=np.float32)
+    fc.keyframe_points.foreach_get("co", co)
+    return CurveDigest(n, chunk_sums(co))
+
+
+def moved_digest(was: CurveDigest, old: Keys, new: Keys, after: float, before: float) -> CurveDigest:
+    """``was`` once DualTalk replaced the keys ``old`` by ``new``, all of them strictly between the
+    untouched keys at frames ``after`` and ``before``.
+
+    A chunk that lies wholly between them now holds only ``new``: its sum is theirs, so a hand edit
+    the range replaced is forgotten. Elsewhere the sum moves by what changed, so a hand edit there
+    (outside the range, or in a chunk it shares) still shows.
+    """
+    out, gone, came = dict(was.sums), chunk_sums_of(old), chunk_sums_of(new)
+    for c in set(gone) | set(came):
+        if after < c * CHUNK and (c + 1) * CHUNK <= before:
+            out[c] = came.get(c, 0)
+        else:
+            out[c] = (out.get(c, 0) + came.get(c, 0) - gone.get(c, 0)) & MASK
+    return CurveDigest(was.count + len(new) - len(old), {c: s for c, s in out.items() if s})
+
+
+def chunk_sums_of(keys: Keys) -> dict[int, int]:
+    return chunk_sums(keys.props["co"])
+
+
+def curve_id(slot: Any, fc: Any = None) -> str:
+    """A curve's name in a digest record: its slot and channel (without ``fc``: the slot's prefix)."""
+    prefix = f"{slot.handle if slot is not None else ''}:"
+    return prefix if fc is None else f"{prefix}{fc.data_path}[{fc.array_index}]"
+
+
+def read_digests(action: Any) -> dict[str, CurveDigest] | None:
+    """The digests DualTalk recorded on a layer action, or None (a take made before they were)."""
+    try:
+        raw = json.loads(action[DIGEST_PROP])
+        return {k: CurveDigest.decode(v) for k, v in raw.items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def write_digests(action: Any, digests: dict[str, CurveDigest]) -> None:
+    action[DIGEST_PROP] = json.dumps({k: d.encode() for k, d in digests.items()}, separators=(",", ":"))

@@ -29,7 +29,9 @@ unless an influence is given. A range re-generation rewrites only the frames of 
 plus cross-fade frames (:func:`.range_keys.replace_range`, planned by :mod:`.range_plan`), and
 refuses before writing anything. An action is deleted only once nothing plays it (a renamed
 character keeps its take), and a track of ours the animator deleted (the locked rest track too)
-comes back in its place on the next take.
+comes back in its place on the next take. Each layer action records the keys DualTalk wrote
+(:data:`.keying.DIGEST_PROP`, kept up to date by a range), so a whole take that replaces keys an
+animator edited inside our layers says so in one warning (:func:`hand_edits`) instead of silently.
 
 What a datablock was before its first take is recorded on it (:mod:`.before_take`): the value of
 every property a take keys, the active action's blend type, influence and extrapolation, and the
@@ -41,9 +43,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import bpy
@@ -57,13 +60,19 @@ from .before_take import active_settings, note_kept, record_before
 from .characters import find_mesh_and_armature
 from .keying import (
     OWNER_PROP,
+    CurveDigest,
     CurveSpec,
     TargetCurves,
     action_meta,
+    curve_digest,
+    curve_id,
     fill,
     is_ours,
+    keys_digest,
     read_all,
+    read_digests,
     write_all,
+    write_digests,
 )
 
 REST = "rest"
@@ -87,6 +96,7 @@ class LayersResult:
     keys_every_frame: int
     max_weight_error: float
     max_rotation_error_deg: float
+    warnings: list[str] = field(default_factory=list)
 
 
 def our_strips(idblock: Any) -> dict[str, Any]:
@@ -376,8 +386,10 @@ def write_take(
             ad.action_blend_type = "COMBINE"
     used = [layer for layer in LAYERS if any(c.layer == layer for t in targets for c in t.curves)]
     names = {layer: action_name(prefix, layer) for layer in (REST, *used)}
+    edited = hand_edits(targets, used)  # said, then replaced as documented (keep fixes on a track)
     replaced = _replaced(targets, names)
     actions: dict[str, Any] = {}
+    digests: dict[str, dict[str, CurveDigest]] = {layer: {} for layer in used}
     # which take this is, beyond its name and frames: a range kept for one take never lands on a
     # new take made over the same audio and frames (see range_plan.plan_range)
     take_id = uuid.uuid4().hex[:16]
@@ -403,7 +415,9 @@ def write_take(
                     )
                 continue
             for c, (kf, kv) in zip(curves, keys_to_write(curves, frames, keys), strict=True):
-                fill(bag.fcurves.new(c.data_path, index=c.index, group_name=c.group), kf, kv)
+                fc = bag.fcurves.new(c.data_path, index=c.index, group_name=c.group)
+                fill(fc, kf, kv)
+                digests[layer][curve_id(slot, fc)] = keys_digest(kf, kv)
                 n_curves += 1
                 n_keys += len(kf)
                 played = np.interp(frames, kf, np.asarray(kv, dtype=np.float32).astype(np.float64))
@@ -423,6 +437,8 @@ def write_take(
                 key_influence(strip, influences.get(layer, 1.0))
             else:  # an earlier build's one constant key would snap a dialled slider back
                 free_constant_influence(strip)
+    for layer, held in digests.items():
+        write_digests(actions[layer], held)
     for layer, old, played_here in replaced:  # the earlier take goes only now that the new one plays
         _retire(old, {**meta, "layer": layer}, played_here)
     for layer, name in names.items():
@@ -436,6 +452,61 @@ def write_take(
         keys_every_frame=n_curves * len(frames),
         max_weight_error=weight_err,
         max_rotation_error_deg=_rotation_error_deg(rot_paths),
+        warnings=[edits_warning(str(meta.get("character", "")), edited)] if edited else [],
+    )
+
+
+def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, list[str]]:
+    """Layer -> the channels whose keys in the layer action our strips play on ``targets`` changed
+    since DualTalk keyed them (moved, added or deleted keys, curves added or removed). A take keyed
+    before DualTalk recorded its keys (no digest) has none."""
+    out: dict[str, list[str]] = {}
+    for target in targets:
+        for layer, strip in our_strips(target.idblock).items():
+            if layer not in layers or strip.action is None or not is_ours(strip.action):
+                continue
+            recorded = read_digests(strip.action)
+            changed = edited_channels(strip.action, strip.action_slot, recorded) if recorded else []
+            seen = out.setdefault(layer, [])
+            seen += [c for c in changed if c not in seen]
+    return {layer: channels for layer, channels in out.items() if channels}
+
+
+def edited_channels(action: Any, slot: Any, recorded: Mapping[str, CurveDigest]) -> list[str]:
+    """The channels of ``slot`` in ``action`` whose keys are not those ``recorded``."""
+    prefix = curve_id(slot, None)
+    mine = {k: d for k, d in recorded.items() if k.startswith(prefix)}
+    if not mine:  # nothing recorded for this slot: nothing to compare with
+        return []
+    out: list[str] = []
+    seen: set[str] = set()
+    for fc in compat.iter_fcurves(action, slot):
+        key = curve_id(slot, fc)
+        seen.add(key)
+        if mine.get(key) != curve_digest(fc):
+            out.append(channel_name(fc.data_path))
+    out += [channel_name(k[len(prefix) :].rsplit("[", 1)[0]) for k in mine if k not in seen]
+    return list(dict.fromkeys(out))
+
+
+def channel_name(path: str) -> str:
+    """How a message names a curve's channel: ``jawOpen``, ``head rotation_quaternion``."""
+    key = re.fullmatch(r'key_blocks\["(.+)"\]\.value', path)
+    if key:
+        return key.group(1)
+    bone = re.fullmatch(r'pose\.bones\["(.+)"\]\.(\w+)', path)
+    return f"{bone.group(1)} {bone.group(2)}" if bone else path
+
+
+def edits_warning(character: str, edited: Mapping[str, list[str]]) -> str:
+    """One line for a take that replaced keys edited by hand in our layers."""
+    names = list(edited)
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    channels = list(dict.fromkeys(c for layer in names for c in edited[layer]))
+    shown = ", ".join(channels[:4]) + (f" and {len(channels) - 4} more" if len(channels) > 4 else "")
+    return (
+        f"the DualTalk {which} layer{'s' if len(names) > 1 else ''} of {character!r} held keys edited by "
+        f"hand ({shown}); they were replaced: keep fixes on your own track (docs/blender.md, Hand fixes)"
     )
 
 

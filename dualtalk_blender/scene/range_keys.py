@@ -22,6 +22,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from . import compat
 from .keying import (
+    DIGEST_PROP,
     KEY_ENUMS,
     KEY_FLOATS,
     KEY_VECTORS,
@@ -29,8 +30,12 @@ from .keying import (
     CurveSpec,
     Keys,
     TargetCurves,
+    curve_id,
+    moved_digest,
     read_all,
+    read_digests,
     write_all,
+    write_digests,
 )
 from .layers import (
     KEYS_MODES,
@@ -174,16 +179,17 @@ def replace_range(
                 )
                 for c, old, new in zip(curves, olds, news, strict=True)
             ]
+            recorded = read_digests(strip.action)  # what DualTalk keyed: the range's keys are its own
             for fc, (kf, kv) in zip(fcs, keys_to_write(blended, region, keys), strict=True):
                 if _windowed(fc):
-                    _rewrite_window(fc, lo, hi, kf, kv, scratch)
-                    continue
-                _note_whole(fc)  # a cyclic or auto-smoothed curve: its handles hang together, rewritten whole
-                had = read_all(fc)
-                pins = _pin_frames(had, lo, hi)
-                pinned = key_values(fc, pins)
-                outside = (had.frames < lo) | (had.frames > hi)
-                write_all(fc, had.take(outside), np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
+                    change = _rewrite_window(fc, lo, hi, kf, kv, scratch)
+                else:
+                    change = _rewrite_whole(fc, lo, hi, kf, kv)
+                key = curve_id(strip.action_slot, fc)
+                if recorded is not None and key in recorded:
+                    recorded[key] = moved_digest(recorded[key], *change)
+            if recorded is not None:
+                write_digests(strip.action, recorded)
             a_start, a_end = strip.action.frame_start, strip.action.frame_end
             strip.action.frame_start = min(a_start, lo)
             strip.action.frame_end = max(a_end, hi)
@@ -338,7 +344,32 @@ class _Scratch:
         return got.take(new)
 
 
-def _rewrite_window(fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarray, scratch: _Scratch) -> None:
+# what a range did to a curve: the keys replaced, the keys written, the untouched keys' frames around them
+Change = tuple[Keys, Keys, float, float]
+
+
+def _rewrite_whole(fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarray) -> Change:
+    """The range's keys written by rewriting the whole curve (a cyclic curve: its handles hang together)."""
+    _note_whole(fc)
+    had = read_all(fc)
+    pins = _pin_frames(had, lo, hi)
+    pinned = key_values(fc, pins)
+    outside = (had.frames < lo) | (had.frames > hi)
+    kept_keys = had.take(outside)
+    write_all(fc, kept_keys, np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
+    now = read_all(fc)
+    before, after = kept_keys.frames[kept_keys.frames < lo], kept_keys.frames[kept_keys.frames > hi]
+    return (
+        had.take(~outside),
+        now.take(~np.isin(now.frames, kept_keys.frames)),
+        float(before.max()) if before.size else -INF,
+        float(after.min()) if after.size else INF,
+    )
+
+
+def _rewrite_window(
+    fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarray, scratch: _Scratch
+) -> Change:
     """What ``write_all(fc, keys outside lo..hi, pins + kf, pinned + kv)`` writes, reading and writing
     only the keys in ``lo..hi`` and its pins, and reading MARGIN keys on each side."""
     kp = fc.keyframe_points
@@ -352,7 +383,11 @@ def _rewrite_window(fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarra
     window[i0 - j0 : i1 - j0] = True
     sides = near.take(~window)
     rows = scratch.keyed(fc, sides, np.concatenate([pins, kf]), np.concatenate([pinned, kv]))
-    _splice(fc, i0, i1, rows, near.take(window))
+    old = near.take(window)
+    _splice(fc, i0, i1, rows, old)
+    after = float(near.frames[i0 - j0 - 1]) if i0 > j0 else -INF
+    before = float(near.frames[i1 - j0]) if i1 < j1 else INF
+    return old, rows, after, before
 
 
 # -- putting keys back: what a range rewrote, recorded as it goes (:func:`kept`) --
@@ -448,6 +483,7 @@ def _journal(objs: Iterable[Any], always: bool) -> Iterator[None]:
         fc for obj in objs for idblock in character_idblocks(obj) for fc in layer_fcurves(idblock)
     )
     ranges = _ranges(objs)
+    digests = [(action, action.get(DIGEST_PROP)) for action, _start, _end in ranges]
     _JOURNALS.append(journal)
     ok = False
     try:
@@ -459,6 +495,11 @@ def _journal(objs: Iterable[Any], always: bool) -> Iterator[None]:
             _put_back(journal)
             for action, start, end in ranges:
                 action.frame_start, action.frame_end = start, end
+            for action, digest in digests:  # the keys DualTalk keyed, as they are again
+                if digest is not None:
+                    action[DIGEST_PROP] = digest
+                elif DIGEST_PROP in action.keys():
+                    del action[DIGEST_PROP]
 
 
 @contextlib.contextmanager
