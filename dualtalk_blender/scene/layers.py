@@ -159,7 +159,7 @@ def check_editable(idblocks: Iterable[Any], character: str = "") -> None:
         if ad is not None and ad.use_tweak_mode:
             raise DualTalkError(
                 f"the NLA of {label(idblock, character)} is in tweak mode; leave it (Tab in the NLA editor) "
-                "and animate again"
+                "and try again"
             )
 
 

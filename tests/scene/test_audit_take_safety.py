@@ -182,3 +182,5 @@ def test_tweak_mode_refusal_names_the_character():
     with pytest.raises(DualTalkError, match="tweak mode") as refused:
         apply_motion(obj, talking(1))
     assert "'Alice'" in str(refused.value) and "'Key" not in str(refused.value)
+    # the panel's words and the command line's alike (review 26: "animate again" is the CLI's verb)
+    assert str(refused.value).endswith("leave it (Tab in the NLA editor) and try again")
