@@ -386,10 +386,13 @@ def _contents(folder: Path) -> list[str]:
 
 
 def _only_locks(folder: Path) -> bool:
+    """A folder holding a run's lock file and nothing else: made a moment ago for the lock. An empty
+    folder the user made (``mkdir out`` before the run) is theirs, and stays when the run fails."""
     try:
-        return folder.is_dir() and not _contents(folder)
+        names = [c.name for c in folder.iterdir()] if folder.is_dir() else []
     except OSError:
         return False
+    return bool(names) and not _contents(folder)
 
 
 def _drop_work_folder(folder: Path) -> None:

@@ -76,3 +76,15 @@ def test_a_first_shot_that_fails_still_leaves_no_work_folder(tmp_path, capsys):
     assert code == 2
     assert not work.exists()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(locks.LOCK_SUFFIX)]
+
+
+def test_an_empty_folder_the_user_made_stays_when_a_run_into_it_fails(tmp_path):
+    """Review 26b, finding 1: a folder holding nothing at all was taken for one the run's lock had
+    just made, so ``mkdir out; dualtalk demo --out out`` stopped with Ctrl-C removed ``out``."""
+    from dualtalk.inference.core import outputs
+
+    mine = tmp_path / "my_out"
+    mine.mkdir()
+    with pytest.raises(KeyboardInterrupt), outputs.run_folder(mine):
+        raise KeyboardInterrupt
+    assert mine.is_dir()  # theirs: kept (with DualTalk's marker, as before the lock moved inside)
