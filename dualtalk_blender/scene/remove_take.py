@@ -540,14 +540,24 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[
             shift = restored[where] - SHAPE_KEY_DEFAULT
             if shift and len(fc.keyframe_points):
                 moved.append((fc, shift))
-    if moved:
-        block.blend_back = was
-        block.rebase = moved
+    if not moved:
+        return
+    shared = action.users - int(action.use_fake_user) > 1
+    if shared or action.library is not None:  # moving its keys would move another face's fix too
+        why = "is linked from a library" if action.library is not None else "plays on other datablocks too"
         notes.append(
-            f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it); its keys on "
-            f"{len(moved)} shape key{'s' if len(moved) > 1 else ''} now count from their values before the "
-            f"take, blend {was.title()}"
+            f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it) and {why}, so "
+            "its keys are left as they are (without the take Blender adds them to the shape keys' 1.0 "
+            "default: undo, make the action single-user, and remove the take again)"
         )
+        return
+    block.blend_back = was
+    block.rebase = moved
+    notes.append(
+        f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it); its keys on "
+        f"{len(moved)} shape key{'s' if len(moved) > 1 else ''} now count from their values before the "
+        f"take, blend {was.title()}"
+    )
 
 
 def _doomed_actions(blocks: list[_Block]) -> list[Any]:

@@ -309,6 +309,37 @@ def test_a_jaw_fix_keyed_over_the_take_stays_a_fix_once_the_take_is_removed(tmp_
     ) in report.summary, report.summary
 
 
+def test_a_fix_action_two_faces_share_is_left_as_it_is_and_said(tmp_path):
+    """Review 26b, finding 3: one fix action (+0.2 jaw) is the active Combine action of both faces.
+    Moving its keys for Bob's removal moved Alice's fix over her remaining take too (0.2 -> -0.8),
+    and removing both moved them twice. A shared action keeps its keys; the note says why and what
+    to do."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    key_b = bob.data.shape_keys
+    for track in list(key_b.animation_data.nla_tracks):
+        if not track.name.startswith("DualTalk"):
+            key_b.animation_data.nla_tracks.remove(track)
+    fix = bpy.data.actions.new("JawFix")
+    slot = fix.slots.new("KEY", "Face")
+    fc = compat.channelbag(fix, slot).fcurves.new('key_blocks["jawOpen"].value')
+    fc.keyframe_points.insert(1, 1.2)
+    fc.keyframe_points.insert(60, 1.2)
+    for face in (alice, bob):
+        ad = face.data.shape_keys.animation_data
+        ad.action, ad.action_slot = fix, slot
+
+    report = remove_take([bob])
+
+    assert [kp.co[1] for kp in fc.keyframe_points] == pytest.approx([1.2, 1.2])
+    assert (
+        "'JawFix' on the shape keys of 'Bob' was keyed over the take (Combine: offsets from it) and plays on other datablocks too"
+        in report.summary
+    ), report.summary
+    report = remove_take([alice])
+    assert [kp.co[1] for kp in fc.keyframe_points] == pytest.approx([1.2, 1.2])
+
+
 def test_a_take_keyed_before_the_record_comes_back_to_its_rest_values(tmp_path):
     """A take keyed by an earlier DualTalk recorded neither the values before it nor how the pushed
     action played: the properties go back to the take's rest track (shape keys 0, bones the pose
