@@ -116,7 +116,7 @@ def _keyed_fps(obj: Any) -> float | None:
                 if layer != REST and is_ours(strip.action):
                     was = action_meta(strip.action).get("fps")
                     return float(was) if isinstance(was, (int, float)) else None
-    except Exception:  # a character mid-deletion or half set up: nothing to say of its take
+    except (ReferenceError, AttributeError, DualTalkError):  # mid-deletion, or no face to animate
         return None
     return None
 

@@ -269,7 +269,8 @@ def _unknown(result: dict[str, Any]) -> list[str]:
     """The recorded setting names this build does not know, as shown in the line (quoted, cut)."""
     said = result.get("scene_options")
     names = sorted(n for n in said if n not in _RECORDED) if isinstance(said, dict) else []
-    return [repr(escaped(n if len(n) <= 30 else n[:27] + "...")) for n in names]
+    shown = [repr(escaped(n if len(n) <= 30 else n[:27] + "...")) for n in names[:_MOST_SAID]]
+    return shown + ([f"{len(names) - _MOST_SAID} more"] if len(names) > _MOST_SAID else [])
 
 
 def _made_value(name: str, value: Any) -> Any:

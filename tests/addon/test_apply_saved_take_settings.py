@@ -211,6 +211,21 @@ def test_a_take_made_by_a_newer_version_keys_the_settings_this_one_knows_and_nam
     assert _same_keys(keyed, _keys(alice, bob))
 
 
+def test_a_newer_versions_many_unknown_settings_are_named_three_at_most(scene, assets, tmp_path):
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    origin = _recorded(scene)
+    origin["scene_options"] |= {f"setting_{i:03d}": i for i in range(300)}
+    take = _kept_take(tmp_path / "take", assets["wav"], origin)
+
+    line = _apply(take)
+
+    assert "left out 'setting_000', 'setting_001', 'setting_002' and 297 more, which this DualTalk" in line, (
+        line
+    )
+    assert len(line) < 600, len(line)
+
+
 HOSTILE = [
     ({"smoothing": "2"}, "Smoothing: expected a finite number"),
     ({"smoothing": 40}, "Smoothing must be between 0 and 25, got 40"),

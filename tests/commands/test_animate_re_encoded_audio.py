@@ -10,30 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import bpy
-import pytest
-from dualtalk.cli import main
+import test_animate_motion_and_audio_must_match as made
 from recording_copies import ffmpeg, needs_ffmpeg
 from robustness_util import assert_refused, run_cli, snapshot
-from test_blender_animate import build_scene, two_voices
 
 pytestmark = needs_ffmpeg
+take = made.take  # the scene, the recording and infer's take of its seconds 1-3: one fixture for both files
 CHARS = ["--char-a", "Ann", "--char-b", "Bob", "--quiet"]
-
-
-@pytest.fixture(scope="module")
-def take(tmp_path_factory) -> dict[str, Path]:
-    """The scene, a 4 s recording and the take infer made of its seconds 1-3."""
-    folder = tmp_path_factory.mktemp("re_encoded_audio")
-    audio = two_voices(folder / "talk.wav", seconds=4.0)
-    rc = main(["infer", "--audio", str(audio), "--start", "1", "--end", "3", "--out", str(folder / "take"),
-               "--engine", "lite", "--device", "cpu", "--quiet"])  # fmt: skip
-    assert rc == 0
-    return {
-        "folder": folder,
-        "scene": build_scene(folder / "in.blend"),
-        "audio": audio,
-        "take": folder / "take",
-    }
 
 
 def _animate(take, capsys, out: Path, audio: Path) -> tuple[int, list[str], str]:
