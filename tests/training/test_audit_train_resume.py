@@ -28,9 +28,19 @@ def _run(ds, out, steps, **kw):
     return model.state_dict()
 
 
+@pytest.fixture
+def ctrl_c_raises():
+    """Python's own Ctrl-C handler, as in a terminal: a test runner started in the background by a
+    shell without job control inherits SIGINT ignored, and no Ctrl-C could be pressed at all."""
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.parametrize("handlers", ["python", "cli"])
 def test_ctrl_c_in_the_middle_of_a_step_leaves_a_checkpoint_that_resumes_bit_identically(
-    ds, tmp_path, handlers
+    ds, tmp_path, handlers, ctrl_c_raises
 ):
     straight = _run(ds, tmp_path / "straight", 5)
     published = loss_for_space("flame56")
