@@ -462,11 +462,25 @@ def recording_fingerprint(paths: list[Path]) -> str:
 # a dynamic loudnorm by ~1 dB (95th: 3.5 dB); another recording of the same length, another part of it,
 # its speakers swapped or the sound reversed by >= 9.7 dB (95th: >= 24 dB). Lengths decoded from
 # ffmpeg's FLAC and MP3 (LAME header) were exact to the sample.
+# A LOCAL edit (a line re-recorded or muted) hides in those averages, so each channel is judged on
+# its own and on every 0.5 s of it too: the mean difference over any 0.5 s of one channel (windows
+# silent in both counting 0; speech has gaps, so "every window off" would miss an edit). Measured
+# (12 and 60 s synthetic takes at 16 and 48 kHz, the real clip as stereo and as two files, a 10 min
+# take at 0.29 s windows): the accepted copies above (MP3 96/128 kbps, FLAC, 44.1 kHz, +-12 dB,
+# re-tagged, loudnorm to WAV or MP3) reach at most 4.1 dB over a 0.5 s span (loudnorm, real clip;
+# codecs and gains <= 0.8 dB); one speaker's 0.5 s replaced by other speech or muted at least 7.4 dB
+# (12 dB on the real clip), 1 s or longer at least 11.6 dB, another recording >= 60 dB. Limits: a long
+# take's windows are wider (:func:`sound_signature`'s ``hop``: > 0.5 s past ~17 min), so a span is
+# then one window and an edit much shorter than a window may pass; an edit where the speaker was
+# silent anyway (muting a pause) is no change to the sound and passes; one speaker's own file put
+# through loudnorm on its own (the real clip's A: 95th percentile 7.5 dB) was refused and still is.
 SOUND_HOP = SAMPLE_RATE // 10  # 0.1 s loudness windows: a frame's misplacement shows in them
 SOUND_POINTS = 2048  # at most this many windows a channel (longer parts: wider windows)
 SOUND_RANGE_DB = 40.0  # windows this far below the loudest are silence: their level is noise
-SOUND_MEAN_DB = 2.0  # the same sound: envelopes within this on average, gain removed ...
-SOUND_P95_DB = 6.0  # ... and 95 % of the windows within this
+SOUND_MEAN_DB = 2.0  # the same sound: each channel's envelope within this on average, gain removed ...
+SOUND_P95_DB = 6.0  # ... 95 % of its windows within this ...
+SOUND_SPAN_S = 0.5  # ... and no span this long (at least one window) ...
+SOUND_SPAN_DB = 6.0  # ... off by more than this on average (a line re-recorded or muted)
 SOUND_LEVELS = (-100.0, 0.5)  # a window's dB is kept as one byte: floor and step (-100 .. +27.5 dB)
 
 
@@ -530,27 +544,51 @@ def _recorded_envelopes(sound: Mapping[str, Any]) -> list[np.ndarray]:
     return out
 
 
-def _envelopes_agree(took: np.ndarray, given: np.ndarray) -> bool:
-    """Whether two loudness envelopes (dB, one window each) are one sound at a constant gain: the
-    gain is the median difference over the take's loud windows; then, both clipped at
-    :data:`SOUND_RANGE_DB` below the take's loudest (silence and codec noise alike), the windows where
-    either is above that must agree within :data:`SOUND_MEAN_DB` on average and :data:`SOUND_P95_DB`
-    at the 95th percentile."""
-    floor = float(took.max()) - SOUND_RANGE_DB
-    loud = took > floor + 10.0
-    if not loud.any():
-        return False
-    gain = float(np.median((given - took)[loud]))
-    a, b = np.maximum(took, floor), np.maximum(given - gain, floor)
-    diff = np.abs(a - b)[(a > floor) | (b > floor)]
-    return float(diff.mean()) <= SOUND_MEAN_DB and float(np.percentile(diff, 95)) <= SOUND_P95_DB
+def _channel_misfits(
+    took: list[np.ndarray], given: list[np.ndarray], hop: int
+) -> list[tuple[float, float, float]]:
+    """How far each channel of ``given`` (one (C, windows) dB envelope a file) is from the take's, as
+    (mean, 95th percentile, worst mean over :data:`SOUND_SPAN_S`) in dB; empty when the take has no
+    loud window. Each file's gain is the median difference over the take's loud windows in it (each
+    speaker's file may have been normalised on its own; a file silent throughout takes the others');
+    then, both clipped at :data:`SOUND_RANGE_DB` below the take's loudest (silence and codec noise
+    alike), the windows where either is above that are compared."""
+    floor = max(float(t.max()) for t in took) - SOUND_RANGE_DB
+    loud = [t > floor + 10.0 for t in took]
+    if not any(m.any() for m in loud):
+        return []
+    pooled = float(np.median(np.concatenate([(g - t)[m] for t, g, m in zip(took, given, loud, strict=True)])))
+    span = max(1, round(SOUND_SPAN_S * SAMPLE_RATE / hop))
+    out = []
+    for t, g, m in zip(took, given, loud, strict=True):
+        gain = float(np.median((g - t)[m])) if m.any() else pooled
+        for a, b in zip(np.maximum(t, floor), np.maximum(g - gain, floor), strict=True):
+            heard = (a > floor) | (b > floor)
+            if not heard.any():
+                continue  # silent in both: nothing to compare
+            diff = np.where(heard, np.abs(a - b), 0.0)
+            spans = np.convolve(diff, np.full(span, 1.0 / span), "valid") if diff.size >= span else diff
+            out.append((float(diff[heard].mean()), float(np.percentile(diff[heard], 95)), float(spans.max())))
+    return out
+
+
+def _envelopes_agree(took: list[np.ndarray], given: list[np.ndarray], hop: int) -> bool:
+    """Whether the envelopes are one sound at a constant gain a file: every channel within
+    :data:`SOUND_MEAN_DB` on average, :data:`SOUND_P95_DB` at the 95th percentile and
+    :data:`SOUND_SPAN_DB` over every :data:`SOUND_SPAN_S` (a line edited there is another sound)."""
+    misfits = _channel_misfits(took, given, hop)
+    return bool(misfits) and all(
+        mean <= SOUND_MEAN_DB and p95 <= SOUND_P95_DB and local <= SOUND_SPAN_DB
+        for mean, p95, local in misfits
+    )
 
 
 def same_sound(sound: Mapping[str, Any], paths: list[Path]) -> bool:
     """Whether ``paths`` hold the sound a take's :func:`sound_signature` records, in other bytes (another
     encoding, tags, a gain): each file as long as the take's within a frame at 25 fps, as many
-    channels, and the part the take heard, decoded again, as loud over time at one constant gain.
-    Another recording, another cut (trimmed, padded, another part) or a sped-up copy is not. Decodes
+    channels, and the part the take heard, decoded again, as loud over time at one constant gain a
+    file, each channel throughout. Another recording, another cut (trimmed, padded, another part), a
+    sped-up copy or one with a line edited (re-recorded or muted, half a second or more) is not. Decodes
     only the part; False for a signature or a file that cannot be read."""
     try:
         took = _recorded_envelopes(sound)
@@ -575,9 +613,10 @@ def same_sound(sound: Mapping[str, Any], paths: list[Path]) -> bool:
     if any(t.shape[0] != g.shape[0] or abs(t.shape[1] - g.shape[1]) > 1 for t, g in pairs):
         return False  # another channel layout, or a part of another length
     n = [min(t.shape[1], g.shape[1]) for t, g in pairs]
-    t_all = np.concatenate([t[:, :k].ravel() for (t, _g), k in zip(pairs, n, strict=True)])
-    g_all = np.concatenate([g[:, :k].ravel() for (_t, g), k in zip(pairs, n, strict=True)])
-    return t_all.size > 0 and _envelopes_agree(t_all, g_all)
+    if min(n) <= 0:
+        return False
+    took_n = [t[:, :k] for (t, _g), k in zip(pairs, n, strict=True)]
+    return _envelopes_agree(took_n, [g[:, :k] for (_t, g), k in zip(pairs, n, strict=True)], hop)
 
 
 _DIARIZED: dict[tuple[str, int, int], Any] = {}  # the last recording's diarization, by file identity

@@ -36,10 +36,12 @@ def take(tmp_path_factory) -> dict:
     [
         ("talk.flac", ()),
         ("talk.mp3", ("-b:a", "128k")),
+        ("talk_96k.mp3", ("-b:a", "96k")),
         ("louder.wav", ("-af", "volume=12dB", "-c:a", "pcm_f32le")),
         ("quieter.flac", ("-af", "volume=-12dB")),
         ("retagged.wav", ("-metadata", "title=Scene 4 final", "-metadata", "artist=Edit")),
         ("talk_44k.flac", ("-ar", "44100")),
+        ("loudnorm.wav", ("-af", "loudnorm", "-ar", "48000")),  # dynamic loudness normalisation
     ],
 )
 def test_the_recording_re_encoded_for_the_edit_is_still_the_takes(take, name, args):
@@ -95,3 +97,40 @@ def test_the_record_is_small_even_for_an_hour(take):
 def test_a_damaged_record_is_no_match(take):
     assert not same_sound({**take["sound"], "env": [["not base64!"]]}, [take["talk"]])
     assert not same_sound({"v": 1}, [take["talk"]])
+
+
+@pytest.fixture(scope="module")
+def minute(tmp_path_factory) -> dict:
+    """A 60 s stereo take (16 kHz), its sound, and the second where speaker A talks the most."""
+    folder = tmp_path_factory.mktemp("edited")
+    x = speechy(60.0, 7)
+    talk = folder / "talk.wav"
+    sf.write(str(talk), x, 16000, subtype="PCM_16")
+    power = np.convolve(x[:, 0] ** 2, np.ones(16000), "valid")[: 58 * 16000]
+    return {
+        "folder": folder,
+        "x": x,
+        "sound": load_dialogue(talk).source["sound"],
+        "at": int(np.argmax(power)),
+    }
+
+
+def test_a_line_re_recorded_or_muted_is_another_recording(minute):
+    """The editor re-recorded one second of A's line, or muted it: the take's keys no longer follow
+    that sound, so the file is not the take's recording re-encoded (the take would warn 'the same sound')."""
+    x, at, folder = minute["x"], minute["at"], minute["folder"]
+    re_recorded = x.copy()
+    re_recorded[at : at + 16000, 0] = speechy(1.0, 99)[:, 1] + speechy(1.0, 98)[:, 0]  # other words
+    muted = x.copy()
+    muted[at : at + 16000, 0] = 0.0
+    for why, y in {"1 s of A re-recorded": re_recorded, "1 s of A muted": muted}.items():
+        edited = folder / f"{why}.wav"
+        sf.write(str(edited), y, 16000, subtype="PCM_16")
+        assert not same_sound(minute["sound"], [edited]), why
+        assert not same_sound(minute["sound"], [ffmpeg(edited, folder / f"{why}.mp3", "-b:a", "128k")]), why
+
+
+def test_the_minute_re_encoded_or_normalised_is_still_the_takes(minute):
+    talk = minute["folder"] / "talk.wav"
+    for name, args in {"talk.mp3": ("-b:a", "96k"), "loud.wav": ("-af", "loudnorm", "-ar", "16000")}.items():
+        assert same_sound(minute["sound"], [ffmpeg(talk, minute["folder"] / name, *args)]), name
