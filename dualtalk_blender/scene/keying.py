@@ -149,61 +149,128 @@ def write_all(
 
 # -- what DualTalk keyed, so keys edited by hand since are noticed (review 26, finding 7) --
 
-DIGEST_PROP = "dualtalk_keys"  # on a layer action: JSON {curve id: "count first-chunk sum,sum,..."}
+DIGEST_PROP = "dualtalk_keys"  # on a layer action: JSON {curve id: "count first-chunk cell,cell,..."}
 CHUNK = 64  # frames per digest chunk: a range re-keys whole chunks (see :func:`moved_digest`)
 MASK = 0xFFFFFFFF  # each chunk keeps a 32-bit sum: a missed edit is a 1-in-4-billion chance
+SUB = 8  # frames per tag: a range that re-keys part of a chunk tells an edit it replaced from one it kept
+LANE = 16  # bits per tag; a chunk's CHUNK // SUB tags packed in one word, the first in the low bits
+LANES = CHUNK // SUB
+LANE_MASK = (1 << LANE) - 1
 
 
-@dataclass
+@dataclass(eq=False)
 class CurveDigest:
     """Which keys a curve held: how many, and per CHUNK frames an order-free sum of a hash of each
-    key's frame and value, so a range can update the chunks it re-keys alone. Keys are stored as
-    float32 and read back bit for bit, so the hash takes their bits as they are (no rounding to tune).
-    Interpolation is left out: reading it costs more than the keys' positions, and an edit that
-    changes it alone, moving no key, goes unsaid."""
+    key's frame and value, so a range can update the chunks it re-keys alone; per SUB frames the low
+    LANE bits of that sum (``tags``, packed per chunk: None in a record made before them), so a range
+    that re-keys part of a chunk can tell whether the keys it kept there are DualTalk's. Keys are
+    stored as float32 and read back bit for bit, so the hash takes their bits as they are (no rounding
+    to tune). Interpolation is left out: reading it costs more than the keys' positions, and an edit
+    that changes it alone, moving no key, goes unsaid."""
 
     count: int
     sums: dict[int, int]
+    tags: dict[int, int] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        """The same keys; a record without tags is compared on its sums alone."""
+        if not isinstance(other, CurveDigest):
+            return NotImplemented
+        tags_agree = self.tags is None or other.tags is None or self.tags == other.tags
+        return self.count == other.count and self.sums == other.sums and tags_agree
 
     def encode(self) -> str:
-        if not self.sums:
+        tags = self.tags or {}
+        chunks = set(self.sums) | set(tags)
+        if not chunks:
             return f"{self.count} 0 "
-        lo, hi = min(self.sums), max(self.sums)
-        cells = (f"{self.sums[c]:x}" if self.sums.get(c) else "" for c in range(lo, hi + 1))
+        lo, hi = min(chunks), max(chunks)
+        cells = (_cell(self.sums.get(c, 0), tags.get(c, 0)) for c in range(lo, hi + 1))
         return f"{self.count} {lo} {','.join(cells)}"
 
     @staticmethod
     def decode(text: str) -> CurveDigest:
         count, lo, cells = text.split(" ", 2)
-        sums = {int(lo) + i: int(c, 16) for i, c in enumerate(cells.split(",")) if c}
-        return CurveDigest(int(count), sums)
+        sums: dict[int, int] = {}
+        tags: dict[int, int] = {}
+        for i, cell in enumerate(cells.split(",")):
+            s, _, t = cell.partition(".")
+            if s:
+                sums[int(lo) + i] = int(s, 16)
+            if t:
+                tags[int(lo) + i] = int(t, 16)
+        tagged = "." in cells or not cells  # a record made before tags has sums alone
+        return CurveDigest(int(count), sums, tags if tagged else None)
 
 
-def chunk_sums(co: np.ndarray) -> dict[int, int]:
-    """CHUNK -> the sum (mod 2**32) of a 64-bit hash of each key (frame and value, ``co`` as
-    Blender stores them: float32 pairs); chunks summing to 0 are left out."""
+def _cell(s: int, t: int) -> str:
+    return (f"{s:x}" if s else "") + (f".{t:x}" if t else "")
+
+
+def _sub_sums(co: np.ndarray, apart: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(SUB-frame block, the sum mod 2**64 of a 64-bit hash of each of its keys) for each block that
+    holds keys, in order; ``co`` as Blender stores keys (float32 frame/value pairs). ``apart``: added
+    to each key's block, so keys of several lists sum apart in one pass."""
     co = np.ascontiguousarray(co, dtype=np.float32).reshape(-1, 2)
     if not len(co):
-        return {}
+        return np.empty(0, np.int64), np.empty(0, np.uint64)
     x = co.view(np.uint64).ravel() * np.uint64(0x9E3779B97F4A7C15)
     for shift, mult in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's mixer
         x ^= x >> np.uint64(shift)
         x *= np.uint64(mult)
     x ^= x >> np.uint64(31)
-    chunk = np.floor_divide(co[:, 0], CHUNK).astype(np.int64)
-    if len(chunk) > 1 and (chunk[1:] < chunk[:-1]).any():  # Blender keeps keys in frame order
-        order = np.argsort(chunk, kind="stable")
-        chunk, x = chunk[order], x[order]
-    starts = np.flatnonzero(np.r_[True, chunk[1:] != chunk[:-1]])
+    sub = np.floor_divide(co[:, 0], SUB).astype(np.int64)
+    if apart is not None:
+        sub += apart
+    if len(sub) > 1 and (sub[1:] < sub[:-1]).any():  # Blender keeps keys in frame order
+        order = np.argsort(sub, kind="stable")
+        sub, x = sub[order], x[order]
+    starts = _runs(sub)
+    return sub[starts], np.add.reduceat(x, starts)
+
+
+def block_sums(*cos: np.ndarray) -> list[dict[int, int]]:
+    """Per list of keys (``co``): SUB-frame block -> the sum mod 2**64 of its keys' hashes (a few
+    keys: a range's, in one pass)."""
+    parts = [np.asarray(co, dtype=np.float32).reshape(-1, 2) for co in cos]
+    apart = np.repeat(np.arange(len(parts), dtype=np.int64) << 40, [len(p) for p in parts])
+    sub, x = _sub_sums(np.concatenate(parts), apart)
+    out: list[dict[int, int]] = [{} for _ in parts]
+    for s, v in zip(sub.tolist(), x.tolist(), strict=True):
+        which = (s + (1 << 39)) >> 40
+        out[which][s - (which << 40)] = v
+    return out
+
+
+def _runs(a: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+
+
+def chunk_sums(co: np.ndarray) -> tuple[dict[int, int], dict[int, int]]:
+    """CHUNK -> the sum (mod 2**32) of the hashes of its keys, and CHUNK -> its tags; zeros left out."""
+    sub, x = _sub_sums(co)
+    if not len(sub):
+        return {}, {}
+    chunk = np.floor_divide(sub, LANES)
+    starts = _runs(chunk)
     sums = np.add.reduceat(x, starts) & np.uint64(MASK)
-    return {c: s for c, s in zip(chunk[starts].tolist(), sums.tolist(), strict=True) if s}
+    lane = np.mod(sub, LANES)
+    half = chunk * 2 + (lane >= LANES // 2)  # a chunk's tags in two 64-bit words
+    shifted = (x & np.uint64(LANE_MASK)) << (np.uint64(LANE) * np.mod(lane, LANES // 2).astype(np.uint64))
+    h_starts = _runs(half)
+    tags: dict[int, int] = {}
+    for h, word in zip(half[h_starts].tolist(), np.add.reduceat(shifted, h_starts).tolist(), strict=True):
+        c, upper = divmod(h, 2)
+        tags[c] = tags.get(c, 0) | (word << (64 * upper))
+    got = zip(chunk[starts].tolist(), sums.tolist(), strict=True)
+    return {c: s for c, s in got if s}, {c: t for c, t in tags.items() if t}
 
 
 def keys_digest(frames: np.ndarray, values: np.ndarray) -> CurveDigest:
     """The digest of the keys :func:`fill` writes for ``frames``/``values``."""
     co = np.empty((len(frames), 2), dtype=np.float32)
     co[:, 0], co[:, 1] = frames, values
-    return CurveDigest(len(co), chunk_sums(co))
+    return CurveDigest(len(co), *chunk_sums(co))
 
 
 def curve_digest(fc: Any) -> CurveDigest:
@@ -211,28 +278,55 @@ def curve_digest(fc: Any) -> CurveDigest:
     n = len(fc.keyframe_points)
     co = np.empty(2 * n, dtype=np.float32)
     fc.keyframe_points.foreach_get("co", co)
-    return CurveDigest(n, chunk_sums(co))
+    return CurveDigest(n, *chunk_sums(co))
 
 
-def moved_digest(was: CurveDigest, old: Keys, new: Keys, after: float, before: float) -> CurveDigest:
+def moved_digest(
+    was: CurveDigest, old: Keys, new: Keys, after: float, before: float, kept: np.ndarray
+) -> CurveDigest:
     """``was`` once DualTalk replaced the keys ``old`` by ``new``, all of them strictly between the
-    untouched keys at frames ``after`` and ``before``.
+    untouched keys at frames ``after`` and ``before``; ``kept``: the untouched keys (``co``) of the
+    chunks it re-keyed in part.
 
-    A chunk that lies wholly between them now holds only ``new``: its sum is theirs, so a hand edit
-    the range replaced is forgotten. Elsewhere the sum moves by what changed, so a hand edit there
-    (outside the range, or in a chunk it shares) still shows.
+    What the range re-keyed is DualTalk's own, so an edit it replaced is forgotten: a chunk that lies
+    wholly between them now holds only ``new``, and so does each SUB frames of a chunk it re-keyed in
+    part; such a chunk takes its keys' sum as they are when its kept SUB-frame blocks (and the one
+    the range shares with them) held what the record says before the range, so only the range's
+    frames differed. Otherwise its sum moves by what changed, so a hand edit among the kept keys (or
+    in a block shared with them) still shows.
     """
-    out, gone, came = dict(was.sums), chunk_sums_of(old), chunk_sums_of(new)
-    for c in set(gone) | set(came):
+    gone, came, near = block_sums(old.props["co"], new.props["co"], kept)
+    sums, tags = dict(was.sums), None if was.tags is None else dict(was.tags)
+    for c in {s // LANES for s in (*gone, *came)}:
+        subs = range(c * LANES, (c + 1) * LANES)
+        g, n, k = ([d.get(s, 0) for s in subs] for d in (gone, came, near))
         if after < c * CHUNK and (c + 1) * CHUNK <= before:
-            out[c] = came.get(c, 0)
-        else:
-            out[c] = (out.get(c, 0) + came.get(c, 0) - gone.get(c, 0)) & MASK
-    return CurveDigest(was.count + len(new) - len(old), {c: s for c, s in out.items() if s})
+            sums[c] = sum(n) & MASK
+            if tags is not None:
+                tags[c] = _pack(n)
+            continue
+        delta = (sums.get(c, 0) + sum(n) - sum(g)) & MASK
+        if tags is None:
+            sums[c] = delta
+            continue
+        mine = [after < s * SUB and (s + 1) * SUB <= before for s in subs]
+        rec = _lanes(tags.get(c, 0))
+        clean = all(r == (kk + gg) & LANE_MASK for r, gg, kk, m in zip(rec, g, k, mine, strict=True) if not m)
+        sums[c] = (sum(k) + sum(n)) & MASK if clean else delta
+        tags[c] = _pack([nn if m else r + nn - gg for r, gg, nn, m in zip(rec, g, n, mine, strict=True)])
+    return CurveDigest(
+        was.count + len(new) - len(old),
+        {c: s for c, s in sums.items() if s},
+        None if tags is None else {c: t for c, t in tags.items() if t},
+    )
 
 
-def chunk_sums_of(keys: Keys) -> dict[int, int]:
-    return chunk_sums(keys.props["co"])
+def _lanes(word: int) -> list[int]:
+    return [(word >> (LANE * i)) & LANE_MASK for i in range(LANES)]
+
+
+def _pack(lanes: list[int]) -> int:
+    return sum((v & LANE_MASK) << (LANE * i) for i, v in enumerate(lanes))
 
 
 def curve_id(slot: Any, fc: Any = None) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from . import compat
 from .keying import (
+    CHUNK,
     DIGEST_PROP,
     KEY_ENUMS,
     KEY_FLOATS,
@@ -187,7 +188,9 @@ def replace_range(
                     change = _rewrite_whole(fc, lo, hi, kf, kv)
                 key = curve_id(strip.action_slot, fc)
                 if recorded is not None and key in recorded:
-                    recorded[key] = moved_digest(recorded[key], *change)
+                    old, new, after, before, seen = change
+                    near = _kept_near(fc, after, before, *seen) if recorded[key].tags is not None else seen[0]
+                    recorded[key] = moved_digest(recorded[key], old, new, after, before, near)
             if recorded is not None:
                 write_digests(strip.action, recorded)
             a_start, a_end = strip.action.frame_start, strip.action.frame_end
@@ -344,8 +347,10 @@ class _Scratch:
         return got.take(new)
 
 
-# what a range did to a curve: the keys replaced, the keys written, the untouched keys' frames around them
-Change = tuple[Keys, Keys, float, float]
+# what a range did to a curve: the keys replaced, the keys written, the untouched keys' frames around
+# them, and the untouched keys it read next to them: ``co`` in frame order, the index of the first,
+# and the index after the last once written
+Change = tuple[Keys, Keys, float, float, tuple[np.ndarray, int, int]]
 
 
 def _rewrite_whole(fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarray) -> Change:
@@ -364,6 +369,7 @@ def _rewrite_whole(fc: Any, lo: float, hi: float, kf: np.ndarray, kv: np.ndarray
         now.take(~np.isin(now.frames, kept_keys.frames)),
         float(before.max()) if before.size else -INF,
         float(after.min()) if after.size else INF,
+        (kept_keys.props["co"], 0, len(fc.keyframe_points)),
     )
 
 
@@ -387,7 +393,30 @@ def _rewrite_window(
     _splice(fc, i0, i1, rows, old)
     after = float(near.frames[i0 - j0 - 1]) if i0 > j0 else -INF
     before = float(near.frames[i1 - j0]) if i1 < j1 else INF
-    return old, rows, after, before
+    return old, rows, after, before, (sides.props["co"], j0, j1 + len(rows) - len(old))
+
+
+def _kept_near(fc: Any, after: float, before: float, seen: np.ndarray, i0: int, i1: int) -> np.ndarray:
+    """``co`` of the untouched keys in the CHUNK frames around ``after`` and ``before`` (a range
+    rewrote the keys between): what :func:`keying.moved_digest` checks against the record.
+    ``seen``: the untouched keys ``i0..i1-1``, read already; the rest are read key by key, outwards
+    (at most a chunk's worth a side)."""
+    kp = fc.keyframe_points
+    start, end = (after // CHUNK) * CHUNK, (before // CHUNK + 1) * CHUNK
+    more = []
+    i = i0 - 1
+    while after > -INF and i >= 0 and (co := tuple(kp[i].co))[0] >= start:
+        more.append(co)
+        i -= 1
+    i = i1
+    while before < INF and i < len(kp) and (co := tuple(kp[i].co))[0] < end:
+        more.append(co)
+        i += 1
+    return (
+        np.concatenate([seen.reshape(-1, 2), np.array(more, dtype=np.float32).reshape(-1, 2)])
+        if more
+        else seen
+    )
 
 
 # -- putting keys back: what a range rewrote, recorded as it goes (:func:`kept`) --

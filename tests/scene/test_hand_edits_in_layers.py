@@ -148,6 +148,49 @@ def test_an_edit_a_range_replaced_over_whole_chunks_is_forgotten():
     assert edits_warnings(generate(ann, ben, options)) == []
 
 
+def test_an_edit_a_short_range_replaced_is_forgotten():
+    """Review 26b, finding 4: a range is usually shorter than the record's 64-frame chunks; the edit
+    it replaced is gone, and the next Generate does not report it."""
+    ann, ben, options = shot()
+    move_key(ann, 150, 0.9)
+    regenerate_range(ann, ben, options, 140, 170)  # inside frames 128-191, which it shares with kept keys
+    assert jaw_at(ann, 150) != pytest.approx(0.9, abs=0.05)
+    assert edits_warnings(generate(ann, ben, options)) == []
+
+
+def test_an_edit_next_to_a_short_range_is_still_reported():
+    """The range replaces the fix at 150; the one at 180, in the same 64 frames but outside the
+    range, stays, and the whole take that replaces it says so."""
+    ann, ben, options = shot()
+    move_key(ann, 150, 0.9)
+    move_key(ann, 180, 0.1)
+    regenerate_range(ann, ben, options, 140, 170)
+    assert jaw_at(ann, 180) == pytest.approx(0.1, abs=1e-3)
+
+    said = edits_warnings(generate(ann, ben, options))
+
+    assert len(said) == 1 and "'Ann'" in said[0] and "(jawOpen)" in said[0], said
+
+
+def test_a_record_from_before_the_tags_still_tells_edits():
+    """A take keyed by the build that recorded sums alone: untouched, it says nothing; an edit
+    shows; a range over it keeps the record as that build did."""
+    ann, ben, options = shot()
+    for obj in (ann, ben):
+        for idblock in layers.character_idblocks(obj):
+            for action in layers.take_actions(idblock):
+                old = {k: keying.CurveDigest(d.count, d.sums) for k, d in keying.read_digests(action).items()}
+                keying.write_digests(action, old)  # "count first-chunk sum,sum,..."
+    lips = layers.our_strips(ann.data.shape_keys)["lips+jaw"].action
+    assert all(d.tags is None for d in keying.read_digests(lips).values())
+    regenerate_range(ann, ben, options, 60, 90)
+    assert edits_warnings(generate(ann, ben, options, seed=1)) == []
+
+    move_key(ann, 150, 0.9)
+    said = edits_warnings(generate(ann, ben, options))
+    assert len(said) == 1 and "(jawOpen)" in said[0], said
+
+
 def test_a_take_keyed_before_the_record_existed_says_nothing():
     ann, ben, options = shot()
     for obj in (ann, ben):
