@@ -10,7 +10,6 @@ refuses it when the take changed since. Refusals use the panel's words (:data:`P
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
@@ -60,19 +59,18 @@ def plan_panel_range(
     return plan, {**dataclasses.asdict(plan), "fps": float(fps), "crossfade": int(crossfade)}
 
 
-# The take's audio warnings that, for a range, speak of the seconds the engine heard around it, not of
-# the recording (``inference.audio.dialogue._speech_warnings``): one character silent there is the
-# usual case (the other one talks), and "speaker B's audio is silent" read as "B's channel is broken".
-_EXCERPT_SILENCE = re.compile(
-    r"speaker [AB]'s audio is silent; [AB] only listens|no speech detected in either stream; both characters only listen"
-)
-
-
-def range_warnings(warnings: list[str]) -> list[str]:
+def range_warnings(result: dict[str, Any]) -> list[str]:
     """The take's audio warnings a re-generated range's line says: those of the whole recording (the
-    diarizer's weaker method...), not a speaker silent in the excerpt heard (the whole take's Generate
-    said it, where it holds for the recording)."""
-    return [w for w in warnings if not _EXCERPT_SILENCE.fullmatch(w)]
+    diarizer's weaker method...), not who is silent in the seconds heard around the range
+    (``source["silent"]``, as the audio loader marks them): one character silent there is the usual
+    case (the other one talks), and "speaker B's audio is silent" read as "B's channel is broken";
+    the whole take's Generate said it where it holds for the recording."""
+    from .take_keying import source_warnings
+
+    source = result.get("source")
+    silent = source.get("silent") if isinstance(source, dict) else None
+    excerpt = {w for w in silent if isinstance(w, str)} if isinstance(silent, list) else set()
+    return [w for w in source_warnings(result) if w not in excerpt]
 
 
 def range_options(opts: ApplyOptions, plan: dict[str, Any]) -> None:

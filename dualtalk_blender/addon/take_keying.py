@@ -76,8 +76,8 @@ def key_take(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
     strips: list[str] = []
-    heard = source_warnings(result)
-    heard = heard if frame_range is None else range_warnings(heard)  # not a speaker silent in the excerpt
+    # a range's: not who is silent in the excerpt heard
+    heard = source_warnings(result) if frame_range is None else range_warnings(result)
     warnings = [*changed, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
     if result.get("transcript"):  # lines that could not be aligned at all: why, and the likeliest slip
         from ...inference.phonetic.transcript import unaligned

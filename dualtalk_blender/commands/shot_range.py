@@ -9,6 +9,8 @@ take. Kept apart from the shot's run so what a range changes reads in one place.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,27 @@ def frame_range(shot: Shot) -> tuple[int, int]:
     if frame_range is None:
         raise RuntimeError(f"shot {shot.name!r} has no frame range to re-generate")
     return frame_range
+
+
+@contextlib.contextmanager
+def excerpt_silence_unsaid(shot: Shot) -> Iterator[None]:
+    """While a range runs, who is silent in the seconds heard around it is not said (the audio
+    loader's :data:`~...inference.audio.dialogue.silence_log`): one character silent there is the
+    usual case, and "speaker B's audio is silent" read as "B's channel is broken". The whole take's
+    run says it, where it holds for the recording; the recording's other warnings stay."""
+    if shot.frame_range is None:
+        yield
+        return
+    from ...inference.audio.dialogue import silence_log
+
+    def unsaid(_record: object) -> bool:
+        return False
+
+    silence_log.addFilter(unsaid)
+    try:
+        yield
+    finally:
+        silence_log.removeFilter(unsaid)
 
 
 def range_window(

@@ -27,7 +27,7 @@ from .jobs import Shot, intermediates, work_folder
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
-from .shot_range import frame_range, mark_range, range_file_start, range_window
+from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
 from .shot_state import forget_done, record_done, shot_lock
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def run_shot(
     try:
         # once the set is in place, a signal waits (held) until the result line is made
         with contextlib.ExitStack() as after:
-            with shot_lock(locks, work):
+            with shot_lock(locks, work), excerpt_silence_unsaid(shot):
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
                     placed=lambda: after.enter_context(interrupts.held()),

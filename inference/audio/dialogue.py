@@ -29,6 +29,11 @@ from .turns import Segment, assign_speakers, for_recording, read_turns
 from .vad import drop_blips, one_stream, voice_activity
 
 log = logging.getLogger("dualtalk.audio")
+# Who is silent in the audio heard (:func:`_speech_warnings`) is said on this logger of its own and
+# listed in ``source["silent"]`` (those entries of ``source["warnings"]``): for the seconds heard around
+# a re-generated range it speaks of the excerpt, not of the recording, and a range's caller leaves it
+# unsaid by that kind, not by its wording.
+silence_log = logging.getLogger("dualtalk.audio.silence")
 
 ROLE_SILENCE, ROLE_A, ROLE_B, ROLE_BOTH = 0, 1, 2, 3
 TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
@@ -130,10 +135,10 @@ class Dialogue:
             act_a, act_b = _drop_shared(x_a, x_b, act_a, act_b, warnings, source)
         else:
             act_a, act_b = np.asarray(active_a), np.asarray(active_b)
-        _speech_warnings(x_a, x_b, act_a, act_b, warnings)
-        for w in warnings:
-            log.warning(w)
-        source["warnings"] = warnings
+        silent = _speech_warnings(x_a, x_b, act_a, act_b)
+        warnings += silent
+        _say_warnings(warnings, silent)
+        source["warnings"], source["silent"] = warnings, silent
         return cls(x_a, x_b, act_a, act_b, names=names, source=source)
 
     @property
@@ -379,15 +384,22 @@ def _drop_shared(
     return act_a, act_b
 
 
-def _speech_warnings(
-    a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray, warnings: list[str]
-) -> None:
+def _speech_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray) -> list[str]:
     """A silent speaker, or no speech at all, is said (not refused): the characters only listen."""
-    for who, x_ in (("A", a), ("B", b)):
-        if is_silent(x_):
-            warnings.append(f"speaker {who}'s audio is silent; {who} only listens")
+    said = [
+        f"speaker {who}'s audio is silent; {who} only listens"
+        for who, x_ in (("A", a), ("B", b))
+        if is_silent(x_)
+    ]
     if not act_a.any() and not act_b.any():
-        warnings.append("no speech detected in either stream; both characters only listen")
+        said.append("no speech detected in either stream; both characters only listen")
+    return said
+
+
+def _say_warnings(warnings: list[str], silent: list[str]) -> None:
+    """Each warning on the log, who is silent (``silent``) on :data:`silence_log`."""
+    for w in warnings:
+        (silence_log if w in silent else log).warning(w)
 
 
 def _check_turns_fit(segments: list[Segment], duration: float, turns_name: str) -> None:
@@ -818,10 +830,10 @@ def load_dialogue(
         raise DualTalkError(
             "the dialogue audio is silent (peak below -80 dBFS) in the chosen range; check the file or --start/--end"
         )
-    _speech_warnings(a, b, act_a, act_b, warnings)
-    for w in warnings:
-        log.warning(w)
-    source["warnings"] = [*said, *warnings]
+    silent = _speech_warnings(a, b, act_a, act_b)
+    warnings += silent
+    _say_warnings(warnings, silent)
+    source["warnings"], source["silent"] = [*said, *warnings], silent
     # which recording the take is made from, by its contents: every take's motion files carry it, so
     # a range re-generated later (animate --range, Re-generate selection) can check its audio
     files = [Path(p) for p in (audio, audio_b) if p is not None]

@@ -63,10 +63,26 @@ def test_a_monologue_is_still_warned_of_when_the_whole_take_is_generated(scene, 
 
 
 def test_a_ranges_line_keeps_the_recordings_own_warnings():
-    """Only a speaker silent in the excerpt heard is dropped: what holds for the whole recording stays."""
+    """Only who is silent in the excerpt heard (``source["silent"]``, marked by the audio loader) is
+    dropped, by that mark and not by its words: what holds for the whole recording stays."""
     from dualtalk.dualtalk_blender.addon.preview_range import range_warnings
 
     both = "no speech detected in either stream; both characters only listen"
-    assert range_warnings([SILENT_B, "speaker A's audio is silent; A only listens", both, WEAKER_METHOD]) == [
-        WEAKER_METHOD
-    ]
+    one_speaker = "turns.srt names only one speaker (Ann); B only listens"
+    silent = [SILENT_B, "speaker A's audio is silent; A only listens", both]
+    source = {"warnings": [WEAKER_METHOD, *silent, one_speaker], "silent": silent}
+    assert range_warnings({"source": source}) == [WEAKER_METHOD, one_speaker]
+    assert range_warnings({"source": {"warnings": [WEAKER_METHOD]}}) == [WEAKER_METHOD]
+    assert range_warnings({}) == []
+
+
+def test_the_audio_loader_marks_who_is_silent():
+    """The loader lists its silence warnings apart (``source["silent"]``), so a range's caller leaves
+    them out by kind; a reworded warning cannot come back in a range's line."""
+    import numpy as np
+    from dualtalk.inference.audio.dialogue import Dialogue
+
+    rng = np.random.default_rng(0)
+    talk = (0.1 * rng.standard_normal(16000 * 3)).astype(np.float32)
+    dlg = Dialogue.from_arrays(talk, np.zeros_like(talk), sample_rate=16000)
+    assert dlg.source["silent"] and set(dlg.source["silent"]) <= set(dlg.source["warnings"])
