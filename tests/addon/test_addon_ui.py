@@ -195,31 +195,41 @@ def test_regenerate_selection_replaces_only_the_preview_range(scene, assets):
     assert changed and min(changed) >= 16 and max(changed) <= 34
 
 
-def test_generate_with_a_transcript_draws_the_lips_from_it_and_says_so(scene, assets, tmp_path):
-    """The panel's *Transcript*: the worker aligns the script and the status line reports it."""
-    pytest.importorskip("pocketsphinx")
+def _generate_with_script(scene, assets, folder, lines: tuple[str, str], voices: tuple, script: str) -> str:
+    """A speaks its line, then B (0.5 s apart, one per channel); Generate with ``script`` as the
+    panel's *Transcript*; the status line."""
     import numpy as np
     import soundfile as sf
-    from dualtalk.inference.audio.tts import Voice, available_engines, speak
+    from dualtalk.inference.audio.tts import speak
 
-    if "flite" not in available_engines():
-        pytest.skip("flite not installed")
-    line_a, line_b = "Maybe we should bring the map.", "Bob will buy a boat."
-    ua, ub = speak(line_a, Voice("flite", "kal")), speak(line_b, Voice("flite", "slt"))
+    ua, ub = (speak(line, voice) for line, voice in zip(lines, voices, strict=True))
     n = len(ua.audio) + len(ub.audio) + 8000
     stereo = np.zeros((n, 2), np.float32)
     stereo[: len(ua.audio), 0] = ua.audio
     stereo[len(ua.audio) + 8000 :, 1] = ub.audio
-    sf.write(tmp_path / "talk.wav", stereo, 16000)
-    (tmp_path / "scene.txt").write_text(f"A: {line_a}\nB: {line_b}\n", encoding="utf-8")
+    sf.write(folder / "talk.wav", stereo, 16000)
+    (folder / script).write_text(f"A: {lines[0]}\nB: {lines[1]}\n", encoding="utf-8")
     a, b = ah.two_characters()
-    ah.setup_panel(scene, a, b, tmp_path / "talk.wav", assets["ckpt"])
+    ah.setup_panel(scene, a, b, folder / "talk.wav", assets["ckpt"])
     s = scene.dualtalk
-    s.engine, s.transcript = "lite", str(tmp_path / "scene.txt")
+    s.engine, s.transcript = "lite", str(folder / script)
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
-    status = bpy.context.window_manager.dualtalk_status
-    assert "lips from the transcript (A 6/6 words, B 5/5 words)" in status.last, status.last
+    return bpy.context.window_manager.dualtalk_status.last
+
+
+def test_generate_with_a_transcript_draws_the_lips_from_it_and_says_so(scene, assets, tmp_path):
+    """The panel's *Transcript*: the worker aligns the script and the status line reports it."""
+    pytest.importorskip("pocketsphinx")
+    from dualtalk.inference.audio.tts import Voice, available_engines
+
+    if "flite" not in available_engines():
+        pytest.skip("flite not installed")
+    lines = ("Maybe we should bring the map.", "Bob will buy a boat.")
+    last = _generate_with_script(
+        scene, assets, tmp_path, lines, (Voice("flite", "kal"), Voice("flite", "slt")), "scene.txt"
+    )
+    assert "lips from the transcript (A 6/6 words, B 5/5 words)" in last, last
 
 
 def test_a_script_in_another_language_than_script_language_says_why_it_was_not_aligned(
@@ -229,25 +239,11 @@ def test_a_script_in_another_language_than_script_language_says_why_it_was_not_a
     only "lips from the transcript (A not aligned, B not aligned)", with no warning; the command line
     says why. Now the warning gives the aligner's reason and asks whether the language is right."""
     pytest.importorskip("pocketsphinx")
-    import numpy as np
-    import soundfile as sf
-    from dualtalk.inference.audio.tts import Voice, speak
+    from dualtalk.inference.audio.tts import Voice
 
-    line_a, line_b = "Vale, pero primero quiero comprar algo de comer.", "Buenas tardes, ¿cómo estás?"
-    ua, ub = speak(line_a, Voice("espeak", "es")), speak(line_b, Voice("espeak", "es+f3"))
-    n = len(ua.audio) + len(ub.audio) + 8000
-    stereo = np.zeros((n, 2), np.float32)
-    stereo[: len(ua.audio), 0] = ua.audio
-    stereo[len(ua.audio) + 8000 :, 1] = ub.audio
-    sf.write(tmp_path / "talk.wav", stereo, 16000)
-    (tmp_path / "escena.txt").write_text(f"A: {line_a}\nB: {line_b}\n", encoding="utf-8")
-    a, b = ah.two_characters()
-    ah.setup_panel(scene, a, b, tmp_path / "talk.wav", assets["ckpt"])
-    s = scene.dualtalk
-    s.engine, s.transcript = "lite", str(tmp_path / "escena.txt")
-    with bpy.context.temp_override(scene=scene):
-        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
-    last = bpy.context.window_manager.dualtalk_status.last
+    lines = ("Vale, pero primero quiero comprar algo de comer.", "Buenas tardes, ¿cómo estás?")
+    voices = (Voice("espeak", "es"), Voice("espeak", "es+f3"))
+    last = _generate_with_script(scene, assets, tmp_path, lines, voices, "escena.txt")
     assert (
         "(warning: A's and B's lines could not be aligned to their voices, so the engine's lips are kept (A: "
         in last
