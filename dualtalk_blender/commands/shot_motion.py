@@ -1,8 +1,8 @@
 """``animate --motion-a/-b``: motion files given instead of the engine, checked before they are keyed.
 
 A take's motion files record which recording and which part of it they were made from
-(``meta["source"]``, read as :func:`..rig.plan.audio_record`) and which character they are
-(``role``). :func:`load_given` reads both files and refuses two files of different takes (keyed
+(``meta["source"]``, read as ``inference/core/take_record.audio_record``) and which character they
+are (``role``). :func:`load_given` reads both files and refuses two files of different takes (keyed
 together, one character talks on alone and the scene range follows the longer) and weights no
 ARKit motion holds (a file in percent); it warns when the files' roles are the other way round.
 :func:`match_audio` places ``--audio`` as the take heard it: the take's own part of its own recording
@@ -20,18 +20,17 @@ import numpy as np
 
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
+from ...inference.core.take_record import audio_record, recorded_part, same_source
 from .jobs import Shot
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
-    from ..rig.plan import AudioRecord
 
 # ARKit weights run 0-1 by definition and the engines make them so; --intensity (at most 5) scales
 # them only when keying, so even a file exported from keys at full intensity stays within 5. Past
 # 10 Blender clamps a shape key: such a file is in other units (percent, a x1000 export) and every
 # key would come out at the clamp.
 ARKIT_WEIGHT_LIMIT = 10.0
-SAME_TIME_S = 1e-3  # both files of one run record the same start and end
 
 
 def motion_flags(job: bool) -> tuple[str, str]:
@@ -93,35 +92,19 @@ def _shown(paths: tuple[Path, Path]) -> tuple[str, str]:
     )
 
 
-def _part(record: AudioRecord) -> str:
-    files = " and ".join(record["files"])
-    return f"{files} {record['start']:.2f}-{record['end']:.2f} s"
-
-
 def _check_same_take(
     paths: tuple[Path, Path], motions: tuple[Motion, Motion], flags: tuple[str, str]
 ) -> None:
     """Refuse two files whose recorded sources differ (another recording, or another part of it):
     they are two takes, not one; files that do not both record one cannot be compared."""
-    from ..rig.plan import audio_record
-
     ra, rb = audio_record(motions[0]), audio_record(motions[1])
-    if ra is None or rb is None or _same_source(ra, rb):
+    if ra is None or rb is None or same_source(ra, rb):
         return
     na, nb = _shown(paths)
     raise DualTalkError(
-        f"{flags[0]} {na} and {flags[1]} {nb} are from two takes ({na}: {_part(ra)}; {nb}: {_part(rb)}); "
+        f"{flags[0]} {na} and {flags[1]} {nb} are from two takes ({na}: {recorded_part(ra)}; {nb}: {recorded_part(rb)}); "
         "give the two files of one take (the A.npz and B.npz one infer or animate run wrote)"
     )
-
-
-def _same_source(ra: AudioRecord, rb: AudioRecord) -> bool:
-    if ra["fingerprint"] and rb["fingerprint"]:
-        if ra["fingerprint"] != rb["fingerprint"]:
-            return False
-    elif ra["files"] != rb["files"]:  # an older take without its recording's contents: by name
-        return False
-    return abs(ra["start"] - rb["start"]) <= SAME_TIME_S and abs(ra["end"] - rb["end"]) <= SAME_TIME_S
 
 
 def _swapped_roles(
@@ -153,7 +136,7 @@ def match_audio(
     sound), or another part or shift given, is refused in one line naming both; ``warnings`` says when
     the given file is the take's recording re-encoded (other bytes, the same sound), or when the files
     record the recording's name but not its contents. Unchanged when the files record none."""
-    from ..rig.plan import audio_record, range_offset_b
+    from ..rig.plan import range_offset_b
     from ..scene.range_plan import check_take_recording, made_from, take_part
 
     record = audio_record(motions[0]) or audio_record(motions[1])

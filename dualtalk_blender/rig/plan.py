@@ -11,8 +11,7 @@ import math
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -29,6 +28,7 @@ from ...inference.core.channels import (
 from ...inference.core.errors import DualTalkError
 from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
+from ...inference.core.take_record import AudioRecord, audio_record, recorded_offset_b
 from . import flame_arkit, retarget
 from .blinks import blink_curve
 from .keyreduce import WEIGHT_TOL
@@ -259,58 +259,6 @@ def shape_key_tracks(
         weights = flame_corrective_weights(out)
         tracks += [KeyTrack(n, weights[:, i], corrective_layer(i)) for i, n in enumerate(correctives)]
     return tracks
-
-
-class AudioRecord(TypedDict):
-    """Which recording a take was made from and where in it, so a re-generated range hears the same
-    audio (``animate --range`` checks what it is given against it)."""
-
-    files: list[str]  # the recording's file name(s): the one file, or A's then B's
-    start: float  # seconds into the recording where the take's first frame sits
-    end: float  # ... and where the audio it was made from ends
-    swap: bool  # the speakers swapped (--swap)
-    fingerprint: str  # the files' contents (audio/dialogue.recording_fingerprint), "" when not taken
-    offset_b: NotRequired[float]  # two files: B's started this much before A's (--offset-b); absent: 0
-    # the recording's sound (audio/dialogue.sound_signature): its length and loudness over time, so the
-    # same recording re-encoded is still the take's; absent in motion files made before takes kept it
-    sound: NotRequired[dict[str, Any]]
-
-
-def audio_record(motion: Motion) -> AudioRecord | None:
-    """The recording ``motion`` was made from, as its file says (``meta["source"]``, written by the
-    engine's pipeline); None for motion that does not say (made by other tools)."""
-    source = motion.meta.get("source")
-    if not isinstance(source, dict) or not source.get("audio"):
-        return None
-    files = [PurePath(str(source["audio"])).name]
-    if source.get("audio_b"):
-        files.append(PurePath(str(source["audio_b"])).name)
-    start = float(motion.start_time)
-    end = source.get("end")
-    if isinstance(end, bool) or not isinstance(end, int | float) or not np.isfinite(end):
-        end = start + motion.num_frames / motion.fps
-    record: AudioRecord = {
-        "files": files,
-        "start": start,
-        "end": float(end),
-        "swap": bool(source.get("swap", False)),
-        "fingerprint": str(source.get("fingerprint") or ""),
-    }
-    offset = recorded_offset_b(source)
-    if offset and len(files) == 2:  # a range reads B's file with the same shift (range_offset_b)
-        record["offset_b"] = offset
-    if isinstance(source.get("sound"), dict):
-        record["sound"] = dict(source["sound"])
-    return record
-
-
-def recorded_offset_b(record: Mapping[str, Any]) -> float:
-    """The shift B's file was read with (``--offset-b``), as a take's record or its source says; 0 when
-    it says none (a take made before takes recorded it was made without one)."""
-    value = record.get("offset_b")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return 0.0
-    return float(value)
 
 
 OFFSET_SLACK_S = 1e-4  # a shift read back from a record or a panel field (float32): the same one

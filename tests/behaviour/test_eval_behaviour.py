@@ -251,3 +251,73 @@ def test_the_help_says_what_the_columns_are():
     words = " ".join(out.split())
     assert "one column per character (A, B)" in words
     assert "before A/B: the engine alone; after A/B: with the behaviour layer" in words
+
+
+def _take(folder, dialogue, source=None):
+    """A take folder as infer writes it: A.npz and B.npz, each recording its character (and, given
+    ``source``, the recording it was made from)."""
+    a, b = apply_behaviour(base_motion(dialogue, "A"), base_motion(dialogue, "B"), dialogue)
+    folder.mkdir(parents=True, exist_ok=True)
+    for motion in (a, b):
+        if source is not None:
+            motion.meta["source"] = dict(source)
+        save_motion(folder / f"{motion.role}.npz", motion)
+    return folder
+
+
+def _eval(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dualtalk", "eval", "behaviour", *argv], capture_output=True, text=True
+    )
+
+
+def _refused(run: subprocess.CompletedProcess, start: str) -> None:
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.strip().count("\n") == 0 and run.stderr.startswith("error: " + start), run.stderr
+
+
+def test_engine_and_layer_flags_with_a_take_on_disk_are_refused_not_dropped(tmp_path, demo_dialogue):
+    """Review 26c, finding 13: a take's files already hold their performance, so ``--mood animated
+    --head 2`` changed nothing and the table came out byte-identical, with no word; and ``--suite``
+    measured its own recordings, the take given never mentioned."""
+    take = str(_take(tmp_path / "scene1", demo_dialogue))
+    (tmp_path / "afile.txt").write_text("not weights")
+    flags = ["--mood", "animated", "--head", "2", "--blinks", "off", "--behaviour-seed", "7"]
+    run = _eval(take, *flags, "--checkpoint", str(tmp_path / "afile.txt"))
+    _refused(run, "--checkpoint, --behaviour-seed, --blinks, --head, --mood apply with --audio; these motion")
+    _refused(_eval(take, "--engine", "lite"), "--engine applies with --audio")
+    _refused(_eval(take, "--audio-b", str(tmp_path / "b.wav")), "--audio-b applies with --audio")
+    _refused(_eval("--suite", take), "--suite measures its own recordings")
+    _refused(_eval(take, "--shared", str(tmp_path)), "--shared names the team data folder --suite reads")
+    # what it reads of files is still taken, and a typed-out default changes nothing
+    ok = _eval(take, "--mood", "neutral", "--reference", take + "/B.npz", "--reference-role", "B", "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["reference"]["role"] == "B"
+
+
+def test_a_character_measured_against_itself_or_another_take_is_refused(tmp_path, demo_dialogue):
+    """Review 26c, finding 14: ``eval behaviour A.npz A.npz`` read A against itself (rc 0), and the
+    partner-relative numbers (nod lag, eyes on partner) meant nothing. The files say whose they are
+    and which recording they were made from, as ``eval --pred --gt`` and ``animate`` read them."""
+    take = _take(tmp_path / "scene1", demo_dialogue)
+    a, b = str(take / "A.npz"), str(take / "B.npz")
+    _refused(_eval(a, a), "scene1/A.npz and scene1/A.npz both hold character A (as the files record it)")
+    _refused(_eval(b, b), "scene1/B.npz and scene1/B.npz both hold character B")
+    _refused(_eval(b, a), "B.npz holds character B and A.npz character A")
+    renamed = tmp_path / "renamed"  # a folder whose A.npz is character B: the names were swapped
+    renamed.mkdir()
+    (renamed / "A.npz").write_bytes((take / "B.npz").read_bytes())
+    (renamed / "B.npz").write_bytes((take / "A.npz").read_bytes())
+    _refused(_eval(str(renamed)), "A.npz holds character B and B.npz character A")
+    # two takes of one length, from two recordings (or two parts of one): no dialogue either
+    src = {"audio": "talk.wav", "fingerprint": "f1", "end": demo_dialogue.num_frames / 25}
+    one = _take(tmp_path / "one", demo_dialogue, src)
+    for name, other in (("f2", {**src, "fingerprint": "f2"}), ("later", {**src, "end": src["end"] + 2})):
+        two = _take(tmp_path / name, demo_dialogue, other)
+        _refused(
+            _eval(str(one / "A.npz"), str(two / "B.npz")),
+            "A.npz and B.npz are from two takes (A.npz: talk.wav",
+        )
+    # a take's own two files, in a folder or one by one, are measured as before
+    for argv in ([str(one)], [str(one / "A.npz"), str(one / "B.npz")], [a, b]):
+        ok = _eval(*argv)
+        assert ok.returncode == 0 and "eyes on partner" in ok.stdout, ok.stderr

@@ -36,6 +36,7 @@ from ...inference.behaviour.cues import PAUSE_S, Cues, backchannels, bridge, seg
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, load_motion
+from ...inference.core.take_record import audio_record, recorded_part, same_source
 
 NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
@@ -444,6 +445,7 @@ def evaluate_files(
     if len(files) != 2:
         raise DualTalkError("give a dialogue folder (A.npz, B.npz) or the two characters' motion files")
     a, b = (load_motion(p) for p in files)
+    _check_one_dialogue(files, a, b)
     if a.num_frames != b.num_frames:
         raise DualTalkError(
             f"{files[0].name} has {a.num_frames} frames but {files[1].name} has {b.num_frames}"
@@ -461,6 +463,31 @@ def evaluate_files(
             "sharpness_after": versus["sharpness"],
         }
     return result
+
+
+def _check_one_dialogue(files: list[Path], a: Motion, b: Motion) -> None:
+    """Refuse files that are no one take's two characters, A then B: the partner-relative numbers
+    (nod lag, eyes on partner) read each character against the other, so a character against
+    itself, or against a character of another take, would give plausible numbers that mean nothing.
+    Files that record no character or source (other tools) are measured as given."""
+    na, nb = (files[0].name, files[1].name)
+    if na == nb:  # two folders' A.npz: the folders say which is which (as animate shows them)
+        na, nb = (f"{p.parent.name}/{p.name}" for p in files)
+    if a.role in ("A", "B") and a.role == b.role:
+        raise DualTalkError(
+            f"{na} and {nb} both hold character {a.role} (as the files record it); give the take's "
+            "A.npz and B.npz, one file per character"
+        )
+    if (a.role, b.role) == ("B", "A"):
+        raise DualTalkError(
+            f"{na} holds character B and {nb} character A (as the files record them); give A's file first"
+        )
+    ra, rb = audio_record(a), audio_record(b)
+    if ra is not None and rb is not None and not same_source(ra, rb):
+        raise DualTalkError(
+            f"{na} and {nb} are from two takes ({na}: {recorded_part(ra)}; {nb}: {recorded_part(rb)}); "
+            "give the two files of one take (the A.npz and B.npz one infer or animate run wrote)"
+        )
 
 
 # the published suite -----------------------------------------------------------------------
@@ -850,6 +877,46 @@ def settings_from(args: argparse.Namespace) -> BehaviourSettings:
     return BehaviourSettings.from_request(Request.from_args(args))
 
 
+# what eval behaviour reads of a take on disk; every other option tells the engine or the layer what to
+# make, and a take's files were made already (with the behaviour layer in them)
+_READ_WITH_FILES = frozenset({"motion", "reference", "reference_role", "json", "suite", "shared", "seeds"})
+
+
+def _flags_given(args: argparse.Namespace, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The flags set away from their defaults (argparse records no more than the values: a flag
+    typed with its default value changes nothing, and is not counted), ``skip``'s left out."""
+    parser = argparse.ArgumentParser(add_help=False)
+    add_arguments(parser)
+    given = []
+    for action in parser._actions:
+        if action.dest in skip or not action.option_strings or not hasattr(args, action.dest):
+            continue
+        if getattr(args, action.dest) != action.default:
+            given.append(max(action.option_strings, key=len))
+    return given
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """Refuse options the input chosen would drop without a word: the suite runs its own recordings,
+    and motion files hold a performance already made (engine, behaviour layer and all)."""
+    if args.suite and (args.motion or args.audio):
+        dropped = "the motion files" if args.motion else "--audio"
+        raise DualTalkError(
+            f"--suite measures its own recordings (the demo, the shared DualTalk clip, the AMI excerpts); "
+            f"drop {dropped}"
+        )
+    if args.shared and not args.suite:
+        raise DualTalkError("--shared names the team data folder --suite reads; give --suite too")
+    if args.motion:
+        given = _flags_given(args, _READ_WITH_FILES)
+        if given:
+            raise DualTalkError(
+                f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} with --audio; these motion files "
+                "already hold their engine's motion and their behaviour layer (measure them as they are, "
+                f"or run eval behaviour --audio with {'it' if len(given) == 1 else 'them'})"
+            )
+
+
 def run(args: argparse.Namespace) -> int:
     if args.audio and args.motion:
         raise DualTalkError("give motion files or --audio, not both")
@@ -870,6 +937,8 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError(
             "--reference-role says which character --reference tracks; give --reference FILE too"
         )
+    settings_from(args)  # refuse bad values first: a range error names the fix for any input
+    _check_inputs(args)
     if args.suite:
         suite = run_suite(args, settings_from(args))
         print(json.dumps(suite, default=float) if args.json else format_suite(suite))
@@ -877,7 +946,6 @@ def run(args: argparse.Namespace) -> int:
     if args.audio:
         result = run_recording(args)
     elif args.motion:
-        settings_from(args)  # refuse bad values even when measuring files
         result = evaluate_files(list(args.motion), args.reference, role)
     else:
         raise DualTalkError("nothing to measure: give motion files or --audio")

@@ -1,0 +1,88 @@
+"""Which recording a take's motion file was made from, as the file itself says (``meta["source"]``).
+
+Read by ``animate`` (``--range`` hears the take's own audio; ``--motion-a/-b`` refuses files of two
+takes) and by ``eval behaviour`` (two files of two takes are no dialogue to measure), so the rule for
+"one take" is written once, here, free of Blender.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import PurePath
+from typing import Any, NotRequired, TypedDict
+
+import numpy as np
+
+from .motion import Motion
+
+SAME_TIME_S = 1e-3  # both files of one run record the same start and end
+
+
+class AudioRecord(TypedDict):
+    """Which recording a take was made from and where in it, so a re-generated range hears the same
+    audio (``animate --range`` checks what it is given against it)."""
+
+    files: list[str]  # the recording's file name(s): the one file, or A's then B's
+    start: float  # seconds into the recording where the take's first frame sits
+    end: float  # ... and where the audio it was made from ends
+    swap: bool  # the speakers swapped (--swap)
+    fingerprint: str  # the files' contents (audio/dialogue.recording_fingerprint), "" when not taken
+    offset_b: NotRequired[float]  # two files: B's started this much before A's (--offset-b); absent: 0
+    # the recording's sound (audio/dialogue.sound_signature): its length and loudness over time, so the
+    # same recording re-encoded is still the take's; absent in motion files made before takes kept it
+    sound: NotRequired[dict[str, Any]]
+
+
+def audio_record(motion: Motion) -> AudioRecord | None:
+    """The recording ``motion`` was made from, as its file says (``meta["source"]``, written by the
+    engine's pipeline); None for motion that does not say (made by other tools)."""
+    source = motion.meta.get("source")
+    if not isinstance(source, dict) or not source.get("audio"):
+        return None
+    files = [PurePath(str(source["audio"])).name]
+    if source.get("audio_b"):
+        files.append(PurePath(str(source["audio_b"])).name)
+    start = float(motion.start_time)
+    end = source.get("end")
+    if isinstance(end, bool) or not isinstance(end, int | float) or not np.isfinite(end):
+        end = start + motion.num_frames / motion.fps
+    record: AudioRecord = {
+        "files": files,
+        "start": start,
+        "end": float(end),
+        "swap": bool(source.get("swap", False)),
+        "fingerprint": str(source.get("fingerprint") or ""),
+    }
+    offset = recorded_offset_b(source)
+    if offset and len(files) == 2:  # a range reads B's file with the same shift (range_offset_b)
+        record["offset_b"] = offset
+    if isinstance(source.get("sound"), dict):
+        record["sound"] = dict(source["sound"])
+    return record
+
+
+def recorded_offset_b(record: Mapping[str, Any]) -> float:
+    """The shift B's file was read with (``--offset-b``), as a take's record or its source says; 0 when
+    it says none (a take made before takes recorded it was made without one)."""
+    value = record.get("offset_b")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 0.0
+    return float(value)
+
+
+def same_source(ra: AudioRecord, rb: AudioRecord) -> bool:
+    """Whether two records are one take's: the same recording (by its contents, or by its file names
+    for takes made before they kept the contents) and the same part of it."""
+    if ra["fingerprint"] and rb["fingerprint"]:
+        if ra["fingerprint"] != rb["fingerprint"]:
+            return False
+    elif ra["files"] != rb["files"]:  # an older take without its recording's contents: by name
+        return False
+    return abs(ra["start"] - rb["start"]) <= SAME_TIME_S and abs(ra["end"] - rb["end"]) <= SAME_TIME_S
+
+
+def recorded_part(record: AudioRecord) -> str:
+    """A record in words, as a refusal of two takes shows it: ``talk.wav 1.00-6.00 s``."""
+    files = " and ".join(record["files"])
+    return f"{files} {record['start']:.2f}-{record['end']:.2f} s"
