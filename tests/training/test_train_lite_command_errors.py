@@ -71,3 +71,43 @@ def test_a_folder_is_made_only_once_the_corpus_is_found(tmp_path):
     with pytest.raises(DualTalkError, match="no <stem>_speaker1.wav files"):
         train_lite.main(["--data", str(tmp_path / "corpus"), "--out", str(tmp_path / "run")])
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        # review 26c, finding 8: 100 s was a numpy traceback after the run folder was made; -100 s trained
+        ("--audio-advance-ms", "100000", "--audio-advance-ms must be between -200 and 200, got 100000"),
+        ("--audio-advance-ms", "-100000", "--audio-advance-ms must be between -200 and 200, got -100000"),
+        ("--audio-advance-ms", "nan", "--audio-advance-ms must be between -200 and 200, got nan"),
+        # finding 9: numpy's "expected non-negative integer"; the words of `dualtalk train --seed`
+        ("--seed", "-4", "--seed must be between 0 and 4294967295, got -4"),
+        ("--seed", "4294967296", "--seed must be between 0 and 4294967295, got 4294967296"),
+        # finding 10: a negative weight rewards error on those frames, and trained to the end
+        ("--contact-weight", "-1", "--contact-weight must be 0 or more, got -1"),
+        ("--round-weight", "-2", "--round-weight must be 0 or more, got -2"),
+        ("--bce-weight", "-1", "--bce-weight must be 0 or more, got -1"),
+        ("--contact-weight", "inf", "--contact-weight must be 0 or more, got inf"),
+        # the other numbers: --limit -2 quietly dropped the last two dialogues
+        ("--limit", "-2", "--limit must be at least 1, got -2"),
+        ("--limit", "0", "--limit must be at least 1, got 0"),
+        ("--refine-dim", "0", "--refine-dim must be at least 1, got 0"),
+    ],
+)
+def test_an_out_of_range_setting_is_one_line_and_writes_nothing(tmp_path, flag, value, message):
+    (tmp_path / "corpus").mkdir()
+    out = subprocess.run(
+        [sys.executable, "-m", "dualtalk.training.lite.train_lite", "--data", str(tmp_path / "corpus"),
+         "--out", str(tmp_path / "run"), "--steps", "1", "--contact-head", flag, value],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (out.returncode, out.stderr) == (2, f"error: {message}\n")
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_audio_advance_bounds_are_in_the_help():
+    out = subprocess.run(
+        [sys.executable, "-m", "dualtalk.training.lite.train_lite", "--help"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "-200 to 200 ms" in " ".join(out.stdout.split())

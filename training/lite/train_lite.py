@@ -65,10 +65,13 @@ from ...inference.models.lite.model import (
     lite_config_from_payload,
     save_lite,
 )
-from ..trainer import FinishStepOnCtrlC
+from ..trainer import MAX_SEED, FinishStepOnCtrlC
 
 SR = SAMPLE_RATE
 HOP = SR // FPS
+# --audio-advance-ms: the network lags its targets by ~20 ms (Corpus.batch); runs used 0-20 ms.
+# A few frames either way is a timing correction; a second would train on silence or overrun the crop.
+MAX_ADVANCE_MS = 200.0
 
 
 def channel_weights() -> torch.Tensor:
@@ -614,8 +617,25 @@ def _check_numbers(args: argparse.Namespace) -> None:
     ):
         if value < 1:
             raise DualTalkError(f"{flag} must be at least 1, got {value}")
+    for flag, value in (("--limit", args.limit), ("--refine-dim", args.refine_dim)):
+        if value is not None and value < 1:
+            raise DualTalkError(f"{flag} must be at least 1, got {value}")
     if args.keep_every < 0:
         raise DualTalkError(f"--keep-every must be 0 (off) or a number of steps, got {args.keep_every}")
+    if not 0 <= args.seed <= MAX_SEED:  # the words of `dualtalk train --seed`
+        raise DualTalkError(f"--seed must be between 0 and {MAX_SEED}, got {args.seed}")
+    for flag, weight in (
+        ("--contact-weight", args.contact_weight),
+        ("--bce-weight", args.bce_weight),
+        ("--round-weight", args.round_weight),
+    ):  # a negative weight would reward error on those frames
+        if not (weight >= 0 and math.isfinite(weight)):
+            raise DualTalkError(f"{flag} must be 0 or more, got {weight:g}")
+    if not -MAX_ADVANCE_MS <= args.audio_advance_ms <= MAX_ADVANCE_MS:
+        raise DualTalkError(
+            f"--audio-advance-ms must be between {-MAX_ADVANCE_MS:g} and {MAX_ADVANCE_MS:g}, "
+            f"got {args.audio_advance_ms:g}"
+        )
     if not (args.lr > 0 and math.isfinite(args.lr)):
         raise DualTalkError(f"--lr must be a positive number, got {args.lr:g}")
     if args.time_limit is not None and not args.time_limit > 0:
@@ -632,8 +652,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--frames", type=int, default=200, help="crop length in frames (25 fps)")
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--limit", type=int, default=None, help="use only the first N dialogues")
+    ap.add_argument("--seed", type=int, default=0, help=f"0 to {MAX_SEED} (default 0)")
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N dialogues (1 or more)")
     ap.add_argument("--time-limit", type=float, default=None, help="stop after this many seconds")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--log-every", type=int, default=50)
@@ -642,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
         "--contact-weight",
         type=float,
         default=0.0,
-        help="weight of the lip aperture/tuck term on bilabial, labiodental and open-vowel frames",
+        help="weight (0 or more) of the lip aperture/tuck term on bilabial, labiodental and open-vowel frames",
     )
     ap.add_argument(
         "--anneal-by-time", action="store_true", help="cosine schedule reaches its end at --time-limit"
@@ -651,19 +671,22 @@ def main(argv: list[str] | None = None) -> int:
         "--audio-advance-ms",
         type=float,
         default=0.0,
-        help="pair each target frame with audio this much earlier (moves the output earlier)",
+        help=f"pair each target frame with audio this much earlier (moves the output earlier; "
+        f"-{MAX_ADVANCE_MS:g} to {MAX_ADVANCE_MS:g} ms, v2/v3 used 20)",
     )
     ap.add_argument(
         "--contact-head",
         action="store_true",
         help="add (or keep training) the lip-contact head: BCE on bilabial/labiodental frames",
     )
-    ap.add_argument("--bce-weight", type=float, default=1.0, help="weight of the contact head's BCE")
+    ap.add_argument(
+        "--bce-weight", type=float, default=1.0, help="weight (0 or more) of the contact head's BCE"
+    )
     ap.add_argument(
         "--round-weight",
         type=float,
         default=0.0,
-        help="weight of the lip-rounding term (x5 on rounded frames)",
+        help="weight (0 or more) of the lip-rounding term (x5 on rounded frames)",
     )
     ap.add_argument("--keep-every", type=int, default=0, help="also keep lite_step<N>.pt every N steps")
     ap.add_argument(
