@@ -12,7 +12,8 @@ A run folder (``--out``) ends up with:
 
 ``--config`` picks the size: ``published`` (the paper's network; needs a GPU and the
 DualTalk dataset to be worth it), ``base`` (wav2vec2-base-sized encoders) or ``tiny`` (a
-toy for smoke tests). ``--init`` starts from existing weights instead of random ones,
+toy for smoke tests); the lite network comes in ``tiny`` and ``published``. ``--init`` starts
+from existing weights, at their own size (so not with ``--config``), instead of random ones,
 which is how the 24-layer network is realistically fine-tuned.
 """
 
@@ -58,10 +59,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--arch", choices=("dualtalk", "lite"), default="dualtalk", help="network to train")
     parser.add_argument(
-        "--config", choices=("tiny", "base", "published"), default="published", help="network size"
+        "--config",
+        choices=("tiny", "base", "published"),
+        default=None,
+        help="size of new weights (default published; base is a DualTalk size, --arch lite has tiny and "
+        "published); not with --init, whose weights bring their own size",
     )
     parser.add_argument(
-        "--init", metavar="PATH", help="start from these weights (a DualTalk.pth / lite weights file)"
+        "--init",
+        metavar="PATH",
+        help="start from these weights (a DualTalk.pth / lite weights file), at their own size",
     )
     parser.add_argument("--freeze-encoders", action="store_true", help="keep the audio encoders fixed")
     parser.add_argument(
@@ -203,6 +210,27 @@ def _check(args: argparse.Namespace) -> None:
         raise DualTalkError(f"--weight-decay must be 0 or more, got {args.weight_decay:g}")
     if not 0.0 <= args.val_fraction < 1.0:
         raise DualTalkError(f"--val-fraction must be at least 0 and below 1, got {args.val_fraction:g}")
+    if not 0.0 <= args.partner_dropout <= 1.0:
+        raise DualTalkError(f"--partner-dropout must be between 0 and 1, got {args.partner_dropout:g}")
+    _check_size(args)
+
+
+def _check_size(args: argparse.Namespace) -> None:
+    """``--config`` builds new weights: with ``--init`` it used to be ignored while the banner
+    named it, and ``--arch lite --config base`` quietly built the published lite size."""
+    if args.config and args.init:
+        raise DualTalkError(
+            f"--config {args.config} sizes new weights; --init {args.init} brings its own size: leave --config out"
+        )
+    if args.arch == "lite" and args.config == "base":
+        raise DualTalkError(
+            "--arch lite comes in two sizes, tiny and published (the default); base is a DualTalk size"
+        )
+
+
+def size_label(args: argparse.Namespace) -> str:
+    """What the banner says was built: the size asked for, or the weights it started from."""
+    return f"from {Path(args.init).name}" if args.init else args.config or "published"
 
 
 def _check_run_folder(out: Path, resume: bool) -> None:
@@ -242,12 +270,12 @@ def run(args: argparse.Namespace) -> int:
     _check(args)
     torch.manual_seed(args.seed)
     device = _device(args.device)
-    out = Path(args.out or f"runs/{args.arch}-{args.config}")
+    out = Path(args.out or f"runs/{args.arch}-{args.config or 'published'}")
     if out.resolve() == Path(args.data).resolve():
         raise DualTalkError(f"--out {out} is the data folder (--data); give the run a folder of its own")
     _check_run_folder(out, args.resume)
     bar = ConsoleBar()
-    model, meta = build_model(args.arch, args.config, args.init)
+    model, meta = build_model(args.arch, args.config or "published", args.init)
     if args.freeze_encoders:
         _freeze_encoders(model, args.arch)
     crop = max(2, int(round(args.crop_seconds * 25)))
@@ -272,7 +300,7 @@ def run(args: argparse.Namespace) -> int:
     if steps is None and epochs is None:
         epochs = 10
     print(
-        f"training {args.arch} ({args.config}, {sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters) "
+        f"training {args.arch} ({size_label(args)}, {sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters) "
         f"on {len(train_c)} conversations ({len(ds)} crops of {crop} frames), "
         f"validating on {len(val_c)}; device {device}; run folder {out}"
     )

@@ -97,7 +97,7 @@ def test_a_seed_beyond_the_generators_range_is_one_clear_line(ds, tmp_path, caps
     assert not (tmp_path / "r").exists()
 
 
-def test_resuming_a_tiny_lite_run_as_the_base_size_names_the_sizes_that_differ(tmp_path, capsys):
+def test_resuming_a_tiny_lite_run_as_the_published_size_names_the_sizes_that_differ(tmp_path, capsys):
     from dualtalk.cli import main
 
     data_dir = make_folder(tmp_path / "data", conversations=1, seconds=1.2, space="arkit55", layout="motion")
@@ -114,7 +114,7 @@ def test_resuming_a_tiny_lite_run_as_the_base_size_names_the_sizes_that_differ(t
     ]
     assert main([*args, "--config", "tiny", "--steps", "1"]) == 0
     capsys.readouterr()
-    assert main([*args, "--config", "base", "--steps", "2", "--resume"]) == 2
+    assert main([*args, "--config", "published", "--steps", "2", "--resume"]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert (
         err.startswith("error: cannot resume: checkpoint has config ") and "dim=32" in err and "dim=96" in err

@@ -208,7 +208,9 @@ def test_cli_trains_resumes_and_exports_engine_loadable_weights(tmp_path, capsys
     # Fine-tuning from the exported weights with frozen encoders leaves the encoders untouched.
     ft = tmp_path / "ft"
     ft_args = ["--init", str(out / "DualTalk.pth"), "--freeze-encoders", "--steps", "2", "--lr", "1e-2"]
-    assert main([*args, *ft_args, "--out", str(ft)]) == 0
+    assert (
+        main([*args[:3], *args[5:], *ft_args, "--out", str(ft)]) == 0
+    )  # --init brings its size: no --config
     tuned, _ = load_dualtalk(ft / "DualTalk.pth")
     start = net.state_dict()
     for k, v in tuned.state_dict().items():
@@ -246,7 +248,7 @@ def test_cli_trains_the_lite_model_on_arkit_motion(tmp_path, capsys):
     assert main([*argv, "--seed", "-1", "--out", str(tmp_path / "neg")]) == 2
     assert "--seed" in capsys.readouterr().err
     assert main([*argv, "--partner-dropout", "2", "--out", str(tmp_path / "pd")]) == 2
-    assert "partner dropout" in capsys.readouterr().err
+    assert "--partner-dropout must be between 0 and 1" in capsys.readouterr().err
 
 
 def test_partner_dropout_shows_the_model_a_resting_partner():
