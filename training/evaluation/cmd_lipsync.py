@@ -7,7 +7,10 @@ ARKit motion file per clip: ``<stem>.npz``, or a dialogue-mode ``infer`` run per
 ``<stem>/A.npz`` (the character who speaks; B listened to silence). Without
 ``--pred`` the model is run here on each clip's audio through the one pipeline, exactly
 as ``infer --audio <stem>.wav --audio-b silence.wav`` runs it (with ``infer``'s engine
-flags): the character speaks, the partner is silent. Measures: :mod:`.lipsync` and ``docs/metrics.md``.
+flags): the character speaks, the partner is silent. With ``--pred`` nothing runs, so engine flags are
+refused, unless ``--against`` names other weights (they run with them); a ``--pred`` file whose record
+shows its character listened (:func:`check_speaker`) is refused too. Measures: :mod:`.lipsync` and
+``docs/metrics.md``.
 
 ``--transcripts`` runs each clip with its words as the script, in the clip's language (its
 alignment file's ``lang``): English goes to the engine's English aligner, any other language
@@ -33,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
-from ...inference.core.request import ENGINE, GENERATE, Request
+from ...inference.core.request import ENGINE, GENERATE, OPTIONS, Request
 from ...inference.core.request import add_arguments as add_request_arguments
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 from ...inference.phonetic import script_languages
@@ -49,6 +52,9 @@ from .lipsync import (
 )
 
 SR = SAMPLE_RATE  # the engine reads 16 kHz mono
+SILENT_DB = (
+    -80.0
+)  # a voice below this throughout was silence (the loader's SILENCE_PEAK): its character listened
 MIN_BOOTSTRAP, MAX_BOOTSTRAP = 100, 100_000  # fewer rounds give a ragged range, more only take time
 # --transcript-aligner: "auto" lets the engine choose by language (English: its English aligner);
 # "warp" makes the engine warp espeak-ng's reading onto the voice for English too, through this variable
@@ -70,7 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pred",
         metavar="DIR",
-        help="motion to score: <stem>.npz or <stem>/A.npz per clip (default: run the model on each clip)",
+        help="motion to score: <stem>.npz or <stem>/A.npz per clip (default: run the model on each clip); "
+        "the engine flags are refused with it, unless --against names weights (they run with them)",
     )
     # the model run takes the same engine flags as `infer` (one options model), on the CPU by default
     add_request_arguments(
@@ -90,7 +97,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--against",
         metavar="PTH|DIR",
         help="also score other lite weights (a file) or other motion files (a folder) on the same "
-        "phones, and give each row's change with its paired 95 %% range (better / worse / not shown)",
+        "phones, and give each row's change with its paired 95 %% range (better / worse / not shown); "
+        "weights run with the engine flags given here, with --pred too",
     )
     parser.add_argument(
         "--transcripts",
@@ -134,7 +142,66 @@ def _predicted(clip: AlignedClip, pred_dir: Path) -> tuple[Any, str]:
     from ...inference.core.motion import load_motion
 
     path = _pred_path(pred_dir, clip.stem)
-    return load_motion(path), path.relative_to(pred_dir).as_posix()
+    motion, shown = load_motion(path), path.relative_to(pred_dir).as_posix()
+    check_speaker(motion, clip.stem, shown)
+    return motion, shown
+
+
+def _silent_voice(source: dict[str, Any], track: int) -> bool:
+    """Whether the take's sound record (``meta.source.sound``) has voice ``track`` (0: the first given)
+    below -80 dB throughout: one file a voice (``pair``) or one channel each of one file (``stereo``).
+    False where the record does not tell."""
+    import base64
+
+    from ...inference.audio.dialogue import SOUND_LEVELS
+
+    sound = source.get("sound")
+    env = sound.get("env") if isinstance(sound, dict) else None
+    form = source.get("form")
+    try:
+        if form == "pair" and isinstance(env, list) and len(env) == 2:
+            rows = env[track]
+        elif form == "stereo" and isinstance(env, list) and len(env) == 1 and len(env[0]) == 2:
+            rows = [env[0][track]]
+        else:
+            return False
+        levels = [np.frombuffer(base64.b64decode(str(r), validate=True), dtype=np.uint8) for r in rows]
+    except (TypeError, ValueError):  # a damaged record tells nothing
+        return False
+    floor, step = SOUND_LEVELS
+    loudest = max((int(r.max()) for r in levels if r.size), default=None)
+    return loudest is not None and floor + step * loudest < SILENT_DB
+
+
+def check_speaker(motion: Any, stem: str, shown: str) -> None:
+    """Refuse a dialogue-mode motion file whose character listened while ``stem``.wav was spoken: its
+    partner's voice was the clip (``meta.source`` names the files), or its own audio was silent (the
+    take's sound record). Its lips would be scored as the speaker's (a copied ``B.npz``, a take made
+    ``--audio silence.wav --audio-b <stem>.wav``, or with ``--swap``: 0 % of M/B/P closed, no word).
+    A file that records no character (another system's, paper mode) is scored by its name."""
+    role = motion.role
+    raw = motion.meta.get("source") if isinstance(motion.meta, dict) else None
+    source: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    swap = source.get("swap", False)
+    if role not in ("A", "B") or not isinstance(swap, bool):
+        return
+    track = "AB".index(role) ^ int(swap)  # 0: the first voice given (--audio), 1: the second (--audio-b)
+    why = ""
+    voices = [source.get("audio"), source.get("audio_b")]
+    if source.get("form") == "pair" and all(isinstance(v, str) for v in voices):
+        own, other = (Path(str(v)).stem for v in (voices[track], voices[1 - track]))
+        if own == stem:
+            return
+        if other == stem:
+            why = f"the clip's audio was its partner's voice, its own was {Path(str(voices[track])).name}"
+    if not why and _silent_voice(source, track):
+        why = "its own audio was silent"
+    if why:
+        made = "with" if swap else "without"
+        raise DualTalkError(
+            f"{shown} holds character {role} of a take made {made} --swap, who listened: {why}; score the "
+            "character who speaks the clip (the A.npz of infer --audio <stem>.wav --audio-b silence.wav)"
+        )
 
 
 def transcript_language(clip: AlignedClip) -> str:
@@ -215,6 +282,32 @@ def _generated(
     return take.motion_a
 
 
+def engine_settings(request: Request) -> list[str]:
+    """The engine flags ``request`` sets away from the defaults (``eval lipsync``'s CPU, or a plain
+    ``Request()``'s; a flag given at its default value cannot be told from one not given)."""
+    plain = (Request(device="cpu"), Request())
+    return [
+        o.flag
+        for o in OPTIONS
+        if o.cli
+        and o.group in (ENGINE, GENERATE)
+        and all(getattr(request, o.name) != getattr(p, o.name) for p in plain)
+    ]
+
+
+def _refuse_unused_engine_settings(request: Request, also: str) -> None:
+    """With ``--pred`` (and no other weights to run) no model runs, so engine flags would change nothing:
+    a sweep of ``--lip-release`` over a ``--pred`` folder printed the same table every time."""
+    given = engine_settings(request)
+    if given:
+        with_what = f"--pred{' and ' + also if also else ''}"
+        raise DualTalkError(
+            f"{', '.join(given)} set{'' if len(given) > 1 else 's'} how the model runs, and no model runs with "
+            f"{with_what}: the motion files are scored as they are (drop --pred to run the model with "
+            f"{'them' if len(given) > 1 else 'it'}, or give --against other weights to run those)"
+        )
+
+
 def _engine_for(request: Request) -> tuple[Any, Any, str]:
     from ...inference.pipeline import Engines
 
@@ -284,7 +377,13 @@ def evaluate_lipsync(
         )
     if transcript_aligner != "auto" and not transcripts:
         raise DualTalkError(f"--transcript-aligner {transcript_aligner} needs --transcripts")
-    clips = find_alignments(aligned)
+    aligned_dir = Path(aligned)
+    if aligned_dir.exists() and not aligned_dir.is_dir():
+        raise DualTalkError(
+            f"--aligned {aligned_dir} is a file; give the folder that holds the <stem>.phone.json "
+            "or <stem>.TextGrid + <stem>.wav files"
+        )
+    clips = find_alignments(aligned_dir)
     # every clip's language checked before any model runs: a tag espeak-ng lacks is one line, at once
     languages = [transcript_language(c) for c in clips] if transcripts else []
     pred_dir = Path(pred) if pred is not None else None
@@ -300,6 +399,14 @@ def evaluate_lipsync(
         **{k: v for k, v in overrides.items() if v is not None}
     )
     request.validate()
+    weights_against = against_path is not None and not against_path.is_dir()
+    if pred_dir is not None and not weights_against:
+        _refuse_unused_engine_settings(request, "--against DIR" if against_path is not None else "")
+    if pred_dir is not None and weights_against and request.checkpoint is not None:
+        raise DualTalkError(
+            f"--checkpoint {request.checkpoint} with --pred: the weights run are --against {against_path}; "
+            "give one of them"
+        )
     # --against: a folder is read like --pred; a file is other weights, run with the same options
     other_dir = against_path if against_path is not None and against_path.is_dir() else None
     other_request, other_engines, other_source = request, None, str(against_path)
