@@ -29,6 +29,8 @@ for ``synth`` to mix into a corpus.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
 import sys
 from fractions import Fraction
@@ -38,7 +40,7 @@ import numpy as np
 
 from ...inference.audio.tts import SAMPLE_RATE, Phone
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import atomic_path
+from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.phonetic.align import align, normalise_transcript, transcribe
 
 __all__ = ["align", "normalise_transcript", "transcribe"]  # the aligner itself lives in the engine
@@ -55,26 +57,133 @@ def _to_16k(audio: np.ndarray, sr: int) -> np.ndarray:
     return resample_poly(audio, frac.numerator, frac.denominator).astype(np.float32)
 
 
+# ----------------------------------------------------------------------------- evaluation sets
+
+# The five LibriVox clips (``../shared/data/real_speech/librivox``, docs/metrics.md) are the
+# evaluation set: never training data. Per clip: the SHA-256 of its .wav (a renamed copy), its length
+# at 16 kHz and the loudness of 32 equal stretches in dB below the loudest (a re-encoded copy: flac,
+# ogg, mp3, another sample rate or gain; measured: a copy differs by <= 0.2 dB, other speech by >= 6.6).
+EVALUATION_CLIPS: dict[str, tuple[str, int, tuple[int, ...]]] = {
+    "sense_and_sensibility_01_austen_64kb-0870": (
+        "b0557cf95c974d930577e58e46b7f068c432a6e3afcc286563d88922b2a5315c", 113600,
+        (-27, -7, -8, -2, -3, -3, 0, -3, -2, -9, -5, -5, -8, -10, -5, -4,
+         -4, -10, -6, -10, -8, -13, -12, -9, -9, -12, -5, -9, -5, -9, -20, -26),
+    ),
+    "sense_and_sensibility_01_austen_64kb-0880": (
+        "fbec491ef00ee734a67f0ee318e98c51c157b479e1629ff4f4426861ecac0414", 47840,
+        (-22, -26, -18, -5, -4, -8, -4, -1, -5, -12, -18, -25, -13, -6, -2, -4,
+         -10, -2, -7, -1, 0, -4, -10, -3, -9, -5, -3, -2, -5, -13, -22, -25),
+    ),
+    "sense_and_sensibility_01_austen_64kb-0890": (
+        "5793ffbdee55fb8bfd284943a6866864c832d9d4accf2661cabd39915c84ee10", 84800,
+        (-38, -13, -5, -12, -4, -4, -7, -14, -12, 0, -10, -8, -12, -17, -12, -10,
+         -9, -14, -5, -18, -14, -17, -16, -19, -11, -11, -14, -16, -8, -11, -24, -31),
+    ),
+    "sense_and_sensibility_01_austen_64kb-0920": (
+        "40882414ef4cc51f3ff7a63bad0c8c87e7f595ffeb8209fbf756c8ebc5c28a59", 96800,
+        (-31, -16, -7, -5, -4, -6, -3, -10, -9, -5, -5, 0, -10, -14, -9, -8,
+         -9, -4, -6, -11, -8, -7, -8, -11, -10, -10, -6, -7, -8, -22, -14, -35),
+    ),
+    "sense_and_sensibility_01_austen_64kb-0930": (
+        "954adbf0b56ac8a148cbe77b39ca18d76b5f2a1e1f405565bd786ce3e68a68b7", 52640,
+        (-24, -32, -13, -5, -4, -6, -6, -4, -5, -2, -15, 0, -6, -3, -1, 0,
+         -4, -4, -4, -3, -2, 0, -2, -9, -7, -3, -3, -9, -23, -22, -24, -27),
+    ),
+}  # fmt: skip
+EVALUATION_MARKER = ".dualtalk-evaluation-only"  # left by the commands that write check sets
+_SEGMENTS, _SAME_DB, _SAME_LENGTH = 32, 2.0, 0.03
+
+
+def loudness_signature(audio: np.ndarray) -> tuple[int, np.ndarray]:
+    """(samples, dB below the loudest of 32 equal stretches, floored at -50) of 16 kHz audio: what
+    survives re-encoding, resampling and gain, so a copy of an evaluation clip is known by content."""
+    a = np.asarray(audio, np.float64)
+    if len(a) < _SEGMENTS:
+        return len(a), np.zeros(_SEGMENTS)
+    rms = np.array([np.sqrt(np.mean(p * p) + 1e-12) for p in np.array_split(a, _SEGMENTS)])
+    return len(a), np.round(np.maximum(20 * np.log10(rms / rms.max()), -50.0))
+
+
+def evaluation_clip(audio: np.ndarray, data: bytes = b"") -> str | None:
+    """The LibriVox evaluation clip that ``audio`` (16 kHz) or the file bytes ``data`` are, else None."""
+    digest = hashlib.sha256(data).hexdigest() if data else ""
+    n, db = loudness_signature(audio)
+    for name, (sha, length, ref) in EVALUATION_CLIPS.items():
+        if digest == sha:
+            return name
+        if abs(n - length) <= _SAME_LENGTH * length and np.mean(np.abs(db - np.array(ref))) < _SAME_DB:
+            return name
+    return None
+
+
+def refuse_evaluation_clip(label: str, audio: np.ndarray, data: bytes = b"") -> None:
+    """One line, before anything is written, when a clip headed for training is an evaluation clip."""
+    name = evaluation_clip(audio, data)
+    if name is not None:
+        same = "" if label.startswith(name) else f" ({name}.wav)"
+        raise DualTalkError(
+            f"{label} is a LibriVox evaluation clip{same} (docs/metrics.md): it is never used for training"
+        )
+
+
+def mark_evaluation_only(folder: str | Path, writer: str) -> Path:
+    """Leave ``EVALUATION_MARKER`` in a check set ``writer`` wrote, so packing it for training is refused."""
+    path = ensure_writable_dir(folder) / EVALUATION_MARKER
+    with atomic_path(path) as tmp:
+        tmp.write_text(f"{writer}: an evaluation set, never used for training (dualtalk)\n", encoding="utf-8")
+    return path
+
+
+def refuse_marked_folder(folder: str | Path) -> None:
+    """One line when ``folder`` is a check set this project wrote (it holds ``EVALUATION_MARKER``)."""
+    marker = Path(folder) / EVALUATION_MARKER
+    if marker.is_file():
+        try:
+            writer = marker.read_text(encoding="utf-8").split(":", 1)[0].strip() or "dualtalk"
+        except (OSError, UnicodeDecodeError):
+            writer = "dualtalk"
+        raise DualTalkError(
+            f"{folder} holds a check set written by {writer} ({EVALUATION_MARKER}): it is never used for training"
+        )
+
+
+def _read_16k(path: Path) -> tuple[np.ndarray, bytes]:
+    """A wav as 16 kHz mono, and its bytes (for the evaluation clips' SHA-256)."""
+    import soundfile as sf
+
+    data = path.read_bytes()
+    audio, sr = sf.read(io.BytesIO(data), dtype="float32", always_2d=False)
+    return _to_16k(audio, sr), data
+
+
+def _read_for_training(path: Path) -> np.ndarray:
+    """A wav headed for training as 16 kHz mono, refused if it is a LibriVox evaluation clip."""
+    audio, data = _read_16k(path)
+    refuse_evaluation_clip(path.name, audio, data)
+    return audio
+
+
+# ----------------------------------------------------------------------------- corpora
+
+
 def align_ljspeech(folder: str | Path, *, asr: bool = False) -> tuple[list[dict], list[str]]:
     """Aligned LJ Speech clips (``metadata.csv``: id|text|normalised text) and the ids skipped.
 
     With ``asr`` the wavs missing from ``metadata.csv`` are transcribed by pocketsphinx
     first (source ``ljspeech-asr``).
     """
-    import soundfile as sf
-
     folder = Path(folder)
     meta = folder / "metadata.csv"
     if not meta.exists():
         raise DualTalkError(f"{meta} not found (LJ Speech layout: metadata.csv + wavs)")
+    refuse_marked_folder(folder)
     texts, wavs = _transcripts(folder), _wavs(folder)
     clips, skipped = [], []
     for name in sorted(set(texts) | (set(wavs) if asr else set())):
         if name not in wavs:
             skipped.append(name)
             continue
-        raw, sr = sf.read(wavs[name], dtype="float32")
-        audio = _to_16k(raw, sr)
+        audio = _read_for_training(wavs[name])
         source = "ljspeech" if name in texts else "ljspeech-asr"
         try:
             phones = align(audio, texts[name] if name in texts else transcribe(audio))
@@ -148,12 +257,11 @@ def align_rttm(folder: str | Path, *, min_seconds: float = 1.5) -> tuple[list[di
     and aligned to that hypothesis (source ``rttm-asr``); ``speaker`` keeps the RTTM
     speaker so a dialogue can give all of one person's stretches to one character.
     Stretches with no words recognised or no alignment are skipped and named."""
-    import soundfile as sf
-
     folder = Path(folder)
     rttms = sorted(folder.glob("*.rttm"))
     if not rttms:
         raise DualTalkError(f"no .rttm files in {folder}")
+    refuse_marked_folder(folder)
     turns: dict[str, list[tuple[float, float, str]]] = {}
     for path in rttms:
         for fid, items in read_rttm(path).items():
@@ -164,8 +272,7 @@ def align_rttm(folder: str | Path, *, min_seconds: float = 1.5) -> tuple[list[di
         if not wav.exists():
             skipped.append(fid)
             continue
-        raw, sr = sf.read(wav, dtype="float32", always_2d=True)
-        audio = _to_16k(raw.mean(axis=1), sr)
+        audio = _read_for_training(wav)
         for start, end, who in single_speaker_stretches(turns[fid], min_seconds):
             name = f"{fid}_{start:.2f}"
             piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
@@ -188,26 +295,26 @@ def align_phone_folder(folder: str | Path) -> tuple[list[dict], list[str]]:
     the IPA of ``align_tts`` for real speech in another language) with its ``<stem>.wav``. The
     folder's name is the clips' speaker (one person per folder), so a dialogue's speaker A is one
     voice. Returns (clips, stems skipped with the reason)."""
-    import soundfile as sf
-
     from ..evaluation.lipsync import read_alignment
 
     root = Path(folder)
     if not root.is_dir():
         raise DualTalkError(f"--phones {root} is not a folder")
+    refuse_marked_folder(root)
     clips, skipped = [], []
     for pj in sorted(root.glob("*.phone.json")):
         stem = pj.name[: -len(".phone.json")]
         wav = pj.with_name(stem + ".wav")
         try:
             aligned = read_alignment(pj)
-            audio, sr = sf.read(str(wav), dtype="float32", always_2d=False)
+            audio, data = _read_16k(wav)
         except (DualTalkError, OSError, RuntimeError) as exc:
             skipped.append(f"{stem} ({str(exc)[:80]})")
             continue
+        refuse_evaluation_clip(wav.name, audio, data)
         phones = [Phone(p.symbol, p.start, p.end, aligned.alphabet) for p in aligned.phones]
         clips.append(
-            {"name": stem, "source": f"phone-json:{aligned.lang}", "audio": _to_16k(audio, sr),
+            {"name": stem, "source": f"phone-json:{aligned.lang}", "audio": audio,
              "phones": phones, "speaker": root.name, "lang": aligned.lang}
         )  # fmt: skip
     if not clips and not skipped:
@@ -256,6 +363,13 @@ def load_aligned(path: str | Path) -> list[dict]:
             }
             for i, item in enumerate(index)
         ]
+
+
+def refuse_packed_evaluation_clips(path: str | Path) -> None:
+    """One line when aligned clips (``synth --real``) hold a LibriVox evaluation clip: an archive
+    packed before ``align`` refused them is known by each clip's audio, not by a record in it."""
+    for clip in load_aligned(path):
+        refuse_evaluation_clip(f"{clip['name']} in --real {path}", clip["audio"])
 
 
 SPEED_RANGE = (0.7, 1.4)  # playback speeds that still sound like a person talking
@@ -386,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     clips, held = split_holdout(clips, args.holdout)
     if len(held) < args.holdout:  # before anything is written: the user means to judge with them
         raise DualTalkError(_holdout_shortfall(args.holdout, len(held)))
+    if held:  # marked first: an interrupted run still leaves a check set that align --phones refuses
+        mark_evaluation_only(args.holdout_dir, "align --holdout-dir")
     for clip in held:
         write_phone_json(args.holdout_dir, clip)
     if held:

@@ -36,6 +36,7 @@ from ...inference.phonetic.ipa import as_ipa, is_language_switch
 from ...inference.phonetic.warp import distances, dtw_path, mfcc_features, speech_span, warp_times
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
+from .align import EVALUATION_MARKER, evaluation_clip, mark_evaluation_only
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3")
 TRANSCRIPT_SUFFIXES = (".lab", ".txt")
@@ -173,8 +174,13 @@ def main(argv: list[str] | None = None) -> int:
             [("input audio", audio) for audio, _ in pairs],
         )
         voice = args.voice or args.lang
+        # alignments of an evaluation set stay one: align --phones refuses a folder marked so
+        evaluation, marked = (Path(args.corpus) / EVALUATION_MARKER).is_file(), False
         for audio_path, text in pairs:
             audio = load_speech(audio_path)
+            evaluation = evaluation or evaluation_clip(audio) is not None
+            if evaluation and not marked:
+                marked = bool(mark_evaluation_only(args.out, "align_tts of an evaluation set"))
             phones = align_transcript(audio, text, voice)
             write_alignment(
                 args.out,

@@ -29,6 +29,7 @@ from ...inference.audio.tts import Voice, speak
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.phonetic.ipa import as_ipa, is_language_switch
 from ..evaluation.lipsync import write_alignment
+from .align import mark_evaluation_only
 from .languages import HELDOUT_VARIANTS, LANGUAGES
 from .synth import SENTENCES
 
@@ -59,6 +60,7 @@ def write_clip(out: Path, stem: str, lang: str, utt) -> None:
 def generate_heldout(out_dir: str | Path) -> list[str]:
     """Write the held-out clips; returns their stems."""
     out = ensure_writable_dir(out_dir)
+    mark_evaluation_only(out, "heldout")  # align --phones refuses to pack it for training
     sets = [("en", "en-us", ENGLISH_EVAL)] + [
         (c, lang.voice, lang.eval_sentence) for c, lang in LANGUAGES.items()
     ]
@@ -91,6 +93,7 @@ def _write_voices(
 def generate_english(out_dir: str | Path) -> list[str]:
     """The larger English set (``--english``); returns the stems."""
     out = ensure_writable_dir(out_dir)
+    mark_evaluation_only(out, "heldout --english")  # align --phones refuses to pack it for training
     assert not set(ENGLISH_MORE) & set(SENTENCES)
     stems = []
     for k, text in enumerate(ENGLISH_MORE):
@@ -103,6 +106,7 @@ def generate_scripts(out_dir: str | Path) -> list[str]:
     """Every sentence of every corpus language (``--scripts``), with its text; returns the stems
     (``<lang><k>_<variant>_<rate>``, k = the sentence's number from 1)."""
     out = ensure_writable_dir(out_dir)
+    mark_evaluation_only(out, "heldout --scripts")  # align --phones refuses to pack it for training
     stems = []
     for code, lang in LANGUAGES.items():
         for k, text in enumerate(lang.sentences):

@@ -582,6 +582,10 @@ def generate_corpus(
         "voice_variants": list(TRAIN_VARIANTS_M + TRAIN_VARIANTS_F),
         "engines": engines,  # they decide every voice: another set would voice the same seed otherwise
     }
+    if real:  # before anything is written: the LibriVox clips are the evaluation set
+        from .align import refuse_packed_evaluation_clips
+
+        refuse_packed_evaluation_clips(real)
     out = Path(out_dir)
     records = _corpus_so_far(out, settings)
     _check_flite_voices(engines, english_share, real_share if real else 0.0)
