@@ -294,6 +294,19 @@ def test_engine_and_layer_flags_with_a_take_on_disk_are_refused_not_dropped(tmp_
     assert ok.returncode == 0 and json.loads(ok.stdout)["reference"]["role"] == "B"
 
 
+def test_the_suite_refuses_how_to_read_a_recording_it_does_not_take(tmp_path):
+    """``--suite`` reads its own recordings as they are: ``--swap``, ``--start 2`` or ``--audio-b`` were
+    parsed and then dropped without a word (the leftover of review 26c, finding 13)."""
+    _refused(
+        _eval("--suite", "--swap"),
+        "--suite measures its own recordings as they are; --swap reads a recording",
+    )
+    _refused(
+        _eval("--suite", "--start", "2", "--audio-b", str(tmp_path / "b.wav")),
+        "--suite measures its own recordings as they are; --audio-b, --start read a recording you give: drop them",
+    )
+
+
 def test_a_character_measured_against_itself_or_another_take_is_refused(tmp_path, demo_dialogue):
     """Review 26c, finding 14: ``eval behaviour A.npz A.npz`` read A against itself (rc 0), and the
     partner-relative numbers (nod lag, eyes on partner) meant nothing. The files say whose they are

@@ -882,11 +882,23 @@ def settings_from(args: argparse.Namespace) -> BehaviourSettings:
 _READ_WITH_FILES = frozenset({"motion", "reference", "reference_role", "json", "suite", "shared", "seeds"})
 
 
+# how a recording the user gives is read (the audio options but the recording itself and the
+# transcript, which have their own refusals): the suite's recordings come as they are
+_RECORDING_INTAKE = frozenset(
+    {"audio_b", "turns", "swap", "speaker_a", "diarize", "offset_b", "start", "end"}
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    add_arguments(parser)
+    return parser
+
+
 def _flags_given(args: argparse.Namespace, skip: frozenset[str] = frozenset()) -> list[str]:
     """The flags set away from their defaults (argparse records no more than the values: a flag
     typed with its default value changes nothing, and is not counted), ``skip``'s left out."""
-    parser = argparse.ArgumentParser(add_help=False)
-    add_arguments(parser)
+    parser = _parser()
     given = []
     for action in parser._actions:
         if action.dest in skip or not action.option_strings or not hasattr(args, action.dest):
@@ -905,6 +917,15 @@ def _check_inputs(args: argparse.Namespace) -> None:
             f"--suite measures its own recordings (the demo, the shared DualTalk clip, the AMI excerpts); "
             f"drop {dropped}"
         )
+    if args.suite:  # its recordings come as they are: how to read a recording does not apply
+        dests = {a.dest for a in _parser()._actions if a.option_strings}
+        given = _flags_given(args, frozenset(dests - _RECORDING_INTAKE))
+        if given:
+            raise DualTalkError(
+                f"--suite measures its own recordings as they are; {', '.join(given)} "
+                f"read{'s' if len(given) == 1 else ''} a recording you give: drop "
+                f"{'it' if len(given) == 1 else 'them'}"
+            )
     if args.shared and not args.suite:
         raise DualTalkError("--shared names the team data folder --suite reads; give --suite too")
     if args.motion:
