@@ -59,20 +59,6 @@ def plan_panel_range(
     return plan, {**dataclasses.asdict(plan), "fps": float(fps), "crossfade": int(crossfade)}
 
 
-def range_warnings(result: dict[str, Any]) -> list[str]:
-    """The take's audio warnings a re-generated range's line says: those of the whole recording (the
-    diarizer's weaker method...), not who is silent in the seconds heard around the range
-    (``source["silent"]``, as the audio loader marks them): one character silent there is the usual
-    case (the other one talks), and "speaker B's audio is silent" read as "B's channel is broken";
-    the whole take's Generate said it where it holds for the recording."""
-    from .take_keying import source_warnings
-
-    source = result.get("source")
-    silent = source.get("silent") if isinstance(source, dict) else None
-    excerpt = {w for w in silent if isinstance(w, str)} if isinstance(silent, list) else set()
-    return [w for w in source_warnings(result) if w not in excerpt]
-
-
 def range_options(opts: ApplyOptions, plan: dict[str, Any]) -> None:
     """Set ``opts`` to key only the planned range into the take already there."""
     # frames of the take's actions: the same as the timeline's unless its strips were moved

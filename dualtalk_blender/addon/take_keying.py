@@ -56,7 +56,6 @@ def key_take(
     from ..scene.apply import apply_dialogue, inspect_for, owned_markers
     from ..scene.characters import find_mesh_and_armature
     from ..scene.remove_take import shared_scene_warnings
-    from .preview_range import range_warnings
 
     motion_a = load_motion(result["a"])
     motion_b = load_motion(result["b"])
@@ -76,8 +75,7 @@ def key_take(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
     strips: list[str] = []
-    # a range's: not who is silent in the excerpt heard
-    heard = source_warnings(result) if frame_range is None else range_warnings(result)
+    heard = source_warnings(result, excerpt=frame_range is not None)  # a range's: not who is silent there
     warnings = [*changed, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
     if result.get("transcript"):  # lines that could not be aligned at all: why, and the likeliest slip
         from ...inference.phonetic.transcript import unaligned
@@ -163,12 +161,23 @@ def engine_name(result: dict[str, Any], motion_a: Any, motion_b: Any) -> str:
     return " and ".join(named) or "?"
 
 
-def source_warnings(result: dict[str, Any]) -> list[str]:
+def source_warnings(result: dict[str, Any], *, excerpt: bool = False) -> list[str]:
     """The take's audio warnings, as the worker's result records them (``source["warnings"]``:
-    a speaker who is silent, a turns file naming one speaker, the diarizer's weaker method)."""
+    a speaker who is silent, a turns file naming one speaker, the diarizer's weaker method).
+
+    ``excerpt`` (a re-generated range's line): not who is silent in the seconds heard around the
+    range (``source["silent"]``, as the audio loader marks them): one character silent there is the
+    usual case, and "speaker B's audio is silent" read as "B's channel is broken"; the whole take's
+    Generate said it where it holds for the recording."""
     source = result.get("source")
-    said = source.get("warnings") if isinstance(source, dict) else None
-    return [str(w) for w in said if isinstance(w, str) and w] if isinstance(said, list) else []
+    source = source if isinstance(source, dict) else {}
+    said, silent = source.get("warnings"), source.get("silent") if excerpt else None
+    unsaid = {w for w in silent if isinstance(w, str)} if isinstance(silent, list) else set()
+    return (
+        [str(w) for w in said if isinstance(w, str) and w and w not in unsaid]
+        if isinstance(said, list)
+        else []
+    )
 
 
 def _warning_tail(warnings: list[str]) -> str:

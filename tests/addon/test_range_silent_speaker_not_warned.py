@@ -65,15 +65,15 @@ def test_a_monologue_is_still_warned_of_when_the_whole_take_is_generated(scene, 
 def test_a_ranges_line_keeps_the_recordings_own_warnings():
     """Only who is silent in the excerpt heard (``source["silent"]``, marked by the audio loader) is
     dropped, by that mark and not by its words: what holds for the whole recording stays."""
-    from dualtalk.dualtalk_blender.addon.preview_range import range_warnings
+    from dualtalk.dualtalk_blender.addon.take_keying import source_warnings
 
     both = "no speech detected in either stream; both characters only listen"
     one_speaker = "turns.srt names only one speaker (Ann); B only listens"
     silent = [SILENT_B, "speaker A's audio is silent; A only listens", both]
     source = {"warnings": [WEAKER_METHOD, *silent, one_speaker], "silent": silent}
-    assert range_warnings({"source": source}) == [WEAKER_METHOD, one_speaker]
-    assert range_warnings({"source": {"warnings": [WEAKER_METHOD]}}) == [WEAKER_METHOD]
-    assert range_warnings({}) == []
+    assert source_warnings({"source": source}, excerpt=True) == [WEAKER_METHOD, one_speaker]
+    assert source_warnings({"source": {"warnings": [WEAKER_METHOD]}}, excerpt=True) == [WEAKER_METHOD]
+    assert source_warnings({}, excerpt=True) == []
 
 
 def test_the_audio_loader_marks_who_is_silent():
