@@ -135,10 +135,7 @@ class Dialogue:
             act_a, act_b = _drop_shared(x_a, x_b, act_a, act_b, warnings, source)
         else:
             act_a, act_b = np.asarray(active_a), np.asarray(active_b)
-        silent = _speech_warnings(x_a, x_b, act_a, act_b)
-        warnings += silent
-        _say_warnings(warnings, silent)
-        source["warnings"], source["silent"] = warnings, silent
+        _say_speech_warnings(x_a, x_b, act_a, act_b, warnings, source)
         return cls(x_a, x_b, act_a, act_b, names=names, source=source)
 
     @property
@@ -396,10 +393,23 @@ def _speech_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.
     return said
 
 
-def _say_warnings(warnings: list[str], silent: list[str]) -> None:
-    """Each warning on the log, who is silent (``silent``) on :data:`silence_log`."""
+def _say_speech_warnings(
+    a: np.ndarray,
+    b: np.ndarray,
+    act_a: np.ndarray,
+    act_b: np.ndarray,
+    warnings: list[str],
+    source: dict[str, Any],
+    said: list[str] | None = None,
+) -> None:
+    """``warnings`` plus who is silent (:func:`_speech_warnings`), each on the log (who is silent on
+    :data:`silence_log`), and recorded in ``source``: ``warnings`` after ``said`` (warnings already on
+    the log), and who is silent apart in ``silent``."""
+    silent = _speech_warnings(a, b, act_a, act_b)
+    warnings += silent
     for w in warnings:
         (silence_log if w in silent else log).warning(w)
+    source["warnings"], source["silent"] = [*(said or []), *warnings], silent
 
 
 def _check_turns_fit(segments: list[Segment], duration: float, turns_name: str) -> None:
@@ -542,8 +552,9 @@ def sound_signature(
     return sound
 
 
-def _recorded_envelopes(sound: Mapping[str, Any]) -> list[np.ndarray]:
-    """The envelopes a signature keeps, in dB (one (C, windows) array a file)."""
+def recorded_envelopes(sound: Mapping[str, Any]) -> list[np.ndarray]:
+    """The envelopes a signature keeps, in dB (one (C, windows) array a file); KeyError, TypeError or
+    ValueError for a damaged record."""
     import base64
 
     floor, step = SOUND_LEVELS
@@ -603,7 +614,7 @@ def same_sound(sound: Mapping[str, Any], paths: list[Path]) -> bool:
     sped-up copy or one with a line edited (re-recorded or muted, half a second or more) is not. Decodes
     only the part; False for a signature or a file that cannot be read."""
     try:
-        took = _recorded_envelopes(sound)
+        took = recorded_envelopes(sound)
         hop, start, end = int(sound["hop"]), float(sound["start"]), float(sound["end"])
         samples = [int(n) for n in sound["samples"]]
         offset_b = float(sound.get("offset_b", 0.0))
@@ -830,10 +841,7 @@ def load_dialogue(
         raise DualTalkError(
             "the dialogue audio is silent (peak below -80 dBFS) in the chosen range; check the file or --start/--end"
         )
-    silent = _speech_warnings(a, b, act_a, act_b)
-    warnings += silent
-    _say_warnings(warnings, silent)
-    source["warnings"], source["silent"] = [*said, *warnings], silent
+    _say_speech_warnings(a, b, act_a, act_b, warnings, source, said)
     # which recording the take is made from, by its contents: every take's motion files carry it, so
     # a range re-generated later (animate --range, Re-generate selection) can check its audio
     files = [Path(p) for p in (audio, audio_b) if p is not None]
