@@ -20,7 +20,7 @@ import numpy as np
 
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
-from ...inference.core.take_record import audio_record, recorded_part, same_source
+from ...inference.core.take_record import audio_record, check_one_take
 from .jobs import Shot
 
 if TYPE_CHECKING:
@@ -96,15 +96,9 @@ def _check_same_take(
     paths: tuple[Path, Path], motions: tuple[Motion, Motion], flags: tuple[str, str]
 ) -> None:
     """Refuse two files whose recorded sources differ (another recording, or another part of it):
-    they are two takes, not one; files that do not both record one cannot be compared."""
-    ra, rb = audio_record(motions[0]), audio_record(motions[1])
-    if ra is None or rb is None or same_source(ra, rb):
-        return
+    they are two takes, not one (:func:`~...inference.core.take_record.check_one_take`)."""
     na, nb = _shown(paths)
-    raise DualTalkError(
-        f"{flags[0]} {na} and {flags[1]} {nb} are from two takes ({na}: {recorded_part(ra)}; {nb}: {recorded_part(rb)}); "
-        "give the two files of one take (the A.npz and B.npz one infer or animate run wrote)"
-    )
+    check_one_take(motions[0], motions[1], (na, nb), (f"{flags[0]} {na}", f"{flags[1]} {nb}"))
 
 
 def _swapped_roles(

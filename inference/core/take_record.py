@@ -14,6 +14,7 @@ from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
+from .errors import DualTalkError
 from .motion import Motion
 
 SAME_TIME_S = 1e-3  # both files of one run record the same start and end
@@ -86,3 +87,19 @@ def recorded_part(record: AudioRecord) -> str:
     """A record in words, as a refusal of two takes shows it: ``talk.wav 1.00-6.00 s``."""
     files = " and ".join(record["files"])
     return f"{files} {record['start']:.2f}-{record['end']:.2f} s"
+
+
+def check_one_take(a: Motion, b: Motion, names: tuple[str, str], said: tuple[str, str] | None = None) -> None:
+    """Refuse two motion files whose recorded sources differ (another recording, or another part of
+    it): they are two takes, not one. Files that do not both record one cannot be compared, and pass.
+    ``names``: the files as the line shows them; ``said``: how it names them first (with the caller's
+    flags, ``--motion-a A.npz``), by default as ``names``."""
+    ra, rb = audio_record(a), audio_record(b)
+    if ra is None or rb is None or same_source(ra, rb):
+        return
+    na, nb = names
+    first, second = said or names
+    raise DualTalkError(
+        f"{first} and {second} are from two takes ({na}: {recorded_part(ra)}; {nb}: {recorded_part(rb)}); "
+        "give the two files of one take (the A.npz and B.npz one infer or animate run wrote)"
+    )

@@ -36,7 +36,7 @@ from ...inference.behaviour.cues import PAUSE_S, Cues, backchannels, bridge, seg
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, load_motion
-from ...inference.core.take_record import audio_record, recorded_part, same_source
+from ...inference.core.take_record import check_one_take
 
 NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
@@ -482,12 +482,7 @@ def _check_one_dialogue(files: list[Path], a: Motion, b: Motion) -> None:
         raise DualTalkError(
             f"{na} holds character B and {nb} character A (as the files record them); give A's file first"
         )
-    ra, rb = audio_record(a), audio_record(b)
-    if ra is not None and rb is not None and not same_source(ra, rb):
-        raise DualTalkError(
-            f"{na} and {nb} are from two takes ({na}: {recorded_part(ra)}; {nb}: {recorded_part(rb)}); "
-            "give the two files of one take (the A.npz and B.npz one infer or animate run wrote)"
-        )
+    check_one_take(a, b, (na, nb))
 
 
 # the published suite -----------------------------------------------------------------------
