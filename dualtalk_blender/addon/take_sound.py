@@ -115,7 +115,7 @@ def _same_recording(files: list[str], recorded: list[str], fingerprint: str) -> 
     by file names (a motion file made before takes recorded a fingerprint)."""
     from ...inference.audio.dialogue import recording_fingerprint
 
-    if len(files) != len(recorded) or not all(f and os.path.isfile(f) for f in files):
+    if not _as_many_files(files, recorded):
         return False
     if fingerprint:
         return recording_fingerprint([Path(f) for f in files]) == fingerprint
@@ -128,13 +128,14 @@ def _same_sound(files: list[str], recorded: list[str], sound: Any) -> bool:
     differ: the recording normalised, re-tagged or transcoded for the edit."""
     from ...inference.audio.dialogue import same_sound
 
-    if (
-        not isinstance(sound, dict)
-        or len(files) != len(recorded)
-        or not all(f and os.path.isfile(f) for f in files)
-    ):
+    if not isinstance(sound, dict) or not _as_many_files(files, recorded):
         return False
     return same_sound(sound, [Path(f) for f in files])
+
+
+def _as_many_files(files: list[str], recorded: list[str]) -> bool:
+    """As many files as the take records, each there to read."""
+    return len(files) == len(recorded) and all(f and os.path.isfile(f) for f in files)
 
 
 def _find_recording(recorded: list[str], fingerprint: str, folder: Path) -> list[str] | None:

@@ -151,26 +151,21 @@ def _silent_voice(source: dict[str, Any], track: int) -> bool:
     """Whether the take's sound record (``meta.source.sound``) has voice ``track`` (0: the first given)
     below -80 dB throughout: one file a voice (``pair``) or one channel each of one file (``stereo``).
     False where the record does not tell."""
-    import base64
-
-    from ...inference.audio.dialogue import SOUND_LEVELS
+    from ...inference.audio.dialogue import recorded_envelopes
 
     sound = source.get("sound")
-    env = sound.get("env") if isinstance(sound, dict) else None
-    form = source.get("form")
     try:
-        if form == "pair" and isinstance(env, list) and len(env) == 2:
-            rows = env[track]
-        elif form == "stereo" and isinstance(env, list) and len(env) == 1 and len(env[0]) == 2:
-            rows = [env[0][track]]
-        else:
-            return False
-        levels = [np.frombuffer(base64.b64decode(str(r), validate=True), dtype=np.uint8) for r in rows]
-    except (TypeError, ValueError):  # a damaged record tells nothing
+        env = recorded_envelopes(sound) if isinstance(sound, dict) else []
+    except (KeyError, TypeError, ValueError):  # a damaged record tells nothing
         return False
-    floor, step = SOUND_LEVELS
-    loudest = max((int(r.max()) for r in levels if r.size), default=None)
-    return loudest is not None and floor + step * loudest < SILENT_DB
+    form = source.get("form")
+    if form == "pair" and len(env) == 2:
+        levels = env[track]
+    elif form == "stereo" and len(env) == 1 and env[0].shape[0] == 2:
+        levels = env[0][track]
+    else:
+        return False
+    return levels.size > 0 and float(levels.max()) < SILENT_DB
 
 
 def check_speaker(motion: Any, stem: str, shown: str) -> None:
