@@ -218,6 +218,22 @@ def permission_denied(label: str, path: Path, action: str = "opened") -> DualTal
     return DualTalkError(f"{label} {path} cannot be {action} (permission denied{where})")
 
 
+def refuse_existing(
+    path: str | os.PathLike[str], label: str, *, replace: bool, flag: str = "--replace"
+) -> None:
+    """A single-file output that already exists is someone's work (weights, an aligned corpus):
+    write over it only when the user said so with ``flag``; a folder there is never replaced."""
+    st = stat_path(path, label, action="written")
+    if st is None:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise DualTalkError(f"{label} {path} is a folder; give a file name")
+    if not replace:
+        raise DualTalkError(
+            f"{label} {path} already exists; give {flag} to write over it, or another {label}"
+        )
+
+
 def is_folder(path: str | os.PathLike[str], label: str, *, action: str = "opened") -> bool:
     """``Path.is_dir()`` that says why in one line where it would raise (:func:`stat_path`)."""
     st = stat_path(path, label, action=action)

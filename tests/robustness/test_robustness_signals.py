@@ -108,7 +108,7 @@ def test_ctrl_c_while_align_writes_keeps_the_earlier_aligned_clips_whole(tmp_pat
                 os.kill(os.getpid(), signal.SIGINT)
             return real_write(*args, **kwargs)
         np.lib.format.write_array = write_then_signal
-        sys.argv = ["align", *{argv!r}]
+        sys.argv = ["align", *{argv!r}, "--replace"]
         runpy.run_module("dualtalk.training.lite.align", run_name="__main__")
         """
     )

@@ -74,3 +74,18 @@ def test_a_broken_alignment_or_missing_wav_is_skipped_and_named(tmp_path, capsys
     assert [c["name"] for c in load_aligned(out)] == ["clip0", "clip1"]
     said = capsys.readouterr().out
     assert "skipped 2" in said and "broken (" in said and "lonely (" in said
+
+
+@needs_espeak
+def test_an_aligned_corpus_already_at_out_is_kept_unless_told_to_replace_it(tmp_path):
+    """Minutes of earlier alignment at --out are not written over by a second run without --replace."""
+    reader = _italian_reader(tmp_path / "asterisk_it")
+    out = tmp_path / "it.npz"
+    out.write_bytes(b"my earlier corpus")
+    with pytest.raises(
+        DualTalkError, match=r"already exists; give --replace to write over it, or another --out"
+    ):
+        align_mod.main(["--phones", str(reader), "--out", str(out)])
+    assert out.read_bytes() == b"my earlier corpus"
+    assert align_mod.main(["--phones", str(reader), "--out", str(out), "--replace"]) == 0
+    assert [c["name"] for c in load_aligned(out)] == ["clip0", "clip1"]

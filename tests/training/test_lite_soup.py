@@ -179,3 +179,23 @@ def test_a_soup_never_overwrites_its_inputs_and_a_foreign_network_is_refused_bef
     with pytest.raises(DualTalkError, match="different network"):
         greedy_soup([a], [b, wide], judge, tmp_path / "p.pt", log=lambda _line: None)
     assert judged == [] and not (tmp_path / "p.pt").exists()
+
+
+def test_a_soup_keeps_weights_already_at_out_unless_told_to_replace_them(tmp_path, capsys):
+    """A researcher's last good mean at --out is not written over by a second soup without --replace."""
+    from dualtalk.training.lite.soup import main
+
+    torch.manual_seed(5)
+    n = flat(LiteDualTalk(TINY)).numel()
+    a, b = weights_at(tmp_path / "a.pt", torch.zeros(n)), weights_at(tmp_path / "b.pt", torch.ones(n))
+    out = weights_at(tmp_path / "mine.pt", torch.full((n,), 7.0))
+    before = out.read_bytes()
+    assert main([str(a), str(b), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: --out {out} already exists; give --replace to write over it, or another --out"
+    )
+    assert out.read_bytes() == before
+    assert main([str(a), str(b), "--out", str(out), "--replace"]) == 0
+    assert flat(load_lite(out)[0]).float().mean().item() == pytest.approx(0.5, abs=1e-3)
+    assert main([str(a), str(b), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: --out {tmp_path} is a folder; give a file name"

@@ -21,7 +21,7 @@ transcribe-then-align finds bilabials with recall and precision 0.90 and open vo
 with 0.88. We do *not* use the phone recogniser (allphone mode): it finds bilabials
 with precision 0.71 and recall 0.76 (``MODEL_CARD.md``).
 
-``python -m dualtalk.training.lite.align [--ljspeech DIR] [--rttm DIR] --out FILE.npz``
+``python -m dualtalk.training.lite.align [--ljspeech DIR] [--rttm DIR] --out FILE.npz [--replace]``
 writes the aligned clips (16 kHz audio + phones, and the speaker for RTTM stretches)
 for ``synth`` to mix into a corpus.
 """
@@ -41,6 +41,7 @@ import numpy as np
 from ...inference.audio.tts import SAMPLE_RATE, Phone
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.outputs import refuse_existing
 from ...inference.phonetic.align import align, normalise_transcript, transcribe
 
 __all__ = ["align", "normalise_transcript", "transcribe"]  # the aligner itself lives in the engine
@@ -476,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
         "another language); one speaker per folder; repeatable",
     )  # fmt: skip
     ap.add_argument("--out", required=True, help="aligned clips (.npz) for synth --real")
+    ap.add_argument(
+        "--replace", action="store_true", help="write over an existing --out (refused without it)"
+    )
     ap.add_argument("--asr", action="store_true", help="transcribe wavs missing from metadata.csv")
     ap.add_argument(
         "--holdout", type=int, default=0,
@@ -487,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         raise DualTalkError("--holdout needs --holdout-dir")
     if not args.ljspeech and not args.rttm and not args.phones:
         raise DualTalkError("give --ljspeech DIR, --rttm DIR or --phones DIR (or several)")
+    refuse_existing(args.out, "--out", replace=args.replace)  # before minutes of aligning
     clips, skipped = align_ljspeech(args.ljspeech, asr=args.asr) if args.ljspeech else ([], [])
     if args.rttm:
         more, more_skipped = align_rttm(args.rttm)

@@ -1,6 +1,7 @@
 """Average the weights of lite models fine-tuned from the same start ("model soup").
 
 ``python -m dualtalk.training.lite.soup --out lite_v3.pt lite_v2.pt run_b/lite_step8000.pt``
+(``--replace`` to write over an existing ``--out``)
 
 Two fine-tunes of one network that took different routes (loss, corpus, steps) often
 generalise better averaged than either alone; ``lite_v3.pt`` is such a mean (MODEL_CARD.md).
@@ -29,6 +30,7 @@ from typing import Any
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
+from ...inference.core.outputs import refuse_existing
 from ...inference.models.lite.model import load_lite, save_lite
 
 
@@ -174,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         help="two or more lite weights files of the same network (with --greedy: the pool)",
     )
     ap.add_argument("--out", required=True, help="the averaged weights file")
+    ap.add_argument(
+        "--replace", action="store_true", help="write over an existing --out (refused without it)"
+    )
     ap.add_argument("--note", default="", help="a line stored with the weights (what they are)")
     ap.add_argument("--greedy", action="store_true", help="choose the pool files to keep by measurement")
     ap.add_argument(
@@ -196,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     try:
+        _refuse_overwrite([*args.start, *args.weights], args.out)  # the sharper line comes first
+        refuse_existing(args.out, "--out", replace=args.replace)
         if args.greedy:
             floors = args.min_closure
             if not args.aligned:
