@@ -118,6 +118,29 @@ class _Kept:
 
 
 @dataclass
+class _Rebase:
+    """Curves of a fix keyed in Combine, mapped key by key as ``matrix @ values + offset`` (their
+    values at one key, in order) so they read as the same fix over the values before the take: a
+    shape key or Euler angle is shifted, and a bone's four quaternion curves are multiplied by its
+    rotation before the take (Blender combines a quaternion as ``lower @ key``)."""
+
+    curves: list[Any]
+    matrix: np.ndarray
+    offset: np.ndarray
+
+    def apply(self) -> None:
+        points = [list(fc.keyframe_points) for fc in self.curves]
+        for k in range(len(points[0])):
+            for attr in ("co", "handle_left", "handle_right"):
+                old = np.array([getattr(kps[k], attr)[1] for kps in points])
+                new = self.matrix @ old + self.offset
+                for kps, value in zip(points, new, strict=True):
+                    getattr(kps[k], attr)[1] = float(value)
+        for fc in self.curves:
+            fc.update()
+
+
+@dataclass
 class _Block:
     """What happens to one datablock (shape keys, armature or object)."""
 
@@ -129,9 +152,9 @@ class _Block:
     clear: bool = False  # it had no animation data before the take: drop what is left empty
     followers: list[tuple[Any, Any, float | None]] = field(default_factory=list)  # key, driver, value
     legacy: Any = None  # an older DualTalk's single-action take active here, to unassign
-    # the animator's active action keyed on top of the take (Combine): its shape-key curves moved by
-    # (value before the take - the property's default), and the blend type it goes back to
-    rebase: list[tuple[Any, float]] = field(default_factory=list)
+    # the animator's active action keyed on top of the take (Combine): its curves mapped to count
+    # from the values before the take (:class:`_Rebase`), and the blend type it goes back to
+    rebase: list[_Rebase] = field(default_factory=list)
     blend_back: str | None = None
 
 
@@ -521,8 +544,8 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[
     jaw wide on every frame. Its curves on the shape keys the take keyed are moved to count from
     each one's value before the take (a +0.3 fix reads 0.3 over a jaw that was at 0), and the blend
     goes back to what it was before the take (*Replace* when there was none), said in a note.
-    Bones and other properties combine from a rest the removal gives back as it was, and an action
-    over tracks of the animator's own adds to those: both unchanged."""
+    Bone curves are mapped the same way over a bone posed before the take (:func:`_rebase_bones`);
+    an action over tracks of the animator's own adds to those and stays unchanged."""
     ad = block.idblock.animation_data
     action = None if ad is None else ad.action
     if action is None or is_ours(action) or ad.action_blend_type != "COMBINE":
@@ -533,13 +556,11 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[
     if len(ad.nla_tracks) > len(block.tracks):  # their own tracks stay below: Combine adds to those
         return
     restored = {(path, index): value for path, index, value in block.values}
-    moved: list[tuple[Any, float]] = []
-    for fc in compat.iter_fcurves(action, getattr(ad, "action_slot", None)):
-        where = (fc.data_path, fc.array_index)
-        if where in restored and fc.data_path.startswith("key_blocks[") and fc.data_path.endswith(".value"):
-            shift = restored[where] - SHAPE_KEY_DEFAULT
-            if shift and len(fc.keyframe_points):
-                moved.append((fc, shift))
+    curves = {
+        (fc.data_path, fc.array_index): fc
+        for fc in compat.iter_fcurves(action, getattr(ad, "action_slot", None))
+    }
+    moved = _rebase_shape_keys(curves, restored) + _rebase_bones(curves, restored, label, notes)
     if not moved:
         return
     shared = action.users - int(action.use_fake_user) > 1
@@ -547,17 +568,77 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[
         why = "is linked from a library" if action.library is not None else "plays on other datablocks too"
         notes.append(
             f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it) and {why}, so "
-            "its keys are left as they are (without the take Blender adds them to the shape keys' 1.0 "
-            "default: undo, make the action single-user, and remove the take again)"
+            "its keys are left as they are (without the take Blender adds them to each property's "
+            "default, 1.0 for a shape key: undo, make the action single-user, and remove the take again)"
         )
         return
     block.blend_back = was
     block.rebase = moved
+    keys = sum(1 for m in moved if m.curves[0].data_path.startswith("key_blocks["))
+    bones = sorted({b for m in moved if (b := _bone_name(m.curves[0].data_path)) is not None})
+    parts = [_count(keys, "shape key")] if keys else []
+    if bones:
+        parts.append(f"{_count(len(bones), 'bone')} ({_names(bones)})")
+    what = " and ".join(parts)
     notes.append(
         f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it); its keys on "
-        f"{len(moved)} shape key{'s' if len(moved) > 1 else ''} now count from their values before the "
-        f"take, blend {was.title()}"
+        f"{what} now count from their values before the take, blend {was.title()}"
     )
+
+
+def _bone_name(data_path: str) -> str | None:
+    """'Head' for 'pose.bones["Head"].location', None for any other property."""
+    if not data_path.startswith('pose.bones["'):
+        return None
+    return data_path[len('pose.bones["') : data_path.rindex('"]')]
+
+
+def _rebase_shape_keys(
+    curves: dict[tuple[str, int], Any], restored: dict[tuple[str, int], float]
+) -> list[_Rebase]:
+    """Shape-key curves: a Combine key adds to the key's default (1.0), so each moves by its value
+    before the take minus that default."""
+    out = []
+    for (path, index), fc in curves.items():
+        if (path, index) not in restored or not (path.startswith("key_blocks[") and path.endswith(".value")):
+            continue
+        shift = restored[(path, index)] - SHAPE_KEY_DEFAULT
+        if shift and len(fc.keyframe_points):
+            out.append(_Rebase([fc], np.ones((1, 1)), np.array([shift])))
+    return out
+
+
+def _rebase_bones(
+    curves: dict[tuple[str, int], Any], restored: dict[tuple[str, int], float], label: str, notes: list[str]
+) -> list[_Rebase]:
+    """Rotation curves of a bone that was not at rest before the take: an Euler angle adds to its
+    angle, a quaternion is multiplied by its rotation (all four curves keyed on the same frames;
+    otherwise left and said)."""
+    out = []
+    for (path, index), fc in curves.items():
+        if (path, index) not in restored or _bone_name(path) is None or not len(fc.keyframe_points):
+            continue
+        before = restored[(path, index)]
+        if path.endswith(".rotation_euler") and before:  # the take keys rotations only
+            out.append(_Rebase([fc], np.ones((1, 1)), np.array([before])))
+    for path in sorted({p for p, _i in curves if p.endswith(".rotation_quaternion") and _bone_name(p)}):
+        if any((path, i) not in restored for i in range(4)):
+            continue
+        q = [restored[(path, i)] for i in range(4)]
+        if np.allclose(q, (1.0, 0.0, 0.0, 0.0)):
+            continue
+        group = [curves.get((path, i)) for i in range(4)]
+        frames = [None if fc is None else [kp.co[0] for kp in fc.keyframe_points] for fc in group]
+        if any(f is None for f in frames) or any(f != frames[0] for f in frames):
+            notes.append(
+                f"the rotation keys of bone {_bone_name(path)!r} on {label} are left as they are: its four "
+                "quaternion curves are not keyed on the same frames (without the take they turn it from rest)"
+            )
+            continue
+        w, x, y, z = q
+        left = np.array([[w, -x, -y, -z], [x, w, -z, y], [y, z, w, -x], [z, -y, x, w]])
+        out.append(_Rebase(group, left, np.zeros(4)))
+    return out
 
 
 def _doomed_actions(blocks: list[_Block]) -> list[Any]:
@@ -775,12 +856,8 @@ def _restore_block(block: _Block) -> None:
         ad.nla_tracks.remove(kept.track)
     for name, value in block.settings.items():
         setattr(ad, f"action_{name}", value)
-    for fc, shift in block.rebase:
-        for kp in fc.keyframe_points:
-            kp.co[1] += shift
-            kp.handle_left[1] += shift
-            kp.handle_right[1] += shift
-        fc.update()
+    for move in block.rebase:
+        move.apply()
     if block.blend_back is not None:
         ad.action_blend_type = block.blend_back
     for path, index, value in block.values:

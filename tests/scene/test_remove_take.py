@@ -309,6 +309,86 @@ def test_a_jaw_fix_keyed_over_the_take_stays_a_fix_once_the_take_is_removed(tmp_
     ) in report.summary, report.summary
 
 
+def test_a_head_fix_keyed_over_the_take_stays_a_fix_over_the_tilt_the_head_held_before(tmp_path):
+    """Bob's head was held tilted before the take (0.2 rad); the animator keyed a nod fix on it over
+    the take (Combine: the quaternion is a turn from the take). Without the take Blender turned the
+    head from rest, so the tilt was gone wherever the fix played. Now the fix turns from the tilt."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    rig = bob.parent
+    tilt = Quaternion((0.0, 0.0, 1.0), 0.2)
+    nod = Quaternion((1.0, 0.0, 0.0), 0.15)
+    fix = bpy.data.actions.new("HeadFix")
+    slot = fix.slots.new("OBJECT", "Rig")
+    bag = compat.channelbag(fix, slot)
+    for i in range(4):
+        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
+        fc.keyframe_points.insert(1, nod[i])
+        fc.keyframe_points.insert(60, nod[i])
+    ad = rig.animation_data
+    assert ad.action_blend_type == "COMBINE"
+    ad.action, ad.action_slot = fix, slot
+
+    report = remove_take([alice, bob])
+
+    assert ad.action == fix and ad.action_blend_type == "REPLACE"
+    head = rig.pose.bones["head"]
+    for frame in (1, 30, 60):
+        bpy.context.scene.frame_set(frame)
+        assert head.rotation_quaternion.rotation_difference(tilt @ nod).angle == pytest.approx(0.0, abs=1e-4)
+    assert (
+        "'HeadFix' on 'Bob_rig' was keyed over the take (Combine: offsets from it); its keys on 1 bone (head) "
+        "now count from their values before the take, blend Replace"
+    ) in report.summary, report.summary
+
+
+def test_an_euler_head_fix_keyed_over_the_take_turns_from_the_angle_held_before(tmp_path):
+    """The same with a head in XYZ Euler: the fix's angles add to the 0.2 rad turn it held."""
+    alice, bob = animators_scene(tmp_path)
+    rig = bob.parent
+    head = rig.pose.bones["head"]
+    head.rotation_mode = "XYZ"
+    head.rotation_euler = (0.0, 0.0, 0.2)
+    take(alice, bob, tmp_path)
+    fix = bpy.data.actions.new("HeadFix")
+    slot = fix.slots.new("OBJECT", "Rig")
+    bag = compat.channelbag(fix, slot)
+    for i, angle in enumerate((0.15, 0.0, 0.0)):
+        fc = bag.fcurves.new('pose.bones["head"].rotation_euler', index=i)
+        fc.keyframe_points.insert(1, angle)
+        fc.keyframe_points.insert(60, angle)
+    rig.animation_data.action, rig.animation_data.action_slot = fix, slot
+
+    report = remove_take([alice, bob])
+
+    bpy.context.scene.frame_set(30)
+    assert tuple(head.rotation_euler) == pytest.approx((0.15, 0.0, 0.2), abs=1e-5)
+    assert "its keys on 1 bone (head) now count from their values before the take" in report.summary
+
+
+def test_a_head_fix_whose_quaternion_curves_are_keyed_apart_is_left_and_said(tmp_path):
+    """Only W and X of the fix are keyed where Y and Z are not: no product of quaternions keeps
+    those keys, so they stay as keyed and the line says why."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    rig = bob.parent
+    fix = bpy.data.actions.new("HeadFix")
+    slot = fix.slots.new("OBJECT", "Rig")
+    bag = compat.channelbag(fix, slot)
+    for i, frames in enumerate(((1, 60), (1, 60), (1,), (1,))):
+        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
+        for frame in frames:
+            fc.keyframe_points.insert(frame, 1.0 if i == 0 else 0.0)
+    rig.animation_data.action, rig.animation_data.action_slot = fix, slot
+
+    report = remove_take([alice, bob])
+
+    assert [kp.co[1] for kp in bag.fcurves[0].keyframe_points] == pytest.approx([1.0, 1.0])
+    assert "the rotation keys of bone 'head' on 'Bob_rig' are left as they are" in report.summary, (
+        report.summary
+    )
+
+
 def test_a_fix_action_two_faces_share_is_left_as_it_is_and_said(tmp_path):
     """Review 26b, finding 3: one fix action (+0.2 jaw) is the active Combine action of both faces.
     Moving its keys for Bob's removal moved Alice's fix over her remaining take too (0.2 -> -0.8),
