@@ -634,9 +634,10 @@ class Request:
 
     ``Request(audio="talk.wav", rounds=3)``, then :func:`dualtalk.inference.pipeline.run`. Times are
     seconds (the motion is 25 fps); the options' descriptions follow, each the command line's help
-    of its flag. None means "not given" (the default) where the default is None; :meth:`validate`
-    refuses a bad value (None included, where the default is a value) with a one-line
-    :class:`~.errors.DualTalkError` naming the flag.
+    of its flag. None means "not given" (the default) where the default is None, and so does an empty
+    path (``checkpoint=""``, what ``config.get("checkpoint", "")`` or an empty panel field gives, as in a
+    job file); :meth:`validate` refuses a bad value (None included, where the default is a value) with
+    a one-line :class:`~.errors.DualTalkError` naming the flag.
     """
 
     audio: str | None = None
@@ -665,6 +666,12 @@ class Request:
     brows: str | float | None = None
     mood: str = "neutral"
     mood_b: str = "same"
+
+    def __post_init__(self) -> None:
+        for option in OPTIONS:  # an empty path is not given: never Path(""), the current folder
+            value = getattr(self, option.name)
+            if option.kind == "path" and isinstance(value, str) and not value.strip():
+                setattr(self, option.name, None)
 
     def validate(self) -> Request:
         """Refuse bad values with one line, before any audio or weights are loaded; returns self.

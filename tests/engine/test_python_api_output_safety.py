@@ -96,3 +96,27 @@ def test_a_shell_style_home_folder_is_refused_with_the_python_way_to_say_it(
         "folder: give os.path.expanduser('~/takes/scene1')"
     )
     assert not (tmp_path / "~").exists() and list(home.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["checkpoint", "transcript", "turns", "audio_b"])
+def test_an_empty_path_from_a_config_is_not_given_wherever_the_take_goes(option, talk, tmp_path, monkeypatch):
+    """A TD's ``config.get("checkpoint", "")``: an empty path was the current folder, so a take under
+    it was refused as lying "inside the input checkpoint ." and one elsewhere ran or failed in other
+    words. It is "not given", as in a job file, wherever the folder is."""
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    request = Request(audio=str(talk), engine="lite", rounds=1, **{option: ""})
+    assert getattr(request, option) is None
+    inside, outside = pipeline.run(request, "takes/near"), pipeline.run(request, tmp_path / "far")
+    assert np.array_equal(inside.motion_a.values, outside.motion_a.values)
+    assert inside.path_a.is_file() and outside.path_a.is_file()
+
+
+def test_an_empty_checkpoint_on_the_command_line_is_the_embedded_model(talk, tmp_path, monkeypatch, capsys):
+    from dualtalk.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert (
+        main(["infer", "--audio", str(talk), "--checkpoint", "", "--rounds", "1", "--out", "takes/cli"]) == 0
+    )
+    assert "lite engine" in capsys.readouterr().out
