@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
+import numbers
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -109,17 +111,27 @@ def add_dialogue_strip(
     ``end_frame`` (exclusive) trims its end (a take that ends inside it: the recording must not
     play on over a frozen face); ``pair``: the two characters whose take it plays (see the module
     docstring). Call :func:`remove_our_strips` (with the same ``pair``) first when replacing a take.
+    A path that is missing, a folder or not audio Blender reads, another role, or a frame that is
+    not a whole number is refused in one line (:class:`DualTalkError`) before the scene changes.
     """
+    _check_role(role)
+    start, skip = _whole(frame_start, "frame_start"), _whole(skip_frames, "skip_frames")
+    end_frame = None if end_frame is None else _whole(end_frame, "end_frame")
+    if skip < 0:
+        raise DualTalkError(
+            f"skip_frames must be 0 or more (frames trimmed from the file's start), got {skip}"
+        )
+    _check_audio(path)
     top, every = _strips(scene)
     name = "DualTalk dialogue" if role == "dialogue" else f"DualTalk {role} audio"
-    strip = top.new_sound(name, str(path), 1, int(frame_start) - int(skip_frames))
+    strip = top.new_sound(name, os.fspath(path), 1, start - skip)
     strip[OWNER_PROP] = role
     if pair is not None:
         tag_pair(strip, pair)
-    if skip_frames:
-        strip.frame_offset_start = int(skip_frames)
+    if skip:
+        strip.frame_offset_start = skip
     if end_frame is not None and strip.frame_final_end > end_frame:
-        strip.frame_offset_end += strip.frame_final_end - int(end_frame)
+        strip.frame_offset_end += strip.frame_final_end - end_frame
     channel = _free_channel(every, strip)
     if channel is None:
         top.remove(strip)
@@ -128,6 +140,55 @@ def add_dialogue_strip(
         )
     strip.channel = channel
     return strip
+
+
+ROLES = ("dialogue", "A", "B")
+
+
+def _check_role(role: object) -> None:
+    """The stream a strip carries: one recording, or one character's own file."""
+    if not isinstance(role, str) or role not in ROLES:
+        raise DualTalkError(
+            f"role must be 'dialogue' (one recording) or 'A'/'B' (one file each), got {role!r}"
+        )
+
+
+def _whole(value: object, name: str) -> int:
+    """A frame number given as a whole number (a float such as 12.0 too), else one line."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise DualTalkError(f"{name} must be a whole number of frames, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number != int(number):
+        raise DualTalkError(f"{name} must be a whole number of frames, got {value!r}")
+    return int(number)
+
+
+def _check_audio(path: object) -> None:
+    """Refuse, before the scene changes, a path Blender would make a silent, dead strip of: not a
+    path, missing, a folder, or a file its audio library cannot read."""
+    import bpy
+
+    if isinstance(path, bytes) or not isinstance(path, str | os.PathLike) or not os.fspath(path):
+        got = repr(path) if isinstance(path, str | bytes) or path is None else type(path).__name__
+        raise DualTalkError(f"the dialogue audio must be a file path, got {got}")
+    text = os.fspath(path)
+    where = bpy.path.abspath(text) if text.startswith("//") else text
+    if os.path.isdir(where):
+        raise DualTalkError(f"the dialogue audio {text} is a folder, not an audio file")
+    if not os.path.isfile(where):
+        raise DualTalkError(f"audio file not found: {text}")
+    if not os.access(where, os.R_OK):
+        raise DualTalkError(f"the dialogue audio {text} cannot be read (permission denied)")
+    try:
+        import aud
+    except ImportError:  # a Blender built without audio: its strips play nothing anyway
+        return
+    try:
+        _ = aud.Sound(where).specs  # opens the file with Blender's own readers, as the strip will
+    except aud.error:
+        raise DualTalkError(
+            f"the dialogue audio {text} is not a sound file Blender can read (a wav, flac, ogg, mp3...)"
+        ) from None
 
 
 def stored_sound_path(
