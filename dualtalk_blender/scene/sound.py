@@ -80,8 +80,20 @@ def remove_our_strips(scene: Any, pair: Iterable[str] | None = None) -> int:
         if names is None or owner is None or owner & names or not pair_plays(scene, owner):
             mine.append(strip)
     for strip in mine:
-        top.remove(strip)
+        _remove_strip(top, strip)
     return len(mine)
+
+
+def _remove_strip(top: Any, strip: Any) -> None:
+    """Remove one of our strips and, when nothing else uses it now, the sound datablock it played:
+    each take adds a new one, so replaced takes would pile up orphan sounds in a long session. A sound
+    the user's own strips, a speaker or a fake user hold has users left and stays."""
+    import bpy
+
+    sound = getattr(strip, "sound", None)
+    top.remove(strip)
+    if sound is not None and sound.users == 0:
+        bpy.data.sounds.remove(sound)
 
 
 def _free_channel(every: Any, strip: Any) -> int | None:
@@ -134,7 +146,7 @@ def add_dialogue_strip(
         strip.frame_offset_end += strip.frame_final_end - end_frame
     channel = _free_channel(every, strip)
     if channel is None:
-        top.remove(strip)
+        _remove_strip(top, strip)
         raise DualTalkError(
             "every sequencer channel overlaps the take; free a channel for the dialogue audio"
         )
