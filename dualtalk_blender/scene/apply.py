@@ -38,7 +38,7 @@ from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import before_take, companions, compat, gaze, keying, layers, range_keys, range_plan
-from .characters import AUTO, CharacterReport, inspect_character, linked_refusal
+from .characters import CharacterReport, inspect_character, linked_refusal
 from .paths import blend_path
 
 MARKER_PREFIX = "DT "
@@ -184,18 +184,9 @@ def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> Character
             f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
             "make it single-user first (Object > Relations > Make Single User)"
         )
-    if report.family is None or (not report.keys and not report.bones):
-        names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
-        found = (
-            f"its keys: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}"
-            if names
-            else "it has no shape keys"
-        )
-        known = "DualTalk knows" if options.preset == AUTO else f"of the {options.preset!r} preset"
-        raise DualTalkError(
-            f"{mesh.name!r} has no face shape keys {known} ({found}); pick the face mesh, "
-            "another preset, or map its keys with a custom map"
-        )
+    refusal = report.refusal  # the picker's line starts with it too, in these words
+    if refusal is not None:
+        raise DualTalkError(refusal)
     return report
 
 

@@ -59,6 +59,8 @@ class CharacterReport:
     shared_with: list[str] = field(default_factory=list)  # other objects sharing the mesh/Key
     warnings: list[str] = field(default_factory=list)
     partners: list[Any] = field(default_factory=list)  # the faces of the characters keyed with this one
+    preset: str = AUTO  # the preset asked for (auto: the family with the most matches)
+    matches: dict[str, list[str]] = field(default_factory=dict)  # preset family -> the rig keys it knows
 
     @property
     def key_block(self) -> Any | None:
@@ -74,9 +76,54 @@ class CharacterReport:
         return any(ch.startswith("eyeBlink") for mix in self.keys.values() for ch, _ in mix)
 
     @property
+    def jaw_only(self) -> bool:
+        """A face without shape keys whose jaw bone opens the mouth (many game and low-poly heads)."""
+        return self.family is None and any(d.bone == self.jaw_bone for d in self.bones)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why no take can be keyed on this face, in one line (Generate's and ``animate``'s refusal,
+        and the picker's line), or None. A preset that drives none of the face's keys is refused even
+        where it would turn eye bones: a take without a mouth is no lip sync."""
+        if self.family == "custom" or self.jaw_only or (self.family is not None and self.keys):
+            return None
+        key = self.key_block
+        names = [kb.name for kb in key.key_blocks[1:]] if key is not None else []
+        found = (
+            f"its keys: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}"
+            if names
+            else "it has no shape keys"
+        )
+        known = "DualTalk knows" if self.preset == AUTO else f"of the {self.preset!r} preset"
+        fits = sorted(self.matches.items(), key=lambda m: -len(m[1]))
+        other = (
+            f"; its keys fit the {fits[0][0]!r} preset ({len(fits[0][1])} {_FAMILY_LABEL[fits[0][0]]}): choose that or auto"
+            if fits
+            else ""
+        )
+        if self.jaw_bone is not None and not names and self.preset != AUTO:
+            other += f"; auto opens its mouth with its jaw bone {self.jaw_bone!r}"
+        what = "its keys" if names else "a mouth bone"
+        if self.jaw_bone is not None:
+            what = (
+                f"its keys or its jaw bone {self.jaw_bone!r}" if names else f"its jaw bone {self.jaw_bone!r}"
+            )
+        return (
+            f"{self.mesh.name!r} has no face shape keys {known} ({found}){other}; pick the face mesh, "
+            f"another preset, or map {what} with a custom map (docs/blender.md, Custom maps)"
+        )
+
+    @property
     def summary(self) -> str:
+        refusal = self.refusal
+        return self._rig_line if refusal is None else f"{refusal}; {self._rig_line}"
+
+    @property
+    def _rig_line(self) -> str:
         if self.family == "custom":
             parts = [f"custom map: {self.matched}/{self.expected} targets"]
+        elif self.jaw_only:
+            parts = ["no shape keys (the jaw bone opens the mouth)"]
         elif self.family is None:
             parts = ["no known shape keys"]
         else:
@@ -330,7 +377,9 @@ def inspect_character(
     if mapping is not None:
         _plan_custom(report, mapping, key_names, bone_names, head_bone)
     else:
+        report.preset = preset
         counts = _preset_counts(key_names)
+        report.matches = {f: list(counts[f][0].values()) for f in presets.FAMILIES if counts[f][0]}
         family: str | None = preset
         if preset == AUTO:
             best = max(presets.FAMILIES, key=lambda f: (len(counts[f][0]), -presets.FAMILIES.index(f)))
@@ -341,14 +390,11 @@ def inspect_character(
             _plan_preset(report, family, counts[family][0])
         if report.family != presets.FAMILY_FLAME:
             report.head_target = head_bone or ""
-        if report.family is not None:  # FLAME rigs too: their eyes come from the layer's gaze
+        jaw_only = family is None and not key_names and not _face_elsewhere(mesh, arm)
+        if report.family is not None or jaw_only:  # FLAME rigs too: their eyes come from the layer's gaze
             _plan_eye_bones(report, key_names)
-        if report.family is not None and report.family != presets.FAMILY_FLAME:
+        if (report.family is not None and report.family != presets.FAMILY_FLAME) or jaw_only:
             _plan_jaw_bone(report)
-        if family is None:
-            report.warnings.append(
-                f"{mesh.name}: no ARKit, FLAME, VRM or MMD shape keys found; only head rotation is keyed"
-            )
     if obj.type == "ARMATURE":
         _chosen, tied, why = _face_choice(obj)
         if tied:
@@ -633,9 +679,22 @@ def _plan_jaw_bone(report: CharacterReport) -> None:
     report.bones.append(
         BoneDrive(report.jaw_bone, ["jawOpen"], np.array([[JAW_OPEN_RAD, 0.0, 0.0]]), frame="head")
     )
+    if report.family is None:  # a face without shape keys: the bones are all there is
+        report.warnings.append(
+            f"{report.mesh.name}: no shape keys; the jaw bone {report.jaw_bone!r} opens the mouth and the "
+            "head turns, but blinks, brows and smiles need shape keys and are dropped (a custom map can "
+            "drive more bones: docs/blender.md, Custom maps)"
+        )
+        return
     report.warnings.append(
         f"{report.mesh.name}: no jawOpen key; the jaw bone {report.jaw_bone!r} opens the mouth instead"
     )
+
+
+def _face_elsewhere(mesh: Any, arm: Any | None) -> bool:
+    """Whether another mesh on ``mesh``'s rig has known face keys (the body was picked, not the face:
+    refused with "pick the face mesh", never keyed as a jaw-only head)."""
+    return arm is not None and any(m is not mesh and _face_score(m)[0] > 0 for m in rig_meshes(arm))
 
 
 def _plan_flame(report: CharacterReport, found: dict[int, str], key_names: list[str]) -> None:
