@@ -657,7 +657,9 @@ def _say(progress: Any, fraction: float, message: str) -> None:
 
 
 def _merged(rep: ApplyReport, earlier: ApplyReport) -> ApplyReport:
-    """``rep`` of a second pass over a character, with the first pass's warnings and time."""
+    """``rep`` of a second pass over a character, with the first pass's warnings, time and the user's
+    actions it pushed to NLA (the second pass finds none left to push: the report must still say where
+    the animator's work went)."""
     rep.warnings = earlier.warnings + [w for w in rep.warnings if w not in earlier.warnings]
     rep.seconds += earlier.seconds
     return rep
@@ -668,6 +670,7 @@ def _range_with_gaze(
     objs: tuple[Any, Any],
     motions: tuple[Motion, Motion],
     options: ApplyOptions,
+    rep.kept_actions = earlier.kept_actions + [a for a in rep.kept_actions if a not in earlier.kept_actions]
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
 ) -> tuple[ApplyReport, ApplyReport]:
