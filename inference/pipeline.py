@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,7 @@ def run(
     Every refused input raises :class:`~.core.errors.DualTalkError` (one line, naming options by
     their command-line flags, e.g. ``--lip-release`` for ``lip_release``), before the engine runs
     where it can be known then. torch's process-wide CPU thread count is left as it was."""
+    _check_arguments(request, progress=progress, engines=engines, dialogue=dialogue)
     request.validate()
     _check_out_dir(out_dir)
     if dialogue is not None and not request.audio:
@@ -234,6 +236,52 @@ def check_take_folder(out_dir: str | os.PathLike[str], request: Request, *, labe
     for f in files:  # a path too long once A.npz is added, a take the user made read-only
         outputs.check_target(f, label)
     return out
+
+
+def _got(value: object) -> str:
+    """How a one-line error names a wrong value: a string or path as written, else its type."""
+    if isinstance(value, str | bytes | os.PathLike):
+        return f"the {type(value).__name__} {os.fspath(value)!r}"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _request_hint(request: object) -> str:
+    """The call that makes the Request a wrong value stood for."""
+    if isinstance(request, Mapping):
+        return "give Request.from_mapping(values) (a wrong key or type: one line), or Request(**values)"
+    if isinstance(request, str | os.PathLike):
+        return f"give Request(audio={os.fspath(request)!r})"
+    return "give Request(audio='talk.wav', ...) (dualtalk.inference.core.request)"
+
+
+def _check_arguments(request: object, *, progress: object, engines: object, dialogue: object = None) -> None:
+    """The arguments a script passes, checked before anything is read, locked or written: the commonest
+    slips (a dict of options, the audio path as ``dialogue=``) are answered with the call to make."""
+    if not isinstance(request, Request):
+        raise DualTalkError(f"request must be a Request, got {_got(request)}: {_request_hint(request)}")
+    if dialogue is not None:
+        from .audio.dialogue import Dialogue
+
+        if isinstance(dialogue, str | bytes | os.PathLike):
+            raise DualTalkError(
+                f"dialogue= takes audio held in memory, got {_got(dialogue)}: give a file as "
+                f"Request(audio={os.fspath(dialogue)!r}), or arrays as Dialogue.from_arrays(a, b, sample_rate=sr)"
+            )
+        if not isinstance(dialogue, Dialogue):
+            raise DualTalkError(
+                f"dialogue must be a Dialogue, got {_got(dialogue)}: give Dialogue.from_arrays(a, b, sample_rate=sr)"
+            )
+    if progress is not None and not all(
+        callable(getattr(progress, m, None)) for m in ("update", "check_cancel")
+    ):
+        raise DualTalkError(
+            f"progress must have update(stage, fraction, message) and check_cancel() "
+            f"(dualtalk.inference.core.progress.Progress), got {_got(progress)}"
+        )
+    if engines is not None and not isinstance(engines, Engines):
+        raise DualTalkError(
+            f"engines must be an Engines (pipeline.Engines(), reused across runs), got {_got(engines)}"
+        )
 
 
 def _check_out_dir(out_dir: object) -> None:
@@ -364,6 +412,7 @@ def run_paper(
     from .core.timebase import SAMPLE_RATE
     from .generate import check_partner_audio, generate_single
 
+    _check_arguments(request, progress=progress, engines=engines)
     request.validate()
     own = _one_voice(str(request.audio), "--audio")
     partner = _one_voice(partner_audio, "--partner-audio")
