@@ -150,8 +150,7 @@ class CharacterReport:
 
 def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
     """Accept a mesh or its armature; return (mesh with shape keys, armature or None)."""
-    if obj is None:
-        raise DualTalkError("no character object given")
+    check_object(obj)
     if getattr(obj, "is_missing", False):  # a placeholder Blender made for linked data it could not load
         lib = bpy.path.abspath(obj.library.filepath) if obj.library is not None else "a library file"
         raise DualTalkError(
@@ -165,6 +164,17 @@ def find_mesh_and_armature(obj: Any) -> tuple[Any, Any | None]:
         article = "an" if kind[:1] in "aeiou" else "a"
         raise DualTalkError(f"{obj.name!r} is {article} {kind}, not a mesh or armature")
     return obj, _armature_choice(obj)[0]
+
+
+def check_object(obj: Any) -> None:
+    """A script's character argument: a Blender object. A TD who holds names (from a shot list) is
+    told the lookup that gives the object, never an AttributeError from deep inside the keying."""
+    if obj is None:
+        raise DualTalkError("no character object given")
+    if isinstance(obj, str):
+        raise DualTalkError(f"got the name {obj!r}, not an object: bpy.data.objects[{obj!r}]")
+    if not isinstance(obj, bpy.types.Object):
+        raise DualTalkError(f"expected a character object (its mesh or armature), got {type(obj).__name__}")
 
 
 def mesh_armatures(mesh: Any) -> list[Any]:

@@ -55,6 +55,8 @@ def export_objects(objects: Iterable[Any], *, whole_rigs: bool = True) -> list[A
     out of the file, and a face-only file without the lashes had lids closing through open
     lashes. Hidden helper meshes (proxies, cages) stay out.
     """
+    if isinstance(objects, str | bpy.types.Object):  # one character, not a list: its name refused below
+        objects = [objects]
     out: list[Any] = []
     for obj in objects:
         mesh, arm = find_mesh_and_armature(obj)

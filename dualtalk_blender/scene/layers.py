@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import numbers
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -543,8 +544,15 @@ def set_influence(
     or the datablocks the layers live on (:func:`character_idblocks`); a character object stands for
     all of its datablocks. Nothing keyed is refused in one line (no take there, or a take without
     that layer) unless ``missing_ok`` (a re-generated range re-keys the influences it was given)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise DualTalkError(f"layer influence must be a number, got {value!r}")
     layer = layer_name(layer)
+    if isinstance(idblocks, str | bpy.types.ID):  # one character, not a list
+        idblocks = [idblocks]
     given = [b for b in idblocks if b is not None]
+    for b in given:
+        if isinstance(b, str):
+            raise DualTalkError(f"got the name {b!r}, not an object: bpy.data.objects[{b!r}]")
     blocks = _with_characters(given)
     found = character_layers(blocks)
     count = 0
