@@ -195,9 +195,10 @@ def _check_audio(path: object) -> None:
         import aud
     except ImportError:  # a Blender built without audio: its strips play nothing anyway
         return
+    reader: Any = aud  # its stubs know neither Sound(path) nor aud.error
     try:
-        _ = aud.Sound(where).specs  # opens the file with Blender's own readers, as the strip will
-    except aud.error:
+        _ = reader.Sound(where).specs  # opens the file with Blender's own readers, as the strip will
+    except reader.error:
         raise DualTalkError(
             f"the dialogue audio {text} is not a sound file Blender can read (a wav, flac, ogg, mp3...)"
         ) from None
