@@ -456,8 +456,18 @@ def _one_voice(path: str | os.PathLike[str], flag: str) -> Any:
     return x.mean(axis=0).astype(np.float32) if x.shape[0] > 1 else x[0]
 
 
+def _readable_source(source: Any) -> Any:
+    """How the audio was read, less the recording's loudness envelopes (``sound.env``: base64, a few
+    KB for a long take), which a log of the summary would show as a blob. The motion files keep them
+    (``meta["source"]``), where the checks that a recording is the take's read them."""
+    if not isinstance(source, dict) or not isinstance(source.get("sound"), dict):
+        return source
+    return {**source, "sound": {k: v for k, v in source["sound"].items() if k != "env"}}
+
+
 def summary(take: Take) -> dict[str, Any]:
-    """The facts a caller reports about a take (the worker's result, the CLI's line)."""
+    """The facts a caller reports about a take (the worker's result, the CLI's line); readable in a
+    log: the recording's loudness envelopes stay in the motion files (:func:`_readable_source`)."""
     roles = take.dialogue.roles
     return {
         "a": str(take.path_a),
@@ -470,7 +480,7 @@ def summary(take: Take) -> dict[str, Any]:
         "fps": float(take.motion_a.fps),
         "start_time": float(take.dialogue.start_time),
         "names": list(take.dialogue.names),
-        "source": take.dialogue.source,
+        "source": _readable_source(take.dialogue.source),
         "speaking_fraction": {
             "a": float(((roles == 1) | (roles == 3)).mean()) if len(roles) else 0.0,
             "b": float(((roles == 2) | (roles == 3)).mean()) if len(roles) else 0.0,

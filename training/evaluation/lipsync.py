@@ -751,8 +751,10 @@ def format_report(report: dict[str, Any]) -> str:
     model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
     ranges = report["pooled"].get("model_range")
     range_head = f"  {'model 95 % range':>17s}" if ranges else ""
+    # motions given as they are (evaluate_clips from Python) name no source: the part is left out
+    source = f", model = {report['source']}" if report.get("source") else ""
     lines = [
-        f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s, model = {report['source']}",
+        f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s{source}",
         f"{'measure':48s} {'model':>7s} {'lip-flap':>9s} {'target':>11s}  ok{range_head}",
     ]
     for key, label, kind in MEASURES:
