@@ -97,6 +97,16 @@ _EE = (
 _OH = (("mouthFunnel", 0.9), ("jawOpen", 0.3))
 _BLINK = _avg("eyeBlinkLeft", "eyeBlinkRight")
 
+# VRChat's consonant visemes that ARKit's lips can say: PP the lips pressed shut (b/p/m: the closure
+# the vowel visemes can only show as "all low"), FF the lower lip rolled in under raised upper teeth
+# (f/v: not a closure, hence minus mouthClose), TH the tongue out. The rest (DD KK CH SS NN RR) are
+# tongue and teeth positions no ARKit channel describes: left at rest, and the inspection says so.
+_PP = (("mouthClose", 1.5), ("mouthPressLeft", 0.5), ("mouthPressRight", 0.5))
+_FF = (("mouthRollLower", 1.0), ("mouthUpperUpLeft", 0.25), ("mouthUpperUpRight", 0.25), ("mouthClose", -0.5))
+_TH = (("tongueOut", 1.0),)
+VRCHAT_PREFIX = "vrc."
+VRCHAT_IDLE = ("vrc.v_dd", "vrc.v_kk", "vrc.v_ch", "vrc.v_ss", "vrc.v_nn", "vrc.v_rr")
+
 VRM_TARGETS: tuple[Target, ...] = (
     Target(("aa", "A", "Fcl_MTH_A", "vrc.v_aa"), _AA),
     Target(("ih", "I", "Fcl_MTH_I", "vrc.v_ih"), _IH),
@@ -117,7 +127,42 @@ VRM_TARGETS: tuple[Target, ...] = (
     Target(("lookDown", "LookDown"), _avg("eyeLookDownLeft", "eyeLookDownRight")),
     Target(("lookLeft", "LookLeft"), _avg("eyeLookOutLeft", "eyeLookInRight")),
     Target(("lookRight", "LookRight"), _avg("eyeLookInLeft", "eyeLookOutRight")),
+    # VRChat only (a VRM rig is never expected to have them)
+    Target(("vrc.v_pp",), _PP),
+    Target(("vrc.v_ff",), _FF),
+    Target(("vrc.v_th",), _TH),
+    Target(("vrc.lowerlid_left",), (("eyeSquintLeft", 1.0),)),
+    Target(("vrc.lowerlid_right",), (("eyeSquintRight", 1.0),)),
 )
+
+
+def is_vrchat(key_names: list[str]) -> bool:
+    """Whether the keys a preset found are mostly VRChat's ``vrc.*`` (a VRChat avatar, summarised as
+    one: "/16 VRM expressions" counted names it can never have)."""
+    vrc = sum(n.lower().startswith(VRCHAT_PREFIX) for n in key_names)
+    return vrc > len(key_names) / 2
+
+
+def expected_targets(family: str, found: dict[int, str]) -> list[int]:
+    """The targets of ``family`` a rig is measured against: for VRM, a VRChat avatar's are the targets
+    with a ``vrc.*`` name, a VRM model's those with another name (and any the rig has anyway)."""
+    targets = PRESET_TARGETS[family]
+    if family != FAMILY_VRM:
+        return list(range(len(targets)))
+    vrchat = is_vrchat(list(found.values()))
+
+    def fits(target: Target) -> bool:
+        vrc = [n.lower().startswith(VRCHAT_PREFIX) for n in target.names]
+        return any(vrc) if vrchat else not all(vrc)
+
+    return [i for i, t in enumerate(targets) if i in found or fits(t)]
+
+
+def target_name(target: Target, vrchat: bool) -> str:
+    """The name a missing target is listed by: its ``vrc.*`` name on a VRChat avatar."""
+    vrc = [n for n in target.names if n.lower().startswith(VRCHAT_PREFIX)]
+    return vrc[0] if vrchat and vrc else target.names[0]
+
 
 MMD_TARGETS: tuple[Target, ...] = (
     Target(("あ",), _AA),

@@ -60,6 +60,7 @@ class CharacterReport:
     warnings: list[str] = field(default_factory=list)
     partners: list[Any] = field(default_factory=list)  # the faces of the characters keyed with this one
     preset: str = AUTO  # the preset asked for (auto: the family with the most matches)
+    label: str = ""  # what the family's keys are called on this rig, where not its family's word
     matches: dict[str, list[str]] = field(default_factory=dict)  # preset family -> the rig keys it knows
 
     @property
@@ -127,7 +128,7 @@ class CharacterReport:
         elif self.family is None:
             parts = ["no known shape keys"]
         else:
-            parts = [f"{self.matched}/{self.expected} {_FAMILY_LABEL[self.family]}"]
+            parts = [f"{self.matched}/{self.expected} {self.label or _FAMILY_LABEL[self.family]}"]
         if self.family == "flame":
             parts.append(f"jaw bone: {self.jaw_bone or 'none'}")
             parts.append(f"neck bone: {self.neck_bone or 'none'}")
@@ -405,6 +406,8 @@ def inspect_character(
             _plan_eye_bones(report, key_names)
         if (report.family is not None and report.family != presets.FAMILY_FLAME) or jaw_only:
             _plan_jaw_bone(report)
+        if report.keys:
+            report.warnings += _idle_keys(report, key_names)
     if obj.type == "ARMATURE":
         _chosen, tied, why = _face_choice(obj)
         if tied:
@@ -635,15 +638,19 @@ def _plan_preset(report: CharacterReport, family: str, found: dict[int, str]) ->
     targets = presets.PRESET_TARGETS[family]
     report.family = family
     report.space = SPACE_ARKIT
-    report.expected = len(targets)
+    expected = presets.expected_targets(family, found)
+    vrchat = family == presets.FAMILY_VRM and presets.is_vrchat(list(found.values()))
+    report.label = "VRChat keys" if vrchat else ""
+    report.expected = len(expected)
     unkeyed = presets.covered(targets, found)
-    for i, target in enumerate(targets):
+    for i in expected:
+        target = targets[i]
         if i in unkeyed:
             continue  # found, and left at rest: the one-eye keys carry the blink
         if i in found:
             report.keys[found[i]] = list(target.mix)
         else:
-            report.missing.append(target.names[0])
+            report.missing.append(presets.target_name(target, vrchat))
     if family in presets.CLIPPED_FAMILIES:
         report.clip = (0.0, 1.0)
 
@@ -699,6 +706,34 @@ def _plan_jaw_bone(report: CharacterReport) -> None:
     report.warnings.append(
         f"{report.mesh.name}: no jawOpen key; the jaw bone {report.jaw_bone!r} opens the mouth instead"
     )
+
+
+def _idle_keys(report: CharacterReport, key_names: list[str]) -> list[str]:
+    """The face's keys no channel will move, said up front: another family's (a VRoid face that also
+    carries ARKit eye tracking: the preset is chosen by count, and the other family's visemes stayed
+    still without a word), and a VRChat avatar's consonant visemes ARKit has no shape for."""
+    out = []
+    chosen = report.label or _FAMILY_LABEL.get(report.family or "", "")
+    for family, names in report.matches.items():
+        idle = [n for n in names if n not in report.keys]
+        if family == report.family or len(idle) < 2:
+            continue
+        label = "VRChat keys" if presets.is_vrchat(idle) else _FAMILY_LABEL[family]
+        shown = ", ".join(idle[:6]) + (f" and {len(idle) - 6} more" if len(idle) > 6 else "")  # mouth first
+        out.append(
+            f"{report.mesh.name}: its {len(idle)} {label} ({shown}) are not keyed: the "
+            f"{report.family!r} preset drives its {report.matched} {chosen}; the {family!r} preset (--preset "
+            f"{family}, the panel's Rig) would drive them instead"
+        )
+    if report.label == "VRChat keys":
+        idle_vrc = [n for n in key_names if n.lower() in presets.VRCHAT_IDLE]
+        if idle_vrc:
+            out.append(
+                f"{report.mesh.name}: VRChat visemes {', '.join(idle_vrc)} are not keyed: they are tongue and "
+                "teeth shapes no ARKit channel describes (the vowel visemes and vrc.v_pp, vrc.v_ff, vrc.v_th "
+                "carry the mouth)"
+            )
+    return out
 
 
 def _face_elsewhere(mesh: Any, arm: Any | None) -> bool:

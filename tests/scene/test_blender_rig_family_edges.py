@@ -221,3 +221,71 @@ def test_the_keyless_body_of_a_rig_whose_face_has_keys_is_not_keyed_as_a_jaw_hea
     report = inspect_character(body)
     assert report.refusal is not None and "pick the face mesh" in report.refusal
     assert inspect_character(face.parent).mesh == face
+
+
+# --- 5. two families on one face; a VRChat avatar's own visemes -----------------------------------
+
+VROID = (
+    "Fcl_MTH_A",
+    "Fcl_MTH_I",
+    "Fcl_MTH_U",
+    "Fcl_MTH_E",
+    "Fcl_MTH_O",
+    "Fcl_EYE_Close_L",
+    "Fcl_EYE_Close_R",
+)
+EYE_TRACKING = tuple(n for n in ARKIT52 if n.startswith(("eye", "brow", "cheek", "nose")) or n == "jawOpen")
+
+
+def test_a_vroid_face_with_arkit_eye_tracking_says_its_visemes_are_not_keyed_and_which_preset_would():
+    face = br.make_character("Vee", VROID + EYE_TRACKING, head="J_Bip_C_Head", neck="J_Bip_C_Neck")
+    report = inspect_character(face)
+    assert report.family == "arkit"  # 25 ARKit keys outnumber 7 VRoid ones
+    # was: not a word, and Fcl_MTH_U/O (the rounding the hinge-only ARKit mouth lacks) never moved
+    assert (
+        "Vee: its 7 VRM expressions (Fcl_MTH_A, Fcl_MTH_I, Fcl_MTH_U, Fcl_MTH_E, Fcl_MTH_O, Fcl_EYE_Close_L "
+        "and 1 more) are not keyed: the 'arkit' preset drives its 25 ARKit keys; the 'vrm' preset "
+        "(--preset vrm, the panel's Rig) would drive them instead"
+    ) in report.warnings
+    forced = inspect_character(face, "vrm")  # the other way round: the eye tracking is named
+    assert any(w.startswith("Vee: its 25 ARKit keys (") for w in forced.warnings)
+
+
+VRCHAT = (
+    "vrc.blink_left", "vrc.blink_right", "vrc.lowerlid_left", "vrc.lowerlid_right", "vrc.v_sil", "vrc.v_pp",
+    "vrc.v_ff", "vrc.v_th", "vrc.v_dd", "vrc.v_kk", "vrc.v_ch", "vrc.v_ss", "vrc.v_nn", "vrc.v_rr", "vrc.v_aa",
+    "vrc.v_e", "vrc.v_ih", "vrc.v_oh", "vrc.v_ou",
+)  # fmt: skip
+
+
+def test_a_vrchat_avatar_closes_its_lips_with_the_pp_viseme_on_a_bilabial_and_is_called_what_it_is():
+    from dualtalk.dualtalk_blender.scene.apply import apply_motion
+
+    avatar = br.make_character("Kiko", VRCHAT, head="Head", neck="Neck")
+    report = inspect_character(avatar)
+    assert report.summary == "12/13 VRChat keys, head bone: Head"  # was "7/16 VRM expressions"
+    assert report.warnings == [
+        "Kiko: VRChat visemes vrc.v_dd, vrc.v_kk, vrc.v_ch, vrc.v_ss, vrc.v_nn, vrc.v_rr are not keyed: they "
+        "are tongue and teeth shapes no ARKit channel describes (the vowel visemes and vrc.v_pp, vrc.v_ff, "
+        "vrc.v_th carry the mouth)"
+    ]
+    v = np.zeros((3, 55), np.float32)
+    v[0, JAW] = 0.6  # "pa": the vowel
+    v[1, ARKIT52.index("mouthClose")] = 0.3  # "b": lips pressed shut, the jaw nearly closed
+    v[1, ARKIT52.index("mouthPressLeft")] = v[1, ARKIT52.index("mouthPressRight")] = 0.2
+    v[1, JAW] = 0.03
+    apply_motion(avatar, Motion("arkit55", v), ApplyOptions(blinks="off", smoothing=0, undo_push=False))
+
+    def at(key: str, frame: int) -> float:
+        bpy.context.scene.frame_set(frame)
+        return avatar.data.shape_keys.key_blocks[key].value
+
+    assert at("vrc.v_pp", 2) > 0.5 and at("vrc.v_aa", 2) < 0.1  # was 0.0 throughout: lips never met
+    assert at("vrc.v_pp", 1) < 0.05 and at("vrc.v_aa", 1) > 0.5
+    assert at("vrc.v_ff", 2) == 0.0  # a closure is no f/v
+
+
+def test_a_vrm_model_is_still_measured_against_the_16_vrm_expressions():
+    face = br.make_character("Vivi", ("aa", "ih", "ou", "ee", "oh", "blink", "happy"), armature=False)
+    assert inspect_character(face).summary.startswith("7/16 VRM expressions")
+    assert not any("not keyed" in w for w in inspect_character(face).warnings)
