@@ -15,6 +15,7 @@ from typing import Any
 
 import bpy
 
+from ...inference.core.errors import DualTalkError
 from ..rig.plan import recorded_offset_b
 from ..scene.paths import abspath
 from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
@@ -204,7 +205,7 @@ def place_sound_strips(
             strip = add_dialogue_strip(
                 scene, path, role, first, skip_frames=max(0, into), end_frame=end_frame, pair=pair
             )
-        except (RuntimeError, TypeError):
+        except (RuntimeError, TypeError, DualTalkError):  # a file Blender cannot play: no strip for it
             continue
         strip.sound.filepath = blend_relative(bpy, path, chosen_relative)
         names.append(strip.name)
