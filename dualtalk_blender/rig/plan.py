@@ -62,9 +62,12 @@ def head_channels(space: str) -> tuple[str, ...]:
 
 
 def convert_space(
-    motion: Motion, space: str, flame_map: np.ndarray | None, warnings: list[str]
+    motion: Motion, space: str, flame_map: np.ndarray | None, warnings: list[str], character: str = ""
 ) -> np.ndarray:
-    """Motion values re-expressed in ``space`` channel order (T, len(CHANNELS[space]))."""
+    """Motion values re-expressed in ``space`` channel order (T, len(CHANNELS[space])); a warning
+    about the conversion names ``character`` (each rig warning does: two identical lines read as one
+    said twice)."""
+    who = f"{character}: " if character else ""
     v = motion.values
     if motion.space == space:
         return v.copy()
@@ -76,7 +79,7 @@ def convert_space(
         else:
             arkit = flame_arkit.flame_to_arkit_fallback(flame)
             warnings.append(
-                "no FLAME->ARKit map file given: only jaw -> jawOpen and neck -> head are used "
+                f"{who}no FLAME->ARKit map file given: only jaw -> jawOpen and neck -> head are used "
                 "(set a 51x103 map for full expressions)"
             )
         head = v[:, cols(SPACE_FLAME, FLAME_NECK)]
@@ -87,7 +90,11 @@ def convert_space(
             flame = flame_arkit.arkit_to_flame(arkit, flame_map)
         else:
             flame = flame_arkit.arkit_to_flame_fallback(arkit)
-            warnings.append("no ARKit->FLAME map file given: only jawOpen -> jaw and head -> neck are used")
+            warnings.append(
+                f"{who}no ARKit->FLAME map file given: only jawOpen -> jaw and head -> neck are used; the "
+                "take's blinks, brows, smiles and other expressions are dropped (give the map with --flame-map, "
+                "docs/blender.md, FLAME <-> ARKit)"
+            )
         out = np.zeros((t, len(CHANNELS[SPACE_FLAME])), dtype=np.float32)
         out[:, cols(SPACE_FLAME, FLAME_FACE)] = flame
         out[:, cols(SPACE_FLAME, FLAME_NECK)] = v[:, cols(SPACE_ARKIT, HEAD)]
@@ -157,11 +164,13 @@ def rig_values(
     character: str,
     fps: float,
     warnings: list[str],
+    lead: float = 0.0,
 ) -> np.ndarray:
     """The motion as the rig will be keyed: converted to ``space``, scaled by the intensity groups,
-    smoothed, with blinks on FLAME motion (which has no eyelids), resampled to the scene ``fps``."""
+    smoothed, with blinks on FLAME motion (which has no eyelids), resampled to the scene ``fps``
+    (the first scene frame ``lead`` seconds after the motion's first frame: a re-generated range)."""
     channels = rig_channels(space)
-    src = convert_space(motion, space, flame_map, warnings)
+    src = convert_space(motion, space, flame_map, warnings, character)
     if motion.overlay is not None and space == SPACE_ARKIT:
         add_overlay(src, space, motion.overlay_channels, motion.overlay)
     if space == SPACE_FLAME:
@@ -181,7 +190,7 @@ def rig_values(
             np.maximum(src[:, col], lid, out=src[:, col])
         if not has_blink_keys:
             warnings.append(f"{character}: blinks requested but the rig has no eyelid keys")
-    out = retarget.resample(src, motion.fps, fps)
+    out = retarget.resample(src, motion.fps, fps, lead)
     if len(out) == 0:
         raise DualTalkError(f"{character}: the motion has no frames")
     return out

@@ -56,23 +56,26 @@ def smooth(values: np.ndarray, sigma_frames: float) -> np.ndarray:
     return out.astype(values.dtype)
 
 
-def resample(values: np.ndarray, fps_in: float, fps_out: float) -> np.ndarray:
+def resample(values: np.ndarray, fps_in: float, fps_out: float, lead: float = 0.0) -> np.ndarray:
     """Resample (T, C) from ``fps_in`` to ``fps_out`` covering the same duration (T / fps_in s).
 
     Linear interpolation at the exact output instants; when reducing the rate by more
-    than a quarter, a Gaussian low-pass first so fast motion does not alias.
+    than a quarter, a Gaussian low-pass first so fast motion does not alias. ``lead``: seconds the
+    first output frame lies after the first input frame (a re-generated range starts on one of the
+    take's engine frames, a little before the scene frame it is keyed from), so the output instants
+    are the ones the whole take was sampled at.
     """
     values = np.asarray(values, dtype=np.float32)
     n_in = len(values)
-    if n_in == 0 or abs(fps_in - fps_out) < 1e-9:
+    if n_in == 0 or (abs(fps_in - fps_out) < 1e-9 and lead == 0.0):
         return values.copy()
     ratio = fps_in / fps_out
     if ratio > 4.0 / 3.0:
         values = smooth(values, 0.5 * ratio)
-    # Same duration: n_in frames of 1/fps_in s each -> round(n_in * fps_out / fps_in) frames;
-    # instants past the last input frame hold it.
+    # Same duration: n_in frames of 1/fps_in s each -> round(n_in * fps_out / fps_in) frames (as many
+    # with a lead: the frames counted before keying); instants past the last input frame hold it.
     n_out = max(1, int(round(n_in * fps_out / fps_in)))
-    pos = np.minimum(np.arange(n_out) * ratio, n_in - 1)
+    pos = np.minimum(lead * fps_in + np.arange(n_out) * ratio, n_in - 1)
     i0 = np.clip(np.floor(pos).astype(np.int64), 0, n_in - 1)
     i1 = np.minimum(i0 + 1, n_in - 1)
     frac = (pos - i0).astype(np.float32)[:, None]

@@ -217,8 +217,11 @@ def apply_motion(
         warnings.append(stretched)
     _make_single_user(report, warnings)
     fps = scene_fps(scene)
-    values = _rig_values(report, motion, options, fps, warnings)
     start = scene.frame_start if options.start_frame is None else options.start_frame
+    lead = 0.0  # a range is keyed at the instants the take was (scene/range_plan.range_lead)
+    if options.replace_range is not None:
+        lead = range_plan.range_lead(layers.take_meta(obj), motion.start_time, int(start), fps)
+    values = _rig_values(report, motion, options, fps, warnings, lead)
     span = plan.FrameSpan(int(start), len(values))
     targets, rests = _key_targets(report, values, options.head)
     if not targets:
@@ -261,7 +264,12 @@ def _make_single_user(report: CharacterReport, warnings: list[str]) -> None:
 
 
 def _rig_values(
-    report: CharacterReport, motion: Motion, options: ApplyOptions, fps: float, warnings: list[str]
+    report: CharacterReport,
+    motion: Motion,
+    options: ApplyOptions,
+    fps: float,
+    warnings: list[str],
+    lead: float = 0.0,
 ) -> np.ndarray:
     """The motion as this rig is keyed, one row per scene frame (:func:`..rig.plan.rig_values`)."""
     return plan.rig_values(
@@ -276,6 +284,7 @@ def _rig_values(
         character=report.mesh.name,
         fps=fps,
         warnings=warnings,
+        lead=lead,
     )
 
 
@@ -661,6 +670,7 @@ def _merged(rep: ApplyReport, earlier: ApplyReport) -> ApplyReport:
     actions it pushed to NLA (the second pass finds none left to push: the report must still say where
     the animator's work went)."""
     rep.warnings = earlier.warnings + [w for w in rep.warnings if w not in earlier.warnings]
+    rep.kept_actions = earlier.kept_actions + [a for a in rep.kept_actions if a not in earlier.kept_actions]
     rep.seconds += earlier.seconds
     return rep
 
@@ -670,7 +680,6 @@ def _range_with_gaze(
     objs: tuple[Any, Any],
     motions: tuple[Motion, Motion],
     options: ApplyOptions,
-    rep.kept_actions = earlier.kept_actions + [a for a in rep.kept_actions if a not in earlier.kept_actions]
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
 ) -> tuple[ApplyReport, ApplyReport]:

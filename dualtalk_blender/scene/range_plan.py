@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ...inference.core.errors import DualTalkError
 from ...inference.core.numeric import shown
 from ...inference.core.timebase import FPS, SAMPLE_RATE
@@ -37,7 +39,7 @@ class RangePlan:
     take: str
     take_start: int  # the take's first frame
     start_frame: int  # where the re-generated motion's first frame lands
-    audio_start: float  # seconds into the take's audio the engine starts hearing
+    audio_start: float  # seconds into the take's audio the engine starts hearing (one of its frames)
     audio_end: float  # ... and stops
     offset: int = 0  # timeline frame = action frame + offset (strips moved in the NLA editor)
     take_id: str = ""  # each character's take id, comma-joined ("" for takes keyed before ids)
@@ -152,18 +154,47 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     end = (f1 + 1 - take_start) / fps
     if seconds is not None:  # not past the audio the take was made from
         end = min(end, seconds)
+    audio = _take_audio([m.get("audio") for _name, m in takes])
+    at = (f0 - take_start) / fps
     return RangePlan(
         first=first,
         last=last,
         take=str(meta.get("take", "take"))[:40],
         take_start=take_start,
         start_frame=f0,
-        audio_start=(f0 - take_start) / fps,
+        # keyed at the take's own instants (range_lead), which needs the take's record of its audio
+        audio_start=engine_frame_at(at) if audio is not None else at,
         audio_end=end,
         offset=offset,
         take_id=",".join(str(m.get("take_id", "")) for _name, m in takes),
-        audio=_take_audio([m.get("audio") for _name, m in takes]),
+        audio=audio,
     )
+
+
+def engine_frame_at(seconds: float) -> float:
+    """The take's engine frame at or before ``seconds`` into the take (the engine makes FPS frames a
+    second from where it starts hearing). A range heard from a scene frame at 24 fps started between
+    two of the take's engine frames, so its frames were other instants than the take's and the mouth
+    resampled onto the timeline moved (closures a frame apart, up to 0.2 on the jaw); heard from one
+    of the take's frames, it makes the take's frames there."""
+    return float(np.floor(seconds * FPS + 1e-6)) / FPS
+
+
+def range_lead(take: Mapping[str, Any] | None, start_time: float, start_frame: int, fps: float) -> float:
+    """Seconds after the motion's first frame (``start_time``, seconds into the recording) that scene
+    frame ``start_frame`` plays, on the take ``take`` (its meta: where it starts on the timeline and
+    in its recording): the range's motion is keyed at the take's own instants. 0 where the take does
+    not record its audio, or the motion is not a range heard from one of its frames before that one
+    (a range made before ranges started on the take's frames: keyed from its first frame, as then)."""
+    record = take.get("audio") if take is not None else None
+    if not isinstance(record, Mapping) or take is None or "start_frame" not in take:
+        return 0.0
+    try:
+        at = float(record["start"]) + (start_frame - int(take["start_frame"])) / fps
+    except (KeyError, TypeError, ValueError):
+        return 0.0
+    lead = at - float(start_time)
+    return lead if 1e-6 < lead < 1.0 / FPS else 0.0
 
 
 def _take_audio(records: list[Any]) -> dict[str, Any] | None:
