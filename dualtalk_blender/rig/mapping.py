@@ -10,6 +10,7 @@ fuzzed, :func:`load_mapping` adds file reading. Format (version 1)::
         "jawOpen":      [{"key": "MouthOpen", "weight": 1.0},
                          {"bone": "Jaw", "axis": "X", "weight": 0.35}],
         "eyeBlinkLeft": "Blink_L",              # shorthand: key with weight 1
+        "eyeBlinkRight": "Blink_R",
         "mouthSmileLeft": {"key": "Smile", "weight": 0.5},
         "mouthSmileRight": {"key": "Smile", "weight": 0.5}   # linear mix: contributions add up
       },
@@ -216,5 +217,17 @@ def parse_mapping(data: object) -> CustomMap:
 
 
 def load_mapping(path: str | os.PathLike[str]) -> CustomMap:
-    """Read and validate a JSON map file."""
-    return parse_mapping(read_json(path, "mapping file", MAX_MAP_BYTES))
+    """Read and validate a JSON map file; without a ``"name"`` of its own it is named after its file,
+    so a warning about it names the file the animator has to open."""
+    data = read_json(path, "mapping file", MAX_MAP_BYTES)
+    mapping = parse_mapping(data)
+    if not (isinstance(data, dict) and isinstance(data.get("name"), str)):
+        mapping.name = os.path.basename(os.fspath(path))[:63] or mapping.name
+    return mapping
+
+
+def nearest_name(name: str, names: list[str]) -> str | None:
+    """The rig's name a map most likely meant (``MouthOpn`` -> ``MouthOpen``): the same after
+    normalising (case, separators, Left/L), else the closest spelling; None when nothing is close."""
+    same = [n for n in names if _norm(n) == _norm(name)]
+    return (same or difflib.get_close_matches(name, names, n=1, cutoff=0.75) or [None])[0]

@@ -92,8 +92,8 @@ def convert_space(
             flame = flame_arkit.arkit_to_flame_fallback(arkit)
             warnings.append(
                 f"{who}no ARKit->FLAME map file given: only jawOpen -> jaw and head -> neck are used; the "
-                "take's blinks, brows, smiles and other expressions are dropped (give the map with --flame-map, "
-                "docs/blender.md, FLAME <-> ARKit)"
+                "take's blinks, brows, smiles and other expressions are dropped (give the map: --flame-map, or "
+                "FLAME map in the add-on's preferences; docs/blender.md, FLAME <-> ARKit)"
             )
         out = np.zeros((t, len(CHANNELS[SPACE_FLAME])), dtype=np.float32)
         out[:, cols(SPACE_FLAME, FLAME_FACE)] = flame

@@ -22,7 +22,7 @@ from ...inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FL
 from ...inference.core.errors import DualTalkError
 from ..rig import presets
 from ..rig.bones import BoneDrive
-from ..rig.mapping import CustomMap, load_mapping
+from ..rig.mapping import CustomMap, load_mapping, nearest_name
 
 AUTO = "auto"
 PRESET_CHOICES = (AUTO, *presets.FAMILIES)
@@ -763,6 +763,12 @@ def _plan_flame(report: CharacterReport, found: dict[int, str], key_names: list[
         report.flame_correctives = [pose_keys[i] for i in range(1, 19)]
 
 
+def _with_hint(name: str, names: list[str]) -> str:
+    """A missing map target with the rig's nearest name, as channel names get theirs."""
+    near = nearest_name(name, names)
+    return f"{name} (did you mean {near!r}?)" if near is not None and near != name else name
+
+
 def _plan_custom(
     report: CharacterReport,
     mapping: CustomMap,
@@ -805,8 +811,9 @@ def _plan_custom(
             "others are relative to; it cannot be animated (map another key)"
         )
     if report.missing:
+        shown = [_with_hint(m, key_names + bone_names) for m in report.missing[:5]]
         report.warnings.append(
-            f"{report.mesh.name}: map {mapping.name!r} targets missing on this rig: {', '.join(report.missing[:5])}"
+            f"{report.mesh.name}: map {mapping.name!r} targets missing on this rig: {', '.join(shown)}"
             + (" ..." if len(report.missing) > 5 else "")
         )
     if mapping.head is None:
