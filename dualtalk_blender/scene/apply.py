@@ -38,7 +38,7 @@ from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import before_take, companions, compat, gaze, keying, layers, range_keys, range_plan
-from .characters import CharacterReport, inspect_character, linked_refusal
+from .characters import CharacterReport, inspect_character, linked_refusal, sharing_objects
 from .paths import blend_path
 
 MARKER_PREFIX = "DT "
@@ -211,6 +211,8 @@ def apply_motion(
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
     report = report if report is not None else check_character(obj, options)
+    if report.shared_with:  # the partner keyed first took a copy: this one keeps the original
+        report.shared_with = sharing_objects(report.mesh)
     summary, warnings = report.summary, list(report.warnings)
     stretched = plan.time_stretch_warning(*scene_stretch(scene))
     if stretched is not None:
@@ -252,7 +254,8 @@ def apply_motion(
 
 
 def _make_single_user(report: CharacterReport, warnings: list[str]) -> None:
-    """Give a mesh that shares its data (and shape keys) with other objects its own copy."""
+    """Give a mesh that shares its data (and shape keys) with other objects its own copy; the others
+    keep the original, name and all (two characters on one mesh: the second keyed finds itself alone)."""
     if not report.shared_with:
         return
     mesh = report.mesh
