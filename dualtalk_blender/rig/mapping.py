@@ -229,5 +229,7 @@ def load_mapping(path: str | os.PathLike[str]) -> CustomMap:
 def nearest_name(name: str, names: list[str]) -> str | None:
     """The rig's name a map most likely meant (``MouthOpn`` -> ``MouthOpen``): the same after
     normalising (case, separators, Left/L), else the closest spelling; None when nothing is close."""
-    same = [n for n in names if _norm(n) == _norm(name)]
-    return (same or difflib.get_close_matches(name, names, n=1, cutoff=0.75) or [None])[0]
+    close = [n for n in names if _norm(n) == _norm(name)] or difflib.get_close_matches(
+        name, names, n=1, cutoff=0.75
+    )
+    return close[0] if close else None
