@@ -95,7 +95,7 @@ def language_name(language: str | None) -> str:
     """The language's name for lines and reports ("Spanish", or the code itself)."""
     code = normalise(language)
     for c, name, _voice in SCRIPT_LANGUAGES:
-        if c == code:
+        if c in (code, _VOICE.get(code)):  # cmn, zh: Mandarin
             return name
     return code
 
@@ -128,3 +128,31 @@ def foreign_letters(text: str, language: str | None) -> str:
         return ""
     most = max(foreign, key=lambda k: foreign[k])
     return _SCRIPT_NAMES.get(most, f"{most.title()} letters")
+
+
+def latin_for_mandarin(texts: list[str], language: str | None) -> str:
+    """How Mandarin must be written, when a Mandarin script's lines are mostly Latin letters with no
+    tone numbers (an English script given Script Language Mandarin: it passes the writing check,
+    pinyin being Latin, and only fails later, on the voice); "" otherwise."""
+    code = normalise(language)
+    if _VOICE.get(code, code) != _MANDARIN:
+        return ""
+    text = " ".join(texts)
+    latin = sum(1 for ch in text if ch.isalpha() and ch.isascii())
+    if latin <= sum(1 for ch in text if ch.isalpha()) / 2 or any(ch in "12345" for ch in text):
+        return ""
+    return f"its lines are in Latin letters without tone numbers: {MANDARIN_ADVICE}"
+
+
+# how a Mandarin script is written (said where an English one was given for Mandarin)
+MANDARIN_ADVICE = (
+    "Mandarin is read from Han characters or tone-numbered pinyin (ni3 hao3); is the script in Mandarin?"
+)
+
+
+def advice(language: str | None) -> list[str]:
+    """The sentences that tell how to write a script in ``language``, as the reasons quote them."""
+    code = normalise(language)
+    return [
+        a for a in (spelling_hint(code), MANDARIN_ADVICE if _VOICE.get(code, code) == _MANDARIN else "") if a
+    ]

@@ -216,6 +216,7 @@ def place_lines(
     spans: dict[int, tuple[int, int]] = {}
     judged: dict[int, dict[str, Any]] = {}
     counts: list[int] = []
+    placed_words: dict[int, int] = {}  # each placed line's words placed (a word split by a pause is one)
     fits: list[float] = []  # of the lines drawn so far: this voice's own lines fit about so well
     pos, pending = 0, 0.0
     slack, inner = int(SEARCH_SLACK_S / FRAME_S), int(INNER_SLACK_S / FRAME_S)
@@ -310,8 +311,9 @@ def place_lines(
             phones += ph
             words += wd
         spans[i] = (first_word, len(words))
+        placed_words[i] = sum(len(unit.words) for unit, _found, _lo in placed)
         pos, pending = pos + last + 1, 0.0
-    return Placement(Alignment(phones, words), spans, refused, 1, judged, counts)
+    return Placement(Alignment(phones, words), spans, refused, 1, judged, counts, placed_words)
 
 
 @dataclass

@@ -28,7 +28,7 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -50,6 +50,9 @@ PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the ren
 # flite speech with exact phone times (open vowels shut 12 % -> 4 %, every closure kept; 30 and
 # 40 ms gave the same), then checked on held-out espeak-ng voices (MODEL_CARD.md).
 CONTACT_TRIM_S = 0.02
+LACKS_LINES = (
+    ": the script lacks lines they say?"  # the coverage's likeliest cause, where nothing says another
+)
 RENDER_MARGIN_S = 1.0  # a part's mouth is drawn with this much of the take around it, then cut
 # A transcript must fit the voice before it draws the lips (forced alignment fits any words to
 # any speech: another sentence, another language, the other character's lines, a script of a few
@@ -400,8 +403,8 @@ def misfit(
         cover = (covered & said).sum() / said.sum() if said.any() else 1.0
         if cover < MIN_COVER:
             return "cover", (
-                f"its words cover {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%}): "
-                "the script lacks lines they say?"
+                f"its words cover {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%})"
+                + LACKS_LINES
             )
         if covered.any() and (covered & speaking).sum() / covered.sum() < MIN_INSIDE:
             return "silent", "its words fall where the character is silent: the other character's lines?"
@@ -433,10 +436,19 @@ class Placement:
     rounds: int = 1  # alignments made
     judged: dict[int, dict[str, Any]] = dataclasses.field(default_factory=dict)  # each line's measures
     counts: list[int] = dataclasses.field(default_factory=list)  # each line's words, as aligned
+    # each placed line's words placed, where a word may have several spans in ``found.words`` (the warp
+    # draws a word split by a pause on both sides); a line not here has one span per word
+    said: dict[int, int] = dataclasses.field(default_factory=dict)
 
     @property
     def drawn(self) -> list[int]:
         return sorted(i for i in self.words if i not in self.refused)
+
+    def placed_words(self, lines: Iterable[int] | None = None) -> int:
+        """How many of the script's words were placed, in ``lines`` (line indices; all placed lines
+        when None): a report's ``aligned`` counts words, never more than the script has."""
+        keep = set(self.words if lines is None else lines)
+        return sum(self.said.get(i, end - first) for i, (first, end) in self.words.items() if i in keep)
 
     def span(self, i: int) -> tuple[float, float]:
         """(start s, end s) of line ``i``'s words."""
@@ -974,8 +986,8 @@ def draw_lips(
             if not problem and speaking.sum() >= 0.5 * motion.fps:
                 unscripted = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)[2]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
-            placed = len(placement.found.words)
-            raise DualTalkError(f"{placed} of {total} words placed, but {problem}")
+            uncovered = _uncovered(placement, speaking, motion.fps, at, flags)
+            raise DualTalkError(_not_aligned(placement, lines, language, total, problem, uncovered))
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
@@ -1020,7 +1032,7 @@ def draw_lips(
     refused = _refused_lines(lines, placement.refused)
     report = {
         "words": total,
-        "aligned": len(found.words),
+        "aligned": placement.placed_words(placement.drawn),
         "unknown": found.unknown,
         "seconds": round(float(weight.sum()) / motion.fps, 2),
         "lines": len(lines),
@@ -1074,6 +1086,66 @@ def apply_transcript(
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
 
 
+def _uncovered(
+    placement: Placement, speaking: np.ndarray, fps: float, offset: float, flags: np.ndarray
+) -> list[tuple[float, float]]:
+    """Where (seconds) the character speaks inside a placed line's span and none of the words placed
+    is: all of a line's words placed, its speech not covered means a word was placed apart from
+    where it is said (a mid-line ``？`` read as a pause matched the partner's bleed)."""
+    if not placement.words:
+        return []
+    spans = [placement.span(i) for i in placement.words]
+    covered, said, _ = _script_speech(placement.found, speaking, fps, offset, None, spans, flags)
+    within = _spans(spans, len(speaking), fps, offset)
+    return [(offset + a / fps, offset + b / fps) for a, b in _runs(said & within & ~covered)]
+
+
+def _not_aligned(
+    placement: Placement,
+    lines: list[Line],
+    language: str,
+    total: int,
+    problem: str,
+    uncovered: list[tuple[float, float]],
+) -> str:
+    """Why a character's placed lines are not drawn, true to what was placed: the lines refused for
+    their writing system named first (the rest could not cover the speech without them), all words
+    placed said as such (the shortfall is then where the speech lies outside them, not lines the
+    script lacks), and a Mandarin script in Latin letters told how Mandarin is written."""
+    from . import script_warp
+    from .script_languages import latin_for_mandarin
+
+    placed = placement.placed_words()
+    writing = {
+        i: why
+        for i, why in placement.refused.items()
+        if uses_warp(language) and script_warp.foreign_writing(lines[i].text, language)
+    }
+    hint = latin_for_mandarin([line.text for line in lines], language) if uses_warp(language) else ""
+    guess = LACKS_LINES if problem.endswith(LACKS_LINES) else ""
+    problem = problem.removesuffix(LACKS_LINES)
+    cover = re.match(r"its words cover (\d+)% (.*)$", problem)
+    if guess:
+        if writing or hint:  # the cause is known: not lines the script lacks
+            guess = ""
+        elif placed >= total and uncovered:
+            at = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in uncovered[:3])
+            guess = f": no word is placed on their speech at {at} (one placed apart from its line?)"
+    if cover and int(cover.group(1)) == 0 and placed:  # placed in the voice, but none on its speech
+        problem = f"none where the character speaks (they cover 0% of it, needs {MIN_COVER:.0%})"
+    elif cover:
+        problem = f"they cover {cover.group(1)}% {cover.group(2)}"
+    said = f"all {total} words placed" if placed >= total else f"{placed} of {total} words placed"
+    if not placed:
+        said = f"none of its {total} words could be placed where the character speaks"
+        problem = "" if cover else problem
+    why = f"{said}, but {problem}{guess}" if problem else said
+    if writing:
+        others = "it" if len(writing) == 1 else "them"
+        why = f"{_refusals(_refused_lines(lines, writing))}; without {others}, {why}"
+    return f"{why}; {hint}" if hint else why
+
+
 def _clip(text: str, most: int = 160) -> str:
     """The aligner's reason, whole when it is short: its messages quote at most 40 characters of
     the words, and a cut at 60 left that quote open."""
@@ -1097,7 +1169,8 @@ def describe(report: dict[str, Any]) -> str:
             parts.append(f"{key.upper()} had no lines (engine lips)")
             continue
         if rep.get("error"):
-            text = f"{key.upper()} could not be aligned (engine lips kept: {_clip(rep['error'])})"
+            # whole up to a line refused for its writing and how to write it, with the rest's coverage
+            text = f"{key.upper()} could not be aligned (engine lips kept: {_clip(rep['error'], 320)})"
             if rep.get("dropped"):
                 text += f" (not in English letters: {', '.join(rep['dropped'][:5])})"
             parts.append(text)
@@ -1142,18 +1215,34 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     """The status line's warning when a character's lines could not be aligned at all (they keep
     the engine's lips), with the aligner's reason and the likeliest slip, the script's language;
     None when every character with lines was aligned. :func:`brief` says only "not aligned"."""
-    from .script_languages import language_name
+    from .script_languages import advice, language_name
 
     failed = [key for key in ("a", "b") if report[key]["words"] and report[key].get("error")]
     if not failed:
         return None
     who = " and ".join(f"{k.upper()}'s" for k in failed)
-    why = "; ".join(f"{k.upper()}: {_clip(str(report[k]['error']), 100)}" for k in failed)
     said = report[failed[0]].get("language") or language
-    return (
-        f"{who} lines could not be aligned to {'their voices' if len(failed) > 1 else 'the voice'}, so "
-        f"the engine's lips are kept ({why}); is the script in {language_name(said)}, as Script Language says?"
+    errors = [str(report[k]["error"]) for k in failed]
+    # how to write the script (write kana; Han characters or pinyin), said once and whole, after the
+    # reasons; then no guess that the script is in another language (a kanji script is Japanese)
+    told = [a for a in advice(said) if any(a in e for e in errors)]
+    why = "; ".join(f"{k.upper()}: {_panel_reason(e, told)}" for k, e in zip(failed, errors, strict=True))
+    ask = "; ".join(told)
+    if not told and not all(e.startswith("all ") for e in errors):  # (every word placed: not the language)
+        ask = f"is the script in {language_name(said)}, as Script Language says?"
+    voices = "their voices" if len(failed) > 1 else "the voice"
+    return f"{who} lines keep the engine's lips, not aligned to {voices} ({why})" + (
+        f"; {ask}" if ask else ""
     )
+
+
+def _panel_reason(error: str, told: list[str], most: int = 170) -> str:
+    """A character's reason for the status line, short: the writing system's explanation and the
+    advice said after all reasons (``told``) left out (the command line's report has them whole)."""
+    short = re.sub(r", which espeak-ng spells out letter by letter in [^;]*", "", error)
+    for sentence in told:
+        short = re.sub(r"[:;] " + re.escape(sentence), "", short)
+    return _clip(short, most)
 
 
 def check_available(language: str = "en") -> None:
