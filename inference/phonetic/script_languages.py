@@ -37,6 +37,7 @@ SCRIPT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
 _MANDARIN = "cmn-latn-pinyin"
 _VOICE = {code: voice for code, _name, voice in SCRIPT_LANGUAGES} | {
     "cmn": _MANDARIN, "zh": _MANDARIN, "zh-cn": _MANDARIN, "zh-hans": _MANDARIN,
+    "zh-hk": "yue", "zh-mo": "yue",  # Chinese as Hong Kong and Macau speak it: Cantonese
 }  # fmt: skip
 _SPELLING = {  # how a script in these must be written for espeak-ng to read it
     "ja": "write it in kana (espeak-ng cannot read kanji)",
@@ -75,11 +76,13 @@ def espeak_voice(language: str | None) -> str:
         known = espeak_voices()
     except DualTalkError as exc:
         raise DualTalkError(f"a {code} transcript is read by espeak-ng: {exc}") from None
-    if voice not in known and "-" in voice and voice.split("-")[0] in known:
-        voice = voice.split("-")[0]  # de-de, es-es: the language itself
+    if voice not in known and "-" in voice:  # de-de, es-es, zh-tw: the language itself (zh: Mandarin)
+        base = voice.split("-")[0]
+        voice = _VOICE.get(base, base) if _VOICE.get(base, base) in known else voice
     if voice in known:
         return known[voice]
-    listed = ", ".join(c for c, _n, _v in SCRIPT_LANGUAGES)
+    # the codes the README teaches: Mandarin as cmn or zh (the panel's cmn-latn-pinyin is espeak-ng's)
+    listed = ", ".join("cmn or zh" if c == _MANDARIN else c for c, _n, _v in SCRIPT_LANGUAGES)
     raise DualTalkError(
         f"transcript language {language!r}: espeak-ng speaks no such language "
         f"(try {listed}; `espeak-ng --voices` lists all {len(known)})"

@@ -124,3 +124,17 @@ def test_a_word_split_by_a_pause_is_counted_once(mandarin, tmp_path):
     report = _infer(mandarin, tmp_path, script, "yue")
     for key in "ab":
         assert report[key]["aligned"] <= report[key]["words"], report[key]
+
+
+def test_chinese_region_tags_read_as_espeak_ng_speaks_them_and_the_list_names_cmn():
+    """A Taiwanese animator typed ``zh-tw``: "espeak-ng speaks no such language" although ``zh`` reads
+    traditional characters; the list it offered never named ``cmn`` or ``zh``, the README's codes."""
+    from dualtalk.inference.core.errors import DualTalkError
+    from dualtalk.inference.phonetic.script_languages import espeak_voice, foreign_letters
+
+    for tag in ("zh-tw", "zh-TW", "zh_Hant", "zh-sg"):
+        assert espeak_voice(tag) == espeak_voice("zh") == espeak_voice("cmn"), tag
+        assert foreign_letters("媽媽買了八把傘。", tag) == ""
+    assert espeak_voice("zh-hk") == espeak_voice("yue")
+    with pytest.raises(DualTalkError, match=r"try en, es, .*cmn or zh, ja, ko;"):
+        espeak_voice("xx-yy")
