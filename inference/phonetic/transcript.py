@@ -128,7 +128,8 @@ LINE_PAUSE_S = 0.6  # a pause inside one line at most, as the windows around a l
 MAX_BESIDE = 8  # lines aligned again without the speech beside them, per character, at most
 MAX_ROUNDS = 3  # alignments at most (unsaid lines are dropped and the rest aligned again)
 log = logging.getLogger("dualtalk.transcript")
-_LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.*)$")
+# who says it, then a colon: ":" or the full-width "：" a Japanese or Chinese keyboard types
+_LINE = re.compile(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,10 @@ def lines_by_speaker(
 ) -> tuple[list[Line], list[Line]]:
     """(A's lines, B's lines) in order: each line goes to A or B by its tag (A/B or the dialogue's
     names); lines with no text are left out."""
-    tags = {"a": 0, "b": 1, names[0].casefold(): 0, names[1].casefold(): 1}
+    tags = {"a": 0, "b": 1, _tag(names[0]): 0, _tag(names[1]): 1}
     out: tuple[list[Line], list[Line]] = ([], [])
     for line in lines:
-        who = tags.get(line.speaker.casefold())
+        who = tags.get(_tag(line.speaker))
         if who is None:
             known = ", ".join(dict.fromkeys(["A", "B", *names]))
             raise DualTalkError(
@@ -187,6 +188,14 @@ def lines_by_speaker(
         if line.text:
             out[who].append(line)
     return out
+
+
+def _tag(speaker: str) -> str:
+    """A speaker tag as it is matched: full-width letters (``Ａ``, typed by a Japanese or Chinese
+    keyboard in full-width mode, and shown like ``A``) as their usual width, any case."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", speaker).casefold()
 
 
 def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "transcript") -> tuple[str, str]:

@@ -342,3 +342,22 @@ def test_the_transcript_bench_speaks_a_scene_and_aligns_all_of_it(capsys):
     assert summary["median_s"] > 0 and 0 < summary["voiced_s"] <= 16
     assert main(["bench", "transcript", "--seconds", "1"]) == 2
     assert "--seconds must be between 2 and 3600" in capsys.readouterr().err
+
+
+def test_a_script_typed_on_a_japanese_or_chinese_keyboard_in_full_width_mode_reads_as_typed(tmp_path):
+    """Review 27b, finding 2: an IME in full-width mode types ``：`` and ``Ａ``. ``A：ぱぱと ...`` was
+    refused ("start the line with who says it and a colon", though it does) and ``Ａ: ...`` was an
+    "unknown speaker 'Ａ' (expected A, B)", which on screen looks the same. A colon in the words stays."""
+    path = _write(
+        tmp_path / "全角.txt",
+        "A：ぱぱと ままは まいあさ ぱんを かいます。\nＢ: はい、まめと ばななも。\nｂ　：　时间：三点\n花子：こんにちは\n",
+    )
+    lines = tr.read_transcript(path)
+    assert [(x.speaker, x.text) for x in lines] == [
+        ("A", "ぱぱと ままは まいあさ ぱんを かいます。"),
+        ("Ｂ", "はい、まめと ばななも。"),
+        ("ｂ", "时间：三点"),
+        ("花子", "こんにちは"),
+    ]
+    a, b = tr.lines_by_speaker(lines, ("花子", "Ｊｏｓé"))
+    assert [x.number for x in a] == [1, 4] and [x.number for x in b] == [2, 3]
