@@ -110,6 +110,8 @@ def set_panel(scene: Any, **values: Any) -> Any:
     for name in values:
         if name not in known:
             raise DualTalkError(f"scene.dualtalk has no setting {name!r}{_did_you_mean(name, known)}")
+    if isinstance(values.get("transcript_language"), str):
+        values["transcript_language"] = _script_language(s, values["transcript_language"])
     before = {name: getattr(s, name) for name in values}
     for name, value in values.items():
         try:
@@ -119,6 +121,24 @@ def set_panel(scene: Any, **values: Any) -> Any:
                 setattr(s, done, old)
             raise DualTalkError(f"scene.dualtalk.{name}: {exc}") from None
     return s
+
+
+def _script_language(s: Any, language: str) -> str:
+    """The panel's Script Language code for a language as the command line and the README name it
+    (``cmn``, ``zh`` -> ``cmn-latn-pinyin``; ``es-MX``, ``ES`` -> ``es``); one line naming the panel's
+    codes when it offers none for it (a script written from the command line's docs failed on
+    Blender's enum words)."""
+    from ...inference.phonetic.script_languages import panel_code
+
+    offered = [item.identifier for item in s.bl_rna.properties["transcript_language"].enum_items]
+    code = panel_code(language)
+    if code in offered:
+        return str(code)
+    raise DualTalkError(
+        f"scene.dualtalk.transcript_language: the panel has no Script Language {language!r} "
+        f"(its codes: {', '.join(offered)}; Mandarin is 'cmn-latn-pinyin'; other espeak-ng languages: "
+        "animate --transcript-language)"
+    )
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:

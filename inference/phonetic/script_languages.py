@@ -159,3 +159,19 @@ def advice(language: str | None) -> list[str]:
     return [
         a for a in (spelling_hint(code), MANDARIN_ADVICE if _VOICE.get(code, code) == _MANDARIN else "") if a
     ]
+
+
+def panel_code(language: str | None) -> str | None:
+    """The panel's Script Language code for ``language`` as the command line takes it (``cmn``,
+    ``zh``, ``zh-tw`` -> ``cmn-latn-pinyin``; ``es-MX``, ``ES`` -> ``es``; ``en-us`` -> ``en``), or
+    None when the panel offers no such language."""
+    code = normalise(language)
+    codes = {c: voice for c, _name, voice in SCRIPT_LANGUAGES}
+    for tag in (code, code.split("-")[0]):
+        voice = _VOICE.get(tag, tag)
+        if tag in codes:
+            return tag
+        match = next((c for c, v in codes.items() if v == voice), None)
+        if match is not None:
+            return match
+    return None

@@ -73,3 +73,23 @@ def test_a_script_sets_the_language_by_its_code_and_a_code_the_list_lacks_is_ref
     with pytest.raises(DualTalkError, match=r"^scene\.dualtalk\.transcript_language: ") as refused:
         panel_settings.set_panel(scene, transcript_language="klingon")
     assert "\n" not in str(refused.value) and scene.dualtalk.transcript_language == "pt-br"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("cmn", "cmn-latn-pinyin"), ("zh", "cmn-latn-pinyin"), ("zh-TW", "cmn-latn-pinyin"), ("es-MX", "es"),
+     ("ES", "es"), ("en-us", "en"), ("ja", "ja")],
+)  # fmt: skip
+def test_a_script_written_from_the_command_lines_docs_sets_the_panels_language(scene, given, kept):
+    """Review 27b, finding 9: ``set_panel(transcript_language="cmn")`` (the README's and the CLI's
+    Mandarin), ``"zh"``, ``"es-MX"`` or ``"ES"`` were refused in Blender's enum words."""
+    panel_settings.set_panel(scene, transcript_language=given)
+    assert scene.dualtalk.transcript_language == kept
+
+
+def test_a_language_the_panel_lacks_names_the_codes_it_has(scene):
+    with pytest.raises(
+        DualTalkError, match=r"the panel has no Script Language 'yue' \(its codes: en, es, "
+    ) as e:
+        panel_settings.set_panel(scene, transcript_language="yue", use_range=True)
+    assert "Mandarin is 'cmn-latn-pinyin'" in str(e.value) and not scene.dualtalk.use_range
