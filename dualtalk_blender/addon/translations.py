@@ -344,22 +344,22 @@ JA_JP: Table = {
     ),
     (DEFAULT, "Swap A/B"): "A/Bを入れ替え",
     (DEFAULT, "Exchange speakers A and B"): "話者AとBを入れ替えます",
-    (DEFAULT, "Transcript"): "書き起こし",
+    (DEFAULT, "Transcript"): "台本",
     (
         DEFAULT,
         "What the characters say, one line per turn (A: text / B: text), written in Script Language "
         "(default English): the lips are drawn from its phones, aligned to each voice",
     ): (
-        "キャラクターのセリフ。1ターン1行（A: テキスト / B: テキスト）、「書き起こしの言語」で書きます"
+        "キャラクターのセリフ。1ターン1行（A: テキスト / B: テキスト）、「台本の言語」で書きます"
         "（デフォルト: 英語）。その音素から唇の形を作り、それぞれの声に合わせます"
     ),
-    (DEFAULT, "Script Language"): "書き起こしの言語",
+    (DEFAULT, "Script Language"): "台本の言語",
     (
         DEFAULT,
         "The language the transcript is written in (with the wrong one its words may not align, and "
         "the engine's lips are kept)",
     ): (
-        "書き起こしを書いた言語（違う言語にすると言葉を声に合わせられず、"
+        "台本を書いた言語（違う言語にすると言葉を声に合わせられず、"
         "エンジンの唇の動きのままになることがあります）"
     ),
     (DEFAULT, "English"): "英語",
@@ -434,7 +434,7 @@ JA_JP: Table = {
     (DEFAULT, "Dialogue refinement rounds, 1-20 (default 2) (0: the default)"): (
         "対話の推論を練り直す回数、1～20（デフォルト 2）（0: デフォルト）"
     ),
-    (DEFAULT, "Lip Release"): "唇の開き",
+    (DEFAULT, "Lip Release"): "閉じた唇の解放",
     (
         DEFAULT,
         "Lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.75)",
@@ -900,7 +900,7 @@ ZH_HANS: Table = {
     (DEFAULT, "One file; left channel is A, right channel is B"): "一个文件；左声道为 A，右声道为 B",
     (DEFAULT, "Two files"): "两个文件",
     (DEFAULT, "One file per speaker, same length"): "每位说话人一个文件，长度相同",
-    (DEFAULT, "Mono + turns"): "单声道 + 话轮",
+    (DEFAULT, "Mono + turns"): "单声道 + 发言轮次",
     (
         DEFAULT,
         "One mixed recording plus a file saying who speaks when",
@@ -927,13 +927,13 @@ ZH_HANS: Table = {
         "使用“两个文件”时：B 的文件比 A 的早开始的秒数（B 的录音更早开始；负值：更晚）；B 会相应平移。"
         "当文件之间的串音能反映该值时，会以警告给出（0：不平移）"
     ),
-    (DEFAULT, "Turns"): "话轮",
+    (DEFAULT, "Turns"): "发言轮次",
     (DEFAULT, "Who speaks when in a mono mix: RTTM, Audacity labels, SRT or WebVTT"): (
         "单声道混音中谁在何时说话：RTTM、Audacity 标签、SRT 或 WebVTT"
     ),
     (DEFAULT, "Speaker A"): "说话人 A",
     (DEFAULT, "With Mono + turns: the speaker to animate as A (none: the first speaker)"): (
-        "使用“单声道 + 话轮”时：作为 A 生成动画的说话人（留空：第一位说话人）"
+        "使用“单声道 + 发言轮次”时：作为 A 生成动画的说话人（留空：第一位说话人）"
     ),
     (DEFAULT, "Swap A/B"): "交换 A/B",
     (DEFAULT, "Exchange speakers A and B"): "交换说话人 A 和 B",
@@ -942,7 +942,7 @@ ZH_HANS: Table = {
         DEFAULT,
         "What the characters say, one line per turn (A: text / B: text), written in Script Language "
         "(default English): the lips are drawn from its phones, aligned to each voice",
-    ): "角色说的话，每个话轮一行（A: 文本 / B: 文本），用“台词稿语言”书写（默认英语）：根据其音素生成口型，并与各自的声音对齐",
+    ): "角色说的话，每次发言一行（A: 文本 / B: 文本），用“台词稿语言”书写（默认英语）：根据其音素生成口型，并与各自的声音对齐",
     (DEFAULT, "Script Language"): "台词稿语言",
     (
         DEFAULT,
@@ -1018,7 +1018,7 @@ ZH_HANS: Table = {
         DEFAULT,
         "Dialogue refinement rounds, 1-20 (default 2) (0: the default)",
     ): "对话细化轮数，1-20（默认 2）（0：默认）",
-    (DEFAULT, "Lip Release"): "嘴唇张开",
+    (DEFAULT, "Lip Release"): "闭唇释放",
     (
         DEFAULT,
         "Lite engine: lips held shut over a vowel-like sound open this far, 0 (off) to 1 (default 0.75)",
@@ -1115,8 +1115,8 @@ ZH_HANS: Table = {
     (DEFAULT, "Far fewer keys, within 0.01 on shape-key weights and 0.1 degrees on rotations"): (
         "关键帧少得多，形态键权重误差在 0.01 以内，旋转误差在 0.1 度以内"
     ),
-    (DEFAULT, "Turn markers"): "话轮标记",
-    (DEFAULT, "Timeline markers at turn changes"): "在话轮切换处添加时间线标记",
+    (DEFAULT, "Turn markers"): "轮次标记",
+    (DEFAULT, "Timeline markers at turn changes"): "在发言轮次切换处添加时间线标记",
     (DEFAULT, "Sound strip"): "声音片段",
     (DEFAULT, "Place the audio in the sequencer (off: none, and an earlier take's strip is removed)"): (
         "将音频放入序列编辑器（关闭：不放置，并移除之前镜次的片段）"

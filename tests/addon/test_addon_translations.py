@@ -567,3 +567,14 @@ def test_the_real_module_takes_enable_disable_enable(tmp_path):
         scene, _prefs = ah.fresh_scene_with_addon(tmp_path / "models")
         assert scene.dualtalk is not None
         ah.disable_addon()
+
+
+def test_the_animators_words_for_the_script_lip_release_and_turns():
+    """Review 27b, finding 9: JA *Transcript* was 書き起こし (a transcription of audio, not the actor's
+    script: 台本); *Lip Release* read "lip opening" (唇の開き, 嘴唇张开), not the release of closures
+    held over a vowel; ZH *Turns* was 话轮, linguistics jargon."""
+    ja, zh = translations.JA_JP, translations.ZH_HANS
+    assert ja[(DEFAULT, "Transcript")] == "台本" and ja[(DEFAULT, "Script Language")] == "台本の言語"
+    assert not any("書き起こし" in text for text in ja.values())
+    assert ja[(DEFAULT, "Lip Release")] == "閉じた唇の解放" and zh[(DEFAULT, "Lip Release")] == "闭唇释放"
+    assert zh[(DEFAULT, "Turns")] == "发言轮次" and not any("话轮" in text for text in zh.values())
