@@ -470,8 +470,21 @@ JA_JP: Table = {
     ),
     (DEFAULT, "MMD Japanese morphs"): "MMDの日本語名のモーフ",
     (DEFAULT, "Map file"): "マップファイル",
-    (DEFAULT, "Custom channel -> shape key/bone map (overrides Rig)"): (
-        "チャンネル -> シェイプキー/ボーンの独自のマップ（「リグ」より優先）"
+    (
+        DEFAULT,
+        "Custom channel -> shape key/bone map of both characters, but one with its own (A's map file, "
+        "B's map file); overrides Rig",
+    ): (
+        "両方のキャラクターのチャンネル -> シェイプキー/ボーンの独自のマップ（自分のマップを持つキャラクター"
+        "（「Aのマップファイル」「Bのマップファイル」）を除く）。「リグ」より優先"
+    ),
+    (DEFAULT, "A's map file"): "Aのマップファイル",
+    (DEFAULT, "Character A's own custom map, instead of Map file (overrides Rig for A)"): (
+        "キャラクターA自身の独自のマップ。「マップファイル」の代わりに使います（Aでは「リグ」より優先）"
+    ),
+    (DEFAULT, "B's map file"): "Bのマップファイル",
+    (DEFAULT, "Character B's own custom map, instead of Map file (overrides Rig for B)"): (
+        "キャラクターB自身の独自のマップ。「マップファイル」の代わりに使います（Bでは「リグ」より優先）"
     ),
     (DEFAULT, "Mouth"): "口",
     (DEFAULT, "Brows"): "眉",
@@ -1049,8 +1062,21 @@ ZH_HANS: Table = {
     ): "VRM 表情（aa, ih, ou, ee, oh, blink, happy...）",
     (DEFAULT, "MMD Japanese morphs"): "MMD 日文表情变形（morph）",
     (DEFAULT, "Map file"): "映射文件",
-    (DEFAULT, "Custom channel -> shape key/bone map (overrides Rig)"): (
-        "自定义的 通道 -> 形态键/骨骼 映射（优先于“绑定”）"
+    (
+        DEFAULT,
+        "Custom channel -> shape key/bone map of both characters, but one with its own (A's map file, "
+        "B's map file); overrides Rig",
+    ): (
+        "两个角色共用的自定义 通道 -> 形态键/骨骼 映射（有自己映射的角色除外：“A 的映射文件”“B 的映射文件”）；"
+        "优先于“绑定”"
+    ),
+    (DEFAULT, "A's map file"): "A 的映射文件",
+    (DEFAULT, "Character A's own custom map, instead of Map file (overrides Rig for A)"): (
+        "角色 A 自己的自定义映射，代替“映射文件”（对 A 优先于“绑定”）"
+    ),
+    (DEFAULT, "B's map file"): "B 的映射文件",
+    (DEFAULT, "Character B's own custom map, instead of Map file (overrides Rig for B)"): (
+        "角色 B 自己的自定义映射，代替“映射文件”（对 B 优先于“绑定”）"
     ),
     (DEFAULT, "Mouth"): "嘴",
     (DEFAULT, "Brows"): "眉毛",

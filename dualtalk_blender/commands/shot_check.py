@@ -80,9 +80,12 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
         ("input motion A", shot.motion_a),
         ("input motion B", shot.motion_b),
         ("input map", shot.map),
+        ("input map of A", shot.map_a),
+        ("input map of B", shot.map_b),
         ("input FLAME map", shot.flame_map),
         ("input checkpoint", shot.checkpoint),
     ]
+    _check_own_maps(shot, job)  # first: named by their flags, not "map of A file"
     for label, p in inputs[4:]:
         if p is not None:
             check_input_file(p, f"{label.removeprefix('input ')} file")
@@ -118,6 +121,24 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
             check_render_folder(shot.render)
     if intermediates(shot):
         _check_work_folder(work, intermediates(shot), f["work"] if shot.work else "work folder")
+
+
+def _check_own_maps(shot: Shot, job: bool) -> None:
+    """Each character's own map (``--map-a`` / ``--map-b``) read now, a bad one refused in one line
+    naming its flag (its key in a job): which of the two files to fix."""
+    from ..rig.mapping import load_mapping
+    from ..rig.options import SCENE_BY_NAME
+
+    for name in ("map_a", "map_b"):
+        path = getattr(shot, name)
+        if path is None:
+            continue
+        said = name if job else SCENE_BY_NAME[name].flag
+        check_input_file(path, f"{said} file")
+        try:
+            load_mapping(path)
+        except DualTalkError as exc:
+            raise DualTalkError(f"{said}: {exc}") from None
 
 
 def _check_work_folder(work: Path, names: list[str], label: str) -> None:

@@ -237,7 +237,10 @@ def _run_locked(
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files;
     # the reports are reused for the keying (each character is inspected once per shot).
     options.validate()
-    reports = (check_character(obj_a, options), check_character(obj_b, options))
+    reports = (  # each with its own map (--map-a / --map-b), else --map, else the preset
+        check_character(obj_a, options.for_role("A")),
+        check_character(obj_b, options.for_role("B")),
+    )
     for label, report in zip(("A", "B"), reports, strict=True):
         progress.update("characters", 0.5 if label == "A" else 1.0, f"{label}: {report.summary}")
     plan: RangePlan | None = None  # a re-generated range's

@@ -96,10 +96,31 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "map",
         RETARGET,
         "path",
-        "custom channel -> shape key/bone map (overrides --preset)",
+        "custom channel -> shape key/bone map of both characters, but one with its own (--map-a, "
+        "--map-b); overrides --preset",
         metavar="JSON",
         attr="mapping",
         title="Map file",
+        panel=True,
+    ),
+    Option(
+        "map_a",
+        RETARGET,
+        "path",
+        "character A's own custom map, instead of --map (overrides --preset for A)",
+        metavar="JSON",
+        attr="mapping_a",
+        title="A's map file",
+        panel=True,
+    ),
+    Option(
+        "map_b",
+        RETARGET,
+        "path",
+        "character B's own custom map, instead of --map (overrides --preset for B)",
+        metavar="JSON",
+        attr="mapping_b",
+        title="B's map file",
         panel=True,
     ),
     Option(
@@ -299,7 +320,9 @@ class ApplyOptions:
     """How a motion is put on a character (see :data:`SCENE_OPTIONS`). Defaults suit both engines."""
 
     preset: str = AUTO  # auto / arkit / flame / vrm / mmd
-    mapping: CustomMap | str | None = None  # custom map (parsed, or a JSON path); overrides preset
+    mapping: CustomMap | str | None = None  # custom map (parsed, or a JSON path) of both; overrides preset
+    mapping_a: CustomMap | str | None = None  # character A's own map, instead of ``mapping`` (for_role)
+    mapping_b: CustomMap | str | None = None  # character B's own map
     flame_map: str | None = None  # ARKit->FLAME 51x103 matrix file (FLAME <-> ARKit rigs)
     intensities: dict[str, float] = field(default_factory=dict)  # mouth/brows/eyes/cheeks/head
     smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
@@ -336,6 +359,15 @@ class ApplyOptions:
         if not isinstance(take, str) or not take or len(take.encode()) > 40 or any(ord(c) < 32 for c in take):
             shown = f"'{escaped(take)}'" if isinstance(take, str) else type(take).__name__
             raise DualTalkError(f"--take (the take's name) must be 1-40 printable bytes, got {shown}")
+
+    def for_role(self, role: str) -> ApplyOptions:
+        """The options character ``role`` ("A" or "B"; "" for neither) is inspected with: its own map
+        (``mapping_a`` / ``mapping_b``) where given, else the shared ``mapping``, else the preset; so two
+        differently rigged characters key in one ``apply_dialogue``, eye contact and all. The result
+        holds that one map in all three fields: asked again, for any role, it gives the same."""
+        own = {"A": self.mapping_a, "B": self.mapping_b}.get(str(role).upper())
+        mapping = own if own is not None and own != "" else self.mapping
+        return self.replace(mapping=mapping, mapping_a=mapping, mapping_b=mapping)
 
     @classmethod
     def from_values(cls, values: Mapping[str, object], **fixed: object) -> ApplyOptions:

@@ -155,7 +155,8 @@ def _load_custom_map(path: str | Path) -> Any:
 
 
 def inspect_for(obj: Any, options: ApplyOptions) -> CharacterReport:
-    """Inspect ``obj`` the way ``options`` will key it (preset, custom map, up axis)."""
+    """Inspect ``obj`` the way ``options`` will key it (preset, custom map, up axis); for a character
+    of a pair, pass ``options.for_role("A")`` (or "B"): its own map where it has one."""
     mapping = (
         _load_custom_map(options.mapping) if isinstance(options.mapping, str | Path) else options.mapping
     )
@@ -210,7 +211,7 @@ def apply_motion(
     options.validate()
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
-    report = report if report is not None else check_character(obj, options)
+    report = report if report is not None else check_character(obj, options.for_role(motion.role))
     if report.shared_with:  # the partner keyed first took a copy: this one keeps the original
         report.shared_with = sharing_objects(report.mesh)
     summary, warnings = report.summary, list(report.warnings)
@@ -739,13 +740,20 @@ def _inspect_pair(
     options: ApplyOptions,
     reports: tuple[CharacterReport | None, CharacterReport | None],
 ) -> tuple[CharacterReport, CharacterReport]:
-    """Both characters' reports: the caller's where given, else inspected here (a custom map file
-    is read once for both)."""
-    if any(r is None for r in reports) and isinstance(options.mapping, str | Path):
-        options.mapping = _load_custom_map(options.mapping)
-    report_a, report_b = (
-        r if r is not None else inspect_for(o, options) for o, r in zip(objs, reports, strict=True)
-    )
+    """Both characters' reports: the caller's where given, else inspected here, each with its own
+    map (:meth:`ApplyOptions.for_role`; a map file the two share is read once)."""
+    read: dict[str, Any] = {}
+    found = []
+    for obj, role, report in zip(objs, "AB", reports, strict=True):
+        if report is None:
+            own = options.for_role(role)
+            if isinstance(own.mapping, str | Path):
+                key = str(own.mapping)
+                read[key] = read[key] if key in read else _load_custom_map(own.mapping)
+                own = own.replace(mapping=read[key])
+            report = inspect_for(obj, own)
+        found.append(report)
+    report_a, report_b = found
     if report_a.mesh == report_b.mesh:
         raise DualTalkError("character A and character B are the same object")
     return report_a, report_b
