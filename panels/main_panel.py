@@ -27,16 +27,16 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box = layout.box()
         box.label(text="Characters", icon="OUTLINER_OB_ARMATURE")
         resolved: dict[str, Any] = {}  # each pick's (mesh, armature), cached between redraws
-        for attr in ("char_a", "char_b"):
+        for attr, role in (("char_a", "A"), ("char_b", "B")):
             box.prop(s, attr)
+            box.prop(s, f"map_{role.lower()}")  # a rig of its own: its map, instead of the shared one
             obj = getattr(s, attr)
             if obj is not None and not pickers.in_scene(obj, context.scene):
                 # deleted with X: the picker still holds the object, no longer in any view
                 box.label(text=GONE, icon="ERROR")
             elif obj is not None:
-                # a map file overrides the preset ("custom" to the rig summary)
-                preset = "custom" if s.map else s.preset
-                summary, resolved[attr] = pickers.picked_character(obj, preset, s.map)
+                # its map file, else the shared one, overrides the preset ("custom" to the rig summary)
+                summary, resolved[attr] = pickers.picked_character(obj, *pickers.rig_choice(s, role))
                 for i, line in enumerate(summary_lines(summary)):
                     box.label(text=line, icon="INFO" if i == 0 else "BLANK1", translate=False)
                 elsewhere = pickers.other_scenes(resolved[attr], context.scene)

@@ -25,6 +25,8 @@ from . import panel_options
 from .pickers import in_scene_uid, qualifies
 
 FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
+# the panel's map files, as their messages name them: the shared one, then each character's own
+MAP_FILES = {"map": "custom map", "map_a": "custom map of A", "map_b": "custom map of B"}
 
 
 def model_dir(prefs: Any = None) -> Path:
@@ -231,10 +233,11 @@ def _panel_scene_options(
 ) -> ApplyOptions:
     given = given or {}
     values = {o.name: panel_options.read(s, o) for o in panel_options.SCENE_SIDE if o.name not in given}
-    map_path = values.get("map")
-    if map_path is not None:
-        assert isinstance(map_path, str)  # a path option reads as its absolute path
-        values["map"] = need_file("custom map", map_path, s.map)
+    for name, label in MAP_FILES.items():  # the shared map, then each character's own
+        map_path = values.get(name)
+        if map_path is not None:
+            assert isinstance(map_path, str)  # a path option reads as its absolute path
+            values[name] = need_file(label, map_path, getattr(s, name))
     values.update(given)
     flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
     if flame_map and not os.path.isfile(flame_map):  # dropped silently, the run would key jaw and head only

@@ -83,6 +83,14 @@ def _object_fingerprint(o: Any) -> tuple[Any, ...]:
     return ident
 
 
+def rig_choice(settings: Any, role: str) -> tuple[str, str]:
+    """(preset, map file) the picker of character ``role`` ("A"/"B") draws its rig line with, as
+    Generate keys it (``ApplyOptions.for_role``): its own map file (A's/B's map file), else the shared
+    Map file, either "custom" to :func:`character_summary`; else the Rig preset."""
+    own = getattr(settings, f"map_{role.lower()}", "") or getattr(settings, "map", "")
+    return ("custom", own) if own else (str(settings.preset), "")
+
+
 def character_summary(obj: Any, preset: str = "auto", custom_map: str = "") -> str:
     """The one-line rig summary shown under each picker (never raises).
 

@@ -43,29 +43,53 @@ def preflight(
     character's report with the rig fingerprint it was made from, so applying reuses the
     report while the rig is unchanged: one inspection per character per Generate.
     """
-    from ..rig.mapping import load_mapping
     from ..scene.apply import inspect_for, refuse_unusable
 
     options.validate()
-    mapping = load_mapping(options.mapping) if isinstance(options.mapping, str) else options.mapping
+    roles = _role_options(options)
     if options.flame_map:
         from ..rig.flame_arkit import load_arkit_flame_map
 
         load_arkit_flame_map(options.flame_map)
     a, b = check_characters(s)
-    parsed = options.replace(mapping=mapping) if mapping is not None else options
-    inspected = [(inspect_for(obj, parsed), rig_fingerprint(obj)) for obj in (a, b)]
+    inspected = [
+        (inspect_for(obj, own), rig_fingerprint(obj)) for obj, own in zip((a, b), roles, strict=True)
+    ]
     if inspected[0][0].mesh == inspected[1][0].mesh:
         raise DualTalkError("character A and character B use the same mesh object")
-    for report, _fingerprint in inspected:  # the refusals applying would raise (linked data, no keys...)
-        refuse_unusable(report, parsed)
+    for (report, _fingerprint), own in zip(inspected, roles, strict=True):  # what applying would refuse
+        refuse_unusable(report, own)  # (linked data, no keys...)
     if scene is not None and audio is not None:
-        check_take_fits(scene, audio, parsed)
+        check_take_fits(scene, audio, options)
     if scene is not None and warnings is not None:
         from ..scene.remove_take import shared_scene_warnings
 
         warnings += shared_scene_warnings((a, b), scene)
     return inspected
+
+
+def _role_options(options: Any) -> list[Any]:
+    """A's and B's options (``ApplyOptions.for_role``), each map file read (and refused) once: the
+    shared one, and a character's own, whose refusal says whose it is (which of the files to fix)."""
+    from ..rig.mapping import load_mapping
+    from .panel_settings import MAP_FILES
+
+    read: dict[str, Any] = {}
+    out = []
+    for role in "AB":
+        own = options.for_role(role)
+        path = own.mapping
+        if isinstance(path, str):
+            if path not in read:
+                try:
+                    read[path] = load_mapping(path)
+                except DualTalkError as exc:
+                    if path == options.mapping:
+                        raise
+                    raise DualTalkError(f"{MAP_FILES['map_' + role.lower()]}: {exc}") from None
+            own = own.replace(mapping=read[path])
+        out.append(own)
+    return out
 
 
 def scene_warnings(scene: Any, *, takes: bool = True) -> list[str]:

@@ -26,7 +26,7 @@ from ..rig.options import SCENE_BY_NAME, ApplyOptions, escaped
 from ..scene.paths import abspath
 from . import panel_options
 from .blend_paths import same_path
-from .panel_settings import apply_options, need_file, scene_values
+from .panel_settings import MAP_FILES, apply_options, need_file, scene_values
 from .pickers import qualifies
 from .preflight import preflight
 from .preview_range import kept_range
@@ -257,12 +257,21 @@ def _made_with(result: dict[str, Any]) -> dict[str, Any] | None:
     try:
         if not isinstance(said, dict):
             raise DualTalkError(f"scene_options must be an object of settings, got {type(said).__name__}")
-        return {name: _made_value(name, value) for name, value in said.items() if name in _RECORDED}
+        made = {name: _made_value(name, value) for name, value in said.items() if name in _RECORDED}
     except DualTalkError as exc:
         raise DualTalkError(
             f"the settings this take was made with cannot be used ({exc}); "
             "choose Settings: Panel's to key it with the panel's settings"
         ) from None
+    return _one_map_for_both(made)
+
+
+def _one_map_for_both(made: dict[str, Any]) -> dict[str, Any]:
+    """A take made before each character could have its own map recorded one ``map`` for both: it
+    keys as made, that map (or none) on both, not with a map A or B the panel holds now."""
+    if "map" in made and "map_a" not in made and "map_b" not in made:
+        return {**made, "map_a": None, "map_b": None}
+    return made
 
 
 def _unknown(result: dict[str, Any]) -> list[str]:
@@ -279,7 +288,7 @@ def _made_value(name: str, value: Any) -> Any:
     typed = coerce(option, value, option.label)
     check(option, typed, required=option.default is not None or option.kind == "mapping")
     if option.kind == "path" and typed is not None:
-        return need_file("custom map", str(typed))
+        return need_file(MAP_FILES.get(name, "custom map"), str(typed))
     return typed
 
 
@@ -341,7 +350,9 @@ def _same(option: Option, was: Any, now: Any) -> bool:
 
 
 def _title(option: Option) -> str:
-    return panel_options.title(option).lower()
+    """The option's label inside a line: ``smoothing``, ``map file``; a character's stays ``A's map file``."""
+    title = panel_options.title(option)
+    return title if title[1:3] == "'s" else title.lower()
 
 
 def _shown(option: Option, value: Any) -> str:

@@ -330,8 +330,9 @@ class GenerationRun:
         from . import panel_options
 
         opts = {o.name: getattr(self.apply_opts, o.field) for o in panel_options.SCENE_SIDE}
-        if opts.get("map") is not None and not isinstance(opts["map"], str):  # parsed: JSON can't hold it
-            opts["map"] = str(opts["map"])
+        for name in ("map", "map_a", "map_b"):  # the shared map and each character's own
+            if opts.get(name) is not None and not isinstance(opts[name], str):  # parsed: JSON can't hold it
+                opts[name] = str(opts[name])
         # the frame keying starts from (the scene's start, as take_keying reads it), so Apply Saved
         # Take's As Made puts the take where it would have gone though the scene's start moved since
         start = self.apply_opts.start_frame
