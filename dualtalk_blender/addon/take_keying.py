@@ -65,7 +65,7 @@ def key_take(
     changed: list[str] = []
     for i, (obj, (report, _fingerprint)) in enumerate(zip((a, b), inspected, strict=True)):
         if fresh[i] is None:  # the rig changed since the preflight: inspected again, said when it shows
-            fresh[i] = inspect_for(obj, options)
+            fresh[i] = inspect_for(obj, options.for_role("AB"[i]))  # with its own map
             changed += _changed_while_generating(obj.name, report, fresh[i])
     range_before = (int(scene.frame_start), int(scene.frame_end))
     pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name

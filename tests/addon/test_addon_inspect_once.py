@@ -82,6 +82,36 @@ def test_a_rig_edited_while_the_engine_runs_is_inspected_again(scene, assets, in
     assert 'key_blocks["mouthClose"].value' in paths and 'key_blocks["jawOpen"].value' not in paths
 
 
+def test_a_rig_with_its_own_map_edited_while_the_engine_runs_is_inspected_again_with_that_map(
+    scene, assets, inspected, tmp_path
+):
+    """Alice is keyed through her own map file (A's map file: jaw and one blink); the animator adds a
+    key to her face while the engine runs. She is inspected again with her map, not the shared one
+    (none: every ARKit key of hers would have been keyed)."""
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    face_map = tmp_path / "alice.json"
+    face_map.write_text(json.dumps({"map": {"jawOpen": "jawOpen", "eyeBlinkLeft": "eyeBlinkLeft"}}))
+    scene.dualtalk.map_a = str(face_map)
+    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs())
+    run.start()
+    a.shape_key_add(name="sculpt_fix", from_mix=False)
+    deadline = time.monotonic() + 120
+    while run.step() == RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    outcome = run.finish()
+    assert outcome.ok, outcome.message
+    assert inspected == ["Alice", "Bob", "Alice"]
+    keyed = {
+        fc.data_path
+        for track in a.data.shape_keys.animation_data.nla_tracks
+        if track.name.startswith("DualTalk")
+        for strip in track.strips
+        for fc in strip.action.layers[0].strips[0].channelbags[0].fcurves
+    }
+    assert keyed and keyed <= {'key_blocks["jawOpen"].value', 'key_blocks["eyeBlinkLeft"].value'}, keyed
+
+
 def test_the_fingerprint_changes_with_what_a_report_depends_on_and_only_that(scene):
     a, _b = ah.two_characters()
     before = pickers.rig_fingerprint(a)

@@ -218,7 +218,6 @@ def test_two_files_get_two_strips_and_no_audio_module_means_none(scene, tmp_path
     assert take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), 0.0, 1) == []
 
 
-
 def test_a_recording_blender_cannot_play_gets_no_strip_and_the_other_file_still_plays(scene, tmp_path):
     """B's file was overwritten with something that is not sound after the engine read it: the take
     keys as before with A's strip only (add_dialogue_strip now refuses such a file in one line)."""
@@ -227,7 +226,10 @@ def test_a_recording_blender_cannot_play_gets_no_strip_and_the_other_file_still_
     s.audio_b = str(tmp_path / "b.wav")
     (tmp_path / "b.wav").write_bytes(b"not a sound at all" * 100)
     s.audio_form = "TWO_FILES"
-    assert take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), 0.0, 1) == ["DualTalk A audio"]
+    assert take_sound.place_sound_strips(scene, take_sound.TakeSound.of_panel(s), 0.0, 1) == [
+        "DualTalk A audio"
+    ]
+
 
 def test_each_audio_form_becomes_the_matching_worker_job(scene, tmp_path):
     a, b = ah.two_characters()
