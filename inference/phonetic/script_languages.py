@@ -97,10 +97,18 @@ def spelling_hint(language: str | None) -> str:
 def language_name(language: str | None) -> str:
     """The language's name for lines and reports ("Spanish", or the code itself)."""
     code = normalise(language)
-    for c, name, _voice in SCRIPT_LANGUAGES:
-        if c in (code, _VOICE.get(code)):  # cmn, zh: Mandarin
-            return name
+    for tag in _tags(code):
+        for c, name, _voice in SCRIPT_LANGUAGES:
+            if c in (tag, _VOICE.get(tag)):  # cmn, zh: Mandarin
+                return name
     return code
+
+
+def _tags(code: str) -> tuple[str, ...]:
+    """``code``, then its language without the region (``zh-tw`` -> ``zh``, ``de-at`` -> ``de``),
+    unless the full tag names a language of its own (``zh-hk``: Cantonese, not Mandarin)."""
+    base = code.split("-")[0]
+    return (code,) if code in _VOICE or base == code else (code, base)
 
 
 def foreign_letters(text: str, language: str | None) -> str:
@@ -167,7 +175,7 @@ def panel_code(language: str | None) -> str | None:
     None when the panel offers no such language."""
     code = normalise(language)
     codes = {c: voice for c, _name, voice in SCRIPT_LANGUAGES}
-    for tag in (code, code.split("-")[0]):
+    for tag in _tags(code):
         voice = _VOICE.get(tag, tag)
         if tag in codes:
             return tag

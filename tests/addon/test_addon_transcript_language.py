@@ -87,9 +87,12 @@ def test_a_script_written_from_the_command_lines_docs_sets_the_panels_language(s
     assert scene.dualtalk.transcript_language == kept
 
 
-def test_a_language_the_panel_lacks_names_the_codes_it_has(scene):
+@pytest.mark.parametrize("given", ["yue", "zh-HK", "zh_mo"])
+def test_a_language_the_panel_lacks_names_the_codes_it_has(scene, given):
+    """Cantonese (``yue``; Hong Kong's and Macau's ``zh-HK``, ``zh-MO``, which the command line reads
+    as Cantonese) is refused, not set to Mandarin (review 27d: zh-HK fell back to the bare zh)."""
     with pytest.raises(
-        DualTalkError, match=r"the panel has no Script Language 'yue' \(its codes: en, es, "
+        DualTalkError, match=rf"the panel has no Script Language '{given}' \(its codes: en, es, "
     ) as e:
-        panel_settings.set_panel(scene, transcript_language="yue", use_range=True)
+        panel_settings.set_panel(scene, transcript_language=given, use_range=True)
     assert "Mandarin is 'cmn-latn-pinyin'" in str(e.value) and not scene.dualtalk.use_range
