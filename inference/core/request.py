@@ -668,7 +668,12 @@ class Request:
     mood_b: str = "same"
 
     def __post_init__(self) -> None:
-        for option in OPTIONS:  # an empty path is not given: never Path(""), the current folder
+        self._empty_paths_not_given()
+
+    def _empty_paths_not_given(self) -> None:
+        """An empty path is not given: never ``Path("")``, the current folder (also when a field is
+        set to "" after the request was made, so :meth:`validate` does it again)."""
+        for option in OPTIONS:
             value = getattr(self, option.name)
             if option.kind == "path" and isinstance(value, str) and not value.strip():
                 setattr(self, option.name, None)
@@ -678,7 +683,9 @@ class Request:
 
         None is "not given" only where an option's default is None (the audio files, ``start``,
         ``rounds``, the behaviour amounts...); for the others (``engine``, ``lip_release``,
-        ``swap``, ``mood``...) it is refused with the words a bad value gets."""
+        ``swap``, ``mood``...) it is refused with the words a bad value gets. An empty path set since
+        the request was made becomes None here, as at construction."""
+        self._empty_paths_not_given()
         for option in OPTIONS:
             value = getattr(self, option.name)
             if option.kind == "path" and value is not None and not isinstance(value, str | os.PathLike):

@@ -110,6 +110,9 @@ def test_an_empty_path_from_a_config_is_not_given_wherever_the_take_goes(option,
     inside, outside = pipeline.run(request, "takes/near"), pipeline.run(request, tmp_path / "far")
     assert np.array_equal(inside.motion_a.values, outside.motion_a.values)
     assert inside.path_a.is_file() and outside.path_a.is_file()
+    later = Request(audio=str(talk), engine="lite", rounds=1)
+    setattr(later, option, "")  # the usual script form: the field set after the request is made
+    assert np.array_equal(pipeline.run(later, "takes/later").motion_a.values, inside.motion_a.values)
 
 
 def test_an_empty_checkpoint_on_the_command_line_is_the_embedded_model(talk, tmp_path, monkeypatch, capsys):
