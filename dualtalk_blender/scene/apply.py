@@ -191,6 +191,21 @@ def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> Character
     return report
 
 
+def _unused_role_maps(options: ApplyOptions, role: str) -> str:
+    """Why a map the caller gave was not used: ``mapping_a``/``mapping_b`` go to a motion of that role
+    (a Motion built in Python has none), so "map its keys" would otherwise follow their own map."""
+    given = [
+        f"mapping_{r.lower()}" for r in "AB" if getattr(options, f"mapping_{r.lower()}") not in (None, "")
+    ]
+    if not given or str(role).upper() in {g[-1].upper() for g in given}:
+        return ""
+    which = " and ".join(given)
+    return (
+        f" ({which} {'is' if len(given) == 1 else 'are'} for a motion of that role and this motion's role is "
+        f"{role!r}: give Motion(..., role='A' or 'B'), or the map as mapping)"
+    )
+
+
 def apply_motion(
     obj: Any,
     motion: Motion,
@@ -211,7 +226,11 @@ def apply_motion(
     options.validate()
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
-    report = report if report is not None else check_character(obj, options.for_role(motion.role))
+    if report is None:
+        try:
+            report = check_character(obj, options.for_role(motion.role))
+        except DualTalkError as exc:
+            raise DualTalkError(f"{exc}{_unused_role_maps(options, motion.role)}") from None
     if report.shared_with:  # the partner keyed first took a copy: this one keeps the original
         report.shared_with = sharing_objects(report.mesh)
     summary, warnings = report.summary, list(report.warnings)

@@ -95,3 +95,22 @@ def test_apply_motion_keys_with_the_map_of_the_motions_role(tmp_path):
     rep = apply_motion(rival, talking("B"), ApplyOptions(mapping_b=str(hero_map(tmp_path, "Rival_"))))
     assert rep.mapping.startswith("custom map"), rep.mapping
     assert br.played(rival, "Rival_jawOpen", T).max() > 0.15
+
+
+def test_a_motion_without_a_role_says_why_the_map_of_a_role_was_not_used(tmp_path):
+    """A TD keys the hero with a Motion built in Python (no role) and mapping_a: the refusal no longer
+    only says "map its keys with a custom map" right after one was given; it says whose map it is
+    (review 27d, 3)."""
+    from dualtalk.inference.core.errors import DualTalkError
+
+    hero, _bob = pair("Hero_")
+    nameless = Motion("arkit55", np.zeros((T, 55), np.float32))
+    with pytest.raises(DualTalkError) as caught:
+        apply_motion(hero, nameless, ApplyOptions(mapping_a=str(hero_map(tmp_path))))
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("'Hero' has no face shape keys DualTalk knows")
+    assert message.endswith(
+        "(mapping_a is for a motion of that role and this motion's role is '': give Motion(..., role='A' "
+        "or 'B'), or the map as mapping)"
+    ), message
+    assert hero.data.shape_keys.animation_data is None  # nothing keyed
