@@ -124,7 +124,12 @@ class CharacterReport:
         if self.family == "custom":
             parts = [f"custom map: {self.matched}/{self.expected} targets"]
         elif self.jaw_only:
-            parts = ["no shape keys (the jaw bone opens the mouth)"]
+            none = (
+                "no face shape keys"
+                if self.key_block is not None and len(self.key_block.key_blocks) > 1
+                else "no shape keys"
+            )
+            parts = [f"{none} (the jaw bone opens the mouth)"]
         elif self.family is None:
             parts = ["no known shape keys"]
         else:
@@ -401,7 +406,8 @@ def inspect_character(
             _plan_preset(report, family, counts[family][0])
         if report.family != presets.FAMILY_FLAME:
             report.head_target = head_bone or ""
-        jaw_only = family is None and not key_names and not _face_elsewhere(mesh, arm)
+        # no face keys of any family (none at all, or body correctives such as 'Fat'), a jaw bone
+        jaw_only = family is None and not report.matches and not _face_elsewhere(mesh, arm)
         if report.family is not None or jaw_only:  # FLAME rigs too: their eyes come from the layer's gaze
             _plan_eye_bones(report, key_names)
         if (report.family is not None and report.family != presets.FAMILY_FLAME) or jaw_only:
@@ -696,9 +702,11 @@ def _plan_jaw_bone(report: CharacterReport) -> None:
     report.bones.append(
         BoneDrive(report.jaw_bone, ["jawOpen"], np.array([[JAW_OPEN_RAD, 0.0, 0.0]]), frame="head")
     )
-    if report.family is None:  # a face without shape keys: the bones are all there is
+    if report.family is None:  # a face without face shape keys: the bones are all there is
+        key = report.mesh.data.shape_keys
+        none = "no face shape keys" if key is not None and len(key.key_blocks) > 1 else "no shape keys"
         report.warnings.append(
-            f"{report.mesh.name}: no shape keys; the jaw bone {report.jaw_bone!r} opens the mouth and the "
+            f"{report.mesh.name}: {none}; the jaw bone {report.jaw_bone!r} opens the mouth and the "
             "head turns, but blinks, brows and smiles need shape keys and are dropped (a custom map can "
             "drive more bones: docs/blender.md, Custom maps)"
         )

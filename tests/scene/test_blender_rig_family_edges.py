@@ -176,6 +176,22 @@ def test_a_keyless_head_with_a_jaw_bone_opens_its_mouth_with_the_jaw_and_says_so
     assert rep_a.mapping.startswith("no shape keys (the jaw bone opens the mouth)")
 
 
+def test_a_game_head_with_only_body_correctives_opens_its_mouth_with_the_jaw_too():
+    """Review 27d, 4: the same head with one corrective key ("Fat") was refused, though without it the
+    jaw keyed it; keys of no face family are no face keys."""
+    grunt = br.make_character("Grunt", ("Fat",), jaw="jaw", location=(-0.5, 0, 0))
+    ogre = br.make_character("Ogre", (), jaw="jaw", location=(0.5, 0, 0))
+    report = inspect_character(grunt)
+    assert report.refusal is None
+    assert (
+        report.summary == "no face shape keys (the jaw bone opens the mouth), head bone: head, jaw bone: jaw"
+    )
+    assert report.warnings[0].startswith("Grunt: no face shape keys; the jaw bone 'jaw' opens the mouth")
+    apply_dialogue(grunt, ogre, talking("A"), talking("B"), ApplyOptions(undo_push=False))
+    assert jaw_angles(grunt, range(1, FRAMES + 1)).max() > 15.0
+    assert grunt.data.shape_keys.key_blocks["Fat"].value == 0.0  # the corrective is left alone
+
+
 def test_animate_keys_a_keyless_jaw_rig(tmp_path, capsys):
     jaw_pair()
     bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
