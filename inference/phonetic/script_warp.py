@@ -83,17 +83,41 @@ EDGE_PENALTY = 0.05
 EDGE_SLACK_S = 0.15
 
 
-def _speech_frames(db: np.ndarray) -> np.ndarray:
+def _speech_frames(db: np.ndarray, bleed: np.ndarray | None = None) -> np.ndarray:
     """(F,) the character's speech at 10 ms: loud within :data:`SPEECH_GATE_DB` of their loud
-    frames, widened by :data:`SPEECH_KEEP_S` on both sides."""
+    frames and not the partner's ``bleed`` (:func:`_bleed_frames`), widened by
+    :data:`SPEECH_KEEP_S` on both sides."""
     if not len(db):
         return np.zeros(0, bool)
     loud = float(np.percentile(db, 99))
     on = db > max(loud - SPEECH_GATE_DB, -70.0)
+    if bleed is not None:
+        on &= ~bleed
     keep = int(round(SPEECH_KEEP_S / FRAME_S))
     if keep and on.any():
         on = np.convolve(on.astype(np.int32), np.ones(2 * keep + 1, np.int32), mode="same") > 0
     return on
+
+
+def _bleed_frames(audio: np.ndarray, partner: np.ndarray | None, count: int) -> np.ndarray | None:
+    """(count,) the 10 ms frames of ``audio`` no louder than the partner's bleed is expected to be
+    there, by the engine's own voice activity rule (``audio/vad.py``: the partner's level, the bleed
+    attenuation measured where the partner is loud, :data:`~..audio.vad.BLEED_MARGIN_DB`): a lav mic
+    hears the partner ~25 dB down, inside the loudness gate, and a line's pause (a mid-line ``？``)
+    was warped onto the partner's lines. None without a partner or a bleed to measure."""
+    from ..audio.vad import BLEED_MARGIN_DB, bleed_attenuation, frame_levels, take_floor
+
+    if partner is None or not len(audio) or count == 0:
+        return None
+    fps = int(round(1.0 / FRAME_S))
+    other = np.asarray(partner, np.float32).reshape(-1)[: len(audio)]
+    other = np.pad(other, (0, len(audio) - len(other)))  # a partner ending early: silent after it
+    level, p_level = frame_levels(audio, SAMPLE_RATE, fps), frame_levels(other, SAMPLE_RATE, fps)
+    att = bleed_attenuation(level, p_level, take_floor(level, p_level))
+    if att is None:
+        return None
+    bleed = level < p_level + att + BLEED_MARGIN_DB
+    return np.pad(bleed, (0, max(0, count - len(bleed))))[:count]
 
 
 class _Reading:
@@ -154,6 +178,7 @@ def place_lines(
     offset: float,
     language: str,
     others: Sequence[str] = (),
+    partner: np.ndarray | None = None,
 ):
     """Each of a character's lines (``texts``, in order; ``others``: the other character's lines, which
     a line must out-fit where it is found, as it must its own neighbours) placed in their voice (16 kHz ``audio``,
@@ -162,7 +187,9 @@ def place_lines(
     seconds. The stream is gated by its own loudness only: the engine's ``speaking`` flags (``fps``,
     from second ``offset``) cover only the take or part being made, and a part must place its lines as
     the whole take does (partner bleed at -20 dB moved no placement by more than 10 ms). They are taken
-    for the same signature as ``transcript.place_lines``. DualTalkError when nothing can be placed."""
+    for the same signature as ``transcript.place_lines``. ``partner``: the other character's whole
+    stream, whose bleed in this one is not this character's speech (:func:`_bleed_frames`).
+    DualTalkError when nothing can be placed."""
     from .align import Alignment
     from .transcript import Placement
 
@@ -194,7 +221,7 @@ def place_lines(
             + (f": {hint}" if hint else "")
         )
     ceps, db = analyse(audio)
-    speech = _speech_frames(db)
+    speech = _speech_frames(db, _bleed_frames(audio, partner, len(db)))
     frames = np.flatnonzero(speech)  # speech-only time: index -> the stream's 10 ms frame
     if len(frames) < int(0.3 / FRAME_S):
         raise DualTalkError("the character's voice is silent: nothing to place the lines in")

@@ -899,6 +899,7 @@ def draw_lips(
     language: str = "en",
     others: Sequence[str] = (),
     whole_speaking: np.ndarray | None = None,
+    partner: np.ndarray | None = None,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -908,7 +909,8 @@ def draw_lips(
     found, as it must this character's other lines. ``whole_speaking``: the character's speaking
     flags over all of ``audio`` (the first at second 0, at the motion's rate), when the motion is a
     part of it: the lines are judged on the whole take, so a part draws what the whole take draws
-    there (judged on its own frames, an ad-lib near its edge could refuse the part)."""
+    there (judged on its own frames, an ad-lib near its edge could refuse the part). ``partner``: the
+    other character's stream (as ``audio``), whose bleed the warp does not take for this voice."""
     from ..audio.tts import Phone
     from . import script_warp
     from .align import normalise_words
@@ -957,7 +959,9 @@ def draw_lips(
         texts = [line.text for line in lines]
         if warp:
             try:
-                placement = script_warp.place_lines(audio, texts, speaking, motion.fps, at, language, others)
+                placement = script_warp.place_lines(
+                    audio, texts, speaking, motion.fps, at, language, others, partner
+                )
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(
                     "its lines are too long to align in the memory left (split long lines)"
@@ -1086,8 +1090,12 @@ def apply_transcript(
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
     texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
     whole_a, whole_b = whole_active if whole_active is not None else (None, None)
-    motion_a, rep_a = draw_lips(motion_a, stream_a, lines_a, "A", offset, language, texts_b, whole_a)
-    motion_b, rep_b = draw_lips(motion_b, stream_b, lines_b, "B", offset, language, texts_a, whole_b)
+    motion_a, rep_a = draw_lips(
+        motion_a, stream_a, lines_a, "A", offset, language, texts_b, whole_a, partner=stream_b
+    )
+    motion_b, rep_b = draw_lips(
+        motion_b, stream_b, lines_b, "B", offset, language, texts_a, whole_b, partner=stream_a
+    )
     from .script_languages import normalise
 
     for rep in (rep_a, rep_b):  # the script's language, English too: a line that fails names it
