@@ -124,12 +124,7 @@ class CharacterReport:
         if self.family == "custom":
             parts = [f"custom map: {self.matched}/{self.expected} targets"]
         elif self.jaw_only:
-            none = (
-                "no face shape keys"
-                if self.key_block is not None and len(self.key_block.key_blocks) > 1
-                else "no shape keys"
-            )
-            parts = [f"{none} (the jaw bone opens the mouth)"]
+            parts = [f"{keyless_words(self.mesh)} (the jaw bone opens the mouth)"]
         elif self.family is None:
             parts = ["no known shape keys"]
         else:
@@ -177,10 +172,22 @@ def check_object(obj: Any) -> None:
     told the lookup that gives the object, never an AttributeError from deep inside the keying."""
     if obj is None:
         raise DualTalkError("no character object given")
-    if isinstance(obj, str):
-        raise DualTalkError(f"got the name {obj!r}, not an object: bpy.data.objects[{obj!r}]")
+    refuse_name(obj)
     if not isinstance(obj, bpy.types.Object):
         raise DualTalkError(f"expected a character object (its mesh or armature), got {type(obj).__name__}")
+
+
+def refuse_name(given: object) -> None:
+    """An object's name where the object is taken: the one line that gives the lookup to make."""
+    if isinstance(given, str):
+        raise DualTalkError(f"got the name {given!r}, not an object: bpy.data.objects[{given!r}]")
+
+
+def keyless_words(mesh: Any) -> str:
+    """How a face keyed by its jaw bone alone is described: "no shape keys", or "no face shape keys"
+    where it has keys of no face family (body correctives such as 'Fat')."""
+    key = mesh.data.shape_keys
+    return "no face shape keys" if key is not None and len(key.key_blocks) > 1 else "no shape keys"
 
 
 def mesh_armatures(mesh: Any) -> list[Any]:
@@ -703,10 +710,8 @@ def _plan_jaw_bone(report: CharacterReport) -> None:
         BoneDrive(report.jaw_bone, ["jawOpen"], np.array([[JAW_OPEN_RAD, 0.0, 0.0]]), frame="head")
     )
     if report.family is None:  # a face without face shape keys: the bones are all there is
-        key = report.mesh.data.shape_keys
-        none = "no face shape keys" if key is not None and len(key.key_blocks) > 1 else "no shape keys"
         report.warnings.append(
-            f"{report.mesh.name}: {none}; the jaw bone {report.jaw_bone!r} opens the mouth and the "
+            f"{report.mesh.name}: {keyless_words(report.mesh)}; the jaw bone {report.jaw_bone!r} opens the mouth and the "
             "head turns, but blinks, brows and smiles need shape keys and are dropped (a custom map can "
             "drive more bones: docs/blender.md, Custom maps)"
         )

@@ -58,7 +58,7 @@ from ..rig import keyreduce
 from ..rig.layer_names import LAYERS, layer_name
 from . import compat
 from .before_take import active_settings, note_kept, record_before
-from .characters import find_mesh_and_armature
+from .characters import find_mesh_and_armature, refuse_name
 from .keying import (
     OWNER_PROP,
     CurveDigest,
@@ -551,8 +551,7 @@ def set_influence(
         idblocks = [idblocks]
     given = [b for b in idblocks if b is not None]
     for b in given:
-        if isinstance(b, str):
-            raise DualTalkError(f"got the name {b!r}, not an object: bpy.data.objects[{b!r}]")
+        refuse_name(b)
     blocks = _with_characters(given)
     found = character_layers(blocks)
     count = 0
