@@ -178,3 +178,20 @@ def take_comes_back(run):
         time.sleep(0.05)
     assert run.worker is not None and run.worker.state == "done", run.worker and run.worker.error
     return run.finish()
+
+
+def recorded_settings(scene) -> dict:
+    """What Generate's kept take records of the panel as it is now (``GenerationRun._origin``, the
+    writer of ``result.json``): made in this file, for Alice and Bob."""
+    from types import SimpleNamespace
+
+    from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
+
+    run = SimpleNamespace(
+        apply_opts=panel_settings.apply_options(scene.dualtalk),
+        chosen=[SimpleNamespace(name="Alice"), SimpleNamespace(name="Bob")],
+        blend_file=bpy.data.filepath,
+        scene_name=scene.name,
+        frame_start=scene.frame_start,
+    )
+    return ui_run.GenerationRun._origin(run)

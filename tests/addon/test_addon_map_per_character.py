@@ -18,7 +18,6 @@ import addon_helpers as ah
 import blender_rigs as br
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
 from dualtalk.dualtalk_blender.addon.ui_run import abspath
 from dualtalk.inference.core.channels import ARKIT52
 from dualtalk.panels.main_panel import DUALTALK_PT_main
@@ -70,18 +69,6 @@ def kept_take(folder: Path, wav: Path, origin: dict | None = None) -> Path:
     return folder
 
 
-def recorded(scene) -> dict:
-    """What Generate's kept take records of the panel as it is now (``GenerationRun._origin``)."""
-    run = SimpleNamespace(
-        apply_opts=panel_settings.apply_options(scene.dualtalk),
-        chosen=[SimpleNamespace(name="Alice"), SimpleNamespace(name="Bob")],
-        blend_file=bpy.data.filepath,
-        scene_name=scene.name,
-        frame_start=scene.frame_start,
-    )
-    return ui_run.GenerationRun._origin(run)
-
-
 def apply_take(folder: Path, settings: str = "AS_MADE") -> str:
     assert bpy.ops.dualtalk.apply_take(directory=str(folder), settings=settings) == {"FINISHED"}
     return bpy.context.window_manager.dualtalk_status.last
@@ -123,7 +110,7 @@ def test_a_take_records_each_characters_map_and_keys_with_it_as_made(scene, asse
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     s = scene.dualtalk
     s.map_a = str(studio_map(tmp_path / "hero.json"))
-    origin = recorded(scene)
+    origin = ah.recorded_settings(scene)
     assert origin["scene_options"]["map_a"] == s.map_a and origin["scene_options"]["map_b"] is None
     take = kept_take(tmp_path / "take", assets["wav"], origin)
     s.map_a = ""  # the next shot's panel
@@ -140,7 +127,7 @@ def test_a_take_kept_before_maps_per_character_keys_as_made_with_its_one_map(sce
     ah.setup_panel(scene, hero, twin, assets["wav"], assets["ckpt"])
     s = scene.dualtalk
     s.map = str(studio_map(tmp_path / "hero.json"))
-    origin = recorded(scene)
+    origin = ah.recorded_settings(scene)
     for name in ("map_a", "map_b"):  # as an older DualTalk recorded it
         del origin["scene_options"][name]
     take = kept_take(tmp_path / "take", assets["wav"], origin)

@@ -19,14 +19,13 @@ import json
 import re
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import addon_helpers as ah
 import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
+from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene.layers import layer_fcurves, take_actions
 from dualtalk.inference.core.errors import DualTalkError
 from test_audit_range_kept import FRAMES, _jaw
@@ -37,21 +36,8 @@ NOT_RECORDED = "with the panel's settings (the take does not record the settings
 WAY_OUT = "choose Settings: Panel's to key it with the panel's settings"
 
 
-def _recorded(scene) -> dict:
-    """What Generate's kept take records of the panel as it is now (``GenerationRun._origin``, the
-    writer of ``result.json``): made in this file, for Alice and Bob."""
-    run = SimpleNamespace(
-        apply_opts=panel_settings.apply_options(scene.dualtalk),
-        chosen=[SimpleNamespace(name="Alice"), SimpleNamespace(name="Bob")],
-        blend_file=bpy.data.filepath,
-        scene_name=scene.name,
-        frame_start=scene.frame_start,
-    )
-    return ui_run.GenerationRun._origin(run)
-
-
 def _kept_take(folder: Path, wav: Path, origin: dict | None = None) -> Path:
-    """A 2 s take of Alice and Bob kept in ``folder``, with ``origin`` (:func:`_recorded`) in its
+    """A 2 s take of Alice and Bob kept in ``folder``, with ``origin`` (:func:`addon_helpers.recorded_settings`) in its
     ``result.json``; None: as an older version kept it (no characters, no settings)."""
     ah.write_two_second_take(folder)
     kept = {"engine": "lite", "start_time": 0.0, "audio_files": [str(wav)], **(origin or {})}
@@ -102,7 +88,7 @@ def _made_at_mouth_1_4_with_smoothing(scene, assets, tmp_path, start_frame: int 
     s.intensity_mouth, s.smoothing = 1.4, 2.0
     if start_frame is not None:
         scene.frame_start = start_frame
-    origin = _recorded(scene)  # it records the frame it is keyed from
+    origin = ah.recorded_settings(scene)  # it records the frame it is keyed from
     take = _kept_take(tmp_path / "take", assets["wav"], origin)
     _apply(take, "PANEL")
     made = _keys(alice, bob)
@@ -154,7 +140,7 @@ def test_a_folder_that_records_no_settings_keys_with_the_panels_and_says_so_once
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     scene.dualtalk.intensity_mouth = 1.3
     older = _kept_take(tmp_path / "older", assets["wav"])  # an older version's: no characters, no settings
-    by_panel = _kept_take(tmp_path / "recorded", assets["wav"], _recorded(scene))
+    by_panel = _kept_take(tmp_path / "recorded", assets["wav"], ah.recorded_settings(scene))
 
     line = _apply(older)
 
@@ -172,7 +158,7 @@ def test_a_record_without_some_settings_takes_those_from_the_panel_and_names_the
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     scene.dualtalk.smoothing = 1.5
-    origin = _recorded(scene)
+    origin = ah.recorded_settings(scene)
     del origin["scene_options"]["smoothing"], origin["scene_options"]["gaze"]
     take = _kept_take(tmp_path / "take", assets["wav"], origin)
 
@@ -193,10 +179,10 @@ def test_a_take_made_by_a_newer_version_keys_the_settings_this_one_knows_and_nam
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     scene.dualtalk.intensity_mouth = 1.4
-    origin = _recorded(scene)
+    origin = ah.recorded_settings(scene)
     origin["scene_options"] |= {"lip_blend": 0.3, "x" * 40: True}
     take = _kept_take(tmp_path / "take", assets["wav"], origin)
-    same = _kept_take(tmp_path / "same", assets["wav"], _recorded(scene))
+    same = _kept_take(tmp_path / "same", assets["wav"], ah.recorded_settings(scene))
     scene.dualtalk.intensity_mouth = 1.0
 
     line = _apply(take)
@@ -214,7 +200,7 @@ def test_a_take_made_by_a_newer_version_keys_the_settings_this_one_knows_and_nam
 def test_a_newer_versions_many_unknown_settings_are_named_three_at_most(scene, assets, tmp_path):
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    origin = _recorded(scene)
+    origin = ah.recorded_settings(scene)
     origin["scene_options"] |= {f"setting_{i:03d}": i for i in range(300)}
     take = _kept_take(tmp_path / "take", assets["wav"], origin)
 
@@ -249,7 +235,7 @@ def test_a_record_that_cannot_be_used_is_refused_in_one_line_and_nothing_is_keye
     alice, bob = ah.two_characters()
     carol = br.make_character("Carol", location=(1.5, 0.0, 0.0))
     ah.setup_panel(scene, carol, bob, assets["wav"], assets["ckpt"])  # the take would pick Alice for A
-    origin = _recorded(scene)
+    origin = ah.recorded_settings(scene)
     origin["scene_options"] = {**origin["scene_options"], **record} if isinstance(record, dict) else record
     take = _kept_take(tmp_path / "take", assets["wav"], origin)
     untouched = ah.scene_fingerprint(scene)
@@ -273,7 +259,7 @@ def test_a_take_whose_custom_map_file_was_moved_away_is_refused_until_panels_set
     custom = tmp_path / "alice_map.json"
     custom.write_text(json.dumps({"jawOpen": "jawOpen"}), encoding="utf-8")
     scene.dualtalk.map = str(custom)
-    take = _kept_take(tmp_path / "take", assets["wav"], _recorded(scene))
+    take = _kept_take(tmp_path / "take", assets["wav"], ah.recorded_settings(scene))
     scene.dualtalk.map = ""
     custom.unlink()  # moved away since
     untouched = ah.scene_fingerprint(scene)
@@ -288,7 +274,7 @@ def test_a_take_whose_custom_map_file_was_moved_away_is_refused_until_panels_set
 def test_a_panel_map_file_moved_away_does_not_stop_a_take_made_without_one(scene, assets, tmp_path):
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    take = _kept_take(tmp_path / "take", assets["wav"], _recorded(scene))
+    take = _kept_take(tmp_path / "take", assets["wav"], ah.recorded_settings(scene))
     scene.dualtalk.map = str(tmp_path / "gone.json")  # the panel's, for the next shot: not there
 
     line = _apply(take)

@@ -95,13 +95,7 @@ def test_the_picker_line_of_a_forced_preset_that_fits_nothing_says_it_will_be_re
 
 def test_animate_with_a_leftover_preset_exits_with_one_line_and_writes_nothing(tmp_path, capsys):
     mmd_pair()
-    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
-    a = save_motion(tmp_path / "A.npz", talking("A"))
-    b = save_motion(tmp_path / "B.npz", talking("B"))
-    out = tmp_path / "out" / "shot.blend"
-    rc = main(["animate", "--quiet", "--blend", str(tmp_path / "shot.blend"), "--char-a", "Miku",
-               "--char-b", "Luka", "--motion-a", str(a), "--motion-b", str(b), "--out", str(out),
-               "--preset", "vrm"])  # fmt: skip
+    rc, out = animate_saved(tmp_path, "Miku", "Luka", "--preset", "vrm")
     err = capsys.readouterr().err.strip().splitlines()
     assert rc != 0  # was 0, with a take whose shape keys had no animation at all
     assert err == [
@@ -135,6 +129,18 @@ def test_generate_in_the_panel_with_rig_set_to_arkit_on_an_mmd_rig_is_refused_an
 
 
 # --- 2. a game head: a jaw bone and no shape keys -------------------------------------------------
+
+
+def animate_saved(tmp_path, char_a: str, char_b: str, *flags: str):
+    """The scene saved as shot.blend, then ``animate`` of the two talking motions into out/shot.blend:
+    (exit code, out path)."""
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
+    a = save_motion(tmp_path / "A.npz", talking("A"))
+    b = save_motion(tmp_path / "B.npz", talking("B"))
+    out = tmp_path / "out" / "shot.blend"
+    rc = main(["animate", "--quiet", "--blend", str(tmp_path / "shot.blend"), "--char-a", char_a,
+               "--char-b", char_b, "--motion-a", str(a), "--motion-b", str(b), "--out", str(out), *flags])  # fmt: skip
+    return rc, out
 
 
 def jaw_pair():
@@ -194,12 +200,7 @@ def test_a_game_head_with_only_body_correctives_opens_its_mouth_with_the_jaw_too
 
 def test_animate_keys_a_keyless_jaw_rig(tmp_path, capsys):
     jaw_pair()
-    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
-    a = save_motion(tmp_path / "A.npz", talking("A"))
-    b = save_motion(tmp_path / "B.npz", talking("B"))
-    out = tmp_path / "out" / "shot.blend"
-    rc = main(["animate", "--quiet", "--blend", str(tmp_path / "shot.blend"), "--char-a", "Grunt",
-               "--char-b", "Ogre", "--motion-a", str(a), "--motion-b", str(b), "--out", str(out)])  # fmt: skip
+    rc, out = animate_saved(tmp_path, "Grunt", "Ogre")
     err = capsys.readouterr().err
     assert rc == 0, err  # was 2: "has no face shape keys DualTalk knows (it has no shape keys)"
     assert "Grunt: no shape keys; the jaw bone 'jaw' opens the mouth" in err
