@@ -43,10 +43,10 @@ def preflight(
     character's report with the rig fingerprint it was made from, so applying reuses the
     report while the rig is unchanged: one inspection per character per Generate.
     """
-    from ..scene.apply import inspect_for, refuse_unusable
+    from ..scene.apply import inspect_for, refuse_unusable, role_options
 
     options.validate()
-    roles = _role_options(options)
+    roles = list(role_options(options).values())  # each map file read once; a bad own map says whose
     if options.flame_map:
         from ..rig.flame_arkit import load_arkit_flame_map
 
@@ -66,30 +66,6 @@ def preflight(
 
         warnings += shared_scene_warnings((a, b), scene)
     return inspected
-
-
-def _role_options(options: Any) -> list[Any]:
-    """A's and B's options (``ApplyOptions.for_role``), each map file read (and refused) once: the
-    shared one, and a character's own, whose refusal says whose it is (which of the files to fix)."""
-    from ..rig.mapping import load_mapping
-    from .panel_settings import MAP_FILES
-
-    read: dict[str, Any] = {}
-    out = []
-    for role in "AB":
-        own = options.for_role(role)
-        path = own.mapping
-        if isinstance(path, str):
-            if path not in read:
-                try:
-                    read[path] = load_mapping(path)
-                except DualTalkError as exc:
-                    if path == options.mapping:
-                        raise
-                    raise DualTalkError(f"{MAP_FILES['map_' + role.lower()]}: {exc}") from None
-            own = own.replace(mapping=read[path])
-        out.append(own)
-    return out
 
 
 def scene_warnings(scene: Any, *, takes: bool = True) -> list[str]:

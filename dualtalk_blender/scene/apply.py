@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,9 +149,36 @@ def _load_flame_map(options: ApplyOptions) -> np.ndarray | None:
     return flame_arkit.load_arkit_flame_map(blend_path("FLAME map", options.flame_map))
 
 
-def _load_custom_map(path: str | Path) -> Any:
-    """``ApplyOptions.mapping`` given as a file: ``//`` is beside the saved .blend, as in the panel."""
-    return load_mapping(blend_path("custom map", path))
+def _load_custom_map(path: str | Path, whose: str = "") -> Any:
+    """``ApplyOptions.mapping`` given as a file: ``//`` is beside the saved .blend, as in the panel.
+    ``whose`` ("A" or "B") for a character's own map: the refusal says whose (which file to fix)."""
+    label = f"custom map of {whose}" if whose else "custom map"
+    where = blend_path(label, path)
+    try:
+        return load_mapping(where)
+    except DualTalkError as exc:
+        if not whose:
+            raise
+        raise DualTalkError(f"{label}: {exc}") from None
+
+
+def role_options(options: ApplyOptions, roles: Iterable[str] = "AB") -> dict[str, ApplyOptions]:
+    """Each of ``roles``' options (:meth:`ApplyOptions.for_role`) with its map file read (and refused)
+    once: the shared one, and a character's own (``mapping_a`` / ``mapping_b``), whose refusal says
+    whose it is. ``apply_dialogue``, ``apply_motion`` and the add-on's preflight all read maps here."""
+    read: dict[str, Any] = {}
+    out = {}
+    for role in roles:  # "A", "B", or "" (a motion of neither: the shared map)
+        own = options.for_role(role)
+        path = own.mapping
+        if isinstance(path, str | Path):
+            key = str(path)
+            if key not in read:
+                shared = options.mapping is not None and key == str(options.mapping)
+                read[key] = _load_custom_map(path, "" if shared else str(role).upper())
+            own = own.replace(mapping=read[key])
+        out[role] = own
+    return out
 
 
 def inspect_for(obj: Any, options: ApplyOptions) -> CharacterReport:
@@ -228,7 +255,7 @@ def apply_motion(
     check_frame_span(scene, motion, options.start_frame)
     if report is None:
         try:
-            report = check_character(obj, options.for_role(motion.role))
+            report = check_character(obj, role_options(options, [motion.role])[motion.role])
         except DualTalkError as exc:
             raise DualTalkError(f"{exc}{_unused_role_maps(options, motion.role)}") from None
     if report.shared_with:  # the partner keyed first took a copy: this one keeps the original
@@ -760,19 +787,13 @@ def _inspect_pair(
     reports: tuple[CharacterReport | None, CharacterReport | None],
 ) -> tuple[CharacterReport, CharacterReport]:
     """Both characters' reports: the caller's where given, else inspected here, each with its own
-    map (:meth:`ApplyOptions.for_role`; a map file the two share is read once)."""
-    read: dict[str, Any] = {}
-    found = []
-    for obj, role, report in zip(objs, "AB", reports, strict=True):
-        if report is None:
-            own = options.for_role(role)
-            if isinstance(own.mapping, str | Path):
-                key = str(own.mapping)
-                read[key] = read[key] if key in read else _load_custom_map(own.mapping)
-                own = own.replace(mapping=read[key])
-            report = inspect_for(obj, own)
-        found.append(report)
-    report_a, report_b = found
+    map (:func:`role_options`: a map file the two share is read once)."""
+    missing = "".join(role for role, report in zip("AB", reports, strict=True) if report is None)
+    own = role_options(options, missing)
+    report_a, report_b = (
+        report if report is not None else inspect_for(obj, own[role])
+        for obj, role, report in zip(objs, "AB", reports, strict=True)
+    )
     if report_a.mesh == report_b.mesh:
         raise DualTalkError("character A and character B are the same object")
     return report_a, report_b

@@ -114,3 +114,29 @@ def test_a_motion_without_a_role_says_why_the_map_of_a_role_was_not_used(tmp_pat
         "or 'B'), or the map as mapping)"
     ), message
     assert hero.data.shape_keys.animation_data is None  # nothing keyed
+
+
+def test_a_bad_map_of_b_says_it_is_bs_and_nothing_is_keyed(tmp_path):
+    """A TD gives the hero its map and Bob a hand-written one with a typo: the refusal said only
+    "mapping: 'jawopen' is not a channel", not which of the two files to open. It names B's map now, as
+    the panel does, whether the pair is keyed together or B alone."""
+    from dualtalk.inference.core.errors import DualTalkError
+
+    hero, bob = pair("Hero_")
+    bad = tmp_path / "bob.json"
+    bad.write_text('{"map": {"jawopen": "jawOpen"}}')
+    options = ApplyOptions(mapping_a=str(hero_map(tmp_path)), mapping_b=str(bad))
+    for keying in (
+        lambda: apply_dialogue(hero, bob, talking("A"), talking("B"), options),
+        lambda: apply_motion(bob, talking("B"), options),
+    ):
+        with pytest.raises(DualTalkError) as caught:
+            keying()
+        message = str(caught.value)
+        assert message.startswith("custom map of B: mapping: 'jawopen' is not a channel"), message
+        assert "\n" not in message
+    assert hero.data.shape_keys.animation_data is None and bob.data.shape_keys.animation_data is None
+
+    assert not bpy.data.filepath  # a map beside a .blend never saved: whose map is said too
+    with pytest.raises(DualTalkError, match=r"^the custom map of B //bob\.json is relative to the \.blend"):
+        apply_dialogue(hero, bob, talking("A"), talking("B"), options.replace(mapping_b="//bob.json"))
