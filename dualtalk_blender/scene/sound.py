@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.inputs import check_input_file
 
 OWNER_PROP = "dualtalk"  # strip custom property: which stream this strip carries ("A", "B", "dialogue")
 PAIR_PROP = "dualtalk_pair"  # strip custom property: the pair whose take it plays (JSON list of two names)
@@ -123,8 +124,9 @@ def add_dialogue_strip(
     ``end_frame`` (exclusive) trims its end (a take that ends inside it: the recording must not
     play on over a frozen face); ``pair``: the two characters whose take it plays (see the module
     docstring). Call :func:`remove_our_strips` (with the same ``pair``) first when replacing a take.
-    A path that is missing, a folder or not audio Blender reads, another role, or a frame that is
-    not a whole number is refused in one line (:class:`DualTalkError`) before the scene changes.
+    A path that is not a readable file (missing, a folder, a pipe...) or not audio Blender reads, another
+    role, or a frame that is not a whole number is refused in one line (:class:`DualTalkError`) before
+    the scene changes.
     """
     _check_role(role)
     start, skip = _whole(frame_start, "frame_start"), _whole(skip_frames, "skip_frames")
@@ -177,7 +179,8 @@ def _whole(value: object, name: str) -> int:
 
 def _check_audio(path: object) -> None:
     """Refuse, before the scene changes, a path Blender would make a silent, dead strip of: not a
-    path, missing, a folder, or a file its audio library cannot read."""
+    path; not a readable file (missing, a folder, a pipe, a link loop...: the engine's check, in the
+    words ``dualtalk infer --audio`` uses for the same file); or a file its audio library cannot read."""
     import bpy
 
     if isinstance(path, bytes) or not isinstance(path, str | os.PathLike) or not os.fspath(path):
@@ -185,12 +188,7 @@ def _check_audio(path: object) -> None:
         raise DualTalkError(f"the dialogue audio must be a file path, got {got}")
     text = os.fspath(path)
     where = bpy.path.abspath(text) if text.startswith("//") else text
-    if os.path.isdir(where):
-        raise DualTalkError(f"the dialogue audio {text} is a folder, not an audio file")
-    if not os.path.isfile(where):
-        raise DualTalkError(f"audio file not found: {text}")
-    if not os.access(where, os.R_OK):
-        raise DualTalkError(f"the dialogue audio {text} cannot be read (permission denied)")
+    check_input_file(where, "audio file")
     try:
         import aud
     except ImportError:  # a Blender built without audio: its strips play nothing anyway

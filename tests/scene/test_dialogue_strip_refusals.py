@@ -35,7 +35,7 @@ def _scene_state(scene) -> tuple:
 
 BAD = [
     ("missing.wav", "dialogue", 1, "audio file not found: {d}/missing.wav"),
-    ("", "dialogue", 1, "the dialogue audio {d} is a folder, not an audio file"),
+    ("", "dialogue", 1, "audio file {d} is a directory, not a file"),
     (
         "alice_map.json",
         "dialogue",
@@ -76,3 +76,26 @@ def test_a_whole_frame_as_a_float_or_numpy_number_still_places_the_strip(shot):
     scene, folder = shot
     strip = add_dialogue_strip(scene, folder / "talk.wav", "dialogue", 12.0, skip_frames=np.int64(2))
     assert strip.frame_final_start == 12 and our_strips(scene) == [strip]
+
+
+def test_a_pipe_a_link_loop_a_broken_link_or_an_empty_file_is_said_as_such(shot):
+    """The shot list names ``<(sox ...)``, a link that points at itself, a link to a deleted render, a
+    0-byte file: the strip was refused as "audio file not found" or "not a sound file", sending the TD
+    to look for a file that is there. Each is now said as ``dualtalk infer --audio`` says it."""
+    scene, folder = shot
+    os.mkfifo(folder / "live.wav")
+    os.symlink(folder / "loop.wav", folder / "loop.wav")
+    os.symlink(folder / "deleted.wav", folder / "gone.wav")
+    (folder / "empty.wav").write_bytes(b"")
+    before = _scene_state(scene)
+    for name, said in [
+        ("live.wav", f"audio file {folder}/live.wav is a pipe (like <(...) in a shell)"),
+        ("loop.wav", f"audio file {folder}/loop.wav is a symbolic link loop"),
+        ("gone.wav", f"audio file {folder}/gone.wav is a broken link (it points to {folder}/deleted.wav"),
+        ("empty.wav", "audio file empty.wav is empty (0 bytes)"),
+    ]:
+        with pytest.raises(DualTalkError) as refused:
+            add_dialogue_strip(scene, folder / name, "dialogue", 1)
+        line = str(refused.value)
+        assert line.startswith(said) and "\n" not in line, line
+    assert _scene_state(scene) == before and our_strips(scene) == []
