@@ -430,7 +430,7 @@ class Alignment:
     # pass failed on the word alone, or left it silent)
     guessed: list[str] = field(default_factory=list)
     # (start s, end s, acoustic score per frame) of each phone the phone pass timed: how well the
-    # words fit the voice (:func:`fit_problem`)
+    # words fit the voice (:func:`~.transcript.misfit`)
     scores: list[tuple[float, float, float]] = field(default_factory=list)
     # (start s, end s) of each word in ``guessed``, in the same order
     guessed_spans: list[tuple[float, float]] = field(default_factory=list)

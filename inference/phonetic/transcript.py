@@ -28,7 +28,7 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -98,7 +98,9 @@ PAUSE_S = ASIDE_APART_S
 BRIDGED_S = 0.45
 PAUSE_GATE_DB = 30.0
 PAUSE_AROUND_S = 2.0
-MisfitKind = Literal["phones", "fit", "cover", "silent"]  # untimed, acoustic, coverage, in silence
+# untimed, acoustic, coverage, in silence; "lines": too many of the lines refused, the text judged whole
+MisfitKind = Literal["phones", "fit", "cover", "silent", "lines"]
+COVER_NEEDS = f"of the time the character speaks (needs {MIN_COVER:.0%})"  # after a coverage refusal's share
 MIN_INSIDE = 0.5  # share of the aligned words' stretches where the character speaks (own: 0.87-1.00)
 MAX_GUESSED = 1 / 3  # share of the words the phone pass could not time (own: at most 1 in 9; wrong:
 # up to 5 of 8)
@@ -358,6 +360,26 @@ def _script_speech(
     return covered, speaking, none
 
 
+@dataclass(frozen=True)
+class Misfit:
+    """Why aligned words are not what the character says (:func:`misfit`): the test that failed, the
+    sentence for a person, and a coverage refusal's share as a number, so that the refusal can be
+    worded again (:func:`_not_aligned`) without reading it back out of its own sentence."""
+
+    kind: MisfitKind
+    sentence: str  # ends with :data:`LACKS_LINES` when :attr:`lacks_lines`
+    cover: float | None = None  # share of the speech the words cover (kind "cover")
+
+    @property
+    def lacks_lines(self) -> bool:
+        """The sentence guesses the script lacks lines: a coverage refusal's likeliest cause."""
+        return self.kind == "cover"
+
+    def __iter__(self) -> Iterator[str]:
+        """Unpacks as ``(kind, sentence)``, as the pair it replaced did."""
+        return iter((self.kind, self.sentence))
+
+
 def fit_problem(
     found: Any,
     speaking: np.ndarray,
@@ -369,7 +391,7 @@ def fit_problem(
 ) -> str | None:
     """Why the aligned words do not fit the voice (:func:`misfit`'s sentence), or None when they fit."""
     problem = misfit(found, speaking, fps, offset, excused, lines, flags)
-    return problem[1] if problem else None
+    return problem.sentence if problem else None
 
 
 def misfit(
@@ -380,19 +402,19 @@ def misfit(
     excused: np.ndarray | None = None,
     lines: Sequence[tuple[float, float]] = (),
     flags: np.ndarray | None = None,
-) -> tuple[MisfitKind, str] | None:
-    """(kind, sentence): why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
+) -> Misfit | None:
+    """Why the aligned words (``found``, an :class:`~.align.Alignment`) are not what the character
     says, or None when they fit: the phones fit the voice acoustically (:data:`MIN_FIT`), the words
     cover the character's speech (``speaking``, per motion frame, whose first is second ``offset``;
     :data:`MIN_COVER`, short sounds apart from them left out: :data:`ASIDE_S`; :data:`MIN_INSIDE`)
     and the phone pass could time most of them (:data:`MAX_GUESSED`). ``excused`` (per frame) is
     speech the coverage does not ask for: where refused lines were said; ``lines``, the drawn lines'
     spans (seconds), whose speech always counts; ``flags``, the voice activity's own (see
-    :func:`_script_speech`). The kind names the test that failed.
+    :func:`_script_speech`). The record's kind names the test that failed.
     """
     n_words = max(len(found.words), 1)
     if len(found.guessed) > MAX_GUESSED * n_words:
-        return (
+        return Misfit(
             "phones",
             f"the phones of {len(found.guessed)} of its {n_words} words could not be found in the voice",
         )
@@ -402,8 +424,9 @@ def misfit(
     if frames > 0 and not getattr(found, "unknown", []):
         fit = sum((end - start) * score for start, end, score in found.scores) / frames
         if fit < MIN_FIT:
-            return "fit", (
-                f"its words do not fit the voice (acoustic fit {fit:.1f}, needs {MIN_FIT:.0f}): another text?"
+            return Misfit(
+                "fit",
+                f"its words do not fit the voice (acoustic fit {fit:.1f}, needs {MIN_FIT:.0f}): another text?",
             )
     speaking = np.asarray(speaking, bool)
     if speaking.sum() >= 0.5 * fps:  # coverage needs the character to speak (half a second or more)
@@ -411,12 +434,11 @@ def misfit(
         # none of it: the words all fall in silence, which the share below says
         cover = (covered & said).sum() / said.sum() if said.any() else 1.0
         if cover < MIN_COVER:
-            return "cover", (
-                f"its words cover {cover:.0%} of the time the character speaks (needs {MIN_COVER:.0%})"
-                + LACKS_LINES
-            )
+            return Misfit("cover", f"its words cover {cover:.0%} {COVER_NEEDS}{LACKS_LINES}", float(cover))
         if covered.any() and (covered & speaking).sum() / covered.sum() < MIN_INSIDE:
-            return "silent", "its words fall where the character is silent: the other character's lines?"
+            return Misfit(
+                "silent", "its words fall where the character is silent: the other character's lines?"
+            )
     return None
 
 
@@ -974,19 +996,19 @@ def draw_lips(
         if warp:
             total = sum(counts)
         refused_words = sum(counts[i] for i in placement.refused)
-        problem: str | None = None
+        problem: Misfit | None = None
         if not placement.drawn or refused_words > MAX_REFUSED * sum(counts):
             # most of it does not fit: another text, not a few wrong lines
-            problem = fit_problem(found, speaking, motion.fps, at, flags=flags) or (
-                f"{len(placement.refused)} of its {len(lines)} lines do not fit the voice: another text?"
+            problem = misfit(found, speaking, motion.fps, at, flags=flags) or Misfit(
+                "lines",
+                f"{len(placement.refused)} of its {len(lines)} lines do not fit the voice: another text?",
             )
         else:
             excused = _refused_speech(placement, judged, motion.fps, at)
             found = _drawn_part(placement)
             line_spans = [placement.span(i) for i in placement.drawn]
-            kind_and_why = misfit(found, speaking, motion.fps, at, excused, line_spans, flags)
-            problem = kind_and_why[1] if kind_and_why else None
-            if kind_and_why and kind_and_why[0] == "cover" and not warp:
+            problem = misfit(found, speaking, motion.fps, at, excused, line_spans, flags)
+            if problem and problem.kind == "cover" and not warp:
                 # a line's words may have reached into a line the script lacks, said a breath before
                 # or after it: each line beside speech that counts against the script, aligned alone
                 covered, said, _ = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)
@@ -995,7 +1017,7 @@ def draw_lips(
                     excused = _refused_speech(placement, judged, motion.fps, at)
                     found = _drawn_part(placement)
                     line_spans = [placement.span(i) for i in placement.drawn]
-                    problem = fit_problem(found, speaking, motion.fps, at, excused, line_spans, flags)
+                    problem = misfit(found, speaking, motion.fps, at, excused, line_spans, flags)
             if not problem and speaking.sum() >= 0.5 * motion.fps:
                 unscripted = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)[2]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
@@ -1122,7 +1144,7 @@ def _not_aligned(
     lines: list[Line],
     language: str,
     total: int,
-    problem: str,
+    problem: Misfit,
     uncovered: list[tuple[float, float]],
 ) -> str:
     """Why a character's placed lines are not drawn, true to what was placed: the lines refused for
@@ -1139,24 +1161,25 @@ def _not_aligned(
         if uses_warp(language) and script_warp.foreign_writing(lines[i].text, language)
     }
     hint = latin_for_mandarin([line.text for line in lines], language) if uses_warp(language) else ""
-    guess = LACKS_LINES if problem.endswith(LACKS_LINES) else ""
-    problem = problem.removesuffix(LACKS_LINES)
-    cover = re.match(r"its words cover (\d+)% (.*)$", problem)
+    guess = LACKS_LINES if problem.lacks_lines else ""
     if guess:
         if writing or hint:  # the cause is known: not lines the script lacks
             guess = ""
         elif placed >= total and uncovered:
             at = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in uncovered[:3])
             guess = f": no word is placed on their speech at {at} (one placed apart from its line?)"
-    if cover and int(cover.group(1)) == 0 and placed:  # placed in the voice, but none on its speech
-        problem = f"none where the character speaks (they cover 0% of it, needs {MIN_COVER:.0%})"
-    elif cover:
-        problem = f"they cover {cover.group(1)}% {cover.group(2)}"
+    reason = problem.sentence.removesuffix(LACKS_LINES)
+    if problem.cover is not None:
+        share = f"{problem.cover:.0%}"  # as the sentence says it
+        if share == "0%" and placed:  # placed in the voice, but none on its speech
+            reason = f"none where the character speaks (they cover 0% of it, needs {MIN_COVER:.0%})"
+        else:
+            reason = f"they cover {share} {COVER_NEEDS}"
     said = f"all {total} words placed" if placed >= total else f"{placed} of {total} words placed"
     if not placed:
         said = f"none of its {total} words could be placed where the character speaks"
-        problem = "" if cover else problem
-    why = f"{said}, but {problem}{guess}" if problem else said
+        reason = "" if problem.cover is not None else reason
+    why = f"{said}, but {reason}{guess}" if reason else said
     if writing:
         others = "it" if len(writing) == 1 else "them"
         why = f"{_refusals(_refused_lines(lines, writing))}; without {others}, {why}"
