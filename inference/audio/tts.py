@@ -19,18 +19,23 @@ exactly, with no forced alignment:
 
 MBROLA voices are never used (their licence forbids this kind of use).
 
-espeak-ng carries synthesis state from one utterance to the next (a few samples of
-drift in length and timing), so reproducible corpora synthesise each dialogue in a
-fresh process (see ``synth.generate_corpus``).
+espeak-ng carries synthesis state from one utterance to the next (its library keeps it in
+static variables the API cannot reset: a line read after others came out up to 10 ms longer), so
+each utterance is spoken by a private copy of the library, loaded fresh and unloaded after it
+(about 2 ms): the same line in the same voice gives the same samples whatever was read before,
+in any process. Where no copy can be made the one shared library speaks, as before.
 Audio is returned at 16 kHz mono float32, timings in seconds.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -166,8 +171,48 @@ def _first_tag(languages: bytes | None) -> str:
     return languages[1:].decode("ascii", "replace") if languages else ""
 
 
+def _prototypes(lib: ctypes.CDLL) -> None:
+    """The argument and result types of the espeak-ng calls used here (ctypes guesses int otherwise)."""
+    lib.espeak_Initialize.restype = ctypes.c_int
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_ListVoices.argtypes = [ctypes.POINTER(_Voice)]
+    lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+    lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_Voice)
+    lib.espeak_Synth.argtypes = [
+        ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+        ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+    ]  # fmt: skip
+
+
+def _loaded_file(name: str) -> Path | None:
+    """The file the process loaded for library ``name`` (a soname on Linux, a path elsewhere), or
+    None when it cannot be told: Linux lists every mapped file in /proc/self/maps."""
+    if os.path.isabs(name):
+        return Path(name) if os.path.isfile(name) else None
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for row in maps.splitlines():
+        path = row.split(maxsplit=5)[-1] if row.count(" ") >= 5 else ""
+        if os.path.basename(path).startswith("libespeak-ng") and os.path.isfile(path):
+            return Path(path)
+    return None
+
+
+def _unload(lib: ctypes.CDLL) -> None:
+    """Unmap a library loaded by ctypes (ctypes never does), so a later load starts from its file."""
+    import _ctypes
+
+    if sys.platform == "win32":
+        _ctypes.FreeLibrary(lib._handle)  # type: ignore[attr-defined]
+    else:
+        _ctypes.dlclose(lib._handle)
+
+
 class _Espeak:
-    """The process-wide espeak-ng instance (the library keeps global state; one lock)."""
+    """espeak-ng: one shared instance lists the voices; each utterance is spoken by a fresh private
+    copy of the library (:meth:`_fresh`), since the library keeps state between utterances. One lock."""
 
     lock = threading.Lock()
     _inst: _Espeak | None = None
@@ -178,7 +223,7 @@ class _Espeak:
             self.lib = ctypes.CDLL(name)
         except OSError:
             raise DualTalkError("espeak-ng is not installed (apt-get install espeak-ng)") from None
-        self.lib.espeak_Initialize.restype = ctypes.c_int
+        _prototypes(self.lib)
         self.sr = self.lib.espeak_Initialize(_SYNCHRONOUS, 200, None, _PHONEME_EVENTS)
         if self.sr <= 0:
             raise DualTalkError("espeak-ng failed to initialise (is espeak-ng-data installed?)")
@@ -187,14 +232,40 @@ class _Espeak:
         self._words: list[tuple[int, int, int]] = []  # (text position from 1, length, audio ms)
         self._cb = _CALLBACK(self._on_audio)  # keep a reference: C holds the pointer
         self.lib.espeak_SetSynthCallback(self._cb)
-        self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        self.lib.espeak_ListVoices.argtypes = [ctypes.POINTER(_Voice)]
-        self.lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
-        self.lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_Voice)
-        self.lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
-        ]  # fmt: skip
+        self._file = _loaded_file(name)
+        self._copies: Path | None = None  # the folder of the private copies, made on first use
+        self._count = 0
+
+    def _fresh(self) -> ctypes.CDLL | None:
+        """A private copy of the library, loaded and initialised as in a new process, or None when
+        none can be made (its file unknown, no temporary folder): the caller uses the shared one."""
+        if self._file is None:
+            return None
+        try:
+            if self._copies is None:
+                self._copies = Path(tempfile.mkdtemp(prefix="dualtalk-espeak-"))
+                atexit.register(shutil.rmtree, self._copies, True)
+            self._count += 1  # a new name each time: a copy that did not unload is never reused
+            copy = self._copies / f"{self._count}{self._file.suffix or '.so'}"
+            shutil.copyfile(self._file, copy)
+            lib = ctypes.CDLL(str(copy))
+        except OSError:
+            self._file = None  # no copies in this process: say nothing more, speak as before
+            return None
+        _prototypes(lib)
+        if lib.espeak_Initialize(_SYNCHRONOUS, 200, None, _PHONEME_EVENTS) != self.sr:
+            _unload(lib)
+            self._file = None
+            return None
+        lib.espeak_SetSynthCallback(self._cb)
+        return lib
+
+    def _close(self, lib: ctypes.CDLL) -> None:
+        """Terminate and unload a private copy, and remove its file."""
+        path = lib._name
+        lib.espeak_Terminate()
+        _unload(lib)
+        Path(path).unlink(missing_ok=True)
 
     @classmethod
     def get(cls) -> _Espeak:
@@ -251,31 +322,37 @@ class _Espeak:
                     out.setdefault(tag, name)
         return out
 
-    def _language(self) -> str:
-        """The language tag of the voice just set (``pt-br`` for "pt-BR", "brazil"...; "" if unknown):
-        its first entry in ``languages``, a priority byte then the tag."""
-        current = self.lib.espeak_GetCurrentVoice()
-        return _first_tag(current.contents.languages) if current else ""
+    def _synth(
+        self, lib: ctypes.CDLL, text: str, voice: Voice
+    ) -> tuple[str, np.ndarray, list[tuple[str, int]], list[tuple[int, int, int]]]:
+        """``text`` spoken by ``lib`` (the caller holds the lock): the voice's language tag, the raw
+        samples, the phone events and the word marks."""
+        if lib.espeak_SetVoiceByName(voice.name.encode()) != 0:
+            raise DualTalkError(f"espeak-ng has no voice {voice.name!r}")
+        current = lib.espeak_GetCurrentVoice()
+        language = _first_tag(current.contents.languages) if current else ""
+        lib.espeak_SetParameter(_RATE, int(np.clip(175 * voice.rate, 80, 450)), 0)
+        lib.espeak_SetParameter(_PITCH, int(np.clip(voice.pitch, 0, 100)), 0)
+        lib.espeak_SetParameter(_RANGE, int(np.clip(voice.pitch_range, 0, 100)), 0)
+        self._chunks, self._events, self._words = [], [], []
+        buf = text.encode("utf-8") + b"\0"
+        err = lib.espeak_Synth(buf, len(buf), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF8
+        # a Ctrl-C landing in espeak's audio callback is printed by ctypes, not raised: raise it
+        # here (the command's handler recorded it), or the utterance came back cut short
+        raise_if_interrupted()
+        if err != 0:
+            raise DualTalkError(f"espeak-ng could not synthesise {text[:30]!r} (code {err})")
+        raw = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        return language, raw, list(self._events), list(self._words)
 
     def speak(self, text: str, voice: Voice) -> Utterance:
         with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.name.encode()) != 0:
-                raise DualTalkError(f"espeak-ng has no voice {voice.name!r}")
-            language = self._language()
-            self.lib.espeak_SetParameter(_RATE, int(np.clip(175 * voice.rate, 80, 450)), 0)
-            self.lib.espeak_SetParameter(_PITCH, int(np.clip(voice.pitch, 0, 100)), 0)
-            self.lib.espeak_SetParameter(_RANGE, int(np.clip(voice.pitch_range, 0, 100)), 0)
-            self._chunks, self._events, self._words = [], [], []
-            buf = text.encode("utf-8") + b"\0"
-            err = self.lib.espeak_Synth(buf, len(buf), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF8
-            # a Ctrl-C landing in espeak's audio callback is printed by ctypes, not raised: raise it
-            # here (the command's handler recorded it), or the utterance came back cut short
-            raise_if_interrupted()
-            if err != 0:
-                raise DualTalkError(f"espeak-ng could not synthesise {text[:30]!r} (code {err})")
-            raw = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
-            events = list(self._events)
-            marks = list(self._words)
+            lib = self._fresh()
+            try:
+                language, raw, events, marks = self._synth(lib or self.lib, text, voice)
+            finally:
+                if lib is not None:
+                    self._close(lib)
         audio = _resample(raw.astype(np.float32) / 32768.0, self.sr)
         dur = len(audio) / SAMPLE_RATE
         phones = []
@@ -377,7 +454,7 @@ def flite_voices() -> set[str]:
 def available_engines() -> list[str]:
     """Engines usable on this machine."""
     out = []
-    try:  # load the library only: initialising espeak-ng here would give this process TTS state
+    try:  # load the library only: nothing is initialised until something is said
         ctypes.CDLL(ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1")
         out.append("espeak")
     except OSError:

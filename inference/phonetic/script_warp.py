@@ -144,9 +144,9 @@ class _Reading:
 
 @functools.lru_cache(maxsize=4096)
 def _reading(text: str, voice: str) -> _Reading:
-    """espeak-ng's reading of a line, made once per process: espeak-ng carries a little state from one
-    utterance to the next, so a part of a take (Re-generate Preview Range, ``--start``) would otherwise
-    hear a reading a few samples different from the whole take's and place its phones 10 ms apart."""
+    """espeak-ng's reading of a line, made once per process and line: a take's lines and its parts
+    (Re-generate Preview Range, ``--start``) read the same line again; each reading is the same sample
+    for sample wherever it is made (``tts`` speaks every utterance with a fresh copy of espeak-ng)."""
     return _Reading(text, voice)
 
 

@@ -64,3 +64,23 @@ def test_bad_requests_are_user_errors():
         with pytest.raises(DualTalkError, match="no voice"):
             speak("hello", Voice("espeak", "xx-nonexistent"))
     assert SAMPLE_RATE == 16000
+
+
+@pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
+def test_a_line_sounds_the_same_whatever_was_read_before_it():
+    """A script's line is read to place its phones on the voice: read after other lines (other
+    voices, languages and paces, as a long take or an evaluation reads them) it must come out
+    sample for sample as it did first, or a take and its re-generated range would disagree."""
+    line, voice = "El perro blanco bebe agua de la fuente.", Voice("espeak", "es")
+    first = speak(line, voice)
+    for text, other in [
+        ("Mi madre prepara una paella buenísima los domingos.", Voice("espeak", "es+m7", rate=1.1)),
+        ("Hello there, how are you doing today?", Voice("espeak", "en-us+f2", rate=1.3, pitch=70)),
+        ("Bonjour, je pense que oui.", Voice("espeak", "fr+m1", rate=0.8)),
+    ]:
+        speak(text, other)
+    again = speak(line, voice)
+    assert np.array_equal(first.audio, again.audio)
+    assert [(p.symbol, p.start, p.end) for p in first.phones] == [
+        (p.symbol, p.start, p.end) for p in again.phones
+    ]

@@ -241,7 +241,9 @@ def test_a_line_said_in_two_halves_around_the_partners_turn_leaves_the_mouth_alo
     t0 = (len(lead) + len(first)) / SR + 0.3  # well inside the silence
     t1 = t0 + 3.4 - 0.6
     jaw = drawn.values[int(t0 * 25) : int(t1 * 25), ARKIT55.index("jawOpen")]
-    assert np.allclose(jaw, 0.02)  # the engine's, not a vowel held over the partner's turn
+    # the engine's, not a vowel held over the partner's turn (a vowel opens the jaw 0.3-0.6; the last
+    # word's cross-fade may end a frame into the window: under 0.001)
+    assert np.allclose(jaw, 0.02, atol=0.005)
     assert report["seconds"] < 6.0  # about the time A speaks (3.6 s) plus the fades, not 7.4 s
 
 

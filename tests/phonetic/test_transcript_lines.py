@@ -10,10 +10,6 @@ the character's other lines are drawn where they are said."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from dualtalk.inference.audio.tts import Voice, available_engines, speak
@@ -60,26 +56,13 @@ def _script(*texts: str) -> list[tr.Line]:
 
 
 @pytest.fixture(scope="module")
-def takes(tmp_path_factory) -> dict[str, tuple[np.ndarray, list[tuple[float, float]]]]:
-    """The two takes, voiced in a process of their own: espeak-ng's in-process library voices the
-    same sentence a little differently after each utterance, so voiced here they would depend on
-    which tests ran before (the ad-lib take is one whose lines pocketsphinx places only as voiced
-    first)."""
+def takes() -> dict[str, tuple[np.ndarray, list[tuple[float, float]]]]:
+    """The two takes: the script as written, and with an ad-lib for its middle line."""
     if "espeak" not in available_engines():
         pytest.skip("espeak-ng not installed")
     pytest.importorskip("pocketsphinx")
-    out = tmp_path_factory.mktemp("lines") / "takes.npz"
-    code = (
-        "import sys, numpy as np; sys.path.insert(0, sys.argv[2]); import test_transcript_lines as t; "
-        "a, wa = t._stream(t.SAID); b, wb = t._stream((t.SAID[0], t.ADLIB, t.SAID[2])); "
-        "np.savez(sys.argv[1], a=a, wa=wa, b=b, wb=wb)"
-    )
-    subprocess.run(
-        [sys.executable, "-c", code, str(out), str(Path(__file__).parent)], check=True, timeout=120
-    )
-    z = np.load(out)
-    as_spans = lambda w: [tuple(map(float, x)) for x in w]  # noqa: E731
-    return {"as written": (z["a"], as_spans(z["wa"])), "ad-lib": (z["b"], as_spans(z["wb"]))}
+    (a, wa), (b, wb) = _stream(SAID), _stream((SAID[0], ADLIB, SAID[2]))
+    return {"as written": (a, wa), "ad-lib": (b, wb)}
 
 
 def _draw(audio: np.ndarray, texts: tuple[str, ...] | list[str]) -> tuple[Motion, Motion, dict]:
@@ -91,6 +74,14 @@ def _draw(audio: np.ndarray, texts: tuple[str, ...] | list[str]) -> tuple[Motion
         _script(*texts), ("A", "B"), audio, silent, engine, _engine(silent)
     )
     return engine, drawn, report["a"]
+
+
+def _alike(drawn: np.ndarray, right: np.ndarray) -> bool:
+    """The same mouth, frame by frame (within 0.05), but for a phone edge a frame apart: a line
+    aligned on its own and the same line aligned inside the whole script may place an onset on
+    neighbouring 40 ms frames (pocketsphinx's 10 ms grid), which is no wrong word."""
+    near = [np.abs(drawn - np.roll(right, k, axis=0)).max(axis=1) for k in (-1, 0, 1)]
+    return bool((np.min(near, axis=0)[1:-1] < 0.05).all() and np.abs(drawn - right).max(axis=1).mean() < 0.02)
 
 
 def _mouth(motion: Motion, span: tuple[float, float]) -> np.ndarray:
@@ -119,7 +110,7 @@ def test_a_script_with_one_adlibbed_line_draws_the_other_lines(takes):
     _engine_motion, right, _report = _draw(audio, (SAID[0], ADLIB, SAID[2]))
     for span in (where[0], where[2]):
         assert not np.array_equal(_mouth(drawn, span), _mouth(engine, span)), report.get("error")
-        assert np.abs(_mouth(drawn, span) - _mouth(right, span)).max() < 0.05
+        assert _alike(_mouth(drawn, span), _mouth(right, span))
     assert "error" not in report and report["lines_drawn"] == [2, 4]
     (refused,) = report["lines_refused"]
     assert refused["line"] == 3 and refused["text"].startswith("I think the bakery") and refused["why"]
@@ -131,7 +122,7 @@ def test_a_line_the_actor_never_said_is_refused_and_the_rest_keep_their_places(t
     _engine_motion, drawn, report = _draw(audio, (SAID[0], NEVER, SAID[1], SAID[2]))
     _engine_motion, right, _report = _draw(audio, SAID)
     for span in where:
-        assert np.abs(_mouth(drawn, span) - _mouth(right, span)).max() < 0.05, report.get("error")
+        assert _alike(_mouth(drawn, span), _mouth(right, span)), report.get("error")
     assert report["lines_drawn"] == [2, 4, 5] and [r["line"] for r in report["lines_refused"]] == [3]
 
 
@@ -146,7 +137,7 @@ def test_a_line_the_script_lacks_keeps_the_engine_lips_and_the_rest_are_drawn(ta
     assert report["lines_drawn"] == [2, 3] and report["lines_refused"] == []
     _engine_motion, right, _report = _draw(audio, (SAID[0], ADLIB, SAID[2]))
     for span in (where[0], where[2]):
-        assert np.abs(_mouth(drawn, span) - _mouth(right, span)).max() < 0.05
+        assert _alike(_mouth(drawn, span), _mouth(right, span))
     middle = (where[1][0] + 0.3, where[1][1] - 0.3)
     assert np.array_equal(_mouth(drawn, middle), _mouth(engine, middle))
     ((start, end),) = report["unscripted"]

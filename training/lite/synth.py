@@ -589,8 +589,8 @@ def generate_corpus(
     out = Path(out_dir)
     records = _corpus_so_far(out, settings)
     _check_flite_voices(engines, english_share, real_share if real else 0.0)
-    # One fresh process per dialogue: espeak-ng keeps state between utterances, so this
-    # is what makes a dialogue depend only on (seed, index), not on what ran before.
+    # One fresh process per dialogue, so a dialogue depends only on (seed, index), not on what ran
+    # before (every espeak-ng utterance is also spoken by a fresh copy of its library: tts.py).
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
     real_path = str(real) if real else None
