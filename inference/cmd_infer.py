@@ -99,6 +99,9 @@ def _run_dialogue(args: argparse.Namespace) -> int:
         from .phonetic.transcript import describe
 
         print(describe(take.transcript))
+        if take.transcript.get("script"):  # --recognise: what was heard, to correct and give as --transcript
+            print("recognised script (correct it and give it as --transcript):")
+            print(take.transcript["script"], end="")
     return 0
 
 

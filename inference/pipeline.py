@@ -172,9 +172,10 @@ def _run_locked(
     progress.update("engine", 0.0, "loading engine")
     engine = (engines or Engines()).get(request, progress)
     progress.update("engine", 1.0, "engine ready")
-    if lines is not None and engine.space != "arkit55":
+    if (lines is not None or request.recognise) and engine.space != "arkit55":
+        flag = "--recognise" if request.recognise else "--transcript"
         raise DualTalkError(
-            f"--transcript draws ARKit lips; the {engine.name} engine writes {engine.space} (use --engine lite)"
+            f"{flag} draws ARKit lips; the {engine.name} engine writes {engine.space} (use --engine lite)"
         )
     # the engine's threads for the audio analysis and generating, then the caller's again
     with engine.cpu_threads():
@@ -345,6 +346,17 @@ def _generate(
     whole = functools.cache(
         lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
     )
+    if request.recognise:  # a script written by listening (English): drawn as a typed one would be
+        from .phonetic.recognise import recognised_lines
+
+        progress.update("transcript", 0.0, "recognising the words")
+        full = whole()  # the whole recording's words, as a typed script would be (a part is cut below)
+        lines = recognised_lines(full.a, full.b, full.active_a, full.active_b) or None
+        where = "recognised words"
+        if lines is None:
+            logging.getLogger("dualtalk.transcript").warning(
+                "--recognise heard no English words in either voice: the engine's lips are kept"
+            )
     if lines is not None:
         from .core.timebase import FPS
         from .phonetic.transcript import apply_transcript
@@ -360,6 +372,10 @@ def _generate(
             offset=dialogue.start_time - full.start_time, language=request.transcript_language,
             whole_active=(full.active_a, full.active_b) if judge_whole else None,
         )  # fmt: skip
+        if request.recognise:  # what was heard, to correct and give back as --transcript
+            from .phonetic.recognise import as_script
+
+            report["script"] = as_script(lines)
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
     # arguments) still runs
@@ -379,6 +395,16 @@ def _transcript_lines(request: Request) -> list[Any] | None:
     warning when a script language was given for it: the panel's dropdown hides then, a flag does not)."""
     from .phonetic.script_languages import is_english
 
+    if request.recognise:  # no file to read: the words are recognised once the audio is loaded
+        if not is_english(request.transcript_language):
+            raise DualTalkError(
+                f"--recognise hears English only; for {request.transcript_language} give the words as "
+                "--transcript with --transcript-language"
+            )
+        from .phonetic.transcript import check_available
+
+        check_available(language="en")  # pocketsphinx
+        return None
     if not request.transcript:
         if not is_english(request.transcript_language):
             logging.getLogger("dualtalk.transcript").warning(

@@ -61,6 +61,8 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "transcript")
         if s.transcript:  # the language it is written in (English: pocketsphinx; others: espeak-ng)
             box.prop(s, "transcript_language")
+        else:  # no script: the words may be recognised from the voices (English)
+            box.prop(s, "recognise")
         box.prop(s, "use_range")
         if s.use_range:
             row = box.row(align=True)

@@ -74,6 +74,7 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     values["diarize"] = form == "MONO_AUTO"
     if values["transcript"]:  # optional: lips drawn from what each character says, in its language
         values["transcript"] = need_file("transcript file", values["transcript"], s.transcript)
+        values["recognise"] = False  # its box is hidden while a script is chosen: the script is what is read
     else:  # the language left in the (hidden) dropdown: no script to read in it
         values["transcript_language"] = Request.transcript_language
     if not s.use_range:

@@ -354,6 +354,15 @@ JA_JP: Table = {
         "（デフォルト: 英語）。その音素から唇の形を作り、それぞれの声に合わせます"
     ),
     (DEFAULT, "Script Language"): "台本の言語",
+    (DEFAULT, "Recognise Words (English)"): "言葉を聞き取る（英語）",
+    (
+        DEFAULT,
+        "Without a transcript, recognise what each character says (English only) and draw the lips from "
+        "those words; slower, and a misheard stretch keeps the engine's lips",
+    ): (
+        "台本がないとき、各キャラクターの言葉を聞き取り（英語のみ）、その言葉から唇の形を作ります。"
+        "時間がかかり、聞き違えた部分はエンジンの唇の動きのままになります"
+    ),
     (
         DEFAULT,
         "The language the transcript is written in (with the wrong one its words may not align, and "
@@ -957,6 +966,12 @@ ZH_HANS: Table = {
         "(default English): the lips are drawn from its phones, aligned to each voice",
     ): "角色说的话，每次发言一行（A: 文本 / B: 文本），用“台词稿语言”书写（默认英语）：根据其音素生成口型，并与各自的声音对齐",
     (DEFAULT, "Script Language"): "台词稿语言",
+    (DEFAULT, "Recognise Words (English)"): "识别语音文字（英语）",
+    (
+        DEFAULT,
+        "Without a transcript, recognise what each character says (English only) and draw the lips from "
+        "those words; slower, and a misheard stretch keeps the engine's lips",
+    ): "没有台词稿时，识别每个角色说的话（仅限英语），并根据这些文字生成口型；速度较慢，听错的片段保留引擎生成的口型",
     (
         DEFAULT,
         "The language the transcript is written in (with the wrong one its words may not align, and "

@@ -206,6 +206,19 @@ OPTIONS: tuple[Option, ...] = (
         panel=True,
     ),
     Option(
+        "recognise",
+        AUDIO,
+        "bool",
+        "no script at hand: recognise each character's English words (pocketsphinx) and draw the lips from "
+        "them as from a --transcript; English speech only, and it takes longer (about a quarter of the "
+        "audio's length per character). Mistaken words keep the engine's lips where they do not fit",
+        default=False,
+        panel_help="Without a transcript, recognise what each character says (English only) and draw the "
+        "lips from those words; slower, and a misheard stretch keeps the engine's lips",
+        title="Recognise Words (English)",  # under Transcript, while no transcript is chosen
+        panel=True,
+    ),
+    Option(
         "start", AUDIO, "float", "animate from this many seconds into the audio", metavar="SEC", panel=True
     ),
     Option(
@@ -649,6 +662,7 @@ class Request:
     offset_b: float | None = None
     transcript: str | None = None
     transcript_language: str = "en"
+    recognise: bool = False
     start: float | None = None
     end: float | None = None
     checkpoint: str | None = None
@@ -696,6 +710,10 @@ class Request:
         self.behaviour()
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise DualTalkError(f"--end ({self.end:g} s) must be after --start ({self.start:g} s)")
+        if self.recognise and self.transcript:
+            raise DualTalkError(
+                "--recognise writes a script from the voices; --transcript gives one: use one of them"
+            )
         return self
 
     def behaviour(self) -> dict[str, Any]:

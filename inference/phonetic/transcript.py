@@ -1234,7 +1234,13 @@ def describe(report: dict[str, Any]) -> str:
         if rep.get("dropped"):
             text += f" (left out, not in English letters: {', '.join(rep['dropped'][:5])})"
         parts.append(text)
-    return "lips from the transcript: " + "; ".join(parts)
+    return f"lips from {_source(report)}: " + "; ".join(parts)
+
+
+def _source(report: dict[str, Any]) -> str:
+    """What the lines came from: a typed transcript, or words recognised from the voices (a
+    ``script`` in the report, ``--recognise``)."""
+    return "the recognised words" if report.get("script") is not None else "the transcript"
 
 
 def brief(report: dict[str, Any]) -> str:
@@ -1248,7 +1254,7 @@ def brief(report: dict[str, Any]) -> str:
             if not rep.get("error") and rep.get("lines_refused"):
                 got = f"{len(rep.get('lines_drawn', []))}/{rep['lines']} lines"
             parts.append(f"{key.upper()} {got}")
-    return f"lips from the transcript ({', '.join(parts)})" if parts else "the transcript had no words"
+    return f"lips from {_source(report)} ({', '.join(parts)})" if parts else f"{_source(report)} had no words"
 
 
 def unaligned(report: dict[str, Any], language: str = "en") -> str | None:

@@ -107,6 +107,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ".phone.json or TextGrid), in the clip's language (its lang tag): scores lips drawn from a transcript",
     )
     parser.add_argument(
+        "--recognise",
+        action="store_true",
+        help="run the model with each clip's words recognised from its voice (infer --recognise, English): "
+        "scores lips drawn from recognised words",
+    )
+    parser.add_argument(
         "--transcript-aligner",
         choices=TRANSCRIPT_ALIGNERS,
         default="auto",
@@ -366,6 +372,8 @@ def evaluate_lipsync(
     overrides = {"checkpoint": checkpoint, "engine": engine, "device": device}
     if transcripts and pred is not None:
         raise DualTalkError("--transcripts runs the model on each clip; it does not apply to --pred")
+    if request is not None and request.recognise and (transcripts or pred is not None):
+        raise DualTalkError("--recognise runs the model on each clip with recognised words; use it alone")
     if transcript_aligner not in TRANSCRIPT_ALIGNERS:
         raise DualTalkError(
             f"--transcript-aligner must be one of {', '.join(TRANSCRIPT_ALIGNERS)}, got {transcript_aligner!r}"
@@ -415,6 +423,8 @@ def evaluate_lipsync(
         source = str(pred_dir)
     if transcripts:
         source += " + transcripts" + (" (warp aligner)" if transcript_aligner == WARP_ALIGNER else "")
+    if request.recognise:
+        source += " + recognised words"
     with _aligner_env(transcript_aligner) if transcripts else nullcontext():
         motions, audios = _curves(clips, pred_dir, request, engines, transcripts)
         others = None
@@ -514,7 +524,7 @@ def run(args: argparse.Namespace) -> int:
         report = evaluate_lipsync(
             args.aligned,
             args.pred,
-            request=Request.from_args(args),
+            request=Request.from_args(args, recognise=args.recognise),
             bootstrap=args.bootstrap,
             against=args.against,
             transcripts=args.transcripts,

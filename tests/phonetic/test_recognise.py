@@ -1,0 +1,146 @@
+"""No script at hand: the words are recognised from each voice (English) and the lips drawn from
+them as from a typed transcript (``infer --recognise``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+from dualtalk.inference import pipeline
+from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.core.channels import ARKIT55
+from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.request import Request
+from dualtalk.inference.phonetic import recognise
+from dualtalk.inference.phonetic.transcript import read_transcript
+from dualtalk.training.evaluation.lipsync import (
+    AlignedPhone,
+    classify,
+    mouth_features,
+    score_phones,
+    summarize,
+)
+
+SR = 16000
+A_SAYS = ("My mother bought a warm coat for the long voyage home.", "Maybe we should bring the map.")
+B_SAYS = ("Please pass me the blue cup by the window.",)
+
+
+def test_speech_is_cut_into_stretches_at_pauses_not_at_breaths():
+    fps = 25
+    flags = np.zeros(10 * fps, bool)
+    flags[25:75] = True  # 1-3 s
+    flags[85:120] = True  # after a 0.4 s breath: the same stretch
+    flags[150:200] = True  # after a 1.2 s pause: another
+    flags[230:233] = True  # a 0.12 s click: not speech to recognise
+    assert recognise.stretches(flags, fps) == [(1.0, 4.8), (6.0, 8.0)]
+    assert recognise.stretches(np.zeros(50, bool), fps) == []
+
+
+def test_a_long_stretch_is_cut_at_its_quietest_moment():
+    audio = np.random.default_rng(0).normal(0, 0.1, 50 * SR).astype(np.float32)
+    audio[int(12.0 * SR) : int(12.4 * SR)] = 0.0  # a quiet moment inside a 50 s monologue
+    pieces = recognise._cut_long(audio, 0.0, 50.0)
+    assert pieces[0][0] == 0.0 and pieces[-1][1] == 50.0 and len(pieces) >= 3
+    assert 12.0 <= pieces[0][1] <= 12.4  # the first cut falls in the quiet, not mid-word
+    assert all(b - a <= recognise.MAX_S for a, b in pieces)
+    assert all(pieces[k][1] == pieces[k + 1][0] for k in range(len(pieces) - 1))
+
+
+def test_the_recognised_script_reads_back_as_a_transcript(tmp_path):
+    lines = [recognise.Line(1, "A", "maybe we should go"), recognise.Line(2, "B", "sure")]
+    path = tmp_path / "heard.txt"
+    path.write_text(recognise.as_script(lines), encoding="utf-8")
+    assert [(line.speaker, line.text) for line in read_transcript(path)] == [
+        ("A", "maybe we should go"),
+        ("B", "sure"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    """A two-voice English scene (flite voices: exact phone times), each character on their own file:
+    A says two lines with B's line between them."""
+    if "flite" not in available_engines():
+        pytest.skip("flite not installed")
+    pytest.importorskip("pocketsphinx")
+    folder = tmp_path_factory.mktemp("recognise")
+    a, b, truth, t = [], [], [], 0.5
+    pad = np.zeros(int(0.5 * SR), np.float32)
+    a.append(pad), b.append(pad)
+    for who, text in (("A", A_SAYS[0]), ("B", B_SAYS[0]), ("A", A_SAYS[1])):
+        utt = speak(text, Voice("flite", "rms" if who == "A" else "slt"))
+        gap = np.zeros(int(1.0 * SR), np.float32)
+        mine, other = (a, b) if who == "A" else (b, a)
+        mine += [utt.audio, gap]
+        other += [np.zeros_like(utt.audio), gap]
+        if who == "A":
+            truth += [(p.symbol, p.start + t, p.end + t) for p in utt.phones]
+        t += len(utt.audio) / SR + 1.0
+    sf.write(folder / "a.wav", np.concatenate(a), SR)
+    sf.write(folder / "b.wav", np.concatenate(b), SR)
+    return folder, truth
+
+
+def _closure_and_shut(values: np.ndarray, truth) -> tuple[float, float]:
+    aligned = [AlignedPhone(s, a, b, classify(s, "arpabet") or frozenset()) for s, a, b in truth]
+    scores = summarize([score_phones(mouth_features(values, ARKIT55), aligned, 25.0)])
+    return float(scores["closure_rate"]), float(scores["open_closed_rate"])
+
+
+def test_without_a_script_the_lips_are_drawn_from_the_words_each_voice_says(scene, tmp_path):
+    folder, truth = scene
+    request = Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav"), recognise=True)
+    take = pipeline.run(request, tmp_path / "take")
+    report = take.transcript
+    assert report is not None and report["a"]["aligned"] > 10 and report["b"]["aligned"] > 5
+    script = report["script"]  # what was heard, in the transcript's own form, A's and B's in turn
+    heard = [line.split(":")[0] for line in script.splitlines()]
+    assert heard == ["A", "B", "A"], script
+    assert "mother" in script and "window" in script
+    plain = pipeline.run(request.replace(recognise=False), tmp_path / "plain")
+    assert plain.transcript is None
+    closed, shut = _closure_and_shut(take.motion_a.values, truth)
+    assert closed >= 0.9 and shut <= 0.2  # lips meet on b/m/p and stay open on the open vowels
+    assert not np.array_equal(take.motion_a.values, plain.motion_a.values)
+
+
+def test_the_command_prints_what_it_heard_for_the_user_to_correct(scene, tmp_path):
+    folder, _truth = scene
+    out = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "infer", "--audio", str(folder / "a.wav"),
+         "--audio-b", str(folder / "b.wav"), "--recognise", "--out", str(tmp_path / "take")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "lips from the recognised words: A " in out.stdout
+    said = out.stdout.split("recognised script (correct it and give it as --transcript):\n", 1)[1]
+    assert [line[:2] for line in said.splitlines()] == ["A:", "B:", "A:"]
+
+
+def test_recognising_and_a_script_together_or_another_language_are_refused_in_one_line(scene, tmp_path):
+    folder, _truth = scene
+    script = tmp_path / "script.txt"
+    script.write_text("A: hello\n", encoding="utf-8")
+    both = Request(audio=str(folder / "a.wav"), recognise=True, transcript=str(script))
+    with pytest.raises(DualTalkError, match="use one of them"):
+        both.validate()
+    spanish = Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav"), recognise=True,
+                      transcript_language="es")  # fmt: skip
+    with pytest.raises(DualTalkError, match="English only"):
+        pipeline.run(spanish, tmp_path / "take")
+    assert not (tmp_path / "take" / "A.npz").exists()
+
+
+def test_a_room_with_no_voice_recognises_nothing_and_keeps_the_engine_lips(tmp_path, caplog):
+    pytest.importorskip("pocketsphinx")
+    quiet, hush = tmp_path / "quiet.wav", tmp_path / "hush.wav"
+    rng = np.random.default_rng(1)  # a quiet room: a faint hiss, no voice
+    sf.write(quiet, rng.normal(0, 0.001, 3 * SR).astype(np.float32), SR)
+    sf.write(hush, rng.normal(0, 0.001, 3 * SR).astype(np.float32), SR)
+    take = pipeline.run(Request(audio=str(quiet), audio_b=str(hush), recognise=True), tmp_path / "take")
+    assert take.transcript is None
+    assert "heard no English words" in caplog.text
