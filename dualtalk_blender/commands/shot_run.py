@@ -205,7 +205,7 @@ def _run_locked(
     as the shot's new set is in place (from then on the shot finishes and reports it)."""
     from ...inference import pipeline
     from ..rig.options import link
-    from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span
+    from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span, role_options
     from ..scene.remove_take import other_takes, shared_scene_warnings
 
     lips = ""  # what a transcript drew, for the result line
@@ -237,10 +237,10 @@ def _run_locked(
     # Refuse unusable rigs and map files now, not after the engine has run and written motion files;
     # the reports are reused for the keying (each character is inspected once per shot).
     options.validate()
-    reports = (  # each with its own map (--map-a / --map-b), else --map, else the preset
-        check_character(obj_a, options.for_role("A")),
-        check_character(obj_b, options.for_role("B")),
-    )
+    # each with its own map (--map-a / --map-b), else --map, else the preset: each file read once (a
+    # --map of both too), and one that went bad since the shot was checked is refused as A's or B's
+    own = role_options(options)
+    reports = (check_character(obj_a, own["A"]), check_character(obj_b, own["B"]))
     for label, report in zip(("A", "B"), reports, strict=True):
         progress.update("characters", 0.5 if label == "A" else 1.0, f"{label}: {report.summary}")
     plan: RangePlan | None = None  # a re-generated range's
