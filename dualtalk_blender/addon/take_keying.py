@@ -53,7 +53,7 @@ def key_take(
     The markers and sound strips replace only this pair's earlier ones: another conversation in the
     scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`)."""
     from ...inference.core.motion import load_motion
-    from ..scene.apply import apply_dialogue, inspect_for, owned_markers
+    from ..scene.apply import apply_dialogue, inspect_for, owned_markers, role_options
     from ..scene.characters import find_mesh_and_armature
     from ..scene.remove_take import shared_scene_warnings
 
@@ -62,10 +62,13 @@ def key_take(
     engine = engine_name(result, motion_a, motion_b)
     a, b = characters if characters is not None else check_characters(settings)
     fresh = [_unchanged(obj, *seen) for obj, seen in zip((a, b), inspected, strict=True)]
+    # a rig that changed since the preflight is inspected again with its own map, read now (once, a
+    # shared one too): a map file that went bad meanwhile is refused as A's or B's
+    own = role_options(options, "".join(role for role, f in zip("AB", fresh, strict=True) if f is None))
     changed: list[str] = []
     for i, (obj, (report, _fingerprint)) in enumerate(zip((a, b), inspected, strict=True)):
-        if fresh[i] is None:  # the rig changed since the preflight: inspected again, said when it shows
-            fresh[i] = inspect_for(obj, options.for_role("AB"[i]))  # with its own map
+        if fresh[i] is None:  # inspected again, said when it shows
+            fresh[i] = inspect_for(obj, own["AB"[i]])
             changed += _changed_while_generating(obj.name, report, fresh[i])
     range_before = (int(scene.frame_start), int(scene.frame_end))
     pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name

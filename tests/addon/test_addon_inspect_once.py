@@ -112,6 +112,31 @@ def test_a_rig_with_its_own_map_edited_while_the_engine_runs_is_inspected_again_
     assert keyed and keyed <= {'key_blocks["jawOpen"].value', 'key_blocks["eyeBlinkLeft"].value'}, keyed
 
 
+def test_a_map_of_b_saved_with_a_typo_while_the_engine_runs_is_refused_as_bs(scene, assets, tmp_path):
+    """Bob is keyed through his own map file (B's map file); while the engine runs the animator adds
+    a key to his face and the rigger saves his map with a typo. Inspected again, he is refused in one
+    line that names B's map (the file to fix), and neither character is keyed."""
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    bob_map = tmp_path / "bob.json"
+    bob_map.write_text(json.dumps({"map": {"jawOpen": "jawOpen", "eyeBlinkLeft": "eyeBlinkLeft"}}))
+    scene.dualtalk.map_b = str(bob_map)
+    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs())
+    run.start()
+    b.shape_key_add(name="sculpt_fix", from_mix=False)
+    bob_map.write_text('{"map": {"jawopen": "jawOpen"}}')
+    deadline = time.monotonic() + 120
+    while run.step() == RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    outcome = run.finish()
+    assert not outcome.ok
+    assert outcome.message.startswith("DualTalk: custom map of B: mapping: 'jawopen' is not a channel"), (
+        outcome.message
+    )
+    assert "\n" not in outcome.message and "the take is kept" in outcome.message
+    assert a.data.shape_keys.animation_data is None and b.data.shape_keys.animation_data is None
+
+
 def test_the_fingerprint_changes_with_what_a_report_depends_on_and_only_that(scene):
     a, _b = ah.two_characters()
     before = pickers.rig_fingerprint(a)
