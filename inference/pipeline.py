@@ -371,6 +371,7 @@ def _generate(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time, language=request.transcript_language,
             whole_active=(full.active_a, full.active_b) if judge_whole else None,
+            keep_closures=request.recognise,  # a misheard word keeps the engine's lip closures
         )  # fmt: skip
         if request.recognise:  # what was heard, to correct and give back as --transcript
             from .phonetic.recognise import as_script

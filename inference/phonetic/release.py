@@ -39,7 +39,12 @@ LOUD_DB = 15.0  # a frame this close to the take's 1-4 kHz level (dB) sounds too
 CLOSED_FRACTION = 0.25  # shut: aperture below this share of the take's open aperture (the evaluator's test)
 BAND_HZ = (1000.0, 4000.0)  # an open mouth's F2/F3; closed lips (stops, /m/, hums) radiate little here
 SPEECH_LEVEL_PERCENTILE = 95.0  # the take's level: this percentile of the frames' band energy
-_APERTURE = {"jawOpen": 1.0, "mouthClose": -1.0, "mouthLowerDownLeft": 0.15, "mouthLowerDownRight": 0.15}
+APERTURE_WEIGHTS = {
+    "jawOpen": 1.0,
+    "mouthClose": -1.0,
+    "mouthLowerDownLeft": 0.15,
+    "mouthLowerDownRight": 0.15,
+}
 
 
 def frame_band_db(
@@ -64,8 +69,8 @@ def frame_band_db(
 
 def aperture(values: np.ndarray, channels: tuple[str, ...] | list[str]) -> np.ndarray:
     """Per frame, how far apart the lips are: jawOpen - mouthClose + 0.3 mouthLowerDown (L/R mean)."""
-    cols = [list(channels).index(name) for name in _APERTURE]
-    return np.asarray(values, np.float64)[:, cols] @ np.array(list(_APERTURE.values()))
+    cols = [list(channels).index(name) for name in APERTURE_WEIGHTS]
+    return np.asarray(values, np.float64)[:, cols] @ np.array(list(APERTURE_WEIGHTS.values()))
 
 
 def closed_runs(opening: np.ndarray) -> list[tuple[int, int]]:

@@ -50,6 +50,7 @@ PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the ren
 # flite speech with exact phone times (open vowels shut 12 % -> 4 %, every closure kept; 30 and
 # 40 ms gave the same), then checked on held-out espeak-ng voices (MODEL_CARD.md).
 CONTACT_TRIM_S = 0.02
+VOWEL_CLASSES = frozenset({"IY", "EH", "AE", "AA", "AO", "UW", "AH", "ER"})  # the renderer's vowel classes
 LACKS_LINES = (
     ": the script lacks lines they say?"  # the coverage's likeliest cause, where nothing says another
 )
@@ -922,6 +923,7 @@ def draw_lips(
     others: Sequence[str] = (),
     whole_speaking: np.ndarray | None = None,
     partner: np.ndarray | None = None,
+    keep_closures: bool = False,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -1064,6 +1066,15 @@ def draw_lips(
     cols = list(drawn_channels())
     values = motion.values.copy()
     values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
+    if keep_closures:  # recognised words: a misheard bilabial is a consonant the engine closes on
+        keep = engine_closures(motion.values, phones, before, n, motion.fps)
+        from ..core.channels import ARKIT55
+        from .release import APERTURE_WEIGHTS
+
+        # the lips' gap only: the words keep the tuck and the rounding
+        gap = np.array([ARKIT55.index(name) for name in APERTURE_WEIGHTS])
+        rows = np.flatnonzero(keep)
+        values[np.ix_(rows, gap)] = motion.values[np.ix_(rows, gap)]
     refused = _refused_lines(lines, placement.refused)
     report = {
         "words": total,
@@ -1101,6 +1112,7 @@ def apply_transcript(
     lines: list[Line], names: tuple[str, str], stream_a: np.ndarray, stream_b: np.ndarray,
     motion_a: Motion, motion_b: Motion, where: str = "transcript", offset: float = 0.0,
     language: str = "en", whole_active: tuple[np.ndarray, np.ndarray] | None = None,
+    keep_closures: bool = False,
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
     """Both characters' mouths drawn from their lines (written in ``language``); the report per
     character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
@@ -1113,16 +1125,62 @@ def apply_transcript(
     texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
     whole_a, whole_b = whole_active if whole_active is not None else (None, None)
     motion_a, rep_a = draw_lips(
-        motion_a, stream_a, lines_a, "A", offset, language, texts_b, whole_a, partner=stream_b
+        motion_a,
+        stream_a,
+        lines_a,
+        "A",
+        offset,
+        language,
+        texts_b,
+        whole_a,
+        partner=stream_b,
+        keep_closures=keep_closures,
     )
     motion_b, rep_b = draw_lips(
-        motion_b, stream_b, lines_b, "B", offset, language, texts_a, whole_b, partner=stream_a
+        motion_b,
+        stream_b,
+        lines_b,
+        "B",
+        offset,
+        language,
+        texts_a,
+        whole_b,
+        partner=stream_a,
+        keep_closures=keep_closures,
     )
     from .script_languages import normalise
 
     for rep in (rep_a, rep_b):  # the script's language, English too: a line that fails names it
         rep.setdefault("language", normalise(language))
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def engine_closures(values: np.ndarray, phones: list[Any], before: int, n: int, fps: float) -> np.ndarray:
+    """(n,) bool: the frames whose centre lies in an aligned consonant (not a vowel, not a pause)
+    where the engine's lips are shut (aperture at most :data:`release.CLOSED_FRACTION` of its median
+    over the aligned vowels' frames). ``phones`` are timed from ``before`` frames ahead of the
+    motion's first. Recognised words can be misheard ("be" as "the"): the aligned phone is then a
+    consonant the engine closes on, and the closure is the engine's to keep; on vowels the words
+    decide (the engine's shut vowels are what they fix). Chosen on flite, LJ Speech and MFA's
+    unscripted clips (MODEL_CARD.md, "Lips from recognised words")."""
+    from ..core.channels import ARKIT55
+    from .release import CLOSED_FRACTION, aperture
+    from .visemes import viseme_classes
+
+    opening = aperture(values, ARKIT55)
+    centres = (np.arange(n) + before + 0.5) / fps
+    kind = np.zeros(n, np.int8)  # 0 nothing aligned, 1 consonant, 2 vowel
+    for p in phones:
+        classes = viseme_classes(p)
+        if not classes or classes == ("sil",):
+            continue
+        inside = (centres >= p.start) & (centres < p.end)
+        kind[inside] = 2 if any(c in VOWEL_CLASSES for c in classes) else 1
+    vowel = kind == 2
+    if not vowel.any():
+        return np.zeros(n, bool)
+    line = CLOSED_FRACTION * float(np.median(opening[vowel]))
+    return (kind == 1) & (opening <= line)
 
 
 def _uncovered(

@@ -144,3 +144,23 @@ def test_a_room_with_no_voice_recognises_nothing_and_keeps_the_engine_lips(tmp_p
     take = pipeline.run(Request(audio=str(quiet), audio_b=str(hush), recognise=True), tmp_path / "take")
     assert take.transcript is None
     assert "heard no English words" in caplog.text
+
+
+def test_a_misheard_bilabial_keeps_the_engines_closure_and_a_heard_vowel_opens():
+    """Recognition hears "to be" as "to the": the aligned phone is a consonant (dh) where the voice
+    closed its lips, and the engine closed them; the closure is kept. Where the words place a vowel
+    the engine shut, the words open it."""
+    from dualtalk.inference.audio.tts import Phone
+    from dualtalk.inference.phonetic.transcript import engine_closures
+
+    values = np.zeros((10, 55), np.float32)
+    jaw, close = ARKIT55.index("jawOpen"), ARKIT55.index("mouthClose")
+    values[0:4, jaw] = 0.5  # an open vowel, open
+    values[4:6, close] = 0.1  # the engine shuts the lips on the misheard "b"
+    values[6:8, close] = 0.1  # and, wrongly, on the vowel after it
+    values[8:10, jaw] = 0.5
+    phones = [Phone("aa", 0.0, 0.16, "arpabet"), Phone("dh", 0.16, 0.24, "arpabet"),
+              Phone("ah", 0.24, 0.32, "arpabet"), Phone("aa", 0.32, 0.40, "arpabet")]  # fmt: skip
+    kept = engine_closures(values, phones, before=0, n=10, fps=25.0)
+    assert kept.tolist() == [False] * 4 + [True, True] + [False] * 4
+    assert not engine_closures(values, phones[1:2], before=0, n=10, fps=25.0).any()  # no vowel: no line
