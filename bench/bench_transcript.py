@@ -5,7 +5,9 @@ our corpus sentences, so the aligner has real words to find), then times drawing
 characters' lips from its script (:func:`~dualtalk.inference.phonetic.transcript.apply_transcript`:
 pocketsphinx alignment of each stream, rendering, blending) on engine-shaped motion. With
 ``--language es`` (any corpus language) two espeak-ng voices speak that language's corpus
-sentences and the lips are drawn by the warp aligner (``script_warp``). The
+sentences and the lips are drawn by the warp aligner (``script_warp``). With ``--recognise`` (English)
+no script is given: the time includes recognising each voice's words (``recognise.recognised_lines``)
+and drawing the lips from them as ``infer --recognise`` does. The
 engine's own time is ``bench lite``'s; this is the extra. Reports the median wall time, the
 seconds of alignment per second of voice, the words aligned and peak RSS.
 """
@@ -27,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="en",
         help="the script's language: en (default; flite voices, pocketsphinx) or a corpus language "
         "(es, fr, de, it, pt-br, ru, tr, ar, hi, cmn-latn-pinyin, ja, ko, nl, pl; espeak-ng voices, the warp)",
+    )
+    parser.add_argument(
+        "--recognise",
+        action="store_true",
+        help="no script: time recognising each voice's words and drawing the lips from them (English only)",
     )
 
 
@@ -79,7 +86,12 @@ def run(args: argparse.Namespace) -> BenchResult:
 
     if not 2.0 <= args.seconds <= 3600.0:
         raise DualTalkError("--seconds must be between 2 and 3600")
+    from ..inference.phonetic.script_languages import is_english
+
     language = getattr(args, "language", "en")
+    recognising = bool(getattr(args, "recognise", False))
+    if recognising and not is_english(language):
+        raise DualTalkError(f"--recognise hears English only, not --language {language}")
     check_available(language)
     a, b, lines = _scene(args.seconds, language)
     frames = int(np.ceil(args.seconds * 25))
@@ -88,13 +100,26 @@ def run(args: argparse.Namespace) -> BenchResult:
     report: dict = {}
 
     def once() -> None:
-        report.update(apply_transcript(lines, ("A", "B"), a, b, motions[0], motions[1], language=language)[2])
+        script = lines
+        if recognising:  # infer --recognise: the words are heard, then drawn, closures kept
+            from ..inference.audio.vad import voice_activity
+            from ..inference.phonetic.recognise import recognised_lines
+
+            script = recognised_lines(a, b, voice_activity(a), voice_activity(b))
+        drawn = apply_transcript(
+            script, ("A", "B"), a, b, motions[0], motions[1], language=language, keep_closures=recognising
+        )
+        report.update(drawn[2])
 
     t = timeit(once, repeats=args.repeats, warmup=args.warmup)
     voiced = float((np.abs(a) > 1e-4).sum() + (np.abs(b) > 1e-4).sum()) / 16000
+    how = (
+        "recognition + pocketsphinx alignment"
+        if recognising
+        else ("warp alignment" if uses_warp(language) else "pocketsphinx alignment")
+    )
     result = BenchResult(
-        f"transcript lips ({'warp' if uses_warp(language) else 'pocketsphinx'} alignment + drawing), both characters, "
-        f"{language}",
+        f"transcript lips ({how} + drawing), both characters, {language}",
         ["dialogue s", "median s", "min s", "s per voiced s", "words aligned", "peak RSS MiB"],
     )
     words = sum(report[k]["aligned"] for k in ("a", "b"))
