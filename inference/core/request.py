@@ -408,6 +408,13 @@ OPTIONS: tuple[Option, ...] = (
 BY_NAME = {o.name: o for o in OPTIONS}
 
 
+def _english(language: str | None) -> bool:
+    """An English script language (en, en-us, EN_GB...): what ``phonetic.script_languages.is_english``
+    says, here because core imports nothing of ours outside core."""
+    code = (language or "en").strip().lower().replace("_", "-") or "en"
+    return code == "en" or code.startswith("en-")
+
+
 def check_rounds_window(rounds: int | None = None, window_s: float | None = None) -> tuple[int, float]:
     """``--rounds`` / ``--window`` with their defaults filled in, or one-line errors."""
     given_rounds, given_window = rounds, window_s
@@ -710,11 +717,24 @@ class Request:
         self.behaviour()
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise DualTalkError(f"--end ({self.end:g} s) must be after --start ({self.start:g} s)")
-        if self.recognise and self.transcript:
-            raise DualTalkError(
-                "--recognise writes a script from the voices; --transcript gives one: use one of them"
-            )
+        self._check_recognise()
         return self
+
+    def _check_recognise(self) -> None:
+        """``recognise`` with what can never run with it, refused here: a job file reads every shot's
+        request before the first shot runs. Each line names only ``--recognise`` as a flag, the one a
+        job file's line turns into the shot's key (``shot 'x'.recognise ...``)."""
+        if not self.recognise:
+            return
+        if self.transcript:
+            raise DualTalkError(
+                "--recognise writes a script from the voices, and a transcript is given too: use one of them"
+            )
+        if not _english(self.transcript_language):
+            raise DualTalkError(
+                f"--recognise hears English only; for {self.transcript_language} give the words as "
+                "--transcript with --transcript-language"
+            )
 
     def behaviour(self) -> dict[str, Any]:
         """The behaviour layer's controls, checked: seed, amount per layer (None = the engine's
