@@ -117,7 +117,7 @@ def _run_paper(args: argparse.Namespace) -> int:
         for name in ("audio_b", "turns", "speaker_a", "start", "end", "offset_b", "transcript")
         if getattr(args, name, None) is not None
     ]
-    other += [f"--{flag}" for flag in ("swap", "diarize") if getattr(args, flag, False)]
+    other += [f"--{flag}" for flag in ("swap", "diarize", "recognise") if getattr(args, flag, False)]
     language = getattr(args, "transcript_language", None)  # a transcript's language, with no transcript
     if language not in (None, request.BY_NAME["transcript_language"].default):
         other.append("--transcript-language")
