@@ -722,8 +722,8 @@ class Request:
 
     def _check_recognise(self) -> None:
         """``recognise`` with what can never run with it, refused here: a job file reads every shot's
-        request before the first shot runs. Each line names only ``--recognise`` as a flag, the one a
-        job file's line turns into the shot's key (``shot 'x'.recognise ...``)."""
+        request before the first shot runs. Each line starts with ``--recognise``, which a job file's
+        line turns into the shot's key (``shot 'x'.recognise ...``)."""
         if not self.recognise:
             return
         if self.transcript:
