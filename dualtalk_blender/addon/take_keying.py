@@ -4,7 +4,8 @@
 both characters (reusing the preflight's rig reports while the rigs are unchanged), the turn
 markers and the sound strips, replacing only this pair's earlier ones; its one-line result names
 the engine (:func:`engine_name`), what changed and the first of the warnings
-(:func:`source_warnings`, the keying's).
+(:func:`source_warnings`, the keying's). A take whose words were recognised leaves them in a text
+of the Text Editor (:func:`recognised_words_text`), which the line names.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from ..scene.sound import remove_our_strips
 from .panel_settings import check_characters
 from .pickers import rig_fingerprint
 from .take_sound import TakeSound, place_sound_strips
+
+RECOGNISED_TEXT = "DualTalk Recognised Words"  # the Text Editor's text a recognised take's words go to
+_WRITTEN = "dualtalk_recognised"  # on such a text: the words as DualTalk wrote them
 
 
 def _unchanged(obj: Any, report: Any, fingerprint: tuple[Any, ...]) -> Any | None:
@@ -94,7 +98,7 @@ def key_take(
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) with the {engine} engine"
         )
-        return redone + said + _warning_tail(warnings)
+        return redone + _words_text(result) + said + _warning_tail(warnings)
     removed = 0
     sound = sound or TakeSound.of_panel(settings)
     if not sound.place:  # an earlier take's strip would play another recording under this one
@@ -128,8 +132,46 @@ def key_take(
     if result.get("transcript"):
         from ...inference.phonetic.transcript import brief
 
-        parts.append(brief(result["transcript"]))
+        parts.append(brief(result["transcript"]) + _words_text(result))
     return "DualTalk: animated " + ", ".join(parts) + said + _warning_tail(warnings)
+
+
+def _words_text(result: dict[str, Any]) -> str:
+    """For a take made with recognition (its transcript report has the ``script``): the words put in
+    a text (:func:`recognised_words_text`) and the line's clause naming it; else "", no text touched."""
+    report = result.get("transcript")
+    script = report.get("script") if isinstance(report, dict) else None
+    if not isinstance(script, str) or not script:
+        return ""
+    return f"; the words are in the text {recognised_words_text(script)!r}"
+
+
+def recognised_words_text(script: str) -> str:
+    """Put a recognised take's words (a transcript's form, ``A: words``) in a text of the Text Editor,
+    where the animator reads them, corrects them, saves them and chooses the file as the Transcript
+    (the panel shows no words); returns the text's name. DualTalk's earlier text is replaced while it
+    is as DualTalk wrote it; one the animator edited or saved to a file is theirs, as is any text
+    DualTalk did not write, and stays: the words go into a new text beside it."""
+    import bpy
+
+    text = next((t for t in bpy.data.texts if _as_written(t)), None)
+    if text is None:
+        text = bpy.data.texts.new(RECOGNISED_TEXT)  # Blender adds ".001" while the name is taken
+    text.from_string(script)
+    text[_WRITTEN] = script
+    return str(text.name)
+
+
+def _as_written(text: Any) -> bool:
+    """Whether ``text`` is DualTalk's recognised words, unchanged since written: not edited, not saved
+    to a file, not linked from a library."""
+    written = text.get(_WRITTEN)
+    return (
+        isinstance(written, str)
+        and not text.filepath
+        and text.library is None
+        and text.as_string() == written
+    )
 
 
 def _changed_while_generating(name: str, before: Any, now: Any) -> list[str]:
