@@ -18,6 +18,10 @@ espeak-ng speaks to the aligner that warps espeak-ng's reading onto the voice
 (``inference/phonetic/script_languages.py``). ``--transcript-aligner warp`` sends English there too
 (``DUALTALK_TRANSCRIPT_ALIGNER=warp`` while the clips run), to measure that aligner on real English
 with true phone timings.
+
+``--recognise`` runs each clip with the words recognised from its voice (``infer --recognise``,
+English); a line under the table counts the clips drawn from them (``report["recognised"]``): a clip
+where nothing was heard, or the words did not fit, keeps the engine's lips and is named there.
 """
 
 from __future__ import annotations
@@ -455,6 +459,8 @@ def evaluate_lipsync(
         report["transcripts"], report["transcript_alignment"] = _transcript_report(
             report, clips, motions, languages, transcript_aligner
         )
+    if request.recognise:  # a clip where nothing was heard, or nothing fit, keeps the engine's lips
+        report["recognised"] = _recognised_report(report, clips, motions)
     # the weights judged: the engine's, or the one sha all motion files agree on ("" if unknown or mixed)
     shas = {str(m.checkpoint_sha256 or "") for m in motions}
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
@@ -519,6 +525,41 @@ def _transcript_report(
     }
 
 
+def _recognised_report(
+    report: dict[str, Any], clips: list[AlignedClip], motions: list[Any]
+) -> dict[str, Any]:
+    """``recognise``: how many clips' lips were drawn from recognised words. The others are scored
+    under the same "+ recognised words" source with the engine's lips: nothing was heard
+    (``none_heard``: no transcript in the take) or the words did not fit the voice (``not_aligned``).
+    Each ``per_clip`` row gets its own under ``recognised`` (words heard, words aligned, drawn)."""
+    none_heard: list[str] = []
+    not_aligned: list[str] = []
+    for clip, motion, row in zip(clips, motions, report["per_clip"], strict=True):
+        meta = motion.meta.get("transcript") or {}
+        heard, aligned = int(meta.get("words", 0)), int(meta.get("aligned", 0))
+        drawn = heard > 0 and aligned > 0 and not meta.get("error")
+        row["recognised"] = {"words": heard, "aligned": aligned, "drawn": drawn}
+        if not drawn:
+            (not_aligned if heard else none_heard).append(clip.stem)
+    return {
+        "clips": len(clips),
+        "drawn": len(clips) - len(none_heard) - len(not_aligned),
+        "none_heard": none_heard,
+        "not_aligned": not_aligned,
+    }
+
+
+def recognised_line(counts: dict[str, Any]) -> str:
+    """The line ``eval lipsync --recognise`` prints under its table (the clips kept as the engine drew them)."""
+    line = f"recognised words: {counts['drawn']} of {counts['clips']} clips drawn; the others keep the engine's lips"
+    why = [
+        f"{what}: {', '.join(stems)}"
+        for what, stems in (("nothing heard", counts["none_heard"]), ("not aligned", counts["not_aligned"]))
+        if stems
+    ]
+    return f"{line} ({'; '.join(why)})" if why else line
+
+
 def run(args: argparse.Namespace) -> int:
     with quiet_log("dualtalk") if args.quiet else nullcontext():
         report = evaluate_lipsync(
@@ -539,6 +580,8 @@ def run(args: argparse.Namespace) -> int:
             f"transcripts: {tr['aligned']} of {tr['clips']} clips aligned; the others keep the engine's lips "
             f"(sent {sent}; the engine's aligner: {said})"
         )
+    if "recognised" in report:
+        print(recognised_line(report["recognised"]))
     if args.json:
         print(json.dumps(report))
     sys.stdout.flush()
