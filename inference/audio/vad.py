@@ -224,6 +224,36 @@ def bleed_attenuation(
     return float(np.percentile(cand, BLEED_PERCENTILE))
 
 
+def bleed_frames(x: np.ndarray, partner: np.ndarray | None, fps: int = 100) -> np.ndarray | None:
+    """Per frame (``fps``) of ``x``: no louder than the partner's bleed is expected to be there, by the
+    voice-activity rule (the partner's level, the bleed attenuation measured where the partner is
+    loud, :data:`BLEED_MARGIN_DB`). A lav mic hears the partner ~20-25 dB down: loud enough for an
+    aligner to place words on. None without a partner or a bleed to measure."""
+    if partner is None or not len(x):
+        return None
+    other = np.asarray(partner, np.float32).reshape(-1)[: len(x)]
+    other = np.pad(other, (0, len(x) - len(other)))  # a partner ending early: silent after it
+    level, p_level = frame_levels(x, SAMPLE_RATE, fps), frame_levels(other, SAMPLE_RATE, fps)
+    att = bleed_attenuation(level, p_level, take_floor(level, p_level))
+    if att is None:
+        return None
+    return level < p_level + att + BLEED_MARGIN_DB
+
+
+def without_bleed(x: np.ndarray, partner: np.ndarray | None, quieter_db: float = 40.0) -> np.ndarray:
+    """``x`` with the partner's bleed turned down by ``quieter_db`` (10 ms frames, 10 ms ramps): what an
+    aligner of this voice's words should hear. ``x`` itself when there is no bleed to measure."""
+    bleed = bleed_frames(x, partner, 100)
+    if bleed is None or not bleed.any():
+        return np.asarray(x, np.float32)
+    hop = SAMPLE_RATE // 100
+    gain = np.where(np.repeat(bleed, hop), 10.0 ** (-quieter_db / 20.0), 1.0)[: len(x)]
+    gain = np.pad(gain, (0, len(x) - len(gain)), constant_values=1.0)
+    ramp = np.ones(hop) / hop
+    gain = np.convolve(gain, ramp, mode="same")  # no click at a frame's edge
+    return (np.asarray(x, np.float32) * gain).astype(np.float32)
+
+
 def energy_activity(
     x: np.ndarray, partner: np.ndarray | None = None, sr: int = SAMPLE_RATE, fps: int = FPS
 ) -> np.ndarray:

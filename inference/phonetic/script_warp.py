@@ -105,18 +105,13 @@ def _bleed_frames(audio: np.ndarray, partner: np.ndarray | None, count: int) -> 
     attenuation measured where the partner is loud, :data:`~..audio.vad.BLEED_MARGIN_DB`): a lav mic
     hears the partner ~25 dB down, inside the loudness gate, and a line's pause (a mid-line ``？``)
     was warped onto the partner's lines. None without a partner or a bleed to measure."""
-    from ..audio.vad import BLEED_MARGIN_DB, bleed_attenuation, frame_levels, take_floor
+    from ..audio.vad import bleed_frames
 
-    if partner is None or not len(audio) or count == 0:
+    if count == 0:
         return None
-    fps = int(round(1.0 / FRAME_S))
-    other = np.asarray(partner, np.float32).reshape(-1)[: len(audio)]
-    other = np.pad(other, (0, len(audio) - len(other)))  # a partner ending early: silent after it
-    level, p_level = frame_levels(audio, SAMPLE_RATE, fps), frame_levels(other, SAMPLE_RATE, fps)
-    att = bleed_attenuation(level, p_level, take_floor(level, p_level))
-    if att is None:
+    bleed = bleed_frames(audio, partner, int(round(1.0 / FRAME_S)))
+    if bleed is None:
         return None
-    bleed = level < p_level + att + BLEED_MARGIN_DB
     return np.pad(bleed, (0, max(0, count - len(bleed))))[:count]
 
 

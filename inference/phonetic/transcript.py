@@ -936,6 +936,7 @@ def draw_lips(
     there (judged on its own frames, an ad-lib near its edge could refuse the part). ``partner``: the
     other character's stream (as ``audio``), whose bleed the warp does not take for this voice."""
     from ..audio.tts import Phone
+    from ..audio.vad import without_bleed
     from . import script_warp
     from .align import normalise_words
     from .script_languages import normalise
@@ -990,8 +991,9 @@ def draw_lips(
                 raise DualTalkError(
                     "its lines are too long to align in the memory left (split long lines)"
                 ) from None
-        else:
-            placement = place_lines(audio, texts, speaking, motion.fps, at)
+        else:  # the partner's words in this mic are not this voice's: the aligner hears them turned down
+            heard = without_bleed(audio, partner)
+            placement = place_lines(heard, texts, speaking, motion.fps, at)
         unscripted = np.zeros(judged, bool)
         found = placement.found
         counts = placement.counts
@@ -1015,7 +1017,7 @@ def draw_lips(
                 # or after it: each line beside speech that counts against the script, aligned alone
                 covered, said, _ = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)
                 against = said & ~covered
-                if _realign_strays(placement, audio, speaking, motion.fps, at, beside=True, against=against):
+                if _realign_strays(placement, heard, speaking, motion.fps, at, beside=True, against=against):
                     excused = _refused_speech(placement, judged, motion.fps, at)
                     found = _drawn_part(placement)
                     line_spans = [placement.span(i) for i in placement.drawn]
