@@ -120,10 +120,11 @@ def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: 
     """One shot of a batch, recorded in ``outcome``; raises :class:`_Stopped` to stop the batch."""
     t0 = time.perf_counter()
     wrote: list[Path] = []
+    heard: list[str] = []
     try:
         where = f"shot {shot.name!r}: "
         with warnings_of(outcome.warnings, where):
-            line = run_shot(shot, engines, progress, where, wrote, job=True, run_id=run_id)
+            line = run_shot(shot, engines, progress, where, wrote, job=True, run_id=run_id, heard=heard)
     except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status = "failed"
@@ -137,6 +138,7 @@ def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: 
     outcome.seconds = round(time.perf_counter() - t0, 3)
     outcome.status = "done"
     outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
+    outcome.script = heard[0] if heard else None
     print(one_line(f"{shot.name}: {line}"), flush=True)
     if interrupts.received() is not None:  # Blender swallowed it where no stage read it back
         raise _Stopped(f"{interrupts.message()} after shot {shot.name}", interrupts.exit_code())

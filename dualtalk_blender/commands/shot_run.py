@@ -6,6 +6,8 @@ both characters and put the shot's whole set of outputs in place.
 sound strip, and saves the .blend, FBX and render together with the work files
 (:func:`~...inference.core.fileio.staged_set`): a shot stopped half-way leaves the earlier run's set
 as it was. It returns the shot's result line; a single shot and each shot of a job run through it.
+A shot whose words were recognised (``--recognise``) keeps them as ``recognised.txt`` in its work
+folder, with the take, for the TD to correct and give back as its transcript.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import staged_set
-from ...inference.core.outputs import identity, same_file
+from ...inference.core.outputs import check_work_folder, identity, same_file
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 from .jobs import Shot, intermediates, work_folder
@@ -33,6 +35,8 @@ from .shot_state import forget_done, record_done, shot_lock
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
     from ..scene.range_plan import RangePlan
+
+RECOGNISED = "recognised.txt"  # in the work folder: the words --recognise heard, as a transcript reads
 
 
 @contextlib.contextmanager
@@ -156,10 +160,12 @@ def run_shot(
     *,
     job: bool = False,
     run_id: str = "",
+    heard: list[str] | None = None,
 ) -> str:
     """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
     ``wrote`` receives the files put in place (a job's summary lists them), once all of them are;
-    ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record.
+    ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record;
+    ``heard`` receives the recognised words (``--recognise``: a job's summary carries them).
 
     The shot holds the lock of its .blend (and of the work folder it uses) while it runs
     (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
@@ -181,7 +187,7 @@ def run_shot(
             with shot_lock(locks, work), excerpt_silence_unsaid(shot):
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
-                    placed=lambda: after.enter_context(interrupts.held()),
+                    placed=lambda: after.enter_context(interrupts.held()), heard=heard,
                 )  # fmt: skip
     except KeyboardInterrupt:
         if not line:  # stopped before the new set was in place: the earlier one stands
@@ -200,6 +206,7 @@ def _run_locked(
     t0: float,
     job: bool = False,
     placed: Callable[[], object] = lambda: None,
+    heard: list[str] | None = None,
 ) -> str:
     """:func:`run_shot` once the shot is checked and its outputs locked; ``placed`` is called as soon
     as the shot's new set is in place (from then on the shot finishes and reports it)."""
@@ -209,6 +216,8 @@ def _run_locked(
     from ..scene.remove_take import other_takes, shared_scene_warnings
 
     lips = ""  # what a transcript drew, for the result line
+    script = ""  # the words --recognise heard, kept in the work folder
+    kept_words = ""  # where they are, for the result line
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
     open_blend(bpy, shot.blend)
     backup = _backup_name(bpy, shot.out)  # read with the input open: never the open file (refused as out)
@@ -260,6 +269,10 @@ def _run_locked(
             request = match_audio(shot, request, given, job, said)
         for line in said:
             warn(f"{where}{line}")
+    if engine_needed and request.recognise:  # the words heard would replace a recognised.txt not ours
+        check_work_folder(
+            work, [RECOGNISED], field_names(job)["work"] if shot.work is not None else "work folder"
+        )
     dialogue = (
         pipeline.load_dialogue(request, progress)
         if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
@@ -285,6 +298,12 @@ def _run_locked(
                 from ...inference.phonetic.transcript import brief
 
                 lips = f"; {brief(take.transcript)}"
+                script = str(take.transcript.get("script") or "")
+            if script:  # what was heard goes in place with the take it drew
+                work_files.append(work / RECOGNISED)
+                kept_words = f"; the recognised words are in {work / RECOGNISED}"
+                if heard is not None:
+                    heard.append(script)
         # The motion files are the seam: key what was written, exactly as a user would load it.
         if given is None:
             motion_a, motion_b = read_motion(path_a), read_motion(path_b)
@@ -310,6 +329,8 @@ def _run_locked(
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
                 for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
                     os.replace(new, staged[final])
+            if script:
+                staged[work / RECOGNISED].write_text(script, encoding="utf-8")
             strip = None
             if mix:
                 write_mix(dialogue, staged[wav])
@@ -363,7 +384,8 @@ def _run_locked(
         lo, hi = (f + shift for f in rep_a.replaced)
         return (
             f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
-            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{backed}, {took:.1f} s"
+            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{kept_words}{backed}, "
+            f"{took:.1f} s"
         )
     sound = (
         f"; removed the earlier take's sound strip{'s' if removed > 1 else ''} (give --audio to place "
@@ -379,7 +401,7 @@ def _run_locked(
     )
     return (
         f"wrote {', '.join(written)}: {_length(rep_a.frames, rep_b.frames)} at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{sound}{kept}{backed}, "
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{kept_words}{sound}{kept}{backed}, "
         f"{took:.1f} s"
     )
 

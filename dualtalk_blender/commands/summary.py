@@ -38,6 +38,7 @@ class Outcome:
     outputs: list[str] = field(default_factory=list)
     seconds: float | None = None
     warnings: list[str] = field(default_factory=list)  # the shot's ``warning:`` lines, without the prefix
+    script: str | None = None  # the words ``recognise`` heard (``A: words`` lines), as its recognised.txt
 
 
 def ending(exc: BaseException) -> tuple[str, int, str]:
