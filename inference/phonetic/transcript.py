@@ -1334,9 +1334,13 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     told = [a for a in advice(said) if any(a in e for e in errors)]
     why = "; ".join(f"{k.upper()}: {_panel_reason(e, told)}" for k, e in zip(failed, errors, strict=True))
     ask = "; ".join(told)
-    if not told and not all(e.startswith("all ") for e in errors):  # (every word placed: not the language)
+    recognised = report.get("script") is not None  # no script of the user's: no language to question
+    placed_all = all(e.startswith("all ") for e in errors)  # every word placed: not the language
+    if not told and not recognised and not placed_all:
         ask = f"is the script in {language_name(said)}, as Script Language says?"
     voices = "their voices" if len(failed) > 1 else "the voice"
+    if recognised:
+        return f"{who} recognised words keep the engine's lips, not aligned to {voices} ({why})"
     return f"{who} lines keep the engine's lips, not aligned to {voices} ({why})" + (
         f"; {ask}" if ask else ""
     )
@@ -1351,9 +1355,10 @@ def _panel_reason(error: str, told: list[str], most: int = 170) -> str:
     return _clip(short, most)
 
 
-def check_available(language: str = "en") -> None:
+def check_available(language: str = "en", flag: str = "--transcript") -> None:
     """One line if the aligner a script in ``language`` needs is missing, before a long run starts:
-    pocketsphinx for English, espeak-ng speaking that language for any other."""
+    pocketsphinx for English, espeak-ng speaking that language for any other. ``flag``: what asked
+    for it (``--recognise`` needs pocketsphinx too)."""
     import importlib.util
 
     if uses_warp(language):
@@ -1364,6 +1369,5 @@ def check_available(language: str = "en") -> None:
 
     if importlib.util.find_spec("pocketsphinx") is None:
         raise DualTalkError(
-            "--transcript needs pocketsphinx (pip install pocketsphinx; the add-on's "
-            "Install dependencies adds it)"
+            f"{flag} needs pocketsphinx (pip install pocketsphinx; the add-on's Install dependencies adds it)"
         )
