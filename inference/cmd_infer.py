@@ -100,7 +100,9 @@ def _run_dialogue(args: argparse.Namespace) -> int:
 
         print(describe(take.transcript))
         if take.transcript.get("script"):  # --recognise: what was heard, to correct and give as --transcript
-            print("recognised script (correct it and give it as --transcript):")
+            # a part's words are the whole recording's (a script is, and the counts above are)
+            whole = " of the whole recording" if args.start is not None or args.end is not None else ""
+            print(f"recognised script{whole} (correct it and give it as --transcript):")
             print(take.transcript["script"], end="")
     return 0
 

@@ -121,6 +121,22 @@ def test_the_command_prints_what_it_heard_for_the_user_to_correct(scene, tmp_pat
     assert [line[:2] for line in said.splitlines()] == ["A:", "B:", "A:"]
 
 
+def test_a_part_says_its_recognised_script_is_the_whole_recordings(scene, tmp_path):
+    """--start/--end (a re-generated range) aligns the whole recording's words and prints them all,
+    for the user to correct as the take's script: the heading says so (review 28a, finding 11)."""
+    folder, _truth = scene
+    out = subprocess.run(
+        [sys.executable, "-m", "dualtalk", "infer", "--audio", str(folder / "a.wav"),
+         "--audio-b", str(folder / "b.wav"), "--recognise", "--start", "1", "--end", "3",
+         "--out", str(tmp_path / "part")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    heading = "recognised script of the whole recording (correct it and give it as --transcript):\n"
+    said = out.stdout.split(heading, 1)[1]
+    assert [line[:2] for line in said.splitlines()] == ["A:", "B:", "A:"]
+
+
 def test_recognising_and_a_script_together_or_another_language_are_refused_in_one_line(scene, tmp_path):
     folder, _truth = scene
     script = tmp_path / "script.txt"
