@@ -16,7 +16,7 @@ import logging
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # torch-heavy modules load lazily, when a run starts
     from .audio import Dialogue
     from .core.motion import Motion
     from .engine import Engine
+    from .phonetic.recognise import Hearing
 
 
 @dataclass
@@ -347,26 +348,20 @@ def _generate(
         lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
     )
     if request.recognise:  # a script written by listening (English): drawn as a typed one would be
-        from .phonetic.recognise import recognised_lines
-
-        progress.update("transcript", 0.0, "recognising the words")
-        full = whole()  # the whole recording's words, as a typed script would be (a part is cut below)
-        lines = recognised_lines(full.a, full.b, full.active_a, full.active_b) or None
-        where = "recognised words"
-        if lines is None:
-            logging.getLogger("dualtalk.transcript").warning(
-                "--recognise heard no English words in either voice: the engine's lips are kept"
-            )
+        hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
+        lines, where = _recognised(whole(), dialogue.names, progress, hearing), "recognised words"
     if lines is not None:
         from .core.timebase import FPS
+        from .phonetic.recognise import RECOGNISING
         from .phonetic.transcript import apply_transcript
 
-        progress.update("transcript", 0.0, "aligning the transcript")
+        progress.update("transcript", RECOGNISING if request.recognise else 0.0, "aligning the transcript")
         # The transcript is the whole recording's: with a part (--start/--end, a re-generated
         # range) the words are aligned on the whole recording and the part is cut from that.
         full = whole()
         # a part's lines are judged on the whole recording's voice activity too, as the whole take's are
         judge_whole = part and motion_a.fps == motion_b.fps == FPS
+        engine_lips = (motion_a, motion_b)  # recognition keeps them where words are not English
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time, language=request.transcript_language,
@@ -376,7 +371,15 @@ def _generate(
         if request.recognise:  # what was heard, to correct and give back as --transcript
             from .phonetic.recognise import as_script
 
-            report["script"] = as_script(lines)
+            offset = dialogue.start_time - full.start_time
+            report, motion_a, motion_b = _heard(
+                report,
+                as_script(lines, [n for h in hearing.values() for n in h.lines]),
+                hearing,
+                engine_lips,
+                (motion_a, motion_b),
+                offset,
+            )
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
     # arguments) still runs
@@ -389,6 +392,56 @@ def _generate(
     progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
+
+
+def _recognised(
+    full: Dialogue, names: tuple[str, str], progress: Progress, hearing: dict[str, Hearing]
+) -> list[Any] | None:
+    """The script recognised from the whole recording's voices (English), or None when no stretch
+    sounded like English words; a character some of whose stretches did not is warned of (and
+    ``hearing`` gets, per tag, :class:`~.phonetic.recognise.Hearing`)."""
+    from .phonetic.recognise import recognised_lines
+
+    log = logging.getLogger("dualtalk.transcript")
+    lines = recognised_lines(full.a, full.b, full.active_a, full.active_b, names=names,
+                             progress=progress, hearing=hearing)  # fmt: skip
+    for tag, name in zip(("A", "B"), names, strict=True):
+        if tag in hearing and hearing[tag].foreign:
+            log.warning(hearing[tag].warning(name))
+    if not lines:
+        log.warning("--recognise heard no English words in either voice: the engine's lips are kept")
+    return lines or None
+
+
+def _heard(
+    report: dict[str, Any],
+    script: str,
+    hearing: dict[str, Hearing],
+    engine_lips: tuple[Motion, Motion],
+    drawn: tuple[Motion, Motion],
+    offset: float,
+) -> tuple[dict[str, Any], Motion, Motion]:
+    """The take's report and both motions after recognition: the engine's lips back on the stretches
+    whose words did not sound like English (``engine_lips``: the motions before the words were drawn,
+    ``offset``: where a part starts in the recording), and the report and the motions' ``transcript``
+    meta recording the ``script`` heard and, per character, ``not_english`` (how many stretches, of
+    how many), so that a take says it was recognised and what was heard."""
+    from .phonetic.recognise import engine_weight
+
+    report = {**report, "script": script}
+    motions = []
+    for key, tag, before, motion in zip(("a", "b"), ("A", "B"), engine_lips, drawn, strict=True):
+        heard = hearing.get(tag)
+        if heard is not None and heard.foreign:
+            report[key] = {**report[key], "not_english": [len(heard.foreign), heard.heard]}
+            keep = engine_weight(heard.foreign, motion.num_frames, motion.fps, offset)[:, None]
+            motion = replace(
+                motion,
+                values=((1.0 - keep) * motion.values + keep * before.values).astype(motion.values.dtype),
+            )
+        meta = {**motion.meta, "transcript": {**report[key], "script": script}}
+        motions.append(replace(motion, meta=meta))
+    return report, motions[0], motions[1]
 
 
 def _transcript_lines(request: Request) -> list[Any] | None:

@@ -13,6 +13,7 @@ pocketsphinx is imported only when a function here runs, so the engine loads wit
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -215,16 +216,51 @@ def _flite_pronunciation(word: str) -> str | None:
     return " ".join(phones) or None
 
 
-def transcribe(audio: np.ndarray) -> str:
-    """pocketsphinx's best guess at the words of 16 kHz ``audio`` (its English n-gram model)."""
-    from pocketsphinx import Decoder
+@dataclass(frozen=True)
+class Heard:
+    """What :class:`Listener` heard in one stretch: the words, and how well they fit its sound
+    (``fit``: the words' mean acoustic score per frame, natural log, 0 where each frame is the best
+    any sound of the model scores there; None without words). Words heard in speech that is not
+    English, or under loud music, fit markedly worse than English words heard in English."""
 
-    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
-    dec.start_utt()
-    dec.process_raw(_pcm(audio), full_utt=True)
-    dec.end_utt()
-    hyp = dec.hyp()
-    return hyp.hypstr if hyp is not None else ""
+    words: str
+    fit: float | None
+
+
+class Listener:
+    """pocketsphinx's English recogniser (its n-gram model), loaded once to hear many stretches:
+    loading it takes about 0.3 s, longer than hearing a short turn. Each stretch is heard as a fresh
+    recogniser hears it: the front end's noise estimate, which carries over, is reset first."""
+
+    def __init__(self) -> None:
+        from pocketsphinx import Decoder
+
+        self._dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+
+    def hear(self, audio: np.ndarray) -> Heard:
+        """The words of 16 kHz ``audio`` and how well they fit it."""
+        dec = self._dec
+        dec.reinit_feat()  # a fresh noise estimate: the words do not depend on the stretch before
+        dec.start_utt()
+        dec.process_raw(_pcm(audio), full_utt=True)
+        dec.end_utt()
+        hyp = dec.hyp()
+        if hyp is None:
+            return Heard("", None)
+        score, frames = 0.0, 0
+        for seg in dec.seg():
+            if seg.word.startswith(("<", "[")):  # <s>, </s>, <sil>, [NOISE]: not words
+                continue
+            frames += seg.end_frame - seg.start_frame + 1
+            # the binding gives exp(score): past the smallest float, as bad as it can say
+            score += math.log(seg.ascore) if seg.ascore > 0 else -745.0
+        return Heard(hyp.hypstr, score / frames if frames else None)
+
+
+def transcribe(audio: np.ndarray, listener: Listener | None = None) -> str:
+    """pocketsphinx's best guess at the words of 16 kHz ``audio`` (its English n-gram model);
+    ``listener`` saves loading the model again."""
+    return (listener or Listener()).hear(audio).words
 
 
 # Beams wide enough that a voice far from the acoustic model's (a very low or creaky one) still

@@ -12,7 +12,9 @@ import soundfile as sf
 from dualtalk.inference import pipeline
 from dualtalk.inference.audio.tts import Voice, available_engines, speak
 from dualtalk.inference.core.channels import ARKIT55
-from dualtalk.inference.core.errors import DualTalkError
+from dualtalk.inference.core.errors import CancelledError, DualTalkError
+from dualtalk.inference.core.motion import load_motion
+from dualtalk.inference.core.progress import Recorder
 from dualtalk.inference.core.request import Request
 from dualtalk.inference.phonetic import recognise
 from dualtalk.inference.phonetic.transcript import read_transcript
@@ -94,18 +96,79 @@ def _closure_and_shut(values: np.ndarray, truth) -> tuple[float, float]:
 def test_without_a_script_the_lips_are_drawn_from_the_words_each_voice_says(scene, tmp_path):
     folder, truth = scene
     request = Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav"), recognise=True)
-    take = pipeline.run(request, tmp_path / "take")
+    progress = Recorder()
+    take = pipeline.run(request, tmp_path / "take", progress=progress)
     report = take.transcript
     assert report is not None and report["a"]["aligned"] > 10 and report["b"]["aligned"] > 5
     script = report["script"]  # what was heard, in the transcript's own form, A's and B's in turn
     heard = [line.split(":")[0] for line in script.splitlines()]
     assert heard == ["A", "B", "A"], script
     assert "mother" in script and "window" in script
+    # the take's files say the lips came from recognised words, and which
+    assert load_motion(take.path_a).meta["transcript"]["script"] == script
+    assert load_motion(take.path_b).meta["transcript"]["script"] == script
+    # the bar moves with each stretch heard (review 28a, finding 4: it sat still through recognition)
+    said = [(round(f, 3), m) for stage, f, m in progress.events if m.startswith("recognising")]
+    assert said == [(0.0, "recognising A's words (1 of 2)"), (round(0.5 / 3, 3), "recognising A's words (2 of 2)"),
+                    (round(1 / 3, 3), "recognising B's words (1 of 1)")]  # fmt: skip
     plain = pipeline.run(request.replace(recognise=False), tmp_path / "plain")
     assert plain.transcript is None
     closed, shut = _closure_and_shut(take.motion_a.values, truth)
     assert closed >= 0.9 and shut <= 0.2  # lips meet on b/m/p and stay open on the open vowels
     assert not np.array_equal(take.motion_a.values, plain.motion_a.values)
+
+
+def test_recognition_stops_between_stretches_when_a_script_cancels(scene, tmp_path):
+    """A tool that drives the Python API cancels while the words are being recognised: the run
+    stops before the next stretch, not after the whole recording (review 28a, finding 4)."""
+    folder, _truth = scene
+
+    class CancelWhileListening(Recorder):
+        def update(self, stage: str, fraction: float, message: str = "") -> None:
+            self.events.append((stage, fraction, message))  # checks only where asked (check_cancel)
+            if message.startswith("recognising"):
+                self.cancel()
+
+    progress = CancelWhileListening()
+    request = Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav"), recognise=True)
+    with pytest.raises(CancelledError):
+        pipeline.run(request, tmp_path / "take", progress=progress)
+    assert [m for _stage, _f, m in progress.events if m.startswith("recognising")] == [
+        "recognising A's words (1 of 2)"
+    ]
+    assert not (tmp_path / "take" / "A.npz").exists()
+
+
+def test_one_recogniser_hears_every_stretch_as_a_fresh_one_would(scene, monkeypatch):
+    """Loading pocketsphinx's model takes about 0.3 s, longer than hearing a short turn: it is
+    loaded once for a take, and each stretch is heard as a freshly loaded one hears it (review
+    28a, finding 3: one model per stretch)."""
+    import pocketsphinx
+    from dualtalk.inference.phonetic.align import transcribe
+
+    folder, _truth = scene
+    a, b = (sf.read(folder / name, dtype="float32")[0] for name in ("a.wav", "b.wav"))
+    active_a, active_b = (np.abs(x[: len(x) // 640 * 640]).reshape(-1, 640).max(1) > 0.01 for x in (a, b))
+
+    def fresh(x: np.ndarray, active: np.ndarray) -> list[str]:  # a model loaded for each stretch
+        pad = recognise.PAD_S
+        return [
+            transcribe(x[max(0, int((s - pad) * SR)) : int((e + pad) * SR)])
+            for s, e in recognise.stretches(active)
+        ]
+
+    (a1, a2), (b1,) = fresh(a, active_a), fresh(b, active_b)
+    loaded: list[int] = []
+    real = pocketsphinx.Decoder
+
+    def counted(*args, **kwargs):
+        loaded.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pocketsphinx, "Decoder", counted)
+    lines = recognise.recognised_lines(a, b, active_a, active_b)
+    assert len(loaded) == 1
+    assert [(line.speaker, line.text) for line in lines] == [("A", a1), ("B", b1), ("A", a2)]
 
 
 def test_the_command_prints_what_it_heard_for_the_user_to_correct(scene, tmp_path):
@@ -135,6 +198,64 @@ def test_a_part_says_its_recognised_script_is_the_whole_recordings(scene, tmp_pa
     heading = "recognised script of the whole recording (correct it and give it as --transcript):\n"
     said = out.stdout.split(heading, 1)[1]
     assert [line[:2] for line in said.splitlines()] == ["A:", "B:", "A:"]
+
+
+@pytest.fixture(scope="module")
+def english_and_spanish(tmp_path_factory):
+    """A says two English lines (flite) with a Spanish one between them; B answers each in Spanish
+    (espeak-ng). Each on their own file; returns the folder and where A's Spanish line is (s)."""
+    if not {"flite", "espeak"} <= set(available_engines()):
+        pytest.skip("flite and espeak-ng needed")
+    pytest.importorskip("pocketsphinx")
+    folder = tmp_path_factory.mktemp("spanish")
+    english, spanish = Voice("flite", "rms"), Voice("espeak", "es+f2")
+    said = [("A", A_SAYS[0], english), ("B", "Mañana vamos a comprar pan y mantequilla en el mercado.", spanish),
+            ("A", "Pablo prometió volver temprano para ayudarme.", Voice("espeak", "es+m3")),
+            ("B", "Prefiero tomar el autobús que caminar bajo la lluvia.", spanish), ("A", A_SAYS[1], english)]  # fmt: skip
+    gap = np.zeros(int(0.9 * SR), np.float32)
+    a, b, t, where = [gap], [gap], 0.9, (0.0, 0.0)
+    for k, (who, text, voice) in enumerate(said):
+        audio = speak(text, voice).audio
+        mine, other = (a, b) if who == "A" else (b, a)
+        mine += [audio, gap]
+        other += [np.zeros_like(audio), gap]
+        where = (t, t + len(audio) / SR) if k == 2 else where
+        t += len(audio) / SR + 0.9
+    sf.write(folder / "a.wav", np.concatenate(a), SR)
+    sf.write(folder / "b.wav", np.concatenate(b), SR)
+    return folder, where
+
+
+def test_speech_in_another_language_keeps_the_engines_lips_and_the_take_says_so(
+    english_and_spanish, tmp_path, caplog
+):
+    """The recogniser finds English words in any speech; Spanish heard as English nonsense drew the
+    lips worse than the engine alone, with no warning (review 28a, finding 1). A stretch whose words
+    fit it this badly keeps the engine's lips: A's Spanish line, and all of B, who speaks only
+    Spanish; A's English lines are drawn from their words."""
+    folder, (start, end) = english_and_spanish
+    request = Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav"), recognise=True)
+    take = pipeline.run(request, tmp_path / "take")
+    plain = pipeline.run(request.replace(recognise=False), tmp_path / "plain")
+    report = take.transcript
+    assert report is not None
+    assert report["a"]["not_english"] == [1, 3] and report["b"]["not_english"] == [2, 2]
+    warned = caplog.text
+    assert "A: 1 of 3 stretches did not sound like English words; the engine's lips are kept there" in warned
+    assert "(their lines are commented out in the recognised script)" in warned
+    assert (
+        "B: 2 of 2 stretches did not sound like English words; the engine's lips are kept on all of B's"
+        in warned
+    )
+    # every stretch A said is in the script to correct, the Spanish one commented out as the take
+    # left it (given back as --transcript, it stays the engine's); nothing of B's is drawn
+    assert [line[:4] for line in report["script"].splitlines()] == ["A: m", "# A:", "A: m"]
+    np.testing.assert_array_equal(take.motion_b.values, plain.motion_b.values)
+    fps = take.motion_a.fps
+    spanish = slice(int(start * fps), int(end * fps))
+    np.testing.assert_array_equal(take.motion_a.values[spanish], plain.motion_a.values[spanish])
+    assert not np.array_equal(take.motion_a.values[: spanish.start], plain.motion_a.values[: spanish.start])
+    assert not np.array_equal(take.motion_a.values[spanish.stop :], plain.motion_a.values[spanish.stop :])
 
 
 def test_recognising_and_a_script_together_or_another_language_are_refused_in_one_line(scene, tmp_path):
