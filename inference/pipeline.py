@@ -449,15 +449,10 @@ def _transcript_lines(request: Request) -> list[Any] | None:
     warning when a script language was given for it: the panel's dropdown hides then, a flag does not)."""
     from .phonetic.script_languages import is_english
 
-    if request.recognise:  # no file to read: the words are recognised once the audio is loaded
-        if not is_english(request.transcript_language):
-            raise DualTalkError(
-                f"--recognise hears English only; for {request.transcript_language} give the words as "
-                "--transcript with --transcript-language"
-            )
-        from .phonetic.transcript import check_available
+    if request.recognise:  # no file to read: the words are recognised once the audio is loaded (its
+        from .phonetic.transcript import check_available  # language was checked by Request.validate)
 
-        check_available(language="en")  # pocketsphinx
+        check_available(language="en", flag="--recognise")  # pocketsphinx
         return None
     if not request.transcript:
         if not is_english(request.transcript_language):
