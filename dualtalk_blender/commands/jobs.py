@@ -380,6 +380,7 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
 # each shot key by its command-line flag, the name the declarations' checks use ("--lip-release")
 _BY_FLAG = {option.label: key for key, option in SHOT_OPTIONS.items()}
 _LEADING_FLAG = re.compile(r"--[a-z0-9-]+")
+_LATER_FLAG = re.compile(r"(?<![\w-])--[a-z0-9-]+(?![\w-])")
 
 
 def _validate(shot: Shot, where: str) -> None:
@@ -404,6 +405,11 @@ def _in_job_words(line: str, where: str) -> str:
     words = rest.split(" ", 2)  # "--intensity mouth must ..." -> "intensity.mouth must ..."
     if option.kind == "mapping" and len(words) == 3 and not words[0] and words[1] in option.keys:
         rest = f".{words[1]} {words[2]}"
+    # flags named later in the line are the job file's keys too ("give the words as --transcript"):
+    # quoted, as a key is written in the file
+    rest = _LATER_FLAG.sub(
+        lambda m: f'"{_BY_FLAG[m.group(0)]}"' if m.group(0) in _BY_FLAG else m.group(0), rest
+    )
     return f"{where}.{key}{rest}"
 
 

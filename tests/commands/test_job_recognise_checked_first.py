@@ -1,7 +1,7 @@
 """A TD batches scenes with no scripts: ``"recognise": true`` in the job file's defaults, and one shot
 of Spanish dialogue marked ``"transcript_language": "es"``. Recognition hears English only, so that
 shot can never run: the batch stops when the job file is read, before the first shot, in one line
-naming the shot and its key (before, the earlier shots ran and the batch learned of it at that
+naming the shot and its keys (the advice too; before, the earlier shots ran and the batch learned of it at that
 shot's turn). ``recognise`` with a ``transcript`` is refused in the job file's words too."""
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ def test_a_later_shot_in_spanish_stops_the_batch_before_the_first_shot_runs(tmp_
     ]
     line = _refusal(shots, tmp_path)
     assert line == (
-        "shot 'es'.recognise hears English only; for es give the words as --transcript with "
-        "--transcript-language"
+        "shot 'es'.recognise hears English only; for es give the words as \"transcript\" with "
+        '"transcript_language"'
     )
+    assert "--" not in line  # the advice names the job file's keys, not command-line flags
     english = [{"name": "gb", "out": "gb.blend", "transcript_language": "en_GB"}]
     (shot,) = parse_jobs({"defaults": {**SHOT, "recognise": True}, "shots": english}, tmp_path)
     assert shot.request().recognise  # an English accent tag is English
