@@ -399,8 +399,9 @@ def _recognised(
 ) -> list[Any] | None:
     """The script recognised from the whole recording's voices (English), or None when no stretch
     sounded like English words; a character some of whose stretches did not is warned of (and
-    ``hearing`` gets, per tag, :class:`~.phonetic.recognise.Hearing`)."""
-    from .phonetic.recognise import recognised_lines
+    ``hearing`` gets, per tag, :class:`~.phonetic.recognise.Hearing`). A recording heard before (a
+    range re-generated, a take run again) is read back from the cache (``recognised_cache``)."""
+    from .phonetic.recognised_cache import recognised_lines
 
     log = logging.getLogger("dualtalk.transcript")
     lines = recognised_lines(full.a, full.b, full.active_a, full.active_b, names=names,

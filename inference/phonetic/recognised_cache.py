@@ -1,0 +1,240 @@
+"""What ``--recognise`` heard, kept on disk: a range re-generated, or a take run again after an
+unrelated option changed, does not recognise the same recording again (about 10 s per minute of
+dialogue). The add-on runs each job in a fresh worker process, so a memo in memory would not last.
+
+Where: ``$DUALTALK_HOME/recognised/`` (else ``~/.cache/dualtalk/recognised/``, the downloads' home,
+``download.default_model_dir``), one ``<key>.json`` per recording heard. The key is a sha256 of
+everything recognition reads: both voices' samples as recognition receives them (float32) and their
+length, the sample rate, both voice-activity masks and their frame rate, the recogniser's own
+identity (:data:`VERSION`, recognise.py's thresholds, the text of recognise.py and of
+``align.Listener``) and pocketsphinx's (its version, its model files' names, sizes and times). A
+recording changed by one sample, a threshold, another pocketsphinx or model: another key. The
+characters' names are not in it: recognition tags its lines A and B, the names only label progress.
+
+An entry holds its key and :data:`VERSION` and is used only when both match and it reads whole
+(lines, and per tag the :class:`~.recognise.Hearing`); anything else (truncated, unreadable, another
+version) is recognised afresh and written over. Written atomically (a temporary beside it, then
+``os.replace``). Bounded: at most :data:`KEEP` entries (a minute of dialogue's is about 2 kB), the
+least recently used removed when one is written. Where there is no writable home, recognition runs
+as it did, with one debug line, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import json
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.progress import Progress
+from ..core.timebase import FPS, SAMPLE_RATE
+from . import recognise
+from .recognise import Hearing
+from .transcript import Line
+
+VERSION = 1  # bump when what recognition makes of a recording changes (recognise.py, align.Listener)
+KEEP = 100  # entries kept, the least recently used removed first
+MAX_ENTRY_BYTES = 8 << 20  # an hour of dialogue's words is ~0.2 MB: a larger file is not ours
+STALE_TEMP_S = 3600.0  # a temporary left by a run that died is removed after this
+FOLDER = "recognised"
+log = logging.getLogger("dualtalk.transcript")
+
+
+def cache_folder() -> Path | None:
+    """The folder entries live in (created), or None where there is no writable home."""
+    from ..download import default_model_dir
+
+    try:
+        folder = default_model_dir() / FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(f"{folder} is not writable")
+    except Exception as exc:  # no home, a read-only home, a file in the way: recognise uncached
+        log.debug("recognised words are not cached (%s)", exc)
+        return None
+    return folder
+
+
+def _recogniser_identity() -> list[Any]:
+    """What besides the audio decides the words: our settings and code, pocketsphinx and its model."""
+    from .align import Listener
+
+    try:
+        code = Path(recognise.__file__).read_text(encoding="utf-8") + inspect.getsource(Listener)
+    except (OSError, TypeError):  # no source at hand: VERSION alone stands for it
+        code = ""
+    settings = [getattr(recognise, name) for name in
+                ("JOIN_S", "PAD_S", "MIN_S", "MAX_S", "MIN_FIT", "MOSTLY_FOREIGN")]  # fmt: skip
+    return [VERSION, settings, hashlib.sha256(code.encode()).hexdigest(), *_pocketsphinx_identity()]
+
+
+def _pocketsphinx_identity() -> list[Any]:
+    """pocketsphinx's version and its model files (name, size, modification time), as loaded."""
+    import pocketsphinx
+
+    try:
+        from importlib.metadata import version
+
+        release = version("pocketsphinx")
+    except Exception:  # not installed as a distribution (a vendored copy)
+        release = str(getattr(pocketsphinx, "__version__", "unknown"))
+    config = pocketsphinx.Config(samprate=SAMPLE_RATE, loglevel="FATAL")  # as align.Listener loads it
+    files: list[Any] = []
+    for name in ("hmm", "lm", "dict"):
+        path = Path(str(config[name]))
+        for f in sorted(path.iterdir()) if path.is_dir() else [path]:
+            with contextlib.suppress(OSError):
+                st = f.stat()
+                files.append([name, f.name, st.st_size, st.st_mtime_ns])
+    return [release, files]
+
+
+def recording_key(
+    stream_a: np.ndarray, stream_b: np.ndarray, active_a: np.ndarray, active_b: np.ndarray, fps: float
+) -> str:
+    """The sha256 an entry is filed under: the recording as recognition reads it, and the recogniser."""
+    digest = hashlib.sha256(json.dumps([_recogniser_identity(), SAMPLE_RATE, float(fps)]).encode())
+    for array, dtype in ((stream_a, np.float32), (stream_b, np.float32), (active_a, bool), (active_b, bool)):
+        data = np.ascontiguousarray(np.asarray(array, dtype).reshape(-1))
+        digest.update(f"|{data.dtype.str}:{data.size}|".encode())
+        digest.update(data.data.cast("B"))  # the samples as they lie in memory, not copied
+    return digest.hexdigest()
+
+
+def _entry(lines: list[Line], hearing: dict[str, Hearing], key: str) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "key": key,
+        "lines": [[line.number, line.speaker, line.text] for line in lines],
+        "hearing": {
+            tag: {"heard": h.heard, "foreign": [list(span) for span in h.foreign], "lines": h.lines}
+            for tag, h in hearing.items()
+        },
+    }
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
+
+
+def _count(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def _read(data: Any, key: str) -> tuple[list[Line], dict[str, Hearing]] | None:
+    """An entry's lines and hearings, or None unless it is whole, this version's and this key's."""
+    if not isinstance(data, dict) or data.get("version") != VERSION or data.get("key") != key:
+        return None
+    rows, heard = data.get("lines"), data.get("hearing")
+    if not isinstance(rows, list) or not isinstance(heard, dict) or not set(heard) <= {"A", "B"}:
+        return None
+    lines = []
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 3 and _count(row[0]) and row[1] in ("A", "B")
+                and isinstance(row[2], str)):  # fmt: skip
+            return None
+        lines.append(Line(row[0], row[1], row[2]))
+    hearing = {}
+    for tag, h in heard.items():
+        if not isinstance(h, dict) or not _count(h.get("heard")):
+            return None
+        foreign, numbers = h.get("foreign"), h.get("lines")
+        if not isinstance(foreign, list) or not isinstance(numbers, list) or not all(map(_count, numbers)):
+            return None
+        if not all(isinstance(s, list) and len(s) == 2 and all(map(_number, s)) for s in foreign):
+            return None
+        hearing[tag] = Hearing(h["heard"], [(float(a), float(b)) for a, b in foreign], list(numbers))
+    return lines, hearing
+
+
+def load(folder: Path, key: str) -> tuple[list[Line], dict[str, Hearing]] | None:
+    """The entry filed under ``key``, or None (none, unreadable, truncated, another version)."""
+    path = folder / f"{key}.json"
+    try:
+        if path.stat().st_size > MAX_ENTRY_BYTES:
+            return None
+        found = _read(json.loads(path.read_text(encoding="utf-8")), key)
+    except (OSError, ValueError) as exc:  # none yet, or half a file: recognised afresh
+        if not isinstance(exc, FileNotFoundError):
+            log.debug("recognised words in %s not read (%s)", path, exc)
+        return None
+    if found is not None:
+        with contextlib.suppress(OSError):  # recently used: pruned last
+            os.utime(path)
+    return found
+
+
+def store(folder: Path, key: str, lines: list[Line], hearing: dict[str, Hearing]) -> None:
+    """The entry written atomically (temporary, then ``os.replace``), then the oldest pruned;
+    a failure is a debug line: the take does not depend on it."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(_entry(lines, hearing, key), fh, ensure_ascii=False)
+        os.replace(tmp, folder / f"{key}.json")
+        tmp = None
+        prune(folder)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile
+        log.debug("recognised words not cached in %s (%s)", folder, exc)
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def prune(folder: Path, keep: int | None = None) -> None:
+    """At most ``keep`` (:data:`KEEP`) entries left, the least recently used removed, and no stale
+    temporaries."""
+    keep = KEEP if keep is None else keep
+    entries, now = [], time.time()
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            if path.name.startswith(".") and path.suffix == ".tmp":
+                if now - st.st_mtime > STALE_TEMP_S:
+                    path.unlink()
+            elif path.suffix == ".json":
+                entries.append((st.st_mtime_ns, path))
+    for _mtime, path in sorted(entries, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def recognised_lines(
+    stream_a: np.ndarray,
+    stream_b: np.ndarray,
+    active_a: np.ndarray,
+    active_b: np.ndarray,
+    fps: float = FPS,
+    *,
+    names: tuple[str, str] = ("A", "B"),
+    progress: Progress | None = None,
+    hearing: dict[str, Hearing] | None = None,
+) -> list[Line]:
+    """:func:`.recognise.recognised_lines`, read from the cache when this recording was heard
+    before by this recogniser (``hearing`` filled as recognition fills it), else recognised and
+    kept."""
+    hearing = {} if hearing is None else hearing
+    folder = cache_folder()
+    key = recording_key(stream_a, stream_b, active_a, active_b, fps) if folder is not None else ""
+    found = load(folder, key) if folder is not None else None
+    if found is not None:
+        if progress is not None:
+            progress.update("transcript", recognise.RECOGNISING, "words recognised before, read back")
+            progress.check_cancel()  # as recognition checks between stretches
+        hearing.update(found[1])
+        return found[0]
+    lines = recognise.recognised_lines(stream_a, stream_b, active_a, active_b, fps,
+                                       names=names, progress=progress, hearing=hearing)  # fmt: skip
+    if folder is not None:
+        store(folder, key, lines, hearing)
+    return lines
