@@ -84,11 +84,7 @@ def key_take(
     strips: list[str] = []
     heard = source_warnings(result, excerpt=frame_range is not None)  # a range's: not who is silent there
     warnings = [*changed, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
-    if result.get("transcript"):  # lines that could not be aligned at all: why, and the likeliest slip
-        from ...inference.phonetic.transcript import unaligned
-
-        said = unaligned(result["transcript"], str(getattr(settings, "transcript_language", "en") or "en"))
-        warnings[len(changed) : len(changed)] = [said] if said else []
+    warnings[len(changed) : len(changed)] = transcript_warnings(result, settings)
     said = f"; {picks}" if picks else ""
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
@@ -136,6 +132,46 @@ def key_take(
     return "DualTalk: animated " + ", ".join(parts) + said + _warning_tail(warnings)
 
 
+def transcript_warnings(result: dict[str, Any], settings: Any) -> list[str]:
+    """The take's warnings about its words: lines that could not be aligned at all (why, and the
+    likeliest slip), then, for recognised words, what did not sound like English
+    (:func:`recognition_warnings`)."""
+    report = result.get("transcript")
+    said: list[str] = []
+    if report:
+        from ...inference.phonetic.transcript import unaligned
+
+        language = str(getattr(settings, "transcript_language", "en") or "en")
+        said += [w for w in [unaligned(report, language)] if w]
+    return said + recognition_warnings(result)
+
+
+# what the engine logs when no stretch sounded English (the result then has no transcript report)
+NOTHING_HEARD = "--recognise heard no English words in either voice: the engine's lips are kept"
+
+
+def recognition_warnings(result: dict[str, Any]) -> list[str]:
+    """The engine's warnings of a recognised take, which reach the add-on only as the result's
+    ``not_english`` counts (its log is not shown): per character whose stretches did not sound like
+    English, in the engine's words (``B: 2 of 2 stretches did not sound like English words; ...``),
+    and :data:`NOTHING_HEARD` for a take asked to recognise (``result["recognise"]``, as Generate
+    records it) that has no transcript report; [] otherwise."""
+    from ...inference.phonetic.recognise import Hearing
+
+    report = result.get("transcript")
+    if not isinstance(report, dict):
+        return [NOTHING_HEARD] if result.get("recognise") is True else []
+    said = []
+    for key in ("a", "b"):
+        counts = report.get(key, {}).get("not_english") if isinstance(report.get(key), dict) else None
+        if not (isinstance(counts, list) and len(counts) == 2 and all(type(n) is int for n in counts)):
+            continue
+        failed, heard = counts
+        if 0 < failed <= heard:  # the spans are not in the report: only their number is said
+            said.append(Hearing(heard, [(0.0, 0.0)] * failed).warning(key.upper()))
+    return said
+
+
 def _words_text(result: dict[str, Any]) -> str:
     """For a take made with recognition (its transcript report has the ``script``): the words put in
     a text (:func:`recognised_words_text`) and the line's clause naming it; else "", no text touched."""
@@ -143,7 +179,10 @@ def _words_text(result: dict[str, Any]) -> str:
     script = report.get("script") if isinstance(report, dict) else None
     if not isinstance(script, str) or not script:
         return ""
-    return f"; the words are in the text {recognised_words_text(script)!r}"
+    text, changed = _words_into_text(script)
+    if changed:
+        return f"; the same words as before: the text {text.name!r}, kept as you changed it"
+    return f"; the words are in the text {text.name!r}"
 
 
 def recognised_words_text(script: str) -> str:
@@ -151,15 +190,29 @@ def recognised_words_text(script: str) -> str:
     where the animator reads them, corrects them, saves them and chooses the file as the Transcript
     (the panel shows no words); returns the text's name. DualTalk's earlier text is replaced while it
     is as DualTalk wrote it; one the animator edited or saved to a file is theirs, as is any text
-    DualTalk did not write, and stays: the words go into a new text beside it."""
+    DualTalk did not write, and stays: the words go into a new text beside it, unless they are the
+    words that text was made with (:func:`_words_into_text`)."""
+    return str(_words_into_text(script)[0].name)
+
+
+def _words_into_text(script: str) -> tuple[Any, bool]:
+    """The text holding a take's recognised words, and whether the animator changed it since. The
+    same words heard again (a re-generated range hears the whole recording; Generate again with
+    other options) stay in the text DualTalk wrote them to, as the animator corrected or saved it:
+    a second text of the words they corrected would be a copy to tell apart. Other words replace
+    DualTalk's unchanged text, else go into a new one."""
     import bpy
 
+    ours = [t for t in bpy.data.texts if t.library is None and t.get(_WRITTEN) == script]
+    same = next((t for t in ours if _as_written(t)), None) or next(iter(ours), None)
+    if same is not None:
+        return same, not _as_written(same)
     text = next((t for t in bpy.data.texts if _as_written(t)), None)
     if text is None:
         text = bpy.data.texts.new(RECOGNISED_TEXT)  # Blender adds ".001" while the name is taken
     text.from_string(script)
     text[_WRITTEN] = script
-    return str(text.name)
+    return text, False
 
 
 def _as_written(text: Any) -> bool:

@@ -251,7 +251,7 @@ class GenerationRun:
                         "nothing was applied",
                     )
             try:
-                return Outcome(True, self._apply(self.worker.result or {}, characters))
+                return Outcome(True, self._apply(self._result(), characters))
             except DualTalkError as exc:
                 return Outcome(False, f"DualTalk: {exc}" + self._kept("fix that"))
             except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
@@ -265,6 +265,15 @@ class GenerationRun:
             if ACTIVE is self:
                 ACTIVE = None
             self.cleanup()
+
+    def _result(self) -> dict[str, Any]:
+        """The worker's result, and whether the words were to be recognised: a take where none
+        sounded English has no transcript report to say so (:func:`.take_keying.recognition_warnings`),
+        kept with the take for Apply Saved Take."""
+        result = dict(self.worker.result or {}) if self.worker is not None else {}
+        if self.job["audio"].get("recognise") is True:
+            result["recognise"] = True
+        return result
 
     def _apply(self, result: dict[str, Any], characters: tuple[Any, Any]) -> str:
         return key_take(
@@ -359,7 +368,7 @@ class GenerationRun:
             return ""
         origin = self._origin(None if closed else (named_in or self.scene))
         # the recording goes with it: Apply Saved Take places the audio the take was made from
-        kept = {**self.worker.result, "audio_files": list(self.sound.files), **origin}
+        kept = {**self._result(), "audio_files": list(self.sound.files), **origin}
         if self.frame_range is not None:
             if self.range_plan is None:
                 return ""

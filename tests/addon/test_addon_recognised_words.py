@@ -6,7 +6,8 @@ Before, the words reached only ``infer``'s terminal (review 28a, finding 5).
 
 The text is DualTalk's while it is as DualTalk wrote it: the next recognised take replaces it. Once the
 animator has edited it or saved it to a file, it is theirs and stays; the next take's words go into a
-new text beside it. A take made without recognition leaves every text alone."""
+new text beside it, unless they are the words that text was made with (a re-generated range hears
+the whole recording again). A take made without recognition leaves every text alone."""
 
 from __future__ import annotations
 
@@ -78,6 +79,22 @@ def test_the_next_recognised_take_replaces_the_words_but_not_a_text_the_animator
     assert bpy.data.texts[NAME].as_string() == corrected  # their correction stays
     new = next(t for t in bpy.data.texts if t.name != NAME)
     assert new.as_string() == SCRIPT and f"the words are in the text '{new.name}'" in line, line
+
+
+def test_the_same_words_heard_again_stay_in_the_text_the_animator_corrected(panel, assets, tmp_path):
+    """A re-generated range hears the whole recording again, and so does Generate with other options:
+    the same words. Before, once the animator had corrected them, each such take put the uncorrected
+    words into a second text beside theirs; now the line names their text and no text is added."""
+    _apply(_kept_take(tmp_path / "one", assets["wav"], SCRIPT))
+    corrected = SCRIPT.replace("bob", "rob")
+    bpy.data.texts[NAME].from_string(corrected)
+
+    line = _apply(_kept_take(tmp_path / "again", assets["wav"], SCRIPT))
+
+    assert f"the same words as before: the text '{NAME}', kept as you changed it" in line, line
+    assert [t.name for t in bpy.data.texts] == [NAME] and bpy.data.texts[NAME].as_string() == corrected
+    other = _apply(_kept_take(tmp_path / "other", assets["wav"], "A: hello\n"))  # other words: a new text
+    assert [t.as_string() for t in bpy.data.texts] == [corrected, "A: hello\n"], other
 
 
 def test_a_text_saved_to_a_file_or_of_the_animators_own_is_never_written(panel, assets, tmp_path):
