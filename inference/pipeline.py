@@ -347,8 +347,8 @@ def _generate(
     whole = functools.cache(
         lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
     )
+    hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
     if request.recognise:  # a script written by listening (English): drawn as a typed one would be
-        hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
         lines, where = _recognised(whole(), dialogue.names, progress, hearing), "recognised words"
     if lines is not None:
         from .core.timebase import FPS
@@ -361,25 +361,19 @@ def _generate(
         full = whole()
         # a part's lines are judged on the whole recording's voice activity too, as the whole take's are
         judge_whole = part and motion_a.fps == motion_b.fps == FPS
-        engine_lips = (motion_a, motion_b)  # recognition keeps them where words are not English
+        foreign = tuple(hearing[tag].foreign if tag in hearing else [] for tag in ("A", "B"))
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time, language=request.transcript_language,
             whole_active=(full.active_a, full.active_b) if judge_whole else None,
             keep_closures=request.recognise,  # a misheard word keeps the engine's lip closures
+            engine_spans=(foreign[0], foreign[1]),  # words that did not sound English: the engine's lips
         )  # fmt: skip
         if request.recognise:  # what was heard, to correct and give back as --transcript
             from .phonetic.recognise import as_script
 
-            offset = dialogue.start_time - full.start_time
-            report, motion_a, motion_b = _heard(
-                report,
-                as_script(lines, [n for h in hearing.values() for n in h.lines]),
-                hearing,
-                engine_lips,
-                (motion_a, motion_b),
-                offset,
-            )
+            script = as_script(lines, [n for h in hearing.values() for n in h.lines])
+            report, motion_a, motion_b = _heard(report, script, hearing, (motion_a, motion_b))
         progress.update("transcript", 1.0, "lips drawn from the transcript")
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
     # arguments) still runs
@@ -415,31 +409,19 @@ def _recognised(
 
 
 def _heard(
-    report: dict[str, Any],
-    script: str,
-    hearing: dict[str, Hearing],
-    engine_lips: tuple[Motion, Motion],
-    drawn: tuple[Motion, Motion],
-    offset: float,
+    report: dict[str, Any], script: str, hearing: dict[str, Hearing], drawn: tuple[Motion, Motion]
 ) -> tuple[dict[str, Any], Motion, Motion]:
-    """The take's report and both motions after recognition: the engine's lips back on the stretches
-    whose words did not sound like English (``engine_lips``: the motions before the words were drawn,
-    ``offset``: where a part starts in the recording), and the report and the motions' ``transcript``
-    meta recording the ``script`` heard and, per character, ``not_english`` (how many stretches, of
-    how many), so that a take says it was recognised and what was heard."""
-    from .phonetic.recognise import engine_weight
-
+    """The take's report and both motions after recognition (``drawn``: the stretches whose words did
+    not sound like English already keep the engine's lips, ``apply_transcript(engine_spans=)``): the
+    report and the motions' ``transcript`` meta record the ``script`` heard and, per character,
+    ``not_english`` (how many stretches, of how many), so that a take says it was recognised and
+    what was heard."""
     report = {**report, "script": script}
     motions = []
-    for key, tag, before, motion in zip(("a", "b"), ("A", "B"), engine_lips, drawn, strict=True):
+    for key, tag, motion in zip(("a", "b"), ("A", "B"), drawn, strict=True):
         heard = hearing.get(tag)
         if heard is not None and heard.foreign:
             report[key] = {**report[key], "not_english": [len(heard.foreign), heard.heard]}
-            keep = engine_weight(heard.foreign, motion.num_frames, motion.fps, offset)[:, None]
-            motion = replace(
-                motion,
-                values=((1.0 - keep) * motion.values + keep * before.values).astype(motion.values.dtype),
-            )
         meta = {**motion.meta, "transcript": {**report[key], "script": script}}
         motions.append(replace(motion, meta=meta))
     return report, motions[0], motions[1]

@@ -28,7 +28,7 @@ import numpy as np
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE
 from .align import Listener
-from .transcript import Line
+from .transcript import Line, frame_centres
 
 JOIN_S = 0.6  # pauses shorter than this stay inside one stretch (a breath between clauses)
 PAD_S = 0.15  # each stretch is heard with this much around it (a soft onset, a trailing consonant)
@@ -184,7 +184,7 @@ def engine_weight(
     seconds into the recording keeps on ``spans`` (seconds): all of them over each span and the
     margin it was heard with (:data:`PAD_S`), fading out over half the shortest pause between two
     of a character's stretches (:data:`JOIN_S`), so the lines either side stay as drawn."""
-    t = offset + (np.arange(num_frames) + 0.5) / fps
+    t = frame_centres(num_frames, fps, offset)
     fade = JOIN_S / 2
     w = np.zeros(num_frames)
     for start, end in spans:

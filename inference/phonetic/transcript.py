@@ -233,13 +233,24 @@ def _stretches(words: list[tuple[str, float, float]]) -> list[list[float]]:
     return spans
 
 
-def _spans(spans: Sequence[tuple[float, float]], n: int, fps: float, offset: float) -> np.ndarray:
-    """(n,) per motion frame (the first at second ``offset``): inside one of ``spans`` (seconds)."""
-    t = (np.arange(n) + 0.5) / fps + offset
-    out = np.zeros(n, bool)
+def frame_centres(n: int, fps: float, offset: float = 0.0, first: int = 0) -> np.ndarray:
+    """(n,) the second each of ``n`` motion frames' centre lies at, from frame ``first`` of a motion
+    whose frame 0 starts at second ``offset``: the one rule by which spans in seconds (words, lines,
+    stretches heard) become frames, so a part and the whole take meet at the same seconds."""
+    return (np.arange(n) + first + 0.5) / fps + offset
+
+
+def in_spans(t: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
+    """(len(t),) bool: whether each second of ``t`` lies inside one of ``spans`` (start in, end out)."""
+    out = np.zeros(len(t), bool)
     for start, end in spans:
         out |= (t >= start) & (t < end)
     return out
+
+
+def _spans(spans: Sequence[tuple[float, float]], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame (the first at second ``offset``): inside one of ``spans`` (seconds)."""
+    return in_spans(frame_centres(n, fps, offset), spans)
 
 
 def _covered(words: list[tuple[str, float, float]], n: int, fps: float, offset: float) -> np.ndarray:
@@ -446,7 +457,7 @@ def misfit(
 def speech_weight(words: list[tuple[str, float, float]], num_frames: int, fps: float) -> np.ndarray:
     """(T,) 0..1: 1 while the character says aligned words (stretches joined across short gaps),
     ramping from 0 over ``RAMP_S`` before each stretch and after it."""
-    t = (np.arange(num_frames) + 0.5) / fps
+    t = frame_centres(num_frames, fps)
     w = np.zeros(num_frames)
     for start, end in _stretches(words):
         a, b = start - PAD_S, end + PAD_S
@@ -536,7 +547,7 @@ def _judge_line(
     inner = [(a, b, sc) for a, b, sc in found.scores if t0 <= 0.5 * (a + b) < t1]
     frames = sum(b - a for a, b, _sc in inner)
     fit = sum((b - a) * sc for a, b, sc in inner) / frames if frames > 0 else None
-    t = (np.arange(len(speaking)) + 0.5) / fps + offset
+    t = frame_centres(len(speaking), fps, offset)
     span = (t >= t0) & (t < t1)
     inside = float((span & speaking).sum() / span.sum()) if span.any() and speaking.any() else None
     covered = _covered(found.words[first:end], len(t), fps, offset)
@@ -924,6 +935,7 @@ def draw_lips(
     whole_speaking: np.ndarray | None = None,
     partner: np.ndarray | None = None,
     keep_closures: bool = False,
+    engine_spans: Sequence[tuple[float, float]] = (),
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -934,7 +946,10 @@ def draw_lips(
     flags over all of ``audio`` (the first at second 0, at the motion's rate), when the motion is a
     part of it: the lines are judged on the whole take, so a part draws what the whole take draws
     there (judged on its own frames, an ad-lib near its edge could refuse the part). ``partner``: the
-    other character's stream (as ``audio``), whose bleed the warp does not take for this voice."""
+    other character's stream (as ``audio``), whose bleed the warp does not take for this voice.
+    ``engine_spans``: stretches (seconds of ``audio``) whose lines stay in the script to hold the
+    aligner but whose lips are the engine's (recognised words that did not sound English;
+    :func:`.recognise.engine_weight`): the drawn mouth fades out over them in the same blend."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
@@ -1065,9 +1080,14 @@ def draw_lips(
     frames = before + n + after
     drawn = render_visemes(trim_contacts(phones), frames, fps=motion.fps, contact=True)[before : before + n]
     weight = speech_weight(spans, frames, motion.fps)[before : before + n, None]
+    blend = weight
+    if engine_spans:  # one blend: the words' mouth where drawn, less where the engine's is kept
+        from .recognise import engine_weight
+
+        blend = weight * (1.0 - engine_weight(list(engine_spans), n, motion.fps, offset)[:, None])
     cols = list(drawn_channels())
     values = motion.values.copy()
-    values[:, cols] = (1.0 - weight) * values[:, cols] + weight * drawn[:, cols]
+    values[:, cols] = (1.0 - blend) * values[:, cols] + blend * drawn[:, cols]
     if keep_closures:  # recognised words: a misheard bilabial is a consonant the engine closes on
         keep = engine_closures(motion.values, phones, before, n, motion.fps)
         from ..core.channels import ARKIT55
@@ -1115,12 +1135,15 @@ def apply_transcript(
     motion_a: Motion, motion_b: Motion, where: str = "transcript", offset: float = 0.0,
     language: str = "en", whole_active: tuple[np.ndarray, np.ndarray] | None = None,
     keep_closures: bool = False,
+    engine_spans: tuple[Sequence[tuple[float, float]], Sequence[tuple[float, float]]] = ((), ()),
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
     """Both characters' mouths drawn from their lines (written in ``language``); the report per
     character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
     it starting ``offset`` seconds in (the words are aligned on the whole, then cut); with the whole
     recording's voice activity (``whole_active``, A's and B's at the motions' rate) the lines are
-    also judged on the whole, as the whole take judges them."""
+    also judged on the whole, as the whole take judges them. ``engine_spans``: A's and B's stretches
+    (seconds of the streams) that keep the engine's lips though their lines are aligned
+    (:func:`draw_lips`)."""
     lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
@@ -1137,6 +1160,7 @@ def apply_transcript(
         whole_a,
         partner=stream_b,
         keep_closures=keep_closures,
+        engine_spans=engine_spans[0],
     )
     motion_b, rep_b = draw_lips(
         motion_b,
@@ -1149,6 +1173,7 @@ def apply_transcript(
         whole_b,
         partner=stream_a,
         keep_closures=keep_closures,
+        engine_spans=engine_spans[1],
     )
     from .script_languages import normalise
 
@@ -1170,13 +1195,13 @@ def engine_closures(values: np.ndarray, phones: list[Any], before: int, n: int, 
     from .visemes import viseme_classes
 
     opening = aperture(values, ARKIT55)
-    centres = (np.arange(n) + before + 0.5) / fps
+    centres = frame_centres(n, fps, first=before)
     kind = np.zeros(n, np.int8)  # 0 nothing aligned, 1 consonant, 2 vowel
     for p in phones:
         classes = viseme_classes(p)
         if not classes or classes == ("sil",):
             continue
-        inside = (centres >= p.start) & (centres < p.end)
+        inside = in_spans(centres, [(p.start, p.end)])
         kind[inside] = 2 if any(c in VOWEL_CLASSES for c in classes) else 1
     vowel = kind == 2
     if not vowel.any():

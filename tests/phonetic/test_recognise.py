@@ -308,3 +308,68 @@ def test_a_misheard_bilabial_keeps_the_engines_closure_and_a_heard_vowel_opens()
     kept = engine_closures(values, phones, before=0, n=10, fps=25.0)
     assert kept.tolist() == [False] * 4 + [True, True] + [False] * 4
     assert not engine_closures(values, phones[1:2], before=0, n=10, fps=25.0).any()  # no vowel: no line
+
+
+def test_words_not_english_keep_the_engines_lips_in_the_blend_that_draws_the_others(english_and_spanish):
+    """The drawn mouth fades out over a stretch that did not sound English in the one blend that draws
+    it; before (review 29x), the engine's lips were blended back over the drawn ones in a second pass.
+    The motion is the second pass's to float32 rounding, and the engine's own over the stretch."""
+    from dualtalk.inference.core.motion import Motion
+    from dualtalk.inference.phonetic.transcript import apply_transcript
+
+    folder, (start, end) = english_and_spanish
+    dialogue = pipeline.load_dialogue(Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav")))
+    hearing: dict = {}
+    lines = recognise.recognised_lines(dialogue.a, dialogue.b, dialogue.active_a, dialogue.active_b,
+                                       hearing=hearing)  # fmt: skip
+    rng = np.random.default_rng(0)
+    engine = [Motion("arkit55", rng.uniform(0, 0.3, (dialogue.num_frames, 55)).astype(np.float32),
+                     speaking=active) for active in (dialogue.active_a, dialogue.active_b)]  # fmt: skip
+    spans = (hearing["A"].foreign, hearing["B"].foreign)
+    assert spans[0] and spans[1]
+    names, streams = dialogue.names, (dialogue.a, dialogue.b)
+    drawn = apply_transcript(lines, names, *streams, *engine, keep_closures=True)
+    one = apply_transcript(lines, names, *streams, *engine, keep_closures=True, engine_spans=spans)
+    assert one[2] == drawn[2]  # the same report
+    fps = engine[0].fps
+    for before, two_pass, one_pass, foreign in zip(engine, drawn[:2], one[:2], spans, strict=True):
+        keep = recognise.engine_weight(foreign, before.num_frames, fps)[:, None]
+        second = ((1.0 - keep) * two_pass.values + keep * before.values).astype(np.float32)
+        np.testing.assert_allclose(one_pass.values, second, rtol=0, atol=1e-6)
+    inside = slice(int(start * fps), int(end * fps))  # A's Spanish line
+    np.testing.assert_array_equal(one[0].values[inside], engine[0].values[inside])
+
+
+def test_the_recognised_script_corrected_and_given_back_draws_the_same_lips(english_and_spanish, tmp_path):
+    """I corrected two words of recognised.txt (as the Text Editor or infer gave it, a Spanish line
+    commented out) and passed it as --transcript: it reads (the comment is skipped), A's English
+    lines are drawn where the recognised take drew them, the Spanish line keeps the engine's lips as
+    it did, and the lips are the recognised take's but where only recognition keeps the engine's
+    closures (a typed script's words are trusted); B, whose words were all Spanish, is the engine's."""
+    from dualtalk.inference.core.channels import ARKIT55
+    from dualtalk.inference.phonetic.release import APERTURE_WEIGHTS
+
+    folder, (start, end) = english_and_spanish
+    request = Request(audio=str(folder / "a.wav"), audio_b=str(folder / "b.wav"), recognise=True)
+    engines = pipeline.Engines()
+    heard = pipeline.run(request, tmp_path / "heard", engines=engines)
+    plain = pipeline.run(request.replace(recognise=False), tmp_path / "plain", engines=engines)
+    script = heard.transcript["script"]
+    assert script.splitlines()[1].startswith("# A: ")
+    corrected = script.replace("my mother", "My mother", 1).replace("the map", "the map.", 1)
+    assert corrected != script
+    given = tmp_path / "recognised.txt"
+    given.write_text(corrected, encoding="utf-8")
+    back = pipeline.run(request.replace(recognise=False, transcript=str(given)), tmp_path / "back",
+                        engines=engines)  # fmt: skip
+    assert back.transcript["a"]["lines_drawn"] == [1, 3] and not back.transcript["a"]["lines_refused"]
+    np.testing.assert_array_equal(back.motion_b.values, plain.motion_b.values)
+    fps = back.motion_a.fps
+    spanish = slice(int(start * fps), int(end * fps))
+    np.testing.assert_array_equal(back.motion_a.values[spanish], plain.motion_a.values[spanish])
+    gap = [ARKIT55.index(name) for name in APERTURE_WEIGHTS]
+    rest = [k for k in range(len(ARKIT55)) if k not in gap]
+    np.testing.assert_array_equal(back.motion_a.values[:, rest], heard.motion_a.values[:, rest])
+    differ = np.flatnonzero((back.motion_a.values[:, gap] != heard.motion_a.values[:, gap]).any(1))
+    kept = (heard.motion_a.values[differ][:, gap] == plain.motion_a.values[differ][:, gap]).all(1)
+    assert len(differ) and kept.all()  # only the closures recognition kept from the engine
