@@ -224,8 +224,13 @@ def recognised_lines(
     before by this recogniser (``hearing`` filled as recognition fills it), else recognised and
     kept."""
     hearing = {} if hearing is None else hearing
-    folder = cache_folder()
-    key = recording_key(stream_a, stream_b, active_a, active_b, fps) if folder is not None else ""
+    folder, key = cache_folder(), ""
+    if folder is not None:
+        try:
+            key = recording_key(stream_a, stream_b, active_a, active_b, fps)
+        except Exception as exc:  # pocketsphinx's model files not where its config says: uncached
+            log.debug("recognised words are not cached (%s)", exc)
+            folder = None
     found = load(folder, key) if folder is not None else None
     if found is not None:
         if progress is not None:

@@ -189,6 +189,17 @@ def test_without_a_writable_home_the_words_are_still_recognised(words, tmp_path,
     assert blocked.read_text(encoding="utf-8") == "not a folder"
 
 
+def test_a_recogniser_whose_identity_cannot_be_read_still_recognises(words, home, monkeypatch):
+    def unreadable():
+        raise OSError("model folder gone")
+
+    monkeypatch.setattr(recognised_cache, "_pocketsphinx_identity", unreadable)
+    a, b, active_a, active_b = _voices()
+    lines, _ = _recognised(a, b, active_a, active_b)
+    assert [line.text for line in lines] == ["hello there"] and len(words) == 2
+    assert not list((home / "recognised").glob("*.json"))
+
+
 def test_the_cache_keeps_the_newest_entries_only(words, home, monkeypatch):
     monkeypatch.setattr(recognised_cache, "KEEP", 2)
     a, b, active_a, active_b = _voices()
