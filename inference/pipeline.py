@@ -395,6 +395,7 @@ def _recognised(
     sounded like English words; a character some of whose stretches did not is warned of (and
     ``hearing`` gets, per tag, :class:`~.phonetic.recognise.Hearing`). A recording heard before (a
     range re-generated, a take run again) is read back from the cache (``recognised_cache``)."""
+    from .phonetic.recognise import NOTHING_HEARD
     from .phonetic.recognised_cache import recognised_lines
 
     log = logging.getLogger("dualtalk.transcript")
@@ -404,7 +405,7 @@ def _recognised(
         if tag in hearing and hearing[tag].foreign:
             log.warning(hearing[tag].warning(name))
     if not lines:
-        log.warning("--recognise heard no English words in either voice: the engine's lips are kept")
+        log.warning(NOTHING_HEARD)
     return lines or None
 
 

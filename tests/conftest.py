@@ -14,6 +14,24 @@ DEMO_DIR = SHARED / "data" / "dualtalk_demo"
 DEMO_STEM = "UbjUDM1MiGE_sub_video_72"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_dualtalk_home(tmp_path_factory):
+    """The run's own DUALTALK_HOME, for module and session fixtures: ``--recognise`` keeps what it
+    heard under ``$DUALTALK_HOME/recognised/``, and a test run must not write into the user's
+    ~/.cache (nor read words a user's runs left there)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DUALTALK_HOME", str(tmp_path_factory.mktemp("dualtalk_home")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _own_dualtalk_home(tmp_path_factory, monkeypatch):
+    """Each test its own DUALTALK_HOME (workers and command lines it starts inherit it): one test's
+    recognised words are never read back by the next, so a test that counts or cancels recognition
+    sees it run."""
+    monkeypatch.setenv("DUALTALK_HOME", str(tmp_path_factory.mktemp("dualtalk_home")))
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

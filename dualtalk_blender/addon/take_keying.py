@@ -146,17 +146,13 @@ def transcript_warnings(result: dict[str, Any], settings: Any) -> list[str]:
     return said + recognition_warnings(result)
 
 
-# what the engine logs when no stretch sounded English (the result then has no transcript report)
-NOTHING_HEARD = "--recognise heard no English words in either voice: the engine's lips are kept"
-
-
 def recognition_warnings(result: dict[str, Any]) -> list[str]:
     """The engine's warnings of a recognised take, which reach the add-on only as the result's
     ``not_english`` counts (its log is not shown): per character whose stretches did not sound like
     English, in the engine's words (``B: 2 of 2 stretches did not sound like English words; ...``),
-    and :data:`NOTHING_HEARD` for a take asked to recognise (``result["recognise"]``, as Generate
+    and the engine's ``NOTHING_HEARD`` for a take asked to recognise (``result["recognise"]``, as Generate
     records it) that has no transcript report; [] otherwise."""
-    from ...inference.phonetic.recognise import Hearing
+    from ...inference.phonetic.recognise import NOTHING_HEARD, Hearing
 
     report = result.get("transcript")
     if not isinstance(report, dict):

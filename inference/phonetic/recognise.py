@@ -42,6 +42,8 @@ MAX_S = 20.0  # longer stretches are cut at their quietest 0.2 s (recognition co
 # of other languages' sentences.
 MIN_FIT = -4.0
 MOSTLY_FOREIGN = 0.5  # a character more of whose stretches than this fail it: none of theirs drawn
+# said when no stretch of either voice sounded English (the take then has no transcript report)
+NOTHING_HEARD = "--recognise heard no English words in either voice: the engine's lips are kept"
 RECOGNISING = 0.5  # the share of --recognise's transcript stage that recognition reports (then aligning)
 
 

@@ -24,13 +24,6 @@ HEARD = [Line(1, "A", "maybe we should bring the map"), Line(2, "B", "bob will b
 SCRIPT = "A: maybe we should bring the map\nB: bob will buy a boat\n"
 
 
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path, monkeypatch):
-    """Each test its own DUALTALK_HOME: words recognised are kept there (``recognised_cache``), not in
-    the user's ~/.cache, and one test's words are not read back by the next."""
-    monkeypatch.setenv("DUALTALK_HOME", str(tmp_path / "dualtalk_home"))
-
-
 @pytest.fixture
 def heard(monkeypatch) -> list[int]:
     """Recognition hears :data:`HEARD`; the list counts the calls."""

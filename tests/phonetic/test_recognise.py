@@ -31,13 +31,6 @@ A_SAYS = ("My mother bought a warm coat for the long voyage home.", "Maybe we sh
 B_SAYS = ("Please pass me the blue cup by the window.",)
 
 
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path, monkeypatch):
-    """Each test its own DUALTALK_HOME: words recognised are kept there (``recognised_cache``), not in
-    the user's ~/.cache, and one test's words are not read back by the next."""
-    monkeypatch.setenv("DUALTALK_HOME", str(tmp_path / "dualtalk_home"))
-
-
 def test_speech_is_cut_into_stretches_at_pauses_not_at_breaths():
     fps = 25
     flags = np.zeros(10 * fps, bool)

@@ -19,13 +19,6 @@ SR = 16000
 WORDS = "my mother baked a pie by the window"
 
 
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path, monkeypatch):
-    """Each test its own DUALTALK_HOME: words recognised are kept there (``recognised_cache``), not in
-    the user's ~/.cache, and one test's words are not read back by the next."""
-    monkeypatch.setenv("DUALTALK_HOME", str(tmp_path / "dualtalk_home"))
-
-
 @pytest.fixture(scope="module")
 def speech_and_noise(tmp_path_factory):
     """A flite English clip with its true phones, and a clip of noise alone given the same phones."""
