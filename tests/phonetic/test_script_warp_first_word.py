@@ -82,3 +82,18 @@ def test_a_phone_before_the_first_mark_with_only_punctuation_before_that_word_jo
     assert words == [("Bonjour", 0.0), ("Marie", 0.4)]  # no word made of the quote mark
     # marks that already hold every phone are kept as they are
     assert script_warp._with_first_word("Hola", [("Hola", 0.0)], [("o", 0.0, 0.1)]) == [("Hola", 0.0)]
+
+
+def test_a_short_line_is_not_refused_for_covering_too_little_of_the_speech_without_its_first_word():
+    text = "الباب مفتوح والبيت بارد."  # "The door is open and the house is cold."
+    audio, truth = _said(text, "ar+f5")
+    n = int(len(audio) / SR * 25)
+    t = (np.arange(n) + 0.5) / 25
+    speaking = np.zeros(n, bool)
+    for p in truth:
+        speaking |= (t >= p.start) & (t < p.end)
+    motion = Motion("arkit55", np.zeros((n, 55), np.float32), 25.0, speaking=speaking)
+    _drawn, report = transcript.draw_lips(motion, audio, text, language="ar")
+    # was "3 of 4 words placed, but they cover 75% of the time the character speaks (needs 80%)"
+    assert not report.get("error") and report["lines_drawn"] == [1]
+    assert report["words"] == report["aligned"] == 4
