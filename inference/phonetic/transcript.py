@@ -40,6 +40,15 @@ from ..core.motion import Motion
 from ..core.timebase import SAMPLE_RATE
 
 MAX_BYTES = 1_000_000  # a feature film's dialogue is ~150 kB; more is not a transcript
+# A character's lines must be words that fit their speech before the aligners run (their cost grows
+# with the words: a whole film's script handed to a 10 s shot took minutes and gigabytes, then did
+# not align). People say 2-5 words a second, a fast talker 6-7; the voice-activity flags bridge short
+# pauses, so a second of them holds no more. Written characters bound scripts without spaces
+# (Chinese, Japanese: 4-8 a second spoken). Generous, so that a right script is never refused here.
+MAX_WORDS_PER_S = 10.0
+MAX_LETTERS_PER_S = 60.0
+SPARE_WORDS = 40  # a line said where the voice activity missed it (a whisper, a word under the partner)
+SPARE_LETTERS = 240
 RAMP_S = 0.12  # cross-fade from the engine's mouth to the drawn one at each stretch's ends
 JOIN_GAP_S = 0.35  # words closer than this are one stretch (no fade back between them)
 PAD_S = 0.06  # the drawn mouth starts this much before the first phone (the renderer leads by 40 ms)
@@ -967,7 +976,8 @@ def draw_lips(
     warp = uses_warp(language)
     written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
     dropped: list[str] = []
-    if warp:  # espeak-ng reads the words as written, in their own script
+    too_many = too_many_words(whole, speech_seconds(motion, audio, offset, whole_speaking))
+    if warp or too_many:  # espeak-ng reads the words as written; too many are refused unspelled below
         words = written
     else:
         spelled, dropped = normalise_words(whole)
@@ -991,6 +1001,8 @@ def draw_lips(
     speaking = heard_speech(flags, audio, motion.fps, at)
     total = len(words)  # the words the report counts: the aligner's own (espeak-ng's words, when warped)
     try:
+        if too_many:  # another script (a whole film's): refused before the aligners spend on it
+            raise DualTalkError(too_many)
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
             raise DualTalkError(
                 f"none of its {len(written)} words is written in English letters (a script in another "
@@ -1130,6 +1142,38 @@ def draw_lips(
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "transcript": report}), report
 
 
+def speech_seconds(
+    motion: Motion, audio: np.ndarray, offset: float = 0.0, whole_speaking: np.ndarray | None = None
+) -> float | None:
+    """Seconds the character speaks in all of ``audio`` (the flags over the whole recording when
+    given, else the motion's own when it covers the recording), or None when only a part's flags are
+    known: the script is the whole recording's and cannot be weighed against a part."""
+    if whole_speaking is not None:
+        return float(np.count_nonzero(whole_speaking)) / motion.fps
+    if len(audio) / SAMPLE_RATE > offset + motion.num_frames / motion.fps + 1.0 or offset > 0:
+        return None
+    return float(np.count_nonzero(motion.speaking)) / motion.fps
+
+
+def too_many_words(text: str, seconds: float | None) -> str | None:
+    """Why ``text`` (one character's lines) holds far more than ``seconds`` of speech can say
+    (:data:`MAX_WORDS_PER_S`, :data:`MAX_LETTERS_PER_S`), or None when it may fit or the speech
+    is not known."""
+    if seconds is None:
+        return None
+    words = sum(1 for w in text.split() if any(ch.isalnum() for ch in w))
+    letters = sum(1 for ch in text if ch.isalnum())
+    if (
+        words <= MAX_WORDS_PER_S * seconds + SPARE_WORDS
+        and letters <= MAX_LETTERS_PER_S * seconds + SPARE_LETTERS
+    ):
+        return None
+    return (
+        f"its lines hold {words:,} words ({letters:,} letters) for {seconds:.1f} s of speech, more than "
+        f"anyone says in that time: is it this recording's script?"
+    )
+
+
 def apply_transcript(
     lines: list[Line], names: tuple[str, str], stream_a: np.ndarray, stream_b: np.ndarray,
     motion_a: Motion, motion_b: Motion, where: str = "transcript", offset: float = 0.0,
@@ -1149,6 +1193,12 @@ def apply_transcript(
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
     texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
     whole_a, whole_b = whole_active if whole_active is not None else (None, None)
+    # a character's lines far too many for their speech are refused (draw_lips) and compete with
+    # none of the partner's lines: the warp would weigh each of the partner's lines against them all
+    if too_many_words(" ".join(texts_a), speech_seconds(motion_a, stream_a, offset, whole_a)):
+        texts_a = []
+    if too_many_words(" ".join(texts_b), speech_seconds(motion_b, stream_b, offset, whole_b)):
+        texts_b = []
     motion_a, rep_a = draw_lips(
         motion_a,
         stream_a,
