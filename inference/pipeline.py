@@ -349,7 +349,9 @@ def _generate(
     )
     hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
     if request.recognise:  # a script written by listening (English): drawn as a typed one would be
-        lines, where = _recognised(whole(), dialogue.names, progress, hearing), "recognised words"
+        from .phonetic.transcript import RECOGNISED_WORDS
+
+        lines, where = _recognised(whole(), dialogue.names, progress, hearing), RECOGNISED_WORDS
     if lines is not None:
         from .core.timebase import FPS
         from .phonetic.recognise import RECOGNISING

@@ -39,6 +39,7 @@ from ..core.inputs import check_input_file
 from ..core.motion import Motion
 from ..core.timebase import SAMPLE_RATE
 
+RECOGNISED_WORDS = "recognised words"  # how a script recognised from the voices (--recognise) is named
 MAX_BYTES = 1_000_000  # a feature film's dialogue is ~150 kB; more is not a transcript
 # A character's lines must be words that fit their speech before the aligners run (their cost grows
 # with the words: a whole film's script handed to a 10 s shot took minutes and gigabytes, then did
@@ -945,6 +946,7 @@ def draw_lips(
     partner: np.ndarray | None = None,
     keep_closures: bool = False,
     engine_spans: Sequence[tuple[float, float]] = (),
+    recognised: bool = False,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -958,7 +960,9 @@ def draw_lips(
     other character's stream (as ``audio``), whose bleed the warp does not take for this voice.
     ``engine_spans``: stretches (seconds of ``audio``) whose lines stay in the script to hold the
     aligner but whose lips are the engine's (recognised words that did not sound English;
-    :func:`.recognise.engine_weight`): the drawn mouth fades out over them in the same blend."""
+    :func:`.recognise.engine_weight`): the drawn mouth fades out over them in the same blend.
+    ``recognised``: the lines are words recognised from the voice, not the user's script: a refusal
+    says so and asks nothing about a script."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
@@ -1053,7 +1057,9 @@ def draw_lips(
                 unscripted = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)[2]
         if problem:  # aligned, but not to what this voice says: drawn, it would mouth the wrong words
             uncovered = _uncovered(placement, speaking, motion.fps, at, flags)
-            raise DualTalkError(_not_aligned(placement, lines, language, total, problem, uncovered))
+            raise DualTalkError(
+                _not_aligned(placement, lines, language, total, problem, uncovered, recognised)
+            )
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
@@ -1073,8 +1079,8 @@ def draw_lips(
         }
         if dropped:
             report["dropped"] = dropped
-        log.warning("could not align %s's transcript with %s's voice (%s); %s keeps the engine's lips",
-                    who, who, exc, who)  # fmt: skip
+        log.warning("could not align %s's %s with %s's voice (%s); %s keeps the engine's lips",
+                    who, RECOGNISED_WORDS if recognised else "transcript", who, exc, who)  # fmt: skip
         return dataclasses.replace(motion, meta={**motion.meta, "transcript": report}), report
     n = motion.num_frames
     # A part (offset > 0) is drawn on the frames of the whole take around it, RENDER_MARGIN_S either
@@ -1187,7 +1193,8 @@ def apply_transcript(
     recording's voice activity (``whole_active``, A's and B's at the motions' rate) the lines are
     also judged on the whole, as the whole take judges them. ``engine_spans``: A's and B's stretches
     (seconds of the streams) that keep the engine's lips though their lines are aligned
-    (:func:`draw_lips`)."""
+    (:func:`draw_lips`). ``where`` names the lines in messages: the transcript's file name, or
+    :data:`RECOGNISED_WORDS` for words recognised from the voices."""
     lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
@@ -1211,6 +1218,7 @@ def apply_transcript(
         partner=stream_b,
         keep_closures=keep_closures,
         engine_spans=engine_spans[0],
+        recognised=where == RECOGNISED_WORDS,
     )
     motion_b, rep_b = draw_lips(
         motion_b,
@@ -1224,6 +1232,7 @@ def apply_transcript(
         partner=stream_a,
         keep_closures=keep_closures,
         engine_spans=engine_spans[1],
+        recognised=where == RECOGNISED_WORDS,
     )
     from .script_languages import normalise
 
@@ -1281,11 +1290,13 @@ def _not_aligned(
     total: int,
     problem: Misfit,
     uncovered: list[tuple[float, float]],
+    recognised: bool = False,
 ) -> str:
     """Why a character's placed lines are not drawn, true to what was placed: the lines refused for
     their writing system named first (the rest could not cover the speech without them), all words
     placed said as such (the shortfall is then where the speech lies outside them, not lines the
-    script lacks), and a Mandarin script in Latin letters told how Mandarin is written."""
+    script lacks; recognised words are no script, so nothing is guessed about one), and a Mandarin
+    script in Latin letters told how Mandarin is written."""
     from . import script_warp
     from .script_languages import latin_for_mandarin
 
@@ -1296,7 +1307,7 @@ def _not_aligned(
         if uses_warp(language) and script_warp.foreign_writing(lines[i].text, language)
     }
     hint = latin_for_mandarin([line.text for line in lines], language) if uses_warp(language) else ""
-    guess = LACKS_LINES if problem.lacks_lines else ""
+    guess = LACKS_LINES if problem.lacks_lines and not recognised else ""
     if guess:
         if writing or hint:  # the cause is known: not lines the script lacks
             guess = ""
