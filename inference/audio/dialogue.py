@@ -36,6 +36,12 @@ log = logging.getLogger("dualtalk.audio")
 silence_log = logging.getLogger("dualtalk.audio.silence")
 
 ROLE_SILENCE, ROLE_A, ROLE_B, ROLE_BOTH = 0, 1, 2, 3
+# A voice recorded too hot clips: its peaks are cut flat at full scale, which the recogniser, the
+# aligners and the network all hear as other sounds (review 29a: 3x-10x overdriven English was "not
+# English"). A resampled clipped peak rings a little either side of full scale, so a sample at 0.98
+# or more counts; a voice peak-normalised to full scale has well under 0.1 % of its speech there.
+CLIP_LEVEL = 0.98
+CLIPPED_SHARE = 0.01  # more of a voice's speech at full scale than this: the recording clipped
 TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
 
 
@@ -393,6 +399,36 @@ def _speech_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.
     return said
 
 
+def clipped_share(x: np.ndarray, active: np.ndarray) -> float:
+    """The share of ``x``'s samples in its speech (``active``, one flag per 25 fps frame) at full
+    scale (:data:`CLIP_LEVEL`); counted in pieces, so an hour's stream is never copied whole."""
+    hop = SAMPLE_RATE // FPS
+    n = min(len(active), len(x) // hop)
+    flags = np.asarray(active[:n], bool)
+    if not flags.any():
+        return 0.0
+    full = 0
+    step = 15_000  # frames per piece (10 minutes)
+    for i in range(0, n, step):
+        piece = np.abs(x[i * hop : min(i + step, n) * hop]).reshape(-1, hop) >= CLIP_LEVEL
+        full += int(np.count_nonzero(piece[flags[i : i + step]]))
+    return full / (int(flags.sum()) * hop)
+
+
+def _clipping_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray) -> list[str]:
+    """A voice whose speech clipped is said: what is read from it (words, lips) is less reliable, and
+    the fix is in the recording, not in a setting."""
+    said = []
+    for who, x, act in (("A", a, act_a), ("B", b, act_b)):
+        share = clipped_share(x, act)
+        if share > CLIPPED_SHARE:
+            said.append(
+                f"speaker {who}'s recording is clipped ({share:.1%} of their speech at full scale): "
+                "words and lips read from it are less reliable; record it again or lower the gain"
+            )
+    return said
+
+
 def _say_speech_warnings(
     a: np.ndarray,
     b: np.ndarray,
@@ -406,7 +442,7 @@ def _say_speech_warnings(
     :data:`silence_log`), and recorded in ``source``: ``warnings`` after ``said`` (warnings already on
     the log), and who is silent apart in ``silent``."""
     silent = _speech_warnings(a, b, act_a, act_b)
-    warnings += silent
+    warnings += silent + _clipping_warnings(a, b, act_a, act_b)
     for w in warnings:
         (silence_log if w in silent else log).warning(w)
     source["warnings"], source["silent"] = [*(said or []), *warnings], silent
