@@ -18,6 +18,9 @@ from .errors import DualTalkError
 from .motion import Motion
 
 SAME_TIME_S = 1e-3  # both files of one run record the same start and end
+# a recorded end this far from where the motion's frames end is damaged (a take's end and its frames
+# differ by at most a frame)
+RECORDED_END_SLACK_S = 0.5
 
 
 class AudioRecord(TypedDict):
@@ -46,8 +49,11 @@ def audio_record(motion: Motion) -> AudioRecord | None:
         files.append(PurePath(str(source["audio_b"])).name)
     start = float(motion.start_time)
     end = source.get("end")
+    spans = start + motion.num_frames / motion.fps  # where the motion's frames end
     if isinstance(end, bool) or not isinstance(end, int | float) or not np.isfinite(end):
-        end = start + motion.num_frames / motion.fps
+        end = spans
+    elif abs(end - spans) > RECORDED_END_SLACK_S:  # a damaged record: the frames say where the part ends
+        end = spans
     record: AudioRecord = {
         "files": files,
         "start": start,
