@@ -23,7 +23,7 @@ from ...inference.core import interrupts, outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import final_names, scratch_folder, staged_set
 from ...inference.core.progress import ConsoleBar, Progress
-from ..scene.blendio import quiet_native_output, save_blend
+from ..scene.blendio import quiet_native_output, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 
 PREVIEWS = ("sheet", "video", "both", "none")
@@ -197,7 +197,9 @@ def run(args: argparse.Namespace) -> int:
 
         progress.update("save", 0.0, "demo.blend")
         with sound_saved_as(strip, wav):  # stored as //dialogue.wav: the file beside it once in place
-            save_blend(bpy, staged[out / "demo.blend"], quiet=quiet_native_output)
+            save_blend(
+                bpy, staged[out / "demo.blend"], quiet=quiet_stdout
+            )  # its error says why: nothing replayed
         progress.update("save", 1.0, "demo.blend")
         stages.done("save .blend")
 
