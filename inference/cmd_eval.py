@@ -26,7 +26,7 @@ import numpy as np
 
 from .core.channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
 from .core.errors import DualTalkError
-from .core.inputs import DAMAGED_ARRAY_FILE
+from .core.inputs import DAMAGED_ARRAY_FILE, npy_file_header
 from .core.motion import MAX_FRAMES, Motion, load_motion, motion_values
 from .core.numeric import check_real_dtype
 from .core.outputs import stat_path
@@ -113,13 +113,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _npy_shape(path: Path) -> tuple[int, ...] | None:
-    """The shape a .npy file's header declares, read before numpy allocates it; None for a header
-    layout this reader does not know (numpy's own read then decides)."""
-    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-    with open(path, "rb") as fh:
-        read = readers.get(np.lib.format.read_magic(fh))
-        return None if read is None else tuple(read(fh)[0])
+def _npy_shape(path: Path) -> tuple[int, ...]:
+    """The shape a .npy file's header declares, read before numpy allocates it (every layout numpy
+    writes; any other is refused: :func:`.core.inputs.npy_file_header`). A declared size past the
+    largest take, in values or in bytes (a text dtype of a few values can claim gigabytes), is one line."""
+    shape, dtype = npy_file_header(path)
+    most = MAX_FRAMES * len(CHANNELS[SPACE_FLAME])
+    values = float(np.prod(shape, dtype=np.float64))
+    if values > most or values * dtype.itemsize > most * 8:
+        raise DualTalkError(
+            f"{path.name} declares {shape} values, more than any take holds; refusing to load it"
+        )
+    return shape
 
 
 def _load_pred(path: Path, motion: Motion | None = None) -> tuple[str, np.ndarray, float | None]:
@@ -129,14 +134,12 @@ def _load_pred(path: Path, motion: Motion | None = None) -> tuple[str, np.ndarra
         m = motion if motion is not None else load_motion(path)
         return m.space, m.values, m.fps
     try:
-        shape = _npy_shape(path)  # from the header: a file claiming billions of frames is never allocated
-        if shape is not None and np.prod(shape, dtype=np.float64) > MAX_FRAMES * len(CHANNELS[SPACE_FLAME]):
-            raise DualTalkError(
-                f"{path.name} declares {shape} values, more than any take holds; refusing to load it"
-            )
+        _npy_shape(path)  # from the header: a file claiming billions of frames is never allocated
         arr = np.load(path, allow_pickle=False)
     except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npy array ({exc})") from None
+    except MemoryError:  # within the bound, but not free on this machine: say which file
+        raise DualTalkError(f"not enough memory to read the prediction {path.name}") from None
     if not isinstance(arr, np.ndarray):  # an .npz archive named .npy
         arr.close()
         raise DualTalkError(f"{path.name} is not a readable .npy array (it is an .npz archive)")

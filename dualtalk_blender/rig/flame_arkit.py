@@ -44,13 +44,29 @@ MAX_MAP_ENTRY = 1000.0
 _MAP_BOUND = "; a FLAME/ARKit map's entries (FLAME units per unit of ARKit weight) stay far inside it"
 
 
-def _npz_member_size(data: np.lib.npyio.NpzFile, key: str) -> int:
-    """Values an npz member's header declares, read before numpy allocates them."""
-    try:
-        header = npz_member_header(data, key)
-    except Exception:  # noqa: BLE001 - unreadable members are reported by the real read
-        return 0
-    return 0 if header is None else int(np.prod(header[0], dtype=np.float64))
+def _npz_member_fits(data: np.lib.npyio.NpzFile, key: str) -> tuple[bool, tuple[int, ...]]:
+    """(whether it fits a map, shape) from an npz member's header, read before numpy allocates it: at
+    most :data:`MAX_MAP_VALUES` values of at most 8 bytes. A header that cannot be read (damaged, or a
+    layout numpy never wrote) raises: the map is refused in one line, never read on trust (an unread
+    .npy 3.0 header once let a 272-byte map ask for 4 TB)."""
+    shape, dtype = npz_member_header(data, key)
+    size = float(np.prod(shape, dtype=np.float64))
+    return size <= MAX_MAP_VALUES and size * dtype.itemsize <= 8 * MAX_MAP_VALUES, shape
+
+
+def _npz_matrix(data: np.lib.npyio.NpzFile, name: str) -> np.ndarray:
+    """The first 2-D member of a map npz (``mat``, ``map``, ``matrix``, ``arkit2flame`` first) that
+    declares at most :data:`MAX_MAP_VALUES` values; the line says when a larger one was passed over."""
+    too_big = ""
+    for key in dict.fromkeys(("mat", "map", "matrix", "arkit2flame", *data.files)):
+        if key not in data.files:
+            continue
+        fits, shape = _npz_member_fits(data, key)
+        if not fits:
+            too_big = too_big or f" ({key} declares {shape} values, more than a FLAME/ARKit map holds)"
+        elif data[key].ndim == 2:
+            return data[key]
+    raise DualTalkError(f"{name} holds no 2-D matrix{too_big}")
 
 
 def _read_matrix(p: Path) -> np.ndarray:
@@ -62,14 +78,7 @@ def _read_matrix(p: Path) -> np.ndarray:
         if suffix == ".npz":
             # our own handle: np.load leaks the one it opens when the archive is damaged
             with open(p, "rb") as fh, np.load(fh, allow_pickle=False) as data:
-                for key in ("mat", "map", "matrix", "arkit2flame", *data.files):
-                    if (
-                        key in data.files
-                        and _npz_member_size(data, key) <= MAX_MAP_VALUES
-                        and data[key].ndim == 2
-                    ):
-                        return data[key]
-            raise DualTalkError(f"{p.name} holds no 2-D matrix")
+                return _npz_matrix(data, p.name)
         if suffix == ".json":
             obj = safe_json.loads(p.read_text(encoding="utf-8"), f"the FLAME/ARKit map {p.name}")
             if isinstance(obj, dict):
@@ -86,6 +95,8 @@ def _read_matrix(p: Path) -> np.ndarray:
         return matrix
     except DualTalkError:
         raise
+    except MemoryError:  # within the bounds, but not free on this machine: not the audio's advice
+        raise DualTalkError(f"not enough memory to read the FLAME/ARKit map {p.name}") from None
     except (
         ValueError,
         OSError,

@@ -8,14 +8,16 @@ has size 0) or "not an existing file". Every reader of a user's input file asks
 
 from __future__ import annotations
 
+import ast
 import errno
 import os
 import stat
+import struct
 import tokenize
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -30,19 +32,84 @@ MAX_QUOTED = 80  # characters of a user's value quoted in an error line
 DAMAGED_ARRAY_FILE = (
     zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, tokenize.TokenError, SyntaxError,
 )  # fmt: skip
-_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+# The .npy header layouts numpy reads: 1.0 (a 2-byte length), 2.0 (4 bytes) and 3.0 (2.0's layout with
+# the header text in UTF-8, which numpy writes for a structured dtype with non-Latin-1 field names).
+NPY_VERSIONS = ((1, 0), (2, 0), (3, 0))
+_NPY_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+MAX_NPY_HEADER = 10_000  # characters: numpy's own bound for a header it reads without allow_pickle
+_NPY_KEYS = {"descr", "fortran_order", "shape"}
 
 
-def npz_member_header(data: Any, key: str) -> tuple[tuple[int, ...], np.dtype] | None:
-    """(shape, dtype) that member ``key`` of an open npz (``np.load``'s NpzFile) declares, read before
-    numpy allocates it: a crafted file can claim terabytes in a few bytes. None for a header layout
-    newer than 2.0. A damaged member raises ValueError, OSError, KeyError or :data:`DAMAGED_ARRAY_FILE`."""
-    with data.zip.open(f"{key}.npy") as fh:
-        version = np.lib.format.read_magic(fh)
-        if version not in _NPY_HEADERS:
-            return None
-        shape, _fortran, dtype = _NPY_HEADERS[version](fh)
+def npy_header(fh: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) an open ``.npy`` stream declares, read before numpy allocates it: a crafted file
+    can claim terabytes in a few bytes, and a size check is only as good as this read. Every layout
+    numpy reads is understood; anything else (a version numpy never wrote, a header that is no
+    literal, a negative size) raises ValueError in words for one line, so no caller has to leave a
+    file "to the real read" unchecked. A stream cut short raises EOFError or ValueError."""
+    version = np.lib.format.read_magic(fh)  # ValueError: not an .npy array at all
+    if version not in NPY_VERSIONS:
+        said = ", ".join(f"{a}.{b}" for a, b in NPY_VERSIONS)
+        raise ValueError(f".npy header version {version[0]}.{version[1]}; numpy writes {said}")
+    if version in _NPY_READERS:
+        shape, _fortran, dtype = _NPY_READERS[version](fh)
+    else:
+        shape, dtype = _utf8_header(fh)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"the .npy header declares a negative size {tuple(shape)}")
     return tuple(shape), dtype
+
+
+def _utf8_header(fh: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:
+    """The header of a version 3.0 ``.npy`` (after its magic), checked as numpy checks 1.0 and 2.0:
+    a dict literal of exactly ``descr``, ``fortran_order`` and ``shape`` (numpy's reader for it is
+    private, so it is read here)."""
+    raw = fh.read(4)
+    if len(raw) < 4:
+        raise EOFError("the .npy header is cut short")
+    (length,) = struct.unpack("<I", raw)
+    if length > 4 * MAX_NPY_HEADER:  # UTF-8: at most 4 bytes a character
+        raise ValueError(f"the .npy header is {length:,} bytes long; numpy reads at most {MAX_NPY_HEADER:,}")
+    data = fh.read(length)
+    if len(data) < length:
+        raise EOFError("the .npy header is cut short")
+    text = data.decode("utf-8")  # UnicodeDecodeError is a ValueError
+    if len(text) > MAX_NPY_HEADER:
+        raise ValueError(
+            f"the .npy header is {len(text):,} characters long; numpy reads at most {MAX_NPY_HEADER:,}"
+        )
+    try:
+        d = ast.literal_eval(text)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        raise ValueError("the .npy header is no Python literal") from None
+    if not isinstance(d, dict) or set(d) != _NPY_KEYS:
+        raise ValueError("the .npy header is not numpy's (descr, fortran_order, shape)")
+    shape = d["shape"]
+    if not isinstance(shape, tuple) or not all(type(n) is int for n in shape):
+        raise ValueError(f"the .npy header's shape is no tuple of whole numbers: {quote(shape)}")
+    if not isinstance(d["fortran_order"], bool):
+        raise ValueError(f"the .npy header's fortran_order is no bool: {quote(d['fortran_order'])}")
+    try:
+        dtype = np.lib.format.descr_to_dtype(d["descr"])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the .npy header's descr is no dtype ({exc})") from None
+    return shape, dtype
+
+
+def npz_member_header(data: Any, key: str) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) that member ``key`` of an open npz (``np.load``'s NpzFile) declares (see
+    :func:`npy_header`). A damaged member raises ValueError, OSError, KeyError or
+    :data:`DAMAGED_ARRAY_FILE`; a member that is no ``.npy`` (np.load would hand its raw bytes back)
+    raises ValueError."""
+    if f"{key}.npy" not in data.zip.namelist():
+        raise ValueError(f"{quote(key)} is no .npy array")
+    with data.zip.open(f"{key}.npy") as fh:
+        return npy_header(fh)
+
+
+def npy_file_header(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) an ``.npy`` file declares (see :func:`npy_header`)."""
+    with open(path, "rb") as fh:
+        return npy_header(fh)
 
 
 def quote(value: object, limit: int = MAX_QUOTED) -> str:

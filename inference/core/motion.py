@@ -74,6 +74,21 @@ REQUIRES_GAZE, REQUIRES_OVERLAY = "gaze", "overlay"
 KNOWN_FEATURES = frozenset((REQUIRES_GAZE, REQUIRES_OVERLAY))
 MAX_FRAMES = 25 * 60 * 60 * 4  # four hours at 25 fps: anything larger is not a take
 MAX_MEMBER_BYTES = 512 * 2**20  # the largest real member (four hours of 56 channels) is ~80 MB
+# What the other members can hold, as numpy declares them (text is stored 4 bytes a character), so a
+# file of a few hundred KB cannot declare a 512 MiB string that inflates ~1000:1 (review 29a, finding 6:
+# a 545 KB file made animate use 2.1 GB). ``meta`` is JSON: measured, 1.1-1.7 K characters for 4-10 s
+# takes; its sound envelope is capped at 2,048 points a channel (two stereo files at the cap: 11,039
+# characters, whatever the length); a recognised 4-hour take adds its script (~36,000 words, ~230 K
+# characters) and a transcript's per-line report is bounded by the 1 MB transcript cap (a 1 MB script
+# of 50-character lines, every line refused: ~3 M). 8 M characters is far above all of it.
+MAX_META_BYTES = 32 * 2**20
+# The single values and names (format, version, space, fps, engine, checkpoint hash, role, start time,
+# the channel and feature names): 4,180 bytes at most in a real take (``channels``); 1 MiB is far more.
+MAX_SMALL_MEMBER_BYTES = 2**20
+_SMALL_MEMBERS = frozenset(
+    ("format", "version", "space", "channels", "fps", "engine", "checkpoint_sha256", "role", "start_time",
+     "requires", "overlay_channels")
+)  # fmt: skip
 MAX_SECONDS = 4 * 60 * 60
 MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
 MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
@@ -336,29 +351,38 @@ def _scalar(data: np.lib.npyio.NpzFile, key: str, default: Any) -> Any:
     return arr.reshape(-1)[0].item()
 
 
+def _member_limit(key: str) -> int:
+    """The most bytes member ``key`` of a real take declares (see ``MAX_META_BYTES``)."""
+    if key == "meta":
+        return MAX_META_BYTES
+    return MAX_SMALL_MEMBER_BYTES if key in _SMALL_MEMBERS else MAX_MEMBER_BYTES
+
+
+def _megabytes(nbytes: float) -> str:
+    return f"{nbytes / 1e6:,.0f} MB" if nbytes >= 10e6 else f"{nbytes / 1e6:.1f} MB"
+
+
 def _check_members(data: np.lib.npyio.NpzFile, name: str) -> dict[str, tuple[int, ...]]:
     """Every member's declared shape, read before numpy allocates anything: a damaged archive or
-    header, or a member that declares more rows or bytes than any take holds, is one line instead of
-    a traceback or an allocation of whatever the file claims. (A newer header layout is left to the
-    real read, and has no entry.)"""
+    header (or a header layout numpy never wrote), or a member that declares more rows or bytes than
+    any take holds, is one line instead of a traceback or an allocation of whatever the file claims."""
     shapes: dict[str, tuple[int, ...]] = {}
     for key in data.files:
         try:
-            header = npz_member_header(data, key)
+            shape, dtype = npz_member_header(data, key)
         except (ValueError, OSError, KeyError, *DAMAGED_ARRAY_FILE) as exc:
             raise DualTalkError(
                 f"{name} is not a readable .npz motion file ({key}: {_short(exc, 80)})"
             ) from None
-        if header is None:
-            continue
-        shape, dtype = header
         if shape and shape[0] > MAX_FRAMES:
             raise DualTalkError(
                 f"{name} is longer than four hours ({key} has {shape[0]:,} rows); refusing to load it"
             )
-        if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > MAX_MEMBER_BYTES:
+        nbytes = float(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+        if nbytes > _member_limit(key):
+            what = f"{_megabytes(nbytes)} of text" if dtype.kind in "US" else f"{shape} values"
             raise DualTalkError(
-                f"{name}: {key} declares {shape} values, more than any take holds; refusing to load it"
+                f"{name}: {key} declares {what}, more than any take holds; refusing to load it"
             )
         shapes[key] = shape
     return shapes
@@ -434,7 +458,13 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
     if not zipfile.is_zipfile(path):  # np.load would call any other bytes "pickled data"
         raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
     with open(path, "rb") as fh:  # ours to close: np.load leaks its own handle on a damaged archive
-        return _read_motion(fh, path)
+        try:
+            return _read_motion(fh, path)
+        except MemoryError:  # within the bounds, but this machine has not that much free: say which file
+            raise DualTalkError(
+                f"not enough memory to read the motion file {path.name}; close other programs or read it "
+                "on a machine with more memory"
+            ) from None
 
 
 def _read_motion(fh: BinaryIO, path: Path) -> Motion:
