@@ -95,6 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# what to try when a command runs out of memory: the engine's commands can take less of the recording
+# at a time; the others (eval, bench, a motion file read) have nothing to shorten
+MEMORY_ADVICE = {
+    "infer": "try a shorter --start/--end range or a smaller --window",
+    "animate": "try a shorter --start/--end range or a smaller --window",
+}
+MORE_MEMORY = "close other programs or run it on a machine with more memory"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130).
 
@@ -392,9 +401,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:  # the reader of stdout has gone: ``main`` ends the run quietly (141)
         raise
     except MemoryError:
-        print(
-            "error: out of memory; try a shorter --start/--end range or a smaller --window", file=sys.stderr
-        )
+        print(f"error: out of memory; {MEMORY_ADVICE.get(known.command, MORE_MEMORY)}", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug: keep the trace available, but say it in one line first
         if interrupts.received() is not None:
