@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any, cast
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import staged_set
-from ...inference.core.outputs import check_work_folder, identity, same_file
+from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
-from .jobs import Shot, intermediates, work_folder
+from .jobs import Shot, backup_of, intermediates, shot_inputs, work_folder
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
-from .shot_state import forget_done, record_done, shot_lock
+from .shot_state import forget_done, not_ours, read_record, record_done, shot_lock, words_digest
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -58,44 +58,69 @@ def _set_in_place(finals: list[Path], placed: Callable[[], object]) -> Iterator[
     placed()
 
 
-def _backup_name(bpy: Any, out: Path) -> Path | None:
-    """``OUT.blend1`` when ``out`` is a .blend that holds no DualTalk take (no action of ours: a
-    colleague's lighting file typed by mistake), which is then kept there as Blender's Save Versions
-    keeps a file it overwrites; None for a new file or our own earlier output (a re-run replaces it)."""
+MAX_VERSIONS = 32  # OUT.blend2 ... OUT.blend32: where an earlier out goes when OUT.blend1 is an input
+
+
+def _backup_name(shot: Shot, record: dict[str, Any] | None) -> tuple[Path, str, str] | None:
+    """(where the .blend at ``out`` is kept before it is replaced, why, the result line's words) when it
+    is not animate's own unchanged output (:func:`.shot_state.not_ours`: a colleague's lighting file
+    typed by mistake, a scene keyed in the add-on, animate's output an artist opened and saved): kept
+    as ``OUT.blend1``, as Blender's Save Versions keeps a file it overwrites. When ``OUT.blend1`` is
+    an input of the shot (or of a shot of its job: ``--blend shot.blend1 --out shot.blend``, a user
+    recovering from Blender's backup) it is left as it is and the file goes to the first free
+    ``OUT.blendN`` instead: both the input and the file replaced survive. None for a new file or
+    animate's own earlier output. Refused in one line, before any work, where it cannot be kept."""
+    out = shot.out
     if not out.is_file():
         return None
-    try:
-        with quiet_stdout(), bpy.data.libraries.load(str(out)) as (data_from, _data_to):
-            names = list(data_from.actions)  # names only: nothing is loaded into the open scene
-    except (OSError, ValueError):  # not a .blend Blender reads: kept all the same
-        names = []
-    if any(str(n).startswith("DualTalk_") for n in names):
+    why = not_ours(shot, record)
+    if why is None:
         return None
-    backup = out.with_name(f"{out.name}1")
+    backup = backup_of(out)
+    if shot.blend1_is_input or _is_input(backup, shot):
+        free = next(
+            (backup_of(out, n) for n in range(2, MAX_VERSIONS + 1) if not os.path.lexists(backup_of(out, n))),
+            None,
+        )
+        if free is None:
+            taken = f"{backup.name} is an input, and {backup_of(out, 2).name} to {backup_of(out, MAX_VERSIONS).name} are taken"
+            raise _backup_refused(out, backup, why, taken)
+        said = f"kept the {out.name} it replaced ({why}) as {free.name} ({backup.name} is an input: left as it is)"
+        return free, why, said
     if os.path.lexists(backup) and not backup.is_file():  # said now, not after the engine and a render
         raise _backup_refused(
-            out, backup, f"{backup.name} is {'a folder' if backup.is_dir() else 'not a file'}"
+            out, backup, why, f"{backup.name} is {'a folder' if backup.is_dir() else 'not a file'}"
         )
-    return backup
+    return backup, why, f"kept the {out.name} it replaced ({why}) as {backup.name}"
 
 
-def _backup_refused(out: Path, backup: Path, why: str) -> DualTalkError:
-    return DualTalkError(
-        f"could not keep {out.name}, which holds no DualTalk take, as {backup.name} before replacing it "
-        f"({why}); move it or choose another output path"
+def _is_input(p: Path, shot: Shot) -> bool:
+    """Whether ``p`` names one of the shot's input files (through a link, in another letter case
+    where names are compared so, or as another name of the same file)."""
+    mine, ident = real(p), identity(p)
+    return any(
+        real(q) == mine or spelled(real(q)) == spelled(mine) or same_file(identity(q), ident)
+        for q in shot_inputs(shot)
     )
 
 
-def _keep_backup(out: Path, backup: Path) -> None:
-    """``out`` as it is now, at ``backup`` (a hard link where the file system has them, else a copy),
-    before the new set replaces it; refused in one line when it cannot be kept (nothing replaced)."""
+def _backup_refused(out: Path, backup: Path, why: str, problem: str) -> DualTalkError:
+    return DualTalkError(
+        f"could not keep {out.name} ({why}) as {backup.name} before replacing it ({problem}); move it "
+        "or choose another output path"
+    )
+
+
+def _keep_copy(source: Path, at: Path) -> None:
+    """``source`` as it is now, at ``at`` (a hard link where the file system has them, else a copy),
+    before the new set replaces it; written under a hidden name and renamed into place."""
     import shutil
     import tempfile
 
-    source = Path(os.path.realpath(out))  # --out a link to the file: keep the file, not the link
+    source = Path(os.path.realpath(source))  # a link to the file: keep the file, not the link
     tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{backup.name[:64]}.", suffix=".part", dir=backup.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{at.name[:64]}.", suffix=".part", dir=at.parent)
         os.close(fd)
         tmp = Path(name)
         tmp.unlink()
@@ -103,12 +128,55 @@ def _keep_backup(out: Path, backup: Path) -> None:
             os.link(source, tmp)
         except OSError:
             shutil.copy2(source, tmp)
-        os.replace(tmp, backup)
-    except OSError as exc:
-        raise _backup_refused(out, backup, str(exc.strerror or exc)) from None
+        os.replace(tmp, at)
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+
+
+def _keep_backup(out: Path, backup: tuple[Path, str, str]) -> None:
+    """The earlier ``out`` kept at its backup name before the new set replaces it; refused in one
+    line when it cannot be kept (nothing replaced)."""
+    try:
+        _keep_copy(out, backup[0])
+    except OSError as exc:
+        raise _backup_refused(out, backup[0], backup[1], str(exc.strerror or exc)) from None
+
+
+EDITED = "recognised.edited"  # recognised.edited.txt, -2.txt ...: a recognised.txt the user edited
+
+
+def _edited_words(words: Path, new: bytes, record: dict[str, Any] | None) -> str | None:
+    """Why the ``recognised.txt`` in place must not be replaced without a word (None: it may): its
+    bytes differ from the ones animate last wrote there (the done record's digest) -- the TD
+    corrected it where the result line named it -- or no record says what animate wrote. The same
+    words as this run's are no loss."""
+    try:
+        if not words.is_file():
+            return None
+        now = words.read_bytes()
+    except OSError:
+        return None
+    if now == new:
+        return None
+    wrote = (record or {}).get("words")
+    if not isinstance(wrote, str):
+        return "no record says animate wrote it"
+    return None if words_digest(now) == wrote else "edited since animate wrote it"
+
+
+def _keep_edited_words(words: Path, why: str) -> str:
+    """Keep the edited ``recognised.txt`` under the first free ``recognised.edited[-N].txt`` beside it
+    (never over another file) before the new words replace it; returns the result line's words."""
+    names = [f"{EDITED}.txt", *(f"{EDITED}-{n}.txt" for n in range(2, 1000))]
+    at = next((words.with_name(n) for n in names if not os.path.lexists(words.with_name(n))), None)
+    if at is None:
+        raise DualTalkError(f"could not keep {words} ({why}): {names[-1]} and every name before it are taken")
+    try:
+        _keep_copy(words, at)
+    except OSError as exc:
+        raise DualTalkError(f"could not keep {words} ({why}) as {at.name}: {exc.strerror or exc}") from None
+    return f" (the {words.name} it replaced, {why}, is kept as {at})"
 
 
 @contextlib.contextmanager
@@ -134,10 +202,12 @@ def add_dialogue_sound(scene: Any, wav: Path, frame: int, pair: tuple[str, str] 
 
 
 def write_mix(dialogue: Any, path: Path) -> Path:
+    """The dialogue mix (both voices, 16 kHz, 16-bit) at ``path``; a write that fails (a full disk:
+    libsndfile says only "System error.") is one line with the disk's own error, exit 2."""
     import numpy as np
     import soundfile as sf
 
-    from ...inference.core.fileio import atomic_path
+    from ...inference.core.fileio import atomic_path, disk_trouble
 
     mix = dialogue.a.astype(np.float32) + dialogue.b.astype(np.float32)
     peak = float(np.abs(mix).max()) if len(mix) else 0.0
@@ -147,7 +217,11 @@ def write_mix(dialogue: Any, path: Path) -> Path:
         # bytes on POSIX: soundfile encodes a str strictly, and OUT's name (which names the work
         # folder) may hold bytes that are not UTF-8 -- a legal file name Blender writes
         target = str(tmp) if os.name == "nt" else os.fsencode(tmp)
-        sf.write(target, mix, 16000, subtype="PCM_16", format="WAV")
+        try:
+            sf.write(target, mix, 16000, subtype="PCM_16", format="WAV")
+        except sf.SoundFileRuntimeError as exc:  # LibsndfileError: "System error." hides ENOSPC
+            why = disk_trouble(tmp.parent, max(1 << 16, 2 * len(mix) + 44))  # the file's size, tried
+            raise DualTalkError(f"could not write {path}: {why or exc}") from None
     return path
 
 
@@ -219,8 +293,12 @@ def _run_locked(
     script = ""  # the words --recognise heard, kept in the work folder
     kept_words = ""  # where they are, for the result line
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
+    edited: str | None = None  # why the recognised.txt in place is kept aside (the TD edited it)
     open_blend(bpy, shot.blend)
-    backup = _backup_name(bpy, shot.out)  # read with the input open: never the open file (refused as out)
+    before = read_record(shot)  # what the shot's last run wrote, read before this run forgets it
+    recorded = (before or {}).get("words")  # a run that hears no words keeps the last run's digest
+    words = recorded if isinstance(recorded, str) else None
+    backup = _backup_name(shot, before)  # said before any work when it cannot be kept
     # Belt and braces: Blender runs Python handlers (load, save, frame change, render) and prints and
     # swallows what they raise, an interrupt included; the signal is remembered, so it is read back
     # at each stage and before the shot's set goes in place, never lost.
@@ -331,6 +409,9 @@ def _run_locked(
                     os.replace(new, staged[final])
             if script:
                 staged[work / RECOGNISED].write_text(script, encoding="utf-8")
+                new_words = staged[work / RECOGNISED].read_bytes()  # as written (line ends too)
+                words = words_digest(new_words)
+                edited = _edited_words(work / RECOGNISED, new_words, before)
             strip = None
             if mix:
                 write_mix(dialogue, staged[wav])
@@ -367,14 +448,12 @@ def _run_locked(
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
             if backup is not None:
                 _keep_backup(shot.out, backup)
+            if edited is not None:
+                kept_words += _keep_edited_words(work / RECOGNISED, edited)
             forget_done(shot)  # the set is about to change: its done record no longer describes it
-        record_done(shot, run_id)  # the new set is in place (kept by --skip-done when nothing changed)
+        record_done(shot, run_id, words)  # the new set is in place (kept by --skip-done when nothing changed)
     took = time.perf_counter() - t0
-    backed = (
-        f"; kept the {shot.out.name} it replaced (it held no DualTalk take) as {backup.name}"
-        if backup is not None
-        else ""
-    )
+    backed = f"; {backup[2]}" if backup is not None else ""
     if wrote is not None:
         wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files) if p is not None)
     if rep_a.replaced is not None:
