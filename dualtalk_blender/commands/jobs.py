@@ -26,7 +26,9 @@ Rules (so a job file from someone else cannot write outside its folder):
 * outputs (``out``, ``fbx``, ``render``, ``work``) must be relative, i.e. inside that folder;
   inputs (``blend``, audio, motion, weights, maps) may also be absolute;
 * ``"fbx": true`` / ``"render": true`` in defaults mean "next to ``out`` with the shot's name";
-* no two shots may write the same file, and no shot may write over an input.
+* no two shots may write the same file, and no shot may write over an input (nor may the backup a
+  shot keeps of an earlier ``out``: where ``OUT.blend1`` is an input of any shot, it goes to a free
+  ``OUT.blendN``).
 
 ``resolution`` and ``samples`` apply only to a shot with ``render``; a shot without one is run, with
 a warning naming it (as the CLI warns for ``--resolution``/``--samples`` without ``--render``).
@@ -100,6 +102,9 @@ class Shot:
     resolution: tuple[int, int] | None = None
     samples: int | None = None
     fbx_scope: str = "full"
+    # set by :func:`check_shots`: ``OUT.blend1`` is an input of a shot of the job (this one or
+    # another), so an earlier ``out`` kept as a backup goes to a free ``.blendN`` (not a setting)
+    blend1_is_input: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, name: str, values: Mapping[str, object], **run: Any) -> Shot:
@@ -462,6 +467,17 @@ def unused_engine_settings(shot: Shot) -> list[Option]:
     ]
 
 
+def shot_inputs(shot: Shot) -> list[Path]:
+    """Every input file the shot names (its .blend, audio, motion files, maps, weights...)."""
+    return [Path(getattr(shot, key)) for key in INPUT_PATHS if getattr(shot, key) is not None]
+
+
+def backup_of(out: Path, n: int = 1) -> Path:
+    """Where an earlier ``out`` is kept before a shot replaces it: ``OUT.blend1`` (Blender's Save
+    Versions name), or ``OUT.blendN`` when ``OUT.blend1`` may not be used."""
+    return out.with_name(f"{out.name}{n}")
+
+
 def work_folder(shot: Shot) -> Path:
     """Where the engine's motion files and the dialogue mix go."""
     return shot.work or shot.out.with_name(f"{shot.out.stem}.dualtalk")
@@ -554,7 +570,27 @@ def check_shots(shots: list[Shot], base: Path) -> None:
             written[where] = (s.name, key, p)
             if file_key is not None:
                 written_ids[file_key] = (s.name, p)
+        s.blend1_is_input = _is_input(backup_of(s.out), by_name, by_real, by_case, by_id)
     _check_nesting(written)
+
+
+def _is_input(
+    p: Path,
+    by_name: dict[str, set[str]],
+    by_real: dict[Path, set[str]],
+    by_case: dict[Path, set[str]],
+    by_id: dict[tuple[int, int], set[str]],
+) -> bool:
+    """Whether ``p`` is (a name of) an input of a shot of the job: the backup a shot keeps of an
+    earlier ``out`` must never replace one (``--blend shot.blend1 --out shot.blend``)."""
+    real = outputs.real(p)
+    ident = outputs.identity(real)
+    return (
+        os.path.normpath(p) in by_name
+        or real in by_real
+        or outputs.spelled(real) in by_case
+        or (ident is not None and _file_key(ident) in by_id)
+    )
 
 
 def _file_key(st: os.stat_result) -> tuple[int, int]:

@@ -28,6 +28,10 @@ size, and when. A record made by another build (or by one from before the build 
 shot's: it runs again, and its line says why (:func:`rerun_reason`). So does a shot whose .blend is
 cut short (a partial copy or sync: it does not end as a saved .blend ends) or one of whose output
 files changed size since (a record from before sizes: by its .blend alone).
+The record also holds the fingerprint of the .blend the shot wrote and the digest of the
+``recognised.txt`` it wrote: a later run replaces without a word only animate's own unchanged
+output (:func:`not_ours`; any other .blend at ``out`` is kept as a backup) and keeps a
+``recognised.txt`` edited since.
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one. A shot that writes no work files (motion files
 given, no audio) has no work folder, hence no record, and is always run.
@@ -79,7 +83,9 @@ def shot_outputs(shot: Shot) -> list[Path]:
 
 def settings_digest(shot: Shot) -> str:
     """The shot's settings: every run field and option (paths as given, resolved) and the build."""
-    text = json.dumps({"build": __version__, "shot": asdict(shot)}, sort_keys=True, default=str)
+    fields = asdict(shot)
+    fields.pop("blend1_is_input", None)  # where a backup goes, not how the shot is made
+    text = json.dumps({"build": __version__, "shot": fields}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
@@ -179,21 +185,26 @@ def input_fingerprints(shot: Shot) -> dict[str, str]:
     """Each input file's content fingerprint ("" for one that cannot be read). A file over
     16 MiB is fingerprinted from 16 slices: half a second of a 40 MiB WAV changed between them read
     as the same input, so its size and modification time (ns) are part of it too."""
-    from ...inference.audio.dialogue import FINGERPRINT_WHOLE, recording_fingerprint
-
     found: dict[str, str] = {}
     for key in INPUT_PATHS:
         p = getattr(shot, key, None)
         if p is not None:
-            found[key] = fp = recording_fingerprint([Path(p)])  # "" when it cannot be read
-            try:
-                st = os.stat(p)
-            except OSError:
-                found[key] = ""
-                continue
-            if fp and st.st_size > FINGERPRINT_WHOLE:
-                found[key] = f"{fp}:{st.st_size}:{st.st_mtime_ns}"
+            found[key] = content_fingerprint(Path(p))
     return found
+
+
+def content_fingerprint(path: Path) -> str:
+    """A file's content fingerprint, as :func:`input_fingerprints` takes it ("" when unreadable)."""
+    from ...inference.audio.dialogue import FINGERPRINT_WHOLE, recording_fingerprint
+
+    fp = recording_fingerprint([path])
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    if fp and st.st_size > FINGERPRINT_WHOLE:
+        return f"{fp}:{st.st_size}:{st.st_mtime_ns}"
+    return fp
 
 
 def _marker(shot: Shot) -> Path | None:
@@ -310,8 +321,32 @@ def forget_done(shot: Shot) -> None:
         _write_marker(marker, None)
 
 
-def record_done(shot: Shot, run_id: str) -> None:
-    """Record that the shot's set, now in place, was made from its current settings and inputs."""
+def not_ours(shot: Shot, record: dict[str, Any] | None) -> str | None:
+    """Why the .blend at the shot's ``out`` is not animate's own unchanged output (None: it is, and
+    a re-run may replace it without a word). Judged by the done record (``record``, read before
+    the run), which holds the fingerprint of the .blend the shot wrote: not by what the file holds
+    (every scene keyed with DualTalk has its actions) -- a file animate did not write, or one an
+    artist opened and saved since, is theirs."""
+    if intermediates(shot) and record is not None and record.get("blend_path") == str(shot.out):
+        then = record.get("blend")
+        if isinstance(then, str) and then and content_fingerprint(shot.out) == then:
+            return None
+        if isinstance(then, str) and then:
+            return "changed since animate wrote it"
+    if not intermediates(shot):
+        return "no record says animate wrote it: a shot without work files keeps none"
+    return "no record says animate wrote it"
+
+
+def words_digest(data: bytes) -> str:
+    """The digest of a ``recognised.txt`` as written, kept in the record: one that differs was edited."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def record_done(shot: Shot, run_id: str, words: str | None = None) -> None:
+    """Record that the shot's set, now in place, was made from its current settings and inputs;
+    ``words``: the digest of the ``recognised.txt`` animate last wrote in the work folder (this run's,
+    or the one an earlier run recorded: an edit made since must still read as an edit)."""
     marker = _marker(shot)
     if marker is None or not marker.parent.is_dir():
         return
@@ -323,6 +358,9 @@ def record_done(shot: Shot, run_id: str) -> None:
         "inputs": input_fingerprints(shot),
         "outputs": [str(p) for p in shot_outputs(shot)],
         "sizes": output_sizes(shot),
+        "blend_path": str(shot.out),
+        "blend": content_fingerprint(shot.out),  # the .blend as written: later saves differ
+        "words": words,
         "run_id": run_id,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -1,7 +1,9 @@
 """A TD typed a colleague's lighting file as ``--out``. Before, animate replaced it without a word and
-without the ``.blend1`` Blender keeps when it overwrites a file. Now a .blend that holds no DualTalk
-take is kept as ``<name>.blend1`` (as Blender's Save Versions does) and the result line says so; a
-re-run over animate's own output replaces it as before, with no backup."""
+without the ``.blend1`` Blender keeps when it overwrites a file. Now a .blend that animate's record
+does not name as its own unchanged output is kept as ``<name>.blend1`` (as Blender's Save Versions
+does) and the result line says so; a re-run over animate's own output replaces it as before, with no
+backup (tests/commands/test_animate_keeps_what_it_did_not_write.py). A shot without work files (motion
+files, no audio) keeps no record, so its earlier .blend is kept too."""
 
 from __future__ import annotations
 
@@ -32,17 +34,23 @@ def test_a_blend_without_a_dualtalk_take_is_kept_as_blend1(scene, tmp_path, caps
     before = sha256_file(lighting)
     code, err, line = _animate(scene, tmp_path, capsys, lighting)
     assert code == 0 and not err, err
-    assert "; kept the lighting.blend it replaced (it held no DualTalk take) as lighting.blend1" in line
+    assert "; kept the lighting.blend it replaced (no record says animate wrote it" in line, line
+    assert "as lighting.blend1" in line
     assert sha256_file(tmp_path / "lighting.blend1") == before
     assert sha256_file(lighting) != before
 
 
-def test_a_rerun_over_our_own_output_keeps_no_backup(scene, tmp_path, capsys):
+def test_a_rerun_of_a_shot_without_work_files_keeps_its_earlier_blend(scene, tmp_path, capsys):
+    """Motion files and no audio: no work folder, so no record of what animate wrote; the earlier
+    .blend may have been worked in since, so it is kept (before: replaced, as "ours" was judged by
+    its DualTalk actions, which every keyed scene has: review 29a, finding 7)."""
     out = tmp_path / "shot.blend"
     assert _animate(scene, tmp_path, capsys, out)[0] == 0
+    first = sha256_file(out)
     code, err, line = _animate(scene, tmp_path, capsys, out)
-    assert code == 0 and not err and "kept" not in line, line
-    assert not (tmp_path / "shot.blend1").exists()
+    assert code == 0 and not err, err
+    assert "; kept the shot.blend it replaced (no record says animate wrote it: a shot without work " in line
+    assert sha256_file(tmp_path / "shot.blend1") == first
 
 
 def test_an_out_that_is_a_link_to_the_colleagues_file_keeps_the_file_not_the_link(scene, tmp_path, capsys):
