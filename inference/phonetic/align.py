@@ -8,13 +8,15 @@ letter-to-sound pronunciation (``flite -ps``) when flite is installed.
 
 Two users: ``--transcript`` (``inference/phonetic/transcript.py``: lips drawn from what a
 character is known to say) and the training corpus's real voices (``training/lite/align.py``).
-pocketsphinx is imported only when a function here runs, so the engine loads without it.
+pocketsphinx is imported only when a function here runs, so the engine loads without it; its
+decoder is loaded once per thread and beam setting and used for every pass (``_SHARED``).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -275,12 +277,61 @@ LAST_BEAMS = {"beam": 1e-200, "wbeam": 1e-180, "pbeam": 1e-200}
 SKIP_LINE = 1e-10  # probability of passing over a line, where the word pass may (``lines``)
 
 
-def _decoder(words: list[str], wide: bool = False, beams: dict[str, float] | None = None):
+# Loading a decoder takes about a second, longer than a phone pass: one per beam setting and
+# thread is kept and used again (a decoder is not thread-safe). It loads no n-gram model (every pass
+# builds its own grammar from the words: 0.4 s and 64 MiB less; its settings are otherwise the
+# same). A pass on it hears as on a new decoder: the front end (noise estimate, cepstral mean) is
+# made again first (:func:`_fresh`) and each pass builds its own search. Words flite pronounced for
+# an earlier pass stay in its dictionary (the same words, the same pronunciations, flite asked
+# once), so the decoder is kept for one pronouncer: another (a test standing in for a machine
+# without flite) gets a new one.
+_SHARED = threading.local()
+
+
+def _shared_decoder(beams: dict[str, float]) -> Any:
+    """This thread's decoder with ``beams`` (made on first use, or when the pronouncer changed)."""
     from pocketsphinx import Decoder
 
+    cache: dict[tuple[tuple[str, float], ...], tuple[Any, Any]] = _SHARED.__dict__.setdefault("decoders", {})
+    key = tuple(sorted(beams.items()))
+    kept = cache.get(key)
+    if kept is None or kept[0] is not _flite_pronunciation:
+        dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", lm=None, **beams)
+        kept = cache[key] = (_flite_pronunciation, dec)
+    return kept[1]
+
+
+def _forget(dec: Any) -> None:
+    """``dec`` no longer kept (a pass cut short in the middle of an utterance)."""
+    cache = _SHARED.__dict__.get("decoders", {})
+    for key in [key for key, (_pron, kept) in cache.items() if kept is dec]:
+        del cache[key]
+
+
+def _hear(dec: Any, pcm: bytes) -> None:
+    """One utterance of ``pcm`` (16-bit samples) through ``dec``'s active search."""
+    dec.start_utt()
+    try:
+        dec.process_raw(pcm, full_utt=True)
+    except BaseException:
+        _forget(dec)  # left inside an utterance: the next pass gets a new decoder
+        raise
+    dec.end_utt()
+
+
+def _fresh(dec: Any) -> Any:
+    """``dec`` with a new front end, as a new decoder starts: what a pass hears does not depend
+    on the passes before it."""
+    dec.reinit_feat()
+    return dec
+
+
+def _decoder(words: list[str], wide: bool = False, beams: dict[str, float] | None = None) -> Any:
+    """The shared decoder with ``beams`` (``wide``: :data:`WIDE_BEAMS`), knowing ``words`` (flite's
+    pronunciation added for a word its dictionary lacks)."""
     if beams is None:
         beams = WIDE_BEAMS if wide else {}
-    dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **beams)
+    dec = _shared_decoder(beams)
     for word in set(words):
         if dec.lookup_word(word) is None:
             pron = _flite_pronunciation(word)
@@ -305,7 +356,7 @@ def _word_pass(
     decoder already holding their pronunciations, when the caller has one). With ``lines`` (how
     many of the words each line holds, in order), a line may be left out: the segments then lack
     its words. ``whole``: a pass that did not place every word is a failure."""
-    dec = dec if dec is not None else _decoder(words, wide, beams)
+    dec = _fresh(dec if dec is not None else _decoder(words, wide, beams))
     try:
         if lines:  # each line may be passed over: an FSG with a faint skip arc around each
             arcs: list[tuple[Any, ...]] = []
@@ -320,9 +371,7 @@ def _word_pass(
             dec.activate_search("lines")
         else:
             dec.set_align_text(" ".join(words))
-        dec.start_utt()
-        dec.process_raw(_pcm(audio), full_utt=True)
-        dec.end_utt()
+        _hear(dec, _pcm(audio))
     except RuntimeError as exc:  # out-of-dictionary word or no path through the audio
         raise DualTalkError(f"pocketsphinx could not align {' '.join(words)[:40]!r}: {exc}") from None
     if dec.hyp() is None:
@@ -345,17 +394,13 @@ class _Partial(DualTalkError):
 def _phone_pass(audio: np.ndarray, words: list[str], wide: bool = False) -> list[tuple[Phone, float]]:
     """Phones of a short stretch of speech (the second, sub-word pass), each with pocketsphinx's
     acoustic score of its frames (per frame; 0 is the best any senone scores there)."""
-    dec = _decoder(words, wide)
+    dec = _fresh(_decoder(words, wide))  # (the phone pass goes on from the word pass's front end)
     pcm = _pcm(audio)
     try:
         dec.set_align_text(" ".join(words))
-        dec.start_utt()
-        dec.process_raw(pcm, full_utt=True)
-        dec.end_utt()
+        _hear(dec, pcm)
         dec.set_alignment()
-        dec.start_utt()
-        dec.process_raw(pcm, full_utt=True)
-        dec.end_utt()
+        _hear(dec, pcm)
     except RuntimeError as exc:
         raise DualTalkError(
             f"pocketsphinx could not align the phones of {' '.join(words)[:40]!r}: {exc}"
