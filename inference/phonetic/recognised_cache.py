@@ -27,6 +27,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -34,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core import safe_json
+from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE
 from . import recognise
@@ -45,11 +48,16 @@ KEEP = 100  # entries kept, the least recently used removed first
 MAX_ENTRY_BYTES = 8 << 20  # an hour of dialogue's words is ~0.2 MB: a larger file is not ours
 STALE_TEMP_S = 3600.0  # a temporary left by a run that died is removed after this
 FOLDER = "recognised"
+# the only names the cache writes: an entry, and a temporary beside it while one is written
+ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
+TEMP_NAME = re.compile(r"\.[0-9a-f]{16}\..+\.tmp")
 log = logging.getLogger("dualtalk.transcript")
 
 
 def cache_folder() -> Path | None:
-    """The folder entries live in (created), or None where there is no writable home."""
+    """The folder entries live in (created), or None where there is no writable home, or where the
+    folder holds anything the cache did not write: ``$DUALTALK_HOME`` is a folder the user chooses,
+    and a ``recognised`` folder of their own transcripts is neither pruned nor written into."""
     from ..download import default_model_dir
 
     try:
@@ -57,10 +65,18 @@ def cache_folder() -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise PermissionError(f"{folder} is not writable")
+        foreign = next((p.name for p in folder.iterdir() if not _ours(p.name)), None)
+        if foreign is not None:
+            raise FileExistsError(f"{folder} holds {foreign!r}, which is not a cache entry")
     except Exception as exc:  # no home, a read-only home, a file in the way: recognise uncached
         log.debug("recognised words are not cached (%s)", exc)
         return None
     return folder
+
+
+def _ours(name: str) -> bool:
+    """A name the cache writes (an entry or its temporary)."""
+    return bool(ENTRY_NAME.fullmatch(name) or TEMP_NAME.fullmatch(name))
 
 
 def _recogniser_identity() -> list[Any]:
@@ -161,8 +177,8 @@ def load(folder: Path, key: str) -> tuple[list[Line], dict[str, Hearing]] | None
     try:
         if path.stat().st_size > MAX_ENTRY_BYTES:
             return None
-        found = _read(json.loads(path.read_text(encoding="utf-8")), key)
-    except (OSError, ValueError) as exc:  # none yet, or half a file: recognised afresh
+        found = _read(safe_json.loads(path.read_text(encoding="utf-8"), path.name), key)
+    except (OSError, ValueError, DualTalkError) as exc:  # none yet, half a file, nested: afresh
         if not isinstance(exc, FileNotFoundError):
             log.debug("recognised words in %s not read (%s)", path, exc)
         return None
@@ -199,10 +215,10 @@ def prune(folder: Path, keep: int | None = None) -> None:
     for path in folder.iterdir():
         with contextlib.suppress(OSError):
             st = path.stat()
-            if path.name.startswith(".") and path.suffix == ".tmp":
+            if TEMP_NAME.fullmatch(path.name):
                 if now - st.st_mtime > STALE_TEMP_S:
                     path.unlink()
-            elif path.suffix == ".json":
+            elif ENTRY_NAME.fullmatch(path.name):  # only the cache's own names are ever removed
                 entries.append((st.st_mtime_ns, path))
     for _mtime, path in sorted(entries, reverse=True)[keep:]:
         with contextlib.suppress(OSError):

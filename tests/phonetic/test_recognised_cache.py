@@ -152,6 +152,7 @@ def test_a_changed_threshold_files_the_words_apart(words, monkeypatch):
         lambda text: text.replace('"version": 1', '"version": 0'),  # another version's
         lambda text: text.replace('"A"', '"C"'),  # not a tag of ours
         lambda text: "\x00\xff" * 10,
+        lambda text: "[" * 100_000 + "]" * 100_000,  # nested past what json recurses through
     ],
 )
 def test_a_spoiled_entry_is_recognised_afresh_and_written_over(words, home, spoil):
@@ -210,3 +211,36 @@ def test_the_cache_keeps_the_newest_entries_only(words, home, monkeypatch):
         os.utime(home / "recognised" / f"{key}.json", (1000 + k, 1000 + k))  # written a second apart
     assert len(list((home / "recognised").glob("*.json"))) == 2
     assert _recognised(a, b, active_a, active_b) and len(words) == 8  # the newest is kept
+
+
+def test_a_recognised_folder_of_the_users_own_is_neither_pruned_nor_written_into(words, home, monkeypatch):
+    """Review 29a, finding 14: ``$DUALTALK_HOME`` is a folder the user chooses; a ``recognised``
+    folder of their own transcripts lost 51 of 150 files to the cache's pruning. Now a folder holding
+    anything the cache did not write is left alone: the words are recognised each time."""
+    monkeypatch.setattr(recognised_cache, "KEEP", 2)
+    mine = home / "recognised"
+    mine.mkdir(parents=True)
+    for k in range(5):
+        (mine / f"interview_{k}.json").write_text("{}", encoding="utf-8")
+    (mine / ".notes.tmp").write_text("draft", encoding="utf-8")
+    os.utime(mine / ".notes.tmp", (1000, 1000))  # older than any temporary the cache keeps
+    a, b, active_a, active_b = _voices()
+    _recognised(a, b, active_a, active_b)
+    _recognised(a, b, active_a, active_b)
+    assert len(words) == 4  # recognised twice: not cached there
+    assert sorted(p.name for p in mine.iterdir()) == [
+        ".notes.tmp",
+        *(f"interview_{k}.json" for k in range(5)),
+    ]
+
+
+def test_pruning_removes_only_the_caches_own_names(home):
+    folder = home / "recognised"
+    folder.mkdir(parents=True)
+    ours = [folder / f"{k:064x}.json" for k in range(3)]
+    for k, path in enumerate(ours):
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (1000 + k, 1000 + k))
+    (folder / "notes.json").write_text("{}", encoding="utf-8")
+    recognised_cache.prune(folder, keep=1)
+    assert sorted(p.name for p in folder.iterdir()) == [ours[2].name, "notes.json"]
