@@ -42,6 +42,10 @@ ROLE_SILENCE, ROLE_A, ROLE_B, ROLE_BOTH = 0, 1, 2, 3
 # or more counts; a voice peak-normalised to full scale has well under 0.1 % of its speech there.
 CLIP_LEVEL = 0.98
 CLIPPED_SHARE = 0.01  # more of a voice's speech at full scale than this: the recording clipped
+# A float file may hold peaks above full scale and lose nothing (a DAW's 32-bit export made hot): a
+# voice whose speech peaks above this was not cut at full scale (a resampled clipped peak overshoots
+# it by about 2 %)
+ABOVE_FULL_SCALE = 1.1
 TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
 
 
@@ -401,7 +405,8 @@ def _speech_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.
 
 def clipped_share(x: np.ndarray, active: np.ndarray) -> float:
     """The share of ``x``'s samples in its speech (``active``, one flag per 25 fps frame) at full
-    scale (:data:`CLIP_LEVEL`); counted in pieces, so an hour's stream is never copied whole."""
+    scale (:data:`CLIP_LEVEL`); 0 where the speech peaks above :data:`ABOVE_FULL_SCALE` (nothing was
+    cut there). Counted in pieces, so an hour's stream is never copied whole."""
     hop = SAMPLE_RATE // FPS
     n = min(len(active), len(x) // hop)
     flags = np.asarray(active[:n], bool)
@@ -410,8 +415,10 @@ def clipped_share(x: np.ndarray, active: np.ndarray) -> float:
     full = 0
     step = 15_000  # frames per piece (10 minutes)
     for i in range(0, n, step):
-        piece = np.abs(x[i * hop : min(i + step, n) * hop]).reshape(-1, hop) >= CLIP_LEVEL
-        full += int(np.count_nonzero(piece[flags[i : i + step]]))
+        level = np.abs(x[i * hop : min(i + step, n) * hop]).reshape(-1, hop)[flags[i : i + step]]
+        if level.size and level.max() > ABOVE_FULL_SCALE:  # a float file's peaks above full scale
+            return 0.0
+        full += int(np.count_nonzero(level >= CLIP_LEVEL))
     return full / (int(flags.sum()) * hop)
 
 

@@ -73,3 +73,17 @@ def test_clipping_is_counted_only_where_the_voice_speaks():
     assert clipped_share(x, active) == 0.0
     x[2 * SR : 2 * SR + 320] = 1.0  # 2 % of the speech's samples at full scale
     assert clipped_share(x, active) == pytest.approx(0.02)
+
+
+def test_a_hot_float_file_with_peaks_above_full_scale_is_not_called_clipped(voices, tmp_path):
+    """Review 29a, finding 15: a DAW's 32-bit float export made 4x hot (peaks at +6 dBFS) loses
+    nothing; it was called clipped and the user told to record it again."""
+    a, b = voices
+    path = tmp_path / "hot_float.wav"
+    sf.write(path, np.stack([4.0 * a, 4.0 * b], axis=1), SR, subtype="FLOAT")
+    dialogue = load_dialogue(path)
+    assert not [w for w in dialogue.source["warnings"] if "clipped" in w]
+    # the same take written as 16-bit PCM is cut at full scale: that one is clipped
+    pcm = tmp_path / "hot_pcm.wav"
+    sf.write(pcm, np.clip(np.stack([4.0 * a, 4.0 * b], axis=1), -1, 1), SR, subtype="PCM_16")
+    assert len([w for w in load_dialogue(pcm).source["warnings"] if "clipped" in w]) == 2
