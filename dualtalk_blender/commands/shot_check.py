@@ -69,7 +69,7 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
     if not re.fullmatch(r"\.blend\d*", shot.blend.suffix.lower()):
         raise DualTalkError(f"{f['blend']} {shot.blend.name} is not a .blend file")
     if shot.out.suffix.lower() != ".blend":
-        raise DualTalkError(f"{f['out']} must end in .blend, got {shot.out.name}")
+        raise DualTalkError(f"{f['out']} must end in .blend, got {shot.out.name!r}")  # quoted: a space shows
     if shot.fbx is not None and shot.fbx.suffix.lower() != ".fbx":
         raise DualTalkError(f"{f['fbx']} must end in .fbx, got {shot.fbx.name}")
     inputs = [

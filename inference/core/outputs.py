@@ -277,7 +277,7 @@ def check_write_plan(
                 )
             if is_folder and _inside(ikey, key):
                 raise DualTalkError(
-                    f"{label} {p} holds the {in_label} {ip.name}, which this run could replace; "
+                    f"{label} {p} holds the {in_label} ({ip.name}), which this run could replace; "
                     "choose another folder"
                 )
             if not is_folder and _inside(key, ikey):
