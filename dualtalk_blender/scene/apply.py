@@ -40,6 +40,8 @@ from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import before_take, companions, compat, gaze, keying, layers, range_keys, range_plan
 from .characters import CharacterReport, inspect_character, linked_refusal, sharing_objects
 from .paths import blend_path
+from .records import DamagedRecord, entries
+from .records import frame as record_frame
 
 MARKER_PREFIX = "DT "
 MARKERS_PROP = "dualtalk_markers"  # scene custom property: the turn markers DualTalk made, per pair (JSON)
@@ -551,16 +553,14 @@ def marker_records(scene: Any) -> list[dict[str, Any]]:
     marker is never ours. The record an older DualTalk kept (one list of [name, frame] for the whole
     scene, the last take's) reads as one entry, ``older``, of the pair its markers name
     ("DT Ann speaks"); its strips, which name no pair, are that pair's (:func:`write_marker_records`)."""
-    try:
-        data = json.loads(str(scene.get(MARKERS_PROP, "[]")))
-    except (ValueError, TypeError):
-        return []
-    if not isinstance(data, list):
+    try:  # a damaged record reads as none: our earlier markers then stay, as the animator's
+        data = entries(scene.get(MARKERS_PROP, "[]"))
+    except DamagedRecord:
         return []
     if not all(isinstance(e, dict) for e in data):  # an older DualTalk's
         try:
-            made: list[list[Any]] = [[str(n), int(f)] for n, f in data]
-        except (ValueError, TypeError):
+            made: list[list[Any]] = _made(data)
+        except (ValueError, TypeError, DamagedRecord):
             return []
         spoken = [str(n) for n, _f in made if str(n).startswith(MARKER_PREFIX) and str(n).endswith(" speaks")]
         names = sorted({n[len(MARKER_PREFIX) : -len(" speaks")] for n in spoken})
@@ -568,8 +568,8 @@ def marker_records(scene: Any) -> list[dict[str, Any]]:
     out = []
     for entry in data:
         try:
-            made = [[str(n), int(f)] for n, f in entry.get("markers", [])]
-        except (ValueError, TypeError):
+            made = _made(entry.get("markers", []))
+        except (ValueError, TypeError, DamagedRecord):
             continue
         pair, take = entry.get("pair"), entry.get("take")
         out.append(
@@ -580,6 +580,11 @@ def marker_records(scene: Any) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _made(markers: Any) -> list[list[Any]]:
+    """[name, frame] of each marker a record lists (a frame Blender can hold, else DamagedRecord)."""
+    return [[str(n), record_frame(f, "marker frame")] for n, f in markers]
 
 
 def _other_pairs(records: list[dict[str, Any]], names: Any, scene: Any) -> list[dict[str, Any]]:

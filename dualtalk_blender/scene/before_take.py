@@ -14,7 +14,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from . import compat
+from ...inference.core.errors import DualTalkError
+from . import compat, records
 from .keying import TargetCurves
 
 BEFORE_PROP = "dualtalk_before"  # datablock custom property: what it was before its first take (JSON)
@@ -34,10 +35,36 @@ def before_record(idblock: Any) -> dict[str, Any]:
     of that name: the [data path, index] it keyed held that take's values, never recorded in ``values``).
     """
     try:
-        record = json.loads(str(idblock[BEFORE_PROP]))
-    except (KeyError, TypeError, ValueError):
+        return records.before_record(idblock[BEFORE_PROP])
+    except (KeyError, records.DamagedRecord):
+        return {}  # a take leaves a damaged one alone; Remove Take refuses it (checked_before_record)
+
+
+def checked_before_record(idblock: Any, label: str) -> dict[str, Any]:
+    """:func:`before_record` for Remove Take, which restores from it: a damaged record is refused in
+    one line (``label``: how to name ``idblock``). Read as absent, the animator's values would be
+    replaced by rest values and their pushed action left on its track."""
+    try:
+        return records.before_record(idblock[BEFORE_PROP])
+    except KeyError:
         return {}
-    return record if isinstance(record, dict) else {}
+    except records.DamagedRecord as exc:
+        then = (
+            "Remove Take restores the values and the action you had before the take from it, so nothing "
+            "was changed; to remove the take anyway (the properties it keyed then go back to their rest "
+            f"values), delete that property (Python console: {_python_path(idblock)}.pop({BEFORE_PROP!r}))"
+        )
+        raise DualTalkError(
+            records.damaged_line(records.blend_name(), label, BEFORE_PROP, str(exc), then)
+        ) from None
+
+
+def _python_path(idblock: Any) -> str:
+    """How the Python console reaches ``idblock`` (bpy.data.<collection>[name])."""
+    collection = {"KEY": "shape_keys", "ARMATURE": "armatures", "MESH": "meshes"}.get(
+        compat.id_type_of(idblock), "objects"
+    )
+    return f"bpy.data.{collection}[{idblock.name!r}]"
 
 
 def forget_before(idblock: Any) -> None:
@@ -52,13 +79,21 @@ def scene_range_record(scene: Any) -> dict[str, Any] | None:
     (what makes two characters' layers one take); None when no take changed the range (or one keyed
     before takes recorded it)."""
     try:
-        record = json.loads(str(scene[SCENE_RANGE_PROP]))
-        for name in ("before", "set"):
-            first, last = (int(f) for f in record[name])
-            record[name] = [first, last]
-    except (KeyError, TypeError, ValueError):
+        return records.scene_range_record(scene[SCENE_RANGE_PROP])
+    except (KeyError, records.DamagedRecord):
         return None
-    return record if isinstance(record, dict) else None
+
+
+def scene_range_damage(scene: Any) -> str | None:
+    """Why the scene's frame-range record is damaged (read as absent: the range stays as it is), or
+    None when it is sound or absent."""
+    try:
+        records.scene_range_record(scene[SCENE_RANGE_PROP])
+    except KeyError:
+        return None
+    except records.DamagedRecord as exc:
+        return str(exc)
+    return None
 
 
 def note_scene_range(

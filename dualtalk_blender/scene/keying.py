@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from ...inference.core.errors import DualTalkError
 from ..rig.keyreduce import WEIGHT_TOL
+from . import records
 
 OWNER_PROP = "dualtalk"
 LINEAR = 1  # KeyframePoint.interpolation enum value of 'LINEAR'
@@ -48,10 +50,30 @@ def is_ours(action: Any) -> bool:
 
 
 def action_meta(action: Any) -> dict[str, Any]:
+    """The take's record on our ``action`` (:func:`.records.action_record`); {} when it has none or
+    the record is damaged (read as absent: a whole take rewrites it; a range, which needs it, refuses
+    first with :func:`check_action_meta`)."""
     try:
-        return json.loads(action[OWNER_PROP])
-    except (KeyError, TypeError, ValueError):
+        return records.action_record(action[OWNER_PROP])
+    except (KeyError, records.DamagedRecord):
         return {}
+
+
+def check_action_meta(action: Any, then: str, needs: Sequence[str] = ()) -> None:
+    """Refuse in one line when ``action``'s take record is there but damaged, or lacks a field of
+    ``needs`` (``then``: what to do)."""
+    try:
+        record = records.action_record(action[OWNER_PROP])
+        missing = [key for key in needs if key not in record]
+        if missing:
+            raise records.DamagedRecord(f"it has no {missing[0]!r}")
+    except KeyError:
+        return
+    except records.DamagedRecord as exc:
+        owner = f"action {action.name!r}"
+        raise DualTalkError(
+            records.damaged_line(records.blend_name(), owner, OWNER_PROP, str(exc), then)
+        ) from None
 
 
 def fill(fc: Any, frames: np.ndarray, values: np.ndarray | Sequence[float]) -> None:
@@ -336,12 +358,39 @@ def curve_id(slot: Any, fc: Any = None) -> str:
 
 
 def read_digests(action: Any) -> dict[str, CurveDigest] | None:
-    """The digests DualTalk recorded on a layer action, or None (a take made before they were)."""
+    """The digests DualTalk recorded on a layer action, or None (a take made before they were, or a
+    damaged record: :func:`check_digests` refuses those before a take writes anything)."""
     try:
-        raw = json.loads(action[DIGEST_PROP])
-        return {k: CurveDigest.decode(v) for k, v in raw.items()}
-    except (KeyError, TypeError, ValueError, AttributeError):
+        return _digests(action)
+    except (KeyError, records.DamagedRecord):
         return None
+
+
+def _digests(action: Any) -> dict[str, CurveDigest]:
+    raw = records.digest_record(action[DIGEST_PROP])
+    try:
+        return {k: CurveDigest.decode(v) for k, v in raw.items()}
+    except (TypeError, ValueError) as exc:
+        raise records.DamagedRecord(f"an entry is not a digest of keys ({exc})") from None
+
+
+def check_digests(action: Any) -> None:
+    """Refuse in one line when ``action``'s record of the keys DualTalk wrote is damaged: keys edited
+    by hand in that layer could not be told from DualTalk's, and a take would replace them unsaid."""
+    try:
+        _digests(action)
+    except KeyError:
+        return
+    except records.DamagedRecord as exc:
+        then = (
+            "keys edited by hand in that layer cannot be told from DualTalk's, so nothing was changed: move "
+            f"your fixes to a track of your own, then delete that property (Python console: "
+            f"bpy.data.actions[{action.name!r}].pop({DIGEST_PROP!r})) and try again"
+        )
+        owner = f"action {action.name!r}"
+        raise DualTalkError(
+            records.damaged_line(records.blend_name(), owner, DIGEST_PROP, str(exc), then)
+        ) from None
 
 
 def write_digests(action: Any, digests: dict[str, CurveDigest]) -> None:

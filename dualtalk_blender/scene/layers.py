@@ -65,6 +65,7 @@ from .keying import (
     CurveSpec,
     TargetCurves,
     action_meta,
+    check_digests,
     curve_digest,
     curve_id,
     fill,
@@ -154,7 +155,9 @@ def label(idblock: Any, character: str) -> str:
 
 
 def check_editable(idblocks: Iterable[Any], character: str = "") -> None:
-    """Refuse datablocks whose NLA is in tweak mode (their strips' actions cannot be swapped)."""
+    """Refuse datablocks whose NLA is in tweak mode (their strips' actions cannot be swapped), and
+    layers whose record of the keys DualTalk wrote is damaged (:func:`.keying.check_digests`: a take
+    would replace keys edited by hand there without a word)."""
     for idblock in idblocks:
         ad = getattr(idblock, "animation_data", None) if idblock is not None else None
         if ad is not None and ad.use_tweak_mode:
@@ -162,6 +165,9 @@ def check_editable(idblocks: Iterable[Any], character: str = "") -> None:
                 f"the NLA of {label(idblock, character)} is in tweak mode; leave it (Tab in the NLA editor) "
                 "and try again"
             )
+        for layer, strip in our_strips(idblock).items():
+            if layer != REST and is_ours(strip.action):
+                check_digests(strip.action)
 
 
 def action_name(prefix: str, layer: str) -> str:
@@ -594,11 +600,18 @@ def character_idblocks(obj: Any, resolved: tuple[Any, Any | None] | None = None)
 
 
 def take_meta(obj: Any) -> dict[str, Any] | None:
-    """Metadata (take, start_frame, fps...) of the take in our layers on a character, or None."""
+    """Metadata (take, start_frame, fps...) of the take in our layers on a character, or None; {}
+    when its record is damaged (:func:`.keying.action_meta`)."""
+    action = take_action(obj)
+    return None if action is None else action_meta(action)
+
+
+def take_action(obj: Any) -> Any | None:
+    """The layer action whose record :func:`take_meta` reads, or None."""
     for idblock in character_idblocks(obj):
         for layer, strip in our_strips(idblock).items():
             if layer != REST and is_ours(strip.action):
-                return action_meta(strip.action)
+                return strip.action
     return None
 
 

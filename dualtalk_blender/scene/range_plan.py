@@ -21,7 +21,8 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ...inference.core.numeric import shown
 from ...inference.core.timebase import FPS, SAMPLE_RATE
-from .layers import REST, character_idblocks, legacy_take, our_strips, take_meta
+from .keying import check_action_meta
+from .layers import REST, character_idblocks, legacy_take, our_strips, take_action, take_meta
 
 RANGE_CONTEXT_S = 2.0  # audio the engine hears on each side of a re-generated range
 
@@ -105,6 +106,11 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     within both.
     """
     objs = list(objs)
+    for obj in objs:  # a range needs the take's record: a damaged one is refused, not guessed at
+        action = take_action(obj)
+        if action is not None:
+            then = "a range cannot be placed without it; Generate the whole take again"
+            check_action_meta(action, then, needs=("start_frame",))
     metas = [take_meta(obj) for obj in objs]
     missing = [o.name for o, m in zip(objs, metas, strict=True) if m is None]
     for obj in objs:

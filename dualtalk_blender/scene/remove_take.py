@@ -496,7 +496,7 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             # one armature deforming two characters: its layers play the other character's take
             notes.append(f"{idblock.name!r} plays another character's take; its DualTalk tracks stay")
             continue
-        record = before_take.before_record(idblock)
+        record = before_take.checked_before_record(idblock, layers.label(idblock, mesh.name))
         ad = idblock.animation_data
         kept = _find_kept(idblock, record, tracks) if tracks else None
         if kept is not None and ad.action is not None:
@@ -802,6 +802,12 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
     notes[:0] = [n for n in shared if n is not None]  # first: the report's line shows the first note
     removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
     removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
+    damage = before_take.scene_range_damage(scene)
+    if damage is not None:
+        removal.notes.append(
+            f"the scene's frame range stays as it is: DualTalk's record {before_take.SCENE_RANGE_PROP!r} of "
+            f"the range the take replaced, on scene {scene.name!r}, is damaged ({damage})"
+        )
     return removal
 
 

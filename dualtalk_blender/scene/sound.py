@@ -26,6 +26,7 @@ from typing import Any
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import check_input_file
+from . import records
 
 OWNER_PROP = "dualtalk"  # strip custom property: which stream this strip carries ("A", "B", "dialogue")
 PAIR_PROP = "dualtalk_pair"  # strip custom property: the pair whose take it plays (JSON list of two names)
@@ -51,12 +52,9 @@ def strip_pair(strip: Any) -> frozenset[str] | None:
     """The characters whose take ``strip`` plays (:data:`PAIR_PROP`); None for a strip that names none
     (an older DualTalk's)."""
     try:
-        names = json.loads(str(strip[PAIR_PROP]))
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not isinstance(names, list) or not names:
-        return None
-    return frozenset(str(n) for n in names)
+        return records.pair_record(strip[PAIR_PROP])
+    except (KeyError, records.DamagedRecord):
+        return None  # a damaged one too: the strip is the scene's, replaced by the next take (it is ours)
 
 
 def tag_pair(strip: Any, pair: Iterable[str]) -> None:
