@@ -18,7 +18,7 @@ from pathlib import Path
 import addon_helpers as ah
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.scene import records
+from dualtalk.dualtalk_blender.scene import layers, records
 from robustness_util import assert_refused, make_kit, run_cli, write_stereo
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -141,6 +141,19 @@ def test_a_deep_record_that_only_helps_is_read_as_absent_by_a_whole_take_and_a_r
     code, err, out_text = animate(path, take["root"] / f"r_{prop}.blend", capsys, "--range", "5-10")
     assert code == 0, err
     assert "re-generated frames 5-10" in out_text
+
+
+@pytest.mark.parametrize("shape", list(ACTION_SHAPES.values()), ids=list(ACTION_SHAPES))
+def test_a_whole_take_over_a_take_record_of_another_shape_reads_it_as_absent(take, shape, capsys, tmp_path):
+    """The whole take writes its own record; the earlier take's actions, whose record no longer says
+    which take they were, stay in the file (kept with a fake user, as another take's would)."""
+    path = damaged(take, "dualtalk", shape, "shape.blend")
+    kit = ["--motion-a", str(take["root"] / "in" / "A.npz"), "--motion-b", str(take["root"] / "in" / "B.npz")]
+    code, err, _out = animate(path, tmp_path / "o.blend", capsys, *kit)
+    assert code == 0, err
+    bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "o.blend"))
+    ann = bpy.data.objects["Ann"]
+    assert layers.take_meta(ann)["take"] == "o" and layers.take_meta(ann)["start_frame"] == 1
 
 
 @pytest.mark.parametrize("shape", [DEEP, *ACTION_SHAPES.values()], ids=["deep", *ACTION_SHAPES])
