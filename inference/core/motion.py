@@ -107,6 +107,32 @@ def motion_values(values: object, what: str = "motion values") -> np.ndarray:
     return real_array(values, what, limit=MAX_MOTION_VALUE, why=_MOTION_BOUND)
 
 
+def speaking_flags(flags: Any, frames: int) -> np.ndarray:
+    """(frames,) bool: one flag per frame, as bool or 0/1 in any real dtype (a column (T, 1) too).
+    A flag that is neither 0 nor 1 (0.5, NaN: ``bool(nan)`` is True, so a NaN-filled track would say
+    the character talks throughout) or a table of several flags per frame is refused in one line,
+    as ``gaze_target`` is: the turn markers and the behaviour layer read these flags."""
+    if flags is None:
+        return np.zeros(frames, dtype=bool)
+    flags = np.asarray(flags)
+    if flags.ndim > 1 and sorted(flags.shape)[-2] > 1:  # (T, 2): more than one flag per frame
+        raise DualTalkError(
+            f"speaking flags are a {flags.shape} table, motion has {frames} frames; give one flag per frame"
+        )
+    flags = flags.reshape(-1)
+    if len(flags) != frames:
+        raise DualTalkError(f"speaking flags have {len(flags)} frames, motion has {frames}")
+    if flags.dtype.kind != "b":
+        check_real_dtype(flags, "speaking flags")  # complex, text, dates: refused before comparing
+        wrong = np.flatnonzero((flags != 0) & (flags != 1))
+        if len(wrong):
+            raise DualTalkError(
+                f"speaking flags must be 0 (silent) or 1 (speaking), got {shown(flags[wrong[0]].item())} "
+                f"at frame {wrong[0]}" + (f" and {len(wrong) - 1} more" if len(wrong) > 1 else "")
+            )
+    return flags.astype(bool)
+
+
 @dataclass
 class Motion:
     """One character's animation for one take."""
@@ -145,16 +171,7 @@ class Motion:
                 f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {shown(self.start_time)}"
             )
         self.start_time = start
-        if self.speaking is None:
-            self.speaking = np.zeros(self.num_frames, dtype=bool)
-        self.speaking = np.asarray(self.speaking)
-        if self.speaking.dtype.kind != "b":  # 0/1 flags in any real dtype; a complex or text one is refused
-            check_real_dtype(self.speaking, "speaking flags")
-        self.speaking = self.speaking.astype(bool).reshape(-1)
-        if self.speaking.shape[0] != self.num_frames:
-            raise DualTalkError(
-                f"speaking flags have {self.speaking.shape[0]} frames, motion has {self.num_frames}"
-            )
+        self.speaking = speaking_flags(self.speaking, self.num_frames)
         self._check_behaviour()
 
     def _check_behaviour(self) -> None:
