@@ -17,10 +17,13 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
+from ...inference.core.motion import MAX_START_TIME
 from ...inference.core.request import Option, check, coerce
 from ..rig.options import SCENE_BY_NAME, ApplyOptions, escaped
 from ..scene.paths import abspath
@@ -51,6 +54,10 @@ SETTINGS = (
 # and the first keyed frame where it says
 _RECORDED = {o.name: o for o in (*panel_options.SCENE_SIDE, SCENE_BY_NAME["start_frame"])}
 _MOST_SAID = 3  # differences from the panel the line names before "and N more"
+MAX_RESULT_BYTES = (
+    16 * 2**20
+)  # a take's result.json: far more than a run writes (a few KB, and the words heard)
+MAX_NAME = 4096  # a file or character name result.json records, at most (PATH_MAX)
 
 
 def kept_takes() -> list[Path]:
@@ -131,7 +138,9 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
     rig, map, intensity, smoothing...; the panel's for those it does not, said once), a recorded value
     the declarations refuse is one line naming it; :data:`PANELS` with the panel's now. The line says
     which, and the recorded values that differ from the panel's. Checked before either character is
-    keyed; a refusal leaves the picks as they were."""
+    keyed; a refusal leaves the picks as they were. ``result.json`` is anyone's to edit: read with a
+    nesting limit and refused whole when unreadable (:func:`_read_result`), each field read checked,
+    one of another shape left out with a note (:func:`_usable`)."""
     if use not in (AS_MADE, PANELS):
         raise DualTalkError(f"settings must be {AS_MADE} or {PANELS}, got {escaped(str(use))[:24]!r}")
     where = abspath(folder)
@@ -141,12 +150,8 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         raise DualTalkError(f"{where} holds no take: {' and '.join(missing)} not found")
-    result: dict[str, Any] = {}
-    try:  # what the run said about itself (engine, start time, transcript): for the sound strip and the report
-        loaded = json.loads((Path(where) / "result.json").read_text(encoding="utf-8"))
-        result = loaded if isinstance(loaded, dict) else {}
-    except (OSError, ValueError):
-        pass
+    # what the run said about itself (engine, start time, transcript...): for the sound strip and the line
+    result, notes = _usable(_read_result(Path(where) / "result.json"))
     result.update(a=str(paths[0]), b=str(paths[1]))
     made_with = _made_with(result) if use == AS_MADE else None
     before = (settings.char_a, settings.char_b)
@@ -154,7 +159,6 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
     try:
         options, frame_range, inspected, picks = _onto_whom(scene, settings, result, prefs, made_with)
         sound = TakeSound.of_result(result, bool(settings.sound_strip))
-        notes: list[str] = []
         if sound is None:  # an ``infer --out`` folder: its motion files name their recording
             sound = TakeSound.of_motion(paths[0], settings, notes)
         how = _settings_said(scene, settings, use, made_with, ranged=frame_range is not None)
@@ -174,6 +178,127 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
         if (not keying or isinstance(exc, DualTalkError)) and (settings.char_a, settings.char_b) != before:
             settings.char_a, settings.char_b = before
         raise
+
+
+def _read_result(path: Path) -> dict[str, Any]:
+    """A take folder's ``result.json``: {} where it has none (an ``infer --out`` folder, an older
+    version's). One that is there but cannot be read (cut short, damaged, not UTF-8, nested deeper
+    than DualTalk writes, not an object, larger than any run writes) is refused in one line, not
+    skipped: it says how the take was made, a kept range's frames among it, and that range's motion
+    files keyed as a whole take would replace the take the range belongs to. Moving the file away is
+    the way to key the motion files alone, said in the line."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_RESULT_BYTES:
+            raise DualTalkError(f"it is {size / 1e6:.0f} MB, more than any take's record holds")
+        loaded = safe_json.loads(path.read_text(encoding="utf-8"), "it")
+        if not isinstance(loaded, dict):
+            raise DualTalkError(f"it holds {_kind(loaded)}, not an object")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, ValueError, DualTalkError) as exc:
+        why = {
+            UnicodeDecodeError: "it is not UTF-8 text",
+            json.JSONDecodeError: f"it is not JSON: {exc}",
+        }.get(type(exc), str(getattr(exc, "strerror", None) or exc))
+        raise DualTalkError(
+            f"{path} cannot be read ({why}); move it out of the folder to key the take from its "
+            "motion files alone"
+        ) from None
+    return loaded
+
+
+def _kind(value: Any) -> str:
+    """A JSON value in a line: a short number or text as written, else its kind (``a list of 2``)."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    said = json.dumps(value)
+    return said if len(said) <= 24 else f"{said[:20]}..."
+
+
+def _path_text(value: Any) -> bool:
+    """A file or object name as a run records it: text, not absurdly long, no NUL."""
+    return isinstance(value, str) and len(value) <= MAX_NAME and "\0" not in value
+
+
+def _seconds(value: Any) -> bool:
+    """Seconds into a recording (or between two), as a run records them."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) <= MAX_START_TIME
+
+
+def _must(fits: Callable[[Any], bool], what: str) -> Callable[[Any], str | None]:
+    return lambda value: None if fits(value) else f"must be {what}, got {_kind(value)}"
+
+
+def _source_problem(source: Any) -> str | None:
+    """What is wrong with ``source`` where the add-on reads it: B's shift and the audio warnings."""
+    if not isinstance(source, dict):
+        return f"must be an object, got {_kind(source)}"
+    offset = source.get("offset_b")
+    if offset is not None and not _seconds(offset):
+        return f"its offset_b must be the seconds B's file started before A's, got {_kind(offset)}"
+    for name in ("warnings", "silent"):
+        if source.get(name) is not None and not isinstance(source[name], list):
+            return f"its {name} must be a list, got {_kind(source[name])}"
+    return None
+
+
+def _transcript_problem(report: Any) -> str | None:
+    from ...inference.phonetic.transcript import report_problem
+
+    return report_problem(report)
+
+
+# The fields of result.json the add-on reads besides scene_options and a kept range's (refused in one
+# line where they cannot be used: _made_with, kept_range), each with what is wrong with a value
+_FIELDS: dict[str, Callable[[Any], str | None]] = {
+    "engine": _must(lambda v: isinstance(v, str) and len(v) <= MAX_NAME, "the engine's name"),
+    "start_time": _must(
+        lambda v: _seconds(v) and v >= 0, f"0 to {MAX_START_TIME} seconds into the recording"
+    ),
+    "audio_files": _must(
+        lambda v: isinstance(v, list) and 1 <= len(v) <= 2 and all(_path_text(f) for f in v),
+        "a list of one or two file names",
+    ),
+    "source": _source_problem,
+    "transcript": _transcript_problem,
+    "recognise": _must(lambda v: isinstance(v, bool), "true or false"),
+    "characters": _must(
+        lambda v: (
+            isinstance(v, list) and len(v) == 2 and all(_path_text(n) and n for n in v) and v[0] != v[1]
+        ),
+        "the two characters' names",
+    ),
+    "blend_file": _must(_path_text, "the .blend file's name"),
+}
+
+
+def _usable(result: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``result`` less the fields the add-on reads that are not as a run writes them (:data:`_FIELDS`:
+    a hand edit, another tool, a damaged copy), and a note naming them for the line. Each such field
+    only says something of the take the motion files also say (its engine, start time, recording) or
+    that the line shows (its words, whom it was made for), so the take still keys from its motion
+    files, as if the field were absent; refusing would leave the animator no way to key a good take
+    but editing JSON. A transcript report left out takes ``recognise`` with it: nothing can be said of
+    what was heard. Checked before anything is picked or keyed."""
+    kept, why = dict(result), {}
+    for name, problem_of in _FIELDS.items():
+        value = kept.get(name)
+        problem = None if value is None else problem_of(value)
+        if problem:
+            why[name] = problem
+            del kept[name]
+    if "transcript" in why:
+        kept.pop("recognise", None)
+    if not why:
+        return kept, []
+    if len(why) == 1:
+        ((name, problem),) = why.items()
+        return kept, [f"left out result.json's {name}, not as DualTalk writes it ({problem})"]
+    reasons = "; ".join(f"{name}: {problem}" for name, problem in why.items())
+    return kept, [f"left out result.json's {_listed(list(why))}, not as DualTalk writes them ({reasons})"]
 
 
 def _onto_whom(

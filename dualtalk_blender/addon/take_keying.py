@@ -78,13 +78,16 @@ def key_take(
     pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name
     earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
     shared = [w for w in shared_scene_warnings((a, b), scene) if w not in (notes or [])]
+    # what the result says is read before keying: a result of another shape fails with nothing keyed
+    heard = source_warnings(result, excerpt=frame_range is not None)  # a range's: not who is silent there
+    words = transcript_warnings(result, settings)
+    lips = _lips(result)
+    start_time = _recorded_start(result, motion_a)
     rep_a, rep_b, n_markers = apply_dialogue(
         a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
     )
     strips: list[str] = []
-    heard = source_warnings(result, excerpt=frame_range is not None)  # a range's: not who is silent there
-    warnings = [*changed, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
-    warnings[len(changed) : len(changed)] = transcript_warnings(result, settings)
+    warnings = [*changed, *words, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
     said = f"; {picks}" if picks else ""
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
@@ -105,9 +108,7 @@ def key_take(
         strips = place_sound_strips(
             scene,
             sound,
-            # where frame 0 sits in the recording: the run's word, else the motion file's own (an
-            # ``infer --out --start 1`` folder has no result.json; its sound played from 0 s)
-            float(result.get("start_time", motion_a.start_time)),
+            start_time,
             start,
             frames=max(rep_a.frames, rep_b.frames),
             pair=pair,
@@ -125,11 +126,31 @@ def key_take(
         ),
         *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end))),
     ]
-    if result.get("transcript"):
-        from ...inference.phonetic.transcript import brief
-
-        parts.append(brief(result["transcript"]) + _words_text(result))
+    if lips:
+        parts.append(lips + _words_text(result))
     return "DualTalk: animated " + ", ".join(parts) + said + _warning_tail(warnings)
+
+
+def _recorded_start(result: dict[str, Any], motion: Any) -> float:
+    """Where frame 0 sits in the recording: the run's word (``start_time``), else the motion file's
+    own (an ``infer --out --start 1`` folder has no result.json; its sound played from 0 s), also
+    for a recorded value that is no time into a recording (a hand-edited result.json)."""
+    from ...inference.core.motion import MAX_START_TIME
+
+    said = result.get("start_time")
+    if isinstance(said, int | float) and not isinstance(said, bool) and 0 <= said <= MAX_START_TIME:
+        return float(said)
+    return float(motion.start_time)
+
+
+def _lips(result: dict[str, Any]) -> str:
+    """The line's clause on the take's words (``lips from the transcript (A 21/21 words)``), "" for a
+    take without a transcript report."""
+    if not result.get("transcript"):
+        return ""
+    from ...inference.phonetic.transcript import brief
+
+    return brief(result["transcript"])
 
 
 def transcript_warnings(result: dict[str, Any], settings: Any) -> list[str]:
@@ -138,7 +159,7 @@ def transcript_warnings(result: dict[str, Any], settings: Any) -> list[str]:
     (:func:`recognition_warnings`)."""
     report = result.get("transcript")
     said: list[str] = []
-    if report:
+    if report:  # (one of another shape says nothing: unaligned)
         from ...inference.phonetic.transcript import unaligned
 
         language = str(getattr(settings, "transcript_language", "en") or "en")
@@ -151,12 +172,15 @@ def recognition_warnings(result: dict[str, Any]) -> list[str]:
     ``not_english`` counts (its log is not shown): per character whose stretches did not sound like
     English, in the engine's words (``B: 2 of 2 stretches did not sound like English words; ...``),
     and the engine's ``NOTHING_HEARD`` for a take asked to recognise (``result["recognise"]``, as Generate
-    records it) that has no transcript report; [] otherwise."""
+    records it) that has no transcript report; [] otherwise, a report of another shape included."""
     from ...inference.phonetic.recognise import NOTHING_HEARD, Hearing
+    from ...inference.phonetic.transcript import report_problem
 
     report = result.get("transcript")
-    if not isinstance(report, dict):
+    if report is None:
         return [NOTHING_HEARD] if result.get("recognise") is True else []
+    if report_problem(report):  # another shape (a hand-edited result.json): nothing can be said of it
+        return []
     said = []
     for key in ("a", "b"):
         counts = report.get(key, {}).get("not_english") if isinstance(report.get(key), dict) else None

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import numbers
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -1346,8 +1348,111 @@ def _refusals(refused: list[dict[str, Any]], most: int = 5) -> str:
     return "; ".join(parts)
 
 
+def _count(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= 0
+
+
+def _time(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def _refused_entry(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and _count(value.get("line"))
+        and isinstance(value.get("text"), str)
+        and isinstance(value.get("why"), str)
+    )
+
+
+# What describe, brief and unaligned read of a character's report, and the shape each must have
+# where it is given (``words`` always; ``aligned`` where the words are counted, :func:`_character_problem`)
+_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "words": (_count, "a whole number of 0 or more"),
+    "aligned": (_count, "a whole number of 0 or more"),
+    "seconds": (lambda v: _time(v) and v >= 0, "seconds, 0 or more"),
+    "unknown": (_texts, "a list of words"),
+    "error": (lambda v: isinstance(v, str), "text"),
+    "dropped": (_texts, "a list of words"),
+    "guessed": (_texts, "a list of words"),
+    "lines": (_count, "a whole number of 0 or more"),
+    "lines_drawn": (lambda v: isinstance(v, list | tuple), "a list of line numbers"),
+    "lines_refused": (
+        lambda v: isinstance(v, list | tuple) and all(_refused_entry(r) for r in v),
+        "a list of {line, text, why}",
+    ),
+    "unscripted": (
+        lambda v: (
+            isinstance(v, list | tuple)
+            and all(isinstance(s, list | tuple) and len(s) == 2 and all(_time(t) for t in s) for s in v)
+        ),
+        "a list of [start, end] seconds",
+    ),
+    "language": (lambda v: isinstance(v, str) and len(v) <= 64, "a language code"),
+    "not_english": (
+        lambda v: isinstance(v, list | tuple) and len(v) == 2 and all(_count(n) for n in v),
+        "[stretches not English, stretches heard]",
+    ),
+}
+
+
+def _shown_value(value: Any) -> str:
+    """A wrong value in a reason: a short one as written, else its kind."""
+    if isinstance(value, dict | list | tuple):
+        return f"a list of {len(value)}" if isinstance(value, list | tuple) else "an object"
+    said = repr(value)
+    return said if len(said) <= 24 else f"{type(value).__name__} {said[:20]}..."
+
+
+def report_problem(report: Any) -> str | None:
+    """Why ``report`` is not a take's transcript report as :func:`apply_transcript` and the
+    pipeline write it, in the fields :func:`describe`, :func:`brief` and :func:`unaligned` read; None
+    when it is one. A take folder's ``result.json`` is edited by hand or written by another version:
+    a report of another shape is said so, never a TypeError after the take was keyed. Fields these
+    do not read are not looked at (a newer version may add its own)."""
+    if not isinstance(report, dict):
+        return f"must be an object with A's and B's reports, got {_shown_value(report)}"
+    if report.get("script") is not None and not isinstance(report["script"], str):
+        return f"its script must be text, got {_shown_value(report['script'])}"
+    for key in ("a", "b"):
+        rep = report.get(key)
+        if not isinstance(rep, dict):
+            got = f"got {_shown_value(rep)}" if key in report else "it has none"
+            return f"{key.upper()}'s report must be an object, {got}"
+        problem = _character_problem(rep)
+        if problem:
+            return f"{key.upper()}'s {problem}"
+    return None
+
+
+def _character_problem(rep: dict[str, Any]) -> str | None:
+    """The first field of one character's report that is not as written (see :func:`report_problem`):
+    ``words`` must be there, ``aligned`` where the words are counted (a character with lines whose
+    alignment did not fail), ``lines`` where refused lines are counted; any other field where given."""
+    needed = {"words"}
+    if _count(rep.get("words")) and rep["words"] and not rep.get("error"):
+        needed.add("aligned")
+        if rep.get("lines_refused"):
+            needed.add("lines")
+    for name, (fits, what) in _FIELDS.items():
+        if (name not in needed and rep.get(name) is None) or fits(rep.get(name)):
+            continue
+        return (
+            f"{name} must be {what}, got {_shown_value(rep[name])}" if name in rep else f"{name} is missing"
+        )
+    return None
+
+
 def describe(report: dict[str, Any]) -> str:
-    """One line for a person: how much of each character's transcript drew their lips."""
+    """One line for a person: how much of each character's transcript drew their lips (a report of
+    another shape, :func:`report_problem`, is said so)."""
+    problem = report_problem(report)
+    if problem:
+        return f"lips: the take's transcript report cannot be read (it {problem})"
     parts = []
     for key in ("a", "b"):
         rep = report[key]
@@ -1361,18 +1466,19 @@ def describe(report: dict[str, Any]) -> str:
                 text += f" (not in English letters: {', '.join(rep['dropped'][:5])})"
             parts.append(text)
             continue
-        text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
+        seconds = rep.get("seconds") or 0.0
+        text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {seconds:.1f} s drawn"
         if rep.get("lines_refused"):
-            drawn = len(rep.get("lines_drawn", []))
+            drawn = len(rep.get("lines_drawn") or [])
             text = (
                 f"{key.upper()} {drawn} of {rep['lines']} lines drawn ({_refusals(rep['lines_refused'])}; "
-                f"engine lips there), {rep['aligned']} of {rep['words']} words aligned, {rep['seconds']:.1f} s drawn"
+                f"engine lips there), {rep['aligned']} of {rep['words']} words aligned, {seconds:.1f} s drawn"
             )
         if rep.get("unscripted"):
             spans = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in rep["unscripted"][:5])
             more = len(rep["unscripted"]) - 5
             text += f" (speech the script lacks, engine lips there: {spans}{f' and {more} more' if more > 0 else ''})"
-        if rep["unknown"]:
+        if rep.get("unknown"):
             text += f" (left out, no pronunciation: {', '.join(rep['unknown'][:5])})"
         if rep.get("guessed"):
             got = rep["guessed"]
@@ -1391,14 +1497,17 @@ def _source(report: dict[str, Any]) -> str:
 
 def brief(report: dict[str, Any]) -> str:
     """A few words for a status line: ``lips from the transcript (A 21/21 words, B not aligned)``, or
-    ``A 12/14 lines`` when some of a character's lines were refused."""
+    ``A 12/14 lines`` when some of a character's lines were refused; for a report of another
+    shape (:func:`report_problem`), that its words cannot be read."""
+    if report_problem(report):
+        return "the transcript's report cannot be read"
     parts = []
     for key in ("a", "b"):
         rep = report[key]
         if rep["words"]:
             got = "not aligned" if rep.get("error") else f"{rep['aligned']}/{rep['words']} words"
             if not rep.get("error") and rep.get("lines_refused"):
-                got = f"{len(rep.get('lines_drawn', []))}/{rep['lines']} lines"
+                got = f"{len(rep.get('lines_drawn') or [])}/{rep['lines']} lines"
             parts.append(f"{key.upper()} {got}")
     return f"lips from {_source(report)} ({', '.join(parts)})" if parts else f"{_source(report)} had no words"
 
@@ -1406,9 +1515,12 @@ def brief(report: dict[str, Any]) -> str:
 def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     """The status line's warning when a character's lines could not be aligned at all (they keep
     the engine's lips), with the aligner's reason and the likeliest slip, the script's language;
-    None when every character with lines was aligned. :func:`brief` says only "not aligned"."""
+    None when every character with lines was aligned, or when ``report`` is not such a report
+    (:func:`report_problem`: nothing can be said of it). :func:`brief` says only "not aligned"."""
     from .script_languages import advice, language_name
 
+    if report_problem(report):
+        return None
     failed = [key for key in ("a", "b") if report[key]["words"] and report[key].get("error")]
     if not failed:
         return None
