@@ -31,6 +31,7 @@ import errno
 import hashlib
 import os
 import socket
+import stat
 import sys
 import time
 import unicodedata
@@ -145,17 +146,49 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+def _refuse_planted(path: Path) -> None:
+    """A lock file must be a regular file of its own: a symbolic link (or a hard link, a pipe, a
+    folder) planted at its name in a shared folder would have its target truncated and overwritten
+    by the holder line. Refused in one line before anything is opened for writing."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    _refuse_stat(path, st)
+
+
+def _refuse_stat(path: Path, st: os.stat_result) -> None:
+    if stat.S_ISLNK(st.st_mode):
+        raise DualTalkError(f"{path} is a symbolic link; remove it")
+    if not stat.S_ISREG(st.st_mode):
+        raise DualTalkError(f"{path} is not a regular file (a DualTalk lock is one); remove it")
+    if st.st_nlink > 1:  # some file systems report 0
+        raise DualTalkError(f"{path} is a hard link to another file ({st.st_nlink} names); remove it")
+
+
 def _open(path: Path) -> tuple[int, bool]:
     """The lock file opened (created ``0o666`` less the umask), and whether for writing. A file left
     by another user's run that we may not write (made under a stricter umask) is opened read-only:
-    ``flock`` needs no write access, and its holder line is then left as it is."""
-    flags = getattr(os, "O_CLOEXEC", 0)
+    ``flock`` needs no write access, and its holder line is then left as it is. Never through a
+    link (``O_NOFOLLOW``), and only a regular file with one name is kept open (:func:`_refuse_stat`)."""
+    _refuse_planted(path)
+    flags = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666), True
+        fd, writable = os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666), True
     except PermissionError:
-        if not os.path.isfile(path):
+        if not os.path.isfile(path) or os.path.islink(path):
             raise
-        return os.open(path, os.O_RDONLY | flags), False
+        fd, writable = os.open(path, os.O_RDONLY | flags), False
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link planted after the check above
+            raise DualTalkError(f"{path} is a symbolic link; remove it") from None
+        raise
+    try:
+        _refuse_stat(path, os.fstat(fd))
+    except DualTalkError:
+        os.close(fd)
+        raise
+    return fd, writable
 
 
 def _replace_stale(fd: int, path: Path, target: str | os.PathLike[str], fix: str) -> None:
@@ -207,6 +240,8 @@ def locked(
         while True:
             try:
                 fd, writable = _open(path)
+            except DualTalkError as exc:  # something planted at the lock's name: nothing written
+                raise DualTalkError(f"cannot lock {target}: {exc}") from None
             except OSError as exc:
                 raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
             try:
@@ -237,7 +272,7 @@ def locked(
             # the holder before us may have removed the file between our open and our lock: then the
             # lock is on a file nobody else will open, and the one at the path is what counts
             try:
-                same = os.path.samestat(os.fstat(fd), os.stat(path))
+                same = os.path.samestat(os.fstat(fd), os.lstat(path))
             except OSError:
                 same = False
             if same:
