@@ -354,10 +354,12 @@ def _generate(
         lines, where = _recognised(whole(), dialogue.names, progress, hearing), RECOGNISED_WORDS
     if lines is not None:
         from .core.timebase import FPS
+        from .phonetic.align import share
         from .phonetic.recognise import RECOGNISING
         from .phonetic.transcript import apply_transcript
 
-        progress.update("transcript", RECOGNISING if request.recognise else 0.0, "aligning the transcript")
+        start = RECOGNISING if request.recognise else 0.0
+        progress.update("transcript", start, "aligning the transcript")
         # The transcript is the whole recording's: with a part (--start/--end, a re-generated
         # range) the words are aligned on the whole recording and the part is cut from that.
         full = whole()
@@ -370,6 +372,9 @@ def _generate(
             whole_active=(full.active_a, full.active_b) if judge_whole else None,
             keep_closures=request.recognise,  # a misheard word keeps the engine's lip closures
             engine_spans=(foreign[0], foreign[1]),  # words that did not sound English: the engine's lips
+            # each line and stretch aligned is reported, and a cancel heard there (up to ALIGNED: the
+            # stage's whole bar is its last line)
+            progress=share(progress, start, ALIGNED, "aligning the transcript"),
         )  # fmt: skip
         if request.recognise:  # what was heard, to correct and give back as --transcript
             from .phonetic.recognise import as_script
@@ -388,6 +393,10 @@ def _generate(
     progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
+
+
+# the share of the transcript stage its alignment reports (1.0 is "lips drawn", the stage's last line)
+ALIGNED = 0.99
 
 
 def _recognised(

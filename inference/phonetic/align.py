@@ -25,6 +25,7 @@ import numpy as np
 
 from ..audio.tts import SAMPLE_RATE, Phone
 from ..core.errors import DualTalkError
+from ..core.progress import Progress
 
 _FRAME = 0.01  # pocketsphinx frame: 10 ms
 
@@ -517,6 +518,52 @@ class Alignment:
     guessed_spans: list[tuple[float, float]] = field(default_factory=list)
 
 
+class Share:
+    """A stretch (``lo`` to ``hi``) of another Progress's stage: a step of a long alignment reports its
+    own fractions (0 to 1) and they reach the user as the whole's, never going back (a round aligned
+    again does not move the bar back). Every report also checks cancel: a Progress need not check on
+    update, and the alignment of a long take is minutes of pocketsphinx calls."""
+
+    def __init__(
+        self, progress: Progress, stage: str, lo: float = 0.0, hi: float = 1.0, message: str = ""
+    ) -> None:
+        self.progress, self.stage, self.lo, self.hi, self.message = progress, stage, lo, hi, message
+        self._at = lo
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        at = self.lo + (self.hi - self.lo) * min(max(float(fraction), 0.0), 1.0)
+        self._at = max(self._at, at)
+        self.progress.update(self.stage, self._at, message or self.message)
+        self.progress.check_cancel()
+
+    def check_cancel(self) -> None:
+        self.progress.check_cancel()
+
+
+def share(
+    progress: Progress | None, lo: float, hi: float, message: str = "", stage: str = "transcript"
+) -> Share | None:
+    """The part ``lo`` to ``hi`` of ``progress`` (None when there is none to report to); a part of a
+    :class:`Share` is a part of its part, under its stage."""
+    if progress is None:
+        return None
+    if isinstance(progress, Share):
+        return Share(progress, progress.stage, lo, hi, message or progress.message)
+    return Share(progress, stage, lo, hi, message)
+
+
+def progress_at(progress: Progress | None, fraction: float, message: str = "") -> None:
+    """``fraction`` of the step done, said to ``progress`` (when there is one), which may cancel."""
+    if progress is not None:
+        progress.update("transcript", fraction, message)
+        progress.check_cancel()
+
+
+WORD_PASS_SHARE = (
+    0.3  # the part of an alignment's progress its word pass reports (the phone passes: the rest)
+)
+
+
 def _counts(lines: list[int], words: list[str], text: str) -> list[int]:
     """``lines`` (words per line of ``text``) less the words left out of ``words`` (unknown)."""
     kept = set(words)
@@ -537,6 +584,7 @@ def align_words(
     persist: bool = False,
     last_resort: bool = False,
     lines: list[int] | None = None,
+    progress: Progress | None = None,
 ) -> Alignment:
     """Phones and words of ``transcript`` in 16 kHz ``audio``; DualTalkError if it cannot be aligned.
 
@@ -548,8 +596,10 @@ def align_words(
     ``persist``) twice more: first letting the pass leave out whole lines (``lines``: how many of the
     normalised words each line holds; :data:`SKIP_LINE`), then with the widest beams
     (:data:`LAST_BEAMS`): a script holding words the voice does not say then still gets a word pass,
-    whose lines the caller judges.
+    whose lines the caller judges. ``progress`` hears before each word pass and each phone pass
+    (the share of the words timed so far) and may cancel there; it changes nothing aligned.
     """
+    progress_at(progress, 0.0)
     text = normalise_transcript(transcript)
     if not text:
         raise DualTalkError("no English words to align (write the words out; numbers as words)")
@@ -578,6 +628,7 @@ def align_words(
     wide = False  # the phone passes try the wide beams too once the default ones failed here
     for tried, kwargs in enumerate(passes):
         wide = tried > 0
+        progress_at(progress, WORD_PASS_SHARE * tried / len(passes))
         try:
             found = _word_pass(audio, words, **kwargs)
             break
@@ -610,6 +661,7 @@ def align_words(
                 ends.add(k)
     k = 0
     while k < len(segs):
+        progress_at(progress, WORD_PASS_SHARE + (1.0 - WORD_PASS_SHARE) * k / len(segs))
         j = k + 1
         while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds and j not in ends:
             j += 1
@@ -618,6 +670,7 @@ def align_words(
     if not any(p.symbol != "sil" for p in phones):
         raise DualTalkError(f"pocketsphinx found no phones for {text[:40]!r}")
     words_found = [(w.split("(")[0], b, e) for w, b, e in segs]
+    progress_at(progress, 1.0)
     return Alignment(phones, words_found, unknown, guessed, scores, spans)
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.progress import Progress
 from ..core.timebase import SAMPLE_RATE
 from .script_languages import espeak_voice, foreign_letters, language_name, spelling_hint
 from .warp import HOP, analyse, distances, normalised, speech_span, subsequence_path, warp_times, with_deltas
@@ -57,6 +58,7 @@ RIVALS = 3  # the lines after it looked for so (two unsaid lines in a row: the s
 # script read at its length (paired: own lines beat them on 8/8 LJ Speech, 38/40 Italian, 39/40
 # Russian tuning clips; a wrong line fits no better than others, refused 3/6, 23/36, 24/35)
 COMPETITORS = 3
+READING_SHARE = 0.2  # the part of placing the lines' progress that espeak-ng's readings of them report
 COMPETE_MARGIN = 0.0  # refused when another line fits at least this much better, or as well (0)
 COMPETE_SLACK = 30  # frames (0.3 s) either side of the found speech the others may use
 SPAN_RATIO = (0.45, 2.4)  # the time a drawn line takes against espeak-ng's (paced) reading of it
@@ -206,6 +208,7 @@ def place_lines(
     language: str,
     others: Sequence[str] = (),
     partner: np.ndarray | None = None,
+    progress: Progress | None = None,
 ):
     """Each of a character's lines (``texts``, in order; ``others``: the other character's lines, which
     a line must out-fit where it is found, as it must its own neighbours) placed in their voice (16 kHz ``audio``,
@@ -216,8 +219,9 @@ def place_lines(
     the whole take does (partner bleed at -20 dB moved no placement by more than 10 ms). They are taken
     for the same signature as ``transcript.place_lines``. ``partner``: the other character's whole
     stream, whose bleed in this one is not this character's speech (:func:`_bleed_frames`).
+    ``progress`` hears of each line read and each line placed, and may cancel between them.
     DualTalkError when nothing can be placed."""
-    from .align import Alignment
+    from .align import Alignment, progress_at
     from .transcript import Placement
 
     del speaking, fps, offset
@@ -225,6 +229,7 @@ def place_lines(
     readings: dict[int, _Reading] = {}
     refused: dict[int, str] = {}
     for i, text in enumerate(texts):
+        progress_at(progress, READING_SHARE * i / len(texts))
         if not text.strip():
             continue
         why = foreign_writing(text, language)
@@ -276,6 +281,7 @@ def place_lines(
     slack, inner = int(SEARCH_SLACK_S / FRAME_S), int(INNER_SLACK_S / FRAME_S)
     order = sorted(readings)
     for i in range(len(texts)):
+        progress_at(progress, READING_SHARE + (1.0 - READING_SHARE) * i / len(texts))
         if i not in readings:
             counts.append(len(texts[i].split()) if i in refused else 0)
             continue
@@ -367,6 +373,7 @@ def place_lines(
         spans[i] = (first_word, len(words))
         placed_words[i] = sum(len(unit.words) for unit, _found, _lo in placed)
         pos, pending = pos + last + 1, 0.0
+    progress_at(progress, 1.0)
     return Placement(Alignment(phones, words), spans, refused, 1, judged, counts, placed_words)
 
 

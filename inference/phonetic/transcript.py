@@ -36,9 +36,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..core.errors import DualTalkError
+from ..core.errors import CancelledError, DualTalkError
 from ..core.inputs import check_input_file
 from ..core.motion import Motion
+from ..core.progress import Progress
 from ..core.timebase import SAMPLE_RATE
 
 RECOGNISED_WORDS = "recognised words"  # how a script recognised from the voices (--recognise) is named
@@ -597,7 +598,12 @@ def line_problem(judged: dict[str, Any]) -> str | None:
 
 
 def place_lines(
-    audio: np.ndarray, texts: list[str], speaking: np.ndarray, fps: float, offset: float = 0.0
+    audio: np.ndarray,
+    texts: list[str],
+    speaking: np.ndarray,
+    fps: float,
+    offset: float = 0.0,
+    progress: Progress | None = None,
 ) -> Placement:
     """Align a character's lines (``texts``, in order) with their voice and judge each one.
 
@@ -606,14 +612,16 @@ def place_lines(
     ad-lib, a reworded line) stays in the alignment, where it holds that speech so its neighbours
     keep their places; one placed where the character is silent (a line the voice never says) is
     dropped and the rest re-aligned without it (:data:`MAX_ROUNDS` alignments at most), and every
-    line is judged again. DualTalkError when the words cannot be aligned at all."""
-    from .align import align_words, normalise_words
+    line is judged again. DualTalkError when the words cannot be aligned at all. ``progress`` hears
+    of each stretch aligned (:func:`~.align.align_words`) and may cancel there."""
+    from .align import align_words, normalise_words, progress_at, share
 
     words = [normalise_words(text)[0].split() for text in texts]
     active = [i for i, w in enumerate(words) if w]
     speaking = np.asarray(speaking, bool)
     dropped: dict[int, str] = {}  # left out of the alignment: placed where the voice is silent
     placement = None
+    shares = (0.0, 0.8, 0.88, 0.92)  # the progress reported up to each round; then lines aligned alone
     for round_ in range(1, MAX_ROUNDS + 1):
         text = " ".join(" ".join(words[i]) for i in active)
         try:
@@ -624,7 +632,10 @@ def place_lines(
                 persist=True,
                 last_resort=True,
                 lines=[len(words[i]) for i in active],
+                progress=share(progress, shares[round_ - 1], shares[round_]),
             )
+        except CancelledError:
+            raise
         except DualTalkError:
             if placement is None:
                 raise
@@ -650,7 +661,9 @@ def place_lines(
         dropped.update({i: refused[i] for i in unsaid})
         active = [i for i in active if i not in unsaid]
     assert placement is not None
+    progress_at(progress, shares[-1])
     _realign_strays(placement, audio, speaking, fps, offset)
+    progress_at(progress, 1.0)
     return placement
 
 
@@ -949,6 +962,7 @@ def draw_lips(
     keep_closures: bool = False,
     engine_spans: Sequence[tuple[float, float]] = (),
     recognised: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -964,11 +978,12 @@ def draw_lips(
     aligner but whose lips are the engine's (recognised words that did not sound English;
     :func:`.recognise.engine_weight`): the drawn mouth fades out over them in the same blend.
     ``recognised``: the lines are words recognised from the voice, not the user's script: a refusal
-    says so and asks nothing about a script."""
+    says so and asks nothing about a script. ``progress`` hears of each line and stretch aligned and
+    may cancel there (CancelledError); it changes nothing drawn."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
-    from .align import normalise_words
+    from .align import normalise_words, progress_at
     from .script_languages import normalise
     from .visemes import drawn_channels, render_visemes
 
@@ -1018,7 +1033,7 @@ def draw_lips(
         if warp:
             try:
                 placement = script_warp.place_lines(
-                    audio, texts, speaking, motion.fps, at, language, others, partner
+                    audio, texts, speaking, motion.fps, at, language, others, partner, progress=progress
                 )
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(
@@ -1026,7 +1041,7 @@ def draw_lips(
                 ) from None
         else:  # the partner's words in this mic are not this voice's: the aligner hears them turned down
             heard = without_bleed(audio, partner)
-            placement = place_lines(heard, texts, speaking, motion.fps, at)
+            placement = place_lines(heard, texts, speaking, motion.fps, at, progress=progress)
         unscripted = np.zeros(judged, bool)
         found = placement.found
         counts = placement.counts
@@ -1050,6 +1065,7 @@ def draw_lips(
                 # or after it: each line beside speech that counts against the script, aligned alone
                 covered, said, _ = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)
                 against = said & ~covered
+                progress_at(progress, 1.0)  # (a cancel is heard before these lines are aligned again)
                 if _realign_strays(placement, heard, speaking, motion.fps, at, beside=True, against=against):
                     excused = _refused_speech(placement, judged, motion.fps, at)
                     found = _drawn_part(placement)
@@ -1062,6 +1078,8 @@ def draw_lips(
             raise DualTalkError(
                 _not_aligned(placement, lines, language, total, problem, uncovered, recognised)
             )
+    except CancelledError:
+        raise
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
@@ -1188,6 +1206,7 @@ def apply_transcript(
     language: str = "en", whole_active: tuple[np.ndarray, np.ndarray] | None = None,
     keep_closures: bool = False,
     engine_spans: tuple[Sequence[tuple[float, float]], Sequence[tuple[float, float]]] = ((), ()),
+    progress: Progress | None = None,
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
     """Both characters' mouths drawn from their lines (written in ``language``); the report per
     character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
@@ -1196,7 +1215,11 @@ def apply_transcript(
     also judged on the whole, as the whole take judges them. ``engine_spans``: A's and B's stretches
     (seconds of the streams) that keep the engine's lips though their lines are aligned
     (:func:`draw_lips`). ``where`` names the lines in messages: the transcript's file name, or
-    :data:`RECOGNISED_WORDS` for words recognised from the voices."""
+    :data:`RECOGNISED_WORDS` for words recognised from the voices. ``progress`` (stage
+    ``"transcript"``, 0 to 1) hears of each line and stretch aligned, A's then B's, and may cancel
+    there (CancelledError, nothing drawn); it changes nothing drawn."""
+    from .align import share
+
     lines_a, lines_b = lines_by_speaker(lines, names, where)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
@@ -1208,6 +1231,9 @@ def apply_transcript(
         texts_a = []
     if too_many_words(" ".join(texts_b), speech_seconds(motion_b, stream_b, offset, whole_b)):
         texts_b = []
+    # each character's share of the bar: half for the passes over their whole stream, half by words
+    words_a, words_b = (sum(len(t.split()) for t in texts) for texts in (texts_a, texts_b))
+    half = 0.5 * (0.5 + 0.5 * words_a / max(words_a + words_b, 1))
     motion_a, rep_a = draw_lips(
         motion_a,
         stream_a,
@@ -1221,6 +1247,7 @@ def apply_transcript(
         keep_closures=keep_closures,
         engine_spans=engine_spans[0],
         recognised=where == RECOGNISED_WORDS,
+        progress=share(progress, 0.0, half, f"aligning {names[0]}'s lines"),
     )
     motion_b, rep_b = draw_lips(
         motion_b,
@@ -1235,6 +1262,7 @@ def apply_transcript(
         keep_closures=keep_closures,
         engine_spans=engine_spans[1],
         recognised=where == RECOGNISED_WORDS,
+        progress=share(progress, half, 1.0, f"aligning {names[1]}'s lines"),
     )
     from .script_languages import normalise
 

@@ -31,7 +31,7 @@ def aligner(monkeypatch):
 
     def apply_transcript(lines, names, stream_a, stream_b, motion_a, motion_b, where="transcript",
                          offset=0.0, language="en", whole_active=None, keep_closures=False,
-                         engine_spans=None):  # fmt: skip
+                         engine_spans=None, progress=None):  # fmt: skip
         seen["draw"].append(language)
         nothing = {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
         return motion_a, motion_b, {"a": nothing, "b": dict(nothing)}
