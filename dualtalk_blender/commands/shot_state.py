@@ -216,11 +216,20 @@ def read_record(shot: Shot) -> dict[str, Any] | None:
     marker = _marker(shot)
     if marker is None:
         return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:  # never through a link someone planted: a record there is not ours (it reads as none)
+        fd = os.open(marker, flags)
+    except OSError:
+        return None
     try:
-        with open(marker, encoding="utf-8", errors="replace") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, encoding="utf-8", errors="replace", closefd=False) as fh:
             text = fh.read(1 << 20)
     except OSError:
         return None
+    finally:
+        os.close(fd)
     for line in text.splitlines():
         if line.startswith("{"):
             try:
@@ -306,10 +315,15 @@ def rerun_reason(shot: Shot) -> tuple[dict[str, Any], str] | None:
 
 
 def _write_marker(marker: Path, record: dict[str, Any] | None) -> None:
+    """The marker replaced whole (a new file renamed over its name): only a regular file of its own
+    is replaced, never a link's target (:func:`outputs.has_work_marker` refuses one in one line)."""
     from ...inference.core.fileio import atomic_path
+    from ...inference.core.outputs import has_work_marker
 
+    has_work_marker(marker.parent)
     text = _MARKER_TEXT + ("" if record is None else json.dumps({"done": record}, sort_keys=True) + "\n")
     with atomic_path(marker) as tmp:
+        has_work_marker(marker.parent)  # again: a link planted since is refused, nothing renamed
         tmp.write_text(text, encoding="utf-8", errors="surrogateescape")
 
 

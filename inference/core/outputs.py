@@ -345,7 +345,7 @@ def check_work_folder(folder: str | os.PathLike[str], names: Sequence[str], labe
     """Refuse a work folder that already holds files we would replace but did not write."""
     p = Path(folder)
     check_folder_target(p, label)
-    if not p.is_dir() or (p / WORK_MARKER).is_file():
+    if not p.is_dir() or has_work_marker(p):
         return
     clash = [n for n in names if (p / n).exists() or (p / n).is_symlink()]
     if clash:
@@ -370,13 +370,38 @@ def check_motion_outputs(files: Sequence[str | os.PathLike[str]], label: str = "
         )
 
 
+def has_work_marker(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` holds DualTalk's marker: a regular file of its own. A symbolic link there
+    (dangling or not) or anything else at its name was planted by someone else (a shared shot
+    folder): it does not make the folder ours, and the record must never be written through it, so
+    it is refused in one line before any work."""
+    marker = Path(folder) / WORK_MARKER
+    try:
+        st = os.lstat(marker)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        raise DualTalkError(f"{marker} is a symbolic link, not DualTalk's record; remove it")
+    if not stat.S_ISREG(st.st_mode):
+        raise DualTalkError(f"{marker} is not a regular file, not DualTalk's record; remove it")
+    return True
+
+
 def mark_work_folder(folder: str | os.PathLike[str]) -> None:
-    """Record that the intermediates in ``folder`` are ours (the next run may replace them)."""
+    """Record that the intermediates in ``folder`` are ours (the next run may replace them). The
+    marker is created as a new regular file (``O_EXCL | O_NOFOLLOW``): never through a link."""
     p = Path(folder)
     p.mkdir(parents=True, exist_ok=True)
-    marker = p / WORK_MARKER
-    if not marker.exists():
-        marker.write_text("DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n")
+    if has_work_marker(p):
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p / WORK_MARKER, flags, 0o666)
+    except FileExistsError:  # made a moment ago (another run): judged as any marker found
+        has_work_marker(p)
+        return
+    with os.fdopen(fd, "w") as fh:
+        fh.write("DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n")
 
 
 @contextlib.contextmanager
