@@ -10,6 +10,10 @@ What the downloader guarantees:
   interrupted download (network cut, Ctrl-C, cancel) keeps the ``.part`` and the next
   run continues it with an HTTP ``Range`` request (``If-Range`` on the ETag, so a file
   that changed on the server restarts instead of being spliced);
+* the resume files are only ever regular files of the download's own: a ``.part`` or
+  ``.part.json`` that is a link (or a pipe, a hard link) is removed -- the link, never what it points
+  to -- with a warning, and the download starts afresh, so a link planted in a shared folder
+  never has the download written over another file;
 * dropped connections are retried (resuming) a few times before giving up;
 * the result is checked against a sha256 — the one given by the caller, else the one
   the Hub reports for the file (``X-Linked-ETag`` of large files is their sha256) —
@@ -22,17 +26,22 @@ What the downloader guarantees:
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
+import stat
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import BinaryIO
 
 from .core.errors import CancelledError, DualTalkError
-from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders, sha256_file
+from .core.fileio import ensure_writable_dir, missing_folders, plain_mode, remove_empty_folders, sha256_file
 from .core.progress import Progress, Silent
 
 DEFAULT_URL = "https://huggingface.co/ZiqiaoPeng/DualTalk/resolve/main/DualTalk.pth"
@@ -172,6 +181,7 @@ def _download_into(
             return dest
         raise ExistingFileDiffers(dest)
 
+    _drop_planted(part, meta_path)
     meta = _read_meta(meta_path)
     if meta.get("url") != url or force:  # a leftover of another download: start over
         _remove(part, meta_path)
@@ -250,7 +260,7 @@ def _fetch(
         _write_meta(meta_path, meta)
         done = start
         try:
-            with open(part, "ab" if start > 0 else "wb") as out:
+            with _open_part(part, append=start > 0) as out:
                 while True:
                     progress.update("download", done / total if total else 0.0, _mb(done, total))
                     block = resp.read(CHUNK)
@@ -289,9 +299,77 @@ def _read_meta(path: Path) -> dict:
 
 
 def _write_meta(path: Path, meta: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(meta))
-    os.replace(tmp, path)
+    """Written to a new file of its own (``mkstemp``: never through a link) renamed over ``path``."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps(meta))
+        os.chmod(name, plain_mode())  # another user of a shared DUALTALK_HOME may resume it
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+def _planted(st: os.stat_result) -> str | None:
+    """What a resume file is when it is not a regular file of its own (None: it is one)."""
+    if stat.S_ISLNK(st.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if st.st_nlink > 1:
+        return "a hard link to another file"
+    return None
+
+
+def _drop_planted(*paths: Path) -> None:
+    """A resume file (``.part``, ``.part.json``) that is a link or not a regular file was not left by
+    a download: in a shared folder (a farm's ``DUALTALK_HOME``) it may be planted to have the
+    download written over the file it points to. It is removed (the link itself, never its target)
+    with a warning, and the download starts afresh; a folder there is refused in one line."""
+    for p in paths:
+        try:
+            st = os.lstat(p)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        what = _planted(st)
+        if what is None:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            raise DualTalkError(f"{p} is a folder, not a download's resume file; remove it")
+        try:
+            os.unlink(p)
+        except OSError as exc:
+            raise DualTalkError(
+                f"{p} is {what}, not a download's resume file; remove it ({exc.strerror})"
+            ) from None
+        print(
+            f"warning: {p} was {what}, not a download's resume file; removed it (not what it points to) "
+            "and started the download afresh",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _open_part(part: Path, append: bool) -> BinaryIO:
+    """The ``.part`` opened for writing, never through a link (``O_NOFOLLOW``), and only when it is a
+    regular file of its own (one planted since :func:`_drop_planted` is refused in one line)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(part, flags, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DualTalkError(
+                f"{part} is a symbolic link, not a download's resume file; remove it"
+            ) from None
+        raise
+    what = _planted(os.fstat(fd))
+    if what is not None:
+        os.close(fd)
+        raise DualTalkError(f"{part} is {what}, not a download's resume file; remove it")
+    return os.fdopen(fd, "ab") if append else os.fdopen(fd, "wb")
 
 
 def _remove(*paths: Path) -> None:
