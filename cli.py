@@ -104,8 +104,13 @@ MEMORY_ADVICE = {
 MORE_MEMORY = "close other programs or run it on a machine with more memory"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     """Run one subcommand; SIGTERM is handled like Ctrl-C (cleanup runs, exit 143 instead of 130).
+
+    ``exiting``: the process ends with this run (``python -m dualtalk``): once the run has its exit
+    code, a signal ends the process at once with that code (:func:`~.inference.core.interrupts.finished`),
+    set before the run's own handlers are taken down, so a SIGTERM just after the result line never
+    kills a run whose outputs are written.
 
     The process's surroundings are made whole first: a standard stream started closed (``>&-``,
     some daemons and schedulers) reads from or writes to ``/dev/null``; a working folder that no
@@ -128,7 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _results_only_on_stdout(argv),
             _warnings_as_lines(),
         ):
-            return _main(argv)
+            code = _main(argv)
+            if exiting:
+                interrupts.finished(code)
+            return code
     except StdoutLost as exc:  # the last of stdout, flushed after the run, found the disk full
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

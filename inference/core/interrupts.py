@@ -30,6 +30,7 @@ class Terminated(KeyboardInterrupt):
 
 
 _received: int | None = None
+_finished = False  # the process's run is over (:func:`finished`): its handlers stay until it exits
 
 
 def received() -> int | None:
@@ -81,9 +82,10 @@ def handle_signals() -> Iterator[None]:
     try:
         yield
     finally:
-        for sig, handler in old.items():
-            if handler is not None:
-                signal.signal(sig, handler)
+        if not _finished:  # else the finished run's handlers stay: putting back the default here
+            for sig, handler in old.items():  # let a SIGTERM in that gap kill a run already done
+                if handler is not None:
+                    signal.signal(sig, handler)
         _received = None  # a later run (tests, an embedding program) starts clean
 
 
@@ -119,9 +121,13 @@ def held() -> Iterator[None]:
 def finished(code: int) -> None:
     """The run is over with ``code``: a signal while the interpreter shuts down (Blender's teardown
     takes most of a second) ends the process at once with that code, instead of killing a run whose
-    outputs are all written and making a farm mark it failed. Main thread only."""
+    outputs are all written and making a farm mark it failed. Main thread only. Called by the
+    process's own entry point while the run's handlers are still in place (``cli.main(exiting=True)``),
+    so no moment is left between them where the default handler kills the finished run."""
+    global _finished
     if threading.current_thread() is not threading.main_thread():
         return
+    _finished = True
 
     def _exit_now(signum, frame) -> None:
         for stream in (sys.stdout, sys.stderr):
