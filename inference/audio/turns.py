@@ -13,11 +13,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..core.errors import DualTalkError
 from ..core.inputs import check_input_file
 
 FORMATS = ("rttm", "audacity", "srt", "vtt")
 MAX_TURNS_BYTES = 20 * 1024 * 1024  # a turns file is text; anything this big is something else
+# A spoken turn lasts seconds (a backchannel "mm" a quarter of one); many turns whose median is shorter
+# than a 25 fps frame are not who speaks when (a label track of clicks, a subtitle file of timestamps)
+MIN_MEDIAN_TURN_S = 0.04
+MANY_TURNS = 50
 MAX_SECONDS = 4 * 60 * 60 * 10  # timestamps beyond 40 h are typos
 
 
@@ -271,7 +277,22 @@ def read_turns(path: str | os.PathLike[str], fmt: str | None = None) -> list[Seg
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _fail(p.name, line, "not valid UTF-8 text") from None
-    return parse_turns_text(text, fmt, p.name)
+    segments = parse_turns_text(text, fmt, p.name)
+    _check_turn_lengths(segments, p.name)
+    return segments
+
+
+def _check_turn_lengths(segments: list[Segment], name: str) -> None:
+    """Refuse many turns far shorter than anyone speaks: keyed, they make both characters talk in
+    flickers the recording does not hold."""
+    if len(segments) < MANY_TURNS:
+        return
+    median = float(np.median([s.end - s.start for s in segments]))
+    if median < MIN_MEDIAN_TURN_S:
+        raise DualTalkError(
+            f"{name} holds {len(segments):,} turns with a median length of {median * 1000:.2g} ms (a "
+            "spoken turn lasts seconds): is it a turns file of who speaks when?"
+        )
 
 
 def for_recording(segments: list[Segment], audio: str | os.PathLike[str], name: str) -> list[Segment]:
