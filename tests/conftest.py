@@ -25,11 +25,15 @@ def _session_dualtalk_home(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _own_dualtalk_home(tmp_path_factory, monkeypatch):
+def _own_dualtalk_home(tmp_path_factory):
     """Each test its own DUALTALK_HOME (workers and command lines it starts inherit it): one test's
     recognised words are never read back by the next, so a test that counts or cancels recognition
-    sees it run."""
-    monkeypatch.setenv("DUALTALK_HOME", str(tmp_path_factory.mktemp("dualtalk_home")))
+    sees it run. A MonkeyPatch of its own, not the test's ``monkeypatch``: taken first here, the
+    test's patches would be undone after its other fixtures' teardown (the add-on's disable ran
+    with a test's stand-ins still in place and left the add-on registered)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DUALTALK_HOME", str(tmp_path_factory.mktemp("dualtalk_home")))
+        yield
 
 
 @pytest.fixture(scope="session")
