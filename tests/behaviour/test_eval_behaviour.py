@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
@@ -253,14 +254,16 @@ def test_the_help_says_what_the_columns_are():
     assert "before A/B: the engine alone; after A/B: with the behaviour layer" in words
 
 
-def _take(folder, dialogue, source=None):
+def _take(folder, dialogue, source=None, start=0.0):
     """A take folder as infer writes it: A.npz and B.npz, each recording its character (and, given
-    ``source``, the recording it was made from)."""
+    ``source``, the recording it was made from, the part starting ``start`` seconds in)."""
     a, b = apply_behaviour(base_motion(dialogue, "A"), base_motion(dialogue, "B"), dialogue)
     folder.mkdir(parents=True, exist_ok=True)
     for motion in (a, b):
         if source is not None:
             motion.meta["source"] = dict(source)
+        if start:
+            motion = dataclasses.replace(motion, start_time=start)
         save_motion(folder / f"{motion.role}.npz", motion)
     return folder
 
@@ -324,8 +327,12 @@ def test_a_character_measured_against_itself_or_another_take_is_refused(tmp_path
     # two takes of one length, from two recordings (or two parts of one): no dialogue either
     src = {"audio": "talk.wav", "fingerprint": "f1", "end": demo_dialogue.num_frames / 25}
     one = _take(tmp_path / "one", demo_dialogue, src)
-    for name, other in (("f2", {**src, "fingerprint": "f2"}), ("later", {**src, "end": src["end"] + 2})):
-        two = _take(tmp_path / name, demo_dialogue, other)
+    # (a later part of the same length: its start and end both 2 s on, as its frames say)
+    for name, other, start in (
+        ("f2", {**src, "fingerprint": "f2"}, 0.0),
+        ("later", {**src, "end": src["end"] + 2}, 2.0),
+    ):
+        two = _take(tmp_path / name, demo_dialogue, other, start)
         _refused(
             _eval(str(one / "A.npz"), str(two / "B.npz")),
             "A.npz and B.npz are from two takes (A.npz: talk.wav",
