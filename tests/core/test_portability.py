@@ -53,7 +53,7 @@ def test_on_macos_and_windows_an_output_differing_from_an_input_only_in_case_is_
         f"--out {out} would overwrite the --blend {scene} (the same file: names differing only in letter "
         "case name one file here); choose another path"
     )
-    with pytest.raises(DualTalkError, match="holds the --blend Scene.blend"):
+    with pytest.raises(DualTalkError, match=r"holds the --blend \(Scene.blend\)"):
         outputs.check_write_plan([], [("--blend", scene)], folders=[("--work", str(tmp_path).upper())])
 
 
