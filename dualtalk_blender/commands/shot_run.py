@@ -202,27 +202,17 @@ def add_dialogue_sound(scene: Any, wav: Path, frame: int, pair: tuple[str, str] 
 
 
 def write_mix(dialogue: Any, path: Path) -> Path:
-    """The dialogue mix (both voices, 16 kHz, 16-bit) at ``path``; a write that fails (a full disk:
-    libsndfile says only "System error.") is one line with the disk's own error, exit 2."""
+    """The dialogue mix (both voices, 16 kHz, 16-bit) at ``path``; a write that fails (a full disk)
+    is one line with the disk's own error, exit 2 (:func:`~...inference.core.fileio.write_sound`)."""
     import numpy as np
-    import soundfile as sf
 
-    from ...inference.core.fileio import atomic_path, disk_trouble
+    from ...inference.core.fileio import write_sound
 
     mix = dialogue.a.astype(np.float32) + dialogue.b.astype(np.float32)
     peak = float(np.abs(mix).max()) if len(mix) else 0.0
     if peak > 0.99:
         mix *= 0.99 / peak
-    with atomic_path(path, suffix=".wav") as tmp:
-        # bytes on POSIX: soundfile encodes a str strictly, and OUT's name (which names the work
-        # folder) may hold bytes that are not UTF-8 -- a legal file name Blender writes
-        target = str(tmp) if os.name == "nt" else os.fsencode(tmp)
-        try:
-            sf.write(target, mix, 16000, subtype="PCM_16", format="WAV")
-        except sf.SoundFileRuntimeError as exc:  # LibsndfileError: "System error." hides ENOSPC
-            why = disk_trouble(tmp.parent, max(1 << 16, 2 * len(mix) + 44))  # the file's size, tried
-            raise DualTalkError(f"could not write {path}: {why or exc}") from None
-    return path
+    return write_sound(path, mix, 16000, suffix=".wav", subtype="PCM_16", format="WAV")
 
 
 def run_shot(

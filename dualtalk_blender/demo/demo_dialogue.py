@@ -149,19 +149,11 @@ def load_conversation(source: str = "auto", seconds: float | None = None) -> Con
 def write_stereo(path: str | Path, conv: Conversation) -> Path:
     """Write the conversation as one stereo file (channel 0 = A), atomically. A write that fails (a
     full disk: libsndfile says only "System error.") is one line with the disk's own error."""
-    import soundfile as sf
-
-    from ...inference.core.fileio import atomic_path, disk_trouble
+    from ...inference.core.fileio import write_sound
 
     path = Path(path)
     stereo = np.stack([conv.a, conv.b], axis=1)
-    with atomic_path(path) as tmp:
-        try:
-            sf.write(str(tmp), stereo, SAMPLE_RATE, format=path.suffix.lstrip(".").upper() or "WAV")
-        except sf.SoundFileRuntimeError as exc:
-            why = disk_trouble(tmp.parent, max(1 << 16, 4 * len(stereo) + 44))  # the file's size, tried
-            raise DualTalkError(f"could not write {path}: {why or exc}") from None
-    return path
+    return write_sound(path, stereo, SAMPLE_RATE, format=path.suffix.lstrip(".").upper() or "WAV")
 
 
 def main(argv: list[str] | None = None) -> int:

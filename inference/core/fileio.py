@@ -246,6 +246,27 @@ def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Ite
         yield tmp
 
 
+def write_sound(
+    path: str | os.PathLike[str], data: object, rate: int, *, suffix: str | None = None, **options: object
+) -> Path:
+    """``data`` written at ``path`` as a 16-bit sound file by soundfile (``options``: its ``format``,
+    ``subtype``), atomically (:func:`atomic_path`). A write that fails (a full disk: libsndfile says
+    only "System error.") is one line with the disk's own error (:func:`disk_trouble`)."""
+    import soundfile as sf
+
+    with atomic_path(path, suffix=suffix) as tmp:
+        # bytes on POSIX: soundfile encodes a str strictly, and a name may hold bytes that are not
+        # UTF-8 -- a legal file name Blender writes
+        target = str(tmp) if os.name == "nt" else os.fsencode(tmp)
+        try:
+            sf.write(target, data, rate, **options)
+        except sf.SoundFileRuntimeError as exc:  # LibsndfileError: "System error." hides ENOSPC
+            size = 2 * int(getattr(data, "size", 0)) + 44  # the file's size (16-bit samples), tried
+            why = disk_trouble(tmp.parent, max(1 << 16, size))
+            raise DualTalkError(f"could not write {path}: {why or exc}") from None
+    return Path(path)
+
+
 @contextlib.contextmanager
 def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = None) -> Iterator[list[Path]]:
     """:func:`atomic_path` for files that belong together (a take's A.npz and B.npz): all are
