@@ -7,11 +7,11 @@ from pathlib import Path
 
 import bpy
 
-from ..dualtalk_blender.addon import deps, downloads, panel_settings, state, ui_run
+from ..dualtalk_blender.addon import deps, downloads, panel_settings, recognised_words, state, ui_run
 from ..dualtalk_blender.addon.job import Outcome
 from ..dualtalk_blender.addon.state import get_prefs
 from ..inference.core.errors import DualTalkError
-from .modal import JobOperator, busy_with
+from .modal import JobOperator, busy_with, poll_free
 
 
 def _prefs(context):
@@ -189,4 +189,34 @@ class DUALTALK_OT_download(JobOperator):
         return job
 
 
-CLASSES = (DUALTALK_OT_check_python, DUALTALK_OT_install_deps, DUALTALK_OT_download)
+class DUALTALK_OT_clear_recognised_words(bpy.types.Operator):
+    """Delete the words Recognise Words kept (a range or a take run again reads them instead of
+    recognising the recording again); only the files DualTalk wrote there go"""
+
+    bl_idname = "dualtalk.clear_recognised_words"
+    bl_label = "Clear Recognised Words"
+
+    @classmethod
+    def poll(cls, context):
+        return poll_free(cls, context, scene=False)  # a generation may be reading them
+
+    def invoke(self, context, event):
+        return context.window_manager.invoke_confirm(self, event)
+
+    def execute(self, context):
+        try:
+            cleared, message = recognised_words.clear()
+        except DualTalkError as exc:  # no home folder
+            cleared, message = False, f"DualTalk: {exc}"
+        state.set_status(context, running=False, last=message)
+        self.report({"INFO" if cleared else "WARNING"}, message)
+        state.redraw(context)
+        return {"FINISHED"} if cleared else {"CANCELLED"}
+
+
+CLASSES = (
+    DUALTALK_OT_check_python,
+    DUALTALK_OT_install_deps,
+    DUALTALK_OT_download,
+    DUALTALK_OT_clear_recognised_words,
+)

@@ -45,6 +45,22 @@ def _saved_takes(layout: bpy.types.UILayout) -> None:
     box.operator("dualtalk.delete_saved_takes", icon="TRASH")
 
 
+def _recognised_words(layout: bpy.types.UILayout) -> None:
+    """What Recognise Words kept (so a range or a take run again is not recognised again): how many
+    recordings, how much disk and where, with the button that clears it."""
+    from ..dualtalk_blender.addon import recognised_words
+
+    line, any_kept = recognised_words.held_line()
+    box = layout.box()
+    box.label(text="Recognised words", icon="SPEAKER")
+    if not line:
+        box.label(text="no recognised words kept")
+        return
+    box.label(text=line, translate=False)
+    if any_kept:
+        box.operator("dualtalk.clear_recognised_words", icon="TRASH")
+
+
 class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
     bl_idname = ADDON_ID
 
@@ -110,6 +126,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
                 col.label(text=line[:120], translate=False)  # pip's output: the tail of a line says little
 
         _saved_takes(layout)
+        _recognised_words(layout)
 
         box = layout.box()
         box.label(text="Downloads", icon="URL")

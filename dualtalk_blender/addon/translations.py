@@ -117,6 +117,15 @@ JA_JP: Table = {
     ): "テイクを作成したときの設定（フォルダーに記録されたもの。記録のない設定はパネルのもの）",
     (DEFAULT, "Panel's"): "パネルの設定",
     (DEFAULT, "The panel's settings now, as Generate would use them"): "生成と同じく、パネルの現在の設定",
+    (OPERATOR, "Clear Recognised Words"): "聞き取った言葉を消去",
+    (
+        DEFAULT,
+        "Delete the words Recognise Words kept (a range or a take run again reads them instead of "
+        "recognising the recording again); only the files DualTalk wrote there go",
+    ): (
+        "「言葉を聞き取る」で保存された言葉を削除します（範囲や同じテイクを再生成するとき、録音を聞き取り"
+        "直す代わりにこれを読みます）。削除するのは DualTalk がそこに書いたファイルだけです"
+    ),
     (OPERATOR, "Delete Saved Takes"): "保存したテイクを削除",
     (
         DEFAULT,
@@ -687,6 +696,8 @@ JA_JP: Table = {
     ),
     (DEFAULT, "Saved takes"): "保存したテイク",
     (DEFAULT, "none kept"): "保存されたテイクはありません",
+    (DEFAULT, "Recognised words"): "聞き取った言葉",
+    (DEFAULT, "no recognised words kept"): "保存された聞き取りの言葉はありません",
     (DEFAULT, "Downloads"): "ダウンロード",
     (DEFAULT, "Online access is disabled (Preferences > System > Network)"): (
         "オンラインアクセスが無効です（プリファレンス > システム > ネットワーク）"
@@ -760,6 +771,12 @@ ZH_HANS: Table = {
     ): "生成镜次时的设置（按其文件夹的记录；未记录的设置用面板的）",
     (DEFAULT, "Panel's"): "面板的",
     (DEFAULT, "The panel's settings now, as Generate would use them"): "面板当前的设置，即“生成”会使用的设置",
+    (OPERATOR, "Clear Recognised Words"): "清除识别的文字",
+    (
+        DEFAULT,
+        "Delete the words Recognise Words kept (a range or a take run again reads them instead of "
+        "recognising the recording again); only the files DualTalk wrote there go",
+    ): "删除“识别语音文字”保存的文字（重新生成范围或镜次时会读取它们，而不必再次识别录音）；只删除 DualTalk 在那里写入的文件",
     (OPERATOR, "Delete Saved Takes"): "删除保存的镜次",
     (
         DEFAULT,
@@ -1269,6 +1286,8 @@ ZH_HANS: Table = {
     ): "“安装依赖项”使用的 pip 索引 URL（留空：PyPI）",
     (DEFAULT, "Saved takes"): "保存的镜次",
     (DEFAULT, "none kept"): "没有保存的镜次",
+    (DEFAULT, "Recognised words"): "识别的文字",
+    (DEFAULT, "no recognised words kept"): "没有保存的识别文字",
     (DEFAULT, "Downloads"): "下载",
     (
         DEFAULT,

@@ -16,7 +16,8 @@ An entry holds its key and :data:`VERSION` and is used only when both match and 
 version) is recognised afresh and written over. Written atomically (a temporary beside it, then
 ``os.replace``). Bounded: at most :data:`KEEP` entries (a minute of dialogue's is about 2 kB), the
 least recently used removed when one is written. Where there is no writable home, recognition runs
-as it did, with one debug line, never an error.
+as it did, with one debug line, never an error. The add-on's preferences show how much it holds
+(:func:`held`) and clear it (:func:`clear`: the cache's own files only).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import json
 import logging
 import os
 import re
+import stat
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +61,8 @@ def cache_folder() -> Path | None:
     """The folder entries live in (created), or None where there is no writable home, or where the
     folder holds anything the cache did not write: ``$DUALTALK_HOME`` is a folder the user chooses,
     and a ``recognised`` folder of their own transcripts is neither pruned nor written into."""
-    from ..download import default_model_dir
-
     try:
-        folder = default_model_dir() / FOLDER
+        folder = home_folder()
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise PermissionError(f"{folder} is not writable")
@@ -72,6 +73,74 @@ def cache_folder() -> Path | None:
         log.debug("recognised words are not cached (%s)", exc)
         return None
     return folder
+
+
+def home_folder() -> Path:
+    """Where the entries go, whether or not anything was kept yet (nothing is made here); a
+    DualTalkError where there is no home folder and no ``$DUALTALK_HOME``."""
+    from ..download import default_model_dir
+
+    return default_model_dir() / FOLDER
+
+
+@dataclass
+class Held:
+    """What the cache holds in a folder, or what :func:`clear` removed from it: ``entries`` recordings'
+    words, ``size`` bytes (entries and temporaries), ``foreign``: the first name the cache did not
+    write (the folder is then the user's: never written into, pruned or cleared)."""
+
+    entries: int = 0
+    size: int = 0
+    foreign: str | None = None
+
+
+def _own_files(folder: Path) -> tuple[list[tuple[Path, os.stat_result]], str | None]:
+    """The cache's own plain files in ``folder`` (entries and temporaries, not followed: a link is
+    itself) and the first name it did not write; nothing at all where the folder does not exist."""
+    found, foreign = [], None
+    try:
+        names = sorted(folder.iterdir())
+    except FileNotFoundError:
+        return [], None
+    for path in names:
+        if not _ours(path.name):
+            foreign = foreign or path.name
+            continue
+        with contextlib.suppress(OSError):
+            st = path.lstat()
+            if not stat.S_ISDIR(st.st_mode):
+                found.append((path, st))
+    return found, foreign
+
+
+def held(folder: Path) -> Held:
+    """How many recordings' words ``folder`` keeps and their size on disk (the preferences' line)."""
+    files, foreign = _own_files(folder)
+    entries = sum(1 for path, _st in files if ENTRY_NAME.fullmatch(path.name))
+    return Held(entries, sum(st.st_size for _path, st in files), foreign)
+
+
+def clear(folder: Path) -> Held:
+    """Remove the cache's entries from ``folder`` (and temporaries a run left, older than
+    :data:`STALE_TEMP_S`: a younger one may be written now); returns what went. As pruning: only the
+    cache's own names, and nothing at all from a folder holding a name it did not write (``foreign``
+    says which): that folder is the user's. Unreadable or busy files stay (OSError is not raised)."""
+    files, foreign = _own_files(folder)
+    removed = Held(foreign=foreign)
+    if foreign is not None:
+        return removed
+    now = time.time()
+    for path, st in files:
+        if TEMP_NAME.fullmatch(path.name) and now - st.st_mtime <= STALE_TEMP_S:
+            continue
+        try:
+            path.unlink()
+        except OSError as exc:
+            log.debug("recognised words in %s not removed (%s)", path, exc)
+            continue
+        removed.entries += bool(ENTRY_NAME.fullmatch(path.name))
+        removed.size += st.st_size
+    return removed
 
 
 def _ours(name: str) -> bool:
