@@ -552,24 +552,37 @@ def marker_records(scene: Any) -> list[dict[str, Any]]:
     Markers cannot hold custom properties, so the scene keeps this record; a user's own "DT review"
     marker is never ours. The record an older DualTalk kept (one list of [name, frame] for the whole
     scene, the last take's) reads as one entry, ``older``, of the pair its markers name
-    ("DT Ann speaks"); its strips, which name no pair, are that pair's (:func:`write_marker_records`)."""
-    try:  # a damaged record reads as none: our earlier markers then stay, as the animator's
+    ("DT Ann speaks"); its strips, which name no pair, are that pair's (:func:`write_marker_records`).
+    A damaged record (:func:`read_marker_records`) gives what of it reads, and our markers it no
+    longer lists found by their names."""
+    return read_marker_records(scene)[0]
+
+
+def read_marker_records(scene: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """:func:`marker_records`, and why the record is damaged (None when it is whole or absent).
+
+    A damaged record (a .blend from elsewhere, a script's slip) used to read as none: our earlier
+    markers then stayed as the animator's, and the next take put its own beside them. Now the
+    markers it no longer lists are found by what DualTalk names them, ``DT <character> speaks``
+    (:func:`_by_name`: one entry per character, ``by_name``), so a take replaces them; a marker
+    the animator made or renamed has another name and stays."""
+    try:
         data = entries(scene.get(MARKERS_PROP, "[]"))
-    except DamagedRecord:
-        return []
+    except DamagedRecord as exc:
+        return _by_name(scene, []), str(exc)
     if not all(isinstance(e, dict) for e in data):  # an older DualTalk's
         try:
             made: list[list[Any]] = _made(data)
-        except (ValueError, TypeError, DamagedRecord):
-            return []
-        spoken = [str(n) for n, _f in made if str(n).startswith(MARKER_PREFIX) and str(n).endswith(" speaks")]
-        names = sorted({n[len(MARKER_PREFIX) : -len(" speaks")] for n in spoken})
-        return [{"pair": names or None, "markers": made, "take": None, "older": True}] if made else []
-    out = []
+        except (ValueError, TypeError, DamagedRecord) as exc:
+            return _by_name(scene, []), f"its markers are not [name, frame] pairs ({exc})"
+        names = sorted({who for n, _f in made if (who := _speaker(str(n))) is not None})
+        return ([{"pair": names or None, "markers": made, "take": None, "older": True}] if made else []), None
+    out, why = [], None
     for entry in data:
         try:
             made = _made(entry.get("markers", []))
-        except (ValueError, TypeError, DamagedRecord):
+        except (ValueError, TypeError, DamagedRecord) as exc:
+            why = why or f"an entry's markers are not [name, frame] pairs ({exc})"
             continue
         pair, take = entry.get("pair"), entry.get("take")
         out.append(
@@ -579,7 +592,40 @@ def marker_records(scene: Any) -> list[dict[str, Any]]:
                 "take": take if isinstance(take, dict) else None,
             }
         )
-    return out
+    return (out if why is None else _by_name(scene, out)), why
+
+
+def _speaker(name: str) -> str | None:
+    """'Ann' for a marker named as :func:`add_turn_markers` names one ("DT Ann speaks"), else None."""
+    end = " speaks"
+    if name.startswith(MARKER_PREFIX) and name.endswith(end) and len(name) > len(MARKER_PREFIX) + len(end):
+        return name[len(MARKER_PREFIX) : -len(end)]
+    return None
+
+
+def _by_name(scene: Any, read: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``read`` (what a damaged record still says), then one entry per character for the markers
+    named as ours that it does not list (``pair``: that character; ``by_name``: found so)."""
+    listed = {(n, f) for e in read for n, f in e["markers"]}
+    found: dict[str, list[list[Any]]] = {}
+    for marker in scene.timeline_markers:
+        who, key = _speaker(marker.name), (marker.name, int(marker.frame))
+        if who is not None and key not in listed:
+            found.setdefault(who, []).append([marker.name, int(marker.frame)])
+    extra = [{"pair": [who], "markers": made, "take": None, "by_name": True} for who, made in found.items()]
+    return [*extra, *read]  # first: the latest entry (a strip naming no pair is its) is a recorded one
+
+
+def marker_damage_warning(scene: Any, done: str = "replaced") -> str | None:
+    """The one line said when the scene's marker record is damaged: our markers were found by their
+    names and ``done`` (replaced, removed); the record then written replaces it, so it is said once."""
+    _records, why = read_marker_records(scene)
+    if why is None:
+        return None
+    from .records import blend_name, damaged_line
+
+    then = f'DualTalk\'s turn markers were found by their names ("DT <character> speaks") and {done}'
+    return damaged_line(blend_name(), f"scene {scene.name!r}", MARKERS_PROP, why, then)
 
 
 def _made(markers: Any) -> list[list[Any]]:
@@ -855,6 +901,9 @@ def apply_dialogue(
         )
     n_markers = 0
     names = (rep_a.character, rep_b.character)  # the pair: its earlier markers go, another pair's stay
+    if options.replace_range is None:  # a whole take rewrites the marker record: a damaged one is said
+        damage = marker_damage_warning(scene, "replaced" if options.markers else "removed")
+        rep_a.warnings += [damage] if damage is not None else []
     if options.markers and options.replace_range is None:  # a range keeps the take's markers
         metas = (layers.take_meta(obj_a) or {}, layers.take_meta(obj_b) or {})  # which scene made it
         ids = {rep_a.character: metas[0].get("take_id"), rep_b.character: metas[1].get("take_id")}

@@ -25,6 +25,8 @@ object; :func:`.layers.character_idblocks`):
   when the pair holds one of its characters. A strip that names no pair (an older DualTalk's) is the
   latest recorded pair's (without a record: this take's when it starts on its first frame); and when
   no DualTalk take is left in the scene at all, every one of ours goes.
+  A damaged marker record: the markers it no longer lists are found by their names ("DT <character>
+  speaks", :func:`.apply.read_marker_records`), said in a note.
 
 A take keyed by an older DualTalk is removed too, with a note in the report (:attr:`RemoveReport.notes`):
 
@@ -675,7 +677,8 @@ def _scene_items(
     strips: list[Any] = []
     se = scene.sequence_editor
     if se is not None:
-        latest = records[-1]["pair"] if records else None  # a strip naming no pair: the last take's
+        # a strip naming no pair: the last recorded take's (not a pair found by its markers' names)
+        latest = next((e["pair"] for e in reversed(records) if not e.get("by_name")), None)
         starts = {int(m.get("start_frame", 0)) for m in metas}
         top = list(se.strips)
         for strip in sound.our_strips(scene):
@@ -802,6 +805,8 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
     notes[:0] = [n for n in shared if n is not None]  # first: the report's line shows the first note
     removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
     removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
+    damage = apply.marker_damage_warning(scene, "removed with the take") if markers else None
+    removal.notes += [damage] if damage is not None else []
     damage = before_take.scene_range_damage(scene)
     if damage is not None:
         removal.notes.append(
