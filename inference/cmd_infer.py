@@ -31,12 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--partner-audio",
         metavar="FILE",
         type=request.cli_path,
+        action=request.OneValue,  # "--partner-audio=--" read as the text "--", not []
         help="the partner's own audio (then --audio is the character's)",
     )
     paper.add_argument(
         "--partner-motion",
         metavar="NPZ",
         type=request.cli_path,
+        action=request.OneValue,
         help="the partner's motion: DualTalk dataset npz or motion file",
     )
     request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
@@ -45,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         metavar="PATH",
         type=request.cli_path,
+        action=request.OneValue,
         help="dialogue mode: output folder; paper mode: PRED.npz",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -831,6 +831,31 @@ def _argparse_type(option: Option) -> Any:
     return parse
 
 
+class OneValue(argparse.Action):
+    """argparse's own store (and, with ``append=True``, append), but a ``--`` typed as the value
+    (``--offset-b=--``) is read as that text, as ``--offset-b=-`` is: argparse drops a ``--`` from an
+    option's values (it reads it as "the options end here"), which left ``[]`` to be refused as
+    "--offset-b must be a number, got []" (review 29a, nit 10h), and an internal error for a path."""
+
+    def __init__(self, *args: Any, append: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.append = append
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if isinstance(values, list):  # nargs=None keeps one value: a list is the dropped "--"
+            values = parser._get_value(self, "--")  # the flag's type: "invalid float value: '--'"
+            parser._check_value(self, values)  # its choices: "invalid choice: '--' (choose from ...)"
+        if self.append:
+            values = [*(getattr(namespace, self.dest, None) or []), values]
+        setattr(namespace, self.dest, values)
+
+
 def cli_path(text: str) -> str:
     """A path typed on a command line, with ``~`` (``~user``) expanded to the home folder as a shell
     does: bash leaves ``--out=~/takes`` and a quoted ``'~/talk.wav'`` from a script alone, and a
@@ -878,7 +903,7 @@ def add_arguments(
             else:
                 group.add_argument(option.flag, dest=option.name, action="store_true", help=text)
             continue
-        kw: dict[str, Any] = {"help": text, "default": default}  # argparse's keyword arguments
+        kw: dict[str, Any] = {"help": text, "default": default, "action": OneValue}  # argparse's keywords
         if option.metavar:
             kw["metavar"] = option.metavar
         if option.kind == "choice":
@@ -892,5 +917,5 @@ def add_arguments(
         elif option.kind in ("mapping", "frames"):
             kw["type"] = _argparse_type(option)
             if option.kind == "mapping":
-                kw.update(action="append", default=[])
+                kw.update(append=True, default=[])
         group.add_argument(option.flag, **kw)
