@@ -662,7 +662,7 @@ def place_lines(
         active = [i for i in active if i not in unsaid]
     assert placement is not None
     progress_at(progress, shares[-1])
-    _realign_strays(placement, audio, speaking, fps, offset)
+    _realign_strays(placement, audio, speaking, fps, offset, progress=share(progress, shares[-1], 1.0))
     progress_at(progress, 1.0)
     return placement
 
@@ -798,6 +798,7 @@ def _realign_strays(
     offset: float,
     beside: bool = False,
     against: np.ndarray | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Align again, alone, each line with stray words, split around speech it does not hold or not
     fitting where it fell, in each of its :func:`_windows`, and keep the placement whose words fit the
@@ -806,11 +807,14 @@ def _realign_strays(
     it (:func:`_without_neighbours`: the words of a line that passed may still reach into a line the
     script lacks, said a moment before it, whose speech then counts against the coverage): only the
     lines with such speech (``against``, per motion frame) inside their span or within
-    :data:`LINE_PAUSE_S` of it, :data:`MAX_BESIDE` at most. Returns how many lines moved."""
-    from .align import align_words
+    :data:`LINE_PAUSE_S` of it, :data:`MAX_BESIDE` at most. Returns how many lines moved.
+    ``progress`` hears of each line and may cancel before each alignment alone (a take's lines that
+    did not fit: a pocketsphinx pass each, up to :data:`MAX_WINDOWS` a line)."""
+    from .align import align_words, progress_at
 
     moved = tried = 0
-    for i in sorted(placement.words):
+    lines = sorted(placement.words)
+    for k, i in enumerate(lines):
         if beside:
             if i in placement.refused or tried >= MAX_BESIDE or against is None:
                 continue
@@ -841,8 +845,11 @@ def _realign_strays(
             a, b = int(lo * SAMPLE_RATE), min(int(hi * SAMPLE_RATE), len(audio))
             if b - a < SAMPLE_RATE // 4:
                 continue
+            progress_at(progress, k / len(lines))  # a cancel is heard before each alignment alone
             try:
                 again = align_words(audio[a:b], " ".join(w for w, _b, _e in words), persist=True)
+            except CancelledError:
+                raise
             except Exception as exc:  # a refinement: whatever stops it, the line keeps its first placement
                 log.debug("line %d not aligned again alone: %s", i + 1, exc)
                 continue
@@ -983,7 +990,7 @@ def draw_lips(
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
-    from .align import normalise_words, progress_at
+    from .align import normalise_words, progress_at, share
     from .script_languages import normalise
     from .visemes import drawn_channels, render_visemes
 
@@ -1066,7 +1073,8 @@ def draw_lips(
                 covered, said, _ = _script_speech(found, speaking, motion.fps, at, excused, line_spans, flags)
                 against = said & ~covered
                 progress_at(progress, 1.0)  # (a cancel is heard before these lines are aligned again)
-                if _realign_strays(placement, heard, speaking, motion.fps, at, beside=True, against=against):
+                if _realign_strays(placement, heard, speaking, motion.fps, at, beside=True, against=against,
+                                   progress=share(progress, 1.0, 1.0)):  # fmt: skip
                     excused = _refused_speech(placement, judged, motion.fps, at)
                     found = _drawn_part(placement)
                     line_spans = [placement.span(i) for i in placement.drawn]
