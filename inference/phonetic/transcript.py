@@ -25,6 +25,7 @@ named in the report, while the character's other lines are drawn. A text that do
 from __future__ import annotations
 
 import dataclasses
+import enum
 import logging
 import math
 import numbers
@@ -956,6 +957,12 @@ def uses_warp(language: str | None) -> bool:
     return not is_english(language) or os.environ.get("DUALTALK_TRANSCRIPT_ALIGNER", "") == "warp"
 
 
+class Unweighed(enum.Enum):
+    """:func:`draw_lips`' ``too_many`` when its caller has not weighed the lines (None: weighed, fit)."""
+
+    NOT_YET = "not yet"
+
+
 def draw_lips(
     motion: Motion,
     audio: np.ndarray,
@@ -970,6 +977,7 @@ def draw_lips(
     engine_spans: Sequence[tuple[float, float]] = (),
     recognised: bool = False,
     progress: Progress | None = None,
+    too_many: str | None | Unweighed = Unweighed.NOT_YET,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -986,7 +994,10 @@ def draw_lips(
     :func:`.recognise.engine_weight`): the drawn mouth fades out over them in the same blend.
     ``recognised``: the lines are words recognised from the voice, not the user's script: a refusal
     says so and asks nothing about a script. ``progress`` hears of each line and stretch aligned and
-    may cancel there (CancelledError); it changes nothing drawn."""
+    may cancel there (CancelledError); it changes nothing drawn. ``too_many``: what
+    :func:`too_many_words` said of these lines and this speech, when the caller weighed them
+    (:func:`apply_transcript`); weighed here when not given, so a call alone still refuses a film's
+    script."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
@@ -1004,7 +1015,8 @@ def draw_lips(
     warp = uses_warp(language)
     written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
     dropped: list[str] = []
-    too_many = too_many_words(whole, speech_seconds(motion, audio, offset, whole_speaking))
+    if too_many is Unweighed.NOT_YET:
+        too_many = too_many_words(whole, speech_seconds(motion, audio, offset, whole_speaking))
     if warp or too_many:  # espeak-ng reads the words as written; too many are refused unspelled below
         words = written
     else:
@@ -1233,11 +1245,14 @@ def apply_transcript(
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
     texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
     whole_a, whole_b = whole_active if whole_active is not None else (None, None)
-    # a character's lines far too many for their speech are refused (draw_lips) and compete with
-    # none of the partner's lines: the warp would weigh each of the partner's lines against them all
-    if too_many_words(" ".join(texts_a), speech_seconds(motion_a, stream_a, offset, whole_a)):
+    # a character's lines far too many for their speech are refused (draw_lips, told so here: weighed
+    # once) and compete with none of the partner's lines: the warp would weigh each of the partner's
+    # lines against them all
+    too_many_a = too_many_words(" ".join(texts_a), speech_seconds(motion_a, stream_a, offset, whole_a))
+    too_many_b = too_many_words(" ".join(texts_b), speech_seconds(motion_b, stream_b, offset, whole_b))
+    if too_many_a:
         texts_a = []
-    if too_many_words(" ".join(texts_b), speech_seconds(motion_b, stream_b, offset, whole_b)):
+    if too_many_b:
         texts_b = []
     # each character's share of the bar: half for the passes over their whole stream, half by words
     words_a, words_b = (sum(len(t.split()) for t in texts) for texts in (texts_a, texts_b))
@@ -1256,6 +1271,7 @@ def apply_transcript(
         engine_spans=engine_spans[0],
         recognised=where == RECOGNISED_WORDS,
         progress=share(progress, 0.0, half, f"aligning {names[0]}'s lines"),
+        too_many=too_many_a,
     )
     motion_b, rep_b = draw_lips(
         motion_b,
@@ -1271,6 +1287,7 @@ def apply_transcript(
         engine_spans=engine_spans[1],
         recognised=where == RECOGNISED_WORDS,
         progress=share(progress, half, 1.0, f"aligning {names[1]}'s lines"),
+        too_many=too_many_b,
     )
     from .script_languages import normalise
 

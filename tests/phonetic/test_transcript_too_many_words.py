@@ -83,3 +83,28 @@ def test_a_part_without_the_whole_recordings_flags_is_not_weighed():
     whole[: 40 * FPS] = True
     assert tr.speech_seconds(part, recording, offset=20.0, whole_speaking=whole) == 40.0
     assert tr.speech_seconds(_motion(60.0, slice(0, 250)), recording) == 10.0
+
+
+def test_each_characters_lines_are_weighed_once_per_take(monkeypatch):
+    """``apply_transcript`` weighs each character's words against their speech to keep a film's script
+    out of the partner's warp, and tells ``draw_lips`` what it found: weighed once, not again there
+    (session 29's closing note: the same count made twice per character). The refusal is the same."""
+    weighed: list[str] = []
+    real = tr.too_many_words
+
+    def counted(text, seconds):
+        weighed.append(text[:12])
+        return real(text, seconds)
+
+    def nothing_placed(*args, **kwargs):
+        raise tr.DualTalkError("stand-in aligner: nothing placed")
+
+    monkeypatch.setattr(tr, "too_many_words", counted)
+    monkeypatch.setattr(tr, "place_lines", nothing_placed)
+    a, b = _motion(10.0, slice(25, 100)), _motion(10.0, slice(125, 200))
+    streams = np.zeros(SR * 10, np.float32)
+    lines = [tr.Line(1, "A", "We need the boats."), tr.Line(2, "B", FILM)]
+    _, _, report = tr.apply_transcript(lines, ("A", "B"), streams, streams, a, b)
+    assert weighed == ["We need the ", FILM[:12]]  # before: each twice
+    assert report["b"]["error"].startswith("its lines hold 3,400 words")
+    assert report["a"]["error"] == "stand-in aligner: nothing placed"
