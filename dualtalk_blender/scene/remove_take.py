@@ -51,6 +51,11 @@ in the scene plays the take, and only while the range is still the one the take 
 animator changed since stays, without a word, as does the range under a take keyed before this record
 existed.
 
+The animator's active action keyed over the take (Combine: a fix, offsets from the take) is moved to
+count from the values before the take (:func:`_plan_rebase`). A fix action a library holds is never
+edited, nor is one that a datablock keeping its take (or any other) still plays: the character plays a
+copy of it instead, ``<action> (<character>)``, moved so, and a note says so (:func:`_share_fixes`).
+
 Everything else stays: the animator's tracks, strips, actions, keys and drivers, shape-key slider
 ranges DualTalk opened, a mesh made single-user. Everything is checked
 before anything is written (:func:`plan_removal`), so a refusal (no take, linked or non-editable
@@ -143,6 +148,18 @@ class _Rebase:
 
 
 @dataclass
+class _SharedFix:
+    """A fix action to be rebased that another datablock plays too, or that a library holds: which
+    copy (if any) the block plays instead is decided over all blocks (:func:`_share_fixes`)."""
+
+    action: Any
+    label: str  # the block, as a message names it
+    character: str
+    what: str  # "1 shape key", "1 bone (head)"
+    was: str  # the blend it goes back to
+
+
+@dataclass
 class _Block:
     """What happens to one datablock (shape keys, armature or object)."""
 
@@ -158,6 +175,8 @@ class _Block:
     # from the values before the take (:class:`_Rebase`), and the blend type it goes back to
     rebase: list[_Rebase] = field(default_factory=list)
     blend_back: str | None = None
+    shared_fix: _SharedFix | None = None  # that action plays elsewhere too, or is a library's
+    copy_name: str | None = None  # the fix is moved on a copy of it, so named, played here instead
 
 
 @dataclass
@@ -531,7 +550,7 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             clear=record.get("animation_data") is False and bool(tracks),
         )
         if tracks and kept is None:
-            _plan_rebase(block, record, layers.label(idblock, mesh.name), notes)
+            _plan_rebase(block, record, layers.label(idblock, mesh.name), mesh.name, notes)
         if idblock == key:
             block.followers = _followers(key, mesh, arm, values)
         if tracks or block.followers:
@@ -539,7 +558,7 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
     return mesh.name, blocks
 
 
-def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[str]) -> None:
+def _plan_rebase(block: _Block, record: dict[str, Any], label: str, character: str, notes: list[str]) -> None:
     """The animator's own active action, keyed over the take in *Combine* (which the first take set,
     so that a key in the viewport is an offset from the take): Blender adds a Combine key to the
     property's default, 1.0 for a shape key, once the take is gone, so a +0.3 jaw fix would open the
@@ -565,15 +584,6 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[
     moved = _rebase_shape_keys(curves, restored) + _rebase_bones(curves, restored, label, notes)
     if not moved:
         return
-    shared = action.users - int(action.use_fake_user) > 1
-    if shared or action.library is not None:  # moving its keys would move another face's fix too
-        why = "is linked from a library" if action.library is not None else "plays on other datablocks too"
-        notes.append(
-            f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it) and {why}, so "
-            "its keys are left as they are (without the take Blender adds them to each property's "
-            "default, 1.0 for a shape key: undo, make the action single-user, and remove the take again)"
-        )
-        return
     block.blend_back = was
     block.rebase = moved
     keys = sum(1 for m in moved if m.curves[0].data_path.startswith("key_blocks["))
@@ -582,10 +592,100 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, notes: list[
     if bones:
         parts.append(f"{_count(len(bones), 'bone')} ({_names(bones)})")
     what = " and ".join(parts)
-    notes.append(
-        f"{action.name!r} on {label} was keyed over the take (Combine: offsets from it); its keys on "
+    if action.users - int(action.use_fake_user) > 1 or _read_only(action):
+        # moving its keys would move another face's fix too, or edit a library: decided with the
+        # other blocks that play it (:func:`_share_fixes`)
+        block.shared_fix = _SharedFix(action, label, character, what, was)
+        return
+    notes.append(_rebased_note(action.name, label, what, was))
+
+
+def _rebased_note(action: str, label: str, what: str, was: str) -> str:
+    return (
+        f"{action!r} on {label} was keyed over the take (Combine: offsets from it); its keys on "
         f"{what} now count from their values before the take, blend {was.title()}"
     )
+
+
+def _read_only(action: Any) -> bool:
+    """An action of a library (linked, or not editable here): DualTalk never changes its keys."""
+    return action.library is not None or not getattr(action, "is_editable", True)
+
+
+def _rebase_key(block: _Block) -> tuple[Any, ...]:
+    """What a block's rebase does to its action's keys: two blocks alike move them alike."""
+    return tuple(
+        sorted(
+            (
+                tuple((fc.data_path, fc.array_index) for fc in m.curves),
+                tuple(np.round(m.matrix, 9).ravel()),
+                tuple(np.round(m.offset, 9).ravel()),
+            )
+            for m in block.rebase
+        )
+    )
+
+
+def _user_words(idblock: Any) -> str:
+    """A datablock playing an action, as a message names it (shape keys by the mesh they belong to)."""
+    owner = getattr(idblock, "user", None) if compat.id_type_of(idblock) == "KEY" else None
+    return f"the shape keys of {owner.name!r}" if owner is not None else repr(idblock.name)
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    """``base`` (at most 63 characters, Blender's limit), or ``base.001``... where it is taken."""
+    name, n = base[:63], 0
+    while name in taken:
+        n += 1
+        name = f"{base[:59]}.{n:03d}"
+    taken.add(name)
+    return name
+
+
+def _share_fixes(blocks: list[_Block], notes: list[str]) -> None:
+    """Fix actions shared or linked (:class:`_SharedFix`), each worked out over every block that
+    rebases it. A library's action is never edited; one also played by a datablock that keeps its
+    take (or plays it otherwise) stays as it is for that datablock. The blocks removed then play
+    their own copy of it, rebased (as Make Single User would give them). An action played only by
+    blocks of this removal is rebased in place, once (blocks whose values before the take differ
+    from the first's get a copy); moving it once per block would move it twice (review 26b)."""
+    groups: dict[int, tuple[Any, list[_Block]]] = {}
+    for block in blocks:
+        if block.shared_fix is not None:
+            action = block.shared_fix.action
+            groups.setdefault(_ptr(action), (action, []))[1].append(block)
+    taken = {a.name for a in bpy.data.actions if a.library is None}
+    for action, group in groups.values():
+        mine = {_ptr(b.idblock) for b in group}
+        users = bpy.data.user_map(subset=[action]).get(action, set())
+        others = sorted(_user_words(u) for u in users if _ptr(u) not in mine)
+        in_place = None if others or _read_only(action) else _rebase_key(group[0])
+        moved = False
+        for block in group:
+            fix = block.shared_fix
+            assert fix is not None
+            if in_place is not None and _rebase_key(block) == in_place:
+                if moved:  # the same keys moved the same way: once
+                    block.rebase = []
+                moved = True
+                notes.append(_rebased_note(action.name, fix.label, fix.what, fix.was))
+                continue
+            block.copy_name = _free_name(f"{action.name} ({fix.character})", taken)
+            if _read_only(action):
+                lib = action.library.filepath if action.library is not None else "its library"
+                why = f"is linked from {lib}, which DualTalk never edits"
+            elif others:
+                why = f"also plays on {_names(others)}, so it stays as it is there"
+            else:  # the rest of the group keeps it, moved for their values
+                kept_by = [b.shared_fix.label for b in group if b.shared_fix and _rebase_key(b) == in_place]
+                why = (
+                    f"also plays on {_names(kept_by)}, whose values before the take differ (moved for those)"
+                )
+            notes.append(
+                f"{action.name!r} on {fix.label} was keyed over the take (Combine: offsets from it) and "
+                f"{why}; a copy of it, {block.copy_name!r}, now plays on {fix.label}, its keys on "
+                f"{fix.what} counting from their values before the take, blend {fix.was.title()}"
+            )
 
 
 def _bone_name(data_path: str) -> str | None:
@@ -799,6 +899,7 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
             if _ptr(block.idblock) not in seen:
                 seen.add(_ptr(block.idblock))
                 blocks.append(block)
+    _share_fixes(blocks, notes)
     takes = sorted({str(m.get("take", "take")) for m in metas}) or ["take"]
     markers, strips = _scene_items(scene, metas, characters, chosen)
     shared = [_shared_note(obj, scene, _metas(layers.character_idblocks(obj))) for obj in chars]
@@ -883,6 +984,25 @@ def _restore_block(block: _Block) -> None:
     before_take.forget_before(idblock)
 
 
+def _onto_copy(block: _Block) -> list[_Rebase]:
+    """The block's active action replaced by a local copy (named ``copy_name``; the slot it played
+    kept), and its rebase mapped onto the copy's curves: the original is left as it is."""
+    ad = block.idblock.animation_data
+    slot = getattr(ad, "action_slot", None)
+    identifier = None if slot is None else slot.identifier
+    copy = ad.action.copy()
+    copy.name = block.copy_name
+    ad.action = copy
+    same = next((s for s in copy.slots if s.identifier == identifier), None)
+    if same is not None and getattr(ad, "action_slot", None) != same:  # Blender picks one itself
+        ad.action_slot = same
+    curves = {(fc.data_path, fc.array_index): fc for fc in compat.iter_fcurves(copy, ad.action_slot)}
+    return [
+        _Rebase([curves[(fc.data_path, fc.array_index)] for fc in m.curves], m.matrix, m.offset)
+        for m in block.rebase
+    ]
+
+
 def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
     """Drop removed markers from the scene's record of ours (a pair's entry goes when it is empty, the
     record when none is left)."""
@@ -899,6 +1019,9 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     scene = scene or bpy.context.scene
     plan = plan_removal(objs, scene)
     deleted = [a.name for a in plan.actions]
+    for block in plan.blocks:  # copied before any block moves the keys of the action it copies
+        if block.copy_name is not None:
+            block.rebase = _onto_copy(block)
     for block in plan.blocks:
         _restore_block(block)
     for action in plan.actions:

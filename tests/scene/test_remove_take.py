@@ -389,35 +389,142 @@ def test_a_head_fix_whose_quaternion_curves_are_keyed_apart_is_left_and_said(tmp
     )
 
 
-def test_a_fix_action_two_faces_share_is_left_as_it_is_and_said(tmp_path):
-    """Review 26b, finding 3: one fix action (+0.2 jaw) is the active Combine action of both faces.
-    Moving its keys for Bob's removal moved Alice's fix over her remaining take too (0.2 -> -0.8),
-    and removing both moved them twice. A shared action keeps its keys; the note says why and what
-    to do."""
-    alice, bob = animators_scene(tmp_path)
-    take(alice, bob, tmp_path)
-    key_b = bob.data.shape_keys
-    for track in list(key_b.animation_data.nla_tracks):
-        if not track.name.startswith("DualTalk"):
-            key_b.animation_data.nla_tracks.remove(track)
+def jaw_fix(*faces):
+    """One fix action (+0.2 jaw: 1.2 under Combine) made the active action of each face's shape keys."""
     fix = bpy.data.actions.new("JawFix")
     slot = fix.slots.new("KEY", "Face")
     fc = compat.channelbag(fix, slot).fcurves.new('key_blocks["jawOpen"].value')
     fc.keyframe_points.insert(1, 1.2)
     fc.keyframe_points.insert(60, 1.2)
-    for face in (alice, bob):
+    for face in faces:
         ad = face.data.shape_keys.animation_data
         ad.action, ad.action_slot = fix, slot
+    return fix, fc
+
+
+def without_own_tracks(face) -> None:
+    """The face had no animation of its own before the take (so its fix is rebased)."""
+    key = face.data.shape_keys
+    for track in list(key.animation_data.nla_tracks):
+        if not track.name.startswith("DualTalk"):
+            key.animation_data.nla_tracks.remove(track)
+
+
+def jaw_at(face, frames=(1, 30, 60)) -> list[float]:
+    out = []
+    for frame in frames:
+        bpy.context.scene.frame_set(frame)
+        out.append(face.data.shape_keys.key_blocks["jawOpen"].value)
+    return out
+
+
+def test_a_fix_action_two_faces_share_stays_for_the_face_that_keeps_its_take(tmp_path):
+    """Review 26b, finding 3: one fix action (+0.2 jaw) is the active Combine action of both faces.
+    Moving its keys for Bob's removal moved Alice's fix over her remaining take too (0.2 -> -0.8),
+    and removing both moved them twice. Then the shared action was left as it was, and Bob's jaw
+    stood at 1.2 without his take (closing 29, left). Now Alice keeps the action as it is, over her
+    take; Bob plays a copy of it, moved to count from his jaw before the take: +0.2 over 0."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    without_own_tracks(bob)
+    fix, fc = jaw_fix(alice, bob)
+    alices = jaw_at(alice)
 
     report = remove_take([bob])
 
     assert [kp.co[1] for kp in fc.keyframe_points] == pytest.approx([1.2, 1.2])
+    assert jaw_at(alice) == pytest.approx(alices) and alice.data.shape_keys.animation_data.action == fix
+    copy = bob.data.shape_keys.animation_data.action
+    assert copy.name == "JawFix (Bob)" and copy.users == 1
+    assert jaw_at(bob) == pytest.approx([0.2, 0.2, 0.2], abs=1e-5)
     assert (
-        "'JawFix' on the shape keys of 'Bob' was keyed over the take (Combine: offsets from it) and plays on other datablocks too"
-        in report.summary
-    ), report.summary
-    report = remove_take([alice])
-    assert [kp.co[1] for kp in fc.keyframe_points] == pytest.approx([1.2, 1.2])
+        "'JawFix' on the shape keys of 'Bob' was keyed over the take (Combine: offsets from it) and also plays "
+        "on the shape keys of 'Alice', so it stays as it is there; a copy of it, 'JawFix (Bob)', now plays on "
+        "the shape keys of 'Bob', its keys on 1 shape key counting from their values before the take, blend "
+        "Replace"
+    ) in report.notes, report.notes
+
+    report = remove_take([alice])  # hers alone now: moved in place, from her 0.3 before the take
+
+    assert alice.data.shape_keys.animation_data.action == fix
+    assert jaw_at(alice) == pytest.approx([0.5, 0.5, 0.5], abs=1e-5)
+    assert jaw_at(bob) == pytest.approx([0.2, 0.2, 0.2], abs=1e-5)
+
+
+def test_a_fix_action_both_faces_share_is_moved_once_for_faces_alike_and_copied_for_one_that_differs(
+    tmp_path,
+):
+    """Both faces play the +0.2 jaw fix and lose their take together. Alice's jaw stood at 0.3 before
+    the take and Bob's at 0: one action cannot count from both, so Alice keeps it (moved to 0.5) and
+    Bob plays a copy (0.2). Had both stood at 0, the one action is moved once and stays shared."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    without_own_tracks(bob)
+    fix, _fc = jaw_fix(alice, bob)
+
+    report = remove_take([alice, bob])
+
+    assert alice.data.shape_keys.animation_data.action == fix
+    assert bob.data.shape_keys.animation_data.action.name == "JawFix (Bob)"
+    assert jaw_at(alice) == pytest.approx([0.5, 0.5, 0.5], abs=1e-5)
+    assert jaw_at(bob) == pytest.approx([0.2, 0.2, 0.2], abs=1e-5)
+    assert any(
+        n.startswith("'JawFix' on the shape keys of 'Bob' was keyed over the take (Combine: offsets from it) and "
+                     "also plays on the shape keys of 'Alice', whose values before the take differ (moved for those)")
+        for n in report.notes
+    ), report.notes  # fmt: skip
+
+
+def test_a_fix_action_faces_alike_share_is_moved_once_and_stays_shared(tmp_path):
+    alice, bob = animators_scene(tmp_path)
+    alice.data.shape_keys.key_blocks["jawOpen"].value = 0.0  # both jaws at rest before the take
+    take(alice, bob, tmp_path)
+    without_own_tracks(bob)
+    fix, _fc = jaw_fix(alice, bob)
+    actions = len(bpy.data.actions)
+
+    remove_take([alice, bob])
+
+    for face in (alice, bob):
+        assert face.data.shape_keys.animation_data.action == fix
+        assert jaw_at(face) == pytest.approx([0.2, 0.2, 0.2], abs=1e-5)  # moved once, not twice (-0.8)
+    assert not [a.name for a in bpy.data.actions if a.name.startswith("JawFix (")]
+    assert len(bpy.data.actions) < actions
+
+
+def test_a_fix_action_linked_from_a_library_is_never_edited(tmp_path):
+    """Bob's fix comes from the studio's library file (linked, read-only). Remove Take leaves the
+    library's action and file as they are; Bob plays a local copy, moved to count from his jaw before
+    the take, and the note says so. It used to leave his jaw at 1.2 (wide open) without a word of
+    what to do but undo."""
+    alice, bob = animators_scene(tmp_path)
+    take(alice, bob, tmp_path)
+    without_own_tracks(bob)
+    made, _fc = jaw_fix()
+    library = tmp_path / "studio_fixes.blend"
+    bpy.data.libraries.write(str(library), {made}, fake_user=True)
+    bpy.data.actions.remove(made)
+    written = library.read_bytes()
+    with bpy.data.libraries.load(str(library), link=True) as (_src, linked):
+        linked.actions = ["JawFix"]
+    fix = linked.actions[0]
+    assert fix.library is not None
+    ad = bob.data.shape_keys.animation_data
+    ad.action, ad.action_slot = fix, fix.slots[0]
+    assert jaw_at(bob, (30,))[0] > 0.3  # the take plus the fix
+
+    report = remove_take([bob])
+
+    keys = [kp.co[1] for fc in compat.iter_fcurves(fix) for kp in fc.keyframe_points]
+    assert keys == pytest.approx([1.2, 1.2]) and library.read_bytes() == written
+    copy = ad.action
+    assert copy.library is None and copy.name == "JawFix (Bob)"
+    assert jaw_at(bob) == pytest.approx([0.2, 0.2, 0.2], abs=1e-5)
+    said = [n for n in report.notes if n.startswith("'JawFix' on the shape keys of 'Bob'")]
+    assert said and f"is linked from {fix.library.filepath}, which DualTalk never edits" in said[0], (
+        report.notes
+    )
+    assert "a copy of it, 'JawFix (Bob)', now plays on the shape keys of 'Bob'" in said[0]
 
 
 def test_a_take_keyed_before_the_record_comes_back_to_its_rest_values(tmp_path):
