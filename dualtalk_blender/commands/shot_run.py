@@ -30,7 +30,7 @@ from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
-from .shot_state import forget_done, not_ours, read_record, record_done, shot_lock, words_digest
+from .shot_state import EDITED, forget_done, not_ours, read_record, record_done, shot_lock, words_digest
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -143,9 +143,6 @@ def _keep_backup(out: Path, backup: tuple[Path, str, str]) -> None:
         raise _backup_refused(out, backup[0], backup[1], str(exc.strerror or exc)) from None
 
 
-EDITED = "recognised.edited"  # recognised.edited.txt, -2.txt ...: a recognised.txt the user edited
-
-
 def _edited_words(words: Path, new: bytes, record: dict[str, Any] | None) -> str | None:
     """Why the ``recognised.txt`` in place must not be replaced without a word (None: it may): its
     bytes differ from the ones animate last wrote there (the done record's digest) -- the TD
@@ -165,9 +162,10 @@ def _edited_words(words: Path, new: bytes, record: dict[str, Any] | None) -> str
     return None if words_digest(now) == wrote else "edited since animate wrote it"
 
 
-def _keep_edited_words(words: Path, why: str) -> str:
+def _keep_edited_words(words: Path, why: str) -> tuple[Path, str]:
     """Keep the edited ``recognised.txt`` under the first free ``recognised.edited[-N].txt`` beside it
-    (never over another file) before the new words replace it; returns the result line's words."""
+    (never over another file) before the new words replace it; returns where, and the result line's
+    words."""
     names = [f"{EDITED}.txt", *(f"{EDITED}-{n}.txt" for n in range(2, 1000))]
     at = next((words.with_name(n) for n in names if not os.path.lexists(words.with_name(n))), None)
     if at is None:
@@ -176,7 +174,7 @@ def _keep_edited_words(words: Path, why: str) -> str:
         _keep_copy(words, at)
     except OSError as exc:
         raise DualTalkError(f"could not keep {words} ({why}) as {at.name}: {exc.strerror or exc}") from None
-    return f" (the {words.name} it replaced, {why}, is kept as {at})"
+    return at, f" (the {words.name} it replaced, {why}, is kept as {at})"
 
 
 @contextlib.contextmanager
@@ -284,6 +282,7 @@ def _run_locked(
     kept_words = ""  # where they are, for the result line
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
     edited: str | None = None  # why the recognised.txt in place is kept aside (the TD edited it)
+    kept_aside: list[Path] = []  # what this run kept before replacing it (a job's summary lists them)
     open_blend(bpy, shot.blend)
     before = read_record(shot)  # what the shot's last run wrote, read before this run forgets it
     recorded = (before or {}).get("words")  # a run that hears no words keeps the last run's digest
@@ -438,14 +437,18 @@ def _run_locked(
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
             if backup is not None:
                 _keep_backup(shot.out, backup)
+                kept_aside.append(backup[0])
             if edited is not None:
-                kept_words += _keep_edited_words(work / RECOGNISED, edited)
+                at, said_kept = _keep_edited_words(work / RECOGNISED, edited)
+                kept_words += said_kept
+                kept_aside.append(at)
             forget_done(shot)  # the set is about to change: its done record no longer describes it
-        record_done(shot, run_id, words)  # the new set is in place (kept by --skip-done when nothing changed)
+        # the new set is in place (kept by --skip-done when nothing changed)
+        record_done(shot, run_id, words, kept_aside)
     took = time.perf_counter() - t0
     backed = f"; {backup[2]}" if backup is not None else ""
     if wrote is not None:
-        wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files) if p is not None)
+        wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files, *kept_aside) if p is not None)
     if rep_a.replaced is not None:
         range_first, range_last = frame_range(shot)
         assert options.replace_range is not None  # set by range_window

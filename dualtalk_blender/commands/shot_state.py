@@ -31,7 +31,9 @@ files changed size since (a record from before sizes: by its .blend alone).
 The record also holds the fingerprint of the .blend the shot wrote and the digest of the
 ``recognised.txt`` it wrote: a later run replaces without a word only animate's own unchanged
 output (:func:`not_ours`; any other .blend at ``out`` is kept as a backup) and keeps a
-``recognised.txt`` edited since.
+``recognised.txt`` edited since; and the files the run kept before replacing them (``OUT.blendN``,
+``recognised.edited.txt``: :func:`kept_files`), which a job's summary lists with the shot's outputs,
+also when a later ``--skip-done`` run skips the shot.
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one. A shot that writes no work files (motion files
 given, no audio) has no work folder, hence no record, and is always run.
@@ -45,6 +47,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -75,10 +78,43 @@ def shot_lock(targets: list[tuple[str, Path]], work: Path | None = None) -> Iter
         yield
 
 
-def shot_outputs(shot: Shot) -> list[Path]:
-    """Every file or folder a finished shot has in place."""
+def set_outputs(shot: Shot) -> list[Path]:
+    """Every file or folder a finished shot has in place: its set, which the done record stands for."""
     outs = [p for p in (shot.out, shot.fbx, shot.render) if p is not None]
     return outs + [work_folder(shot) / n for n in intermediates(shot)]
+
+
+def shot_outputs(shot: Shot) -> list[Path]:
+    """What a job's summary lists for a shot done before (``--skip-done``): its set, then the files
+    the run that made it kept beside it (:func:`kept_files`)."""
+    return set_outputs(shot) + kept_files(shot, read_record(shot))
+
+
+EDITED = "recognised.edited"  # recognised.edited.txt, -2.txt ...: a recognised.txt the user edited
+
+
+def kept_files(shot: Shot, record: dict[str, Any] | None) -> list[Path]:
+    """The files the run that wrote ``record`` kept before replacing them, still there: the .blend at
+    ``out`` as ``OUT.blendN`` (not animate's own unchanged output) and an edited ``recognised.txt`` as
+    ``recognised.edited[-N].txt`` in the work folder. Only those names, where the shot keeps them,
+    are taken from the record (a record is a file anyone may edit). They are not part of the set: one
+    moved away does not make the shot run again."""
+    kept = (record or {}).get("kept")
+    if not isinstance(kept, list):
+        return []
+    backup = re.compile(re.escape(shot.out.name) + r"[1-9][0-9]?")
+    edited = re.compile(re.escape(EDITED) + r"(-[1-9][0-9]{0,2})?\.txt")
+    found: list[Path] = []
+    for name in kept:
+        if not isinstance(name, str) or "\0" in name:
+            continue
+        p = Path(name)
+        if (p.parent == shot.out.parent and backup.fullmatch(p.name)) or (
+            p.parent == work_folder(shot) and edited.fullmatch(p.name)
+        ):
+            if os.path.lexists(p) and p not in found:
+                found.append(p)
+    return found
 
 
 def settings_digest(shot: Shot) -> str:
@@ -249,7 +285,7 @@ def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
         return "made by another build of DualTalk (other engine weights or code than this one's)"
     if record.get("settings") != settings_digest(shot):
         return "its settings changed"
-    if any(not os.path.lexists(p) for p in shot_outputs(shot)):
+    if any(not os.path.lexists(p) for p in set_outputs(shot)):
         return "an output is missing"
     changed = _output_changed(shot, record)
     if changed is not None:
@@ -263,7 +299,7 @@ def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
 def output_sizes(shot: Shot) -> dict[str, int]:
     """Each output file's size in bytes as it is now, by path (a render's frames folder has none)."""
     sizes: dict[str, int] = {}
-    for p in shot_outputs(shot):
+    for p in set_outputs(shot):
         try:
             st = os.stat(p)
         except OSError:
@@ -357,10 +393,11 @@ def words_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def record_done(shot: Shot, run_id: str, words: str | None = None) -> None:
+def record_done(shot: Shot, run_id: str, words: str | None = None, kept: list[Path] | None = None) -> None:
     """Record that the shot's set, now in place, was made from its current settings and inputs;
     ``words``: the digest of the ``recognised.txt`` animate last wrote in the work folder (this run's,
-    or the one an earlier run recorded: an edit made since must still read as an edit)."""
+    or the one an earlier run recorded: an edit made since must still read as an edit); ``kept``: the
+    files this run kept before replacing them (:func:`kept_files`)."""
     marker = _marker(shot)
     if marker is None or not marker.parent.is_dir():
         return
@@ -370,7 +407,8 @@ def record_done(shot: Shot, run_id: str, words: str | None = None) -> None:
         "settings": settings_digest(shot),
         "build": build_digest(shot),
         "inputs": input_fingerprints(shot),
-        "outputs": [str(p) for p in shot_outputs(shot)],
+        "outputs": [str(p) for p in set_outputs(shot)],
+        "kept": [str(p) for p in kept or []],
         "sizes": output_sizes(shot),
         "blend_path": str(shot.out),
         "blend": content_fingerprint(shot.out),  # the .blend as written: later saves differ
