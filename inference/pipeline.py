@@ -16,7 +16,7 @@ import functools
 import logging
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,7 +78,20 @@ class Engines:
 
 
 def load_dialogue(request: Request, progress: Progress | None = None) -> Dialogue:
-    """The request's audio as two speakers' streams and activity (see ``inference/audio``)."""
+    """The request's audio as two speakers' streams and activity (see ``inference/audio``). A part
+    whose lips are drawn from words (``--transcript``, ``--recognise``: aligned on the whole
+    recording) is said to hold no speech only when the whole recording has none there either
+    (:func:`_say_silence`)."""
+    if not (_is_part(request) and (request.recognise or request.transcript)):
+        return _read_dialogue(request, progress)
+    held: list[logging.LogRecord] = []
+    with _holding(held, SILENCE_LOG):
+        dialogue = _read_dialogue(request, progress)
+    _say_silence(held, dialogue, lambda: _read_dialogue(request.replace(start=None, end=None)))
+    return dialogue
+
+
+def _read_dialogue(request: Request, progress: Progress | None = None) -> Dialogue:
     from .audio import load_dialogue as _load
 
     return _load(
@@ -181,21 +194,16 @@ def _run_locked(
         )
     # the engine's threads for the audio analysis and generating, then the caller's again
     with engine.cpu_threads():
-        held: list[logging.LogRecord] = []
         if dialogue is None:
             progress.update("audio", 0.0, "reading audio")
-            # a part whose words are drawn from the whole recording: who is silent in it is said once
-            # the whole recording is known (_say_silence)
-            words = lines is not None or request.recognise
-            with _holding_silence(held if words and _is_part(request) else None):
-                dialogue = load_dialogue(request, progress)
+            dialogue = load_dialogue(request, progress)
             progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
         where = Path(request.transcript).name if request.transcript else ""  # how messages name the file
         if lines is not None:
             from .phonetic.transcript import texts_by_speaker
 
             texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
-        return _generate(request, engine, dialogue, lines, where, out_dir, progress, held)
+        return _generate(request, engine, dialogue, lines, where, out_dir, progress)
 
 
 # what a recording is called: an out folder ending so is a slip for the recording, not a folder name
@@ -331,19 +339,10 @@ def _generate(
     where: str,
     out_dir: str | os.PathLike[str],
     progress: Progress,
-    held: list[logging.LogRecord],
 ) -> Take:
-    """:func:`run` from the network on: generate, lips, transcript, behaviour, write. ``held``: the
-    audio loader's who-is-silent lines for a part, said here (:func:`_say_silence`)."""
+    """:func:`run` from the network on: generate, lips, transcript, behaviour, write."""
     from .generate import generate_dialogue, write_dialogue
 
-    part = _is_part(request)  # --start/--end, a re-generated range
-    # the recording a part was cut from (the dialogue itself when whole), loaded once if needed
-    whole = functools.cache(
-        lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
-    )
-    if held:
-        _say_silence(held, dialogue, whole())
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
@@ -357,6 +356,11 @@ def _generate(
     motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
     progress.update("lips", 1.0, "lips shaped")
     report = None
+    part = _is_part(request)  # --start/--end, a re-generated range
+    # the recording a part was cut from (the dialogue itself when whole), loaded once if needed
+    whole = functools.cache(
+        lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
+    )
     hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
     if request.recognise:  # a script written by listening (English): drawn as a typed one would be
         from .phonetic.transcript import RECOGNISED_WORDS
@@ -414,38 +418,45 @@ def _is_part(request: Request) -> bool:
 NO_SPEECH = "no speech detected in either stream; both characters only listen"
 
 
+SILENCE_LOG = "dualtalk.audio.silence"  # the audio loader's who-is-silent lines (dialogue.silence_log)
+AUDIO_LOG = "dualtalk.audio"  # its other lines
+
+
 @contextlib.contextmanager
-def _holding_silence(held: list[logging.LogRecord] | None) -> Iterator[None]:
-    """While the audio loads, the loader's who-is-silent lines (its ``silence_log``) go into
-    ``held`` instead of the log; ``None``: said as they come."""
-    if held is None:
-        yield
-        return
-    from .audio.dialogue import silence_log
+def _holding(held: list[logging.LogRecord], *names: str) -> Iterator[None]:
+    """While the block runs, what the loggers ``names`` are told goes into ``held``, not the log."""
+    loggers = [logging.getLogger(name) for name in names]
 
     def hold(record: logging.LogRecord) -> bool:
         held.append(record)
         return False
 
-    silence_log.addFilter(hold)
+    for logger in loggers:
+        logger.addFilter(hold)
     try:
         yield
     finally:
-        silence_log.removeFilter(hold)
+        for logger in loggers:
+            logger.removeFilter(hold)
 
 
-def _say_silence(held: list[logging.LogRecord], part: Dialogue, whole: Dialogue) -> None:
+def _say_silence(held: list[logging.LogRecord], part: Dialogue, whole: Callable[[], Dialogue]) -> None:
     """The loader's who-is-silent lines for ``part``, said now; "no speech detected" only where the
-    ``whole`` recording has no speech in the part either. A part too short for the voice-activity pass
-    (0.1 s) hears nobody, while the words drawn there are aligned on the whole recording, whose
-    activity hears the character speak (review 29a, nit 10g: the run said nobody speaks, then drew
-    the words). Unsaid, it leaves the part's ``source`` warnings too."""
-    from .audio.dialogue import silence_log
+    ``whole`` recording (read only then) has no speech in the part either. A part too short for the
+    voice-activity pass (0.1 s) hears nobody, while the words drawn there are aligned on the whole
+    recording, whose activity hears the character speak (review 29a, nit 10g: the run said nobody
+    speaks, then drew the words). Unsaid, it leaves the part's ``source`` warnings too."""
     from .core.timebase import FPS
 
-    first = round((part.start_time - whole.start_time) * FPS)
-    frames = slice(first, first + part.num_frames)
-    heard = bool(whole.active_a[frames].any() or whole.active_b[frames].any())
+    heard = False
+    if any(record.getMessage() == NO_SPEECH for record in held):
+        with _holding(
+            [], AUDIO_LOG, SILENCE_LOG
+        ):  # its own lines are said where the run reads it for the words
+            recording = whole()
+        first = round((part.start_time - recording.start_time) * FPS)
+        frames = slice(first, first + part.num_frames)
+        heard = bool(recording.active_a[frames].any() or recording.active_b[frames].any())
     for record in held:
         if heard and record.getMessage() == NO_SPEECH:
             for key in ("warnings", "silent"):
@@ -453,7 +464,7 @@ def _say_silence(held: list[logging.LogRecord], part: Dialogue, whole: Dialogue)
                 if isinstance(said, list):
                     part.source[key] = [w for w in said if w != NO_SPEECH]
             continue
-        silence_log.handle(record)
+        logging.getLogger(SILENCE_LOG).handle(record)
 
 
 # the share of the transcript stage its alignment reports (1.0 is "lips drawn", the stage's last line)
