@@ -88,15 +88,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..rig import options
 
     scene = parser.add_argument_group("scene")
-    scene.add_argument("--blend", metavar="IN.blend", help="the scene with both characters (never modified)")
-    scene.add_argument("--char-a", metavar="OBJ", help="character A: its mesh or armature object name")
-    scene.add_argument("--char-b", metavar="OBJ", help="character B: its mesh or armature object name")
+    scene.add_argument(
+        "--blend",
+        metavar="IN.blend",
+        help="the scene with both characters (never modified)",
+        action=request.OneValue,
+    )
+    scene.add_argument(
+        "--char-a",
+        metavar="OBJ",
+        help="character A: its mesh or armature object name",
+        action=request.OneValue,
+    )
+    scene.add_argument(
+        "--char-b",
+        metavar="OBJ",
+        help="character B: its mesh or armature object name",
+        action=request.OneValue,
+    )
     request.add_arguments(parser, (request.AUDIO,))
     mot = parser.add_argument_group("existing motion (skip the engine)")
     mot.add_argument(
-        "--motion-a", metavar="NPZ", help="key this motion file on A instead of running the engine"
+        "--motion-a",
+        metavar="NPZ",
+        help="key this motion file on A instead of running the engine",
+        action=request.OneValue,
     )
-    mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B")
+    mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B", action=request.OneValue)
     request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
     request.add_arguments(
         parser,
@@ -106,20 +124,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         defaults={"take": None},  # None: the take is named after --out
     )
     out = parser.add_argument_group("output")
-    out.add_argument("--out", metavar="OUT.blend", help="animated copy of the scene")
-    out.add_argument("--fbx", metavar="OUT.fbx", help="also export both characters to FBX")
+    out.add_argument("--out", metavar="OUT.blend", help="animated copy of the scene", action=request.OneValue)
+    out.add_argument(
+        "--fbx", metavar="OUT.fbx", help="also export both characters to FBX", action=request.OneValue
+    )
     out.add_argument(
         "--fbx-scope",
         choices=("full", "face"),
         default=None,  # None: not given (full), so a scope given without --fbx can be said to be ignored
         help="with --fbx: full (default) or face: only the face meshes and the bones that move (plus "
         "their parents)",
+        action=request.OneValue,
     )
-    out.add_argument("--render", metavar="OUT", help="render: video (.mp4/.mkv/.mov) or a folder of frames")
-    out.add_argument("--resolution", type=_resolution, metavar="WxH", help="override the render resolution")
-    out.add_argument("--samples", type=int, metavar="N", help="override render samples (Cycles/EEVEE)")
-    out.add_argument("--work", metavar="DIR", help="where A.npz/B.npz go (default: OUT.dualtalk/)")
-    parser.add_argument("--job", metavar="JOBS.json", help="run many shots from a job file (see docs)")
+    out.add_argument(
+        "--render",
+        metavar="OUT",
+        help="render: video (.mp4/.mkv/.mov) or a folder of frames",
+        action=request.OneValue,
+    )
+    out.add_argument(
+        "--resolution",
+        type=_resolution,
+        metavar="WxH",
+        help="override the render resolution",
+        action=request.OneValue,
+    )
+    out.add_argument(
+        "--samples",
+        type=int,
+        metavar="N",
+        help="override render samples (Cycles/EEVEE)",
+        action=request.OneValue,
+    )
+    out.add_argument(
+        "--work", metavar="DIR", help="where A.npz/B.npz go (default: OUT.dualtalk/)", action=request.OneValue
+    )
+    parser.add_argument(
+        "--job",
+        metavar="JOBS.json",
+        help="run many shots from a job file (see docs)",
+        action=request.OneValue,
+    )
     parser.add_argument(
         "--summary",
         metavar="SUMMARY.json",
@@ -127,6 +172,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "job file), write a JSON report: the run's id, status, times and exit status, totals, and per "
         "shot its status (done/skipped/failed/not run), error line, exit code, outputs, seconds and "
         "warnings; - prints it on stdout, after the result lines",
+        action=request.OneValue,
     )
     parser.add_argument(
         "--skip-done",

@@ -66,3 +66,43 @@ def test_scene_options_read_a_double_dash_as_text_too(capsys):
             parser.parse_args([flag])
         err = capsys.readouterr().err
         assert err.startswith(f"error: {said}") and "[]" not in err, err
+
+
+def test_animates_own_flags_read_a_double_dash_as_text(capsys):
+    """``animate``'s scene and output flags (``--out``, ``--char-a``, ``--samples`` ...) are its own
+    declarations: ``--out=--`` was an internal error (a list where a path goes), ``--samples=--``
+    asked for ``--blend`` as if the flag had not been given."""
+    from dualtalk.dualtalk_blender.commands import animate
+
+    parser = OneLineParser(prog="animate")
+    animate.add_arguments(parser)
+    args = parser.parse_args(["--out=--", "--char-a=--", "--blend=--", "--fbx-scope=face"])
+    assert (args.out, args.char_a, args.blend, args.fbx_scope) == ("--", "--", "--", "face")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--samples=--"])
+    err = capsys.readouterr().err
+    assert err.startswith("error: argument --samples: invalid int value: '--'"), err
+
+
+def test_animate_out_double_dash_is_one_line_not_an_internal_error(capsys):
+    """Before, ``--out=--`` reached the output checks as a list: "internal error (TypeError ...)", exit 1.
+    Now it is the path ``--``, and the run stops at its first real problem in one line."""
+    try:
+        code = main(
+            [
+                "animate",
+                "--out=--",
+                "--blend",
+                "x.blend",
+                "--char-a",
+                "A",
+                "--char-b",
+                "B",
+                "--audio",
+                "x.wav",
+            ]
+        )
+    except SystemExit as stop:
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err
