@@ -166,6 +166,27 @@ def _segments(phones: Sequence[Phone]) -> list[tuple[str, float, float]]:
     return out
 
 
+# The jaw-open vowels (a ɑ æ ɐ ɔ ə...): a closed frame inside one shuts it.
+OPEN_CLASSES = frozenset({"AA", "AE", "AH", "AO"})
+
+
+def _in_open(t: float, opens: Sequence[tuple[float, float]]) -> bool:
+    """Whether instant ``t`` lies inside one of the open vowels' spans (in at the start, out at the end)."""
+    return any(s - _EDGE <= t < e - _EDGE for s, e in opens)
+
+
+def _contact_frame(f: int, mid: float, centres: np.ndarray, opens: Sequence[tuple[float, float]]) -> int:
+    """The frame a contact too short to hold a frame centre is drawn on: ``f``, the frame holding its
+    midpoint ``mid``, unless ``f`` lies inside an open vowel (``opens``) and the frame on the
+    midpoint's other side does not: then that one. A short /p/ placed with a timing error (its vowel's
+    placed span reaching over it) otherwise shuts the vowel on its one frame. Both frames are within
+    one frame of the midpoint, so the contact's own frame, widened by one, still holds the closure."""
+    if not opens or mid == centres[f] or not _in_open(float(centres[f]), opens):
+        return f
+    g = f - 1 if mid < centres[f] else f + 1
+    return g if 0 <= g < len(centres) and not _in_open(float(centres[g]), opens) else f
+
+
 def render_visemes(
     phones: Sequence[Phone],
     num_frames: int,
@@ -175,6 +196,7 @@ def render_visemes(
     gain: float = 1.0,
     rate: int = 100,
     contact: bool = False,
+    spare_open: bool = False,
 ) -> np.ndarray:
     """(num_frames, 52) ARKit mouth weights for ``phones`` (times in seconds).
 
@@ -188,6 +210,10 @@ def render_visemes(
     leading them would close the end of the vowel before), and a frame that contains
     such a contact shows it (the contact instant, not an average that blurs a 50 ms
     /p/ into a half-open mouth). Everything else keeps the lead and the averaging.
+
+    ``spare_open`` (off for the training targets): a contact too short to hold a frame centre is not
+    drawn on a frame inside an open vowel when the frame on its midpoint's other side is free
+    (:func:`_contact_frame`). For phones placed with a timing error (a script warped onto a voice).
     """
     n_hi = int(np.ceil(num_frames * rate / fps))
     t = (np.arange(n_hi) + 0.5) / rate + lead
@@ -196,7 +222,9 @@ def render_visemes(
     strength, tau = (_STRENGTH_CONTACT, _TAU_CONTACT) if contact else (_STRENGTH, _TAU)
     vec = _VEC_CONTACT if contact else _VEC
     contacts: list[tuple[str, float, float]] = []
-    for cls, start, end in _segments(phones):
+    segments = _segments(phones)
+    opens = [(s, e) for c, s, e in segments if c in OPEN_CLASSES] if spare_open else []
+    for cls, start, end in segments:
         if contact and cls in _CONTACT:
             start, end = start + lead - _CONTACT_LEAD, end + lead - _CONTACT_LEAD
             contacts.append((cls, start, end))
@@ -225,8 +253,10 @@ def render_visemes(
             # the float error: in at the start, out at the end; a part of a take must draw as the whole)
             hit = np.flatnonzero((centres >= start - lead - _EDGE) & (centres < end - lead - _EDGE))
             if not len(hit):
-                f = int(np.clip(np.floor(0.5 * (start + end - 2 * lead) * fps + _EDGE), 0, num_frames - 1))
-                hit = np.array([f]) if abs(centres[f] - 0.5 * (start + end - 2 * lead)) < 0.6 / fps else hit
+                mid = 0.5 * (start + end - 2 * lead)
+                f = int(np.clip(np.floor(mid * fps + _EDGE), 0, num_frames - 1))
+                if abs(centres[f] - mid) < 0.6 / fps:
+                    hit = np.array([_contact_frame(f, mid, centres, opens)])
             out[hit] = _CONTACT[cls]
     return np.clip(out * gain, 0.0, 1.0).astype(np.float32)
 
