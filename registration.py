@@ -10,7 +10,7 @@ CLASSES: tuple[type, ...] = ()
 
 
 def _classes() -> tuple[type, ...]:
-    from .operators import generate, preferences_ops, remove_take
+    from .operators import generate, preferences_ops, remove_take, takes
     from .panels import main_panel, preferences, properties
 
     return (
@@ -18,6 +18,7 @@ def _classes() -> tuple[type, ...]:
         *preferences.CLASSES,
         *generate.CLASSES,
         *remove_take.CLASSES,
+        *takes.CLASSES,
         *preferences_ops.CLASSES,
         *main_panel.CLASSES,
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 import bpy
 
-from ..dualtalk_blender.addon import panel_options, pickers, preflight, ui_run
+from ..dualtalk_blender.addon import file_takes, panel_options, pickers, preflight, ui_run
 from ..dualtalk_blender.addon.state import SETUP_TASKS, SETUP_WORDS
 
 
@@ -102,6 +102,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             for warning in preflight.scene_warnings(context.scene):  # seen before pressing Generate
                 for i, line in enumerate(summary_lines(warning)):
                     col.label(text=line, icon="ERROR" if i == 0 else "BLANK1", translate=False)
+            layout.prop(s, "take_name")  # a new name keeps the earlier take in the file (Takes below)
             col = layout.column()
             col.scale_y = 1.4
             col.operator("dualtalk.generate", icon="PLAY")
@@ -116,6 +117,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col = layout.column(align=True)
             for line in summary_lines(status.last):
                 col.label(text=line, translate=False)
+        draw_takes(layout, s, resolved)
         draw_layers(layout, s, context.scene, resolved)
         box = layout.box()
         box.prop(s, "fbx_path")
@@ -186,6 +188,30 @@ def can_remove_take(s, resolved: dict[str, Any] | None = None) -> bool:
         )
     except Exception:  # a half-set-up character: nothing to remove
         return False
+
+
+def draw_takes(layout, s, resolved: dict[str, Any]) -> None:
+    """The takes the file holds of the chosen characters, once it holds more than one (a Generate
+    under another *Take* name keeps the earlier one): which plays, and *Play* for each other one.
+    ``resolved``: the characters drawn under their pickers this draw (see :func:`picked_idblocks`)."""
+    try:
+        chosen = [(getattr(s, attr), picked_idblocks(s, attr, resolved)) for attr in resolved]
+        takes = file_takes.takes_in_file(chosen)
+    except Exception:  # a half-set-up character: nothing to list
+        takes = []
+    if len(takes) < 2:
+        return
+    box = layout.box()
+    box.label(text="Takes in this file", icon="ACTION")
+    for take in takes:
+        row = box.row()
+        row.label(text=take.name, icon="PLAY" if take.playing else "BLANK1", translate=False)
+        if take.playing:
+            row.label(text="playing")
+        else:
+            op = row.operator("dualtalk.play_take", text="Play")
+            if op is not None:
+                op.take = take.name
 
 
 def draw_layers(layout, s, scene=None, resolved: dict[str, Any] | None = None) -> None:

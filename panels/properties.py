@@ -133,6 +133,12 @@ PANEL_ONLY = {  # what only the panel has: not options of a run
         default="STEREO",
     ),
     "use_range": BoolProperty(name="Part of the recording", description="Only animate from Start to End"),
+    "take_name": StringProperty(  # the take option (ApplyOptions.take, --take), as the panel names it
+        name="Take",
+        default="take",
+        description="Name of the take Generate makes: the same name replaces it; a new name keeps the "
+        "earlier take in the file, listed under Takes, to compare and play again",
+    ),
     "behaviour_custom": BoolProperty(
         name="Custom amounts",
         default=False,

@@ -266,14 +266,27 @@ def scene_values(s: Any) -> dict[str, Any]:
     return {**values, "blinks": linked.blinks, "gaze": linked.gaze}
 
 
+def panel_take(s: Any) -> str:
+    """The panel's *Take* name (``take_name``), checked as ``--take`` is, in the panel's words: the
+    same name replaces the take, another keeps the earlier one in the file."""
+    name = str(getattr(s, "take_name", "take"))
+    try:
+        ApplyOptions(take=name).validate()
+    except DualTalkError as exc:
+        raise DualTalkError(str(exc).replace("--take (the take's name)", "the Take name", 1)) from None
+    return name
+
+
 def apply_options(
-    s: Any, prefs: Any = None, take: str = "take", given: Mapping[str, Any] | None = None
+    s: Any, prefs: Any = None, take: str | None = None, given: Mapping[str, Any] | None = None
 ) -> ApplyOptions:
     """How the panel keys the result: its scene-side options (the Python API's ApplyOptions).
+    ``take``: the take's name, by default the panel's *Take* (:func:`panel_take`).
     ``given``: scene-side values by option name that stand instead of the panel's (a kept take's
     own, Apply Saved Take's *As Made*), typed and checked by the caller (a map file found); the
     panel's behaviour amounts switch blinks or eye contact off (:func:`link`) only where the
     panel's value of it stands, as a given one was linked when the take was made."""
     given = given or {}
     amounts = {name: value for name, value in _panel_amounts(s).items() if name not in given}
-    return link(Request(**amounts), _panel_scene_options(s, prefs, take, given))[1]
+    name = panel_take(s) if take is None else take
+    return link(Request(**amounts), _panel_scene_options(s, prefs, name, given))[1]

@@ -157,6 +157,29 @@ JA_JP: Table = {
     (DEFAULT, "Only Character B"): "キャラクターBのみ",
     (DEFAULT, "Remove Take"): "テイクを削除",  # the confirmation's title
     (DEFAULT, "Remove"): "削除",  # the confirmation's button
+    (OPERATOR, "Play Take"): "テイクを使用",
+    (
+        DEFAULT,
+        "Play an earlier take the file keeps (made under another Take name) on the chosen characters "
+        "instead of the one playing, which stays in the file; your tracks, keys and the layers' influence stay",
+    ): (
+        "ファイルに残っている以前のテイク（別のテイク名で作成したもの）を、使用中のテイクの代わりに選んだ"
+        "キャラクターで使用します。使用中だったテイクはファイルに残ります。自分のトラック、キー、"
+        "レイヤーの影響度はそのまま残ります"
+    ),
+    (DEFAULT, "The take's name"): "テイクの名前",
+    (OPERATOR, "Play"): "使用",
+    (DEFAULT, "Take"): "テイク",
+    (
+        DEFAULT,
+        "Name of the take Generate makes: the same name replaces it; a new name keeps the earlier take in "
+        "the file, listed under Takes, to compare and play again",
+    ): (
+        "「生成」で作るテイクの名前。同じ名前なら置き換え、新しい名前なら以前のテイクをファイルに残し"
+        "（「このファイルのテイク」に表示）、比較したり再び使用したりできます"
+    ),
+    (DEFAULT, "Takes in this file"): "このファイルのテイク",
+    (DEFAULT, "playing"): "使用中",
     (OPERATOR, "Check Python"): "Pythonを確認",
     (DEFAULT, "Check that the inference Python can import torch, numpy<2, scipy and soundfile"): (
         "推論用のPythonがtorch、numpy<2、scipy、soundfileをインポートできるか確認します"
@@ -804,6 +827,28 @@ ZH_HANS: Table = {
     (DEFAULT, "Only Character B"): "仅角色 B",
     (DEFAULT, "Remove Take"): "移除镜次",
     (DEFAULT, "Remove"): "移除",
+    (OPERATOR, "Play Take"): "使用镜次",
+    (
+        DEFAULT,
+        "Play an earlier take the file keeps (made under another Take name) on the chosen characters "
+        "instead of the one playing, which stays in the file; your tracks, keys and the layers' influence stay",
+    ): (
+        "在所选角色上使用文件中保留的较早镜次（以另一个镜次名称生成），代替正在使用的镜次，后者仍保留在"
+        "文件中；你自己的轨道、关键帧和各层的影响保持不变"
+    ),
+    (DEFAULT, "The take's name"): "镜次的名称",
+    (OPERATOR, "Play"): "使用",
+    (DEFAULT, "Take"): "镜次",
+    (
+        DEFAULT,
+        "Name of the take Generate makes: the same name replaces it; a new name keeps the earlier take in "
+        "the file, listed under Takes, to compare and play again",
+    ): (
+        "“生成”所创建镜次的名称：同名则替换；新名称则将较早的镜次保留在文件中（列在“此文件中的镜次”下），"
+        "以便比较和再次使用"
+    ),
+    (DEFAULT, "Takes in this file"): "此文件中的镜次",
+    (DEFAULT, "playing"): "使用中",
     (OPERATOR, "Check Python"): "检查 Python",
     (DEFAULT, "Check that the inference Python can import torch, numpy<2, scipy and soundfile"): (
         "检查推理用的 Python 能否导入 torch、numpy<2、scipy 和 soundfile"

@@ -207,6 +207,7 @@ PANEL_ONLY = {  # what each property that is no option of a run stands for: (Pyt
         "`--diarize` (MONO_AUTO)",
     ),
     "use_range": ("off: `start` and `end` are not used", ""),
+    "take_name": ("`ApplyOptions.take`", "`--take`"),
     "behaviour_custom": ("off: the four behaviour amounts are not used", ""),
     "sound_strip": ("`add_dialogue_strip` (below)", ""),
     "fbx_path": ("`export_fbx(objects, path)`", "`--fbx` (animate)"),

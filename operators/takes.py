@@ -1,0 +1,48 @@
+"""Play Take: a thin wrapper around ``dualtalk_blender/addon/file_takes.py``."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..dualtalk_blender.addon import file_takes, state
+from ..inference.core.errors import DualTalkError
+from .modal import internal_error_line, poll_free, report_failure
+
+
+class DUALTALK_OT_play_take(bpy.types.Operator):
+    """Play an earlier take the file keeps (made under another Take name) on the chosen characters
+    instead of the one playing, which stays in the file; your tracks, keys and the layers' influence
+    stay"""
+
+    # The panel's Take becomes the played take's name: Generate then replaces what plays, as the
+    # field says, never the take just switched away from.
+
+    bl_idname = "dualtalk.play_take"
+    bl_label = "Play Take"
+    bl_options = {"REGISTER", "UNDO"}
+
+    take: bpy.props.StringProperty(name="Take", description="The take's name", options={"SKIP_SAVE"})
+
+    @classmethod
+    def poll(cls, context):
+        return poll_free(cls, context)
+
+    def execute(self, context):
+        s = context.scene.dualtalk
+        try:
+            message = file_takes.play_take([s.char_a, s.char_b], self.take)
+        except DualTalkError as exc:
+            return report_failure(self, context, f"DualTalk: {exc}")
+        except Exception as exc:  # a bug: one line, the traceback to the console
+            import traceback
+
+            traceback.print_exc()
+            line = internal_error_line("Play Take", exc, last_line=True, also=", Ctrl+Z undoes what it did")
+            return report_failure(self, context, line)
+        s.take_name = self.take  # the next Generate replaces the take that plays, as the field says
+        state.set_status(context, running=False, fraction=1.0, last=message)
+        self.report({"INFO"}, message)
+        return {"FINISHED"}
+
+
+CLASSES = (DUALTALK_OT_play_take,)
