@@ -278,7 +278,7 @@ def apply_motion(
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
-    result, replaced = _write(targets, span, meta, options)
+    result, replaced = _write(targets, span, meta, options, warnings)
     if result is not None:  # hand edits the take replaced: said first, it is work lost
         warnings[:0] = [w for w in result.warnings if w not in warnings]
     followers, follow_warnings = companions.follow_face(report, single_user=options.single_user != "refuse")
@@ -444,9 +444,14 @@ def _rotation_curves(track: bones.RotationTrack) -> list[keying.CurveSpec]:
 
 
 def _write(
-    targets: list[keying.TargetCurves], span: plan.FrameSpan, meta: plan.TakeMeta, options: ApplyOptions
+    targets: list[keying.TargetCurves],
+    span: plan.FrameSpan,
+    meta: plan.TakeMeta,
+    options: ApplyOptions,
+    warnings: list[str],
 ) -> tuple[layers.LayersResult | None, tuple[int, int] | None]:
-    """Key the take into its layers, or only ``options.replace_range`` of the take already there."""
+    """Key the take into its layers, or only ``options.replace_range`` of the take already there (what
+    a range leaves or replaces unasked is added to ``warnings``)."""
     if options.replace_range is None:
         result = layers.write_take(
             _action_prefix(meta),
@@ -462,9 +467,11 @@ def _write(
         raise DualTalkError(
             f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first}-{last}"
         )
+    said = range_keys.range_rename_warnings(targets, meta["character"])
     replaced = range_keys.replace_range(
         targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
     )
+    warnings[:0] = [w for w in said if w not in warnings]
     for name, value in options.layer_influence.items():
         layers.set_influence([t.idblock for t in targets], name, value, missing_ok=True)
     return None, replaced

@@ -32,6 +32,8 @@ character keeps its take), and a track of ours the animator deleted (the locked 
 comes back in its place on the next take. Each layer action records the keys DualTalk wrote
 (:data:`.keying.DIGEST_PROP`, kept up to date by a range), so a whole take that replaces keys an
 animator edited inside our layers says so in one warning (:func:`hand_edits`) instead of silently.
+A shape key or bone renamed since the take (Blender renames our curves with it) is a rig change, not
+an edit (:func:`renamed_channels`): said, and a channel the map no longer finds is held at rest.
 
 What a datablock was before its first take is recorded on it (:mod:`.before_take`): the value of
 every property a take keys, the active action's blend type, influence and extrapolation, and the
@@ -381,6 +383,7 @@ def write_take(
     influences = {layer_name(k): float(v) for k, v in (influences or {}).items()}
     frames = np.asarray(frames, dtype=np.float64)
     start, end = float(frames[0]), float(frames[-1])
+    at_rest = [_held_at_rest(t) for t in targets]  # renamed channels: said, and held at rest
     pushed: list[str] = []
     for target in targets:
         first_time = not our_strips(target.idblock)
@@ -405,10 +408,12 @@ def write_take(
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
-    for target in targets:
+    for target, (still, _said) in zip(targets, at_rest, strict=True):
         slots: dict[str, Any] = {}
         for layer in (REST, *used):
-            curves = target.curves if layer == REST else [c for c in target.curves if c.layer == layer]
+            curves = (
+                [*target.curves, *still] if layer == REST else [c for c in target.curves if c.layer == layer]
+            )
             if not curves:
                 continue
             action = actions[layer]
@@ -459,8 +464,50 @@ def write_take(
         keys_every_frame=n_curves * len(frames),
         max_weight_error=weight_err,
         max_rotation_error_deg=_rotation_error_deg(rot_paths),
-        warnings=[edits_warning(str(meta.get("character", "")), edited)] if edited else [],
+        warnings=[
+            *([edits_warning(str(meta.get("character", "")), edited)] if edited else []),
+            *dict.fromkeys(
+                rename_warning(str(meta.get("character", "")), r) for _s, said in at_rest for r in said
+            ),
+        ],
     )
+
+
+def _held_at_rest(target: TargetCurves) -> tuple[list[CurveSpec], list[Renamed]]:
+    """Rest-track curves for the channels the take on ``target`` keyed that this take no longer keys
+    because their shape key or bone was renamed (:func:`renamed_channels`; those are returned too, to
+    be said), or that an earlier take held so: each at its rest value. Dropped from our tracks they
+    would freeze at whatever the old take last played (a head left turned 70 degrees under the neck's
+    new motion), and a Combine fix key on them would count from Blender's default instead of the rest
+    (a jaw wide open at 1.0)."""
+    keyed = {(c.data_path, c.index) for c in target.curves}
+    dropped = [r for r in renamed_channels(target.idblock) if (r.new, r.index) not in keyed]
+    strips = our_strips(target.idblock)
+    rest = strips.get(REST)
+    if rest is None or rest.action is None:
+        return [], dropped
+    layered = {
+        (fc.data_path, fc.array_index)
+        for layer, strip in strips.items()
+        if layer != REST and strip.action is not None
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+    }
+    wanted = {(r.new, r.index) for r in dropped}
+    held: list[CurveSpec] = []
+    for fc in compat.iter_fcurves(rest.action, rest.action_slot):
+        channel = (fc.data_path, fc.array_index)
+        alone = channel not in layered and channel not in keyed  # held at rest by an earlier take
+        if (
+            (channel in wanted or alone)
+            and len(fc.keyframe_points)
+            and _resolves(target.idblock, fc.data_path)
+        ):
+            value = float(fc.keyframe_points[0].co[1])
+            group = fc.group.name if fc.group is not None else ""
+            held.append(
+                CurveSpec(fc.data_path, fc.array_index, np.array([value]), group, layer=REST, rest=value)
+            )
+    return held, dropped
 
 
 def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, list[str]]:
@@ -473,27 +520,148 @@ def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, 
             if layer not in layers or strip.action is None or not is_ours(strip.action):
                 continue
             recorded = read_digests(strip.action)
-            changed = edited_channels(strip.action, strip.action_slot, recorded) if recorded else []
+            changed = (
+                edited_channels(strip.action, strip.action_slot, recorded, target.idblock) if recorded else []
+            )
             seen = out.setdefault(layer, [])
             seen += [c for c in changed if c not in seen]
     return {layer: channels for layer, channels in out.items() if channels}
 
 
-def edited_channels(action: Any, slot: Any, recorded: Mapping[str, CurveDigest]) -> list[str]:
-    """The channels of ``slot`` in ``action`` whose keys are not those ``recorded``."""
+def edited_channels(
+    action: Any, slot: Any, recorded: Mapping[str, CurveDigest], idblock: Any = None
+) -> list[str]:
+    """The channels of ``slot`` in ``action`` whose keys are not those ``recorded``. With ``idblock``
+    (the datablock they animate) a renamed shape key or bone is a rig change, not an edit: a recorded
+    channel whose rig part is gone is left out, and so is the curve Blender renamed it to (its keys
+    as recorded; :func:`renamed_channels`)."""
     prefix = curve_id(slot, None)
     mine = {k: d for k, d in recorded.items() if k.startswith(prefix)}
     if not mine:  # nothing recorded for this slot: nothing to compare with
         return []
+    renamed = _renames(idblock, "", action, slot, mine) if idblock is not None else []
+    moved = {(r.new, r.index) for r in renamed if not r.edited}
     out: list[str] = []
     seen: set[str] = set()
     for fc in compat.iter_fcurves(action, slot):
         key = curve_id(slot, fc)
         seen.add(key)
-        if mine.get(key) != curve_digest(fc):
+        if (fc.data_path, fc.array_index) not in moved and mine.get(key) != curve_digest(fc):
             out.append(channel_name(fc.data_path))
-    out += [channel_name(k[len(prefix) :].rsplit("[", 1)[0]) for k in mine if k not in seen]
+    for k in mine:
+        path = _split_id(k[len(prefix) :])[0]
+        if k not in seen and (idblock is None or _resolves(idblock, path)):
+            out.append(channel_name(path))
     return list(dict.fromkeys(out))
+
+
+# -- a shape key or bone the take keys, renamed since (review 30a, finding 2) --
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A channel a take keyed whose shape key or bone was renamed since: Blender renamed the take's
+    curve with it (``old`` -> ``new`` data path), so the rig's map no longer finds it by its old name."""
+
+    layer: str
+    old: str
+    new: str
+    index: int
+    edited: bool = False  # its keys changed too (paired as the one curve left on each side)
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """The shape key's or bone's old and new names."""
+        return _part_name(self.old), _part_name(self.new)
+
+    @property
+    def is_bone(self) -> bool:
+        return self.old.startswith("pose.bones[")
+
+
+def renamed_channels(idblock: Any) -> list[Renamed]:
+    """The channels of the take on ``idblock`` whose shape key or bone was renamed since it was keyed:
+    the take's record (:data:`.keying.DIGEST_PROP`) names a channel that no longer resolves, and a
+    curve it does not name holds the same keys (or is the one such curve left in that layer)."""
+    out: list[Renamed] = []
+    for layer, strip in our_strips(idblock).items():
+        if layer == REST or strip.action is None or not is_ours(strip.action):
+            continue
+        recorded = read_digests(strip.action)
+        if recorded:
+            out += _renames(idblock, layer, strip.action, strip.action_slot, recorded)
+    return out
+
+
+def _renames(
+    idblock: Any, layer: str, action: Any, slot: Any, recorded: Mapping[str, CurveDigest]
+) -> list[Renamed]:
+    prefix = curve_id(slot, None)
+    gone = {
+        _split_id(k[len(prefix) :]): d
+        for k, d in recorded.items()
+        if k.startswith(prefix) and not _resolves(idblock, _split_id(k[len(prefix) :])[0])
+    }
+    if not gone:
+        return []
+    fresh = [fc for fc in compat.iter_fcurves(action, slot) if curve_id(slot, fc) not in recorded]
+    out: list[Renamed] = []
+    for fc in list(fresh):
+        digest = curve_digest(fc)
+        match = next((k for k, d in gone.items() if k[1] == fc.array_index and d == digest), None)
+        if match is not None and _same_kind(match[0], fc.data_path):
+            out.append(Renamed(layer, match[0], fc.data_path, fc.array_index))
+            del gone[match]
+            fresh.remove(fc)
+    if len(gone) == 1 and len(fresh) == 1:  # renamed, and its keys edited too
+        (path, index), fc = next(iter(gone)), fresh[0]
+        if index == fc.array_index and _same_kind(path, fc.data_path):
+            out.append(Renamed(layer, path, fc.data_path, index, edited=True))
+    return out
+
+
+def _split_id(channel: str) -> tuple[str, int]:
+    """``'key_blocks["jawOpen"].value[0]'`` -> (data path, index)."""
+    path, _, index = channel.rpartition("[")
+    return path, int(index.rstrip("]") or 0)
+
+
+def _resolves(idblock: Any, path: str) -> bool:
+    try:
+        idblock.path_resolve(path)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _part_name(path: str) -> str:
+    found = re.match(r'(?:key_blocks|pose\.bones)\["(.+?)"\]', path)
+    return found.group(1) if found else path
+
+
+def _same_kind(old: str, new: str) -> bool:
+    """Two paths of one property on differently named parts (a shape key's value, a bone's rotation)."""
+    pattern = r'\["(?:[^"\\]|\\.)*"\]'
+    return re.sub(pattern, "[]", old) == re.sub(pattern, "[]", new)
+
+
+def rename_warning(character: str, renamed: Renamed, *, ranged: bool = False) -> str:
+    """One line for a renamed channel the take (or a range, ``ranged``) no longer keys."""
+    old, new = renamed.names
+    if renamed.is_bone:
+        what, effect = "bone", f"{new} no longer turns (the bone the map finds now turns instead)"
+    else:
+        what = "shape key"
+        effect = "the mouth will not open" if old == "jawOpen" else f"{new} no longer moves"
+    done = (
+        f"the range left {new}'s keys as the take had them and the next Generate will hold it at rest"
+        if ranged
+        else f"the take no longer keys it and holds {new} at rest"
+    )
+    return (
+        f"{character}: the {what} {old} is missing (renamed to {new} since the take): {done}, so {effect}; "
+        f"rename it back to {old}, or map it in a custom map (docs/blender.md, Custom maps), and Generate again"
+    )
 
 
 def channel_name(path: str) -> str:

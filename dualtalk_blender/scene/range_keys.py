@@ -40,11 +40,14 @@ from .keying import (
 )
 from .layers import (
     KEYS_MODES,
+    channel_name,
     character_idblocks,
     keys_to_write,
     label,
     layer_fcurves,
     our_strips,
+    rename_warning,
+    renamed_channels,
     take_actions,
 )
 
@@ -136,6 +139,16 @@ def _range_parts(target: TargetCurves) -> list[tuple[Any, list[CurveSpec], list[
         }
         fcs = [held.get((c.data_path, c.index)) for c in curves]
         missing = next((c for c, fc in zip(curves, fcs, strict=True) if fc is None), None)
+        renamed = (
+            next((r for r in renamed_channels(target.idblock) if r.layer == layer), None) if missing else None
+        )
+        if missing is not None and renamed is not None:
+            old, now = renamed.names
+            raise DualTalkError(
+                f"the take on {where} keys {now} (renamed from {old} since the take), and the map now finds "
+                f"{channel_name(missing.data_path)} instead; rename {now} back to {old}, or animate the whole "
+                "take again before re-generating a range"
+            )
         if missing is not None:
             raise DualTalkError(
                 f"the existing take on {where} has no curve {missing.data_path}[{missing.index}] in the "
@@ -181,6 +194,8 @@ def replace_range(
                 for c, old, new in zip(curves, olds, news, strict=True)
             ]
             recorded = read_digests(strip.action)  # what DualTalk keyed: the range's keys are its own
+            if recorded is not None:
+                _follow_renames(recorded, strip, curves)
             for fc, (kf, kv) in zip(fcs, keys_to_write(blended, region, keys), strict=True):
                 if _windowed(fc):
                     change = _rewrite_window(fc, lo, hi, kf, kv, scratch)
@@ -197,6 +212,30 @@ def replace_range(
             strip.action.frame_start = min(a_start, lo)
             strip.action.frame_end = max(a_end, hi)
     return int(lo), int(hi)
+
+
+def _follow_renames(recorded: dict[str, Any], strip: Any, curves: list[CurveSpec]) -> None:
+    """The record's entry of a channel renamed since the take moves to the name the range keys it by
+    (a spelling the preset knows, ``jaw_open``), so the next Generate does not read it as a hand edit."""
+    keyed = {(c.data_path, c.index) for c in curves}
+    slot = strip.action_slot
+    for r in renamed_channels(strip.id_data):  # the datablock the strip animates
+        old, new = f"{curve_id(slot)}{r.old}[{r.index}]", f"{curve_id(slot)}{r.new}[{r.index}]"
+        if (r.new, r.index) in keyed and old in recorded and new not in recorded:
+            recorded[new] = recorded.pop(old)
+
+
+def range_rename_warnings(targets: list[TargetCurves], character: str) -> list[str]:
+    """One line per channel the take keyed whose shape key or bone was renamed since, and which a range
+    over ``targets`` therefore leaves as it was (the map no longer finds it): said, not skipped silently."""
+    out: list[str] = []
+    for target in targets:
+        keyed = {(c.data_path, c.index) for c in target.curves}
+        for r in renamed_channels(target.idblock):
+            line = rename_warning(character, r, ranged=True)
+            if (r.new, r.index) not in keyed and line not in out:
+                out.append(line)
+    return out
 
 
 # A range rewrites only its own keys. Blender reads and writes a curve's keys in bulk only whole
