@@ -143,7 +143,25 @@ class GenerationRun:
         if record is not None:
             files = (audio.get("audio"), audio.get("audio_b"))
             self.notes += check_take_recording(record, files, bool(audio.get("swap")), need, PANEL_WORDS)
+            self._take_settings(record)
         range_options(self.apply_opts, self.range_plan)
+
+    def _take_settings(self, record: dict[str, Any]) -> None:
+        """A range is made with the take's behaviour settings (its record's ``settings``), whatever
+        the panel holds now; the panel values not used are said in one line of the status line. A
+        take that does not record them is re-generated with the panel's, as before, and says so."""
+        from ..scene.range_plan import NO_SETTINGS, keyed_as_take, take_settings
+
+        take = take_settings(record)
+        if take is None:
+            self.notes.append(f"the take {NO_SETTINGS}: the range used the panel's Seed, Mood and amounts")
+            return
+        behaviour = self.job["behaviour"]
+        unused = _panel_unused(behaviour, take)
+        behaviour.update(take)
+        keyed_as_take(self.apply_opts, take)
+        if unused:
+            self.notes.append(f"the range was made with the take's own settings, not the panel's {unused}")
 
     def _python(self) -> str:
         from .deps import resolve_python
@@ -385,6 +403,23 @@ class GenerationRun:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _panel_unused(panel: dict[str, Any], take: dict[str, Any]) -> str:
+    """The panel's behaviour values a range does not use, in its fields' words: ``Seed 12345 (the
+    take's 0), Eye contact off (the take's on)``; "" when the panel holds the take's."""
+    from ..scene.range_plan import SETTING_WORDS, differing_settings, setting_effect, shown_setting
+
+    said = []
+    for field in differing_settings(panel, take):
+        name = SETTING_WORDS[field][1]
+        now, was = shown_setting(field, panel[field]), shown_setting(field, take[field])
+        if field == "gaze":  # the Eye contact box switches it off; an amount is the Gaze Amount's
+            off = not setting_effect("gaze", panel[field])[0]
+            name = "Eye contact" if off else "Gaze Amount"
+            was = "on" if off and was == "auto" else was
+        said.append(f"{name} {now} (the take's {was})")
+    return ", ".join(said)
 
 
 def _where(origin: dict[str, Any]) -> str:

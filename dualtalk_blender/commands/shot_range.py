@@ -103,7 +103,52 @@ def range_window(
     if record is not None:
         files = (shot.req.audio, shot.req.audio_b)
         warnings += check_take_recording(record, files, bool(shot.req.swap), need)
+        _take_settings(shot, options, record, need, warnings)
     return base + plan.audio_start, end, offset, plan
+
+
+def _take_settings(shot: Shot, options: Any, record: dict[str, Any], need: str, warnings: list[str]) -> None:
+    """The range is made with the take's behaviour settings (its record's ``settings``): a flag not
+    given takes the take's value (set on the shot's request, which the engine runs with), a flag
+    given with another value is refused in one line naming the take's. A flag counts as given when
+    its value is not its default (``--behaviour-seed 0`` on a seed-99 take is the take's 99, said in
+    ``warnings``). A take that does not record them keeps the flags given, as before, and says so."""
+    from ...inference.core.request import OPTIONS
+    from ..scene.range_plan import (
+        NO_SETTINGS,
+        SETTING_WORDS,
+        differing_settings,
+        keyed_as_take,
+        shown_setting,
+        take_settings,
+    )
+
+    take = take_settings(record)
+    if take is None:
+        warnings.append(f"the take {options.take!r} {NO_SETTINGS}: {need} uses the behaviour flags given")
+        return
+    defaults = {o.name: o.default for o in OPTIONS}
+    given = {f: getattr(shot.req, f) for f in SETTING_WORDS if getattr(shot.req, f) != defaults[f]}
+    for field in differing_settings(given, take):
+        flag = SETTING_WORDS[field][0]
+        raise DualTalkError(
+            f"{need}: the take was made with {flag} {shown_setting(field, take[field])}, not "
+            f"{shown_setting(field, given[field])}; leave {flag} out (a range re-uses the take's settings) "
+            "or animate the whole take again"
+        )
+    unset = [f for f in differing_settings({f: getattr(shot.req, f) for f in SETTING_WORDS}, take)]
+    # the shot's request was copied before the take was read where a flag switched blinks or eye
+    # contact off (rig/options.link): the take's other values would not reach the engine, so say them
+    copied = options.blinks == "off" or not options.gaze
+    if unset and copied:
+        needed = " ".join(f"{SETTING_WORDS[f][0]} {shown_setting(f, take[f])}" for f in unset)
+        raise DualTalkError(f"{need}: the take was made with {needed}; give that too")
+    for field in unset:
+        setattr(shot.req, field, take[field])
+    if unset:
+        said = ", ".join(f"{SETTING_WORDS[f][0]} {shown_setting(f, take[f])}" for f in unset)
+        warnings.append(f"{need} re-generates with the take's own settings: {said}")
+    keyed_as_take(options, take)
 
 
 def _check_range_audio(

@@ -334,3 +334,75 @@ def check_take_recording(
         ]
     why = f"{' and '.join(names)} {verb} not that recording{now} (the contents differ)"
     raise _take_audio_refused(record, need, why, words)
+
+
+# -- the take's own settings: a range re-generated with them, not the caller's ---------------------
+
+# Request field -> (animate's flag, the panel's field) of each behaviour setting a take records
+SETTING_WORDS: dict[str, tuple[str, str]] = {
+    "behaviour_seed": ("--behaviour-seed", "Seed"),
+    "mood": ("--mood", "Mood"),
+    "mood_b": ("--mood-b", "B's Mood"),
+    "blinks": ("--blinks", "Blink Amount"),
+    "gaze": ("--gaze", "Eye contact / Gaze Amount"),
+    "head": ("--head", "Head Motion Amount"),
+    "brows": ("--brows", "Brow Amount"),
+}
+NO_SETTINGS = "does not record the behaviour settings it was made with (made before takes recorded them)"
+
+
+def take_settings(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The take's behaviour settings as request values (``behaviour_seed``, ``mood``, ... as
+    ``Request`` holds them), from its record of its recording (``RangePlan.audio``); None when the
+    take does not record them."""
+    settings = record.get("settings") if isinstance(record, Mapping) else None
+    if not isinstance(settings, Mapping):
+        return None
+    return {
+        "behaviour_seed": int(settings["seed"]),
+        "mood": str(settings["mood"]),
+        "mood_b": "same" if settings["mood_b"] is None else str(settings["mood_b"]),
+        "blinks": settings["blinks"],
+        "gaze": settings["gaze"] if settings["gaze_on"] else 0.0,
+        "head": settings["head"],
+        "brows": settings["brows"],
+    }
+
+
+def setting_effect(field: str, value: Any) -> Any:
+    """A behaviour value as the engine reads it (``Request.behaviour``): ``off`` and 0 alike."""
+    from ...inference.core.request import Request
+
+    behaviour = Request(**{field: value}).behaviour()
+    if field == "behaviour_seed":
+        return behaviour["seed"]
+    if field == "gaze":
+        return (behaviour["gaze_on"], behaviour["gaze"])
+    return behaviour[field]
+
+
+def shown_setting(field: str, value: Any) -> str:
+    """A setting as a flag's value reads: ``auto`` (the engine's default), ``off``, ``0.5``, ``animated``."""
+    if field in ("blinks", "gaze", "head", "brows"):
+        effect = setting_effect(field, value)
+        amount = effect[1] if field == "gaze" else effect
+        return "auto" if amount is None else "off" if amount == 0 else f"{float(amount):g}"
+    return str(value)
+
+
+def differing_settings(values: Mapping[str, Any], take: Mapping[str, Any]) -> list[str]:
+    """The request fields among ``values`` whose effect is not the take's (``take``: :func:`take_settings`)."""
+    return [
+        f for f in SETTING_WORDS if f in values and setting_effect(f, values[f]) != setting_effect(f, take[f])
+    ]
+
+
+def keyed_as_take(options: Any, take: Mapping[str, Any]) -> None:
+    """The keying's eye contact and blinks (``ApplyOptions``) follow the take's behaviour settings, as
+    ``rig/options.link`` made them agree when the take was made."""
+    gaze_on, _amount = setting_effect("gaze", take["gaze"])
+    options.gaze = bool(gaze_on)
+    if setting_effect("blinks", take["blinks"]) == 0:
+        options.blinks = "off"
+    elif options.blinks == "off":
+        options.blinks = "auto"

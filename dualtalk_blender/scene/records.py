@@ -23,6 +23,8 @@ from typing import Any
 
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
+from ...inference.core.request import MAX_AMOUNT, MAX_SEED
+from ...inference.core.take_record import SETTING_FIELDS
 from ..rig.options import MAX_FRAME
 
 MAX_FPS = 100_000.0  # far above any frame rate Blender plays (fps 32767 at base 1)
@@ -146,7 +148,33 @@ def _audio(value: Any) -> dict[str, Any] | None:
     _checked(audio, "offset_b", lambda v: _number(v, "audio 'offset_b'", -MAX_SECONDS, MAX_SECONDS))
     _checked(audio, "fingerprint", _text("fingerprint"))
     _checked(audio, "sound", lambda v: _object(v, "its audio 'sound'"))
+    for key in ("speaker_a", "turns", "turns_fingerprint"):
+        _checked(audio, key, _text(f"audio {key}"))
+    _checked(audio, "settings", _settings)
     return audio
+
+
+def _settings(value: Any) -> dict[str, Any]:
+    """The behaviour settings a take was made with (``take_record.made_with``): seed a whole number,
+    moods text (B's may be null), gaze on/off, each amount a number or null (the engine's default)."""
+    settings = dict(_object(value, "its audio 'settings'"))
+    missing = [k for k in SETTING_FIELDS if k not in settings]
+    if missing:
+        raise DamagedRecord(f"its audio 'settings' lack {', '.join(missing)}")
+    seed = settings["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise DamagedRecord(
+            f"its settings' 'seed' is {json.dumps(seed)[:40]}, not a whole number from 0 to {MAX_SEED}"
+        )
+    for key in ("mood", "mood_b"):
+        if not (isinstance(settings[key], str) or (key == "mood_b" and settings[key] is None)):
+            raise DamagedRecord(f"its settings' {key!r} is {_kind(settings[key])}, not text")
+    if not isinstance(settings["gaze_on"], bool):
+        raise DamagedRecord(f"its settings' 'gaze_on' is {_kind(settings['gaze_on'])}, not true/false")
+    for key in ("blinks", "gaze", "head", "brows"):
+        if settings[key] is not None:
+            settings[key] = _number(settings[key], f"settings' {key!r}", 0.0, MAX_AMOUNT)
+    return settings
 
 
 def _seconds(what: str) -> Callable[[Any], float]:

@@ -7,9 +7,10 @@ takes) and by ``eval behaviour`` (two files of two takes are no dialogue to meas
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, NotRequired, TypedDict
 
 import numpy as np
@@ -36,6 +37,20 @@ class AudioRecord(TypedDict):
     # the recording's sound (audio/dialogue.sound_signature): its length and loudness over time, so the
     # same recording re-encoded is still the take's; absent in motion files made before takes kept it
     sound: NotRequired[dict[str, Any]]
+    # a mono mix read with a turns file: which speaker of it is A (--speaker-a, or the one picked), the
+    # turns file's name and contents (sha256, "" when it could not be read), so a range with another
+    # speaker label or turns file (A's and B's lips swapped) is refused; absent before takes kept them
+    speaker_a: NotRequired[str]
+    turns: NotRequired[str]
+    turns_fingerprint: NotRequired[str]
+    # the behaviour settings the take was made with (its motion's ``meta["behaviour"]``: seed, mood,
+    # amounts, gaze on/off), so a range re-uses them; absent before takes kept them
+    settings: NotRequired[dict[str, Any]]
+
+
+# the behaviour record's fields a range re-uses (inference/behaviour/settings.BehaviourSettings)
+SETTING_FIELDS = ("seed", "mood", "mood_b", "gaze_on", "blinks", "gaze", "head", "brows")
+TURNS_READ_LIMIT = 64 * 1024 * 1024  # a turns file is text: one this long is not read for its contents
 
 
 def audio_record(motion: Motion) -> AudioRecord | None:
@@ -66,7 +81,47 @@ def audio_record(motion: Motion) -> AudioRecord | None:
         record["offset_b"] = offset
     if isinstance(source.get("sound"), dict):
         record["sound"] = dict(source["sound"])
+    record.update(_turns_record(source))  # type: ignore[typeddict-item]  # its NotRequired keys
+    settings = made_with(motion)
+    if settings is not None:
+        record["settings"] = settings
     return record
+
+
+def _turns_record(source: Mapping[str, Any]) -> dict[str, str]:
+    """A turns-file take's speaker A, turns file name and contents (``source``: the motion's record of
+    its recording, ``form="turns"``); {} for any other."""
+    speakers = source.get("speakers")
+    if source.get("form") != "turns" or not source.get("turns"):
+        return {}
+    out = {
+        "turns": PurePath(str(source["turns"])).name,
+        "turns_fingerprint": turns_fingerprint(source["turns"]),
+    }
+    if isinstance(speakers, list) and speakers and isinstance(speakers[0], str):
+        out["speaker_a"] = speakers[0]
+    return out
+
+
+def turns_fingerprint(path: Any) -> str:
+    """sha256 of a turns file's bytes; "" when it cannot be read (then only its name is checked)."""
+    try:
+        file = Path(str(path))
+        if file.stat().st_size > TURNS_READ_LIMIT:
+            return ""
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return ""
+
+
+def made_with(motion: Motion) -> dict[str, Any] | None:
+    """The behaviour settings ``motion`` was made with (its ``meta["behaviour"]``, the behaviour
+    layer's record): seed, mood, B's mood, gaze on/off and each layer's amount as given (None: the
+    engine's default). None for motion that does not say (the layer off, or made by other tools)."""
+    record = motion.meta.get("behaviour")
+    if not isinstance(record, dict) or not all(k in record for k in SETTING_FIELDS):
+        return None
+    return {k: record[k] for k in SETTING_FIELDS}
 
 
 def recorded_offset_b(record: Mapping[str, Any]) -> float:

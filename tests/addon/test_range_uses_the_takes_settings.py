@@ -1,0 +1,68 @@
+"""An animator generated a take with the panel's defaults (Seed 0, Mood Neutral, Eye contact on),
+then tried other settings -- or simply left the panel as another take's -- and pressed Re-generate
+Preview Range on a few frames. Before, the range silently used the panel's Seed, Mood and Eye
+contact: the head swung to the camera and back within the cross-fades, a blink vanished, a smile
+patch appeared. The take now records the behaviour settings it was made with and the range uses
+them; the status line says in one line which panel values it did not use."""
+
+from __future__ import annotations
+
+import addon_helpers as ah
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+
+FRAMES = list(range(20, 61))  # the range 30-50 and the cross-fades around it
+KEYS = ("eyeLookOutLeft", "eyeBlinkLeft", "mouthSmileLeft", "browInnerUp")
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("range_settings")
+    return {
+        "wav": ah.write_dialogue_wav(folder / "talk.wav", seconds=4.0),
+        "ckpt": ah.write_tiny_lite(folder / "lite.pt"),
+        "models": folder / "models",
+    }
+
+
+def _played(obj) -> np.ndarray:
+    return np.stack([br.played(obj, key, FRAMES) for key in KEYS])
+
+
+def _run(scene, op) -> str:
+    with bpy.context.temp_override(scene=scene):
+        assert op() == {"FINISHED"}
+    return bpy.context.window_manager.dualtalk_status.last
+
+
+def test_a_range_uses_the_takes_seed_mood_and_eye_contact_and_says_the_panels_were_not_used(scene, assets):
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    s = scene.dualtalk
+    _run(scene, bpy.ops.dualtalk.generate)
+    before = _played(a)
+    s.behaviour_seed, s.behaviour_mood, s.gaze = 12345, "friendly", False  # trying other settings
+    scene.use_preview_range = True
+    scene.frame_preview_start, scene.frame_preview_end = 30, 50
+    line = _run(scene, bpy.ops.dualtalk.regenerate_range)
+    assert line.startswith("DualTalk: re-generated frames 30-50 "), line
+    assert (
+        "the range was made with the take's own settings, not the panel's Seed 12345 (the take's 0), "
+        "Mood friendly (the take's neutral), Eye contact off (the take's on)"
+    ) in line, line
+    assert np.abs(_played(a) - before).max() < 1e-4  # the take's performance: no head snap, no smile patch
+
+
+def test_a_panel_holding_the_takes_settings_says_nothing_more(scene, assets):
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    scene.dualtalk.behaviour_seed = 3
+    _run(scene, bpy.ops.dualtalk.generate)
+    scene.use_preview_range = True
+    scene.frame_preview_start, scene.frame_preview_end = 30, 50
+    line = _run(scene, bpy.ops.dualtalk.regenerate_range)
+    assert "settings" not in line and "(warning:" not in line, line

@@ -1,0 +1,82 @@
+"""A TD made a take with ``animate --gaze off --behaviour-seed 7 --mood animated`` and later redoes
+frames 40-60 with ``animate --range``, without repeating every behaviour flag (README's ``--range``
+line shows none). Before, the range ran with the flags' defaults: eye contact switched on inside the
+range only (the head swung ~70 degrees to the partner and back at the cross-fades), other blinks and
+another smile. The take now records the behaviour settings it was made with (its record of its
+recording, ``settings``): flags left out take the take's values, and a flag given with another value
+is refused in one line naming the take's, as ``--swap`` is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+from dualtalk.cli import main
+from robustness_util import assert_refused, run_cli, snapshot
+from test_blender_animate import build_scene, two_voices
+
+CHARS = ["--char-a", "Ann", "--char-b", "Bob", "--engine", "lite", "--device", "cpu", "--quiet"]
+MADE_WITH = ["--gaze", "off", "--behaviour-seed", "7", "--mood", "animated"]
+FRAMES = list(range(30, 71))  # the range 40-60 and the cross-fades around it
+
+
+@pytest.fixture(scope="module")
+def shot(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("range_settings")
+    scene = build_scene(folder / "in.blend")
+    audio = two_voices(folder / "talk.wav", seconds=4.0)
+    take = folder / "take.blend"
+    rc = main(
+        ["animate", "--blend", str(scene), "--audio", str(audio), "--out", str(take), *MADE_WITH, *CHARS]
+    )
+    assert rc == 0
+    return {"folder": folder, "audio": audio, "take": take}
+
+
+def played(path: Path) -> np.ndarray:
+    """What Ann's face plays over the range: eyes toward the partner, blinks, smile, brows."""
+    bpy.ops.wm.open_mainfile(filepath=str(path))
+    ann = bpy.data.objects["Ann"]
+    keys = ("eyeLookOutLeft", "eyeBlinkLeft", "mouthSmileLeft", "browInnerUp")
+    return np.stack([br.played(ann, key, FRAMES) for key in keys])
+
+
+def _range(shot, out: Path, *flags: str, capsys) -> tuple[int, list[str], str]:
+    argv = ["animate", "--blend", str(shot["take"]), "--audio", str(shot["audio"]), "--out", str(out),
+            "--range", "40-60", *flags, *CHARS]  # fmt: skip
+    return run_cli(capsys, argv)
+
+
+def test_a_range_without_the_behaviour_flags_plays_as_the_take(shot, tmp_path, capsys):
+    before = played(shot["take"])
+    out = tmp_path / "range.blend"
+    code, err, said = _range(shot, out, capsys=capsys)
+    assert code == 0, err
+    assert "re-generated frames 40-60" in said
+    assert any(
+        "re-generates with the take's own settings" in line and "--gaze off" in line for line in err
+    ), err
+    assert np.abs(played(out) - before).max() < 1e-4  # the same performance: nothing jumps
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (["--gaze", "on"], "the take was made with --gaze off, not 1; leave --gaze out"),
+        (["--behaviour-seed", "12345"], "the take was made with --behaviour-seed 7, not 12345"),
+        (["--mood", "friendly"], "the take was made with --mood animated, not friendly"),
+    ],
+)
+def test_a_behaviour_flag_that_is_not_the_takes_is_refused(shot, tmp_path, capsys, flags, needle):
+    before = snapshot(tmp_path)
+    code, err, _ = _range(shot, tmp_path / "no.blend", *flags, capsys=capsys)
+    assert_refused(code, err, f"--range 40-60: {needle}")
+    assert snapshot(tmp_path) == before
+
+
+def test_the_takes_own_values_given_again_are_accepted(shot, tmp_path, capsys):
+    code, err, _ = _range(shot, tmp_path / "same.blend", *MADE_WITH, capsys=capsys)
+    assert code == 0, err
