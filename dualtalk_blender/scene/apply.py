@@ -468,6 +468,8 @@ def _write(
             f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first}-{last}"
         )
     said = range_keys.range_rename_warnings(targets, meta["character"])
+    edited = range_keys.range_hand_edits(targets, span.frames, first, last, fade=options.crossfade)
+    said += [layers.range_edits_warning(meta["character"], edited)] if edited else []
     replaced = range_keys.replace_range(
         targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
     )

@@ -685,6 +685,22 @@ def edits_warning(character: str, edited: Mapping[str, list[str]]) -> str:
     )
 
 
+def range_edits_warning(character: str, edited: Mapping[str, tuple[list[str], tuple[int, int]]]) -> str:
+    """One line for a re-generated range that replaced keys edited by hand in our layers
+    (:func:`.range_keys.range_hand_edits`: layer -> channels and frames)."""
+    names = list(edited)
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    channels = list(dict.fromkeys(c for layer in names for c in edited[layer][0]))
+    shown = ", ".join(channels[:4]) + (f" and {len(channels) - 4} more" if len(channels) > 4 else "")
+    first = min(edited[layer][1][0] for layer in names)
+    last = max(edited[layer][1][1] for layer in names)
+    return (
+        f"the range replaced keys edited by hand in the DualTalk {which} layer{'s' if len(names) > 1 else ''} "
+        f"of {character!r} ({shown}, frames {first}-{last}): keep fixes on your own track "
+        "(docs/blender.md, Hand fixes)"
+    )
+
+
 @dataclass
 class LayerInfo:
     layer: str

@@ -27,10 +27,17 @@ from .keying import (
     KEY_ENUMS,
     KEY_FLOATS,
     KEY_VECTORS,
+    LANE,
+    LANE_MASK,
+    LANES,
     LINEAR,
+    MASK,
+    SUB,
+    CurveDigest,
     CurveSpec,
     Keys,
     TargetCurves,
+    block_sums,
     curve_id,
     moved_digest,
     read_all,
@@ -236,6 +243,61 @@ def range_rename_warnings(targets: list[TargetCurves], character: str) -> list[s
             if (r.new, r.index) not in keyed and line not in out:
                 out.append(line)
     return out
+
+
+def range_hand_edits(
+    targets: list[TargetCurves], frames: np.ndarray, first: int, last: int, *, fade: int = 4
+) -> dict[str, tuple[list[str], tuple[int, int]]]:
+    """Layer -> (channels, their first and last frame) of keys edited by hand inside our layers that a
+    range over ``first..last`` (``fade`` frames of cross-fade each side, within ``frames``) replaces: the
+    take's record of what DualTalk keyed (:data:`.keying.DIGEST_PROP`, per SUB frames) no longer matches
+    the keys there. Nothing inside :func:`kept` (a write put back after), nor where nothing is recorded."""
+    if any(journal.always for journal in _JOURNALS):
+        return {}
+    frames = np.asarray(frames, dtype=np.float64)
+    lo, hi = max(first - fade, frames[0]), min(last + fade, frames[-1])
+    out: dict[str, tuple[list[str], tuple[int, int]]] = {}
+    for target in targets:
+        for strip, curves, fcs in _range_parts(target):
+            recorded = read_digests(strip.action)
+            for fc in fcs if recorded else []:
+                digest = recorded.get(curve_id(strip.action_slot, fc)) if recorded else None
+                span = _edited_span(fc, digest, lo, hi) if digest is not None else None
+                if span is None:
+                    continue
+                channels, (a, b) = out.get(curves[0].layer, ([], span))
+                name = channel_name(fc.data_path)
+                out[curves[0].layer] = (
+                    channels + [name] * (name not in channels),
+                    (min(a, span[0]), max(b, span[1])),
+                )
+    return out
+
+
+def _edited_span(fc: Any, digest: CurveDigest, lo: float, hi: float) -> tuple[int, int] | None:
+    """The frames within ``lo..hi`` of the recorded blocks (SUB frames, or CHUNK for a record made
+    before tags) whose keys on ``fc`` are not those ``digest`` recorded, or None."""
+    size = SUB if digest.tags is not None else CHUNK
+    b_lo, b_hi = int(lo // size), int(hi // size)
+    kp = fc.keyframe_points
+    n = len(kp)
+    i0, i1 = _find(kp, n, b_lo * size, after=False), _find(kp, n, (b_hi + 1) * size, after=False)
+    co = np.array([tuple(kp[i].co) for i in range(i0, i1)], dtype=np.float32).reshape(-1, 2)
+    subs = block_sums(co)[0]
+    bad = []
+    for block in range(b_lo, b_hi + 1):
+        if digest.tags is not None:
+            chunk, lane = divmod(block, LANES)
+            want = (digest.tags.get(chunk, 0) >> (LANE * lane)) & LANE_MASK
+            have = subs.get(block, 0) & LANE_MASK
+        else:
+            want = digest.sums.get(block, 0)
+            have = sum(subs.get(s, 0) for s in range(block * LANES, (block + 1) * LANES)) & MASK
+        if want != have:
+            bad.append(block)
+    if not bad:
+        return None
+    return int(max(lo, bad[0] * size)), int(min(hi, (bad[-1] + 1) * size - 1))
 
 
 # A range rewrites only its own keys. Blender reads and writes a curve's keys in bulk only whole
@@ -473,9 +535,10 @@ class _Record:
 class _Journal:
     """The keys a block rewrites on some curves, recorded before their first change."""
 
-    def __init__(self, curves: Iterable[Any]) -> None:
+    def __init__(self, curves: Iterable[Any], always: bool = False) -> None:
         self.tracked = {fc.as_pointer() for fc in curves}
         self.records: dict[int, tuple[Any, _Record]] = {}
+        self.always = always  # put back on leaving: what is written meanwhile is temporary
 
 
 _JOURNALS: list[_Journal] = []
@@ -548,7 +611,7 @@ def _journal(objs: Iterable[Any], always: bool) -> Iterator[None]:
     them, so only those are read) and put them back on leaving (``always``) or on failure."""
     objs = list(objs)
     journal = _Journal(
-        fc for obj in objs for idblock in character_idblocks(obj) for fc in layer_fcurves(idblock)
+        (fc for obj in objs for idblock in character_idblocks(obj) for fc in layer_fcurves(idblock)), always
     )
     ranges = _ranges(objs)
     digests = [(action, action.get(DIGEST_PROP)) for action, _start, _end in ranges]
