@@ -1136,7 +1136,9 @@ def draw_lips(
     ]
     spans = [(w, round(b - origin, 4), round(e - origin, 4)) for w, b, e in found.words]
     frames = before + n + after
-    drawn = render_visemes(trim_contacts(phones), frames, fps=motion.fps, contact=True)[before : before + n]
+    drawn = render_visemes(trim_contacts(phones), frames, fps=motion.fps, contact=True, spare_open=warp)[
+        before : before + n
+    ]
     weight = speech_weight(spans, frames, motion.fps)[before : before + n, None]
     blend = weight
     if engine_spans:  # one blend: the words' mouth where drawn, less where the engine's is kept
