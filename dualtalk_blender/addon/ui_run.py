@@ -101,6 +101,10 @@ class GenerationRun:
             self.inspected = preflight(
                 settings, self.apply_opts, scene=scene, audio=self.job["audio"], warnings=at_start
             )
+            if frame_range is not None:  # a layer or curve the take lacks: refused before the engine runs
+                from ..scene.range_ready import check_range_ready
+
+                check_range_ready([report for report, _rig in self.inspected], self.apply_opts.head)
             # hidden in the panel, set by a script: said, not used
             ignored = ignored_settings(settings, regenerating=frame_range is not None) if scripted else []
             self.notes += ignored
@@ -271,7 +275,8 @@ class GenerationRun:
             try:
                 return Outcome(True, self._apply(self._result(), characters))
             except DualTalkError as exc:
-                return Outcome(False, f"DualTalk: {exc}" + self._kept("fix that"))
+                kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
+                return Outcome(False, f"DualTalk: {exc}{kept}")
             except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
                 import traceback
 
@@ -372,6 +377,12 @@ class GenerationRun:
             "characters": names,
             "scene_options": opts,
         }
+
+    def _never_keyable(self, refusal: str) -> bool:
+        """Whether a range refused while keying could never be keyed from a kept folder: its fix is a
+        new take (a layer or curve the take lacks: ``animate the whole take``), which the kept range
+        is not for (:func:`.preview_range.kept_range` refuses it then), so nothing is kept for it."""
+        return self.frame_range is not None and "the whole take" in refusal and "rename" not in refusal
 
     def _kept(self, then: str, closed: bool = False, named_in: Any = None) -> str:
         """Move the take out of the run's temp folder (removed after every run) into one of its own,

@@ -73,6 +73,7 @@ def range_window(
 
     first, last = frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
+    _check_layers(options, obj_a, obj_b)
     options.replace_range = (plan.first, plan.last)  # the take's frames playing there (strips may be moved)
     options.markers = False
     options.frame_range = "keep"
@@ -149,6 +150,16 @@ def _take_settings(shot: Shot, options: Any, record: dict[str, Any], need: str, 
         said = ", ".join(f"{SETTING_WORDS[f][0]} {shown_setting(f, take[f])}" for f in unset)
         warnings.append(f"{need} re-generates with the take's own settings: {said}")
     keyed_as_take(options, take)
+
+
+def _check_layers(options: Any, obj_a: Any, obj_b: Any) -> None:
+    """A layer or curve the range would write that the take lacks: refused before the engine runs
+    (``scene/range_ready.check_range_ready``), not after it."""
+    from ..scene.apply import check_character, role_options
+    from ..scene.range_ready import check_range_ready
+
+    own = role_options(options)
+    check_range_ready([check_character(obj_a, own["A"]), check_character(obj_b, own["B"])], options.head)
 
 
 def _check_range_audio(
