@@ -255,6 +255,16 @@ def apply_motion(
     options.validate()
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
+    with _TakeRange(scene, options, [obj]) as take_range:
+        rep = _apply_motion(obj, motion, options, scene, report, t0)
+        rep.warnings += take_range.said(rep.first_frame, rep.last_frame)
+    return rep
+
+
+def _apply_motion(
+    obj: Any, motion: Motion, options: ApplyOptions, scene: Any, report: CharacterReport | None, t0: float
+) -> ApplyReport:
+    """:func:`apply_motion` once its options are checked."""
     if report is None:
         try:
             report = check_character(obj, role_options(options, [motion.role])[motion.role])
@@ -300,6 +310,66 @@ def apply_motion(
     rep.followers = followers
     rep.seconds = time.perf_counter() - t0
     return rep
+
+
+_TAKE_RANGES: list[_TakeRange] = []  # the take being keyed (apply_dialogue keys two characters in one)
+
+
+class _TakeRange:
+    """The scene's frame range for a whole take with ``frame_range`` "extend" (review 30a, finding 7).
+
+    While the range is still the one an earlier DualTalk take set (:func:`.before_take.shot_range`),
+    the take extends from the shot's own range instead, so a take shorter than the earlier one (the
+    scene re-timed from 25 to 24 fps) no longer leaves a frozen tail in playback, render and FBX;
+    a range the animator changed since is kept, and said when it runs past the take (:meth:`said`).
+    Entered once per take: the characters of a dialogue extend one range together."""
+
+    def __init__(self, scene: Any, options: ApplyOptions, objs: Iterable[Any]) -> None:
+        self.scene = scene
+        self.was = (int(scene.frame_start), int(scene.frame_end))
+        whole = options.frame_range == "extend" and options.replace_range is None and not _TAKE_RANGES
+        base = before_take.shot_range(scene) if whole else None
+        # the take starts at the scene's start unless told otherwise: it must not move; and another
+        # conversation's take in the scene keeps the range it extended
+        keep = base is None or base[0] != self.was[0] or _other_takes_in(scene, objs)
+        self.base = None if keep else base
+        self.theirs = whole and before_take.range_set_by_hand(scene)
+
+    def __enter__(self) -> _TakeRange:
+        _TAKE_RANGES.append(self)
+        if self.base is not None:
+            before_take.set_scene_range(self.scene, *self.base)
+        return self
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        _TAKE_RANGES.remove(self)
+        if exc_type is not None and self.base is not None:  # a refused take leaves the range as it was
+            before_take.set_scene_range(self.scene, *self.was)
+
+    def said(self, first: int, last: int) -> list[str]:
+        """The line for a range the animator set that runs past the take ``first..last``."""
+        a, b = int(self.scene.frame_start), int(self.scene.frame_end)
+        if not self.theirs or (first <= a and b <= last):
+            return []
+        return [
+            f"scene range {a}-{b} is longer than the take ({first}-{last}): kept as you set it, so the faces "
+            "hold still outside the take"
+        ]
+
+
+def _other_takes_in(scene: Any, objs: Iterable[Any]) -> bool:
+    """Whether a character in ``scene`` other than ``objs`` carries a DualTalk take."""
+    mine: set[int] = set()
+    for obj in objs:
+        try:
+            mine |= {b.as_pointer() for b in layers.character_idblocks(obj)}
+        except DualTalkError:  # not a character: refused in its words later
+            mine.add(obj.as_pointer())
+    for obj in scene.objects:
+        key = obj.data.shape_keys if obj.type == "MESH" and obj.data is not None else None
+        if any(b is not None and b.as_pointer() not in mine and layers.our_strips(b) for b in (obj, key)):
+            return True
+    return False
 
 
 def _make_single_user(report: CharacterReport, warnings: list[str]) -> None:
@@ -890,9 +960,16 @@ def apply_dialogue(
         refuse_unusable(report, inner)
     pair[0].partners, pair[1].partners = [pair[1].mesh], [pair[0].mesh]  # neither follows the other
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
-    rep_a, rep_b = _key_pair(
-        scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming, progress=progress
-    )
+    with _TakeRange(scene, inner, (obj_a, obj_b)) as take_range:
+        rep_a, rep_b = _key_pair(
+            scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming, progress=progress
+        )
+        if aiming and inner.replace_range is None:
+            rep_a, rep_b = _mutual_gaze(
+                scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress
+            )
+    first, last = min(rep_a.first_frame, rep_b.first_frame), max(rep_a.last_frame, rep_b.last_frame)
+    rep_a.warnings += take_range.said(first, last)
     stretched = plan.time_stretch_warning(*scene_stretch(scene))
     if stretched in rep_a.warnings:  # said once for the scene, not once per character
         rep_b.warnings = [w for w in rep_b.warnings if w != stretched]
@@ -903,10 +980,6 @@ def apply_dialogue(
             f"{rep_a.character} and {rep_b.character} are deformed by the same armature {shared_rig.name!r} "
             f"(a linked duplicate?), so only {rep_b.character}'s head motion is kept; give each character "
             "its own armature (Object > Relations > Make Single User, or duplicate the rig with Shift+D)"
-        )
-    if aiming and inner.replace_range is None:
-        rep_a, rep_b = _mutual_gaze(
-            scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress
         )
     n_markers = 0
     names = (rep_a.character, rep_b.character)  # the pair: its earlier markers go, another pair's stay

@@ -123,6 +123,29 @@ def note_scene_range(
     )
 
 
+def shot_range(scene: Any) -> tuple[int, int] | None:
+    """The shot's own frame range (the one the first take found) while the scene's range is still the
+    one a DualTalk take set, else None (no take set it, or the animator changed it since): a new take
+    extends from it, so a shorter take (a lower frame rate) shrinks the range the earlier take grew."""
+    record = scene_range_record(scene)
+    if record is None or [int(scene.frame_start), int(scene.frame_end)] != list(record["set"]):
+        return None
+    first, last = (int(f) for f in record["before"])
+    return first, last
+
+
+def range_set_by_hand(scene: Any) -> bool:
+    """Whether a take set the scene's frame range and the animator changed it since."""
+    record = scene_range_record(scene)
+    return record is not None and [int(scene.frame_start), int(scene.frame_end)] != list(record["set"])
+
+
+def set_scene_range(scene: Any, first: int, last: int) -> None:
+    """Set the scene's frame range (a start past the old end moves the end: both set again)."""
+    scene.frame_start, scene.frame_end = first, last
+    scene.frame_start = first
+
+
 def forget_scene_range(scene: Any) -> None:
     if SCENE_RANGE_PROP in scene.keys():
         del scene[SCENE_RANGE_PROP]
