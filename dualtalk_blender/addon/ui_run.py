@@ -124,7 +124,7 @@ class GenerationRun:
         take's is refused in one line, in ``animate --range``'s words (``scene/range_plan.take_part``,
         ``check_take_recording``). A take that records none uses the panel's Start/End, as before."""
         from ..rig.plan import range_offset_b
-        from ..scene.range_plan import PANEL_WORDS, check_take_recording, made_from, take_part
+        from ..scene.range_plan import PANEL_WORDS, check_take_recording, made_from, take_part, take_speaker
 
         plan, self.range_plan = plan_panel_range(
             self.scene, self.settings, first, last, self.apply_opts.crossfade
@@ -147,6 +147,11 @@ class GenerationRun:
         if record is not None:
             files = (audio.get("audio"), audio.get("audio_b"))
             self.notes += check_take_recording(record, files, bool(audio.get("swap")), need, PANEL_WORDS)
+            speaker, said = take_speaker(
+                record, audio.get("turns"), audio.get("speaker_a"), need, PANEL_WORDS
+            )
+            self.notes += said
+            audio["speaker_a"] = speaker  # the take's label: A's and B's lips as in the take
             self._take_settings(record)
         range_options(self.apply_opts, self.range_plan)
 

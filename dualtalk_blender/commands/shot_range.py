@@ -69,7 +69,7 @@ def range_window(
     """
     from ..rig.plan import range_offset_b
     from ..scene.apply import scene_fps
-    from ..scene.range_plan import check_take_recording, made_from, plan_range, take_part
+    from ..scene.range_plan import check_take_recording, made_from, plan_range, take_part, take_speaker
 
     first, last = frame_range(shot)
     plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
@@ -104,16 +104,26 @@ def range_window(
     if record is not None:
         files = (shot.req.audio, shot.req.audio_b)
         warnings += check_take_recording(record, files, bool(shot.req.swap), need)
-        _take_settings(shot, options, record, need, warnings)
+        speaker, said = take_speaker(record, shot.req.turns, shot.req.speaker_a, need)
+        warnings += said
+        # the shot's run copied its request before this where a flag switched blinks or eye contact
+        # off (rig/options.link, which left these options so): values set on the shot's would be lost
+        copied = options.blinks == "off" or not options.gaze
+        take = _take_settings(shot, options, record, need, warnings)
+        if speaker != shot.req.speaker_a:  # the take's speaker label: A's and B's lips as in the take
+            take["speaker_a"] = speaker
+        _on_request(shot, copied, take, need)
     return base + plan.audio_start, end, offset, plan
 
 
-def _take_settings(shot: Shot, options: Any, record: dict[str, Any], need: str, warnings: list[str]) -> None:
-    """The range is made with the take's behaviour settings (its record's ``settings``): a flag not
-    given takes the take's value (set on the shot's request, which the engine runs with), a flag
-    given with another value is refused in one line naming the take's. A flag counts as given when
-    its value is not its default (``--behaviour-seed 0`` on a seed-99 take is the take's 99, said in
-    ``warnings``). A take that does not record them keeps the flags given, as before, and says so."""
+def _take_settings(
+    shot: Shot, options: Any, record: dict[str, Any], need: str, warnings: list[str]
+) -> dict[str, Any]:
+    """The range is made with the take's behaviour settings (its record's ``settings``): returns
+    those the flags leave out (their defaults), to run the engine with; a flag given with another
+    value is refused in one line naming the take's. A flag counts as given when its value is not
+    its default (``--behaviour-seed 0`` on a seed-99 take is the take's 99, said in ``warnings``).
+    A take that does not record them keeps the flags given, as before, and says so."""
     from ...inference.core.request import OPTIONS
     from ..scene.range_plan import (
         NO_SETTINGS,
@@ -127,7 +137,7 @@ def _take_settings(shot: Shot, options: Any, record: dict[str, Any], need: str, 
     take = take_settings(record)
     if take is None:
         warnings.append(f"the take {options.take!r} {NO_SETTINGS}: {need} uses the behaviour flags given")
-        return
+        return {}
     defaults = {o.name: o.default for o in OPTIONS}
     given = {f: getattr(shot.req, f) for f in SETTING_WORDS if getattr(shot.req, f) != defaults[f]}
     for field in differing_settings(given, take):
@@ -137,19 +147,30 @@ def _take_settings(shot: Shot, options: Any, record: dict[str, Any], need: str, 
             f"{shown_setting(field, given[field])}; leave {flag} out (a range re-uses the take's settings) "
             "or animate the whole take again"
         )
-    unset = [f for f in differing_settings({f: getattr(shot.req, f) for f in SETTING_WORDS}, take)]
-    # the shot's request was copied before the take was read where a flag switched blinks or eye
-    # contact off (rig/options.link): the take's other values would not reach the engine, so say them
-    copied = options.blinks == "off" or not options.gaze
-    if unset and copied:
-        needed = " ".join(f"{SETTING_WORDS[f][0]} {shown_setting(f, take[f])}" for f in unset)
-        raise DualTalkError(f"{need}: the take was made with {needed}; give that too")
-    for field in unset:
-        setattr(shot.req, field, take[field])
+    unset = differing_settings({f: getattr(shot.req, f) for f in SETTING_WORDS}, take)
     if unset:
         said = ", ".join(f"{SETTING_WORDS[f][0]} {shown_setting(f, take[f])}" for f in unset)
         warnings.append(f"{need} re-generates with the take's own settings: {said}")
     keyed_as_take(options, take)
+    return {f: take[f] for f in unset}
+
+
+def _on_request(shot: Shot, copied: bool, values: dict[str, Any], need: str) -> None:
+    """Set the take's ``values`` on the shot's request, which the engine runs the range with. Where
+    the shot's run ``copied`` that request before the take was read (a flag switched blinks or eye
+    contact off), they would not reach the engine, so they are asked for instead, in one line."""
+    from ..scene.range_plan import SETTING_WORDS, shown_setting
+
+    if not values:
+        return
+    if copied:
+        flags = {**{f: w[0] for f, w in SETTING_WORDS.items()}, "speaker_a": "--speaker-a"}
+        needed = " ".join(
+            f"{flags[f]} {v if f == 'speaker_a' else shown_setting(f, v)}" for f, v in values.items()
+        )
+        raise DualTalkError(f"{need}: the take was made with {needed}; give that too")
+    for field, value in values.items():
+        setattr(shot.req, field, value)
 
 
 def _check_layers(options: Any, obj_a: Any, obj_b: Any) -> None:

@@ -227,6 +227,12 @@ class AudioWords:
     unswap: str = "without --swap"
     give: str = "give"
     leave_out: str = "leave --start/--end out"
+    turns: str = "--turns"
+    speaker: str = "--speaker-a"
+    speaker_fix: str = "give {name} {value}, or leave {name} out"
+    # how the take's recording reads after its file name(s) when it was read with a turns file
+    with_turns: str = " with {turns} {file}{speaker}"
+    with_speaker: str = " {speaker} {name}"
 
 
 PANEL_WORDS = AudioWords(
@@ -241,16 +247,31 @@ PANEL_WORDS = AudioWords(
     unswap="with Swap A/B off",
     give="choose",
     leave_out="turn Part of the recording off",
+    turns="Turns file",
+    speaker="Speaker A",
+    speaker_fix="set {name} to {value}, or leave it empty",
+    with_turns=" (Mono + turns, {turns} {file}{speaker})",
+    with_speaker=", {speaker} {name}",
 )
 START_SLACK_S = 0.5 / SAMPLE_RATE  # a start read back from the take's record: the same number typed again
 
 
 def made_from(record: Mapping[str, Any], words: AudioWords = AudioWords()) -> str:
     """``the take was made from talk.wav from 4.00 s to 12.00 s`` (``with --swap``)."""
-    files = " and ".join(record["files"])
+    files = " and ".join(record["files"]) + _how_read(record, words)
     swap = f" {words.swapped}" if record.get("swap") else ""
     start, end = float(record["start"]), float(record["end"])
     return f"the take was made from {files} from {start:.2f} s to {end:.2f} s{swap}"
+
+
+def _how_read(record: Mapping[str, Any], words: AudioWords) -> str:
+    """`` with --turns x.rttm --speaker-a MEE009`` (the panel: `` (Mono + turns, Turns file x.rttm,
+    Speaker A MEE009)``), or "" for a take not read with a turns file."""
+    if record.get("turns"):
+        name = record.get("speaker_a")
+        speaker = words.with_speaker.format(speaker=words.speaker, name=name) if name else ""
+        return words.with_turns.format(turns=words.turns, file=record["turns"], speaker=speaker)
+    return ""
 
 
 def _take_audio_refused(
@@ -258,7 +279,9 @@ def _take_audio_refused(
 ) -> DualTalkError:
     """``<need>: the take was made from ..., but <why>; give the same --audio and --start/--end``."""
     two = len(record["files"]) > 1
-    flags = [words.audio_a if two else words.audio, *([words.audio_b] if two else []), words.part]
+    flags = [words.audio_a if two else words.audio, *([words.audio_b] if two else [])]
+    flags += [words.turns, words.speaker] if record.get("turns") else []
+    flags += [words.part]
     flags += [words.swap] if swap else []
     listed = ", ".join(flags[:-1]) + f" and {flags[-1]}"
     return DualTalkError(
@@ -406,3 +429,45 @@ def keyed_as_take(options: Any, take: Mapping[str, Any]) -> None:
         options.blinks = "off"
     elif options.blinks == "off":
         options.blinks = "auto"
+
+
+def take_speaker(
+    record: Mapping[str, Any],
+    turns: str | os.PathLike[str] | None,
+    speaker_a: str | None,
+    need: str,
+    words: AudioWords = AudioWords(),
+) -> tuple[str | None, list[str]]:
+    """The speaker label a range reads the turns file with, and warnings: the take's (its record's
+    ``speaker_a``) when none is given. Refused in one line: another label (A's and B's lips would
+    swap inside the range), another turns file (by its contents), or none for a take read with one.
+    A take that does not record its turns file (made before takes kept it, or not from one) is
+    read as given, as before."""
+    from ...inference.core.take_record import turns_fingerprint
+
+    if not record.get("turns"):
+        return speaker_a, []
+    if turns is None or str(turns) == "":
+        raise _take_audio_refused(record, need, f"no {words.turns} is given", words)
+    given, was = Path(turns).name, str(record["turns"])
+    recorded = str(record.get("turns_fingerprint") or "")
+    now = turns_fingerprint(turns) if recorded else ""
+    warnings = []
+    if recorded and now and now != recorded:
+        same = " now" if given == was else ""
+        why = f"{words.turns} {given} is not that turns file{same} (the contents differ)"
+        raise _take_audio_refused(record, need, why, words)
+    if not (recorded and now) and given != was:
+        warnings.append(
+            f"{made_from(record, words)}: {need} cannot check that {given} is the same turns file"
+        )
+    take = record.get("speaker_a")
+    if not isinstance(take, str) or not take:
+        return speaker_a, warnings
+    if speaker_a and speaker_a.lower() != take.lower():  # as the turns reader matches a label
+        fix = words.speaker_fix.format(name=words.speaker, value=take)
+        raise DualTalkError(
+            f"{need}: {made_from(record, words)}, but {words.speaker} is {speaker_a} (A's and B's lips would "
+            f"swap in the range); {fix}"
+        )
+    return take, warnings
