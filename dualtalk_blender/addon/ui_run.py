@@ -16,6 +16,7 @@ importable from here, as docs/scripting.md shows it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tempfile
@@ -92,7 +93,7 @@ class GenerationRun:
         self.notes: list[str] = []  # warnings found before the run, shown in the status line after it
         self.work_dir = Path(tempfile.mkdtemp(prefix="dualtalk_run_"))
         try:
-            self.job = build_job(settings, self.work_dir, prefs)
+            self.job = self._build_job(prefs)
             self.apply_opts = apply_options(settings, prefs)
             self.sound = TakeSound.of_job(self.job["audio"], bool(settings.sound_strip), settings)
             if frame_range is not None:
@@ -116,6 +117,20 @@ class GenerationRun:
             self.cleanup()
             raise
         self.worker: WorkerProcess | None = None
+
+    def _build_job(self, prefs: Any) -> dict[str, Any]:
+        """The worker job (:func:`build_job`); for a range whose audio the panel lacks or names wrongly
+        (a .blend made by ``animate`` opens with an empty panel), the refusal says what the take was
+        made from, as its record holds it: the form, the file names, its turns file and Speaker A."""
+        try:
+            return build_job(self.settings, self.work_dir, prefs)
+        except DualTalkError as exc:
+            if self.frame_range is None or not _AUDIO_FIELD.search(str(exc)):
+                raise
+            made = _take_made_from(self.scene, self.settings, self.frame_range)
+            if not made:
+                raise
+            raise DualTalkError(f"{exc}: {made}") from None
 
     def _plan_range(self, first: int, last: int) -> None:
         """Re-generate only ``first..last`` of the take: the engine hears the audio around it, in the
@@ -419,6 +434,22 @@ class GenerationRun:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+# the panel's refusals of its audio fields (panel_settings.need_file): empty, missing or a folder
+_AUDIO_FIELD = re.compile(r"\b(audio file|turns file)\b")
+
+
+def _take_made_from(scene: Any, settings: Any, frame_range: tuple[int, int]) -> str:
+    """``the take was made from dev00.wav (Mono + turns, Turns file x.rttm, Speaker A MEE009) from
+    0.00 s to 30.00 s``, read from the take on the panel's characters; "" when it cannot be read."""
+    from ..scene.range_plan import PANEL_WORDS, made_from
+
+    try:
+        plan, _record = plan_panel_range(scene, settings, *frame_range, 0)
+    except DualTalkError:
+        return ""
+    return made_from(plan.audio, PANEL_WORDS) if plan.audio is not None else ""
 
 
 def _panel_unused(panel: dict[str, Any], take: dict[str, Any]) -> str:

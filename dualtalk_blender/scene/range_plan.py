@@ -230,9 +230,11 @@ class AudioWords:
     turns: str = "--turns"
     speaker: str = "--speaker-a"
     speaker_fix: str = "give {name} {value}, or leave {name} out"
-    # how the take's recording reads after its file name(s) when it was read with a turns file
+    # how the take's recording reads after its file name(s): turns (file, speaker) and the mix split
+    # automatically; a stereo file and two files read from their names alone
     with_turns: str = " with {turns} {file}{speaker}"
     with_speaker: str = " {speaker} {name}"
+    diarized: str = " with --diarize"
 
 
 PANEL_WORDS = AudioWords(
@@ -252,6 +254,7 @@ PANEL_WORDS = AudioWords(
     speaker_fix="set {name} to {value}, or leave it empty",
     with_turns=" (Mono + turns, {turns} {file}{speaker})",
     with_speaker=", {speaker} {name}",
+    diarized=" (Mono, automatic)",
 )
 START_SLACK_S = 0.5 / SAMPLE_RATE  # a start read back from the take's record: the same number typed again
 
@@ -266,12 +269,12 @@ def made_from(record: Mapping[str, Any], words: AudioWords = AudioWords()) -> st
 
 def _how_read(record: Mapping[str, Any], words: AudioWords) -> str:
     """`` with --turns x.rttm --speaker-a MEE009`` (the panel: `` (Mono + turns, Turns file x.rttm,
-    Speaker A MEE009)``), or "" for a take not read with a turns file."""
+    Speaker A MEE009)``), `` with --diarize``, or "" for a stereo file or two files."""
     if record.get("turns"):
         name = record.get("speaker_a")
         speaker = words.with_speaker.format(speaker=words.speaker, name=name) if name else ""
         return words.with_turns.format(turns=words.turns, file=record["turns"], speaker=speaker)
-    return ""
+    return words.diarized if record.get("form") == "diarized" else ""
 
 
 def _take_audio_refused(

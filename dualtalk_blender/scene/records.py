@@ -148,7 +148,7 @@ def _audio(value: Any) -> dict[str, Any] | None:
     _checked(audio, "offset_b", lambda v: _number(v, "audio 'offset_b'", -MAX_SECONDS, MAX_SECONDS))
     _checked(audio, "fingerprint", _text("fingerprint"))
     _checked(audio, "sound", lambda v: _object(v, "its audio 'sound'"))
-    for key in ("speaker_a", "turns", "turns_fingerprint"):
+    for key in ("speaker_a", "turns", "turns_fingerprint", "form"):
         _checked(audio, key, _text(f"audio {key}"))
     _checked(audio, "settings", _settings)
     return audio

@@ -41,6 +41,7 @@ class AudioRecord(TypedDict):
     # turns file's name and contents (sha256, "" when it could not be read), so a range with another
     # speaker label or turns file (A's and B's lips swapped) is refused; absent before takes kept them
     speaker_a: NotRequired[str]
+    form: NotRequired[str]  # how the recording was read: stereo, pair, turns, diarized
     turns: NotRequired[str]
     turns_fingerprint: NotRequired[str]
     # the behaviour settings the take was made with (its motion's ``meta["behaviour"]``: seed, mood,
@@ -81,6 +82,8 @@ def audio_record(motion: Motion) -> AudioRecord | None:
         record["offset_b"] = offset
     if isinstance(source.get("sound"), dict):
         record["sound"] = dict(source["sound"])
+    if isinstance(source.get("form"), str):
+        record["form"] = source["form"]
     record.update(_turns_record(source))  # type: ignore[typeddict-item]  # its NotRequired keys
     settings = made_with(motion)
     if settings is not None:

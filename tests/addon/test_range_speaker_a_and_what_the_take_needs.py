@@ -66,3 +66,14 @@ def test_another_speaker_a_is_refused_and_an_empty_one_is_the_takes(scene, asset
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.regenerate_range() == {"FINISHED"}
     assert bpy.context.window_manager.dualtalk_status.last.startswith("DualTalk: re-generated frames 20-40 ")
+
+
+def test_a_panel_without_the_takes_audio_says_what_the_take_was_made_from(scene, assets):
+    s = _take(scene, assets)
+    s.audio_form, s.audio, s.turns, s.speaker_a = "STEREO", "", "", ""  # as a .blend made by animate opens
+    assert _refused(scene) == f"Error: DualTalk: choose the audio file: {MADE_FROM}"
+    s.audio = str(assets["wav"])  # the right file, but not read with its turns
+    line = _refused(scene)
+    assert f"{MADE_FROM}, but no Turns file is given; choose the same Audio, Turns file, Speaker A" in line, (
+        line
+    )
