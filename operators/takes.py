@@ -45,4 +45,33 @@ class DUALTALK_OT_play_take(bpy.types.Operator):
         return {"FINISHED"}
 
 
-CLASSES = (DUALTALK_OT_play_take,)
+class DUALTALK_OT_use_take_settings(bpy.types.Operator):
+    """Fill the panel from the take the characters play: the characters, the audio form, files, part,
+    turns file and speaker, and keys it was made with, where the take records them and its files are
+    found; nothing is keyed"""
+
+    bl_idname = "dualtalk.use_take_settings"
+    bl_label = "Use Take's Settings"
+    bl_options = {"REGISTER", "UNDO"}
+
+    @classmethod
+    def poll(cls, context):
+        return poll_free(cls, context)
+
+    def execute(self, context):
+        try:
+            message = file_takes.use_take_settings(context.scene, context.scene.dualtalk)
+        except DualTalkError as exc:
+            return report_failure(self, context, f"DualTalk: {exc}")
+        except Exception as exc:  # a bug: one line, the traceback to the console
+            import traceback
+
+            traceback.print_exc()
+            line = internal_error_line("Use Take's Settings", exc, last_line=True)
+            return report_failure(self, context, line)
+        state.set_status(context, running=False, fraction=1.0, last=message)
+        self.report({"INFO"}, message)
+        return {"FINISHED"}
+
+
+CLASSES = (DUALTALK_OT_play_take, DUALTALK_OT_use_take_settings)

@@ -102,6 +102,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
             for warning in preflight.scene_warnings(context.scene):  # seen before pressing Generate
                 for i, line in enumerate(summary_lines(warning)):
                     col.label(text=line, icon="ERROR" if i == 0 else "BLANK1", translate=False)
+            draw_take_settings(layout, s, resolved)
             layout.prop(s, "take_name")  # a new name keeps the earlier take in the file (Takes below)
             col = layout.column()
             col.scale_y = 1.4
@@ -188,6 +189,25 @@ def can_remove_take(s, resolved: dict[str, Any] | None = None) -> bool:
         )
     except Exception:  # a half-set-up character: nothing to remove
         return False
+
+
+def draw_take_settings(layout, s, resolved: dict[str, Any]) -> None:
+    """*Use Take's Settings*, offered where the panel is not the take's: no character chosen in a
+    file whose characters play a take (a .blend made by ``animate``), or settings the take was not
+    made with, named (Re-generate Preview Range and Generate use the panel's)."""
+    try:
+        chosen = {attr: picked_idblocks(s, attr, resolved) for attr in resolved}
+        differ = file_takes.differences(s, chosen) if chosen else []
+        empty = not chosen and file_takes.file_plays_take()
+    except Exception:  # a half-set-up character: nothing to compare
+        differ, empty = [], False
+    if not differ and not empty:
+        return
+    col = layout.column(align=True)
+    col.label(text="The panel's settings are not the take's", icon="INFO")
+    if differ:
+        col.label(text=", ".join(differ), icon="BLANK1", translate=False)
+    col.operator("dualtalk.use_take_settings", icon="IMPORT")
 
 
 def draw_takes(layout, s, resolved: dict[str, Any]) -> None:

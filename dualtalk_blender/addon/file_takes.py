@@ -7,20 +7,34 @@ slots the playing take uses: the strips (influence, mute, position) and everythi
 stay. Only a take of the same recording, part, first frame and frame rate is swapped in, since the
 sound strips, turn markers and scene range belong to the take that plays; another one is refused in
 one line (Generate it again, or Apply Saved Take).
+
+The panel is filled from the take that plays (*Use Take's Settings*, :func:`use_take_settings`), on
+request rather than when a file opens: a .blend made by ``animate`` opens with an empty panel, and
+opening a file never changes it behind the animator's back. The take's record (``action["dualtalk"]``)
+names the characters by role and the recording by file name, contents, part and sound; the files
+themselves are found where the take's sound strips play them, where an ``animate`` take's motion
+files say they were read (its ``OUT.dualtalk/`` folder, beside its dialogue strip), or beside the
+.blend, and only with the recorded contents. The keys are read from the layers (far fewer keys than
+frames: *Reduced*). :func:`differences` says while drawing, from the record alone, which of the
+panel's settings are not the take's.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
-from ..scene import layers
+from ..scene import compat, layers
 from ..scene.keying import OWNER_PROP, action_meta, is_ours
+from ..scene.paths import abspath
+from . import panel_options
 
 # (session uid, record length) -> (take, character, layer): a redraw does not parse every record again
 _RECORDS: dict[tuple[int, int], tuple[str, str, str]] = {}
@@ -179,3 +193,446 @@ def play_take(objs: Iterable[Any], name: str) -> str:
             old.use_fake_user = True  # the take that played stays in the file, to come back to
     who = " and ".join(o.name for o in objs)
     return f"DualTalk: {who} play take {name!r}; the other takes stay in the file"
+
+
+# -- the panel filled from the take that plays --------------------------------------------------------
+
+EVERY_FRAME_SHARE = 0.9  # of one key per frame on every curve: below it, the take's keys were reduced
+PART_SLACK_S = 1e-3  # a Start/End this close to the take's is the take's
+WHOLE_SLACK_S = 0.02  # a take ending this close to its recording's end (half a frame) ran to the end
+_FORMS = {"pair": "TWO_FILES", "turns": "MONO_TURNS", "stereo": "STEREO", "diarized": "MONO_AUTO"}
+_FORM_WORDS = {
+    "STEREO": "Stereo file",
+    "TWO_FILES": "Two files",
+    "MONO_TURNS": "Mono + turns",
+    "MONO_AUTO": "Mono, automatic",
+}
+
+
+@dataclass
+class TakeSettings:
+    """What the panel would hold to make (or re-generate a range of) the take that plays: panel
+    property -> value, and what the take does not say or could not be found, in words."""
+
+    values: dict[str, Any]
+    missing: list[str]
+
+
+def _scene_carriers(scene: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """(face mesh, its take record) of each character in ``scene`` that plays a take, one per record."""
+    out: list[tuple[Any, dict[str, Any]]] = []
+    seen: set[str] = set()
+    meshes = [o for o in scene.objects if o.type == "MESH"]
+    recorded = _recorded_characters()
+    # the record's own character first (a body mesh on the same rig reads the same record)
+    for obj in sorted(meshes, key=lambda o: 0 if o.name in recorded else 1):
+        try:
+            meta = layers.take_meta(obj)
+        except DualTalkError:
+            continue
+        if not meta or not meta.get("take_id"):
+            continue
+        if meta["take_id"] in seen:
+            continue
+        seen.add(str(meta["take_id"]))
+        out.append((obj, meta))
+    return out
+
+
+def _recorded_characters() -> set[str]:
+    return {c for a in bpy.data.actions if is_ours(a) for _t, c, _l in [_record(a)] if c}
+
+
+def _take_key(meta: dict[str, Any]) -> tuple[str, Any, Any]:
+    return (str(meta.get("take", "")), meta.get("start_frame"), meta.get("fps"))
+
+
+Member = tuple[Any, dict[str, Any]]  # a character and its take record
+
+
+def _roles(members: list[Member], picked: list[Any]) -> tuple[dict[str, Member], bool]:
+    """Role -> member of one take's characters, by the roles the take records; a take keyed from
+    motion files that name no role (other tools) takes the panel's order, else the names' (True: so
+    guessed)."""
+    out = {m["role"]: (o, m) for o, m in members if m.get("role") in ("A", "B")}
+    rest = [(o, m) for o, m in members if m.get("role") not in ("A", "B")]
+    rest.sort(key=lambda om: (picked.index(om[0]) if om[0] in picked else 2, om[0].name))
+    guessed = False
+    for role in ("A", "B"):
+        if role not in out and rest:
+            out[role], guessed = rest.pop(0), True
+    return out, guessed
+
+
+def _pair(scene: Any, s: Any) -> tuple[dict[str, Member], bool]:
+    """Role -> (character, record) of the take to read: the one the panel's characters play, else the
+    scene's only one (see :func:`_roles`); refused in one line when the scene holds several pairs'
+    takes and the panel chooses none of them, or none at all."""
+    picked = [o for o in (s.char_a, s.char_b) if o is not None]
+    groups: dict[tuple[str, Any, Any], list[Member]] = {}
+    for obj, meta in _scene_carriers(scene):
+        groups.setdefault(_take_key(meta), []).append((obj, meta))
+    for obj in picked:  # a chosen character carrying a take: its own pair, as picked
+        try:
+            own = layers.take_meta(obj)
+        except DualTalkError:
+            continue
+        if own:
+            others = [
+                (o, m) for o, m in groups.get(_take_key(own), []) if m.get("take_id") != own.get("take_id")
+            ]
+            return _roles([(obj, own), *others], picked)
+    if not groups:
+        raise DualTalkError(f"no character in scene {scene.name!r} plays a DualTalk take; Generate one first")
+    if len(groups) > 1:
+        pairs = "; ".join(" and ".join(o.name for o, _m in g) for g in groups.values())
+        raise DualTalkError(
+            f"scene {scene.name!r} holds the takes of several pairs ({pairs}): choose Character A or B "
+            "of the take to read, then press Use Take's Settings again"
+        )
+    return _roles(next(iter(groups.values())), picked)
+
+
+def _motion_source(folder: Path) -> dict[str, Any] | None:
+    """The recording an ``animate`` take's folder (``OUT.dualtalk/``, where its sound strip plays
+    the dialogue it wrote) says its motion was made from: paths in full, form, turns file."""
+    from ...inference.core.motion import load_motion
+
+    path = folder / "A.npz"
+    if not path.is_file():
+        return None
+    try:
+        source = load_motion(path).meta.get("source")
+    except (DualTalkError, OSError, ValueError, KeyError):
+        return None
+    return source if isinstance(source, dict) else None
+
+
+def _is_recording(files: list[str], names: list[str], fingerprint: str) -> bool:
+    """Whether ``files`` are the take's recording: by contents where it records them, else by names."""
+    from ...inference.audio.dialogue import recording_fingerprint
+
+    if len(files) != len(names) or not all(f and os.path.isfile(f) for f in files):
+        return False
+    if fingerprint:
+        return recording_fingerprint([Path(f) for f in files]) == fingerprint
+    return [Path(f).name for f in files] == names
+
+
+def _find_recording(scene: Any, names_of_pair: set[str], audio: dict[str, Any]) -> tuple[list[str], dict]:
+    """The take's recording in full (where its sound strips play it, where an ``animate`` take's
+    motion files say it was read, or beside the .blend), checked by contents; and the motion files'
+    record of it when found ({} if not)."""
+    from ..scene.sound import our_strips, strip_pair
+
+    names = [str(n) for n in audio.get("files", [])]
+    fingerprint = str(audio.get("fingerprint") or "")
+    by_role: dict[str, str] = {}
+    for strip in our_strips(scene):
+        pair = strip_pair(strip)
+        sound = getattr(strip, "sound", None)
+        if sound is not None and (pair is None or pair & names_of_pair):
+            by_role.setdefault(str(strip.get("dualtalk")), abspath(sound.filepath))
+    tries = [[by_role.get(r, "") for r in (("A", "B") if len(names) == 2 else ("dialogue",))]]
+    source: dict[str, Any] = {}
+    for played in by_role.values():
+        found = _motion_source(Path(played).parent)
+        if found and (not fingerprint or found.get("fingerprint") == fingerprint):
+            source = found
+            tries.append([str(found.get(k)) for k in ("audio", "audio_b") if found.get(k)])
+            break
+    if bpy.data.filepath:
+        tries.append([str(Path(bpy.data.filepath).parent / n) for n in names])
+    for files in tries:
+        if _is_recording(files, names, fingerprint):
+            return [os.path.abspath(f) for f in files], source
+    return [], source
+
+
+def _file_info(path: str) -> tuple[float, int] | None:
+    """(seconds, channels) of a recording from its header, as the worker's reader or Blender's sees it."""
+    try:
+        from ...inference.audio.loader import audio_info
+
+        info = audio_info(path)
+        return info.frames / info.samplerate, int(info.channels)
+    except ImportError:
+        pass
+    except DualTalkError:
+        return None
+    try:
+        import aud
+
+        sound = aud.Sound.file(path)
+        return float(sound.length) / float(sound.specs[0]), int(sound.specs[1])
+    except Exception:  # not a file Blender reads
+        return None
+
+
+def _recorded_sound(audio: dict[str, Any]) -> tuple[float, int] | None:
+    """(seconds, channels) of the take's recording as its record of the sound says (each file's whole
+    length in 16 kHz samples, one loudness envelope per channel); None for a take that kept none."""
+    from ...inference.core.timebase import SAMPLE_RATE
+
+    sound = audio.get("sound")
+    if not isinstance(sound, dict):
+        return None
+    samples, env = sound.get("samples"), sound.get("env")
+    if not isinstance(samples, list) or not samples or not all(isinstance(n, int | float) for n in samples):
+        return None
+    if not isinstance(env, list) or not env or not isinstance(env[0], list) or not env[0]:
+        return None
+    return max(float(n) for n in samples) / SAMPLE_RATE, len(env[0])
+
+
+def _find_turns(audio: dict[str, Any], source: dict[str, Any], files: list[str]) -> str:
+    """The take's turns file: as its motion files name it, else the recorded name beside the
+    recording or the .blend; checked by contents where the take records them. "" if not found."""
+    import hashlib
+
+    name = str(audio.get("turns") or (Path(str(source["turns"])).name if source.get("turns") else ""))
+    if not name:
+        return ""
+    tries = [str(source["turns"])] if source.get("turns") else []
+    tries += [str(Path(f).parent / name) for f in files[:1]]
+    if bpy.data.filepath:
+        tries.append(str(Path(bpy.data.filepath).parent / name))
+    want = str(audio.get("turns_fingerprint") or "")
+    for path in tries:
+        if os.path.isfile(path) and Path(path).name == name:
+            if not want or hashlib.sha256(Path(path).read_bytes()).hexdigest() == want:
+                return os.path.abspath(path)
+    return ""
+
+
+def _key_share(idblocks: Iterable[Any]) -> float | None:
+    """How many keys a character's layers (on its ``idblocks``) hold, as a share of one per frame on
+    every curve (1: every frame); None with no layer keys to count."""
+    curves = keys = 0
+    frames = 0.0
+    for idblock in idblocks:
+        for layer, strip in layers.our_strips(idblock).items():
+            if layer == layers.REST or strip.action is None:
+                continue
+            start, end = strip.action.frame_range
+            for fc in compat.iter_fcurves(strip.action, strip.action_slot):
+                curves += 1
+                keys += len(fc.keyframe_points)
+                frames += max(1.0, float(end) - float(start) + 1.0)
+    return keys / frames if curves else None
+
+
+def _keys_mode(idblocks: Iterable[Any]) -> str | None:
+    """``reduced`` when a character's layers hold far fewer keys than one per frame, else ``every-frame``."""
+    share = _key_share(idblocks)
+    return None if share is None else "every-frame" if share >= EVERY_FRAME_SHARE else "reduced"
+
+
+def _behaviour(settings: Any) -> dict[str, Any]:
+    """The Behaviour panel's values for the settings a take records (seed, moods, eye contact, amounts)."""
+    from ...inference.core.request import OPTIONS
+
+    if not isinstance(settings, dict):
+        return {}
+    seed_option = next(o for o in OPTIONS if o.name == "behaviour_seed")
+    out: dict[str, Any] = {}
+    if isinstance(settings.get("seed"), int):
+        out["behaviour_seed"] = panel_options.panel_value(seed_option, int(settings["seed"]))
+    if isinstance(settings.get("mood"), str):
+        out["behaviour_mood"] = settings["mood"]
+    if "mood_b" in settings:
+        out["behaviour_mood_b"] = settings["mood_b"] or "same"
+    if isinstance(settings.get("gaze_on"), bool):
+        out["gaze"] = settings["gaze_on"]
+    amounts = {k: settings.get(k) for k in ("blinks", "gaze", "head", "brows")}
+    out["behaviour_custom"] = any(v is not None for v in amounts.values())
+    for key, value in amounts.items():
+        if value is not None:
+            out[f"behaviour_{key}"] = float(value)
+    return out
+
+
+def take_settings(scene: Any, s: Any) -> TakeSettings:
+    """The panel's settings for the take the panel's characters (else the scene's only pair) play:
+    characters by role, the recording (form, files, part, swap, B's shift, turns file and speaker A),
+    keys and the behaviour settings, as far as the take records them and its files are found."""
+    pair, guessed = _pair(scene, s)
+    values: dict[str, Any] = {}
+    missing: list[str] = []
+    if guessed:
+        missing.append("which character is A (the take does not record it: check Character A and B)")
+    for role in ("A", "B"):
+        if role in pair:
+            values[f"char_{role.lower()}"] = pair[role][0]
+        else:
+            missing.append(f"Character {role} (no character in the scene plays the take's {role})")
+    obj, meta = pair.get("A") or pair["B"]
+    keys = _keys_mode(layers.character_idblocks(obj))
+    if keys is not None:
+        values["keys"] = keys
+    audio = meta.get("audio")
+    if not isinstance(audio, dict):
+        missing.append("the audio (the take records no recording: it was keyed from motion files)")
+        return TakeSettings(values, missing)
+    characters = {str(m.get("character")) for _o, m in pair.values()}
+    values.update(_audio_values(scene, characters, audio, missing))
+    values.update(_behaviour(audio.get("settings")))
+    return TakeSettings(values, missing)
+
+
+def _audio_values(scene: Any, characters: set[str], audio: dict[str, Any], missing: list[str]) -> dict:
+    """The *Audio* box's values for the take's record of its recording (``audio``); what cannot be
+    found or is not recorded is added to ``missing``."""
+    values: dict[str, Any] = {}
+    names = [str(n) for n in audio.get("files", [])]
+    files, source = _find_recording(scene, characters, audio)
+    turns = _find_turns(audio, source, files) if (audio.get("turns") or source.get("turns")) else ""
+    form = "TWO_FILES" if len(names) == 2 else _FORMS.get(str(source.get("form")), "")
+    if not form and (audio.get("turns") or audio.get("speaker_a")):
+        form = "MONO_TURNS"
+    info = _recorded_sound(audio) or (_file_info(files[0]) if files else None)
+    if not form and info is not None:
+        form = "STEREO" if info[1] >= 2 else "MONO_AUTO"
+    if form:
+        values["audio_form"] = form
+    else:
+        missing.append("the audio form (the take does not say; choose Stereo file or Mono, automatic)")
+    if files:
+        values["audio"] = files[0]
+        if len(files) == 2:
+            values["audio_b"] = files[1]
+    else:
+        missing.append(f"{' and '.join(names)} (not found where its sound strip plays nor beside the .blend)")
+    if form == "MONO_TURNS":
+        speaker = audio.get("speaker_a") or (source.get("speakers") or [None])[0]
+        if turns:
+            values["turns"] = turns
+        else:
+            missing.append(f"the turns file{' ' + str(audio['turns']) if audio.get('turns') else ''}")
+        if isinstance(speaker, str) and speaker:
+            values["speaker_a"] = speaker
+        else:
+            missing.append("Speaker A (the take does not say)")
+    values["swap"] = bool(audio.get("swap", False))
+    values["offset_b"] = float(audio.get("offset_b", 0.0) or 0.0) if len(names) == 2 else 0.0
+    start, end = float(audio.get("start", 0.0)), float(audio.get("end", 0.0))
+    whole = start <= PART_SLACK_S and (info is None or end >= info[0] - WHOLE_SLACK_S)
+    values["use_range"] = not whole
+    if not whole:
+        values["start"], values["end"] = start, end
+    return values
+
+
+def use_take_settings(scene: Any, s: Any) -> str:
+    """Fill the panel from the take that plays (:func:`take_settings`); the status line, naming what
+    was set and what could not be found."""
+    from .panel_settings import set_panel
+
+    found = take_settings(scene, s)
+    set_panel(scene, **found.values)  # all or nothing: a value the panel refuses leaves it as it was
+    v = found.values
+    said = [" and ".join(o.name for o in (v.get("char_a"), v.get("char_b")) if o is not None)]
+    if "audio_form" in v:
+        files = [Path(str(v[k])).name for k in ("audio", "audio_b", "turns") if v.get(k)]
+        said.append(f"{_FORM_WORDS[v['audio_form']]}" + (f" ({', '.join(files)})" if files else ""))
+    if v.get("speaker_a"):
+        said.append(f"Speaker A {v['speaker_a']}")
+    if v.get("use_range"):
+        said.append(f"Part of the recording {v['start']:.2f}-{v['end']:.2f} s")
+    if "keys" in v:
+        said.append(f"Keys {'Reduced' if v['keys'] == 'reduced' else 'Every frame'}")
+    if "behaviour_seed" in v:
+        said.append(f"Seed {v['behaviour_seed'] % panel_options.UINT32}, Mood {v.get('behaviour_mood', '')}")
+    line = f"DualTalk: the panel now holds the take's settings: {', '.join(p for p in said if p)}"
+    if found.missing:
+        line += f" (still to choose: {'; '.join(found.missing)})"
+    return line
+
+
+def file_plays_take() -> bool:
+    """Whether any character in the file plays a DualTalk take (cheap: no record is read)."""
+    return any(a.users > int(a.use_fake_user) and is_ours(a) for a in bpy.data.actions)
+
+
+_METAS: dict[tuple[int, int], dict[str, Any]] = {}
+
+
+def _playing_meta(idblocks: Iterable[Any]) -> dict[str, Any] | None:
+    """The record of the take our strips play on ``idblocks`` (parsed once per action), or None."""
+    for idblock in idblocks:
+        for layer, strip in layers.our_strips(idblock).items():
+            if layer == layers.REST or not is_ours(strip.action):
+                continue
+            raw = strip.action.get(OWNER_PROP)
+            key = (int(strip.action.session_uid), len(raw) if isinstance(raw, str) else -1)
+            if key not in _METAS:
+                if len(_METAS) > _MAX_CACHED:
+                    _METAS.clear()
+                _METAS[key] = action_meta(strip.action)
+            return _METAS[key]
+    return None
+
+
+def _name(path: str) -> str:
+    return Path(path.replace("\\", "/")).name if path else ""
+
+
+def _ends_early(audio: dict[str, Any], end: float) -> bool:
+    """Whether the take stops short of its recording's end, as its record of the sound says."""
+    recorded = _recorded_sound(audio)
+    return recorded is not None and end < recorded[0] - WHOLE_SLACK_S
+
+
+def differences(s: Any, chosen: dict[str, list[Any]]) -> list[str]:
+    """The panel's settings that are not the take's the chosen characters play (``chosen``: picker
+    attribute -> the character's datablocks, as the panel resolved them), by their labels; checked
+    from the take's record alone (no file is read), so the panel can say it while drawing."""
+    metas = {attr: _playing_meta(idblocks) for attr, idblocks in chosen.items()}
+    meta = next((m for m in metas.values() if m), None)
+    if meta is None:
+        return []
+    out: list[str] = []
+    roles = {attr: m.get("role") for attr, m in metas.items() if m}
+    if len(chosen) < 2 or any(role != attr[-1].upper() for attr, role in roles.items()):
+        out.append("Characters")
+    audio = meta.get("audio")
+    if isinstance(audio, dict):
+        out += _audio_differences(s, audio)
+    share = _key_share(next(iter(chosen.values())))
+    if share is not None and (
+        (s.keys == "every-frame" and share < EVERY_FRAME_SHARE) or (s.keys == "reduced" and share >= 1.0)
+    ):
+        out.append("Keys")  # (a reduced take of a few frames may keep most of its keys: not said)
+    return out
+
+
+def _audio_differences(s: Any, audio: dict[str, Any]) -> list[str]:
+    """The *Audio* and *Behaviour* settings of the panel ``s`` that are not the take's (``audio``: its
+    record of the recording), by their labels."""
+    out: list[str] = []
+    names = [str(n) for n in audio.get("files", [])]
+    form = s.audio_form
+    turns = bool(audio.get("turns") or audio.get("speaker_a"))
+    if (len(names) == 2) != (form == "TWO_FILES") or (turns and form != "MONO_TURNS"):
+        out.append("Form")
+    if [_name(s.audio)] + ([_name(s.audio_b)] if form == "TWO_FILES" else []) != names:
+        out.append("Audio")
+    if form == "MONO_TURNS" and audio.get("turns") and _name(s.turns) != audio["turns"]:
+        out.append("Turns")
+    if form == "MONO_TURNS" and audio.get("speaker_a") and s.speaker_a != audio["speaker_a"]:
+        out.append("Speaker A")
+    if bool(s.swap) != bool(audio.get("swap", False)):
+        out.append("Swap A/B")
+    start, end = float(audio.get("start", 0.0)), float(audio.get("end", 0.0))
+    if s.use_range and (abs(s.start - start) > PART_SLACK_S or abs(s.end - end) > PART_SLACK_S):
+        out.append("Start/End")
+    elif not s.use_range and (start > PART_SLACK_S or _ends_early(audio, end)):
+        out.append("Part of the recording")
+    settings = audio.get("settings")
+    if isinstance(settings, dict):
+        seed = settings.get("seed")
+        if isinstance(seed, int) and s.behaviour_seed % panel_options.UINT32 != seed:
+            out.append("Seed")
+        if isinstance(settings.get("mood"), str) and s.behaviour_mood != settings["mood"]:
+            out.append("Mood")
+    return out

@@ -180,6 +180,18 @@ JA_JP: Table = {
     ),
     (DEFAULT, "Takes in this file"): "このファイルのテイク",
     (DEFAULT, "playing"): "使用中",
+    (OPERATOR, "Use Take's Settings"): "テイクの設定を使用",
+    (
+        DEFAULT,
+        "Fill the panel from the take the characters play: the characters, the audio form, files, part, "
+        "turns file and speaker, and keys it was made with, where the take records them and its files are "
+        "found; nothing is keyed",
+    ): (
+        "キャラクターが使用中のテイクからパネルを設定します。テイクが記録していてファイルが見つかる範囲で、"
+        "キャラクター、音声の形式、ファイル、録音の一部、ターンのファイルと話者、キーを作成時のとおりにします。"
+        "キーは挿入しません"
+    ),
+    (DEFAULT, "The panel's settings are not the take's"): "パネルの設定はテイクの設定と異なります",
     (OPERATOR, "Check Python"): "Pythonを確認",
     (DEFAULT, "Check that the inference Python can import torch, numpy<2, scipy and soundfile"): (
         "推論用のPythonがtorch、numpy<2、scipy、soundfileをインポートできるか確認します"
@@ -849,6 +861,17 @@ ZH_HANS: Table = {
     ),
     (DEFAULT, "Takes in this file"): "此文件中的镜次",
     (DEFAULT, "playing"): "使用中",
+    (OPERATOR, "Use Take's Settings"): "使用镜次的设置",
+    (
+        DEFAULT,
+        "Fill the panel from the take the characters play: the characters, the audio form, files, part, "
+        "turns file and speaker, and keys it was made with, where the take records them and its files are "
+        "found; nothing is keyed",
+    ): (
+        "根据角色正在使用的镜次填写面板：在镜次有记录且能找到其文件的范围内，设置生成时的角色、音频形式、"
+        "文件、录音的一部分、发言轮次文件和说话人以及关键帧方式；不插入关键帧"
+    ),
+    (DEFAULT, "The panel's settings are not the take's"): "面板的设置与镜次的不同",
     (OPERATOR, "Check Python"): "检查 Python",
     (DEFAULT, "Check that the inference Python can import torch, numpy<2, scipy and soundfile"): (
         "检查推理用的 Python 能否导入 torch、numpy<2、scipy 和 soundfile"
