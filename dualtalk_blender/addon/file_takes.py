@@ -487,7 +487,8 @@ def _audio_values(scene: Any, characters: set[str], audio: dict[str, Any], missi
     names = [str(n) for n in audio.get("files", [])]
     files, source = _find_recording(scene, characters, audio)
     turns = _find_turns(audio, source, files) if (audio.get("turns") or source.get("turns")) else ""
-    form = "TWO_FILES" if len(names) == 2 else _FORMS.get(str(source.get("form")), "")
+    recorded = _FORMS.get(str(audio.get("form") or source.get("form")), "")  # how the take read it
+    form = "TWO_FILES" if len(names) == 2 else recorded
     if not form and (audio.get("turns") or audio.get("speaker_a")):
         form = "MONO_TURNS"
     info = _recorded_sound(audio) or (_file_info(files[0]) if files else None)
@@ -613,7 +614,10 @@ def _audio_differences(s: Any, audio: dict[str, Any]) -> list[str]:
     names = [str(n) for n in audio.get("files", [])]
     form = s.audio_form
     turns = bool(audio.get("turns") or audio.get("speaker_a"))
+    recorded = _FORMS.get(str(audio.get("form")), "")  # how the take read it, where it says
     if (len(names) == 2) != (form == "TWO_FILES") or (turns and form != "MONO_TURNS"):
+        out.append("Form")
+    elif recorded and len(names) == 1 and form != recorded:
         out.append("Form")
     if [_name(s.audio)] + ([_name(s.audio_b)] if form == "TWO_FILES" else []) != names:
         out.append("Audio")

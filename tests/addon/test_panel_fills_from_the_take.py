@@ -158,3 +158,31 @@ def test_the_behaviour_settings_a_take_records_come_back_too(scene):
     line = bpy.context.window_manager.dualtalk_status.last
     assert "Seed 3000000000, Mood friendly" in line and "gone.wav and gone_b.wav (not found" in line
     assert "still to choose: which character is A (the take does not record it" in line  # no roles
+
+
+def test_a_panel_take_whose_panel_was_changed_since_comes_back_from_its_sound_strip(scene, assets, tmp_path):
+    """Generate (stereo file), then the panel is set up for something else and the file saved and
+    reopened: the panel names what is no longer the take's, and Use Take's Settings puts the
+    recording back from the take's own sound strip (and the form the take read it in)."""
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    prefs = bpy.context.preferences.addons["dualtalk"].preferences
+    outcome = ah.take_comes_back(ui_run.GenerationRun(scene, scene.dualtalk, prefs).start())
+    assert outcome.ok, outcome.message
+    s = scene.dualtalk
+    s.audio_form, s.audio, s.keys = "MONO_AUTO", str(tmp_path / "other.wav"), "reduced"
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
+    bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "shot.blend"))
+    s = bpy.context.scene.dualtalk
+    said = drawn(bpy.context.scene)
+    assert said[said.index("The panel's settings are not the take's") + 1] == "Form, Audio, Keys"
+
+    assert bpy.ops.dualtalk.use_take_settings() == {"FINISHED"}
+
+    assert (s.audio_form, s.audio, s.keys, s.use_range) == (
+        "STEREO",
+        str(assets["wav"]),
+        "every-frame",
+        False,
+    )
+    assert "The panel's settings are not the take's" not in drawn(bpy.context.scene)
