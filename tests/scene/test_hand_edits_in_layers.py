@@ -214,3 +214,25 @@ def test_a_script_applying_one_character_hears_of_it_too():
     assert len(edits_warnings(rep.warnings)) == 1 and rep.warnings[0].startswith(
         "the DualTalk head layer of 'Ann'"
     )
+
+
+def test_a_take_of_a_new_name_says_the_edits_stay_with_the_earlier_take():
+    """The animator fixed a key in take 'take', then Generates 'v2' to compare: the earlier take's
+    actions stay in the file with the fix (the panel's Play Take brings them back), so the line says
+    where the edit is, not that it was replaced (review 30a fix C's leftover)."""
+    ann, ben, options = shot()
+    move_key(ben, 100, 0.9)
+    earlier = layers.our_strips(ben.data.shape_keys)["lips+jaw"].action
+
+    lines = edits_warnings(generate(ann, ben, options.replace(take="v2"), seed=1))
+
+    assert lines == [
+        "the DualTalk lips+jaw layer of 'Ben' held keys edited by hand (jawOpen); they stay with take "
+        "'take', kept in the file (Play Take plays it again)"
+    ], lines
+    assert earlier.name in bpy.data.actions and earlier.use_fake_user
+    fc = next(f for f in compat.iter_fcurves(earlier, earlier.slots[0]) if f.data_path == JAW)
+    assert fc.evaluate(100) == pytest.approx(0.9, abs=1e-4)  # the fix is there to play again
+    # the same name again replaces it, and says so
+    move_key(ben, 100, 0.8)
+    assert "they were replaced" in edits_warnings(generate(ann, ben, options.replace(take="v2")))[0]
