@@ -167,25 +167,44 @@ class GenerationRun:
             )
             self.notes += said
             audio["speaker_a"] = speaker  # the take's label: A's and B's lips as in the take
-            self._take_settings(record)
+            unused = self._take_settings(record)
+        else:
+            unused = []
+        unused += self._take_keying()
+        if unused:
+            listed = ", ".join(unused)
+            self.notes.append(f"the range was made with the take's own settings, not the panel's {listed}")
         range_options(self.apply_opts, self.range_plan)
 
-    def _take_settings(self, record: dict[str, Any]) -> None:
+    def _take_settings(self, record: dict[str, Any]) -> list[str]:
         """A range is made with the take's behaviour settings (its record's ``settings``), whatever
-        the panel holds now; the panel values not used are said in one line of the status line. A
-        take that does not record them is re-generated with the panel's, as before, and says so."""
+        the panel holds now: returns the panel values not used, in its words. A take that does not
+        record them is re-generated with the panel's, as before, and says so."""
         from ..scene.range_plan import NO_SETTINGS, keyed_as_take, take_settings
 
         take = take_settings(record)
         if take is None:
             self.notes.append(f"the take {NO_SETTINGS}: the range used the panel's Seed, Mood and amounts")
-            return
+            return []
         behaviour = self.job["behaviour"]
         unused = _panel_unused(behaviour, take)
         behaviour.update(take)
         keyed_as_take(self.apply_opts, take)
-        if unused:
-            self.notes.append(f"the range was made with the take's own settings, not the panel's {unused}")
+        return unused
+
+    def _take_keying(self) -> list[str]:
+        """A range is keyed with the take's keys, intensities, smoothing and head turn where the take
+        records them (``scene/range_plan.take_keyed``): returns the panel values not used."""
+        from ..scene.range_plan import keyed_differs, take_keyed
+
+        take = take_keyed(check_characters(self.settings))
+        if take is None:
+            return []
+        opts = self.apply_opts
+        said = [_keyed_said(field, getattr(opts, field), take[field]) for field in keyed_differs(opts, take)]
+        for field, value in take.items():
+            setattr(opts, field, dict(value) if isinstance(value, dict) else value)
+        return said
 
     def _python(self) -> str:
         from .deps import resolve_python
@@ -293,7 +312,12 @@ class GenerationRun:
                         "nothing was applied",
                     )
             try:
-                return Outcome(True, self._apply(self._result(), characters))
+                line = self._apply(self._result(), characters)
+                if self.frame_range is None:  # how it was keyed, for a range of it (range_plan.take_keyed)
+                    from ..scene.range_plan import note_keyed
+
+                    note_keyed(characters, self.apply_opts)
+                return Outcome(True, line)
             except DualTalkError as exc:
                 kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
                 return Outcome(False, f"DualTalk: {exc}{kept}")
@@ -452,9 +476,28 @@ def _take_made_from(scene: Any, settings: Any, frame_range: tuple[int, int]) -> 
     return made_from(plan.audio, PANEL_WORDS) if plan.audio is not None else ""
 
 
-def _panel_unused(panel: dict[str, Any], take: dict[str, Any]) -> str:
+def _keyed_said(field: str, now: Any, was: Any) -> str:
+    """``Keys Every frame (the take's Reduced)``, ``Mouth intensity 1.5 (the take's 1)``."""
+    from . import panel_options
+
+    if field == "intensities":
+        groups = sorted(set(now) | set(was))
+        return ", ".join(
+            f"{g.capitalize()} intensity {float(now.get(g, 1.0)):g} (the take's {float(was.get(g, 1.0)):g})"
+            for g in groups
+            if abs(float(now.get(g, 1.0)) - float(was.get(g, 1.0))) > 1e-9
+        )
+    option = next(o for o in panel_options.SCENE_SIDE if o.field == field)
+    name = panel_options.title(option)
+    if field == "keys":  # as the dropdown shows it
+        labels = {value: label for value, label, _tip in panel_options.items(option)}
+        return f"{name} {labels.get(now, now)} (the take's {labels.get(was, was)})"
+    return f"{name} {float(now):g} (the take's {float(was):g})"
+
+
+def _panel_unused(panel: dict[str, Any], take: dict[str, Any]) -> list[str]:
     """The panel's behaviour values a range does not use, in its fields' words: ``Seed 12345 (the
-    take's 0), Eye contact off (the take's on)``; "" when the panel holds the take's."""
+    take's 0)``, ``Eye contact off (the take's on)``; none when the panel holds the take's."""
     from ..scene.range_plan import SETTING_WORDS, differing_settings, setting_effect, shown_setting
 
     said = []
@@ -466,7 +509,7 @@ def _panel_unused(panel: dict[str, Any], take: dict[str, Any]) -> str:
             name = "Eye contact" if off else "Gaze Amount"
             was = "on" if off and was == "auto" else was
         said.append(f"{name} {now} (the take's {was})")
-    return ", ".join(said)
+    return said
 
 
 def _where(origin: dict[str, Any]) -> str:

@@ -113,7 +113,51 @@ def range_window(
         if speaker != shot.req.speaker_a:  # the take's speaker label: A's and B's lips as in the take
             take["speaker_a"] = speaker
         _on_request(shot, copied, take, need)
+    _take_keying(options, (obj_a, obj_b), need, warnings)
     return base + plan.audio_start, end, offset, plan
+
+
+_KEYED_FLAGS = {
+    "keys": "--keys",
+    "intensities": "--intensity",
+    "smoothing": "--smoothing",
+    "head_turn": "--head-turn",
+}
+
+
+def _take_keying(options: Any, objs: tuple[Any, Any], need: str, warnings: list[str]) -> None:
+    """The range is keyed with the take's keys, intensities, smoothing and head turn where the take
+    records them (``scene/range_plan.take_keyed``: a take keyed from the panel); a flag given with
+    another value is refused in one line naming the take's, one left out takes the take's."""
+    from ..rig.options import ApplyOptions
+    from ..scene.range_plan import keyed_differs, take_keyed
+
+    take = take_keyed(objs)
+    if take is None:
+        return
+    default = ApplyOptions()
+    for field in keyed_differs(options, take):
+        given = getattr(options, field)
+        if given != getattr(default, field):
+            flag = _KEYED_FLAGS[field]
+            raise DualTalkError(
+                f"{need}: the take was keyed with {flag} {_shown(take[field])}, not {_shown(given)}; leave "
+                f"{flag} out (a range re-uses the take's settings) or animate the whole take again"
+            )
+    used = [f for f in keyed_differs(options, take)]
+    for field in used:
+        value = take[field]
+        setattr(options, field, dict(value) if isinstance(value, dict) else value)
+    if used:
+        said = ", ".join(f"{_KEYED_FLAGS[f]} {_shown(take[f])}" for f in used)
+        warnings.append(f"{need} is keyed with the take's own settings: {said}")
+
+
+def _shown(value: Any) -> str:
+    """A keying setting as its flag takes it: ``reduced``, ``0.5``, ``mouth=1.5 head=0.5``."""
+    if isinstance(value, dict):
+        return " ".join(f"{k}={float(v):g}" for k, v in sorted(value.items())) or "(none)"
+    return value if isinstance(value, str) else f"{float(value):g}"
 
 
 def _take_settings(

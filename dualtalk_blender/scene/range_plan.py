@@ -474,3 +474,70 @@ def take_speaker(
             f"swap in the range); {fix}"
         )
     return take, warnings
+
+
+# -- the scene-side settings a take was keyed with (keys, intensities, smoothing, head turn) --------
+
+KEYED_PROP = "dualtalk_keyed"  # on each layer action of a take: records.keyed_record
+KEYED_FIELDS = ("keys", "intensities", "smoothing", "head_turn")  # ApplyOptions' fields
+
+
+def note_keyed(objs: Iterable[Any], options: Any) -> None:
+    """Record on each character's take (its layer actions) the scene-side settings it was keyed
+    with, so a range keys with them (:func:`take_keyed`); the motion files do not hold these."""
+    import json
+
+    from .layers import take_actions
+
+    for obj in objs:
+        meta = take_meta(obj)
+        if not meta or not meta.get("take_id"):
+            continue
+        values = {f: getattr(options, f) for f in KEYED_FIELDS}
+        text = json.dumps({"take_id": meta["take_id"], **values}, sort_keys=True)
+        for idblock in character_idblocks(obj):
+            for action in take_actions(idblock):
+                action[KEYED_PROP] = text
+
+
+def take_keyed(objs: Iterable[Any]) -> dict[str, Any] | None:
+    """The scene-side settings the characters' take was keyed with (:func:`note_keyed`), or None:
+    a take that does not record them (keyed before takes did, or by a caller that does not), a
+    damaged record, or characters whose records differ."""
+    from . import records
+
+    found = []
+    for obj in objs:
+        action, meta = take_action(obj), take_meta(obj)
+        if action is None or not meta or KEYED_PROP not in action.keys():
+            return None
+        try:
+            record = records.keyed_record(action[KEYED_PROP])
+        except records.DamagedRecord:
+            return None
+        if record["take_id"] != meta.get("take_id"):  # written for another take's actions
+            return None
+        found.append({f: record[f] for f in KEYED_FIELDS})
+    if not found or any(r != found[0] for r in found[1:]):
+        return None
+    return found[0]
+
+
+def keyed_differs(options: Any, take: Mapping[str, Any]) -> list[str]:
+    """The fields of ``KEYED_FIELDS`` whose value in ``options`` is not the take's (a scale of 1 and
+    one not given are alike)."""
+
+    def scales(values: Mapping[str, float]) -> dict[str, float]:
+        return {k: float(v) for k, v in values.items() if abs(float(v) - 1.0) > 1e-9}
+
+    out = []
+    for field in KEYED_FIELDS:
+        now, was = getattr(options, field), take[field]
+        same = (
+            scales(now) == scales(was)
+            if field == "intensities"
+            else (abs(float(now) - float(was)) <= 1e-6 if field != "keys" else now == was)
+        )
+        if not same:
+            out.append(field)
+    return out

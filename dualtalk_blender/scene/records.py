@@ -25,7 +25,8 @@ from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import MAX_AMOUNT, MAX_SEED
 from ...inference.core.take_record import SETTING_FIELDS
-from ..rig.options import MAX_FRAME
+from ..rig.options import KEYS_MODES, MAX_FRAME
+from ..rig.retarget import GROUPS
 
 MAX_FPS = 100_000.0  # far above any frame rate Blender plays (fps 32767 at base 1)
 MAX_SECONDS = 1.0e7  # a recording of 115 days: a length beyond it is damage, not a take
@@ -179,6 +180,29 @@ def _settings(value: Any) -> dict[str, Any]:
 
 def _seconds(what: str) -> Callable[[Any], float]:
     return lambda v: _number(v, what, 0.0, MAX_SECONDS)
+
+
+# -- a layer action's ``dualtalk_keyed``: the scene-side settings its take was keyed with -------
+
+
+def keyed_record(value: Any) -> dict[str, Any]:
+    """How a take was keyed (``range_plan.note_keyed``): its take_id (text), keys (a mode), each
+    intensity group's scale (0 to 5), smoothing (0 to 25) and head_turn (0 to 1)."""
+    record = dict(_object(parse(value)))
+    if not isinstance(record.get("take_id"), str) or not record["take_id"]:
+        raise DamagedRecord("it names no take_id")
+    if record.get("keys") not in KEYS_MODES:
+        raise DamagedRecord(
+            f"its 'keys' is {json.dumps(record.get('keys'))[:40]}, not {' or '.join(KEYS_MODES)}"
+        )
+    scales = _object(record.get("intensities"), "its 'intensities'")
+    unknown = sorted(set(scales) - set(GROUPS))
+    if unknown:
+        raise DamagedRecord(f"its 'intensities' name {', '.join(unknown)}, not one of {', '.join(GROUPS)}")
+    record["intensities"] = {k: _number(v, f"{k} intensity", 0.0, 5.0) for k, v in scales.items()}
+    record["smoothing"] = _number(record.get("smoothing"), "'smoothing'", 0.0, 25.0)
+    record["head_turn"] = _number(record.get("head_turn"), "'head_turn'", 0.0, 1.0)
+    return record
 
 
 # -- a datablock's ``dualtalk_before``: what it was before its first take ----------------------

@@ -20,6 +20,19 @@ def slide_take(objs, frames: int) -> None:
                     strip.frame_start_ui = strip.frame_start + frames
 
 
+def _hand_key_jaw(obj, frame: int, value: float) -> None:
+    """A key set by hand inside the take's lips+jaw layer (a range is made with the take's own
+    settings, so another panel value no longer makes it differ)."""
+    from dualtalk.dualtalk_blender.scene import compat
+
+    strip = obj.data.shape_keys.animation_data.nla_tracks["DualTalk lips+jaw"].strips[0]
+    curve = next(
+        fc for fc in compat.iter_fcurves(strip.action, strip.action_slot) if "jawOpen" in fc.data_path
+    )
+    curve.keyframe_points.insert(frame, value)
+    curve.update()
+
+
 def test_regenerate_selection_redoes_the_frames_under_the_preview_range_of_a_moved_take(scene, assets):
     scene.render.fps = 25
     a, b = ah.two_characters()
@@ -38,10 +51,10 @@ def test_regenerate_selection_redoes_the_frames_under_the_preview_range_of_a_mov
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
         slide_take((a, b), SHIFT)
         scene.frame_end = 50 + SHIFT
+        _hand_key_jaw(a, 35 - SHIFT, 0.9)  # timeline 35: the re-generated stretch will differ
         before = jaw()
         scene.use_preview_range = True
         scene.frame_preview_start, scene.frame_preview_end = 30, 40
-        scene.dualtalk.intensity_mouth = 0.3  # the re-generated stretch will differ
         assert bpy.ops.dualtalk.regenerate_range() == {"FINISHED"}
         after = jaw()
     changed = [f for f, x, y in zip(timeline, before, after, strict=True) if abs(x - y) > 1e-6]

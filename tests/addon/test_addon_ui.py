@@ -185,7 +185,8 @@ def test_regenerate_selection_replaces_only_the_preview_range(scene, assets):
             bpy.ops.dualtalk.regenerate_range()
         scene.use_preview_range = True
         scene.frame_preview_start, scene.frame_preview_end = 20, 30
-        scene.dualtalk.intensity_mouth = 0.3  # the re-generated stretch will differ
+        _hand_key_jaw(a, 25, 0.9)  # the re-generated stretch will differ (a range uses the take's settings)
+        before = jaw()
         assert bpy.ops.dualtalk.regenerate_range() == {"FINISHED"}
         after = jaw()
     status = bpy.context.window_manager.dualtalk_status
@@ -331,3 +332,15 @@ def test_a_failing_fbx_export_says_so_in_one_line_and_in_the_panel(scene, assets
     ), said
     assert "Traceback" not in said
     assert status.last == said.removeprefix("Error: ")
+
+
+def _hand_key_jaw(obj, frame: int, value: float) -> None:
+    """A key set by hand inside the take's lips+jaw layer (jawOpen at ``frame``)."""
+    from dualtalk.dualtalk_blender.scene import compat
+
+    strip = obj.data.shape_keys.animation_data.nla_tracks["DualTalk lips+jaw"].strips[0]
+    curve = next(
+        fc for fc in compat.iter_fcurves(strip.action, strip.action_slot) if "jawOpen" in fc.data_path
+    )
+    curve.keyframe_points.insert(frame, value)
+    curve.update()

@@ -66,3 +66,36 @@ def test_a_panel_holding_the_takes_settings_says_nothing_more(scene, assets):
     scene.frame_preview_start, scene.frame_preview_end = 30, 50
     line = _run(scene, bpy.ops.dualtalk.regenerate_range)
     assert "settings" not in line and "(warning:" not in line, line
+
+
+def _jaw_keys(obj, first: int, last: int) -> int:
+    from dualtalk.dualtalk_blender.scene import compat
+
+    strip = obj.data.shape_keys.animation_data.nla_tracks["DualTalk lips+jaw"].strips[0]
+    curve = next(
+        fc for fc in compat.iter_fcurves(strip.action, strip.action_slot) if "jawOpen" in fc.data_path
+    )
+    return sum(first <= k.co[0] <= last for k in curve.keyframe_points)
+
+
+def test_a_range_is_keyed_as_the_take_was_with_its_keys_and_intensities(scene, assets):
+    """A take keyed with *Reduced* keys; the panel then back on *Every frame* with Mouth at 1.5. Before,
+    the range put an every-frame patch into the sparse curves and the jaw at 1.5 inside the range only."""
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    s = scene.dualtalk
+    s.keys = "reduced"
+    _run(scene, bpy.ops.dualtalk.generate)
+    before, sparse = br.played(a, "jawOpen", FRAMES), _jaw_keys(a, 30, 50)
+    assert sparse < 21  # reduced: fewer keys than frames
+    s.keys, s.intensity_mouth = "every-frame", 1.5
+    scene.use_preview_range = True
+    scene.frame_preview_start, scene.frame_preview_end = 30, 50
+    line = _run(scene, bpy.ops.dualtalk.regenerate_range)
+    assert (
+        "the range was made with the take's own settings, not the panel's Keys Every frame (the take's "
+        "Reduced), Mouth intensity 1.5 (the take's 1)"
+    ) in line, line
+    assert _jaw_keys(a, 30, 50) < 21  # still sparse
+    assert abs(br.played(a, "jawOpen", FRAMES) - before).max() < 0.011  # within the reduced keys' bound
