@@ -575,6 +575,154 @@ def _counts(lines: list[int], words: list[str], text: str) -> list[int]:
     return out
 
 
+# A long stream's word pass is heard in blocks. One pass over a whole stream is one pocketsphinx
+# call (nothing can stop it) and its time grew faster than the stream (on the 2-core box, real speech:
+# 3 min 6 s, 12 min 48 s, 20 min 40 minutes, most of it reading out the lattice's best path; in
+# blocks 20 min takes 167 s and a cancel waits 10 s at most; session 30, /work/scratch/align30). A stream of several lines longer than LONG_S is walked from its
+# start: a finding pass hears the next WINDOW_S with the next words (its grammar may end after any
+# word) only to choose where to cut: the last start of a line CUT_GAP_S or more after the word
+# before it, outside the window's last BLOCK_MARGIN_S (its end may fall inside a word). Each block
+# is then aligned alone, by the same passes as a whole stream (:func:`_word_passes`, on its own
+# samples), and a cancel is heard between blocks. A shorter stream, or one given no lines, is one
+# block: aligned exactly as before.
+LONG_S = 240.0
+WINDOW_S = 120.0
+BLOCK_MARGIN_S = 15.0
+CUT_GAP_S = 1.0
+FIND_WORDS_PER_S = 5  # the most words a finding pass is given per second it hears (fast speech: 4)
+
+
+def _passes(dec: Any, persist: bool, last_resort: bool, counts: list[int] | None) -> list[dict[str, Any]]:
+    """The word passes, each tried when the one before found no path: the default beams; with
+    ``persist`` the wide ones; with ``last_resort`` too the widest, then a pass that may leave whole
+    lines (``counts`` words each) out (a line the voice does not say)."""
+    passes: list[dict[str, Any]] = [{"dec": dec, "whole": last_resort}]
+    if persist:
+        passes.append({"wide": True, "whole": last_resort})
+        if last_resort:
+            passes.append({"beams": LAST_BEAMS, "whole": True})
+            if counts and len(counts) >= 2:
+                passes.append({"wide": True, "lines": counts})
+    return passes
+
+
+def _word_passes(
+    audio: np.ndarray,
+    words: list[str],
+    passes: list[dict[str, Any]],
+    persist: bool,
+    progress: Progress | None,
+    lo: float = 0.0,
+    hi: float = WORD_PASS_SHARE,
+) -> tuple[list[tuple[str, float, float]], bool]:
+    """The segments of the first of ``passes`` that places ``words`` in ``audio``, and whether the
+    default beams failed there (the phone passes then try the wide ones too). With a last resort to
+    come, a pass that stopped short (:class:`_Partial`) is not taken at once: the first such is
+    taken only when no later pass does better. ``progress`` hears ``lo`` to ``hi`` before each pass."""
+    found: list[tuple[str, float, float]] | None = None
+    partial: list[_Partial] = []
+    failure: DualTalkError | None = None
+    wide = False
+    for tried, kwargs in enumerate(passes):
+        wide = tried > 0
+        progress_at(progress, lo + (hi - lo) * tried / len(passes))
+        try:
+            found = _word_pass(audio, words, **kwargs)
+            break
+        except _Partial as exc:
+            partial.append(exc)
+            failure = exc
+        except DualTalkError as exc:
+            failure = exc
+    if found is None:
+        if not (persist and partial):  # a short pass is taken only as the last resort's fallback
+            assert failure is not None
+            raise failure
+        found = partial[0].segs
+    return found, wide
+
+
+def _line_spans(counts: list[int] | None, k0: int, k1: int) -> list[tuple[int, int]]:
+    """(start, count) of each line of ``counts`` (words per line), cut to words ``k0`` to ``k1``."""
+    spans, at = [], 0
+    for count in counts or []:
+        a, b = max(at, k0), min(at + count, k1)
+        if b > a or (count == 0 and k0 <= at < k1):
+            spans.append((a, b - a))
+        at += count
+    return spans
+
+
+def _find_cut(
+    audio: np.ndarray, words: list[str], starts: set[int], persist: bool
+) -> tuple[float, int, bool] | None:
+    """Where a finding pass over ``audio`` (a window) with ``words`` (those still to place, lines
+    beginning at ``starts``; the window may end after any of them) ends a block: (seconds into it,
+    how many words come before that, True); (seconds, the same, False) when it holds no line start
+    to cut at: the next finding pass starts there and the block goes on. None when no pass hears
+    the words."""
+    words = words[: int(FIND_WORDS_PER_S * len(audio) / SAMPLE_RATE) + 1]
+    arcs: list[tuple[Any, ...]] = [(i, i + 1, 1.0, word) for i, word in enumerate(words)]
+    final = len(words) + 1
+    arcs += [(i, final, 1.0) for i in range(final)]  # the window may end after any word (or none)
+    segs = None
+    for wide in (False, True) if persist else (False,):
+        dec = _fresh(_decoder(words, wide))
+        try:
+            dec.add_fsg("find", dec.create_fsg("find", 0, final, arcs))
+            dec.activate_search("find")
+            _hear(dec, _pcm(audio))
+        except RuntimeError:
+            continue
+        if dec.hyp() is not None:
+            segs = [
+                (sg.start_frame * _FRAME, (sg.end_frame + 1) * _FRAME)
+                for sg in dec.seg()
+                if sg.word[0] not in "<["
+            ]
+            break
+    if segs is None:
+        return None
+    limit = len(audio) / SAMPLE_RATE - BLOCK_MARGIN_S  # (the window's end may fall inside a word)
+    cuts = [
+        i
+        for i in range(1, len(segs))
+        if i in starts and segs[i][0] <= limit and segs[i][0] - segs[i - 1][1] >= CUT_GAP_S
+    ]
+    if cuts:
+        return 0.5 * (segs[cuts[-1] - 1][1] + segs[cuts[-1]][0]), cuts[-1], True
+    kept = [i for i, (_b, e) in enumerate(segs) if e <= limit]
+    return (segs[kept[-1]][1], kept[-1] + 1, False) if kept else (limit, 0, False)
+
+
+def _blocks(
+    audio: np.ndarray, words: list[str], counts: list[int] | None, persist: bool, progress: Progress | None
+) -> list[tuple[int, int, int, int]]:
+    """``audio`` and ``words`` (``counts`` words per line) cut into blocks to align alone: (first
+    sample, end sample, first word, end word) each; one block when ``audio`` is :data:`LONG_S` or
+    shorter or there are no lines."""
+    window, frame = int(WINDOW_S * SAMPLE_RATE), int(_FRAME * SAMPLE_RATE)
+    blocks: list[tuple[int, int, int, int]] = []
+    starts = set(np.cumsum([0, *(counts or [])]).tolist())
+    start = find = k = at = 0  # the block's first sample and word; where the next finding pass starts
+    long = len(audio) > LONG_S * SAMPLE_RATE and len(starts) > 2
+    while long and len(audio) - find > window and at < len(words):
+        progress_at(progress, WORD_PASS_SHARE * find / len(audio))
+        cut = _find_cut(audio[find : find + window], words[at:], {i - at for i in starts if i > at}, persist)
+        if cut is None:
+            break
+        seconds, placed, cuts = cut
+        sample = find + frame * int(round(seconds / _FRAME))
+        if not cuts:  # no line start to cut at: the block goes on past the words placed here
+            find, at = max(sample, find + frame), at + placed
+            continue
+        blocks.append((start, sample, k, at + placed))
+        start = find = sample
+        k = at = at + placed
+    blocks.append((start, len(audio), k, len(words)))
+    return blocks
+
+
 def align_words(
     audio: np.ndarray,
     transcript: str,
@@ -596,8 +744,10 @@ def align_words(
     ``persist``) twice more: first letting the pass leave out whole lines (``lines``: how many of the
     normalised words each line holds; :data:`SKIP_LINE`), then with the widest beams
     (:data:`LAST_BEAMS`): a script holding words the voice does not say then still gets a word pass,
-    whose lines the caller judges. ``progress`` hears before each word pass and each phone pass
-    (the share of the words timed so far) and may cancel there; it changes nothing aligned.
+    whose lines the caller judges. Audio longer than :data:`LONG_S` is aligned in blocks cut at
+    silences before lines, each as if alone (see :data:`LONG_S`). ``progress`` hears before each word pass, each
+    block and each phone pass (the share of the words timed so far) and may cancel there; it changes
+    nothing aligned.
     """
     progress_at(progress, 0.0)
     text = normalise_transcript(transcript)
@@ -610,46 +760,25 @@ def align_words(
         words = [w for w in words if w not in set(unknown)]
         if not words:
             raise DualTalkError(f"no word of {text[:40]!r} can be pronounced (install flite for new words)")
-    # The word passes, each tried when the one before found no path: the default beams; with
-    # ``persist`` the wide ones; with ``last_resort`` too the widest, then a pass that may leave
-    # whole lines out (a line the voice does not say). With a last resort to come, a pass that
-    # stopped short (:class:`_Partial`) is not taken at once: the first such is taken only when no
-    # later pass does better.
-    passes: list[dict[str, Any]] = [{"dec": dec, "whole": last_resort}]
-    if persist:
-        passes.append({"wide": True, "whole": last_resort})
-        if last_resort:
-            passes.append({"beams": LAST_BEAMS, "whole": True})
-            if lines and len(lines) >= 2:
-                passes.append({"wide": True, "lines": _counts(lines, words, text)})
-    found: list[tuple[str, float, float]] | None = None
-    partial: list[_Partial] = []
-    failure: DualTalkError | None = None
-    wide = False  # the phone passes try the wide beams too once the default ones failed here
-    for tried, kwargs in enumerate(passes):
-        wide = tried > 0
-        progress_at(progress, WORD_PASS_SHARE * tried / len(passes))
-        try:
-            found = _word_pass(audio, words, **kwargs)
-            break
-        except _Partial as exc:
-            partial.append(exc)
-            failure = exc
-        except DualTalkError as exc:
-            failure = exc
-    if found is None:
-        if not (persist and partial):  # a short pass is taken only as the last resort's fallback
-            assert failure is not None
-            raise failure
-        found = partial[0].segs
-    segs = [sg for sg in found if not sg[0].startswith(("<", "["))]
+    counts = _counts(lines, words, text) if lines else None
+    segs: list[tuple[str, float, float]] = []
+    block_ends: dict[int, bool] = {}  # index in ``segs`` where each block ends: its passes went wide
+    blocks = _blocks(audio, words, counts, persist, progress)
+    for a, b, k0, k1 in blocks:
+        lo, hi = WORD_PASS_SHARE * a / len(audio), WORD_PASS_SHARE * b / len(audio)
+        own = [n for _s, n in _line_spans(counts, k0, k1)] if len(blocks) > 1 else counts
+        passes = _passes(dec, persist, last_resort, own)
+        found, wide = _word_passes(audio[a:b], words[k0:k1], passes, persist, progress, lo, hi)
+        by = a / SAMPLE_RATE
+        segs += [(w, s + by, e + by) for w, s, e in found if not w.startswith(("<", "["))]
+        block_ends[len(segs)] = wide
     phones: list[Phone] = []
     scores: list[tuple[float, float, float]] = []
     guessed: list[str] = []
     spans: list[tuple[float, float]] = []
     # a phone pass never spans two lines (``lines``): a line the voice does not say then cannot
-    # leave the words of the lines around it untimed
-    ends: set[int] = set()
+    # leave the words of the lines around it untimed; nor two blocks
+    ends: set[int] = set(block_ends)
     if lines:
         placed = [w.split("(")[0] for w, _b, _e in segs]
         k = first = 0
@@ -662,6 +791,7 @@ def align_words(
     k = 0
     while k < len(segs):
         progress_at(progress, WORD_PASS_SHARE + (1.0 - WORD_PASS_SHARE) * k / len(segs))
+        wide = block_ends[min(e for e in block_ends if e > k)]
         j = k + 1
         while j < len(segs) and segs[j][2] - segs[k][1] < chunk_seconds and j not in ends:
             j += 1
