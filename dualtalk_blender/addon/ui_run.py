@@ -312,12 +312,7 @@ class GenerationRun:
                         "nothing was applied",
                     )
             try:
-                line = self._apply(self._result(), characters)
-                if self.frame_range is None:  # how it was keyed, for a range of it (range_plan.take_keyed)
-                    from ..scene.range_plan import note_keyed
-
-                    note_keyed(characters, self.apply_opts)
-                return Outcome(True, line)
+                return Outcome(True, self._apply(self._result(), characters))
             except DualTalkError as exc:
                 kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
                 return Outcome(False, f"DualTalk: {exc}{kept}")

@@ -993,6 +993,10 @@ def apply_dialogue(
         n_markers = add_turn_markers(scene, motion_a, motion_b, inner.start_frame, names=names, take=take)
     elif options.replace_range is None:  # markers off: the earlier take's would mark another take's turns
         remove_turn_markers(scene, names)
+    if options.replace_range is None:  # how the take was keyed, for a range of it (range_plan.take_keyed)
+        from .range_plan import note_keyed
+
+        note_keyed((obj_a, obj_b), options)
     if options.undo_push:
         compat.undo_push("DualTalk: animate dialogue")
     return rep_a, rep_b, n_markers

@@ -83,21 +83,15 @@ def test_the_takes_own_values_given_again_are_accepted(shot, tmp_path, capsys):
 
 
 def test_a_take_that_records_its_keying_is_redone_with_it(tmp_path, capsys):
-    """A take whose layers record how it was keyed (``range_plan.note_keyed``: the panel's Generate
-    writes it) is redone with its own ``--keys``/``--intensity``: one given otherwise is refused, one
-    left out is the take's (before: an every-frame patch inside a reduced take)."""
-    from dualtalk.dualtalk_blender.rig.options import ApplyOptions
-    from dualtalk.dualtalk_blender.scene.range_plan import note_keyed
-
+    """A take records how it was keyed (``range_plan.note_keyed``, written by every whole take:
+    animate's, the panel's Generate, Apply Saved Take), so it is redone with its own
+    ``--keys``/``--intensity``: one given otherwise is refused, one left out is the take's (before: an
+    every-frame patch inside a reduced take)."""
     scene = build_scene(tmp_path / "in.blend")
     audio = two_voices(tmp_path / "talk.wav", seconds=4.0)
     take = tmp_path / "take.blend"
     argv = ["animate", "--blend", str(scene), "--audio", str(audio), "--out", str(take), "--keys", "reduced"]
     assert main([*argv, "--intensity", "mouth=0.5", *CHARS]) == 0
-    bpy.ops.wm.open_mainfile(filepath=str(take))
-    objs = (bpy.data.objects["Ann"], bpy.data.objects["Bob"])
-    note_keyed(objs, ApplyOptions(keys="reduced", intensities={"mouth": 0.5}))
-    bpy.ops.wm.save_as_mainfile(filepath=str(take))
     shot = {"take": take, "audio": audio}
     code, err, _ = _range(shot, tmp_path / "no.blend", "--intensity", "mouth=1.5", capsys=capsys)
     assert_refused(code, err, "--range 40-60: the take was keyed with --intensity mouth=0.5, not mouth=1.5")
