@@ -8,6 +8,7 @@ import bpy
 from ..dualtalk_blender.addon import panel_fbx, saved_takes, state, ui_run
 from ..dualtalk_blender.addon.panel_options import in_panel_words
 from ..dualtalk_blender.addon.state import get_prefs
+from ..dualtalk_blender.addon.take_keying import say_warnings
 from ..inference.core.errors import DualTalkError
 from . import modal
 from .modal import (
@@ -139,15 +140,22 @@ class DUALTALK_OT_apply_take(bpy.types.Operator):
         return {"RUNNING_MODAL"}
 
     def execute(self, context):
+        warned: list[str] = []
         try:
             message = saved_takes.apply_take(
-                context.scene, context.scene.dualtalk, self.directory, get_prefs(context), use=self.settings
+                context.scene,
+                context.scene.dualtalk,
+                self.directory,
+                get_prefs(context),
+                use=self.settings,
+                warned=warned,
             )
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")
         message = in_panel_words(message)  # the take's audio warnings name the engine's flags
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
+        say_warnings(self, warned)  # the line shows the first: each is read in the Info editor
         return {"FINISHED"}
 
 

@@ -15,6 +15,7 @@ from ..dualtalk_blender.addon import state
 from ..dualtalk_blender.addon.job import Job, Outcome
 from ..dualtalk_blender.addon.panel_options import in_panel_words
 from ..dualtalk_blender.addon.state import SETUP_TASKS, SETUP_WORDS
+from ..dualtalk_blender.addon.take_keying import say_warnings
 from ..dualtalk_blender.addon.ui_run import generation_running
 from ..inference.core.errors import DualTalkError
 
@@ -148,13 +149,16 @@ def poll_followed() -> float | None:
                     continue
             _FINISHING.discard(id(job))
             _FOLLOWED.remove(job)
-            message = in_panel_words(job_ended(job, job.result()).message)
+            outcome = job_ended(job, job.result())
+            message, warnings = in_panel_words(outcome.message), outcome.warnings
         except Exception as exc:  # one broken job must not stop the timer for the others
             _FINISHING.discard(id(job))
             with contextlib.suppress(ValueError):
                 _FOLLOWED.remove(job)
-            message = stop_broken_job(job, job.task, exc)
+            message, warnings = stop_broken_job(job, job.task, exc), ()
         print(message)
+        for warning in dict.fromkeys(warnings):  # no operator left to report to: printed under the line
+            print(in_panel_words(f"DualTalk: {warning}"))
         with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
             state.set_status(bpy.context, running=False, fraction=0.0, last=message)
     return FOLLOW_STEP if _FOLLOWED else None
@@ -422,6 +426,7 @@ class JobOperator(bpy.types.Operator):
         state.set_status(context, running=False, fraction=1.0 if outcome.ok else 0.0, last=message)
         if outcome.ok:
             self.report({"INFO"}, message)
+            say_warnings(self, outcome.warnings)  # the line shows the first: each is read in the Info editor
             return {"FINISHED"}
         cancelled = outcome.cancelled or "cancelled" in message
         self.report({"WARNING" if cancelled else "ERROR"}, message)

@@ -18,6 +18,8 @@ class Outcome:
     ok: bool
     message: str
     cancelled: bool = False
+    # every warning of a keyed take, each its own line in the Info editor (the message shows the first)
+    warnings: tuple[str, ...] = ()
 
 
 class Job(Protocol):

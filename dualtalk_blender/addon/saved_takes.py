@@ -128,7 +128,14 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     return folder
 
 
-def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: str = AS_MADE) -> str:
+def apply_take(
+    scene: Any,
+    settings: Any,
+    folder: str,
+    prefs: Any = None,
+    use: str = AS_MADE,
+    warned: list[str] | None = None,
+) -> str:
     """Key a take kept on disk (a folder with ``A.npz`` and ``B.npz``, e.g. the one a run kept when
     a character was deleted while it generated) as Generate would have: onto the characters it was
     made for when its ``result.json`` names them and both are usable characters in ``scene`` (the
@@ -140,7 +147,8 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
     which, and the recorded values that differ from the panel's. Checked before either character is
     keyed; a refusal leaves the picks as they were. ``result.json`` is anyone's to edit: read with a
     nesting limit and refused whole when unreadable (:func:`_read_result`), each field read checked,
-    one of another shape left out with a note (:func:`_usable`)."""
+    one of another shape left out with a note (:func:`_usable`). ``warned`` (a list) receives every
+    warning of the take, the line showing the first (``take_keying.key_take``)."""
     if use not in (AS_MADE, PANELS):
         raise DualTalkError(f"settings must be {AS_MADE} or {PANELS}, got {escaped(str(use))[:24]!r}")
     where = abspath(folder)
@@ -170,7 +178,16 @@ def apply_take(scene: Any, settings: Any, folder: str, prefs: Any = None, use: s
         said = "; ".join(c for c in (picks, how) if c)
         keying = True
         return key_take(
-            scene, settings, options, result, inspected, frame_range, sound, notes=notes, picks=said
+            scene,
+            settings,
+            options,
+            result,
+            inspected,
+            frame_range,
+            sound,
+            notes=notes,
+            picks=said,
+            warned=warned,
         )
     except BaseException as exc:
         # refused (nothing keyed: key_take checks before keying) or failed before keying: the picks go

@@ -10,6 +10,7 @@ of the Text Editor (:func:`recognised_words_text`), which the line names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..rig.options import ApplyOptions
@@ -41,6 +42,7 @@ def key_take(
     notes: list[str] | None = None,
     characters: tuple[Any, Any] | None = None,
     picks: str = "",
+    warned: list[str] | None = None,
 ) -> str:
     """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters
     (or ``characters``: Generate's, those chosen when it was pressed), with the markers and sound
@@ -51,7 +53,8 @@ def key_take(
     ``notes``: warnings found before the run; the line shows the first warning of those, a
     character's other scene (where this take replaces the one it plays), the take's audio
     (``source["warnings"]``: a silent speaker, the diarizer's weaker method) and the keying's, and
-    how many more there are. ``picks``: a clause the line says after what was keyed (Generate's
+    how many more there are; ``warned`` (a list) receives every one of them, for the Info editor
+    (:func:`say_warnings`). ``picks``: a clause the line says after what was keyed (Generate's
     when the pickers changed while it ran).
 
     The markers and sound strips replace only this pair's earlier ones: another conversation in the
@@ -88,6 +91,8 @@ def key_take(
     )
     strips: list[str] = []
     warnings = [*changed, *words, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
+    if warned is not None:
+        warned += warnings
     said = f"; {picks}" if picks else ""
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
@@ -296,6 +301,15 @@ def source_warnings(result: dict[str, Any], *, excerpt: bool = False) -> list[st
         if isinstance(said, list)
         else []
     )
+
+
+def say_warnings(operator: Any, warnings: Iterable[str]) -> None:
+    """Each of a take's warnings as its own line in the Info editor: the status line shows the first
+    and how many more (:func:`_warning_tail`), so the others are read there."""
+    from .panel_options import in_panel_words
+
+    for warning in dict.fromkeys(warnings):
+        operator.report({"WARNING"}, in_panel_words(f"DualTalk: {warning}"))
 
 
 def _warning_tail(warnings: list[str]) -> str:

@@ -312,7 +312,9 @@ class GenerationRun:
                         "nothing was applied",
                     )
             try:
-                return Outcome(True, self._apply(self._result(), characters))
+                warned: list[str] = []
+                line = self._apply(self._result(), characters, warned)
+                return Outcome(True, line, warnings=tuple(warned))
             except DualTalkError as exc:
                 kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
                 return Outcome(False, f"DualTalk: {exc}{kept}")
@@ -337,7 +339,7 @@ class GenerationRun:
             result["recognise"] = True
         return result
 
-    def _apply(self, result: dict[str, Any], characters: tuple[Any, Any]) -> str:
+    def _apply(self, result: dict[str, Any], characters: tuple[Any, Any], warned: list[str]) -> str:
         return key_take(
             self.scene,
             self.settings,
@@ -349,6 +351,7 @@ class GenerationRun:
             notes=self.notes,
             characters=characters,
             picks=self._picks_changed(characters),
+            warned=warned,
         )
 
     def _gone(self) -> list[tuple[str, str]]:
