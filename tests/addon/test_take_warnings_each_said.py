@@ -8,17 +8,7 @@ from __future__ import annotations
 
 import addon_helpers as ah
 import bpy
-from dualtalk.dualtalk_blender.scene import compat, layers
-
-JAW = 'key_blocks["jawOpen"].value'
-
-
-def fix_jaw(obj, frame: int, value: float) -> None:
-    """A key dragged in the layer itself (Tab on the strip, Graph Editor)."""
-    strip = layers.our_strips(obj.data.shape_keys)["lips+jaw"]
-    fc = compat.channelbag(strip.action, strip.action_slot).fcurves.find(JAW)
-    next(k for k in fc.keyframe_points if k.co[0] == frame).co[1] = value
-    fc.update()
+from test_generate_says_hand_edits_replaced import fix_jaw
 
 
 def test_every_warning_of_a_range_reaches_the_info_editor(scene, assets, capfd):
