@@ -40,6 +40,7 @@ GAZE_SPEAK = (1.25, 1.7)  # -> ~42 % on partner
 GAZE_TURN_START_AWAY_P = 0.75
 GAZE_TURN_END_BACK_S = 0.7
 MICRO_SACCADE_DEG = 0.5
+GAZE_MIN_FIXATION_S = 0.25  # no intent shorter, overrides included
 
 # head: per-axis std targets in degrees (DualTalk tracked clips, see the table)
 HEAD_STD_SPEAKING = np.array([1.85, 1.85, 1.5])
@@ -162,6 +163,40 @@ def gaze_plan(ctx: Context) -> Gaze:
     return gaze
 
 
+def _runs(target: np.ndarray) -> list[tuple[int, int]]:
+    """[(start, stop)) runs of equal intent."""
+    edges = np.flatnonzero(np.diff(target)) + 1
+    bounds = [0, *edges.tolist(), len(target)]
+    return list(zip(bounds[:-1], bounds[1:], strict=False))
+
+
+def _merge_slivers(target: np.ndarray, forced: np.ndarray, min_n: int) -> None:
+    """No intent run inside the take shorter than ``min_n`` frames, in place.
+
+    The turn and phrase overrides cut the fixations they land in and left their remainders, down
+    to one frame: a 14 deg look away and straight back in 40 ms about once a minute. A remainder
+    of a fixation joins its neighbours (the override's intent, which is on both sides); a run an
+    override wrote (a look away at a turn start squeezed by the next override) takes frames from
+    its longer neighbour instead, so the look still happens."""
+    while True:
+        runs = _runs(target)
+        short = [k for k in range(1, len(runs) - 1) if runs[k][1] - runs[k][0] < min_n]
+        if not short:
+            return
+        k = short[0]
+        s, e = runs[k]
+        if forced[s:e].any():
+            (ls, le), (rs, re) = runs[k - 1], runs[k + 1]
+            need = min_n - (e - s)
+            if re - rs >= le - ls and (re - rs - need >= min_n or k + 1 == len(runs) - 1):
+                target[e : e + need] = target[s]
+                continue
+            if le - ls - need >= min_n or k - 1 == 0:
+                target[max(0, s - need) : s] = target[s]
+                continue
+        target[s:e] = 1 - target[s]
+
+
 def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
     rng = layer_rng(ctx.seed, ctx.role, "gaze")
     t, fps = ctx.num_frames, ctx.fps
@@ -175,15 +210,17 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
         p_on = min(0.95, max(0.05, mean_on / total + bias[0 if speaking[i] else 1]))
         mean_on, mean_off = p_on * total, (1.0 - p_on) * total
         dur = rng.gamma(3.0, (mean_on if on else mean_off) / 3.0)
-        n = max(2, int(round(max(dur, 0.25) * fps)))
+        n = max(2, int(round(max(dur, GAZE_MIN_FIXATION_S) * fps)))
         target[i : i + n] = 1 if on else 0
         i += n
         on = not on
     # speakers look away as a turn starts and back as it ends
+    forced = np.zeros(t, dtype=bool)  # frames an override wrote: its intent is kept
     for s in ctx.own.turn_starts:
         if rng.random() < GAZE_TURN_START_AWAY_P:
             n = int(round(rng.uniform(0.8, 1.8) * fps))
             target[max(0, s - 2) : s + n] = 0
+            forced[max(0, s - 2) : s + n] = True
     bc = set(ctx.own.backchannels)
     for s, e in segments(ctx.own.speaking):
         if s in bc or e - s < 2 * fps:
@@ -191,11 +228,14 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
         after = ctx.partner.speaking[e : e + int(fps)]
         own_after = ctx.own.speaking[e : e + int(fps)]
         if after.any() or not own_after.any():  # the turn ends here
-            target[max(0, e - int(GAZE_TURN_END_BACK_S * fps)) : e + int(0.5 * fps)] = 1
+            back = slice(max(0, e - int(GAZE_TURN_END_BACK_S * fps)), e + int(0.5 * fps))
+            target[back], forced[back] = 1, True
     # listeners look at a speaker who starts a phrase
     for s in ctx.partner.turn_starts:
         if not ctx.own.speaking[s] and rng.random() < 0.8:
-            target[s : s + int(rng.uniform(0.8, 1.5) * fps)] = 1
+            look = slice(s, s + int(rng.uniform(0.8, 1.5) * fps))
+            target[look], forced[look] = 1, True
+    _merge_slivers(target, forced, int(round(GAZE_MIN_FIXATION_S * fps)))
     # directions: each away run is one or more fixations, micro-saccades everywhere
     direction = np.zeros((t, 2))
     for s, e in segments(target == 0):

@@ -1,0 +1,49 @@
+"""Review 30b's findings on the behaviour layers, as an animator would meet them."""
+
+from __future__ import annotations
+
+import numpy as np
+from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour, dialogue_cues
+
+FPS = 25
+
+
+def _runs(target: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(target.astype(np.int8))) + 1
+    bounds = [0, *edges.tolist(), len(target)]
+    return list(zip(bounds[:-1], bounds[1:], strict=False))
+
+
+def test_the_eyes_never_dart_to_a_fixation_shorter_than_a_quarter_second(ami_takes):
+    """Review 30b F2: the turn and phrase overrides cut the fixation they landed in and left its
+    remainder, 1-3 frames of "look away" between two partner looks (a 14 deg dart and straight back
+    in 40 ms), about once a minute. No intent run inside a take is shorter than 0.25 s now, and a
+    speaker still looks away as its turn starts."""
+    slivers, away_at_start, starts = [], 0, 0
+    for name, (d, a, b) in ami_takes.items():
+        cues = dialogue_cues(d, a.num_frames)
+        for seed in range(10):
+            ma, mb = apply_behaviour(a, b, d, BehaviourSettings(seed=seed))
+            for who, m in (("A", ma), ("B", mb)):
+                inner = [(s, e) for s, e in _runs(m.gaze_target) if s > 0 and e < len(m.gaze_target)]
+                slivers += [(name, seed, who, s, e - s) for s, e in inner if e - s < 0.25 * FPS - 0.5]
+            for s in cues[0].turn_starts:
+                away_at_start += int((ma.gaze_target[s : s + 10] == 0).mean() > 0.5)
+                starts += 1
+    assert not slivers, slivers[:5]
+    assert starts >= 50 and away_at_start / starts >= 0.6, away_at_start / starts
+
+
+def test_a_squeezed_look_away_keeps_its_quarter_second():
+    """A look away an override wrote, squeezed to two frames by the next override, takes frames
+    from its longer neighbour instead of vanishing: the turn-start look away still happens."""
+    from dualtalk.inference.behaviour.layers import _merge_slivers
+
+    target = np.array([1] * 20 + [0] * 2 + [1] * 20, dtype=np.int8)
+    forced = np.zeros_like(target, dtype=bool)
+    forced[20:22] = True
+    _merge_slivers(target, forced, 6)
+    assert (target == 0).sum() == 6 and min(e - s for s, e in _runs(target)) == 6
+    plain = np.array([1] * 20 + [0] * 2 + [1] * 20, dtype=np.int8)
+    _merge_slivers(plain, np.zeros_like(forced), 6)  # a cut fixation's remainder joins its neighbours
+    assert (plain == 1).all()
