@@ -55,6 +55,7 @@ BEAT_SHAPE_S = (0.3, 0.05, 0.5)  # a speaker's head beat: rise, hold, fall (s); 
 # brows and smiles
 BROW_RAISE_P = 0.55
 BROW_LISTENER_P = 0.2
+SMILE_BACK_P = 0.85  # a listener smiles back at each of the partner's laughs
 
 
 def layer_rng(seed: int, role: int, layer: str) -> np.random.Generator:
@@ -566,8 +567,12 @@ def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
     partner_laugh = ctx.partner.laughter if ctx.partner.laughter is not None else np.zeros(t, dtype=bool)
     smile = np.zeros(t)
     smile[own_laugh] = 0.65
-    if partner_laugh.any() and rng.random() < 0.85:
-        smile[partner_laugh & ~own_laugh] = np.maximum(smile[partner_laugh & ~own_laugh], 0.35)
+    for s, e in segments(partner_laugh):  # each laugh its own coin: one per take smiled at all or none
+        if rng.random() < SMILE_BACK_P:
+            back = np.zeros(t, dtype=bool)
+            back[s:e] = True
+            back &= ~own_laugh
+            smile[back] = np.maximum(smile[back], 0.35)
     held = smile.copy()  # a smile lingers half a second after the laugh
     for lag in range(1, int(0.5 * fps)):
         np.maximum(held[lag:], smile[:-lag], out=held[lag:])

@@ -47,3 +47,33 @@ def test_a_squeezed_look_away_keeps_its_quarter_second():
     plain = np.array([1] * 20 + [0] * 2 + [1] * 20, dtype=np.int8)
     _merge_slivers(plain, np.zeros_like(forced), 6)  # a cut fixation's remainder joins its neighbours
     assert (plain == 1).all()
+
+
+def test_a_listener_answers_each_laugh_on_its_own(demo_dialogue):
+    """Review 30b F6: "the partner smiles back (85 %)" was one coin per take, so a listener smiled
+    at all five of the partner's laughs or at none (32 and 8 of 40 seeds). Each laugh is its own
+    85 % now: most performances mix, and one seed always gives the same smiles."""
+    from dataclasses import replace
+
+    from dualtalk.inference.behaviour.layers import Context, brow_smile
+    from dualtalk.inference.behaviour.settings import MOOD_TABLE
+
+    fps = 25.0
+    ca, cb = dialogue_cues(demo_dialogue, int(demo_dialogue.duration * fps), fps)
+    starts = list(range(25, cb.num_frames - 60, 75))[:5]
+    laughs = np.zeros(cb.num_frames, dtype=bool)
+    for s in starts:
+        laughs[s : s + 25] = True
+    speaker = replace(ca, laughter=laughs)
+    listener = replace(cb, laughter=np.zeros(cb.num_frames, dtype=bool))
+
+    def answered(seed: int) -> str:
+        smile = brow_smile(Context(listener, speaker, fps, MOOD_TABLE["neutral"], seed, 1))["mouthSmileLeft"]
+        return "".join("1" if smile[s : s + 37].max() >= 0.3 else "0" for s in starts)
+
+    patterns = [answered(seed) for seed in range(40)]
+    assert len(starts) == 5
+    mixed = [p for p in patterns if 0 < p.count("1") < 5]
+    share = sum(p.count("1") for p in patterns) / (5 * len(patterns))
+    assert len(mixed) >= 15 and 0.7 <= share <= 0.95, (len(mixed), share)
+    assert answered(3) == answered(3)
