@@ -192,8 +192,12 @@ def _one(
     )
     head_deg = None
     if amounts["head"] > 0:
-        model_deg = np.degrees(_head_values(motion))
-        head_deg = amounts["head"] * calibrate_head(head, model_deg, fps, ctx.mood.head)
+        # the head's scale is fitted over the recording, as the whole take's is: fitted over a
+        # part's own frames a calm stretch was scaled up to the full spread (2-4x the whole take)
+        model_deg = _recording_model(
+            np.degrees(_head_values(motion)), planned.speaking, first, len(planned.free)
+        )
+        head_deg = amounts["head"] * _window(calibrate_head(planned, model_deg, fps, ctx.mood.head), first, t)
         events["nods"] = list(head.nods)
 
     values = motion.values.copy()
@@ -227,6 +231,33 @@ def _one(
         overlay_channels=overlay_names if overlay is not None else (),
         overlay=overlay,
     )
+
+
+def _recording_model(
+    part_deg: np.ndarray, speaking: np.ndarray | None, first: int, length: int
+) -> np.ndarray:
+    """The engine's head (degrees) over the whole recording (``length`` frames), for fitting a part's
+    head scale: the part's own frames where it lies, elsewhere its frames of the same state (speaking
+    or listening) repeated, as the engine's motion there is not known; a whole take's own.
+
+    ``speaking`` is the recording's per-frame state (None: listening throughout), ``first`` the
+    part's first frame in it."""
+    if first == 0 and length == len(part_deg):
+        return part_deg
+    state = np.zeros(length, dtype=bool) if speaking is None else np.asarray(speaking, dtype=bool)
+    model = np.zeros((length, part_deg.shape[1]))
+    frames = np.arange(first, first + len(part_deg))
+    inside = (frames >= 0) & (frames < length)
+    model[frames[inside]] = part_deg[inside]
+    outside = np.ones(length, dtype=bool)
+    outside[frames[inside]] = False
+    for s in (True, False):
+        source = part_deg[inside][state[frames[inside]] == s]
+        source = source if len(source) else part_deg[inside]
+        dest = np.flatnonzero(outside & (state == s))
+        if len(source) and len(dest):
+            model[dest] = source[np.arange(len(dest)) % len(source)]
+    return model
 
 
 def _head_values(motion: Motion) -> np.ndarray:

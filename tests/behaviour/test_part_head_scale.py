@@ -1,0 +1,72 @@
+"""An animator's check: a re-generated range's head moves as much as the take's did on those seconds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from behaviour_takes import base_motion, buzzy_voice
+from dualtalk.inference.audio.dialogue import Dialogue
+from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
+from dualtalk.inference.core.channels import HEAD
+from dualtalk.inference.core.motion import Motion
+
+SR, FPS = 16000, 25
+HOP = SR // FPS
+
+
+def _recording(seconds: float = 40.0) -> Dialogue:
+    """Two people taking turns of 3-6 s, each turn in phrases with short pauses between them."""
+    rng = np.random.default_rng(11)
+    t = int(seconds * FPS)
+    act = [np.zeros(t, dtype=bool), np.zeros(t, dtype=bool)]
+    k, who = 10, 0
+    while k < t:
+        end = min(t, k + int(rng.uniform(3.0, 6.0) * FPS))
+        while k < end:
+            n = int(rng.uniform(0.8, 2.2) * FPS)
+            act[who][k : min(k + n, end)] = True
+            k += n + int(rng.uniform(0.1, 0.5) * FPS)
+        k, who = end + int(rng.uniform(0.3, 0.9) * FPS), 1 - who
+    return Dialogue(buzzy_voice(act[0], 200, 1), buzzy_voice(act[1], 120, 2), act[0], act[1])
+
+
+def _part(d: Dialogue, start_s: float, end_s: float) -> Dialogue:
+    """``--start/--end``: the recording cut to ``start_s .. end_s`` seconds."""
+    s, e = int(round(start_s * SR)), int(round(end_s * SR))
+    f0 = int(round(start_s * FPS))
+    n = -(-(e - s) // HOP)
+    return Dialogue(d.a[s:e], d.b[s:e], d.active_a[f0 : f0 + n], d.active_b[f0 : f0 + n], start_time=start_s)
+
+
+def _cut(m: Motion, first: int, n: int) -> Motion:
+    """The engine's motion of the part: the whole take's frames (its own small head wobble included)."""
+    return replace(m, values=m.values[first : first + n].copy(), speaking=m.speaking[first : first + n])
+
+
+def _head_deg(m: Motion) -> np.ndarray:
+    return np.degrees(np.stack([m.channel(c) for c in HEAD], axis=1).astype(np.float64))
+
+
+@pytest.mark.parametrize("start_s, end_s", [(3.0, 4.0), (9.0, 10.0), (14.0, 16.5), (20.0, 28.0)])
+@pytest.mark.parametrize("mood", ["neutral", "animated"])
+def test_a_re_generated_range_nods_and_sways_as_much_as_the_take(start_s, end_s, mood):
+    """The animator keyed a 40 s take, then re-generated a second or a few of it (the add-on's
+    Re-generate Preview Range). Before, the part's head was scaled to the full target spread over
+    its own frames: over a calm stretch it nodded and swayed 2-4x as much as the take around it,
+    and the cross-fade showed the jump. Now the scale is the whole recording's, so the part's head
+    is the take's on the same frames with the same seed: within half a degree (the engine's own head
+    outside the part is not known, so its share of the spread is taken from the part's frames)."""
+    d = _recording()
+    part = _part(d, start_s, end_s)
+    first, n = int(round(start_s * FPS)), part.num_frames
+    settings = BehaviourSettings(seed=3, mood=mood)
+    whole = apply_behaviour(base_motion(d, "A"), base_motion(d, "B"), d, settings)
+    cut = apply_behaviour(
+        _cut(base_motion(d, "A"), first, n), _cut(base_motion(d, "B"), first, n), part, settings, recording=d
+    )
+    for w, p in zip(whole, cut, strict=True):
+        take, mine = _head_deg(w)[first : first + n], _head_deg(p)
+        assert np.abs(mine - take).max() < 0.5, (w.role, np.abs(mine - take).max(axis=0))
+        assert np.allclose(mine.std(axis=0), take.std(axis=0), rtol=0.08), (w.role, mine.std(0) / take.std(0))
