@@ -543,6 +543,33 @@ def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -
     return per_frame * head.free + head.fixed
 
 
+# Where a head stops: the tracked animated DualTalk speaker never passes 22.9 deg on any axis nor
+# steps more than 6.0 deg in a frame (25 fps); `--mood animated --head 2` reached 47 deg and 9.7 deg.
+HEAD_KNEE_DEG = 25.0  # below this (every default take) an angle is left as it is
+HEAD_LIMIT_DEG = 35.0  # past the knee angles bend smoothly toward this and never reach it
+HEAD_MAX_SPEED_DEG_S = 150.0  # 6 deg a frame at 25 fps
+
+
+def limit_head(model_deg: np.ndarray, layer_deg: np.ndarray, fps: float) -> np.ndarray:
+    """The layer's head (T, 3) degrees, amount applied, such that model + layer stays where a
+    person's head goes: each axis bends softly past :data:`HEAD_KNEE_DEG` toward
+    :data:`HEAD_LIMIT_DEG` (as the gaze bends into the eyes' reach), then no axis moves faster
+    than :data:`HEAD_MAX_SPEED_DEG_S`. Takes inside both limits come back unchanged."""
+    total = np.asarray(model_deg, dtype=np.float64) + np.asarray(layer_deg, dtype=np.float64)
+    step = HEAD_MAX_SPEED_DEG_S / fps
+    mag = np.abs(total)
+    fast = len(total) > 1 and bool(np.abs(np.diff(total, axis=0)).max() > step)
+    if not fast and not bool((mag > HEAD_KNEE_DEG).any()):
+        return layer_deg
+    room = HEAD_LIMIT_DEG - HEAD_KNEE_DEG
+    bent = HEAD_KNEE_DEG + room * np.tanh((mag - HEAD_KNEE_DEG) / room)
+    limited = np.sign(total) * np.where(mag > HEAD_KNEE_DEG, bent, mag)
+    if len(limited) > 1 and np.abs(np.diff(limited, axis=0)).max() > step:
+        for k in range(1, len(limited)):  # follow the angle at most `step` a frame
+            limited[k] = limited[k - 1] + np.clip(limited[k] - limited[k - 1], -step, step)
+    return limited - model_deg
+
+
 # brows and smiles -------------------------------------------------------------------------
 def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
     """ARKit weights for brow raises (emphasis, listener reactions) and smiles (laughter, mood)."""

@@ -77,3 +77,29 @@ def test_a_listener_answers_each_laugh_on_its_own(demo_dialogue):
     share = sum(p.count("1") for p in patterns) / (5 * len(patterns))
     assert len(mixed) >= 15 and 0.7 <= share <= 0.95, (len(mixed), share)
     assert answered(3) == answered(3)
+
+
+def _head_deg(motion) -> np.ndarray:
+    cols = [list(motion.channels).index(n) for n in ("head_rx", "head_ry", "head_rz")]
+    return np.degrees(motion.values[:, cols].astype(np.float64))
+
+
+def test_the_largest_head_setting_stays_where_a_person_turns(ami_takes):
+    """Review 30b F5: ``--mood animated --head 2`` turned heads past 45 deg (5 of 60 characters) and
+    up to 9.7 deg in one frame, where the tracked animated speaker stays under 22.9 deg and 6 deg.
+    The head limit bends every axis softly from 25 deg toward 35 deg and caps a frame's step at
+    6 deg (150 deg/s); a take at the default settings comes back as it was."""
+    from dualtalk.inference.behaviour.layers import limit_head
+
+    d, a, b = ami_takes["tst00"]
+    for seed in range(3):
+        wild = apply_behaviour(a, b, d, BehaviourSettings(seed=seed, mood="animated", head=2.0))
+        calm = apply_behaviour(a, b, d, BehaviourSettings(seed=seed))
+        for base, loud, quiet in zip((a, b), wild, calm, strict=True):
+            model = _head_deg(base)
+            layer = _head_deg(loud) - model
+            head = model + limit_head(model, layer, FPS)
+            assert np.abs(head).max() < 35.0 and np.abs(np.diff(head, axis=0)).max() <= 6.0 + 1e-9
+            assert np.abs(head - model - layer).max() > 5.0  # it did have to bend this one
+            unchanged = _head_deg(quiet) - model
+            assert limit_head(model, unchanged, FPS) is unchanged
