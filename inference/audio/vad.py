@@ -22,7 +22,7 @@ import numpy as np
 
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 
-ABS_FLOOR_DB = -55.0  # nothing quieter is speech in a take at full level (take_floor: a quiet one)
+ABS_FLOOR_DB = -55.0  # nothing quieter is speech in a stream at full level (take_floor: a quiet one)
 REF_LOUD_DB = -20.0  # a take whose loud speech sits below this is quiet: its floor drops by the difference,
 MAX_FLOOR_SHIFT_DB = 45.0  # by at most this much,
 NOISE_MARGIN_DB = 25.0  # and never to within this of a stream's own noise floor (room tone stays below it)
@@ -137,13 +137,14 @@ def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.nda
 
 
 def take_floor(*levels: np.ndarray) -> float:
-    """The absolute speech floor (dBFS) for a take whose streams have these frame levels.
+    """The absolute speech floor (dBFS) for a stream (or streams) with these frame levels.
 
     Gain is arbitrary (32-bit float recorders are often left near -40 dBFS; the AMI meeting
-    mixes' speech sits at -30 to -50), so the floor follows the take's loudest stream down: a
-    quiet take keeps its speech, while a stream far quieter than its partner (room noise on a
-    silent speaker's mic) stays below the floor. :func:`_thresholds` keeps it
-    :data:`NOISE_MARGIN_DB` above each stream's own noise floor.
+    mixes' speech sits at -30 to -50; one lavalier's preamp set 30-45 dB below its partner's), so
+    the floor follows the loudest given stream down: :func:`energy_activity` gives each stream its
+    own, so a quiet speaker beside a loud one keeps its speech. Room noise on a silent speaker's
+    mic stays out because :func:`_thresholds` keeps the floor :data:`NOISE_MARGIN_DB` above each
+    stream's own noise floor; the partner's bleed, because of the bleed test.
     """
     loud = max((float(np.percentile(v, 95)) for v in levels if len(v)), default=REF_LOUD_DB)
     return ABS_FLOOR_DB - min(MAX_FLOOR_SHIFT_DB, max(0.0, REF_LOUD_DB - loud))
@@ -266,12 +267,13 @@ def energy_activity(
         if len(q) < len(x):  # the partner's stream ended early: silence after it
             q = np.concatenate([q, np.zeros(len(x) - len(q), dtype=q.dtype)])
         p_level = frame_levels(q, sr, fps)
-    floor = take_floor(level) if p_level is None else take_floor(level, p_level)
-    on, off = _thresholds(level, floor)
+    # each stream's floor follows its own loud speech: a lavalier left 30-45 dB low beside a loud
+    # one keeps its speech (room tone stays below it: _thresholds' noise margin; bleed: below)
+    on, off = _thresholds(level, take_floor(level))
     on_arr = np.full(len(level), on)
     off_arr = np.full(len(level), off)
     if p_level is not None:
-        att = bleed_attenuation(level, p_level, floor)
+        att = bleed_attenuation(level, p_level, take_floor(p_level))
         if att is not None:
             # expected bleed level per frame; speech must clear it by a margin
             expected = p_level + att + BLEED_MARGIN_DB

@@ -1,0 +1,39 @@
+"""One lavalier's gain left low beside a loud one: the quiet speaker's own words are still speech.
+
+Review 30b F1: with two files, speaker 2 of the real clip turned down 45 dB kept 31 of its 496 speech
+frames, because the take's speech floor (-55 dBFS) was set by the loud partner; the behaviour layer
+then nodded and looked at the partner over B's own words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import soundfile as sf
+from dualtalk.bench.testsignals import frames_of, place
+from dualtalk.inference.audio import voice_activity
+
+A_SPANS = [(0.5, 2.0), (4.0, 5.5), (8.0, 9.0)]
+B_SPANS = [(2.3, 3.7), (5.8, 7.6)]
+TOTAL = 10.0
+
+
+def test_a_lavalier_left_45_db_low_keeps_its_speech(rng):
+    """Maya's mic is at full level, Tom's preamp 45 dB low (both quiet rooms): Tom still talks."""
+    hiss = lambda: (3e-5 * rng.standard_normal(int(TOTAL * 16000))).astype(np.float32)  # noqa: E731
+    maya = place(TOTAL, A_SPANS, rng) + hiss()
+    tom = 10 ** (-45 / 20) * place(TOTAL, B_SPANS, rng) + hiss()
+    truth_a, truth_b = frames_of(A_SPANS, TOTAL), frames_of(B_SPANS, TOTAL)
+    act = voice_activity(tom, maya)
+    assert act[truth_b].mean() > 0.75  # before: 0.0
+    assert act[truth_a & ~truth_b].mean() < 0.05  # and he does not speak Maya's lines
+    assert np.array_equal(voice_activity(maya, tom), voice_activity(maya, 10 ** (45 / 20) * tom))
+
+
+def test_the_real_clip_with_speaker_2_turned_down_45_db(demo_clip):
+    """The shared clip, speaker 2's file 45 dB down (``sox ... vol -45dB``): most of B's speech stays."""
+    a, _ = sf.read(demo_clip["wav1"], dtype="float32")
+    b, _ = sf.read(demo_clip["wav2"], dtype="float32")
+    full = voice_activity(b, a)
+    quiet = voice_activity(np.float32(10 ** (-45 / 20)) * b, a)
+    assert (quiet & full).sum() > 0.4 * full.sum()  # before: 31 of 496 frames
+    assert (quiet & ~full).sum() <= 5
