@@ -35,6 +35,11 @@ BLEED_PERCENTILE = 75.0  # upper part of the bleed spread: residual cross-talk v
 MIN_SPEECH_S = 0.12
 MAX_GAP_S = 0.2
 HANGOVER_S = 0.04
+SHORT_ALONE_S = 0.6  # a stretch of speech this short with no other speech of the stream within
+ALONE_WITHIN_S = 1.0  # this on either side (an "mm-hm" or a cough, a click, a cup set down) ...
+VOICED_FRAMES = 2  # ... is speech only with at least this many voiced (pitched) frames
+VOICED_PEAK = 0.35  # normalised autocorrelation at the pitch period (white noise: about 0.1)
+F0_RANGE_HZ = (70.0, 400.0)
 
 
 FILTER_BLOCK = 1 << 20  # samples band-passed at a time (filter state carried across blocks)
@@ -279,7 +284,41 @@ def energy_activity(
             expected = p_level + att + BLEED_MARGIN_DB
             on_arr = np.maximum(on_arr, expected)
             off_arr = np.maximum(off_arr, expected - HYSTERESIS_DB)
-    return clean_activity(_hysteresis(level, on_arr, off_arr), fps)
+    return without_unvoiced_blips(x, clean_activity(_hysteresis(level, on_arr, off_arr), fps), sr, fps)
+
+
+def voiced(x: np.ndarray, frames: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
+    """Per frame of ``frames``: does ``x`` have a pitch there (64 ms around the frame's centre)?"""
+    width = int(round(0.064 * sr))
+    lo, hi = int(sr / F0_RANGE_HZ[1]), int(sr / F0_RANGE_HZ[0])
+    win = np.hanning(width)
+    taper = np.correlate(win, win, "full")[width - 1 : width - 1 + hi + 1]
+    out = np.zeros(len(frames), dtype=bool)
+    for i, f in enumerate(frames):
+        c = int((f + 0.5) * sr / fps) - width // 2
+        seg = np.asarray(x[max(0, c) : c + width], dtype=np.float64)
+        seg = np.pad(seg, (max(0, -c), width - len(seg) - max(0, -c)))
+        seg = (seg - seg.mean()) * win
+        ac = np.fft.irfft(np.abs(np.fft.rfft(seg, 2 * width)) ** 2)[: hi + 1] / taper
+        out[i] = ac[0] > 0 and float(ac[lo:].max()) > VOICED_PEAK * ac[0]
+    return out
+
+
+def without_unvoiced_blips(
+    x: np.ndarray, act: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS
+) -> np.ndarray:
+    """``act`` without its short stretches that stand alone and have no pitch: a cough, a click or a
+    burst of noise on a listener's mic is not an "mm-hm" (it would open the jaw and draw a nod)."""
+    short, alone = int(round(SHORT_ALONE_S * fps)), int(round(ALONE_WITHIN_S * fps))
+    out = act.copy()
+    on = [(s, e) for s, e, v in _runs(act) if v]
+    for k, (s, e) in enumerate(on):
+        before = on[k - 1][1] if k else -alone - 1
+        after = on[k + 1][0] if k + 1 < len(on) else len(act) + alone + 1
+        if e - s <= short and s - before > alone and after - e > alone:
+            if voiced(x, np.arange(s, e), sr, fps).sum() < VOICED_FRAMES:
+                out[s:e] = False
+    return out
 
 
 @functools.lru_cache(maxsize=1)
