@@ -42,7 +42,8 @@ NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
 FROZEN_S = 2.0
 # a per-minute rate over less speaking or listening time than this is not reported (n/a, with the
-# count): a character who listens 1.6 s would read 37.5 blinks/min per blink
+# count): a character who listens 1.6 s would read 37.5 blinks/min per blink; nor is a head spread,
+# quickness or eyes-on-partner share of that state (STATE_KEYS), judged or pooled
 RATE_MIN_S = 10.0
 BLINK_LEVEL = 0.5
 # per-frame change that counts as moving: degrees for the head, weight for blendshapes
@@ -63,6 +64,17 @@ TARGETS = {
     "gaze_speaking": (0.30, 0.55),
     "frozen_s": (None, 0.0),
 }
+# the numbers measured over one state (or both): left out over less than RATE_MIN_S of it
+STATE_KEYS = {
+    "head_std_speaking": ("speaking",),
+    "head_std_listening": ("listening",),
+    "head_sharpness_speaking": ("speaking",),
+    "head_sharpness_listening": ("listening",),
+    "head_ratio_listen_speak": ("speaking", "listening"),
+    "nods_per_listening_min": ("listening",),
+    "gaze_listening": ("listening",),
+    "gaze_speaking": ("speaking",),
+}
 STRICT_LOW = frozenset({"nods_in_window_share"})  # targets whose low bound is missed when only reached
 TARGET_NAMES = {
     "blinks_per_min": "blinks/min",
@@ -80,8 +92,12 @@ TARGET_NAMES = {
 def missed_targets(row: dict[str, Any], reference: dict[str, Any] | None = None) -> list[str]:
     """The targets a pooled 'on' row misses, each as 'name (value)'; [] when all are met.
 
-    A value that cannot be measured (no listening time, no nods) is not counted as missed."""
+    A value that cannot be measured (no listening time, no nods) is not counted as missed, nor one
+    over less than :data:`RATE_MIN_S` of its state when the row says how long that was."""
     values = dict(row)
+    for key, states in STATE_KEYS.items():  # a row that says it holds too little of a state
+        if any(row.get(f"{state}_min") is not None and not _rated(row[f"{state}_min"]) for state in states):
+            values[key] = None
     timed = (row.get("nods") or 0) - row.get("nods_with_own_backchannel", 0)
     values["nods_in_window_share"] = row["nods_in_window"] / timed if timed > 0 else None
     if reference is not None:
@@ -232,9 +248,15 @@ def measure(take: Take) -> dict[str, Any]:
         out[f"blinks_{state}"] = n
         out[f"blinks_per_min_{state}"] = n / minutes[state] if _rated(minutes[state]) else None
     head = head_degrees(m)
+    # a spread, a quickness or a share over a moment of a state is left out as the rates are: 0.6 s
+    # of speech read a listening/speaking ratio of 4 and missed targets the layer meets
+    rated = {state: _rated(minutes[state]) for state in minutes}
     for state, mask in (("speaking", speaking), ("listening", listening)):
-        out[f"head_std_{state}"] = head[mask].std(axis=0).tolist() if mask.sum() > 1 else None
-        out[f"head_sharpness_{state}"] = head_sharpness(head, mask, fps)
+        out[f"head_std_{state}"] = (
+            head[mask].std(axis=0).tolist() if rated[state] and mask.sum() > 1 else None
+        )
+        out[f"head_sharpness_{state}"] = head_sharpness(head, mask, fps) if rated[state] else None
+    out["head_ratio_listen_speak"] = None
     if out["head_std_speaking"] and out["head_std_listening"]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
         out["head_ratio_listen_speak"] = ratio.tolist()
@@ -267,8 +289,10 @@ def measure(take: Take) -> dict[str, Any]:
     out["nods_with_own_backchannel"] = with_bc
     if take.gaze_target is not None:
         on = np.asarray(take.gaze_target) == GAZE_PARTNER
-        out["gaze_listening"] = float(on[listening].mean()) if listening.any() else None
-        out["gaze_speaking"] = float(on[speaking].mean()) if speaking.any() else None
+        out["gaze_listening"] = (
+            float(on[listening].mean()) if rated["listening"] and listening.any() else None
+        )
+        out["gaze_speaking"] = float(on[speaking].mean()) if rated["speaking"] and speaking.any() else None
     else:
         out["gaze_listening"] = out["gaze_speaking"] = None
     out["frozen_s"] = frozen_seconds(take)
@@ -516,6 +540,7 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
         nods = sum(r["nods"] for r in rows)
         listen = sum(r["listening_min"] for r in rows)
+        speak = sum(r.get("speaking_min", 0.0) for r in rows)
         out[phase] = {
             "blinks_per_min": mean("blinks_per_min"),
             "head_std_speaking": mean("head_std_speaking"),
@@ -524,8 +549,9 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "head_sharpness_speaking": mean("head_sharpness_speaking"),
             "head_sharpness_listening": mean("head_sharpness_listening"),
             "nods": nods,
+            "speaking_min": speak,
             "listening_min": listen,
-            "nods_per_listening_min": nods / listen if listen else None,
+            "nods_per_listening_min": nods / listen if listen and _rated(listen) else None,
             "nods_in_window": sum((r["nods_in_0.2_1.0s"] or 0) * r["nods"] for r in rows),
             "nods_with_own_backchannel": sum(r.get("nods_with_own_backchannel", 0) for r in rows),
             "gaze_listening": mean("gaze_listening"),
@@ -767,6 +793,13 @@ def _fmt_rate(row: dict[str, Any], key: str, digits: int) -> str:
     count, minutes = _RATE_COUNTS.get(key, ("", ""))
     if value is None and count in row and row.get(minutes):
         return f"n/a ({row[count]} in {row[minutes] * 60:.1f} s)"
+    if value is None and key in STATE_KEYS:  # a spread or share over a moment: the time it had
+        short = [
+            s for s in STATE_KEYS[key] if row.get(f"{s}_min") is not None and not _rated(row[f"{s}_min"])
+        ]
+        if short:
+            said = f"{short[0]} " if len(STATE_KEYS[key]) > 1 else ""
+            return f"n/a ({said}{row[f'{short[0]}_min'] * 60:.1f} s)"
     return _fmt(value, digits)
 
 
