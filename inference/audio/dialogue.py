@@ -26,7 +26,14 @@ from .loader import audio_info, check_range, cut_off_why, is_silent, read_channe
 from .separate import split_mix
 from .sync import OFFSET_MIN_S, find_offset, pooled_xcorr, shared_content
 from .turns import Segment, assign_speakers, for_recording, read_turns
-from .vad import drop_blips, one_stream, voice_activity
+from .vad import (
+    LOST_WARN_SHARE,
+    QUIETER_WARN_DB,
+    drop_blips,
+    one_stream,
+    quieter_than_partner,
+    voice_activity,
+)
 
 log = logging.getLogger("dualtalk.audio")
 # Who is silent in the audio heard (:func:`_speech_warnings`) is said on this logger of its own and
@@ -389,6 +396,20 @@ def _drop_shared(
         line += "; if the whole recording is one mix, give --turns FILE or --diarize"
     warnings.append(line)
     return act_a, act_b
+
+
+def _quiet_stream_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray) -> list[str]:
+    """One speaker's mic far quieter than the other's (a lavalier's gain left low): its speech is easily
+    taken for the partner's bleed or for silence, and the behaviour layer then nods over its words."""
+    said = []
+    for who, other, x, y, act in (("A", "B", a, b, act_a), ("B", "A", b, a, act_b)):
+        quieter, lost = quieter_than_partner(x, y, act)
+        if quieter >= QUIETER_WARN_DB and lost >= LOST_WARN_SHARE:
+            said.append(
+                f"{who}'s speech is {quieter:.0f} dB quieter than {other}'s; {lost:.0%} of it was read as "
+                f"{other}'s bleed or silence: raise {who}'s level"
+            )
+    return said
 
 
 def _speech_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray) -> list[str]:
@@ -796,6 +817,7 @@ def load_dialogue(
         _update(progress, 0.5, "voice activity")
         act_a, act_b = voice_activity(a, b), voice_activity(b, a)
         act_a, act_b = _drop_shared(a, b, act_a, act_b, warnings, source)
+        warnings += _quiet_stream_warnings(a, b, act_a, act_b)
     else:
         info = audio_info(audio)
         if info.channels == 1 and turns is None and not diarize:  # the header says so: decode nothing
@@ -845,6 +867,7 @@ def load_dialogue(
             _update(progress, 0.5, "voice activity")
             act_a, act_b = voice_activity(a, b), voice_activity(b, a)
             act_a, act_b = _drop_shared(a, b, act_a, act_b, warnings, source)
+            warnings += _quiet_stream_warnings(a, b, act_a, act_b)
         elif diarize:
             mix = _mono(x)
             if is_silent(mix):

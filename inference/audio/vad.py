@@ -321,6 +321,30 @@ def without_unvoiced_blips(
     return out
 
 
+QUIETER_WARN_DB = 15.0  # a stream this much quieter than its partner ...
+LOST_WARN_SHARE = 0.10  # ... that loses this share of what it says on its own to the partner test is said
+
+
+def quieter_than_partner(x: np.ndarray, partner: np.ndarray, act: np.ndarray) -> tuple[float, float]:
+    """(dB by which ``x``'s speech is quieter than the partner's, share of ``x``'s own speech that
+    ``act``, its activity judged beside the partner, leaves out): one lavalier's gain left low.
+
+    Levels are each stream's loud speech (90th percentile over the frames it flags on its own); for
+    ``x`` only where the partner is silent, so a listener's mic that only carries the partner's bleed
+    (nothing of its own there) is not a quiet speaker: (0, 0).
+    """
+    x, partner = one_stream(x), one_stream(partner)
+    alone, p_alone = energy_activity(x), energy_activity(partner)
+    own = alone & ~p_alone[: len(alone)] if len(p_alone) >= len(alone) else alone
+    if own.sum() < FPS or not p_alone.any():  # under a second of its own: nothing to judge
+        return 0.0, 0.0
+    level, p_level = frame_levels(x), frame_levels(partner)
+    quieter = float(np.percentile(p_level[p_alone], 90) - np.percentile(level[own], 90))
+    n = min(len(alone), len(act))
+    lost = float(np.mean(~np.asarray(act[:n], bool)[alone[:n]])) if alone[:n].any() else 0.0
+    return quieter, lost
+
+
 @functools.lru_cache(maxsize=1)
 def _silero():
     """The packaged Silero VAD (torch.jit), or None when it is not installed/usable."""
