@@ -33,6 +33,7 @@ BLINK_AT_PAUSE_P = 0.5  # listener blink 0.1-0.5 s after the speaker's phrase en
 BLINK_AT_SHIFT_P = 0.5  # blink with a gaze shift of at least BIG_SHIFT_DEG
 BIG_SHIFT_DEG = 15.0
 BLINK_AFTER_PARTNER_P = 0.3
+BLINK_FLOOR = 0.05  # the background never below this share of the state's rate: the locked blinks come first
 
 # gaze (Kendon 1967; Argyle & Cook 1976): mean fixation lengths, seconds
 GAZE_LISTEN = (2.6, 0.95)  # (on partner, away) -> ~73 % on partner
@@ -261,16 +262,14 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
 
 # blinks -----------------------------------------------------------------------------------
 def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequence[float] = ()) -> list[float]:
-    """Blink onsets in seconds: a renewal process plus pause- and gaze-locked blinks.
+    """Blink onsets in seconds: pause- and gaze-locked blinks, a renewal process around them, doubles.
 
-    ``partner_blinks`` only lowers the background rate by the blinks
-    :func:`with_partner_blinks` will lock to them, so the total stays the table's."""
+    ``partner_blinks`` only lowers the own blinks by the answers :func:`with_partner_blinks` will
+    add to them, so all blinks together (answers and doubles counted) come to the table's rate."""
     if amount <= 0:
         return []
     rng = layer_rng(ctx.seed, ctx.role, "blinks")
     fps, t = ctx.fps, ctx.num_frames
-    duration = t / fps
-    speaking = ctx.speaking
     triggers: list[float] = []
     for e in ctx.partner.phrase_ends:
         if e < t and not ctx.own.speaking[min(e, t - 1)] and rng.random() < BLINK_AT_PAUSE_P:
@@ -279,46 +278,108 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
         if size >= BIG_SHIFT_DEG and rng.random() < BLINK_AT_SHIFT_P:
             triggers.append(frame / fps - 0.02)
     triggers.sort()
-    # locked blinks replace part of the background process, so the rate stays the table's
-    duration_s = {True: max(speaking.sum(), 1) / fps, False: max((~speaking).sum(), 1) / fps}
-    locked = {True: 0.0, False: 0.0}
-    for trig in triggers:
-        locked[bool(speaking[min(max(int(trig * fps), 0), t - 1)])] += min(1.0, amount)
-    answer = BLINK_AFTER_PARTNER_P * min(1.0, amount)
-    for frame in _partner_lock_frames(ctx, partner_blinks):  # expected answers, placed later
-        locked[bool(speaking[min(frame + int(0.375 * fps), t - 1)])] += answer
-    base = {True: BLINK_RATE_SPEAKING, False: BLINK_RATE_LISTENING}
-    rates = {
-        state: max(
-            base[state] * ctx.mood.blink * amount - locked[state] / duration_s[state],
-            0.35 * base[state] * amount,
-        )
-        for state in (True, False)
-    }
-    out: list[float] = []
+    budget, keep = _blink_budget(ctx, triggers, amount, partner_blinks)
+    return _blink_train(ctx, rng, triggers, budget, keep, amount)
+
+
+def _blink_train(
+    ctx: Context,
+    rng: np.random.Generator,
+    triggers: Sequence[float],
+    budget: dict[bool, float],
+    keep: dict[bool, float],
+    amount: float,
+) -> list[float]:
+    """The own blinks: the kept locked blinks, a gamma renewal around them that fills each
+    state's ``budget`` (blinks per second before doubles), then 8 % doubles.
+
+    The background is laid around the locked blinks (one closer than :data:`BLINK_MIN_GAP_S` to a
+    locked blink gives way) and its rate is what the budget leaves after the locked blinks that
+    were kept. A locked blink used to restart the renewal, cancelling the background blink due
+    next, so the rates set were not the rates drawn."""
+    fps, t = ctx.fps, ctx.num_frames
+    duration = t / fps
+    speaking = ctx.speaking
+
+    def state(x: float) -> bool:
+        return bool(speaking[min(max(int(x * fps), 0), t - 1)])
+
     # the first blink comes after 0.2-2 s at amount 1, later at lower amounts: a forced early
     # blink gave every take one even at --blinks 0.02
     now = float(rng.uniform(0.2, 2.0)) / min(amount, 1.0)
     if now >= duration:  # a tiny amount puts the first blink past the take (1e-310 overflowed to inf)
         return []
-    ti = 0
+    locked: list[float] = []
+    for trig in triggers:
+        kept = rng.random() < min(1.0, amount) * keep[state(trig)]
+        if kept and 0.0 <= trig < duration and (not locked or trig - locked[-1] >= BLINK_MIN_GAP_S):
+            locked.append(trig)
+    near = np.zeros(t, dtype=bool)  # frames where a background blink gives way to a locked one
+    for x in locked:
+        near[max(int((x - BLINK_MIN_GAP_S) * fps) + 1, 0) : int((x + BLINK_MIN_GAP_S) * fps)] = True
+    per_frame = np.zeros(t)  # the background's rate per frame: none next to a locked blink
+    for st in (True, False):
+        frames = speaking == st
+        free_s = max(int((frames & ~near).sum()), 1) / fps
+        left = budget[st] * int(frames.sum()) / fps - sum(1 for x in locked if state(x) == st)
+        floor = BLINK_FLOOR * (BLINK_RATE_SPEAKING if st else BLINK_RATE_LISTENING) * amount
+        per_frame[frames & ~near] = max(left / free_s, floor)
+    # gamma gaps in the background's own time (the rate integrated), so a gap that starts while
+    # listening and ends in speech takes each state's rate for the part it spends there
+    clock = np.concatenate([[0.0], np.cumsum(per_frame / fps)])
+    out = list(locked)
     while True:
-        rate = rates[bool(speaking[min(int(now * fps), t - 1)])]
-        gap = float(rng.gamma(3.0, 1.0 / max(rate, 1e-3) / 3.0))
-        nxt = now + max(gap, BLINK_MIN_GAP_S) if out else now
-        while ti < len(triggers) and triggers[ti] < nxt:
-            trig = triggers[ti]
-            ti += 1
-            if (not out or trig - out[-1] >= BLINK_MIN_GAP_S) and rng.random() < min(1.0, amount):
-                nxt = trig
-                break
-        if nxt >= duration:
+        k = min(int(now * fps), t - 1)
+        if not near[k]:
+            bisect.insort(out, now)
+        at = clock[k] + (now * fps - k) * per_frame[k] / fps + float(rng.gamma(3.0, 1.0 / 3.0))
+        j = int(np.searchsorted(clock, at))
+        if j > t:
             break
-        out.append(max(nxt, 0.0))
-        if rng.random() < BLINK_DOUBLE_P:
-            out.append(nxt + rng.uniform(0.3, 0.45))
-        now = out[-1]
-    return [x for x in out if x < duration]
+        nxt = (j - 1 + (at - clock[j - 1]) / (clock[j] - clock[j - 1])) / fps
+        now = max(nxt, now + BLINK_MIN_GAP_S)
+        if now >= duration:
+            break
+    doubled = list(out)
+    for i, x in enumerate(out):
+        second = x + rng.uniform(0.3, 0.45)
+        if rng.random() < BLINK_DOUBLE_P and second < duration:
+            if i + 1 == len(out) or out[i + 1] - second >= 0.3:
+                doubled.append(second)
+    return sorted(doubled)
+
+
+def _blink_budget(
+    ctx: Context, triggers: Sequence[float], amount: float, partner_blinks: Sequence[float]
+) -> tuple[dict[bool, float], dict[bool, float]]:
+    """Per state (speaking True / listening False): the own blinks per second before doubles
+    and the share of the locked triggers kept, so that all blinks together come to the table's rate.
+
+    Every blink counts: the answers to the partner's blinks added later, the locked blinks and the
+    doubles (each own blink brings :data:`BLINK_DOUBLE_P` of one more). Where the locked blinks
+    alone would pass the rate, part of them is dropped and the background keeps a floor: flooring
+    the background and keeping them all had listeners at 25.5/min against 20 (review 30b F7)."""
+    fps, t = ctx.fps, ctx.num_frames
+    speaking = ctx.speaking
+    duration_s = {True: max(speaking.sum(), 1) / fps, False: max((~speaking).sum(), 1) / fps}
+    locked = {True: 0.0, False: 0.0}
+    for trig in triggers:
+        locked[bool(speaking[min(max(int(trig * fps), 0), t - 1)])] += min(1.0, amount)
+    answers = {True: 0.0, False: 0.0}
+    for frame in _partner_lock_frames(ctx, partner_blinks):  # expected answers, placed later
+        answers[bool(speaking[min(frame + int(0.375 * fps), t - 1)])] += BLINK_AFTER_PARTNER_P * min(
+            1.0, amount
+        )
+    base = {True: BLINK_RATE_SPEAKING, False: BLINK_RATE_LISTENING}
+    budget, keep = {}, {}  # the own blinks, locked and background together
+    for state in (True, False):
+        own = base[state] * ctx.mood.blink * amount - answers[state] / duration_s[state]
+        primary = own / (1.0 + BLINK_DOUBLE_P)  # own blinks before their doubles
+        floor = BLINK_FLOOR * base[state] * amount
+        locked_rate = locked[state] / duration_s[state]
+        budget[state] = primary
+        keep[state] = 1.0 if locked_rate <= 0 else min(1.0, max(primary - floor, 0.0) / locked_rate)
+    return budget, keep
 
 
 def _partner_lock_frames(ctx: Context, partner_blinks: Sequence[float]) -> list[int]:

@@ -103,3 +103,25 @@ def test_the_largest_head_setting_stays_where_a_person_turns(ami_takes):
             assert np.abs(head - model - layer).max() > 5.0  # it did have to bend this one
             unchanged = _head_deg(quiet) - model
             assert limit_head(model, unchanged, FPS) is unchanged
+
+
+def test_a_listener_blinks_less_than_a_speaker_as_documented(ami_takes):
+    """Review 30b F7: docs/behaviour.md says 24 blinks a minute speaking and 20 listening, all
+    blinks together; listeners blinked 25.5 a minute, as the answers to the partner's blinks and
+    the 8 % doubles came on top of an own rate held at its floor. Every blink is counted now."""
+    from dualtalk.inference.behaviour.cues import speaking_state
+
+    count = {True: 0, False: 0}
+    seconds = {True: 0.0, False: 0.0}
+    for d, a, b in ami_takes.values():
+        for seed in range(10):
+            for m in apply_behaviour(a, b, d, BehaviourSettings(seed=seed)):
+                state = speaking_state(m.speaking, m.fps)
+                lid = m.channel("eyeBlinkLeft") >= 0.5
+                onsets = np.flatnonzero(lid[1:] & ~lid[:-1]) + 1
+                for st in (True, False):
+                    count[st] += int((state[onsets] == st).sum())
+                    seconds[st] += float((state == st).sum()) / m.fps
+    speaking, listening = (60.0 * count[st] / seconds[st] for st in (True, False))
+    assert 21.5 <= speaking <= 26.5 and 17.5 <= listening <= 22.5, (speaking, listening)
+    assert speaking > listening
