@@ -32,6 +32,7 @@ from .layers import (
     calibrate_head,
     gaze_plan,
     head_plan,
+    limit_head,
     scaled_direction,
     with_partner_blinks,
 )
@@ -194,10 +195,11 @@ def _one(
     if amounts["head"] > 0:
         # the head's scale is fitted over the recording, as the whole take's is: fitted over a
         # part's own frames a calm stretch was scaled up to the full spread (2-4x the whole take)
-        model_deg = _recording_model(
-            np.degrees(_head_values(motion)), planned.speaking, first, len(planned.free)
-        )
+        own_deg = np.degrees(_head_values(motion))
+        model_deg = _recording_model(own_deg, planned.speaking, first, len(planned.free))
         head_deg = amounts["head"] * _window(calibrate_head(planned, model_deg, fps, ctx.mood.head), first, t)
+        # model + layer kept where a person's head goes (the top settings reached 47 deg, 9.7 a frame)
+        head_deg = limit_head(own_deg, head_deg, fps)
         events["nods"] = list(head.nods)
 
     values = motion.values.copy()
