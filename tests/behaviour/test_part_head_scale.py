@@ -6,38 +6,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from behaviour_takes import base_motion, buzzy_voice
-from dualtalk.inference.audio.dialogue import Dialogue
+from behaviour_takes import base_motion
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
 from dualtalk.inference.core.channels import HEAD
 from dualtalk.inference.core.motion import Motion
+from test_audit_part_same_performance import _part, _recording
 
-SR, FPS = 16000, 25
-HOP = SR // FPS
-
-
-def _recording(seconds: float = 40.0) -> Dialogue:
-    """Two people taking turns of 3-6 s, each turn in phrases with short pauses between them."""
-    rng = np.random.default_rng(11)
-    t = int(seconds * FPS)
-    act = [np.zeros(t, dtype=bool), np.zeros(t, dtype=bool)]
-    k, who = 10, 0
-    while k < t:
-        end = min(t, k + int(rng.uniform(3.0, 6.0) * FPS))
-        while k < end:
-            n = int(rng.uniform(0.8, 2.2) * FPS)
-            act[who][k : min(k + n, end)] = True
-            k += n + int(rng.uniform(0.1, 0.5) * FPS)
-        k, who = end + int(rng.uniform(0.3, 0.9) * FPS), 1 - who
-    return Dialogue(buzzy_voice(act[0], 200, 1), buzzy_voice(act[1], 120, 2), act[0], act[1])
-
-
-def _part(d: Dialogue, start_s: float, end_s: float) -> Dialogue:
-    """``--start/--end``: the recording cut to ``start_s .. end_s`` seconds."""
-    s, e = int(round(start_s * SR)), int(round(end_s * SR))
-    f0 = int(round(start_s * FPS))
-    n = -(-(e - s) // HOP)
-    return Dialogue(d.a[s:e], d.b[s:e], d.active_a[f0 : f0 + n], d.active_b[f0 : f0 + n], start_time=start_s)
+FPS = 25  # the recording and its --start/--end cut are the neighbouring story's
 
 
 def _cut(m: Motion, first: int, n: int) -> Motion:
