@@ -167,7 +167,7 @@ class GenerationRun:
             )
             self.notes += said
             audio["speaker_a"] = speaker  # the take's label: A's and B's lips as in the take
-            unused = self._take_settings(record)
+            unused = self._take_settings(record) + self._take_lips(record)
         else:
             unused = []
         unused += self._take_keying()
@@ -191,6 +191,22 @@ class GenerationRun:
         behaviour.update(take)
         keyed_as_take(self.apply_opts, take)
         return unused
+
+    def _take_lips(self, record: dict[str, Any]) -> list[str]:
+        """A range's lips are drawn with the take's lip release and rounding where it records them
+        (a range drawn otherwise would show a seam): returns the panel values not used."""
+        from ..scene.range_plan import LIP_WORDS, differing_lips, take_lips
+
+        take = take_lips(record)
+        if take is None:
+            return []
+        generate = self.job["generate"]
+        said = [
+            f"{LIP_WORDS[f][1]} {float(generate[f]):g} (the take's {take[f]:g})"
+            for f in differing_lips(generate, take)
+        ]
+        generate.update(take)
+        return said
 
     def _take_keying(self) -> list[str]:
         """A range is keyed with the take's keys, intensities, smoothing and head turn where the take

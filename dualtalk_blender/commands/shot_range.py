@@ -110,6 +110,7 @@ def range_window(
         # off (rig/options.link, which left these options so): values set on the shot's would be lost
         copied = options.blinks == "off" or not options.gaze
         take = _take_settings(shot, options, record, need, warnings)
+        take.update(_take_lips(shot, record, need, warnings))
         if speaker != shot.req.speaker_a:  # the take's speaker label: A's and B's lips as in the take
             take["speaker_a"] = speaker
         _on_request(shot, copied, take, need)
@@ -199,16 +200,43 @@ def _take_settings(
     return {f: take[f] for f in unset}
 
 
+def _take_lips(shot: Shot, record: dict[str, Any], need: str, warnings: list[str]) -> dict[str, float]:
+    """The range's lips are drawn with the take's lip release and rounding (its record's ``lips``):
+    returns those the flags leave out, to run the engine with; a flag given with another value is
+    refused in one line naming the take's (a range drawn otherwise would show a seam at its
+    cross-fades). A take that does not record them keeps the flags given, as before."""
+    from ...inference.core.request import OPTIONS
+    from ..scene.range_plan import LIP_WORDS, differing_lips, take_lips
+
+    take = take_lips(record)
+    if take is None:
+        return {}
+    defaults = {o.name: o.default for o in OPTIONS}
+    given = {f: getattr(shot.req, f) for f in LIP_WORDS if getattr(shot.req, f) != defaults[f]}
+    for field in differing_lips(given, take):
+        flag = LIP_WORDS[field][0]
+        raise DualTalkError(
+            f"{need}: the take was made with {flag} {take[field]:g}, not {float(given[field]):g}; leave "
+            f"{flag} out (a range re-uses the take's settings) or animate the whole take again"
+        )
+    unset = differing_lips({f: getattr(shot.req, f) for f in LIP_WORDS}, take)
+    if unset:
+        said = ", ".join(f"{LIP_WORDS[f][0]} {take[f]:g}" for f in unset)
+        warnings.append(f"{need} re-generates with the take's own lips: {said}")
+    return {f: take[f] for f in unset}
+
+
 def _on_request(shot: Shot, copied: bool, values: dict[str, Any], need: str) -> None:
     """Set the take's ``values`` on the shot's request, which the engine runs the range with. Where
     the shot's run ``copied`` that request before the take was read (a flag switched blinks or eye
     contact off), they would not reach the engine, so they are asked for instead, in one line."""
-    from ..scene.range_plan import SETTING_WORDS, shown_setting
+    from ..scene.range_plan import LIP_WORDS, SETTING_WORDS, shown_setting
 
     if not values:
         return
     if copied:
-        flags = {**{f: w[0] for f, w in SETTING_WORDS.items()}, "speaker_a": "--speaker-a"}
+        words = {**SETTING_WORDS, **LIP_WORDS}
+        flags = {**{f: w[0] for f, w in words.items()}, "speaker_a": "--speaker-a"}
         needed = " ".join(
             f"{flags[f]} {v if f == 'speaker_a' else shown_setting(f, v)}" for f, v in values.items()
         )

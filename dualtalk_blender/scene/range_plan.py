@@ -395,6 +395,27 @@ def take_settings(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+# Request field -> (animate's flag, the panel's field) of the lips' passes a take records
+LIP_WORDS: dict[str, tuple[str, str]] = {
+    "lip_release": ("--lip-release", "Lip Release"),
+    "lip_rounding": ("--lip-rounding", "Lip Rounding"),
+}
+
+
+def take_lips(record: Mapping[str, Any] | None) -> dict[str, float] | None:
+    """The lip release and rounding amounts the take was drawn with (its record's ``lips``); None
+    when the take does not record them (made before takes did, or by the published engine)."""
+    lips = record.get("lips") if isinstance(record, Mapping) else None
+    if not isinstance(lips, Mapping) or not all(f in lips for f in LIP_WORDS):
+        return None
+    return {f: float(lips[f]) for f in LIP_WORDS}
+
+
+def differing_lips(values: Mapping[str, Any], take: Mapping[str, float]) -> list[str]:
+    """The lip fields among ``values`` that are not the take's (``take``: :func:`take_lips`)."""
+    return [f for f in LIP_WORDS if f in values and abs(float(values[f]) - take[f]) > 1e-6]
+
+
 def setting_effect(field: str, value: Any) -> Any:
     """A behaviour value as the engine reads it (``Request.behaviour``): ``off`` and 0 alike."""
     from ...inference.core.request import Request

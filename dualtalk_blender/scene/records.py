@@ -24,7 +24,7 @@ from typing import Any
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import MAX_AMOUNT, MAX_SEED
-from ...inference.core.take_record import SETTING_FIELDS
+from ...inference.core.take_record import LIP_FIELDS, SETTING_FIELDS
 from ..rig.options import KEYS_MODES, MAX_FRAME
 from ..rig.retarget import GROUPS
 
@@ -152,7 +152,18 @@ def _audio(value: Any) -> dict[str, Any] | None:
     for key in ("speaker_a", "turns", "turns_fingerprint", "form"):
         _checked(audio, key, _text(f"audio {key}"))
     _checked(audio, "settings", _settings)
+    _checked(audio, "lips", _lips)
     return audio
+
+
+def _lips(value: Any) -> dict[str, float]:
+    """The lips' passes a take was drawn with (``take_record.lips_made_with``): each amount 0 to 1."""
+    lips = dict(_object(value, "its audio 'lips'"))
+    for key in LIP_FIELDS:
+        if key not in lips:
+            raise DamagedRecord(f"its audio 'lips' lack {key!r}")
+        lips[key] = _number(lips[key], f"lips' {key!r}", 0.0, 1.0)
+    return lips
 
 
 def _settings(value: Any) -> dict[str, Any]:

@@ -47,10 +47,14 @@ class AudioRecord(TypedDict):
     # the behaviour settings the take was made with (its motion's ``meta["behaviour"]``: seed, mood,
     # amounts, gaze on/off), so a range re-uses them; absent before takes kept them
     settings: NotRequired[dict[str, Any]]
+    # the lips' passes after the network (its motion's ``meta["lip_release"]``/``["lip_rounding"]``),
+    # so a range re-uses them: a range drawn with another amount would show a seam; absent before
+    lips: NotRequired[dict[str, float]]
 
 
 # the behaviour record's fields a range re-uses (inference/behaviour/settings.BehaviourSettings)
 SETTING_FIELDS = ("seed", "mood", "mood_b", "gaze_on", "blinks", "gaze", "head", "brows")
+LIP_FIELDS = ("lip_release", "lip_rounding")  # the motion's record of the lips' passes (phonetic/)
 TURNS_READ_LIMIT = 64 * 1024 * 1024  # a turns file is text: one this long is not read for its contents
 
 
@@ -88,7 +92,22 @@ def audio_record(motion: Motion) -> AudioRecord | None:
     settings = made_with(motion)
     if settings is not None:
         record["settings"] = settings
+    lips = lips_made_with(motion)
+    if lips is not None:
+        record["lips"] = lips
     return record
+
+
+def lips_made_with(motion: Motion) -> dict[str, float] | None:
+    """The amounts of the lip release and the lip rounding ``motion`` was drawn with (both passes
+    record theirs, 0 too); None when it does not say both (the published engine's, other tools')."""
+    lips: dict[str, float] = {}
+    for key in LIP_FIELDS:
+        value = motion.meta.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+            return None
+        lips[key] = float(value)
+    return lips
 
 
 def _turns_record(source: Mapping[str, Any]) -> dict[str, str]:

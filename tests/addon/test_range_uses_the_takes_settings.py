@@ -99,3 +99,23 @@ def test_a_range_is_keyed_as_the_take_was_with_its_keys_and_intensities(scene, a
     ) in line, line
     assert _jaw_keys(a, 30, 50) < 21  # still sparse
     assert abs(br.played(a, "jawOpen", FRAMES) - before).max() < 0.011  # within the reduced keys' bound
+
+
+def test_a_range_draws_its_lips_with_the_takes_release_and_rounding(scene, assets):
+    """The animator tried *Lip Release* 0.3 for a take, then set it back to 0.75: a range drew its
+    lips at 0.75 inside a 0.3 take. It now draws them as the take did and names the panel value."""
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    s = scene.dualtalk
+    s.lip_release = 0.3
+    _run(scene, bpy.ops.dualtalk.generate)
+    lips = ("jawOpen", "mouthClose", "mouthFunnel", "mouthPucker")
+    before = np.stack([br.played(a, key, FRAMES) for key in lips])
+    s.lip_release = 0.75
+    scene.use_preview_range = True
+    scene.frame_preview_start, scene.frame_preview_end = 30, 50
+    line = _run(scene, bpy.ops.dualtalk.regenerate_range)
+    assert "not the panel's Lip Release 0.75 (the take's 0.3)" in line, line
+    after = np.stack([br.played(a, key, FRAMES) for key in lips])
+    assert np.abs(after - before).max() < 1e-4  # the take's lips: no seam

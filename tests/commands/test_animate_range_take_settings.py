@@ -112,3 +112,31 @@ def test_a_take_that_records_its_keying_is_redone_with_it(tmp_path, capsys):
 
     curve = next(fc for fc in compat.iter_fcurves(jaw, jaw.slots[0]) if "jawOpen" in fc.data_path)
     assert sum(40 <= k.co[0] <= 60 for k in curve.keyframe_points) < 21  # still sparse
+
+
+def test_a_range_draws_its_lips_with_the_takes_release_and_rounding(tmp_path, capsys):
+    """A take made with ``--lip-release 0.3 --lip-rounding 0.2`` and a range redone without those
+    flags: the range drew its lips with the defaults (0.75, 0.5), a seam at its cross-fades. The
+    take now records them; left out they are the take's, given otherwise the range is refused."""
+    scene = build_scene(tmp_path / "in.blend")
+    audio = two_voices(tmp_path / "talk.wav", seconds=4.0)
+    take = tmp_path / "take.blend"
+    lips = ["--lip-release", "0.3", "--lip-rounding", "0.2"]
+    assert (
+        main(["animate", "--blend", str(scene), "--audio", str(audio), "--out", str(take), *lips, *CHARS])
+        == 0
+    )
+    shot = {"take": take, "audio": audio}
+    code, err, _ = _range(shot, tmp_path / "no.blend", "--lip-release", "0.9", capsys=capsys)
+    assert_refused(code, err, "--range 40-60: the take was made with --lip-release 0.3, not 0.9")
+    code, err, _ = _range(shot, tmp_path / "range.blend", capsys=capsys)
+    assert code == 0, err
+    assert any(
+        "re-generates with the take's own lips: --lip-release 0.3, --lip-rounding 0.2" in e for e in err
+    ), err
+    from dualtalk.inference.core.motion import load_motion
+
+    drawn = load_motion(tmp_path / "range.dualtalk" / "A.npz").meta
+    assert (drawn["lip_release"], drawn["lip_rounding"]) == (0.3, 0.2)  # before: 0.75, 0.5
+    code, err, _ = _range(shot, tmp_path / "same.blend", *lips, capsys=capsys)
+    assert code == 0 and not any("own lips" in e for e in err), err
