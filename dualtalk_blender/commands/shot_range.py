@@ -10,7 +10,7 @@ take. Kept apart from the shot's run so what a range changes reads in one place.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,11 +165,8 @@ def _take_settings(
     shot: Shot, options: Any, record: dict[str, Any], need: str, warnings: list[str]
 ) -> dict[str, Any]:
     """The range is made with the take's behaviour settings (its record's ``settings``): returns
-    those the flags leave out (their defaults), to run the engine with; a flag given with another
-    value is refused in one line naming the take's. A flag counts as given when its value is not
-    its default (``--behaviour-seed 0`` on a seed-99 take is the take's 99, said in ``warnings``).
-    A take that does not record them keeps the flags given, as before, and says so."""
-    from ...inference.core.request import OPTIONS
+    those the flags leave out, to run the engine with (:func:`_the_takes`). A take that does not
+    record them keeps the flags given, as before, and says so."""
     from ..scene.range_plan import (
         NO_SETTINGS,
         SETTING_WORDS,
@@ -183,46 +180,58 @@ def _take_settings(
     if take is None:
         warnings.append(f"the take {options.take!r} {NO_SETTINGS}: {need} uses the behaviour flags given")
         return {}
-    defaults = {o.name: o.default for o in OPTIONS}
-    given = {f: getattr(shot.req, f) for f in SETTING_WORDS if getattr(shot.req, f) != defaults[f]}
-    for field in differing_settings(given, take):
-        flag = SETTING_WORDS[field][0]
-        raise DualTalkError(
-            f"{need}: the take was made with {flag} {shown_setting(field, take[field])}, not "
-            f"{shown_setting(field, given[field])}; leave {flag} out (a range re-uses the take's settings) "
-            "or animate the whole take again"
-        )
-    unset = differing_settings({f: getattr(shot.req, f) for f in SETTING_WORDS}, take)
-    if unset:
-        said = ", ".join(f"{SETTING_WORDS[f][0]} {shown_setting(f, take[f])}" for f in unset)
-        warnings.append(f"{need} re-generates with the take's own settings: {said}")
+    values = _the_takes(
+        shot, take, SETTING_WORDS, differing_settings, shown_setting, need, warnings, "settings"
+    )
     keyed_as_take(options, take)
-    return {f: take[f] for f in unset}
+    return values
 
 
-def _take_lips(shot: Shot, record: dict[str, Any], need: str, warnings: list[str]) -> dict[str, float]:
-    """The range's lips are drawn with the take's lip release and rounding (its record's ``lips``):
-    returns those the flags leave out, to run the engine with; a flag given with another value is
-    refused in one line naming the take's (a range drawn otherwise would show a seam at its
-    cross-fades). A take that does not record them keeps the flags given, as before."""
-    from ...inference.core.request import OPTIONS
+def _take_lips(shot: Shot, record: dict[str, Any], need: str, warnings: list[str]) -> dict[str, Any]:
+    """The range's lips are drawn with the take's lip release and rounding (its record's ``lips``;
+    a range drawn otherwise would show a seam at its cross-fades): returns those the flags leave out
+    (:func:`_the_takes`). A take that does not record them keeps the flags given, as before."""
     from ..scene.range_plan import LIP_WORDS, differing_lips, take_lips
 
     take = take_lips(record)
     if take is None:
         return {}
+    return _the_takes(
+        shot, take, LIP_WORDS, differing_lips, lambda _f, v: f"{float(v):g}", need, warnings, "lips"
+    )
+
+
+def _the_takes(
+    shot: Shot,
+    take: Mapping[str, Any],
+    words: Mapping[str, tuple[str, str]],
+    differing: Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]],
+    shown: Callable[[str, Any], str],
+    need: str,
+    warnings: list[str],
+    what: str,
+) -> dict[str, Any]:
+    """The take's values (``take``) of the request fields ``words`` names (field -> its flag, its
+    panel name): a flag given with another value than the take's is refused in one line naming the
+    take's; those left out are returned, to run the engine with, and said in ``warnings`` (the take's
+    own ``what``). A flag counts as given when its value is not its default (``--behaviour-seed 0`` on
+    a seed-99 take is the take's 99, said)."""
+    from ...inference.core.request import OPTIONS
+
     defaults = {o.name: o.default for o in OPTIONS}
-    given = {f: getattr(shot.req, f) for f in LIP_WORDS if getattr(shot.req, f) != defaults[f]}
-    for field in differing_lips(given, take):
-        flag = LIP_WORDS[field][0]
+    now = {f: getattr(shot.req, f) for f in words}
+    given = {f: value for f, value in now.items() if value != defaults[f]}
+    for field in differing(given, take):
+        flag = words[field][0]
         raise DualTalkError(
-            f"{need}: the take was made with {flag} {take[field]:g}, not {float(given[field]):g}; leave "
-            f"{flag} out (a range re-uses the take's settings) or animate the whole take again"
+            f"{need}: the take was made with {flag} {shown(field, take[field])}, not "
+            f"{shown(field, given[field])}; leave {flag} out (a range re-uses the take's settings) "
+            "or animate the whole take again"
         )
-    unset = differing_lips({f: getattr(shot.req, f) for f in LIP_WORDS}, take)
+    unset = differing(now, take)
     if unset:
-        said = ", ".join(f"{LIP_WORDS[f][0]} {take[f]:g}" for f in unset)
-        warnings.append(f"{need} re-generates with the take's own lips: {said}")
+        said = ", ".join(f"{words[f][0]} {shown(f, take[f])}" for f in unset)
+        warnings.append(f"{need} re-generates with the take's own {what}: {said}")
     return {f: take[f] for f in unset}
 
 
