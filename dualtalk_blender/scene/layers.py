@@ -398,16 +398,13 @@ def write_take(
     names = {layer: action_name(prefix, layer) for layer in (REST, *used)}
     # said, then replaced as documented (keep fixes on a track); an earlier take of another name keeps
     # its edited layers in the file (_retire), so those are said to be kept, not replaced
-    take = str(meta.get("take", ""))
-    edited = hand_edits(targets, used, take=take)
-    kept_edits = hand_edits(targets, used, take=take, other_takes=True)
-    kept_takes = [
-        str(action_meta(strip.action).get("take", ""))
-        for t in targets
-        for layer, strip in our_strips(t.idblock).items()
-        if layer in kept_edits and strip.action is not None and is_ours(strip.action)
-    ]
-    kept_takes = [name for name in kept_takes if name != take]
+    by_take = hand_edits(targets, used)
+    edited = by_take.pop(str(meta.get("take", "")), {})
+    kept_edits: dict[str, list[str]] = {}
+    for layers_edited in by_take.values():
+        for layer, channels in layers_edited.items():
+            seen = kept_edits.setdefault(layer, [])
+            seen += [c for c in channels if c not in seen]
     replaced = _replaced(targets, names)
     actions: dict[str, Any] = {}
     digests: dict[str, dict[str, CurveDigest]] = {layer: {} for layer in used}
@@ -478,7 +475,7 @@ def write_take(
         warnings=[
             *([edits_warning(str(meta.get("character", "")), edited)] if edited else []),
             *(
-                [kept_edits_warning(str(meta.get("character", "")), kept_edits, kept_takes)]
+                [kept_edits_warning(str(meta.get("character", "")), kept_edits, by_take)]
                 if kept_edits
                 else []
             ),
@@ -526,32 +523,25 @@ def _held_at_rest(target: TargetCurves) -> tuple[list[CurveSpec], list[Renamed]]
     return held, dropped
 
 
-def hand_edits(
-    targets: list[TargetCurves],
-    layers: Iterable[str],
-    *,
-    take: str | None = None,
-    other_takes: bool = False,
-) -> dict[str, list[str]]:
-    """Layer -> the channels whose keys in the layer action our strips play on ``targets`` changed
-    since DualTalk keyed them (moved, added or deleted keys, curves added or removed). A take keyed
-    before DualTalk recorded its keys (no digest) has none. With ``take`` (the name of the take about
-    to be keyed): only the actions of that take (the ones a run replaces), or with ``other_takes``
-    only those of another take (kept in the file when the new take plays)."""
-    out: dict[str, list[str]] = {}
+def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """Take name -> layer -> the channels whose keys in the layer action our strips play on
+    ``targets`` changed since DualTalk keyed them (moved, added or deleted keys, curves added or
+    removed); by take, as a run replaces only its own take's actions and an earlier take of another
+    name keeps its own in the file. A take keyed before DualTalk recorded its keys (no digest) has none."""
+    out: dict[str, dict[str, list[str]]] = {}
     for target in targets:
         for layer, strip in our_strips(target.idblock).items():
             if layer not in layers or strip.action is None or not is_ours(strip.action):
-                continue
-            if take is not None and (str(action_meta(strip.action).get("take", "")) != take) != other_takes:
                 continue
             recorded = read_digests(strip.action)
             changed = (
                 edited_channels(strip.action, strip.action_slot, recorded, target.idblock) if recorded else []
             )
-            seen = out.setdefault(layer, [])
-            seen += [c for c in changed if c not in seen]
-    return {layer: channels for layer, channels in out.items() if channels}
+            if changed:
+                take = str(action_meta(strip.action).get("take", ""))
+                seen = out.setdefault(take, {}).setdefault(layer, [])
+                seen += [c for c in changed if c not in seen]
+    return out
 
 
 def edited_channels(
@@ -699,29 +689,31 @@ def channel_name(path: str) -> str:
     return f"{bone.group(1)} {bone.group(2)}" if bone else path
 
 
-def edits_warning(character: str, edited: Mapping[str, list[str]]) -> str:
-    """One line for a take that replaced keys edited by hand in our layers."""
+def _held_edits(character: str, edited: Mapping[str, list[str]]) -> str:
+    """``the DualTalk lips+jaw layer of 'Ava' held keys edited by hand (jawOpen)``: the start of the
+    lines that say so."""
     names = list(edited)
     which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     channels = list(dict.fromkeys(c for layer in names for c in edited[layer]))
     shown = ", ".join(channels[:4]) + (f" and {len(channels) - 4} more" if len(channels) > 4 else "")
+    return f"the DualTalk {which} layer{'s' if len(names) > 1 else ''} of {character!r} held keys edited by hand ({shown})"
+
+
+def edits_warning(character: str, edited: Mapping[str, list[str]]) -> str:
+    """One line for a take that replaced keys edited by hand in our layers."""
     return (
-        f"the DualTalk {which} layer{'s' if len(names) > 1 else ''} of {character!r} held keys edited by "
-        f"hand ({shown}); they were replaced: keep fixes on your own track (docs/blender.md, Hand fixes)"
+        f"{_held_edits(character, edited)}; they were replaced: keep fixes on your own track "
+        "(docs/blender.md, Hand fixes)"
     )
 
 
 def kept_edits_warning(character: str, edited: Mapping[str, list[str]], takes: Iterable[str]) -> str:
     """One line for a take of a new name keyed over layers holding keys edited by hand: the earlier
     take keeps them in the file (its actions are not deleted), so nothing was lost."""
-    names = list(edited)
-    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    channels = list(dict.fromkeys(c for layer in names for c in edited[layer]))
-    shown = ", ".join(channels[:4]) + (f" and {len(channels) - 4} more" if len(channels) > 4 else "")
     earlier = ", ".join(repr(t) for t in dict.fromkeys(takes)) or "the earlier take"
     return (
-        f"the DualTalk {which} layer{'s' if len(names) > 1 else ''} of {character!r} held keys edited by "
-        f"hand ({shown}); they stay with take {earlier}, kept in the file (Play Take plays it again)"
+        f"{_held_edits(character, edited)}; they stay with take {earlier}, kept in the file (Play Take "
+        "plays it again)"
     )
 
 
