@@ -50,18 +50,20 @@ def generate(ann, ben, options: ApplyOptions, seed: int = 0) -> list[str]:
     return rep_a.warnings + rep_b.warnings
 
 
-def regenerate_range(ann, ben, options: ApplyOptions, first: int, last: int) -> None:
-    """Re-generate Preview Range ``first..last`` (with eye contact) from new motion over its context."""
+def regenerate_range(ann, ben, options: ApplyOptions, first: int, last: int) -> list[str]:
+    """Re-generate Preview Range ``first..last`` (with eye contact) from new motion over its context;
+    the warnings it gives."""
     plan = range_plan.plan_range((ann, ben), FPS, first, last, options.crossfade)
     start = plan.start_frame - plan.take_start
     frames = min(TAKE - start, int(round(plan.audio_end * FPS)) - start)
     again = options.replace(
         replace_range=(plan.first, plan.last), start_frame=plan.start_frame, markers=False, frame_range="keep"
     )
-    rep_a, _rep_b, _ = apply_dialogue(
+    rep_a, rep_b, _ = apply_dialogue(
         ann, ben, talking("A", start, frames, seed=3), talking("B", start, frames, seed=3), again
     )
     assert rep_a.replaced is not None
+    return rep_a.warnings + rep_b.warnings
 
 
 def lips_curve(obj, path: str = JAW):

@@ -11,25 +11,10 @@ from __future__ import annotations
 
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.scene import keying, layers, range_plan
-from dualtalk.dualtalk_blender.scene.apply import apply_dialogue
-from test_hand_edits_in_layers import FPS, TAKE, lips_curve, move_key, shot, talking
+from dualtalk.dualtalk_blender.scene import keying, layers
+from test_hand_edits_in_layers import lips_curve, move_key, regenerate_range, shot
 
 pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
-
-
-def regenerate_range(ann, ben, options, first: int, last: int) -> list[str]:
-    """Re-generate Preview Range ``first..last`` (with eye contact); the warnings it gives."""
-    plan = range_plan.plan_range((ann, ben), FPS, first, last, options.crossfade)
-    start = plan.start_frame - plan.take_start
-    frames = min(TAKE - start, int(round(plan.audio_end * FPS)) - start)
-    again = options.replace(
-        replace_range=(plan.first, plan.last), start_frame=plan.start_frame, markers=False, frame_range="keep"
-    )
-    rep_a, rep_b, _ = apply_dialogue(
-        ann, ben, talking("A", start, frames, seed=3), talking("B", start, frames, seed=3), again
-    )
-    return rep_a.warnings + rep_b.warnings
 
 
 def said(warnings: list[str]) -> list[str]:
