@@ -30,7 +30,7 @@ class DUALTALK_OT_play_take(bpy.types.Operator):
     def execute(self, context):
         s = context.scene.dualtalk
         try:
-            message = file_takes.play_take([s.char_a, s.char_b], self.take)
+            message = file_takes.play_take([s.char_a, s.char_b], self.take, context.scene)
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")
         except Exception as exc:  # a bug: one line, the traceback to the console

@@ -140,14 +140,21 @@ def _same_recording(name: str, kept: dict[str, Any], now: dict[str, Any], who: s
         )
 
 
-def play_take(objs: Iterable[Any], name: str) -> str:
+def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     """Play the kept take ``name`` on the characters ``objs`` instead of the one playing (whose actions
     stay in the file under their own take name); checked for every character before anything
-    changes. Returns the status line."""
+    changes. The record of the frame range the takes replaced in ``scene`` (default: the current one)
+    follows the take that plays (:func:`..scene.remove_take.range_follows_play`), so Remove Take
+    puts it back. Returns the status line."""
+    from ..scene.remove_take import range_follows_play
+
+    scene = scene or bpy.context.scene
     objs = [o for o in objs if o is not None]
     if not objs:
         raise DualTalkError("choose the characters whose take to play")
     swaps: list[tuple[Any, Any, Any]] = []
+    left: list[dict[str, Any]] = []  # the records of the takes switched away from
+    played: dict[str, Any] | None = None
     for obj in objs:
         idblocks = layers.character_idblocks(obj)
         now = layers.take_meta(obj)
@@ -155,6 +162,7 @@ def play_take(objs: Iterable[Any], name: str) -> str:
             raise DualTalkError(f"{obj.name} carries no DualTalk take; Generate first")
         if now.get("take") == name:
             continue
+        left.append(now)
         layers.check_editable(idblocks, obj.name)
         names = _names(obj, idblocks)
         held = [t.name for t in takes_in_file([(obj, idblocks)])]
@@ -177,6 +185,7 @@ def play_take(objs: Iterable[Any], name: str) -> str:
                 swaps.append((strip, kept, slot))
         if kept_meta is not None:
             _same_recording(name, kept_meta, now, obj.name)
+            played = played or kept_meta
     for strip, kept, slot in swaps:
         old = strip.action
         strip.action = kept
@@ -191,6 +200,8 @@ def play_take(objs: Iterable[Any], name: str) -> str:
         kept.use_fake_user = False  # it plays: kept by its strip
         if old is not None and old.users == 0:
             old.use_fake_user = True  # the take that played stays in the file, to come back to
+    if played is not None and scene is not None:
+        range_follows_play(scene, left, played)
     who = " and ".join(o.name for o in objs)
     return f"DualTalk: {who} play take {name!r}; the other takes stay in the file"
 

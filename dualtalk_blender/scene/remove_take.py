@@ -937,6 +937,23 @@ def _range_back(
     return (first, last), True
 
 
+def range_follows_play(scene: Any, left: Iterable[dict[str, Any]], played: dict[str, Any]) -> None:
+    """After Play Take: the scene's record of the range a take replaced (:func:`.before_take.note_scene_range`)
+    names the take that set it. Where that take was switched away from (``left``: the records of the
+    takes that played) and no character in ``scene`` plays it any more, the record names the take now
+    playing (``played``: its record), so Remove Take of it puts the range back as after a Generate; the
+    range the first take found stays the one to put back. Play Take refuses a take of another first
+    frame or rate, so the range was set for the played take's frames too."""
+    record = before_take.scene_range_record(scene)
+    if record is None:
+        return
+    key = take_key(record)
+    if key not in {take_key(m) for m in left} or key in {take_key(m) for m in _scene_takes(scene, set())}:
+        return
+    kept = (int(record["set"][0]), int(record["set"][1]))
+    before_take.note_scene_range(scene, kept, kept, played)
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
