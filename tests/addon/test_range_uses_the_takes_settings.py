@@ -119,3 +119,26 @@ def test_a_range_draws_its_lips_with_the_takes_release_and_rounding(scene, asset
     assert "not the panel's Lip Release 0.75 (the take's 0.3)" in line, line
     after = np.stack([br.played(a, key, FRAMES) for key in lips])
     assert np.abs(after - before).max() < 1e-4  # the take's lips: no seam
+
+
+def test_a_take_made_with_every_amount_at_0_is_redone_all_off(scene, assets):
+    """The animator made a take with every behaviour amount at 0 (Eye contact and blinks off too),
+    then set the amounts back to 1 and pressed Re-generate Preview Range: the take records "all off"
+    like any other settings, so the range is all off and names the panel values it did not use; it
+    never reads 'does not record the behaviour settings it was made with'."""
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    s = scene.dualtalk
+    s.behaviour_custom, s.gaze, s.blinks = True, False, "off"
+    s.behaviour_blinks = s.behaviour_gaze = s.behaviour_head = s.behaviour_brows = 0.0
+    _run(scene, bpy.ops.dualtalk.generate)
+    before = _played(a)
+    s.behaviour_blinks = s.behaviour_gaze = s.behaviour_head = s.behaviour_brows = 1.0
+    scene.use_preview_range = True
+    scene.frame_preview_start, scene.frame_preview_end = 30, 50
+    line = _run(scene, bpy.ops.dualtalk.regenerate_range)
+    assert "does not record the behaviour settings" not in line, line
+    # Blinks and Eye contact still off on the panel: its Blink and Gaze Amounts are 0 as the take's
+    assert "not the panel's Head Motion Amount 1 (the take's off), Brow Amount 1 (the take's off)" in line
+    assert np.abs(_played(a) - before).max() < 1e-4

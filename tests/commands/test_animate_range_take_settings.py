@@ -68,6 +68,7 @@ def test_a_range_without_the_behaviour_flags_plays_as_the_take(shot, tmp_path, c
         (["--gaze", "on"], "the take was made with --gaze off, not 1; leave --gaze out"),
         (["--behaviour-seed", "12345"], "the take was made with --behaviour-seed 7, not 12345"),
         (["--mood", "friendly"], "the take was made with --mood animated, not friendly"),
+        (["--blinks", "off"], "the take was made with --blinks auto, not off"),
     ],
 )
 def test_a_behaviour_flag_that_is_not_the_takes_is_refused(shot, tmp_path, capsys, flags, needle):
@@ -75,6 +76,27 @@ def test_a_behaviour_flag_that_is_not_the_takes_is_refused(shot, tmp_path, capsy
     code, err, _ = _range(shot, tmp_path / "no.blend", *flags, capsys=capsys)
     assert_refused(code, err, f"--range 40-60: {needle}")
     assert snapshot(tmp_path) == before
+
+
+def test_a_take_made_with_every_behaviour_amount_at_0_is_redone_all_off(tmp_path, capsys):
+    """A take made with ``--blinks 0 --gaze 0 --head 0 --brows 0`` ("all off") records those settings
+    like any other, so a range of it is redone all off, saying so, and never reads 'does not record
+    the behaviour settings it was made with'."""
+    scene = build_scene(tmp_path / "in.blend")
+    audio = two_voices(tmp_path / "talk.wav", seconds=4.0)
+    take = tmp_path / "take.blend"
+    off = ["--blinks", "0", "--gaze", "0", "--head", "0", "--brows", "0"]
+    argv = ["animate", "--blend", str(scene), "--audio", str(audio), "--out", str(take), *off, *CHARS]
+    assert main(argv) == 0
+    out = tmp_path / "range.blend"
+    code, err, _ = _range({"take": take, "audio": audio}, out, capsys=capsys)
+    assert code == 0, err
+    assert not any("does not record the behaviour settings" in e for e in err), err
+    assert any(
+        "re-generates with the take's own settings: --blinks off, --gaze off, --head off, --brows off" in e
+        for e in err
+    ), err
+    assert np.abs(played(out) - played(take)).max() < 1e-4
 
 
 def test_the_takes_own_values_given_again_are_accepted(shot, tmp_path, capsys):
