@@ -213,18 +213,57 @@ def drop_blips(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
     return m
 
 
+SOLO_GAP_DB = 30.0  # own-dominant and partner-dominant frames this far apart (level difference): two voices
+SOLO_WIDTH_DB = 8.0  # a stream's solo frames: its level difference within this of its extreme
+NORM_BLEED_DB = 15.0  # a quiet mic's bleed candidates sit this far below the partner in its own units
+EQUAL_GAIN_DB = 3.0  # mics within this of each other are taken as set alike (the raw 6 dB cut, as before);
+CUT_SLOPE = 2.5  # beyond it the cut moves down this many dB per dB of offset, to NORM_BLEED_DB below
+
+
+def gain_offset(level: np.ndarray, partner_level: np.ndarray) -> float | None:
+    """How many dB this stream's speech sits above the partner's (negative: a quieter mic), from each
+    stream's own solo speech; None when this stream has no speech of its own apart from the partner's bleed.
+
+    Solo frames are those where the level difference (this minus partner) is near its extreme for the
+    stream that is loud there: only that voice is on. Their 90th-percentile levels are each mic's own
+    speech level, so a lavalier left 12-45 dB low is compared to its partner in its own units (bleed on
+    a partner's lav sits 20-30 dB below the source whatever the gains; overlapping speech does not).
+    A listener whose mic only carries the partner's bleed has no solo frames apart from that bleed.
+    """
+    on, _ = _thresholds(level, take_floor(level))
+    p_on, _ = _thresholds(partner_level, take_floor(partner_level))
+    own, partner = level > on + 6.0, partner_level > p_on + 6.0
+    if own.sum() < 5 or partner.sum() < 5:
+        return None
+    diff = level - partner_level
+    hi, lo = float(np.percentile(diff[own], 90)), float(np.percentile(diff[partner], 10))
+    if hi - lo < SOLO_GAP_DB:
+        return None
+    solo, p_solo = own & (diff > hi - SOLO_WIDTH_DB), partner & (diff < lo + SOLO_WIDTH_DB)
+    return float(np.percentile(level[solo], 90) - np.percentile(partner_level[p_solo], 90))
+
+
 def bleed_attenuation(
     level: np.ndarray, partner_level: np.ndarray, abs_floor: float = ABS_FLOOR_DB
 ) -> float | None:
     """How many dB the partner's voice is attenuated in this stream (None if not measurable).
 
     Measured on frames where the partner is clearly speaking and this stream is much
-    quieter (so mostly bleed): the median level difference there.
+    quieter (so mostly bleed): the upper part of the level difference there. "Much quieter" is in
+    each stream's own units (:func:`gain_offset`) once the gains differ: on a quiet mic the quiet
+    speaker's words over the loud one's are not bleed, however low its preamp was set; on the loud
+    one the quiet speaker's bleed is still bleed, though it is louder there than on their own mic.
     """
     p_on, _ = _thresholds(partner_level, abs_floor)
     loud_partner = partner_level > p_on + 6.0
     diff = level - partner_level
-    cand = diff[loud_partner & (diff < -6.0)]
+    offset = gain_offset(level, partner_level)
+    below = -6.0
+    if offset is not None and offset > 0.0:  # a louder mic: the partner's bleed sits higher in it
+        below = max(below, offset - NORM_BLEED_DB)
+    elif offset is not None:  # a quieter mic: where it is this far below the partner in its own units
+        below = min(below, max(offset - NORM_BLEED_DB, below + CUT_SLOPE * (offset + EQUAL_GAIN_DB)))
+    cand = diff[loud_partner & (diff < below)]
     if len(cand) < 5:
         return None
     return float(np.percentile(cand, BLEED_PERCENTILE))
@@ -331,7 +370,9 @@ def quieter_than_partner(x: np.ndarray, partner: np.ndarray, act: np.ndarray) ->
 
     Levels are each stream's loud speech (90th percentile over the frames it flags on its own); for
     ``x`` only where the partner is silent, so a listener's mic that only carries the partner's bleed
-    (nothing of its own there) is not a quiet speaker: (0, 0).
+    (nothing of its own there) is not a quiet speaker: (0, 0). Its own speech is what ``x`` flags on
+    its own once raised to the partner's level: the bleed test no longer takes a quiet mic's words
+    where both talk (:func:`gain_offset`), so what a low gain still costs is the speech under the floor.
     """
     x, partner = one_stream(x), one_stream(partner)
     alone, p_alone = energy_activity(x), energy_activity(partner)
@@ -340,6 +381,8 @@ def quieter_than_partner(x: np.ndarray, partner: np.ndarray, act: np.ndarray) ->
         return 0.0, 0.0
     level, p_level = frame_levels(x), frame_levels(partner)
     quieter = float(np.percentile(p_level[p_alone], 90) - np.percentile(level[own], 90))
+    if quieter > 0.0:  # what it says on its own, read at the partner's level
+        alone = energy_activity(x * np.float32(10.0 ** (min(quieter, MAX_FLOOR_SHIFT_DB) / 20.0)))
     n = min(len(alone), len(act))
     lost = float(np.mean(~np.asarray(act[:n], bool)[alone[:n]])) if alone[:n].any() else 0.0
     return quieter, lost

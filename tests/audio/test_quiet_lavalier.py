@@ -54,8 +54,9 @@ QUIET_LINE = re.compile(
 
 
 def test_a_lavalier_left_30_db_low_is_said_in_one_line(tmp_path, demo_clip):
-    """Speaker 2's file 30 dB down: a quarter of B's speech is still lost (read as A's bleed where both
-    talk), and the user is told which mic to raise; the full-level clip says nothing."""
+    """Speaker 2's file 30 dB down: a seventh of B's speech is still lost (under the speech floor; before
+    the gain-normalised bleed test, a quarter, read as A's bleed where both talk), and the user is told
+    which mic to raise; the full-level clip says nothing."""
     a, _ = sf.read(demo_clip["wav1"], dtype="float32")
     b, _ = sf.read(demo_clip["wav2"], dtype="float32")
     quiet = _two_files(tmp_path, a, np.float32(10 ** (-30 / 20)) * b)
