@@ -577,12 +577,29 @@ CALIBRATE_MIN_S = 1.0
 CALIBRATE_MAX_GAIN = 3.0
 
 
+# A livelier mood (head gain above 1) sways its listener more than neutral does, but only slowly:
+# the pitch that mood adds over the neutral calibration is smoothed over this many seconds while the
+# character listens (a nod is a 0.3-1 s swing), eased in and out over LIVELY_EASE_S at each change of
+# state. At the speaking sway's speed it made 1.9 unplaced nod-like swings per listening minute under
+# --mood animated (neutral 0.3, 20 seeds of the suite's takes), and the demo's nods missed the
+# partner's phrase ends (0.45 of them 0.2-1.0 s after one).
+LIVELY_LISTEN_PITCH_SMOOTH_S = 0.6
+LIVELY_EASE_S = 0.15
+
+
 def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -> np.ndarray:
     """The layer's head motion (T, 3) degrees, sized so the take hits the table's std per axis.
 
     The free part is scaled so that model + layer reaches the speaking / listening targets
-    (the model's own head motion counts toward them); nods and tilts keep their sizes.
+    (the model's own head motion counts toward them); nods and tilts keep their sizes. Above
+    neutral (``gain`` > 1) the listener's extra pitch is kept slow (:func:`_slow_lively_pitch`).
     """
+    out = _scaled_head(head, model_deg, fps, gain)
+    return _slow_lively_pitch(head, model_deg, fps, out) if gain > 1.0 else out
+
+
+def _scaled_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -> np.ndarray:
+    """:func:`calibrate_head` with every axis's free part moving as it was planned."""
     speaking = head.speaking if head.speaking is not None else np.zeros(len(head.free), dtype=bool)
     gains = np.zeros((2, 3))
     for row, (mask, target) in enumerate(((speaking, HEAD_STD_SPEAKING), (~speaking, HEAD_STD_LISTENING))):
@@ -602,6 +619,25 @@ def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -
     w = speaking_weight(speaking, fps)[:, None]
     per_frame = w * gains[0][None, :] + (1.0 - w) * gains[1][None, :]
     return per_frame * head.free + head.fixed
+
+
+def _slow_lively_pitch(head: Head, model_deg: np.ndarray, fps: float, lively: np.ndarray) -> np.ndarray:
+    """``lively`` (the head at a gain above 1) with the pitch it adds over the neutral calibration
+    smoothed over :data:`LIVELY_LISTEN_PITCH_SMOOTH_S` while listening: a lively listener's larger
+    sway drifts rather than dipping like a nod between the partner's phrase ends. Speaking frames
+    keep the lively pitch; yaw and roll are left as they are.
+
+    The smoothed pitch is not sized back up to the mood's spread: that brought a third of the
+    nod-like swings back (0.53 a listening minute, 20 seeds); listening pitch keeps 0.53x the
+    speaking spread (AMI), inside the table's 0.5-0.7x."""
+    speaking = head.speaking if head.speaking is not None else np.zeros(len(head.free), dtype=bool)
+    plain = _scaled_head(head, model_deg, fps, 1.0)[:, 0]
+    extra = lively[:, 0] - plain
+    quick = gaussian_filter1d(speaking.astype(np.float64), LIVELY_EASE_S * fps)  # 1 speaking, 0 listening
+    slow = gaussian_filter1d(extra, LIVELY_LISTEN_PITCH_SMOOTH_S * fps)
+    out = lively.copy()
+    out[:, 0] = plain + quick * extra + (1.0 - quick) * slow
+    return out
 
 
 # Where a head stops: the tracked animated DualTalk speaker never passes 22.9 deg on any axis nor
