@@ -185,14 +185,19 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int, bool]]:
     return [(int(s), int(e), bool(mask[s])) for s, e in zip(starts, ends, strict=True)]
 
 
-def clean_activity(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
-    """Fill short gaps, drop blips, add a little hangover, so mouths do not flicker."""
+def fill_gaps(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
+    """``mask`` with its gaps of at most :data:`MAX_GAP_S` between two runs filled (a copy)."""
     m = np.asarray(mask, dtype=bool).copy()
     gap = int(round(MAX_GAP_S * fps))
     for s, e, v in _runs(m):
         if not v and s > 0 and e < len(m) and e - s <= gap:
             m[s:e] = True
-    m = drop_blips(m, fps)
+    return m
+
+
+def clean_activity(mask: np.ndarray, fps: int = FPS) -> np.ndarray:
+    """Fill short gaps, drop blips, add a little hangover, so mouths do not flicker."""
+    m = drop_blips(fill_gaps(mask, fps), fps)
     hang = int(round(HANGOVER_S * fps))
     if hang:
         grown = m.copy()
@@ -350,14 +355,28 @@ def without_unvoiced_blips(
     burst of noise on a listener's mic is not an "mm-hm" (it would open the jaw and draw a nod)."""
     short, alone = int(round(SHORT_ALONE_S * fps)), int(round(ALONE_WITHIN_S * fps))
     out = act.copy()
+    level: np.ndarray | None = None  # measured once, when a stretch is to be asked
     on = [(s, e) for s, e, v in _runs(act) if v]
     for k, (s, e) in enumerate(on):
         before = on[k - 1][1] if k else -alone - 1
         after = on[k + 1][0] if k + 1 < len(on) else len(act) + alone + 1
         if e - s <= short and s - before > alone and after - e > alone:
-            if voiced(x, np.arange(s, e), sr, fps).sum() < VOICED_FRAMES:
+            if level is None:
+                level = frame_levels(x, sr, fps)
+            if not pitched(x, level, s, e, sr, fps):
                 out[s:e] = False
     return out
+
+
+CORE_DB = 10.0  # a stretch's own sound: its frames within this of its loudest (not the edges' bleed)
+
+
+def pitched(x: np.ndarray, level: np.ndarray, s: int, e: int, sr: int = SAMPLE_RATE, fps: int = FPS) -> bool:
+    """Has the stretch [s, e) of ``x`` at least :data:`VOICED_FRAMES` pitched frames among its loud core
+    (``level`` within :data:`CORE_DB` of its peak)? Its edges (hangover, gap fill) carry mostly what the
+    mic hears around it, e.g. a partner's pitched bleed beside a cough, and are not asked."""
+    core = np.flatnonzero(level[s:e] >= float(np.max(level[s:e])) - CORE_DB) + s
+    return int(voiced(x, core, sr, fps).sum()) >= VOICED_FRAMES
 
 
 QUIETER_WARN_DB = 15.0  # a stream this much quieter than its partner ...

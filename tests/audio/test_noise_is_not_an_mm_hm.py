@@ -59,3 +59,20 @@ def test_a_spoken_yeah_is_still_speech(partner):
     yeah = 0.5 * espeak("yeah")
     act = voice_activity(listener_track(yeah), partner)
     assert flagged_at(act, len(yeah) / SR) == [True] * 4
+
+
+def test_noise_bursts_beside_the_partners_real_voice_are_not_speech(rng, demo_clip):
+    """The listener's lav also hears the partner (the real clip's speaker 1) 25 dB down: the bleed's
+    pitch at a burst's edges is not the burst's own, so the bursts are still not speech."""
+    import soundfile as sf
+
+    maya = sf.read(demo_clip["wav1"], dtype="float32")[0][: int(TOTAL * SR)]
+    burst = rng.uniform(-0.3, 0.3, int(0.3 * SR)).astype(np.float32)
+    bleed = np.float32(10 ** (-25 / 20)) * np.concatenate([np.zeros(48, np.float32), maya[:-48]])
+    act = voice_activity(listener_track(burst) + bleed, maya)
+    assert flagged_at(act, 0.3) == [False] * 4  # before: [True, False, True, True]
+    hum_t = np.arange(int(0.18 * SR)) / SR
+    hum = (0.2 * np.sin(np.pi * hum_t / hum_t[-1]) ** 0.5 * np.sin(2 * np.pi * 150.0 * hum_t)).astype(
+        np.float32
+    )
+    assert flagged_at(voice_activity(listener_track(hum) + bleed, maya), 0.18) == [True] * 4
