@@ -379,6 +379,50 @@ def pitched(x: np.ndarray, level: np.ndarray, s: int, e: int, sr: int = SAMPLE_R
     return int(voiced(x, core, sr, fps).sum()) >= VOICED_FRAMES
 
 
+def unspoken_sounds(
+    x: np.ndarray,
+    active: np.ndarray,
+    partner: np.ndarray | None = None,
+    sr: int = SAMPLE_RATE,
+    fps: int = FPS,
+) -> np.ndarray:
+    """Per frame of ``active`` (a stream's voice activity): a short sound of ``x``'s own that is not speech.
+
+    What :func:`without_unvoiced_blips` takes out and ``active`` leaves out: a cough, a click, a cup set
+    down (at most :data:`SHORT_ALONE_S`, no pitch, nothing else loud in the stream within
+    :data:`ALONE_WITHIN_S`), loud for this stream: :data:`STEADY_DB` above what it carries while its
+    speaker is silent (90th percentile there: room tone, the partner's bleed), and, with the
+    ``partner``'s stream, above the bleed expected from it (:func:`bleed_frames`). The network still
+    hears such a sound and opens the jaw; the mouth is put back at rest there (:mod:`..phonetic.rest`).
+    Speech, laughs and "mm-hm"s are pitched or in ``active``: never here.
+    """
+    act = np.asarray(active, bool).reshape(-1)
+    out = np.zeros(len(act), dtype=bool)
+    x = np.asarray(x, np.float32).reshape(-1)
+    level = frame_levels(x, sr, fps)[: len(act)]
+    if len(level) < len(act) or (~act).sum() < fps:
+        return out
+    on = max(take_floor(level), float(np.percentile(level[~act], 90)) + STEADY_DB)
+    own_on, _ = _thresholds(level, take_floor(level))
+    if math.isfinite(own_on):
+        on = max(on, own_on)
+    loud = _hysteresis(level, np.full(len(level), on), np.full(len(level), on - HYSTERESIS_DB))
+    bleed = bleed_frames(x, partner, fps) if partner is not None else None
+    if bleed is not None:
+        loud &= ~bleed[: len(loud)]
+    loud = fill_gaps(loud, fps)
+    short, alone = round(SHORT_ALONE_S * fps), round(ALONE_WITHIN_S * fps)
+    on_runs = [(s, e) for s, e, v in _runs(loud | act) if v]
+    for k, (s, e) in enumerate(on_runs):
+        before = on_runs[k - 1][1] if k else -alone - 1
+        after = on_runs[k + 1][0] if k + 1 < len(on_runs) else len(act) + alone + 1
+        if act[s:e].any() or e - s > short or s - before <= alone or after - e <= alone:
+            continue
+        if not pitched(x, level, s, e, sr, fps):
+            out[s:e] = True
+    return out
+
+
 QUIETER_WARN_DB = 15.0  # a stream this much quieter than its partner ...
 LOST_WARN_SHARE = 0.10  # ... that loses this share of what it says on its own to the partner test is said
 
