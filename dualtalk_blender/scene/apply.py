@@ -805,7 +805,10 @@ def _aimed(
     progress: Any = None,
 ) -> list[Motion | None]:
     """Each motion with its eyes (and ``options.head_turn`` of its head) on the partner, from both
-    heads as the scene plays them now; None for a motion without gaze intent."""
+    heads as the scene plays them now; None for a motion without gaze intent.
+
+    The head turn is worked out from the heads without the animator's own keys on the head bones
+    (:func:`.gaze.hand_keys_off`): their fix plays on top of it, not made up for by it."""
     ratio = scene_fps(scene) / motions[0].fps
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
@@ -813,15 +816,27 @@ def _aimed(
         reps[0].first_frame + range_plan.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
     )
     with _unstretched(scene):
-        samples = gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.2, 0.8))
+        with gaze.hand_keys_off(scene, list(reports)) as muted:
+            share = (0.2, 0.5) if muted else (0.2, 0.8)
+            unposed = gaze.sample(scene, list(reports), frames, progress=_Share(progress, *share))
+        samples = (
+            gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.5, 0.8))
+            if muted
+            else unposed
+        )
     out: list[Motion | None] = []
     for i in range(2):
         motion = motions[i]
         if motion.gaze_target is None:
             out.append(None)
             continue
-        own, other = ({k: v[: motion.num_frames] for k, v in samples[j].items()} for j in (i, 1 - i))
-        out.append(gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), options.head_turn))
+        angles = [
+            gaze.to_partner(
+                *({k: v[: motion.num_frames] for k, v in got[j].items()} for j in (i, 1 - i)), reports[i]
+            )
+            for got in (samples, unposed)
+        ]
+        out.append(gaze.aimed(motion, angles[0], options.head_turn, turn_from=angles[1]))
     return out
 
 

@@ -314,6 +314,49 @@ def sample(
     return out
 
 
+@contextlib.contextmanager
+def hand_keys_off(scene: Any, reports: list[Any]) -> Iterator[int]:
+    """Mute the animator's own keys on each head bone's rotation while the heads are read; yields how
+    many curves it muted (0: none, the scene plays as it is).
+
+    A key the animator sets on the head over a take (the active action in Combine, or a track of
+    theirs) is a fix that plays on top of the head turn toward the partner. Read as the head looking
+    away, it made the turn make up for it: one hand key turned the whole take's head ~31 degrees on
+    the next Generate. The bones above the head, the rig and its placement stay as they play.
+    """
+    curves: list[Any] = []
+    for rep in reports:
+        pb, owner = _head(rep)
+        ad = owner.animation_data
+        if pb is None or ad is None:
+            continue
+        path = _head_path(rep)
+        sources = [(ad.action, getattr(ad, "action_slot", None))] if ad.action is not None else []
+        ours = set(layers.our_strips(owner).values())
+        sources += [
+            (s.action, s.action_slot)
+            for t in ad.nla_tracks
+            for s in t.strips
+            if s not in ours and s.action is not None
+        ]
+        for action, slot in sources:
+            curves += [
+                fc
+                for fc in compat.iter_fcurves(action, slot)
+                if fc.data_path == path and not fc.mute and all(fc != c for c in curves)
+            ]
+    keep = (scene.frame_current, scene.frame_subframe)
+    try:
+        for fc in curves:
+            fc.mute = True
+        yield len(curves)
+    finally:
+        for fc in curves:
+            fc.mute = False
+        if curves:
+            scene.frame_set(keep[0], subframe=keep[1])
+
+
 def _report(progress: Any, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress.update(stage, done / max(total, 1), f"aiming the eyes: frame {done:,}/{total:,}")
@@ -727,14 +770,20 @@ def to_partner(samples: dict[str, np.ndarray], partner: dict[str, np.ndarray], r
     return gz.partner_angles(frames, samples["eye"], partner["eye"])
 
 
-def aimed(motion: Motion, angles: np.ndarray, head_share: float = 0.0) -> Motion:
+def aimed(
+    motion: Motion, angles: np.ndarray, head_share: float = 0.0, turn_from: np.ndarray | None = None
+) -> Motion:
     """``motion`` with its eyes on the partner on partner frames (``angles`` from :func:`to_partner`).
 
-    ``head_share`` turns the head that part of the way (eased); the eyes do the rest.
+    ``head_share`` turns the head that part of the way (eased); the eyes do the rest. ``turn_from``:
+    the partner's angles the head turn is worked out from, when not ``angles`` (the heads read
+    without the animator's keys on them, :func:`hand_keys_off`; the eyes still aim from the head as
+    it plays, the animator's pose included).
     """
     if motion.gaze_target is None or motion.gaze_dir is None:
         return motion
-    turn = gz.head_turn(motion.gaze_target, angles, head_share, motion.fps) if head_share > 0 else None
+    source = angles if turn_from is None else turn_from
+    turn = gz.head_turn(motion.gaze_target, source, head_share, motion.fps) if head_share > 0 else None
     eyes = gz.gaze_angles(motion.gaze_target, motion.gaze_dir, angles - (turn if turn is not None else 0.0))
     weights = gz.eye_channels(eyes)
     values = motion.values.copy()
