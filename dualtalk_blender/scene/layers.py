@@ -103,17 +103,65 @@ class LayersResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _named_layer(name: str) -> str | None:
+    """The layer (or ``rest``) our name ``name`` stands for, else None."""
+    layer = name[len(TRACK_PREFIX) :] if name.startswith(TRACK_PREFIX) else ""
+    return layer if layer in (REST, *LAYERS) else None
+
+
+def renamed_layer(track: Any) -> str | None:
+    """The layer (or ``rest``) of a track of ours the animator renamed, else None.
+
+    Tidying the NLA editor renames tracks; recognised by name only, a renamed layer kept playing
+    the old take above a new track the next Generate added under it, and Remove Take left it
+    talking. Our strip keeps its name (``DualTalk <layer>``, which Blender keeps unique among a
+    datablock's strips, so a strip the animator duplicates or adds is named otherwise) and plays
+    our action of that layer: a track holding only that strip is ours, whatever it is called.
+    """
+    if len(track.strips) != 1:
+        return None
+    strip = track.strips[0]
+    layer = _named_layer(strip.name)
+    if layer is None or not is_ours(strip.action) or action_meta(strip.action).get("layer") != layer:
+        return None
+    return layer
+
+
+def track_layer(track: Any) -> str | None:
+    """The layer (or ``rest``) ``track`` holds for us: by its name (older files, an emptied track),
+    else renamed (:func:`renamed_layer`); None: not ours."""
+    return _named_layer(track.name) or renamed_layer(track)
+
+
+def our_tracks(idblock: Any) -> list[Any]:
+    """Our rest and layer tracks on ``idblock`` (bottom first), renamed ones included, unless one
+    holds a strip playing an action that is not ours (the animator's, on a track of our name:
+    theirs). What Remove Take removes."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return []
+    return [
+        t
+        for t in ad.nla_tracks
+        if track_layer(t) is not None and all(s.action is None or is_ours(s.action) for s in t.strips)
+    ]
+
+
 def our_strips(idblock: Any) -> dict[str, Any]:
-    """Layer (or ``rest``) -> our NLA strip on ``idblock``."""
+    """Layer (or ``rest``) -> our NLA strip on ``idblock``: on the track of our name for it, else on
+    one the animator renamed (:func:`renamed_layer`)."""
     ad = getattr(idblock, "animation_data", None)
     out: dict[str, Any] = {}
     if ad is None:
         return out
-    for track in ad.nla_tracks:
-        if not track.name.startswith(TRACK_PREFIX):
-            continue
-        layer = track.name[len(TRACK_PREFIX) :]
-        if layer in (REST, *LAYERS) and len(track.strips) == 1:
+    named = {_named_layer(t.name) for t in ad.nla_tracks if len(t.strips) == 1} - {None}
+    for track in ad.nla_tracks:  # bottom first
+        layer = _named_layer(track.name)
+        if layer is None:
+            layer = renamed_layer(track)
+            if layer is None or layer in named:  # a track of our name wins, as it always did
+                continue
+        if len(track.strips) == 1:
             out[layer] = track.strips[0]
     return out
 
