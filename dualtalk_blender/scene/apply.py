@@ -538,6 +538,7 @@ def _write(
             f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first}-{last}"
         )
     said = range_keys.range_rename_warnings(targets, meta["character"])
+    said += [w for w in layers.held_rename_warnings(targets, meta["character"]) if w not in said]
     edited = range_keys.range_hand_edits(targets, span.frames, first, last, fade=options.crossfade)
     said += [layers.range_edits_warning(meta["character"], edited)] if edited else []
     replaced = range_keys.replace_range(

@@ -464,7 +464,7 @@ def write_take(
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
-    for target, (still, _said) in zip(targets, at_rest, strict=True):
+    for target, (still, said) in zip(targets, at_rest, strict=True):
         slots: dict[str, Any] = {}
         for layer in (REST, *used):
             curves = (
@@ -481,6 +481,7 @@ def write_take(
                     fill(
                         bag.fcurves.new(c.data_path, index=c.index, group_name=c.group), frames[:1], [c.rest]
                     )
+                _note_held_renames(action, slot, [r for r in said if (r.new, r.index) in _channels(still)])
                 continue
             for c, (kf, kv) in zip(curves, keys_to_write(curves, frames, keys), strict=True):
                 fc = bag.fcurves.new(c.data_path, index=c.index, group_name=c.group)
@@ -568,7 +569,68 @@ def _held_at_rest(target: TargetCurves) -> tuple[list[CurveSpec], list[Renamed]]
             held.append(
                 CurveSpec(fc.data_path, fc.array_index, np.array([value]), group, layer=REST, rest=value)
             )
-    return held, dropped
+    said = {(r.new, r.index) for r in dropped}
+    earlier = [r for r in held_renames(target.idblock) if (r.new, r.index) in _channels(held) - said]
+    return held, dropped + earlier
+
+
+HELD_RENAMES_PROP = "dualtalk_held_renames"  # on a rest action: the renamed channels it holds at rest
+
+
+def _channels(curves: Iterable[CurveSpec]) -> set[tuple[str, int]]:
+    return {(c.data_path, c.index) for c in curves}
+
+
+def _note_held_renames(action: Any, slot: Any, renamed: list[Renamed]) -> None:
+    """Record on the rest ``action`` which channels of ``slot`` it holds at rest because they were
+    renamed, so every later take and range that still holds them says so (:func:`held_renames`), not
+    only the Generate that first found the rename."""
+    try:
+        entries = json.loads(str(action.get(HELD_RENAMES_PROP, "[]")))
+    except ValueError:
+        entries = []
+    prefix = curve_id(slot)
+    entries = [e for e in entries if isinstance(e, dict) and e.get("slot") != prefix]
+    entries += [
+        {"slot": prefix, "layer": r.layer, "old": r.old, "new": r.new, "index": r.index} for r in renamed
+    ]
+    if entries:
+        action[HELD_RENAMES_PROP] = json.dumps(entries)
+
+
+def held_renames(idblock: Any) -> list[Renamed]:
+    """The channels our rest track on ``idblock`` holds at rest because their shape key or bone was
+    renamed since a take keyed them (recorded by the take that found it), still renamed now."""
+    rest = our_strips(idblock).get(REST)
+    if rest is None or rest.action is None:
+        return []
+    try:
+        entries = json.loads(str(rest.action.get(HELD_RENAMES_PROP, "[]")))
+    except ValueError:
+        return []  # a damaged record: the channel stays held at rest, unsaid as before
+    prefix = curve_id(rest.action_slot)
+    held = {(fc.data_path, fc.array_index) for fc in compat.iter_fcurves(rest.action, rest.action_slot)}
+    out: list[Renamed] = []
+    for e in entries if isinstance(entries, list) else []:
+        try:
+            r = Renamed(str(e["layer"]), str(e["old"]), str(e["new"]), int(e["index"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if e.get("slot") == prefix and (r.new, r.index) in held and not _resolves(idblock, r.old):
+            out.append(r)
+    return out
+
+
+def held_rename_warnings(targets: list[TargetCurves], character: str) -> list[str]:
+    """One line per channel a range leaves held at rest by the take because it was renamed (the take
+    said it; the range says it again, as does every Generate that holds it)."""
+    out: list[str] = []
+    for target in targets:
+        for r in held_renames(target.idblock):
+            line = rename_warning(character, r)
+            if (r.new, r.index) not in _channels(target.curves) and line not in out:
+                out.append(line)
+    return out
 
 
 def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, dict[str, list[str]]]:
