@@ -304,6 +304,25 @@ def without_bleed(x: np.ndarray, partner: np.ndarray | None, quieter_db: float =
     return (np.asarray(x, np.float32) * gain).astype(np.float32)
 
 
+QUIET_MIC_DB = 15.0  # a mic whose own speech sits this far below its partner's was left low
+
+
+def _quiet_mic_lift(x: np.ndarray, level: np.ndarray, p_level: np.ndarray, sr: int, fps: int) -> float:
+    """dB a mic's levels are raised by before its floors are set: how far its own solo speech sits below
+    its partner's (:func:`gain_offset`) when that is :data:`QUIET_MIC_DB` or more and those solo frames
+    are a voice (mostly pitched), else 0. Room noise or knocks on a silent mic are never raised."""
+    offset = gain_offset(level, p_level)
+    if offset is None or offset > -QUIET_MIC_DB:
+        return 0.0
+    on, _ = _thresholds(level, take_floor(level))
+    own = level > on + 6.0
+    diff = level - p_level
+    solo = np.flatnonzero(own & (diff > float(np.percentile(diff[own], 90)) - SOLO_WIDTH_DB))
+    if len(solo) < fps or voiced(x, solo, sr, fps).mean() < 0.5:
+        return 0.0
+    return min(-offset, MAX_FLOOR_SHIFT_DB)
+
+
 def energy_activity(
     x: np.ndarray, partner: np.ndarray | None = None, sr: int = SAMPLE_RATE, fps: int = FPS
 ) -> np.ndarray:
@@ -319,6 +338,9 @@ def energy_activity(
     # each stream's floor follows its own loud speech: a lavalier left 30-45 dB low beside a loud
     # one keeps its speech (room tone stays below it: _thresholds' noise margin; bleed: below)
     on, off = _thresholds(level, take_floor(level))
+    lift = _quiet_mic_lift(x, level, p_level, sr, fps) if p_level is not None else 0.0
+    if lift > 0.0:  # a mic left low beside its partner: its floors as if it were set like the partner
+        on, off = (v - lift for v in _thresholds(level + lift, take_floor(level + lift)))
     on_arr = np.full(len(level), on)
     off_arr = np.full(len(level), off)
     if p_level is not None:

@@ -39,16 +39,16 @@ def clip(demo_clip):
     return a[:n], b[:n]
 
 
-@pytest.mark.parametrize("gain", [-12, -20])
+@pytest.mark.parametrize("gain", [-12, -20, -30, -45])
 def test_the_quiet_speakers_words_over_the_loud_ones_are_kept(clip, gain, rng):
-    """The real clip, Tom's lav 12 or 20 dB low: his speech (as his own file reads alone) is kept where
+    """The real clip, Tom's lav 12 to 45 dB low: his speech (as his own file reads alone) is kept where
     Maya talks too, and Maya's voice on his lav is not read as his."""
     a, b = clip
     maya, tom = two_lavaliers(a, b, gain, rng)
     his, hers = voice_activity(b), voice_activity(a)
     act = voice_activity(tom, maya)
-    assert act[his & hers].mean() > 0.95  # before: 250 and 203 of 316 frames (79 %, 64 %)
-    assert act[his].mean() > 0.95  # before: 87 %, 77 %
+    assert act[his & hers].mean() > 0.95  # before: 250, 203, 155 and 0 of 316 frames
+    assert act[his].mean() > 0.95  # before: 87 %, 77 %, 61 %, 0 %
     assert act[hers & ~his].sum() <= 2  # Maya's bleed: 0 of 54 frames before and after
 
 
