@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from .audio.normalize import normalize_speech
-from .audio.sync import quieten
+from .audio.sync import duck_bleed, quieten
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
 from .core.motion import Motion, save_motions
@@ -263,6 +263,9 @@ def generate_dialogue(
 ) -> tuple[Motion, Motion]:
     """Both characters' motion from a :class:`~.audio.Dialogue` (streams ``a``/``b`` + activity).
 
+    What the network hears: sound both channels carry faded out and, with the lite engine, each stream
+    ducked where its flags are off and the partner's on (:func:`.audio.sync.duck_bleed`); so flags you
+    give (``Dialogue(..., active_a, active_b)``) also decide where a mic's bleed is turned down.
     This is the network alone: no lip release or rounding and no behaviour layer (no blinks, gaze,
     head motion, nods or brows), so it is not the take ``infer``, ``animate`` or the panel make.
     For that take call :func:`.pipeline.run`; to build it step by step, add what ``run`` adds, in
@@ -275,9 +278,7 @@ def generate_dialogue(
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
     model = runner.model
-    # the same sound on both channels (a music intro) is nobody's speech: the network does not hear it
-    shared = (getattr(dialogue, "source", None) or {}).get("shared_spans")
-    na, nb = normalize_speech(quieten(a, shared)), normalize_speech(quieten(b, shared))
+    na, nb = _network_streams(dialogue, a, b, runner.total, engine.name)
 
     enc_self, enc_partner = model.encode_self, model.encode_partner
     # the four encoder passes, once: A and B batched through each encoder
@@ -334,6 +335,35 @@ def generate_dialogue(
             )
         )
     return out[0], out[1]
+
+
+SPLIT_FORMS = ("turns", "diarized")  # one mix cut by turns: each stream is already silent outside its turns
+# the engines whose input is ducked where only the partner speaks: measured on the lite network only; the
+# published network's weights cannot be run here and its answer to a level step is unknown (on the lite
+# one, ducking two frames closer to each turn made the listener's mouth worse than no duck)
+DUCKED_ENGINES = ("lite",)
+
+
+def _network_streams(
+    dialogue: Dialogue, a: np.ndarray, b: np.ndarray, total: int, engine: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the network hears of A and B, normalised (the take's sound is kept as it is).
+
+    The same sound on both channels (a music intro) is nobody's speech: faded out of both. Two separate
+    streams (two mics, a stereo take, arrays) each also carry the partner 20-30 dB down: where the flags
+    (found from the streams as recorded) say only the partner speaks, the stream is ducked
+    (:func:`.audio.sync.duck_bleed`), or the network mouths the partner's words. The duck comes after
+    the normalisation, so a character's own speech reaches the network exactly as without it (same
+    scale, its offset already removed: no step where the gain moves). A mix split by turns is already
+    gated."""
+    source = getattr(dialogue, "source", None) or {}
+    shared = source.get("shared_spans")
+    na, nb = normalize_speech(quieten(a, shared)), normalize_speech(quieten(b, shared))
+    if source.get("form") in SPLIT_FORMS or engine not in DUCKED_ENGINES:
+        return na, nb
+    act_a = _activity(getattr(dialogue, "active_a", None), total)
+    act_b = _activity(getattr(dialogue, "active_b", None), total)
+    return duck_bleed(na, act_a, act_b, copy=False), duck_bleed(nb, act_b, act_a, copy=False)
 
 
 def _activity(active: Any, total: int) -> np.ndarray:
