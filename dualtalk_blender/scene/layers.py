@@ -295,6 +295,41 @@ def _release_active(idblock: Any, through: float) -> list[str]:
     return [pushed] if pushed else []
 
 
+def _keys_under_take(target: TargetCurves, still: list[CurveSpec], character: str) -> str | None:
+    """One line when the animator's active action on ``target``, about to be kept under a first take
+    (:func:`_release_active`), keys channels the take keys too: those keys are whole poses (keyed
+    before the take, not offsets from it), so the take's layer plays over them; said, with where they
+    went and how to see them again, instead of the head changing without a word. None: nothing to say.
+
+    Kept under the take rather than on top: on top as poses (Replace) they would freeze those channels
+    over the whole take; as offsets (Combine) each pose would be added to the take's own motion.
+    """
+    ad = getattr(target.idblock, "animation_data", None)
+    if ad is None or ad.action is None or is_ours(ad.action) or our_strips(target.idblock):
+        return None
+    layer_of = {(c.data_path, c.index): c.layer for c in [*target.curves, *still]}
+    slot = getattr(ad, "action_slot", None)
+    hit = [fc for fc in compat.iter_fcurves(ad.action, slot) if (fc.data_path, fc.array_index) in layer_of]
+    if not hit:
+        return None
+    frames = {round(float(k.co[0]), 3) for fc in hit for k in fc.keyframe_points}
+    kind = "bone" if hit[0].data_path.startswith("pose.bones[") else "shape key"
+    parts = list(dict.fromkeys(_part_name(fc.data_path) for fc in hit))
+    shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+    kind += "s" if len(parts) > 1 else ""
+    names = [n for n in LAYERS if any(layer_of[(fc.data_path, fc.array_index)] == n for fc in hit)]
+    layer = (
+        f"DualTalk {' and '.join(names)} layer{'s' if len(names) > 1 else ''}"
+        if names
+        else "DualTalk rest track"
+    )
+    return (
+        f"{character}: your keys on {kind} {shown} in {ad.action.name!r} ({len(frames)} keyed frames) now play "
+        f"under the {layer}, on the NLA track '{ad.action.name} (kept by DualTalk)': mute or lower the layer "
+        "to see them, key your pose again on top of the take to keep it, or Remove Take to get them back as they were"
+    )
+
+
 def _place_strip(
     idblock: Any, layer: str, action: Any, slot: Any, start: float, end: float
 ) -> tuple[Any, bool]:
@@ -433,10 +468,14 @@ def write_take(
     start, end = float(frames[0]), float(frames[-1])
     at_rest = [_held_at_rest(t) for t in targets]  # renamed channels: said, and held at rest
     pushed: list[str] = []
-    for target in targets:
+    under: list[str] = []  # hand keys on channels the take keys, pushed under it: said
+    for target, (still, _said) in zip(targets, at_rest, strict=True):
         first_time = not our_strips(target.idblock)
         record_before(target, first_time, legacy_take(target.idblock) if first_time else None)
-        pushed += _release_active(target.idblock, end)
+        covered = _keys_under_take(target, still, str(meta.get("character", "")))
+        released = _release_active(target.idblock, end)
+        pushed += released
+        under += [covered] if released and covered else []
         ad = target.idblock.animation_data or target.idblock.animation_data_create()
         if first_time and ad.action is None:
             # Keys the animator sets on top of the take (the active action) become offsets that
@@ -531,6 +570,7 @@ def write_take(
             *dict.fromkeys(
                 rename_warning(str(meta.get("character", "")), r) for _s, said in at_rest for r in said
             ),
+            *under,
         ],
     )
 
