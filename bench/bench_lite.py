@@ -173,8 +173,8 @@ def run(args: argparse.Namespace) -> BenchResult:
         def once(d=dialogue, store=last) -> None:
             ma, mb = generate_dialogue(d, engine)
             t0 = time.perf_counter()
-            shape_lips(ma, d.a, active=d.active_a)
-            shape_lips(mb, d.b, active=d.active_b)
+            shape_lips(ma, d.a, active=d.active_a, partner=d.b)
+            shape_lips(mb, d.b, active=d.active_b, partner=d.a)
             store.update(ma.meta.get("timings", {}), lips_s=time.perf_counter() - t0)
 
         stats = timeit(once, repeats=args.repeats, warmup=args.warmup)

@@ -351,9 +351,9 @@ def _generate(
     passes = (request.lip_release, request.lip_rounding)
     # the steps after generating take about as long on a long take: each reports (and can be cancelled)
     progress.update("lips", 0.0, f"shaping {dialogue.names[0]}'s lips")
-    motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a)
+    motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a, partner=dialogue.b)
     progress.update("lips", 0.5, f"shaping {dialogue.names[1]}'s lips")
-    motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b)
+    motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b, partner=dialogue.a)
     progress.update("lips", 1.0, "lips shaped")
     report = None
     part = _is_part(request)  # --start/--end, a re-generated range

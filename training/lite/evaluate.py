@@ -149,8 +149,8 @@ def eval_demo_clip(
     ma, mb = generate_dialogue(d, engine)
     release = DEFAULT_RELEASE if lip_release is None else lip_release
     rounding = DEFAULT_ROUNDING if lip_rounding is None else lip_rounding
-    ma = shape_lips(ma, d.a, release, rounding, active=d.active_a)
-    mb = shape_lips(mb, d.b, release, rounding, active=d.active_b)
+    ma = shape_lips(ma, d.a, release, rounding, active=d.active_a, partner=d.b)
+    mb = shape_lips(mb, d.b, release, rounding, active=d.active_b, partner=d.a)
     out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": release, "lip_rounding": rounding}
     for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
         act = np.asarray(act[: m.num_frames], bool)
