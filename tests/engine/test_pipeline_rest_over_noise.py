@@ -31,5 +31,6 @@ def test_a_listeners_coughs_beside_the_partners_bleed_leave_his_jaw_at_rest(tmp_
     take = pipeline.run(request, tmp_path / "take")
     b = load_motion(take.path_b)
     jaw = b.values[:, list(b.channels).index("jawOpen")]
-    near = [jaw[round(t * 25) - 2 : round((t + 0.15) * 25) + 3].max() for t in COUGHS]  # the cough, 2 frames each side
+    # the cough, 2 frames each side
+    near = [jaw[round(t * 25) - 2 : round((t + 0.15) * 25) + 3].max() for t in COUGHS]
     assert max(near) < 0.15, near
