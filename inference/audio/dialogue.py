@@ -23,7 +23,7 @@ from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 from .loader import audio_info, check_range, cut_off_why, is_silent, read_channels
-from .separate import split_mix
+from .separate import overlap_warning, split_mix
 from .sync import OFFSET_MIN_S, find_offset, pooled_xcorr, shared_content
 from .turns import Segment, assign_speakers, for_recording, read_turns
 from .vad import (
@@ -850,6 +850,9 @@ def load_dialogue(
             _update(progress, 0.5, "splitting the mix by turns")
             a, b, act_a, act_b = _from_segments(mix, inside, spk_a, spk_b)
             names = (spk_a, spk_b or "B")
+            both = overlap_warning(inside, spk_a, spk_b, tname)
+            if both is not None:
+                warnings.append(both)
             if spk_b is None:
                 warnings.append(f"{tname} names only one speaker ({spk_a}); B only listens")
             source.update(form="turns", turns=str(turns), speakers=[spk_a, spk_b], mono_input=x.shape[0] == 1)

@@ -87,3 +87,20 @@ def test_overlapping_turns_are_said_with_their_seconds():
     )
     assert overlap_warning([Segment(0.0, 1.0, "X"), Segment(1.0, 2.0, "Y")], "X", "Y", "t") is None
     assert overlap_warning(turns, "X", None, "t") is None
+
+
+def test_turns_where_both_speak_are_said_with_their_seconds(conversation):
+    path, spans = conversation
+    (_, a0, a1), (_, b0, _b1), _ = spans
+    turns = path.with_name("both.rttm")
+    # B's turn given as starting 1.0 s before A's words end: one second where the file has both speaking
+    lines = [(w, s, e) for w, s, e in spans]
+    lines[1] = ("B", a1 - 1.0, lines[1][2])
+    turns.write_text(
+        "".join(f"SPEAKER talk 1 {s:.3f} {e - s:.3f} <NA> <NA> {w} <NA> <NA>\n" for w, s, e in lines)
+    )
+    dlg = load_dialogue(str(path), turns=str(turns))
+    assert (
+        "both.rttm: 1.0 s where both speak in the turns file: both characters mouth the mixed sound there"
+        in (dlg.source["warnings"])
+    )
