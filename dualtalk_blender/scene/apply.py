@@ -831,12 +831,10 @@ def _aimed(
         if motion.gaze_target is None:
             out.append(None)
             continue
-        angles = [
-            gaze.to_partner(
-                *({k: v[: motion.num_frames] for k, v in got[j].items()} for j in (i, 1 - i)), reports[i]
-            )
-            for got in (samples, unposed)
-        ]
+        angles = []
+        for got in (samples, unposed):
+            own, other = ({k: v[: motion.num_frames] for k, v in got[j].items()} for j in (i, 1 - i))
+            angles.append(gaze.to_partner(own, other, reports[i]))
         out.append(gaze.aimed(motion, angles[0], options.head_turn, turn_from=angles[1]))
     return out
 
