@@ -3,8 +3,9 @@
 For each chosen character, on each datablock our layers live on (its shape keys, its armature or
 object; :func:`.layers.character_idblocks`):
 
-- our tracks go: ``DualTalk rest`` and the four layer tracks (a track of that name holding a strip of
-  the animator's own is theirs, and stays);
+- our tracks go: ``DualTalk rest`` and the four layer tracks, also one the animator renamed (it holds
+  our strip of its layer, :func:`.layers.our_tracks`); a track of that name holding a strip of the
+  animator's own is theirs, and stays;
 - our layer actions those tracks played are deleted once nothing plays them any more: an action
   another character's take, or a strip of the animator's, still plays stays, and so does one with a
   fake user (kept in the file on purpose);
@@ -85,7 +86,6 @@ from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, is_ours
 
 KEPT_SUFFIX = " (kept by DualTalk)"  # the track name compat.push_to_nla gets from layers._release_active
-OUR_TRACKS = frozenset(layers.track_name(layer) for layer in (layers.REST, *LAYERS))
 BLENDER_BLEND = "REPLACE"  # a new datablock's active-action blend (the first take set Combine)
 SHAPE_KEY_DEFAULT = 1.0  # ShapeKey.value's default: what a Combine key adds to with nothing below it
 
@@ -261,16 +261,10 @@ class RemoveReport:
 
 
 def our_tracks(idblock: Any) -> list[Any]:
-    """Our tracks on ``idblock``: the rest and layer tracks by name, unless one holds a strip playing
-    an action that is not ours (the animator's, on a track of that name: theirs)."""
-    ad = getattr(idblock, "animation_data", None)
-    if ad is None:
-        return []
-    return [
-        t
-        for t in ad.nla_tracks
-        if t.name in OUR_TRACKS and all(s.action is None or is_ours(s.action) for s in t.strips)
-    ]
+    """Our tracks on ``idblock``: the rest and layer tracks, by name or renamed by the animator
+    (:func:`.layers.our_tracks`), unless one holds a strip playing an action that is not ours (the
+    animator's, on a track of that name: theirs)."""
+    return layers.our_tracks(idblock)
 
 
 def carries_take(obj: Any) -> bool:
@@ -334,6 +328,17 @@ def _refuse_unwritable(mesh: Any, arm: Any) -> None:
             )
 
 
+def _is_override(idblock: Any) -> bool:
+    """Whether ``idblock`` is a library override (shape keys: their mesh is one). Only there does
+    ``NlaTrack.is_override_data`` mean a track comes from the library: it reads True on every track
+    without Blender's "local" flag, which tracks appended or made local lose (review 31a, finding 1:
+    appended characters could never lose their take)."""
+    if getattr(idblock, "override_library", None) is not None:
+        return True
+    owner = getattr(idblock, "user", None) if compat.id_type_of(idblock) == "KEY" else None
+    return owner is not None and getattr(owner, "override_library", None) is not None
+
+
 def _refuse_locked(idblocks: Sequence[Any], character: str) -> None:
     for idblock in idblocks:
         ad = idblock.animation_data
@@ -344,7 +349,7 @@ def _refuse_locked(idblocks: Sequence[Any], character: str) -> None:
                 f"the NLA of {layers.label(idblock, character)} is in tweak mode; leave it (Tab in the NLA "
                 "editor) and remove the take again"
             )
-        if any(getattr(t, "is_override_data", False) for t in our_tracks(idblock)):
+        if _is_override(idblock) and any(getattr(t, "is_override_data", False) for t in our_tracks(idblock)):
             raise DualTalkError(
                 f"the DualTalk tracks of {layers.label(idblock, character)} come from its library "
                 "(a library override); remove the take in the library file"
@@ -395,7 +400,7 @@ def _values(idblock: Any, tracks: list[Any], record: dict[str, Any]) -> list[tup
                 where = (fc.data_path, fc.array_index)
                 if where not in paths:
                     paths.append(where)
-                if track.name == layers.track_name(layers.REST) and len(fc.keyframe_points):
+                if layers.track_layer(track) == layers.REST and len(fc.keyframe_points):
                     rest[where] = float(fc.keyframe_points[0].co[1])
     out = []
     for where in paths:
