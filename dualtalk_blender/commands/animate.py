@@ -201,7 +201,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         raise DualTalkError("give both --motion-a and --motion-b, or neither")
     if args.motion_a is None and args.audio is None:
         raise DualTalkError("animate needs --audio (or --motion-a and --motion-b)")
-    from ...inference.core.request import OPTIONS, values_from_args
+    from ...inference.core.request import OPTIONS, typed, values_from_args
     from ..rig.options import SCENE_OPTIONS
 
     out = _abs_path(args.out)  # given: checked above
@@ -225,6 +225,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         fbx_scope=args.fbx_scope or "full",
         resolution=args.resolution,
         samples=args.samples,
+        given=typed(args),
     )
     warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
     warn_unused_render(["--fbx-scope"] if args.fbx_scope is not None and shot.fbx is None else [], "--fbx")
@@ -265,13 +266,16 @@ def run(args: argparse.Namespace) -> int:
     batch = Run(_abs_path(args.job), skip_done=args.skip_done)
     summary = STDOUT if args.summary == "-" else _path(args.summary)
     try:
+        from ...inference.core.request import TYPED, typed
+
         # every single-shot option given on the command line would be silently ignored: refuse it
         defaults = argparse.ArgumentParser()
         add_arguments(defaults)
         clash = [
             f"--{name.replace('_', '-')}"
             for name, value in vars(args).items()
-            if name not in ("job", "quiet", "summary", "skip_done") and value != defaults.get_default(name)
+            if name not in ("job", "quiet", "summary", "skip_done", TYPED)
+            and (name in typed(args) or value != defaults.get_default(name))  # a typed default too
         ]
         if clash:
             raise DualTalkError(

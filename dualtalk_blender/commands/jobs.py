@@ -47,7 +47,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -105,9 +105,14 @@ class Shot:
     # set by :func:`check_shots`: ``OUT.blend1`` is an input of a shot of the job (this one or
     # another), so an earlier ``out`` kept as a backup goes to a free ``.blendN`` (not a setting)
     blend1_is_input: bool = field(default=False, repr=False, compare=False)
+    # the options the command line or the job file gives (by name), a default value given too; None:
+    # not known (a shot made in Python), a value other than the default counts as given
+    given: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, name: str, values: Mapping[str, object], **run: Any) -> Shot:
+    def build(
+        cls, name: str, values: Mapping[str, object], given: Iterable[str] | None = None, **run: Any
+    ) -> Shot:
         """A shot from its run fields and option values keyed by declared name (None = default).
 
         The take is named after the shot unless given (:func:`take_from_name`: a CLI shot is named
@@ -121,7 +126,9 @@ class Shot:
         scene = {k: _plain(v) for k, v in values.items() if k not in REQUEST_OPTIONS}
         if scene.get("take") is None:
             scene["take"] = take_from_name(name)
-        return cls(name=name, req=req, options=ApplyOptions.from_values(scene), **run)
+        named = {k for k, v in values.items() if v is not None} if given is None else set(given)
+        options = ApplyOptions.from_values(scene)
+        return cls(name=name, req=req, options=options, given=frozenset(named), **run)
 
     def request(self) -> Request:
         """The engine-side options of this shot (the one request model, ``core/request.py``)."""

@@ -106,15 +106,13 @@ def range_window(
         warnings += check_take_recording(record, files, bool(shot.req.swap), need)
         speaker, said = take_speaker(record, shot.req.turns, shot.req.speaker_a, need)
         warnings += said
-        # the shot's run copied its request before this where a flag switched blinks or eye contact
-        # off (rig/options.link, which left these options so): values set on the shot's would be lost
-        copied = options.blinks == "off" or not options.gaze
         take = _take_settings(shot, options, record, need, warnings)
         take.update(_take_lips(shot, record, need, warnings))
         if speaker != shot.req.speaker_a:  # the take's speaker label: A's and B's lips as in the take
             take["speaker_a"] = speaker
-        _on_request(shot, copied, take, need)
-    _take_keying(options, (obj_a, obj_b), need, warnings)
+        for field, value in take.items():  # the request the engine runs the range with (shot_run)
+            setattr(shot.req, field, value)
+    _take_keying(options, (obj_a, obj_b), need, warnings, shot.given)
     return base + plan.audio_start, end, offset, plan
 
 
@@ -124,12 +122,22 @@ _KEYED_FLAGS = {
     "smoothing": "--smoothing",
     "head_turn": "--head-turn",
 }
+_KEYED_NAMES = {
+    "keys": "keys",
+    "intensities": "intensity",
+    "smoothing": "smoothing",
+    "head_turn": "head_turn",
+}
 
 
-def _take_keying(options: Any, objs: tuple[Any, Any], need: str, warnings: list[str]) -> None:
+def _take_keying(
+    options: Any, objs: tuple[Any, Any], need: str, warnings: list[str], named: frozenset[str] | None = None
+) -> None:
     """The range is keyed with the take's keys, intensities, smoothing and head turn where the take
     records them (``scene/range_plan.take_keyed``: a take keyed from the panel); a flag given with
-    another value is refused in one line naming the take's, one left out takes the take's."""
+    another value is refused in one line naming the take's, one left out takes the take's. ``named``:
+    the options the shot was given (``Shot.given``: typed at their default too); None: those whose
+    value is not the default."""
     from ..rig.options import ApplyOptions
     from ..scene.range_plan import keyed_differs, take_keyed
 
@@ -139,7 +147,8 @@ def _take_keying(options: Any, objs: tuple[Any, Any], need: str, warnings: list[
     default = ApplyOptions()
     for field in keyed_differs(options, take):
         given = getattr(options, field)
-        if given != getattr(default, field):
+        typed = (_KEYED_NAMES[field] in named) if named is not None else given != getattr(default, field)
+        if typed:
             flag = _KEYED_FLAGS[field]
             raise DualTalkError(
                 f"{need}: the take was keyed with {flag} {_shown(take[field])}, not {_shown(given)}; leave "
@@ -214,13 +223,15 @@ def _the_takes(
     """The take's values (``take``) of the request fields ``words`` names (field -> its flag, its
     panel name): a flag given with another value than the take's is refused in one line naming the
     take's; those left out are returned, to run the engine with, and said in ``warnings`` (the take's
-    own ``what``). A flag counts as given when its value is not its default (``--behaviour-seed 0`` on
-    a seed-99 take is the take's 99, said)."""
+    own ``what``). A flag typed on the command line or named in the job file is given, at its default
+    value too (``--behaviour-seed 0`` on a seed-99 take is refused); for a shot that does not say
+    which it was given (made in Python), one whose value is not its default."""
     from ...inference.core.request import OPTIONS
 
     defaults = {o.name: o.default for o in OPTIONS}
     now = {f: getattr(shot.req, f) for f in words}
-    given = {f: value for f, value in now.items() if value != defaults[f]}
+    named = shot.given
+    given = {f: v for f, v in now.items() if (f in named if named is not None else v != defaults[f])}
     for field in differing(given, take):
         flag = words[field][0]
         raise DualTalkError(
@@ -233,25 +244,6 @@ def _the_takes(
         said = ", ".join(f"{words[f][0]} {shown(f, take[f])}" for f in unset)
         warnings.append(f"{need} re-generates with the take's own {what}: {said}")
     return {f: take[f] for f in unset}
-
-
-def _on_request(shot: Shot, copied: bool, values: dict[str, Any], need: str) -> None:
-    """Set the take's ``values`` on the shot's request, which the engine runs the range with. Where
-    the shot's run ``copied`` that request before the take was read (a flag switched blinks or eye
-    contact off), they would not reach the engine, so they are asked for instead, in one line."""
-    from ..scene.range_plan import LIP_WORDS, SETTING_WORDS, shown_setting
-
-    if not values:
-        return
-    if copied:
-        words = {**SETTING_WORDS, **LIP_WORDS}
-        flags = {**{f: w[0] for f, w in words.items()}, "speaker_a": "--speaker-a"}
-        needed = " ".join(
-            f"{flags[f]} {v if f == 'speaker_a' else shown_setting(f, v)}" for f, v in values.items()
-        )
-        raise DualTalkError(f"{need}: the take was made with {needed}; give that too")
-    for field, value in values.items():
-        setattr(shot.req, field, value)
 
 
 def _check_layers(options: Any, obj_a: Any, obj_b: Any) -> None:

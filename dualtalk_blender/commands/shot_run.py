@@ -325,6 +325,9 @@ def _run_locked(
         start, end, offset_b, plan = range_window(shot, options, obj_a, obj_b, scene, notes)
         for note in notes:
             warn(f"{where}{note}")
+        # the take's values are set on the shot's request: linked again, as a flag that switched
+        # blinks or eye contact off made the request above a copy made before they were set
+        request, options = link(shot.request(), options)
         request = request.replace(start=start, end=end, offset_b=offset_b)
     work = work_folder(shot)
     engine_needed = shot.motion_a is None

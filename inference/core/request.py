@@ -831,6 +831,15 @@ def _argparse_type(option: Option) -> Any:
     return parse
 
 
+TYPED = "typed_options"  # the parsed namespace's set of the options typed on the command line
+
+
+def typed(args: argparse.Namespace) -> frozenset[str]:
+    """The options (by name) typed on the command line that ``args`` was parsed from, a default value
+    typed too (``--behaviour-seed 0``): argparse fills an option left out with the same default."""
+    return frozenset(getattr(args, TYPED, ()))
+
+
 class OneValue(argparse.Action):
     """argparse's own store (and, with ``append=True``, append), but a ``--`` typed as the value
     (``--offset-b=--``) is read as that text, as ``--offset-b=-`` is: argparse drops a ``--`` from an
@@ -854,6 +863,7 @@ class OneValue(argparse.Action):
         if self.append:
             values = [*(getattr(namespace, self.dest, None) or []), values]
         setattr(namespace, self.dest, values)
+        setattr(namespace, TYPED, typed(namespace) | {self.dest})  # typed, whatever its value
 
 
 def cli_path(text: str) -> str:

@@ -69,6 +69,9 @@ def test_a_range_without_the_behaviour_flags_plays_as_the_take(shot, tmp_path, c
         (["--behaviour-seed", "12345"], "the take was made with --behaviour-seed 7, not 12345"),
         (["--mood", "friendly"], "the take was made with --mood animated, not friendly"),
         (["--blinks", "off"], "the take was made with --blinks auto, not off"),
+        # a flag typed at its default is given like any other (before: replaced by the take's, rc 0)
+        (["--behaviour-seed", "0"], "the take was made with --behaviour-seed 7, not 0"),
+        (["--mood", "neutral"], "the take was made with --mood animated, not neutral"),
     ],
 )
 def test_a_behaviour_flag_that_is_not_the_takes_is_refused(shot, tmp_path, capsys, flags, needle):
@@ -76,6 +79,20 @@ def test_a_behaviour_flag_that_is_not_the_takes_is_refused(shot, tmp_path, capsy
     code, err, _ = _range(shot, tmp_path / "no.blend", *flags, capsys=capsys)
     assert_refused(code, err, f"--range 40-60: {needle}")
     assert snapshot(tmp_path) == before
+
+
+def test_one_flag_given_again_takes_the_rest_from_the_take(shot, tmp_path, capsys):
+    """The TD repeats only ``--gaze off`` (the flag they remember): the rest is the take's, said in
+    one line, as the panel does. Before: refused, 'the take was made with --behaviour-seed 7 --mood
+    animated; give that too' (``--gaze off`` made the run copy its request before the take was read)."""
+    before = played(shot["take"])
+    out = tmp_path / "gaze.blend"
+    code, err, _ = _range(shot, out, "--gaze", "off", capsys=capsys)
+    assert code == 0, err
+    used = [e for e in err if "re-generates with the take's own settings" in e]
+    assert len(used) == 1 and "--behaviour-seed 7, --mood animated" in used[0], err
+    assert "--gaze" not in used[0]  # given, and the take's
+    assert np.abs(played(out) - before).max() < 1e-4
 
 
 def test_a_take_made_with_every_behaviour_amount_at_0_is_redone_all_off(tmp_path, capsys):
@@ -117,6 +134,8 @@ def test_a_take_that_records_its_keying_is_redone_with_it(tmp_path, capsys):
     shot = {"take": take, "audio": audio}
     code, err, _ = _range(shot, tmp_path / "no.blend", "--intensity", "mouth=1.5", capsys=capsys)
     assert_refused(code, err, "--range 40-60: the take was keyed with --intensity mouth=0.5, not mouth=1.5")
+    code, err, _ = _range(shot, tmp_path / "no.blend", "--keys", "every-frame", capsys=capsys)
+    assert_refused(code, err, "--range 40-60: the take was keyed with --keys reduced, not every-frame")
     out = tmp_path / "range.blend"
     code, err, _ = _range(shot, out, capsys=capsys)
     assert code == 0, err
@@ -151,6 +170,8 @@ def test_a_range_draws_its_lips_with_the_takes_release_and_rounding(tmp_path, ca
     shot = {"take": take, "audio": audio}
     code, err, _ = _range(shot, tmp_path / "no.blend", "--lip-release", "0.9", capsys=capsys)
     assert_refused(code, err, "--range 40-60: the take was made with --lip-release 0.3, not 0.9")
+    code, err, _ = _range(shot, tmp_path / "no.blend", "--lip-release", "0.75", capsys=capsys)
+    assert_refused(code, err, "--range 40-60: the take was made with --lip-release 0.3, not 0.75")
     code, err, _ = _range(shot, tmp_path / "range.blend", capsys=capsys)
     assert code == 0, err
     assert any(
