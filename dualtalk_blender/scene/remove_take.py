@@ -53,7 +53,9 @@ animator changed since stays, without a word, as does the range under a take key
 existed.
 
 The animator's active action keyed over the take (Combine: a fix, offsets from the take) is moved to
-count from the values before the take (:func:`_plan_rebase`). A fix action a library holds is never
+count from the values before the take (:func:`_plan_rebase`); its keys stay changes, never the take's
+values baked in, so where the take had turned a bone the animator keyed, the note says how far it now
+plays from the pose they saw at their keyed frames (:func:`_drift_words`). A fix action a library holds is never
 edited, nor is one that a datablock keeping its take (or any other) still plays: the character plays a
 copy of it instead, ``<action> (<character>)``, moved so, and a note says so (:func:`_share_fixes`).
 
@@ -71,12 +73,14 @@ Python API::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import bpy
 import numpy as np
+from mathutils import Euler, Quaternion
 
 from ...inference.core.errors import DualTalkError
 from ..rig import retarget
@@ -587,7 +591,13 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, character: s
         for fc in compat.iter_fcurves(action, getattr(ad, "action_slot", None))
     }
     moved = _rebase_shape_keys(curves, restored) + _rebase_bones(curves, restored, label, notes)
+    drift = _drift_words(block.idblock, curves, restored)
     if not moved:
+        if drift is not None:  # a head at rest before the take: its keys stay the turns they are
+            notes.append(
+                f"{action.name!r} on {label} was keyed over the take (Combine: turns from it) and its keys stay "
+                f"turns: {drift}"
+            )
         return
     block.blend_back = was
     block.rebase = moved
@@ -602,7 +612,70 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, character: s
         # other blocks that play it (:func:`_share_fixes`)
         block.shared_fix = _SharedFix(action, label, character, what, was)
         return
-    notes.append(_rebased_note(action.name, label, what, was))
+    notes.append(_rebased_note(action.name, label, what, was) + ("" if drift is None else f": {drift}"))
+
+
+DRIFT_DEGREES = 1.0  # a bone turned less than this from what the animator saw goes unsaid
+DRIFT_FRAMES = 200  # keyed frames played to measure it, at most (each plays the whole scene)
+
+
+def _drift_words(
+    idblock: Any, curves: dict[tuple[str, int], Any], restored: dict[tuple[str, int], float]
+) -> str | None:
+    """How far, at the frames the animator keyed, a bone the take turned will play from what they
+    saw there with the take, once it is gone; None under :data:`DRIFT_DEGREES`.
+
+    A rotation keyed over the take in Combine is stored as a turn from the take's head at that frame
+    (``take⁻¹ @ pose``) and stays that turn (counted from the pose before the take): Remove Take
+    leaves nothing of DualTalk's, so it does not bake the take's head into the animator's keys. But
+    over a head the take turned toward the partner, a pose set there plays turned away by as much
+    once the take is gone (review 31a, finding 4: 19 degrees, silently), so the note says how much.
+    Read before anything is removed: the scene is played at each keyed frame, then put back."""
+    scene = bpy.context.scene
+    now = scene.frame_current, scene.frame_subframe
+    worst = (0.0, "", 0)
+    bones = sorted(
+        {p for p, _i in curves if _bone_name(p) and p.endswith((".rotation_quaternion", ".rotation_euler"))}
+    )
+    try:
+        for path in bones:
+            quat = path.endswith(".rotation_quaternion")
+            n = 4 if quat else 3
+            group = [curves.get((path, i)) for i in range(n)]
+            if any(fc is None or not len(fc.keyframe_points) for fc in group):
+                continue
+            try:
+                bone = idblock.path_resolve(path.rpartition(".")[0])
+            except ValueError:
+                continue
+            if (bone.rotation_mode == "QUATERNION") != quat or bone.rotation_mode == "AXIS_ANGLE":
+                continue  # curves of a rotation mode the bone does not play
+            before = [restored.get((path, i), 1.0 if quat and i == 0 else 0.0) for i in range(n)]
+            frames = sorted({int(round(kp.co[0])) for fc in group for kp in fc.keyframe_points})
+            if len(frames) > DRIFT_FRAMES:  # a baked head: an even spread of its keys is enough to say
+                frames = [frames[int(i)] for i in np.linspace(0, len(frames) - 1, DRIFT_FRAMES)]
+            for frame in frames:
+                scene.frame_set(frame)
+                keyed = [fc.evaluate(frame) for fc in group]
+                if quat:
+                    seen = Quaternion(bone.rotation_quaternion).normalized()
+                    after = Quaternion(before) @ Quaternion(keyed).normalized()
+                else:
+                    seen = Euler(bone.rotation_euler, bone.rotation_mode).to_quaternion()
+                    after = Euler([b + k for b, k in zip(before, keyed, strict=True)], bone.rotation_mode)
+                    after = after.to_quaternion()
+                angle = math.degrees(seen.rotation_difference(after).angle)
+                if angle > worst[0]:
+                    worst = (angle, _bone_name(path) or "", frame)
+    finally:
+        scene.frame_set(now[0], subframe=now[1])
+    angle, bone_name, frame = worst
+    if angle < DRIFT_DEGREES:
+        return None
+    return (
+        f"without the take, bone {bone_name!r} plays up to {angle:.0f} degrees from the pose you saw at the "
+        f"frames you keyed (frame {frame}); pose and key it there again to keep what you saw"
+    )
 
 
 def _rebased_note(action: str, label: str, what: str, was: str) -> str:
