@@ -83,6 +83,25 @@ class Context:
         """Speaking state for behaviour: own voice, pauses within a phrase bridged (:func:`speaking_state`)."""
         return speaking_state(self.own.speaking, self.fps)
 
+    @cached_property
+    def floor(self) -> np.ndarray:
+        """Frames where the character holds the floor: :attr:`speaking` less each stretch of it
+        that is only the character's own backchannels (an "mm-hm" or "yeah" while the partner talks).
+
+        A listener's "yeah" is listening with a nod, not a turn: with the speaker's sway and stress
+        beats a 0.3-0.9 s "mm-hm" moved the head's yaw and roll about twice as much as a listener's
+        nod (review 31b F5). A "yeah" that runs on into the character's own phrase (under 0.6 s
+        apart) starts a turn and keeps the floor."""
+        floor = self.speaking.copy()
+        bc = set(self.own.backchannels)
+        phrases = segments(self.own.speaking)
+        starts = [s for s, _ in phrases]
+        for s, e in segments(self.speaking):
+            inside = starts[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]
+            if inside and all(p in bc for p in inside):
+                floor[s:e] = False
+        return floor
+
     def may_nod(self, frame: int) -> bool:
         """Whether a listener nod may start at ``frame``: the character really listens (not a pause
         under 0.6 s inside its own turn, :attr:`speaking`), or says its own "mm-hm" within a second.
@@ -443,7 +462,8 @@ class Head:
     free: np.ndarray  # sway + speaker beats: scaled to hit the calibrated std
     fixed: np.ndarray  # nods, tilts, the head following the eyes: absolute sizes
     nods: list[int] = field(default_factory=list)  # nod onset frames
-    speaking: np.ndarray | None = None
+    speaking: np.ndarray | None = None  # where the character holds the floor (:attr:`Context.floor`)
+    voiced: np.ndarray | None = None  # the speaking state the table measures (:attr:`Context.speaking`)
 
 
 SWAY_MIN_S = 10.0
@@ -508,9 +528,10 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     rng = layer_rng(ctx.seed, ctx.role, "head")
     t, fps = ctx.num_frames, ctx.fps
     speaking = ctx.speaking
+    floor = ctx.floor  # a backchannel is listening: no speaker sway, beats or speaking gains
     free = _sway(rng, t, fps)
     posture = _sway(layer_rng(ctx.seed, ctx.role, "posture"), t, fps, *LISTEN_PITCH_SWAY_S)
-    w_speak = speaking_weight(speaking, fps)
+    w_speak = speaking_weight(floor, fps)
     free[:, 0] = w_speak * free[:, 0] + (1.0 - w_speak) * posture[:, 0]
     # beats on stressed syllables, larger near phrase starts
     beats = np.zeros((t, 3))
@@ -528,9 +549,12 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
         # the top on the syllable, but never rising before the voice: a chin dip before the
         # first word reads as a listener's nod
         onset = max(int(p) - apex + 1, int(voice_from[min(int(p), t - 1)]))
-        for axis, share in ((0, sign), (1, rng.normal(0, 0.5)), (2, rng.normal(0, 0.3))):
+        shares = (sign, rng.normal(0, 0.5), rng.normal(0, 0.3))  # drawn either way: one stream
+        if not floor[min(int(p), t - 1)]:
+            continue
+        for axis, share in enumerate(shares):
             _add(beats[:, axis], onset, size * share * shape)
-    beat_scale = np.std(beats[speaking]) if speaking.any() and np.std(beats[speaking]) > 0 else 1.0
+    beat_scale = np.std(beats[floor]) if floor.any() and np.std(beats[floor]) > 0 else 1.0
     free += 1.3 * beats / beat_scale
     fixed = np.zeros((t, 3))
     nods: list[int] = []
@@ -567,7 +591,7 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     follow = gaussian_filter1d(away, 0.25 * fps, axis=0)
     fixed[:, 1] += 0.2 * follow[:, 0]
     fixed[:, 0] -= 0.08 * follow[:, 1]  # eyes up = chin up = negative pitch; small, or it reads as a nod
-    return Head(free=free, fixed=fixed, nods=nods, speaking=speaking)
+    return Head(free=free, fixed=fixed, nods=nods, speaking=floor, voiced=speaking)
 
 
 # A state shorter than this (a 0.5 s take, a breath of listening) is not calibrated to a std:
@@ -599,16 +623,23 @@ def calibrate_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -
 
 
 def _scaled_head(head: Head, model_deg: np.ndarray, fps: float, gain: float) -> np.ndarray:
-    """:func:`calibrate_head` with every axis's free part moving as it was planned."""
+    """:func:`calibrate_head` with every axis's free part moving as it was planned.
+
+    The gains are fitted over the states as the table measures them (``head.voiced``: a person's
+    own "mm-hm" counts as speaking there) and given per frame by who holds the floor
+    (``head.speaking``): a backchannel's frames keep the listening gain inside the speaking fit."""
     speaking = head.speaking if head.speaking is not None else np.zeros(len(head.free), dtype=bool)
+    voiced = head.voiced if head.voiced is not None else speaking
     gains = np.zeros((2, 3))
-    for row, (mask, target) in enumerate(((speaking, HEAD_STD_SPEAKING), (~speaking, HEAD_STD_LISTENING))):
+    for row, (mask, target) in ((1, (~voiced, HEAD_STD_LISTENING)), (0, (voiced, HEAD_STD_SPEAKING))):
+        own = speaking[mask] if row == 0 else ~speaking[mask]  # the frames this row's gain scales
         for axis in range(3):
-            if mask.sum() < CALIBRATE_MIN_S * fps:  # a std over a moment means nothing: half the target
+            if own.sum() < CALIBRATE_MIN_S * fps:  # a std over a moment means nothing: half the target
                 gains[row, axis] = 0.5 * gain * target[axis]
                 continue
-            f = model_deg[mask, axis] + head.fixed[mask, axis]
-            x = head.free[mask, axis]
+            other = np.where(own, 0.0, gains[1, axis] * head.free[mask, axis])  # backchannels, listening
+            f = model_deg[mask, axis] + head.fixed[mask, axis] + other
+            x = np.where(own, head.free[mask, axis], 0.0)
             f, x = f - f.mean(), x - x.mean()
             a, b, c = float(x @ x), float(2 * f @ x), float(f @ f) - len(f) * (gain * target[axis]) ** 2
             disc = b * b - 4 * a * c
