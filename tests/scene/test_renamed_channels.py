@@ -156,3 +156,25 @@ def test_a_rename_the_preset_knows_keys_on_and_is_no_edit():
     assert warnings == []  # was: "held keys edited by hand (jaw_open, jawOpen)"
     opens = [value_at(ann, "jaw_open", f) for f in range(0, 40, 4)]
     assert max(opens) > 0.8 and min(opens) < 0.2  # keyed: the mouth opens and closes
+
+
+def test_every_generate_and_range_that_holds_the_renamed_jaw_at_rest_says_so():
+    """Generate, Generate again twice, then a range: each holds JawOpen_hero at rest and says so in one
+    line (until session 31 only the first Generate did; the rest kept the mouth shut without a word)."""
+    said_line = "Ann: the shape key jawOpen is missing (renamed to JawOpen_hero since the take)"
+    ann, ben, options = shot()
+    ann.data.shape_keys.key_blocks["jawOpen"].name = "JawOpen_hero"
+
+    def jaw_shut() -> bool:
+        return max(value_at(ann, "JawOpen_hero", f) for f in range(60, 141, 8)) < 1e-6
+
+    for seed in (0, 1, 2):
+        said = [w for w in generate(ann, ben, options, seed=seed) if w.startswith(said_line)]
+        assert len(said) == 1, (seed, said)
+        assert "the mouth will not open" in said[0]
+        assert jaw_shut()
+
+    said = [w for w in regenerate_range(ann, ben, options, 80, 120) if w.startswith(said_line)]
+    assert len(said) == 1, said
+    assert "holds JawOpen_hero at rest" in said[0]
+    assert jaw_shut()
