@@ -203,7 +203,29 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     if played is not None and scene is not None:
         range_follows_play(scene, left, played)
     who = " and ".join(o.name for o in objs)
-    return f"DualTalk: {who} play take {name!r}; the other takes stay in the file"
+    line = f"DualTalk: {who} play take {name!r}; the other takes stay in the file"
+    step = _fps_step(objs, name, scene)
+    return line if step is None else f"{line} (warning: {step})"
+
+
+def _fps_step(objs: list[Any], name: str, scene: Any) -> str | None:
+    """Take ``name`` keyed at another frame rate than ``scene`` runs at now (re-timed for delivery
+    since): its keys play out of step with the sound strip. The panel says so too, but Play Take's
+    line said nothing (review 31a, finding 6); Play Take only swaps takes of the same rate, so the
+    one it switched from was out of step as well."""
+    from ..scene.apply import scene_fps
+
+    if scene is None or not hasattr(scene, "render"):
+        return None
+    fps = scene_fps(scene)
+    for obj in objs:
+        was = (layers.take_meta(obj) or {}).get("fps")
+        if isinstance(was, int | float) and abs(float(was) - fps) > 1e-6:
+            return (
+                f"take {name!r} was keyed at {float(was):g} fps and the scene now runs at {fps:g} fps: keys "
+                f"and sound are out of step; set the scene back to {float(was):g} fps or Generate again"
+            )
+    return None
 
 
 # -- the panel filled from the take that plays --------------------------------------------------------

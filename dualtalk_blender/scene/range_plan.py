@@ -235,6 +235,8 @@ class AudioWords:
     with_turns: str = " with {turns} {file}{speaker}"
     with_speaker: str = " {speaker} {name}"
     diarized: str = " with --diarize"
+    # what sets them all at once, said after the fields to choose (the panel has a button for it)
+    settings: str = ""
 
 
 PANEL_WORDS = AudioWords(
@@ -255,6 +257,7 @@ PANEL_WORDS = AudioWords(
     with_turns=" (Mono + turns, {turns} {file}{speaker})",
     with_speaker=", {speaker} {name}",
     diarized=" (Mono, automatic)",
+    settings=" (Use Take's Settings sets them from the take)",
 )
 START_SLACK_S = 0.5 / SAMPLE_RATE  # a start read back from the take's record: the same number typed again
 
@@ -280,7 +283,9 @@ def _how_read(record: Mapping[str, Any], words: AudioWords) -> str:
 def _take_audio_refused(
     record: Mapping[str, Any], need: str, why: str, words: AudioWords, *, swap: bool = False, then: str = ""
 ) -> DualTalkError:
-    """``<need>: the take was made from ..., but <why>; give the same --audio and --start/--end``."""
+    """``<need>: the take was made from ..., but <why>; give the same --audio and --start/--end``; the
+    panel's line names *Use Take's Settings*, which sets them in one click (review 31a, finding 6: after
+    Play Take of a take made without Swap A/B, the panel still had it on)."""
     two = len(record["files"]) > 1
     flags = [words.audio_a if two else words.audio, *([words.audio_b] if two else [])]
     flags += [words.turns, words.speaker] if record.get("turns") else []
@@ -288,7 +293,7 @@ def _take_audio_refused(
     flags += [words.swap] if swap else []
     listed = ", ".join(flags[:-1]) + f" and {flags[-1]}"
     return DualTalkError(
-        f"{need}: {made_from(record, words)}, but {why}; {words.give} the same {listed}{then}"
+        f"{need}: {made_from(record, words)}, but {why}; {words.give} the same {listed}{then}{words.settings}"
     )
 
 

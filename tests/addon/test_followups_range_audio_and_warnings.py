@@ -33,6 +33,7 @@ from dualtalk.inference.core.motion import Motion, save_motion
 SR = 16000
 FRAMES = range(1, 51)  # the take: 1.0-3.0 s of the recording at 25 fps
 MADE_FROM = "Re-generate Preview Range (frames 20-30): the take was made from talk.wav from 1.00 s to 3.00 s"
+SETS = " (Use Take's Settings sets them from the take)"  # the one click that fixes the panel
 
 
 @pytest.fixture(scope="module")
@@ -128,12 +129,13 @@ def test_the_add_ons_take_records_its_recording_and_a_range_hears_the_takes_own_
         (
             {"start": 0.0},
             "but Start/End ask for 0.00 s to 3.00 s; choose the same Audio and Start/End, "
-            "or turn Part of the recording off",
+            f"or turn Part of the recording off{SETS}",
         ),
-        ({"swap": True}, "but Swap A/B is on; choose the same Audio and Start/End, with Swap A/B off"),
+        ({"swap": True}, f"but Swap A/B is on; choose the same Audio and Start/End, with Swap A/B off{SETS}"),
         (
             {"audio": "reversed"},
-            "but reversed.wav is not that recording (the contents differ); choose the same Audio and Start/End",
+            "but reversed.wav is not that recording (the contents differ); choose the same Audio and "
+            f"Start/End{SETS}",
         ),
     ],
     ids=["start", "swap", "recording"],
