@@ -631,7 +631,7 @@ def _drift_words(
     over a head the take turned toward the partner, a pose set there plays turned away by as much
     once the take is gone (review 31a, finding 4: 19 degrees, silently), so the note says how much.
     Read before anything is removed: the scene is played at each keyed frame, then put back."""
-    scene = bpy.context.scene
+    scene: Any = bpy.context.scene
     now = scene.frame_current, scene.frame_subframe
     worst = (0.0, "", 0)
     bones = sorted(
@@ -641,7 +641,7 @@ def _drift_words(
         for path in bones:
             quat = path.endswith(".rotation_quaternion")
             n = 4 if quat else 3
-            group = [curves.get((path, i)) for i in range(n)]
+            group: list[Any] = [curves.get((path, i)) for i in range(n)]
             if any(fc is None or not len(fc.keyframe_points) for fc in group):
                 continue
             try:
@@ -662,8 +662,8 @@ def _drift_words(
                     after = Quaternion(before) @ Quaternion(keyed).normalized()
                 else:
                     seen = Euler(bone.rotation_euler, bone.rotation_mode).to_quaternion()
-                    after = Euler([b + k for b, k in zip(before, keyed, strict=True)], bone.rotation_mode)
-                    after = after.to_quaternion()
+                    turned = [b + k for b, k in zip(before, keyed, strict=True)]
+                    after = Euler(turned, bone.rotation_mode).to_quaternion()
                 angle = math.degrees(seen.rotation_difference(after).angle)
                 if angle > worst[0]:
                     worst = (angle, _bone_name(path) or "", frame)
