@@ -4,8 +4,10 @@ Measures, per character and for speaking / listening time (the motion file's voi
 blinks per minute, head-rotation std per axis (and against a tracked FLAME reference),
 visible listener nods (>= 1.5 deg pitch) per listening minute with their lag after the
 partner's phrase ends, the share of time the eyes are on the partner, frozen time (no
-channel group moving for more than 2 s), and, for a recording it runs itself, seed
-determinism and lip identity. Targets come from issue 12 and the calibration table in
+channel group moving for more than 2 s), the mouth at turn hand-overs (how far a listener's jaw
+opens against its own speaking jaw, whether the two jaws move in unison where both speak, and,
+with the take's audio, when the mouth opens against the voice at a turn start), and, for a
+recording it runs itself, seed determinism and lip identity. Targets come from issue 12 and the calibration table in
 ``../shared/data/real_speech/README.md``; see ``docs/behaviour.md``.
 """
 
@@ -48,6 +50,15 @@ RATE_MIN_S = 10.0
 BLINK_LEVEL = 0.5
 # per-frame change that counts as moving: degrees for the head, weight for blendshapes
 MOVE_DEG, MOVE_WEIGHT = 0.02, 0.002
+# the mouth at hand-overs (docs/metrics.md, "The mouth at turn hand-overs"): jaw opening is measured
+# above the character's own closed jaw, its JAW_REST_PCT-th percentile over the take (ARKit jawOpen
+# rests near 0, a tracked FLAME jaw at ~0.07 rad), and a state's opening is its JAW_PCT-th percentile
+JAW_PCT, JAW_REST_PCT = 90.0, 5.0
+UNISON_MIN_S = 2.0  # both speaking for less than this: no jaw correlation (n/a with the seconds)
+ONSET_QUIET_S = 0.32  # a voice onset comes out of at least this much silence in the own audio
+ONSET_FLOOR_DB = 15.0  # "sound": above the own audio's 10th-percentile level by this much
+ONSET_SEARCH_S = 0.48  # the mouth's opening is looked for this far either side of the voice onset
+ONSET_OPEN_SHARE = 0.25  # "open": rest + this share of the speaking opening
 # the issue's targets, (low, high), None = unbounded, both bounds allowed (except STRICT_LOW's);
 # every axis of a per-axis value must meet them
 TARGETS = {
@@ -63,6 +74,9 @@ TARGETS = {
     "gaze_listening": (0.60, 0.85),
     "gaze_speaking": (0.30, 0.55),
     "frozen_s": (None, 0.0),
+    # ITU-R BT.1359 (the real-people table): sound-to-picture offsets a viewer detects are a mouth
+    # lagging the voice by more than 45 ms or leading it by more than 125 ms
+    "mouth_onset_ms": (-125.0, 45.0),
 }
 # the numbers measured over one state (or both): left out over less than RATE_MIN_S of it
 STATE_KEYS = {
@@ -74,6 +88,7 @@ STATE_KEYS = {
     "nods_per_listening_min": ("listening",),
     "gaze_listening": ("listening",),
     "gaze_speaking": ("speaking",),
+    "listening_jaw": ("speaking", "listening"),
 }
 STRICT_LOW = frozenset({"nods_in_window_share"})  # targets whose low bound is missed when only reached
 TARGET_NAMES = {
@@ -86,6 +101,7 @@ TARGET_NAMES = {
     "gaze_listening": "eyes on partner listening",
     "gaze_speaking": "eyes on partner speaking",
     "frozen_s": "frozen",
+    "mouth_onset_ms": "mouth onset vs voice (ms)",
 }
 
 
@@ -127,10 +143,13 @@ class Take:
     gaze_target: np.ndarray | None = None
     overlay_channels: tuple[str, ...] = ()
     overlay: np.ndarray | None = None
+    # (T,) dB, the character's own audio as the network heard it (its channel, or the mix gated by
+    # its turns); None for motion files, whose mouth onsets are then not measured
+    loud_db: np.ndarray | None = None
 
 
-def take_from(motion: Motion, partner: Motion) -> Take:
-    return Take(motion, partner, motion.gaze_target, motion.overlay_channels, motion.overlay)
+def take_from(motion: Motion, partner: Motion, loud_db: np.ndarray | None = None) -> Take:
+    return Take(motion, partner, motion.gaze_target, motion.overlay_channels, motion.overlay, loud_db)
 
 
 def _arkit(take: Take, name: str) -> np.ndarray | None:
@@ -230,6 +249,123 @@ def frozen_seconds(take: Take) -> float:
     return frozen / m.fps
 
 
+# the mouth at turn hand-overs -------------------------------------------------------------
+def jaw_opening(motion: Motion) -> np.ndarray | None:
+    """(T,) how open the jaw is: ARKit ``jawOpen`` (weight) or FLAME ``jaw_rx`` (radians)."""
+    name = "jawOpen" if motion.space == SPACE_ARKIT else "jaw_rx"
+    if name not in motion.channels:
+        return None
+    return motion.channel(name).astype(np.float64)
+
+
+def listening_jaw(jaw: np.ndarray, speaking: np.ndarray) -> dict[str, float] | None:
+    """How far the jaw opens listening, as a share of how far it opens speaking.
+
+    ``(p90(jaw | listening) - rest) / (p90(jaw | speaking) - rest)``, rest = the jaw's 5th percentile
+    over the take (its own closed mouth). A listener who mouths the partner's words (the partner's
+    voice leaking into its microphone) reads near 1, a shut one near 0. None when the mouth never
+    opens speaking or either state is empty (the caller leaves out states under RATE_MIN_S)."""
+    speaking = np.asarray(speaking, dtype=bool)
+    if not speaking.any() or speaking.all():
+        return None
+    rest = float(np.percentile(jaw, JAW_REST_PCT))
+    speak = float(np.percentile(jaw[speaking], JAW_PCT)) - rest
+    listen = float(np.percentile(jaw[~speaking], JAW_PCT)) - rest
+    if speak <= 1e-6:
+        return None
+    return {"ratio": max(listen, 0.0) / speak, "speaking": speak, "listening": max(listen, 0.0)}
+
+
+def jaw_unison(jaw_a: np.ndarray, jaw_b: np.ndarray, both: np.ndarray, fps: float) -> float | None:
+    """Pearson correlation of the two characters' jaws over the frames where both speak.
+
+    Two people talking over each other do not share a syllable rhythm; two faces fed the same
+    mixed sound do (a chorus). None over less than UNISON_MIN_S of overlap, or a jaw that does not
+    move there."""
+    both = np.asarray(both, dtype=bool)
+    if both.sum() < UNISON_MIN_S * fps - 1e-9:
+        return None
+    a, b = jaw_a[both], jaw_b[both]
+    if a.std() < 1e-9 or b.std() < 1e-9:
+        return None
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def voice_onsets(loud_db: np.ndarray, flags: np.ndarray, fps: float) -> np.ndarray:
+    """Frames where the character's own voice starts out of silence: the own audio rises above
+    its 10th-percentile level + 15 dB after at least 0.32 s below it, and the character's voice
+    activity is on within the next 3 frames (a cough or the partner's bleed is not a turn start)."""
+    loud = np.asarray(loud_db, dtype=np.float64)
+    flags = np.asarray(flags, dtype=bool)
+    if len(loud) == 0:
+        return np.zeros(0, dtype=np.int64)
+    on = loud > np.percentile(loud, 10) + ONSET_FLOOR_DB
+    quiet = int(round(ONSET_QUIET_S * fps))
+    out = [
+        i for i in range(quiet, len(on)) if on[i] and not on[i - quiet : i].any() and flags[i : i + 3].any()
+    ]
+    return np.array(out, dtype=np.int64)
+
+
+def mouth_onsets(
+    jaw: np.ndarray, speaking: np.ndarray, onsets: np.ndarray, fps: float
+) -> tuple[list[float], int]:
+    """For each voice onset, when the mouth opens against it, in ms (negative: the mouth leads).
+
+    "Open" is rest + 25 % of the speaking opening (:func:`listening_jaw`'s rest and p90); the
+    opening is the first frame from 0.48 s before the onset to 0.48 s after where the jaw
+    reaches it. An onset whose mouth is already open 0.48 s before is skipped (no hand-over from a
+    shut mouth to time); one whose mouth stays shut to 0.48 s after is counted apart.
+    Returns (offsets in ms, count of mouths that stayed shut)."""
+    opening = listening_jaw(jaw, speaking)
+    if opening is None:
+        return [], 0
+    rest = float(np.percentile(jaw, JAW_REST_PCT))
+    level = rest + ONSET_OPEN_SHARE * opening["speaking"]
+    reach = int(round(ONSET_SEARCH_S * fps))
+    offsets, shut = [], 0
+    for i in onsets:
+        lo = max(0, int(i) - reach)
+        if jaw[lo] >= level:
+            continue
+        hit = np.flatnonzero(jaw[lo : min(len(jaw), int(i) + reach + 1)] >= level)
+        if len(hit):
+            offsets.append(float((lo + hit[0] - int(i)) / fps * 1000.0))
+        else:
+            shut += 1
+    return offsets, shut
+
+
+def mouth_numbers(take: Take, speaking: np.ndarray, rated: dict[str, bool]) -> dict[str, Any]:
+    """The row's mouth keys: listening jaw, unison with the partner, onsets against the voice."""
+    m, fps = take.motion, take.motion.fps
+    out: dict[str, Any] = {
+        "listening_jaw": None,
+        "mouths_unison": None,
+        "both_speaking_s": 0.0,
+        "mouth_onset_ms": None,
+        "mouth_onsets_ms": [],
+        "mouth_onsets_shut": 0,
+    }
+    jaw = jaw_opening(m)
+    if jaw is None:
+        return out
+    if rated["speaking"] and rated["listening"]:
+        opening = listening_jaw(jaw, speaking)
+        out["listening_jaw"] = opening["ratio"] if opening else None
+    partner_jaw = jaw_opening(take.partner)
+    if partner_jaw is not None and len(partner_jaw) == len(jaw):
+        both = speaking & speaking_state(take.partner.speaking, fps)
+        out["both_speaking_s"] = float(both.sum() / fps)
+        out["mouths_unison"] = jaw_unison(jaw, partner_jaw, both, fps)
+    if take.loud_db is not None and len(take.loud_db) == len(jaw):
+        onsets = voice_onsets(take.loud_db, m.speaking, fps)
+        offsets, shut = mouth_onsets(jaw, speaking, onsets, fps)
+        out["mouth_onsets_ms"], out["mouth_onsets_shut"] = offsets, shut
+        out["mouth_onset_ms"] = float(np.median(offsets)) if offsets else None
+    return out
+
+
 def measure(take: Take) -> dict[str, Any]:
     """Every per-character number of the table."""
     m, fps = take.motion, take.motion.fps
@@ -296,6 +432,7 @@ def measure(take: Take) -> dict[str, Any]:
     else:
         out["gaze_listening"] = out["gaze_speaking"] = None
     out["frozen_s"] = frozen_seconds(take)
+    out.update(mouth_numbers(take, speaking, rated))
     return out
 
 
@@ -304,7 +441,7 @@ def _rated(minutes: float) -> bool:
     return minutes * 60.0 >= RATE_MIN_S - 1e-9
 
 
-def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, dict[str, Any]]:
+def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, Any]:
     """Head-rotation std (deg) and sharpness (1/s, :func:`head_sharpness`) per axis of a tracked
     FLAME npz (neck pose), speaking / listening by the character's voice activity, and the seconds
     of each (``seconds``). Over less than :data:`RATE_MIN_S` of a state its numbers are left out
@@ -317,7 +454,11 @@ def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, dict[str
     states = (("speaking", speaking), ("listening", ~speaking))
     seconds = {state: float(mask.sum() / ref.fps) for state, mask in states}
     enough = {state: seconds[state] >= RATE_MIN_S - 1e-9 for state, _ in states}
+    jaw = jaw_opening(ref)
+    opening = listening_jaw(jaw[:n], speaking) if jaw is not None and all(enough.values()) else None
     return {
+        # the tracked person's own listening jaw (:func:`listening_jaw`), left out as the head is
+        "listening_jaw": opening["ratio"] if opening else None,
         "std": {state: head[mask].std(axis=0).tolist() if enough[state] else None for state, mask in states},
         "sharpness": {
             state: head_sharpness(head, mask, ref.fps) if enough[state] else None for state, mask in states
@@ -390,9 +531,13 @@ def evaluate_dialogue(
     other = apply_with_cues(
         base_a, base_b, cues_a, cues_b, BehaviourSettings(**{**settings.__dict__, "seed": settings.seed + 1})
     )
+    loud_a, loud_b = cues_a.loud_db, cues_b.loud_db  # each character's own audio: its mouth onsets
     result: dict[str, Any] = {
-        "before": {"A": measure(take_from(base_a, base_b)), "B": measure(take_from(base_b, base_a))},
-        "after": {"A": measure(take_from(ma, mb)), "B": measure(take_from(mb, ma))},
+        "before": {
+            "A": measure(take_from(base_a, base_b, loud_a)),
+            "B": measure(take_from(base_b, base_a, loud_b)),
+        },
+        "after": {"A": measure(take_from(ma, mb, loud_a)), "B": measure(take_from(mb, ma, loud_b))},
         "same_seed_identical": same_performance(again[0], ma) and same_performance(again[1], mb),
         "other_seed_differs": not same_performance(other[0], ma),
         "lips_identical": bool(
@@ -557,8 +702,27 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "gaze_listening": mean("gaze_listening"),
             "gaze_speaking": mean("gaze_speaking"),
             "frozen_s": sum(r["frozen_s"] for r in rows) / result.get("seeds", 1),  # per performance
+            **_pooled_mouth(rows, result.get("seeds", 1)),
         }
     return out
+
+
+def _pooled_mouth(rows: list[dict[str, Any]], seeds: int) -> dict[str, Any]:
+    """The mouth keys over several rows: the listening jaw's mean, the unison correlation weighted
+    by each row's seconds of overlap, the median over every row's mouth onsets."""
+    jaws = [r["listening_jaw"] for r in rows if r.get("listening_jaw") is not None]
+    unison = [(r["mouths_unison"], r["both_speaking_s"]) for r in rows if r.get("mouths_unison") is not None]
+    onsets = [x for r in rows for x in r.get("mouth_onsets_ms", [])]
+    weight = sum(w for _, w in unison)
+    return {
+        "listening_jaw": float(np.mean(jaws)) if jaws else None,
+        "mouths_unison": sum(c * w for c, w in unison) / weight if weight > 0 else None,
+        # per performance and per pair: each row counts its pair's overlap, once per character
+        "both_speaking_s": sum(r.get("both_speaking_s", 0.0) for r in rows) / (2 * seeds),
+        "mouth_onset_ms": float(np.median(onsets)) if onsets else None,
+        "mouth_onsets": len(onsets) // seeds,
+        "mouth_onsets_shut": sum(r.get("mouth_onsets_shut", 0) for r in rows) // seeds,
+    }
 
 
 def evaluate_seeds(
@@ -699,9 +863,10 @@ def format_suite(result: dict[str, Any]) -> str:
     head = (
         "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | head sharpness "
         "speaking p/y/r (1/s) | nods/listening min (in 0.2-1.0 s) | eyes on partner listening / speaking "
-        "| frozen s | lips identical | targets missed |"
+        "| frozen s | lips identical | listening jaw (x speaking) | mouths in unison (both speak s) "
+        "| mouth onset vs voice ms (turn starts) | targets missed |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 15]
     if result.get("seeds", 1) > 1:
         lines.insert(
             0, f"{result['seeds']} performances (seeds) pooled per take; 'off' is the engine alone\n"
@@ -721,7 +886,7 @@ def format_suite(result: dict[str, Any]) -> str:
                 f"| {name} | {'off' if phase == 'before' else 'on'} | {_fmt(r['blinks_per_min'])} | "
                 f"{_fmt(r['head_std_speaking'], 2)} | {_fmt(r['head_std_listening'], 2)} | "
                 f"{_fmt(r['head_ratio_listen_speak'], 2)} | {_fmt(r.get('head_sharpness_speaking'), 1)} | "
-                f"{nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} "
+                f"{nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} | {_fmt_mouth(r)} "
                 f"| {missed} |"
             )
         if "reference" in take:
@@ -729,14 +894,35 @@ def format_suite(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {name}: tracked speaker {ref['role']} | | | {_fmt_ref(ref, 'std', 'speaking', 2)} | "
                 f"{_fmt_ref(ref, 'std', 'listening', 2)} | | {_fmt_ref(ref, 'sharpness', 'speaking', 1)} "
-                "| | | | | |"
+                f"| | | | | {_fmt_ref_jaw(ref)} | | | |"
             )
             lines.append(
                 f"| {name}: layer on / tracked | | | {_fmt_ref(ref, 'after', 'speaking', 2, 'x')} | "
                 f"{_fmt_ref(ref, 'after', 'listening', 2, 'x')} | | "
-                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | |"
+                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | | | | |"
             )
     return "\n".join(lines)
+
+
+def _fmt_mouth(r: dict[str, Any]) -> str:
+    """The suite's three mouth cells for a pooled row (blank cells for rows made before them)."""
+    unison = _fmt(r.get("mouths_unison"), 2)
+    if r.get("both_speaking_s") is not None:
+        unison += f" ({r['both_speaking_s']:.1f} s)"
+    onset = "n/a"
+    if r.get("mouth_onset_ms") is not None:
+        onset = f"{r['mouth_onset_ms']:+.0f} ({r.get('mouth_onsets', 0)}"
+        shut = r.get("mouth_onsets_shut", 0)
+        onset += f"; {shut} shut)" if shut else ")"
+    return f"{_fmt(r.get('listening_jaw'), 2)} | {unison} | {onset}"
+
+
+def _fmt_ref_jaw(ref: dict[str, Any]) -> str:
+    """The tracked person's listening jaw, or the listening seconds it would rest on."""
+    if ref.get("listening_jaw") is not None:
+        return _fmt(ref["listening_jaw"], 2)
+    seconds = ref.get("seconds", {}).get("listening")
+    return f"n/a ({seconds:.1f} s)" if seconds is not None and seconds < RATE_MIN_S else "n/a"
 
 
 # output -----------------------------------------------------------------------------------
@@ -777,6 +963,9 @@ ROWS = (
     ("eyes on partner, listening", "gaze_listening", 2),
     ("eyes on partner, speaking", "gaze_speaking", 2),
     ("frozen time (s)", "frozen_s", 1),
+    ("listening jaw (x speaking)", "listening_jaw", 2),
+    ("mouths in unison (jaw corr, both speak)", "mouths_unison", 2),
+    ("mouth onset vs voice (median ms)", "mouth_onset_ms", 0),
 )
 
 
@@ -790,6 +979,13 @@ _RATE_COUNTS = {
 
 def _fmt_rate(row: dict[str, Any], key: str, digits: int) -> str:
     value = row.get(key)
+    if key == "mouths_unison" and value is None and row.get("both_speaking_s") is not None:
+        return f"n/a ({row['both_speaking_s']:.1f} s both speak)"
+    if key == "mouth_onset_ms" and value is not None:
+        shut = row.get("mouth_onsets_shut", 0)
+        return (
+            f"{value:+.0f} ({len(row.get('mouth_onsets_ms', []))} onsets{f', {shut} shut' if shut else ''})"
+        )
     count, minutes = _RATE_COUNTS.get(key, ("", ""))
     if value is None and count in row and row.get(minutes):
         return f"n/a ({row[count]} in {row[minutes] * 60:.1f} s)"
@@ -831,6 +1027,8 @@ def format_table(result: dict[str, Any]) -> str:
             f"reference head sharpness speaking {_fmt_ref(ref, 'sharpness', 'speaking', 1)}, "
             f"listening {_fmt_ref(ref, 'sharpness', 'listening', 1)} /s"
         )
+        if "listening_jaw" in ref:
+            text.append(f"reference listening jaw (x speaking) {_fmt_ref_jaw(ref)}")
         for p in phases:
             said = p if named else "take"
             if p in ref:
