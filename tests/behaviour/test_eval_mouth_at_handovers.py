@@ -113,8 +113,17 @@ def test_a_mouth_that_stays_shut_at_a_turn_start_is_counted_and_motion_files_hav
     partner = _motion(np.full(T, 0.01), np.zeros(T, dtype=bool))
     row = ev.measure(ev.take_from(shut, partner, loud))
     assert row["mouth_onsets_ms"] == [0.0, 0.0] and row["mouth_onsets_shut"] == 1
-    # a take on disk carries no audio: the onset is not measured, not guessed
-    assert ev.measure(ev.take_from(shut, partner))["mouth_onset_ms"] is None
+    assert ev._fmt_rate(row, "mouth_onset_ms", 0) == "+0 (2 onsets, 1 shut)"
+    # a take on disk carries no audio: the onset is not measured, not guessed, and the table says why
+    on_disk = ev.measure(ev.take_from(shut, partner))
+    assert on_disk["mouth_onset_ms"] is None and on_disk["voice_onsets"] is None
+    assert ev._fmt_rate(on_disk, "mouth_onset_ms", 0) == "n/a (no audio)"
+    # a character who never starts a turn out of silence has nothing to time
+    quiet = ev.measure(ev.take_from(shut, partner, np.full(T, -80.0, dtype=np.float32)))
+    assert (
+        quiet["voice_onsets"] == 0
+        and ev._fmt_rate(quiet, "mouth_onset_ms", 0) == "n/a (0 turn starts out of silence)"
+    )
 
 
 def test_onsets_beyond_what_a_viewer_detects_are_named_in_the_suite_table():

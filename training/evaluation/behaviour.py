@@ -346,6 +346,7 @@ def mouth_numbers(take: Take, speaking: np.ndarray, rated: dict[str, bool]) -> d
         "mouth_onset_ms": None,
         "mouth_onsets_ms": [],
         "mouth_onsets_shut": 0,
+        "voice_onsets": None,  # turn starts found in the own audio; None: no audio (a take on disk)
     }
     jaw = jaw_opening(m)
     if jaw is None:
@@ -362,6 +363,7 @@ def mouth_numbers(take: Take, speaking: np.ndarray, rated: dict[str, bool]) -> d
         onsets = voice_onsets(take.loud_db, m.speaking, fps)
         offsets, shut = mouth_onsets(jaw, speaking, onsets, fps)
         out["mouth_onsets_ms"], out["mouth_onsets_shut"] = offsets, shut
+        out["voice_onsets"] = len(onsets)
         out["mouth_onset_ms"] = float(np.median(offsets)) if offsets else None
     return out
 
@@ -981,6 +983,12 @@ def _fmt_rate(row: dict[str, Any], key: str, digits: int) -> str:
     value = row.get(key)
     if key == "mouths_unison" and value is None and row.get("both_speaking_s") is not None:
         return f"n/a ({row['both_speaking_s']:.1f} s both speak)"
+    if key == "mouth_onset_ms" and value is None and "voice_onsets" in row:
+        onsets = row["voice_onsets"]
+        if onsets is None:
+            return "n/a (no audio)"
+        shut = row.get("mouth_onsets_shut", 0)
+        return f"n/a ({onsets} turn starts out of silence{f', {shut} shut' if shut else ''})"
     if key == "mouth_onset_ms" and value is not None:
         shut = row.get("mouth_onsets_shut", 0)
         return (
