@@ -323,10 +323,40 @@ def _quiet_mic_lift(x: np.ndarray, level: np.ndarray, p_level: np.ndarray, sr: i
     return min(-offset, MAX_FLOOR_SHIFT_DB)
 
 
+def _given_level(level: np.ndarray | None, x: np.ndarray, sr: int, fps: int) -> np.ndarray:
+    """``level`` when given (``x``'s :func:`frame_levels`, measured once by the caller), else measured
+    here; one of the wrong length is refused, as it belongs to another stream or rate."""
+    if level is None:
+        return frame_levels(x, sr, fps)
+    level = np.asarray(level).reshape(-1)
+    if len(level) != frames_for(len(np.asarray(x).reshape(-1)), sr, fps):
+        raise ValueError(
+            f"{len(level)} frame levels given for a stream of {frames_for(len(x), sr, fps)} frames"
+        )
+    return level
+
+
+def stream_levels(*streams: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> tuple[np.ndarray, ...]:
+    """Each stream's :func:`frame_levels`, to hand to :func:`voice_activity` and
+    :func:`quieter_than_partner` as ``level``/``partner_level``: band-passing an hour's stream is the
+    costly part of voice activity, and a take's two streams were band-passed 17 times in loading it."""
+    return tuple(frame_levels(x, sr, fps) for x in streams)
+
+
 def energy_activity(
-    x: np.ndarray, partner: np.ndarray | None = None, sr: int = SAMPLE_RATE, fps: int = FPS
+    x: np.ndarray,
+    partner: np.ndarray | None = None,
+    sr: int = SAMPLE_RATE,
+    fps: int = FPS,
+    *,
+    level: np.ndarray | None = None,
+    partner_level: np.ndarray | None = None,
 ) -> np.ndarray:
-    level = frame_levels(x, sr, fps)
+    """Voice activity from levels alone (see :func:`voice_activity`). ``level``/``partner_level``:
+    the streams' :func:`frame_levels` when already measured (:func:`stream_levels`); the partner's
+    is used only when both streams are equally long (else it is measured on the partner as cut or
+    padded to ``x``)."""
+    level = _given_level(level, x, sr, fps)
     if len(level) == 0:
         return np.zeros(0, dtype=bool)
     p_level = None
@@ -334,7 +364,8 @@ def energy_activity(
         q = np.asarray(partner).reshape(-1)[: len(x)]
         if len(q) < len(x):  # the partner's stream ended early: silence after it
             q = np.concatenate([q, np.zeros(len(x) - len(q), dtype=q.dtype)])
-        p_level = frame_levels(q, sr, fps)
+        given = partner_level is not None and len(np.asarray(partner).reshape(-1)) == len(x)
+        p_level = _given_level(partner_level if given else None, q, sr, fps)
     # each stream's floor follows its own loud speech: a lavalier left 30-45 dB low beside a loud
     # one keeps its speech (room tone stays below it: _thresholds' noise margin; bleed: below)
     on, off = _thresholds(level, take_floor(level))
@@ -350,7 +381,9 @@ def energy_activity(
             expected = p_level + att + BLEED_MARGIN_DB
             on_arr = np.maximum(on_arr, expected)
             off_arr = np.maximum(off_arr, expected - HYSTERESIS_DB)
-    return without_unvoiced_blips(x, clean_activity(_hysteresis(level, on_arr, off_arr), fps), sr, fps)
+    return without_unvoiced_blips(
+        x, clean_activity(_hysteresis(level, on_arr, off_arr), fps), sr, fps, level=level
+    )
 
 
 def voiced(x: np.ndarray, frames: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
@@ -371,13 +404,15 @@ def voiced(x: np.ndarray, frames: np.ndarray, sr: int = SAMPLE_RATE, fps: int = 
 
 
 def without_unvoiced_blips(
-    x: np.ndarray, act: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS
+    x: np.ndarray, act: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS, *, level: np.ndarray | None = None
 ) -> np.ndarray:
     """``act`` without its short stretches that stand alone and have no pitch: a cough, a click or a
-    burst of noise on a listener's mic is not an "mm-hm" (it would open the jaw and draw a nod)."""
+    burst of noise on a listener's mic is not an "mm-hm" (it would open the jaw and draw a nod).
+    ``level``: ``x``'s :func:`frame_levels` when already measured."""
     short, alone = int(round(SHORT_ALONE_S * fps)), int(round(ALONE_WITHIN_S * fps))
     out = act.copy()
-    level: np.ndarray | None = None  # measured once, when a stretch is to be asked
+    # measured once, when a stretch is to be asked (unless given)
+    level = None if level is None else _given_level(level, x, sr, fps)
     on = [(s, e) for s, e, v in _runs(act) if v]
     for k, (s, e) in enumerate(on):
         before = on[k - 1][1] if k else -alone - 1
@@ -449,7 +484,14 @@ QUIETER_WARN_DB = 15.0  # a stream this much quieter than its partner ...
 LOST_WARN_SHARE = 0.10  # ... that loses this share of what it says on its own to the partner test is said
 
 
-def quieter_than_partner(x: np.ndarray, partner: np.ndarray, act: np.ndarray) -> tuple[float, float]:
+def quieter_than_partner(
+    x: np.ndarray,
+    partner: np.ndarray,
+    act: np.ndarray,
+    *,
+    level: np.ndarray | None = None,
+    partner_level: np.ndarray | None = None,
+) -> tuple[float, float]:
     """(dB by which ``x``'s speech is quieter than the partner's, share of ``x``'s own speech that
     ``act``, its activity judged beside the partner, leaves out): one lavalier's gain left low.
 
@@ -458,13 +500,17 @@ def quieter_than_partner(x: np.ndarray, partner: np.ndarray, act: np.ndarray) ->
     (nothing of its own there) is not a quiet speaker: (0, 0). Its own speech is what ``x`` flags on
     its own once raised to the partner's level: the bleed test no longer takes a quiet mic's words
     where both talk (:func:`gain_offset`), so what a low gain still costs is the speech under the floor.
+    ``level``/``partner_level``: the two streams' :func:`frame_levels` when already measured.
     """
     x, partner = one_stream(x), one_stream(partner)
-    alone, p_alone = energy_activity(x), energy_activity(partner)
+    level, p_level = (
+        _given_level(level, x, SAMPLE_RATE, FPS),
+        _given_level(partner_level, partner, SAMPLE_RATE, FPS),
+    )
+    alone, p_alone = energy_activity(x, level=level), energy_activity(partner, level=p_level)
     own = alone & ~p_alone[: len(alone)] if len(p_alone) >= len(alone) else alone
     if own.sum() < FPS or not p_alone.any():  # under a second of its own: nothing to judge
         return 0.0, 0.0
-    level, p_level = frame_levels(x), frame_levels(partner)
     quieter = float(np.percentile(p_level[p_alone], 90) - np.percentile(level[own], 90))
     if quieter > 0.0:  # what it says on its own, read at the partner's level
         alone = energy_activity(x * np.float32(10.0 ** (min(quieter, MAX_FLOOR_SHIFT_DB) / 20.0)))
@@ -532,6 +578,8 @@ def voice_activity(
     fps: int = FPS,
     *,
     method: str = "energy",
+    level: np.ndarray | None = None,
+    partner_level: np.ndarray | None = None,
 ) -> np.ndarray:
     """(T,) bool voice activity of ``x`` per frame, ``T = ceil(len(x) / sr * fps)``.
 
@@ -544,11 +592,15 @@ def voice_activity(
     16 kHz), read by :func:`one_stream`: float in [-1, 1] or integer PCM (scaled as the file
     reader scales it); a stereo array, NaN/Inf or float samples far beyond full scale are a
     :class:`~..core.errors.DualTalkError`.
+
+    ``level``/``partner_level``: the streams' :func:`frame_levels` (:func:`stream_levels`, of the
+    streams as :func:`one_stream` reads them) when the caller has them: a take's loading asks for
+    both voices and for their loudness, and each stream is band-passed once for all of it.
     """
     x = one_stream(x, "the stream")
     if partner is not None:
         partner = one_stream(partner, "the partner's stream")
-    act = energy_activity(x, partner, sr, fps)
+    act = energy_activity(x, partner, sr, fps, level=level, partner_level=partner_level)
     if method == "silero":
         prob = silero_probability(x, sr, fps)
         if prob is not None:
