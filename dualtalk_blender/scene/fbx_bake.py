@@ -30,11 +30,12 @@ from __future__ import annotations
 import contextlib
 import inspect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import bpy
 
+from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 
 BONE_PATH = re.compile(r'^pose\.bones\["((?:[^"\\]|\\.)*)"\]')
@@ -345,15 +346,29 @@ def _shape_keys_without_meshes(scene: Any, meshes: list[Any]) -> Iterator[None]:
 REPORT_EVERY = 250  # frames the exporter samples between two progress lines
 
 
+class Stopped(BaseException):
+    """Raised inside the exporter's bake loop once a cancel is known; the export ends "cancelled"
+    (:func:`.fbx_export._interrupts_kept`) and :meth:`_Reported.check` raises the cancel itself.
+
+    A BaseException, so no ``except Exception`` on the exporter's way out can swallow it.
+    """
+
+
 class _Reported:
     """What :func:`frames_reported` saw: a cancel asked while Blender could not be interrupted."""
 
     def __init__(self) -> None:
         self.cancel: BaseException | None = None
 
+    def stopping(self) -> bool:
+        """Whether a cancel is known: one :func:`frames_reported` heard, or a Ctrl-C/SIGTERM the
+        run's handlers remembered (raised inside a frame handler, Blender swallowed it)."""
+        return self.cancel is not None or interrupts.received() is not None
+
     def check(self) -> None:
         if self.cancel is not None:
             raise self.cancel
+        interrupts.raise_if_interrupted()
 
 
 @contextlib.contextmanager
@@ -363,8 +378,9 @@ def frames_reported(scene: Any, progress: Any) -> Iterator[_Reported]:
 
     The exporter's bake loop calls ``frame_set`` for each frame; a frame-change handler hears it.
     An exception raised in a handler is swallowed by Blender, so a cancel (``update`` raising
-    :class:`...inference.core.errors.CancelledError`) is kept and raised by :meth:`_Reported.check`
-    after the exporter returns.
+    :class:`...inference.core.errors.CancelledError`) is kept; :func:`bake_only_animated`, given
+    :meth:`_Reported.stopping`, ends the bake at the next frame, and :meth:`_Reported.check`
+    raises the cancel after the exporter returns.
     """
     reported = _Reported()
     if progress is None:
@@ -375,13 +391,14 @@ def frames_reported(scene: Any, progress: Any) -> Iterator[_Reported]:
     seen = [0]
 
     def heard(changed: Any, depsgraph: Any = None) -> None:
-        if changed != scene or reported.cancel is not None:
-            return
-        seen[0] += 1
-        if seen[0] % REPORT_EVERY:
-            return
-        done = min(max(changed.frame_current - first + 1, 0), total)
         try:
+            # a Ctrl-C raised in here (anywhere: Blender swallows it) is remembered by the handlers
+            if reported.stopping() or changed != scene:
+                return
+            seen[0] += 1
+            if seen[0] % REPORT_EVERY:
+                return
+            done = min(max(changed.frame_current - first + 1, 0), total)
             progress.update("fbx", 0.99 * done / total, f"sampling frame {done:,}/{total:,}")
         except BaseException as exc:  # noqa: BLE001 - handed back after the exporter returns
             reported.cancel = exc
@@ -393,20 +410,59 @@ def frames_reported(scene: Any, progress: Any) -> Iterator[_Reported]:
         bpy.app.handlers.frame_change_post.remove(heard)
 
 
+class _StoppableScene:
+    """The scene as the exporter's bake loop sees it: ``frame_set`` raises :class:`Stopped` once
+    ``stop()`` says a cancel is known, so the rest of the bake (every remaining frame of a long
+    take) is not sampled; everything else is the scene's own."""
+
+    def __init__(self, scene: Any, stop: Callable[[], bool]) -> None:
+        self._scene = scene
+        self._stop = stop
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scene, name)
+
+    def frame_set(self, frame: int, subframe: float = 0.0) -> None:
+        if self._stop():
+            raise Stopped()
+        self._scene.frame_set(frame, subframe=subframe)
+
+
 @contextlib.contextmanager
 def bake_only_animated(
-    scene: Any, armatures: Iterable[Any], *, skip_meshes: bool = True, only_animated: bool = True
+    scene: Any,
+    armatures: Iterable[Any],
+    *,
+    skip_meshes: bool = True,
+    only_animated: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> Iterator[bool]:
-    """While active, the FBX exporter samples only moving bones (and skips skinned meshes).
+    """While active, the FBX exporter samples only moving bones (and skips skinned meshes), and
+    ends its bake at the next frame once ``stop()`` is true (raising :class:`Stopped`; the scene's
+    frame and the exporter's temporary meshes are put back first).
 
     Yields whether the exporter could be adapted (False: the stock bake runs).
     """
     module = _exporter_module()
-    if module is None or not (skip_meshes or only_animated):
+    if module is None or not (skip_meshes or only_animated or stop):
         yield False
         return
-    bones = {arm.name: animated_bones(arm) for arm in armatures}
+    bones = {arm.name: animated_bones(arm) for arm in armatures} if only_animated else {}
     stock = module.fbx_animations_do
+
+    def bake(scene_data, ref_id, f_start, f_end, start_zero, objects=None, force_keep=False):
+        if stop is None:
+            return stock(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+        real = scene_data.scene
+        back = real.frame_current
+        stoppable = scene_data._replace(scene=_StoppableScene(real, stop))
+        try:
+            return stock(stoppable, ref_id, f_start, f_end, start_zero, objects, force_keep)
+        except BaseException:  # Stopped or Ctrl-C: the exporter's own clean-up is never reached
+            real.frame_set(back)
+            with contextlib.suppress(Exception):
+                module.fbx_scene_data_cleanup(scene_data)  # its temporary meshes
+            raise
 
     def sample(scene_data, ref_id, f_start, f_end, start_zero, objects=None, force_keep=False):
         if objects is None and ref_id is None and only_animated:
@@ -428,9 +484,9 @@ def bake_only_animated(
             and len(o.bdata.data.vertices) >= SKIP_MESH_MIN_VERTICES
         ]
         if not skip_meshes or not skinned:
-            return stock(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+            return bake(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
         with _shape_keys_without_meshes(scene, skinned):
-            return stock(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+            return bake(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
 
     module.fbx_animations_do = sample
     try:

@@ -118,6 +118,8 @@ def _interrupts_kept() -> Iterator[None]:
         except KeyboardInterrupt as exc:  # Terminated (SIGTERM) too
             kept.append(exc)
             return {"CANCELLED"}
+        except fbx_bake.Stopped:  # a cancel already known: raised by the caller's check
+            return {"CANCELLED"}
 
     export_fbx_bin.save = save
     try:
@@ -160,8 +162,9 @@ def export_fbx(
     """Export ``objects`` (characters: meshes or armatures) with animation to ``path``.
 
     ``progress`` (:mod:`...inference.core.progress`) hears stage ``fbx`` while the exporter samples
-    the frames ("sampling frame n/N", :func:`.fbx_bake.frames_reported`); a cancel asked meanwhile
-    stops the export once the exporter returns, and no file is left.
+    the frames ("sampling frame n/N", :func:`.fbx_bake.frames_reported`); a cancel asked meanwhile,
+    or a Ctrl-C/SIGTERM, ends the bake at the next frame (:func:`.fbx_bake.bake_only_animated`),
+    and no file is left.
 
     ``exporter_options`` override Blender's exporter settings (e.g. ``bake_anim_simplify_factor``
     for a lighter, lossy file); ``bench fbx`` uses them to measure each option side by side.
@@ -318,13 +321,14 @@ def _export(
                 contextlib.redirect_stderr(errors),
                 _exporter_failure(path, errors),
                 _interrupts_kept(),
+                fbx_bake.frames_reported(scene, progress) as reported,
                 fbx_bake.bake_only_animated(
                     scene,
                     armatures,
                     skip_meshes="skip_meshes" in speedups,
                     only_animated="only_animated" in speedups,
+                    stop=reported.stopping,
                 ),
-                fbx_bake.frames_reported(scene, progress) as reported,
             ):
                 settings = {
                     "check_existing": False,
