@@ -181,11 +181,16 @@ class _Runner:
                 check()
 
     def encode(
-        self, jobs: Sequence[tuple[Callable, Sequence[np.ndarray]]], stage: str = "encode"
+        self,
+        jobs: Sequence[tuple[Callable, Sequence[np.ndarray]]],
+        stage: str = "encode",
+        references: Sequence[Sequence[np.ndarray] | None] | None = None,
     ) -> list[list[torch.Tensor]]:
         """Run each encoder over its normalised streams, every window; features per (encoder, stream).
 
         The streams of one encoder share a batch (A and B through the same weights at once).
+        ``references``: per job, None or one stream per stream, the stream before the duck; each
+        window is then normalised by its reference's band means (the lite encoder's ``reference``).
         """
         t0 = time.perf_counter()
         n_out = sum(len(streams) for _, streams in jobs)
@@ -196,10 +201,19 @@ class _Runner:
         for group in groups:
             ranges = [self._sample_range(self.plan.spans[i]) for i in group]
             k0 = 0
-            for encoder, streams in jobs:
+            for job, (encoder, streams) in enumerate(jobs):
                 batch = np.stack([x[a:b] for x in streams for a, b in ranges])
+                refs = None if references is None else references[job]
                 with self.engine.autocast():
-                    feats = encoder(torch.from_numpy(batch).to(self.device), frames)
+                    if refs is None:
+                        feats = encoder(torch.from_numpy(batch).to(self.device), frames)
+                    else:
+                        ref = np.stack([x[a:b] for x in refs for a, b in ranges])
+                        feats = encoder(
+                            torch.from_numpy(batch).to(self.device),
+                            frames,
+                            torch.from_numpy(ref).to(self.device),
+                        )
                 for m in range(len(streams)):
                     for j, i in enumerate(group):
                         out[k0 + m][i] = feats[m * len(group) + j]
@@ -278,11 +292,14 @@ def generate_dialogue(
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
     model = runner.model
-    na, nb = _network_streams(dialogue, a, b, runner.total, engine.name)
+    na, nb, recorded = _network_streams(dialogue, a, b, runner.total, engine.name)
 
     enc_self, enc_partner = model.encode_self, model.encode_partner
-    # the four encoder passes, once: A and B batched through each encoder
-    a_self, b_self, a_partner, b_partner = runner.encode([(enc_self, [na, nb]), (enc_partner, [na, nb])])
+    # the four encoder passes, once: A and B batched through each encoder; a ducked stream's own voice
+    # is read against its band means before the duck, the partner's as it is (_network_streams)
+    a_self, b_self, a_partner, b_partner = runner.encode(
+        [(enc_self, [na, nb]), (enc_partner, [na, nb])], references=[recorded, None]
+    )
 
     t0 = time.perf_counter()
     motion_b = model.neutral_motion(runner.total).float().to(runner.device)
@@ -344,26 +361,41 @@ SPLIT_FORMS = ("turns", "diarized")  # one mix cut by turns: each stream is alre
 DUCKED_ENGINES = ("lite",)
 
 
+def hears_ducked(dialogue: Dialogue, engine: str) -> bool:
+    """Whether the network hears each stream ducked where the flags say only the partner speaks: two
+    separate streams (not one mix split by turns) and an engine in :data:`DUCKED_ENGINES`. The lip
+    passes then read each voice as ducked too (:func:`.phonetic.voice_lips.shape_lips`)."""
+    source = getattr(dialogue, "source", None) or {}
+    return source.get("form") not in SPLIT_FORMS and engine in DUCKED_ENGINES
+
+
 def _network_streams(
     dialogue: Dialogue, a: np.ndarray, b: np.ndarray, total: int, engine: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """What the network hears of A and B, normalised (the take's sound is kept as it is).
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None]:
+    """What the network hears of A and B, normalised (the take's sound is kept as it is), and the two
+    normalised streams before any duck where one was ducked (else None), whose band means normalise
+    what the network hears (:class:`.models.lite.features.LogMel`).
 
     The same sound on both channels (a music intro) is nobody's speech: faded out of both. Two separate
     streams (two mics, a stereo take, arrays) each also carry the partner 20-30 dB down: where the flags
     (found from the streams as recorded) say only the partner speaks, the stream is ducked
     (:func:`.audio.sync.duck_bleed`), or the network mouths the partner's words. The duck comes after
-    the normalisation, so a character's own speech reaches the network exactly as without it (same
-    scale, its offset already removed: no step where the gain moves). A mix split by turns is already
-    gated."""
-    source = getattr(dialogue, "source", None) or {}
-    shared = source.get("shared_spans")
+    the normalisation. The self encoder removes the band means of the stream before the duck (the
+    recorded stream's, as in training), so a character's own speech gives it what it gave without the
+    duck (a quieter listening half made it read 8-10 dB louder: speaking jaw +5-11 %). The partner
+    encoder keeps the ducked stream's own means: read against the recorded ones, the partner's
+    ducked half sat lower still and B's speaking jaw rose 6 % on the demo with A 30 dB into B's mic.
+    A mix split by turns is already gated."""
+    shared = (getattr(dialogue, "source", None) or {}).get("shared_spans")
     na, nb = normalize_speech(quieten(a, shared)), normalize_speech(quieten(b, shared))
-    if source.get("form") in SPLIT_FORMS or engine not in DUCKED_ENGINES:
-        return na, nb
+    if not hears_ducked(dialogue, engine):
+        return na, nb, None
     act_a = _activity(getattr(dialogue, "active_a", None), total)
     act_b = _activity(getattr(dialogue, "active_b", None), total)
-    return duck_bleed(na, act_a, act_b, copy=False), duck_bleed(nb, act_b, act_a, copy=False)
+    da, db = duck_bleed(na, act_a, act_b), duck_bleed(nb, act_b, act_a)
+    if da is na and db is nb:
+        return na, nb, None
+    return da, db, [na, nb]
 
 
 def _activity(active: Any, total: int) -> np.ndarray:

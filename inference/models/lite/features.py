@@ -47,16 +47,24 @@ class LogMel(nn.Module):
         self.register_buffer("window", torch.hann_window(n_fft), persistent=False)
         self.register_buffer("fb", torch.from_numpy(mel_filterbank(n_fft, n_mels, sr)), persistent=False)
 
-    def forward(self, audio: torch.Tensor) -> torch.Tensor:
+    def forward(self, audio: torch.Tensor, reference: torch.Tensor | None = None) -> torch.Tensor:
+        """``reference``: the same stretch as recorded when ``audio`` was altered for the network (a
+        mic's bleed turned down): its band means are removed instead of ``audio``'s own, so the
+        character's own frames give the features they gave before (a quieter listening half would
+        otherwise make its own speech read 8-10 dB louder)."""
+        logmel = self._logmel(audio)
+        # Per-band mean over the take removes the channel (microphone EQ, room colour,
+        # the TTS voice's own timbre), the main gap between synthetic and real speech.
+        mean = (logmel if reference is None else self._logmel(reference)).mean(dim=-1, keepdim=True)
+        return ((logmel - mean) / 4.0).transpose(1, 2)
+
+    def _logmel(self, audio: torch.Tensor) -> torch.Tensor:
+        """(B, N) -> (B, n_mels, F) log mel power."""
         spec = torch.stft(
             audio.float(), self.n_fft, self.hop, window=self.window, center=True, return_complex=True
         )
         power = spec.real**2 + spec.imag**2  # (B, freq, F)
-        logmel = torch.log(torch.matmul(self.fb, power).clamp_min(1e-6))  # (B, n_mels, F)
-        # Per-band mean over the take removes the channel (microphone EQ, room colour,
-        # the TTS voice's own timbre), the main gap between synthetic and real speech.
-        logmel = logmel - logmel.mean(dim=-1, keepdim=True)
-        return (logmel / 4.0).transpose(1, 2)
+        return torch.log(torch.matmul(self.fb, power).clamp_min(1e-6))
 
 
 # How the encoder turns its conv frames into one feature per motion frame (read_at_centres).
@@ -85,8 +93,11 @@ class ConvAudioEncoder(nn.Module):
         self.norm = nn.LayerNorm(dim)
         self.drop = nn.Dropout(dropout)
 
-    def forward(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
-        x = self.mel(audio).transpose(1, 2)  # (B, n_mels, F)
+    def forward(
+        self, audio: torch.Tensor, frame_num: int, reference: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """``reference``: ``audio`` as recorded, whose band means normalise it (:class:`LogMel`)."""
+        x = self.mel(audio, reference).transpose(1, 2)  # (B, n_mels, F)
         if self.training:
             x = augment_mel(x)
         x = self.convs(x)  # (B, dim, ~F/4)

@@ -302,13 +302,17 @@ class LiteDualTalk(nn.Module):
         self.refiner = MouthRefiner(cfg) if cfg.refine_channels else None
 
     # TwoPartyModel ------------------------------------------------------------------
-    def encode_self(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
+    def encode_self(
+        self, audio: torch.Tensor, frame_num: int, reference: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """(B, T, dim), or (B, T, dim + refine_dim) with the refiner's own audio features
-        appended, so a take's features are still computed once and sliced in time."""
-        feats = self.audio_proj(self.self_encoder(audio, frame_num))
+        appended, so a take's features are still computed once and sliced in time.
+        ``reference``: ``audio`` as recorded when it was ducked (normalised by its band means)."""
+        feats = self.audio_proj(self.self_encoder(audio, frame_num, reference))
         if self.refiner is None:
             return feats
-        return torch.cat([feats, self.refiner.encoder(audio, frame_num).to(feats.dtype)], dim=-1)
+        refined = self.refiner.encoder(audio, frame_num, reference).to(feats.dtype)
+        return torch.cat([feats, refined], dim=-1)
 
     def encode_partner(self, audio: torch.Tensor, frame_num: int) -> torch.Tensor:
         return self.audio_proj(self.partner_encoder(audio, frame_num))
