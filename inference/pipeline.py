@@ -341,7 +341,7 @@ def _generate(
     progress: Progress,
 ) -> Take:
     """:func:`run` from the network on: generate, lips, transcript, behaviour, write."""
-    from .generate import generate_dialogue, write_dialogue
+    from .generate import generate_dialogue, hears_ducked, write_dialogue
 
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
@@ -349,11 +349,18 @@ def _generate(
     from .phonetic.voice_lips import shape_lips  # each pass skips FLAME motion and an amount of 0 itself
 
     passes = (request.lip_release, request.lip_rounding)
+    # the lips read each voice as the network heard it: ducked where only the partner speaks (two mics)
+    ducked = hears_ducked(dialogue, engine.name)
+    flags_a, flags_b = (dialogue.active_a, dialogue.active_b) if ducked else (None, None)
     # the steps after generating take about as long on a long take: each reports (and can be cancelled)
     progress.update("lips", 0.0, f"shaping {dialogue.names[0]}'s lips")
-    motion_a = shape_lips(motion_a, dialogue.a, *passes, active=dialogue.active_a, partner=dialogue.b)
+    motion_a = shape_lips(
+        motion_a, dialogue.a, *passes, active=dialogue.active_a, partner=dialogue.b, partner_active=flags_b
+    )
     progress.update("lips", 0.5, f"shaping {dialogue.names[1]}'s lips")
-    motion_b = shape_lips(motion_b, dialogue.b, *passes, active=dialogue.active_b, partner=dialogue.a)
+    motion_b = shape_lips(
+        motion_b, dialogue.b, *passes, active=dialogue.active_b, partner=dialogue.a, partner_active=flags_a
+    )
     progress.update("lips", 1.0, "lips shaped")
     report = None
     part = _is_part(request)  # --start/--end, a re-generated range
