@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> BenchResult:
 
     from ..inference.engine import load_engine
     from ..inference.generate import generate_dialogue
-    from ..inference.phonetic.voice_lips import shape_lips
+    from ..inference.pipeline import shape_both_lips
 
     default_threads = torch.get_num_threads()  # torch's own default, before the engine chooses
     engine = load_engine(engine="lite", device=args.device)
@@ -173,8 +173,7 @@ def run(args: argparse.Namespace) -> BenchResult:
         def once(d=dialogue, store=last) -> None:
             ma, mb = generate_dialogue(d, engine)
             t0 = time.perf_counter()
-            shape_lips(ma, d.a, active=d.active_a, partner=d.b)
-            shape_lips(mb, d.b, active=d.active_b, partner=d.a)
+            shape_both_lips(d, ma, mb, engine.name)  # the lip passes as infer runs them
             store.update(ma.meta.get("timings", {}), lips_s=time.perf_counter() - t0)
 
         stats = timeit(once, repeats=args.repeats, warmup=args.warmup)

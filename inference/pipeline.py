@@ -341,25 +341,13 @@ def _generate(
     progress: Progress,
 ) -> Take:
     """:func:`run` from the network on: generate, lips, transcript, behaviour, write."""
-    from .generate import generate_dialogue, hears_ducked, write_dialogue
+    from .generate import generate_dialogue, write_dialogue
 
     motion_a, motion_b = generate_dialogue(
         dialogue, engine, rounds=request.rounds, window_s=request.window, progress=progress
     )
-    from .phonetic.voice_lips import shape_lips  # each pass skips FLAME motion and an amount of 0 itself
-
-    passes = (request.lip_release, request.lip_rounding)
-    # the lips read each voice as the network heard it: ducked where only the partner speaks (two mics)
-    ducked = hears_ducked(dialogue, engine.name)
-    flags_a, flags_b = (dialogue.active_a, dialogue.active_b) if ducked else (None, None)
-    # the steps after generating take about as long on a long take: each reports (and can be cancelled)
-    progress.update("lips", 0.0, f"shaping {dialogue.names[0]}'s lips")
-    motion_a = shape_lips(
-        motion_a, dialogue.a, *passes, active=dialogue.active_a, partner=dialogue.b, partner_active=flags_b
-    )
-    progress.update("lips", 0.5, f"shaping {dialogue.names[1]}'s lips")
-    motion_b = shape_lips(
-        motion_b, dialogue.b, *passes, active=dialogue.active_b, partner=dialogue.a, partner_active=flags_a
+    motion_a, motion_b = shape_both_lips(
+        dialogue, motion_a, motion_b, engine.name, request.lip_release, request.lip_rounding, progress
     )
     progress.update("lips", 1.0, "lips shaped")
     report = None
@@ -414,6 +402,43 @@ def _generate(
     progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
+
+
+def shape_both_lips(
+    dialogue: Dialogue,
+    motion_a: Motion,
+    motion_b: Motion,
+    engine_name: str,
+    release: float | None = None,
+    rounding: float | None = None,
+    progress: Progress | None = None,
+) -> tuple[Motion, Motion]:
+    """Both characters' lip passes after the network (:func:`.phonetic.voice_lips.shape_lips`), each
+    reading its voice as the network heard it: ducked where only the partner speaks on two mics
+    (:func:`.generate.hears_ducked`), with the partner's audio so the rest tells a cough from the
+    partner's bleed. One call for ``infer``/``animate``, ``eval`` and ``bench lite``, so what is
+    measured is what ships. ``release``/``rounding`` None: their defaults."""
+    from .generate import hears_ducked
+    from .phonetic.voice_lips import DEFAULT_RELEASE, DEFAULT_ROUNDING, shape_lips
+
+    passes = (
+        DEFAULT_RELEASE if release is None else release,
+        DEFAULT_ROUNDING if rounding is None else rounding,
+    )
+    ducked = hears_ducked(dialogue, engine_name)
+    flags_a, flags_b = (dialogue.active_a, dialogue.active_b) if ducked else (None, None)
+    # the steps after generating take about as long on a long take: each reports (and can be cancelled)
+    if progress is not None:
+        progress.update("lips", 0.0, f"shaping {dialogue.names[0]}'s lips")
+    motion_a = shape_lips(
+        motion_a, dialogue.a, *passes, active=dialogue.active_a, partner=dialogue.b, partner_active=flags_b
+    )
+    if progress is not None:
+        progress.update("lips", 0.5, f"shaping {dialogue.names[1]}'s lips")
+    motion_b = shape_lips(
+        motion_b, dialogue.b, *passes, active=dialogue.active_b, partner=dialogue.a, partner_active=flags_a
+    )
+    return motion_a, motion_b
 
 
 def _is_part(request: Request) -> bool:

@@ -142,15 +142,15 @@ def eval_demo_clip(
     from ...inference.audio import load_dialogue
     from ...inference.core.motion import load_motion
     from ...inference.generate import generate_dialogue
-    from ...inference.phonetic.voice_lips import DEFAULT_RELEASE, DEFAULT_ROUNDING, shape_lips
+    from ...inference.phonetic.voice_lips import DEFAULT_RELEASE, DEFAULT_ROUNDING
+    from ...inference.pipeline import shape_both_lips
 
     folder = Path(folder)
     d = load_dialogue(str(folder / f"{DEMO_STEM}_speaker1.wav"), str(folder / f"{DEMO_STEM}_speaker2.wav"))
     ma, mb = generate_dialogue(d, engine)
     release = DEFAULT_RELEASE if lip_release is None else lip_release
     rounding = DEFAULT_ROUNDING if lip_rounding is None else lip_rounding
-    ma = shape_lips(ma, d.a, release, rounding, active=d.active_a, partner=d.b)
-    mb = shape_lips(mb, d.b, release, rounding, active=d.active_b, partner=d.a)
+    ma, mb = shape_both_lips(d, ma, mb, engine.name, release, rounding)  # as infer shapes them
     out: dict = {"seconds": round(len(d.a) / SR, 1), "lip_release": release, "lip_rounding": rounding}
     for name, m, act in (("A", ma, d.active_a), ("B", mb, d.active_b)):
         act = np.asarray(act[: m.num_frames], bool)
