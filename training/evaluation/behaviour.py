@@ -501,10 +501,11 @@ def run_recording(args: argparse.Namespace) -> dict[str, Any]:
     from ...inference.audio import dialogue_from_args
     from ...inference.engine import load_engine
     from ...inference.generate import generate_dialogue
+    from ...inference.pipeline import shape_both_lips
 
     dialogue = dialogue_from_args(args)
     engine = load_engine(args.checkpoint, engine=args.engine, device="cpu")
-    base_a, base_b = generate_dialogue(dialogue, engine)
+    base_a, base_b = shape_both_lips(dialogue, *generate_dialogue(dialogue, engine), engine.name)
     return evaluate_dialogue(
         base_a,
         base_b,
@@ -776,6 +777,7 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
     from ...inference.audio import load_dialogue
     from ...inference.engine import load_engine
     from ...inference.generate import generate_dialogue
+    from ...inference.pipeline import shape_both_lips
 
     repo = Path(__file__).resolve().parents[2]
     shared = Path(args.shared) if args.shared else repo.parent / "shared"
@@ -823,7 +825,8 @@ def run_suite(args: argparse.Namespace, settings: BehaviourSettings) -> dict[str
         checks = ("same_seed_identical", "other_seed_differs", "lips_identical")
         for name, (a, b, turns), reference in takes:
             dialogue = load_dialogue(a, b, turns)
-            base_a, base_b = generate_dialogue(dialogue, engine)
+            # the mouth as infer ships it (the lip passes), which the mouth columns judge
+            base_a, base_b = shape_both_lips(dialogue, *generate_dialogue(dialogue, engine), engine.name)
             res = evaluate_seeds(base_a, base_b, dialogue, settings, seeds, reference=reference)
             out["takes"][name] = {**pooled(res), **{k: res[k] for k in checks}}
             if reference:
