@@ -21,7 +21,8 @@ from ..core.channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
 from ..core.errors import DualTalkError
 from ..core.gaze import EYE_LOOK, GAZE_PARTNER, eye_weights
 from ..core.motion import Motion
-from .cues import Cues, conversation_cues, segments
+from ..core.progress import Progress
+from .cues import Cues, Tick, conversation_cues, segments
 from .layers import (
     Context,
     Gaze,
@@ -55,17 +56,34 @@ LIP_CHANNELS = tuple(
 )
 
 
-def dialogue_cues(dialogue: Any, num_frames: int, fps: float = 25.0) -> tuple[Cues, Cues]:
-    """Both characters' cues from a :class:`~..audio.Dialogue`, fitted to ``num_frames``."""
+STAGE = "behaviour"  # the progress stage the layer reports under
+CUES_SHARE = 0.9  # of the stage, the part reading both voices takes (the plans and layers: the rest)
+
+
+def _ticks(progress: Progress | None, lo: float, hi: float, who: str) -> Tick | None:
+    """A tick for the part ``lo``-``hi`` of the behaviour stage, reading ``who``'s voice."""
+    if progress is None:
+        return None
+    return lambda done, msg: progress.update(STAGE, lo + (hi - lo) * done, f"reading {who}'s voice: {msg}")
+
+
+def dialogue_cues(
+    dialogue: Any, num_frames: int, fps: float = 25.0, progress: Progress | None = None
+) -> tuple[Cues, Cues]:
+    """Both characters' cues from a :class:`~..audio.Dialogue`, fitted to ``num_frames``.
+    ``progress``: each block of each voice read is a line of the behaviour stage (up to
+    :data:`CUES_SHARE`), and a cancel is heard there."""
 
     def fit(x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=bool).reshape(-1)[:num_frames]
         return np.concatenate([x, np.zeros(num_frames - len(x), dtype=bool)])
 
     act_a, act_b = fit(dialogue.active_a), fit(dialogue.active_b)
+    names = tuple(getattr(dialogue, "names", ("A", "B")))
+    half = CUES_SHARE / 2
     return (
-        conversation_cues(dialogue.a, act_a, act_b, fps),
-        conversation_cues(dialogue.b, act_b, act_a, fps),
+        conversation_cues(dialogue.a, act_a, act_b, fps, tick=_ticks(progress, 0.0, half, names[0])),
+        conversation_cues(dialogue.b, act_b, act_a, fps, tick=_ticks(progress, half, CUES_SHARE, names[1])),
     )
 
 
@@ -84,6 +102,7 @@ def apply_behaviour(
     dialogue: Any,
     settings: BehaviourSettings | None = None,
     recording: Any = None,
+    progress: Progress | None = None,
 ) -> tuple[Motion, Motion]:
     """Both characters with the behaviour layer; the inputs are not changed.
 
@@ -92,14 +111,20 @@ def apply_behaviour(
     recording and the part cut from it, so the part blinks, nods and looks away at the same seconds
     as every other take of that recording with the same seed. Planned over the part alone it is a
     new performance: each event depends on the take before it (the blink and gaze processes run from
-    the take's first frame, the blink rate and the gaze shares are fitted over the whole take)."""
+    the take's first frame, the blink rate and the gaze shares are fitted over the whole take).
+
+    ``progress``: the stage ``"behaviour"`` moves as each voice is read, block by block (two minutes
+    of frames), and a cancel is heard there; its 0 and 1 are the caller's."""
     settings = (settings or BehaviourSettings()).validate()
     _check(motion_a, motion_b)
+    start_s = 0.0
     if recording is None:
-        cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps)
-        return apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings)
-    start_s = _part_start(dialogue, recording, motion_a.num_frames, motion_a.fps)
-    cues_a, cues_b = dialogue_cues(recording, recording.num_frames, motion_a.fps)
+        cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps, progress)
+    else:
+        start_s = _part_start(dialogue, recording, motion_a.num_frames, motion_a.fps)
+        cues_a, cues_b = dialogue_cues(recording, recording.num_frames, motion_a.fps, progress)
+    if progress is not None:
+        progress.update(STAGE, CUES_SHARE, "planning blinks, gaze, head and brows")
     return apply_with_cues(motion_a, motion_b, cues_a, cues_b, settings, start_s=start_s)
 
 

@@ -11,6 +11,7 @@ speaker's own median, which is what beats and brow raises follow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,11 @@ PAUSE_S = 0.25
 BACKCHANNEL_S = 1.0
 F0_MIN, F0_MAX = 70.0, 400.0
 SILENT_DB = -70.0
+
+# Told before each block of frames is analysed: (share of this analysis done, 0-1, what is being read).
+# The behaviour stage reads both voices over the whole recording: 13 s at 20 minutes, with only its
+# 0 % and 100 % lines (review 31l F4); a cancel raised here is heard between blocks.
+Tick = Callable[[float, str], None]
 
 
 @dataclass
@@ -49,11 +55,19 @@ class Cues:
         return [s for s in self.phrase_starts if s not in bc]
 
 
-def _frames(x: np.ndarray, num_frames: int, fps: float, width: int, shift: float = 0.0) -> np.ndarray:
+def _frames(
+    x: np.ndarray,
+    num_frames: int,
+    fps: float,
+    width: int,
+    shift: float = 0.0,
+    which: np.ndarray | None = None,
+) -> np.ndarray:
     """(T, width) windows of ``x`` centred on each frame's middle (zero padded); frame 0 sits
-    ``shift`` frames into ``x``."""
+    ``shift`` frames into ``x``. ``which``: only these frames' windows (indices), in that order."""
     hop = SAMPLE_RATE / fps
-    centres = ((np.arange(num_frames) + shift + 0.5) * hop).astype(np.int64)
+    frames = np.arange(num_frames) if which is None else np.asarray(which)
+    centres = ((frames + shift + 0.5) * hop).astype(np.int64)
     pad = np.zeros(len(x) + 2 * width, dtype=np.float32)
     pad[width : width + len(x)] = x
     idx = centres[:, None] + np.arange(width)[None, :] + width - width // 2
@@ -63,48 +77,82 @@ def _frames(x: np.ndarray, num_frames: int, fps: float, width: int, shift: float
 CHUNK = 3000  # frames analysed at once: two minutes, so an hour-long take never needs GBs
 
 
-def _chunked(fn, x: np.ndarray, num_frames: int, fps: float) -> np.ndarray:
-    """Run a per-frame analysis over blocks of frames (each block sees its own samples plus margin)."""
+def _clock(seconds: float) -> str:
+    """``seconds`` as m:ss."""
+    m, sec = divmod(int(seconds), 60)
+    return f"{m}:{sec:02d}"
+
+
+def _chunked(fn, x: np.ndarray, num_frames: int, fps: float, tick: Tick | None = None) -> np.ndarray:
+    """Run a per-frame analysis over blocks of frames (each block sees its own samples plus margin);
+    ``tick`` is told before each block."""
     hop = SAMPLE_RATE / fps
     out = []
-    for f0 in range(0, num_frames, CHUNK):
+    blocks = -(-num_frames // CHUNK)
+    for k, f0 in enumerate(range(0, num_frames, CHUNK)):
+        if tick is not None:
+            tick(k / blocks, f"{_clock(f0 / fps)} of {_clock(num_frames / fps)}")
         n = min(CHUNK, num_frames - f0)
         margin = 2048
         a = int(f0 * hop)
         lo = max(0, a - margin)
         seg = x[lo : int((f0 + n) * hop) + margin]
         shift = (a - lo) / hop  # frames of margin before the block
-        out.append(fn(seg, n, fps, shift))
+        out.append(fn(seg, n, fps, shift, f0))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
-def loudness_db(x: np.ndarray, num_frames: int, fps: float = 25.0) -> np.ndarray:
+def loudness_db(x: np.ndarray, num_frames: int, fps: float = 25.0, tick: Tick | None = None) -> np.ndarray:
     """RMS level per frame in dB (50 ms windows), each window's mean removed: a recorder's DC
-    offset of 0.005 read every pause at -46 dB instead of silence, and moved nods and gaze."""
+    offset of 0.005 read every pause at -46 dB instead of silence, and moved nods and gaze.
+    ``tick``: told before each block of :data:`CHUNK` frames."""
 
-    def block(seg: np.ndarray, n: int, fps: float, shift: float) -> np.ndarray:
+    def block(seg: np.ndarray, n: int, fps: float, shift: float, first: int) -> np.ndarray:
         seg = seg - np.float32(seg.mean()) if len(seg) else seg  # the bias, also against the zero padding
         win = _frames(seg, n, fps, int(0.05 * SAMPLE_RATE), shift)
         rms = np.sqrt(np.var(win.astype(np.float64), axis=1) + 1e-12)
         return np.maximum(20.0 * np.log10(rms), SILENT_DB).astype(np.float32)
 
-    return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps)
+    return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps, tick)
 
 
-def pitch_hz(x: np.ndarray, num_frames: int, fps: float = 25.0, voiced_threshold: float = 0.45) -> np.ndarray:
-    """Fundamental frequency per frame from the normalised autocorrelation (0 = unvoiced)."""
+def pitch_hz(
+    x: np.ndarray,
+    num_frames: int,
+    fps: float = 25.0,
+    voiced_threshold: float = 0.45,
+    tick: Tick | None = None,
+    only: np.ndarray | None = None,
+) -> np.ndarray:
+    """Fundamental frequency per frame from the normalised autocorrelation (0 = unvoiced).
+    ``tick``: told before each block of :data:`CHUNK` frames. ``only``: (T,) bool, the frames to
+    measure (0 elsewhere): each frame's pitch is its own window's, so those frames read exactly as
+    over every frame, and the speaker's silences (most of a listener's take) cost nothing."""
+    mask = None if only is None else np.asarray(only, dtype=bool).reshape(-1)
 
-    def block(seg: np.ndarray, n: int, fps: float, shift: float) -> np.ndarray:
-        return _pitch_block(seg, n, fps, shift, voiced_threshold)
+    def block(seg: np.ndarray, n: int, fps: float, shift: float, first: int) -> np.ndarray:
+        if mask is None:
+            return _pitch_block(seg, n, fps, shift, voiced_threshold)
+        which = np.flatnonzero(mask[first : first + n])
+        out = np.zeros(n, dtype=np.float32)
+        if len(which):
+            out[which] = _pitch_block(seg, n, fps, shift, voiced_threshold, which)
+        return out
 
-    return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps)
+    return _chunked(block, np.asarray(x, dtype=np.float32), num_frames, fps, tick)
 
 
 def _pitch_block(
-    x: np.ndarray, num_frames: int, fps: float, shift: float, voiced_threshold: float
+    x: np.ndarray,
+    num_frames: int,
+    fps: float,
+    shift: float,
+    voiced_threshold: float,
+    which: np.ndarray | None = None,
 ) -> np.ndarray:
+    """Pitch of each frame (of ``which`` only, when given), each from its own window alone."""
     width = 1024  # 64 ms: two periods of 70 Hz
-    win = _frames(x, num_frames, fps, width, shift).astype(np.float64)
+    win = _frames(x, num_frames, fps, width, shift, which).astype(np.float64)
     win -= win.mean(axis=1, keepdims=True)
     win *= np.hanning(width)[None, :]
     spec = np.fft.rfft(win, n=2 * width, axis=1)
@@ -211,18 +259,38 @@ def laughter(
     return out
 
 
+LOUDNESS_SHARE = (
+    0.15  # of a stream's cues, the part its loudness takes (its pitch: the rest, all but the last)
+)
+
+
+def _part(tick: Tick | None, lo: float, hi: float, what: str) -> Tick | None:
+    """``tick`` for the part ``lo``-``hi`` of the work, each line saying ``what``."""
+    if tick is None:
+        return None
+    return lambda done, msg: tick(lo + (hi - lo) * done, f"{what}: {msg}" if msg else what)
+
+
 def conversation_cues(
-    audio: np.ndarray, active: np.ndarray, partner_active: np.ndarray, fps: float = 25.0
+    audio: np.ndarray,
+    active: np.ndarray,
+    partner_active: np.ndarray,
+    fps: float = 25.0,
+    tick: Tick | None = None,
 ) -> Cues:
-    """Cues for one speaker from their own stream and both speakers' activity flags."""
+    """Cues for one speaker from their own stream and both speakers' activity flags. ``tick`` is
+    told the share done as the stream is read, block by block (:data:`CHUNK` frames)."""
     active = np.asarray(active, dtype=bool).reshape(-1)
     partner = np.asarray(partner_active, dtype=bool).reshape(-1)[: len(active)]
     if len(partner) < len(active):
         partner = np.concatenate([partner, np.zeros(len(active) - len(partner), dtype=bool)])
     t = len(active)
     x = np.asarray(audio, dtype=np.float32).reshape(-1)
-    loud = loudness_db(x, t, fps)
-    f0 = pitch_hz(x, t, fps)
+    loud = loudness_db(x, t, fps, tick=_part(tick, 0.0, LOUDNESS_SHARE, "loudness"))
+    # pitch counts only where the speaker speaks: measured there alone
+    f0 = pitch_hz(x, t, fps, tick=_part(tick, LOUDNESS_SHARE, 0.95, "pitch"), only=active)
+    if tick is not None:
+        tick(0.95, "phrases, pauses and laughter")
     f0 = np.where(active, f0, 0.0).astype(np.float32)
     speaking = bridge(active, int(round(BRIDGE_S * fps)))
     cues = Cues(speaking=speaking, loud_db=loud, pitch_hz=f0, stress=stress_peaks(loud, f0, speaking, fps))
