@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import logging
 import os
 import stat
@@ -115,6 +116,7 @@ def after_engine(
     motion_b: Motion,
     *,
     recording: Dialogue | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Motion, Motion]:
     """The behaviour layer (``inference/behaviour/``): blinks, gaze, head motion, nods, brows and
     smiles added to both motions after the engine, from the dialogue's timing and the request's
@@ -124,7 +126,7 @@ def after_engine(
     from .behaviour import BehaviourSettings, apply_behaviour
 
     settings = BehaviourSettings.from_request(request)
-    return apply_behaviour(motion_a, motion_b, dialogue, settings, recording=recording)
+    return apply_behaviour(motion_a, motion_b, dialogue, settings, recording=recording, progress=progress)
 
 
 def _behaviour_on(request: Request, motion: Motion) -> bool:
@@ -394,7 +396,9 @@ def _generate(
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
     # arguments) still runs
     progress.update("behaviour", 0.0, "blinks, gaze, head and brows")
-    extra = {"recording": whole()} if part and _behaviour_on(request, motion_a) else {}
+    extra: dict[str, Any] = {"recording": whole()} if part and _behaviour_on(request, motion_a) else {}
+    if "progress" in inspect.signature(after_engine).parameters:  # a four-argument hook still runs
+        extra["progress"] = progress
     motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **extra)
     progress.update("behaviour", 1.0, "behaviour added")
     # the last chance to cancel: nothing is written yet
