@@ -263,13 +263,19 @@ def _scene_carriers(scene: Any) -> list[tuple[Any, dict[str, Any]]]:
             meta = layers.take_meta(obj)
         except DualTalkError:
             continue
-        if not meta or not meta.get("take_id"):
+        if not meta or _member_id(meta) in seen:
             continue
-        if meta["take_id"] in seen:
-            continue
-        seen.add(str(meta["take_id"]))
+        seen.add(_member_id(meta))
         out.append((obj, meta))
     return out
+
+
+def _member_id(meta: dict[str, Any]) -> str:
+    """Which character's take a record is: its id, or for a take keyed before takes carried one
+    (5423247; e.g. b445cdb's records) its take and character, so its partner is still found."""
+    if meta.get("take_id"):
+        return str(meta["take_id"])
+    return f"{meta.get('take', '')}\0{meta.get('character', '')}\0{meta.get('start_frame')}"
 
 
 def _recorded_characters() -> set[str]:
@@ -311,9 +317,7 @@ def _pair(scene: Any, s: Any) -> tuple[dict[str, Member], bool]:
         except DualTalkError:
             continue
         if own:
-            others = [
-                (o, m) for o, m in groups.get(_take_key(own), []) if m.get("take_id") != own.get("take_id")
-            ]
+            others = [(o, m) for o, m in groups.get(_take_key(own), []) if _member_id(m) != _member_id(own)]
             return _roles([(obj, own), *others], picked)
     if not groups:
         raise DualTalkError(f"no character in scene {scene.name!r} plays a DualTalk take; Generate one first")
@@ -505,7 +509,11 @@ def take_settings(scene: Any, s: Any) -> TakeSettings:
         values["keys"] = keys
     audio = meta.get("audio")
     if not isinstance(audio, dict):
-        missing.append("the audio (the take records no recording: it was keyed from motion files)")
+        missing.append(
+            "the audio (the take records no recording: it was keyed from motion files)"
+            if meta.get("take_id")
+            else "the audio (the take was keyed by an older DualTalk, which did not record its recording)"
+        )
         return TakeSettings(values, missing)
     characters = {str(m.get("character")) for _o, m in pair.values()}
     values.update(_audio_values(scene, characters, audio, missing))
