@@ -12,7 +12,6 @@ changes the two generated motions before they are written.
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 import logging
 import os
@@ -354,15 +353,22 @@ def _generate(
     progress.update("lips", 1.0, "lips shaped")
     report = None
     part = _is_part(request)  # --start/--end, a re-generated range
-    # the recording a part was cut from (the dialogue itself when whole), loaded once if needed
-    whole = functools.cache(
-        lambda: load_dialogue(request.replace(start=None, end=None)) if part else dialogue
-    )
+    # the recording a part was cut from (the dialogue itself when whole), loaded once if needed,
+    # its reading said as a step of the stage that needs it first
+    kept: list[Dialogue] = [] if part else [dialogue]
+
+    def whole(stage: str, fraction: float = 0.0) -> Dialogue:
+        if not kept:
+            context = _Context(progress, stage, fraction, WHOLE_FOR_CONTEXT)
+            kept.append(load_dialogue(request.replace(start=None, end=None), context))
+        return kept[0]
+
     hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
     if request.recognise:  # a script written by listening (English): drawn as a typed one would be
         from .phonetic.transcript import RECOGNISED_WORDS
 
-        lines, where = _recognised(whole(), dialogue.names, progress, hearing), RECOGNISED_WORDS
+        full = whole("transcript")
+        lines, where = _recognised(full, dialogue.names, progress, hearing), RECOGNISED_WORDS
     if lines is not None:
         from .core.timebase import FPS
         from .phonetic.align import share
@@ -373,7 +379,7 @@ def _generate(
         progress.update("transcript", start, "aligning the transcript")
         # The transcript is the whole recording's: with a part (--start/--end, a re-generated
         # range) the words are aligned on the whole recording and the part is cut from that.
-        full = whole()
+        full = whole("transcript", start)
         # a part's lines are judged on the whole recording's voice activity too, as the whole take's are
         judge_whole = part and motion_a.fps == motion_b.fps == FPS
         foreign = tuple(hearing[tag].foreign if tag in hearing else [] for tag in ("A", "B"))
@@ -396,7 +402,9 @@ def _generate(
     # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
     # arguments) still runs
     progress.update("behaviour", 0.0, "blinks, gaze, head and brows")
-    extra: dict[str, Any] = {"recording": whole()} if part and _behaviour_on(request, motion_a) else {}
+    extra: dict[str, Any] = (
+        {"recording": whole("behaviour")} if part and _behaviour_on(request, motion_a) else {}
+    )
     if "progress" in inspect.signature(after_engine).parameters:  # a four-argument hook still runs
         extra["progress"] = progress
     motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **extra)
@@ -474,6 +482,29 @@ def _holding(held: list[logging.LogRecord], *names: str) -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeFilter(hold)
+
+
+# what a part's run says while it reads the whole recording it was cut from (review 31l F2/F4: about
+# 3 s on a 20-minute take, the bar on "behaviour: 0%" with no word of why)
+WHOLE_FOR_CONTEXT = "reading the whole recording for context"
+
+
+class _Context:
+    """Another step's lines (the audio loader's) said as one step of ``stage`` at ``fraction``:
+    "<message>: <its line>", so the bar neither jumps back to another stage nor moves; every line
+    also checks cancel (a Progress need not check on update)."""
+
+    def __init__(self, progress: Progress, stage: str, fraction: float, message: str) -> None:
+        self.progress, self.stage, self.fraction, self.message = progress, stage, fraction, message
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.progress.update(
+            self.stage, self.fraction, f"{self.message}: {message}" if message else self.message
+        )
+        self.progress.check_cancel()
+
+    def check_cancel(self) -> None:
+        self.progress.check_cancel()
 
 
 def _say_silence(held: list[logging.LogRecord], part: Dialogue, whole: Callable[[], Dialogue]) -> None:
