@@ -491,7 +491,11 @@ def work_folder(shot: Shot) -> Path:
 
 
 def intermediates(shot: Shot) -> list[str]:
-    """The files this shot writes into its work folder."""
+    """The files this shot writes into its work folder. ``dialogue.wav`` is not a copy of the input
+    but the mix of the part animated (mono, 16 kHz, 16-bit: cut, B's offset, two files summed; half
+    the bytes of a 16 kHz stereo input), and it is needed: the .blend's sound strip plays it (a
+    ``--range`` re-run keeps that strip), ``--skip-done`` counts it in the shot's set, and the add-on
+    finds the take's ``A.npz``/``B.npz`` (and through them the recording) beside it (review 31l F6)."""
     names = [] if shot.motion_a is not None else ["A.npz", "B.npz"]
     return names + (["dialogue.wav"] if shot.req.audio is not None else [])
 
