@@ -46,9 +46,9 @@ class DUALTALK_OT_play_take(bpy.types.Operator):
 
 
 class DUALTALK_OT_use_take_settings(bpy.types.Operator):
-    """Fill the panel from the take the characters play: the characters, the audio form, files, part,
-    turns file and speaker, and keys it was made with, where the take records them and its files are
-    found; nothing is keyed"""
+    """Fill the panel from the take the characters play: its name (Generate then replaces it), the
+    characters, the audio form, files, part, turns file and speaker, and keys it was made with, where
+    the take records them and its files are found; nothing is keyed"""
 
     bl_idname = "dualtalk.use_take_settings"
     bl_label = "Use Take's Settings"

@@ -504,6 +504,8 @@ def take_settings(scene: Any, s: Any) -> TakeSettings:
         else:
             missing.append(f"Character {role} (no character in the scene plays the take's {role})")
     obj, meta = pair.get("A") or pair["B"]
+    if meta.get("take"):  # Generate then replaces this take, not one beside it under the panel's name
+        values["take_name"] = str(meta["take"])
     keys = _keys_mode(layers.character_idblocks(obj))
     if keys is not None:
         values["keys"] = keys
@@ -585,6 +587,8 @@ def use_take_settings(scene: Any, s: Any) -> str:
         said.append(f"Keys {'Reduced' if v['keys'] == 'reduced' else 'Every frame'}")
     if "behaviour_seed" in v:
         said.append(f"Seed {v['behaviour_seed'] % panel_options.UINT32}, Mood {v.get('behaviour_mood', '')}")
+    if v.get("take_name"):
+        said.append(f"Take {v['take_name']!r} (Generate replaces it)")
     line = f"DualTalk: the panel now holds the take's settings: {', '.join(p for p in said if p)}"
     if found.missing:
         line += f" (still to choose: {'; '.join(found.missing)})"
