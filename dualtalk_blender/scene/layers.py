@@ -492,6 +492,7 @@ def write_take(
         for layer, channels in layers_edited.items():
             seen = kept_edits.setdefault(layer, [])
             seen += [c for c in channels if c not in seen]
+    unchecked = _unrecorded_layers(targets, used, str(meta.get("take", "")))
     replaced = _replaced(targets, names)
     actions: dict[str, Any] = {}
     digests: dict[str, dict[str, CurveDigest]] = {layer: {} for layer in used}
@@ -567,6 +568,7 @@ def write_take(
                 if kept_edits
                 else []
             ),
+            *([unrecorded_warning(str(meta.get("character", "")), meta, unchecked)] if unchecked else []),
             *dict.fromkeys(
                 rename_warning(str(meta.get("character", "")), r) for _s, said in at_rest for r in said
             ),
@@ -847,6 +849,32 @@ def _held_edits(character: str, edited: Mapping[str, list[str]]) -> str:
     channels = list(dict.fromkeys(c for layer in names for c in edited[layer]))
     shown = ", ".join(channels[:4]) + (f" and {len(channels) - 4} more" if len(channels) > 4 else "")
     return f"the DualTalk {which} layer{'s' if len(names) > 1 else ''} of {character!r} held keys edited by hand ({shown})"
+
+
+def _unrecorded_layers(targets: list[TargetCurves], used: Iterable[str], take: str) -> list[str]:
+    """Our layers of take ``take`` on ``targets`` that a take replaces and that hold no record of the
+    keys DualTalk wrote (keyed before e959dfa): fixes made in them cannot be looked for."""
+    out: list[str] = []
+    for target in targets:
+        for layer, strip in our_strips(target.idblock).items():
+            action = strip.action
+            if layer not in used or action is None or not is_ours(action) or layer in out:
+                continue
+            if str(action_meta(action).get("take", "")) == take and read_digests(action) is None:
+                out.append(layer)
+    return out
+
+
+def unrecorded_warning(character: str, meta: Mapping[str, Any], names: list[str]) -> str:
+    """One line for a take that replaced our layers of an older take that kept no record of its keys:
+    a fix made inside them is gone unsaid otherwise (the older build never said so either)."""
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"take {str(meta.get('take', ''))!r} on {character!r} was keyed by an older DualTalk that kept no "
+        f"record of its keys, so fixes made inside its DualTalk {which} layer{'s' if len(names) > 1 else ''} "
+        "could not be looked for: any there were replaced with the rest (keep fixes on your own track: "
+        "docs/blender.md, Hand fixes)"
+    )
 
 
 def edits_warning(character: str, edited: Mapping[str, list[str]]) -> str:
