@@ -123,11 +123,21 @@ def _slot_like(action: Any, slot: Any) -> Any | None:
     return None
 
 
-def _same_recording(name: str, kept: dict[str, Any], now: dict[str, Any], who: str) -> None:
+def _same_recording(name: str, kept: dict[str, Any], now: dict[str, Any], who: str) -> str | None:
     """Refuse a kept take whose recording, part, first frame or rate is not the playing take's: the
-    sound strips, markers and scene range would be the other take's."""
+    sound strips, markers and scene range would be the other take's. A take keyed before takes
+    recorded their recording (no ``audio`` and no ``take_id``: b445cdb's records) cannot be checked
+    beyond its first frame and rate: played, and the returned note says so (it was refused as made
+    from another recording)."""
     same = kept.get("start_frame") == now.get("start_frame") and kept.get("fps") == now.get("fps")
     ra, rb = kept.get("audio"), now.get("audio")
+    older = [m for m in (kept, now) if m.get("audio") is None and not m.get("take_id")]
+    if same and older and (ra is None) != (rb is None):
+        unsaid = str(older[0].get("take", ""))
+        return (
+            f"take {unsaid!r} was keyed by an older DualTalk that did not record its recording: check "
+            "that it plays over the same sound"
+        )
     if same and (ra is None) != (rb is None):
         same = False
     elif same and ra is not None and rb is not None:
@@ -138,6 +148,7 @@ def _same_recording(name: str, kept: dict[str, Any], now: dict[str, Any], who: s
             f"than the take playing ({now.get('take', '')!r}), whose sound strips and markers stay; "
             "make it again with Generate (Take name: a new one keeps this take), or use Apply Saved Take"
         )
+    return None
 
 
 def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
@@ -154,6 +165,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         raise DualTalkError("choose the characters whose take to play")
     swaps: list[tuple[Any, Any, Any]] = []
     left: list[dict[str, Any]] = []  # the records of the takes switched away from
+    notes: list[str] = []
     played: dict[str, Any] | None = None
     for obj in objs:
         idblocks = layers.character_idblocks(obj)
@@ -184,7 +196,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                     kept_meta = action_meta(kept)
                 swaps.append((strip, kept, slot))
         if kept_meta is not None:
-            _same_recording(name, kept_meta, now, obj.name)
+            note = _same_recording(name, kept_meta, now, obj.name)
+            notes += [note] if note and note not in notes else []
             played = played or kept_meta
     for strip, kept, slot in swaps:
         old = strip.action
@@ -204,6 +217,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         range_follows_play(scene, left, played)
     who = " and ".join(o.name for o in objs)
     line = f"DualTalk: {who} play take {name!r}; the other takes stay in the file"
+    line += "".join(f" (note: {n})" for n in notes)
     step = _fps_step(objs, name, scene)
     return line if step is None else f"{line} (warning: {step})"
 
