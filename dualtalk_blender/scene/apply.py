@@ -541,6 +541,13 @@ def _write(
     said += [w for w in layers.held_rename_warnings(targets, meta["character"]) if w not in said]
     edited = range_keys.range_hand_edits(targets, span.frames, first, last, fade=options.crossfade)
     said += [layers.range_edits_warning(meta["character"], edited)] if edited else []
+    unchecked = range_keys.range_unrecorded(targets)
+    if unchecked:
+        lo = max(first - options.crossfade, span.first)
+        hi = min(last + options.crossfade, span.last)
+        said.append(
+            layers.unrecorded_warning(meta["character"], meta, unchecked, f"frames {lo}-{hi}", "range")
+        )
     replaced = range_keys.replace_range(
         targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
     )

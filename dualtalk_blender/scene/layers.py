@@ -865,15 +865,18 @@ def _unrecorded_layers(targets: list[TargetCurves], used: Iterable[str], take: s
     return out
 
 
-def unrecorded_warning(character: str, meta: Mapping[str, Any], names: list[str]) -> str:
-    """One line for a take that replaced our layers of an older take that kept no record of its keys:
-    a fix made inside them is gone unsaid otherwise (the older build never said so either)."""
+def unrecorded_warning(
+    character: str, meta: Mapping[str, Any], names: list[str], where: str = "", by: str = "rest"
+) -> str:
+    """One line for a take (``by`` "rest") or a range (``by`` "range", ``where`` its frames) that
+    replaced keys in our layers of an older take that kept no record of its keys: a fix made inside
+    them is gone unsaid otherwise (the older build never said so either)."""
     which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return (
         f"take {str(meta.get('take', ''))!r} on {character!r} was keyed by an older DualTalk that kept no "
-        f"record of its keys, so fixes made inside its DualTalk {which} layer{'s' if len(names) > 1 else ''} "
-        "could not be looked for: any there were replaced with the rest (keep fixes on your own track: "
-        "docs/blender.md, Hand fixes)"
+        f"record of its keys, so fixes made inside its DualTalk {which} layer{'s' if len(names) > 1 else ''}"
+        f"{' in ' + where if where else ''} could not be looked for: any there were replaced with the {by} "
+        "(keep fixes on your own track: docs/blender.md, Hand fixes)"
     )
 
 

@@ -274,6 +274,19 @@ def range_hand_edits(
     return out
 
 
+def range_unrecorded(targets: list[TargetCurves]) -> list[str]:
+    """The layers a range rewrites on ``targets`` whose actions hold no record of the keys DualTalk
+    wrote (a take keyed before e959dfa): keys edited by hand there cannot be told from DualTalk's."""
+    if any(journal.always for journal in _JOURNALS):
+        return []
+    out: list[str] = []
+    for target in targets:
+        for strip, curves, _fcs in _range_parts(target):
+            if curves[0].layer not in out and read_digests(strip.action) is None:
+                out.append(curves[0].layer)
+    return out
+
+
 def _edited_span(fc: Any, digest: CurveDigest, lo: float, hi: float) -> tuple[int, int] | None:
     """The frames within ``lo..hi`` of the recorded blocks (SUB frames, or CHUNK for a record made
     before tags) whose keys on ``fc`` are not those ``digest`` recorded, or None."""

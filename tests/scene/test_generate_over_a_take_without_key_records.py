@@ -69,3 +69,20 @@ def test_a_take_of_another_name_keeps_the_older_take_and_says_nothing_of_it():
     options = ApplyOptions(take="v2", undo_push=False)
     rep_a, rep_b, _markers = apply_dialogue(ann, bob, talking(1, "A"), talking(2, "B"), options)
     assert not [w for w in rep_a.warnings + rep_b.warnings if "kept no record" in w]
+
+
+def test_a_range_over_an_older_take_says_fixes_in_its_frames_could_not_be_looked_for():
+    """Re-generate Preview Range over the same kind of file: a fix at frame 60, range 40-80 (measured
+    on a b445cdb take: jaw 0.9 -> 0.006 at frame 60, no word)."""
+    from test_hand_edits_in_layers import move_key, regenerate_range, shot
+
+    ann, ben, options = shot()
+    as_an_older_build_left_it()
+    move_key(ann, 60, 0.9)
+
+    said = [w for w in regenerate_range(ann, ben, options, 40, 80) if "kept no record of its keys" in w]
+
+    assert len(said) == 2, said  # one line per character
+    assert said[0].startswith("take 'take' on 'Ann' was keyed by an older DualTalk"), said
+    assert "lips+jaw" in said[0] and "in frames 36-84 could not be looked for" in said[0], said
+    assert "replaced with the range" in said[0]
