@@ -442,6 +442,21 @@ def _followers(
 REST_WORDS = "shape keys at 0, bones at the pose they held before the take"
 
 
+def _kept_takes(character: str, take: str) -> list[str]:
+    """The takes of ``character`` other than ``take`` whose actions the file keeps (not playing): a
+    take of another name keyed over an older DualTalk's (which recorded nothing before it) keeps it
+    there, and that is the take the missing record belongs to."""
+    names: list[str] = []
+    for action in bpy.data.actions:
+        if not is_ours(action) or not action.use_fake_user:
+            continue
+        meta = action_meta(action)
+        name = str(meta.get("take", ""))
+        if meta.get("character") == character and name and name != take and name not in names:
+            names.append(name)
+    return names
+
+
 def _older_note(take: str, character: str, how: str) -> str:
     return (
         f"take {take!r} on {character!r} was {how} by an older DualTalk that did not record the values it "
@@ -547,6 +562,9 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             metas = _metas([idblock])
             take = str(metas[0].get("take", "take")) if metas else "take"
             how = "keyed" if not record else f"keyed over {record['replaced_take']!r}, a take keyed"
+            earlier = _kept_takes(str(metas[0].get("character", mesh.name)) if metas else mesh.name, take)
+            if not record and earlier:  # this build's take over an older one the file keeps
+                how = f"keyed over {earlier[0]!r}, a take keyed"
             unrecorded = _older_note(take, mesh.name, how)
             notes.append(unrecorded)
         values = _values(idblock, tracks, record)
