@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import state
+from ..dualtalk_blender.addon import file_takes, state
 from ..dualtalk_blender.scene import remove_take
 from ..inference.core.errors import DualTalkError
 from .modal import internal_error_line, poll_free, report_failure
@@ -77,10 +77,11 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
         if not names:
             which = {"A": "Character A", "B": "Character B"}.get(self.character, "the characters")
             raise DualTalkError(f"choose {which} first; there is no take to remove")
+        kept = file_takes.kept_line([obj for obj in picked if obj is not None])
         if len(names) == 1:
-            raise DualTalkError(f"{names[0]} carries no DualTalk take; there is nothing to remove")
+            raise DualTalkError(f"{names[0]} carries no DualTalk take; there is nothing to remove{kept}")
         raise DualTalkError(
-            f"neither {names[0]} nor {names[1]} carries a DualTalk take; there is nothing to remove"
+            f"neither {names[0]} nor {names[1]} carries a DualTalk take; there is nothing to remove{kept}"
         )
 
     def _refused(self, context, exc: DualTalkError) -> set[str]:

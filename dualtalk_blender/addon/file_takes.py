@@ -102,6 +102,33 @@ def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]
     return [FileTake(name, name in playing) for name in sorted(found)]
 
 
+def kept_not_playing(objs: Iterable[Any]) -> list[str]:
+    """The takes the file keeps of ``objs`` that none of them plays: a take Remove Take left behind
+    when another one played over it (its actions have a fake user)."""
+    return [t.name for t in takes_in_file([(o, layers.character_idblocks(o)) for o in objs]) if not t.playing]
+
+
+def _drop_words(kept: list[str]) -> str:
+    """How to drop kept takes no button reaches."""
+    pattern = ", ".join(f"DualTalk_{name}_*" for name in kept)
+    return (
+        f" (or drop {'it' if len(kept) == 1 else 'them'}: Outliner > Blender File > Actions, clear the fake "
+        f"user of {pattern}, then File > Clean Up)"
+    )
+
+
+def kept_line(objs: Iterable[Any]) -> str:
+    """`` (the file still keeps take 'X' of them, not playing: ...)`` or "" (Remove Take's words)."""
+    kept = kept_not_playing(objs)
+    if not kept:
+        return ""
+    names = ", ".join(repr(k) for k in kept)
+    return (
+        f" (the file still keeps take{'s' if len(kept) > 1 else ''} {names} of them, not playing: Generate a "
+        f"take, then Play Take brings {'it' if len(kept) == 1 else 'one'} back{_drop_words(kept)})"
+    )
+
+
 def _kept_action(take: str, names: set[str], layer: str) -> Any | None:
     """The action of ``take``'s ``layer`` of a character recorded under one of ``names``."""
     for action in bpy.data.actions:
@@ -171,6 +198,12 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         idblocks = layers.character_idblocks(obj)
         now = layers.take_meta(obj)
         if now is None:
+            kept = kept_not_playing([obj])
+            if name in kept:
+                raise DualTalkError(
+                    f"{obj.name} plays no DualTalk take, so take {name!r}, which the file keeps, has no layers "
+                    f"to play in: Generate a take, then Play Take {name!r}{_drop_words([name])}"
+                )
             raise DualTalkError(f"{obj.name} carries no DualTalk take; Generate first")
         if now.get("take") == name:
             continue
