@@ -198,8 +198,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         idblocks = layers.character_idblocks(obj)
         now = layers.take_meta(obj)
         if now is None:
-            kept = kept_not_playing([obj])
-            if name in kept:
+            if name in kept_not_playing([obj]):
                 raise DualTalkError(
                     f"{obj.name} plays no DualTalk take, so take {name!r}, which the file keeps, has no layers "
                     f"to play in: Generate a take, then Play Take {name!r}{_drop_words([name])}"
