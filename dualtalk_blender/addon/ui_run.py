@@ -147,7 +147,12 @@ class GenerationRun:
         audio = self.job["audio"]
         need = f"Re-generate Preview Range (frames {first}-{last})"
         record = plan.audio
-        if record is None:
+        if record is None:  # as animate --range says it (commands/shot_range.py)
+            self.notes.append(
+                f"the take {plan.take!r} does not record which audio it was made from (keyed before takes "
+                f"recorded it, or from motion files that do not say): {need} cannot check that the panel's "
+                "audio and Part of the recording are the take's"
+            )
             base = audio.get("start") or 0.0
             end = base + plan.audio_end
             end = end if audio.get("end") is None else min(end, audio["end"])
