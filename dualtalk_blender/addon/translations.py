@@ -183,12 +183,12 @@ JA_JP: Table = {
     (OPERATOR, "Use Take's Settings"): "テイクの設定を使用",
     (
         DEFAULT,
-        "Fill the panel from the take the characters play: the characters, the audio form, files, part, "
-        "turns file and speaker, and keys it was made with, where the take records them and its files are "
-        "found; nothing is keyed",
+        "Fill the panel from the take the characters play: its name (Generate then replaces it), the "
+        "characters, the audio form, files, part, turns file and speaker, and keys it was made with, where "
+        "the take records them and its files are found; nothing is keyed",
     ): (
         "キャラクターが使用中のテイクからパネルを設定します。テイクが記録していてファイルが見つかる範囲で、"
-        "キャラクター、音声の形式、ファイル、録音の一部、ターンのファイルと話者、キーを作成時のとおりにします。"
+        "テイク名（次の「生成」でそのテイクを置き換えます）、キャラクター、音声の形式、ファイル、録音の一部、ターンのファイルと話者、キーを作成時のとおりにします。"
         "キーは挿入しません"
     ),
     (DEFAULT, "The panel's settings are not the take's"): "パネルの設定はテイクの設定と異なります",
@@ -864,11 +864,12 @@ ZH_HANS: Table = {
     (OPERATOR, "Use Take's Settings"): "使用镜次的设置",
     (
         DEFAULT,
-        "Fill the panel from the take the characters play: the characters, the audio form, files, part, "
-        "turns file and speaker, and keys it was made with, where the take records them and its files are "
-        "found; nothing is keyed",
+        "Fill the panel from the take the characters play: its name (Generate then replaces it), the "
+        "characters, the audio form, files, part, turns file and speaker, and keys it was made with, where "
+        "the take records them and its files are found; nothing is keyed",
     ): (
-        "根据角色正在使用的镜次填写面板：在镜次有记录且能找到其文件的范围内，设置生成时的角色、音频形式、"
+        "根据角色正在使用的镜次填写面板：在镜次有记录且能找到其文件的范围内，设置镜次名称（之后的“生成”会替换该镜次）、"
+        "生成时的角色、音频形式、"
         "文件、录音的一部分、发言轮次文件和说话人以及关键帧方式；不插入关键帧"
     ),
     (DEFAULT, "The panel's settings are not the take's"): "面板的设置与镜次的不同",
