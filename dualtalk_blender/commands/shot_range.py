@@ -77,6 +77,12 @@ def range_window(
     options.replace_range = (plan.first, plan.last)  # the take's frames playing there (strips may be moved)
     options.markers = False
     options.frame_range = "keep"
+    if shot.given is not None and "take" in shot.given and shot.options.take != plan.take:
+        warnings.append(  # a range keys no new take: the name typed is not used, and that is said
+            f"--take {shot.options.take!r} is not used: --range {first}-{last} re-generates frames of take "
+            f"{plan.take!r}, the take {obj_a.name} and {obj_b.name} play (animate the whole take to key "
+            f"take {shot.options.take!r})"
+        )
     options.take = plan.take
     if shot.motion_a is not None:
         options.start_frame = (

@@ -31,6 +31,7 @@ from .shot_check import check_fbx_exportable, check_shot, field_names, find_obje
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
 from .shot_state import EDITED, forget_done, not_ours, read_record, record_done, shot_lock, words_digest
+from .shot_take import kept_line, played_takes, take_to_key
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -319,6 +320,9 @@ def _run_locked(
     reports = (check_character(obj_a, own["A"]), check_character(obj_b, own["B"]))
     for label, report in zip(("A", "B"), reports, strict=True):
         progress.update("characters", 0.5 if label == "A" else 1.0, f"{label}: {report.summary}")
+    # a whole take without --take re-keys the take both characters play (review 31r F8)
+    played = played_takes((obj_a, obj_b)) if shot.frame_range is None else []
+    options.take, rekey = take_to_key(shot, played, job)  # said once the take is keyed
     plan: RangePlan | None = None  # a re-generated range's
     if shot.frame_range is not None:
         notes: list[str] = []
@@ -391,6 +395,9 @@ def _run_locked(
         )
         progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
         frames = f"{scene.frame_start}-{scene.frame_end}"  # the scene range the take left
+        for said_take in (rekey, kept_line(shot, played, options.take, job)):  # which take, first
+            if said_take is not None:
+                warn(f"{where}{said_take}")
         for warning in rep_a.warnings + rep_b.warnings:
             warn(f"{where}{warning}")
         written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
