@@ -244,6 +244,7 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         message = f"DualTalk: {panel_fbx.fbx_message(s, path)}"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)
+        say_warnings(self, panel_fbx.clip_warnings(s))  # the clip a game engine will play, if not the take
         return {"FINISHED"}
 
 

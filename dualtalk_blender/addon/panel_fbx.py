@@ -36,6 +36,18 @@ def check_folder(path: str) -> None:
         raise DualTalkError(f"folder {folder} does not exist; create it first or choose another")
 
 
+def clip_warnings(s: Any) -> list[str]:
+    """What the file's clip holds that the animator may not mean (:func:`..scene.fbx_export.clip_warnings`:
+    a character without a take, a scene range that is not the take's), each said as its own report
+    after the status line, which keeps to :func:`fbx_message`."""
+    from ..scene.fbx_export import clip_warnings as _clip_warnings
+
+    scene = getattr(s, "id_data", None)
+    if scene is None or not hasattr(scene, "render"):
+        return []
+    return _clip_warnings(check_characters(s), scene)
+
+
 def fbx_message(s: Any, path: Path) -> str:
     """The status line after an FBX export, with the first thing the file leaves out (a mesh's
     Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`); a take keyed at

@@ -410,20 +410,24 @@ def frames_reported(scene: Any, progress: Any) -> Iterator[_Reported]:
         bpy.app.handlers.frame_change_post.remove(heard)
 
 
-class _StoppableScene:
+class _BakeScene:
     """The scene as the exporter's bake loop sees it: ``frame_set`` raises :class:`Stopped` once
     ``stop()`` says a cancel is known, so the rest of the bake (every remaining frame of a long
-    take) is not sampled; everything else is the scene's own."""
+    take) is not sampled; ``name``, which the exporter gives the clip (its animation stack and take),
+    is ``clip`` where one is given; everything else is the scene's own."""
 
-    def __init__(self, scene: Any, stop: Callable[[], bool]) -> None:
+    def __init__(self, scene: Any, stop: Callable[[], bool] | None, clip: str | None = None) -> None:
         self._scene = scene
         self._stop = stop
+        self._clip = clip
 
     def __getattr__(self, name: str) -> Any:
+        if name == "name" and self._clip:
+            return self._clip
         return getattr(self._scene, name)
 
     def frame_set(self, frame: int, subframe: float = 0.0) -> None:
-        if self._stop():
+        if self._stop is not None and self._stop():
             raise Stopped()
         self._scene.frame_set(frame, subframe=subframe)
 
@@ -436,26 +440,28 @@ def bake_only_animated(
     skip_meshes: bool = True,
     only_animated: bool = True,
     stop: Callable[[], bool] | None = None,
+    clip: str | None = None,
 ) -> Iterator[bool]:
-    """While active, the FBX exporter samples only moving bones (and skips skinned meshes), and
-    ends its bake at the next frame once ``stop()`` is true (raising :class:`Stopped`; the scene's
-    frame and the exporter's temporary meshes are put back first).
+    """While active, the FBX exporter samples only moving bones (and skips skinned meshes), ends
+    its bake at the next frame once ``stop()`` is true (raising :class:`Stopped`; the scene's
+    frame and the exporter's temporary meshes are put back first), and names the clip of the scene
+    bake ``clip`` (else the exporter's choice, the scene's name: "Scene" in every file).
 
     Yields whether the exporter could be adapted (False: the stock bake runs).
     """
     module = _exporter_module()
-    if module is None or not (skip_meshes or only_animated or stop):
+    if module is None or not (skip_meshes or only_animated or stop or clip):
         yield False
         return
     bones = {arm.name: animated_bones(arm) for arm in armatures} if only_animated else {}
     stock = module.fbx_animations_do
 
     def bake(scene_data, ref_id, f_start, f_end, start_zero, objects=None, force_keep=False):
-        if stop is None:
+        if stop is None and not (clip and ref_id is None):  # ref_id None: the scene bake
             return stock(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
         real = scene_data.scene
         back = real.frame_current
-        stoppable = scene_data._replace(scene=_StoppableScene(real, stop))
+        stoppable = scene_data._replace(scene=_BakeScene(real, stop, clip if ref_id is None else None))
         try:
             return stock(stoppable, ref_id, f_start, f_end, start_zero, objects, force_keep)
         except BaseException:  # Stopped or Ctrl-C: the exporter's own clean-up is never reached

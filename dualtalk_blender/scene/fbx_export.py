@@ -21,6 +21,10 @@ Settings that matter (and why):
   driven keys baked per frame, as drivers do not survive FBX) and a skeleton cut down to the
   moving bones and their parents (for engines that take facial animation alone).
 
+The file holds one clip (animation stack), the scene range, named after the take the characters
+carry (:func:`clip_name`; Blender's exporter named it after the scene, "Scene" in every file); a
+scene range that is not the take's, or a character without a take, is said by :func:`clip_warnings`.
+
 The file is written to a temp sibling and renamed (:func:`atomic_path`).
 """
 
@@ -38,7 +42,7 @@ import bpy
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
-from . import fbx_bake
+from . import fbx_bake, layers
 from .characters import character_meshes, find_mesh_and_armature
 from .companions import TAG
 from .paths import blend_path
@@ -183,16 +187,87 @@ def export_fbx(
     if exporter_options and {"filepath", "use_selection"} & set(exporter_options):
         raise DualTalkError("exporter_options may not change the file path or the selection")
     scene = scene or bpy.context.scene
+    objects = list(objects) if not isinstance(objects, str | bpy.types.Object) else [objects]
     chosen = export_objects(objects, whole_rigs=scope == "full")
     overrides = dict(exporter_options or {})
+    clip = clip_name(objects)
     try:
         with _object_mode(), _selection_kept():
             if scope == "face":
                 with fbx_bake.face_only(scene, chosen) as face:
-                    return _export(face, path, scene, speedups, overrides, progress)
-            return _export(chosen, path, scene, speedups, overrides, progress)
+                    return _export(face, path, scene, speedups, overrides, progress, clip)
+            return _export(chosen, path, scene, speedups, overrides, progress, clip)
     except OSError as exc:  # the temporary file beside it could not be made (a name too long...)
         raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
+
+
+def _take_span(obj: Any) -> tuple[int, int] | None:
+    """The frames the DualTalk take on character ``obj`` covers (its layers' strips, or an older
+    build's single action), None without one."""
+    spans: list[tuple[float, float]] = []
+    for idblock in layers.character_idblocks(obj):
+        for layer, strip in layers.our_strips(idblock).items():
+            if layer != layers.REST and strip.action is not None:
+                spans.append((strip.frame_start, strip.frame_end))
+        old = layers.legacy_take(idblock)
+        if old is not None:
+            a, b = old.frame_range
+            spans.append((a, b))
+    if not spans:
+        return None
+    return int(min(a for a, _ in spans)), int(max(b for _, b in spans) + 0.5)
+
+
+def clip_name(objects: Iterable[Any]) -> str | None:
+    """The name of the take the characters carry (joined with "+" when they differ), for the file's
+    clip: an engine names the imported clip after it (Unity's clip, Unreal's AnimSequence), and
+    Blender's exporter wrote the scene's name, "Scene" in every file. None without a take."""
+    names = []
+    for obj in objects:
+        meta = layers.take_meta(obj) if _take_span(obj) is not None else None
+        take = (meta or {}).get("take")
+        if isinstance(take, str) and take and take not in names:
+            names.append(take)
+    return "+".join(names) or None
+
+
+def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
+    """What the file's clip holds that a game engine will play but the animator did not mean: a
+    character without a DualTalk take (never keyed, or its take removed: its face is written still),
+    and a scene range that is not the take's (the exporter bakes the scene range: a 2 s take in
+    Blender's default 1-250 became a 10 s clip, 8 s of it frozen). Empty when the clip is the take."""
+    out, spans, still = [], [], []
+    for obj in dict.fromkeys(objects):
+        span = _take_span(obj)
+        if span is None:
+            still.append(repr(find_mesh_and_armature(obj)[0].name))
+        else:
+            spans.append(span)
+    if still:
+        one = len(still) == 1
+        out.append(
+            f"FBX: {' and '.join(still)} {'carries' if one else 'carry'} no DualTalk take: the file holds "
+            f"{'its face' if one else 'their faces'} still"
+        )
+    if not spans:
+        return out
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    start, end = int(scene.frame_start), int(scene.frame_end)
+    if (start, end) == (first, last):
+        return out
+    fps = scene.render.fps / scene.render.fps_base
+    clip, take = f"{(end - start + 1) / fps:.1f} s", f"{(last - first + 1) / fps:.1f} s"
+    if start <= first and last <= end:
+        said = (
+            f"FBX: the clip is the scene range {start}-{end} ({clip}) but the take covers frames "
+            f"{first}-{last} ({take}): the faces hold still for the rest"
+        )
+    else:
+        said = (
+            f"FBX: the clip is the scene range {start}-{end}, which cuts the take (frames {first}-{last}): "
+            "frames outside the range are not in the file"
+        )
+    return [*out, f"{said}; set the scene's Start and End to {first}-{last} for a clip of the take alone"]
 
 
 def left_out_modifiers(objects: Iterable[Any], *, scope: str = "full") -> list[str]:
@@ -279,6 +354,7 @@ def _export(
     speedups: set[str],
     overrides: dict[str, Any],
     progress: Any = None,
+    clip: str | None = None,
 ) -> Path:
     view_layer = bpy.context.view_layer
     if view_layer is None:
@@ -328,6 +404,7 @@ def _export(
                     skip_meshes="skip_meshes" in speedups,
                     only_animated="only_animated" in speedups,
                     stop=reported.stopping,
+                    clip=clip,
                 ),
             ):
                 settings = {
