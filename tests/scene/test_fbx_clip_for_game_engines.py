@@ -45,7 +45,9 @@ os._exit(0)
 
 def clips(path) -> list[dict]:
     pytest.importorskip("ufbx")
-    proc = subprocess.run([sys.executable, "-c", STACKS, str(path)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", STACKS, str(path)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)
 
@@ -125,7 +127,9 @@ def test_a_take_placed_later_than_the_range_start_is_said_too(scene):
     a, b = pair(frame_range="extend", start=1001)
     assert (scene.frame_start, scene.frame_end) == (1, 1050)
     (said,) = clip_warnings([a, b], scene)
-    assert said.startswith("FBX: the clip is the scene range 1-1050 (42.0 s) but the take covers frames 1001-1050")
+    assert said.startswith(
+        "FBX: the clip is the scene range 1-1050 (42.0 s) but the take covers frames 1001-1050"
+    )
 
 
 def test_a_scene_range_that_cuts_the_take_is_said(scene):
