@@ -201,14 +201,17 @@ def check_character(obj: Any, options: ApplyOptions) -> CharacterReport:
     return refuse_unusable(inspect_for(obj, options), options)
 
 
-def refuse_unusable(report: CharacterReport, options: ApplyOptions) -> CharacterReport:
-    """The refusals of :func:`check_character` for an already inspected character."""
+def refuse_unusable(
+    report: CharacterReport, options: ApplyOptions, reads: keying.DigestReads | None = None
+) -> CharacterReport:
+    """The refusals of :func:`check_character` for an already inspected character (``reads``: the
+    take's decoded records, :class:`.keying.DigestReads`, which keep what the check decodes)."""
     mesh, arm = report.mesh, report.armature
     key = mesh.data.shape_keys
     linked = linked_refusal(mesh, arm)  # the picker's line says it too, in these words
     if linked is not None:
         raise DualTalkError(linked)
-    layers.check_editable((key, arm, mesh), mesh.name)
+    layers.check_editable((key, arm, mesh), mesh.name, reads)
     if report.shared_with and options.single_user == "refuse":
         raise DualTalkError(
             f"{mesh.name!r} shares its mesh and shape keys with {', '.join(report.shared_with)}; "
@@ -249,6 +252,20 @@ def apply_motion(
     (so one apply inspects each character once). Making the mesh single-user is recorded on
     it (``shared_with`` empties), so the report stays true for a next apply.
     """
+    return _apply_one(obj, motion, options, scene=scene, report=report)
+
+
+def _apply_one(
+    obj: Any,
+    motion: Motion,
+    options: ApplyOptions | None = None,
+    *,
+    scene: Any = None,
+    report: CharacterReport | None = None,
+    reads: keying.DigestReads | None = None,
+) -> ApplyReport:
+    """:func:`apply_motion`, reading the take's records of the keys DualTalk wrote through ``reads``
+    (:class:`.keying.DigestReads`: a take or range of two characters decodes each record once)."""
     t0 = time.perf_counter()
     motion = check_motion(motion)
     options = options or ApplyOptions()
@@ -256,18 +273,25 @@ def apply_motion(
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
     with _TakeRange(scene, options, [obj]) as take_range:
-        rep = _apply_motion(obj, motion, options, scene, report, t0)
+        rep = _apply_motion(obj, motion, options, scene, report, t0, reads or keying.DigestReads())
         rep.warnings += take_range.said(rep.first_frame, rep.last_frame)
     return rep
 
 
 def _apply_motion(
-    obj: Any, motion: Motion, options: ApplyOptions, scene: Any, report: CharacterReport | None, t0: float
+    obj: Any,
+    motion: Motion,
+    options: ApplyOptions,
+    scene: Any,
+    report: CharacterReport | None,
+    t0: float,
+    reads: keying.DigestReads,
 ) -> ApplyReport:
     """:func:`apply_motion` once its options are checked."""
     if report is None:
         try:
-            report = check_character(obj, role_options(options, [motion.role])[motion.role])
+            own = role_options(options, [motion.role])[motion.role]
+            report = refuse_unusable(inspect_for(obj, own), own, reads)
         except DualTalkError as exc:
             raise DualTalkError(f"{exc}{_unused_role_maps(options, motion.role)}") from None
     if report.shared_with:  # the partner keyed first took a copy: this one keeps the original
@@ -288,7 +312,7 @@ def _apply_motion(
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
-    result, replaced = _write(targets, span, meta, options, warnings)
+    result, replaced = _write(targets, span, meta, options, warnings, reads)
     if result is not None:  # hand edits the take replaced: said first, it is work lost
         warnings[:0] = [w for w in result.warnings if w not in warnings]
     followers, follow_warnings = companions.follow_face(report, single_user=options.single_user != "refuse")
@@ -519,6 +543,7 @@ def _write(
     meta: plan.TakeMeta,
     options: ApplyOptions,
     warnings: list[str],
+    reads: keying.DigestReads,
 ) -> tuple[layers.LayersResult | None, tuple[int, int] | None]:
     """Key the take into its layers, or only ``options.replace_range`` of the take already there (what
     a range leaves or replaces unasked is added to ``warnings``)."""
@@ -530,6 +555,7 @@ def _write(
             meta=meta,
             keys=options.keys,
             influences=options.layer_influence,
+            reads=reads,
         )
         return result, None
     first, last = options.replace_range
@@ -537,11 +563,13 @@ def _write(
         raise DualTalkError(
             f"the re-generated motion covers frames {span.first}-{span.last}, not the range {first}-{last}"
         )
-    said = range_keys.range_rename_warnings(targets, meta["character"])
+    said = range_keys.range_rename_warnings(targets, meta["character"], reads)
     said += [w for w in layers.held_rename_warnings(targets, meta["character"]) if w not in said]
-    edited = range_keys.range_hand_edits(targets, span.frames, first, last, fade=options.crossfade)
+    edited = range_keys.range_hand_edits(
+        targets, span.frames, first, last, fade=options.crossfade, reads=reads
+    )
     said += [layers.range_edits_warning(meta["character"], edited)] if edited else []
-    unchecked = range_keys.range_unrecorded(targets)
+    unchecked = range_keys.range_unrecorded(targets, reads)
     if unchecked:
         lo = max(first - options.crossfade, span.first)
         hi = min(last + options.crossfade, span.last)
@@ -549,7 +577,7 @@ def _write(
             layers.unrecorded_warning(meta["character"], meta, unchecked, f"frames {lo}-{hi}", "range")
         )
     replaced = range_keys.replace_range(
-        targets, span.frames, first, last, fade=options.crossfade, keys=options.keys
+        targets, span.frames, first, last, fade=options.crossfade, keys=options.keys, reads=reads
     )
     warnings[:0] = [w for w in said if w not in warnings]
     for name, value in options.layer_influence.items():
@@ -785,6 +813,7 @@ def _mutual_gaze(
     options: ApplyOptions,
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
+    reads: keying.DigestReads | None = None,
 ) -> tuple[ApplyReport, ApplyReport]:
     """Key each character's eyes on the other's head on its *partner* frames (see :mod:`.gaze`).
 
@@ -798,7 +827,8 @@ def _mutual_gaze(
         if motion is None:
             out.append(reps[i])
             continue
-        out.append(_merged(apply_motion(objs[i], motion, options, scene=scene, report=reports[i]), reps[i]))
+        again = _apply_one(objs[i], motion, options, scene=scene, report=reports[i], reads=reads)
+        out.append(_merged(again, reps[i]))
         _say(progress, 0.9 + 0.1 * i, f"{reps[i].character}: eyes keyed")
     return out[0], out[1]
 
@@ -883,6 +913,7 @@ def _range_with_gaze(
     options: ApplyOptions,
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
+    reads: keying.DigestReads | None = None,
 ) -> tuple[ApplyReport, ApplyReport]:
     """Re-generate a range with eye contact, aimed as the whole take was.
 
@@ -897,10 +928,10 @@ def _range_with_gaze(
         for obj, motion, report in zip(objs, motions, reports, strict=True):
             span = check_frame_span(scene, motion, options.start_frame)  # all the frames it covers
             whole = options.replace(replace_range=span, crossfade=0)
-            raw.append(apply_motion(obj, motion, whole, scene=scene, report=report))
+            raw.append(_apply_one(obj, motion, whole, scene=scene, report=report, reads=reads))
         aimed = _aimed(scene, objs, motions, (raw[0], raw[1]), options, reports, progress)
     out = [
-        _merged(apply_motion(obj, aim or motion, options, scene=scene, report=report), first)
+        _merged(_apply_one(obj, aim or motion, options, scene=scene, report=report, reads=reads), first)
         for obj, motion, aim, report, first in zip(objs, motions, aimed, reports, raw, strict=True)
     ]
     return out[0], out[1]
@@ -915,21 +946,24 @@ def _key_pair(
     *,
     aiming: bool,
     progress: Any = None,
+    reads: keying.DigestReads | None = None,
 ) -> tuple[ApplyReport, ApplyReport]:
     """Key both characters' motion: the whole take, or the range of it. A range refused on B puts
     A's keys back: a refused re-generation changes neither take."""
 
     def both() -> tuple[ApplyReport, ApplyReport]:
-        rep_a = apply_motion(objs[0], motions[0], options, scene=scene, report=reports[0])
+        rep_a = _apply_one(objs[0], motions[0], options, scene=scene, report=reports[0], reads=reads)
         _say(progress, 0.1, f"{rep_a.character}: {rep_a.curves} curves keyed")
-        rep_b = apply_motion(objs[1], motions[1], options, scene=scene, report=reports[1])
+        rep_b = _apply_one(objs[1], motions[1], options, scene=scene, report=reports[1], reads=reads)
         _say(progress, 0.2, f"{rep_b.character}: {rep_b.curves} curves keyed")
         return rep_a, rep_b
 
     if options.replace_range is None:
         return both()
     with range_keys.kept_on_failure(objs):
-        return _range_with_gaze(scene, objs, motions, options, reports, progress) if aiming else both()
+        if aiming:
+            return _range_with_gaze(scene, objs, motions, options, reports, progress, reads)
+        return both()
 
 
 def _inspect_pair(
@@ -977,17 +1011,25 @@ def apply_dialogue(
     pair = _inspect_pair((obj_a, obj_b), inner, reports)
     for motion in (motion_a, motion_b):
         check_frame_span(scene, motion, inner.start_frame)
+    reads = keying.DigestReads()  # each record of the keys DualTalk wrote decoded once for the pair
     for report in pair:  # refuse before keying either character
-        refuse_unusable(report, inner)
+        refuse_unusable(report, inner, reads)
     pair[0].partners, pair[1].partners = [pair[1].mesh], [pair[0].mesh]  # neither follows the other
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
     with _TakeRange(scene, inner, (obj_a, obj_b)) as take_range:
         rep_a, rep_b = _key_pair(
-            scene, (obj_a, obj_b), (motion_a, motion_b), inner, pair, aiming=aiming, progress=progress
+            scene,
+            (obj_a, obj_b),
+            (motion_a, motion_b),
+            inner,
+            pair,
+            aiming=aiming,
+            progress=progress,
+            reads=reads,
         )
         if aiming and inner.replace_range is None:
             rep_a, rep_b = _mutual_gaze(
-                scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress
+                scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress, reads
             )
     first, last = min(rep_a.first_frame, rep_b.first_frame), max(rep_a.last_frame, rep_b.last_frame)
     rep_a.warnings += take_range.said(first, last)

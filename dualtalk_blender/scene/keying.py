@@ -11,7 +11,6 @@ Our actions carry a ``"dualtalk"`` custom property (JSON: take, character, layer
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -358,48 +357,60 @@ def curve_id(slot: Any, fc: Any = None) -> str:
     return prefix if fc is None else f"{prefix}{fc.data_path}[{fc.array_index}]"
 
 
-def read_digests(action: Any) -> dict[str, CurveDigest] | None:
+def read_digests(action: Any, reads: DigestReads | None = None) -> dict[str, CurveDigest] | None:
     """The digests DualTalk recorded on a layer action, or None (a take made before they were, or a
-    damaged record: :func:`check_digests` refuses those before a take writes anything)."""
+    damaged record: :func:`check_digests` refuses those before a take writes anything). ``reads``:
+    the records one take or range has decoded already (:class:`DigestReads`)."""
     try:
-        return _digests(action)
+        return _digests(action, reads)
     except (KeyError, records.DamagedRecord):
         return None
 
 
-# Records read lately, decoded: a range reads each layer's record several times (checking it, its
-# renamed channels, its hand edits, the keys it replaces), and decoding one of a 20-minute take
-# costs ~10 ms per curve (review 31l F2: 1,536 decodes, 1.2 s of a 359-frame range). Keyed by the
-# record's text, so an edited, replaced or put-back record is simply decoded anew.
-_DECODED: OrderedDict[str, dict[str, CurveDigest]] = OrderedDict()
-DECODED_KEPT = 32
+class DigestReads:
+    """The records of the keys DualTalk wrote, as one take or range reads them: each decoded at its
+    first look and handed down to the later ones.
+
+    A range looks at each layer's record 4-7 times (the check before writing, renamed channels, hand
+    edits, the un-turned pass, the range itself), and decoding one of a 20-minute take costs ~10 ms
+    per curve (review 31l F2: 1,536 decodes, 1.2 s of a 359-frame range). Made by the take or range
+    and dropped with it, so nothing decoded outlives it (a 20-minute take's 8 records decode to
+    ~12 MB). Known by the record's text, so a record the range rewrote or put back is decoded as it
+    is now."""
+
+    def __init__(self) -> None:
+        self._decoded: dict[str, dict[str, CurveDigest]] = {}
+
+    def digests(self, action: Any) -> dict[str, CurveDigest]:
+        """As :func:`_digests` reads ``action``'s record (a new dict: callers change it)."""
+        text = action[DIGEST_PROP]
+        known = self._decoded.get(text) if isinstance(text, str) else None
+        if known is None:
+            known = _decoded(text)
+            if isinstance(text, str):
+                self._decoded[text] = known
+        return dict(known)
 
 
-def _digests(action: Any) -> dict[str, CurveDigest]:
+def _digests(action: Any, reads: DigestReads | None = None) -> dict[str, CurveDigest]:
     """The record on ``action``, decoded (a new dict each call: callers change it before writing;
     the :class:`CurveDigest` entries are never changed in place, only replaced)."""
-    text = action[DIGEST_PROP]
-    known = _DECODED.get(text) if isinstance(text, str) else None
-    if known is not None:
-        _DECODED.move_to_end(text)
-        return dict(known)
+    return reads.digests(action) if reads is not None else _decoded(action[DIGEST_PROP])
+
+
+def _decoded(text: Any) -> dict[str, CurveDigest]:
     raw = records.digest_record(text)
     try:
-        decoded = {k: CurveDigest.decode(v) for k, v in raw.items()}
+        return {k: CurveDigest.decode(v) for k, v in raw.items()}
     except (TypeError, ValueError) as exc:
         raise records.DamagedRecord(f"an entry is not a digest of keys ({exc})") from None
-    if isinstance(text, str):
-        _DECODED[text] = decoded
-        while len(_DECODED) > DECODED_KEPT:
-            _DECODED.popitem(last=False)
-    return dict(decoded)
 
 
-def check_digests(action: Any) -> None:
+def check_digests(action: Any, reads: DigestReads | None = None) -> None:
     """Refuse in one line when ``action``'s record of the keys DualTalk wrote is damaged: keys edited
     by hand in that layer could not be told from DualTalk's, and a take would replace them unsaid."""
     try:
-        _digests(action)
+        _digests(action, reads)
     except KeyError:
         return
     except records.DamagedRecord as exc:

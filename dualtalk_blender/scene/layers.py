@@ -65,6 +65,7 @@ from .keying import (
     OWNER_PROP,
     CurveDigest,
     CurveSpec,
+    DigestReads,
     TargetCurves,
     action_meta,
     check_digests,
@@ -204,10 +205,11 @@ def label(idblock: Any, character: str) -> str:
     return repr(idblock.name)
 
 
-def check_editable(idblocks: Iterable[Any], character: str = "") -> None:
+def check_editable(idblocks: Iterable[Any], character: str = "", reads: DigestReads | None = None) -> None:
     """Refuse datablocks whose NLA is in tweak mode (their strips' actions cannot be swapped), and
     layers whose record of the keys DualTalk wrote is damaged (:func:`.keying.check_digests`: a take
-    would replace keys edited by hand there without a word)."""
+    would replace keys edited by hand there without a word). ``reads``: the take's or range's
+    decoded records (:class:`.keying.DigestReads`), which keep what this check decodes."""
     for idblock in idblocks:
         ad = getattr(idblock, "animation_data", None) if idblock is not None else None
         if ad is not None and ad.use_tweak_mode:
@@ -217,7 +219,7 @@ def check_editable(idblocks: Iterable[Any], character: str = "") -> None:
             )
         for layer, strip in our_strips(idblock).items():
             if layer != REST and is_ours(strip.action):
-                check_digests(strip.action)
+                check_digests(strip.action, reads)
 
 
 def action_name(prefix: str, layer: str) -> str:
@@ -459,14 +461,17 @@ def write_take(
     meta: Mapping[str, Any],
     keys: str = "every-frame",
     influences: dict[str, float] | None = None,
+    reads: DigestReads | None = None,
 ) -> LayersResult:
-    """Key a whole take into our layers on each target datablock (see the module docstring)."""
+    """Key a whole take into our layers on each target datablock (see the module docstring).
+    ``reads``: the records the take has decoded already (:class:`.keying.DigestReads`)."""
+    reads = reads if reads is not None else DigestReads()
     if keys not in KEYS_MODES:
         raise DualTalkError(f"keys must be every-frame or reduced, got {keys!r}")
     influences = {layer_name(k): float(v) for k, v in (influences or {}).items()}
     frames = np.asarray(frames, dtype=np.float64)
     start, end = float(frames[0]), float(frames[-1])
-    at_rest = [_held_at_rest(t) for t in targets]  # renamed channels: said, and held at rest
+    at_rest = [_held_at_rest(t, reads) for t in targets]  # renamed channels: said, and held at rest
     pushed: list[str] = []
     under: list[str] = []  # hand keys on channels the take keys, pushed under it: said
     for target, (still, _said) in zip(targets, at_rest, strict=True):
@@ -485,14 +490,14 @@ def write_take(
     names = {layer: action_name(prefix, layer) for layer in (REST, *used)}
     # said, then replaced as documented (keep fixes on a track); an earlier take of another name keeps
     # its edited layers in the file (_retire), so those are said to be kept, not replaced
-    by_take = hand_edits(targets, used)
+    by_take = hand_edits(targets, used, reads)
     edited = by_take.pop(str(meta.get("take", "")), {})
     kept_edits: dict[str, list[str]] = {}
     for layers_edited in by_take.values():
         for layer, channels in layers_edited.items():
             seen = kept_edits.setdefault(layer, [])
             seen += [c for c in channels if c not in seen]
-    unchecked = _unrecorded_layers(targets, used, str(meta.get("take", "")))
+    unchecked = _unrecorded_layers(targets, used, str(meta.get("take", "")), reads)
     replaced = _replaced(targets, names)
     actions: dict[str, Any] = {}
     digests: dict[str, dict[str, CurveDigest]] = {layer: {} for layer in used}
@@ -577,7 +582,9 @@ def write_take(
     )
 
 
-def _held_at_rest(target: TargetCurves) -> tuple[list[CurveSpec], list[Renamed]]:
+def _held_at_rest(
+    target: TargetCurves, reads: DigestReads | None = None
+) -> tuple[list[CurveSpec], list[Renamed]]:
     """Rest-track curves for the channels the take on ``target`` keyed that this take no longer keys
     because their shape key or bone was renamed (:func:`renamed_channels`; those are returned too, to
     be said), or that an earlier take held so: each at its rest value. Dropped from our tracks they
@@ -585,7 +592,7 @@ def _held_at_rest(target: TargetCurves) -> tuple[list[CurveSpec], list[Renamed]]
     new motion), and a Combine fix key on them would count from Blender's default instead of the rest
     (a jaw wide open at 1.0)."""
     keyed = {(c.data_path, c.index) for c in target.curves}
-    dropped = [r for r in renamed_channels(target.idblock) if (r.new, r.index) not in keyed]
+    dropped = [r for r in renamed_channels(target.idblock, reads) if (r.new, r.index) not in keyed]
     strips = our_strips(target.idblock)
     rest = strips.get(REST)
     if rest is None or rest.action is None:
@@ -675,7 +682,9 @@ def held_rename_warnings(targets: list[TargetCurves], character: str) -> list[st
     return out
 
 
-def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+def hand_edits(
+    targets: list[TargetCurves], layers: Iterable[str], reads: DigestReads | None = None
+) -> dict[str, dict[str, list[str]]]:
     """Take name -> layer -> the channels whose keys in the layer action our strips play on
     ``targets`` changed since DualTalk keyed them (moved, added or deleted keys, curves added or
     removed); by take, as a run replaces only its own take's actions and an earlier take of another
@@ -685,7 +694,7 @@ def hand_edits(targets: list[TargetCurves], layers: Iterable[str]) -> dict[str, 
         for layer, strip in our_strips(target.idblock).items():
             if layer not in layers or strip.action is None or not is_ours(strip.action):
                 continue
-            recorded = read_digests(strip.action)
+            recorded = read_digests(strip.action, reads)
             changed = (
                 edited_channels(strip.action, strip.action_slot, recorded, target.idblock) if recorded else []
             )
@@ -747,7 +756,7 @@ class Renamed:
         return self.old.startswith("pose.bones[")
 
 
-def renamed_channels(idblock: Any) -> list[Renamed]:
+def renamed_channels(idblock: Any, reads: DigestReads | None = None) -> list[Renamed]:
     """The channels of the take on ``idblock`` whose shape key or bone was renamed since it was keyed:
     the take's record (:data:`.keying.DIGEST_PROP`) names a channel that no longer resolves, and a
     curve it does not name holds the same keys (or is the one such curve left in that layer)."""
@@ -755,7 +764,7 @@ def renamed_channels(idblock: Any) -> list[Renamed]:
     for layer, strip in our_strips(idblock).items():
         if layer == REST or strip.action is None or not is_ours(strip.action):
             continue
-        recorded = read_digests(strip.action)
+        recorded = read_digests(strip.action, reads)
         if recorded:
             out += _renames(idblock, layer, strip.action, strip.action_slot, recorded)
     return out
@@ -851,7 +860,9 @@ def _held_edits(character: str, edited: Mapping[str, list[str]]) -> str:
     return f"the DualTalk {which} layer{'s' if len(names) > 1 else ''} of {character!r} held keys edited by hand ({shown})"
 
 
-def _unrecorded_layers(targets: list[TargetCurves], used: Iterable[str], take: str) -> list[str]:
+def _unrecorded_layers(
+    targets: list[TargetCurves], used: Iterable[str], take: str, reads: DigestReads | None = None
+) -> list[str]:
     """Our layers of take ``take`` on ``targets`` that a take replaces and that hold no record of the
     keys DualTalk wrote (keyed before e959dfa): fixes made in them cannot be looked for."""
     out: list[str] = []
@@ -860,7 +871,7 @@ def _unrecorded_layers(targets: list[TargetCurves], used: Iterable[str], take: s
             action = strip.action
             if layer not in used or action is None or not is_ours(action) or layer in out:
                 continue
-            if str(action_meta(action).get("take", "")) == take and read_digests(action) is None:
+            if str(action_meta(action).get("take", "")) == take and read_digests(action, reads) is None:
                 out.append(layer)
     return out
 

@@ -35,6 +35,7 @@ from .keying import (
     SUB,
     CurveDigest,
     CurveSpec,
+    DigestReads,
     Keys,
     TargetCurves,
     block_sums,
@@ -125,7 +126,9 @@ def _pin_frames(old: Keys, lo: float, hi: float) -> np.ndarray:
     return frames[~np.isin(frames, f)]
 
 
-def _range_parts(target: TargetCurves) -> list[tuple[Any, list[CurveSpec], list[Any]]]:
+def _range_parts(
+    target: TargetCurves, reads: DigestReads | None = None
+) -> list[tuple[Any, list[CurveSpec], list[Any]]]:
     """(strip, curves, the take's fcurves they rewrite) for each layer of ``target``; a take that
     lacks a layer or a curve is refused here, so a refused range leaves every layer as it was."""
     strips = our_strips(target.idblock)
@@ -147,7 +150,9 @@ def _range_parts(target: TargetCurves) -> list[tuple[Any, list[CurveSpec], list[
         fcs = [held.get((c.data_path, c.index)) for c in curves]
         missing = next((c for c, fc in zip(curves, fcs, strict=True) if fc is None), None)
         renamed = (
-            next((r for r in renamed_channels(target.idblock) if r.layer == layer), None) if missing else None
+            next((r for r in renamed_channels(target.idblock, reads) if r.layer == layer), None)
+            if missing
+            else None
         )
         if missing is not None and renamed is not None:
             old, now = renamed.names
@@ -173,13 +178,16 @@ def replace_range(
     *,
     fade: int = 4,
     keys: str = "every-frame",
+    reads: DigestReads | None = None,
 ) -> tuple[int, int]:
     """Write frames ``first..last`` of a re-generated stretch into our existing layers.
 
     ``frames``/curve values cover at least ``first - fade .. last + fade``. Outside that span
     nothing changes; over the ``fade`` frames at each end the old curve blends into the new one.
-    Returns (first, last) of the frames whose keys were rewritten.
+    Returns (first, last) of the frames whose keys were rewritten. ``reads``: the records the range
+    has decoded already (:class:`.keying.DigestReads`).
     """
+    reads = reads if reads is not None else DigestReads()
     if keys not in KEYS_MODES:
         raise DualTalkError(f"keys must be every-frame or reduced, got {keys!r}")
     frames = np.asarray(frames, dtype=np.float64)
@@ -189,7 +197,7 @@ def replace_range(
     span = (frames >= lo) & (frames <= hi)
     region = frames[span]
     weight = crossfade_weights(region, first, last, fade)
-    plans = [part for target in targets for part in _range_parts(target)]  # refused before any write
+    plans = [part for target in targets for part in _range_parts(target, reads)]  # refused before any write
     with _Scratch() as scratch:
         for strip, curves, fcs in plans:
             olds = [key_values(fc, region) for fc in fcs]
@@ -200,9 +208,9 @@ def replace_range(
                 )
                 for c, old, new in zip(curves, olds, news, strict=True)
             ]
-            recorded = read_digests(strip.action)  # what DualTalk keyed: the range's keys are its own
+            recorded = read_digests(strip.action, reads)  # what DualTalk keyed: the range's keys are its own
             if recorded is not None:
-                _follow_renames(recorded, strip, curves)
+                _follow_renames(recorded, strip, curves, reads)
             for fc, (kf, kv) in zip(fcs, keys_to_write(blended, region, keys), strict=True):
                 if _windowed(fc):
                     change = _rewrite_window(fc, lo, hi, kf, kv, scratch)
@@ -221,24 +229,28 @@ def replace_range(
     return int(lo), int(hi)
 
 
-def _follow_renames(recorded: dict[str, Any], strip: Any, curves: list[CurveSpec]) -> None:
+def _follow_renames(
+    recorded: dict[str, Any], strip: Any, curves: list[CurveSpec], reads: DigestReads | None = None
+) -> None:
     """The record's entry of a channel renamed since the take moves to the name the range keys it by
     (a spelling the preset knows, ``jaw_open``), so the next Generate does not read it as a hand edit."""
     keyed = {(c.data_path, c.index) for c in curves}
     slot = strip.action_slot
-    for r in renamed_channels(strip.id_data):  # the datablock the strip animates
+    for r in renamed_channels(strip.id_data, reads):  # the datablock the strip animates
         old, new = f"{curve_id(slot)}{r.old}[{r.index}]", f"{curve_id(slot)}{r.new}[{r.index}]"
         if (r.new, r.index) in keyed and old in recorded and new not in recorded:
             recorded[new] = recorded.pop(old)
 
 
-def range_rename_warnings(targets: list[TargetCurves], character: str) -> list[str]:
+def range_rename_warnings(
+    targets: list[TargetCurves], character: str, reads: DigestReads | None = None
+) -> list[str]:
     """One line per channel the take keyed whose shape key or bone was renamed since, and which a range
     over ``targets`` therefore leaves as it was (the map no longer finds it): said, not skipped silently."""
     out: list[str] = []
     for target in targets:
         keyed = {(c.data_path, c.index) for c in target.curves}
-        for r in renamed_channels(target.idblock):
+        for r in renamed_channels(target.idblock, reads):
             line = rename_warning(character, r, ranged=True)
             if (r.new, r.index) not in keyed and line not in out:
                 out.append(line)
@@ -246,7 +258,13 @@ def range_rename_warnings(targets: list[TargetCurves], character: str) -> list[s
 
 
 def range_hand_edits(
-    targets: list[TargetCurves], frames: np.ndarray, first: int, last: int, *, fade: int = 4
+    targets: list[TargetCurves],
+    frames: np.ndarray,
+    first: int,
+    last: int,
+    *,
+    fade: int = 4,
+    reads: DigestReads | None = None,
 ) -> dict[str, tuple[list[str], tuple[int, int]]]:
     """Layer -> (channels, their first and last frame) of keys edited by hand inside our layers that a
     range over ``first..last`` (``fade`` frames of cross-fade each side, within ``frames``) replaces: the
@@ -258,8 +276,8 @@ def range_hand_edits(
     lo, hi = max(first - fade, frames[0]), min(last + fade, frames[-1])
     out: dict[str, tuple[list[str], tuple[int, int]]] = {}
     for target in targets:
-        for strip, curves, fcs in _range_parts(target):
-            recorded = read_digests(strip.action)
+        for strip, curves, fcs in _range_parts(target, reads):
+            recorded = read_digests(strip.action, reads)
             for fc in fcs if recorded else []:
                 digest = recorded.get(curve_id(strip.action_slot, fc)) if recorded else None
                 span = _edited_span(fc, digest, lo, hi) if digest is not None else None
@@ -274,15 +292,15 @@ def range_hand_edits(
     return out
 
 
-def range_unrecorded(targets: list[TargetCurves]) -> list[str]:
+def range_unrecorded(targets: list[TargetCurves], reads: DigestReads | None = None) -> list[str]:
     """The layers a range rewrites on ``targets`` whose actions hold no record of the keys DualTalk
     wrote (a take keyed before e959dfa): keys edited by hand there cannot be told from DualTalk's."""
     if any(journal.always for journal in _JOURNALS):
         return []
     out: list[str] = []
     for target in targets:
-        for strip, curves, _fcs in _range_parts(target):
-            if curves[0].layer not in out and read_digests(strip.action) is None:
+        for strip, curves, _fcs in _range_parts(target, reads):
+            if curves[0].layer not in out and read_digests(strip.action, reads) is None:
                 out.append(curves[0].layer)
     return out
 
