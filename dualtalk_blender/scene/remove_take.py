@@ -44,7 +44,9 @@ A take keyed by an older DualTalk is removed too, with a note in the report (:at
 A character object linked into several scenes carries one animation (Blender's rule): the take it
 plays is the one its last Generate made, in whichever scene. Removing it in one scene removes it in
 all, and the report's first note says so, naming the scene the take was made in when its record
-there tells (:func:`shared_scene_warnings` says the same before a Generate).
+there tells (:func:`shared_scene_warnings` says the same before a Generate). Each of those scenes
+loses the turn markers and sound strips of the characters' pair by the rule above (a Linked Copy's
+Generate had left the first scene's for a take nobody plays any more), said in the report.
 
 The scene's frame range a take extended goes back to what it was before the first take that extended
 it (recorded then, :func:`.before_take.note_scene_range`) together with the markers: once no character left
@@ -184,6 +186,22 @@ class _Block:
 
 
 @dataclass
+class _Elsewhere:
+    """Another scene holding the characters: the turn markers and our sound strips that go there too."""
+
+    scene: Any
+    markers: list[Any]
+    strips: list[Any]
+
+    def what(self) -> str:
+        """'in scene 'Scene': 2 markers, sound strip'."""
+        parts = [_count(len(self.markers), "marker")] if self.markers else []
+        if self.strips:
+            parts.append("sound strip" if len(self.strips) == 1 else _count(len(self.strips), "sound strip"))
+        return f"in scene {self.scene.name!r}: {', '.join(parts)}"
+
+
+@dataclass
 class RemovePlan:
     """What :func:`remove_take` will do, worked out without changing anything."""
 
@@ -196,6 +214,7 @@ class RemovePlan:
     notes: list[str] = field(default_factory=list)
     frame_range: tuple[int, int] | None = None  # the scene's range before the take extended it: put back
     forget_range: bool = False  # the take's record of the range it replaced goes (with the take)
+    elsewhere: list[_Elsewhere] = field(default_factory=list)  # other scenes' markers and strips that go
 
     @property
     def tracks(self) -> int:
@@ -213,7 +232,7 @@ class RemovePlan:
             parts.append("sound strip" if len(self.strips) == 1 else _count(len(self.strips), "sound strip"))
         if self.frame_range is not None:
             parts.append(_range_words(self.frame_range))
-        return ", ".join(parts)
+        return "; ".join([", ".join(parts), *(e.what() for e in self.elsewhere)])
 
     def question(self) -> str:
         """The confirmation: what goes, what comes back, what stays."""
@@ -236,6 +255,7 @@ class RemoveReport:
     restored: list[str]  # the animator's actions made active again
     notes: list[str] = field(default_factory=list)
     frame_range: tuple[int, int] | None = None  # the scene's frame range put back
+    elsewhere: list[str] = field(default_factory=list)  # "in scene 'Scene': 2 markers, sound strip"
 
     @property
     def summary(self) -> str:
@@ -252,7 +272,7 @@ class RemoveReport:
             parts.append(_range_words(self.frame_range))
         line = (
             f"removed take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
-            f"{', '.join(parts)}"
+            f"{'; '.join([', '.join(parts), *self.elsewhere])}"
         )
         if self.restored:
             line += f"; {_names([repr(n) for n in self.restored])} active again"
@@ -886,6 +906,23 @@ def _scene_items(
     return markers, strips
 
 
+def _elsewhere(
+    chars: list[Any], scene: Any, metas: list[dict[str, Any]], characters: list[str], chosen: set[int]
+) -> list[_Elsewhere]:
+    """The other scenes holding the characters ``chars`` (a Linked Copy of the shot: the same objects)
+    and what goes there with the take: the same rule as in ``scene`` (:func:`_scene_items`). The
+    characters play no take anywhere once it is removed, so the markers and strip a scene holds for
+    their pair belong to a take nobody there plays any more (the one the copy's Generate replaced,
+    review 31a finding 6); another character there still playing the take keeps them."""
+    parts = [part for obj in chars for part in find_mesh_and_armature(obj)]
+    out = []
+    for sc in scenes_besides(parts, scene):
+        markers, strips = _scene_items(sc, metas, characters, chosen)
+        if markers or strips:
+            out.append(_Elsewhere(sc, markers, strips))
+    return out
+
+
 def _scenes_of(obj: Any, scene: Any) -> tuple[str, list[Any]]:
     """The character ``obj``'s mesh name and the other scenes its mesh or rig object is in."""
     mesh, arm = find_mesh_and_armature(obj)
@@ -947,18 +984,27 @@ def _made_in(scenes: Sequence[Any], name: str, ids: set[str]) -> list[Any]:
     return out
 
 
-def _shared_note(obj: Any, scene: Any, metas: list[dict[str, Any]]) -> str | None:
-    """What removing the take of a character that is also in other scenes does there."""
+def _shared_note(
+    obj: Any, scene: Any, metas: list[dict[str, Any]], elsewhere: Sequence[_Elsewhere] = ()
+) -> str | None:
+    """What removing the take of a character that is also in other scenes does there (``elsewhere``:
+    the scenes whose markers and strips go too)."""
     name, others = _scenes_of(obj, scene)
     if not others:
         return None
     ids = {str(m["take_id"]) for m in metas if m.get("take_id")}
     made = _made_in([scene, *others], name, ids)
+    tidied = [e.scene for e in elsewhere if e.scene in others]
     if made and made[0] != scene:
+        there = (
+            "loses its sound strip and markers too"
+            if made[0] in tidied
+            else "keeps its sound strip and markers"
+        )
         return (
             f"{name!r} plays the take made in scene {made[0].name!r} (one object carries one animation, "
             f"and it is in {scene_words([scene, *others])}): that is the take removed, there too; "
-            f"{made[0].name!r} keeps its sound strip and markers"
+            f"{made[0].name!r} {there}"
         )
     return (
         f"{name!r} is also in {scene_words(others)}, and one object carries one animation: its take goes "
@@ -998,12 +1044,15 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
     _share_fixes(blocks, notes)
     takes = sorted({str(m.get("take", "take")) for m in metas}) or ["take"]
     markers, strips = _scene_items(scene, metas, characters, chosen)
-    shared = [_shared_note(obj, scene, _metas(layers.character_idblocks(obj))) for obj in chars]
+    elsewhere = _elsewhere(chars, scene, metas, characters, chosen)
+    shared = [_shared_note(obj, scene, _metas(layers.character_idblocks(obj)), elsewhere) for obj in chars]
     notes[:0] = [n for n in shared if n is not None]  # first: the report's line shows the first note
     removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
+    removal.elsewhere = elsewhere
     removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
-    damage = apply.marker_damage_warning(scene, "removed with the take") if markers else None
-    removal.notes += [damage] if damage is not None else []
+    for sc, found in [(scene, markers), *((e.scene, e.markers) for e in elsewhere)]:
+        damage = apply.marker_damage_warning(sc, "removed with the take") if found else None
+        removal.notes += [damage] if damage is not None else []
     damage = before_take.scene_range_damage(scene)
     if damage is not None:
         removal.notes.append(
@@ -1140,13 +1189,9 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     for action in plan.actions:
         if action.users - int(action.use_fake_user) <= 0:  # nothing plays it: as planned
             bpy.data.actions.remove(action)
-    removed_markers = [(m.name, int(m.frame)) for m in plan.markers]
-    for marker in plan.markers:
-        scene.timeline_markers.remove(marker)
-    if removed_markers:
-        _forget_markers(scene, removed_markers)
-    for strip in plan.strips:  # exactly the planned ones: another take's recording stays
-        scene.sequence_editor.strips.remove(strip)
+    removed_markers = _remove_items(scene, plan.markers, plan.strips)
+    for there in plan.elsewhere:
+        _remove_items(there.scene, there.markers, there.strips)
     n_strips = len(plan.strips)
     if plan.frame_range is not None:
         first, last = plan.frame_range
@@ -1166,4 +1211,18 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         restored=plan.restored,
         notes=plan.notes,
         frame_range=plan.frame_range,
+        elsewhere=[e.what() for e in plan.elsewhere],
     )
+
+
+def _remove_items(scene: Any, markers: list[Any], strips: list[Any]) -> list[tuple[str, int]]:
+    """Remove the planned ``markers`` (and their record) and our sound ``strips`` from ``scene``;
+    returns the markers removed (name, frame)."""
+    removed = [(m.name, int(m.frame)) for m in markers]
+    for marker in markers:
+        scene.timeline_markers.remove(marker)
+    if removed:
+        _forget_markers(scene, removed)
+    for strip in strips:  # exactly the planned ones: another take's recording stays
+        scene.sequence_editor.strips.remove(strip)
+    return removed
