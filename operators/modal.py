@@ -114,7 +114,8 @@ def running_jobs(tasks: tuple[str, ...]) -> list[Job]:
 
 def finishing(job: Job) -> str | None:
     """What the ended ``job``'s ``result()`` does on the UI thread that takes a while (keying a
-    take), to show before it blocks; None when it only reports."""
+    take), to show before it blocks; None when it only reports. The modal then runs it in steps
+    (:meth:`JobOperator._finish_step`), hearing Esc between them."""
     said = getattr(job, "finishing", None)
     return said if isinstance(said, str) and said else None
 
@@ -333,10 +334,7 @@ class JobOperator(bpy.types.Operator):
         if event.type not in ("ESC", "TIMER"):
             return {"PASS_THROUGH"}
         if getattr(self, "_finishing", False):  # "keying the take…" has been drawn: now key it
-            if event.type != "TIMER":
-                return {"RUNNING_MODAL"}  # the job is done: Esc no longer stops anything
-            context.window_manager.event_timer_remove(self._timer)
-            return self._end(context)
+            return self._finish_step(context, event)
         try:
             if event.type == "ESC":
                 self._job.cancel()
@@ -352,6 +350,30 @@ class JobOperator(bpy.types.Operator):
             # and the next timer tick runs it
             self._finishing = True
             return {"RUNNING_MODAL"}
+        context.window_manager.event_timer_remove(self._timer)
+        return self._end(context)
+
+    def _finish_step(self, context, event) -> set[str]:
+        """A tick of the job's blocking finish (a Generate keying its take): each TIMER runs its next
+        step (``advance``: True while more is left), and the modal returns between them, so Blender
+        redraws and delivers an Esc pressed while it was busy; Esc asks the job to stop
+        (``cancel_keying``: the take not keyed, or taken off again) and ends it. A job without steps
+        ends on the next tick, as before."""
+        if event.type == "ESC":
+            stop = getattr(self._job, "cancel_keying", None)
+            if not callable(stop):
+                return {"RUNNING_MODAL"}  # a finish that cannot be stopped: it ends on the next tick
+            stop()
+        else:
+            advance = getattr(self._job, "advance", None)
+            try:
+                more = bool(advance()) if callable(advance) else False
+            except Exception as exc:
+                return self._failed(context, exc)
+            if more:
+                fraction, message = self._job.progress
+                state.set_status(context, running=True, task=self.task, fraction=fraction, message=message)
+                return {"RUNNING_MODAL"}
         context.window_manager.event_timer_remove(self._timer)
         return self._end(context)
 

@@ -11,6 +11,7 @@ of the Text Editor (:func:`recognised_words_text`), which the line names.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..rig.options import ApplyOptions
@@ -58,9 +59,70 @@ def key_take(
     when the pickers changed while it ran).
 
     The markers and sound strips replace only this pair's earlier ones: another conversation in the
-    scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`)."""
+    scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`).
+
+    Generate keys in two steps (:func:`key_into_scene`, then :meth:`KeyedTake.line` on the modal's
+    next tick), so an Esc pressed while Blender keyed is heard before the words' text is written."""
+    return key_into_scene(
+        scene,
+        settings,
+        options,
+        result,
+        inspected,
+        frame_range,
+        sound,
+        notes,
+        characters=characters,
+        picks=picks,
+        warned=warned,
+    ).line()
+
+
+@dataclass
+class KeyedTake:
+    """A take keyed into the scene (both characters, markers, sound strips) whose status line is
+    still to be said: :meth:`line` also puts a recognised take's words in their text, the one thing
+    left out of the scene until the run is sure to keep the take (an Esc heard after keying takes it
+    off again, :mod:`.ui_run`)."""
+
+    result: dict[str, Any]
+    head: str  # "DualTalk: animated lite engine, 15000 frames, ..." or a range's "re-generated frames"
+    lips: str  # the clause on the take's words, "" without a transcript
+    said: str  # "; <picks>" or ""
+    warnings: list[str]
+    ranged: bool
+    frames: int  # scene frames keyed (the longer character's)
+
+    def line(self) -> str:
+        """The status line; a recognised take's words go into their text here (:func:`_words_text`)."""
+        words = _words_text(self.result)
+        if self.ranged:
+            return self.head + words + self.said + _warning_tail(self.warnings)
+        lips = f", {self.lips}{words}" if self.lips else ""
+        return self.head + lips + self.said + _warning_tail(self.warnings)
+
+
+def key_into_scene(
+    scene: Any,
+    settings: Any,
+    options: ApplyOptions,
+    result: dict[str, Any],
+    inspected: list[tuple[Any, tuple[Any, ...]]],
+    frame_range: tuple[int, int] | None = None,
+    sound: TakeSound | None = None,
+    notes: list[str] | None = None,
+    *,
+    characters: tuple[Any, Any] | None = None,
+    picks: str = "",
+    warned: list[str] | None = None,
+    progress: Any = None,
+) -> KeyedTake:
+    """:func:`key_take`'s keying, all but the words' text: both characters, the markers and the sound
+    strips. ``progress`` (``update``/``check_cancel``) hears the keying as
+    :func:`..scene.apply.apply_dialogue` says it ("aiming the eyes: frame n/N")."""
     from ...inference.core.motion import load_motion
     from ..scene.apply import apply_dialogue, inspect_for, owned_markers, role_options
+    from ..scene.before_take import shot_range
     from ..scene.characters import find_mesh_and_armature
     from ..scene.remove_take import shared_scene_warnings
 
@@ -78,6 +140,7 @@ def key_take(
             fresh[i] = inspect_for(obj, own["AB"[i]])
             changed += _changed_while_generating(obj.name, report, fresh[i])
     range_before = (int(scene.frame_start), int(scene.frame_end))
+    shot = shot_range(scene)  # the shot's own range, while the range is still the one a take set
     pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name
     earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
     shared = [w for w in shared_scene_warnings((a, b), scene) if w not in (notes or [])]
@@ -87,13 +150,14 @@ def key_take(
     lips = _lips(result)
     start_time = _recorded_start(result, motion_a)
     rep_a, rep_b, n_markers = apply_dialogue(
-        a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1])
+        a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1]), progress=progress
     )
     strips: list[str] = []
     warnings = [*changed, *words, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
     if warned is not None:
         warned += warnings
     said = f"; {picks}" if picks else ""
+    frames = max(rep_a.frames, rep_b.frames)
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
         shift = frame_range[0] - options.replace_range[0]  # strips moved in the NLA
@@ -102,7 +166,7 @@ def key_take(
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) with the {engine} engine"
         )
-        return redone + _words_text(result) + said + _warning_tail(warnings)
+        return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames)
     removed = 0
     sound = sound or TakeSound.of_panel(settings)
     if not sound.place:  # an earlier take's strip would play another recording under this one
@@ -115,9 +179,10 @@ def key_take(
             sound,
             start_time,
             start,
-            frames=max(rep_a.frames, rep_b.frames),
+            frames=frames,
             pair=pair,
         )
+    last = max(rep_a.last_frame, rep_b.last_frame)
     parts = [
         f"{engine} engine",
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
@@ -129,11 +194,10 @@ def key_take(
             if earlier_markers and not owned_markers(scene, pair)
             else []
         ),
-        *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end))),
+        *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end)), shot, last),
     ]
-    if lips:
-        parts.append(lips + _words_text(result))
-    return "DualTalk: animated " + ", ".join(parts) + said + _warning_tail(warnings)
+    head = "DualTalk: animated " + ", ".join(parts)
+    return KeyedTake(result, head, lips, said, warnings, ranged=False, frames=frames)
 
 
 def _recorded_start(result: dict[str, Any], motion: Any) -> float:
@@ -264,11 +328,23 @@ def _changed_while_generating(name: str, before: Any, now: Any) -> list[str]:
     return [f"{name} changed while generating: {was} → {now_reads}"]
 
 
-def _range_change(before: tuple[int, int], after: tuple[int, int]) -> list[str]:
+def _range_change(
+    before: tuple[int, int],
+    after: tuple[int, int],
+    shot: tuple[int, int] | None = None,
+    take_end: int | None = None,
+) -> list[str]:
     """The status line's word on the scene's frame range (the render range) when the take changed
-    it: ``scene range extended from 1-120 to 1-288``; nothing when it did not."""
+    it: ``scene range extended from 1-120 to 1-288``; nothing when it did not. ``shot``: the shot's
+    own range (:func:`..scene.before_take.shot_range`) where the range was still one an earlier take
+    set; a take that left the range at the shot's own says it went back there, and where the take
+    ends when that is sooner (``scene range back to the shot's 1-250 (the take ends at 150)``): the
+    range an ``animate``-made take had set to its length was not extended by this one (review 31r F10)."""
     if after == before:
         return []
+    if shot is not None and after == tuple(shot):
+        ends = f" (the take ends at {take_end})" if take_end is not None and take_end < after[1] else ""
+        return [f"scene range back to the shot's {after[0]}-{after[1]}{ends}"]
     how = "extended" if after[0] <= before[0] and after[1] >= before[1] else "changed"
     return [f"scene range {how} from {before[0]}-{before[1]} to {after[0]}-{after[1]}"]
 

@@ -41,7 +41,7 @@ from .preview_range import (
     range_take_gone,
 )
 from .saved_takes import keep_take
-from .take_keying import key_take
+from .take_keying import KeyedTake, key_into_scene
 from .take_sound import TakeSound
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
@@ -50,14 +50,22 @@ ACTIVE: GenerationRun | None = None
 
 
 def generation_running() -> bool:
-    """Whether a DualTalk generation runs now (one at a time per Blender session)."""
-    return ACTIVE is not None and ACTIVE.running
+    """Whether a DualTalk generation runs now (one at a time per Blender session): its worker, or
+    the modal's keying of its take, which lets Blender redraw and hear Esc between its steps."""
+    return ACTIVE is not None and (ACTIVE.running or ACTIVE.keying)
 
 
 # The last stretch of a Generate's progress bar: keying the take into the scene, on Blender's UI
 # thread once the worker is done (the worker's stages fill the rest, ``WorkerProcess.overall``).
 KEYING_SHARE = 0.15
 KEYING = "keying the take…"
+KEYED = "the take is keyed; finishing"  # between the keying tick and the line (Esc takes it off again)
+# What keying costs on Blender's UI thread, in seconds per scene frame, with eye contact aimed (the
+# heads read back from the scene) and without: measured on a 10-minute take (15,000 frames: 8.1 s and
+# 2.6 s on a shared 2-core box), then learnt from each take this session keys (:func:`_learn_pace`).
+_PACE = {True: 5.4e-4, False: 1.8e-4}
+SAY_SECONDS = 1.5  # a keying expected to take less is not timed in the status line
+PACE_FROM_FRAMES = 1500  # a take this long (a minute) or longer teaches the pace
 
 
 class GenerationRun:
@@ -65,6 +73,17 @@ class GenerationRun:
     applied on success."""
 
     task = "generate"
+    # Keying in the modal's steps (:meth:`advance`): under way; the take keyed, its line still to
+    # say; an end decided there; Esc (or Cancel) heard meanwhile; the scene held no DualTalk take,
+    # marker or strip before (Remove Take then puts it back exactly); the status line's estimate and
+    # what it was made from, once read
+    keying = False
+    _keyed: KeyedTake | None = None
+    _ended: Outcome | None = None
+    _stop_keying = False
+    _undoable = False
+    _estimate: str | None = None
+    _measured: tuple[int | None, bool] | None = None
     # Another file opened while it runs: it carries on (operators/modal.py follows it) and, as
     # the scene is gone when it ends, keeps the take in a folder of its own instead of losing it.
     outlives_file = True
@@ -87,6 +106,9 @@ class GenerationRun:
         # where Generate was pressed, for a take kept after that file was closed (_origin)
         self.blend_file, self.scene_name = bpy.data.filepath, scene.name
         self.frame_start = scene.frame_start  # where the take would be keyed, for a take kept later
+        self.scene_fps = scene.render.fps / (scene.render.fps_base or 1.0)  # for the keying's estimate
+        self._sounds_before: set[int] = set()  # the file's sounds before keying (a take off again)
+        self.warned: list[str] = []  # the keyed take's warnings, for the Info editor
         self.prefs = prefs
         self.frame_range = frame_range
         self.range_plan: dict[str, Any] | None = None  # what a re-generated range was planned on
@@ -263,9 +285,52 @@ class GenerationRun:
 
     @property
     def finishing(self) -> str | None:
-        """What :meth:`result` does next on Blender's UI thread, for the status line before it blocks:
-        keying the take once the worker is done; None while it runs or when it failed."""
-        return KEYING if self.worker is not None and self.worker.state == DONE else None
+        """What :meth:`result` (or :meth:`advance`) does next on Blender's UI thread, for the status
+        line before it blocks: keying the take once the worker is done, named with its characters,
+        frames and the seconds it is expected to take (Blender does not respond meanwhile); None while
+        the worker runs or when it failed."""
+        if self.worker is None or self.worker.state != DONE or self._ended is not None:
+            return None
+        if self._keyed is not None:
+            return KEYED
+        if self._estimate is None:
+            self._estimate = self._keying_words()
+        return self._estimate
+
+    def _keying_words(self) -> str:
+        """``keying the take onto Ava and Ben (15,000 frames, about 8 s; Blender does not respond
+        until then)``, from the motion files' lengths and :data:`_PACE`; :data:`KEYING` for a result
+        whose motion files cannot be read (the keying says why)."""
+        frames, aiming = self._frames()
+        if frames is None:
+            return KEYING
+        names = " and ".join(chosen.name for chosen in self.chosen)
+        seconds = frames * _PACE[aiming]
+        if seconds < SAY_SECONDS:
+            return f"keying the take onto {names} ({frames:,} frames)"
+        return (
+            f"keying the take onto {names} ({frames:,} frames, about {seconds:.0f} s; "
+            "Blender does not respond until then)"
+        )
+
+    def _frames(self) -> tuple[int | None, bool]:
+        """The scene frames the take keys (its longer motion at the scene's rate), and whether eye
+        contact is aimed (the slower keying); (None, False) when the motion files cannot be read."""
+        if self._measured is None:
+            self._measured = self._read_frames()
+        return self._measured
+
+    def _read_frames(self) -> tuple[int | None, bool]:
+        from ...inference.core.motion import load_motion
+
+        result = self.worker.result if self.worker is not None else None
+        try:
+            motions = [load_motion(result[key]) for key in ("a", "b")]  # type: ignore[index]
+        except Exception:  # missing, of another shape: the keying refuses it in its own words
+            return None, False
+        frames = max(round(m.num_frames * self.scene_fps / m.fps) for m in motions)
+        aiming = bool(self.apply_opts.gaze) and any(m.gaze_target is not None for m in motions)
+        return frames, aiming
 
     def step(self) -> str:
         """Poll the worker; returns its state (running / done / error / cancelled / crashed)."""
@@ -278,78 +343,187 @@ class GenerationRun:
 
     @property
     def progress(self) -> tuple[float, str]:
+        if self._keyed is not None:
+            return 1.0 - KEYING_SHARE * 0.1, self.message
         return self.fraction, self.message
 
     def result(self) -> Outcome:
         return self.finish()
 
     def cancel(self) -> None:
+        """Stop the worker; while the modal keys the take (:meth:`advance` began: the Cancel button
+        pressed while Blender keyed), as Esc does (:meth:`cancel_keying`). A take whose worker is done
+        and that no modal keys yet (the add-on disabled meanwhile) is still keyed by :meth:`result`."""
         if self.worker is not None:
             self.worker.cancel()
+        if self.keying:
+            self._stop_keying = True
+
+    def cancel_keying(self) -> None:
+        """Esc while the modal keys the take (:meth:`advance`): not keyed yet, nothing will be; keyed,
+        :meth:`result` takes it off again where that leaves the scene exactly as it was."""
+        self._stop_keying = True
+
+    def advance(self) -> bool:
+        """The modal's keying step, once the worker is done and the status line says what comes
+        (:attr:`finishing`): keys the take into the scene (Blender is busy meanwhile: the mouse cursor
+        shows how far it is) and returns True, so the modal returns to Blender, which redraws and
+        delivers an Esc pressed meanwhile before :meth:`result` says the line. False when there is
+        nothing to key first (the worker failed, or it is keyed or refused already)."""
+        if self.worker is None or self.worker.state != DONE or self._stop_keying:
+            return False
+        if self._keyed is not None or self._ended is not None:
+            return False
+        self.keying = True
+        self._key()
+        return self._keyed is not None
 
     def finish(self) -> Outcome:
-        """After the worker stopped: apply on success (scene changes happen only here), clean up."""
+        """After the worker stopped: apply on success (scene changes happen only here and in
+        :meth:`advance`), clean up."""
         global ACTIVE
         assert self.worker is not None
         try:
-            state = self.worker.state
-            if state == CANCELLED:
-                return Outcome(False, "DualTalk: cancelled; the scene was not changed", cancelled=True)
-            if state != DONE:
-                return Outcome(False, f"DualTalk: {self.worker.error}")
-            # Another file was opened (or the scene deleted) meanwhile: our scene and settings
-            # pointers are dangling, and touching them would crash Blender. Look the scene up by its
-            # session id (never reused, unlike a freed pointer) instead of dereferencing it.
-            scene = next((sc for sc in bpy.data.scenes if sc.session_uid == self.scene_uid), None)
-            if scene is None:
-                return Outcome(
-                    False,
-                    "DualTalk: the scene was closed or deleted during generation; nothing was applied"
-                    + self._kept("choose the characters in a scene", closed=True),
-                )
-            # an undo meanwhile reloads the scene's settings into new memory: read them afresh
-            settings = getattr(scene, "dualtalk", None)
-            if settings is None:  # the add-on is being disabled: nothing can be keyed, the take is kept
-                message = (
-                    "DualTalk: the add-on was disabled before the take was keyed; nothing was applied"
-                    + self._kept("enable the add-on again", named_in=scene)
-                )
-                print(message)  # no status line is left to show it
-                return Outcome(False, message)
-            self.scene, self.settings = scene, settings
-            gone = self._gone()
-            if gone:  # refused before keying either character: the partner is not half-animated
-                roles = " and ".join(role for role, _what in gone)
-                what = " and ".join(what for _role, what in gone)
-                pick = f"choose character{'s' if len(gone) > 1 else ''} {roles}"
-                return Outcome(False, f"DualTalk: {what}, so neither character was keyed" + self._kept(pick))
-            characters = (self.chosen[0].find(), self.chosen[1].find())  # found alive by _gone
-            if self.range_plan is not None:
-                removed = range_take_gone(characters, self.range_plan)
-                if removed:  # a range re-does part of that take: it could never be keyed, keep nothing
-                    return Outcome(
-                        False,
-                        f"DualTalk: the take this range re-does was {removed} while generating; "
-                        "nothing was applied",
-                    )
-            try:
-                warned: list[str] = []
-                line = self._apply(self._result(), characters, warned)
-                return Outcome(True, line, warnings=tuple(warned))
-            except DualTalkError as exc:
-                kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
-                return Outcome(False, f"DualTalk: {exc}{kept}")
-            except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
-                import traceback
-
-                traceback.print_exc()
-                return Outcome(
-                    False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})"
-                )
+            if self._keyed is None and self._ended is None:
+                self._key()
+            if self._ended is not None:
+                return self._ended
+            assert self._keyed is not None
+            return self._conclude(self._keyed)
         finally:
             if ACTIVE is self:
                 ACTIVE = None
+            self.keying = False
             self.cleanup()
+
+    def _key(self) -> None:
+        """Key the take (:meth:`_keyed_or_end`): the keyed take, or the outcome that ends the run."""
+        import time
+
+        t0 = time.perf_counter()
+        try:
+            got = self._keyed_or_end()
+        except BaseException:  # a bug outside the keying's own guard: ended, never keyed twice
+            self._ended = Outcome(
+                False, "DualTalk: internal error while applying; details in the system console"
+            )
+            raise
+        if isinstance(got, KeyedTake):
+            self._keyed = got
+            _learn_pace(got.frames, time.perf_counter() - t0, self._frames()[1])
+        else:
+            self._ended = got
+
+    def _keyed_or_end(self) -> KeyedTake | Outcome:
+        """Key a finished worker's take into the scene it was made for; the outcome instead where the
+        run ends without it (cancelled, failed, its scene or characters gone, refused)."""
+        assert self.worker is not None
+        state = self.worker.state
+        if state == CANCELLED:
+            return Outcome(False, "DualTalk: cancelled; the scene was not changed", cancelled=True)
+        if state != DONE:
+            return Outcome(False, f"DualTalk: {self.worker.error}")
+        # Another file was opened (or the scene deleted) meanwhile: our scene and settings
+        # pointers are dangling, and touching them would crash Blender. Look the scene up by its
+        # session id (never reused, unlike a freed pointer) instead of dereferencing it.
+        scene = self._scene_now()
+        if scene is None:
+            return Outcome(
+                False,
+                "DualTalk: the scene was closed or deleted during generation; nothing was applied"
+                + self._kept("choose the characters in a scene", closed=True),
+            )
+        # an undo meanwhile reloads the scene's settings into new memory: read them afresh
+        settings = getattr(scene, "dualtalk", None)
+        if settings is None:  # the add-on is being disabled: nothing can be keyed, the take is kept
+            message = (
+                "DualTalk: the add-on was disabled before the take was keyed; nothing was applied"
+                + self._kept("enable the add-on again", named_in=scene)
+            )
+            print(message)  # no status line is left to show it
+            return Outcome(False, message)
+        self.scene, self.settings = scene, settings
+        if self._stop_keying:  # Esc (or Cancel) after the worker was done, before Blender keyed
+            return Outcome(
+                False, "DualTalk: cancelled before keying; the scene was not changed", cancelled=True
+            )
+        gone = self._gone()
+        if gone:  # refused before keying either character: the partner is not half-animated
+            roles = " and ".join(role for role, _what in gone)
+            what = " and ".join(what for _role, what in gone)
+            pick = f"choose character{'s' if len(gone) > 1 else ''} {roles}"
+            return Outcome(False, f"DualTalk: {what}, so neither character was keyed" + self._kept(pick))
+        characters = (self.chosen[0].find(), self.chosen[1].find())  # found alive by _gone
+        if self.range_plan is not None:
+            removed = range_take_gone(characters, self.range_plan)
+            if removed:  # a range re-does part of that take: it could never be keyed, keep nothing
+                return Outcome(
+                    False,
+                    f"DualTalk: the take this range re-does was {removed} while generating; "
+                    "nothing was applied",
+                )
+        self._undoable = self.frame_range is None and _untouched(scene, characters)
+        self._sounds_before = {sound.session_uid for sound in bpy.data.sounds}
+        try:
+            self.warned = []
+            with _CursorProgress() as progress:
+                return self._apply(self._result(), characters, self.warned, progress)
+        except DualTalkError as exc:
+            kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
+            return Outcome(False, f"DualTalk: {exc}{kept}")
+        except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
+            import traceback
+
+            traceback.print_exc()
+            return Outcome(False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})")
+
+    def _scene_now(self) -> Any | None:
+        """The run's scene, found by its session id (None once closed or deleted)."""
+        return next((sc for sc in bpy.data.scenes if sc.session_uid == self.scene_uid), None)
+
+    def _conclude(self, keyed: KeyedTake) -> Outcome:
+        """The keyed take's end: its line (the words' text written), or, after an Esc heard while
+        Blender keyed, the take off again (:meth:`_take_off`)."""
+        if self._scene_now() is None:  # another file opened between the keying and its line
+            return Outcome(
+                False,
+                "DualTalk: the scene was closed right after the take was keyed, and the keys went with it"
+                + self._kept("choose the characters in a scene", closed=True),
+            )
+        if self._stop_keying:
+            return self._take_off(keyed)
+        return Outcome(True, keyed.line(), warnings=tuple(self.warned))
+
+    def _take_off(self, keyed: KeyedTake) -> Outcome:
+        """Esc came while Blender keyed (it is heard once the keying step returns): where the scene
+        held no DualTalk take, marker or sound strip before, Remove Take puts it back exactly as it
+        was (the sound it loaded goes too); else the take stays (Remove Take would also take off the
+        take it replaced) and the line says that Undo puts the scene back as it was."""
+        from ..scene.remove_take import remove_take
+
+        characters = [chosen.find() for chosen in self.chosen]
+        scene = self._scene_now()
+        if self._undoable and scene is not None and None not in characters:
+            try:
+                remove_take(characters, scene, undo_push=False)
+            except DualTalkError:  # an undo meanwhile took the take off already: nothing left to remove
+                pass
+            for sound in list(bpy.data.sounds):
+                if sound.session_uid not in self._sounds_before and sound.users == 0:
+                    bpy.data.sounds.remove(sound)
+            return Outcome(
+                False,
+                "DualTalk: cancelled while keying; the take was taken off again and the scene is as it "
+                "was before Generate",
+                cancelled=True,
+            )
+        line = keyed.line().removeprefix("DualTalk: ")
+        return Outcome(
+            True,
+            "DualTalk: Esc came while Blender was keying, too late to stop it (the take replaced an "
+            f"earlier one): {line}; Edit > Undo puts the scene back as it was before Generate",
+            warnings=tuple(self.warned),
+        )
 
     def _result(self) -> dict[str, Any]:
         """The worker's result, and whether the words were to be recognised: a take where none
@@ -360,8 +534,10 @@ class GenerationRun:
             result["recognise"] = True
         return result
 
-    def _apply(self, result: dict[str, Any], characters: tuple[Any, Any], warned: list[str]) -> str:
-        return key_take(
+    def _apply(
+        self, result: dict[str, Any], characters: tuple[Any, Any], warned: list[str], progress: Any = None
+    ) -> KeyedTake:
+        return key_into_scene(
             self.scene,
             self.settings,
             self.apply_opts,
@@ -369,10 +545,11 @@ class GenerationRun:
             self.inspected,
             self.frame_range,
             self.sound,
-            notes=self.notes,
+            self.notes,
             characters=characters,
             picks=self._picks_changed(characters),
             warned=warned,
+            progress=progress,
         )
 
     def _gone(self) -> list[tuple[str, str]]:
@@ -477,6 +654,54 @@ class GenerationRun:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _learn_pace(frames: int, seconds: float, aiming: bool) -> None:
+    """This Blender's keying pace (:data:`_PACE`), from a take it keyed, for the next estimate; not
+    from a short take, whose fixed cost (inspecting the rigs, markers, sound) would read as a pace
+    many times too slow for a long one."""
+    if frames >= PACE_FROM_FRAMES and seconds > 0:
+        _PACE[aiming] = seconds / frames
+
+
+def _untouched(scene: Any, characters: tuple[Any, Any]) -> bool:
+    """Whether the scene holds nothing of DualTalk's a take would replace: no take on either
+    character, no turn marker or sound strip of ours. Remove Take then puts the scene back exactly
+    as it was before the take (:meth:`GenerationRun._take_off`)."""
+    from ..scene.apply import owned_markers
+    from ..scene.remove_take import carries_take
+    from ..scene.sound import our_strips
+
+    if any(carries_take(obj) for obj in characters):
+        return False
+    return not owned_markers(scene) and not our_strips(scene)
+
+
+class _CursorProgress:
+    """The keying's progress in the mouse cursor (percent done), the one thing Blender redraws while
+    it keys; nothing in background mode, where there is no cursor."""
+
+    def __init__(self) -> None:
+        self.wm = None if bpy.app.background else getattr(bpy.context, "window_manager", None)
+        self.last = -1
+
+    def __enter__(self) -> _CursorProgress:
+        if self.wm is not None:
+            self.wm.progress_begin(0, 100)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.wm is not None:
+            self.wm.progress_end()
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        percent = int(max(0.0, min(1.0, float(fraction))) * 100)
+        if self.wm is not None and percent != self.last:
+            self.last = percent
+            self.wm.progress_update(percent)
+
+    def check_cancel(self) -> None:
+        """Esc cannot reach Python while Blender keys: it is heard after the keying step."""
 
 
 # the panel's refusals of its audio fields (panel_settings.need_file): empty, missing or a folder

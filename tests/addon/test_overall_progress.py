@@ -4,7 +4,8 @@ Before, the bar took each worker stage's own fraction: it ran to full during enc
 0.25 for generate, to 0 for lips, sat at 0 through behaviour and writing, so on a long recording it
 never told the user how far along the run was. And once the worker was done, the status said "done"
 at 100 % while Blender keyed the take on its UI thread (20 s for a 20-minute take, the window dead);
-now it says "keying the take…" first, Blender redraws, and the take is keyed on the next timer tick.
+now it says "keying the take onto …" first, Blender redraws, and the take is keyed on the next timer
+tick (test_generate_keys_in_steps: what that line says, and Esc meanwhile).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def test_a_finished_worker_reads_keying_the_take_not_done_at_full(tmp_path):
 
 def test_the_status_says_keying_the_take_before_blender_keys_it(scene, assets):
     """The interactive Generate (window timer): the tick that finds the worker done shows "keying the
-    take…" and returns, so Blender redraws; the next tick keys the take, with that line showing."""
+    take onto …" and returns, so Blender redraws; the next tick keys the take, with that line showing,
+    and returns again (Blender redraws and hears an Esc pressed meanwhile: test_generate_keys_in_steps);
+    the tick after says the take's line."""
     from dualtalk.operators import modal
 
     alice, bob = ah.two_characters()
@@ -105,15 +108,18 @@ def test_the_status_says_keying_the_take_before_blender_keys_it(scene, assets):
         report=lambda _kind, text: said.append(text),
         finished=lambda _context, outcome: outcome,
     )
-    op._end = lambda context: modal.JobOperator._end(op, context)
+    for name in ("_end", "_finish_step", "_failed"):
+        setattr(op, name, getattr(modal.JobOperator, name).__get__(op))
 
     first = modal.JobOperator.modal(op, bpy.context, SimpleNamespace(type="TIMER"))
     assert first == {"RUNNING_MODAL"} and not keyed_while  # shown, not keyed yet
-    assert (status.running, status.message) == (True, "keying the take…") and status.fraction < 1.0
-    assert modal.JobOperator.modal(op, bpy.context, SimpleNamespace(type="ESC")) == {"RUNNING_MODAL"}
-    assert not keyed_while  # Esc has nothing left to stop: the take is keyed on the next tick
+    showing = "keying the take onto Alice and Bob (48 frames"
+    assert status.running and status.message.startswith(showing) and status.fraction < 1.0
+
+    assert modal.JobOperator.modal(op, bpy.context, SimpleNamespace(type="TIMER")) == {"RUNNING_MODAL"}
+    ((message, fraction, running),) = keyed_while  # what the status bar showed while Blender keyed
+    assert message.startswith(showing) and running and fraction < 1.0
+    assert status.running and not said  # keyed: the line comes on the next tick
 
     assert modal.JobOperator.modal(op, bpy.context, SimpleNamespace(type="TIMER")) == {"FINISHED"}
-    ((message, fraction, running),) = keyed_while  # what the status bar showed while Blender keyed
-    assert (message, running) == ("keying the take…", True) and fraction < 1.0
     assert not status.running and status.fraction == 1.0 and said and "animated" in said[0]
