@@ -553,6 +553,8 @@ def write_take(
                 free_constant_influence(strip)
     for layer, held in digests.items():
         write_digests(actions[layer], held)
+    for action in actions.values():
+        reads.wrote(action)
     for layer, old, played_here in replaced:  # the earlier take goes only now that the new one plays
         _retire(old, {**meta, "layer": layer}, played_here)
     for layer, name in names.items():
@@ -694,6 +696,8 @@ def hand_edits(
         for layer, strip in our_strips(target.idblock).items():
             if layer not in layers or strip.action is None or not is_ours(strip.action):
                 continue
+            if reads is not None and reads.fresh(strip.action):
+                continue  # keyed by this take a moment ago (its eye-contact pass): reading it back finds nothing
             recorded = read_digests(strip.action, reads)
             changed = (
                 edited_channels(strip.action, strip.action_slot, recorded, target.idblock) if recorded else []
