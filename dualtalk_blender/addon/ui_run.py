@@ -61,9 +61,10 @@ KEYING_SHARE = 0.15
 KEYING = "keying the take…"
 KEYED = "the take is keyed; finishing"  # between the keying tick and the line (Esc takes it off again)
 # What keying costs on Blender's UI thread, in seconds per scene frame, with eye contact aimed (the
-# heads read back from the scene) and without: measured on a 10-minute take (15,000 frames: 8.1 s and
-# 2.6 s on a shared 2-core box), then learnt from each take this session keys (:func:`_learn_pace`).
-_PACE = {True: 5.4e-4, False: 1.8e-4}
+# heads read back from the scene) and without: measured on a 10-minute take (15,000 frames: 3.2 and
+# 0.85 CPU-s after 6c32855; 20 minutes: 4.5 CPU-s aimed), a little more for a busier machine, then
+# learnt from each take of a minute or more this session keys (:func:`_learn_pace`).
+_PACE = {True: 2.5e-4, False: 8e-5}
 SAY_SECONDS = 1.5  # a keying expected to take less is not timed in the status line
 PACE_FROM_FRAMES = 1500  # a take this long (a minute) or longer teaches the pace
 
@@ -298,7 +299,7 @@ class GenerationRun:
         return self._estimate
 
     def _keying_words(self) -> str:
-        """``keying the take onto Ava and Ben (15,000 frames, about 8 s; Blender does not respond
+        """``keying the take onto Ava and Ben (15,000 frames, about 4 s; Blender does not respond
         until then)``, from the motion files' lengths and :data:`_PACE`; :data:`KEYING` for a result
         whose motion files cannot be read (the keying says why)."""
         frames, aiming = self._frames()
