@@ -429,7 +429,7 @@ def _run_locked(
             interrupts.raise_if_interrupted()  # a save handler swallowed it
             progress.update("save", 1.0, shot.out.name)
             if shot.fbx is not None:
-                from ..scene.fbx_export import export_fbx, left_out_modifiers
+                from ..scene.fbx_export import clip_warnings, export_fbx, left_out_modifiers
 
                 progress.update("fbx", 0.0, shot.fbx.name)
                 export_fbx(
@@ -437,6 +437,8 @@ def _run_locked(
                 )
                 progress.update("fbx", 1.0, shot.fbx.name)
                 for warning in left_out_modifiers([obj_a, obj_b], scope=shot.fbx_scope):
+                    warn(f"{where}{warning}")
+                for warning in clip_warnings([obj_a, obj_b], scene):  # a range extended for another take
                     warn(f"{where}{warning}")
             if shot.render is not None:
                 from ..scene.render import render_shot

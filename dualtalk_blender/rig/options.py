@@ -197,7 +197,7 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "take",
         RETARGET,
         "str",
-        "take name used for the actions (default: OUT's name)",
+        "take name used for the actions (default: the take both characters in --blend play, else OUT's name)",
         default="take",
         metavar="NAME",
     ),
