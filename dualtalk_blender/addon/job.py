@@ -29,6 +29,10 @@ class Job(Protocol):
     # optional ``finishing`` (str | None): what ``result()`` is about to do on Blender's UI thread
     # that takes a while (keying a take); the operator shows it, lets Blender redraw, and calls
     # ``result()`` on its next timer tick
+    # optional ``advance() -> bool``: one step of that finishing work per timer tick (True while more
+    # is left), so Blender redraws between steps and delivers an Esc pressed during one; and
+    # ``cancel_keying()``: that Esc (nothing keyed yet is keyed; a keyed take is taken off again where
+    # that leaves the scene exactly as it was). Generate's ``GenerationRun`` has both.
 
     def start(self) -> Job: ...
 
