@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +55,37 @@ def _number(text: str, name: str, line: int, what: str) -> float:
     return v
 
 
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiner: part of how Persian or Indic names are spelt
+
+
+def speaker_name(text: str) -> str:
+    """A speaker's name as the user reads it: without the invisible format characters (Unicode
+    category Cf: the right-to-left mark an editor for Arabic or Hebrew puts at a line's start or
+    beside the colon, a byte-order mark, ...), spaces collapsed. A zero-width joiner or non-joiner
+    between two letters is kept (it is spelling). Transcripts and turns files both read names
+    through this, so that ``\\u200fA`` is ``A`` in either."""
+    kept = []
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "Cf":
+            inside = 0 < i < len(text) - 1 and not text[i - 1].isspace() and not text[i + 1].isspace()
+            if not (ch in _JOINERS and inside):
+                continue
+        kept.append(ch)
+    return " ".join("".join(kept).split()).strip(_JOINERS)
+
+
+def strip_format_marks(text: str) -> str:
+    """``text`` without format characters (category Cf) and spaces at its two ends."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
+        end -= 1
+    return text[start:end]
+
+
 def _segment(start: float, end: float, speaker: str, name: str, line: int, recording: str = "") -> Segment:
-    speaker = " ".join(speaker.split())
+    speaker = speaker_name(speaker)
     if not speaker:
         raise _fail(name, line, "no speaker name")
     if start < 0:
@@ -95,7 +125,7 @@ def parse_rttm(text: str, name: str = "turns.rttm") -> list[Segment]:
 def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
     """Audacity label track export: ``start<TAB>end<TAB>label`` per line.
 
-    The label is the speaker name; ``NAME: words`` keeps only ``NAME``. Spectral
+    The label is the speaker name; ``NAME: words`` (or ``NAME：words``) keeps only ``NAME``. Spectral
     selection lines (starting with a tab or ``\\``) are skipped.
     """
     out: list[Segment] = []
@@ -110,7 +140,7 @@ def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
         start = _number(f[0].strip(), name, i, "start time")
         end = _number(f[1].strip(), name, i, "end time")
         label = f[2].strip()
-        speaker = label.split(":", 1)[0] if ":" in label else label
+        speaker = re.split("[:：]", label, maxsplit=1)[0]
         if end == start:
             raise _fail(name, i, f"point label at {start:g} s; a turn needs a region label (start < end)")
         out.append(_segment(start, end, speaker, name, i))
@@ -122,7 +152,12 @@ _TS = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
 _CUE_RE = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?$")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG_RE = re.compile(r"<[^>]*>")
-_PREFIX_RE = re.compile(r"^\s*(?:-\s*)?(?:\[([^\]\n]{1,60})\]|\(([^)\n]{1,60})\)|([^:\n]{1,60}?)\s*:)\s*")
+# NAME: [NAME] (NAME), and the full-width forms a Japanese or Chinese keyboard types: NAME： 【NAME】
+# ［NAME］ （NAME） (the transcript reader takes the full-width colon too)
+_PREFIX_RE = re.compile(
+    r"^\s*(?:-\s*)?(?:\[([^\]\n]{1,60})\]|\(([^)\n]{1,60})\)|【([^】\n]{1,60})】|［([^］\n]{1,60})］"
+    r"|（([^）\n]{1,60})）|([^:：\n]{1,60}?)\s*[:：])\s*"
+)
 
 
 def _ts(groups: tuple[str | None, ...]) -> float:
@@ -140,11 +175,11 @@ def _cue_speaker(payload: list[str]) -> str | None:
         m = _VOICE_RE.search(text)
         if m:
             return m.group(1)
-    first = _TAG_RE.sub("", payload[0]) if payload else ""
+    first = strip_format_marks(_TAG_RE.sub("", payload[0])) if payload else ""
     m = _PREFIX_RE.match(first)
     if m:
         name = next(g for g in m.groups() if g is not None)
-        if name.strip() and "://" not in first:
+        if speaker_name(name) and "://" not in first:
             return name
     return None
 
@@ -190,9 +225,8 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
         payload = [b for b in block[t_idx + 1 :]]
         speaker = _cue_speaker(payload)
         if speaker is None:
-            forms = (
-                "'<v NAME>', 'NAME: ', '[NAME] ' or '(NAME) '" if vtt else "'NAME: ', '[NAME] ' or '(NAME) '"
-            )
+            forms = "'NAME: ', '[NAME] ' or '(NAME) ' (or full-width 'NAME：', '【NAME】')"
+            forms = f"'<v NAME>', {forms}" if vtt else forms
             raise _fail(name, line_no, f"cue has no speaker tag; start its text with {forms}")
         out.append(_segment(start, end, speaker, name, line_no))
     return out
@@ -333,6 +367,7 @@ def assign_speakers(segments: list[Segment], speaker_a: str | None = None) -> tu
     More than two speakers is refused with their names; a single speaker gives B=None.
     """
     names = speakers_in_order(segments)
+    speaker_a = None if speaker_a is None else speaker_name(speaker_a)
     if len(names) > 2:
         raise DualTalkError(
             f"turns name {len(names)} speakers ({', '.join(names)}); DualTalk animates two - "

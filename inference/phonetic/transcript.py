@@ -173,16 +173,21 @@ def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
         raise DualTalkError(f"transcript {p.name} is not UTF-8 text") from None
     if "\x00" in text:
         raise DualTalkError(f"transcript {p.name} is not a text file")
+    from ..audio.turns import speaker_name, strip_format_marks
+
     lines = []
     for number, row in enumerate(text.splitlines(), 1):
-        if not row.strip() or row.lstrip().startswith("#"):
+        # an editor for Arabic or Hebrew marks a line's start or its colon with an invisible
+        # right-to-left mark: it is neither part of the name nor of the words
+        row = strip_format_marks(row)
+        if not row or row.startswith("#"):
             continue
         m = _LINE.match(row)
-        if m is None or not m.group(1).strip():
+        if m is None or not speaker_name(m.group(1)):
             raise DualTalkError(
                 f"{p.name} line {number}: start the line with who says it and a colon (A: ... or B: ...)"
             )
-        lines.append(Line(number, m.group(1).strip(), m.group(2).strip()))
+        lines.append(Line(number, speaker_name(m.group(1)), strip_format_marks(m.group(2))))
     if not any(line.text for line in lines):
         raise DualTalkError(f"transcript {p.name} has no lines (write one per turn: A: ... or B: ...)")
     return lines
@@ -209,10 +214,13 @@ def lines_by_speaker(
 
 def _tag(speaker: str) -> str:
     """A speaker tag as it is matched: full-width letters (``Ａ``, typed by a Japanese or Chinese
-    keyboard in full-width mode, and shown like ``A``) as their usual width, any case."""
+    keyboard in full-width mode, and shown like ``A``) as their usual width, any case, without the
+    invisible marks a right-to-left editor adds."""
     import unicodedata
 
-    return unicodedata.normalize("NFKC", speaker).casefold()
+    from ..audio.turns import speaker_name
+
+    return unicodedata.normalize("NFKC", speaker_name(speaker)).casefold()
 
 
 def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "transcript") -> tuple[str, str]:
