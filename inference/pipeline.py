@@ -12,6 +12,7 @@ changes the two generated motions before they are written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import logging
 import os
@@ -19,15 +20,17 @@ import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from .core import locks, outputs
 from .core.errors import DualTalkError
 from .core.progress import Progress, Silent
 from .core.request import Request
+from .recording_key import cues_key, read_as, remember_read
 
 if TYPE_CHECKING:  # torch-heavy modules load lazily, when a run starts
     from .audio import Dialogue
+    from .behaviour.recording_cues import RecordingCues
     from .core.motion import Motion
     from .engine import Engine
     from .phonetic.recognise import Hearing
@@ -77,12 +80,16 @@ class Engines:
         return self.cache[key]
 
 
-def load_dialogue(request: Request, progress: Progress | None = None) -> Dialogue:
+def load_dialogue(request: Request, progress: Progress | None = None, *, remember: bool = True) -> Dialogue:
     """The request's audio as two speakers' streams and activity (see ``inference/audio``). A part
     whose lips are drawn from words (``--transcript``, ``--recognise``: aligned on the whole
     recording) is said to hold no speech only when the whole recording has none there either
-    (:func:`_say_silence`)."""
-    if not (_is_part(request) and (request.recognise or request.transcript)):
+    (:func:`_say_silence`). A whole recording read is remembered (:func:`.recording_key.remember_read`), so a run
+    given it keeps its cues for the recording's ranges; :func:`run`'s own read need not be."""
+    if not _is_part(request):
+        dialogue = _read_dialogue(request, progress)
+        return remember_read(request, dialogue) if remember else dialogue
+    if not (request.recognise or request.transcript):
         return _read_dialogue(request, progress)
     held: list[logging.LogRecord] = []
     with _holding(held, SILENCE_LOG):
@@ -108,24 +115,47 @@ def _read_dialogue(request: Request, progress: Progress | None = None) -> Dialog
     )
 
 
+# both characters' motions, A's first: what each pass after the engine returns
+Motions = tuple["Motion", "Motion"]
+
+
+class HookKeywords(TypedDict, total=False):
+    """What :func:`run` may pass the post-engine hook beyond its four arguments, each only to a hook
+    that names it (:func:`_hook_keywords`). ``recording``: the whole recording when the dialogue is a
+    part of it (``--start/--end``, a re-generated range), so the part blinks and nods at the same
+    seconds the whole take does; ``cues``: that recording's cues already measured (what its take
+    kept, :mod:`.behaviour.recording_cues`), instead of reading it; ``progress``: the run's bar."""
+
+    recording: Dialogue | None
+    cues: RecordingCues | None
+    progress: Progress | None
+
+
+HOOK_KEYWORDS = frozenset(HookKeywords.__annotations__)
+
+
 def after_engine(
-    request: Request,
-    dialogue: Dialogue,
-    motion_a: Motion,
-    motion_b: Motion,
-    *,
-    recording: Dialogue | None = None,
-    progress: Progress | None = None,
-) -> tuple[Motion, Motion]:
+    request: Request, dialogue: Dialogue, motion_a: Motion, motion_b: Motion, **keywords: Unpack[HookKeywords]
+) -> Motions:
     """The behaviour layer (``inference/behaviour/``): blinks, gaze, head motion, nods, brows and
     smiles added to both motions after the engine, from the dialogue's timing and the request's
-    seed, amounts and mood. Lips are left bit-identical; all amounts at 0 give the engine's motion.
-    ``recording``: the whole recording when ``dialogue`` is a part of it (``--start/--end``, a
-    re-generated range), so the part blinks and nods at the same seconds the whole take does."""
+    seed, amounts and mood (``keywords``: :class:`HookKeywords`). Lips are left bit-identical; all
+    amounts at 0 give the engine's motion."""
     from .behaviour import BehaviourSettings, apply_behaviour
 
-    settings = BehaviourSettings.from_request(request)
-    return apply_behaviour(motion_a, motion_b, dialogue, settings, recording=recording, progress=progress)
+    return apply_behaviour(motion_a, motion_b, dialogue, BehaviourSettings.from_request(request), **keywords)
+
+
+@functools.lru_cache(maxsize=16)
+def _hook_keywords(hook: Callable[..., Motions]) -> frozenset[str]:
+    """Which of :class:`HookKeywords` ``hook`` (:func:`after_engine`, or a replacement set as
+    ``pipeline.after_engine``) takes, read once per hook: :func:`run` passes only those, so a hook
+    written for whole takes (the four positional arguments) still runs; one with ``**kwargs`` gets
+    them all."""
+    params = inspect.signature(hook).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return HOOK_KEYWORDS
+    return frozenset(p.name for p in params if p.name in HOOK_KEYWORDS)
 
 
 def _behaviour_on(request: Request, motion: Motion) -> bool:
@@ -195,16 +225,17 @@ def _run_locked(
         )
     # the engine's threads for the audio analysis and generating, then the caller's again
     with engine.cpu_threads():
+        read = dialogue is None  # the dialogue is the request's recording as the loader reads it
         if dialogue is None:
             progress.update("audio", 0.0, "reading audio")
-            dialogue = load_dialogue(request, progress)
+            dialogue = load_dialogue(request, progress, remember=False)
             progress.update("audio", 1.0, f"{dialogue.num_frames} frames")
         where = Path(request.transcript).name if request.transcript else ""  # how messages name the file
         if lines is not None:
             from .phonetic.transcript import texts_by_speaker
 
             texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
-        return _generate(request, engine, dialogue, lines, where, out_dir, progress)
+        return _generate(request, engine, dialogue, lines, where, out_dir, progress, read=read)
 
 
 # what a recording is called: an out folder ending so is a slip for the recording, not a folder name
@@ -340,8 +371,11 @@ def _generate(
     where: str,
     out_dir: str | os.PathLike[str],
     progress: Progress,
+    *,
+    read: bool = False,
 ) -> Take:
-    """:func:`run` from the network on: generate, lips, transcript, behaviour, write."""
+    """:func:`run` from the network on: generate, lips, transcript, behaviour, write. ``read``: the
+    dialogue was read from the request's recording (not given in memory), so its cues may be kept."""
     from .generate import generate_dialogue, write_dialogue
 
     motion_a, motion_b = generate_dialogue(
@@ -360,7 +394,7 @@ def _generate(
     def whole(stage: str, fraction: float = 0.0) -> Dialogue:
         if not kept:
             context = _Context(progress, stage, fraction, WHOLE_FOR_CONTEXT)
-            kept.append(load_dialogue(request.replace(start=None, end=None), context))
+            kept.append(load_dialogue(request.replace(start=None, end=None), context, remember=False))
         return kept[0]
 
     hearing: dict[str, Hearing] = {}  # per tag: the stretches that did not sound English
@@ -399,21 +433,57 @@ def _generate(
             script = as_script(lines, [n for h in hearing.values() for n in h.lines])
             report, motion_a, motion_b = _heard(report, script, hearing, (motion_a, motion_b))
         progress.update("transcript", 1.0, "lips drawn from the transcript")
-    # a part's behaviour is cut from the whole recording's; a hook written for whole takes (four
-    # arguments) still runs
+    # a part's behaviour is cut from the whole recording's: its cues kept by the take (or measured
+    # once and kept); a hook gets only the keywords it names (one written for whole takes, four
+    # arguments, still runs, and on a part reads no whole recording it would not take)
     progress.update("behaviour", 0.0, "blinks, gaze, head and brows")
-    extra: dict[str, Any] = (
-        {"recording": whole("behaviour")} if part and _behaviour_on(request, motion_a) else {}
-    )
-    if "progress" in inspect.signature(after_engine).parameters:  # a four-argument hook still runs
-        extra["progress"] = progress
-    motion_a, motion_b = after_engine(request, dialogue, motion_a, motion_b, **extra)
+    hook = after_engine
+    takes = _hook_keywords(hook)
+    extra: dict[str, Any] = {"progress": progress} if "progress" in takes else {}
+    if _behaviour_on(request, motion_a):
+        # a whole take's cues are its own frames' (kept only where those are the recording's)
+        kept_whole = not part and motion_a.num_frames == dialogue.num_frames
+        if "cues" in takes and (part or (kept_whole and (read or read_as(request, dialogue)))):
+            extra["cues"] = _recording_cues(
+                request, dialogue if not part else None, whole, motion_a.fps, progress
+            )
+        elif part and "recording" in takes:
+            extra["recording"] = whole("behaviour")
+    motion_a, motion_b = hook(request, dialogue, motion_a, motion_b, **extra)
     progress.update("behaviour", 1.0, "behaviour added")
     # the last chance to cancel: nothing is written yet
     progress.update("write", 0.0, "writing the motion files")
     progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
+
+
+# the recording's cues kept for its parts (behaviour/recording_cues.py): what they are read from
+CUES_READ_BACK = "the whole recording's cues, kept by its take"
+
+
+def _recording_cues(
+    request: Request,
+    recording: Dialogue | None,
+    whole: Callable[[str], Dialogue],
+    fps: float,
+    progress: Progress,
+) -> RecordingCues:
+    """The whole recording's cues for the behaviour layer: read back from what a take of it kept
+    (:mod:`.behaviour.recording_cues`), else measured from ``recording`` (a whole take's own
+    dialogue) or the recording ``whole`` reads (a part), and kept for the parts to come."""
+    from .behaviour import recording_cues
+
+    key = cues_key(request, fps)
+    found = recording_cues.load(key) if key else None
+    if found is not None:
+        progress.update("behaviour", 0.0, CUES_READ_BACK)
+        progress.check_cancel()
+        return found
+    found = recording_cues.measure(recording if recording is not None else whole("behaviour"), fps, progress)
+    if key:
+        recording_cues.store(key, found)
+    return found
 
 
 def shape_both_lips(
@@ -424,7 +494,7 @@ def shape_both_lips(
     release: float | None = None,
     rounding: float | None = None,
     progress: Progress | None = None,
-) -> tuple[Motion, Motion]:
+) -> Motions:
     """Both characters' lip passes after the network (:func:`.phonetic.voice_lips.shape_lips`), each
     reading its voice as the network heard it: ducked where only the partner speaks on two mics
     (:func:`.generate.hears_ducked`), with the partner's audio so the rest tells a cough from the

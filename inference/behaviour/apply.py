@@ -13,7 +13,7 @@ for FLAME motion the expression and jaw coefficients, are copied bit for bit.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,9 @@ from .layers import (
     with_partner_blinks,
 )
 from .settings import MOOD_TABLE, BehaviourSettings, Mood
+
+if TYPE_CHECKING:
+    from .recording_cues import RecordingCues
 
 BLINK = ("eyeBlinkLeft", "eyeBlinkRight")
 BROWS = ("browInnerUp", "browOuterUpLeft", "browOuterUpRight")
@@ -103,6 +106,7 @@ def apply_behaviour(
     settings: BehaviourSettings | None = None,
     recording: Any = None,
     progress: Progress | None = None,
+    cues: RecordingCues | None = None,
 ) -> tuple[Motion, Motion]:
     """Both characters with the behaviour layer; the inputs are not changed.
 
@@ -113,12 +117,22 @@ def apply_behaviour(
     new performance: each event depends on the take before it (the blink and gaze processes run from
     the take's first frame, the blink rate and the gaze shares are fitted over the whole take).
 
+    ``cues``: the whole recording's cues already measured (:mod:`.recording_cues`, what its take
+    kept), used instead of reading ``recording`` again: the same performance.
+
     ``progress``: the stage ``"behaviour"`` moves as each voice is read, block by block (two minutes
     of frames), and a cancel is heard there; its 0 and 1 are the caller's."""
     settings = (settings or BehaviourSettings()).validate()
     _check(motion_a, motion_b)
     start_s = 0.0
-    if recording is None:
+    if cues is not None:
+        if abs(cues.fps - motion_a.fps) > 1e-6:
+            raise DualTalkError(
+                f"the recording's cues are at {cues.fps:g} fps but the motion at {motion_a.fps:g}"
+            )
+        start_s = _part_start(dialogue, cues, motion_a.num_frames, motion_a.fps)
+        cues_a, cues_b = cues.a, cues.b
+    elif recording is None:
         cues_a, cues_b = dialogue_cues(dialogue, motion_a.num_frames, motion_a.fps, progress)
     else:
         start_s = _part_start(dialogue, recording, motion_a.num_frames, motion_a.fps)
