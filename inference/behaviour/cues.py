@@ -11,7 +11,8 @@ speaker's own median, which is what beats and brow raises follow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -196,6 +197,25 @@ def speaking_state(flags: np.ndarray, fps: float) -> np.ndarray:
     The layer and the evaluator both use this, so "listening" never means a breath between words.
     """
     return bridge(flags, int(round(STATE_BRIDGE_S * fps)))
+
+
+def holds_floor(flags: np.ndarray, state: np.ndarray, own_backchannels: Sequence[int]) -> np.ndarray:
+    """Frames where a character holds the floor: its speaking ``state`` (:func:`speaking_state` of
+    its phrase ``flags``) less each stretch of it made only of its own backchannels (phrase starts
+    in ``own_backchannels``: an "mm-hm" or "yeah" while the partner talks).
+
+    A listener's "yeah" is listening with a nod, not a turn (review 31b F5); a "yeah" that runs on
+    into the character's own phrase (under 0.6 s apart) starts a turn and keeps the floor. The
+    behaviour layer and the evaluator both use this, so a nod with one's own "mm-hm" is a
+    listener's nod to both."""
+    floor = np.asarray(state, dtype=bool).copy()
+    bc = set(own_backchannels)
+    starts = [s for s, _ in segments(flags)]
+    for s, e in segments(floor):
+        inside = starts[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]
+        if inside and all(p in bc for p in inside):
+            floor[s:e] = False
+    return floor
 
 
 def stress_peaks(loud: np.ndarray, pitch: np.ndarray, speaking: np.ndarray, fps: float) -> np.ndarray:

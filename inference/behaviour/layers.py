@@ -19,7 +19,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from ..core.gaze import EYE_PITCH_DEG, EYE_YAW_DEG
-from .cues import Cues, segments, speaking_state
+from .cues import Cues, holds_floor, segments, speaking_state
 from .settings import Mood
 
 LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5, "partner_blinks": 6}
@@ -91,16 +91,8 @@ class Context:
         A listener's "yeah" is listening with a nod, not a turn: with the speaker's sway and stress
         beats a 0.3-0.9 s "mm-hm" moved the head's yaw and roll about twice as much as a listener's
         nod (review 31b F5). A "yeah" that runs on into the character's own phrase (under 0.6 s
-        apart) starts a turn and keeps the floor."""
-        floor = self.speaking.copy()
-        bc = set(self.own.backchannels)
-        phrases = segments(self.own.speaking)
-        starts = [s for s, _ in phrases]
-        for s, e in segments(self.speaking):
-            inside = starts[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]
-            if inside and all(p in bc for p in inside):
-                floor[s:e] = False
-        return floor
+        apart) starts a turn and keeps the floor (:func:`holds_floor`, which the evaluator shares)."""
+        return holds_floor(self.own.speaking, self.speaking, self.own.backchannels)
 
     def may_nod(self, frame: int) -> bool:
         """Whether a listener nod may start at ``frame``: the character really listens (not a pause

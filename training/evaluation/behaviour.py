@@ -34,7 +34,15 @@ from ...inference.behaviour import (
     apply_with_cues,
     dialogue_cues,
 )
-from ...inference.behaviour.cues import PAUSE_S, Cues, backchannels, bridge, segments, speaking_state
+from ...inference.behaviour.cues import (
+    PAUSE_S,
+    Cues,
+    backchannels,
+    bridge,
+    holds_floor,
+    segments,
+    speaking_state,
+)
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, load_motion
@@ -42,6 +50,7 @@ from ...inference.core.take_record import check_one_take
 
 NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
+BACKCHANNEL_NOD_LEAD_S = 0.2  # a nod starting this soon before one's own "mm-hm" goes with it
 FROZEN_S = 2.0
 # a per-minute rate over less speaking or listening time than this is not reported (n/a, with the
 # count): a character who listens 1.6 s would read 37.5 blinks/min per blink; nor is a head spread,
@@ -398,20 +407,28 @@ def measure(take: Take) -> dict[str, Any]:
     if out["head_std_speaking"] and out["head_std_listening"]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
         out["head_ratio_listen_speak"] = ratio.tolist()
-    nods = nod_onsets(head[:, 0], fps, within=listening)
-    # a listener nod's chin-down swing (its first 0.4 s) lies in listening time (a speaker's beat
-    # at a phrase start is not one; nods that go with one's own "mm-hm" count as speaking time)
-    span = int(0.4 * fps)
-    nods = np.array([n for n in nods if listening[n : n + span].all()], dtype=np.int64)
-    out["nods"] = len(nods)
-    out["nods_per_listening_min"] = len(nods) / minutes["listening"] if _rated(minutes["listening"]) else None
-    ends = phrase_ends(take.partner.speaking, fps)
-    # the other trigger the issue names: one's own "mm-hm" (a nod within 1.5 s of its onset
-    # and not already 0.2-1.0 s after a partner phrase end)
+    # the other trigger the issue names: one's own "mm-hm" (a nod from 0.2 s before its onset to
+    # 1.5 s after, not already 0.2-1.0 s after a partner phrase end; the detector puts a nod's start
+    # where the chin leaves its level, 1-4 frames before the layer's nod with the "mm-hm" begins)
     own_bc = np.array(
         [s for s, _ in backchannels(m.speaking, take.partner.speaking, fps)],
         dtype=np.int64,
     )
+    # nods are a listener's wherever the character does not hold the floor, its own "mm-hm" included,
+    # by the layer's own rule (:func:`holds_floor`); over listening time alone a nod with one's own
+    # "sí" was speaking time and dropped (review 32n F10: 4 of 14 characters read 0 nods)
+    nodding = ~holds_floor(m.speaking, speaking, own_bc.tolist())
+    out["nodding_min"] = float(nodding.sum() / fps / 60.0)
+    nods = nod_onsets(head[:, 0], fps, within=nodding)
+    # a listener nod's chin-down swing (its first 0.4 s) lies there (a speaker's beat at a phrase
+    # start is not one)
+    span = int(0.4 * fps)
+    nods = np.array([n for n in nods if nodding[n : n + span].all()], dtype=np.int64)
+    out["nods"] = len(nods)
+    out["nods_per_listening_min"] = (
+        len(nods) / out["nodding_min"] if _rated(minutes["listening"]) and out["nodding_min"] else None
+    )
+    ends = phrase_ends(take.partner.speaking, fps)
     lags, in_window, with_bc = [], 0, 0
     for n in nods:
         before = ends[ends <= n + int(0.1 * fps)]
@@ -420,7 +437,7 @@ def measure(take: Take) -> dict[str, Any]:
             lags.append(lag)
         if lag is not None and 0.2 <= lag <= 1.0:
             in_window += 1
-        elif ((own_bc <= n) & (n - own_bc <= 1.5 * fps)).any():
+        elif ((n - own_bc >= -BACKCHANNEL_NOD_LEAD_S * fps) & (n - own_bc <= 1.5 * fps)).any():
             with_bc += 1
     out["nod_lag_median_s"] = float(np.median(lags)) if lags else None
     out["nods_in_0.2_1.0s"] = in_window / len(nods) if len(nods) else None
@@ -688,6 +705,7 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
         nods = sum(r["nods"] for r in rows)
         listen = sum(r["listening_min"] for r in rows)
+        nodding = sum(r.get("nodding_min", r["listening_min"]) for r in rows)
         speak = sum(r.get("speaking_min", 0.0) for r in rows)
         out[phase] = {
             "blinks_per_min": mean("blinks_per_min"),
@@ -699,7 +717,8 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "nods": nods,
             "speaking_min": speak,
             "listening_min": listen,
-            "nods_per_listening_min": nods / listen if listen and _rated(listen) else None,
+            "nodding_min": nodding,
+            "nods_per_listening_min": nods / nodding if nodding and _rated(listen) else None,
             "nods_in_window": sum((r["nods_in_0.2_1.0s"] or 0) * r["nods"] for r in rows),
             "nods_with_own_backchannel": sum(r.get("nods_with_own_backchannel", 0) for r in rows),
             "gaze_listening": mean("gaze_listening"),
@@ -978,7 +997,7 @@ ROWS = (
 _RATE_COUNTS = {
     "blinks_per_min_speaking": ("blinks_speaking", "speaking_min"),
     "blinks_per_min_listening": ("blinks_listening", "listening_min"),
-    "nods_per_listening_min": ("nods", "listening_min"),
+    "nods_per_listening_min": ("nods", "nodding_min"),
 }
 
 
