@@ -56,6 +56,38 @@ def is_unicode(text: str) -> bool:
     return not any("\ud800" <= c <= "\udfff" for c in text)
 
 
+TAKE_NAME_BYTES = 40  # a take name's room in its layer actions, markers and records (UTF-8 bytes)
+
+
+def take_name_fit(name: str) -> str:
+    """The longest start of ``name`` a take name holds (:data:`TAKE_NAME_BYTES`), cut between
+    characters, never inside one."""
+    return name.encode(errors="surrogatepass")[:TAKE_NAME_BYTES].decode(errors="ignore")
+
+
+def take_name_room(name: str) -> str:
+    """Why ``name`` is too long, counted in characters a user can count: a Japanese, Chinese or
+    Hindi character takes 3 of a take name's 40 bytes (review 32n F9: a 20-character Japanese name
+    was refused as "must be 1-40 printable bytes")."""
+    return (
+        f"'{escaped(name)}' is {len(name)} characters, {len(name.encode(errors='surrogatepass'))} bytes "
+        f"as Blender stores them; a take name holds {TAKE_NAME_BYTES} bytes: {TAKE_NAME_BYTES} English "
+        "letters, 20 Arabic, Cyrillic or Greek, 13 Japanese, Chinese, Korean or Hindi"
+    )
+
+
+def take_name_cut(name: str, take: str) -> str | None:
+    """The one line that says a take named after ``name`` (``--out``'s, a job shot's) was cut to
+    ``take`` to fit a take name, to say once it is keyed; None when nothing was cut (review 32n F9:
+    the cut went unsaid, while ``--take`` refused the same name)."""
+    if len(name.encode(errors="surrogatepass")) <= TAKE_NAME_BYTES:
+        return None
+    return (
+        f"the take is named '{escaped(take)}', cut from the shot's name: {take_name_room(name)} "
+        '(--take NAME, or a job shot\'s "take", names it)'
+    )
+
+
 def escaped(text: str) -> str:
     """``text`` as a message can show it on one line: a byte that is not UTF-8 as ``\\xff`` (as the
     user typed it in ``$'\\xff'``), any other surrogate, control or format character escaped
@@ -356,9 +388,15 @@ class ApplyOptions:
                 f"--take '{escaped(take)}' is not valid Unicode text; a take names Blender actions, "
                 "whose names are UTF-8"
             )
-        if not isinstance(take, str) or not take or len(take.encode()) > 40 or any(ord(c) < 32 for c in take):
+        if not isinstance(take, str) or not take or any(ord(c) < 32 for c in take):
             shown = f"'{escaped(take)}'" if isinstance(take, str) else type(take).__name__
             raise DualTalkError(f"--take (the take's name) must be 1-40 printable bytes, got {shown}")
+        if len(take.encode()) > TAKE_NAME_BYTES:
+            fit = take_name_fit(take)
+            raise DualTalkError(
+                f"--take (the take's name) is too long: {take_name_room(take)} "
+                f"(its first {len(fit)} characters: '{escaped(fit)}')"
+            )
 
     def for_role(self, role: str) -> ApplyOptions:
         """The options character ``role`` ("A" or "B"; "" for neither) is inspected with: its own map
