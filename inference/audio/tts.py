@@ -47,7 +47,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.interrupts import raise_if_interrupted
 from ..core.timebase import SAMPLE_RATE
-from ..phonetic.ipa import espeak_phone
+from ..phonetic.ipa import espeak_phone, is_language_switch
 
 ESPEAK_VOICES = (
     "en-us",
@@ -357,11 +357,15 @@ class _Espeak:
         dur = len(audio) / SAMPLE_RATE
         phones = []
         times = [max(0.0, ms / 1000.0 - ESPEAK_EVENT_LAG_S) for _sym, ms in events]
+        reading = language  # espeak-ng reads on in the language a switch marker "(en)" names
         for k, (sym, _ms) in enumerate(events):
             start = times[k]
             end = times[k + 1] if k + 1 < len(events) else dur
+            if is_language_switch(sym):  # an event, not a phone: "(en)" before an English name
+                reading = sym.strip()[1:-1] or language
+                continue
             if end > start and sym:
-                phones.append(Phone(espeak_phone(sym, language), start, min(end, dur), "ipa"))
+                phones.append(Phone(espeak_phone(sym, reading), start, min(end, dur), "ipa"))
         opts = {"rate": voice.rate, "pitch": voice.pitch, "range": voice.pitch_range}
         words = [  # (text positions count the text's characters from 1)
             (text[pos - 1 : pos - 1 + length], max(0.0, ms / 1000.0 - ESPEAK_EVENT_LAG_S))
