@@ -43,12 +43,16 @@ _SPELLING = {  # how a script in these must be written for espeak-ng to read it
     "ja": "write it in kana (espeak-ng cannot read kanji)",
 }
 # the letters each language's script is written in (Unicode script names): a line mostly in others is
-# spelt out letter by letter by espeak-ng ("cirílico pe...") and cannot be said by the voice
+# spelt out letter by letter by espeak-ng ("cirílico pe...") and cannot be said by the voice. The
+# Russian, Arabic, Hindi and Korean voices read a word in Latin letters as English (`espeak-ng -v hi
+# "मेरा दोस्त John Smith है"`: "... (en)dʒˈɒn smˈɪθ(hi) hɛː"), as Indian, Arab, Russian and Korean
+# scripts write English names and words; the Japanese voice spells them out (review 32n, F4).
 _LETTERS = {
     "es": ("LATIN",), "fr": ("LATIN",), "de": ("LATIN",), "it": ("LATIN",), "pt-br": ("LATIN",),
     "pt": ("LATIN",), "nl": ("LATIN",), "pl": ("LATIN",), "sv": ("LATIN",), "tr": ("LATIN",),
-    "ru": ("CYRILLIC",), "ar": ("ARABIC",), "hi": ("DEVANAGARI",), "ko": ("HANGUL",),
-    "ja": ("HIRAGANA", "KATAKANA"), _MANDARIN: ("CJK", "LATIN"), ENGLISH: ("LATIN",),
+    "ru": ("CYRILLIC", "LATIN"), "ar": ("ARABIC", "LATIN"), "hi": ("DEVANAGARI", "LATIN"),
+    "ko": ("HANGUL", "LATIN"), "ja": ("HIRAGANA", "KATAKANA"), _MANDARIN: ("CJK", "LATIN"),
+    ENGLISH: ("LATIN",),
 }  # fmt: skip
 _SCRIPT_NAMES = {"CJK": "Han characters", "HIRAGANA": "kana", "KATAKANA": "kana", "HANGUL": "Hangul"}
 
@@ -127,12 +131,19 @@ def foreign_letters(text: str, language: str | None) -> str:
     if code == "ja" and any("CJK" in unicodedata.name(ch, "") for ch in text):
         return "kanji"
     scripts: dict[str, int] = {}
+    name = ""
     for ch in text:
-        if ch.isalpha():
+        # a vowel sign, anusvara or virama (Devanagari's मैंने is 5 characters, 2 of them letters to
+        # isalpha) is part of its letter: counted with the script it is named for, a combining accent
+        # with the letter before it
+        mark = unicodedata.category(ch) in ("Mn", "Mc")
+        if ch.isalpha() or mark:
             parts = unicodedata.name(ch, "UNKNOWN").split()
-            # (full-width Latin and half-width kana are the same letters, set in another width)
-            name = parts[1] if parts[0] in ("FULLWIDTH", "HALFWIDTH") and len(parts) > 1 else parts[0]
-            scripts[name] = scripts.get(name, 0) + 1
+            if not (mark and parts[0] == "COMBINING"):
+                # (full-width Latin and half-width kana are the same letters, set in another width)
+                name = parts[1] if parts[0] in ("FULLWIDTH", "HALFWIDTH") and len(parts) > 1 else parts[0]
+            if name:
+                scripts[name] = scripts.get(name, 0) + 1
     letters = sum(scripts.values())
     foreign = {k: v for k, v in scripts.items() if k not in expected}
     if not letters or sum(foreign.values()) <= letters / 2:
@@ -183,3 +194,83 @@ def panel_code(language: str | None) -> str | None:
         if match is not None:
             return match
     return None
+
+
+# A script in Spanish, German, French... given no language is aligned as English: pocketsphinx then
+# spends a take's worth of passes on words it has no pronunciation of, and may draw a character from
+# English readings of German words (review 32n, F3: worse lips than none). Such a script is told
+# apart by its words: of the words written in lower case (a capitalised name is the unknown word an
+# English script has), the share pocketsphinx's English dictionary lacks. English prose, in chunks
+# of 24 words: at most 0.20 (this project's README, with its jargon; GPL-3 0.05, LJ Speech 0.04,
+# the lite corpus's English 0.00); the lite corpus's sentences in es, fr, de, it, pt, nl, pl, sv, tr:
+# 0.15-0.62, whole scripts of the review's conversations 0.28 (de), 0.31 (es); English 0.02.
+NOT_ENGLISH_SHARE = 0.25
+NOT_ENGLISH_WORDS = 5  # and at least this many such words (a short script proves nothing)
+# letters of one language only among the panel's Latin-script ones: the language a script holding
+# them is in, offered in the hint (none, or several: the codes are listed instead)
+_OWN_LETTERS = {"es": "ñ¿¡", "de": "ß", "pl": "łąęśźżćń", "tr": "ğış"}
+
+
+def _english_words() -> frozenset[str]:
+    """The words pocketsphinx's English dictionary spells (empty when pocketsphinx is missing)."""
+    cached: frozenset[str] | None = globals().get("_ENGLISH_WORDS")
+    if cached is not None:
+        return cached
+    words: set[str] = set()
+    try:
+        from pathlib import Path
+
+        from pocketsphinx import get_model_path
+
+        path = Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
+        with open(path, encoding="utf-8", errors="ignore") as f:
+            words = {line.split(None, 1)[0].split("(")[0] for line in f if line.strip()}
+    except (ImportError, OSError):
+        pass
+    globals()["_ENGLISH_WORDS"] = out = frozenset(words)
+    return out
+
+
+def not_english_words(texts: list[str]) -> tuple[list[str], int]:
+    """(the words of ``texts`` written in lower case that the English dictionary lacks, as written,
+    in order; how many words were counted): see :data:`NOT_ENGLISH_SHARE`."""
+    from .align import normalise_words
+
+    known = _english_words()
+    if not known:
+        return [], 0
+    unknown: list[str] = []
+    counted = 0
+    for token in " ".join(texts).split():
+        spelled = normalise_words(token)[0].split()
+        counted += len(spelled)
+        if not any(ch.isupper() for ch in token) and any(w not in known for w in spelled):
+            unknown.append(token.strip('.,;:!?"()[]{}¿¡«»\u201c\u201d'))
+    return unknown, counted
+
+
+def not_english(texts: list[str]) -> tuple[str, str]:
+    """Why ``texts`` (a script given as English) look like another language ("16 of its 51 words are
+    not English words (prepara, ...)") and what to do (the language flag, :func:`language_flag`);
+    ("", "") when they look English."""
+    unknown, counted = not_english_words(texts)
+    if len(unknown) < NOT_ENGLISH_WORDS or len(unknown) < NOT_ENGLISH_SHARE * counted:
+        return "", ""
+    shown = ", ".join(dict.fromkeys(unknown[:8]))
+    return f"{len(unknown)} of its {counted} words are not English words ({shown})", language_flag(texts)
+
+
+NOT_ENGLISH_ASK = "a script in another language needs its language: {flag}, the panel's Script Language"
+
+
+def language_flag(texts: list[str]) -> str:
+    """``--transcript-language es`` when the script holds letters only Spanish of the panel's
+    languages uses (ñ, ¿, ¡; German ß, Polish ł..., Turkish ğ ı ş), else the flag with the codes."""
+    text = " ".join(texts).lower()
+    seen = {code: [ch for ch in own if ch in text] for code, own in _OWN_LETTERS.items()}
+    seen = {code: chars for code, chars in seen.items() if chars}
+    if len(seen) == 1:
+        code, chars = next(iter(seen.items()))
+        return f"--transcript-language {code} (its {', '.join(chars)} suggest {language_name(code)})"
+    latin = [c for c, *_ in SCRIPT_LANGUAGES if _LETTERS.get(c) == ("LATIN",) and c != ENGLISH]
+    return f"--transcript-language with its code ({', '.join(latin)}, ...)"

@@ -1109,6 +1109,12 @@ def draw_lips(
     except CancelledError:
         raise
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
+        if not warp and not recognised and not too_many and words:  # one character's script in another
+            from .script_languages import NOT_ENGLISH_ASK, not_english  # language (the take's looked English)
+
+            why, flag = not_english([line.text for line in lines])
+            if why:
+                exc = DualTalkError(f"{exc}; {why}: {NOT_ENGLISH_ASK.format(flag=flag)}")
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
         elif warp:  # every line in another writing system: no placement, but the lines are named
@@ -1264,6 +1270,31 @@ def apply_transcript(
         texts_a = []
     if too_many_b:
         texts_b = []
+    if where != RECOGNISED_WORDS and not uses_warp(language):
+        from .script_languages import NOT_ENGLISH_ASK, not_english
+
+        # a script in another language given as English: said once, and not aligned (the English
+        # aligner's passes over words it cannot say cost most of the take, and what it draws is wrong)
+        why, flag = not_english(texts_a + texts_b)
+        if why:
+            ask = NOT_ENGLISH_ASK.format(flag=flag)
+            short = NOT_ENGLISH_ASK.format(flag=flag.split(" (")[0])
+            reps = [
+                _unaligned_report(mine, f"the script does not look English: {short}")
+                for mine in (lines_a, lines_b)
+            ]
+            who = " and ".join(k for k, rep in zip("AB", reps, strict=True) if rep["words"])
+            log.warning("%s does not look English: %s; %s; %s keep%s the engine's lips", where, why, ask, who,
+                        "" if " and " in who else "s")  # fmt: skip
+            from .script_languages import normalise
+
+            for rep in reps:
+                rep["language"] = normalise(language)
+            motion_a, motion_b = (
+                dataclasses.replace(m, meta={**m.meta, "transcript": rep})
+                for m, rep in zip((motion_a, motion_b), reps, strict=True)
+            )
+            return motion_a, motion_b, {"a": reps[0], "b": reps[1]}
     # each character's share of the bar: half for the passes over their whole stream, half by words
     words_a, words_b = (sum(len(t.split()) for t in texts) for texts in (texts_a, texts_b))
     half = 0.5 * (0.5 + 0.5 * words_a / max(words_a + words_b, 1))
@@ -1304,6 +1335,15 @@ def apply_transcript(
     for rep in (rep_a, rep_b):  # the script's language, English too: a line that fails names it
         rep.setdefault("language", normalise(language))
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def _unaligned_report(lines: list[Line], error: str) -> dict[str, Any]:
+    """A character's report when its lines were not aligned at all (``error``: why)."""
+    written = [w for line in lines for w in line.text.split() if any(ch.isalnum() for ch in w)]
+    if not written:
+        return {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
+    return {"words": len(written), "aligned": 0, "unknown": [], "seconds": 0.0, "error": error,
+            "lines": len(lines), "lines_drawn": [], "lines_refused": [], "aligner": ALIGNERS[False]}  # fmt: skip
 
 
 def engine_closures(values: np.ndarray, phones: list[Any], before: int, n: int, fps: float) -> np.ndarray:

@@ -397,7 +397,10 @@ def test_a_gap_of_exactly_twenty_milliseconds_is_no_pause_whatever_the_float_err
 
 def test_a_region_tag_checks_the_language_s_own_letters():
     assert script_languages.foreign_letters("Привет, как дела", "es-ES") == "Cyrillic letters"
-    assert script_languages.foreign_letters("Hola amigo", "ru-RU") == "Latin letters"
+    assert script_languages.foreign_letters("Hola amigo", "ja-JP") == "Latin letters"
+    assert script_languages.foreign_letters("Привет, как дела", "hi-IN") == "Cyrillic letters"
+    # (the Russian voice reads Latin letters as English, as a Russian script writes an English name)
+    assert script_languages.foreign_letters("Hola amigo", "ru-RU") == ""
     assert script_languages.foreign_letters("Ｈｏｌａ ａｍｉｇｏ", "es") == ""  # full-width Latin is Latin
     assert script_languages.foreign_letters("ﾌﾕﾉ ﾔﾏﾊ", "ja") == ""  # half-width kana is kana
 
