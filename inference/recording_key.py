@@ -83,7 +83,15 @@ def cues_key(request: Request, fps: float) -> str:
         if not fingerprint:
             return ""
         files.append([fingerprint, st.st_size, st.st_mtime_ns])
-    options = [request.swap, request.speaker_a, request.diarize, request.offset_b, float(fps)]
+    # as the loader reads them: no shift is a shift of 0 (a take's record gives None, a script 0.0)
+    speaker_a = request.speaker_a if request.turns is not None else None
+    options = [
+        bool(request.swap),
+        speaker_a,
+        bool(request.diarize),
+        float(request.offset_b or 0.0),
+        float(fps),
+    ]
     text = json.dumps([files, options, _cues_code()], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -145,6 +145,16 @@ def test_other_options_are_another_recording(recording, tmp_path, monkeypatch):
     assert spies.whole_reads == 1
 
 
+def test_options_read_alike_file_the_cues_alike(recording):
+    """A range's request says "no shift of B" as the take's record does (None) or as a script does (0.0)."""
+    from dualtalk.inference.recording_key import cues_key
+
+    plain = Request(audio=str(recording))
+    assert cues_key(plain, 25.0) == cues_key(plain.replace(offset_b=0.0, swap=False), 25.0)
+    assert cues_key(plain, 25.0) != cues_key(plain.replace(swap=True), 25.0)
+    assert cues_key(plain.replace(audio=str(recording.parent / "gone.wav")), 25.0) == ""
+
+
 def test_a_damaged_or_unwritable_cache_costs_a_read_never_the_take(recording, tmp_path, monkeypatch):
     from dualtalk.inference.behaviour import recording_cues
 
