@@ -14,32 +14,31 @@ Where: ``$DUALTALK_HOME/recording_cues/`` (else ``~/.cache/dualtalk/recording_cu
 that measures them). An entry is used only when it reads whole and names its key and
 :data:`VERSION`; anything else is measured afresh and written over. Written atomically, at most
 :data:`KEEP` entries (a 20-minute take's is about 0.5 MB), the least recently used removed. Without
-a writable home the cues are measured as before, with one debug line, never an error.
+a writable home the cues are measured as before, with one debug line, never an error. The folder's
+rules (which names are the cache's, pruning, clearing) are :mod:`..kept_folder`'s, as the recognised
+words'; the add-on's preferences show how much it holds (:func:`held`) and clear it (:func:`clear`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import re
-import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
 from ..core.progress import Progress
+from ..kept_folder import RECORDING_CUES, Held
 from .cues import Cues
 
 VERSION = 1  # bump when what an entry holds, or how it is read, changes
 KEEP = 32  # entries kept, the least recently used removed first
-FOLDER = "recording_cues"
-ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.npz")
-TEMP_NAME = re.compile(r"\.[0-9a-f]{16}\..+\.tmp")
 log = logging.getLogger("dualtalk")  # debug lines only: a cache that cannot be used costs a read
+# the folder and its rules (the only names written: an entry and its temporary), as recognised_cache's
+KEPT = RECORDING_CUES
+FOLDER = KEPT.name  # "recording_cues"
+ENTRY_NAME = KEPT.entry_name
 
 # each character's per-frame arrays and event lists, as an entry stores them
 _FRAMES = {"speaking": bool, "loud_db": np.float32, "pitch_hz": np.float32, "stress": np.float32}
@@ -69,21 +68,24 @@ def measure(recording: Any, fps: float, progress: Progress | None = None) -> Rec
 def cache_folder() -> Path | None:
     """The folder entries live in (created), or None without a writable home or where the folder
     holds a name the cache did not write (then it is the user's: never written into or pruned)."""
-    from ..download import default_model_dir
+    return KEPT.usable()
 
-    try:
-        folder = default_model_dir() / FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        names = os.listdir(folder)
-    except Exception as exc:  # no home folder, a file in the way: measured each time
-        log.debug("the recording's cues are not kept (%s)", exc)
-        return None
-    strangers = [name for name in names if not (ENTRY_NAME.fullmatch(name) or TEMP_NAME.fullmatch(name))]
-    if strangers or not os.access(folder, os.W_OK | os.X_OK):
-        why = f"it holds {strangers[0]!r}" if strangers else "it is not writable"
-        log.debug("the recording's cues are not kept in %s (%s)", folder, why)
-        return None
-    return folder
+
+def home_folder() -> Path:
+    """Where the entries go, whether or not anything was kept yet (nothing is made here); a
+    DualTalkError where there is no home folder and no ``$DUALTALK_HOME``."""
+    return KEPT.home_folder()
+
+
+def held(folder: Path) -> Held:
+    """How many recordings' cues ``folder`` keeps and their size on disk (the preferences' line)."""
+    return KEPT.held(folder)
+
+
+def clear(folder: Path) -> Held:
+    """Remove the cache's entries from ``folder`` (:meth:`.KeptFolder.clear`: only its own names,
+    nothing from a folder of the user's, a temporary being written stays); returns what went."""
+    return KEPT.clear(folder)
 
 
 def load(key: str) -> RecordingCues | None:
@@ -101,14 +103,8 @@ def load(key: str) -> RecordingCues | None:
         log.debug("the recording's cues in %s not read (%s)", path, exc)
         return None
     if found is not None:
-        _used(path)
+        KEPT.used(path)
     return found
-
-
-def _used(path: Path) -> None:
-    """``path`` marked as used now: the least recently used entries are pruned first."""
-    with contextlib.suppress(OSError):
-        os.utime(path)
 
 
 def _read(data: dict[str, np.ndarray], key: str) -> RecordingCues | None:
@@ -160,30 +156,9 @@ def store(key: str, found: RecordingCues) -> None:
     folder = cache_folder()
     if folder is None:
         return
-    tmp = folder / f".{key[:16]}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **_arrays(found, key))
-        os.replace(tmp, folder / f"{key}.npz")
-    except OSError as exc:  # a full disk, a folder made read-only meanwhile
-        log.debug("the recording's cues not kept in %s (%s)", folder, exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        return
-    _prune(folder)
+    arrays = _arrays(found, key)
 
+    def write(fh: IO[bytes]) -> None:
+        np.savez_compressed(fh, **arrays)
 
-def _prune(folder: Path) -> None:
-    """At most :data:`KEEP` entries left, the least recently used removed, and no temporary a run
-    that died left (older than an hour); only the cache's own names are removed."""
-    entries, now = [], time.time()
-    for path in folder.iterdir():
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            if ENTRY_NAME.fullmatch(path.name):
-                entries.append((st.st_mtime_ns, path))
-            elif TEMP_NAME.fullmatch(path.name) and now - st.st_mtime > 3600.0:
-                path.unlink()
-    for _mtime, path in sorted(entries, reverse=True)[KEEP:]:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    KEPT.store(folder, key, write, KEEP)

@@ -27,14 +27,8 @@ import hashlib
 import inspect
 import json
 import logging
-import os
-import re
-import stat
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -42,6 +36,7 @@ from ..core import safe_json
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE
+from ..kept_folder import RECOGNISED, Held
 from . import recognise
 from .recognise import Hearing
 from .transcript import Line
@@ -49,103 +44,35 @@ from .transcript import Line
 VERSION = 1  # bump when what recognition makes of a recording changes (recognise.py, align.Listener)
 KEEP = 100  # entries kept, the least recently used removed first
 MAX_ENTRY_BYTES = 8 << 20  # an hour of dialogue's words is ~0.2 MB: a larger file is not ours
-STALE_TEMP_S = 3600.0  # a temporary left by a run that died is removed after this
-FOLDER = "recognised"
-# the only names the cache writes: an entry, and a temporary beside it while one is written
-ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
-TEMP_NAME = re.compile(r"\.[0-9a-f]{16}\..+\.tmp")
 log = logging.getLogger("dualtalk.transcript")
+# the folder and its rules (the only names written: an entry and its temporary), as recording_cues'
+KEPT = RECOGNISED
+FOLDER = KEPT.name  # "recognised"
+ENTRY_NAME = KEPT.entry_name
 
 
 def cache_folder() -> Path | None:
     """The folder entries live in (created), or None where there is no writable home, or where the
     folder holds anything the cache did not write: ``$DUALTALK_HOME`` is a folder the user chooses,
     and a ``recognised`` folder of their own transcripts is neither pruned nor written into."""
-    try:
-        folder = home_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise PermissionError(f"{folder} is not writable")
-        foreign = next((p.name for p in folder.iterdir() if not _ours(p.name)), None)
-        if foreign is not None:
-            raise FileExistsError(f"{folder} holds {foreign!r}, which is not a cache entry")
-    except Exception as exc:  # no home, a read-only home, a file in the way: recognise uncached
-        log.debug("recognised words are not cached (%s)", exc)
-        return None
-    return folder
+    return KEPT.usable()
 
 
 def home_folder() -> Path:
     """Where the entries go, whether or not anything was kept yet (nothing is made here); a
     DualTalkError where there is no home folder and no ``$DUALTALK_HOME``."""
-    from ..download import default_model_dir
-
-    return default_model_dir() / FOLDER
-
-
-@dataclass
-class Held:
-    """What the cache holds in a folder, or what :func:`clear` removed from it: ``entries`` recordings'
-    words, ``size`` bytes (entries and temporaries), ``foreign``: the first name the cache did not
-    write (the folder is then the user's: never written into, pruned or cleared)."""
-
-    entries: int = 0
-    size: int = 0
-    foreign: str | None = None
-
-
-def _own_files(folder: Path) -> tuple[list[tuple[Path, os.stat_result]], str | None]:
-    """The cache's own plain files in ``folder`` (entries and temporaries, not followed: a link is
-    itself) and the first name it did not write; nothing at all where the folder does not exist."""
-    found, foreign = [], None
-    try:
-        names = sorted(folder.iterdir())
-    except FileNotFoundError:
-        return [], None
-    for path in names:
-        if not _ours(path.name):
-            foreign = foreign or path.name
-            continue
-        with contextlib.suppress(OSError):
-            st = path.lstat()
-            if not stat.S_ISDIR(st.st_mode):
-                found.append((path, st))
-    return found, foreign
+    return KEPT.home_folder()
 
 
 def held(folder: Path) -> Held:
     """How many recordings' words ``folder`` keeps and their size on disk (the preferences' line)."""
-    files, foreign = _own_files(folder)
-    entries = sum(1 for path, _st in files if ENTRY_NAME.fullmatch(path.name))
-    return Held(entries, sum(st.st_size for _path, st in files), foreign)
+    return KEPT.held(folder)
 
 
 def clear(folder: Path) -> Held:
-    """Remove the cache's entries from ``folder`` (and temporaries a run left, older than
-    :data:`STALE_TEMP_S`: a younger one may be written now); returns what went. As pruning: only the
-    cache's own names, and nothing at all from a folder holding a name it did not write (``foreign``
-    says which): that folder is the user's. Unreadable or busy files stay (OSError is not raised)."""
-    files, foreign = _own_files(folder)
-    removed = Held(foreign=foreign)
-    if foreign is not None:
-        return removed
-    now = time.time()
-    for path, st in files:
-        if TEMP_NAME.fullmatch(path.name) and now - st.st_mtime <= STALE_TEMP_S:
-            continue
-        try:
-            path.unlink()
-        except OSError as exc:
-            log.debug("recognised words in %s not removed (%s)", path, exc)
-            continue
-        removed.entries += bool(ENTRY_NAME.fullmatch(path.name))
-        removed.size += st.st_size
-    return removed
-
-
-def _ours(name: str) -> bool:
-    """A name the cache writes (an entry or its temporary)."""
-    return bool(ENTRY_NAME.fullmatch(name) or TEMP_NAME.fullmatch(name))
+    """Remove the cache's entries from ``folder`` (:meth:`.KeptFolder.clear`: only its own names,
+    nothing from a folder of the user's, a temporary being written stays); returns what went."""
+    return KEPT.clear(folder)
 
 
 def _recogniser_identity() -> list[Any]:
@@ -252,46 +179,25 @@ def load(folder: Path, key: str) -> tuple[list[Line], dict[str, Hearing]] | None
             log.debug("recognised words in %s not read (%s)", path, exc)
         return None
     if found is not None:
-        with contextlib.suppress(OSError):  # recently used: pruned last
-            os.utime(path)
+        KEPT.used(path)  # recently used: pruned last
     return found
 
 
 def store(folder: Path, key: str, lines: list[Line], hearing: dict[str, Hearing]) -> None:
     """The entry written atomically (temporary, then ``os.replace``), then the oldest pruned;
     a failure is a debug line: the take does not depend on it."""
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(_entry(lines, hearing, key), fh, ensure_ascii=False)
-        os.replace(tmp, folder / f"{key}.json")
-        tmp = None
-        prune(folder)
-    except OSError as exc:  # a full disk, a folder made read-only meanwhile
-        log.debug("recognised words not cached in %s (%s)", folder, exc)
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    data = json.dumps(_entry(lines, hearing, key), ensure_ascii=False).encode("utf-8")
+
+    def write(fh: IO[bytes]) -> None:
+        fh.write(data)
+
+    KEPT.store(folder, key, write, KEEP)
 
 
 def prune(folder: Path, keep: int | None = None) -> None:
     """At most ``keep`` (:data:`KEEP`) entries left, the least recently used removed, and no stale
     temporaries."""
-    keep = KEEP if keep is None else keep
-    entries, now = [], time.time()
-    for path in folder.iterdir():
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            if TEMP_NAME.fullmatch(path.name):
-                if now - st.st_mtime > STALE_TEMP_S:
-                    path.unlink()
-            elif ENTRY_NAME.fullmatch(path.name):  # only the cache's own names are ever removed
-                entries.append((st.st_mtime_ns, path))
-    for _mtime, path in sorted(entries, reverse=True)[keep:]:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    KEPT.prune(folder, KEEP if keep is None else keep)
 
 
 def recognised_lines(
