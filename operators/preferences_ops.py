@@ -189,12 +189,9 @@ class DUALTALK_OT_download(JobOperator):
         return job
 
 
-class DUALTALK_OT_clear_recognised_words(bpy.types.Operator):
-    """Delete the words Recognise Words kept (a range or a take run again reads them instead of
-    recognising the recording again); only the files DualTalk wrote there go"""
-
-    bl_idname = "dualtalk.clear_recognised_words"
-    bl_label = "Clear Recognised Words"
+class _ClearKept:
+    """Clear what DualTalk kept between runs (:meth:`cleared`), after a confirmation: only the files
+    DualTalk wrote there go, and nothing from a folder holding a file of the user's."""
 
     @classmethod
     def poll(cls, context):
@@ -203,15 +200,51 @@ class DUALTALK_OT_clear_recognised_words(bpy.types.Operator):
     def invoke(self, context, event):
         return context.window_manager.invoke_confirm(self, event)
 
+    def cleared(self) -> tuple[bool, str]:
+        raise NotImplementedError
+
     def execute(self, context):
         try:
-            cleared, message = recognised_words.clear()
+            cleared, message = self.cleared()
         except DualTalkError as exc:  # no home folder
             cleared, message = False, f"DualTalk: {exc}"
         state.set_status(context, running=False, last=message)
-        self.report({"INFO" if cleared else "WARNING"}, message)
+        self.report({"INFO" if cleared else "WARNING"}, message)  # type: ignore[attr-defined]
         state.redraw(context)
         return {"FINISHED"} if cleared else {"CANCELLED"}
+
+
+class DUALTALK_OT_clear_recognised_words(_ClearKept, bpy.types.Operator):
+    """Delete the words Recognise Words kept (a range or a take run again reads them instead of
+    recognising the recording again); only the files DualTalk wrote there go"""
+
+    bl_idname = "dualtalk.clear_recognised_words"
+    bl_label = "Clear Recognised Words"
+
+    def cleared(self) -> tuple[bool, str]:
+        return recognised_words.clear(recognised_words.WORDS)
+
+
+class DUALTALK_OT_clear_recording_cues(_ClearKept, bpy.types.Operator):
+    """Delete the recording cues takes kept (a re-generated range reads them instead of reading its
+    whole recording again); only the files DualTalk wrote there go"""
+
+    bl_idname = "dualtalk.clear_recording_cues"
+    bl_label = "Clear Recording Cues"
+
+    def cleared(self) -> tuple[bool, str]:
+        return recognised_words.clear(recognised_words.CUES)
+
+
+class DUALTALK_OT_clear_kept_caches(_ClearKept, bpy.types.Operator):
+    """Delete both the recognised words and the recording cues DualTalk kept between runs; only the
+    files DualTalk wrote there go"""
+
+    bl_idname = "dualtalk.clear_kept_caches"
+    bl_label = "Clear Words and Cues"
+
+    def cleared(self) -> tuple[bool, str]:
+        return recognised_words.clear_all()
 
 
 CLASSES = (
@@ -219,4 +252,6 @@ CLASSES = (
     DUALTALK_OT_install_deps,
     DUALTALK_OT_download,
     DUALTALK_OT_clear_recognised_words,
+    DUALTALK_OT_clear_recording_cues,
+    DUALTALK_OT_clear_kept_caches,
 )

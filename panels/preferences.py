@@ -45,20 +45,36 @@ def _saved_takes(layout: bpy.types.UILayout) -> None:
     box.operator("dualtalk.delete_saved_takes", icon="TRASH")
 
 
-def _recognised_words(layout: bpy.types.UILayout) -> None:
-    """What Recognise Words kept (so a range or a take run again is not recognised again): how many
-    recordings, how much disk and where, with the button that clears it."""
+def _kept_caches(layout: bpy.types.UILayout) -> None:
+    """What DualTalk keeps between runs under its home folder, so work is not done twice: each
+    cache, what it is for, how many recordings, how much disk and where, with the button that clears
+    it, and one that clears both."""
     from ..dualtalk_blender.addon import recognised_words
 
-    line, any_kept = recognised_words.held_line()
+    line, words_kept = recognised_words.held_line(recognised_words.WORDS)
     box = layout.box()
     box.label(text="Recognised words", icon="SPEAKER")
+    box.label(text="What Recognise Words heard: a range or a take run again is not recognised again")
     if not line:
         box.label(text="no recognised words kept")
-        return
-    box.label(text=line, translate=False)
-    if any_kept:
+    else:
+        box.label(text=line, translate=False)
+    if words_kept:
         box.operator("dualtalk.clear_recognised_words", icon="TRASH")
+
+    line, cues_kept = recognised_words.held_line(recognised_words.CUES)
+    box = layout.box()
+    box.label(text="Recording cues", icon="GRAPH")
+    box.label(text="What a take measured in its recording: a re-generated range reads it instead")
+    if not line:
+        box.label(text="no recording cues kept")
+    else:
+        box.label(text=line, translate=False)
+    if cues_kept:
+        box.operator("dualtalk.clear_recording_cues", icon="TRASH")
+
+    if words_kept and cues_kept:
+        layout.operator("dualtalk.clear_kept_caches", icon="TRASH")
 
 
 class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
@@ -126,7 +142,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
                 col.label(text=line[:120], translate=False)  # pip's output: the tail of a line says little
 
         _saved_takes(layout)
-        _recognised_words(layout)
+        _kept_caches(layout)
 
         box = layout.box()
         box.label(text="Downloads", icon="URL")

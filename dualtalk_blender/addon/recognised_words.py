@@ -1,19 +1,28 @@
-"""The recognised-words cache as the preferences show it: what ``--recognise`` heard, kept under
-``$DUALTALK_HOME/recognised/`` (:mod:`...inference.phonetic.recognised_cache`), how much it holds and
-the button that clears it. The folder is the one the worker writes: it inherits Blender's
-environment, so ``$DUALTALK_HOME`` (else ``~/.cache/dualtalk``), not the preferences' model folder."""
+"""The caches DualTalk keeps between runs, as the preferences show them: what ``--recognise`` heard
+(``$DUALTALK_HOME/recognised/``, :mod:`...inference.phonetic.recognised_cache`) and the recording's
+cues a take measured for its re-generated ranges (``$DUALTALK_HOME/recording_cues/``,
+:mod:`...inference.behaviour.recording_cues`): how much each holds and the buttons that clear them.
+The folders are the ones the worker writes: it inherits Blender's environment, so ``$DUALTALK_HOME``
+(else ``~/.cache/dualtalk``), not the preferences' model folder. Read through
+:mod:`...inference.kept_folder`, which the caches write through, so drawing the preferences imports
+neither cache (scipy, pocketsphinx)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
+from ...inference.kept_folder import RECOGNISED, RECORDING_CUES, KeptFolder
+
+WORDS = "WORDS"  # what Recognise Words heard
+CUES = "CUES"  # the recording's cues a take measured
+# what each cache's entries are called in a report line
+_NAMES = {WORDS: "recognised words", CUES: "recording cues"}
+_FOLDERS = {WORDS: RECOGNISED, CUES: RECORDING_CUES}
 
 
-def _folder() -> Path:
-    from ...inference.phonetic.recognised_cache import home_folder
-
-    return home_folder()
+def _kept(which: str) -> KeptFolder:
+    return _FOLDERS[which]
 
 
 def size_words(size: int) -> str:
@@ -25,14 +34,14 @@ def _recordings(n: int) -> str:
     return f"{n} recording{'' if n == 1 else 's'}"
 
 
-def held_line() -> tuple[str, bool]:
-    """The preferences' line (how many recordings' words, how much disk, where) and whether there is
-    anything to clear; a folder of the user's own (a name the cache did not write) is said as such."""
-    from ...inference.phonetic.recognised_cache import held
-
+def held_line(which: str = WORDS) -> tuple[str, bool]:
+    """The preferences' line for one cache (how many recordings, how much disk, where) and whether
+    there is anything to clear; a folder of the user's own (a name the cache did not write) is said
+    as such. "" where nothing is kept."""
+    kept = _kept(which)
     try:
-        folder = _folder()
-        found = held(folder)
+        folder = kept.home_folder()
+        found = kept.held(folder)
     except (DualTalkError, OSError) as exc:  # no home folder, an unreadable one
         return f"not kept: {exc}", False
     if found.foreign is not None:
@@ -42,20 +51,28 @@ def held_line() -> tuple[str, bool]:
     return f"{_recordings(found.entries)} in {folder} ({size_words(found.size)})", True
 
 
-def clear() -> tuple[bool, str]:
-    """Remove the cache's own files; (whether anything could be cleared, the report line)."""
-    from ...inference.phonetic.recognised_cache import clear as clear_folder
+def clear(which: str = WORDS) -> tuple[bool, str]:
+    """Remove one cache's own files; (whether it could be cleared, the report line). DualTalkError
+    (no home folder) goes to the operator."""
+    cleared, said = _clear(which)
+    return cleared, f"DualTalk: {said}"
 
-    folder = _folder()  # DualTalkError (no home) goes to the operator
+
+def clear_all() -> tuple[bool, str]:
+    """Both caches cleared, one report line naming each; True only where both could be."""
+    done = [_clear(which) for which in (WORDS, CUES)]
+    return all(ok for ok, _said in done), "DualTalk: " + "; ".join(said for _ok, said in done)
+
+
+def _clear(which: str) -> tuple[bool, str]:
+    kept = _kept(which)
+    folder: Path = kept.home_folder()
     try:
-        removed = clear_folder(folder)
+        removed = kept.clear(folder)
     except OSError as exc:  # the folder unreadable
-        return False, f"DualTalk: recognised words in {folder} not cleared ({exc})"
+        return False, f"{_NAMES[which]} in {folder} not cleared ({exc})"
     if removed.foreign is not None:
-        return False, (
-            f"DualTalk: {folder} holds {removed.foreign!r}, which DualTalk did not write; nothing was removed"
-        )
+        return False, f"{folder} holds {removed.foreign!r}, which DualTalk did not write; nothing was removed"
     return True, (
-        f"DualTalk: cleared the recognised words of {_recordings(removed.entries)} "
-        f"({size_words(removed.size)}) from {folder}"
+        f"cleared the {_NAMES[which]} of {_recordings(removed.entries)} ({size_words(removed.size)}) from {folder}"
     )

@@ -126,6 +126,24 @@ JA_JP: Table = {
         "「言葉を聞き取る」で保存された言葉を削除します（範囲や同じテイクを再生成するとき、録音を聞き取り"
         "直す代わりにこれを読みます）。削除するのは DualTalk がそこに書いたファイルだけです"
     ),
+    (OPERATOR, "Clear Recording Cues"): "録音の手がかりを消去",
+    (
+        DEFAULT,
+        "Delete the recording cues takes kept (a re-generated range reads them instead of reading its "
+        "whole recording again); only the files DualTalk wrote there go",
+    ): (
+        "テイクが保存した録音の手がかりを削除します（範囲を再生成するとき、録音全体を読み直す代わりに"
+        "これを読みます）。削除するのは DualTalk がそこに書いたファイルだけです"
+    ),
+    (OPERATOR, "Clear Words and Cues"): "言葉と手がかりを消去",
+    (
+        DEFAULT,
+        "Delete both the recognised words and the recording cues DualTalk kept between runs; only the "
+        "files DualTalk wrote there go",
+    ): (
+        "DualTalk が実行の間に保存した、聞き取った言葉と録音の手がかりの両方を削除します。削除するのは "
+        "DualTalk がそこに書いたファイルだけです"
+    ),
     (OPERATOR, "Delete Saved Takes"): "保存したテイクを削除",
     (
         DEFAULT,
@@ -733,6 +751,16 @@ JA_JP: Table = {
     (DEFAULT, "none kept"): "保存されたテイクはありません",
     (DEFAULT, "Recognised words"): "聞き取った言葉",
     (DEFAULT, "no recognised words kept"): "保存された聞き取りの言葉はありません",
+    (
+        DEFAULT,
+        "What Recognise Words heard: a range or a take run again is not recognised again",
+    ): "「言葉を聞き取る」が聞き取った言葉: 範囲や同じテイクを再生成するとき、聞き取り直しません",
+    (DEFAULT, "Recording cues"): "録音の手がかり",
+    (
+        DEFAULT,
+        "What a take measured in its recording: a re-generated range reads it instead",
+    ): "テイクが録音から測ったもの: 範囲を再生成するとき、録音を読み直さずにこれを読みます",
+    (DEFAULT, "no recording cues kept"): "保存された録音の手がかりはありません",
     (DEFAULT, "Downloads"): "ダウンロード",
     (DEFAULT, "Online access is disabled (Preferences > System > Network)"): (
         "オンラインアクセスが無効です（プリファレンス > システム > ネットワーク）"
@@ -812,6 +840,18 @@ ZH_HANS: Table = {
         "Delete the words Recognise Words kept (a range or a take run again reads them instead of "
         "recognising the recording again); only the files DualTalk wrote there go",
     ): "删除“识别语音文字”保存的文字（重新生成范围或镜次时会读取它们，而不必再次识别录音）；只删除 DualTalk 在那里写入的文件",
+    (OPERATOR, "Clear Recording Cues"): "清除录音线索",
+    (
+        DEFAULT,
+        "Delete the recording cues takes kept (a re-generated range reads them instead of reading its "
+        "whole recording again); only the files DualTalk wrote there go",
+    ): "删除镜次保存的录音线索（重新生成范围时会读取它们，而不必再次读取整段录音）；只删除 DualTalk 在那里写入的文件",
+    (OPERATOR, "Clear Words and Cues"): "清除文字和线索",
+    (
+        DEFAULT,
+        "Delete both the recognised words and the recording cues DualTalk kept between runs; only the "
+        "files DualTalk wrote there go",
+    ): "删除 DualTalk 在两次运行之间保存的识别文字和录音线索；只删除 DualTalk 在那里写入的文件",
     (OPERATOR, "Delete Saved Takes"): "删除保存的镜次",
     (
         DEFAULT,
@@ -1357,6 +1397,16 @@ ZH_HANS: Table = {
     (DEFAULT, "none kept"): "没有保存的镜次",
     (DEFAULT, "Recognised words"): "识别的文字",
     (DEFAULT, "no recognised words kept"): "没有保存的识别文字",
+    (
+        DEFAULT,
+        "What Recognise Words heard: a range or a take run again is not recognised again",
+    ): "“识别语音文字”听到的文字：重新生成范围或镜次时不再重新识别",
+    (DEFAULT, "Recording cues"): "录音线索",
+    (
+        DEFAULT,
+        "What a take measured in its recording: a re-generated range reads it instead",
+    ): "镜次从录音中测得的内容：重新生成范围时读取它，而不是重新读取录音",
+    (DEFAULT, "no recording cues kept"): "没有保存的录音线索",
     (DEFAULT, "Downloads"): "下载",
     (
         DEFAULT,
