@@ -74,6 +74,14 @@ TIMING_SHIFT_S = 0.02
 # English (MODEL_CARD.md). Longer contacts keep the shift: their ends are trimmed (CONTACT_TRIM_S).
 SHORT_CONTACT_S = 0.04
 MIN_LINE_S = 0.25  # a line shorter than this in espeak-ng's reading is too short to judge by its fit
+# ... and a reply of a word or two shorter than this (a backchannel: ええ, へえ, 嗯嗯, صحيح) by LINE_FIT
+# alone, not against the character's sentences: a clean voice fits its sentences at 0.01-0.06, so the
+# relative bar was 0.07 there, and a vowel-only word said in the right place fits 0.08-0.55 (review
+# 32n, F7: 1-2 of 4-6 backchannel lines refused per language, one warning each). The checks after
+# the fit (its span, the next lines, the other lines of the script) still apply.
+SHORT_REPLY_S = 0.6
+SHORT_REPLY_WORDS = 2
+REPLY_SLACK_S = 1.0  # speech past the line before it such a reply is looked for in first
 MAX_ROWS = 1500  # a line's reading (10 ms frames, paced) looked for at full detail; longer: on means
 # a line found later than an earlier stretch that fits it nearly as well (within this) is placed there
 EARLIER_MARGIN = 0.05
@@ -169,6 +177,11 @@ def _with_first_word(
     if any(ch.isalnum() for ch in head):
         return [(head, first), *words]
     return [(words[0][0], first), *words[1:]]
+
+
+def _short_reply(reading: _Reading) -> bool:
+    """A reply of a word or two, shorter than :data:`SHORT_REPLY_S` in espeak-ng's reading."""
+    return reading.seconds < SHORT_REPLY_S and len(reading.words) <= SHORT_REPLY_WORDS
 
 
 @functools.lru_cache(maxsize=4096)
@@ -290,7 +303,16 @@ def place_lines(
         rows = whole[i]
         n = len(rows)
         hi = min(len(frames), pos + int(2 * n + 1.5 * pending) + slack)
-        found = _find(rows, voice_feats[pos:hi], (run_starts[pos:hi], run_stops[pos:hi]))
+        # a short reply is looked for first just after the line before it: found there, it is judged
+        # by LINE_FIT alone (a vowel-only word fits any vowel about as well, so far off it is not)
+        reply = _short_reply(reading)
+        found = None
+        if reply:
+            near = min(hi, pos + int(2 * n + 1.5 * pending) + int(REPLY_SLACK_S / FRAME_S))
+            found = _find(rows, voice_feats[pos:near], (run_starts[pos:near], run_stops[pos:near]))
+            reply = found is not None and found[3] <= LINE_FIT
+        if not reply:
+            found = _find(rows, voice_feats[pos:hi], (run_starts[pos:hi], run_stops[pos:hi]))
         if found is None:
             refused[i] = "it could not be placed in the voice (no speech left after the line before it)"
             pending += n
@@ -335,6 +357,8 @@ def place_lines(
             fit = float(np.mean([f[3] for _u, f, _lo in placed])) if placed else 1.0
             judged[i]["fit"] = round(fit, 3)
         usual = RELATIVE_FIT * float(np.median(fits)) + 0.05 if len(fits) >= 2 else LINE_FIT
+        if reply:
+            usual = LINE_FIT
         if not placed:
             refused[i] = "it could not be placed in the voice (none of its pieces fits where it was found)"
         elif reading.seconds < MIN_LINE_S:
@@ -351,9 +375,8 @@ def place_lines(
         ):
             refused[i] = "the voice says the next line where this one fits best: this line is not said?"
         else:  # (the others are read at its length: on its scale, coarse or not)
-            rival = _best_rival(
-                i, texts, others, voice, (mean, std), len(rows), voice_feats, pos + first, pos + last
-            )
+            rival = _best_rival(i, texts, others, voice, (mean, std), len(rows), voice_feats,
+                                pos + first, pos + last, replies=not reply)  # fmt: skip
             if rival is not None and rival[1] + COMPETE_MARGIN <= found[3]:
                 refused[i] = (
                     f"another line of the script ({_quoted(rival[0])}) fits the speech it was found in as well "
@@ -520,12 +543,15 @@ def _best_rival(
     voice_feats: np.ndarray,
     first: int,
     last: int,
+    replies: bool = True,
 ) -> tuple[str, float] | None:
     """The best fit any of :data:`COMPETITORS` other lines of the script (this character's nearest,
     then the other character's) has in the speech line ``i`` was found in (speech-only frames
     ``first``..``last``, a little either side), each read at the same length: a line said there fits
     it better than every other line does, so a line that only fits as well as others is not said
-    there. None when the script has no other line."""
+    there. None when the script has no other line. Without ``replies``, short replies
+    (:func:`_short_reply`) are no rivals: for a reply itself, ええ and へえ fit each other's speech as
+    well, and either draws the same mouth."""
     mine = _plain(texts[i])
     near = sorted(range(len(texts)), key=lambda k: (abs(k - i), k))
     pool, seen = [texts[k] for k in near if k != i] + list(others), {mine}
@@ -541,7 +567,7 @@ def _best_rival(
             reading = _reading(text, voice)
         except DualTalkError:
             continue
-        if not len(reading.ceps):
+        if not len(reading.ceps) or (not replies and _short_reply(reading)):
             continue
         tried += 1
         rows = (with_deltas(reading.ceps) - norm[0]) / norm[1]

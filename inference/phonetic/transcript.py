@@ -1444,10 +1444,25 @@ def _clip(text: str, most: int = 160) -> str:
 
 
 def _refusals(refused: list[dict[str, Any]], most: int = 5) -> str:
-    """The refused lines for a person: ``line 5 'We should go...': it does not fit the voice (...)``."""
-    parts = [f"line {r['line']} {r['text']!r}: {r['why']}" for r in refused[:most]]
-    if len(refused) > most:
-        parts.append(f"{len(refused) - most} more")
+    """The refused lines for a person: ``line 5 'We should go...': it does not fit the voice (...)``;
+    lines refused for the same reason are said once with their count (a Japanese script in kanji
+    repeated "written in kanji ...; write it in kana ..." for every line: 2.6 kB; review 32n, F8)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in refused:
+        groups.setdefault(str(r["why"]), []).append(r)
+    parts = []
+    for why, same in list(groups.items())[:most]:
+        if len(same) == 1:
+            parts.append(f"line {same[0]['line']} {same[0]['text']!r}: {why}")
+            continue
+        shown = ", ".join(f"{r['line']} {_clip(str(r['text']), 18)!r}" for r in same[:most])
+        shown += f" and {len(same) - most} more" if len(same) > most else ""
+        each = "each " + why.removeprefix("it ") if why.startswith("it ") else why
+        each = each.replace("; write it in", "; write them in")
+        parts.append(f"{len(same)} lines ({shown}): {each}")
+    rest = sum(len(same) for same in list(groups.values())[most:])
+    if rest:
+        parts.append(f"{rest} more")
     return "; ".join(parts)
 
 

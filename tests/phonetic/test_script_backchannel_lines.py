@@ -1,0 +1,69 @@
+"""A Japanese script full of aizuchi, on a clean voice (review 32n, F7/F8): the one-word replies
+(ええ, へえ) were refused one by one (fit 0.08-0.41 against a bar of 0.07, set by how well the clean
+voice fits its sentences), and a script written in kanji repeated the same advice for every line."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.phonetic import transcript as tr
+
+pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
+
+SR = 16000
+# one character's lines in a conversation: sentences, and the replies said while the partner talks
+A_LINES = (
+    "わたしは まいにち ほんを よみます。",
+    "ええ",
+    "あしたは うみへ いきましょう。",
+    "へえ",
+    "ぼくの ともだちは ピアノを ひきます。",
+    "ええ",
+)
+KANJI = {0: "私は毎日本を読みます。", 2: "明日は海へ行きましょう。", 4: "僕の友達はピアノを弾きます。"}
+
+
+def _stream(lines, gaps=(0.9, 1.6, 1.1, 2.0, 0.8, 1.4)):
+    pieces = []
+    for k, text in enumerate(lines):
+        pieces += [np.zeros(int(SR * gaps[k % len(gaps)]), np.float32),
+                   speak(text, Voice("espeak", "ja+m3", 1.0, 40, 50)).audio]  # fmt: skip
+    audio = np.concatenate([*pieces, np.zeros(SR, np.float32)])
+    return audio + np.random.default_rng(0).normal(scale=1e-3, size=len(audio)).astype(np.float32)
+
+
+def _motion(audio):
+    return Motion("arkit55", np.full((int(len(audio) / SR * 25), 55), 0.2, np.float32), engine="lite")
+
+
+def test_one_word_replies_on_a_clean_voice_are_drawn_with_the_sentences(caplog):
+    audio = _stream(A_LINES)
+    lines = [tr.Line(k + 1, "A", text) for k, text in enumerate(A_LINES)]
+    with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
+        _drawn, report = tr.draw_lips(_motion(audio), audio, lines, language="ja")
+    assert not report.get("error"), report.get("error")
+    assert report["lines_refused"] == [], report["lines_refused"]
+    assert report["lines_drawn"] == [1, 2, 3, 4, 5, 6]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_script_in_kanji_gives_its_advice_once_with_the_lines_it_concerns(caplog):
+    audio = _stream(A_LINES)
+    lines = [tr.Line(k + 1, "A", KANJI.get(k, text)) for k, text in enumerate(A_LINES)]
+    with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
+        _drawn, report = tr.draw_lips(_motion(audio), audio, lines, language="ja")
+    said = (
+        " ".join(r.getMessage() for r in caplog.records)
+        + " "
+        + tr.describe({"a": report, "b": {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}})
+    )
+    assert said.count("written in kanji") == 2  # once in the warning, once in the take's summary
+    assert said.count("write them in kana") == 2
+    assert (
+        "3 lines (1 '私は毎日本を読みます。', 3 '明日は海へ行きましょう。', 5 '僕の友達はピアノを弾きます。')"
+        in said
+    )
