@@ -86,7 +86,7 @@ class AlignedClip:
     alphabet: str = "arpabet"
     lang: str = "en"
     unknown: list[str] = field(default_factory=list)
-    text: str = ""  # the words said, when the alignment file carries them (top-level "t")
+    text: str = ""  # the words said, when the alignment file carries them (top-level "t", or its words')
 
     @property
     def wav(self) -> Path:
@@ -177,6 +177,9 @@ def read_alignment(path: str | Path) -> AlignedClip:
             phones.append(AlignedPhone(ph["t"], b, b + d, classes))
     words = data.get("t")
     text = words if isinstance(words, str) else ""
+    if not text.strip():  # no top-level "t": the words' own, in order (review 32n: an IPA phone.json
+        # whose word entries each had their "t" was "no words for ar_A")
+        text = " ".join(w["t"] for w in data["w"] if isinstance(w.get("t"), str) and w["t"].strip())
     return _checked_clip(stem, path, phones, alphabet, lang, unknown, text)
 
 
