@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..rig.options import take_name_cut
 from .jobs import Shot, take_from_name
 
 
@@ -60,16 +61,20 @@ def take_to_key(shot: Shot, played: Sequence[Played], job: bool) -> tuple[str, s
     say: a shot refused on the way prints only its error).
 
     Both characters play one take: that take, re-keyed (said unless it is the default name anyway).
-    Otherwise the shot's own take (``--take``, else the default after ``--out`` / the shot's name)."""
+    Otherwise the shot's own take (``--take``, else the default after ``--out`` / the shot's name, and
+    the line saying so when that name was cut to fit: review 32n F9)."""
     take = shot.options.take
-    if take_given(shot) or len(played) != 2:
+    if take_given(shot):
+        return take, None
+    cut = take_name_cut(shot.name, take) if take == take_from_name(shot.name) else None
+    if len(played) != 2:  # a range: it re-generates the take that plays
         return take, None
     a, b = played
     if a.take is None or a.key != b.key:
-        return take, None
+        return take, cut
     playing = take_from_name(a.take)  # a recorded name as a take name must be (the same for any we keyed)
     if playing == take:
-        return take, None
+        return take, cut
     how = "give the shot a take key" if job else "give --take NAME"
     return playing, (
         f"re-keyed take {playing!r}, which {a.character} and {b.character} played ({how} to key a new take "
