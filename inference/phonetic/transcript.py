@@ -1578,8 +1578,14 @@ def describe(report: dict[str, Any]) -> str:
             parts.append(f"{key.upper()} had no lines (engine lips)")
             continue
         if rep.get("error"):
-            # whole up to a line refused for its writing and how to write it, with the rest's coverage
-            text = f"{key.upper()} could not be aligned (engine lips kept: {_clip(rep['error'], 320)})"
+            # whole up to a line refused for its writing and how to write it, with the rest's coverage;
+            # B's reason or advice as A's is not said twice (review 32n F8: a kanji script, F3)
+            error = str(rep["error"])
+            if key == "b" and report["a"].get("error") == error:
+                error = "as A"
+            elif key == "b" and report["a"].get("error"):
+                error = _said_before(error, str(report["a"]["error"]))
+            text = f"{key.upper()} could not be aligned (engine lips kept: {_clip(error, 320)})"
             if rep.get("dropped"):
                 text += f" (not in English letters: {', '.join(rep['dropped'][:5])})"
             parts.append(text)
@@ -1605,6 +1611,18 @@ def describe(report: dict[str, Any]) -> str:
             text += f" (left out, not in English letters: {', '.join(rep['dropped'][:5])})"
         parts.append(text)
     return f"lips from {_source(report)}: " + "; ".join(parts)
+
+
+def _said_before(error: str, before: str) -> str:
+    """``error`` without the explanation of a writing system and the advice on how to write it that
+    ``before`` (the other character's reason, said first) already gives."""
+    for phrase in re.findall(r", which espeak-ng spells out letter by letter in [^;)]*(?:\))?", error):
+        if phrase in before:
+            error = error.replace(phrase, " (as A's)")
+    for sentence in re.findall(r"; write (?:it|them) in [^;]*", error):
+        if sentence in before:
+            error = error.replace(sentence, "")
+    return error
 
 
 def _source(report: dict[str, Any]) -> str:

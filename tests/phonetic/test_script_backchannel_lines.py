@@ -67,3 +67,22 @@ def test_a_script_in_kanji_gives_its_advice_once_with_the_lines_it_concerns(capl
         "3 lines (1 '私は毎日本を読みます。', 3 '明日は海へ行きましょう。', 5 '僕の友達はピアノを弾きます。')"
         in said
     )
+
+
+def test_the_take_summary_says_b_s_writing_advice_only_when_a_s_did_not():
+    why = (
+        "it is written in kanji, which espeak-ng spells out letter by letter in Japanese (kana); write it in "
+        "kana (espeak-ng cannot read kanji)"
+    )
+
+    def rep(numbers):
+        refused = [{"line": n, "text": KANJI[k], "why": why} for n, k in zip(numbers, KANJI, strict=True)]
+        error = f"{tr._refusals(refused)}; without them, 1 of 5 words placed"
+        return {"words": 9, "aligned": 0, "unknown": [], "seconds": 0.0, "error": error}
+
+    line = tr.describe({"a": rep([1, 3, 5]), "b": rep([2, 4, 6])})
+    assert line.count("spells out letter by letter") == 1 and line.count("write them in kana") == 1
+    assert (
+        "B could not be aligned (engine lips kept: 3 lines (2 " in line
+        and "each is written in kanji (as A's)" in line
+    )
