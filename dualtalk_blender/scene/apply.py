@@ -42,6 +42,7 @@ from .characters import CharacterReport, inspect_character, linked_refusal, shar
 from .paths import blend_path
 from .records import DamagedRecord, entries
 from .records import frame as record_frame
+from .steps import Steps, run_steps
 
 MARKER_PREFIX = "DT "
 MARKERS_PROP = "dualtalk_markers"  # scene custom property: the turn markers DualTalk made, per pair (JSON)
@@ -350,6 +351,7 @@ class _TakeRange:
 
     def __init__(self, scene: Any, options: ApplyOptions, objs: Iterable[Any]) -> None:
         self.scene = scene
+        self.held = (scene.as_pointer(), scene.session_uid)  # to tell the scene still open (:meth:`__exit__`)
         self.was = (int(scene.frame_start), int(scene.frame_end))
         whole = options.frame_range == "extend" and options.replace_range is None and not _TAKE_RANGES
         base = before_take.shot_range(scene) if whole else None
@@ -367,8 +369,13 @@ class _TakeRange:
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:
         _TAKE_RANGES.remove(self)
-        if exc_type is not None and self.base is not None:  # a refused take leaves the range as it was
-            before_take.set_scene_range(self.scene, *self.was)
+        if exc_type is not None and self.base is not None and self._open():
+            before_take.set_scene_range(self.scene, *self.was)  # a refused take leaves the range as it was
+
+    def _open(self) -> bool:
+        """Whether the scene is still open: keying steps closed after another file was opened (the
+        add-on's Generate) must not write to the scene that went with the old file."""
+        return any((sc.as_pointer(), sc.session_uid) == self.held for sc in bpy.data.scenes)
 
     def said(self, first: int, last: int) -> list[str]:
         """The line for a range the animator set that runs past the take ``first..last``."""
@@ -814,13 +821,16 @@ def _mutual_gaze(
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
     reads: keying.DigestReads | None = None,
-) -> tuple[ApplyReport, ApplyReport]:
-    """Key each character's eyes on the other's head on its *partner* frames (see :mod:`.gaze`).
+    pauses: bool = False,
+) -> Steps[tuple[ApplyReport, ApplyReport]]:
+    """Key each character's eyes on the other's head on its *partner* frames (see :mod:`.gaze`), in
+    steps: the heads' readings (:func:`.gaze.sample_steps`), then each character's eyes.
 
     Both heads are read back from the scene after their motion is keyed, every motion frame, so
     the eyes follow characters the user has animated and make up for the head's own motion.
     """
-    aimed = _aimed(scene, objs, motions, reps, options, reports, progress)
+    aimed = yield from _aimed_steps(scene, objs, motions, reps, options, reports, progress, pauses)
+    yield
     out = []
     for i in range(2):
         motion = aimed[i]
@@ -830,6 +840,7 @@ def _mutual_gaze(
         again = _apply_one(objs[i], motion, options, scene=scene, report=reports[i], reads=reads)
         out.append(_merged(again, reps[i]))
         _say(progress, 0.9 + 0.1 * i, f"{reps[i].character}: eyes keyed")
+        yield
     return out[0], out[1]
 
 
@@ -847,20 +858,47 @@ def _aimed(
 
     The head turn is worked out from the heads without the animator's own keys on the head bones
     (:func:`.gaze.hand_keys_off`): their fix plays on top of it, not made up for by it."""
+    return run_steps(_aimed_steps(scene, objs, motions, reps, options, reports, progress))
+
+
+def _aimed_steps(
+    scene: Any,
+    objs: tuple[Any, Any],
+    motions: tuple[Motion, Motion],
+    reps: tuple[ApplyReport, ApplyReport],
+    options: ApplyOptions,
+    reports: tuple[CharacterReport, CharacterReport],
+    progress: Any = None,
+    pauses: bool = False,
+) -> Steps[list[Motion | None]]:
+    """:func:`_aimed` in steps (``pauses``: see :func:`.gaze.sample_steps`); Time Stretching off and
+    the animator's head keys muted only while the heads are read."""
     ratio = scene_fps(scene) / motions[0].fps
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
     frames = (
         reps[0].first_frame + range_plan.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
     )
-    with _unstretched(scene):
-        with gaze.hand_keys_off(scene, list(reports)) as muted:
-            share = (0.2, 0.5) if muted else (0.2, 0.8)
-            unposed = gaze.sample(scene, list(reports), frames, progress=_Share(progress, *share))
-        samples = (
-            gaze.sample(scene, list(reports), frames, progress=_Share(progress, 0.5, 0.8))
-            if muted
-            else unposed
+    heads = list(reports)
+    muted = bool(gaze.hand_key_curves(heads))
+    share = (0.2, 0.5) if muted else (0.2, 0.8)
+    unposed = yield from gaze.sample_steps(
+        scene,
+        heads,
+        frames,
+        _Share(progress, *share),
+        around=lambda: (_unstretched(scene), gaze.hand_keys_off(scene, heads)),
+        pauses=pauses,
+    )
+    samples = unposed
+    if muted:
+        samples = yield from gaze.sample_steps(
+            scene,
+            heads,
+            frames,
+            _Share(progress, 0.5, 0.8),
+            around=lambda: (_unstretched(scene),),
+            pauses=pauses,
         )
     out: list[Motion | None] = []
     for i in range(2):
@@ -947,23 +985,25 @@ def _key_pair(
     aiming: bool,
     progress: Any = None,
     reads: keying.DigestReads | None = None,
-) -> tuple[ApplyReport, ApplyReport]:
-    """Key both characters' motion: the whole take, or the range of it. A range refused on B puts
-    A's keys back: a refused re-generation changes neither take."""
+) -> Steps[tuple[ApplyReport, ApplyReport]]:
+    """Key both characters' motion: the whole take (a step per character), or the range of it (one
+    step). A range refused on B puts A's keys back: a refused re-generation changes neither take."""
 
-    def both() -> tuple[ApplyReport, ApplyReport]:
-        rep_a = _apply_one(objs[0], motions[0], options, scene=scene, report=reports[0], reads=reads)
-        _say(progress, 0.1, f"{rep_a.character}: {rep_a.curves} curves keyed")
-        rep_b = _apply_one(objs[1], motions[1], options, scene=scene, report=reports[1], reads=reads)
-        _say(progress, 0.2, f"{rep_b.character}: {rep_b.curves} curves keyed")
-        return rep_a, rep_b
+    def one(i: int) -> ApplyReport:
+        rep = _apply_one(objs[i], motions[i], options, scene=scene, report=reports[i], reads=reads)
+        _say(progress, 0.1 * (i + 1), f"{rep.character}: {rep.curves} curves keyed")
+        return rep
 
     if options.replace_range is None:
-        return both()
+        rep_a = one(0)
+        yield
+        rep_b = one(1)
+        yield
+        return rep_a, rep_b
     with range_keys.kept_on_failure(objs):
         if aiming:
             return _range_with_gaze(scene, objs, motions, options, reports, progress, reads)
-        return both()
+        return one(0), one(1)
 
 
 def _inspect_pair(
@@ -1002,7 +1042,37 @@ def apply_dialogue(
     once per call, the gaze pass included. ``progress`` (:mod:`...inference.core.progress`) hears
     stage ``keying`` as each character is keyed and while the heads are read for eye contact
     ("aiming the eyes: frame n/N"), and may cancel there.
+
+    :func:`apply_dialogue_steps` keys the same in steps.
     """
+    return run_steps(
+        apply_dialogue_steps(
+            obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports, progress=progress
+        )
+    )
+
+
+def apply_dialogue_steps(
+    obj_a: Any,
+    obj_b: Any,
+    motion_a: Motion,
+    motion_b: Motion,
+    options: ApplyOptions | None = None,
+    *,
+    scene: Any = None,
+    reports: tuple[CharacterReport | None, CharacterReport | None] = (None, None),
+    progress: Any = None,
+    pauses: bool = False,
+) -> Steps[tuple[ApplyReport, ApplyReport, int]]:
+    """:func:`apply_dialogue` in steps: it yields after each character's motion, every few hundred
+    readings of the heads for eye contact (:func:`.gaze.sample_steps`) and after each character's
+    eyes, and returns what :func:`apply_dialogue` returns; the keys are the same.
+
+    ``pauses``: the caller returns to Blender at each yield (the add-on's Generate, one step per
+    timer tick), so what the heads are read in (Time Stretching off, the animator's head keys
+    muted, heads shown, skinned meshes off, the frame) is put back before each yield. Closing the
+    steps early (``close()``) leaves what was keyed so far (Remove Take takes it off: the add-on's
+    Esc); the turn markers and the undo step come in the last step."""
     motion_a, motion_b = check_motion(motion_a), check_motion(motion_b)
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
@@ -1017,7 +1087,7 @@ def apply_dialogue(
     pair[0].partners, pair[1].partners = [pair[1].mesh], [pair[0].mesh]  # neither follows the other
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
     with _TakeRange(scene, inner, (obj_a, obj_b)) as take_range:
-        rep_a, rep_b = _key_pair(
+        rep_a, rep_b = yield from _key_pair(
             scene,
             (obj_a, obj_b),
             (motion_a, motion_b),
@@ -1028,8 +1098,16 @@ def apply_dialogue(
             reads=reads,
         )
         if aiming and inner.replace_range is None:
-            rep_a, rep_b = _mutual_gaze(
-                scene, (obj_a, obj_b), (motion_a, motion_b), (rep_a, rep_b), inner, pair, progress, reads
+            rep_a, rep_b = yield from _mutual_gaze(
+                scene,
+                (obj_a, obj_b),
+                (motion_a, motion_b),
+                (rep_a, rep_b),
+                inner,
+                pair,
+                progress,
+                reads,
+                pauses,
             )
     first, last = min(rep_a.first_frame, rep_b.first_frame), max(rep_a.last_frame, rep_b.last_frame)
     rep_a.warnings += take_range.said(first, last)

@@ -11,7 +11,7 @@ keyed like any other motion: eye bones and ARKit keys are both driven from those
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +23,7 @@ from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
 from ..rig import gaze as gz
 from . import compat, layers
+from .steps import Steps, run_steps
 
 
 def _matrix(m: Any) -> np.ndarray:
@@ -302,19 +303,63 @@ def sample(
     empty counts among its carriers (:func:`_placements`).
 
     ``progress`` (``update``/``check_cancel``) hears ``stage`` with "aiming the eyes: frame n/N".
+
+    :func:`sample_steps` is the same reading in steps.
     """
+    return run_steps(sample_steps(scene, reports, frames, progress, stage))
+
+
+READS_PER_STEP = 200  # scene evaluations between two of :func:`sample_steps`' yields (~0.5 s)
+
+
+def sample_steps(
+    scene: Any,
+    reports: list[Any],
+    frames: np.ndarray,
+    progress: Any = None,
+    stage: str = "keying",
+    *,
+    around: Callable[[], Sequence[contextlib.AbstractContextManager[Any]]] = tuple,
+    pauses: bool = False,
+) -> Steps[list[dict[str, np.ndarray]]]:
+    """:func:`sample` in steps: yields every :data:`READS_PER_STEP` scene evaluations.
+
+    ``around``: the caller's own states for the reading (Time Stretching off, the animator's head
+    keys muted), entered outside this module's (heads shown, skinned meshes off, the frame kept).
+    ``pauses``: the caller returns to Blender at each yield, so all of them are put back before
+    it and entered again after (the viewport must never draw characters undeformed); else they stay
+    on until the end, as :func:`sample` keeps them."""
     frames = np.asarray(frames, dtype=np.float64)
+    places = _placements(scene, reports)
+
+    def scopes() -> list[contextlib.AbstractContextManager[Any]]:
+        return [
+            *around(),
+            _kept_frame(scene),
+            _heads_shown(scene, reports, places),
+            _skinned_meshes_off(scene, reports),
+        ]
+
+    reader = _Reader(scene, reports, None, places, scopes=scopes, pauses=pauses)
+    try:
+        reader.open()
+        sparse = _sparse(reader, frames, progress, stage)
+        out = None if sparse is None else (yield from sparse)
+        if out is None:
+            out = yield from _dense(reader, frames, progress, stage)
+    finally:
+        reader.close()
+    return out
+
+
+@contextlib.contextmanager
+def _kept_frame(scene: Any) -> Iterator[None]:
+    """The scene's frame (and subframe) as it was, set again after the heads were read elsewhere."""
     keep = (scene.frame_current, scene.frame_subframe)
     try:
-        places = _placements(scene, reports)
-        with _heads_shown(scene, reports, places), _skinned_meshes_off(scene, reports):
-            reader = _Reader(scene, reports, _depsgraph(scene), places)
-            out = _sparse(reader, frames, progress, stage)
-            if out is None:
-                out = _dense(reader, frames, progress, stage)
+        yield
     finally:
         scene.frame_set(keep[0], subframe=keep[1])
-    return out
 
 
 @contextlib.contextmanager
@@ -327,6 +372,22 @@ def hand_keys_off(scene: Any, reports: list[Any]) -> Iterator[int]:
     away, it made the turn make up for it: one hand key turned the whole take's head ~31 degrees on
     the next Generate. The bones above the head, the rig and its placement stay as they play.
     """
+    curves = hand_key_curves(reports)
+    keep = (scene.frame_current, scene.frame_subframe)
+    try:
+        for fc in curves:
+            fc.mute = True
+        yield len(curves)
+    finally:
+        for fc in curves:
+            fc.mute = False
+        if curves:
+            scene.frame_set(keep[0], subframe=keep[1])
+
+
+def hand_key_curves(reports: list[Any]) -> list[Any]:
+    """The animator's own curves on each head bone's rotation, unmuted (what :func:`hand_keys_off`
+    mutes)."""
     curves: list[Any] = []
     for rep in reports:
         pb, owner = _head(rep)
@@ -348,16 +409,7 @@ def hand_keys_off(scene: Any, reports: list[Any]) -> Iterator[int]:
                 for fc in compat.iter_fcurves(action, slot)
                 if fc.data_path == path and not fc.mute and all(fc != c for c in curves)
             ]
-    keep = (scene.frame_current, scene.frame_subframe)
-    try:
-        for fc in curves:
-            fc.mute = True
-        yield len(curves)
-    finally:
-        for fc in curves:
-            fc.mute = False
-        if curves:
-            scene.frame_set(keep[0], subframe=keep[1])
+    return curves
 
 
 def _report(progress: Any, stage: str, done: int, total: int) -> None:
@@ -365,7 +417,9 @@ def _report(progress: Any, stage: str, done: int, total: int) -> None:
         progress.update(stage, done / max(total, 1), f"aiming the eyes: frame {done:,}/{total:,}")
 
 
-def _dense(reader: _Reader, frames: np.ndarray, progress: Any, stage: str) -> list[dict[str, np.ndarray]]:
+def _dense(
+    reader: _Reader, frames: np.ndarray, progress: Any, stage: str
+) -> Steps[list[dict[str, np.ndarray]]]:
     """Every frame evaluated: the heads as the scene plays them, whatever moves them."""
     out = [
         {
@@ -376,6 +430,8 @@ def _dense(reader: _Reader, frames: np.ndarray, progress: Any, stage: str) -> li
         for _ in reader.reports
     ]
     for i, f in enumerate(frames):
+        if i and i % READS_PER_STEP == 0:
+            yield from reader.pause()
         if i % 500 == 0:
             _report(progress, stage, i, len(frames))
         reader.frame_set(float(f))
@@ -387,17 +443,36 @@ def _dense(reader: _Reader, frames: np.ndarray, progress: Any, stage: str) -> li
 
 def _sparse(
     reader: _Reader, frames: np.ndarray, progress: Any, stage: str
-) -> list[dict[str, np.ndarray]] | None:
-    """The heads read at some frames and worked out between them (:func:`sample`); None where the
-    head's keys do not give what the scene plays, or where the carriers move other than from key
-    to key (:func:`_carrier_times`)."""
+) -> Steps[list[dict[str, np.ndarray]] | None] | None:
+    """The heads read at some frames and worked out between them (:func:`sample`), in steps; None
+    where the carriers move other than from key to key (:func:`_carrier_times`), and the steps
+    return None where the head's keys do not give what the scene plays."""
     n = len(frames)
     if n <= 2:
         return None
-    turns = [reader.turns(j, frames) for j in range(len(reader.reports))]
-    keyed = _carrier_times(reader, frames, [t is not None for t in turns])
+    found = [reader.turn_keys(j) for j in range(len(reader.reports))]
+    keyed = _carrier_times(reader, frames, [f is not None for f in found])
     if keyed is None:
         return None
+    return _sparse_reads(reader, frames, progress, stage, found, keyed)
+
+
+def _sparse_reads(
+    reader: _Reader,
+    frames: np.ndarray,
+    progress: Any,
+    stage: str,
+    found: list[tuple[list[tuple[Any, float]], str] | None],
+    keyed: np.ndarray,
+) -> Steps[list[dict[str, np.ndarray]] | None]:
+    """:func:`_sparse`'s readings, the curves of the heads' own turns and the carriers' key frames
+    known: each head's turn at every frame is a step of its own (a 10-minute take: 60,000 curve
+    evaluations, ~0.3 s), then the readings."""
+    n = len(frames)
+    turns = []
+    for keys in found:
+        turns.append(None if keys is None else _turned(keys, frames))
+        yield from reader.pause()
     heads = [_Head(t, n) for t in turns]
     still = not len(keyed)  # nothing keyed carries the heads: only their own keyed turn moves them
     keyed = keyed[(keyed >= frames[0] - 1) & (keyed <= frames[-1] + 1)]
@@ -412,6 +487,8 @@ def _sparse(
     while True:
         todo = np.unique([i for i in np.ravel(todo) if not heads[0].known[i]]).astype(np.int64)
         for k, i in enumerate(todo):
+            if reader.reads >= READS_PER_STEP:
+                yield from reader.pause()
             if k % 200 == 0:
                 _report(progress, stage, int(np.count_nonzero(heads[0].known)), n)
             for head, got in zip(heads, reader.read(float(frames[i])), strict=True):
@@ -551,12 +628,51 @@ class _Reader:
     4x4 under it, eye point, head point)."""
 
     def __init__(
-        self, scene: Any, reports: list[Any], depsgraph: Any, places: list[Any] | None = None
+        self,
+        scene: Any,
+        reports: list[Any],
+        depsgraph: Any,
+        places: list[Any] | None = None,
+        *,
+        scopes: Callable[[], Sequence[contextlib.AbstractContextManager[Any]]] = tuple,
+        pauses: bool = False,
     ) -> None:
         self.scene, self.reports, self.depsgraph = scene, reports, depsgraph
         self.places = list(places) if places is not None else [None] * len(reports)
+        self.scopes, self.pauses = scopes, pauses
+        self.reads = 0  # scene evaluations since the last step began
+        self._open: contextlib.ExitStack | None = None
+
+    def open(self) -> None:
+        """Enter the states the heads are read in (:func:`sample_steps`), then find the depsgraph."""
+        stack = contextlib.ExitStack()
+        try:
+            for scope in self.scopes():
+                stack.enter_context(scope)
+            self.depsgraph = _depsgraph(self.scene)
+        except BaseException:
+            stack.close()
+            raise
+        self._open = stack
+
+    def close(self) -> None:
+        """Put those states back (again: nothing to do)."""
+        stack, self._open = self._open, None
+        if stack is not None:
+            stack.close()
+
+    def pause(self) -> Steps[None]:
+        """A step ends here: with ``pauses``, the scene is put back as it was before the caller
+        returns to Blender, and the states are entered again when the next step begins."""
+        if self.pauses:
+            self.close()
+        yield
+        self.reads = 0
+        if self.pauses:
+            self.open()
 
     def frame_set(self, f: float) -> None:
+        self.reads += 1
         whole = int(np.floor(f))
         self.scene.frame_set(whole, subframe=float(f - whole))
 
@@ -579,6 +695,12 @@ class _Reader:
     def turns(self, j: int, frames: np.ndarray) -> np.ndarray | None:
         """(T, 3, 3) the head's own rotation at ``frames`` as its rotation keys on our layers give
         it, or None where there are no such keys (the head then moves with its carrier)."""
+        keys = self.turn_keys(j)
+        return None if keys is None else _turned(keys, frames)
+
+    def turn_keys(self, j: int) -> tuple[list[tuple[Any, float]], str] | None:
+        """The curves of the head's own rotation on our layers (each with its strip's shift) and the
+        rotation mode; None where :meth:`turns` has none."""
         report = self.reports[j]
         pb, owner = _head(report)
         if pb is None and report.armature is not None:
@@ -600,9 +722,14 @@ class _Reader:
         size = 4 if mode == "QUATERNION" else 3
         if sorted(found) != list(range(size)):
             return None
-        curves = [found[i] for i in range(size)]
-        comps = np.array([[fc.evaluate(float(f) - shift) for f in frames] for fc, shift in curves]).T
-        return _quat_matrix(comps) if mode == "QUATERNION" else _euler_matrix(comps, mode)
+        return [found[i] for i in range(size)], mode
+
+
+def _turned(keys: tuple[list[tuple[Any, float]], str], frames: np.ndarray) -> np.ndarray:
+    """(T, 3, 3) the rotation ``keys`` (:meth:`_Reader.turn_keys`) give at ``frames``."""
+    curves, mode = keys
+    comps = np.array([[fc.evaluate(float(f) - shift) for f in frames] for fc, shift in curves]).T
+    return _quat_matrix(comps) if mode == "QUATERNION" else _euler_matrix(comps, mode)
 
 
 _WAVY = {"BOUNCE", "ELASTIC"}  # easings that swing back and forth between two keys
