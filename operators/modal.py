@@ -332,7 +332,9 @@ class JobOperator(bpy.types.Operator):
 
     def modal(self, context, event):
         if event.type not in ("ESC", "TIMER"):
-            return {"PASS_THROUGH"}
+            # while a take is keyed in steps Blender redraws between them, but nothing may change the
+            # scene the next step keys (an undo, a deleted character, another file): input waits
+            return {"RUNNING_MODAL"} if getattr(self, "_finishing", False) else {"PASS_THROUGH"}
         if getattr(self, "_finishing", False):  # "keying the take…" has been drawn: now key it
             return self._finish_step(context, event)
         try:

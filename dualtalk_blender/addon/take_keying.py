@@ -16,6 +16,7 @@ from typing import Any
 
 from ..rig.options import ApplyOptions
 from ..scene.sound import remove_our_strips
+from ..scene.steps import Steps, run_steps
 from .panel_settings import check_characters
 from .pickers import rig_fingerprint
 from .take_sound import TakeSound, place_sound_strips
@@ -61,8 +62,9 @@ def key_take(
     The markers and sound strips replace only this pair's earlier ones: another conversation in the
     scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`).
 
-    Generate keys in two steps (:func:`key_into_scene`, then :meth:`KeyedTake.line` on the modal's
-    next tick), so an Esc pressed while Blender keyed is heard before the words' text is written."""
+    Generate keys over the modal's ticks (:func:`key_into_scene_steps`, then :meth:`KeyedTake.line`
+    on the tick after), so an Esc pressed while Blender keyed is heard between two steps, and before
+    the words' text is written."""
     return key_into_scene(
         scene,
         settings,
@@ -119,9 +121,46 @@ def key_into_scene(
 ) -> KeyedTake:
     """:func:`key_take`'s keying, all but the words' text: both characters, the markers and the sound
     strips. ``progress`` (``update``/``check_cancel``) hears the keying as
-    :func:`..scene.apply.apply_dialogue` says it ("aiming the eyes: frame n/N")."""
+    :func:`..scene.apply.apply_dialogue` says it ("aiming the eyes: frame n/N").
+    :func:`key_into_scene_steps` keys the same in steps."""
+    return run_steps(
+        key_into_scene_steps(
+            scene,
+            settings,
+            options,
+            result,
+            inspected,
+            frame_range,
+            sound,
+            notes,
+            characters=characters,
+            picks=picks,
+            warned=warned,
+            progress=progress,
+        )
+    )
+
+
+def key_into_scene_steps(
+    scene: Any,
+    settings: Any,
+    options: ApplyOptions,
+    result: dict[str, Any],
+    inspected: list[tuple[Any, tuple[Any, ...]]],
+    frame_range: tuple[int, int] | None = None,
+    sound: TakeSound | None = None,
+    notes: list[str] | None = None,
+    *,
+    characters: tuple[Any, Any] | None = None,
+    picks: str = "",
+    warned: list[str] | None = None,
+    progress: Any = None,
+    pauses: bool = False,
+) -> Steps[KeyedTake]:
+    """:func:`key_into_scene` in the steps of :func:`..scene.apply.apply_dialogue_steps` (Generate:
+    one per timer tick, ``pauses``); the markers and sound strips come in the last one."""
     from ...inference.core.motion import load_motion
-    from ..scene.apply import apply_dialogue, inspect_for, owned_markers, role_options
+    from ..scene.apply import apply_dialogue_steps, inspect_for, owned_markers, role_options
     from ..scene.before_take import shot_range
     from ..scene.characters import find_mesh_and_armature
     from ..scene.remove_take import shared_scene_warnings
@@ -149,8 +188,16 @@ def key_into_scene(
     words = transcript_warnings(result, settings)
     lips = _lips(result)
     start_time = _recorded_start(result, motion_a)
-    rep_a, rep_b, n_markers = apply_dialogue(
-        a, b, motion_a, motion_b, options, scene=scene, reports=(fresh[0], fresh[1]), progress=progress
+    rep_a, rep_b, n_markers = yield from apply_dialogue_steps(
+        a,
+        b,
+        motion_a,
+        motion_b,
+        options,
+        scene=scene,
+        reports=(fresh[0], fresh[1]),
+        progress=progress,
+        pauses=pauses,
     )
     strips: list[str] = []
     warnings = [*changed, *words, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]

@@ -21,12 +21,13 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import bpy
 
 from ...inference.core.errors import DualTalkError
 from ..scene.paths import abspath
+from ..scene.steps import Steps
 from . import worker_client
 from .job import Outcome
 from .panel_settings import apply_options, build_job, check_characters, ignored_settings, model_dir
@@ -41,7 +42,7 @@ from .preview_range import (
     range_take_gone,
 )
 from .saved_takes import keep_take
-from .take_keying import KeyedTake, key_into_scene
+from .take_keying import KeyedTake, key_into_scene_steps
 from .take_sound import TakeSound
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
@@ -66,6 +67,11 @@ KEYED = "the take is keyed; finishing"  # between the keying tick and the line (
 # learnt from each take of a minute or more this session keys (:func:`_learn_pace`).
 _PACE = {True: 2.5e-4, False: 8e-5}
 SAY_SECONDS = 1.5  # a keying expected to take less is not timed in the status line
+# A keying tick runs the take's next steps (:func:`..scene.apply.apply_dialogue_steps`) while it has
+# run less than this, then returns to Blender: a take expected to key in under SAY_SECONDS keys in
+# one tick, a long one in steps of at most about half a second each (a character's keys, a few
+# hundred readings of the heads).
+TICK_SECONDS = 0.1
 PACE_FROM_FRAMES = 1500  # a take this long (a minute) or longer teaches the pace
 
 
@@ -83,6 +89,9 @@ class GenerationRun:
     _ended: Outcome | None = None
     _stop_keying = False
     _undoable = False
+    _steps: Steps[KeyedTake] | None = None  # the keying's steps once begun, until they end
+    _said: _KeyingProgress | None = None  # how far they are
+    _spent = 0.0  # seconds the keying's steps have run so far (the pace learnt)
     _estimate: str | None = None
     _measured: tuple[int | None, bool] | None = None
     # Another file opened while it runs: it carries on (operators/modal.py follows it) and, as
@@ -294,6 +303,8 @@ class GenerationRun:
             return None
         if self._keyed is not None:
             return KEYED
+        if self._steps is not None and self._said is not None:
+            return self._keying_now(self._said)
         if self._estimate is None:
             self._estimate = self._keying_words()
         return self._estimate
@@ -313,6 +324,14 @@ class GenerationRun:
             f"keying the take onto {names} ({frames:,} frames, about {seconds:.0f} s; "
             "Blender does not respond until then)"
         )
+
+    def _keying_now(self, said: _KeyingProgress) -> str:
+        """The line between two keying steps: ``keying the take onto Ava and Ben: 40 % (aiming the eyes:
+        frame 6,000/15,000); Esc takes it off again`` (Esc over an earlier take keys it to the end)."""
+        names = " and ".join(chosen.name for chosen in self.chosen)
+        what = f" ({said.message})" if said.message else ""
+        esc = "; Esc takes it off again" if self._undoable else ""
+        return f"keying the take onto {names}: {int(100 * said.fraction)} %{what}{esc}"
 
     def _frames(self) -> tuple[int | None, bool]:
         """The scene frames the take keys (its longer motion at the scene's rate), and whether eye
@@ -346,6 +365,8 @@ class GenerationRun:
     def progress(self) -> tuple[float, str]:
         if self._keyed is not None:
             return 1.0 - KEYING_SHARE * 0.1, self.message
+        if self._steps is not None and self._said is not None:  # the keying's own share, as it goes
+            return 1.0 - KEYING_SHARE * (1.0 - 0.9 * self._said.fraction), self.message
         return self.fraction, self.message
 
     def result(self) -> Outcome:
@@ -366,27 +387,41 @@ class GenerationRun:
         self._stop_keying = True
 
     def advance(self) -> bool:
-        """The modal's keying step, once the worker is done and the status line says what comes
-        (:attr:`finishing`): keys the take into the scene (Blender is busy meanwhile: the mouse cursor
-        shows how far it is) and returns True, so the modal returns to Blender, which redraws and
-        delivers an Esc pressed meanwhile before :meth:`result` says the line. False when there is
-        nothing to key first (the worker failed, or it is keyed or refused already)."""
+        """The modal's keying tick, once the worker is done and the status line says what comes
+        (:attr:`finishing`): runs the take's next keying steps (:meth:`_step`) for about
+        :data:`TICK_SECONDS` (Blender is busy meanwhile: the mouse cursor shows how far it is) and
+        returns True, so the modal returns to Blender, which redraws (the status line says how far
+        the keying is) and delivers an Esc pressed meanwhile; the tick after the last step returns
+        False and :meth:`result` says the line. False also when there is nothing to key (the
+        worker failed, or the keying ended or was refused)."""
+        import time
+
         if self.worker is None or self.worker.state != DONE or self._stop_keying:
             return False
         if self._keyed is not None or self._ended is not None:
             return False
         self.keying = True
-        self._key()
-        return self._keyed is not None
+        frames, aiming = self._frames()
+        quick = frames is None or frames * _PACE[aiming] < SAY_SECONDS  # keyed in one tick
+        t0 = time.perf_counter()
+        while self._keyed is None and self._ended is None:
+            self._step()
+            if not quick and time.perf_counter() - t0 >= TICK_SECONDS:
+                break
+        return self._ended is None
 
     def finish(self) -> Outcome:
         """After the worker stopped: apply on success (scene changes happen only here and in
-        :meth:`advance`), clean up."""
+        :meth:`advance`), clean up. An Esc between two keying steps on a scene that held none of
+        DualTalk's stops there and takes off what was keyed (:meth:`_taken_off`); over an earlier take
+        (its layers are rewritten in place: nothing to go back to) the steps run to the end."""
         global ACTIVE
         assert self.worker is not None
         try:
-            if self._keyed is None and self._ended is None:
-                self._key()
+            if self._steps is not None and self._stop_keying and self._undoable:
+                self._stop_steps()
+            while self._keyed is None and self._ended is None:
+                self._step()
             if self._ended is not None:
                 return self._ended
             assert self._keyed is not None
@@ -397,27 +432,82 @@ class GenerationRun:
             self.keying = False
             self.cleanup()
 
-    def _key(self) -> None:
-        """Key the take (:meth:`_keyed_or_end`): the keyed take, or the outcome that ends the run."""
+    def _step(self) -> None:
+        """The keying's next step (the first begins it: :meth:`_keying_or_end`); at its end the keyed
+        take, or the outcome that ends the run."""
         import time
 
         t0 = time.perf_counter()
         try:
-            got = self._keyed_or_end()
+            if self._steps is not None and self._scene_now() is None:  # another file opened between steps
+                steps, self._steps = self._steps, None
+                steps.close()  # nothing of the heads' reading is on between steps; the range is not put back
+                self._ended = Outcome(
+                    False,
+                    "DualTalk: the scene was closed while its take was keyed"
+                    + self._kept("choose the characters in a scene", closed=True),
+                )
+                return
+            if self._steps is None:
+                got = self._keying_or_end()
+                if isinstance(got, Outcome):
+                    self._ended = got
+                    return
+                self._steps = got
+            keyed = self._next(self._steps)
+            if keyed is None:
+                return
+            self._keyed = keyed
+            _learn_pace(keyed.frames, self._spent + time.perf_counter() - t0, self._frames()[1])
         except BaseException:  # a bug outside the keying's own guard: ended, never keyed twice
+            self._steps = None
             self._ended = Outcome(
                 False, "DualTalk: internal error while applying; details in the system console"
             )
             raise
-        if isinstance(got, KeyedTake):
-            self._keyed = got
-            _learn_pace(got.frames, time.perf_counter() - t0, self._frames()[1])
-        else:
-            self._ended = got
+        finally:
+            self._spent += time.perf_counter() - t0
 
-    def _keyed_or_end(self) -> KeyedTake | Outcome:
-        """Key a finished worker's take into the scene it was made for; the outcome instead where the
-        run ends without it (cancelled, failed, its scene or characters gone, refused)."""
+    def _next(self, steps: Steps[KeyedTake]) -> KeyedTake | None:
+        """Run one step of ``steps``: the keyed take after the last, else None (an end that refused
+        the take, in its words, goes to :attr:`_ended`)."""
+        assert self._said is not None
+        ended: Outcome | None = None
+        with _CursorProgress(self._said):
+            try:
+                next(steps)
+                return None
+            except StopIteration as done:
+                self._steps = None
+                return cast(KeyedTake, done.value)
+            except DualTalkError as exc:
+                kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
+                ended = Outcome(False, f"DualTalk: {exc}{kept}")
+            except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
+                import traceback
+
+                traceback.print_exc()
+                ended = Outcome(
+                    False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})"
+                )
+        self._steps, self._ended = None, ended
+        return None
+
+    def _stop_steps(self) -> None:
+        """Esc between two keying steps of a take on a scene that held none of DualTalk's: no step
+        more, and what the steps keyed so far taken off again (:meth:`_taken_off`)."""
+        steps, self._steps = self._steps, None
+        if steps is not None:
+            steps.close()  # the scene's range as it was; nothing of the heads' reading is left on
+        self._ended = self._taken_off() or Outcome(
+            False,
+            "DualTalk: cancelled while keying; what was keyed stays (its scene or a character is gone)",
+            cancelled=True,
+        )
+
+    def _keying_or_end(self) -> Steps[KeyedTake] | Outcome:
+        """The steps that key a finished worker's take into the scene it was made for; the outcome
+        instead where the run ends without it (cancelled, failed, its scene or characters gone)."""
         assert self.worker is not None
         state = self.worker.state
         if state == CANCELLED:
@@ -465,18 +555,9 @@ class GenerationRun:
                 )
         self._undoable = self.frame_range is None and _untouched(scene, characters)
         self._sounds_before = {sound.session_uid for sound in bpy.data.sounds}
-        try:
-            self.warned = []
-            with _CursorProgress() as progress:
-                return self._apply(self._result(), characters, self.warned, progress)
-        except DualTalkError as exc:
-            kept = "" if self._never_keyable(str(exc)) else self._kept("fix that")
-            return Outcome(False, f"DualTalk: {exc}{kept}")
-        except Exception as exc:  # a bug while keying: still one clear line, never a dead modal
-            import traceback
-
-            traceback.print_exc()
-            return Outcome(False, f"DualTalk: internal error while applying ({type(exc).__name__}: {exc})")
+        self.warned = []
+        self._said = _KeyingProgress()
+        return self._apply(self._result(), characters, self.warned, self._said)
 
     def _scene_now(self) -> Any | None:
         """The run's scene, found by its session id (None once closed or deleted)."""
@@ -500,30 +581,42 @@ class GenerationRun:
         held no DualTalk take, marker or sound strip before, Remove Take puts it back exactly as it
         was (the sound it loaded goes too); else the take stays (Remove Take would also take off the
         take it replaced) and the line says that Undo puts the scene back as it was."""
-        from ..scene.remove_take import remove_take
-
-        characters = [chosen.find() for chosen in self.chosen]
-        scene = self._scene_now()
-        if self._undoable and scene is not None and None not in characters:
-            try:
-                remove_take(characters, scene, undo_push=False)
-            except DualTalkError:  # an undo meanwhile took the take off already: nothing left to remove
-                pass
-            for sound in list(bpy.data.sounds):
-                if sound.session_uid not in self._sounds_before and sound.users == 0:
-                    bpy.data.sounds.remove(sound)
-            return Outcome(
-                False,
-                "DualTalk: cancelled while keying; the take was taken off again and the scene is as it "
-                "was before Generate",
-                cancelled=True,
-            )
+        off = self._taken_off()
+        if off is not None:
+            return off
         line = keyed.line().removeprefix("DualTalk: ")
         return Outcome(
             True,
             "DualTalk: Esc came while Blender was keying, too late to stop it (the take replaced an "
             f"earlier one): {line}; Edit > Undo puts the scene back as it was before Generate",
             warnings=tuple(self.warned),
+        )
+
+    def _taken_off(self) -> Outcome | None:
+        """Where the scene held no DualTalk take, marker or sound strip before: the characters that
+        carry the take (both once keyed; after an Esc between steps, those keyed so far) lose it
+        (Remove Take's way back: the scene as it was, the sound the take loaded gone too), and the
+        cancelled line; None where that cannot put the scene back (an earlier take)."""
+        from ..scene.remove_take import carries_take, remove_take
+
+        characters = [chosen.find() for chosen in self.chosen]
+        scene = self._scene_now()
+        if not self._undoable or scene is None or None in characters:
+            return None
+        carrying = [obj for obj in characters if carries_take(obj)]
+        if carrying:
+            try:
+                remove_take(carrying, scene, undo_push=False)
+            except DualTalkError:  # an undo meanwhile took the take off already: nothing left to remove
+                pass
+        for sound in list(bpy.data.sounds):
+            if sound.session_uid not in self._sounds_before and sound.users == 0:
+                bpy.data.sounds.remove(sound)
+        return Outcome(
+            False,
+            "DualTalk: cancelled while keying; the take was taken off again and the scene is as it "
+            "was before Generate",
+            cancelled=True,
         )
 
     def _result(self) -> dict[str, Any]:
@@ -537,8 +630,10 @@ class GenerationRun:
 
     def _apply(
         self, result: dict[str, Any], characters: tuple[Any, Any], warned: list[str], progress: Any = None
-    ) -> KeyedTake:
-        return key_into_scene(
+    ) -> Steps[KeyedTake]:
+        """The steps that key the take (:func:`.take_keying.key_into_scene_steps`), each returning
+        the scene to Blender as it should be drawn."""
+        return key_into_scene_steps(
             self.scene,
             self.settings,
             self.apply_opts,
@@ -551,6 +646,7 @@ class GenerationRun:
             picks=self._picks_changed(characters),
             warned=warned,
             progress=progress,
+            pauses=True,
         )
 
     def _gone(self) -> list[tuple[str, str]]:
@@ -678,31 +774,50 @@ def _untouched(scene: Any, characters: tuple[Any, Any]) -> bool:
     return not owned_markers(scene) and not our_strips(scene)
 
 
-class _CursorProgress:
-    """The keying's progress in the mouse cursor (percent done), the one thing Blender redraws while
-    it keys; nothing in background mode, where there is no cursor."""
+class _KeyingProgress:
+    """How far the keying's steps are (``update``/``check_cancel``, as :mod:`..scene.apply` reports):
+    the fraction and words the status line shows between steps, and the mouse cursor during one."""
 
     def __init__(self) -> None:
+        self.fraction, self.message = 0.0, ""
+        self.cursor: _CursorProgress | None = None
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.fraction = max(0.0, min(1.0, float(fraction)))
+        self.message = message or self.message
+        if self.cursor is not None:
+            self.cursor.show(self.fraction)
+
+    def check_cancel(self) -> None:
+        """Esc cannot reach Python during a step: it is heard between steps (:meth:`GenerationRun.finish`)."""
+
+
+class _CursorProgress:
+    """The keying's progress in the mouse cursor (percent done) during one step, the one thing
+    Blender redraws while it keys; nothing in background mode, where there is no cursor."""
+
+    def __init__(self, said: _KeyingProgress) -> None:
+        self.said = said
         self.wm = None if bpy.app.background else getattr(bpy.context, "window_manager", None)
         self.last = -1
 
     def __enter__(self) -> _CursorProgress:
         if self.wm is not None:
             self.wm.progress_begin(0, 100)
+        self.said.cursor = self
+        self.show(self.said.fraction)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.said.cursor = None
         if self.wm is not None:
             self.wm.progress_end()
 
-    def update(self, stage: str, fraction: float, message: str = "") -> None:
-        percent = int(max(0.0, min(1.0, float(fraction))) * 100)
+    def show(self, fraction: float) -> None:
+        percent = int(fraction * 100)
         if self.wm is not None and percent != self.last:
             self.last = percent
             self.wm.progress_update(percent)
-
-    def check_cancel(self) -> None:
-        """Esc cannot reach Python while Blender keys: it is heard after the keying step."""
 
 
 # the panel's refusals of its audio fields (panel_settings.need_file): empty, missing or a folder
