@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import io
 import json
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import sys
 import numpy as np
 import pytest
 from behaviour_takes import base_motion
+from dualtalk import cli
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import save_motion
@@ -169,8 +172,7 @@ def test_the_suite_says_which_rows_it_could_not_measure(tmp_path):
     """No team data folder: the table still has the demo, and a warning names the rows left out."""
 
     def suite(*extra: str) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "dualtalk", "eval", "behaviour", "--suite", *extra]
-        return subprocess.run(cmd, capture_output=True, text=True)
+        return _eval("--suite", *extra)
 
     nowhere = suite("--shared", str(tmp_path / "nope"))
     assert nowhere.returncode == 2 and nowhere.stderr.strip().count("\n") == 0
@@ -269,9 +271,17 @@ def _take(folder, dialogue, source=None, start=0.0):
 
 
 def _eval(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dualtalk", "eval", "behaviour", *argv], capture_output=True, text=True
-    )
+    """``python -m dualtalk eval behaviour ARGV`` run in this process (cli.main, as
+    ``tests/robustness_util.run_cli``): its exit code and what it wrote, without a Python and torch
+    started for each of a test's many refusals. ``--help`` and a measure with a bad amount still go
+    through a real ``python -m dualtalk`` above."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["eval", "behaviour", *argv])
+        except SystemExit as stop:  # argparse's own refusals
+            code = stop.code if isinstance(stop.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def _refused(run: subprocess.CompletedProcess, start: str) -> None:
