@@ -2,36 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 
 import numpy as np
 from behaviour_takes import REPO
+from dualtalk import cli
 from dualtalk.inference.behaviour import LIP_CHANNELS
 from dualtalk.inference.core.motion import load_motion
 
 DEMO = str(REPO / "assets" / "demo_dialogue.flac")
 
 
-def infer(out, *flags, end: str | None = "8"):
-    """``infer`` on the demo dialogue's first ``end`` seconds (None: the whole 16.6 s)."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dualtalk",
-            "infer",
-            "--audio",
-            DEMO,
-            *(["--end", end] if end else []),
-            "--out",
-            str(out),
-            "--quiet",
-            *flags,
-        ],
-        capture_output=True,
-        text=True,
-    )
+def infer(out, *flags, end: str | None = "8", in_process: bool = True):
+    """``infer`` on the demo dialogue's first ``end`` seconds (None: the whole 16.6 s): run in this
+    process through cli.main (as ``tests/robustness_util.run_cli``), or, ``in_process`` False, as
+    ``python -m dualtalk`` in a process of its own; its exit code and what it wrote either way."""
+    argv = ["infer", "--audio", DEMO, *(["--end", end] if end else []), "--out", str(out), "--quiet", *flags]
+    if not in_process:
+        return subprocess.run([sys.executable, "-m", "dualtalk", *argv], capture_output=True, text=True)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = cli.main(argv)
+        except SystemExit as stop:  # argparse's own refusals
+            code = stop.code if isinstance(stop.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, stdout.getvalue(), stderr.getvalue())
 
 
 def test_infer_writes_blinks_gaze_and_settings_and_the_flags_steer_them(tmp_path):
@@ -52,13 +50,13 @@ def test_infer_writes_blinks_gaze_and_settings_and_the_flags_steer_them(tmp_path
 
 
 def test_bad_behaviour_flags_are_one_line_and_write_nothing(tmp_path):
-    for flags, words in (
-        (["--blinks", "lots"], "--blinks must be off, on, auto or a number"),
-        (["--head", "3"], "--head must be between 0 and 2"),
-        (["--behaviour-seed", "-2"], "--behaviour-seed must be a whole number"),
+    for flags, words, in_process in (
+        (["--blinks", "lots"], "--blinks must be off, on, auto or a number", False),  # a real command line
+        (["--head", "3"], "--head must be between 0 and 2", True),
+        (["--behaviour-seed", "-2"], "--behaviour-seed must be a whole number", True),
     ):
         out = tmp_path / flags[0].strip("-")
-        run = infer(out, *flags)
+        run = infer(out, *flags, in_process=in_process)
         assert run.returncode == 2 and run.stderr.strip().startswith(f"error: {words}"), run.stderr
         assert run.stderr.strip().count("\n") == 0 and not out.exists()
 
