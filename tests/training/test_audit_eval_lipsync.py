@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+from cli_in_process import run_dualtalk
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.motion import Motion, save_motion
 
@@ -54,22 +54,8 @@ def write_take(
 
 
 def lipsync(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dualtalk",
-            "eval",
-            "lipsync",
-            "--aligned",
-            folder / "aligned",
-            "--pred",
-            folder / "pred",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """``python -m dualtalk eval lipsync`` on the take, run in this process (cli_in_process)."""
+    return run_dualtalk("eval", "lipsync", "--aligned", folder / "aligned", "--pred", folder / "pred")
 
 
 def test_absolute_phone_times_score_the_mouth_that_shuts_on_every_bilabial(tmp_path):
