@@ -10,6 +10,7 @@ import contextlib
 import io
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -17,9 +18,17 @@ def run_dualtalk(
     *argv: object, cwd: str | os.PathLike[str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """What ``subprocess.run([sys.executable, "-m", "dualtalk", *argv], cwd=cwd, capture_output=True,
-    text=True)`` returns, run here; argparse's refusals (SystemExit) give their exit code."""
+    text=True)`` returns, run here."""
     from dualtalk import cli
 
+    return run_main(cli.main, *argv, cwd=cwd)
+
+
+def run_main(
+    main: Callable[[list[str]], int], *argv: object, cwd: str | os.PathLike[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A command's ``main(argv)`` (what ``python -m <its module>`` runs) here, with what it wrote to
+    stdout and stderr; argparse's refusals (SystemExit) give their exit code."""
     args = [str(a) for a in argv]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.ExitStack() as stack:
@@ -28,7 +37,7 @@ def run_dualtalk(
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
         try:
-            code = cli.main(args)
+            code = main(args)
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else 1
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
