@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from cli_in_process import run_main
 from dualtalk.inference.models.lite.model import LiteConfig, LiteDualTalk, load_lite, save_lite
 from dualtalk.training.evaluation.lipsync import write_alignment
+from dualtalk.training.lite import soup
 from dualtalk.training.lite.soup import (
     Verdict,
     greedy_soup,
@@ -142,13 +144,8 @@ def test_bad_greedy_arguments_are_one_error_line_and_exit_2(tmp_path, extra, mes
     (tmp_path / "B").mkdir()
     a = save_lite(LiteDualTalk(TINY).eval(), tmp_path / "a.pt")
     args = ["--greedy", "--start", a, "--out", tmp_path / "p.pt", a, *extra]
-    out = subprocess.run(
-        [sys.executable, "-m", "dualtalk.training.lite.soup", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    # soup's main() in this process (cli_in_process); the command line itself is run above
+    out = run_main(soup.main, *args, cwd=tmp_path)
     assert out.returncode == 2
     assert len(out.stderr.strip().splitlines()) == 1 and message in out.stderr
     assert not (tmp_path / "p.pt").exists()
