@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+from cli_in_process import run_dualtalk
 from dualtalk.bench.testsignals import espeak, espeak_available, frames_of
 from dualtalk.inference.core.timebase import SAMPLE_RATE
 from dualtalk.training.evaluation.cmd_audio import format_report, measure
@@ -28,12 +28,9 @@ LINES = [
 
 
 def run_cli(*args: object) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dualtalk", "eval", "audio", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """``python -m dualtalk eval audio ARGS`` run in this process (cli_in_process: no Python and torch
+    started for each of the ~8 runs); tests/training/test_audit_eval_audio.py runs the real command line."""
+    return run_dualtalk("eval", "audio", *args)
 
 
 @pytest.fixture(scope="module")
