@@ -4,11 +4,8 @@ whole take, so the part cross-fades into it without a doubled or a cut blink."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 from behaviour_takes import REPO
-from dualtalk import cli
+from cli_in_process import run_dualtalk
 from dualtalk.inference.core.motion import load_motion
 
 DEMO = str(REPO / "assets" / "demo_dialogue.flac")
@@ -16,13 +13,10 @@ FPS = 25
 
 
 def _infer(out, *flags):
-    """``python -m dualtalk infer`` on the demo dialogue, run in this process through cli.main (as
-    ``tests/robustness_util.run_cli``: no Python and torch started for each take); both motions."""
-    argv = ["infer", "--audio", DEMO, "--out", str(out), "--quiet", "--behaviour-seed", "7", *flags]
-    stderr = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
-        code = cli.main(argv)
-    assert code == 0, stderr.getvalue()
+    """``python -m dualtalk infer`` on the demo dialogue, run in this process (cli_in_process: no
+    Python and torch started for each take); both motions."""
+    done = run_dualtalk("infer", "--audio", DEMO, "--out", out, "--quiet", "--behaviour-seed", "7", *flags)
+    assert done.returncode == 0, done.stderr
     return load_motion(out / "A.npz"), load_motion(out / "B.npz")
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
-import io
 import json
 import subprocess
 import sys
@@ -13,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 from behaviour_takes import base_motion
-from dualtalk import cli
+from cli_in_process import run_dualtalk
 from dualtalk.inference.behaviour import BehaviourSettings, apply_behaviour
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import save_motion
@@ -271,17 +269,10 @@ def _take(folder, dialogue, source=None, start=0.0):
 
 
 def _eval(*argv: str) -> subprocess.CompletedProcess:
-    """``python -m dualtalk eval behaviour ARGV`` run in this process (cli.main, as
-    ``tests/robustness_util.run_cli``): its exit code and what it wrote, without a Python and torch
-    started for each of a test's many refusals. ``--help`` and a measure with a bad amount still go
-    through a real ``python -m dualtalk`` above."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(["eval", "behaviour", *argv])
-        except SystemExit as stop:  # argparse's own refusals
-            code = stop.code if isinstance(stop.code, int) else 1
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+    """``python -m dualtalk eval behaviour ARGV`` run in this process (cli_in_process): no Python and
+    torch started for each of a test's many refusals. ``--help`` and a measure with a bad amount still
+    go through a real ``python -m dualtalk`` above."""
+    return run_dualtalk("eval", "behaviour", *argv)
 
 
 def _refused(run: subprocess.CompletedProcess, start: str) -> None:

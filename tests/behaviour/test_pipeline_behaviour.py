@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
 import sys
 
 import numpy as np
 from behaviour_takes import REPO
-from dualtalk import cli
+from cli_in_process import run_dualtalk
 from dualtalk.inference.behaviour import LIP_CHANNELS
 from dualtalk.inference.core.motion import load_motion
 
@@ -18,18 +16,12 @@ DEMO = str(REPO / "assets" / "demo_dialogue.flac")
 
 def infer(out, *flags, end: str | None = "8", in_process: bool = True):
     """``infer`` on the demo dialogue's first ``end`` seconds (None: the whole 16.6 s): run in this
-    process through cli.main (as ``tests/robustness_util.run_cli``), or, ``in_process`` False, as
-    ``python -m dualtalk`` in a process of its own; its exit code and what it wrote either way."""
+    process (cli_in_process), or, ``in_process`` False, as ``python -m dualtalk`` in a process of its
+    own; its exit code and what it wrote either way."""
     argv = ["infer", "--audio", DEMO, *(["--end", end] if end else []), "--out", str(out), "--quiet", *flags]
     if not in_process:
         return subprocess.run([sys.executable, "-m", "dualtalk", *argv], capture_output=True, text=True)
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            code = cli.main(argv)
-        except SystemExit as stop:  # argparse's own refusals
-            code = stop.code if isinstance(stop.code, int) else 1
-    return subprocess.CompletedProcess(argv, code, stdout.getvalue(), stderr.getvalue())
+    return run_dualtalk(*argv)
 
 
 def test_infer_writes_blinks_gaze_and_settings_and_the_flags_steer_them(tmp_path):

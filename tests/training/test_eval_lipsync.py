@@ -9,8 +9,6 @@ loudness lip-flap.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
@@ -19,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk import cli
+from cli_in_process import run_dualtalk
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, save_motion
@@ -254,17 +252,9 @@ def write_motion(path: Path, values: np.ndarray) -> None:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m dualtalk eval lipsync ARGS`` run in this process through cli.main (as
-    ``tests/robustness_util.run_cli``): its exit code and what it wrote, without a Python and torch
-    started for each; the old ``eval --pred --gt`` below still goes through a real command line."""
-    argv = ["eval", "lipsync", *map(str, args)]
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(argv)
-        except SystemExit as stop:  # argparse's own refusals
-            code = stop.code if isinstance(stop.code, int) else 1
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+    """``python -m dualtalk eval lipsync ARGS`` run in this process (cli_in_process): no Python and
+    torch started for each; the old ``eval --pred --gt`` below still goes through a real command line."""
+    return run_dualtalk("eval", "lipsync", *args)
 
 
 def test_reading_the_librivox_layout_and_its_ipa_variant(tmp_path):
