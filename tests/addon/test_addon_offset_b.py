@@ -140,10 +140,17 @@ def test_the_field_is_shown_next_to_audio_b_in_the_two_files_form_only(scene, tm
     assert panel_settings.build_job(s, tmp_path)["audio"]["offset_b"] == 2.0
 
 
-def test_b_started_two_seconds_early_gives_the_take_of_files_started_together(scene, assets, capfd):
+def test_b_started_two_seconds_early_gives_the_take_of_files_started_together_and_its_ranges_read_b_so(
+    scene, assets, capfd
+):
     """Without the field the take is out of step (B mouths A's lines from B's mic, and the take runs
     2 s long); with 2 it has the turns of the files recorded together, and B's strip starts 2 s into
-    B's file at the take's first frame, A's at its start."""
+    B's file at the take's first frame, A's at its start.
+
+    The take records the shift; Re-generate Preview Range hears B as the take did, also with the field
+    cleared (0: the take's own shift), and the frames come out as they were. A field saying another
+    shift is refused in one line, before anything runs. (One story: the range re-does the take the
+    field made, rather than a second Generate of the same take in a test of its own.)"""
     _two_files(scene, assets, "b_together", 0.0)
     _generate(scene)
     together = _markers(scene)
@@ -165,28 +172,7 @@ def test_b_started_two_seconds_early_gives_the_take_of_files_started_together(sc
     assert strip_b.frame_offset_start == 50  # 2 s at 25 fps trimmed from B's head
     assert strip_b.frame_start == first - 50  # so B's file plays 2 s in at the take's first frame
     assert strip_a.frame_final_end == strip_b.frame_final_end == first + 100  # A's 4 s
-
-
-def test_b_started_later_is_placed_later_and_the_take_runs_on_with_it(scene, assets, tmp_path):
-    """B's recorder was started 1 s after A's and stopped 1 s after it: B's strip starts 1 s into
-    the take, and the take is 5 s long; the length the panel predicts before the run says so too."""
-    s = _two_files(scene, assets, "b_late", -1.0)
-    job = panel_settings.build_job(s, tmp_path)
-    assert preflight.take_length(job["audio"]).num_frames == 125  # before the run: 5 s at 25 fps
-    assert "125 frames" in _generate(scene)  # the take's 5 s
-    first = scene.frame_start
-    strip_a, strip_b = _strip(scene, "A"), _strip(scene, "B")
-    assert (strip_a.frame_final_start, strip_a.frame_final_end) == (first, first + 100)
-    assert strip_b.frame_offset_start == 0 and strip_b.frame_final_start == first + 25
-    assert strip_b.frame_final_end == first + 125
-
-
-def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
-    """The take records the shift; Re-generate Preview Range hears B as the take did, also with the field
-    cleared (0: the take's own shift), and the frames come out as they were. A field saying another
-    shift is refused in one line, before anything runs."""
-    s = _two_files(scene, assets, "b_early", 2.0)
-    _generate(scene)
+    s = scene.dualtalk  # the take just made: B's file read 2 s in
     frames = range(1, 101)
     b_obj = s.char_b
     before = br.played(b_obj, "jawOpen", frames)
@@ -212,3 +198,17 @@ def test_a_regenerated_selection_reads_b_with_the_takes_shift(scene, assets):
         "(or to 0: the take's own)"
     )
     assert ah.scene_fingerprint(scene) == untouched and ui_run.ACTIVE is None
+
+
+def test_b_started_later_is_placed_later_and_the_take_runs_on_with_it(scene, assets, tmp_path):
+    """B's recorder was started 1 s after A's and stopped 1 s after it: B's strip starts 1 s into
+    the take, and the take is 5 s long; the length the panel predicts before the run says so too."""
+    s = _two_files(scene, assets, "b_late", -1.0)
+    job = panel_settings.build_job(s, tmp_path)
+    assert preflight.take_length(job["audio"]).num_frames == 125  # before the run: 5 s at 25 fps
+    assert "125 frames" in _generate(scene)  # the take's 5 s
+    first = scene.frame_start
+    strip_a, strip_b = _strip(scene, "A"), _strip(scene, "B")
+    assert (strip_a.frame_final_start, strip_a.frame_final_end) == (first, first + 100)
+    assert strip_b.frame_offset_start == 0 and strip_b.frame_final_start == first + 25
+    assert strip_b.frame_final_end == first + 125
