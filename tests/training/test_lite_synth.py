@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
+from cli_in_process import run_dualtalk
 from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.motion import load_motion
@@ -210,7 +211,8 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
         motion = load_motion(out / f"{stem}_speaker{k}.npz")
         assert motion.space == "arkit55" and motion.role == "AB"[k - 1]
         assert motion.num_frames == len(audio) // 640
-    bad = subprocess.run(cmd[:-6] + ["0"], capture_output=True, text=True, timeout=60)
+    # the refusals run the same command in this process (cli_in_process): 15 of them, not 15 Pythons
+    bad = run_dualtalk(*cmd[3:-6], "0")
     assert (
         bad.returncode == 2 and bad.stderr.startswith("error:") and len(bad.stderr.strip().splitlines()) == 1
     )
@@ -231,5 +233,5 @@ def test_synth_command_writes_dualtalk_folders_and_refuses_bad_arguments(tmp_pat
         (["--contact-trim", "60", "--real", str(tmp_path / "real.npz")], "between 0 and 40 ms"),
         (["--contact-trim", "nan", "--real", str(tmp_path / "real.npz")], "between 0 and 40 ms"),
     ):
-        res = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=60)
+        res = run_dualtalk(*cmd[3:], *extra)
         assert res.returncode == 2 and says in res.stderr and len(res.stderr.strip().splitlines()) == 1
