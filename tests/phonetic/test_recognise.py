@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
+from cli_in_process import run_dualtalk
 from dualtalk.inference import pipeline
 from dualtalk.inference.audio.tts import Voice, available_engines, speak
 from dualtalk.inference.core.channels import ARKIT55
@@ -188,12 +189,9 @@ def test_a_part_says_its_recognised_script_is_the_whole_recordings(scene, tmp_pa
     """--start/--end (a re-generated range) aligns the whole recording's words and prints them all,
     for the user to correct as the take's script: the heading says so (review 28a, finding 11)."""
     folder, _truth = scene
-    out = subprocess.run(
-        [sys.executable, "-m", "dualtalk", "infer", "--audio", str(folder / "a.wav"),
-         "--audio-b", str(folder / "b.wav"), "--recognise", "--start", "1", "--end", "3",
-         "--out", str(tmp_path / "part")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    # the same command in this process (cli_in_process); the test above runs it as a real command line
+    out = run_dualtalk("infer", "--audio", folder / "a.wav", "--audio-b", folder / "b.wav", "--recognise",
+                       "--start", "1", "--end", "3", "--out", tmp_path / "part")  # fmt: skip
     assert out.returncode == 0, out.stderr
     heading = "recognised script of the whole recording (correct it and give it as --transcript):\n"
     said = out.stdout.split(heading, 1)[1]
