@@ -43,7 +43,16 @@ MAX_S = 20.0  # longer stretches are cut at their quietest 0.2 s (recognition co
 MIN_FIT = -4.0
 MOSTLY_FOREIGN = 0.5  # a character more of whose stretches than this fail it: none of theirs drawn
 # said when no stretch of either voice sounded English (the take then has no transcript report)
-NOTHING_HEARD = "--recognise heard no English words in either voice: the engine's lips are kept"
+# what to do instead, said with both (review 32n F5: "did not sound like English" alone read as a
+# complaint about the recording's quality on a Japanese or Spanish take)
+ENGLISH_ONLY = (
+    "for speech in another language give its script with --transcript and its language with "
+    "--transcript-language"
+)
+NOTHING_HEARD = (
+    "--recognise heard no English words in either voice: the engine's lips are kept (it hears English "
+    f"only: {ENGLISH_ONLY})"
+)
 RECOGNISING = 0.5  # the share of --recognise's transcript stage that recognition reports (then aligning)
 
 
@@ -110,7 +119,8 @@ class Hearing:
         """The take's warning for the character (called ``name``), when some stretches failed."""
         said = f"{name}: {len(self.foreign)} of {self.heard} stretches did not sound like English words; "
         if self.mostly_foreign:
-            return said + f"the engine's lips are kept on all of {name}'s speech"
+            kept = f"the engine's lips are kept on all of {name}'s speech"
+            return said + f"{kept} (--recognise hears English only: {ENGLISH_ONLY})"
         return (
             said + "the engine's lips are kept there (their lines are commented out in the recognised script)"
         )

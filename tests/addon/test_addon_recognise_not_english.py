@@ -34,10 +34,18 @@ B_SAYS = (
     "Mañana vamos a comprar pan y mantequilla en el mercado.",
     "Prefiero tomar el autobús que caminar bajo la lluvia.",
 )
-B_WARNING = (
-    "B: 2 of 2 stretches did not sound like English words; the engine's lips are kept on all of B's speech"
+# each says what to do instead: give the script and its language (review 32n F5)
+INSTEAD = (
+    "for speech in another language give its script with Transcript and its language with Script Language"
 )
-NOTHING = "Recognise Words (English) heard no English words in either voice: the engine's lips are kept"
+B_WARNING = (
+    "B: 2 of 2 stretches did not sound like English words; the engine's lips are kept on all of B's speech "
+    f"(Recognise Words (English) hears English only: {INSTEAD})"
+)
+NOTHING = (
+    "Recognise Words (English) heard no English words in either voice: the engine's lips are kept (it hears "
+    f"English only: {INSTEAD})"
+)
 
 
 def _recording(path, turns) -> str:

@@ -245,6 +245,8 @@ def test_speech_in_another_language_keeps_the_engines_lips_and_the_take_says_so(
         "B: 2 of 2 stretches did not sound like English words; the engine's lips are kept on all of B's"
         in warned
     )
+    # and what to do instead: the script with its language (review 32n F5)
+    assert "--transcript and its language with --transcript-language" in warned
     # every stretch A said is in the script to correct, the Spanish one commented out as the take
     # left it (given back as --transcript, it stays the engine's); nothing of B's is drawn
     assert [line[:4] for line in report["script"].splitlines()] == ["A: m", "# A:", "A: m"]
