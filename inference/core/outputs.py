@@ -302,7 +302,12 @@ def check_target(path: str | os.PathLike[str], label: str) -> None:
         raise DualTalkError(f"{label} {p} is a folder; give a file name")
     if read_only(out.file):
         raise DualTalkError(f"{label} {p} is read-only; remove it or make it writable")
-    parent = out.file.parent  # of the file a link points to: that file is the one replaced
+    _check_creatable(p, out.file.parent, label)  # of the file a link points to: that file is replaced
+
+
+def _check_creatable(p: Path, parent: Path, label: str) -> None:
+    """``p`` (the path as given, for messages) can be made under ``parent``: the nearest existing
+    folder on the way is a folder this user may write into."""
     while stat_path(parent, label, action="written") is None:
         there = stat_path(parent, label, follow=False, action="written")
         if there is not None:
@@ -338,7 +343,9 @@ def check_folder_target(path: str | os.PathLike[str], label: str) -> None:
             name = label if label.split()[-1] == "folder" else f"{label} folder"
             raise DualTalkError(f"{name} {p} {why}")
         return
-    check_target(p, label)
+    # not there a moment ago: judged by the folder it will be made in, not as a file (another run
+    # may make it between the two looks, and a folder is what we want there)
+    _check_creatable(p, p.parent, label)
 
 
 def check_work_folder(folder: str | os.PathLike[str], names: Sequence[str], label: str = "--work") -> None:
