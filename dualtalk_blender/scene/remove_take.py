@@ -1223,6 +1223,6 @@ def _remove_items(scene: Any, markers: list[Any], strips: list[Any]) -> list[tup
         scene.timeline_markers.remove(marker)
     if removed:
         _forget_markers(scene, removed)
-    for strip in strips:  # exactly the planned ones: another take's recording stays
-        scene.sequence_editor.strips.remove(strip)
+    for strip in strips:  # exactly the planned ones: another take's recording stays; its sound too
+        sound.remove_strip(scene, strip)  # once nothing plays it (an orphan per removal, review 33s)
     return removed

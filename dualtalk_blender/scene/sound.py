@@ -83,6 +83,14 @@ def remove_our_strips(scene: Any, pair: Iterable[str] | None = None) -> int:
     return len(mine)
 
 
+def remove_strip(scene: Any, strip: Any) -> None:
+    """Remove one of our strips from ``scene`` with its sound when nothing else uses it now
+    (:func:`_remove_strip`): Remove Take's way, so a day of Generate and Remove Take leaves no
+    orphan sounds behind."""
+    top, _every = _strips(scene)
+    _remove_strip(top, strip)
+
+
 def _remove_strip(top: Any, strip: Any) -> None:
     """Remove one of our strips and, when nothing else uses it now, the sound datablock it played:
     each take adds a new one, so replaced takes would pile up orphan sounds in a long session. A sound
