@@ -91,7 +91,7 @@ def _reset_status(last: str | None = None) -> None:
 def register() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, pickers, translations
+    from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, translations
     from .panels import properties
 
     global CLASSES
@@ -104,13 +104,16 @@ def register() -> None:
     blend_paths.register_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
+    blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
+    bpy.app.handlers.load_post.append(legacy_settings.on_load)
+    legacy_settings.carry_over_all()  # a file of an earlier build open while the add-on is enabled
     translations.register()  # never raises: without it the interface is English
 
 
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, pickers, translations
+    from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, translations
     from .panels import properties
 
     # first, while the settings and the status are still registered: a take whose worker is done
@@ -120,6 +123,7 @@ def unregister() -> None:
     translations.unregister()  # ours only; never raises
     blend_paths.unregister_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
+    blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
     properties.unregister_props()
     for cls in reversed(CLASSES):
         if getattr(cls, "is_registered", True):

@@ -1,0 +1,99 @@
+"""Panel settings a .blend kept under the names of builds before 2026-12-02 (9f8dac4), carried over.
+
+9f8dac4 made the panel's properties from the declared options and renamed four of them (``key_mode``
+-> ``keys``, ``custom_map`` -> ``map``, ``behaviour_head_turn`` -> ``head_turn``, ``behaviour_gaze_on``
+-> ``gaze``) and dropped the *Custom map* rig preset (its stored value, 5, matches no preset now).
+Blender keeps a property's value in the file under the name it was saved with, and nothing read
+those back: an animator's Keys *Reduced*, custom map, head turn and *Eye contact* off came back as
+the defaults without a word (review 33u F1). They are carried over when a file is opened
+(``load_post``) and when the add-on is enabled with such a file open: a new property already set
+(the file was saved by a newer build too) is kept, and the old names are dropped either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+import bpy
+
+# old name -> (today's property, its value from the stored one, how the status line names it)
+RENAMED: dict[str, tuple[str, Callable[[Any], Any], str]] = {
+    "key_mode": ("keys", lambda v: ("every-frame", "reduced")[int(v)], "Keys"),
+    "custom_map": ("map", lambda v: v if isinstance(v, str) else None, "Map file"),
+    "behaviour_head_turn": ("head_turn", lambda v: min(max(float(v), 0.0), 1.0), "Head turn"),
+    "behaviour_gaze_on": ("gaze", lambda v: bool(int(v)), "Eye contact"),
+}
+
+
+def _stored(scene: Any) -> Any | None:
+    """The scene's stored panel settings (the values Blender keeps for ``scene.dualtalk``), or None."""
+    get = getattr(scene, "bl_system_properties_get", None)  # Blender 5: registered properties' storage
+    if get is None:
+        return None
+    with contextlib.suppress(AttributeError, KeyError, TypeError, RuntimeError):
+        system = get()
+        if system is not None and "dualtalk" in system.keys():
+            return system["dualtalk"]
+    return None
+
+
+def carry_over(scene: Any) -> list[str]:
+    """Move ``scene``'s settings saved under the old names to today's properties; returns the names
+    of the settings carried over (as the panel labels them), [] when there was nothing to do."""
+    stored = _stored(scene)
+    settings = getattr(scene, "dualtalk", None)
+    if stored is None or settings is None:
+        return []
+    keys = set(stored.keys())
+    moved = []
+    for old, (new, convert, label) in RENAMED.items():
+        if old not in keys:
+            continue
+        if new not in keys:  # never set under today's name: the old value is the animator's
+            try:
+                value = convert(stored[old])
+                if value is not None:
+                    setattr(settings, new, value)
+                    moved.append(label)
+            except (TypeError, ValueError, IndexError, OverflowError):  # damaged: today's default stays
+                pass
+        del stored[old]
+    preset = stored.get("preset") if "preset" in keys else None
+    valid = {item.value for item in settings.bl_rna.properties["preset"].enum_items}
+    if isinstance(preset, int) and preset not in valid:  # the old Custom map preset: the map says it
+        settings.preset = "auto"
+        moved.append("Rig")
+    return moved
+
+
+def carry_over_all() -> list[str]:
+    """:func:`carry_over` on every scene of the open file; one line when anything moved (also printed)."""
+    lines = []
+    with contextlib.suppress(AttributeError):  # bpy.data not readable yet (add-ons enabled at start-up)
+        for scene in bpy.data.scenes:
+            moved = carry_over(scene)
+            if moved:
+                lines.append(
+                    f"DualTalk: scene {scene.name!r} was saved by an earlier DualTalk: its "
+                    f"{', '.join(moved)} carried over to today's panel"
+                )
+    for line in lines:
+        print(line)
+    return lines
+
+
+@bpy.app.handlers.persistent
+def on_load(*_args: Any) -> None:
+    """``load_post``: a file saved by an earlier build gets its panel settings back; the status says so
+    where no job is running."""
+    lines = carry_over_all()
+    if not lines:
+        return
+    from . import state
+
+    with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):
+        status = getattr(bpy.context.window_manager, "dualtalk_status", None)  # registered by us
+        if status is not None and not status.running:
+            state.set_status(bpy.context, running=False, last="; ".join(lines))
