@@ -8,6 +8,7 @@ import os
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import check_input_file
+from ...inference.core.text_files import decode_text
 
 
 def _size(n: int) -> str:
@@ -15,15 +16,19 @@ def _size(n: int) -> str:
 
 
 def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> object:
-    """Decoded JSON of ``path``; missing, oversized, non-UTF-8 or invalid files are one-line errors."""
+    """Decoded JSON of ``path``; missing, oversized, undecodable (:func:`decode_text`) or invalid files
+    are one-line errors."""
     p = check_input_file(path, label)
     if p.stat().st_size > max_bytes:
         raise DualTalkError(f"{label} {p.name} is larger than {_size(max_bytes)}")
     try:
-        text = p.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DualTalkError(f"cannot read {label} {p}: {exc.strerror or exc}") from None
+    # UTF-8 with or without Notepad's byte-order mark, UTF-16 with one (PowerShell's ">", Out-File)
+    text = decode_text(raw, f"{label} {p.name}", "JSON text file")
+    try:
         data = safe_json.loads(text, f"{label} {p.name}")
-    except UnicodeDecodeError:
-        raise DualTalkError(f"{label} {p.name} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise DualTalkError(f"{label} {p.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except ValueError as exc:  # Python's own limits, e.g. an integer of more than 4300 digits

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core.errors import DualTalkError
 from ..core.inputs import check_input_file
+from ..core.text_files import decode_text, text_lines, typed_text
 
 FORMATS = ("rttm", "audacity", "srt", "vtt")
 MAX_TURNS_BYTES = 20 * 1024 * 1024  # a turns file is text; anything this big is something else
@@ -49,12 +50,19 @@ def _number(text: str, name: str, line: int, what: str) -> float:
     try:
         v = float(text)
     except ValueError:
-        raise _fail(name, line, f"{what} {text!r} is not a number") from None
+        # "1,5": seconds written with a decimal comma, as a German or French keyboard writes them
+        comma = (
+            f"; write seconds with a decimal point ({text.replace(',', '.')})"
+            if _COMMA.fullmatch(text)
+            else ""
+        )
+        raise _fail(name, line, f"{what} {text!r} is not a number{comma}") from None
     if not math.isfinite(v):
         raise _fail(name, line, f"{what} {text!r} is not a finite number")
     return v
 
 
+_COMMA = re.compile(r"[+-]?\d+,\d+")
 _JOINERS = "\u200c\u200d"  # zero-width (non-)joiner: part of how Persian or Indic names are spelt
 
 
@@ -63,7 +71,10 @@ def speaker_name(text: str) -> str:
     category Cf: the right-to-left mark an editor for Arabic or Hebrew puts at a line's start or
     beside the colon, a byte-order mark, ...), spaces collapsed. A zero-width joiner or non-joiner
     between two letters is kept (it is spelling). Transcripts and turns files both read names
-    through this, so that ``\\u200fA`` is ``A`` in either."""
+    through this, so that ``\\u200fA`` is ``A`` in either. A decomposed name is composed (NFC,
+    :func:`_composed`): ``José`` typed on macOS or taken from a macOS file name is ``Jose`` and a
+    combining accent, the same name as the ``José`` typed elsewhere."""
+    text = _composed(text)
     kept = []
     for i, ch in enumerate(text):
         if unicodedata.category(ch) == "Cf":
@@ -72,6 +83,15 @@ def speaker_name(text: str) -> str:
                 continue
         kept.append(ch)
     return " ".join("".join(kept).split()).strip(_JOINERS)
+
+
+def _composed(text: str) -> str:
+    """``text`` in NFC where it holds what macOS decomposes (a combining mark, Hangul's conjoining
+    letters); other text as written (NFC would also change letters no editor decomposes, e.g. the
+    Angstrom sign and CJK compatibility ideographs, which a name is spelt with on purpose)."""
+    if any(unicodedata.category(ch).startswith("M") or "\u1100" <= ch <= "\u11ff" for ch in text):
+        return unicodedata.normalize("NFC", text)
+    return text
 
 
 def strip_format_marks(text: str) -> str:
@@ -101,7 +121,7 @@ def _segment(start: float, end: float, speaker: str, name: str, line: int, recor
 def parse_rttm(text: str, name: str = "turns.rttm") -> list[Segment]:
     """NIST RTTM: ``SPEAKER file chan tbeg tdur <NA> <NA> name <NA> <NA>``; other types are skipped."""
     out: list[Segment] = []
-    for i, raw in enumerate(text.splitlines(), 1):
+    for i, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith(";;") or line.startswith("#"):
             continue
@@ -129,7 +149,7 @@ def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
     selection lines (starting with a tab or ``\\``) are skipped.
     """
     out: list[Segment] = []
-    for i, raw in enumerate(text.splitlines(), 1):
+    for i, raw in enumerate(text_lines(text), 1):
         if not raw.strip():
             continue
         if raw.startswith("\t") or raw.lstrip().startswith("\\"):
@@ -185,7 +205,7 @@ def _cue_speaker(payload: list[str]) -> str | None:
 
 
 def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
-    lines = text.splitlines()
+    lines = text_lines(text)
     out: list[Segment] = []
     i = 0
     if vtt:
@@ -257,7 +277,7 @@ def sniff_format(text: str, suffix: str = "") -> str:
     head = text.lstrip("\ufeff").lstrip()
     if head.startswith("WEBVTT"):
         return "vtt"
-    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith(";;")), "")
+    first = next((ln for ln in text_lines(head) if ln.strip() and not ln.startswith(";;")), "")
     if first.split()[:1] and first.split()[0].upper() in ("SPEAKER", "SPKR-INFO"):
         return "rttm"
     if "-->" in head[:400]:
@@ -275,21 +295,9 @@ def parse_turns_text(text: str, fmt: str | None = None, name: str = "turns") -> 
     return sorted(segs, key=lambda s: (s.start, s.end, s.line))
 
 
-def _is_utf16(raw: bytes) -> bool:
-    """UTF-16 text (Windows tools write subtitles this way): a byte-order mark, or ASCII with every other byte 0."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return True
-    head = raw[:4096]
-    if len(head) < 8:
-        return False
-    even, odd = head[0::2], head[1::2]
-    return (odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even)) or (
-        even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd)
-    )
-
-
 def read_turns(path: str | os.PathLike[str], fmt: str | None = None) -> list[Segment]:
-    """Read and parse a turns file; format from the extension or the content."""
+    """Read and parse a turns file; format from the extension or the content. UTF-8 (with or
+    without a byte-order mark) and UTF-16 with one (Notepad's "Unicode", PowerShell's ``>``)."""
     p = check_input_file(path, "turns file")
     try:
         size = p.stat().st_size
@@ -298,19 +306,8 @@ def read_turns(path: str | os.PathLike[str], fmt: str | None = None) -> list[Seg
         raw = p.read_bytes()
     except OSError as exc:
         raise DualTalkError(f"cannot read {p}: {exc.strerror or exc}") from None
-    if _is_utf16(raw):
-        raise DualTalkError(
-            f"{p.name} is UTF-16 text; save it as UTF-8 (most editors: Save As, encoding UTF-8) and try again"
-        )
-    if b"\x00" in raw[:4096]:
-        raise DualTalkError(
-            f"{p.name} is binary, not a text turns file (RTTM, Audacity labels, SRT or WebVTT)"
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(p.name, line, "not valid UTF-8 text") from None
+    kind = "text turns file (RTTM, Audacity labels, SRT or WebVTT)"
+    text = decode_text(raw, p.name, kind)
     segments = parse_turns_text(text, fmt, p.name)
     _check_turn_lengths(segments, p.name)
     return segments
@@ -367,7 +364,8 @@ def assign_speakers(segments: list[Segment], speaker_a: str | None = None) -> tu
     More than two speakers is refused with their names; a single speaker gives B=None.
     """
     names = speakers_in_order(segments)
-    speaker_a = None if speaker_a is None else speaker_name(speaker_a)
+    # typed in a locale whose encoding is not UTF-8, "María" arrives as undecoded bytes
+    speaker_a = None if speaker_a is None else speaker_name(typed_text(speaker_a))
     if len(names) > 2:
         raise DualTalkError(
             f"turns name {len(names)} speakers ({', '.join(names)}); DualTalk animates two - "

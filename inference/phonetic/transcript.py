@@ -41,6 +41,7 @@ from ..core.errors import CancelledError, DualTalkError
 from ..core.inputs import check_input_file
 from ..core.motion import Motion
 from ..core.progress import Progress
+from ..core.text_files import decode_text, text_lines
 from ..core.timebase import SAMPLE_RATE
 
 RECOGNISED_WORDS = "recognised words"  # how a script recognised from the voices (--recognise) is named
@@ -166,17 +167,17 @@ def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
         raise DualTalkError(
             f"transcript {p.name} is larger than {MAX_BYTES // 1000} kB; is it the right file?"
         )
-    raw = p.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DualTalkError(f"transcript {p.name} is not UTF-8 text") from None
-    if "\x00" in text:
-        raise DualTalkError(f"transcript {p.name} is not a text file")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DualTalkError(f"cannot read transcript {p}: {exc.strerror or exc}") from None
+    # UTF-8, or UTF-16 with a byte-order mark (Notepad's "Unicode", PowerShell's ">"); the lines an
+    # editor shows (a vertical tab from Word's Shift+Enter is a space, not a new line)
+    text = decode_text(raw, f"transcript {p.name}")
     from ..audio.turns import speaker_name, strip_format_marks
 
     lines = []
-    for number, row in enumerate(text.splitlines(), 1):
+    for number, row in enumerate(text_lines(text), 1):
         # an editor for Arabic or Hebrew marks a line's start or its colon with an invisible
         # right-to-left mark: it is neither part of the name nor of the words
         row = strip_format_marks(row)

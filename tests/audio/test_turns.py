@@ -156,7 +156,7 @@ def test_unreadable_turns_files(tmp_path):
         read_turns(binary)
     latin = tmp_path / "latin.txt"
     latin.write_bytes("0\t1\tAna\n1\t2\tJos\xe9\n".encode("latin-1"))
-    with pytest.raises(DualTalkError, match="line 2: not valid UTF-8"):
+    with pytest.raises(DualTalkError, match=r"not UTF-8 text \(line 2, "):
         read_turns(latin)
 
 
