@@ -120,6 +120,19 @@ def quote(value: object, limit: int = MAX_QUOTED) -> str:
     return repr(text) if isinstance(value, str) else text
 
 
+def _blank_ends(p: Path) -> str:
+    """What the line must add when a part of the path begins or ends with a space or a tab (a path
+    pasted with its blank, a job file's ``"talk.wav "``): invisible in "not found: .../talk.wav", it
+    named a file the user could see was there. Where the path without those blanks exists, it is named."""
+    if all(part == part.strip() for part in p.parts):
+        return ""
+    ends = "ends" if p.name != p.name.rstrip() else "begins" if p.name != p.name.lstrip() else ""
+    said = f"the name {ends} with a blank" if ends else "a folder's name begins or ends with a blank"
+    trimmed = Path(*(part.strip() or part for part in p.parts))
+    there = f"; {trimmed} exists" if trimmed.exists() else ""
+    return f" ({said}{there})"
+
+
 def check_input_file(path: str | os.PathLike[str], label: str, *, allow_empty: bool = False) -> Path:
     """``path`` as a readable regular file, or one :class:`DualTalkError` saying what it is instead."""
     if path is None or str(path) == "":
@@ -143,7 +156,8 @@ def check_input_file(path: str | os.PathLike[str], label: str, *, allow_empty: b
             raise DualTalkError(
                 f"{label} not found: {p} (a part of the path is a file, not a folder)"
             ) from None
-        raise DualTalkError(f"{label} not found: {p}") from None
+        blanks = _blank_ends(p)  # quoted, so that the blank shows
+        raise DualTalkError(f"{label} not found: {repr(str(p)) if blanks else p}{blanks}") from None
     if stat.S_ISDIR(st.st_mode):
         raise DualTalkError(f"{label} {p} is a directory, not a file")
     if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode) or stat.S_ISCHR(st.st_mode):
