@@ -28,10 +28,32 @@ def refuse_unsaved_relative(label: str, path: str, relation: str = "is relative 
 def abspath(path: str) -> str:
     """Blender-relative ``//`` paths and ``~`` made absolute; "" stays "". A path relative to
     nothing (typed ``talk.wav``; ``//`` in a file never saved) is read from Blender's working folder,
-    and named in full, so a worker in a folder of its own reads the same file."""
+    and named in full, so a worker in a folder of its own reads the same file.
+
+    A .blend saved on Windows keeps ``//scripts\\scene.txt``; elsewhere that is one file name with a
+    backslash in it. Where that file is not there but the path read with ``/`` is (or, for a file
+    still to write, only its folder is), the ``/`` reading is the path (:func:`windows_relative`)."""
     if not path:
         return ""
-    return os.path.abspath(os.path.expanduser(bpy.path.abspath(path)))
+    return os.path.abspath(os.path.expanduser(bpy.path.abspath(windows_relative(path))))
+
+
+def windows_relative(path: str) -> str:
+    """``//a\\b`` as ``//a/b`` off Windows, where the file (or the folder a new file goes into) is
+    there only by that reading; a real name holding a backslash is kept as it is."""
+    if os.sep != "/" or not path.startswith("//") or "\\" not in path:
+        return path
+    literal = bpy.path.abspath(path)
+    slashed = path.replace("\\", "/")
+    other = bpy.path.abspath(slashed)
+    if os.path.lexists(literal):
+        return path
+    if os.path.lexists(other):
+        return slashed
+    folder = os.path.dirname(other)
+    if folder != os.path.dirname(literal) and os.path.isdir(folder):
+        return slashed  # a file to write (an FBX) into a folder named the Windows way
+    return path
 
 
 def blend_path(label: str, path: str | os.PathLike[str], relation: str = "is relative to") -> str:
