@@ -154,7 +154,9 @@ def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
             continue
         if raw.startswith("\t") or raw.lstrip().startswith("\\"):
             continue  # Audacity's optional frequency line under a label
-        f = raw.split("\t") if "\t" in raw else raw.split(None, 2)
+        f = raw.split("\t") if "\t" in raw else []
+        if len(f) < 3:  # spaces between the fields, or a tab and spaces mixed (a hand-typed file)
+            f = raw.split(None, 2)
         if len(f) < 3:
             raise _fail(name, i, "expected 'start<TAB>end<TAB>speaker' (an Audacity label line)")
         start = _number(f[0].strip(), name, i, "start time")
@@ -226,8 +228,15 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
             block.append(lines[i])
             i += 1
         head = block[0].strip()
-        if vtt and (
-            head.startswith("NOTE") or head in ("STYLE", "REGION") or head.startswith(("STYLE ", "REGION "))
+        if (
+            vtt
+            and (
+                head.startswith("NOTE")
+                or head in ("STYLE", "REGION")
+                or head.startswith(("STYLE ", "REGION "))
+                # a second file's header, the two files joined (cat a.vtt b.vtt)
+                or (head.startswith("WEBVTT") and not any("-->" in b for b in block[:2]))
+            )
         ):
             continue
         # optional identifier (SRT: the cue number) then the timing line

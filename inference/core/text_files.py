@@ -63,8 +63,9 @@ def decode_text(raw: bytes, label: str, kind: str = "text file") -> str:
 def text_lines(text: str) -> list[str]:
     """The lines an editor shows: broken at CRLF, CR or LF only (``str.splitlines`` also breaks at a
     vertical tab, a form feed, U+2028..., which split a line in two and put every later line's number
-    off by one), those other breaks read as spaces. A final line end makes no extra empty line."""
-    lines = _LINE_END.split(_OTHER_BREAKS.sub(" ", text))
+    off by one), those other breaks read as spaces. A byte-order mark opening a line (two files joined
+    with ``cat`` or ``copy a+b``) is dropped. A final line end makes no extra empty line."""
+    lines = [line.removeprefix("\ufeff") for line in _LINE_END.split(_OTHER_BREAKS.sub(" ", text))]
     if lines and lines[-1] == "":
         lines.pop()
     return lines

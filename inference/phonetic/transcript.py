@@ -199,18 +199,39 @@ def lines_by_speaker(
 ) -> tuple[list[Line], list[Line]]:
     """(A's lines, B's lines) in order: each line goes to A or B by its tag (A/B or the dialogue's
     names); lines with no text are left out."""
-    tags = {"a": 0, "b": 1, _tag(names[0]): 0, _tag(names[1]): 1}
+    tags = {**OTHER_AB, "a": 0, "b": 1, _tag(names[0]): 0, _tag(names[1]): 1}
     out: tuple[list[Line], list[Line]] = ([], [])
     for line in lines:
         who = tags.get(_tag(line.speaker))
         if who is None:
             known = ", ".join(dict.fromkeys(["A", "B", *names]))
             raise DualTalkError(
-                f"{where} line {line.number}: unknown speaker {line.speaker!r} (expected {known})"
+                f"{where} line {line.number}: unknown speaker {line.speaker!r}{_look_alike(line.speaker)} "
+                f"(expected {known})"
             )
         if line.text:
             out[who].append(line)
     return out
+
+
+# A and B as scripts in other alphabets write them: Cyrillic А/Б and Greek Α/Β (the first two letters
+# of the alphabet, as "А:"/"Б:" in a Russian transcript), and 甲/乙, the first and second of a Chinese
+# dialogue (crosstalk scripts, textbooks). A dialogue's own names (from a turns file) come first.
+OTHER_AB = {"а": 0, "б": 1, "α": 0, "β": 1, "甲": 0, "乙": 1}
+
+
+def _look_alike(speaker: str) -> str:
+    """What a one-letter tag that is no Latin letter is, when it is not an A or B of its own alphabet:
+    Cyrillic В and Greek Ε... look like Latin letters, and "unknown speaker 'В' (expected A, B)" read
+    as nonsense."""
+    import unicodedata
+
+    from ..audio.turns import speaker_name
+
+    tag = unicodedata.normalize("NFKC", speaker_name(speaker))
+    if len(tag) != 1 or tag.isascii() or not tag.isalpha():
+        return ""
+    return f" (the {unicodedata.name(tag, 'letter').lower()}, not a Latin letter)"
 
 
 def _tag(speaker: str) -> str:

@@ -92,3 +92,29 @@ def test_seconds_with_a_decimal_comma_say_how_to_write_them(tmp_path):
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_hand_typed_label_line_mixing_tabs_and_spaces_reads(tmp_path):
+    path = _write(tmp_path / "labels.txt", "0.0\t1.5 José García\n1.5 3.0\tMaría\n")
+    assert [(s.start, s.end, s.speaker) for s in read_turns(path)] == [
+        (0.0, 1.5, "José García"),
+        (1.5, 3.0, "María"),
+    ]
+
+
+LATER = {  # a second file's turns, a minute on
+    ".txt": "60.0\t61.0\tJosé\n61.0\t62.0\tMaría\n",
+    ".rttm": "SPEAKER t 1 60.00 1.00 <NA> <NA> José <NA> <NA>\nSPEAKER t 1 61.00 1.00 <NA> <NA> María <NA> <NA>\n",
+    ".srt": "3\n00:01:00,000 --> 00:01:01,000\nJosé: sí\n\n4\n00:01:01,000 --> 00:01:02,000\nMaría: no\n",
+    ".vtt": "WEBVTT\n\n00:01:00.000 --> 00:01:01.000\n<v José>sí\n\n00:01:01.000 --> 00:01:02.000\n<v María>no\n",
+}
+
+
+@pytest.mark.parametrize("suffix", TURNS)
+def test_two_files_joined_keep_the_second_ones_turns(tmp_path, suffix):
+    """``cat a.srt b.srt`` (Windows: ``copy a+b``) leaves the second file's byte-order mark, and a
+    WebVTT its header, in the middle: "unknown RTTM record type '\\ufeffSPEAKER'"."""
+    joined = tmp_path / f"joined{suffix}"
+    joined.write_bytes(b"\xef\xbb\xbf" + TURNS[suffix].encode() + b"\n\xef\xbb\xbf" + LATER[suffix].encode())
+    first = [(s.start, s.speaker) for s in read_turns(_write(tmp_path / f"a{suffix}", TURNS[suffix]))]
+    assert [(s.start, s.speaker) for s in read_turns(joined)] == [*first, (60.0, "José"), (61.0, "María")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from dualtalk.inference.core.errors import DualTalkError
-from dualtalk.inference.phonetic.transcript import read_transcript
+from dualtalk.inference.phonetic.transcript import lines_by_speaker, read_transcript
 
 SCRIPT = "# scene 1\nA: José, ¿vienes?\n\nB: Sí, ya voy.\n"
 LINES = [(2, "A", "José, ¿vienes?"), (4, "B", "Sí, ya voy.")]
@@ -63,3 +63,27 @@ def test_a_recording_given_as_the_script_is_called_binary(tmp_path):
     with pytest.raises(DualTalkError) as err:
         read_transcript(path)
     assert str(err.value) == "transcript talk.txt holds NUL bytes (line 1), so it is binary, not a text file"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("А", "Б"), ("Α", "Β"), ("甲", "乙")],
+    ids=["Russian (Cyrillic)", "Greek", "Chinese dialogue"],
+)
+def test_a_and_b_as_other_alphabets_write_them_are_a_and_b(tmp_path, a, b):
+    """A Russian transcript tags its speakers "А:" and "Б:", a Greek one "Α:" and "Β:", a Chinese dialogue
+    "甲：" and "乙：": each was "unknown speaker 'А' (expected A, B)", the letters shown the same."""
+    path = tmp_path / "scene.txt"
+    path.write_text(f"{a}: Привет.\n{b}：Здравствуй.\n{a.lower()}: Пока.\n", encoding="utf-8")
+    first, second = lines_by_speaker(read_transcript(path), ("A", "B"))
+    assert [line.number for line in first] == [1, 3] and [line.number for line in second] == [2]
+
+
+def test_a_letter_that_only_looks_latin_is_named(tmp_path):
+    path = tmp_path / "scene.txt"
+    path.write_text("A: Hello.\nВ: Hi.\n", encoding="utf-8")  # a Cyrillic Ve, drawn like a B
+    with pytest.raises(DualTalkError) as err:
+        lines_by_speaker(read_transcript(path), ("A", "B"))
+    assert str(err.value) == (
+        "transcript line 2: unknown speaker 'В' (the cyrillic capital letter ve, not a Latin letter) (expected A, B)"
+    )
