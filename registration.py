@@ -6,6 +6,8 @@ Blender never touches bpy.
 
 from __future__ import annotations
 
+import contextlib
+
 CLASSES: tuple[type, ...] = ()
 
 
@@ -74,18 +76,41 @@ def _stop_jobs() -> list[str]:
     return lines
 
 
-def _reset_status(last: str | None = None) -> None:
+def _reset_status(last: str | None = None, *, add: str = "") -> None:
     """No job runs: the window manager's status says so (its stored values outlive a disable, and
-    the next enable would show them again); ``last``, when given, becomes its line."""
-    import contextlib
-
+    the next enable would show them again); ``last``, when given, becomes its line; ``add`` is
+    added to the line there is (what the disable stopped stays first)."""
     import bpy
 
     from .dualtalk_blender.addon import state
 
     with contextlib.suppress(AttributeError, ReferenceError, RuntimeError):  # no window manager yet
         if bpy.context.window_manager is not None:
+            if add:
+                before = bpy.context.window_manager.dualtalk_status.last  # type: ignore[attr-defined]
+                last = f"{before}; {add.removeprefix('DualTalk: ')}" if before else add
             state.set_status(bpy.context, running=False, last=last)
+
+
+def _restore_preferences() -> str:
+    """The preferences kept when the add-on was last disabled, taken back if Blender dropped them
+    (``kept_preferences``); the line saying so (also printed), or ""."""
+    from .dualtalk_blender.addon import kept_preferences, state
+
+    try:
+        line = kept_preferences.restore(state.get_prefs())
+    except (AttributeError, RuntimeError):  # no preferences to read (registered without enabling)
+        return ""
+    if line:
+        print(line)
+    return line
+
+
+def _keep_preferences() -> None:
+    from .dualtalk_blender.addon import kept_preferences, state
+
+    with contextlib.suppress(AttributeError, RuntimeError):
+        kept_preferences.keep(state.get_prefs())
 
 
 def register() -> None:
@@ -100,7 +125,8 @@ def register() -> None:
         _one_line_tooltip(cls)
         bpy.utils.register_class(cls)
     properties.register_props()
-    _reset_status()  # nothing runs yet: a "running" left by a session's earlier load is stale
+    # nothing runs yet: a "running" left by a session's earlier load is stale
+    _reset_status(add=_restore_preferences())
     blend_paths.register_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
@@ -119,6 +145,7 @@ def unregister() -> None:
     # first, while the settings and the status are still registered: a take whose worker is done
     # is keyed (not lost), and the status says what stopped instead of "running" ever after
     lines = _stop_jobs()
+    _keep_preferences()  # Blender drops them when the add-on is unticked: the next register takes them back
     _reset_status("; ".join([*lines[:1], *(line.removeprefix("DualTalk: ") for line in lines[1:])]) or None)
     translations.unregister()  # ours only; never raises
     blend_paths.unregister_handlers()

@@ -1,0 +1,113 @@
+"""The add-on's preferences kept across unticking and ticking it again.
+
+Blender frees an add-on's preferences when it is disabled from its checkbox, so ticking it again
+gave an empty Model folder and Python path (review 33u F2): a private environment or checkpoint in
+the chosen folder was no longer found, Generate ran Blender's own Python ("missing torch") and the
+panel offered Install Dependencies, a download of gigabytes, into another folder. Updating the
+extension and Reload Scripts keep them (Blender disables without dropping them there).
+
+So each unregister writes the preferences that differ from their defaults to
+``<home>/addon_preferences.json`` (``$DUALTALK_HOME``, else ``~/.cache/dualtalk``: the downloads' home,
+which the Model folder preference does not move), and a register that finds every preference at its
+default takes them back, with one line. Preferences set by hand are never overwritten. No home, an
+unreadable or damaged file: nothing is kept or restored, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "addon_preferences.json"
+MAX_BYTES = 64 * 1024  # a few paths and URLs: a larger file is not ours
+
+
+def _file() -> Path | None:
+    from ...inference.download import default_model_dir
+
+    try:
+        return default_model_dir() / FILE_NAME
+    except Exception:  # no home folder and no DUALTALK_HOME
+        return None
+
+
+def _fields(prefs: Any) -> dict[str, Any]:
+    """Each plain preference (text, number, switch, choice) and its default."""
+    out = {}
+    for prop in prefs.bl_rna.properties:
+        if prop.identifier in ("rna_type", "bl_idname") or prop.type not in (
+            "STRING",
+            "BOOLEAN",
+            "INT",
+            "FLOAT",
+            "ENUM",
+        ):
+            continue
+        if getattr(prop, "is_array", False) or getattr(prop, "is_enum_flag", False):
+            continue
+        out[prop.identifier] = prop.default
+    return out
+
+
+def changed(prefs: Any) -> dict[str, Any]:
+    """The preferences that differ from their defaults."""
+    return {
+        name: getattr(prefs, name)
+        for name, default in _fields(prefs).items()
+        if getattr(prefs, name) != default
+    }
+
+
+def keep(prefs: Any) -> None:
+    """Write :func:`changed` (written whole or not at all; {} when all are at their defaults)."""
+    path = _file()
+    if prefs is None or path is None:
+        return
+    data = json.dumps(changed(prefs), ensure_ascii=False, indent=1).encode("utf-8")
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:  # a read-only home: the preferences are simply not kept
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def restore(prefs: Any) -> str:
+    """Take the kept preferences back when every preference is at its default (the add-on was just
+    ticked again); one line naming them (as the preferences label them), "" when nothing was."""
+    path = _file()
+    if prefs is None or path is None or changed(prefs):
+        return ""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return ""
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return ""
+    if not isinstance(kept, dict):
+        return ""
+    fields = _fields(prefs)
+    names = []
+    for name, value in kept.items():
+        if name not in fields or type(value) is not type(fields[name]):
+            continue
+        try:
+            setattr(prefs, name, value)
+        except (TypeError, ValueError, AttributeError):  # a choice no longer offered
+            continue
+        names.append(prefs.bl_rna.properties[name].name)
+    if not names:
+        return ""
+    return f"DualTalk: preferences kept from before the add-on was disabled: {', '.join(names)}"

@@ -1,0 +1,63 @@
+"""An animator who set the add-on's Model folder (where its private Python and checkpoint live) and a
+package index mirror unticks DualTalk in Edit > Preferences > Add-ons and ticks it again. Blender
+drops an add-on's preferences when it is disabled: before, both came back empty, so the worker was
+looked for in the default folder and Generate ran Blender's own Python ("missing torch"). Now they come
+back, with one line; preferences set by hand after re-enabling are left alone (review 33u F2)."""
+
+from __future__ import annotations
+
+import json
+
+import addon_helpers as ah
+import addon_utils
+import bpy
+
+
+def _prefs():
+    return bpy.context.preferences.addons[ah.ADDON].preferences
+
+
+def test_preferences_come_back_after_the_addon_is_unticked_and_ticked(scene, tmp_path):
+    _prefs().model_dir = str(tmp_path / "models")
+    _prefs().index_url = "http://127.0.0.1:8080/simple"
+
+    addon_utils.disable(ah.ADDON, default_set=True)
+    assert ah.ADDON not in bpy.context.preferences.addons  # Blender dropped them
+    addon_utils.enable(ah.ADDON, default_set=True)
+
+    assert (_prefs().model_dir, _prefs().index_url) == (
+        str(tmp_path / "models"),
+        "http://127.0.0.1:8080/simple",
+    )
+    line = bpy.context.window_manager.dualtalk_status.last
+    assert (
+        line == "DualTalk: preferences kept from before the add-on was disabled: Model folder, Package index"
+    )
+
+
+def test_defaults_chosen_again_stay_defaults(scene, tmp_path):
+    """Preferences cleared by hand before disabling are not brought back."""
+    _prefs().model_dir = str(tmp_path / "models")
+    _prefs().model_dir = ""
+    _prefs().python_path = ""
+    addon_utils.disable(ah.ADDON, default_set=True)
+    addon_utils.enable(ah.ADDON, default_set=True)
+
+    assert (_prefs().model_dir, _prefs().python_path) == ("", "")
+
+
+def test_a_damaged_kept_file_is_ignored(scene, tmp_path, monkeypatch):
+    _prefs().model_dir = str(tmp_path / "models")
+    addon_utils.disable(ah.ADDON, default_set=True)
+    from dualtalk.inference.download import default_model_dir
+
+    kept = default_model_dir() / "addon_preferences.json"
+    kept.write_text(json.dumps({"model_dir": 5, "no_such": "x", "python_path": ["a"]}))
+    addon_utils.enable(ah.ADDON, default_set=True)
+
+    assert (_prefs().model_dir, _prefs().python_path) == ("", "")
+    kept.write_text("[" * 100000)  # nested past Python's recursion limit
+    addon_utils.disable(ah.ADDON, default_set=True)
+    kept.write_text("[" * 100000)
+    addon_utils.enable(ah.ADDON, default_set=True)
+    assert _prefs().model_dir == ""
