@@ -57,6 +57,12 @@ def decode_text(raw: bytes, label: str, kind: str = "text file") -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # a copy cut short inside its last character
+            line = len(_LINE_END_BYTES.findall(raw[: exc.start])) + 1
+            raise DualTalkError(
+                f"{label} ends in the middle of a character (line {line}): the file is cut short; "
+                "copy it again"
+            ) from None
         raise DualTalkError(_not_utf8(raw, exc.start, label)) from None
 
 

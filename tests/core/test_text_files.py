@@ -68,3 +68,12 @@ def test_a_name_typed_in_a_locale_that_is_not_utf8_is_read_as_utf8():
     assert typed_text("José") == "José"
     latin1 = b"Jos\xe9".decode("ascii", "surrogateescape")  # bytes that are not UTF-8 stay as they were
     assert typed_text(latin1) == latin1
+
+
+def test_a_copy_cut_inside_its_last_character_is_called_cut_short():
+    raw = "A: hola\nB: adiós".encode()[:-2]  # "ó" is two bytes: the copy stopped between them
+    with pytest.raises(DualTalkError) as err:
+        decode_text(raw, "transcript t.txt")
+    assert str(err.value) == (
+        "transcript t.txt ends in the middle of a character (line 2): the file is cut short; copy it again"
+    )
