@@ -14,6 +14,7 @@ coefficients, so only columns 0..49 and 100..102 take part.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import warnings
@@ -26,6 +27,7 @@ from ...inference.core.channels import ARKIT52
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
 from ...inference.core.numeric import finite_number, real_array, shown
+from ...inference.core.text_files import decode_text, text_lines
 
 MAP_ROWS = 51
 MAP_COLS = 103
@@ -79,14 +81,17 @@ def _read_matrix(p: Path) -> np.ndarray:
             # our own handle: np.load leaks the one it opens when the archive is damaged
             with open(p, "rb") as fh, np.load(fh, allow_pickle=False) as data:
                 return _npz_matrix(data, p.name)
+        # Excel, Notepad and PowerShell put a byte-order mark first or write UTF-16: read as meant
+        text = decode_text(p.read_bytes(), f"the FLAME/ARKit map {p.name}", "text or JSON file")
         if suffix == ".json":
-            obj = safe_json.loads(p.read_text(encoding="utf-8"), f"the FLAME/ARKit map {p.name}")
+            obj = safe_json.loads(text, f"the FLAME/ARKit map {p.name}")
             if isinstance(obj, dict):
                 obj = obj.get("matrix", obj.get("map"))
             return _json_matrix(obj, p.name)
+        text, delimiter = _table_text(text, suffix)
         with warnings.catch_warnings():  # "input contained no data": check_map's one line says what is wrong
             warnings.simplefilter("ignore")
-            matrix = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=np.float64)
+            matrix = np.loadtxt(io.StringIO(text), delimiter=delimiter, dtype=np.float64)
         if not np.isfinite(matrix).all():  # the text's "nan", "inf", or a number float64 cannot hold
             raise DualTalkError(
                 f"{p.name}: contains NaN, Inf or a number too large for a float; "
@@ -106,6 +111,16 @@ def _read_matrix(p: Path) -> np.ndarray:
         *DAMAGED_ARRAY_FILE,
     ) as exc:
         raise DualTalkError(f"cannot read the FLAME/ARKit map {p.name}: {exc}") from None
+
+
+def _table_text(text: str, suffix: str) -> tuple[str, str | None]:
+    """A CSV or text table as numpy reads it, and its delimiter. Excel in a German, French or Italian
+    locale saves CSV with ``;`` between values and a decimal comma (``0,76;1,2``): there a comma can only
+    be the decimal mark, so it is read as one."""
+    rows = [row for row in text_lines(text) if row.strip() and not row.lstrip().startswith("#")]
+    if suffix == ".csv" and rows and all(";" in row for row in rows):
+        return "\n".join(row.replace(",", ".") for row in rows), ";"
+    return "\n".join(rows), "," if suffix == ".csv" else None
 
 
 def _json_matrix(obj: object, name: str) -> np.ndarray:
