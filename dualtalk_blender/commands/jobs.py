@@ -167,7 +167,7 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise DualTalkError(f"{where}: expected a path string")
     if "\x00" in value or any(ord(c) < 32 for c in value):
-        raise DualTalkError(f"{where}: path contains control characters")
+        raise DualTalkError(f"{where}: path {value!r} contains control characters{_escaped_by_json(value)}")
     try:  # "\udcff" is a file name's byte 0xff (Python's escape); a lone "\ud800" is no file name
         os.fsencode(value)
     except UnicodeEncodeError:
@@ -194,6 +194,22 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
             "file's folder or an absolute path on this machine"
         )
     return Path(value)
+
+
+# what a backslash and a letter become in a JSON string: "audio\take.wav" in a job file is "audio", a
+# tab, "ake.wav" (a Windows path written with single backslashes)
+_JSON_ESCAPES = {"\t": "t", "\n": "n", "\r": "r", "\b": "b", "\f": "f"}
+
+
+def _escaped_by_json(value: str) -> str:
+    """Why a job path holds a control character when JSON made it from a backslash and a letter."""
+    found = next((c for c in value if c in _JSON_ESCAPES), None)
+    if found is None:
+        return ""
+    return (
+        f" ('\\{_JSON_ESCAPES[found]}' in the file: a backslash in a JSON string starts an escape); write "
+        "'/' between folders"
+    )
 
 
 def _unencodable(value: str, where: str) -> str:

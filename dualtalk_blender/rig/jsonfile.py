@@ -30,11 +30,30 @@ def read_json(path: str | os.PathLike[str], label: str, max_bytes: int) -> objec
     try:
         data = safe_json.loads(text, f"{label} {p.name}")
     except json.JSONDecodeError as exc:
-        raise DualTalkError(f"{label} {p.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise DualTalkError(f"{label} {p.name} is not valid JSON ({_where(exc)})") from None
     except ValueError as exc:  # Python's own limits, e.g. an integer of more than 4300 digits
         raise DualTalkError(f"{label} {p.name} is not valid JSON ({str(exc).split(';')[0]})") from None
     json.loads(text, object_pairs_hook=lambda pairs: _unique(pairs, f"{label} {p.name}"))
     return data
+
+
+# a backslash starts an escape in a JSON string: a Windows path pasted as it is (Explorer's "Copy as
+# path": C:\shots\a.wav) is not JSON, and the parser's "Invalid \escape" sent people nowhere
+BACKSLASH_FIX = (
+    "a backslash in a JSON string starts an escape: write paths with '/' between folders (or '\\\\')"
+)
+
+
+def _where(exc: json.JSONDecodeError) -> str:
+    """Where the JSON breaks and why, in the user's words: the line, and for a bad escape the column,
+    what is written there and how to write a path."""
+    if exc.msg.startswith("Invalid \\") and exc.msg.endswith(
+        "escape"
+    ):  # "\\s", or "\\u" without 4 hex digits
+        at = exc.pos - 1 if exc.msg.startswith("Invalid \\u") else exc.pos  # json points past the "\\"
+        said = exc.doc[at : at + 2]
+        return f"line {exc.lineno}, column {at - exc.doc.rfind(chr(10), 0, at)}: '{said}' is no JSON escape; {BACKSLASH_FIX}"
+    return f"line {exc.lineno}: {exc.msg}"
 
 
 def _unique(pairs: list[tuple[str, object]], what: str) -> dict[str, object]:
