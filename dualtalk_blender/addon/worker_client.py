@@ -13,6 +13,7 @@ calling its CLI, so the child always runs the same code as the add-on.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import math
 import os
@@ -101,7 +102,9 @@ def worker_command(job_path: str | os.PathLike[str], python: str | None = None) 
 def drain_lines(stream: IO[str], sink: queue.Queue[str | None]) -> None:
     """Copy ``stream``'s lines into ``sink`` (a thread target), then ``None`` at end of stream.
 
-    Reading a child's pipes on threads is what keeps polling from Blender's UI non-blocking.
+    Reading a child's pipes on threads is what keeps polling from Blender's UI non-blocking. At the
+    end the pipe is closed here, by its only reader: a worker that ended holds no descriptor though
+    something still holds it (Blender's recent operators keep a finished Generate's run; review 33s).
     """
     try:
         for line in iter(stream.readline, ""):
@@ -109,6 +112,8 @@ def drain_lines(stream: IO[str], sink: queue.Queue[str | None]) -> None:
     except (OSError, ValueError):
         pass
     finally:
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()
         sink.put(None)
 
 
