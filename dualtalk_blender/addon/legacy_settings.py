@@ -73,6 +73,8 @@ def carry_over_all() -> list[str]:
     lines = []
     with contextlib.suppress(AttributeError):  # bpy.data not readable yet (add-ons enabled at start-up)
         for scene in bpy.data.scenes:
+            if scene.library is not None:  # linked from another file: read-only here, that file's to carry
+                continue
             moved = carry_over(scene)
             if moved:
                 lines.append(

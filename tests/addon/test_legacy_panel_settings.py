@@ -80,3 +80,19 @@ def test_a_damaged_old_value_leaves_the_default(scene, tmp_path):
 
     s = bpy.context.scene.dualtalk
     assert s.keys == "every-frame" and s.map == "//maps/hero.json"
+
+
+def test_a_scene_linked_from_an_old_file_is_left_as_it_is(scene, tmp_path):
+    """The shot file links its layout scene from last month's file: that scene is read-only here
+    (its own file gets its settings carried over when opened); opening the shot neither fails nor
+    changes it."""
+    scene.name = "Layout"
+    _save_with_old_settings(scene, tmp_path / "layout.blend")
+    bpy.ops.wm.read_homefile(use_empty=True)
+    with bpy.data.libraries.load(str(tmp_path / "layout.blend"), link=True) as (src, dst):
+        dst.scenes = ["Layout"]
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
+    bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "shot.blend"))
+
+    linked = next(sc for sc in bpy.data.scenes if sc.library is not None)
+    assert "key_mode" in linked.bl_system_properties_get()["dualtalk"].keys()
