@@ -183,6 +183,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
+def _name(value: str | None) -> str | None:
+    """An object name typed on the command line, as text: in a locale that is not UTF-8 Python hands
+    ``José`` over as surrogates, which name no object (review 33x F9). Paths are never read so."""
+    from ...inference.core.text_files import typed_text
+
+    return None if value is None else typed_text(value)
+
+
 def _abs_path(value: str) -> Path:
     return Path(value).expanduser().absolute()
 
@@ -214,8 +222,8 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         out.stem,
         values,
         blend=_path(args.blend),
-        char_a=args.char_a,
-        char_b=args.char_b,
+        char_a=_name(args.char_a),
+        char_b=_name(args.char_b),
         out=out,
         fbx=_path(args.fbx),
         render=_path(args.render),

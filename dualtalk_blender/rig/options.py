@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ...inference.core.errors import DualTalkError
 from ...inference.core.numeric import shown
 from ...inference.core.request import Option, Request, amount, check
+from ...inference.core.text_files import typed_text
 from .gaze import HEAD_TURN
 from .layer_names import LAYER_ALIASES, LAYERS
 from .mapping import CustomMap
@@ -374,6 +375,13 @@ class ApplyOptions:
     frame_range: str = "extend"  # scene range: extend to cover the take / fit it exactly / keep
     undo_push: bool = True  # push one undo step (set False inside an UNDO operator)
     crossfade: int = 4  # frames blended at each end of a replaced range
+
+    def __post_init__(self) -> None:
+        # one take, however its name was typed: macOS gives "Tomás" decomposed (NFD), a locale that is
+        # not UTF-8 gives it as surrogates; either made a second take whose actions read the same
+        if isinstance(self.take, str):
+            take = typed_text(self.take)
+            self.take = unicodedata.normalize("NFC", take) if is_unicode(take) else take
 
     def validate(self) -> None:
         """Each declaration's checks (:func:`check`), plus what a take name must be; one-line errors."""
