@@ -16,6 +16,7 @@ importable from here, as docs/scripting.md shows it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -273,12 +274,21 @@ class GenerationRun:
             raise DualTalkError("a DualTalk generation is already running; cancel it first")
         try:
             job_path = worker_client.write_job(self.work_dir / "job.json", self.job)
-            self.worker = WorkerProcess(job_path, python=self.python).start()
+            self.worker = WorkerProcess(job_path, python=self.python, env=self._worker_env()).start()
         except BaseException:  # a full disk or a worker that cannot start: no temp folder left behind
             self.cleanup()
             raise
         ACTIVE = self
         return self
+
+    def _worker_env(self) -> dict[str, str]:
+        """The worker's environment: this one, with its temp folder inside the run's folder
+        (removed after every run), so what its libraries leave there (espeak-ng's copy of itself,
+        flite's voice files) goes with the run though the worker is killed before it can clean up
+        (the out-of-memory killer, Cancel's SIGKILL, Blender dying under it; review 33s)."""
+        temp = self.work_dir / "tmp"
+        temp.mkdir(exist_ok=True)
+        return {**os.environ, "TMPDIR": str(temp), "TEMP": str(temp), "TMP": str(temp)}
 
     @property
     def running(self) -> bool:
