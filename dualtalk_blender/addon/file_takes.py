@@ -65,13 +65,31 @@ def _record(action: Any) -> tuple[str, str, str]:
 
 
 def _playing_records(idblocks: Iterable[Any]) -> list[tuple[str, str, str]]:
-    """(take, character, layer) of each layer action our strips play on ``idblocks``."""
+    """(take, character, layer) of each layer action our strips play on ``idblocks``, and of a take an
+    older DualTalk keyed as one active action without layers (``layers.legacy_take``; layer "")."""
+    idblocks = list(idblocks)
     return [
         _record(strip.action)
         for idblock in idblocks
         for layer, strip in layers.our_strips(idblock).items()
         if layer != layers.REST and is_ours(strip.action)
-    ]
+    ] + [_record(action) for action in map(layers.legacy_take, idblocks) if action is not None]
+
+
+def _one_action_take(obj: Any) -> dict[str, Any] | None:
+    """The record of the take ``obj`` plays as one active action without layers (keyed by a DualTalk
+    from before takes were NLA layers, November 2026), or None."""
+    for idblock in layers.character_idblocks(obj):
+        action = layers.legacy_take(idblock)
+        if action is not None:
+            return action_meta(action)
+    return None
+
+
+def _take_meta(obj: Any) -> dict[str, Any] | None:
+    """The record of the take ``obj`` plays: in its layers, else as one action (an older DualTalk's)."""
+    meta = layers.take_meta(obj)
+    return meta if meta is not None else _one_action_take(obj)
 
 
 def _names(obj: Any, idblocks: Iterable[Any]) -> set[str]:
@@ -197,6 +215,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     for obj in objs:
         idblocks = layers.character_idblocks(obj)
         now = layers.take_meta(obj)
+        one_action = _one_action_take(obj) if now is None else None
+        if one_action is not None:
+            _refuse_one_action(obj, one_action, name, [t.name for t in takes_in_file([(obj, idblocks)])])
+            continue
         if now is None:
             if name in kept_not_playing([obj]):
                 raise DualTalkError(
@@ -254,6 +276,22 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     return line if step is None else f"{line} (warning: {step})"
 
 
+def _refuse_one_action(obj: Any, meta: dict[str, Any], name: str, held: list[str]) -> None:
+    """Play Take on a character whose take was keyed as one action without layers: nothing to do when
+    it is the take asked for, else one line (Play Take swaps a take's layers, which it has none of)."""
+    playing = str(meta.get("take") or "")
+    if playing == name:
+        return
+    if name not in held:
+        raise DualTalkError(f"the file holds no take {name!r} of {obj.name} (its takes: {', '.join(held)})")
+    which = f"take {playing!r}" if playing else "a take"
+    raise DualTalkError(
+        f"{obj.name} plays {which}, keyed by an older DualTalk as one action without layers, which Play "
+        f"Take cannot swap for another: Generate a take (or Remove Take, which removes {which}), then "
+        f"Play Take {name!r}"
+    )
+
+
 def _fps_step(objs: list[Any], name: str, scene: Any) -> str | None:
     """Take ``name`` keyed at another frame rate than ``scene`` runs at now (re-timed for delivery
     since): its keys play out of step with the sound strip. The panel says so too, but Play Take's
@@ -306,7 +344,7 @@ def _scene_carriers(scene: Any) -> list[tuple[Any, dict[str, Any]]]:
     # the record's own character first (a body mesh on the same rig reads the same record)
     for obj in sorted(meshes, key=lambda o: 0 if o.name in recorded else 1):
         try:
-            meta = layers.take_meta(obj)
+            meta = _take_meta(obj)
         except DualTalkError:
             continue
         if not meta or _member_id(meta) in seen:
@@ -359,7 +397,7 @@ def _pair(scene: Any, s: Any) -> tuple[dict[str, Member], bool]:
         groups.setdefault(_take_key(meta), []).append((obj, meta))
     for obj in picked:  # a chosen character carrying a take: its own pair, as picked
         try:
-            own = layers.take_meta(obj)
+            own = _take_meta(obj)
         except DualTalkError:
             continue
         if own:
