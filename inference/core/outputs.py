@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import importlib
 import os
 import stat
@@ -45,10 +46,47 @@ def _inside(child: Path, folder: Path) -> bool:
     return child == folder or folder in child.parents
 
 
-def case_insensitive() -> bool:
+def case_insensitive(path: str | os.PathLike[str] | None = None) -> bool:
     """Whether names here are compared without letter case: macOS's default volumes (APFS, HFS+)
-    and Windows (NTFS) take ``Scene.blend`` and ``scene.blend`` as one file."""
-    return sys.platform in ("darwin", "win32")
+    and Windows (NTFS) take ``Scene.blend`` and ``scene.blend`` as one file. Elsewhere a folder can
+    still do so (a Windows share mounted over SMB, an exFAT drive, an ext4 casefold folder): with an
+    absolute ``path``, its nearest existing folder is asked (:func:`folds_case`)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    if path is None or not os.path.isabs(path):
+        return False
+    folder = os.path.abspath(path)
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return folds_case(folder)
+
+
+@functools.lru_cache(maxsize=256)
+def folds_case(folder: str) -> bool:
+    """Whether ``folder`` (an existing folder) takes a name in the other letter case as the same
+    entry: one of its entries (or, if it has none, the folder itself in its parent) looked up with
+    its letters' case swapped is the same file. Asked once per folder; nothing is written."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for n, entry in enumerate(entries):
+            if n >= 32:
+                break
+            if entry.name.swapcase() != entry.name:
+                with contextlib.suppress(OSError):
+                    return _same_entry(os.path.join(folder, entry.name), folder, entry.name.swapcase())
+    parent, name = os.path.split(folder)
+    if parent and name and name.swapcase() != name:
+        with contextlib.suppress(OSError):
+            return _same_entry(folder, parent, name.swapcase())
+    return False
+
+
+def _same_entry(path: str, folder: str, other: str) -> bool:
+    """``folder/other`` is ``path`` (False when nothing is there under that name)."""
+    mine = os.stat(path)  # raises for a link to nothing: the caller tries another entry
+    try:
+        return os.path.samestat(os.stat(os.path.join(folder, other)), mine)
+    except FileNotFoundError:
+        return False
 
 
 def normalization_insensitive() -> bool:
@@ -65,7 +103,7 @@ def spelled(path: Path) -> Path:
     text = str(path)
     if normalization_insensitive():
         text = unicodedata.normalize("NFD", text)
-    if case_insensitive():
+    if case_insensitive(path):
         text = text.casefold()
         if normalization_insensitive():  # folding can undo the normal form (ß, Greek with accents)
             text = unicodedata.normalize("NFD", text)
@@ -100,7 +138,7 @@ def another_name(a: Path, b: Path) -> str:
             "NFD", str(b)
         ):
             return " (the same file: the names differ only in how their accented letters are encoded)"
-        if case_insensitive():
+        if case_insensitive(a):
             return " (the same file: names differing only in letter case name one file here)"
     return " (the same file under another name)"
 
