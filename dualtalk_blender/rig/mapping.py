@@ -28,6 +28,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...inference.core.channels import CHANNELS, HEAD, SPACE_ARKIT
@@ -233,3 +235,21 @@ def nearest_name(name: str, names: list[str]) -> str | None:
         name, names, n=1, cutoff=0.75
     )
     return close[0] if close else None
+
+
+def name_finder(names: list[str]) -> Callable[[str], str | None]:
+    """The rig's name a map's target names: the same code points, else the same text in another
+    Unicode form (a map written on macOS holds "Mundwinkel_Lächeln" decomposed, the rig composed),
+    where only one of the rig's names reads so."""
+    exact = set(names)
+    composed: dict[str, list[str]] = {}
+    for name in names:
+        composed.setdefault(unicodedata.normalize("NFC", name), []).append(name)
+
+    def find(target: str) -> str | None:
+        if target in exact:
+            return target
+        found = composed.get(unicodedata.normalize("NFC", target), [])
+        return found[0] if len(found) == 1 else None
+
+    return find

@@ -22,7 +22,7 @@ from ...inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FL
 from ...inference.core.errors import DualTalkError
 from ..rig import presets
 from ..rig.bones import BoneDrive
-from ..rig.mapping import CustomMap, load_mapping, nearest_name
+from ..rig.mapping import CustomMap, load_mapping, name_finder, nearest_name
 
 AUTO = "auto"
 PRESET_CHOICES = (AUTO, *presets.FAMILIES)
@@ -792,19 +792,18 @@ def _plan_custom(
     report.family = "custom"
     report.space = mapping.space
     report.clip = mapping.clip
-    names = set(key_names)
+    key_of, bone_of = name_finder(key_names), name_finder(bone_names)
     for key_link in mapping.keys:
-        if key_link.key in names:
-            report.keys.setdefault(key_link.key, []).append((key_link.channel, key_link.weight))
-    report.missing = [k for k in mapping.key_names if k not in names]
-    bones = set(bone_names)
+        if (name := key_of(key_link.key)) is not None:
+            report.keys.setdefault(name, []).append((key_link.channel, key_link.weight))
+    report.missing = [k for k in mapping.key_names if key_of(k) is None]
     drives: dict[str, dict[str, np.ndarray]] = {}
     for bone_link in mapping.bones:
-        if bone_link.bone not in bones:
+        if (bone := bone_of(bone_link.bone)) is None:
             if bone_link.bone not in report.missing:
                 report.missing.append(bone_link.bone)
             continue
-        row = drives.setdefault(bone_link.bone, {}).setdefault(bone_link.channel, np.zeros(3))
+        row = drives.setdefault(bone, {}).setdefault(bone_link.channel, np.zeros(3))
         row += np.asarray(bone_link.axis) * bone_link.weight
     for bone, rows in drives.items():
         chans = list(rows)
@@ -833,8 +832,8 @@ def _plan_custom(
         report.head_target = head_bone or ""
     elif mapping.head == "":
         report.head_target = ""
-    elif mapping.head in bones:
-        report.head_target = mapping.head
+    elif bone_of(mapping.head) is not None:
+        report.head_target = str(bone_of(mapping.head))
     elif report.armature is None:
         raise DualTalkError(
             f"mapping names head bone {mapping.head!r}, but {report.mesh.name!r} has no armature; "

@@ -86,3 +86,22 @@ def test_a_flame_rig_without_a_map_is_warned_once_per_character_by_name_saying_w
     ]
     assert len([w for w in rep_a.warnings if said in w]) == 1  # was the same unnamed line for A and B
     assert [w.split(":")[0] for w in rep_b.warnings if said in w] == ["Bob"]
+
+
+def test_a_map_written_on_macos_finds_the_rigs_accented_keys_and_head(tmp_path):
+    """A map saved on macOS holds "Lächeln" decomposed (NFD); the rig's keys and bones are composed."""
+    import unicodedata
+
+    nfd = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731
+    face = br.make_character("Cust", ("MundÖffnen", "Lächeln"), head="Kopf_ä", neck="Neck")
+    path = tmp_path / "de.json"
+    path.write_text(
+        json.dumps(
+            {"map": {"jawOpen": nfd("MundÖffnen"), "mouthSmileLeft": nfd("Lächeln")}, "head": nfd("Kopf_ä")}
+        )
+    )
+    report = inspect_character(face, mapping=str(path))
+    assert (
+        report.warnings == [] and report.head_target == "Kopf_ä"
+    )  # was: both keys "missing", the head refused
+    assert sorted(report.keys) == ["Lächeln", "MundÖffnen"]
