@@ -106,12 +106,28 @@ class ConsoleBar(Silent):
             if fraction >= 1.0:  # a stage's last line stays on screen: whole, wrapped if it must
                 self.stream.write(f"{head}{message:<{room - 1}}\n")
             else:  # redrawn in place: one terminal line, so the carriage return reaches its start
-                shown = message if len(message) < room else message[: room - 2] + "…"
+                # as the stream writes it: on an ASCII terminal "é" is "\\xe9", four columns, not one
+                shown, more = _as_written(message, self.stream), _as_written("…", self.stream)
+                shown = shown if len(shown) < room else shown[: room - 1 - len(more)] + more
                 self.stream.write(f"{head}{shown:<{room - 1}}")
         else:
             self.stream.write(f"{stage}: {fraction * 100:.0f}% {message}\n".rstrip() + "\n")
         self.stream.flush()
         self._stage = stage
+
+
+def _as_written(text: str, stream: IO[str]) -> str:
+    """``text`` as ``stream`` will put it on screen: a character its encoding lacks is escaped
+    (Python's ``backslashreplace``, as the command line sets up for stderr), "…" is "..."."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        text = text.replace("…", "...")
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:  # a codec Python does not know: the stream will say so itself
+        return text
 
 
 def _step(message: str) -> str:

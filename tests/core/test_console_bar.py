@@ -59,3 +59,24 @@ def test_a_log_gets_each_new_step_of_a_stage_but_not_every_counter():
         "audio: 30% diarizing the mix",
         "generate: 10% window 1/40",
     ]
+
+
+class _AsciiTerminal(io.TextIOWrapper):
+    """A terminal in an ASCII locale: Python escapes what it cannot write (``\\xe9``)."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="ascii", errors="backslashreplace")
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_running_stage_fits_one_line_of_an_ascii_terminal_too(monkeypatch):
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((80, 24)))
+    term = _AsciiTerminal()
+    ConsoleBar(term).update("audio", 0.5, "reading Tomás y José — una conversación larga " * 3)
+    term.flush()
+    line = term.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    assert line.startswith("\r") and "\n" not in line
+    assert len(line) - 1 <= 80 - 1 and line.rstrip().endswith("...")  # was: 99 columns, wrapped
+    assert "Tom\\xe1s" in line
