@@ -242,6 +242,12 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                 kept = _kept_action(name, names, layer)
                 slot = _slot_like(kept, strip.action_slot) if kept is not None else None
                 if kept is None or slot is None:
+                    if _kept_action(name, names, "") is not None:  # one action, no layers: November's
+                        raise DualTalkError(
+                            f"take {name!r} of {obj.name} was keyed by an older DualTalk as one action "
+                            "without layers, which Play Take cannot play in the layers of the take that "
+                            "plays; Generate it again under that Take name"
+                        )
                     raise DualTalkError(
                         f"the file holds no {layer} layer of take {name!r} for {obj.name}; "
                         "Generate it again under that Take name"

@@ -92,3 +92,19 @@ def test_play_take_says_why_it_cannot_swap_a_one_action_take(november, scene):
     assert "the file holds no take 'nope' of Alice (its takes: demo, second)" in str(unknown.value)
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.play_take(take="second") == {"FINISHED"}  # it plays already
+
+
+def test_play_take_names_a_kept_one_action_take_for_what_it_is(november, scene, assets):
+    """Today's Generate keyed take 'v2' over the November take; Play Take 'second' cannot put a
+    take without layers into v2's layers, and says so rather than that a "rest layer" is missing."""
+    a, b = november
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    scene.dualtalk.take_name = "v2"
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+        with pytest.raises(RuntimeError) as refused:
+            bpy.ops.dualtalk.play_take(take="second")
+    assert "take 'second' of Alice was keyed by an older DualTalk as one action without layers" in str(
+        refused.value
+    )
+    assert layers.take_meta(a)["take"] == "v2"
