@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .core.fileio import plain_mode
+
 STALE_TEMP_S = 3600.0  # a temporary left by a run that died is removed after this
 TEMP_NAME = re.compile(r"\.[0-9a-f]{16}\..+\.tmp")
 
@@ -144,6 +146,9 @@ class KeptFolder:
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=folder)
+            # mkstemp makes 0600: an entry gets what a plain open() would, so the other users of a
+            # shared $DUALTALK_HOME (a farm's, under a group umask) read it instead of measuring again
+            os.chmod(tmp, plain_mode())
             with os.fdopen(fd, "wb") as fh:
                 write(fh)
             os.replace(tmp, folder / f"{key}{self.suffix}")
