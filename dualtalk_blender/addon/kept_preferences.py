@@ -7,9 +7,9 @@ panel offered Install Dependencies, a download of gigabytes, into another folder
 extension and Reload Scripts keep them (Blender disables without dropping them there).
 
 So each unregister writes the preferences that differ from their defaults to
-``<home>/addon_preferences.json`` (``$DUALTALK_HOME``, else ``~/.cache/dualtalk``: the downloads' home,
-which the Model folder preference does not move), and a register that finds every preference at its
-default takes them back, with one line. Preferences set by hand are never overwritten. No home, an
+``<home>/addon_preferences-<user>.json`` (``$DUALTALK_HOME``, else ``~/.cache/dualtalk``: the downloads'
+home, which the Model folder preference does not move; one file per user, since a farm's home may be
+shared), and a register that finds every preference at its default takes them back, with one line. Preferences set by hand are never overwritten. No home, an
 unreadable or damaged file: nothing is kept or restored, never an error.
 """
 
@@ -18,19 +18,32 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-FILE_NAME = "addon_preferences.json"
+FILE_STEM = "addon_preferences"
 MAX_BYTES = 64 * 1024  # a few paths and URLs: a larger file is not ours
 
 
-def _file() -> Path | None:
+def _user() -> str:
+    """This user's name as a file name may hold it (the user id where there is no name: a container)."""
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user database entry, no LOGNAME/USER
+        name = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:64] or "user"
+
+
+def kept_file() -> Path | None:
+    """Where this user's preferences are kept; None where there is no home folder."""
     from ...inference.download import default_model_dir
 
     try:
-        return default_model_dir() / FILE_NAME
+        return default_model_dir() / f"{FILE_STEM}-{_user()}.json"
     except Exception:  # no home folder and no DUALTALK_HOME
         return None
 
@@ -64,14 +77,14 @@ def changed(prefs: Any) -> dict[str, Any]:
 
 def keep(prefs: Any) -> None:
     """Write :func:`changed` (written whole or not at all; {} when all are at their defaults)."""
-    path = _file()
+    path = kept_file()
     if prefs is None or path is None:
         return
     data = json.dumps(changed(prefs), ensure_ascii=False, indent=1).encode("utf-8")
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_STEM}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
@@ -87,7 +100,7 @@ def keep(prefs: Any) -> None:
 def restore(prefs: Any) -> str:
     """Take the kept preferences back when every preference is at its default (the add-on was just
     ticked again); one line naming them (as the preferences label them), "" when nothing was."""
-    path = _file()
+    path = kept_file()
     if prefs is None or path is None or changed(prefs):
         return ""
     try:

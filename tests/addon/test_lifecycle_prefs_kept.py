@@ -49,9 +49,9 @@ def test_defaults_chosen_again_stay_defaults(scene, tmp_path):
 def test_a_damaged_kept_file_is_ignored(scene, tmp_path, monkeypatch):
     _prefs().model_dir = str(tmp_path / "models")
     addon_utils.disable(ah.ADDON, default_set=True)
-    from dualtalk.inference.download import default_model_dir
+    from dualtalk.dualtalk_blender.addon.kept_preferences import kept_file
 
-    kept = default_model_dir() / "addon_preferences.json"
+    kept = kept_file()
     kept.write_text(json.dumps({"model_dir": 5, "no_such": "x", "python_path": ["a"]}))
     addon_utils.enable(ah.ADDON, default_set=True)
 
@@ -60,4 +60,17 @@ def test_a_damaged_kept_file_is_ignored(scene, tmp_path, monkeypatch):
     addon_utils.disable(ah.ADDON, default_set=True)
     kept.write_text("[" * 100000)
     addon_utils.enable(ah.ADDON, default_set=True)
+    assert _prefs().model_dir == ""
+
+
+def test_in_a_shared_home_each_user_gets_their_own_back(scene, tmp_path, monkeypatch):
+    """Two animators share the farm's $DUALTALK_HOME: Bob ticking the add-on does not get Alice's."""
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "alice")
+    _prefs().model_dir = str(tmp_path / "alice_models")
+    addon_utils.disable(ah.ADDON, default_set=True)
+    monkeypatch.setattr(getpass, "getuser", lambda: "bob")
+    addon_utils.enable(ah.ADDON, default_set=True)
+
     assert _prefs().model_dir == ""
