@@ -18,12 +18,32 @@ from typing import Any
 
 import bpy
 
-# old name -> (today's property, its value from the stored one, how the status line names it)
+
+def _keys(value: Any) -> str | None:
+    """``key_mode`` as stored: 0 EVERY_FRAME, 1 REDUCED (anything else: damaged)."""
+    return {0: "every-frame", 1: "reduced"}.get(value) if type(value) is int else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _share(value: Any) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0
+    return float(value) if ok else None
+
+
+def _switch(value: Any) -> bool | None:
+    return bool(value) if type(value) is int and value in (0, 1) else None
+
+
+# old name -> (today's property, its value from the stored one or None when damaged, how the status
+# line names it)
 RENAMED: dict[str, tuple[str, Callable[[Any], Any], str]] = {
-    "key_mode": ("keys", lambda v: ("every-frame", "reduced")[int(v)], "Keys"),
-    "custom_map": ("map", lambda v: v if isinstance(v, str) else None, "Map file"),
-    "behaviour_head_turn": ("head_turn", lambda v: min(max(float(v), 0.0), 1.0), "Head turn"),
-    "behaviour_gaze_on": ("gaze", lambda v: bool(int(v)), "Eye contact"),
+    "key_mode": ("keys", _keys, "Keys"),
+    "custom_map": ("map", _text, "Map file"),
+    "behaviour_head_turn": ("head_turn", _share, "Head turn"),
+    "behaviour_gaze_on": ("gaze", _switch, "Eye contact"),
 }
 
 
@@ -52,13 +72,10 @@ def carry_over(scene: Any) -> list[str]:
         if old not in keys:
             continue
         if new not in keys:  # never set under today's name: the old value is the animator's
-            try:
-                value = convert(stored[old])
-                if value is not None:
-                    setattr(settings, new, value)
-                    moved.append(label)
-            except (TypeError, ValueError, IndexError, OverflowError):  # damaged: today's default stays
-                pass
+            value = convert(stored[old])
+            if value is not None:  # damaged: today's default stays
+                setattr(settings, new, value)
+                moved.append(label)
         del stored[old]
     preset = stored.get("preset") if "preset" in keys else None
     valid = {item.value for item in settings.bl_rna.properties["preset"].enum_items}

@@ -74,12 +74,15 @@ def test_a_value_a_newer_build_saved_is_kept(scene, tmp_path):
 def test_a_damaged_old_value_leaves_the_default(scene, tmp_path):
     _save_with_old_settings(scene, tmp_path / "shot.blend")
     stored = bpy.context.scene.bl_system_properties_get()["dualtalk"]
-    stored["key_mode"] = 7  # no such item in any build
+    stored["key_mode"] = -1  # no such item in any build
+    stored["behaviour_head_turn"] = 7.5
+    stored["behaviour_gaze_on"] = "no"
     bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shot.blend"))
     bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "shot.blend"))
 
     s = bpy.context.scene.dualtalk
-    assert s.keys == "every-frame" and s.map == "//maps/hero.json"
+    assert (s.keys, round(s.head_turn, 3), s.gaze) == ("every-frame", 0.15, True)
+    assert s.map == "//maps/hero.json"
 
 
 def test_a_scene_linked_from_an_old_file_is_left_as_it_is(scene, tmp_path):
