@@ -284,6 +284,7 @@ def _run_locked(
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
     edited: str | None = None  # why the recognised.txt in place is kept aside (the TD edited it)
     kept_aside: list[Path] = []  # what this run kept before replacing it (a job's summary lists them)
+    _sweep_killed_run(shot)
     open_blend(bpy, shot.blend)
     before = read_record(shot)  # what the shot's last run wrote, read before this run forgets it
     recorded = (before or {}).get("words")  # a run that hears no words keeps the last run's digest
@@ -488,6 +489,20 @@ def _run_locked(
         f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{kept_words}{sound}{kept}{backed}, "
         f"{took:.1f} s"
     )
+
+
+def _sweep_killed_run(shot: Shot) -> None:
+    """The staged outputs a run of this shot killed mid-write left (SIGKILL runs no clean-up), removed
+    now that this run holds the outputs' locks (:mod:`.stale_parts`; review 33s: each kill left a
+    .blend's worth of hidden files for good). The work folder is locked, and swept, when it is written."""
+    from .stale_parts import sweep
+
+    names = intermediates(shot)
+    work = work_folder(shot) if names else None
+    finals = [p for p in (shot.out, shot.fbx) if p is not None]
+    if work is not None:
+        finals += [work / name for name in (*names, RECOGNISED)]
+    sweep(finals, work)
 
 
 def _length(a: int, b: int) -> str:

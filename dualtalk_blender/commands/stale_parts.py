@@ -1,0 +1,79 @@
+"""What a shot killed mid-write left beside its outputs, removed by the shot's next run.
+
+A shot's outputs are written under hidden names and renamed into place together
+(:func:`~...inference.core.fileio.staged_set`: ``.<stem>.XXXXXXXX.part<ext>`` beside each, the FBX
+exporter's and the mix writer's own ``..<stem>.XXXXXXXX.part.XXXXXXXX.part<ext>`` beside a staged
+one, the engine's ``.engine.XXXXXXXX.part/`` scratch folder in the work folder). A signal removes
+them; SIGKILL (the out-of-memory killer, a farm's hard stop after its SIGTERM timeout) leaves them,
+hidden, for good: a production .blend's worth per kill (review 33s). The next run of the same shot
+holds those outputs' locks (:mod:`.shot_state`: nobody else may write them), so whatever staged copy
+of exactly its own outputs lies there is a dead run's, and goes. Nothing else is touched: another
+output's parts, a name the stager does not make, a link, a folder where a file is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+# tempfile.mkstemp / mkdtemp's random part: 8 of [a-z0-9_]
+_RANDOM = r"[a-z0-9_]{8}"
+STEM_CUT = 64  # the stager cuts a stem to this many characters (fileio.atomic_paths)
+SCRATCH = re.compile(rf"\.engine\.{_RANDOM}\.part")
+
+
+def _staged_name(final: Path) -> re.Pattern[str]:
+    """The names the stager gives ``final``'s staged copy, and the copy a writer stages beside it."""
+    stem, ext = re.escape(final.stem[:STEM_CUT]), re.escape(final.suffix)
+    direct = rf"\.{stem}\.{_RANDOM}\.part{ext}"
+    if (
+        len(final.stem[:STEM_CUT]) + 15 <= STEM_CUT
+    ):  # a staged copy's own stem (".<stem>.XXXXXXXX.part"), uncut
+        return re.compile(rf"{direct}|\.\.{stem}\.{_RANDOM}\.part\.{_RANDOM}\.part{ext}")
+    return re.compile(direct)
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def sweep(finals: Iterable[Path], work: Path | None = None) -> list[Path]:
+    """Remove the staged copies a killed run of these outputs left (``finals``: the shot's outputs;
+    ``work``: its work folder, locked by this run, whose engine scratch folders go too); returns
+    what went. Call only while holding the outputs' locks. A file that cannot be removed stays."""
+    patterns: dict[Path, list[re.Pattern[str]]] = {}
+    for final in finals:
+        patterns.setdefault(final.parent, []).append(_staged_name(final))
+    removed: list[Path] = []
+    for folder, names in patterns.items():
+        try:
+            entries = os.listdir(folder)
+        except OSError:  # not there yet: nothing was left in it
+            continue
+        for name in entries:
+            path = folder / name
+            if any(p.fullmatch(name) for p in names) and _regular_file(path):
+                try:
+                    path.unlink()
+                    removed.append(path)
+                except OSError:
+                    pass
+    if work is not None:
+        try:
+            entries = os.listdir(work)
+        except OSError:
+            entries = []
+        for name in entries:
+            path = work / name
+            if SCRATCH.fullmatch(name) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+                if not path.exists():
+                    removed.append(path)
+    return removed
