@@ -98,7 +98,10 @@ def _restore_preferences() -> str:
     from .dualtalk_blender.addon import kept_preferences, state
 
     try:
-        line = kept_preferences.restore(state.get_prefs())
+        prefs = state.get_prefs()
+        line = kept_preferences.restore(prefs)
+        if not line:  # the preferences Blender kept (its saved ones at start-up): the copy follows them
+            kept_preferences.keep(prefs)
     except (AttributeError, RuntimeError):  # no preferences to read (registered without enabling)
         return ""
     if line:

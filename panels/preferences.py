@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpy
 from bpy.props import StringProperty
 
-from ..dualtalk_blender.addon import state
+from ..dualtalk_blender.addon import kept_preferences, state
 from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
 from ..dualtalk_blender.addon.state import ADDON_ID
 from .main_panel import summary_lines
@@ -21,9 +21,16 @@ def _download_button(layout: bpy.types.UILayout, text: str, what: str, busy: boo
         op.what = what
 
 
-def _forget_python_check(_prefs: bpy.types.AddonPreferences, context: bpy.types.Context) -> None:
+def _kept(prefs: bpy.types.AddonPreferences, _context: bpy.types.Context) -> None:
+    """A preference changed: the copy kept for when the add-on is ticked again follows it, so a value
+    cleared by hand is not brought back (``kept_preferences``)."""
+    kept_preferences.keep(prefs)
+
+
+def _forget_python_check(prefs: bpy.types.AddonPreferences, context: bpy.types.Context) -> None:
     """The interpreter changed: the line beside Check Python spoke of another one."""
     state.PYTHON_CHECK = ""
+    _kept(prefs, context)
 
 
 def _saved_takes(layout: bpy.types.UILayout) -> None:
@@ -93,10 +100,12 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         update=_forget_python_check,
     )
     index_url: StringProperty(
+        update=_kept,
         name="Package index",
         description="pip index URL for Install Dependencies (empty: PyPI)",
     )
     checkpoint_url: StringProperty(
+        update=_kept,
         name="Checkpoint URL",
         default=CHECKPOINT_URL,
         description=(
@@ -105,8 +114,11 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             "check before use; this add-on does not redistribute them and its GPL does not cover them"
         ),
     )
-    checkpoint_sha256: StringProperty(name="Checkpoint sha256", description="Expected sha256 (optional)")
+    checkpoint_sha256: StringProperty(
+        update=_kept, name="Checkpoint sha256", description="Expected sha256 (optional)"
+    )
     flame_map_url: StringProperty(
+        update=_kept,
         name="FLAME map URL",
         description=(
             "Where to fetch the ARKit/FLAME 51x103 linear map (.npy/.npz/.json/.csv). A published map "
@@ -114,8 +126,11 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             "Without a map, only jaw and head transfer (built in, no licence needed)"
         ),
     )
-    flame_map_sha256: StringProperty(name="Map sha256", description="Expected sha256 (optional)")
+    flame_map_sha256: StringProperty(
+        update=_kept, name="Map sha256", description="Expected sha256 (optional)"
+    )
     flame_map: StringProperty(
+        update=_kept,
         name="FLAME map file",
         subtype="FILE_PATH",
         description="ARKit/FLAME map used when rig and engine spaces differ",

@@ -74,3 +74,19 @@ def test_in_a_shared_home_each_user_gets_their_own_back(scene, tmp_path, monkeyp
     addon_utils.enable(ah.ADDON, default_set=True)
 
     assert _prefs().model_dir == ""
+
+
+def test_a_preference_cleared_by_hand_later_is_not_brought_back(scene, tmp_path):
+    """Ticked off and on once with a Model folder; later the animator clears it, and Blender saves its
+    preferences and quits (the add-on is not unregistered then). Ticked off and on again, or at the
+    next start with the add-on's preferences all at their defaults, the old folder stays cleared."""
+    _prefs().model_dir = str(tmp_path / "models")
+    addon_utils.disable(ah.ADDON, default_set=True)
+    addon_utils.enable(ah.ADDON, default_set=True)
+    assert _prefs().model_dir == str(tmp_path / "models")
+
+    _prefs().model_dir = ""  # cleared by hand; no unregister follows (Blender quits)
+    from dualtalk.dualtalk_blender.addon import kept_preferences
+
+    assert kept_preferences.restore(_prefs()) == ""
+    assert _prefs().model_dir == ""
