@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from .core import locks, outputs
+from .core import locks, outputs, stale_parts
 from .core.errors import DualTalkError
 from .core.progress import Progress, Silent
 from .core.request import Request
@@ -201,6 +201,8 @@ def run(
     out = check_take_folder(out_dir, request, label=label)
     # one run at a time writes a take folder: two runs' renames interleaved gave A from one, B from the other
     with locks.locked(out, label, lock=locks.take_lock_file(out), what="take folder"):
+        # a run of this folder killed mid-write (SIGKILL) left its hidden copies: this run holds the lock
+        stale_parts.sweep([out / "A.npz", out / "B.npz"])
         return _run_locked(request, out, progress=progress, dialogue=dialogue, engines=engines)
 
 

@@ -493,9 +493,9 @@ def _run_locked(
 
 def _sweep_killed_run(shot: Shot) -> None:
     """The staged outputs a run of this shot killed mid-write left (SIGKILL runs no clean-up), removed
-    now that this run holds the outputs' locks (:mod:`.stale_parts`; review 33s: each kill left a
+    now that this run holds the outputs' locks (:mod:`~...inference.core.stale_parts`; review 33s: each kill left a
     .blend's worth of hidden files for good). The work folder is locked, and swept, when it is written."""
-    from .stale_parts import sweep
+    from ...inference.core.stale_parts import sweep
 
     names = intermediates(shot)
     work = work_folder(shot) if names else None

@@ -59,7 +59,7 @@ def test_the_next_run_of_a_killed_shot_removes_what_it_left(tmp_path, tiny_check
 
 def test_a_link_or_folder_under_a_staged_name_is_not_removed(tmp_path):
     """Only a dead run's own regular files go: a link there (to the TD's file) and a folder stay."""
-    from dualtalk.dualtalk_blender.commands.stale_parts import sweep
+    from dualtalk.inference.core.stale_parts import sweep
 
     mine = tmp_path / "keep.blend"
     mine.write_bytes(b"the TD's")

@@ -1,13 +1,14 @@
-"""What a shot killed mid-write left beside its outputs, removed by the shot's next run.
+"""What a run killed mid-write left beside its outputs, removed by the next run of the same outputs.
 
-A shot's outputs are written under hidden names and renamed into place together
-(:func:`~...inference.core.fileio.staged_set`: ``.<stem>.XXXXXXXX.part<ext>`` beside each, the FBX
-exporter's and the mix writer's own ``..<stem>.XXXXXXXX.part.XXXXXXXX.part<ext>`` beside a staged
-one, the engine's ``.engine.XXXXXXXX.part/`` scratch folder in the work folder). A signal removes
-them; SIGKILL (the out-of-memory killer, a farm's hard stop after its SIGTERM timeout) leaves them,
-hidden, for good: a production .blend's worth per kill (review 33s). The next run of the same shot
-holds those outputs' locks (:mod:`.shot_state`: nobody else may write them), so whatever staged copy
-of exactly its own outputs lies there is a dead run's, and goes. Nothing else is touched: another
+An ``animate`` shot's outputs, and the ``A.npz``/``B.npz`` of an ``infer`` take folder, are written
+under hidden names and renamed into place together (:func:`.fileio.staged_set`:
+``.<stem>.XXXXXXXX.part<ext>`` beside each, the FBX exporter's and the mix writer's own
+``..<stem>.XXXXXXXX.part.XXXXXXXX.part<ext>`` beside a staged one, the engine's
+``.engine.XXXXXXXX.part/`` scratch folder in the work folder). A signal removes them; SIGKILL (the
+out-of-memory killer, a farm's hard stop after its SIGTERM timeout) leaves them, hidden, for good: a
+production .blend's worth per kill (review 33s). The next run of the same outputs holds their locks
+(an ``animate`` shot's, a take folder's: nobody else may write them), so whatever staged copy of
+exactly its own outputs lies there is a dead run's, and goes. Nothing else is touched: another
 output's parts, a name the stager does not make, a link, a folder where a file is expected.
 """
 
