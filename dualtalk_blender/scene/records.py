@@ -141,6 +141,11 @@ def _audio(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     audio = dict(_object(value, "its 'audio'"))
+    # every DualTalk that kept this record (since dfa679b) wrote these: one missing is damage, which a
+    # range reading the take's part would meet as a KeyError further on
+    lacking = [key for key in ("files", "start", "end") if key not in audio]
+    if lacking:
+        raise DamagedRecord(f"its 'audio' lacks {', '.join(repr(k) for k in lacking)}")
     files = audio.get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise DamagedRecord("its audio 'files' are not a list of file names")
