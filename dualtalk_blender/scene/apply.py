@@ -306,7 +306,10 @@ def _apply_motion(
     start = scene.frame_start if options.start_frame is None else options.start_frame
     lead = 0.0  # a range is keyed at the instants the take was (scene/range_plan.range_lead)
     if options.replace_range is not None:
-        lead = range_plan.range_lead(layers.take_meta(obj), motion.start_time, int(start), fps)
+        taken = layers.take_meta(obj)
+        lead = range_plan.range_lead(taken, motion.start_time, int(start), fps)
+        mixed = range_plan.other_weights(obj.name, taken, motion.engine, motion.checkpoint_sha256)
+        warnings += [mixed] if mixed else []
     values = _rig_values(report, motion, options, fps, warnings, lead)
     span = plan.FrameSpan(int(start), len(values))
     targets, rests = _key_targets(report, values, options.head)

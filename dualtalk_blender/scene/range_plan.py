@@ -177,6 +177,24 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     )
 
 
+def other_weights(character: str, take: Mapping[str, Any] | None, engine: str, sha256: str) -> str | None:
+    """One line when a range is made by other weights than its take (an update shipped new built-in
+    weights, another checkpoint chosen): the range's mouth and head are another model's between frames
+    of the first; None when they are the same, or either is not known (a take from before takes
+    recorded it, motion made by a script)."""
+    if not isinstance(take, Mapping):
+        return None
+    was, was_engine = str(take.get("checkpoint_sha256") or ""), str(take.get("engine") or "")
+    if not was or not sha256 or (was == sha256 and was_engine == engine):
+        return None
+    made = f"the {was_engine} engine's weights {was[:12]}" if was_engine else f"weights {was[:12]}"
+    return (
+        f"{character}: the range was made by the {engine} engine's weights {sha256[:12]}, the take by {made}: "
+        "its mouth and head move as another model's between the take's frames; Generate the whole take "
+        "again for one performance"
+    )
+
+
 def engine_frame_at(seconds: float) -> float:
     """The take's engine frame at or before ``seconds`` into the take (the engine makes FPS frames a
     second from where it starts hearing). A range heard from a scene frame at 24 fps started between
