@@ -137,6 +137,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action=request.OneValue,
     )
     out.add_argument(
+        "--fbx-per-character",
+        action="store_true",
+        help="with --fbx: one file per character, OUT_<A>.fbx and OUT_<B>.fbx (named after --char-a and "
+        "--char-b; _A/_B added where the two names would name one file) instead of OUT.fbx: one root "
+        "per file, as Unreal's skeletal-mesh import wants",
+    )
+    out.add_argument(
         "--render",
         metavar="OUT",
         help="render: video (.mp4/.mkv/.mov) or a folder of frames",
@@ -231,12 +238,15 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         motion_a=_path(args.motion_a),
         motion_b=_path(args.motion_b),
         fbx_scope=args.fbx_scope or "full",
+        fbx_per_character=args.fbx_per_character,
         resolution=args.resolution,
         samples=args.samples,
         given=typed(args),
     )
     warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
-    warn_unused_render(["--fbx-scope"] if args.fbx_scope is not None and shot.fbx is None else [], "--fbx")
+    unused_fbx = ["--fbx-scope"] if args.fbx_scope is not None else []
+    unused_fbx += ["--fbx-per-character"] if args.fbx_per_character else []
+    warn_unused_render(unused_fbx if shot.fbx is None else [], "--fbx")
     warn_unused_engine([option.flag for option in unused_engine_settings(shot)])
     return shot
 

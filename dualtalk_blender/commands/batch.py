@@ -58,9 +58,10 @@ def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None
         with warnings_of(outcome.warnings):  # up front, as the CLI does for --resolution without --render
             warn_unused_render(unused_render_settings(shot), "render", where)
             # a shot's fbx_scope "full" reads as the default: only "face" without fbx is known to be given
-            warn_unused_render(
-                ["fbx_scope"] if shot.fbx is None and shot.fbx_scope != "full" else [], "fbx", where
-            )
+            # (and fbx_per_character false: only true)
+            unused_fbx = ["fbx_scope"] if shot.fbx_scope != "full" else []
+            unused_fbx += ["fbx_per_character"] if shot.fbx_per_character else []
+            warn_unused_render(unused_fbx if shot.fbx is None else [], "fbx", where)
             warn_unused_engine([o.name for o in unused_engine_settings(shot)], where, "motion_a/motion_b")
     for shot, outcome in zip(shots, outcomes, strict=True):
         try:

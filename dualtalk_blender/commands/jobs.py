@@ -13,7 +13,8 @@
     }
 
 A shot's keys are its run fields (``name``, ``blend``, ``char_a``/``char_b``, ``out``, ``fbx``,
-``render``, ``work``, ``motion_a``/``motion_b``, ``resolution``, ``samples``, ``fbx_scope``) and
+``render``, ``work``, ``motion_a``/``motion_b``, ``resolution``, ``samples``, ``fbx_scope``,
+``fbx_per_character``) and
 every declared option that has a flag, under the flag's name (``--head-turn`` -> ``head_turn``;
 ``--intensity mouth=0.8`` -> ``"intensity": {"mouth": 0.8}``, ``--range 10-20`` -> ``[10, 20]``).
 
@@ -56,6 +57,7 @@ from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BEHAVIOUR, OPTIONS, Option, Request, coerce
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
+from ..rig.fbx_files import per_character
 from ..rig.jsonfile import read_json
 from ..rig.options import (
     RENDER_SIZE,
@@ -74,7 +76,7 @@ MAX_SHOTS = 10_000
 SHOT_OPTIONS: dict[str, Option] = {o.name: o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli}
 # ... and the shot's own run fields: which scene, which characters, what to write.
 RUN_FIELDS: tuple[str, ...] = ("name", "blend", "char_a", "char_b", "out", "fbx", "render", "work")
-RUN_FIELDS += ("motion_a", "motion_b", "resolution", "samples", "fbx_scope")
+RUN_FIELDS += ("motion_a", "motion_b", "resolution", "samples", "fbx_scope", "fbx_per_character")
 INPUT_PATHS = ("blend", "motion_a", "motion_b", *(n for n, o in SHOT_OPTIONS.items() if o.kind == "path"))
 OUTPUT_PATHS = ("out", "fbx", "render", "work")
 FBX_SCOPES = ("full", "face")
@@ -102,6 +104,8 @@ class Shot:
     resolution: tuple[int, int] | None = None
     samples: int | None = None
     fbx_scope: str = "full"
+    # ``fbx`` as one file per character, ``FBX_<A>.fbx`` and ``FBX_<B>.fbx`` (:func:`fbx_files`)
+    fbx_per_character: bool = False
     # set by :func:`check_shots`: ``OUT.blend1`` is an input of a shot of the job (this one or
     # another), so an earlier ``out`` kept as a backup goes to a free ``.blendN`` (not a setting)
     blend1_is_input: bool = field(default=False, repr=False, compare=False)
@@ -387,6 +391,10 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
         if merged["fbx_scope"] not in FBX_SCOPES:
             raise DualTalkError(f"{where}.fbx_scope: expected one of {', '.join(FBX_SCOPES)}")
         run["fbx_scope"] = merged["fbx_scope"]
+    if merged.get("fbx_per_character") is not None:
+        if not isinstance(merged["fbx_per_character"], bool):
+            raise DualTalkError(f"{where}.fbx_per_character: expected true or false")
+        run["fbx_per_character"] = merged["fbx_per_character"]
     values = {
         key: _option_value(option, merged[key], base, f"{where}.{key}")
         for key, option in SHOT_OPTIONS.items()
@@ -516,10 +524,21 @@ def intermediates(shot: Shot) -> list[str]:
     return names + (["dialogue.wav"] if shot.req.audio is not None else [])
 
 
+def fbx_files(shot: Shot) -> list[Path]:
+    """The FBX files a shot writes: none, ``fbx``, or with ``fbx_per_character`` one per character
+    beside it, named after the characters (:func:`~..rig.fbx_files.per_character`)."""
+    if shot.fbx is None:
+        return []
+    if not shot.fbx_per_character:
+        return [shot.fbx]
+    return list(per_character(shot.fbx, shot.char_a, shot.char_b))
+
+
 def _writes(shot: Shot) -> list[tuple[str, Path]]:
     """Every file a shot creates or replaces: its outputs and its work folder's intermediates
     (a .blend's sound strip points at its ``dialogue.wav``, so a shared one would play another shot)."""
-    files = [(key, getattr(shot, key)) for key in ("out", "fbx", "render") if getattr(shot, key) is not None]
+    files = [("out", shot.out), *(("fbx", p) for p in fbx_files(shot))]
+    files += [("render", shot.render)] if shot.render is not None else []
     return files + [("work file", work_folder(shot) / n) for n in intermediates(shot)]
 
 

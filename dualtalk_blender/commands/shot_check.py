@@ -19,7 +19,7 @@ from typing import Any
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import check_input_file
-from .jobs import Shot, intermediates, work_folder
+from .jobs import Shot, fbx_files, intermediates, work_folder
 
 
 def warn_unused_render(given: list[str], render: str, where: str = "") -> None:
@@ -103,13 +103,15 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
     work = work_folder(shot)
     _check_sound_path(shot, work, f)
     video = _renders_video(shot)
-    files = [(f["out"], shot.out), (f["fbx"], shot.fbx), (f["render"], shot.render if video else None)]
+    fbx = [(f["fbx"], p) for p in fbx_files(shot)]  # one per character with --fbx-per-character
+    files = [(f["out"], shot.out), *fbx, (f["render"], shot.render if video else None)]
     files += [(f"work file ({f['work'] if shot.work else 'default'})", work / n) for n in intermediates(shot)]
     folders = [(f["render"], shot.render if shot.render is not None and not video else None)]
     if intermediates(shot):
         folders.append((f["work"], work))
     outputs.check_write_plan(files, inputs, folders=folders, root=root)
-    own = [(f["out"], shot.out, False), (f["fbx"], shot.fbx, False), (f["render"], shot.render, not video)]
+    own: list[tuple[str, Path | None, bool]] = [(f["out"], shot.out, False)]
+    own += [(label, p, False) for label, p in fbx] + [(f["render"], shot.render, not video)]
     if intermediates(shot):
         own.append((f["work"] if shot.work else "the work folder", work, True))
     _check_overlaps([(label, p, is_folder) for label, p, is_folder in own if p is not None])
@@ -181,8 +183,8 @@ def check_output_folders(shot: Shot, *, job: bool = False) -> None:
 
     f = field_names(job)
     outputs.check_target(shot.out, f["out"])
-    if shot.fbx is not None:
-        outputs.check_target(shot.fbx, f["fbx"])
+    for fbx in fbx_files(shot):
+        outputs.check_target(fbx, f["fbx"])
     if shot.render is not None:
         if _renders_video(shot):
             outputs.check_target(shot.render, f["render"])

@@ -25,7 +25,7 @@ from ...inference.core.fileio import staged_set
 from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
-from .jobs import Shot, backup_of, intermediates, shot_inputs, work_folder
+from .jobs import Shot, backup_of, fbx_files, intermediates, shot_inputs, work_folder
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
@@ -401,8 +401,9 @@ def _run_locked(
                 warn(f"{where}{said_take}")
         for warning in rep_a.warnings + rep_b.warnings:
             warn(f"{where}{warning}")
-        written = [str(p) for p in (shot.out, shot.fbx, shot.render) if p is not None]
-        finals = [p for p in (shot.out, shot.fbx) if p is not None] + work_files
+        fbx = fbx_files(shot)  # one, or one per character
+        written = [str(p) for p in (shot.out, *fbx, shot.render) if p is not None]
+        finals = [shot.out, *fbx, *work_files]
         with _set_in_place(finals, placed) as staged:
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
                 for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
@@ -429,18 +430,19 @@ def _run_locked(
                 save_blend(bpy, staged[shot.out], quiet=quiet_stdout)
             interrupts.raise_if_interrupted()  # a save handler swallowed it
             progress.update("save", 1.0, shot.out.name)
-            if shot.fbx is not None:
+            # both characters in one file, or each in its own (--fbx-per-character: one root per file)
+            exports = [[obj_a, obj_b]] if len(fbx) == 1 else [[obj_a], [obj_b]]
+            for path, chars in zip(fbx, exports, strict=False):
                 from ..scene.fbx_export import clip_warnings, export_fbx, left_out_modifiers
 
-                progress.update("fbx", 0.0, shot.fbx.name)
-                export_fbx(
-                    [obj_a, obj_b], staged[shot.fbx], scene=scene, scope=shot.fbx_scope, progress=progress
-                )
-                progress.update("fbx", 1.0, shot.fbx.name)
-                for warning in left_out_modifiers([obj_a, obj_b], scope=shot.fbx_scope):
-                    warn(f"{where}{warning}")
-                for warning in clip_warnings([obj_a, obj_b], scene):  # a range extended for another take
-                    warn(f"{where}{warning}")
+                on = f"{path.name}: " if len(fbx) > 1 else ""  # which file a warning is about
+                progress.update("fbx", 0.0, path.name)
+                export_fbx(chars, staged[path], scene=scene, scope=shot.fbx_scope, progress=progress)
+                progress.update("fbx", 1.0, path.name)
+                for warning in left_out_modifiers(chars, scope=shot.fbx_scope):
+                    warn(f"{where}{on}{warning}")
+                for warning in clip_warnings(chars, scene):  # a range extended for another take
+                    warn(f"{where}{on}{warning}")
             if shot.render is not None:
                 from ..scene.render import render_shot
 
@@ -461,7 +463,9 @@ def _run_locked(
     took = time.perf_counter() - t0
     backed = f"; {backup[2]}" if backup is not None else ""
     if wrote is not None:
-        wrote.extend(p for p in (shot.out, shot.fbx, shot.render, *work_files, *kept_aside) if p is not None)
+        wrote.extend(
+            p for p in (shot.out, *fbx_files(shot), shot.render, *work_files, *kept_aside) if p is not None
+        )
     if rep_a.replaced is not None:
         range_first, range_last = frame_range(shot)
         assert options.replace_range is not None  # set by range_window
@@ -499,7 +503,7 @@ def _sweep_killed_run(shot: Shot) -> None:
 
     names = intermediates(shot)
     work = work_folder(shot) if names else None
-    finals = [p for p in (shot.out, shot.fbx) if p is not None]
+    finals = [shot.out, *fbx_files(shot)]
     if work is not None:
         finals += [work / name for name in (*names, RECOGNISED)]
     sweep(finals, work)

@@ -62,7 +62,7 @@ from ...inference.core.locks import lock_file as lock_file
 from ...inference.core.locks import reset_lock_warning as reset_lock_warning
 from ...inference.core.outputs import WORK_MARKER
 from ..scene.blendio import blend_is_complete
-from .jobs import INPUT_PATHS, Shot, intermediates, work_folder
+from .jobs import INPUT_PATHS, Shot, fbx_files, intermediates, work_folder
 
 RECORD_VERSION = 1
 _MARKER_TEXT = "DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n"
@@ -80,7 +80,7 @@ def shot_lock(targets: list[tuple[str, Path]], work: Path | None = None) -> Iter
 
 def set_outputs(shot: Shot) -> list[Path]:
     """Every file or folder a finished shot has in place: its set, which the done record stands for."""
-    outs = [p for p in (shot.out, shot.fbx, shot.render) if p is not None]
+    outs = [shot.out, *fbx_files(shot), *([shot.render] if shot.render is not None else [])]
     return outs + [work_folder(shot) / n for n in intermediates(shot)]
 
 
@@ -121,6 +121,8 @@ def settings_digest(shot: Shot) -> str:
     """The shot's settings: every run field and option (paths as given, resolved) and the build."""
     fields = asdict(shot)
     fields.pop("blend1_is_input", None)  # where a backup goes, not how the shot is made
+    if not fields.get("fbx_per_character"):  # off: a record made before the option still reads done
+        fields.pop("fbx_per_character", None)
     text = json.dumps({"build": __version__, "shot": fields}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 

@@ -20,6 +20,7 @@ DECLARED = (*OPTIONS, *SCENE_OPTIONS)
 WITH_FLAG = [o for o in DECLARED if o.cli]
 # animate's and a shot's own fields: which scene and characters, what to write, not how to animate
 RUN_FLAGS = {"--blend", "--char-a", "--char-b", "--motion-a", "--motion-b", "--out", "--fbx", "--fbx-scope"}
+RUN_FLAGS |= {"--fbx-per-character"}
 RUN_FLAGS |= {"--render", "--resolution", "--samples", "--work", "--job", "--quiet", "-h", "--help"}
 RUN_FLAGS |= {"--summary", "--skip-done"}  # a batch report, a resumed batch: a job's, not a shot's
 ARGV = ["--blend", "s.blend", "--char-a", "A", "--char-b", "B", "--out", "o.blend", "--audio", "a.wav"]

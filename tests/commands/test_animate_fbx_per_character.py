@@ -1,0 +1,139 @@
+"""An Unreal user exports the animated pair for a game: Unreal's skeletal-mesh import wants one root
+per skeleton, and ``--fbx OUT.fbx`` wrote both characters into one file, each rig its own root
+(review 32g F4). ``--fbx-per-character`` (job key ``fbx_per_character``) writes ``OUT_<A>.fbx`` and
+``OUT_<B>.fbx`` instead: each holds one character, one rig, the clip named after the take, and both
+go through every check the FBX path had (a file that would replace an input is refused before any
+work) and into ``--skip-done``'s set. Read back with ufbx, never with Blender reading its own output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dualtalk.cli import main
+from robustness_util import assert_refused, run_cli
+from test_audit_jobs import DEFAULTS, job_folder, voice
+
+# ufbx's Python objects borrow memory from the loaded scene: read in a process of its own that keeps
+# every object alive and exits without clean-up (as tests/scene/test_fbx_clip_for_game_engines.py)
+NODES = r"""
+import json, os, sys
+import ufbx
+scene = ufbx.load_file(sys.argv[1])
+keep, tops = [], {}
+root = scene.root_node
+for i in range(len(root.children)):
+    top = root.children[i]
+    keep.append(top)
+    todo, names, bones = [top], [], 0
+    while todo:
+        node = todo.pop()
+        keep.append(node)
+        names.append(node.name)
+        bones += node.bone is not None
+        todo.extend(node.children[j] for j in range(len(node.children)))
+    tops[top.name] = {"names": names, "bones": bones}
+stacks = [scene.anim_stacks[i].name for i in range(len(scene.anim_stacks))]
+meshes = [scene.meshes[i].name for i in range(len(scene.meshes))]
+sys.stdout.write(json.dumps({"tops": tops, "clips": stacks, "meshes": meshes}))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def read_fbx(path: Path) -> dict:
+    pytest.importorskip("ufbx")
+    proc = subprocess.run(
+        [sys.executable, "-c", NODES, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
+def test_each_character_gets_its_own_file_with_one_rig_and_the_take_clip(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    fbx = folder / "cafe.fbx"
+    argv = ["animate", "--blend", str(folder / "in" / "scene.blend"), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(folder / "in" / "A.npz"), "--motion-b", str(folder / "in" / "B.npz"),
+            "--out", str(folder / "cafe.blend"), "--fbx", str(fbx), "--fbx-per-character", "--quiet"]  # fmt: skip
+    code, err, out = run_cli(capsys, argv)
+    assert code == 0, err
+    ann, bob = folder / "cafe_Ann.fbx", folder / "cafe_Bob.fbx"
+    assert not fbx.exists() and ann.is_file() and bob.is_file()
+    assert f"{ann}, {bob}" in out  # the result line names both files
+    assert not list(folder.glob(".*"))  # nothing staged left behind
+    for path, own, other in ((ann, "Ann", "Bob"), (bob, "Bob", "Ann")):
+        got = read_fbx(path)
+        assert got["clips"] == ["cafe"], got["clips"]  # the take, named after --out
+        names = [n for top in got["tops"].values() for n in top["names"]]
+        assert not [n for n in names if other in n], names  # the other character is not in it
+        assert got["meshes"] and all(own in m for m in got["meshes"]), got["meshes"]
+        rigs = [name for name, top in got["tops"].items() if top["bones"]]
+        assert len(rigs) == 1, got["tops"].keys()  # one skeleton root per file
+
+
+def test_a_per_character_file_that_would_replace_an_input_is_refused_before_any_work(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    motion_b = shutil.copy(folder / "in" / "B.npz", folder / "cafe_Bob.fbx")  # B's file's name, an input
+    argv = ["animate", "--blend", str(folder / "in" / "scene.blend"), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(folder / "in" / "A.npz"), "--motion-b", str(motion_b),
+            "--out", str(folder / "cafe.blend"), "--fbx", str(folder / "cafe.fbx"), "--fbx-per-character",
+            "--quiet"]  # fmt: skip
+    code, err, _ = run_cli(capsys, argv)
+    assert_refused(code, err, "cafe_Bob.fbx")
+    assert not (folder / "cafe.blend").exists() and not (folder / "cafe_Ann.fbx").exists()
+    assert (folder / "cafe_Bob.fbx").read_bytes() == (folder / "in" / "B.npz").read_bytes()
+
+
+def test_the_option_without_fbx_is_said_to_be_ignored(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    spec = {
+        "defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz", "fbx_per_character": True},
+        "shots": [{"name": "close", "out": "out/close.blend"}],
+    }
+    (folder / "shots.json").write_text(json.dumps(spec))
+    code, err, _ = run_cli(capsys, ["animate", "--quiet", "--job", str(folder / "shots.json")])
+    assert code == 0, err
+    assert [line for line in err if line.startswith("warning:")] == [
+        "warning: shot 'close': fbx_per_character applies only with fbx; ignored"
+    ], err
+    assert not list(folder.rglob("*.fbx"))
+
+
+def test_a_job_shot_writes_both_files_and_skip_done_counts_each(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    voice(folder / "in" / "talk.wav", 180, seconds=1.2)  # a shot with a sound keeps a done record
+    spec = {
+        "defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz", "fbx": True},
+        "shots": [{"name": "s1", "out": "out/s1.blend", "audio": "in/talk.wav", "fbx_per_character": True}],
+    }
+    (folder / "shots.json").write_text(json.dumps(spec))
+    report = folder / "report.json"
+
+    def night() -> dict:
+        capsys.readouterr()
+        argv = [
+            "animate",
+            "--quiet",
+            "--job",
+            str(folder / "shots.json"),
+            "--skip-done",
+            "--summary",
+            str(report),
+        ]
+        assert main(argv) == 0, capsys.readouterr().err
+        return json.loads(report.read_text())["shots"][0]
+
+    ann, bob = folder / "out" / "s1_Ann.fbx", folder / "out" / "s1_Bob.fbx"
+    first = night()
+    assert first["status"] == "done" and ann.is_file() and bob.is_file()
+    assert not (folder / "out" / "s1.fbx").exists()
+    assert {str(ann), str(bob)} <= set(first["outputs"]), first["outputs"]
+    skipped = night()
+    assert skipped["status"] == "skipped" and {str(ann), str(bob)} <= set(skipped["outputs"])
+    bob.unlink()  # B's file lost (a sync that missed it): the shot is not done
+    assert night()["status"] == "done" and bob.is_file()
