@@ -55,7 +55,7 @@ def plan_panel_range(
 
     a, b = check_characters(settings)
     fps = scene_fps(scene)
-    plan = plan_range((a, b), fps, first, last, crossfade)
+    plan = plan_range((a, b), fps, first, last, crossfade, scene=scene)
     return plan, {**dataclasses.asdict(plan), "fps": float(fps), "crossfade": int(crossfade)}
 
 

@@ -72,7 +72,7 @@ def range_window(
     from ..scene.range_plan import check_take_recording, made_from, plan_range, take_part, take_speaker
 
     first, last = frame_range(shot)
-    plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade)
+    plan = plan_range((obj_a, obj_b), scene_fps(scene), first, last, options.crossfade, scene=scene)
     _check_layers(options, obj_a, obj_b)
     options.replace_range = (plan.first, plan.last)  # the take's frames playing there (strips may be moved)
     options.markers = False

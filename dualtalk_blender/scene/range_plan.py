@@ -23,6 +23,7 @@ from ...inference.core.numeric import shown
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 from .keying import check_action_meta
 from .layers import REST, character_idblocks, legacy_take, our_strips, take_action, take_meta
+from .older_takes import motion_record, with_motion_record
 
 RANGE_CONTEXT_S = 2.0  # audio the engine hears on each side of a re-generated range
 
@@ -95,7 +96,9 @@ def take_offset(objs: Iterable[Any]) -> int:
     return int(round(shift))
 
 
-def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade: int) -> RangePlan:
+def plan_range(
+    objs: Iterable[Any], fps: float, first: int, last: int, crossfade: int, scene: Any = None
+) -> RangePlan:
     """Check that both characters carry a take covering ``first..last``; plan the audio window.
 
     ``first..last`` are timeline frames (the preview range): strips the animator moved in the NLA
@@ -103,7 +106,9 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     The engine hears RANGE_CONTEXT_S seconds (plus the cross-fade) on each side of the range,
     clipped to the take, so the motion at the range's ends is as it would be in the whole take.
     Both characters' takes must start on the same frame at the scene's rate; the range must lie
-    within both.
+    within both. With ``scene``, a take an older DualTalk keyed without its behaviour settings and lips
+    gets them from the motion files it was keyed from (:mod:`.older_takes`), so the range is made
+    with the take's own seed and mood.
     """
     objs = list(objs)
     for obj in objs:  # a range needs the take's record: a damaged one is refused, not guessed at
@@ -161,6 +166,9 @@ def plan_range(objs: Iterable[Any], fps: float, first: int, last: int, crossfade
     if seconds is not None:  # not past the audio the take was made from
         end = min(end, seconds)
     audio = _take_audio([m.get("audio") for _name, m in takes])
+    if scene is not None and audio is not None and not isinstance(audio.get("settings"), Mapping):
+        characters = {str(m.get("character")) for _name, m in takes}
+        audio = with_motion_record(audio, motion_record(scene, characters, meta))
     at = (f0 - take_start) / fps
     return RangePlan(
         first=first,

@@ -183,3 +183,31 @@ def test_a_range_draws_its_lips_with_the_takes_release_and_rounding(tmp_path, ca
     assert (drawn["lip_release"], drawn["lip_rounding"]) == (0.3, 0.2)  # before: 0.75, 0.5
     code, err, _ = _range(shot, tmp_path / "same.blend", *lips, capsys=capsys)
     assert code == 0 and not any("own lips" in e for e in err), err
+
+
+def test_a_range_of_a_take_an_older_build_made_reads_its_settings_from_its_motion_files(
+    shot, tmp_path, capsys
+):
+    """A take keyed by a build of 2026-12-06 04:18 or earlier records its recording but not its
+    behaviour settings: the range used the flags' defaults (another seed and mood, eye contact on) with
+    a warning. The motion files animate kept beside the take's dialogue record them (review 33u F3)."""
+    import json
+
+    from dualtalk.dualtalk_blender.scene.keying import OWNER_PROP, is_ours
+
+    bpy.ops.wm.open_mainfile(filepath=str(shot["take"]))
+    for action in bpy.data.actions:  # the records as that build wrote them
+        if is_ours(action):
+            record = json.loads(action[OWNER_PROP])
+            record["audio"].pop("settings", None)
+            record["audio"].pop("lips", None)
+            action[OWNER_PROP] = json.dumps(record)
+    older = shot["folder"] / "older.blend"  # beside take.dualtalk/, as the take's own .blend is
+    bpy.ops.wm.save_as_mainfile(filepath=str(older))
+    before = played(older)
+    argv = ["animate", "--blend", str(older), "--audio", str(shot["audio"]), "--out", str(tmp_path / "r.blend"),
+            "--range", "40-60", *CHARS]  # fmt: skip
+    code, err, _ = run_cli(capsys, argv)
+    assert code == 0, err
+    assert not any("does not record the behaviour settings" in line for line in err), err
+    assert np.abs(played(tmp_path / "r.blend") - before).max() < 1e-4  # was: the eyes swung to the partner
