@@ -231,7 +231,7 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         s = context.scene.dualtalk
         try:
             with CursorProgress(context.window_manager) as progress:
-                path = panel_fbx.export_fbx(
+                paths = panel_fbx.export_fbx(
                     s, self.filepath or s.fbx_path, scene=context.scene, progress=progress
                 )
         except DualTalkError as exc:
@@ -241,10 +241,10 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
 
             traceback.print_exc()
             return report_failure(self, context, internal_error_line("FBX export", exc, last_line=True))
-        message = f"DualTalk: {panel_fbx.fbx_message(s, path)}"
+        message = f"DualTalk: {panel_fbx.fbx_message(s, paths)}"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)
-        say_warnings(self, panel_fbx.clip_warnings(s))  # the clip a game engine will play, if not the take
+        say_warnings(self, panel_fbx.clip_warnings(s, paths))  # the clip an engine will play, if not the take
         return {"FINISHED"}
 
 

@@ -123,6 +123,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box = layout.box()
         box.prop(s, "fbx_path")
         box.prop(s, "fbx_scope", expand=True)
+        box.prop(s, "fbx_per_character")
         box.operator("dualtalk.export_fbx", icon="EXPORT")
 
 

@@ -166,6 +166,12 @@ PANEL_ONLY = {  # what only the panel has: not options of a run
         default="FULL",
         description="What Export FBX writes: the whole characters, or only the faces and the bones that move",
     ),
+    "fbx_per_character": BoolProperty(
+        name="One File per Character",
+        default=False,
+        description="Export FBX writes NAME_A.fbx and NAME_B.fbx next to the chosen path, one character and "
+        "one root each (Unreal's skeletal-mesh import wants one root per file)",
+    ),
 }
 
 DUALTALK_PG_settings = type(

@@ -1,10 +1,14 @@
-"""The panel's Export FBX: both picked characters to one file, and the status line after it
-(with the first thing the file leaves out). The export itself is the scene function's
-(:func:`..scene.fbx_export.export_fbx`); this is what the button adds to it.
+"""The panel's Export FBX: both picked characters to one file, or with "One File per Character" each
+to its own (``NAME_A.fbx`` and ``NAME_B.fbx`` beside the chosen path: one root per file, as Unreal's
+skeletal-mesh import wants; review 32g F4), and the status line after it (with the first thing the
+file leaves out). The export itself is the scene function's (:func:`..scene.fbx_export.export_fbx`);
+this is what the button adds to it.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +16,9 @@ from ...inference.core.errors import DualTalkError
 from .panel_settings import check_characters
 
 
-def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Path:
-    """The panel's FBX export; ``progress`` hears the exporter's frames (stage ``fbx``)."""
+def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> list[Path]:
+    """The panel's FBX export; ``progress`` hears the exporter's frames (stage ``fbx``). Returns the
+    files written: the chosen one, or one per character."""
     from ..scene.fbx_export import export_fbx as _export
 
     a, b = check_characters(s)
@@ -21,8 +26,43 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> Pa
         raise DualTalkError("choose an FBX file to export to")
     scope = getattr(s, "fbx_scope", "FULL").lower()
     check_folder(path)
-    # "//" beside the saved .blend, refused in a file never saved: the scene function's one rule
-    return _export([a, b], path, scene=scene, scope=scope, progress=progress)
+    if not getattr(s, "fbx_per_character", False):
+        # "//" beside the saved .blend, refused in a file never saved: the scene function's one rule
+        return [_export([a, b], path, scene=scene, scope=scope, progress=progress)]
+    return _export_each((a, b), per_character_files((a, b), path), scene, scope, progress)
+
+
+def per_character_files(chars: tuple[Any, Any], path: str) -> list[Path]:
+    """The two files "One File per Character" writes for ``path``: ``NAME_A.fbx`` and ``NAME_B.fbx``
+    beside it, named after the picked objects (:func:`..rig.fbx_files.per_character`)."""
+    from ..rig.fbx_files import per_character
+    from ..scene.paths import blend_path
+
+    chosen = Path(blend_path("FBX path", path, "is next to"))
+    if chosen.suffix.lower() != ".fbx":  # said of the path chosen, not of a name made from it
+        raise DualTalkError(f"FBX output must end in .fbx, got {chosen.name}")
+    return list(per_character(chosen, chars[0].name, chars[1].name))
+
+
+def _export_each(
+    chars: tuple[Any, Any], finals: list[Path], scene: Any, scope: str, progress: Any
+) -> list[Path]:
+    """Each character to its own file, written under hidden names and renamed together once both are
+    whole: a refusal or failure for B leaves no new file of the pair in place."""
+    from ..scene.fbx_export import check_exportable
+    from ..scene.fbx_export import export_fbx as _export
+
+    check_exportable(chars, scope)  # both characters refused up front, before A's file is written
+    staged = [p.with_name(f".{p.stem}.dualtalk-{os.getpid()}.fbx") for p in finals]
+    try:
+        for obj, part in zip(chars, staged, strict=True):
+            _export([obj], part, scene=scene, scope=scope, progress=progress)
+        for part, final in zip(staged, finals, strict=True):
+            os.replace(part, final)
+    finally:
+        for part in staged:
+            part.unlink(missing_ok=True)
+    return finals
 
 
 def check_folder(path: str) -> None:
@@ -36,28 +76,37 @@ def check_folder(path: str) -> None:
         raise DualTalkError(f"folder {folder} does not exist; create it first or choose another")
 
 
-def clip_warnings(s: Any) -> list[str]:
+def clip_warnings(s: Any, paths: Sequence[Path] = ()) -> list[str]:
     """What the file's clip holds that the animator may not mean (:func:`..scene.fbx_export.clip_warnings`:
     a character without a take, a scene range that is not the take's), each said as its own report
-    after the status line, which keeps to :func:`fbx_message`."""
+    after the status line, which keeps to :func:`fbx_message`. With one file per character (two
+    ``paths``), each file's own, led by its name."""
     from ..scene.fbx_export import clip_warnings as _clip_warnings
 
     scene = getattr(s, "id_data", None)
     if scene is None or not hasattr(scene, "render"):
         return []
-    return _clip_warnings(check_characters(s), scene)
+    chars = check_characters(s)
+    if len(paths) != 2:
+        return _clip_warnings(chars, scene)
+    return [
+        f"{p.name}: {w}" for obj, p in zip(chars, paths, strict=True) for w in _clip_warnings([obj], scene)
+    ]
 
 
-def fbx_message(s: Any, path: Path) -> str:
-    """The status line after an FBX export, with the first thing the file leaves out (a mesh's
-    Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`); a take keyed at
-    another frame rate than the scene's comes first: the file carries keys out of step with the sound
-    (:func:`.preflight.fps_warnings`)."""
+def fbx_message(s: Any, paths: Path | Sequence[Path]) -> str:
+    """The status line after an FBX export (naming each file written), with the first thing the file
+    leaves out (a mesh's Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`);
+    a take keyed at another frame rate than the scene's comes first: the file carries keys out of step
+    with the sound (:func:`.preflight.fps_warnings`)."""
     from ..scene.fbx_export import left_out_modifiers
     from .preflight import fps_warnings
 
+    written = [paths] if isinstance(paths, Path) else list(paths)
     scene = getattr(s, "id_data", None)
     warnings = fps_warnings(scene) if scene is not None and hasattr(scene, "render") else []
     warnings += left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
     more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
-    return f"exported {path}" + (f" (warning: {warnings[0]}{more})" if warnings else "")
+    return f"exported {' and '.join(map(str, written))}" + (
+        f" (warning: {warnings[0]}{more})" if warnings else ""
+    )

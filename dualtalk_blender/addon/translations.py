@@ -728,6 +728,15 @@ JA_JP: Table = {
     (DEFAULT, "Face meshes and only the bones that move (with their parents)"): (
         "顔のメッシュと、動くボーン（とその親）だけ"
     ),
+    (DEFAULT, "One File per Character"): "キャラクターごとに1ファイル",
+    (
+        DEFAULT,
+        "Export FBX writes NAME_A.fbx and NAME_B.fbx next to the chosen path, one character and one root "
+        "each (Unreal's skeletal-mesh import wants one root per file)",
+    ): (
+        "「FBXをエクスポート」で選んだパスの隣に NAME_A.fbx と NAME_B.fbx を書き出す。各ファイルに"
+        "キャラクター1体とルート1つ（Unreal のスケルタルメッシュのインポートはファイルごとにルート1つを求める）"
+    ),
     # ---- the run's status (not drawn as fields; their tooltips)
     (DEFAULT, "Outcome of the last run"): "前回の実行結果",
     (DEFAULT, "What is running: generate / deps / download"): "実行中の処理: generate / deps / download",
@@ -1373,6 +1382,15 @@ ZH_HANS: Table = {
         DEFAULT,
         "Face meshes and only the bones that move (with their parents)",
     ): "面部网格以及仅会运动的骨骼（连同其父级）",
+    (DEFAULT, "One File per Character"): "每个角色一个文件",
+    (
+        DEFAULT,
+        "Export FBX writes NAME_A.fbx and NAME_B.fbx next to the chosen path, one character and one root "
+        "each (Unreal's skeletal-mesh import wants one root per file)",
+    ): (
+        "“导出 FBX”在所选路径旁写出 NAME_A.fbx 和 NAME_B.fbx，每个文件一个角色、一个根"
+        "（Unreal 的骨骼网格体导入要求每个文件一个根）"
+    ),
     # ---- the run's status
     (DEFAULT, "Outcome of the last run"): "上次运行的结果",
     (DEFAULT, "What is running: generate / deps / download"): "正在运行的任务：generate / deps / download",

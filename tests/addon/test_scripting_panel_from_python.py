@@ -212,6 +212,7 @@ PANEL_ONLY = {  # what each property that is no option of a run stands for: (Pyt
     "sound_strip": ("`add_dialogue_strip` (below)", ""),
     "fbx_path": ("`export_fbx(objects, path)`", "`--fbx` (animate)"),
     "fbx_scope": ("`export_fbx(..., scope=)`: `FULL`/`FACE` as `full`/`face`", "`--fbx-scope` (animate)"),
+    "fbx_per_character": ("`export_fbx([obj], path)` once per character", "`--fbx-per-character` (animate)"),
 }
 
 

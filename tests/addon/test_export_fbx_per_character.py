@@ -1,0 +1,100 @@
+"""An animator exports the pair for Unreal, whose skeletal-mesh import wants one root per skeleton:
+the panel's Export FBX wrote both characters into one file, each rig its own root (review 32g F4).
+With "One File per Character" it writes ``NAME_Alice.fbx`` and ``NAME_Bob.fbx`` beside the chosen
+path, each holding one character, one rig and the take's clip, and the status line names both.
+An export that fails on the second character leaves the pair as it was. Read back with ufbx."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import addon_helpers as ah
+import bpy
+import pytest
+
+# ufbx's objects borrow the loaded scene's memory: read in a process of its own, exited without clean-up
+NODES = r"""
+import json, os, sys
+import ufbx
+scene = ufbx.load_file(sys.argv[1])
+keep, rigs, names = [], [], []
+root = scene.root_node
+for i in range(len(root.children)):
+    todo, bones = [root.children[i]], 0
+    while todo:
+        node = todo.pop()
+        keep.append(node)
+        names.append(node.name)
+        bones += node.bone is not None
+        todo.extend(node.children[j] for j in range(len(node.children)))
+    if bones:
+        rigs.append(root.children[i].name)
+clips = [scene.anim_stacks[i].name for i in range(len(scene.anim_stacks))]
+sys.stdout.write(json.dumps({"names": names, "rigs": rigs, "clips": clips}))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def read_fbx(path) -> dict:
+    pytest.importorskip("ufbx")
+    proc = subprocess.run(
+        [sys.executable, "-c", NODES, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
+def test_one_file_per_character_writes_each_character_alone_and_names_both(scene, assets, tmp_path):
+    scene.render.fps = 25
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.apply_take(directory=str(ah.write_two_second_take(tmp_path / "cafe"))) == {
+            "FINISHED"
+        }
+    scene.frame_end = 50
+    scene.dualtalk.fbx_per_character = True
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "pair.fbx")) == {"FINISHED"}
+    alice, bob = tmp_path / "pair_Alice.fbx", tmp_path / "pair_Bob.fbx"
+    assert not (tmp_path / "pair.fbx").exists()
+    assert bpy.context.window_manager.dualtalk_status.last == f"DualTalk: exported {alice} and {bob}"
+    assert sorted(p.name for p in tmp_path.glob("*.fbx")) == ["pair_Alice.fbx", "pair_Bob.fbx"]  # no parts
+    clips = []
+    for path, own, other in ((alice, "Alice", "Bob"), (bob, "Bob", "Alice")):
+        got = read_fbx(path)
+        assert own in got["names"] and not [n for n in got["names"] if other in n], got["names"]
+        assert len(got["rigs"]) == 1, got["rigs"]  # one skeleton root per file
+        clips += got["clips"]
+    assert len(clips) == 2 and clips[0] == clips[1] and clips[0] != "Scene"  # the take's clip in each
+
+
+def test_an_export_that_fails_on_the_second_character_leaves_the_earlier_pair_as_it_was(
+    scene, assets, tmp_path, monkeypatch
+):
+    from dualtalk.dualtalk_blender.scene import fbx_export
+    from dualtalk.inference.core.errors import DualTalkError
+
+    a, b = ah.two_characters()
+    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+    scene.dualtalk.fbx_per_character = True
+    earlier = tmp_path / "pair_Alice.fbx"
+    earlier.write_bytes(b"the pair exported yesterday")
+    real, calls = fbx_export.export_fbx, []
+
+    def disk_full_on_b(objects, path, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            raise DualTalkError(f"could not write {path}: No space left on device")
+        return real(objects, path, **kwargs)
+
+    monkeypatch.setattr(fbx_export, "export_fbx", disk_full_on_b)
+    with pytest.raises(RuntimeError) as err:
+        with bpy.context.temp_override(scene=scene):
+            bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "pair.fbx"))
+    assert "No space left on device" in str(err.value) and len(calls) == 2
+    assert earlier.read_bytes() == b"the pair exported yesterday"  # A's new file never replaced it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pair_Alice.fbx"]  # no B, no staged parts
