@@ -91,6 +91,11 @@ def test_a_per_character_file_that_would_replace_an_input_is_refused_before_any_
 
 def test_the_option_without_fbx_is_said_to_be_ignored(tmp_path, capsys):
     folder = job_folder(tmp_path)
+    argv = ["animate", "--blend", str(folder / "in" / "scene.blend"), "--char-a", "Ann", "--char-b", "Bob",
+            "--motion-a", str(folder / "in" / "A.npz"), "--motion-b", str(folder / "in" / "B.npz"),
+            "--out", str(folder / "x.blend"), "--fbx-per-character", "--quiet"]  # fmt: skip
+    code, err, _ = run_cli(capsys, argv)
+    assert code == 0 and err == ["warning: --fbx-per-character applies only with --fbx; ignored"], err
     spec = {
         "defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz", "fbx_per_character": True},
         "shots": [{"name": "close", "out": "out/close.blend"}],
@@ -137,3 +142,18 @@ def test_a_job_shot_writes_both_files_and_skip_done_counts_each(tmp_path, capsys
     assert skipped["status"] == "skipped" and {str(ann), str(bob)} <= set(skipped["outputs"])
     bob.unlink()  # B's file lost (a sync that missed it): the shot is not done
     assert night()["status"] == "done" and bob.is_file()
+
+
+def test_a_job_whose_other_shot_writes_a_per_character_file_is_refused_before_any_shot_runs(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    spec = {
+        "defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz"},
+        "shots": [
+            {"name": "wide", "out": "out/wide.blend", "fbx": "out/cafe.fbx", "fbx_per_character": True},
+            {"name": "close", "out": "out/close.blend", "fbx": "out/cafe_Bob.fbx"},
+        ],
+    }
+    (folder / "shots.json").write_text(json.dumps(spec))
+    code, err, _ = run_cli(capsys, ["animate", "--quiet", "--job", str(folder / "shots.json")])
+    assert_refused(code, err, "cafe_Bob.fbx")
+    assert not (folder / "out").exists()
