@@ -46,7 +46,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
     "bench": (
         ".bench.cmd_bench",
-        "measure speed and memory (engine, lite, keying, fbx, e2e, scaling, transcript)",
+        "measure speed and memory (engine, lite, keying, fbx, e2e, scaling, transcript, soak)",
     ),
     "fuzz": (".bench.cmd_fuzz", "long property-based fuzz run of every parser"),
     "worker": (".inference.worker", "background worker for the Blender add-on (JSON-lines protocol)"),
