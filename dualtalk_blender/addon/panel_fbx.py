@@ -49,16 +49,27 @@ def _export_each(
 ) -> list[Path]:
     """Each character to its own file, written under hidden names and renamed together once both are
     whole: a refusal or failure for B leaves no new file of the pair in place."""
+    from ...inference.core.outputs import too_long
     from ..scene.fbx_export import check_exportable
     from ..scene.fbx_export import export_fbx as _export
 
+    for final in finals:  # a name made longer by the character's: said before any work, and by name
+        why = too_long(final)
+        if why is not None:
+            raise DualTalkError(f"FBX file {final.name}: {why}; choose a shorter FBX path")
     check_exportable(chars, scope)  # both characters refused up front, before A's file is written
-    staged = [p.with_name(f".{p.stem}.dualtalk-{os.getpid()}.fbx") for p in finals]
+    # short hidden names: a staged name longer than the final one could fail where the final fits
+    staged = [
+        p.with_name(f".dualtalk-{os.getpid()}-{role}.fbx") for p, role in zip(finals, "AB", strict=True)
+    ]
     try:
         for obj, part in zip(chars, staged, strict=True):
             _export([obj], part, scene=scene, scope=scope, progress=progress)
         for part, final in zip(staged, finals, strict=True):
-            os.replace(part, final)
+            try:
+                os.replace(part, final)
+            except OSError as exc:  # a folder of that name, a file made read-only meanwhile
+                raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
     finally:
         for part in staged:
             part.unlink(missing_ok=True)
