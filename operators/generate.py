@@ -241,10 +241,11 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
 
             traceback.print_exc()
             return report_failure(self, context, internal_error_line("FBX export", exc, last_line=True))
-        message = f"DualTalk: {panel_fbx.fbx_message(s, paths)}"
+        clip = panel_fbx.clip_warnings(s, paths)  # the clip an engine will play, if not the take
+        message = f"DualTalk: {panel_fbx.fbx_message(s, paths, clip)}"
         state.set_status(context, running=False, last=message)
         self.report({"INFO"}, message)
-        say_warnings(self, panel_fbx.clip_warnings(s, paths))  # the clip an engine will play, if not the take
+        say_warnings(self, clip)
         return {"FINISHED"}
 
 

@@ -90,7 +90,7 @@ def check_folder(path: str) -> None:
 def clip_warnings(s: Any, paths: Sequence[Path] = ()) -> list[str]:
     """What the file's clip holds that the animator may not mean (:func:`..scene.fbx_export.clip_warnings`:
     a character without a take, a scene range that is not the take's), each said as its own report
-    after the status line, which keeps to :func:`fbx_message`. With one file per character (two
+    after the status line, which counts them (:func:`fbx_message`). With one file per character (two
     ``paths``), each file's own, led by its name."""
     from ..scene.fbx_export import clip_warnings as _clip_warnings
 
@@ -105,11 +105,12 @@ def clip_warnings(s: Any, paths: Sequence[Path] = ()) -> list[str]:
     ]
 
 
-def fbx_message(s: Any, paths: Path | Sequence[Path]) -> str:
+def fbx_message(s: Any, paths: Path | Sequence[Path], clip: Sequence[str] = ()) -> str:
     """The status line after an FBX export (naming each file written), with the first thing the file
     leaves out (a mesh's Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`);
     a take keyed at another frame rate than the scene's comes first: the file carries keys out of step
-    with the sound (:func:`.preflight.fps_warnings`)."""
+    with the sound (:func:`.preflight.fps_warnings`). ``clip``: :func:`clip_warnings`, counted last (the
+    status line is what stays on screen; each is also its own report)."""
     from ..scene.fbx_export import left_out_modifiers
     from .preflight import fps_warnings
 
@@ -117,6 +118,7 @@ def fbx_message(s: Any, paths: Path | Sequence[Path]) -> str:
     scene = getattr(s, "id_data", None)
     warnings = fps_warnings(scene) if scene is not None and hasattr(scene, "render") else []
     warnings += left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
+    warnings += list(clip)
     more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
     return f"exported {' and '.join(map(str, written))}" + (
         f" (warning: {warnings[0]}{more})" if warnings else ""

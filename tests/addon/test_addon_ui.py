@@ -317,7 +317,8 @@ def test_a_failing_fbx_export_says_so_in_one_line_and_in_the_panel(scene, assets
     status = bpy.context.window_manager.dualtalk_status
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.export_fbx(filepath=str(tmp_path / "pair.fbx")) == {"FINISHED"}
-        assert status.last == f"DualTalk: exported {tmp_path / 'pair.fbx'}"
+        no_take = "FBX: 'Alice' and 'Bob' carry no DualTalk take: the file holds their faces still"
+        assert status.last == f"DualTalk: exported {tmp_path / 'pair.fbx'} (warning: {no_take})"
 
         def broken(*_args, **_kwargs):
             raise RuntimeError("Error: Unable to execute 'Edit Mode', error changing modes\n")

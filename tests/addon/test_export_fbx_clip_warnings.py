@@ -1,8 +1,8 @@
 """The panel's Export FBX after Apply Take in Blender's default scene (1-250): the file's clip is the
 scene range, so the 2 s take came out as a 10 s clip, 8 s of it frozen, and with no take at all (or
 after Remove Take) a clip of still faces; the line said only "exported" (review 32g). Each is now
-said as its own warning in the Info editor (and the console); the status line and the scene stay
-as they were."""
+said as its own warning in the Info editor (and the console), and the status line, which stays on
+screen, gives the first and how many more; the scene stays as it was."""
 
 from __future__ import annotations
 
@@ -15,8 +15,12 @@ def _export(scene, path, capfd) -> list[str]:
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.export_fbx(filepath=str(path)) == {"FINISHED"}
     assert path.is_file()
-    assert bpy.context.window_manager.dualtalk_status.last == f"DualTalk: exported {path}"
-    return [ln for ln in capfd.readouterr().out.splitlines() if ln.startswith("Warning: DualTalk: FBX:")]
+    said = [ln for ln in capfd.readouterr().out.splitlines() if ln.startswith("Warning: DualTalk: FBX:")]
+    first = said[0].removeprefix("Warning: DualTalk: ") if said else ""
+    more = f" and {len(said) - 1} more" if len(said) > 1 else ""
+    tail = f" (warning: {first}{more})" if said else ""  # was: a bare "exported"
+    assert bpy.context.window_manager.dualtalk_status.last == f"DualTalk: exported {path}{tail}"
+    return said
 
 
 def test_export_fbx_says_the_clip_is_longer_than_the_take_and_when_no_take_is_left(
