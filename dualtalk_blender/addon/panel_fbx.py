@@ -7,7 +7,6 @@ this is what the button adds to it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,8 +46,10 @@ def per_character_files(chars: tuple[Any, Any], path: str) -> list[Path]:
 def _export_each(
     chars: tuple[Any, Any], finals: list[Path], scene: Any, scope: str, progress: Any
 ) -> list[Path]:
-    """Each character to its own file, written under hidden names and renamed together once both are
-    whole: a refusal or failure for B leaves no new file of the pair in place."""
+    """Each character to its own file, staged and renamed together once both are whole
+    (:func:`...inference.core.fileio.staged_set`, as ``animate`` writes its set): a refusal or failure
+    for B, or a failed rename, leaves the earlier pair as it was."""
+    from ...inference.core.fileio import staged_set
     from ...inference.core.outputs import too_long
     from ..scene.fbx_export import check_exportable
     from ..scene.fbx_export import export_fbx as _export
@@ -58,21 +59,9 @@ def _export_each(
         if why is not None:
             raise DualTalkError(f"FBX file {final.name}: {why}; choose a shorter FBX path")
     check_exportable(chars, scope)  # both characters refused up front, before A's file is written
-    # short hidden names: a staged name longer than the final one could fail where the final fits
-    staged = [
-        p.with_name(f".dualtalk-{os.getpid()}-{role}.fbx") for p, role in zip(finals, "AB", strict=True)
-    ]
-    try:
-        for obj, part in zip(chars, staged, strict=True):
-            _export([obj], part, scene=scene, scope=scope, progress=progress)
-        for part, final in zip(staged, finals, strict=True):
-            try:
-                os.replace(part, final)
-            except OSError as exc:  # a folder of that name, a file made read-only meanwhile
-                raise DualTalkError(f"could not write {final}: {exc.strerror or exc}") from None
-    finally:
-        for part in staged:
-            part.unlink(missing_ok=True)
+    with staged_set(finals) as staged:
+        for obj, final in zip(chars, finals, strict=True):
+            _export([obj], staged[final], scene=scene, scope=scope, progress=progress)
     return finals
 
 
