@@ -235,6 +235,12 @@ def disk_trouble(folder: str | os.PathLike[str], size: int = 1 << 20) -> str | N
     return None
 
 
+# how staged names are made (read back by .stale_parts, which removes what a killed run left): a
+# final's stem is cut to STEM_CUT characters, an engine's scratch folder starts with SCRATCH_PREFIX
+STEM_CUT = 64
+SCRATCH_PREFIX = ".engine."
+
+
 @contextlib.contextmanager
 def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``final``; rename it over ``final`` on success.
@@ -297,7 +303,9 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
                 ensure_writable_dir(folder if str(folder) else ".")
             ext = current.suffix if suffix is None else suffix
             # the stem is cut: a name near the file system's 255-byte limit still gets a temporary
-            fd, name = tempfile.mkstemp(prefix=f".{current.stem[:64]}.", suffix=".part" + ext, dir=folder)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{current.stem[:STEM_CUT]}.", suffix=".part" + ext, dir=folder
+            )
             os.close(fd)
             tmps.append(Path(name))
         current = None
@@ -353,7 +361,7 @@ def staged_set(finals: Sequence[str | os.PathLike[str]]) -> Iterator[dict[Path, 
 def scratch_folder(inside: Path) -> Iterator[Path]:
     """A hidden folder in ``inside`` where an engine writes its take before the files are moved to
     their staged names; removed whatever happens. A message naming it names ``inside`` instead."""
-    scratch = Path(tempfile.mkdtemp(prefix=".engine.", suffix=".part", dir=inside))
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, suffix=".part", dir=inside))
     try:
         yield scratch
     except DualTalkError as exc:

@@ -21,10 +21,11 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .fileio import SCRATCH_PREFIX, STEM_CUT
+
 # tempfile.mkstemp / mkdtemp's random part: 8 of [a-z0-9_]
 _RANDOM = r"[a-z0-9_]{8}"
-STEM_CUT = 64  # the stager cuts a stem to this many characters (fileio.atomic_paths)
-SCRATCH = re.compile(rf"\.engine\.{_RANDOM}\.part")
+SCRATCH = re.compile(rf"{re.escape(SCRATCH_PREFIX)}{_RANDOM}\.part")
 
 
 def _staged_name(final: Path) -> re.Pattern[str]:
