@@ -6,45 +6,10 @@ An export that fails on the second character leaves the pair as it was. Read bac
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import addon_helpers as ah
 import bpy
 import pytest
-
-# ufbx's objects borrow the loaded scene's memory: read in a process of its own, exited without clean-up
-NODES = r"""
-import json, os, sys
-import ufbx
-scene = ufbx.load_file(sys.argv[1])
-keep, rigs, names = [], [], []
-root = scene.root_node
-for i in range(len(root.children)):
-    todo, bones = [root.children[i]], 0
-    while todo:
-        node = todo.pop()
-        keep.append(node)
-        names.append(node.name)
-        bones += node.bone is not None
-        todo.extend(node.children[j] for j in range(len(node.children)))
-    if bones:
-        rigs.append(root.children[i].name)
-clips = [scene.anim_stacks[i].name for i in range(len(scene.anim_stacks))]
-sys.stdout.write(json.dumps({"names": names, "rigs": rigs, "clips": clips}))
-sys.stdout.flush()
-os._exit(0)
-"""
-
-
-def read_fbx(path) -> dict:
-    pytest.importorskip("ufbx")
-    proc = subprocess.run(
-        [sys.executable, "-c", NODES, str(path)], capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout)
+from fbx_nodes import read_fbx_nodes
 
 
 def test_one_file_per_character_writes_each_character_alone_and_names_both(scene, assets, tmp_path):
@@ -65,9 +30,11 @@ def test_one_file_per_character_writes_each_character_alone_and_names_both(scene
     assert sorted(p.name for p in tmp_path.glob("*.fbx")) == ["pair_Alice.fbx", "pair_Bob.fbx"]  # no parts
     clips = []
     for path, own, other in ((alice, "Alice", "Bob"), (bob, "Bob", "Alice")):
-        got = read_fbx(path)
-        assert own in got["names"] and not [n for n in got["names"] if other in n], got["names"]
-        assert len(got["rigs"]) == 1, got["rigs"]  # one skeleton root per file
+        got = read_fbx_nodes(path)
+        names = [n for top in got["tops"].values() for n in top["names"]]
+        rigs = [name for name, top in got["tops"].items() if top["bones"]]
+        assert own in names and not [n for n in names if other in n], names
+        assert len(rigs) == 1, rigs  # one skeleton root per file
         clips += got["clips"]
     assert len(clips) == 2 and clips[0] == clips[1] and clips[0] != "Scene"  # the take's clip in each
 

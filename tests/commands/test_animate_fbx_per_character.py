@@ -9,49 +9,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 from dualtalk.cli import main
+from fbx_nodes import read_fbx_nodes
 from robustness_util import assert_refused, run_cli
 from test_audit_jobs import DEFAULTS, job_folder, voice
-
-# ufbx's Python objects borrow memory from the loaded scene: read in a process of its own that keeps
-# every object alive and exits without clean-up (as tests/scene/test_fbx_clip_for_game_engines.py)
-NODES = r"""
-import json, os, sys
-import ufbx
-scene = ufbx.load_file(sys.argv[1])
-keep, tops = [], {}
-root = scene.root_node
-for i in range(len(root.children)):
-    top = root.children[i]
-    keep.append(top)
-    todo, names, bones = [top], [], 0
-    while todo:
-        node = todo.pop()
-        keep.append(node)
-        names.append(node.name)
-        bones += node.bone is not None
-        todo.extend(node.children[j] for j in range(len(node.children)))
-    tops[top.name] = {"names": names, "bones": bones}
-stacks = [scene.anim_stacks[i].name for i in range(len(scene.anim_stacks))]
-meshes = [scene.meshes[i].name for i in range(len(scene.meshes))]
-sys.stdout.write(json.dumps({"tops": tops, "clips": stacks, "meshes": meshes}))
-sys.stdout.flush()
-os._exit(0)
-"""
-
-
-def read_fbx(path: Path) -> dict:
-    pytest.importorskip("ufbx")
-    proc = subprocess.run(
-        [sys.executable, "-c", NODES, str(path)], capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout)
 
 
 def test_each_character_gets_its_own_file_with_one_rig_and_the_take_clip(tmp_path, capsys):
@@ -67,7 +29,7 @@ def test_each_character_gets_its_own_file_with_one_rig_and_the_take_clip(tmp_pat
     assert f"{ann}, {bob}" in out  # the result line names both files
     assert not list(folder.glob(".*"))  # nothing staged left behind
     for path, own, other in ((ann, "Ann", "Bob"), (bob, "Bob", "Ann")):
-        got = read_fbx(path)
+        got = read_fbx_nodes(path)
         assert got["clips"] == ["cafe"], got["clips"]  # the take, named after --out
         names = [n for top in got["tops"].values() for n in top["names"]]
         assert not [n for n in names if other in n], names  # the other character is not in it
