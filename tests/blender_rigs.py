@@ -89,6 +89,17 @@ def make_character(
     return mesh
 
 
+def save_pair(path):
+    """A factory scene at 25 fps with Ann and Bob (Bob 1 m to the right), saved as ``path``: the .blend
+    most command-line and add-on tests animate. Returns ``path``."""
+    reset()
+    bpy.context.scene.render.fps = 25
+    make_character("Ann")
+    make_character("Bob", location=(1.0, 0.0, 0.0))
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    return path
+
+
 def fcurve_values(fc, n: int | None = None) -> np.ndarray:
     n = len(fc.keyframe_points) if n is None else n
     co = np.empty(n * 2, dtype=np.float32)

@@ -118,15 +118,10 @@ def make_kit(root: Path) -> Path:
     """``root`` as a job folder: in/scene.blend with Ann and Bob, and their 30-frame motion files
     in/A.npz and in/B.npz (A speaks the first half)."""
     import blender_rigs as br
-    import bpy
     from dualtalk.inference.core.motion import Motion, save_motion
 
     (root / "in").mkdir()
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(root / "in" / "scene.blend"))
+    br.save_pair(root / "in" / "scene.blend")
     rng = np.random.default_rng(0)
     speak = np.arange(30) < 15
     for role, sp in (("A", speak), ("B", ~speak)):

@@ -24,21 +24,12 @@ from test_remove_take_button import EnabledLayout
 CHARS = ["--char-a", "Ann", "--char-b", "Bob", "--device", "cpu", "--quiet"]
 
 
-def build_scene(path):
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(path))
-    return path
-
-
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> dict:
     """A take animate made from a mono meeting recording with its turns file: speaker S2 is A, only
     0.2-2.8 s of it, reduced keys."""
     folder = tmp_path_factory.mktemp("made_by_animate")
-    scene = build_scene(folder / "in.blend")
+    scene = br.save_pair(folder / "in.blend")
     sr, seconds = 16000, 3.0
     t = np.arange(int(seconds * sr)) / sr
     voice = 0.3 * np.sin(2 * np.pi * 140 * t) * (1 + np.sin(2 * np.pi * 4 * t))

@@ -26,11 +26,7 @@ CHARS = ["--char-a", "Ann", "--char-b", "Bob", "--device", "cpu", "--quiet"]
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("made_by_animate")
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(folder / "in.blend"))
+    br.save_pair(folder / "in.blend")
     wav = ah.write_dialogue_wav(folder / "talk.wav")
     ckpt = ah.write_tiny_lite(folder / "lite.pt")
     out = folder / "shot.blend"

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import blender_rigs as br
-import bpy
 import numpy as np
 import pytest
 from addon_helpers import write_tiny_lite
@@ -23,11 +22,7 @@ from robustness_util import assert_refused, run_cli, snapshot, write_stereo
 def kit(tmp_path_factory) -> Path:
     """scene.blend with Ann and Bob, their motion files, a stereo take and tiny lite weights."""
     root = tmp_path_factory.mktemp("faults")
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(root / "scene.blend"))
+    br.save_pair(root / "scene.blend")
     rng = np.random.default_rng(0)
     speak = np.arange(40) < 20
     for role, sp in (("A", speak), ("B", ~speak)):

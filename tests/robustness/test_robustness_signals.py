@@ -122,11 +122,7 @@ def test_ctrl_c_while_align_writes_keeps_the_earlier_aligned_clips_whole(tmp_pat
 @pytest.fixture(scope="module")
 def scene_kit(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("kit")
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    bpy.ops.wm.save_as_mainfile(filepath=str(root / "scene.blend"))
+    br.save_pair(root / "scene.blend")
     speak = np.arange(30) < 15
     for role, sp in (("A", speak), ("B", ~speak)):
         v = np.random.default_rng(1).uniform(0, 0.8, (30, 55)).astype(np.float32)
