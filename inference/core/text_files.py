@@ -58,7 +58,7 @@ def decode_text(raw: bytes, label: str, kind: str = "text file") -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data":  # a copy cut short inside its last character
-            line = len(_LINE_END_BYTES.findall(raw[: exc.start])) + 1
+            line = _byte_line(raw, exc.start)
             raise DualTalkError(
                 f"{label} ends in the middle of a character (line {line}): the file is cut short; "
                 "copy it again"
@@ -111,6 +111,11 @@ def _line_of(before: str) -> int:
     return len(_LINE_END.findall(before)) + 1
 
 
+def _byte_line(raw: bytes, end: int) -> int:
+    """The line (from 1) that byte ``end`` of undecoded ``raw`` is on."""
+    return len(_LINE_END_BYTES.findall(raw[:end])) + 1
+
+
 def _refuse_nul(text: str, label: str, kind: str) -> None:
     at = text.find("\x00")
     if at >= 0:
@@ -122,7 +127,7 @@ def _refuse_nul(text: str, label: str, kind: str) -> None:
 def _not_utf8(raw: bytes, start: int, label: str) -> str:
     """The one line for bytes that are not UTF-8: the line, the byte, and the word around it as
     Windows-1252 (Latin-1's superset, what Windows and old editors write) reads it."""
-    line = len(_LINE_END_BYTES.findall(raw[:start])) + 1
+    line = _byte_line(raw, start)
     begin = max(raw.rfind(sep, max(0, start - 40), start) for sep in (b" ", b"\t", b"\n", b"\r")) + 1
     begin = max(begin, start - 40)
     ends = [i for i in (raw.find(sep, start, start + 40) for sep in (b" ", b"\t", b"\n", b"\r")) if i >= 0]
