@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from dualtalk.cli import main
 from fbx_nodes import read_fbx_nodes
 from robustness_util import assert_refused, run_cli
@@ -119,3 +120,18 @@ def test_a_job_whose_other_shot_writes_a_per_character_file_is_refused_before_an
     code, err, _ = run_cli(capsys, ["animate", "--quiet", "--job", str(folder / "shots.json")])
     assert_refused(code, err, "cafe_Bob.fbx")
     assert not (folder / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["yes", 1, "true"])
+def test_a_job_key_that_is_not_true_or_false_is_refused_naming_the_shot(tmp_path, value):
+    """``"fbx_per_character": "yes"`` (or 1) in a hand-written job: one line naming the shot and the key,
+    never read as true (a string is truthy) or silently as one file."""
+    from dualtalk.dualtalk_blender.commands import jobs
+    from dualtalk.inference.core.errors import DualTalkError
+
+    (tmp_path / "Scene.blend").write_bytes(b"BLENDER-v500 the user's scene")
+    (tmp_path / "talk.wav").write_bytes(b"RIFF")
+    shot = {"name": "s1", "blend": "Scene.blend", "char_a": "Ann", "char_b": "Bob", "audio": "talk.wav",
+            "out": "s1.blend", "fbx": "s1.fbx", "fbx_per_character": value}  # fmt: skip
+    with pytest.raises(DualTalkError, match=r"^shot 's1'\.fbx_per_character: expected true or false$"):
+        jobs.parse_jobs({"shots": [shot]}, tmp_path)
