@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="DualTalk for Blender: dual-speaker talking heads from one conversation.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the version and build (version+source fingerprint) and exit",
+    )
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, help_text) in SUBCOMMANDS.items():
         subs.add_parser(name, help=help_text, add_help=False)
@@ -381,6 +386,11 @@ def _main(argv: Sequence[str] | None) -> int:
     top = build_parser()
     # Split off the subcommand so each module owns its own parser.
     known, rest = top.parse_known_args(argv)
+    if known.version:  # the build a bug report names (inference/build_info), as argparse's --version would
+        from .inference.build_info import version_line
+
+        print(version_line())
+        return 0
     if known.command is None:
         top.print_help()
         return 0 if not argv or argv in (["-h"], ["--help"]) else 2

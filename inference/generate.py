@@ -32,6 +32,7 @@ import torch
 
 from .audio.normalize import normalize_speech
 from .audio.sync import duck_bleed, quieten
+from .build_info import build_id
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
 from .core.motion import Motion, save_motions
@@ -258,6 +259,7 @@ def _meta(runner: _Runner, rounds: int | None, extra: dict[str, Any]) -> dict[st
         "windows": len(runner.plan),
         "timings": {k: round(v, 4) for k, v in runner.timings.items()},
         "checkpoint": Path(runner.engine.checkpoint).name if getattr(runner.engine, "checkpoint", "") else "",
+        "build": build_id(),  # the DualTalk build that made the take (inference/build_info)
     }
     if rounds is not None:
         meta["rounds"] = rounds

@@ -137,8 +137,12 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
     )
 
     def draw(self, context):
+        from ..inference.build_info import build_id
+
         layout = self.layout
         status = context.window_manager.dualtalk_status
+        # the build a bug report names; takes record it too (python -m dualtalk --version prints it)
+        layout.label(text=f"Build {build_id()}", icon="INFO", translate=False)
         layout.prop(self, "model_dir")
 
         box = layout.box()

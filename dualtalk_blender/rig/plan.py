@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from ...inference.build_info import build_id
 from ...inference.core.channels import (
     ARKIT52,
     CHANNELS,
@@ -28,7 +29,7 @@ from ...inference.core.channels import (
 from ...inference.core.errors import DualTalkError
 from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
-from ...inference.core.take_record import AudioRecord, audio_record, recorded_offset_b
+from ...inference.core.take_record import AudioRecord, audio_record, made_by, recorded_offset_b
 from . import flame_arkit, retarget
 from .blinks import blink_curve
 from .keyreduce import WEIGHT_TOL
@@ -344,6 +345,8 @@ class TakeMeta(TypedDict):
     start_frame: int
     seconds: float
     audio: AudioRecord | None  # None for takes keyed from motion that does not name its recording
+    build: str  # the DualTalk build that keyed the take (inference/build_info: 0.2.0+1a2b3c4d5e6f)
+    motion_build: str  # ... and the one its motion files say made them ("" where they do not say)
 
 
 def take_meta(
@@ -364,6 +367,8 @@ def take_meta(
         "start_frame": start_frame,
         "seconds": motion.num_frames / motion.fps,  # the audio the take was made from
         "audio": audio_record(motion),
+        "build": build_id(),
+        "motion_build": made_by(motion),
     }
 
 

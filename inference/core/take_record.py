@@ -98,6 +98,19 @@ def audio_record(motion: Motion) -> AudioRecord | None:
     return record
 
 
+MAX_BUILD_ID = 64  # a build id is ``0.2.0+1a2b3c4d5e6f``: a longer "build" is not one
+
+
+def made_by(motion: Motion) -> str:
+    """The DualTalk build that made ``motion`` (its ``meta["build"]``, ``0.2.0+1a2b3c4d5e6f``:
+    ``inference.build_info``), so a take of an older build can be told from one of this build's;
+    "" for motion that does not say (made before builds recorded it, or by other tools)."""
+    build = motion.meta.get("build")
+    if not isinstance(build, str) or len(build) > MAX_BUILD_ID or not build.isprintable():
+        return ""
+    return build
+
+
 def lips_made_with(motion: Motion) -> dict[str, float] | None:
     """The amounts of the lip release and the lip rounding ``motion`` was drawn with (both passes
     record theirs, 0 too); None when it does not say both (the published engine's, other tools')."""
