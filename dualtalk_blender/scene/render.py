@@ -13,6 +13,13 @@ Blender reports a render FINISHED also when its writer failed: a full disk leave
 and a cut-off video. So every frame is checked from its header (the right size, not cut short)
 and a video from its container's structure before anything is put in place; a failure says why
 (the disk's own error, found by a test write) and leaves the earlier render as it was.
+
+A render holds the lock of its output (``.NAME.dualtalk-lock`` beside it, :mod:`~...inference.core.locks`)
+while it runs: a second render of the same output stops in one line naming the first's pid. A render
+SIGKILLed mid-frame (out of memory, a farm's hard stop) runs no clean-up and left its hidden stage for
+good, as large as the frames rendered so far (review 33s). The next render of the same output, once it
+holds the lock, removes exactly what a killed render of that output leaves (:func:`sweep_dead_render`):
+nobody else may be rendering it then, and the kernel dropped the dead run's lock with the process.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from typing import Any
 
 import bpy
 
-from ...inference.core import interrupts
+from ...inference.core import interrupts, locks
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import (
     atomic_path,
@@ -54,6 +61,8 @@ IMAGE_EXT = {
 }
 FRAME_PREFIX = "frame_"
 STAGE_PREFIX = ".dualtalk-render."  # a render's frames, inside an existing frames folder, until checked
+_RANDOM = r"[a-z0-9_]{8}"  # tempfile.mkdtemp's random part
+_STAGE_INSIDE = re.compile(rf"{re.escape(STAGE_PREFIX)}{_RANDOM}\.part")
 
 
 @contextlib.contextmanager
@@ -177,6 +186,51 @@ def _is_our_leftover(path: Path) -> bool:
     )
 
 
+def _stage_beside(output: Path) -> re.Pattern[str]:
+    """The name of a render's stage beside ``output`` (a new frames folder's, or a video's frames when
+    a system ffmpeg encodes it): ``.NAME.XXXXXXXX.part``."""
+    return re.compile(rf"\.{re.escape(output.name)}\.{_RANDOM}\.part")
+
+
+_OLD_FRAME = re.compile(
+    rf"\.{FRAME_PREFIX}\d+\.[0-9a-f]{{8}}\.old\.(?:{'|'.join(sorted(set(IMAGE_EXT.values())))})"
+)
+
+
+def sweep_dead_render(output: Path) -> list[Path]:
+    """Remove what a render of ``output`` killed outright left; returns what went. Call only while
+    holding ``output``'s lock (:func:`render_shot` does): then no render of it runs, and each of these
+    is a dead run's. Only our own names, each a real folder or file, never through a link: a stage
+    inside the frames folder (``.dualtalk-render.XXXXXXXX.part/``) or beside it
+    (``.NAME.XXXXXXXX.part/``), an earlier frame's second name kept while new frames were renamed in
+    (``.frame_0001.xxxxxxxx.old.png``), a video's staged file (``.NAME.XXXXXXXX.part.mp4``)."""
+    from ...inference.core.stale_parts import sweep
+
+    removed: list[Path] = []
+    places = [(output.parent, _stage_beside(output), True)]
+    if output.is_dir() and not output.is_symlink():
+        places += [(output, _STAGE_INSIDE, True), (output, _OLD_FRAME, False)]
+    for folder, pattern, is_dir in places:
+        try:
+            names = os.listdir(folder)
+        except OSError:  # not there yet: nothing was left in it
+            continue
+        for name in names:
+            path = folder / name
+            if not pattern.fullmatch(name) or path.is_symlink():
+                continue
+            if is_dir and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif not is_dir and path.is_file():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            if not os.path.lexists(path):
+                removed.append(path)
+    if output.suffix.lower() in VIDEO_SUFFIXES:
+        removed += sweep([output])
+    return removed
+
+
 def _images(scene: Any, folder: Path) -> list[Path]:
     fmt = scene.render.image_settings.file_format
     ext = IMAGE_EXT.get(fmt, "png")
@@ -200,6 +254,9 @@ def render_shot(
     fmt = r.image_settings
     video = output.suffix.lower() in VIDEO_SUFFIXES
     with contextlib.ExitStack() as stack:
+        # one render of an output at a time; what a killed one left goes (sweep_dead_render)
+        stack.enter_context(locks.locked(output, "render output", what="render"))
+        sweep_dead_render(output)
         if video:
             # A video plays every frame at the scene's rate against its sound: a Frame Step (a preview
             # setting) would leave frames out and the faces run ahead of the voices. A frames folder
@@ -365,10 +422,23 @@ def _check_video(tmp: Path, path: Path) -> None:
         raise DualTalkError(f"could not write {path}: {why or problem}")
 
 
+@contextlib.contextmanager
+def _stage_folder(output: Path) -> Iterator[Path]:
+    """A hidden work folder beside ``output`` (``.NAME.XXXXXXXX.part``), removed on the way out."""
+    stage = Path(
+        tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".part", dir=ensure_writable_dir(output.parent))
+    )
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
     check_video_encoder()
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
-    with tempfile.TemporaryDirectory(prefix="dualtalk-render-") as tmp_dir:
+    # beside the output, hidden, where the next render of it finds it if this one is killed
+    with _stage_folder(path) as tmp_dir:
         frames = _render_images(scene, Path(tmp_dir) / "frames", progress)
         fps = scene.render.fps / scene.render.fps_base
         cmd = [
