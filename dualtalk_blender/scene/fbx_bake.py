@@ -21,6 +21,11 @@ Two changes, both measured in ``bench fbx`` and checked by re-reading the file:
   bake those meshes are disabled in the viewport and a temporary driver reads each shape-key
   block, so the depsgraph still evaluates the shape-key animation the exporter samples.
 
+A third, for a take keyed with reduced keys: **the sampled curves are thinned** before they are
+written (:func:`thin_sampled`, :mod:`..rig.fbx_keys`): within the take's bounds of what Blender plays,
+turning points (closures) exact; the exporter's own ``bake_anim_simplify_factor`` knows no bounds
+(relative to each value) and keeps no closures.
+
 Everything is restored afterwards, also on errors. If the exporter module changes shape (a
 later Blender), :func:`bake_only_animated` does nothing and the stock bake runs.
 """
@@ -441,16 +446,18 @@ def bake_only_animated(
     only_animated: bool = True,
     stop: Callable[[], bool] | None = None,
     clip: str | None = None,
+    thin_keys: bool = False,
 ) -> Iterator[bool]:
     """While active, the FBX exporter samples only moving bones (and skips skinned meshes), ends
     its bake at the next frame once ``stop()`` is true (raising :class:`Stopped`; the scene's
-    frame and the exporter's temporary meshes are put back first), and names the clip of the scene
-    bake ``clip`` (else the exporter's choice, the scene's name: "Scene" in every file).
+    frame and the exporter's temporary meshes are put back first), names the clip of the scene
+    bake ``clip`` (else the exporter's choice, the scene's name: "Scene" in every file), and, with
+    ``thin_keys``, writes the scene bake's curves with reduced keys (:func:`thin_sampled`).
 
     Yields whether the exporter could be adapted (False: the stock bake runs).
     """
     module = _exporter_module()
-    if module is None or not (skip_meshes or only_animated or stop or clip):
+    if module is None or not (skip_meshes or only_animated or stop or clip or thin_keys):
         yield False
         return
     bones = {arm.name: animated_bones(arm) for arm in armatures} if only_animated else {}
@@ -490,15 +497,62 @@ def bake_only_animated(
             and len(o.bdata.data.vertices) >= SKIP_MESH_MIN_VERTICES
         ]
         if not skip_meshes or not skinned:
-            return bake(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
-        with _shape_keys_without_meshes(scene, skinned):
-            return bake(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+            result = bake(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+        else:
+            with _shape_keys_without_meshes(scene, skinned):
+                result = bake(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+        if thin_keys and ref_id is None and result is not None:
+            thin_sampled(scene_data, result[1])
+        return result
 
     module.fbx_animations_do = sample
     try:
         yield True
     finally:
         module.fbx_animations_do = stock
+
+
+TRANSFORM_KINDS = {"Lcl Translation": "translation", "Lcl Rotation": "rotation", "Lcl Scaling": "scale"}
+
+
+def thin_sampled(scene_data: Any, animations: dict[Any, Any]) -> int:
+    """Thin the scene bake's sampled curves in place to the keys :func:`..rig.fbx_keys.thin` keeps
+    (a take keyed with reduced keys: within its bounds, turning points exact). Returns the curves
+    thinned; none when the exporter's own simplify is on (its choice stands) or it sampled other
+    than one key per frame.
+
+    ``animations``: the exporter's ``{element: (_, {group: (_, {item: (key, default, (times, values),
+    flag)}, _)})}``; a shape key's curve is written twice (on its channel and on its mesh), one pair
+    of arrays, thinned once.
+    """
+    from ..rig.fbx_keys import thin
+
+    settings = scene_data.settings
+    if settings.bake_anim_simplify_factor != 0.0 or settings.bake_anim_step != 1.0:
+        return 0
+    objects = {ob.key for ob in scene_data.objects}
+    found: dict[int, tuple[str, Any]] = {}  # id of the sampled pair -> (kind, pair)
+    for elem_key, (_, groups) in animations.items():
+        for fbx_group, (_, group, _) in groups.items():
+            kind = TRANSFORM_KINDS.get(fbx_group) if elem_key in objects else "shape"
+            if kind is None:
+                continue
+            for _, _, pair, _ in group.values():
+                found.setdefault(id(pair), (kind, pair))
+    by_length: dict[int, list[tuple[str, Any]]] = {}
+    for kind, pair in found.values():
+        by_length.setdefault(len(pair[0]), []).append((kind, pair))
+    thinned: dict[int, tuple[Any, Any]] = {}
+    for same in by_length.values():
+        kept = thin([(kind, pair[1]) for kind, pair in same])
+        for (_, pair), (frames, values) in zip(same, kept, strict=True):
+            thinned[id(pair)] = (pair[0][frames], values.astype(pair[1].dtype, copy=False))
+    for _, (_, groups) in animations.items():
+        for _, (_, group, _) in groups.items():
+            for item, (curve_key, default, pair, flag) in list(group.items()):
+                if id(pair) in thinned:
+                    group[item] = (curve_key, default, thinned[id(pair)], flag)
+    return len(thinned)
 
 
 def _keep_bones(arm: Any) -> set[str]:

@@ -3,7 +3,8 @@
 Settings that matter (and why):
 
 * ``use_mesh_modifiers=False`` - applying modifiers makes Blender drop shape keys;
-* ``bake_anim_simplify_factor=0`` - no key thinning: every frame's value is written;
+* ``bake_anim_simplify_factor=0`` - none of the exporter's own key thinning (relative to each
+  value, it knows no bounds and keeps no closures): every frame is sampled;
 * only the active actions are baked (not every action in the file, not NLA strips), over
   the scene frame range, with start/end forced so short takes keep their ends;
 * the characters' armatures are included with each mesh; leaf bones are not added;
@@ -17,6 +18,10 @@ Settings that matter (and why):
   reading something that moves, shape keys
   evaluated without re-deforming the skinned meshes; 6x faster on the demo characters, and the
   file re-reads equal to the stock bake's (``bench fbx`` measures each idea side by side);
+* a take keyed with reduced keys (``--keys reduced``, the panel's Keys: Reduced) is written with
+  reduced keys too (:func:`take_keys`, :mod:`..rig.fbx_keys`): each curve within the take's bounds
+  (0.01 on weights, 0.1 deg on rotations) of what Blender plays, its turning points (closures) exact;
+  an every-frame take keeps one key per frame, as before;
 * ``scope="face"`` writes only the face meshes, the meshes that follow them (lashes, teeth: their
   driven keys baked per frame, as drivers do not survive FBX) and a skeleton cut down to the
   moving bones and their parents (for engines that take facial animation alone).
@@ -48,6 +53,7 @@ from .companions import TAG
 from .paths import blend_path
 
 SCOPES = ("full", "face")
+KEYS_MODES = ("every-frame", "reduced")
 SPEEDUPS = ("mute_deform", "only_animated", "skip_meshes")  # each can be turned off for ``bench fbx``
 
 
@@ -162,6 +168,7 @@ def export_fbx(
     speedups: Iterable[str] = SPEEDUPS,
     exporter_options: dict[str, Any] | None = None,
     progress: Any = None,
+    keys: str | None = None,
 ) -> Path:
     """Export ``objects`` (characters: meshes or armatures) with animation to ``path``.
 
@@ -172,6 +179,9 @@ def export_fbx(
 
     ``exporter_options`` override Blender's exporter settings (e.g. ``bake_anim_simplify_factor``
     for a lighter, lossy file); ``bench fbx`` uses them to measure each option side by side.
+
+    ``keys``: ``every-frame`` (one key per frame) or ``reduced`` (fewer keys within the take's bounds,
+    turning points exact); None follows the characters' take (:func:`take_keys`).
 
     ``path`` may be ``//``-relative, as everywhere in Blender: the file goes beside the saved .blend
     (a .blend never saved refuses it, in Export FBX's words: :func:`.paths.blend_path`).
@@ -186,17 +196,20 @@ def export_fbx(
         raise DualTalkError(f"unknown FBX speed-ups {sorted(speedups - set(SPEEDUPS))}")
     if exporter_options and {"filepath", "use_selection"} & set(exporter_options):
         raise DualTalkError("exporter_options may not change the file path or the selection")
+    if keys is not None and keys not in KEYS_MODES:
+        raise DualTalkError(f"FBX keys must be every-frame or reduced, got {keys!r}")
     scene = scene or bpy.context.scene
     objects = list(objects) if not isinstance(objects, str | bpy.types.Object) else [objects]
     chosen = export_objects(objects, whole_rigs=scope == "full")
     overrides = dict(exporter_options or {})
     clip = clip_name(objects)
+    thin = (keys or take_keys(objects)) == "reduced"
     try:
         with _object_mode(), _selection_kept():
             if scope == "face":
                 with fbx_bake.face_only(scene, chosen) as face:
-                    return _export(face, path, scene, speedups, overrides, progress, clip)
-            return _export(chosen, path, scene, speedups, overrides, progress, clip)
+                    return _export(face, path, scene, speedups, overrides, progress, clip, thin)
+            return _export(chosen, path, scene, speedups, overrides, progress, clip, thin)
     except OSError as exc:  # the temporary file beside it could not be made (a name too long...)
         raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
 
@@ -216,6 +229,19 @@ def _take_span(obj: Any) -> tuple[int, int] | None:
     if not spans:
         return None
     return int(min(a for a, _ in spans)), int(max(b for _, b in spans) + 0.5)
+
+
+def take_keys(objects: Iterable[Any]) -> str:
+    """``reduced`` when every character given carries a take keyed with reduced keys (as its take
+    records: :func:`.range_plan.take_keyed`), else ``every-frame``: a character keyed every frame, one
+    without a take, or a take an older build keyed without the record keeps one key per frame."""
+    from .range_plan import take_keyed
+
+    modes = set()
+    for obj in objects:
+        keyed = take_keyed([obj])
+        modes.add(keyed["keys"] if keyed is not None else "every-frame")
+    return "reduced" if modes == {"reduced"} else "every-frame"
 
 
 def clip_name(objects: Iterable[Any]) -> str | None:
@@ -355,6 +381,7 @@ def _export(
     overrides: dict[str, Any],
     progress: Any = None,
     clip: str | None = None,
+    thin: bool = False,
 ) -> Path:
     view_layer = bpy.context.view_layer
     if view_layer is None:
@@ -405,6 +432,7 @@ def _export(
                     only_animated="only_animated" in speedups,
                     stop=reported.stopping,
                     clip=clip,
+                    thin_keys=thin,
                 ),
             ):
                 settings = {
