@@ -32,7 +32,7 @@ $PY -m pip install -q --no-deps "silero-vad==6.2.3"
 # we load only that file with our own network code, so none of its dependencies are needed.
 $PY -m pip install -q --no-deps "resemblyzer==0.1.4"
 if [[ $with_test == 1 ]]; then
-    $PY -m pip install -q pytest hypothesis "transformers<5" ufbx ruff mypy fake-bpy-module-latest pocketsphinx "numpy<2"
+    $PY -m pip install -q pytest hypothesis "transformers<5" ufbx ruff mypy fake-bpy-module-latest pocketsphinx "numpy<2" sudachipy sudachidict_core
 fi
 $PY -m pip install -q --no-deps -e .
 echo "dualtalk is set up: python -m dualtalk --help"

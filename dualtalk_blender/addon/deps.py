@@ -33,8 +33,10 @@ from .job import Outcome
 from .worker_client import drain_lines, signal_group
 
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x);
-# pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript.
-PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx")
+# pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript; SudachiPy and its
+# core dictionary (both Apache-2.0, wheels only: no numpy/torch) only to read a Japanese script's kanji
+# (``inference/phonetic/japanese_reading.py``; without them such a line is refused, naming them).
+PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx", "sudachipy", "sudachidict_core")
 # Installed after them with --no-deps, as scripts/setup.sh does: resemblyzer ships the GE2E voice
 # encoder (Apache-2.0 weights) that *Mono, automatic* (--diarize) uses; without it the weaker MFCC
 # method runs (46.9 % DER against 38.4 %, docs/audio.md). Only its weights file is read (by our own

@@ -14,7 +14,8 @@ ENGLISH = "en"
 
 # (code, name shown on the panel, espeak-ng voice). Mandarin is read by cmn-latn-pinyin, from Han
 # characters or tone-numbered pinyin (espeak-ng's plain "cmn" reads pinyin's tone digits as English
-# numbers); Japanese from kana (espeak-ng names every kanji "Chinese letter").
+# numbers); Japanese from kana (espeak-ng names every kanji "Chinese letter"), or from kanji and kana
+# where SudachiPy reads them into kana first (``japanese_reading``, an optional install).
 SCRIPT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
     (ENGLISH, "English", "en-us"),
     ("es", "Spanish", "es"),
@@ -94,8 +95,27 @@ def espeak_voice(language: str | None) -> str:
 
 
 def spelling_hint(language: str | None) -> str:
-    """How a script in ``language`` must be written ("" when as usual)."""
+    """How a script in ``language`` must be written ("" when as usual): the panel's short hint."""
     return _SPELLING.get(normalise(language), "")
+
+
+# what reads a Japanese script's kanji, said where a line in kanji is refused for want of it
+KANJI_READER = "pip install sudachipy sudachidict_core (the add-on's Install dependencies adds them)"
+
+
+def is_japanese(language: str | None) -> bool:
+    """A Japanese script (ja, ja-JP, JA): its kanji are read by ``japanese_reading`` where installed."""
+    code = normalise(language)
+    return _VOICE.get(code, code) == "ja" or code.split("-")[0] == "ja"
+
+
+def writing_advice(language: str | None) -> str:
+    """How to make a line refused for its writing readable: the spelling hint, and for Japanese the
+    install that reads kanji ("" when the language has no such advice)."""
+    hint = spelling_hint(language)
+    if hint and is_japanese(language):
+        return f"{hint}, or let kanji be read: {KANJI_READER}"
+    return hint
 
 
 def language_name(language: str | None) -> str:
@@ -176,7 +196,7 @@ def advice(language: str | None) -> list[str]:
     """The sentences that tell how to write a script in ``language``, as the reasons quote them."""
     code = normalise(language)
     return [
-        a for a in (spelling_hint(code), MANDARIN_ADVICE if _VOICE.get(code, code) == _MANDARIN else "") if a
+        a for a in (writing_advice(code), MANDARIN_ADVICE if _VOICE.get(code, code) == _MANDARIN else "") if a
     ]
 
 

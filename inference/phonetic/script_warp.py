@@ -17,7 +17,8 @@ it keeps the engine's lips and the next line is looked for from the same place. 
 judges the whole (coverage, refused share) exactly as it does for English.
 
 espeak-ng reads digits and punctuation in the line's language. Mandarin is read from Han characters
-or tone-numbered pinyin (``cmn-latn-pinyin``), Japanese from kana only (``script_languages``).
+or tone-numbered pinyin (``cmn-latn-pinyin``), Japanese from kana, or from kanji and kana read into kana
+by SudachiPy where it is installed (``japanese_reading``; without it a line in kanji is refused).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import SAMPLE_RATE
-from .script_languages import espeak_voice, foreign_letters, language_name, spelling_hint
+from .script_languages import espeak_voice, foreign_letters, is_japanese, language_name, writing_advice
 from .warp import HOP, analyse, distances, normalised, speech_span, subsequence_path, warp_times, with_deltas
 
 FRAME_S = HOP / SAMPLE_RATE  # the warp's 10 ms frames
@@ -189,7 +190,17 @@ def _reading(text: str, voice: str) -> _Reading:
     """espeak-ng's reading of a line, made once per process and line: a take's lines and its parts
     (Re-generate Preview Range, ``--start``) read the same line again; each reading is the same sample
     for sample wherever it is made (``tts`` speaks every utterance with a fresh copy of espeak-ng)."""
-    return _Reading(text, voice)
+    return _Reading(_spoken(text, voice), voice)
+
+
+def _spoken(text: str, voice: str) -> str:
+    """The line as espeak-ng is given it: a Japanese line in kana, its kanji read and its particles
+    as said, where SudachiPy is installed (``japanese_reading``); any other line as written."""
+    if voice != "ja":
+        return text
+    from . import japanese_reading
+
+    return japanese_reading.reading(text)
 
 
 def _stretched(feats: np.ndarray, rate: float) -> np.ndarray:
@@ -203,9 +214,21 @@ def foreign_writing(text: str, language: str) -> str:
     would spell it out letter by letter), with how to write it where there is a way; "" when it is
     written in the language's own letters."""
     letters = foreign_letters(text, language)
+    if letters == "kanji" and is_japanese(language):
+        from . import japanese_reading
+
+        if japanese_reading.available():  # read into kana first: what is left is judged
+            said = japanese_reading.reading(text)
+            unread = "".join(dict.fromkeys(ch for ch in said if japanese_reading.has_kanji(ch)))
+            if unread:
+                return (
+                    f"its {unread} has no reading in SudachiPy's dictionary, and espeak-ng cannot read "
+                    f"kanji; write {'it' if len(unread) == 1 else 'them'} in kana"
+                )
+            letters = foreign_letters(said, language)
     if not letters:
         return ""
-    hint = spelling_hint(language)
+    hint = writing_advice(language)
     return (
         f"it is written in {letters}, which espeak-ng spells out letter by letter in {language_name(language)}"
         + (f"; {hint}" if hint and letters == "kanji" else "")
@@ -260,7 +283,7 @@ def place_lines(
     if not readings:
         if refused:
             raise DualTalkError(next(iter(refused.values())))
-        hint = spelling_hint(language)
+        hint = writing_advice(language)
         raise DualTalkError(
             f"espeak-ng ({language_name(language)}) read no phones from the lines"
             + (f": {hint}" if hint else "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+import kanji_reader
 import numpy as np
 import pytest
 from dualtalk.inference.audio.tts import Voice, available_engines, speak
@@ -51,10 +52,11 @@ def test_one_word_replies_on_a_clean_voice_are_drawn_with_the_sentences(caplog):
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-def test_a_script_in_kanji_gives_its_advice_once_with_the_lines_it_concerns(caplog):
+def test_a_script_in_kanji_gives_its_advice_once_with_the_lines_it_concerns(caplog, monkeypatch):
     audio = _stream(A_LINES)
     lines = [tr.Line(k + 1, "A", KANJI.get(k, text)) for k, text in enumerate(A_LINES)]
-    with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
+    # without SudachiPy to read the kanji (with it, the script is drawn: test_script_japanese_kanji.py)
+    with kanji_reader.missing(monkeypatch), caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
         _drawn, report = tr.draw_lips(_motion(audio), audio, lines, language="ja")
     said = (
         " ".join(r.getMessage() for r in caplog.records)

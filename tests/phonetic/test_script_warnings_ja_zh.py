@@ -12,11 +12,13 @@ lips (review 27b). Before:
 
 from __future__ import annotations
 
+import kanji_reader
 import pytest
 import soundfile as sf
 from dualtalk.cli import main
 from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.core.motion import load_motion
+from dualtalk.inference.phonetic.script_languages import writing_advice
 from dualtalk.inference.phonetic.transcript import describe, unaligned
 
 pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
@@ -81,17 +83,21 @@ def _infer(audio, tmp_path, script: str, language: str) -> dict:
     return {k.lower(): load_motion(out / f"{k}.npz").meta["transcript"] for k in "AB"}
 
 
-def test_a_kanji_script_tells_the_panel_to_write_kana_and_names_bs_kanji_line(japanese, tmp_path):
+def test_a_kanji_script_tells_the_panel_to_write_kana_and_names_bs_kanji_line(
+    japanese, tmp_path, monkeypatch
+):
     script = "A: 父と母は毎朝パンを買います。\nB: はい、豆とバナナも欲しいです。\n"
     script += "A: 僕は毎晩みかんを食べます。\nB: あなたはばかですか。\n"
-    report = _infer(japanese, tmp_path, script, "ja")
+    with kanji_reader.missing(monkeypatch):  # without SudachiPy to read the kanji
+        report = _infer(japanese, tmp_path, script, "ja")
     b = report["b"]["error"]
     assert b.startswith("line 2 'はい、豆とバナナも欲しいです。': it is written in kanji"), b
-    assert "write it in kana (espeak-ng cannot read kanji); without it," in b
+    assert f"{writing_advice('ja')}; without it," in b
     assert "lacks lines" not in b
     panel = unaligned(report, "ja")
     assert panel is not None
-    assert panel.endswith("write it in kana (espeak-ng cannot read kanji)"), panel
+    assert panel.endswith("write it in kana (espeak-ng cannot read kanji), or let kanji be read: "
+                          "pip install sudachipy sudachidict_core (the add-on's Install dependencies adds them)"), panel  # fmt: skip
     assert "as Script Language says" not in panel and "..." not in panel, panel
     assert "B: line 2 'はい、豆とバナナも欲しいです。': it is written in kanji" in panel
     assert "write it in kana" in describe(report)

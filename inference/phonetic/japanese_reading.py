@@ -1,0 +1,155 @@
+"""A Japanese line written the usual way (kanji and kana) as the kana espeak-ng reads.
+
+espeak-ng's Japanese voice reads kana only: it names every kanji "Chinese letter", and it reads the
+letters は, へ and を as written even where they are particles, said "wa", "e" and "o". SudachiPy
+(Apache-2.0) with its core dictionary (``sudachidict_core``, Apache-2.0) splits a line into words and
+gives each its reading; a word with kanji is replaced by its reading, the particles by the kana they
+are said as, and the line is spaced between its phrases (espeak-ng marks a word per space, and a long
+line is timed piece by piece from those marks). Both are optional installs: without them a line in
+kanji is refused as before, naming this fix (``script_languages.writing_advice``).
+
+The dictionary is loaded once per process (0.04-0.09 s: SudachiPy maps its file; the process's memory
+grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from typing import Any
+
+INSTALL = "pip install sudachipy sudachidict_core"
+
+# the particles espeak-ng reads by their letter (は: "ha") that are said otherwise; a word that ends
+# in one is a particle, a conjunction (では, それでは) or a greeting (こんにちは, こんばんは)
+_PARTICLES = {"は": "わ", "へ": "え", "を": "お"}
+_ENDS_IN_PARTICLE = ("助詞", "接続詞", "感動詞")
+# words the core dictionary reads as they are written formally, not as they are said in dialogue
+# (私: ワタクシ, 明日: アス, 日本: ニッポン)
+_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん"}
+# parts of speech that belong to the word before them: no space before them in the line read
+_ATTACHED = ("助詞", "助動詞", "接尾辞", "補助記号")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_LOCK = threading.Lock()  # a SudachiPy tokenizer is not to be used by two threads at once
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any | None:
+    """SudachiPy's tokenizer on the core dictionary, made once per process; None when either is not
+    installed."""
+    import importlib
+
+    try:  # (imported by name: an optional package without type information)
+        sudachipy = importlib.import_module("sudachipy")
+        return sudachipy.Dictionary(dict="core").tokenizer()
+    except Exception:  # noqa: BLE001 (ImportError, or SudachiPy's own error for a missing dictionary)
+        return None
+
+
+def available() -> bool:
+    """Whether kanji can be read here (SudachiPy and its core dictionary import)."""
+    return _tokenizer() is not None
+
+
+def has_kanji(text: str) -> bool:
+    """Whether ``text`` holds a kanji (a Han character, or 々 ヶ 〆 that stand for one)."""
+    return any(ch in "々ヶ〆" or "CJK UNIFIED" in unicodedata.name(ch, "") for ch in text)
+
+
+def _hiragana(katakana: str) -> str:
+    """A katakana reading in hiragana (ー and other signs as they are): as a reading is spelt out."""
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in katakana)
+
+
+def _katakana_only(text: str) -> bool:
+    return bool(text) and all("ァ" <= ch <= "ヺ" or ch == "ー" for ch in text)
+
+
+def _said(surface: str, reading: str, pos: tuple[str, ...], normalized: str) -> str:
+    """How one of SudachiPy's words is said, in kana espeak-ng reads (digits for a number it reads)."""
+    if pos[0] in ("補助記号", "空白"):
+        return unicodedata.normalize("NFKC", surface)
+    if pos[1:2] == ("数詞",) and _NUMBER.fullmatch(normalized) and len(surface) > 1:
+        # SudachiPy reads a number of several digits digit by digit (2025: ニレイニゴ; 二十: ニトウ),
+        # and espeak-ng's own reading drops long vowels (15: "dzugo"). One digit keeps SudachiPy's
+        # reading, which follows its counter (1つ: ひとつ)
+        return number(normalized)
+    if surface in _SAID:
+        return _SAID[surface]
+    if has_kanji(surface) or pos[1:2] == ("数詞",):
+        return _hiragana(reading)
+    if any(ch.isascii() and ch.isalpha() or "FULLWIDTH LATIN" in unicodedata.name(ch, "") for ch in surface):
+        # a word in Latin letters: its katakana reading where the dictionary has one (ＡＩ: エーアイ;
+        # espeak-ng spells full-width letters out), else as written (espeak-ng reads it as English)
+        return reading if _katakana_only(reading) else unicodedata.normalize("NFKC", surface)
+    if surface[-1:] in _PARTICLES and pos[0] in _ENDS_IN_PARTICLE and surface[-2:-1] != surface[-1]:
+        # (a laugh, はは or あはは, ends in no particle)
+        return surface[:-1] + _PARTICLES[surface[-1]]
+    return surface
+
+
+_DIGITS = ("ぜろ", "いち", "に", "さん", "よん", "ご", "ろく", "なな", "はち", "きゅう")
+# (digit, unit) said otherwise than digit + unit: さんびゃく, ろっぴゃく, はっせん...
+_JOINED = {
+    (1, "じゅう"): "じゅう", (1, "ひゃく"): "ひゃく", (1, "せん"): "せん",
+    (3, "ひゃく"): "さんびゃく", (6, "ひゃく"): "ろっぴゃく", (8, "ひゃく"): "はっぴゃく",
+    (3, "せん"): "さんぜん", (8, "せん"): "はっせん",
+}  # fmt: skip
+_GROUPS = ("", "まん", "おく", "ちょう")
+
+
+def number(digits: str) -> str:
+    """A number in digits (``2025``, ``3.5``) said in kana: にせんにじゅうご, さんてんご."""
+    whole, _, fraction = digits.partition(".")
+    whole = whole.lstrip("0")
+    said = "" if whole else _DIGITS[0]
+    if len(whole) > 4 * len(_GROUPS):
+        said, whole = "".join(_DIGITS[int(d)] for d in whole), ""  # too long for a number: its digits
+    groups = [whole[max(0, k - 4) : k] for k in range(len(whole), 0, -4)]
+    for g, four in reversed(list(enumerate(groups))):
+        part = ""
+        for d, unit in zip(four.zfill(4), ("せん", "ひゃく", "じゅう", ""), strict=True):
+            if d != "0":
+                part += _JOINED.get((int(d), unit), _DIGITS[int(d)] + unit)
+        said += part + _GROUPS[g] if part else ""
+    if fraction:
+        said += "てん" + "".join(_DIGITS[int(d)] for d in fraction)
+    return said
+
+
+def reading(text: str) -> str:
+    """``text`` (a line of a Japanese script) as kana espeak-ng reads, a line with kanji spaced
+    between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
+    keeps its own spacing, only its particles said (``わたしは とうきょうへ`` -> ``わたしわ とうきょうえ``);
+    ``text`` itself when SudachiPy is not installed (:func:`available`). A word the dictionary has no
+    reading for keeps its letters."""
+    tokenizer = _tokenizer()
+    if tokenizer is None or not text.strip():
+        return text
+    with _LOCK:
+        words = [
+            (m.surface(), m.reading_form(), tuple(m.part_of_speech()), m.normalized_form())
+            for m in tokenizer.tokenize(text)
+        ]
+    spaced = has_kanji(text)  # a kana line is spaced as its writer spaced it (the words they mark)
+    out: list[str] = []
+    before: tuple[str, ...] = ("空白",)
+    for k, (surface, read, pos, normalized) in enumerate(words):
+        after = words[k + 1][0] if k + 1 < len(words) else ""
+        if pos[0] == "空白":
+            out.append(" ")
+        elif surface in _PARTICLES and (
+            before[0] in ("補助記号", "空白") or after[:1] == _PARTICLES[surface]
+        ):
+            # a particle follows a word: は at a line's or phrase's start (はは、) is none, nor one
+            # followed by the particle as said (ははわ: 母 with its particle written as said)
+            out.append(surface)
+        else:
+            # a phrase starts at a word that is not a particle, ending or counter (3月: さんがつ, one
+            # word: espeak-ng says a word's last ん otherwise)
+            joined = pos[0] in _ATTACHED or before[0] == "接頭辞" or before[1:2] == ("数詞",)
+            out.extend(([] if joined or not spaced else [" "]) + [_said(surface, read, pos, normalized)])
+        before = pos
+    return " ".join("".join(out).split())
