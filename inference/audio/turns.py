@@ -192,12 +192,9 @@ def _ts(groups: tuple[str | None, ...]) -> float:
     return int(h or 0) * 3600 + mm * 60 + ss + (int(frac) / (10 ** len(frac)) if frac else 0.0)
 
 
-def _cue_speaker(payload: list[str]) -> str | None:
-    for text in payload:
-        m = _VOICE_RE.search(text)
-        if m:
-            return m.group(1)
-    first = strip_format_marks(_TAG_RE.sub("", payload[0])) if payload else ""
+def _line_speaker(text: str) -> str | None:
+    """The speaker a cue line opens with (``NAME:``, ``- NAME:``, ``[NAME]``, ...), if any."""
+    first = strip_format_marks(_TAG_RE.sub("", text))
     m = _PREFIX_RE.match(first)
     if m:
         name = next(g for g in m.groups() if g is not None)
@@ -206,9 +203,30 @@ def _cue_speaker(payload: list[str]) -> str | None:
     return None
 
 
+def _cue_speaker(payload: list[str]) -> str | None:
+    for text in payload:
+        m = _VOICE_RE.search(text)
+        if m:
+            return m.group(1)
+    return _line_speaker(payload[0]) if payload else None
+
+
+def _cue_others(payload: list[str], speaker: str) -> list[str]:
+    """Speakers tagged in a cue besides its first: a subtitle gives two people speaking at once one
+    cue (``- ANN: and the water`` / ``- BOB: yeah``, or two ``<v>`` tags)."""
+    voices = [m.group(1) for text in payload for m in _VOICE_RE.finditer(text)]
+    names = voices if voices else [n for n in map(_line_speaker, payload[1:]) if n is not None]
+    out: list[str] = []
+    for n in map(speaker_name, names):
+        if n and n != speaker_name(speaker) and n not in out:
+            out.append(n)
+    return out
+
+
 def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
     lines = text_lines(text)
     out: list[Segment] = []
+    others: list[list[str]] = []  # each cue's other tagged speakers
     i = 0
     if vtt:
         while i < len(lines) and not lines[i].strip():
@@ -258,7 +276,15 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
             forms = f"'<v NAME>', {forms}" if vtt else forms
             raise _fail(name, line_no, f"cue has no speaker tag; start its text with {forms}")
         out.append(_segment(start, end, speaker, name, line_no))
-    return out
+        others.append(_cue_others(payload, speaker))
+    # a later line's tag is a speaker only when that name also opens a cue of its own (a line of the
+    # text such as "Note: ..." is not a third speaker)
+    openers = {g.speaker for g in out}
+    both: list[Segment] = []
+    for g, names in zip(out, others, strict=True):
+        both.append(g)
+        both += [_segment(g.start, g.end, n, name, g.line) for n in names if n in openers]
+    return both
 
 
 def parse_srt(text: str, name: str = "turns.srt") -> list[Segment]:
