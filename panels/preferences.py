@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bpy
-from bpy.props import StringProperty
+from bpy.props import IntProperty, StringProperty
 
 from ..dualtalk_blender.addon import kept_preferences, state
 from ..dualtalk_blender.addon.downloads import CHECKPOINT_URL
@@ -33,22 +33,37 @@ def _forget_python_check(prefs: bpy.types.AddonPreferences, context: bpy.types.C
     _kept(prefs, context)
 
 
-def _saved_takes(layout: bpy.types.UILayout) -> None:
+def _size(n: int) -> str:
+    """Bytes as the preferences say them: ``1.3 GB``, ``240 MB``."""
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+
+
+def _saved_takes(layout: bpy.types.UILayout, prefs: bpy.types.AddonPreferences) -> None:
     """How many takes were kept (a character or the scene deleted while generating) and where,
-    with the button that deletes them: nothing else ever removes them from the temp folder."""
+    with the button that deletes them, after how many days they go on their own (at start: the line
+    of what went), and a warning once they hold more than ``saved_takes.WARN_BYTES``."""
     from ..dualtalk_blender.addon import saved_takes
 
     takes = saved_takes.kept_takes()
     box = layout.box()
     box.label(text="Saved takes", icon="FILE_FOLDER")
+    box.prop(prefs, "kept_takes_days")
+    if saved_takes.PRUNED:
+        box.label(text=saved_takes.PRUNED.removeprefix("DualTalk: "), translate=False)
     if not takes:
         box.label(text="none kept")
         return
-    size = saved_takes.takes_size(takes) / 1e6
+    held = saved_takes.takes_size(takes)
     box.label(
-        text=f"{len(takes)} kept in {takes[0].parent} ({size:.1f} MB); newest: {takes[-1].name}",
+        text=f"{len(takes)} kept in {takes[0].parent} ({held / 1e6:.1f} MB); newest: {takes[-1].name}",
         translate=False,
     )
+    if held > saved_takes.WARN_BYTES:
+        box.label(
+            text=f"Kept takes hold {_size(held)}: apply the ones you need, then delete them",
+            icon="ERROR",
+            translate=False,
+        )
     box.operator("dualtalk.delete_saved_takes", icon="TRASH")
 
 
@@ -136,6 +151,31 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
         description="ARKit/FLAME map used when rig and engine spaces differ",
     )
 
+    kept_takes_days: IntProperty(
+        update=_kept,
+        name="Delete Kept Takes After (days)",
+        default=14,  # saved_takes.PRUNE_DAYS
+        min=0,
+        max=3650,
+        description=(
+            "When the add-on starts, delete the takes kept in the temp folder last changed this many days "
+            "ago (never one the open file uses or a running Blender kept); 0: never"
+        ),
+    )
+
+    @classmethod
+    def register(cls) -> None:
+        """Blender calls this as the add-on starts: the kept takes are pruned once, just after."""
+        from ..dualtalk_blender.addon import saved_takes
+
+        saved_takes.start_pruning()
+
+    @classmethod
+    def unregister(cls) -> None:
+        from ..dualtalk_blender.addon import saved_takes
+
+        saved_takes.stop_pruning()
+
     def draw(self, context):
         from ..inference.build_info import build_id
 
@@ -160,7 +200,7 @@ class DUALTALK_AP_preferences(bpy.types.AddonPreferences):
             for line in list(state.INSTALL_LINES)[-8:]:
                 col.label(text=line[:120], translate=False)  # pip's output: the tail of a line says little
 
-        _saved_takes(layout)
+        _saved_takes(layout, self)
         _kept_caches(layout)
 
         box = layout.box()

@@ -7,6 +7,18 @@ in a ``dualtalk_take_*`` folder of the temp folder (:func:`keep_take`) instead o
 would have, with the settings it was made with (*As Made*) or the panel's; the preferences list the
 kept takes and delete them (:func:`kept_takes`, :func:`delete_kept_takes`), never a folder holding
 anything else.
+
+Kept takes are pruned as the temp folder itself is (review 33s: nothing else ever removed them):
+systemd-tmpfiles empties ``/tmp`` of what is older than 10 days on many Linux systems, macOS and
+Windows' Storage Sense often do likewise, and Blender leaves its own autosaves there to them. Here,
+once per session, just after the add-on starts (:func:`start_pruning`), the takes last changed more
+than the preference *Delete Kept Takes After* (days, 14; 0: never) ago are deleted
+(:func:`prune_kept_takes`), with one line saying how many, how much and where. Never one the open
+.blend was made with or points into (:func:`takes_in_use`), nor one a Blender still running holds:
+the session that kept a take holds a shared ``flock`` on its folder for as long as it runs
+(systemd-tmpfiles, too, leaves a folder so locked), an exclusive one while writing it, and Apply
+Saved Take a shared one while reading it; a pruning takes it exclusively or leaves the take (a file
+system without locks: by age alone). Past :data:`WARN_BYTES` the preferences warn in one line.
 """
 
 from __future__ import annotations
@@ -17,7 +29,8 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +71,11 @@ MAX_RESULT_BYTES = (
     16 * 2**20
 )  # a take's result.json: far more than a run writes (a few KB, and the words heard)
 MAX_NAME = 4096  # a file or character name result.json records, at most (PATH_MAX)
+PRUNE_DAYS = 14  # the preference's default: past the 10 days systemd-tmpfiles gives /tmp on many systems
+WARN_BYTES = 1 << 30  # kept takes past this (a few MB per 20-minute take) get a warning line
+DAY_S = 86400.0
+PRUNED = ""  # the line of this session's pruning at start (the preferences show it)
+_HELD: dict[str, int] = {}  # the takes this session kept -> the folder's descriptor holding LOCK_SH
 
 
 def kept_takes() -> list[Path]:
@@ -90,21 +108,199 @@ def takes_size(folders: list[Path]) -> int:
     return total
 
 
+@contextlib.contextmanager
+def folder_lock(folder: Path, exclusive: bool) -> Iterator[int | None]:
+    """A ``flock`` on the take folder itself for the block, not waiting: yields the descriptor holding
+    it, -1 where there is no lock to take (Windows, a file system without locks, a folder that cannot
+    be opened), None when another process holds one in the way (an exclusive one for
+    ``exclusive=False``). The lock ends with the block (or the process, however it ends)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock (and no descriptor of a folder)
+        yield -1
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # not there (or not a folder we may read): no lock to take
+        yield -1
+        return
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        except OSError:  # a file system without locks: age alone decides
+            yield -1
+            return
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _hold(folder: Path, fd: int) -> None:
+    """This session keeps a shared lock on a take it kept until it ends (another Blender's pruning,
+    or systemd-tmpfiles, leaves it): ``fd`` (locked exclusively while writing) is turned shared and kept."""
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except (ImportError, OSError):
+        return
+    _HELD[str(folder)] = os.dup(fd)
+
+
+def _let_go(folder: Path) -> None:
+    """This session's own hold on ``folder`` ends (it deletes the take itself)."""
+    fd = _HELD.pop(str(folder), None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _remove(folder: Path) -> bool:
+    """The take's own files, then its folder, removed (something else in it since: it stays)."""
+    for name in _TAKE_CONTENTS:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    try:
+        folder.rmdir()
+    except OSError:
+        return False
+    return True
+
+
 def delete_kept_takes() -> tuple[int, int]:
     """Delete the kept takes (:func:`kept_takes`): only their own files, then the empty folder;
-    returns (takes deleted, bytes freed)."""
+    returns (takes deleted, bytes freed). A take being written this moment (its writer's exclusive
+    lock) is left."""
     count = freed = 0
     for folder in kept_takes():
         size = takes_size([folder])
-        for name in _TAKE_CONTENTS:
-            with contextlib.suppress(FileNotFoundError):
-                (folder / name).unlink()
-        try:
-            folder.rmdir()
-        except OSError:
-            continue
+        _let_go(folder)
+        with folder_lock(folder, exclusive=False) as fd:
+            if fd is None or not _remove(folder):
+                continue
         count, freed = count + 1, freed + size
     return count, freed
+
+
+def last_changed(folder: Path) -> float:
+    """When a kept take last changed: the newest modification time of its folder and files."""
+    times = []
+    for path in (folder, *(folder / n for n in _TAKE_CONTENTS)):
+        with contextlib.suppress(OSError):
+            times.append(os.lstat(path).st_mtime)
+    return max(times, default=0.0)
+
+
+def prune_kept_takes(
+    days: float, keep: Collection[Path] = (), now: float | None = None
+) -> tuple[list[Path], int, int]:
+    """Delete the kept takes last changed more than ``days`` ago (0 or less: none), except those in
+    ``keep`` (:func:`takes_in_use`) and those another process holds (:func:`folder_lock`: a Blender
+    that kept or is applying it, or one writing it); returns (deleted, bytes freed, old ones left
+    because in use or held)."""
+    if not days > 0:
+        return [], 0, 0
+    now = time.time() if now is None else now
+    kept = {os.path.realpath(p) for p in keep}
+    deleted: list[Path] = []
+    freed = left = 0
+    for folder in kept_takes():
+        if now - last_changed(folder) <= days * DAY_S:
+            continue
+        if os.path.realpath(folder) in kept or str(folder) in _HELD:
+            left += 1
+            continue
+        size = takes_size([folder])
+        with folder_lock(folder, exclusive=True) as fd:
+            if fd is None or not _remove(folder):
+                left += 1
+                continue
+        deleted.append(folder)
+        freed += size
+    return deleted, freed, left
+
+
+def takes_in_use(blend_file: str, paths: Collection[str]) -> list[Path]:
+    """The kept takes the open .blend uses: made in it (``result.json``'s ``blend_file`` is
+    ``blend_file``, a saved file's path) or holding a file it points to (``paths``: its external
+    files, absolute)."""
+    found = []
+    inside = [os.path.realpath(p) for p in paths if p]
+    for folder in kept_takes():
+        real = os.path.realpath(folder) + os.sep
+        if any(p.startswith(real) for p in inside):
+            found.append(folder)
+            continue
+        try:
+            made = _read_result(folder / "result.json").get("blend_file")
+        except DualTalkError:
+            continue
+        if blend_file and isinstance(made, str) and made and same_path(made, blend_file):
+            found.append(folder)
+    return found
+
+
+def pruned_line(deleted: list[Path], freed: int, left: int, days: float) -> str:
+    """The one line a pruning says ("" when it deleted nothing)."""
+    if not deleted:
+        return ""
+    n = len(deleted)
+    line = (
+        f"DualTalk: deleted {n} kept take{'' if n == 1 else 's'} older than {days:g} days "
+        f"({freed / 1e6:.1f} MB) from {deleted[0].parent}"
+    )
+    if left:
+        line += f"; {left} as old kept (in use by an open file or a running Blender)"
+    return line + " (Preferences > Delete Kept Takes After)"
+
+
+def prune_at_start() -> None:
+    """The add-on's start: prune the kept takes by the preference (:func:`prune_kept_takes`), sparing
+    those the open .blend uses; says what went in one line (printed, shown in the preferences and the
+    status line). Runs once (a timer's callback: None ends it)."""
+    import bpy
+
+    from . import state
+
+    global PRUNED
+    try:
+        prefs = state.get_prefs()
+        days = float(getattr(prefs, "kept_takes_days", PRUNE_DAYS)) if prefs is not None else 0.0
+        in_use = takes_in_use(bpy.data.filepath, bpy.utils.blend_paths(absolute=True))
+    except (AttributeError, RuntimeError, ReferenceError):  # disabled meanwhile, no data yet
+        return None
+    deleted, freed, left = prune_kept_takes(days, in_use)
+    line = pruned_line(deleted, freed, left, days)
+    if line:
+        PRUNED = line
+        print(line)
+        with contextlib.suppress(AttributeError, RuntimeError, ReferenceError):
+            status = getattr(bpy.context.window_manager, "dualtalk_status", None)
+            if status is not None and not status.running:
+                state.set_status(bpy.context, running=False, last=line)
+    return None
+
+
+START_DELAY_S = 1.0  # after the add-on's start: the file given on the command line is open by then
+
+
+def start_pruning() -> None:
+    """Prune once, just after the add-on starts (a timer: the .blend Blender opens is loaded by then,
+    and bpy.data may not be read while the add-on registers)."""
+    import bpy
+
+    if not bpy.app.timers.is_registered(prune_at_start):
+        bpy.app.timers.register(prune_at_start, first_interval=START_DELAY_S)
+
+
+def stop_pruning() -> None:
+    import bpy
+
+    if bpy.app.timers.is_registered(prune_at_start):
+        bpy.app.timers.unregister(prune_at_start)
 
 
 def keep_take(result: dict[str, Any]) -> Path | None:
@@ -117,12 +313,16 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     folder: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix=TAKE_PREFIX))
-        for key, name in zip(("a", "b"), TAKE_FILES, strict=True):
-            shutil.move(str(result[key]), str(folder / name))
-        kept = {**result, "a": str(folder / TAKE_FILES[0]), "b": str(folder / TAKE_FILES[1])}
-        (folder / "result.json").write_text(json.dumps(kept, indent=1, default=str), encoding="utf-8")
+        with folder_lock(folder, exclusive=True) as fd:  # written: no pruning or deleting meanwhile
+            for key, name in zip(("a", "b"), TAKE_FILES, strict=True):
+                shutil.move(str(result[key]), str(folder / name))
+            kept = {**result, "a": str(folder / TAKE_FILES[0]), "b": str(folder / TAKE_FILES[1])}
+            (folder / "result.json").write_text(json.dumps(kept, indent=1, default=str), encoding="utf-8")
+            if fd is not None and fd >= 0:
+                _hold(folder, fd)  # ... and while this Blender runs, whose line named the folder
     except (OSError, KeyError, TypeError):
         if folder is not None:
+            _let_go(folder)
             shutil.rmtree(folder, ignore_errors=True)
         return None
     return folder
@@ -154,6 +354,16 @@ def apply_take(
     where = abspath(folder)
     if not where:
         raise DualTalkError("choose the folder of the take (it holds A.npz and B.npz)")
+    with folder_lock(Path(where), exclusive=False) as held:  # no pruning while it is read
+        if held is None:
+            raise DualTalkError(
+                f"{where} is being written by another Blender (a take it keeps); apply it in a moment"
+            )
+        return _apply_take(scene, settings, where, prefs, use, warned)
+
+
+def _apply_take(scene: Any, settings: Any, where: str, prefs: Any, use: str, warned: list[str] | None) -> str:
+    """:func:`apply_take` once the folder is known and held."""
     paths = [Path(where) / name for name in TAKE_FILES]
     missing = [p.name for p in paths if not p.is_file()]
     if missing:

@@ -153,6 +153,15 @@ JA_JP: Table = {
         "一時フォルダーに保存されたテイク（生成中にキャラクターやシーンが削除されたとき、またはキー挿入に"
         "失敗したときのもの）を削除します。ほかのものを含むフォルダーには手を付けません"
     ),
+    (DEFAULT, "Delete Kept Takes After (days)"): "保存したテイクを削除するまでの日数",
+    (
+        DEFAULT,
+        "When the add-on starts, delete the takes kept in the temp folder last changed this many days "
+        "ago (never one the open file uses or a running Blender kept); 0: never",
+    ): (
+        "アドオンの起動時に、一時フォルダーに保存されたテイクのうち最後の変更からこの日数が過ぎたものを"
+        "削除します（開いているファイルが使うものや、実行中の Blender が保存したものは削除しません）。0: 削除しない"
+    ),
     (OPERATOR, "Export FBX"): "FBXをエクスポート",
     (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
         "2人のキャラクターをアニメーションとシェイプキーごとFBXにエクスポートします"
@@ -867,6 +876,15 @@ ZH_HANS: Table = {
         "Delete the takes kept in the temp folder (when a character or the scene was deleted while "
         "generating, or keying failed); a folder holding anything else is left alone",
     ): "删除临时文件夹中保存的镜次（生成过程中角色或场景被删除、或插入关键帧失败时留下的）；包含其他内容的文件夹不受影响",
+    (DEFAULT, "Delete Kept Takes After (days)"): "保存的镜次在多少天后删除",
+    (
+        DEFAULT,
+        "When the add-on starts, delete the takes kept in the temp folder last changed this many days "
+        "ago (never one the open file uses or a running Blender kept); 0: never",
+    ): (
+        "插件启动时，删除临时文件夹中最后修改已超过此天数的保存镜次"
+        "（打开的文件使用的、或正在运行的 Blender 保存的镜次不会删除）。0：从不删除"
+    ),
     (OPERATOR, "Export FBX"): "导出 FBX",
     (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
         "将两个角色连同其动画和形态键导出为 FBX"

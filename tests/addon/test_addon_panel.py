@@ -163,7 +163,7 @@ def test_preferences_draw_every_setting_and_warn_when_offline(scene):
     props = {t for kind, t in layout.log if kind == "prop"}
     assert props == {
         "model_dir", "python_path", "index_url", "checkpoint_url", "checkpoint_sha256",
-        "flame_map_url", "flame_map_sha256", "flame_map",
+        "flame_map_url", "flame_map_sha256", "flame_map", "kept_takes_days",
     }  # fmt: skip
     ops = [t for kind, t in layout.log if kind == "operator"]
     assert (
