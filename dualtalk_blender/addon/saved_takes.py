@@ -293,7 +293,8 @@ def start_pruning() -> None:
     import bpy
 
     if not bpy.app.timers.is_registered(prune_at_start):
-        bpy.app.timers.register(prune_at_start, first_interval=START_DELAY_S)
+        # persistent: Blender loads the file given on its command line after the add-ons start
+        bpy.app.timers.register(prune_at_start, first_interval=START_DELAY_S, persistent=True)
 
 
 def stop_pruning() -> None:

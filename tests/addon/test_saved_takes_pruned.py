@@ -86,6 +86,15 @@ def test_at_start_the_takes_older_than_the_preference_go_in_one_line(addon, temp
     assert ("label", line.removeprefix("DualTalk: ") + " (Preferences > Delete Kept Takes After)") in _drawn()
 
 
+def test_the_pruning_waits_for_the_file_blender_opens_at_start(addon, tmp_path):
+    """Blender starts the add-ons, then loads the file given on its command line: a timer set at the
+    start must outlive that load (a plain one is dropped by it), so the open file's takes are spared."""
+    blend = tmp_path / "shot.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    assert bpy.app.timers.is_registered(saved_takes.prune_at_start)
+
+
 def test_zero_days_keeps_every_take_and_says_nothing(addon, temp, capsys):
     addon.kept_takes_days = 0
     old = _keep(400)
