@@ -244,8 +244,11 @@ def render_shot(
     resolution: tuple[int, int] | None = None,
     samples: int | None = None,
     progress: Any = None,
+    lock: bool = True,
 ) -> Path:
-    """Render ``scene`` to a video file or an image-sequence folder; returns the path."""
+    """Render ``scene`` to a video file or an image-sequence folder; returns the path. ``lock``: take
+    the output's lock for the render (False only for a caller that holds it already: a second
+    ``flock`` of it by the same process would find it held)."""
     output = Path(output)
     if scene.camera is None:
         raise DualTalkError("the scene has no active camera to render from")
@@ -255,7 +258,8 @@ def render_shot(
     video = output.suffix.lower() in VIDEO_SUFFIXES
     with contextlib.ExitStack() as stack:
         # one render of an output at a time; what a killed one left goes (sweep_dead_render)
-        stack.enter_context(locks.locked(output, "render output", what="render"))
+        if lock:
+            stack.enter_context(locks.locked(output, "render output", what="render"))
         sweep_dead_render(output)
         if video:
             # A video plays every frame at the scene's rate against its sound: a Frame Step (a preview

@@ -147,3 +147,16 @@ def test_a_link_or_an_odd_name_is_never_swept(tmp_path):
     assert sorted(removed) == sorted([dead, aside])
     assert (target / "frame_0001.png").read_bytes() == b"keep" and odd.is_dir()
     assert os.path.islink(out / ".dualtalk-render.abcd1234.part")
+
+
+def test_a_caller_holding_the_renders_lock_renders_without_taking_it_twice(tmp_path):
+    """A shot that locks its render output with its other outputs (as animate locks its .blend) must
+    not find its own lock held: ``lock=False``; without it, the second lock is refused in one line."""
+    from dualtalk.inference.core import locks
+
+    out = tmp_path / "frames"
+    with locks.locked(out, "render output", what="render"):
+        with pytest.raises(DualTalkError, match="another DualTalk run is writing"):
+            render_shot(_scene(), out, resolution=(16, 16))
+        render_shot(_scene(), out, resolution=(16, 16), lock=False)
+    assert len(list(out.glob("frame_*.png"))) == 3
