@@ -1,12 +1,13 @@
 """A Japanese line written the usual way (kanji and kana) as the kana espeak-ng reads.
 
 espeak-ng's Japanese voice reads kana only: it names every kanji "Chinese letter", and it reads the
-letters は, へ and を as written even where they are particles, said "wa", "e" and "o". SudachiPy
+letters は and へ as "ha" and "he" even where they are particles, said "wa" and "e". SudachiPy
 (Apache-2.0) with its core dictionary (``sudachidict_core``, Apache-2.0) splits a line into words and
-gives each its reading; a word with kanji is replaced by its reading, the particles by the kana they
-are said as, and the line is spaced between its phrases (espeak-ng marks a word per space, and a long
-line is timed piece by piece from those marks). Both are optional installs: without them a line in
-kanji is refused as before, naming this fix (``script_languages.writing_advice``).
+gives each its reading; a word with kanji is replaced by its reading, a number and its counter by the
+word they are said as (:func:`counted`), the particles by the kana they are said as (を too, as お),
+and the line is spaced between its phrases (espeak-ng marks a word per space, and a long line is
+timed piece by piece from those marks). Both are optional installs: without them a line in kanji is
+refused as before, naming this fix (``script_languages.writing_advice``).
 
 The dictionary is loaded once per process (0.04-0.09 s: SudachiPy maps its file; the process's memory
 grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
@@ -119,6 +120,67 @@ def number(digits: str) -> str:
     return said
 
 
+# A counter after a number changes the sounds where they meet (SudachiPy reads each alone: 二杯 に+ばい,
+# 十分 じゅう+ふん). Counters in h (本 杯 匹 分): after 1, 6, 8, 10, 100 the number ends in っ and the
+# counter takes p (いっぽん, じゅっぷん); after 3 it takes b (さんぼん; 分 takes p after ん: さんぷん,
+# よんぷん). Counters in k, s, t: after 1, 8, 10, 100 (and 6 before k) the number ends in っ (いっかい,
+# はっさい, ろっこ); 階, 軒, 足 take g, g, z after 3 (さんがい).
+_H_COUNTERS = {"本": "ほん", "杯": "はい", "匹": "ひき", "分": "ふん"}
+_KST_COUNTERS = {
+    "回": "かい", "個": "こ", "階": "かい", "歳": "さい", "才": "さい", "冊": "さつ", "件": "けん",
+    "軒": "けん", "足": "そく", "点": "てん", "頭": "とう", "通": "つう", "着": "ちゃく",
+}  # fmt: skip
+_AFTER_THREE = {"階": "がい", "軒": "げん", "足": "ぞく"}
+_DAYS = {
+    2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか", 7: "なのか", 8: "ようか",
+    9: "ここのか", 10: "とおか", 14: "じゅうよっか", 20: "はつか", 24: "にじゅうよっか",
+}  # fmt: skip
+_OWN = {  # (counter, number): said otherwise than number + counter
+    ("月", 4): "しがつ", ("月", 7): "しちがつ", ("月", 9): "くがつ", ("時", 4): "よじ", ("時", 7): "しちじ",
+    ("時", 9): "くじ", ("人", 1): "ひとり", ("人", 2): "ふたり", ("人", 4): "よにん", ("年", 4): "よねん",
+    ("円", 4): "よえん", ("日", 1): "いちにち",
+}  # fmt: skip
+_PLAIN = {"月": "がつ", "時": "じ", "人": "にん", "年": "ねん", "円": "えん", "日": "にち"}
+_SMALL_TSU = (
+    ("いち", "いっ"),
+    ("ろく", "ろっ"),
+    ("はち", "はっ"),
+    ("じゅう", "じゅっ"),
+    ("ひゃく", "ひゃっ"),
+)
+_H_TO_P = str.maketrans("はひふへほ", "ぱぴぷぺぽ")
+_H_TO_B = str.maketrans("はひふへほ", "ばびぶべぼ")
+
+
+def counted(digits: str, counter: str) -> str | None:
+    """A number in digits and the counter after it said as one word (``10``, ``分`` -> じゅっぷん;
+    ``2``, ``杯`` -> にはい; ``3``, ``月`` -> さんがつ), None for a counter not listed here."""
+    value = int(digits)
+    said = number(digits)
+    if (counter, value) in _OWN:
+        return _OWN[(counter, value)]
+    if counter == "日" and value in _DAYS:
+        return _DAYS[value]
+    if counter in _PLAIN:
+        return said + _PLAIN[counter]
+    joined = next((said[: -len(end)] + tsu for end, tsu in _SMALL_TSU if said.endswith(end)), "")
+    if counter in _H_COUNTERS:
+        word = _H_COUNTERS[counter]
+        if joined:
+            return joined + word.translate(_H_TO_P)
+        if said.endswith("ん") and counter == "分":
+            return said + word.translate(_H_TO_P)
+        return said + (word.translate(_H_TO_B) if said.endswith("さん") else word)
+    if counter in _KST_COUNTERS:
+        word = _KST_COUNTERS[counter]
+        if said.endswith("さん") and counter in _AFTER_THREE:
+            return said + _AFTER_THREE[counter]
+        if joined and (not said.endswith("ろく") or word.startswith(("か", "こ"))):
+            return joined + word
+        return said + word
+    return None
+
+
 def reading(text: str) -> str:
     """``text`` (a line of a Japanese script) as kana espeak-ng reads, a line with kanji spaced
     between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
@@ -136,9 +198,22 @@ def reading(text: str) -> str:
     spaced = has_kanji(text)  # a kana line is spaced as its writer spaced it (the words they mark)
     out: list[str] = []
     before: tuple[str, ...] = ("空白",)
+    skip = False
     for k, (surface, read, pos, normalized) in enumerate(words):
         after = words[k + 1][0] if k + 1 < len(words) else ""
-        if pos[0] == "空白":
+        if skip:  # the counter said with its number
+            skip = False
+            continue
+        together = (
+            counted(normalized, unicodedata.normalize("NFKC", after))
+            if pos[1:2] == ("数詞",) and normalized.isdigit() and normalized.isascii()
+            else None
+        )
+        if together is not None:
+            out.extend(([" "] if spaced and out else []) + [together])
+            skip = True
+            pos = words[k + 1][2]
+        elif pos[0] == "空白":
             out.append(" ")
         elif surface in _PARTICLES and (
             before[0] in ("補助記号", "空白") or after[:1] == _PARTICLES[surface]

@@ -92,6 +92,11 @@ def test_numbers_and_latin_letters_are_said_in_japanese():
     assert kana("三百円") == "さんびゃくえん"
     assert kana("りんごを3つ") == "りんごおみっつ"  # one digit: read with its counter
     assert kana("ＡＩの研究") == "エーアイのけんきゅう"  # espeak-ng spells full-width letters out
+    # a counter and its number said as one word (SudachiPy reads each alone: に+ばい, じゅう+ふん)
+    assert kana("コーヒーを二杯") == "コーヒーおにはい"
+    assert kana("駅まで10分") == "えきまでじゅっぷん"
+    assert kana("八月二十日") == "はちがつはつか"
+    assert kana("卵を六個") == "たまごおろっこ"
 
 
 def test_without_sudachipy_a_kanji_line_is_refused_in_one_line_that_names_the_install(no_sudachipy):
