@@ -354,17 +354,21 @@ def _to_segments(labels: np.ndarray, fps: int, both: np.ndarray | None = None) -
     return sorted(segs, key=lambda g: (g.start, g.speaker))
 
 
-def frame_der(ref_a: np.ndarray, ref_b: np.ndarray, hyp: np.ndarray, collar: int = 0) -> dict[str, float]:
+def frame_der(
+    ref_a: np.ndarray, ref_b: np.ndarray, hyp: np.ndarray, collar: int = 0, both: np.ndarray | None = None
+) -> dict[str, float]:
     """Frame-level diarization error rate against two reference activity tracks.
 
     ``hyp`` is (T,) with -1 silence, 0/1 speakers; the better of the two label
     mappings is used. Overlapped reference frames count two speakers (a single
-    hypothesis label there is one miss). ``collar`` frames around every reference
+    hypothesis label there is one miss). ``both`` (a :class:`Diarization`'s): frames where
+    the hypothesis has the two speaking. ``collar`` frames around every reference
     boundary are not scored (the usual 0.25 s collar is ~6 frames).
     """
     ref_a, ref_b = np.asarray(ref_a, bool), np.asarray(ref_b, bool)
     t = min(len(ref_a), len(ref_b), len(hyp))
     ref_a, ref_b, hyp = ref_a[:t], ref_b[:t], np.asarray(hyp)[:t]
+    two = np.zeros(t, dtype=bool) if both is None else np.asarray(both, bool)[:t] & (hyp >= 0)
     score = np.ones(t, dtype=bool)
     if collar:
         for ref in (ref_a, ref_b):
@@ -373,7 +377,7 @@ def frame_der(ref_a: np.ndarray, ref_b: np.ndarray, hyp: np.ndarray, collar: int
                 score[max(0, e - collar) : e + collar] = False
     best: dict[str, float] | None = None
     for mapping in ((0, 1), (1, 0)):
-        ha, hb = hyp == mapping[0], hyp == mapping[1]
+        ha, hb = (hyp == mapping[0]) | two, (hyp == mapping[1]) | two
         n_ref = ref_a.astype(int) + ref_b.astype(int)
         n_hyp = ha.astype(int) + hb.astype(int)
         correct = (ref_a & ha).astype(int) + (ref_b & hb).astype(int)

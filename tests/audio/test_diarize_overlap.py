@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.audio import load_dialogue, voice_encoder
+from dualtalk.inference.audio.diarize import frame_der
 from dualtalk.inference.audio.tts import Voice, speak
 from dualtalk.inference.core.timebase import FPS, SAMPLE_RATE
 
@@ -127,3 +128,16 @@ def test_an_interruption_opens_the_interrupters_turn_within_0_2_s_while_the_spea
     assert opened <= 0.2, opened  # 0.92 s before: B's first words were A's face
     # A goes on talking under B until A stops: A's mouth keeps moving there (0.61 before)
     assert d.active_a[b_starts:a_stops].mean() >= 0.7
+
+
+def test_the_error_score_counts_frames_given_to_both_as_both():
+    """Whoever scores the diarizer (``eval audio``, a study) sees overlap found as found, and
+    overlap claimed where one speaks as a false alarm."""
+    ref_a = np.array([1, 1, 1, 1, 0, 0], bool)
+    ref_b = np.array([0, 0, 1, 1, 1, 1], bool)
+    hyp = np.array([0, 0, 0, 1, 1, 1])
+    assert frame_der(ref_a, ref_b, hyp)["miss"] == pytest.approx(2 / 8)  # one label on each overlap frame
+    both = np.array([0, 0, 1, 1, 0, 0], bool)
+    assert frame_der(ref_a, ref_b, hyp, both=both)["der"] == 0.0
+    wrong = np.array([1, 0, 0, 0, 0, 0], bool)  # "both" where only A speaks
+    assert frame_der(ref_a, ref_b, hyp, both=wrong)["false_alarm"] == pytest.approx(1 / 8)
