@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .keyreduce import WEIGHT_TOL, rotation_component_tol
+from .keyreduce import WEIGHT_TOL, reduce_keys, rotation_component_tol
 
 FLOAT32_MARGIN = 0.999  # the file stores float32 values: aim a hair inside the bound
 # Translation and scale: DualTalk keys neither; a bone's local location and scale hold still while it
@@ -82,7 +82,7 @@ def reduce_pinned(
     ``tol`` on every frame, and within ``exact`` (float noise) of the sampled value on the ``pinned``
     frames.
 
-    :func:`.keyreduce.reduce_keys`' one-pass swing filter with each frame's own bound. Returns ``keep``
+    :func:`.keyreduce.reduce_keys` with each frame's own bound. Returns ``keep``
     (frames x curves: frame is a key) and ``keyed`` (the keys' values)."""
     v = np.asarray(values, dtype=np.float64)
     if v.ndim == 1:
@@ -94,35 +94,7 @@ def reduce_pinned(
     if np.any(~np.isfinite(bounds)) or np.any(bounds < 0):
         raise ValueError("tolerances must be finite and >= 0")
     bound = np.where(np.asarray(pinned, dtype=bool).reshape(n, c), np.minimum(exact_c, tol_c), tol_c)
-    keep = np.zeros((n, c), dtype=bool)
-    keyed = np.zeros((n, c), dtype=np.float64)
-    if n == 0:
-        return keep, keyed
-    keep[0], keyed[0] = True, v[0]
-    if n == 1:
-        return keep, keyed
-    anchor = np.zeros(c)
-    anchor_value = v[0].copy()
-    lo = np.full(c, -np.inf)
-    hi = np.full(c, np.inf)
-    for k in range(1, n):
-        span = k - anchor
-        new_lo = np.maximum(lo, (v[k] - bound[k] - anchor_value) / span)
-        new_hi = np.minimum(hi, (v[k] + bound[k] - anchor_value) / span)
-        broken = np.flatnonzero(new_lo > new_hi)
-        if broken.size:
-            slope = 0.5 * (lo[broken] + hi[broken])  # finite: frame k-1 narrowed it already
-            value = anchor_value[broken] + slope * (k - 1 - anchor[broken])
-            keep[k - 1, broken] = True
-            keyed[k - 1, broken] = value
-            anchor[broken] = k - 1
-            anchor_value[broken] = value
-            new_lo[broken] = v[k, broken] - bound[k, broken] - value
-            new_hi[broken] = v[k, broken] + bound[k, broken] - value
-        lo, hi = new_lo, new_hi
-    keep[n - 1] = True
-    keyed[n - 1] = anchor_value + 0.5 * (lo + hi) * (n - 1 - anchor)
-    return keep, keyed
+    return reduce_keys(v, bound)
 
 
 def thin(curves: list[tuple[str, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:

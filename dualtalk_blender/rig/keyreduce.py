@@ -38,14 +38,16 @@ def rotation_component_tol(mode: str, degrees: float = ROTATION_TOL_DEG) -> floa
 def reduce_keys(values: np.ndarray, tol: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """Keys for each column of ``values`` (frames x curves) so linear interpolation stays within ``tol``.
 
-    Returns ``keep`` (frames x curves, bool: frame is a key) and ``keyed`` (frames x curves:
-    the key's value where ``keep``). The first and last frames are always keys.
+    ``tol`` is one bound, one per curve, or one per frame and curve (frames x curves: the FBX
+    thinning holds a closure's frames tighter than the rest, :mod:`.fbx_keys`). Returns ``keep``
+    (frames x curves, bool: frame is a key) and ``keyed`` (frames x curves: the key's value where
+    ``keep``). The first and last frames are always keys.
     """
     v = np.asarray(values, dtype=np.float64)
     if v.ndim == 1:
         v = v[:, None]
     n, c = v.shape
-    tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (c,)).copy()
+    tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (n, c))
     if np.any(~np.isfinite(tol)) or np.any(tol < 0):
         raise ValueError("tolerances must be finite and >= 0")
     keep = np.zeros((n, c), dtype=bool)
@@ -61,8 +63,8 @@ def reduce_keys(values: np.ndarray, tol: np.ndarray | float) -> tuple[np.ndarray
     hi = np.full(c, np.inf)
     for k in range(1, n):
         span = k - anchor
-        new_lo = np.maximum(lo, (v[k] - tol - anchor_value) / span)
-        new_hi = np.minimum(hi, (v[k] + tol - anchor_value) / span)
+        new_lo = np.maximum(lo, (v[k] - tol[k] - anchor_value) / span)
+        new_hi = np.minimum(hi, (v[k] + tol[k] - anchor_value) / span)
         broken = np.flatnonzero(new_lo > new_hi)
         if broken.size:
             slope = 0.5 * (lo[broken] + hi[broken])  # finite: frame k-1 narrowed it already
@@ -71,8 +73,8 @@ def reduce_keys(values: np.ndarray, tol: np.ndarray | float) -> tuple[np.ndarray
             keyed[k - 1, broken] = value
             anchor[broken] = k - 1
             anchor_value[broken] = value
-            new_lo[broken] = v[k, broken] - tol[broken] - value
-            new_hi[broken] = v[k, broken] + tol[broken] - value
+            new_lo[broken] = v[k, broken] - tol[k, broken] - value
+            new_hi[broken] = v[k, broken] + tol[k, broken] - value
         lo, hi = new_lo, new_hi
     slope = 0.5 * (lo + hi)
     keep[n - 1] = True
