@@ -267,6 +267,22 @@ def _apply_one(
 ) -> ApplyReport:
     """:func:`apply_motion`, reading the take's records of the keys DualTalk wrote through ``reads``
     (:class:`.keying.DigestReads`: a take or range of two characters decodes each record once)."""
+    return run_steps(_apply_one_steps(obj, motion, options, scene=scene, report=report, reads=reads))
+
+
+def _apply_one_steps(
+    obj: Any,
+    motion: Motion,
+    options: ApplyOptions | None = None,
+    *,
+    scene: Any = None,
+    report: CharacterReport | None = None,
+    reads: keying.DigestReads | None = None,
+    progress: Any = None,
+) -> Steps[ApplyReport]:
+    """:func:`_apply_one` in steps: a whole take's keys are one step (:func:`.layers.write_take`), a
+    range's yield every :data:`.range_keys.ROWS_PER_STEP` keys rewritten (``progress``: a
+    :class:`_Share` told how far the range's curves are)."""
     t0 = time.perf_counter()
     motion = check_motion(motion)
     options = options or ApplyOptions()
@@ -274,7 +290,9 @@ def _apply_one(
     scene = scene or bpy.context.scene
     check_frame_span(scene, motion, options.start_frame)
     with _TakeRange(scene, options, [obj]) as take_range:
-        rep = _apply_motion(obj, motion, options, scene, report, t0, reads or keying.DigestReads())
+        rep = yield from _apply_motion(
+            obj, motion, options, scene, report, t0, reads or keying.DigestReads(), progress
+        )
         rep.warnings += take_range.said(rep.first_frame, rep.last_frame)
     return rep
 
@@ -287,8 +305,9 @@ def _apply_motion(
     report: CharacterReport | None,
     t0: float,
     reads: keying.DigestReads,
-) -> ApplyReport:
-    """:func:`apply_motion` once its options are checked."""
+    progress: Any = None,
+) -> Steps[ApplyReport]:
+    """:func:`apply_motion` once its options are checked, in steps (:func:`_apply_one_steps`)."""
     if report is None:
         try:
             own = role_options(options, [motion.role])[motion.role]
@@ -316,7 +335,7 @@ def _apply_motion(
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
-    result, replaced = _write(targets, span, meta, options, warnings, reads)
+    result, replaced = yield from _write(targets, span, meta, options, warnings, reads, progress)
     if result is not None:  # hand edits the take replaced: said first, it is work lost
         warnings[:0] = [w for w in result.warnings if w not in warnings]
     followers, follow_warnings = companions.follow_face(report, single_user=options.single_user != "refuse")
@@ -554,9 +573,11 @@ def _write(
     options: ApplyOptions,
     warnings: list[str],
     reads: keying.DigestReads,
-) -> tuple[layers.LayersResult | None, tuple[int, int] | None]:
-    """Key the take into its layers, or only ``options.replace_range`` of the take already there (what
-    a range leaves or replaces unasked is added to ``warnings``)."""
+    progress: Any = None,
+) -> Steps[tuple[layers.LayersResult | None, tuple[int, int] | None]]:
+    """Key the take into its layers (one step), or only ``options.replace_range`` of the take already
+    there, in steps (:func:`.range_keys.replace_range_steps`); what a range leaves or replaces unasked
+    is added to ``warnings``."""
     if options.replace_range is None:
         result = layers.write_take(
             _action_prefix(meta),
@@ -586,8 +607,15 @@ def _write(
         said.append(
             layers.unrecorded_warning(meta["character"], meta, unchecked, f"frames {lo}-{hi}", "range")
         )
-    replaced = range_keys.replace_range(
-        targets, span.frames, first, last, fade=options.crossfade, keys=options.keys, reads=reads
+    replaced = yield from range_keys.replace_range_steps(
+        targets,
+        span.frames,
+        first,
+        last,
+        fade=options.crossfade,
+        keys=options.keys,
+        reads=reads,
+        progress=progress,
     )
     warnings[:0] = [w for w in said if w not in warnings]
     for name, value in options.layer_influence.items():
@@ -815,6 +843,27 @@ def owned_markers(scene: Any, pair: Any = None) -> list[Any]:
     return [m for m in scene.timeline_markers if (m.name, int(m.frame)) in made]
 
 
+# Shares of a whole take's keying with eye contact, as its parts cost (10- and 20-minute takes):
+# each character's keys, the heads' reading, then each character's eyes
+TAKE_SHARES = {
+    "A": (0.0, 0.15),
+    "B": (0.15, 0.3),
+    "heads": (0.3, 0.7),
+    "eyes A": (0.7, 0.85),
+    "eyes B": (0.85, 1.0),
+}
+
+# Shares of a range's keying with eye contact, as its parts cost (2-minute range of a 10-minute take)
+RANGE_SHARES = {
+    "raw 0": (0.0, 0.17),
+    "raw 1": (0.17, 0.34),
+    "heads": (0.34, 0.42),
+    "put back": (0.42, 0.66),
+    "range 0": (0.66, 0.83),
+    "range 1": (0.83, 1.0),
+}
+
+
 def _mutual_gaze(
     scene: Any,
     objs: tuple[Any, Any],
@@ -842,7 +891,7 @@ def _mutual_gaze(
             continue
         again = _apply_one(objs[i], motion, options, scene=scene, report=reports[i], reads=reads)
         out.append(_merged(again, reps[i]))
-        _say(progress, 0.9 + 0.1 * i, f"{reps[i].character}: eyes keyed")
+        _say(progress, TAKE_SHARES[f"eyes {'AB'[i]}"][1], f"{reps[i].character}: eyes keyed")
         yield
     return out[0], out[1]
 
@@ -873,9 +922,11 @@ def _aimed_steps(
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
     pauses: bool = False,
+    share: tuple[float, float] = TAKE_SHARES["heads"],
 ) -> Steps[list[Motion | None]]:
     """:func:`_aimed` in steps (``pauses``: see :func:`.gaze.sample_steps`); Time Stretching off and
-    the animator's head keys muted only while the heads are read."""
+    the animator's head keys muted only while the heads are read. ``share``: the part of the
+    keying's progress the reading fills (read twice with head keys muted: half each)."""
     ratio = scene_fps(scene) / motions[0].fps
     count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
     # the heads where the take plays: a range of a take whose strips were moved plays later
@@ -884,12 +935,13 @@ def _aimed_steps(
     )
     heads = list(reports)
     muted = bool(gaze.hand_key_curves(heads))
-    share = (0.2, 0.5) if muted else (0.2, 0.8)
+    lo, hi = share
+    mid = (lo + hi) / 2 if muted else hi
     unposed = yield from gaze.sample_steps(
         scene,
         heads,
         frames,
-        _Share(progress, *share),
+        _Share(progress, lo, mid),
         around=lambda: (_unstretched(scene), gaze.hand_keys_off(scene, heads)),
         pauses=pauses,
     )
@@ -899,7 +951,7 @@ def _aimed_steps(
             scene,
             heads,
             frames,
-            _Share(progress, 0.5, 0.8),
+            _Share(progress, mid, hi),
             around=lambda: (_unstretched(scene),),
             pauses=pauses,
         )
@@ -920,12 +972,14 @@ def _aimed_steps(
 class _Share:
     """A progress whose fractions fill ``lo``..``hi`` of the stage (None: no progress)."""
 
-    def __init__(self, progress: Any, lo: float, hi: float) -> None:
-        self.progress, self.lo, self.hi = progress, lo, hi
+    def __init__(self, progress: Any, lo: float, hi: float, said: str = "") -> None:
+        self.progress, self.lo, self.hi, self.said = progress, lo, hi, said
 
     def update(self, stage: str, fraction: float, message: str = "") -> None:
+        """``message`` after ``said`` ("Ann: keying the range, " + "curve 5/56")."""
         if self.progress is not None:
-            self.progress.update(stage, self.lo + (self.hi - self.lo) * float(fraction), message)
+            line = f"{self.said}{message}" if message else ""
+            self.progress.update(stage, self.lo + (self.hi - self.lo) * float(fraction), line)
 
     def check_cancel(self) -> None:
         if self.progress is not None:
@@ -955,26 +1009,56 @@ def _range_with_gaze(
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
     reads: keying.DigestReads | None = None,
-) -> tuple[ApplyReport, ApplyReport]:
-    """Re-generate a range with eye contact, aimed as the whole take was.
+    pauses: bool = False,
+) -> Steps[tuple[ApplyReport, ApplyReport]]:
+    """Re-generate a range with eye contact, aimed as the whole take was, in steps (:data:`RANGE_SHARES`).
 
     The whole take turned its heads toward the partner from heads not yet turned: outside the range
     the take's heads are turned already, and an eased turn read from them came out smaller (the eyes
     made up for it). So both motions first play un-turned over all the frames they cover (context
     included) while the heads are read, the take's keys are put back, and only then is the range
-    keyed, cross-faded once from the take as it was.
+    keyed, cross-faded once from the take as it was. Closed between two steps, the un-turned keys
+    come back off (:func:`.range_keys.keeping`), and the caller's :func:`.range_keys.kept_on_failure`
+    puts back what the range keyed.
     """
-    with range_keys.kept(objs):
+    share = RANGE_SHARES
+    with range_keys.keeping(objs) as held:
         raw = []
-        for obj, motion, report in zip(objs, motions, reports, strict=True):
+        for i, (obj, motion, report) in enumerate(zip(objs, motions, reports, strict=True)):
             span = check_frame_span(scene, motion, options.start_frame)  # all the frames it covers
             whole = options.replace(replace_range=span, crossfade=0)
-            raw.append(_apply_one(obj, motion, whole, scene=scene, report=report, reads=reads))
-        aimed = _aimed(scene, objs, motions, (raw[0], raw[1]), options, reports, progress)
-    out = [
-        _merged(_apply_one(obj, aim or motion, options, scene=scene, report=report, reads=reads), first)
-        for obj, motion, aim, report, first in zip(objs, motions, aimed, reports, raw, strict=True)
-    ]
+            part = _Share(
+                progress, *share[f"raw {i}"], f"{report.mesh.name}: un-turned for reading the heads, "
+            )
+            raw.append(
+                (
+                    yield from _apply_one_steps(
+                        obj, motion, whole, scene=scene, report=report, reads=reads, progress=part
+                    )
+                )
+            )
+            _say(progress, share[f"raw {i}"][1], f"{raw[-1].character}: un-turned for reading the heads")
+            yield
+        aimed = yield from _aimed_steps(
+            scene, objs, motions, (raw[0], raw[1]), options, reports, progress, pauses, share["heads"]
+        )
+        yield
+        part = _Share(progress, *share["put back"], "the take put back: ")
+        yield from held.put_back_steps(part)
+    _say(progress, share["put back"][1], "the take put back")
+    yield
+    out = []
+    for i, (obj, motion, aim, report, first) in enumerate(
+        zip(objs, motions, aimed, reports, raw, strict=True)
+    ):
+        part = _Share(progress, *share[f"range {i}"], f"{report.mesh.name}: keying the range, ")
+        rep = yield from _apply_one_steps(
+            obj, aim or motion, options, scene=scene, report=report, reads=reads, progress=part
+        )
+        out.append(_merged(rep, first))
+        _say(progress, share[f"range {i}"][1], f"{rep.character}: range keyed")
+        if i == 0:
+            yield
     return out[0], out[1]
 
 
@@ -988,25 +1072,44 @@ def _key_pair(
     aiming: bool,
     progress: Any = None,
     reads: keying.DigestReads | None = None,
+    pauses: bool = False,
 ) -> Steps[tuple[ApplyReport, ApplyReport]]:
-    """Key both characters' motion: the whole take (a step per character), or the range of it (one
-    step). A range refused on B puts A's keys back: a refused re-generation changes neither take."""
+    """Key both characters' motion: the whole take (a step per character), or the range of it (steps
+    within each character, :func:`.range_keys.replace_range_steps`). A range refused on B, or closed
+    between two steps (the add-on's Esc), puts A's keys back: it changes neither take."""
+    ends = TAKE_SHARES["A"][1], TAKE_SHARES["B"][1]
+    if not aiming:
+        ends = (0.5, 1.0)
 
-    def one(i: int) -> ApplyReport:
-        rep = _apply_one(objs[i], motions[i], options, scene=scene, report=reports[i], reads=reads)
-        _say(progress, 0.1 * (i + 1), f"{rep.character}: {rep.curves} curves keyed")
+    def one(i: int) -> Steps[ApplyReport]:
+        lo = 0.0 if i == 0 else ends[0]
+        rep = yield from _apply_one_steps(
+            objs[i],
+            motions[i],
+            options,
+            scene=scene,
+            report=reports[i],
+            reads=reads,
+            progress=_Share(progress, lo, ends[i], f"{reports[i].mesh.name}: keying the range, "),
+        )
+        _say(progress, ends[i], f"{rep.character}: {rep.curves} curves keyed")
         return rep
 
     if options.replace_range is None:
-        rep_a = one(0)
+        rep_a = yield from one(0)
         yield
-        rep_b = one(1)
+        rep_b = yield from one(1)
         yield
         return rep_a, rep_b
     with range_keys.kept_on_failure(objs):
         if aiming:
-            return _range_with_gaze(scene, objs, motions, options, reports, progress, reads)
-        return one(0), one(1)
+            return (
+                yield from _range_with_gaze(scene, objs, motions, options, reports, progress, reads, pauses)
+            )
+        rep_a = yield from one(0)
+        yield
+        rep_b = yield from one(1)
+        return rep_a, rep_b
 
 
 def _inspect_pair(
@@ -1069,13 +1172,18 @@ def apply_dialogue_steps(
 ) -> Steps[tuple[ApplyReport, ApplyReport, int]]:
     """:func:`apply_dialogue` in steps: it yields after each character's motion, every few hundred
     readings of the heads for eye contact (:func:`.gaze.sample_steps`) and after each character's
-    eyes, and returns what :func:`apply_dialogue` returns; the keys are the same.
+    eyes, and returns what :func:`apply_dialogue` returns; the keys are the same. A range
+    (``options.replace_range``) yields too every :data:`.range_keys.ROWS_PER_STEP` keys it rewrites
+    or puts back (with eye contact: each character's un-turned motion, the heads' reading, the take
+    put back, then the range: :func:`_range_with_gaze`). ``progress`` hears fractions weighted by
+    what each part costs (:data:`TAKE_SHARES`, :data:`RANGE_SHARES`).
 
     ``pauses``: the caller returns to Blender at each yield (the add-on's Generate, one step per
     timer tick), so what the heads are read in (Time Stretching off, the animator's head keys
     muted, heads shown, skinned meshes off, the frame) is put back before each yield. Closing the
-    steps early (``close()``) leaves what was keyed so far (Remove Take takes it off: the add-on's
-    Esc); the turn markers and the undo step come in the last step."""
+    steps early (``close()``) leaves what a whole take keyed so far (Remove Take takes it off: the
+    add-on's Esc), and puts a range's take back as it was (:func:`.range_keys.kept_on_failure`);
+    the turn markers and the undo step come in the last step."""
     motion_a, motion_b = check_motion(motion_a), check_motion(motion_b)
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
@@ -1099,6 +1207,7 @@ def apply_dialogue_steps(
             aiming=aiming,
             progress=progress,
             reads=reads,
+            pauses=pauses,
         )
         if aiming and inner.replace_range is None:
             rep_a, rep_b = yield from _mutual_gaze(

@@ -417,6 +417,32 @@ def _report(progress: Any, stage: str, done: int, total: int) -> None:
         progress.update(stage, done / max(total, 1), f"aiming the eyes: frame {done:,}/{total:,}")
 
 
+TURNS_SHARE = 0.3  # of a sparse reading's time, the heads' own turns at every frame (10 and 20 minutes)
+
+
+class _SparseProgress:
+    """How far a sparse reading (:func:`_sparse_reads`) is, as a share of its work: each head's turn
+    worked out (:data:`TURNS_SHARE` between them), then the scene evaluations done against those
+    expected (the first readings and the checks of their gaps); it never goes back. The frames said
+    are that share of the take's (a reading of every 32nd frame said "frame 200/15,000" at a fifth
+    of its work and jumped to the end)."""
+
+    def __init__(self, progress: Any, stage: str, n: int, heads: int) -> None:
+        self.progress, self.stage, self.n, self.heads = progress, stage, n, max(heads, 1)
+        self.turned = self.reads = 0
+        self.expected = 1
+        self.last = 0.0
+
+    def expect(self, more: int) -> None:
+        """``more`` evaluations are still to come, at least."""
+        self.expected = max(self.expected, self.reads + int(more))
+
+    def say(self) -> None:
+        read = min(self.reads / max(self.expected, 1), 1.0)
+        self.last = max(self.last, TURNS_SHARE * self.turned / self.heads + (1.0 - TURNS_SHARE) * read)
+        _report(self.progress, self.stage, int(self.last * self.n), self.n)
+
+
 def _dense(
     reader: _Reader, frames: np.ndarray, progress: Any, stage: str
 ) -> Steps[list[dict[str, np.ndarray]]]:
@@ -469,9 +495,12 @@ def _sparse_reads(
     known: each head's turn at every frame is a step of its own (a 10-minute take: 60,000 curve
     evaluations, ~0.3 s), then the readings."""
     n = len(frames)
+    said = _SparseProgress(progress, stage, n, len(found))
     turns = []
     for keys in found:
         turns.append(None if keys is None else _turned(keys, frames))
+        said.turned += 1
+        said.say()
         yield from reader.pause()
     heads = [_Head(t, n) for t in turns]
     still = not len(keyed)  # nothing keyed carries the heads: only their own keyed turn moves them
@@ -484,15 +513,19 @@ def _sparse_reads(
     spans = np.stack([grid[:-1], grid[1:]], axis=1)
     todo = grid
     tol_point = 0.0
+    said.expect(len(grid) + (0 if still else 3 * len(spans)))  # the gaps' checks: 3 each
     while True:
         todo = np.unique([i for i in np.ravel(todo) if not heads[0].known[i]]).astype(np.int64)
+        said.expect(len(todo))
         for k, i in enumerate(todo):
             if reader.reads >= READS_PER_STEP:
+                said.say()
                 yield from reader.pause()
-            if k % 200 == 0:
-                _report(progress, stage, int(np.count_nonzero(heads[0].known)), n)
+            if k % 10 == 0:
+                said.say()
             for head, got in zip(heads, reader.read(float(frames[i])), strict=True):
                 head.put(int(i), *got)
+            said.reads += 1
         if not all(h.keys_hold(todo) for h in heads):
             return None
         if not tol_point:

@@ -58,6 +58,7 @@ from .layers import (
     renamed_channels,
     take_actions,
 )
+from .steps import Steps, run_steps
 
 
 def crossfade_weights(frames: np.ndarray, first: int, last: int, fade: int) -> np.ndarray:
@@ -170,6 +171,9 @@ def _range_parts(
     return out
 
 
+ROWS_PER_STEP = 24_000  # keys a range rewrites between two of :func:`replace_range_steps`' yields
+
+
 def replace_range(
     targets: list[TargetCurves],
     frames: np.ndarray,
@@ -185,8 +189,29 @@ def replace_range(
     ``frames``/curve values cover at least ``first - fade .. last + fade``. Outside that span
     nothing changes; over the ``fade`` frames at each end the old curve blends into the new one.
     Returns (first, last) of the frames whose keys were rewritten. ``reads``: the records the range
-    has decoded already (:class:`.keying.DigestReads`).
+    has decoded already (:class:`.keying.DigestReads`). :func:`replace_range_steps` writes the same
+    in steps.
     """
+    return run_steps(replace_range_steps(targets, frames, first, last, fade=fade, keys=keys, reads=reads))
+
+
+def replace_range_steps(
+    targets: list[TargetCurves],
+    frames: np.ndarray,
+    first: int,
+    last: int,
+    *,
+    fade: int = 4,
+    keys: str = "every-frame",
+    reads: DigestReads | None = None,
+    progress: Any = None,
+) -> Steps[tuple[int, int]]:
+    """:func:`replace_range` in steps: it yields once the curves written since the last yield hold
+    :data:`ROWS_PER_STEP` of the range's frames (a 2-minute range of a character: ~8 steps), so the
+    work between two yields follows the range's length, whatever the take's. A layer's record of the
+    keys DualTalk wrote is written with its last curve; closed between two steps, the curves and
+    records stand half-written: :func:`kept_on_failure` around the steps puts them back.
+    ``progress`` (``update(stage, fraction, message)``) hears how far the curves are."""
     reads = reads if reads is not None else DigestReads()
     if keys not in KEYS_MODES:
         raise DualTalkError(f"keys must be every-frame or reduced, got {keys!r}")
@@ -198,6 +223,8 @@ def replace_range(
     region = frames[span]
     weight = crossfade_weights(region, first, last, fade)
     plans = [part for target in targets for part in _range_parts(target, reads)]  # refused before any write
+    total = sum(len(fcs) for _strip, _curves, fcs in plans)
+    done = rows = 0
     with _Scratch() as scratch:
         for strip, curves, fcs in plans:
             olds = [key_values(fc, region) for fc in fcs]
@@ -221,6 +248,12 @@ def replace_range(
                     old, new, after, before, seen = change
                     near = _kept_near(fc, after, before, *seen) if recorded[key].tags is not None else seen[0]
                     recorded[key] = moved_digest(recorded[key], old, new, after, before, near)
+                done, rows = done + 1, rows + len(region)
+                if rows >= ROWS_PER_STEP and done < total:
+                    rows = 0
+                    if progress is not None:
+                        progress.update("keying", done / total, f"curve {done}/{total}")
+                    yield
             if recorded is not None:
                 write_digests(strip.action, recorded)
             a_start, a_end = strip.action.frame_start, strip.action.frame_end
@@ -616,14 +649,18 @@ def _note_whole(fc: Any) -> None:
 
 def _put_back(journal: _Journal) -> None:
     for fc, rec in journal.records.values():
-        if rec.a == -INF and rec.b == INF:
-            write_all(fc, rec.keys)
-            continue
-        kp = fc.keyframe_points
-        n = len(kp)
-        i0 = 0 if rec.a == -INF else _find(kp, n, rec.a, after=True)
-        i1 = n if rec.b == INF else _find(kp, n, rec.b, after=False)
-        _splice(fc, i0, i1, rec.keys)
+        _put_back_one(fc, rec)
+
+
+def _put_back_one(fc: Any, rec: _Record) -> None:
+    if rec.a == -INF and rec.b == INF:
+        write_all(fc, rec.keys)
+        return
+    kp = fc.keyframe_points
+    n = len(kp)
+    i0 = 0 if rec.a == -INF else _find(kp, n, rec.a, after=True)
+    i1 = n if rec.b == INF else _find(kp, n, rec.b, after=False)
+    _splice(fc, i0, i1, rec.keys)
 
 
 def _ranges(objs: Iterable[Any]) -> list[tuple[Any, float, float]]:
@@ -636,32 +673,71 @@ def _ranges(objs: Iterable[Any]) -> list[tuple[Any, float, float]]:
     ]
 
 
+class _Keeping:
+    """Record the keys a range rewrites on our layers of the characters ``objs`` (as it rewrites
+    them, so only those are read) and put them back on leaving (``always``) or on failure; or in
+    steps before leaving (:meth:`put_back_steps`)."""
+
+    def __init__(self, objs: Iterable[Any], always: bool) -> None:
+        objs = list(objs)
+        self.journal = _Journal(
+            (fc for obj in objs for idblock in character_idblocks(obj) for fc in layer_fcurves(idblock)),
+            always,
+        )
+        self.ranges = _ranges(objs)
+        self.digests = [(action, action.get(DIGEST_PROP)) for action, _start, _end in self.ranges]
+
+    def __enter__(self) -> _Keeping:
+        _JOURNALS.append(self.journal)
+        return self
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        if self.journal in _JOURNALS:
+            _JOURNALS.remove(self.journal)
+        if self.journal.always or exc_type is not None:
+            self._restore()
+
+    def _restore(self) -> None:
+        _put_back(self.journal)
+        self.journal.records.clear()
+        for action, start, end in self.ranges:
+            action.frame_start, action.frame_end = start, end
+        for action, digest in self.digests:  # the keys DualTalk keyed, as they are again
+            if digest is not None:
+                action[DIGEST_PROP] = digest
+            elif DIGEST_PROP in action.keys():
+                del action[DIGEST_PROP]
+
+    def put_back_steps(self, progress: Any = None) -> Steps[None]:
+        """Put the keys back now, yielding once the curves put back hold :data:`ROWS_PER_STEP` keys;
+        what is left when the steps are closed comes back on leaving (``always``). ``progress``
+        (``update(stage, fraction, message)``) hears how far."""
+        if self.journal in _JOURNALS:
+            _JOURNALS.remove(self.journal)
+        rows, total = 0, len(self.journal.records)
+        for done, key in enumerate(list(self.journal.records), 1):
+            fc, rec = self.journal.records.pop(key)
+            _put_back_one(fc, rec)
+            rows += len(rec.keys)
+            if rows >= ROWS_PER_STEP and self.journal.records:
+                rows = 0
+                if progress is not None:
+                    progress.update("keying", done / total, f"curve {done}/{total}")
+                yield
+        self._restore()
+
+
 @contextlib.contextmanager
 def _journal(objs: Iterable[Any], always: bool) -> Iterator[None]:
-    """Record the keys a range rewrites on our layers of the characters ``objs`` (as it rewrites
-    them, so only those are read) and put them back on leaving (``always``) or on failure."""
-    objs = list(objs)
-    journal = _Journal(
-        (fc for obj in objs for idblock in character_idblocks(obj) for fc in layer_fcurves(idblock)), always
-    )
-    ranges = _ranges(objs)
-    digests = [(action, action.get(DIGEST_PROP)) for action, _start, _end in ranges]
-    _JOURNALS.append(journal)
-    ok = False
-    try:
+    """:class:`_Keeping` as a block: a failure inside (a refusal, a closed step) puts the keys back."""
+    with _Keeping(objs, always):
         yield
-        ok = True
-    finally:
-        _JOURNALS.remove(journal)
-        if always or not ok:
-            _put_back(journal)
-            for action, start, end in ranges:
-                action.frame_start, action.frame_end = start, end
-            for action, digest in digests:  # the keys DualTalk keyed, as they are again
-                if digest is not None:
-                    action[DIGEST_PROP] = digest
-                elif DIGEST_PROP in action.keys():
-                    del action[DIGEST_PROP]
+
+
+def keeping(objs: Iterable[Any]) -> _Keeping:
+    """:func:`kept` whose keys can be put back in steps (:meth:`_Keeping.put_back_steps`) before
+    the block ends: ``with keeping(objs) as held: ...; yield from held.put_back_steps()``."""
+    return _Keeping(objs, always=True)
 
 
 @contextlib.contextmanager
@@ -673,6 +749,7 @@ def kept(objs: Iterable[Any]) -> Iterator[None]:
     Every key a range (:func:`replace_range`) rewrites meanwhile comes back as it was, an animator's
     Bezier keys and handles included, and only those are read and written: the cost follows the
     range, not the take. (Keys written otherwise, e.g. a whole take, are not put back.)
+    :func:`keeping` puts them back in steps.
     """
     with _journal(objs, always=True):
         yield

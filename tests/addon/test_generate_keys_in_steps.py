@@ -262,7 +262,7 @@ def test_a_long_keying_goes_in_steps_and_the_line_says_how_far_it_is(scene, asse
 
     assert len(lines) >= 6, lines  # A, B, the heads in steps, A's eyes, B's eyes, keyed
     assert lines[0] == (
-        "keying the take onto Alice and Bob: 10 % (Alice: 56 curves keyed); Esc takes it off again"
+        "keying the take onto Alice and Bob: 15 % (Alice: 56 curves keyed); Esc takes it off again"
     ), lines[0]
     assert any("% (aiming the eyes: frame " in line for line in lines)
     assert lines[-1] == ui_run.KEYED
