@@ -1,15 +1,17 @@
 """Which build of DualTalk this is: ``0.2.0+1a2b3c4d5e6f``, the release's version and a fingerprint of
 the files the build ships.
 
-Every build said 0.1.0 for months (review 33u F4): Blender called an update "Reinstalled", a bug
-report could not name its build, and a take recorded its weights but not the code that made it. The
-version moves by hand at each release (``blender_manifest.toml`` and ``__init__.__version__``, which
-a test keeps equal); between two releases a checkout, a patched copy and an installed extension are
-told apart by the fingerprint: sha256 over every file the extension zip ships (what
-``blender_manifest.toml``'s ``paths_exclude_pattern`` leaves in), by path and bytes, line endings made
-one (a Windows checkout is the same build), less the files that only say words (``*.md``,
-``LICENSE``). Read from the files, not from git, which an installed extension does not have; once
-per process, about 4 MB (the embedded weights included), a few hundredths of a second.
+Every build said 0.1.0 for months (review 33u F4): Blender's Extensions list showed one version for
+every build (an install from a file over an installed copy says "Reinstalled" whatever the versions:
+Blender 5.0's ``blender_ext.py``), a bug report could not name its build, and a take recorded its
+weights but not the code that made it. The version moves by hand at each release
+(``blender_manifest.toml`` and ``__init__.__version__``, which a test keeps equal); between two
+releases a checkout, a patched copy and an installed extension are told apart by the fingerprint:
+sha256 over every file the extension zip ships (what ``blender_manifest.toml``'s
+``paths_exclude_pattern`` leaves in), by path and bytes, line endings made one (a Windows checkout is
+the same build), less the files that only say words (``*.md``, ``LICENSE``). Read from the files, not
+from git, which an installed extension does not have; once per process, about 4 MB (the embedded
+weights included), a few hundredths of a second.
 
 Printed by ``python -m dualtalk --version``, shown in the add-on's preferences, and recorded in
 every take: the motion files' ``meta["build"]`` and the take record on its actions.

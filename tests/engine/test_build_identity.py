@@ -1,8 +1,8 @@
-"""Which build made this? Every build said 0.1.0 (review 33u F4): Blender called an update
-"Reinstalled", a bug report could not name its build, and a take recorded the weights that made it
-but not the build. Now the version moves at each release, and a build id (version + a fingerprint of
-the shipped files, read from the files: an installed extension has no git) is printed by
-``--version``, shown in the preferences and recorded by every take."""
+"""Which build made this? Every build said 0.1.0 (review 33u F4): Blender's Extensions list showed
+the same version for every build, a bug report could not name its build, and a take recorded the
+weights that made it but not the build. Now the version moves at each release, and a build id
+(version + a fingerprint of the shipped files, read from the files: an installed extension has no
+git) is printed by ``--version``, shown in the preferences and recorded by every take."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def test_the_installed_extension_zip_is_the_same_build_without_git(tool, checkou
     import build_extension
 
     built = build_extension.build(tool, tmp_path / "dist", source=checkout)
-    assert built.name == f"dualtalk-{__version__}.zip"  # Blender says "Updated", not "Reinstalled"
+    assert (
+        built.name == f"dualtalk-{__version__}.zip"
+    )  # the zip (and Blender's Extensions list) names the release
     installed = tmp_path / "extensions" / "dualtalk"
     zipfile.ZipFile(built).extractall(installed)
     assert not (installed / ".git").exists()
