@@ -127,7 +127,11 @@ class Keys:
 
 def read_all(fc: Any) -> Keys:
     """Every key of ``fc`` with all its attributes (:class:`Keys`)."""
-    kp = fc.keyframe_points
+    return read_points(fc.keyframe_points)
+
+
+def read_points(kp: Any) -> Keys:
+    """:func:`read_all` of a curve's ``keyframe_points``."""
     n = len(kp)
     props: dict[str, np.ndarray] = {}
     for name in KEY_VECTORS:
