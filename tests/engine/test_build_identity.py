@@ -23,9 +23,11 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = re.compile(r"(\d+\.\d+\.\d+)\+([0-9a-f]{12})")
 
 
-def test_the_release_moved_past_0_1_0_and_the_manifest_and_the_package_agree():
+def test_the_release_moved_past_0_1_0_and_the_manifest_the_package_and_pip_agree():
     manifest = tomllib.loads((REPO / "blender_manifest.toml").read_text())
     assert manifest["version"] == __version__  # what Blender shows is what Python says
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["version"] == __version__  # ... and what pip says
     release = tuple(int(x) for x in __version__.split("."))
     assert release > (0, 1, 0)  # every build up to 2026-12-06 said 0.1.0
 
