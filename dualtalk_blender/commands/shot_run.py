@@ -230,7 +230,7 @@ def run_shot(
     ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record;
     ``heard`` receives the recognised words (``--recognise``: a job's summary carries them).
 
-    The shot holds the lock of its .blend (and of the work folder it uses) while it runs
+    The shot holds the lock of its .blend (and of the work folder and render output it uses) while it runs
     (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
     writing and both reporting done."""
     with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
@@ -243,6 +243,8 @@ def run_shot(
     work = work_folder(shot) if intermediates(shot) else None
     if work is not None:  # the work folder it uses, given or beside ``out``: another run may name it
         locks.append((f["work"] if shot.work is not None else f["out"], work))
+    if shot.render is not None:  # a render of it running elsewhere: said now, not after the engine
+        locks.append((f["render"], shot.render))
     line = ""
     try:
         # once the set is in place, a signal waits (held) until the result line is made
@@ -446,8 +448,13 @@ def _run_locked(
             if shot.render is not None:
                 from ..scene.render import render_shot
 
-                render_shot(
-                    scene, shot.render, resolution=shot.resolution, samples=shot.samples, progress=progress
+                render_shot(  # its lock is held with the shot's (run_shot)
+                    scene,
+                    shot.render,
+                    resolution=shot.resolution,
+                    samples=shot.samples,
+                    progress=progress,
+                    lock=False,
                 )
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
             if backup is not None:
