@@ -496,12 +496,13 @@ class _Scratch:
     def __init__(self) -> None:
         self.action: Any = None
         self.curve: Any = None
+        self.held: list[tuple[int, int]] = []
 
     def __enter__(self) -> _Scratch:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        if self.action is not None:
+        if self.action is not None and _alive(self.held):  # another file opened: it went with the old one
             bpy.data.actions.remove(self.action)
 
     def keyed(self, fc: Any, sides: Keys, frames: np.ndarray, values: np.ndarray) -> Keys:
@@ -509,6 +510,7 @@ class _Scratch:
         (the keys next to them on each side, fewer at an end of the curve), sides left out."""
         if self.curve is None:
             self.action = bpy.data.actions.new(".DualTalk scratch")
+            self.held = _ids([self.action])
             slot = self.action.slots.new("OBJECT", "scratch")
             self.curve = compat.channelbag(self.action, slot).fcurves.new("location", index=0)
         self.curve.extrapolation = fc.extrapolation  # how a curve's end keys get their handles
@@ -672,6 +674,19 @@ def _put_back_one(fc: Any, rec: _Record) -> None:
     _splice(fc, i0, i1, rec.keys)
 
 
+def _ids(actions: Iterable[Any]) -> list[tuple[int, int]]:
+    """What tells ``actions`` again: pointer and session id (never reused, unlike a freed pointer)."""
+    return [(a.as_pointer(), a.session_uid) for a in actions]
+
+
+def _alive(ids: list[tuple[int, int]]) -> bool:
+    """Whether every action of ``ids`` is still in the file: steps closed after another file was
+    opened (the add-on's range, one step per timer tick) must not write to what went with the old
+    one (Blender would crash), so they are looked up, never dereferenced."""
+    live = {(a.as_pointer(), a.session_uid) for a in bpy.data.actions}
+    return all(i in live for i in ids)
+
+
 def _ranges(objs: Iterable[Any]) -> list[tuple[Any, float, float]]:
     """Each layer action of the characters ``objs`` with its frame range."""
     return [
@@ -695,6 +710,7 @@ class _Keeping:
         )
         self.ranges = _ranges(objs)
         self.digests = [(action, action.get(DIGEST_PROP)) for action, _start, _end in self.ranges]
+        self.held = _ids(action for action, _start, _end in self.ranges)
 
     def __enter__(self) -> _Keeping:
         _JOURNALS.append(self.journal)
@@ -707,6 +723,9 @@ class _Keeping:
             self._restore()
 
     def _restore(self) -> None:
+        if not _alive(self.held):  # steps closed after another file was opened: its curves are gone
+            self.journal.records.clear()
+            return
         _put_back(self.journal)
         self.journal.records.clear()
         for action, start, end in self.ranges:

@@ -206,3 +206,25 @@ def test_the_percentage_of_a_range_and_of_a_take_goes_up_steadily(monkeypatch):
         fractions = [f for _stage, f, _m in rec.events]
         assert fractions == sorted(fractions) and fractions[-1] == 1.0
         assert max(np.diff([0.0, *fractions])) <= jump, fractions
+
+
+@pytest.mark.parametrize(
+    "stop_at", ["Ann: un-turned", "the take put back: curve", "Ben: keying the range, curve"]
+)
+def test_steps_closed_after_another_file_was_opened_write_nothing_to_the_file_that_went(monkeypatch, stop_at):
+    """Another file opened between two steps (a script, Blender's File > Open from a timer): the
+    steps' characters and curves went with the old file. Closing the steps then (the add-on does,
+    and so does Python when it drops them) must not put anything back into them: Blender crashed."""
+    monkeypatch.setattr(range_keys, "ROWS_PER_STEP", 1500, raising=False)
+    monkeypatch.setattr(gaze, "READS_PER_STEP", 8)
+    ann, ben, options = a_take()
+    said = Said()
+    steps = range_steps(ann, ben, options, progress=said)
+    for _ in steps:
+        if stop_at in said.line:
+            break
+    else:
+        pytest.fail(f"the steps ended before {stop_at!r}")
+    br.reset()  # another file: the take's actions and curves are freed
+    steps.close()
+    assert not bpy.data.actions  # nothing was written into the new file either
