@@ -40,6 +40,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "`eval lipsync`: lips against true phone timings; "
         "`eval behaviour`: blinks, gaze, head motion and nods against real people; "
         "`eval audio`: voice activity and diarization on a two-channel recording; "
+        "`eval diarize`: who speaks when in one mono mix (AMI-style RTTM, synthetic overlap); "
         "`eval scripts`: script lines drawn where said, refused where not",
     ),
     "synth": (".training.lite.cmd_synth", "generate the synthetic two-voice training corpus"),
@@ -64,6 +65,11 @@ SUBMODES: dict[tuple[str, str], tuple[str, str]] = {
     ("eval", "audio"): (
         ".training.evaluation.cmd_audio",
         "voice activity and diarization error on a recording with one channel per speaker (docs/audio.md)",
+    ),
+    ("eval", "diarize"): (
+        ".training.evaluation.cmd_diarize",
+        "who speaks when in one mono mix (--diarize), beside a baseline, on RTTM-annotated recordings and "
+        "synthetic overlap (docs/metrics.md)",
     ),
     ("eval", "scripts"): (
         ".training.evaluation.cmd_scripts",

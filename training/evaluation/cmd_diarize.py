@@ -1,0 +1,287 @@
+"""``python -m dualtalk eval diarize --ami DIR [--files trn|held-out|all] [--synthetic] [--json]``:
+how well ``--diarize`` finds who speaks when in one mono mix, beside a simple baseline.
+
+- ``--ami DIR``: recordings with who-speaks-when in RTTM (the layout of
+  ``../shared/data/real_speech/ami_meetings``: ``<id>.wav`` beside one or more ``*.rttm`` whose file
+  ids are the wav names). Recordings listed in an RTTM whose name says ``train`` (``debug.train.rttm``)
+  are the ones ``--diarize`` was tuned on (``--files trn``); the others are held out (the default).
+- ``--synthetic``: espeak-ng conversations made here with known truth (:mod:`.diarize_synthetic`):
+  backchannels under the speaker's words and an interruption, with the backchannels at 0 and -6 dB.
+
+Systems: ``diarize`` (what ``--diarize`` runs: :func:`~.inference.audio.diarize.diarize_mix`), the
+baseline (voice activity, then one voice-encoder embedding per 1 s of speech, each second given to
+the nearer of two k-means voices), and ``one speaker`` (every frame of speech to one character). The
+measures and their rule: :mod:`.diarize_score` and ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import stat
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...inference.audio import voice_encoder
+from ...inference.audio.diarize import _kmeans2, diarize_mix
+from ...inference.audio.loader import load_speech
+from ...inference.audio.turns import read_turns
+from ...inference.audio.vad import voice_activity
+from ...inference.core.errors import DualTalkError
+from ...inference.core.outputs import stat_path
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
+from . import diarize_score
+from .diarize_score import Reference, hypothesis, pool, score, track
+
+FILES = ("held-out", "trn", "all")
+SYSTEMS = ("diarize", "baseline", "one speaker")
+SPEAKER_KEPT = 0.7  # the speaker's mouth goes on over at least 70 % of a backchannel said under it
+log = logging.getLogger("dualtalk.eval")
+
+Tracks = tuple[np.ndarray, np.ndarray]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ami",
+        metavar="DIR",
+        help="folder of <id>.wav + RTTM files naming them (e.g. ../shared/data/real_speech/ami_meetings)",
+    )
+    parser.add_argument(
+        "--files",
+        choices=FILES,
+        help="with --ami: the recordings held out from tuning (default), those of an RTTM named *train* "
+        "(what --diarize was tuned on), or all",
+    )
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="also score espeak-ng conversations made here with known truth (backchannels under speech, "
+        "an interruption; backchannels at 0 and -6 dB)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+# the systems -------------------------------------------------------------------------------------
+def _diarize(mix: np.ndarray, frames: int) -> Tracks:
+    d = diarize_mix(mix)
+    return hypothesis(((g.start, g.end, g.speaker) for g in d.segments), frames)
+
+
+def _one_speaker(mix: np.ndarray, frames: int) -> Tracks:
+    speech = voice_activity(mix)[:frames]
+    first = np.zeros(frames, dtype=bool)
+    first[: len(speech)] = speech
+    return first, np.zeros(frames, dtype=bool)
+
+
+def _baseline(mix: np.ndarray, frames: int) -> Tracks:
+    """Voice activity; one embedding per second of speech (the packaged voice encoder's window centred
+    on it); the seconds split in two voices by k-means; each second's speech frames to its voice."""
+    speech = voice_activity(mix)
+    half = FPS // 2
+    centres = np.arange(half, len(speech), FPS)
+    speech = np.pad(speech, (0, max(0, frames + half - len(speech))))
+    centres = centres[[bool(speech[max(0, c - half) : c + half].any()) for c in centres]]
+    first, second = np.zeros(frames, dtype=bool), np.zeros(frames, dtype=bool)
+    if not len(centres):
+        return first, second
+    emb = voice_encoder.embed_windows(mix, (centres + 0.5) / FPS)
+    if emb is None:
+        raise DualTalkError(
+            "the baseline needs the packaged voice encoder: pip install --no-deps resemblyzer"
+        )
+    labels, _ = _kmeans2(emb)
+    for c, label in zip(centres.tolist(), labels.tolist(), strict=True):
+        span = slice(max(0, c - half), min(frames, c + half + 1))
+        (first if label == 0 else second)[span] = speech[span]
+    return first, second
+
+
+RUN: dict[str, Callable[[np.ndarray, int], Tracks]] = {
+    "diarize": _diarize,
+    "baseline": _baseline,
+    "one speaker": _one_speaker,
+}
+
+
+def _systems() -> tuple[str, ...]:
+    if voice_encoder.available():
+        return SYSTEMS
+    log.warning("the packaged voice encoder is not installed: no baseline, and --diarize uses MFCCs")
+    return tuple(s for s in SYSTEMS if s != "baseline")
+
+
+# AMI-style folders --------------------------------------------------------------------------------
+def ami_recordings(
+    folder: Path, files: str = "held-out"
+) -> list[tuple[str, Path, list[tuple[float, float, str]]]]:
+    """(id, wav, turns) of the recordings chosen by ``files`` that have both a wav and turns, in id order."""
+    there = stat_path(folder, "--ami")
+    if there is None:
+        raise DualTalkError(f"--ami {folder}: no such folder")
+    if not stat.S_ISDIR(there.st_mode):
+        raise DualTalkError(
+            f"--ami {folder} is a file; give the folder that holds <id>.wav and its RTTM files"
+        )
+    rttms = sorted(p for p in folder.glob("*.rttm") if p.is_file())
+    if not rttms:
+        raise DualTalkError(f"--ami {folder}: no .rttm file (who speaks when) in it")
+    turns: dict[str, list[tuple[float, float, str]]] = {}
+    tuned: set[str] = set()
+    for path in rttms:
+        for g in read_turns(path, "rttm"):
+            rec = g.recording or path.stem
+            turns.setdefault(rec, []).append((g.start, g.end, g.speaker))
+            if "train" in path.name.lower():
+                tuned.add(rec)
+    chosen = [r for r in sorted(turns) if files == "all" or (r in tuned) == (files == "trn")]
+    out = [(r, folder / f"{r}.wav", turns[r]) for r in chosen if (folder / f"{r}.wav").is_file()]
+    missing = [f"{r}.wav" for r in chosen if not (folder / f"{r}.wav").is_file()]
+    named = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    if not out:
+        which = {"trn": "tuned-on (RTTM named *train*) ", "held-out": "held-out ", "all": ""}[files]
+        lacking = f" ({named} not there)" if missing else ""
+        other = " (see --files)" if files != "all" and not missing else ""
+        raise DualTalkError(
+            f"--ami {folder}: no {which}recording with both an RTTM entry and its <id>.wav{lacking}{other}"
+        )
+    if missing:
+        log.warning("%s not in %s: not scored", named, folder)
+    return out
+
+
+def score_ami(folder: Path, files: str = "held-out", systems: tuple[str, ...] = SYSTEMS) -> dict[str, Any]:
+    recordings = ami_recordings(folder, files)
+    rows: dict[str, list[dict[str, Any]]] = {s: [] for s in systems}
+    seconds = 0.0
+    for _rec, wav, turns in recordings:
+        mix = load_speech(wav)
+        seconds += len(mix) / SAMPLE_RATE
+        frames = frames_for(len(mix), SAMPLE_RATE, FPS)
+        ref = diarize_score.reference(turns, frames)
+        for system in systems:
+            rows[system].append(score(ref, *RUN[system](mix, frames)))
+    return {
+        "files": files,
+        "recordings": [r for r, _, _ in recordings],
+        "seconds": round(seconds, 1),
+        "systems": {s: pool(rows[s]) for s in systems},
+    }
+
+
+# synthetic conversations -------------------------------------------------------------------------
+def score_synthetic(
+    langs: tuple[str, ...] | None = None,
+    levels: tuple[float, ...] | None = None,
+    systems: tuple[str, ...] = SYSTEMS,
+) -> dict[str, Any]:
+    """Per backchannel level: the pooled measures, plus what the known events show: backchannels
+    under speech found (the listener's track on over half of it), the speaker's mouth kept through
+    them, and each interruption's onset delay."""
+    from . import diarize_synthetic as synth
+
+    langs = tuple(synth.CONVERSATIONS) if langs is None else langs
+    levels = synth.LEVELS_DB if levels is None else levels
+    out: dict[str, Any] = {"conversations": list(langs), "levels": {}}
+    for db in levels:
+        rows: dict[str, list[dict[str, Any]]] = {s: [] for s in systems}
+        events: dict[str, dict[str, Any]] = {
+            s: {"under": 0, "under_found": 0, "kept": 0, "onsets_s": []} for s in systems
+        }
+        for lang in langs:
+            conv = synth.conversation(lang, db)
+            frames = frames_for(len(conv.mix), SAMPLE_RATE, FPS)
+            named = {w: track(((s, e) for s, e, who in conv.turns if who == w), frames) for w in "AB"}
+            ref = Reference(named["A"], named["B"], np.zeros(frames, dtype=bool))
+            for system in systems:
+                first, second = RUN[system](conv.mix, frames)
+                row = score(ref, first, second)
+                rows[system].append(row)
+                tracks = dict(
+                    zip(
+                        "AB", (second, first) if row["mapping"] == "swapped" else (first, second), strict=True
+                    )
+                )
+                e = events[system]
+                for ev in conv.events:
+                    mine = tracks[ev.who][ev.start : ev.end]
+                    if ev.kind == "under":
+                        other = tracks["B" if ev.who == "A" else "A"][ev.start : ev.end]
+                        e["under"] += 1
+                        e["under_found"] += bool(mine.mean() >= diarize_score.GIVEN_SHARE)
+                        e["kept"] += bool(other.mean() >= SPEAKER_KEPT)
+                    else:
+                        hit = np.flatnonzero(mine)
+                        e["onsets_s"].append(float(hit[0]) / FPS if len(hit) else None)
+        out["levels"][f"{db:g} dB"] = {s: {**pool(rows[s]), **events[s]} for s in systems}
+    return out
+
+
+# the report ---------------------------------------------------------------------------------------
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{100 * v:.1f} %"
+
+
+HEADER = (
+    f"{'system':<12} {'DER':>7} {'overlap err':>12} {'both open':>10} {'false both':>11} "
+    f"{'short found':>12} {'interrupt <=0.5 s':>18} {'onset median':>13}"
+)
+
+
+def _row(name: str, m: dict[str, Any]) -> str:
+    onset = "-" if m["onset_median_s"] is None else f"{m['onset_median_s']:.2f} s"
+    return (
+        f"{name:<12} {_pct(m['der']):>7} {_pct(m['overlap_error']):>12} {_pct(m['overlap_both_open']):>10} "
+        f"{_pct(m['false_both']):>11} {str(m['short_found']) + '/' + str(m['short_turns']):>12} "
+        f"{str(m['onset_found_0_5s']) + '/' + str(m['interruptions']):>18} {onset:>13}"
+    )
+
+
+def format_report(out: dict[str, Any]) -> str:
+    lines: list[str] = []
+    if "ami" in out:
+        a = out["ami"]
+        lines += [
+            f"AMI-style recordings, {a['files']} ({', '.join(a['recordings'])}): {a['seconds']:g} s; "
+            "A, B = the two most talkative people, frames where anyone else talks not scored",
+            HEADER,
+            *(_row(s, m) for s, m in a["systems"].items()),
+        ]
+    if "synthetic" in out:
+        s = out["synthetic"]
+        for level, systems in s["levels"].items():
+            lines += [
+                *([""] if lines else []),
+                f"synthetic conversations ({', '.join(s['conversations'])}), backchannels at {level}",
+                HEADER,
+                *(_row(name, m) for name, m in systems.items()),
+            ]
+            for name, m in systems.items():
+                onsets = ", ".join("missed" if d is None else f"{d:.2f}" for d in m["onsets_s"])
+                lines.append(
+                    f"  {name}: backchannels under speech found {m['under_found']}/{m['under']}, speaker's "
+                    f"mouth kept {m['kept']}/{m['under']}, interruption onset {onsets} s"
+                )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.ami is None and not args.synthetic:
+        raise DualTalkError("give --ami DIR (recordings with RTTM turns), --synthetic, or both")
+    if args.files is not None and args.ami is None:
+        raise DualTalkError("--files chooses among the --ami recordings; give --ami DIR too")
+    out: dict[str, Any] = {}
+    systems = _systems()
+    if args.ami is not None:  # its folder is checked before anything runs
+        out["ami"] = score_ami(Path(args.ami), args.files or "held-out", systems)
+    if args.synthetic:
+        out["synthetic"] = score_synthetic(systems=systems)
+    print(json.dumps(out) if args.json else format_report(out))
+    sys.stdout.flush()
+    return 0

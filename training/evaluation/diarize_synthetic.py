@@ -1,0 +1,126 @@
+"""Two-voice conversations with known truth, made at run time with espeak-ng (``eval diarize
+--synthetic``): a listener's backchannel under the speaker's words, and an interruption.
+
+Each conversation: A says three phrases, B's backchannel ("yeah") under the middle of the first two;
+B cuts in 60 % of the way through A's third and says three phrases, A's backchannel under the middle
+of B's second. The truth is where each voice was placed (its first to last sample above 1 % of its
+peak). The backchannels are mixed in at 0 dB (as loud as they were spoken) or quieter (-6 dB: a
+listener who murmurs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...inference.audio.tts import Voice, speak
+from ...inference.core.timebase import FPS, SAMPLE_RATE
+
+# (voice A, voice B, A's phrases, B's phrases, backchannels: two of B's under A, one of A's under B)
+CONVERSATIONS: dict[str, tuple[str, str, list[str], list[str], list[str]]] = {
+    "en": (
+        "en-us+m3",
+        "en-us+f2",
+        [
+            "I walked along the river this morning and the water was higher than last week.",
+            "A heron stood by the old stone bridge, waiting for a fish to come near.",
+            "Later we sat on the bench and watched the boats go slowly past the mill.",
+        ],
+        [
+            "We painted the kitchen on Saturday, and it took much longer than we planned.",
+            "Now the walls are a pale green, and the light in the morning is lovely.",
+            "Next week we will start on the hall, if the weather stays dry enough.",
+        ],
+        ["yeah", "mm-hm", "right"],
+    ),
+    "en2": (
+        "en-us+m1",
+        "en-us+f4",
+        [
+            "The train was late again, so I read the paper standing on the platform.",
+            "There was a long piece about the new library they are building in town.",
+            "It will have a garden on the roof and a room for children to paint in.",
+        ],
+        [
+            "My sister works near there, and she says the builders start very early.",
+            "She hears the cranes before seven, even on a Sunday morning sometimes.",
+            "But she is pleased about the garden, she loves growing tomatoes.",
+        ],
+        ["oh", "yeah", "really"],
+    ),
+    "ja": (
+        "ja+m3",
+        "ja+f2",
+        [
+            "きょうは とても いい てんきですね。 こうえんで ながい さんぽを しました。",
+            "そのあと えきの ちかくの みせで コーヒーを のみました。",
+            "よるは ともだちと いっしょに ばんごはんを たべました。",
+        ],
+        [
+            "わたしは としょかんに いきました。 あたらしい ほんを にさつ かりました。",
+            "よるに すこしずつ よむ つもりです。 とても たのしみです。",
+            "らいしゅうは えいがを みに いきたいと おもいます。",
+        ],
+        ["うん", "はい", "へえ"],
+    ),
+}
+LEVELS_DB = (0.0, -6.0)  # the backchannels as loud as spoken, and murmured
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # "under" (a backchannel under the other's words) or "interrupt"
+    who: str  # "A" or "B": who says it
+    start: int  # first frame heard
+    end: int  # end frame (exclusive)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    mix: np.ndarray  # mono, 16 kHz
+    turns: list[tuple[float, float, str]]  # (start s, end s, "A"/"B"): where each voice is heard
+    events: list[Event]
+
+
+def _heard(sound: np.ndarray, at: int) -> tuple[int, int]:
+    """The frames where a placed sound is heard (first to last sample above 1 % of its peak)."""
+    loud = np.flatnonzero(np.abs(sound) > 0.01 * np.abs(sound).max())
+    return (at + int(loud[0])) * FPS // SAMPLE_RATE, -(-(at + int(loud[-1])) * FPS // SAMPLE_RATE)
+
+
+def conversation(lang: str = "en", backchannel_db: float = 0.0) -> Conversation:
+    """One conversation of :data:`CONVERSATIONS` (see the module docstring)."""
+    va, vb, phrases_a, phrases_b, backchannels = CONVERSATIONS[lang]
+    voices = {"A": Voice("espeak", va, 1.0, 35, 50), "B": Voice("espeak", vb, 1.0, 70, 60)}
+    gain = 10 ** (backchannel_db / 20)
+    placed: list[tuple[str, int, np.ndarray, str]] = []
+    t = SAMPLE_RATE // 2
+    for i, phrase in enumerate(phrases_a):
+        sound = speak(phrase, voices["A"]).audio
+        placed.append(("A", t, sound, "turn"))
+        if i < 2:
+            placed.append(
+                ("B", t + len(sound) // 2, gain * speak(backchannels[i], voices["B"]).audio, "under")
+            )
+            t += len(sound) + int(0.4 * SAMPLE_RATE)
+        else:
+            t += int(0.6 * len(sound))
+    for i, phrase in enumerate(phrases_b):
+        sound = speak(phrase, voices["B"]).audio
+        placed.append(("B", t, sound, "interrupt" if i == 0 else "turn"))
+        if i == 1:
+            placed.append(
+                ("A", t + len(sound) // 2, gain * speak(backchannels[2], voices["A"]).audio, "under")
+            )
+        t += len(sound) + int(0.4 * SAMPLE_RATE)
+    mix = np.zeros(t + SAMPLE_RATE // 2, dtype=np.float32)
+    turns: list[tuple[float, float, str]] = []
+    events: list[Event] = []
+    for who, at, sound, kind in placed:
+        mix[at : at + len(sound)] += sound
+        a, b = _heard(sound, at)
+        turns.append((a / FPS, b / FPS, who))
+        if kind != "turn":
+            events.append(Event(kind, who, a, b))
+    return Conversation(mix, turns, events)
