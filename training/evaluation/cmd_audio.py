@@ -9,7 +9,8 @@ finds who speaks when from the *sum* of the two, against each channel's own acti
   speakers), or one label per frame, the louder speaker against their own level ("dominant").
 - Diarization error (frame level, 25 fps, best speaker mapping) of both backends (the
   packaged voice encoder, MFCC statistics) and of the trivial answer "one speaker speaks
-  whenever anyone does", with and without a 0.25 s collar (6 frames) around reference edges.
+  whenever anyone does", with and without a 0.25 s collar (6 frames) around reference edges;
+  frames the diarizer gives to both voices (``Diarization.both``) count as two speakers.
 - With ``--motion2`` (speaker 2's tracked face, a DualTalk dataset ``.npz`` with ``pose`` (T, 6)
   = [neck, jaw], at 25 fps; a motion file at another rate is refused): how much faster the
   tracked jaw moves in frames marked as speaker 2 speaking than in the others, for the energy
@@ -100,11 +101,15 @@ def _stored_fps(data: Any, name: str) -> float:
         raise DualTalkError(f"{name}: {exc}") from None
 
 
-def _der_rows(refs: dict[str, tuple[np.ndarray, np.ndarray]], labels: np.ndarray) -> dict[str, Any]:
+def _der_rows(
+    refs: dict[str, tuple[np.ndarray, np.ndarray]], labels: np.ndarray, both: np.ndarray | None = None
+) -> dict[str, Any]:
+    """DER rows; ``both``: the frames a diarization gives to the two voices at once, scored as two
+    speakers (overlap found is no miss; overlap claimed where one speaks is a false alarm)."""
     return {
         name: {
-            **{k: round(v, 3) for k, v in frame_der(*ref, labels).items()},
-            "der_collar_0.25s": round(frame_der(*ref, labels, collar=COLLAR_FRAMES)["der"], 3),
+            **{k: round(v, 3) for k, v in frame_der(*ref, labels, both=both).items()},
+            "der_collar_0.25s": round(frame_der(*ref, labels, collar=COLLAR_FRAMES, both=both)["der"], 3),
         }
         for name, ref in refs.items()
     }
@@ -147,7 +152,10 @@ def measure(path1: str | Path, path2: str | Path, motion2: str | Path | None = N
         except DualTalkError as exc:  # e.g. the voice encoder's weights are not installed
             out[backend] = {"unavailable": str(exc)}
             continue
-        out[backend] = {"method": result.meta.get("method", backend), **_der_rows(refs, result.labels)}
+        out[backend] = {
+            "method": result.meta.get("method", backend),
+            **_der_rows(refs, result.labels, result.both),
+        }
     if jaw is not None:
         speed = np.abs(np.diff(jaw, prepend=jaw[0]))
         t = min(len(speed), len(rb))
