@@ -14,8 +14,10 @@ against reference timings; numbers in MODEL_CARD.md).
 audio file in DIR with a transcript beside it (``<stem>.lab`` or ``<stem>.txt``, the
 layout of Kaldi/MFA corpora) becomes ``OUT/<stem>.wav`` + ``<stem>.phone.json`` (IPA,
 language tag), ready for ``python -m dualtalk eval lipsync --aligned OUT``.
-Transcripts must be spelt so espeak-ng can read them (Japanese in kana, Mandarin in
-tone-numbered pinyin with ``--voice cmn-latn-pinyin``).
+Transcripts must be spelt so espeak-ng can read them (Mandarin in tone-numbered pinyin with
+``--voice cmn-latn-pinyin``). Japanese is read as the engine reads a script (``script_warp``): kanji
+and kana into kana as said by the kanji reader (SudachiPy, an optional install); without it, in
+kana only (a transcript in kanji is refused in one line naming the install).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.timebase import SAMPLE_RATE
 from ...inference.phonetic.ipa import as_ipa, is_language_switch
+from ...inference.phonetic.script_languages import is_japanese, writing_advice
 from ...inference.phonetic.warp import distances, dtw_path, mfcc_features, speech_span, warp_times
 from ..evaluation.lipsync import find_alignments, write_alignment
 from ..evaluation.phone_classes import BILABIAL, LABIODENTAL, OPEN, ROUNDED, SILENCE, classify
@@ -48,8 +51,9 @@ MAX_CELLS = 12_000 * 12_000  # frame pairs warped at once: 2 min x 2 min at 10 m
 
 
 def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: float = 0.5) -> list[Phone]:
-    """IPA phones of ``text`` timed on ``audio`` (16 kHz mono), by warping espeak-ng's reading of it."""
-    utt = speak(text, Voice("espeak", voice))
+    """IPA phones of ``text`` timed on ``audio`` (16 kHz mono), by warping espeak-ng's reading of it
+    (of :func:`spoken`: a Japanese transcript's kanji read first)."""
+    utt = speak(spoken(text, voice), Voice("espeak", voice))
     phones = [p for p in utt.phones if not is_language_switch(p.symbol)]
     if not phones:
         raise DualTalkError(f"espeak-ng ({voice}) spoke no phones for {text!r}")
@@ -69,6 +73,34 @@ def align_transcript(audio: np.ndarray, text: str, voice: str, *, step_penalty: 
         Phone(as_ipa(p.symbol), offset + float(b), offset + float(max(e, b)), "ipa")
         for p, b, e in zip(phones, starts, ends, strict=True)
     ]
+
+
+def spoken(text: str, voice: str) -> str:
+    """``text`` as espeak-ng is given it: a Japanese transcript (kanji and kana) in kana as said, its
+    particles は/へ/を as said, where the kanji reader is installed, as the engine reads a script's line
+    (``japanese_reading``); any other as written. A transcript in kanji without the reader (espeak-ng
+    would say each kanji as "Chinese letter" and time that on the voice) or with a kanji its dictionary
+    cannot read: DualTalkError in one line."""
+    if not is_japanese(voice.split("+")[0]):  # ja, ja+f2 (a variant)
+        return text
+    from ...inference.phonetic import japanese_reading
+
+    if japanese_reading.has_kanji(text) and not japanese_reading.available():
+        raise DualTalkError(
+            f"{_clip(text)} is written in kanji, which espeak-ng cannot read: {writing_advice('ja')}"
+        )
+    said = japanese_reading.reading(text)
+    unread = "".join(dict.fromkeys(ch for ch in said if japanese_reading.has_kanji(ch)))
+    if unread:
+        raise DualTalkError(
+            f"{_clip(text)}: its {unread} has no reading in SudachiPy's dictionary, and espeak-ng cannot "
+            "read kanji; write it in kana"
+        )
+    return said
+
+
+def _clip(text: str, most: int = 40) -> str:
+    return repr(text if len(text) <= most else text[: most - 3] + "...")
 
 
 def find_transcribed(folder: str | Path) -> list[tuple[Path, str]]:
@@ -174,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
             [("input audio", audio) for audio, _ in pairs],
         )
         voice = args.voice or args.lang
+        for audio_path, text in pairs:  # every transcript readable before the first is aligned
+            try:
+                spoken(text, voice)
+            except DualTalkError as exc:  # which one: a corpus has hundreds
+                raise DualTalkError(f"{audio_path.stem}: {exc}") from None
         # alignments of an evaluation set stay one: align --phones refuses a folder marked so
         evaluation, marked = (Path(args.corpus) / EVALUATION_MARKER).is_file(), False
         for audio_path, text in pairs:
