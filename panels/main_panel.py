@@ -61,6 +61,9 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "transcript")
         if s.transcript:  # the language it is written in (English: pocketsphinx; others: espeak-ng)
             box.prop(s, "transcript_language")
+            if kanji_not_read(s.transcript_language):  # Japanese, while the worker cannot read kanji
+                box.label(text=KANA_ONLY, icon="INFO")
+                box.label(text=KANJI_READER_INSTALL, icon="BLANK1")
         else:  # no script: the words may be recognised from the voices (English)
             box.prop(s, "recognise")
         box.prop(s, "use_range")
@@ -137,6 +140,32 @@ def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+# under Script Language: Japanese while the worker's Python lacks the kanji reader: the words of the
+# refusal of a line in kanji (``script_languages.writing_advice``), in two fixed (translated) labels
+KANA_ONLY = "Write it in kana (espeak-ng cannot read kanji), or let kanji be read:"
+KANJI_READER_INSTALL = "pip install sudachipy sudachidict_core (the add-on's Install dependencies adds them)"
+
+
+def kanji_not_read(language: str) -> bool:
+    """Whether a script in ``language`` is Japanese and the Python that will read it (the worker's:
+    Blender's own, the add-on's venv or the preferences' interpreter) lacks the kanji reader. Looked
+    up without importing it, and cached (``script_languages.kanji_reader_installed``)."""
+    from ..dualtalk_blender.addon.deps import resolve_python
+    from ..dualtalk_blender.addon.panel_settings import model_dir
+    from ..dualtalk_blender.addon.state import get_prefs
+    from ..inference.core.errors import DualTalkError
+    from ..inference.phonetic.script_languages import is_japanese, spelling_hint
+
+    if not is_japanese(language):
+        return False
+    prefs = get_prefs()
+    try:
+        python = resolve_python(ui_run.abspath(prefs.python_path), model_dir(prefs)) if prefs else None
+    except DualTalkError:  # the preferences' interpreter is gone: Generate says so; Blender's own here
+        python = None
+    return bool(spelling_hint(language, python))
 
 
 SETUP_MESSAGE_CHARS = 60  # of the job's own line (pip's), after its words (which no longer eat into it)

@@ -26,6 +26,9 @@ def forget() -> None:
     warp = sys.modules.get("dualtalk.inference.phonetic.script_warp")
     if warp is not None:
         warp._reading.cache_clear()
+    languages = sys.modules.get("dualtalk.inference.phonetic.script_languages")
+    if languages is not None and hasattr(languages, "_KANJI_READER_SEEN"):  # the panel's look-up
+        languages._KANJI_READER_SEEN.clear()
 
 
 @contextmanager

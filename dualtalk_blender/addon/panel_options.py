@@ -26,15 +26,16 @@ ALIGNED_BY_ESPEAK = "Aligned by warping espeak-ng's reading of each line onto th
 
 def _script_languages() -> tuple[tuple[str, str, str], ...]:
     """(code, name, how it is aligned) for each transcript language the panel offers: the engine's
-    table (``phonetic/script_languages.py``); the command line and Python take any espeak-ng tag."""
-    from ...inference.phonetic.script_languages import SCRIPT_LANGUAGES, is_english, spelling_hint
+    table (``phonetic/script_languages.py``); the command line and Python take any espeak-ng tag.
+    How a script must be written depends on what the worker's Python has installed (Japanese kanji:
+    the kanji reader), so the panel says it under the menu while drawing, not in these fixed tooltips
+    (``script_languages.spelling_hint``)."""
+    from ...inference.phonetic.script_languages import SCRIPT_LANGUAGES, is_english
 
-    items = []
-    for code, name, _voice in SCRIPT_LANGUAGES:
-        text = ALIGNED_BY_POCKETSPHINX if is_english(code) else ALIGNED_BY_ESPEAK
-        hint = spelling_hint(code)
-        items.append((code, name, f"{text}; {hint}" if hint else text))
-    return tuple(items)
+    return tuple(
+        (code, name, ALIGNED_BY_POCKETSPHINX if is_english(code) else ALIGNED_BY_ESPEAK)
+        for code, name, _voice in SCRIPT_LANGUAGES
+    )
 
 
 # The usual values of a text option whose list lives beside the engine code that uses it (the options

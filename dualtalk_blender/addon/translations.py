@@ -57,6 +57,9 @@ NAMES = (
     "scipy",
     "soundfile",
     "pocketsphinx",
+    "espeak-ng",
+    "sudachipy",
+    "sudachidict_core",
     "resemblyzer",
     "Hugging Face",
     "GPL",
@@ -457,7 +460,7 @@ JA_JP: Table = {
     (DEFAULT, "Arabic"): "アラビア語",
     (DEFAULT, "Hindi"): "ヒンディー語",
     (DEFAULT, "Mandarin"): "中国語（普通話）",
-    (DEFAULT, "Japanese (kana)"): "日本語（かな）",
+    (DEFAULT, "Japanese"): "日本語",
     (DEFAULT, "Korean"): "韓国語",
     (
         DEFAULT,
@@ -467,14 +470,13 @@ JA_JP: Table = {
         DEFAULT,
         "Aligned by warping espeak-ng's reading of each line onto the voice",
     ): "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます",
+    (DEFAULT, "Write it in kana (espeak-ng cannot read kanji), or let kanji be read:"): (
+        "かなで書いてください（espeak-ngは漢字を読めません）。漢字を読ませるには:"
+    ),
     (
         DEFAULT,
-        "Aligned by warping espeak-ng's reading of each line onto the voice"
-        "; write it in kana (espeak-ng cannot read kanji)",
-    ): (
-        "espeak-ngによる各行の読み上げを、声に合わせて時間方向に伸縮させて合わせます。"
-        "かなで書いてください（espeak-ngは漢字を読めません）"
-    ),
+        "pip install sudachipy sudachidict_core (the add-on's Install dependencies adds them)",
+    ): "pip install sudachipy sudachidict_core（アドオンの「依存関係をインストール」で入ります）",
     (DEFAULT, "Part of the recording"): "録音の一部",
     (DEFAULT, "Only animate from Start to End"): "「開始」から「終了」までだけをアニメーションさせます",
     (DEFAULT, "Start"): "開始",
@@ -1145,18 +1147,20 @@ ZH_HANS: Table = {
     (DEFAULT, "Arabic"): "阿拉伯语",
     (DEFAULT, "Hindi"): "印地语",
     (DEFAULT, "Mandarin"): "普通话",
-    (DEFAULT, "Japanese (kana)"): "日语（假名）",
+    (DEFAULT, "Japanese"): "日语",
     (DEFAULT, "Korean"): "韩语",
     (DEFAULT, "Aligned by pocketsphinx, a model of English speech"): "由英语语音模型 pocketsphinx 对齐",
     (
         DEFAULT,
         "Aligned by warping espeak-ng's reading of each line onto the voice",
     ): "将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上",
+    (DEFAULT, "Write it in kana (espeak-ng cannot read kanji), or let kanji be read:"): (
+        "请用假名书写（espeak-ng 读不了日文汉字），或让汉字能被读出："
+    ),
     (
         DEFAULT,
-        "Aligned by warping espeak-ng's reading of each line onto the voice"
-        "; write it in kana (espeak-ng cannot read kanji)",
-    ): ("将 espeak-ng 对每一行的朗读在时间上伸缩，对齐到声音上；请用假名书写（espeak-ng 读不了日文汉字）"),
+        "pip install sudachipy sudachidict_core (the add-on's Install dependencies adds them)",
+    ): "pip install sudachipy sudachidict_core（插件的“安装依赖项”会安装它们）",
     (DEFAULT, "Part of the recording"): "录音的一部分",
     (DEFAULT, "Only animate from Start to End"): "仅为从“开始”到“结束”的部分生成动画",
     (DEFAULT, "Start"): "开始",

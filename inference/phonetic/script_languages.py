@@ -8,14 +8,19 @@ command line and Python take any espeak-ng language tag or voice name (``espeak-
 
 from __future__ import annotations
 
+import sys
+import time
+from pathlib import Path
+
 from ..core.errors import DualTalkError
 
 ENGLISH = "en"
 
 # (code, name shown on the panel, espeak-ng voice). Mandarin is read by cmn-latn-pinyin, from Han
 # characters or tone-numbered pinyin (espeak-ng's plain "cmn" reads pinyin's tone digits as English
-# numbers); Japanese from kana (espeak-ng names every kanji "Chinese letter"), or from kanji and kana
-# where SudachiPy reads them into kana first (``japanese_reading``, an optional install).
+# numbers); Japanese from kanji and kana where SudachiPy reads them into kana first
+# (``japanese_reading``, an optional install), else from kana only (espeak-ng names every kanji
+# "Chinese letter"): the panel says so under the menu then (:func:`spelling_hint`).
 SCRIPT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
     (ENGLISH, "English", "en-us"),
     ("es", "Spanish", "es"),
@@ -32,7 +37,7 @@ SCRIPT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
     ("ar", "Arabic", "ar"),
     ("hi", "Hindi", "hi"),
     ("cmn-latn-pinyin", "Mandarin", "cmn-latn-pinyin"),
-    ("ja", "Japanese (kana)", "ja"),
+    ("ja", "Japanese", "ja"),
     ("ko", "Korean", "ko"),
 )
 _MANDARIN = "cmn-latn-pinyin"
@@ -94,13 +99,56 @@ def espeak_voice(language: str | None) -> str:
     )
 
 
-def spelling_hint(language: str | None) -> str:
-    """How a script in ``language`` must be written ("" when as usual): the panel's short hint."""
-    return _SPELLING.get(normalise(language), "")
-
-
 # what reads a Japanese script's kanji, said where a line in kanji is refused for want of it
-KANJI_READER = "pip install sudachipy sudachidict_core (the add-on's Install dependencies adds them)"
+KANJI_READER_PACKAGES = ("sudachipy", "sudachidict_core")
+KANJI_READER = f"pip install {' '.join(KANJI_READER_PACKAGES)} (the add-on's Install dependencies adds them)"
+# a Python found without the reader is looked at again after this long (Install dependencies may add
+# it while Blender runs); one found with it is not looked at again
+KANJI_READER_RECHECK_S = 5.0
+_KANJI_READER_SEEN: dict[str, tuple[bool, float]] = {}
+
+
+def kanji_reader_installed(python: str | None = None) -> bool:
+    """Whether ``python`` (the worker's interpreter; None: this one) has the kanji reader's packages.
+    Looked up, never imported: SudachiPy maps its 200 MB dictionary at import, and the panel asks
+    on every redraw (cached per interpreter). Another interpreter is looked up on disk, in its own
+    environment's site-packages (the add-on's venv, where Install dependencies puts them)."""
+    key = python or sys.executable
+    seen = _KANJI_READER_SEEN.get(key)
+    if seen is not None and (seen[0] or time.monotonic() - seen[1] < KANJI_READER_RECHECK_S):
+        return seen[0]
+    found = _reader_here() if key == sys.executable else _reader_beside(Path(key))
+    _KANJI_READER_SEEN[key] = (found, time.monotonic())
+    return found
+
+
+def _reader_here() -> bool:
+    import importlib.util
+
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in KANJI_READER_PACKAGES)
+    except (ImportError, ValueError):  # a module set to None in sys.modules, a broken parent package
+        return False
+
+
+def _reader_beside(python: Path) -> bool:
+    """Whether the environment ``python`` runs in (``<env>/bin/python``; Windows ``<env>/Scripts/
+    python.exe``) holds the packages: its site-packages (a venv, a conda env) or a system Python's
+    dist-packages."""
+    env = python.parent.parent
+    places = [*env.glob("lib/python3*/site-packages"), *env.glob("lib/python3*/dist-packages")]
+    places += [env / "Lib" / "site-packages", env / "lib" / "python3" / "dist-packages"]
+    return any(all((place / name).is_dir() for name in KANJI_READER_PACKAGES) for place in places)
+
+
+def spelling_hint(language: str | None, python: str | None = None) -> str:
+    """What the panel says under Script Language about how a script in ``language`` must be written
+    for ``python`` (the worker's interpreter; None: this one) to read it, "" when as usual: for
+    Japanese, the refusal's advice (kana, or the kanji reader's install) while that Python lacks the
+    reader, nothing once it has it."""
+    if is_japanese(language) and kanji_reader_installed(python):
+        return ""
+    return writing_advice(language)
 
 
 def is_japanese(language: str | None) -> bool:
@@ -112,7 +160,7 @@ def is_japanese(language: str | None) -> bool:
 def writing_advice(language: str | None) -> str:
     """How to make a line refused for its writing readable: the spelling hint, and for Japanese the
     install that reads kanji ("" when the language has no such advice)."""
-    hint = spelling_hint(language)
+    hint = _SPELLING.get(normalise(language), "")
     if hint and is_japanese(language):
         return f"{hint}, or let kanji be read: {KANJI_READER}"
     return hint

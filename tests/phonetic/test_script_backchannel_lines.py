@@ -73,7 +73,7 @@ def test_a_script_in_kanji_gives_its_advice_once_with_the_lines_it_concerns(capl
 
 def test_the_take_summary_says_b_s_writing_advice_only_when_a_s_did_not():
     why = (
-        "it is written in kanji, which espeak-ng spells out letter by letter in Japanese (kana); write it in "
+        "it is written in kanji, which espeak-ng spells out letter by letter in Japanese; write it in "
         "kana (espeak-ng cannot read kanji)"
     )
 
