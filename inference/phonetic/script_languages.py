@@ -319,26 +319,42 @@ def not_english_words(texts: list[str]) -> tuple[list[str], int]:
 
 def not_english(texts: list[str]) -> tuple[str, str]:
     """Why ``texts`` (a script given as English) look like another language ("16 of its 51 words are
-    not English words (prepara, ...)") and what to do (the language flag, :func:`language_flag`);
-    ("", "") when they look English."""
+    not English words (prepara, ...); its ñ, ¿ suggest Spanish") and the language flag to give
+    (:func:`language_flag`, for :data:`NOT_ENGLISH_ASK`); ("", "") when they look English."""
     unknown, counted = not_english_words(texts)
     if len(unknown) < NOT_ENGLISH_WORDS or len(unknown) < NOT_ENGLISH_SHARE * counted:
         return "", ""
     shown = ", ".join(dict.fromkeys(unknown[:8]))
-    return f"{len(unknown)} of its {counted} words are not English words ({shown})", language_flag(texts)
+    why = f"{len(unknown)} of its {counted} words are not English words ({shown})"
+    code, chars = _own_letters(texts)
+    if code:
+        why += f"; its {', '.join(chars)} suggest {language_name(code)}"
+    return why, language_flag(texts)
 
 
-NOT_ENGLISH_ASK = "a script in another language needs its language: {flag}, the panel's Script Language"
+# what to do about it, said after the reason on the command line ("... needs its language:
+# --transcript-language es (panel: Script Language)") and in the panel, whose messages give the
+# panel's words alone ("... needs its language: Script Language": ``panel_options.in_panel_words``).
+# The flag has no brackets of its own: a character's report gives it as it is up to its first " ("
+NOT_ENGLISH_ASK = "a script in another language needs its language: {flag} (panel: Script Language)"
+
+
+def _own_letters(texts: list[str]) -> tuple[str, list[str]]:
+    """(the one panel language whose own letters the script holds, those letters), ("", []) when
+    none or several do."""
+    text = " ".join(texts).lower()
+    seen = {code: [ch for ch in own if ch in text] for code, own in _OWN_LETTERS.items()}
+    seen = {code: chars for code, chars in seen.items() if chars}
+    return next(iter(seen.items())) if len(seen) == 1 else ("", [])
 
 
 def language_flag(texts: list[str]) -> str:
     """``--transcript-language es`` when the script holds letters only Spanish of the panel's
-    languages uses (ñ, ¿, ¡; German ß, Polish ł..., Turkish ğ ı ş), else the flag with the codes."""
-    text = " ".join(texts).lower()
-    seen = {code: [ch for ch in own if ch in text] for code, own in _OWN_LETTERS.items()}
-    seen = {code: chars for code, chars in seen.items() if chars}
-    if len(seen) == 1:
-        code, chars = next(iter(seen.items()))
-        return f"--transcript-language {code} (its {', '.join(chars)} suggest {language_name(code)})"
+    languages uses (ñ, ¿, ¡; German ß, Polish ł..., Turkish ğ ı ş), else the flag with the codes of
+    the panel's languages written in Latin letters, one of which it is likely in
+    (``--transcript-language es|fr|de|...``)."""
+    code, _chars = _own_letters(texts)
+    if code:
+        return f"--transcript-language {code}"
     latin = [c for c, *_ in SCRIPT_LANGUAGES if _LETTERS.get(c) == ("LATIN",) and c != ENGLISH]
-    return f"--transcript-language with its code ({', '.join(latin)}, ...)"
+    return f"--transcript-language {'|'.join(latin)}"
