@@ -183,6 +183,28 @@ def _tags(code: str) -> tuple[str, ...]:
     return (code,) if code in _VOICE or base == code else (code, base)
 
 
+def _scripts(text: str) -> dict[str, int]:
+    """How many of ``text``'s letters each writing system holds (Unicode script names: LATIN,
+    CYRILLIC, CJK, HIRAGANA...)."""
+    import unicodedata
+
+    scripts: dict[str, int] = {}
+    name = ""
+    for ch in text:
+        # a vowel sign, anusvara or virama (Devanagari's मैंने is 5 characters, 2 of them letters to
+        # isalpha) is part of its letter: counted with the script it is named for, a combining accent
+        # with the letter before it
+        mark = unicodedata.category(ch) in ("Mn", "Mc")
+        if ch.isalpha() or mark:
+            parts = unicodedata.name(ch, "UNKNOWN").split()
+            if not (mark and parts[0] == "COMBINING"):
+                # (full-width Latin and half-width kana are the same letters, set in another width)
+                name = parts[1] if parts[0] in ("FULLWIDTH", "HALFWIDTH") and len(parts) > 1 else parts[0]
+            if name:
+                scripts[name] = scripts.get(name, 0) + 1
+    return scripts
+
+
 def foreign_letters(text: str, language: str | None) -> str:
     """The writing system most of ``text``'s letters are in when it is not one ``language`` is
     written in ("Cyrillic letters", "Han characters"), else "": espeak-ng would spell such a line out
@@ -198,20 +220,7 @@ def foreign_letters(text: str, language: str | None) -> str:
         return ""
     if code == "ja" and any("CJK" in unicodedata.name(ch, "") for ch in text):
         return "kanji"
-    scripts: dict[str, int] = {}
-    name = ""
-    for ch in text:
-        # a vowel sign, anusvara or virama (Devanagari's मैंने is 5 characters, 2 of them letters to
-        # isalpha) is part of its letter: counted with the script it is named for, a combining accent
-        # with the letter before it
-        mark = unicodedata.category(ch) in ("Mn", "Mc")
-        if ch.isalpha() or mark:
-            parts = unicodedata.name(ch, "UNKNOWN").split()
-            if not (mark and parts[0] == "COMBINING"):
-                # (full-width Latin and half-width kana are the same letters, set in another width)
-                name = parts[1] if parts[0] in ("FULLWIDTH", "HALFWIDTH") and len(parts) > 1 else parts[0]
-            if name:
-                scripts[name] = scripts.get(name, 0) + 1
+    scripts = _scripts(text)
     letters = sum(scripts.values())
     foreign = {k: v for k, v in scripts.items() if k not in expected}
     if not letters or sum(foreign.values()) <= letters / 2:
@@ -346,6 +355,23 @@ def _own_letters(texts: list[str]) -> tuple[str, list[str]]:
     seen = {code: [ch for ch in own if ch in text] for code, own in _OWN_LETTERS.items()}
     seen = {code: chars for code, chars in seen.items() if chars}
     return next(iter(seen.items())) if len(seen) == 1 else ("", [])
+
+
+def flag_for_letters(texts: list[str]) -> str:
+    """``--transcript-language ru`` for a script written in the letters of one panel language
+    (Cyrillic: ru, Hangul: ko, kana: ja...; Han characters alone: ``cmn|ja``), else
+    ``--transcript-language CODE``: what to give for a script with no English letters at all."""
+    scripts = _scripts(" ".join(texts))
+    scripts.pop("LATIN", None)
+    if not scripts:
+        return "--transcript-language CODE"
+    if "HIRAGANA" in scripts or "KATAKANA" in scripts:
+        return "--transcript-language ja"
+    most = max(scripts, key=lambda k: scripts[k])
+    if most == "CJK":  # Chinese, or Japanese in kanji alone
+        return "--transcript-language cmn|ja"
+    codes = [c for c, letters in _LETTERS.items() if letters[0] == most]
+    return f"--transcript-language {'|'.join(codes) if codes else 'CODE'}"
 
 
 def language_flag(texts: list[str]) -> str:

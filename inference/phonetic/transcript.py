@@ -1074,10 +1074,10 @@ def draw_lips(
         if too_many:  # another script (a whole film's): refused before the aligners spend on it
             raise DualTalkError(too_many)
         if not words:  # Cyrillic, Arabic, kana...: nothing the English aligner can spell
-            raise DualTalkError(
-                f"none of its {len(written)} words is written in English letters (a script in another "
-                "language needs its language: --transcript-language, the panel's Script Language)"
-            )
+            from .script_languages import NOT_ENGLISH_ASK, flag_for_letters
+
+            ask = NOT_ENGLISH_ASK.format(flag=flag_for_letters([line.text for line in lines]))
+            raise DualTalkError(f"none of its {len(written)} words is written in English letters; {ask}")
         texts = [line.text for line in lines]
         if warp:
             try:
