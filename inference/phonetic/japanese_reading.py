@@ -36,22 +36,51 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _LOCK = threading.Lock()  # a SudachiPy tokenizer is not to be used by two threads at once
 
 
+# why the reader did not load though its packages are there ("" when it loaded, or is not installed)
+_BROKEN: list[str] = []
+
+
 @functools.lru_cache(maxsize=1)
 def _tokenizer() -> Any | None:
     """SudachiPy's tokenizer on the core dictionary, made once per process; None when either is not
-    installed."""
+    installed, or is installed but does not load (:func:`load_problem` says why)."""
     import importlib
 
+    _BROKEN.clear()
     try:  # (imported by name: an optional package without type information)
         sudachipy = importlib.import_module("sudachipy")
         return sudachipy.Dictionary(dict="core").tokenizer()
-    except Exception:  # noqa: BLE001 (ImportError, or SudachiPy's own error for a missing dictionary)
+    except Exception as exc:  # noqa: BLE001 (not installed; installed but broken: an import, the dictionary file)
+        if all(map(_found, INSTALL.split()[2:])):  # both there: say why they do not load
+            _BROKEN.append(_first_line(exc))
         return None
+
+
+def _found(package: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):  # set to None in sys.modules: hidden, as if not installed
+        return False
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def available() -> bool:
     """Whether kanji can be read here (SudachiPy and its core dictionary import)."""
     return _tokenizer() is not None
+
+
+def load_problem() -> str:
+    """Why the reader is installed but does not load (a dictionary package without its dictionary
+    file, a SudachiPy built for another Python): "" when it loads or is simply not installed. A
+    refusal that only named the install would send the user to install what they have."""
+    _tokenizer()
+    return _BROKEN[0] if _BROKEN else ""
 
 
 def has_kanji(text: str) -> bool:
@@ -181,6 +210,35 @@ def counted(digits: str, counter: str) -> str | None:
     return None
 
 
+# SudachiPy refuses a text over 49,149 bytes (16,383 kana or kanji: a transcript pasted as one
+# paragraph); a line is read in pieces under this, cut after a sentence where it can be
+PIECE_BYTES = 16_000
+_SENTENCE_ENDS = "。！？!?\n"
+_BREAKS = "、，,；;：: \u3000\t」』）)"
+
+
+def pieces(text: str, most: int = PIECE_BYTES) -> list[str]:
+    """``text`` cut into pieces of at most ``most`` UTF-8 bytes, each ending after a sentence's end
+    where one is in reach, else after a comma or space, else anywhere: read one by one, they read
+    as the whole does (a word is never cut where a sentence or phrase ends)."""
+    out: list[str] = []
+    while len(text.encode("utf-8")) > most:
+        size, fit = 0, 0
+        for ch in text:  # the most characters within ``most`` bytes
+            size += len(ch.encode("utf-8"))
+            if size > most:
+                break
+            fit += 1
+        head = text[:fit]
+        cut = max(head.rfind(ch) for ch in _SENTENCE_ENDS) + 1
+        if cut <= 0:
+            cut = max(head.rfind(ch) for ch in _BREAKS) + 1
+        cut = cut if cut > 0 else max(1, fit)
+        out.append(text[:cut])
+        text = text[cut:]
+    return [*out, text] if text else out
+
+
 def reading(text: str) -> str:
     """``text`` (a line of a Japanese script) as kana espeak-ng reads, a line with kanji spaced
     between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
@@ -193,7 +251,8 @@ def reading(text: str) -> str:
     with _LOCK:
         words = [
             (m.surface(), m.reading_form(), tuple(m.part_of_speech()), m.normalized_form())
-            for m in tokenizer.tokenize(text)
+            for piece in pieces(text)
+            for m in tokenizer.tokenize(piece)
         ]
     spaced = has_kanji(text)  # a kana line is spaced as its writer spaced it (the words they mark)
     out: list[str] = []

@@ -226,6 +226,12 @@ def foreign_writing(text: str, language: str) -> str:
                     f"kanji; write {'it' if len(unread) == 1 else 'them'} in kana"
                 )
             letters = foreign_letters(said, language)
+        elif problem := japanese_reading.load_problem():  # installed, but it does not load
+            return (
+                f"it is written in kanji, and SudachiPy (which reads kanji) is installed but does not load "
+                f"({problem}); reinstall it: {japanese_reading.INSTALL.replace('install', 'install --force-reinstall', 1)}, "
+                "or write the line in kana"
+            )
     if not letters:
         return ""
     hint = writing_advice(language)
