@@ -159,10 +159,16 @@ def _let_go(folder: Path) -> None:
 
 
 def _remove(folder: Path) -> bool:
-    """The take's own files, then its folder, removed (something else in it since: it stays)."""
+    """The take's own files, then its folder, removed (something else in it since: it stays). A file
+    that cannot be removed (a folder its user made read-only to keep it, a read-only mount) leaves the
+    take, and False: the next take is pruned all the same."""
     for name in _TAKE_CONTENTS:
-        with contextlib.suppress(FileNotFoundError):
+        try:
             (folder / name).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
     try:
         folder.rmdir()
     except OSError:
