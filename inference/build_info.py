@@ -23,6 +23,7 @@ import fnmatch
 import functools
 import hashlib
 import os
+import stat
 import tomllib
 from pathlib import Path
 
@@ -108,7 +109,9 @@ def shipped_files(root: Path) -> list[str]:
 
 def source_fingerprint(root: Path = PACKAGE_ROOT) -> str:
     """sha256 of the build's shipped files (:func:`shipped_files` less :data:`WORDS_ONLY`): each
-    path and its bytes, ``\\r\\n`` read as ``\\n``. A file that cannot be read counts as ``?``."""
+    path and its bytes, ``\\r\\n`` read as ``\\n``. A file that cannot be read counts as ``?``, and so
+    does one that is no plain file (a named pipe or socket left in the folder: reading it would wait
+    for ever, and ``--version`` and the preferences with it)."""
     digest = hashlib.sha256()
     for rel in shipped_files(root):
         name = rel.rpartition("/")[2]
@@ -116,6 +119,8 @@ def source_fingerprint(root: Path = PACKAGE_ROOT) -> str:
             continue
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
         try:
+            if not stat.S_ISREG(os.stat(root / rel).st_mode):
+                raise IsADirectoryError(rel)  # (counted as one that cannot be read)
             data = (root / rel).read_bytes()
         except OSError:
             data = b"?"
