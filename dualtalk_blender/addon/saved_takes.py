@@ -14,7 +14,9 @@ Windows' Storage Sense often do likewise, and Blender leaves its own autosaves t
 once per session, just after the add-on starts (:func:`start_pruning`), the takes last changed more
 than the preference *Delete Kept Takes After* (days, 14; 0: never) ago are deleted
 (:func:`prune_kept_takes`), with one line saying how many, how much and where. Never one the open
-.blend was made with or points into (:func:`takes_in_use`), nor one a Blender still running holds:
+.blend was made with or points into (:func:`takes_in_use`), nor one whose .blend was saved within
+those days (:func:`project_saved_since`: a file opened from the splash opens after the pruning ran),
+nor one a Blender still running holds:
 the session that kept a take holds a shared ``flock`` on its folder for as long as it runs
 (systemd-tmpfiles, too, leaves a folder so locked), an exclusive one while writing it, and Apply
 Saved Take a shared one while reading it; a pruning takes it exclusively or leaves the take (a file
@@ -204,9 +206,10 @@ def prune_kept_takes(
     days: float, keep: Collection[Path] = (), now: float | None = None
 ) -> tuple[list[Path], int, int]:
     """Delete the kept takes last changed more than ``days`` ago (0 or less: none), except those in
-    ``keep`` (:func:`takes_in_use`) and those another process holds (:func:`folder_lock`: a Blender
-    that kept or is applying it, or one writing it); returns (deleted, bytes freed, old ones left
-    because in use or held)."""
+    ``keep`` (:func:`takes_in_use`), those of a project saved since (:func:`project_saved_since`) and
+    those another process holds (:func:`folder_lock`: a Blender that kept or is applying it, or one
+    writing it); returns (deleted, bytes freed, old ones left because in use or held). A take dated
+    more than a day ahead (made while the clock was wrong) is dated now: it ages from today."""
     if not days > 0:
         return [], 0, 0
     now = time.time() if now is None else now
@@ -214,9 +217,14 @@ def prune_kept_takes(
     deleted: list[Path] = []
     freed = left = 0
     for folder in kept_takes():
-        if now - last_changed(folder) <= days * DAY_S:
+        changed = last_changed(folder)
+        if changed > now + DAY_S:
+            _date(folder, now)
             continue
-        if os.path.realpath(folder) in kept or str(folder) in _HELD:
+        if now - changed <= days * DAY_S:
+            continue
+        in_use = os.path.realpath(folder) in kept or str(folder) in _HELD
+        if in_use or project_saved_since(folder, now - days * DAY_S):
             left += 1
             continue
         size = takes_size([folder])
@@ -227,6 +235,30 @@ def prune_kept_takes(
         deleted.append(folder)
         freed += size
     return deleted, freed, left
+
+
+def project_saved_since(folder: Path, since: float) -> bool:
+    """Whether the .blend a kept take was made in (``result.json``'s ``blend_file``) is still there
+    and was saved after ``since``: its project is worked on, though not the file open at start (the
+    pruning runs before a file opened from the splash or File > Open Recent)."""
+    try:
+        made = _read_result(folder / "result.json").get("blend_file")
+    except DualTalkError:
+        return False
+    if not isinstance(made, str) or not made:
+        return False
+    try:
+        return os.stat(made).st_mtime > since
+    except (OSError, ValueError):
+        return False
+
+
+def _date(folder: Path, when: float) -> None:
+    """Date a kept take's folder and files ``when`` (a take dated ahead of the clock)."""
+    for path in (*(folder / n for n in _TAKE_CONTENTS), folder):
+        with contextlib.suppress(OSError):
+            if not path.is_symlink():
+                os.utime(path, (when, when))
 
 
 def takes_in_use(blend_file: str, paths: Collection[str]) -> list[Path]:
