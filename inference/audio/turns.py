@@ -215,7 +215,8 @@ def _cue_others(payload: list[str], speaker: str) -> list[str]:
     """Speakers tagged in a cue besides its first: a subtitle gives two people speaking at once one
     cue (``- ANN: and the water`` / ``- BOB: yeah``, or two ``<v>`` tags)."""
     voices = [m.group(1) for text in payload for m in _VOICE_RE.finditer(text)]
-    names = voices if voices else [n for n in map(_line_speaker, payload[1:]) if n is not None]
+    # and a later line that opens with a name and no voice tag (``<v Ann>...`` / ``- BOB: yeah``)
+    names = voices + [n for n in map(_line_speaker, [t for t in payload[1:] if not _VOICE_RE.search(t)]) if n]
     out: list[str] = []
     for n in map(speaker_name, names):
         if n and n != speaker_name(speaker) and n not in out:
@@ -278,12 +279,14 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
         out.append(_segment(start, end, speaker, name, line_no))
         others.append(_cue_others(payload, speaker))
     # a later line's tag is a speaker only when that name also opens a cue of its own (a line of the
-    # text such as "Note: ..." is not a third speaker)
-    openers = {g.speaker for g in out}
+    # text such as "Note: ..." is not a third speaker); spelt otherwise (<v bob> under Ann, Bob's own
+    # cues <v Bob>), it is the speaker of that name
+    openers = {g.speaker.casefold(): g.speaker for g in out}
     both: list[Segment] = []
     for g, names in zip(out, others, strict=True):
         both.append(g)
-        both += [_segment(g.start, g.end, n, name, g.line) for n in names if n in openers]
+        found = dict.fromkeys(openers[n.casefold()] for n in names if n.casefold() in openers)
+        both += [_segment(g.start, g.end, n, name, g.line) for n in found if n != g.speaker]
     return both
 
 
