@@ -103,6 +103,13 @@ def thin(curves: list[tuple[str, np.ndarray]]) -> list[tuple[np.ndarray, np.ndar
     if not curves:
         return []
     values = np.stack([np.asarray(v, dtype=np.float64) for _, v in curves], axis=1)
+    finite = np.all(np.isfinite(values), axis=0)
+    if not finite.all():
+        # a curve that plays a NaN or an infinity somewhere (a script's broken key, a driver gone wrong)
+        # has no bound to keep: every frame, as sampled, as an every-frame take's file holds it
+        every = (np.arange(len(values)), values)
+        kept = iter(thin([c for c, ok in zip(curves, finite, strict=True) if ok]))
+        return [next(kept) if ok else (every[0], every[1][:, j]) for j, ok in enumerate(finite)]
     tol = np.array([tolerance(kind, values[:, j]) for j, (kind, _) in enumerate(curves)]) * FLOAT32_MARGIN
     scale = np.maximum(1.0, np.max(np.abs(values), axis=0)) if len(values) else np.ones(len(curves))
     noise = NOISE_SHARE * scale
