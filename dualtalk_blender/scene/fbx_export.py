@@ -275,6 +275,7 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
             f"FBX: {' and '.join(still)} {'carries' if one else 'carry'} no DualTalk take: the file holds "
             f"{'its face' if one else 'their faces'} still"
         )
+    out += _mixed_keys(objects)
     if not spans:
         return out
     first, last = min(a for a, _ in spans), max(b for _, b in spans)
@@ -294,6 +295,21 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
             "frames outside the range are not in the file"
         )
     return [*out, f"{said}; set the scene's Start and End to {first}-{last} for a clip of the take alone"]
+
+
+def _mixed_keys(objects: Iterable[Any]) -> list[str]:
+    """A file of characters whose takes were keyed with reduced keys and of others keyed every frame
+    is written every frame (:func:`take_keys`): said, with the way to keep the reduced ones light."""
+    modes = {obj: take_keys([obj]) for obj in dict.fromkeys(objects) if _take_span(obj) is not None}
+    reduced = [repr(find_mesh_and_armature(o)[0].name) for o, m in modes.items() if m == "reduced"]
+    if not reduced or len(reduced) == len(modes):
+        return []
+    every = [repr(find_mesh_and_armature(o)[0].name) for o, m in modes.items() if m != "reduced"]
+    return [
+        f"FBX: {' and '.join(reduced)} {'is' if len(reduced) == 1 else 'are'} keyed with reduced keys but "
+        f"{' and '.join(every)} every frame, so the file holds every frame; one file per character "
+        "(--fbx-per-character, the panel's One File per Character) keeps the reduced takes reduced"
+    ]
 
 
 def left_out_modifiers(objects: Iterable[Any], *, scope: str = "full") -> list[str]:
