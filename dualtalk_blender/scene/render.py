@@ -25,6 +25,7 @@ nobody else may be rendering it then, and the kernel dropped the dead run's lock
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -47,6 +48,7 @@ from ...inference.core.fileio import (
     replace_all,
 )
 from ...inference.core.media_check import frame_problem, video_problem
+from ...inference.core.outputs import real
 from ..rig.options import check_render
 
 VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
@@ -61,6 +63,7 @@ IMAGE_EXT = {
 }
 FRAME_PREFIX = "frame_"
 STAGE_PREFIX = ".dualtalk-render."  # a render's frames, inside an existing frames folder, until checked
+INSIDE_LOCK = f"{STAGE_PREFIX}lock"  # a frames folder's render lock where the folder above takes no file
 _RANDOM = r"[a-z0-9_]{8}"  # tempfile.mkdtemp's random part
 _STAGE_INSIDE = re.compile(rf"{re.escape(STAGE_PREFIX)}{_RANDOM}\.part")
 
@@ -183,7 +186,34 @@ def _is_our_leftover(path: Path) -> bool:
     return not path.is_symlink() and (
         (name.startswith(STAGE_PREFIX) and name.endswith(".part") and path.is_dir())
         or (name.startswith(f".{FRAME_PREFIX}") and ".old." in name and path.is_file())
+        or (name == INSIDE_LOCK and path.is_file())  # (a render's lock, held or a killed one's)
     )
+
+
+def render_lock_file(output: str | os.PathLike[str]) -> Path | None:
+    """Where a render of ``output`` takes its lock: beside it (None: :func:`~...inference.core.locks.lock_file`),
+    as every DualTalk output is locked; inside it (:data:`INSIDE_LOCK`) where ``output`` is an existing
+    frames folder and the folder above takes no new file (a farm's shot folder the artist may write
+    in, its project folder not): such a render writes nothing above the folder, and was refused for
+    its lock alone. Two renders of one folder by one user find the same file."""
+    output = Path(output)
+    if not output.is_dir() or output.is_symlink():
+        return None
+    beside = locks.lock_file(output)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:  # made here, :func:`locks.locked` opens it as it would have made it (and removes it after)
+        os.close(os.open(beside, flags, 0o666))
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return real(output) / INSIDE_LOCK
+        return None  # there already (a run holds it, or left it), or another failure the lock says
+    return None
+
+
+def render_lock(output: str | os.PathLike[str]) -> contextlib.AbstractContextManager[None]:
+    """The lock a render of ``output`` holds (:func:`render_lock_file`): a caller that holds it
+    already calls :func:`render_shot` with ``lock=False``."""
+    return locks.locked(output, "render output", lock=render_lock_file(output), what="render")
 
 
 def _stage_beside(output: Path) -> re.Pattern[str]:
@@ -259,7 +289,7 @@ def render_shot(
     with contextlib.ExitStack() as stack:
         # one render of an output at a time; what a killed one left goes (sweep_dead_render)
         if lock:
-            stack.enter_context(locks.locked(output, "render output", what="render"))
+            stack.enter_context(render_lock(output))
         sweep_dead_render(output)
         if video:
             # A video plays every frame at the scene's rate against its sound: a Frame Step (a preview
