@@ -243,13 +243,11 @@ def run_shot(
     work = work_folder(shot) if intermediates(shot) else None
     if work is not None:  # the work folder it uses, given or beside ``out``: another run may name it
         locks.append((f["work"] if shot.work is not None else f["out"], work))
-    if shot.render is not None:  # a render of it running elsewhere: said now, not after the engine
-        locks.append((f["render"], shot.render))
     line = ""
     try:
         # once the set is in place, a signal waits (held) until the result line is made
         with contextlib.ExitStack() as after:
-            with shot_lock(locks, work), excerpt_silence_unsaid(shot):
+            with shot_lock(locks, work), _render_locked(shot, f["render"]), excerpt_silence_unsaid(shot):
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
                     placed=lambda: after.enter_context(interrupts.held()), heard=heard,
@@ -258,6 +256,17 @@ def run_shot(
         if not line:  # stopped before the new set was in place: the earlier one stands
             raise
     return line  # a signal after the set went in place: received(), read back by the caller
+
+
+def _render_locked(shot: Shot, label: str) -> contextlib.AbstractContextManager[None]:
+    """The lock of the shot's render output, held with its other outputs' (a render of it running
+    elsewhere is said now, not after the engine and the keying), where a render takes it: beside the
+    output, or inside an existing frames folder whose folder above takes no file (render_lock_file)."""
+    if shot.render is None:
+        return contextlib.nullcontext()
+    from ..scene.render import render_lock
+
+    return render_lock(shot.render, label, fix=f"give this shot another {label}")
 
 
 def _run_locked(

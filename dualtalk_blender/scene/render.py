@@ -210,10 +210,13 @@ def render_lock_file(output: str | os.PathLike[str]) -> Path | None:
     return None
 
 
-def render_lock(output: str | os.PathLike[str]) -> contextlib.AbstractContextManager[None]:
+def render_lock(
+    output: str | os.PathLike[str], label: str = "render output", fix: str | None = None
+) -> contextlib.AbstractContextManager[None]:
     """The lock a render of ``output`` holds (:func:`render_lock_file`): a caller that holds it
-    already calls :func:`render_shot` with ``lock=False``."""
-    return locks.locked(output, "render output", lock=render_lock_file(output), what="render")
+    already calls :func:`render_shot` with ``lock=False``. ``label`` and ``fix`` name, in the "held"
+    line, the field or flag to change (:func:`~...inference.core.locks.locked`)."""
+    return locks.locked(output, label, lock=render_lock_file(output), fix=fix, what="render")
 
 
 def _stage_beside(output: Path) -> re.Pattern[str]:

@@ -7,36 +7,11 @@ render of it still stops in one line, and a killed render's lock file there is n
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import subprocess
-from pathlib import Path
-
 import pytest
 from dualtalk.dualtalk_blender.scene.render import INSIDE_LOCK, render_lock, render_shot
 from dualtalk.inference.core.errors import DualTalkError
+from no_write_folder import takes_no_file
 from test_render_killed_run import _scene
-
-
-@contextlib.contextmanager
-def _takes_no_file(folder: Path):
-    """``folder`` takes no new file: read-only for a user; immutable for root (whom permissions do not
-    stop)."""
-    if os.geteuid() != 0:
-        mode = folder.stat().st_mode
-        os.chmod(folder, stat.S_IRUSR | stat.S_IXUSR)
-        try:
-            yield
-        finally:
-            os.chmod(folder, mode)
-        return
-    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
-        pytest.skip("cannot make a folder take no file here (no chattr)")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
 
 
 @pytest.fixture
@@ -44,7 +19,7 @@ def shot_folder(tmp_path):
     project = tmp_path / "renders"
     shot = project / "shot010"
     shot.mkdir(parents=True)
-    with _takes_no_file(project):
+    with takes_no_file(project):
         yield shot
 
 
