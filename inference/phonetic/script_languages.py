@@ -102,6 +102,9 @@ def espeak_voice(language: str | None) -> str:
 # what reads a Japanese script's kanji, said where a line in kanji is refused for want of it
 KANJI_READER_PACKAGES = ("sudachipy", "sudachidict_core")
 KANJI_READER = f"pip install {' '.join(KANJI_READER_PACKAGES)} (the add-on's Install dependencies adds them)"
+# the dictionary file itself: a package folder left without it (a broken or half-removed install)
+# does not read (japanese_reading says so, and to reinstall), so the panel gives the advice
+KANJI_DICTIONARY = Path("sudachidict_core", "resources", "system.dic")
 # a Python found without the reader is looked at again after this long (Install dependencies may add
 # it while Blender runs); one found with it is not looked at again
 KANJI_READER_RECHECK_S = 5.0
@@ -126,9 +129,13 @@ def _reader_here() -> bool:
     import importlib.util
 
     try:
-        return all(importlib.util.find_spec(name) is not None for name in KANJI_READER_PACKAGES)
+        specs = [importlib.util.find_spec(name) for name in KANJI_READER_PACKAGES]
     except (ImportError, ValueError):  # a module set to None in sys.modules, a broken parent package
         return False
+    if any(spec is None for spec in specs):
+        return False
+    places = [Path(p) for spec in specs for p in (spec.submodule_search_locations or []) if spec]
+    return any((place.parent / KANJI_DICTIONARY).is_file() for place in places)
 
 
 def _reader_beside(python: Path) -> bool:
@@ -138,7 +145,11 @@ def _reader_beside(python: Path) -> bool:
     env = python.parent.parent
     places = [*env.glob("lib/python3*/site-packages"), *env.glob("lib/python3*/dist-packages")]
     places += [env / "Lib" / "site-packages", env / "lib" / "python3" / "dist-packages"]
-    return any(all((place / name).is_dir() for name in KANJI_READER_PACKAGES) for place in places)
+    return any(
+        all((place / name).is_dir() for name in KANJI_READER_PACKAGES)
+        and (place / KANJI_DICTIONARY).is_file()
+        for place in places
+    )
 
 
 def spelling_hint(language: str | None, python: str | None = None) -> str:

@@ -76,7 +76,9 @@ def test_without_the_reader_the_panel_says_what_the_refusal_says_once(scene, mon
 
 def test_the_panel_asks_the_python_that_will_read_the_script_the_add_ons_venv(scene, tmp_path):
     """Install dependencies puts SudachiPy in the add-on's venv, not in Blender's Python: the panel
-    looks there (the preferences' interpreter here, a venv made on disk) and says nothing once it is in."""
+    looks there (the preferences' interpreter here, a venv made on disk) and says nothing once it is in,
+    with its dictionary (review rv34: a half-removed install, the dictionary gone, showed no advice
+    though every kanji line was refused)."""
     env = tmp_path / "venv"
     python = env / "bin" / "python"
     python.parent.mkdir(parents=True)
@@ -88,6 +90,10 @@ def test_the_panel_asks_the_python_that_will_read_the_script_the_add_ons_venv(sc
         for package in ("sudachipy", "sudachidict_core"):
             (site / package).mkdir(parents=True)
         kanji_reader.forget()  # (a venv found without it is looked at again a few seconds later)
+        assert advised(scene)  # the packages without their dictionary: an install that cannot read
+        (site / "sudachidict_core" / "resources").mkdir()
+        (site / "sudachidict_core" / "resources" / "system.dic").write_bytes(b"\0")
+        kanji_reader.forget()
         assert not advised(scene)
     finally:
         get_prefs().python_path = ""
