@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from .audio.normalize import normalize_speech
-from .audio.sync import duck_bleed, quieten
+from .audio.sync import duck_bleed, long_pauses, quieten
 from .build_info import build_id
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
@@ -387,14 +387,21 @@ def _network_streams(
     duck (a quieter listening half made it read 8-10 dB louder: speaking jaw +5-11 %). The partner
     encoder keeps the ducked stream's own means: read against the recorded ones, the partner's
     ducked half sat lower still and B's speaking jaw rose 6 % on the demo with A 30 dB into B's mic.
-    A mix split by turns is already gated."""
+    A mix split by turns is already gated outside each character's turns; inside one, a pause of at least
+    0.6 s without the character's voice (a turn span longer than the voice: the room's sound 25-30 dB
+    under it) is ducked the same way (:func:`.audio.sync.long_pauses`; AMI dev00's listener mouthed it)."""
     shared = (getattr(dialogue, "source", None) or {}).get("shared_spans")
     na, nb = normalize_speech(quieten(a, shared)), normalize_speech(quieten(b, shared))
-    if not hears_ducked(dialogue, engine):
+    form = (getattr(dialogue, "source", None) or {}).get("form")
+    split = form in SPLIT_FORMS and engine in DUCKED_ENGINES
+    if not hears_ducked(dialogue, engine) and not split:
         return na, nb, None
     act_a = _activity(getattr(dialogue, "active_a", None), total)
     act_b = _activity(getattr(dialogue, "active_b", None), total)
-    da, db = duck_bleed(na, act_a, act_b), duck_bleed(nb, act_b, act_a)
+    if split:
+        da, db = duck_bleed(na, act_a, long_pauses(act_a)), duck_bleed(nb, act_b, long_pauses(act_b))
+    else:
+        da, db = duck_bleed(na, act_a, act_b), duck_bleed(nb, act_b, act_a)
     if da is na and db is nb:
         return na, nb, None
     return da, db, [na, nb]
