@@ -73,6 +73,10 @@ SAY_SECONDS = 1.5  # a keying expected to take less is not timed in the status l
 # one tick, a long one in steps of at most about half a second each (a character's keys, a few
 # hundred readings of the heads).
 TICK_SECONDS = 0.1
+# A re-generated range's frame costs about this many of a whole take's (it reads and rewrites keys
+# around its frames, twice with eye contact: a 2-minute range of a 10-minute take, 6 CPU-s for 3,108
+# frames, against 3 CPU-s for a 15,000-frame take), so a range is not keyed "quickly" in one tick
+RANGE_COST = 8.0
 PACE_FROM_FRAMES = 1500  # a take this long (a minute) or longer teaches the pace
 
 
@@ -327,7 +331,7 @@ class GenerationRun:
         if frames is None:
             return KEYING
         names = " and ".join(chosen.name for chosen in self.chosen)
-        seconds = frames * _PACE[aiming]
+        seconds = self._seconds(frames, aiming)
         if seconds < SAY_SECONDS:
             return f"keying the take onto {names} ({frames:,} frames)"
         return (
@@ -335,12 +339,23 @@ class GenerationRun:
             "Blender does not respond until then)"
         )
 
+    def _seconds(self, frames: int, aiming: bool) -> float:
+        """How long keying ``frames`` scene frames is expected to take on this Blender (a range's
+        frame costs :data:`RANGE_COST` of a take's)."""
+        return frames * _PACE[aiming] * (RANGE_COST if self.frame_range is not None else 1.0)
+
     def _keying_now(self, said: _KeyingProgress) -> str:
         """The line between two keying steps: ``keying the take onto Ava and Ben: 40 % (aiming the eyes:
         frame 6,000/15,000); Esc takes it off again`` (Esc over an earlier take keys it to the end)."""
         names = " and ".join(chosen.name for chosen in self.chosen)
         what = f" ({said.message})" if said.message else ""
-        esc = "; Esc takes it off again" if self._undoable else ""
+        esc = (
+            "; Esc takes it off again"
+            if self._undoable
+            else "; Esc puts the take back as it was"
+            if self.frame_range is not None
+            else ""
+        )
         return f"keying the take onto {names}: {int(100 * said.fraction)} %{what}{esc}"
 
     def _frames(self) -> tuple[int | None, bool]:
@@ -412,7 +427,7 @@ class GenerationRun:
             return False
         self.keying = True
         frames, aiming = self._frames()
-        quick = frames is None or frames * _PACE[aiming] < SAY_SECONDS  # keyed in one tick
+        quick = frames is None or self._seconds(frames, aiming) < SAY_SECONDS  # keyed in one tick
         t0 = time.perf_counter()
         while self._keyed is None and self._ended is None:
             self._step()
@@ -430,6 +445,8 @@ class GenerationRun:
         try:
             if self._steps is not None and self._stop_keying and self._undoable:
                 self._stop_steps()
+            elif self._steps is not None and self._stop_keying and self.frame_range is not None:
+                self._stop_range()
             while self._keyed is None and self._ended is None:
                 self._step()
             if self._ended is not None:
@@ -468,7 +485,8 @@ class GenerationRun:
             if keyed is None:
                 return
             self._keyed = keyed
-            _learn_pace(keyed.frames, self._spent + time.perf_counter() - t0, self._frames()[1])
+            if self.frame_range is None:  # a range's pace is not a take's (RANGE_COST)
+                _learn_pace(keyed.frames, self._spent + time.perf_counter() - t0, self._frames()[1])
         except BaseException:  # a bug outside the keying's own guard: ended, never keyed twice
             self._steps = None
             self._ended = Outcome(
@@ -513,6 +531,16 @@ class GenerationRun:
             False,
             "DualTalk: cancelled while keying; what was keyed stays (its scene or a character is gone)",
             cancelled=True,
+        )
+
+    def _stop_range(self) -> None:
+        """Esc between two keying steps of a re-generated range: no step more, and closing the steps
+        puts the take back as it was before the range (:func:`..scene.range_keys.kept_on_failure`)."""
+        steps, self._steps = self._steps, None
+        if steps is not None:
+            steps.close()
+        self._ended = Outcome(
+            False, "DualTalk: cancelled while keying the range; the take is as it was before", cancelled=True
         )
 
     def _keying_or_end(self) -> Steps[KeyedTake] | Outcome:

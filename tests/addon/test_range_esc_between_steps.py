@@ -1,0 +1,103 @@
+"""Re-generate Preview Range keys its range in steps, as Generate keys a take (fix34 keys): an Esc
+between two steps puts the take back as it was before the range, and the line says so; an Esc
+before the keying keys nothing."""
+
+from __future__ import annotations
+
+import time
+
+import addon_helpers as ah
+import bpy
+import pytest
+from dualtalk.dualtalk_blender.addon import ui_run
+from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
+from dualtalk.dualtalk_blender.scene import gaze, range_keys
+from test_generate_keys_in_steps import Operator, deep_fingerprint, status, worker_done
+
+
+@pytest.fixture
+def pair(scene, assets):
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    return alice, bob
+
+
+def range_done(scene, first: int, last: int) -> ui_run.GenerationRun:
+    """Re-generate Preview Range pressed on frames ``first..last``, its worker run to the end."""
+    prefs = bpy.context.preferences.addons["dualtalk"].preferences
+    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(first, last)).start()
+    end = time.monotonic() + 180
+    while run.step() == RUNNING:
+        assert time.monotonic() < end, "the range's worker never ended"
+        time.sleep(0.05)
+    return run
+
+
+@pytest.fixture
+def slow_keying(monkeypatch):
+    """A long range on a slow Blender: a tick runs one step, a step rewrites a few keys."""
+    monkeypatch.setattr(ui_run, "_PACE", {False: 0.1, True: 0.1})
+    monkeypatch.setattr(ui_run, "TICK_SECONDS", 0.0)
+    monkeypatch.setattr(gaze, "READS_PER_STEP", 2)
+    monkeypatch.setattr(range_keys, "ROWS_PER_STEP", 200)
+
+
+@pytest.mark.parametrize("steps", [1, 6, 20])
+def test_esc_between_two_steps_of_a_range_puts_the_take_back(scene, assets, pair, slow_keying, steps):
+    assert worker_done(scene, assets).finish().ok  # the take
+    before = deep_fingerprint(scene)
+    run = range_done(scene, 20, 30)
+    op = Operator(run)
+    assert op.tick() == {"RUNNING_MODAL"}  # "keying the take onto Alice and Bob…" is drawn
+    for _ in range(steps):
+        assert op.tick() == {"RUNNING_MODAL"}
+    assert "Esc puts the take back as it was" in status().message
+
+    assert op.tick("ESC") == {"CANCELLED"}
+    assert op.said == [
+        ({"WARNING"}, "DualTalk: cancelled while keying the range; the take is as it was before")
+    ]
+    assert deep_fingerprint(scene) == before
+    assert not status().running and not ui_run.generation_running()
+
+
+def test_esc_before_a_range_is_keyed_keys_nothing(scene, assets, pair, slow_keying):
+    assert worker_done(scene, assets).finish().ok
+    before = deep_fingerprint(scene)
+    run = range_done(scene, 20, 30)
+    op = Operator(run)
+    assert op.tick() == {"RUNNING_MODAL"}
+    assert op.tick("ESC") == {"CANCELLED"}
+    assert op.said == [({"WARNING"}, "DualTalk: cancelled before keying; the scene was not changed")]
+    assert deep_fingerprint(scene) == before
+
+
+def test_a_range_keyed_to_the_end_in_steps_says_what_it_redid(scene, assets, pair, slow_keying):
+    assert worker_done(scene, assets).finish().ok
+    run = range_done(scene, 20, 30)
+    op = Operator(run)
+    ticks = 0
+    while (ended := op.tick()) == {"RUNNING_MODAL"}:
+        ticks += 1
+    assert ended == {"FINISHED"} and ticks > 10
+    assert op.said[0][1].startswith("DualTalk: re-generated frames 20-30"), op.said
+
+
+def test_a_range_is_keyed_over_ticks_at_this_blenders_own_pace(scene, assets, pair, monkeypatch):
+    """At the keying's real pace a range's few thousand frames read as "quick" (a take's pace): one
+    tick, the whole range frozen. A range's frame costs RANGE_COST of a take's: it goes in ticks."""
+    monkeypatch.setattr(ui_run, "TICK_SECONDS", 0.0)
+    monkeypatch.setattr(gaze, "READS_PER_STEP", 2)
+    monkeypatch.setattr(range_keys, "ROWS_PER_STEP", 200)
+    monkeypatch.setattr(ui_run, "PACE_FROM_FRAMES", 10)  # a 2 s take teaches the pace too
+    assert worker_done(scene, assets).finish().ok
+    # this 2 s range's 48 frames as a 2-minute range's 3,108 at the real pace: 0.78 s as a take's
+    monkeypatch.setattr(ui_run, "_PACE", {False: 8e-5, True: 2.5e-4 * 3108 / 48})
+    pace = dict(ui_run._PACE)
+    run = range_done(scene, 20, 30)
+    op = Operator(run)
+    ticks = 0
+    while op.tick() == {"RUNNING_MODAL"}:
+        ticks += 1
+    assert ticks > 10, ticks
+    assert ui_run._PACE == pace  # a range teaches no take's pace
