@@ -335,6 +335,8 @@ def _apply_motion(
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
+    if progress is not None and options.replace_range is None:  # said while the keys are worked out
+        progress.update("keying", 0.3, "working out the keys")
     result, replaced = yield from _write(targets, span, meta, options, warnings, reads, progress)
     if result is not None:  # hand edits the take replaced: said first, it is work lost
         warnings[:0] = [w for w in result.warnings if w not in warnings]
@@ -579,7 +581,7 @@ def _write(
     there, in steps (:func:`.range_keys.replace_range_steps`); what a range leaves or replaces unasked
     is added to ``warnings``."""
     if options.replace_range is None:
-        result = layers.write_take(
+        result = yield from layers.write_take_steps(
             _action_prefix(meta),
             targets,
             span.frames,
@@ -889,7 +891,10 @@ def _mutual_gaze(
         if motion is None:
             out.append(reps[i])
             continue
-        again = _apply_one(objs[i], motion, options, scene=scene, report=reports[i], reads=reads)
+        eyes = _Share(progress, *TAKE_SHARES[f"eyes {'AB'[i]}"], f"{reps[i].character}: eyes, ")
+        again = yield from _apply_one_steps(
+            objs[i], motion, options, scene=scene, report=reports[i], reads=reads, progress=eyes
+        )
         out.append(_merged(again, reps[i]))
         _say(progress, TAKE_SHARES[f"eyes {'AB'[i]}"][1], f"{reps[i].character}: eyes keyed")
         yield
@@ -1080,6 +1085,7 @@ def _key_pair(
     ends = TAKE_SHARES["A"][1], TAKE_SHARES["B"][1]
     if not aiming:
         ends = (0.5, 1.0)
+    ranged = "" if options.replace_range is None else "keying the range, "
 
     def one(i: int) -> Steps[ApplyReport]:
         lo = 0.0 if i == 0 else ends[0]
@@ -1090,7 +1096,7 @@ def _key_pair(
             scene=scene,
             report=reports[i],
             reads=reads,
-            progress=_Share(progress, lo, ends[i], f"{reports[i].mesh.name}: keying the range, "),
+            progress=_Share(progress, lo, ends[i], f"{reports[i].mesh.name}: {ranged}"),
         )
         _say(progress, ends[i], f"{rep.character}: {rep.curves} curves keyed")
         return rep
