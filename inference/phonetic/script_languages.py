@@ -132,9 +132,10 @@ def _reader_here() -> bool:
         specs = [importlib.util.find_spec(name) for name in KANJI_READER_PACKAGES]
     except (ImportError, ValueError):  # a module set to None in sys.modules, a broken parent package
         return False
-    if any(spec is None for spec in specs):
+    found = [spec for spec in specs if spec is not None]
+    if len(found) < len(specs):
         return False
-    places = [Path(p) for spec in specs for p in (spec.submodule_search_locations or []) if spec]
+    places = [Path(p) for spec in found for p in (spec.submodule_search_locations or [])]
     return any((place.parent / KANJI_DICTIONARY).is_file() for place in places)
 
 
