@@ -456,6 +456,7 @@ class GenerationRun:
         finally:
             if ACTIVE is self:
                 ACTIVE = None
+            _hold_saves(False)
             self.keying = False
             self.cleanup()
 
@@ -475,12 +476,16 @@ class GenerationRun:
                     + self._kept("choose the characters in a scene", closed=True),
                 )
                 return
+            if self._steps is not None and self._gone():  # a character deleted between two steps
+                self._stop_gone()
+                return
             if self._steps is None:
                 got = self._keying_or_end()
                 if isinstance(got, Outcome):
                     self._ended = got
                     return
                 self._steps = got
+                _hold_saves(True)
             keyed = self._next(self._steps)
             if keyed is None:
                 return
@@ -542,6 +547,39 @@ class GenerationRun:
         self._ended = Outcome(
             False, "DualTalk: cancelled while keying the range; the take is as it was before", cancelled=True
         )
+
+    def _stop_gone(self) -> None:
+        """A character deleted (or moved, or stripped of its face) between two keying steps, from the
+        Python console or a script: no step more (the next one failed inside Blender's data: "internal
+        error ... 'NoneType' object is not subscriptable"), and one line that says what happened and
+        what the scene holds: a range's take is put back as it was; a whole take keeps what was keyed."""
+        what = "; ".join(w.replace(" while generating", "") for _role, w in self._gone())
+        steps, self._steps = self._steps, None
+        if steps is not None:
+            steps.close()  # a range: the take put back (kept_on_failure); a take: what was keyed stays
+        if self.frame_range is not None:
+            done = "the range was not keyed and the take is as it was before"
+        else:
+            done = "keying stopped; what was keyed so far stays (Remove Take takes it off)"
+        self._ended = Outcome(
+            False, f"DualTalk: {what} while keying; {done}" + self._kept("choose the characters")
+        )
+
+    def settle_before_save(self) -> None:
+        """The file is about to be saved while the take is keyed in steps (a script's or a timer's save:
+        the panel holds the animator's own): the file must not get a half-made take (a range's heads
+        read on un-turned keys, a take on one character only), so the steps run to the end now and the
+        next tick says the usual line; an Esc already pressed closes them instead, as it would."""
+        if self._steps is None or self._keyed is not None or self._ended is not None:
+            return
+        if self._stop_keying and self._undoable:
+            self._stop_steps()
+            return
+        if self._stop_keying and self.frame_range is not None:
+            self._stop_range()
+            return
+        while self._keyed is None and self._ended is None:
+            self._step()
 
     def _keying_or_end(self) -> Steps[KeyedTake] | Outcome:
         """The steps that key a finished worker's take into the scene it was made for; the outcome
@@ -789,6 +827,31 @@ class GenerationRun:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _settle_before_save(*_args: Any) -> None:
+    """``save_pre`` while a run keys in steps: :meth:`GenerationRun.settle_before_save`. A failure is
+    said in the system console and never stops the save."""
+    run = ACTIVE
+    if run is None:
+        return
+    try:
+        run.settle_before_save()
+    except Exception:  # the run's own guard ended it with its line; the save goes on
+        import traceback
+
+        traceback.print_exc()
+
+
+def _hold_saves(on: bool) -> None:
+    """Put :func:`_settle_before_save` into ``save_pre`` (``on``) or take it out; one at a time, found
+    by name, so a reloaded add-on does not leave an old copy behind."""
+    handlers = bpy.app.handlers.save_pre
+    for fn in list(handlers):
+        if getattr(fn, "__name__", "") == _settle_before_save.__name__ and fn.__module__ == __name__:
+            handlers.remove(fn)
+    if on:
+        handlers.append(_settle_before_save)
 
 
 def _learn_pace(frames: int, seconds: float, aiming: bool) -> None:
