@@ -320,18 +320,20 @@ TURN_PAUSE_S = 0.6  # the behaviour layer's speaking-state bridge: a shorter pau
 
 
 def long_pauses(active: np.ndarray, fps: int = FPS, min_s: float = TURN_PAUSE_S) -> np.ndarray:
-    """Frames in a run of at least ``min_s`` where ``active`` (a character's voice flags) is off.
+    """Frames in a run of more than ``min_s`` where ``active`` (a character's voice flags) is off.
 
     A turns file's span is often longer than the voice in it (one RTTM row over 12 s of talk and
     pauses): a mix split by turns gives the character the room's sound there, 25-30 dB under its voice,
     which the network mouths as it mouths a lavalier's bleed (AMI dev00: the listener's jaw 0.63 of its
     speaking jaw). Ducked with :func:`duck_bleed` like that bleed; pauses between words, shorter, are
-    left to the network."""
+    left to the network, and so is one of exactly ``min_s``: the behaviour layer's bridge
+    (:func:`..behaviour.cues.speaking_state`) keeps the character speaking through it (ducked, its jaw
+    shut there: mean 0.115 -> 0.031, while the layer called it talk)."""
     off = ~np.asarray(active, dtype=bool).reshape(-1)
     out = np.zeros(len(off), dtype=bool)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], off.astype(np.int8), [0]])))
     need = int(round(min_s * fps))
     for f0, f1 in zip(edges[::2], edges[1::2], strict=True):
-        if f1 - f0 >= need:
+        if f1 - f0 > need:
             out[f0:f1] = True
     return out
