@@ -330,14 +330,22 @@ class GenerationRun:
         frames, aiming = self._frames()
         if frames is None:
             return KEYING
-        names = " and ".join(chosen.name for chosen in self.chosen)
         seconds = self._seconds(frames, aiming)
         if seconds < SAY_SECONDS:
-            return f"keying the take onto {names} ({frames:,} frames)"
+            return f"{self._keying_what()} ({frames:,} frames)"
         return (
-            f"keying the take onto {names} ({frames:,} frames, about {seconds:.0f} s; "
+            f"{self._keying_what()} ({frames:,} frames, about {seconds:.0f} s; "
             "Blender does not respond until then)"
         )
+
+    def _keying_what(self) -> str:
+        """``keying the take onto Ava and Ben``; a range: ``re-generating frames 90-150 on Ava and Ben``
+        (its line said "keying the take" over a take Esc "puts back as it was": as if the whole take
+        were being replaced)."""
+        names = " and ".join(chosen.name for chosen in self.chosen)
+        if self.frame_range is not None:
+            return f"re-generating frames {self.frame_range[0]}-{self.frame_range[1]} on {names}"
+        return f"keying the take onto {names}"
 
     def _seconds(self, frames: int, aiming: bool) -> float:
         """How long keying ``frames`` scene frames is expected to take on this Blender (a range's
@@ -347,7 +355,6 @@ class GenerationRun:
     def _keying_now(self, said: _KeyingProgress) -> str:
         """The line between two keying steps: ``keying the take onto Ava and Ben: 40 % (aiming the eyes:
         frame 6,000/15,000); Esc takes it off again`` (Esc over an earlier take keys it to the end)."""
-        names = " and ".join(chosen.name for chosen in self.chosen)
         what = f" ({said.message})" if said.message else ""
         esc = (
             "; Esc takes it off again"
@@ -356,7 +363,7 @@ class GenerationRun:
             if self.frame_range is not None
             else ""
         )
-        return f"keying the take onto {names}: {int(100 * said.fraction)} %{what}{esc}"
+        return f"{self._keying_what()}: {int(100 * said.fraction)} %{what}{esc}"
 
     def _frames(self) -> tuple[int | None, bool]:
         """The scene frames the take keys (its longer motion at the scene's rate), and whether eye
