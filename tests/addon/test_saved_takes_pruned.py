@@ -7,13 +7,10 @@ on the folder for as long as it runs), or one being written; and past a size the
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import addon_helpers as ah
@@ -21,18 +18,14 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import saved_takes
 from dualtalk.panels.preferences import DUALTALK_AP_preferences
+from kept_takes import age, keep
 from test_addon_panel import FakeLayout, PrefsProxy
-
-DAY = 86400.0
 
 
 @pytest.fixture
-def temp(tmp_path, monkeypatch):
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    monkeypatch.setenv("TMPDIR", str(folder))  # and a child Blender's
-    return folder
+def temp(private_tmp, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(private_tmp))  # and a child Blender's
+    return private_tmp
 
 
 @pytest.fixture
@@ -40,27 +33,6 @@ def addon(tmp_path):
     sc, prefs = ah.fresh_scene_with_addon(tmp_path / "models")
     yield prefs
     ah.disable_addon()
-
-
-def _file(size: int = 1000) -> str:
-    fd, name = tempfile.mkstemp(suffix=".npz")
-    with open(fd, "wb") as fh:
-        fh.write(b"x" * size)
-    return name
-
-
-def _keep(days_old: float = 0.0, size: int = 1000, **origin) -> Path:
-    folder = saved_takes.keep_take({"a": _file(size), "b": _file(size), "engine": "lite", **origin})
-    assert folder is not None
-    saved_takes._let_go(folder)  # as kept by a Blender that has ended since
-    _age(folder, days_old)
-    return folder
-
-
-def _age(folder: Path, days_old: float) -> None:
-    then = time.time() - days_old * DAY
-    for path in (*folder.iterdir(), folder):
-        os.utime(path, (then, then))
 
 
 def _drawn() -> list:
@@ -71,8 +43,8 @@ def _drawn() -> list:
 
 
 def test_at_start_the_takes_older_than_the_preference_go_in_one_line(addon, temp, capsys):
-    old = [_keep(20), _keep(15, size=500_000)]
-    recent = [_keep(3), _keep(0)]
+    old = [keep(20), keep(15, size=500_000)]
+    recent = [keep(3), keep(0)]
     assert addon.kept_takes_days == 14  # the default: past the 10 days systemd gives /tmp
     assert bpy.app.timers.is_registered(saved_takes.prune_at_start)  # the add-on's start set it
 
@@ -97,7 +69,7 @@ def test_the_pruning_waits_for_the_file_blender_opens_at_start(addon, tmp_path):
 
 def test_zero_days_keeps_every_take_and_says_nothing(addon, temp, capsys):
     addon.kept_takes_days = 0
-    old = _keep(400)
+    old = keep(400)
     saved_takes.prune_at_start()
     assert old.is_dir() and "deleted" not in capsys.readouterr().out
 
@@ -105,9 +77,9 @@ def test_zero_days_keeps_every_take_and_says_nothing(addon, temp, capsys):
 def test_a_take_the_open_file_was_made_in_or_points_into_stays(addon, temp, tmp_path):
     blend = tmp_path / "shot.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    made_here = _keep(30, blend_file=str(blend))
-    made_elsewhere = _keep(30, blend_file=str(tmp_path / "other.blend"))
-    played = _keep(30)
+    made_here = keep(30, blend_file=str(blend))
+    made_elsewhere = keep(30, blend_file=str(tmp_path / "other.blend"))
+    played = keep(30)
     sound = bpy.data.sounds.load(str(played / "A.npz"), check_existing=False)  # any external file in it
     sound.use_fake_user = True
 
@@ -147,7 +119,7 @@ def test_a_take_a_running_blender_kept_stays_until_that_blender_is_gone(temp):
         assert child.stdout is not None
         folder = Path(child.stdout.readline().strip())
         assert folder.parent == temp, child.stderr.read() if child.stderr else ""
-        _age(folder, 40)
+        age(folder, 40)
 
         deleted, _freed, left = saved_takes.prune_kept_takes(14)
         assert deleted == [] and left == 1 and folder.is_dir()  # its Blender still runs
@@ -164,7 +136,7 @@ def test_a_take_a_running_blender_kept_stays_until_that_blender_is_gone(temp):
 
 
 def test_a_take_being_written_is_neither_pruned_nor_deleted(temp):
-    folder = _keep(30)
+    folder = keep(30)
     with saved_takes.folder_lock(folder, exclusive=True) as fd:  # as keep_take holds it while writing
         assert fd is not None and fd >= 0
         assert saved_takes.prune_kept_takes(14)[0] == []
@@ -175,7 +147,7 @@ def test_a_take_being_written_is_neither_pruned_nor_deleted(temp):
 
 def test_past_a_size_the_preferences_warn(addon, temp, monkeypatch):
     for _ in range(3):
-        _keep(0, size=400_000)
+        keep(0, size=400_000)
     assert not any(kind == "label" and "Kept takes hold" in text for kind, text in _drawn())
     monkeypatch.setattr(saved_takes, "WARN_BYTES", 3_000_000)  # 1 GB in use; 2.4 MB kept here
     assert not any("Kept takes hold" in text for _kind, text in _drawn())
@@ -187,7 +159,7 @@ def test_past_a_size_the_preferences_warn(addon, temp, monkeypatch):
 def test_apply_saved_take_of_a_take_being_written_waits_in_one_line(temp):
     from dualtalk.inference.core.errors import DualTalkError
 
-    folder = _keep(0)
+    folder = keep(0)
     with saved_takes.folder_lock(folder, exclusive=True):  # another Blender keeping it this moment
         with pytest.raises(
             DualTalkError, match=r"is being written by another Blender .*apply it in a moment"

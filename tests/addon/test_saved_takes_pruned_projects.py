@@ -11,59 +11,33 @@ it stayed for good. Now it is dated today and ages from there."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from dualtalk.dualtalk_blender.addon import saved_takes
-
-DAY = 86400.0
+from kept_takes import DAY, age, keep
 
 
 @pytest.fixture
-def temp(tmp_path, monkeypatch):
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-def _take(days_old: float, **origin) -> Path:
-    files = []
-    for _ in range(2):
-        fd, name = tempfile.mkstemp(suffix=".npz")
-        with open(fd, "wb") as fh:
-            fh.write(b"x" * 1000)
-        files.append(name)
-    folder = saved_takes.keep_take({"a": files[0], "b": files[1], "engine": "lite", **origin})
-    assert folder is not None
-    saved_takes._let_go(folder)  # kept by a Blender that has ended since
-    _date(folder, days_old)
-    return folder
-
-
-def _date(path: Path, days_old: float) -> None:
-    when = time.time() - days_old * DAY
-    for p in (*path.iterdir(), path) if path.is_dir() else (path,):
-        os.utime(p, (when, when))
+def temp(private_tmp):
+    return private_tmp
 
 
 def _project(tmp_path: Path, name: str, saved_days_ago: float) -> Path:
     blend = tmp_path / name
     blend.write_bytes(b"BLENDER-v500")  # (only where it is and when it was saved matter here)
-    _date(blend, saved_days_ago)
+    age(blend, saved_days_ago)
     return blend
 
 
 def test_a_take_of_a_project_saved_this_week_stays_though_no_file_is_open(temp, tmp_path):
     live = _project(tmp_path, "shot010.blend", saved_days_ago=2)
     idle = _project(tmp_path, "shot020.blend", saved_days_ago=40)
-    of_live = _take(30, blend_file=str(live))
-    of_idle = _take(30, blend_file=str(idle))
-    of_gone = _take(30, blend_file=str(tmp_path / "deleted.blend"))
-    unknown = _take(30)  # an older build's take: no record of its file
+    of_live = keep(30, blend_file=str(live))
+    of_idle = keep(30, blend_file=str(idle))
+    of_gone = keep(30, blend_file=str(tmp_path / "deleted.blend"))
+    unknown = keep(30)  # an older build's take: no record of its file
 
     deleted, _freed, left = saved_takes.prune_kept_takes(14)  # nothing open: keep=()
 
@@ -73,7 +47,7 @@ def test_a_take_of_a_project_saved_this_week_stays_though_no_file_is_open(temp, 
 
 
 def test_a_take_dated_ahead_of_the_clock_ages_from_today(temp):
-    ahead = _take(-400)  # made while the clock ran 400 days fast
+    ahead = keep(-400)  # made while the clock ran 400 days fast
     now = time.time()
     assert saved_takes.prune_kept_takes(14, now=now) == ([], 0, 0)
     assert abs(saved_takes.last_changed(ahead) - now) < 5  # dated today

@@ -10,38 +10,16 @@ import contextlib
 import os
 import stat
 import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 from dualtalk.dualtalk_blender.addon import saved_takes
-
-DAY = 86400.0
+from kept_takes import keep
 
 
 @pytest.fixture
-def temp(tmp_path, monkeypatch):
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-def _take(days_old: float) -> Path:
-    files = []
-    for _ in range(2):
-        fd, name = tempfile.mkstemp(suffix=".npz")
-        with open(fd, "wb") as fh:
-            fh.write(b"x" * 1000)
-        files.append(name)
-    folder = saved_takes.keep_take({"a": files[0], "b": files[1], "engine": "lite"})
-    assert folder is not None
-    saved_takes._let_go(folder)  # kept by a Blender that has ended since
-    when = time.time() - days_old * DAY
-    for path in (*folder.iterdir(), folder):
-        os.utime(path, (when, when))
-    return folder
+def temp(private_tmp):
+    return private_tmp
 
 
 @contextlib.contextmanager
@@ -66,9 +44,9 @@ def _undeletable(folder: Path):
 
 
 def test_an_old_take_that_cannot_be_deleted_stays_and_the_others_are_pruned(temp):
-    stuck = _take(30)  # the oldest: tried first
-    old = _take(20)
-    young = _take(1)
+    stuck = keep(30)  # the oldest: tried first
+    old = keep(20)
+    young = keep(1)
     with _undeletable(stuck):
         deleted, freed, left = saved_takes.prune_kept_takes(14)  # before: PermissionError
         assert deleted == [old] and freed > 0 and left == 1
@@ -77,8 +55,8 @@ def test_an_old_take_that_cannot_be_deleted_stays_and_the_others_are_pruned(temp
 
 
 def test_delete_saved_takes_deletes_what_it_may(temp):
-    stuck = _take(30)
-    _take(2)
+    stuck = keep(30)
+    keep(2)
     with _undeletable(stuck):
         count, freed = saved_takes.delete_kept_takes()  # the button; before: PermissionError
     assert count == 1 and freed > 0
