@@ -280,9 +280,9 @@ def _apply_one_steps(
     reads: keying.DigestReads | None = None,
     progress: Any = None,
 ) -> Steps[ApplyReport]:
-    """:func:`_apply_one` in steps: a whole take's keys are one step (:func:`.layers.write_take`), a
-    range's yield every :data:`.range_keys.ROWS_PER_STEP` keys rewritten (``progress``: a
-    :class:`_Share` told how far the range's curves are)."""
+    """:func:`_apply_one` in steps: a whole take's keys are two (:func:`.layers.write_take_steps`:
+    worked out, then written), a range's yield every :data:`.range_keys.ROWS_PER_STEP` keys rewritten
+    (``progress``: a :class:`_Share` told how far the range's curves are)."""
     t0 = time.perf_counter()
     motion = check_motion(motion)
     options = options or ApplyOptions()
