@@ -17,92 +17,25 @@ import pytest
 import soundfile as sf
 from dualtalk.inference.audio import load_dialogue, voice_encoder
 from dualtalk.inference.audio.diarize import frame_der
-from dualtalk.inference.audio.tts import Voice, speak
 from dualtalk.inference.core.timebase import FPS, SAMPLE_RATE
+from dualtalk.training.evaluation.diarize_synthetic import conversation
 
 pytestmark = pytest.mark.skipif(
     not voice_encoder.available(), reason="packaged voice encoder (resemblyzer wheel) not installed"
 )
 
-# (voice A, voice B, A's phrases, B's phrases, B's backchannels under A, A's under B)
-CONVERSATIONS = {
-    "en": (
-        "en-us+m3",
-        "en-us+f2",
-        [
-            "I walked along the river this morning and the water was higher than last week.",
-            "A heron stood by the old stone bridge, waiting for a fish to come near.",
-            "Later we sat on the bench and watched the boats go slowly past the mill.",
-        ],
-        [
-            "We painted the kitchen on Saturday, and it took much longer than we planned.",
-            "Now the walls are a pale green, and the light in the morning is lovely.",
-            "Next week we will start on the hall, if the weather stays dry enough.",
-        ],
-        ["yeah", "mm-hm"],
-        "right",
-    ),
-    "ja": (
-        "ja+m3",
-        "ja+f2",
-        [
-            "きょうは とても いい てんきですね。 こうえんで ながい さんぽを しました。",
-            "そのあと えきの ちかくの みせで コーヒーを のみました。",
-            "よるは ともだちと いっしょに ばんごはんを たべました。",
-        ],
-        [
-            "わたしは としょかんに いきました。 あたらしい ほんを にさつ かりました。",
-            "よるに すこしずつ よむ つもりです。 とても たのしみです。",
-            "らいしゅうは えいがを みに いきたいと おもいます。",
-        ],
-        ["うん", "はい"],
-        "へえ",
-    ),
-}
-
-
-def _frames(sound: np.ndarray, at: int) -> tuple[int, int]:
-    """The frames where a placed sound is heard (its first to last sample above 1 % of its peak)."""
-    loud = np.flatnonzero(np.abs(sound) > 0.01 * np.abs(sound).max())
-    return (at + loud[0]) * FPS // SAMPLE_RATE, -(-(at + loud[-1]) * FPS // SAMPLE_RATE)
-
 
 def _conversation(lang: str, tmp_path):
-    """A mono mix: A's three phrases with B's backchannel under the middle of the first two; B cuts
-    in 60 % of the way through A's third and says three phrases, A's backchannel under the middle of
-    B's second. Returns the file, the backchannels [(listener, first frame, end)] and the
+    """``eval diarize --synthetic``'s conversation (A's three phrases with B's backchannel under the
+    middle of the first two; B cuts in 60 % of the way through A's third, A's backchannel under B's
+    second) as a file. Returns the file, the backchannels [(listener, first frame, end)] and the
     interruption (first frame of B's voice, last frame of A's)."""
-    va, vb, phrases_a, phrases_b, under_a, under_b = CONVERSATIONS[lang]
-    voices = {"A": Voice("espeak", va, 1.0, 35, 50), "B": Voice("espeak", vb, 1.0, 70, 60)}
-    placed: list[tuple[str, int, np.ndarray]] = []
-    backchannels: list[tuple[str, int, int]] = []
-    t = SAMPLE_RATE // 2
-    for i, phrase in enumerate(phrases_a):
-        sound = speak(phrase, voices["A"]).audio
-        placed.append(("A", t, sound))
-        if i < 2:
-            mm = speak(under_a[i], voices["B"]).audio
-            placed.append(("B", t + len(sound) // 2, mm))
-            backchannels.append(("B", *_frames(mm, t + len(sound) // 2)))
-            t += len(sound) + int(0.4 * SAMPLE_RATE)
-        else:
-            a_stops = _frames(sound, t)[1]
-            t += int(0.6 * len(sound))
-    for i, phrase in enumerate(phrases_b):
-        sound = speak(phrase, voices["B"]).audio
-        placed.append(("B", t, sound))
-        if i == 0:
-            b_starts = _frames(sound, t)[0]
-        if i == 1:
-            mm = speak(under_b, voices["A"]).audio
-            placed.append(("A", t + len(sound) // 2, mm))
-            backchannels.append(("A", *_frames(mm, t + len(sound) // 2)))
-        t += len(sound) + int(0.4 * SAMPLE_RATE)
-    mix = np.zeros(t + SAMPLE_RATE // 2, dtype=np.float32)
-    for _who, at, sound in placed:
-        mix[at : at + len(sound)] += sound
+    talk = conversation(lang)
     path = tmp_path / f"{lang}_overlap.wav"
-    sf.write(path, mix, SAMPLE_RATE)
+    sf.write(path, talk.mix, SAMPLE_RATE)
+    backchannels = [(e.who, e.start, e.end) for e in talk.events if e.kind == "under"]
+    b_starts = next(e.start for e in talk.events if e.kind == "interrupt")
+    a_stops = max(round(end * FPS) for start, end, who in talk.turns if who == "A" and start * FPS < b_starts)
     return str(path), backchannels, (b_starts, a_stops)
 
 
