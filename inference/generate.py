@@ -387,7 +387,7 @@ def _network_streams(
     duck (a quieter listening half made it read 8-10 dB louder: speaking jaw +5-11 %). The partner
     encoder keeps the ducked stream's own means: read against the recorded ones, the partner's
     ducked half sat lower still and B's speaking jaw rose 6 % on the demo with A 30 dB into B's mic.
-    A mix split by turns is already gated outside each character's turns; inside one, a pause of at least
+    A mix split by turns is already gated outside each character's turns; inside one, a pause longer than
     0.6 s without the character's voice (a turn span longer than the voice: the room's sound 25-30 dB
     under it) is ducked the same way (:func:`.audio.sync.long_pauses`; AMI dev00's listener mouthed it)."""
     shared = (getattr(dialogue, "source", None) or {}).get("shared_spans")
