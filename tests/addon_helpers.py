@@ -195,3 +195,20 @@ def recorded_settings(scene) -> dict:
         frame_start=scene.frame_start,
     )
     return ui_run.GenerationRun._origin(run)
+
+
+def range_done(scene, first: int, last: int):
+    """Re-generate Preview Range pressed on frames ``first..last`` (a ``ui_run.GenerationRun``), its
+    worker run to the end; the keying is left to the caller's ticks."""
+    import time
+
+    from dualtalk.dualtalk_blender.addon import ui_run
+    from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
+
+    prefs = bpy.context.preferences.addons[ADDON].preferences
+    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(first, last)).start()
+    end = time.monotonic() + 180
+    while run.step() == RUNNING:
+        assert time.monotonic() < end, "the range's worker never ended"
+        time.sleep(0.05)
+    return run

@@ -4,13 +4,9 @@ before the keying keys nothing."""
 
 from __future__ import annotations
 
-import time
-
 import addon_helpers as ah
-import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
-from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.scene import gaze, range_keys
 from test_generate_keys_in_steps import Operator, deep_fingerprint, status, worker_done
 
@@ -20,17 +16,6 @@ def pair(scene, assets):
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
     return alice, bob
-
-
-def range_done(scene, first: int, last: int) -> ui_run.GenerationRun:
-    """Re-generate Preview Range pressed on frames ``first..last``, its worker run to the end."""
-    prefs = bpy.context.preferences.addons["dualtalk"].preferences
-    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(first, last)).start()
-    end = time.monotonic() + 180
-    while run.step() == RUNNING:
-        assert time.monotonic() < end, "the range's worker never ended"
-        time.sleep(0.05)
-    return run
 
 
 @pytest.fixture
@@ -46,7 +31,7 @@ def slow_keying(monkeypatch):
 def test_esc_between_two_steps_of_a_range_puts_the_take_back(scene, assets, pair, slow_keying, steps):
     assert worker_done(scene, assets).finish().ok  # the take
     before = deep_fingerprint(scene)
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     assert op.tick() == {"RUNNING_MODAL"}  # "keying the take onto Alice and Bob…" is drawn
     for _ in range(steps):
@@ -64,7 +49,7 @@ def test_esc_between_two_steps_of_a_range_puts_the_take_back(scene, assets, pair
 def test_esc_before_a_range_is_keyed_keys_nothing(scene, assets, pair, slow_keying):
     assert worker_done(scene, assets).finish().ok
     before = deep_fingerprint(scene)
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     assert op.tick() == {"RUNNING_MODAL"}
     assert op.tick("ESC") == {"CANCELLED"}
@@ -74,7 +59,7 @@ def test_esc_before_a_range_is_keyed_keys_nothing(scene, assets, pair, slow_keyi
 
 def test_a_range_keyed_to_the_end_in_steps_says_what_it_redid(scene, assets, pair, slow_keying):
     assert worker_done(scene, assets).finish().ok
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     ticks = 0
     while (ended := op.tick()) == {"RUNNING_MODAL"}:
@@ -94,7 +79,7 @@ def test_a_range_is_keyed_over_ticks_at_this_blenders_own_pace(scene, assets, pa
     # this 2 s range's 48 frames as a 2-minute range's 3,108 at the real pace: 0.78 s as a take's
     monkeypatch.setattr(ui_run, "_PACE", {False: 8e-5, True: 2.5e-4 * 3108 / 48})
     pace = dict(ui_run._PACE)
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     ticks = 0
     while op.tick() == {"RUNNING_MODAL"}:

@@ -9,13 +9,10 @@ take's own line, nothing written into the file that went (Blender crashed there)
 
 from __future__ import annotations
 
-import time
-
 import addon_helpers as ah
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
-from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.scene import apply, gaze, range_keys
 from test_generate_keys_in_steps import Operator, deep_fingerprint, status, worker_done
 
@@ -38,19 +35,8 @@ def slow_keying(monkeypatch):
     monkeypatch.setattr(range_keys, "ROWS_PER_STEP", 200, raising=False)
 
 
-def range_done(scene, first: int, last: int) -> ui_run.GenerationRun:
-    """Re-generate Preview Range pressed on frames ``first..last``, its worker run to the end."""
-    prefs = bpy.context.preferences.addons["dualtalk"].preferences
-    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(first, last)).start()
-    end = time.monotonic() + 180
-    while run.step() == RUNNING:
-        assert time.monotonic() < end, "the range's worker never ended"
-        time.sleep(0.05)
-    return run
-
-
 def test_a_range_is_keyed_over_many_ticks_and_the_line_says_how_far(scene, take, slow_keying):
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     lines, fractions = [], []
     while (ended := op.tick()) == {"RUNNING_MODAL"}:
@@ -66,7 +52,7 @@ def test_a_range_is_keyed_over_many_ticks_and_the_line_says_how_far(scene, take,
 
 def test_esc_before_a_range_is_keyed_keys_nothing(scene, take, slow_keying):
     before = deep_fingerprint(scene)
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     assert op.tick() == {"RUNNING_MODAL"}  # "keying the take onto Alice and Bob…" is drawn
     assert op.tick("ESC") == {"CANCELLED"}
@@ -77,7 +63,7 @@ def test_esc_before_a_range_is_keyed_keys_nothing(scene, take, slow_keying):
 def test_another_file_opened_between_two_steps_of_a_range_ends_it_cleanly(scene, take, slow_keying, tmp_path):
     other = tmp_path / "other_shot.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(other), copy=True)
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     for _ in range(8):  # the un-turned motion keyed on Alice, in part
         assert op.tick() == {"RUNNING_MODAL"}

@@ -5,12 +5,13 @@ unchanged."""
 
 from __future__ import annotations
 
+import addon_helpers as ah
 from test_generate_keys_in_steps import status
-from test_range_saved_or_deleted_between_steps import Operator, range_done, slow_keying, take  # noqa: F401
+from test_range_saved_or_deleted_between_steps import Operator, slow_keying, take  # noqa: F401
 
 
 def test_the_line_of_a_range_names_the_frames_it_re_generates(scene, take, slow_keying):  # noqa: F811
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     assert op.tick() == {"RUNNING_MODAL"}
     assert status().message.startswith("re-generating frames 20-30 on Alice and Bob ("), status().message

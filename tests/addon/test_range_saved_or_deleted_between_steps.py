@@ -13,13 +13,10 @@ the take is as it was.
 
 from __future__ import annotations
 
-import time
-
 import addon_helpers as ah
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
-from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.scene import compat, gaze, range_keys
 from test_generate_keys_in_steps import Operator, worker_done
 
@@ -39,16 +36,6 @@ def slow_keying(monkeypatch):
     monkeypatch.setattr(ui_run, "TICK_SECONDS", 0.0)
     monkeypatch.setattr(gaze, "READS_PER_STEP", 2)
     monkeypatch.setattr(range_keys, "ROWS_PER_STEP", 200)
-
-
-def range_done(scene, first: int, last: int) -> ui_run.GenerationRun:
-    prefs = bpy.context.preferences.addons["dualtalk"].preferences
-    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(first, last)).start()
-    end = time.monotonic() + 180
-    while run.step() == RUNNING:
-        assert time.monotonic() < end, "the range's worker never ended"
-        time.sleep(0.05)
-    return run
 
 
 def the_take() -> dict:
@@ -72,7 +59,7 @@ def in_the_file(path) -> dict:
 def test_a_file_a_script_saves_between_two_range_steps_holds_the_finished_range(
     scene, take, slow_keying, tmp_path
 ):
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     for _ in range(8):  # Alice keyed un-turned for reading the heads, in part
         assert op.tick() == {"RUNNING_MODAL"}
@@ -89,7 +76,7 @@ def test_a_file_saved_after_esc_between_two_range_steps_holds_the_take_as_it_was
     scene, take, slow_keying, tmp_path
 ):
     before = the_take()
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     for _ in range(8):
         assert op.tick() == {"RUNNING_MODAL"}
@@ -111,7 +98,7 @@ def test_a_character_deleted_between_two_range_steps_is_said_and_the_take_is_put
 ):
     _alice, bob = take
     before = the_take()
-    run = range_done(scene, 20, 30)
+    run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     for _ in range(steps):  # Alice un-turned for reading the heads / the heads being read
         assert op.tick() == {"RUNNING_MODAL"}

@@ -20,6 +20,7 @@ from dualtalk.dualtalk_blender.scene import apply as ap
 from dualtalk.dualtalk_blender.scene import gaze, range_keys, range_plan
 from dualtalk.inference.core.motion import Motion
 from dualtalk.inference.core.progress import Recorder
+from test_blender_range_eye_contact import talking as eye_contact_take
 
 FPS = 25
 T = 240
@@ -28,14 +29,9 @@ pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps 
 
 
 def talking(role: str, first: int = 0, frames: int = T) -> Motion:
-    """Frames ``first..`` of a take: the head nods and turns, the eyes seek the partner and glance away."""
-    t = (first + np.arange(frames)) / FPS
-    v = np.zeros((frames, 55), np.float32)
-    v[:, 52] = np.radians(8.0) * np.sin(2 * np.pi * 1.1 * t + (role == "B"))
-    v[:, 53] = np.radians(10.0) * np.sin(2 * np.pi * 0.7 * t)
-    v[:, 24] = 0.5 + 0.4 * np.sin(2 * np.pi * 2.0 * t)  # jawOpen
-    target = (np.sin(2 * np.pi * 0.3 * t + (role == "B")) > -0.4).astype(np.int8)
-    return Motion("arkit55", v, role=role, gaze_target=target, gaze_dir=np.zeros((frames, 2), np.float32))
+    """Frames ``first..`` of a take as the eye-contact range story's (the head nods and turns, the eyes
+    seek the partner and glance away), 240 frames by default."""
+    return eye_contact_take(role, first, frames)
 
 
 def a_take() -> tuple[bpy.types.Object, bpy.types.Object, ap.ApplyOptions]:
