@@ -450,12 +450,7 @@ class GenerationRun:
         global ACTIVE
         assert self.worker is not None
         try:
-            if self._steps is not None and self._stop_keying and self._undoable:
-                self._stop_steps()
-            elif self._steps is not None and self._stop_keying and self.frame_range is not None:
-                self._stop_range()
-            while self._keyed is None and self._ended is None:
-                self._step()
+            self._run_out()
             if self._ended is not None:
                 return self._ended
             assert self._keyed is not None
@@ -579,12 +574,16 @@ class GenerationRun:
         next tick says the usual line; an Esc already pressed closes them instead, as it would."""
         if self._steps is None or self._keyed is not None or self._ended is not None:
             return
-        if self._stop_keying and self._undoable:
+        self._run_out()
+
+    def _run_out(self) -> None:
+        """The keying to its end now: an Esc pressed between two steps closes them instead, taking off
+        what a first take keyed (:meth:`_stop_steps`) or putting a range's take back
+        (:meth:`_stop_range`); over an earlier take the steps run to the end."""
+        if self._steps is not None and self._stop_keying and self._undoable:
             self._stop_steps()
-            return
-        if self._stop_keying and self.frame_range is not None:
+        elif self._steps is not None and self._stop_keying and self.frame_range is not None:
             self._stop_range()
-            return
         while self._keyed is None and self._ended is None:
             self._step()
 
