@@ -6,8 +6,14 @@ letters は and へ as "ha" and "he" even where they are particles, said "wa" an
 gives each its reading; a word with kanji is replaced by its reading, a number and its counter by the
 word they are said as (:func:`counted`), the particles by the kana they are said as (を too, as お),
 and the line is spaced between its phrases (espeak-ng marks a word per space, and a long line is
-timed piece by piece from those marks). Both are optional installs: without them a line in kanji is
-refused as before, naming this fix (``script_languages.writing_advice``).
+timed piece by piece from those marks). SudachiPy and its dictionary are optional installs: without
+them a line in kanji is refused as before, naming this fix (``script_languages.writing_advice``).
+
+SudachiPy gives a word one reading: where the words around it say otherwise, they choose
+(:func:`_in_context`: お腹が空いた すいた, 2人で行った いった); a few everyday words its lattice
+splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are not
+said (:func:`directions_dropped`: （笑）); codes are said digit by digit and a number's sign is said
+(:func:`_code`, :func:`_sign`: 〒100-0001, −5度).
 
 The dictionary is loaded once per process (0.04-0.09 s: SudachiPy maps its file; the process's memory
 grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
@@ -28,11 +34,34 @@ INSTALL = "pip install sudachipy sudachidict_core"
 _PARTICLES = {"は": "わ", "へ": "え", "を": "お"}
 _ENDS_IN_PARTICLE = ("助詞", "接続詞", "感動詞")
 # words the core dictionary reads as they are written formally, not as they are said in dialogue
-# (私: ワタクシ, 明日: アス, 日本: ニッポン)
-_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん"}
+# (私: ワタクシ, 明日: アス, 日本: ニッポン; 何時: イツ, which is written いつ)
+_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん", "何時": "なんじ"}
+# Common words the core dictionary's lattice splits otherwise, misreading what follows too (毎日本を:
+# 毎 + 日本, まいにほん; 一昨日: 一昨 + 日, いっさくひ; 何曜日: 何曜 + 日, なんようひ; 一日中雨: 一 + 日中
+# + 雨 read う): where a word of the line starts with one, it is read as this word and the rest of
+# the line is read again after it (毎日 + 本を: まいにち ほんお; 毎日曜 says the same as まいにちよう).
+_WORDS = {
+    "毎日": "まいにち", "一昨日": "おととい", "一昨年": "おととし", "何曜日": "なんようび",
+    "一日中": "いちにちじゅう", "一年中": "いちねんじゅう", "一晩中": "ひとばんじゅう",
+}  # fmt: skip
+_NOUN = ("名詞", "普通名詞", "一般", "*", "*", "*")
+# A stage direction in brackets is not said: （笑）, (拍手), [ため息], 【速報】. Brackets hold what is
+# not said in a Japanese script (directions, notes); kana in brackets right after kanji is how the
+# kanji are said (a reading written out: 東京（とうきょう）), and replaces them.
+_BRACKETED = re.compile(r"[(（\[［【〔]([^()（）\[\]［］【】〔〕]*)[)）\]］】〕]")
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30faー・ 　]+")
+_SILENT = "〒"  # the postcode mark: the code after it is said, not the mark
+# a hyphen or minus: between groups of digits a code (100-0001, 03-1234-5678: digit by digit, each
+# hyphen said の); before a number that follows no number or letter the number's sign (−5度: まいなすごど)
+_HYPHENS = "-−‐－–"
+_RANGES = "〜～~"  # between two numbers: から (5〜10人: ごからじゅうにん)
+# a code's digits one by one, as a phone number or postcode is said (2 and 5 long: にー, ごー)
+_CODE_DIGITS = ("ぜろ", "いち", "にー", "さん", "よん", "ごー", "ろく", "なな", "はち", "きゅう")
 # parts of speech that belong to the word before them: no space before them in the line read
 _ATTACHED = ("助詞", "助動詞", "接尾辞", "補助記号")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# one of SudachiPy's words: surface, reading (katakana), part of speech, normalized and dictionary form
+_Word = tuple[str, str, tuple[str, ...], str, str]
 _LOCK = threading.Lock()  # a SudachiPy tokenizer is not to be used by two threads at once
 
 
@@ -97,8 +126,91 @@ def _katakana_only(text: str) -> bool:
     return bool(text) and all("ァ" <= ch <= "ヺ" or ch == "ー" for ch in text)
 
 
+def directions_dropped(text: str) -> str:
+    """``text`` without its bracketed stage directions (``面白いね（笑）`` -> ``面白いね``), a reading
+    written out in brackets after kanji put in their place (``東京（とうきょう）へ`` -> ``とうきょうへ``)."""
+    out, at = [], 0
+    for m in _BRACKETED.finditer(text):
+        head = text[at : m.start()]
+        inner = m.group(1).strip(" \u3000")
+        if inner and _KANA.fullmatch(inner) and head and has_kanji(head[-1]):
+            kanji = len(head)
+            while kanji and has_kanji(head[kanji - 1]):
+                kanji -= 1
+            head = head[:kanji] + inner
+        out.append(head)
+        at = m.end()
+    return "".join(out) + text[at:] if out else text
+
+
+def _digits(word: str) -> str | None:
+    """A word written in digits (ASCII or full-width) as ASCII digits, else None."""
+    plain = unicodedata.normalize("NFKC", word)
+    return plain if plain.isdigit() and plain.isascii() else None
+
+
+def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
+    """The code that starts at ``words[k]`` (groups of digits joined by hyphens, or digits led by a
+    0: 100-0001, 090-1234-5678, 007) said digit by digit, each hyphen の, and how many words it
+    takes; None where no code starts there."""
+    if _digits(words[k][0]) is None:
+        return None
+    groups, j = [_digits(words[k][0]) or ""], k + 1
+    while (
+        j + 1 < len(words)
+        and unicodedata.normalize("NFKC", words[j][0]) in _HYPHENS
+        and (more := _digits(words[j + 1][0])) is not None
+    ):
+        groups.append(more)
+        j += 2
+    if len(groups) == 1 and not (len(groups[0]) > 1 and groups[0].startswith("0")):
+        return None
+    return "の".join("".join(_CODE_DIGITS[int(d)] for d in g) for g in groups), j - k
+
+
+def _sign(words: list[_Word], k: int) -> str | None:
+    """How a sign between numbers or before one is said: a minus before a number no number or
+    letter comes before (まいなす), a range's 〜 between two numbers (から), 〒 (nothing); None for any
+    other word."""
+    surface = unicodedata.normalize("NFKC", words[k][0])
+    last = unicodedata.normalize("NFKC", words[k - 1][0])[-1:] if k > 0 else ""
+    number_before = k > 0 and (words[k - 1][2][1:2] == ("数詞",) or (last.isascii() and last.isalnum()))
+    number_after = k + 1 < len(words) and words[k + 1][2][1:2] == ("数詞",)
+    if surface in _SILENT:
+        return ""
+    if surface in _HYPHENS and number_after and not number_before:
+        return "まいなす"
+    if surface in _RANGES and number_before and number_after:
+        return "から"
+    return None
+
+
+def _in_context(words: list[_Word], k: int) -> str:
+    """``words[k]``'s reading where the words around it tell it apart (SudachiPy gives a word one
+    reading): 行った after anything but を is 行く's (いった: 2人で行った; 会議を行った: おこなった, 行う's,
+    whose other forms 行わ, 行い are 行う's alone); 空く after お腹 is すく (お腹が空いた; a seat is あく)."""
+    surface, read, _pos, _normalized, lemma = words[k]
+    if lemma == "行う" and surface.startswith("行っ") and not (k > 0 and words[k - 1][0] == "を"):
+        return "イッ" + read[len("オコナッ") :]
+    if lemma == "空く" and read.startswith("ア"):
+        j = k - 1
+        while j >= 0 and words[j][2][0] in ("助詞", "空白"):  # (お腹が, お腹も)
+            j -= 1
+        if j >= 0 and words[j][0].endswith(("腹", "おなか")):
+            return "ス" + read[1:]
+    return read
+
+
 def _said(surface: str, reading: str, pos: tuple[str, ...], normalized: str) -> str:
     """How one of SudachiPy's words is said, in kana espeak-ng reads (digits for a number it reads)."""
+    if (
+        not any(ch.isalnum() for ch in surface)
+        and _katakana_only(reading)
+        and reading.strip("ー") not in ("", "キゴウ")
+    ):
+        # a sign the dictionary reads (℃: ど, %: ぱーせんと, &: あんど): espeak-ng says ℃ not at all,
+        # % and & in English
+        return _hiragana(reading)
     if pos[0] in ("補助記号", "空白"):
         return unicodedata.normalize("NFKC", surface)
     if pos[1:2] == ("数詞",) and _NUMBER.fullmatch(normalized) and len(surface) > 1:
@@ -214,6 +326,7 @@ def counted(digits: str, counter: str) -> str | None:
 # paragraph); a line is read in pieces under this, cut after a sentence where it can be
 PIECE_BYTES = 16_000
 _SENTENCE_ENDS = "。！？!?\n"
+_REREAD_ENDS = "。！？!?\n、，,"
 _BREAKS = "、，,；;：: \u3000\t」』）)"
 
 
@@ -239,38 +352,88 @@ def pieces(text: str, most: int = PIECE_BYTES) -> list[str]:
     return [*out, text] if text else out
 
 
+def _words(tokenizer: Any, text: str) -> list[_Word]:
+    """SudachiPy's words of ``text`` (read in :func:`pieces`); where a word starts with one of
+    :data:`_WORDS`, that word, and the words after it read again (:func:`_span`)."""
+    return [word for piece in pieces(text) for word in _span(tokenizer, piece)]
+
+
+# After a word of _WORDS the rest is read again up to the next sentence end or comma, or to the end of
+# the first word that ends this many characters on (SudachiPy's lattice goes wrong next to the word,
+# not beyond: a long unbroken line of such words is read in time linear in its length), after this
+# word in its place (each of _WORDS is a noun of time: read alone, から and まで after one would be
+# read as a line's first word, a conjunction and a filler)
+_REREAD_CHARS = 16
+_STAND_IN = "今日"
+
+
+def _span(tokenizer: Any, text: str, after_noun: bool = False) -> list[_Word]:
+    """:func:`_words` of one piece (``after_noun``: the words after a word of :data:`_WORDS`)."""
+    shift = len(_STAND_IN) if after_noun else 0
+    said = tokenizer.tokenize(_STAND_IN + text if after_noun else text)
+    first = [(m, m.begin() - shift, m.end() - shift) for m in said]
+    if after_noun and first and first[0][0].surface() == _STAND_IN:
+        first = first[1:]
+    elif after_noun:  # (the stand-in is a word of its own; were it not, the words alone)
+        first = [(m, m.begin(), m.end()) for m in tokenizer.tokenize(text)]
+    out: list[_Word] = []
+    done = 0  # where the words read again end (a word's end in the first reading)
+    for k, (m, begin, _end) in enumerate(first):
+        if begin < done:
+            continue
+        word = next((w for w in _WORDS if text.startswith(w, begin)), "")
+        if not word:
+            surface, pos = m.surface(), tuple(m.part_of_speech())
+            out.append((surface, m.reading_form(), pos, m.normalized_form(), m.dictionary_form()))
+            continue
+        out.append((word, _WORDS[word], _NOUN, word, word))
+        start = begin + len(word)
+        ends = (end for _m, _begin, end in first[k:] if end > start)
+        done = next((e for e in ends if e >= start + _REREAD_CHARS or text[e - 1] in _REREAD_ENDS), len(text))
+        out += _span(tokenizer, text[start:done], after_noun=True) if done > start else []
+    return out
+
+
 def reading(text: str) -> str:
     """``text`` (a line of a Japanese script) as kana espeak-ng reads, a line with kanji spaced
     between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
     keeps its own spacing, only its particles said (``わたしは とうきょうへ`` -> ``わたしわ とうきょうえ``);
-    ``text`` itself when SudachiPy is not installed (:func:`available`). A word the dictionary has no
-    reading for keeps its letters."""
+    stage directions in brackets dropped (:func:`directions_dropped`: ``（笑）``); ``text`` itself when
+    SudachiPy is not installed (:func:`available`). A word the dictionary has no reading for keeps
+    its letters."""
     tokenizer = _tokenizer()
     if tokenizer is None or not text.strip():
         return text
+    text = directions_dropped(text)
     with _LOCK:
-        words = [
-            (m.surface(), m.reading_form(), tuple(m.part_of_speech()), m.normalized_form())
-            for piece in pieces(text)
-            for m in tokenizer.tokenize(piece)
-        ]
+        words = _words(tokenizer, text)
     spaced = has_kanji(text)  # a kana line is spaced as its writer spaced it (the words they mark)
     out: list[str] = []
     before: tuple[str, ...] = ("空白",)
-    skip = False
-    for k, (surface, read, pos, normalized) in enumerate(words):
+    skip = 0
+    for k, (surface, _read, pos, normalized, _lemma) in enumerate(words):
         after = words[k + 1][0] if k + 1 < len(words) else ""
-        if skip:  # the counter said with its number
-            skip = False
+        if skip:  # said with the words before it (a number's counter, a code's digits)
+            skip -= 1
             continue
         together = (
             counted(normalized, unicodedata.normalize("NFKC", after))
             if pos[1:2] == ("数詞",) and normalized.isdigit() and normalized.isascii()
             else None
         )
-        if together is not None:
+        code = _code(words, k)
+        if code is not None and code[1] == 1 and together is not None:
+            code = None  # a number led by a 0 before its counter (09時: くじ) is no code
+        sign = _sign(words, k)
+        if code is not None:
+            out.extend(([" "] if spaced and out else []) + [code[0]])
+            skip = code[1] - 1
+        elif sign is not None:
+            out.extend(([" "] if spaced and out and sign else []) + [sign])
+            pos = ("接頭辞",) if sign == "まいなす" else pos  # the number is said with its sign
+        elif together is not None:
             out.extend(([" "] if spaced and out else []) + [together])
-            skip = True
+            skip = 1
             pos = words[k + 1][2]
         elif pos[0] == "空白":
             out.append(" ")
@@ -284,6 +447,7 @@ def reading(text: str) -> str:
             # a phrase starts at a word that is not a particle, ending or counter (3月: さんがつ, one
             # word: espeak-ng says a word's last ん otherwise)
             joined = pos[0] in _ATTACHED or before[0] == "接頭辞" or before[1:2] == ("数詞",)
-            out.extend(([] if joined or not spaced else [" "]) + [_said(surface, read, pos, normalized)])
+            said = _said(surface, _in_context(words, k), pos, normalized)
+            out.extend(([] if joined or not spaced else [" "]) + [said])
         before = pos
     return " ".join("".join(out).split())
