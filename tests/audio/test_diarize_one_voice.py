@@ -5,7 +5,8 @@ A user animates a monologue (a voice-over, a reader, or the wrong file: one side
 always split the speech in two, so both faces mouthed one person's words in turns (an espeak-ng voice:
 13-40 % of its speech to the second character; LJ Speech's reader: 22-46 %). Now, when the two voices
 the first pass found are one voice, every frame of speech goes to A, B only listens, and the take says so
-in one line. Two different voices of the same sex are still split (a guard: they were before too).
+in one line. Two different voices of the same sex are still split, and a listener who only says "yeah"
+in the pauses still mouths it (guards: both held before too; measured 1.0 of the yeahs' frames).
 """
 
 from __future__ import annotations
@@ -89,3 +90,25 @@ def test_two_voices_of_the_same_sex_are_still_split():
         at += len(p) + len(GAP)
     mostly = [int(np.round(np.mean(d.labels[s:e][d.labels[s:e] >= 0]))) for s, e in spans]
     assert mostly == [mostly[0], 1 - mostly[0]] * 3
+
+
+def test_a_listener_who_only_says_yeah_in_the_pauses_still_mouths_it():
+    """One side almost silent but not quite: B's four short words in A's pauses are still B's."""
+    words = [
+        speak(w, Voice("espeak", "en-us+m3", 1.0, 35, 50)).audio for w in ("yeah", "right", "mm-hm", "okay")
+    ]
+    parts = [
+        x for i, p in enumerate(_said("en-us+f2", 70, PHRASES)) for x in ([p, words[i]] if i < 4 else [p])
+    ]
+    d = diarize_mix(_joined(parts))
+    assert "one-voice" not in d.meta["method"]
+    spans, at = [], len(GAP)
+    for p in parts:
+        spans.append((at * 25 // SAMPLE_RATE, -(-(at + len(p)) * 25 // SAMPLE_RATE)))
+        at += len(p) + len(GAP)
+    a_label = int(
+        np.round(np.mean(d.labels[spans[0][0] : spans[0][1]][d.labels[spans[0][0] : spans[0][1]] >= 0]))
+    )
+    yeahs = [spans[i] for i in (1, 3, 5, 7)]
+    heard = [float((d.labels[s:e] == 1 - a_label).mean()) for s, e in yeahs]
+    assert min(heard) >= 0.5, heard  # each of B's words mostly on B's mouth
