@@ -11,6 +11,9 @@ plays as closely as Blender's reduced keys play the engine. Two additions, for t
   Blender is shut in the engine, and a held jaw does not dip below closed;
 * the holds at the clip's ends are exact too.
 
+A bone's rotation is held to the angle a user sees, not per curve (:mod:`.rotation_keys`): its three
+Euler curves together play the sampled turn within 0.1 deg on every frame, its holds exact.
+
 Pure numpy; the exporter's curves are handed over by :mod:`..scene.fbx_bake`.
 """
 
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .keyreduce import WEIGHT_TOL, reduce_keys, rotation_component_tol
+from .keyreduce import ROTATION_TOL_DEG, WEIGHT_TOL, reduce_keys, rotation_component_tol
+from .rotation_keys import thin_rotations
 
 FLOAT32_MARGIN = 0.999  # the file stores float32 values: aim a hair inside the bound
 # Translation and scale: DualTalk keys neither; a bone's local location and scale hold still while it
@@ -97,21 +101,60 @@ def reduce_pinned(
     return reduce_keys(v, bound)
 
 
+def rotation_triples(curves: list[tuple[str, np.ndarray]]) -> list[list[int]]:
+    """The indices of each bone's X, Y and Z rotation curves: the exporter hands a bone's three in a
+    row, in that order (:func:`..scene.fbx_bake.thin_sampled`); a run of rotation curves that is not
+    whole triples is left to :func:`tolerance`'s per-component bound (none seen)."""
+    triples: list[list[int]] = []
+    run: list[int] = []
+    for j, (kind, _) in enumerate([*curves, ("", None)]):
+        if kind == "rotation":
+            run.append(j)
+            continue
+        if run and len(run) % 3 == 0:
+            triples += [run[i : i + 3] for i in range(0, len(run), 3)]
+        run = []
+    return triples
+
+
 def thin(curves: list[tuple[str, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """For each ``(kind, values)`` sampled on the same frames: ``(frame indices, key values)`` of the
-    keys the file keeps (:func:`tolerance`, :func:`turning_points` pinned)."""
+    keys the file keeps (:func:`tolerance`, :func:`turning_points` pinned). A bone's rotation
+    (:func:`rotation_triples`) is held to the angle instead (:mod:`.rotation_keys`): its three curves
+    together play the sampled rotation within 0.1 deg on every frame, its holds and the clip's ends
+    exact."""
     if not curves:
         return []
     values = np.stack([np.asarray(v, dtype=np.float64) for _, v in curves], axis=1)
-    finite = np.all(np.isfinite(values), axis=0)
-    if not finite.all():
-        # a curve that plays a NaN or an infinity somewhere (a script's broken key, a driver gone wrong)
-        # has no bound to keep: every frame, as sampled, as an every-frame take's file holds it
-        every = (np.arange(len(values)), values)
-        kept = iter(thin([c for c, ok in zip(curves, finite, strict=True) if ok]))
-        return [next(kept) if ok else (every[0], every[1][:, j]) for j, ok in enumerate(finite)]
-    tol = np.array([tolerance(kind, values[:, j]) for j, (kind, _) in enumerate(curves)]) * FLOAT32_MARGIN
-    scale = np.maximum(1.0, np.max(np.abs(values), axis=0)) if len(values) else np.ones(len(curves))
-    noise = NOISE_SHARE * scale
-    keep, keyed = reduce_pinned(values, tol, turning_points(values, noise), noise)
-    return [(np.flatnonzero(keep[:, j]), keyed[keep[:, j], j]) for j in range(len(curves))]
+    n, c = values.shape
+    # a curve that plays a NaN or an infinity somewhere (a script's broken key, a driver gone wrong) has
+    # no bound to keep: every frame, as sampled, as an every-frame take's file holds it; so does the rest
+    # of its bone's rotation (its angle is no longer known)
+    ok = np.all(np.isfinite(values), axis=0)
+    triples = []
+    for t in rotation_triples(curves):
+        if ok[t].all():
+            triples.append(t)
+        else:
+            ok[t] = False
+    keep, keyed = np.ones((n, c), dtype=bool), values.copy()
+    single = np.flatnonzero(ok)
+    single = single[~np.isin(single, triples)]
+    tol = np.zeros(c)
+    tol[ok] = [tolerance(curves[j][0], values[:, j]) * FLOAT32_MARGIN for j in np.flatnonzero(ok)]
+    noise = np.zeros(c)
+    if n:
+        noise[ok] = NOISE_SHARE * np.maximum(1.0, np.max(np.abs(values[:, ok]), axis=0))
+    part = values[:, single]
+    keep[:, single], keyed[:, single] = reduce_pinned(
+        part, tol[single], turning_points(part, noise[single]), noise[single]
+    )
+    if triples:
+        at = np.array(triples)  # bones x 3
+        keep[:, at], keyed[:, at] = thin_rotations(
+            values[:, at],
+            ROTATION_TOL_DEG * FLOAT32_MARGIN,
+            np.min(noise[at], axis=1),
+            float(np.min(tol[at])),
+        )
+    return [(np.flatnonzero(keep[:, j]), keyed[keep[:, j], j]) for j in range(c)]

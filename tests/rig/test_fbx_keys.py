@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from dualtalk.dualtalk_blender.rig import fbx_keys, keyreduce
+from scipy.spatial.transform import Rotation
 
 
 def played(frames: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -50,3 +51,38 @@ def test_every_curve_stays_within_its_bound_with_far_fewer_keys():
         assert len(frames) < 600 / 2, kind
         if kind in ("translation", "scale"):  # still (to float noise): the clip's two ends
             assert len(frames) == 2
+
+
+def head_near_gimbal_lock() -> np.ndarray:
+    """20 s of a head that nods, turns and tilts by a few degrees (with the tracker's small jitter)
+    and holds still for 2 s, on a bone whose rest sits at Y = 70 deg in the file's XYZ Euler angles,
+    as the tests' rigs' heads do: Euler degrees, unwrapped as the exporter writes them."""
+    t = np.arange(500)[:, None] / 25.0
+    turn = np.array([6.0, 6.0, 4.0]) * np.sin(2 * np.pi * np.array([0.31, 0.17, 0.53]) * t + np.arange(3))
+    turn += np.random.default_rng(1).normal(0.0, 0.05, turn.shape)
+    turn[200:250] = turn[200]  # listening, still
+    rest = Rotation.from_euler("xyz", [10.0, 70.0, -5.0], degrees=True)
+    euler = (rest * Rotation.from_rotvec(np.radians(turn))).as_euler("xyz", degrees=True)
+    return np.degrees(np.unwrap(np.radians(euler), axis=0))
+
+
+def test_a_heads_rotation_is_held_to_a_tenth_of_a_degree_as_a_turn_not_per_euler_curve():
+    """What a user sees is the head's turn: the FBX's three Euler curves together play the sampled
+    rotation within 0.1 deg on every frame (the angle of the relative rotation). Near gimbal lock X
+    and Z swing by degrees against each other while the head turns by a fraction of one; holding
+    each curve to a third of 0.1 deg of its own swing kept twice the keys the turn needs."""
+    euler = head_near_gimbal_lock()
+    kept = fbx_keys.thin([("rotation", euler[:, axis]) for axis in range(3)])
+    file = np.stack(
+        [played(frames, values.astype(np.float32), len(euler)) for frames, values in kept], axis=1
+    )
+    turned = Rotation.from_euler("xyz", file, degrees=True).inv() * Rotation.from_euler(
+        "xyz", euler, degrees=True
+    )
+    assert np.degrees(turned.magnitude()).max() <= 0.1
+    keys = sum(len(frames) for frames, _ in kept)
+    per_curve = int(
+        keyreduce.reduce_keys(euler, np.degrees(keyreduce.rotation_component_tol("XYZ")))[0].sum()
+    )
+    assert keys < 0.7 * per_curve, (keys, per_curve)  # 486 keys, 967 per curve
+    assert np.abs(file[200:250] - euler[200:250]).max() <= 1e-4  # a still head stays still

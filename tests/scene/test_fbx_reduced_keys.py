@@ -18,16 +18,18 @@ from dualtalk.inference.core.channels import ARKIT52
 from dualtalk.inference.core.motion import Motion, save_motion
 from fbx_curves import read_fbx_curves
 from robustness_util import run_cli
+from scipy.spatial.transform import Rotation
 
 FRAMES = 500  # 20 s at 25 fps
 WEIGHT_BOUND = 1.0  # 0.01 on a weight, in the file's DeformPercent (0-100)
-ROTATION_BOUND = 0.1 / 3  # degrees on each Euler component: 0.1 deg on the rotation
+ROTATION_BOUND = 0.1  # degrees: the angle between the rotation the file plays and Blender's
 
 
-def talking(folder: Path) -> tuple[Path, Path]:
+def talking(folder: Path, looks: bool = False) -> tuple[Path, Path]:
     """Two characters' 20 s motion: smooth brows, eyes and smiles, a jaw that opens and shuts on
     every syllable (held shut a tenth of a second: a bilabial closure, mouthClose at its peak), and
-    a head that turns a little."""
+    a head that turns a little; with ``looks``, each looks at the other 3 s in every 4 (the heads
+    turn to the partner, as the engine's gaze does)."""
     t = np.arange(FRAMES)[:, None] / 25.0
     jaw, close = ARKIT52.index("jawOpen"), ARKIT52.index("mouthClose")
     paths = []
@@ -39,15 +41,19 @@ def talking(folder: Path) -> tuple[Path, Path]:
         values[:, close] = 0.5 * np.clip(-syllable - 0.2, 0.0, None) / 0.8
         values[:, 52:] = 0.08 * np.sin(2 * np.pi * (0.2 + 0.1 * np.arange(3)) * t + i)
         speaking = (np.arange(FRAMES) < FRAMES // 2) == (role == "A")
-        motion = Motion("arkit55", values.astype(np.float32), speaking=speaking, role=role)
+        gaze = {}
+        if looks:
+            gaze = {"gaze_target": (np.arange(FRAMES) % 100 < 75).astype(np.int8),
+                    "gaze_dir": np.zeros((FRAMES, 2), np.float32)}  # fmt: skip
+        motion = Motion("arkit55", values.astype(np.float32), speaking=speaking, role=role, **gaze)
         paths.append(save_motion(folder / f"{role}.npz", motion))
     return paths[0], paths[1]
 
 
-def animate(tmp_path: Path, capsys, keys: str, *more: str) -> tuple[Path, Path]:
+def animate(tmp_path: Path, capsys, keys: str, *more: str, looks: bool = False) -> tuple[Path, Path]:
     """``animate --keys KEYS --fbx`` on the tests' Ann and Bob: the .blend and the FBX path."""
     scene = br.save_pair(tmp_path / "in.blend")
-    a, b = talking(tmp_path)
+    a, b = talking(tmp_path, looks)
     out, fbx = tmp_path / f"{keys}.blend", tmp_path / f"{keys}.fbx"
     argv = ["animate", "--blend", str(scene), "--char-a", "Ann", "--char-b", "Bob", "--motion-a", str(a),
             "--motion-b", str(b), "--keys", keys, "--out", str(out), "--fbx", str(fbx), "--quiet", *more]  # fmt: skip
@@ -79,6 +85,42 @@ def blender_shape_keys() -> int:
     return total
 
 
+def blender_head_keys() -> int:
+    """How many keys the open scene's take holds on Ann's and Bob's head rotations (four quaternion
+    curves each)."""
+    from dualtalk.dualtalk_blender.scene import compat, layers
+
+    total = 0
+    for name in ("Ann", "Bob"):
+        for idblock in layers.character_idblocks(bpy.data.objects[name]):
+            for layer, strip in layers.our_strips(idblock).items():
+                if layer != layers.REST and strip.action is not None:
+                    total += sum(
+                        len(fc.keyframe_points)
+                        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+                        if "rotation" in fc.data_path
+                    )
+    return total
+
+
+def turns(curves: dict[str, dict]) -> dict[str, np.ndarray]:
+    """Each bone's rotation on every frame (frames x 3 XYZ Euler degrees), by ``<id> <bone>``."""
+    axes: dict[str, dict[int, np.ndarray]] = {}
+    for name, curve in curves.items():
+        if " Lcl Rotation " in name:
+            axes.setdefault(" ".join(name.split(" ")[:3]), {})[int(name.split(" ")[-1])] = curve["values"]
+    return {bone: np.stack([a[0], a[1], a[2]], axis=1) for bone, a in axes.items()}
+
+
+def angle_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Degrees between two XYZ Euler rotations on each frame (scipy: Rz Ry Rx, as FBX and Blender)."""
+    return np.degrees(
+        (
+            Rotation.from_euler("xyz", a, degrees=True).inv() * Rotation.from_euler("xyz", b, degrees=True)
+        ).magnitude()
+    )
+
+
 def shape_curves(curves: dict[str, dict], name: str | None = None) -> dict[str, dict]:
     return {
         k: c
@@ -105,11 +147,31 @@ def test_a_take_keyed_reduced_exports_a_lighter_fbx_that_plays_what_blender_play
         played = reference[name]["values"]
         error = np.abs(curve["values"] - played).max()
         if " Lcl Rotation " in name:
-            assert error <= ROTATION_BOUND, (name, error)
+            continue  # the bone's three together, below
         elif " Lcl " in name:  # location and scale: DualTalk keys neither; they hold still
             assert error <= 1e-4 * max(1.0, np.abs(played).max()), (name, error)
         else:
             assert error <= WEIGHT_BOUND, (name, error)
+    heads, blenders = turns(got), turns(reference)
+    assert len(heads) == 2
+    for bone, turn in heads.items():
+        error = angle_between(turn, blenders[bone]).max()
+        assert error <= ROTATION_BOUND, (bone, error)
+
+
+def test_heads_turned_to_the_partner_keep_about_the_keys_blenders_take_holds(tmp_path, capsys):
+    """Each looks at the other (the heads turn by 70 deg, near gimbal lock in the file's Euler
+    angles): the head's three curves in the file hold about as many keys as the take's four
+    quaternion curves in Blender (per Euler curve, 1.7 times as many), within 0.1 deg of the turn."""
+    blend, fbx = animate(tmp_path, capsys, "reduced", looks=True)
+    got = read_fbx_curves(fbx, 25, 1, FRAMES)
+    reference = played_by_blender(blend, tmp_path / "every_frame.fbx")
+    heads, blenders = turns(got), turns(reference)
+    assert np.abs(np.concatenate([turn[:, 1] for turn in heads.values()])).min() > 60  # Y: near gimbal lock
+    for bone, turn in heads.items():
+        assert angle_between(turn, blenders[bone]).max() <= ROTATION_BOUND, bone
+    keys = sum(c["keys"] for name, c in got.items() if " Lcl Rotation " in name)
+    assert keys <= 1.1 * blender_head_keys(), (keys, blender_head_keys())  # 552 and 544 (947 per Euler curve)
 
 
 def test_the_lips_closures_in_the_reduced_fbx_are_exactly_blenders(tmp_path, capsys):
