@@ -2,14 +2,23 @@
 
 A researcher compares diarizers for two animated characters: the score must be 0 for the truth,
 must not care which character a diarizer calls first, must leave a third person's frames out (only
-two faces are animated), and must say how late an interrupter's mouth opens.
+two faces are animated), must say how late an interrupter's mouth opens, and, for one voice alone, how
+much of its speech a diarizer gave the second character.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from dualtalk.training.evaluation.diarize_score import Reference, hypothesis, pool, reference, score
+from dualtalk.training.evaluation.diarize_score import (
+    Reference,
+    hypothesis,
+    one_voice,
+    pool,
+    pool_one_voice,
+    reference,
+    score,
+)
 
 FPS = 25
 
@@ -96,3 +105,22 @@ def test_recordings_are_pooled_frame_by_frame_not_averaged():
     long_ref = Reference(frames((0.0, 8.0)), frames(), frames())
     half = score(long_ref, frames((0.0, 4.0)), frames())
     assert pool([perfect, half])["der"] == pytest.approx(100 / 250, abs=1e-4)
+
+
+def test_one_voice_alone_counts_what_the_second_character_mouths_whichever_it_is():
+    """A reader alone, 0-9 s: one diarizer gives 2 s of it to the second character (either one),
+    another gives all of it to one character; the share and the recordings kept whole pool over both."""
+    split = one_voice(frames((0.0, 7.0)), frames((7.0, 9.0)))
+    swapped = one_voice(frames((7.0, 9.0)), frames((0.0, 7.0)))
+    assert split == swapped == {"speech": 225, "second": 50}
+    whole = one_voice(frames((0.0, 9.0)), frames())
+    m = pool_one_voice([split, whole])
+    assert m == {
+        "recordings": 2,
+        "second_share": round(50 / 450, 4),
+        "worst_second_share": round(50 / 225, 4),
+        "kept_whole": 1,
+    }
+    # 5 % to the second character is still whole; more is not
+    assert pool_one_voice([one_voice(frames((0.0, 9.5)), frames((9.5, 10.0)))])["kept_whole"] == 1
+    assert pool_one_voice([one_voice(frames((0.0, 9.0)), frames((9.0, 9.8)))])["kept_whole"] == 0

@@ -1,12 +1,16 @@
-"""``python -m dualtalk eval diarize --ami DIR [--files trn|held-out|all] [--synthetic] [--json]``:
-how well ``--diarize`` finds who speaks when in one mono mix, beside a simple baseline.
+"""``python -m dualtalk eval diarize --ami DIR [--files trn|held-out|all] [--one-voice DIR] [--synthetic]
+[--json]``: how well ``--diarize`` finds who speaks when in one mono mix, beside a simple baseline.
 
 - ``--ami DIR``: recordings with who-speaks-when in RTTM (the layout of
   ``../shared/data/real_speech/ami_meetings``: ``<id>.wav`` beside one or more ``*.rttm`` whose file
   ids are the wav names). Recordings listed in an RTTM whose name says ``train`` (``debug.train.rttm``)
   are the ones ``--diarize`` was tuned on (``--files trn``); the others are held out (the default).
+- ``--one-voice DIR``: recordings of one voice alone (a reader's clips: ``../shared/data/real_speech/
+  librivox``): its wav files, in name order, joined into recordings of about a minute; all their
+  speech should go to one character.
 - ``--synthetic``: espeak-ng conversations made here with known truth (:mod:`.diarize_synthetic`):
-  backchannels under the speaker's words and an interruption, with the backchannels at 0 and -6 dB.
+  backchannels under the speaker's words and an interruption, with the backchannels at 0 and -6 dB;
+  and each of their voices alone (one voice: the six monologues).
 
 Systems: ``diarize`` (what ``--diarize`` runs: :func:`~.inference.audio.diarize.diarize_mix`), the
 baseline (voice activity, then one voice-encoder embedding per 1 s of speech, each second given to
@@ -36,11 +40,13 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.outputs import stat_path
 from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 from . import diarize_score
-from .diarize_score import Reference, hypothesis, pool, score, track
+from .diarize_score import Reference, hypothesis, one_voice, pool, pool_one_voice, score, track
 
 FILES = ("held-out", "trn", "all")
 SYSTEMS = ("diarize", "baseline", "one speaker")
 SPEAKER_KEPT = 0.7  # the speaker's mouth goes on over at least 70 % of a backchannel said under it
+ONE_VOICE_S = 60.0  # --one-voice joins a folder's clips into recordings of about a minute
+ONE_VOICE_GAP_S = 0.5  # of silence between two joined clips
 log = logging.getLogger("dualtalk.eval")
 
 Tracks = tuple[np.ndarray, np.ndarray]
@@ -59,10 +65,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(what --diarize was tuned on), or all",
     )
     parser.add_argument(
+        "--one-voice",
+        metavar="DIR",
+        help="folder of wav recordings of one voice alone (e.g. ../shared/data/real_speech/librivox), "
+        "joined in name order into recordings of about a minute: all their speech should go to one character",
+    )
+    parser.add_argument(
         "--synthetic",
         action="store_true",
         help="also score espeak-ng conversations made here with known truth (backchannels under speech, "
-        "an interruption; backchannels at 0 and -6 dB)",
+        "an interruption; backchannels at 0 and -6 dB), and each of their voices alone",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -175,6 +187,63 @@ def score_ami(folder: Path, files: str = "held-out", systems: tuple[str, ...] = 
     }
 
 
+# one voice alone ---------------------------------------------------------------------------------
+def one_voice_wavs(folder: Path) -> list[Path]:
+    """The folder's wav files in name order; a folder with none is one ``error:`` line."""
+    there = stat_path(folder, "--one-voice")
+    if there is None:
+        raise DualTalkError(f"--one-voice {folder}: no such folder")
+    if not stat.S_ISDIR(there.st_mode):
+        raise DualTalkError(
+            f"--one-voice {folder} is a file; give the folder that holds one voice's wav files"
+        )
+    wavs = sorted(p for p in folder.glob("*.wav") if p.is_file())
+    if not wavs:
+        raise DualTalkError(f"--one-voice {folder}: no .wav file in it")
+    return wavs
+
+
+def one_voice_recordings(folder: Path) -> list[tuple[list[str], np.ndarray]]:
+    """The folder's wav files in name order, joined (:data:`ONE_VOICE_GAP_S` apart) into recordings
+    of about :data:`ONE_VOICE_S`; a last one under a third of that joins the one before. (names, mix)."""
+    wavs = one_voice_wavs(folder)
+    gap = np.zeros(int(ONE_VOICE_GAP_S * SAMPLE_RATE), dtype=np.float32)
+    groups: list[tuple[list[str], list[np.ndarray]]] = []
+    length = ONE_VOICE_S * SAMPLE_RATE
+    for wav in wavs:
+        clip = np.asarray(load_speech(wav), dtype=np.float32)
+        if not groups or length >= ONE_VOICE_S * SAMPLE_RATE:
+            groups.append(([], [gap]))
+            length = 0.0
+        groups[-1][0].append(wav.name)
+        groups[-1][1].extend([clip, gap])
+        length += len(clip) + len(gap)
+    if len(groups) > 1 and length < ONE_VOICE_S * SAMPLE_RATE / 3:
+        names, parts = groups.pop()
+        groups[-1][0].extend(names)
+        groups[-1][1].extend(parts[1:])
+    return [(names, np.concatenate(parts)) for names, parts in groups]
+
+
+def _one_voice_rows(mixes: list[np.ndarray], systems: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    rows: dict[str, list[dict[str, int]]] = {s: [] for s in systems}
+    for mix in mixes:
+        frames = frames_for(len(mix), SAMPLE_RATE, FPS)
+        for system in systems:
+            rows[system].append(one_voice(*RUN[system](mix, frames)))
+    return {s: pool_one_voice(rows[s]) for s in systems}
+
+
+def score_one_voice(folder: Path, systems: tuple[str, ...] = SYSTEMS) -> dict[str, Any]:
+    recordings = one_voice_recordings(folder)
+    return {
+        "folder": str(folder),
+        "clips": sum(len(names) for names, _ in recordings),
+        "seconds": round(sum(len(mix) for _, mix in recordings) / SAMPLE_RATE, 1),
+        "systems": _one_voice_rows([mix for _, mix in recordings], systems),
+    }
+
+
 # synthetic conversations -------------------------------------------------------------------------
 def score_synthetic(
     langs: tuple[str, ...] | None = None,
@@ -220,6 +289,9 @@ def score_synthetic(
                         hit = np.flatnonzero(mine)
                         e["onsets_s"].append(float(hit[0]) / FPS if len(hit) else None)
         out["levels"][f"{db:g} dB"] = {s: {**pool(rows[s]), **events[s]} for s in systems}
+    out["one_voice"] = _one_voice_rows(
+        [synth.monologue(lang, who) for lang in langs for who in "AB"], systems
+    )
     return out
 
 
@@ -243,6 +315,22 @@ def _row(name: str, m: dict[str, Any]) -> str:
     )
 
 
+ONE_VOICE_HEADER = (
+    f"{'system':<12} {'to the second character':>24} {'worst recording':>16} {'kept whole':>11}"
+)
+
+
+def _one_voice_lines(systems: dict[str, dict[str, Any]]) -> list[str]:
+    return [
+        ONE_VOICE_HEADER,
+        *(
+            f"{name:<12} {_pct(m['second_share']):>24} {_pct(m['worst_second_share']):>16} "
+            f"{str(m['kept_whole']) + '/' + str(m['recordings']):>11}"
+            for name, m in systems.items()
+        ),
+    ]
+
+
 def format_report(out: dict[str, Any]) -> str:
     lines: list[str] = []
     if "ami" in out:
@@ -252,6 +340,15 @@ def format_report(out: dict[str, Any]) -> str:
             "A, B = the two most talkative people, frames where anyone else talks not scored",
             HEADER,
             *(_row(s, m) for s, m in a["systems"].items()),
+        ]
+    if "one_voice" in out:
+        o = out["one_voice"]
+        lines += [
+            *([""] if lines else []),
+            f"one voice alone ({o['folder']}: {o['clips']} clips, {o['seconds']:g} s, joined into recordings of "
+            f"about {ONE_VOICE_S:g} s): speech given to the second character, recordings kept whole (>= 95 % "
+            "to one)",
+            *_one_voice_lines(o["systems"]),
         ]
     if "synthetic" in out:
         s = out["synthetic"]
@@ -268,18 +365,32 @@ def format_report(out: dict[str, Any]) -> str:
                     f"  {name}: backchannels under speech found {m['under_found']}/{m['under']}, speaker's "
                     f"mouth kept {m['kept']}/{m['under']}, interruption onset {onsets} s"
                 )
+        if "one_voice" in s:
+            lines += [
+                "",
+                f"synthetic voices alone (each voice of {', '.join(s['conversations'])} saying all six phrases): "
+                "speech given to the second character, recordings kept whole (>= 95 % to one)",
+                *_one_voice_lines(s["one_voice"]),
+            ]
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.ami is None and not args.synthetic:
-        raise DualTalkError("give --ami DIR (recordings with RTTM turns), --synthetic, or both")
+    if args.ami is None and args.one_voice is None and not args.synthetic:
+        raise DualTalkError(
+            "give --ami DIR (recordings with RTTM turns), --one-voice DIR (one voice alone), --synthetic, "
+            "or several"
+        )
     if args.files is not None and args.ami is None:
         raise DualTalkError("--files chooses among the --ami recordings; give --ami DIR too")
     out: dict[str, Any] = {}
     systems = _systems()
-    if args.ami is not None:  # its folder is checked before anything runs
+    if args.one_voice is not None:  # both folders are checked before anything runs
+        one_voice_wavs(Path(args.one_voice))
+    if args.ami is not None:
         out["ami"] = score_ami(Path(args.ami), args.files or "held-out", systems)
+    if args.one_voice is not None:
+        out["one_voice"] = score_one_voice(Path(args.one_voice), systems)
     if args.synthetic:
         out["synthetic"] = score_synthetic(systems=systems)
     print(json.dumps(out) if args.json else format_report(out))

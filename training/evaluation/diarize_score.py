@@ -11,6 +11,8 @@ The rule (fixed before any number was seen, review fix34 diar):
   A and B both speak counts two. Overlap error: the same on the frames where both speak only.
 * Short turns: the quieter of A and B's turns under 1 s (runs merged across gaps under 0.2 s, most of
   their frames scored); one is found when that character's track is on over at least half of it.
+* One voice alone (``--one-voice``, the synthetic monologues; fix35 diar): the share of the speech frames (a mouth
+  open) on the character with fewer; a recording is kept whole when that share is at most 5 %.
 * Interruptions: a turn of X opening while Y has spoken the 0.2 s before and goes on 0.2 s after;
   its onset delay is the first frame of X's track within 2 s (and X's turn), missed if none.
 """
@@ -31,6 +33,7 @@ GIVEN_SHARE = 0.5  # a short turn is found when its character speaks over half o
 HOLD_FRAMES = FPS // 5  # 0.2 s of the other voice before and after: an interruption, not a hand-over
 ONSET_SEARCH_FRAMES = 2 * FPS  # an interrupter's face that opens 2 s late has missed the moment
 ONSET_FOUND_S = 0.5  # the interrupter's mouth within half a second counts as found in time
+WHOLE_SHARE = 0.05  # one voice alone is kept whole when at least 95 % of its speech is on one mouth
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,25 @@ def score(ref: Reference, first: np.ndarray, second: np.ndarray) -> dict[str, An
         "short_frames": sum(e - s for s, e in short),
         "short_heard": sum(int(heard[s:e].sum()) for s, e in short),
         "delays": delays,
+    }
+
+
+def one_voice(first: np.ndarray, second: np.ndarray) -> dict[str, int]:
+    """A recording of one voice alone: frames with a mouth open, and those of the character that has
+    fewer (the second character: it should have none)."""
+    first, second = np.asarray(first, bool), np.asarray(second, bool)
+    return {"speech": int((first | second).sum()), "second": int(min(first.sum(), second.sum()))}
+
+
+def pool_one_voice(rows: Sequence[dict[str, int]]) -> dict[str, Any]:
+    """One-voice recordings pooled: the second character's share of the speech frames (pooled and
+    the worst recording's), and the recordings kept whole (at most :data:`WHOLE_SHARE` to it)."""
+    shares = [r["second"] / r["speech"] for r in rows if r["speech"]]
+    return {
+        "recordings": len(rows),
+        "second_share": _share(sum(r["second"] for r in rows), sum(r["speech"] for r in rows)),
+        "worst_second_share": round(max(shares), 4) if shares else None,
+        "kept_whole": sum(s <= WHOLE_SHARE for s in shares),
     }
 
 

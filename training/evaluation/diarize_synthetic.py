@@ -3,9 +3,10 @@
 
 Each conversation: A says three phrases, B's backchannel ("yeah") under the middle of the first two;
 B cuts in 60 % of the way through A's third and says three phrases, A's backchannel under the middle
-of B's second. The truth is where each voice was placed (its first to last sample above 1 % of its
+of B's second (:func:`conversation`). The truth is where each voice was placed (its first to last sample above 1 % of its
 peak). The backchannels are mixed in at 0 dB (as loud as they were spoken) or quieter (-6 dB: a
-listener who murmurs).
+listener who murmurs). Each voice also speaks alone (:func:`monologue`): a recording of one voice,
+whose speech should all go to one character.
 """
 
 from __future__ import annotations
@@ -81,6 +82,17 @@ class Conversation:
     mix: np.ndarray  # mono, 16 kHz
     turns: list[tuple[float, float, str]]  # (start s, end s, "A"/"B"): where each voice is heard
     events: list[Event]
+
+
+def monologue(lang: str = "en", who: str = "A") -> np.ndarray:
+    """One voice alone (``eval diarize --synthetic``'s one-voice recordings): voice ``who`` of the
+    conversation ``lang`` says all six of its phrases (A's, then B's), 0.4 s apart."""
+    va, vb, phrases_a, phrases_b, _ = CONVERSATIONS[lang]
+    voice = Voice("espeak", va, 1.0, 35, 50) if who == "A" else Voice("espeak", vb, 1.0, 70, 60)
+    gap = np.zeros(int(0.4 * SAMPLE_RATE), dtype=np.float32)
+    said = [np.asarray(speak(p, voice).audio, dtype=np.float32) for p in [*phrases_a, *phrases_b]]
+    lead = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    return np.concatenate([lead, *(x for s in said for x in (s, gap)), lead])
 
 
 def _heard(sound: np.ndarray, at: int) -> tuple[int, int]:
