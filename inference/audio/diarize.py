@@ -225,8 +225,8 @@ def _one_voice(windows: _Windows, path: np.ndarray, idx: np.ndarray) -> tuple[bo
     (:data:`SAME_VOICE_SIM`), and the two measures it rests on."""
     centres, emb = windows.centres, windows.emb
     voice = path[np.searchsorted(idx, centres)]
-    if voice.min() == voice.max():
-        return True, {}
+    if voice.min() == voice.max():  # no window of one of them: cannot tell, keep two voices
+        return False, {}
     mean = _unit(np.stack([emb[voice == c].mean(0) for c in (0, 1)]))
     sim = float(mean[0] @ mean[1])
     # stretches: runs of consecutive windows (no pause between them), at most CHUNK_WINDOWS long
