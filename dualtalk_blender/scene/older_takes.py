@@ -24,7 +24,7 @@ def motion_record(scene: Any, characters: set[str], meta: dict[str, Any]) -> dic
     ``animate`` kept them in ``OUT.dualtalk/``, where the take's sound strip plays its dialogue. Only
     files that are this take's: A and B of one recording and part, as long as the take, from its
     engine; None where none are found."""
-    from ...inference.core.motion import load_motion
+    from ...inference.core.motion_meta import read_motion_meta
     from ...inference.core.take_record import audio_record
     from .sound import our_strips, strip_pair
 
@@ -37,11 +37,12 @@ def motion_record(scene: Any, characters: set[str], meta: dict[str, Any]) -> dic
             if folder not in folders:
                 folders.append(folder)
     for folder in folders:
-        try:
-            motion = [load_motion(folder / name) for name in ("A.npz", "B.npz")]
+        try:  # their records only, never the frames (a 20-minute take's two files: 8.7 MB of arrays read before)
+            motion = [read_motion_meta(folder / name) for name in ("A.npz", "B.npz")]
         except (DualTalkError, OSError, ValueError, KeyError):
             continue
-        records = [audio_record(m) for m in motion]
+        # audio_record reads a Motion's meta, start_time, num_frames and fps: the record has them all
+        records = [audio_record(m) for m in motion]  # type: ignore[arg-type]
         a, b = records
         if a is None or b is None or not same_source(a, b):
             continue

@@ -16,6 +16,7 @@ import shutil
 import addon_helpers as ah
 import blender_rigs as br
 import bpy
+import numpy as np
 import pytest
 from dualtalk.cli import main
 from dualtalk.dualtalk_blender.scene.keying import OWNER_PROP, is_ours
@@ -85,3 +86,44 @@ def test_motion_files_of_another_take_are_not_read(made, scene, tmp_path):
     assert "still to choose: the audio (the take was keyed by an older DualTalk" in (
         bpy.context.window_manager.dualtalk_status.last
     )
+
+
+def test_an_older_takes_record_is_read_from_its_motion_files_never_their_frames(made, scene, monkeypatch):
+    """*Use Take's Settings* and each range re-generated from an older take read both motion files'
+    records (``scene.older_takes``): loading them whole read every frame of both characters for it
+    (a 20-minute take's two files: 8.7 MB of arrays for 2 KB of JSON). Now the frames stay on disk
+    and the record is the same."""
+    from dualtalk.dualtalk_blender.scene.older_takes import motion_record
+
+    bpy.ops.wm.open_mainfile(filepath=str(made["blend"]))
+    _as_older_build(drop_audio=False)
+    meta = next(json.loads(a[OWNER_PROP]) for a in bpy.data.actions if is_ours(a))
+    read = []
+    real = np.lib.npyio.NpzFile.__getitem__
+    monkeypatch.setattr(
+        np.lib.npyio.NpzFile, "__getitem__", lambda self, key: read.append(key) or real(self, key)
+    )
+
+    found = motion_record(bpy.context.scene, {"Ann", "Bob"}, meta)
+
+    assert found is not None and found["settings"]["seed"] == 7 and found["settings"]["mood"] == "friendly"
+    assert read.count("meta") == 2 and not {"values", "speaking", "gaze_target", "gaze_dir"} & set(read), read
+
+
+def test_a_broken_motion_file_beside_the_dialogue_gives_nothing(made, scene, tmp_path):
+    """A's file cut short (a copy that stopped): nothing is read from the pair, as before."""
+    blend = tmp_path / "shot.blend"
+    shutil.copy(made["blend"], blend)
+    shutil.copytree(made["folder"] / "shot.dualtalk", tmp_path / "shot.dualtalk")
+    a = tmp_path / "shot.dualtalk" / "A.npz"
+    a.write_bytes(a.read_bytes()[: a.stat().st_size // 2])
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    _as_older_build(drop_audio=True)
+    for strip in bpy.context.scene.sequence_editor.strips_all:  # the strip plays the copy's folder
+        if getattr(strip, "sound", None) is not None:
+            strip.sound.filepath = str(tmp_path / "shot.dualtalk" / "dialogue.wav")
+
+    assert bpy.ops.dualtalk.use_take_settings() == {"FINISHED"}
+
+    assert bpy.context.scene.dualtalk.behaviour_seed == 0
+    assert "still to choose: the audio" in bpy.context.window_manager.dualtalk_status.last

@@ -1,0 +1,162 @@
+"""What a motion file says of itself, read without its arrays: frame rate, length, start, engine and
+its ``meta`` (the record of the recording and the settings it was made with).
+
+An older take's *Use Take's Settings* and each range re-generated from it read that record from the
+take's two motion files (``scene.older_takes``); loading them whole read and checked every frame of
+both characters for a few hundred bytes of JSON. An npz member is read only when asked for: here the
+small ones (``format``, ``version``, ``requires``, ``space``, ``channels``, ``fps``, ``start_time``,
+``engine``, ``role``, ``meta``) and every member's header (its shape, for the length), never
+``values``, ``speaking`` or the behaviour arrays.
+
+Everything read is checked as :func:`.motion.load_motion` checks it, with the same one-line refusal
+(the archive, each member's header and declared size, format, version, required features, channel
+names, fps, length, start); the arrays' contents, not read, are not vouched for.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import safe_json
+from .channels import CHANNELS, SPACE_FLAME, SPACES
+from .errors import DualTalkError
+from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npy_header
+from .motion import (  # the checks load_motion makes, to refuse alike (they might move here with it)
+    FORMAT,
+    MAX_SECONDS,
+    MAX_START_TIME,
+    VERSION,
+    _check_members,
+    _check_requires,
+    _scalar,
+    _short,
+    check_fps,
+)
+from .numeric import finite_number, shown
+
+
+@dataclass(frozen=True)
+class MotionMeta:
+    """A motion file's account of itself (the attributes of a :class:`.motion.Motion` a record needs)."""
+
+    space: str
+    num_frames: int
+    fps: float
+    start_time: float = 0.0
+    engine: str = ""
+    role: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def read_motion_meta(path: str | Path) -> MotionMeta:
+    """The record of the motion file ``path``, its arrays left unread; a file :func:`.motion.load_motion`
+    refuses for what is read here is refused in the same line (:class:`DualTalkError`)."""
+    path = check_input_file(path, "motion file")
+    if not zipfile.is_zipfile(path):
+        raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
+    with open(path, "rb") as fh:
+        try:
+            data = np.load(fh, allow_pickle=False)
+        except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
+            raise DualTalkError(
+                f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
+            ) from None
+        with data:
+            try:
+                return _read(data, path.name)
+            except ValueError as exc:
+                raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
+            except (OSError, *DAMAGED_ARRAY_FILE) as exc:
+                raise DualTalkError(
+                    f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
+                ) from None
+            except DualTalkError as exc:  # name the file in every refusal
+                if path.name in str(exc):
+                    raise
+                raise DualTalkError(f"{path.name}: {exc}") from None
+
+
+def _check_lengths(data: Any, name: str) -> None:
+    """Each member holds the bytes its header declares (from the archive's directory, nothing read
+    past the headers): frames cut short are refused as loading them refuses them, in other words
+    (their bytes, never read here, are not checked further)."""
+    for key in data.files:
+        with data.zip.open(f"{key}.npy") as fh:
+            shape, dtype = npy_header(fh)
+            start = fh.tell()
+        if dtype.hasobject:
+            continue  # refused when read (np.load without pickles), as loading does
+        declared = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        held = data.zip.getinfo(f"{key}.npy").file_size - start
+        if held < declared:
+            raise DualTalkError(
+                f"{name} is not a valid motion file ({key} holds {held:,} of the {declared:,} bytes its header "
+                "declares)"
+            )
+
+
+def _read(data: Any, name: str) -> MotionMeta:
+    shapes = _check_members(data, name)
+    _check_lengths(data, name)
+    if "values" in data.files and "space" in data.files:
+        if str(_scalar(data, "format", FORMAT)) != FORMAT:
+            raise DualTalkError(f"{name} is not a dualtalk motion file")
+        raw_version = _scalar(data, "version", VERSION)
+        if isinstance(raw_version, str) and raw_version.strip().isdigit():  # "1" as text
+            raw_version = int(raw_version)
+        version = finite_number(raw_version)
+        if version is None or not version.is_integer() or version > VERSION:
+            raise DualTalkError(
+                f"{name} has motion format version {shown(raw_version)}; this build reads {VERSION}"
+            )
+        _check_requires(data, name)
+        space = str(_scalar(data, "space", ""))
+        if space in CHANNELS and "channels" in data.files:
+            if tuple(str(c) for c in data["channels"]) != CHANNELS[space]:
+                raise DualTalkError(f"{name} has unexpected channel names for {space}")
+        try:
+            meta = safe_json.loads(str(_scalar(data, "meta", "{}")), f"{name}'s meta")
+        except json.JSONDecodeError:  # as load_motion: such a file has no meta
+            meta = {}
+        try:
+            fps = check_fps(_scalar(data, "fps", 25.0))
+        except DualTalkError as exc:
+            raise DualTalkError(f"{name}: {exc}") from None
+        shape = shapes["values"]
+        rows = shape[0] if shape else 0
+        if rows / fps > MAX_SECONDS:
+            raise DualTalkError(f"{name} is longer than four hours; refusing to load it")
+        if len(shape) != 2:
+            raise DualTalkError(f"motion values must be (frames, channels), got shape {shape}")
+        # what Motion checks of the rest, from the headers
+        if space not in SPACES:
+            raise DualTalkError(f"unknown motion space {space!r} (expected one of {', '.join(SPACES)})")
+        if shape[1] != len(CHANNELS[space]):
+            raise DualTalkError(
+                f"motion values must be (frames, {len(CHANNELS[space])}) for {space}, got {shape}"
+            )
+        raw_start = _scalar(data, "start_time", 0.0)
+        start = finite_number(raw_start)
+        if start is None or not 0.0 <= start <= MAX_START_TIME:
+            raise DualTalkError(
+                f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {shown(raw_start)}"
+            )
+        return MotionMeta(
+            space=space,
+            num_frames=int(rows),
+            fps=fps,
+            start_time=start,
+            engine=str(_scalar(data, "engine", "")),
+            role=str(_scalar(data, "role", "")),
+            meta=meta if isinstance(meta, dict) else {},
+        )
+    if "exp" in data.files and "pose" in data.files:  # a DualTalk dataset file: no record of its own
+        rows = shapes["exp"][0] if shapes["exp"] else 0
+        return MotionMeta(space=SPACE_FLAME, num_frames=int(rows), fps=25.0, engine="dataset")
+    raise DualTalkError(f"{name} has neither motion values nor exp/pose arrays")
