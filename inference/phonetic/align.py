@@ -26,6 +26,7 @@ import numpy as np
 from ..audio.tts import SAMPLE_RATE, Phone
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
+from . import directions
 
 _FRAME = 0.01  # pocketsphinx frame: 10 ms
 
@@ -145,10 +146,11 @@ def normalise_words(text: str) -> tuple[str, list[str]]:
     """``text`` as the words the pocketsphinx dictionary spells (lower case letters and
     apostrophes), and the written words left out because nothing of them is English letters or
     digits (a word in another script). Accents are folded (café -> cafe), curly apostrophes are
-    apostrophes, digits are spelled out (5 -> five, 3rd -> third, 5:30 -> five thirty)."""
+    apostrophes, digits are spelled out (5 -> five, 3rd -> third, 5:30 -> five thirty). Stage
+    directions and markup are not said (``directions``: ``(laughs)``, ``[MUSIC]``, ``<i>``)."""
     dropped: list[str] = []
     words: list[str] = []
-    for token in text.split():
+    for token in directions.dropped(text).split():
         folded = unicodedata.normalize("NFKD", token.translate(_APOSTROPHES).lower().translate(_LETTERS))
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
         folded = _NUMBER.sub(_say_number, folded.replace("&", " and ").replace("%", " percent "))

@@ -33,6 +33,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import SAMPLE_RATE
+from . import directions
 from .script_languages import espeak_voice, foreign_letters, is_japanese, language_name, writing_advice
 from .warp import HOP, analyse, distances, normalised, speech_span, subsequence_path, warp_times, with_deltas
 
@@ -194,8 +195,10 @@ def _reading(text: str, voice: str) -> _Reading:
 
 
 def _spoken(text: str, voice: str) -> str:
-    """The line as espeak-ng is given it: a Japanese line in kana, its kanji read and its particles
-    as said, where SudachiPy is installed (``japanese_reading``); any other line as written."""
+    """The line as espeak-ng is given it, its stage directions dropped (``directions``: espeak-ng
+    reads ``(risas)`` as a word): a Japanese line in kana, its kanji read and its particles as said,
+    where SudachiPy is installed (``japanese_reading``); any other line as written."""
+    text = directions.dropped(text)
     if voice != "ja":
         return text
     from . import japanese_reading
@@ -212,7 +215,9 @@ def _stretched(feats: np.ndarray, rate: float) -> np.ndarray:
 def foreign_writing(text: str, language: str) -> str:
     """Why a line written in another writing system than ``language``'s cannot be read (espeak-ng
     would spell it out letter by letter), with how to write it where there is a way; "" when it is
-    written in the language's own letters."""
+    written in the language's own letters. Stage directions are not read (``directions``): a kana
+    line with （笑） is not "written in kanji"."""
+    text = directions.dropped(text)
     letters = foreign_letters(text, language)
     if letters == "kanji" and is_japanese(language):
         from . import japanese_reading
@@ -272,7 +277,7 @@ def place_lines(
     refused: dict[int, str] = {}
     for i, text in enumerate(texts):
         progress_at(progress, READING_SHARE * i / len(texts))
-        if not text.strip():
+        if not directions.dropped(text).strip():  # empty, or only directions: neither drawn nor refused
             continue
         why = foreign_writing(text, language)
         if why:
@@ -325,7 +330,7 @@ def place_lines(
     for i in range(len(texts)):
         progress_at(progress, READING_SHARE + (1.0 - READING_SHARE) * i / len(texts))
         if i not in readings:
-            counts.append(len(texts[i].split()) if i in refused else 0)
+            counts.append(len(directions.dropped(texts[i]).split()) if i in refused else 0)
             continue
         reading = readings[i]
         counts.append(len(reading.words))
@@ -553,7 +558,9 @@ def _phone(symbol: str, start: float, end: float):
 
 
 def _plain(text: str) -> str:
-    return " ".join("".join(ch for ch in text.casefold() if ch.isalnum() or ch.isspace()).split())
+    """A line as its words, to tell two lines apart (``Yes (laughs)`` and ``Yes`` are one line)."""
+    said = directions.dropped(text).casefold()
+    return " ".join("".join(ch for ch in said if ch.isalnum() or ch.isspace()).split())
 
 
 def _quoted(text: str, most: int = 30) -> str:
