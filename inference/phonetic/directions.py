@@ -22,8 +22,13 @@ from __future__ import annotations
 
 import re
 
-# a markup tag: a letter right after "<" (so "a < b" is no tag), or a WebVTT timestamp
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d{1,2}(?::\d{2}){1,2}\.\d{3}>")
+# a markup tag: a name right after "<" (<i>, </b>, <c.yellow>, <laugh>; "a < b" is no tag), one of
+# subtitles' tags with attributes (<font color="...">, WebVTT's <v Bob>), or a WebVTT timestamp; not
+# "x<y and y>z"
+_TAG = re.compile(
+    r"</?[A-Za-z][\w.-]*\s*/?>|<(?:font|v|lang|span|c)(?:\.[\w.-]+)?\s[^<>]*>|<\d{1,2}(?::\d{2}){1,2}\.\d{3}>",
+    re.IGNORECASE,
+)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _OPEN, _CLOSE = "([{（［｛【〔", ")]}）］｝】〕"
 # an innermost bracketed group (no bracket inside): dropped until none is left, so nested groups go whole

@@ -27,6 +27,7 @@ SR = 16000
         ("[MUSIC] (sighs) Fine. (beat) Fine!", "fine fine"),
         ("<i>Who's there?</i> {\\an8}It's me.", "who's there it's me"),  # SRT italics, ASS position tag
         ('<font color="#ffff00">Run!</font> <v Bob>Now</v>', "run now"),  # WebVTT voice tag
+        ("<v.loud Bob>Wait,<br/>x<y and y>z", "wait x y and y z"),  # a sign is no tag
         ("♪ Happy birthday to you ♪", "happy birthday to you"),  # sung words are said
         ("my(laughs)brother and friend(s) ((laughing) hard)", "my brother and friend"),
     ],
