@@ -70,6 +70,7 @@ SAME_VOICE_CHUNK_SIM = 0.715
 CHUNK_WINDOWS = 8
 MIN_CHUNK_WINDOWS = 3
 MIN_CHUNKS = 4
+MAX_CHUNKS = 1500  # a longer take's stretches are sampled evenly: 1500^2 pairs, not a 3 h take's 5400^2
 
 log = logging.getLogger("dualtalk.audio")  # the CLI prints it as a ``warning:`` line
 
@@ -240,8 +241,10 @@ def _one_voice(windows: _Windows, path: np.ndarray, idx: np.ndarray) -> tuple[bo
     measures = {"voices_similarity": round(sim, 3)}
     if len(chunks) < MIN_CHUNKS:  # too few stretches to tell: keep two voices
         return False, measures
-    stretch = _unit(np.stack([emb[c].mean(0) for c in chunks]))
-    pairs = (stretch @ stretch.T)[np.triu_indices(len(chunks), 1)]
+    if len(chunks) > MAX_CHUNKS:
+        chunks = [chunks[i] for i in np.linspace(0, len(chunks) - 1, MAX_CHUNKS).round().astype(int)]
+    stretch = _unit(np.stack([emb[c].mean(0) for c in chunks]).astype(np.float32))
+    pairs = (stretch @ stretch.T)[np.triu(np.ones((len(chunks), len(chunks)), dtype=bool), 1)]
     least = float(np.percentile(pairs, 5))
     measures["stretch_similarity_p5"] = round(least, 3)
     return sim >= SAME_VOICE_SIM and least >= SAME_VOICE_CHUNK_SIM, measures
