@@ -43,6 +43,7 @@ from ..core.motion import Motion
 from ..core.progress import Progress
 from ..core.text_files import decode_text, text_lines
 from ..core.timebase import SAMPLE_RATE
+from . import directions
 
 RECOGNISED_WORDS = "recognised words"  # how a script recognised from the voices (--recognise) is named
 MAX_BYTES = 1_000_000  # a feature film's dialogue is ~150 kB; more is not a transcript
@@ -1043,7 +1044,8 @@ def draw_lips(
     lines = [Line(1, who, text)] if isinstance(text, str) else [line for line in text if line.text]
     whole = " ".join(line.text for line in lines)
     warp = uses_warp(language)
-    written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
+    # what is said: a line that is only a stage direction ("(laughs)") has no words to draw
+    written = [w for w in directions.dropped(whole).split() if any(ch.isalnum() for ch in w)]
     dropped: list[str] = []
     if too_many is Unweighed.NOT_YET:
         too_many = too_many_words(whole, speech_seconds(motion, audio, offset, whole_speaking))
