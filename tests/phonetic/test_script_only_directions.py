@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from dualtalk.inference.audio.tts import Voice, speak
 from dualtalk.inference.core.motion import Motion
 from dualtalk.inference.phonetic import transcript
