@@ -136,32 +136,21 @@ class _Corners:
         reach = np.einsum("bspd,bqd->bspq", corner, normals)
         return count, np.concatenate([corner, reach], axis=3).reshape(nb, SIDES, -1)
 
-    def center(self, rows: np.ndarray, h: np.ndarray) -> np.ndarray:
-        """A point inside the polygons of bones ``rows`` with offsets ``h`` (len(rows) x sides): the
-        middle of its span along P and along Q where that is inside (most often), else the mean of
-        its corners found (to float noise; the least outside where float noise hides them all)."""
-        middle = self.middle[rows] * (h[:, self.along] - h[:, self.against])
-        miss = (np.matmul(self.normals[rows], middle[..., None])[..., 0] - h).max(axis=1)
-        todo = np.flatnonzero(miss > 0)
-        if not todo.size:
+    def center(self, bone: int, h: np.ndarray) -> np.ndarray:
+        """A point inside bone ``bone``'s polygon with offsets ``h`` (sides): the middle of its span
+        along P and along Q where that is inside (most often), else the mean of its corners found (to
+        float noise; the least outside where float noise hides them all)."""
+        middle = self.middle[bone] * (h[self.along] - h[self.against])
+        if (self.normals[bone] @ middle <= h).all():
             return middle
-        out = middle
-        rows, h = rows[todo], h[todo]
-        done = todo
-        todo = np.arange(len(rows))
-        size = 1e-9 * (1.0 + np.abs(h).max(axis=1))
+        size = 1e-9 * (1.0 + np.abs(h).max())
         for last, (count, maps) in enumerate(self.sets):
-            got = np.matmul(h[todo, None, :], maps[rows[todo]]).reshape(len(todo), count, 2 + SIDES)
-            miss = (got[..., 2:] - h[todo, None, :]).max(axis=2)
-            floor = np.maximum(miss.min(axis=1, keepdims=True), 0.0) if last else 0.0
-            inside = miss <= floor + size[todo, None]
-            found = inside.any(axis=1)
-            mean = np.matmul(inside[:, None, :], got[..., :2])[:, 0] / inside.sum(axis=1)[:, None].clip(1)
-            out[done[todo[found]]] = mean[found]
-            todo = todo[~found]
-            if not todo.size:
+            got = (h @ maps[bone]).reshape(count, 2 + SIDES)
+            miss = (got[:, 2:] - h).max(axis=1)
+            inside = miss <= (max(miss.min(), 0.0) if last else 0.0) + size
+            if inside.any():
                 break
-        return out
+        return got[inside, :2].mean(axis=0)
 
 
 def _joint_filter(
@@ -202,19 +191,20 @@ def _joint_filter(
         np.minimum(bound, np.divide(new, span, out=new), out=new)
         # SPREAD's weights hold for the stretched normals too (a linear map keeps their sum at 0); a
         # segment's first frame is one ellipse, never empty (but to float noise when pinned)
-        empty = (new @ SPREAD).min(axis=1) < 0
-        if empty.any() and (broken := (empty & (span[:, 0] > 1)).nonzero()[0]).size:
-            slope = corners.center(broken, bound[broken])  # finite: frame k-1 narrowed it already
-            value = anchor_value[broken] + slope * (span[broken] - 1.0)
-            keep[k - 1, broken] = True
-            keyed[k - 1, broken] = value
-            anchor_value[broken] = value
-            at_anchor[broken] = np.einsum("bsd,bd->bs", normals[broken], value)
-            new[broken] = reach[k, broken] - at_anchor[broken]
-            span[broken] = 1.0
+        spread = new @ SPREAD
+        if spread.min() < 0:
+            for bone in ((spread.min(axis=1) < 0) & (span[:, 0] > 1)).nonzero()[0].tolist():
+                slope = corners.center(bone, bound[bone])  # finite: frame k-1 narrowed it already
+                value = anchor_value[bone] + slope * (span[bone, 0] - 1.0)
+                keep[k - 1, bone] = True
+                keyed[k - 1, bone] = anchor_value[bone] = value
+                at_anchor[bone] = normals[bone] @ value
+                new[bone] = reach[k, bone] - at_anchor[bone]
+                span[bone] = 1.0
         bound, new = new, bound
     keep[n - 1] = True
-    keyed[n - 1] = anchor_value + corners.center(np.arange(nb), bound) * span
+    for bone in range(nb):
+        keyed[n - 1, bone] = anchor_value[bone] + corners.center(bone, bound[bone]) * span[bone, 0]
     return keep, keyed
 
 
