@@ -324,13 +324,14 @@ def not_english_words(texts: list[str]) -> tuple[list[str], int]:
     """(the words of ``texts`` written in lower case that the English dictionary lacks, as written,
     in order; how many words were counted): see :data:`NOT_ENGLISH_SHARE`."""
     from .align import normalise_words
+    from .directions import dropped
 
     known = _english_words()
     if not known:
         return [], 0
     unknown: list[str] = []
     counted = 0
-    for token in " ".join(texts).split():
+    for token in dropped(" ".join(texts)).split():  # a direction ("(sighs heavily)") is not said
         spelled = normalise_words(token)[0].split()
         counted += len(spelled)
         if not any(ch.isupper() for ch in token) and any(w not in known for w in spelled):

@@ -31,3 +31,15 @@ def test_only_directions_keep_the_engines_lips_and_report_no_words(voice_and_mot
     assert np.array_equal(drawn.values, motion.values)
     assert report["words"] == 0
     assert "error" not in report
+
+
+def test_a_direction_in_another_language_does_not_make_an_english_script_look_foreign():
+    from dualtalk.inference.phonetic.script_languages import not_english_words
+
+    lines = [
+        "(suspira profundamente, mirando por la ventana) I think so, yes.",
+        "[risas nerviosas] Well, maybe tomorrow then.",
+    ]
+    unknown, counted = not_english_words(lines)
+    assert unknown == []
+    assert counted == len("I think so yes Well maybe tomorrow then".split())
