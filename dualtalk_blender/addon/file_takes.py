@@ -424,13 +424,13 @@ def _pair(scene: Any, s: Any) -> tuple[dict[str, Member], bool]:
 def _motion_source(folder: Path) -> dict[str, Any] | None:
     """The recording an ``animate`` take's folder (``OUT.dualtalk/``, where its sound strip plays
     the dialogue it wrote) says its motion was made from: paths in full, form, turns file."""
-    from ...inference.core.motion import load_motion
+    from ...inference.core.motion_meta import read_motion_meta
 
     path = folder / "A.npz"
     if not path.is_file():
         return None
-    try:
-        source = load_motion(path).meta.get("source")
+    try:  # the record only: a long take's frames are never needed here
+        source = read_motion_meta(path).meta.get("source")
     except (DualTalkError, OSError, ValueError, KeyError):
         return None
     return source if isinstance(source, dict) else None
