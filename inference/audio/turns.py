@@ -211,12 +211,26 @@ def _cue_speaker(payload: list[str]) -> str | None:
     return _line_speaker(payload[0]) if payload else None
 
 
-def _cue_others(payload: list[str], speaker: str) -> list[str]:
+def _cue_others(payload: list[str], speaker: str) -> tuple[list[str], list[str]]:
     """Speakers tagged in a cue besides its first: a subtitle gives two people speaking at once one
-    cue (``- ANN: and the water`` / ``- BOB: yeah``, or two ``<v>`` tags)."""
-    voices = [m.group(1) for text in payload for m in _VOICE_RE.finditer(text)]
-    # and a later line that opens with a name and no voice tag (``<v Ann>...`` / ``- BOB: yeah``)
-    names = voices + [n for n in map(_line_speaker, [t for t in payload[1:] if not _VOICE_RE.search(t)]) if n]
+    cue (``- ANN: and the water`` / ``- BOB: yeah``, or two ``<v>`` tags). Returns (sure, maybe):
+    a ``<v NAME>`` tag is always a speaker (WebVTT's own speaker markup), and so is a dash-led
+    ``- NAME:`` line in a cue written as dialogue (its first line dash-led or voice-tagged); any
+    other later line that opens with ``NAME:`` or ``[NAME]`` may be prose ("Note: ...") and is a
+    speaker only if that name opens a cue of its own."""
+    sure = [m.group(1) for text in payload for m in _VOICE_RE.finditer(text)]
+    maybe: list[str] = []
+    dialogue = bool(payload) and (_VOICE_RE.search(payload[0]) is not None or _dash_led(payload[0]))
+    for text in payload[1:]:
+        if _VOICE_RE.search(text):
+            continue
+        n = _line_speaker(text)
+        if n:
+            (sure if dialogue and _dash_name(text) else maybe).append(n)
+    return _other_names(sure, speaker), _other_names(maybe, speaker)
+
+
+def _other_names(names: list[str], speaker: str) -> list[str]:
     out: list[str] = []
     for n in map(speaker_name, names):
         if n and n != speaker_name(speaker) and n not in out:
@@ -224,10 +238,22 @@ def _cue_others(payload: list[str], speaker: str) -> list[str]:
     return out
 
 
+def _dash_led(text: str) -> bool:
+    return strip_format_marks(_TAG_RE.sub("", text)).startswith("-")
+
+
+# "- BOB: yeah": a dash, a name of at most three words, a colon not followed by a digit ("- at 10:30")
+_DASH_NAME_RE = re.compile(r"^-\s*[^\W\d_][^:：\n\[\]()\s]*(?:\s+[^:：\n\[\]()\s]+){0,2}\s*[:：](?!\d)")
+
+
+def _dash_name(text: str) -> bool:
+    return _DASH_NAME_RE.match(strip_format_marks(_TAG_RE.sub("", text))) is not None
+
+
 def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
     lines = text_lines(text)
     out: list[Segment] = []
-    others: list[list[str]] = []  # each cue's other tagged speakers
+    others: list[tuple[list[str], list[str]]] = []  # each cue's other tagged speakers (sure, maybe)
     i = 0
     if vtt:
         while i < len(lines) and not lines[i].strip():
@@ -278,14 +304,20 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
             raise _fail(name, line_no, f"cue has no speaker tag; start its text with {forms}")
         out.append(_segment(start, end, speaker, name, line_no))
         others.append(_cue_others(payload, speaker))
-    # a later line's tag is a speaker only when that name also opens a cue of its own (a line of the
-    # text such as "Note: ..." is not a third speaker); spelt otherwise (<v bob> under Ann, Bob's own
-    # cues <v Bob>), it is the speaker of that name
-    openers = {g.speaker.casefold(): g.speaker for g in out}
+    # a later tag names a speaker: a voice tag or a dialogue dash line always (Bob's "yeah" under Ann
+    # in every cue is still Bob), any other line's tag only when that name also opens a cue of its own
+    # (a line of the text such as "Note: ..." is not a third speaker). A name is spelt as the cue that
+    # opens with it spells it (<v bob> under Ann, Bob's own cues <v Bob>: Bob), else as first tagged.
+    spelt = {g.speaker.casefold(): g.speaker for g in out}
+    for sure, _maybe in others:
+        for n in sure:
+            spelt.setdefault(n.casefold(), n)
+    opened = {g.speaker.casefold() for g in out}
     both: list[Segment] = []
-    for g, names in zip(out, others, strict=True):
+    for g, (sure, maybe) in zip(out, others, strict=True):
         both.append(g)
-        found = dict.fromkeys(openers[n.casefold()] for n in names if n.casefold() in openers)
+        tagged = sure + [n for n in maybe if n.casefold() in opened]
+        found = dict.fromkeys(spelt[n.casefold()] for n in tagged)
         both += [_segment(g.start, g.end, n, name, g.line) for n in found if n != g.speaker]
     return both
 
