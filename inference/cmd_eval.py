@@ -28,6 +28,7 @@ from .core.channels import CHANNELS, SPACE_ARKIT, SPACE_FLAME
 from .core.errors import DualTalkError
 from .core.inputs import DAMAGED_ARRAY_FILE, npy_file_header
 from .core.motion import MAX_FRAMES, Motion, load_motion, motion_values
+from .core.motion_meta import read_motion_meta
 from .core.numeric import check_real_dtype
 from .core.outputs import stat_path
 from .metrics import Sequence, evaluate_sequences, format_table, same_take_length
@@ -234,7 +235,16 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
         gt_path = gt_dir / rel / f"{stem}_speaker{who}.npz"
         partner_path = gt_dir / rel / f"{stem}_speaker{other}.npz"
         if not _is_file(gt_path) or not _is_file(partner_path):
-            missing.append(p.relative_to(pred_dir).as_posix())
+            if _is_file(gt_path):  # another motion space is the blocker to say first, not the partner
+                pspace = _load_pred(p, motions.get(p))[0]
+                gspace = read_motion_meta(gt_path).space
+                if pspace != gspace:
+                    raise DualTalkError(
+                        f"{p.name} is {pspace} but its ground truth {gt_path.name} is {gspace}; "
+                        "score one motion space at a time"
+                    )
+            lacking = " and ".join(f.name for f in (gt_path, partner_path) if not _is_file(f))
+            missing.append(f"{p.relative_to(pred_dir).as_posix()} (lacks {lacking})")
             continue
         pspace, values, pfps = _load_pred(p, motions.get(p))
         gt, partner = load_motion(gt_path), load_motion(partner_path)

@@ -66,6 +66,30 @@ def test_missing_ground_truth_is_one_clear_line(gt_dir, tmp_path, capsys):
     assert err.startswith("error: no ground truth") and "stray_speaker1.npz" in err and "\n" not in err
 
 
+def test_a_take_with_only_one_speakers_ground_truth_names_the_file_it_lacks(gt_dir, tmp_path, capsys):
+    # the shared DualTalk clip holds one speaker's tracked FLAME: the partner's file is what is missing
+    pred = _predict(gt_dir, tmp_path / "pred")
+    stems = sorted(f.stem for f in gt_dir.glob("*_speaker1.npz"))
+    (gt_dir / f"{stems[0]}.npz").unlink()
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"lacks {stems[0]}.npz" in err and "\n" not in err
+
+
+def test_lite_predictions_against_flame_ground_truth_say_the_spaces_first(gt_dir, tmp_path, capsys):
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    for f in sorted(gt_dir.glob("*.npz")):
+        save_motion(
+            pred / f.name, Motion(space="arkit55", values=np.zeros((75, 55), np.float32), engine="lite")
+        )
+    stems = sorted(f.stem for f in gt_dir.glob("*_speaker1.npz"))
+    (gt_dir / f"{stems[0]}.npz").unlink()  # a partner missing too: the spaces are still what to fix first
+    assert main(["eval", "--pred", str(pred), "--gt", str(gt_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "is arkit55 but its ground truth" in err and "flame56" in err and "\n" not in err
+
+
 def test_empty_or_wrong_inputs_are_refused(gt_dir, tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["eval", "--pred", str(tmp_path / "empty"), "--gt", str(gt_dir)]) == 2
