@@ -118,13 +118,30 @@ def kept_files(shot: Shot, record: dict[str, Any] | None) -> list[Path]:
 
 
 def settings_digest(shot: Shot) -> str:
-    """The shot's settings: every run field and option (paths as given, resolved) and the build."""
+    """The shot's settings: every run field and option (paths as given, resolved) and the build.
+
+    The text hashed is the same in every process (:func:`_canonical`): ``Shot.given`` is a set, and
+    written as Python shows it (``frozenset({'turns', 'audio'})``) its order followed the process's
+    string hashes (``PYTHONHASHSEED``), so a resumed batch ran about half of its done shots again
+    (review rv35b F8). ``given`` stays in: which options were named decides what a shot does (a
+    ``take`` named re-keys that take, a flag named at its default is checked against the take's)."""
     fields = asdict(shot)
     fields.pop("blend1_is_input", None)  # where a backup goes, not how the shot is made
     if not fields.get("fbx_per_character"):  # off: a record made before the option still reads done
         fields.pop("fbx_per_character", None)
-    text = json.dumps({"build": __version__, "shot": fields}, sort_keys=True, default=str)
+    text = json.dumps({"build": __version__, "shot": fields}, sort_keys=True, default=_canonical)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _canonical(value: object) -> object:
+    """A settings value JSON has no form for, as one that reads alike in every process: a path as
+    its text, a set as its items sorted. Anything else is refused (``TypeError``), so a field of
+    another type added to a shot fails the tests instead of hashing an address or a random order."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=lambda item: json.dumps(item, sort_keys=True, default=_canonical))
+    raise TypeError(f"a shot's settings hold a {type(value).__name__}, which has no one text form")
 
 
 # the shipped code that makes (the engine, lips, behaviour, audio intake) or keys (rig math, scene
