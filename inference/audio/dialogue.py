@@ -216,6 +216,9 @@ SAME_SPEECH_CORR = 0.9  # two recordings of two people stay far below this, even
 MAX_LAG_S = 0.05  # a copy nudged by an edit or two recorders started a little apart
 EXCERPT_S = 8.0
 MAX_EXCERPTS = 12
+# shorter than this, two mics of one room hear the same room tone and lead-in (the real two-mic clip's
+# first 0.12 s correlate 0.99): too little to tell one recording copied from two people recorded apart
+SAME_SPEECH_MIN_S = 0.5
 
 
 def same_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
@@ -230,7 +233,7 @@ def same_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     n = min(len(a), len(b))
     lag = int(MAX_LAG_S * SAMPLE_RATE)
     exc = min(n, int(EXCERPT_S * SAMPLE_RATE))
-    if exc <= 2 * lag:
+    if exc <= 2 * lag or n < SAME_SPEECH_MIN_S * SAMPLE_RATE:
         return 0.0, 0
     r = pooled_xcorr(a, b, lag, exc, MAX_EXCERPTS)
     k = int(np.argmax(np.abs(r)))
