@@ -7,11 +7,17 @@ Blender 5.0's ``blender_ext.py``), a bug report could not name its build, and a 
 weights but not the code that made it. The version moves by hand at each release
 (``blender_manifest.toml`` and ``__init__.__version__``, which a test keeps equal); between two
 releases a checkout, a patched copy and an installed extension are told apart by the fingerprint:
-sha256 over every file the extension zip ships (what ``blender_manifest.toml``'s
-``paths_exclude_pattern`` leaves in), by path and bytes, line endings made one (a Windows checkout is
-the same build), less the files that only say words (``*.md``, ``LICENSE``). Read from the files, not
-from git, which an installed extension does not have; once per process, about 4 MB (the embedded
-weights included), a few hundredths of a second.
+sha256 over the files that make the build's behaviour, by path and bytes. Which files count is the
+extension build's own rule (``scripts/build_extension.py``): of what ``blender_manifest.toml``'s
+``paths_exclude_pattern`` leaves in, the code (``*.py``), the two manifests
+(``blender_manifest.toml``, ``pyproject.toml``) and each asset ``docs/ASSETS.md`` records under a
+``## Bundled: `path``` heading (the demo's sound, the embedded weights); the build refuses any other
+file, so anything else left in a checkout (a render, a ``.blend``, a downloaded checkpoint) is no
+part of the build and does not count (review rv35a F6: a 2 GB render in a dev checkout cost 29 s and
+2 GB of memory per take, and changed the id). Text files are read with line endings made one (a
+Windows checkout is the same build); each file is read in chunks, and one over
+:data:`MAX_HASHED_BYTES` counts by path and size only. Read from the files, not from git, which an
+installed extension does not have; once per process, about 2 MB, a few hundredths of a second.
 
 Printed by ``python -m dualtalk --version``, shown in the add-on's preferences, and recorded in
 every take: the motion files' ``meta["build"]`` and the take record on its actions.
@@ -23,9 +29,11 @@ import fnmatch
 import functools
 import hashlib
 import os
+import re
 import stat
 import tomllib
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import __version__
 
@@ -33,7 +41,15 @@ VERSION = __version__
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = "blender_manifest.toml"
 FINGERPRINT_HEX = 12  # digits of the fingerprint a build id shows
-WORDS_ONLY = ("*.md", "LICENSE")  # shipped files that change no behaviour
+# what a build ships besides the assets docs/ASSETS.md records (scripts/build_extension.py's rule)
+CODE_SUFFIX = ".py"
+MANIFESTS = frozenset({MANIFEST, "pyproject.toml"})
+ASSETS_DOC = "docs/ASSETS.md"
+_BUNDLED = re.compile(r"^## Bundled: `([^`]+)`[ \t]*$")  # a heading as scripts/build_extension.py reads it
+TEXT = (".py", ".toml", ".md", ".txt", ".json", ".cfg", ".ini", ".yaml", ".yml", ".csv")  # CRLF read as LF
+MAX_HASHED_BYTES = 64 * 1024 * 1024  # a shipped file larger than this counts by path and size
+_CHUNK = 1024 * 1024
+_MAX_DOC_BYTES = 1024 * 1024
 # what the manifest leaves out when it cannot be read (its own list as of 0.2.0)
 _DEFAULT_EXCLUDE = (
     "__pycache__/",
@@ -107,24 +123,76 @@ def shipped_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def source_fingerprint(root: Path = PACKAGE_ROOT) -> str:
-    """sha256 of the build's shipped files (:func:`shipped_files` less :data:`WORDS_ONLY`): each
-    path and its bytes, ``\\r\\n`` read as ``\\n``. A file that cannot be read counts as ``?``, and so
-    does one that is no plain file (a named pipe or socket left in the folder: reading it would wait
-    for ever, and ``--version`` and the preferences with it)."""
+def bundled_assets(root: Path) -> frozenset[str]:
+    """The paths ``docs/ASSETS.md`` records as bundled (``## Bundled: `path```): the only files
+    besides code and :data:`MANIFESTS` that a build ships (the build refuses any other)."""
+    try:
+        with _open_plain(root / ASSETS_DOC) as fh:
+            text = fh.read(_MAX_DOC_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return frozenset()
+    return frozenset(m.group(1) for line in text.splitlines() if (m := _BUNDLED.match(line)))
+
+
+def fingerprinted_files(root: Path) -> list[str]:
+    """The files the fingerprint reads: of :func:`shipped_files`, the code, the two manifests and the
+    recorded assets; words (``*.md``, ``LICENSE``) change no behaviour, and any other file is one
+    the build refuses to ship."""
+    assets = bundled_assets(root)
+    return [
+        rel for rel in shipped_files(root) if rel.endswith(CODE_SUFFIX) or rel in MANIFESTS or rel in assets
+    ]
+
+
+class _NotPlain(OSError):
+    """A named pipe, socket, device or folder where a file was listed."""
+
+
+def _open_plain(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a plain file: opened without waiting (a named pipe
+    would wait for a writer for ever) and checked on the open descriptor, so a file swapped for a
+    pipe after the listing is refused too."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotPlain(str(path))
+        return open(fd, "rb", buffering=0)  # noqa: SIM115 (the caller closes it)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def file_digest(path: Path, text: bool) -> bytes:
+    """sha256 of one file, read in chunks (``\\r\\n`` read as ``\\n`` when ``text``); one larger
+    than :data:`MAX_HASHED_BYTES` by its size alone; ``?`` for one that cannot be read or is no
+    plain file (a named pipe or socket left in the folder: reading it would wait for ever, and
+    ``--version`` and the preferences with it)."""
     digest = hashlib.sha256()
-    for rel in shipped_files(root):
-        name = rel.rpartition("/")[2]
-        if any(fnmatch.fnmatchcase(name, w) for w in WORDS_ONLY):
-            continue
+    try:
+        with _open_plain(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_HASHED_BYTES:
+                return hashlib.sha256(b"size %d" % size).digest()
+            held = b""
+            while chunk := fh.read(_CHUNK):
+                if text:
+                    chunk = held + chunk
+                    held = b"\r" if chunk.endswith(b"\r") else b""
+                    chunk = chunk[: len(chunk) - len(held)].replace(b"\r\n", b"\n")
+                digest.update(chunk)
+            digest.update(held)
+    except OSError:
+        return hashlib.sha256(b"?").digest()
+    return digest.digest()
+
+
+def source_fingerprint(root: Path = PACKAGE_ROOT) -> str:
+    """sha256 of the build (:func:`fingerprinted_files`): each path and its file's digest
+    (:func:`file_digest`)."""
+    digest = hashlib.sha256()
+    for rel in fingerprinted_files(root):
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        try:
-            if not stat.S_ISREG(os.stat(root / rel).st_mode):
-                raise IsADirectoryError(rel)  # (counted as one that cannot be read)
-            data = (root / rel).read_bytes()
-        except OSError:
-            data = b"?"
-        digest.update(hashlib.sha256(data.replace(b"\r\n", b"\n")).digest())
+        digest.update(file_digest(root / rel, rel.lower().endswith(TEXT)))
     return digest.hexdigest()
 
 
