@@ -33,6 +33,9 @@ Rules (so a job file from someone else cannot write outside its folder):
 
 ``resolution`` and ``samples`` apply only to a shot with ``render``; a shot without one is run, with
 a warning naming it (as the CLI warns for ``--resolution``/``--samples`` without ``--render``).
+``resolution`` is ``"480x270"`` as the flag takes it, or ``[480, 270]``; ``render`` is a video
+(``.mp4``/``.mkv``/``.mov``) or a folder of frames, and a name with another extension is refused
+(:mod:`.render_args`).
 
 :func:`parse_jobs` is a pure function of the decoded JSON and the base folder. It checks every
 value of every shot as the shot's run would (types, bounds, choices: :meth:`Request.validate`,
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import json
 import os
 import re
 import sys
@@ -68,6 +72,7 @@ from ..rig.options import (
     is_unicode,
     render_size_ok,
 )
+from .render_args import check_render_target, resolution_from_json
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -359,6 +364,8 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             run[key] = run["out"].with_name(f"{name}{suffix}")
         elif value is not None and value is not False:  # 0 == False, but "fbx": 0 is a mistake
             run[key] = resolve_path(value, base, f"{where}.{key}", output=True)
+            if key == "render":  # neither a video nor a folder ("shot.gif"): before any shot runs
+                check_render_target(value, run[key], f"{where}.render")
     if run.get("fbx") is not None and run["fbx"].suffix.lower() != ".fbx":
         raise DualTalkError(f"{where}.fbx: must end in .fbx")
     if merged.get("work") is not None:
@@ -375,18 +382,17 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             raise DualTalkError(f"{where}.samples: {exc}") from None
         run["samples"] = samples
     if merged.get("resolution") is not None:
-        res = merged["resolution"]
-        if not (
-            isinstance(res, list)
-            and len(res) == 2
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in res)
-        ):
-            raise DualTalkError(f"{where}.resolution: expected [width, height]")
+        res = resolution_from_json(merged["resolution"])  # "320x180" as --resolution takes it, or [320, 180]
+        if res is None:
+            raise DualTalkError(
+                f'{where}.resolution: expected "WIDTHxHEIGHT" (as --resolution takes it) or [width, height], '
+                f"got {json.dumps(merged['resolution'])[:40]}"
+            )
         if not render_size_ok(res):
             raise DualTalkError(
                 f"{where}.resolution: sizes must be within {RENDER_SIZE[0]}..{RENDER_SIZE[1]}"
             )
-        run["resolution"] = (res[0], res[1])
+        run["resolution"] = res
     if merged.get("fbx_scope") is not None:
         if merged["fbx_scope"] not in FBX_SCOPES:
             raise DualTalkError(f"{where}.fbx_scope: expected one of {', '.join(FBX_SCOPES)}")

@@ -267,7 +267,9 @@ def test_a_rerun_that_fails_part_way_leaves_the_earlier_set_whole(tmp_path, caps
     [
         ({"--out": "o/x.blend", "--work": "o/x.blend"}, "--out {d}/o/x.blend is the same path as --work"),
         ({"--out": "o/x.blend", "--render": "o/frames", "--work": "o/frames"}, "is the same path as --work"),
-        ({"--out": "o/x.blend", "--render": "o/x.dualtalk"}, "is the same path as the work folder"),
+        # a folder written ending in '/': "o/x.dualtalk" alone is no video and no folder name (render_args)
+        ({"--out": "o/x.blend", "--render": "o/x.dualtalk/"}, "is the same path as the work folder"),
+        ({"--out": "o/x.blend", "--render": "o/x.dualtalk"}, "'.dualtalk' is not a video format"),
         ({"--out": "o/x.blend", "--work": "o/x.blend/w"}, "lies inside --out"),
         ({"--out": "o/frames/x.blend", "--render": "o/frames"}, "lies inside --render"),
     ],
@@ -282,7 +284,7 @@ def test_outputs_that_collide_with_each_other_are_refused_before_any_work(tmp_pa
             "--char-b", "Bob", "--motion-a", str(folder / "in" / "A.npz"),
             "--motion-b", str(folder / "in" / "B.npz"), "--audio", str(talk)]  # fmt: skip
     for flag, value in outputs.items():
-        argv += [flag, str(folder / value)]
+        argv += [flag, f"{folder}/{value}"]  # as typed: a trailing '/' kept
     capsys.readouterr()
     assert main(argv) == 2
     assert not (folder / "o").exists()

@@ -1,0 +1,65 @@
+"""What ``--render`` and ``--resolution`` accept, read alike from the command line and a job file.
+
+A render size is ``WIDTHxHEIGHT`` on the command line; a job file takes that text too or
+``[width, height]`` (a TD copies a working command line into a job file, review rv35b F5).
+
+A render output is a video when its name ends in a video extension Blender writes (``.mp4``,
+``.mkv``, ``.mov``: ``scene/render.VIDEO_SUFFIXES``) and a folder of frames otherwise. A name with
+another extension (``shot.gif``, ``shot.avi``, ``shot.mp4 ``) was taken for a folder: a full frame
+render started without a word into a folder named ``shot.gif`` (review rv35b F3). Such a name is
+refused in one line before any work, unless it is written ending in ``/`` or is there already (a
+folder named ``take.v2`` is still a folder of frames; an existing file is refused by the output
+checks as before: ``is a file, not a folder``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ...inference.core.errors import DualTalkError
+
+_SIZE = re.compile(r"\s*([0-9]{1,9})\s*[xX]\s*([0-9]{1,9})\s*")
+
+
+def resolution_from_text(text: str) -> tuple[int, int] | None:
+    """``"320x180"`` as ``(320, 180)``; None when the text is not ``WIDTHxHEIGHT`` (the bounds are
+    :func:`~..rig.options.check_render`'s)."""
+    found = _SIZE.fullmatch(text)
+    return None if found is None else (int(found.group(1)), int(found.group(2)))
+
+
+def resolution_from_json(value: object) -> tuple[int, int] | None:
+    """A job file's ``resolution``: ``"WIDTHxHEIGHT"`` as the flag takes it, or ``[width, height]``
+    (two integers); None for anything else."""
+    if isinstance(value, str):
+        return resolution_from_text(value)
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+    ):
+        return (value[0], value[1])
+    return None
+
+
+def _ends_in_separator(text: str) -> bool:
+    return text.endswith(("/", os.sep)) or (os.altsep is not None and text.endswith(os.altsep))
+
+
+def check_render_target(text: str, path: Path, label: str) -> None:
+    """Refuse a render output ``text`` (``path`` once resolved) whose name has an extension that is
+    not a video one, unless it is meant as a folder (written ending in ``/``) or is there already."""
+    from ..scene.render import VIDEO_SUFFIXES
+
+    suffix = Path(text).suffix
+    if not suffix or suffix.lower() in VIDEO_SUFFIXES or _ends_in_separator(text):
+        return
+    if os.path.lexists(path):  # a folder already, or a file the output checks refuse ("not a folder")
+        return
+    videos = ", ".join(VIDEO_SUFFIXES)
+    raise DualTalkError(
+        f"{label} {text}: {suffix!r} is not a video format DualTalk writes ({videos}); for a folder of "
+        "frames give a name without an extension (or end it with '/')"
+    )
