@@ -27,7 +27,8 @@ Settings that matter (and why):
   moving bones and their parents (for engines that take facial animation alone).
 
 The file holds one clip (animation stack), the scene range, named after the take the characters
-carry (:func:`clip_name`; Blender's exporter named it after the scene, "Scene" in every file); a
+carry (:func:`clip_name`; Blender's exporter named it after the scene, "Scene" in every file) or the
+name the caller gives (``clip``: a batch's shot name); a
 scene range that is not the take's, or a character without a take, is said by :func:`clip_warnings`.
 
 The file is written to a temp sibling and renamed (:func:`atomic_path`).
@@ -169,6 +170,7 @@ def export_fbx(
     exporter_options: dict[str, Any] | None = None,
     progress: Any = None,
     keys: str | None = None,
+    clip: str | None = None,
 ) -> Path:
     """Export ``objects`` (characters: meshes or armatures) with animation to ``path``.
 
@@ -182,6 +184,11 @@ def export_fbx(
 
     ``keys``: ``every-frame`` (one key per frame) or ``reduced`` (fewer keys within the take's bounds,
     turning points exact); None follows the characters' take (:func:`take_keys`).
+
+    ``clip``: the name of the file's clip, which a game engine names its imported animation after;
+    None: the take the characters carry (:func:`clip_name`). A batch of shots keyed from one layout
+    file re-keys the layout's take in each: named after the take, forty FBX files held forty clips
+    of one name (review rv35b F6); a batch can name each file's clip after its shot.
 
     ``path`` may be ``//``-relative, as everywhere in Blender: the file goes beside the saved .blend
     (a .blend never saved refuses it, in Export FBX's words: :func:`.paths.blend_path`).
@@ -202,7 +209,9 @@ def export_fbx(
     objects = list(objects) if not isinstance(objects, str | bpy.types.Object) else [objects]
     chosen = export_objects(objects, whole_rigs=scope == "full")
     overrides = dict(exporter_options or {})
-    clip = clip_name(objects)
+    if clip is not None and (not isinstance(clip, str) or not clip.strip()):
+        raise DualTalkError(f"FBX clip name must be a non-empty text, got {clip!r}")
+    clip = clip_name(objects) if clip is None else clip
     thin = (keys or take_keys(objects)) == "reduced"
     try:
         with _object_mode(), _selection_kept():
