@@ -22,9 +22,12 @@ grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 import threading
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 INSTALL = "pip install sudachipy sudachidict_core"
@@ -78,11 +81,27 @@ def _tokenizer() -> Any | None:
     _BROKEN.clear()
     try:  # (imported by name: an optional package without type information)
         sudachipy = importlib.import_module("sudachipy")
+        _check_dictionary_file(importlib.import_module("sudachidict_core"))
         return sudachipy.Dictionary(dict="core").tokenizer()
     except Exception as exc:  # noqa: BLE001 (not installed; installed but broken: an import, the dictionary file)
         if all(map(_found, INSTALL.split()[2:])):  # both there: say why they do not load
             _BROKEN.append(_first_line(exc))
         return None
+
+
+def _check_dictionary_file(package: Any) -> None:
+    """Refuse a ``system.dic`` that is no plain file, found where SudachiPy looks for it (the
+    package's ``resources/``): SudachiPy opens a named pipe and waits for a writer for ever, deaf
+    to SIGTERM (review rv35a F4). A missing file is left to SudachiPy, which names it."""
+    path = Path(package.__file__).resolve().parent / "resources" / "system.dic"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+        kind = next((name for test, name in kinds if test(mode)), "a device")
+        raise OSError(f"{path} is {kind}, not the dictionary file")
 
 
 def _found(package: str) -> bool:
