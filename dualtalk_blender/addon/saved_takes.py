@@ -6,7 +6,8 @@ in a ``dualtalk_take_*`` folder of the temp folder (:func:`keep_take`) instead o
 :func:`apply_take` (Apply Saved Take) keys such a folder, or an ``infer --out`` one, as Generate
 would have, with the settings it was made with (*As Made*) or the panel's; the preferences list the
 kept takes and delete them (:func:`kept_takes`, :func:`delete_kept_takes`), never a folder holding
-anything else.
+anything else: a kept take is one whose ``result.json`` names the folder's own motion files, as
+:func:`keep_take` has always written it (an ``infer --out`` folder, an empty one, is not).
 
 Kept takes are pruned as the temp folder itself is (review 33s: nothing else ever removed them):
 systemd-tmpfiles empties ``/tmp`` of what is older than 10 days on many Linux systems, macOS and
@@ -20,7 +21,10 @@ nor one a Blender still running holds:
 the session that kept a take holds a shared ``flock`` on its folder for as long as it runs
 (systemd-tmpfiles, too, leaves a folder so locked), an exclusive one while writing it, and Apply
 Saved Take a shared one while reading it; a pruning takes it exclusively or leaves the take (a file
-system without locks: by age alone). Past :data:`WARN_BYTES` the preferences warn in one line.
+system without locks: by age alone). A take is removed through its opened folder, never by a path
+a symlink could redirect (:func:`_remove_take`). Age is the clock less the files' last change; the
+clock is never written into them: a take dated ahead of it is not old (:func:`prune_kept_takes`).
+Past :data:`WARN_BYTES` the preferences warn in one line.
 """
 
 from __future__ import annotations
@@ -81,8 +85,10 @@ _HELD: dict[str, int] = {}  # the takes this session kept -> the folder's descri
 
 
 def kept_takes() -> list[Path]:
-    """The takes kept in the temp folder (oldest first): folders named ``dualtalk_take_*`` that
-    hold nothing but a take's files, so a folder a user put other things in is never listed."""
+    """The takes kept in the temp folder (oldest first): folders named ``dualtalk_take_*`` that hold
+    a take's three files and nothing else, its ``result.json`` naming the folder's own ``A.npz`` and
+    ``B.npz`` (:func:`_kept_by_addon`), so a folder a user put other things in, an empty one, or an
+    ``infer --out`` folder the user named so (no ``result.json``) is never listed, pruned or deleted."""
     found = []
     try:
         entries = list(os.scandir(tempfile.gettempdir()))
@@ -92,12 +98,45 @@ def kept_takes() -> list[Path]:
         if not entry.name.startswith(TAKE_PREFIX) or not entry.is_dir(follow_symlinks=False):
             continue
         try:
-            inside = list(os.scandir(entry.path))
-            if all(c.name in _TAKE_CONTENTS and c.is_file(follow_symlinks=False) for c in inside):
-                found.append((entry.stat().st_mtime, Path(entry.path)))
+            inside = {c.name: c for c in os.scandir(entry.path)}
+            if set(inside) != _TAKE_CONTENTS or not all(
+                c.is_file(follow_symlinks=False) for c in inside.values()
+            ):
+                continue
+            if _kept_by_addon(Path(entry.path), inside["result.json"].stat(follow_symlinks=False)):
+                found.append((entry.stat(follow_symlinks=False).st_mtime, Path(entry.path)))
         except OSError:
             continue
     return [p for _t, p in sorted(found)]
+
+
+_RECOGNISED: dict[tuple[str, int, int, int], bool] = {}  # result.json (path, inode, mtime, size) -> ours
+
+
+def _kept_by_addon(folder: Path, record: os.stat_result) -> bool:
+    """Whether ``folder`` is a take the add-on kept: :func:`keep_take` (every build since takes were
+    kept) writes a ``result.json`` whose ``a`` and ``b`` are this folder's ``A.npz`` and ``B.npz``;
+    ``infer --out`` writes no ``result.json``, the worker writes its own in the add-on's job folder.
+    By the folder's and files' names, not the whole path (the temp folder reached by another
+    spelling, a macOS ``/private`` one). Remembered per version of the file (the preferences ask at
+    each redraw); one that cannot be read is not recognised: left alone."""
+    key = (str(folder), record.st_ino, record.st_mtime_ns, record.st_size)
+    known = _RECOGNISED.get(key)
+    if known is None:
+        try:
+            said = _read_result(folder / "result.json")
+        except DualTalkError:
+            said = {}
+        known = all(
+            isinstance(said.get(k), str)
+            and Path(said[k]).name == name
+            and Path(said[k]).parent.name == folder.name
+            for k, name in zip(("a", "b"), TAKE_FILES, strict=True)
+        )
+        if len(_RECOGNISED) > 4096:
+            _RECOGNISED.clear()
+        _RECOGNISED[key] = known
+    return known
 
 
 def takes_size(folders: list[Path]) -> int:
@@ -160,10 +199,84 @@ def _let_go(folder: Path) -> None:
             os.close(fd)
 
 
+# a take is removed through its opened folder (never by path, which a swap could point elsewhere)
+_BY_DESCRIPTOR = (
+    hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    and {os.open, os.unlink, os.rmdir, os.stat} <= os.supports_dir_fd
+)
+
+
+def _remove_take(folder: Path, exclusive: bool) -> bool:
+    """Remove a listed take: its own three files, then its folder (something else in it since: it
+    stays); True when it went. Never by following a symlink: the folder is opened without following
+    one (another local user of a shared temp folder may put a symlink to a project in its place
+    after it was listed: that folder is not a take any more and is left), its files unlinked
+    through that descriptor and the folder removed through its parent's, so a swap after the check
+    removes nothing outside it. Left (False) when another process holds a lock in the way
+    (:func:`folder_lock`'s rule; a file system without locks: age alone decides) or a file cannot be
+    removed (a folder its user made read-only to keep it, a read-only mount)."""
+    if not _BY_DESCRIPTOR:  # Windows: no descriptor of a folder; a link or junction is left
+        with folder_lock(folder, exclusive) as fd:
+            return fd is not None and not folder.is_symlink() and not _is_junction(folder) and _remove(folder)
+    try:
+        parent = os.open(folder.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        try:
+            fd = os.open(folder.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+        except OSError:  # gone, or no longer a folder (ELOOP, ENOTDIR: a symlink in its place)
+            return False
+        try:
+            return _locked(fd, exclusive) and _remove_at(parent, folder.name, fd)
+        finally:
+            os.close(fd)
+    finally:
+        os.close(parent)
+
+
+def _locked(fd: int, exclusive: bool) -> bool:
+    """A ``flock`` taken on the opened folder without waiting (kept until ``fd`` closes); False when
+    another process holds one in the way, True where there is none to take."""
+    try:
+        import fcntl
+
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except (ImportError, OSError):  # a file system without locks: age alone decides
+        return True
+    return True
+
+
+def _remove_at(parent: int, name: str, fd: int) -> bool:
+    """The take's own files unlinked inside the opened folder ``fd``, then the folder ``name`` removed
+    from ``parent`` while it is still that folder."""
+    for file in _TAKE_CONTENTS:
+        try:
+            os.unlink(file, dir_fd=fd)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    try:
+        now, opened = os.stat(name, dir_fd=parent, follow_symlinks=False), os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+            return False  # renamed away meanwhile: what now has its name is not the take
+        os.rmdir(name, dir_fd=parent)
+    except OSError:
+        return False
+    return True
+
+
+def _is_junction(folder: Path) -> bool:
+    is_junction = getattr(os.path, "isjunction", None)
+    return bool(is_junction and is_junction(folder))
+
+
 def _remove(folder: Path) -> bool:
-    """The take's own files, then its folder, removed (something else in it since: it stays). A file
-    that cannot be removed (a folder its user made read-only to keep it, a read-only mount) leaves the
-    take, and False: the next take is pruned all the same."""
+    """:func:`_remove_take` by path, where folders have no descriptors (Windows)."""
     for name in _TAKE_CONTENTS:
         try:
             (folder / name).unlink()
@@ -181,15 +294,13 @@ def _remove(folder: Path) -> bool:
 def delete_kept_takes() -> tuple[int, int]:
     """Delete the kept takes (:func:`kept_takes`): only their own files, then the empty folder;
     returns (takes deleted, bytes freed). A take being written this moment (its writer's exclusive
-    lock) is left."""
+    lock) is left, and so is one no longer a folder (:func:`_remove_take`)."""
     count = freed = 0
     for folder in kept_takes():
         size = takes_size([folder])
         _let_go(folder)
-        with folder_lock(folder, exclusive=False) as fd:
-            if fd is None or not _remove(folder):
-                continue
-        count, freed = count + 1, freed + size
+        if _remove_take(folder, exclusive=False):
+            count, freed = count + 1, freed + size
     return count, freed
 
 
@@ -207,9 +318,15 @@ def prune_kept_takes(
 ) -> tuple[list[Path], int, int]:
     """Delete the kept takes last changed more than ``days`` ago (0 or less: none), except those in
     ``keep`` (:func:`takes_in_use`), those of a project saved since (:func:`project_saved_since`) and
-    those another process holds (:func:`folder_lock`: a Blender that kept or is applying it, or one
-    writing it); returns (deleted, bytes freed, old ones left because in use or held). A take dated
-    more than a day ahead (made while the clock was wrong) is dated now: it ages from today."""
+    those another process holds (:func:`_remove_take`: a Blender that kept or is applying it, or one
+    writing it); returns (deleted, bytes freed, old ones left because in use or held).
+
+    The clock is doubted, never written: a take's age is ``now`` less the time its files were last
+    changed, which only a write to them sets. A take dated ahead of ``now`` is not old (made while
+    the clock ran fast, or this start's clock is behind): it stays as it is, and ages once the clock
+    passes its date (:func:`dated_ahead` counts them for the line). Dating it ``now`` instead
+    (review rv34 F7) let one start with the clock a year behind date every take a year back, and
+    the next start, the clock right, deleted takes made the day before (review rv35a F1)."""
     if not days > 0:
         return [], 0, 0
     now = time.time() if now is None else now
@@ -217,24 +334,26 @@ def prune_kept_takes(
     deleted: list[Path] = []
     freed = left = 0
     for folder in kept_takes():
-        changed = last_changed(folder)
-        if changed > now + DAY_S:
-            _date(folder, now)
-            continue
-        if now - changed <= days * DAY_S:
+        if now - last_changed(folder) <= days * DAY_S:  # young, or dated ahead of the clock
             continue
         in_use = os.path.realpath(folder) in kept or str(folder) in _HELD
         if in_use or project_saved_since(folder, now - days * DAY_S):
             left += 1
             continue
         size = takes_size([folder])
-        with folder_lock(folder, exclusive=True) as fd:
-            if fd is None or not _remove(folder):
-                left += 1
-                continue
+        if not _remove_take(folder, exclusive=True):
+            left += 1
+            continue
         deleted.append(folder)
         freed += size
     return deleted, freed, left
+
+
+def dated_ahead(now: float | None = None) -> int:
+    """How many kept takes are dated more than a day ahead of ``now`` (the clock): the pruning
+    leaves them until the clock passes their date; many at once say this clock is behind."""
+    now = time.time() if now is None else now
+    return sum(last_changed(f) > now + DAY_S for f in kept_takes())
 
 
 def project_saved_since(folder: Path, since: float) -> bool:
@@ -251,14 +370,6 @@ def project_saved_since(folder: Path, since: float) -> bool:
         return os.stat(made).st_mtime > since
     except (OSError, ValueError):
         return False
-
-
-def _date(folder: Path, when: float) -> None:
-    """Date a kept take's folder and files ``when`` (a take dated ahead of the clock)."""
-    for path in (*(folder / n for n in _TAKE_CONTENTS), folder):
-        with contextlib.suppress(OSError):
-            if not path.is_symlink():
-                os.utime(path, (when, when))
 
 
 def takes_in_use(blend_file: str, paths: Collection[str]) -> list[Path]:
@@ -281,10 +392,15 @@ def takes_in_use(blend_file: str, paths: Collection[str]) -> list[Path]:
     return found
 
 
-def pruned_line(deleted: list[Path], freed: int, left: int, days: float) -> str:
-    """The one line a pruning says ("" when it deleted nothing)."""
+def pruned_line(deleted: list[Path], freed: int, left: int, days: float, ahead: int = 0) -> str:
+    """The one line a pruning says ("" when it deleted nothing and found no take dated ahead of the
+    clock: ``ahead``, :func:`dated_ahead`)."""
+    ahead_said = (
+        f"{ahead} kept take{' is' if ahead == 1 else 's are'} dated ahead of the clock, kept until it "
+        "passes that date (is the clock right?)"
+    )
     if not deleted:
-        return ""
+        return f"DualTalk: {ahead_said} (Preferences > Delete Saved Takes)" if ahead else ""
     n = len(deleted)
     line = (
         f"DualTalk: deleted {n} kept take{'' if n == 1 else 's'} older than {days:g} days "
@@ -292,6 +408,8 @@ def pruned_line(deleted: list[Path], freed: int, left: int, days: float) -> str:
     )
     if left:
         line += f"; {left} as old kept (in use by an open file or a running Blender)"
+    if ahead:
+        line += f"; {ahead_said}"
     return line + " (Preferences > Delete Kept Takes After)"
 
 
@@ -310,8 +428,9 @@ def prune_at_start() -> None:
         in_use = takes_in_use(bpy.data.filepath, bpy.utils.blend_paths(absolute=True))
     except (AttributeError, RuntimeError, ReferenceError):  # disabled meanwhile, no data yet
         return None
-    deleted, freed, left = prune_kept_takes(days, in_use)
-    line = pruned_line(deleted, freed, left, days)
+    now = time.time()
+    deleted, freed, left = prune_kept_takes(days, in_use, now)
+    line = pruned_line(deleted, freed, left, days, dated_ahead(now) if days > 0 else 0)
     if line:
         PRUNED = line
         print(line)
