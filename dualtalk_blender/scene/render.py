@@ -20,15 +20,26 @@ SIGKILLed mid-frame (out of memory, a farm's hard stop) runs no clean-up and lef
 good, as large as the frames rendered so far (review 33s). The next render of the same output, once it
 holds the lock, removes exactly what a killed render of that output leaves (:func:`sweep_dead_render`):
 nobody else may be rendering it then, and the kernel dropped the dead run's lock with the process.
+On a file system without locks (the lock cannot be taken; the render warns) nothing is swept: a
+render of the same output may be running, and its stage looks like a dead one's (review rv35a F8).
+
+A frames folder's earlier frames are DualTalk's only where its record says so: each render writes
+``.dualtalk-render.frames`` (each frame's name, size and time) with its frames, and only frames that
+match it are replaced or removed by the next render. Any other file, ``frame_0001.jpg`` that ffmpeg
+extracted or a frame changed since, or frames an older build rendered (it wrote no record), makes the
+render refuse in one line before any work, naming the folder and how many (review rv35a F9: 300 of a
+user's extracted frames were deleted, exit 0).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -64,6 +75,9 @@ IMAGE_EXT = {
 FRAME_PREFIX = "frame_"
 STAGE_PREFIX = ".dualtalk-render."  # a render's frames, inside an existing frames folder, until checked
 INSIDE_LOCK = f"{STAGE_PREFIX}lock"  # a frames folder's render lock where the folder above takes no file
+RECORD = f"{STAGE_PREFIX}frames"  # what DualTalk put in a frames folder: each frame's name, size, time
+_RECORD_KIND = "DualTalk rendered frames"
+_RECORD_MAX = 1 << 26  # bytes read of a record (a 100 000-frame render's is about 5 MB)
 _RANDOM = r"[a-z0-9_]{8}"  # tempfile.mkdtemp's random part
 _STAGE_INSIDE = re.compile(rf"{re.escape(STAGE_PREFIX)}{_RANDOM}\.part")
 
@@ -174,9 +188,64 @@ def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> 
 _FRAME_FILE = re.compile(rf"{FRAME_PREFIX}\d+\.(?:{'|'.join(sorted(set(IMAGE_EXT.values())))})")
 
 
-def _is_our_frame(path: Path) -> bool:
-    """A frame file as we name them: a plain file ``frame_0001.png``, not a folder or a link."""
-    return bool(_FRAME_FILE.fullmatch(path.name)) and path.is_file() and not path.is_symlink()
+Stamp = tuple[int, int]  # a frame's size and modification time (whole seconds) as its record keeps it
+
+
+def _stamp(path: Path) -> Stamp:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns // 1_000_000_000  # seconds: a copy keeping times may lose the rest
+
+
+def _read_record(folder: Path) -> dict[str, set[Stamp]]:
+    """The frames the record in ``folder`` lists, each with the stamps it may have (two while a
+    render puts its frames in place); empty where there is none, it is no plain file of ours, or it
+    does not read as one (then no frame in the folder counts as DualTalk's)."""
+    path = folder / RECORD
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _RECORD_MAX:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    frames = data.get("frames") if isinstance(data, dict) and data.get("kind") == _RECORD_KIND else None
+    if not isinstance(frames, dict):
+        return {}
+    record: dict[str, set[Stamp]] = {}
+    for name, stamps in frames.items():
+        if isinstance(stamps, list):
+            record[name] = {
+                (s[0], s[1])
+                for s in stamps
+                if isinstance(s, list) and len(s) == 2 and all(type(v) is int for v in s)
+            }
+    return record
+
+
+def _write_record(folder: Path, stage: Path, record: dict[str, set[Stamp]]) -> None:
+    """Put ``record`` in ``folder`` whole: written in the stage (a killed run's is swept with it),
+    then renamed over the old one."""
+    frames = {name: sorted([list(s) for s in stamps]) for name, stamps in sorted(record.items())}
+    tmp = stage / RECORD
+    tmp.write_text(json.dumps({"kind": _RECORD_KIND, "frames": frames}, indent=0) + "\n", encoding="utf-8")
+    os.chmod(tmp, plain_mode())
+    if tmp.parent != folder:
+        os.replace(tmp, folder / RECORD)
+
+
+def _is_record(path: Path) -> bool:
+    return path.name == RECORD and path.is_file() and not path.is_symlink()
+
+
+def _is_our_frame(path: Path, record: dict[str, set[Stamp]]) -> bool:
+    """A frame DualTalk rendered here: a plain file its record lists, as big and as old as it was
+    then (a name alone is anyone's: ``ffmpeg -i ref.mp4 frame_%04d.png``)."""
+    stamps = record.get(path.name)
+    if not stamps or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return _stamp(path) in stamps
+    except OSError:
+        return False
 
 
 def _is_our_leftover(path: Path) -> bool:
@@ -217,6 +286,27 @@ def render_lock(
     already calls :func:`render_shot` with ``lock=False``. ``label`` and ``fix`` name, in the "held"
     line, the field or flag to change (:func:`~...inference.core.locks.locked`)."""
     return locks.locked(output, label, lock=render_lock_file(output), fix=fix, what="render")
+
+
+def holds_render_lock(output: str | os.PathLike[str]) -> bool:
+    """Whether this process holds the lock of a render of ``output`` (:func:`render_lock`, or a
+    caller's :func:`~...inference.core.locks.locked`): its lock file, beside or inside the output,
+    names this process, which :func:`~...inference.core.locks.locked` writes only once the lock is
+    taken. False on a file system without locks (the lock file is gone again), and where the holder
+    line could not be written: then nothing is swept, which leaves leftovers and never a live render's
+    frames."""
+    output = Path(output)
+    places = [locks.lock_file(output)]
+    if output.is_dir() and not output.is_symlink():
+        places.append(real(output) / INSIDE_LOCK)
+    mine = f"pid {os.getpid()} on {socket.gethostname()},"
+    for path in places:
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink():
+                with open(path, "rb") as f:
+                    if f.read(400).decode(errors="replace").startswith(mine):
+                        return True
+    return False
 
 
 def _stage_beside(output: Path) -> re.Pattern[str]:
@@ -293,7 +383,8 @@ def render_shot(
         # one render of an output at a time; what a killed one left goes (sweep_dead_render)
         if lock:
             stack.enter_context(render_lock(output))
-        sweep_dead_render(output)
+        if holds_render_lock(output):  # unlocked, a stage may be a live render's: left as it is
+            sweep_dead_render(output)
         if video:
             # A video plays every frame at the scene's rate against its sound: a Frame Step (a preview
             # setting) would leave frames out and the faces run ahead of the voices. A frames folder
@@ -349,8 +440,9 @@ def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
         _render_animation(scene, progress, folder, stage)
         frames = _checked_frames(scene, stage, folder)
         if folder.is_dir():
-            _put_frames_in_place(folder, frames)
+            _put_frames_in_place(folder, frames, stage)
         else:
+            _write_record(stage, stage, {f.name: {_stamp(f)} for f in frames})
             # mkdtemp's 0700 shut out a compositor running as another user
             os.chmod(stage, plain_mode(folder=True))
             os.replace(stage, folder)
@@ -359,18 +451,27 @@ def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
     return folder
 
 
-def _put_frames_in_place(folder: Path, frames: list[Path]) -> None:
+def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path) -> None:
     """Replace our earlier frames with the checked new ones: each new frame renamed over its old one
     (undone if a rename fails), then our old frames the new render has no counterpart for removed.
-    Never the folder, nor anything in it we did not write (check_render_folder refused anything else)."""
+    Never the folder, nor anything in it we did not write (check_render_folder refused anything else).
+    The record lists the old and the new frames while they change places, so a run killed there
+    leaves no frame of ours that the next one would not know."""
     check_render_folder(folder)
-    names = {f.name for f in frames}
-    stale = [p for p in folder.iterdir() if _is_our_frame(p) and p.name not in names]
+    record = _read_record(folder)
+    ours = {p.name: _stamp(p) for p in folder.iterdir() if _is_our_frame(p, record)}
+    new = {f.name: _stamp(f) for f in frames}
+    stale = [folder / name for name in ours if name not in new]
     with interrupts.held():  # a frames folder is one set: never half old, half new
+        both = {name: {s} for name, s in new.items()}
+        for name, s in ours.items():
+            both.setdefault(name, set()).add(s)
+        _write_record(folder, stage, both)
         replace_all([folder / f.name for f in frames], frames)
         for old_frame in stale:
             with contextlib.suppress(FileNotFoundError):
                 old_frame.unlink()
+        _write_record(folder, stage, {name: {_stamp(folder / name)} for name in new})
 
 
 def _checked_frames(scene: Any, stage: Path, folder: Path) -> list[Path]:
@@ -401,17 +502,33 @@ def _checked_frames(scene: Any, stage: Path, folder: Path) -> list[Path]:
 
 
 def check_render_folder(folder: Path) -> None:
-    """Refuse a render folder that is a file or holds anything but frames we rendered before."""
+    """Refuse a render folder that is a file or holds anything but frames its record says we rendered
+    (and what a render of ours leaves while it runs): one line naming the folder, how many, and one."""
     if not folder.exists() and not folder.is_symlink():
         return
     if not folder.is_dir():
         raise DualTalkError(f"render output {folder} exists and is not a folder")
-    others = sorted(p.name for p in folder.iterdir() if not _is_our_frame(p) and not _is_our_leftover(p))
-    if others:
-        raise DualTalkError(
-            f"render folder {folder} holds files DualTalk did not render (first: {others[0]}); "
-            "choose an empty or new folder"
+    record = _read_record(folder)
+    others = [
+        p
+        for p in folder.iterdir()
+        if not _is_our_frame(p, record) and not _is_our_leftover(p) and not _is_record(p)
+    ]
+    if not others:
+        return
+    # a file of another kind says most about whose folder it is; then the first frame
+    first = min(others, key=lambda p: (bool(_FRAME_FILE.fullmatch(p.name)), p.name))
+    count = f"{len(others)} file{'s' if len(others) != 1 else ''}"
+    why = ", changed since DualTalk rendered it" if first.name in record else ""
+    hint = ""
+    if not record and _FRAME_FILE.fullmatch(first.name):
+        hint = (
+            " (frames an older DualTalk rendered carry no record of being its own: empty it to render there)"
         )
+    raise DualTalkError(
+        f"render folder {folder} holds files DualTalk did not render ({count}; first: {first.name}{why}); "
+        f"choose an empty or new folder{hint}"
+    )
 
 
 def blender_has_ffmpeg() -> bool:

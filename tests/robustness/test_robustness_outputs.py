@@ -215,14 +215,21 @@ def test_a_render_folder_with_a_users_subfolder_is_refused_and_kept(kit, capsys)
 
 
 def test_a_render_folder_of_our_own_frames_is_refreshed_frame_by_frame(kit, capsys):
+    """Our earlier frames (the render's record lists them) are replaced; a ``frame_0999.png`` no render
+    of ours wrote is the user's (review rv35a F9: deleted, exit 0) and stops the render before any work."""
     frames = kit / "renders"
-    frames.mkdir()
-    (frames / "frame_0999.png").write_bytes(b"an old frame of ours, from a longer take")
     code, err, _ = run_cli(capsys, _animate(kit, "--render", str(frames), "--resolution", "16x16"))
     assert code == 0, err
     names = sorted(p.name for p in frames.iterdir())
-    assert names[0] == "frame_0001.png" and "frame_0999.png" not in names
-    assert all(n.startswith("frame_") for n in names)
+    assert names[0] == ".dualtalk-render.frames" and all(n.startswith("frame_") for n in names[1:])
+    code, err, _ = run_cli(capsys, _animate(kit, "--render", str(frames), "--resolution", "16x16"))
+    assert code == 0, err
+    assert sorted(p.name for p in frames.iterdir()) == names
+    (frames / "frame_0999.png").write_bytes(b"a frame of the user's, not of ours")
+    before = _everything(kit)
+    code, err, _ = run_cli(capsys, _animate(kit, "--render", str(frames), "--resolution", "16x16"))
+    line = assert_refused(code, err, "holds files DualTalk did not render (1 file; first: frame_0999.png)")
+    assert str(frames) in line and _everything(kit) == before
 
 
 def test_demo_out_holding_the_users_dialogue_wav_is_refused(kit, capsys):

@@ -218,7 +218,7 @@ def test_a_render_reports_every_frame_with_an_eta_and_how_to_preview_faster(tmp_
     fractions = [f for stage, f, m in rec.lines if stage == "render"]
     assert fractions == sorted(fractions)
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [
-        "frame_0001.png", "frame_0002.png", "frame_0003.png"
+        ".dualtalk-render.frames", "frame_0001.png", "frame_0002.png", "frame_0003.png"
     ]  # fmt: skip
 
 

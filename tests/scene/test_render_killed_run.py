@@ -17,7 +17,7 @@ from pathlib import Path
 import blender_rigs as br
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.scene.render import render_shot
+from dualtalk.dualtalk_blender.scene.render import RECORD, render_shot
 from dualtalk.inference.core.errors import DualTalkError
 
 CHILD = """
@@ -88,7 +88,12 @@ def test_the_next_render_removes_the_frames_a_killed_render_left(tmp_path, earli
     render_shot(_scene(), out, resolution=(16, 16))
 
     assert not (where / left[0]).exists()  # was: left for good, one per killed render
-    assert sorted(p.name for p in out.iterdir()) == ["frame_0001.png", "frame_0002.png", "frame_0003.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        RECORD,
+        "frame_0001.png",
+        "frame_0002.png",
+        "frame_0003.png",
+    ]
     assert mine.is_dir() or earlier_frames
     assert not (tmp_path / ".frames.dualtalk-lock").exists()  # the lock goes with the render
 

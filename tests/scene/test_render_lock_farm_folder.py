@@ -8,7 +8,7 @@ render of it still stops in one line, and a killed render's lock file there is n
 from __future__ import annotations
 
 import pytest
-from dualtalk.dualtalk_blender.scene.render import INSIDE_LOCK, render_lock, render_shot
+from dualtalk.dualtalk_blender.scene.render import INSIDE_LOCK, RECORD, render_lock, render_shot
 from dualtalk.inference.core.errors import DualTalkError
 from no_write_folder import takes_no_file
 from test_render_killed_run import _scene
@@ -28,6 +28,7 @@ def test_a_shot_folder_under_a_folder_the_artist_may_not_write_renders(shot_fold
     got = render_shot(scene, shot_folder, resolution=(16, 16))  # before: cannot lock ...: not permitted
     assert got == shot_folder
     assert sorted(p.name for p in shot_folder.iterdir()) == [
+        RECORD,  # what the render put there (.dualtalk-render.frames): its frames, no lock
         "frame_0001.png",
         "frame_0002.png",
         "frame_0003.png",
@@ -48,6 +49,7 @@ def test_the_lock_file_a_killed_render_left_there_is_no_strangers_file(shot_fold
     (shot_folder / INSIDE_LOCK).write_text("pid 4242 on farm-07, since 2026-12-06T03:00:00Z\n")  # SIGKILLed
     render_shot(_scene(), shot_folder, resolution=(16, 16))
     assert sorted(p.name for p in shot_folder.iterdir()) == [
+        RECORD,  # what the render put there (.dualtalk-render.frames): its frames, no lock
         "frame_0001.png",
         "frame_0002.png",
         "frame_0003.png",
