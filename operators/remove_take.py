@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import file_takes, state
+from ..dualtalk_blender.addon import file_takes, state, take_back
 from ..dualtalk_blender.scene import remove_take
 from ..inference.core.errors import DualTalkError
 from .modal import internal_error_line, poll_free, report_failure
@@ -26,9 +26,10 @@ def chosen(scene, which: str = "BOTH") -> list:
 
 
 class DUALTALK_OT_remove_take(bpy.types.Operator):
-    """Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's
-    markers and sound strips go; the action DualTalk kept below the take plays again as before, and
-    your own tracks, actions, keys and drivers stay"""
+    """Remove the DualTalk take from the chosen characters: where the file keeps an earlier take of
+    the same recording, that one plays again; else DualTalk's tracks and actions, the take's markers
+    and sound strips go and the action DualTalk kept below the take plays again as before. Your own
+    tracks, actions, keys and drivers stay"""
 
     bl_idname = "dualtalk.remove_take"
     bl_label = "Remove Take"
@@ -42,16 +43,29 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
 
     def invoke(self, context, event):
         try:
-            plan = remove_take.plan_removal(self._objects(context), context.scene)
+            objs = self._objects(context)
+            back = take_back.plan_take_back(objs)
+            question = (
+                back.question()
+                if back is not None
+                else remove_take.plan_removal(objs, context.scene).question()
+            )
         except DualTalkError as exc:
             return self._refused(context, exc)
         return context.window_manager.invoke_confirm(
-            self, event, title="Remove Take", message=plan.question(), confirm_text="Remove", icon="WARNING"
+            self, event, title="Remove Take", message=question, confirm_text="Remove", icon="WARNING"
         )
 
     def execute(self, context):
         try:
-            report = remove_take.remove_take(self._objects(context), context.scene, undo_push=False)
+            objs = self._objects(context)
+            back = take_back.plan_take_back(objs)  # a kept take of the same recording plays again
+            if back is not None:
+                message = take_back.take_back(back, context.scene)
+                state.set_status(context, running=False, fraction=1.0, last=message)
+                self.report({"INFO"}, message)
+                return {"FINISHED"}
+            report = remove_take.remove_take(objs, context.scene, undo_push=False)
         except DualTalkError as exc:
             return self._refused(context, exc)
         except Exception as exc:  # a bug: one line, the traceback to the console (Undo restores the scene)
@@ -73,7 +87,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             return objs
         s = context.scene.dualtalk
         picked = {"A": [s.char_a], "B": [s.char_b]}.get(self.character, [s.char_a, s.char_b])
-        names = [obj.name for obj in picked if obj is not None]
+        names = [take_back.face(obj).name for obj in picked if obj is not None]  # as status lines name them
         if not names:
             which = {"A": "Character A", "B": "Character B"}.get(self.character, "the characters")
             raise DualTalkError(f"choose {which} first; there is no take to remove")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import file_takes, state
+from ..dualtalk_blender.addon import file_takes, state, take_back
 from ..inference.core.errors import DualTalkError
 from .modal import internal_error_line, poll_free, report_failure
 
@@ -30,7 +30,9 @@ class DUALTALK_OT_play_take(bpy.types.Operator):
     def execute(self, context):
         s = context.scene.dualtalk
         try:
-            message = file_takes.play_take([s.char_a, s.char_b], self.take, context.scene)
+            # by their face meshes, as every other status line names the characters (not 'Ava_rig')
+            chars = [take_back.face(o) for o in (s.char_a, s.char_b) if o is not None]
+            message = file_takes.play_take(chars, self.take, context.scene)
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")
         except Exception as exc:  # a bug: one line, the traceback to the console

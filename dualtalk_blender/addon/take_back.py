@@ -1,0 +1,165 @@
+"""The panel's Remove Take when the file keeps an earlier take of the characters: that take plays
+again, instead of nothing.
+
+An animator compares takes by giving *Take* a new name and pressing Generate: the earlier take's
+actions stay in the file (``scene/layers.py``). Removing the new take used to strip the characters
+to how they were before DualTalk keyed them, and Play Take then refused the kept take (it swaps a
+take's actions into the layers of the one playing, and none played) until a throw-away Generate
+(review rv35b, F4). Now the panel's Remove Take plays a kept take the characters can play instead
+(:func:`..addon.file_takes.play_take`: one of the same recording, part, first frame and rate, so
+the turn markers, sound strips and frame range of the take playing are its own too) and deletes
+the removed take's actions; what the characters were before their first take stays recorded, so a
+later Remove Take of the last take puts them back as before. A kept take of another recording
+cannot play in its place (its sound, markers and range are not in the scene): then Remove Take
+works as before and its line names the kept takes.
+
+The file does not record which take played before the one removed; of several the characters can
+play, the one whose name sorts last plays (``v1`` before ``v2``), and the line names the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import bpy
+
+from ...inference.core.errors import DualTalkError
+from ...inference.core.take_record import same_source
+from ..scene import layers
+from ..scene.characters import find_mesh_and_armature
+from ..scene.keying import action_meta, is_ours
+from . import file_takes
+
+
+def face(obj: Any) -> Any:
+    """The character ``obj`` (mesh or rig) as status lines name it: its face mesh (``obj`` itself
+    where none is found: the caller's own refusal then names it)."""
+    try:
+        return find_mesh_and_armature(obj)[0]
+    except DualTalkError:
+        return obj
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass(frozen=True)
+class TakeBack:
+    """Remove Take of ``removed`` from ``characters`` (face meshes), playing ``back`` instead;
+    ``others``: further kept takes they could play, which stay in the file."""
+
+    characters: list[Any]
+    removed: str
+    back: str
+    others: list[str]
+
+    def who(self) -> str:
+        return _names([o.name for o in self.characters])
+
+    def question(self) -> str:
+        """The confirmation: what goes, what plays instead, what stays."""
+        return (
+            f"Remove take {self.removed!r} from {self.who()}: its actions go, and take {self.back!r}, which "
+            f"the file keeps, plays again with the turn markers, sound strips and frame range."
+            f"{' ' + self.also()[0].upper() + self.also()[1:] + '.' if self.others else ''} "
+            "Your own tracks, actions and keys stay."
+        )
+
+    def also(self) -> str:
+        """'take 'v1' stays in the file too (Play Take brings it back)', or "" when none is left."""
+        if not self.others:
+            return ""
+        one = len(self.others) == 1
+        names = ", ".join(repr(n) for n in self.others)
+        return (
+            f"take{'' if one else 's'} {names} stay{'s' if one else ''} in the file too (Play Take brings "
+            f"{'it' if one else 'one'} back)"
+        )
+
+
+def _character_names(obj: Any, meta: dict[str, Any]) -> set[str]:
+    """The names a character's take records may hold: its objects' and its playing take's."""
+    return {
+        obj.name,
+        *(b.name for b in layers.character_idblocks(obj) if isinstance(b, bpy.types.Object)),
+    } | {str(meta.get("character", ""))}
+
+
+def _take_record(take: str, names: set[str]) -> dict[str, Any] | None:
+    """The record of a layer action (not the rest) of ``take`` keyed on a character of ``names``."""
+    for action in bpy.data.actions:
+        if is_ours(action):
+            meta = action_meta(action)
+            if (
+                meta.get("take") == take
+                and meta.get("character") in names
+                and meta.get("layer") != layers.REST
+            ):
+                return meta
+    return None
+
+
+def _plays_here(kept: dict[str, Any], now: dict[str, Any]) -> bool:
+    """Whether a kept take plays over what the scene holds for the take playing now: the same first
+    frame, rate and recording (Play Take's own rule, ``file_takes``)."""
+    if kept.get("start_frame") != now.get("start_frame") or kept.get("fps") != now.get("fps"):
+        return False
+    ra, rb = kept.get("audio"), now.get("audio")
+    if ra is None or rb is None:
+        return ra is None and rb is None
+    return same_source(ra, rb)
+
+
+def plan_take_back(objs: Iterable[Any]) -> TakeBack | None:
+    """What the panel's Remove Take does instead of stripping the characters ``objs`` (those that carry
+    a take), or None: they play one take in layers and the file keeps another of theirs they can
+    play in its place. Changes nothing."""
+    chars = [face(o) for o in objs if o is not None]
+    chars = [c for i, c in enumerate(chars) if all(c != d for d in chars[:i])]
+    if not chars:
+        return None
+    metas = [layers.take_meta(c) for c in chars]
+    playing = {str(m.get("take", "")) for m in metas if m is not None}
+    if any(m is None for m in metas) or len(playing) != 1 or "" in playing:
+        return None  # an older DualTalk's single-action take, or two takes: Remove Take as it was
+    removed = playing.pop()
+    usable: list[str] = []
+    for take in reversed(file_takes.kept_not_playing(chars)):
+        records = [
+            _take_record(take, _character_names(c, m or {})) for c, m in zip(chars, metas, strict=True)
+        ]
+        if all(r is not None and _plays_here(r, m or {}) for r, m in zip(records, metas, strict=True)):
+            usable.append(take)
+    if not usable:
+        return None
+    return TakeBack(chars, removed, usable[0], usable[1:])
+
+
+def take_back(plan: TakeBack, scene: Any) -> str:
+    """Play ``plan.back`` on its characters and delete the removed take's actions that nothing plays
+    any more (another character's take keeps its own); returns the status line. Refuses, changing
+    nothing, where Play Take does (:class:`DualTalkError`)."""
+    names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in plan.characters))
+    doomed = [
+        a
+        for a in bpy.data.actions
+        if is_ours(a)
+        and action_meta(a).get("take") == plan.removed
+        and action_meta(a).get("character") in names
+    ]
+    played = file_takes.play_take(plan.characters, plan.back, scene)
+    said = f"DualTalk: {plan.who()} play take {plan.back!r}; the other takes stay in the file"
+    extra = played[len(said) :] if played.startswith(said) else ""
+    gone = 0
+    for action in doomed:
+        if action.users - int(action.use_fake_user) <= 0:
+            bpy.data.actions.remove(action)
+            gone += 1
+    line = (
+        f"DualTalk: removed take {plan.removed!r} from {plan.who()} ({gone} action{'' if gone == 1 else 's'}); "
+        f"take {plan.back!r} plays again, with the turn markers, sound strips and frame range"
+    )
+    return line + (f"; {plan.also()}" if plan.others else "") + extra
