@@ -12,6 +12,7 @@ import addon_helpers as ah
 import bpy
 import numpy as np
 import pytest
+from dualtalk.dualtalk_blender.addon import take_back
 from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.characters import find_mesh_and_armature
@@ -60,6 +61,9 @@ def test_remove_take_plays_the_take_the_file_keeps_and_every_kept_take_stays_pla
         take(a, b, name, level)
     markers = sorted((m.name, m.frame) for m in scene.timeline_markers)
     assert markers and (scene.frame_start, scene.frame_end) == (1, 80)
+    question = take_back.plan_take_back([rig_a, rig_b]).question()  # the confirmation says so first
+    assert question.startswith("Remove take 'v2' from Alice and Bob: its actions go, and take 'v1'")
+    assert "Take 'old' stays in the file too" in question
 
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
