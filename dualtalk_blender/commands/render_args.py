@@ -20,14 +20,19 @@ from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
 
-_SIZE = re.compile(r"\s*([0-9]{1,9})\s*[xX]\s*([0-9]{1,9})\s*")
+_SIZE = re.compile(r"\s*([0-9]+)\s*[xX]\s*([0-9]+)\s*")
 
 
 def resolution_from_text(text: str) -> tuple[int, int] | None:
     """``"320x180"`` as ``(320, 180)``; None when the text is not ``WIDTHxHEIGHT`` (the bounds are
     :func:`~..rig.options.check_render`'s)."""
     found = _SIZE.fullmatch(text)
-    return None if found is None else (int(found.group(1)), int(found.group(2)))
+    if found is None:
+        return None
+    try:  # any length: a size of 400 digits is refused by its bounds, shown cut
+        return int(found.group(1)), int(found.group(2))
+    except ValueError:  # past Python's 4300 digits for an int read from text
+        return None
 
 
 def resolution_from_json(value: object) -> tuple[int, int] | None:
