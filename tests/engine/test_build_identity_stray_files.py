@@ -34,6 +34,14 @@ def test_a_render_a_blend_and_a_checkpoint_left_in_the_checkout_are_the_same_bui
     assert build_info.source_fingerprint(checkout) == here  # before: three other ids
 
 
+def test_a_venv_made_inside_the_checkout_is_the_same_build(checkout):
+    here = build_info.source_fingerprint(checkout)
+    site = checkout / "venv" / "lib" / "python3.11" / "site-packages" / "six.py"
+    site.parent.mkdir(parents=True)
+    site.write_text("# a package a developer installed\n")
+    assert build_info.source_fingerprint(checkout) == here
+
+
 def test_a_recorded_asset_and_the_manifest_still_make_another_build(checkout):
     here = build_info.source_fingerprint(checkout)
     weights = checkout / "inference" / "models" / "lite" / "weights" / "lite_v3.pt"
