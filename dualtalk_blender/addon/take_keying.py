@@ -233,7 +233,7 @@ def key_into_scene_steps(
     parts = [
         f"{engine} engine",
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
-        f"{n_markers} turn markers",
+        f"{n_markers} turn marker{'' if n_markers == 1 else 's'}",
         (f"{len(strips)} sound strip{'' if len(strips) == 1 else 's'}" if strips else "no sound strip"),
         *(["removed the earlier take's sound strip"] if removed else []),
         *(

@@ -25,13 +25,13 @@ from ...inference.core.fileio import staged_set
 from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
-from .jobs import Shot, backup_of, fbx_files, intermediates, shot_inputs, work_folder
+from .jobs import Shot, backup_of, fbx_files, intermediates, shot_inputs, take_from_name, work_folder
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
 from .shot_state import EDITED, forget_done, not_ours, read_record, record_done, shot_lock, words_digest
-from .shot_take import kept_line, played_takes, take_to_key
+from .shot_take import kept_line, played_takes, take_given, take_to_key
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -405,7 +405,11 @@ def _run_locked(
         rep_a, rep_b, markers = apply_dialogue(
             obj_a, obj_b, motion_a, motion_b, options, scene=scene, reports=reports, progress=progress
         )
-        progress.update("keying", 1.0, f"{rep_a.curves + rep_b.curves} curves, {markers} turn markers")
+        progress.update(
+            "keying",
+            1.0,
+            f"{rep_a.curves + rep_b.curves} curves, {markers} turn marker{'' if markers == 1 else 's'}",
+        )
         frames = f"{scene.frame_start}-{scene.frame_end}"  # the scene range the take left
         for said_take in (rekey, kept_line(shot, played, options.take, job)):  # which take, first
             if said_take is not None:
@@ -448,7 +452,12 @@ def _run_locked(
 
                 on = f"{path.name}: " if len(fbx) > 1 else ""  # which file a warning is about
                 progress.update("fbx", 0.0, path.name)
-                export_fbx(chars, staged[path], scene=scene, scope=shot.fbx_scope, progress=progress)
+                # a shot naming no take names its clip (review rv35b F6: every shot of one layout re-keyed
+                # its take, and forty files held forty clips of one name); a named take names it
+                clip = None if take_given(shot) else take_from_name(shot.name)
+                export_fbx(
+                    chars, staged[path], scene=scene, scope=shot.fbx_scope, progress=progress, clip=clip
+                )
                 progress.update("fbx", 1.0, path.name)
                 for warning in left_out_modifiers(chars, scope=shot.fbx_scope):
                     warn(f"{where}{on}{warning}")
