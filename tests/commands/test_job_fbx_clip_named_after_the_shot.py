@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from dualtalk.cli import main
-from test_audit_jobs import job_folder
 from fbx_nodes import read_fbx_nodes
+from test_audit_jobs import job_folder
 
 
 def test_shots_from_one_layouts_take_each_get_a_clip_named_after_the_shot(tmp_path, capsys):
@@ -28,5 +28,8 @@ def test_shots_from_one_layouts_take_each_get_a_clip_named_after_the_shot(tmp_pa
     (folder / "shots.json").write_text(json.dumps(spec))
     capsys.readouterr()
     assert main(["animate", "--quiet", "--job", str(folder / "shots.json")]) == 0
-    names = [read_fbx_nodes(folder / "out" / f"{shot}.fbx")["clips"] for shot in ("s01_cafe", "s02_bus", "s03_named")]
+    names = [
+        read_fbx_nodes(folder / "out" / f"{shot}.fbx")["clips"]
+        for shot in ("s01_cafe", "s02_bus", "s03_named")
+    ]
     assert names == [["s01_cafe"], ["s02_bus"], ["hero"]]
