@@ -472,6 +472,16 @@ def write_take(
     )
 
 
+def _still_there(held: list[tuple[str, int, int]]) -> None:
+    """Refuse to go on when a datablock the take is keyed onto went between two steps (shape keys
+    cleared, a rig deleted, from a script while Blender ran): it is told by its ids among the file's
+    objects and shape keys, never read through the reference held, which Blender has freed."""
+    live = {(b.as_pointer(), b.session_uid) for kind in (bpy.data.objects, bpy.data.shape_keys) for b in kind}
+    gone = next((where for where, pointer, uid in held if (pointer, uid) not in live), None)
+    if gone is not None:
+        raise DualTalkError(f"{gone} went while the take was keyed; nothing more was keyed")
+
+
 def write_take_steps(
     prefix: str,
     targets: list[TargetCurves],
@@ -499,7 +509,9 @@ def write_take_steps(
         for layer in LAYERS
         if any(c.layer == layer for c in target.curves)
     }
+    onto = [(label(t.idblock, t.slot_name), t.idblock.as_pointer(), t.idblock.session_uid) for t in targets]
     yield
+    _still_there(onto)
     start, end = float(frames[0]), float(frames[-1])
     at_rest = [_held_at_rest(t, reads) for t in targets]  # renamed channels: said, and held at rest
     pushed: list[str] = []
