@@ -27,6 +27,7 @@ from typing import Any, cast
 import bpy
 
 from ...inference.core.errors import DualTalkError
+from ..scene.held_data import held, lost
 from ..scene.paths import abspath
 from ..scene.steps import Steps
 from . import worker_client
@@ -99,6 +100,8 @@ class GenerationRun:
     _spent = 0.0  # seconds the keying's steps have run so far (the pace learnt)
     _estimate: str | None = None
     _measured: tuple[int | None, bool] | None = None
+    # what the keying steps held when Blender last ran (:func:`..scene.held_data.held`), told again after
+    _held: dict[tuple[Any, ...], str] | None = None
     # Another file opened while it runs: it carries on (operators/modal.py follows it) and, as
     # the scene is gone when it ends, keeps the take in a folder of its own instead of losing it.
     outlives_file = True
@@ -440,6 +443,8 @@ class GenerationRun:
             self._step()
             if not quick and time.perf_counter() - t0 >= TICK_SECONDS:
                 break
+        if self._steps is not None:  # back to Blender, which runs scripts: told again at the next step
+            self._held = self._holding()
         return self._ended is None
 
     def finish(self) -> Outcome:
@@ -480,6 +485,10 @@ class GenerationRun:
                 return
             if self._steps is not None and self._gone():  # a character deleted between two steps
                 self._stop_gone()
+                return
+            changed = self._changed() if self._steps is not None else None
+            if changed is not None:  # its shape keys, rig or their animation gone between two steps
+                self._stop_gone(changed)
                 return
             if self._steps is None:
                 got = self._keying_or_end()
@@ -550,12 +559,29 @@ class GenerationRun:
             False, "DualTalk: cancelled while keying the range; the take is as it was before", cancelled=True
         )
 
-    def _stop_gone(self) -> None:
-        """A character deleted (or moved, or stripped of its face) between two keying steps, from the
-        Python console or a script: no step more (the next one failed inside Blender's data: "internal
-        error ... 'NoneType' object is not subscriptable"), and one line that says what happened and
-        what the scene holds: a range's take is put back as it was; a whole take keeps what was keyed."""
-        what = "; ".join(w.replace(" while generating", "") for _role, w in self._gone())
+    def _holding(self) -> dict[tuple[Any, ...], str]:
+        """What the keying steps may touch on the characters chosen (found alive by :meth:`_gone`)."""
+        found = [(role, chosen.find()) for role, chosen in zip("AB", self.chosen, strict=True)]
+        return held((role, obj) for role, obj in found if obj is not None)
+
+    def _changed(self) -> str | None:
+        """What of the characters' data the steps held when Blender last ran (:meth:`advance`'s end)
+        went meanwhile (their shape keys cleared, their rig deleted, the shape keys' animation
+        cleared...), or None. Told once: the steps that follow in the same tick run with no script
+        between them."""
+        before, self._held = self._held, None
+        return None if before is None else lost(before, self._holding())
+
+    def _stop_gone(self, what: str | None = None) -> None:
+        """A character deleted (or moved, or stripped of its face), or data of it that the steps hold
+        gone (``what``: its shape keys, rig, animation), between two keying steps, from the Python
+        console or a script: no step more (the next one failed inside Blender's data: "internal error
+        ... 'NoneType' object is not subscriptable", or crashed Blender on freed data), and one line
+        that says what happened and what the scene holds: a range's take is put back as it was; a
+        whole take keeps what was keyed."""
+        if what is None:
+            what = "; ".join(w.replace(" while generating", "") for _role, w in self._gone())
+        self._held = None
         steps, self._steps = self._steps, None
         if steps is not None:
             steps.close()  # a range: the take put back (kept_on_failure); a take: what was keyed stays

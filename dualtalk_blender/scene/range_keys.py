@@ -497,6 +497,12 @@ class _Scratch:
         self.action: Any = None
         self.curve: Any = None
         self.held: list[tuple[int, int]] = []
+        self.name = ""
+
+    def _here(self) -> bool:
+        """Whether the scratch action is still in the file, looked up by name and told by its ids."""
+        found = bpy.data.actions.get(self.name)
+        return found is not None and _ids([found]) == self.held
 
     def __enter__(self) -> _Scratch:
         return self
@@ -508,9 +514,12 @@ class _Scratch:
     def keyed(self, fc: Any, sides: Keys, frames: np.ndarray, values: np.ndarray) -> Keys:
         """The keys :func:`keying.write_all` gives ``frames``/``values`` between ``sides`` on ``fc``
         (the keys next to them on each side, fewer at an end of the curve), sides left out."""
+        if self.curve is not None and not self._here():  # removed between two steps (orphans purged)
+            self.action = self.curve = None
         if self.curve is None:
             self.action = bpy.data.actions.new(".DualTalk scratch")
             self.held = _ids([self.action])
+            self.name = self.action.name
             slot = self.action.slots.new("OBJECT", "scratch")
             self.curve = compat.channelbag(self.action, slot).fcurves.new("location", index=0)
         self.curve.extrapolation = fc.extrapolation  # how a curve's end keys get their handles
@@ -659,8 +668,16 @@ def _note_whole(fc: Any) -> None:
 
 
 def _put_back(journal: _Journal) -> None:
-    for fc, rec in journal.records.values():
-        _put_back_one(fc, rec)
+    live = _live_curves()
+    for key, (fc, rec) in journal.records.items():
+        if key in live:  # a curve deleted between two steps is not written to (Blender would crash)
+            _put_back_one(fc, rec)
+
+
+def _live_curves() -> set[int]:
+    """The addresses of every curve of the file's actions now, found through the actions (a curve
+    held since a step may have been deleted with its slot or action; its address is never read)."""
+    return {fc.as_pointer() for action in bpy.data.actions for fc in compat.iter_fcurves(action, None)}
 
 
 def _put_back_one(fc: Any, rec: _Record) -> None:
@@ -743,16 +760,23 @@ class _Keeping:
         if self.journal in _JOURNALS:
             _JOURNALS.remove(self.journal)
         rows, total = 0, len(self.journal.records)
+        live = self._live()
         for done, key in enumerate(list(self.journal.records), 1):
             fc, rec = self.journal.records.pop(key)
-            _put_back_one(fc, rec)
+            if key in live:  # a curve deleted between two steps is not written to (Blender would crash)
+                _put_back_one(fc, rec)
             rows += len(rec.keys)
             if rows >= ROWS_PER_STEP and self.journal.records:
                 rows = 0
                 if progress is not None:
                     progress.update("keying", done / total, f"curve {done}/{total}")
                 yield
+                live = self._live()  # Blender ran meanwhile: a curve may have gone
         self._restore()
+
+    def _live(self) -> set[int]:
+        """The curves that may be written to now: none once an action of the take went."""
+        return _live_curves() if _alive(self.held) else set()
 
 
 @contextlib.contextmanager
