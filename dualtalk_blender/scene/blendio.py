@@ -110,16 +110,44 @@ def quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
+class NativeQuiet:
+    """What :func:`quiet_native_output` yields: :meth:`aside` lets our own lines through meanwhile."""
+
+    def __init__(self, saved: list[int] | None = None, log: int | None = None) -> None:
+        self._saved = saved
+        self._log = log
+
+    @contextlib.contextmanager
+    def aside(self) -> Iterator[None]:
+        """The real stdout and stderr for a moment: a render's progress line printed from a frame
+        handler went into the temp file with Blender's prints and was thrown away (review rv35b F1)."""
+        if self._saved is None or self._log is None:
+            yield
+            return
+        for stream in (sys.stdout, sys.stderr):
+            _flush(stream)
+        os.dup2(self._saved[0], 1)
+        os.dup2(self._saved[1], 2)
+        try:
+            yield
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                _flush(stream)
+            os.dup2(self._log, 1)
+            os.dup2(self._log, 2)
+
+
 @contextlib.contextmanager
-def quiet_native_output() -> Iterator[None]:
+def quiet_native_output() -> Iterator[NativeQuiet]:
     """Silence Blender's C-level prints ("Saved: ...", EGL probing) during renders, and the operator
     reports it prints through Python's ``sys.stdout`` ("Info: Saved copy as .x.part.blend"), which
     the command line points at the real stdout where results go.
 
-    What was printed is replayed on stderr if the render fails, so errors stay visible.
+    What was printed is replayed on stderr if the render fails, so errors stay visible. The yielded
+    :class:`NativeQuiet` lets our own progress lines out meanwhile (:meth:`NativeQuiet.aside`).
     """
     if os.environ.get("DUALTALK_DEBUG"):
-        yield
+        yield NativeQuiet()
         return
     for stream in (sys.stdout, sys.stderr):
         _flush(stream)
@@ -130,7 +158,7 @@ def quiet_native_output() -> Iterator[None]:
         os.dup2(log.fileno(), 2)
         try:
             with contextlib.redirect_stdout(reports):
-                yield
+                yield NativeQuiet(saved, log.fileno())
         except BaseException:
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)

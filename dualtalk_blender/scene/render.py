@@ -126,16 +126,21 @@ class _FrameClock:
         self.progress = progress
         self.done = 0
         self.t0 = time.perf_counter()
+        self.quiet: Any = None  # a video's: Blender's prints are off the real stderr while it renders
 
     def __call__(self, *_args: Any) -> None:  # bpy.app.handlers.render_post(scene, depsgraph)
         try:
-            self._tick()
+            if self.quiet is None:
+                self.tick()
+            else:
+                with self.quiet.aside():  # else the line went to the temp file (review rv35b F1)
+                    self.tick()
         except KeyboardInterrupt:
             # A signal's Python handler runs here, inside Blender's render loop, which would print
             # and swallow it; interrupts recorded it, and _render_animation re-raises it after.
             pass
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
         self.done += 1
         if self.progress is None:
             return
@@ -157,8 +162,10 @@ def _clock(seconds: float) -> str:
 
 
 def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> None:
-    """Render the animation into ``folder`` (where the temporary output lies) for ``output``.
+    """Render the animation as one video into ``folder`` (where the temporary output lies) for ``output``.
 
+    Blender's animation loop gives Python no way to stop it: a signal is heard only when the whole
+    video is done (:func:`_render_frames` renders frames one by one for that reason).
     A render Blender gives up on while the disk is full blames something else ("Could not
     initialize streams, probably unsupported codec combination"): the disk is asked first, and its
     error is the one line, naming the user's output."""
@@ -168,7 +175,8 @@ def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> 
     bpy.app.handlers.render_post.append(clock)
     disk: str | None = None
     try:
-        with quiet_native_output():
+        with quiet_native_output() as quiet:
+            clock.quiet = quiet
             try:
                 result = bpy.ops.render.render(animation=True, scene=scene.name)
             except RuntimeError:
@@ -183,6 +191,47 @@ def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> 
         raise DualTalkError(f"could not write {output}: {disk}")
     if "FINISHED" not in result:
         raise DualTalkError("Blender did not finish rendering")
+
+
+def _render_frames(scene: Any, progress: Any, output: Path, folder: Path) -> None:
+    """Render the scene's frames one by one into ``folder`` (``scene.render.filepath`` names them as
+    an animation render would) for ``output``.
+
+    One Blender call per frame, so Python runs between frames: Ctrl-C, SIGTERM or the add-on's
+    Cancel end the render after the frame being rendered (one animation call heard a farm's SIGTERM
+    only when all of it was done: 384 s for 75 tiny frames, review rv35b F2), and each frame's
+    progress line is printed on the real stderr (review rv35b F1)."""
+    from .blendio import quiet_native_output  # Blender's per-frame C prints, replayed on failure
+
+    clock = _FrameClock(scene, progress)
+    frames = range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step))
+    current, subframe = scene.frame_current, scene.frame_subframe
+    prefix = scene.render.filepath
+    try:
+        for frame in frames:
+            interrupts.raise_if_interrupted()
+            scene.frame_set(frame)
+            # a still gets no frame number: named here as the animation render names it
+            scene.render.filepath = prefix
+            scene.render.filepath = scene.render.frame_path(frame=frame)
+            disk: str | None = None
+            with quiet_native_output():
+                try:
+                    result = bpy.ops.render.render(write_still=True, scene=scene.name)
+                except RuntimeError:
+                    disk = disk_trouble(folder) if interrupts.received() is None else None
+                    if disk is None:
+                        raise
+            interrupts.raise_if_interrupted()  # during the frame: unwind, remove the temp output
+            if disk is not None:
+                raise DualTalkError(f"could not write {output}: {disk}")
+            if "FINISHED" not in result:
+                raise DualTalkError("Blender did not finish rendering")
+            clock.tick()
+    finally:
+        scene.render.filepath = prefix
+        with contextlib.suppress(Exception):
+            scene.frame_set(current, subframe=subframe)
 
 
 _FRAME_FILE = re.compile(rf"{FRAME_PREFIX}\d+\.(?:{'|'.join(sorted(set(IMAGE_EXT.values())))})")
@@ -437,7 +486,7 @@ def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
         stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
     try:
         scene.render.filepath = str(stage / FRAME_PREFIX)
-        _render_animation(scene, progress, folder, stage)
+        _render_frames(scene, progress, folder, stage)
         frames = _checked_frames(scene, stage, folder)
         if folder.is_dir():
             _put_frames_in_place(folder, frames, stage)
