@@ -132,3 +132,25 @@ def test_a_characters_data_gone_between_two_generate_steps_is_said(scene, assets
         f"DualTalk: {GONE[change]} while keying; keying stopped; what was keyed so far stays"
     ), line
     assert not ui_run.generation_running()
+
+
+@pytest.mark.parametrize("change", [clear_shape_keys, delete_rig], ids=lambda f: f.__name__)
+def test_esc_after_a_characters_data_went_between_two_range_steps_puts_the_take_back(
+    scene, take, slow_keying, change
+):
+    """Esc closes the steps without another step (this held before too): the put-back that closing
+    runs must not write to what went either."""
+    alice, _bob = take
+    before = the_take()
+    run = ah.range_done(scene, 20, 30)
+    op = Operator(run)
+    for _ in range(8):
+        assert op.tick() == {"RUNNING_MODAL"}
+    change(alice)
+    run.cancel_keying()  # Esc heard, its tick not yet run: the steps are closed, never run on
+
+    assert op.tick("ESC") == {"CANCELLED"}
+    [(_kind, line)] = op.said
+    assert "internal error" not in line
+    assert the_take() == before
+    assert not ui_run.generation_running() and not range_keys._JOURNALS
