@@ -4,9 +4,9 @@ Generate under another *Take* name kept in the file (their actions keep a fake u
 
 A kept take is played again by swapping its actions into DualTalk's strips, layer by layer, on the
 slots the playing take uses: the strips (influence, mute, position) and everything of the animator's
-stay. Only a take of the same recording, part, first frame and frame rate is swapped in, since the
-sound strips, turn markers and scene range belong to the take that plays; another one is refused in
-one line (Generate it again, or Apply Saved Take).
+stay. A take of another recording, part, first frame or frame rate brings its own sound strips, turn
+markers and frame range (:mod:`.take_scene`, from its record); one whose recording is gone or changed
+is refused in one line naming it, nothing changed.
 
 The panel is filled from the take that plays (*Use Take's Settings*, :func:`use_take_settings`), on
 request rather than when a file opens: a .blend made by ``animate`` opens with an empty panel, and
@@ -169,18 +169,20 @@ def _slot_like(action: Any, slot: Any) -> Any | None:
     return None
 
 
-def _same_recording(name: str, kept: dict[str, Any], now: dict[str, Any], who: str) -> str | None:
-    """Refuse a kept take whose recording, part, first frame or rate is not the playing take's: the
-    sound strips, markers and scene range would be the other take's. A take keyed before takes
+def _same_recording(
+    name: str, kept: dict[str, Any], now: dict[str, Any], who: str
+) -> tuple[bool, str | None]:
+    """Whether a kept take was made from the playing take's recording, part, first frame and rate (its
+    sound strips, markers and range are then the scene's already), and a note. A take keyed before takes
     recorded their recording (no ``audio`` and no ``take_id``: b445cdb's records) cannot be checked
-    beyond its first frame and rate: played, and the returned note says so (it was refused as made
-    from another recording)."""
+    beyond its first frame and rate: played in place, and the note says so. Another one is played with
+    its own strips, markers and range (:mod:`.take_scene`)."""
     same = kept.get("start_frame") == now.get("start_frame") and kept.get("fps") == now.get("fps")
     ra, rb = kept.get("audio"), now.get("audio")
     older = [m for m in (kept, now) if m.get("audio") is None and not m.get("take_id")]
     if same and older and (ra is None) != (rb is None):
         unsaid = str(older[0].get("take", ""))
-        return (
+        return True, (
             f"take {unsaid!r} was keyed by an older DualTalk that did not record its recording: check "
             "that it plays over the same sound"
         )
@@ -188,13 +190,7 @@ def _same_recording(name: str, kept: dict[str, Any], now: dict[str, Any], who: s
         same = False
     elif same and ra is not None and rb is not None:
         same = same_source(ra, rb)
-    if not same:
-        raise DualTalkError(
-            f"take {name!r} of {who} was made from another recording, part, first frame or frame rate "
-            f"than the take playing ({now.get('take', '')!r}), whose sound strips and markers stay; "
-            "make it again with Generate (Take name: a new one keeps this take), or use Apply Saved Take"
-        )
-    return None
+    return same, None
 
 
 def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
@@ -209,6 +205,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     objs = [o for o in objs if o is not None]
     if not objs:
         raise DualTalkError("choose the characters whose take to play")
+    from . import take_scene
+
+    pair = [o.name for o in objs]  # the characters' names, as Generate tags their strips and markers
+    rebuild: take_scene.TakeScene | None = None
     swaps: list[tuple[Any, Any, Any]] = []
     left: list[dict[str, Any]] = []  # the records of the takes switched away from
     notes: list[str] = []
@@ -257,8 +257,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                     kept_meta = action_meta(kept)
                 swaps.append((strip, kept, slot))
         if kept_meta is not None:
-            note = _same_recording(name, kept_meta, now, obj.name)
+            same, note = _same_recording(name, kept_meta, now, obj.name)
             notes += [note] if note and note not in notes else []
+            if not same and rebuild is None:  # found before anything changes
+                rebuild = take_scene.plan_scene(scene, name, obj.name, kept_meta, pair)
             played = played or kept_meta
     for strip, kept, slot in swaps:
         old = strip.action
@@ -274,10 +276,13 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         kept.use_fake_user = False  # it plays: kept by its strip
         if old is not None and old.users == 0:
             old.use_fake_user = True  # the take that played stays in the file, to come back to
-    if played is not None and scene is not None:
+    scene_words = ""
+    if rebuild is not None and scene is not None:
+        scene_words = take_scene.rebuild(scene, rebuild, left[0] if left else None)
+    elif played is not None and scene is not None:
         range_follows_play(scene, left, played)
     who = " and ".join(o.name for o in objs)
-    line = f"DualTalk: {who} play take {name!r}; the other takes stay in the file"
+    line = f"DualTalk: {who} play take {name!r}; the other takes stay in the file{scene_words}"
     line += "".join(f" (note: {n})" for n in notes)
     step = _fps_step(objs, name, scene)
     return line if step is None else f"{line} (warning: {step})"

@@ -6,12 +6,12 @@ actions stay in the file (``scene/layers.py``). Removing the new take used to st
 to how they were before DualTalk keyed them, and Play Take then refused the kept take (it swaps a
 take's actions into the layers of the one playing, and none played) until a throw-away Generate
 (review rv35b, F4). Now the panel's Remove Take plays a kept take the characters can play instead
-(:func:`..addon.file_takes.play_take`: one of the same recording, part, first frame and rate, so
-the turn markers, sound strips and frame range of the take playing are its own too) and deletes
-the removed take's actions; what the characters were before their first take stays recorded, so a
-later Remove Take of the last take puts them back as before. A kept take of another recording
-cannot play in its place (its sound, markers and range are not in the scene): then Remove Take
-works as before and its line names the kept takes.
+(:func:`..addon.file_takes.play_take`: one of the same recording, part, first frame and rate keeps
+the scene's turn markers, sound strips and frame range; one of another part or recording brings its
+own, :mod:`.take_scene`) and deletes the removed take's actions; what the characters were before
+their first take stays recorded, so a later Remove Take of the last take puts them back as before. A
+kept take whose recording is gone or changed cannot play in its place: then Remove Take works as
+before and its line names the kept takes.
 
 The file does not record which take played before the one removed; of several the characters can
 play, the one whose name sorts last plays (``v1`` before ``v2``), and the line names the others.
@@ -30,7 +30,7 @@ from ...inference.core.take_record import same_source
 from ..scene import layers
 from ..scene.characters import find_mesh_and_armature
 from ..scene.keying import action_meta, is_ours
-from . import file_takes
+from . import file_takes, take_scene
 
 
 def face(obj: Any) -> Any:
@@ -102,18 +102,22 @@ def _take_record(take: str, names: set[str]) -> dict[str, Any] | None:
     return None
 
 
-def _plays_here(kept: dict[str, Any], now: dict[str, Any]) -> bool:
-    """Whether a kept take plays over what the scene holds for the take playing now: the same first
-    frame, rate and recording (Play Take's own rule, ``file_takes``)."""
-    if kept.get("start_frame") != now.get("start_frame") or kept.get("fps") != now.get("fps"):
-        return False
+def _plays_here(kept: dict[str, Any], now: dict[str, Any], scene: Any, who: str, pair: list[str]) -> bool:
+    """Whether a kept take can play instead of the one playing now: over what the scene holds for it
+    (the same first frame, rate and recording), or with its own sound strips, markers and range where
+    its recording is found (Play Take's own rule, ``file_takes``, :mod:`.take_scene`)."""
     ra, rb = kept.get("audio"), now.get("audio")
-    if ra is None or rb is None:
-        return ra is None and rb is None
-    return same_source(ra, rb)
+    if kept.get("start_frame") == now.get("start_frame") and kept.get("fps") == now.get("fps"):
+        if (ra is None and rb is None) or (ra is not None and rb is not None and same_source(ra, rb)):
+            return True
+    try:
+        take_scene.plan_scene(scene, str(kept.get("take", "")), who, kept, pair)
+    except DualTalkError:
+        return False
+    return True
 
 
-def plan_take_back(objs: Iterable[Any]) -> TakeBack | None:
+def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     """What the panel's Remove Take does instead of stripping the characters ``objs`` (those that carry
     a take), or None: they play one take in layers and the file keeps another of theirs they can
     play in its place. Changes nothing."""
@@ -126,12 +130,17 @@ def plan_take_back(objs: Iterable[Any]) -> TakeBack | None:
     if any(m is None for m in metas) or len(playing) != 1 or "" in playing:
         return None  # an older DualTalk's single-action take, or two takes: Remove Take as it was
     removed = playing.pop()
+    scene = scene or bpy.context.scene
+    pair = [c.name for c in chars]
     usable: list[str] = []
     for take in reversed(file_takes.kept_not_playing(chars)):
         records = [
             _take_record(take, _character_names(c, m or {})) for c, m in zip(chars, metas, strict=True)
         ]
-        if all(r is not None and _plays_here(r, m or {}) for r, m in zip(records, metas, strict=True)):
+        if all(
+            r is not None and _plays_here(r, m or {}, scene, c.name, pair)
+            for r, m, c in zip(records, metas, chars, strict=True)
+        ):
             usable.append(take)
     if not usable:
         return None
@@ -158,8 +167,11 @@ def take_back(plan: TakeBack, scene: Any) -> str:
         if action.users - int(action.use_fake_user) <= 0:
             bpy.data.actions.remove(action)
             gone += 1
+    own = extra.startswith("; its ")  # another part or recording: what of it the scene got back, said
     line = (
         f"DualTalk: removed take {plan.removed!r} from {plan.who()} ({gone} action{'' if gone == 1 else 's'}); "
-        f"take {plan.back!r} plays again, with the turn markers, sound strips and frame range"
+        f"take {plan.back!r} plays again{'' if own else ', with the turn markers, sound strips and frame range'}"
     )
-    return line + (f"; {plan.also()}" if plan.others else "") + extra
+    return (
+        line + (extra if own else "") + (f"; {plan.also()}" if plan.others else "") + ("" if own else extra)
+    )

@@ -168,12 +168,13 @@ def place_sound_strips(
     start_time: float,
     start_frame: int,
     frames: int | None = None,
-    pair: tuple[str, str] | None = None,
+    pair: tuple[str, ...] | None = None,
 ) -> list[str]:
     """Put the take's recording in the sequencer aligned with the animation; [] where unsupported.
 
-    ``pair``: the two characters' names; the strips replace only that pair's earlier ones (and any
-    that name no pair), so another conversation in the scene keeps its sound (:mod:`..scene.sound`).
+    ``pair``: the characters' names (a take's two; one where Play Take was given one); the strips
+    replace only that pair's earlier ones (and any that name no pair), so another conversation in the
+    scene keeps its sound (:mod:`..scene.sound`).
 
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
     inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
