@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
 
-_SIZE = re.compile(r"\s*([0-9]+)\s*[xX]\s*([0-9]+)\s*")
+_SIZE = re.compile(r"\s*([0-9]+)\s*[xX\u00d7]\s*([0-9]+)\s*")  # 1920x1080, 1920 × 1080 as typed
 
 
 def resolution_from_text(text: str) -> tuple[int, int] | None:
@@ -59,6 +59,11 @@ def check_render_target(text: str, path: Path, label: str) -> None:
     from ..scene.render import VIDEO_SUFFIXES
 
     suffix = Path(text).suffix
+    if suffix.lower() in VIDEO_SUFFIXES and _ends_in_separator(text):  # which one: a video or a folder?
+        raise DualTalkError(
+            f"{label} {text}: ends in '/' (a folder of frames) but is named as a {suffix} video; drop the "
+            "'/' for a video, or the extension for a folder of frames"
+        )
     if not suffix or suffix.lower() in VIDEO_SUFFIXES or _ends_in_separator(text):
         return
     if os.path.lexists(path):  # a folder already, or a file the output checks refuse ("not a folder")

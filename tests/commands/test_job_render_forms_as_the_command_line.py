@@ -78,3 +78,16 @@ def test_render_gif_on_the_command_line_is_one_line_and_writes_nothing(tmp_path,
     assert code == 2 and err.count("\n") == 1
     assert f"--render {gif}: '.gif' is not a video format DualTalk writes (.mp4, .mkv, .mov)" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_size_typed_with_the_multiplication_sign_reads_as_with_x(tmp_path):
+    # review rv35c: "1920×1080" was refused, and the line showed it as "1920\u00d71080"
+    assert _shot(tmp_path, resolution="1920×1080").resolution == (1920, 1080) == _flag("1920 × 1080")
+
+
+def test_a_video_name_ending_in_a_slash_asks_which_was_meant(tmp_path):
+    # review rv35c: "out/s05.mp4/" wrote a video though a trailing '/' names a folder of frames
+    with pytest.raises(DualTalkError) as caught:
+        _shot(tmp_path, render="out/s05.mp4/")
+    line = str(caught.value)
+    assert "ends in '/'" in line and ".mp4 video" in line and "\n" not in line
