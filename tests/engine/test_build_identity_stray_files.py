@@ -36,10 +36,11 @@ def test_a_render_a_blend_and_a_checkpoint_left_in_the_checkout_are_the_same_bui
 
 def test_a_venv_made_inside_the_checkout_is_the_same_build(checkout):
     here = build_info.source_fingerprint(checkout)
-    site = checkout / "venv" / "lib" / "python3.11" / "site-packages" / "six.py"
-    site.parent.mkdir(parents=True)
-    site.write_text("# a package a developer installed\n")
-    assert build_info.source_fingerprint(checkout) == here
+    for env in ("venv", "env"):  # python -m venv venv / virtualenv env
+        site = checkout / env / "lib" / "python3.11" / "site-packages" / "six.py"
+        site.parent.mkdir(parents=True)
+        site.write_text("# a package a developer installed\n")
+        assert build_info.source_fingerprint(checkout) == here
 
 
 def test_a_recorded_asset_and_the_manifest_still_make_another_build(checkout):
