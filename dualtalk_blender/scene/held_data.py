@@ -92,8 +92,8 @@ def _animation(out: dict[Fact, str], idblock: Any, what: str, who: str) -> None:
 
 def _action(out: dict[Fact, str], action: Any, who: str) -> None:
     uid = action.session_uid
-    out[("action", uid)] = f"the action {action.name!r} of {who}'s take was deleted"
-    changed = f"the action {action.name!r} of {who}'s take changed (a curve or slot deleted)"
+    out[("action", uid)] = f"the action {action.name!r} of the take on {who} was deleted"
+    changed = f"the action {action.name!r} of the take on {who} changed (a curve or slot deleted)"
     for slot in getattr(action, "slots", ()):
         out[("slot", uid, slot.as_pointer())] = changed
     for layer in getattr(action, "layers", ()):

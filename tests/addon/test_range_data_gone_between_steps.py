@@ -17,7 +17,7 @@ import addon_helpers as ah
 import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
-from dualtalk.dualtalk_blender.scene import gaze, range_keys
+from dualtalk.dualtalk_blender.scene import compat, gaze, range_keys
 from test_generate_keys_in_steps import Operator, worker_done
 from test_range_saved_or_deleted_between_steps import the_take
 
@@ -154,3 +154,30 @@ def test_esc_after_a_characters_data_went_between_two_range_steps_puts_the_take_
     assert "internal error" not in line
     assert the_take() == before
     assert not ui_run.generation_running() and not range_keys._JOURNALS
+
+
+def test_a_curve_of_the_take_deleted_between_two_range_steps_is_said_and_the_rest_is_put_back(
+    scene, take, slow_keying
+):
+    alice, _bob = take
+    before = the_take()
+    op = Operator(ah.range_done(scene, 20, 30))
+    for _ in range(8):
+        assert op.tick() == {"RUNNING_MODAL"}
+    strip = next(
+        s for t in alice.data.shape_keys.animation_data.nla_tracks for s in t.strips if "lips" in t.name
+    )
+    action = strip.action
+    bag = compat.channelbag(action, strip.action_slot)
+    fc = bag.fcurves[0]
+    gone = (action.name, fc.data_path, fc.array_index)
+    bag.fcurves.remove(fc)  # a script cleaning up curves
+
+    ended, ticks = run_out(op)
+    assert ended == {"CANCELLED"} and ticks == 0
+    [(_kind, line)] = op.said
+    assert line.startswith(
+        f"DualTalk: the action {action.name!r} of the take on character A 'Alice' changed (a curve or slot "
+        "deleted) while keying; the range was not keyed and the take is as it was before"
+    ), line
+    assert the_take() == {key: value for key, value in before.items() if key != gone}
