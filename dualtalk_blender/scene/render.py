@@ -194,8 +194,9 @@ def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> 
 
 
 def _render_frames(scene: Any, progress: Any, output: Path, folder: Path) -> None:
-    """Render the scene's frames one by one into ``folder`` (``scene.render.filepath`` names them as
-    an animation render would) for ``output``.
+    """Render the scene's frames into ``folder`` (where ``scene.render.filepath`` points) for
+    ``output``, as an animation render of one frame each: named, written and seen by frame handlers
+    as in one animation render of them all.
 
     One Blender call per frame, so Python runs between frames: Ctrl-C, SIGTERM or the add-on's
     Cancel end the render after the frame being rendered (one animation call heard a farm's SIGTERM
@@ -205,19 +206,15 @@ def _render_frames(scene: Any, progress: Any, output: Path, folder: Path) -> Non
 
     clock = _FrameClock(scene, progress)
     frames = range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step))
-    current, subframe = scene.frame_current, scene.frame_subframe
-    prefix = scene.render.filepath
-    try:
+    with _restored(scene, "frame_start", "frame_end"):
         for frame in frames:
             interrupts.raise_if_interrupted()
-            scene.frame_set(frame)
-            # a still gets no frame number: named here as the animation render names it
-            scene.render.filepath = prefix
-            scene.render.filepath = scene.render.frame_path(frame=frame)
+            scene.frame_start = frame  # (first: a start past the end moves the end with it)
+            scene.frame_end = frame
             disk: str | None = None
             with quiet_native_output():
                 try:
-                    result = bpy.ops.render.render(write_still=True, scene=scene.name)
+                    result = bpy.ops.render.render(animation=True, scene=scene.name)
                 except RuntimeError:
                     disk = disk_trouble(folder) if interrupts.received() is None else None
                     if disk is None:
@@ -228,10 +225,6 @@ def _render_frames(scene: Any, progress: Any, output: Path, folder: Path) -> Non
             if "FINISHED" not in result:
                 raise DualTalkError("Blender did not finish rendering")
             clock.tick()
-    finally:
-        scene.render.filepath = prefix
-        with contextlib.suppress(Exception):
-            scene.frame_set(current, subframe=subframe)
 
 
 _FRAME_FILE = re.compile(rf"{FRAME_PREFIX}\d+\.(?:{'|'.join(sorted(set(IMAGE_EXT.values())))})")
@@ -470,7 +463,8 @@ def render_shot(
     return result
 
 
-def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
+def _render_images(scene: Any, folder: Path, progress: Any = None, video: Path | None = None) -> Path:
+    """Render the frames into ``folder``; ``video``: the video they are for, which a failure names."""
     fmt = scene.render.image_settings
     if hasattr(fmt, "media_type"):
         fmt.media_type = "IMAGE"
@@ -486,8 +480,8 @@ def _render_images(scene: Any, folder: Path, progress: Any = None) -> Path:
         stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
     try:
         scene.render.filepath = str(stage / FRAME_PREFIX)
-        _render_frames(scene, progress, folder, stage)
-        frames = _checked_frames(scene, stage, folder)
+        _render_frames(scene, progress, video or folder, stage)
+        frames = _checked_frames(scene, stage, folder, video)
         if folder.is_dir():
             _put_frames_in_place(folder, frames, stage)
         else:
@@ -523,9 +517,10 @@ def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path) -> None:
         _write_record(folder, stage, {name: {_stamp(folder / name)} for name in new})
 
 
-def _checked_frames(scene: Any, stage: Path, folder: Path) -> list[Path]:
+def _checked_frames(scene: Any, stage: Path, folder: Path, video: Path | None = None) -> list[Path]:
     """Every frame the render should have written, each whole and of the rendered size, or one line
-    naming the first that is not and why (the disk's own error where a test write gets one)."""
+    naming the first that is not (or the ``video`` they are for) and why (the disk's own error where
+    a test write gets one)."""
     r = scene.render
     if r.use_multiview:  # one file per view (frame_0001_L.png): their names and sizes vary
         expected = _images(scene, stage)
@@ -545,7 +540,7 @@ def _checked_frames(scene: Any, stage: Path, folder: Path) -> list[Path]:
             # a test write as big as a frame (a smaller one may still fit): Blender hid the error it hit
             w, h = size or (1024, 1024)
             why = disk_trouble(stage, max(1 << 16, written or min(1 << 26, 4 * w * h)))
-            raise DualTalkError(f"could not write {folder / frame.name}: {why or problem}")
+            raise DualTalkError(f"could not write {video or folder / frame.name}: {why or problem}")
         written = max(written, frame.stat().st_size)
     return expected
 
@@ -599,6 +594,8 @@ def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
     audio = _has_sound(scene)
     if not blender_has_ffmpeg():
         return _render_video_with_system_ffmpeg(scene, path, audio, progress)
+    if not r.use_multiview and not (r.use_border and r.use_crop_to_border):
+        return _render_video_from_frames(scene, path, audio, progress)
     with atomic_path(path) as tmp:
         if hasattr(fmt, "media_type"):
             fmt.media_type = "VIDEO"
@@ -614,6 +611,68 @@ def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
         _render_animation(scene, progress, path, tmp.parent)
         _check_video(tmp, path)
     return path
+
+
+def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
+    """A video with Blender's own FFmpeg, its frames rendered one by one first (a signal is heard
+    after the frame being rendered, not when the whole video is done: review rv35b F2), then
+    encoded with the scene's own sound by the sequencer: the frames as the top strip, shown as they
+    are (no second view transform or burnt-in stamp), in one short call."""
+    r = scene.render
+    fmt = r.image_settings
+    with _stage_folder(path) as stage:
+        if hasattr(fmt, "media_type"):
+            fmt.media_type = "IMAGE"
+        fmt.file_format = "PNG"  # lossless: the frames are compressed once, by the video's encoder
+        frames = _render_images(scene, stage / "frames", progress, video=path)
+        step = range(scene.frame_start, scene.frame_end + 1)
+        names = [Path(r.frame_path(frame=f)).name for f in step]
+        with atomic_path(path) as tmp, _frames_as_strip(scene, frames, names):
+            if hasattr(fmt, "media_type"):
+                fmt.media_type = "VIDEO"
+            fmt.file_format = "FFMPEG"
+            r.ffmpeg.format = VIDEO_SUFFIXES[path.suffix.lower()]
+            r.ffmpeg.codec = "H264"
+            r.ffmpeg.constant_rate_factor = "MEDIUM"
+            r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
+            if audio:
+                r.ffmpeg.audio_channels = "STEREO"
+            r.use_file_extension = False
+            r.filepath = str(tmp)
+            _render_animation(scene, None, path, tmp.parent)
+            _check_video(tmp, path)
+    return path
+
+
+@contextlib.contextmanager
+def _frames_as_strip(scene: Any, folder: Path, names: list[str]) -> Iterator[None]:
+    """The rendered frames as an image strip above every other strip of ``scene``'s sequencer, and
+    the sequencer as the render's picture, for as long as the encode runs; all undone after."""
+    created = scene.sequence_editor is None
+    se = scene.sequence_editor_create()
+    strips = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
+    channel = min(128, max([s.channel for s in strips], default=0) + 1)
+    collection = se.strips if hasattr(se, "strips") else se.sequences
+    strip = collection.new_image("DualTalk frames", str(folder / names[0]), channel, scene.frame_start)
+    try:
+        for name in names[1:]:
+            strip.elements.append(name)
+        strip.blend_type = "REPLACE"
+        view = scene.view_settings
+        with (
+            _restored(scene.render, "use_sequencer", "use_stamp"),
+            _restored(view, "view_transform", "look", "exposure", "gamma", "use_curve_mapping"),
+        ):
+            scene.render.use_sequencer = True
+            scene.render.use_stamp = False  # burnt into the frames already, where the scene asks for it
+            view.view_transform, view.look, view.exposure, view.gamma = "Standard", "None", 0.0, 1.0
+            view.use_curve_mapping = False
+            yield
+    finally:
+        with contextlib.suppress(ReferenceError, RuntimeError):
+            collection.remove(strip)
+        if created:
+            scene.sequence_editor_clear()
 
 
 def _check_video(tmp: Path, path: Path) -> None:
@@ -642,7 +701,7 @@ def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progre
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
     # beside the output, hidden, where the next render of it finds it if this one is killed
     with _stage_folder(path) as tmp_dir:
-        frames = _render_images(scene, Path(tmp_dir) / "frames", progress)
+        frames = _render_images(scene, Path(tmp_dir) / "frames", progress, video=path)
         fps = scene.render.fps / scene.render.fps_base
         cmd = [
             ffmpeg,

@@ -77,9 +77,7 @@ def test_a_farm_stopping_a_render_stops_it_after_the_frame_being_rendered(tmp_pa
     assert proc.stderr.splitlines()[-1] == f"error: {words}"
     assert proc.stdout == ""
     assert sorted(p.name for p in shot.iterdir()) == [], "no frames, no hidden stage, no lock file"
-    if output == "frames":
-        assert rendered == ["1", "2"], "no frame is rendered after the one the signal came in"
-    # A video with Blender's own FFmpeg is still one Blender call, heard at its end (all 20 frames).
+    assert rendered == ["1", "2"], "no frame is rendered after the one the signal came in"
 
 
 @pytest.mark.parametrize("output", ["frames", "shot.mp4"])
@@ -96,3 +94,28 @@ def test_a_render_says_each_frame_on_the_real_stderr(tmp_path, output):
     assert lines[1].startswith("render: 33% frame 1/3, ") and lines[1].endswith(" left")
     assert lines[-1] == f"render: 100% {out}"
     assert "Saved:" not in proc.stderr, "Blender's per-frame prints stay hidden"
+
+
+def test_a_video_shows_its_frames_as_rendered_once(tmp_path):
+    """A video is now encoded from frames rendered one by one: its picture must be the frames', not
+    the frames given the scene's view transform (AgX) or its burnt-in stamp a second time."""
+    if not bpy.app.build_options.codec_ffmpeg:
+        pytest.skip("this Blender has no FFmpeg")
+    import numpy as np
+    from dualtalk.dualtalk_blender.scene.render import render_shot
+
+    bpy.ops.wm.read_factory_settings(use_empty=False)  # the factory scene: a grey cube, AgX
+    scene = bpy.context.scene
+    scene.render.engine = "BLENDER_WORKBENCH"
+    scene.frame_start, scene.frame_end = 1, 2
+    render_shot(scene, tmp_path / "frames", resolution=(32, 32))
+    render_shot(scene, tmp_path / "shot.mp4", resolution=(32, 32))
+
+    def picture(path: Path) -> np.ndarray:
+        image = bpy.data.images.load(str(path))
+        return np.array(image.pixels[:]).reshape(32, 32, 4)[..., :3]
+
+    frame, video = picture(tmp_path / "frames" / "frame_0001.png"), picture(tmp_path / "shot.mp4")
+    assert abs(video.mean() - frame.mean()) < 2 / 255, (video.mean(), frame.mean())
+    assert np.abs(video - frame).mean() < 4 / 255
+    assert scene.view_settings.view_transform == "AgX" and not scene.sequence_editor.strips_all
