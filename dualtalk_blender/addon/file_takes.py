@@ -260,6 +260,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
             same, note = _same_recording(name, kept_meta, now, obj.name)
             notes += [note] if note and note not in notes else []
             if not same and rebuild is None:  # found before anything changes
+                _refuse_partner_left(scene, objs, now, name)
                 rebuild = take_scene.plan_scene(scene, name, obj.name, kept_meta, pair)
             played = played or kept_meta
     for strip, kept, slot in swaps:
@@ -286,6 +287,20 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     line += "".join(f" (note: {n})" for n in notes)
     step = _fps_step(objs, name, scene)
     return line if step is None else f"{line} (warning: {step})"
+
+
+def _refuse_partner_left(scene: Any, objs: list[Any], now: dict[str, Any], name: str) -> None:
+    """A take of another recording or part replaces the pair's sound strips and markers: refused where
+    a character not chosen still plays the take switched away from (its sound would go)."""
+    if scene is None:
+        return
+    for other, meta in _scene_carriers(scene):
+        if other not in objs and _take_key(meta) == _take_key(now) and _member_id(meta) != _member_id(now):
+            raise DualTalkError(
+                f"{other.name} plays take {now.get('take', '')!r} too, whose sound strips and turn markers "
+                f"take {name!r} replaces (another recording or part): choose both characters (Character A "
+                "and B), then Play Take"
+            )
 
 
 def _refuse_one_action(obj: Any, meta: dict[str, Any], name: str, held: list[str]) -> None:

@@ -108,3 +108,17 @@ def test_a_kept_take_whose_recording_is_gone_is_refused_naming_it(scene, assets,
     assert layers.take_meta(alice)["take"] == "late"
     assert (strips(scene), markers(scene), (scene.frame_start, scene.frame_end)) == before
     assert take_back.plan_take_back([alice]) is None  # Remove Take cannot fall back to it
+
+
+def test_playing_it_on_one_character_while_the_other_plays_on_is_refused(scene, assets, tmp_path):
+    alice, _bob, _wav, _whole = two_parts(scene, assets, tmp_path)
+    before = (strips(scene), markers(scene), (scene.frame_start, scene.frame_end))
+    scene.dualtalk.char_b = None  # Bob would keep 'late', and lose its sound
+
+    with bpy.context.temp_override(scene=scene), pytest.raises(RuntimeError) as refused:
+        bpy.ops.dualtalk.play_take(take="whole")
+    assert "Bob plays take 'late' too, whose sound strips and turn markers take 'whole' replaces" in str(
+        refused.value
+    )
+    assert layers.take_meta(alice)["take"] == "late"
+    assert (strips(scene), markers(scene), (scene.frame_start, scene.frame_end)) == before
