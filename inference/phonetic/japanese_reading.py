@@ -10,10 +10,11 @@ timed piece by piece from those marks). SudachiPy and its dictionary are optiona
 them a line in kanji is refused as before, naming this fix (``script_languages.writing_advice``).
 
 SudachiPy gives a word one reading: where the words around it say otherwise, they choose
-(:func:`_in_context`: お腹が空いた すいた, 2人で行った いった); a few everyday words its lattice
+(:func:`_in_context`: お腹が空いた すいた, 2人で行った いった, 調査を三回行った おこなった); a few everyday words its lattice
 splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are not
-said (:func:`directions_dropped`: （笑）); codes are said digit by digit and a number's sign is said
-(:func:`_code`, :func:`_sign`: 〒100-0001, −5度).
+said (:func:`directions_dropped`: （笑）); numbers joined by signs are said by their shape (:func:`_code`:
+〒100-0001 and 03-1234-5678 digit by digit, 2024-12-06 a date, 10:30 a time, ページ12-15 a range, 3-1 after
+試合 a score) and a number's sign is said (:func:`_sign`: −5度).
 
 The dictionary is loaded once per process (0.04-0.09 s: SudachiPy maps its file; the process's memory
 grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
@@ -54,8 +55,8 @@ _NOUN = ("名詞", "普通名詞", "一般", "*", "*", "*")
 _BRACKETED = re.compile(r"[(（\[［【〔]([^()（）\[\]［］【】〔〕]*)[)）\]］】〕]")
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30faー・ 　]+")
 _SILENT = "〒"  # the postcode mark: the code after it is said, not the mark
-# a hyphen or minus: between groups of digits a code (100-0001, 03-1234-5678: digit by digit, each
-# hyphen said の); before a number that follows no number or letter the number's sign (−5度: まいなすごど)
+# a hyphen or minus: between groups of digits a code, a date, a range or a score (:func:`_code`); before
+# a number that follows no number or letter the number's sign (−5度: まいなすごど)
 _HYPHENS = "-−‐－–"
 _RANGES = "〜～~"  # between two numbers: から (5〜10人: ごからじゅうにん)
 # a code's digits one by one, as a phone number or postcode is said (2 and 5 long: にー, ごー)
@@ -168,23 +169,72 @@ def _digits(word: str) -> str | None:
     return plain if plain.isdigit() and plain.isascii() else None
 
 
+# How digit groups joined by signs are said, decided by their shape (:func:`_code`):
+# - after 〒, or with a group led by 0 (03-1234-5678, 090-..., 100-0001), or three or more groups
+#   that are not a date: a code, digit by digit, each hyphen の;
+# - YYYY-MM-DD or YYYY/MM/DD with a month 1-12 and a day 1-31: a date (にせんにじゅうよねん じゅうにがつ
+#   むいか);
+# - H:MM (hour 0-29, minutes 00-59): a time (じゅうじ さんじゅっぷん);
+# - two groups by a hyphen otherwise: numbers said as numbers, the hyphen a score's たい where the
+#   sentence speaks of a match (試合は3-1: さんたいいち), else a range's から (ページ12-15: じゅうにから
+#   じゅうご; 3-5人: さんからごにん).
+_SCORE_WORDS = ("試合", "勝", "負", "スコア", "対戦", "引き分け", "得点", "優勝", "決勝", "戦")
+_DATE_SIGNS = "-/"
+_MATCH_REACH = 30  # words either side looked at for a match
+_TIME_SIGN = ":"
+
+
 def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
-    """The code that starts at ``words[k]`` (groups of digits joined by hyphens, or digits led by a
-    0: 100-0001, 090-1234-5678, 007) said digit by digit, each hyphen の, and how many words it
-    takes; None where no code starts there."""
-    if _digits(words[k][0]) is None:
+    """The digit groups joined by signs that start at ``words[k]`` said by their shape (a code digit
+    by digit, a date, a time, a range or a score: the rule above; a 0-led number alone, 007, is a code),
+    and how many words that takes; None where none starts there."""
+    first = _digits(words[k][0])
+    if first is None:
         return None
-    groups, j = [_digits(words[k][0]) or ""], k + 1
-    while (
-        j + 1 < len(words)
-        and unicodedata.normalize("NFKC", words[j][0]) in _HYPHENS
-        and (more := _digits(words[j + 1][0])) is not None
-    ):
+    groups, j, joint = [first], k + 1, ""
+    while j + 1 < len(words) and (more := _digits(words[j + 1][0])) is not None:
+        sign = unicodedata.normalize("NFKC", words[j][0])
+        kind = "-" if sign in _HYPHENS else sign if sign in "/:" else ""
+        if not kind or joint and kind != joint:
+            break
         groups.append(more)
-        j += 2
-    if len(groups) == 1 and not (len(groups[0]) > 1 and groups[0].startswith("0")):
+        joint, j = kind, j + 2
+    postcode = k > 0 and words[k - 1][0] in _SILENT
+    if len(groups) == 3 and joint in _DATE_SIGNS and not postcode and _is_date(groups):
+        year, month, day = (counted(g, c) or "" for g, c in zip(groups, "年月日", strict=True))
+        day = "ついたち" if int(groups[2]) == 1 else day  # (the first of a month; 1日 alone is a day long)
+        return f"{year} {month} {day}", j - k
+    if len(groups) == 2 and joint == _TIME_SIGN and _is_time(groups):
+        minutes = counted(groups[1], "分") if int(groups[1]) else ""
+        return f"{counted(groups[0], '時')} {minutes}", j - k
+    led_by_zero = any(len(g) > 1 and g.startswith("0") for g in groups)
+    if len(groups) == 1 and not led_by_zero or joint not in ("", "-"):
         return None
+    if len(groups) == 2 and not postcode and not led_by_zero:
+        # numbers said as numbers: the first here with its joint, the second by the line as any number
+        return number(groups[0]) + ("たい" if _about_a_match(words, k) else "から"), 2
     return "の".join("".join(_CODE_DIGITS[int(d)] for d in g) for g in groups), j - k
+
+
+def _is_date(groups: list[str]) -> bool:
+    year, month, day = groups
+    return (
+        len(year) == 4 and len(month) <= 2 and len(day) <= 2 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+    )
+
+
+def _is_time(groups: list[str]) -> bool:
+    return len(groups[0]) <= 2 and len(groups[1]) == 2 and int(groups[0]) < 30 and int(groups[1]) < 60
+
+
+def _about_a_match(words: list[_Word], k: int) -> bool:
+    """Whether the sentence holding ``words[k]`` speaks of a match (試合, 勝った: 3-1 is a score), within
+    :data:`_MATCH_REACH` words of it (a long line of ranges is read in linear time)."""
+    near = range(k - 1, max(-1, k - _MATCH_REACH - 1), -1)
+    start = next((j + 1 for j in near if words[j][0] in _SENTENCE_ENDS), max(0, k - _MATCH_REACH))
+    ahead = range(k, min(len(words), k + _MATCH_REACH))
+    end = next((j for j in ahead if words[j][0] in _SENTENCE_ENDS), min(len(words), k + _MATCH_REACH))
+    return any(mark in w[0] for w in words[start:end] for mark in _SCORE_WORDS)
 
 
 def _sign(words: list[_Word], k: int) -> str | None:
@@ -206,11 +256,13 @@ def _sign(words: list[_Word], k: int) -> str | None:
 
 def _in_context(words: list[_Word], k: int) -> str:
     """``words[k]``'s reading where the words around it tell it apart (SudachiPy gives a word one
-    reading): 行った after anything but を is 行く's (いった: 2人で行った; 会議を行った: おこなった, 行う's,
-    whose other forms 行わ, 行い are 行う's alone); 空く after お腹 is すく (お腹が空いた; a seat is あく)."""
+    reading): 行った with an object (を) in its clause is 行う's (会議を行った, 調査を三回行った: おこなった),
+    else 行く's (いった: 2人で行った; 行う's other forms 行わ, 行い are 行う's alone: :func:`_object_before`);
+    空く after お腹 is すく (お腹が空いた; a seat is あく)."""
     surface, read, _pos, _normalized, lemma = words[k]
-    if lemma == "行う" and surface.startswith("行っ") and not (k > 0 and words[k - 1][0] == "を"):
-        return "イッ" + read[len("オコナッ") :]
+    if lemma in ("行う", "行く") and surface.startswith("行っ"):
+        rest = read[len("オコナッ" if read.startswith("オコナ") else "イッ") :]
+        return ("オコナッ" if _object_before(words, k) else "イッ") + rest
     if lemma == "空く" and read.startswith("ア"):
         j = k - 1
         while j >= 0 and words[j][2][0] in ("助詞", "空白"):  # (お腹が, お腹も)
@@ -218,6 +270,34 @@ def _in_context(words: list[_Word], k: int) -> str:
         if j >= 0 and words[j][0].endswith(("腹", "おなか")):
             return "ス" + read[1:]
     return read
+
+
+# words that may stand between an object's を and its verb within one clause (調査を三回行った, 手術を
+# 昨日行った, 会議をすぐに行った): adverbs, numbers and counters, words of time
+_BETWEEN = (("副詞",), ("名詞", "数詞"), ("接尾辞", "名詞的", "助数詞"))
+_BETWEEN_KIND = ("副詞可能", "助数詞可能")
+
+
+def _object_before(words: list[_Word], k: int) -> bool:
+    """Whether ``words[k]`` (a verb) has an object: を within its clause, with only adverbs, numbers
+    and words of time between (a punctuation mark, another particle or verb ends the clause:
+    2人で行った, 学校に行った, 彼を連れて行った have none). An adverb's に (すぐに) is part of it."""
+    j = k - 1
+    while j >= 0:
+        surface, _read, pos, _normalized, _lemma = words[j]
+        if surface == "を":
+            return True
+        adverbial_ni = surface == "に" and j > 0 and words[j - 1][2][0] == "副詞"
+        if not (
+            adverbial_ni
+            or surface in _WORDS
+            or pos[0] == "空白"
+            or any(pos[: len(kind)] == kind for kind in _BETWEEN)
+            or (pos[0] == "名詞" and len(pos) > 2 and pos[2] in _BETWEEN_KIND)
+        ):
+            return False
+        j -= 1
+    return False
 
 
 def _said(surface: str, reading: str, pos: tuple[str, ...], normalized: str) -> str:
@@ -322,6 +402,12 @@ def counted(digits: str, counter: str) -> str | None:
     if counter == "日" and value in _DAYS:
         return _DAYS[value]
     if counter in _PLAIN:
+        # a 4 or 7 or 9 ending a longer number is said as alone before these counters (2024年:
+        # にせんにじゅうよねん, 14人: じゅうよにん, 17時: じゅうしちじ)
+        own = _OWN.get((counter, value % 10), "") if value > 10 and value % 10 in (4, 7, 9) else ""
+        ends = next((d for d in ("よん", "なな", "きゅう") if said.endswith(d)), "")
+        if own and ends:
+            return said[: -len(ends)] + own
         return said + _PLAIN[counter]
     joined = next((said[: -len(end)] + tsu for end, tsu in _SMALL_TSU if said.endswith(end)), "")
     if counter in _H_COUNTERS:
