@@ -9,6 +9,11 @@ scene's image format when that is an image format, PNG otherwise.
 Only the resolution and the sample count can be overridden; every setting touched is
 restored afterwards, and outputs appear atomically (temp sibling, then rename).
 
+Frames are rendered one Blender call each (a video's too, encoded from them after), so Ctrl-C,
+SIGTERM and the add-on's Cancel end a render after the frame being rendered, and each frame's
+progress line reaches the real stderr: one animation call heard a farm's SIGTERM only when the
+whole render was done (review rv35b F1, F2).
+
 Blender reports a render FINISHED also when its writer failed: a full disk leaves 0-byte frames
 and a cut-off video. So every frame is checked from its header (the right size, not cut short)
 and a video from its container's structure before anything is put in place; a failure says why
