@@ -14,7 +14,6 @@ line naming it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,8 +30,8 @@ from ..scene.sound import our_strips
 from . import file_takes
 from .take_sound import TakeSound, place_sound_strips
 
-# scene custom property: the turn markers of takes Play Take switched away from (JSON, take -> entry)
-KEPT_MARKERS_PROP = "dualtalk_kept_markers"
+# scene custom property: the turn markers of takes kept in the file (JSON, take -> entry)
+KEPT_MARKERS_PROP = apply.KEPT_MARKERS_PROP
 
 
 @dataclass(frozen=True)
@@ -103,11 +102,7 @@ def plan_scene(scene: Any, name: str, who: str, meta: dict[str, Any], characters
 
 
 def _kept_markers(scene: Any) -> dict[str, Any]:
-    try:
-        kept = json.loads(scene.get(KEPT_MARKERS_PROP, "{}"))
-    except (TypeError, ValueError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
+    return apply.kept_markers(scene)
 
 
 def _same_take(take: Any, meta: dict[str, Any]) -> bool:
@@ -124,11 +119,9 @@ def _same_take(take: Any, meta: dict[str, Any]) -> bool:
 def keep_markers(scene: Any, left: dict[str, Any], pair: tuple[str, ...]) -> None:
     """Keep the pair's turn markers of the take switched away from (``left``: its record), so playing
     it again brings them back."""
-    kept = _kept_markers(scene)
     for entry in apply.marker_records(scene):
         if entry["pair"] and set(entry["pair"]) & set(pair) and _same_take(entry["take"], left):
-            kept[str(left.get("take", ""))] = entry
-            scene[KEPT_MARKERS_PROP] = json.dumps(kept)
+            apply.keep_marker_entry(scene, str(left.get("take", "")), entry)
             return
 
 

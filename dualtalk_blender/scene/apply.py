@@ -46,6 +46,7 @@ from .steps import Steps, run_steps
 
 MARKER_PREFIX = "DT "
 MARKERS_PROP = "dualtalk_markers"  # scene custom property: the turn markers DualTalk made, per pair (JSON)
+KEPT_MARKERS_PROP = "dualtalk_kept_markers"  # the turn markers of takes kept in the file, by take name (JSON)
 
 
 def check_motion(motion: Any) -> Motion:
@@ -685,6 +686,7 @@ def add_turn_markers(
     fps and each character's take id), recorded with them."""
     scene = scene or bpy.context.scene
     records = marker_records(scene)
+    keep_replaced_markers(scene, records, names, take)
     for marker in owned_markers(scene, names):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
@@ -696,6 +698,36 @@ def add_turn_markers(
     entry = {"pair": [str(n) for n in names], "markers": made, "take": take}
     write_marker_records(scene, [*_other_pairs(records, names, scene), entry], records)
     return len(changes)
+
+
+def kept_markers(scene: Any) -> dict[str, Any]:
+    """The turn markers of takes kept in the file but not playing, by take name
+    (:data:`KEPT_MARKERS_PROP`): Play Take puts them back."""
+    try:
+        kept = json.loads(scene.get(KEPT_MARKERS_PROP, "{}"))
+    except (TypeError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def keep_marker_entry(scene: Any, name: str, entry: dict[str, Any]) -> None:
+    """Keep ``entry`` (a :func:`marker_records` entry) as take ``name``'s markers."""
+    kept = kept_markers(scene)
+    kept[name] = entry
+    scene[KEPT_MARKERS_PROP] = json.dumps(kept)
+
+
+def keep_replaced_markers(
+    scene: Any, records: list[dict[str, Any]], names: Any, take: dict[str, Any] | None
+) -> None:
+    """Before a take of ``names`` replaces the pair's markers: keep those of another take name (a Take
+    renamed to compare keeps the earlier take in the file; Play Take brings its markers back)."""
+    new = (take or {}).get("take")
+    replaced = [e for e in records if e not in _other_pairs(records, names, scene)]
+    for entry in replaced:
+        old = entry.get("take")
+        if isinstance(old, dict) and old.get("take") and old.get("take") != new and entry.get("markers"):
+            keep_marker_entry(scene, str(old["take"]), entry)
 
 
 def marker_records(scene: Any) -> list[dict[str, Any]]:

@@ -72,7 +72,8 @@ def test_play_take_brings_back_a_take_of_another_part_whole(scene, assets, tmp_p
     assert layers.take_meta(alice)["take"] == layers.take_meta(bob)["take"] == "whole"
     assert strips(scene) == whole[0]  # its own recording, from its own start, as long as it
     assert (scene.frame_start, scene.frame_end) == whole[2]
-    assert ("my beat", 7) in markers(scene)
+    # its turn markers too: kept when Generate replaced them with 'late''s (the animator's stays)
+    assert whole[1] and markers(scene) == sorted([*whole[1], ("my beat", 7)])
     assert "play take 'whole'" in status() and "talk.wav from 0.00 s" in status()
 
     with bpy.context.temp_override(scene=scene):  # back to 'late': its markers were kept when left
