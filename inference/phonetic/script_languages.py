@@ -331,7 +331,8 @@ def not_english_words(texts: list[str]) -> tuple[list[str], int]:
         return [], 0
     unknown: list[str] = []
     counted = 0
-    for token in dropped(" ".join(texts)).split():  # a direction ("(sighs heavily)") is not said
+    # a direction ("(sighs heavily)") is not said; dropped line by line (a bracket pairs within its line)
+    for token in " ".join(dropped(text) for text in texts).split():
         spelled = normalise_words(token)[0].split()
         counted += len(spelled)
         if not any(ch.isupper() for ch in token) and any(w not in known for w in spelled):

@@ -1042,10 +1042,11 @@ def draw_lips(
             "(use --engine lite)"
         )
     lines = [Line(1, who, text)] if isinstance(text, str) else [line for line in text if line.text]
-    whole = " ".join(line.text for line in lines)
+    # what is said: a line that is only a stage direction ("(laughs)") has no words to draw; dropped
+    # line by line, as a bracket opened in one line and closed lines later pairs nothing
+    whole = " ".join(directions.dropped(line.text) for line in lines)
     warp = uses_warp(language)
-    # what is said: a line that is only a stage direction ("(laughs)") has no words to draw
-    written = [w for w in directions.dropped(whole).split() if any(ch.isalnum() for ch in w)]
+    written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
     dropped: list[str] = []
     if too_many is Unweighed.NOT_YET:
         too_many = too_many_words(whole, speech_seconds(motion, audio, offset, whole_speaking))
@@ -1288,8 +1289,9 @@ def apply_transcript(
     # a character's lines far too many for their speech are refused (draw_lips, told so here: weighed
     # once) and compete with none of the partner's lines: the warp would weigh each of the partner's
     # lines against them all
-    too_many_a = too_many_words(" ".join(texts_a), speech_seconds(motion_a, stream_a, offset, whole_a))
-    too_many_b = too_many_words(" ".join(texts_b), speech_seconds(motion_b, stream_b, offset, whole_b))
+    said_a, said_b = (" ".join(directions.dropped(t) for t in texts) for texts in (texts_a, texts_b))
+    too_many_a = too_many_words(said_a, speech_seconds(motion_a, stream_a, offset, whole_a))
+    too_many_b = too_many_words(said_b, speech_seconds(motion_b, stream_b, offset, whole_b))
     if too_many_a:
         texts_a = []
     if too_many_b:

@@ -30,6 +30,14 @@ SR = 16000
         ("<v.loud Bob>Wait,<br/>x<y and y>z", "wait x y and y z"),  # a sign is no tag
         ("♪ Happy birthday to you ♪", "happy birthday to you"),  # sung words are said
         ("my(laughs)brother and friend(s) ((laughing) hard)", "my brother and friend"),
+        # an emoticon's bracket opens and closes nothing; its words stay
+        ("I'm sad :( but then you came :)", "i'm sad but then you came"),
+        ("Hi ;-) there >:( you (: and ): me :'(", "hi there you and me"),
+        ("(whispering) Note:(see below) fine", "note fine"),
+        # a bracket closes only its own kind; an unpaired one is dropped alone, its words said
+        ("a (b [c) d] e", "a b c d e"),
+        ("(laughs well I never", "laughs well i never"),
+        ("Hold it (softly [to Bob] now) please", "hold it please"),
     ],
 )
 def test_an_english_script_does_not_say_its_stage_directions(written, said):
@@ -97,3 +105,36 @@ def test_without_the_kanji_reader_a_kana_line_with_a_laugh_is_not_refused_as_kan
         assert script_warp.foreign_writing("おもしろいですね（笑）", "ja") == ""
         assert script_warp.foreign_writing("（笑）", "ja") == ""
         assert "kanji" in script_warp.foreign_writing("おもしろい本ですね", "ja")  # a said kanji still is
+
+
+@pytest.mark.skipif("flite" not in available_engines(), reason="flite not installed")
+def test_a_chat_style_script_with_emoticons_across_lines_still_draws_every_line():
+    """Kim pastes a chat log: a frown in the first line, a smile in the last. Read as one bracket
+    across the character's lines, it ate every line between (lips for no words, or none at all)."""
+    said = [
+        "Maybe my brother will buy a bigger boat.",
+        "Please bring the map back by Monday.",
+        "Yes, I will.",
+    ]
+    audio = _take(said, Voice("flite", "kal"))
+    motion = _half_open(int(len(audio) / SR * 25))
+    lines = [
+        transcript.Line(1, "A", ":( " + said[0]),
+        transcript.Line(2, "A", said[1]),
+        transcript.Line(3, "A", said[2] + " :)"),
+    ]
+    plain = [transcript.Line(i + 1, "A", text) for i, text in enumerate(said)]
+    drawn, report = transcript.draw_lips(motion, audio, lines)
+    expected, plain_report = transcript.draw_lips(motion, audio, plain)
+    assert not report.get("error")
+    assert report["lines_drawn"] == [1, 2, 3]
+    assert report["words"] == plain_report["words"] == len(" ".join(said).split())
+    np.testing.assert_array_equal(drawn.values, expected.values)
+
+
+def test_an_unclosed_bracket_in_one_line_does_not_hide_the_next_lines_words():
+    """A "(" left open in one line and a ")" lines later pair nothing: each line is read alone."""
+    from dualtalk.inference.phonetic.script_languages import not_english_words
+
+    unknown, counted = not_english_words(["(whispering I think so", "Well, maybe tomorrow then.", "Fine :)"])
+    assert unknown == [] and counted == len("whispering I think so Well maybe tomorrow then Fine".split())
