@@ -550,6 +550,16 @@ def _checked_frames(scene: Any, stage: Path, folder: Path, video: Path | None = 
     return expected
 
 
+# what a file browser leaves in a folder it showed (Finder, Explorer, KDE's Dolphin, macOS on a shared
+# drive): not a frame, not the user's work; left where it is and not counted against the folder
+_DESKTOP_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".directory", "icon\r"})
+
+
+def _is_desktop_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name in _DESKTOP_FILES or name.startswith("._")
+
+
 def check_render_folder(folder: Path) -> None:
     """Refuse a render folder that is a file or holds anything but frames its record says we rendered
     (and what a render of ours leaves while it runs): one line naming the folder, how many, and one."""
@@ -561,14 +571,21 @@ def check_render_folder(folder: Path) -> None:
     others = [
         p
         for p in folder.iterdir()
-        if not _is_our_frame(p, record) and not _is_our_leftover(p) and not _is_record(p)
+        if not _is_our_frame(p, record)
+        and not _is_our_leftover(p)
+        and not _is_record(p)
+        and not _is_desktop_file(p)
     ]
     if not others:
         return
     # a file of another kind says most about whose folder it is; then the first frame
     first = min(others, key=lambda p: (bool(_FRAME_FILE.fullmatch(p.name)), p.name))
     count = f"{len(others)} file{'s' if len(others) != 1 else ''}"
-    why = ", changed since DualTalk rendered it" if first.name in record else ""
+    why = (
+        ", changed since DualTalk rendered it (or copied without its file times: cp -a or rsync -a keep them)"
+        if first.name in record
+        else ""
+    )
     hint = ""
     if not record and _FRAME_FILE.fullmatch(first.name):
         hint = (

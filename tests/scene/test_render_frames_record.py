@@ -76,7 +76,9 @@ def test_a_frame_changed_since_we_rendered_it_stops_the_next_render(tmp_path):
     (out / "frame_0002.png").write_bytes(b"\x89PNG painted over by hand, a different size")
     before = _contents(out)
     with pytest.raises(
-        DualTalkError, match=r"\(1 file; first: frame_0002.png, changed since DualTalk rendered it\); choose"
+        DualTalkError,
+        match=r"\(1 file; first: frame_0002.png, changed since DualTalk rendered it \(or copied without its "
+        r"file times: cp -a or rsync -a keep them\)\); choose",
     ):
         render_shot(_scene(), out, resolution=(16, 16))
     assert _contents(out) == before
@@ -97,3 +99,16 @@ def test_a_record_that_is_not_ours_makes_no_frame_ours(tmp_path, record):
     with pytest.raises(DualTalkError, match="holds files DualTalk did not render"):
         render_shot(_scene(), out, resolution=(16, 16))
     assert _contents(out) == before
+
+
+def test_what_a_file_browser_leaves_in_the_folder_it_showed_does_not_stop_the_next_render(tmp_path):
+    """The TD opened the frames folder in Finder or Explorer to look at the frames (review rv35c F2)."""
+    out = tmp_path / "frames"
+    render_shot(_scene(), out, resolution=(16, 16))
+    for name in (".DS_Store", "Thumbs.db", "desktop.ini", "._frame_0001.png"):
+        (out / name).write_bytes(b"a file browser's own")
+    render_shot(_scene(), out, resolution=(16, 16))
+    assert (out / ".DS_Store").read_bytes() == b"a file browser's own"  # left as it was
+    assert sorted(json.loads((out / RECORD).read_text())["frames"]) == [
+        f"frame_{i:04d}.png" for i in range(1, 4)
+    ]
