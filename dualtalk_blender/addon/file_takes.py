@@ -22,6 +22,7 @@ panel's settings are not the take's.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +119,15 @@ def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]
             take, character, layer = _record(action)
             if take and character in names and layer != layers.REST:
                 found.add(take)
-    return [FileTake(name, name in playing) for name in sorted(found)]
+    return [FileTake(name, name in playing) for name in sorted(found, key=take_order)]
+
+
+def take_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A take name's place in the list, numbers read as numbers: take9 before take10 (review rv35c F6:
+    Remove Take of take11 played take9 again, the name sorting last as text)."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", name)
+    )
 
 
 def kept_not_playing(objs: Iterable[Any]) -> list[str]:
