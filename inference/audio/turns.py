@@ -192,12 +192,41 @@ def _ts(groups: tuple[str | None, ...]) -> float:
     return int(h or 0) * 3600 + mm * 60 + ss + (int(frac) / (10 ** len(frac)) if frac else 0.0)
 
 
+# Words a line of dialogue opens with before a colon that are said, not a speaker's name ("- Look: I
+# was at work", "- Listen: don't lie"): interjections, imperatives and discourse words of the
+# languages subtitles are most often written in. After a dialogue dash they are never a speaker
+# (SDH's unnamed speakers, MAN: WOMAN: ALL:, and role labels are no such word).
+_SAID_BEFORE_COLON = frozenset(
+    """look listen wait hey hi hello well okay ok so now yes yeah yep no nope right alright please see
+    note remember stop come go oh ah uh um hmm sorry thanks honestly seriously anyway and but then
+    also sure fine really what why how careful quiet shh psst yo attention warning mira oye escucha
+    espera bueno vale sí si pues écoute ecoute regarde attends bon alors oui non hör schau warte ja
+    nein na senti guarda aspetta ecco olha escuta""".split()
+) | {"listen up", "look here", "hold on", "hör mal", "guess what"}
+
+
+def _said_not_named(name: str) -> bool:
+    """Whether a dash-led tag is a word said before a colon (``- Look:``), not a speaker's name."""
+    return " ".join(name.split()).casefold().strip(".!,") in _SAID_BEFORE_COLON
+
+
+def _said_first(payload: list[str]) -> str:
+    """A cue's first line's dash-led word said before a colon (``- Look:``), else ""."""
+    first = strip_format_marks(_TAG_RE.sub("", payload[0])) if payload else ""
+    m = _PREFIX_RE.match(first)
+    name = next((g for g in m.groups() if g is not None), "") if m else ""
+    return f"- {name.strip()}:" if first.startswith("-") and name and _said_not_named(name) else ""
+
+
 def _line_speaker(text: str) -> str | None:
-    """The speaker a cue line opens with (``NAME:``, ``- NAME:``, ``[NAME]``, ...), if any."""
+    """The speaker a cue line opens with (``NAME:``, ``- NAME:``, ``[NAME]``, ...), if any; a dash-led
+    interjection (``- Look: I was at work``) is the line's first word, not a speaker."""
     first = strip_format_marks(_TAG_RE.sub("", text))
     m = _PREFIX_RE.match(first)
     if m:
         name = next(g for g in m.groups() if g is not None)
+        if first.startswith("-") and _said_not_named(name):
+            return None
         if speaker_name(name) and "://" not in first:
             return name
     return None
@@ -247,7 +276,14 @@ _DASH_NAME_RE = re.compile(r"^-\s*[^\W\d_][^:：\n\[\]()\s]*(?:\s+[^:：\n\[\]()
 
 
 def _dash_name(text: str) -> bool:
-    return _DASH_NAME_RE.match(strip_format_marks(_TAG_RE.sub("", text))) is not None
+    """Whether a dialogue cue's later line ``- NAME:`` names its speaker for sure: the name written
+    as a name (its first letter not lower case: ``- ANN:``, ``- Bob:``) and no word said before a
+    colon (``- Listen:``); other tags count only when the name opens a cue of its own."""
+    m = _DASH_NAME_RE.match(strip_format_marks(_TAG_RE.sub("", text)))
+    if m is None:
+        return False
+    name = m.group(0).lstrip("-").strip().rstrip(":：").strip()
+    return not name[:1].islower() and not _said_not_named(name)
 
 
 def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
@@ -301,7 +337,9 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
         if speaker is None:
             forms = "'NAME: ', '[NAME] ' or '(NAME) ' (or full-width 'NAME：', '【NAME】')"
             forms = f"'<v NAME>', {forms}" if vtt else forms
-            raise _fail(name, line_no, f"cue has no speaker tag; start its text with {forms}")
+            said = _said_first(payload)
+            said = f" ({said!r} is a word said, not a speaker's name)" if said else ""
+            raise _fail(name, line_no, f"cue has no speaker tag{said}; start its text with {forms}")
         out.append(_segment(start, end, speaker, name, line_no))
         others.append(_cue_others(payload, speaker))
     # a later tag names a speaker: a voice tag or a dialogue dash line always (Bob's "yeah" under Ann

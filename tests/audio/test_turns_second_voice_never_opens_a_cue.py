@@ -74,3 +74,32 @@ def test_bob_tagged_under_ann_moves_character_b(tmp_path, vtt):
     assert not [w for w in dlg.source["warnings"] if "names only one speaker" in w]
     assert dlg.active_b[: n * FPS].mean() >= 0.5  # before: 0, B never moved
     assert dlg.active_a[: n * FPS].mean() >= 0.5
+
+
+@pytest.mark.parametrize("word", ["Listen", "Look", "Wait", "LOOK", "Hey", "Mira", "Écoute"])
+def test_a_word_said_before_a_colon_under_ann_is_no_speaker(word):
+    """Ann's dialogue cue goes on "- Listen: don't lie to me": the word opens her line, it names nobody
+    (it was a third speaker, and the file was refused as naming too many)."""
+    cue = f"- ANN: where were you?\n- {word}: don't lie to me."
+    assert _turns(_srt(cue, cue), "srt") == [(0.0, "ANN"), (1.0, "ANN")]
+
+
+@pytest.mark.parametrize("bob", ["BOB", "Bob", "Mr Smith", "Dr. Jones"])
+def test_a_name_written_as_a_name_under_ann_is_still_a_speaker(bob):
+    cue = f"- ANN: so we went\n- {bob}: yeah"
+    assert _turns(_srt(cue, cue), "srt") == [(t, n) for t in (0.0, 1.0) for n in ("ANN", bob)]
+
+
+def test_a_lower_case_dash_tag_is_a_speaker_when_its_name_opens_a_cue():
+    text = _srt("- ANN: so we went\n- bob: yeah", "BOB: and then")
+    assert _turns(text, "srt") == [(0.0, "ANN"), (0.0, "BOB"), (1.0, "BOB")]
+
+
+def test_a_cue_opened_by_a_word_said_is_refused_naming_its_line_and_the_word():
+    """Between Ann's and Bob's cues, "- Look: I was at work." / "- Listen: don't lie to me." read as
+    speakers Look and Listen: the file was refused as naming 4 speakers, pointing at no line."""
+    from dualtalk.inference.audio.turns import TurnsError
+
+    text = _srt("ANN: Where were you?", "- Look: I was at work.\n- Listen: don't lie to me.", "BOB: I swear.")
+    with pytest.raises(TurnsError, match=r"line 6: cue has no speaker tag \('- Look:' is a word said"):
+        parse_turns_text(text, "srt", "look.srt")
