@@ -7,7 +7,7 @@ Nothing heavy is imported here so the package stays cheap to import everywhere.
 
 from __future__ import annotations
 
-__version__ = "0.2.0"  # with blender_manifest.toml; see inference/build_info.py for the build id
+__version__ = "0.3.0"  # with blender_manifest.toml; see inference/build_info.py for the build id
 
 
 def register() -> None:

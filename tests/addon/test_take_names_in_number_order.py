@@ -12,4 +12,3 @@ def test_numbered_takes_are_listed_as_numbers_count():
     assert sorted(names, key=take_order) == [
         "final", "take", "Take2", "take9", "take10", "take11", "v1.9", "v1.10",
     ]  # fmt: skip
-
