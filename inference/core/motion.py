@@ -484,6 +484,40 @@ def load_motion(path: str | os.PathLike[str]) -> Motion:
             ) from None
 
 
+def read_record(data: Any, name: str, shapes: dict[str, Any]) -> tuple[str, dict[str, Any], float]:
+    """(space, meta, fps) of a motion file's open npz ``data`` (``shapes``: its members' declared
+    shapes, :func:`_check_members`), read from its small members and headers alone and refused in
+    one line as :func:`load_motion` refuses them: format, version, what it requires, channel names,
+    rate and length (the record reader, :mod:`.motion_meta`, shares it)."""
+    if str(_scalar(data, "format", FORMAT)) != FORMAT:
+        raise DualTalkError(f"{name} is not a dualtalk motion file")
+    raw_version = _scalar(data, "version", VERSION)
+    if isinstance(raw_version, str) and raw_version.strip().isdigit():  # "1" as text
+        raw_version = int(raw_version)
+    version = finite_number(raw_version)
+    if version is None or not version.is_integer() or version > VERSION:
+        raise DualTalkError(
+            f"{name} has motion format version {shown(raw_version)}; this build reads {VERSION}"
+        )
+    _check_requires(data, name)
+    space = str(_scalar(data, "space", ""))
+    if space in CHANNELS and "channels" in data.files:
+        if tuple(str(c) for c in data["channels"]) != CHANNELS[space]:
+            raise DualTalkError(f"{name} has unexpected channel names for {space}")
+    try:
+        meta = safe_json.loads(str(_scalar(data, "meta", "{}")), f"{name}'s meta")
+    except json.JSONDecodeError:  # such a file has no meta
+        meta = {}
+    try:
+        fps = check_fps(_scalar(data, "fps", 25.0))
+    except DualTalkError as exc:
+        raise DualTalkError(f"{name}: {exc}") from None
+    rows = shapes["values"][0] if shapes.get("values") else 0  # declared, not yet read
+    if rows / fps > MAX_SECONDS:  # more than MAX_FRAMES rows was refused before
+        raise DualTalkError(f"{name} is longer than four hours; refusing to load it")
+    return space, meta, fps
+
+
 def _read_motion(fh: BinaryIO, path: Path) -> Motion:
     """The motion in an open npz file (see :func:`load_motion`)."""
     try:
@@ -494,34 +528,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
         try:
             shapes = _check_members(data, path.name)
             if "values" in data.files and "space" in data.files:
-                if str(_scalar(data, "format", FORMAT)) != FORMAT:
-                    raise DualTalkError(f"{path.name} is not a dualtalk motion file")
-                raw_version = _scalar(data, "version", VERSION)
-                if isinstance(raw_version, str) and raw_version.strip().isdigit():  # "1" as text
-                    raw_version = int(raw_version)
-                version = finite_number(raw_version)
-                if version is None or not version.is_integer() or version > VERSION:
-                    raise DualTalkError(
-                        f"{path.name} has motion format version {shown(raw_version)}; this build reads {VERSION}"
-                    )
-                _check_requires(data, path.name)
-                space = str(_scalar(data, "space", ""))
-                if space in CHANNELS and "channels" in data.files:
-                    stored = tuple(str(c) for c in data["channels"])
-                    if stored != CHANNELS[space]:
-                        raise DualTalkError(f"{path.name} has unexpected channel names for {space}")
-                meta_s = str(_scalar(data, "meta", "{}"))
-                try:
-                    meta = safe_json.loads(meta_s, f"{path.name}'s meta")
-                except json.JSONDecodeError:
-                    meta = {}
-                try:
-                    fps = check_fps(_scalar(data, "fps", 25.0))
-                except DualTalkError as exc:
-                    raise DualTalkError(f"{path.name}: {exc}") from None
-                rows = shapes["values"][0] if shapes.get("values") else 0  # declared, not yet read
-                if rows / fps > MAX_SECONDS:  # more than MAX_FRAMES rows was refused above
-                    raise DualTalkError(f"{path.name} is longer than four hours; refusing to load it")
+                space, meta, fps = read_record(data, path.name, shapes)
                 values = data["values"]
                 if values.ndim != 2:
                     raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")

@@ -15,7 +15,6 @@ names, fps, length, start); the arrays' contents, not read, are not vouched for.
 
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,20 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from . import safe_json
 from .channels import CHANNELS, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npy_header
 from .motion import (  # the checks load_motion makes, to refuse alike (they might move here with it)
-    FORMAT,
-    MAX_SECONDS,
     MAX_START_TIME,
-    VERSION,
     _check_members,
-    _check_requires,
     _scalar,
     _short,
-    check_fps,
+    read_record,
 )
 from .numeric import finite_number, shown
 
@@ -105,33 +99,9 @@ def _read(data: Any, name: str) -> MotionMeta:
     shapes = _check_members(data, name)
     _check_lengths(data, name)
     if "values" in data.files and "space" in data.files:
-        if str(_scalar(data, "format", FORMAT)) != FORMAT:
-            raise DualTalkError(f"{name} is not a dualtalk motion file")
-        raw_version = _scalar(data, "version", VERSION)
-        if isinstance(raw_version, str) and raw_version.strip().isdigit():  # "1" as text
-            raw_version = int(raw_version)
-        version = finite_number(raw_version)
-        if version is None or not version.is_integer() or version > VERSION:
-            raise DualTalkError(
-                f"{name} has motion format version {shown(raw_version)}; this build reads {VERSION}"
-            )
-        _check_requires(data, name)
-        space = str(_scalar(data, "space", ""))
-        if space in CHANNELS and "channels" in data.files:
-            if tuple(str(c) for c in data["channels"]) != CHANNELS[space]:
-                raise DualTalkError(f"{name} has unexpected channel names for {space}")
-        try:
-            meta = safe_json.loads(str(_scalar(data, "meta", "{}")), f"{name}'s meta")
-        except json.JSONDecodeError:  # as load_motion: such a file has no meta
-            meta = {}
-        try:
-            fps = check_fps(_scalar(data, "fps", 25.0))
-        except DualTalkError as exc:
-            raise DualTalkError(f"{name}: {exc}") from None
+        space, meta, fps = read_record(data, name, shapes)
         shape = shapes["values"]
         rows = shape[0] if shape else 0
-        if rows / fps > MAX_SECONDS:
-            raise DualTalkError(f"{name} is longer than four hours; refusing to load it")
         if len(shape) != 2:
             raise DualTalkError(f"motion values must be (frames, channels), got shape {shape}")
         # what Motion checks of the rest, from the headers
