@@ -14,8 +14,8 @@ conventions of screenplays and SDH subtitles, SRT and WebVTT):
   words kept (``(laughs well`` says ``laughs well``), so dropped text joined holds no bracket to pair;
   an emoticon's bracket (``:(``, ``;-)``, ``>:(``, ``(:``, ``):``) is no bracket: the emoticon goes,
   the words around it stay. A kana reading in brackets right after kanji is
-  their written-out reading and takes their place (``japanese_reading.directions_dropped``:
-  ``東京（とうきょう）``), as the Japanese reader does;
+  their written-out reading and takes their place (``東京（とうきょう）`` -> ``とうきょう``; the Japanese
+  reader drops directions with this function too);
 * markup tags (``<i>``, ``</b>``, ``<font color="…">``, WebVTT's ``<v Bob>``, ``<c.yellow>`` and
   ``<00:01.500>``); the words inside them are said (italics mark a voice off screen);
 * the music signs ♪ ♫ ♬ ♩; the words between them are kept, as a character may sing them.

@@ -12,7 +12,7 @@ them a line in kanji is refused as before, naming this fix (``script_languages.w
 SudachiPy gives a word one reading: where the words around it say otherwise, they choose
 (:func:`_in_context`: お腹が空いた すいた, 2人で行った いった, 調査を三回行った おこなった); a few everyday words its lattice
 splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are not
-said (:func:`directions_dropped`: （笑）); numbers joined by signs are said by their shape (:func:`_code`:
+said (:func:`.directions.dropped`: （笑）); numbers joined by signs are said by their shape (:func:`_code`:
 〒100-0001 and 03-1234-5678 digit by digit, 2024-12-06 a date, 10:30 a time, ページ12-15 a range, 3-1 after
 試合 a score) and a number's sign is said (:func:`_sign`: −5度).
 
@@ -30,6 +30,8 @@ import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
+
+from . import directions
 
 INSTALL = "pip install sudachipy sudachidict_core"
 
@@ -49,11 +51,9 @@ _WORDS = {
     "一日中": "いちにちじゅう", "一年中": "いちねんじゅう", "一晩中": "ひとばんじゅう",
 }  # fmt: skip
 _NOUN = ("名詞", "普通名詞", "一般", "*", "*", "*")
-# A stage direction in brackets is not said: （笑）, (拍手), [ため息], 【速報】. Brackets hold what is
-# not said in a Japanese script (directions, notes); kana in brackets right after kanji is how the
-# kanji are said (a reading written out: 東京（とうきょう）), and replaces them.
-_BRACKETED = re.compile(r"[(（\[［【〔]([^()（）\[\]［］【】〔〕]*)[)）\]］】〕]")
-_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30faー・ 　]+")
+# A stage direction in brackets is not said: （笑）, (拍手), [ため息], 【速報】; kana in brackets right after
+# kanji is how the kanji are said (東京（とうきょう）) and replaces them: :mod:`.directions`, the rule
+# every script reader shares.
 _SILENT = "〒"  # the postcode mark: the code after it is said, not the mark
 # a hyphen or minus: between groups of digits a code, a date, a range or a score (:func:`_code`); before
 # a number that follows no number or letter the number's sign (−5度: まいなすごど)
@@ -144,23 +144,6 @@ def _hiragana(katakana: str) -> str:
 
 def _katakana_only(text: str) -> bool:
     return bool(text) and all("ァ" <= ch <= "ヺ" or ch == "ー" for ch in text)
-
-
-def directions_dropped(text: str) -> str:
-    """``text`` without its bracketed stage directions (``面白いね（笑）`` -> ``面白いね``), a reading
-    written out in brackets after kanji put in their place (``東京（とうきょう）へ`` -> ``とうきょうへ``)."""
-    out, at = [], 0
-    for m in _BRACKETED.finditer(text):
-        head = text[at : m.start()]
-        inner = m.group(1).strip(" \u3000")
-        if inner and _KANA.fullmatch(inner) and head and has_kanji(head[-1]):
-            kanji = len(head)
-            while kanji and has_kanji(head[kanji - 1]):
-                kanji -= 1
-            head = head[:kanji] + inner
-        out.append(head)
-        at = m.end()
-    return "".join(out) + text[at:] if out else text
 
 
 def _digits(word: str) -> str | None:
@@ -503,13 +486,13 @@ def reading(text: str) -> str:
     """``text`` (a line of a Japanese script) as kana espeak-ng reads, a line with kanji spaced
     between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
     keeps its own spacing, only its particles said (``わたしは とうきょうへ`` -> ``わたしわ とうきょうえ``);
-    stage directions in brackets dropped (:func:`directions_dropped`: ``（笑）``); ``text`` itself when
+    stage directions in brackets dropped (:func:`.directions.dropped`: ``（笑）``); ``text`` itself when
     SudachiPy is not installed (:func:`available`). A word the dictionary has no reading for keeps
     its letters."""
     tokenizer = _tokenizer()
     if tokenizer is None or not text.strip():
         return text
-    text = directions_dropped(text)
+    text = directions.dropped(text)
     with _LOCK:
         words = _words(tokenizer, text)
     spaced = has_kanji(text)  # a kana line is spaced as its writer spaced it (the words they mark)
