@@ -612,27 +612,34 @@ def check_video_encoder() -> None:
 
 def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
     r = scene.render
-    fmt = r.image_settings
     audio = _has_sound(scene)
     if not blender_has_ffmpeg():
         return _render_video_with_system_ffmpeg(scene, path, audio, progress)
     if not r.use_multiview and not (r.use_border and r.use_crop_to_border):
         return _render_video_from_frames(scene, path, audio, progress)
     with atomic_path(path) as tmp:
-        if hasattr(fmt, "media_type"):
-            fmt.media_type = "VIDEO"
-        fmt.file_format = "FFMPEG"
-        r.ffmpeg.format = VIDEO_SUFFIXES[path.suffix.lower()]
-        r.ffmpeg.codec = "H264"
-        r.ffmpeg.constant_rate_factor = "MEDIUM"
-        r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
-        if audio:
-            r.ffmpeg.audio_channels = "STEREO"
-        r.use_file_extension = False
-        r.filepath = str(tmp)
+        _video_output(scene, path, tmp, audio)
         _render_animation(scene, progress, path, tmp.parent)
         _check_video(tmp, path)
     return path
+
+
+def _video_output(scene: Any, path: Path, tmp: Path, audio: bool) -> None:
+    """Blender's FFmpeg output for the video ``path`` (its container from the name; H.264, AAC
+    stereo when the scene has sound), written to ``tmp``."""
+    r = scene.render
+    fmt = r.image_settings
+    if hasattr(fmt, "media_type"):
+        fmt.media_type = "VIDEO"
+    fmt.file_format = "FFMPEG"
+    r.ffmpeg.format = VIDEO_SUFFIXES[path.suffix.lower()]
+    r.ffmpeg.codec = "H264"
+    r.ffmpeg.constant_rate_factor = "MEDIUM"
+    r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
+    if audio:
+        r.ffmpeg.audio_channels = "STEREO"
+    r.use_file_extension = False
+    r.filepath = str(tmp)
 
 
 def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
@@ -650,17 +657,7 @@ def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any
         step = range(scene.frame_start, scene.frame_end + 1)
         names = [Path(r.frame_path(frame=f)).name for f in step]
         with atomic_path(path) as tmp, _frames_as_strip(scene, frames, names):
-            if hasattr(fmt, "media_type"):
-                fmt.media_type = "VIDEO"
-            fmt.file_format = "FFMPEG"
-            r.ffmpeg.format = VIDEO_SUFFIXES[path.suffix.lower()]
-            r.ffmpeg.codec = "H264"
-            r.ffmpeg.constant_rate_factor = "MEDIUM"
-            r.ffmpeg.audio_codec = "AAC" if audio else "NONE"
-            if audio:
-                r.ffmpeg.audio_channels = "STEREO"
-            r.use_file_extension = False
-            r.filepath = str(tmp)
+            _video_output(scene, path, tmp, audio)
             _render_animation(scene, None, path, tmp.parent)
             _check_video(tmp, path)
     return path
