@@ -172,12 +172,14 @@ JA_JP: Table = {
     (OPERATOR, "Remove Take"): "テイクを削除",
     (
         DEFAULT,
-        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's "
-        "markers and sound strips go; the action DualTalk kept below the take plays again as before, and "
-        "your own tracks, actions, keys and drivers stay",
+        "Remove the DualTalk take from the chosen characters: where the file keeps an earlier take of the "
+        "same recording, that one plays again; else DualTalk's tracks and actions, the take's markers and "
+        "sound strips go and the action DualTalk kept below the take plays again as before. Your own "
+        "tracks, actions, keys and drivers stay",
     ): (
-        "選んだキャラクターからDualTalkのテイクを削除します。DualTalkのトラックとアクション、テイクのマーカーと"
-        "サウンドストリップが削除され、DualTalkがテイクの下に残しておいたアクションが以前どおり再生されます。"
+        "選んだキャラクターからDualTalkのテイクを削除します。ファイルに同じ録音の以前のテイクが残っていれば、"
+        "そのテイクが再び再生されます。なければDualTalkのトラックとアクション、テイクのマーカーとサウンド"
+        "ストリップが削除され、DualTalkがテイクの下に残しておいたアクションが以前どおり再生されます。"
         "自分のトラック、アクション、キー、ドライバーはそのまま残ります"
     ),
     (DEFAULT, "Character"): "キャラクター",
@@ -894,12 +896,14 @@ ZH_HANS: Table = {
     (OPERATOR, "Remove Take"): "移除镜次",
     (
         DEFAULT,
-        "Remove the DualTalk take from the chosen characters: DualTalk's tracks and actions, the take's "
-        "markers and sound strips go; the action DualTalk kept below the take plays again as before, and "
-        "your own tracks, actions, keys and drivers stay",
+        "Remove the DualTalk take from the chosen characters: where the file keeps an earlier take of the "
+        "same recording, that one plays again; else DualTalk's tracks and actions, the take's markers and "
+        "sound strips go and the action DualTalk kept below the take plays again as before. Your own "
+        "tracks, actions, keys and drivers stay",
     ): (
-        "从所选角色上移除 DualTalk 镜次：删除 DualTalk 的轨道和动作、镜次的标记和声音片段；DualTalk 保留在镜次"
-        "下方的动作会像以前一样重新播放，你自己的轨道、动作、关键帧和驱动器保持不变"
+        "从所选角色上移除 DualTalk 镜次：如果文件中保留了同一录音的较早镜次，则重新播放该镜次；否则删除 "
+        "DualTalk 的轨道和动作、镜次的标记和声音片段，DualTalk 保留在镜次下方的动作会像以前一样重新播放。"
+        "你自己的轨道、动作、关键帧和驱动器保持不变"
     ),
     (DEFAULT, "Character"): "角色",
     (DEFAULT, "Both"): "两者",
