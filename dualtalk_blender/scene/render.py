@@ -178,20 +178,32 @@ def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> 
 
     clock = _FrameClock(scene, progress)
     bpy.app.handlers.render_post.append(clock)
-    disk: str | None = None
     try:
         with quiet_native_output() as quiet:
             clock.quiet = quiet
-            try:
-                result = bpy.ops.render.render(animation=True, scene=scene.name)
-            except RuntimeError:
-                disk = disk_trouble(folder) if interrupts.received() is None else None
-                if disk is None:
-                    raise
+            result, disk = _render_call(scene, folder)
     finally:
         with contextlib.suppress(ValueError):
             bpy.app.handlers.render_post.remove(clock)
-    interrupts.raise_if_interrupted()  # Ctrl-C/SIGTERM during the render: unwind, remove the temp output
+    _check_rendered(result, disk, output)
+
+
+def _render_call(scene: Any, folder: Path) -> tuple[set[str], str | None]:
+    """One animation render call: (Blender's result, None), or (nothing, the disk's error) when it
+    failed on a full or failing disk; another failure, or one while a signal is pending, is raised."""
+    try:
+        return bpy.ops.render.render(animation=True, scene=scene.name), None
+    except RuntimeError:
+        disk = disk_trouble(folder) if interrupts.received() is None else None
+        if disk is None:
+            raise
+        return set(), disk
+
+
+def _check_rendered(result: set[str], disk: str | None, output: Path) -> None:
+    """After a render call: a signal heard during it unwinds (the temp output removed); the disk's
+    error or an unfinished render is one line naming the user's output."""
+    interrupts.raise_if_interrupted()
     if disk is not None:
         raise DualTalkError(f"could not write {output}: {disk}")
     if "FINISHED" not in result:
@@ -216,19 +228,9 @@ def _render_frames(scene: Any, progress: Any, output: Path, folder: Path) -> Non
             interrupts.raise_if_interrupted()
             scene.frame_start = frame  # (first: a start past the end moves the end with it)
             scene.frame_end = frame
-            disk: str | None = None
             with quiet_native_output():
-                try:
-                    result = bpy.ops.render.render(animation=True, scene=scene.name)
-                except RuntimeError:
-                    disk = disk_trouble(folder) if interrupts.received() is None else None
-                    if disk is None:
-                        raise
-            interrupts.raise_if_interrupted()  # during the frame: unwind, remove the temp output
-            if disk is not None:
-                raise DualTalkError(f"could not write {output}: {disk}")
-            if "FINISHED" not in result:
-                raise DualTalkError("Blender did not finish rendering")
+                result, disk = _render_call(scene, folder)
+            _check_rendered(result, disk, output)
             clock.tick()
 
 
