@@ -48,7 +48,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +188,7 @@ def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> 
     _check_rendered(result, disk, output)
 
 
-def _render_call(scene: Any, folder: Path) -> tuple[set[str], str | None]:
+def _render_call(scene: Any, folder: Path) -> tuple[Collection[str], str | None]:
     """One animation render call: (Blender's result, None), or (nothing, the disk's error) when it
     failed on a full or failing disk; another failure, or one while a signal is pending, is raised."""
     try:
@@ -197,10 +197,10 @@ def _render_call(scene: Any, folder: Path) -> tuple[set[str], str | None]:
         disk = disk_trouble(folder) if interrupts.received() is None else None
         if disk is None:
             raise
-        return set(), disk
+        return (), disk
 
 
-def _check_rendered(result: set[str], disk: str | None, output: Path) -> None:
+def _check_rendered(result: Collection[str], disk: str | None, output: Path) -> None:
     """After a render call: a signal heard during it unwinds (the temp output removed); the disk's
     error or an unfinished render is one line naming the user's output."""
     interrupts.raise_if_interrupted()
