@@ -49,11 +49,12 @@ Only numpy is imported here so the Blender side can read motion files without to
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -518,44 +519,50 @@ def read_record(data: Any, name: str, shapes: dict[str, Any]) -> tuple[str, dict
     return space, meta, fps
 
 
+@contextlib.contextmanager
+def refusals(name: str) -> Iterator[None]:
+    """Reading the members of the motion file ``name``: each failure one line naming the file (object
+    arrays with allow_pickle=False and bad casts: not valid; a member damaged past its header: not
+    readable); :func:`load_motion` and the record reader (:mod:`.motion_meta`) refuse alike."""
+    try:
+        yield
+    except ValueError as exc:
+        raise DualTalkError(f"{name} is not a valid motion file ({_short(exc, 200)})") from None
+    except (OSError, *DAMAGED_ARRAY_FILE) as exc:
+        raise DualTalkError(f"{name} is not a readable .npz motion file ({_short(exc, 120)})") from None
+    except DualTalkError as exc:  # name the file in every refusal
+        if name in str(exc):
+            raise
+        raise DualTalkError(f"{name}: {exc}") from None
+
+
 def _read_motion(fh: BinaryIO, path: Path) -> Motion:
     """The motion in an open npz file (see :func:`load_motion`)."""
     try:
         data = np.load(fh, allow_pickle=False)
     except (ValueError, OSError, *DAMAGED_ARRAY_FILE) as exc:
         raise DualTalkError(f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})") from None
-    with data:
-        try:
-            shapes = _check_members(data, path.name)
-            if "values" in data.files and "space" in data.files:
-                space, meta, fps = read_record(data, path.name, shapes)
-                values = data["values"]
-                if values.ndim != 2:
-                    raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")
-                if space == SPACE_FLAME and "exp" in data.files and "pose" in data.files:
-                    _check_dataset_copy(data, values, path.name)
-                return Motion(
-                    space=space,
-                    values=values,
-                    fps=fps,
-                    speaking=data["speaking"] if "speaking" in data.files else np.zeros(len(values), bool),
-                    engine=str(_scalar(data, "engine", "")),
-                    checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
-                    role=str(_scalar(data, "role", "")),
-                    start_time=_scalar(data, "start_time", 0.0),  # checked by Motion: a real number
-                    meta=meta if isinstance(meta, dict) else {},
-                    **_behaviour_arrays(data, path.name),
-                )
-            if "exp" in data.files and "pose" in data.files:  # their rows were checked above
-                return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
-        except ValueError as exc:  # object arrays with allow_pickle=False, bad casts
-            raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
-        except (OSError, *DAMAGED_ARRAY_FILE) as exc:  # a member damaged past its header
-            raise DualTalkError(
-                f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
-            ) from None
-        except DualTalkError as exc:  # name the file in every refusal
-            if path.name in str(exc):
-                raise
-            raise DualTalkError(f"{path.name}: {exc}") from None
+    with data, refusals(path.name):
+        shapes = _check_members(data, path.name)
+        if "values" in data.files and "space" in data.files:
+            space, meta, fps = read_record(data, path.name, shapes)
+            values = data["values"]
+            if values.ndim != 2:
+                raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")
+            if space == SPACE_FLAME and "exp" in data.files and "pose" in data.files:
+                _check_dataset_copy(data, values, path.name)
+            return Motion(
+                space=space,
+                values=values,
+                fps=fps,
+                speaking=data["speaking"] if "speaking" in data.files else np.zeros(len(values), bool),
+                engine=str(_scalar(data, "engine", "")),
+                checkpoint_sha256=str(_scalar(data, "checkpoint_sha256", "")),
+                role=str(_scalar(data, "role", "")),
+                start_time=_scalar(data, "start_time", 0.0),  # checked by Motion: a real number
+                meta=meta if isinstance(meta, dict) else {},
+                **_behaviour_arrays(data, path.name),
+            )
+        if "exp" in data.files and "pose" in data.files:  # their rows were checked above
+            return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
     raise DualTalkError(f"{path.name} has neither motion values nor exp/pose arrays")

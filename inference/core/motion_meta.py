@@ -31,6 +31,7 @@ from .motion import (  # the checks load_motion makes, to refuse alike (they mig
     _scalar,
     _short,
     read_record,
+    refusals,
 )
 from .numeric import finite_number, shown
 
@@ -61,19 +62,8 @@ def read_motion_meta(path: str | Path) -> MotionMeta:
             raise DualTalkError(
                 f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
             ) from None
-        with data:
-            try:
-                return _read(data, path.name)
-            except ValueError as exc:
-                raise DualTalkError(f"{path.name} is not a valid motion file ({_short(exc, 200)})") from None
-            except (OSError, *DAMAGED_ARRAY_FILE) as exc:
-                raise DualTalkError(
-                    f"{path.name} is not a readable .npz motion file ({_short(exc, 120)})"
-                ) from None
-            except DualTalkError as exc:  # name the file in every refusal
-                if path.name in str(exc):
-                    raise
-                raise DualTalkError(f"{path.name}: {exc}") from None
+        with data, refusals(path.name):
+            return _read(data, path.name)
 
 
 def _check_lengths(data: Any, name: str) -> None:
