@@ -686,7 +686,8 @@ def add_turn_markers(
     fps and each character's take id), recorded with them."""
     scene = scene or bpy.context.scene
     records = marker_records(scene)
-    keep_replaced_markers(scene, records, names, take)
+    others = _other_pairs(records, names, scene)  # the conversations whose markers stay
+    keep_replaced_markers(scene, [e for e in records if e not in others], take)
     for marker in owned_markers(scene, names):
         scene.timeline_markers.remove(marker)
     start = int(scene.frame_start if start_frame is None else start_frame)
@@ -696,7 +697,7 @@ def add_turn_markers(
         marker = scene.timeline_markers.new(f"{MARKER_PREFIX}{names[who]} speaks", frame=frame)
         made.append([marker.name, int(marker.frame)])
     entry = {"pair": [str(n) for n in names], "markers": made, "take": take}
-    write_marker_records(scene, [*_other_pairs(records, names, scene), entry], records)
+    write_marker_records(scene, [*others, entry], records)
     return len(changes)
 
 
@@ -717,13 +718,10 @@ def keep_marker_entry(scene: Any, name: str, entry: dict[str, Any]) -> None:
     scene[KEPT_MARKERS_PROP] = json.dumps(kept)
 
 
-def keep_replaced_markers(
-    scene: Any, records: list[dict[str, Any]], names: Any, take: dict[str, Any] | None
-) -> None:
-    """Before a take of ``names`` replaces the pair's markers: keep those of another take name (a Take
+def keep_replaced_markers(scene: Any, replaced: list[dict[str, Any]], take: dict[str, Any] | None) -> None:
+    """Before ``take`` replaces the marker entries ``replaced``: keep those of another take name (a Take
     renamed to compare keeps the earlier take in the file; Play Take brings its markers back)."""
     new = (take or {}).get("take")
-    replaced = [e for e in records if e not in _other_pairs(records, names, scene)]
     for entry in replaced:
         old = entry.get("take")
         if isinstance(old, dict) and old.get("take") and old.get("take") != new and entry.get("markers"):
