@@ -32,7 +32,7 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
-from ..scene import compat, layers
+from ..scene import compat, layers, take_history
 from ..scene.keying import OWNER_PROP, action_meta, is_ours
 from ..scene.older_takes import motion_record, with_motion_record
 from ..scene.paths import abspath
@@ -207,7 +207,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     stay in the file under their own take name); checked for every character before anything
     changes. The record of the frame range the takes replaced in ``scene`` (default: the current one)
     follows the take that plays (:func:`..scene.remove_take.range_follows_play`), so Remove Take
-    puts it back. Returns the status line."""
+    puts it back; the scene's history of the takes that played (:mod:`..scene.take_history`) gets
+    the one switched away from, then this one. Returns the status line."""
     from ..scene.remove_take import range_follows_play
 
     scene = scene or bpy.context.scene
@@ -291,6 +292,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         scene_words = take_scene.rebuild(scene, rebuild, left[0] if left else None)
     elif played is not None and scene is not None:
         range_follows_play(scene, left, played)
+    if left and scene is not None:  # what played until now, then this take: Remove Take's history
+        for took in dict.fromkeys(str(m.get("take", "")) for m in left):
+            take_history.note_played(scene, pair, took)
+        take_history.note_played(scene, pair, name)
     who = " and ".join(o.name for o in objs)
     line = f"DualTalk: {who} play take {name!r}; the other takes stay in the file{scene_words}"
     line += "".join(f" (note: {n})" for n in notes)

@@ -13,8 +13,11 @@ their first take stays recorded, so a later Remove Take of the last take puts th
 kept take whose recording is gone or changed cannot play in its place: then Remove Take works as
 before and its line names the kept takes.
 
-The file does not record which take played before the one removed; of several the characters can
-play, the one whose name sorts last plays (``v1`` before ``v2``), and the line names the others.
+Of several the characters can play, the one that played last before the removed one plays: the
+scene keeps which takes played, latest last (:mod:`..scene.take_history`, noted by Generate and Play
+Take). Before, the file did not record it and the one whose name sorts last in number order played
+(Generate v1, v2, Play Take v1, Generate v3, Remove Take: v2, not v1); that rule still decides in a
+file made before the history was kept. The line names the others.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
-from ..scene import layers
+from ..scene import layers, take_history
 from ..scene.characters import find_mesh_and_armature
 from ..scene.keying import action_meta, is_ours
 from . import file_takes, take_scene
@@ -144,7 +147,9 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
             usable.append(take)
     if not usable:
         return None
-    return TakeBack(chars, removed, usable[0], usable[1:])
+    names = set().union(*(_character_names(c, m or {}) for c, m in zip(chars, metas, strict=True)))
+    back = take_history.latest(scene, names, usable) or usable[0]  # else: the name sorting last
+    return TakeBack(chars, removed, back, [t for t in usable if t != back])
 
 
 def take_back(plan: TakeBack, scene: Any) -> str:
@@ -160,6 +165,7 @@ def take_back(plan: TakeBack, scene: Any) -> str:
         and action_meta(a).get("character") in names
     ]
     played = file_takes.play_take(plan.characters, plan.back, scene)
+    take_history.forget(scene, names, plan.removed)
     said = f"DualTalk: {plan.who()} play take {plan.back!r}; the other takes stay in the file"
     extra = played[len(said) :] if played.startswith(said) else ""
     gone = 0

@@ -1284,8 +1284,10 @@ def apply_dialogue_steps(
         remove_turn_markers(scene, names)
     if options.replace_range is None:  # how the take was keyed, for a range of it (range_plan.take_keyed)
         from .range_plan import note_keyed
+        from .take_history import note_played
 
         note_keyed((obj_a, obj_b), options)
+        note_played(scene, names, inner.take)  # Remove Take of a later take plays this one again
     if options.undo_push:
         compat.undo_push("DualTalk: animate dialogue")
     return rep_a, rep_b, n_markers
