@@ -26,10 +26,10 @@ def chosen(scene, which: str = "BOTH") -> list:
 
 
 class DUALTALK_OT_remove_take(bpy.types.Operator):
-    """Remove the DualTalk take from the chosen characters: where the file keeps an earlier take of
-    the same recording, that one plays again; else DualTalk's tracks and actions, the take's markers
-    and sound strips go and the action DualTalk kept below the take plays again as before. Your own
-    tracks, actions, keys and drivers stay"""
+    """Remove the DualTalk take from the chosen characters: where the file keeps another take of theirs
+    whose recording is found, that take plays again (the one that played last); else DualTalk's
+    tracks, actions, markers and sound strips of the take go and the action DualTalk kept below it
+    plays as before. Your own tracks, actions, keys and drivers stay"""
 
     bl_idname = "dualtalk.remove_take"
     bl_label = "Remove Take"
@@ -59,7 +59,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
     def execute(self, context):
         try:
             objs = self._objects(context)
-            back = take_back.plan_take_back(objs)  # a kept take of the same recording plays again
+            back = take_back.plan_take_back(objs)  # a kept take plays again: the one that played last
             if back is not None:
                 message = take_back.take_back(back, context.scene)
                 state.set_status(context, running=False, fraction=1.0, last=message)

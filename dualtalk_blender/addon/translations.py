@@ -172,15 +172,15 @@ JA_JP: Table = {
     (OPERATOR, "Remove Take"): "テイクを削除",
     (
         DEFAULT,
-        "Remove the DualTalk take from the chosen characters: where the file keeps an earlier take of the "
-        "same recording, that one plays again; else DualTalk's tracks and actions, the take's markers and "
-        "sound strips go and the action DualTalk kept below the take plays again as before. Your own "
-        "tracks, actions, keys and drivers stay",
+        "Remove the DualTalk take from the chosen characters: where the file keeps another take of theirs "
+        "whose recording is found, that take plays again (the one that played last); else DualTalk's "
+        "tracks, actions, markers and sound strips of the take go and the action DualTalk kept below it "
+        "plays as before. Your own tracks, actions, keys and drivers stay",
     ): (
-        "選んだキャラクターからDualTalkのテイクを削除します。ファイルに同じ録音の以前のテイクが残っていれば、"
-        "そのテイクが再び再生されます。なければDualTalkのトラックとアクション、テイクのマーカーとサウンド"
-        "ストリップが削除され、DualTalkがテイクの下に残しておいたアクションが以前どおり再生されます。"
-        "自分のトラック、アクション、キー、ドライバーはそのまま残ります"
+        "選んだキャラクターからDualTalkのテイクを削除します。録音が見つかる別のテイクがファイルに残って"
+        "いれば、そのテイク（最後に再生していたもの）が再び再生されます。なければテイクのDualTalkの"
+        "トラック、アクション、マーカー、サウンドストリップが削除され、DualTalkがその下に残しておいた"
+        "アクションが以前どおり再生されます。自分のトラック、アクション、キー、ドライバーはそのまま残ります"
     ),
     (DEFAULT, "Character"): "キャラクター",
     (DEFAULT, "Both"): "両方",
@@ -896,14 +896,14 @@ ZH_HANS: Table = {
     (OPERATOR, "Remove Take"): "移除镜次",
     (
         DEFAULT,
-        "Remove the DualTalk take from the chosen characters: where the file keeps an earlier take of the "
-        "same recording, that one plays again; else DualTalk's tracks and actions, the take's markers and "
-        "sound strips go and the action DualTalk kept below the take plays again as before. Your own "
-        "tracks, actions, keys and drivers stay",
+        "Remove the DualTalk take from the chosen characters: where the file keeps another take of theirs "
+        "whose recording is found, that take plays again (the one that played last); else DualTalk's "
+        "tracks, actions, markers and sound strips of the take go and the action DualTalk kept below it "
+        "plays as before. Your own tracks, actions, keys and drivers stay",
     ): (
-        "从所选角色上移除 DualTalk 镜次：如果文件中保留了同一录音的较早镜次，则重新播放该镜次；否则删除 "
-        "DualTalk 的轨道和动作、镜次的标记和声音片段，DualTalk 保留在镜次下方的动作会像以前一样重新播放。"
-        "你自己的轨道、动作、关键帧和驱动器保持不变"
+        "从所选角色上移除 DualTalk 镜次：如果文件中保留了这些角色的另一个镜次且能找到其录音，则重新播放"
+        "该镜次（最近播放过的那个）；否则删除该镜次的 DualTalk 轨道、动作、标记和声音片段，DualTalk "
+        "保留在其下方的动作会像以前一样播放。你自己的轨道、动作、关键帧和驱动器保持不变"
     ),
     (DEFAULT, "Character"): "角色",
     (DEFAULT, "Both"): "两者",
