@@ -218,6 +218,28 @@ def _said_first(payload: list[str]) -> str:
     return f"- {name.strip()}:" if first.startswith("-") and name and _said_not_named(name) else ""
 
 
+def _said_undashed(payload: list[str]) -> str:
+    """A cue's first line's word said before a colon with no dash (``Look: I was at work``), where no
+    voice tag names the cue's speaker, else ""; whether it names nobody depends on the file's other
+    speakers (:func:`_parse_cues`)."""
+    if not payload or any(_VOICE_RE.search(text) for text in payload):
+        return ""
+    first = strip_format_marks(_TAG_RE.sub("", payload[0]))
+    m = _PREFIX_RE.match(first)
+    if m is None or first.lstrip().startswith("-") or m.group(6) is None:  # only NAME:, never [NAME]
+        return ""
+    name = m.group(6).strip()
+    return f"{name}:" if _said_not_named(name) else ""
+
+
+def _no_tag(said: str, vtt: bool) -> str:
+    """Why a cue names no speaker, and how to tag it; ``said``: the word said that opens it, if any."""
+    forms = "'NAME: ', '[NAME] ' or '(NAME) ' (or full-width 'NAME：', '【NAME】')"
+    forms = f"'<v NAME>', {forms}" if vtt else forms
+    why = f" ({said!r} is a word said, not a speaker's name)" if said else ""
+    return f"cue has no speaker tag{why}; start its text with {forms}"
+
+
 def _line_speaker(text: str) -> str | None:
     """The speaker a cue line opens with (``NAME:``, ``- NAME:``, ``[NAME]``, ...), if any; a dash-led
     interjection (``- Look: I was at work``) is the line's first word, not a speaker."""
@@ -290,6 +312,7 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
     lines = text_lines(text)
     out: list[Segment] = []
     others: list[tuple[list[str], list[str]]] = []  # each cue's other tagged speakers (sure, maybe)
+    opened_by_said: list[tuple[int, int, str]] = []  # cues opened by "Look:" with no dash: (index, line, tag)
     i = 0
     if vtt:
         while i < len(lines) and not lines[i].strip():
@@ -335,13 +358,21 @@ def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:
         payload = [b for b in block[t_idx + 1 :]]
         speaker = _cue_speaker(payload)
         if speaker is None:
-            forms = "'NAME: ', '[NAME] ' or '(NAME) ' (or full-width 'NAME：', '【NAME】')"
-            forms = f"'<v NAME>', {forms}" if vtt else forms
-            said = _said_first(payload)
-            said = f" ({said!r} is a word said, not a speaker's name)" if said else ""
-            raise _fail(name, line_no, f"cue has no speaker tag{said}; start its text with {forms}")
+            raise _fail(name, line_no, _no_tag(_said_first(payload), vtt))
+        said = _said_undashed(payload)
+        if said:
+            opened_by_said.append((len(out), line_no, said))
         out.append(_segment(start, end, speaker, name, line_no))
         others.append(_cue_others(payload, speaker))
+    # a cue opened by a word said before a colon with no dash ("Look: I was at work") is no speaker
+    # where the file names two others (ANN and BOB, A and B): it was a third speaker, and the file was
+    # refused as naming three, pointing at no line. A file naming no two others keeps it (MIRA and TOM:
+    # Mira is a name too).
+    said_at = {i for i, _l, _s in opened_by_said}
+    named = {speaker_name(g.speaker).casefold() for i, g in enumerate(out) if i not in said_at}
+    if opened_by_said and len(named) >= 2:
+        _i, line_no, said = opened_by_said[0]
+        raise _fail(name, line_no, _no_tag(said, vtt))
     # a later tag names a speaker: a voice tag or a dialogue dash line always (Bob's "yeah" under Ann
     # in every cue is still Bob), any other line's tag only when that name also opens a cue of its own
     # (a line of the text such as "Note: ..." is not a third speaker). A name is spelt as the cue that
