@@ -10,11 +10,14 @@ timed piece by piece from those marks). SudachiPy and its dictionary are optiona
 them a line in kanji is refused as before, naming this fix (``script_languages.writing_advice``).
 
 SudachiPy gives a word one reading: where the words around it say otherwise, they choose
-(:func:`_in_context`: お腹が空いた すいた, 2人で行った いった, 調査を三回行った おこなった); a few everyday words its lattice
-splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are not
-said (:func:`.directions.dropped`: （笑）); numbers joined by signs are said by their shape (:func:`_code`:
-〒100-0001 and 03-1234-5678 digit by digit, 2024-12-06 a date, 10:30 a time, ページ12-15 a range, 3-1 after
-試合 a score) and a number's sign is said (:func:`_sign`: −5度).
+(:func:`_in_context`: お腹が空いた すいた, 2人で行った いった, 調査を三回行った おこなった, 何か なにか,
+開いてる店 あいてる, このカレーは辛い からい, 家に帰る うち, この方が田中さん かた); a few everyday words its
+lattice splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are
+not said (:func:`.directions.dropped`: （笑）); numbers joined by signs are said by their shape
+(:func:`_code`: 〒100-0001, 03-1234-5678 and 1234-5678 digit by digit, 2024-12-06 and 12/6 dates,
+10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum) and a number's sign
+is said (:func:`_sign`: −5度, 5+3=8). Where only the meaning could tell (何か: なにか or なんか; 家で:
+うち or いえ), the reading more often right in everyday speech is chosen.
 
 The dictionary is loaded once per process (0.04-0.09 s: SudachiPy maps its file; the process's memory
 grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
@@ -40,8 +43,9 @@ INSTALL = "pip install sudachipy sudachidict_core"
 _PARTICLES = {"は": "わ", "へ": "え", "を": "お"}
 _ENDS_IN_PARTICLE = ("助詞", "接続詞", "感動詞")
 # words the core dictionary reads as they are written formally, not as they are said in dialogue
-# (私: ワタクシ, 明日: アス, 日本: ニッポン; 何時: イツ, which is written いつ)
-_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん", "何時": "なんじ"}
+# (私: ワタクシ, 明日: アス, 日本: ニッポン; 何時: イツ, which is written いつ), and two it reads as they
+# are said only after another word (箱: バコ, as in 紙箱; 鉢: バチ)
+_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん", "何時": "なんじ", "箱": "はこ", "鉢": "はち"}
 # Common words the core dictionary's lattice splits otherwise, misreading what follows too (毎日本を:
 # 毎 + 日本, まいにほん; 一昨日: 一昨 + 日, いっさくひ; 何曜日: 何曜 + 日, なんようひ; 一日中雨: 一 + 日中
 # + 雨 read う): where a word of the line starts with one, it is read as this word and the rest of
@@ -59,6 +63,9 @@ _SILENT = "〒"  # the postcode mark: the code after it is said, not the mark
 # a number that follows no number or letter the number's sign (−5度: まいなすごど)
 _HYPHENS = "-−‐－–"
 _RANGES = "〜～~"  # between two numbers: から (5〜10人: ごからじゅうにん)
+# a sum's signs between two numbers (5+3=8: ごたすさんいこーるはち; espeak-ng says + and = in English,
+# and the dictionary reads × as the sign's name, ばつ)
+_SUMS = {"+": "たす", "×": "かける", "÷": "わる", "=": "いこーる"}
 # a code's digits one by one, as a phone number or postcode is said (2 and 5 long: にー, ごー)
 _CODE_DIGITS = ("ぜろ", "いち", "にー", "さん", "よん", "ごー", "ろく", "なな", "はち", "きゅう")
 # parts of speech that belong to the word before them: no space before them in the line read
@@ -158,10 +165,18 @@ def _digits(word: str) -> str | None:
 # - YYYY-MM-DD or YYYY/MM/DD with a month 1-12 and a day 1-31: a date (にせんにじゅうよねん じゅうにがつ
 #   むいか);
 # - H:MM (hour 0-29, minutes 00-59): a time (じゅうじ さんじゅっぷん);
-# - two groups by a hyphen otherwise: numbers said as numbers, the hyphen a score's たい where the
-#   sentence speaks of a match (試合は3-1: さんたいいち), else a range's から (ページ12-15: じゅうにから
-#   じゅうご; 3-5人: さんからごにん).
+# - YYYY-MM or YYYY/MM (a year 1900-2099, a month 1-12): a year and month; M/D (month 1-12, day 1-31)
+#   a date (12/6に: じゅうにがつ むいか), unless a noun follows a smaller number over 10 or less: a
+#   fraction (1/2カップ: にぶんのいち), as all other slashed pairs are (5/100: ひゃくぶんのご);
+# - two hyphened groups of 3-4 and 4 digits before no counter, not two round amounts nor two years: a
+#   phone number without its area code, digit by digit (1234-5678);
+# - two groups by a hyphen otherwise: numbers said as numbers, the hyphen a sum's ひく where the
+#   sentence speaks of sums (5-3の計算: ごひくさん), a score's たい where it speaks of a match (試合は3-1:
+#   さんたいいち) or where the second number is no larger than the first (結果は2-0: にたいぜろ; a range
+#   runs upwards, 2-0 is no range), else a range's から (ページ12-15: じゅうにから じゅうご; 3-5人:
+#   さんからごにん; 第2-3章: だいにから さんしょう).
 _SCORE_WORDS = ("試合", "勝", "負", "スコア", "対戦", "引き分け", "得点", "優勝", "決勝", "戦")
+_SUM_WORDS = ("計算", "算", "答え", "イコール", "=", "＝", "+", "＋", "×", "÷")
 _DATE_SIGNS = "-/"
 _MATCH_REACH = 30  # words either side looked at for a match
 _TIME_SIGN = ":"
@@ -169,7 +184,7 @@ _TIME_SIGN = ":"
 
 def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
     """The digit groups joined by signs that start at ``words[k]`` said by their shape (a code digit
-    by digit, a date, a time, a range or a score: the rule above; a 0-led number alone, 007, is a code),
+    by digit, a date, a time, a range, a score or a sum: the rule above; a 0-led number alone, 007, is a code),
     and how many words that takes; None where none starts there."""
     first = _digits(words[k][0])
     if first is None:
@@ -190,13 +205,66 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
     if len(groups) == 2 and joint == _TIME_SIGN and _is_time(groups):
         minutes = counted(groups[1], "分") if int(groups[1]) else ""
         return f"{counted(groups[0], '時')} {minutes}", j - k
+    counter_after = j < len(words) and _is_counter(words[j])
+    if len(groups) == 2 and joint in _DATE_SIGNS and not postcode and _is_year_month(groups):
+        return f"{counted(groups[0], '年')} {counted(groups[1], '月')}", j - k
+    if len(groups) == 2 and joint == "/":
+        noun_after = j < len(words) and words[j][2][0] == "名詞"
+        if _is_month_day(groups) and not (noun_after and int(groups[0]) < int(groups[1]) <= 10):
+            day = "ついたち" if int(groups[1]) == 1 else counted(groups[1], "日") or ""
+            return f"{counted(groups[0], '月')} {day}", j - k
+        return f"{number(groups[1])}ぶんの{number(groups[0])}", j - k  # (1/2カップ: にぶんのいち)
     led_by_zero = any(len(g) > 1 and g.startswith("0") for g in groups)
     if len(groups) == 1 and not led_by_zero or joint not in ("", "-"):
         return None
-    if len(groups) == 2 and not postcode and not led_by_zero:
+    if len(groups) == 2 and not postcode and not led_by_zero and not _is_phone(groups, counter_after):
         # numbers said as numbers: the first here with its joint, the second by the line as any number
-        return number(groups[0]) + ("たい" if _about_a_match(words, k) else "から"), 2
+        # (a range's second number is read with its counter: 3-5人 さんから ごにん)
+        if _about(words, k, _SUM_WORDS):
+            return number(groups[0]) + "ひく", 2
+        downwards = int(groups[1]) <= int(groups[0])
+        if _about(words, k, _SCORE_WORDS) or (downwards and not counter_after):
+            # (a score's second number said here too: its 0 is ぜろ, not the dictionary's れい)
+            if counter_after:
+                return number(groups[0]) + "たい", 2
+            return f"{number(groups[0])}たい{number(groups[1])}", 3
+        return number(groups[0]) + "から", 2
     return "の".join("".join(_CODE_DIGITS[int(d)] for d in g) for g in groups), j - k
+
+
+def _is_counter(word: _Word) -> bool:
+    """Whether a word counts what the number before it is (人, 円, 年, ページ: a counter)."""
+    return "助数詞" in word[2][2] or counted("2", word[0]) is not None  # (助数詞, 助数詞可能)
+
+
+def _is_phone(groups: list[str], counter_after: bool) -> bool:
+    """Whether two hyphened groups are a phone number without its area code (1234-5678, 123-4567):
+    three or four digits then four, before no counter, not two round amounts (1000-2000) nor two
+    years (1990-2000)."""
+    first, second = groups
+    if counter_after or not (len(first) in (3, 4) and len(second) == 4):
+        return False
+    if int(first) % 100 == 0 and int(second) % 100 == 0:
+        return False
+    return not (1900 <= int(first) < int(second) <= 2099)
+
+
+def _is_year_month(groups: list[str]) -> bool:
+    return (
+        len(groups[0]) == 4
+        and 1900 <= int(groups[0]) <= 2099
+        and len(groups[1]) <= 2
+        and 1 <= int(groups[1]) <= 12
+    )
+
+
+def _is_month_day(groups: list[str]) -> bool:
+    return (
+        len(groups[0]) <= 2
+        and len(groups[1]) <= 2
+        and 1 <= int(groups[0]) <= 12
+        and 1 <= int(groups[1]) <= 31
+    )
 
 
 def _is_date(groups: list[str]) -> bool:
@@ -210,20 +278,18 @@ def _is_time(groups: list[str]) -> bool:
     return len(groups[0]) <= 2 and len(groups[1]) == 2 and int(groups[0]) < 30 and int(groups[1]) < 60
 
 
-def _about_a_match(words: list[_Word], k: int) -> bool:
-    """Whether the sentence holding ``words[k]`` speaks of a match (試合, 勝った: 3-1 is a score), within
-    :data:`_MATCH_REACH` words of it (a long line of ranges is read in linear time)."""
-    near = range(k - 1, max(-1, k - _MATCH_REACH - 1), -1)
-    start = next((j + 1 for j in near if words[j][0] in _SENTENCE_ENDS), max(0, k - _MATCH_REACH))
-    ahead = range(k, min(len(words), k + _MATCH_REACH))
-    end = next((j for j in ahead if words[j][0] in _SENTENCE_ENDS), min(len(words), k + _MATCH_REACH))
-    return any(mark in w[0] for w in words[start:end] for mark in _SCORE_WORDS)
+def _about(words: list[_Word], k: int, marks: tuple[str, ...]) -> bool:
+    """Whether the sentence holding ``words[k]`` holds one of ``marks`` (試合, 勝った: 3-1 is a score;
+    計算, 答え: 5-3 a sum), within :data:`_MATCH_REACH` words of it (a long line of ranges is read in
+    linear time)."""
+    text = "\0".join(w[0] for w in _sentence(words, k))  # (one look-up per mark, not per word and mark)
+    return any(mark in text for mark in marks)
 
 
 def _sign(words: list[_Word], k: int) -> str | None:
     """How a sign between numbers or before one is said: a minus before a number no number or
-    letter comes before (まいなす), a range's 〜 between two numbers (から), 〒 (nothing); None for any
-    other word."""
+    letter comes before (まいなす), a range's 〜 between two numbers (から), a sum's + × ÷ = between
+    two numbers (たす, かける, わる, いこーる), 〒 (nothing); None for any other word."""
     surface = unicodedata.normalize("NFKC", words[k][0])
     last = unicodedata.normalize("NFKC", words[k - 1][0])[-1:] if k > 0 else ""
     number_before = k > 0 and (words[k - 1][2][1:2] == ("数詞",) or (last.isascii() and last.isalnum()))
@@ -234,6 +300,8 @@ def _sign(words: list[_Word], k: int) -> str | None:
         return "まいなす"
     if surface in _RANGES and number_before and number_after:
         return "から"
+    if surface in _SUMS and number_before and number_after:
+        return _SUMS[surface]
     return None
 
 
@@ -242,7 +310,7 @@ def _in_context(words: list[_Word], k: int) -> str:
     reading): 行った with an object (を) in its clause is 行う's (会議を行った, 調査を三回行った: おこなった),
     else 行く's (いった: 2人で行った; 行う's other forms 行わ, 行い are 行う's alone: :func:`_object_before`);
     空く after お腹 is すく (お腹が空いた; a seat is あく)."""
-    surface, read, _pos, _normalized, lemma = words[k]
+    surface, read, pos, _normalized, lemma = words[k]
     if lemma in ("行う", "行く") and surface.startswith("行っ"):
         rest = read[len("オコナッ" if read.startswith("オコナ") else "イッ") :]
         return ("オコナッ" if _object_before(words, k) else "イッ") + rest
@@ -252,7 +320,135 @@ def _in_context(words: list[_Word], k: int) -> str:
             j -= 1
         if j >= 0 and words[j][0].endswith(("腹", "おなか")):
             return "ス" + read[1:]
+    if lemma == "何" and pos[0] == "代名詞" and read == "ナン":
+        return _what(words, k)
+    if lemma == "開く" and read.startswith("ヒラ"):
+        return read if _opens_something(words, k) else "ア" + read[2:]
+    if lemma == "辛い" and read.startswith("ツラ") and _about_food(words, k):
+        return "カラ" + read[2:]
+    if surface == "家" and read == "イエ" and _at_home(words, k):
+        return "ウチ"
+    if surface == "方" and pos[0] == "名詞" and read in ("ホウ", "カタ"):
+        return _side_or_person(words, k, read)
     return read
+
+
+# 何 is なん before a word said with t, d or n (何だ, 何で, 何と, 何の, 何なの) and なに before any other
+# (何か, 何が, 何を, 何も, 何から, 何に; a line's 何？): the core dictionary reads it なん everywhere.
+# 何か is read なにか, "something", though speech also says なんか, "somehow, kind of": a writer who means
+# that filler mostly writes it なんか, in kana, which is read as written.
+_NAN_BEFORE = "タテトダデドナノ"
+
+
+def _what(words: list[_Word], k: int) -> str:
+    after = words[k + 1][1] if k + 1 < len(words) else ""
+    return "ナン" if after[:1] in _NAN_BEFORE and after[:1] else "ナニ"
+
+
+# 開く is ひらく when it opens something (本を開いて, 会議を開く, 心を開く: an object in its clause), in the
+# passive (会議が開かれる), or where a flower, a gap or an umbrella opens (花が開いた, 差が開く, 傘が開いた);
+# else it is あく, a door, a window or a shop being open (窓が開いた, 開いてる店, ドアが開かない). The
+# core dictionary reads it ひらく everywhere.
+_OPENED_BY_ITSELF = ("花", "差", "蕾", "つぼみ", "傘", "距離")
+_PASSIVE = ("れる", "られる", "せる", "させる")
+
+
+def _opens_something(words: list[_Word], k: int) -> bool:
+    if _object_before(words, k) or (k + 1 < len(words) and words[k + 1][4] in _PASSIVE):
+        return True
+    j = k - 1
+    while j >= 0 and words[j][0] in ("が", "は", "も", "の"):  # (花が開いた; 花も)
+        j -= 1
+    return j >= 0 and words[j][0].endswith(_OPENED_BY_ITSELF)
+
+
+# 辛い is からい, spicy, where the sentence speaks of food or taste (このカレーは辛い, 辛いラーメン, 辛い物), else
+# つらい, hard to bear (仕事が辛い, 別れるのは辛い): spicy food is mostly named where it is called so, and
+# the core dictionary reads つらい everywhere.
+_FOOD_WORDS = (
+    "料理", "カレー", "ラーメン", "麺", "スープ", "ソース", "キムチ", "唐辛子", "とうがらし", "胡椒",
+    "こしょう", "コショウ", "わさび", "ワサビ", "山椒", "スパイス", "香辛料", "激辛", "辛口", "辛味",
+    "鍋", "味", "舌", "食べ", "食事", "飲", "甘", "酸っぱ", "しょっぱ", "塩", "醤油", "味噌", "タレ",
+    "ご飯", "弁当", "メニュー", "注文", "一口", "麻婆", "マーボー", "ピザ", "タコス", "チリ",
+)  # fmt: skip
+_NOT_FOOD = ("意味", "興味", "趣味", "気味", "味方")  # (words holding 味 that are no taste)
+
+
+def _about_food(words: list[_Word], k: int) -> bool:
+    if k + 1 < len(words) and words[k + 1][0] in ("物", "もの"):  # (辛い物が好き: spicy food)
+        return True
+    near = "\0".join(w[0] for w in _sentence(words, k) if w[0] not in _NOT_FOOD)
+    return any(mark in near for mark in _FOOD_WORDS)
+
+
+def _sentence(words: list[_Word], k: int) -> list[_Word]:
+    """The words of the sentence holding ``words[k]``, at most :data:`_MATCH_REACH` either side."""
+    near = range(k - 1, max(-1, k - _MATCH_REACH - 1), -1)
+    start = next((j + 1 for j in near if words[j][0] in _SENTENCE_ENDS), max(0, k - _MATCH_REACH))
+    ahead = range(k, min(len(words), k + _MATCH_REACH))
+    end = next((j for j in ahead if words[j][0] in _SENTENCE_ENDS), min(len(words), k + _MATCH_REACH))
+    return words[start:end]
+
+
+# 家 is うち, home, as the place one is at, goes to or comes from (家に帰る, 家でゆっくり, 家から近い)
+# where nothing describes it; a house described or owned (大きな家に, 新しい家を, 私の家に) or a house as a
+# thing (家を買う, 家が建つ) is いえ, as the core dictionary reads it. Both are said for home; うち is
+# the more usual in talk.
+_PLACE_PARTICLES = ("に", "で", "へ", "から", "まで")
+
+
+def _at_home(words: list[_Word], k: int) -> bool:
+    if k + 1 >= len(words) or words[k + 1][0] not in _PLACE_PARTICLES:
+        return False
+    if k == 0:
+        return True
+    pos = words[k - 1][2]
+    described = (
+        words[k - 1][0] == "の"
+        or pos[0] in ("連体詞", "動詞", "形状詞", "接頭辞")
+        or (pos[0] in ("形容詞", "助動詞") and pos[5].startswith(("連体形", "終止形")))
+        or (pos[0] == "名詞" and pos[1] != "数詞" and pos[2] != "副詞可能")
+    )
+    return not described
+
+
+# 方 is かた, a person (politely), after この/その/あの/どの or こちら/そちら/あちら/どちらの (この方が田中さん
+# です, あの方はどなた) and after words for people (担当の方, 女の方, 年配の方); it is ほう, a side or a
+# comparison, where those are compared (この方が安い, 女の方が強い: が, then an adjective or a word of
+# degree in its clause) or where one goes to it (こちらの方へ), and everywhere else (駅の方へ, 私の方が,
+# 寝た方がいい) as the core dictionary reads it (which reads あの方 かた, この方 ほう). 読み方 (the way of)
+# is a word of its own.
+_THIS_THAT = ("この", "その", "あの", "どの")
+_THIS_THAT_POLITE = ("こちら", "そちら", "あちら", "どちら")
+_PEOPLE = (
+    "担当", "係", "受付", "女", "男", "年配", "目上", "家族", "近所", "一般", "初めて", "関係者", "地元",
+    "お客様", "お店",
+)  # fmt: skip
+_DEGREE = ("もっと", "ずっと", "よほど", "はるかに", "断然", "少し", "ちょっと", "一番", "より")
+
+
+def _side_or_person(words: list[_Word], k: int, read: str) -> str:
+    before = words[k - 1][0] if k > 0 else ""
+    owner = words[k - 2][0] if k > 1 and before == "の" else ""
+    person = before in _THIS_THAT or owner in _THIS_THAT_POLITE or owner in _PEOPLE
+    if not person:
+        return read
+    if _compared(words, k) or (k + 1 < len(words) and words[k + 1][0] == "へ"):
+        return "ホウ"
+    return "カタ"
+
+
+def _compared(words: list[_Word], k: int) -> bool:
+    """Whether ``words[k]`` (方) is one side of a comparison: が, then in its clause an adjective, a
+    word like 楽 or 便利, or a word of degree (ずっと, もっと) before any other word that says what."""
+    if k + 1 >= len(words) or words[k + 1][0] != "が":
+        return False
+    for surface, _read, pos, _normalized, _lemma in words[k + 2 : k + 2 + _MATCH_REACH]:
+        if surface in _DEGREE or pos[0] in ("形容詞", "形状詞") or pos[2:3] == ("形状詞可能",):
+            return True
+        if pos[0] not in ("副詞", "助詞", "空白"):
+            return False
+    return False
 
 
 # words that may stand between an object's を and its verb within one clause (調査を三回行った, 手術を
@@ -273,6 +469,7 @@ def _object_before(words: list[_Word], k: int) -> bool:
         adverbial_ni = surface == "に" and j > 0 and words[j - 1][2][0] == "副詞"
         if not (
             adverbial_ni
+            or pos[:2] == ("補助記号", "読点")  # (手術を、昨日行った)
             or surface in _WORDS
             or pos[0] == "空白"
             or any(pos[: len(kind)] == kind for kind in _BETWEEN)
@@ -347,12 +544,13 @@ def number(digits: str) -> str:
 # 十分 じゅう+ふん). Counters in h (本 杯 匹 分): after 1, 6, 8, 10, 100 the number ends in っ and the
 # counter takes p (いっぽん, じゅっぷん); after 3 it takes b (さんぼん; 分 takes p after ん: さんぷん,
 # よんぷん). Counters in k, s, t: after 1, 8, 10, 100 (and 6 before k) the number ends in っ (いっかい,
-# はっさい, ろっこ); 階, 軒, 足 take g, g, z after 3 (さんがい).
+# はっさい, ろっこ); 階, 軒, 足 take g, g, z after 3 (さんがい); ページ keeps its p, after っ too.
 _H_COUNTERS = {"本": "ほん", "杯": "はい", "匹": "ひき", "分": "ふん"}
 _KST_COUNTERS = {
     "回": "かい", "個": "こ", "階": "かい", "歳": "さい", "才": "さい", "冊": "さつ", "件": "けん",
     "軒": "けん", "足": "そく", "点": "てん", "頭": "とう", "通": "つう", "着": "ちゃく",
 }  # fmt: skip
+_P_COUNTERS = {"ページ": "ぺーじ"}  # counters in p: after 1, 6, 8, 10, 100 the number ends in っ
 _AFTER_THREE = {"階": "がい", "軒": "げん", "足": "ぞく"}
 _DAYS = {
     2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか", 7: "なのか", 8: "ようか",
@@ -400,6 +598,8 @@ def counted(digits: str, counter: str) -> str | None:
         if said.endswith("ん") and counter == "分":
             return said + word.translate(_H_TO_P)
         return said + (word.translate(_H_TO_B) if said.endswith("さん") else word)
+    if counter in _P_COUNTERS:  # (10ページ: じゅっぺーじ; 3ページ: さんぺーじ)
+        return (joined or said) + _P_COUNTERS[counter]
     if counter in _KST_COUNTERS:
         word = _KST_COUNTERS[counter]
         if said.endswith("さん") and counter in _AFTER_THREE:
