@@ -44,7 +44,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -328,34 +327,40 @@ def render_lock_file(output: str | os.PathLike[str]) -> Path | None:
     return None
 
 
+def held_render_lock(
+    output: str | os.PathLike[str], label: str = "render output", fix: str | None = None
+) -> contextlib.AbstractContextManager[bool]:
+    """The lock a render of ``output`` holds (:func:`render_lock_file`), ``as held``: whether it
+    holds it (False on a file system without locks, :func:`~...inference.core.locks.locked`).
+    ``label`` and ``fix`` name, in the "held" line, the field or flag to change."""
+    return locks.locked(output, label, lock=render_lock_file(output), fix=fix, what="render")
+
+
+@contextlib.contextmanager
 def render_lock(
     output: str | os.PathLike[str], label: str = "render output", fix: str | None = None
-) -> contextlib.AbstractContextManager[None]:
-    """The lock a render of ``output`` holds (:func:`render_lock_file`): a caller that holds it
-    already calls :func:`render_shot` with ``lock=False``. ``label`` and ``fix`` name, in the "held"
-    line, the field or flag to change (:func:`~...inference.core.locks.locked`)."""
-    return locks.locked(output, label, lock=render_lock_file(output), fix=fix, what="render")
+) -> Iterator[None]:
+    """:func:`held_render_lock` for a caller that holds it around :func:`render_shot` with
+    ``lock=False`` (``animate``'s shot, with its other outputs), which asks the lock whether it is
+    held (:func:`holds_render_lock`)."""
+    with held_render_lock(output, label, fix):
+        yield
 
 
 def holds_render_lock(output: str | os.PathLike[str]) -> bool:
     """Whether this process holds the lock of a render of ``output`` (:func:`render_lock`, or a
-    caller's :func:`~...inference.core.locks.locked`): its lock file, beside or inside the output,
-    names this process, which :func:`~...inference.core.locks.locked` writes only once the lock is
-    taken. False on a file system without locks (the lock file is gone again), and where the holder
-    line could not be written: then nothing is swept, which leaves leftovers and never a live render's
-    frames."""
+    caller's :func:`~...inference.core.locks.locked`), beside or inside the output, as the lock
+    itself answers (:func:`~...inference.core.locks.holding`). False on a file system without
+    locks: then nothing is swept, which leaves leftovers and never a live render's frames.
+
+    It used to read the lock file's holder line, which names the run only where it could be
+    written: a lock file another user's killed render left, which this run could open only
+    read-only, kept that render's line, and its dead stage was never swept."""
     output = Path(output)
     places = [locks.lock_file(output)]
     if output.is_dir() and not output.is_symlink():
         places.append(real(output) / INSIDE_LOCK)
-    mine = f"pid {os.getpid()} on {socket.gethostname()},"
-    for path in places:
-        with contextlib.suppress(OSError):
-            if path.is_file() and not path.is_symlink():
-                with open(path, "rb") as f:
-                    if f.read(400).decode(errors="replace").startswith(mine):
-                        return True
-    return False
+    return any(locks.holding(path) for path in places)
 
 
 def _stage_beside(output: Path) -> re.Pattern[str]:
@@ -430,9 +435,9 @@ def render_shot(
     video = output.suffix.lower() in VIDEO_SUFFIXES
     with contextlib.ExitStack() as stack:
         # one render of an output at a time; what a killed one left goes (sweep_dead_render)
-        if lock:
-            stack.enter_context(render_lock(output))
-        if holds_render_lock(output):  # unlocked, a stage may be a live render's: left as it is
+        # unlocked (a file system without locks), a stage may be a live render's: left as it is
+        held = stack.enter_context(held_render_lock(output)) if lock else holds_render_lock(output)
+        if held:
             sweep_dead_render(output)
         if video:
             # A video plays every frame at the scene's rate against its sound: a Frame Step (a preview

@@ -52,6 +52,7 @@ _NO_LOCKS = frozenset(
     if n is not None
 )
 _warned_unlocked = False
+_HELD: set[str] = set()  # the lock files this process holds now (:func:`holding`)
 
 
 def lock_name(name: str, name_max: int = NAME_MAX) -> str:
@@ -105,6 +106,19 @@ def _warn_unlocked(exc: OSError, what: str) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def _key(lock: str | os.PathLike[str]) -> str:
+    return os.path.normcase(os.path.realpath(lock))
+
+
+def holding(lock: str | os.PathLike[str]) -> bool:
+    """Whether this process holds the lock file ``lock`` now (:func:`locked` took it and has not let
+    it go): for code below the ``with`` that did not get its answer. A run that went on unlocked
+    holds none. Asked of the lock itself, not of the holder line in its file, which is for the
+    message only and may name another run (a file of another user's run this run could only
+    open read-only keeps that run's line)."""
+    return _key(lock) in _HELD
 
 
 def _holder(fd: int) -> str:
@@ -223,11 +237,15 @@ def locked(
     lock: str | os.PathLike[str] | None = None,
     fix: str | None = None,
     what: str = "output",
-) -> Iterator[None]:
+) -> Iterator[bool]:
     """Hold the lock of ``target`` for the block (``lock``: its lock file, by default
     :func:`lock_file`); held by another run, one :class:`DualTalkError` line: "another DualTalk run
     is writing TARGET (pid N on HOST, since ...); wait for it to end, or FIX" (``fix`` by default
-    "give another LABEL"). Folders made only for the lock file are removed again on the way out."""
+    "give another LABEL"). Folders made only for the lock file are removed again on the way out.
+
+    ``with locked(...) as held``: True where the block holds the lock, False where the file system
+    has no locks and the run goes on unlocked (warned once): a caller that removes what a dead run
+    left (the render's sweep) does so only when True; :func:`holding` answers the same below it."""
     path = Path(lock) if lock is not None else lock_file(target)
     fix = fix if fix is not None else f"give another {label}"
     made = missing_folders(path.parent)
@@ -285,9 +303,12 @@ def locked(
                 os.ftruncate(fd, 0)
                 os.lseek(fd, 0, os.SEEK_SET)
                 os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode())
-        yield
+        if fd >= 0:
+            _HELD.add(_key(path))
+        yield fd >= 0
     finally:
         if fd >= 0:
+            _HELD.discard(_key(path))
             if os.name == "nt":  # Windows removes no file that is open (ours included): close first;
                 # a run that has it open makes the unlink fail harmlessly, and its samestat check
                 # above covers a file removed between its open and its lock
@@ -308,19 +329,21 @@ def locked_all(
     fix: str | None = None,
     what: str = "output",
     take_folders: Sequence[str | os.PathLike[str]] = (),
-) -> Iterator[None]:
+) -> Iterator[bool]:
     """Hold the lock of each ``(label, output)`` for the block (one lock per lock file: two spellings
     of one output are taken once); ``fix`` and ``what`` as for :func:`locked`, ``{label}`` in ``fix``
     standing for the output's label ("give this shot another {label}"). An output among
     ``take_folders`` is locked as ``infer`` locks its take folder (:func:`take_lock_file`), so an
-    ``animate`` work folder and an ``infer --out`` naming one folder keep each other out."""
+    ``animate`` work folder and an ``infer --out`` naming one folder keep each other out. Gives
+    whether every lock is held (False: the file system has no locks, :func:`locked`)."""
     seen: set[Path] = set()
     takes = {real(f) for f in take_folders}
+    held = True
     with contextlib.ExitStack() as stack:
         for label, target in targets:
             key = take_lock_file(target) if real(target) in takes else lock_file(target)
             if key not in seen:
                 seen.add(key)
                 how = None if fix is None else fix.replace("{label}", label)
-                stack.enter_context(locked(target, label, lock=key, fix=how, what=what))
-        yield
+                held = stack.enter_context(locked(target, label, lock=key, fix=how, what=what)) and held
+        yield held
