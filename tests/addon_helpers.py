@@ -212,3 +212,42 @@ def range_done(scene, first: int, last: int):
         assert time.monotonic() < end, "the range's worker never ended"
         time.sleep(0.05)
     return run
+
+
+# -- one Generate shared by a file's stories (the worker is most of an add-on story's time) --
+
+
+def generate_and_save(path: Path, assets: dict[str, Path], prepare=None, fps: int | None = None) -> Path:
+    """A take Generated on Alice and Bob in a fresh scene (``prepare(scene, alice, bob)`` first, the
+    panel set up), keyed to the end and saved to ``path``, read-only: a module's stories each open it
+    (:func:`open_take`) instead of running the same worker again, and none can save over it.
+
+    ``_PACE`` (what a take's keying teaches) is put back after, so no story sees this one's pace."""
+    from dualtalk.dualtalk_blender.addon import ui_run
+
+    pace = dict(ui_run._PACE)
+    scene, prefs = fresh_scene_with_addon(assets["models"])
+    try:
+        if fps is not None:
+            scene.render.fps = fps
+        a, b = two_characters()
+        setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+        if prepare is not None:
+            prepare(scene, a, b)
+        run = ui_run.GenerationRun(scene, scene.dualtalk, prefs).start()
+        outcome = take_comes_back(run)
+        assert outcome.ok, outcome
+        bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    finally:
+        disable_addon()
+        ui_run._PACE.clear()
+        ui_run._PACE.update(pace)
+    path.chmod(0o444)
+    return path
+
+
+def open_take(path: Path):
+    """The saved take (:func:`generate_and_save`) opened, as an animator reopens the file the take
+    was made in: ``(scene, alice, bob)``. Call it with the add-on enabled (the ``scene`` fixture)."""
+    bpy.ops.wm.open_mainfile(filepath=str(path))
+    return bpy.context.scene, bpy.data.objects["Alice"], bpy.data.objects["Bob"]
