@@ -1,6 +1,7 @@
 """Re-generate Preview Range keys its range in steps, as Generate keys a take (fix34 keys): an Esc
 between two steps puts the take back as it was before the range, and the line says so; an Esc
-before the keying keys nothing."""
+before the keying keys nothing. The stories start from one take Generated and saved once
+(``take_file``), each opening it as the animator reopens the file the take was made in."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import addon_helpers as ah
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene import gaze, range_keys
-from test_generate_keys_in_steps import Operator, deep_fingerprint, status, worker_done
+from test_generate_keys_in_steps import Operator, deep_fingerprint, status
+
+
+@pytest.fixture(scope="module")
+def take_file(assets, tmp_path_factory):
+    """The take on Alice and Bob (the real worker, a tiny engine), Generated once and saved."""
+    return ah.generate_and_save(tmp_path_factory.mktemp("range_esc") / "take.blend", assets)
 
 
 @pytest.fixture
-def pair(scene, assets):
-    alice, bob = ah.two_characters()
-    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    return alice, bob
+def scene(scene, take_file):
+    """The file holding the take, opened (the add-on enabled): the scene a story re-generates a
+    range of."""
+    return ah.open_take(take_file)[0]
 
 
 @pytest.fixture
@@ -28,8 +35,7 @@ def slow_keying(monkeypatch):
 
 
 @pytest.mark.parametrize("steps", [1, 6, 20])
-def test_esc_between_two_steps_of_a_range_puts_the_take_back(scene, assets, pair, slow_keying, steps):
-    assert worker_done(scene, assets).finish().ok  # the take
+def test_esc_between_two_steps_of_a_range_puts_the_take_back(scene, slow_keying, steps):
     before = deep_fingerprint(scene)
     run = ah.range_done(scene, 20, 30)
     op = Operator(run)
@@ -46,8 +52,7 @@ def test_esc_between_two_steps_of_a_range_puts_the_take_back(scene, assets, pair
     assert not status().running and not ui_run.generation_running()
 
 
-def test_esc_before_a_range_is_keyed_keys_nothing(scene, assets, pair, slow_keying):
-    assert worker_done(scene, assets).finish().ok
+def test_esc_before_a_range_is_keyed_keys_nothing(scene, slow_keying):
     before = deep_fingerprint(scene)
     run = ah.range_done(scene, 20, 30)
     op = Operator(run)
@@ -57,8 +62,7 @@ def test_esc_before_a_range_is_keyed_keys_nothing(scene, assets, pair, slow_keyi
     assert deep_fingerprint(scene) == before
 
 
-def test_a_range_keyed_to_the_end_in_steps_says_what_it_redid(scene, assets, pair, slow_keying):
-    assert worker_done(scene, assets).finish().ok
+def test_a_range_keyed_to_the_end_in_steps_says_what_it_redid(scene, slow_keying):
     run = ah.range_done(scene, 20, 30)
     op = Operator(run)
     ticks = 0
@@ -68,14 +72,13 @@ def test_a_range_keyed_to_the_end_in_steps_says_what_it_redid(scene, assets, pai
     assert op.said[0][1].startswith("DualTalk: re-generated frames 20-30"), op.said
 
 
-def test_a_range_is_keyed_over_ticks_at_this_blenders_own_pace(scene, assets, pair, monkeypatch):
+def test_a_range_is_keyed_over_ticks_at_this_blenders_own_pace(scene, monkeypatch):
     """At the keying's real pace a range's few thousand frames read as "quick" (a take's pace): one
     tick, the whole range frozen. A range's frame costs RANGE_COST of a take's: it goes in ticks."""
     monkeypatch.setattr(ui_run, "TICK_SECONDS", 0.0)
     monkeypatch.setattr(gaze, "READS_PER_STEP", 2)
     monkeypatch.setattr(range_keys, "ROWS_PER_STEP", 200)
-    monkeypatch.setattr(ui_run, "PACE_FROM_FRAMES", 10)  # a 2 s take teaches the pace too
-    assert worker_done(scene, assets).finish().ok
+    monkeypatch.setattr(ui_run, "PACE_FROM_FRAMES", 10)  # a 2 s take would teach the pace too
     # this 2 s range's 48 frames as a 2-minute range's 3,108 at the real pace: 0.78 s as a take's
     monkeypatch.setattr(ui_run, "_PACE", {False: 8e-5, True: 2.5e-4 * 3108 / 48})
     pace = dict(ui_run._PACE)
