@@ -733,8 +733,14 @@ def reading(text: str) -> str:
             out.append(surface)
         else:
             # a phrase starts at a word that is not a particle, ending or counter (3月: さんがつ, one
-            # word: espeak-ng says a word's last ん otherwise)
-            joined = pos[0] in _ATTACHED or before[0] == "接頭辞" or before[1:2] == ("数詞",)
+            # word: espeak-ng says a word's last ん otherwise), nor the する of a noun said with it
+            # (相談して: そうだんして, not そうだん して)
+            joined = (
+                pos[0] in _ATTACHED
+                or before[0] == "接頭辞"
+                or before[1:2] == ("数詞",)
+                or (before[2:3] == ("サ変可能",) and pos[4:5] == ("サ行変格",))
+            )
             said = _said(surface, _in_context(words, k), pos, normalized)
             out.extend(([] if joined or not spaced else [" "]) + [said])
         before = pos

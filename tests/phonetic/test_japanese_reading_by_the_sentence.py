@@ -90,3 +90,11 @@ def test_held_with_a_comma_between_the_object_and_the_verb():
 def test_a_box_is_hako_on_its_own():
     assert kana("箱を開いてみた。") == "はこおひらいてみた。"  # before: ばこお
     assert kana("紙箱") == "かみばこ"
+
+
+def test_a_noun_and_its_suru_are_one_word_to_the_voice():
+    from dualtalk.inference.phonetic.japanese_reading import reading
+
+    # spaced apart, espeak-ng says the ん before a pause (ɴ) where one says it into the し
+    assert "そうだんしてね" in reading("辛い時は相談してね。")  # before: そうだん してね
+    assert "けっこんした" in reading("2024年に結婚した。")  # before: けっこん した
