@@ -205,8 +205,9 @@ _SAID_BEFORE_COLON = frozenset(
 ) | {"listen up", "look here", "hold on", "hör mal", "guess what"}
 
 
-def _said_not_named(name: str) -> bool:
-    """Whether a dash-led tag is a word said before a colon (``- Look:``), not a speaker's name."""
+def said_before_colon(name: str) -> bool:
+    """Whether a tag is a word said before a colon (``- Look:``, ``Look:``), not a speaker's name
+    (subtitle cues here, a transcript's lines in ``phonetic/transcript.py``)."""
     return " ".join(name.split()).casefold().strip(".!,") in _SAID_BEFORE_COLON
 
 
@@ -215,7 +216,7 @@ def _said_first(payload: list[str]) -> str:
     first = strip_format_marks(_TAG_RE.sub("", payload[0])) if payload else ""
     m = _PREFIX_RE.match(first)
     name = next((g for g in m.groups() if g is not None), "") if m else ""
-    return f"- {name.strip()}:" if first.startswith("-") and name and _said_not_named(name) else ""
+    return f"- {name.strip()}:" if first.startswith("-") and name and said_before_colon(name) else ""
 
 
 def _said_undashed(payload: list[str]) -> str:
@@ -229,7 +230,7 @@ def _said_undashed(payload: list[str]) -> str:
     if m is None or first.lstrip().startswith("-") or m.group(6) is None:  # only NAME:, never [NAME]
         return ""
     name = m.group(6).strip()
-    return f"{name}:" if _said_not_named(name) else ""
+    return f"{name}:" if said_before_colon(name) else ""
 
 
 def _no_tag(said: str, vtt: bool) -> str:
@@ -247,7 +248,7 @@ def _line_speaker(text: str) -> str | None:
     m = _PREFIX_RE.match(first)
     if m:
         name = next(g for g in m.groups() if g is not None)
-        if first.startswith("-") and _said_not_named(name):
+        if first.startswith("-") and said_before_colon(name):
             return None
         if speaker_name(name) and "://" not in first:
             return name
@@ -305,7 +306,7 @@ def _dash_name(text: str) -> bool:
     if m is None:
         return False
     name = m.group(0).lstrip("-").strip().rstrip(":：").strip()
-    return not name[:1].islower() and not _said_not_named(name)
+    return not name[:1].islower() and not said_before_colon(name)
 
 
 def _parse_cues(text: str, name: str, vtt: bool) -> list[Segment]:

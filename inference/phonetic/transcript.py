@@ -199,13 +199,22 @@ def lines_by_speaker(
     lines: list[Line], names: tuple[str, str], where: str = "transcript"
 ) -> tuple[list[Line], list[Line]]:
     """(A's lines, B's lines) in order: each line goes to A or B by its tag (A/B or the dialogue's
-    names); lines with no text are left out."""
+    names); lines with no text are left out. A tag that is neither is refused naming its line; one
+    that is a word said before a colon (``Look: I was at work``, subtitle text pasted in: the six
+    languages of ``audio/turns.said_before_colon``) is said to be one, not an unknown speaker."""
+    from ..audio.turns import said_before_colon
+
     tags = {**OTHER_AB, "a": 0, "b": 1, _tag(names[0]): 0, _tag(names[1]): 1}
     out: tuple[list[Line], list[Line]] = ([], [])
     for line in lines:
         who = tags.get(_tag(line.speaker))
         if who is None:
             known = ", ".join(dict.fromkeys(["A", "B", *names]))
+            if said_before_colon(line.speaker):  # "Look: I was at work" pasted from a subtitle cue
+                raise DualTalkError(
+                    f"{where} line {line.number}: {line.speaker + ':'!r} is a word said, not who says it; "
+                    f"start the line with who says it ({known}), e.g. 'A: {line.speaker}: ...'"
+                )
             raise DualTalkError(
                 f"{where} line {line.number}: unknown speaker {line.speaker!r}{_look_alike(line.speaker)} "
                 f"(expected {known})"
