@@ -217,32 +217,42 @@ def range_done(scene, first: int, last: int):
 # -- one Generate shared by a file's stories (the worker is most of an add-on story's time) --
 
 
-def generate_and_save(path: Path, assets: dict[str, Path], prepare=None, fps: int | None = None) -> Path:
-    """A take Generated on Alice and Bob in a fresh scene (``prepare(scene, alice, bob)`` first, the
-    panel set up), keyed to the end and saved to ``path``, read-only: a module's stories each open it
-    (:func:`open_take`) instead of running the same worker again, and none can save over it.
-
-    ``_PACE`` (what a take's keying teaches) is put back after, so no story sees this one's pace."""
+def made_and_saved(path: Path, models: Path, make):
+    """``make(scene)`` run in a fresh scene with the add-on enabled (it Generates what a module's
+    stories start from), then the file saved to ``path``, read-only: the stories each open it or a
+    copy (:func:`open_take`) instead of running the same workers again, and none can save over it.
+    What ``make`` returns is returned. ``_PACE`` (what a take's keying teaches) is put back after,
+    so no story sees this one's pace."""
     from dualtalk.dualtalk_blender.addon import ui_run
 
     pace = dict(ui_run._PACE)
-    scene, prefs = fresh_scene_with_addon(assets["models"])
+    scene, _prefs = fresh_scene_with_addon(models)
     try:
-        if fps is not None:
-            scene.render.fps = fps
-        a, b = two_characters()
-        setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
-        if prepare is not None:
-            prepare(scene, a, b)
-        run = ui_run.GenerationRun(scene, scene.dualtalk, prefs).start()
-        outcome = take_comes_back(run)
-        assert outcome.ok, outcome
+        made = make(scene)
         bpy.ops.wm.save_as_mainfile(filepath=str(path))
     finally:
         disable_addon()
         ui_run._PACE.clear()
         ui_run._PACE.update(pace)
     path.chmod(0o444)
+    return made
+
+
+def generate_and_save(path: Path, assets: dict[str, Path], prepare=None) -> Path:
+    """A take Generated on Alice and Bob (``prepare(scene, alice, bob)`` after the panel is set
+    up), keyed to the end and saved to ``path`` (:func:`made_and_saved`)."""
+    from dualtalk.dualtalk_blender.addon import ui_run
+
+    def make(scene) -> None:
+        a, b = two_characters()
+        setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+        if prepare is not None:
+            prepare(scene, a, b)
+        prefs = bpy.context.preferences.addons[ADDON].preferences
+        outcome = take_comes_back(ui_run.GenerationRun(scene, scene.dualtalk, prefs).start())
+        assert outcome.ok, outcome
+
+    made_and_saved(path, assets["models"], make)
     return path
 
 
