@@ -4,7 +4,8 @@
 Take of 'late' could not fall back to it. Now Play brings the take back whole: its sound strip plays
 its own part of the recording from its own start, its frame range, and its turn markers once the
 file has kept them; the animator's own strip and marker stay; one Ctrl+Z undoes it. A take whose
-recording is gone is refused in one line naming the file, with nothing changed."""
+recording is gone is refused in one line naming the file, with nothing changed. The two takes are
+Generated once and saved beside their recording (``two_parts_file``); each story opens its own copy."""
 
 from __future__ import annotations
 
@@ -48,21 +49,49 @@ def markers(scene) -> list[tuple[str, int]]:
     return sorted((m.name, m.frame) for m in scene.timeline_markers)
 
 
-def two_parts(scene, assets, tmp_path):
-    wav = tmp_path / "talk.wav"
+@pytest.fixture(scope="module")
+def two_parts_file(assets, tmp_path_factory):
+    """Take 'whole' of talk.wav, then take 'late' of its second half, Generated on Alice and Bob and
+    saved with the recording beside the .blend: (the folder, what 'whole' played)."""
+    folder = tmp_path_factory.mktemp("two_parts")
+    wav = folder / "talk.wav"
     shutil.copy(assets["wav"], wav)
-    alice, bob = ah.two_characters()
-    ah.setup_panel(scene, alice, bob, wav, assets["ckpt"])
-    scene.render.fps = 25
-    scene.frame_start, scene.frame_end = 1, 10
-    generate(scene, "whole", None)
-    whole = (strips(scene), markers(scene), (scene.frame_start, scene.frame_end))
-    generate(scene, "late", 1.0)
-    return alice, bob, wav, whole
+
+    def make(scene):
+        alice, bob = ah.two_characters()
+        ah.setup_panel(scene, alice, bob, wav, assets["ckpt"])
+        scene.render.fps = 25
+        scene.frame_start, scene.frame_end = 1, 10
+        generate(scene, "whole", None)
+        whole = (strips(scene), markers(scene), (scene.frame_start, scene.frame_end))
+        generate(scene, "late", 1.0)
+        return whole
+
+    whole = ah.made_and_saved(folder / "shot.blend", assets["models"], make)
+    return folder, whole
 
 
-def test_play_take_brings_back_a_take_of_another_part_whole(scene, assets, tmp_path):
-    alice, bob, _wav, whole = two_parts(scene, assets, tmp_path)
+@pytest.fixture
+def scene(scene, two_parts_file, tmp_path):
+    """A copy of the file with the two takes and its recording, opened (the add-on enabled)."""
+    shot = tmp_path / "shot"
+    shutil.copytree(two_parts_file[0], shot)
+    (shot / "shot.blend").chmod(0o644)
+    return ah.open_take(shot / "shot.blend")[0]
+
+
+def two_parts(two_parts_file, tmp_path):
+    """(alice, bob, the copy's recording, what 'whole' played) of the opened copy."""
+    return (
+        bpy.data.objects["Alice"],
+        bpy.data.objects["Bob"],
+        tmp_path / "shot" / "talk.wav",
+        two_parts_file[1],
+    )
+
+
+def test_play_take_brings_back_a_take_of_another_part_whole(scene, two_parts_file, tmp_path):
+    alice, bob, _wav, whole = two_parts(two_parts_file, tmp_path)
     late = (strips(scene), markers(scene), (scene.frame_start, scene.frame_end))
     assert whole[0] != late[0] and whole[2] == (1, 50) and late[2] == (1, 25)
     scene.timeline_markers.new("my beat", frame=7)  # the animator's own
@@ -83,8 +112,8 @@ def test_play_take_brings_back_a_take_of_another_part_whole(scene, assets, tmp_p
     assert "talk.wav from 1.00 s" in status()
 
 
-def test_remove_take_falls_back_to_a_kept_take_of_another_part(scene, assets, tmp_path):
-    alice, bob, _wav, whole = two_parts(scene, assets, tmp_path)
+def test_remove_take_falls_back_to_a_kept_take_of_another_part(scene, two_parts_file, tmp_path):
+    alice, bob, _wav, whole = two_parts(two_parts_file, tmp_path)
     plan = take_back.plan_take_back([alice, bob])
     assert plan is not None and plan.back == "whole"
 
@@ -96,8 +125,8 @@ def test_remove_take_falls_back_to_a_kept_take_of_another_part(scene, assets, tm
     assert "removed take 'late' from Alice and Bob" in status() and "take 'whole' plays again" in status()
 
 
-def test_a_kept_take_whose_recording_is_gone_is_refused_naming_it(scene, assets, tmp_path):
-    alice, _bob, wav, _whole = two_parts(scene, assets, tmp_path)
+def test_a_kept_take_whose_recording_is_gone_is_refused_naming_it(scene, two_parts_file, tmp_path):
+    alice, _bob, wav, _whole = two_parts(two_parts_file, tmp_path)
     before = (strips(scene), markers(scene), (scene.frame_start, scene.frame_end))
     wav.write_bytes(wav.read_bytes()[:-64] + bytes(64))  # re-recorded since: other contents
     scene.dualtalk.audio = str(tmp_path / "elsewhere.wav")
@@ -111,8 +140,8 @@ def test_a_kept_take_whose_recording_is_gone_is_refused_naming_it(scene, assets,
     assert take_back.plan_take_back([alice]) is None  # Remove Take cannot fall back to it
 
 
-def test_playing_it_on_one_character_while_the_other_plays_on_is_refused(scene, assets, tmp_path):
-    alice, _bob, _wav, _whole = two_parts(scene, assets, tmp_path)
+def test_playing_it_on_one_character_while_the_other_plays_on_is_refused(scene, two_parts_file, tmp_path):
+    alice, _bob, _wav, _whole = two_parts(two_parts_file, tmp_path)
     before = (strips(scene), markers(scene), (scene.frame_start, scene.frame_end))
     scene.dualtalk.char_b = None  # Bob would keep 'late', and lose its sound
 
