@@ -170,12 +170,14 @@ def _digits(word: str) -> str | None:
 #   fraction (1/2カップ: にぶんのいち), as all other slashed pairs are (5/100: ひゃくぶんのご);
 # - two hyphened groups of 3-4 and 4 digits before no counter, not two round amounts nor two years: a
 #   phone number without its area code, digit by digit (1234-5678);
-# - two groups by a hyphen otherwise: numbers said as numbers, the hyphen a sum's ひく where the
-#   sentence speaks of sums (5-3の計算: ごひくさん), a score's たい where it speaks of a match (試合は3-1:
-#   さんたいいち) or where the second number is no larger than the first (結果は2-0: にたいぜろ; a range
-#   runs upwards, 2-0 is no range), else a range's から (ページ12-15: じゅうにから じゅうご; 3-5人:
-#   さんからごにん; 第2-3章: だいにから さんしょう).
+# - two groups by a hyphen otherwise: numbers said as numbers, the hyphen an address's の right after a
+#   place's name or 丁目 (渋谷3-1: しぶや さんのいち), a sum's ひく where the sentence speaks of sums
+#   (5-3の計算: ごひくさん), a score's たい where it speaks of a match (試合は3-1: さんたいいち) or where
+#   the second number is no larger than the first (結果は2-0: にたいぜろ; a range runs upwards, 2-0 is
+#   no range), else a range's から (ページ12-15: じゅうにから じゅうご; 3-5人: さんからごにん; 第2-3章:
+#   だいにから さんしょう).
 _SCORE_WORDS = ("試合", "勝", "負", "スコア", "対戦", "引き分け", "得点", "優勝", "決勝", "戦")
+_ADDRESS_UNITS = ("丁目", "番地", "番")
 _SUM_WORDS = ("計算", "算", "答え", "イコール", "=", "＝", "+", "＋", "×", "÷")
 _DATE_SIGNS = "-/"
 _MATCH_REACH = 30  # words either side looked at for a match
@@ -220,6 +222,8 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
     if len(groups) == 2 and not postcode and not led_by_zero and not _is_phone(groups, counter_after):
         # numbers said as numbers: the first here with its joint, the second by the line as any number
         # (a range's second number is read with its counter: 3-5人 さんから ごにん)
+        if k > 0 and (words[k - 1][2][1:3] == ("固有名詞", "地名") or words[k - 1][0] in _ADDRESS_UNITS):
+            return number(groups[0]) + "の", 2  # an address (渋谷3-1, 2丁目3-5: さんのいち, さんのご)
         if _about(words, k, _SUM_WORDS):
             return number(groups[0]) + "ひく", 2
         downwards = int(groups[1]) <= int(groups[0])

@@ -75,6 +75,7 @@ def test_a_sum_a_score_a_date_and_a_phone_number_by_their_shape():
     assert kana("1/2カップ") == "にぶんのいちカップ"
     assert kana("2024-12に") == "にせんにじゅうよねんじゅうにがつに"  # before: ...よんからじゅうに
     assert kana("1234-5678に電話して。") == "いちにーさんよんのごーろくななはちにでんわして。"
+    assert kana("渋谷3-1") == "しぶやさんのいち"  # an address; before: さんからいち
     # ranges stay ranges: upwards, round amounts, years, a number with its counter
     assert kana("第2-3章を読んで。") == "だいにからさんしょうおよんで。"
     assert kana("1000-2000円") == "せんからにせんえん"
