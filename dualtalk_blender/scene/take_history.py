@@ -58,9 +58,11 @@ def forget(scene: Any, names: Iterable[str], take: str) -> None:
     if scene is None or HISTORY_PROP not in scene:
         return
     who = set(names)
-    scene[HISTORY_PROP] = json.dumps(
-        [e for e in played(scene) if not (e["take"] == take and _shares(e, who))]
-    )
+    left = [e for e in played(scene) if not (e["take"] == take and _shares(e, who))]
+    if left:
+        scene[HISTORY_PROP] = json.dumps(left)
+    else:  # the last take removed: the scene as before any take
+        del scene[HISTORY_PROP]
 
 
 def latest(scene: Any, names: Iterable[str], takes: Iterable[str]) -> str | None:

@@ -2,8 +2,8 @@
 and keys v3 from there. Disliking v3, Remove Take: v1 played before it, so v1 should play again.
 Before, the file did not record which take played before, and of the kept takes the one whose name
 sorts last played: v2. Now the scene keeps which takes played (Generate and Play Take note them) and
-Remove Take plays the latest one still kept; a file made before that history keeps the number
-order, and a damaged history is read as none."""
+Remove Take plays the latest one still kept (the history goes with the last take); a file made
+before that history keeps the number order, and a damaged history is read as none."""
 
 from __future__ import annotations
 
@@ -69,6 +69,10 @@ def test_remove_take_plays_the_take_that_played_before_not_the_name_sorting_last
     with bpy.context.temp_override(scene=scene):  # v2 played before v1: removing v1 plays it
         assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
     assert (playing(a), playing(b)) == ("v2", "v2")
+
+    with bpy.context.temp_override(scene=scene):  # the last take: as before any take, history too
+        assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
+    assert layers.take_meta(a) is None and HISTORY not in scene.keys()
 
 
 @pytest.mark.parametrize("history", ["none (a file made before)", "damaged"])
