@@ -1,7 +1,8 @@
 """An animator's first hour (notes/audit_firsthour.md): Generate says when it extends the scene's frame
 range (the render range) and Remove Take puts the range back when it is still the one the take set;
 Generate with *Turn markers* off takes the earlier take's turn markers away, as *Sound strip* off does
-with its sound."""
+with its sound. The stories that start from the 30-frame shot with one take open it from one file
+(``shot_file``), Generated once."""
 
 from __future__ import annotations
 
@@ -43,11 +44,29 @@ def frame_range(scene) -> tuple[int, int]:
     return scene.frame_start, scene.frame_end
 
 
-def test_generate_says_it_extended_the_range_and_remove_take_puts_it_back(scene, assets):
-    shot(scene, assets)
-    generate(scene)
+@pytest.fixture(scope="module")
+def shot_file(assets, tmp_path_factory):
+    """The 30-frame shot with a take Generated on it, saved once: (the .blend, Generate's line)."""
+
+    def make(scene) -> str:
+        shot(scene, assets)
+        generate(scene)
+        return status()
+
+    path = tmp_path_factory.mktemp("shot") / "shot.blend"
+    return path, ah.made_and_saved(path, assets["models"], make)
+
+
+@pytest.fixture
+def taken(scene, shot_file):
+    """The shot with its take, opened (the add-on enabled): (scene, Generate's line)."""
+    return ah.open_take(shot_file[0])[0], shot_file[1]
+
+
+def test_generate_says_it_extended_the_range_and_remove_take_puts_it_back(taken):
+    scene, said = taken
     assert frame_range(scene) == (1, 48)
-    assert "scene range extended from 1-30 to 1-48" in status(), status()
+    assert "scene range extended from 1-30 to 1-48" in said, said
     remove_take(scene)
     assert frame_range(scene) == (1, 30)
     assert "scene range back to 1-30" in status(), status()
@@ -61,9 +80,8 @@ def test_a_take_that_fits_the_shot_says_nothing_about_the_range(scene, assets):
     assert frame_range(scene) == (1, 100) and "scene range" not in status(), status()
 
 
-def test_a_second_longer_take_still_goes_back_to_the_shots_own_range(scene, assets, long_wav):
-    shot(scene, assets)
-    generate(scene)
+def test_a_second_longer_take_still_goes_back_to_the_shots_own_range(taken, long_wav):
+    scene, _said = taken
     scene.dualtalk.audio = str(long_wav)
     generate(scene)
     assert frame_range(scene) == (1, 96)
@@ -72,30 +90,27 @@ def test_a_second_longer_take_still_goes_back_to_the_shots_own_range(scene, asse
     assert frame_range(scene) == (1, 30), status()
 
 
-def test_a_range_the_animator_changed_since_stays_theirs(scene, assets):
-    shot(scene, assets)
-    generate(scene)
+def test_a_range_the_animator_changed_since_stays_theirs(taken):
+    scene, _said = taken
     scene.frame_end = 60  # the animator's own choice now
     remove_take(scene)
     assert frame_range(scene) == (1, 60)
     assert "scene range" not in status(), status()
 
 
-def test_the_range_goes_back_only_once_neither_character_plays_the_take(scene, assets):
-    shot(scene, assets)
-    generate(scene)
+def test_the_range_goes_back_only_once_neither_character_plays_the_take(taken):
+    scene, _said = taken
     remove_take(scene, character="A")
     assert frame_range(scene) == (1, 48) and "scene range" not in status(), status()
     remove_take(scene, character="B")
     assert frame_range(scene) == (1, 30) and "scene range back to 1-30" in status(), status()
 
 
-def test_a_take_that_recorded_no_range_keeps_the_range_on_removal(scene, assets):
+def test_a_take_that_recorded_no_range_keeps_the_range_on_removal(taken):
     """A take keyed before takes recorded the range they replaced: nothing to put back."""
     from dualtalk.dualtalk_blender.scene import before_take
 
-    shot(scene, assets)
-    generate(scene)
+    scene, _said = taken
     del scene[before_take.SCENE_RANGE_PROP]
     remove_take(scene)
     assert frame_range(scene) == (1, 48) and "scene range" not in status(), status()
