@@ -40,7 +40,7 @@ from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
 from . import before_take, companions, compat, gaze, keying, layers, range_keys, range_plan
 from .characters import CharacterReport, inspect_character, linked_refusal, sharing_objects
 from .paths import blend_path
-from .records import DamagedRecord, entries
+from .records import DamagedRecord, entries, parse
 from .records import frame as record_frame
 from .steps import Steps, run_steps
 
@@ -703,12 +703,25 @@ def add_turn_markers(
 
 def kept_markers(scene: Any) -> dict[str, Any]:
     """The turn markers of takes kept in the file but not playing, by take name
-    (:data:`KEPT_MARKERS_PROP`): Play Take puts them back."""
+    (:data:`KEPT_MARKERS_PROP`): Play Take puts them back.
+
+    A .blend from elsewhere may hold anything there (JSON nested 100,000 deep, a frame of 1e300):
+    it reads through :func:`.records.parse`, and an entry whose markers are not [name, frame] pairs
+    Blender can hold is left out (that take then comes back without markers, and says so)."""
     try:
-        kept = json.loads(scene.get(KEPT_MARKERS_PROP, "{}"))
-    except (TypeError, ValueError):
+        kept = parse(scene.get(KEPT_MARKERS_PROP, "{}"))
+    except DamagedRecord:
         return {}
-    return kept if isinstance(kept, dict) else {}
+    if not isinstance(kept, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for name, entry in kept.items():
+        try:
+            if isinstance(entry, dict):
+                out[name] = {**entry, "markers": _made(entry.get("markers", []))}
+        except (ValueError, TypeError, DamagedRecord):
+            continue
+    return out
 
 
 def keep_marker_entry(scene: Any, name: str, entry: dict[str, Any]) -> None:

@@ -18,6 +18,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from .records import DamagedRecord, parse
+
 HISTORY_PROP = "dualtalk_played_takes"  # scene custom property: the takes that played, latest last (JSON)
 MAX_PLAYED = 32  # entries kept: more than an animator compares, small enough to rewrite each time
 
@@ -26,8 +28,8 @@ def played(scene: Any) -> list[dict[str, Any]]:
     """The scene's history of the takes that played, latest last (``take``, ``pair``); entries that
     do not read as one are left out, a damaged record reads as none."""
     try:
-        data = json.loads(scene.get(HISTORY_PROP, "[]"))
-    except (TypeError, ValueError, AttributeError):
+        data = parse(scene.get(HISTORY_PROP, "[]"))  # nesting bounded: a file from elsewhere
+    except (DamagedRecord, AttributeError):
         return []
     if not isinstance(data, list):
         return []
