@@ -11,6 +11,13 @@ So each unregister writes the preferences that differ from their defaults to
 home, which the Model folder preference does not move; one file per user, since a farm's home may be
 shared), and a register that finds every preference at its default takes them back, with one line. Preferences set by hand are never overwritten. No home, an
 unreadable or damaged file: nothing is kept or restored, never an error.
+
+A shared home is also one where another user can write: the file sets the Python that Generate runs
+and the package index Install Dependencies reads (review rv36a G1). So only a file this user wrote is
+taken back: a plain file of its own (no link, no second hard link), owned by this user and writable
+by nobody else (POSIX; Windows has no such owner or mode bits); any other is ignored with one
+printed line, and the next :func:`keep` (at once: nothing was restored) writes this user's own
+(0600, as ``mkstemp`` makes it).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -97,17 +105,59 @@ def keep(prefs: Any) -> None:
                 os.unlink(tmp)
 
 
+def _not_own(st: os.stat_result) -> str:
+    """Why a kept file with status ``st`` (its ``lstat``) is not one this user wrote; "" when it is."""
+    if stat.S_ISLNK(st.st_mode):
+        return "it is a link"
+    if not stat.S_ISREG(st.st_mode):
+        return "it is not a plain file"
+    if st.st_nlink > 1:
+        return "it has another hard link"
+    if os.name == "posix" and hasattr(os, "getuid"):  # Windows: no owner id, its mode bits say nothing
+        if st.st_uid != os.getuid():
+            return f"it belongs to another user (uid {st.st_uid})"
+        if st.st_mode & 0o022:
+            return "other users may write it"
+    return ""
+
+
+def _read_own(path: Path) -> bytes | None:
+    """The kept file's bytes when this user wrote it (:func:`_not_own`), else None (one printed line
+    when it is there but someone else's); None too when missing, unreadable or too large."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    why = _not_own(st)
+    if not why:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            now = os.fstat(fh.fileno())
+            # the file opened is the one checked (not swapped for another between the two)
+            why = _not_own(now) if (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino) else "it changed"
+            if not why:
+                return fh.read(MAX_BYTES + 1)
+    print(f"DualTalk: ignored the kept preferences {path} ({why}): only a file you wrote is taken back")
+    return None
+
+
 def restore(prefs: Any) -> str:
     """Take the kept preferences back when every preference is at its default (the add-on was just
-    ticked again); one line naming them (as the preferences label them), "" when nothing was."""
+    ticked again); one line naming them (as the preferences label them), "" when nothing was. Only
+    from a file this user wrote (:func:`_read_own`)."""
     path = kept_file()
     if prefs is None or path is None or changed(prefs):
         return ""
+    data = _read_own(path)
+    if data is None or len(data) > MAX_BYTES:
+        return ""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return ""
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        kept = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
         return ""
     if not isinstance(kept, dict):
         return ""
