@@ -44,6 +44,9 @@ PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx", "sudachipy
 NO_DEPS_PACKAGES = ("resemblyzer==0.1.4",)
 NO_DEPS_STEP = "install voice encoder"
 VENV_NAME = "venv"
+# Written into a venv DualTalk creates, before anything else is made in it: only such a venv is ever
+# cleared (``venv --clear``) or removed after a failed step; the user's own at that path never is.
+VENV_MARKER = ".dualtalk-venv"
 CREATE_VENV = "create venv"  # the step whose half-made folder is removed when it fails or is cancelled
 _PROBE_MARK = "dualtalk-probe"  # printed first by the probe: a program that is not Python never prints it
 
@@ -118,6 +121,19 @@ def venv_has_pip(venv_dir: str | os.PathLike[str]) -> bool:
     return venv_python(venv_dir).is_file() and bool(found)
 
 
+def made_here(venv_dir: str | os.PathLike[str]) -> bool:
+    """Whether DualTalk's Install Dependencies created this venv (it holds :data:`VENV_MARKER`)."""
+    return (Path(venv_dir) / VENV_MARKER).is_file()
+
+
+def _mark(venv_dir: Path) -> None:
+    """Say that DualTalk makes ``venv_dir`` (created for it when missing). Where it cannot be
+    written, the venv step meets the same folder and says why."""
+    with contextlib.suppress(OSError):
+        venv_dir.mkdir(parents=True, exist_ok=True)
+        (venv_dir / VENV_MARKER).write_text("made by DualTalk's Install Dependencies\n", encoding="utf-8")
+
+
 @lru_cache(maxsize=16)
 def probe_python(python: str) -> tuple[bool, str]:
     """(ok, one line) whether ``python`` can import the engine's dependencies; cached per path."""
@@ -171,8 +187,16 @@ def install_steps(
     py = venv_python(venv_dir)
     steps: list[tuple[str, list[str]]] = []
     if not venv_has_pip(venv_dir):
-        # a half-made venv (python, no pip) is made again from scratch
+        # a half-made venv of ours (python, no pip) is made again from scratch; one the user made
+        # without pip (``uv venv``, ``--without-pip``) holds their packages and is never cleared
         clear = ["--clear"] if (venv_dir / "pyvenv.cfg").is_file() else []
+        if clear and not made_here(venv_dir):
+            raise DualTalkError(
+                f"{venv_dir} has no pip and DualTalk did not make it (uv venv? --without-pip?), so "
+                "Install Dependencies leaves it as it is: set Python with torch to its Python, add pip "
+                "to it (its python -m ensurepip), or choose another Model folder (or delete it if an "
+                "earlier install left it half-made)"
+            )
         steps.append((CREATE_VENV, [base_python or sys.executable, "-m", "venv", *clear, str(venv_dir)]))
     pip = [str(py), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
     if index_url:
@@ -229,6 +253,8 @@ class Installer:
         self._q = queue.Queue()
         self._step_lines.clear()
         self._undo = _made_by(label, argv)
+        if self._undo is not None:
+            _mark(self._undo)  # before venv makes anything: a half-made venv is known as ours
         try:
             self._proc = subprocess.Popen(
                 argv,
@@ -288,6 +314,8 @@ class Installer:
     def _step_ended(self, code: int) -> None:
         """Go on to the next step, or end with the step's failure in one line."""
         if code == 0:
+            if self._undo is not None and self.label == CREATE_VENV:
+                _mark(self._undo)  # again: ``--clear`` emptied the folder, the marker too
             self.step_index += 1
             self._launch()
             return
@@ -354,12 +382,18 @@ class Installer:
 
 
 def _made_by(label: str, argv: list[str]) -> Path | None:
-    """The folder a step creates and that must go if it fails: the venv, when it is new or was
-    half-made (a venv ``--clear`` starts over); any other folder of that name is left alone."""
+    """The folder a step creates and that must go if it fails: the venv, when it is new (or an
+    empty folder) or DualTalk made it (:func:`made_here`: a half-made one of ours, which ``--clear``
+    starts over); any other folder of that name, a venv the user made included, is left alone."""
     if label != CREATE_VENV:
         return None
     folder = Path(argv[-1])
-    return folder if not folder.exists() or (folder / "pyvenv.cfg").is_file() else None
+    if not folder.exists() or made_here(folder):
+        return folder
+    with contextlib.suppress(OSError):
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            return folder
+    return None
 
 
 def _index_url(argv: list[str]) -> str:

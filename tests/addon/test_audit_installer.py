@@ -97,11 +97,13 @@ def test_install_works_again_after_the_venv_could_not_be_made(prefs, tmp_path, m
 
 
 def test_a_venv_without_pip_is_made_again(tmp_path):
-    """A venv left with bin/python but no pip (an older failed install) is recreated, not reused."""
+    """A venv of ours left with bin/python but no pip (a failed install: it holds DualTalk's marker)
+    is recreated, not reused (one the user made without pip is not: test_install_keeps_users_venv)."""
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     deps.venv_python(venv).write_text("")
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / deps.VENV_MARKER).write_text("")
     steps = deps.install_steps(venv, base_python="py")
     assert [label for label, _ in steps] == ["create venv", "install packages", "install voice encoder"]
     assert steps[0][1] == ["py", "-m", "venv", "--clear", str(venv)]
