@@ -34,12 +34,22 @@ match it are replaced or removed by the next render. Any other file, ``frame_000
 extracted or a frame changed since, or frames an older build rendered (it wrote no record), makes the
 render refuse in one line before any work, naming the folder and how many (review rv35a F9: 300 of a
 user's extracted frames were deleted, exit 0).
+
+Blender 5 reads characters in a render's output path: it expands ``{blend_name}`` templates (and
+refuses ``{v2}``) anywhere in it, and a ``#`` in the file's name into frame numbers. So a render's work
+is staged under names DualTalk makes (``.dualtalk-render.KEY.XXXXXXXX.part``, ``.dualtalk-video.KEY.
+XXXXXXXX.part.mp4``; KEY stands for the output's name, so the sweep of one output's render never takes
+another's), the folders' braces are doubled as Blender's templates expect (:func:`blender_path`), Blender
+is asked where it will write before the first frame, and what Python renames into place is checked
+where it lies (review rv36a G4, G6: ``o/{blend_name}`` was reported rendered while its frames lay in a
+hidden ``o/.scene.XXXXXXXX.part``; ``shot#12.mp4`` left the whole video hidden beside it at every try).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import re
@@ -84,6 +94,51 @@ _RECORD_KIND = "DualTalk rendered frames"
 _RECORD_MAX = 1 << 26  # bytes read of a record (a 100 000-frame render's is about 5 MB)
 _RANDOM = r"[a-z0-9_]{8}"  # tempfile.mkdtemp's random part
 _STAGE_INSIDE = re.compile(rf"{re.escape(STAGE_PREFIX)}{_RANDOM}\.part")
+VIDEO_STAGE_PREFIX = ".dualtalk-video."  # a video being encoded, beside it, until checked
+
+
+def _output_key(output: Path) -> str:
+    """Eight hex digits standing for ``output``'s name in the names of its stages beside it: a name
+    Blender reads nothing in (it expands ``#`` and ``{...}`` in a render's output path, review rv36a
+    G4, G6), and still each output's own, so the sweep of one render never takes another's."""
+    return hashlib.sha256(os.fsencode(output.name)).hexdigest()[:8]
+
+
+def _beside_prefix(output: Path) -> str:
+    """The start of the name of ``output``'s stage folder beside it (``.dualtalk-render.KEY.``)."""
+    return f"{STAGE_PREFIX}{_output_key(output)}."
+
+
+def _video_prefix(output: Path) -> str:
+    """The start of the name of the video ``output`` staged beside it (``.dualtalk-video.KEY.``)."""
+    return f"{VIDEO_STAGE_PREFIX}{_output_key(output)}."
+
+
+def blender_path(path: Path) -> str:
+    """``path`` written as Blender reads a render's output path back, naming that very file or folder:
+    its braces doubled (Blender 5 expands ``{blend_name}`` there, and refuses ``{v2}`` after the engine
+    ran: review rv36a G6) and a leading ``//`` (the root to POSIX, the .blend's folder to Blender) one
+    ``/``. A ``#`` in a folder's name is left as it is: Blender reads frame numbers in the file's name
+    only, and DualTalk makes those names."""
+    text = str(path)
+    if os.name != "nt" and text.startswith("//"):
+        text = "/" + text.lstrip("/")
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _aim(scene: Any, target: Path, output: Path, folder: bool) -> None:
+    """Point Blender's render output at ``target`` (a frames stage folder, or a video's staged file)
+    and check, before any frame, that Blender reads it as that place: a render Blender would write
+    elsewhere is one line naming the user's ``output``, not a render reported done that is not there."""
+    r = scene.render
+    r.filepath = blender_path(target / FRAME_PREFIX if folder else target)
+    try:
+        read = Path(r.frame_path(frame=scene.frame_start))
+    except RuntimeError as exc:  # Blender's multi-line "Error: Parse errors in path ..."
+        raise DualTalkError(f"could not render {output}: Blender cannot read the path {target}") from exc
+    aimed = read.parent if folder else read
+    if os.path.realpath(aimed) != os.path.realpath(target):
+        raise DualTalkError(f"could not render {output}: Blender reads the path {target} as {aimed}")
 
 
 @contextlib.contextmanager
@@ -114,7 +169,37 @@ def _has_sound(scene: Any) -> bool:
     return any(s.type == "SOUND" and not s.mute for s in strips)
 
 
-PREVIEW_HINT = "for a quick preview: --resolution 480x270 --samples 1"
+PREVIEW_SIZE = (480, 270)
+
+
+def _samples(scene: Any) -> int:
+    """The scene's render samples (1 for an engine without a sample count: Workbench's)."""
+    engine = scene.render.engine
+    if engine == "CYCLES":
+        return int(scene.cycles.samples)
+    if engine.startswith("BLENDER_EEVEE"):
+        return int(scene.eevee.taa_render_samples)
+    return 1
+
+
+def preview_hint(scene: Any, *, job: bool = False) -> str:
+    """The "for a quick preview: ..." hint, naming what would make this render quicker and only that: a size
+    past 480x270, more than one sample (EEVEE, Cycles); empty where neither holds (a Workbench render
+    has no samples and is quick). ``job``: worded as a job file's fields, not as flags (review rv36b R3:
+    it was printed for 320x180 at 1 sample, for Workbench, and named flags in a job's log)."""
+    r = scene.render
+    if r.engine == "BLENDER_WORKBENCH":
+        return ""
+    w, h = (r.resolution_x * r.resolution_percentage // 100, r.resolution_y * r.resolution_percentage // 100)
+    size = f"{PREVIEW_SIZE[0]}x{PREVIEW_SIZE[1]}"
+    parts = []
+    if w * h > PREVIEW_SIZE[0] * PREVIEW_SIZE[1]:
+        parts.append(f'"resolution": "{size}"' if job else f"--resolution {size}")
+    if _samples(scene) > 1:
+        parts.append('"samples": 1' if job else "--samples 1")
+    if not parts:
+        return ""
+    return f"for a quick preview: {', '.join(parts) if job else ' '.join(parts)}"
 
 
 def rendered_frames(scene: Any) -> int:
@@ -364,9 +449,15 @@ def holds_render_lock(output: str | os.PathLike[str]) -> bool:
 
 
 def _stage_beside(output: Path) -> re.Pattern[str]:
-    """The name of a render's stage beside ``output`` (a new frames folder's, or a video's frames when
-    a system ffmpeg encodes it): ``.NAME.XXXXXXXX.part``."""
-    return re.compile(rf"\.{re.escape(output.name)}\.{_RANDOM}\.part")
+    """The name of a render's stage beside ``output`` (a new frames folder's, or a video's frames):
+    ``.dualtalk-render.KEY.XXXXXXXX.part`` (:func:`_beside_prefix`), or ``.NAME.XXXXXXXX.part`` as
+    renders before session 36 named it."""
+    return re.compile(rf"(?:{re.escape(_beside_prefix(output))}|\.{re.escape(output.name)}\.){_RANDOM}\.part")
+
+
+def _video_beside(output: Path) -> re.Pattern[str]:
+    """The name of the video ``output`` staged beside it: ``.dualtalk-video.KEY.XXXXXXXX.part.mp4``."""
+    return re.compile(rf"{re.escape(_video_prefix(output))}{_RANDOM}\.part{re.escape(output.suffix)}")
 
 
 _OLD_FRAME = re.compile(
@@ -380,11 +471,14 @@ def sweep_dead_render(output: Path) -> list[Path]:
     is a dead run's. Only our own names, each a real folder or file, never through a link: a stage
     inside the frames folder (``.dualtalk-render.XXXXXXXX.part/``) or beside it
     (``.NAME.XXXXXXXX.part/``), an earlier frame's second name kept while new frames were renamed in
-    (``.frame_0001.xxxxxxxx.old.png``), a video's staged file (``.NAME.XXXXXXXX.part.mp4``)."""
+    (``.frame_0001.xxxxxxxx.old.png``), a video's staged file (``.dualtalk-video.KEY.XXXXXXXX.part.mp4``,
+    or ``.NAME.XXXXXXXX.part.mp4`` as renders before session 36 named it)."""
     from ...inference.core.stale_parts import sweep
 
     removed: list[Path] = []
     places = [(output.parent, _stage_beside(output), True)]
+    if output.suffix.lower() in VIDEO_SUFFIXES:
+        places.append((output.parent, _video_beside(output), False))
     if output.is_dir() and not output.is_symlink():
         places += [(output, _STAGE_INSIDE, True), (output, _OLD_FRAME, False)]
     for folder, pattern, is_dir in places:
@@ -422,14 +516,26 @@ def render_shot(
     samples: int | None = None,
     progress: Any = None,
     lock: bool = True,
+    frames: tuple[int, int] | None = None,
+    job: bool = False,
 ) -> Path:
     """Render ``scene`` to a video file or an image-sequence folder; returns the path. ``lock``: take
     the output's lock for the render (False only for a caller that holds it already: a second
-    ``flock`` of it by the same process would find it held)."""
+    ``flock`` of it by the same process would find it held).
+
+    ``frames``: ``(first, last)``, the timeline frames a ``--range`` re-generated. A frames folder then
+    gets those frames only, each of them (no frame step), and keeps its other frames of ours: the
+    folder is the take with the range redone (review rv36b R2: two frames of a shot rendered all 588,
+    ~10 h on EEVEE). A video is one file of the whole take: it is rendered whole, and the first progress
+    line says so and how to render the range alone. ``job``: lines name a job file's fields, not flags."""
     output = Path(output)
     if scene.camera is None:
         raise DualTalkError("the scene has no active camera to render from")
     check_render(resolution, samples)
+    if frames is not None and not (
+        len(frames) == 2 and all(type(f) is int for f in frames) and frames[0] <= frames[1]
+    ):
+        raise DualTalkError(f"frames to render must be FIRST-LAST with FIRST <= LAST, not {frames!r}")
     r = scene.render
     fmt = r.image_settings
     video = output.suffix.lower() in VIDEO_SUFFIXES
@@ -445,8 +551,13 @@ def render_shot(
             # keeps the step (every n-th frame, named by its frame).
             stack.enter_context(_restored(scene, "frame_step"))
             scene.frame_step = 1
-        if progress is not None:
-            progress.update("render", 0.0, f"{rendered_frames(scene)} frames, {r.engine}; {PREVIEW_HINT}")
+        only = ""
+        if frames is not None and not video:
+            stack.enter_context(_restored(scene, "frame_start", "frame_end", "frame_step"))
+            scene.frame_start = frames[0]  # (first: a start past the end moves the end with it)
+            scene.frame_end = frames[1]
+            scene.frame_step = 1
+            only = f"frames {frames[0]}-{frames[1]}"
         stack.enter_context(
             _restored(
                 r, "filepath", "resolution_x", "resolution_y", "resolution_percentage", "use_file_extension"
@@ -466,17 +577,37 @@ def render_shot(
         if samples is not None:
             _set_samples(scene, int(samples))
         r.use_file_extension = True
+        if progress is not None:
+            progress.update("render", 0.0, _first_line(scene, frames if video else None, only, job))
         if video:
             result = _render_video(scene, output, progress)
         else:
-            result = _render_images(scene, output, progress)
+            result = _render_images(scene, output, progress, partial=frames is not None)
     if progress is not None:
-        progress.update("render", 1.0, str(result))
+        progress.update("render", 1.0, f"{result}: {only} only" if only else str(result))
     return result
 
 
-def _render_images(scene: Any, folder: Path, progress: Any = None, video: Path | None = None) -> Path:
-    """Render the frames into ``folder``; ``video``: the video they are for, which a failure names."""
+def _first_line(scene: Any, whole_video: tuple[int, int] | None, only: str, job: bool) -> str:
+    """The render's first progress line: how many frames, which engine, and a hint where one helps."""
+    count = f"{rendered_frames(scene)} frames"
+    if only:
+        count += f" ({only} only)"
+    elif whole_video is not None:  # a range's frames cannot be spliced into a video
+        field = '"render" a folder' if job else "--render a folder"
+        count += (
+            f" (a video is the whole take; to render frames {whole_video[0]}-{whole_video[1]} only, give "
+            f"{field})"
+        )
+    hint = preview_hint(scene, job=job)
+    return f"{count}, {scene.render.engine}" + (f"; {hint}" if hint else "")
+
+
+def _render_images(
+    scene: Any, folder: Path, progress: Any = None, video: Path | None = None, partial: bool = False
+) -> Path:
+    """Render the frames into ``folder``; ``video``: the video they are for, which a failure names;
+    ``partial``: the frames are some of the take's (``--range``), the folder's others of ours stay."""
     fmt = scene.render.image_settings
     if hasattr(fmt, "media_type"):
         fmt.media_type = "IMAGE"
@@ -489,13 +620,14 @@ def _render_images(scene: Any, folder: Path, progress: Any = None, video: Path |
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, suffix=".part", dir=os.path.realpath(folder)))
     else:
         parent = ensure_writable_dir(folder.parent)
-        stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
+        # named by DualTalk, not from the user's name: Blender reads `{...}` in it (review rv36a G6)
+        stage = Path(tempfile.mkdtemp(prefix=_beside_prefix(folder), suffix=".part", dir=parent))
     try:
-        scene.render.filepath = str(stage / FRAME_PREFIX)
+        _aim(scene, stage, video or folder, folder=True)
         _render_frames(scene, progress, video or folder, stage)
         frames = _checked_frames(scene, stage, folder, video)
         if folder.is_dir():
-            _put_frames_in_place(folder, frames, stage)
+            _put_frames_in_place(folder, frames, stage, partial)
         else:
             _write_record(stage, stage, {f.name: {_stamp(f)} for f in frames})
             # mkdtemp's 0700 shut out a compositor running as another user
@@ -506,9 +638,10 @@ def _render_images(scene: Any, folder: Path, progress: Any = None, video: Path |
     return folder
 
 
-def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path) -> None:
+def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path, partial: bool = False) -> None:
     """Replace our earlier frames with the checked new ones: each new frame renamed over its old one
-    (undone if a rename fails), then our old frames the new render has no counterpart for removed.
+    (undone if a rename fails), then our old frames the new render has no counterpart for removed
+    (kept, and listed in the record still, where the render is ``partial``: a ``--range``'s frames).
     Never the folder, nor anything in it we did not write (check_render_folder refused anything else).
     The record lists the old and the new frames while they change places, so a run killed there
     leaves no frame of ours that the next one would not know."""
@@ -516,7 +649,7 @@ def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path) -> None:
     record = _read_record(folder)
     ours = {p.name: _stamp(p) for p in folder.iterdir() if _is_our_frame(p, record)}
     new = {f.name: _stamp(f) for f in frames}
-    stale = [folder / name for name in ours if name not in new]
+    stale = [] if partial else [folder / name for name in ours if name not in new]
     with interrupts.held():  # a frames folder is one set: never half old, half new
         both = {name: {s} for name, s in new.items()}
         for name, s in ours.items():
@@ -526,7 +659,8 @@ def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path) -> None:
         for old_frame in stale:
             with contextlib.suppress(FileNotFoundError):
                 old_frame.unlink()
-        _write_record(folder, stage, {name: {_stamp(folder / name)} for name in new})
+        kept = {name: {s} for name, s in ours.items() if name not in new} if partial else {}
+        _write_record(folder, stage, kept | {name: {_stamp(folder / name)} for name in new})
 
 
 def _checked_frames(scene: Any, stage: Path, folder: Path, video: Path | None = None) -> list[Path]:
@@ -539,7 +673,9 @@ def _checked_frames(scene: Any, stage: Path, folder: Path, video: Path | None = 
         size = None
     else:
         frames = range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step))
-        expected = [Path(r.frame_path(frame=f)) for f in frames]
+        # in the stage, where Python takes them from (not where Blender says: it expanded a template
+        # in the path to another folder, and the frames were "checked" there, review rv36a G6)
+        expected = [stage / Path(r.frame_path(frame=f)).name for f in frames]
         cropped = r.use_border and r.use_crop_to_border
         size = None if cropped else (r.resolution_x * r.resolution_percentage // 100,
                                      r.resolution_y * r.resolution_percentage // 100)  # fmt: skip
@@ -624,7 +760,7 @@ def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
         return _render_video_with_system_ffmpeg(scene, path, audio, progress)
     if not r.use_multiview and not (r.use_border and r.use_crop_to_border):
         return _render_video_from_frames(scene, path, audio, progress)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, prefix=_video_prefix(path)) as tmp:
         _video_output(scene, path, tmp, audio)
         _render_animation(scene, progress, path, tmp.parent)
         _check_video(tmp, path)
@@ -646,7 +782,7 @@ def _video_output(scene: Any, path: Path, tmp: Path, audio: bool) -> None:
     if audio:
         r.ffmpeg.audio_channels = "STEREO"
     r.use_file_extension = False
-    r.filepath = str(tmp)
+    _aim(scene, tmp, path, folder=False)  # a name of DualTalk's: Blender expanded `#` in `shot#12` (rv36a G4)
 
 
 def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any = None) -> Path:
@@ -663,7 +799,7 @@ def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any
         frames = _render_images(scene, stage / "frames", progress, video=path)
         step = range(scene.frame_start, scene.frame_end + 1)
         names = [Path(r.frame_path(frame=f)).name for f in step]
-        with atomic_path(path) as tmp, _frames_as_strip(scene, frames, names):
+        with atomic_path(path, prefix=_video_prefix(path)) as tmp, _frames_as_strip(scene, frames, names):
             _video_output(scene, path, tmp, audio)
             _render_animation(scene, None, path, tmp.parent)
             _check_video(tmp, path)
@@ -712,9 +848,11 @@ def _check_video(tmp: Path, path: Path) -> None:
 
 @contextlib.contextmanager
 def _stage_folder(output: Path) -> Iterator[Path]:
-    """A hidden work folder beside ``output`` (``.NAME.XXXXXXXX.part``), removed on the way out."""
+    """A hidden work folder beside ``output`` (``.dualtalk-render.KEY.XXXXXXXX.part``), removed on the way out."""
     stage = Path(
-        tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".part", dir=ensure_writable_dir(output.parent))
+        tempfile.mkdtemp(
+            prefix=_beside_prefix(output), suffix=".part", dir=ensure_writable_dir(output.parent)
+        )
     )
     try:
         yield stage
@@ -745,7 +883,7 @@ def _render_video_with_system_ffmpeg(scene: Any, path: Path, audio: bool, progre
             mix = Path(tmp_dir) / "mix.wav"
             bpy.ops.sound.mixdown(filepath=str(mix), container="WAV", codec="PCM")
             cmd += ["-i", str(mix), "-c:a", "aac", "-shortest"]
-        with atomic_path(path) as tmp:
+        with atomic_path(path, prefix=_video_prefix(path)) as tmp:
             cmd += ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp)]
             proc = subprocess.run(cmd, capture_output=True, text=True)
             if proc.returncode != 0:

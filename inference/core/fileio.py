@@ -242,13 +242,17 @@ SCRATCH_PREFIX = ".engine."
 
 
 @contextlib.contextmanager
-def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Iterator[Path]:
+def atomic_path(
+    final: str | os.PathLike[str], suffix: str | None = None, *, prefix: str | None = None
+) -> Iterator[Path]:
     """Yield a temporary path next to ``final``; rename it over ``final`` on success.
 
     The temp name keeps the final extension (``suffix``) because some writers
-    (numpy, Blender's FBX exporter) append or check extensions.
+    (numpy, Blender's FBX exporter) append or check extensions. ``prefix``: the temp name's start
+    in place of ``.STEM.`` (a writer that reads characters of the name, as Blender's render output
+    reads ``#`` and ``{...}``, gets a name made without the user's text).
     """
-    with atomic_paths([final], suffix) as (tmp,):
+    with atomic_paths([final], suffix, prefix=prefix) as (tmp,):
         yield tmp
 
 
@@ -274,7 +278,9 @@ def write_sound(
 
 
 @contextlib.contextmanager
-def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = None) -> Iterator[list[Path]]:
+def atomic_paths(
+    finals: Sequence[str | os.PathLike[str]], suffix: str | None = None, *, prefix: str | None = None
+) -> Iterator[list[Path]]:
     """:func:`atomic_path` for files that belong together (a take's A.npz and B.npz): all are
     written and synced before the first rename, so a failure or Ctrl-C while writing leaves every
     old file in place, never new ones beside old ones that look like one set.
@@ -303,9 +309,8 @@ def atomic_paths(finals: Sequence[str | os.PathLike[str]], suffix: str | None = 
                 ensure_writable_dir(folder if str(folder) else ".")
             ext = current.suffix if suffix is None else suffix
             # the stem is cut: a name near the file system's 255-byte limit still gets a temporary
-            fd, name = tempfile.mkstemp(
-                prefix=f".{current.stem[:STEM_CUT]}.", suffix=".part" + ext, dir=folder
-            )
+            start = f".{current.stem[:STEM_CUT]}." if prefix is None else prefix
+            fd, name = tempfile.mkstemp(prefix=start, suffix=".part" + ext, dir=folder)
             os.close(fd)
             tmps.append(Path(name))
         current = None
