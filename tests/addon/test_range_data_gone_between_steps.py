@@ -8,7 +8,8 @@ fault": the animator's unsaved work lost), or the line was "internal error while
 "animated" was said over keys written into freed data, depending on what that memory held. A
 script's save at that moment ran the steps on into the freed data. Now what the steps hold is told
 again (by ids, never through a held reference) each time Blender ran, and a change ends them with
-one line that says what went and what the scene holds.
+one line that says what went and what the scene holds. The range stories start from one take
+Generated and saved once (``take_file``).
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ from test_generate_keys_in_steps import Operator, worker_done
 from test_range_saved_or_deleted_between_steps import the_take
 
 
+@pytest.fixture(scope="module")
+def take_file(assets, tmp_path_factory):
+    """Alice and Bob with a 2 s take keyed by Generate (the real worker, a tiny engine), saved once."""
+    return ah.generate_and_save(tmp_path_factory.mktemp("take") / "take.blend", assets)
+
+
 @pytest.fixture
-def take(scene, assets):
-    alice, bob = ah.two_characters()
-    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    assert worker_done(scene, assets).finish().ok
-    return alice, bob
+def take(scene, take_file):
+    """The file holding the take, opened (the add-on enabled): (scene, alice, bob)."""
+    return ah.open_take(take_file)
 
 
 @pytest.fixture
@@ -69,9 +74,9 @@ def run_out(op) -> tuple[set, int]:
 @pytest.mark.parametrize("steps", [4, 30])  # Alice un-turned for reading the heads / the heads being read
 @pytest.mark.parametrize("change", list(GONE), ids=lambda f: f.__name__)
 def test_a_characters_data_gone_between_two_range_steps_is_said_and_the_take_is_put_back(
-    scene, take, slow_keying, change, steps
+    take, slow_keying, change, steps
 ):
-    alice, _bob = take
+    scene, alice, _bob = take
     before = the_take()
     op = Operator(ah.range_done(scene, 20, 30))
     for _ in range(steps):
@@ -89,9 +94,9 @@ def test_a_characters_data_gone_between_two_range_steps_is_said_and_the_take_is_
 
 
 def test_a_file_a_script_saves_after_the_shape_keys_went_between_two_range_steps_holds_no_half_range(
-    scene, take, slow_keying, tmp_path
+    take, slow_keying, tmp_path
 ):
-    alice, _bob = take
+    scene, alice, _bob = take
     before = the_take()
     op = Operator(ah.range_done(scene, 20, 30))
     for _ in range(8):
@@ -136,11 +141,11 @@ def test_a_characters_data_gone_between_two_generate_steps_is_said(scene, assets
 
 @pytest.mark.parametrize("change", [clear_shape_keys, delete_rig], ids=lambda f: f.__name__)
 def test_esc_after_a_characters_data_went_between_two_range_steps_puts_the_take_back(
-    scene, take, slow_keying, change
+    take, slow_keying, change
 ):
     """Esc closes the steps without another step (this held before too): the put-back that closing
     runs must not write to what went either."""
-    alice, _bob = take
+    scene, alice, _bob = take
     before = the_take()
     run = ah.range_done(scene, 20, 30)
     op = Operator(run)
@@ -157,9 +162,9 @@ def test_esc_after_a_characters_data_went_between_two_range_steps_puts_the_take_
 
 
 def test_a_curve_of_the_take_deleted_between_two_range_steps_is_said_and_the_rest_is_put_back(
-    scene, take, slow_keying
+    take, slow_keying
 ):
-    alice, _bob = take
+    scene, alice, _bob = take
     before = the_take()
     op = Operator(ah.range_done(scene, 20, 30))
     for _ in range(8):

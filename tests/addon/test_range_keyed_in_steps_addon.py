@@ -5,6 +5,7 @@ for 8 s. Now the panel's range goes in steps as Generate's take does (each chara
 motion, the heads' reading, the take put back, the range), the line saying how far it is; an Esc
 before the keying keys nothing; and another file opened between two steps ends the run with the
 take's own line, nothing written into the file that went (Blender crashed there) or the new one.
+Every story starts from one take Generated and saved once (``take_file``).
 """
 
 from __future__ import annotations
@@ -14,16 +15,24 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene import apply, gaze, range_keys
-from test_generate_keys_in_steps import Operator, deep_fingerprint, status, worker_done
+from test_generate_keys_in_steps import Operator, deep_fingerprint, status
+
+
+@pytest.fixture(scope="module")
+def take_file(assets, tmp_path_factory):
+    """Alice and Bob with a 2 s take keyed by Generate (eye contact on, the panel's default; the real worker, a tiny engine), saved once."""
+    return ah.generate_and_save(tmp_path_factory.mktemp("take") / "take.blend", assets)
 
 
 @pytest.fixture
-def take(scene, assets):
-    """Alice and Bob with a 2 s take keyed by Generate (eye contact on, the panel's default)."""
-    alice, bob = ah.two_characters()
-    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    assert worker_done(scene, assets).finish().ok
-    return alice, bob
+def scene(scene, take_file):
+    """The file holding the take, opened (the add-on enabled): every story here starts from it."""
+    return ah.open_take(take_file)[0]
+
+
+@pytest.fixture
+def take(scene):
+    return bpy.data.objects["Alice"], bpy.data.objects["Bob"]
 
 
 @pytest.fixture

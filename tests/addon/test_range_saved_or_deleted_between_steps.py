@@ -8,7 +8,7 @@ The file a script saved between two steps held a take that was neither the old o
 is written, so the file holds the finished range; an Esc already pressed closes them instead and the
 file holds the take as it was. A character deleted between two steps ended as "internal error while
 applying (TypeError: 'NoneType' object is not subscriptable)"; now the line says who went and that
-the take is as it was.
+the take is as it was. Every story starts from one take Generated and saved once (``take_file``).
 """
 
 from __future__ import annotations
@@ -18,15 +18,24 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene import compat, gaze, range_keys
-from test_generate_keys_in_steps import Operator, worker_done
+from test_generate_keys_in_steps import Operator
+
+
+@pytest.fixture(scope="module")
+def take_file(assets, tmp_path_factory):
+    """Alice and Bob with a 2 s take keyed by Generate (the real worker, a tiny engine), saved once."""
+    return ah.generate_and_save(tmp_path_factory.mktemp("take") / "take.blend", assets)
 
 
 @pytest.fixture
-def take(scene, assets):
-    alice, bob = ah.two_characters()
-    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    assert worker_done(scene, assets).finish().ok
-    return alice, bob
+def scene(scene, take_file):
+    """The file holding the take, opened (the add-on enabled): every story here starts from it."""
+    return ah.open_take(take_file)[0]
+
+
+@pytest.fixture
+def take(scene):
+    return bpy.data.objects["Alice"], bpy.data.objects["Bob"]
 
 
 @pytest.fixture
