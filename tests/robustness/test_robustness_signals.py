@@ -191,7 +191,7 @@ def test_blenders_own_output_goes_to_stderr_and_stdout_holds_only_the_result(sce
 
 def test_a_render_reports_every_frame_with_an_eta_and_how_to_preview_faster(tmp_path):
     """``render: 0% 300 frames`` and then silence for the whole render (57 s a frame on EEVEE/CPU)."""
-    from dualtalk.dualtalk_blender.scene.render import render_shot
+    from dualtalk.dualtalk_blender.scene.render import preview_hint, render_shot
 
     br.reset()
     scene = bpy.context.scene
@@ -211,7 +211,7 @@ def test_a_render_reports_every_frame_with_an_eta_and_how_to_preview_faster(tmp_
     rec = Recorder()
     render_shot(scene, tmp_path / "frames", resolution=(16, 16), progress=rec)
     messages = [m for stage, _f, m in rec.lines if stage == "render"]
-    assert "--resolution 480x270 --samples 1" in messages[0]
+    assert messages[0] == "3 frames, BLENDER_WORKBENCH"  # a tiny Workbench render needs no advice (R3)
     per_frame = [m for m in messages if m.startswith("frame ")]
     assert [m.split(",")[0] for m in per_frame] == ["frame 1/3", "frame 2/3", "frame 3/3"]
     assert all("s/frame" in m and "left" in m for m in per_frame)
@@ -220,6 +220,9 @@ def test_a_render_reports_every_frame_with_an_eta_and_how_to_preview_faster(tmp_
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [
         ".dualtalk-render.frames", "frame_0001.png", "frame_0002.png", "frame_0003.png"
     ]  # fmt: skip
+    scene.render.engine = "BLENDER_EEVEE"  # a full-size EEVEE render is told how to preview faster
+    scene.render.resolution_x, scene.render.resolution_y, scene.eevee.taa_render_samples = 1920, 1080, 64
+    assert preview_hint(scene) == "for a quick preview: --resolution 480x270 --samples 1"
 
 
 def test_sigterm_during_a_render_ends_the_run_and_leaves_no_frames(tmp_path):
