@@ -90,6 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     scene.add_argument(
         "--blend",
         metavar="IN.blend",
+        type=request.cli_path,
         help="the scene with both characters (never modified)",
         action=request.OneValue,
     )
@@ -110,10 +111,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mot.add_argument(
         "--motion-a",
         metavar="NPZ",
+        type=request.cli_path,
         help="key this motion file on A instead of running the engine",
         action=request.OneValue,
     )
-    mot.add_argument("--motion-b", metavar="NPZ", help="key this motion file on B", action=request.OneValue)
+    mot.add_argument(
+        "--motion-b",
+        metavar="NPZ",
+        type=request.cli_path,
+        help="key this motion file on B",
+        action=request.OneValue,
+    )
     request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
     request.add_arguments(
         parser,
@@ -123,9 +131,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         defaults={"take": None},  # None: the take is named after --out
     )
     out = parser.add_argument_group("output")
-    out.add_argument("--out", metavar="OUT.blend", help="animated copy of the scene", action=request.OneValue)
     out.add_argument(
-        "--fbx", metavar="OUT.fbx", help="also export both characters to FBX", action=request.OneValue
+        "--out",
+        metavar="OUT.blend",
+        type=request.cli_path,
+        help="animated copy of the scene",
+        action=request.OneValue,
+    )
+    out.add_argument(
+        "--fbx",
+        metavar="OUT.fbx",
+        type=request.cli_path,
+        help="also export both characters to FBX",
+        action=request.OneValue,
     )
     out.add_argument(
         "--fbx-scope",
@@ -145,6 +163,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument(
         "--render",
         metavar="OUT",
+        type=request.cli_path,
         help="render: video (.mp4/.mkv/.mov) or a folder of frames",
         action=request.OneValue,
     )
@@ -163,17 +182,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action=request.OneValue,
     )
     out.add_argument(
-        "--work", metavar="DIR", help="where A.npz/B.npz go (default: OUT.dualtalk/)", action=request.OneValue
+        "--work",
+        metavar="DIR",
+        type=request.cli_path,
+        help="where A.npz/B.npz go (default: OUT.dualtalk/)",
+        action=request.OneValue,
     )
     parser.add_argument(
         "--job",
         metavar="JOBS.json",
+        type=request.cli_path,
         help="run many shots from a job file (see docs)",
         action=request.OneValue,
     )
     parser.add_argument(
         "--summary",
         metavar="SUMMARY.json",
+        type=request.cli_path,
         help="with --job: when the batch ends, however it ends (failed shots, Ctrl-C, SIGTERM, a refused "
         "job file), write a JSON report: the run's id, status, times and exit status, totals, and per "
         "shot its status (done/skipped/failed/not run), error line, exit code, outputs, seconds and "
@@ -198,7 +223,9 @@ def _name(value: str | None) -> str | None:
 
 
 def _abs_path(value: str) -> Path:
-    return Path(value).expanduser().absolute()
+    """A path flag's value (read by :func:`~...inference.core.request.cli_path` as it was parsed: ``~``
+    expanded, ``$HOME`` refused, a leading ``//`` one slash) from the current folder."""
+    return Path(value).absolute()
 
 
 def _path(value: str | None) -> Path | None:

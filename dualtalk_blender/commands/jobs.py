@@ -61,6 +61,7 @@ from ...inference.core import outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BEHAVIOUR, OPTIONS, Option, Request, coerce
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
+from ...inference.core.typed_paths import one_leading_slash, unexpanded_variable
 from ..rig.fbx_files import per_character
 from ..rig.jsonfile import read_json
 from ..rig.options import (
@@ -202,7 +203,10 @@ def _relative_ok(value: str, where: str, allow_absolute: bool) -> Path:
             f"{where}: {value!r} is a Windows path (drive {win.drive}); give a path relative to the job "
             "file's folder or an absolute path on this machine"
         )
-    return Path(value)
+    try:  # "//nas/x.wav" is "/nas/x.wav" here, never left for Blender to read beside the .blend
+        return Path(one_leading_slash(value, "the job file's folder"))
+    except DualTalkError as exc:
+        raise DualTalkError(f"{where}: {exc}") from None
 
 
 # what a backslash and a letter become in a JSON string: "audio\take.wav" in a job file is "audio", a
@@ -234,14 +238,10 @@ def _unencodable(value: str, where: str) -> str:
     return f"{where}: path '{escaped(value)}' is not valid Unicode text"
 
 
-# what a shell or Windows expands and a job file does not, where it would have been expanded: a
-# "~" or "~user" leading the path ("~/x.blend", "~bob/x"), and "$OUT", "${OUT}" or "%OUT%" leading
-# the path or one of its folders ("$OUT/x.blend", "shots/${SHOT}/a.wav", "%OUT%/x"). The same
-# characters inside a name ("Ca$h_money.wav", "50%done%.mp4", "take~2.wav", "~draft.wav") are
-# the name's own letters and load as written.
+# a "~" or "~user" leading a job path ("~/x.blend", "~bob/x"), which a shell expands and a job file
+# does not; "take~2.wav" and "~draft.wav" are names. "$OUT" and "%OUT%" are read as the command line
+# reads them (inference/core/typed_paths.py).
 _HOME = re.compile(r"~[A-Za-z0-9._-]*(?:[/\\]|$)")
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_VARIABLE = re.compile(rf"(?:^|(?<=[/\\]))(?:\$\{{{_NAME}\}}|\${_NAME}|%{_NAME}%)")
 
 
 def _unexpanded(value: str) -> str | None:
@@ -255,9 +255,9 @@ def _unexpanded(value: str) -> str | None:
     home = _HOME.match(value)  # "~draft.wav" alone is a file's name: no shell would find a user there
     if value == "~" or (home is not None and home.group(0)[-1:] in "/\\"):
         return "'~' is not expanded"
-    found = _VARIABLE.search(value)
-    if found is not None:
-        return f"{found.group(0)!r} is not expanded"
+    variable = unexpanded_variable(value)
+    if variable is not None:
+        return variable
     if "\\" in value and os.name != "nt":  # Windows reads it as a separator: native paths load there
         return "a backslash is not a folder separator"
     return None

@@ -34,6 +34,7 @@ from typing import Any
 
 from .errors import DualTalkError
 from .numeric import finite_number, shown
+from .typed_paths import command_line_path
 
 ENGINES = ("auto", "dualtalk", "lite")
 PRECISIONS = ("fp32", "bf16", "fp16")
@@ -867,18 +868,14 @@ class OneValue(argparse.Action):
 
 
 def cli_path(text: str) -> str:
-    """A path typed on a command line, with ``~`` (``~user``) expanded to the home folder as a shell
-    does: bash leaves ``--out=~/takes`` and a quoted ``'~/talk.wav'`` from a script alone, and a
-    literal ``~`` folder in the working folder (or "not found") was the result. Every command's path
-    flags read it so (``infer``, ``animate``, ``demo``); job files refuse ``~`` instead. Where there
-    is no home folder (a farm's user id without ``HOME``) a ``~/`` path is refused, not taken literally."""
-    expanded = os.path.expanduser(text)
-    if expanded == text and (text == "~" or text.startswith(("~/", "~" + os.sep))):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} starts with '~', but this user has no home folder (HOME is not set, and the "
-            "system's user list has no entry for it); give the full path"
-        )
-    return expanded
+    """A path typed on a command line, read as :func:`~.typed_paths.command_line_path` reads it (``~``
+    expanded as a shell does, an unexpanded ``$HOME`` refused as job files refuse it, a leading ``//``
+    never left for Blender to read beside the .blend). Every command's path flags read it so
+    (``infer``, ``animate``, ``demo``); argparse names the flag in the one line of a refusal."""
+    try:
+        return command_line_path(text)
+    except DualTalkError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(
