@@ -7,6 +7,11 @@ of B's second (:func:`conversation`). The truth is where each voice was placed (
 peak). The backchannels are mixed in at 0 dB (as loud as they were spoken) or quieter (-6 dB: a
 listener who murmurs). Each voice also speaks alone (:func:`monologue`): a recording of one voice,
 whose speech should all go to one character.
+
+Every line is spoken as the first in a new process would be (:func:`_say`): espeak-ng's breathy voices
+(``f2``: both conversations' B voice in English and Japanese) draw their breath noise from the C
+library's ``rand()``, which anything earlier in the process moves, so the recordings, and in a full
+test run the scores, differed from those of the command run on its own.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...inference.audio import c_rand
 from ...inference.audio.tts import Voice, speak
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 
@@ -84,13 +90,19 @@ class Conversation:
     events: list[Event]
 
 
+def _say(text: str, voice: Voice) -> np.ndarray:
+    """``text`` in ``voice``, the same samples whatever the process did before (see the module doc)."""
+    with c_rand.seeded():
+        return np.asarray(speak(text, voice).audio, dtype=np.float32)
+
+
 def monologue(lang: str = "en", who: str = "A") -> np.ndarray:
     """One voice alone (``eval diarize --synthetic``'s one-voice recordings): voice ``who`` of the
     conversation ``lang`` says all six of its phrases (A's, then B's), 0.4 s apart."""
     va, vb, phrases_a, phrases_b, _ = CONVERSATIONS[lang]
     voice = Voice("espeak", va, 1.0, 35, 50) if who == "A" else Voice("espeak", vb, 1.0, 70, 60)
     gap = np.zeros(int(0.4 * SAMPLE_RATE), dtype=np.float32)
-    said = [np.asarray(speak(p, voice).audio, dtype=np.float32) for p in [*phrases_a, *phrases_b]]
+    said = [_say(p, voice) for p in [*phrases_a, *phrases_b]]
     lead = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
     return np.concatenate([lead, *(x for s in said for x in (s, gap)), lead])
 
@@ -109,22 +121,18 @@ def conversation(lang: str = "en", backchannel_db: float = 0.0) -> Conversation:
     placed: list[tuple[str, int, np.ndarray, str]] = []
     t = SAMPLE_RATE // 2
     for i, phrase in enumerate(phrases_a):
-        sound = speak(phrase, voices["A"]).audio
+        sound = _say(phrase, voices["A"])
         placed.append(("A", t, sound, "turn"))
         if i < 2:
-            placed.append(
-                ("B", t + len(sound) // 2, gain * speak(backchannels[i], voices["B"]).audio, "under")
-            )
+            placed.append(("B", t + len(sound) // 2, gain * _say(backchannels[i], voices["B"]), "under"))
             t += len(sound) + int(0.4 * SAMPLE_RATE)
         else:
             t += int(0.6 * len(sound))
     for i, phrase in enumerate(phrases_b):
-        sound = speak(phrase, voices["B"]).audio
+        sound = _say(phrase, voices["B"])
         placed.append(("B", t, sound, "interrupt" if i == 0 else "turn"))
         if i == 1:
-            placed.append(
-                ("A", t + len(sound) // 2, gain * speak(backchannels[2], voices["A"]).audio, "under")
-            )
+            placed.append(("A", t + len(sound) // 2, gain * _say(backchannels[2], voices["A"]), "under"))
         t += len(sound) + int(0.4 * SAMPLE_RATE)
     mix = np.zeros(t + SAMPLE_RATE // 2, dtype=np.float32)
     turns: list[tuple[float, float, str]] = []
