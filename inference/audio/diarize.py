@@ -262,11 +262,8 @@ def _short_costs(mix: np.ndarray, speech: np.ndarray, fps: int, path: np.ndarray
     of ``path`` (the first pass's label per speech frame: each voice is the mean of its windows)."""
     from . import voice_encoder
 
-    model = voice_encoder.load_encoder()
-    if model is None:
+    if voice_encoder.load_encoder() is None:
         return None
-    import torch
-
     mel = voice_encoder.mel_frames(voice_encoder.normalise_volume(np.asarray(mix, dtype=np.float32)))
     n = int(round(SHORT_WINDOW_S * 100))  # mel frames are 10 ms
     t = len(speech)
@@ -275,17 +272,9 @@ def _short_costs(mix: np.ndarray, speech: np.ndarray, fps: int, path: np.ndarray
     if len(mel) < n or len(centres) < 4:
         return None
     starts = np.clip(np.round((centres + 0.5) * 100 / fps).astype(int) - n // 2, 0, len(mel) - n)
-    out = []
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as voice_encoder.embed_windows: small LSTM steps
-    try:
-        with torch.inference_mode():
-            for i in range(0, len(starts), 64):
-                chunk = np.stack([mel[s : s + n] for s in starts[i : i + 64]])
-                out.append(model(torch.from_numpy(chunk)).numpy())
-    finally:
-        torch.set_num_threads(threads)
-    emb = np.concatenate(out)
+    emb = voice_encoder.embed_mel(mel, starts, n)
+    if emb is None:
+        return None
     idx = np.flatnonzero(speech)
     voice = np.full(t, -1, dtype=np.int64)
     voice[idx] = path

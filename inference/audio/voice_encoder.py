@@ -122,24 +122,34 @@ def load_encoder():
 
 def embed_windows(x: np.ndarray, centres_s: np.ndarray, batch: int = 64) -> np.ndarray | None:
     """(W, 256) unit embeddings of 1.6 s windows centred at ``centres_s`` (None without weights)."""
-    model = load_encoder()
-    if model is None:
+    if load_encoder() is None:
         return None
-    import torch
-
     mel = mel_frames(normalise_volume(np.asarray(x, dtype=np.float32)))
     if len(mel) < PARTIAL_FRAMES:
         mel = np.pad(mel, ((0, PARTIAL_FRAMES - len(mel)), (0, 0)))
     starts = np.clip(
         np.round(np.asarray(centres_s) * 100).astype(int) - PARTIAL_FRAMES // 2, 0, len(mel) - PARTIAL_FRAMES
     )
+    return embed_mel(mel, starts, PARTIAL_FRAMES, batch)
+
+
+def embed_mel(mel: np.ndarray, starts: np.ndarray, frames: int, batch: int = 64) -> np.ndarray | None:
+    """(W, 256) unit embeddings of the ``frames``-long stretches of ``mel`` (:func:`mel_frames`) from
+    ``starts``, or None without weights. The same numbers whatever the caller's torch settings: one
+    thread, and no mixed precision from a caller's ``torch.autocast`` (its bfloat16 came back as a
+    TypeError), both put back after."""
+    model = load_encoder()
+    if model is None:
+        return None
+    import torch
+
     out = []
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # small LSTM steps: extra threads only fight (7x slower on a busy 2-core box)
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", enabled=False):
             for i in range(0, len(starts), batch):
-                chunk = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts[i : i + batch]])
+                chunk = np.stack([mel[s : s + frames] for s in starts[i : i + batch]])
                 out.append(model(torch.from_numpy(chunk)).numpy())
     finally:
         torch.set_num_threads(threads)
