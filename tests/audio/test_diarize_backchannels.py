@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.audio import load_dialogue, voice_encoder
+from dualtalk.inference.audio import c_rand, load_dialogue, voice_encoder
 from dualtalk.inference.audio.tts import Voice, speak
 from dualtalk.inference.core.timebase import FPS, SAMPLE_RATE
 
@@ -55,14 +55,15 @@ def _conversation(lang: str, tmp_path) -> tuple[str, list[tuple[str, int, int]]]
     voices = {"A": Voice("espeak", va, 1.0, 40, 50), "B": Voice("espeak", vb, 1.0, 65, 60)}
     placed: list[tuple[str, float, np.ndarray, str]] = []
     t = 0.5
-    for speaker, phrases, listener, answers in (("A", phrases_a, "B", bc_b), ("B", phrases_b, "A", bc_a)):
-        for phrase, answer in zip(phrases, answers, strict=True):
-            sound = speak(phrase, voices[speaker]).audio
-            placed.append((speaker, t, sound, "turn"))
-            t += len(sound) / SAMPLE_RATE
-            placed.append((listener, t + 0.1, speak(answer, voices[listener]).audio, "bc"))
-            t += 0.5
-        t += 0.4
+    with c_rand.seeded():  # the same samples whatever the process said before (breathy variants)
+        for speaker, phrases, listener, answers in (("A", phrases_a, "B", bc_b), ("B", phrases_b, "A", bc_a)):
+            for phrase, answer in zip(phrases, answers, strict=True):
+                sound = speak(phrase, voices[speaker]).audio
+                placed.append((speaker, t, sound, "turn"))
+                t += len(sound) / SAMPLE_RATE
+                placed.append((listener, t + 0.1, speak(answer, voices[listener]).audio, "bc"))
+                t += 0.5
+            t += 0.4
     mix = np.zeros(int((t + 0.5) * SAMPLE_RATE), dtype=np.float32)
     backchannels = []
     for who, start, sound, kind in placed:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from dualtalk.inference.audio import load_dialogue, voice_encoder
+from dualtalk.inference.audio import c_rand, load_dialogue, voice_encoder
 from dualtalk.inference.audio.diarize import diarize_mix
 from dualtalk.inference.audio.loader import load_speech
 from dualtalk.inference.audio.tts import Voice, speak
@@ -44,7 +44,10 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _said(voice: str, pitch: float, phrases: list[str]) -> list[np.ndarray]:
-    return [speak(p, Voice("espeak", voice, 1.0, pitch, 50)).audio for p in phrases]
+    """The phrases in ``voice``: the same samples whatever the process said before (f2's breath noise
+    comes from the C library's rand())."""
+    with c_rand.seeded():
+        return [speak(p, Voice("espeak", voice, 1.0, pitch, 50)).audio for p in phrases]
 
 
 def _second_share(mix: np.ndarray) -> float:
