@@ -10,6 +10,8 @@
 * the take's audio warnings (``source["warnings"]``: a silent speaker, the diarizer's weaker method,
   which ``load_dialogue`` now passes on) show in the status line after a Generate; before, only the
   rig's warnings did.
+
+The range stories start from one take Generated and saved once (``take_file``).
 """
 
 from __future__ import annotations
@@ -57,18 +59,29 @@ def assets(tmp_path_factory):
     }
 
 
-def _take(scene, assets):
-    """Generate 1.0-3.0 s of talk.wav (frames 1-50); the preview range set to 20-30."""
-    scene.render.fps = 25
-    a, b = ah.two_characters()
-    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
-    s = scene.dualtalk
-    s.use_range, s.start, s.end = True, 1.0, 3.0
-    with bpy.context.temp_override(scene=scene):
-        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
-    scene.use_preview_range = True
-    scene.frame_preview_start, scene.frame_preview_end = 20, 30
-    return a, b
+@pytest.fixture(scope="module")
+def take_file(assets, tmp_path_factory):
+    """Generate 1.0-3.0 s of talk.wav (frames 1-50); the preview range set to 20-30; saved once."""
+
+    def make(scene) -> None:
+        scene.render.fps = 25
+        a, b = ah.two_characters()
+        ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+        s = scene.dualtalk
+        s.use_range, s.start, s.end = True, 1.0, 3.0
+        with bpy.context.temp_override(scene=scene):
+            assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+        scene.use_preview_range = True
+        scene.frame_preview_start, scene.frame_preview_end = 20, 30
+
+    path = tmp_path_factory.mktemp("take") / "take.blend"
+    ah.made_and_saved(path, assets["models"], make)
+    return path
+
+
+def _take(take_file):
+    """The file holding the take opened (the ``scene`` fixture enabled the add-on): (scene, a, b)."""
+    return ah.open_take(take_file)
 
 
 def _jaw(scene, obj) -> np.ndarray:
@@ -99,12 +112,14 @@ def _edit_records(change) -> None:
             action[OWNER_PROP] = json.dumps(meta, sort_keys=True)
 
 
-def test_the_add_ons_take_records_its_recording_and_a_range_hears_the_takes_own_part(scene, assets):
+def test_the_add_ons_take_records_its_recording_and_a_range_hears_the_takes_own_part(
+    scene, assets, take_file
+):
     """The animator made the take from 1.0-3.0 s, then turned *Part of the recording* off for the
     next shot and pressed Re-generate Preview Range: before, frames 20-30 were redone against the
     recording from 0 s (other words under the lips). Now the take's own part is heard: with the
     same options the frames come out as they were."""
-    a, _b = _take(scene, assets)
+    scene, a, _b = _take(take_file)
     before = _jaw(scene, a)
     scene.dualtalk.use_range = False
     status = _regenerate(scene)
@@ -141,9 +156,9 @@ def test_the_add_ons_take_records_its_recording_and_a_range_hears_the_takes_own_
     ids=["start", "swap", "recording"],
 )
 def test_a_selection_against_audio_that_is_not_the_takes_is_refused_in_one_line(
-    scene, assets, change, refusal
+    scene, assets, take_file, change, refusal
 ):
-    _take(scene, assets)
+    scene, _a, _b = _take(take_file)
     s = scene.dualtalk
     for name, value in change.items():
         setattr(s, name, str(assets[value]) if name == "audio" else value)
@@ -159,12 +174,12 @@ def test_a_selection_against_audio_that_is_not_the_takes_is_refused_in_one_line(
 
 
 def test_a_take_without_a_fingerprint_is_checked_by_name_and_one_without_a_record_works_as_before(
-    scene, assets, capfd
+    scene, assets, take_file, capfd
 ):
     """Takes keyed before every run recorded its recording: one with a record but no fingerprint
     (the add-on's, before) is re-generated with another file name after a warning in the status line;
     one with no record at all uses the panel's Start/End, as before."""
-    a, _b = _take(scene, assets)
+    scene, a, _b = _take(take_file)
     _edit_records(lambda meta: meta["audio"].update(fingerprint=""))
     scene.dualtalk.audio = str(assets["copy"])
     capfd.readouterr()
