@@ -12,6 +12,7 @@ import argparse
 from .core.errors import DualTalkError
 from .core.fileio import sha256_file
 from .core.progress import ConsoleBar
+from .core.request import cli_path
 from .download import DEFAULT_URL, default_model_dir, download
 
 
@@ -20,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         metavar="PATH",
+        type=cli_path,  # ~ expanded, $HOME and a Blender-style // refused as every command's paths
         help=f"destination folder or file (default: {_default_destination()})",
     )
     parser.add_argument(

@@ -23,6 +23,7 @@ from typing import Any
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
+from ...inference.core.typed_paths import for_blender
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _SEEKABLE_FOOTER = b"\xb1\xea\x92\x8f"  # zstd seekable format: last 4 bytes of a whole file
@@ -51,7 +52,9 @@ def save_copy_checked(
     """``save_as_mainfile(copy=True)`` to ``tmp``; one-line error if Blender fails or the file is cut short."""
     try:
         with quiet() if quiet is not None else contextlib.nullcontext():
-            bpy.ops.wm.save_as_mainfile(filepath=str(tmp), copy=True, relative_remap=True, compress=True)
+            bpy.ops.wm.save_as_mainfile(
+                filepath=for_blender(tmp), copy=True, relative_remap=True, compress=True
+            )
     except RuntimeError as exc:
         reason = " ".join(str(exc).replace("Error:", " ").split()) or "Blender could not save"
         raise DualTalkError(f"could not write {final}: {reason}") from None

@@ -48,6 +48,7 @@ import bpy
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path
+from ...inference.core.typed_paths import for_blender
 from . import fbx_bake, layers
 from .characters import character_meshes, find_mesh_and_armature
 from .companions import TAG
@@ -476,7 +477,7 @@ def _export(
                     "bake_anim_simplify_factor": 0.0,
                     "path_mode": "AUTO",
                 }
-                result = bpy.ops.export_scene.fbx(filepath=str(tmp), **{**settings, **overrides})
+                result = bpy.ops.export_scene.fbx(filepath=for_blender(tmp), **{**settings, **overrides})
             reported.check()  # a cancel asked while the exporter ran: no file is moved into place
             if "FINISHED" not in result:
                 raise DualTalkError(f"Blender's FBX exporter did not finish writing {path.name}")
