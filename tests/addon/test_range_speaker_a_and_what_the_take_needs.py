@@ -35,17 +35,30 @@ def assets(tmp_path_factory):
     }
 
 
-def _take(scene, assets):
-    scene.render.fps = 25
-    a, b = ah.two_characters()
-    ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
-    s = scene.dualtalk
-    s.audio_form, s.turns, s.speaker_a = "MONO_TURNS", str(assets["turns"]), "bob"
-    with bpy.context.temp_override(scene=scene):
-        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
-    scene.use_preview_range = True
-    scene.frame_preview_start, scene.frame_preview_end = 20, 40
-    return s
+@pytest.fixture(scope="module")
+def take_file(assets, tmp_path_factory):
+    """A take of meeting.wav read with its turns (Speaker A bob), the preview range 20-40; saved once."""
+
+    def make(scene) -> None:
+        scene.render.fps = 25
+        a, b = ah.two_characters()
+        ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
+        s = scene.dualtalk
+        s.audio_form, s.turns, s.speaker_a = "MONO_TURNS", str(assets["turns"]), "bob"
+        with bpy.context.temp_override(scene=scene):
+            assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+        scene.use_preview_range = True
+        scene.frame_preview_start, scene.frame_preview_end = 20, 40
+
+    path = tmp_path_factory.mktemp("take") / "take.blend"
+    ah.made_and_saved(path, assets["models"], make)
+    return path
+
+
+@pytest.fixture
+def scene(scene, take_file):
+    """The file holding the take, opened (the add-on enabled): both stories start from it."""
+    return ah.open_take(take_file)[0]
 
 
 def _refused(scene) -> str:
@@ -55,7 +68,7 @@ def _refused(scene) -> str:
 
 
 def test_another_speaker_a_is_refused_and_an_empty_one_is_the_takes(scene, assets):
-    s = _take(scene, assets)
+    s = scene.dualtalk
     s.speaker_a = "ann"
     line = _refused(scene)
     assert line == (
@@ -69,7 +82,7 @@ def test_another_speaker_a_is_refused_and_an_empty_one_is_the_takes(scene, asset
 
 
 def test_a_panel_without_the_takes_audio_says_what_the_take_was_made_from(scene, assets):
-    s = _take(scene, assets)
+    s = scene.dualtalk
     s.audio_form, s.audio, s.turns, s.speaker_a = "STEREO", "", "", ""  # as a .blend made by animate opens
     assert _refused(scene) == f"Error: DualTalk: choose the audio file: {MADE_FROM}"
     s.audio = str(assets["wav"])  # the right file, but not read with its turns
