@@ -19,8 +19,9 @@ object; :func:`.layers.character_idblocks`):
   of the animator's animates that property;
 - the drivers DualTalk gave the meshes that follow the face (lashes, teeth: :mod:`.companions`) go,
   their keys left at the face's restored value;
-- the take's turn markers and DualTalk's sound strips (never the animator's: ``sound.OWNER_PROP``)
-  go when no character left in the scene plays that take (same take name, start frame and rate).
+- the take's turn markers and DualTalk's sound strips (never the animator's: ``sound.OWNER_PROP``;
+  nor the animator's copy of ours pointed at their own sound, which keeps playing, its tags dropped
+  with a line in the summary: :func:`.sound.release_users_copies`) go when no character left in the scene plays that take (same take name, start frame and rate).
   Each pair's take keeps its own (several conversations may share a scene): markers recorded for a
   pair (:func:`.apply.marker_records`) and strips naming a pair (``sound.PAIR_PROP``) are this take's
   when the pair holds one of its characters. A strip that names no pair (an older DualTalk's) is the
@@ -256,6 +257,8 @@ class RemoveReport:
     notes: list[str] = field(default_factory=list)
     frame_range: tuple[int, int] | None = None  # the scene's frame range put back
     elsewhere: list[str] = field(default_factory=list)  # "in scene 'Scene': 2 markers, sound strip"
+    # the animator's copies of our strips playing their own sound: kept, our tags dropped (sound.py)
+    kept_strips: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -278,6 +281,8 @@ class RemoveReport:
             line += f"; {_names([repr(n) for n in self.restored])} active again"
         if self.notes:
             line += f" (note: {self.notes[0]})"
+        if self.kept_strips:
+            line += f"; {'; '.join(self.kept_strips)}"
         return line
 
 
@@ -1190,6 +1195,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         if action.users - int(action.use_fake_user) <= 0:  # nothing plays it: as planned
             bpy.data.actions.remove(action)
     removed_markers = _remove_items(scene, plan.markers, plan.strips)
+    kept_strips = sound.release_users_copies(scene)  # never planned: not ours (review rv36a G7)
     for there in plan.elsewhere:
         _remove_items(there.scene, there.markers, there.strips)
     n_strips = len(plan.strips)
@@ -1212,6 +1218,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         notes=plan.notes,
         frame_range=plan.frame_range,
         elsewhere=[e.what() for e in plan.elsewhere],
+        kept_strips=kept_strips,
     )
 
 

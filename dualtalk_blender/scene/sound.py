@@ -12,6 +12,16 @@ a pair that shares a character with it (a character carries one take, so a take 
 replaces Ann's earlier take, and its recording with it). A strip of an older DualTalk names no
 pair: it is the scene's, replaced by the next take of any pair (unless the scene's old marker record
 says whose it was: :func:`..apply.marker_records` tags it then).
+
+A strip is ours only while it plays what DualTalk put there (review rv36a G7): Shift+D (or copy and
+paste) in the sequencer copies a strip's custom properties, so the animator's copy of our strip,
+pointed at their own music, carries our tags too. So each strip also records what it plays
+(:data:`PLAYS_PROP`: the file's name and a token that its sound datablock carries,
+:data:`SOUND_PROP`); a tagged strip playing another sound or file is the user's: never removed, its
+tags dropped by the next take or Remove Take, with one line (:func:`release_users_copies`). A copy
+still playing the take's recording is the take's (renamed or not: the name never says whose a strip
+is), so it goes with the take. A strip of a DualTalk before this record is ours when it plays a file
+an older DualTalk put there (:func:`_older_strip_plays_ours`).
 """
 
 from __future__ import annotations
@@ -21,6 +31,9 @@ import json
 import math
 import numbers
 import os
+import re
+import secrets
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -30,6 +43,11 @@ from . import records
 
 OWNER_PROP = "dualtalk"  # strip custom property: which stream this strip carries ("A", "B", "dialogue")
 PAIR_PROP = "dualtalk_pair"  # strip custom property: the pair whose take it plays (JSON list of two names)
+# strip custom property: what it plays, {"file": the file's name, "sound": the token its sound carries}
+PLAYS_PROP = "dualtalk_plays"
+SOUND_PROP = "dualtalk_sound"  # sound datablock custom property: the token of the strip that made it
+MIX_NAME = "dialogue.wav"  # the dialogue mix animate and the demo play (an older strip playing it is ours)
+TAGS = (OWNER_PROP, PAIR_PROP, PLAYS_PROP)
 MAX_CHANNEL = 128  # Blender's sequencer has channels 1..128
 
 
@@ -41,11 +59,114 @@ def _strips(scene: Any) -> tuple[Any, Any]:
 
 
 def our_strips(scene: Any) -> list[Any]:
-    """Strips DualTalk made in ``scene`` (by their ownership property)."""
+    """Strips DualTalk made in ``scene`` (by their ownership property) that still play what it put
+    there (:func:`plays_ours`): the animator's copy pointed at another sound is theirs."""
     if scene.sequence_editor is None:
         return []
     _top, every = _strips(scene)
-    return [s for s in every if s.get(OWNER_PROP) is not None]
+    older = _OlderFiles()
+    return [s for s in every if s.get(OWNER_PROP) is not None and plays_ours(s, older)]
+
+
+def users_copies(scene: Any) -> list[Any]:
+    """Strips carrying our tags that play another sound than DualTalk put there: the animator's copies
+    of ours (Shift+D copies the tags) pointed at their own sound."""
+    if scene.sequence_editor is None:
+        return []
+    _top, every = _strips(scene)
+    older = _OlderFiles()
+    return [s for s in every if s.get(OWNER_PROP) is not None and not plays_ours(s, older)]
+
+
+def release_users_copies(scene: Any) -> list[str]:
+    """Drop our tags from :func:`users_copies` (they are the user's strips from now on, whatever they
+    play later); one line for each, naming it and what it plays."""
+    lines = []
+    for strip in users_copies(scene):
+        plays = _file_name(getattr(strip.sound, "filepath", "")) or "another sound"
+        for key in TAGS:
+            if key in strip.keys():
+                del strip[key]
+        lines.append(
+            f"kept the sound strip {strip.name!r}: it plays {plays}, not the take's recording "
+            "(a copy of DualTalk's strip: DualTalk's tags dropped from it)"
+        )
+    return lines
+
+
+def plays_ours(strip: Any, older: _OlderFiles | None = None) -> bool:
+    """Whether our tagged ``strip`` plays what DualTalk put there: the sound it was made with (its
+    token) reading a file of the recorded name. A strip playing nothing is ours (nothing of the user's
+    to keep); one with a damaged record too (as a damaged pair record, :func:`strip_pair`)."""
+    sound = getattr(strip, "sound", None)
+    if sound is None:
+        return True
+    if PLAYS_PROP not in strip.keys():
+        return _older_strip_plays_ours(sound, older or _OlderFiles())
+    try:
+        record = records.parse(strip[PLAYS_PROP])
+        file, token = record["file"], record["sound"]
+    except (records.DamagedRecord, KeyError, TypeError):
+        return True
+    return sound.get(SOUND_PROP) == token and _file_name(sound.filepath) == file
+
+
+class _OlderFiles:
+    """The names of the files an older DualTalk's strips play, read once when first needed."""
+
+    def __init__(self) -> None:
+        self._names: set[str] | None = None
+
+    def names(self) -> set[str] | None:
+        """The recordings DualTalk's takes in this file were made from (their records' ``audio``),
+        with animate's and the demo's mix; None where no take records its recording (a file keyed
+        before takes did, 2026-12-04: every tagged strip is ours then, as it was)."""
+        if self._names is None:
+            import bpy
+
+            from .keying import OWNER_PROP as TAKE_PROP
+            from .keying import action_meta
+
+            found: set[str] = set()
+            for action in bpy.data.actions:
+                if TAKE_PROP in action.keys():
+                    audio = action_meta(action).get("audio") or {}
+                    found.update(_file_name(f) for f in audio.get("files", []))
+            self._names = found | {MIX_NAME} if found else set()
+        return self._names or None
+
+
+def _older_strip_plays_ours(sound: Any, older: _OlderFiles) -> bool:
+    """A strip of a DualTalk that did not record what it plays: ours when its file is one an older
+    DualTalk played (animate's ``dialogue.wav``, or a recording one of the file's takes was made
+    from); every such strip where no take records its recording."""
+    names = older.names()
+    return names is None or _file_name(sound.filepath) in names
+
+
+def _file_name(path: object) -> str:
+    """The file name of a path as Blender stores it (``//``-relative, either slash)."""
+    return re.split(r"[\\/]", str(path or ""))[-1]  # not ntpath: it reads "//a/b.wav" as a share
+
+
+def _record_plays(strip: Any, path: str | os.PathLike[str]) -> None:
+    """Record that ``strip`` plays the file ``path`` through its sound (the token it carries, a new
+    one on a sound that has none)."""
+    token = strip.sound.get(SOUND_PROP)
+    if not isinstance(token, str):
+        token = secrets.token_hex(8)
+        strip.sound[SOUND_PROP] = token
+    strip[PLAYS_PROP] = json.dumps({"file": _file_name(os.fspath(path)), "sound": token})
+
+
+def _plays_file(strip: Any, path: str | os.PathLike[str]) -> None:
+    """The file name in ``strip``'s record, its token kept (a save storing the final file's path)."""
+    try:
+        record = dict(records.parse(strip[PLAYS_PROP]))
+    except (KeyError, records.DamagedRecord, TypeError, ValueError):
+        return
+    record["file"] = _file_name(os.fspath(path))
+    strip[PLAYS_PROP] = json.dumps(record)
 
 
 def strip_pair(strip: Any) -> frozenset[str] | None:
@@ -62,13 +183,22 @@ def tag_pair(strip: Any, pair: Iterable[str]) -> None:
     strip[PAIR_PROP] = json.dumps(sorted(str(n) for n in pair))
 
 
-def remove_our_strips(scene: Any, pair: Iterable[str] | None = None) -> int:
+def remove_our_strips(scene: Any, pair: Iterable[str] | None = None, *, said: list[str] | None = None) -> int:
     """Remove our strips from ``scene``; returns how many went. Without ``pair``: all of them. With
     ``pair`` (the characters a take is keyed on): those of a pair sharing a character with it, those
     that name no pair (the scene's), and those of a pair that no longer plays in the scene (renamed,
-    deleted, its take removed); another conversation's strips stay."""
+    deleted, its take removed); another conversation's strips stay. The animator's copies of ours
+    playing their own sound stay, their tags dropped (:func:`release_users_copies`): a line for each
+    goes into ``said``, else to stderr."""
     from .apply import pair_plays
 
+    if scene.sequence_editor is None:
+        return 0
+    lines = release_users_copies(scene)
+    if said is not None:
+        said.extend(lines)
+    for line in lines if said is None else ():
+        print(f"DualTalk: {line}", file=sys.stderr, flush=True)
     top, _every = _strips(scene)
     names = None if pair is None else {str(n) for n in pair}
     mine = []
@@ -146,6 +276,7 @@ def add_dialogue_strip(
     name = "DualTalk dialogue" if role == "dialogue" else f"DualTalk {role} audio"
     strip = top.new_sound(name, os.fspath(path), 1, start - skip)
     strip[OWNER_PROP] = role
+    _record_plays(strip, path)
     if pair is not None:
         tag_pair(strip, pair)
     if skip:
@@ -285,8 +416,12 @@ def sound_saved_as(
 
     sound = strip.sound
     staged = sound.filepath
+    recorded = strip.get(PLAYS_PROP)
     sound.filepath = stored_sound_path(bpy, path, blend, saved_to)
+    _plays_file(strip, path)  # the saved strip records the file it plays there
     try:
         yield
     finally:
         sound.filepath = staged
+        if recorded is not None:
+            strip[PLAYS_PROP] = recorded

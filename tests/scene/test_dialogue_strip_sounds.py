@@ -41,7 +41,23 @@ def test_a_sound_the_users_own_strip_or_a_speaker_plays_stays(shots):
     speaker = bpy.data.speakers.new("Radio")
     speaker.sound = ours.sound  # the user made our recording play from a speaker too
     kept = ours.sound.name
-    ours.sound = mine.sound  # and our strip now plays the user's own sound
     assert remove_our_strips(scene) == 1
-    assert mine.sound.name in bpy.data.sounds and kept in bpy.data.sounds
-    assert bpy.data.speakers["Radio"].sound.name == kept
+    assert kept in bpy.data.sounds and bpy.data.speakers["Radio"].sound.name == kept
+
+    ours = add_dialogue_strip(scene, shots[2], "dialogue", 1)
+    mine.sound = ours.sound  # the user's own strip now plays our recording
+    held = ours.sound.name
+    assert remove_our_strips(scene) == 1
+    assert held in bpy.data.sounds and mine.sound.name == held
+
+
+def test_our_strip_pointed_at_the_users_sound_is_theirs(shots):
+    """Our strip made to play the user's own sound plays no take's recording: it is the user's now
+    (kept, our tags dropped: test_users_copy_of_dialogue_strip), and so is that sound."""
+    scene = bpy.context.scene
+    mine = scene.sequence_editor_create().strips.new_sound("score", str(shots[0]), 1, 1)
+    ours = add_dialogue_strip(scene, shots[1], "dialogue", 1)
+    ours.sound = mine.sound
+    said: list[str] = []
+    assert remove_our_strips(scene, said=said) == 0 and len(said) == 1
+    assert our_strips(scene) == [] and ours.sound == mine.sound
