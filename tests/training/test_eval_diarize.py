@@ -109,8 +109,10 @@ def test_the_synthetic_suite_reports_backchannels_under_speech_and_interruptions
         assert diarize["der"] < baseline["der"]
     assert levels["0 dB"]["diarize"]["under_found"] >= 5 > levels["0 dB"]["baseline"]["under_found"]
     # each voice alone (six monologues): all its speech to one character (before: 32 % to the second,
-    # none kept whole); the English B voice sits 0.016 above the one-voice bound (docs/metrics.md) and
-    # once, late in a full suite run, fell below it: five of six is what this guards
+    # none kept whole); the English B voice sits 0.015 above the one-voice bound (docs/metrics.md) and
+    # once, late in a full suite run, fell below it: five of six is what this guards. Its recordings are
+    # now the same samples in any process (test_diarize_synthetic.py: the B voices' breath noise came
+    # from the process's C rand()); that noise alone moved it 0.894-0.897, so that run is not explained
     alone = out["synthetic"]["one_voice"]
     assert alone["diarize"]["recordings"] == 6 and alone["diarize"]["kept_whole"] >= 5
     assert alone["diarize"]["second_share"] < alone["baseline"]["second_share"] / 3
