@@ -49,6 +49,7 @@ import json
 import os
 import re
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -188,20 +189,96 @@ def _shape(node: object) -> object:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A digest of this build's source that makes or keys the animation (about 1 MB of Python, read
-    and parsed once per process, a few tenths of a second): another release, or a patched engine,
-    differs; an edit of comments or docstrings alone does not (:func:`code_meaning`)."""
+    """A digest of this build's source that makes or keys the animation (about 1.9 MB of Python in
+    134 files): another release, or a patched engine, differs; an edit of comments or docstrings
+    alone does not (:func:`code_meaning`). Parsing it all took 3 s a process (review rv36b R4: more
+    than a 2-s ``--range``), so each file's meaning digest is kept by its bytes' sha256
+    (:func:`meaning_cache`) and a file is parsed only when its bytes are new: the same digest, in
+    hundredths of a second."""
+    return fingerprint_of(_PACKAGE_ROOT, _BUILD_CODE, meaning_cache())
+
+
+def fingerprint_of(root: Path, rooms: tuple[str, ...], cache: Path | None) -> str:
+    """:func:`code_fingerprint` of the ``*.py`` files under ``root``'s ``rooms``, each file's meaning
+    digest read from ``cache`` where it holds one for the file's exact bytes (and for this very
+    :func:`code_meaning`: the cache names the source of this module), else computed and kept."""
+    rule = _meaning_rule()
+    known = _read_meanings(cache, rule)
+    meanings: dict[str, str] = {}
     digest = hashlib.sha256()
-    for room in _BUILD_CODE:
-        for path in sorted((_PACKAGE_ROOT / room).rglob("*.py")):
+    for room in rooms:
+        for path in sorted((root / room).rglob("*.py")):
             if "__pycache__" in path.parts:
                 continue
-            digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode("utf-8", "surrogateescape"))
+            digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
             try:
-                digest.update(hashlib.sha256(code_meaning(path.read_bytes())).digest())
+                source = path.read_bytes()
             except OSError:
                 digest.update(b"?")
+                continue
+            raw = hashlib.sha256(source).hexdigest()
+            meaning = known.get(raw) or hashlib.sha256(code_meaning(source)).hexdigest()
+            meanings[raw] = meaning
+            digest.update(bytes.fromhex(meaning))
+    if cache is not None and rule and meanings != known:
+        _write_meanings(cache, rule, meanings)
     return digest.hexdigest()[:32]
+
+
+def meaning_cache() -> Path | None:
+    """Where each source file's meaning digest is kept by its bytes: in this module's own
+    ``__pycache__``, beside the compiled files Python keeps there by their source (whoever may write
+    it may write the code itself: nothing there is trusted more than the code). An entry is the
+    sha256 of a file's exact bytes, so an edit (of any size, at any time) is never read from it. One
+    file per Python (``cpython-311``); None where Python names none."""
+    tag = sys.implementation.cache_tag
+    return (
+        None if tag is None else Path(__file__).resolve().parent / "__pycache__" / f"code_meaning.{tag}.json"
+    )
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@functools.cache
+def _meaning_rule() -> str:
+    """The sha256 of this module's source: the rule the kept digests were made by (a build that
+    changes :func:`code_meaning` reads none of an older one's). "" when it cannot be read (no cache)."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _read_meanings(cache: Path | None, rule: str) -> dict[str, str]:
+    """The kept digests made by ``rule`` ({} where none, or the file is not one this module wrote)."""
+    if cache is None or not rule:
+        return {}
+    try:
+        with open(cache, "rb") as fh:
+            data = json.loads(fh.read(1 << 22))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("rule") != rule or not isinstance(data.get("meanings"), dict):
+        return {}
+    return {
+        k: v
+        for k, v in data["meanings"].items()
+        if isinstance(k, str) and isinstance(v, str) and _HEX64.fullmatch(k) and _HEX64.fullmatch(v)
+    }
+
+
+def _write_meanings(cache: Path, rule: str, meanings: dict[str, str]) -> None:
+    """Keep this build's digests (whole, through a temporary renamed over the file); where the folder
+    cannot be written (a read-only install) nothing is kept and each process parses again."""
+    from ...inference.core.errors import DualTalkError
+    from ...inference.core.fileio import atomic_path
+
+    text = json.dumps({"rule": rule, "meanings": meanings}, sort_keys=True)
+    with contextlib.suppress(OSError, DualTalkError):  # a file there this user may not write
+        cache.parent.mkdir(exist_ok=True)
+        with atomic_path(cache) as tmp:
+            tmp.write_text(text, encoding="ascii")
 
 
 @functools.cache
