@@ -30,7 +30,19 @@ from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
-from .shot_state import EDITED, forget_done, not_ours, read_record, record_done, shot_lock, words_digest
+from .shot_state import (
+    EDITED,
+    MAX_KEPT,
+    file_not_ours,
+    file_outputs,
+    forget_done,
+    kept_name,
+    not_ours,
+    read_record,
+    record_done,
+    shot_lock,
+    words_digest,
+)
 from .shot_take import kept_line, played_takes, take_given, take_to_key
 
 if TYPE_CHECKING:
@@ -135,13 +147,93 @@ def _keep_copy(source: Path, at: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _keep_backup(out: Path, backup: tuple[Path, str, str]) -> None:
+def _keep_backup(out: Path, backup: tuple[Path, str, str]) -> str:
     """The earlier ``out`` kept at its backup name before the new set replaces it; refused in one
-    line when it cannot be kept (nothing replaced)."""
+    line when it cannot be kept (nothing replaced). Returns the result line's words, which say so
+    when a file already at the backup name went (the user's older ``OUT.blend1``: Blender's Save
+    Versions replaces it the same way, and the line now tells; review rv36a G2)."""
+    earlier = backup[0].is_file()
     try:
         _keep_copy(out, backup[0])
     except OSError as exc:
         raise _backup_refused(out, backup[0], backup[1], str(exc.strerror or exc)) from None
+    return backup[2] + (f" (the earlier {backup[0].name} replaced)" if earlier else "")
+
+
+def _files_to_keep(shot: Shot, record: dict[str, Any] | None) -> list[tuple[Path, str]]:
+    """(file, why) for each FBX or video in place at an output name that is not animate's own
+    unchanged output (:func:`.shot_state.file_not_ours`: a hand-keyed FBX exported under the shot's
+    name, the client's approved video under the name the render reuses): each is kept before it is
+    replaced (:func:`_keep_file`), as the .blend is. Refused in one line, before any work, where
+    there is no free name to keep one at (review rv36a G2: they were replaced without a word)."""
+    keep: list[tuple[Path, str]] = []
+    for path in file_outputs(shot):
+        if not path.is_file():
+            continue
+        why = file_not_ours(shot, record, path)
+        if why is None:
+            continue
+        if _free_kept_name(shot, path) is None:
+            raise DualTalkError(
+                f"could not keep {path.name} ({why}) before replacing it: {kept_name(path, 1).name} to "
+                f"{kept_name(path, MAX_KEPT).name} are taken; move them or choose another output path"
+            )
+        keep.append((path, why))
+    return keep
+
+
+def _free_kept_name(shot: Shot, path: Path) -> Path | None:
+    """The first ``NAME.N.EXT`` (N from 1) that names nothing yet, nor this shot's input or output:
+    a kept copy never replaces a file (a user's own ``take.1.mp4`` stays)."""
+    own = {str(p) for p in (shot.out, *file_outputs(shot))}
+    for n in range(1, MAX_KEPT + 1):
+        at = kept_name(path, n)
+        if not os.path.lexists(at) and str(at) not in own and not _is_input(at, shot):
+            return at
+    return None
+
+
+def _keep_file(shot: Shot, path: Path, why: str) -> tuple[Path, str]:
+    """Keep the FBX or video at ``path`` under the first free ``NAME.N.EXT`` beside it (its name
+    taken with ``O_EXCL``: never over a file that appeared meanwhile); returns where, and the result
+    line's words. Refused in one line when it cannot be kept (nothing replaced yet)."""
+    while True:
+        at = _free_kept_name(shot, path)
+        if at is None:
+            raise DualTalkError(f"could not keep {path.name} ({why}) before replacing it: no free name")
+        try:
+            os.close(os.open(at, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise DualTalkError(
+                f"could not keep {path} ({why}) as {at.name}: {exc.strerror or exc}"
+            ) from None
+        try:
+            _keep_copy(path, at)  # over the name just taken
+        except OSError as exc:
+            at.unlink(missing_ok=True)
+            raise DualTalkError(
+                f"could not keep {path} ({why}) as {at.name}: {exc.strerror or exc}"
+            ) from None
+        return at, f"kept the {path.name} it replaced ({why}) as {at.name}"
+
+
+@contextlib.contextmanager
+def _video_kept(shot: Shot, keep: list[tuple[Path, str]], kept: list[tuple[Path, str]]) -> Iterator[None]:
+    """The render's video kept before the render replaces it in place (it is not staged with the
+    set); appended to ``kept``. Where the shot then fails while the video there is still the one
+    kept (the render never replaced it), the copy goes again: a failed run leaves no new file."""
+    made = [(path, _keep_file(shot, path, why)) for path, why in keep if path == shot.render]
+    kept.extend(entry for _, entry in made)
+    try:
+        yield
+    except BaseException:
+        for path, entry in made:
+            if same_file(identity(path), identity(entry[0])):
+                entry[0].unlink(missing_ok=True)
+                kept.remove(entry)
+        raise
 
 
 def _edited_words(words: Path, new: bytes, record: dict[str, Any] | None) -> str | None:
@@ -295,12 +387,15 @@ def _run_locked(
     removed = 0  # our sound strips of an earlier take, removed for a take without --audio
     edited: str | None = None  # why the recognised.txt in place is kept aside (the TD edited it)
     kept_aside: list[Path] = []  # what this run kept before replacing it (a job's summary lists them)
+    backed = ""  # what the result line says of them
     _sweep_killed_run(shot)
     open_blend(bpy, shot.blend)
     before = read_record(shot)  # what the shot's last run wrote, read before this run forgets it
     recorded = (before or {}).get("words")  # a run that hears no words keeps the last run's digest
     words = recorded if isinstance(recorded, str) else None
     backup = _backup_name(shot, before)  # said before any work when it cannot be kept
+    keep = _files_to_keep(shot, before)  # an FBX or video not animate's own: the same, each
+    kept_copies: list[tuple[Path, str]] = []  # (where, the result line's words)
     # Belt and braces: Blender runs Python handlers (load, save, frame change, render) and prints and
     # swallows what they raise, an interrupt included; the signal is remembered, so it is read back
     # at each stage and before the shot's set goes in place, never lost.
@@ -466,6 +561,7 @@ def _run_locked(
             if shot.render is not None:
                 from ..scene.render import render_shot
 
+                stack.enter_context(_video_kept(shot, keep, kept_copies))  # replaced in place by the render
                 render_shot(  # its lock is held with the shot's (run_shot)
                     scene,
                     shot.render,
@@ -476,8 +572,13 @@ def _run_locked(
                 )
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
             if backup is not None:
-                _keep_backup(shot.out, backup)
+                backed = f"; {_keep_backup(shot.out, backup)}"
                 kept_aside.append(backup[0])
+            for path, why in keep:  # the FBX files: replaced with the set, just after this
+                if path != shot.render:
+                    kept_copies.append(_keep_file(shot, path, why))
+            kept_aside.extend(at for at, _ in kept_copies)
+            backed += "".join(f"; {said}" for _, said in kept_copies)
             if edited is not None:
                 at, said_kept = _keep_edited_words(work / RECOGNISED, edited)
                 kept_words += said_kept
@@ -486,7 +587,6 @@ def _run_locked(
         # the new set is in place (kept by --skip-done when nothing changed)
         record_done(shot, run_id, words, kept_aside)
     took = time.perf_counter() - t0
-    backed = f"; {backup[2]}" if backup is not None else ""
     if wrote is not None:
         wrote.extend(
             p for p in (shot.out, *fbx_files(shot), shot.render, *work_files, *kept_aside) if p is not None

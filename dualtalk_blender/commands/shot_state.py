@@ -28,12 +28,13 @@ size, and when. A record made by another build (or by one from before the build 
 shot's: it runs again, and its line says why (:func:`rerun_reason`). So does a shot whose .blend is
 cut short (a partial copy or sync: it does not end as a saved .blend ends) or one of whose output
 files changed size since (a record from before sizes: by its .blend alone).
-The record also holds the fingerprint of the .blend the shot wrote and the digest of the
-``recognised.txt`` it wrote: a later run replaces without a word only animate's own unchanged
-output (:func:`not_ours`; any other .blend at ``out`` is kept as a backup) and keeps a
+The record also holds the fingerprints of the .blend, the FBX files and the video the shot wrote
+and the digest of the ``recognised.txt`` it wrote: a later run replaces without a word only
+animate's own unchanged output (:func:`not_ours`, :func:`file_not_ours`; any other .blend at
+``out`` is kept as a backup, an FBX or video as ``NAME.N.fbx`` / ``NAME.N.mp4``) and keeps a
 ``recognised.txt`` edited since; and the files the run kept before replacing them (``OUT.blendN``,
-``recognised.edited.txt``: :func:`kept_files`), which a job's summary lists with the shot's outputs,
-also when a later ``--skip-done`` run skips the shot.
+``NAME.N.fbx``, ``recognised.edited.txt``: :func:`kept_files`), which a job's summary lists with
+the shot's outputs, also when a later ``--skip-done`` run skips the shot.
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one. A shot that writes no work files (motion files
 given, no audio) has no work folder, hence no record, and is always run.
@@ -91,13 +92,37 @@ def shot_outputs(shot: Shot) -> list[Path]:
     return set_outputs(shot) + kept_files(shot, read_record(shot))
 
 
+def file_outputs(shot: Shot) -> list[Path]:
+    """The shot's outputs other than its .blend that are one file each: its FBX (or one per
+    character) and a render to a video. A render to a frames folder keeps its own record of the
+    frames it wrote (:mod:`..scene.render`)."""
+    from ..scene.render import VIDEO_SUFFIXES
+
+    video = shot.render is not None and shot.render.suffix.lower() in VIDEO_SUFFIXES
+    return [*fbx_files(shot), *([shot.render] if video and shot.render is not None else [])]
+
+
+MAX_KEPT = 32  # NAME.1.fbx ... NAME.32.fbx
+
+
+def kept_name(path: Path, n: int) -> Path:
+    """Where an FBX or video the shot replaces is kept: ``NAME.N.fbx`` / ``NAME.N.mp4`` beside it. The
+    extension stays last, so the copy still opens where the file did (an importer's file filter, a
+    video player, a double-click); ``NAME.fbx1`` (the .blend's ``OUT.blend1`` way) would not."""
+    return path.with_name(f"{path.stem}.{n}{path.suffix}")
+
+
+def kept_name_pattern(path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(path.stem) + r"\.[1-9][0-9]?" + re.escape(path.suffix))
+
+
 EDITED = "recognised.edited"  # recognised.edited.txt, -2.txt ...: a recognised.txt the user edited
 
 
 def kept_files(shot: Shot, record: dict[str, Any] | None) -> list[Path]:
     """The files the run that wrote ``record`` kept before replacing them, still there: the .blend at
-    ``out`` as ``OUT.blendN`` (not animate's own unchanged output) and an edited ``recognised.txt`` as
-    ``recognised.edited[-N].txt`` in the work folder. Only those names, where the shot keeps them,
+    ``out`` as ``OUT.blendN`` and an FBX or video as ``NAME.N.fbx`` / ``NAME.N.mp4`` (not animate's own
+    unchanged output), and an edited ``recognised.txt`` as ``recognised.edited[-N].txt`` in the work folder. Only those names, where the shot keeps them,
     are taken from the record (a record is a file anyone may edit). They are not part of the set: one
     moved away does not make the shot run again."""
     kept = (record or {}).get("kept")
@@ -105,13 +130,16 @@ def kept_files(shot: Shot, record: dict[str, Any] | None) -> list[Path]:
         return []
     backup = re.compile(re.escape(shot.out.name) + r"[1-9][0-9]?")
     edited = re.compile(re.escape(EDITED) + r"(-[1-9][0-9]{0,2})?\.txt")
+    files = [(f.parent, kept_name_pattern(f)) for f in file_outputs(shot)]
     found: list[Path] = []
     for name in kept:
         if not isinstance(name, str) or "\0" in name:
             continue
         p = Path(name)
-        if (p.parent == shot.out.parent and backup.fullmatch(p.name)) or (
-            p.parent == work_folder(shot) and edited.fullmatch(p.name)
+        if (
+            (p.parent == shot.out.parent and backup.fullmatch(p.name))
+            or (p.parent == work_folder(shot) and edited.fullmatch(p.name))
+            or any(p.parent == where and pattern.fullmatch(p.name) for where, pattern in files)
         ):
             if os.path.lexists(p) and p not in found:
                 found.append(p)
@@ -484,6 +512,31 @@ def not_ours(shot: Shot, record: dict[str, Any] | None) -> str | None:
     return "no record says animate wrote it"
 
 
+def file_not_ours(shot: Shot, record: dict[str, Any] | None, path: Path) -> str | None:
+    """Why the FBX or video at ``path`` (one of :func:`file_outputs`) is not animate's own unchanged
+    output (None: it is, and a re-run may replace it without a word), judged as :func:`not_ours`
+    judges the .blend: by the fingerprint the done record holds of the file the shot wrote there (a
+    record from before those: by the size it holds, as ``--skip-done`` judges the set). A
+    hand-keyed FBX or a client's approved video under the output's name is the user's."""
+    if not intermediates(shot):
+        return "no record says animate wrote it: a shot without work files keeps none"
+    outputs = (record or {}).get("outputs")
+    if record is None or not isinstance(outputs, list) or str(path) not in outputs:
+        return "no record says animate wrote it"
+    prints, sizes = record.get("files"), record.get("sizes")
+    then = prints.get(str(path)) if isinstance(prints, dict) else None
+    if isinstance(then, str) and then:
+        return None if content_fingerprint(path) == then else "changed since animate wrote it"
+    size = sizes.get(str(path)) if isinstance(sizes, dict) else None
+    if isinstance(size, int) and not isinstance(size, bool):
+        try:
+            same = os.stat(path).st_size == size
+        except OSError:
+            same = False
+        return None if same else "changed since animate wrote it"
+    return "no record says animate wrote it"
+
+
 def words_digest(data: bytes) -> str:
     """The digest of a ``recognised.txt`` as written, kept in the record: one that differs was edited."""
     return hashlib.sha256(data).hexdigest()
@@ -508,6 +561,7 @@ def record_done(shot: Shot, run_id: str, words: str | None = None, kept: list[Pa
         "sizes": output_sizes(shot),
         "blend_path": str(shot.out),
         "blend": content_fingerprint(shot.out),  # the .blend as written: later saves differ
+        "files": {str(p): content_fingerprint(p) for p in file_outputs(shot) if p.is_file()},  # FBX, video
         "words": words,
         "run_id": run_id,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

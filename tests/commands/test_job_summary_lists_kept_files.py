@@ -83,14 +83,21 @@ def test_only_the_names_a_shot_keeps_are_read_from_its_record(tmp_path):
     out = tmp_path / "out" / "s1.blend"
     work = tmp_path / "out" / "s1.dualtalk"
     work.mkdir(parents=True)
-    for p in (out.with_name("s1.blend1"), work / "recognised.edited-2.txt", tmp_path / "secret.txt"):
+    fbx, video = out.with_name("s1.fbx"), out.with_name("s1.mp4")  # a user's FBX and video kept (rv36a G2)
+    for p in (out.with_name("s1.blend1"), work / "recognised.edited-2.txt", tmp_path / "secret.txt",
+              out.with_name("s1.1.fbx"), out.with_name("s1.2.mp4"), out.with_name("s1.x.fbx"),
+              out.with_name("other.1.fbx")):  # fmt: skip
         p.write_text("x")
-    shot = SimpleNamespace(out=out, work=None)  # where a shot keeps its files is all that counts here
+    # where a shot keeps its files is all that counts here
+    shot = SimpleNamespace(out=out, work=None, fbx=fbx, fbx_per_character=False, render=video)
     kept = [str(out.with_name("s1.blend1")), str(work / "recognised.edited-2.txt"), str(tmp_path / "secret.txt"),
-            str(out.with_name("s1.blend7")), 42]  # fmt: skip
+            str(out.with_name("s1.blend7")), 42, str(out.with_name("s1.1.fbx")), str(out.with_name("s1.2.mp4")),
+            str(out.with_name("s1.x.fbx")), str(out.with_name("other.1.fbx"))]  # fmt: skip
     assert shot_state.kept_files(shot, {"kept": kept}) == [
         out.with_name("s1.blend1"),
         work / "recognised.edited-2.txt",
+        out.with_name("s1.1.fbx"),
+        out.with_name("s1.2.mp4"),
     ]
     assert (
         shot_state.kept_files(shot, {"kept": "s1.blend1"}) == [] and shot_state.kept_files(shot, None) == []
