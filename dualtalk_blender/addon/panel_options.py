@@ -155,6 +155,27 @@ _PHRASES = [
 ]
 
 
+# the script's language as a flag with its code(s) ("--transcript-language es", also with "(panel: ...)"
+# after it): the menu's entry, named as the menu shows it (``Script Language › Spanish``)
+_CODE = r"[a-z]{2,3}(?:-[a-z0-9]+)*"
+_LANGUAGE_FLAG = re.compile(
+    rf"(?<![\w./\\-])--transcript-language ({_CODE}(?:\|{_CODE})*)(?: \(panel: [^;)]*\))?(?![\w|/\\-]|\.\w)"
+)
+
+
+def _language_entry(m: re.Match[str]) -> str:
+    """``--transcript-language es`` -> ``Script Language › Spanish``; two codes, the two entries
+    (``cmn|ja`` -> ``Script Language › Mandarin or Japanese``); more, or a code the menu lacks, as
+    they are, for the flags' other words (review rv36b R5: before, the menu's name alone, never which)."""
+    from ...inference.phonetic.script_languages import panel_code
+
+    names = {code: name for code, name, _how in LISTED["transcript_language"]}
+    codes = [panel_code(code) for code in m.group(1).split("|")]
+    if len(codes) > 2 or not all(codes):  # as the flags' other words (the menu's name alone)
+        return m.group(0)
+    return f"{PANEL_FLAGS['--transcript-language']} › {' or '.join(names[code] for code in codes if code)}"
+
+
 def _beside(m: re.Match[str]) -> str:
     instead, panel, more = m.groups()
     return panel + (instead or "") + (f" ({more})" if more else "")
@@ -200,6 +221,7 @@ def in_panel_words(text: str) -> str:
 
 
 def _panel_words(text: str) -> str:
+    text = _LANGUAGE_FLAG.sub(_language_entry, text)
     text = _BESIDE.sub(_beside, text)
     for phrase, words in _PHRASES:
         text = phrase.sub(words, text)

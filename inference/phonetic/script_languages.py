@@ -349,7 +349,7 @@ def not_english(texts: list[str]) -> tuple[str, str]:
         return "", ""
     shown = ", ".join(dict.fromkeys(unknown[:8]))
     why = f"{len(unknown)} of its {counted} words are not English words ({shown})"
-    code, chars = _own_letters(texts)
+    code, chars = own_letters(texts)
     if code:
         why += f"; its {', '.join(chars)} suggest {language_name(code)}"
     return why, language_flag(texts)
@@ -357,14 +357,18 @@ def not_english(texts: list[str]) -> tuple[str, str]:
 
 # what to do about it, said after the reason on the command line ("... needs its language:
 # --transcript-language es (panel: Script Language)") and in the panel, whose messages give the
-# panel's words alone ("... needs its language: Script Language": ``panel_options.in_panel_words``).
+# panel's words alone ("... needs its language: Script Language › Spanish", the menu's entry where the
+# flag names one language: ``panel_options.in_panel_words``). The panel's status line says it shorter
+# still (``transcript.unaligned``: "the script looks Spanish (its ¿); set Script Language to Spanish").
 # The flag has no brackets of its own: a character's report gives it as it is up to its first " ("
 NOT_ENGLISH_ASK = "a script in another language needs its language: {flag} (panel: Script Language)"
+# how a character's report begins when its script was not aligned for not looking English
+NOT_ENGLISH_SAID = "the script does not look English"
 
 
-def _own_letters(texts: list[str]) -> tuple[str, list[str]]:
-    """(the one panel language whose own letters the script holds, those letters), ("", []) when
-    none or several do."""
+def own_letters(texts: list[str]) -> tuple[str, list[str]]:
+    """(the one panel language whose own letters the script holds, those letters: ``("es", ["¿"])``),
+    ("", []) when none or several do."""
     text = " ".join(texts).lower()
     seen = {code: [ch for ch in own if ch in text] for code, own in _OWN_LETTERS.items()}
     seen = {code: chars for code, chars in seen.items() if chars}
@@ -393,7 +397,7 @@ def language_flag(texts: list[str]) -> str:
     languages uses (ñ, ¿, ¡; German ß, Polish ł..., Turkish ğ ı ş), else the flag with the codes of
     the panel's languages written in Latin letters, one of which it is likely in
     (``--transcript-language es|fr|de|...``)."""
-    code, _chars = _own_letters(texts)
+    code, _chars = own_letters(texts)
     if code:
         return f"--transcript-language {code}"
     latin = [c for c, *_ in SCRIPT_LANGUAGES if _LETTERS.get(c) == ("LATIN",) and c != ENGLISH]

@@ -1306,7 +1306,7 @@ def apply_transcript(
     if too_many_b:
         texts_b = []
     if where != RECOGNISED_WORDS and not uses_warp(language):
-        from .script_languages import NOT_ENGLISH_ASK, not_english
+        from .script_languages import NOT_ENGLISH_ASK, NOT_ENGLISH_SAID, not_english, own_letters
 
         # a script in another language given as English: said once, and not aligned (the English
         # aligner's passes over words it cannot say cost most of the take, and what it draws is wrong)
@@ -1314,10 +1314,11 @@ def apply_transcript(
         if why:
             ask = NOT_ENGLISH_ASK.format(flag=flag)
             short = NOT_ENGLISH_ASK.format(flag=flag.split(" (")[0])
-            reps = [
-                _unaligned_report(mine, f"the script does not look English: {short}")
-                for mine in (lines_a, lines_b)
-            ]
+            reps = [_unaligned_report(mine, f"{NOT_ENGLISH_SAID}: {short}") for mine in (lines_a, lines_b)]
+            code, letters = own_letters(texts_a + texts_b)
+            for rep in reps:  # the language its letters suggest, for the panel's line (unaligned)
+                if code and rep["words"]:
+                    rep["looks"] = {"language": code, "letters": letters}
             who = " and ".join(k for k, rep in zip("AB", reps, strict=True) if rep["words"])
             log.warning("%s does not look English: %s; %s; %s keep%s the engine's lips", where, why, ask, who,
                         "" if " and " in who else "s")  # fmt: skip
@@ -1546,6 +1547,15 @@ _FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
         "a list of [start, end] seconds",
     ),
     "language": (lambda v: isinstance(v, str) and len(v) <= 64, "a language code"),
+    "looks": (
+        lambda v: (
+            isinstance(v, dict)
+            and isinstance(v.get("language"), str)
+            and len(v["language"]) <= 64
+            and _texts(v.get("letters"))
+        ),
+        "{language, letters}",
+    ),
     "not_english": (
         lambda v: isinstance(v, list | tuple) and len(v) == 2 and all(_count(n) for n in v),
         "[stretches not English, stretches heard]",
@@ -1687,8 +1697,10 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     """The status line's warning when a character's lines could not be aligned at all (they keep
     the engine's lips), with the aligner's reason and the likeliest slip, the script's language;
     None when every character with lines was aligned, or when ``report`` is not such a report
-    (:func:`report_problem`: nothing can be said of it). :func:`brief` says only "not aligned"."""
-    from .script_languages import advice, language_name
+    (:func:`report_problem`: nothing can be said of it). :func:`brief` says only "not aligned".
+    A reason A and B share is said once; a script that does not look English, as what to set
+    (:func:`_not_english`)."""
+    from .script_languages import NOT_ENGLISH_ASK, advice, language_name
 
     if report_problem(report):
         return None
@@ -1698,14 +1710,22 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     who = " and ".join(f"{k.upper()}'s" for k in failed)
     said = report[failed[0]].get("language") or language
     errors = [str(report[k]["error"]) for k in failed]
+    recognised = report.get("script") is not None  # no script of the user's: no language to question
+    looks = None if recognised else _not_english(report, failed, errors)
+    if looks:
+        return f"{who} lines keep the engine's lips: {looks}"
     # how to write the script (write kana; Han characters or pinyin), said once and whole, after the
     # reasons; then no guess that the script is in another language (a kanji script is Japanese)
     told = [a for a in advice(said) if any(a in e for e in errors)]
-    why = "; ".join(f"{k.upper()}: {_panel_reason(e, told)}" for k, e in zip(failed, errors, strict=True))
+    reasons = [_panel_reason(e, told) for e in errors]
+    if len(set(reasons)) == 1 and len(reasons) > 1:  # A's and B's the same: said once
+        why = reasons[0]
+    else:
+        why = "; ".join(f"{k.upper()}: {r}" for k, r in zip(failed, reasons, strict=True))
     ask = "; ".join(told)
-    recognised = report.get("script") is not None  # no script of the user's: no language to question
     placed_all = all(e.startswith("all ") for e in errors)  # every word placed: not the language
-    if not told and not recognised and not placed_all:
+    named = any(NOT_ENGLISH_ASK.split("{")[0] in e for e in errors)  # the reason names the language
+    if not told and not recognised and not placed_all and not named:
         ask = f"is the script in {language_name(said)}, as Script Language says?"
     voices = "their voices" if len(failed) > 1 else "the voice"
     if recognised:
@@ -1713,6 +1733,26 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     return f"{who} lines keep the engine's lips, not aligned to {voices} ({why})" + (
         f"; {ask}" if ask else ""
     )
+
+
+def _not_english(report: dict[str, Any], failed: list[str], errors: list[str]) -> str | None:
+    """What the status line says of a script given as English that does not look English (A's and
+    B's reports say it alike, :func:`apply_transcript`), once: ``the script looks Spanish (its ¿);
+    set Script Language to Spanish`` where its letters name one of the panel's languages, else the
+    reason with the flag to give (the panel names the menu); None for other reasons. The command
+    line's warning has the words that are not English (review rv36b R5: the panel's line said
+    "needs its language: Script Language" three times, 300+ characters, and never named Spanish)."""
+    from .script_languages import NOT_ENGLISH_SAID, language_name, panel_code
+
+    if len(set(errors)) != 1 or not errors[0].startswith(NOT_ENGLISH_SAID + ": "):
+        return None
+    looks = report[failed[0]].get("looks")
+    code = panel_code(looks["language"]) if looks else None
+    if not looks or not code:  # no one language: which to give is the user's (a report from before)
+        return errors[0]
+    name = language_name(code)
+    letters = f" (its {', '.join(looks['letters'][:3])})" if looks["letters"] else ""
+    return f"the script looks {name}{letters}; set Script Language to {name}"
 
 
 def _panel_reason(error: str, told: list[str], most: int = 170) -> str:

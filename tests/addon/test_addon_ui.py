@@ -238,17 +238,18 @@ def test_a_script_in_another_language_than_script_language_says_why_it_was_not_a
 ):
     """Review 26, finding 3: a Spanish scene with *Script Language* left on English. The line said
     only "lips from the transcript (A not aligned, B not aligned)", with no warning; the command line
-    says why. Now the warning gives the aligner's reason and asks whether the language is right."""
+    says why. Now the warning says the script does not look English and what to set: the language its
+    letters name, once (review rv36b R5: before, A's reason, B's and the question, never the language)."""
     pytest.importorskip("pocketsphinx")
     from dualtalk.inference.audio.tts import Voice
 
     lines = ("Vale, pero primero quiero comprar algo de comer.", "Buenas tardes, ¿cómo estás?")
     voices = (Voice("espeak", "es"), Voice("espeak", "es+f3"))
     last = _generate_with_script(scene, assets, tmp_path, lines, voices, "escena.txt")
-    assert "(warning: A's and B's lines keep the engine's lips, not aligned to their voices (A: " in last, (
-        last
-    )
-    assert "is the script in English, as Script Language says?" in last, last
+    assert last.endswith(
+        "(warning: A's and B's lines keep the engine's lips: the script looks Spanish (its ¿); "
+        "set Script Language to Spanish)"
+    ), last
 
 
 def test_regenerate_selection_on_a_cut_off_copy_of_the_recording_names_the_selection(scene, assets, tmp_path):

@@ -31,8 +31,10 @@ def _told(lines, caplog):
     return warning, tr.describe(report), in_panel_words(f"DualTalk: {warning}"), in_panel_words(status)
 
 
-def _reads_as_the_panel(text: str) -> None:
-    assert f"{ASK} Script Language;" in text or f"{ASK} Script Language)" in text, text
+def _reads_as_the_panel(text: str, entry: str = "") -> None:
+    """The panel's words: the menu (with its entry, ``› Spanish``, where the flag names one language)."""
+    said = f"{ASK} Script Language{entry}"
+    assert f"{said};" in text or f"{said})" in text or text.endswith(said), text
     assert "--" not in text and "Script Language es" not in text and "the panel's Script Language" not in text
 
 
@@ -40,9 +42,13 @@ def test_a_spanish_script_given_as_english_is_told_the_flag_and_the_panel_its_me
     cli, summary, panel, status = _told(SPANISH, caplog)
     assert f"its ñ, ¿ suggest Spanish; {ASK} --transcript-language es (panel: Script Language);" in cli
     assert f"{ASK} --transcript-language es (panel: Script Language)" in summary
-    assert f"its ñ, ¿ suggest Spanish; {ASK} Script Language; A and B keep the engine's lips" in panel
-    _reads_as_the_panel(panel)
-    _reads_as_the_panel(status)
+    assert (
+        f"its ñ, ¿ suggest Spanish; {ASK} Script Language › Spanish; A and B keep the engine's lips" in panel
+    )
+    _reads_as_the_panel(panel, " › Spanish")
+    # the status line says it once, shorter (review rv36b R5)
+    said = "A's and B's lines keep the engine's lips: the script looks Spanish (its ñ, ¿); set Script Language to Spanish"
+    assert status == said, status
 
 
 def test_without_letters_of_one_language_the_command_line_lists_the_codes_and_the_panel_its_menu(caplog):
