@@ -215,9 +215,10 @@ def key_into_scene_steps(
         )
         return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames)
     removed = 0
+    kept: list[str] = []
     sound = sound or TakeSound.of_panel(settings)
     if not sound.place:  # an earlier take's strip would play another recording under this one
-        removed = remove_our_strips(scene, pair)
+        removed = remove_our_strips(scene, pair, said=kept)
     else:
         start = options.start_frame
         start = int(scene.frame_start if start is None else start)
@@ -228,7 +229,11 @@ def key_into_scene_steps(
             start,
             frames=frames,
             pair=pair,
+            said=kept,
         )
+    warnings += kept  # the animator's copies of our strip, kept: said with the take's warnings
+    if warned is not None:
+        warned += kept
     last = max(rep_a.last_frame, rep_b.last_frame)
     parts = [
         f"{engine} engine",

@@ -169,12 +169,14 @@ def place_sound_strips(
     start_frame: int,
     frames: int | None = None,
     pair: tuple[str, ...] | None = None,
+    said: list[str] | None = None,
 ) -> list[str]:
     """Put the take's recording in the sequencer aligned with the animation; [] where unsupported.
 
     ``pair``: the characters' names (a take's two; one where Play Take was given one); the strips
     replace only that pair's earlier ones (and any that name no pair), so another conversation in the
-    scene keeps its sound (:mod:`..scene.sound`).
+    scene keeps its sound (:mod:`..scene.sound`). ``said`` hears a line for each strip of the user's
+    that carried DualTalk's tags and was kept (a copy pointed at their own sound).
 
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
     inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
@@ -188,7 +190,7 @@ def place_sound_strips(
         import aud  # noqa: F401  (Blender builds without audio have no aud module)
     except ImportError:
         return []
-    remove_our_strips(scene, pair)
+    remove_our_strips(scene, pair, said=said)
     fps = scene.render.fps / scene.render.fps_base
     skip = int(round(start_time * fps))
     end_frame = None if frames is None else int(start_frame) + int(frames)

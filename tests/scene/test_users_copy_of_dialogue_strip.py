@@ -170,3 +170,20 @@ def test_an_older_builds_strip_is_still_replaced_and_an_older_copy_of_it_kept(sh
     assert said and "'my music bed'" in said[0]
     ours = sound.our_strips(bpy.context.scene)
     assert len(ours) == 1 and sound.PLAYS_PROP in ours[0].keys()  # the older strip replaced
+
+
+def test_the_add_ons_generate_says_it_kept_the_copy_with_the_takes_warnings(shot):
+    """The panel's Generate places the take's sound through ``take_sound.place_sound_strips``: the line
+    goes with the take's warnings to the status line and the Info editor, not only to the console."""
+    from dualtalk.dualtalk_blender.addon.take_sound import TakeSound, place_sound_strips
+
+    alice, bob, talk, music = shot
+    shift_d(sound.our_strips(bpy.context.scene)[0], music)
+    said: list[str] = []
+
+    place_sound_strips(
+        bpy.context.scene, TakeSound((str(talk),)), 0.0, 1, frames=T, pair=(alice.name, bob.name), said=said
+    )
+
+    _the_music_bed(music)
+    assert len(said) == 1 and said[0].startswith("kept the sound strip 'my music bed': it plays music.wav")
