@@ -569,6 +569,8 @@ def _run_locked(
                     samples=shot.samples,
                     progress=progress,
                     lock=False,
+                    frames=shot.frame_range,  # a --range's frames only, into a frames folder (rv36b R2)
+                    job=job,  # the preview hint names the job's fields (rv36b R3)
                 )
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
             if backup is not None:
@@ -596,10 +598,20 @@ def _run_locked(
         assert options.replace_range is not None  # set by range_window
         shift = range_first - options.replace_range[0]  # the take's strips moved in the NLA editor
         lo, hi = (f + shift for f in rep_a.replaced)
+        rendered = ""
+        if shot.render is not None:  # a frames folder gets the range's frames; a video is the whole take
+            from ..scene.render import VIDEO_SUFFIXES
+
+            whole = shot.render.suffix.lower() in VIDEO_SUFFIXES
+            rendered = (
+                "; rendered the whole take (a video)"
+                if whole
+                else (f"; rendered frames {range_first}-{range_last} only")
+            )
         return (
             f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
-            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{kept_words}{backed}, "
-            f"{took:.1f} s"
+            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{kept_words}{backed}"
+            f"{rendered}, {took:.1f} s"
         )
     sound = (
         f"; removed the earlier take's sound strip{'s' if removed > 1 else ''} (give --audio to place "
