@@ -73,3 +73,21 @@ def check_render_target(text: str, path: Path, label: str) -> None:
         f"{label} {text}: {suffix!r} is not a video format DualTalk writes ({videos}); for a folder of "
         "frames give a name without an extension (or end it with '/')"
     )
+
+
+def check_video_resolution(
+    output: Path | None, resolution: tuple[int, int] | None, label: str, *, job: bool = False
+) -> None:
+    """Refuse ``--resolution`` (a job's ``resolution``, ``label``) at a size the video ``output`` cannot
+    be encoded at (odd, or under Blender's 16 pixels), before any work: the encoder found it once every
+    frame was rendered, as an "internal error", exit 1 (review rv36b R8). A frames folder takes any size;
+    a scene's own odd size is refused by :func:`~..scene.render.check_video_size` before its first frame."""
+    from ..scene.render import VIDEO_SUFFIXES, video_size_refusal
+
+    if output is None or resolution is None or output.suffix.lower() not in VIDEO_SUFFIXES:
+        return
+    size = f"{resolution[0]}x{resolution[1]}"
+    said = f'{label} "{size}"' if job else f"{label} {size}"
+    refusal = video_size_refusal(resolution, output.suffix.lower(), said, quote=job)
+    if refusal is not None:
+        raise DualTalkError(refusal)

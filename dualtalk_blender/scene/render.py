@@ -54,6 +54,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -200,6 +201,87 @@ def preview_hint(scene: Any, *, job: bool = False) -> str:
     if not parts:
         return ""
     return f"for a quick preview: {', '.join(parts) if job else ' '.join(parts)}"
+
+
+VIDEO_MIN_SIDE = 16  # Blender 5.0.1's FFmpeg writer: "Image too small" under 16 pixels a side (measured)
+
+
+def _f32(x: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", x))[0])
+
+
+def render_size(scene: Any, resolution: tuple[int, int] | None = None) -> tuple[tuple[int, int], str, bool]:
+    """The size in pixels a render of ``scene`` writes (at ``resolution`` if given, else the scene's size
+    at its percentage, cropped to its border where it crops), how it came about in words ("" for
+    ``resolution`` as given), and whether it is cropped. Blender truncates ``size * percentage / 100``,
+    and a border's edges at ``float32(edge * size)`` (matched against 40 cropped renders)."""
+    r = scene.render
+    if resolution is not None:
+        w, h = int(resolution[0]), int(resolution[1])
+        how = ""
+    else:
+        w, h = (
+            r.resolution_x * r.resolution_percentage // 100,
+            r.resolution_y * r.resolution_percentage // 100,
+        )
+        how = f"the scene's {r.resolution_x}x{r.resolution_y}"
+        if r.resolution_percentage != 100:
+            how += f" at {r.resolution_percentage} %"
+    cropped = bool(r.use_border and r.use_crop_to_border)
+    if cropped:
+        how = f"{how or f'{w}x{h}'}, cropped to its render border"
+        edges = [(r.border_min_x, r.border_max_x, w), (r.border_min_y, r.border_max_y, h)]
+        w, h = (int(_f32(_f32(hi) * n)) - int(_f32(_f32(lo) * n)) for lo, hi, n in edges)
+    return (w, h), how, cropped
+
+
+def video_size_refusal(
+    size: tuple[int, int], suffix: str, said: str, give: str = "", *, quote: bool = False
+) -> str | None:
+    """Why a ``suffix`` video cannot be ``size`` (None: it can), as ``said: why; fix``. Every video
+    DualTalk writes is H.264 in 4:2:0 (Blender's FFmpeg or a system ffmpeg's libx264), which needs an
+    even width and height; Blender's writer also refuses under 16 pixels a side. Found by the encoder
+    once every frame was rendered, as an "internal error" (review rv36b R8). ``give``: what the sizes
+    offered follow (``--resolution ``, ``"resolution": ``); ``quote``: each in quotes (a job's)."""
+    low = VIDEO_MIN_SIDE if blender_has_ffmpeg() else 2
+    w, h = size
+    if w % 2 == 0 and h % 2 == 0 and min(w, h) >= low:
+        return None
+    down = tuple(max(low, n - n % 2) for n in size)
+    up = tuple(max(low, n + n % 2) for n in size)
+    sizes = [f'"{a}x{b}"' if quote else f"{a}x{b}" for a, b in dict.fromkeys([down, up])]
+    why = "an even width and height"
+    if min(w, h) < low:
+        why += f", at least {low}x{low} (Blender's FFmpeg writer)"
+    offer = give + " or ".join(sizes)
+    return (
+        f"{said}: a {suffix} video (H.264) needs {why}; give {offer}, or render a folder of frames (any size)"
+    )
+
+
+def check_video_size(
+    scene: Any, output: Path, resolution: tuple[int, int] | None = None, *, job: bool = False
+) -> None:
+    """Refuse a video ``output`` whose frames would be a size its encoder refuses, before any work:
+    an odd ``--resolution``, a scene's own odd size (``1920x1080`` at 33 % is ``633x356``), or a crop
+    to its render border. A frames folder takes any size. Multiview videos are left to Blender (a
+    stereo pair side by side doubles the width)."""
+    suffix = output.suffix.lower()
+    if suffix not in VIDEO_SUFFIXES or scene.render.use_multiview:
+        return
+    size, how, cropped = render_size(scene, resolution)
+    said = f"the render is {size[0]}x{size[1]} ({how})"
+    give = '"resolution": ' if job else "--resolution "
+    if not how:  # as asked: the flag's own line
+        said, give = (
+            (f'"resolution" "{size[0]}x{size[1]}"' if job else f"--resolution {size[0]}x{size[1]}"),
+            "",
+        )
+    elif cropped:
+        give = "a render border that crops to "
+    refusal = video_size_refusal(size, suffix, said, give, quote=job and not cropped)
+    if refusal is not None:
+        raise DualTalkError(f"could not render {output}: {refusal}")
 
 
 def rendered_frames(scene: Any) -> int:
@@ -536,6 +618,7 @@ def render_shot(
         len(frames) == 2 and all(type(f) is int for f in frames) and frames[0] <= frames[1]
     ):
         raise DualTalkError(f"frames to render must be FIRST-LAST with FIRST <= LAST, not {frames!r}")
+    check_video_size(scene, output, resolution, job=job)  # before the first frame, not after the last
     r = scene.render
     fmt = r.image_settings
     video = output.suffix.lower() in VIDEO_SUFFIXES
