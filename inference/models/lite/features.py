@@ -44,7 +44,10 @@ class LogMel(nn.Module):
     def __init__(self, n_mels: int = 64, sr: int = 16000, n_fft: int = 400, hop: int = 160) -> None:
         super().__init__()
         self.n_fft, self.hop = n_fft, hop
-        self.register_buffer("window", torch.hann_window(n_fft), persistent=False)
+        # made on the CPU, as ``fb`` is (``.to(device)`` moves both): under ``load_lite``'s meta-device
+        # skeleton torch would build the window through its decompositions, which import torch._dynamo
+        # (1.3 s of CPU at every worker's start, for a window of 400 numbers)
+        self.register_buffer("window", torch.hann_window(n_fft, device="cpu"), persistent=False)
         self.register_buffer("fb", torch.from_numpy(mel_filterbank(n_fft, n_mels, sr)), persistent=False)
 
     def forward(self, audio: torch.Tensor, reference: torch.Tensor | None = None) -> torch.Tensor:
