@@ -2,11 +2,14 @@
 .blend before it comes back. The re-generated stretch used to be dropped with the run. Now it is
 kept like a whole take, and keyed later onto that same take only: the status line says to reopen
 the file that held the take and run ``bpy.ops.dualtalk.apply_take(directory=...)``; onto a take
-that changed meanwhile (another fps, a new whole take, even over the same frames) it is refused, the scene untouched."""
+that changed meanwhile (another fps, a new whole take, even over the same frames) it is refused, the scene untouched.
+The take and its kept range are made once (``range_kept``); each story keys its own copy."""
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import re
 import shutil
 from pathlib import Path
@@ -43,46 +46,64 @@ def _edit_jaw(alice, frame: int, value: float) -> None:
     curve.update()
 
 
-def _range_kept_while_another_file_opened(scene, assets, tmp_path, capsys) -> tuple[Path, Path, list]:
-    """A whole take, the shot saved, frames 20-30 re-generated while another file is opened: the
-    shot's path, the kept folder and the jaw before."""
-    scene.render.fps = 25
-    alice, bob = ah.two_characters()
-    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
-    prefs = bpy.context.preferences.addons["dualtalk"].preferences
-    with bpy.context.temp_override(scene=scene):
-        assert bpy.ops.dualtalk.generate() == {"FINISHED"}
-    _edit_jaw(alice, 25, 0.9)  # a key moved by hand inside the range: the re-generated stretch differs
-    before = _jaw()
-    shot, other = tmp_path / "shot.blend", tmp_path / "other_shot.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(shot))
-    bpy.ops.wm.save_as_mainfile(filepath=str(other), copy=True)
-    capsys.readouterr()
+@pytest.fixture(scope="module")
+def range_kept(assets, tmp_path_factory):
+    """A whole take, the shot saved, frames 20-30 re-generated while another file is opened, made
+    once for both stories: the shot's path (read-only: the stories open it and never save it), the
+    kept folder and the jaw before. Each story keys its own copy of the folder (:func:`kept_copy`)."""
+    folder = tmp_path_factory.mktemp("range_kept")
+    said = io.StringIO()
 
-    run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(20, 30)).start()
-    ah.blender_ends_the_operator(run)
-    assert run.running
-    bpy.ops.wm.open_mainfile(filepath=str(other))
-    ah.follow_until_done()
+    def make(scene):
+        scene.render.fps = 25
+        alice, bob = ah.two_characters()
+        ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+        prefs = bpy.context.preferences.addons["dualtalk"].preferences
+        with bpy.context.temp_override(scene=scene):
+            assert bpy.ops.dualtalk.generate() == {"FINISHED"}
+        _edit_jaw(alice, 25, 0.9)  # a key moved by hand inside the range: the re-generated stretch differs
+        before = _jaw()
+        shot, other = folder / "shot.blend", folder / "other_shot.blend"
+        bpy.ops.wm.save_as_mainfile(filepath=str(shot))
+        bpy.ops.wm.save_as_mainfile(filepath=str(other), copy=True)
 
-    said = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DualTalk:")]
-    assert len(said) == 1, said
-    assert "the scene was closed or deleted during generation; nothing was applied" in said[0]
+        run = ui_run.GenerationRun(scene, scene.dualtalk, prefs, frame_range=(20, 30)).start()
+        ah.blender_ends_the_operator(run)
+        assert run.running
+        bpy.ops.wm.open_mainfile(filepath=str(other))
+        with contextlib.redirect_stdout(said):
+            ah.follow_until_done()
+        assert not run.work_dir.exists()
+        return shot, before
+
+    shot, before = ah.made_and_saved(folder / "after.blend", assets["models"], make)
+    lines = [ln for ln in said.getvalue().splitlines() if ln.startswith("DualTalk:")]
+    assert len(lines) == 1, lines
+    assert "the scene was closed or deleted during generation; nothing was applied" in lines[0]
     assert (
-        "; the take for Alice & Bob in shot.blend › Scene is kept: reopen shot.blend, then run" in said[0]
-    ), said[0]
-    found = re.search(r"bpy\.ops\.dualtalk\.apply_take\(directory=('[^']*')\)", said[0])
-    assert found, said[0]
-    folder = Path(ast.literal_eval(found.group(1)))
-    assert (folder / "A.npz").is_file() and (folder / "B.npz").is_file()
-    assert not run.work_dir.exists()
+        "; the take for Alice & Bob in shot.blend › Scene is kept: reopen shot.blend, then run" in lines[0]
+    ), lines[0]
+    found = re.search(r"bpy\.ops\.dualtalk\.apply_take\(directory=('[^']*')\)", lines[0])
+    assert found, lines[0]
+    kept = Path(ast.literal_eval(found.group(1)))
+    assert (kept / "A.npz").is_file() and (kept / "B.npz").is_file()
+    shot.chmod(0o444)
+    yield shot, kept, before
+    shutil.rmtree(kept, ignore_errors=True)
+
+
+def kept_copy(range_kept, tmp_path) -> tuple[Path, Path, list]:
+    """The shot, this story's own copy of the kept folder, the jaw before."""
+    shot, kept, before = range_kept
+    folder = tmp_path / kept.name
+    shutil.copytree(kept, folder)
     return shot, folder, before
 
 
 def test_a_range_regenerated_while_another_file_is_opened_is_kept_and_keyed_later(
-    scene, assets, tmp_path, capsys
+    scene, range_kept, tmp_path
 ):
-    shot, folder, before = _range_kept_while_another_file_opened(scene, assets, tmp_path, capsys)
+    shot, folder, before = kept_copy(range_kept, tmp_path)
     try:
         bpy.ops.wm.open_mainfile(filepath=str(shot))  # the file that held the take
         assert _jaw() == before
@@ -105,8 +126,8 @@ def _refused(folder: Path, refusal: str) -> None:
     assert bpy.context.window_manager.dualtalk_status.last == refusal
 
 
-def test_a_kept_range_is_refused_on_a_take_that_changed(scene, assets, tmp_path, capsys):
-    shot, folder, _before = _range_kept_while_another_file_opened(scene, assets, tmp_path, capsys)
+def test_a_kept_range_is_refused_on_a_take_that_changed(scene, range_kept, tmp_path):
+    shot, folder, _before = kept_copy(range_kept, tmp_path)
     refusal = (
         "DualTalk: the take changed since this range was made; "
         "select frames 20-30 and press Re-generate Preview Range again"
