@@ -19,6 +19,7 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
+from ...inference.core.typed_paths import unexpanded_variable
 from ..rig.options import ApplyOptions, link
 from ..scene.paths import abspath, refuse_unsaved_relative
 from . import panel_options
@@ -29,10 +30,24 @@ FORMS = ("STEREO", "TWO_FILES", "MONO_TURNS", "MONO_AUTO")
 MAP_FILES = {"map": "custom map", "map_a": "custom map of A", "map_b": "custom map of B"}
 
 
+def refuse_unexpanded(label: str, chosen: str) -> None:
+    """Refuse a field's text led by an environment variable (``$HOME/talk.wav``, ``${HOME}/x``,
+    ``%HOME%\\x``): Blender does not expand it, so the file would be looked for, or a folder named
+    ``$HOME`` made, in Blender's working folder. Refused in one line, as the command line refuses it
+    (:func:`...inference.core.typed_paths.unexpanded_variable`); ``//`` and ``~`` are Blender's own."""
+    variable = unexpanded_variable(str(chosen or ""))
+    if variable is not None:
+        raise DualTalkError(
+            f"the {label} {chosen}: {variable}; choose the file or folder again, or type its full path"
+        )
+
+
 def model_dir(prefs: Any = None) -> Path:
     """The preferences' model folder, else the downloader's default (``~/.cache/dualtalk``)."""
     from ...inference.download import default_model_dir
 
+    if prefs is not None:
+        refuse_unexpanded("Model folder in the add-on preferences", prefs.model_dir)
     chosen = abspath(prefs.model_dir) if prefs is not None and prefs.model_dir else ""
     return Path(chosen) if chosen else default_model_dir()
 
@@ -40,6 +55,7 @@ def model_dir(prefs: Any = None) -> Path:
 def need_file(label: str, path: str | None, chosen: str = "") -> str:
     """``path`` in full once it names a file; ``chosen``: the panel's own text for it (a ``//`` path
     in a file never saved is refused, :func:`refuse_unsaved_relative`)."""
+    refuse_unexpanded(label, chosen)
     refuse_unsaved_relative(label, chosen)
     p = abspath(path or "")
     if not p:
@@ -240,6 +256,8 @@ def _panel_scene_options(
             assert isinstance(map_path, str)  # a path option reads as its absolute path
             values[name] = need_file(label, map_path, getattr(s, name))
     values.update(given)
+    if prefs is not None:
+        refuse_unexpanded("FLAME map file in the add-on preferences", prefs.flame_map)
     flame_map = abspath(prefs.flame_map) if prefs is not None and prefs.flame_map else None
     if flame_map and not os.path.isfile(flame_map):  # dropped silently, the run would key jaw and head only
         raise DualTalkError(
