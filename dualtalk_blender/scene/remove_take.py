@@ -88,7 +88,7 @@ from mathutils import Euler, Quaternion
 from ...inference.core.errors import DualTalkError
 from ..rig import retarget
 from ..rig.layer_names import LAYERS
-from . import apply, before_take, companions, compat, layers, sound
+from . import apply, before_take, companions, compat, layers, sound, take_history
 from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, is_ours
 
@@ -1184,7 +1184,9 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     docstring for what goes and what stays. One undo step (``undo_push=False`` inside an operator that
     has the UNDO flag). Refuses, changing nothing, as :func:`plan_removal` does."""
     scene = scene or bpy.context.scene
+    objs = list(objs)
     plan = plan_removal(objs, scene)
+    played = playing_takes(objs)  # read before the layers go
     deleted = [a.name for a in plan.actions]
     for block in plan.blocks:  # copied before any block moves the keys of the action it copies
         if block.copy_name is not None:
@@ -1205,6 +1207,9 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         scene.frame_start = first  # a start past the old end moved the end: set both again
     if plan.forget_range:
         before_take.forget_scene_range(scene)
+    for there in [scene, *(e.scene for e in plan.elsewhere)]:  # Remove Take never plays it back
+        for names, take in played:
+            take_history.forget(there, names, take)
     if undo_push:
         compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(
@@ -1220,6 +1225,20 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         elsewhere=[e.what() for e in plan.elsewhere],
         kept_strips=kept_strips,
     )
+
+
+def playing_takes(objs: Iterable[Any]) -> list[tuple[set[str], str]]:
+    """(the names the scene's history of played takes may hold for it, the take it plays) of each
+    character of ``objs`` playing a take in layers: what removing them forgets from that history
+    (:func:`.take_history.forget`), so a script's removal leaves it as the panel's does."""
+    out = []
+    for obj in objs:
+        mesh = find_mesh_and_armature(obj)[0]
+        meta = layers.take_meta(mesh)
+        if meta and meta.get("take"):
+            objects = {b.name for b in layers.character_idblocks(mesh) if isinstance(b, bpy.types.Object)}
+            out.append(({mesh.name, *objects, str(meta.get("character", ""))} - {""}, str(meta["take"])))
+    return out
 
 
 def _remove_items(scene: Any, markers: list[Any], strips: list[Any]) -> list[tuple[str, int]]:
