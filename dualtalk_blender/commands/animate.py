@@ -64,7 +64,7 @@ from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import DualTalkError  # noqa: E402
 from .batch import prepare, run_batch  # noqa: E402
 from .jobs import Shot, check_summary, load_jobs, unused_engine_settings, unused_render_settings  # noqa: E402
-from .render_args import check_render_target, resolution_from_text  # noqa: E402
+from .render_args import check_render_target, check_video_resolution, resolution_from_text  # noqa: E402
 from .reporting import one_line  # noqa: E402
 from .shot_check import warn_unused_engine, warn_unused_render  # noqa: E402
 from .shot_run import run_shot  # noqa: E402
@@ -248,6 +248,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     out = _abs_path(args.out)  # given: checked above
     if args.render is not None:  # a name that is neither a video nor a folder: before any work
         check_render_target(args.render, _abs_path(args.render), "--render")
+        check_video_resolution(_abs_path(args.render), args.resolution, "--resolution")  # odd: rv36b R8
     declared = [o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli]
     values = values_from_args(args, declared)
     for option in declared:  # files given on the command line are taken from the current folder

@@ -73,7 +73,7 @@ from ..rig.options import (
     is_unicode,
     render_size_ok,
 )
-from .render_args import check_render_target, resolution_from_json
+from .render_args import check_render_target, check_video_resolution, resolution_from_json
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -392,6 +392,7 @@ def _shot(raw: Any, defaults: dict[str, Any], base: Path, index: int) -> Shot:
             raise DualTalkError(
                 f"{where}.resolution: sizes must be within {RENDER_SIZE[0]}..{RENDER_SIZE[1]}"
             )
+        check_video_resolution(run.get("render"), res, f"{where}.resolution", job=True)  # odd: rv36b R8
         run["resolution"] = res
     if merged.get("fbx_scope") is not None:
         if merged["fbx_scope"] not in FBX_SCOPES:

@@ -409,6 +409,10 @@ def _run_locked(
         raise DualTalkError(
             f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
         )
+    if shot.render is not None:  # the scene's own odd size (x its %): before the engine (rv36b R8)
+        from ..scene.render import check_video_size
+
+        check_video_size(scene, shot.render, shot.resolution, job=job)
     if shot.fbx is not None:
         check_fbx_exportable((obj_a, obj_b), shot.fbx_scope)
     for line in shared_scene_warnings((obj_a, obj_b), scene):  # one object, one animation: said up front
