@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import addon_helpers as ah
 from test_generate_keys_in_steps import status
-from test_range_saved_or_deleted_between_steps import Operator, slow_keying, take  # noqa: F401
+from test_range_saved_or_deleted_between_steps import (  # noqa: F401  (the take's file, opened)
+    Operator,
+    scene,
+    slow_keying,
+    take,
+    take_file,
+)
 
 
 def test_the_line_of_a_range_names_the_frames_it_re_generates(scene, take, slow_keying):  # noqa: F811
