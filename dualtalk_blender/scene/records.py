@@ -3,7 +3,7 @@
 A take leaves JSON custom properties behind: on its layer actions (``dualtalk``: what the take is,
 ``dualtalk_keys``: the keys it wrote), on each datablock it keyed (``dualtalk_before``: what was there
 before), on the scene (``dualtalk_range``, ``dualtalk_markers``) and on its sound strips
-(``dualtalk_pair``). A .blend from elsewhere (a colleague's, an asset library, a script's slip) may
+(``dualtalk_pair``, ``dualtalk_plays``). A .blend from elsewhere (a colleague's, an asset library, a script's slip) may
 hold anything there: JSON nested 100,000 deep (Python's decoder recurses once per level), a list
 where an object belongs, ``"fps": 0``, ``"start_frame": 1e300``. Each record has one reader here that
 reads through :mod:`...inference.core.safe_json` and checks shape, types and ranges, so a damaged
@@ -315,6 +315,17 @@ def pair_record(value: Any) -> frozenset[str]:
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise DamagedRecord(f"it is {_kind(names)}, not a list of character names")
     return frozenset(names)
+
+
+def plays_record(value: Any) -> dict[str, str]:
+    """What a sound strip plays (``sound.PLAYS_PROP``): its file's name and the token its sound
+    carries, both text; a record of other types is damaged, never read as another sound's."""
+    record = _object(parse(value))
+    for key in ("file", "sound"):
+        if key not in record:
+            raise DamagedRecord(f"it has no {key!r}")
+        _text(key)(record[key])
+    return record
 
 
 def digest_record(value: Any) -> dict[str, str]:

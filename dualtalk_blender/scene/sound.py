@@ -104,11 +104,10 @@ def plays_ours(strip: Any, older: _OlderFiles | None = None) -> bool:
     if PLAYS_PROP not in strip.keys():
         return _older_strip_plays_ours(sound, older or _OlderFiles())
     try:
-        record = records.parse(strip[PLAYS_PROP])
-        file, token = record["file"], record["sound"]
-    except (records.DamagedRecord, KeyError, TypeError):
+        record = records.plays_record(strip[PLAYS_PROP])
+    except records.DamagedRecord:  # a file or token of another type too: never the user's copy
         return True
-    return sound.get(SOUND_PROP) == token and _file_name(sound.filepath) == file
+    return sound.get(SOUND_PROP) == record["sound"] and _file_name(sound.filepath) == record["file"]
 
 
 class _OlderFiles:
@@ -162,8 +161,8 @@ def _record_plays(strip: Any, path: str | os.PathLike[str]) -> None:
 def _plays_file(strip: Any, path: str | os.PathLike[str]) -> None:
     """The file name in ``strip``'s record, its token kept (a save storing the final file's path)."""
     try:
-        record = dict(records.parse(strip[PLAYS_PROP]))
-    except (KeyError, records.DamagedRecord, TypeError, ValueError):
+        record = records.plays_record(strip[PLAYS_PROP])
+    except (KeyError, records.DamagedRecord):
         return
     record["file"] = _file_name(os.fspath(path))
     strip[PLAYS_PROP] = json.dumps(record)

@@ -33,6 +33,9 @@ HOLDERS = {  # record -> what holds it
     "dualtalk_pair": lambda: [
         s for s in bpy.context.scene.sequence_editor.strips_all if "dualtalk_pair" in s
     ],
+    "dualtalk_plays": lambda: [
+        s for s in bpy.context.scene.sequence_editor.strips_all if "dualtalk_plays" in s
+    ],
 }
 ACTION_SHAPES = {  # the take record of another shape, as the review found it trusted
     "list": "[]",
@@ -87,6 +90,7 @@ READERS = {
     "dualtalk_before": records.before_record,
     "dualtalk_range": records.scene_range_record,
     "dualtalk_pair": records.pair_record,
+    "dualtalk_plays": records.plays_record,
     "dualtalk_markers": records.entries,
 }
 WRONG = [("dualtalk", s) for s in ACTION_SHAPES.values()] + [  # fmt: skip
@@ -108,6 +112,13 @@ WRONG = [("dualtalk", s) for s in ACTION_SHAPES.values()] + [  # fmt: skip
     ("dualtalk_pair", '"Ann"'),
     ("dualtalk_pair", "[[], {}]"),
     ("dualtalk_markers", '{"pair": 1}'),
+    ("dualtalk_plays", 5),
+    ("dualtalk_plays", 1e300),
+    ("dualtalk_plays", "1e300"),
+    ("dualtalk_plays", '["talk.wav", "0f3a"]'),
+    ("dualtalk_plays", '{"file": "talk.wav"}'),
+    ("dualtalk_plays", '{"file": 5, "sound": "0f3a"}'),
+    ("dualtalk_plays", '{"file": "talk.wav", "sound": ["0f3a"]}'),
 ]
 
 
@@ -131,7 +142,8 @@ def test_the_records_dualtalk_writes_read_back_as_they_were(take):
 
 
 @pytest.mark.parametrize(
-    "prop", ["dualtalk_markers", "dualtalk_range", "dualtalk", "dualtalk_before", "dualtalk_pair"]
+    "prop",
+    ["dualtalk_markers", "dualtalk_range", "dualtalk", "dualtalk_before", "dualtalk_pair", "dualtalk_plays"],
 )
 def test_a_deep_record_that_only_helps_is_read_as_absent_by_a_whole_take_and_a_range(take, prop, capsys):
     path = damaged(take, prop, DEEP, f"deep_{prop}.blend")
@@ -261,3 +273,35 @@ def test_remove_take_reads_a_helping_record_of_another_shape_as_absent(take, add
     _open_in_addon(damaged(take, prop, value, "shape.blend"))
     assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}, _status()
     assert _status().startswith("DualTalk: removed take 'take'")
+
+
+PLAYS_SHAPES = {  # what a sound strip plays, damaged: each read as DualTalk's strip, as a damaged pair
+    "deep": DEEP,
+    "number": "5",
+    "far": "1e300",
+    "list": '["talk.wav", "0f3a"]',
+    "file a number": '{"file": 5, "sound": "0f3a"}',
+    "token a list": '{"file": "talk.wav", "sound": ["0f3a"]}',
+}
+
+
+@pytest.mark.parametrize("shape", list(PLAYS_SHAPES.values()), ids=list(PLAYS_SHAPES))
+def test_a_damaged_plays_record_leaves_the_take_one_dialogue_strip(take, addon, shape, tmp_path):
+    """The strip still plays the take's recording: it is DualTalk's and goes with the take. Before, a
+    record of the wrong field types read as the animator's copy of it: Remove Take kept it, saying
+    "it plays talk.wav, not the take's recording", and a Generate after played the dialogue twice."""
+    scene = _open_in_addon(damaged(take, "dualtalk_plays", shape, "plays.blend"))
+    assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}, _status()
+    assert _status().startswith("DualTalk: removed take 'take'") and "kept the sound strip" not in _status()
+    assert not [s for s in scene.sequence_editor.strips_all if s.type == "SOUND"], _status()
+
+
+@pytest.mark.parametrize("shape", list(PLAYS_SHAPES.values()), ids=list(PLAYS_SHAPES))
+def test_a_whole_take_over_a_damaged_plays_record_plays_its_recording_once(take, shape, capsys, tmp_path):
+    path = damaged(take, "dualtalk_plays", shape, "plays.blend")
+    kit = ["--motion-a", str(take["root"] / "in" / "A.npz"), "--motion-b", str(take["root"] / "in" / "B.npz")]
+    code, err, _out = animate(path, tmp_path / "o.blend", capsys, *kit)
+    assert code == 0, err
+    bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "o.blend"))
+    sounds = [s for s in bpy.context.scene.sequence_editor.strips_all if s.type == "SOUND"]
+    assert len(sounds) == 1, [(s.name, s.sound.filepath) for s in sounds]
