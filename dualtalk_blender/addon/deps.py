@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...inference.core.errors import DualTalkError
+from ...inference.core.typed_paths import unexpanded_variable
 from .downloads import is_loopback
 from .job import Outcome
 from .worker_client import drain_lines, signal_group
@@ -99,6 +100,11 @@ def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None 
     """The interpreter for the worker: an explicit path; else Blender's own if it has torch;
     else the private venv if installed; else Blender's own (the worker then says what is missing)."""
     if explicit.strip():
+        variable = unexpanded_variable(explicit.strip())  # also after Blender made it absolute
+        if variable is not None:
+            raise DualTalkError(
+                f"Python with torch {explicit.strip()}: {variable}; choose the file again, or type its full path"
+            )
         p = Path(os.path.expanduser(explicit.strip()))
         if not p.is_file():
             raise DualTalkError(f"Python interpreter not found: {p}")

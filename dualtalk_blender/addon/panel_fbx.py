@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ...inference.core.errors import DualTalkError
-from .panel_settings import check_characters
+from .panel_settings import check_characters, refuse_unexpanded
 
 
 def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> list[Path]:
@@ -23,6 +23,7 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> li
     a, b = check_characters(s)
     if not path:
         raise DualTalkError("choose an FBX file to export to")
+    refuse_unexpanded("FBX path", path)  # not "create folder $HOME first" (fix36 odds)
     scope = getattr(s, "fbx_scope", "FULL").lower()
     check_folder(path)
     if not getattr(s, "fbx_per_character", False):

@@ -98,3 +98,31 @@ def test_a_dollar_inside_a_name_and_a_blend_relative_path_are_read_as_before(sce
     for typed in (str(cash), "//Ca$h_money.wav"):
         scene.dualtalk.audio = typed
         assert panel_settings.build_job(scene.dualtalk, tmp_path / "work")["audio"]["audio"] == str(cash)
+
+
+def test_an_fbx_path_typed_with_home_is_refused_not_sent_to_create_a_home_folder(tmp_path, monkeypatch):
+    """Export FBX said "folder <Blender's folder>/$HOME/out does not exist; create it first": the advice
+    made the very folder the check exists to prevent."""
+    from dualtalk.dualtalk_blender.addon import panel_fbx
+    from dualtalk.inference.core.errors import DualTalkError
+
+    monkeypatch.chdir(tmp_path)
+    settings = type("Panel", (), {"character_a": object(), "character_b": object()})()
+    monkeypatch.setattr(panel_fbx, "check_characters", lambda s: (s.character_a, s.character_b))
+    with pytest.raises(DualTalkError) as refused:
+        panel_fbx.export_fbx(settings, "$HOME/out/shot.fbx")
+    assert str(refused.value) == (
+        "the FBX path $HOME/out/shot.fbx: '$HOME' is not expanded; choose the file or folder again, "
+        "or type its full path"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("typed", ["$HOME/venv/bin/python", "${HOME}/venv/bin/python"])
+def test_python_with_torch_typed_with_home_says_so_not_interpreter_not_found(tmp_path, monkeypatch, typed):
+    from dualtalk.dualtalk_blender.addon import deps
+    from dualtalk.inference.core.errors import DualTalkError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DualTalkError, match=r"^Python with torch .*is not expanded; choose the file again"):
+        deps.resolve_python(ui_run.abspath(typed))
