@@ -41,7 +41,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .core.errors import CancelledError, DualTalkError
-from .core.fileio import ensure_writable_dir, missing_folders, plain_mode, remove_empty_folders, sha256_file
+from .core.fileio import (
+    ensure_writable_dir,
+    missing_folders,
+    not_its_own_file,
+    plain_mode,
+    remove_empty_folders,
+    sha256_file,
+)
 from .core.progress import Progress, Silent
 
 DEFAULT_URL = "https://huggingface.co/ZiqiaoPeng/DualTalk/resolve/main/DualTalk.pth"
@@ -312,17 +319,6 @@ def _write_meta(path: Path, meta: dict) -> None:
         raise
 
 
-def _planted(st: os.stat_result) -> str | None:
-    """What a resume file is when it is not a regular file of its own (None: it is one)."""
-    if stat.S_ISLNK(st.st_mode):
-        return "a symbolic link"
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file"
-    if st.st_nlink > 1:
-        return "a hard link to another file"
-    return None
-
-
 def _drop_planted(*paths: Path) -> None:
     """A resume file (``.part``, ``.part.json``) that is a link or not a regular file was not left by
     a download: in a shared folder (a farm's ``DUALTALK_HOME``) it may be planted to have the
@@ -333,7 +329,7 @@ def _drop_planted(*paths: Path) -> None:
             st = os.lstat(p)
         except (FileNotFoundError, NotADirectoryError):
             continue
-        what = _planted(st)
+        what = not_its_own_file(st)
         if what is None:
             continue
         if stat.S_ISDIR(st.st_mode):
@@ -365,7 +361,7 @@ def _open_part(part: Path, append: bool) -> BinaryIO:
                 f"{part} is a symbolic link, not a download's resume file; remove it"
             ) from None
         raise
-    what = _planted(os.fstat(fd))
+    what = not_its_own_file(os.fstat(fd))
     if what is not None:
         os.close(fd)
         raise DualTalkError(f"{part} is {what}, not a download's resume file; remove it")

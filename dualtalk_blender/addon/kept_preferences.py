@@ -26,10 +26,11 @@ import contextlib
 import json
 import os
 import re
-import stat
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from ...inference.core.fileio import not_its_own_file
 
 FILE_STEM = "addon_preferences"
 MAX_BYTES = 64 * 1024  # a few paths and URLs: a larger file is not ours
@@ -107,12 +108,9 @@ def keep(prefs: Any) -> None:
 
 def _not_own(st: os.stat_result) -> str:
     """Why a kept file with status ``st`` (its ``lstat``) is not one this user wrote; "" when it is."""
-    if stat.S_ISLNK(st.st_mode):
-        return "it is a link"
-    if not stat.S_ISREG(st.st_mode):
-        return "it is not a plain file"
-    if st.st_nlink > 1:
-        return "it has another hard link"
+    kind = not_its_own_file(st)
+    if kind is not None:
+        return f"it is {kind}"
     if os.name == "posix" and hasattr(os, "getuid"):  # Windows: no owner id, its mode bits say nothing
         if st.st_uid != os.getuid():
             return f"it belongs to another user (uid {st.st_uid})"

@@ -43,6 +43,19 @@ def cannot_write(folder: str | os.PathLike[str]) -> str | None:
     return None
 
 
+def not_its_own_file(st: os.stat_result) -> str | None:
+    """What a file with status ``st`` (its ``lstat``) is when it is not a regular file of its own, in
+    words ("a symbolic link", ...); None when it is one. A name in a shared folder (a farm's
+    ``$DUALTALK_HOME``, a download's resume file) may have been planted there by someone else."""
+    if stat.S_ISLNK(st.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if st.st_nlink > 1:
+        return "a hard link to another file"
+    return None
+
+
 def missing_folders(folder: str | os.PathLike[str]) -> list[Path]:
     """The folders up to ``folder`` that do not exist yet, deepest first (what a ``mkdir -p`` makes),
     so a run that fails can take back the folders it made itself (:func:`remove_empty_folders`)."""

@@ -88,7 +88,7 @@ def test_a_link_in_place_of_the_file_is_not_followed(bob, capsys, tmp_path):
     planted.chmod(0o600)
     bob.unlink(missing_ok=True)
     bob.symlink_to(planted)
-    _nothing_taken(_start_blender(capsys), "is a link")
+    _nothing_taken(_start_blender(capsys), "is a symbolic link")
     assert json.loads(planted.read_text()) == PLANTED  # the file the link named is left as it was
 
 
@@ -98,7 +98,7 @@ def test_a_hard_link_to_a_file_elsewhere_is_not_taken_back(bob, capsys, tmp_path
     planted.chmod(0o600)
     bob.unlink(missing_ok=True)
     os.link(planted, bob)
-    _nothing_taken(_start_blender(capsys), "another hard link")
+    _nothing_taken(_start_blender(capsys), "a hard link to another file")
 
 
 def test_bobs_own_file_is_written_for_him_alone_and_taken_back(scene, tmp_path, capsys):
