@@ -48,6 +48,7 @@ from ..core.errors import DualTalkError
 from ..core.interrupts import raise_if_interrupted
 from ..core.timebase import SAMPLE_RATE
 from ..phonetic.ipa import espeak_phone, is_language_switch
+from . import c_rand
 
 ESPEAK_VOICES = (
     "en-us",
@@ -346,7 +347,10 @@ class _Espeak:
         return language, raw, list(self._events), list(self._words)
 
     def speak(self, text: str, voice: Voice) -> Utterance:
-        with self.lock:
+        # c_rand.seeded: the breathy variants (f2, f3, f5, ...) draw their breath noise from the C
+        # library's process-wide rand(); held at a new process's state, the same line in the same voice
+        # gives the same samples whatever was spoken or drawn before (a test suite, a notebook)
+        with self.lock, c_rand.seeded():
             lib = self._fresh()
             try:
                 language, raw, events, marks = self._synth(lib or self.lib, text, voice)
