@@ -9,41 +9,20 @@ from __future__ import annotations
 
 import addon_helpers as ah
 import bpy
-import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.addon import take_back
 from dualtalk.dualtalk_blender.scene import layers
-from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
-from dualtalk.inference.core.motion import Motion
+from test_remove_take_plays_the_kept_take import scene  # noqa: F401 (a fixture: a scene with the add-on)
+from test_remove_take_plays_the_kept_take import take as generate  # take name of one recording
 
 HISTORY = "dualtalk_played_takes"  # the scene property the history is kept in
-
-
-@pytest.fixture
-def scene(tmp_path):
-    sc, _ = ah.fresh_scene_with_addon(tmp_path / "models")
-    yield sc
-    ah.disable_addon()
-
-
-def generate(a, b, name: str, level: float) -> None:
-    """Generate take ``name`` of one recording: A speaks frames 0-39, B 40-79."""
-    talk = np.r_[np.ones(40), np.zeros(40)].astype(np.uint8)
-    values = np.full((80, 55), level, np.float32)
-    apply_dialogue(
-        a,
-        b,
-        Motion("arkit55", values, role="A", speaking=talk),
-        Motion("arkit55", values.copy(), role="B", speaking=1 - talk),
-        ApplyOptions(take=name, undo_push=False),
-    )
 
 
 def playing(obj) -> str:
     return str(layers.take_meta(obj)["take"])
 
 
-def v1_v2_back_to_v1_then_v3(scene):
+def v1_v2_back_to_v1_then_v3(scene):  # noqa: F811
     a, b = ah.two_characters()
     scene.dualtalk.char_a, scene.dualtalk.char_b = a, b
     generate(a, b, "v1", 0.2)
@@ -54,7 +33,7 @@ def v1_v2_back_to_v1_then_v3(scene):
     return a, b
 
 
-def test_remove_take_plays_the_take_that_played_before_not_the_name_sorting_last(scene):
+def test_remove_take_plays_the_take_that_played_before_not_the_name_sorting_last(scene):  # noqa: F811
     a, b = v1_v2_back_to_v1_then_v3(scene)
     question = take_back.plan_take_back([a, b]).question()
     assert question.startswith("Remove take 'v3' from Alice and Bob: its actions go, and take 'v1'")
@@ -76,7 +55,7 @@ def test_remove_take_plays_the_take_that_played_before_not_the_name_sorting_last
 
 
 @pytest.mark.parametrize("history", ["none (a file made before)", "damaged"])
-def test_without_a_history_remove_take_plays_the_name_sorting_last(scene, history):
+def test_without_a_history_remove_take_plays_the_name_sorting_last(scene, history):  # noqa: F811
     a, b = v1_v2_back_to_v1_then_v3(scene)
     if history == "damaged":
         scene[HISTORY] = '[{"take": 3}, "v1", '
