@@ -129,3 +129,21 @@ def make_kit(root: Path) -> Path:
         v[:, 52:] = 0.02
         save_motion(root / "in" / f"{role}.npz", Motion("arkit55", v, speaking=sp, role=role))
     return root
+
+
+def save_filmed_pair(path: Path) -> Path:
+    """A Workbench scene at 25 fps with Ann and Bob and an active camera (so it can render), saved at
+    ``path``."""
+    import blender_rigs as br
+    import bpy
+
+    br.reset()
+    bpy.context.scene.render.fps = 25
+    bpy.context.scene.render.engine = "BLENDER_WORKBENCH"
+    br.make_character("Ann")
+    br.make_character("Bob", location=(1.0, 0.0, 0.0))
+    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
+    bpy.context.scene.collection.objects.link(cam)
+    bpy.context.scene.camera = cam
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    return path

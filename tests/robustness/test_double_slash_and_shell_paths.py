@@ -17,15 +17,13 @@ import sys
 import uuid
 from pathlib import Path
 
-import blender_rigs as br
-import bpy
 import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.dualtalk_blender.commands.jobs import parse_jobs
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, save_motion
-from robustness_util import assert_refused, run_cli, snapshot, two_voices
+from robustness_util import assert_refused, run_cli, save_filmed_pair, snapshot, two_voices
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="'//server/share' is a Windows share there")
 
@@ -37,15 +35,7 @@ def kit(tmp_path) -> Path:
     """A user's project: in/scene.blend (Ann, Bob, a camera), in/talk.wav, and motion files in/A.npz,
     in/B.npz (25 frames)."""
     (tmp_path / "in").mkdir()
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    bpy.context.scene.render.engine = "BLENDER_WORKBENCH"
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
-    bpy.context.scene.collection.objects.link(cam)
-    bpy.context.scene.camera = cam
-    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "in" / "scene.blend"))
+    save_filmed_pair(tmp_path / "in" / "scene.blend")
     sf.write(tmp_path / "in" / "talk.wav", two_voices(1.0), 16000)
     speak = np.arange(25) < 12
     for role, sp in (("A", speak), ("B", ~speak)):

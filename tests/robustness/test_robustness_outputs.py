@@ -14,13 +14,11 @@ import json
 import os
 from pathlib import Path
 
-import blender_rigs as br
-import bpy
 import numpy as np
 import pytest
 import soundfile as sf
 from dualtalk.inference.core.motion import Motion, save_motion
-from robustness_util import assert_refused, run_cli, sha256s, snapshot, two_voices
+from robustness_util import assert_refused, run_cli, save_filmed_pair, sha256s, snapshot, two_voices
 
 
 @pytest.fixture
@@ -29,15 +27,7 @@ def kit(tmp_path) -> Path:
     in/A.npz and in/B.npz, and motion files m/A.npz, m/B.npz."""
     (tmp_path / "in").mkdir()
     (tmp_path / "m").mkdir()
-    br.reset()
-    bpy.context.scene.render.fps = 25
-    bpy.context.scene.render.engine = "BLENDER_WORKBENCH"
-    br.make_character("Ann")
-    br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
-    bpy.context.scene.collection.objects.link(cam)
-    bpy.context.scene.camera = cam
-    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "in" / "scene.blend"))
+    save_filmed_pair(tmp_path / "in" / "scene.blend")
     sf.write(tmp_path / "in" / "dialogue.wav", two_voices(1.0), 16000)
     speak = np.arange(25) < 12
     for folder in ("in", "m"):
