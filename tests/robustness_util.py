@@ -40,7 +40,10 @@ def run_cli(capsys, argv: list[str]) -> tuple[int, list[str], str]:
     from dualtalk import cli
 
     capsys.readouterr()
-    code = cli.main(argv)
+    try:
+        code = cli.main(argv)
+    except SystemExit as stop:  # an argument refused by argparse: the exit status the command gives
+        code = stop.code if isinstance(stop.code, int) else 1
     cap = capsys.readouterr()
     return code, [line for line in cap.err.splitlines() if line.strip()], cap.out
 

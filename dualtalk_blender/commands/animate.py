@@ -248,7 +248,6 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     out = _abs_path(args.out)  # given: checked above
     if args.render is not None:  # a name that is neither a video nor a folder: before any work
         check_render_target(args.render, _abs_path(args.render), "--render")
-        check_video_resolution(_abs_path(args.render), args.resolution, "--resolution")  # odd: rv36b R8
     declared = [o for o in (*OPTIONS, *SCENE_OPTIONS) if o.cli]
     values = values_from_args(args, declared)
     for option in declared:  # files given on the command line are taken from the current folder
@@ -272,6 +271,8 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
         samples=args.samples,
         given=typed(args),
     )
+    if args.render is not None:  # an odd size for a video, once the size is known to be one (rv36b R8)
+        check_video_resolution(_abs_path(args.render), args.resolution, "--resolution")
     warn_unused_render([f"--{key}" for key in unused_render_settings(shot)], "--render")
     unused_fbx = ["--fbx-scope"] if args.fbx_scope is not None else []
     unused_fbx += ["--fbx-per-character"] if args.fbx_per_character else []

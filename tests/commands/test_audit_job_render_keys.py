@@ -23,7 +23,7 @@ def test_job_shots_with_render_settings_but_no_render_are_warned_about_by_name(t
 
     rendered = []
 
-    def fake_render(scene, output, *, resolution=None, samples=None, progress=None, lock=True):
+    def fake_render(scene, output, *, resolution=None, samples=None, progress=None, lock=True, **_more):
         rendered.append((Path(output).name, resolution, samples))
         return Path(output)
 

@@ -47,7 +47,7 @@ def test_download_without_a_home_folder_says_how_to_choose_one(no_home, capsys, 
     line = assert_refused(code, err, "no default download folder")
     assert "set DUALTALK_HOME to a folder or give --out PATH" in line
     code, err, _ = run_cli(capsys, ["download", "--out", "~/models"])
-    assert_refused(code, err, "--out '~/models' starts with '~', but this user has no home folder")
+    assert_refused(code, err, "argument --out: '~/models' starts with '~', but this user has no home folder")
     assert not list(tmp_path.iterdir())
 
 
