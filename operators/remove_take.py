@@ -65,9 +65,8 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
                 state.set_status(context, running=False, fraction=1.0, last=message)
                 self.report({"INFO"}, message)
                 return {"FINISHED"}
-            removed = take_back.playing(objs)
+            # it also forgets the take in the scene's history of the takes that played
             report = remove_take.remove_take(objs, context.scene, undo_push=False)
-            take_back.forget(context.scene, removed)  # the scene's history of the takes that played
         except DualTalkError as exc:
             return self._refused(context, exc)
         except Exception as exc:  # a bug: one line, the traceback to the console (Undo restores the scene)

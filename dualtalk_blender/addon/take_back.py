@@ -152,25 +152,6 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     return TakeBack(chars, removed, back, [t for t in usable if t != back])
 
 
-def playing(objs: Iterable[Any]) -> list[tuple[set[str], str]]:
-    """(the names its take records may hold, the take it plays) of each character of ``objs`` that
-    plays one in layers: what Remove Take forgets from the scene's history once it removed them."""
-    out = []
-    for obj in objs:
-        char = face(obj)
-        meta = layers.take_meta(char)
-        if meta is not None and meta.get("take"):
-            out.append((_character_names(char, meta), str(meta["take"])))
-    return out
-
-
-def forget(scene: Any, removed: list[tuple[set[str], str]]) -> None:
-    """Remove Take took the takes ``removed`` (:func:`playing`) off their characters: they leave the
-    scene's history (the last one gone, the history goes too)."""
-    for names, take in removed:
-        take_history.forget(scene, names, take)
-
-
 def take_back(plan: TakeBack, scene: Any) -> str:
     """Play ``plan.back`` on its characters and delete the removed take's actions that nothing plays
     any more (another character's take keeps its own); returns the status line. Refuses, changing
