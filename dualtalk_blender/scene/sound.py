@@ -61,21 +61,23 @@ def _strips(scene: Any) -> tuple[Any, Any]:
 def our_strips(scene: Any) -> list[Any]:
     """Strips DualTalk made in ``scene`` (by their ownership property) that still play what it put
     there (:func:`plays_ours`): the animator's copy pointed at another sound is theirs."""
-    if scene.sequence_editor is None:
-        return []
-    _top, every = _strips(scene)
     older = _OlderFiles()
-    return [s for s in every if s.get(OWNER_PROP) is not None and plays_ours(s, older)]
+    return [s for s in _tagged(scene) if plays_ours(s, older)]
 
 
 def users_copies(scene: Any) -> list[Any]:
     """Strips carrying our tags that play another sound than DualTalk put there: the animator's copies
     of ours (Shift+D copies the tags) pointed at their own sound."""
+    older = _OlderFiles()
+    return [s for s in _tagged(scene) if not plays_ours(s, older)]
+
+
+def _tagged(scene: Any) -> list[Any]:
+    """Every strip in ``scene`` carrying our ownership tag, whatever it plays."""
     if scene.sequence_editor is None:
         return []
     _top, every = _strips(scene)
-    older = _OlderFiles()
-    return [s for s in every if s.get(OWNER_PROP) is not None and not plays_ours(s, older)]
+    return [s for s in every if s.get(OWNER_PROP) is not None]
 
 
 def release_users_copies(scene: Any) -> list[str]:
@@ -196,8 +198,9 @@ def remove_our_strips(scene: Any, pair: Iterable[str] | None = None, *, said: li
     lines = release_users_copies(scene)
     if said is not None:
         said.extend(lines)
-    for line in lines if said is None else ():
-        print(f"DualTalk: {line}", file=sys.stderr, flush=True)
+    else:
+        for line in lines:
+            print(f"DualTalk: {line}", file=sys.stderr, flush=True)
     top, _every = _strips(scene)
     names = None if pair is None else {str(n) for n in pair}
     mine = []
