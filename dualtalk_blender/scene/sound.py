@@ -61,15 +61,24 @@ def _strips(scene: Any) -> tuple[Any, Any]:
 def our_strips(scene: Any) -> list[Any]:
     """Strips DualTalk made in ``scene`` (by their ownership property) that still play what it put
     there (:func:`plays_ours`): the animator's copy pointed at another sound is theirs."""
-    older = _OlderFiles()
-    return [s for s in _tagged(scene) if plays_ours(s, older)]
+    return _split(scene)[0]
 
 
 def users_copies(scene: Any) -> list[Any]:
     """Strips carrying our tags that play another sound than DualTalk put there: the animator's copies
     of ours (Shift+D copies the tags) pointed at their own sound."""
+    return _split(scene)[1]
+
+
+def _split(scene: Any) -> tuple[list[Any], list[Any]]:
+    """(:func:`our_strips`, :func:`users_copies`) from one walk, the older takes' recordings read
+    once (:class:`_OlderFiles`: a walk of every action's record, done twice per call before)."""
     older = _OlderFiles()
-    return [s for s in _tagged(scene) if not plays_ours(s, older)]
+    ours: list[Any] = []
+    copies: list[Any] = []
+    for strip in _tagged(scene):
+        (ours if plays_ours(strip, older) else copies).append(strip)
+    return ours, copies
 
 
 def _tagged(scene: Any) -> list[Any]:
@@ -83,8 +92,13 @@ def _tagged(scene: Any) -> list[Any]:
 def release_users_copies(scene: Any) -> list[str]:
     """Drop our tags from :func:`users_copies` (they are the user's strips from now on, whatever they
     play later); one line for each, naming it and what it plays."""
+    return _release(users_copies(scene))
+
+
+def _release(copies: list[Any]) -> list[str]:
+    """:func:`release_users_copies` of the copies found."""
     lines = []
-    for strip in users_copies(scene):
+    for strip in copies:
         plays = _file_name(getattr(strip.sound, "filepath", "")) or "another sound"
         for key in TAGS:
             if key in strip.keys():
@@ -195,7 +209,8 @@ def remove_our_strips(scene: Any, pair: Iterable[str] | None = None, *, said: li
 
     if scene.sequence_editor is None:
         return 0
-    lines = release_users_copies(scene)
+    ours, copies = _split(scene)  # one reading of the older takes' recordings for both
+    lines = _release(copies)
     if said is not None:
         said.extend(lines)
     else:
@@ -204,7 +219,7 @@ def remove_our_strips(scene: Any, pair: Iterable[str] | None = None, *, said: li
     top, _every = _strips(scene)
     names = None if pair is None else {str(n) for n in pair}
     mine = []
-    for strip in our_strips(scene):
+    for strip in ours:
         if strip not in list(top):
             continue
         owner = strip_pair(strip)
