@@ -75,7 +75,9 @@ from ...inference.core.fileio import (
 )
 from ...inference.core.media_check import frame_problem, video_problem
 from ...inference.core.outputs import real
+from ...inference.core.typed_paths import for_blender
 from ..rig.options import check_render
+from .paths import blend_path
 
 VIDEO_SUFFIXES = {".mp4": "MPEG4", ".mkv": "MKV", ".mov": "QUICKTIME"}
 IMAGE_EXT = {
@@ -117,14 +119,11 @@ def _video_prefix(output: Path) -> str:
 
 def blender_path(path: Path) -> str:
     """``path`` written as Blender reads a render's output path back, naming that very file or folder:
-    its braces doubled (Blender 5 expands ``{blend_name}`` there, and refuses ``{v2}`` after the engine
-    ran: review rv36a G6) and a leading ``//`` (the root to POSIX, the .blend's folder to Blender) one
-    ``/``. A ``#`` in a folder's name is left as it is: Blender reads frame numbers in the file's name
-    only, and DualTalk makes those names."""
-    text = str(path)
-    if os.name != "nt" and text.startswith("//"):
-        text = "/" + text.lstrip("/")
-    return text.replace("{", "{{").replace("}", "}}")
+    :func:`~...inference.core.typed_paths.for_blender`'s text (a leading ``//`` refused: the output was
+    read where it came in, :func:`render_shot`), its braces doubled (Blender 5 expands ``{blend_name}``
+    there, and refuses ``{v2}`` after the engine ran: review rv36a G6). A ``#`` in a folder's name is
+    left as it is: Blender reads frame numbers in the file's name only, and DualTalk makes those names."""
+    return for_blender(path).replace("{", "{{").replace("}", "}}")
 
 
 def _aim(scene: Any, target: Path, output: Path, folder: bool) -> None:
@@ -609,8 +608,13 @@ def render_shot(
     gets those frames only, each of them (no frame step), and keeps its other frames of ours: the
     folder is the take with the range redone (review rv36b R2: two frames of a shot rendered all 588,
     ~10 h on EEVEE). A video is one file of the whole take: it is rendered whole, and the first progress
-    line says so and how to render the range alone. ``job``: lines name a job file's fields, not flags."""
-    output = Path(output)
+    line says so and how to render the range alone. ``job``: lines name a job file's fields, not flags.
+
+    ``output`` is read as a script means it (:func:`.paths.blend_path`, as ``export_fbx`` reads its
+    path): ``//frames`` beside the saved .blend, refused in a .blend never saved, ``~`` the home folder.
+    A ``//`` path was written at the file system's root with no word (``//renders/x`` at ``/renders/x``);
+    the command line and job files read theirs before it comes here (:mod:`...inference.core.typed_paths`)."""
+    output = Path(blend_path("render output", output, "is next to"))
     if scene.camera is None:
         raise DualTalkError("the scene has no active camera to render from")
     check_render(resolution, samples)
@@ -898,7 +902,9 @@ def _frames_as_strip(scene: Any, folder: Path, names: list[str]) -> Iterator[Non
     strips = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
     channel = min(128, max([s.channel for s in strips], default=0) + 1)
     collection = se.strips if hasattr(se, "strips") else se.sequences
-    strip = collection.new_image("DualTalk frames", str(folder / names[0]), channel, scene.frame_start)
+    strip = collection.new_image(
+        "DualTalk frames", for_blender(folder / names[0]), channel, scene.frame_start
+    )
     try:
         for name in names[1:]:
             strip.elements.append(name)

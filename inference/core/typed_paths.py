@@ -4,9 +4,17 @@ a ``Path``: what a shell would have expanded and did not, and what Blender would
 Blender reads a leading ``//`` as "beside the open .blend"; POSIX reads it as ``/``. A path that
 reached Blender with its two slashes was checked at ``/work/x`` and written under the input
 .blend's folder (review rv36a G5: a segfault, 100 frames beside the input, a render reported done
-with no frame where asked). So the two slashes never leave here: on POSIX they are one slash where
-that names a folder at the root, and refused otherwise (``//renders/frames`` is a Blender user's
-"beside the .blend", which would be a folder at the file system's root here).
+with no frame where asked). So the two slashes never reach Blender, by one policy:
+
+- where a path comes in, it is read once: typed on a command line or in a job file, as POSIX reads
+  it (:func:`one_leading_slash`: one slash where that names a folder at the root, refused otherwise,
+  since ``//renders/frames`` is a Blender user's "beside the .blend"); given by a script to a scene
+  function (``export_fbx``, ``render_shot``), as Blender reads it: beside the saved .blend, refused in
+  a .blend never saved (``dualtalk_blender/scene/paths.blend_path``);
+- what is handed to Blender after that (:func:`for_blender`) is refused if it still starts with
+  ``//``, never collapsed: a collapse wrote a script's ``//renders/x`` at ``/renders/x`` with no
+  word, and Blender's own reading would put it beside whichever .blend is open (the input's, in
+  ``animate``).
 """
 
 from __future__ import annotations
@@ -70,8 +78,9 @@ def command_line_path(text: str) -> str:
 
 def for_blender(path: str | os.PathLike[str]) -> str:
     """``path`` as text for a Blender property or operator that takes a file path (a render's
-    ``filepath``, the FBX exporter's, a sound strip's, ``save_as_mainfile``): a path DualTalk made
-    absolute never starts with ``//`` here, since Blender would read it beside the open .blend."""
+    ``filepath``, the FBX exporter's, an image strip's, ``save_as_mainfile``). A leading ``//`` is
+    refused, not read either way: every path was read where it came in (see the module), so one here
+    is a caller's path nobody read, and Blender would write it beside the open .blend."""
     text = os.fspath(path)
     if os.name != "nt" and text.startswith("//"):
         raise DualTalkError(f"{text!r}: {BLEND_RELATIVE}; DualTalk hands Blender only absolute paths")

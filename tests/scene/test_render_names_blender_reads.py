@@ -62,12 +62,6 @@ def test_a_render_inside_a_folder_whose_own_name_holds_braces_or_a_hash(tmp_path
     assert sorted(p.name for p in folder.iterdir()) == ["frames", "take.mp4"]
 
 
-def test_a_path_starting_with_two_slashes_is_rendered_there_not_beside_the_blend(tmp_path):
-    out = tmp_path / "frames"
-    render_shot(_scene(), "/" + str(out), resolution=(16, 16))  # POSIX: //abs is /abs; Blender: relative
-    assert sorted(p.name for p in out.iterdir()) == sorted([*FRAMES, RECORD])
-
-
 def test_the_stages_a_killed_render_left_under_the_new_names_are_swept_and_another_outputs_are_not(
     tmp_path,
 ):
