@@ -11,11 +11,13 @@ them a line in kanji is refused as before, naming this fix (``script_languages.w
 
 SudachiPy gives a word one reading: where the words around it say otherwise, they choose
 (:func:`_in_context`: お腹が空いた すいた, 2人で行った いった, 調査を三回行った おこなった, 何か なにか,
-開いてる店 あいてる, このカレーは辛い からい, 家に帰る うち, この方が田中さん かた); a few everyday words its
+開いてる店 あいてる, このカレーは辛い からい and カレーだ。でも辛い。 からい, 家に帰る うち, 田中家 たなかけ,
+この方が田中さん and 会社の方が来た かた, 空いている電車 すいて); a few everyday words its
 lattice splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are
 not said (:func:`.directions.dropped`: （笑）); numbers joined by signs are said by their shape
 (:func:`_code`: 〒100-0001, 03-1234-5678 and 1234-5678 digit by digit, 2024-12-06 and 12/6 dates,
-10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum) and a number's sign
+10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum, 2/3に減った a fraction,
+第2-1節 a section, 24/7 two numbers) and a number's sign
 is said (:func:`_sign`: −5度, 5+3=8). Where only the meaning could tell (何か: なにか or なんか; 家で:
 うち or いえ), the reading more often right in everyday speech is chosen.
 
@@ -167,11 +169,14 @@ def _digits(word: str) -> str | None:
 # - H:MM (hour 0-29, minutes 00-59): a time (じゅうじ さんじゅっぷん);
 # - YYYY-MM or YYYY/MM (a year 1900-2099, a month 1-12): a year and month; M/D (month 1-12, day 1-31)
 #   a date (12/6に: じゅうにがつ むいか), unless a noun follows a smaller number over 10 or less: a
-#   fraction (1/2カップ: にぶんのいち), as all other slashed pairs are (5/100: ひゃくぶんのご);
+#   fraction (1/2カップ: にぶんのいち) or the sentence speaks of amounts and the first is the smaller
+#   (2/3に減った, 約1/3: さんぶんのに; 2/3に会う stays a date), as all other slashed pairs are (5/100:
+#   ひゃくぶんのご) but 24/7, said as its two numbers (にじゅうよんなな: "all the time", no fraction);
 # - two hyphened groups of 3-4 and 4 digits before no counter, not two round amounts nor two years: a
 #   phone number without its area code, digit by digit (1234-5678);
 # - two groups by a hyphen otherwise: numbers said as numbers, the hyphen an address's の right after a
-#   place's name or 丁目 (渋谷3-1: しぶや さんのいち), a sum's ひく where the sentence speaks of sums
+#   place's name or 丁目 (渋谷3-1: しぶや さんのいち) and a section number's の before 節 or 項, or after 第
+#   where it runs down (第2-1節: だい にの いっせつ; 第3-1: さんのいち), a sum's ひく where the sentence speaks of sums
 #   (5-3の計算: ごひくさん), a score's たい where it speaks of a match (試合は3-1: さんたいいち) or where
 #   the second number is no larger than the first (結果は2-0: にたいぜろ; a range runs upwards, 2-0 is
 #   no range), else a range's から (ページ12-15: じゅうにから じゅうご; 3-5人: さんからごにん; 第2-3章:
@@ -180,6 +185,16 @@ _SCORE_WORDS = ("試合", "勝", "負", "スコア", "対戦", "引き分け", "
 _ADDRESS_UNITS = ("丁目", "番地", "番")
 _SUM_WORDS = ("計算", "算", "答え", "イコール", "=", "＝", "+", "＋", "×", "÷")
 _DATE_SIGNS = "-/"
+_SECTIONS = ("節", "項")  # counters of numbered parts within parts (2-1節: section 1 of chapter 2)
+# Words that say a slashed pair is an amount, not a date (2/3に減った, 約1/3, 2/3ほど, 売上が3/4まで):
+# verbs of more and less by their dictionary form, and words of quantity by their own
+_AMOUNT_VERBS = ("減る", "増える", "減らす", "増やす", "落ちる", "占める", "縮む", "縮める")
+_AMOUNT_WORDS = (
+    "約", "ほど", "程", "程度", "以上", "以下", "未満", "全体", "半分", "倍", "割", "残り", "売上", "売り上げ",
+    "人口", "量", "分量", "割合", "予算", "費用", "全部", "全員",
+)  # fmt: skip
+# slashed pairs said as their two numbers, not as a fraction nor a date (24/7: にじゅうよんなな)
+_SAID_AS_NUMBERS = (("24", "7"),)
 _MATCH_REACH = 30  # words either side looked at for a match
 _TIME_SIGN = ":"
 
@@ -211,8 +226,12 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
     if len(groups) == 2 and joint in _DATE_SIGNS and not postcode and _is_year_month(groups):
         return f"{counted(groups[0], '年')} {counted(groups[1], '月')}", j - k
     if len(groups) == 2 and joint == "/":
+        if tuple(groups) in _SAID_AS_NUMBERS:
+            return number(groups[0]) + number(groups[1]), j - k
         noun_after = j < len(words) and words[j][2][0] == "名詞"
-        if _is_month_day(groups) and not (noun_after and int(groups[0]) < int(groups[1]) <= 10):
+        smaller = int(groups[0]) < int(groups[1])
+        amount = smaller and (noun_after and int(groups[1]) <= 10 or _of_amounts(words, k))
+        if _is_month_day(groups) and not amount:
             day = "ついたち" if int(groups[1]) == 1 else counted(groups[1], "日") or ""
             return f"{counted(groups[0], '月')} {day}", j - k
         return f"{number(groups[1])}ぶんの{number(groups[0])}", j - k  # (1/2カップ: にぶんのいち)
@@ -224,9 +243,12 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
         # (a range's second number is read with its counter: 3-5人 さんから ごにん)
         if k > 0 and (words[k - 1][2][1:3] == ("固有名詞", "地名") or words[k - 1][0] in _ADDRESS_UNITS):
             return number(groups[0]) + "の", 2  # an address (渋谷3-1, 2丁目3-5: さんのいち, さんのご)
+        downwards = int(groups[1]) <= int(groups[0])
+        section = j < len(words) and words[j][0] in _SECTIONS
+        if section or (downwards and k > 0 and words[k - 1][0] == "第"):
+            return number(groups[0]) + "の", 2  # a section's number (第2-1節: にの いっせつ)
         if _about(words, k, _SUM_WORDS):
             return number(groups[0]) + "ひく", 2
-        downwards = int(groups[1]) <= int(groups[0])
         if _about(words, k, _SCORE_WORDS) or (downwards and not counter_after):
             # (a score's second number said here too: its 0 is ぜろ, not the dictionary's れい)
             if counter_after:
@@ -290,6 +312,12 @@ def _about(words: list[_Word], k: int, marks: tuple[str, ...]) -> bool:
     return any(mark in text for mark in marks)
 
 
+def _of_amounts(words: list[_Word], k: int) -> bool:
+    """Whether the sentence holding ``words[k]`` speaks of amounts (:data:`_AMOUNT_WORDS`, a verb of
+    :data:`_AMOUNT_VERBS`): whole words, so 約束 and 予約 are no 約."""
+    return any(w[0] in _AMOUNT_WORDS or w[4] in _AMOUNT_VERBS for w in _sentence(words, k))
+
+
 def _sign(words: list[_Word], k: int) -> str | None:
     """How a sign between numbers or before one is said: a minus before a number no number or
     letter comes before (まいなす), a range's 〜 between two numbers (から), a sum's + × ÷ = between
@@ -313,7 +341,8 @@ def _in_context(words: list[_Word], k: int) -> str:
     """``words[k]``'s reading where the words around it tell it apart (SudachiPy gives a word one
     reading): 行った with an object (を) in its clause is 行う's (会議を行った, 調査を三回行った: おこなった),
     else 行く's (いった: 2人で行った; 行う's other forms 行わ, 行い are 行う's alone: :func:`_object_before`);
-    空く after お腹 is すく (お腹が空いた; a seat is あく)."""
+    空く after お腹 is すく (お腹が空いた; a seat is あく), and of a train, a road or a shop not crowded
+    (空いている電車, 道が空いていた: :func:`_not_crowded`); 家 after a surname is け (田中家)."""
     surface, read, pos, _normalized, lemma = words[k]
     if lemma in ("行う", "行く") and surface.startswith("行っ"):
         rest = read[len("オコナッ" if read.startswith("オコナ") else "イッ") :]
@@ -322,7 +351,7 @@ def _in_context(words: list[_Word], k: int) -> str:
         j = k - 1
         while j >= 0 and words[j][2][0] in ("助詞", "空白"):  # (お腹が, お腹も)
             j -= 1
-        if j >= 0 and words[j][0].endswith(("腹", "おなか")):
+        if j >= 0 and words[j][0].endswith(("腹", "おなか")) or _not_crowded(words, k):
             return "ス" + read[1:]
     if lemma == "何" and pos[0] == "代名詞" and read == "ナン":
         return _what(words, k)
@@ -332,16 +361,46 @@ def _in_context(words: list[_Word], k: int) -> str:
         return "カラ" + read[2:]
     if surface == "家" and read == "イエ" and _at_home(words, k):
         return "ウチ"
+    if surface == "家" and pos[0] == "接尾辞" and k > 0 and words[k - 1][2][1:4] == _SURNAME:
+        return "ケ"
     if surface == "方" and pos[0] == "名詞" and read in ("ホウ", "カタ"):
         return _side_or_person(words, k, read)
     return read
 
+
+# 家 after a surname is け, the family (田中家, 山田家の人々: たなかけ, やまだけ); the core dictionary reads the
+# suffix か, as in 専門家 and 音楽家 (words of their own: 作家 さっか)
+_SURNAME = ("固有名詞", "人名", "姓")
 
 # 何 is なん before a word said with t, d or n (何だ, 何で, 何と, 何の, 何なの) and なに before any other
 # (何か, 何が, 何を, 何も, 何から, 何に; a line's 何？): the core dictionary reads it なん everywhere.
 # 何か is read なにか, "something", though speech also says なんか, "somehow, kind of": a writer who means
 # that filler mostly writes it なんか, in kana, which is read as written.
 _NAN_BEFORE = "タテトダデドナノ"
+
+
+# 空く is すく, not crowded, of a place people crowd into (空いている電車, 空いた道, 電車が空いていた); a seat, a
+# room, a hand or an hour that is free is あく (席が空いている, 時間が空いてる), as the core dictionary reads it.
+_CROWDED = (
+    "電車", "バス", "道", "道路", "車内", "店", "店内", "館内", "列車", "地下鉄", "新幹線", "飛行機", "高速",
+    "会場", "レストラン", "映画館", "病院", "駅", "ホーム", "プール", "ジム", "時間帯", "平日", "通り", "車両", "便",
+    "空港", "スーパー", "銀行",
+)  # fmt: skip
+_ENDINGS_BEFORE_NOUN = ("て", "てる", "い", "いる", "た", "てい")  # (空いている電車, 空いてた店, 空いた道)
+
+
+def _not_crowded(words: list[_Word], k: int) -> bool:
+    """Whether 空く at ``words[k]`` says of a crowded place that it is not: the place it describes
+    (空いている電車) or its subject (道は空いていた) is one of :data:`_CROWDED`."""
+    j = k + 1
+    while j < min(len(words), k + 6) and words[j][0] in _ENDINGS_BEFORE_NOUN:
+        j += 1
+    if j > k + 1 and j < len(words) and words[j - 1][0] not in ("て",) and words[j][0].endswith(_CROWDED):
+        return True
+    j = k - 1
+    while j >= 0 and words[j][0] in ("が", "は", "も", "って"):
+        j -= 1
+    return j < k - 1 and words[j][0].endswith(_CROWDED)
 
 
 def _what(words: list[_Word], k: int) -> str:
@@ -379,19 +438,41 @@ _NOT_FOOD = ("意味", "興味", "趣味", "気味", "味方")  # (words holding
 
 
 def _about_food(words: list[_Word], k: int) -> bool:
-    if k + 1 < len(words) and words[k + 1][0] in ("物", "もの"):  # (辛い物が好き: spicy food)
+    """Whether 辛い at ``words[k]`` is said of food: a food or taste word in its sentence, 辛い物, or a
+    sentence with no subject of its own (no が or は before it: でも辛い！, すごく辛かった) and not before a
+    noun (辛い毎日) right after a sentence that names food (このカレーおいしいね。でも辛い。)."""
+    after = words[k + 1] if k + 1 < len(words) else None
+    if after is not None and after[0] in ("物", "もの"):  # (辛い物が好き: spicy food)
         return True
-    near = "\0".join(w[0] for w in _sentence(words, k) if w[0] not in _NOT_FOOD)
+    start, end = _sentence_span(words, k)
+    if _names_food(words[start:end]):
+        return True
+    if any(w[0] in ("が", "は") for w in words[start:k]) or (after is not None and after[2][0] == "名詞"):
+        return False
+    j = start - 1
+    while j >= 0 and words[j][0] in _SENTENCE_ENDS:
+        j -= 1
+    return j >= 0 and _names_food(_sentence(words, j))
+
+
+def _names_food(sentence: list[_Word]) -> bool:
+    near = "\0".join(w[0] for w in sentence if w[0] not in _NOT_FOOD)
     return any(mark in near for mark in _FOOD_WORDS)
 
 
 def _sentence(words: list[_Word], k: int) -> list[_Word]:
     """The words of the sentence holding ``words[k]``, at most :data:`_MATCH_REACH` either side."""
+    start, end = _sentence_span(words, k)
+    return words[start:end]
+
+
+def _sentence_span(words: list[_Word], k: int) -> tuple[int, int]:
+    """Where the sentence holding ``words[k]`` starts and ends (:func:`_sentence`)."""
     near = range(k - 1, max(-1, k - _MATCH_REACH - 1), -1)
     start = next((j + 1 for j in near if words[j][0] in _SENTENCE_ENDS), max(0, k - _MATCH_REACH))
     ahead = range(k, min(len(words), k + _MATCH_REACH))
     end = next((j for j in ahead if words[j][0] in _SENTENCE_ENDS), min(len(words), k + _MATCH_REACH))
-    return words[start:end]
+    return start, end
 
 
 # 家 is うち, home, as the place one is at, goes to or comes from (家に帰る, 家でゆっくり, 家から近い)
@@ -436,10 +517,33 @@ def _side_or_person(words: list[_Word], k: int, read: str) -> str:
     owner = words[k - 2][0] if k > 1 and before == "の" else ""
     person = before in _THIS_THAT or owner in _THIS_THAT_POLITE or owner in _PEOPLE
     if not person:
-        return read
+        return "カタ" if owner and _does_what_people_do(words, k) else read
     if _compared(words, k) or (k + 1 < len(words) and words[k + 1][0] == "へ"):
         return "ホウ"
     return "カタ"
+
+
+# verbs (dictionary forms) only a person does, said of XのX方 as its subject: 会社の方が来た, 病院の方が
+# いらっしゃいました (かた: a person from there); 駅の方に来て, 会社の方が近い stay ほう (no subject of those)
+_PEOPLE_DO = (
+    "来る", "いらっしゃる", "おっしゃる", "見える", "参る", "話す", "言う", "答える", "訪ねる", "訪れる",
+    "待つ", "座る", "笑う", "説明", "案内", "対応", "挨拶",
+)  # fmt: skip
+_EASE = ("やすい", "にくい", "づらい", "辛い")  # (来やすい: a comparison of places, not a person)
+
+
+def _does_what_people_do(words: list[_Word], k: int) -> bool:
+    """Whether 方 at ``words[k]`` is the subject (が, は, も) of a verb of :data:`_PEOPLE_DO`: the first
+    verb or adjective in its clause (nouns and particles before it: 説明に来た)."""
+    if k + 1 >= len(words) or words[k + 1][0] not in ("が", "は", "も"):
+        return False
+    for j in range(k + 2, min(len(words), k + 2 + _MATCH_REACH)):
+        surface, _read, pos, _normalized, lemma = words[j]
+        if pos[0] in ("動詞", "形容詞", "形状詞", "補助記号") or surface in _SENTENCE_ENDS:
+            after = words[j + 1][4] if j + 1 < len(words) else ""
+            noun_done = lemma == "する" and words[j - 1][0] in _PEOPLE_DO  # (説明した)
+            return pos[0] == "動詞" and (lemma in _PEOPLE_DO or noun_done) and after not in _EASE
+    return False
 
 
 def _compared(words: list[_Word], k: int) -> bool:
@@ -552,7 +656,8 @@ def number(digits: str) -> str:
 _H_COUNTERS = {"本": "ほん", "杯": "はい", "匹": "ひき", "分": "ふん"}
 _KST_COUNTERS = {
     "回": "かい", "個": "こ", "階": "かい", "歳": "さい", "才": "さい", "冊": "さつ", "件": "けん",
-    "軒": "けん", "足": "そく", "点": "てん", "頭": "とう", "通": "つう", "着": "ちゃく",
+    "軒": "けん", "足": "そく", "点": "てん", "頭": "とう", "通": "つう", "着": "ちゃく", "節": "せつ",
+    "項": "こう",
 }  # fmt: skip
 _P_COUNTERS = {"ページ": "ぺーじ"}  # counters in p: after 1, 6, 8, 10, 100 the number ends in っ
 _AFTER_THREE = {"階": "がい", "軒": "げん", "足": "ぞく"}
