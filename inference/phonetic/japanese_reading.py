@@ -188,10 +188,13 @@ _DATE_SIGNS = "-/"
 _SECTIONS = ("節", "項")  # counters of numbered parts within parts (2-1節: section 1 of chapter 2)
 # Words that say a slashed pair is an amount, not a date (2/3に減った, 約1/3, 2/3ほど, 売上が3/4まで):
 # verbs of more and less by their dictionary form, and words of quantity by their own
-_AMOUNT_VERBS = ("減る", "増える", "減らす", "増やす", "落ちる", "占める", "縮む", "縮める")
+_AMOUNT_VERBS = (
+    "減る", "増える", "減らす", "増やす", "落ちる", "占める", "縮む", "縮める", "抑える", "下げる", "下がる", "削る",
+)  # fmt: skip
 _AMOUNT_WORDS = (
     "約", "ほど", "程", "程度", "以上", "以下", "未満", "全体", "半分", "倍", "割", "残り", "売上", "売り上げ",
-    "人口", "量", "分量", "割合", "予算", "費用", "全部", "全員",
+    "人口", "量", "分量", "割合", "予算", "費用", "全部", "全員", "価格", "値段", "コスト", "料金", "給料",
+    "収入", "経費", "重さ", "長さ", "大きさ", "面積", "容量", "速度", "削減", "減少", "増加", "縮小",
 )  # fmt: skip
 # slashed pairs said as their two numbers, not as a fraction nor a date (24/7: にじゅうよんなな)
 _SAID_AS_NUMBERS = (("24", "7"),)
@@ -670,7 +673,8 @@ _OWN = {  # (counter, number): said otherwise than number + counter
     ("時", 9): "くじ", ("人", 1): "ひとり", ("人", 2): "ふたり", ("人", 4): "よにん", ("年", 4): "よねん",
     ("円", 4): "よえん", ("日", 1): "いちにち",
 }  # fmt: skip
-_PLAIN = {"月": "がつ", "時": "じ", "人": "にん", "年": "ねん", "円": "えん", "日": "にち"}
+# (話, an episode: the core dictionary reads 5話 ごはなし)
+_PLAIN = {"月": "がつ", "時": "じ", "人": "にん", "年": "ねん", "円": "えん", "日": "にち", "話": "わ"}
 _SMALL_TSU = (
     ("いち", "いっ"),
     ("ろく", "ろっ"),

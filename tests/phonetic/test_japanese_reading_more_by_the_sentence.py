@@ -20,6 +20,7 @@ def kana(text: str) -> str:
 def test_a_slashed_pair_is_a_fraction_where_the_sentence_speaks_of_amounts():
     assert kana("2/3に減った。") == "さんぶんのににへった。"  # before: にがつみっか
     assert kana("予算は約1/4だ。") == "よさんわやくよんぶんのいちだ。"
+    assert kana("値段が1/2になった。") == "ねだんがにぶんのいちになった。"
     # a date where nothing speaks of amounts (約束 holds 約 but is no amount)
     assert kana("2/3に会う。") == "にがつみっかにあう。"
     assert kana("1/5に会う約束だ。") == "いちがついつかにあうやくそくだ。"
@@ -36,6 +37,12 @@ def test_a_section_number_is_said_with_no():
     assert kana("第1節") == "だいいっせつ"  # before: だいいちせつ
     # a range of chapters stays a range
     assert kana("第2-4章まで読んだ。") == "だいにからよんしょうまでよんだ。"
+
+
+def test_an_episode_is_wa_after_its_number():
+    assert kana("5話を見た。") == "ごわおみた。"  # before: ごはなし
+    assert kana("第3-5話") == "だいさんからごわ"
+    assert kana("変な話だ。") == "へんなはなしだ。"
 
 
 def test_a_family_by_its_name_is_ke():
