@@ -9,10 +9,12 @@ scene's image format when that is an image format, PNG otherwise.
 Only the resolution and the sample count can be overridden; every setting touched is
 restored afterwards, and outputs appear atomically (temp sibling, then rename).
 
-Frames are rendered one Blender call each (a video's too, encoded from them after), so Ctrl-C,
-SIGTERM and the add-on's Cancel end a render after the frame being rendered, and each frame's
-progress line reaches the real stderr: one animation call heard a farm's SIGTERM only when the
-whole render was done (review rv35b F1, F2).
+Frames are rendered one Blender call each (every video's too, cropped to a render border or stereo
+3D included, encoded from them after), so Ctrl-C, SIGTERM and the add-on's Cancel end a render after
+the frame being rendered, and each frame's progress line reaches the real stderr: one animation call
+heard a farm's SIGTERM only when the whole render was done (review rv35b F1, F2). A stereo 3D video is
+its frames as Blender's Stereo 3D output lays each frame's two views out (side by side...); a
+multiview render writing each view to a file of its own makes no one video and is refused.
 
 Blender reports a render FINISHED also when its writer failed: a full disk leaves 0-byte frames
 and a cut-off video. So every frame is checked from its header (the right size, not cut short)
@@ -234,20 +236,62 @@ def render_size(scene: Any, resolution: tuple[int, int] | None = None) -> tuple[
     return (w, h), how, cropped
 
 
+_STEREO_WORDS = {
+    "SIDEBYSIDE": "side by side",
+    "TOPBOTTOM": "top and bottom",
+    "ANAGLYPH": "as an anaglyph",
+    "INTERLACE": "interlaced",
+}
+
+
+def stereo_layout(scene: Any) -> tuple[tuple[int, int], str]:
+    """How a multiview render puts its views in one picture per frame, as Blender's Stereo 3D output
+    does (the scene's output Views Format): how many times the picture is as wide and as high as one
+    view (side by side doubles the width, top and bottom the height, unless squeezed), and in words
+    (``"its two views side by side"``). ``((1, 1), "")`` where the render is not multiview, or writes
+    each view to a file of its own (Individual)."""
+    r = scene.render
+    fmt = r.image_settings
+    if not r.use_multiview or fmt.views_format != "STEREO_3D":
+        return (1, 1), ""
+    stereo = fmt.stereo_3d_format
+    mode = stereo.display_mode
+    words = f"its two views {_STEREO_WORDS.get(mode, mode.lower())}"
+    if stereo.use_squeezed_frame and mode in ("SIDEBYSIDE", "TOPBOTTOM"):
+        return (1, 1), f"{words}, squeezed"
+    return {"SIDEBYSIDE": (2, 1), "TOPBOTTOM": (1, 2)}.get(mode, (1, 1)), words
+
+
+def one_file_per_view(scene: Any) -> bool:
+    """Whether a render of ``scene`` writes each view to a file of its own (multiview, Individual):
+    ``frame_0001_L.png`` and ``frame_0001_R.png``, and for a video two videos, ``_L`` and ``_R``."""
+    r = scene.render
+    return bool(r.use_multiview and r.image_settings.views_format != "STEREO_3D")
+
+
 def video_size_refusal(
-    size: tuple[int, int], suffix: str, said: str, give: str = "", *, quote: bool = False
+    size: tuple[int, int],
+    suffix: str,
+    said: str,
+    give: str = "",
+    *,
+    quote: bool = False,
+    views: tuple[int, int] = (1, 1),
 ) -> str | None:
     """Why a ``suffix`` video cannot be ``size`` (None: it can), as ``said: why; fix``. Every video
     DualTalk writes is H.264 in 4:2:0 (Blender's FFmpeg or a system ffmpeg's libx264), which needs an
     even width and height; Blender's writer also refuses under 16 pixels a side. Found by the encoder
     once every frame was rendered, as an "internal error" (review rv36b R8). ``give``: what the sizes
-    offered follow (``--resolution ``, ``"resolution": ``); ``quote``: each in quotes (a job's)."""
+    offered follow (``--resolution ``, ``"resolution": ``); ``quote``: each in quotes (a job's).
+    ``views``: a stereo render's picture is ``size`` times that (:func:`stereo_layout`), and the sizes
+    offered are still one view's."""
     low = VIDEO_MIN_SIDE if blender_has_ffmpeg() else 2
-    w, h = size
+    w, h = size[0] * views[0], size[1] * views[1]
     if w % 2 == 0 and h % 2 == 0 and min(w, h) >= low:
         return None
-    down = tuple(max(low, n - n % 2) for n in size)
-    up = tuple(max(low, n + n % 2) for n in size)
+    # one view's side n, in a picture k views across: even and at least `low` once multiplied
+    down = tuple(max(-(-low // k), n - n % 2 if k == 1 else n) for n, k in zip(size, views, strict=True))
+    up = tuple(max(-(-low // k), n + n % 2 if k == 1 else n) for n, k in zip(size, views, strict=True))
     sizes = [f'"{a}x{b}"' if quote else f"{a}x{b}" for a, b in dict.fromkeys([down, up])]
     why = "an even width and height"
     if min(w, h) < low:
@@ -263,22 +307,31 @@ def check_video_size(
 ) -> None:
     """Refuse a video ``output`` whose frames would be a size its encoder refuses, before any work:
     an odd ``--resolution``, a scene's own odd size (``1920x1080`` at 33 % is ``633x356``), or a crop
-    to its render border. A frames folder takes any size. Multiview videos are left to Blender (a
-    stereo pair side by side doubles the width)."""
+    to its render border. A stereo 3D render's picture holds its two views (side by side: twice as
+    wide, :func:`stereo_layout`); a multiview render writing each view to its own file makes two
+    videos, and is refused (every multiview video failed after the engine ran, "not finished", and
+    left its hidden ``_L``/``_R`` videos behind; an odd size stopped inside Blender's writer). A frames
+    folder takes any size."""
     suffix = output.suffix.lower()
-    if suffix not in VIDEO_SUFFIXES or scene.render.use_multiview:
+    if suffix not in VIDEO_SUFFIXES:
         return
-    size, how, cropped = render_size(scene, resolution)
-    said = f"the render is {size[0]}x{size[1]} ({how})"
-    give = '"resolution": ' if job else "--resolution "
-    if not how:  # as asked: the flag's own line
-        said, give = (
-            (f'"resolution" "{size[0]}x{size[1]}"' if job else f"--resolution {size[0]}x{size[1]}"),
-            "",
+    if one_file_per_view(scene):
+        raise DualTalkError(
+            f"could not render {output}: the scene's output Views Format is Individual (each view "
+            "to a file of its own), and a video is one file: set it to Stereo 3D (Output Properties > "
+            "Output > Views), or render a folder of frames (frame_0001_L.png, frame_0001_R.png, ...)"
         )
+    size, how, cropped = render_size(scene, resolution)
+    views, layout = stereo_layout(scene)
+    asked = f'"resolution" "{size[0]}x{size[1]}"' if job else f"--resolution {size[0]}x{size[1]}"
+    whence = ", ".join(filter(None, [how or asked, layout]))
+    said = f"the render is {size[0] * views[0]}x{size[1] * views[1]} ({whence})"
+    give = '"resolution": ' if job else "--resolution "
+    if not how and not layout:  # as asked: the flag's own line
+        said, give = asked, ""
     elif cropped:
         give = "a render border that crops to "
-    refusal = video_size_refusal(size, suffix, said, give, quote=job and not cropped)
+    refusal = video_size_refusal(size, suffix, said, give, quote=job and not cropped, views=views)
     if refusal is not None:
         raise DualTalkError(f"could not render {output}: {refusal}")
 
@@ -332,10 +385,11 @@ def _clock(seconds: float) -> str:
 
 
 def _render_animation(scene: Any, progress: Any, output: Path, folder: Path) -> None:
-    """Render the animation as one video into ``folder`` (where the temporary output lies) for ``output``.
+    """Render the animation as one video into ``folder`` (where the temporary output lies) for ``output``:
+    only a video's encode of frames already rendered (:func:`_render_video_from_frames`), a short call.
 
     Blender's animation loop gives Python no way to stop it: a signal is heard only when the whole
-    video is done (:func:`_render_frames` renders frames one by one for that reason).
+    video is done (:func:`_render_frames` renders frames one by one for that reason, every video's too).
     A render Blender gives up on while the disk is full blames something else ("Could not
     initialize streams, probably unsupported codec combination"): the disk is asked first, and its
     error is the one line, naming the user's output."""
@@ -537,8 +591,11 @@ def _stage_beside(output: Path) -> re.Pattern[str]:
 
 
 def _video_beside(output: Path) -> re.Pattern[str]:
-    """The name of the video ``output`` staged beside it: ``.dualtalk-video.KEY.XXXXXXXX.part.mp4``."""
-    return re.compile(rf"{re.escape(_video_prefix(output))}{_RANDOM}\.part{re.escape(output.suffix)}")
+    """The name of the video ``output`` staged beside it: ``.dualtalk-video.KEY.XXXXXXXX.part.mp4``, or
+    with a view's ``_L``/``_R``, as a stereo video of a build before session 37 left it at every try."""
+    return re.compile(
+        rf"{re.escape(_video_prefix(output))}{_RANDOM}\.part(?:_[LR])?{re.escape(output.suffix)}"
+    )
 
 
 _OLD_FRAME = re.compile(
@@ -755,7 +812,7 @@ def _checked_frames(scene: Any, stage: Path, folder: Path, video: Path | None = 
     naming the first that is not (or the ``video`` they are for) and why (the disk's own error where
     a test write gets one)."""
     r = scene.render
-    if r.use_multiview:  # one file per view (frame_0001_L.png): their names and sizes vary
+    if one_file_per_view(scene):  # one file per view (frame_0001_L.png): their names and sizes vary
         expected = _images(scene, stage)
         size = None
     else:
@@ -764,8 +821,9 @@ def _checked_frames(scene: Any, stage: Path, folder: Path, video: Path | None = 
         # in the path to another folder, and the frames were "checked" there, review rv36a G6)
         expected = [stage / Path(r.frame_path(frame=f)).name for f in frames]
         cropped = r.use_border and r.use_crop_to_border
-        size = None if cropped else (r.resolution_x * r.resolution_percentage // 100,
-                                     r.resolution_y * r.resolution_percentage // 100)  # fmt: skip
+        views, _layout = stereo_layout(scene)  # a stereo 3D frame: its two views in one picture
+        size = None if cropped else (r.resolution_x * r.resolution_percentage // 100 * views[0],
+                                     r.resolution_y * r.resolution_percentage // 100 * views[1])  # fmt: skip
     if not expected:
         raise DualTalkError("rendering produced no frames")
     written = 0
@@ -841,17 +899,13 @@ def check_video_encoder() -> None:
 
 
 def _render_video(scene: Any, path: Path, progress: Any = None) -> Path:
-    r = scene.render
+    """A video, every kind the same way: its frames rendered one Blender call each, then encoded.
+    A stereo 3D or a cropped video was one animation call (Ctrl-C, SIGTERM and Cancel heard only when
+    all of it was done; a stereo one then failed, its ``_L`` video left hidden beside the output)."""
     audio = _has_sound(scene)
     if not blender_has_ffmpeg():
         return _render_video_with_system_ffmpeg(scene, path, audio, progress)
-    if not r.use_multiview and not (r.use_border and r.use_crop_to_border):
-        return _render_video_from_frames(scene, path, audio, progress)
-    with atomic_path(path, prefix=_video_prefix(path)) as tmp:
-        _video_output(scene, path, tmp, audio)
-        _render_animation(scene, progress, path, tmp.parent)
-        _check_video(tmp, path)
-    return path
+    return _render_video_from_frames(scene, path, audio, progress)
 
 
 def _video_output(scene: Any, path: Path, tmp: Path, audio: bool) -> None:
@@ -876,7 +930,8 @@ def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any
     """A video with Blender's own FFmpeg, its frames rendered one by one first (a signal is heard
     after the frame being rendered, not when the whole video is done: review rv35b F2), then
     encoded with the scene's own sound by the sequencer: the frames as the top strip, shown as they
-    are (no second view transform or burnt-in stamp), in one short call."""
+    are (no second view transform or burnt-in stamp), in one short call. A frame as rendered is the
+    picture: cropped to the render border, or a stereo 3D render's two views in one."""
     r = scene.render
     fmt = r.image_settings
     with _stage_folder(path) as stage:
@@ -886,17 +941,31 @@ def _render_video_from_frames(scene: Any, path: Path, audio: bool, progress: Any
         frames = _render_images(scene, stage / "frames", progress, video=path)
         step = range(scene.frame_start, scene.frame_end + 1)
         names = [Path(r.frame_path(frame=f)).name for f in step]
-        with atomic_path(path, prefix=_video_prefix(path)) as tmp, _frames_as_strip(scene, frames, names):
+        size = _png_size(frames / names[0])
+        with (
+            atomic_path(path, prefix=_video_prefix(path)) as tmp,
+            _frames_as_strip(scene, frames, names, size),
+        ):
             _video_output(scene, path, tmp, audio)
             _render_animation(scene, None, path, tmp.parent)
             _check_video(tmp, path)
     return path
 
 
+def _png_size(path: Path) -> tuple[int, int]:
+    """A PNG's width and height, from its header (a video's frames are PNGs, checked whole)."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
 @contextlib.contextmanager
-def _frames_as_strip(scene: Any, folder: Path, names: list[str]) -> Iterator[None]:
+def _frames_as_strip(scene: Any, folder: Path, names: list[str], size: tuple[int, int]) -> Iterator[None]:
     """The rendered frames as an image strip above every other strip of ``scene``'s sequencer, and
-    the sequencer as the render's picture, for as long as the encode runs; all undone after."""
+    the sequencer as the render's picture, for as long as the encode runs; all undone after. The
+    picture is ``size``, the frames' own: no border crops it, and one view of it is all there is (a
+    stereo 3D frame holds its two already)."""
     created = scene.sequence_editor is None
     se = scene.sequence_editor_create()
     strips = se.strips_all if hasattr(se, "strips_all") else se.sequences_all
@@ -910,10 +979,15 @@ def _frames_as_strip(scene: Any, folder: Path, names: list[str]) -> Iterator[Non
             strip.elements.append(name)
         strip.blend_type = "REPLACE"
         view = scene.view_settings
+        r = scene.render
         with (
-            _restored(scene.render, "use_sequencer", "use_stamp"),
+            _restored(r, "use_sequencer", "use_stamp", "use_multiview", "use_border"),
+            _restored(r, "resolution_x", "resolution_y", "resolution_percentage"),
             _restored(view, "view_transform", "look", "exposure", "gamma", "use_curve_mapping"),
         ):
+            r.use_multiview = r.use_border = False
+            r.resolution_x, r.resolution_y = size
+            r.resolution_percentage = 100
             scene.render.use_sequencer = True
             scene.render.use_stamp = False  # burnt into the frames already, where the scene asks for it
             view.view_transform, view.look, view.exposure, view.gamma = "Standard", "None", 0.0, 1.0

@@ -33,6 +33,15 @@ log = Path(sys.argv[5])
 scene = bpy.context.scene  # the factory scene, with its camera
 scene.render.engine = "BLENDER_WORKBENCH"
 scene.frame_start, scene.frame_end = 1, frames
+size = (16, 16)
+if out.stem == "cropped":  # a crop to the render border: 16x32 of 32x32
+    scene.render.use_border = scene.render.use_crop_to_border = True
+    scene.render.border_min_x, scene.render.border_max_x = 0.25, 0.75
+    size = (32, 32)
+elif out.stem == "stereo":  # stereo 3D, each frame's two views side by side: 32x16
+    scene.render.use_multiview = True
+    scene.render.image_settings.views_format = "STEREO_3D"
+    scene.render.image_settings.stereo_3d_format.display_mode = "SIDEBYSIDE"
 
 def farm(*_args):
     with open(log, "a") as f:  # every frame Blender renders, for the test to count
@@ -43,7 +52,7 @@ def farm(*_args):
 bpy.app.handlers.render_post.append(farm)
 try:
     with interrupts.handle_signals():
-        render_shot(scene, out, resolution=(16, 16), progress=ConsoleBar())
+        render_shot(scene, out, resolution=size, progress=ConsoleBar())
 except KeyboardInterrupt as exc:
     print(f"error: {interrupts.message(exc)}", file=sys.stderr)
     sys.exit(interrupts.exit_code(exc))
@@ -63,9 +72,11 @@ def _render(out: Path, log: Path, frames: int, stop_at: int = 0, sig: int = 0) -
     [(signal.SIGTERM, 143, "terminated (SIGTERM)"), (signal.SIGINT, 130, "interrupted")],
     ids=["SIGTERM", "SIGINT"],
 )
-@pytest.mark.parametrize("output", ["frames", "shot.mp4"])
+@pytest.mark.parametrize("output", ["frames", "shot.mp4", "cropped.mp4", "stereo.mp4"])
 def test_a_farm_stopping_a_render_stops_it_after_the_frame_being_rendered(tmp_path, sig, code, words, output):
-    """The farm stops the job during frame 2 of 20: the run ends there, says why, and leaves nothing."""
+    """The farm stops the job during frame 2 of 20: the run ends there, says why, and leaves nothing.
+    A video cropped to its render border, or stereo 3D, was one animation call, all 20 frames rendered
+    before the signal was heard (and a stereo one then failed, its ``_L`` video left hidden)."""
     if output.endswith(".mp4") and not bpy.app.build_options.codec_ffmpeg:
         pytest.skip("this Blender has no FFmpeg: a video is rendered as frames (the frames story)")
     shot = tmp_path / "shot"
@@ -80,7 +91,7 @@ def test_a_farm_stopping_a_render_stops_it_after_the_frame_being_rendered(tmp_pa
     assert rendered == ["1", "2"], "no frame is rendered after the one the signal came in"
 
 
-@pytest.mark.parametrize("output", ["frames", "shot.mp4"])
+@pytest.mark.parametrize("output", ["frames", "shot.mp4", "cropped.mp4", "stereo.mp4"])
 def test_a_render_says_each_frame_on_the_real_stderr(tmp_path, output):
     """A log (no terminal) reads ``render: 33% frame 1/3, 0.0 s/frame, about 0:00 left`` between 0 % and 100 %."""
     if output.endswith(".mp4") and not bpy.app.build_options.codec_ffmpeg:

@@ -71,3 +71,30 @@ def test_a_folder_of_frames_takes_an_odd_size_and_an_even_video_is_written(tmp_p
     assert len(list(frames.glob("frame_*.png"))) == 3
     video = render_shot(_scene(), tmp_path / "take.mp4", resolution=(16, 16))
     assert video.stat().st_size > 0
+
+
+def test_a_crop_to_an_even_render_border_is_a_video_of_the_cropped_frames(tmp_path):
+    """Rendered frame by frame now, as every video (it was one animation call, deaf to Ctrl-C): the
+    picture is the cropped frame's, not the frame stretched over the scene's whole size."""
+    import bpy
+    import numpy as np
+
+    bpy.ops.wm.read_factory_settings(use_empty=False)  # the factory scene: a grey cube to crop
+    scene = bpy.context.scene
+    scene.render.engine = "BLENDER_WORKBENCH"
+    scene.frame_start, scene.frame_end = 1, 2
+    r = scene.render
+    r.use_border = r.use_crop_to_border = True
+    r.border_min_x, r.border_max_x, r.border_min_y, r.border_max_y = 0.25, 0.75, 0.0, 0.5
+    frames = render_shot(scene, tmp_path / "frames", resolution=(64, 64))
+    video = render_shot(scene, tmp_path / "take.mp4", resolution=(64, 64))
+
+    def picture(path):
+        image = bpy.data.images.load(str(path))
+        w, h = image.size
+        return np.array(image.pixels[:]).reshape(h, w, 4)[..., :3]
+
+    frame, shown = picture(frames / "frame_0001.png"), picture(video)
+    assert shown.shape == frame.shape == (32, 32, 3)
+    assert np.abs(shown - frame).mean() < 4 / 255
+    assert r.use_border and (r.border_min_x, r.border_max_x) == (0.25, 0.75)  # the scene as it was
