@@ -21,6 +21,7 @@ import warnings
 import numpy as np
 
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
+from .speech_band import band_sos, sosfilt, zero_state
 
 ABS_FLOOR_DB = -55.0  # nothing quieter is speech in a stream at full level (take_floor: a quiet one)
 REF_LOUD_DB = -20.0  # a take whose loud speech sits below this is quiet: its floor drops by the difference,
@@ -43,6 +44,7 @@ F0_RANGE_HZ = (70.0, 400.0)
 
 
 FILTER_BLOCK = 1 << 20  # samples band-passed at a time (filter state carried across blocks)
+BAND_LOW_HZ, BAND_HIGH_HZ = 100.0, 4000.0  # the speech band levels are measured in (.speech_band)
 
 # integer PCM -> float as the file reader (libsndfile) scales it: (offset, full scale)
 PCM_SCALE = {
@@ -114,10 +116,8 @@ def frame_levels(x: np.ndarray, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.nda
         return np.zeros(0)
     sq = np.empty(len(x), dtype=np.float32)
     if len(x) > 32:
-        from scipy.signal import butter, sosfilt, sosfilt_zi
-
-        sos = butter(2, [100.0, min(4000.0, 0.45 * sr)], btype="bandpass", fs=sr, output="sos")
-        zi = sosfilt_zi(sos) * 0.0
+        sos = band_sos(sr, BAND_LOW_HZ, min(BAND_HIGH_HZ, 0.45 * sr))
+        zi = zero_state(sos)
         for i in range(0, len(x), FILTER_BLOCK):
             y, zi = sosfilt(sos, x[i : i + FILTER_BLOCK].astype(np.float64), zi=zi)
             sq[i : i + len(y)] = y * y

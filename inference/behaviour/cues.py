@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d, uniform_filter1d
-from scipy.signal import find_peaks
+
+from .peaks import find_peaks
 
 SAMPLE_RATE = 16000
 BRIDGE_S = 0.2
@@ -229,7 +230,7 @@ def stress_peaks(loud: np.ndarray, pitch: np.ndarray, speaking: np.ndarray, fps:
     med, spread = float(np.median(voiced_db)), float(np.std(voiced_db) + 1.0)
     f0 = pitch[speaking & (pitch > 0)]
     fmed = float(np.median(f0)) if len(f0) else 0.0
-    peaks, _ = find_peaks(env, distance=max(1, int(0.18 * fps)), prominence=2.0)
+    peaks = find_peaks(env, distance=max(1, int(0.18 * fps)), prominence=2.0)
     for p in peaks:
         if not speaking[p]:
             continue
@@ -257,8 +258,8 @@ def laughter(
     if t < fps:
         return out
     env = loud.astype(np.float64)
-    peaks, _ = find_peaks(env, distance=max(1, int(0.12 * fps)), prominence=9.0)
-    peaks = [p for p in peaks if speaking[p]]
+    found = find_peaks(env, distance=max(1, int(0.12 * fps)), prominence=9.0)
+    peaks = [p for p in found if speaking[p]]
     voiced = pitch[pitch > 0]
     fmed = float(np.median(voiced)) if len(voiced) else 0.0
     run: list[int] = []
