@@ -16,8 +16,18 @@ file, so anything else left in a checkout (a render, a ``.blend``, a downloaded 
 part of the build and does not count (review rv35a F6: a 2 GB render in a dev checkout cost 29 s and
 2 GB of memory per take, and changed the id). Text files are read with line endings made one (a
 Windows checkout is the same build); each file is read in chunks, and one over
-:data:`MAX_HASHED_BYTES` counts by path and size only. Read from the files, not from git, which an
-installed extension does not have; once per process, about 2 MB, a few hundredths of a second.
+:data:`MAX_HASHED_BYTES` counts by path and size only. Read from the files, which an installed
+extension has without git; once per process, about 2 MB, a few hundredths of a second.
+
+In a git checkout of the project those files count only if git tracks them (its index: committed or
+``git add``-ed): a file nobody added is no part of the program, whatever its name. A scratch
+``try.py`` dropped beside the code, an editor's or Finder's copy (``vad copy.py``,
+``generate_old.py``) made every take, cache and record of that checkout another build (session 36's
+leftover); a tracked file still counts by its bytes on disk, so an edit not yet committed is another
+build, as it must be. The index is read here, not by running git (an add-on's Python may have none);
+where there is no ``.git`` beside the code (an installed extension: the zip is the build), or its
+index is not one this reader knows or does not track this very module, every shipped file counts as
+before.
 
 Printed by ``python -m dualtalk --version``, shown in the add-on's preferences, and recorded in
 every take: the motion files' ``meta["build"]`` and the take record on its actions.
@@ -31,6 +41,7 @@ import hashlib
 import os
 import re
 import stat
+import struct
 import tomllib
 from pathlib import Path
 from typing import BinaryIO
@@ -137,11 +148,136 @@ def bundled_assets(root: Path) -> frozenset[str]:
 def fingerprinted_files(root: Path) -> list[str]:
     """The files the fingerprint reads: of :func:`shipped_files`, the code, the two manifests and the
     recorded assets; words (``*.md``, ``LICENSE``) change no behaviour, and any other file is one
-    the build refuses to ship."""
+    the build refuses to ship. In a git checkout, of those only what git tracks (:func:`tracked_files`)."""
     assets = bundled_assets(root)
-    return [
+    counted = [
         rel for rel in shipped_files(root) if rel.endswith(CODE_SUFFIX) or rel in MANIFESTS or rel in assets
     ]
+    tracked = tracked_files(root)
+    if tracked is None:
+        return counted
+    files, folders = tracked
+    return [rel for rel in counted if rel in files or rel.startswith(folders)]
+
+
+_INDEX_HEADER = struct.Struct(">4sII")  # "DIRC", version, entries
+_ENTRY_FIXED = 40  # ctime, mtime (8 each), dev, ino, mode, uid, gid, size (4 each)
+_EXTENDED_FLAG = 0x4000  # an entry with two more bytes of flags (version 3 and up)
+_DIR_MODE = 0o040000  # a sparse index's entry for a whole folder (``git sparse-checkout``)
+MAX_INDEX_BYTES = 64 * 1024 * 1024
+
+
+def _git_dir(root: Path) -> Path | None:
+    """The checkout's git folder: ``root/.git``, or where a ``.git`` file (a worktree) points."""
+    dot = root / ".git"
+    if dot.is_dir():
+        return dot
+    try:
+        with _open_plain(dot) as fh:
+            line = fh.read(4096).decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    if not line.startswith("gitdir:"):
+        return None
+    found = Path(line[len("gitdir:") :].strip())
+    return found if found.is_absolute() else root / found
+
+
+def _hash_size(git_dir: Path) -> int:
+    """20 (sha1) or 32 (a ``--object-format=sha256`` repository) bytes per object name."""
+    common = git_dir
+    try:
+        with _open_plain(git_dir / "commondir") as fh:  # a worktree's config is the main checkout's
+            common = git_dir / fh.read(4096).decode("utf-8", "replace").strip()
+    except OSError:
+        pass
+    try:
+        with _open_plain(common / "config") as fh:
+            config = fh.read(_MAX_DOC_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return 20
+    sha256 = re.search(r"^\s*objectformat\s*=\s*sha256\s*$", config, re.IGNORECASE | re.MULTILINE)
+    return 32 if sha256 else 20
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """git's offset varint (index v4's count of bytes to drop from the previous path)."""
+    c = data[at]
+    at += 1
+    value = c & 127
+    while c & 128:
+        c = data[at]
+        at += 1
+        value = ((value + 1) << 7) | (c & 127)
+    return value, at
+
+
+def read_git_index(data: bytes, hash_size: int = 20) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The paths a git index (versions 2-4) lists, and the folders a sparse index lists whole
+    (``path/``); ValueError for what is not such an index (its trailing checksum checked), or is one
+    split across files."""
+    if len(data) < _INDEX_HEADER.size + hash_size:
+        raise ValueError("too short")
+    data, trailer = data[:-hash_size], data[-hash_size:]
+    if any(trailer) and hashlib.new("sha256" if hash_size == 32 else "sha1", data).digest() != trailer:
+        raise ValueError("its checksum does not match (cut short or damaged)")  # zeros: index.skipHash
+    signature, version, count = _INDEX_HEADER.unpack_from(data)
+    if signature != b"DIRC" or version not in (2, 3, 4):
+        raise ValueError(f"not a git index of version 2-4 ({signature!r}, {version})")
+    files: set[str] = set()
+    folders: list[str] = []
+    at, previous = _INDEX_HEADER.size, b""
+    for _ in range(count):
+        start = at
+        (mode,) = struct.unpack_from(">I", data, at + 24)
+        at += _ENTRY_FIXED + hash_size
+        (flags,) = struct.unpack_from(">H", data, at)
+        at += 2
+        if flags & _EXTENDED_FLAG and version >= 3:
+            at += 2
+        if version == 4:
+            drop, at = _varint(data, at)
+            end = data.index(b"\0", at)
+            if drop > len(previous):
+                raise ValueError("a path drops more than its predecessor has")
+            path = previous[: len(previous) - drop] + data[at:end]
+            at = end + 1
+        else:
+            end = data.index(b"\0", at)
+            path = data[at:end]
+            at = start + ((end - start + 8) & ~7)  # NUL-padded to a multiple of 8
+        if at > len(data):
+            raise ValueError("an entry runs past the end")
+        previous = path
+        name = path.decode("utf-8", "surrogateescape")
+        if mode & 0o170000 == _DIR_MODE:
+            folders.append(name if name.endswith("/") else name + "/")
+        else:
+            files.add(name)
+    if data[at : at + 4] == b"link":  # a split index: the shared part lies in another file
+        raise ValueError("split index")
+    return frozenset(files), tuple(folders)
+
+
+def tracked_files(root: Path) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """What git tracks in the checkout at ``root`` (:func:`read_git_index`): None where ``root`` has
+    no ``.git`` (an installed extension), the index cannot be read, or it does not track this very
+    module (``root`` is not the top of a checkout of the project: every shipped file counts)."""
+    git_dir = _git_dir(root)
+    if git_dir is None:
+        return None
+    try:
+        with _open_plain(git_dir / "index") as fh:
+            data = fh.read(MAX_INDEX_BYTES + 1)
+        if len(data) > MAX_INDEX_BYTES:
+            return None
+        files, folders = read_git_index(data, _hash_size(git_dir))
+    except (OSError, ValueError, IndexError, struct.error):
+        return None
+    own = Path(__file__).resolve().relative_to(PACKAGE_ROOT).as_posix()
+    if own not in files and not own.startswith(folders):
+        return None
+    return files, folders
 
 
 class _NotPlain(OSError):
