@@ -23,6 +23,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.inputs import check_input_file
 from ..core.timebase import FPS, SAMPLE_RATE
+from .polyphase import resample_poly
 
 log = logging.getLogger("dualtalk.audio")
 
@@ -509,13 +510,12 @@ def check_range(
 
 
 def resample(x: np.ndarray, sr_in: int, sr_out: int = SAMPLE_RATE) -> np.ndarray:
-    """Polyphase resampling along the last axis (exact rational ratio)."""
+    """Polyphase resampling along the last axis (exact rational ratio): scipy's ``resample_poly``
+    (:mod:`.polyphase`), without importing ``scipy.signal`` at every start."""
     if sr_in == sr_out:
         return np.asarray(x, dtype=np.float32)
-    from scipy.signal import resample_poly
-
     ratio = Fraction(sr_out, sr_in)
-    y = resample_poly(np.asarray(x, dtype=np.float64), ratio.numerator, ratio.denominator, axis=-1)
+    y = resample_poly(np.asarray(x, dtype=np.float64), ratio.numerator, ratio.denominator)
     return y.astype(np.float32)
 
 

@@ -9,10 +9,10 @@ this one filter (session 36's profile of the add-on's worker). The levels must s
 - :func:`band_sos` is ``scipy.signal.butter(2, [low, high], "bandpass", fs=sr, output="sos")``
   done with scipy's own arithmetic, step for step (``iirfilter`` -> ``buttap``, ``lp2bp_zpk``,
   ``bilinear_zpk``, ``zpk2sos`` with its ``nearest`` pairing) for this one case, so the coefficients
-  are the same floats (tests/audio/test_speech_band.py holds it to scipy's for 1000 sample rates);
+  are the same floats (tests/audio/test_speech_band.py holds it to scipy's at 200 sample rates);
 - :func:`sosfilt` runs scipy's compiled second-order-section loop (the ``_sosfilt`` extension that
-  ``scipy.signal.sosfilt`` itself calls) loaded from its file alone (about 0.02 CPU-s), and where
-  it cannot be loaded (another scipy's layout) ``scipy.signal.sosfilt``, the same loop, does it.
+  ``scipy.signal.sosfilt`` itself calls) loaded from its file alone (:mod:`.scipy_kernels`), and
+  where it cannot be loaded (another scipy's layout) ``scipy.signal.sosfilt``, the same loop, does it.
 
 Design code after SciPy (BSD-3-Clause, Copyright (c) 2001-2002 Enthought, Inc. and 2003-2024
 SciPy Developers), ``scipy/signal/_filter_design.py``.
@@ -21,15 +21,13 @@ SciPy Developers), ``scipy/signal/_filter_design.py``.
 from __future__ import annotations
 
 import functools
-import importlib.machinery
-import importlib.util
-import os
 from collections.abc import Callable
 
 import numpy as np
 
+from .scipy_kernels import scipy_kernel
+
 ORDER = 2
-_KERNEL = "scipy.signal._sosfilt"  # what scipy.signal.sosfilt calls: _sosfilt(sos, x, zi), in place
 
 
 def _poly(roots: np.ndarray) -> np.ndarray:
@@ -143,29 +141,12 @@ def _design(fs: float, low: float, high: float) -> np.ndarray:
     return sos
 
 
-@functools.cache
 def _kernel() -> Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None:
-    """scipy's compiled ``_sosfilt(sos, x, zi)`` (filters ``x`` and updates ``zi`` in place), loaded
-    from its file without running ``scipy/signal/__init__.py``; None where this scipy has no such file."""
-    try:
-        spec = importlib.util.find_spec("scipy")
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        for base in spec.submodule_search_locations:
-            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-                path = os.path.join(base, "signal", "_sosfilt" + suffix)
-                if os.path.isfile(path):
-                    loader = importlib.machinery.ExtensionFileLoader(_KERNEL, path)
-                    found = importlib.util.spec_from_file_location(_KERNEL, path, loader=loader)
-                    if found is None:
-                        return None
-                    module = importlib.util.module_from_spec(found)
-                    loader.exec_module(module)
-                    kernel = getattr(module, "_sosfilt", None)
-                    return kernel if callable(kernel) else None
-    except (ImportError, OSError):
-        return None
-    return None
+    """scipy's compiled ``_sosfilt(sos, x, zi)`` (filters ``x`` and updates ``zi`` in place); None
+    where this scipy has no such file."""
+    module = scipy_kernel("_sosfilt")
+    kernel = getattr(module, "_sosfilt", None)
+    return kernel if callable(kernel) else None
 
 
 def zero_state(sos: np.ndarray) -> np.ndarray:
