@@ -36,8 +36,18 @@ animate's own unchanged output (:func:`not_ours`, :func:`file_not_ours`; any oth
 ``NAME.N.fbx``, ``recognised.edited.txt``: :func:`kept_files`), which a job's summary lists with
 the shot's outputs, also when a later ``--skip-done`` run skips the shot.
 The record is removed before a run replaces the set and written after, so a set replaced by a run
-that then died is never taken for the recorded one. A shot that writes no work files (motion files
-given, no audio) has no work folder, hence no record, and is always run.
+that then died is never taken for the recorded one.
+
+**A shot without work files** (motion files given, no audio) has no work folder. Its record lies
+beside its .blend, hidden, named as its lock is: ``.NAME.blend.dualtalk-done``
+(:func:`done_file`; a name too long is shortened as the lock's is). It says only what the run wrote
+(each output's fingerprint and size) and kept, so a re-run replaces animate's own unchanged .blend,
+FBX and video without a word, and keeps a file the user made or changed, as a shot with a work
+folder does (before, each re-run kept another ``NAME.N.fbx`` of its own output, and replaced the
+``OUT.blend1`` an earlier run had kept with its own .blend). Such a shot is always run
+(``--skip-done`` skips none): its record says nothing of the inputs and settings. A record there
+that is not a plain file of its own (a link someone planted, a folder) is neither read nor
+written through: the shot then keeps what it replaces, as before.
 """
 
 from __future__ import annotations
@@ -67,6 +77,9 @@ from ..scene.blendio import blend_is_complete
 from .jobs import INPUT_PATHS, Shot, fbx_files, intermediates, work_folder
 
 RECORD_VERSION = 1
+DONE_SUFFIX = (
+    ".dualtalk-done"  # a shot without work files: its record beside its .blend (as long as LOCK_SUFFIX)
+)
 _MARKER_TEXT = "DualTalk writes its intermediate files (A.npz, B.npz, dialogue.wav) here.\n"
 
 
@@ -371,14 +384,27 @@ def _marker(shot: Shot) -> Path | None:
     return work_folder(shot) / WORK_MARKER if intermediates(shot) else None
 
 
+def done_file(shot: Shot) -> Path:
+    """Where a shot without work files keeps its record: beside its .blend, named as its lock file
+    is (``.NAME.blend.dualtalk-done``, or the lock's shortened, hashed name for a long one). Beside
+    ``out`` as given: an ``out`` that links into the studio's asset tree leaves its record in the
+    shot's folder, where the copies it keeps go, not among the assets."""
+    from ...inference.core.outputs import name_max
+
+    lock = locks.lock_name(shot.out.name, name_max(shot.out))
+    return shot.out.with_name(lock[: -len(LOCK_SUFFIX)] + DONE_SUFFIX)
+
+
+def _record_path(shot: Shot) -> Path:
+    """The file holding the shot's record: its work folder's marker, or :func:`done_file`."""
+    return _marker(shot) or done_file(shot)
+
+
 def read_record(shot: Shot) -> dict[str, Any] | None:
-    """The done record in the shot's work folder marker, or None."""
-    marker = _marker(shot)
-    if marker is None:
-        return None
+    """The shot's record (:func:`_record_path`), or None."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:  # never through a link someone planted: a record there is not ours (it reads as none)
-        fd = os.open(marker, flags)
+        fd = os.open(_record_path(shot), flags)
     except OSError:
         return None
     try:
@@ -459,14 +485,19 @@ def _output_changed(shot: Shot, record: dict[str, Any]) -> str | None:
 def done_before(shot: Shot) -> dict[str, Any] | None:
     """The record of this shot's earlier run when that run was made by this build from the same
     settings and inputs and every output it put in place is still there; None otherwise (the shot
-    must run)."""
+    must run). A shot without work files always runs: its record (:func:`done_file`) holds no inputs."""
+    if not intermediates(shot):
+        return None
     record = read_record(shot)
     return record if _why_not(shot, record) is None else None
 
 
 def rerun_reason(shot: Shot) -> tuple[dict[str, Any], str] | None:
     """(the done record, why the shot runs again anyway) when the shot has a record that does not
-    stand for it now; None when it has none, or when it is done (:func:`done_before`)."""
+    stand for it now; None when it has none, or when it is done (:func:`done_before`), or has no work
+    files (it always runs)."""
+    if not intermediates(shot):
+        return None
     record = read_record(shot)
     if record is None:
         return None
@@ -491,8 +522,13 @@ def forget_done(shot: Shot) -> None:
     """Remove the shot's done record (before its set is replaced): a set put in place by a run that
     then died must not pass for the recorded one."""
     marker = _marker(shot)
-    if marker is not None and read_record(shot) is not None:
+    if read_record(shot) is None:
+        return
+    if marker is not None:
         _write_marker(marker, None)
+    else:  # a plain file (read_record reads no other): the link or folder at its name is never touched
+        with contextlib.suppress(OSError):  # one left stays harmless: it holds the old files' prints
+            done_file(shot).unlink()
 
 
 def not_ours(shot: Shot, record: dict[str, Any] | None) -> str | None:
@@ -501,14 +537,12 @@ def not_ours(shot: Shot, record: dict[str, Any] | None) -> str | None:
     the run), which holds the fingerprint of the .blend the shot wrote: not by what the file holds
     (every scene keyed with DualTalk has its actions) -- a file animate did not write, or one an
     artist opened and saved since, is theirs."""
-    if intermediates(shot) and record is not None and record.get("blend_path") == str(shot.out):
+    if record is not None and record.get("blend_path") == str(shot.out):
         then = record.get("blend")
         if isinstance(then, str) and then and content_fingerprint(shot.out) == then:
             return None
         if isinstance(then, str) and then:
             return "changed since animate wrote it"
-    if not intermediates(shot):
-        return "no record says animate wrote it: a shot without work files keeps none"
     return "no record says animate wrote it"
 
 
@@ -518,8 +552,6 @@ def file_not_ours(shot: Shot, record: dict[str, Any] | None, path: Path) -> str 
     judges the .blend: by the fingerprint the done record holds of the file the shot wrote there (a
     record from before those: by the size it holds, as ``--skip-done`` judges the set). A
     hand-keyed FBX or a client's approved video under the output's name is the user's."""
-    if not intermediates(shot):
-        return "no record says animate wrote it: a shot without work files keeps none"
     outputs = (record or {}).get("outputs")
     if record is None or not isinstance(outputs, list) or str(path) not in outputs:
         return "no record says animate wrote it"
@@ -546,9 +578,13 @@ def record_done(shot: Shot, run_id: str, words: str | None = None, kept: list[Pa
     """Record that the shot's set, now in place, was made from its current settings and inputs;
     ``words``: the digest of the ``recognised.txt`` animate last wrote in the work folder (this run's,
     or the one an earlier run recorded: an edit made since must still read as an edit); ``kept``: the
-    files this run kept before replacing them (:func:`kept_files`)."""
+    files this run kept before replacing them (:func:`kept_files`). A shot without work files keeps
+    what it wrote and kept beside its .blend (:func:`done_file`)."""
     marker = _marker(shot)
-    if marker is None or not marker.parent.is_dir():
+    if marker is None:
+        _write_done_file(shot, kept or [])
+        return
+    if not marker.parent.is_dir():
         return
     record = {
         "version": RECORD_VERSION,
@@ -556,14 +592,55 @@ def record_done(shot: Shot, run_id: str, words: str | None = None, kept: list[Pa
         "settings": settings_digest(shot),
         "build": build_digest(shot),
         "inputs": input_fingerprints(shot),
-        "outputs": [str(p) for p in set_outputs(shot)],
-        "kept": [str(p) for p in kept or []],
-        "sizes": output_sizes(shot),
-        "blend_path": str(shot.out),
-        "blend": content_fingerprint(shot.out),  # the .blend as written: later saves differ
-        "files": {str(p): content_fingerprint(p) for p in file_outputs(shot) if p.is_file()},  # FBX, video
+        **_written(shot, kept or []),
         "words": words,
         "run_id": run_id,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     _write_marker(marker, record)
+
+
+def _written(shot: Shot, kept: list[Path]) -> dict[str, Any]:
+    """What a run put in place and kept: the outputs with their sizes, and the fingerprints of its
+    .blend, FBX files and video (:func:`not_ours`, :func:`file_not_ours`, :func:`kept_files` read them)."""
+    return {
+        "outputs": [str(p) for p in set_outputs(shot)],
+        "kept": [str(p) for p in kept],
+        "sizes": output_sizes(shot),
+        "blend_path": str(shot.out),
+        "blend": content_fingerprint(shot.out),  # the .blend as written: later saves differ
+        "files": {str(p): content_fingerprint(p) for p in file_outputs(shot) if p.is_file()},  # FBX, video
+    }
+
+
+def _write_done_file(shot: Shot, kept: list[Path]) -> None:
+    """The record of a shot without work files (:func:`done_file`), written whole under a temporary
+    name and renamed over the old one (a link at its name is replaced, never written through). One
+    that cannot be written is left out: the next run then keeps what it replaces, the safe side."""
+    import tempfile
+
+    from ...inference.core.fileio import plain_mode
+
+    path = done_file(shot)
+    record = {"version": RECORD_VERSION, "shot": shot.name, **_written(shot, kept)}
+    record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    text = _DONE_TEXT + json.dumps({"done": record}, sort_keys=True) + "\n"
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=DONE_SUFFIX + ".", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write(text)
+        os.chmod(tmp, plain_mode())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+_DONE_TEXT = (
+    "DualTalk's record of the files this shot wrote here (replaced by its next run without a word).\n"
+)

@@ -28,7 +28,7 @@ def test_each_character_gets_its_own_file_with_one_rig_and_the_take_clip(tmp_pat
     ann, bob = folder / "cafe_Ann.fbx", folder / "cafe_Bob.fbx"
     assert not fbx.exists() and ann.is_file() and bob.is_file()
     assert f"{ann}, {bob}" in out  # the result line names both files
-    assert not list(folder.glob(".*"))  # nothing staged left behind
+    assert [p.name for p in folder.glob(".*")] == [".cafe.blend.dualtalk-done"]  # nothing staged left behind
     for path, own, other in ((ann, "Ann", "Bob"), (bob, "Bob", "Ann")):
         got = read_fbx_nodes(path)
         assert got["clips"] == ["cafe"], got["clips"]  # the take, named after --out

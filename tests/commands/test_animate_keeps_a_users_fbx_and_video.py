@@ -116,8 +116,8 @@ def test_the_blend1_a_backup_replaces_is_named_in_the_line(scene, tmp_path, caps
 
 
 def test_with_every_kept_name_taken_the_shot_is_refused_before_any_work(scene, tmp_path, capsys):
-    """A shot without work files (motion files, no sound) keeps no record, so each re-run keeps the
-    FBX it replaces; once ``shot.1.fbx`` to ``shot.32.fbx`` are all taken it is refused in one line,
+    """A shot (here one without work files: motion files, no sound) keeps each FBX it did not write
+    before replacing it; once ``shot.1.fbx`` to ``shot.32.fbx`` are all taken it is refused in one line,
     before the keying, with the FBX there and the .blend not written: never replaced unkept."""
     a, b = motions(tmp_path, frames=5)
     fbx = tmp_path / "shot.fbx"

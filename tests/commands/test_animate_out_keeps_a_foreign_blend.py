@@ -3,7 +3,7 @@ without the ``.blend1`` Blender keeps when it overwrites a file. Now a .blend th
 does not name as its own unchanged output is kept as ``<name>.blend1`` (as Blender's Save Versions
 does) and the result line says so; a re-run over animate's own output replaces it as before, with no
 backup (tests/commands/test_animate_keeps_what_it_did_not_write.py). A shot without work files (motion
-files, no audio) keeps no record, so its earlier .blend is kept too."""
+files, no audio) keeps its record beside its .blend: the same holds for it."""
 
 from __future__ import annotations
 
@@ -40,17 +40,26 @@ def test_a_blend_without_a_dualtalk_take_is_kept_as_blend1(scene, tmp_path, caps
     assert sha256_file(lighting) != before
 
 
-def test_a_rerun_of_a_shot_without_work_files_keeps_its_earlier_blend(scene, tmp_path, capsys):
-    """Motion files and no audio: no work folder, so no record of what animate wrote; the earlier
-    .blend may have been worked in since, so it is kept (before: replaced, as "ours" was judged by
-    its DualTalk actions, which every keyed scene has: review 29a, finding 7)."""
+def test_a_rerun_of_a_shot_without_work_files_keeps_its_earlier_blend_worked_in_since(
+    scene, tmp_path, capsys
+):
+    """Motion files and no audio: no work folder; the record beside the .blend holds the
+    fingerprint of the .blend animate wrote. One worked in since (saved: its bytes differ) is kept
+    (review 29a, finding 7: replaced, as "ours" was judged by its DualTalk actions, which every
+    keyed scene has); animate's own unchanged one is replaced without a backup (session 36: each
+    re-run kept its own as shot.blend1, over the colleague's file an earlier run kept there)."""
     out = tmp_path / "shot.blend"
     assert _animate(scene, tmp_path, capsys, out)[0] == 0
-    first = sha256_file(out)
     code, err, line = _animate(scene, tmp_path, capsys, out)
     assert code == 0 and not err, err
-    assert "; kept the shot.blend it replaced (no record says animate wrote it: a shot without work " in line
-    assert sha256_file(tmp_path / "shot.blend1") == first
+    assert "kept" not in line and not (tmp_path / "shot.blend1").exists(), line
+    with out.open("ab") as fh:  # the artist's save
+        fh.write(b"\0")
+    worked = sha256_file(out)
+    code, err, line = _animate(scene, tmp_path, capsys, out)
+    assert code == 0 and not err, err
+    assert "; kept the shot.blend it replaced (changed since animate wrote it) as shot.blend1" in line, line
+    assert sha256_file(tmp_path / "shot.blend1") == worked
 
 
 def test_an_out_that_is_a_link_to_the_colleagues_file_keeps_the_file_not_the_link(scene, tmp_path, capsys):

@@ -101,7 +101,7 @@ def test_a_sigterm_a_blender_handler_swallows_still_stops_the_batch(tmp_path, ca
     summary = json.loads(report.read_text())
     assert summary["status"] == "interrupted" and summary["exit_code"] == 143
     assert summary["error"] == "shot two: terminated (SIGTERM)"
-    assert sorted(p.name for p in (folder / "out").iterdir()) == ["one.blend"]
+    assert sorted(p.name for p in (folder / "out").iterdir()) == [".one.blend.dualtalk-done", "one.blend"]
 
 
 def test_a_signal_swallowed_after_a_shots_last_stage_stops_the_batch_after_that_shot(
@@ -205,10 +205,11 @@ def test_a_shot_another_worker_is_writing_fails_alone_and_the_batch_goes_on(tmp_
     assert (folder / "out" / f".two.blend{LOCK_SUFFIX}").exists()  # the file stays, the lock does not
     assert animate_job(job, report) == 0
     assert statuses(report) == [("one", "done"), ("two", "done"), ("three", "done")]
-    # no lock file left; one and three (motion files, no audio: no work folder, so no record that
-    # animate wrote their .blend) keep the .blend this run replaced as .blend1 (review 29a, finding 7)
+    # no lock file left; one and three (motion files, no audio: no work folder) replace the .blend
+    # their record beside it says animate wrote, unchanged, without a .blend1 (before: kept each time)
     assert sorted(p.name for p in (folder / "out").iterdir()) == [
-        "one.blend", "one.blend1", "three.blend", "three.blend1", "two.blend"
+        ".one.blend.dualtalk-done", ".three.blend.dualtalk-done", ".two.blend.dualtalk-done",
+        "one.blend", "three.blend", "two.blend",
     ]  # fmt: skip
 
 

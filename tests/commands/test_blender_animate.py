@@ -142,7 +142,8 @@ def test_render_writes_an_image_sequence_with_the_scenes_camera(tmp_path, scene_
     assert rc == 0
     pngs = sorted(p.name for p in frames.iterdir())
     assert pngs == [".dualtalk-render.frames", "frame_0001.png", "frame_0002.png", "frame_0003.png"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp leftovers
+    hidden = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert hidden == [".r.blend.dualtalk-done"]  # no temp leftovers: the shot's record only
     # The saved scene keeps its own resolution: the override was for this render only.
     bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "r.blend"))
     assert bpy.context.scene.render.resolution_x == 1920

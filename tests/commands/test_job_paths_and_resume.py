@@ -178,9 +178,9 @@ def test_a_set_replaced_by_a_run_that_died_before_recording_it_is_not_skipped(tm
 
 
 def test_a_shot_without_a_work_folder_always_runs(tmp_path):
-    """Motion files given and no audio: the shot writes no work files, so there is nowhere to
-    record it; --skip-done runs it again (the keying only: no engine). With no record that animate
-    wrote the earlier one.blend (it may have been worked in since), it is kept as one.blend1."""
+    """Motion files given and no audio: the shot writes no work files, and its record beside its
+    .blend says only what it wrote (not its inputs or settings); --skip-done runs it again (the
+    keying only: no engine). The earlier one.blend is animate's own, unchanged: replaced, not kept."""
     folder = job_folder(tmp_path)
     spec = {"defaults": {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz"},
             "shots": [{"name": "one", "out": "out/one.blend"}]}  # fmt: skip
@@ -188,7 +188,7 @@ def test_a_shot_without_a_work_folder_always_runs(tmp_path):
     assert run(folder)[0] == 0
     code, report = run(folder, "--skip-done")
     assert code == 0 and report["shots"][0]["status"] == "done"
-    assert sorted(p.name for p in (folder / "out").iterdir()) == ["one.blend", "one.blend1"]
+    assert sorted(p.name for p in (folder / "out").iterdir()) == [".one.blend.dualtalk-done", "one.blend"]
 
 
 def test_skip_done_needs_a_job_file(tmp_path, capsys):

@@ -104,7 +104,11 @@ def test_a_batch_the_farm_stops_half_way_still_leaves_its_summary(
     assert shots[1]["error"] == f"shot two: {words}" and shots[1]["exit_code"] == code
     assert shots[2]["error"] is None and shots[2]["seconds"] is None and shots[2]["outputs"] == []
     assert [Path(p).name for p in shots[0]["outputs"]] == ["one.blend", "one.fbx"]
-    assert sorted(p.name for p in (folder / "out").iterdir()) == ["one.blend", "one.fbx"]
+    assert sorted(p.name for p in (folder / "out").iterdir()) == [
+        ".one.blend.dualtalk-done",
+        "one.blend",
+        "one.fbx",
+    ]
     assert summary["totals"] == {"shots": 3, "done": 1, "skipped": 0, "failed": 1, "not_run": 1}
     assert summary["exit_code"] == code
 

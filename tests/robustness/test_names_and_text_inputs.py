@@ -53,7 +53,11 @@ def test_an_out_file_named_in_latin1_is_written_with_its_fbx(kit, tmp_path, caps
     code, err, stdout = run_cli(capsys, _animate(kit, out, "--fbx", str(fbx)))
     assert code == 0, err
     assert err == []
-    assert sorted(os.listdir(os.fsencode(tmp_path))) == [b"take_\xff.blend", b"take_\xff.fbx"]
+    assert sorted(os.listdir(os.fsencode(tmp_path))) == [
+        b".take_\xff.blend.dualtalk-done",  # the record of what it wrote, named by the same bytes
+        b"take_\xff.blend",
+        b"take_\xff.fbx",
+    ]
     lines = stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("wrote ") and "take_\\xff.blend" in lines[0]
     assert _take_of(out) == {"take__"}  # the byte becomes "_": a Blender name must be text
