@@ -218,7 +218,13 @@ def load_engine(
         from .checkpoint import load_dualtalk_object, read_checkpoint_file
 
         assert checkpoint is not None  # "dualtalk" without one was refused above; "auto" without one is lite
-        obj = read_checkpoint_file(checkpoint)
+        try:
+            obj = read_checkpoint_file(checkpoint)
+        except DualTalkError as exc:
+            if not str(exc).startswith("checkpoint not found"):
+                raise
+            # the same pointer the missing --checkpoint line gives (review rv37c finding 10)
+            raise DualTalkError(f"{exc} (get it with `python -m dualtalk download`)") from None
         if _is_lite_file(obj):
             if engine == "dualtalk":
                 raise DualTalkError(

@@ -78,3 +78,19 @@ def test_real_checkpoints_and_damaged_ones_are_read_as_before(tmp_path):
     (tmp_path / "cut.pth").write_bytes(data[: len(data) // 2])
     with pytest.raises(DualTalkError, match="cut.pth is not a readable PyTorch checkpoint .*cut-short"):
         read_checkpoint_file(tmp_path / "cut.pth")
+
+
+def test_a_missing_dualtalk_checkpoint_says_where_to_get_one(tmp_path, capsys):
+    """`--checkpoint DualTalk.pth` typed before downloading it: the line points at `download`, as the
+    line for a missing --checkpoint does (review rv37c finding 10: it said only "not found")."""
+    talk = tmp_path / "talk.wav"
+    sf.write(talk, _voice(), 16000)
+    missing = tmp_path / "DualTalk.pth"
+    for engine in ("auto", "dualtalk"):
+        rc = main(["infer", "--quiet", "--audio", str(talk), "--checkpoint", str(missing), "--engine", engine,
+                   "--out", str(tmp_path / "take")])  # fmt: skip
+        err = capsys.readouterr().err.strip().splitlines()
+        assert rc == 2, engine
+        assert err == [
+            f"error: checkpoint not found: {missing} (get it with `python -m dualtalk download`)"
+        ], engine
