@@ -16,6 +16,8 @@ writes one motion file that also carries the dataset's ``exp``/``pose`` arrays.
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -110,6 +112,40 @@ def _run_dialogue(args: argparse.Namespace) -> int:
     return 0
 
 
+_SPEAKER_FILE = re.compile(r"(?P<stem>.+)_speaker(?P<n>[12])")
+
+
+def _speaker_named(path: str | Path) -> tuple[str, int] | None:
+    found = _SPEAKER_FILE.fullmatch(Path(path).stem)
+    return (found["stem"], int(found["n"])) if found else None
+
+
+def paper_names_warning(
+    audio: str | Path, partner_audio: str | Path, partner_motion: str | Path
+) -> str | None:
+    """One line when the dataset's ``<stem>_speakerN`` names say the partner inputs are not the
+    partner's: the shared demo ships one speaker's FLAME, so ``--audio X_speaker2.wav
+    --partner-motion X_speaker2.npz`` is an easy slip, and it ran without a word (review rv37c
+    finding 9). A warning, not a refusal: feeding the character its own motion can be an ablation."""
+    own, heard, seen = (_speaker_named(p) for p in (audio, partner_audio, partner_motion))
+    if own and seen and own == seen:
+        return (
+            f"--partner-motion {Path(partner_motion).name} is named for the character's own speaker "
+            f"({Path(audio).name}); the partner's would be {own[0]}_speaker{3 - own[1]}.npz"
+        )
+    if own and heard and own == heard:
+        return (
+            f"--partner-audio {Path(partner_audio).name} is named for the character's own speaker "
+            f"({Path(audio).name}); the partner's would be {own[0]}_speaker{3 - own[1]}.wav"
+        )
+    if heard and seen and heard[0] == seen[0] and heard[1] != seen[1]:
+        return (
+            f"--partner-motion {Path(partner_motion).name} is named for speaker {seen[1]}, "
+            f"--partner-audio {Path(partner_audio).name} for speaker {heard[1]}"
+        )
+    return None
+
+
 def _run_paper(args: argparse.Namespace) -> int:
     from . import pipeline
 
@@ -140,6 +176,9 @@ def _run_paper(args: argparse.Namespace) -> int:
         raise DualTalkError(
             f"{', '.join(other)} {'apply' if len(other) > 1 else 'applies'} only to dialogue mode, not to paper mode (--partner-audio)"
         )
+    said = paper_names_warning(args.audio, args.partner_audio, args.partner_motion)
+    if said:
+        logging.getLogger("dualtalk.infer").warning(said)
     out = Path(args.out)
     if out.suffix.lower() != ".npz":
         raise DualTalkError("paper mode writes one motion file: --out must end in .npz")

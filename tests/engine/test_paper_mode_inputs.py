@@ -144,3 +144,30 @@ def test_the_docs_python_example_makes_what_infer_makes(tmp_path, clip, tiny_che
     with np.load(tmp_path / "pred.npz") as ours, np.load(tmp_path / "cli.npz") as cli:
         for key in ("values", "exp", "pose", "speaking"):
             np.testing.assert_array_equal(ours[key], cli[key], err_msg=key)
+
+
+# --- the dataset's names: a partner input named for the character's own speaker ---------------------
+
+
+def test_a_partner_motion_named_for_the_character_s_own_speaker_is_warned_of(
+    tmp_path, clip, tiny_checkpoint, capsys
+):
+    """The shared demo ships only speaker 2's FLAME, so `--audio X_speaker2.wav --partner-motion
+    X_speaker2.npz` is an easy slip: it ran without a word (review rv37c finding 9). Now one warning
+    names the file the partner's would be; the run still writes (an ablation may mean it)."""
+    out = tmp_path / "pred.npz"
+    argv = paper(clip, tiny_checkpoint, out, audio="conv0_speaker2.wav", partner="conv0_speaker1.wav")
+    capsys.readouterr()
+    assert main(argv) == 0 and out.is_file()
+    warned = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: ")]
+    assert warned == [
+        "warning: --partner-motion conv0_speaker2.npz is named for the character's own speaker "
+        "(conv0_speaker2.wav); the partner's would be conv0_speaker1.npz"
+    ]
+
+
+def test_partner_inputs_named_for_the_partner_say_nothing(tmp_path, clip, tiny_checkpoint, capsys):
+    out = tmp_path / "pred.npz"
+    capsys.readouterr()
+    assert main(paper(clip, tiny_checkpoint, out)) == 0
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: ")]
