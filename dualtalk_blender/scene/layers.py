@@ -58,7 +58,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ..rig import keyreduce
 from ..rig.layer_names import LAYERS, layer_name
-from . import compat
+from . import before_take, compat
 from .before_take import active_settings, note_kept, record_before
 from .characters import find_mesh_and_armature, refuse_name
 from .keying import (
@@ -516,9 +516,10 @@ def write_take_steps(
     at_rest = [_held_at_rest(t, reads) for t in targets]  # renamed channels: said, and held at rest
     pushed: list[str] = []
     under: list[str] = []  # hand keys on channels the take keys, pushed under it: said
-    for target, (still, _said) in zip(targets, at_rest, strict=True):
+    for target, (still, _said, _unmapped) in zip(targets, at_rest, strict=True):
         first_time = not our_strips(target.idblock)
         record_before(target, first_time, legacy_take(target.idblock) if first_time else None)
+        _carry_renamed_before(target, reads)
         covered = _keys_under_take(target, still, str(meta.get("character", "")))
         released = _release_active(target.idblock, end)
         pushed += released
@@ -551,7 +552,7 @@ def write_take_steps(
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
-    for t, (target, (still, said)) in enumerate(zip(targets, at_rest, strict=True)):
+    for t, (target, (still, said, _unmapped)) in enumerate(zip(targets, at_rest, strict=True)):
         slots: dict[str, Any] = {}
         for layer in (REST, *used):
             curves = (
@@ -619,52 +620,92 @@ def write_take_steps(
             ),
             *([unrecorded_warning(str(meta.get("character", "")), meta, unchecked)] if unchecked else []),
             *dict.fromkeys(
-                rename_warning(str(meta.get("character", "")), r) for _s, said in at_rest for r in said
+                rename_warning(str(meta.get("character", "")), r) for _s, said, _u in at_rest for r in said
+            ),
+            *(
+                [unmapped_warning(str(meta.get("character", "")), unmapped)]
+                if (unmapped := list(dict.fromkeys(c for _s, _said, u in at_rest for c in u)))
+                else []
             ),
             *under,
         ],
     )
 
 
+def _carry_renamed_before(target: TargetCurves, reads: DigestReads | None = None) -> None:
+    """A channel renamed since the take and keyed again under its new name (a custom map names it):
+    its value before the first take is the one recorded under its old name, not the value the take was
+    playing when this take first recorded the new name (Remove Take left a renamed jaw at 0.44,
+    review rv37a finding 3). Rewrites the record's entry for the new name (:mod:`.before_take`)."""
+    keyed = {(c.data_path, c.index) for c in target.curves}
+    moved = [r for r in renamed_channels(target.idblock, reads) if (r.new, r.index) in keyed]
+    record = before_take.before_record(target.idblock) if moved else {}
+    values = record.get("values", [])
+    was = {(str(p), int(i)): v for p, i, v in values}
+    changed = False
+    for r in moved:
+        if (r.old, r.index) not in was:
+            continue
+        for entry in values:
+            if (str(entry[0]), int(entry[1])) == (r.new, r.index) and entry[2] != was[(r.old, r.index)]:
+                entry[2] = was[(r.old, r.index)]
+                changed = True
+    if changed:
+        target.idblock[before_take.BEFORE_PROP] = json.dumps(record, sort_keys=True, default=str)
+
+
 def _held_at_rest(
     target: TargetCurves, reads: DigestReads | None = None
-) -> tuple[list[CurveSpec], list[Renamed]]:
-    """Rest-track curves for the channels the take on ``target`` keyed that this take no longer keys
-    because their shape key or bone was renamed (:func:`renamed_channels`; those are returned too, to
-    be said), or that an earlier take held so: each at its rest value. Dropped from our tracks they
-    would freeze at whatever the old take last played (a head left turned 70 degrees under the neck's
-    new motion), and a Combine fix key on them would count from Blender's default instead of the rest
-    (a jaw wide open at 1.0)."""
+) -> tuple[list[CurveSpec], list[Renamed], list[str]]:
+    """Rest-track curves for every channel the take on ``target`` keyed that this take no longer keys,
+    each at its rest value: one whose shape key or bone was renamed (:func:`renamed_channels`; returned
+    too, to be said), one an earlier take held so, and one the rig's map no longer names (a one-entry
+    custom map after a rename: its channels' names are returned too, to be said in one line). Dropped
+    from our tracks they would freeze at whatever the old take last played (a head left turned 70
+    degrees under the neck's new motion; 15 mouth channels holding a pose, review rv37a finding 3), a
+    Combine fix key on them would count from Blender's default instead of the rest (a jaw wide open at
+    1.0), and Remove Take would not know to give them back."""
     keyed = {(c.data_path, c.index) for c in target.curves}
     dropped = [r for r in renamed_channels(target.idblock, reads) if (r.new, r.index) not in keyed]
     strips = our_strips(target.idblock)
     rest = strips.get(REST)
     if rest is None or rest.action is None:
-        return [], dropped
+        return [], dropped, []
     layered = {
-        (fc.data_path, fc.array_index)
+        (fc.data_path, fc.array_index): layer
         for layer, strip in strips.items()
         if layer != REST and strip.action is not None
         for fc in compat.iter_fcurves(strip.action, strip.action_slot)
     }
+    rewritten = {c.layer for c in target.curves}  # a layer this take keys none of keeps playing as it was
     wanted = {(r.new, r.index) for r in dropped}
     held: list[CurveSpec] = []
+    unmapped: list[str] = []  # keyed in our layers until now, named by no map now (not renamed)
     for fc in compat.iter_fcurves(rest.action, rest.action_slot):
         channel = (fc.data_path, fc.array_index)
-        alone = channel not in layered and channel not in keyed  # held at rest by an earlier take
-        if (
-            (channel in wanted or alone)
-            and len(fc.keyframe_points)
-            and _resolves(target.idblock, fc.data_path)
-        ):
-            value = float(fc.keyframe_points[0].co[1])
-            group = fc.group.name if fc.group is not None else ""
-            held.append(
-                CurveSpec(fc.data_path, fc.array_index, np.array([value]), group, layer=REST, rest=value)
-            )
+        if channel in keyed or not len(fc.keyframe_points) or not _resolves(target.idblock, fc.data_path):
+            continue
+        value = float(fc.keyframe_points[0].co[1])
+        group = fc.group.name if fc.group is not None else ""
+        held.append(CurveSpec(fc.data_path, fc.array_index, np.array([value]), group, layer=REST, rest=value))
+        if layered.get(channel) in rewritten and channel not in wanted:
+            unmapped.append(channel_name(fc.data_path))
     said = {(r.new, r.index) for r in dropped}
     earlier = [r for r in held_renames(target.idblock) if (r.new, r.index) in _channels(held) - said]
-    return held, dropped + earlier
+    return held, dropped + earlier, list(dict.fromkeys(unmapped))
+
+
+def unmapped_warning(character: str, channels: list[str]) -> str:
+    """One line for channels the take before keyed that this take's map names no longer (review rv37a,
+    finding 3: a one-entry custom map after a rename stilled 15 mouth channels without a word)."""
+    shown = ", ".join(channels[:4]) + (f" and {len(channels) - 4} more" if len(channels) > 4 else "")
+    n = len(channels)
+    return (
+        f"{character}: the take before keyed {n} channel{'s' if n > 1 else ''} this one does not ({shown}): "
+        f"the map names {'none of them' if n > 1 else 'it'} now (a custom map keys only what it names), so "
+        f"{'they are' if n > 1 else 'it is'} held at rest and still; name {'them' if n > 1 else 'it'} in the "
+        "map (docs/blender.md, Custom maps) to key them again"
+    )
 
 
 HELD_RENAMES_PROP = "dualtalk_held_renames"  # on a rest action: the renamed channels it holds at rest

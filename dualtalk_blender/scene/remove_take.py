@@ -62,6 +62,13 @@ plays from the pose they saw at their keyed frames (:func:`_drift_words`). A fix
 edited, nor is one that a datablock keeping its take (or any other) still plays: the character plays a
 copy of it instead, ``<action> (<character>)``, moved so, and a note says so (:func:`_share_fixes`).
 
+A track of the animator's above ours that blends with what is below it (a fix pushed down to a
+``Fixes`` track in Combine, a hand layer at 50 %) over a property the take keyed would blend with
+Blender's default once our tracks go (1.0 for a shape key), so a track of theirs, :data:`BASE_TRACK`,
+is left where our rest track was, holding those properties at their values before the take, said in a
+note (:func:`_plan_base`). A property the take keyed that a later take dropped from our tracks (an
+earlier build's, after a custom map named fewer channels) gets back its recorded value too.
+
 Everything else stays: the animator's tracks, strips, actions, keys and drivers, shape-key slider
 ranges DualTalk opened, a mesh made single-user. Everything is checked
 before anything is written (:func:`plan_removal`), so a refusal (no take, linked or non-editable
@@ -90,7 +97,7 @@ from ..rig import retarget
 from ..rig.layer_names import LAYERS
 from . import apply, before_take, companions, compat, layers, sound, take_history
 from .characters import character_meshes, find_mesh_and_armature
-from .keying import action_meta, is_ours
+from .keying import action_meta, fill, is_ours
 
 KEPT_SUFFIX = " (kept by DualTalk)"  # the track name compat.push_to_nla gets from layers._release_active
 BLENDER_BLEND = "REPLACE"  # a new datablock's active-action blend (the first take set Combine)
@@ -184,6 +191,10 @@ class _Block:
     blend_back: str | None = None
     shared_fix: _SharedFix | None = None  # that action plays elsewhere too, or is a library's
     copy_name: str | None = None  # the fix is moved on a copy of it, so named, played here instead
+    # properties the animator's tracks above ours blend over (Combine, Add, part influence): held at
+    # their values before the take on a track of theirs in place of our rest track (:func:`_plan_base`)
+    base: list[tuple[str, int, float]] = field(default_factory=list)
+    base_name: str = ""  # the action that holds them
 
 
 @dataclass
@@ -417,7 +428,10 @@ def _find_kept(idblock: Any, record: dict[str, Any], ours: list[Any]) -> _Kept |
 
 def _values(idblock: Any, tracks: list[Any], record: dict[str, Any]) -> list[tuple[str, int, float]]:
     """Each property our tracks animate on ``idblock`` and the value it gets back: the one recorded
-    before the first take that keyed it, else the rest track's."""
+    before the first take that keyed it, else the rest track's; and each other property the record
+    holds that still resolves, given its recorded value too: a take keyed it, and a later one (of an
+    earlier build, after a custom map named fewer channels) dropped it from our tracks, so it held
+    the last pose the take played (review rv37a, finding 3)."""
     recorded = {(str(p), int(i)): float(v) for p, i, v in record.get("values", [])}
     rest: dict[tuple[str, int], float] = {}
     paths: list[tuple[str, int]] = []
@@ -431,6 +445,8 @@ def _values(idblock: Any, tracks: list[Any], record: dict[str, Any]) -> list[tup
                     paths.append(where)
                 if layers.track_layer(track) == layers.REST and len(fc.keyframe_points):
                     rest[where] = float(fc.keyframe_points[0].co[1])
+    if tracks:
+        paths += [w for w in recorded if w not in paths and before_take.static_value(idblock, *w) is not None]
     out = []
     for where in paths:
         value = recorded.get(where, rest.get(where))
@@ -603,6 +619,8 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
         )
         if tracks and kept is None:
             _plan_rebase(block, record, layers.label(idblock, mesh.name), mesh.name, notes)
+        if tracks:
+            _plan_base(block, layers.label(idblock, mesh.name), mesh.name, notes)
         if idblock == key:
             block.followers = _followers(key, mesh, arm, values)
         if tracks or block.followers:
@@ -656,6 +674,114 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, character: s
         block.shared_fix = _SharedFix(action, label, character, what, was)
         return
     notes.append(_rebased_note(action.name, label, what, was) + ("" if drift is None else f": {drift}"))
+
+
+BASE_TRACK = "Before take"  # the animator's track Remove Take leaves under theirs (:func:`_plan_base`)
+
+
+def _rna_default(idblock: Any, data_path: str, index: int) -> float | None:
+    """Blender's default for ``data_path[index]`` (a shape key's value: 1.0), which NLA blends the
+    lowest strip animating a property with; None where the path does not resolve."""
+    owner_path, _, prop = data_path.rpartition(".")
+    try:
+        owner = idblock.path_resolve(owner_path) if owner_path else idblock
+        rna = owner.bl_rna.properties[prop]
+        return float(rna.default_array[index] if rna.is_array else rna.default)
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+        return None
+
+
+def _blends_with_below(blend: str, influence: float) -> bool:
+    """Whether a strip (or the active action) of this blend and influence mixes in what is below it."""
+    return blend != "REPLACE" or influence < 1.0 - 1e-6
+
+
+def _strip_influence(strip: Any) -> float:
+    """A strip's influence as NLA plays it: 1 unless its own influence is used; a keyed one at its
+    lowest key (0 where keys animate it below 1, as good as part influence)."""
+    if not strip.use_animated_influence:
+        return 1.0
+    fc = strip.fcurves.find("influence")
+    if fc is not None and len(fc.keyframe_points):
+        return float(min(kp.co[1] for kp in fc.keyframe_points))
+    return float(strip.influence)
+
+
+def _plan_base(block: _Block, label: str, character: str, notes: list[str]) -> None:
+    """Tracks of the animator's above ours (a fix pushed down to a ``Fixes`` track in *Combine*, a hand
+    layer at 50 %), and their active action when it is not rebased, blend with what is below them: with
+    the take, our rest track and layers. Once our tracks go, NLA blends the lowest strip animating a
+    property with Blender's default instead (1.0 for a shape key), not with the value before the take:
+    a pushed-down +0.3 smile fix read 1.0 on every frame, a 0.8 smile at 50 % read 0.9, not 0.4
+    (review rv37a, finding 2). So the properties the take keyed that they blend over, and that no track
+    of the animator's below ours animates (those played before the take as they will again), are held
+    at their values before the take on a track of theirs, :data:`BASE_TRACK`, where our rest track was;
+    said in a note. A property whose value before the take is Blender's default needs none."""
+    ad = block.idblock.animation_data
+    if ad is None:
+        return
+    stack = list(ad.nla_tracks)
+    mine = [i for i, t in enumerate(stack) if any(t == o for o in block.tracks)]
+    if not mine:
+        return
+    lowest = min(mine)
+    below: set[tuple[str, int]] = set()
+    over: list[tuple[str, Any, Any, bool]] = []  # (what, action, slot, blends with what is below)
+    for i, track in enumerate(stack):
+        if i in mine:
+            continue
+        for strip in track.strips:
+            if strip.action is None or is_ours(strip.action):
+                continue
+            if i < lowest:
+                below |= {
+                    (fc.data_path, fc.array_index)
+                    for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+                }
+            else:
+                blends = _blends_with_below(strip.blend_type, _strip_influence(strip))
+                over.append((repr(track.name), strip.action, strip.action_slot, blends))
+    if block.kept is not None:
+        below |= {
+            (fc.data_path, fc.array_index) for fc in compat.iter_fcurves(block.kept.action, block.kept.slot)
+        }
+    elif ad.action is not None and not is_ours(ad.action) and not block.rebase and block.shared_fix is None:
+        blends = _blends_with_below(ad.action_blend_type, ad.action_influence)
+        over.append(
+            (f"your active action {ad.action.name!r}", ad.action, getattr(ad, "action_slot", None), blends)
+        )
+    restored = {(path, index): value for path, index, value in block.values}
+    held: dict[tuple[str, int], float] = {}
+    whose: list[str] = []
+    for what, action, slot, blends in over:
+        if not blends:
+            continue
+        hit = False
+        for fc in compat.iter_fcurves(action, slot):
+            where = (fc.data_path, fc.array_index)
+            if where in restored and where not in below:
+                default = _rna_default(block.idblock, *where)
+                if default is not None and abs(restored[where] - default) > 1e-6:
+                    held[where] = restored[where]
+                    hit = True
+        if hit and what not in whose:
+            whose.append(what)
+    if not held:
+        return
+    for path in {p for p, _i in held}:  # a rotation is blended whole: all of its curves the take keyed
+        for (p, i), value in restored.items():
+            if p == path and (p, i) not in held and (p, i) not in below:
+                held[(p, i)] = value
+    block.base = [(p, i, v) for (p, i), v in held.items()]
+    block.base_name = f"{character} before take"
+    parts = sorted({layers.channel_name(p) for p, _i in held})
+    shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+    notes.append(
+        f"{_names(whose)} on {label} blend{'s' if len(whose) == 1 else ''} over what the take keyed ({shown}); "
+        f"without the take Blender would blend {'it' if len(whose) == 1 else 'them'} with its default (1.0 for "
+        f"a shape key), so the track {BASE_TRACK!r} now holds the values before the take under "
+        f"{'it' if len(whose) == 1 else 'them'}"
+    )
 
 
 DRIFT_DEGREES = 1.0  # a bone turned less than this from what the animator saw goes unsaid
@@ -1123,8 +1249,15 @@ def _set_value(idblock: Any, data_path: str, index: int, value: float) -> None:
 def _restore_block(block: _Block) -> None:
     idblock = block.idblock
     ad = idblock.animation_data
+    reuse = None  # our lowest track becomes the animator's base track (Blender adds tracks only above one)
+    if block.base:
+        stack = list(ad.nla_tracks)
+        reuse = min(block.tracks, key=lambda t: next(i for i, s in enumerate(stack) if s == t))
     for track in block.tracks:
-        ad.nla_tracks.remove(track)
+        if track != reuse:
+            ad.nla_tracks.remove(track)
+    if reuse is not None:
+        _hold_base(block, reuse)
     if block.legacy is not None and ad.action == block.legacy:
         ad.action = None
     kept = block.kept
@@ -1149,6 +1282,30 @@ def _restore_block(block: _Block) -> None:
     if block.clear and ad.action is None and not len(ad.nla_tracks) and not len(ad.drivers):
         idblock.animation_data_clear()  # it had none before the take
     before_take.forget_before(idblock)
+
+
+def _hold_base(block: _Block, track: Any) -> None:
+    """Our ``track`` emptied and given to the animator: one strip, Replace at full influence, holding
+    each of ``block.base`` at its value before the take (one key, held both ways) over the take's frames."""
+    scene: Any = bpy.context.scene
+    starts = [s.frame_start for s in track.strips] or [float(scene.frame_start)]
+    ends = [s.frame_end for s in track.strips] or [float(scene.frame_end)]
+    start, end = min(starts), max(ends)
+    for strip in list(track.strips):
+        track.strips.remove(strip)
+    track.lock = track.mute = False
+    track.name = BASE_TRACK
+    action = bpy.data.actions.new(block.base_name)
+    action.use_frame_range = True
+    action.frame_start, action.frame_end = start, max(end, start + 1)
+    slot = compat.new_slot(action, block.idblock, BASE_TRACK)
+    bag = compat.channelbag(action, slot)
+    for path, index, value in block.base:
+        fill(bag.fcurves.new(path, index=index), np.array([start]), [value])
+    strip = track.strips.new(BASE_TRACK, int(start), action)
+    strip.action_slot = slot
+    strip.blend_type = "REPLACE"
+    strip.extrapolation = "HOLD"
 
 
 def _onto_copy(block: _Block) -> list[_Rebase]:

@@ -1,0 +1,122 @@
+"""Remove Take under layers of the animator's own above the take (review rv37a, finding 2).
+
+An animator keys a fix in the viewport over the take (the active action, Combine: an offset from the
+take) and pushes it down onto a ``Fixes`` track above DualTalk's, as Blender animators keep their
+fixes; another keeps a hand-animated smile on a track of its own at 50 %. Remove Take left those
+tracks blending with Blender's default (1.0 for a shape key) instead of the values before the take:
+the +0.3 smile fix read 1.0 on every frame, the 50 % smile of 0.8 read 0.9 where 0.4 was expected.
+Now a track of theirs, ``Before take``, holds the values before the take under them, and the report
+says so.
+"""
+
+from __future__ import annotations
+
+import blender_rigs as br
+import bpy
+import numpy as np
+import pytest
+from dualtalk.dualtalk_blender.scene import layers
+from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
+from dualtalk.dualtalk_blender.scene.keying import is_ours
+from dualtalk.dualtalk_blender.scene.remove_take import BASE_TRACK, remove_take
+from dualtalk.inference.core.channels import ARKIT52
+from dualtalk.inference.core.motion import Motion
+
+FPS = 25
+TAKE = 60
+SMILE = "mouthSmileLeft"
+FRAMES = (1, 20, 45, 60)
+
+pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
+
+
+def talking(role: str) -> Motion:
+    t = np.arange(TAKE) / FPS
+    v = np.zeros((TAKE, 55), np.float32)
+    v[:, ARKIT52.index(SMILE)] = 0.3 + 0.2 * np.sin(2 * np.pi * t)
+    v[:, ARKIT52.index("jawOpen")] = 0.4 + 0.3 * np.sin(2 * np.pi * 2 * t)
+    return Motion("arkit55", v, role=role)
+
+
+def shot():
+    ann = br.make_character("Ann", location=(-0.6, 0.0, 0.0))
+    ben = br.make_character("Ben", location=(0.6, 0.0, 0.0))
+    apply_dialogue(ann, ben, talking("A"), talking("B"), ApplyOptions(undo_push=False, gaze=False))
+    return ann, ben
+
+
+def smile(obj) -> list[float]:
+    out = []
+    for f in FRAMES:
+        bpy.context.scene.frame_set(f)
+        out.append(obj.data.shape_keys.key_blocks[SMILE].value)
+    return out
+
+
+def test_a_fix_pushed_down_onto_a_fixes_track_stays_a_fix_once_the_take_is_removed():
+    ann, ben = shot()
+    key = ann.data.shape_keys
+    ad = key.animation_data
+    with_take = smile(ann)
+    for f, v in ((1, with_take[0]), (TAKE, with_take[-1])):  # +0.3 over the take in the viewport:
+        bpy.context.scene.frame_set(f)  # the active action, Combine (an offset from the take)
+        key.key_blocks[SMILE].value = v + 0.3
+        key.key_blocks[SMILE].keyframe_insert("value", frame=f)
+    fix, slot = ad.action, ad.action_slot
+    assert ad.action_blend_type == "COMBINE"
+    track = ad.nla_tracks.new()  # NLA Push Down, as the animator does it: a track above ours
+    track.name = "Fixes"
+    strip = track.strips.new("Fixes", 1, fix)
+    strip.action_slot, strip.blend_type = slot, "COMBINE"
+    ad.action = None
+    assert smile(ann) == pytest.approx([v + 0.3 for v in with_take], abs=1e-4)
+
+    report = remove_take([ann, ben])
+
+    assert smile(ann) == pytest.approx([0.3] * len(FRAMES), abs=1e-4)  # 1.0 on every frame before
+    assert [t.name for t in ad.nla_tracks] == [BASE_TRACK, "Fixes"]
+    assert [s.action for s in ad.nla_tracks["Fixes"].strips] == [fix]  # the fix itself never edited
+    assert not [a.name for a in bpy.data.actions if is_ours(a)]
+    assert not layers.our_tracks(key)
+    assert f"'Fixes' on the shape keys of 'Ann' blends over what the take keyed ({SMILE})" in report.summary
+    assert f"the track {BASE_TRACK!r} now holds the values before the take under it" in report.summary
+
+
+def test_a_hand_layer_at_half_influence_blends_over_the_values_before_the_take():
+    ann, ben = shot()
+    key = ann.data.shape_keys
+    ad = key.animation_data
+    hand = bpy.data.actions.new("HandSmile")  # a smile of 0.8, on a track of its own at 50 %
+    slot = hand.slots.new("KEY", "Face")
+    fc = layers.compat.channelbag(hand, slot).fcurves.new(f'key_blocks["{SMILE}"].value')
+    fc.keyframe_points.insert(1, 0.8)
+    fc.keyframe_points.insert(TAKE, 0.8)
+    track = ad.nla_tracks.new()
+    track.name = "Hand smile"
+    strip = track.strips.new("Hand smile", 1, hand)
+    strip.action_slot, strip.blend_type = slot, "REPLACE"
+    layers.key_influence(strip, 0.5)  # as the NLA editor's Animated Influence, dialled to 0.5
+
+    remove_take([ann, ben])
+
+    assert smile(ann) == pytest.approx([0.4] * len(FRAMES), abs=1e-4)  # 0.8 x 0.5 over 0; 0.9 before
+    bpy.context.scene.frame_set(30)
+    assert key.key_blocks["jawOpen"].value == pytest.approx(0.0, abs=1e-6)  # only what the layer blends over
+
+
+def test_a_layer_of_yours_at_full_influence_gets_nothing_under_it():
+    ann, ben = shot()
+    ad = ann.data.shape_keys.animation_data
+    hand = bpy.data.actions.new("HandSmile")
+    slot = hand.slots.new("KEY", "Face")
+    fc = layers.compat.channelbag(hand, slot).fcurves.new(f'key_blocks["{SMILE}"].value')
+    fc.keyframe_points.insert(1, 0.8)
+    track = ad.nla_tracks.new()
+    track.name = "Hand smile"
+    track.strips.new("Hand smile", 1, hand).action_slot = slot
+
+    report = remove_take([ann, ben])
+
+    assert smile(ann) == pytest.approx([0.8] * len(FRAMES), abs=1e-4)
+    assert [t.name for t in ad.nla_tracks] == ["Hand smile"]
+    assert BASE_TRACK not in report.summary
