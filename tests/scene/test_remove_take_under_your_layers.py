@@ -21,6 +21,7 @@ from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.dualtalk_blender.scene.remove_take import BASE_TRACK, remove_take
 from dualtalk.inference.core.channels import ARKIT52
 from dualtalk.inference.core.motion import Motion
+from mathutils import Quaternion
 
 FPS = 25
 TAKE = 60
@@ -38,9 +39,11 @@ def talking(role: str) -> Motion:
     return Motion("arkit55", v, role=role)
 
 
-def shot():
+def shot(ben_head: Quaternion | None = None):
     ann = br.make_character("Ann", location=(-0.6, 0.0, 0.0))
     ben = br.make_character("Ben", location=(0.6, 0.0, 0.0))
+    if ben_head is not None:  # a tilt he held before the take
+        ben.parent.pose.bones["head"].rotation_quaternion = ben_head
     apply_dialogue(ann, ben, talking("A"), talking("B"), ApplyOptions(undo_push=False, gaze=False))
     return ann, ben
 
@@ -120,3 +123,31 @@ def test_a_layer_of_yours_at_full_influence_gets_nothing_under_it():
     assert smile(ann) == pytest.approx([0.8] * len(FRAMES), abs=1e-4)
     assert [t.name for t in ad.nla_tracks] == ["Hand smile"]
     assert BASE_TRACK not in report.summary
+
+
+def test_a_head_fix_on_a_fixes_track_turns_from_the_tilt_the_head_held_before_the_take():
+    """Ben's head was held tilted before the take; a nod fix on a Fixes track (Combine: a turn from
+    what is below it) turned it from rest once the take was gone, the tilt lost; now from the tilt."""
+    tilt = Quaternion((0.0, 0.0, 1.0), 0.2)
+    ann, ben = shot(ben_head=tilt)
+    rig = ben.parent
+    nod = Quaternion((1.0, 0.0, 0.0), 0.15)
+    fix = bpy.data.actions.new("HeadFix")
+    slot = fix.slots.new("OBJECT", "Rig")
+    bag = layers.compat.channelbag(fix, slot)
+    for i in range(4):
+        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
+        fc.keyframe_points.insert(1, nod[i])
+        fc.keyframe_points.insert(TAKE, nod[i])
+    track = rig.animation_data.nla_tracks.new()
+    track.name = "Fixes"
+    strip = track.strips.new("Fixes", 1, fix)
+    strip.action_slot, strip.blend_type = slot, "COMBINE"
+
+    report = remove_take([ann, ben])
+
+    head = rig.pose.bones["head"]
+    for frame in (1, 30, 60):
+        bpy.context.scene.frame_set(frame)
+        assert head.rotation_quaternion.rotation_difference(tilt @ nod).angle == pytest.approx(0.0, abs=1e-4)
+    assert "'Fixes' on 'Ben_rig' blends over what the take keyed (head rotation_quaternion)" in report.summary
