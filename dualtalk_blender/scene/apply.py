@@ -37,7 +37,7 @@ from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
-from . import before_take, companions, compat, gaze, keying, layers, range_keys, range_plan
+from . import before_take, companions, compat, gaze, keying, layers, marker_places, range_keys, range_plan
 from .characters import CharacterReport, inspect_character, linked_refusal, sharing_objects
 from .paths import blend_path
 from .records import DamagedRecord, entries, parse
@@ -774,7 +774,8 @@ def read_marker_records(scene: Any) -> tuple[list[dict[str, Any]], str | None]:
         except (ValueError, TypeError, DamagedRecord) as exc:
             return _by_name(scene, []), f"its markers are not [name, frame] pairs ({exc})"
         names = sorted({who for n, _f in made if (who := _speaker(str(n))) is not None})
-        return ([{"pair": names or None, "markers": made, "take": None, "older": True}] if made else []), None
+        older = [{"pair": names or None, "markers": made, "take": None, "older": True}] if made else []
+        return _where_now(scene, older), None
     out, why = [], None
     for entry in data:
         try:
@@ -790,7 +791,14 @@ def read_marker_records(scene: Any) -> tuple[list[dict[str, Any]], str | None]:
                 "take": take if isinstance(take, dict) else None,
             }
         )
+    out = _where_now(scene, out)
     return (out if why is None else _by_name(scene, out)), why
+
+
+def _where_now(scene: Any, read: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``read`` with each entry's markers where the scene holds them now, however the animator moved
+    them (:func:`.marker_places.locate`: the whole take slid, one marker nudged; review rv37a F4)."""
+    return marker_places.locate(read, [(m.name, int(m.frame)) for m in scene.timeline_markers])
 
 
 def _speaker(name: str) -> str | None:
@@ -853,6 +861,23 @@ def pair_plays(scene: Any, names: Any) -> bool:
         if obj is not None and carries_take(obj):
             return True
     return False
+
+
+def played_with(scene: Any, names: Iterable[str]) -> set[str] | None:
+    """The characters the scene records as having played a take together with one of ``names`` (the
+    pairs of the turn-marker record and of DualTalk's sound strips), ``names`` among them; None where
+    nothing records a pair of theirs (markers and sound off, or an older DualTalk's scene). Remove Take
+    keeps a take's markers and sound while a partner still plays it; a character that plays a take of
+    the same name and frame keyed with someone else (a rig swapped out: Alice after Carol and Bob's
+    take) is no partner (review rv37a F6)."""
+    from . import sound
+
+    ours = {str(n) for n in names}
+    pairs = [set(e["pair"]) for e in marker_records(scene) if e["pair"]]
+    if scene.sequence_editor is not None:
+        pairs += [set(p) for s in sound.our_strips(scene) if (p := sound.strip_pair(s)) is not None]
+    found = {n for p in pairs if p & ours for n in p}
+    return found | ours if found else None
 
 
 def write_marker_records(scene: Any, records: list[dict[str, Any]], read: list[dict[str, Any]]) -> None:
