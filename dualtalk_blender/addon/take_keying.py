@@ -182,6 +182,12 @@ def key_into_scene_steps(
     shot = shot_range(scene)  # the shot's own range, while the range is still the one a take set
     pair = (find_mesh_and_armature(a)[0].name, find_mesh_and_armature(b)[0].name)  # what the reports name
     earlier_markers = bool(owned_markers(scene, pair)) and not options.markers and frame_range is None
+    moved = MovedTo(options)  # a whole take keyed where the animator moved the earlier one
+    behind: list[str] = []  # characters still playing the take this one replaces for their partner
+    if frame_range is None:
+        moved = where_moved(scene, options, (a, b))
+        options = moved.options
+        behind = left_behind(scene, pair)
     shared = [w for w in shared_scene_warnings((a, b), scene) if w not in (notes or [])]
     # what the result says is read before keying: a result of another shape fails with nothing keyed
     heard = source_warnings(result, excerpt=frame_range is not None)  # a range's: not who is silent there
@@ -200,7 +206,8 @@ def key_into_scene_steps(
         pauses=pauses,
     )
     strips: list[str] = []
-    warnings = [*changed, *words, *(notes or []), *shared, *heard, *rep_a.warnings, *rep_b.warnings]
+    warnings = [*changed, *words, *(notes or []), *shared, *behind, *moved.warnings, *heard]
+    warnings += [*rep_a.warnings, *rep_b.warnings]
     if warned is not None:
         warned += warnings
     said = f"; {picks}" if picks else ""
@@ -238,6 +245,7 @@ def key_into_scene_steps(
     parts = [
         f"{engine} engine",
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
+        *moved.said(min(rep_a.first_frame, rep_b.first_frame), last, range_before[0]),
         f"{n_markers} turn marker{'' if n_markers == 1 else 's'}",
         (f"{len(strips)} sound strip{'' if len(strips) == 1 else 's'}" if strips else "no sound strip"),
         *(["removed the earlier take's sound strip"] if removed else []),
@@ -250,6 +258,82 @@ def key_into_scene_steps(
     ]
     head = "DualTalk: animated " + ", ".join(parts)
     return KeyedTake(result, head, lips, said, warnings, ranged=False, frames=frames)
+
+
+@dataclass
+class MovedTo:
+    """Where a whole take is keyed: ``options`` with the frame the animator moved the earlier take
+    to (``start``), or as they were; ``warnings``: why a moved take could not be followed."""
+
+    options: ApplyOptions
+    start: int | None = None
+    offset: int = 0
+    warnings: tuple[str, ...] = ()
+
+    def said(self, first: int, last: int, scene_start: int) -> list[str]:
+        """The line's clause: ``kept where the earlier take was moved: frames 13-62 (not the scene's
+        start, 1: Remove Take first to start there)``; none where it starts at the scene's start."""
+        if self.start is None:
+            return []
+        return [
+            f"kept where the earlier take was moved: frames {first}-{last} (not the scene's start, "
+            f"{scene_start}: Remove Take first to start there)"
+        ]
+
+
+def where_moved(scene: Any, options: ApplyOptions, characters: tuple[Any, Any]) -> MovedTo:
+    """A whole take keyed where the animator moved the take the characters play (its strips in the NLA
+    editor, as an editor slides a take with its sound and markers), not back at the scene's start
+    (review rv37a F5: the 12-frame edit was lost for both characters without a word). A start a
+    script or Apply Saved Take gives (``options.start_frame``) is kept; strips moved unevenly are not
+    followed, and said (:func:`..scene.range_plan.moved_start`)."""
+    from ..scene.range_plan import moved_start
+
+    if options.start_frame is not None:
+        return MovedTo(options)
+    moved = moved_start(characters)
+    if moved is None:
+        return MovedTo(options)
+    if moved.start is None:
+        return MovedTo(
+            options,
+            warnings=(
+                f"{moved.why}: the new take starts at the scene's start, frame {int(scene.frame_start)} "
+                "(move the DualTalk strips of both characters together to keep a take where they play)",
+            ),
+        )
+    return MovedTo(options.replace(start_frame=moved.start), moved.start, moved.offset)
+
+
+def left_behind(scene: Any, pair: tuple[str, str]) -> list[str]:
+    """One line per character outside ``pair`` that still plays the take this one replaces for its
+    partner (rig swapped: A was Alice, now Carol, with Bob): Alice keeps playing the old take, its
+    sound strip and turn markers replaced by the new pair's (review rv37a F6). Generate never touches
+    a character the panel does not choose (the animator may keep the old rig to compare, or delete
+    it), so it is said, with the way to clear it."""
+    from ..scene.apply import marker_records
+    from ..scene.layers import take_meta
+    from ..scene.remove_take import carries_take
+    from ..scene.sound import our_strips, strip_pair
+
+    ours = set(pair)
+    pairs = [e["pair"] for e in marker_records(scene) if e["pair"]]
+    pairs += [sorted(p) for s in our_strips(scene) if (p := strip_pair(s)) is not None]
+    said: dict[str, str] = {}
+    for names in pairs:
+        partners = [n for n in names if n in ours]
+        for name in names:
+            obj = scene.objects.get(name)
+            if not partners or name in ours or name in said or obj is None or not carries_take(obj):
+                continue
+            take = (take_meta(obj) or {}).get("take")
+            what = f"take {take!r}" if isinstance(take, str) and take else "a DualTalk take"
+            said[name] = (
+                f"{name} still plays {what}, made with {' and '.join(partners)}: this take replaces "
+                f"{' and '.join(partners)}'s part of it, its turn markers and its sound strip; choose {name} "
+                "and Remove Take to clear it"
+            )
+    return list(said.values())
 
 
 def _recorded_start(result: dict[str, Any], motion: Any) -> float:

@@ -24,7 +24,7 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import recorded_offset_b
-from ..scene import apply, before_take
+from ..scene import apply, before_take, marker_places
 from ..scene.paths import abspath
 from ..scene.sound import our_strips
 from . import file_takes
@@ -133,7 +133,8 @@ def rebuild(scene: Any, plan: TakeScene, left: dict[str, Any] | None) -> str:
         keep_markers(scene, left, plan.pair)
     audio = meta["audio"]
     offset = recorded_offset_b(audio) if len(plan.files) == 2 else 0.0
-    first, last = plan.span
+    moved = _strips_moved(scene, plan.pair)
+    first, last = (f + moved for f in plan.span)
     strips = place_sound_strips(
         scene,
         TakeSound(plan.files, True, offset_b=offset),
@@ -149,11 +150,15 @@ def rebuild(scene: Any, plan: TakeScene, left: dict[str, Any] | None) -> str:
     if isinstance(entry, dict) and found:
         records = apply.marker_records(scene)
         made = []
+        since = moved - marker_places.moved(entry.get("take"))  # the strips' move since the markers were kept
         for marker_name, frame in entry.get("markers", []):
-            made.append([scene.timeline_markers.new(str(marker_name), frame=int(frame)).name, int(frame)])
-        apply.write_marker_records(scene, [*records, {**entry, "markers": made}], records)
+            at = int(frame) + since
+            made.append([scene.timeline_markers.new(str(marker_name), frame=at).name, at])
+        take = entry.get("take")
+        take = {**take, marker_places.MOVED: moved} if isinstance(take, dict) else take
+        apply.write_marker_records(scene, [*records, {**entry, "markers": made, "take": take}], records)
         markers = len(made)
-    moved = _follow_range(scene, plan)
+    ranged = _follow_range(scene, plan, moved)
     files = " and ".join(Path(f).name for f in plan.files)
     said = [
         f"{files} from {float(audio.get('start', 0.0)):.2f} s",
@@ -161,12 +166,26 @@ def rebuild(scene: Any, plan: TakeScene, left: dict[str, Any] | None) -> str:
         f"{markers} turn marker{'' if markers == 1 else 's'}"
         if found
         else f"no turn markers (the file kept none of take {name!r}: Generate it again under its name for them)",
-        f"frames {first}-{last}" + ("" if moved is None else f" (scene range now {moved[0]}-{moved[1]})"),
+        f"frames {first}-{last}" + ("" if ranged is None else f" (scene range now {ranged[0]}-{ranged[1]})"),
     ]
     return "; its " + ", ".join(said)
 
 
-def _follow_range(scene: Any, plan: TakeScene) -> tuple[int, int] | None:
+def _strips_moved(scene: Any, pair: tuple[str, ...]) -> int:
+    """Frames the strips the take now plays in were moved in the NLA editor (Play Take swaps its actions
+    into them, where they are): its sound strips and markers go there too (review rv37a F5: a take the
+    animator moved, then Generate under a new name, keys the new one where they moved it). 0 where they
+    were not, or were moved unevenly (:func:`..scene.range_plan.take_offset`)."""
+    from ..scene.range_plan import take_offset
+
+    objs = [obj for name in pair if (obj := scene.objects.get(name)) is not None]
+    try:
+        return take_offset(objs)
+    except DualTalkError:
+        return 0
+
+
+def _follow_range(scene: Any, plan: TakeScene, moved: int = 0) -> tuple[int, int] | None:
     """The scene's range as Generate's *extend* leaves it for the take (``plan``): grown from the shot's
     own range while a take set the range, else from the range as it is (the animator's); recorded so
     Remove Take puts the shot's back. The new range, or None where it stays."""
@@ -175,7 +194,7 @@ def _follow_range(scene: Any, plan: TakeScene) -> tuple[int, int] | None:
     now = (int(scene.frame_start), int(scene.frame_end))
     shot = before_take.shot_range(scene)
     base = shot if shot is not None and shot[0] == now[0] else now
-    first, last = plan.span
+    first, last = (f + moved for f in plan.span)
     new = rig_plan.scene_range(
         rig_plan.FrameSpan(first, last - first + 1),
         base[0],

@@ -52,7 +52,8 @@ class RangePlan:
 
 def strip_offset(obj: Any) -> float:
     """Where the character's take plays: timeline frame = action frame + this (0 unless the animator
-    moved its strips in the NLA editor; a whole-take Generate puts them back)."""
+    moved its strips in the NLA editor; a whole-take Generate keys the new take where they play,
+    :func:`moved_start`)."""
     for idblock in character_idblocks(obj):
         for layer, strip in our_strips(idblock).items():
             if layer != REST:
@@ -94,6 +95,45 @@ def take_offset(objs: Iterable[Any]) -> int:
             "frames; snap them to a frame before re-generating a range"
         )
     return int(round(shift))
+
+
+@dataclass(frozen=True)
+class MovedTake:
+    """Where the take the characters play begins now that the animator moved its strips in the NLA
+    editor: ``start`` (a timeline frame), or None with ``why`` where it cannot be followed."""
+
+    start: int | None
+    offset: int  # frames the strips were moved (0 when not known)
+    why: str = ""
+
+
+def moved_start(objs: Iterable[Any]) -> MovedTake | None:
+    """Where a whole-take Generate keys the new take when the animator moved the take the characters
+    play in the NLA editor (all its strips, with its sound and markers: review rv37a F5): the frame the
+    moved take begins on now, its first frame plus :func:`take_offset`. A take that is not moved, or
+    characters carrying none, give None (the new take starts at the scene's start, as before). Strips
+    moved unevenly, scaled, or a take whose characters start on other frames give a ``why`` and no
+    start: the new take goes to the scene's start and the status line says so."""
+    objs = list(objs)
+    starts = set()
+    for obj in objs:
+        meta = take_meta(obj)
+        if meta is not None and isinstance(meta.get("start_frame"), int):
+            starts.add(int(meta["start_frame"]))
+    if not starts:
+        return None
+    try:
+        offset = take_offset(objs)
+    except DualTalkError as exc:
+        return MovedTake(None, 0, str(exc).split(";")[0])
+    if offset == 0:
+        return None
+    if len(starts) > 1:
+        return MovedTake(None, offset, "the characters' takes start on different frames")
+    start = starts.pop() + offset
+    if start < 0:
+        return MovedTake(None, offset, f"the moved take begins at frame {start}, before frame 0")
+    return MovedTake(start, offset)
 
 
 def plan_range(
