@@ -12,23 +12,89 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from typing import Any
 
 from .engine_setup import SR, PeakRSS, add_network_arguments, parse_list, random_engine, synthetic_dialogue
 from .harness import BenchResult, length, timeit
 
+LENGTHS, PRECISIONS = "30,120,600", "fp32,bf16"
+# --quick: the one-minute check (30 s of dialogue, fp32, one timed run, no warm-up); what is given
+# on the command line is kept
+QUICK_LENGTHS, QUICK_PRECISIONS = "30", "fp32"
+QUICK_RUNS = {"repeats": 1, "warmup": 0}  # read by cmd_bench
+# What the full network costs on a CPU, for the duration said before the work (README, 2-core box,
+# 2026-11): wall seconds per second of dialogue, both characters; the wav2vec2 comparison's encoder
+# per second of audio (96 % of a 30 s fp32 dialogue's 23 s is its four encoder passes)
+CPU_RTF = {"fp32": 0.8, "bf16": 0.41}
+CPU_ENCODER_RTF = 0.18
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lengths", default="30,120,600", help="seconds of dialogue, comma-separated (default 30,120,600)"
+        "--lengths",
+        help=f"seconds of dialogue, comma-separated (default {LENGTHS}: about 1.5 hours on a 2-core CPU; "
+        f"--quick: {QUICK_LENGTHS})",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"the one-minute check on a CPU: --lengths {QUICK_LENGTHS} --precisions {QUICK_PRECISIONS} "
+        f"--repeats {QUICK_RUNS['repeats']} --warmup {QUICK_RUNS['warmup']}, unless given",
     )
     add_network_arguments(parser, tiny_help="toy-size network: checks the bench runs, not a result")
-    parser.add_argument("--precisions", default="fp32,bf16", help="fp32 and/or bf16 (bf16 where supported)")
+    parser.add_argument(
+        "--precisions",
+        help=f"fp32 and/or bf16, bf16 where supported (default {PRECISIONS}; --quick: {QUICK_PRECISIONS})",
+    )
     parser.add_argument(
         "--compare-seconds", type=length, default=10.0, help="audio length for the wav2vec2 comparison"
     )
     parser.add_argument("--no-compare", action="store_true", help="skip the transformers comparison")
+
+
+def planned(args: argparse.Namespace) -> tuple[list[float], list[str]]:
+    """The lengths and precisions asked for (``--quick``'s where not given), checked before any work."""
+    from ..inference.core.errors import DualTalkError
+
+    quick = bool(getattr(args, "quick", False))
+    lengths = parse_list(args.lengths or (QUICK_LENGTHS if quick else LENGTHS), "--lengths")
+    asked = [p.strip() for p in (args.precisions or (QUICK_PRECISIONS if quick else PRECISIONS)).split(",")]
+    if not asked or any(p not in CPU_RTF for p in asked):
+        raise DualTalkError(f"--precisions takes fp32 and/or bf16, got {args.precisions!r}")
+    return lengths, asked
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def expected_duration(
+    args: argparse.Namespace, lengths: list[float], precisions: list[str], device: str, build_s: float
+) -> str:
+    """One line said before the work: how much dialogue these settings run through the network and,
+    for the full network on a CPU, about how long that takes (:data:`CPU_RTF`; the defaults run the
+    24-layer network over 4,500 s of dialogue per precision), with the quick form when it is long."""
+    runs = args.warmup + args.repeats
+    dialogue = sum(lengths) * runs
+    work = (
+        f"bench engine: {len(lengths)} length(s), {sum(lengths):g} s of dialogue x {len(precisions)} "
+        f"precision(s) ({', '.join(precisions)}) x {runs} run(s) ({args.warmup} warm-up + {args.repeats} timed)"
+    )
+    if args.tiny or not device.startswith("cpu"):
+        where = "the toy network" if args.tiny else device
+        return f"{work}; on {where} no reference time to estimate from"
+    compare = 0 if args.no_compare else (3 * args.repeats + 4) * args.compare_seconds
+    scale = args.layers / 24  # the encoders' layers are nearly all of the time
+    estimate = scale * (sum(dialogue * CPU_RTF[p] for p in precisions) + compare * CPU_ENCODER_RTF)
+    line = f"{work}: about {_duration(estimate + build_s)} on a 2-core CPU (the README's rates)"
+    if estimate > 120 and not getattr(args, "quick", False):
+        line += "; the one-minute check: bench engine --quick"
+    return line
 
 
 def _sync(engine: Any) -> None:
@@ -44,7 +110,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     from ..inference.core.request import DEFAULT_ROUNDS
     from ..inference.generate import generate_dialogue
 
-    lengths = parse_list(args.lengths, "--lengths")
+    lengths, asked = planned(args)
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     engine = random_engine(layers=args.layers, tiny=args.tiny, device=args.device)
@@ -53,8 +119,11 @@ def run(args: argparse.Namespace) -> BenchResult:
     from ..inference.engine import cpu_bf16_supported
 
     bf16_ok = torch.cuda.is_bf16_supported() if cuda else cpu_bf16_supported()
-    precisions = [p for p in args.precisions.split(",") if p == "fp32" or (p == "bf16" and bf16_ok)]
+    precisions = [p for p in asked if p == "fp32" or (p == "bf16" and bf16_ok)]
     rounds = args.rounds or DEFAULT_ROUNDS
+    print(
+        expected_duration(args, lengths, precisions, str(engine.device), build_s), file=sys.stderr, flush=True
+    )
     result = BenchResult(
         name="engine",
         columns=[

@@ -23,6 +23,9 @@ TARGETS = {
 }
 
 
+RUNS = {"repeats": 5, "warmup": 1}  # a target's ``QUICK_RUNS`` replaces these under its --quick
+
+
 def _count(least: int) -> Callable[[str], int]:
     """An argparse type for a whole number of runs, at least ``least`` (0 timed runs would
     report a median of nothing, or quietly time one)."""
@@ -44,14 +47,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name, help_text in TARGETS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--json", action="store_true", help="print a JSON object as the last line")
-        sub.add_argument("--repeats", type=_count(1), default=5, help="timed runs (median reported)")
-        sub.add_argument("--warmup", type=_count(0), default=1, help="untimed runs first")
+        sub.add_argument(
+            "--repeats", type=_count(1), help=f"timed runs (median reported; default {RUNS['repeats']})"
+        )
+        sub.add_argument("--warmup", type=_count(0), help=f"untimed runs first (default {RUNS['warmup']})")
         try:
             module = importlib.import_module(f".bench_{name}", __package__)
         except ModuleNotFoundError:
             continue
         if hasattr(module, "add_arguments"):
             module.add_arguments(sub)
+
+
+def resolve_runs(args: argparse.Namespace, module: object) -> None:
+    """``--repeats``/``--warmup`` not given: the target's quick form's under its ``--quick``
+    (``QUICK_RUNS``), else :data:`RUNS`."""
+    quick = getattr(module, "QUICK_RUNS", {}) if getattr(args, "quick", False) else {}
+    for name, default in {**RUNS, **quick}.items():
+        if getattr(args, name, None) is None:
+            setattr(args, name, default)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         raise DualTalkError(
             f"bench target {args.what!r} is not available in this build ({exc.name})"
         ) from None
+    resolve_runs(args, module)
     result = module.run(args)
     result.emit(args.json)
     return 0
