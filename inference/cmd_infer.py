@@ -178,7 +178,7 @@ def _run_paper(args: argparse.Namespace) -> int:
         )
     said = paper_names_warning(args.audio, args.partner_audio, args.partner_motion)
     if said:
-        logging.getLogger("dualtalk.infer").warning(said)
+        logging.getLogger("dualtalk").warning(said)  # the command line's own check
     out = Path(args.out)
     if out.suffix.lower() != ".npz":
         raise DualTalkError("paper mode writes one motion file: --out must end in .npz")
