@@ -1011,9 +1011,12 @@ def _scene_items(
     """The markers and our sound strips that go with the removed take (see the module docstring)."""
     left = _scene_takes(scene, chosen)
     removed = {take_key(m) for m in metas}
-    if removed & {take_key(m) for m in left}:  # another character still plays the take
-        return [], []
     names = set(characters) | {str(m.get("character", "")) for m in metas}
+    # another character still plays the take: a partner of theirs, not one whose take of the same name
+    # and frame was keyed with someone else (a rig swapped out, review rv37a F6)
+    partners = apply.played_with(scene, names)
+    if removed & {take_key(m) for m in left if partners is None or str(m.get("character")) in partners}:
+        return [], []
 
     def ours(pair: Iterable[str] | None) -> bool:
         return not left or (pair is not None and bool(names & set(pair)))
