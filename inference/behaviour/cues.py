@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d, uniform_filter1d
 
 from .peaks import find_peaks
+from .smoothing import any_within, gaussian_filter1d
 
 SAMPLE_RATE = 16000
 BRIDGE_S = 0.2
@@ -329,7 +329,7 @@ def conversation_cues(
 
 def backchannels(speaking: np.ndarray, partner: np.ndarray, fps: float) -> list[tuple[int, int]]:
     """Short phrases (under 1 s) said while the partner holds the floor (speaks within 1 s)."""
-    partner_near = uniform_filter1d(np.asarray(partner, dtype=np.float32), size=int(2 * fps) + 1) > 0
+    partner_near = any_within(partner, int(2 * fps) + 1)
     return [
         (s, e)
         for s, e in segments(speaking)
