@@ -21,7 +21,9 @@ pointed at their own music, carries our tags too. So each strip also records wha
 tags dropped by the next take or Remove Take, with one line (:func:`release_users_copies`). A copy
 still playing the take's recording is the take's (renamed or not: the name never says whose a strip
 is), so it goes with the take. A strip of a DualTalk before this record is ours when it plays a file
-an older DualTalk put there (:func:`_older_strip_plays_ours`).
+an older DualTalk put there (:func:`_older_strip_plays_ours`); in a file whose takes record no
+recording either, a copy is told apart only beside a strip playing animate's mix
+(:func:`_older_copies_of_the_mix`).
 """
 
 from __future__ import annotations
@@ -74,11 +76,37 @@ def _split(scene: Any) -> tuple[list[Any], list[Any]]:
     """(:func:`our_strips`, :func:`users_copies`) from one walk, the older takes' recordings read
     once (:class:`_OlderFiles`: a walk of every action's record, done twice per call before)."""
     older = _OlderFiles()
+    tagged = _tagged(scene)
+    beside_mix = _older_copies_of_the_mix(tagged, older)
     ours: list[Any] = []
     copies: list[Any] = []
-    for strip in _tagged(scene):
-        (ours if plays_ours(strip, older) else copies).append(strip)
+    for strip in tagged:
+        mine = plays_ours(strip, older) and strip not in beside_mix
+        (ours if mine else copies).append(strip)
     return ours, copies
+
+
+def _older_copies_of_the_mix(tagged: list[Any], older: _OlderFiles) -> list[Any]:
+    """In a file whose takes record no recording (keyed before 2026-12-04), the strips that record
+    nothing of what they play are all DualTalk's, the animator's copy among them (Shift+D copies the
+    tags). One kind of copy can be told apart: a take puts one strip per stream and pair, and
+    replaces the earlier ones, so strips of one stream and pair (one tag text) are the take's strip
+    and copies of it; where one plays animate's mix (:data:`MIX_NAME`) and another plays another
+    file, the other is the copy, pointed at the animator's own sound. Anything else stays DualTalk's,
+    as before (a copy of a strip playing the recording itself cannot be told from the strip)."""
+    if older.names() is not None:
+        return []
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for strip in tagged:
+        if PLAYS_PROP not in strip.keys() and getattr(strip, "sound", None) is not None:
+            key = (str(strip.get(OWNER_PROP)), str(strip.get(PAIR_PROP)))
+            groups.setdefault(key, []).append(strip)
+    copies: list[Any] = []
+    for group in groups.values():
+        mix = [s for s in group if _file_name(s.sound.filepath) == MIX_NAME]
+        if mix:
+            copies += [s for s in group if _file_name(s.sound.filepath) != MIX_NAME]
+    return copies
 
 
 def _tagged(scene: Any) -> list[Any]:
