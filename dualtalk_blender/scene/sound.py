@@ -77,34 +77,43 @@ def _split(scene: Any) -> tuple[list[Any], list[Any]]:
     once (:class:`_OlderFiles`: a walk of every action's record, done twice per call before)."""
     older = _OlderFiles()
     tagged = _tagged(scene)
-    beside_mix = _older_copies_of_the_mix(tagged, older)
+    groups = _unrecorded_groups(tagged)
+    lone = [group[0] for group in groups.values() if len(group) == 1]
+    beside_mix = _older_copies_of_the_mix(groups, older)
     ours: list[Any] = []
     copies: list[Any] = []
     for strip in tagged:
-        mine = plays_ours(strip, older) and strip not in beside_mix
+        mine = strip in lone or (plays_ours(strip, older) and strip not in beside_mix)
         (ours if mine else copies).append(strip)
     return ours, copies
 
 
-def _older_copies_of_the_mix(tagged: list[Any], older: _OlderFiles) -> list[Any]:
-    """In a file whose takes record no recording (keyed before 2026-12-04), the strips that record
-    nothing of what they play are all DualTalk's, the animator's copy among them (Shift+D copies the
-    tags). One kind of copy can be told apart: a take puts one strip per stream and pair, and
-    replaces the earlier ones, so strips of one stream and pair (one tag text) are the take's strip
-    and copies of it; where one plays animate's mix (:data:`MIX_NAME`) and another plays another
-    file, the other is the copy, pointed at the animator's own sound. Anything else stays DualTalk's,
-    as before (a copy of a strip playing the recording itself cannot be told from the strip)."""
-    if older.names() is not None:
-        return []
+def _unrecorded_groups(tagged: list[Any]) -> dict[tuple[str, str], list[Any]]:
+    """The tagged strips that record nothing of what they play (an older DualTalk's, and copies of
+    them), by their stream and pair tags. A take puts one strip per stream and pair and replaces the
+    earlier ones, so a group is the take's strip and copies of it (Shift+D copies the tags); a strip
+    alone in its group is the take's own, whatever it plays: a copy has its original beside it. (A
+    file keyed before the record, re-generated from another recording, kept the earlier take's strip
+    as "a copy" playing on under the new take: the new take's record names only the new recording.)"""
     groups: dict[tuple[str, str], list[Any]] = {}
     for strip in tagged:
         if PLAYS_PROP not in strip.keys() and getattr(strip, "sound", None) is not None:
             key = (str(strip.get(OWNER_PROP)), str(strip.get(PAIR_PROP)))
             groups.setdefault(key, []).append(strip)
+    return groups
+
+
+def _older_copies_of_the_mix(groups: dict[tuple[str, str], list[Any]], older: _OlderFiles) -> list[Any]:
+    """In a file whose takes record no recording (keyed before 2026-12-04), every strip of
+    :func:`_unrecorded_groups` is DualTalk's, the animator's copy among them. One kind of copy can be
+    told apart: where a strip of a group plays animate's mix (:data:`MIX_NAME`), another of the group
+    playing another file is the copy, pointed at the animator's own sound. Anything else stays
+    DualTalk's, as before (a copy of a strip playing the recording itself cannot be told from it)."""
+    if not any(len(group) > 1 for group in groups.values()) or older.names() is not None:
+        return []
     copies: list[Any] = []
     for group in groups.values():
-        mix = [s for s in group if _file_name(s.sound.filepath) == MIX_NAME]
-        if mix:
+        if any(_file_name(s.sound.filepath) == MIX_NAME for s in group):
             copies += [s for s in group if _file_name(s.sound.filepath) != MIX_NAME]
     return copies
 
