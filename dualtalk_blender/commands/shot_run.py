@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import staged_set
-from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled
+from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled, too_long
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 from .jobs import Shot, backup_of, fbx_files, intermediates, shot_inputs, take_from_name, work_folder
@@ -33,6 +34,7 @@ from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_f
 from .shot_state import (
     EDITED,
     MAX_KEPT,
+    content_fingerprint,
     file_not_ours,
     file_outputs,
     forget_done,
@@ -71,40 +73,94 @@ def _set_in_place(finals: list[Path], placed: Callable[[], object]) -> Iterator[
     placed()
 
 
-MAX_VERSIONS = 32  # OUT.blend2 ... OUT.blend32: where an earlier out goes when OUT.blend1 is an input
+ALREADY = " (already kept there)"  # the result line's words for a copy kept by an earlier run
+MAX_VERSIONS = 32  # OUT.blend1 ... OUT.blend32: where an earlier out is kept, never over a file
 
 
-def _backup_name(shot: Shot, record: dict[str, Any] | None) -> tuple[Path, str, str] | None:
-    """(where the .blend at ``out`` is kept before it is replaced, why, the result line's words) when it
-    is not animate's own unchanged output (:func:`.shot_state.not_ours`: a colleague's lighting file
-    typed by mistake, a scene keyed in the add-on, animate's output an artist opened and saved): kept
-    as ``OUT.blend1``, as Blender's Save Versions keeps a file it overwrites. When ``OUT.blend1`` is
-    an input of the shot (or of a shot of its job: ``--blend shot.blend1 --out shot.blend``, a user
-    recovering from Blender's backup) it is left as it is and the file goes to the first free
-    ``OUT.blendN`` instead: both the input and the file replaced survive. None for a new file or
-    animate's own earlier output. Refused in one line, before any work, where it cannot be kept."""
+class _Backup(NamedTuple):
+    at: Path  # where the .blend at ``out`` is kept
+    why: str  # why it is kept (not animate's own unchanged output)
+    said: str  # the result line's words
+    own: str  # the fingerprint of animate's own earlier .blend, which alone may be replaced ("": none)
+
+
+def _backup_name(shot: Shot, record: dict[str, Any] | None) -> _Backup | None:
+    """Where the .blend at ``out`` is kept before it is replaced, when it is not animate's own
+    unchanged output (:func:`.shot_state.not_ours`: a colleague's lighting file typed by mistake, a
+    scene keyed in the add-on, animate's output an artist opened and saved): as ``OUT.blend1``, as
+    Blender's Save Versions keeps a file it overwrites, or at the first free ``OUT.blendN`` where
+    ``OUT.blend1`` is taken or is an input of the shot (or of a shot of its job: ``--blend
+    shot.blend1 --out shot.blend``). A kept file is never replaced: a run that misjudged animate's own
+    output as the user's (its record lost to a kill, the folder reached by another path) replaced the
+    ``OUT.blend1`` that held an artist's saved edit (review rv37b F1). Only an ``OUT.blend1`` holding
+    animate's own earlier output, as the record fingerprints it (Blender's backup of it when the
+    artist saved), is replaced: nothing of anyone's is lost. A copy with the same bytes already kept
+    is not made again. None for a new file or animate's own earlier output. Refused in one line,
+    before any work, where it cannot be kept."""
     out = shot.out
-    if not out.is_file():
+    if not os.path.isfile(out):
         return None
     why = not_ours(shot, record)
     if why is None:
         return None
-    backup = backup_of(out)
-    if shot.blend1_is_input or _is_input(backup, shot):
-        free = next(
-            (backup_of(out, n) for n in range(2, MAX_VERSIONS + 1) if not os.path.lexists(backup_of(out, n))),
-            None,
-        )
-        if free is None:
-            taken = f"{backup.name} is an input, and {backup_of(out, 2).name} to {backup_of(out, MAX_VERSIONS).name} are taken"
-            raise _backup_refused(out, backup, why, taken)
-        said = f"kept the {out.name} it replaced ({why}) as {free.name} ({backup.name} is an input: left as it is)"
-        return free, why, said
-    if os.path.lexists(backup) and not backup.is_file():  # said now, not after the engine and a render
-        raise _backup_refused(
-            out, backup, why, f"{backup.name} is {'a folder' if backup.is_dir() else 'not a file'}"
-        )
-    return backup, why, f"kept the {out.name} it replaced ({why}) as {backup.name}"
+    then = (record or {}).get("blend") if (record or {}).get("blend_path") == str(out) else None
+    own = then if isinstance(then, str) else ""
+    at, note = _free_backup(shot, why, own)
+    return _Backup(at, why, f"kept the {out.name} it replaced ({why}) as {at.name}{note}", own)
+
+
+def _free_backup(shot: Shot, why: str, own: str) -> tuple[Path, str]:
+    """Where the .blend at ``out`` is kept (:func:`_backup_name`) and what the line adds: an
+    ``OUT.blendN`` holding its bytes already, else the first name that holds nothing and is no input
+    (or an ``OUT.blend1`` whose fingerprint is ``own``). Refused in one line (its name too long for
+    the file system, every name taken)."""
+    out = shot.out
+    first = backup_of(out)
+    reason = too_long(first)
+    if reason is not None:  # said now, not as "could not write OUT.blend" after the engine (rv37b F8)
+        raise _backup_refused(out, first, why, reason)
+    names = [backup_of(out, n) for n in range(1, MAX_VERSIONS + 1)]
+    same = next((b for b in names if not _is_input(b, shot) and _same_bytes(out, b)), None)
+    if same is not None:
+        return same, ALREADY
+    skip_first = shot.blend1_is_input or _is_input(first, shot)
+    if not skip_first and _is_own(first, own):
+        return first, f" (the earlier {first.name}, animate's own output, replaced)"
+    for n, b in enumerate(names, start=1):
+        if (n == 1 and skip_first) or os.path.lexists(b) or too_long(b) or _is_input(b, shot):
+            continue
+        if n == 1:
+            return b, ""
+        if skip_first:
+            return b, f" ({first.name} is an input: left as it is)"
+        return b, f" ({first.name} is taken: left as it is)"
+    taken = f"{first.name} to {names[-1].name} are taken" + (
+        f" ({first.name} is an input)" if skip_first else ""
+    )
+    raise _backup_refused(out, first, why, taken)
+
+
+def _is_own(p: Path, own: str) -> bool:
+    """Whether the plain file ``p`` holds animate's own earlier .blend (its fingerprint is ``own``)."""
+    try:
+        plain = stat.S_ISREG(os.lstat(p).st_mode)
+    except OSError:
+        return False
+    return bool(own) and plain and content_fingerprint(p) == own
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether the plain file ``b`` holds exactly the bytes of ``a`` (one file under two names, or a
+    copy): keeping ``a`` again beside it would only add a name for what is kept already."""
+    import filecmp
+
+    try:
+        sa, sb = os.stat(a), os.lstat(b)
+        if not stat.S_ISREG(sb.st_mode) or sa.st_size != sb.st_size:
+            return False
+        return os.path.samestat(sa, sb) or filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
 
 
 def _is_input(p: Path, shot: Shot) -> bool:
@@ -147,17 +203,32 @@ def _keep_copy(source: Path, at: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _keep_backup(out: Path, backup: tuple[Path, str, str]) -> str:
-    """The earlier ``out`` kept at its backup name before the new set replaces it; refused in one
-    line when it cannot be kept (nothing replaced). Returns the result line's words, which say so
-    when a file already at the backup name went (the user's older ``OUT.blend1``: Blender's Save
-    Versions replaces it the same way, and the line now tells; review rv36a G2)."""
-    earlier = backup[0].is_file()
-    try:
-        _keep_copy(out, backup[0])
-    except OSError as exc:
-        raise _backup_refused(out, backup[0], backup[1], str(exc.strerror or exc)) from None
-    return backup[2] + (f" (the earlier {backup[0].name} replaced)" if earlier else "")
+def _keep_backup(shot: Shot, backup: _Backup) -> tuple[Path, str]:
+    """The earlier ``out`` kept at its backup name (:func:`_backup_name`) before the new set replaces
+    it, the name taken with ``O_EXCL``: never over a file (but animate's own earlier output), one that
+    appeared since the run started included (then the next free name). Refused in one line when it
+    cannot be kept (nothing replaced). Returns where it is and the result line's words."""
+    out, at, why, said = shot.out, backup.at, backup.why, backup.said
+    while True:
+        if said.endswith(ALREADY) and _same_bytes(out, at):
+            return at, said
+        claim = not (at == backup_of(out) and _is_own(at, backup.own))
+        if claim:
+            try:
+                os.close(os.open(at, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                at, note = _free_backup(shot, why, backup.own)
+                said = f"kept the {out.name} it replaced ({why}) as {at.name}{note}"
+                continue
+            except OSError as exc:
+                raise _backup_refused(out, at, why, str(exc.strerror or exc)) from None
+        try:
+            _keep_copy(out, at)  # over the name just taken (or animate's own earlier .blend)
+        except OSError as exc:
+            if claim:
+                at.unlink(missing_ok=True)
+            raise _backup_refused(out, at, why, str(exc.strerror or exc)) from None
+        return at, said
 
 
 def _files_to_keep(shot: Shot, record: dict[str, Any] | None) -> list[tuple[Path, str]]:
@@ -173,7 +244,13 @@ def _files_to_keep(shot: Shot, record: dict[str, Any] | None) -> list[tuple[Path
         why = file_not_ours(shot, record, path)
         if why is None:
             continue
-        if _free_kept_name(shot, path) is None:
+        reason = too_long(kept_name(path, MAX_KEPT))
+        if reason is not None:  # said now, not after the engine (review rv37b F8)
+            raise DualTalkError(
+                f"could not keep {path.name} ({why}) as {kept_name(path, 1).name} before replacing it "
+                f"({reason}); choose a shorter output name"
+            )
+        if _already_kept(shot, path) is None and _free_kept_name(shot, path) is None:
             raise DualTalkError(
                 f"could not keep {path.name} ({why}) before replacing it: {kept_name(path, 1).name} to "
                 f"{kept_name(path, MAX_KEPT).name} are taken; move them or choose another output path"
@@ -193,10 +270,27 @@ def _free_kept_name(shot: Shot, path: Path) -> Path | None:
     return None
 
 
+def _already_kept(shot: Shot, path: Path) -> Path | None:
+    """A ``NAME.N.EXT`` beside ``path`` that holds its bytes already (one file under two names, or a
+    copy), nor this shot's input or output: the copy a run killed mid-render made of the client's
+    video (review rv37b F7: each killed run added one more name for it)."""
+    own = {str(p) for p in (shot.out, *file_outputs(shot))}
+    for n in range(1, MAX_KEPT + 1):
+        at = kept_name(path, n)
+        if str(at) not in own and not _is_input(at, shot) and _same_bytes(path, at):
+            return at
+    return None
+
+
 def _keep_file(shot: Shot, path: Path, why: str) -> tuple[Path, str]:
     """Keep the FBX or video at ``path`` under the first free ``NAME.N.EXT`` beside it (its name
-    taken with ``O_EXCL``: never over a file that appeared meanwhile); returns where, and the result
-    line's words. Refused in one line when it cannot be kept (nothing replaced yet)."""
+    taken with ``O_EXCL``: never over a file that appeared meanwhile), or name the ``NAME.N.EXT``
+    that holds its bytes already (:func:`_already_kept`, the line ending in :data:`ALREADY`); returns
+    where, and the result line's words. Refused in one line when it cannot be kept (nothing replaced
+    yet)."""
+    same = _already_kept(shot, path)
+    if same is not None:
+        return same, f"kept the {path.name} it replaced ({why}) as {same.name}{ALREADY}"
     while True:
         at = _free_kept_name(shot, path)
         if at is None:
@@ -230,7 +324,7 @@ def _video_kept(shot: Shot, keep: list[tuple[Path, str]], kept: list[tuple[Path,
         yield
     except BaseException:
         for path, entry in made:
-            if same_file(identity(path), identity(entry[0])):
+            if not entry[1].endswith(ALREADY) and same_file(identity(path), identity(entry[0])):
                 entry[0].unlink(missing_ok=True)
                 kept.remove(entry)
         raise
@@ -339,7 +433,7 @@ def run_shot(
     try:
         # once the set is in place, a signal waits (held) until the result line is made
         with contextlib.ExitStack() as after:
-            with shot_lock(locks, work), _render_locked(shot, f["render"]), excerpt_silence_unsaid(shot):
+            with _locked(shot, locks, work, f["render"]), excerpt_silence_unsaid(shot):
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
                     placed=lambda: after.enter_context(interrupts.held()), heard=heard,
@@ -348,6 +442,30 @@ def run_shot(
         if not line:  # stopped before the new set was in place: the earlier one stands
             raise
     return line  # a signal after the set went in place: received(), read back by the caller
+
+
+class ShotBusy(DualTalkError):
+    """Another DualTalk run (a second farm worker on the job folder) holds the shot's lock: nothing is
+    wrong with the shot, the other run is writing it. A job reports it ``busy`` (review rv37b F4: it
+    read ``failed``, exit 2, as bad input does, and a scheduler re-queued both workers)."""
+
+
+HELD = "another DualTalk run is writing "  # how a lock another run holds is refused (inference.core.locks)
+
+
+@contextlib.contextmanager
+def _locked(shot: Shot, locks: list[tuple[str, Path]], work: Path | None, render: str) -> Iterator[None]:
+    """The shot's locks (:func:`.shot_state.shot_lock`, :func:`_render_locked`), held for the block;
+    one another run holds is :class:`ShotBusy`, with the same line."""
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(shot_lock(locks, work))
+            stack.enter_context(_render_locked(shot, render))
+        except DualTalkError as exc:
+            if str(exc).startswith(HELD):
+                raise ShotBusy(str(exc)) from None
+            raise
+        yield
 
 
 def _render_locked(shot: Shot, label: str) -> contextlib.AbstractContextManager[None]:
@@ -578,8 +696,9 @@ def _run_locked(
                 )
             interrupts.raise_if_interrupted()  # stopped: the earlier set stays, this one goes
             if backup is not None:
-                backed = f"; {_keep_backup(shot.out, backup)}"
-                kept_aside.append(backup[0])
+                at, said_backup = _keep_backup(shot, backup)
+                backed = f"; {said_backup}"
+                kept_aside.append(at)
             for path, why in keep:  # the FBX files: replaced with the set, just after this
                 if path != shot.render:
                     kept_copies.append(_keep_file(shot, path, why))

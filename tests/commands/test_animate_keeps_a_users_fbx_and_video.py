@@ -103,16 +103,20 @@ def test_an_fbx_changed_since_animate_wrote_it_is_kept_and_a_users_numbered_file
     assert "; kept the shot_Ann.fbx it replaced (no record says animate wrote it) as shot_Ann.1.fbx" in line
 
 
-def test_the_blend1_a_backup_replaces_is_named_in_the_line(scene, tmp_path, capsys):
-    """A colleague's lighting file at ``--out`` is kept as ``shot.blend1``, as Blender's Save Versions
-    keeps it, over the ``shot.blend1`` that was there: the line now says that one went."""
+def test_a_blend1_already_there_is_never_replaced(scene, tmp_path, capsys):
+    """A colleague's lighting file at ``--out``, with a ``shot.blend1`` already there (an artist's save
+    an earlier run kept). Before, the new backup went over it (review rv37b F1: the artist's edit was
+    lost, exit 0); now the lighting file goes to ``shot.blend2``, the line says so, and both stay."""
     shutil.copy(scene, tmp_path / "shot.blend")
+    lighting = sha256_file(tmp_path / "shot.blend")
     (tmp_path / "shot.blend1").write_bytes(b"an older save")
 
     code, err, line = _animate(scene, tmp_path, capsys)
 
     assert code == 0, err
-    assert "as shot.blend1 (the earlier shot.blend1 replaced)" in line, line
+    assert "as shot.blend2 (shot.blend1 is taken: left as it is)" in line, line
+    assert (tmp_path / "shot.blend1").read_bytes() == b"an older save"
+    assert sha256_file(tmp_path / "shot.blend2") == lighting
 
 
 def test_with_every_kept_name_taken_the_shot_is_refused_before_any_work(scene, tmp_path, capsys):

@@ -80,21 +80,16 @@ def test_an_out_that_is_a_link_to_the_colleagues_file_keeps_the_file_not_the_lin
     assert sha256_file(link) != before  # the run's take is where the link points
 
 
-def test_a_blend1_that_is_a_folder_is_refused_before_any_work(scene, tmp_path, capsys, monkeypatch):
-    """The backup cannot be kept where a folder holds its name: said at once, in one line, before the
-    keying, the FBX or a render run (it had come after all of them), the lighting file untouched."""
-    from dualtalk.dualtalk_blender.scene import apply
-
-    keyed = []
-    real = apply.apply_dialogue
-    monkeypatch.setattr(apply, "apply_dialogue", lambda *a, **k: keyed.append(1) or real(*a, **k))
+def test_a_blend1_that_is_a_folder_is_left_and_the_file_kept_beside_it(scene, tmp_path, capsys):
+    """A folder holds the backup's name. It was refused before any work; since nothing kept is ever
+    replaced (review rv37b F1) the lighting file goes to the next free name, ``lighting.blend2``, and
+    the folder stays as it was."""
     lighting = tmp_path / "lighting.blend"
     shutil.copy(scene, lighting)
     before = sha256_file(lighting)
     (tmp_path / "lighting.blend1").mkdir()
-    code, err, _line = _animate(scene, tmp_path, capsys, lighting)
-    assert not keyed
-    assert code == 2 and len(err) == 1, err
-    assert "as lighting.blend1 before replacing it (lighting.blend1 is a folder)" in err[0]
-    assert sha256_file(lighting) == before
-    assert not (tmp_path / "lighting.dualtalk").exists()  # nothing was made
+    code, err, line = _animate(scene, tmp_path, capsys, lighting)
+    assert code == 0 and not err, err
+    assert "as lighting.blend2 (lighting.blend1 is taken: left as it is)" in line, line
+    assert sha256_file(tmp_path / "lighting.blend2") == before
+    assert (tmp_path / "lighting.blend1").is_dir()
