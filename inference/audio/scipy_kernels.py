@@ -27,8 +27,9 @@ def scipy_kernel(name: str) -> ModuleType | None:
     if full in sys.modules:  # scipy.signal (or an earlier call) has it already
         return sys.modules[full]
     try:
-        spec = importlib.util.find_spec("scipy")
-        for base in (spec.submodule_search_locations or []) if spec is not None else []:
+        # imported first: its __init__ readies the folders its compiled parts load from (Windows wheels)
+        scipy = importlib.import_module("scipy")
+        for base in list(getattr(scipy, "__path__", [])):
             for suffix in importlib.machinery.EXTENSION_SUFFIXES:
                 path = os.path.join(base, "signal", name + suffix)
                 if not os.path.isfile(path):
