@@ -4,8 +4,8 @@
 and more: 0.6-0.9 CPU-s that every Generate, ``infer`` and ``animate`` paid at its start for two
 small loops (the VAD's band-pass, the resampler). Each loop is a Cython extension of its own that
 needs only numpy (``_sosfilt``: what ``sosfilt`` calls; ``_upfirdn_apply``: what ``resample_poly``
-calls), so it is loaded from its file under its own name (about 0.02 CPU-s). Cython registers it in
-``sys.modules``, so a later ``import scipy.signal`` finds the same module, not a second copy. Where a
+calls), so it is loaded from its file under its own name (about 0.02 CPU-s); a later
+``import scipy.signal`` gets the same module from Cython, not a second copy. Where a
 scipy has no such file (another version's layout), :func:`scipy_kernel` says None and the caller
 uses ``scipy.signal``'s public function: the same loop, slower to reach.
 """
@@ -40,6 +40,9 @@ def scipy_kernel(name: str) -> ModuleType | None:
                     return None
                 module = importlib.util.module_from_spec(found)
                 loader.exec_module(module)
+                # Cython put it in sys.modules; taken out again, a later import of scipy.signal loads
+                # it as its own submodule (Cython hands back this same module) and binds it there
+                sys.modules.pop(full, None)
                 return module
     except (ImportError, OSError):
         return None
