@@ -269,42 +269,83 @@ def block_sums(*cos: np.ndarray) -> list[dict[int, int]]:
 
 
 def _runs(a: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    """Where each run of equal values in ``a`` (non-empty) starts (np.r_ cost more than the rest)."""
+    starts = np.flatnonzero(a[1:] != a[:-1])
+    starts += 1
+    return np.concatenate((np.zeros(1, starts.dtype), starts))
+
+
+APART = 40  # bits of the SUB-frame block that keep several curves' keys apart in one pass
 
 
 def chunk_sums(co: np.ndarray) -> tuple[dict[int, int], dict[int, int]]:
     """CHUNK -> the sum (mod 2**32) of the hashes of its keys, and CHUNK -> its tags; zeros left out."""
-    sub, x = _sub_sums(co)
+    return chunk_sums_each([co])[0]
+
+
+def chunk_sums_each(cos: Sequence[np.ndarray]) -> list[tuple[dict[int, int], dict[int, int]]]:
+    """:func:`chunk_sums` of each list of keys, in one numpy pass: a layer's curves are digested
+    together, since for a curve of a few hundred keys the ~25 numpy calls cost far more than the
+    hashing (56 curves of 500 keys: ~3.6 ms one by one)."""
+    parts = [np.asarray(co, dtype=np.float32).reshape(-1, 2) for co in cos]
+    out: list[tuple[dict[int, int], dict[int, int]]] = [({}, {}) for _ in parts]
+    apart = np.repeat(np.arange(len(parts), dtype=np.int64) << APART, [len(p) for p in parts])
+    sub, x = _sub_sums(np.concatenate(parts) if parts else np.empty((0, 2), np.float32), apart)
     if not len(sub):
-        return {}, {}
-    chunk = np.floor_divide(sub, LANES)
+        return out
+    chunk = sub // LANES  # each curve's chunks APART - 3 bits apart
     starts = _runs(chunk)
     sums = np.add.reduceat(x, starts) & np.uint64(MASK)
-    lane = np.mod(sub, LANES)
+    lane = sub % LANES
     half = chunk * 2 + (lane >= LANES // 2)  # a chunk's tags in two 64-bit words
-    shifted = (x & np.uint64(LANE_MASK)) << (np.uint64(LANE) * np.mod(lane, LANES // 2).astype(np.uint64))
+    shifted = (x & np.uint64(LANE_MASK)) << (np.uint64(LANE) * (lane % (LANES // 2)).astype(np.uint64))
     h_starts = _runs(half)
-    tags: dict[int, int] = {}
-    for h, word in zip(half[h_starts].tolist(), np.add.reduceat(shifted, h_starts).tolist(), strict=True):
+    words = np.add.reduceat(shifted, h_starts).tolist()
+    shift = APART - 3  # log2(LANES): where the curve's index sits in a chunk number
+    for h, word in zip(half[h_starts].tolist(), words, strict=True):
         c, upper = divmod(h, 2)
-        tags[c] = tags.get(c, 0) | (word << (64 * upper))
-    got = zip(chunk[starts].tolist(), sums.tolist(), strict=True)
-    return {c: s for c, s in got if s}, {c: t for c, t in tags.items() if t}
+        which = (c + (1 << (shift - 1))) >> shift
+        if word:
+            tags = out[which][1]
+            local = c - (which << shift)
+            tags[local] = tags.get(local, 0) | (word << (64 * upper))
+    for c, total in zip(chunk[starts].tolist(), sums.tolist(), strict=True):
+        if total:
+            which = (c + (1 << (shift - 1))) >> shift
+            out[which][0][c - (which << shift)] = total
+    return out
 
 
 def keys_digest(frames: np.ndarray, values: np.ndarray) -> CurveDigest:
     """The digest of the keys :func:`fill` writes for ``frames``/``values``."""
-    co = np.empty((len(frames), 2), dtype=np.float32)
-    co[:, 0], co[:, 1] = frames, values
-    return CurveDigest(len(co), *chunk_sums(co))
+    return keys_digests([(frames, values)])[0]
+
+
+def keys_digests(keys: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[CurveDigest]:
+    """:func:`keys_digest` of each curve's ``(frames, values)``, in one pass (:func:`chunk_sums_each`)."""
+    cos = []
+    for frames, values in keys:
+        co = np.empty((len(frames), 2), dtype=np.float32)
+        co[:, 0], co[:, 1] = frames, values
+        cos.append(co)
+    return [CurveDigest(len(co), *got) for co, got in zip(cos, chunk_sums_each(cos), strict=True)]
 
 
 def curve_digest(fc: Any) -> CurveDigest:
     """The digest of every key ``fc`` holds now (one bulk read)."""
-    n = len(fc.keyframe_points)
-    co = np.empty(2 * n, dtype=np.float32)
-    fc.keyframe_points.foreach_get("co", co)
-    return CurveDigest(n, *chunk_sums(co))
+    return curve_digests([fc])[0]
+
+
+def curve_digests(fcs: Sequence[Any]) -> list[CurveDigest]:
+    """:func:`curve_digest` of each curve: each read in bulk into one buffer, digested in one pass."""
+    counts = [len(fc.keyframe_points) for fc in fcs]
+    co = np.empty(2 * sum(counts), dtype=np.float32)
+    at = 0
+    for fc, n in zip(fcs, counts, strict=True):
+        fc.keyframe_points.foreach_get("co", co[at : at + 2 * n])
+        at += 2 * n
+    parts = np.split(co.reshape(-1, 2), np.cumsum(counts)[:-1]) if fcs else []
+    return [CurveDigest(n, *got) for n, got in zip(counts, chunk_sums_each(parts), strict=True)]
 
 
 def moved_digest(
