@@ -136,7 +136,7 @@ def test_short_takes_pool_several_performances(demo_dialogue):
 
 def test_the_suite_table_names_each_missed_target_and_only_those():
     row = {
-        "blinks_per_min": 22.0, "head_std_speaking": [1.9, 1.9, 1.5], "head_std_listening": [1.0, 1.1, 0.9],
+        "blinks_per_min": 22.0, "head_std_speaking": [1.9, 1.9, 1.8], "head_std_listening": [1.0, 1.1, 1.05],
         "head_ratio_listen_speak": [0.55, 0.6, 0.6], "nods": 8, "listening_min": 1.0,
         "nods_per_listening_min": 8.0, "nods_in_window": 6, "nods_with_own_backchannel": 1,
         "gaze_listening": 0.72, "gaze_speaking": 0.43, "frozen_s": 0.0,
