@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +66,11 @@ from ...inference.core.errors import DualTalkError  # noqa: E402
 from .batch import prepare, run_batch  # noqa: E402
 from .jobs import Shot, check_summary, load_jobs, unused_engine_settings, unused_render_settings  # noqa: E402
 from .render_args import check_render_target, check_video_resolution, resolution_from_text  # noqa: E402
-from .reporting import one_line  # noqa: E402
+from .reporting import one_line, os_error_line  # noqa: E402
 from .shot_check import warn_unused_engine, warn_unused_render  # noqa: E402
 from .shot_run import run_shot  # noqa: E402
 from .shot_state import reset_lock_warning  # noqa: E402
-from .summary import STDOUT, Outcome, Run, ending, new_run_id, write_refused, write_summary  # noqa: E402
+from .summary import RUNNING, STDOUT, Outcome, Run, ending, new_run_id, write_refused, write_summary  # noqa: E402
 
 
 def _resolution(text: str) -> tuple[int, int]:
@@ -201,8 +202,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=request.cli_path,
         help="with --job: when the batch ends, however it ends (failed shots, Ctrl-C, SIGTERM, a refused "
         "job file), write a JSON report: the run's id, status, times and exit status, totals, and per "
-        "shot its status (done/skipped/failed/not run), error line, exit code, outputs, seconds and "
-        "warnings; - prints it on stdout, after the result lines",
+        "shot its status (done/skipped/failed/busy/not run), error line, exit code, outputs, seconds and "
+        "warnings; written with status running before the first shot and after each, so a killed run "
+        "never leaves the last run's report; - prints it on stdout, after the result lines",
         action=request.OneValue,
     )
     parser.add_argument(
@@ -294,6 +296,42 @@ def _failed_line(failed: list[str], total: int) -> str:
     return f"{len(failed)} of {total} shots failed: {names} (see the errors above)"
 
 
+def _plain_or_new(path: Path) -> bool:
+    """Whether ``path`` (links followed) is a regular file or nothing yet: a report replaced whole."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _running_report(summary: Path | None, batch: Run, outcomes: list[Outcome]) -> Callable[[], None]:
+    """Writes the ``--summary`` report of the run still going (status ``running``, the shots so far):
+    a run killed where it can write nothing more (SIGKILL, an out-of-memory kill, a crash) leaves
+    that, never the previous run's report (review rv37b F2). One that cannot be written is said once
+    and the batch goes on (the report at its end is tried again)."""
+    said: list[str] = []
+
+    def write() -> None:
+        if summary is None or summary == STDOUT or said or not _plain_or_new(summary):
+            return  # a report streamed (a pipe, /dev/stdout) is written once, at the end
+        try:
+            write_summary(summary, batch, outcomes, None, RUNNING, None)
+        except (DualTalkError, OSError) as why:
+            said.append(os_error_line(why) if isinstance(why, OSError) else str(why))
+            print(
+                one_line(f"warning: could not write the --summary report: {said[0]}"),
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return write
+
+
 def run(args: argparse.Namespace) -> int:
     from ...inference.pipeline import Engines
 
@@ -337,9 +375,11 @@ def run(args: argparse.Namespace) -> int:
     if summary is not None and summary != STDOUT:  # like every output: refused before any work
         check_summary(summary, shots, batch.job)
     outcomes = [Outcome(shot.name) for shot in shots]
+    running = _running_report(summary, batch, outcomes)
     try:
+        running()  # before any work: a run killed -9 leaves "running", not the last run's "done"
         prepare(shots, outcomes, args.skip_done)
-        run_batch(shots, outcomes, progress, batch.run_id, args.skip_done)
+        run_batch(shots, outcomes, progress, batch.run_id, args.skip_done, after_shot=running)
     except BaseException as exc:  # stopped (a signal, a cancel): the report says how far it got
         if summary is not None:
             stop, code, status = ending(exc)
@@ -350,8 +390,11 @@ def run(args: argparse.Namespace) -> int:
         raise
     failed = [o for o in outcomes if o.status == "failed"]
     skipped = sum(o.status == "skipped" for o in outcomes)
-    done = f"{len(shots) - len(failed) - skipped}/{len(shots)} shots done"
-    progress.update("job", 1.0, done + (f", {skipped} skipped (done before)" if skipped else ""))
+    busy = sum(o.status == "busy" for o in outcomes)
+    done = f"{len(shots) - len(failed) - skipped - busy}/{len(shots)} shots done"
+    done += f", {skipped} skipped (done before)" if skipped else ""
+    done += f", {busy} busy (another run is writing them)" if busy else ""
+    progress.update("job", 1.0, done)
     code = 0 if not failed else 1 if any(o.exit_code == 1 for o in failed) else 2
     last = _failed_line([o.name for o in failed], len(shots)) if failed else None
     if summary is not None:

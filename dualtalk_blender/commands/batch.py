@@ -13,17 +13,18 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ...inference.core import interrupts
 from ...inference.core.errors import CancelledError, DualTalkError
-from .jobs import Shot, unused_engine_settings, unused_render_settings
+from .jobs import INPUT_PATHS, Shot, unused_engine_settings, unused_render_settings
 from .reporting import ShotProgress, one_line, os_error_line, warnings_of
-from .shot_check import check_output_folders, warn_unused_engine, warn_unused_render
-from .shot_run import run_shot
+from .shot_check import check_output_folders, check_shot, find_object, warn_unused_engine, warn_unused_render
+from .shot_run import ShotBusy, run_shot
 from .shot_state import done_before, rerun_reason, shot_outputs
-from .summary import Outcome
+from .summary import BUSY_EXIT, Outcome
 
 
 class _Stopped(CancelledError):
@@ -50,9 +51,11 @@ def _failure(exc: BaseException, name: str) -> tuple[str, int, bool]:
 
 
 def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None:
-    """Before the first shot runs: each shot's warnings about settings it ignores, and each output
-    folder checked, so a read-only ``out`` folder fails its shot now, in one line, not after hours of
-    work (with ``--skip-done``, unless the shot is done: it is skipped at its turn)."""
+    """Before the first shot runs: each shot's warnings about settings it ignores, each output folder
+    checked, and each shot checked as at its turn (its input files there and readable, its maps, its
+    two characters in its scene: :func:`_check_characters`), so a read-only ``out`` folder, a missing
+    audio file or a misspelt character fails its shot now, in one line, not after hours of work (with
+    ``--skip-done``, unless the shot is done: it is skipped at its turn)."""
     for shot, outcome in zip(shots, outcomes, strict=True):
         where = f"shot {shot.name!r}: "
         with warnings_of(outcome.warnings):  # up front, as the CLI does for --resolution without --render
@@ -67,12 +70,80 @@ def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None
         try:
             check_output_folders(shot, job=True)
         except (DualTalkError, OSError) as exc:  # OSError: e.g. an ``out`` name too long for the system
-            if skip_done and done_before(shot) is not None:
-                continue
-            outcome.status = "failed"
-            outcome.exit_code = exc.exit_code if isinstance(exc, DualTalkError) else 2
-            outcome.error = one_line(f"shot {shot.name}: {os_error_line(exc)}")
-            print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+            _failed_up_front(shot, outcome, exc, skip_done)
+    for shot, outcome in zip(shots, outcomes, strict=True):
+        if outcome.status == "not run":  # every input file, map and value, as at the shot's turn
+            try:
+                check_shot(shot, job=True)
+                _check_input_files(shot)
+            except (DualTalkError, OSError) as exc:
+                _failed_up_front(shot, outcome, exc, skip_done)
+    _check_characters(shots, outcomes, skip_done)
+
+
+# how the shot's turn names an input file it cannot read (the audio's loader says "audio file")
+_INPUT_LABELS = {
+    "audio": "audio file",
+    "audio_b": "audio file",
+    "turns": "turns file",
+    "transcript": "transcript",
+}
+
+
+def _check_input_files(shot: Shot) -> None:
+    """Each input file the shot names is there and readable (its audio, turns, transcript, weights:
+    files read only once its scene is open): a stat each, up front; what they hold (an empty one
+    included) is judged at the shot's turn, as before."""
+    from ...inference.core.inputs import check_input_file
+
+    for key in INPUT_PATHS:
+        p = getattr(shot, key, None)
+        if p is not None:
+            check_input_file(p, _INPUT_LABELS.get(key, f"{key} file"), allow_empty=True)
+
+
+def _failed_up_front(shot: Shot, outcome: Outcome, exc: BaseException, skip_done: bool) -> None:
+    """The shot fails before the first shot runs, in one line naming it (with ``--skip-done`` a shot
+    done before is left to be skipped at its turn)."""
+    if skip_done and done_before(shot) is not None:
+        return
+    outcome.status = "failed"
+    outcome.exit_code = exc.exit_code if isinstance(exc, DualTalkError) else 2
+    outcome.error = one_line(f"shot {shot.name}: {os_error_line(exc)}")
+    print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+
+
+def _check_characters(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None:
+    """Each shot's two characters found in its scene before the first shot runs, each .blend opened
+    once (no engine): a typo in shot 12's ``char_a`` failed it after 11 shots had run (review rv37b
+    F6). The same check (:func:`.shot_check.find_object`) runs again at the shot's turn; a scene that
+    Blender cannot open here fails its shots now, anything else is left to their turn."""
+    todo: dict[Path, list[tuple[Shot, Outcome]]] = {}
+    for shot, outcome in zip(shots, outcomes, strict=True):
+        if outcome.status == "not run" and not (skip_done and done_before(shot) is not None):
+            todo.setdefault(shot.blend, []).append((shot, outcome))
+    if not todo:
+        return
+    with interrupts.held():  # as run_shot: an interrupt inside Blender's start-up crashed the process
+        import bpy
+    from ..scene.blendio import open_blend
+
+    for blend, group in todo.items():
+        try:
+            open_blend(bpy, blend)
+        except DualTalkError as exc:
+            for shot, outcome in group:
+                _failed_up_front(shot, outcome, exc, False)
+            continue
+        scene = bpy.context.scene
+        if scene is None:
+            continue
+        for shot, outcome in group:
+            try:
+                find_object(bpy, shot.char_a, "character A", scene, blend)
+                find_object(bpy, shot.char_b, "character B", scene, blend)
+            except DualTalkError as exc:
+                _failed_up_front(shot, outcome, exc, False)
 
 
 def _skipped(shot: Shot, outcome: Outcome) -> bool:
@@ -96,21 +167,31 @@ def _skipped(shot: Shot, outcome: Outcome) -> bool:
 
 
 def run_batch(
-    shots: list[Shot], outcomes: list[Outcome], progress: Any, run_id: str = "", skip_done: bool = False
+    shots: list[Shot],
+    outcomes: list[Outcome],
+    progress: Any,
+    run_id: str = "",
+    skip_done: bool = False,
+    after_shot: Callable[[], object] = lambda: None,
 ) -> None:
     """Run every shot in order, recording each in ``outcomes``; a failing shot costs only itself,
     a cancel or a signal stops the batch (:class:`_Stopped`, the shot recorded as failed; one that
-    Blender swallowed and the shot outlived stops it after that shot, recorded done)."""
+    Blender swallowed and the shot outlived stops it after that shot, recorded done). ``after_shot``
+    is called after each shot run or skipped (the ``--summary`` report of a run still going)."""
     from ...inference.pipeline import Engines
 
     engines = Engines()
     try:
         for i, (shot, outcome) in enumerate(zip(shots, outcomes, strict=True)):
-            if outcome.status != "not run" or (skip_done and _skipped(shot, outcome)):
-                continue  # failed before the batch started, or done before
+            if outcome.status != "not run":
+                continue  # failed before the batch started
+            if skip_done and _skipped(shot, outcome):  # done before
+                after_shot()
+                continue
             named = ShotProgress(progress, shot.name)
             named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
             _run_one(shot, outcome, engines, named, run_id)
+            after_shot()
     except KeyboardInterrupt as exc:  # between two shots: none was cut
         following = next((o.name for o in outcomes if o.status == "not run"), None)
         where = f" before shot {following}" if following is not None else ""
@@ -126,6 +207,13 @@ def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: 
         where = f"shot {shot.name!r}: "
         with warnings_of(outcome.warnings, where):
             line = run_shot(shot, engines, progress, where, wrote, job=True, run_id=run_id, heard=heard)
+    except ShotBusy as exc:  # another worker is writing it: nothing wrong, its result is that run's
+        outcome.seconds = round(time.perf_counter() - t0, 3)
+        outcome.status, outcome.exit_code = "busy", BUSY_EXIT
+        held = str(exc).split("; wait for it")[0]  # who holds it; the batch itself waits for nothing
+        outcome.error = one_line(f"shot {shot.name}: {held}")
+        print(one_line(f"{shot.name}: busy: {held}; left to that run"), flush=True)
+        return
     except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status = "failed"

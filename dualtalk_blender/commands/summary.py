@@ -32,9 +32,9 @@ class Outcome:
     """One shot of a job as its summary reports it (``--summary``; docs/blender.md has the schema)."""
 
     name: str
-    status: str = "not run"  # "done", "skipped", "failed", or "not run" (the batch stopped before it)
-    error: str | None = None  # the user's ``error:`` line, without the prefix
-    exit_code: int | None = None  # 2 bad input, 1 internal error, 130/143 interrupted
+    status: str = "not run"  # "done", "skipped", "failed", "busy" (another run is writing it), or "not run"
+    error: str | None = None  # the user's ``error:`` line, without the prefix (busy: who holds it)
+    exit_code: int | None = None  # 2 bad input, 1 internal error, 130/143 interrupted, 75 busy
     outputs: list[str] = field(default_factory=list)
     seconds: float | None = None
     warnings: list[str] = field(default_factory=list)  # the shot's ``warning:`` lines, without the prefix
@@ -66,7 +66,9 @@ def ending(exc: BaseException) -> tuple[str, int, str]:
     return " ".join(f"internal error ({type(exc).__name__}: {exc})".split()), 1, "error"
 
 
-SUMMARY_VERSION = 2  # 1 had no run_id, status, error, started, finished, skip_done, skipped, warnings
+SUMMARY_VERSION = 3  # 2 had no busy shots nor "running"; 1 no run_id, status, error, times, skipped, warnings
+BUSY_EXIT = 75  # a shot another run was writing (EX_TEMPFAIL: try again later; nothing wrong with it)
+RUNNING = "running"  # the report's status while the run goes on: one killed (-9) leaves it so
 
 
 def _utc_now() -> str:
@@ -91,12 +93,15 @@ class Run:
 
 
 def write_summary(
-    path: Path, run: Run, outcomes: list[Outcome], exit_code: int, status: str, error: str | None
+    path: Path, run: Run, outcomes: list[Outcome], exit_code: int | None, status: str, error: str | None
 ) -> None:
-    """The batch's report for a farm's scheduler, replaced whole (never a half-written JSON)."""
+    """The batch's report for a farm's scheduler, replaced whole (never a half-written JSON). Also
+    written with status :data:`RUNNING` (``exit_code`` null, ``finished`` null) before the first shot
+    and after each: a run killed with SIGKILL or a crash leaves its own report saying so, never the
+    previous run's ``done`` (review rv37b F2)."""
     from ...inference.core.fileio import atomic_path
 
-    statuses = ("done", "skipped", "failed", "not run")
+    statuses = ("done", "skipped", "failed", "busy", "not run")
     count = {status: sum(o.status == status for o in outcomes) for status in statuses}
     report = {
         "version": SUMMARY_VERSION,
@@ -106,19 +111,22 @@ def write_summary(
         "error": error,
         "exit_code": exit_code,
         "started": run.started,
-        "finished": _utc_now(),
+        "finished": None if status == RUNNING else _utc_now(),
         "skip_done": run.skip_done,
         "totals": {
             "shots": len(outcomes),
             "done": count["done"],
             "skipped": count["skipped"],
             "failed": count["failed"],
+            "busy": count["busy"],
             "not_run": count["not run"],
         },
         "shots": [asdict(o) for o in outcomes],
     }
     text = json.dumps(_as_text(report), indent=2) + "\n"
-    if path == STDOUT:  # after the result lines, in one piece
+    if path == STDOUT:  # after the result lines, in one piece (once: the run's end)
+        if status == RUNNING:
+            return
         sys.stdout.write(text)
         sys.stdout.flush()
         return

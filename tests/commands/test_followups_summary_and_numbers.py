@@ -69,7 +69,7 @@ def test_summary_dash_prints_the_report_on_stdout_after_the_result_line(kit, tmp
     result, report = proc.stdout.split("\n", 1)
     assert result.startswith("s1: wrote ")
     summary = json.loads(report)
-    assert summary["totals"] == {"shots": 1, "done": 1, "skipped": 0, "failed": 0, "not_run": 0}
+    assert summary["totals"] == {"shots": 1, "done": 1, "skipped": 0, "failed": 0, "busy": 0, "not_run": 0}
     assert summary["shots"][0]["status"] == "done"
     assert not (tmp_path / "-").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["job.json", "o"]

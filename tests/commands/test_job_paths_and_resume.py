@@ -126,7 +126,7 @@ def test_skip_done_skips_shots_finished_from_the_same_inputs_and_runs_the_rest(t
     code, report = run(folder, "--skip-done")
     assert code == 0 and report["skip_done"] is True
     assert [(s["name"], s["status"]) for s in report["shots"]] == [("one", "skipped"), ("two", "skipped")]
-    assert report["totals"] == {"shots": 2, "done": 0, "skipped": 2, "failed": 0, "not_run": 0}
+    assert report["totals"] == {"shots": 2, "done": 0, "skipped": 2, "failed": 0, "busy": 0, "not_run": 0}
     out = folder / "out"
     assert report["shots"][0]["outputs"] == [str(out / "one.blend"), str(out / "one.fbx"),
                                              str(out / "one.dualtalk" / "dialogue.wav")]  # fmt: skip

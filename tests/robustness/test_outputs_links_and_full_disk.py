@@ -92,7 +92,14 @@ def test_summary_to_dev_stdout_goes_to_stdout_and_the_link_stays(project):
     assert proc.stderr == ""
     result, report = proc.stdout.split("\n", 1)
     assert result.startswith("s1: wrote ")
-    assert json.loads(report)["totals"] == {"shots": 1, "done": 1, "skipped": 0, "failed": 0, "not_run": 0}
+    assert json.loads(report)["totals"] == {
+        "shots": 1,
+        "done": 1,
+        "skipped": 0,
+        "failed": 0,
+        "busy": 0,
+        "not_run": 0,
+    }
     assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
 
 
