@@ -1347,6 +1347,9 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     objs = list(objs)
     plan = plan_removal(objs, scene)
     played = playing_takes(objs)  # read before the layers go
+    # the animator's copies, found while the take still says what it plays (a take keyed before
+    # 2026-12-04 is told from a copy of its strip only then: fix37 kept37); never planned: not ours
+    kept_strips = sound.release_users_copies(scene)
     deleted = [a.name for a in plan.actions]
     for block in plan.blocks:  # copied before any block moves the keys of the action it copies
         if block.copy_name is not None:
@@ -1357,7 +1360,6 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         if action.users - int(action.use_fake_user) <= 0:  # nothing plays it: as planned
             bpy.data.actions.remove(action)
     removed_markers = _remove_items(scene, plan.markers, plan.strips)
-    kept_strips = sound.release_users_copies(scene)  # never planned: not ours (review rv36a G7)
     for there in plan.elsewhere:
         _remove_items(there.scene, there.markers, there.strips)
     n_strips = len(plan.strips)

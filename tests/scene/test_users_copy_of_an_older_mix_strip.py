@@ -53,10 +53,12 @@ def test_remove_take_keeps_the_animators_copy_beside_animates_older_mix_strip(ol
     shift_d(sound.our_strips(bpy.context.scene)[0], music)
     _keyed_before_takes_recorded_their_recording()
 
-    remove_take([alice, bob], bpy.context.scene, undo_push=False)
+    report = remove_take([alice, bob], bpy.context.scene, undo_push=False)
 
     bed = strips()
     assert [s.name for s in bed] == ["my music bed"]  # the take's own strip went
+    assert not set(sound.TAGS) & set(bed[0].keys())  # the animator's from now on
+    assert report.kept_strips and "'my music bed'" in report.kept_strips[0]  # and said
     assert (Path(bpy.path.abspath(bed[0].sound.filepath)), bed[0].channel, round(bed[0].volume, 2)) == (
         music,
         5,
