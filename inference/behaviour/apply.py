@@ -236,7 +236,9 @@ def _one(
         # part's own frames a calm stretch was scaled up to the full spread (2-4x the whole take)
         own_deg = np.degrees(_head_values(motion))
         model_deg = _recording_model(own_deg, planned.speaking, first, len(planned.free))
-        head_deg = amounts["head"] * _window(calibrate_head(planned, model_deg, fps, ctx.mood.head), first, t)
+        head_deg = amounts["head"] * _window(
+            calibrate_head(planned, model_deg, fps, ctx.mood.head_gain()), first, t
+        )
         # model + layer kept where a person's head goes (the top settings reached 47 deg, 9.7 a frame)
         head_deg = limit_head(own_deg, head_deg, fps)
         events["nods"] = list(head.nods)

@@ -30,18 +30,26 @@ class Mood:
     """Multipliers a mood applies on top of the calibrated defaults."""
 
     head: float = 1.0  # head std target (animated x3: the table's 'up to 6-7 deg' speakers)
+    # roll's share of that multiple: the table's animated speaker (the tracked DualTalk clip) rolls
+    # 3.6 deg against 6.3/7.0 pitch/yaw, so the animated mood keeps its roll near where it was
+    # before the neutral roll rose to the table's 1.85 deg (4.4 deg, 1.2x the tracked person's)
+    head_roll: float = 1.0
     nods: float = 1.0  # listener nod probability
     brows: float = 1.0  # brow raise rate and height
     smile: float = 0.0  # resting smile weight (0..1 of mouthSmile)
     blink: float = 1.0  # blink rate
     partner_gaze: float = 0.0  # added to the probability of looking at the partner
 
+    def head_gain(self) -> tuple[float, float, float]:
+        """The multiple of the calibrated head spread per axis (pitch, yaw, roll)."""
+        return (self.head, self.head, self.head * self.head_roll)
+
 
 MOOD_TABLE: dict[str, Mood] = {
     "neutral": Mood(),
     "friendly": Mood(head=1.05, nods=1.25, brows=1.15, smile=0.18, blink=1.0, partner_gaze=0.05),
     "serious": Mood(head=0.75, nods=0.8, brows=0.6, smile=0.0, blink=0.9, partner_gaze=0.05),
-    "animated": Mood(head=3.0, nods=1.3, brows=1.6, smile=0.08, blink=1.1, partner_gaze=-0.03),
+    "animated": Mood(head=3.0, head_roll=0.8, nods=1.3, brows=1.6, smile=0.08, blink=1.1, partner_gaze=-0.03),
 }
 
 

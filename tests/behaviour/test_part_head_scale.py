@@ -31,8 +31,12 @@ def test_a_re_generated_range_nods_and_sways_as_much_as_the_take(start_s, end_s,
     Re-generate Preview Range). Before, the part's head was scaled to the full target spread over
     its own frames: over a calm stretch it nodded and swayed 2-4x as much as the take around it,
     and the cross-fade showed the jump. Now the scale is the whole recording's, so the part's head
-    is the take's on the same frames with the same seed: within half a degree (the engine's own head
-    outside the part is not known, so its share of the spread is taken from the part's frames)."""
+    is the take's on the same frames with the same seed: within about half a degree (the engine's own
+    head outside the part is not known, so its share of the spread is taken from the part's frames).
+    Since session 37 the yaw's sway is fitted where the head following the eyes gives way rather than
+    left at its floor (which never depended on the engine's head), so yaw carries that approximation
+    as pitch always did: up to 0.51 deg on these parts (pitch 0.33), and a 1 s part's spread within
+    8 % or 0.05 deg (a 0.3 deg spread moved 0.04 deg)."""
     d = _recording()
     part = _part(d, start_s, end_s)
     first, n = int(round(start_s * FPS)), part.num_frames
@@ -43,5 +47,6 @@ def test_a_re_generated_range_nods_and_sways_as_much_as_the_take(start_s, end_s,
     )
     for w, p in zip(whole, cut, strict=True):
         take, mine = _head_deg(w)[first : first + n], _head_deg(p)
-        assert np.abs(mine - take).max() < 0.5, (w.role, np.abs(mine - take).max(axis=0))
-        assert np.allclose(mine.std(axis=0), take.std(axis=0), rtol=0.08), (w.role, mine.std(0) / take.std(0))
+        assert np.abs(mine - take).max() < 0.6, (w.role, np.abs(mine - take).max(axis=0))
+        spread = (mine.std(axis=0), take.std(axis=0))
+        assert np.allclose(*spread, rtol=0.08, atol=0.05), (w.role, spread[0] / spread[1])
