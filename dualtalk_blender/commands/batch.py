@@ -155,7 +155,7 @@ def _skipped(shot: Shot, outcome: Outcome) -> bool:
         again = rerun_reason(shot)
         if again is not None:  # a record, but not of this set: say why it is redone
             done, why = again
-            run_id, when = done.get("run_id", "?"), done.get("finished", "?")
+            run_id, when = done.get("run_id", "?"), done.get("finished") or "not finished"
             print(one_line(f"{shot.name}: runs again: done by run {run_id} ({when}), but {why}"), flush=True)
         return False
     outcome.status = "skipped"
