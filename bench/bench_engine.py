@@ -25,10 +25,12 @@ LENGTHS, PRECISIONS = "30,120,600", "fp32,bf16"
 QUICK_LENGTHS, QUICK_PRECISIONS = "30", "fp32"
 QUICK_RUNS = {"repeats": 1, "warmup": 0}  # read by cmd_bench
 # What the full network costs on a CPU, for the duration said before the work (README, 2-core box,
-# 2026-11): wall seconds per second of dialogue, both characters; the wav2vec2 comparison's encoder
-# per second of audio (96 % of a 30 s fp32 dialogue's 23 s is its four encoder passes)
+# torch's 2 threads, 2026-11): wall seconds per second of dialogue, both characters; the wav2vec2
+# comparison's encoder per second of audio (96 % of a 30 s fp32 dialogue's 23 s is its four encoder
+# passes). One thread takes about twice as long (2026-12-07: 30 s fp32 took 52.9 CPU-s)
 CPU_RTF = {"fp32": 0.8, "bf16": 0.41}
 CPU_ENCODER_RTF = 0.18
+REFERENCE_THREADS = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,7 +76,12 @@ def _duration(seconds: float) -> str:
 
 
 def expected_duration(
-    args: argparse.Namespace, lengths: list[float], precisions: list[str], device: str, build_s: float
+    args: argparse.Namespace,
+    lengths: list[float],
+    precisions: list[str],
+    device: str,
+    build_s: float,
+    threads: int = REFERENCE_THREADS,
 ) -> str:
     """One line said before the work: how much dialogue these settings run through the network and,
     for the full network on a CPU, about how long that takes (:data:`CPU_RTF`; the defaults run the
@@ -89,9 +96,13 @@ def expected_duration(
         where = "the toy network" if args.tiny else device
         return f"{work}; on {where} no reference time to estimate from"
     compare = 0 if args.no_compare else (3 * args.repeats + 4) * args.compare_seconds
-    scale = args.layers / 24  # the encoders' layers are nearly all of the time
+    # the encoders' layers are nearly all of the time; fewer threads than the reference's, slower
+    scale = args.layers / 24 * REFERENCE_THREADS / max(1, min(threads, REFERENCE_THREADS))
     estimate = scale * (sum(dialogue * CPU_RTF[p] for p in precisions) + compare * CPU_ENCODER_RTF)
-    line = f"{work}: about {_duration(estimate + build_s)} on a 2-core CPU (the README's rates)"
+    line = (
+        f"{work}: about {_duration(estimate + build_s)} on an idle 2-core CPU with {threads} torch thread(s) "
+        "(the README's rates)"
+    )
     if estimate > 120 and not getattr(args, "quick", False):
         line += "; the one-minute check: bench engine --quick"
     return line
@@ -121,9 +132,8 @@ def run(args: argparse.Namespace) -> BenchResult:
     bf16_ok = torch.cuda.is_bf16_supported() if cuda else cpu_bf16_supported()
     precisions = [p for p in asked if p == "fp32" or (p == "bf16" and bf16_ok)]
     rounds = args.rounds or DEFAULT_ROUNDS
-    print(
-        expected_duration(args, lengths, precisions, str(engine.device), build_s), file=sys.stderr, flush=True
-    )
+    said = expected_duration(args, lengths, precisions, str(engine.device), build_s, torch.get_num_threads())
+    print(said, file=sys.stderr, flush=True)
     result = BenchResult(
         name="engine",
         columns=[

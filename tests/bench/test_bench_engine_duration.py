@@ -32,8 +32,11 @@ def test_the_quick_form_is_one_run_of_30_s_in_fp32_and_says_about_a_minute():
     args, lengths = _settings("--quick")
     assert (lengths, args.repeats, args.warmup) == ([30.0], 1, 0)
     line = bench_engine.expected_duration(args, lengths, ["fp32"], "cpu", 5.0)
-    assert "30 s of dialogue x 1 precision(s) (fp32) x 1 run(s)" in line and "about 4" in line, line
+    assert "30 s of dialogue x 1 precision(s) (fp32) x 1 run(s)" in line and "about 42 s" in line, line
     assert "--quick" not in line
+    # one torch thread (OMP_NUM_THREADS=1) takes about twice the README's two
+    one = bench_engine.expected_duration(args, lengths, ["fp32"], "cpu", 5.0, threads=1)
+    assert "about 78 s on an idle 2-core CPU with 1 torch thread(s)" in one, one
 
 
 def test_what_is_given_with_quick_is_kept():
