@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from ..core.gaze import EYE_PITCH_DEG, EYE_YAW_DEG
 from .cues import Cues, holds_floor, segments, speaking_state
 from .settings import Mood
+from .smoothing import gaussian_filter1d  # scipy.ndimage's, without importing it at every Generate
 
 LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5, "partner_blinks": 6}
 
