@@ -89,6 +89,23 @@ FBX_SCOPES = ("full", "face")
 FIELDS = set(RUN_FIELDS) | set(SHOT_OPTIONS)
 
 
+class JobPlan:
+    """Every file the shots of one job write, as the file system compares names (set by
+    :func:`check_shots`): a name a shot chooses for a copy it keeps (``NAME.N.fbx``) must not be one
+    another shot writes later (it was then kept again, as ``NAME.N.1.fbx``). One plan is shared by
+    all of a job's shots, never copied per shot (``dataclasses.asdict`` deep-copies a shot's fields)."""
+
+    def __init__(self, written: Iterable[Path]) -> None:
+        self._written = frozenset(written)
+
+    def writes(self, path: Path) -> bool:
+        """Whether a shot of the job writes ``path`` (through a link or in another letter case too)."""
+        return outputs.spelled(outputs.real(os.path.normpath(path))) in self._written
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> JobPlan:
+        return self
+
+
 @dataclass
 class Shot:
     """One animate run: its own scene, characters and outputs (absolute paths once parsed), plus the
@@ -115,6 +132,8 @@ class Shot:
     # set by :func:`check_shots`: ``OUT.blend1`` is an input of a shot of the job (this one or
     # another), so an earlier ``out`` kept as a backup goes to a free ``.blendN`` (not a setting)
     blend1_is_input: bool = field(default=False, repr=False, compare=False)
+    # set by :func:`check_shots`: what the job's shots write (:func:`job_writes`; not a setting)
+    plan: JobPlan | None = field(default=None, repr=False, compare=False)
     # the options the command line or the job file gives (by name), a default value given too; None:
     # not known (a shot made in Python), a value other than the default counts as given
     given: frozenset[str] | None = field(default=None, repr=False, compare=False)
@@ -510,6 +529,12 @@ def shot_inputs(shot: Shot) -> list[Path]:
     return [Path(getattr(shot, key)) for key in INPUT_PATHS if getattr(shot, key) is not None]
 
 
+def job_writes(shot: Shot, path: Path) -> bool:
+    """Whether a shot of ``shot``'s job (this one or another) writes ``path``: a copy the shot keeps
+    must go elsewhere. False for a shot run alone (its own outputs are its caller's to avoid)."""
+    return shot.plan is not None and shot.plan.writes(path)
+
+
 def backup_of(out: Path, n: int = 1) -> Path:
     """Where an earlier ``out`` is kept before a shot replaces it: ``OUT.blend1`` (Blender's Save
     Versions name), or ``OUT.blendN`` when ``OUT.blend1`` may not be used."""
@@ -625,6 +650,9 @@ def check_shots(shots: list[Shot], base: Path) -> None:
                 written_ids[file_key] = (s.name, p)
         s.blend1_is_input = _is_input(backup_of(s.out), by_name, by_real, by_case, by_id)
     _check_nesting(written)
+    plan = JobPlan(written)
+    for s in shots:
+        s.plan = plan
 
 
 def _is_input(

@@ -26,7 +26,16 @@ from ...inference.core.fileio import staged_set
 from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled, too_long
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
-from .jobs import Shot, backup_of, fbx_files, intermediates, shot_inputs, take_from_name, work_folder
+from .jobs import (
+    Shot,
+    backup_of,
+    fbx_files,
+    intermediates,
+    job_writes,
+    shot_inputs,
+    take_from_name,
+    work_folder,
+)
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
@@ -260,12 +269,14 @@ def _files_to_keep(shot: Shot, record: dict[str, Any] | None) -> list[tuple[Path
 
 
 def _free_kept_name(shot: Shot, path: Path) -> Path | None:
-    """The first ``NAME.N.EXT`` (N from 1) that names nothing yet, nor this shot's input or output:
-    a kept copy never replaces a file (a user's own ``take.1.mp4`` stays)."""
+    """The first ``NAME.N.EXT`` (N from 1) that names nothing yet, nor this shot's input or output,
+    nor a file another shot of its job writes (:func:`.jobs.job_writes`): a kept copy never replaces
+    a file (a user's own ``take.1.mp4`` stays) and is never replaced in turn."""
     own = {str(p) for p in (shot.out, *file_outputs(shot))}
     for n in range(1, MAX_KEPT + 1):
         at = kept_name(path, n)
-        if not os.path.lexists(at) and str(at) not in own and not _is_input(at, shot):
+        taken = os.path.lexists(at) or str(at) in own or _is_input(at, shot) or job_writes(shot, at)
+        if not taken:
             return at
     return None
 
