@@ -169,6 +169,7 @@ def settings_digest(shot: Shot) -> str:
     ``take`` named re-keys that take, a flag named at its default is checked against the take's)."""
     fields = asdict(shot)
     fields.pop("blend1_is_input", None)  # where a backup goes, not how the shot is made
+    fields.pop("plan", None)  # what the other shots of its job write: where a copy goes, the same
     if not fields.get("fbx_per_character"):  # off: a record made before the option still reads done
         fields.pop("fbx_per_character", None)
     text = json.dumps({"build": __version__, "shot": fields}, sort_keys=True, default=_canonical)
