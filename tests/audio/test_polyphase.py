@@ -54,6 +54,23 @@ def test_without_scipys_loop_file_scipy_signal_resamples_the_same(monkeypatch):
     assert np.array_equal(polyphase.resample_poly(x, 1, 3), fast)
 
 
+def test_a_scipy_whose_loop_takes_other_arguments_resamples_the_same_through_scipy_signal(monkeypatch):
+    """scipy before 1.6 had no mode/cval arguments, a future one may add some: a 44.1 kHz read raised
+    a TypeError traceback (review rv37d F4); now the public ``resample_poly`` resamples instead."""
+    import types
+
+    x = np.random.default_rng(0).standard_normal((2, 5000))
+    fast = polyphase.resample_poly(x, 160, 441)
+    real = polyphase.scipy_kernel("_upfirdn_apply")
+
+    def other_apply(data, h, out, up, down, axis):  # no mode/cval
+        raise AssertionError("not called with today's arguments")
+
+    older = types.SimpleNamespace(_apply=other_apply, _output_len=real._output_len, mode_enum=real.mode_enum)
+    monkeypatch.setattr(polyphase, "scipy_kernel", lambda name: older)
+    assert np.array_equal(polyphase.resample_poly(x, 160, 441), fast)
+
+
 READ = """
 import sys
 import numpy as np
