@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rig.options import ApplyOptions
+from ..scene.moved_take import MovedTo, where_moved
 from ..scene.sound import remove_our_strips
 from ..scene.steps import Steps, run_steps
 from .panel_settings import check_characters
@@ -258,51 +259,6 @@ def key_into_scene_steps(
     ]
     head = "DualTalk: animated " + ", ".join(parts)
     return KeyedTake(result, head, lips, said, warnings, ranged=False, frames=frames)
-
-
-@dataclass
-class MovedTo:
-    """Where a whole take is keyed: ``options`` with the frame the animator moved the earlier take
-    to (``start``), or as they were; ``warnings``: why a moved take could not be followed."""
-
-    options: ApplyOptions
-    start: int | None = None
-    offset: int = 0
-    warnings: tuple[str, ...] = ()
-
-    def said(self, first: int, last: int, scene_start: int) -> list[str]:
-        """The line's clause: ``kept where the earlier take was moved: frames 13-62 (not the scene's
-        start, 1: Remove Take first to start there)``; none where it starts at the scene's start."""
-        if self.start is None:
-            return []
-        return [
-            f"kept where the earlier take was moved: frames {first}-{last} (not the scene's start, "
-            f"{scene_start}: Remove Take first to start there)"
-        ]
-
-
-def where_moved(scene: Any, options: ApplyOptions, characters: tuple[Any, Any]) -> MovedTo:
-    """A whole take keyed where the animator moved the take the characters play (its strips in the NLA
-    editor, as an editor slides a take with its sound and markers), not back at the scene's start
-    (review rv37a F5: the 12-frame edit was lost for both characters without a word). A start a
-    script or Apply Saved Take gives (``options.start_frame``) is kept; strips moved unevenly are not
-    followed, and said (:func:`..scene.range_plan.moved_start`)."""
-    from ..scene.range_plan import moved_start
-
-    if options.start_frame is not None:
-        return MovedTo(options)
-    moved = moved_start(characters)
-    if moved is None:
-        return MovedTo(options)
-    if moved.start is None:
-        return MovedTo(
-            options,
-            warnings=(
-                f"{moved.why}: the new take starts at the scene's start, frame {int(scene.frame_start)} "
-                "(move the DualTalk strips of both characters together to keep a take where they play)",
-            ),
-        )
-    return MovedTo(options.replace(start_frame=moved.start), moved.start, moved.offset)
 
 
 def left_behind(scene: Any, pair: tuple[str, str]) -> list[str]:

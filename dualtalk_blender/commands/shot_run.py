@@ -508,6 +508,7 @@ def _run_locked(
     from ...inference import pipeline
     from ..rig.options import link
     from ..scene.apply import TakeLength, apply_dialogue, check_character, check_frame_span, role_options
+    from ..scene.moved_take import MovedTo, where_moved
     from ..scene.remove_take import other_takes, shared_scene_warnings
 
     lips = ""  # what a transcript drew, for the result line
@@ -563,6 +564,13 @@ def _run_locked(
     # a whole take without --take re-keys the take both characters play (review 31r F8)
     played = played_takes((obj_a, obj_b)) if shot.frame_range is None else []
     options.take, rekey = take_to_key(shot, played, job)  # said once the take is keyed
+    scene_start = int(scene.frame_start)  # before keying: a fitted range starts where the take does
+    moved = MovedTo(options)  # a whole take keyed where the animator slid the earlier one, as Generate
+    if shot.frame_range is None:
+        moved = where_moved(scene, options, (obj_a, obj_b))
+        options = moved.options
+        for line in moved.warnings:  # slid unevenly: the scene's start, and why
+            warn(f"{where}{line}")
     plan: RangePlan | None = None  # a re-generated range's
     if shot.frame_range is not None:
         notes: list[str] = []
@@ -753,6 +761,13 @@ def _run_locked(
         if removed
         else ""
     )
+    instead = f"give {'the shot start_frame' if job else '--start-frame'} {scene_start}"
+    slid = "".join(
+        f"; {said}"
+        for said in moved.said(
+            rep_a.first_frame, max(rep_a.last_frame, rep_b.last_frame), scene_start, instead
+        )
+    )
     kept = (  # another conversation's take stays in the range, and the line says so
         f"; scene range {frames} (extended to this take, not fitted to it: the file holds another take, "
         f"of {_names(others)})"
@@ -761,7 +776,8 @@ def _run_locked(
     )
     return (
         f"wrote {', '.join(written)}: {_length(rep_a.frames, rep_b.frames)} at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){lips}{kept_words}{sound}{kept}{backed}, "
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){slid}{lips}{kept_words}{sound}"
+        f"{kept}{backed}, "
         f"{took:.1f} s"
     )
 
