@@ -16,7 +16,8 @@ SudachiPy gives a word one reading: where the words around it say otherwise, the
 lattice splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are
 not said (:func:`.directions.dropped`: （笑）); numbers joined by signs are said by their shape
 (:func:`_code`: 〒100-0001, 03-1234-5678 and 1234-5678 digit by digit, 2024-12-06 and 12/6 dates,
-10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum, 2/3に減った a fraction,
+10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum, 2/3に減った a fraction
+by the words next to it (料金は4/10から下がる a date),
 第2-1節 a section, 24/7 two numbers) and a number's sign
 is said (:func:`_sign`: −5度, 5+3=8). Where only the meaning could tell (何か: なにか or なんか; 家で:
 うち or いえ), the reading more often right in everyday speech is chosen.
@@ -72,6 +73,9 @@ _SUMS = {"+": "たす", "×": "かける", "÷": "わる", "=": "いこーる"}
 _CODE_DIGITS = ("ぜろ", "いち", "にー", "さん", "よん", "ごー", "ろく", "なな", "はち", "きゅう")
 # parts of speech that belong to the word before them: no space before them in the line read
 _ATTACHED = ("助詞", "助動詞", "接尾辞", "補助記号")
+# words said as a phrase of their own after digits joined by signs (3/12 以上, 9/15 以降: espeak-ng would
+# run the day's last ち into them, じゅうごにちいこう said じゅうごにーこう)
+_OWN_PHRASE = ("以上", "以下", "未満", "以降", "以前", "以後")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # one of SudachiPy's words: surface, reading (katakana), part of speech, normalized and dictionary form
 _Word = tuple[str, str, tuple[str, ...], str, str]
@@ -168,9 +172,9 @@ def _digits(word: str) -> str | None:
 #   むいか);
 # - H:MM (hour 0-29, minutes 00-59): a time (じゅうじ さんじゅっぷん);
 # - YYYY-MM or YYYY/MM (a year 1900-2099, a month 1-12): a year and month; M/D (month 1-12, day 1-31)
-#   a date (12/6に: じゅうにがつ むいか), unless a noun follows a smaller number over 10 or less: a
-#   fraction (1/2カップ: にぶんのいち) or the sentence speaks of amounts and the first is the smaller
-#   (2/3に減った, 約1/3: さんぶんのに; 2/3に会う stays a date), as all other slashed pairs are (5/100:
+#   a date (12/6に: じゅうにがつ むいか), unless the first is the smaller and the words next to it say
+#   an amount (:func:`_an_amount`): a fraction (1/2カップ: にぶんのいち; 2/3に減った, 約1/3: さんぶんのに;
+#   2/3に会う and 料金は4/10から下がる stay dates), as all other slashed pairs are (5/100:
 #   ひゃくぶんのご) but 24/7, said as its two numbers (にじゅうよんなな: "all the time", no fraction);
 # - two hyphened groups of 3-4 and 4 digits before no counter, not two round amounts nor two years: a
 #   phone number without its area code, digit by digit (1234-5678);
@@ -186,16 +190,45 @@ _ADDRESS_UNITS = ("丁目", "番地", "番")
 _SUM_WORDS = ("計算", "算", "答え", "イコール", "=", "＝", "+", "＋", "×", "÷")
 _DATE_SIGNS = "-/"
 _SECTIONS = ("節", "項")  # counters of numbered parts within parts (2-1節: section 1 of chapter 2)
-# Words that say a slashed pair is an amount, not a date (2/3に減った, 約1/3, 2/3ほど, 売上が3/4まで):
-# verbs of more and less by their dictionary form, and words of quantity by their own
+# What makes a slashed month/day pair (N/M, N < M) a fraction is what stands next to it (a sentence
+# that speaks of a price or a fall holds dates too: 料金は4/10から下がる, 費用は5/31までに):
+# - a word of about before it (約1/3, わずか1/10) or of measure after it (2/3ほど, 3/4程度, 1/2ずつ);
+# - に or まで then a verb of more and less by its dictionary form (2/3に減った, 3/4まで落ちた);
+# - unless what follows dates it (:func:`_dated`: から, までに, 以降, 締切, 頃, に + another verb, の午後):
+#   a bound under eleven (3/4以上), a noun of amounts with の or が before it (全体の2/3が, 値段が1/2),
+#   a measure after の (1/3の確率), a predicate (だ, です, になる) whose subject is a noun of amounts
+#   (利益は前年の2/3だった), or a noun after a number under eleven (1/2カップ, as before).
 _AMOUNT_VERBS = (
     "減る", "増える", "減らす", "増やす", "落ちる", "占める", "縮む", "縮める", "抑える", "下げる", "下がる", "削る",
+    "落とす", "縮小", "減少", "増加", "削減", "低下",
 )  # fmt: skip
-_AMOUNT_WORDS = (
-    "約", "ほど", "程", "程度", "以上", "以下", "未満", "全体", "半分", "倍", "割", "残り", "売上", "売り上げ",
-    "人口", "量", "分量", "割合", "予算", "費用", "全部", "全員", "価格", "値段", "コスト", "料金", "給料",
-    "収入", "経費", "重さ", "長さ", "大きさ", "面積", "容量", "速度", "削減", "減少", "増加", "縮小",
+# verbs that make an amount of the pair only where a noun of amounts is its subject (値段が1/2になった;
+# やっと1/2になった is a day come)
+_AMOUNT_PREDICATES = ("なる", "当たる", "達する", "及ぶ", "留まる", "とどまる", "満たない", "相当")
+_ABOUT_BEFORE = (
+    "約", "およそ", "ほぼ", "わずか", "僅か", "たった", "実に", "最大", "最低", "小さじ", "大さじ", "カップ",
 )  # fmt: skip
+_ABOUT_AFTER = ("ほど", "程", "程度", "強", "弱", "近く", "余り", "あまり", "ずつ", "割", "割引")
+_ABOUT_LOOSE = ("くらい", "ぐらい", "位")  # (1/3くらい; 3/4くらいに着く is a day)
+_BOUNDS = ("以上", "以下", "未満")
+_AMOUNT_NOUNS = (
+    "全体", "半分", "残り", "売上", "売り上げ", "売上高", "人口", "量", "分量", "割合", "予算", "費用", "全部",
+    "全員", "価格", "値段", "コスト", "料金", "給料", "収入", "経費", "重さ", "長さ", "大きさ", "面積", "容量",
+    "速度", "利益", "収益", "支出", "損失", "金額", "人数", "株価", "家賃", "所得", "賃金", "距離", "体重", "シェア",
+    "生産量", "消費量", "使用量", "電気代", "人件費", "燃料費", "税金", "時間", "参加者",
+)  # fmt: skip
+_MEASURES = (
+    "確率", "割合", "大きさ", "長さ", "重さ", "高さ", "広さ", "面積", "速度", "スピード", "量", "分量", "濃度",
+    "縮尺", "サイズ", "厚さ", "距離", "人数", "値段", "価格", "力",
+)  # fmt: skip
+# what dates a pair right after it (4/10から, 5/31までに, 4/20以降, 6/30締切, 2/3頃, 1/2の午後)
+_DATE_AFTER = (
+    "から", "以降", "以前", "以後", "以来", "頃", "ごろ", "締切", "締め切り", "〆切", "期限", "必着", "当日", "付",
+    "付け", "生まれ", "中", "限り", "迄", "午前", "午後", "朝", "夜", "昼", "夕方", "晩", "日", "発売", "開催",
+    "公開", "時点", "現在", "限定", "予定", "日程",
+)  # fmt: skip
+_COPULAS = ("だ", "です", "である")  # (by their dictionary form: で, だった, でした)
+_CLAUSE_ENDS = ("、", "，", ",")
 # slashed pairs said as their two numbers, not as a fraction nor a date (24/7: にじゅうよんなな)
 _SAID_AS_NUMBERS = (("24", "7"),)
 _MATCH_REACH = 30  # words either side looked at for a match
@@ -231,9 +264,7 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
     if len(groups) == 2 and joint == "/":
         if tuple(groups) in _SAID_AS_NUMBERS:
             return number(groups[0]) + number(groups[1]), j - k
-        noun_after = j < len(words) and words[j][2][0] == "名詞"
-        smaller = int(groups[0]) < int(groups[1])
-        amount = smaller and (noun_after and int(groups[1]) <= 10 or _of_amounts(words, k))
+        amount = int(groups[0]) < int(groups[1]) and _an_amount(words, k, j, int(groups[1]))
         if _is_month_day(groups) and not amount:
             day = "ついたち" if int(groups[1]) == 1 else counted(groups[1], "日") or ""
             return f"{counted(groups[0], '月')} {day}", j - k
@@ -315,10 +346,61 @@ def _about(words: list[_Word], k: int, marks: tuple[str, ...]) -> bool:
     return any(mark in text for mark in marks)
 
 
-def _of_amounts(words: list[_Word], k: int) -> bool:
-    """Whether the sentence holding ``words[k]`` speaks of amounts (:data:`_AMOUNT_WORDS`, a verb of
-    :data:`_AMOUNT_VERBS`): whole words, so 約束 and 予約 are no 約."""
-    return any(w[0] in _AMOUNT_WORDS or w[4] in _AMOUNT_VERBS for w in _sentence(words, k))
+def _an_amount(words: list[_Word], k: int, j: int, whole: int) -> bool:
+    """Whether the slashed pair ``words[k:j]`` (a month and day, the first the smaller; ``whole`` the
+    second) is a fraction by the words next to it (the rule above :data:`_AMOUNT_VERBS`): a date
+    otherwise, however much its sentence speaks of prices (料金は4/10から下がる)."""
+    before = words[k - 1][0] if k > 0 else ""
+    after, then = (words[j][0] if j < len(words) else ""), (words[j + 1] if j + 1 < len(words) else None)
+    if before in _ABOUT_BEFORE or after in _ABOUT_AFTER:
+        return True
+    if after in _ABOUT_LOOSE:
+        return then is None or then[0] not in ("に", "から", "まで")
+    if after in ("に", "まで") and then is not None and then[4] in _AMOUNT_VERBS:
+        return True
+    if _dated(words, j):
+        return False
+    if after in _BOUNDS:
+        return whole <= 10 and not _dated(words, j + 1)  # (3/5以上の日程 is a day)
+    if before in ("の", "が") and k > 1 and words[k - 2][0] in _AMOUNT_NOUNS:
+        return True
+    if after == "の" and then is not None and then[0] in _MEASURES:
+        return True
+    ends = j == len(words) or after in (*_SENTENCE_ENDS, *_CLAUSE_ENDS)  # (料金は1/2。)
+    predicate = ends or words[j][2][0] == "助動詞" and words[j][4] in _COPULAS
+    becomes = after == "に" and then is not None and then[4] in _AMOUNT_PREDICATES
+    if (predicate or becomes) and _amount_subject(words, k):
+        return True
+    return j < len(words) and words[j][2][0] == "名詞" and whole <= 10
+
+
+def _dated(words: list[_Word], j: int) -> bool:
+    """Whether the words from ``words[j]``, right after a slashed pair, make it a day: a word of
+    :data:`_DATE_AFTER` or a day of the week (4/10から, 1/3金曜日), までに (5/31までに), に before
+    anything but a verb of amounts (3/15に改定, 2/3に会う), の before a word of :data:`_DATE_AFTER`
+    (1/2の午後)."""
+    after = words[j][0] if j < len(words) else ""
+    then = words[j + 1] if j + 1 < len(words) else None
+    if after in _DATE_AFTER or "曜" in after:
+        return True
+    if after == "まで":
+        return then is not None and then[0] == "に"
+    if after == "に":
+        return then is None or then[4] not in _AMOUNT_VERBS + _AMOUNT_PREDICATES
+    return after == "の" and then is not None and (then[0] in _DATE_AFTER or "曜" in then[0])
+
+
+def _amount_subject(words: list[_Word], k: int) -> bool:
+    """Whether the subject or topic of the clause holding the pair at ``words[k]`` (the word before
+    its nearest は or が, within the sentence and after any comma) is a noun of amounts (利益は前年の
+    2/3だった, 値段が1/2になった; 締切は2/3で is no amount)."""
+    start, _end = _sentence_span(words, k)
+    for i in range(k - 1, start, -1):
+        if words[i][0] in _CLAUSE_ENDS:
+            return False
+        if words[i][0] in ("は", "が") and words[i][2][0] == "助詞":
+            return words[i - 1][0] in _AMOUNT_NOUNS
+    return False
 
 
 def _sign(words: list[_Word], k: int) -> str | None:
@@ -812,6 +894,7 @@ def reading(text: str) -> str:
     out: list[str] = []
     before: tuple[str, ...] = ("空白",)
     skip = 0
+    after_code = False
     for k, (surface, _read, pos, normalized, _lemma) in enumerate(words):
         after = words[k + 1][0] if k + 1 < len(words) else ""
         if skip:  # said with the words before it (a number's counter, a code's digits)
@@ -826,6 +909,7 @@ def reading(text: str) -> str:
         if code is not None and code[1] == 1 and together is not None:
             code = None  # a number led by a 0 before its counter (09時: くじ) is no code
         sign = _sign(words, k)
+        own_phrase, after_code = after_code and surface in _OWN_PHRASE, code is not None
         if code is not None:
             out.extend(([" "] if spaced and out else []) + [code[0]])
             skip = code[1] - 1
@@ -848,7 +932,7 @@ def reading(text: str) -> str:
             # a phrase starts at a word that is not a particle, ending or counter (3月: さんがつ, one
             # word: espeak-ng says a word's last ん otherwise), nor the する of a noun said with it
             # (相談して: そうだんして, not そうだん して)
-            joined = (
+            joined = not own_phrase and (
                 pos[0] in _ATTACHED
                 or before[0] == "接頭辞"
                 or before[1:2] == ("数詞",)
