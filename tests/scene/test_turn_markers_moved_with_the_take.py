@@ -132,3 +132,92 @@ def test_locate_keeps_each_scene_marker_for_one_entry():
 
     assert found[0]["markers"] == [["DT Ann speaks", 13], ["DT Bob speaks", 42]]  # not the one at 90
     assert found[1]["markers"] == [["DT Cat speaks", 200]] and found[1]["take"] == {"take": "t"}
+
+
+def test_remove_take_leaves_the_animators_bookmarks_named_like_ours_after_ours_were_deleted():
+    """Review rv37d F2: the animator deleted both turn markers (turns they did not want) and keeps two
+    bookmarks named like ours far away. Remove Take took the one at 500 as ours and deleted it."""
+    scene = bpy.context.scene
+    ann, bob, _cat, _dan = four_characters()
+    animate(ann, bob)
+    for marker in list(scene.timeline_markers):
+        scene.timeline_markers.remove(marker)
+    scene.timeline_markers.new("DT Ann speaks", frame=500)
+    scene.timeline_markers.new("DT Ann speaks", frame=700)
+
+    report = remove_take([ann, bob], scene)
+
+    assert report.markers == 0  # was 1
+    assert dt_markers(scene, "Ann", "Bob") == [("DT Ann speaks", 500), ("DT Ann speaks", 700)]
+
+
+def test_one_of_ours_deleted_and_a_bookmark_of_that_name_far_away_stays_through_generate_and_remove():
+    scene = bpy.context.scene
+    ann, bob, _cat, _dan = four_characters()
+    animate(ann, bob)
+    ours = next(m for m in scene.timeline_markers if m.name == "DT Ann speaks")
+    theirs = ("DT Ann speaks", int(ours.frame) + 400)
+    scene.timeline_markers.remove(ours)
+    scene.timeline_markers.new(theirs[0], frame=theirs[1])
+
+    _a, _b, n = animate(ann, bob, seed=7)
+
+    assert len(dt_markers(scene, "Ann", "Bob")) == n + 1 and theirs in dt_markers(scene, "Ann")
+    report = remove_take([ann, bob], scene)
+    assert report.markers == n  # the take's own, not the bookmark
+    assert dt_markers(scene, "Ann", "Bob") == [theirs]
+
+
+def test_locate_counts_a_deleted_marker_gone_rather_than_taking_a_far_one_of_its_name():
+    from dualtalk.dualtalk_blender.scene import marker_places
+
+    turns = [["DT Ann speaks", 1], ["DT Bob speaks", 30], ["DT Ann speaks", 60], ["DT Bob speaks", 90]]
+    records = [{"pair": ["Ann", "Bob"], "markers": turns, "take": {"take": "t"}}]
+    scene = [("DT Ann speaks", 1), ("DT Bob speaks", 30), ("DT Bob speaks", 90), ("DT Ann speaks", 500)]
+
+    found = marker_places.locate(records, scene)[0]
+
+    assert found["markers"] == [["DT Ann speaks", 1], ["DT Bob speaks", 30], ["DT Bob speaks", 90]]
+    slid = [(n, f + 12) for n, f in scene[:3]] + [("DT Ann speaks", 512)]  # the same, the whole take slid 12
+    found = marker_places.locate(records, slid)[0]
+    assert found["markers"] == [["DT Ann speaks", 13], ["DT Bob speaks", 42], ["DT Bob speaks", 102]]
+    assert marker_places.moved(found["take"]) == 12
+    lone = [{"pair": ["Ann", "Bob"], "markers": [["DT Ann speaks", 1], ["DT Bob speaks", 101]], "take": None}]
+    assert marker_places.locate(lone, [("DT Ann speaks", 500)])[0]["markers"] == []  # both of ours deleted
+
+
+def long_take(turns: int) -> list[list]:
+    """A long conversation's turn markers: Ann and Bob take turns, one every 20-40 frames."""
+    frames, frame = [], 1
+    for k in range(2 * turns):
+        frames.append(["DT Ann speaks" if k % 2 == 0 else "DT Bob speaks", frame])
+        frame += 20 + (k * 7) % 21
+    return frames
+
+
+def test_a_long_take_slid_12_frames_is_found_moved():
+    """Review rv37d F5: past 1,000 turns per speaker the shift was not weighed, so a slid take read
+    as not moved (Play Take and the record did not follow the slide)."""
+    from dualtalk.dualtalk_blender.scene import marker_places
+
+    turns = long_take(1500)
+    records = [{"pair": ["Ann", "Bob"], "markers": turns, "take": {"take": "t"}}]
+
+    found = marker_places.locate(records, [(n, f + 12) for n, f in turns])[0]
+
+    assert marker_places.moved(found["take"]) == 12  # was 0
+    assert found["markers"] == [[n, f + 12] for n, f in turns]
+
+
+def test_a_long_take_slid_far_with_markers_deleted_at_both_ends_is_found_moved():
+    from dualtalk.dualtalk_blender.scene import marker_places
+
+    turns = long_take(1500)
+    records = [{"pair": ["Ann", "Bob"], "markers": turns, "take": {"take": "t"}}]
+    kept = turns[3:-2]  # the animator deleted turns at both ends, then slid the rest 600 frames
+    scene = [(n, f + 600) for n, f in kept] + [("DT Ann speaks", 5)]  # and a bookmark of theirs
+
+    found = marker_places.locate(records, scene)[0]
+
+    assert marker_places.moved(found["take"]) == 600
+    assert found["markers"] == [[n, f + 600] for n, f in kept]
