@@ -15,6 +15,10 @@ animate (its shape-key block, its armature or object), a stack of tracks, bottom
     DualTalk brows+cheeks  /
     (tracks the user adds later, e.g. "Fixes"; the active action, the user's tweak layer)
 
+After Remove Take the animator's tracks that were above the take (a ``Fixes`` track) stay above the
+next one: its tracks go where the removed take's were, just above ``Before take`` or under the lowest of
+them (:func:`first_take_place`), and one warning names those Blender leaves no room under.
+
 The first time a datablock gets our layers its active-action blend is set to Combine, so a key
 an animator sets in the viewport on top of the take is stored as an offset from it (Blender
 remaps the inserted value) instead of freezing that channel for the whole shot.
@@ -333,10 +337,104 @@ def _keys_under_take(target: TargetCurves, still: list[CurveSpec], character: st
     )
 
 
+BASE_TRACK = "Before take"  # the animator's track Remove Take leaves where our rest track was
+ABOVE_PROP = "dualtalk_above_take"  # datablock custom property: the animator's tracks above a removed take
+
+
+def _above_record(idblock: Any) -> list[str]:
+    """The names of the animator's tracks that played above the take Remove Take removed here
+    (:data:`ABOVE_PROP`); [] without one, or a damaged one."""
+    try:
+        names = json.loads(str(idblock.get(ABOVE_PROP, "[]")))
+    except (ValueError, TypeError, AttributeError):
+        return []
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _is_base(track: Any) -> bool:
+    """Remove Take's :data:`BASE_TRACK` (one strip of the animator's holding the values before the take)."""
+    return (
+        track.name == BASE_TRACK
+        and len(track.strips) == 1
+        and track.strips[0].action is not None
+        and not is_ours(track.strips[0].action)
+    )
+
+
+def first_take_place(idblock: Any, keyed: set[tuple[str, int]]) -> tuple[Any | None, list[str]]:
+    """Where a first take's tracks go on ``idblock``: (the track they go just above, None: on top;
+    the animator's tracks they play over that were above the removed take and key ``keyed``).
+
+    On top of the animator's tracks (their idle loops stay under the take), except after Remove Take:
+    the tracks that were above the removed take (a ``Fixes`` track) stay above the new one, whose
+    tracks go where the earlier take's were: under the lowest of them (:data:`ABOVE_PROP`), or above
+    :data:`BASE_TRACK` (a file Remove Take left before that record existed). A new take stacked on top
+    played the smile without the animator's +0.3 fix, and said nothing (review rv37d, finding 3). When
+    those tracks sit at the bottom of the stack (Blender adds a track only above another), the take
+    goes on top and the tracks of theirs it now hides are named (:func:`hidden_warning`)."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None or not len(ad.nla_tracks):
+        return None, []
+    tracks = list(ad.nla_tracks)
+    names = set(_above_record(idblock))
+    above = [i for i, t in enumerate(tracks) if t.name in names and not _is_base(t)]
+    if above and min(above) > 0:
+        return tracks[min(above) - 1], []
+    base = [i for i, t in enumerate(tracks) if _is_base(t)]
+    if base and base[-1] < len(tracks) - 1:
+        return tracks[base[-1]], []
+    hidden = [
+        tracks[i].name
+        for i in above
+        if any(
+            (fc.data_path, fc.array_index) in keyed
+            for s in tracks[i].strips
+            if s.action is not None
+            for fc in compat.iter_fcurves(s.action, s.action_slot)
+        )
+    ]
+    return None, hidden
+
+
+def _kept_down(ad: Any, place: Any) -> Any:
+    """The track :func:`_release_active` just pushed the animator's action to (Blender adds it on top,
+    over their tracks that were above the removed take) moved to just above ``place``, as it was, so it
+    plays under the new take as on a first take; returns it (the new take goes just above it)."""
+    top = ad.nla_tracks[-1]
+    strip = top.strips[0]
+    moved = ad.nla_tracks.new(prev=place)
+    moved.mute, moved.lock = top.mute, top.lock
+    copy = moved.strips.new(strip.name, int(strip.frame_start), strip.action)
+    _copy_strip(strip, copy)
+    track_name_, strip_name = top.name, strip.name
+    ad.nla_tracks.remove(top)
+    moved.name, copy.name = track_name_, strip_name
+    return moved
+
+
+def hidden_warning(character: str, label_: str, names: list[str]) -> str:
+    """One line: tracks of the animator's that were above the removed take now play under the new one."""
+    shown = ", ".join(repr(n) for n in names)
+    return (
+        f"{character}: your NLA track{'s' if len(names) > 1 else ''} {shown} on {label_} played above the take "
+        f"Remove Take removed and now play{'s' if len(names) == 1 else ''} under this take, which hides "
+        f"{'it' if len(names) == 1 else 'them'} where it keys the same channels: move "
+        f"{'it' if len(names) == 1 else 'them'} above the DualTalk tracks in the NLA editor to keep "
+        f"{'its' if len(names) == 1 else 'their'} fixes"
+    )
+
+
 def _place_strip(
-    idblock: Any, layer: str, action: Any, slot: Any, start: float, end: float
+    idblock: Any,
+    layer: str,
+    action: Any,
+    slot: Any,
+    start: float,
+    end: float,
+    first: Any | None = None,
 ) -> tuple[Any, bool]:
-    """Our strip for ``layer`` on ``idblock`` playing ``action``; (strip, created)."""
+    """Our strip for ``layer`` on ``idblock`` playing ``action``; (strip, created). ``first``: on a
+    first take, the track ours go just above (:func:`first_take_place`); None: on top."""
     ad = idblock.animation_data or idblock.animation_data_create()
     strips = our_strips(idblock)
     strip = strips.get(layer)
@@ -352,7 +450,7 @@ def _place_strip(
         strip.frame_start_ui = start
         strip.scale, strip.repeat = 1.0, 1.0
         return strip, False
-    track = _new_track(ad, strips, layer)
+    track = _new_track(ad, strips, layer) if strips or first is None else ad.nla_tracks.new(prev=first)
     track.name = track_name(layer)
     strip = track.strips.new(track_name(layer), int(start), action)
     strip.action_slot = slot
@@ -516,14 +614,25 @@ def write_take_steps(
     at_rest = [_held_at_rest(t, reads) for t in targets]  # renamed channels: said, and held at rest
     pushed: list[str] = []
     under: list[str] = []  # hand keys on channels the take keys, pushed under it: said
+    places: list[Any | None] = []  # a first take's tracks go just above this track (None: on top)
     for target, (still, _said, _unmapped) in zip(targets, at_rest, strict=True):
         first_time = not our_strips(target.idblock)
+        keyed = {(c.data_path, c.index) for c in [*target.curves, *still]}
+        place, hidden = first_take_place(target.idblock, keyed) if first_time else (None, [])
         record_before(target, first_time, legacy_take(target.idblock) if first_time else None)
         _carry_renamed_before(target, reads)
         covered = _keys_under_take(target, still, str(meta.get("character", "")))
         released = _release_active(target.idblock, end)
         pushed += released
         under += [covered] if released and covered else []
+        if released and place is not None:  # the animator's action kept under the take, not over theirs
+            place = _kept_down(target.idblock.animation_data, place)
+        places.append(place)
+        if hidden:
+            character = str(meta.get("character", ""))
+            under.append(hidden_warning(character, label(target.idblock, target.slot_name), hidden))
+        if first_time and ABOVE_PROP in target.idblock:
+            del target.idblock[ABOVE_PROP]  # said where it goes: used once
         ad = target.idblock.animation_data or target.idblock.animation_data_create()
         if first_time and ad.action is None:
             # Keys the animator sets on top of the take (the active action) become offsets that
@@ -587,7 +696,9 @@ def write_take_steps(
         for layer in (REST, *used):
             if layer not in slots:
                 continue
-            strip, created = _place_strip(target.idblock, layer, actions[layer], slots[layer], start, end)
+            strip, created = _place_strip(
+                target.idblock, layer, actions[layer], slots[layer], start, end, places[t]
+            )
             if layer == REST:
                 continue
             if created or layer in influences:

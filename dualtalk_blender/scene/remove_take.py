@@ -67,7 +67,9 @@ A track of the animator's above ours that blends with what is below it (a fix pu
 Blender's default once our tracks go (1.0 for a shape key), so a track of theirs, :data:`BASE_TRACK`,
 is left where our rest track was, holding those properties at their values before the take, said in a
 note (:func:`_plan_base`). A property the take keyed that a later take dropped from our tracks (an
-earlier build's, after a custom map named fewer channels) gets back its recorded value too.
+earlier build's, after a custom map named fewer channels) gets back its recorded value too. The names of
+the animator's tracks above ours are recorded on the datablock (:data:`.layers.ABOVE_PROP`, :func:`_note_above`),
+so the next Generate puts its take where this one was, under them, not over their fixes.
 
 Everything else stays: the animator's tracks, strips, actions, keys and drivers, shape-key slider
 ranges DualTalk opened, a mesh made single-user. Everything is checked
@@ -83,6 +85,7 @@ Python API::
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -676,7 +679,7 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, character: s
     notes.append(_rebased_note(action.name, label, what, was) + ("" if drift is None else f": {drift}"))
 
 
-BASE_TRACK = "Before take"  # the animator's track Remove Take leaves under theirs (:func:`_plan_base`)
+BASE_TRACK = layers.BASE_TRACK  # the animator's track Remove Take leaves under theirs (:func:`_plan_base`)
 
 
 def _rna_default(idblock: Any, data_path: str, index: int) -> float | None:
@@ -1252,6 +1255,7 @@ def _set_value(idblock: Any, data_path: str, index: int, value: float) -> None:
 def _restore_block(block: _Block) -> None:
     idblock = block.idblock
     ad = idblock.animation_data
+    _note_above(block)
     reuse = None  # our lowest track becomes the animator's base track (Blender adds tracks only above one)
     if block.base:
         stack = list(ad.nla_tracks)
@@ -1285,6 +1289,22 @@ def _restore_block(block: _Block) -> None:
     if block.clear and ad.action is None and not len(ad.nla_tracks) and not len(ad.drivers):
         idblock.animation_data_clear()  # it had none before the take
     before_take.forget_before(idblock)
+
+
+def _note_above(block: _Block) -> None:
+    """Record on the datablock the animator's tracks above our lowest one (a ``Fixes`` track), so the
+    next take goes under them, where this one was (:func:`.layers.first_take_place`); an older record
+    goes when none is above."""
+    idblock = block.idblock
+    if idblock.animation_data is None:
+        return
+    stack = list(idblock.animation_data.nla_tracks)
+    mine = [i for i, t in enumerate(stack) if any(t == o for o in block.tracks)]
+    above = [t.name for i, t in enumerate(stack) if mine and i > min(mine) and i not in mine]
+    if above:
+        idblock[layers.ABOVE_PROP] = json.dumps(above)
+    elif layers.ABOVE_PROP in idblock:
+        del idblock[layers.ABOVE_PROP]
 
 
 def _hold_base(block: _Block, track: Any) -> None:
