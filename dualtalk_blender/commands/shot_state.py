@@ -369,7 +369,7 @@ def input_fingerprints(shot: Shot) -> dict[str, str]:
 
 def content_fingerprint(path: Path) -> str:
     """A file's content fingerprint, as :func:`input_fingerprints` takes it ("" when unreadable)."""
-    from ...inference.audio.dialogue import FINGERPRINT_WHOLE, recording_fingerprint
+    from ...inference.core.file_fingerprint import FINGERPRINT_WHOLE, recording_fingerprint
 
     fp = recording_fingerprint([path])
     try:

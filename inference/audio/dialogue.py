@@ -20,6 +20,10 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DualTalkError
+from ..core.file_fingerprint import FINGERPRINT_SLICE as FINGERPRINT_SLICE  # kept here for callers
+from ..core.file_fingerprint import FINGERPRINT_SLICES as FINGERPRINT_SLICES
+from ..core.file_fingerprint import FINGERPRINT_WHOLE as FINGERPRINT_WHOLE
+from ..core.file_fingerprint import recording_fingerprint as recording_fingerprint
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 from .loader import audio_info, check_range, cut_off_why, is_silent, read_channels
@@ -558,51 +562,6 @@ def _window(segments: list[Segment], s: float, e: float) -> list[Segment]:
         if b > a:
             out.append(Segment(a - s, b - s, seg.speaker, seg.line))
     return out
-
-
-FINGERPRINT_WHOLE = 16 << 20  # files up to 16 MiB are read whole
-FINGERPRINT_SLICES = 16  # longer ones: slices spread over the file, its first and last bytes included
-FINGERPRINT_SLICE = 64 << 10
-_FINGERPRINTS: dict[tuple[tuple[str, int, int, int, int], ...], str] = {}  # by the files' identity
-
-
-def recording_fingerprint(paths: list[Path]) -> str:
-    """Which recording(s) these files hold, cheaply: sha256 over each file's size and bytes -- a file
-    up to 16 MiB whole, a longer one as 16 slices of 64 KiB spread over it (its header and its end
-    included) -- so a range of an hour-long take reads 1 MiB, not the recording again. Another
-    recording, another cut or export of it, or a file cut short differ; the same file moved, copied
-    or renamed does not. "" when a file cannot be read (the take's audio then goes unchecked).
-
-    :func:`load_dialogue` records it in every take's source (``source["fingerprint"]``); a range's
-    check and its run in one process read the files once (kept by path, size, inode and times)."""
-    import hashlib
-
-    try:
-        stats = [(os.path.realpath(p), os.stat(p)) for p in paths]
-    except OSError:
-        return ""
-    key = tuple((r, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) for r, st in stats)
-    if key in _FINGERPRINTS:
-        return _FINGERPRINTS[key]
-    digest = hashlib.sha256()
-    try:
-        for path in paths:
-            with open(path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                digest.update(f"{size}:".encode())
-                if size <= FINGERPRINT_WHOLE:
-                    while block := fh.read(1 << 20):
-                        digest.update(block)
-                    continue
-                for k in range(FINGERPRINT_SLICES):
-                    fh.seek((size - FINGERPRINT_SLICE) * k // (FINGERPRINT_SLICES - 1))
-                    digest.update(fh.read(FINGERPRINT_SLICE))
-    except OSError:
-        return ""
-    if len(_FINGERPRINTS) >= 8:
-        _FINGERPRINTS.clear()
-    _FINGERPRINTS[key] = found = "sha256-v1:" + digest.hexdigest()[:32]
-    return found
 
 
 # The recording's SOUND, kept beside its bytes' fingerprint, so the same recording re-encoded for the
