@@ -126,3 +126,17 @@ def test_a_track_left_at_the_bottom_is_named_when_the_new_take_must_play_over_it
     assert names(ann) == ["Hand smile", *OURS]
     said = [w for w in ra.warnings if "'Hand smile'" in w]
     assert len(said) == 1 and "under this take" in said[0]  # nothing was said before
+
+
+@pytest.mark.parametrize("damaged", ["[Fixes", "7", '{"Fixes": 1}'])
+def test_a_damaged_record_of_the_tracks_above_puts_the_take_above_before_take(damaged):
+    ann, ben = shot()
+    with_take = push_down_a_fix(ann)
+    remove_take([ann, ben])
+    ann.data.shape_keys[layers.ABOVE_PROP] = damaged  # edited by a script, or another build's
+
+    ra, _rb, _n = generate(ann, ben)
+
+    assert names(ann) == [BASE_TRACK, *OURS, "Fixes"]
+    assert smile(ann) == pytest.approx([v + 0.3 for v in with_take], abs=1e-4)
+    assert layers.ABOVE_PROP not in ann.data.shape_keys
