@@ -244,13 +244,16 @@ def fingerprint_of(root: Path, rooms: tuple[str, ...], cache: Path | None) -> st
     """:func:`code_fingerprint` of the ``*.py`` files under ``root``'s ``rooms``, each file's meaning
     digest read from ``cache`` where it holds one for the file's exact bytes (and for this very
     :func:`code_meaning`: the cache names the source of this module), else computed and kept."""
+    from ...inference.build_info import tracked_files
+
     rule = _meaning_rule()
     known = _read_meanings(cache, rule)
     meanings: dict[str, str] = {}
     digest = hashlib.sha256()
+    tracked = tracked_files(root)  # None: no git checkout (an installed extension): every file counts
     for room in rooms:
         for path in sorted((root / room).rglob("*.py")):
-            if "__pycache__" in path.parts:
+            if "__pycache__" in path.parts or not _counts(path.relative_to(root).as_posix(), tracked):
                 continue
             digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
             try:
@@ -265,6 +268,14 @@ def fingerprint_of(root: Path, rooms: tuple[str, ...], cache: Path | None) -> st
     if cache is not None and rule and meanings != known:
         _write_meanings(cache, rule, meanings)
     return digest.hexdigest()[:32]
+
+
+def _counts(rel: str, tracked: tuple[frozenset[str], tuple[str, ...]] | None) -> bool:
+    """Whether the file at ``rel`` is part of the build: in a git checkout only if git tracks it, the
+    rule the build id follows (:func:`~...inference.build_info.fingerprinted_files`, 1b3440f). A
+    scratch ``try.py`` dropped in the package made every done shot run again, "made by another
+    build" (review rv37b F10)."""
+    return tracked is None or rel in tracked[0] or rel.startswith(tracked[1])
 
 
 def meaning_cache() -> Path | None:
