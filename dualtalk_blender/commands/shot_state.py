@@ -449,12 +449,38 @@ def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
         return "its settings changed"
     if any(not os.path.lexists(p) for p in set_outputs(shot)):
         return "an output is missing"
-    changed = _output_changed(shot, record)
+    changed = _output_changed(shot, record) or frames_changed(shot)
     if changed is not None:
         return changed
     inputs = input_fingerprints(shot)
     if "" in inputs.values() or record.get("inputs") != inputs:
         return "an input changed"
+    return None
+
+
+def frames_changed(shot: Shot) -> str | None:
+    """Why the shot's frames folder is not the set its render put there (None: each frame its render
+    recorded is in place, as big and as old as then; :mod:`..scene.render` keeps that record beside
+    the frames). Frames deleted since (a node's partial frames cleaned, a sync that dropped some, an
+    artist clearing a range to render again) made ``--skip-done`` skip the shot with 9 of its 25
+    frames, "its outputs in place" (review rv37b F3): such a shot runs again, and its render puts
+    back every frame. A video, or no render, has no frames to count."""
+    from ..scene import render
+
+    folder = shot.render
+    if folder is None or folder.suffix.lower() in render.VIDEO_SUFFIXES or not folder.is_dir():
+        return None
+    frames = render._read_record(folder)
+    if not frames:
+        return f"its frames folder {folder} holds no record of the frames its render wrote"
+    missing = sum(not os.path.lexists(folder / name) for name in frames)
+    changed = sum(
+        os.path.lexists(folder / n) and not render._is_our_frame(folder / n, frames) for n in frames
+    )
+    if missing:
+        return f"its frames folder {folder} lacks {missing} of its {len(frames)} frames"
+    if changed:
+        return f"{changed} of the {len(frames)} frames in its frames folder {folder} changed since"
     return None
 
 
