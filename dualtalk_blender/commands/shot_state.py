@@ -17,8 +17,11 @@ and SMB mounts) the shot runs unlocked, and the run warns once.
 **Done record.** ``animate --job --skip-done`` skips a shot finished before from the same inputs
 and settings. The shot's work folder marker (``.dualtalk-work``, already there for every shot that
 writes work files) carries a one-line JSON record once the shot's set is in place: a digest of the
-shot's settings (every field and option, paths included, and this build's version), a digest of the
-build that made it (:func:`build_digest`: the shipped code that makes and keys the animation, and the
+shot's settings (every field and option and this build's version; the outputs' paths relative to the
+shot's folder and the inputs by name, so the same job folder by another mount point or moved is the
+same shot: :func:`settings_digest`), a digest of the
+build that made it (:func:`build_digest`: the shipped code that makes and keys the animation -- in a
+git checkout only the files git tracks, as the build id counts them -- and the
 embedded lite weights' sha256 when the shot runs on them; ``__version__`` alone never changed while
 the weights and the code did), a fingerprint of each input's contents (size and bytes: whole up to
 16 MiB; a larger file as 16 slices plus its size and modification time, so an edit between the
@@ -26,15 +29,19 @@ slices is never taken for the same input -- a file only touched runs again, the 
 ``checkpoint`` is an input, so its weights are judged by this rule), the outputs with each file's
 size, and when. A record made by another build (or by one from before the build digest) is not the
 shot's: it runs again, and its line says why (:func:`rerun_reason`). So does a shot whose .blend is
-cut short (a partial copy or sync: it does not end as a saved .blend ends) or one of whose output
-files changed size since (a record from before sizes: by its .blend alone).
+cut short (a partial copy or sync: it does not end as a saved .blend ends), one of whose output
+files changed size since (a record from before sizes: by its .blend alone), or whose frames folder
+lacks a frame its render recorded or holds one changed since (:func:`frames_changed`).
 The record also holds the fingerprints of the .blend, the FBX files and the video the shot wrote
 and the digest of the ``recognised.txt`` it wrote: a later run replaces without a word only
 animate's own unchanged output (:func:`not_ours`, :func:`file_not_ours`; any other .blend at
 ``out`` is kept as a backup, an FBX or video as ``NAME.N.fbx`` / ``NAME.N.mp4``) and keeps a
 ``recognised.txt`` edited since; and the files the run kept before replacing them (``OUT.blendN``,
 ``NAME.N.fbx``, ``recognised.edited.txt``: :func:`kept_files`), which a job's summary lists with
-the shot's outputs, also when a later ``--skip-done`` run skips the shot.
+the shot's outputs, also when a later ``--skip-done`` run skips the shot. The record writes paths
+as the run that wrote it reached them; a later run reads them as it reaches the shot's folder
+(:func:`here`, by the ``.blend`` path the record names), so a record written at ``/mnt/proj`` still
+names animate's own files at ``/net/proj`` (records written before this rule are read alike).
 The record is removed before a run replaces the set and written after, so a set replaced by a run
 that then died is never taken for the recorded one.
 
@@ -73,8 +80,17 @@ from ...inference.core.locks import LOCK_SUFFIX as LOCK_SUFFIX  # the locks' nam
 from ...inference.core.locks import lock_file as lock_file
 from ...inference.core.locks import reset_lock_warning as reset_lock_warning
 from ...inference.core.outputs import WORK_MARKER
+from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
 from ..scene.blendio import blend_is_complete
-from .jobs import INPUT_PATHS, Shot, fbx_files, intermediates, work_folder
+from .jobs import (
+    INPUT_PATHS,
+    OUTPUT_PATHS,
+    SHOT_OPTIONS,
+    Shot,
+    fbx_files,
+    intermediates,
+    work_folder,
+)
 
 RECORD_VERSION = 1
 DONE_SUFFIX = (
@@ -148,7 +164,7 @@ def kept_files(shot: Shot, record: dict[str, Any] | None) -> list[Path]:
     for name in kept:
         if not isinstance(name, str) or "\0" in name:
             continue
-        p = Path(name)
+        p = Path(here(shot, record, name))
         if (
             (p.parent == shot.out.parent and backup.fullmatch(p.name))
             or (p.parent == work_folder(shot) and edited.fullmatch(p.name))
@@ -160,7 +176,8 @@ def kept_files(shot: Shot, record: dict[str, Any] | None) -> list[Path]:
 
 
 def settings_digest(shot: Shot) -> str:
-    """The shot's settings: every run field and option (paths as given, resolved) and the build.
+    """The shot's settings: every run field and option (paths as :func:`_portable` writes them) and
+    the build.
 
     The text hashed is the same in every process (:func:`_canonical`): ``Shot.given`` is a set, and
     written as Python shows it (``frozenset({'turns', 'audio'})``) its order followed the process's
@@ -172,8 +189,41 @@ def settings_digest(shot: Shot) -> str:
     fields.pop("plan", None)  # what the other shots of its job write: where a copy goes, the same
     if not fields.get("fbx_per_character"):  # off: a record made before the option still reads done
         fields.pop("fbx_per_character", None)
+    _portable(shot, fields)
     text = json.dumps({"build": __version__, "shot": fields}, sort_keys=True, default=_canonical)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _portable(shot: Shot, fields: dict[str, Any]) -> None:
+    """The paths of a shot's ``fields`` as the same job reads them from any mount point: each output
+    (``out``, ``fbx``, ``render``, ``work``) relative to the shot's folder (``out``'s), each input by
+    its file name alone (its contents are in the record's ``inputs``). A farm mounts one share at
+    ``/mnt/proj`` on one node and ``/net/proj`` on another: absolute paths made every done shot run
+    again there ("its settings changed") and keep another copy of each output (review rv37b F1)."""
+    base = os.path.dirname(os.fspath(shot.out))
+    for key in OUTPUT_PATHS:
+        if _is_path(fields.get(key)):
+            fields[key] = _relative(os.fspath(fields[key]), base)
+    for key in ("blend", "motion_a", "motion_b"):
+        if _is_path(fields.get(key)):
+            fields[key] = os.path.basename(os.fspath(fields[key]))
+    for name, option in SHOT_OPTIONS.items():
+        holder = fields.get("req" if name in REQUEST_OPTIONS else "options")
+        if option.kind == "path" and isinstance(holder, dict) and _is_path(holder.get(option.field)):
+            holder[option.field] = os.path.basename(os.fspath(holder[option.field]))
+
+
+def _is_path(value: object) -> bool:
+    """A path's text or a path (anything else is left for :func:`_canonical` to refuse)."""
+    return isinstance(value, (str, os.PathLike))
+
+
+def _relative(path: str, base: str) -> str:
+    """``path`` from ``base`` (``/``-separated), or as it is where there is no way (another drive)."""
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:
+        return path
 
 
 def _canonical(value: object) -> object:
@@ -507,10 +557,9 @@ def _output_changed(shot: Shot, record: dict[str, Any]) -> str | None:
     now = output_sizes(shot)
     if str(shot.out) in now and not blend_is_complete(shot.out):
         return f"its output {shot.out} is cut short (not a whole .blend)"
-    then = record.get("sizes")
-    if not isinstance(then, dict):
+    if not isinstance(record.get("sizes"), dict):
         return None
-    for path, size in then.items():
+    for path, size in _by_here(shot, record, "sizes").items():
         if path == str(shot.out):
             continue
         if now.get(path) != size:
@@ -569,18 +618,48 @@ def forget_done(shot: Shot) -> None:
             done_file(shot).unlink()
 
 
+def here(shot: Shot, record: dict[str, Any] | None, entry: str) -> str:
+    """A path the record names (it writes them absolute), as this run reaches it: one written under
+    another path to the shot's folder -- the share mounted at ``/net/proj`` where the record was
+    written at ``/mnt/proj``, the job folder moved or renamed -- is taken onto this one, by where the
+    record says the shot's .blend was (``blend_path``; records made before it hold none: as written).
+    What the record says of the file there is then still judged by its fingerprint or size."""
+    then = (record or {}).get("blend_path")
+    if not isinstance(then, str) or not os.path.isabs(then) or not os.path.isabs(entry):
+        return entry
+    rel = _relative(entry, os.path.dirname(then))
+    if os.path.isabs(rel):
+        return entry
+    return os.path.normpath(os.path.join(os.path.dirname(os.fspath(shot.out)), rel))
+
+
+def _by_here(shot: Shot, record: dict[str, Any], key: str) -> dict[str, Any]:
+    """The record's ``key`` map (path -> value) keyed by the paths as this run reaches them ({} where none)."""
+    found = record.get(key)
+    if not isinstance(found, dict):
+        return {}
+    return {here(shot, record, k): v for k, v in found.items() if isinstance(k, str)}
+
+
+def own_blend(shot: Shot, record: dict[str, Any] | None) -> str:
+    """The fingerprint the record holds of the .blend animate wrote at the shot's ``out`` ("" where
+    it holds none for it): the one file at ``OUT.blend1`` a run may replace (animate's own)."""
+    then, where = (record or {}).get("blend"), (record or {}).get("blend_path")
+    if not isinstance(then, str) or not isinstance(where, str):
+        return ""
+    return then if here(shot, record, where) == str(shot.out) else ""
+
+
 def not_ours(shot: Shot, record: dict[str, Any] | None) -> str | None:
     """Why the .blend at the shot's ``out`` is not animate's own unchanged output (None: it is, and
     a re-run may replace it without a word). Judged by the done record (``record``, read before
     the run), which holds the fingerprint of the .blend the shot wrote: not by what the file holds
     (every scene keyed with DualTalk has its actions) -- a file animate did not write, or one an
-    artist opened and saved since, is theirs."""
-    if record is not None and record.get("blend_path") == str(shot.out):
-        then = record.get("blend")
-        if isinstance(then, str) and then and content_fingerprint(shot.out) == then:
-            return None
-        if isinstance(then, str) and then:
-            return "changed since animate wrote it"
+    artist opened and saved since, is theirs. The record's paths are read as this run reaches the
+    shot's folder (:func:`here`): the same folder by another mount point is the same shot."""
+    then = own_blend(shot, record)
+    if then:
+        return None if content_fingerprint(shot.out) == then else "changed since animate wrote it"
     return "no record says animate wrote it"
 
 
@@ -591,13 +670,14 @@ def file_not_ours(shot: Shot, record: dict[str, Any] | None, path: Path) -> str 
     record from before those: by the size it holds, as ``--skip-done`` judges the set). A
     hand-keyed FBX or a client's approved video under the output's name is the user's."""
     outputs = (record or {}).get("outputs")
-    if record is None or not isinstance(outputs, list) or str(path) not in outputs:
+    if record is None or not isinstance(outputs, list):
         return "no record says animate wrote it"
-    prints, sizes = record.get("files"), record.get("sizes")
-    then = prints.get(str(path)) if isinstance(prints, dict) else None
+    if str(path) not in {here(shot, record, p) for p in outputs if isinstance(p, str)}:
+        return "no record says animate wrote it"
+    then = _by_here(shot, record, "files").get(str(path))
     if isinstance(then, str) and then:
         return None if content_fingerprint(path) == then else "changed since animate wrote it"
-    size = sizes.get(str(path)) if isinstance(sizes, dict) else None
+    size = _by_here(shot, record, "sizes").get(str(path))
     if isinstance(size, int) and not isinstance(size, bool):
         try:
             same = os.stat(path).st_size == size
