@@ -193,6 +193,7 @@ def recorded_settings(scene) -> dict:
         blend_file=bpy.data.filepath,
         scene_name=scene.name,
         frame_start=scene.frame_start,
+        moved_start=None,  # the take not slid in the NLA editor
     )
     return ui_run.GenerationRun._origin(run)
 

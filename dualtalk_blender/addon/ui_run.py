@@ -105,6 +105,7 @@ class GenerationRun:
     # Another file opened while it runs: it carries on (operators/modal.py follows it) and, as
     # the scene is gone when it ends, keeps the take in a folder of its own instead of losing it.
     outlives_file = True
+    moved_start: int | None = None  # where a whole take goes after the animator slid the earlier one
 
     def __init__(
         self,
@@ -152,11 +153,24 @@ class GenerationRun:
             self.warnings_at_start = ignored + scene_warnings(scene, takes=False) + at_start
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
+            # where a whole take would be keyed now that the animator slid the earlier one (the frame
+            # Generate keys it from, :func:`..scene.moved_take.where_moved`), for a take kept later
+            self.moved_start = self._moved_start(scene)
             self.python = python or self._python()
         except Exception:
             self.cleanup()
             raise
         self.worker: WorkerProcess | None = None
+
+    def _moved_start(self, scene: Any) -> int | None:
+        """The frame a whole take goes to where the animator slid the take the characters play (None:
+        not slid, slid unevenly, a range, or a start frame set): what :meth:`_origin` records, so a take
+        kept after a Generate that could not key goes where Generate would have put it (marks37)."""
+        from ..scene.moved_take import where_moved
+
+        if self.frame_range is not None:
+            return None
+        return where_moved(scene, self.apply_opts, check_characters(self.settings)).start
 
     def _build_job(self, prefs: Any) -> dict[str, Any]:
         """The worker job (:func:`build_job`); for a range whose audio the panel lacks or names wrongly
@@ -810,9 +824,10 @@ class GenerationRun:
         for name in ("map", "map_a", "map_b"):  # the shared map and each character's own
             if opts.get(name) is not None and not isinstance(opts[name], str):  # parsed: JSON can't hold it
                 opts[name] = str(opts[name])
-        # the frame keying starts from (the scene's start, as take_keying reads it), so Apply Saved
-        # Take's As Made puts the take where it would have gone though the scene's start moved since
-        start = self.apply_opts.start_frame
+        # the frame keying starts from (the scene's start, or where the animator slid the take, as
+        # take_keying reads them), so Apply Saved Take's As Made puts the take where it would have
+        # gone though the scene's start moved since
+        start = self.apply_opts.start_frame if self.moved_start is None else self.moved_start
         opts["start_frame"] = int(start if start is not None else (scene or self).frame_start)
         live = [chosen.find() if scene is not None else None for chosen in self.chosen]
         names = [o.name if o is not None else c.name for o, c in zip(live, self.chosen, strict=True)]
