@@ -493,6 +493,8 @@ def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
     """Why ``record`` does not stand for this shot's set now (None: it does)."""
     if record is None or record.get("version") != RECORD_VERSION:
         return "no usable done record"
+    if record.get("pending"):
+        return "its last run was stopped as it put its outputs in place"
     if record.get("build") != build_digest(shot):
         return "made by another build of DualTalk (other engine weights or code than this one's)"
     if record.get("settings") != settings_digest(shot):
@@ -534,12 +536,13 @@ def frames_changed(shot: Shot) -> str | None:
     return None
 
 
-def output_sizes(shot: Shot) -> dict[str, int]:
-    """Each output file's size in bytes as it is now, by path (a render's frames folder has none)."""
+def output_sizes(shot: Shot, staged: dict[Path, Path] | None = None) -> dict[str, int]:
+    """Each output file's size in bytes as it is now, by path (a render's frames folder has none);
+    ``staged``: where the bytes of an output not yet renamed into place are."""
     sizes: dict[str, int] = {}
     for p in set_outputs(shot):
         try:
-            st = os.stat(p)
+            st = os.stat((staged or {}).get(p, p))
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode):
@@ -718,20 +721,57 @@ def record_done(shot: Shot, run_id: str, words: str | None = None, kept: list[Pa
     _write_marker(marker, record)
 
 
-def _written(shot: Shot, kept: list[Path]) -> dict[str, Any]:
+def record_pending(
+    shot: Shot, run_id: str, words: str | None, kept: list[Path], staged: dict[Path, Path]
+) -> None:
+    """Before the shot's staged set is renamed into place: the record of that set, read from the
+    staged files' bytes (a rename keeps them) and marked ``pending``, in place of the old one. A run
+    killed between the renames and :func:`record_done` then leaves a record that names its own
+    outputs (:func:`not_ours` and :func:`file_not_ours` know them: nothing of animate's is taken for
+    the user's and kept again) but that ``--skip-done`` never takes for a finished set (review rv37b
+    F1: the next run kept animate's own .blend as the user's). Killed before the renames, the old
+    set stays and differs from the record: kept as not animate's, the safe side."""
+    marker = _marker(shot)
+    if marker is None:
+        _write_done_file(shot, kept, staged, pending=True)
+        return
+    if not marker.parent.is_dir():
+        return
+    record = {
+        "version": RECORD_VERSION,
+        "shot": shot.name,
+        "pending": True,
+        "settings": settings_digest(shot),
+        "build": build_digest(shot),
+        "inputs": input_fingerprints(shot),
+        **_written(shot, kept, staged),
+        "words": words,
+        "run_id": run_id,
+    }
+    _write_marker(marker, record)
+
+
+def _written(shot: Shot, kept: list[Path], staged: dict[Path, Path] | None = None) -> dict[str, Any]:
     """What a run put in place and kept: the outputs with their sizes, and the fingerprints of its
     .blend, FBX files and video (:func:`not_ours`, :func:`file_not_ours`, :func:`kept_files` read them)."""
+    at = dict(staged or {})  # where each output's bytes are now: staged, not yet renamed in
+
+    def now(p: Path) -> Path:
+        return at.get(p, p)
+
     return {
         "outputs": [str(p) for p in set_outputs(shot)],
         "kept": [str(p) for p in kept],
-        "sizes": output_sizes(shot),
+        "sizes": output_sizes(shot, at),
         "blend_path": str(shot.out),
-        "blend": content_fingerprint(shot.out),  # the .blend as written: later saves differ
-        "files": {str(p): content_fingerprint(p) for p in file_outputs(shot) if p.is_file()},  # FBX, video
+        "blend": content_fingerprint(now(shot.out)),  # the .blend as written: later saves differ
+        "files": {str(p): content_fingerprint(now(p)) for p in file_outputs(shot) if now(p).is_file()},
     }
 
 
-def _write_done_file(shot: Shot, kept: list[Path]) -> None:
+def _write_done_file(
+    shot: Shot, kept: list[Path], staged: dict[Path, Path] | None = None, *, pending: bool = False
+) -> None:
     """The record of a shot without work files (:func:`done_file`), written whole under a temporary
     name and renamed over the old one (a link at its name is replaced, never written through). One
     that cannot be written is left out: the next run then keeps what it replaces, the safe side."""
@@ -740,8 +780,11 @@ def _write_done_file(shot: Shot, kept: list[Path]) -> None:
     from ...inference.core.fileio import plain_mode
 
     path = done_file(shot)
-    record = {"version": RECORD_VERSION, "shot": shot.name, **_written(shot, kept)}
-    record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    record = {"version": RECORD_VERSION, "shot": shot.name, **_written(shot, kept, staged)}
+    if pending:
+        record["pending"] = True
+    else:
+        record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     text = _DONE_TEXT + json.dumps({"done": record}, sort_keys=True) + "\n"
     tmp: str | None = None
     try:
