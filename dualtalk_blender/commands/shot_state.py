@@ -512,11 +512,12 @@ def _why_not(shot: Shot, record: dict[str, Any] | None) -> str | None:
 
 def frames_changed(shot: Shot) -> str | None:
     """Why the shot's frames folder is not the set its render put there (None: each frame its render
-    recorded is in place, as big and as old as then; :mod:`..scene.render` keeps that record beside
+    recorded is in place, a plain file as big as then; :mod:`..scene.render` keeps that record beside
     the frames). Frames deleted since (a node's partial frames cleaned, a sync that dropped some, an
     artist clearing a range to render again) made ``--skip-done`` skip the shot with 9 of its 25
     frames, "its outputs in place" (review rv37b F3): such a shot runs again, and its render puts
-    back every frame. A video, or no render, has no frames to count."""
+    back every frame. Sizes, as the record judges the shot's other files: a copy that did not keep
+    the frames' times is still the same frames. A video, or no render, has no frames to count."""
     from ..scene import render
 
     folder = shot.render
@@ -525,10 +526,14 @@ def frames_changed(shot: Shot) -> str | None:
     frames = render._read_record(folder)
     if not frames:
         return f"its frames folder {folder} holds no record of the frames its render wrote"
-    missing = sum(not os.path.lexists(folder / name) for name in frames)
-    changed = sum(
-        os.path.lexists(folder / n) and not render._is_our_frame(folder / n, frames) for n in frames
-    )
+    missing = changed = 0
+    for name, stamps in frames.items():
+        try:
+            st = os.lstat(folder / name)
+        except OSError:
+            missing += 1
+            continue
+        changed += not stat.S_ISREG(st.st_mode) or st.st_size not in {size for size, _ in stamps}
     if missing:
         return f"its frames folder {folder} lacks {missing} of its {len(frames)} frames"
     if changed:

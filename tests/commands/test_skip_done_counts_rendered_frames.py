@@ -9,6 +9,7 @@ how many, and the render puts every frame back."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,12 @@ def test_a_frame_changed_since_its_render_is_not_skipped(job, capsys):
         f"error: shot r1: render folder {job / 'out' / 'r1_frames'} holds files DualTalk did not render"
         in (captured.err)
     )
+
+
+def test_frames_copied_without_their_times_are_still_the_same_frames(job, capsys):
+    """A copy that does not keep times (``cp -r``, a sync tool's default) leaves every frame as big as
+    its render wrote it: the shot stays done."""
+    assert _night(job, capsys)[0] == "done"
+    for frame in (job / "out" / "r1_frames").glob("frame_*"):
+        os.utime(frame, (1_000_000_000, 1_000_000_000))
+    assert _night(job, capsys)[0] == "skipped"
