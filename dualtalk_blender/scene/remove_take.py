@@ -769,6 +769,7 @@ def _plan_base(block: _Block, label: str, character: str, notes: list[str]) -> N
                     hit = True
         if hit and what not in whose:
             whose.append(what)
+    anchored = _plan_anchor(block, stack, mine, over, restored, below, held, whose)
     if not held:
         return
     for path in {p for p, _i in held}:  # a rotation is blended whole: all of its curves the take keyed
@@ -779,12 +780,56 @@ def _plan_base(block: _Block, label: str, character: str, notes: list[str]) -> N
     block.base_name = f"{character} before take"
     parts = sorted({layers.channel_name(p) for p, _i in held})
     shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+    if anchored:
+        notes.append(
+            f"the track {BASE_TRACK!r} now holds the values before the take ({shown}) under "
+            f"{_names(anchored)} on {label}, which play{'s' if len(anchored) == 1 else ''} as before; "
+            "the next take goes under them again, where this one was"
+        )
+    if not whose:
+        return
     notes.append(
         f"{_names(whose)} on {label} blend{'s' if len(whose) == 1 else ''} over what the take keyed ({shown}); "
         f"without the take Blender would blend {'it' if len(whose) == 1 else 'them'} with its default (1.0 for "
         f"a shape key), so the track {BASE_TRACK!r} now holds the values before the take under "
         f"{'it' if len(whose) == 1 else 'them'}"
     )
+
+
+def _plan_anchor(
+    block: _Block,
+    stack: list[Any],
+    mine: list[int],
+    over: list[tuple[str, Any, Any, bool]],
+    restored: dict[tuple[str, int], float],
+    below: set[tuple[str, int]],
+    held: dict[tuple[str, int], float],
+    whose: list[str],
+) -> list[str]:
+    """Tracks of the animator's above ours over properties the take keyed, with nothing of theirs left
+    under them once ours go (our rest track at the bottom): Blender adds a track only above another, so
+    the next take could not go under them again and played over their fixes (review rv37d, finding 3).
+    Those properties are held at their values before the take on :data:`BASE_TRACK` too (under a track
+    that blends, as :func:`_plan_base` says; under one at full influence nothing shows: the values are
+    those the character shows without it). Adds to ``held``; returns the tracks it holds a place for
+    that ``whose`` does not name already."""
+    kept = None if block.kept is None else block.kept.track
+    lowest = min(mine)
+    if any(i < lowest and i not in mine and (kept is None or t != kept) for i, t in enumerate(stack)):
+        return []  # a track of theirs stays under theirs: the next take goes above it
+    anchored: list[str] = []
+    for what, action, slot, _blends in over:
+        if what.startswith("your active action"):
+            continue  # played above every track: not a place in the stack
+        hit = False
+        for fc in compat.iter_fcurves(action, slot):
+            where = (fc.data_path, fc.array_index)
+            if where in restored and where not in below and _rna_default(block.idblock, *where) is not None:
+                held.setdefault(where, restored[where])
+                hit = True
+        if hit and what not in whose and what not in anchored:
+            anchored.append(what)
+    return anchored
 
 
 DRIFT_DEGREES = 1.0  # a bone turned less than this from what the animator saw goes unsaid

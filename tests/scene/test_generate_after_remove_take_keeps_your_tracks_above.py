@@ -18,6 +18,7 @@ import pytest
 from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.remove_take import BASE_TRACK, remove_take
+from mathutils import Quaternion
 from test_remove_take_under_your_layers import SMILE, TAKE, shot, smile, talking
 
 pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
@@ -105,20 +106,65 @@ def test_the_action_kept_under_the_first_take_goes_under_the_new_one_too():
     assert smile(ann) == pytest.approx([v + 0.3 for v in with_take], abs=1e-4)
 
 
-def test_a_track_left_at_the_bottom_is_named_when_the_new_take_must_play_over_it():
-    ann, ben = shot()
-    key = ann.data.shape_keys
-    ad = key.animation_data
-    hand = bpy.data.actions.new("Hand smile")  # a smile held by hand on a Replace track above the take
+def hand_smile(ann) -> None:
+    """A smile of 0.8 held by hand on a Replace track at full influence, above the take."""
+    ad = ann.data.shape_keys.animation_data
+    hand = bpy.data.actions.new("Hand smile")
     slot = hand.slots.new("KEY", "Key")
-    bag = hand.layers.new("L").strips.new(type="KEYFRAME").channelbag(slot, ensure=True)
-    fc = bag.fcurves.new(f'key_blocks["{SMILE}"].value')
-    fc.keyframe_points.insert(1, 0.8)
+    layers.compat.channelbag(hand, slot).fcurves.new(f'key_blocks["{SMILE}"].value').keyframe_points.insert(
+        1, 0.8
+    )
     track = ad.nla_tracks.new()
     track.name = "Hand smile"
-    strip = track.strips.new("Hand smile", 1, hand)
-    strip.action_slot = slot
+    track.strips.new("Hand smile", 1, hand).action_slot = slot
+
+
+def test_a_full_influence_track_of_yours_stays_above_the_next_take():
+    ann, ben = shot()
+    hand_smile(ann)
     remove_take([ann, ben])
+
+    ra, _rb, _n = generate(ann, ben)
+
+    assert names(ann) == [BASE_TRACK, *OURS, "Hand smile"]  # the take on top of it before
+    assert smile(ann) == pytest.approx([0.8] * 4, abs=1e-4)  # the take's own smile before
+    assert not any("Hand smile" in w for w in ra.warnings)
+
+
+def test_a_head_fix_over_a_head_at_rest_stays_above_the_next_take():
+    """The head at rest before the take: Blender's default, so the Combine nod needs nothing held under it
+    to play as before; 'Before take' keeps the next take's place under it all the same."""
+    ann, ben = shot()
+    rig = ben.parent
+    nod = Quaternion((1.0, 0.0, 0.0), 0.15)
+    fix = bpy.data.actions.new("HeadFix")
+    slot = fix.slots.new("OBJECT", "Rig")
+    bag = layers.compat.channelbag(fix, slot)
+    for i in range(4):
+        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
+        fc.keyframe_points.insert(1, nod[i])
+    track = rig.animation_data.nla_tracks.new()
+    track.name = "Fixes"
+    strip = track.strips.new("Fixes", 1, fix)
+    strip.action_slot, strip.blend_type = slot, "COMBINE"
+    remove_take([ann, ben])
+    bpy.context.scene.frame_set(30)
+    assert rig.pose.bones["head"].rotation_quaternion.rotation_difference(nod).angle == pytest.approx(
+        0.0, abs=1e-4
+    )
+
+    generate(ann, ben)
+
+    got = [t.name for t in rig.animation_data.nla_tracks]
+    assert got[-1] == "Fixes" and "DualTalk head" in got  # the take on top of the nod before
+
+
+def test_a_track_left_at_the_bottom_is_named_when_the_new_take_must_play_over_it():
+    ann, ben = shot()
+    hand_smile(ann)
+    remove_take([ann, ben])
+    ad = ann.data.shape_keys.animation_data
+    ad.nla_tracks.remove(ad.nla_tracks[BASE_TRACK])  # deleted by the animator
     assert names(ann) == ["Hand smile"]  # nothing under it: Blender adds a track only above another
 
     ra, _rb, _n = generate(ann, ben)

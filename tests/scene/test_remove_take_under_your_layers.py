@@ -107,22 +107,56 @@ def test_a_hand_layer_at_half_influence_blends_over_the_values_before_the_take()
     assert key.key_blocks["jawOpen"].value == pytest.approx(0.0, abs=1e-6)  # only what the layer blends over
 
 
-def test_a_layer_of_yours_at_full_influence_gets_nothing_under_it():
-    ann, ben = shot()
-    ad = ann.data.shape_keys.animation_data
+def hand_smile(ad, value: float = 0.8):
+    """A smile held by hand on a Replace track of its own, full influence, on top of the stack."""
     hand = bpy.data.actions.new("HandSmile")
     slot = hand.slots.new("KEY", "Face")
     fc = layers.compat.channelbag(hand, slot).fcurves.new(f'key_blocks["{SMILE}"].value')
-    fc.keyframe_points.insert(1, 0.8)
+    fc.keyframe_points.insert(1, value)
     track = ad.nla_tracks.new()
     track.name = "Hand smile"
     track.strips.new("Hand smile", 1, hand).action_slot = slot
 
+
+def test_a_layer_of_yours_at_full_influence_over_a_track_of_yours_gets_nothing_under_it():
+    ann = br.make_character("Ann", location=(-0.6, 0.0, 0.0))
+    ben = br.make_character("Ben", location=(0.6, 0.0, 0.0))
+    key = ann.data.shape_keys
+    idle = bpy.data.actions.new("Idle")  # a track of the animator's under the take, from before it
+    slot = idle.slots.new("KEY", "Face")
+    layers.compat.channelbag(idle, slot).fcurves.new(
+        'key_blocks["browInnerUp"].value'
+    ).keyframe_points.insert(1, 0.2)
+    ad = key.animation_data_create()
+    track = ad.nla_tracks.new()
+    track.name = "Idle"
+    track.strips.new("Idle", 1, idle).action_slot = slot
+    apply_dialogue(ann, ben, talking("A"), talking("B"), ApplyOptions(undo_push=False, gaze=False))
+    hand_smile(ad)
+
     report = remove_take([ann, ben])
 
     assert smile(ann) == pytest.approx([0.8] * len(FRAMES), abs=1e-4)
-    assert [t.name for t in ad.nla_tracks] == ["Hand smile"]
+    assert [t.name for t in ad.nla_tracks] == ["Idle", "Hand smile"]  # the next take goes between them
     assert BASE_TRACK not in report.summary
+
+
+def test_a_layer_of_yours_at_full_influence_at_the_bottom_keeps_a_place_under_it_for_the_next_take():
+    """With our rest track at the bottom, nothing of the animator's would stay under 'Hand smile', and
+    Blender adds a track only above another: the next take played over it (review rv37d, finding 3).
+    'Before take' holds the smile's value before the take under it; the smile plays 0.8 as before."""
+    ann, ben = shot()
+    ad = ann.data.shape_keys.animation_data
+    hand_smile(ad)
+
+    report = remove_take([ann, ben])
+
+    assert smile(ann) == pytest.approx([0.8] * len(FRAMES), abs=1e-4)
+    assert [t.name for t in ad.nla_tracks] == [BASE_TRACK, "Hand smile"]
+    assert (
+        f"the track {BASE_TRACK!r} now holds the values before the take ({SMILE}) under 'Hand smile' on the "
+        "shape keys of 'Ann', which plays as before; the next take goes under them again" in report.summary
+    )
 
 
 def test_a_head_fix_on_a_fixes_track_turns_from_the_tilt_the_head_held_before_the_take():
