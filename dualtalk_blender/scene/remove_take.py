@@ -67,7 +67,10 @@ A track of the animator's above ours that blends with what is below it (a fix pu
 Blender's default once our tracks go (1.0 for a shape key), so a track of theirs, :data:`BASE_TRACK`,
 is left where our rest track was, holding those properties at their values before the take, said in a
 note (:func:`_plan_base`). A property the take keyed that a later take dropped from our tracks (an
-earlier build's, after a custom map named fewer channels) gets back its recorded value too. The names of
+earlier build's, after a custom map named fewer channels) gets back its recorded value too. Where nothing
+of the animator's would stay under their tracks above ours (our rest track at the bottom), ``Before take``
+is left under those too, holding what they key (nothing shows), as the place of the next take
+(:func:`_plan_anchor`: Blender adds a track only above another). The names of
 the animator's tracks above ours are recorded on the datablock (:data:`.layers.ABOVE_PROP`, :func:`_note_above`),
 so the next Generate puts its take where this one was, under them, not over their fixes.
 
