@@ -46,11 +46,12 @@ from .shot_state import (
     content_fingerprint,
     file_not_ours,
     file_outputs,
-    forget_done,
     kept_name,
     not_ours,
+    own_blend,
     read_record,
     record_done,
+    record_pending,
     shot_lock,
     words_digest,
 )
@@ -112,8 +113,7 @@ def _backup_name(shot: Shot, record: dict[str, Any] | None) -> _Backup | None:
     why = not_ours(shot, record)
     if why is None:
         return None
-    then = (record or {}).get("blend") if (record or {}).get("blend_path") == str(out) else None
-    own = then if isinstance(then, str) else ""
+    own = own_blend(shot, record)  # read as this run reaches the shot's folder (another mount point too)
     at, note = _free_backup(shot, why, own)
     return _Backup(at, why, f"kept the {out.name} it replaced ({why}) as {at.name}{note}", own)
 
@@ -727,7 +727,9 @@ def _run_locked(
                 at, said_kept = _keep_edited_words(work / RECOGNISED, edited)
                 kept_words += said_kept
                 kept_aside.append(at)
-            forget_done(shot)  # the set is about to change: its done record no longer describes it
+            # the set about to go in place, recorded first (pending): a run killed between the renames
+            # and record_done leaves a record naming its own outputs, never one of the old set
+            record_pending(shot, run_id, words, kept_aside, staged)
         # the new set is in place (kept by --skip-done when nothing changed)
         record_done(shot, run_id, words, kept_aside)
     took = time.perf_counter() - t0

@@ -76,7 +76,7 @@ def test_a_signal_before_the_renames_keeps_no_new_set_and_prints_no_line(take, t
     def stopped(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(shot_run, "forget_done", stopped)
+    monkeypatch.setattr(shot_run, "record_pending", stopped)
     rc, err, line = _animate(take, capsys, tmp_path / "shot.blend")
     assert (rc, err, line) == (130, ["error: interrupted"], "")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
