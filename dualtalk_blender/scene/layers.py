@@ -74,10 +74,11 @@ from .keying import (
     action_meta,
     check_digests,
     curve_digest,
+    curve_digests,
     curve_id,
     fill,
     is_ours,
-    keys_digest,
+    keys_digests,
     read_all,
     read_digests,
     write_all,
@@ -580,6 +581,14 @@ def _still_there(held: list[tuple[str, int, int]]) -> None:
         raise DualTalkError(f"{gone} went while the take was keyed; nothing more was keyed")
 
 
+def _with_digests(
+    keys: list[tuple[np.ndarray, np.ndarray]],
+) -> list[tuple[np.ndarray, np.ndarray, CurveDigest]]:
+    """Each curve's (frames, values) with the digest of the keys :func:`fill` writes, a layer's curves
+    digested in one pass (:func:`keys_digests`: one by one cost most of a short take's keying)."""
+    return [(kf, kv, d) for (kf, kv), d in zip(keys, keys_digests(keys), strict=True)]
+
+
 def write_take_steps(
     prefix: str,
     targets: list[TargetCurves],
@@ -599,10 +608,7 @@ def write_take_steps(
     influences = {layer_name(k): float(v) for k, v in (influences or {}).items()}
     frames = np.asarray(frames, dtype=np.float64)
     planned = {  # (target, layer) -> each curve's (frames, values, digest), in the curves' order
-        (t, layer): [
-            (kf, kv, keys_digest(kf, kv))
-            for kf, kv in keys_to_write([c for c in target.curves if c.layer == layer], frames, keys)
-        ]
+        (t, layer): _with_digests(keys_to_write([c for c in target.curves if c.layer == layer], frames, keys))
         for t, target in enumerate(targets)
         for layer in LAYERS
         if any(c.layer == layer for c in target.curves)
@@ -918,10 +924,15 @@ def edited_channels(
     moved = {(r.new, r.index) for r in renamed if not r.edited}
     out: list[str] = []
     seen: set[str] = set()
-    for fc in compat.iter_fcurves(action, slot):
+    curves = list(compat.iter_fcurves(action, slot))
+    compared = [fc for fc in curves if (fc.data_path, fc.array_index) not in moved]
+    # read back in bulk and digested in one pass (curve_digests): one by one, this read-back cost more
+    # than keying a short take
+    now = {curve_id(slot, fc): d for fc, d in zip(compared, curve_digests(compared), strict=True)}
+    for fc in curves:
         key = curve_id(slot, fc)
         seen.add(key)
-        if (fc.data_path, fc.array_index) not in moved and mine.get(key) != curve_digest(fc):
+        if key in now and mine.get(key) != now[key]:
             out.append(channel_name(fc.data_path))
     for k in mine:
         path = _split_id(k[len(prefix) :])[0]

@@ -48,8 +48,9 @@ def test_eye_contact_reads_back_no_key_of_its_own_take_and_an_earlier_takes_once
     ben = br.make_character("Ben", location=(0.6, 0.0, 0.0))
     ann.parent.rotation_euler.z, ben.parent.rotation_euler.z = math.pi / 2, -math.pi / 2
     read_back = []
-    real = layers.curve_digest
+    real, real_each = layers.curve_digest, layers.curve_digests
     monkeypatch.setattr(layers, "curve_digest", lambda fc: read_back.append(fc) or real(fc))
+    monkeypatch.setattr(layers, "curve_digests", lambda fcs: read_back.extend(fcs) or real_each(fcs))
     options = ApplyOptions(undo_push=False)
 
     apply_dialogue(ann, ben, talking("A"), talking("B"), options)  # the first take: nothing to look at
