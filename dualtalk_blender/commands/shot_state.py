@@ -706,24 +706,7 @@ def record_done(shot: Shot, run_id: str, words: str | None = None, kept: list[Pa
     or the one an earlier run recorded: an edit made since must still read as an edit); ``kept``: the
     files this run kept before replacing them (:func:`kept_files`). A shot without work files keeps
     what it wrote and kept beside its .blend (:func:`done_file`)."""
-    marker = _marker(shot)
-    if marker is None:
-        _write_done_file(shot, kept or [])
-        return
-    if not marker.parent.is_dir():
-        return
-    record = {
-        "version": RECORD_VERSION,
-        "shot": shot.name,
-        "settings": settings_digest(shot),
-        "build": build_digest(shot),
-        "inputs": input_fingerprints(shot),
-        **_written(shot, kept or []),
-        "words": words,
-        "run_id": run_id,
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    _write_marker(marker, record)
+    _record(shot, run_id, words, kept or [], None)
 
 
 def record_pending(
@@ -736,16 +719,25 @@ def record_pending(
     the user's and kept again) but that ``--skip-done`` never takes for a finished set (review rv37b
     F1: the next run kept animate's own .blend as the user's). Killed before the renames, the old
     set stays and differs from the record: kept as not animate's, the safe side."""
+    _record(shot, run_id, words, kept, staged)
+
+
+def _record(
+    shot: Shot, run_id: str, words: str | None, kept: list[Path], staged: dict[Path, Path] | None
+) -> None:
+    """The work folder's record of the shot's set: done (``staged`` None: the set is in place) or
+    pending (``staged``: the set about to be renamed into place); beside the .blend for a shot without
+    work files."""
     marker = _marker(shot)
     if marker is None:
-        _write_done_file(shot, kept, staged, pending=True)
+        _write_done_file(shot, kept, staged, pending=staged is not None)
         return
     if not marker.parent.is_dir():
         return
-    record = {
-        "version": RECORD_VERSION,
-        "shot": shot.name,
-        "pending": True,
+    record: dict[str, Any] = {"version": RECORD_VERSION, "shot": shot.name}
+    if staged is not None:
+        record["pending"] = True
+    record |= {
         "settings": settings_digest(shot),
         "build": build_digest(shot),
         "inputs": input_fingerprints(shot),
@@ -753,6 +745,8 @@ def record_pending(
         "words": words,
         "run_id": run_id,
     }
+    if staged is None:
+        record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     _write_marker(marker, record)
 
 
