@@ -221,9 +221,11 @@ def load_engine(
         try:
             obj = read_checkpoint_file(checkpoint)
         except DualTalkError as exc:
-            if not str(exc).startswith("checkpoint not found"):
+            published = engine == "dualtalk" or Path(checkpoint).name.casefold().startswith("dualtalk")
+            if not (published and str(exc).startswith("checkpoint not found")):
                 raise
-            # the same pointer the missing --checkpoint line gives (review rv37c finding 10)
+            # the same pointer the missing --checkpoint line gives (review rv37c finding 10); not for
+            # another weights file (`--checkpoint my_lite.pt` under --engine auto)
             raise DualTalkError(f"{exc} (get it with `python -m dualtalk download`)") from None
         if _is_lite_file(obj):
             if engine == "dualtalk":

@@ -94,3 +94,20 @@ def test_a_missing_dualtalk_checkpoint_says_where_to_get_one(tmp_path, capsys):
         assert err == [
             f"error: checkpoint not found: {missing} (get it with `python -m dualtalk download`)"
         ], engine
+    other = tmp_path / "my_weights.pt"  # not the published file: no pointer to download it
+    assert (
+        main(
+            [
+                "infer",
+                "--quiet",
+                "--audio",
+                str(talk),
+                "--checkpoint",
+                str(other),
+                "--out",
+                str(tmp_path / "t"),
+            ]
+        )
+        == 2
+    )
+    assert capsys.readouterr().err.strip() == f"error: checkpoint not found: {other}"
