@@ -19,7 +19,7 @@ from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.remove_take import BASE_TRACK, remove_take
 from mathutils import Quaternion
-from test_remove_take_under_your_layers import SMILE, TAKE, shot, smile, talking
+from test_remove_take_under_your_layers import SMILE, TAKE, head_fix, shot, smile, talking
 
 pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
@@ -137,16 +137,7 @@ def test_a_head_fix_over_a_head_at_rest_stays_above_the_next_take():
     ann, ben = shot()
     rig = ben.parent
     nod = Quaternion((1.0, 0.0, 0.0), 0.15)
-    fix = bpy.data.actions.new("HeadFix")
-    slot = fix.slots.new("OBJECT", "Rig")
-    bag = layers.compat.channelbag(fix, slot)
-    for i in range(4):
-        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
-        fc.keyframe_points.insert(1, nod[i])
-    track = rig.animation_data.nla_tracks.new()
-    track.name = "Fixes"
-    strip = track.strips.new("Fixes", 1, fix)
-    strip.action_slot, strip.blend_type = slot, "COMBINE"
+    head_fix(rig, nod, (1,))
     remove_take([ann, ben])
     bpy.context.scene.frame_set(30)
     assert rig.pose.bones["head"].rotation_quaternion.rotation_difference(nod).angle == pytest.approx(

@@ -159,6 +159,21 @@ def test_a_layer_of_yours_at_full_influence_at_the_bottom_keeps_a_place_under_it
     )
 
 
+def head_fix(rig, nod: Quaternion, frames: tuple[int, ...]) -> None:
+    """A nod the animator keyed on the head at ``frames``, pushed down onto a ``Fixes`` track (Combine)."""
+    fix = bpy.data.actions.new("HeadFix")
+    slot = fix.slots.new("OBJECT", "Rig")
+    bag = layers.compat.channelbag(fix, slot)
+    for i in range(4):
+        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
+        for frame in frames:
+            fc.keyframe_points.insert(frame, nod[i])
+    track = rig.animation_data.nla_tracks.new()
+    track.name = "Fixes"
+    strip = track.strips.new("Fixes", 1, fix)
+    strip.action_slot, strip.blend_type = slot, "COMBINE"
+
+
 def test_a_head_fix_on_a_fixes_track_turns_from_the_tilt_the_head_held_before_the_take():
     """Ben's head was held tilted before the take; a nod fix on a Fixes track (Combine: a turn from
     what is below it) turned it from rest once the take was gone, the tilt lost; now from the tilt."""
@@ -166,17 +181,7 @@ def test_a_head_fix_on_a_fixes_track_turns_from_the_tilt_the_head_held_before_th
     ann, ben = shot(ben_head=tilt)
     rig = ben.parent
     nod = Quaternion((1.0, 0.0, 0.0), 0.15)
-    fix = bpy.data.actions.new("HeadFix")
-    slot = fix.slots.new("OBJECT", "Rig")
-    bag = layers.compat.channelbag(fix, slot)
-    for i in range(4):
-        fc = bag.fcurves.new('pose.bones["head"].rotation_quaternion', index=i)
-        fc.keyframe_points.insert(1, nod[i])
-        fc.keyframe_points.insert(TAKE, nod[i])
-    track = rig.animation_data.nla_tracks.new()
-    track.name = "Fixes"
-    strip = track.strips.new("Fixes", 1, fix)
-    strip.action_slot, strip.blend_type = slot, "COMBINE"
+    head_fix(rig, nod, (1, TAKE))
 
     report = remove_take([ann, ben])
 
