@@ -157,18 +157,18 @@ def zero_state(sos: np.ndarray) -> np.ndarray:
 def sosfilt(sos: np.ndarray, x: np.ndarray, zi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``scipy.signal.sosfilt(sos, x, zi=zi)`` for one float64 stream: the filtered block and the
     state after it (``zi`` is not changed)."""
-    given = x
-    x = np.array(x, dtype=np.float64, order="C").reshape(1, -1)  # a copy: the loop works in place
-    state = np.array(zi, dtype=np.float64, order="C").reshape(1, len(sos), 2)
     kernel = _kernel()
     if kernel is not None:
+        y = np.array(x, dtype=np.float64, order="C").reshape(1, -1)  # a copy: the loop works in place
+        state = np.array(zi, dtype=np.float64, order="C").reshape(1, len(sos), 2)
         try:
-            kernel(np.ascontiguousarray(sos, dtype=np.float64), x, state)
-            return x[0], state[0]
+            kernel(np.ascontiguousarray(sos, dtype=np.float64), y, state)
+            return y[0], state[0]
         except (TypeError, ValueError):  # a scipy whose private loop takes other arguments (review rv37d F4)
-            x = np.array(given, dtype=np.float64, order="C").reshape(1, -1)
-            state = np.array(zi, dtype=np.float64, order="C").reshape(1, len(sos), 2)
+            pass
     from scipy.signal import sosfilt as scipy_sosfilt
 
-    y, after = scipy_sosfilt(sos, x[0], zi=state[0])
+    y, after = scipy_sosfilt(
+        sos, np.asarray(x, dtype=np.float64), zi=np.asarray(zi, dtype=np.float64).reshape(len(sos), 2)
+    )
     return np.asarray(y), np.asarray(after)
