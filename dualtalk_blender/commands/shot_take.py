@@ -22,12 +22,22 @@ from .jobs import Shot, take_from_name
 
 @dataclass(frozen=True)
 class Played:
-    """A character and the DualTalk take it plays when the shot's .blend opens (None: none)."""
+    """A character and the DualTalk take it plays when the shot's .blend opens (None: none).
+
+    ``character`` is the name the take recorded (how its actions are found); ``shown`` the object's name
+    now, which the lines say: a character renamed since its take was keyed is named as the scene names
+    it (review rv38a F9)."""
 
     character: str
     take: str | None
     start_frame: Any = None
     fps: Any = None
+    shown: str = ""
+
+    @property
+    def name(self) -> str:
+        """The character as the lines name it: its object's name now."""
+        return self.shown or self.character
 
     @property
     def key(self) -> tuple[str | None, Any, Any]:
@@ -46,7 +56,7 @@ def played_takes(objs: Iterable[Any]) -> list[Played]:
         name = meta.get("take")
         who = str(meta.get("character") or obj.name)
         take = str(name) if isinstance(name, str) and name else None
-        out.append(Played(who, take, meta.get("start_frame"), meta.get("fps")))
+        out.append(Played(who, take, meta.get("start_frame"), meta.get("fps"), str(obj.name)))
     return out
 
 
@@ -77,8 +87,7 @@ def take_to_key(shot: Shot, played: Sequence[Played], job: bool) -> tuple[str, s
         return take, cut
     how = "give the shot a take key" if job else "give --take NAME"
     return playing, (
-        f"re-keyed take {playing!r}, which {a.character} and {b.character} played ({how} to key a new take "
-        "beside it)"
+        f"re-keyed take {playing!r}, which {a.name} and {b.name} played ({how} to key a new take beside it)"
     )
 
 
@@ -92,7 +101,7 @@ def kept_line(shot: Shot, played: Sequence[Played], take: str, job: bool) -> str
         return None
     names = list(dict.fromkeys(p.take for p in kept if p.take is not None))
     said = [
-        f"{p.character}{' played' if i == 0 else ''} {'none' if p.take is None else f'take {p.take!r}'}"
+        f"{p.name}{' played' if i == 0 else ''} {'none' if p.take is None else f'take {p.take!r}'}"
         for i, p in enumerate(played)
     ]
     stay = f"{' and '.join(map(repr, names))} {'stays' if len(names) == 1 else 'stay'}"

@@ -159,3 +159,17 @@ def test_a_range_with_a_typed_take_of_another_name_says_it_is_not_used(kit, old,
         "play (animate the whole take to key take 'other')"
     ) in said, said
     assert _takes(tmp_path / "NEW.blend")["takes"] == ["OLD"]
+
+
+def test_characters_renamed_since_their_take_are_named_as_the_scene_names_them(kit, old, tmp_path, capsys):
+    """The animator renamed Ann to Anna after the take: the line named 'Ann', an object the file no
+    longer holds (review rv38a F9)."""
+    bpy.ops.wm.open_mainfile(filepath=str(old))
+    bpy.data.objects["Ann"].name = "Anna"
+    bpy.ops.wm.save_mainfile()
+
+    said, _ = _animate(capsys, kit, old, tmp_path / "NEW.blend", pair=("Anna", "Bob"))
+
+    assert said[0] == (
+        "re-keyed take 'OLD', which Anna and Bob played (give --take NAME to key a new take beside it)"
+    )
