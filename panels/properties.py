@@ -58,7 +58,7 @@ def _description(option: Option, key: str | None) -> str:
 
 def _items(option: Option) -> list[tuple[str, str, str]]:
     return [
-        (value, label, panel_options.in_panel_words(text))
+        (value, label, panel_options.in_panel_words(text, shown=False))
         for value, label, text in panel_options.items(option)
     ]
 

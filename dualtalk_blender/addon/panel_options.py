@@ -11,6 +11,7 @@ slider per key (``intensity_mouth`` ...). The engine's behaviour options are pre
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ...inference.core.request import BEHAVIOUR, OPTIONS, Option, Value
@@ -163,7 +164,7 @@ _LANGUAGE_FLAG = re.compile(
 )
 
 
-def _language_entry(m: re.Match[str]) -> str:
+def _language_entry(m: re.Match[str], name: Callable[[str], str]) -> str:
     """``--transcript-language es`` -> ``Script Language › Spanish``; two codes, the two entries
     (``cmn|ja`` -> ``Script Language › Mandarin or Japanese``); more, or a code the menu lacks, as
     they are, for the flags' other words (review rv36b R5: before, the menu's name alone, never which)."""
@@ -173,7 +174,8 @@ def _language_entry(m: re.Match[str]) -> str:
     codes = [panel_code(code) for code in m.group(1).split("|")]
     if len(codes) > 2 or not all(codes):  # as the flags' other words (the menu's name alone)
         return m.group(0)
-    return f"{PANEL_FLAGS['--transcript-language']} › {' or '.join(names[code] for code in codes if code)}"
+    menu = name(_LABELS["--transcript-language"])
+    return f"{menu} › {' or '.join(name(names[code]) for code in codes if code)}"
 
 
 def _beside(m: re.Match[str]) -> str:
@@ -190,39 +192,75 @@ def tooltip(option: Option) -> str:
     """The option's help as the panel shows it: its own ``panel_help`` where the command line's words
     do not fit the panel's control (a 0-2 slider takes no "off", a menu no "any language"), else the
     command line's help with each flag named as the panel names it."""
-    text = option.panel_help or in_panel_words(option.help)
+    text = option.panel_help or in_panel_words(option.help, shown=False)
     return text[:1].upper() + text[1:]
 
 
-def _panel_flags() -> dict[str, str]:
-    """Each panel option's flag -> its label (``--no-gaze`` -> ``Eye contact off``); where the
-    engine and the scene share a flag (``--blinks``), the engine's, which is what its messages say."""
-    out: dict[str, str] = {}
+def _panel_labels() -> tuple[dict[str, str], frozenset[str]]:
+    """Each panel option's flag -> its label, and the flags that turn the control off
+    (``--no-gaze``: ``Eye contact`` off); where the engine and the scene share a flag (``--blinks``),
+    the engine's, which is what its messages say."""
+    labels: dict[str, str] = {}
+    off: set[str] = set()
     for option in (*SCENE_SIDE, *ENGINE_SIDE):  # the engine's last: it wins a shared flag
         label = title(option)
-        out[option.flag] = f"{label} off" if option.flag.startswith("--no-") else label
-        out["--" + option.name.replace("_", "-")] = label
-    return out
+        labels[option.flag] = label
+        labels["--" + option.name.replace("_", "-")] = label
+        if option.flag.startswith("--no-"):
+            off.add(option.flag)
+        else:
+            off.discard(option.flag)
+    return labels, frozenset(off)
 
 
-PANEL_FLAGS = _panel_flags()
+_LABELS, _OFF = _panel_labels()
 
 
-def in_panel_words(text: str) -> str:
+def in_panel_words(text: str, *, shown: bool = True) -> str:
     """``text`` (an engine message, an option's help) with command-line flags named as the panel
     names them: ``B's own file with --audio-b`` -> ``... in Audio B (Audio: Two files)``,
     ``--offset-b`` -> ``B Starts Earlier By``. Flags the panel has no field for stay as they are, and
-    so do quoted names and paths (``directory='/takes/--audio/x'``) and flag-like parts of paths."""
+    so do quoted names and paths (``directory='/takes/--audio/x'``) and flag-like parts of paths.
+
+    ``shown`` (a message: a status line, a report): a control's name and a menu entry are written as
+    the panel shows them in the user's interface language (``台本の言語 › スペイン語`` in Japanese), the
+    rest stays English; before, a Japanese user read "Script Language" beside a menu labelled 台本の言語
+    (review rv38a F7). Text Blender looks up whole in the tables (a tooltip, an enum item's
+    description) passes ``shown=False``: its English is the table's key."""
+    name = _iface if shown else _same
     out, last = [], 0
     for quoted in _QUOTED.finditer(text):
-        out += [_panel_words(text[last : quoted.start()]), quoted.group(0)]
+        out += [_panel_words(text[last : quoted.start()], name), quoted.group(0)]
         last = quoted.end()
-    return "".join([*out, _panel_words(text[last:])])
+    return "".join([*out, _panel_words(text[last:], name)])
 
 
-def _panel_words(text: str) -> str:
-    text = _LANGUAGE_FLAG.sub(_language_entry, text)
+def _same(label: str) -> str:
+    return label
+
+
+def _iface(label: str) -> str:
+    """``label`` as Blender's interface shows it in the user's language (itself in English, or
+    where Blender or its Python module has no translations)."""
+    try:
+        import bpy
+    except ImportError:  # pragma: no cover - the add-on's modules run inside Blender
+        return label
+    return str(bpy.app.translations.pgettext_iface(label))
+
+
+def _panel_words(text: str, name: Callable[[str], str]) -> str:
+    text = _LANGUAGE_FLAG.sub(lambda m: _language_entry(m, name), text)
     text = _BESIDE.sub(_beside, text)
     for phrase, words in _PHRASES:
         text = phrase.sub(words, text)
-    return _FLAG.sub(lambda m: PANEL_FLAGS.get(m.group(0), m.group(0)), text)
+    return _FLAG.sub(lambda m: _flag_words(m.group(0), name), text)
+
+
+def _flag_words(flag: str, name: Callable[[str], str]) -> str:
+    """A flag as the panel's control (``--no-gaze`` -> ``Eye contact off``, the label shown as
+    ``name`` gives it); a flag the panel has no control for, as it is."""
+    label = _LABELS.get(flag)
+    if label is None:
+        return flag
+    return f"{name(label)} off" if flag in _OFF else name(label)
