@@ -16,11 +16,12 @@ SudachiPy gives a word one reading: where the words around it say otherwise, the
 lattice splits are read as one (:data:`_WORDS`: 毎日本 まいにち ほん); stage directions in brackets are
 not said (:func:`.directions.dropped`: （笑）); numbers joined by signs are said by their shape
 (:func:`_code`: 〒100-0001, 03-1234-5678 and 1234-5678 digit by digit, 2024-12-06 and 12/6 dates,
-10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum, 2/3に減った a fraction
-by the words next to it (料金は4/10から下がる a date),
-第2-1節 a section, 24/7 two numbers) and a number's sign
-is said (:func:`_sign`: −5度, 5+3=8). Where only the meaning could tell (何か: なにか or なんか; 家で:
-うち or いえ), the reading more often right in everyday speech is chosen.
+10:30 a time, ページ12-15 a range, 3-1 after 試合 and 2-0 scores, 5-3の計算 a sum, 2/3に減った, 1/3に短く,
+作業を3/4終えた and 1/2日 fractions by the words next to them (料金は4/10から下がる a date),
+第2-1節 a section, 24/7 two numbers) and a number's sign is said (:func:`_sign`: −5度, 5+3=8, 2対1);
+a compound the dictionary splits voices its second part (:data:`_VOICED`: 管理会社 かんりがいしゃ,
+ビニール袋 ぶくろ). Where only the meaning could tell (何か: なにか or なんか; 家で: うち or いえ), the
+reading more often right in everyday speech is chosen.
 
 The dictionary is loaded once per process (0.04-0.09 s: SudachiPy maps its file; the process's memory
 grows by about 100 MB, most of it the mapped file; a line then takes 0.1 ms).
@@ -46,9 +47,9 @@ INSTALL = "pip install sudachipy sudachidict_core"
 _PARTICLES = {"は": "わ", "へ": "え", "を": "お"}
 _ENDS_IN_PARTICLE = ("助詞", "接続詞", "感動詞")
 # words the core dictionary reads as they are written formally, not as they are said in dialogue
-# (私: ワタクシ, 明日: アス, 日本: ニッポン; 何時: イツ, which is written いつ), and two it reads as they
-# are said only after another word (箱: バコ, as in 紙箱; 鉢: バチ)
-_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん", "何時": "なんじ", "箱": "はこ", "鉢": "はち"}
+# (私: ワタクシ, 明日: アス, 日本: ニッポン; 何時: イツ, which is written いつ), and one it reads as it is
+# said only after another word (鉢: バチ; 箱 is read by the word before it: :data:`_VOICED`)
+_SAID = {"私": "わたし", "明日": "あした", "日本": "にほん", "何時": "なんじ", "鉢": "はち"}
 # Common words the core dictionary's lattice splits otherwise, misreading what follows too (毎日本を:
 # 毎 + 日本, まいにほん; 一昨日: 一昨 + 日, いっさくひ; 何曜日: 何曜 + 日, なんようひ; 一日中雨: 一 + 日中
 # + 雨 read う): where a word of the line starts with one, it is read as this word and the rest of
@@ -194,10 +195,16 @@ _SECTIONS = ("節", "項")  # counters of numbered parts within parts (2-1節: s
 # that speaks of a price or a fall holds dates too: 料金は4/10から下がる, 費用は5/31までに):
 # - a word of about before it (約1/3, わずか1/10) or of measure after it (2/3ほど, 3/4程度, 1/2ずつ);
 # - に or まで then a verb of more and less by its dictionary form (2/3に減った, 3/4まで落ちた);
+# - に then an adjective of less in its く form (時間が1/3に短くなった, 1/2に小さくする; 1/3に短い会議 is a day);
+# - a counter after it (1/2日 にぶんのいちにち, 1/2個, 1/2本: a date takes no counter; 半日 is written 半日);
+# - を before it and a verb after it, perhaps past だけ or しか (作業を3/4終えた, ケーキを1/3だけ食べた: a day
+#   would take に, 作業を3/4に終えた);
 # - unless what follows dates it (:func:`_dated`: から, までに, 以降, 締切, 頃, に + another verb, の午後):
 #   a bound under eleven (3/4以上), a noun of amounts with の or が before it (全体の2/3が, 値段が1/2),
-#   a measure after の (1/3の確率), a predicate (だ, です, になる) whose subject is a noun of amounts
-#   (利益は前年の2/3だった), or a noun after a number under eleven (1/2カップ, as before).
+#   or any noun but one of time or a name with の before it and a particle after (作業の3/4を, 旅の1/3は;
+#   来月の3/4, 東京の3/4, ツアーの3/4大阪公演 stay days), a measure or people after の (1/3の確率, 3/4の人が), a predicate (だ, です, になる) whose
+#   subject is a noun of amounts (利益は前年の2/3だった), or a noun after a number under eleven (1/2カップ,
+#   as before).
 _AMOUNT_VERBS = (
     "減る", "増える", "減らす", "増やす", "落ちる", "占める", "縮む", "縮める", "抑える", "下げる", "下がる", "削る",
     "落とす", "縮小", "減少", "増加", "削減", "低下",
@@ -205,6 +212,17 @@ _AMOUNT_VERBS = (
 # verbs that make an amount of the pair only where a noun of amounts is its subject (値段が1/2になった;
 # やっと1/2になった is a day come)
 _AMOUNT_PREDICATES = ("なる", "当たる", "達する", "及ぶ", "留まる", "とどまる", "満たない", "相当")
+# adjectives of less that make an amount of the pair in their く form after に (1/3に短くなった)
+_LESS = ("短い", "小さい", "少ない", "低い", "狭い", "細い", "薄い", "軽い", "浅い", "弱い")
+# particles that may stand between a portion and its verb (ケーキを1/3だけ食べた)
+_ONLY = ("だけ", "しか", "のみ")
+# what follows a part of a whole named before it (作業の3/4を, 旅の1/3は, 予算の1/4で)
+_PART_AFTER = ("を", "が", "は", "も", "で", "だけ", "しか", "ほど", "。", "、")
+# people after の make a share of the pair (3/4の人が賛成した; 3/4の会議 stays a day)
+_PEOPLE_SHARED = (
+    "人", "人々", "人たち", "方", "社員", "生徒", "学生", "住民", "国民", "市民", "回答者", "参加者", "子供",
+    "子ども", "若者", "女性", "男性", "客", "お客さん", "ファン", "ユーザー", "会員", "有権者", "患者", "選手",
+)  # fmt: skip
 _ABOUT_BEFORE = (
     "約", "およそ", "ほぼ", "わずか", "僅か", "たった", "実に", "最大", "最低", "小さじ", "大さじ", "カップ",
 )  # fmt: skip
@@ -224,9 +242,11 @@ _MEASURES = (
 # what dates a pair right after it (4/10から, 5/31までに, 4/20以降, 6/30締切, 2/3頃, 1/2の午後)
 _DATE_AFTER = (
     "から", "以降", "以前", "以後", "以来", "頃", "ごろ", "締切", "締め切り", "〆切", "期限", "必着", "当日", "付",
-    "付け", "生まれ", "中", "限り", "迄", "午前", "午後", "朝", "夜", "昼", "夕方", "晩", "日", "発売", "開催",
-    "公開", "時点", "現在", "限定", "予定", "日程",
+    "付け", "生まれ", "中", "限り", "迄", "午前", "午後", "朝", "夜", "昼", "夕方", "晩", "発売", "開催",
+    "公開", "時点", "現在", "限定", "予定", "日程", "号", "便", "着", "発", "版", "分",
 )  # fmt: skip
+# (号, 便, 着, 発, 版, 分 are counters that date a pair too: 3/4号 the issue of 4 March, 3/4着 arriving then,
+# 4/1分の注文 the orders of that day)
 _COPULAS = ("だ", "です", "である")  # (by their dictionary form: で, だった, でした)
 _CLAUSE_ENDS = ("、", "，", ",")
 # slashed pairs said as their two numbers, not as a fraction nor a date (24/7: にじゅうよんなな)
@@ -267,8 +287,18 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
         amount = int(groups[0]) < int(groups[1]) and _an_amount(words, k, j, int(groups[1]))
         if _is_month_day(groups) and not amount:
             day = "ついたち" if int(groups[1]) == 1 else counted(groups[1], "日") or ""
+            if [w[0] for w in words[j : j + 2]] == ["時", "点"]:  # (1/20時点: split as 時 + 点, read じ てん)
+                return f"{counted(groups[0], '月')} {day} じてん", j - k + 2
             return f"{counted(groups[0], '月')} {day}", j - k
-        return f"{number(groups[1])}ぶんの{number(groups[0])}", j - k  # (1/2カップ: にぶんのいち)
+        whole = f"{number(groups[1])}ぶんの"  # (1/2カップ: にぶんのいち)
+        counter = unicodedata.normalize("NFKC", words[j][0]) if j < len(words) else ""
+        # 1/2日 にぶんのいちにち, 2/3日 さんぶんのににち: a length, not a date (the dictionary may say か)
+        if counter == "日":
+            return f"{whole}{number(groups[0])}にち", j - k + 1
+        part = counted(groups[0], counter) if counter else None
+        if part is not None:  # (1/2個 にぶんのいっこ, 1/2杯 にぶんのいっぱい: the counter meets the part)
+            return whole + part, j - k + 1
+        return whole + number(groups[0]), j - k
     led_by_zero = any(len(g) > 1 and g.startswith("0") for g in groups)
     if len(groups) == 1 and not led_by_zero or joint not in ("", "-"):
         return None
@@ -290,6 +320,13 @@ def _code(words: list[_Word], k: int) -> tuple[str, int] | None:
             return f"{number(groups[0])}たい{number(groups[1])}", 3
         return number(groups[0]) + "から", 2
     return "の".join("".join(_CODE_DIGITS[int(d)] for d in g) for g in groups), j - k
+
+
+def _of_a_month(words: list[_Word], k: int) -> bool:
+    """Whether the number at ``words[k]`` follows a month (10月1日) or 毎月 (毎月1日)."""
+    if k > 0 and words[k - 1][0] in ("毎月", "翌月", "先月", "今月", "来月"):
+        return True
+    return k > 1 and words[k - 1][0] == "月" and words[k - 2][2][1:2] == ("数詞",)
 
 
 def _is_counter(word: _Word) -> bool:
@@ -356,15 +393,21 @@ def _an_amount(words: list[_Word], k: int, j: int, whole: int) -> bool:
         return True
     if after in _ABOUT_LOOSE:
         return then is None or then[0] not in ("に", "から", "まで")
-    if after in ("に", "まで") and then is not None and then[4] in _AMOUNT_VERBS:
+    if after in ("に", "まで") and then is not None and _of_less(then):
         return True
+    if j < len(words) and whole <= 10 and after not in _DATE_AFTER and _is_counter(words[j]):
+        return True  # (1/2日, 1/2個: a date takes no counter)
+    if before == "を" and _verb_next(words, j):
+        return True  # (作業を3/4終えた; a day is 作業を3/4に終えた)
     if _dated(words, j):
         return False
     if after in _BOUNDS:
         return whole <= 10 and not _dated(words, j + 1)  # (3/5以上の日程 is a day)
     if before in ("の", "が") and k > 1 and words[k - 2][0] in _AMOUNT_NOUNS:
         return True
-    if after == "の" and then is not None and then[0] in _MEASURES:
+    if before == "の" and k > 1 and _a_whole(words[k - 2]) and after in _PART_AFTER:
+        return True  # (作業の3/4を終えた; ツアーの3/4大阪公演 is a day)
+    if after == "の" and then is not None and then[0] in (*_MEASURES, *_PEOPLE_SHARED):
         return True
     ends = j == len(words) or after in (*_SENTENCE_ENDS, *_CLAUSE_ENDS)  # (料金は1/2。)
     predicate = ends or words[j][2][0] == "助動詞" and words[j][4] in _COPULAS
@@ -383,11 +426,41 @@ def _dated(words: list[_Word], j: int) -> bool:
     then = words[j + 1] if j + 1 < len(words) else None
     if after in _DATE_AFTER or "曜" in after:
         return True
+    if j < len(words) and words[j][2][2:3] == ("サ変可能",) and words[j][4] not in _AMOUNT_VERBS:
+        # an event on the day (3/4出発, 3/4入荷予定, 3/4到着の便); with its する, the pair's verb as before
+        # (作業は3/4完成した: a part)
+        return then is None or then[4] != "する"
     if after == "まで":
         return then is not None and then[0] == "に"
     if after == "に":
-        return then is None or then[4] not in _AMOUNT_VERBS + _AMOUNT_PREDICATES
+        return then is None or not (_of_less(then) or then[4] in _AMOUNT_PREDICATES)
     return after == "の" and then is not None and (then[0] in _DATE_AFTER or "曜" in then[0])
+
+
+def _of_less(word: _Word) -> bool:
+    """Whether ``word``, after a pair's に or まで, says it made less or more: a verb of
+    :data:`_AMOUNT_VERBS` (減った) or an adjective of :data:`_LESS` in its く form (短くなった)."""
+    return word[4] in _AMOUNT_VERBS or (word[4] in _LESS and word[0].endswith("く"))
+
+
+def _verb_next(words: list[_Word], j: int) -> bool:
+    """Whether a verb comes right after the pair ending before ``words[j]``, or after だけ or しか."""
+    if j < len(words) and words[j][0] in _ONLY:
+        j += 1
+    return j < len(words) and words[j][2][0] == "動詞"
+
+
+def _a_whole(word: _Word) -> bool:
+    """Whether ``word``, before の and a slashed pair, is a whole the pair is part of (作業の3/4): a
+    common noun that is no word of time (来月, 今年), date (締切, 誕生日) or counter."""
+    surface, _read, pos, _normalized, _lemma = word
+    return (
+        pos[:2] == ("名詞", "普通名詞")
+        and pos[2] not in ("副詞可能", "助数詞可能")
+        and surface not in _DATE_AFTER
+        and surface not in _WORDS
+        and not any(ch in surface for ch in "日月年週曜")
+    )
 
 
 def _amount_subject(words: list[_Word], k: int) -> bool:
@@ -406,7 +479,7 @@ def _amount_subject(words: list[_Word], k: int) -> bool:
 def _sign(words: list[_Word], k: int) -> str | None:
     """How a sign between numbers or before one is said: a minus before a number no number or
     letter comes before (まいなす), a range's 〜 between two numbers (から), a sum's + × ÷ = between
-    two numbers (たす, かける, わる, いこーる), 〒 (nothing); None for any other word."""
+    two numbers (たす, かける, わる, いこーる), a score's 対 (たい), 〒 (nothing); None for any other word."""
     surface = unicodedata.normalize("NFKC", words[k][0])
     last = unicodedata.normalize("NFKC", words[k - 1][0])[-1:] if k > 0 else ""
     number_before = k > 0 and (words[k - 1][2][1:2] == ("数詞",) or (last.isascii() and last.isalnum()))
@@ -415,10 +488,14 @@ def _sign(words: list[_Word], k: int) -> str | None:
         return ""
     if surface in _HYPHENS and number_after and not number_before:
         return "まいなす"
-    if surface in _RANGES and number_before and number_after:
-        return "から"
+    counted_before = k > 1 and _is_counter(words[k - 1]) and words[k - 2][2][1:2] == ("数詞",)
+    time_after = k + 1 < len(words) and words[k + 1][0] in ("午前", "午後", "朝", "夜", "翌日", "翌朝")
+    if surface in _RANGES and (number_before or counted_before) and (number_after or time_after):
+        return "から"  # (5〜10人, 9時〜17時, 午前9時〜午後5時)
     if surface in _SUMS and number_before and number_after:
         return _SUMS[surface]
+    if surface == "対" and number_before and number_after:
+        return "たい"  # (2対1: the dictionary reads 対 つい, a pair)
     return None
 
 
@@ -450,7 +527,54 @@ def _in_context(words: list[_Word], k: int) -> str:
         return "ケ"
     if surface == "方" and pos[0] == "名詞" and read in ("ホウ", "カタ"):
         return _side_or_person(words, k, read)
+    if surface == "付" and read == "フ" and k > 0 and words[k - 1][2][1:2] == ("数詞",):
+        return "ヅケ"  # (1/5付で: a date's 付, づけ, as 4月1日付)
+    if surface in _VOICED:
+        voiced = _VOICED[surface]
+        plain = voiced[0].translate(_VOICELESS) + voiced[1:]
+        return voiced if _compounded(words, k) else plain if read in (voiced, plain) else read
+    if surface.endswith("会社") and read.endswith("カイシャ") and surface[0] not in _UNVOICING_PREFIXES:
+        # (the dictionary's 旅行会社, 鉄道会社: りょこうがいしゃ)
+        return read[: -len("カイシャ")] + "ガイシャ"
     return read
+
+
+# Words whose first sound is voiced as the second part of a compound (管理会社 かんりがいしゃ, 子会社
+# こがいしゃ, ビニール袋 びにーるぶくろ, 世間話 せけんばなし, 運動靴 うんどうぐつ): the core dictionary holds many
+# such compounds as words (株式会社, 不動産会社, 紙袋), but reads one it splits as its parts (管理 + 会社:
+# かんりかいしゃ), and a few of its own words ending in 会社 unvoiced (旅行会社, 鉄道会社, 販売会社). The
+# word before must be a common noun of a thing (not a word of time, 今日会社に行く; nor a person, with a
+# particle dropped, お父さん会社に行った?; nor a name), or 大, 小, 新 (大会社 だいがいしゃ). 会社員 is a word
+# of its own (かいしゃいん), and 各会社 (かくかいしゃ) keeps its reading.
+_VOICED = {
+    "会社": "ガイシャ", "袋": "ブクロ", "話": "バナシ", "靴": "グツ", "傘": "ガサ", "棚": "ダナ", "皿": "ザラ",
+    "玉": "ダマ", "時計": "ドケイ", "箱": "バコ",
+}  # fmt: skip
+_VOICELESS = str.maketrans("ガギグゲゴザジズゼゾダヂヅデドバビブ", "カキクケコサシスセソタチツテトハヒフ")
+_UNVOICING_PREFIXES = "各全当本同現前元旧貴御"
+_VOICING_PREFIXES = ("大", "小", "新")
+_PEOPLE_WORDS = (
+    "父", "母", "兄", "姉", "弟", "妹", "夫", "妻", "主人", "旦那", "息子", "娘", "友達", "友人", "先輩", "後輩",
+    "上司", "部下", "同僚", "先生", "社長", "部長", "課長", "家族", "みんな", "皆", "お父さん",
+    "お母さん", "お兄さん", "お姉さん", "父さん", "母さん", "兄さん", "姉さん", "彼氏", "嫁", "奥さん",
+)  # fmt: skip
+
+
+def _compounded(words: list[_Word], k: int) -> bool:
+    """Whether ``words[k]`` (a word of :data:`_VOICED`) is the second part of a compound with the word
+    right before it (no space, particle or sign between)."""
+    if k == 0:
+        return False
+    surface, _read, pos, _normalized, _lemma = words[k - 1]
+    if pos[0] == "接頭辞":
+        return surface in _VOICING_PREFIXES
+    return (
+        pos[:2] == ("名詞", "普通名詞")
+        and pos[2] not in ("副詞可能", "助数詞可能")
+        and surface not in _WORDS
+        and surface not in _PEOPLE_WORDS
+        and not surface.endswith(("さん", "ちゃん", "くん", "様"))
+    )
 
 
 # 家 after a surname is け, the family (田中家, 山田家の人々: たなかけ, やまだけ); the core dictionary reads the
@@ -660,8 +784,13 @@ def _object_before(words: list[_Word], k: int) -> bool:
         if surface == "を":
             return True
         adverbial_ni = surface == "に" and j > 0 and words[j - 1][2][0] == "副詞"
+        # a time's に or a date's signs (会議を3月4日に行った, 会議を3/4に開く, 手術を10:30に行う)
+        time_ni = surface == "に" and j > 0 and _a_time(words[j - 1])
+        date_sign = surface in ("/", ":") and j > 0 and words[j - 1][2][1:2] == ("数詞",)
         if not (
             adverbial_ni
+            or time_ni
+            or date_sign
             or pos[:2] == ("補助記号", "読点")  # (手術を、昨日行った)
             or surface in _WORDS
             or pos[0] == "空白"
@@ -671,6 +800,16 @@ def _object_before(words: list[_Word], k: int) -> bool:
             return False
         j -= 1
     return False
+
+
+def _a_time(word: _Word) -> bool:
+    """Whether ``word`` ends a time or date before its に: a number, a counter, a word of time."""
+    pos = word[2]
+    return (
+        pos[1:2] == ("数詞",)
+        or (pos[0] == "名詞" and len(pos) > 2 and pos[2] in _BETWEEN_KIND)
+        or (any(pos[: len(kind)] == kind for kind in _BETWEEN[1:]))
+    )
 
 
 def _said(surface: str, reading: str, pos: tuple[str, ...], normalized: str) -> str:
@@ -712,6 +851,7 @@ _JOINED = {
     (3, "せん"): "さんぜん", (8, "せん"): "はっせん",
 }  # fmt: skip
 _GROUPS = ("", "まん", "おく", "ちょう")
+_BEFORE_POINT = (("いち", "いっ"), ("はち", "はっ"), ("じゅう", "じゅっ"))  # (a decimal point, てん)
 
 
 def number(digits: str) -> str:
@@ -728,24 +868,29 @@ def number(digits: str) -> str:
             if d != "0":
                 part += _JOINED.get((int(d), unit), _DIGITS[int(d)] + unit)
         said += part + _GROUPS[g] if part else ""
-    if fraction:
-        said += "てん" + "".join(_DIGITS[int(d)] for d in fraction)
+    if fraction:  # (1.5: いってんご, 8.5 はってんご, 10.5 じゅってんご; 6.5 ろくてんご, 100.5 ひゃくてんご)
+        joined = next((said[: -len(end)] + tsu for end, tsu in _BEFORE_POINT if said.endswith(end)), "")
+        said = (joined or said) + "てん" + "".join(_DIGITS[int(d)] for d in fraction)
     return said
 
 
 # A counter after a number changes the sounds where they meet (SudachiPy reads each alone: 二杯 に+ばい,
-# 十分 じゅう+ふん). Counters in h (本 杯 匹 分): after 1, 6, 8, 10, 100 the number ends in っ and the
-# counter takes p (いっぽん, じゅっぷん); after 3 it takes b (さんぼん; 分 takes p after ん: さんぷん,
-# よんぷん). Counters in k, s, t: after 1, 8, 10, 100 (and 6 before k) the number ends in っ (いっかい,
-# はっさい, ろっこ); 階, 軒, 足 take g, g, z after 3 (さんがい); ページ keeps its p, after っ too.
-_H_COUNTERS = {"本": "ほん", "杯": "はい", "匹": "ひき", "分": "ふん"}
+# 十分 じゅう+ふん). Counters in h (本 杯 匹 分 泊): after 1, 6, 8, 10, 100 the number ends in っ and the
+# counter takes p (いっぽん, じゅっぷん, いっぱく); after 3 it takes b (さんぼん; 分 takes p after ん: さんぷん,
+# よんぷん; 泊 p: さんぱく). Counters in k, s, t: after 1, 8, 10, 100 (and 6 before k) the number ends in っ
+# (いっかい, はっさい, ろっこ, いっかげつ); 階, 軒, 足 take g, g, z after 3 (さんがい); ページ keeps its p, after
+# っ too. 20歳 is はたち.
+_H_COUNTERS = {"本": "ほん", "杯": "はい", "匹": "ひき", "分": "ふん", "泊": "はく"}
 _KST_COUNTERS = {
     "回": "かい", "個": "こ", "階": "かい", "歳": "さい", "才": "さい", "冊": "さつ", "件": "けん",
-    "軒": "けん", "足": "そく", "点": "てん", "頭": "とう", "通": "つう", "着": "ちゃく", "節": "せつ",
-    "項": "こう",
+    "軒": "けん", "足": "そく", "点": "てん", "頭": "とう", "等": "とう", "通": "つう", "着": "ちゃく", "節": "せつ",
+    "項": "こう", "ヶ月": "かげつ", "か月": "かげつ", "カ月": "かげつ", "ヵ月": "かげつ", "ケ月": "かげつ",
+    "箇月": "かげつ", "cm": "せんち", "kg": "きろ", "km": "きろ", "週": "しゅう", "週間": "しゅうかん",
 }  # fmt: skip
 _P_COUNTERS = {"ページ": "ぺーじ"}  # counters in p: after 1, 6, 8, 10, 100 the number ends in っ
-_AFTER_THREE = {"階": "がい", "軒": "げん", "足": "ぞく"}
+# つ after 1-10: the native numbers (1つ ひとつ; the dictionary reads 1つ after 1人 いちつ)
+_NATIVE = ("", "ひとつ", "ふたつ", "みっつ", "よっつ", "いつつ", "むっつ", "ななつ", "やっつ", "ここのつ", "とお")  # fmt: skip
+_AFTER_THREE = {"階": "がい", "軒": "げん", "足": "ぞく", "泊": "ぱく"}  # (泊: さんぱく, as いっぱく)
 _DAYS = {
     2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか", 7: "なのか", 8: "ようか",
     9: "ここのか", 10: "とおか", 14: "じゅうよっか", 20: "はつか", 24: "にじゅうよっか",
@@ -753,10 +898,16 @@ _DAYS = {
 _OWN = {  # (counter, number): said otherwise than number + counter
     ("月", 4): "しがつ", ("月", 7): "しちがつ", ("月", 9): "くがつ", ("時", 4): "よじ", ("時", 7): "しちじ",
     ("時", 9): "くじ", ("人", 1): "ひとり", ("人", 2): "ふたり", ("人", 4): "よにん", ("年", 4): "よねん",
-    ("円", 4): "よえん", ("日", 1): "いちにち",
+    ("円", 4): "よえん", ("日", 1): "いちにち", ("歳", 20): "はたち", ("才", 20): "はたち", ("時", 0): "れいじ",
 }  # fmt: skip
-# (話, an episode: the core dictionary reads 5話 ごはなし)
-_PLAIN = {"月": "がつ", "時": "じ", "人": "にん", "年": "ねん", "円": "えん", "日": "にち", "話": "わ"}
+# (話, an episode: the core dictionary reads 5話 ごはなし; units in Latin letters as said in talk: 170cm
+# ひゃくななじゅっせんち, 5kg ごきろ, 3m さんめーとる; the dictionary reads cm シーエム, kg ケージー, 3m a name)
+_PLAIN = {
+    "月": "がつ", "時": "じ", "人": "にん", "年": "ねん", "円": "えん", "日": "にち", "話": "わ", "m": "めーとる",
+    "mm": "みり", "g": "ぐらむ", "mg": "みりぐらむ", "ml": "みりりっとる", "mL": "みりりっとる", "l": "りっとる",
+    "L": "りっとる",
+}  # fmt: skip
+_WITH_UNIT = re.compile(r"(\d+)([A-Za-z]+)")  # (3m: one word of the dictionary's, a name)
 _SMALL_TSU = (
     ("いち", "いっ"),
     ("ろく", "ろっ"),
@@ -777,6 +928,8 @@ def counted(digits: str, counter: str) -> str | None:
         return _OWN[(counter, value)]
     if counter == "日" and value in _DAYS:
         return _DAYS[value]
+    if counter == "つ" and 0 < value < len(_NATIVE):
+        return _NATIVE[value]
     if counter in _PLAIN:
         # a 4 or 7 or 9 ending a longer number is said as alone before these counters (2024年:
         # にせんにじゅうよねん, 14人: じゅうよにん, 17時: じゅうしちじ)
@@ -788,6 +941,8 @@ def counted(digits: str, counter: str) -> str | None:
     joined = next((said[: -len(end)] + tsu for end, tsu in _SMALL_TSU if said.endswith(end)), "")
     if counter in _H_COUNTERS:
         word = _H_COUNTERS[counter]
+        if said.endswith("さん") and counter in _AFTER_THREE:
+            return said + _AFTER_THREE[counter]
         if joined:
             return joined + word.translate(_H_TO_P)
         if said.endswith("ん") and counter == "分":
@@ -905,12 +1060,17 @@ def reading(text: str) -> str:
             if pos[1:2] == ("数詞",) and normalized.isdigit() and normalized.isascii()
             else None
         )
+        if together == "いちにち" and _of_a_month(words, k):
+            together = "ついたち"  # (10月1日, 毎月1日: the first of a month; 1日 alone is a day long)
         code = _code(words, k)
         if code is not None and code[1] == 1 and together is not None:
             code = None  # a number led by a 0 before its counter (09時: くじ) is no code
         sign = _sign(words, k)
         own_phrase, after_code = after_code and surface in _OWN_PHRASE, code is not None
-        if code is not None:
+        glued = _WITH_UNIT.fullmatch(unicodedata.normalize("NFKC", surface))
+        if glued and code is None and (unit := counted(glued[1], glued[2])) is not None:
+            out.extend(([" "] if spaced and out else []) + [unit])
+        elif code is not None:
             out.extend(([" "] if spaced and out else []) + [code[0]])
             skip = code[1] - 1
         elif sign is not None:
@@ -931,12 +1091,13 @@ def reading(text: str) -> str:
         else:
             # a phrase starts at a word that is not a particle, ending or counter (3月: さんがつ, one
             # word: espeak-ng says a word's last ん otherwise), nor the する of a noun said with it
-            # (相談して: そうだんして, not そうだん して)
+            # (相談して: そうだんして, not そうだん して), nor a compound's second part (管理会社)
             joined = not own_phrase and (
                 pos[0] in _ATTACHED
                 or before[0] == "接頭辞"
                 or before[1:2] == ("数詞",)
                 or (before[2:3] == ("サ変可能",) and pos[4:5] == ("サ行変格",))
+                or (surface in _VOICED and _compounded(words, k))  # (管理会社: one word, かんりがいしゃ)
             )
             said = _said(surface, _in_context(words, k), pos, normalized)
             out.extend(([] if joined or not spaced else [" "]) + [said])
