@@ -158,7 +158,7 @@ def rebuild(scene: Any, plan: TakeScene, left: dict[str, Any] | None) -> str:
         take = {**take, marker_places.MOVED: moved} if isinstance(take, dict) else take
         apply.write_marker_records(scene, [*records, {**entry, "markers": made, "take": take}], records)
         markers = len(made)
-    ranged = _follow_range(scene, plan, moved)
+    ranged = _follow_range(scene, plan, (first, last))
     files = " and ".join(Path(f).name for f in plan.files)
     said = [
         f"{files} from {float(audio.get('start', 0.0)):.2f} s",
@@ -185,16 +185,17 @@ def _strips_moved(scene: Any, pair: tuple[str, ...]) -> int:
         return 0
 
 
-def _follow_range(scene: Any, plan: TakeScene, moved: int = 0) -> tuple[int, int] | None:
-    """The scene's range as Generate's *extend* leaves it for the take (``plan``): grown from the shot's
-    own range while a take set the range, else from the range as it is (the animator's); recorded so
-    Remove Take puts the shot's back. The new range, or None where it stays."""
+def _follow_range(scene: Any, plan: TakeScene, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The scene's range as Generate's *extend* leaves it for the take (``plan``) playing over ``span``
+    (its frames where its strips play now, moved or not: :func:`rebuild` works it out once): grown from
+    the shot's own range while a take set the range, else from the range as it is (the animator's);
+    recorded so Remove Take puts the shot's back. The new range, or None where it stays."""
     from ..rig import plan as rig_plan
 
     now = (int(scene.frame_start), int(scene.frame_end))
     shot = before_take.shot_range(scene)
     base = shot if shot is not None and shot[0] == now[0] else now
-    first, last = (f + moved for f in plan.span)
+    first, last = span
     new = rig_plan.scene_range(
         rig_plan.FrameSpan(first, last - first + 1),
         base[0],
