@@ -26,6 +26,12 @@ written (:func:`thin_sampled`, :mod:`..rig.fbx_keys`): within the take's bounds 
 turning points (closures) exact; the exporter's own ``bake_anim_simplify_factor`` knows no bounds
 (relative to each value) and keeps no closures.
 
+Remove Take's ``Before take`` track (the values a character held before its take, under the
+animator's own tracks: :data:`.layers.BASE_TRACK`) is no take: where the exporter makes a clip of each
+NLA strip or action (``exporter_options`` turning Blender's *NLA Strips* or *All Actions* on), it makes
+none of it, and it plays under each clip of the animator's strips, as Blender plays it (the stock bake
+muted it: a nod fix over a tilted head was written as a nod from rest).
+
 Everything is restored afterwards, also on errors. If the exporter module changes shape (a
 later Blender), :func:`bake_only_animated` does nothing and the stock bake runs.
 """
@@ -478,6 +484,13 @@ def bake_only_animated(
             raise
 
     def sample(scene_data, ref_id, f_start, f_end, start_zero, objects=None, force_keep=False):
+        base = _before_take_strips(scene_data)
+        if _is_before_take(ref_id, base):
+            return None  # not a take of its own: no clip (it plays under the others, below)
+        with _before_take_playing(base):
+            return _sample(scene_data, ref_id, f_start, f_end, start_zero, objects, force_keep)
+
+    def _sample(scene_data, ref_id, f_start, f_end, start_zero, objects=None, force_keep=False):
         if objects is None and ref_id is None and only_animated:
             objects = set()
             for ob_obj in scene_data.objects:
@@ -510,6 +523,44 @@ def bake_only_animated(
         yield True
     finally:
         module.fbx_animations_do = stock
+
+
+def _before_take_strips(scene_data: Any) -> list[Any]:
+    """The strips of Remove Take's ``Before take`` tracks (:data:`.layers.BASE_TRACK`) on the objects the
+    exporter writes: the values a character held before its take, under the animator's own tracks."""
+    from . import layers
+
+    out = []
+    for ob_obj in scene_data.objects:
+        ad = getattr(ob_obj.bdata, "animation_data", None) if ob_obj.is_object else None
+        if ad is not None:
+            out += [track.strips[0] for track in ad.nla_tracks if layers._is_base(track)]
+    return out
+
+
+def _is_before_take(ref_id: Any, base: list[Any]) -> bool:
+    """Whether the exporter is about to bake ``Before take`` as a clip of its own: its strip (NLA
+    strips as clips) or its action (all actions as clips, ``ref_id`` (object, action))."""
+    if isinstance(ref_id, bpy.types.NlaStrip):
+        return any(ref_id == strip for strip in base)
+    if isinstance(ref_id, tuple) and len(ref_id) == 2:
+        return any(ref_id[1] == strip.action for strip in base)
+    return False
+
+
+@contextlib.contextmanager
+def _before_take_playing(base: list[Any]) -> Iterator[None]:
+    """``Before take`` plays while a clip of the animator's strips is baked: the exporter mutes every
+    strip but the one it bakes (NLA strips as clips), and a ``Fixes`` track blending over the values
+    before the take (a nod in Combine over the tilt the head held) was written as a nod from rest."""
+    muted = [strip for strip in base if strip.mute]
+    for strip in muted:
+        strip.mute = False
+    try:
+        yield
+    finally:
+        for strip in muted:
+            strip.mute = True
 
 
 TRANSFORM_KINDS = {"Lcl Translation": "translation", "Lcl Rotation": "rotation", "Lcl Scaling": "scale"}
