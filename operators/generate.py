@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import bpy
 
-from ..dualtalk_blender.addon import panel_fbx, saved_takes, state, ui_run
+from ..dualtalk_blender.addon import fbx_job, panel_fbx, saved_takes, state, ui_run
+from ..dualtalk_blender.addon.job import Outcome
 from ..dualtalk_blender.addon.panel_options import in_panel_words
 from ..dualtalk_blender.addon.state import get_prefs
 from ..dualtalk_blender.addon.take_keying import say_warnings
@@ -72,7 +73,7 @@ class DUALTALK_OT_regenerate_range(JobOperator):
 
 # what ``dualtalk.cancel(task=...)`` names: "" (the panel's button, a script: the generation, else an
 # install or download) or one job
-CANCELLABLE = ("", "generate", *SETUP_TASKS)
+CANCELLABLE = ("", "generate", *SETUP_TASKS, fbx_job.TASK)
 
 
 class DUALTALK_OT_cancel(bpy.types.Operator):
@@ -87,7 +88,7 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if generation_running() or modal.running_jobs(SETUP_TASKS):
+        if generation_running() or modal.running_jobs((*SETUP_TASKS, fbx_job.TASK)):
             return True
         cls.poll_message_set(
             "no DualTalk generation, install or download is running; there is nothing to cancel"
@@ -104,7 +105,7 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
             run.cancel()
             state.set_status(context, running=True, task="generate", message="cancelling")
             return {"FINISHED"}
-        tasks = SETUP_TASKS if self.task == "" else (self.task,)
+        tasks = (*SETUP_TASKS, fbx_job.TASK) if self.task == "" else (self.task,)
         for job in modal.running_jobs(tasks):  # under its button or carried on after a file load:
             job.cancel()  # its operator or the follow timer says how it ended
             state.set_status(context, running=True, task=job.task, message="cancelling")
@@ -206,11 +207,12 @@ class CursorProgress:
         """Blocking: nothing can press Cancel meanwhile."""
 
 
-class DUALTALK_OT_export_fbx(bpy.types.Operator):
-    """Export both characters with their animation and shape keys to FBX"""
+class DUALTALK_OT_export_fbx(JobOperator):
+    """Export both characters with their animation and shape keys to FBX (Esc cancels)"""
 
     bl_idname = "dualtalk.export_fbx"
     bl_label = "Export FBX"
+    task = fbx_job.TASK
 
     filepath: bpy.props.StringProperty(
         subtype="FILE_PATH", options={"SKIP_SAVE", "PATH_SUPPORTS_BLEND_RELATIVE"}
@@ -225,9 +227,47 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         if s.char_a is None or s.char_b is None:
             cls.poll_message_set(CHOOSE_BOTH)
             return False
+        if modal.running_jobs((fbx_job.TASK,)):
+            cls.poll_message_set(FBX_RUNNING)
+            return False
         return True
 
+    def begin(self, context) -> fbx_job.FbxExport:
+        """From the panel's button (a window): the export runs in a Blender of its own, so Blender
+        stays responsive and Esc stops it (:mod:`..dualtalk_blender.addon.fbx_job`)."""
+        s = context.scene.dualtalk
+        job = fbx_job.FbxExport(context.scene, s, self.filepath or s.fbx_path).start()
+        state.set_status(context, running=True, task=self.task, message=job.message, last=_exporting(job))
+        return job
+
+    def modal(self, context, event):
+        ended = JobOperator.modal(self, context, event)
+        job = self._job
+        if ended == {"RUNNING_MODAL"} and isinstance(job, fbx_job.FbxExport) and job.state == "running":
+            fraction, message = job.progress
+            state.set_status(  # the panel draws the line under Export FBX, with how far it is
+                context,
+                running=True,
+                task=self.task,
+                fraction=fraction,
+                message=message,
+                last=_exporting(job),
+            )
+        return ended
+
+    def finished(self, context, outcome: Outcome) -> Outcome:
+        job = self._job
+        if not outcome.ok or not isinstance(job, fbx_job.FbxExport):
+            return outcome
+        # the clip an engine will play, if not the take
+        clip = panel_fbx.clip_warnings(job.settings, job.finals)
+        return Outcome(
+            True, f"DualTalk: {panel_fbx.fbx_message(job.settings, job.finals, clip)}", warnings=tuple(clip)
+        )
+
     def execute(self, context):
+        """A script's call, or Blender in the background: the export in this Blender, which returns
+        once the file is written (Ctrl-C stops it at the next frame); the percent done in the cursor."""
         s = context.scene.dualtalk
         try:
             with CursorProgress(context.window_manager) as progress:
@@ -247,6 +287,16 @@ class DUALTALK_OT_export_fbx(bpy.types.Operator):
         self.report({"INFO"}, message)
         say_warnings(self, clip)
         return {"FINISHED"}
+
+
+FBX_RUNNING = "an FBX export is running; wait for it to end or press Esc to cancel it"
+
+
+def _exporting(job: fbx_job.FbxExport) -> str:
+    """The panel's line while the export runs: which file, how far, and that Esc stops it."""
+    names = " and ".join(p.name for p in job.finals)
+    fraction, message = job.progress
+    return f"DualTalk: exporting {names} ({fraction:.0%}: {message}); Esc cancels"
 
 
 CLASSES = (

@@ -32,6 +32,37 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> li
     return _export_each((a, b), per_character_files((a, b), path), scene, scope, progress)
 
 
+def planned_files(s: Any, path: str) -> tuple[str, list[tuple[tuple[Any, ...], Path]]]:
+    """What Export FBX will write, refused up front in :func:`export_fbx`'s words: the scope and each
+    file with its characters (both in the chosen file, or one each). For the export in a Blender of
+    its own (:mod:`.fbx_job`): nothing it would refuse may be found after the copy is saved."""
+    from ...inference.core.outputs import too_long
+    from ..scene.fbx_export import check_exportable
+    from ..scene.paths import blend_path
+
+    a, b = check_characters(s)
+    if not path:
+        raise DualTalkError("choose an FBX file to export to")
+    refuse_unexpanded("FBX path", path)
+    scope = getattr(s, "fbx_scope", "FULL").lower()
+    check_folder(path)
+    if getattr(s, "fbx_per_character", False):
+        plan: list[tuple[tuple[Any, ...], Path]] = list(
+            zip(((a,), (b,)), per_character_files((a, b), path), strict=True)
+        )
+    else:
+        final = Path(blend_path("FBX path", path, "is next to"))
+        if final.suffix.lower() != ".fbx":
+            raise DualTalkError(f"FBX output must end in .fbx, got {final.name}")
+        plan = [((a, b), final)]
+    for _objects, final in plan:
+        why = too_long(final)
+        if why is not None:
+            raise DualTalkError(f"FBX file {final.name}: {why}; choose a shorter FBX path")
+    check_exportable((a, b), scope)
+    return scope, plan
+
+
 def per_character_files(chars: tuple[Any, Any], path: str) -> list[Path]:
     """The two files "One File per Character" writes for ``path``: ``NAME_A.fbx`` and ``NAME_B.fbx``
     beside it, named after the picked objects (:func:`..rig.fbx_files.per_character`)."""

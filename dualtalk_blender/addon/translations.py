@@ -166,8 +166,8 @@ JA_JP: Table = {
         "削除します（開いているファイルが使うものや、実行中の Blender が保存したものは削除しません）。0: 削除しない"
     ),
     (OPERATOR, "Export FBX"): "FBXをエクスポート",
-    (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
-        "2人のキャラクターをアニメーションとシェイプキーごとFBXにエクスポートします"
+    (DEFAULT, "Export both characters with their animation and shape keys to FBX (Esc cancels)"): (
+        "2人のキャラクターをアニメーションとシェイプキーごとFBXにエクスポートします（Escでキャンセル）"
     ),
     (OPERATOR, "Remove Take"): "テイクを削除",
     (
@@ -277,6 +277,9 @@ JA_JP: Table = {
     (DEFAULT, "choose both characters (A and B)"): "両方のキャラクター（AとB）を選んでください",
     (DEFAULT, "wait for the running generation to end (or cancel it)"): (
         "実行中の生成が終わるまで待ってください（またはキャンセルしてください）"
+    ),
+    (DEFAULT, "an FBX export is running; wait for it to end or press Esc to cancel it"): (
+        "FBXのエクスポートを実行中です。終わるまで待つか、Escでキャンセルしてください"
     ),
     (DEFAULT, "no DualTalk generation, install or download is running; there is nothing to cancel"): (
         "実行中のDualTalkの生成、インストール、ダウンロードはありません。キャンセルするものはありません"
@@ -890,8 +893,8 @@ ZH_HANS: Table = {
         "（打开的文件使用的、或正在运行的 Blender 保存的镜次不会删除）。0：从不删除"
     ),
     (OPERATOR, "Export FBX"): "导出 FBX",
-    (DEFAULT, "Export both characters with their animation and shape keys to FBX"): (
-        "将两个角色连同其动画和形态键导出为 FBX"
+    (DEFAULT, "Export both characters with their animation and shape keys to FBX (Esc cancels)"): (
+        "将两个角色连同其动画和形态键导出为 FBX（按 Esc 取消）"
     ),
     (OPERATOR, "Remove Take"): "移除镜次",
     (
@@ -997,6 +1000,9 @@ ZH_HANS: Table = {
     (DEFAULT, "choose both characters (A and B)"): "请选择两个角色（A 和 B）",
     (DEFAULT, "wait for the running generation to end (or cancel it)"): (
         "请等待正在运行的生成结束（或将其取消）"
+    ),
+    (DEFAULT, "an FBX export is running; wait for it to end or press Esc to cancel it"): (
+        "正在导出 FBX；请等待其结束，或按 Esc 取消"
     ),
     (DEFAULT, "no DualTalk generation, install or download is running; there is nothing to cancel"): (
         "没有正在运行的 DualTalk 生成、安装或下载；没有可取消的内容"

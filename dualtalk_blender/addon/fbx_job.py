@@ -1,0 +1,275 @@
+"""The panel's Export FBX as a background job (:class:`.job.Job`), so Esc stops a long export.
+
+Blender's FBX exporter is one call that holds Blender until the file is written (half a minute on a
+production pair, minutes on a long take), and a blocking operator hears no key: Esc could not stop it.
+The job saves a copy of the file as it is now (unsaved edits included) in a private temp folder and
+has a Blender of its own write the files from it (:mod:`.fbx_child`), as Generate has its worker
+infer; the animator's Blender polls it from the modal operator (progress, Esc, the panel's Cancel).
+
+Each file is written to a hidden staged sibling of the user's file (``.pair.XXXX.part.fbx``, made by
+:func:`...inference.core.fileio.atomic_paths`), and all are renamed into place together once the
+child said it wrote them: a cancel, a failure or a crash leaves the user's files as they were, with no
+part of the new ones, and the temp folder goes.
+
+Everything the export would refuse is refused before the copy is saved
+(:func:`.panel_fbx.planned_files`), in the same words as the export run in Blender itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from ...inference.core.errors import CancelledError, DualTalkError
+from .job import Outcome
+
+TASK = "FBX export"  # the status's task, and how a line names it ("FBX export cancelled")
+BOOTSTRAP = (
+    "import importlib.util as u, sys\n"
+    "args = sys.argv[sys.argv.index('--') + 1:] if '--' in sys.argv else sys.argv[1:]\n"
+    "root = args[0]\n"
+    "spec = u.spec_from_file_location('dualtalk', root + '/__init__.py', submodule_search_locations=[root])\n"
+    "mod = u.module_from_spec(spec); sys.modules['dualtalk'] = mod; spec.loader.exec_module(mod)\n"
+    "from dualtalk.dualtalk_blender.addon.fbx_child import main\n"
+    "sys.exit(main(args[1:]))\n"
+)
+STOP_GRACE_S = 2.0  # after SIGTERM, how long the child has to end its bake before SIGKILL
+
+
+def child_command(job_path: Path, binary: str | None = None, autoexec: bool | None = None) -> list[str]:
+    """How to start the exporting Blender: Blender's own ``binary`` (default: this Blender's) in the
+    background with factory settings (no add-on of the user's runs there; the FBX exporter is Blender's
+    own) and Python drivers auto-run as ``autoexec`` (default: as this Blender's preferences say), so
+    they play there as here; in Python's ``bpy`` module (no binary), this interpreter."""
+    import bpy
+
+    from .worker_client import PACKAGE_ROOT
+
+    binary = bpy.app.binary_path if binary is None else binary  # "" in the bpy module
+    if not binary:
+        return [sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), str(job_path)]
+    if autoexec is None:
+        prefs = bpy.context.preferences
+        autoexec = prefs is not None and bool(prefs.filepaths.use_scripts_auto_execute)
+    return [
+        binary,
+        "--background",
+        "--factory-startup",
+        "--enable-autoexec" if autoexec else "--disable-autoexec",
+        "--python-exit-code",
+        "1",
+        "--python-expr",
+        BOOTSTRAP,
+        "--",
+        str(PACKAGE_ROOT),
+        str(job_path),
+    ]
+
+
+class FbxExport:
+    """One Export FBX in a Blender of its own: :meth:`start`, :meth:`poll` until False, :meth:`result`."""
+
+    task = TASK
+    outlives_file = False  # another file opened: the export of this one is stopped, nothing written
+
+    def __init__(self, scene: Any, settings: Any, path: str) -> None:
+        self.scene, self.settings, self.path = scene, settings, path
+        self.state = "new"
+        self.fraction, self.message = 0.0, "saving a copy of the file for the export"
+        self.finals: list[Path] = []
+        self.error = ""
+        self._files: contextlib.ExitStack | None = None
+        self._staged: list[Path] = []
+        self._folder: Path | None = None
+        self._proc: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._stderr: queue.Queue[str | None] = queue.Queue()
+        self._errors: list[str] = []
+        self._final: dict[str, Any] | None = None
+
+    # the Job protocol ----------------------------------------------------------------------------
+    def start(self) -> FbxExport:
+        """Refuse what the export would refuse, save the copy, stage the files and start the child;
+        a refusal (one line) leaves nothing behind."""
+        from ...inference.core.fileio import atomic_paths
+        from ..scene import blendio
+        from .panel_fbx import planned_files
+
+        scope, plan = planned_files(self.settings, self.path)
+        self.finals = [final for _objects, final in plan]
+        self._files = contextlib.ExitStack()
+        try:
+            self._staged = self._files.enter_context(atomic_paths(self.finals, suffix=".fbx"))
+            self._folder = Path(tempfile.mkdtemp(prefix="dualtalk_fbx_"))
+            copy = self._folder / "scene.blend"
+            import bpy
+
+            blendio.save_copy_checked(bpy, copy, copy, quiet=blendio.quiet_stdout)  # no "Saved copy" line
+            view_layer = bpy.context.view_layer
+            job = {
+                "blend": str(copy),
+                "scene": self.scene.name_full,
+                "view_layer": view_layer.name if view_layer is not None else self.scene.view_layers[0].name,
+                "scope": scope,
+                "parent": os.getpid(),
+                "files": [
+                    {"objects": [o.name_full for o in objects], "path": str(staged)}
+                    for (objects, _final), staged in zip(plan, self._staged, strict=True)
+                ],
+            }
+            job_path = self._folder / "job.json"
+            job_path.write_text(json.dumps(job), encoding="utf-8")
+            self._spawn(job_path)
+        except BaseException:
+            self._discard()
+            raise
+        self.state, self.message = "running", "starting Blender for the export"
+        return self
+
+    def _spawn(self, job_path: Path) -> None:
+        from .worker_client import drain_lines
+
+        env = dict(os.environ)
+        env["PYTHONUNBUFFERED"] = "1"
+        env["PYTHONIOENCODING"] = "utf-8"
+        try:
+            self._proc = subprocess.Popen(
+                child_command(job_path),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                env=env,
+                cwd=str(job_path.parent),
+                start_new_session=os.name == "posix",
+            )
+        except OSError as exc:
+            raise DualTalkError(f"could not start Blender for the FBX export: {exc}") from None
+        threading.Thread(target=drain_lines, args=(self._proc.stdout, self._lines), daemon=True).start()
+        threading.Thread(target=drain_lines, args=(self._proc.stderr, self._stderr), daemon=True).start()
+
+    def poll(self) -> bool:
+        """Read what the child said; True while it runs."""
+        from .worker_client import _parse
+
+        if self.state != "running" or self._proc is None:
+            return False
+        ended = False
+        while True:
+            try:
+                line = self._lines.get_nowait()
+            except queue.Empty:
+                break
+            if line is None:
+                ended = True
+                continue
+            event = _parse(line)
+            if event is None:
+                continue
+            if event.get("event") == "progress":
+                with contextlib.suppress(TypeError, ValueError):
+                    self.fraction = min(max(float(event.get("fraction", 0.0)), 0.0), 1.0)
+                self.message = str(event.get("message", "")) or self.message
+            elif event.get("event") in ("done", "error"):
+                self._final = event
+        if not ended:
+            return True
+        code = self._proc.wait()
+        self._read_stderr()
+        final = self._final or {}
+        if final.get("event") == "done" and code == 0:
+            self.state = "done"
+        elif final.get("kind") == "cancelled":
+            self.state = "cancelled"
+        else:
+            self.state = "error"
+            self.error = str(final.get("message") or self._crash(code))
+        return False
+
+    @property
+    def progress(self) -> tuple[float, str]:
+        return self.fraction, self.message
+
+    def cancel(self) -> None:
+        """Esc or Cancel: the child stops at its next frame (SIGTERM; killed if it does not end)."""
+        if self.state != "running":
+            return
+        self.state = "cancelled"
+        self._stop()
+
+    def result(self) -> Outcome:
+        """The files put in place together (done), or the user's as they were; the temp folder goes."""
+        from ...inference.core.fileio import final_names
+
+        try:
+            if self.state == "done":
+                assert self._files is not None
+                try:
+                    self._files.close()  # every staged file renamed into place together
+                except DualTalkError as exc:
+                    return Outcome(False, f"DualTalk: {exc}")
+                self._files = None
+                return Outcome(True, "exported")
+            if self.state == "cancelled":
+                return Outcome(False, "DualTalk: FBX export cancelled; no file was written", cancelled=True)
+            staged = dict(zip(self.finals, self._staged, strict=False))
+            return Outcome(False, f"DualTalk: {final_names(self.error or 'the FBX export failed', staged)}")
+        finally:
+            self._discard()
+
+    # clean-up --------------------------------------------------------------------------------------
+    def _stop(self) -> None:
+        from .worker_client import signal_group
+
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            return
+        signal_group(proc, signal.SIGTERM)
+        try:
+            proc.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            signal_group(proc, getattr(signal, "SIGKILL", signal.SIGTERM))
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(STOP_GRACE_S)
+
+    def _discard(self) -> None:
+        """Whatever did not go into place goes: the staged files, what the child was writing beside
+        them when it was stopped, the copy of the .blend."""
+        from ...inference.core.fileio import STEM_CUT
+
+        self._stop()
+        if self._files is not None:
+            self._files.__exit__(CancelledError, CancelledError("FBX export stopped"), None)
+            self._files = None
+        for staged in self._staged:  # the child's own temporary beside its staged file (a SIGKILL)
+            pattern = f".{glob.escape(staged.stem[:STEM_CUT])}.*.part.fbx"
+            for left in staged.parent.glob(pattern):
+                with contextlib.suppress(OSError):
+                    left.unlink()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _read_stderr(self) -> None:
+        """The child's last words (a crash's), kept for the line; its stderr closes as it exits."""
+        with contextlib.suppress(queue.Empty):
+            while (line := self._stderr.get(timeout=1.0)) is not None:
+                if line.strip():
+                    self._errors = [*self._errors[-2:], line.strip()[:300]]
+
+    def _crash(self, code: int) -> str:
+        said = f": {self._errors[-1]}" if self._errors else ""
+        return f"the Blender writing the FBX file stopped (exit code {code}){said}"
