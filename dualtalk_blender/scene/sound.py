@@ -21,9 +21,11 @@ pointed at their own music, carries our tags too. So each strip also records wha
 tags dropped by the next take or Remove Take, with one line (:func:`release_users_copies`). A copy
 still playing the take's recording is the take's (renamed or not: the name never says whose a strip
 is), so it goes with the take. A strip of a DualTalk before this record is ours when it plays a file
-an older DualTalk put there (:func:`_older_strip_plays_ours`); in a file whose takes record no
-recording either, a copy is told apart only beside a strip playing animate's mix
-(:func:`_older_copies_of_the_mix`).
+an older DualTalk put there (:func:`_older_strip_plays_ours`), its own take's strip too: the
+animator may point that one at their music as well (review rv38d F1). :func:`record_older_strips`
+records it on them before a take is keyed, while the records that name their file are still there. In a
+file whose takes record no recording either, a copy is told apart only beside a strip playing
+animate's mix (:func:`_older_copies_of_the_mix`).
 """
 
 from __future__ import annotations
@@ -77,24 +79,42 @@ def _split(scene: Any) -> tuple[list[Any], list[Any]]:
     once (:class:`_OlderFiles`: a walk of every action's record, done twice per call before)."""
     older = _OlderFiles()
     tagged = _tagged(scene)
-    groups = _unrecorded_groups(tagged)
-    lone = [group[0] for group in groups.values() if len(group) == 1]
-    beside_mix = _older_copies_of_the_mix(groups, older)
+    beside_mix = _older_copies_of_the_mix(_unrecorded_groups(tagged), older)
     ours: list[Any] = []
     copies: list[Any] = []
     for strip in tagged:
-        mine = strip in lone or (plays_ours(strip, older) and strip not in beside_mix)
+        mine = plays_ours(strip, older) and strip not in beside_mix
         (ours if mine else copies).append(strip)
     return ours, copies
+
+
+def record_older_strips(scene: Any) -> int:
+    """Before a take is keyed: write what it plays (:data:`PLAYS_PROP`) on each of DualTalk's strips
+    that records nothing of it (keyed before 2026-12-07), while the takes' records that make it
+    DualTalk's still name its file; returns how many. The new take's record names only the new
+    recording, so afterwards an earlier take's strip playing the recording it replaces could not be
+    told from the animator's music in DualTalk's strip (reviews e882a43, rv38d F1): the one would play
+    on under the new take, or the other go without a word. Nothing is written where no take records
+    its recording (keyed before 2026-12-04): nothing says there which file is DualTalk's."""
+    older = _OlderFiles()
+    tagged = [
+        s for s in _tagged(scene) if PLAYS_PROP not in s.keys() and getattr(s, "sound", None) is not None
+    ]
+    if not tagged or older.names() is None:
+        return 0
+    mine = [s for s in tagged if _older_strip_plays_ours(s.sound, older)]
+    for strip in mine:
+        _record_plays(strip, strip.sound.filepath)
+    return len(mine)
 
 
 def _unrecorded_groups(tagged: list[Any]) -> dict[tuple[str, str], list[Any]]:
     """The tagged strips that record nothing of what they play (an older DualTalk's, and copies of
     them), by their stream and pair tags. A take puts one strip per stream and pair and replaces the
-    earlier ones, so a group is the take's strip and copies of it (Shift+D copies the tags); a strip
-    alone in its group is the take's own, whatever it plays: a copy has its original beside it. (A
-    file keyed before the record, re-generated from another recording, kept the earlier take's strip
-    as "a copy" playing on under the new take: the new take's record names only the new recording.)"""
+    earlier ones, so a group is the take's strip and copies of it (Shift+D copies the tags). A strip
+    alone in its group is no more the take's than one beside others: the animator may have pointed
+    DualTalk's strip itself at their music (review rv38d F1), so what it plays decides
+    (:func:`_older_strip_plays_ours`)."""
     groups: dict[tuple[str, str], list[Any]] = {}
     for strip in tagged:
         if PLAYS_PROP not in strip.keys() and getattr(strip, "sound", None) is not None:

@@ -3,8 +3,12 @@
 take's record names only the new recording, so the earlier take's strip, playing the old one, was
 taken for the animator's copy of DualTalk's strip: kept, its tags dropped, "a copy of DualTalk's
 strip" said, and both recordings played over each other (found while mending session 36's
-leftovers). A take puts one strip per stream and pair, and a copy has its original beside it: a
-strip alone with its tags is the take's own, and the next take replaces it."""
+leftovers). The takes' records still name the old recording before the new take is keyed: the strip
+records then what it plays (``sound.record_older_strips``), and the next take replaces it.
+
+Where the takes record no recording either (keyed before 2026-12-04), nothing says whether the strip
+plays the earlier take's recording or the animator's music (review rv38d F1: session 37 took every
+such strip for the take's, and deleted the music): it is kept, and the line says which file it plays."""
 
 from __future__ import annotations
 
@@ -17,19 +21,21 @@ from test_users_copy_of_dialogue_strip import generate, strips, wav
 pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 
-@pytest.mark.parametrize("keyed", ["before-strips-recorded", "before-takes-recorded"])
-def test_the_earlier_takes_strip_goes_when_the_take_is_made_again_from_another_recording(tmp_path, keyed):
+def _characters():
     import blender_rigs as br
 
-    alice = br.make_character("Alice", location=(-0.5, 0.0, 0.0))
-    bob = br.make_character("Bob", location=(0.5, 0.0, 0.0))
+    return br.make_character("Alice", location=(-0.5, 0.0, 0.0)), br.make_character(
+        "Bob", location=(0.5, 0.0, 0.0)
+    )
+
+
+def test_the_earlier_takes_strip_goes_when_the_take_is_made_again_from_another_recording(tmp_path):
+    alice, bob = _characters()
     old, new = wav(tmp_path / "first_session.wav"), wav(tmp_path / "re_record.wav")
     generate(alice, bob, old)
-    if keyed == "before-takes-recorded":
-        _keyed_before_takes_recorded_their_recording()
-    else:
-        for strip in strips():
-            del strip[sound.PLAYS_PROP]
+    for strip in strips():  # keyed 2026-12-04..07: the strip and its sound record nothing
+        del strip[sound.PLAYS_PROP]
+        del strip.sound[sound.SOUND_PROP]
     said: list[str] = []
 
     generate(alice, bob, new, said)
@@ -37,3 +43,24 @@ def test_the_earlier_takes_strip_goes_when_the_take_is_made_again_from_another_r
     assert said == []
     assert [bpy.path.basename(s.sound.filepath) for s in strips()] == ["re_record.wav"]
     assert sound.PLAYS_PROP in strips()[0].keys()
+
+
+def test_where_the_takes_record_no_recording_the_earlier_strip_is_kept_and_said(tmp_path):
+    alice, bob = _characters()
+    old, new = wav(tmp_path / "first_session.wav"), wav(tmp_path / "re_record.wav")
+    generate(alice, bob, old)
+    _keyed_before_takes_recorded_their_recording()
+    for strip in strips():
+        del strip.sound[sound.SOUND_PROP]
+    said: list[str] = []
+
+    generate(alice, bob, new, said)
+
+    assert said == [
+        "kept the sound strip 'DualTalk dialogue': it plays first_session.wav, not the take's recording "
+        "(a copy of DualTalk's strip: DualTalk's tags dropped from it)"
+    ]
+    assert sorted(bpy.path.basename(s.sound.filepath) for s in strips()) == [
+        "first_session.wav",
+        "re_record.wav",
+    ]
