@@ -19,6 +19,7 @@ TARGETS = {
     "e2e": "animate wall time by stage on the demo characters",
     "scaling": "time and memory against audio length (windowed inference)",
     "transcript": "what --transcript adds: aligning and drawing both characters' lips",
+    "sound": "which sound strips are DualTalk's in a file of many takes: take records read and seconds per call",
     "soak": "the same batch job run again and again in one process: what grows (memory, files, datablocks)",
 }
 

@@ -1270,6 +1270,10 @@ def apply_dialogue_steps(
     for report in pair:  # refuse before keying either character
         refuse_unusable(report, inner, reads)
     pair[0].partners, pair[1].partners = [pair[1].mesh], [pair[0].mesh]  # neither follows the other
+    if inner.replace_range is None:  # the take's record is about to replace the ones naming their files
+        from . import sound
+
+        sound.record_older_strips(scene)
     aiming = inner.gaze and (motion_a.gaze_target is not None or motion_b.gaze_target is not None)
     with _TakeRange(scene, inner, (obj_a, obj_b)) as take_range:
         rep_a, rep_b = yield from _key_pair(

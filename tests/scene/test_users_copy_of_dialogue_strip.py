@@ -55,10 +55,8 @@ def shot(tmp_path):
 
 
 def generate(alice, bob, recording: Path, said: list[str] | None = None) -> None:
-    """A Generate as the panel makes it: an older DualTalk's strips record what they play while the
-    takes' records still say it is theirs (``sound.record_older_strips``), both keyed, the take's
-    recording put on the sequencer."""
-    sound.record_older_strips(bpy.context.scene)
+    """A Generate as the panel makes it: both keyed (an older DualTalk's strips record what they play
+    first, ``sound.record_older_strips``), the take's recording put on the sequencer."""
     apply_dialogue(
         alice, bob, talking("A", recording), talking("B", recording), ApplyOptions(undo_push=False)
     )
