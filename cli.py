@@ -47,7 +47,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "download": (".inference.cmd_download", "download the published DualTalk checkpoint"),
     "bench": (
         ".bench.cmd_bench",
-        "measure speed and memory (engine, lite, keying, fbx, e2e, scaling, transcript, soak)",
+        "measure speed and memory (engine, lite, keying, fbx, e2e, scaling, transcript, sound, soak)",
     ),
     "fuzz": (".bench.cmd_fuzz", "long property-based fuzz run of every parser"),
     "worker": (".inference.worker", "background worker for the Blender add-on (JSON-lines protocol)"),
