@@ -23,7 +23,7 @@ from .jobs import INPUT_PATHS, Shot, unused_engine_settings, unused_render_setti
 from .reporting import ShotProgress, one_line, os_error_line, warnings_of
 from .shot_check import check_output_folders, check_shot, find_object, warn_unused_engine, warn_unused_render
 from .shot_run import ShotBusy, run_shot
-from .shot_state import done_before, rerun_reason, shot_outputs
+from .shot_state import done_before, done_state, shot_outputs
 from .summary import BUSY_EXIT, Outcome
 
 
@@ -50,12 +50,30 @@ def _failure(exc: BaseException, name: str) -> tuple[str, int, bool]:
     return f"shot {name}: internal error ({detail})", 1, not isinstance(exc, Exception)
 
 
+class _DoneBefore:
+    """Whether each shot was done before (``--skip-done``), its record and inputs read once up
+    front however many checks ask: a done shot is left to be skipped at its turn, where it is read
+    again (another worker may have done it since, or undone it)."""
+
+    def __init__(self, skip_done: bool) -> None:
+        self.skip_done = skip_done
+        self._done: dict[int, bool] = {}
+
+    def __call__(self, shot: Shot) -> bool:
+        if not self.skip_done:
+            return False
+        if id(shot) not in self._done:
+            self._done[id(shot)] = done_before(shot) is not None
+        return self._done[id(shot)]
+
+
 def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None:
     """Before the first shot runs: each shot's warnings about settings it ignores, each output folder
     checked, and each shot checked as at its turn (its input files there and readable, its maps, its
     two characters in its scene: :func:`_check_characters`), so a read-only ``out`` folder, a missing
     audio file or a misspelt character fails its shot now, in one line, not after hours of work (with
     ``--skip-done``, unless the shot is done: it is skipped at its turn)."""
+    done = _DoneBefore(skip_done)
     for shot, outcome in zip(shots, outcomes, strict=True):
         where = f"shot {shot.name!r}: "
         with warnings_of(outcome.warnings):  # up front, as the CLI does for --resolution without --render
@@ -70,15 +88,15 @@ def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None
         try:
             check_output_folders(shot, job=True)
         except (DualTalkError, OSError) as exc:  # OSError: e.g. an ``out`` name too long for the system
-            _failed_up_front(shot, outcome, exc, skip_done)
+            _failed_up_front(shot, outcome, exc, done)
     for shot, outcome in zip(shots, outcomes, strict=True):
         if outcome.status == "not run":  # every input file, map and value, as at the shot's turn
             try:
                 check_shot(shot, job=True)
                 _check_input_files(shot)
             except (DualTalkError, OSError) as exc:
-                _failed_up_front(shot, outcome, exc, skip_done)
-    _check_characters(shots, outcomes, skip_done)
+                _failed_up_front(shot, outcome, exc, done)
+    _check_characters(shots, outcomes, done)
 
 
 # how the shot's turn names an input file it cannot read (the audio's loader says "audio file")
@@ -102,10 +120,12 @@ def _check_input_files(shot: Shot) -> None:
             check_input_file(p, _INPUT_LABELS.get(key, f"{key} file"), allow_empty=True)
 
 
-def _failed_up_front(shot: Shot, outcome: Outcome, exc: BaseException, skip_done: bool) -> None:
+def _failed_up_front(
+    shot: Shot, outcome: Outcome, exc: BaseException, done: Callable[[Shot], bool] = lambda _shot: False
+) -> None:
     """The shot fails before the first shot runs, in one line naming it (with ``--skip-done`` a shot
-    done before is left to be skipped at its turn)."""
-    if skip_done and done_before(shot) is not None:
+    done before, ``done``, is left to be skipped at its turn)."""
+    if done(shot):
         return
     outcome.status = "failed"
     outcome.exit_code = exc.exit_code if isinstance(exc, DualTalkError) else 2
@@ -113,14 +133,14 @@ def _failed_up_front(shot: Shot, outcome: Outcome, exc: BaseException, skip_done
     print(f"error: {outcome.error}", file=sys.stderr, flush=True)
 
 
-def _check_characters(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None:
+def _check_characters(shots: list[Shot], outcomes: list[Outcome], done: Callable[[Shot], bool]) -> None:
     """Each shot's two characters found in its scene before the first shot runs, each .blend opened
     once (no engine): a typo in shot 12's ``char_a`` failed it after 11 shots had run (review rv37b
     F6). The same check (:func:`.shot_check.find_object`) runs again at the shot's turn; a scene that
     Blender cannot open here fails its shots now, anything else is left to their turn."""
     todo: dict[Path, list[tuple[Shot, Outcome]]] = {}
     for shot, outcome in zip(shots, outcomes, strict=True):
-        if outcome.status == "not run" and not (skip_done and done_before(shot) is not None):
+        if outcome.status == "not run" and not done(shot):
             todo.setdefault(shot.blend, []).append((shot, outcome))
     if not todo:
         return
@@ -133,7 +153,7 @@ def _check_characters(shots: list[Shot], outcomes: list[Outcome], skip_done: boo
             open_blend(bpy, blend)
         except DualTalkError as exc:
             for shot, outcome in group:
-                _failed_up_front(shot, outcome, exc, False)
+                _failed_up_front(shot, outcome, exc)
             continue
         scene = bpy.context.scene
         if scene is None:
@@ -143,20 +163,19 @@ def _check_characters(shots: list[Shot], outcomes: list[Outcome], skip_done: boo
                 find_object(bpy, shot.char_a, "character A", scene, blend)
                 find_object(bpy, shot.char_b, "character B", scene, blend)
             except DualTalkError as exc:
-                _failed_up_front(shot, outcome, exc, False)
+                _failed_up_front(shot, outcome, exc)
 
 
 def _skipped(shot: Shot, outcome: Outcome) -> bool:
     """``--skip-done``: whether an earlier run finished this shot from the same inputs and settings,
     its outputs all in place (judged at the shot's turn: another worker may have done it since the
     batch started); if so it is reported ``skipped``."""
-    record = done_before(shot)
+    record, why = done_state(shot)
     if record is None:
-        again = rerun_reason(shot)
-        if again is not None:  # a record, but not of this set: say why it is redone
-            done, why = again
-            run_id, when = done.get("run_id", "?"), done.get("finished") or "not finished"
-            print(one_line(f"{shot.name}: runs again: done by run {run_id} ({when}), but {why}"), flush=True)
+        return False
+    if why is not None:  # a record, but not of this set: say why it is redone
+        run_id, when = record.get("run_id", "?"), record.get("finished") or "not finished"
+        print(one_line(f"{shot.name}: runs again: done by run {run_id} ({when}), but {why}"), flush=True)
         return False
     outcome.status = "skipped"
     outcome.outputs = [str(p) for p in shot_outputs(shot)]

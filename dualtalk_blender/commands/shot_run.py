@@ -150,7 +150,9 @@ def _free_backup(shot: Shot, why: str, own: str) -> tuple[Path, str]:
 
 
 def _is_own(p: Path, own: str) -> bool:
-    """Whether the plain file ``p`` holds animate's own earlier .blend (its fingerprint is ``own``)."""
+    """Whether the plain file ``p`` holds animate's own earlier .blend (its fingerprint is ``own``,
+    taken once while the file stays: :func:`~...inference.core.file_fingerprint.recording_fingerprint`
+    keeps it by path, size and times)."""
     try:
         plain = stat.S_ISREG(os.lstat(p).st_mode)
     except OSError:
@@ -160,7 +162,10 @@ def _is_own(p: Path, own: str) -> bool:
 
 def _same_bytes(a: Path, b: Path) -> bool:
     """Whether the plain file ``b`` holds exactly the bytes of ``a`` (one file under two names, or a
-    copy): keeping ``a`` again beside it would only add a name for what is kept already."""
+    copy): keeping ``a`` again beside it would only add a name for what is kept already. Each pair's
+    bytes are read once while neither changes: ``filecmp`` keeps its verdict by both names, sizes
+    and times, so :func:`_keep_backup`'s second look at the copy :func:`_free_backup` chose (before
+    it relies on it, the engine's minutes later) reads none (a 155 MB .blend: 310 MB, then 0)."""
     import filecmp
 
     try:

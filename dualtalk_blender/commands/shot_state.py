@@ -577,27 +577,33 @@ def _output_changed(shot: Shot, record: dict[str, Any]) -> str | None:
     return None
 
 
+def done_state(shot: Shot) -> tuple[dict[str, Any] | None, str | None]:
+    """The shot's done record and why it does not stand for the shot now (None: it does, the shot is
+    done: :func:`done_before`), its inputs fingerprinted once for both answers; ``(None, None)`` for
+    no record, or a shot without work files (it always runs: its record, :func:`done_file`, holds no
+    inputs)."""
+    if not intermediates(shot):
+        return None, None
+    record = read_record(shot)
+    if record is None:
+        return None, None
+    return record, _why_not(shot, record)
+
+
 def done_before(shot: Shot) -> dict[str, Any] | None:
     """The record of this shot's earlier run when that run was made by this build from the same
     settings and inputs and every output it put in place is still there; None otherwise (the shot
-    must run). A shot without work files always runs: its record (:func:`done_file`) holds no inputs."""
-    if not intermediates(shot):
-        return None
-    record = read_record(shot)
-    return record if _why_not(shot, record) is None else None
+    must run)."""
+    record, why = done_state(shot)
+    return record if why is None else None
 
 
 def rerun_reason(shot: Shot) -> tuple[dict[str, Any], str] | None:
     """(the done record, why the shot runs again anyway) when the shot has a record that does not
     stand for it now; None when it has none, or when it is done (:func:`done_before`), or has no work
     files (it always runs)."""
-    if not intermediates(shot):
-        return None
-    record = read_record(shot)
-    if record is None:
-        return None
-    why = _why_not(shot, record)
-    return None if why is None else (record, why)
+    record, why = done_state(shot)
+    return None if record is None or why is None else (record, why)
 
 
 def _write_marker(marker: Path, record: dict[str, Any] | None) -> None:

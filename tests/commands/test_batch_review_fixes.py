@@ -72,7 +72,7 @@ def test_one_shots_os_error_fails_only_that_shot(tmp_path, monkeypatch, capsys):
     # this story is the output folders' check: the shots' inputs (not made here) are checked after it
     monkeypatch.setattr(batch, "check_shot", lambda shot, *, job=False: None)
     monkeypatch.setattr(batch, "_check_input_files", lambda shot: None)
-    monkeypatch.setattr(batch, "_check_characters", lambda shots, outcomes, skip_done: None)
+    monkeypatch.setattr(batch, "_check_characters", lambda shots, outcomes, done: None)
     outcomes = [Outcome(s.name) for s in shots]
     batch.prepare(shots, outcomes, False)
     assert [o.status for o in outcomes] == ["failed", "not run"]
