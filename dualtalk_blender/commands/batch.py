@@ -21,7 +21,14 @@ from ...inference.core import interrupts
 from ...inference.core.errors import CancelledError, DualTalkError
 from .jobs import INPUT_PATHS, Shot, unused_engine_settings, unused_render_settings
 from .reporting import ShotProgress, one_line, os_error_line, warnings_of
-from .shot_check import check_output_folders, check_shot, find_object, warn_unused_engine, warn_unused_render
+from .shot_check import (
+    check_output_folders,
+    check_shot,
+    find_object,
+    named_in,
+    warn_unused_engine,
+    warn_unused_render,
+)
 from .shot_run import ShotBusy, run_shot
 from .shot_state import done_before, done_state, shot_outputs
 from .summary import BUSY_EXIT, Outcome
@@ -70,7 +77,7 @@ class _DoneBefore:
 def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None:
     """Before the first shot runs: each shot's warnings about settings it ignores, each output folder
     checked, and each shot checked as at its turn (its input files there and readable, its maps, its
-    two characters in its scene: :func:`_check_characters`), so a read-only ``out`` folder, a missing
+    two characters in its .blend: :func:`_check_characters`), so a read-only ``out`` folder, a missing
     audio file or a misspelt character fails its shot now, in one line, not after hours of work (with
     ``--skip-done``, unless the shot is done: it is skipped at its turn)."""
     done = _DoneBefore(skip_done)
@@ -134,10 +141,13 @@ def _failed_up_front(
 
 
 def _check_characters(shots: list[Shot], outcomes: list[Outcome], done: Callable[[Shot], bool]) -> None:
-    """Each shot's two characters found in its scene before the first shot runs, each .blend opened
-    once (no engine): a typo in shot 12's ``char_a`` failed it after 11 shots had run (review rv37b
-    F6). The same check (:func:`.shot_check.find_object`) runs again at the shot's turn; a scene that
-    Blender cannot open here fails its shots now, anything else is left to their turn."""
+    """Each shot's two characters looked up in its .blend before the first shot runs: a typo in
+    shot 12's ``char_a`` failed it after 11 shots had run (review rv37b F6). Each .blend's object
+    names are read without loading it (:func:`_object_names`): opening every .blend here loaded a
+    farm's heavy shot files twice. A .blend is opened (no engine) only where that cannot settle it,
+    to say what its shot's turn would say: a name not among its own objects (misspelt, or an object
+    linked from a library), or a file Blender cannot read so. The scene a character is in is checked
+    at the shot's turn (:func:`.shot_check.find_object`), before the engine, in the same line."""
     todo: dict[Path, list[tuple[Shot, Outcome]]] = {}
     for shot, outcome in zip(shots, outcomes, strict=True):
         if outcome.status == "not run" and not done(shot):
@@ -146,24 +156,55 @@ def _check_characters(shots: list[Shot], outcomes: list[Outcome], done: Callable
         return
     with interrupts.held():  # as run_shot: an interrupt inside Blender's start-up crashed the process
         import bpy
-    from ..scene.blendio import open_blend
 
     for blend, group in todo.items():
-        try:
-            open_blend(bpy, blend)
-        except DualTalkError as exc:
-            for shot, outcome in group:
-                _failed_up_front(shot, outcome, exc)
+        names = _object_names(bpy, blend)
+        if names is not None and not any(_to_open(shot, names) for shot, _outcome in group):
             continue
-        scene = bpy.context.scene
-        if scene is None:
-            continue
+        _check_in_scene(bpy, blend, group)
+
+
+def _object_names(bpy: Any, blend: Path) -> set[str] | None:
+    """The names of the objects ``blend`` holds itself (not those linked from a library), read from
+    its block headers without loading any (a compressed 83 MB .blend: 0.5 MB read); None where
+    Blender cannot read it so: not a .blend, the file open in this session (Blender reads no names
+    of that one), or a path that would read as relative to the open file (``//``)."""
+    from ..scene.blendio import quiet_stdout
+
+    if str(blend).startswith("//"):
+        return None
+    try:
+        with quiet_stdout(), bpy.data.libraries.load(str(blend)) as (src, _dst):
+            return set(src.objects)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _to_open(shot: Shot, names: set[str]) -> bool:
+    """Whether ``shot`` is checked in its opened scene up front (:func:`_check_characters`)."""
+    return not (named_in(names, shot.char_a) and named_in(names, shot.char_b))
+
+
+def _check_in_scene(bpy: Any, blend: Path, group: list[tuple[Shot, Outcome]]) -> None:
+    """``blend`` opened, and each shot of ``group`` checked in its scene as at its turn: its two
+    characters; a scene Blender cannot open fails them all."""
+    from ..scene.blendio import open_blend
+
+    try:
+        open_blend(bpy, blend)
+    except DualTalkError as exc:
         for shot, outcome in group:
-            try:
-                find_object(bpy, shot.char_a, "character A", scene, blend)
-                find_object(bpy, shot.char_b, "character B", scene, blend)
-            except DualTalkError as exc:
-                _failed_up_front(shot, outcome, exc)
+            _failed_up_front(shot, outcome, exc)
+        return
+    scene = bpy.context.scene
+    if scene is None:
+        return
+    for shot, outcome in group:
+        try:
+            find_object(bpy, shot.char_a, "character A", scene, blend)
+            find_object(bpy, shot.char_b, "character B", scene, blend)
+        except DualTalkError as exc:
+            _failed_up_front(shot, outcome, exc)
 
 
 def _skipped(shot: Shot, outcome: Outcome) -> bool:

@@ -278,6 +278,15 @@ def find_object(bpy: Any, name: str, label: str, scene: Any, blend: Path) -> Any
     return obj
 
 
+def named_in(names: set[str], name: str) -> bool:
+    """Whether :func:`find_object` finds ``name`` among ``names`` (a .blend's own objects, read
+    without loading it): the name itself, or one name in another Unicode form."""
+    if name in names:
+        return True
+    want = _nfc(name)
+    return sum(_nfc(n) == want for n in names) == 1
+
+
 def _same_text(bpy: Any, name: str) -> Any:
     """The one object whose name is ``name`` in another Unicode form (NFD, as a macOS terminal or
     Finder types "Ä", against the NFC a .blend usually holds): the same text, which Blender's exact

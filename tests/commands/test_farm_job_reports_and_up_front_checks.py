@@ -7,7 +7,8 @@
   got, never the last run's.
 * F6: a missing audio file or a character not in the scene in shot 12 was found after 11 shots had
   run (hours on a farm). Now every shot is checked as at its turn before the first shot runs, its
-  characters looked up in its scene (each .blend opened once, no engine): one line naming the shot,
+  characters looked up in its .blend (their names read without loading it, the file opened only to
+  say what it holds when one is missing: test_job_reads_each_blend_once): one line naming the shot,
   and the other shots still run.
 """
 
