@@ -20,10 +20,12 @@ from typing import Any
 from ...inference.core import interrupts
 from ...inference.core.errors import CancelledError, DualTalkError
 from .jobs import INPUT_PATHS, Shot, unused_engine_settings, unused_render_settings
+from .render_args import needs_the_scene
 from .reporting import ShotProgress, one_line, os_error_line, warnings_of
 from .shot_check import (
     check_output_folders,
     check_shot,
+    check_video_picture,
     find_object,
     named_in,
     warn_unused_engine,
@@ -146,8 +148,9 @@ def _check_characters(shots: list[Shot], outcomes: list[Outcome], done: Callable
     names are read without loading it (:func:`_object_names`): opening every .blend here loaded a
     farm's heavy shot files twice. A .blend is opened (no engine) only where that cannot settle it,
     to say what its shot's turn would say: a name not among its own objects (misspelt, or an object
-    linked from a library), or a file Blender cannot read so. The scene a character is in is checked
-    at the shot's turn (:func:`.shot_check.find_object`), before the engine, in the same line."""
+    linked from a library), a file Blender cannot read so, or a video size only its scene can judge
+    (:func:`.render_args.needs_the_scene`). The scene a character is in is checked at the shot's
+    turn (:func:`.shot_check.find_object`), before the engine, in the same line."""
     todo: dict[Path, list[tuple[Shot, Outcome]]] = {}
     for shot, outcome in zip(shots, outcomes, strict=True):
         if outcome.status == "not run" and not done(shot):
@@ -182,12 +185,13 @@ def _object_names(bpy: Any, blend: Path) -> set[str] | None:
 
 def _to_open(shot: Shot, names: set[str]) -> bool:
     """Whether ``shot`` is checked in its opened scene up front (:func:`_check_characters`)."""
-    return not (named_in(names, shot.char_a) and named_in(names, shot.char_b))
+    found = named_in(names, shot.char_a) and named_in(names, shot.char_b)
+    return not found or needs_the_scene(shot.render, shot.resolution)
 
 
 def _check_in_scene(bpy: Any, blend: Path, group: list[tuple[Shot, Outcome]]) -> None:
     """``blend`` opened, and each shot of ``group`` checked in its scene as at its turn: its two
-    characters; a scene Blender cannot open fails them all."""
+    characters and its video's size; a scene Blender cannot open fails them all."""
     from ..scene.blendio import open_blend
 
     try:
@@ -203,6 +207,7 @@ def _check_in_scene(bpy: Any, blend: Path, group: list[tuple[Shot, Outcome]]) ->
         try:
             find_object(bpy, shot.char_a, "character A", scene, blend)
             find_object(bpy, shot.char_b, "character B", scene, blend)
+            check_video_picture(scene, shot, job=True)
         except DualTalkError as exc:
             _failed_up_front(shot, outcome, exc)
 

@@ -75,19 +75,47 @@ def check_render_target(text: str, path: Path, label: str) -> None:
     )
 
 
+# how many views a scene's picture holds across and down (scene/render.stereo_layout): one, two side
+# by side, two one above the other; which one is known only once the scene is open
+_LAYOUTS = ((1, 1), (2, 1), (1, 2))
+
+
 def check_video_resolution(
-    output: Path | None, resolution: tuple[int, int] | None, label: str, *, job: bool = False
+    output: Path | None,
+    resolution: tuple[int, int] | None,
+    label: str,
+    *,
+    job: bool = False,
+    views: tuple[int, int] | None = None,
 ) -> None:
     """Refuse ``--resolution`` (a job's ``resolution``, ``label``) at a size the video ``output`` cannot
     be encoded at (odd, or under Blender's 16 pixels), before any work: the encoder found it once every
-    frame was rendered, as an "internal error", exit 1 (review rv36b R8). A frames folder takes any size;
-    a scene's own odd size is refused by :func:`~..scene.render.check_video_size` before its first frame."""
+    frame was rendered, as an "internal error", exit 1 (review rv36b R8). ``views``: the scene's stereo
+    layout (:func:`~..scene.render.stereo_layout`); None before the scene is open, when only a size no
+    layout could encode is refused: ``17x16`` is a ``34x16`` video of two views side by side, which
+    was refused up front (:func:`needs_the_scene` says when the scene must judge it). A frames folder
+    takes any size; a scene's own odd size is refused by :func:`~..scene.render.check_video_size`
+    before its first frame."""
     from ..scene.render import VIDEO_SUFFIXES, video_size_refusal
 
     if output is None or resolution is None or output.suffix.lower() not in VIDEO_SUFFIXES:
         return
     size = f"{resolution[0]}x{resolution[1]}"
     said = f'{label} "{size}"' if job else f"{label} {size}"
-    refusal = video_size_refusal(resolution, output.suffix.lower(), said, quote=job)
-    if refusal is not None:
-        raise DualTalkError(refusal)
+    refusals = [
+        video_size_refusal(resolution, output.suffix.lower(), said, quote=job, views=v)
+        for v in ([views] if views is not None else _LAYOUTS)
+    ]
+    if all(refusals):  # the first: one view's picture, the sizes offered as before
+        raise DualTalkError(str(refusals[0]))
+
+
+def needs_the_scene(output: Path | None, resolution: tuple[int, int] | None) -> bool:
+    """Whether ``resolution`` for ``output`` is a video size only the scene's stereo layout can judge:
+    one a picture of one view cannot be encoded at and one of two views can (``17x16`` side by
+    side)."""
+    try:
+        check_video_resolution(output, resolution, "", views=(1, 1))
+    except DualTalkError:
+        return True  # odd as one view; not for every layout, or it was refused when it was read
+    return False

@@ -4,7 +4,7 @@
 anything; :func:`check_output_folders` is the part a job checks for all its shots before the first
 one runs, so a read-only folder fails its shot at once, not after hours of work. Once the scene is
 open, :func:`find_object` and :func:`check_fbx_exportable` refuse characters it cannot key or
-export; :func:`warn_unused_render` and :func:`warn_unused_engine` say which settings a shot gives
+export, and :func:`check_video_picture` a video size its encoder refuses; :func:`warn_unused_render` and :func:`warn_unused_engine` say which settings a shot gives
 but will not use. Every refusal and its wording (flags for a command line, keys for a job file:
 :func:`field_names`) in one place, apart from the run.
 """
@@ -285,6 +285,22 @@ def named_in(names: set[str], name: str) -> bool:
         return True
     want = _nfc(name)
     return sum(_nfc(n) == want for n in names) == 1
+
+
+def check_video_picture(scene: Any, shot: Shot, *, job: bool = False) -> None:
+    """Refuse the shot's video (if it renders one) at a size its encoder refuses, judged with the
+    scene open: its stereo layout and render border decide the picture written (``--resolution
+    17x16`` side by side is a 34x16 video). The size as given, in a scene of one view, uncropped,
+    reads as the flag's own line, as when it was refused before the scene was open."""
+    from ..scene.render import check_video_size, render_size, stereo_layout
+    from .render_args import check_video_resolution
+
+    if shot.render is None:
+        return
+    views, _words = stereo_layout(scene)
+    if not job and views == (1, 1) and not render_size(scene, shot.resolution)[2]:
+        check_video_resolution(shot.render, shot.resolution, "--resolution", views=views)
+    check_video_size(scene, shot.render, shot.resolution, job=job)
 
 
 def _same_text(bpy: Any, name: str) -> Any:

@@ -37,7 +37,7 @@ from .jobs import (
     work_folder,
 )
 from .reporting import warn
-from .shot_check import check_fbx_exportable, check_shot, field_names, find_object
+from .shot_check import check_fbx_exportable, check_shot, check_video_picture, field_names, find_object
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
 from .shot_state import (
@@ -544,10 +544,7 @@ def _run_locked(
         raise DualTalkError(
             f"{shot.blend.name} has no active camera to render from (set one, or drop --render)"
         )
-    if shot.render is not None:  # the scene's own odd size (x its %): before the engine (rv36b R8)
-        from ..scene.render import check_video_size
-
-        check_video_size(scene, shot.render, shot.resolution, job=job)
+    check_video_picture(scene, shot, job=job)  # odd (x its %, its views): before the engine (rv36b R8)
     if shot.fbx is not None:
         check_fbx_exportable((obj_a, obj_b), shot.fbx_scope)
     for line in shared_scene_warnings((obj_a, obj_b), scene):  # one object, one animation: said up front
