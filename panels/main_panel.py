@@ -7,6 +7,7 @@ from typing import Any
 import bpy
 
 from ..dualtalk_blender.addon import file_takes, panel_options, pickers, preflight, ui_run
+from ..dualtalk_blender.addon.fbx_job import TASK as FBX_TASK
 from ..dualtalk_blender.addon.state import SETUP_TASKS, SETUP_WORDS
 
 
@@ -128,6 +129,11 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "fbx_scope", expand=True)
         box.prop(s, "fbx_per_character")
         box.operator("dualtalk.export_fbx", icon="EXPORT")
+        if status.running and status.task == FBX_TASK:  # the export's own line and Cancel, under its button
+            box.progress(factor=status.fraction, text=status.message[:60] or "exporting", translate=False)
+            cancel = box.operator("dualtalk.cancel", icon="CANCEL")
+            if cancel is not None:
+                cancel.task = status.task
 
 
 GONE = "not in this scene (deleted?); choose it again"  # Generate's refusal says the same

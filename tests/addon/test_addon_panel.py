@@ -141,6 +141,24 @@ def test_panel_shows_progress_and_cancel_while_running(scene):
     status.running = False
 
 
+def test_an_fbx_export_shows_its_progress_and_cancel_under_its_button(scene):
+    """The panel's Export FBX runs in a Blender of its own: its line and a Cancel for it sit under the
+    button (before: only the status line said it ran, and Esc stopped it)."""
+    status = bpy.context.window_manager.dualtalk_status
+    status.running, status.task, status.fraction, status.message = (
+        True,
+        "FBX export",
+        0.4,
+        "sampling frame 10",
+    )
+    try:
+        log = draw_panel(scene)
+    finally:
+        status.running = False
+    at = log.index(("operator", "dualtalk.export_fbx"))
+    assert log[at + 1 : at + 3] == [("progress", "sampling frame 10"), ("operator", "dualtalk.cancel")]
+
+
 class PrefsProxy:
     """The real preferences, with a recording layout (``layout`` is read-only outside draw)."""
 
