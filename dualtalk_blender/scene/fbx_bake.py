@@ -534,7 +534,7 @@ def _before_take_strips(scene_data: Any) -> list[Any]:
     for ob_obj in scene_data.objects:
         ad = getattr(ob_obj.bdata, "animation_data", None) if ob_obj.is_object else None
         if ad is not None:
-            out += [track.strips[0] for track in ad.nla_tracks if layers._is_base(track)]
+            out += [track.strips[0] for track in ad.nla_tracks if layers.is_base(track)]
     return out
 
 

@@ -352,7 +352,7 @@ def _above_record(idblock: Any) -> list[str]:
     return [str(n) for n in names] if isinstance(names, list) else []
 
 
-def _is_base(track: Any) -> bool:
+def is_base(track: Any) -> bool:
     """Remove Take's :data:`BASE_TRACK` (one strip of the animator's holding the values before the take)."""
     return (
         track.name == BASE_TRACK
@@ -378,10 +378,10 @@ def first_take_place(idblock: Any, keyed: set[tuple[str, int]]) -> tuple[Any | N
         return None, []
     tracks = list(ad.nla_tracks)
     names = set(_above_record(idblock))
-    above = [i for i, t in enumerate(tracks) if t.name in names and not _is_base(t)]
+    above = [i for i, t in enumerate(tracks) if t.name in names and not is_base(t)]
     if above and min(above) > 0:
         return tracks[min(above) - 1], []
-    base = [i for i, t in enumerate(tracks) if _is_base(t)]
+    base = [i for i, t in enumerate(tracks) if is_base(t)]
     if base and base[-1] < len(tracks) - 1:
         return tracks[base[-1]], []
     hidden = [
