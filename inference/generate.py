@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from .audio.normalize import normalize_speech
-from .audio.sync import duck_bleed, long_pauses, quieten
+from .audio.sync import duck_bleed, ducked_pass_weight, long_pauses, quieten
 from .build_info import build_id
 from .core.errors import DualTalkError
 from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
@@ -226,25 +226,54 @@ class _Runner:
         self.timings[f"{stage}_s"] = self.timings.get(f"{stage}_s", 0.0) + time.perf_counter() - t0
         return out
 
+    def decode_heard(
+        self,
+        self_feats: list[torch.Tensor],
+        partner_feats: list[torch.Tensor],
+        partner_motion: torch.Tensor,
+        recorded: tuple[list[torch.Tensor], torch.Tensor] | None,
+    ) -> torch.Tensor:
+        """:meth:`decode`, and where a stream was ducked (``recorded``: the self features of the stream
+        as recorded and, per frame, the weight of the ducked pass, :func:`.audio.sync.ducked_pass_weight`)
+        a second pass heard as recorded, batched with the first, kept on the frames the duck is not for."""
+        if recorded is None:
+            return self.decode(self_feats, partner_feats, partner_motion)
+        feats, weight = recorded
+        ducked, heard = self._decode_sets([self_feats, feats], partner_feats, partner_motion)
+        return ducked * weight + heard * (1.0 - weight)  # the ducked frames exactly the ducked pass
+
     def decode(
         self, self_feats: list[torch.Tensor], partner_feats: list[torch.Tensor], partner_motion: torch.Tensor
     ) -> torch.Tensor:
         """One decoder pass over every window, stitched to (total, C) float32 on the device."""
-        out = torch.zeros(self.total, partner_motion.shape[-1], device=self.device, dtype=torch.float32)
+        return self._decode_sets([self_feats], partner_feats, partner_motion)[0]
+
+    def _decode_sets(
+        self,
+        self_sets: Sequence[list[torch.Tensor]],
+        partner_feats: list[torch.Tensor],
+        partner_motion: torch.Tensor,
+    ) -> list[torch.Tensor]:
+        """:meth:`decode` for each set of self features against the same partner, the sets in one batch
+        (one decoder call per group of windows: a second set costs less than a second pass)."""
+        k = len(self_sets)
+        outs = [
+            torch.zeros(self.total, partner_motion.shape[-1], device=self.device, dtype=torch.float32)
+            for _ in range(k)
+        ]
         for group in self._groups():
             spans = [self.plan.spans[i] for i in group]
             motion = torch.stack([partner_motion[s:e] for s, e in spans])
+            partner = torch.stack([partner_feats[i] for i in group])
+            own = torch.cat([torch.stack([feats[i] for i in group]) for feats in self_sets])
             with self.engine.autocast():
-                pred = self.model.decode(
-                    torch.stack([self_feats[i] for i in group]),
-                    torch.stack([partner_feats[i] for i in group]),
-                    motion,
-                )
+                pred = self.model.decode(own, partner.repeat(k, 1, 1), motion.repeat(k, 1, 1))
             pred = pred.float()
-            for j, i in enumerate(group):
-                s, e = self.plan.spans[i]
-                out[s:e] += self._weights[i] * pred[j]
-        return out
+            for m in range(k):
+                for j, i in enumerate(group):
+                    s, e = self.plan.spans[i]
+                    outs[m][s:e] += self._weights[i] * pred[m * len(group) + j]
+        return outs
 
 
 def _meta(runner: _Runner, rounds: int | None, extra: dict[str, Any]) -> dict[str, Any]:
@@ -281,7 +310,10 @@ def generate_dialogue(
 
     What the network hears: sound both channels carry faded out and, with the lite engine, each stream
     ducked where its flags are off and the partner's on (:func:`.audio.sync.duck_bleed`); so flags you
-    give (``Dialogue(..., active_a, active_b)``) also decide where a mic's bleed is turned down.
+    give (``Dialogue(..., active_a, active_b)``) also decide where a mic's bleed is turned down. A ducked
+    character is decoded twice in one batch, hearing its stream ducked and as recorded, and keeps the
+    ducked pass only on the ducked frames (:func:`.audio.sync.ducked_pass_weight`): the quieter
+    stretches no longer shrink its own words beside them.
     This is the network alone: no lip release or rounding and no behaviour layer (no blinks, gaze,
     head motion, nods or brows), so it is not the take ``infer``, ``animate`` or the panel make.
     For that take call :func:`.pipeline.run`; to build it step by step, add what ``run`` adds, in
@@ -294,23 +326,29 @@ def generate_dialogue(
     b = _fit_length(np.asarray(dialogue.b, dtype=np.float32).reshape(-1), len(a))
     runner = _Runner(engine, len(a), window_s, progress, batch_windows)
     model = runner.model
-    na, nb, recorded = _network_streams(dialogue, a, b, runner.total, engine.name)
+    na, nb, recorded, ducked = _network_streams(dialogue, a, b, runner.total, engine.name)
 
     enc_self, enc_partner = model.encode_self, model.encode_partner
     # the four encoder passes, once: A and B batched through each encoder; a ducked stream's own voice
     # is read against its band means before the duck, the partner's as it is (_network_streams)
-    a_self, b_self, a_partner, b_partner = runner.encode(
-        [(enc_self, [na, nb]), (enc_partner, [na, nb])], references=[recorded, None]
-    )
+    jobs: list[tuple[Callable, Sequence[np.ndarray]]] = [(enc_self, [na, nb]), (enc_partner, [na, nb])]
+    if recorded is not None:  # and the self encoder on the streams as recorded, for their own frames
+        jobs.append((enc_self, recorded))
+    feats = runner.encode(jobs, references=[recorded, None, None][: len(jobs)])
+    a_self, b_self, a_partner, b_partner = feats[:4]
+    heard_a = heard_b = None
+    if recorded is not None and ducked is not None:
+        wa, wb = (torch.from_numpy(ducked_pass_weight(m))[:, None].to(runner.device) for m in ducked)
+        heard_a, heard_b = (feats[4], wa), (feats[5], wb)
 
     t0 = time.perf_counter()
     motion_b = model.neutral_motion(runner.total).float().to(runner.device)
     motion_a = None
     convergence: list[dict[str, float]] = []
     for r in range(rounds):
-        new_a = runner.decode(a_self, b_partner, motion_b)
+        new_a = runner.decode_heard(a_self, b_partner, motion_b, heard_a)
         runner._report("generate", (2 * r + 1) / (2 * rounds), f"round {r + 1}/{rounds}: A")
-        new_b = runner.decode(b_self, a_partner, new_a)
+        new_b = runner.decode_heard(b_self, a_partner, new_a, heard_b)
         runner._report("generate", (2 * r + 2) / (2 * rounds), f"round {r + 1}/{rounds}: B")
         if r > 0:
             convergence.append(
@@ -373,10 +411,12 @@ def hears_ducked(dialogue: Dialogue, engine: str) -> bool:
 
 def _network_streams(
     dialogue: Dialogue, a: np.ndarray, b: np.ndarray, total: int, engine: str
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None]:
-    """What the network hears of A and B, normalised (the take's sound is kept as it is), and the two
-    normalised streams before any duck where one was ducked (else None), whose band means normalise
-    what the network hears (:class:`.models.lite.features.LogMel`).
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None, tuple[np.ndarray, np.ndarray] | None]:
+    """What the network hears of A and B, normalised (the take's sound is kept as it is), and, where
+    one was ducked (else None and None), the two normalised streams before any duck, whose band means
+    normalise what the network hears (:class:`.models.lite.features.LogMel`), and A's and B's ducked
+    frames (the motion decoded from the streams as recorded is kept off them:
+    :func:`.audio.sync.ducked_pass_weight`).
 
     The same sound on both channels (a music intro) is nobody's speech: faded out of both. Two separate
     streams (two mics, a stereo take, arrays) each also carry the partner 20-30 dB down: where the flags
@@ -395,16 +435,18 @@ def _network_streams(
     form = (getattr(dialogue, "source", None) or {}).get("form")
     split = form in SPLIT_FORMS and engine in DUCKED_ENGINES
     if not hears_ducked(dialogue, engine) and not split:
-        return na, nb, None
+        return na, nb, None, None
     act_a = _activity(getattr(dialogue, "active_a", None), total)
     act_b = _activity(getattr(dialogue, "active_b", None), total)
     if split:
-        da, db = duck_bleed(na, act_a, long_pauses(act_a)), duck_bleed(nb, act_b, long_pauses(act_b))
+        duck_a, duck_b = long_pauses(act_a), long_pauses(act_b)
     else:
-        da, db = duck_bleed(na, act_a, act_b), duck_bleed(nb, act_b, act_a)
+        duck_a, duck_b = act_b & ~act_a, act_a & ~act_b
+    none = np.zeros(total, dtype=bool)
+    da, db = duck_bleed(na, none, duck_a), duck_bleed(nb, none, duck_b)
     if da is na and db is nb:
-        return na, nb, None
-    return da, db, [na, nb]
+        return na, nb, None, None
+    return da, db, [na, nb], (duck_a, duck_b)
 
 
 def _activity(active: Any, total: int) -> np.ndarray:

@@ -47,7 +47,9 @@ def test_a_speakers_own_words_move_the_jaw_as_they_did_before_the_duck(crosstalk
     speaking = crosstalk.active_a
     # own band means read from the ducked stream: 0.041 (jaw p90 0.298 against 0.286); read from the
     # stream as recorded: 0.027 (0.270), the rest being the decoder hearing the quieter listening half
-    assert np.abs(jaw - jaw0)[speaking].mean() < 0.034
+    # beside A's turns; A's own frames decoded from the mic as recorded (audio.sync.ducked_pass_weight):
+    # 0.0065, what is left being the seam's two frames and B's motion, which A's second round reads
+    assert np.abs(jaw - jaw0)[speaking].mean() < 0.012
 
 
 def test_the_published_network_hears_the_mics_as_recorded(tiny_checkpoint, crosstalk):
