@@ -16,7 +16,9 @@ in the stretch it spans (:data:`LINE_FIT`) and take a plausible time (:data:`SPA
 it keeps the engine's lips and the next line is looked for from the same place. ``transcript.draw_lips``
 judges the whole (coverage, refused share) exactly as it does for English.
 
-espeak-ng reads digits and punctuation in the line's language. Mandarin is read from Han characters
+espeak-ng reads digits and punctuation in the line's language, but spells out some forms people
+write in Spanish, French, German, Italian and Portuguese scripts ("9 h 30", "1.º", "am 3. Mai",
+"z. B."): those are rewritten as said first (``written_forms``). Mandarin is read from Han characters
 or tone-numbered pinyin (``cmn-latn-pinyin``), Japanese from kana, or from kanji and kana read into kana
 by SudachiPy where it is installed (``japanese_reading``; without it a line in kanji is refused).
 """
@@ -33,7 +35,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import SAMPLE_RATE
-from . import directions
+from . import directions, written_forms
 from .script_languages import espeak_voice, foreign_letters, is_japanese, language_name, writing_advice
 from .warp import HOP, analyse, distances, normalised, speech_span, subsequence_path, warp_times, with_deltas
 
@@ -197,10 +199,12 @@ def _reading(text: str, voice: str) -> _Reading:
 def _spoken(text: str, voice: str) -> str:
     """The line as espeak-ng is given it, its stage directions dropped (``directions``: espeak-ng
     reads ``(risas)`` as a word): a Japanese line in kana, its kanji read and its particles as said,
-    where SudachiPy is installed (``japanese_reading``); any other line as written."""
+    where SudachiPy is installed (``japanese_reading``); a Spanish, French, German, Italian or
+    Portuguese line with its times, ordinals, abbreviations and amounts as said (``written_forms``:
+    espeak-ng reads "9 h 30" as "neuf ache trente"); any other line as written."""
     text = directions.dropped(text)
     if voice != "ja":
-        return text
+        return written_forms.as_said(text, voice)
     from . import japanese_reading
 
     return japanese_reading.reading(text)
