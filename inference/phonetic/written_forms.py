@@ -355,6 +355,10 @@ def _es_money(m: re.Match[str]) -> str:
 
 
 _ES: list[Rule] = [
+    _rule(  # 9 h, 9h30 (las nueve horas treinta); a time with a colon is said without "horas"
+        r"(?<![\w.,:])(?P<h>\d{1,2})\s?h(?:\s?(?P<mm>\d{2}))?(?!\w)",
+        lambda m: _clock(m, lambda h: "una hora" if h == 1 else f"{_es_hour(h)} horas", _es_minutes),
+    ),
     _rule(
         r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<mm>\d{2})" + _CLOCK_END + r"(?:\s*h\b\.?)?",
         lambda m: _clock(m, _es_hour, _es_minutes),

@@ -42,6 +42,11 @@ from dualtalk.training.lite.languages import LANGUAGES
         ("de", "Um 7.45 Uhr, dann um 9:05 Uhr oder 1 Uhr.", "Um 7 Uhr 45, dann um 9 Uhr 5 oder ein Uhr."),
         ("es", "Quedamos a las 9.30 h o a la 1:30.", "Quedamos a las 9 30 o a la una 30."),
         ("es", "Abre a las 21:00 y cierra a las 9:05.", "Abre a las veintiuna y cierra a las 9 y 5."),
+        (
+            "es",
+            "Abre a las 9 h y cierra a las 21h30.",
+            "Abre a las 9 horas y cierra a las veintiuna horas 30.",
+        ),
         # ordinals and dates
         (
             "fr",
