@@ -15,6 +15,8 @@ file is a lite weights file) and ``lite`` otherwise.
 from __future__ import annotations
 
 import contextlib
+import logging
+import numbers
 import os
 import threading
 from collections.abc import Iterator
@@ -30,6 +32,10 @@ from .core.request import ENGINES
 from .models.protocol import TwoPartyModel
 
 THREADS_ENV = "DUALTALK_THREADS"  # overrides the choice below (a whole number of threads)
+log = logging.getLogger("dualtalk")
+# (what asked, how many, cores) already warned about: a batch of 500 runs says it once
+_THREADS_WARNED: set[tuple[str, int, int]] = set()
+_THREADS_WARNED_LOCK = threading.Lock()
 
 
 def usable_cpus() -> int:
@@ -38,6 +44,35 @@ def usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def thread_count(value: object, what: str) -> int:
+    """``value`` as a whole number of threads (1 or more), else one :class:`DualTalkError` line naming
+    ``what``: torch's own refusal of 0, -3, "2" or 2.5 came mid-run, after the audio was read."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
+        raise DualTalkError(f"{what} must be a whole number of threads (1 or more), got {repr(value)[:20]}")
+    return int(value)
+
+
+def capped_threads(count: int, what: str, cpus: int | None = None) -> int:
+    """``count`` threads, or the usable cores when it asks for more, warned once per value.
+
+    More threads than cores only wait for each other: a farm wrapper that copied a 64-core node's
+    ``DUALTALK_THREADS=999`` to a 2-core machine made a 16 s dialogue take 63 s (0.44 s on one
+    thread) and left 1,999 OS threads in the process (review rv38c, finding 1)."""
+    usable = cpus or usable_cpus()
+    if count <= usable:
+        return count
+    with _THREADS_WARNED_LOCK:
+        first = (what, count, usable) not in _THREADS_WARNED
+        _THREADS_WARNED.add((what, count, usable))
+    if first:
+        log.warning(
+            "%s asks for %d CPU threads but this process may use %d core(s); running on %d "
+            "(more threads than cores only wait for each other)",
+            what, count, usable, usable,
+        )  # fmt: skip
+    return usable
 
 
 def choose_threads(engine: str, cpus: int | None = None) -> int:
@@ -49,7 +84,8 @@ def choose_threads(engine: str, cpus: int | None = None) -> int:
     2-core machine, 0.42 s with 1). The lite network's ops are small, so one thread is within
     10 % of the best idle time and immune to that; the published network's large convolutions
     and matmuls do gain from threads, so it gets half the usable cores, leaving the rest as
-    slack for whatever else runs. ``DUALTALK_THREADS`` overrides.
+    slack for whatever else runs. ``DUALTALK_THREADS`` overrides, up to the usable cores
+    (:func:`capped_threads`).
     """
     raw = os.environ.get(THREADS_ENV, "").strip()
     if raw:
@@ -57,7 +93,7 @@ def choose_threads(engine: str, cpus: int | None = None) -> int:
             raise DualTalkError(
                 f"{THREADS_ENV} must be a whole number of threads (1 or more), got {raw[:20]!r}"
             )
-        return int(raw)
+        return capped_threads(int(raw), THREADS_ENV, cpus)
     if engine == "lite":
         return 1
     return max(1, (cpus or usable_cpus()) // 2)
@@ -79,7 +115,14 @@ class Engine:
     device: torch.device
     precision: str = "fp32"
     checkpoint: str = ""
-    threads: int | None = None  # torch CPU threads while it runs (:func:`choose_threads`); None: torch's own
+    # torch CPU threads while it runs (:func:`choose_threads`); None: torch's own. Checked when set
+    # (:meth:`__setattr__`): a whole number of 1 or more, capped at the usable cores
+    threads: int | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "threads" and value is not None:
+            value = capped_threads(thread_count(value, "engine.threads"), "engine.threads")
+        super().__setattr__(name, value)
 
     @property
     def space(self) -> str:
