@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -191,12 +191,7 @@ def _checked_clip(
     spoken = [p for p in phones if SILENCE not in p.classes]
     if not spoken:
         raise DualTalkError(f"{name}: no phones (only silence)")
-    if len(unknown) * 2 > len(spoken):
-        hint = ' if they are IPA, add "alphabet": "ipa" and a "lang"' if alphabet == "arpabet" else ""
-        raise DualTalkError(
-            f"{name}: {len(unknown)} of {len(spoken)} phones are not {alphabet} "
-            f"(e.g. {', '.join(repr(u) for u in unknown[:3])});{hint}"
-        )
+    _refuse_mostly_unknown(name, unknown, len(spoken), alphabet)
     phones.sort(key=lambda p: p.start)
     # phones follow each other; overlap means times relative to each word, or two alignments merged,
     # and every measure would read the wrong frames
@@ -210,6 +205,16 @@ def _checked_clip(
         if p.end > latest.end:
             latest = p
     return AlignedClip(stem, path, phones, alphabet, lang, unknown, text)
+
+
+def _refuse_mostly_unknown(name: str, unknown: Sequence[str], spoken: int, alphabet: str) -> None:
+    """More than half the spoken phones in no table: another alphabet, not a few odd symbols."""
+    if len(unknown) * 2 > spoken:
+        hint = ' if they are IPA, add "alphabet": "ipa" and a "lang"' if alphabet == "arpabet" else ""
+        raise DualTalkError(
+            f"{name}: {len(unknown)} of {spoken} phones are not {alphabet} "
+            f"(e.g. {', '.join(repr(u) for u in unknown[:3])});{hint}"
+        )
 
 
 def read_textgrid_alignment(path: str | Path) -> AlignedClip:
@@ -368,6 +373,10 @@ def lipflap(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, fps: floa
     engine uses; the scale (0.8 at the 98th percentile, clipped to 0..1) changes no
     measure, since every measure is relative to the clip or a rank statistic.
     """
+    if isinstance(num_frames, bool) or not isinstance(num_frames, int | np.integer) or num_frames < 1:
+        raise DualTalkError(
+            f"lip-flap needs a whole number of frames (1 or more), got {repr(num_frames)[:20]}"
+        )
     x = np.asarray(audio, np.float64).reshape(-1)
     bounds = frame_bounds(x.size, num_frames, sr, fps)
     rms = np.zeros(num_frames)
@@ -832,6 +841,44 @@ def _motion_fps(items: Sequence[Any], fps: float | None, what: str) -> float | N
     return rate
 
 
+def _same_count(clips: Sequence[AlignedClip], lists: dict[str, Sequence[Any] | None]) -> None:
+    """One clip per entry of every list: a missing entry was an IndexError, an extra one was left out."""
+    for what, items in lists.items():
+        if items is not None and len(items) != len(clips):
+            raise DualTalkError(
+                f"evaluate_clips got {len(clips)} clip(s) but {len(items)} {what}; give one per clip, in order"
+            )
+
+
+def _classified(clip: AlignedClip) -> AlignedClip:
+    """``clip`` with each phone that has no class (``classify`` gave ``None``: a symbol in no table)
+    left out of every class and named among its unknown symbols, as the folder path reads them
+    (:func:`read_alignment`); mostly such phones is another alphabet, refused as there."""
+    odd = [p.symbol for p in clip.phones if p.classes is None]
+    if not odd:
+        return clip
+    phones = [p if p.classes is not None else replace(p, classes=frozenset()) for p in clip.phones]
+    unknown = [*clip.unknown, *odd]
+    _refuse_mostly_unknown(clip.stem, unknown, sum(SILENCE not in p.classes for p in phones), clip.alphabet)
+    return replace(clip, phones=phones, unknown=unknown)
+
+
+def _frames(features: Any) -> int | None:
+    """How many frames a mouth-feature dict covers (None for anything else: refused where it is read)."""
+    aperture = features.get("aperture") if isinstance(features, dict) else None
+    return None if aperture is None else int(np.asarray(aperture).size)
+
+
+def _refuse_other_flap_length(clip: AlignedClip, model: Any, flap: Any) -> None:
+    """A lip-flap of another length is another stretch of audio: its column would read other phones."""
+    n_model, n_flap = _frames(model), _frames(flap)
+    if n_model is not None and n_flap is not None and n_model != n_flap:
+        raise DualTalkError(
+            f"clip {clip.stem}: lip-flap has {n_flap} frames, motion {n_model}; give "
+            f"lipflap_features(audio, {n_model}) of the same clip's audio"
+        )
+
+
 def evaluate_clips(
     clips: Sequence[AlignedClip],
     model_features: Sequence[Any],
@@ -851,12 +898,18 @@ def evaluate_clips(
     it) or its :func:`mouth_features`; ``flap_features``: per clip, :func:`lipflap_features` of its
     audio for as many frames. ``fps``: the curves' frame rate; left out, the Motions' own (25 when
     only features are given); a given ``fps`` that is not the Motions' is refused. Each clip's
-    phones (seconds into the take) must fit its motion (:func:`score_phones`).
+    phones (seconds into the take) must fit its motion (:func:`score_phones`), and its lip-flap have
+    the motion's frame count. One entry per clip in every list. A phone whose classes are ``None``
+    (``classify`` knows no such symbol) is left out and named (``unknown_phones``), as
+    the folder path (``evaluate_lipsync``) reads it.
 
     ``bootstrap`` > 0 adds each pooled row's 95 % range over that many phone resamplings
     (``pooled.model_range``, ``pooled.lipflap_range``). ``against`` (another curve's
     features per clip) adds each row's paired change from it (``against``; its rounds are
     ``bootstrap``, or 1000 when that is 0)."""
+    lists = {"motions": model_features, "lip-flaps": flap_features, "seconds": seconds, "against": against}
+    _same_count(clips, lists)
+    clips = [_classified(clip) for clip in clips]
     rate = _motion_fps([*model_features, *(against or [])], fps, "the motions")
     fps = float(fps if fps is not None else rate if rate is not None else FPS)
     model_features = [mouth_features(m) if hasattr(m, "channels") else m for m in model_features]
@@ -865,6 +918,7 @@ def evaluate_clips(
     per_clip: list[dict[str, Any]] = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
+        _refuse_other_flap_length(clip, model_features[i], flap_features[i])
         ms = score_phones(model_features[i], clip.phones, fps, where=clip.stem)
         fs = score_phones(flap_features[i], clip.phones, fps, where=f"{clip.stem} (lip-flap)")
         model_scores.append(ms)

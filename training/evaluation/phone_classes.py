@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ...inference.core.errors import DualTalkError
+
 BILABIAL = "bilabial"
 LABIODENTAL = "labiodental"
 ROUNDED = "rounded"
@@ -153,7 +155,7 @@ def classify(symbol: str, alphabet: str = "arpabet") -> frozenset[str] | None:
                 return frozenset({VOWEL, *_IPA_DIPHTHONGS[s]})
             return frozenset({VOWEL, *_IPA_VOWEL_CLASSES.get(vowels[0], set())})
         return frozenset({CONSONANT, *_IPA_CONSONANT_FIRST.get(s[0], set())})
-    raise ValueError(f"unknown phone alphabet {alphabet!r} (expected one of {', '.join(ALPHABETS)})")
+    raise DualTalkError(f"unknown phone alphabet {alphabet!r} (expected one of {', '.join(ALPHABETS)})")
 
 
 def is_other_consonant(classes: frozenset[str]) -> bool:
