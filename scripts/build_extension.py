@@ -34,9 +34,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ASSETS_DOC = "docs/ASSETS.md"
 OWN_TEXT = frozenset(
-    {"blender_manifest.toml", "pyproject.toml", "README.md", "MODEL_CARD.md", "LICENSE", ASSETS_DOC}
+    {
+        "blender_manifest.toml",
+        "pyproject.toml",
+        "README.md",
+        "MODEL_CARD.md",
+        "LICENSE",
+        ASSETS_DOC,
+        "py.typed",
+    }
 )
-"""Our own files the zip may hold besides code (exact zip paths); every other non-.py file is an asset."""
+"""Our own files the zip may hold besides code (exact zip paths; ``py.typed``: the empty PEP 561
+marker, so mypy checks a script's calls into the installed extension); every other non-.py file is
+an asset."""
 ALLOWED_LICENCES = (
     "CC0-1.0",
     "Apache-2.0",
