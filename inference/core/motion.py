@@ -62,7 +62,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from . import safe_json
-from .channels import ARKIT52, CHANNELS, SPACE_FLAME, SPACES
+from .channels import ARKIT52, CHANNELS, SPACE_ARKIT, SPACE_FLAME, SPACES
 from .errors import DualTalkError
 from .fileio import atomic_path, atomic_paths
 from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
@@ -70,6 +70,9 @@ from .numeric import check_real_dtype, finite_number, real_array, shown
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
+ROLES = ("A", "B", "")  # the character a file holds; "" for none (paper mode, another system's motion)
+# the constant in .channels naming each space's channels in file order (what a refusal points to)
+CHANNEL_CONSTANTS = {SPACE_FLAME: "FLAME56", SPACE_ARKIT: "ARKIT55"}
 # the features a writer lists in ``requires`` and this reader honours (see the module docstring)
 REQUIRES_GAZE, REQUIRES_OVERLAY = "gaze", "overlay"
 KNOWN_FEATURES = frozenset((REQUIRES_GAZE, REQUIRES_OVERLAY))
@@ -503,8 +506,18 @@ def read_record(data: Any, name: str, shapes: dict[str, Any]) -> tuple[str, dict
     _check_requires(data, name)
     space = str(_scalar(data, "space", ""))
     if space in CHANNELS and "channels" in data.files:
-        if tuple(str(c) for c in data["channels"]) != CHANNELS[space]:
-            raise DualTalkError(f"{name} has unexpected channel names for {space}")
+        _check_channel_names(tuple(str(c) for c in data["channels"].reshape(-1)), space, name)
+    role = _scalar(data, "role", "")
+    if not isinstance(role, str) or role not in ROLES:
+        raise DualTalkError(
+            f'{name} has role {repr(role)[:40]}; a motion file\'s role is "A", "B" or "" (none): '
+            "apply_motion and the evaluators pick the character's map and voice by it"
+        )
+    if "meta" in data.files and npz_member_header(data, "meta")[1].kind == "O":
+        raise DualTalkError(
+            f"{name}: meta must be a JSON string (np.savez(..., meta=json.dumps({{...}}))), not a Python "
+            "object: motion files are never unpickled"
+        )
     try:
         meta = safe_json.loads(str(_scalar(data, "meta", "{}")), f"{name}'s meta")
     except json.JSONDecodeError:  # such a file has no meta
@@ -517,6 +530,22 @@ def read_record(data: Any, name: str, shapes: dict[str, Any]) -> tuple[str, dict
     if rows / fps > MAX_SECONDS:  # more than MAX_FRAMES rows was refused before
         raise DualTalkError(f"{name} is longer than four hours; refusing to load it")
     return space, meta, fps
+
+
+def _check_channel_names(names: tuple[str, ...], space: str, name: str) -> None:
+    """The file's channel names are the space's, in its order; refused naming the first that is not
+    (review rv38c: "unexpected channel names" said neither which nor where the list is)."""
+    expected = CHANNELS[space]
+    if names == expected:
+        return
+    where = f"the order of dualtalk.inference.core.channels.{CHANNEL_CONSTANTS[space]}"
+    if len(names) != len(expected):
+        raise DualTalkError(f"{name} has {len(names)} channel names; {space} has {len(expected)} ({where})")
+    i = next(i for i, (got, want) in enumerate(zip(names, expected, strict=True)) if got != want)
+    raise DualTalkError(
+        f"{name} has unexpected channel names for {space}: channel {i} is {names[i][:40]!r}, expected "
+        f"{expected[i]!r} ({where})"
+    )
 
 
 @contextlib.contextmanager
