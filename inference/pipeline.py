@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from .core import locks, outputs, stale_parts
-from .core.errors import DualTalkError
-from .core.progress import Progress, Silent
+from .core.errors import CancelledError, DualTalkError
+from .core.progress import Progress, Silent, StageReports
 from .core.request import Request
 from .recording_key import cues_key, read_as, remember_read
 
@@ -216,7 +216,7 @@ def _run_locked(
 ) -> Take:
     """:func:`run` once its take folder is checked and locked: engine, audio, generating, writing."""
     lines = _transcript_lines(request)  # a bad transcript fails before the engine loads
-    progress = progress if progress is not None else Silent()
+    progress = StageReports(progress if progress is not None else Silent())  # each report once
     progress.update("engine", 0.0, "loading engine")
     engine = (engines or Engines()).get(request, progress)
     progress.update("engine", 1.0, "engine ready")
@@ -457,6 +457,10 @@ def _generate(
     progress.update("write", 0.0, "writing the motion files")
     progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
+    try:  # the bar ends full; a cancel now is too late: both files are written
+        progress.update("write", 1.0, f"{path_a.name} and {path_b.name} written")
+    except CancelledError:
+        pass
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
 
 

@@ -59,6 +59,29 @@ class Recorder(Silent):
         self.check_cancel()
 
 
+class StageReports:
+    """A run's reports passed on to ``inner`` without repeats: a stage's end (fraction 1.0) once, and
+    never the same (stage, fraction, message) twice in a row. The run reports a stage's ends around
+    the code that reports them too (``engine 1.0`` from the loader and again from the run, ``audio
+    0.0 reading audio`` twice: review rv38c, finding 5); a bar driven by them need not dedupe. A
+    dropped report still checks for a cancel, as the report would have."""
+
+    def __init__(self, inner: Progress) -> None:
+        self.inner = inner
+        self._last: tuple[str, float, str] | None = None
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        last = self._last
+        if last is not None and last[:2] == (stage, fraction) and (fraction >= 1.0 or last[2] == message):
+            self.inner.check_cancel()
+            return
+        self._last = (stage, fraction, message)
+        self.inner.update(stage, fraction, message)
+
+    def check_cancel(self) -> None:
+        self.inner.check_cancel()
+
+
 class ConsoleBar(Silent):
     """A one-line bar on stderr, redrawn at most every 0.1 s; plain lines when not a TTY.
 
