@@ -68,10 +68,11 @@ class Engines:
     def get(self, request: Request, progress: Progress | None = None) -> Engine:
         from .engine import load_engine
 
-        key = (request.checkpoint or "", request.engine, request.device, request.precision)
+        checkpoint = os.fspath(request.checkpoint) if request.checkpoint else ""  # a Path or its str: one key
+        key = (checkpoint, request.engine, request.device, request.precision)
         if key not in self.cache:
             self.cache[key] = load_engine(
-                request.checkpoint or None,
+                checkpoint or None,
                 engine=request.engine,
                 device=request.device,
                 precision=request.precision,

@@ -8,6 +8,7 @@ plain arrays to these functions and keys what they return. Channels are addresse
 from __future__ import annotations
 
 import math
+import os
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -306,7 +307,11 @@ def range_offset_b(
 
 
 def check_range_reaches(
-    paths: Sequence[str | None], start: float, end: float, offset_b: float | None, need: str
+    paths: Sequence[str | os.PathLike[str] | None],
+    start: float,
+    end: float,
+    offset_b: float | None,
+    need: str,
 ) -> None:
     """Refuse, naming the range (``need``), a recording that does not reach the window ``start..end``
     (seconds of the take, A's file's time) a re-generated range hears (``loader.check_window``). With
