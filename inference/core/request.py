@@ -661,19 +661,19 @@ class Request:
     a one-line :class:`~.errors.DualTalkError` naming the flag.
     """
 
-    audio: str | None = None
-    audio_b: str | None = None
-    turns: str | None = None
+    audio: str | os.PathLike[str] | None = None
+    audio_b: str | os.PathLike[str] | None = None
+    turns: str | os.PathLike[str] | None = None
     swap: bool = False
     speaker_a: str | None = None
     diarize: bool = False
     offset_b: float | None = None
-    transcript: str | None = None
+    transcript: str | os.PathLike[str] | None = None
     transcript_language: str = "en"
     recognise: bool = False
     start: float | None = None
     end: float | None = None
-    checkpoint: str | None = None
+    checkpoint: str | os.PathLike[str] | None = None
     engine: str = "auto"
     device: str = "auto"
     precision: str = "fp32"
