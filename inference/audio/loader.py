@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import numbers
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -483,12 +484,27 @@ def _read_past_zero_size(ai: AudioInfo) -> None:
     )
 
 
+def _seconds(value: object, flag: str) -> float:
+    """A time given from Python as a number, in the words :class:`~..core.request.Request` uses:
+    ``load_speech(path, start="abc")`` escaped as float()'s ValueError, and ``start="1"`` was read as
+    1.0 where ``Request(start="1")`` is refused (review rv38c, finding 7)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        shown = (
+            repr(value if len(value) <= 22 else value[:19] + "...") if isinstance(value, str) else str(value)
+        )
+        raise DualTalkError(f"{flag} must be a number, got {shown[:40]}")
+    try:
+        return float(value)
+    except OverflowError:  # an integer past float's range: refused below as not finite
+        return math.inf
+
+
 def check_range(
     duration: float, start: float | None, end: float | None, name: str = "audio"
 ) -> tuple[float, float]:
     """Validate ``--start/--end`` against a duration; return the (start, end) pair in seconds."""
-    s = 0.0 if start is None else float(start)
-    e = duration if end is None else float(end)
+    s = 0.0 if start is None else _seconds(start, "--start")
+    e = duration if end is None else _seconds(end, "--end")
     if not math.isfinite(s) or not math.isfinite(e):
         raise DualTalkError("--start/--end must be finite numbers of seconds")
     if s < 0:
@@ -823,7 +839,8 @@ def load_speech(
     path: str | os.PathLike[str], *, start: float | None = None, end: float | None = None
 ) -> np.ndarray:
     """One mono 16 kHz float32 stream in [-1, 1] (stereo files are averaged): ``(N,)`` samples,
-    ``N / 16000`` seconds. ``start``/``end`` are seconds into the file (None: its start / end)."""
+    ``N / 16000`` seconds. ``start``/``end`` are seconds into the file (None: its start / end), given
+    as numbers (text such as ``"1"`` is refused, as :class:`~..core.request.Request` refuses it)."""
     x, _info = read_channels(path, start=start, end=end)
     return x.mean(axis=0).astype(np.float32) if x.shape[0] > 1 else x[0]
 
