@@ -74,6 +74,7 @@ from ..rig.options import (
     render_size_ok,
 )
 from .render_args import check_render_target, check_video_resolution, resolution_from_json
+from .summary import check_not_other_file
 
 MAX_JOB_BYTES = 4 << 20
 MAX_SHOTS = 10_000
@@ -717,6 +718,7 @@ def check_summary(summary: Path, shots: list[Shot], job: Path) -> None:
             if mine in where.parents:
                 raise DualTalkError(f"{label} would hold {what} ({p}); choose another path")
     outputs.check_target(summary, "--summary")
+    check_not_other_file(summary)
 
 
 def load_jobs(path: str | os.PathLike[str]) -> list[Shot]:

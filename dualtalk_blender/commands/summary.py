@@ -160,6 +160,24 @@ def _is_summary(path: Path) -> bool:
     return isinstance(data, dict) and {"version", "job", "totals", "shots"} <= set(data)
 
 
+def check_not_other_file(summary: Path) -> None:
+    """Refuse, before any work, a ``--summary`` path that holds a file this command did not write:
+    the report is written as the batch starts and replaced whole, so a user's JSON or a recording
+    named there was gone for good, even when the batch was stopped a second later (review rv38b
+    F1). A refused batch already left such a file alone (:func:`write_refused`)."""
+    from ...inference.core.fileio import resolve_output
+
+    if summary == STDOUT:
+        return
+    out = resolve_output(summary, "--summary")
+    if out.streamed or not os.path.lexists(out.file) or out.file.is_dir() or _is_summary(out.file):
+        return  # a folder: refused by the folder check, in its own words
+    raise DualTalkError(
+        f"--summary {summary} holds a file that is not a DualTalk summary; choose another path "
+        "(or remove that file)"
+    )
+
+
 def write_refused(summary: Path, run: Run, exc: BaseException) -> None:
     """A batch refused before any shot ran (a bad job file) still leaves its report, status
     ``refused``: the previous run's report left in place read as this run's results. The job file
