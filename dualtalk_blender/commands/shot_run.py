@@ -38,6 +38,7 @@ from .jobs import (
 )
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, check_video_picture, field_names, find_object
+from .shot_libraries import check_shot_libraries
 from .shot_motion import load_given, match_audio, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
 from .shot_state import (
@@ -525,6 +526,7 @@ def _run_locked(
     backed = ""  # what the result line says of them
     _sweep_killed_run(shot)
     open_blend(bpy, shot.blend)
+    check_shot_libraries(bpy, shot, job)  # its out over a library the scene links: before any work
     before = read_record(shot)  # what the shot's last run wrote, read before this run forgets it
     recorded = (before or {}).get("words")  # a run that hears no words keeps the last run's digest
     words = recorded if isinstance(recorded, str) else None

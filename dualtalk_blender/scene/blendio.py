@@ -88,6 +88,71 @@ def open_blend(bpy: Any, path: Path) -> None:
             bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False)
     except RuntimeError as exc:
         raise DualTalkError(f"cannot open {path.name}: {str(exc).strip().splitlines()[-1]}") from None
+    refuse_newer_file(bpy, path)
+
+
+def refuse_newer_file(bpy: Any, path: Path) -> None:
+    """A .blend a newer Blender saved loads with only a warning on stdout ("expect loss of data"),
+    which :func:`quiet_stdout` hides; the copy this run saves would keep nothing that Blender
+    cannot read (new node types, modifiers), and a batch would ship it without a word (review
+    rv38b F3). Refused: the input stays as it is, and the user picks the Blender to run with."""
+    saved, running = tuple(bpy.data.version), tuple(bpy.app.version_file)
+    if saved <= running:
+        return
+    made = ".".join(str(n) for n in saved[:2])
+    if saved[:2] == running[:2]:  # a later build of the same release, with a newer file format
+        made += f" (file format {saved[2]}, this one reads up to {running[2]})"
+    raise DualTalkError(
+        f"{path.name} was saved by a newer Blender, {made}, than this one ({bpy.app.version_string}), "
+        "which would drop what it does not know from the copy it saves; animate it with the Blender "
+        "that saved it (its add-on, or this command run with its Python)"
+    )
+
+
+def linked_libraries(bpy: Any) -> dict[Path, list[str]]:
+    """The .blend files the open scene links data from (indirect ones too), each as the file system
+    names it (its real path, spelled as compared: :func:`~.outputs.spelled`), with the names of the
+    data-blocks linked from it. A run that wrote over one broke the scene it read and every other
+    scene that links that library (review rv38b F2)."""
+    from ...inference.core.outputs import real, spelled
+
+    found: dict[Path, list[str]] = {}
+    for lib in bpy.data.libraries:
+        ids = list(getattr(lib, "users_id", ()))
+        direct = [i for i in ids if not getattr(i, "is_library_indirect", False)]  # what the scene links
+        users = sorted(str(getattr(i, "name", "")) for i in direct or ids)
+        places = {bpy.path.abspath(lib.filepath)}
+        if getattr(lib, "parent", None) is not None:  # an indirect library: its path may be its parent's
+            places.add(bpy.path.abspath(lib.filepath, library=lib.parent))
+        for place in places:
+            if place and not place.startswith("//"):
+                found.setdefault(spelled(real(place)), users)
+    return found
+
+
+def refuse_writing_library(
+    libraries: dict[Path, list[str]],
+    scene: str,
+    writes: list[tuple[str, Path]],
+    fix: str = "choose another path",
+) -> None:
+    """One line when a file a run will write (``writes``: (label, path)) is one of the libraries a
+    scene named ``scene`` links (:func:`linked_libraries`), resolved through symbolic links."""
+    from ...inference.core.outputs import identity, real, same_file, spelled
+
+    on_disk = [(identity(lib), users) for lib, users in libraries.items()]  # a hard link: one file
+    for label, path in writes:
+        users = libraries.get(spelled(real(path)))
+        if users is None:
+            mine = identity(path)
+            users = next((u for lib, u in on_disk if same_file(mine, lib)), None)
+        if users is None:
+            continue
+        shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        raise DualTalkError(
+            f"{label} {path} is a library {scene} links{f' ({shown})' if shown else ''}: writing it would "
+            f"break that scene and every other that links it; {fix}"
+        )
 
 
 @contextlib.contextmanager
