@@ -35,6 +35,7 @@ What it guarantees:
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -46,11 +47,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol
 
 import torch
 
 from ..inference.checkpoint import read_checkpoint_file
+from ..inference.core import locks
 from ..inference.core.errors import CancelledError, DualTalkError
 from ..inference.core.fileio import atomic_path, ensure_writable_dir
 from ..inference.core.progress import Progress, Silent
@@ -205,6 +207,28 @@ def evaluate(
     return {k: v / max(weight, 1.0) for k, v in sums.items()}
 
 
+_P = ParamSpec("_P")
+
+
+def one_run_per_folder(fn: Callable[_P, TrainResult]) -> Callable[_P, TrainResult]:
+    """Hold ``out_dir``'s lock (the one ``infer`` takes on its take folder) for the whole run. Two
+    runs given one folder both trained, both reported success, and the folder kept one run's
+    checkpoint beside the other's weights (review rv38b F4); the second now stops in one line
+    before any work: "another DualTalk run is writing runs/x (pid N ...)"."""
+
+    @functools.wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> TrainResult:
+        out = kwargs.get("out_dir")
+        if out is None:
+            return fn(*args, **kwargs)
+        where = Path(out)  # type: ignore[arg-type]
+        with locks.locked(where, "--out", lock=locks.take_lock_file(where), what="run folder"):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+@one_run_per_folder
 def train(
     model: torch.nn.Module,
     dataset: Items,

@@ -36,9 +36,10 @@ from ...inference.audio.tts import (
     random_voice,
     speak,
 )
+from ...inference.core import locks
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import atomic_path, ensure_writable_dir
+from ...inference.core.fileio import atomic_path, ensure_writable_dir, write_sound
 from ...inference.core.motion import Motion, save_motion
 from ...inference.core.timebase import FPS
 from ...inference.phonetic.visemes import render_visemes, viseme_classes
@@ -473,13 +474,12 @@ def make_dialogue(
 
 
 def write_dialogue_folder(out_dir: Path, stem: str, dialogue: dict) -> None:
-    """``<stem>_speaker1.wav/.npz`` and ``<stem>_speaker2.*`` in ``out_dir``."""
-    import soundfile as sf
-
+    """``<stem>_speaker1.wav/.npz`` and ``<stem>_speaker2.*`` in ``out_dir``. A full disk is the
+    disk's own line ("could not write ...: No space left on device", exit 2): libsndfile says only
+    "System error.", which read as an internal error, exit 1 (review rv38b F7)."""
     for k, spk in enumerate(dialogue["speakers"]):
         base = out_dir / f"{stem}_speaker{k + 1}"
-        with atomic_path(base.with_suffix(".wav")) as tmp:
-            sf.write(tmp, spk["audio"], SAMPLE_RATE, subtype="PCM_16", format="WAV")
+        write_sound(base.with_suffix(".wav"), spk["audio"], SAMPLE_RATE, subtype="PCM_16", format="WAV")
         motion = Motion(
             space=SPACE_ARKIT,
             values=spk["values"],
@@ -587,14 +587,19 @@ def generate_corpus(
 
         refuse_packed_evaluation_clips(real)
     out = Path(out_dir)
-    records = _corpus_so_far(out, settings)
-    _check_flite_voices(engines, english_share, real_share if real else 0.0)
     # One fresh process per dialogue, so a dialogue depends only on (seed, index), not on what ran
     # before (every espeak-ng utterance is also spoken by a fresh copy of its library: tts.py).
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
     real_path = str(real) if real else None
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool:
+    # one run at a time per folder (infer's lock): two at once each wrote their own seed's dialogues
+    # and one manifest, which named only its own (review rv38b F4); the folder is judged under it
+    with (
+        locks.locked(out, "--out", lock=locks.take_lock_file(out), what="corpus folder"),
+        ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool,
+    ):
+        records = _corpus_so_far(out, settings)
+        _check_flite_voices(engines, english_share, real_share if real else 0.0)
         names = _corpus_voice_names(engines, english_share, real_share if real else 0.0)
         if names:  # before the folder or its manifest is made: a refused run leaves nothing
             missing = pool.submit(_missing_voices, names).result()
@@ -732,6 +737,8 @@ def _corpus_so_far(out: Path, settings: dict) -> dict[str, list]:
         per = old.get("per_dialogue")
         return {str(k): list(v) for k, v in per.items()} if isinstance(per, dict) else {}
     for entry in out.iterdir():
+        if entry.name == locks.TAKE_LOCK:  # this run's own lock (or one a killed run left)
+            continue
         m = _OWN_FILE.match(entry.name)
         if not m:
             raise DualTalkError(

@@ -1,0 +1,159 @@
+"""A researcher starts two ``train`` runs (or two ``synth`` runs) with one ``--out`` from two
+terminals. Both used to run to the end and report success: the folder kept one run's checkpoint
+beside the other's weights, or one seed's manifest over two seeds' dialogues. The second run now
+stops before any work in one line naming the first (the lock ``infer`` takes on its take folder),
+exit 2; the folder is the first run's alone. And a corpus that fills its disk says so in the
+disk's words, exit 2, not as an internal error."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+from dualtalk.cli import main
+from dualtalk.inference.audio.tts import available_engines
+from dualtalk.training.lite import synth
+from train_data import make_folder
+
+needs_tts = pytest.mark.skipif(not available_engines(), reason="no TTS engine installed")
+FIRST_RUN = "pid 4242 on gpu07, since 2026-12-07T07:00:00Z"
+
+
+def _first_run_holds(out: Path):
+    """The first run, mid-way: its folder's lock file held, naming it."""
+    out.mkdir(parents=True, exist_ok=True)
+    held = open(out / ".take.dualtalk-lock", "w")  # closed by the caller's with
+    held.write(FIRST_RUN + "\n")
+    held.flush()
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return held
+
+
+def _one_error(capsys) -> str:
+    """The one ``error:`` line, the last on stderr (after the data-loading progress)."""
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert sum(line.startswith("error:") for line in err) == 1 and err[-1].startswith("error:"), err
+    return err[-1]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock")
+def test_a_second_train_into_a_folder_being_trained_is_refused_before_any_step(tmp_path, capsys):
+    data = make_folder(tmp_path / "data", conversations=3, seconds=2.0)
+    out = tmp_path / "runs" / "x"
+    with _first_run_holds(out):
+        capsys.readouterr()
+        code = main(["train", "--config", "tiny", "--batch-size", "2", "--crop-seconds", "1", "--steps", "1",
+                     "--data", str(data), "--out", str(out)])  # fmt: skip
+    assert code == 2
+    assert _one_error(capsys) == (
+        f"error: another DualTalk run is writing {out} ({FIRST_RUN}); wait for it to end, or give another --out"
+    )
+    assert sorted(p.name for p in out.iterdir()) == [".take.dualtalk-lock"], "nothing of the second run"
+
+
+def test_a_train_run_leaves_no_lock_in_its_folder(tmp_path):
+    data = make_folder(tmp_path / "data", conversations=3, seconds=2.0)
+    out = tmp_path / "run"
+    assert main(["train", "--config", "tiny", "--batch-size", "2", "--crop-seconds", "1", "--steps", "1",
+                 "--data", str(data), "--out", str(out)]) == 0  # fmt: skip
+    assert not (out / ".take.dualtalk-lock").exists()
+    assert (out / "checkpoint.pt").is_file()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock")
+def test_a_second_synth_into_a_folder_being_made_is_refused_before_any_dialogue(tmp_path, capsys):
+    out = tmp_path / "corpus"
+    with _first_run_holds(out):
+        capsys.readouterr()
+        code = main(
+            ["synth", "--out", str(out), "--dialogues", "1", "--seconds", "2", "--seed", "5", "--quiet"]
+        )
+    assert code == 2
+    assert _one_error(capsys) == (
+        f"error: another DualTalk run is writing {out} ({FIRST_RUN}); wait for it to end, or give another --out"
+    )
+    assert sorted(p.name for p in out.iterdir()) == [".take.dualtalk-lock"]
+
+
+@needs_tts
+def test_a_lock_a_killed_synth_left_does_not_make_its_folder_look_foreign(tmp_path):
+    """``kill -9`` leaves the lock file (the kernel only drops the lock): the next run takes it over,
+    judges the folder without it, and removes it when done."""
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / ".take.dualtalk-lock").write_text("pid 1 on gone, since 2026-12-07T07:00:00Z\n")
+    synth.generate_corpus(out, 1, seed=0, duration=2.0)
+    assert not (out / ".take.dualtalk-lock").exists()
+    assert sum(p.name.endswith("_speaker1.wav") for p in out.iterdir()) == 1
+
+
+def test_a_corpus_that_fills_its_disk_says_so_in_one_line(tmp_path, capsys, monkeypatch):
+    """libsndfile reports a full disk as "System error."; the line is now the disk's own."""
+    real_write = sf.write
+    full = tmp_path / "full"
+    full.mkdir()
+
+    def disk_fills(file, *args, **kwargs):
+        if os.fsdecode(file).startswith(str(full)):  # the corpus's own files only
+            raise sf.LibsndfileError(2, "System error.")  # what libsndfile says for ENOSPC
+        return real_write(file, *args, **kwargs)
+
+    def no_room(folder, size=1 << 20):
+        return "No space left on device" if str(folder).startswith(str(full)) else None
+
+    monkeypatch.setattr(sf, "write", disk_fills)
+    monkeypatch.setattr("dualtalk.inference.core.fileio.disk_trouble", no_room)
+    dialogue = {"speakers": [{"audio": [0.0] * 1600}]}
+    with pytest.raises(Exception) as caught:
+        synth.write_dialogue_folder(full, "synth_0000_00000", dialogue)
+    assert type(caught.value).__name__ == "DualTalkError"
+    assert (
+        str(caught.value)
+        == f"could not write {full / 'synth_0000_00000_speaker1.wav'}: No space left on device"
+    )
+    assert os.listdir(full) == []
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() != 0, reason="mounts a tmpfs (root, Linux)")
+@needs_tts
+def test_synth_on_a_really_full_disk_is_one_line_exit_2(tmp_path):
+    """A real 1 MiB tmpfs left with room for the manifest, not for the first recording."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        st = os.statvfs(disk)
+        with open(disk / "filler.bin", "wb") as fh:
+            fh.write(b"\1" * (st.f_bavail * st.f_frsize - 3 * 4096))
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dualtalk",
+                "synth",
+                "--out",
+                str(disk / "syn"),
+                "--dialogues",
+                "1",
+                "--seconds",
+                "3",
+                "--quiet",
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+    err = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2, proc.stderr
+    assert err == [
+        f"error: could not write {disk / 'syn' / 'synth_0000_00000_speaker1.wav'}: No space left on device"
+    ]
