@@ -61,6 +61,26 @@ ABOVE_FULL_SCALE = 1.1
 TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
 
 
+def _activity(values: Any, name: str) -> np.ndarray:
+    """One bool per frame from what a script gave: bools, or numbers that are 0 or 1. NaN and 5
+    were read as "speaking" (anything non-zero), 0.5 too, so a mask of probabilities or a float
+    array with gaps keyed a plausible but wrong take (review rv38b F5)."""
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        return arr.reshape(-1)
+    if arr.dtype.kind not in "iuf":
+        raise DualTalkError(f"{name} must be one true/false per frame; got {arr.dtype} values")
+    flat = arr.reshape(-1)
+    bad = np.flatnonzero((flat != 0) & (flat != 1))  # NaN equals neither
+    if bad.size:
+        first = int(bad[0])
+        raise DualTalkError(
+            f"{name} must be one true/false (or 1/0) per frame; got {float(flat[first]):g} at frame {first}"
+            + (f" and {bad.size - 1} more" if bad.size > 1 else "")
+        )
+    return flat.astype(bool)
+
+
 @dataclass
 class Dialogue:
     """Two speakers' streams of one take plus per-frame voice activity.
@@ -89,8 +109,8 @@ class Dialogue:
         if len(self.a) != len(self.b):
             raise DualTalkError(f"speaker streams differ in length ({len(self.a)} vs {len(self.b)} samples)")
         t = self.num_frames
-        self.active_a = np.asarray(self.active_a, dtype=bool).reshape(-1)
-        self.active_b = np.asarray(self.active_b, dtype=bool).reshape(-1)
+        self.active_a = _activity(self.active_a, "active_a")
+        self.active_b = _activity(self.active_b, "active_b")
         for name, act in (("A", self.active_a), ("B", self.active_b)):
             if len(act) != t:
                 raise DualTalkError(f"voice activity of {name} has {len(act)} frames, audio has {t}")
@@ -118,7 +138,8 @@ class Dialogue:
         silence), and the same warnings. ``active_a``/``active_b``: your own voice activity
         instead, one bool per 25 fps frame of the 16 kHz streams (both or neither).
         Refused (:class:`DualTalkError`): a 2-D array, arrays of different lengths, no
-        ``sample_rate``, NaN/Inf, float samples far beyond full scale, less than 0.1 s.
+        ``sample_rate``, NaN/Inf, float samples far beyond full scale, less than 0.1 s, activity
+        other than true/false or 1/0 (NaN, 5, 0.5).
         """
         from .loader import MAX_RATE, MIN_RATE, resample
 

@@ -122,3 +122,39 @@ def test_own_voice_activity_can_be_given_per_25fps_frame(recording):
     np.testing.assert_array_equal(d.active_a, talks)
     with pytest.raises(DualTalkError, match="both active_a and active_b, or neither"):
         Dialogue.from_arrays(x[:, 0], x[:, 1], sample_rate=sr, active_a=talks)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            np.full(100, np.nan),
+            "active_a must be one true/false (or 1/0) per frame; got nan at frame 0 and 99 more",
+        ),
+        (np.full(100, 5), "active_a must be one true/false (or 1/0) per frame; got 5 at frame 0 and 99 more"),
+        (
+            np.r_[np.ones(50), 0.5, np.zeros(49)],
+            "active_a must be one true/false (or 1/0) per frame; got 0.5 at frame 50",
+        ),
+        (np.ones(100, complex), "active_a must be one true/false per frame; got complex128 values"),
+    ],
+    ids=["nan", "five", "a probability", "complex"],
+)
+def test_own_voice_activity_that_is_not_true_or_false_is_refused(recording, given, said):
+    """A script passed a float mask with NaN gaps (or a count, or a probability): every non-zero
+    value read as "speaking", and the take came out plausible but wrong (review rv38b F5)."""
+    x, sr = sf.read(recording / "talk44.wav", dtype="float32")
+    with pytest.raises(DualTalkError) as refused:
+        Dialogue.from_arrays(x[:, 0], x[:, 1], sample_rate=sr, active_a=given, active_b=np.zeros(100, bool))
+    assert str(refused.value) == said
+
+
+def test_own_voice_activity_as_ones_and_zeros_is_read_as_true_and_false(recording):
+    x, sr = sf.read(recording / "talk44.wav", dtype="float32")
+    talks = np.zeros(100, np.float32)
+    talks[10:40] = 1.0
+    d = Dialogue.from_arrays(
+        x[:, 0], x[:, 1], sample_rate=sr, active_a=talks, active_b=(1 - talks).astype(np.uint8)
+    )
+    np.testing.assert_array_equal(d.active_a, talks.astype(bool))
+    np.testing.assert_array_equal(d.active_b, ~talks.astype(bool))
