@@ -14,6 +14,7 @@ import os
 import stat
 import struct
 import tokenize
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -106,6 +107,18 @@ def npz_member_header(data: Any, key: str) -> tuple[tuple[int, ...], np.dtype]:
         return npy_header(fh)
 
 
+def repeated_entry(archive: zipfile.ZipFile) -> str | None:
+    """The first name a zip archive's directory lists twice, or None. numpy reads the last entry of
+    a name and ``unzip`` the first, so such a file shows two readers two takes (the classic way to
+    hide a payload); no writer of ours makes one (review rv38b note a)."""
+    seen: set[str] = set()
+    for info in archive.infolist():
+        if info.filename in seen:
+            return info.filename
+        seen.add(info.filename)
+    return None
+
+
 def npy_file_header(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], np.dtype]:
     """(shape, dtype) an ``.npy`` file declares (see :func:`npy_header`)."""
     with open(path, "rb") as fh:
@@ -133,6 +146,44 @@ def _blank_ends(p: Path) -> str:
     return f" ({said}{there})"
 
 
+def _other_unicode_form(p: Path) -> str:
+    """What the line must add when the first missing part of ``p`` is in its folder under another
+    Unicode spelling: a name copied from macOS is stored decomposed (NFD: ``e`` + a combining
+    accent) and the same name typed on Linux is composed (NFC), or the other way round. Both look
+    the same, so "not found" named a file the user could see (review rv38b F6). Said, not used: an
+    output written beside it later under the typed spelling would be a second file."""
+    if p.as_posix().isascii():
+        return ""
+    here, parts = (Path(p.parts[0]), p.parts[1:]) if p.anchor else (Path(), p.parts)
+    for part in parts:
+        there = here / part
+        if os.path.lexists(there):
+            here = there
+            continue
+        wanted = unicodedata.normalize("NFC", part)
+        try:
+            with os.scandir(here) as entries:
+                match = next(
+                    (e.name for e in entries if unicodedata.normalize("NFC", e.name) == wanted), None
+                )
+        except OSError:
+            return ""
+        if match is None or match == part:
+            return ""
+        form = (
+            "in decomposed form (NFD, as macOS writes names)"
+            if unicodedata.is_normalized("NFD", match)
+            else "in composed form (NFC)"
+            if unicodedata.is_normalized("NFC", match)
+            else "in another Unicode form"
+        )
+        return (
+            f" ({here / match} is there, its name {form}: {ascii(match)}; rename it, or give the name"
+            " as the folder lists it)"
+        )
+    return ""
+
+
 def check_input_file(path: str | os.PathLike[str], label: str, *, allow_empty: bool = False) -> Path:
     """``path`` as a readable regular file, or one :class:`DualTalkError` saying what it is instead."""
     if path is None or str(path) == "":
@@ -157,7 +208,8 @@ def check_input_file(path: str | os.PathLike[str], label: str, *, allow_empty: b
                 f"{label} not found: {p} (a part of the path is a file, not a folder)"
             ) from None
         blanks = _blank_ends(p)  # quoted, so that the blank shows
-        raise DualTalkError(f"{label} not found: {repr(str(p)) if blanks else p}{blanks}") from None
+        said = blanks or _other_unicode_form(p)
+        raise DualTalkError(f"{label} not found: {repr(str(p)) if blanks else p}{said}") from None
     if stat.S_ISDIR(st.st_mode):
         raise DualTalkError(f"{label} {p} is a directory, not a file")
     if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode) or stat.S_ISCHR(st.st_mode):
