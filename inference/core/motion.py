@@ -387,7 +387,13 @@ def _check_members(data: np.lib.npyio.NpzFile, name: str) -> dict[str, tuple[int
     """Every member's declared shape, read before numpy allocates anything: a damaged archive or
     header (or a header layout numpy never wrote), or a member that declares more rows or bytes than
     any take holds, is one line instead of a traceback or an allocation of whatever the file claims."""
+    from .inputs import repeated_entry
+
     shapes: dict[str, tuple[int, ...]] = {}
+    if (twice := repeated_entry(data.zip)) is not None:  # numpy reads the last, other readers the first
+        raise DualTalkError(
+            f"{name} is not a readable .npz motion file (it holds two entries named {twice!r})"
+        )
     for key in data.files:
         try:
             shape, dtype = npz_member_header(data, key)
