@@ -40,3 +40,18 @@ def test_a_bare_string_is_refused_with_the_list_to_give(take_dir, monkeypatch):
         evaluate_files("out1")  # type: ignore[arg-type]  # was: "out1" read as four paths
     with pytest.raises(DualTalkError, match=r"give a list of paths: \['.*out1'\]"):
         evaluate_files(take_dir)  # type: ignore[arg-type]
+
+
+def test_a_motion_file_with_no_frames_is_named_as_the_cause(take_dir, tmp_path):
+    """A file emptied by a broken export (every per-frame array cut to 0 rows) was refused as "from
+    two takes (empty.npz: talk.wav 0.00-0.00 s; ...)", which sent the researcher looking at the
+    recordings; ``animate`` names the real cause, and now so does the evaluation (review rv38b c)."""
+    import numpy as np
+
+    with np.load(take_dir / "A.npz") as src:
+        frames = len(src["values"])
+        members = {k: (src[k][:0] if src[k].ndim and len(src[k]) == frames else src[k]) for k in src.files}
+    np.savez(tmp_path / "empty.npz", **members)
+    with pytest.raises(DualTalkError) as refused:
+        evaluate_files([tmp_path / "empty.npz", take_dir / "B.npz"])
+    assert str(refused.value) == "empty.npz: the motion has no frames"

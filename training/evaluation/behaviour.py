@@ -649,6 +649,9 @@ def evaluate_files(
     if len(files) != 2:
         raise DualTalkError("give a dialogue folder (A.npz, B.npz) or the two characters' motion files")
     a, b = (load_motion(p) for p in files)
+    for path, motion in zip(files, (a, b), strict=True):  # the cause, before "two takes" or "frames differ"
+        if motion.num_frames == 0:
+            raise DualTalkError(f"{path.name}: the motion has no frames")
     _check_one_dialogue(files, a, b)
     if a.num_frames != b.num_frames:
         raise DualTalkError(
