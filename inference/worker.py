@@ -38,6 +38,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from .broken_dependency import broken_line, failed_import
 from .core.errors import CancelledError, DualTalkError
 from .core.fileio import atomic_path, ensure_writable_dir
 from .core.outputs import check_write_plan
@@ -220,6 +221,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except Exception as exc:  # a bug: one clear line for the UI, the trace on stderr for the log
         traceback.print_exc(file=sys.stderr)
+        broken = failed_import(exc)  # torch & co present but not importable: the environment's
+        if broken is not None:
+            progress.emit({"event": "error", "kind": "environment", "message": broken_line(broken, exc)})
+            return 2
         progress.emit(
             {"event": "error", "kind": "internal", "message": f"internal error ({type(exc).__name__}: {exc})"}
         )
