@@ -66,9 +66,11 @@ def _idle(op: type[bpy.types.Operator], context) -> bool:
 
 def _deps_ended(venv: Path, outcome: Outcome) -> Outcome:
     """Install Dependencies ended (under its operator or followed after a file load): the cached
-    Python checks are forgotten, so the worker's next start sees the new environment."""
+    Python checks are forgotten, so the worker's next start sees the new environment (also after a
+    failure: pip may have changed it half-way). Success was checked by importing torch in the venv
+    (``deps.CHECK_STEP``); a torch that does not import ends as a failure in its own words."""
+    deps.probe_python.cache_clear()
     if outcome.ok:
-        deps.probe_python.cache_clear()
         return Outcome(True, f"DualTalk: dependencies installed in {venv}")
     return Outcome(False, f"DualTalk: {outcome.message}", outcome.cancelled)
 
@@ -90,6 +92,7 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
     bl_label = "Check Python"
 
     def execute(self, context):
+        deps.probe_python.cache_clear()  # before the choice too: it asks whether Blender's own imports torch
         try:
             prefs = _prefs(context)
             python = deps.resolve_python(ui_run.abspath(prefs.python_path), panel_settings.model_dir(prefs))
@@ -98,10 +101,10 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
             state.redraw(context)
             self.report({"ERROR"}, f"DualTalk: {exc}")
             return {"CANCELLED"}
-        deps.probe_python.cache_clear()
         ok, line = deps.probe_python(python)
         state.PYTHON_CHECK = f"{'OK' if ok else 'not usable'}: {line}"
-        self.report({"INFO" if ok else "WARNING"}, f"DualTalk: {python}: {line}")
+        advice = f"; {deps.repair_advice(python)}" if "does not import" in line else ""
+        self.report({"INFO" if ok else "WARNING"}, f"DualTalk: {python}: {line}{advice}")
         state.redraw(context)
         return {"FINISHED"}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -27,12 +28,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ...inference import broken_dependency
 from ...inference.core.errors import DualTalkError
 from ...inference.core.typed_paths import unexpanded_variable
 from .downloads import is_loopback
 from .job import Outcome
 from .worker_client import drain_lines, signal_group
 
+ENGINE_MODULES = broken_dependency.ENGINE_MODULES  # what the worker imports, checked by probe_python
 # What the worker needs besides the standard library (numpy<2: the engine is built against 1.x);
 # pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript; SudachiPy and its
 # core dictionary (both Apache-2.0, wheels only: no numpy/torch) only to read a Japanese script's kanji
@@ -47,8 +50,9 @@ NO_DEPS_STEP = "install voice encoder"
 VENV_NAME = "venv"
 # Written into a venv DualTalk creates, before anything else is made in it: only such a venv is ever
 # cleared (``venv --clear``) or removed after a failed step; the user's own at that path never is.
-VENV_MARKER = ".dualtalk-venv"
+VENV_MARKER = broken_dependency.VENV_MARKER
 CREATE_VENV = "create venv"  # the step whose half-made folder is removed when it fails or is cancelled
+CHECK_STEP = "check torch imports"  # the last step: the venv's Python imports what was installed
 _PROBE_MARK = "dualtalk-probe"  # printed first by the probe: a program that is not Python never prints it
 
 # What venv prints when the base Python cannot make one (Debian/Ubuntu without python3-venv, ...).
@@ -90,15 +94,19 @@ def venv_python(venv_dir: str | os.PathLike[str]) -> Path:
 
 
 def own_python_has_engine() -> bool:
-    """Whether Blender's own interpreter could run the worker (checked without importing torch)."""
+    """Whether Blender's own interpreter can run the worker: its torch & co are found and import in
+    a child (:func:`probe_python`, cached), since a half-installed torch or one built for another
+    Python is found but never imports. Most Blenders have no torch: then nothing is started."""
     import importlib.util
 
-    return all(importlib.util.find_spec(m) is not None for m in ("torch", "numpy", "scipy", "soundfile"))
+    if not all(importlib.util.find_spec(m) is not None for m in ENGINE_MODULES):
+        return False
+    return probe_python(sys.executable)[0]
 
 
 def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None = None) -> str:
-    """The interpreter for the worker: an explicit path; else Blender's own if it has torch;
-    else the private venv if installed; else Blender's own (the worker then says what is missing)."""
+    """The interpreter for the worker: an explicit path; else Blender's own if its torch imports;
+    else the private venv if installed; else Blender's own (the worker then says what is wrong)."""
     if explicit.strip():
         variable = unexpanded_variable(explicit.strip())  # also after Blender made it absolute
         if variable is not None:
@@ -140,24 +148,37 @@ def _mark(venv_dir: Path) -> None:
         (venv_dir / VENV_MARKER).write_text("made by DualTalk's Install Dependencies\n", encoding="utf-8")
 
 
+# Run by the interpreter checked: a module that is there but raises while it imports (a torch whose
+# .so is gone, one built for another Python) is told apart from one that is not installed.
+_PROBE_CODE = (
+    f"print({_PROBE_MARK!r}, flush=True)\n"
+    "import importlib, sys\n"
+    "missing, broken = [], []\n"
+    f"for name in {ENGINE_MODULES!r}:\n"
+    "    try: importlib.import_module(name)\n"
+    "    except ModuleNotFoundError as exc:\n"
+    "        (missing.append(name) if exc.name == name else broken.append((name, exc)))\n"
+    "    except Exception as exc: broken.append((name, exc))\n"
+    "why = []\n"
+    "for name, exc in broken[:1]:\n"
+    "    text = (str(exc).strip().splitlines() or [''])[0]\n"
+    "    why.append(name + ' is installed but does not import: ' + (type(exc).__name__ + ': ' + text)[:120])\n"
+    "if missing: why.append('missing ' + ', '.join(missing))\n"
+    "if why: sys.exit('; '.join(why))\n"
+    "import numpy, torch\n"
+    "if int(numpy.__version__.split('.')[0]) >= 2: sys.exit('numpy ' + numpy.__version__ + ' (need <2)')\n"
+    "print('torch', torch.__version__, '| numpy', numpy.__version__, '| python', sys.version.split()[0])\n"
+)
+
+
 @lru_cache(maxsize=16)
 def probe_python(python: str) -> tuple[bool, str]:
     """(ok, one line) whether ``python`` can import the engine's dependencies; cached per path."""
-    code = (
-        f"print({_PROBE_MARK!r}, flush=True)\n"
-        "import importlib, sys\n"
-        "missing = []\n"
-        "for name in ('torch', 'numpy', 'scipy', 'soundfile'):\n"
-        "    try: importlib.import_module(name)\n"
-        "    except Exception: missing.append(name)\n"
-        "if missing: sys.exit('missing ' + ', '.join(missing))\n"
-        "import numpy, torch\n"
-        "if int(numpy.__version__.split('.')[0]) >= 2: sys.exit('numpy ' + numpy.__version__ + ' (need <2)')\n"
-        "print('torch', torch.__version__, '| numpy', numpy.__version__, '| python', sys.version.split()[0])\n"
-    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONHOME"}
     try:
-        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+        out = subprocess.run(
+            [python, "-c", _PROBE_CODE], capture_output=True, text=True, timeout=120, env=env
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, f"cannot run {python}: {exc}"
     return _probe_verdict(out)
@@ -175,6 +196,24 @@ def _probe_verdict(out: subprocess.CompletedProcess[str]) -> tuple[bool, str]:
     return False, (last_err or f"the check failed (exit code {out.returncode})")[:200]
 
 
+def repair_advice(python: str) -> str:
+    """The next step for ``python`` whose engine does not import (:func:`probe_python`'s line)."""
+    venv_dir = Path(python).parent.parent  # bin/python, Scripts/python.exe
+    if made_here(venv_dir):
+        return f"delete {venv_dir} (DualTalk made it) and press Install Dependencies again"
+    if python == sys.executable:
+        return (
+            "press Install Dependencies: DualTalk then runs in a private environment (Blender's own "
+            "Python is left as it is)"
+        )
+    return f"repair it in {python}, or leave Python with torch empty and press Install Dependencies"
+
+
+def _names_torch(packages: tuple[str, ...]) -> bool:
+    """Whether the requirements install torch (``torch``, ``torch==2.13.*``, ``torch[extra]``...)."""
+    return any(re.split(r"[\s<>=!~\[;@]", req.strip(), maxsplit=1)[0].lower() == "torch" for req in packages)
+
+
 def install_steps(
     venv_dir: str | os.PathLike[str],
     *,
@@ -186,7 +225,9 @@ def install_steps(
 ) -> list[tuple[str, list[str]]]:
     """The commands that create the venv and install ``packages`` into it, then ``no_deps`` without
     their dependencies (``pip install --no-deps``), as (label, argv). ``no_deps`` None: the voice
-    encoder (:data:`NO_DEPS_PACKAGES`) with the default set, nothing with a set of one's own."""
+    encoder (:data:`NO_DEPS_PACKAGES`) with the default set, nothing with a set of one's own. A set
+    with torch ends with :data:`CHECK_STEP`: pip exits 0 over a torch it counts as installed
+    (dist-info there) that does not import, so only importing it says the install worked."""
     if no_deps is None:
         no_deps = NO_DEPS_PACKAGES if tuple(packages) == PACKAGES else ()
     venv_dir = Path(venv_dir).expanduser()
@@ -210,6 +251,8 @@ def install_steps(
     steps.append(("install packages", [*pip, *extra_args, *packages]))
     if no_deps:
         steps.append((NO_DEPS_STEP, [*pip, *extra_args, "--no-deps", *no_deps]))
+    if _names_torch(tuple(packages)):
+        steps.append((CHECK_STEP, [str(py), "-c", _PROBE_CODE]))
     return steps
 
 
@@ -291,6 +334,8 @@ class Installer:
         return done, self.lines[-1] if self.lines else self.label
 
     def result(self) -> Outcome:
+        if self.state == "error" and self.label == CHECK_STEP:
+            return Outcome(False, self.error)  # its own words: the packages are there
         if self.state == "done":
             return Outcome(True, "dependencies installed")
         if self.state == "cancelled":
@@ -319,6 +364,9 @@ class Installer:
 
     def _step_ended(self, code: int) -> None:
         """Go on to the next step, or end with the step's failure in one line."""
+        if self.label == CHECK_STEP:
+            self._checked(code)
+            return
         if code == 0:
             if self._undo is not None and self.label == CREATE_VENV:
                 _mark(self._undo)  # again: ``--clear`` emptied the folder, the marker too
@@ -329,6 +377,22 @@ class Installer:
         self.error = f"{self.label} failed (exit code {code}): {self._reason()}"[:300]
         self._stop_group()  # what the step started may still run
         self._remove_made()
+
+    def _checked(self, code: int) -> None:
+        """The installed torch imports (the probe's torch line, as :func:`_probe_verdict` reads it),
+        or the job ends saying what does not import and what to do: never 'installed'."""
+        lines = [ln.strip() for ln in self._step_lines if ln.strip()]
+        if code == 0 and _PROBE_MARK in lines and lines[-1].startswith("torch "):
+            self.step_index += 1
+            self._launch()
+            return
+        python = self.steps[self.step_index][1][0]
+        why = (lines[-1] if lines and lines[-1] != _PROBE_MARK else f"the check failed (exit code {code})")[
+            :200
+        ]
+        venv_dir = Path(python).parent.parent
+        self.state = "error"
+        self.error = f"installed into {venv_dir}, but the check failed: {why}; {repair_advice(python)}"
 
     def _reason(self) -> str:
         """Why the step failed, in the user's terms rather than pip's or venv's last line."""

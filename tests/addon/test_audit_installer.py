@@ -52,12 +52,14 @@ echo 'The virtual environment was not created successfully because ensurepip is 
 exit 1
 """
 
-# A working venv module: bin/python is a stub "pip" that says it installed what it was asked for.
+# A working venv module: bin/python is a stub "pip" that says it installed what it was asked for,
+# and whose torch imports when the install's last step checks it (python -c: the probe's lines).
 WORKING_PYTHON = """for dir; do :; done
 rm -rf "$dir"; mkdir -p "$dir/bin" "$dir/lib/python3.11/site-packages/pip"
 : > "$dir/lib/python3.11/site-packages/pip/__init__.py"
 echo "home = /usr/bin" > "$dir/pyvenv.cfg"
-printf '#!/bin/sh\\necho Successfully installed dtprobe-1.0\\n' > "$dir/bin/python"
+printf '#!/bin/sh\\nif [ "$1" = -c ]; then echo dualtalk-probe; echo "torch 2.13.0 | numpy 1.26.4"; exit; fi\\n' > "$dir/bin/python"
+printf 'echo Successfully installed dtprobe-1.0\\n' >> "$dir/bin/python"
 chmod +x "$dir/bin/python"
 """
 
@@ -105,7 +107,12 @@ def test_a_venv_without_pip_is_made_again(tmp_path):
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
     (venv / deps.VENV_MARKER).write_text("")
     steps = deps.install_steps(venv, base_python="py")
-    assert [label for label, _ in steps] == ["create venv", "install packages", "install voice encoder"]
+    assert [label for label, _ in steps] == [
+        "create venv",
+        "install packages",
+        "install voice encoder",
+        deps.CHECK_STEP,
+    ]
     assert steps[0][1] == ["py", "-m", "venv", "--clear", str(venv)]
 
 
@@ -129,11 +136,11 @@ def test_install_dependencies_gets_the_voice_encoder_without_its_dependencies(pr
     packages = steps["install packages"]
     assert "--no-deps" not in packages and set(deps.PACKAGES) <= set(packages)
     own = deps.install_steps(tmp_path / "venv", packages=("torch",))  # a set of one's own: as given
-    assert [label for label, _ in own] == ["create venv", "install packages"]
+    assert [label for label, _ in own] == ["create venv", "install packages", deps.CHECK_STEP]
 
     monkeypatch.setattr(sys, "executable", str(_script(tmp_path / "python3", WORKING_PYTHON)))
     assert bpy.ops.dualtalk.install_deps() == {"FINISHED"}  # the button: the default set
-    assert _steps_run() == ["create venv", "install packages", "install voice encoder"]
+    assert _steps_run() == ["create venv", "install packages", "install voice encoder", deps.CHECK_STEP]
     ran = next(ln for ln in state.INSTALL_LINES if ln.startswith("$ install voice encoder:"))
     assert ran.endswith(f"--no-deps {resemblyzer[0]}")
 
