@@ -40,7 +40,11 @@ ENGINE_MODULES = broken_dependency.ENGINE_MODULES  # what the worker imports, ch
 # pocketsphinx (BSD, ships its English model) only for lips drawn from a transcript; SudachiPy and its
 # core dictionary (both Apache-2.0, wheels only: no numpy/torch) only to read a Japanese script's kanji
 # (``inference/phonetic/japanese_reading.py``; without them such a line is refused, naming them).
-PACKAGES = ("torch", "numpy<2", "scipy", "soundfile", "pocketsphinx", "sudachipy", "sudachidict_core")
+# torch is pinned to the release the project is built, tested and measured on (scripts/setup.sh installs the
+# same; tests/repo checks the two agree): a newer torch installed on the day a user pressed the button
+# could change the numbers or refuse our weights (review rv38e F7).
+TORCH = "torch==2.13.*"
+PACKAGES = (TORCH, "numpy<2", "scipy", "soundfile", "pocketsphinx", "sudachipy", "sudachidict_core")
 # Installed after them with --no-deps, as scripts/setup.sh does: resemblyzer ships the GE2E voice
 # encoder (Apache-2.0 weights) that *Mono, automatic* (--diarize) uses; without it the weaker MFCC
 # method runs (46.9 % DER against 38.4 %, docs/audio.md). Only its weights file is read (by our own
@@ -57,6 +61,11 @@ _PROBE_MARK = "dualtalk-probe"  # printed first by the probe: a program that is 
 
 # What venv prints when the base Python cannot make one (Debian/Ubuntu without python3-venv, ...).
 _NO_VENV = ("ensurepip is not available", "No module named venv", "No module named ensurepip")
+_NOT_WRITABLE = (
+    "Permission denied",
+    "Operation not permitted",
+    "Read-only file system",
+)  # venv could not make its folder
 # What pip prints when it cannot reach the index; its last line then blames the package instead.
 _OFFLINE = (
     "Could not fetch URL",
@@ -298,6 +307,9 @@ class Installer:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONHOME"}
         env["PYTHONUNBUFFERED"] = "1"
         env.setdefault("PIP_NO_INPUT", "1")
+        env["PIP_USER"] = (
+            "0"  # the venv is never a user install: a pip config's user = true refused it (rv38e F8)
+        )
         self._closed = False
         self._q = queue.Queue()
         self._step_lines.clear()
@@ -401,6 +413,12 @@ class Installer:
             return (
                 "this Python has no venv module (Debian/Ubuntu: apt install python3-venv); "
                 "or set Python with torch to an interpreter that has torch"
+            )
+        refused = [m for m in _NOT_WRITABLE if self.label == CREATE_VENV and any(m in ln for ln in lines)]
+        if refused:
+            folder = Path(self.steps[self.step_index][1][-1]).parent
+            return f"cannot create the private environment in {folder} ({refused[0].lower()}): " + (
+                "choose another Model folder you can write to"
             )
         if any(marker in ln for ln in lines for marker in _OFFLINE):
             where = _index_url(self.steps[self.step_index][1])

@@ -319,3 +319,48 @@ def _until(condition, timeout: float = 20.0) -> None:
     while not condition():
         assert time.monotonic() < end, "timed out"
         time.sleep(0.02)
+
+
+# 8. what the install asks pip for, and a Model folder that takes no new file (review rv38e F7, F8) ---------
+def test_install_dependencies_asks_for_the_torch_the_project_is_tested_on():
+    """The button installed whatever torch was newest on the day; scripts/setup.sh pins the one the
+    numbers are measured on, and the two must agree."""
+    setup = (Path(deps.__file__).parents[2] / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    pinned = re.search(r'"torch==([0-9.]+)"', setup)
+
+    assert pinned and deps.TORCH in deps.PACKAGES
+    release = ".".join(pinned.group(1).split(".")[:2])
+    assert deps.TORCH == f"torch=={release}.*"
+
+
+PIP_SEES_ENV = 'echo "PIP_USER=${PIP_USER:-unset}"\n'
+
+
+@posix_only
+def test_a_pip_config_asking_for_user_installs_does_not_reach_the_venvs_pip(tmp_path, monkeypatch):
+    """pip with ``user = true`` in its config (or PIP_USER=1) refused to install into the venv
+    ("Can not perform a '--user' install"); the venv is never a user install."""
+    monkeypatch.setenv("PIP_USER", "1")
+    pip = _script(tmp_path / "pip", PIP_SEES_ENV)
+    job = deps.Installer([("install packages", [str(pip)])]).start()
+    _until(lambda: not job.poll())
+
+    assert "PIP_USER=0" in job.lines
+
+
+VENV_NOT_PERMITTED = (
+    "for last; do :; done\necho \"Error: [Errno 1] Operation not permitted: '$last'\" >&2\nexit 1\n"
+)
+
+
+@posix_only
+def test_a_model_folder_that_takes_no_new_file_says_to_choose_another(tmp_path):
+    """venv's own words ("Operation not permitted: .../venv") gave no next step."""
+    python = _script(tmp_path / "python3", VENV_NOT_PERMITTED)
+    job = deps.Installer(
+        deps.install_steps(tmp_path / "ro" / deps.VENV_NAME, base_python=str(python))
+    ).start()
+    _until(lambda: not job.poll())
+
+    assert f"cannot create the private environment in {tmp_path / 'ro'}" in job.error, job.error
+    assert job.error.endswith("choose another Model folder you can write to")
