@@ -154,10 +154,18 @@ def fingerprinted_files(root: Path) -> list[str]:
         rel for rel in shipped_files(root) if rel.endswith(CODE_SUFFIX) or rel in MANIFESTS or rel in assets
     ]
     tracked = tracked_files(root)
-    if tracked is None:
-        return counted
-    files, folders = tracked
-    return [rel for rel in counted if rel in files or rel.startswith(folders)]
+    return [rel for rel in counted if is_tracked(rel, tracked)]
+
+
+Tracked = tuple[frozenset[str], tuple[str, ...]]  # the files git tracks, and the folders it tracks whole
+
+
+def is_tracked(rel: str, tracked: Tracked | None) -> bool:
+    """Whether the file at ``rel`` (from the checkout's top, with ``/``) is part of the build as git
+    sees it (``tracked``: :func:`tracked_files`; None, no checkout: every file is): listed in the
+    index, or under a folder a sparse index lists whole. The one rule for the build id and for the
+    done record's code fingerprint (``commands/shot_state``), which repeated it (review rv38d F5)."""
+    return tracked is None or rel in tracked[0] or rel.startswith(tracked[1])
 
 
 _INDEX_HEADER = struct.Struct(">4sII")  # "DIRC", version, entries
@@ -259,7 +267,7 @@ def read_git_index(data: bytes, hash_size: int = 20) -> tuple[frozenset[str], tu
     return frozenset(files), tuple(folders)
 
 
-def tracked_files(root: Path) -> tuple[frozenset[str], tuple[str, ...]] | None:
+def tracked_files(root: Path) -> Tracked | None:
     """What git tracks in the checkout at ``root`` (:func:`read_git_index`): None where ``root`` has
     no ``.git`` (an installed extension), the index cannot be read, or it does not track this very
     module (``root`` is not the top of a checkout of the project: every shipped file counts)."""

@@ -275,9 +275,9 @@ def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: 
     except ShotBusy as exc:  # another worker is writing it: nothing wrong, its result is that run's
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status, outcome.exit_code = "busy", BUSY_EXIT
-        held = str(exc).split("; wait for it")[0]  # who holds it; the batch itself waits for nothing
-        outcome.error = one_line(f"shot {shot.name}: {held}")
-        print(one_line(f"{shot.name}: busy: {held}; left to that run"), flush=True)
+        # who holds it (exc.held: the line without its advice to wait; the batch itself waits for nothing)
+        outcome.error = one_line(f"shot {shot.name}: {exc.held}")
+        print(one_line(f"{shot.name}: busy: {exc.held}; left to that run"), flush=True)
         return
     except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
         outcome.seconds = round(time.perf_counter() - t0, 3)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import staged_set
+from ...inference.core.locks import LockHeld
 from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled, too_long
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
@@ -52,6 +53,7 @@ from .shot_state import (
     own_blend,
     read_record,
     record_done,
+    record_path,
     record_pending,
     shot_lock,
     words_digest,
@@ -461,27 +463,23 @@ def run_shot(
     return line  # a signal after the set went in place: received(), read back by the caller
 
 
-class ShotBusy(DualTalkError):
+class ShotBusy(LockHeld):
     """Another DualTalk run (a second farm worker on the job folder) holds the shot's lock: nothing is
     wrong with the shot, the other run is writing it. A job reports it ``busy`` (review rv37b F4: it
     read ``failed``, exit 2, as bad input does, and a scheduler re-queued both workers)."""
 
 
-HELD = "another DualTalk run is writing "  # how a lock another run holds is refused (inference.core.locks)
-
-
 @contextlib.contextmanager
 def _locked(shot: Shot, locks: list[tuple[str, Path]], work: Path | None, render: str) -> Iterator[None]:
     """The shot's locks (:func:`.shot_state.shot_lock`, :func:`_render_locked`), held for the block;
-    one another run holds is :class:`ShotBusy`, with the same line."""
+    one another run holds (:class:`~...inference.core.locks.LockHeld`, told by its type, not its
+    words) is :class:`ShotBusy`, with the same line."""
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(shot_lock(locks, work))
             stack.enter_context(_render_locked(shot, render))
-        except DualTalkError as exc:
-            if str(exc).startswith(HELD):
-                raise ShotBusy(str(exc)) from None
-            raise
+        except LockHeld as exc:
+            raise ShotBusy(str(exc), holder=exc.holder, held=exc.held) from None
         yield
 
 
@@ -791,12 +789,13 @@ def _run_locked(
 def _sweep_killed_run(shot: Shot) -> None:
     """The staged outputs a run of this shot killed mid-write left (SIGKILL runs no clean-up), removed
     now that this run holds the outputs' locks (:mod:`~...inference.core.stale_parts`; review 33s: each kill left a
-    .blend's worth of hidden files for good). The work folder is locked, and swept, when it is written."""
+    .blend's worth of hidden files for good), the shot's record's too (review rv38d F7). The work folder
+    is locked, and swept, when it is written."""
     from ...inference.core.stale_parts import sweep
 
     names = intermediates(shot)
     work = work_folder(shot) if names else None
-    finals = [shot.out, *fbx_files(shot)]
+    finals = [shot.out, *fbx_files(shot), record_path(shot)]
     if work is not None:
         finals += [work / name for name in (*names, RECOGNISED)]
     sweep(finals, work)

@@ -42,8 +42,11 @@ the shot's outputs, also when a later ``--skip-done`` run skips the shot. The re
 as the run that wrote it reached them; a later run reads them as it reaches the shot's folder
 (:func:`here`, by the ``.blend`` path the record names), so a record written at ``/mnt/proj`` still
 names animate's own files at ``/net/proj`` (records written before this rule are read alike).
-The record is removed before a run replaces the set and written after, so a set replaced by a run
-that then died is never taken for the recorded one.
+Before a run renames its new set into place it writes a *pending* record of that set, read from the
+staged files (:func:`record_pending`), and the done record once the set is in place
+(:func:`record_done`). A pending record is never read as done (the shot runs again), so a set put in
+place by a run that then died is never taken for a finished one; it names the run's own outputs, so
+the next run replaces them as animate's (:func:`not_ours`) instead of keeping them as the user's.
 
 **A shot without work files** (motion files given, no audio) has no work folder. Its record lies
 beside its .blend, hidden, named as its lock is: ``.NAME.blend.dualtalk-done``
@@ -71,7 +74,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ... import __version__
@@ -294,16 +297,18 @@ def fingerprint_of(root: Path, rooms: tuple[str, ...], cache: Path | None) -> st
     """:func:`code_fingerprint` of the ``*.py`` files under ``root``'s ``rooms``, each file's meaning
     digest read from ``cache`` where it holds one for the file's exact bytes (and for this very
     :func:`code_meaning`: the cache names the source of this module), else computed and kept."""
-    from ...inference.build_info import tracked_files
+    from ...inference.build_info import is_tracked, tracked_files
 
     rule = _meaning_rule()
     known = _read_meanings(cache, rule)
     meanings: dict[str, str] = {}
     digest = hashlib.sha256()
+    # in a git checkout only what git tracks, the build id's rule (a scratch try.py dropped in the
+    # package made every done shot run again, "made by another build": review rv37b F10)
     tracked = tracked_files(root)  # None: no git checkout (an installed extension): every file counts
     for room in rooms:
         for path in sorted((root / room).rglob("*.py")):
-            if "__pycache__" in path.parts or not _counts(path.relative_to(root).as_posix(), tracked):
+            if "__pycache__" in path.parts or not is_tracked(path.relative_to(root).as_posix(), tracked):
                 continue
             digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
             try:
@@ -318,14 +323,6 @@ def fingerprint_of(root: Path, rooms: tuple[str, ...], cache: Path | None) -> st
     if cache is not None and rule and meanings != known:
         _write_meanings(cache, rule, meanings)
     return digest.hexdigest()[:32]
-
-
-def _counts(rel: str, tracked: tuple[frozenset[str], tuple[str, ...]] | None) -> bool:
-    """Whether the file at ``rel`` is part of the build: in a git checkout only if git tracks it, the
-    rule the build id follows (:func:`~...inference.build_info.fingerprinted_files`, 1b3440f). A
-    scratch ``try.py`` dropped in the package made every done shot run again, "made by another
-    build" (review rv37b F10)."""
-    return tracked is None or rel in tracked[0] or rel.startswith(tracked[1])
 
 
 def meaning_cache() -> Path | None:
@@ -457,16 +454,19 @@ def done_file(shot: Shot) -> Path:
     return shot.out.with_name(lock[: -len(LOCK_SUFFIX)] + DONE_SUFFIX)
 
 
-def _record_path(shot: Shot) -> Path:
-    """The file holding the shot's record: its work folder's marker, or :func:`done_file`."""
+def record_path(shot: Shot) -> Path:
+    """The file holding the shot's record: its work folder's marker, or :func:`done_file`. Each is
+    written under a hidden temporary named as the stager names a staged output (``.STEM.XXXXXXXX.part``
+    + its suffix, :func:`~...inference.core.fileio.atomic_paths`), so the next run of the shot sweeps
+    one a ``kill -9`` left (:mod:`~...inference.core.stale_parts`)."""
     return _marker(shot) or done_file(shot)
 
 
 def read_record(shot: Shot) -> dict[str, Any] | None:
-    """The shot's record (:func:`_record_path`), or None."""
+    """The shot's record (:func:`record_path`), or None."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:  # never through a link someone planted: a record there is not ours (it reads as none)
-        fd = os.open(_record_path(shot), flags)
+        fd = os.open(record_path(shot), flags)
     except OSError:
         return None
     try:
@@ -523,7 +523,7 @@ def frames_changed(shot: Shot) -> str | None:
     folder = shot.render
     if folder is None or folder.suffix.lower() in render.VIDEO_SUFFIXES or not folder.is_dir():
         return None
-    frames = render._read_record(folder)
+    frames = render.frames_record(folder)
     if not frames:
         return f"its frames folder {folder} holds no record of the frames its render wrote"
     missing = changed = 0
@@ -619,32 +619,36 @@ def _write_marker(marker: Path, record: dict[str, Any] | None) -> None:
         tmp.write_text(text, encoding="utf-8", errors="surrogateescape")
 
 
-def forget_done(shot: Shot) -> None:
-    """Remove the shot's done record (before its set is replaced): a set put in place by a run that
-    then died must not pass for the recorded one."""
-    marker = _marker(shot)
-    if read_record(shot) is None:
-        return
-    if marker is not None:
-        _write_marker(marker, None)
-    else:  # a plain file (read_record reads no other): the link or folder at its name is never touched
-        with contextlib.suppress(OSError):  # one left stays harmless: it holds the old files' prints
-            done_file(shot).unlink()
-
-
 def here(shot: Shot, record: dict[str, Any] | None, entry: str) -> str:
     """A path the record names (it writes them absolute), as this run reaches it: one written under
     another path to the shot's folder -- the share mounted at ``/net/proj`` where the record was
     written at ``/mnt/proj``, the job folder moved or renamed -- is taken onto this one, by where the
     record says the shot's .blend was (``blend_path``; records made before it hold none: as written).
-    What the record says of the file there is then still judged by its fingerprint or size."""
+    Where the two paths to the shot's folder end alike, what lies under the part they do not share
+    is moved (:func:`_mounts`) and a path outside it stays as written: an explicit ``work`` on a local
+    disk was moved one folder off where the two mounts differ in depth (``/mnt/proj`` and
+    ``/data/share/proj``: review rv38d F7). What the record says of the file there is then still
+    judged by its fingerprint or size."""
     then = (record or {}).get("blend_path")
     if not isinstance(then, str) or not os.path.isabs(then) or not os.path.isabs(entry):
         return entry
-    rel = _relative(entry, os.path.dirname(then))
-    if os.path.isabs(rel):
+    was, now, alike = _mounts(os.path.dirname(then), os.path.dirname(os.fspath(shot.out)))
+    rel = _relative(entry, was)
+    if os.path.isabs(rel) or (alike and (rel == os.pardir or rel.startswith(os.pardir + "/"))):
         return entry
-    return os.path.normpath(os.path.join(os.path.dirname(os.fspath(shot.out)), rel))
+    return os.path.normpath(os.path.join(now, rel))
+
+
+def _mounts(then: str, now: str) -> tuple[str, str, bool]:
+    """Where the shot's folder was reached then and is now, less the folders the two paths end in
+    alike (``/mnt/proj/s01`` and ``/data/share/proj/s01``: ``/mnt`` and ``/data/share``), and
+    whether they end in any alike (not where the shot's folder itself was renamed: then the two
+    folders, and a path beside them is taken along as it lay beside them)."""
+    a, b = PurePath(then).parts, PurePath(now).parts
+    same = 0
+    while same < min(len(a), len(b)) - 1 and a[-1 - same] == b[-1 - same]:
+        same += 1
+    return str(PurePath(*a[: len(a) - same])), str(PurePath(*b[: len(b) - same])), same > 0
 
 
 def _by_here(shot: Shot, record: dict[str, Any], key: str) -> dict[str, Any]:
@@ -782,7 +786,7 @@ def _write_done_file(
     that cannot be written is left out: the next run then keeps what it replaces, the safe side."""
     import tempfile
 
-    from ...inference.core.fileio import plain_mode
+    from ...inference.core.fileio import STEM_CUT, plain_mode
 
     path = done_file(shot)
     record = {"version": RECORD_VERSION, "shot": shot.name, **_written(shot, kept, staged)}
@@ -793,7 +797,10 @@ def _write_done_file(
     text = _DONE_TEXT + json.dumps({"done": record}, sort_keys=True) + "\n"
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=DONE_SUFFIX + ".", suffix=".part", dir=path.parent)
+        # named as a staged output of its own (not ".dualtalk-done.XXXXXXXX.part", one name for every
+        # shot of the folder): the shot's next run sweeps one a kill left (review rv38d F7)
+        start = f".{path.stem[:STEM_CUT]}."
+        fd, tmp = tempfile.mkstemp(prefix=start, suffix=".part" + path.suffix, dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(text)
         os.chmod(tmp, plain_mode())

@@ -464,10 +464,11 @@ def _stamp(path: Path) -> Stamp:
     return st.st_size, st.st_mtime_ns // 1_000_000_000  # seconds: a copy keeping times may lose the rest
 
 
-def _read_record(folder: Path) -> dict[str, set[Stamp]]:
+def frames_record(folder: Path) -> dict[str, set[Stamp]]:
     """The frames the record in ``folder`` lists, each with the stamps it may have (two while a
     render puts its frames in place); empty where there is none, it is no plain file of ours, or it
-    does not read as one (then no frame in the folder counts as DualTalk's)."""
+    does not read as one (then no frame in the folder counts as DualTalk's). Public: ``--skip-done``
+    judges a done shot's frames by it too (``commands/shot_state.frames_changed``)."""
     path = folder / RECORD
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > _RECORD_MAX:
@@ -790,7 +791,7 @@ def _put_frames_in_place(folder: Path, frames: list[Path], stage: Path, partial:
     The record lists the old and the new frames while they change places, so a run killed there
     leaves no frame of ours that the next one would not know."""
     check_render_folder(folder)
-    record = _read_record(folder)
+    record = frames_record(folder)
     ours = {p.name: _stamp(p) for p in folder.iterdir() if _is_our_frame(p, record)}
     new = {f.name: _stamp(f) for f in frames}
     stale = [] if partial else [folder / name for name in ours if name not in new]
@@ -855,7 +856,7 @@ def check_render_folder(folder: Path) -> None:
         return
     if not folder.is_dir():
         raise DualTalkError(f"render output {folder} exists and is not a folder")
-    record = _read_record(folder)
+    record = frames_record(folder)
     others = [
         p
         for p in folder.iterdir()

@@ -55,6 +55,30 @@ _warned_unlocked = False
 _HELD: set[str] = set()  # the lock files this process holds now (:func:`holding`)
 
 
+class LockHeld(DualTalkError):
+    """Another run holds the lock: its line (:func:`held_by`), and apart from it ``holder`` (who holds
+    it, as its file says) and ``held`` (the line without its advice to wait; the whole line where none
+    is given). A caller tells a busy output from a failure by this type, never by the words (review
+    rv38d F5: a batch matched the text, and a reworded message would have turned a busy shot into a
+    failed one, exit 2)."""
+
+    def __init__(self, message: str, *, holder: str = "", held: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
+        self.held = str(self) if held is None else " ".join(held.split())
+
+
+# what a lock another run holds says: "another DualTalk run is writing TARGET (pid N on HOST, since
+# ...)", then "; wait for it to end, or FIX"
+HELD_LINE = "another DualTalk run is writing {target} ({holder})"
+
+
+def held_by(target: str | os.PathLike[str], holder: str, fix: str) -> LockHeld:
+    """The refusal of a run that finds ``target``'s lock held by ``holder``; ``fix``: what else to do."""
+    held = HELD_LINE.format(target=os.fspath(target), holder=holder)
+    return LockHeld(f"{held}; wait for it to end, or {fix}", holder=holder, held=held)
+
+
 def lock_name(name: str, name_max: int = NAME_MAX) -> str:
     """The hidden lock file's name for an output named ``name``: ``.NAME.dualtalk-lock``, or, when
     that is longer than a file name may be (``name_max`` bytes: the file system's own limit, 143 on
@@ -215,9 +239,7 @@ def _replace_stale(fd: int, path: Path, target: str | os.PathLike[str], fix: str
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
-        raise DualTalkError(
-            f"another DualTalk run is writing {target} ({_holder(fd)}); wait for it to end, or {fix}"
-        ) from None
+        raise held_by(target, _holder(fd), fix) from None
     except OSError as exc:
         raise DualTalkError(f"cannot lock {target}: {exc.strerror or exc} ({path})") from None
     try:
@@ -239,8 +261,8 @@ def locked(
     what: str = "output",
 ) -> Iterator[bool]:
     """Hold the lock of ``target`` for the block (``lock``: its lock file, by default
-    :func:`lock_file`); held by another run, one :class:`DualTalkError` line: "another DualTalk run
-    is writing TARGET (pid N on HOST, since ...); wait for it to end, or FIX" (``fix`` by default
+    :func:`lock_file`); held by another run, one :class:`LockHeld` line (:func:`held_by`): "another
+    DualTalk run is writing TARGET (pid N on HOST, since ...); wait for it to end, or FIX" (``fix`` by default
     "give another LABEL"). Folders made only for the lock file are removed again on the way out.
 
     ``with locked(...) as held``: True where the block holds the lock, False where the file system
@@ -284,9 +306,7 @@ def locked(
                 holder = _holder(fd)
                 os.close(fd)
                 fd = -1
-                raise DualTalkError(
-                    f"another DualTalk run is writing {target} ({holder}); wait for it to end, or {fix}"
-                )
+                raise held_by(target, holder, fix)
             # the holder before us may have removed the file between our open and our lock: then the
             # lock is on a file nobody else will open, and the one at the path is what counts
             try:

@@ -223,6 +223,39 @@ def test_a_shot_another_worker_is_writing_is_busy_and_the_batch_goes_on(tmp_path
     ]  # fmt: skip
 
 
+def test_a_busy_shot_is_known_by_the_locks_refusal_not_by_its_words(
+    tmp_path, capsys, other_worker, monkeypatch
+):
+    """The batch told a busy shot from a failed one by the lock message's first words, and cut the
+    holder out of it at "; wait for it" (review rv38d F5): a message reworded in the lock module
+    would have made a busy shot ``failed``, exit 2, and two workers re-queue each other again. The
+    lock's refusal is now a type of its own: reworded, the shot is still busy, exit code 75, and its
+    line carries the new words."""
+    from dualtalk.inference.core import locks
+
+    monkeypatch.setattr(locks, "HELD_LINE", "{target} is being animated elsewhere ({holder})")
+    folder = job_folder(tmp_path)
+    job = three(folder)
+    report = tmp_path / "report.json"
+    two = folder / "out" / "two.blend"
+    worker = other_worker(two)
+    capsys.readouterr()
+    assert animate_job(job, report) == 0
+    said = capsys.readouterr()
+    busy = [line for line in said.out.splitlines() if line.startswith("two:")]
+    assert busy == [f"two: busy: {two} is being animated elsewhere ({busy_holder(worker)}); left to that run"]
+    assert statuses(report) == [("one", "done"), ("two", "busy"), ("three", "done")]
+    entry = json.loads(report.read_text())["shots"][1]
+    assert entry["exit_code"] == 75 and entry["error"].startswith(f"shot two: {two} is being animated")
+
+
+def busy_holder(worker: subprocess.Popen[str]) -> str:
+    """The holder line the other worker's lock file carries (pid, host, since when)."""
+    from dualtalk.inference.core.locks import lock_file
+
+    return lock_file(Path(worker.args[-1])).read_text().strip()
+
+
 def test_two_real_batches_on_the_same_shots_fail_only_where_the_other_holds_the_lock(tmp_path):
     """The audit's run: two workers started together on job files with the same outs. Whatever the
     timing, every shot is done by at least one of them, a shot fails only because the other held

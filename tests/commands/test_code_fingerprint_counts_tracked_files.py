@@ -61,3 +61,18 @@ def test_without_git_every_file_counts(checkout):
     here = _fingerprint(repo)
     (repo / "inference" / "zz_try.py").write_text("print('trying something')\n")
     assert _fingerprint(repo) != here
+
+
+def test_the_build_id_and_the_done_record_count_files_by_one_rule(checkout, monkeypatch):
+    """The done record's code fingerprint repeated the build id's tracked-file rule (review rv38d F5),
+    free to drift from it: both now ask ``build_info.is_tracked``, so a rule changed there changes both."""
+    from dualtalk.inference import build_info
+
+    repo = committed(checkout)
+    rel = "inference/core/timebase.py"
+    assert rel in build_info.fingerprinted_files(repo)
+    monkeypatch.setattr(build_info, "is_tracked", lambda path, tracked: path != rel)
+    assert rel not in build_info.fingerprinted_files(repo)
+    here = _fingerprint(repo)
+    (repo / rel).write_text((repo / rel).read_text() + "\nEXTRA = 1\n")
+    assert _fingerprint(repo) == here  # the record's count left the file out, as the build id did

@@ -91,3 +91,23 @@ def test_frames_copied_without_their_times_are_still_the_same_frames(job, capsys
     for frame in (job / "out" / "r1_frames").glob("frame_*"):
         os.utime(frame, (1_000_000_000, 1_000_000_000))
     assert _night(job, capsys)[0] == "skipped"
+
+
+def test_the_frames_are_judged_by_the_renders_own_public_record_reader(job, capsys, monkeypatch):
+    """``--skip-done`` read the render's frames record through a private function of the render module
+    (review rv38d F5); it now asks the render's public reader, ``render.frames_record``, so what the
+    render counts as its frames is what the shot is judged by."""
+    from dualtalk.dualtalk_blender.commands.jobs import Shot
+    from dualtalk.dualtalk_blender.commands.shot_state import frames_changed
+    from dualtalk.dualtalk_blender.scene import render
+
+    assert _night(job, capsys)[0] == "done"
+    folder = job / "out" / "r1_frames"
+    assert sorted(render.frames_record(folder)) == list(_frames(job))
+    shot = Shot(name="r1", blend=job / "in" / "scene.blend", char_a="Ann", char_b="Bob",
+                out=job / "out" / "r1.blend", render=folder)  # fmt: skip
+    assert frames_changed(shot) is None
+    monkeypatch.setattr(render, "frames_record", lambda _folder: {})
+    assert (
+        frames_changed(shot) == f"its frames folder {folder} holds no record of the frames its render wrote"
+    )
