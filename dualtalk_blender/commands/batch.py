@@ -212,23 +212,25 @@ def _check_in_scene(bpy: Any, blend: Path, group: list[tuple[Shot, Outcome]]) ->
             _failed_up_front(shot, outcome, exc)
 
 
-def _skipped(shot: Shot, outcome: Outcome) -> bool:
+def _skipped(shot: Shot, outcome: Outcome) -> tuple[bool, str | None]:
     """``--skip-done``: whether an earlier run finished this shot from the same inputs and settings,
     its outputs all in place (judged at the shot's turn: another worker may have done it since the
-    batch started); if so it is reported ``skipped``."""
+    batch started); if so it is reported ``skipped``. Else the line saying why it runs again where it
+    has a record (None: it has none), for :func:`_run_one` to print once this run has run it: a shot
+    another worker is writing meanwhile is that run's, and this one only says ``busy`` (review rv38d
+    F6: it said "runs again ... its last run was stopped" of the other worker's live run)."""
     record, why = done_state(shot)
     if record is None:
-        return False
-    if why is not None:  # a record, but not of this set: say why it is redone
+        return False, None
+    if why is not None:  # a record, but not of this set: why it is redone
         run_id, when = record.get("run_id", "?"), record.get("finished") or "not finished"
-        print(one_line(f"{shot.name}: runs again: done by run {run_id} ({when}), but {why}"), flush=True)
-        return False
+        return False, one_line(f"{shot.name}: runs again: done by run {run_id} ({when}), but {why}")
     outcome.status = "skipped"
     outcome.outputs = [str(p) for p in shot_outputs(shot)]
     run_id, when = record.get("run_id", "?"), record.get("finished", "?")
     print(one_line(f"{shot.name}: skipped: done by run {run_id} ({when}) from the same inputs and "
                     "settings, and its outputs are in place"), flush=True)  # fmt: skip
-    return True
+    return True, None
 
 
 def run_batch(
@@ -250,12 +252,13 @@ def run_batch(
         for i, (shot, outcome) in enumerate(zip(shots, outcomes, strict=True)):
             if outcome.status != "not run":
                 continue  # failed before the batch started
-            if skip_done and _skipped(shot, outcome):  # done before
+            skipped, again = _skipped(shot, outcome) if skip_done else (False, None)
+            if skipped:  # done before
                 after_shot()
                 continue
             named = ShotProgress(progress, shot.name)
             named.update("job", i / len(shots), f"shot {i + 1} of {len(shots)}")
-            _run_one(shot, outcome, engines, named, run_id)
+            _run_one(shot, outcome, engines, named, run_id, again)
             after_shot()
     except KeyboardInterrupt as exc:  # between two shots: none was cut
         following = next((o.name for o in outcomes if o.status == "not run"), None)
@@ -263,8 +266,12 @@ def run_batch(
         raise _Stopped(f"{interrupts.message(exc)}{where}", interrupts.exit_code(exc)) from exc
 
 
-def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: str) -> None:
-    """One shot of a batch, recorded in ``outcome``; raises :class:`_Stopped` to stop the batch."""
+def _run_one(
+    shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: str, again: str | None = None
+) -> None:
+    """One shot of a batch, recorded in ``outcome``; raises :class:`_Stopped` to stop the batch.
+    ``again``: why the shot runs again (:func:`_skipped`), printed before its result or error line
+    unless another run holds it (busy: it is not this run's to run)."""
     t0 = time.perf_counter()
     wrote: list[Path] = []
     heard: list[str] = []
@@ -280,6 +287,7 @@ def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: 
         print(one_line(f"{shot.name}: busy: {exc.held}; left to that run"), flush=True)
         return
     except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
+        _say(again)
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status = "failed"
         outcome.error, outcome.exit_code, stop = _failure(exc, shot.name)
@@ -293,6 +301,12 @@ def _run_one(shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: 
     outcome.status = "done"
     outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
     outcome.script = heard[0] if heard else None
+    _say(again)
     print(one_line(f"{shot.name}: {line}"), flush=True)
     if interrupts.received() is not None:  # Blender swallowed it where no stage read it back
         raise _Stopped(f"{interrupts.message()} after shot {shot.name}", interrupts.exit_code())
+
+
+def _say(line: str | None) -> None:
+    if line is not None:
+        print(line, flush=True)

@@ -249,6 +249,30 @@ def test_a_busy_shot_is_known_by_the_locks_refusal_not_by_its_words(
     assert entry["exit_code"] == 75 and entry["error"].startswith(f"shot two: {two} is being animated")
 
 
+def test_skip_done_says_why_a_shot_runs_again_only_where_this_run_runs_it(tmp_path, capsys, other_worker):
+    """Two workers resume a job with ``--skip-done`` after its settings changed. The second said
+    "two: runs again: ... but its settings changed" and then "two: busy": the shot was the first
+    worker's to run (review rv38d F6; during the first worker's renames it even said "its last run was
+    stopped"). Now the line saying why is printed only by the run that runs the shot."""
+    from test_blender_animate import two_voices
+
+    folder = job_folder(tmp_path)
+    two_voices(folder / "in" / "talk.wav", seconds=1.6)  # with its sound: a work folder, a done record
+    job = three(folder, audio="in/talk.wav")
+    assert animate_job(job) == 0
+    three(folder, audio="in/talk.wav", start_frame=3)  # the shots' settings changed
+    worker = other_worker(folder / "out" / "two.blend")
+    capsys.readouterr()
+    assert animate_job(job, None, "--skip-done") == 0
+    said = [line.split(": ")[:2] for line in capsys.readouterr().out.splitlines()]
+    assert said == [
+        ["one", "runs again"], ["one", "wrote " + str(folder / "out" / "one.blend")],
+        ["two", "busy"],  # before: ["two", "runs again"] first
+        ["three", "runs again"], ["three", "wrote " + str(folder / "out" / "three.blend")],
+    ], said  # fmt: skip
+    assert worker.poll() is None
+
+
 def busy_holder(worker: subprocess.Popen[str]) -> str:
     """The holder line the other worker's lock file carries (pid, host, since when)."""
     from dualtalk.inference.core.locks import lock_file
