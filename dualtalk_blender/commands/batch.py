@@ -19,7 +19,7 @@ from typing import Any
 
 from ...inference.core import interrupts
 from ...inference.core.errors import CancelledError, DualTalkError
-from .jobs import INPUT_PATHS, Shot, unused_engine_settings, unused_render_settings
+from .jobs import Shot, unused_engine_settings, unused_render_settings
 from .render_args import needs_the_scene
 from .reporting import ShotProgress, one_line, os_error_line, warnings_of
 from .shot_check import (
@@ -31,6 +31,7 @@ from .shot_check import (
     warn_unused_engine,
     warn_unused_render,
 )
+from .shot_reads import ignored_inputs, inputs_read
 from .shot_run import ShotBusy, run_shot
 from .shot_state import done_before, done_state, shot_outputs
 from .summary import BUSY_EXIT, Outcome
@@ -92,7 +93,9 @@ def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None
             unused_fbx = ["fbx_scope"] if shot.fbx_scope != "full" else []
             unused_fbx += ["fbx_per_character"] if shot.fbx_per_character else []
             warn_unused_render(unused_fbx if shot.fbx is None else [], "fbx", where)
-            warn_unused_engine([o.name for o in unused_engine_settings(shot)], where, "motion_a/motion_b")
+            # the engine's settings and input files, which a shot keyed from motion files ignores
+            ignored = [*unused_engine_settings(shot), *ignored_inputs(shot)]
+            warn_unused_engine([o.name for o in ignored], where, "motion_a/motion_b")
     for shot, outcome in zip(shots, outcomes, strict=True):
         try:
             check_output_folders(shot, job=True)
@@ -118,15 +121,14 @@ _INPUT_LABELS = {
 
 
 def _check_input_files(shot: Shot) -> None:
-    """Each input file the shot names is there and readable (its audio, turns, transcript, weights:
-    files read only once its scene is open): a stat each, up front; what they hold (an empty one
-    included) is judged at the shot's turn, as before."""
+    """Each input file the shot's run reads (:func:`.shot_reads.inputs_read`: not a transcript of a
+    shot keyed from motion files) is there and readable (its audio, turns, transcript, weights: files
+    read only once its scene is open): a stat each, up front; what they hold (an empty one included)
+    is judged at the shot's turn, as before."""
     from ...inference.core.inputs import check_input_file
 
-    for key in INPUT_PATHS:
-        p = getattr(shot, key, None)
-        if p is not None:
-            check_input_file(p, _INPUT_LABELS.get(key, f"{key} file"), allow_empty=True)
+    for key in inputs_read(shot):
+        check_input_file(getattr(shot, key), _INPUT_LABELS.get(key, f"{key} file"), allow_empty=True)
 
 
 def _failed_up_front(

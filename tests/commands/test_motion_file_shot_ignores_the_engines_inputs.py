@@ -1,0 +1,39 @@
+"""A TD keys three shots from motion files made earlier; the job's defaults still name the
+``transcript`` the takes were drawn from, and one shot's script has since been moved away. The job
+that ran the night before now failed that shot before the first shot ran ("transcript not found"),
+though nothing reads a transcript when the engine does not run: the same shot as one command ran, and
+neither said the transcript was ignored (review rv38d F2). Now a job checks up front only the files a
+shot's run reads, by the rule the warning follows, and both say in one line that the file is ignored."""
+
+from __future__ import annotations
+
+import json
+
+from dualtalk.cli import main
+from test_audit_jobs import DEFAULTS, job_folder
+
+KEYED = {**DEFAULTS, "motion_a": "in/A.npz", "motion_b": "in/B.npz"}
+IGNORED = (
+    "transcript shapes the engine's take, which does not run with motion_a/motion_b: the motion files "
+    "keep the blinks, looks and lips they were made with (make them with these settings: infer)"
+)
+
+
+def test_a_job_shot_keyed_from_motion_files_runs_without_the_transcript_it_names(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    shots = [
+        {"name": "one", "out": "out/one.blend", "transcript": "in/missing_script.txt"},
+        {"name": "two", "out": "out/two.blend"},
+    ]
+    (folder / "shots.json").write_text(json.dumps({"defaults": KEYED, "shots": shots}))
+    report = tmp_path / "report.json"
+    capsys.readouterr()
+    rc = main(["animate", "--quiet", "--job", str(folder / "shots.json"), "--summary", str(report)])
+
+    err = capsys.readouterr().err
+    assert rc == 0, err  # before: 2, "error: shot one: transcript not found: ..."
+    summary = json.loads(report.read_text())
+    assert [(s["name"], s["status"]) for s in summary["shots"]] == [("one", "done"), ("two", "done")]
+    assert err.splitlines() == [f"warning: shot 'one': {IGNORED}"]
+    assert summary["shots"][0]["warnings"] == [f"shot 'one': {IGNORED}"]
+    assert summary["shots"][1]["warnings"] == []
