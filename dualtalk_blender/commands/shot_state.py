@@ -86,7 +86,6 @@ from ...inference.core.outputs import WORK_MARKER
 from ...inference.core.request import BY_NAME as REQUEST_OPTIONS
 from ..scene.blendio import blend_is_complete
 from .jobs import (
-    INPUT_PATHS,
     OUTPUT_PATHS,
     SHOT_OPTIONS,
     Shot,
@@ -94,6 +93,7 @@ from .jobs import (
     intermediates,
     work_folder,
 )
+from .shot_reads import inputs_read
 
 RECORD_VERSION = 1
 DONE_SUFFIX = (
@@ -414,15 +414,12 @@ def build_digest(shot: Shot) -> str:
 
 
 def input_fingerprints(shot: Shot) -> dict[str, str]:
-    """Each input file's content fingerprint ("" for one that cannot be read). A file over
-    16 MiB is fingerprinted from 16 slices: half a second of a 40 MiB WAV changed between them read
-    as the same input, so its size and modification time (ns) are part of it too."""
-    found: dict[str, str] = {}
-    for key in INPUT_PATHS:
-        p = getattr(shot, key, None)
-        if p is not None:
-            found[key] = content_fingerprint(Path(p))
-    return found
+    """Each input file's content fingerprint ("" for one that cannot be read), of the files the
+    shot's run reads (:func:`.shot_reads.inputs_read`: a transcript named for a shot keyed from motion
+    files, moved away since, made the shot run again at every ``--skip-done``, "an input changed"). A
+    file over 16 MiB is fingerprinted from 16 slices: half a second of a 40 MiB WAV changed between
+    them read as the same input, so its size and modification time (ns) are part of it too."""
+    return {key: content_fingerprint(Path(getattr(shot, key))) for key in inputs_read(shot)}
 
 
 def content_fingerprint(path: Path) -> str:

@@ -93,7 +93,7 @@ def test_an_unwritable_summary_does_not_mask_the_refusal(tmp_path, capsys):
 def test_skip_done_sees_an_edit_between_the_slices_of_a_large_input(tmp_path):
     wav = tmp_path / "big.wav"
     wav.write_bytes(b"\0" * (40 << 20))
-    shot = types.SimpleNamespace(audio=wav)
+    shot = types.SimpleNamespace(audio=wav, motion_a=None)  # an engine shot: its audio is read
     before = shot_state.input_fingerprints(shot)["audio"]
     with open(wav, "r+b") as fh:  # half a second, between two sampled slices
         fh.seek((20 << 20) + (100 << 10))

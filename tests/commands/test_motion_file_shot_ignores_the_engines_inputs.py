@@ -37,3 +37,23 @@ def test_a_job_shot_keyed_from_motion_files_runs_without_the_transcript_it_names
     assert err.splitlines() == [f"warning: shot 'one': {IGNORED}"]
     assert summary["shots"][0]["warnings"] == [f"shot 'one': {IGNORED}"]
     assert summary["shots"][1]["warnings"] == []
+
+
+def test_a_done_shot_with_its_sound_is_skipped_though_the_transcript_it_names_is_gone(tmp_path, capsys):
+    """The same shot with its sound has a done record: it fingerprinted the transcript the shot never
+    reads, as "" once the file was gone, and ``--skip-done`` ran the shot again every night ("an input
+    changed"). The record now holds the files the run reads, by the same rule: skipped."""
+    from test_blender_animate import two_voices
+
+    folder = job_folder(tmp_path)
+    two_voices(folder / "in" / "talk.wav", seconds=1.6)
+    shot = {"name": "one", "out": "out/one.blend", "audio": "in/talk.wav", "transcript": "in/gone.txt"}
+    (folder / "shots.json").write_text(json.dumps({"defaults": KEYED, "shots": [shot]}))
+    argv = ["animate", "--quiet", "--job", str(folder / "shots.json"), "--skip-done"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("one: skipped: done by run "), (
+        out
+    )  # before: "one: runs again: ... an input changed"
