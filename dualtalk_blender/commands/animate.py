@@ -68,6 +68,7 @@ from .jobs import Shot, check_summary, load_jobs, unused_engine_settings, unused
 from .render_args import check_render_target, check_video_resolution, resolution_from_text  # noqa: E402
 from .reporting import one_line, os_error_line  # noqa: E402
 from .shot_check import warn_unused_engine, warn_unused_render  # noqa: E402
+from .shot_reads import ignored_inputs  # noqa: E402
 from .shot_run import run_shot  # noqa: E402
 from .shot_state import reset_lock_warning  # noqa: E402
 from .summary import RUNNING, STDOUT, Outcome, Run, ending, new_run_id, write_refused, write_summary  # noqa: E402
@@ -279,7 +280,7 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     unused_fbx = ["--fbx-scope"] if args.fbx_scope is not None else []
     unused_fbx += ["--fbx-per-character"] if args.fbx_per_character else []
     warn_unused_render(unused_fbx if shot.fbx is None else [], "--fbx")
-    warn_unused_engine([option.flag for option in unused_engine_settings(shot)])
+    warn_unused_engine([option.flag for option in (*unused_engine_settings(shot), *ignored_inputs(shot))])
     return shot
 
 

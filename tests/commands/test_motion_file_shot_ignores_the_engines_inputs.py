@@ -57,3 +57,19 @@ def test_a_done_shot_with_its_sound_is_skipped_though_the_transcript_it_names_is
     assert out.startswith("one: skipped: done by run "), (
         out
     )  # before: "one: runs again: ... an input changed"
+
+
+def test_the_same_shot_as_one_command_says_its_transcript_is_ignored(tmp_path, capsys):
+    folder = job_folder(tmp_path)
+    argv = ["animate", "--quiet", "--blend", str(folder / "in" / "scene.blend"), "--char-a", "Ann",
+            "--char-b", "Bob", "--motion-a", str(folder / "in" / "A.npz"), "--motion-b",
+            str(folder / "in" / "B.npz"), "--transcript", str(folder / "nope.txt"),
+            "--out", str(folder / "out" / "x.blend")]  # fmt: skip
+    capsys.readouterr()
+    rc = main(argv)
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    said = IGNORED.replace("transcript shapes", "--transcript shapes").replace(
+        "motion_a/motion_b", "--motion-a/--motion-b"
+    )
+    assert err.splitlines() == [f"warning: {said}"]  # before: nothing said
