@@ -124,10 +124,61 @@ def _refuse_nul(text: str, label: str, kind: str) -> None:
         )
 
 
+# East Asian code pages a file not in UTF-8 may be saved in, tried in this order (a Shift_JIS file
+# decodes as GBK too, into the wrong Han characters; GBK's common characters are half-width katakana
+# as Shift_JIS, which a real Shift_JIS script hardly uses): Japanese Notepad before 2019, Excel's CSV
+# and many subtitle tools write Shift_JIS (CP932), Chinese Windows GBK (review rv38a F6)
+_EAST_ASIAN = (("cp932", "Shift_JIS"), ("gbk", "GBK"))
+_WIDE_RUN = re.compile(r"[^\x00-\x7f]+")
+_GLUED = re.compile(
+    r"(?:(?<=[A-Za-z])[^\x00-\x7f](?![^\x00-\x7f]))|(?:(?<![^\x00-\x7f])[^\x00-\x7f](?=[A-Za-z]))"
+)
+_QUOTED_CHARS = 30  # of the line quoted in its code page's reading
+
+
+def _east_asian(raw: bytes) -> tuple[str, str] | None:
+    """(``raw`` as text, the code page's name) when the whole file decodes as Shift_JIS or GBK into
+    kana, Han characters and CJK punctuation between its ASCII, else None. Latin text in
+    Windows-1252 seldom decodes so (an accent before a space or line end is no valid second byte),
+    and where it does its characters stand alone against Latin letters (``tr鑣``), which real text's
+    seldom do."""
+    import unicodedata
+
+    for codec, name in _EAST_ASIAN:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        letters = others = 0
+        for ch in {ch for ch in text if ord(ch) > 0x7F}:
+            char_name = unicodedata.name(ch, "")
+            if char_name.startswith(("CJK", "HIRAGANA", "KATAKANA", "FULLWIDTH")):
+                letters += 1
+            # punctuation, symbols and spaces (、。「」…※) may be there; half-width katakana may not
+            elif unicodedata.category(ch)[0] not in "PSZ" or "HALFWIDTH" in char_name:
+                others += 1
+        # one character glued to Latin letters ("tr鑣", "莂 va"), in half the runs or more: an accented
+        # Latin letter and the one after it read as one Han character
+        runs = len(_WIDE_RUN.findall(text))
+        glued = len(_GLUED.findall(text))
+        if letters and not others and glued * 2 < runs:
+            return text, name
+    return None
+
+
 def _not_utf8(raw: bytes, start: int, label: str) -> str:
     """The one line for bytes that are not UTF-8: the line, the byte, and the word around it as
-    Windows-1252 (Latin-1's superset, what Windows and old editors write) reads it."""
+    Windows-1252 (Latin-1's superset, what Windows and old editors write) reads it; a file that
+    reads cleanly as Shift_JIS or GBK, its line quoted in that reading instead (never read as it:
+    a guessed code page can be wrong, and a script read wrong draws the wrong words)."""
     line = _byte_line(raw, start)
+    east = _east_asian(raw)
+    if east is not None:
+        text, name = east
+        shown = text_lines(text)[line - 1].strip() if line <= len(text_lines(text)) else ""
+        if len(shown) > _QUOTED_CHARS:
+            shown = shown[:_QUOTED_CHARS] + "..."
+        return f"{label} is not UTF-8 text (line {line} looks saved as {name}: {shown!r}); {SAVE_AS_UTF8}"
     begin = max(raw.rfind(sep, max(0, start - 40), start) for sep in (b" ", b"\t", b"\n", b"\r")) + 1
     begin = max(begin, start - 40)
     ends = [i for i in (raw.find(sep, start, start + 40) for sep in (b" ", b"\t", b"\n", b"\r")) if i >= 0]
