@@ -250,7 +250,10 @@ def latin_for_mandarin(texts: list[str], language: str | None) -> str:
         return ""
     text = " ".join(texts)
     latin = sum(1 for ch in text if ch.isalpha() and ch.isascii())
-    if latin <= sum(1 for ch in text if ch.isalpha()) / 2 or any(ch in "12345" for ch in text):
+    # a tone number is a digit on a pinyin syllable (ni3): "9 h 30" in a French line is a time
+    from .script_guess import tone_numbers
+
+    if latin <= sum(1 for ch in text if ch.isalpha()) / 2 or tone_numbers(text):
         return ""
     return f"its lines are in Latin letters without tone numbers: {MANDARIN_ADVICE}"
 
@@ -345,13 +348,21 @@ def not_english(texts: list[str]) -> tuple[str, str]:
     not English words (prepara, ...); its ñ, ¿ suggest Spanish") and the language flag to give
     (:func:`language_flag`, for :data:`NOT_ENGLISH_ASK`); ("", "") when they look English."""
     unknown, counted = not_english_words(texts)
+    from .script_guess import looks_other, signs_said
+
     if len(unknown) < NOT_ENGLISH_WORDS or len(unknown) < NOT_ENGLISH_SHARE * counted:
-        return "", ""
+        # few unknown words (la, mi, pan, casa are English words too), but letters and common words
+        # only another language uses: ¿ ¡ ñ, "muy", "ich", "avec" (review rv38a F4)
+        guess = looks_other(texts, ENGLISH)
+        if guess is None or not guess.code:
+            return "", ""
+        code = _guessed_code(guess.code)
+        return f"its {signs_said(guess)} look {guess_name(code)}", guess_flag(code)
     shown = ", ".join(dict.fromkeys(unknown[:8]))
     why = f"{len(unknown)} of its {counted} words are not English words ({shown})"
-    code, chars = own_letters(texts)
+    code, chars = looks_like(texts)
     if code:
-        why += f"; its {', '.join(chars)} suggest {language_name(code)}"
+        why += f"; its {', '.join(chars)} suggest {guess_name(code)}"
     return why, language_flag(texts)
 
 
@@ -392,13 +403,80 @@ def flag_for_letters(texts: list[str]) -> str:
     return f"--transcript-language {'|'.join(codes) if codes else 'CODE'}"
 
 
+def looks_like(texts: list[str]) -> tuple[str, list[str]]:
+    """(the one panel language other than English ``texts`` look written in, what shows it: its
+    own letters, else letters and common words, as :func:`.script_guess.signs_said` quotes them),
+    ("", []) when neither names one (review rv38a F5: French, German and Portuguese were a list of
+    ten codes)."""
+    from .script_guess import likely_language, signs_said
+
+    code, chars = own_letters(texts)
+    guess = likely_language(texts, not_this=ENGLISH)
+    if guess is not None and (not code or _guessed_code(guess.code) == code):
+        return _guessed_code(guess.code), signs_said(guess).split(", ")
+    return code, chars
+
+
+def _guessed_code(profile: str) -> str:
+    """The panel code for a guessed profile (Portuguese: Brazil's, the one the corpus speaks)."""
+    return "pt-br" if profile == "pt" else profile
+
+
+def guess_name(code: str) -> str:
+    """A guessed language's name ("Portuguese" for either variety: the letters cannot tell)."""
+    return "Portuguese" if code in ("pt", "pt-br") else language_name(code)
+
+
+def guess_flag(code: str) -> str:
+    """The flag for a guessed language: ``--transcript-language fr``; Portuguese, both varieties."""
+    return "--transcript-language " + ("pt-br|pt" if code in ("pt", "pt-br") else code)
+
+
 def language_flag(texts: list[str]) -> str:
     """``--transcript-language es`` when the script holds letters only Spanish of the panel's
-    languages uses (ñ, ¿, ¡; German ß, Polish ł..., Turkish ğ ı ş), else the flag with the codes of
-    the panel's languages written in Latin letters, one of which it is likely in
+    languages uses (ñ, ¿, ¡; German ß, Polish ł..., Turkish ğ ı ş) or its letters and common words
+    point to one language (:func:`looks_like`), else the flag with the codes of the panel's
+    languages written in Latin letters, one of which it is likely in
     (``--transcript-language es|fr|de|...``)."""
-    code, _chars = own_letters(texts)
+    code, _chars = looks_like(texts)
     if code:
-        return f"--transcript-language {code}"
+        return guess_flag(code)
     latin = [c for c, *_ in SCRIPT_LANGUAGES if _LETTERS.get(c) == ("LATIN",) and c != ENGLISH]
     return f"--transcript-language {'|'.join(latin)}"
+
+
+# how a character's refusal begins when its lines look written in another language than the one
+# given (review rv38a F1, F4): said before drawing, as espeak-ng reads any Latin-script language in
+# any Latin-script voice well enough to pass the line-fit bar, and the lips are then worse than none
+LOOKS_SAID = "its lines look"
+
+
+def wrong_language(texts: list[str], language: str | None) -> tuple[str, str]:
+    """(why a character's ``texts`` are refused before drawing, the language they look written in),
+    when they clearly are not in ``language``: ``its lines look French (ç, 'avec', 'les'), not
+    Spanish; give --transcript-language fr (panel: Script Language)``; ("", "") when they fit it or
+    the evidence is thin (:func:`.script_guess.looks_other`)."""
+    from .script_guess import looks_other, signs_said
+    from .script_guess import profile as guess_profile
+
+    guess = looks_other(texts, language)
+    if guess is None:
+        return "", ""
+    given = language_name(language)
+    if not guess.code:  # a Mandarin script whose Latin-letter words are not pinyin, nor clearly another
+        return (
+            f"its lines are in Latin letters that are not pinyin ({signs_said(guess)}): {MANDARIN_ADVICE}",
+            "",
+        )
+    code = _guessed_code(guess.code)
+    if guess_profile(language) == "cmn":  # how Mandarin is written, said as the other refusals say it
+        return (
+            f"{LOOKS_SAID} {guess_name(code)} ({signs_said(guess)}), not pinyin (give {guess_flag(code)} "
+            f"if it is {guess_name(code)}): {MANDARIN_ADVICE}",
+            code,
+        )
+    return (
+        f"{LOOKS_SAID} {guess_name(code)} ({signs_said(guess)}), not {given}; give {guess_flag(code)} "
+        "(panel: Script Language)",
+        code,
+    )

@@ -1143,12 +1143,8 @@ def draw_lips(
     except CancelledError:
         raise
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
-        if not warp and not recognised and not too_many and words:  # one character's script in another
-            from .script_languages import NOT_ENGLISH_ASK, not_english  # language (the take's looked English)
-
-            why, flag = not_english([line.text for line in lines])
-            if why:
-                exc = DualTalkError(f"{exc}; {why}: {NOT_ENGLISH_ASK.format(flag=flag)}")
+        if not recognised and not too_many and words:
+            exc = DualTalkError(_with_language(str(exc), [line.text for line in lines], language, warp))
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
         elif warp:  # every line in another writing system: no placement, but the lines are named
@@ -1301,21 +1297,31 @@ def apply_transcript(
     said_a, said_b = (" ".join(directions.dropped(t) for t in texts) for texts in (texts_a, texts_b))
     too_many_a = too_many_words(said_a, speech_seconds(motion_a, stream_a, offset, whole_a))
     too_many_b = too_many_words(said_b, speech_seconds(motion_b, stream_b, offset, whole_b))
+    # a character's lines clearly in another language than the one given (a French script read as
+    # Spanish, a Spanish one left at English): refused before drawing, naming the language they look
+    # in, as espeak-ng's reading of the wrong language still fits the voice (review rv38a F1, F4)
+    wrong_a = wrong_b = looks_a = looks_b = ""
+    if where != RECOGNISED_WORDS:
+        from .script_languages import wrong_language
+
+        wrong_a, looks_a = wrong_language(texts_a, language) if not too_many_a else ("", "")
+        wrong_b, looks_b = wrong_language(texts_b, language) if not too_many_b else ("", "")
+        too_many_a, too_many_b = too_many_a or wrong_a or None, too_many_b or wrong_b or None
     if too_many_a:
         texts_a = []
     if too_many_b:
         texts_b = []
     if where != RECOGNISED_WORDS and not uses_warp(language):
-        from .script_languages import NOT_ENGLISH_ASK, NOT_ENGLISH_SAID, not_english, own_letters
+        from .script_languages import NOT_ENGLISH_ASK, NOT_ENGLISH_SAID, looks_like, not_english
 
         # a script in another language given as English: said once, and not aligned (the English
         # aligner's passes over words it cannot say cost most of the take, and what it draws is wrong)
-        why, flag = not_english(texts_a + texts_b)
+        why, flag = not_english([line.text for line in lines_a + lines_b])
         if why:
             ask = NOT_ENGLISH_ASK.format(flag=flag)
             short = NOT_ENGLISH_ASK.format(flag=flag.split(" (")[0])
             reps = [_unaligned_report(mine, f"{NOT_ENGLISH_SAID}: {short}") for mine in (lines_a, lines_b)]
-            code, letters = own_letters(texts_a + texts_b)
+            code, letters = looks_like([line.text for line in lines_a + lines_b])
             for rep in reps:  # the language its letters suggest, for the panel's line (unaligned)
                 if code and rep["words"]:
                     rep["looks"] = {"language": code, "letters": letters}
@@ -1368,9 +1374,36 @@ def apply_transcript(
     )
     from .script_languages import normalise
 
-    for rep in (rep_a, rep_b):  # the script's language, English too: a line that fails names it
+    # the script's language, English too: a line that fails names it
+    for rep, wrong, looks in ((rep_a, wrong_a, looks_a), (rep_b, wrong_b, looks_b)):
         rep.setdefault("language", normalise(language))
+        if wrong and looks:  # the language the lines look in, for the panel's line (unaligned)
+            rep["looks"] = {"language": looks, "letters": []}
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def _with_language(error: str, texts: list[str], language: str, warp: bool) -> str:
+    """A character's refusal with the language its lines look written in, where that is not the one
+    given (review rv38a F4: "the script lacks lines they say?" for a Spanish script left at English):
+    a script given as English that does not look English (:func:`.script_languages.not_english`), or
+    lines whose letters and commonest words name another language clearly enough
+    (:func:`.script_guess.likely_language`); the guess that lines are missing is then left out."""
+    from .script_guess import likely_language, profile, signs_said
+    from .script_languages import NOT_ENGLISH_ASK, guess_flag, guess_name, language_name, not_english
+
+    if not warp:  # one character's script in another language (the take's looked English)
+        why, flag = not_english(texts)
+        if why:
+            return f"{error.removesuffix(LACKS_LINES)}; {why}: {NOT_ENGLISH_ASK.format(flag=flag)}"
+    own = profile(language)
+    guess = likely_language(texts, not_this=own) if own not in (None, "cmn") else None
+    if guess is None:
+        return error
+    code = "pt-br" if guess.code == "pt" else guess.code
+    return (
+        f"{error.removesuffix(LACKS_LINES)}; its lines look {guess_name(code)} ({signs_said(guess)}), "
+        f"not {language_name(language)}: is that their language? {guess_flag(code)} (panel: Script Language)"
+    )
 
 
 def _unaligned_report(lines: list[Line], error: str) -> dict[str, Any]:
@@ -1700,7 +1733,7 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
     (:func:`report_problem`: nothing can be said of it). :func:`brief` says only "not aligned".
     A reason A and B share is said once; a script that does not look English, as what to set
     (:func:`_not_english`)."""
-    from .script_languages import NOT_ENGLISH_ASK, advice, language_name
+    from .script_languages import LOOKS_SAID, NOT_ENGLISH_ASK, advice, language_name
 
     if report_problem(report):
         return None
@@ -1724,7 +1757,9 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
         why = "; ".join(f"{k.upper()}: {r}" for k, r in zip(failed, reasons, strict=True))
     ask = "; ".join(told)
     placed_all = all(e.startswith("all ") for e in errors)  # every word placed: not the language
-    named = any(NOT_ENGLISH_ASK.split("{")[0] in e for e in errors)  # the reason names the language
+    named = any(  # the reason names the language
+        NOT_ENGLISH_ASK.split("{")[0] in e or LOOKS_SAID in e or "its lines look " in e for e in errors
+    )
     if not told and not recognised and not placed_all and not named:
         ask = f"is the script in {language_name(said)}, as Script Language says?"
     voices = "their voices" if len(failed) > 1 else "the voice"
@@ -1742,11 +1777,17 @@ def _not_english(report: dict[str, Any], failed: list[str], errors: list[str]) -
     reason with the flag to give (the panel names the menu); None for other reasons. The command
     line's warning has the words that are not English (review rv36b R5: the panel's line said
     "needs its language: Script Language" three times, 300+ characters, and never named Spanish)."""
-    from .script_languages import NOT_ENGLISH_SAID, language_name, panel_code
+    from .script_languages import LOOKS_SAID, NOT_ENGLISH_SAID, guess_name, language_name, panel_code
 
+    looks = report[failed[0]].get("looks")
+    if looks and all(e.startswith(LOOKS_SAID) for e in errors):  # refused before drawing (wrong_language)
+        same = {str((report[k].get("looks") or {}).get("language")) for k in failed}
+        code = panel_code(looks.get("language")) if len(same) == 1 else None
+        if code:
+            name = guess_name(code)
+            return f"{'the script looks' if len(failed) > 1 else 'its lines look'} {name}; set Script Language to {name}"
     if len(set(errors)) != 1 or not errors[0].startswith(NOT_ENGLISH_SAID + ": "):
         return None
-    looks = report[failed[0]].get("looks")
     code = panel_code(looks["language"]) if looks else None
     if not looks or not code:  # no one language: which to give is the user's (a report from before)
         return errors[0]

@@ -40,20 +40,31 @@ def _reads_as_the_panel(text: str, entry: str = "") -> None:
 
 def test_a_spanish_script_given_as_english_is_told_the_flag_and_the_panel_its_menu(caplog):
     cli, summary, panel, status = _told(SPANISH, caplog)
-    assert f"its ñ, ¿ suggest Spanish; {ASK} --transcript-language es (panel: Script Language);" in cli
+    said = "its ñ, ¿, 'mi', 'una' suggest Spanish"
+    assert f"{said}; {ASK} --transcript-language es (panel: Script Language);" in cli
     assert f"{ASK} --transcript-language es (panel: Script Language)" in summary
-    assert (
-        f"its ñ, ¿ suggest Spanish; {ASK} Script Language › Spanish; A and B keep the engine's lips" in panel
-    )
+    assert f"{said}; {ASK} Script Language › Spanish; A and B keep the engine's lips" in panel
     _reads_as_the_panel(panel, " › Spanish")
     # the status line says it once, shorter (review rv36b R5)
-    said = "A's and B's lines keep the engine's lips: the script looks Spanish (its ñ, ¿); set Script Language to Spanish"
+    said = "A's and B's lines keep the engine's lips: the script looks Spanish (its ñ, ¿, 'mi'); set Script Language to Spanish"
     assert status == said, status
 
 
-def test_without_letters_of_one_language_the_command_line_lists_the_codes_and_the_panel_its_menu(caplog):
+def test_without_letters_of_one_language_its_commonest_words_name_it(caplog):
+    """Before (review rv38a F5), a script without ñ or ¿ was told a list of ten codes."""
     plain = [(who, text.replace("ñ", "n").replace("¿", "")) for who, text in SPANISH]
     cli, _summary, panel, status = _told(plain, caplog)
+    assert f"its 'mi', 'una', 'los', 'muy' suggest Spanish; {ASK} --transcript-language es (panel" in cli
+    _reads_as_the_panel(panel, " › Spanish")
+    assert status.endswith(
+        "the script looks Spanish (its 'mi', 'una', 'los'); set Script Language to Spanish"
+    )
+
+
+def test_words_of_no_language_on_the_menu_list_the_codes_and_the_panel_its_menu(caplog):
+    indonesian = [("A", "Saya mau makan nasi goreng di rumah nanti malam bersama keluarga."),
+                  ("B", "Jangan lupa membawa payung karena hujan turun sangat deras hari ini.")]  # fmt: skip
+    cli, _summary, panel, status = _told(indonesian, caplog)
     assert f"{ASK} --transcript-language es|fr|de|it|pt-br|pt|nl|pl|sv|tr (panel: Script Language)" in cli
     assert "suggest" not in cli
     _reads_as_the_panel(panel)
