@@ -196,20 +196,30 @@ def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
 
 
 def lines_by_speaker(
-    lines: list[Line], names: tuple[str, str], where: str = "transcript"
+    lines: list[Line],
+    names: tuple[str, str],
+    where: str = "transcript",
+    characters: tuple[str | None, str | None] | None = None,
 ) -> tuple[list[Line], list[Line]]:
-    """(A's lines, B's lines) in order: each line goes to A or B by its tag (A/B or the dialogue's
-    names); lines with no text are left out. A tag that is neither is refused naming its line; one
-    that is a word said before a colon (``Look: I was at work``, subtitle text pasted in: the six
-    languages of ``audio/turns.said_before_colon``) is said to be one, not an unknown speaker."""
+    """(A's lines, B's lines) in order: each line goes to A or B by its tag (A/B, the dialogue's
+    names, or ``characters``: the names of the scene's characters that play A and B, ``--char-a``/
+    ``--char-b`` or the panel's Character A/B, as a script names its speakers: ``花子: ...``); lines
+    with no text are left out. A tag that is neither is refused naming its line; one that is a word
+    said before a colon (``Look: I was at work``, subtitle text pasted in: the six languages of
+    ``audio/turns.said_before_colon``) is said to be one, not an unknown speaker. A character's name
+    that is already the other's tag (a character named "B" playing A) keeps the tag's meaning."""
     from ..audio.turns import said_before_colon
 
     tags = {**OTHER_AB, "a": 0, "b": 1, _tag(names[0]): 0, _tag(names[1]): 1}
+    played = [name for name in characters or () if name and _tag(name)]
+    for side, name in enumerate(characters or ()):
+        if name and _tag(name):
+            tags.setdefault(_tag(name), side)
     out: tuple[list[Line], list[Line]] = ([], [])
     for line in lines:
         who = tags.get(_tag(line.speaker))
         if who is None:
-            known = ", ".join(dict.fromkeys(["A", "B", *names]))
+            known = ", ".join(dict.fromkeys(["A", "B", *names, *played]))
             if said_before_colon(line.speaker):  # "Look: I was at work" pasted from a subtitle cue
                 raise DualTalkError(
                     f"{where} line {line.number}: {line.speaker + ':'!r} is a word said, not who says it; "
@@ -255,9 +265,15 @@ def _tag(speaker: str) -> str:
     return unicodedata.normalize("NFKC", speaker_name(speaker)).casefold()
 
 
-def texts_by_speaker(lines: list[Line], names: tuple[str, str], where: str = "transcript") -> tuple[str, str]:
-    """(A's words, B's words): each line goes to A or B by its tag (A/B or the dialogue's names)."""
-    a, b = lines_by_speaker(lines, names, where)
+def texts_by_speaker(
+    lines: list[Line],
+    names: tuple[str, str],
+    where: str = "transcript",
+    characters: tuple[str | None, str | None] | None = None,
+) -> tuple[str, str]:
+    """(A's words, B's words): each line goes to A or B by its tag (A/B, the dialogue's names or the
+    characters', :func:`lines_by_speaker`)."""
+    a, b = lines_by_speaker(lines, names, where, characters)
     return " ".join(line.text for line in a), " ".join(line.text for line in b)
 
 
@@ -1273,6 +1289,7 @@ def apply_transcript(
     keep_closures: bool = False,
     engine_spans: tuple[Sequence[tuple[float, float]], Sequence[tuple[float, float]]] = ((), ()),
     progress: Progress | None = None,
+    characters: tuple[str | None, str | None] | None = None,
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
     """Both characters' mouths drawn from their lines (written in ``language``); the report per
     character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
@@ -1283,10 +1300,11 @@ def apply_transcript(
     (:func:`draw_lips`). ``where`` names the lines in messages: the transcript's file name, or
     :data:`RECOGNISED_WORDS` for words recognised from the voices. ``progress`` (stage
     ``"transcript"``, 0 to 1) hears of each line and stretch aligned, A's then B's, and may cancel
-    there (CancelledError, nothing drawn); it changes nothing drawn."""
+    there (CancelledError, nothing drawn); it changes nothing drawn. ``characters``: the names of the
+    scene's characters playing A and B, which the lines may be tagged with (:func:`lines_by_speaker`)."""
     from .align import share
 
-    lines_a, lines_b = lines_by_speaker(lines, names, where)
+    lines_a, lines_b = lines_by_speaker(lines, names, where, characters)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
     texts_a, texts_b = [line.text for line in lines_a], [line.text for line in lines_b]
