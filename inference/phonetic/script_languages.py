@@ -411,10 +411,12 @@ def looks_like(texts: list[str]) -> tuple[str, list[str]]:
     from .script_guess import likely_language, signs_said
 
     code, chars = own_letters(texts)
+    if code:  # ¿, ß, ł: said alone, as before
+        return code, chars
     guess = likely_language(texts, not_this=ENGLISH)
-    if guess is not None and (not code or _guessed_code(guess.code) == code):
-        return _guessed_code(guess.code), signs_said(guess).split(", ")
-    return code, chars
+    if guess is None:
+        return "", []
+    return _guessed_code(guess.code), signs_said(guess).split(", ")
 
 
 def _guessed_code(profile: str) -> str:
