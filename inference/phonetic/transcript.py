@@ -1335,6 +1335,8 @@ def apply_transcript(
         # a script in another language given as English: said once, and not aligned (the English
         # aligner's passes over words it cannot say cost most of the take, and what it draws is wrong)
         why, flag = not_english([line.text for line in lines_a + lines_b])
+        if why and any(_looks_english([line.text for line in mine]) for mine in (lines_a, lines_b)):
+            why = ""  # one character speaks English, the other not: each judged alone (wrong_language)
         if why:
             ask = NOT_ENGLISH_ASK.format(flag=flag)
             short = NOT_ENGLISH_ASK.format(flag=flag.split(" (")[0])
@@ -1398,6 +1400,15 @@ def apply_transcript(
         if wrong and looks:  # the language the lines look in, for the panel's line (unaligned)
             rep["looks"] = {"language": looks, "letters": []}
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def _looks_english(texts: list[str]) -> bool:
+    """Whether a character's lines, alone, clearly look English by their commonest words (a
+    bilingual script: the English character keeps their lines though the whole does not look English)."""
+    from .script_guess import likely_language
+
+    guess = likely_language(texts) if texts else None
+    return guess is not None and guess.code == "en"
 
 
 def _with_language(error: str, texts: list[str], language: str, warp: bool) -> str:

@@ -186,3 +186,23 @@ def test_one_character_s_spanish_lines_in_an_english_script_are_refused_naming_s
     assert report["a"]["error"].startswith("its lines look Spanish (ñ, ¿, ¡"), report["a"]
     assert "not English; give --transcript-language es" in report["a"]["error"]
     assert not report["b"].get("error") and report["b"]["aligned"] > 0, report["b"]
+
+
+@pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
+def test_a_mostly_spanish_script_with_an_english_character_keeps_the_english_character_s_lips(caplog):
+    """The whole script does not look English (¿, ñ, 'mi', 'pero'), yet B speaks English: B's lines
+    are drawn, A's refused naming Spanish (before, the whole-script refusal took B's too)."""
+    pytest.importorskip("pocketsphinx")
+    lines = (
+        ("A", "¿Vamos a la playa mañana por la mañana?"),
+        ("B", "Maybe, but my brother wants to play baseball."),
+        ("A", "Bueno, pero mi abuelo paga el pan."),
+        ("B", "Fine, I will bring some apples then."),
+    )
+    assert not_english(_texts(lines))[0]
+    mic_a, mic_b, (motion_a, motion_b) = _voices(lines, "en-us")
+    script = [tr.Line(k + 1, who, text) for k, (who, text) in enumerate(lines)]
+    with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
+        _a, _b, report = tr.apply_transcript(script, ("A", "B"), mic_a, mic_b, motion_a, motion_b)
+    assert report["a"]["error"].startswith("its lines look Spanish ("), report["a"]
+    assert not report["b"].get("error") and report["b"]["aligned"] > 0, report["b"]
