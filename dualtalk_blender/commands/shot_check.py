@@ -20,6 +20,7 @@ from typing import Any
 from ...inference.core.errors import DualTalkError
 from ...inference.core.inputs import check_input_file
 from .jobs import Shot, fbx_files, intermediates, work_folder
+from .shot_reads import ignored_inputs
 
 
 def warn_unused_render(given: list[str], render: str, where: str = "") -> None:
@@ -86,8 +87,9 @@ def check_shot(shot: Shot, *, root: Path | None = None, job: bool = False) -> No
         ("input checkpoint", shot.checkpoint),
     ]
     _check_own_maps(shot, job)  # first: named by their flags, not "map of A file"
+    ignored = {option.name for option in ignored_inputs(shot)}  # read by no part of a motion-file shot's run
     for label, p in inputs[4:]:
-        if p is not None:
+        if p is not None and not (label == "input checkpoint" and "checkpoint" in ignored):
             check_input_file(p, f"{label.removeprefix('input ')} file")
     _check_name(shot.char_a, f["char_a"])
     _check_name(shot.char_b, f["char_b"])

@@ -73,3 +73,18 @@ def test_the_same_shot_as_one_command_says_its_transcript_is_ignored(tmp_path, c
         "motion_a/motion_b", "--motion-a/--motion-b"
     )
     assert err.splitlines() == [f"warning: {said}"]  # before: nothing said
+
+
+def test_a_job_shot_keyed_from_motion_files_runs_without_the_checkpoint_it_names(tmp_path, capsys):
+    """The warning said the checkpoint was ignored while the shot failed "checkpoint file not found"
+    for it (review rv38d F2, its shot ``two``)."""
+    folder = job_folder(tmp_path)
+    shots = [{"name": "two", "out": "out/two.blend", "checkpoint": "in/missing.pt"}]
+    (folder / "shots.json").write_text(json.dumps({"defaults": KEYED, "shots": shots}))
+    capsys.readouterr()
+    rc = main(["animate", "--quiet", "--job", str(folder / "shots.json")])
+
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert len(err.splitlines()) == 1 and "checkpoint" in err and "does not run" in err, err
+    assert (folder / "out" / "two.blend").is_file()
