@@ -237,7 +237,8 @@ def _run_locked(
         if lines is not None:
             from .phonetic.transcript import texts_by_speaker
 
-            texts_by_speaker(lines, dialogue.names, where)  # unknown speaker tags fail before generating
+            # unknown speaker tags fail before generating (the characters' names tag lines too)
+            texts_by_speaker(lines, dialogue.names, where, (request.character_a, request.character_b))
         return _generate(request, engine, dialogue, lines, where, out_dir, progress, read=read)
 
 
@@ -429,6 +430,7 @@ def _generate(
             # each line and stretch aligned is reported, and a cancel heard there (up to ALIGNED: the
             # stage's whole bar is its last line)
             progress=share(progress, start, ALIGNED, "aligning the transcript"),
+            characters=(request.character_a, request.character_b),  # "花子: ..." is A's line
         )  # fmt: skip
         if request.recognise:  # what was heard, to correct and give back as --transcript
             from .phonetic.recognise import as_script

@@ -90,6 +90,9 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
     values["diarize"] = form == "MONO_AUTO"
     if values["transcript"]:  # optional: lips drawn from what each character says, in its language
         values["transcript"] = need_file("transcript file", values["transcript"], s.transcript)
+        # the characters' names, as the script may name its speakers ("花子: ..."; review rv38a F8)
+        values["character_a"] = s.char_a.name if s.char_a is not None else None
+        values["character_b"] = s.char_b.name if s.char_b is not None else None
         values["recognise"] = False  # its box is hidden while a script is chosen: the script is what is read
     else:  # the language left in the (hidden) dropdown: no script to read in it
         values["transcript_language"] = Request.transcript_language

@@ -153,6 +153,9 @@ class Shot:
             raise DualTalkError(f"shot {name!r}: unknown option(s) {', '.join(unknown)}")
         check_render(run.get("resolution"), run.get("samples"))
         req = Request(**{k: _plain(v) for k, v in values.items() if k in REQUEST_OPTIONS and v is not None})  # type: ignore[arg-type]
+        # the characters' names, as the script may name its speakers ("花子: ..."; review rv38a F8)
+        if req.transcript:
+            req.character_a, req.character_b = run.get("char_a"), run.get("char_b")
         scene = {k: _plain(v) for k, v in values.items() if k not in REQUEST_OPTIONS}
         if scene.get("take") is None:
             scene["take"] = take_from_name(name)

@@ -206,6 +206,26 @@ OPTIONS: tuple[Option, ...] = (
         title="Script Language",  # under Transcript, while one is chosen (panels/main_panel.py)
         panel=True,
     ),
+    # the names of the scene's characters, as a script may name its speakers ("花子: ..."): set by
+    # animate's --char-a/--char-b and the panel's Character A/B (review rv38a F8)
+    Option(
+        "character_a",
+        AUDIO,
+        "str",
+        "the name of the character that plays A (animate's --char-a, the panel's Character A): a "
+        "--transcript line may name its speaker so",
+        metavar="NAME",
+        cli=False,
+    ),
+    Option(
+        "character_b",
+        AUDIO,
+        "str",
+        "the name of the character that plays B (animate's --char-b, the panel's Character B): a "
+        "--transcript line may name its speaker so",
+        metavar="NAME",
+        cli=False,
+    ),
     Option(
         "recognise",
         AUDIO,
@@ -670,6 +690,8 @@ class Request:
     offset_b: float | None = None
     transcript: str | os.PathLike[str] | None = None
     transcript_language: str = "en"
+    character_a: str | None = None
+    character_b: str | None = None
     recognise: bool = False
     start: float | None = None
     end: float | None = None
