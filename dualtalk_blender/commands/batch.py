@@ -174,9 +174,9 @@ def _object_names(bpy: Any, blend: Path) -> set[str] | None:
     its block headers without loading any (a compressed 83 MB .blend: 0.5 MB read); None where
     Blender cannot read it so: not a .blend, the file open in this session (Blender reads no names
     of that one), or a path that would read as relative to the open file (``//``)."""
-    from ..scene.blendio import quiet_stdout
+    from ..scene.blendio import newer_than_this, quiet_stdout
 
-    if str(blend).startswith("//"):
+    if str(blend).startswith("//") or newer_than_this(bpy, blend):  # opened: its refusal said up front
         return None
     try:
         with quiet_stdout(), bpy.data.libraries.load(str(blend)) as (src, _dst):

@@ -91,6 +91,40 @@ def open_blend(bpy: Any, path: Path) -> None:
     refuse_newer_file(bpy, path)
 
 
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def saved_release(path: Path) -> int | None:
+    """The Blender release that saved ``path`` as its header says it (major * 100 + minor: 500 for 5.0),
+    read from the first bytes (through zstd for a compressed file) without loading the file; None where
+    the header cannot be read. A job's up-front check reads only object names, so a file saved by a
+    newer Blender was found at its shot's turn, after the shots before it had run (review rv38f F2)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if head.startswith(_ZSTD_MAGIC):
+                import zstandard
+
+                f.seek(0)
+                head = zstandard.ZstdDecompressor().stream_reader(f).read(64)
+    except Exception:  # noqa: BLE001 - unreadable, no zstandard, a damaged frame: the open says what it is
+        return None
+    if not head.startswith(b"BLENDER"):
+        return None
+    if head[7:9].isdigit():  # Blender 5's header: BLENDER17-01v0500 (its size, format, then the release)
+        digits = head[13:17]
+    else:  # the 12-byte header before it: BLENDER_v405
+        digits = head[9:12]
+    return int(digits) if digits.isdigit() else None
+
+
+def newer_than_this(bpy: Any, path: Path) -> bool:
+    """Whether ``path``'s header names a release after this Blender's (:func:`saved_release`)."""
+    release = saved_release(path)
+    major, minor = tuple(bpy.app.version_file)[:2]
+    return release is not None and release > major * 100 + minor
+
+
 def refuse_newer_file(bpy: Any, path: Path) -> None:
     """A .blend a newer Blender saved loads with only a warning on stdout ("expect loss of data"),
     which :func:`quiet_stdout` hides; the copy this run saves would keep nothing that Blender
