@@ -17,6 +17,12 @@ each file needs its own ``## Bundled: `path``` section in ``docs/ASSETS.md`` giv
 source, an allowed licence (:data:`ALLOWED_LICENCES`) and a sha256 the file matches, or the
 build is refused in one line naming the file and no zip is left; a demo run or a synth corpus
 left in the checkout never ships, and neither does a file merely mentioned in ASSETS.md.
+
+In a git checkout the zip holds only what git tracks (:func:`untracked_in_zip`): Blender's builder
+packs every file the patterns leave, so a scratch ``try.py`` (with a token in it) would ship without a
+word, and the installed build id (every shipped file) would differ from the checkout's ``--version``
+(git-tracked files only, ``inference/build_info.py``). Such a build is refused in one line naming the
+files; a folder outside git (a source tarball) builds as before.
 """
 
 from __future__ import annotations
@@ -198,6 +204,51 @@ def unrecorded_assets(zip_path: Path, source: Path = REPO) -> list[str]:
     return bad
 
 
+TRACKED_MARKER = "inference/build_info.py"
+"""A checkout whose git does not track this file is not the project's own (``build_info``'s rule)."""
+
+
+def tracked_files(source: Path) -> frozenset[str] | None:
+    """What git tracks at ``source`` (its index: committed or ``git add``-ed), or None outside a
+    checkout of the project (no ``.git`` in ``source``, or one that does not track
+    :data:`TRACKED_MARKER`), where ``inference/build_info.py`` counts every shipped file too."""
+    if not (source / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(source), "ls-files", "-z", "--cached"], capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SystemExit(
+            f"error: cannot list the files git tracks in {source} ({exc}); the build ships only those"
+        ) from None
+    if out.returncode != 0:
+        why = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SystemExit(
+            f"error: cannot list the files git tracks in {source} ({why[-1] if why else out.returncode}); "
+            "the build ships only those"
+        )
+    files = frozenset(n.decode("utf-8", "surrogateescape") for n in out.stdout.split(b"\0") if n)
+    return files if TRACKED_MARKER in files else None
+
+
+def untracked_in_zip(zip_path: Path, source: Path = REPO) -> list[str]:
+    """Files in the zip that git does not track in the checkout ``source`` ([] outside git)."""
+    import zipfile
+
+    tracked = tracked_files(source)
+    if tracked is None:
+        return []
+    with zipfile.ZipFile(zip_path) as zf:
+        return [n for n in zf.namelist() if not n.endswith("/") and n not in tracked]
+
+
+def _listed(names: list[str]) -> str:
+    """The first five names, and how many more."""
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return ", ".join(_shown(n) for n in names[:5]) + more
+
+
 def build(tool: Path, out_dir: Path, source: Path = REPO) -> Path:
     with open(source / "blender_manifest.toml", "rb") as fh:
         m = tomllib.load(fh)
@@ -207,12 +258,18 @@ def build(tool: Path, out_dir: Path, source: Path = REPO) -> Path:
     if out.returncode != 0 or not target.is_file():
         raise SystemExit(f"error: extension build failed: {(out.stdout + out.stderr).strip()}")
     validate(tool, target)
+    untracked = untracked_in_zip(target, source)
+    if untracked:
+        target.unlink()  # a scratch file (a token in it) must not leave the machine in a zip
+        raise SystemExit(
+            f"error: the zip would hold files git does not track: {_listed(untracked)}; "
+            "git add them if they belong to the extension, or move them out of its folder"
+        )
     bad = unrecorded_assets(target, source)
     if bad:
         target.unlink()  # a zip with a file of unknown licence must not be left to ship
         raise SystemExit(
-            f"error: the zip would hold files of unrecorded provenance: {', '.join(bad[:5])}"
-            f"{f' and {len(bad) - 5} more' if len(bad) > 5 else ''}; "
+            f"error: the zip would hold files of unrecorded provenance: {_listed(bad)}; "
             "move them out of the extension folder or record them in docs/ASSETS.md "
             "(a '## Bundled: `path`' section with Source, Licence and sha256)"
         )
