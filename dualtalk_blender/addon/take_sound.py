@@ -3,12 +3,15 @@
 :class:`TakeSound` fixes the recording when Generate is pressed (a file changed while the worker
 runs never plays under the take), or finds it for a take kept on disk (its ``result.json``, or the
 motion files' record of the recording, by contents); :func:`place_sound_strips` puts it in the
-sequencer in step with the keys, two files recorded apart included.
+sequencer in step with the keys, two files recorded apart included. A recording inside the installed
+extension (the bundled demo dialogue) plays from a copy where it lasts (:func:`lasting_copy`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,11 @@ from ...inference.core.errors import DualTalkError
 from ..rig.plan import recorded_offset_b
 from ..scene.paths import abspath
 from ..scene.sound import add_dialogue_strip, blend_relative, remove_our_strips
+
+ADDON_ROOT = Path(__file__).resolve().parents[2]
+"""The add-on's own folder: installed (no ``.git``, ``inference/build_info``'s rule) Blender deletes it
+on uninstall and replaces it on update, and every file in it with it."""
+RECORDINGS = "recordings"  # the copies for an unsaved .blend, under $DUALTALK_HOME or ~/.cache/dualtalk
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,82 @@ def _relative(chosen: list[str]) -> tuple[bool, ...]:
     return tuple(str(c or "").startswith("//") for c in chosen)
 
 
+def _inside_addon(path: str) -> bool:
+    """Whether ``path`` lies in the installed add-on's folder (a checkout's is the developer's: kept)."""
+    root = os.path.realpath(ADDON_ROOT)
+    if os.path.exists(os.path.join(root, ".git")):
+        return False
+    try:
+        return os.path.commonpath([root, os.path.realpath(path)]) == root
+    except ValueError:  # another drive (Windows)
+        return False
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _copy_into(path: str, folder: Path) -> Path:
+    """``path`` copied into ``folder`` under its own name (``name-2.flac``… where another file holds
+    it; one with the same bytes is used as it is): never over a file of the user's."""
+    folder.mkdir(parents=True, exist_ok=True)
+    src = Path(path)
+    want = _digest(src)
+    for n in range(1, 100):
+        target = folder / (src.name if n == 1 else f"{src.stem}-{n}{src.suffix}")
+        if target.exists() or target.is_symlink():
+            if target.is_file() and _digest(target) == want:
+                return target
+            continue
+        try:  # made here or not at all: a file that appeared since is never replaced
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with open(fd, "wb") as out, open(src, "rb") as inp:
+                shutil.copyfileobj(inp, out)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return target
+    raise OSError(f"{folder} holds {src.stem}-2 to -99 already")
+
+
+def lasting_copy(path: str, blend: str | None) -> tuple[str, str]:
+    """Where a take's sound strip should read ``path`` from, and a line saying why ('' when as it is).
+
+    A recording inside the installed extension (the bundled ``assets/demo_dialogue.flac``) is deleted
+    with it on uninstall or update, and the take went silent (review rv38e F4): it plays from a copy
+    beside the saved .blend (what the animator can find and ship with the file), or for an unsaved
+    .blend from ``$DUALTALK_HOME/recordings`` (else ``~/.cache/dualtalk/recordings``), which outlive
+    the extension. Where neither can be written, the extension's file and a line saying so."""
+    if not path or not _inside_addon(path) or not os.path.isfile(path):
+        return path, ""
+    from ...inference.download import default_model_dir
+
+    name = Path(path).name
+    tries: list[tuple[str, Any]] = []
+    if blend:
+        tries.append(("beside the .blend", lambda: Path(os.path.dirname(os.path.abspath(blend)))))
+    tries.append(("in DualTalk's folder", lambda: default_model_dir() / RECORDINGS))
+    why = ""
+    for where, folder in tries:
+        try:
+            copy = _copy_into(path, folder())
+        except (OSError, DualTalkError) as exc:
+            why = why or str(exc)
+            continue
+        return str(copy), (
+            f"{name} lies inside the installed extension, which goes when it is uninstalled or updated: "
+            f"its sound strip plays a copy {where} ({copy})"
+        )
+    return path, (
+        f"{name} lies inside the installed extension, which goes when it is uninstalled or updated, and "
+        f"could not be copied out ({why}): copy it beside the .blend and choose that copy as the audio"
+    )
+
+
 def place_sound_strips(
     scene: Any,
     sound: TakeSound,
@@ -176,7 +260,8 @@ def place_sound_strips(
     ``pair``: the characters' names (a take's two; one where Play Take was given one); the strips
     replace only that pair's earlier ones (and any that name no pair), so another conversation in the
     scene keeps its sound (:mod:`..scene.sound`). ``said`` hears a line for each strip of the user's
-    that carried DualTalk's tags and was kept (a copy pointed at their own sound).
+    that carried DualTalk's tags and was kept (a copy pointed at their own sound), and one for each
+    recording inside the installed extension, which plays from a copy where it lasts (:func:`lasting_copy`).
 
     ``frames``: the take's length in scene frames; the audio stops where the take does (an *End*
     inside the recording), not at the end of the file. Each sound is stored ``//``-relative as
@@ -199,6 +284,9 @@ def place_sound_strips(
     for path, role, chosen_relative in zip(sound.files, sound.roles, relative, strict=True):
         if not path or not os.path.isfile(path):
             continue
+        path, moved = lasting_copy(path, bpy.data.filepath or None)
+        if moved and said is not None:
+            said.append(moved)
         # where the take's first frame is in this file: B's file runs offset_b seconds ahead of A's
         into = int(round((start_time + sound.offset_b) * fps)) if role == "B" else skip
         first = int(start_frame) + max(0, -into)  # a file started after the take's first frame
