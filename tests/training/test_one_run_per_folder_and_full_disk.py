@@ -17,7 +17,8 @@ import pytest
 import soundfile as sf
 from dualtalk.cli import main
 from dualtalk.inference.audio.tts import available_engines
-from dualtalk.training.lite import synth
+from dualtalk.inference.models.lite.model import LiteConfig
+from dualtalk.training.lite import synth, train_lite
 from train_data import make_folder
 
 needs_tts = pytest.mark.skipif(not available_engines(), reason="no TTS engine installed")
@@ -63,6 +64,47 @@ def test_a_train_run_leaves_no_lock_in_its_folder(tmp_path):
                  "--data", str(data), "--out", str(out)]) == 0  # fmt: skip
     assert not (out / ".take.dualtalk-lock").exists()
     assert (out / "checkpoint.pt").is_file()
+
+
+def _arkit_corpus(root: Path) -> Path:
+    """A small corpus in the lite trainer's layout (arkit55 motion beside 16 kHz speech)."""
+    return make_folder(root, conversations=2, seconds=2.0, space="arkit55", layout="motion")
+
+
+LITE_TINY = LiteConfig(dim=32, audio_dim=32, lstm_hidden=16, interaction_layers=1, heads=2)
+LITE_RUN = ["--steps", "2", "--batch-size", "2", "--frames", "25"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock")
+def test_a_second_lite_training_into_a_folder_being_trained_is_refused_before_any_step(tmp_path, capsys):
+    """The trainer of the shipped weights (``python -m dualtalk.training.lite.train_lite``) takes the
+    same lock: its "already holds another run" check alone let two runs started together both pass
+    (the folder was still empty) and both save lite.pt (review rv38f F1)."""
+    data = _arkit_corpus(tmp_path / "data")
+    out = tmp_path / "runs" / "x"
+    with _first_run_holds(out):
+        capsys.readouterr()
+        code = train_lite.cli(["--data", str(data), "--out", str(out), *LITE_RUN])
+    assert code == 2
+    assert _one_error(capsys) == (
+        f"error: another DualTalk run is writing {out} ({FIRST_RUN}); wait for it to end, or give another --out"
+    )
+    assert sorted(p.name for p in out.iterdir()) == [".take.dualtalk-lock"], "nothing of the second run"
+
+
+def test_a_lite_training_run_leaves_no_lock_and_a_refused_one_no_folder(tmp_path):
+    data = _arkit_corpus(tmp_path / "data")
+    out = tmp_path / "run"
+    path = train_lite.train(data, out, steps=2, batch_size=2, frames=25, config=LITE_TINY, log_every=1)
+    assert path == out / "lite.pt" and path.is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["lite.pt", "train_log.jsonl"]
+    # a corpus with nothing in it is refused under the lock: the folder made for it goes again
+    (tmp_path / "empty").mkdir()
+    assert (
+        train_lite.cli(["--data", str(tmp_path / "empty"), "--out", str(tmp_path / "new" / "y"), *LITE_RUN])
+        == 2
+    )
+    assert not (tmp_path / "new").exists()
 
 
 @pytest.mark.skipif(os.name == "nt", reason="flock")

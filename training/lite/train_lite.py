@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ...inference.core import locks
 from ...inference.core.channels import ARKIT55
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import load_motion
@@ -402,8 +403,6 @@ def run_files(out: Path) -> list[str]:
 def _check_out(data: Path, out: Path, init: str | Path | None) -> None:
     """Refuse an ``out`` that would clobber what the run reads: the run writes ``lite.pt``,
     ``lite_step<N>.pt`` and ``train_log.jsonl`` there as it goes."""
-    if out.exists() and not out.is_dir():
-        raise DualTalkError(f"--out {out} is a file; give a folder for lite.pt and train_log.jsonl")
     if out.resolve() == data.resolve():
         raise DualTalkError(f"--out {out} is the corpus folder (--data); give a folder of its own")
     if init is not None and Path(init).resolve().parent == out.resolve():
@@ -459,6 +458,9 @@ def train(
     validates) an exponential moving average of the weights with that decay instead of
     the last step's: the lip-sync scores of v2's run swung by 0.1 AUC between checkpoints
     a few thousand steps apart, and an average of many steps is the steadier choice.
+
+    One run per ``out`` at a time: a second run given a folder another is writing stops before
+    any work, in one line naming that run ("another DualTalk run is writing ...").
     """
     if refine and not init:
         raise DualTalkError("--refine trains a refiner on top of existing weights: give --init")
@@ -471,139 +473,153 @@ def train(
             f"--feature-reading must be one of {', '.join(READINGS)}, got {feature_reading!r}"
         )
     out = Path(out)
-    _check_out(Path(data), out, init)
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    corpus = Corpus(data, limit=limit)
-    out.mkdir(parents=True, exist_ok=True)
-    n_val = max(1, len(corpus) // 20) if len(corpus) > 4 else 0
-    train_idx = list(range(len(corpus) - n_val)) or [0]
-    val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
-    if not n_val:  # too few to hold any out: the logged val_* numbers are training numbers
-        print(
-            f"warning: {data} holds {len(corpus)} conversation(s), too few to hold one out (5 or more are "
-            "needed); val_* in the log are measured on the training conversations",
-            file=sys.stderr,
+    if out.exists() and not out.is_dir():  # before the lock, which would be made inside it
+        raise DualTalkError(f"--out {out} is a file; give a folder for lite.pt and train_log.jsonl")
+    # one run at a time per folder (infer's take-folder lock, as `dualtalk train` and synth take it):
+    # two runs started together both found the folder empty and both saved lite.pt into it (review
+    # rv38f F1); the folder is judged under the lock, and a refused run leaves no folder behind
+    with locks.locked(out, "--out", lock=locks.take_lock_file(out), what="run folder"):
+        _check_out(Path(data), out, init)
+        torch.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        corpus = Corpus(data, limit=limit)
+        out.mkdir(parents=True, exist_ok=True)
+        n_val = max(1, len(corpus) // 20) if len(corpus) > 4 else 0
+        train_idx = list(range(len(corpus) - n_val)) or [0]
+        val_idx = list(range(len(corpus) - n_val, len(corpus))) or train_idx
+        if not n_val:  # too few to hold any out: the logged val_* numbers are training numbers
+            print(
+                f"warning: {data} holds {len(corpus)} conversation(s), too few to hold one out (5 or more are "
+                "needed); val_* in the log are measured on the training conversations",
+                file=sys.stderr,
+            )
+        if init:
+            from ..cmd_train import load_lite_for
+
+            start = load_lite_for(str(init), "python -m dualtalk train --arch dualtalk")[0]
+            cfg = start.cfg
+            if contact_head and not cfg.contact_head:
+                cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
+            if refine and refine != cfg.refine:
+                if cfg.refine:
+                    raise DualTalkError(
+                        f"{init} already refines {cfg.refine}; refine from weights without a refiner"
+                    )
+                cfg = lite_config_from_payload(
+                    {**asdict(cfg), "refine": refine, "refine_dim": refine_dim}, "--refine"
+                )
+            old_layers = cfg.interaction_layers
+            if grow_layers:
+                cfg = lite_config_from_payload(
+                    {**asdict(cfg), "interaction_layers": old_layers + grow_layers}, "--grow-layers"
+                )
+            if feature_reading:
+                cfg = replace(cfg, feature_reading=feature_reading)
+            model = LiteDualTalk(cfg)
+            missing, unexpected = model.load_state_dict(start.state_dict(), strict=False)
+            new_blocks = tuple(f"interaction.{i}." for i in range(old_layers, cfg.interaction_layers))
+            if unexpected or any(not k.startswith(("contact.", "refiner.", *new_blocks)) for k in missing):
+                raise DualTalkError(f"{init} does not fit the network being trained")
+            for block in list(model.interaction)[old_layers:]:
+                zero_residual(block)
+        else:
+            cfg = config or LiteConfig()
+            if contact_head:
+                cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
+            if feature_reading:
+                cfg = replace(cfg, feature_reading=feature_reading)
+            model = LiteDualTalk(cfg)
+        refine_only = bool(refine)
+        if refine_only:
+            for name, param in model.named_parameters():
+                param.requires_grad_(name.startswith("refiner."))
+        train_mode(model, refine_only)
+        averaged = WeightAverage(model, ema) if ema > 0 else None
+        trained = [p for p in model.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW(trained, lr=lr, weight_decay=0.01)
+        warm = min(200, steps // 10 + 1)
+        t_start = time.time()
+
+        def progress(s: int) -> float:
+            """Share of the run done: by steps, or by the clock when annealing within a time limit."""
+            p = s / steps
+            if anneal_by_time and time_limit:
+                p = max(p, (time.time() - t_start) / time_limit)
+            return min(p, 1.0)
+
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt,
+            lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s)))),
         )
-    if init:
-        from ..cmd_train import load_lite_for
-
-        start = load_lite_for(str(init), "python -m dualtalk train --arch dualtalk")[0]
-        cfg = start.cfg
-        if contact_head and not cfg.contact_head:
-            cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
-        if refine and refine != cfg.refine:
-            if cfg.refine:
-                raise DualTalkError(
-                    f"{init} already refines {cfg.refine}; refine from weights without a refiner"
-                )
-            cfg = lite_config_from_payload(
-                {**asdict(cfg), "refine": refine, "refine_dim": refine_dim}, "--refine"
-            )
-        old_layers = cfg.interaction_layers
-        if grow_layers:
-            cfg = lite_config_from_payload(
-                {**asdict(cfg), "interaction_layers": old_layers + grow_layers}, "--grow-layers"
-            )
-        if feature_reading:
-            cfg = replace(cfg, feature_reading=feature_reading)
-        model = LiteDualTalk(cfg)
-        missing, unexpected = model.load_state_dict(start.state_dict(), strict=False)
-        new_blocks = tuple(f"interaction.{i}." for i in range(old_layers, cfg.interaction_layers))
-        if unexpected or any(not k.startswith(("contact.", "refiner.", *new_blocks)) for k in missing):
-            raise DualTalkError(f"{init} does not fit the network being trained")
-        for block in list(model.interaction)[old_layers:]:
-            zero_residual(block)
-    else:
-        cfg = config or LiteConfig()
-        if contact_head:
-            cfg = replace(cfg, contact_head=len(CONTACT_CLASSES))
-        if feature_reading:
-            cfg = replace(cfg, feature_reading=feature_reading)
-        model = LiteDualTalk(cfg)
-    refine_only = bool(refine)
-    if refine_only:
-        for name, param in model.named_parameters():
-            param.requires_grad_(name.startswith("refiner."))
-    train_mode(model, refine_only)
-    averaged = WeightAverage(model, ema) if ema > 0 else None
-    trained = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(trained, lr=lr, weight_decay=0.01)
-    warm = min(200, steps // 10 + 1)
-    t_start = time.time()
-
-    def progress(s: int) -> float:
-        """Share of the run done: by steps, or by the clock when annealing within a time limit."""
-        p = s / steps
-        if anneal_by_time and time_limit:
-            p = max(p, (time.time() - t_start) / time_limit)
-        return min(p, 1.0)
-
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt,
-        lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s)))),
-    )
-    weights = channel_weights()
-    advance = int(round(audio_advance_ms * SR / 1000))
-    log = open(out / "train_log.jsonl", "a")
-    running = 0.0
-    path = out / "lite.pt"
-    kept: LiteDualTalk = model
-    whole, stepped, saved = True, 0, 0  # whole: weights not mid-update; the last step taken / saved
-    extra = {"data": str(data), "corpus_dialogues": len(corpus), "ema": ema}
-    try:
-        with FinishStepOnCtrlC() as ctrl_c:  # Ctrl-C finishes the running step, then saves and stops
-            for step in range(1, steps + 1):
-                ctrl_c.check()
-                b = corpus.batch(rng, batch_size, frames, train_idx, advance)
-                pred, logits = model.forward_parts(b["audio_self"], b["audio_partner"], b["partner_motion"])
-                if logits is not None:  # the soft contact decision, so the regression need not make it
-                    pred = blend_contact(pred, torch.sigmoid(logits))
-                loss = lite_loss(
-                    pred, b["target"], weights, b["phone_class"], contact_weight, contact_l1, open_expectile
-                )
-                if logits is not None and bce_weight > 0:
-                    loss = loss + bce_weight * contact_loss(logits, b["phone_class"])
-                if round_weight > 0:
-                    loss = loss + round_weight * 10.0 * round_loss(pred, b["target"])
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trained, 1.0)
-                whole = False
-                opt.step()
-                sched.step()
-                if averaged is not None:
-                    averaged.update(model, step)
-                whole, stepped = True, step
-                kept = averaged.model if averaged is not None else model
-                running = 0.9 * running + 0.1 * loss.item() if step > 1 else loss.item()
-                done = step == steps or (time_limit is not None and time.time() - t_start > time_limit)
-                if step % log_every == 0 or done:
-                    rec = {
-                        "step": step,
-                        "loss": round(running, 5),
-                        "lr": sched.get_last_lr()[0],
-                        "elapsed_s": round(time.time() - t_start, 1),
-                    }
-                    if step % (log_every * 5) == 0 or done:
-                        rec.update(validate(kept, corpus, val_idx, frames, refine_only))
-                    log.write(json.dumps(rec) + "\n")
-                    log.flush()
-                    print(json.dumps(rec), flush=True)
-                keep = keep_every > 0 and step % keep_every == 0
-                if step % save_every == 0 or done or keep:
-                    save_lite(kept, path, extra={"step": step, **extra})
-                    saved = step
-                    if keep:
-                        shutil.copyfile(path, out / f"lite_step{step}.pt")
-                if done:
-                    break
-    except KeyboardInterrupt as exc:
-        exc.add_note(_save_on_interrupt(kept, path, extra, stepped if whole else 0, saved))
-        raise
-    finally:
-        log.close()
-    return path
+        weights = channel_weights()
+        advance = int(round(audio_advance_ms * SR / 1000))
+        log = open(out / "train_log.jsonl", "a")
+        running = 0.0
+        path = out / "lite.pt"
+        kept: LiteDualTalk = model
+        whole, stepped, saved = True, 0, 0  # whole: weights not mid-update; the last step taken / saved
+        extra = {"data": str(data), "corpus_dialogues": len(corpus), "ema": ema}
+        try:
+            with FinishStepOnCtrlC() as ctrl_c:  # Ctrl-C finishes the running step, then saves and stops
+                for step in range(1, steps + 1):
+                    ctrl_c.check()
+                    b = corpus.batch(rng, batch_size, frames, train_idx, advance)
+                    pred, logits = model.forward_parts(
+                        b["audio_self"], b["audio_partner"], b["partner_motion"]
+                    )
+                    if logits is not None:  # the soft contact decision, so the regression need not make it
+                        pred = blend_contact(pred, torch.sigmoid(logits))
+                    loss = lite_loss(
+                        pred,
+                        b["target"],
+                        weights,
+                        b["phone_class"],
+                        contact_weight,
+                        contact_l1,
+                        open_expectile,
+                    )
+                    if logits is not None and bce_weight > 0:
+                        loss = loss + bce_weight * contact_loss(logits, b["phone_class"])
+                    if round_weight > 0:
+                        loss = loss + round_weight * 10.0 * round_loss(pred, b["target"])
+                    opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                    torch.nn.utils.clip_grad_norm_(trained, 1.0)
+                    whole = False
+                    opt.step()
+                    sched.step()
+                    if averaged is not None:
+                        averaged.update(model, step)
+                    whole, stepped = True, step
+                    kept = averaged.model if averaged is not None else model
+                    running = 0.9 * running + 0.1 * loss.item() if step > 1 else loss.item()
+                    done = step == steps or (time_limit is not None and time.time() - t_start > time_limit)
+                    if step % log_every == 0 or done:
+                        rec = {
+                            "step": step,
+                            "loss": round(running, 5),
+                            "lr": sched.get_last_lr()[0],
+                            "elapsed_s": round(time.time() - t_start, 1),
+                        }
+                        if step % (log_every * 5) == 0 or done:
+                            rec.update(validate(kept, corpus, val_idx, frames, refine_only))
+                        log.write(json.dumps(rec) + "\n")
+                        log.flush()
+                        print(json.dumps(rec), flush=True)
+                    keep = keep_every > 0 and step % keep_every == 0
+                    if step % save_every == 0 or done or keep:
+                        save_lite(kept, path, extra={"step": step, **extra})
+                        saved = step
+                        if keep:
+                            shutil.copyfile(path, out / f"lite_step{step}.pt")
+                    if done:
+                        break
+        except KeyboardInterrupt as exc:
+            exc.add_note(_save_on_interrupt(kept, path, extra, stepped if whole else 0, saved))
+            raise
+        finally:
+            log.close()
+        return path
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
