@@ -233,9 +233,10 @@ class _Runner:
         partner_motion: torch.Tensor,
         recorded: tuple[list[torch.Tensor], torch.Tensor] | None,
     ) -> torch.Tensor:
-        """:meth:`decode`, and where a stream was ducked (``recorded``: the self features of the stream
-        as recorded and, per frame, the weight of the ducked pass, :func:`.audio.sync.ducked_pass_weight`)
-        a second pass heard as recorded, batched with the first, kept on the frames the duck is not for."""
+        """:meth:`decode`; for a ducked stream (``recorded``: its self features as recorded and, per
+        frame, the weight of the ducked pass, :func:`.audio.sync.ducked_pass_weight`) also a second pass
+        heard as recorded, sharing the first's decoder calls, kept on the frames the duck is not for.
+        None: the stream was not ducked, one pass."""
         if recorded is None:
             return self.decode(self_feats, partner_feats, partner_motion)
         feats, weight = recorded
@@ -254,25 +255,26 @@ class _Runner:
         partner_feats: list[torch.Tensor],
         partner_motion: torch.Tensor,
     ) -> list[torch.Tensor]:
-        """:meth:`decode` for each set of self features against the same partner, the sets in one batch
-        (one decoder call per group of windows: a second set costs less than a second pass)."""
-        k = len(self_sets)
+        """:meth:`decode` for each set of self features against the same partner. The sets share the
+        decoder's calls, each of at most ``batch`` windows, so the user's batch still bounds the memory
+        one call takes (two sets in one call of 2 x ``batch`` did not: review rv38f F4); a window of a
+        second set fills a call the first left short."""
         outs = [
             torch.zeros(self.total, partner_motion.shape[-1], device=self.device, dtype=torch.float32)
-            for _ in range(k)
+            for _ in self_sets
         ]
         for group in self._groups():
-            spans = [self.plan.spans[i] for i in group]
-            motion = torch.stack([partner_motion[s:e] for s, e in spans])
-            partner = torch.stack([partner_feats[i] for i in group])
-            own = torch.cat([torch.stack([feats[i] for i in group]) for feats in self_sets])
-            with self.engine.autocast():
-                pred = self.model.decode(own, partner.repeat(k, 1, 1), motion.repeat(k, 1, 1))
-            pred = pred.float()
-            for m in range(k):
-                for j, i in enumerate(group):
-                    s, e = self.plan.spans[i]
-                    outs[m][s:e] += self._weights[i] * pred[m * len(group) + j]
+            todo = [(m, i) for m in range(len(self_sets)) for i in group]  # set by set, windows in order
+            for c in range(0, len(todo), self.batch):
+                call = todo[c : c + self.batch]
+                spans = [self.plan.spans[i] for _, i in call]
+                motion = torch.stack([partner_motion[s:e] for s, e in spans])
+                partner = torch.stack([partner_feats[i] for _, i in call])
+                own = torch.stack([self_sets[m][i] for m, i in call])
+                with self.engine.autocast():
+                    pred = self.model.decode(own, partner, motion)
+                for (m, i), (s, e), window in zip(call, spans, pred, strict=True):
+                    outs[m][s:e] += self._weights[i] * window.float()
         return outs
 
 
@@ -310,10 +312,13 @@ def generate_dialogue(
 
     What the network hears: sound both channels carry faded out and, with the lite engine, each stream
     ducked where its flags are off and the partner's on (:func:`.audio.sync.duck_bleed`); so flags you
-    give (``Dialogue(..., active_a, active_b)``) also decide where a mic's bleed is turned down. A ducked
-    character is decoded twice in one batch, hearing its stream ducked and as recorded, and keeps the
+    give (``Dialogue(..., active_a, active_b)``) also decide where a mic's bleed is turned down. A
+    character whose stream was ducked is decoded twice, hearing it ducked and as recorded, and keeps the
     ducked pass only on the ducked frames (:func:`.audio.sync.ducked_pass_weight`): the quieter
-    stretches no longer shrink its own words beside them.
+    stretches no longer shrink its own words beside them; a character not ducked is decoded once.
+    ``batch_windows`` (default: ``DUALTALK_WINDOW_BATCH``, else 8 on CUDA and 1 on a CPU) bounds the
+    memory of one network call: at most that many windows per decoder call (the two passes of a ducked
+    character share calls), and per encoder call that many windows of each stream it reads.
     This is the network alone: no lip release or rounding and no behaviour layer (no blinks, gaze,
     head motion, nods or brows), so it is not the take ``infer``, ``animate`` or the panel make.
     For that take call :func:`.pipeline.run`; to build it step by step, add what ``run`` adds, in
@@ -332,14 +337,18 @@ def generate_dialogue(
     # the four encoder passes, once: A and B batched through each encoder; a ducked stream's own voice
     # is read against its band means before the duck, the partner's as it is (_network_streams)
     jobs: list[tuple[Callable, Sequence[np.ndarray]]] = [(enc_self, [na, nb]), (enc_partner, [na, nb])]
-    if recorded is not None:  # and the self encoder on the streams as recorded, for their own frames
-        jobs.append((enc_self, recorded))
+    # and the self encoder on each ducked stream as recorded, for its own frames; a stream not ducked
+    # was heard as recorded already (its pass as recorded was the same pass, decoded for nothing)
+    again = [(m, frames) for m, frames in enumerate(ducked) if frames is not None]  # None: not ducked
+    if recorded is not None and again:
+        jobs.append((enc_self, [recorded[m] for m, _ in again]))
     feats = runner.encode(jobs, references=[recorded, None, None][: len(jobs)])
     a_self, b_self, a_partner, b_partner = feats[:4]
-    heard_a = heard_b = None
-    if recorded is not None and ducked is not None:
-        wa, wb = (torch.from_numpy(ducked_pass_weight(m))[:, None].to(runner.device) for m in ducked)
-        heard_a, heard_b = (feats[4], wa), (feats[5], wb)
+    heard: list[tuple[list[torch.Tensor], torch.Tensor] | None] = [None, None]
+    for n, (m, frames) in enumerate(again):
+        weight = torch.from_numpy(ducked_pass_weight(frames))[:, None].to(runner.device)
+        heard[m] = (feats[4 + n], weight)
+    heard_a, heard_b = heard
 
     t0 = time.perf_counter()
     motion_b = model.neutral_motion(runner.total).float().to(runner.device)
@@ -411,12 +420,13 @@ def hears_ducked(dialogue: Dialogue, engine: str) -> bool:
 
 def _network_streams(
     dialogue: Dialogue, a: np.ndarray, b: np.ndarray, total: int, engine: str
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None, tuple[np.ndarray, np.ndarray] | None]:
-    """What the network hears of A and B, normalised (the take's sound is kept as it is), and, where
-    one was ducked (else None and None), the two normalised streams before any duck, whose band means
-    normalise what the network hears (:class:`.models.lite.features.LogMel`), and A's and B's ducked
-    frames (the motion decoded from the streams as recorded is kept off them:
-    :func:`.audio.sync.ducked_pass_weight`).
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None, tuple[np.ndarray | None, np.ndarray | None]]:
+    """``(A, B, recorded, ducked)``: what the network hears of A and B, normalised (the take's own sound
+    is kept as it is). ``recorded``: None where neither stream was ducked, else both normalised streams
+    before any duck; their band means normalise what the network hears
+    (:class:`.models.lite.features.LogMel`). ``ducked``: per stream, its ducked frames, or None where
+    that stream was not ducked; the motion decoded from a ducked stream as recorded is kept off those
+    frames (:func:`.audio.sync.ducked_pass_weight`), and a stream not ducked is decoded once.
 
     The same sound on both channels (a music intro) is nobody's speech: faded out of both. Two separate
     streams (two mics, a stereo take, arrays) each also carry the partner 20-30 dB down: where the flags
@@ -435,7 +445,7 @@ def _network_streams(
     form = (getattr(dialogue, "source", None) or {}).get("form")
     split = form in SPLIT_FORMS and engine in DUCKED_ENGINES
     if not hears_ducked(dialogue, engine) and not split:
-        return na, nb, None, None
+        return na, nb, None, (None, None)
     act_a = _activity(getattr(dialogue, "active_a", None), total)
     act_b = _activity(getattr(dialogue, "active_b", None), total)
     if split:
@@ -445,8 +455,9 @@ def _network_streams(
     none = np.zeros(total, dtype=bool)
     da, db = duck_bleed(na, none, duck_a), duck_bleed(nb, none, duck_b)
     if da is na and db is nb:
-        return na, nb, None, None
-    return da, db, [na, nb], (duck_a, duck_b)
+        return na, nb, None, (None, None)
+    # duck_bleed gives the stream itself where it turned nothing down
+    return da, db, [na, nb], (None if da is na else duck_a, None if db is nb else duck_b)
 
 
 def _activity(active: Any, total: int) -> np.ndarray:
