@@ -62,23 +62,40 @@ TURN_TOLERANCE_S = 0.5  # subtitle cues often end a little after the audio does
 
 
 def _activity(values: Any, name: str) -> np.ndarray:
-    """One bool per frame from what a script gave: bools, or numbers that are 0 or 1. NaN and 5
+    """One bool per frame from what a script gave: bools, or numbers that are 0 or 1, as an array of
+    either or of Python items (object dtype: refused whole for a while, review rv38f F5). NaN and 5
     were read as "speaking" (anything non-zero), 0.5 too, so a mask of probabilities or a float
-    array with gaps keyed a plausible but wrong take (review rv38b F5)."""
+    array with gaps keyed a plausible but wrong take (review rv38b F5); None and missing values too."""
     arr = np.asarray(values)
     if arr.dtype == bool:
         return arr.reshape(-1)
-    if arr.dtype.kind not in "iuf":
-        raise DualTalkError(f"{name} must be one true/false per frame; got {arr.dtype} values")
     flat = arr.reshape(-1)
-    bad = np.flatnonzero((flat != 0) & (flat != 1))  # NaN equals neither
+    if arr.dtype == object:  # Python items (a pandas "boolean" column's to_numpy()): judged one by one
+        bad = np.flatnonzero([not _is_flag(item) for item in flat])
+    elif arr.dtype.kind in "iuf":
+        bad = np.flatnonzero((flat != 0) & (flat != 1))  # NaN equals neither
+    else:
+        raise DualTalkError(f"{name} must be one true/false per frame; got {arr.dtype} values")
     if bad.size:
         first = int(bad[0])
         raise DualTalkError(
-            f"{name} must be one true/false (or 1/0) per frame; got {float(flat[first]):g} at frame {first}"
+            f"{name} must be one true/false (or 1/0) per frame; got {_shown(flat[first])} at frame {first}"
             + (f" and {bad.size - 1} more" if bad.size > 1 else "")
         )
     return flat.astype(bool)
+
+
+def _is_flag(item: Any) -> bool:
+    """A true/false as Python or numpy gives it, or a number that is 0 or 1; not None, NaN or a
+    missing value (pandas' NA, which no comparison answers)."""
+    if isinstance(item, bool | np.bool_):
+        return True
+    return isinstance(item, numbers.Real) and (item == 0 or item == 1)
+
+
+def _shown(item: Any) -> str:
+    """A refused frame's value as the user wrote it: 0.5, nan, None, <NA>, 'yes'."""
+    return f"{float(item):g}" if isinstance(item, numbers.Real) else repr(item)
 
 
 @dataclass

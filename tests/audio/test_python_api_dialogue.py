@@ -124,6 +124,18 @@ def test_own_voice_activity_can_be_given_per_25fps_frame(recording):
         Dialogue.from_arrays(x[:, 0], x[:, 1], sample_rate=sr, active_a=talks)
 
 
+class _Missing:
+    """A missing value as pandas' nullable columns give it (pd.NA): no comparison answers yes or no."""
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError("boolean value of NA is ambiguous")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<NA>"
+
+
 @pytest.mark.parametrize(
     ("given", "said"),
     [
@@ -137,8 +149,20 @@ def test_own_voice_activity_can_be_given_per_25fps_frame(recording):
             "active_a must be one true/false (or 1/0) per frame; got 0.5 at frame 50",
         ),
         (np.ones(100, complex), "active_a must be one true/false per frame; got complex128 values"),
+        (
+            np.array([True] * 20 + [None] + [False] * 79, dtype=object),
+            "active_a must be one true/false (or 1/0) per frame; got None at frame 20",
+        ),
+        (
+            np.array([True] * 30 + [np.nan] * 2 + [False] * 68, dtype=object),
+            "active_a must be one true/false (or 1/0) per frame; got nan at frame 30 and 1 more",
+        ),
+        (
+            np.array([False] * 7 + [_Missing()] + [True] * 92, dtype=object),
+            "active_a must be one true/false (or 1/0) per frame; got <NA> at frame 7",
+        ),
     ],
-    ids=["nan", "five", "a probability", "complex"],
+    ids=["nan", "five", "a probability", "complex", "None", "object nan", "a missing value"],
 )
 def test_own_voice_activity_that_is_not_true_or_false_is_refused(recording, given, said):
     """A script passed a float mask with NaN gaps (or a count, or a probability): every non-zero
@@ -158,3 +182,20 @@ def test_own_voice_activity_as_ones_and_zeros_is_read_as_true_and_false(recordin
     )
     np.testing.assert_array_equal(d.active_a, talks.astype(bool))
     np.testing.assert_array_equal(d.active_b, ~talks.astype(bool))
+
+
+def test_own_voice_activity_as_python_items_is_read_as_true_and_false(recording):
+    """A pandas "boolean" column's ``to_numpy()`` (or ``np.array(..., dtype=object)``) holds Python
+    bools: read until this session, then refused whole as "object values" (review rv38f F5)."""
+    x, sr = sf.read(recording / "talk44.wav", dtype="float32")
+    talks = np.zeros(100, bool)
+    talks[10:40] = True
+    items = np.array(list(talks), dtype=object)  # numpy bools
+    python = np.array([bool(t) for t in talks], dtype=object)
+    numbers_ = np.array([int(t) for t in ~talks], dtype=object)  # 1 and 0 as Python ints
+    d = Dialogue.from_arrays(x[:, 0], x[:, 1], sample_rate=sr, active_a=python, active_b=numbers_)
+    np.testing.assert_array_equal(d.active_a, talks)
+    np.testing.assert_array_equal(d.active_b, ~talks)
+    assert d.active_a.dtype == bool and d.active_b.dtype == bool
+    d = Dialogue.from_arrays(x[:, 0], x[:, 1], sample_rate=sr, active_a=items, active_b=~talks)
+    np.testing.assert_array_equal(d.active_a, talks)
