@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.fft import irfft, next_fast_len, rfft
 
+from ..core.errors import DualTalkError
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
 
 OFFSET_SEARCH_S = 10.0  # recorders started by hand, one after the other
@@ -331,8 +332,11 @@ def ducked_pass_weight(ducked: np.ndarray, seam: int | None = None) -> np.ndarra
     recorded elsewhere. The seam (None: :data:`DUCK_SEAM_FRAMES`) lies on the character's side of each
     edge, so the listening frames stay exactly the ducked pass (a seam inside them let the partner's
     bleed back: listening jaw p90 0.029 -> 0.043); with no seam, lips held rolled in by the ducked pass
-    stepped 0.5 at a turn."""
+    stepped 0.5 at a turn. A seam below 0 (or NaN) is a :class:`DualTalkError`: it gave NaN weights and
+    a divide-by-zero warning (review rv38f F7)."""
     seam = DUCK_SEAM_FRAMES if seam is None else seam
+    if not seam >= 0:  # NaN too
+        raise DualTalkError(f"the seam must be 0 frames or more, got {seam}")
     duck = np.asarray(ducked, dtype=bool).reshape(-1)
     where = np.flatnonzero(duck)
     if not len(where):

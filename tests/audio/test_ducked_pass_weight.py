@@ -5,7 +5,9 @@ ducked frames (those are the listening frames the duck keeps quiet)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from dualtalk.inference.audio.sync import DUCK_SEAM_FRAMES, ducked_pass_weight
+from dualtalk.inference.core.errors import DualTalkError
 
 
 def _mask(frames: int, *spans: tuple[int, int]) -> np.ndarray:
@@ -39,3 +41,10 @@ def test_nothing_ducked_keeps_none_of_the_ducked_pass_and_a_zero_seam_cuts_hard(
     assert np.array_equal(ducked_pass_weight(_mask(12)), np.zeros(12, np.float32))
     hard = ducked_pass_weight(_mask(12, (4, 8)), seam=0)
     assert np.array_equal(hard, _mask(12, (4, 8)).astype(np.float32))
+
+
+@pytest.mark.parametrize("seam", [-1, -3, float("nan")])
+def test_a_seam_below_zero_frames_is_refused_in_one_line(seam):
+    """seam=-1 divided by zero: a warning and NaN weights, which would have blended NaN motion."""
+    with pytest.raises(DualTalkError, match=r"^the seam must be 0 frames or more, got "):
+        ducked_pass_weight(_mask(12, (4, 8)), seam=seam)
