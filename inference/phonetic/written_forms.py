@@ -116,6 +116,23 @@ def _money_rules(before: str, after: str, said: Callable[[re.Match[str]], str]) 
     ]
 
 
+def _measure(unit: str, one: str, many: str, count: Callable[[str], str] = str) -> Rule:
+    """A number with ``unit`` (a pattern: km, km/h) after it said in words: ``one`` after exactly 1
+    ("un kilómetro", as one reads "1 €"), ``many`` after any other number, that number said by ``count``
+    (21 veintiún); after decimals or a thousands point (1,5 km, 1.000 km) the number is left as written
+    and ``many`` follows it. A unit read as its letters ("ka eme barra hache") is words the actor never said."""
+
+    def said(m: re.Match[str]) -> str:
+        n = m.group("n")
+        if n is None:
+            return f" {many}"
+        return one if n == "1" else f"{count(n)} {many}"
+
+    return _rule(rf"(?:(?<![\w.,])(?P<n>\d+)|(?<=\d))\s*{unit}(?!\w)", said)
+
+
+_PER_HOUR = r"km\s*/\s*h"  # before km: the "/h" is part of the unit, not "Kilometer/h"
+
 # --- German -----------------------------------------------------------------------------------
 
 _DE_ONES = ("", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun")
@@ -218,8 +235,9 @@ _DE: list[Rule] = [
         r"€|EUR\b|Euro\b",
         lambda m: _money(m, "ein Euro", "{n} Euro", lambda c: f" {c}", lambda c: f"{c} Cent"),
     ),
-    _rule(r"(?<=\d)\s*km\b", " Kilometer"),
-    _rule(r"(?<=\d)\s*kg\b", " Kilogramm"),
+    _measure(_PER_HOUR, "ein Kilometer pro Stunde", "Kilometer pro Stunde"),
+    _measure("km", "ein Kilometer", "Kilometer"),  # 1 km: espeak-ng says "eins Kilometer"
+    _measure("kg", "ein Kilogramm", "Kilogramm"),
     _abbreviation("z. B.", "zum Beispiel"),
     _abbreviation("usw.", "und so weiter", ends=True),
     _abbreviation("bzw.", "beziehungsweise"),
@@ -312,6 +330,9 @@ _FR: list[Rule] = [
             lambda c: "un centime" if c == 1 else f"{c} centimes",
         ),
     ),
+    # espeak-ng reads "km" as kilomètre itself, "/h" as "hache"; written singular, as it is said: the
+    # plural "kilomètres-heure" it reads with a liaison z nobody makes
+    _measure(_PER_HOUR, "un kilomètre-heure", "kilomètre-heure"),
     _abbreviation("M.", "Monsieur", after=rf"\s*{_CAPITAL}"),
     _abbreviation("MM.", "Messieurs", after=rf"\s*{_CAPITAL}"),
     _abbreviation("Me", "Maître", after=rf"\s+{_CAPITAL}"),
@@ -377,8 +398,9 @@ _ES: list[Rule] = [
     _rule(r"(?<![\w.,])1\.?er(?!\w)", "primer"),
     _rule(r"(?<![\w.,])3\.?er(?!\w)", "tercer"),
     *_money_rules("€|EUR", r"€|EUR\b|euros?\b", _es_money),
-    _rule(r"(?<=\d)\s*km\b", " kilómetros"),
-    _rule(r"(?<=\d)\s*kg\b", " kilos"),
+    _measure(_PER_HOUR, "un kilómetro por hora", "kilómetros por hora", _es_one),
+    _measure("km", "un kilómetro", "kilómetros", _es_one),
+    _measure("kg", "un kilo", "kilos", _es_one),
     _rule(
         r"(?<![\w.])[nN](?:\.\s*[ºo°]|[º°])\s*(?=\d)",
         lambda m: ("Número" if m.group(0)[0] == "N" else "número") + " ",
@@ -425,6 +447,8 @@ _IT: list[Rule] = [
             lambda c: "un centesimo" if c == 1 else f"{c} centesimi",
         ),
     ),
+    _measure(_PER_HOUR, "un chilometro orario", "chilometri orari"),
+    _measure("km", "un chilometro", "chilometri"),
     _abbreviation("Sig.", "signor"),
     _abbreviation("Sig.ra", "signora"),
     _abbreviation("Sig.na", "signorina"),
@@ -472,6 +496,8 @@ _PT: list[Rule] = [
             lambda c: "um centavo" if c == 1 else f"{c} centavos",
         ),
     ),
+    _measure(_PER_HOUR, "um quilómetro por hora", "quilómetros por hora"),
+    _measure("km", "um quilómetro", "quilómetros"),
     _abbreviation("Sr.", "senhor"),
     _abbreviation("Sra.", "senhora"),
     _abbreviation("Srta.", "senhorita"),

@@ -71,6 +71,17 @@ from dualtalk.training.lite.languages import LANGUAGES
             "Fr. Meier kommt ca. 5 km zu Fuß, d. h. bzw. Nr. 3.",
             "Frau Meier kommt circa 5 Kilometer zu Fuß, das heißt beziehungsweise Nummer 3.",
         ),
+        # speeds and distances: "km/h" was "kilómetros/h" ("barra hache"), "1 km" "1 kilómetros" (rv38f F6)
+        ("es", "Va a 100 km/h, o a 1 km/h.", "Va a 100 kilómetros por hora, o a un kilómetro por hora."),
+        (
+            "es",
+            "Son 1 km y 1 kg, o 21 km, o 1,5 km.",
+            "Son un kilómetro y un kilo, o veintiún kilómetros, o 1,5 kilómetros.",
+        ),
+        ("de", "Er fuhr 50 km/h, 1 km weit.", "Er fuhr 50 Kilometer pro Stunde, ein Kilometer weit."),
+        ("fr", "Il roule à 130 km/h sur 5 km.", "Il roule à 130 kilomètre-heure sur 5 km."),
+        ("pt", "Vai a 100 km/h por 1 km.", "Vai a 100 quilómetros por hora por um quilómetro."),
+        ("it", "Va a 130 km/h per 1 km.", "Va a 130 chilometri orari per un chilometro."),
         # money
         (
             "es",
@@ -121,6 +132,8 @@ def _phones(text: str, voice: str) -> list[str]:
             "Bueno, pero mi abuelo paga cinco euros con cincuenta por el pan.",
         ),
         ("fr", "Ça coûte 5,50 €, p. ex.", "Ça coûte cinq euros cinquante, par exemple."),
+        ("es", "Va a 90 km/h durante 1 km.", "Va a noventa kilómetros por hora durante un kilómetro."),
+        ("de", "Er fuhr 50 km/h.", "Er fuhr fünfzig Kilometer pro Stunde."),
     ],
 )
 def test_the_line_as_written_is_read_with_the_phones_of_the_line_as_said(language, written, said):
