@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import bpy
 
 from ..dualtalk_blender.addon import fbx_job, panel_fbx, saved_takes, state, ui_run
@@ -18,6 +20,7 @@ from .modal import (
     JobOperator,
     generation_running,
     internal_error_line,
+    poll_export,
     poll_free,
     poll_generation,
     report_failure,
@@ -77,12 +80,12 @@ CANCELLABLE = ("", "generate", *SETUP_TASKS, fbx_job.TASK)
 
 
 class DUALTALK_OT_cancel(bpy.types.Operator):
-    """Stop the running DualTalk generation, dependency install or download; the scene stays as it was"""
+    """Stop the running DualTalk generation, FBX export, dependency install or download; the scene stays as it was"""
 
     bl_idname = "dualtalk.cancel"
     bl_label = "Cancel"
 
-    # which job: "generate", "deps" or "download" (the button under that job's progress says);
+    # which job: "generate", "deps", "download" or "FBX export" (the button under that job's progress says);
     # "" (the panel's button, a script): the generation, else an install or download
     task: bpy.props.StringProperty(options={"HIDDEN", "SKIP_SAVE"})
 
@@ -91,14 +94,16 @@ class DUALTALK_OT_cancel(bpy.types.Operator):
         if generation_running() or modal.running_jobs((*SETUP_TASKS, fbx_job.TASK)):
             return True
         cls.poll_message_set(
-            "no DualTalk generation, install or download is running; there is nothing to cancel"
+            "no DualTalk generation, FBX export, install or download is running; there is nothing to cancel"
         )
         return False
 
     def execute(self, context):
         if self.task not in CANCELLABLE:  # a script's typo must not cancel nothing silently
             return report_failure(
-                self, context, f"DualTalk: no job called {self.task!r} to cancel (generate, deps or download)"
+                self,
+                context,
+                f"DualTalk: no job called {self.task!r} to cancel (generate, deps, download or FBX export)",
             )
         run = ui_run.ACTIVE
         if run is not None and self.task in ("", "generate"):  # the run may have ended since poll
@@ -213,6 +218,9 @@ class DUALTALK_OT_export_fbx(JobOperator):
     bl_idname = "dualtalk.export_fbx"
     bl_label = "Export FBX"
     task = fbx_job.TASK
+    # what the file will warn of, worked out when its copy was saved (:meth:`begin`)
+    _clip: Sequence[str] = ()
+    _said: Sequence[str] | None = None
 
     filepath: bpy.props.StringProperty(
         subtype="FILE_PATH", options={"SKIP_SAVE", "PATH_SUPPORTS_BLEND_RELATIVE"}
@@ -227,16 +235,20 @@ class DUALTALK_OT_export_fbx(JobOperator):
         if s.char_a is None or s.char_b is None:
             cls.poll_message_set(CHOOSE_BOTH)
             return False
-        if modal.running_jobs((fbx_job.TASK,)):
-            cls.poll_message_set(FBX_RUNNING)
-            return False
-        return True
+        return poll_export(cls, context)  # one job at a time writes the status line (review rv38g 2)
 
     def begin(self, context) -> fbx_job.FbxExport:
         """From the panel's button (a window): the export runs in a Blender of its own, so Blender
         stays responsive and Esc stops it (:mod:`..dualtalk_blender.addon.fbx_job`)."""
         s = context.scene.dualtalk
         job = fbx_job.FbxExport(context.scene, s, self.filepath or s.fbx_path).start()
+        try:  # what the file holds is the copy just saved: its warnings are said at the end (rv38g 1)
+            self._clip = panel_fbx.clip_warnings(s, job.finals)
+            self._said = panel_fbx.file_warnings(s)
+        except BaseException:
+            job.cancel()
+            job.result()
+            raise
         state.set_status(context, running=True, task=self.task, message=job.message, last=_exporting(job))
         return job
 
@@ -259,11 +271,10 @@ class DUALTALK_OT_export_fbx(JobOperator):
         job = self._job
         if not outcome.ok or not isinstance(job, fbx_job.FbxExport):
             return outcome
-        # the clip an engine will play, if not the take
-        clip = panel_fbx.clip_warnings(job.settings, job.finals)
-        return Outcome(
-            True, f"DualTalk: {panel_fbx.fbx_message(job.settings, job.finals, clip)}", warnings=tuple(clip)
-        )
+        # worked out when the copy was saved: the scene may have changed since, the file has not
+        clip, said = self._clip, self._said
+        line = panel_fbx.fbx_message(job.settings, job.finals, clip, said=said)
+        return Outcome(True, f"DualTalk: {line}", warnings=tuple(clip))
 
     def execute(self, context):
         """A script's call, or Blender in the background: the export in this Blender, which returns
@@ -289,7 +300,7 @@ class DUALTALK_OT_export_fbx(JobOperator):
         return {"FINISHED"}
 
 
-FBX_RUNNING = "an FBX export is running; wait for it to end or press Esc to cancel it"
+FBX_RUNNING = modal.FBX_RUNNING
 
 
 def _exporting(job: fbx_job.FbxExport) -> str:

@@ -11,7 +11,7 @@ import contextlib
 
 import bpy
 
-from ..dualtalk_blender.addon import state
+from ..dualtalk_blender.addon import fbx_job, state
 from ..dualtalk_blender.addon.job import Job, Outcome
 from ..dualtalk_blender.addon.panel_options import in_panel_words
 from ..dualtalk_blender.addon.state import SETUP_TASKS, SETUP_WORDS
@@ -47,14 +47,28 @@ WAIT_FOR_SETUP = {
 }
 
 
+# Why a button that writes the status line waits for a running Export FBX (its Blender of its own
+# writes the line each tick: both would write it by turns, and the panel would jump between them)
+FBX_RUNNING = "an FBX export is running; wait for it to end or press Esc to cancel it"
+# Why Export FBX waits for a running install (the words of WAIT_FOR_SETUP without Generate's reason)
+EXPORT_WAITS_FOR_INSTALL = (
+    "an install is running; wait for it to end or cancel it (Cancel under its progress in the 3D "
+    "Viewport's DualTalk panel or the add-on's preferences)"
+)
+
+
 def poll_free(cls, context, *, scene: bool = True) -> bool:
-    """The poll of an operator that may not run beside a generation (or, ``scene``, without a scene),
-    saying why when it refuses."""
+    """The poll of an operator that may not run beside a generation or an FBX export, whose progress
+    is the one status line it would write too (or, ``scene``, without a scene), saying why when it
+    refuses (review rv38g 2)."""
     if scene and context.scene is None:
         cls.poll_message_set(NO_SCENE)
         return False
     if generation_running():
         cls.poll_message_set(WAIT_FOR_RUN)
+        return False
+    if running_jobs((fbx_job.TASK,)):
+        cls.poll_message_set(FBX_RUNNING)
         return False
     return True
 
@@ -68,6 +82,19 @@ def poll_generation(cls, context) -> bool:
     setup = running_jobs(SETUP_TASKS)
     if setup:
         cls.poll_message_set(WAIT_FOR_SETUP.get(getattr(setup[0], "task", ""), WAIT_FOR_SETUP["deps"]))
+        return False
+    return True
+
+
+def poll_export(cls, context) -> bool:
+    """The poll of Export FBX from the panel: no generation, install, download or other export runs
+    (each writes the one status line the export's progress is drawn from), saying why when it refuses."""
+    if not poll_free(cls, context):
+        return False
+    setup = running_jobs(SETUP_TASKS)
+    if setup:
+        task = getattr(setup[0], "task", "")
+        cls.poll_message_set(WAIT_FOR_SETUP["download"] if task == "download" else EXPORT_WAITS_FOR_INSTALL)
         return False
     return True
 

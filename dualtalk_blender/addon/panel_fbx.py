@@ -126,20 +126,29 @@ def clip_warnings(s: Any, paths: Sequence[Path] = ()) -> list[str]:
     ]
 
 
-def fbx_message(s: Any, paths: Path | Sequence[Path], clip: Sequence[str] = ()) -> str:
-    """The status line after an FBX export (naming each file written), with the first thing the file
-    leaves out (a mesh's Mirror or other modifiers: see :func:`..scene.fbx_export.left_out_modifiers`);
-    a take keyed at another frame rate than the scene's comes first: the file carries keys out of step
-    with the sound (:func:`.preflight.fps_warnings`). ``clip``: :func:`clip_warnings`, counted last (the
-    status line is what stays on screen; each is also its own report)."""
+def file_warnings(s: Any) -> list[str]:
+    """What the file leaves out or carries out of step, as the scene is now: a take keyed at another
+    frame rate than the scene's first (the file's keys are out of step with the sound:
+    :func:`.preflight.fps_warnings`), then a mesh's Mirror or other modifiers the file leaves out
+    (:func:`..scene.fbx_export.left_out_modifiers`). The export in a Blender of its own works them out
+    when it saves the copy it exports, and says them at its end (review rv38g 1)."""
     from ..scene.fbx_export import left_out_modifiers
     from .preflight import fps_warnings
 
-    written = [paths] if isinstance(paths, Path) else list(paths)
     scene = getattr(s, "id_data", None)
     warnings = fps_warnings(scene) if scene is not None and hasattr(scene, "render") else []
-    warnings += left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
-    warnings += list(clip)
+    return warnings + left_out_modifiers(check_characters(s), scope=getattr(s, "fbx_scope", "FULL").lower())
+
+
+def fbx_message(
+    s: Any, paths: Path | Sequence[Path], clip: Sequence[str] = (), said: Sequence[str] | None = None
+) -> str:
+    """The status line after an FBX export (naming each file written), with the first thing the file
+    leaves out (:func:`file_warnings`, or ``said``: those worked out when the file's scene was saved);
+    ``clip``: :func:`clip_warnings`, counted last (the status line is what stays on screen; each is
+    also its own report)."""
+    written = [paths] if isinstance(paths, Path) else list(paths)
+    warnings = [*(file_warnings(s) if said is None else said), *clip]
     more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
     return f"exported {' and '.join(map(str, written))}" + (
         f" (warning: {warnings[0]}{more})" if warnings else ""

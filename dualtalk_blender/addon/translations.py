@@ -97,9 +97,10 @@ JA_JP: Table = {
     (OPERATOR, "Cancel"): "キャンセル",
     (
         DEFAULT,
-        "Stop the running DualTalk generation, dependency install or download; the scene stays as it was",
+        "Stop the running DualTalk generation, FBX export, dependency install or download; the scene stays as it was",
     ): (
-        "実行中のDualTalkの生成、依存関係のインストール、またはダウンロードを停止します。シーンは元のままです"
+        "実行中のDualTalkの生成、FBXのエクスポート、依存関係のインストール、またはダウンロードを停止します。"
+        "シーンは元のままです"
     ),
     (OPERATOR, "Apply Take"): "テイクを適用",
     (
@@ -281,8 +282,20 @@ JA_JP: Table = {
     (DEFAULT, "an FBX export is running; wait for it to end or press Esc to cancel it"): (
         "FBXのエクスポートを実行中です。終わるまで待つか、Escでキャンセルしてください"
     ),
-    (DEFAULT, "no DualTalk generation, install or download is running; there is nothing to cancel"): (
-        "実行中のDualTalkの生成、インストール、ダウンロードはありません。キャンセルするものはありません"
+    (DEFAULT, "exporting"): "エクスポート中",
+    (
+        DEFAULT,
+        "no DualTalk generation, FBX export, install or download is running; there is nothing to cancel",
+    ): (
+        "実行中のDualTalkの生成、FBXのエクスポート、インストール、ダウンロードはありません。キャンセルするものはありません"
+    ),
+    (
+        DEFAULT,
+        "an install is running; wait for it to end or cancel it (Cancel under its progress in the 3D "
+        "Viewport's DualTalk panel or the add-on's preferences)",
+    ): (
+        "インストールが実行中です。終わるまで待つか、キャンセルしてください"
+        "（3DビューポートのDualTalkパネルまたはアドオンのプリファレンスの進行状況の下の「キャンセル」）"
     ),
     (
         DEFAULT,
@@ -839,8 +852,8 @@ ZH_HANS: Table = {
     (OPERATOR, "Cancel"): "取消",
     (
         DEFAULT,
-        "Stop the running DualTalk generation, dependency install or download; the scene stays as it was",
-    ): ("停止正在运行的 DualTalk 生成、依赖项安装或下载；场景保持原样"),
+        "Stop the running DualTalk generation, FBX export, dependency install or download; the scene stays as it was",
+    ): ("停止正在运行的 DualTalk 生成、FBX 导出、依赖项安装或下载；场景保持原样"),
     (OPERATOR, "Apply Take"): "应用镜次",
     (
         DEFAULT,
@@ -1004,9 +1017,16 @@ ZH_HANS: Table = {
     (DEFAULT, "an FBX export is running; wait for it to end or press Esc to cancel it"): (
         "正在导出 FBX；请等待其结束，或按 Esc 取消"
     ),
-    (DEFAULT, "no DualTalk generation, install or download is running; there is nothing to cancel"): (
-        "没有正在运行的 DualTalk 生成、安装或下载；没有可取消的内容"
-    ),
+    (DEFAULT, "exporting"): "正在导出",
+    (
+        DEFAULT,
+        "no DualTalk generation, FBX export, install or download is running; there is nothing to cancel",
+    ): ("没有正在运行的 DualTalk 生成、FBX 导出、安装或下载；没有可取消的内容"),
+    (
+        DEFAULT,
+        "an install is running; wait for it to end or cancel it (Cancel under its progress in the 3D "
+        "Viewport's DualTalk panel or the add-on's preferences)",
+    ): ("安装正在运行；请等待其结束，或将其取消（3D 视图中 DualTalk 面板或插件偏好设置中进度下方的“取消”）"),
     (
         DEFAULT,
         "an install is running (a generation could load half-installed packages); wait for it to end "

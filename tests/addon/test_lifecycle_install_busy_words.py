@@ -118,7 +118,7 @@ def test_a_cancel_naming_no_such_job_says_so_and_stops_nothing(addon, monkeypatc
     download = SimpleNamespace(task="download", state="running", cancel=lambda: stopped.append("download"))
     monkeypatch.setitem(modal._LIVE, id(download), (download, object()))
     with pytest.raises(
-        RuntimeError, match=r"no job called 'dwnload' to cancel \(generate, deps or download\)"
+        RuntimeError, match=r"no job called 'dwnload' to cancel \(generate, deps, download or FBX export\)"
     ):
         bpy.ops.dualtalk.cancel(task="dwnload")
     assert stopped == []
