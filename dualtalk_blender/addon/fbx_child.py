@@ -9,25 +9,29 @@ It speaks the worker's protocol on stdout (one JSON object a line: ``progress``,
 own left (:mod:`...inference.core.interrupts`). The job renames the staged files into place only once
 this process said ``done``.
 
-Job file (JSON): ``blend`` (the copy), ``scene``, ``view_layer``, ``scope``, ``parent`` (the pid it
-stops with), ``files``: ``[{"objects": [full names], "path": staged path}]``.
+When the animator's Blender dies (a crash, ``kill -9``), nothing would rename or remove what this
+process writes: with ``parent_pipe`` it reads its stdin, a pipe from that Blender that is never
+written, and at its end (the pipe closes with the process that holds it, on Windows too, where the
+parent's pid never shows its death) it removes the staged files it was given, what the exporter was
+writing beside them and its temp folder, and exits.
+
+Job file (JSON): ``blend`` (the copy), ``scene``, ``view_layer``, ``scope``, ``parent_pipe`` (stop
+at stdin's end), ``files``: ``[{"objects": [full names], "path": staged path, "final": the user's file}]``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import sys
 import threading
-import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from ...inference.core.errors import CancelledError, DualTalkError
-
-PARENT_CHECK_S = 1.0  # how often the child looks whether the Blender that started it is still there
-
 
 # the process's stdout, taken before the export hides the exporter's chatter (it redirects sys.stdout)
 _OUT = sys.stdout
@@ -48,15 +52,40 @@ class Lines:
         """SIGTERM is the cancel: the signal handlers hear it."""
 
 
-def _stop_with(parent: int) -> None:
-    """End this process when the Blender that started it is gone (crashed, killed): nothing would
-    rename what it writes, so it must not keep exporting."""
+def leave_nothing(job: dict[str, Any], job_path: Path) -> None:
+    """Remove what this export made for a parent that is gone: the staged files, the exporter's
+    temporaries beside them, the job's temp folder (only one the job made: ``dualtalk_fbx_*``) and
+    the lock file the parent held beside each file, where no new export holds it now (taken and let
+    go as :func:`...inference.core.locks.locked` does, which removes it)."""
+    from ...inference.core import locks
+    from .fbx_leftovers import FOLDER_PREFIX, remove_staged
+
+    entries = [entry for entry in job.get("files", ()) if isinstance(entry, dict)]
+    remove_staged(Path(str(entry["path"])) for entry in entries)
+    folder = job_path.parent
+    if folder.name.startswith(FOLDER_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
+    for entry in entries:
+        if "final" in entry and locks.lock_file(str(entry["final"])).exists():
+            with contextlib.suppress(DualTalkError, OSError), locks.locked(str(entry["final"]), "FBX file"):
+                pass
+
+
+def _stop_with_parent(job: dict[str, Any], job_path: Path) -> None:
+    """End this process, leaving nothing, when the Blender that started it is gone (its pipe on our
+    stdin ends): nothing would rename what it writes, so it must not keep exporting."""
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):  # no stdin at all: nothing to watch
+        return
 
     def watch() -> None:
-        while True:
-            time.sleep(PARENT_CHECK_S)
-            if os.getppid() != parent:
-                os._exit(3)
+        with contextlib.suppress(OSError, ValueError):  # unbuffered: a daemon thread in a buffered read
+            while os.read(fd, 4096):  # aborts the interpreter's exit; never written, only its end comes
+                pass
+        with contextlib.suppress(Exception):
+            leave_nothing(job, job_path)
+        os._exit(3)
 
     threading.Thread(target=watch, daemon=True).start()
 
@@ -95,8 +124,8 @@ def main(argv: list[str]) -> int:
 
     try:
         job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-        if isinstance(job.get("parent"), int):
-            _stop_with(job["parent"])
+        if job.get("parent_pipe") is True:
+            _stop_with_parent(job, Path(argv[0]))
         emit({"event": "start", "pid": os.getpid()})
         with interrupts.handle_signals():
             written = export(job)

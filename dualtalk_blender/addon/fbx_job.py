@@ -9,7 +9,10 @@ infer; the animator's Blender polls it from the modal operator (progress, Esc, t
 Each file is written to a hidden staged sibling of the user's file (``.pair.XXXX.part.fbx``, made by
 :func:`...inference.core.fileio.atomic_paths`), and all are renamed into place together once the
 child said it wrote them: a cancel, a failure or a crash leaves the user's files as they were, with no
-part of the new ones, and the temp folder goes.
+part of the new ones, and the temp folder goes. Each file's lock (:func:`...inference.core.locks.locked`,
+as ``animate --fbx`` takes it) is held meanwhile: two Blenders exporting one file keep each other out.
+When the animator's Blender itself dies, the exporting Blender sees its stdin close and removes the staged
+files and the temp folder; what it could not, the next Export FBX sweeps (:mod:`.fbx_leftovers`).
 
 Everything the export would refuse is refused before the copy is saved
 (:func:`.panel_fbx.planned_files`), in the same words as the export run in Blender itself.
@@ -18,7 +21,6 @@ Everything the export would refuse is refused before the copy is saved
 from __future__ import annotations
 
 import contextlib
-import glob
 import json
 import os
 import queue
@@ -92,6 +94,7 @@ class FbxExport:
         self._files: contextlib.ExitStack | None = None
         self._staged: list[Path] = []
         self._folder: Path | None = None
+        self._owner = -1  # the temp folder's owner lock (:mod:`.fbx_leftovers`), passed to the child
         self._proc: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: queue.Queue[str | None] = queue.Queue()
@@ -100,18 +103,26 @@ class FbxExport:
 
     # the Job protocol ----------------------------------------------------------------------------
     def start(self) -> FbxExport:
-        """Refuse what the export would refuse, save the copy, stage the files and start the child;
-        a refusal (one line) leaves nothing behind."""
+        """Refuse what the export would refuse, take each file's lock, sweep what dead exports left,
+        save the copy, stage the files and start the child; a refusal (one line) leaves nothing behind."""
+        from ...inference.core import locks
         from ...inference.core.fileio import atomic_paths
         from ..scene import blendio
+        from . import fbx_leftovers
         from .panel_fbx import planned_files
 
         scope, plan = planned_files(self.settings, self.path)
         self.finals = [final for _objects, final in plan]
         self._files = contextlib.ExitStack()
         try:
+            for final in self.finals:  # held until the files are in place: the sweep takes no live file
+                self._files.enter_context(
+                    locks.locked(final, "FBX file", fix="choose another FBX file", what="FBX file")
+                )
+            fbx_leftovers.sweep(self.finals)
+            self._folder = Path(tempfile.mkdtemp(prefix=fbx_leftovers.FOLDER_PREFIX))
+            self._owner = fbx_leftovers.hold_owner(self._folder)
             self._staged = self._files.enter_context(atomic_paths(self.finals, suffix=".fbx"))
-            self._folder = Path(tempfile.mkdtemp(prefix="dualtalk_fbx_"))
             copy = self._folder / "scene.blend"
             import bpy
 
@@ -122,10 +133,10 @@ class FbxExport:
                 "scene": self.scene.name_full,
                 "view_layer": view_layer.name if view_layer is not None else self.scene.view_layers[0].name,
                 "scope": scope,
-                "parent": os.getpid(),
+                "parent_pipe": True,  # stdin: its end means this Blender is gone
                 "files": [
-                    {"objects": [o.name_full for o in objects], "path": str(staged)}
-                    for (objects, _final), staged in zip(plan, self._staged, strict=True)
+                    {"objects": [o.name_full for o in objects], "path": str(staged), "final": str(final)}
+                    for (objects, final), staged in zip(plan, self._staged, strict=True)
                 ],
             }
             job_path = self._folder / "job.json"
@@ -146,7 +157,8 @@ class FbxExport:
         try:
             self._proc = subprocess.Popen(
                 child_command(job_path),
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,  # never written: it closes when this Blender ends, however it ends
+                pass_fds=self._passed(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -160,6 +172,11 @@ class FbxExport:
             raise DualTalkError(f"could not start Blender for the FBX export: {exc}") from None
         threading.Thread(target=drain_lines, args=(self._proc.stdout, self._lines), daemon=True).start()
         threading.Thread(target=drain_lines, args=(self._proc.stderr, self._stderr), daemon=True).start()
+
+    def _passed(self) -> tuple[int, ...]:
+        """The temp folder's owner lock, shared with the child (one open file): the folder stays
+        owned while either Blender lives. Windows passes no descriptor; its child cleans up itself."""
+        return (self._owner,) if os.name == "posix" and self._owner >= 0 else ()
 
     def poll(self) -> bool:
         """Read what the child said; True while it runs."""
@@ -247,21 +264,31 @@ class FbxExport:
 
     def _discard(self) -> None:
         """Whatever did not go into place goes: the staged files, what the child was writing beside
-        them when it was stopped, the copy of the .blend."""
-        from ...inference.core.fileio import STEM_CUT
+        them when it was stopped, the copy of the .blend; the files' locks are let go."""
+        from .fbx_leftovers import exporters_temporaries
 
         self._stop()
-        if self._files is not None:
-            self._files.__exit__(CancelledError, CancelledError("FBX export stopped"), None)
-            self._files = None
-        for staged in self._staged:  # the child's own temporary beside its staged file (a SIGKILL)
-            pattern = f".{glob.escape(staged.stem[:STEM_CUT])}.*.part.fbx"
-            for left in staged.parent.glob(pattern):
-                with contextlib.suppress(OSError):
-                    left.unlink()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        if self._proc is not None and self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
+        files, self._files = self._files, None
+        try:
+            if files is not None:  # unstaged while the locks are still held
+                files.__exit__(CancelledError, CancelledError("FBX export stopped"), None)
+        finally:
+            for staged in self._staged:  # the child's own temporary beside its staged file (a SIGKILL)
+                for left in exporters_temporaries(staged):
+                    with contextlib.suppress(OSError):
+                        left.unlink()
+            if self._owner >= 0 and os.name != "posix":  # Windows removes no open file
+                os.close(self._owner)
+                self._owner = -1
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
+            if self._owner >= 0:
+                os.close(self._owner)
+                self._owner = -1
 
     def _read_stderr(self) -> None:
         """The child's last words (a crash's), kept for the line; its stderr closes as it exits."""
