@@ -49,11 +49,40 @@ BOOTSTRAP = (
 STOP_GRACE_S = 2.0  # after SIGTERM, how long the child has to end its bake before SIGKILL
 
 
+def runs_scripts_here(app: Any, prefs: Any, data: Any) -> bool:
+    """Whether this Blender runs this file's Python (drivers, registered scripts), as the exporting
+    Blender must too, so the rig moves there as here. Blocked here (``app.autoexec_fail``, or
+    ``autoexec_fail_quiet`` once the warning was dismissed): not there either, also where the
+    preference is on but the file lies in an excluded path (the copy in the temp folder is not).
+    Otherwise the preference says, except that a file whose Python did run here with the preference
+    off was allowed (the info bar's *Allow Execution*), so it runs there too."""
+    if app.autoexec_fail or app.autoexec_fail_quiet:
+        return False
+    if prefs is not None and bool(prefs.filepaths.use_scripts_auto_execute):
+        return True
+    return _holds_python(data)
+
+
+def _holds_python(data: Any) -> bool:
+    """A Python driver (one Blender cannot evaluate without Python) or a text registered to run."""
+    if any(getattr(text, "use_module", False) for text in data.texts):
+        return True
+    for collection in (data.objects, data.shape_keys, data.armatures, data.meshes, data.materials):
+        for idblock in collection:
+            anim = getattr(idblock, "animation_data", None)
+            for fcurve in anim.drivers if anim is not None else ():
+                driver = fcurve.driver
+                if driver.type == "SCRIPTED" and not driver.is_simple_expression:
+                    return True
+    return False
+
+
 def child_command(job_path: Path, binary: str | None = None, autoexec: bool | None = None) -> list[str]:
     """How to start the exporting Blender: Blender's own ``binary`` (default: this Blender's) in the
     background with factory settings (no add-on of the user's runs there; the FBX exporter is Blender's
-    own) and Python drivers auto-run as ``autoexec`` (default: as this Blender's preferences say), so
-    they play there as here; in Python's ``bpy`` module (no binary), this interpreter."""
+    own) and Python drivers auto-run as ``autoexec`` (default: as this Blender runs this file's,
+    :func:`runs_scripts_here`), so they play there as here; in Python's ``bpy`` module (no binary),
+    this interpreter."""
     import bpy
 
     from .worker_client import PACKAGE_ROOT
@@ -62,8 +91,7 @@ def child_command(job_path: Path, binary: str | None = None, autoexec: bool | No
     if not binary:
         return [sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), str(job_path)]
     if autoexec is None:
-        prefs = bpy.context.preferences
-        autoexec = prefs is not None and bool(prefs.filepaths.use_scripts_auto_execute)
+        autoexec = runs_scripts_here(bpy.app, bpy.context.preferences, bpy.data)
     return [
         binary,
         "--background",

@@ -4,7 +4,8 @@ The exporting Blender noticed and exited, but left its hidden staged file beside
 temp folder with the whole copy of the scene, and nothing ever removed either (review rv38f F3). Now
 it removes both itself, and the next Export FBX sweeps what a dead export left, never a live one's.
 The animator's Blender is played by a Python process with the add-on that starts the export and
-kills itself with SIGKILL once the other Blender samples the take.
+kills itself with SIGKILL once the other Blender samples the take. Last, the other Blender runs the
+file's Python drivers as the animator's does for this file, not only as its preference says.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+import bpy
 import pytest
 import test_export_fbx_esc as esc
-from dualtalk.dualtalk_blender.addon import fbx_leftovers
+from dualtalk.dualtalk_blender.addon import fbx_job, fbx_leftovers
 from test_export_fbx_esc import YESTERDAY, Button
 
 pair, temp = esc.pair, esc.temp  # the Esc tests' fixtures: a keyed pair, the job's temp folder
@@ -178,3 +180,58 @@ def test_a_second_blender_exporting_the_same_file_is_refused_in_one_line(scene, 
     ):
         Button(scene, path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cafe", "tmp"] and list(temp.iterdir()) == []
+
+
+def rig_driven(python: bool) -> None:
+    """An empty file with one scripted driver: Python (needs auto-run) or a simple expression."""
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    obj = bpy.data.objects.new("Rig", None)
+    bpy.context.scene.collection.objects.link(obj)
+    driver = obj.driver_add("location", 0).driver
+    driver.type = "SCRIPTED"
+    driver.expression = "bpy.context.scene.frame_current * 0.5" if python else "frame * 0.5"
+
+
+@pytest.mark.parametrize(
+    ("fail", "quiet", "preference", "python_driver", "runs"),
+    [
+        (False, False, True, False, True),  # the preference on: scripts run
+        (True, False, True, True, False),  # on, but this file's were blocked (an excluded path)
+        (False, True, True, True, False),  # blocked, the warning dismissed
+        (False, False, False, True, True),  # off, but "Allow Execution" pressed: its driver ran
+        (True, False, False, True, False),  # off and blocked
+        (False, False, False, False, False),  # off and nothing to run: as the preference says
+    ],
+)
+def test_the_other_blender_runs_the_files_python_as_the_animators_does(
+    fail, quiet, preference, python_driver, runs
+):
+    from types import SimpleNamespace
+
+    rig_driven(python_driver)
+    app = SimpleNamespace(autoexec_fail=fail, autoexec_fail_quiet=quiet)
+    prefs = SimpleNamespace(filepaths=SimpleNamespace(use_scripts_auto_execute=preference))
+
+    assert fbx_job.runs_scripts_here(app, prefs, bpy.data) is runs
+
+
+@pytest.mark.parametrize(
+    ("preference", "python_driver", "flag"),
+    [
+        (True, False, "--enable-autoexec"),
+        (False, True, "--enable-autoexec"),  # its Python driver ran here: allowed for this file
+        (False, False, "--disable-autoexec"),
+    ],
+)
+def test_the_other_blenders_command_line_follows_this_blender(tmp_path, preference, python_driver, flag):
+    """In this Blender nothing was blocked (``bpy.app.autoexec_fail`` is False)."""
+    rig_driven(python_driver)
+    filepaths = bpy.context.preferences.filepaths
+    before = filepaths.use_scripts_auto_execute
+    filepaths.use_scripts_auto_execute = preference
+    try:
+        assert not bpy.app.autoexec_fail
+        cmd = fbx_job.child_command(tmp_path / "job.json", binary="/opt/blender/blender")
+    finally:
+        filepaths.use_scripts_auto_execute = before
+    assert cmd[3] == flag
