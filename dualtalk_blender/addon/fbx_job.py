@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -47,6 +48,10 @@ BOOTSTRAP = (
     "sys.exit(main(args[1:]))\n"
 )
 STOP_GRACE_S = 2.0  # after SIGTERM, how long the child has to end its bake before SIGKILL
+# A Python exception's own line ("FileNotFoundError: ..."), which Blender prints to stdout after
+# "Error: Python: Traceback" when its --python-expr fails (before the package could speak the protocol)
+_RAISED = re.compile(r"^(?:Error: )?[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt): ")
+_BANNER = re.compile(r"^Blender (\d+\.\d+(?:\.\d+)?)\b")  # the first line a Blender binary prints
 
 
 def runs_scripts_here(app: Any, prefs: Any, data: Any) -> bool:
@@ -127,6 +132,9 @@ class FbxExport:
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: queue.Queue[str | None] = queue.Queue()
         self._errors: list[str] = []
+        self._said: list[str] = []  # the child's last stdout lines that are not the protocol's
+        self._blender = ""  # "Blender 3.4.1 at /usr/bin/blender", once its banner is read
+        self._binary = ""  # what was started: Blender's binary (or, in the bpy module, Python)
         self._final: dict[str, Any] | None = None
 
     # the Job protocol ----------------------------------------------------------------------------
@@ -154,7 +162,7 @@ class FbxExport:
             copy = self._folder / "scene.blend"
             import bpy
 
-            blendio.save_copy_checked(bpy, copy, copy, quiet=blendio.quiet_stdout)  # no "Saved copy" line
+            blendio.save_job_copy(bpy, copy)  # uncompressed; a full temp folder said as such (rv38g 5, 6)
             view_layer = bpy.context.view_layer
             job = {
                 "blend": str(copy),
@@ -182,9 +190,11 @@ class FbxExport:
         env = dict(os.environ)
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONIOENCODING"] = "utf-8"
+        command = child_command(job_path)
+        self._binary = command[0]
         try:
             self._proc = subprocess.Popen(
-                child_command(job_path),
+                command,
                 stdin=subprocess.PIPE,  # never written: it closes when this Blender ends, however it ends
                 pass_fds=self._passed(),
                 stdout=subprocess.PIPE,
@@ -222,7 +232,8 @@ class FbxExport:
                 ended = True
                 continue
             event = _parse(line)
-            if event is None:
+            if event is None:  # Blender's banner, a failed --python-expr's traceback (rv38g 4)
+                self._heard(line)
                 continue
             if event.get("event") == "progress":
                 with contextlib.suppress(TypeError, ValueError):
@@ -241,7 +252,10 @@ class FbxExport:
             self.state = "cancelled"
         else:
             self.state = "error"
-            self.error = str(final.get("message") or self._crash(code))
+            said = str(final.get("message") or "")
+            if final.get("kind") == "internal":  # not the user's doing: which Blender it was
+                said = f"the Blender writing the FBX file{self._named()} failed: {said}"
+            self.error = said or self._crash(code)
         return False
 
     @property
@@ -325,6 +339,25 @@ class FbxExport:
                 if line.strip():
                     self._errors = [*self._errors[-2:], line.strip()[:300]]
 
+    def _heard(self, line: str) -> None:
+        """Keep what the child printed that is not the protocol: its banner names the Blender started,
+        and its last lines hold the error of a script Blender could not run (it prints them to stdout)."""
+        text = line.strip()
+        banner = _BANNER.match(text)
+        if banner and not self._blender:
+            self._blender = f"Blender {banner.group(1)} at {self._binary}"
+        elif text:
+            self._said = [*self._said[-39:], text[:300]]
+
+    def _named(self) -> str:
+        return f" ({self._blender})" if self._blender else ""
+
     def _crash(self, code: int) -> str:
-        said = f": {self._errors[-1]}" if self._errors else ""
-        return f"the Blender writing the FBX file stopped (exit code {code}){said}"
+        """The line for a child that ended without a word of the protocol, naming the Blender: the
+        exception's own line where it printed one (stdout or stderr) and exited, else (killed by a
+        signal, or nothing raised) its last words on stderr."""
+        printed = (*self._said, *self._errors) if code > 0 else ()
+        raised = [line for line in printed if _RAISED.match(line)]
+        last = raised[-1].removeprefix("Error: ") if raised else (self._errors[-1] if self._errors else "")
+        said = f": {last}" if last else ""
+        return f"the Blender writing the FBX file{self._named()} stopped (exit code {code}){said}"
