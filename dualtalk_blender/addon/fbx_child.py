@@ -27,6 +27,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -66,9 +67,24 @@ def leave_nothing(job: dict[str, Any], job_path: Path) -> None:
     if folder.name.startswith(FOLDER_PREFIX):
         shutil.rmtree(folder, ignore_errors=True)
     for entry in entries:
-        if "final" in entry and locks.lock_file(str(entry["final"])).exists():
-            with contextlib.suppress(DualTalkError, OSError), locks.locked(str(entry["final"]), "FBX file"):
-                pass
+        if "final" in entry:
+            _let_go_of(locks, str(entry["final"]))
+
+
+def _let_go_of(locks: Any, final: str, tries: int = 20) -> None:
+    """Take and let go of the lock the dead parent held beside ``final``, which removes its file. The
+    parent's pipe can end before the kernel has let go of its lock (the same exit closes both), so a
+    held lock is tried again for up to a second; one a live export holds stays."""
+    for _ in range(tries):
+        if not locks.lock_file(final).exists():
+            return
+        try:
+            with locks.locked(final, "FBX file"):
+                return
+        except locks.LockHeld:
+            time.sleep(0.05)
+        except (DualTalkError, OSError):
+            return
 
 
 def _stop_with_parent(job: dict[str, Any], job_path: Path) -> None:

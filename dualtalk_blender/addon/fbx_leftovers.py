@@ -23,39 +23,18 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from ...inference.core.fileio import STEM_CUT
-from ...inference.core.locks import WIN_LOCK_BYTE
+from ...inference.core.locks import try_lock
 
 FOLDER_PREFIX = "dualtalk_fbx_"  # the job's temp folder (tempfile.mkdtemp's prefix)
 OWNER = "owner.lock"  # in it: held while the animator's Blender or the exporting one lives
 RANDOM = "[a-z0-9_]"  # one of the 8 characters tempfile.mkstemp puts in a name
 _NO_LINK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _ANY_STAGED = re.compile(rf"\..+\.{RANDOM}{{8}}\.part\.fbx")
-
-
-def try_lock(fd: int) -> bool:
-    """Take the lock on ``fd`` without waiting: False when a live process holds it."""
-    if sys.platform == "win32":  # msvcrt's lock ends with the process, as flock's does
-        import msvcrt
-
-        os.lseek(fd, WIN_LOCK_BYTE, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
 
 
 def hold_owner(folder: Path) -> int:

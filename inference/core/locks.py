@@ -184,6 +184,9 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+try_lock = _try_lock  # public for the add-on's export leftovers (addon/fbx_leftovers): one lock rule
+
+
 def _refuse_planted(path: Path) -> None:
     """A lock file must be a regular file of its own: a symbolic link (or a hard link, a pipe, a
     folder) planted at its name in a shared folder would have its target truncated and overwritten
