@@ -159,9 +159,9 @@ def _run_paper(args: argparse.Namespace) -> int:
         if getattr(args, name, None) is not None
     ]
     other += [f"--{flag}" for flag in ("swap", "diarize", "recognise") if getattr(args, flag, False)]
-    language = getattr(args, "transcript_language", None)  # a transcript's language, with no transcript
-    if language not in (None, request.BY_NAME["transcript_language"].default):
-        other.append("--transcript-language")
+    for name in ("transcript_language", "transcript_language_b"):  # a transcript's language, with none
+        if getattr(args, name, None) not in (None, request.BY_NAME[name].default):
+            other.append(request.BY_NAME[name].flag)
     if args.rounds is not None:
         other.append("--rounds")
     # the behaviour layer and the lip passes run on dialogue takes only: paper mode writes the

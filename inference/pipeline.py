@@ -424,6 +424,7 @@ def _generate(
         motion_a, motion_b, report = apply_transcript(
             lines, dialogue.names, full.a, full.b, motion_a, motion_b, where,
             offset=dialogue.start_time - full.start_time, language=request.transcript_language,
+            language_b=request.script_language_b(),  # B's own, in a conversation in two languages
             whole_active=(full.active_a, full.active_b) if judge_whole else None,
             keep_closures=request.recognise,  # a misheard word keeps the engine's lip closures
             engine_spans=(foreign[0], foreign[1]),  # words that did not sound English: the engine's lips
@@ -667,17 +668,21 @@ def _transcript_lines(request: Request) -> list[Any] | None:
 
         check_available(language="en", flag="--recognise")  # pocketsphinx
         return None
+    languages = {"--transcript-language": request.transcript_language}
+    if request.script_language_b() != request.transcript_language:  # B's lines in their own language
+        languages["--transcript-language-b"] = request.script_language_b()
     if not request.transcript:
-        if not is_english(request.transcript_language):
-            logging.getLogger("dualtalk.transcript").warning(
-                "--transcript-language %s is ignored: there is no --transcript to read",
-                request.transcript_language,
-            )
+        for flag, language in languages.items():
+            if not is_english(language):
+                logging.getLogger("dualtalk.transcript").warning(
+                    "%s %s is ignored: there is no --transcript to read", flag, language
+                )
         return None
     from .phonetic.transcript import check_available, read_transcript
 
     lines = read_transcript(request.transcript)
-    check_available(language=request.transcript_language)  # pocketsphinx for English, else espeak-ng
+    for language in languages.values():  # pocketsphinx for English, else espeak-ng speaking it
+        check_available(language=language)
     return lines
 
 

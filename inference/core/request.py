@@ -206,6 +206,21 @@ OPTIONS: tuple[Option, ...] = (
         title="Script Language",  # under Transcript, while one is chosen (panels/main_panel.py)
         panel=True,
     ),
+    # a conversation in two languages: B's lines read in B's own language (review rv38a F2)
+    Option(
+        "transcript_language_b",
+        AUDIO,
+        "str",
+        "the language B's lines are written in, when it is not A's (--transcript-language): same "
+        "(default) or any language --transcript-language takes; A's lines stay in --transcript-language",
+        default="same",
+        metavar="LANG",
+        form=(LANGUAGE_TAG, "same, or a language tag of letters, digits, - and _ (en, es, pt-br)"),
+        panel_help="The language B's lines are written in, when the two characters speak different "
+        "languages (Same as A: the Script Language above)",
+        title="Script Language B",  # under Script Language, while a transcript is chosen
+        panel=True,
+    ),
     # the names of the scene's characters, as a script may name its speakers ("花子: ..."): set by
     # animate's --char-a/--char-b and the panel's Character A/B (review rv38a F8)
     Option(
@@ -690,6 +705,7 @@ class Request:
     offset_b: float | None = None
     transcript: str | os.PathLike[str] | None = None
     transcript_language: str = "en"
+    transcript_language_b: str = "same"
     character_a: str | None = None
     character_b: str | None = None
     recognise: bool = False
@@ -753,11 +769,18 @@ class Request:
             raise DualTalkError(
                 "--recognise writes a script from the voices, and a transcript is given too: use one of them"
             )
-        if not _english(self.transcript_language):
-            raise DualTalkError(
-                f"--recognise hears English only; for {self.transcript_language} give the words as "
-                "--transcript with --transcript-language"
-            )
+        for flag, language in (("", self.transcript_language), ("-b", self.script_language_b())):
+            if not _english(language):
+                raise DualTalkError(
+                    f"--recognise hears English only; for {language} give the words as "
+                    f"--transcript with --transcript-language{flag}"
+                )
+
+    def script_language_b(self) -> str:
+        """The language B's lines are written in: ``transcript_language_b``, or A's where it is
+        ``same`` (the default: one language for the whole script, as before it could differ)."""
+        own = (self.transcript_language_b or "").strip()
+        return self.transcript_language if own.lower() in ("", "same") else own
 
     def behaviour(self) -> dict[str, Any]:
         """The behaviour layer's controls, checked: seed, amount per layer (None = the engine's

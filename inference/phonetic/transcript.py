@@ -1290,8 +1290,10 @@ def apply_transcript(
     engine_spans: tuple[Sequence[tuple[float, float]], Sequence[tuple[float, float]]] = ((), ()),
     progress: Progress | None = None,
     characters: tuple[str | None, str | None] | None = None,
+    language_b: str | None = None,
 ) -> tuple[Motion, Motion, dict[str, Any]]:  # fmt: skip
-    """Both characters' mouths drawn from their lines (written in ``language``); the report per
+    """Both characters' mouths drawn from their lines (written in ``language``; B's in ``language_b``
+    where given: a conversation in two languages, each character's lines read in their own); the report per
     character (``a``, ``b``). The streams may be the whole recording when the motions are a part of
     it starting ``offset`` seconds in (the words are aligned on the whole, then cut); with the whole
     recording's voice activity (``whole_active``, A's and B's at the motions' rate) the lines are
@@ -1304,6 +1306,8 @@ def apply_transcript(
     scene's characters playing A and B, which the lines may be tagged with (:func:`lines_by_speaker`)."""
     from .align import share
 
+    language_a = language
+    language_b = language_b or language
     lines_a, lines_b = lines_by_speaker(lines, names, where, characters)
     if len(stream_a) / SAMPLE_RATE + 1.0 < offset + motion_a.num_frames / motion_a.fps:
         raise DualTalkError("the audio is shorter than the motion; cannot place the transcript")
@@ -1322,14 +1326,17 @@ def apply_transcript(
     if where != RECOGNISED_WORDS:
         from .script_languages import wrong_language
 
-        wrong_a, looks_a = wrong_language(texts_a, language) if not too_many_a else ("", "")
-        wrong_b, looks_b = wrong_language(texts_b, language) if not too_many_b else ("", "")
+        wrong_a, looks_a = wrong_language(texts_a, language_a) if not too_many_a else ("", "")
+        wrong_b, looks_b = wrong_language(texts_b, language_b) if not too_many_b else ("", "")
+        if wrong_b and not (wrong_a and looks_a == looks_b):  # B's alone: B's own language to give
+            wrong_b = for_b(wrong_b)
         too_many_a, too_many_b = too_many_a or wrong_a or None, too_many_b or wrong_b or None
     if too_many_a:
         texts_a = []
     if too_many_b:
         texts_b = []
-    if where != RECOGNISED_WORDS and not uses_warp(language):
+    # the whole script given as English (both characters'): judged whole, as one language
+    if where != RECOGNISED_WORDS and not uses_warp(language_a) and not uses_warp(language_b):
         from .script_languages import NOT_ENGLISH_ASK, NOT_ENGLISH_SAID, looks_like, not_english
 
         # a script in another language given as English: said once, and not aligned (the English
@@ -1366,7 +1373,7 @@ def apply_transcript(
         lines_a,
         "A",
         offset,
-        language,
+        language_a,
         texts_b,
         whole_a,
         partner=stream_b,
@@ -1382,7 +1389,7 @@ def apply_transcript(
         lines_b,
         "B",
         offset,
-        language,
+        language_b,
         texts_a,
         whole_b,
         partner=stream_a,
@@ -1394,12 +1401,22 @@ def apply_transcript(
     )
     from .script_languages import normalise
 
-    # the script's language, English too: a line that fails names it
-    for rep, wrong, looks in ((rep_a, wrong_a, looks_a), (rep_b, wrong_b, looks_b)):
-        rep.setdefault("language", normalise(language))
+    # the character's script language, English too: a line that fails names it
+    for rep, wrong, looks, own in (
+        (rep_a, wrong_a, looks_a, language_a),
+        (rep_b, wrong_b, looks_b, language_b),
+    ):
+        rep.setdefault("language", normalise(own))
         if wrong and looks:  # the language the lines look in, for the panel's line (unaligned)
             rep["looks"] = {"language": looks, "letters": []}
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def for_b(advice: str) -> str:
+    """Advice to give the script's language, for B's lines alone: B's own flag and menu (A's lines
+    fit A's language; changing it would misread them: review rv38a F2)."""
+    advice = re.sub(r"--transcript-language(?= )", "--transcript-language-b", advice)
+    return advice.replace("(panel: Script Language)", "(panel: Script Language B)")
 
 
 def _looks_english(texts: list[str]) -> bool:
@@ -1814,7 +1831,15 @@ def _not_english(report: dict[str, Any], failed: list[str], errors: list[str]) -
         code = panel_code(looks.get("language")) if len(same) == 1 else None
         if code:
             name = guess_name(code)
-            return f"{'the script looks' if len(failed) > 1 else 'its lines look'} {name}; set Script Language to {name}"
+            # B's lines alone, told to give B's own language (a conversation in two languages)
+            menu = (
+                "Script Language B"
+                if failed == ["b"] and "--transcript-language-b " in errors[0]
+                else "Script Language"
+            )
+            return (
+                f"{'the script looks' if len(failed) > 1 else 'its lines look'} {name}; set {menu} to {name}"
+            )
     if len(set(errors)) != 1 or not errors[0].startswith(NOT_ENGLISH_SAID + ": "):
         return None
     code = panel_code(looks["language"]) if looks else None

@@ -21,7 +21,7 @@ VALUED = [o for o in OPTIONS if o.default is not None]
 
 def test_the_options_that_have_no_none_meaning_are_the_ones_the_audit_found():
     assert {o.name for o in VALUED} == {
-        "swap", "diarize", "transcript_language", "recognise", "engine", "device", "precision", "lip_release",
+        "swap", "diarize", "transcript_language", "transcript_language_b", "recognise", "engine", "device", "precision", "lip_release",
         "lip_rounding", "behaviour_seed", "mood", "mood_b",
     }  # fmt: skip
 

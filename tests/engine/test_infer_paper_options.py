@@ -38,6 +38,7 @@ def paper_argv(d, *extra: str) -> list[str]:
         ["--lip-release", "0"],
         ["--lip-rounding", "1"],
         ["--transcript-language", "es"],  # a transcript's language: paper mode draws no lips from one
+        ["--transcript-language-b", "en"],  # B's own script language (review rv38a F2)
     ],
 )
 def test_paper_mode_refuses_behaviour_and_lip_options_it_would_ignore(paper_inputs, capsys, extra):

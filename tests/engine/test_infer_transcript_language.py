@@ -31,8 +31,8 @@ def aligner(monkeypatch):
 
     def apply_transcript(lines, names, stream_a, stream_b, motion_a, motion_b, where="transcript",
                          offset=0.0, language="en", whole_active=None, keep_closures=False,
-                         engine_spans=None, progress=None):  # fmt: skip
-        seen["draw"].append(language)
+                         engine_spans=None, progress=None, characters=None, language_b=None):  # fmt: skip
+        seen["draw"].append(language if language_b in (None, language) else f"{language}+{language_b}")
         nothing = {"words": 0, "aligned": 0, "unknown": [], "seconds": 0.0}
         return motion_a, motion_b, {"a": nothing, "b": dict(nothing)}
 
@@ -58,6 +58,22 @@ def test_a_script_without_the_flag_is_english(scene, aligner, tmp_path, capsys):
     code, err, _out = run_cli(capsys, _infer(scene, tmp_path / "take"))
     assert code == 0, err
     assert aligner == {"check": ["en"], "draw": ["en"]}
+
+
+def test_b_s_own_language_reaches_the_aligner_check_and_b_s_lips(scene, aligner, tmp_path, capsys):
+    """A speaks Spanish, B English (review rv38a F2): each language's aligner is checked, and the
+    lips are drawn with B's own."""
+    extra = ("--transcript-language", "es", "--transcript-language-b", "en")
+    code, err, _out = run_cli(capsys, _infer(scene, tmp_path / "take", *extra))
+    assert code == 0, err
+    assert aligner == {"check": ["es", "en"], "draw": ["es+en"]}
+
+
+def test_b_s_language_left_alone_is_a_s(scene, aligner, tmp_path, capsys):
+    extra = ("--transcript-language", "es", "--transcript-language-b", "same")
+    code, err, _out = run_cli(capsys, _infer(scene, tmp_path / "take", *extra))
+    assert code == 0, err
+    assert aligner == {"check": ["es"], "draw": ["es"]}
 
 
 @pytest.mark.parametrize("tag", ["", "es fr", "--", "../es", "x" * 40, "español"])
