@@ -62,6 +62,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "transcript")
         if s.transcript:  # the language it is written in (English: pocketsphinx; others: espeak-ng)
             box.prop(s, "transcript_language")
+            box.prop(s, "transcript_language_b")  # B's own, in a conversation in two languages
             if kanji_not_read(s.transcript_language):  # Japanese, while the worker cannot read kanji
                 box.label(text=KANA_ONLY, icon="INFO")
                 box.label(text=KANJI_READER_INSTALL, icon="BLANK1")

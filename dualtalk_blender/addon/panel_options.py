@@ -42,7 +42,12 @@ def _script_languages() -> tuple[tuple[str, str, str], ...]:
 # The usual values of a text option whose list lives beside the engine code that uses it (the options
 # model imports nothing outside inference/core): the panel offers them as a dropdown, as it does a
 # declaration's own ``items`` (the device).
-LISTED: dict[str, tuple[tuple[str, str, str], ...]] = {"transcript_language": _script_languages()}
+# B's own script language: the same list after "Same as A" (the default: one language for the script)
+SAME_AS_A = ("same", "Same as A", "B's lines are written in the Script Language above")
+LISTED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "transcript_language": _script_languages(),
+    "transcript_language_b": (SAME_AS_A, *_script_languages()),
+}
 
 
 def items(option: Option) -> tuple[tuple[str, str, str], ...]:
@@ -160,7 +165,7 @@ _PHRASES = [
 # after it): the menu's entry, named as the menu shows it (``Script Language › Spanish``)
 _CODE = r"[a-z]{2,3}(?:-[a-z0-9]+)*"
 _LANGUAGE_FLAG = re.compile(
-    rf"(?<![\w./\\-])--transcript-language ({_CODE}(?:\|{_CODE})*)(?: \(panel: [^;)]*\))?(?![\w|/\\-]|\.\w)"
+    rf"(?<![\w./\\-])(--transcript-language(?:-b)?) ({_CODE}(?:\|{_CODE})*)(?: \(panel: [^;)]*\))?(?![\w|/\\-]|\.\w)"
 )
 
 
@@ -171,10 +176,10 @@ def _language_entry(m: re.Match[str], name: Callable[[str], str]) -> str:
     from ...inference.phonetic.script_languages import panel_code
 
     names = {code: name for code, name, _how in LISTED["transcript_language"]}
-    codes = [panel_code(code) for code in m.group(1).split("|")]
+    codes = [panel_code(code) for code in m.group(2).split("|")]
     if len(codes) > 2 or not all(codes):  # as the flags' other words (the menu's name alone)
         return m.group(0)
-    menu = name(_LABELS["--transcript-language"])
+    menu = name(_LABELS[m.group(1)])  # A's menu, or B's own (Script Language B)
     return f"{menu} › {' or '.join(name(names[code]) for code in codes if code)}"
 
 

@@ -96,6 +96,7 @@ def panel_request(s: Any, prefs: Any = None) -> Request:
         values["recognise"] = False  # its box is hidden while a script is chosen: the script is what is read
     else:  # the language left in the (hidden) dropdown: no script to read in it
         values["transcript_language"] = Request.transcript_language
+        values["transcript_language_b"] = Request.transcript_language_b
     if not s.use_range:
         values["start"] = values["end"] = None
     values.update(_panel_amounts(s))
@@ -132,8 +133,9 @@ def set_panel(scene: Any, **values: Any) -> Any:
     for name in values:
         if name not in known:
             raise DualTalkError(f"scene.dualtalk has no setting {name!r}{_did_you_mean(name, known)}")
-    if isinstance(values.get("transcript_language"), str):
-        values["transcript_language"] = _script_language(s, values["transcript_language"])
+    for name in ("transcript_language", "transcript_language_b"):  # "same": B's, as A's
+        if isinstance(values.get(name), str) and values[name] != "same":
+            values[name] = _script_language(s, values[name], name)
     before = {name: getattr(s, name) for name in values}
     for name, value in values.items():
         try:
@@ -145,21 +147,23 @@ def set_panel(scene: Any, **values: Any) -> Any:
     return s
 
 
-def _script_language(s: Any, language: str) -> str:
+def _script_language(s: Any, language: str, name: str = "transcript_language") -> str:
     """The panel's Script Language code for a language as the command line and the README name it
     (``cmn``, ``zh`` -> ``cmn-latn-pinyin``; ``es-MX``, ``ES`` -> ``es``); one line naming the panel's
     codes when it offers none for it (a script written from the command line's docs failed on
     Blender's enum words)."""
     from ...inference.phonetic.script_languages import panel_code
 
-    offered = [item.identifier for item in s.bl_rna.properties["transcript_language"].enum_items]
+    prop = s.bl_rna.properties[name]
+    offered = [item.identifier for item in prop.enum_items]
+    title = prop.name  # Script Language, or B's own: Script Language B
     code = panel_code(language)
     if code in offered:
         return str(code)
     raise DualTalkError(
-        f"scene.dualtalk.transcript_language: the panel has no Script Language {language!r} "
+        f"scene.dualtalk.{name}: the panel has no {title} {language!r} "
         f"(its codes: {', '.join(offered)}; Mandarin is 'cmn-latn-pinyin'; other espeak-ng languages: "
-        "animate --transcript-language)"
+        f"animate {'--transcript-language-b' if name.endswith('_b') else '--transcript-language'})"
     )
 
 

@@ -446,6 +446,16 @@ JA_JP: Table = {
         "（デフォルト: 英語）。その音素から唇の形を作り、それぞれの声に合わせます"
     ),
     (DEFAULT, "Script Language"): "台本の言語",
+    (DEFAULT, "Script Language B"): "Bの台本の言語",
+    (
+        DEFAULT,
+        "The language B's lines are written in, when the two characters speak different languages "
+        "(Same as A: the Script Language above)",
+    ): "Bのセリフを書いた言語。2人のキャラクターが別の言語で話すときに選びます（Aと同じ: 上の「台本の言語」）",
+    (
+        DEFAULT,
+        "B's lines are written in the Script Language above",
+    ): "Bのセリフも上の「台本の言語」で書かれています",
     (DEFAULT, "Recognise Words (English)"): "言葉を聞き取る（英語）",
     (
         DEFAULT,
@@ -1151,6 +1161,13 @@ ZH_HANS: Table = {
         "(default English): the lips are drawn from its phones, aligned to each voice",
     ): "角色说的话，每次发言一行（A: 文本 / B: 文本），用“台词稿语言”书写（默认英语）：根据其音素生成口型，并与各自的声音对齐",
     (DEFAULT, "Script Language"): "台词稿语言",
+    (DEFAULT, "Script Language B"): "B 的台词稿语言",
+    (
+        DEFAULT,
+        "The language B's lines are written in, when the two characters speak different languages "
+        "(Same as A: the Script Language above)",
+    ): "B 的台词所用的语言，两个角色说不同语言时选择（与 A 相同：上面的“台词稿语言”）",
+    (DEFAULT, "B's lines are written in the Script Language above"): "B 的台词也用上面的“台词稿语言”书写",
     (DEFAULT, "Recognise Words (English)"): "识别语音文字（英语）",
     (
         DEFAULT,

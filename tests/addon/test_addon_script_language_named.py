@@ -125,3 +125,12 @@ def test_a_reason_a_and_b_share_is_said_once():
     (said,) = transcript_warnings({"transcript": report}, Settings())
     assert said.count("another text?") == 1 and "A: " not in said, said
     assert said.startswith("A's and B's lines keep the engine's lips, not aligned to their voices (9 of its")
+
+
+def test_b_s_own_flag_reads_as_b_s_menu_entry():
+    """B's lines alone in another language (review rv38a F2): B's menu, Script Language B."""
+    said = "its lines look English ('the'), not Spanish; give --transcript-language-b en (panel: Script Language B)"
+    assert (
+        in_panel_words(said)
+        == "its lines look English ('the'), not Spanish; give Script Language B › English"
+    )

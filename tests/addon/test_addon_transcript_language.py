@@ -96,3 +96,43 @@ def test_a_language_the_panel_lacks_names_the_codes_it_has(scene, given):
     ) as e:
         panel_settings.set_panel(scene, transcript_language=given, use_range=True)
     assert "Mandarin is 'cmn-latn-pinyin'" in str(e.value) and not scene.dualtalk.use_range
+
+
+def test_b_s_own_language_sits_under_the_script_language_same_as_a_by_default(scene, script):
+    """A conversation in two languages (review rv38a F2): Script Language B, under Script Language."""
+    assert "transcript_language_b" not in props(scene)
+    scene.dualtalk.transcript = str(script)
+    shown = props(scene)
+    assert shown[shown.index("transcript_language") + 1] == "transcript_language_b"
+    rna = scene.dualtalk.bl_rna.properties["transcript_language_b"]
+    assert rna.type == "ENUM" and rna.name == "Script Language B" and rna.default == "same"
+    items = [(item.identifier, item.name) for item in rna.enum_items]
+    assert items[0] == ("same", "Same as A")
+    assert items[1:] == [(code, name) for code, name, _voice in SCRIPT_LANGUAGES]
+
+
+def test_b_s_language_reaches_the_workers_request(scene, script, tmp_path):
+    a, b = ah.two_characters()
+    s = scene.dualtalk
+    s.char_a, s.char_b, s.audio = a, b, str(ah.write_dialogue_wav(tmp_path / "talk.wav"))
+    panel_settings.set_panel(
+        scene, transcript=str(script), transcript_language="es", transcript_language_b="en-us"
+    )
+    assert s.transcript_language_b == "en"
+    job = panel_settings.build_job(s, tmp_path / "work")
+    assert job["audio"]["transcript_language_b"] == "en"
+    read = worker.read_job(worker_client.write_job(tmp_path / "job.json", job))
+    assert read["request"].script_language_b() == "en" and read["request"].transcript_language == "es"
+    panel_settings.set_panel(scene, transcript_language_b="same")
+    assert panel_settings.build_job(s, tmp_path / "work")["audio"]["transcript_language_b"] == "same"
+    s.transcript_language_b, s.transcript = "en", ""  # hidden with no script: nothing to read
+    assert panel_settings.build_job(s, tmp_path / "work")["audio"]["transcript_language_b"] == "same"
+
+
+def test_a_b_language_the_panel_lacks_is_refused_naming_its_menu(scene):
+    with pytest.raises(
+        DualTalkError, match=r"^scene\.dualtalk\.transcript_language_b: the panel has no "
+    ) as e:
+        panel_settings.set_panel(scene, transcript_language_b="klingon")
+    assert "Script Language B 'klingon'" in str(e.value) and "--transcript-language-b" in str(e.value)
+    assert scene.dualtalk.transcript_language_b == "same"
