@@ -69,7 +69,7 @@ def _deps_ended(venv: Path, outcome: Outcome) -> Outcome:
     Python checks are forgotten, so the worker's next start sees the new environment (also after a
     failure: pip may have changed it half-way). Success was checked by importing torch in the venv
     (``deps.CHECK_STEP``); a torch that does not import ends as a failure in its own words."""
-    deps.probe_python.cache_clear()
+    deps.forget_probes()
     if outcome.ok:
         return Outcome(True, f"DualTalk: dependencies installed in {venv}")
     return Outcome(False, f"DualTalk: {outcome.message}", outcome.cancelled)
@@ -92,7 +92,7 @@ class DUALTALK_OT_check_python(bpy.types.Operator):
     bl_label = "Check Python"
 
     def execute(self, context):
-        deps.probe_python.cache_clear()  # before the choice too: it asks whether Blender's own imports torch
+        deps.forget_probes()  # before the choice too: it asks whether Blender's own imports torch
         try:
             prefs = _prefs(context)
             python = deps.resolve_python(ui_run.abspath(prefs.python_path), panel_settings.model_dir(prefs))

@@ -169,7 +169,11 @@ def kanji_not_read(language: str) -> bool:
         return False
     prefs = get_prefs()
     try:
-        python = resolve_python(ui_run.abspath(prefs.python_path), model_dir(prefs)) if prefs else None
+        python = (
+            resolve_python(ui_run.abspath(prefs.python_path), model_dir(prefs), probe=False)
+            if prefs
+            else None
+        )
     except DualTalkError:  # the preferences' interpreter is gone: Generate says so; Blender's own here
         python = None
     return bool(spelling_hint(language, python))

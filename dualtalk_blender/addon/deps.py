@@ -102,20 +102,40 @@ def venv_python(venv_dir: str | os.PathLike[str]) -> Path:
     return venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def own_python_has_engine() -> bool:
+def own_python_has_engine(probe: bool = True) -> bool:
     """Whether Blender's own interpreter can run the worker: its torch & co are found and import in
     a child (:func:`probe_python`, cached), since a half-installed torch or one built for another
-    Python is found but never imports. Most Blenders have no torch: then nothing is started."""
+    Python is found but never imports. Most Blenders have no torch: then nothing is started.
+
+    ``probe=False`` (a panel's draw, which must never wait on a child: review rv38h 1, 2 s per draw
+    after each Check Python) starts nothing: the last probe's answer where there is one, else that
+    the modules are found."""
     import importlib.util
 
     if not all(importlib.util.find_spec(m) is not None for m in ENGINE_MODULES):
         return False
-    return probe_python(sys.executable)[0]
+    if not probe:
+        return _probed.get(sys.executable, True)
+    ok = probe_python(sys.executable)[0]
+    _probed[sys.executable] = ok
+    return ok
 
 
-def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None = None) -> str:
+_probed: dict[str, bool] = {}  # own_python_has_engine's last answer per interpreter, for a draw to read
+
+
+def forget_probes() -> None:
+    """Check Python and an install's end ask again: every cached probe and its last answer go."""
+    probe_python.cache_clear()
+    _probed.clear()
+
+
+def resolve_python(
+    explicit: str = "", model_dir: str | os.PathLike[str] | None = None, *, probe: bool = True
+) -> str:
     """The interpreter for the worker: an explicit path; else Blender's own if its torch imports;
-    else the private venv if installed; else Blender's own (the worker then says what is wrong)."""
+    else the private venv if installed; else Blender's own (the worker then says what is wrong).
+    ``probe=False``: starts no child (:func:`own_python_has_engine`), for a panel's draw."""
     if explicit.strip():
         variable = unexpanded_variable(explicit.strip())  # also after Blender made it absolute
         if variable is not None:
@@ -126,7 +146,7 @@ def resolve_python(explicit: str = "", model_dir: str | os.PathLike[str] | None 
         if not p.is_file():
             raise DualTalkError(f"Python interpreter not found: {p}")
         return str(p)
-    if own_python_has_engine():
+    if own_python_has_engine(probe):
         return sys.executable
     if model_dir:
         vp = venv_python(Path(model_dir).expanduser() / VENV_NAME)

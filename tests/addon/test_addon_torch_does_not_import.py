@@ -32,9 +32,9 @@ def prefs(tmp_path):
     _scene, p = ah.fresh_scene_with_addon(tmp_path / "models")
     online = bpy.context.preferences.system.use_online_access
     bpy.context.preferences.system.use_online_access = True
-    deps.probe_python.cache_clear()
+    deps.forget_probes()
     yield p
-    deps.probe_python.cache_clear()  # no later test may inherit a check made with the broken torch
+    deps.forget_probes()  # no later test may inherit a check made with the broken torch
     bpy.context.preferences.system.use_online_access = online
     bpy.context.window_manager.dualtalk_status.running = False
     ah.disable_addon()
@@ -49,7 +49,7 @@ def own_torch_broken(tmp_path, monkeypatch):
     monkeypatch.setenv(
         "PYTHONPATH", os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)
     )
-    deps.probe_python.cache_clear()
+    deps.forget_probes()
 
 
 def test_blender_python_with_a_broken_torch_hands_over_to_the_private_environment(
@@ -133,3 +133,27 @@ def test_install_dependencies_does_not_call_a_torch_that_does_not_import_install
     status = bpy.context.window_manager.dualtalk_status
     assert not status.running and "dependencies installed" not in status.last
     assert deps.made_here(venv)  # the venv stays (the download too): only the user decides to delete it
+
+
+def test_the_panel_never_waits_on_a_probe_while_it_draws(prefs, tmp_path, own_torch_broken, monkeypatch):
+    """A script at Japanese made the panel's draw import torch in a child (2 s a draw after each Check
+    Python; up to 2 minutes where torch hangs: review rv38h 1). The draw starts nothing: it reads the
+    last answer Generate or Check Python found, else that the modules are there."""
+    from dualtalk.panels.main_panel import kanji_not_read
+
+    started: list[str] = []
+    real = deps.probe_python
+    monkeypatch.setattr(deps, "probe_python", lambda python: started.append(python) or real(python))
+
+    kanji_not_read("ja")
+    assert started == []
+
+    venv_py = deps.venv_python(tmp_path / "models" / deps.VENV_NAME)
+    venv_py.parent.mkdir(parents=True)
+    venv_py.symlink_to(sys.executable)
+    assert deps.resolve_python("", tmp_path / "models") == str(
+        venv_py
+    )  # Generate's own check finds it broken
+    assert started == [sys.executable]
+    assert deps.resolve_python("", tmp_path / "models", probe=False) == str(venv_py)  # and a draw reads that
+    assert started == [sys.executable]
