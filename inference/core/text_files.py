@@ -159,11 +159,26 @@ def _east_asian(raw: bytes) -> tuple[str, str] | None:
                 others += 1
         # one character glued to Latin letters ("tr鑣", "莂 va"), in half the runs or more: an accented
         # Latin letter and the one after it read as one Han character
-        runs = len(_WIDE_RUN.findall(text))
+        found = _WIDE_RUN.findall(text)
         glued = len(_GLUED.findall(text))
-        if letters and not others and glued * 2 < runs:
+        if letters and not others and glued * 2 < len(found) and _written_so(text, found):
             return text, name
     return None
+
+
+def _written_so(text: str, runs: list[str]) -> bool:
+    """Positive evidence that ``text`` is Japanese or Chinese, not Latin text misread: kana, CJK
+    punctuation (、。，「」), or words of two characters or more in half the runs at least. A French
+    "ça va" in Windows-1252 reads in GBK as one Han character between spaces ("莂 va"), every time
+    (review rv38h 2)."""
+    import unicodedata
+
+    for ch in text:
+        if ord(ch) > 0x7F and unicodedata.name(ch, "").startswith(("HIRAGANA", "KATAKANA", "IDEOGRAPHIC")):
+            return True
+        if ch in "、。，「」『』！？（）：；":
+            return True
+    return sum(len(run) >= 2 for run in runs) * 2 >= len(runs) > 0
 
 
 def _not_utf8(raw: bytes, start: int, label: str) -> str:

@@ -54,3 +54,19 @@ def test_a_long_line_is_quoted_in_part():
 def test_windows_1252_text_is_still_shown_as_windows_1252(text):
     said = _refusal(text.encode("cp1252"))
     assert "if it was saved as Windows-1252 / Latin-1" in said and "looks saved as" not in said
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "A: Ça va?\nB: Oui, ça va.\n",
+        "A: Bonjour, ça va?\nB: Oui, ça va bien, merci. Et toi?\nA: Très bien.\n",
+    ],
+)
+def test_a_french_windows_1252_script_is_not_called_chinese_or_japanese(script):
+    """ "ça" in Windows-1252 reads in GBK as one Han character ("莂 va"), in Shift_JIS as another
+    ("軋 va"): the French user was shown Chinese (review rv38h 2). No kana, no CJK punctuation, no
+    word of two such characters: Windows-1252, as before the East Asian reading."""
+    said = _refusal(script.encode("cp1252"))
+    assert "if it was saved as Windows-1252 / Latin-1" in said and "looks saved as" not in said, said
+    assert "'Ça'" in said or "'ça'" in said
