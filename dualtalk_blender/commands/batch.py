@@ -272,15 +272,25 @@ def _run_one(
     shot: Shot, outcome: Outcome, engines: Any, progress: Any, run_id: str, again: str | None = None
 ) -> None:
     """One shot of a batch, recorded in ``outcome``; raises :class:`_Stopped` to stop the batch.
-    ``again``: why the shot runs again (:func:`_skipped`), printed before its result or error line
-    unless another run holds it (busy: it is not this run's to run)."""
+    ``again``: why the shot runs again (:func:`_skipped`), said as soon as this run holds the shot
+    (before hours of rendering, and even if the node dies during them: review rv38h 3), or before its
+    error line where it failed sooner; never where another run holds it (busy: not this run's)."""
     t0 = time.perf_counter()
     wrote: list[Path] = []
     heard: list[str] = []
+    said: list[str | None] = []
+
+    def say_again() -> None:
+        if not said:
+            said.append(again)
+            _say(again)
+
     try:
         where = f"shot {shot.name!r}: "
         with warnings_of(outcome.warnings, where):
-            line = run_shot(shot, engines, progress, where, wrote, job=True, run_id=run_id, heard=heard)
+            line = run_shot(
+                shot, engines, progress, where, wrote, job=True, run_id=run_id, heard=heard, held=say_again
+            )
     except ShotBusy as exc:  # another worker is writing it: nothing wrong, its result is that run's
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status, outcome.exit_code = "busy", BUSY_EXIT
@@ -289,7 +299,7 @@ def _run_one(
         print(one_line(f"{shot.name}: busy: {exc.held}; left to that run"), flush=True)
         return
     except BaseException as exc:  # a bug in one shot must not cost the rest of an overnight batch
-        _say(again)
+        say_again()
         outcome.seconds = round(time.perf_counter() - t0, 3)
         outcome.status = "failed"
         outcome.error, outcome.exit_code, stop = _failure(exc, shot.name)
@@ -303,7 +313,7 @@ def _run_one(
     outcome.status = "done"
     outcome.outputs = [str(p) for p in wrote if os.path.lexists(p)]
     outcome.script = heard[0] if heard else None
-    _say(again)
+    say_again()
     print(one_line(f"{shot.name}: {line}"), flush=True)
     if interrupts.received() is not None:  # Blender swallowed it where no stage read it back
         raise _Stopped(f"{interrupts.message()} after shot {shot.name}", interrupts.exit_code())

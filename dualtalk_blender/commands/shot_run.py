@@ -429,11 +429,14 @@ def run_shot(
     job: bool = False,
     run_id: str = "",
     heard: list[str] | None = None,
+    held: Callable[[], None] | None = None,
 ) -> str:
     """Animate one shot; returns the result line. ``where`` leads its warnings (a job's shot name);
     ``wrote`` receives the files put in place (a job's summary lists them), once all of them are;
     ``job``: messages name the job file's fields; ``run_id`` goes into the shot's done record;
-    ``heard`` receives the recognised words (``--recognise``: a job's summary carries them).
+    ``heard`` receives the recognised words (``--recognise``: a job's summary carries them);
+    ``held`` is called once the shot's locks are this run's, before any long work (a job says there
+    why ``--skip-done`` runs the shot again).
 
     The shot holds the lock of its .blend (and of the work folder and render output it uses) while it runs
     (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
@@ -453,6 +456,8 @@ def run_shot(
         # once the set is in place, a signal waits (held) until the result line is made
         with contextlib.ExitStack() as after:
             with _locked(shot, locks, work, f["render"]), excerpt_silence_unsaid(shot):
+                if held is not None:
+                    held()
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
                     placed=lambda: after.enter_context(interrupts.held()), heard=heard,

@@ -496,3 +496,29 @@ def test_a_warning_from_deep_in_the_engine_names_its_shot_on_stderr(tmp_path, ca
     assert printed == ["warning: shot 'two': talk.wav: cut off"]
     shots = json.loads(report.read_text())["shots"]
     assert [s["warnings"] for s in shots] == [[], ["shot 'two': talk.wav: cut off"]]
+
+
+def test_skip_done_says_why_a_shot_runs_again_before_its_long_work(tmp_path, capsys, monkeypatch):
+    """The line saying why ``--skip-done`` runs a shot again came only after the shot had run (hours
+    of rendering; never, where the node died meanwhile: review rv38h 3). It is said as soon as this
+    run holds the shot, before the engine and the render."""
+    from dualtalk.dualtalk_blender.commands import shot_run
+    from test_blender_animate import two_voices
+
+    folder = job_folder(tmp_path)
+    two_voices(folder / "in" / "talk.wav", seconds=1.6)
+    job = three(folder, audio="in/talk.wav")
+    assert animate_job(job) == 0
+    three(folder, audio="in/talk.wav", start_frame=3)  # the shots' settings changed
+    at_work: list[str] = []  # what the log said when each shot's long work began
+    real = shot_run._run_locked
+    monkeypatch.setattr(
+        shot_run, "_run_locked", lambda *a, **k: at_work.append(capsys.readouterr().out) or real(*a, **k)
+    )
+    capsys.readouterr()
+
+    assert animate_job(job, None, "--skip-done") == 0
+
+    assert [said.splitlines()[-1].split(": ")[:2] for said in at_work] == [["one", "runs again"]] + [
+        [name, "runs again"] for name in ("two", "three")
+    ], at_work
