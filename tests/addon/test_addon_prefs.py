@@ -132,7 +132,7 @@ def test_install_dependencies_creates_a_private_env_from_the_index(prefs, server
     # Blender's own Python is preferred while it has torch; where it lacks torch the worker
     # now runs in the private environment...
     assert deps.resolve_python("", tmp_path / "models") == sys.executable
-    monkeypatch.setattr(deps, "own_python_has_engine", lambda: False)
+    monkeypatch.setattr(deps, "own_python_has_engine", lambda probe=True: False)
     assert deps.resolve_python("", tmp_path / "models") == str(venv_py)
     prefs.python_path = ""
     # ...and the check says what that environment still lacks.
