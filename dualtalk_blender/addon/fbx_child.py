@@ -103,7 +103,12 @@ def _stop_with_parent(job: dict[str, Any], job_path: Path) -> None:
             leave_nothing(job, job_path)
         os._exit(3)
 
-    threading.Thread(target=watch, daemon=True).start()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _WATCHERS.append(watcher)
+
+
+_WATCHERS: list[threading.Thread] = []  # the thread that cleans up once the parent is gone
 
 
 def _find(collection: Any, full_name: str, what: str) -> Any:
@@ -135,7 +140,19 @@ def export(job: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """``fbx_child JOB.json``: the export, said in protocol lines; exit 0 once every file is written."""
+    """``fbx_child JOB.json``: the export, said in protocol lines; exit 0 once every file is written.
+    Where the parent died, the next line to it breaks its pipe: this thread then waits for the
+    watcher's clean-up (:func:`_stop_with_parent`), which a plain return would cut short as the
+    interpreter ends (the lock file beside the user's FBX was left 1 run in 3)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        for watcher in _WATCHERS:
+            watcher.join(timeout=10.0)
+        return 3
+
+
+def _main(argv: list[str]) -> int:
     from ...inference.core import interrupts
 
     try:

@@ -292,7 +292,8 @@ def test_each_operator_that_cannot_run_says_why(scene, monkeypatch):
         with pytest.raises(RuntimeError, match=r"export_fbx.poll\(\) choose both characters \(A and B\)"):
             bpy.ops.dualtalk.export_fbx()
         with pytest.raises(
-            RuntimeError, match=r"cancel.poll\(\) no DualTalk generation, FBX export, install or download is running"
+            RuntimeError,
+            match=r"cancel.poll\(\) no DualTalk generation, FBX export, install or download is running",
         ):
             bpy.ops.dualtalk.cancel()
         monkeypatch.setattr(ui_run, "ACTIVE", SimpleNamespace(running=True))
