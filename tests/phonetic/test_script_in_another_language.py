@@ -12,16 +12,15 @@ import logging
 
 import numpy as np
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
-from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
 from dualtalk.inference.phonetic import transcript as tr
 from dualtalk.inference.phonetic.script_languages import language_flag, latin_for_mandarin, not_english
 from dualtalk.training.lite.heldout import ENGLISH_MORE, SCRIPT_TAGS
 from dualtalk.training.lite.languages import LANGUAGES
 from dualtalk.training.lite.synth import SENTENCES
+from test_script_not_english import _voices as spoken
 
-SR = 16000
 FRENCH = (
     ("A", "Bonjour Marie, tu viens au marché avec moi ?"),
     ("B", "Oui, mais il faut partir à neuf heures, pas plus tard."),
@@ -127,19 +126,7 @@ def test_a_refusal_for_another_reason_names_the_language_the_lines_look_in():
 
 
 def _voices(lines, voice):
-    a, b, flags_a, flags_b = [], [], [], []
-    for who, text in lines:
-        audio = speak(text, Voice("espeak", voice if who == "A" else f"{voice}+f2")).audio
-        gap = np.zeros(int(0.6 * SR), np.float32)
-        for mine, flags, own in ((a, flags_a, who == "A"), (b, flags_b, who == "B")):
-            mine += [audio if own else np.zeros_like(audio), gap]
-            flags += [own] * round(len(audio) / SR * 25) + [False] * 15
-    n = min(len(flags_a), len(flags_b))
-    motions = [
-        Motion("arkit55", np.full((n, 55), 0.2, np.float32), speaking=np.array(f[:n]), engine="lite")
-        for f in (flags_a, flags_b)
-    ]
-    return np.concatenate(a), np.concatenate(b), motions
+    return spoken(lines, voice, f"{voice}+f2")
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

@@ -22,10 +22,12 @@ SPANISH = (
 )
 
 
-def _voices(lines):
+def _voices(lines, voice_a: str = "es", voice_b: str = "es+f2"):
+    """Each character's mic (A's lines in ``voice_a``, B's in ``voice_b``, the other mic silent) and
+    the two motions whose flags say who speaks."""
     a, b, flags_a, flags_b = [], [], [], []
     for who, text in lines:
-        audio = speak(text, Voice("espeak", "es" if who == "A" else "es+f2")).audio
+        audio = speak(text, Voice("espeak", voice_a if who == "A" else voice_b)).audio
         gap = np.zeros(int(0.6 * SR), np.float32)
         for mine, flags, own in ((a, flags_a, who == "A"), (b, flags_b, who == "B")):
             mine += [audio if own else np.zeros_like(audio), gap]

@@ -10,11 +10,10 @@ import logging
 
 import numpy as np
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
-from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import transcript as tr
+from test_script_not_english import _voices as spoken
 
-SR = 16000
 MIXED = (  # the review's script (rv38a F2, mkmix.py)
     ("A", "¿Vamos a la playa mañana por la mañana?"),
     ("B", "Maybe, but my brother wants to play baseball."),
@@ -27,21 +26,9 @@ pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="esp
 @pytest.fixture(scope="module")
 def take():
     """A speaks Spanish with a Spanish voice, B English with an English one, each on their own mic."""
-    a, b, flags_a, flags_b = [], [], [], []
-    for who, text in MIXED:
-        voice = "es" if who == "A" else "en-us+f2"
-        audio = speak(text, Voice("espeak", voice)).audio
-        gap = np.zeros(int(0.6 * SR), np.float32)
-        for mine, flags, own in ((a, flags_a, who == "A"), (b, flags_b, who == "B")):
-            mine += [audio if own else np.zeros_like(audio), gap]
-            flags += [own] * round(len(audio) / SR * 25) + [False] * 15
-    n = min(len(flags_a), len(flags_b))
-    motions = [
-        Motion("arkit55", np.full((n, 55), 0.2, np.float32), speaking=np.array(f[:n]), engine="lite")
-        for f in (flags_a, flags_b)
-    ]
+    a, b, motions = spoken(MIXED, "es", "en-us+f2")
     script = [tr.Line(k + 1, who, text) for k, (who, text) in enumerate(MIXED)]
-    return script, np.concatenate(a), np.concatenate(b), motions
+    return script, a, b, motions
 
 
 def test_each_character_is_read_in_their_own_language(take, monkeypatch):
