@@ -646,22 +646,46 @@ def _percentiles(values: list[float], level: float) -> list[float] | None:
     return [float(x) for x in np.percentile(values, [tail, 100 - tail])] if values else None
 
 
+# the rows that are a share of phones: k of n passed a yes/no test
+_RATE_POOLS = {"closure_rate": "closed_bilabial", "open_closed_rate": "closed_open"}
+
+
+def exact_rate_range(hits: np.ndarray, level: float = 0.95) -> list[float] | None:
+    """Clopper-Pearson range of a share of yes/no phones (k of n).
+
+    A percentile bootstrap cannot doubt a row where every phone passed (29 of 29 bilabials
+    closed: every redraw is 100 %, "100-100 %"), though 29 phones cannot rule out a mouth that
+    closes 90 % of the time. The exact binomial range can (29 of 29: 88.1-100 %)."""
+    n = int(hits.size)
+    if n == 0:
+        return None
+    from scipy.stats import beta  # only when a range is asked for: scipy.stats is slow to import
+
+    k, tail = int(np.count_nonzero(hits)), (1.0 - level) / 2.0
+    lo = 0.0 if k == 0 else float(beta.ppf(tail, k, n - k + 1))
+    hi = 1.0 if k == n else float(beta.ppf(1.0 - tail, k + 1, n - k))
+    return [lo, hi]
+
+
 def bootstrap_intervals(
     scores: Sequence[PhoneScores], rounds: int = 1000, seed: int = 0, level: float = 0.95
 ) -> dict[str, list[float] | None]:
-    """Percentile range of each phone-class row when the phones are drawn again with replacement.
+    """Range of each phone-class row: how far it could move by which phones were read.
 
     A short evaluation set reads few phones per class (the LibriVox clips: ~30 bilabials,
-    7 rounded vowels), so a row can move by which phones happened to be read. The range
-    says how far. Phones of each class are resampled independently, pooled over clips;
-    same seed, same range."""
+    7 rounded vowels). The AUC rows get the percentile range over resamplings of the phones
+    (each class on its own, pooled over clips; same seed, same range). The two rates get
+    their exact binomial range (:func:`exact_rate_range`), which a resampling cannot give when
+    every phone passed or every phone failed."""
     pools = _pools(scores)
-    rows: dict[str, list[float]] = {k: [] for k in INTERVAL_KEYS}
+    rows: dict[str, list[float]] = {k: [] for k in INTERVAL_KEYS if k not in _RATE_POOLS}
     for draw in _draws(pools, rounds, seed):
         for key, value in _rows(pools, draw).items():
-            if value is not None:
+            if key in rows and value is not None:
                 rows[key].append(value)
-    return {k: _percentiles(v, level) for k, v in rows.items()}
+    ranges = {k: _percentiles(v, level) for k, v in rows.items()}
+    ranges.update({k: exact_rate_range(pools[pool], level) for k, pool in _RATE_POOLS.items()})
+    return {k: ranges[k] for k in INTERVAL_KEYS}
 
 
 def paired_intervals(
@@ -782,8 +806,8 @@ def format_report(report: dict[str, Any]) -> str:
         )
     if ranges:
         lines.append(
-            f"(range: {report['bootstrap_rounds']} resamplings of the phones of each class; "
-            "rows whose ranges overlap are not shown to differ)"
+            f"(range: {report['bootstrap_rounds']} resamplings of the phones of each class, the exact "
+            "binomial range for the two rates; rows whose ranges overlap are not shown to differ)"
         )
     if report.get("against"):
         vs = report["against"]
