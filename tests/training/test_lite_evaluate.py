@@ -74,6 +74,12 @@ def test_the_real_conversation_opens_the_talkers_mouth_and_the_release_only_open
         assert plain[who]["contrast"] > 3 and released[who]["contrast"] > 3
         assert released[who]["open_speaking"] >= plain[who]["open_speaking"]
     assert np.isfinite(released["B"]["jaw_corr_vs_tracked"])
+    # the row sits beside the lip-flap every other table uses, not only the older log-energy curve
+    assert np.isfinite(released["B"]["lipflap_corr_vs_tracked"])
+    assert released["B"]["lipflap_corr_vs_tracked"] != released["B"]["energy_baseline_corr_vs_tracked"]
+    # "listening" as the behaviour suite reads it: a breath between one's own words is not listening
+    for who in ("A", "B"):
+        assert released[who]["listening_turns_seconds"] < released[who]["listening_seconds"]
 
 
 @pytest.mark.parametrize("flag", ["--lip-release", "--lip-rounding"])

@@ -3,7 +3,7 @@
 Two sources, both outside the training corpus (which is pure TTS):
 
 * **LibriVox clips with phone alignments** shipped in the PyPI ``pocketsphinx`` sdist
-  (``test/data/librivox/``, MIT): real read speech, each phone's start and duration.
+  (``test/data/librivox/``, BSD-2-Clause like pocketsphinx's other test data): real read speech, each phone's start and duration.
   The reference is the viseme curve rendered from those *true* phone timings with the
   same renderer that made the training targets; we correlate mouth openness (jaw +
   lower lip) of the model against it, and of an energy-envelope lip-flap baseline
@@ -26,11 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from ...inference.audio.tts import Phone
+from ...inference.behaviour.cues import speaking_state
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import BY_NAME, GENERATE, add_arguments, check
 from ...inference.core.timebase import FPS, SAMPLE_RATE
 from ...inference.phonetic.visemes import mouth_openness, render_visemes
-from ..evaluation.lipsync import read_alignment
+from ..evaluation.lipsync import lipflap, read_alignment
 
 SR = SAMPLE_RATE
 DEMO_STEM = "UbjUDM1MiGE_sub_video_72"
@@ -158,12 +159,18 @@ def eval_demo_clip(
         # a speaker who never speaks (or never listens) has no such frames: null, since NaN is not JSON
         speak = float(openv[act].mean()) if act.any() else None
         listen = float(openv[~act].mean()) if (~act).any() else None
+        # "listening" as the behaviour suite reads it: pauses under 0.6 s in one's own speech are
+        # still speaking (the raw flag above counts a breath between one's own words as listening)
+        turns = speaking_state(act, FPS)
         motion = np.abs(np.diff(openv))
         out[name] = {
             "speaking_share": round(float(act.mean()), 3),
             "open_speaking": speak,
             "open_listening": listen,
             "contrast": None if speak is None or listen is None else speak / max(listen, 1e-6),
+            "listening_seconds": round(float((~act).sum()) / FPS, 2),
+            "open_listening_turns": float(openv[~turns].mean()) if (~turns).any() else None,
+            "listening_turns_seconds": round(float((~turns).sum()) / FPS, 2),
             "mouth_speed_speaking": float(motion[act[1:]].mean()) if act[1:].any() else None,
             "mouth_speed_listening": float(motion[~act[1:]].mean()) if (~act[1:]).any() else None,
         }
@@ -171,6 +178,9 @@ def eval_demo_clip(
     jaw_gt = gt.values[:, gt.channels.index("jaw_rx")]
     jaw_pred = mb.values[:, mb.channels.index("jawOpen")]
     out["B"]["jaw_corr_vs_tracked"] = pearson(jaw_pred, jaw_gt)
+    # two baselines: the lip-flap every other table uses (docs/metrics.md: linear RMS, 3-frame mean),
+    # and this row's older log-energy envelope; they disagree in sign on this clip, so both are shown
+    out["B"]["lipflap_corr_vs_tracked"] = pearson(lipflap(d.b, mb.num_frames), jaw_gt)
     out["B"]["energy_baseline_corr_vs_tracked"] = pearson(energy_flap(d.b, mb.num_frames), jaw_gt)
     return out
 
