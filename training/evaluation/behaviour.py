@@ -207,6 +207,19 @@ def head_sharpness(head: np.ndarray, mask: np.ndarray, fps: float) -> list[float
     return (velocity.std(axis=0) / np.maximum(head[mask].std(axis=0), 1e-9)).tolist()
 
 
+def largest_step(head: np.ndarray) -> list[float] | None:
+    """Per axis, the largest change of the head's angle (deg) from one frame to the next, over the
+    whole take, speaking and listening alike: the single jerk a viewer sees however calm the rest
+    is, which neither a std nor :func:`head_sharpness` shows. At the take's frame rate (the suite's
+    takes and the tracked clip: 25 fps). The tracked DualTalk speaker's largest is 4.3/6.0/4.0 deg
+    (pitch/yaw/roll; ``eval behaviour --suite`` prints it); head beats that rose in 0.15 s stepped
+    16 deg in one frame on an animated character. None under two frames."""
+    head = np.asarray(head, dtype=np.float64)
+    if len(head) < 2:
+        return None
+    return np.abs(np.diff(head, axis=0)).max(axis=0).tolist()
+
+
 def phrase_ends(speaking: np.ndarray, fps: float) -> np.ndarray:
     flags = bridge(speaking, int(round(0.2 * fps)))
     runs = segments(flags)
@@ -418,6 +431,7 @@ def measure(take: Take) -> dict[str, Any]:
             head[mask].std(axis=0).tolist() if rated[state] and mask.sum() > 1 else None
         )
         out[f"head_sharpness_{state}"] = head_sharpness(head, mask, fps) if rated[state] else None
+    out["head_largest_step"] = largest_step(head)
     out["head_ratio_listen_speak"] = None
     if out["head_std_speaking"] and out["head_std_listening"]:
         ratio = np.array(out["head_std_listening"]) / np.maximum(np.array(out["head_std_speaking"]), 1e-9)
@@ -477,8 +491,9 @@ def _rated(minutes: float) -> bool:
 
 def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, Any]:
     """Head-rotation std (deg) and sharpness (1/s, :func:`head_sharpness`) per axis of a tracked
-    FLAME npz (neck pose), speaking / listening by the character's voice activity, and the seconds
-    of each (``seconds``). Over less than :data:`RATE_MIN_S` of a state its numbers are left out
+    FLAME npz (neck pose), speaking / listening by the character's voice activity, the seconds
+    of each (``seconds``), and its largest step from one frame to the next over both (``largest_step``,
+    :func:`largest_step`). Over less than :data:`RATE_MIN_S` of a state its numbers are left out
     (None; the table shows ``n/a (1.6 s)``): the shared clip's tracked speaker listens 1.6 s, and a
     spread over 40 frames says little about how that person listens."""
     ref = load_motion(path)
@@ -498,6 +513,7 @@ def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, Any]:
             state: head_sharpness(head, mask, ref.fps) if enough[state] else None for state, mask in states
         },
         "seconds": seconds,
+        "largest_step": largest_step(head),
     }
 
 
@@ -732,6 +748,8 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "head_ratio_listen_speak": mean("head_ratio_listen_speak"),
             "head_sharpness_speaking": mean("head_sharpness_speaking"),
             "head_sharpness_listening": mean("head_sharpness_listening"),
+            # the largest over every character and performance: one jerk is seen, not averaged away
+            "head_largest_step": largest(rows, "head_largest_step"),
             "nods": nods,
             "speaking_min": speak,
             "listening_min": listen,
@@ -745,6 +763,12 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             **_pooled_mouth(rows, result.get("seeds", 1)),
         }
     return out
+
+
+def largest(rows: list[dict[str, Any]], key: str) -> list[float] | None:
+    """Per axis, the largest of the rows' values of ``key`` (rows without it left out)."""
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    return np.max(vals, axis=0).tolist() if vals else None
 
 
 def _pooled_mouth(rows: list[dict[str, Any]], seeds: int) -> dict[str, Any]:
@@ -908,11 +932,12 @@ def format_suite(result: dict[str, Any]) -> str:
     """A Markdown table: one row per take and phase (the README and model card print it)."""
     head = (
         "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | head sharpness "
-        "speaking p/y/r (1/s) | nods/listening min (in 0.2-1.0 s) | eyes on partner listening / speaking "
+        "speaking p/y/r (1/s) | largest head step p/y/r (deg) | nods/listening min (in 0.2-1.0 s) "
+        "| eyes on partner listening / speaking "
         "| frozen s | lips identical | listening jaw (x speaking) | mouths in unison (both speak s) "
         "| mouth onset vs voice ms (turn starts) | targets missed |"
     )
-    lines = [head, "|" + "---|" * 15]
+    lines = [head, "|" + "---|" * 16]
     if result.get("seeds", 1) > 1:
         lines.insert(
             0, f"{result['seeds']} performances (seeds) pooled per take; 'off' is the engine alone\n"
@@ -933,20 +958,20 @@ def format_suite(result: dict[str, Any]) -> str:
                 f"| {name} | {'off' if phase == 'before' else 'on'} | {_fmt(r['blinks_per_min'])} | "
                 f"{_fmt(r['head_std_speaking'], 2)} | {_fmt(r['head_std_listening'], 2)} | "
                 f"{_fmt(r['head_ratio_listen_speak'], 2)} | {_fmt(r.get('head_sharpness_speaking'), 1)} | "
-                f"{nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} | {_fmt_mouth(r)} "
-                f"| {missed} |"
+                f"{_fmt(r.get('head_largest_step'), 1)} | {nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} "
+                f"| {_fmt_mouth(r)} | {missed} |"
             )
         if "reference" in take:
             ref = take["reference"]
             lines.append(
                 f"| {name}: tracked speaker {ref['role']} | | | {_fmt_ref(ref, 'std', 'speaking', 2)} | "
                 f"{_fmt_ref(ref, 'std', 'listening', 2)} | | {_fmt_ref(ref, 'sharpness', 'speaking', 1)} "
-                f"| | | | | {_fmt_ref_jaw(ref)} | | | |"
+                f"| {_fmt(ref.get('largest_step'), 1)} | | | | | {_fmt_ref_jaw(ref)} | | | |"
             )
             lines.append(
                 f"| {name}: layer on / tracked | | | {_fmt_ref(ref, 'after', 'speaking', 2, 'x')} | "
                 f"{_fmt_ref(ref, 'after', 'listening', 2, 'x')} | | "
-                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | | | | |"
+                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | | | | | |"
             )
     return "\n".join(lines)
 
@@ -1003,6 +1028,7 @@ ROWS = (
     ("listening/speaking head ratio", "head_ratio_listen_speak", 2),
     ("head sharpness speaking (1/s)", "head_sharpness_speaking", 1),
     ("head sharpness listening (1/s)", "head_sharpness_listening", 1),
+    ("largest head step p/y/r (deg)", "head_largest_step", 1),
     ("nods per listening min", "nods_per_listening_min", 1),
     ("nod lag median (s)", "nod_lag_median_s", 2),
     ("nods 0.2-1.0 s after a phrase end", "nods_in_0.2_1.0s", 2),
@@ -1078,7 +1104,8 @@ def format_table(result: dict[str, Any]) -> str:
         )
         text.append(
             f"reference head sharpness speaking {_fmt_ref(ref, 'sharpness', 'speaking', 1)}, "
-            f"listening {_fmt_ref(ref, 'sharpness', 'listening', 1)} /s"
+            f"listening {_fmt_ref(ref, 'sharpness', 'listening', 1)} /s, "
+            f"largest head step p/y/r {_fmt(ref.get('largest_step'), 1)} deg"
         )
         if "listening_jaw" in ref:
             text.append(f"reference listening jaw (x speaking) {_fmt_ref_jaw(ref)}")
