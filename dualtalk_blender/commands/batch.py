@@ -31,6 +31,7 @@ from .shot_check import (
     warn_unused_engine,
     warn_unused_render,
 )
+from .shot_libraries import job_library_clashes
 from .shot_reads import ignored_inputs, inputs_read
 from .shot_run import ShotBusy, run_shot
 from .shot_state import done_before, done_state, shot_outputs
@@ -152,7 +153,9 @@ def _check_characters(shots: list[Shot], outcomes: list[Outcome], done: Callable
     to say what its shot's turn would say: a name not among its own objects (misspelt, or an object
     linked from a library), a file Blender cannot read so, or a video size only its scene can judge
     (:func:`.render_args.needs_the_scene`). The scene a character is in is checked at the shot's
-    turn (:func:`.shot_check.find_object`), before the engine, in the same line."""
+    turn (:func:`.shot_check.find_object`), before the engine, in the same line. First, every shot's
+    outputs against the libraries each scene links (:func:`_check_libraries`)."""
+    read = _check_libraries(shots, outcomes, done)
     todo: dict[Path, list[tuple[Shot, Outcome]]] = {}
     for shot, outcome in zip(shots, outcomes, strict=True):
         if outcome.status == "not run" and not done(shot):
@@ -164,9 +167,42 @@ def _check_characters(shots: list[Shot], outcomes: list[Outcome], done: Callable
 
     for blend, group in todo.items():
         names = _object_names(bpy, blend)
-        if names is not None and not any(_to_open(shot, names) for shot, _outcome in group):
+        if names is not None and blend in read and not any(_to_open(shot, names) for shot, _outcome in group):
             continue
-        _check_in_scene(bpy, blend, group)
+        _check_in_scene(bpy, blend, group, None if blend in read else (shots, outcomes, done))
+
+
+def _check_libraries(shots: list[Shot], outcomes: list[Outcome], done: Callable[[Shot], bool]) -> set[Path]:
+    """Every shot's outputs (its ``out``, its FBX files) against the .blend libraries each scene of
+    the job links, read from the scene files' blocks without loading them: a later shot whose ``out``
+    was a library an earlier shot's scene links replaced it after that shot had run, and that scene
+    (and every other linking it) opened with the linked data missing (review rv38b F2, job form).
+    Such a shot fails now; the others run. The scenes read so are returned; one that cannot be read
+    so is opened (:func:`_check_in_scene`) and its libraries checked there."""
+    from ..scene.blend_links import libraries_in
+
+    read: set[Path] = set()
+    for blend in dict.fromkeys(shot.blend for shot in shots):
+        libraries = libraries_in(blend) if not str(blend).startswith("//") else None
+        if libraries is None:
+            continue
+        read.add(blend)
+        _fail_clashes(libraries, blend, shots, outcomes, done)
+    return read
+
+
+def _fail_clashes(
+    libraries: dict[Path, list[str]],
+    blend: Path,
+    shots: list[Shot],
+    outcomes: list[Outcome],
+    done: Callable[[Shot], bool],
+) -> None:
+    """Fail, up front, each shot not failed yet whose output is one of ``blend``'s ``libraries``."""
+    for shot, exc in job_library_clashes(libraries, blend, shots):
+        writer = outcomes[shots.index(shot)]
+        if writer.status == "not run":
+            _failed_up_front(shot, writer, exc, done)
 
 
 def _object_names(bpy: Any, blend: Path) -> set[str] | None:
@@ -191,10 +227,17 @@ def _to_open(shot: Shot, names: set[str]) -> bool:
     return not found or needs_the_scene(shot.render, shot.resolution)
 
 
-def _check_in_scene(bpy: Any, blend: Path, group: list[tuple[Shot, Outcome]]) -> None:
+def _check_in_scene(
+    bpy: Any,
+    blend: Path,
+    group: list[tuple[Shot, Outcome]],
+    job: tuple[list[Shot], list[Outcome], Callable[[Shot], bool]] | None = None,
+) -> None:
     """``blend`` opened, and each shot of ``group`` checked in its scene as at its turn: its two
-    characters and its video's size; a scene Blender cannot open fails them all."""
-    from ..scene.blendio import open_blend
+    characters and its video's size; a scene Blender cannot open fails them all. ``job``: the job's
+    shots, outcomes and ``done``, to check against the libraries of a scene whose file could not be
+    read for them without opening it (:func:`_check_libraries`)."""
+    from ..scene.blendio import linked_libraries, open_blend
 
     try:
         open_blend(bpy, blend)
@@ -202,10 +245,14 @@ def _check_in_scene(bpy: Any, blend: Path, group: list[tuple[Shot, Outcome]]) ->
         for shot, outcome in group:
             _failed_up_front(shot, outcome, exc)
         return
+    if job is not None:
+        _fail_clashes(linked_libraries(bpy), blend, *job)
     scene = bpy.context.scene
     if scene is None:
         return
     for shot, outcome in group:
+        if outcome.status != "not run":  # its output is a library a scene links
+            continue
         try:
             find_object(bpy, shot.char_a, "character A", scene, blend)
             find_object(bpy, shot.char_b, "character B", scene, blend)

@@ -5,8 +5,10 @@ library with the animated shot: the input scene, and every other scene of the st
 file, opened with their linked data missing; only ``props.blend1`` was left (review rv38b F2). The
 guards of the input scene itself did not cover the files it links. A shot checks its own scene's
 libraries at its turn, right after the scene opens (:func:`check_shot_libraries`); a job checks every
-shot's outputs against each scene it opens up front (:func:`job_library_clashes`), so a later shot
-that would write over an earlier shot's library fails before the first shot runs.
+shot's outputs against the libraries of every scene it names before the first shot runs
+(:func:`job_library_clashes`), read from each file's blocks without loading it
+(:func:`..scene.blend_links.libraries_in`), so a later shot that would write over an earlier shot's
+library fails before any shot runs, and the others run.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ def check_shot_libraries(bpy: Any, shot: Shot, job: bool = False) -> None:
     refuse_writing_library(linked_libraries(bpy), shot.blend.name, _writes(shot, job))
 
 
-def job_library_clashes(bpy: Any, blend: Path, shots: list[Shot]) -> list[tuple[Shot, DualTalkError]]:
-    """Each shot of a job whose output is a library the scene ``blend`` (open now) links, with its
-    one-line refusal naming the shots that read that scene."""
-    libraries = linked_libraries(bpy)
+def job_library_clashes(
+    libraries: dict[Path, list[str]], blend: Path, shots: list[Shot]
+) -> list[tuple[Shot, DualTalkError]]:
+    """Each shot of a job whose output is one of ``libraries``, those the scene ``blend`` links
+    (:func:`~..scene.blendio.linked_libraries` of the open scene, or
+    :func:`~..scene.blend_links.libraries_in` of its file), with its one-line refusal naming the
+    shots that read that scene."""
     if not libraries:
         return []
     readers = [s.name for s in shots if s.blend == blend]
