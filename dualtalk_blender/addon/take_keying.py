@@ -10,8 +10,9 @@ of the Text Editor (:func:`recognised_words_text`), which the line names.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..rig.options import ApplyOptions
@@ -20,7 +21,7 @@ from ..scene.sound import remove_our_strips
 from ..scene.steps import Steps, run_steps
 from .panel_settings import check_characters
 from .pickers import rig_fingerprint
-from .take_sound import TakeSound, place_sound_strips
+from .take_sound import TakeSound, lasting_copy, place_sound_strips
 
 RECOGNISED_TEXT = "DualTalk Recognised Words"  # the Text Editor's text a recognised take's words go to
 _WRITTEN = "dualtalk_recognised"  # on such a text: the words as DualTalk wrote them
@@ -95,6 +96,9 @@ class KeyedTake:
     warnings: list[str]
     ranged: bool
     frames: int  # scene frames keyed (the longer character's)
+    # the recording the sound strips play: a file inside the installed extension as its lasting copy
+    # (:func:`lasting_sound`), for the take kept with it to name; None where no strip was placed
+    sound: TakeSound | None = None
 
     def line(self) -> str:
         """The status line; a recognised take's words go into their text here (:func:`_words_text`)."""
@@ -230,6 +234,8 @@ def key_into_scene_steps(
     else:
         start = options.start_frame
         start = int(scene.frame_start if start is None else start)
+        chosen, sound = sound, lasting_sound(sound, kept)
+        point_panel_at_copies(settings, chosen, sound)
         strips = place_sound_strips(
             scene,
             sound,
@@ -258,7 +264,45 @@ def key_into_scene_steps(
         *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end)), shot, last),
     ]
     head = "DualTalk: animated " + ", ".join(parts)
-    return KeyedTake(result, head, lips, said, warnings, ranged=False, frames=frames)
+    return KeyedTake(
+        result, head, lips, said, warnings, ranged=False, frames=frames, sound=sound if sound.place else None
+    )
+
+
+def lasting_sound(sound: TakeSound, said: list[str] | None = None) -> TakeSound:
+    """``sound`` with each recording that lies inside the installed extension (the bundled demo
+    dialogue) replaced by the copy its sound strip plays (:func:`.take_sound.lasting_copy`: beside
+    the saved .blend, or in DualTalk's folder for an unsaved one), the line saying where going to
+    ``said``. The strip played the copy, but the panel's *Audio* and the kept take still named the
+    extension's file, which an update replaces (fix38 pack38's follow-up)."""
+    import bpy
+
+    files = []
+    for path in sound.files:
+        copy, line = lasting_copy(path, bpy.data.filepath or None) if path else (path, "")
+        if line and said is not None:
+            said.append(line)
+        files.append(copy)
+    return replace(sound, files=tuple(files)) if tuple(files) != sound.files else sound
+
+
+def point_panel_at_copies(settings: Any, chosen: TakeSound, played: TakeSound) -> None:
+    """The panel's *Audio* (and *Audio B*) fields that name a recording now played from a copy
+    (:func:`lasting_sound`) name that copy: ``//``-relative beside the saved .blend, as a strip
+    stores it. A field changed to another file meanwhile is left as it is."""
+    import bpy
+
+    from ..scene.sound import blend_relative
+
+    moved = [(old, new) for old, new in zip(chosen.files, played.files, strict=True) if old != new]
+    for field in ("audio", "audio_b"):
+        value = str(getattr(settings, field, "") or "")
+        if not value:
+            continue
+        here = os.path.realpath(bpy.path.abspath(value))
+        for old, new in moved:
+            if here == os.path.realpath(old):
+                setattr(settings, field, blend_relative(bpy, new))
 
 
 def left_behind(scene: Any, pair: tuple[str, str]) -> list[str]:

@@ -45,7 +45,7 @@ from .preview_range import (
 )
 from .saved_takes import keep_take
 from .take_keying import KeyedTake, key_into_scene_steps
-from .take_sound import TakeSound
+from .take_sound import TakeSound, lasting_copy
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
 
 # The run in progress (one at a time per Blender session); the Cancel operator reaches it here.
@@ -515,6 +515,8 @@ class GenerationRun:
             if keyed is None:
                 return
             self._keyed = keyed
+            if keyed.sound is not None:  # the copy its strips play of a file inside the extension
+                self.sound = keyed.sound
             if self.frame_range is None:  # a range's pace is not a take's (RANGE_COST)
                 _learn_pace(keyed.frames, self._spent + time.perf_counter() - t0, self._frames()[1])
         except BaseException:  # a bug outside the keying's own guard: ended, never keyed twice
@@ -856,8 +858,11 @@ class GenerationRun:
         if self.worker is None or not self.worker.result:
             return ""
         origin = self._origin(None if closed else (named_in or self.scene))
-        # the recording goes with it: Apply Saved Take places the audio the take was made from
-        kept = {**self._result(), "audio_files": list(self.sound.files), **origin}
+        # the recording goes with it: Apply Saved Take places the audio the take was made from, a file
+        # inside the installed extension (the demo dialogue) as its lasting copy: an update replaces it
+        blend = origin["blend_file"] or None
+        files = [lasting_copy(f, blend)[0] if f else f for f in self.sound.files]
+        kept = {**self._result(), "audio_files": files, **origin}
         if self.frame_range is not None:
             if self.range_plan is None:
                 return ""
