@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,45 @@ def child_command(job_path: Path, binary: str | None = None, autoexec: bool | No
     ]
 
 
+def _temp_folder(prefix: str) -> Path:
+    """The job's own folder in the temp folder. A temp folder that is read-only or full before the
+    copy is saved said only "could not start FBX export: [Errno 30] Read-only file system:
+    '/tmp/dualtalk_fbx_x'" (closing38): now the line names the temp folder and the variable that
+    moves it, as a failed save of the copy does (:func:`..scene.blendio.temp_folder_line`)."""
+    from ..scene.blendio import TEMP_VARIABLE, temp_folder_line
+
+    try:
+        parent = tempfile.gettempdir()
+    except OSError as exc:  # none of TMPDIR, /tmp, /var/tmp, the current folder takes a file
+        raise DualTalkError(
+            f"could not find a temp folder to save a copy of the file for the export in "
+            f"({exc.strerror or exc}); "
+            f"set {TEMP_VARIABLE} to a folder with room"
+        ) from None
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise DualTalkError(
+            temp_folder_line(Path(parent), "make a folder for the export", why, exc.errno)
+        ) from None
+
+
+@contextlib.contextmanager
+def _in_temp_folder(folder: Path, what: str) -> Iterator[None]:
+    """An OSError doing ``what`` in the temp folder, as one line naming that folder (``folder``, or the
+    temp folder holding the job's own folder) and how to move it."""
+    from ..scene.blendio import temp_folder_line
+    from .fbx_leftovers import FOLDER_PREFIX
+
+    try:
+        yield
+    except OSError as exc:
+        where = folder.parent if folder.name.startswith(FOLDER_PREFIX) else folder
+        why = exc.strerror or str(exc)
+        raise DualTalkError(temp_folder_line(where, what, why, exc.errno)) from None
+
+
 class FbxExport:
     """One Export FBX in a Blender of its own: :meth:`start`, :meth:`poll` until False, :meth:`result`."""
 
@@ -156,8 +196,9 @@ class FbxExport:
                     locks.locked(final, "FBX file", fix="choose another FBX file", what="FBX file")
                 )
             fbx_leftovers.sweep(self.finals)
-            self._folder = Path(tempfile.mkdtemp(prefix=fbx_leftovers.FOLDER_PREFIX))
-            self._owner = fbx_leftovers.hold_owner(self._folder)
+            self._folder = _temp_folder(fbx_leftovers.FOLDER_PREFIX)
+            with _in_temp_folder(self._folder, "make the export's lock file"):
+                self._owner = fbx_leftovers.hold_owner(self._folder)
             self._staged = self._files.enter_context(atomic_paths(self.finals, suffix=".fbx"))
             copy = self._folder / "scene.blend"
             import bpy
@@ -176,7 +217,8 @@ class FbxExport:
                 ],
             }
             job_path = self._folder / "job.json"
-            job_path.write_text(json.dumps(job), encoding="utf-8")
+            with _in_temp_folder(self._folder, "write the export's job file"):  # the copy took the room
+                job_path.write_text(json.dumps(job), encoding="utf-8")
             self._spawn(job_path)
         except BaseException:
             self._discard()

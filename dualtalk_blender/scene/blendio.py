@@ -11,8 +11,10 @@ the last block that fitted. A complete file ends with the zstd seek-table footer
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -76,15 +78,38 @@ def save_job_copy(bpy: Any, copy: Path) -> None:
     held a heavy scene's Blender for seconds, with no redraw and no Esc (review rv38g 5: 7.5 s
     compressed, 0.5 s not, on 9 M vertices); it takes the scene's full size there. A failure names the
     temp folder and how to move it, not an internal file (rv38g 6)."""
-    variable = "TEMP" if os.name == "nt" else "TMPDIR"
 
     def failed(why: str) -> str:
-        return (
-            f"could not save a copy of the file for the export in the temp folder {copy.parent.parent}: "
-            f"{why} (free space there or set {variable})"
-        )
+        return temp_folder_line(copy.parent.parent, "save a copy of the file for the export", why)
 
     save_copy_checked(bpy, copy, copy, quiet=quiet_stdout, compress=False, failed=failed)
+
+
+TEMP_VARIABLE = "TEMP" if os.name == "nt" else "TMPDIR"  # where Python's tempfile looks first
+_LITTLE_ROOM = 64 << 20  # a temp folder with less free space than this is said to be nearly full
+_NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def temp_folder_line(folder: Path, what: str, why: str, code: int | None = None) -> str:
+    """One line for a job that could not do ``what`` in the temp folder ``folder``: the folder (not an
+    internal file of the job's), the system's or Blender's reason ``why``, the room left where it is
+    nearly full (Blender's reason for a save cut short reads "No such file or directory"), and how to
+    move it: the variable Python's ``tempfile`` reads first. ``code``: the errno, where known (a
+    read-only or forbidden folder is made writable, not freed)."""
+    room = ""
+    with contextlib.suppress(OSError):
+        free = shutil.disk_usage(folder).free
+        if free < _LITTLE_ROOM:
+            room = f"; {_amount(free)} free there"
+    fix = "make it writable" if code in _NOT_WRITABLE else "free space there"
+    return f"could not {what} in the temp folder {folder}: {why}{room} ({fix} or set {TEMP_VARIABLE})"
+
+
+def _amount(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
 
 
 def save_blend(
