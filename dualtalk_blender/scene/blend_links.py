@@ -311,8 +311,8 @@ def libraries_in(path: Path) -> dict[Path, list[str]] | None:
         if key in seen:
             continue
         seen.add(key)
-        try:  # what this library links: a missing or unreadable library links nothing known here
-            todo += [(_absolute(p, key), n) for p, n in _links_of(key)]
+        try:  # what this library links (``//`` from where the scene names it, as Blender resolves it)
+            todo += [(_absolute(p, Path(place)), n) for p, n in _links_of(key)]
         except Exception:  # noqa: BLE001, S112 - its own loading says what is wrong with it
             continue
     return found
