@@ -120,3 +120,32 @@ def test_shots_clear_of_every_library_all_run(tmp_path, capsys):
     assert main(["animate", "--quiet", "--job", str(job)]) == 0
 
     assert (folder / "out" / "s1.blend").is_file() and (folder / "out" / "s2.blend").is_file()
+
+
+def test_a_library_the_scene_uses_through_its_props_is_one_too(tmp_path, capsys):
+    """The props file paints SetPiece with a material linked from ``materials.blend``: s1's scene uses
+    that file only through the props (Blender does not list it in the scene file), and writing it
+    breaks s1's set all the same."""
+    folder = job_folder(tmp_path)
+    materials = folder / "in" / "materials.blend"
+    bpy.ops.wm.read_homefile(use_empty=True)
+    bpy.data.materials.new("Paint").use_fake_user = True
+    bpy.ops.wm.save_as_mainfile(filepath=str(materials))
+    props, _shot = _shot_linking_props(folder)
+    bpy.ops.wm.open_mainfile(filepath=str(props))
+    with bpy.data.libraries.load(str(materials), link=True, relative=True) as (_src, dst):
+        dst.materials = ["Paint"]
+    bpy.data.objects["SetPiece"].data.materials.append(dst.materials[0])
+    bpy.ops.wm.save_mainfile()
+    before = sha256_file(materials)
+    job = _job(folder, "in/materials.blend")
+    capsys.readouterr()
+
+    assert main(["animate", "--quiet", "--job", str(job)]) == 2
+
+    assert _error_lines(capsys)[0] == (
+        f"error: shot s2: out {materials} is a library shot.blend (the scene of shot 's1') links (Paint): "
+        "writing it would break that scene and every other that links it; give this shot another out"
+    )
+    assert sha256_file(materials) == before
+    assert (folder / "out" / "s1.blend").is_file()
