@@ -96,13 +96,18 @@ def temp_folder_line(folder: Path, what: str, why: str, code: int | None = None)
     nearly full (Blender's reason for a save cut short reads "No such file or directory"), and how to
     move it: the variable Python's ``tempfile`` reads first. ``code``: the errno, where known (a
     read-only or forbidden folder is made writable, not freed)."""
+    if code in _NOT_WRITABLE:
+        return (
+            f"could not {what} in the temp folder {folder}: {why} (make it writable or set {TEMP_VARIABLE})"
+        )
     room = ""
     with contextlib.suppress(OSError):
         free = shutil.disk_usage(folder).free
         if free < _LITTLE_ROOM:
             room = f"; {_amount(free)} free there"
-    fix = "make it writable" if code in _NOT_WRITABLE else "free space there"
-    return f"could not {what} in the temp folder {folder}: {why}{room} ({fix} or set {TEMP_VARIABLE})"
+    return (
+        f"could not {what} in the temp folder {folder}: {why}{room} (free space there or set {TEMP_VARIABLE})"
+    )
 
 
 def _amount(size: int) -> str:
