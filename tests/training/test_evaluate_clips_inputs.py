@@ -4,14 +4,17 @@
 Before (review rv38c, finding 2): a lip-flap of another stretch of audio was scored without a word
 (the baseline column read 0.667 instead of 0.5), lists of different lengths gave ``IndexError`` or
 left a motion out silently, a phone ``classify`` did not know gave ``TypeError``, and
-``classify(..., "klingon")`` / ``lipflap_features(audio, 0)`` escaped as ``ValueError``. Now each is one
-``DualTalkError`` line, and an unknown phone is left out and named as the folder path does.
+``classify(..., "klingon")`` / ``lipflap_features(audio, 0)`` escaped as ``ValueError``. An ``against``
+curve of another stretch, and a clip length of -5 s, were still taken as given (review rv39a F4).
+Now each is one ``DualTalkError`` line, and an unknown phone is left out and named as the folder path
+does.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion
 from dualtalk.training.evaluation.lipsync import (
@@ -33,12 +36,6 @@ def speech() -> np.ndarray:
     return (0.3 * np.sin(2 * np.pi * 3 * t) ** 2 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
 
 
-def talking_motion() -> Motion:
-    values = np.zeros((FRAMES, 55), np.float32)
-    values[:, 24] = 0.5 * (1 + np.sin(np.arange(FRAMES) / 3))  # jawOpen moves
-    return Motion(space="arkit55", values=values)
-
-
 def clip(stem: str = "talk", symbols: tuple[str, ...] = ("M", "AA1", "M", "AH0", "B", "IY1")) -> AlignedClip:
     phones = [
         AlignedPhone(s, 0.2 + 0.12 * i, 0.32 + 0.12 * i, classify(s, "arpabet"))  # type: ignore[arg-type]
@@ -47,9 +44,54 @@ def clip(stem: str = "talk", symbols: tuple[str, ...] = ("M", "AA1", "M", "AH0",
     return AlignedClip(stem, "talk.phone.json", phones)  # type: ignore[arg-type]
 
 
-def test_the_recipe_as_python_md_gives_it_still_scores():
+def talking_motion(frames: int = FRAMES, start: int = 0) -> Motion:
+    """A jaw that opens on :func:`clip`'s vowels and shuts on its M, B and P (ARKit's ``jawOpen``:
+    index 24 is ``mouthSmileRight``, so the curve once written there was a mouth that never opened),
+    in a take of ``frames`` frames where the clip begins at frame ``start``."""
+    values = np.zeros((frames, 55), np.float32)
+    jaw = values[:, ARKIT55.index("jawOpen")]
+    for phone in clip().phones:
+        if phone.symbol[-1].isdigit():  # an ARPAbet vowel carries its stress
+            jaw[start + round(phone.start * 25) : start + round(phone.end * 25)] = 0.6
+    return Motion(space="arkit55", values=values)
+
+
+def test_the_recipe_as_python_md_gives_it_still_scores_an_opening_mouth():
     report = evaluate_clips([clip()], [talking_motion()], [lipflap_features(speech(), FRAMES)])
     assert report["clips"] == 1 and report["per_clip"][0]["unknown_phones"] == []
+    model = report["per_clip"][0]["model"]  # open on every vowel, shut on every M/B/P
+    assert (
+        model["closure_rate"] == 1.0 and model["open_vs_mbp_auc"] == 1.0 and model["open_closed_rate"] == 0.0
+    )
+
+
+def test_an_against_curve_of_another_stretch_is_refused_naming_both_counts():
+    """The same mouth inside the whole recording's 215 frames, the clip 4 frames in: it was scored
+    without a word, open vs M/B/P 0.04 against 1.0, and the paired change built on it (review rv39a F4)."""
+    flap = lipflap_features(speech(), FRAMES)
+    same = evaluate_clips([clip()], [talking_motion()], [flap], against=[talking_motion()])
+    assert same["against"]["model"]["open_vs_mbp_auc"] == 1.0  # the same curve: no change
+    a_frame_longer = talking_motion(frames=FRAMES + 1)  # another file of the same take, rounded up
+    assert evaluate_clips([clip()], [talking_motion()], [flap], against=[a_frame_longer])["against"]
+    whole_take = talking_motion(frames=215, start=4)
+    with pytest.raises(
+        DualTalkError, match=r"^clip talk: against has 215 frames, motion 50; give the other "
+    ):
+        evaluate_clips([clip()], [talking_motion()], [flap], against=[whole_take])
+
+
+@pytest.mark.parametrize("seconds", [-5.0, float("nan"), float("inf"), "two", None, True])
+def test_a_clip_length_that_is_no_length_is_one_line(seconds):
+    """``seconds=[-5.0]`` was reported as a clip of -5 s."""
+    with pytest.raises(
+        DualTalkError, match=r"^clip talk: seconds must be the clip's length, a number of 0 or more"
+    ):
+        evaluate_clips([clip()], [talking_motion()], [lipflap_features(speech(), FRAMES)], seconds=[seconds])
+
+
+def test_a_clip_length_given_is_the_one_reported():
+    report = evaluate_clips([clip()], [talking_motion()], [lipflap_features(speech(), FRAMES)], seconds=[2])
+    assert report["per_clip"][0]["seconds"] == 2.0 and report["seconds"] == 2.0
 
 
 def test_a_lip_flap_of_another_length_is_refused_naming_both_counts():

@@ -893,14 +893,42 @@ def _frames(features: Any) -> int | None:
     return None if aperture is None else int(np.asarray(aperture).size)
 
 
-def _refuse_other_flap_length(clip: AlignedClip, model: Any, flap: Any) -> None:
-    """A lip-flap of another length is another stretch of audio: its column would read other phones."""
-    n_model, n_flap = _frames(model), _frames(flap)
-    if n_model is not None and n_flap is not None and n_model != n_flap:
+_FLAP_FIX = "lipflap_features(audio, {n}) of the same clip's audio"
+_AGAINST_FIX = "the other curve of the same clip's audio ({n} frames), cut where the motion is"
+
+
+def _refuse_other_length(
+    clip: AlignedClip, model: Any, other: Any, what: str, fix: str, tolerance: int = 0
+) -> None:
+    """A curve of another length (``what``: the lip-flap, the ``against`` curve) is another stretch of
+    audio: its column, and the paired change from it, would read other phones (review rv39a F4: the
+    clip's own mouth inside a 215-frame take, 4 frames off, scored open vs M/B/P 0.04 for 1.0).
+    ``tolerance``: frames a curve of the same take may differ by (two motion files that each fit the
+    audio as :func:`check_length` allows)."""
+    n_model, n_other = _frames(model), _frames(other)
+    if n_model is not None and n_other is not None and abs(n_model - n_other) > tolerance:
         raise DualTalkError(
-            f"clip {clip.stem}: lip-flap has {n_flap} frames, motion {n_model}; give "
-            f"lipflap_features(audio, {n_model}) of the same clip's audio"
+            f"clip {clip.stem}: {what} has {n_other} frames, motion {n_model}; give {fix.format(n=n_model)}"
         )
+
+
+def _clip_seconds(clips: Sequence[AlignedClip], seconds: Sequence[Any] | None) -> list[float] | None:
+    """Each clip's length as given (``seconds``), a finite number of 0 or more: the report sums them."""
+    if seconds is None:
+        return None
+    checked = []
+    for clip, value in zip(clips, seconds, strict=True):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if isinstance(value, bool) or not math.isfinite(number) or number < 0:
+            raise DualTalkError(
+                f"clip {clip.stem}: seconds must be the clip's length, a number of 0 or more, "
+                f"got {str(value)[:20]!r}"
+            )
+        checked.append(number)
+    return checked
 
 
 def evaluate_clips(
@@ -922,10 +950,12 @@ def evaluate_clips(
     it) or its :func:`mouth_features`; ``flap_features``: per clip, :func:`lipflap_features` of its
     audio for as many frames. ``fps``: the curves' frame rate; left out, the Motions' own (25 when
     only features are given); a given ``fps`` that is not the Motions' is refused. Each clip's
-    phones (seconds into the take) must fit its motion (:func:`score_phones`), and its lip-flap have
-    the motion's frame count. One entry per clip in every list. A phone whose classes are ``None``
-    (``classify`` knows no such symbol) is left out and named (``unknown_phones``), as
-    the folder path (``evaluate_lipsync``) reads it.
+    phones (seconds into the take) must fit its motion (:func:`score_phones`), its lip-flap have the
+    motion's frame count and its ``against`` curve as many give or take :data:`LENGTH_TOLERANCE_FRAMES`
+    (both fit the audio as the folder path checks it); ``seconds`` (each clip's length, the clip's
+    speech end when left out) a number of 0 or more. One entry per clip in every list. A phone whose
+    classes are ``None`` (``classify`` knows no such symbol) is left out and named
+    (``unknown_phones``), as the folder path (``evaluate_lipsync``) reads it.
 
     ``bootstrap`` > 0 adds each pooled row's 95 % range over that many phone resamplings
     (``pooled.model_range``, ``pooled.lipflap_range``). ``against`` (another curve's
@@ -933,6 +963,7 @@ def evaluate_clips(
     ``bootstrap``, or 1000 when that is 0)."""
     lists = {"motions": model_features, "lip-flaps": flap_features, "seconds": seconds, "against": against}
     _same_count(clips, lists)
+    seconds = _clip_seconds(clips, seconds)
     clips = [_classified(clip) for clip in clips]
     rate = _motion_fps([*model_features, *(against or [])], fps, "the motions")
     fps = float(fps if fps is not None else rate if rate is not None else FPS)
@@ -942,7 +973,11 @@ def evaluate_clips(
     per_clip: list[dict[str, Any]] = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
-        _refuse_other_flap_length(clip, model_features[i], flap_features[i])
+        _refuse_other_length(clip, model_features[i], flap_features[i], "lip-flap", _FLAP_FIX)
+        if against is not None:
+            _refuse_other_length(
+                clip, model_features[i], against[i], "against", _AGAINST_FIX, LENGTH_TOLERANCE_FRAMES
+            )
         ms = score_phones(model_features[i], clip.phones, fps, where=clip.stem)
         fs = score_phones(flap_features[i], clip.phones, fps, where=f"{clip.stem} (lip-flap)")
         model_scores.append(ms)
@@ -952,7 +987,7 @@ def evaluate_clips(
                 "clip": clip.stem,
                 "lang": clip.lang,
                 "alphabet": clip.alphabet,
-                "seconds": round(float(seconds[i]) if seconds is not None else clip.speech_end, 3),
+                "seconds": round(seconds[i] if seconds is not None else clip.speech_end, 3),
                 "phones": counts(clip.phones),
                 "unknown_phones": sorted(set(clip.unknown)),
                 "model": summarize([ms]),
