@@ -1,13 +1,17 @@
 """Tell an engine dependency that is installed but fails to import apart from a bug of ours.
 
 A torch whose shared library is gone, one built for another Python or CPU, or a half-finished pip
-install raises ImportError (or OSError) while its own top-level code runs. The user's next step is
-then to repair the environment (Install Dependencies), not to report an internal error, so the
-worker words it as an environment problem (``inference/worker.py``).
+install raises ImportError, OSError or ModuleNotFoundError ("No module named 'torch._C'") while its
+own top-level code runs. The user's next step is then to repair the environment, not to report an
+internal error, so the worker and the command line word it as an environment problem
+(``inference/worker.py``, ``cli.py``). The next step itself (:func:`repair_advice`) is written
+here once, for them and for the add-on's Check Python and Install Dependencies (``deps.py``):
+this module imports neither bpy nor torch.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -32,6 +36,55 @@ def failed_import(exc: BaseException) -> str | None:
     return None
 
 
+def broken_module(exc: BaseException) -> str | None:
+    """:func:`failed_import`, except for a module that is truly absent: an engine module (numpy
+    under scipy) that is not installed at all is missing, not broken. ``torch._C`` gone from an
+    installed torch, or torch's own dependency gone, is a torch that does not import."""
+    module = failed_import(exc)
+    missing = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    top = str(missing or "").partition(".")[0]
+    if module is None or top not in ENGINE_MODULES or top == module:
+        return module
+    try:
+        there = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):  # a half-made package: it is there
+        there = True
+    return module if there else None
+
+
+def made_here(venv_dir: str | Path) -> bool:
+    """Whether DualTalk's Install Dependencies created this venv (it holds :data:`VENV_MARKER`)."""
+    return (Path(venv_dir) / VENV_MARKER).is_file()
+
+
+def blenders_own_python(prefix: str | Path) -> bool:
+    """Whether ``prefix`` (``sys.prefix``) is the Python Blender bundles: it sits beside Blender's
+    ``scripts`` folder (``5.0/python`` and ``5.0/scripts``, on every platform)."""
+    return (Path(prefix).parent / "scripts" / "startup" / "bl_ui").is_dir()
+
+
+def repair_advice(python: str, *, venv_dir: str | Path | None = None, blenders_own: bool = False) -> str:
+    """The next step for ``python`` whose engine does not import, said alike by the worker, the
+    command line and the add-on's Check Python and Install Dependencies. ``venv_dir``: its
+    environment (by default the folder above ``bin/python`` or ``Scripts/python.exe``);
+    ``blenders_own``: the Python Blender bundles, left as it is."""
+    venv = Path(venv_dir) if venv_dir is not None else Path(python).parent.parent
+    if made_here(venv):  # the add-on's own venv: made again from scratch
+        return (
+            f"delete {venv} (DualTalk made it) and press Install Dependencies again in the DualTalk "
+            "add-on preferences"
+        )
+    if blenders_own:
+        return (
+            "press Install Dependencies in the DualTalk add-on preferences: DualTalk then runs in a "
+            "private environment (Blender's own Python is left as it is)"
+        )
+    return (
+        f"repair it in {python}, or leave Python with torch empty and press Install Dependencies in the "
+        "DualTalk add-on preferences (DualTalk then runs in a private environment)"
+    )
+
+
 def first_line(exc: BaseException, limit: int = 150) -> str:
     """``Type: first line of the message``, short enough for one status line."""
     text = (str(exc).strip().splitlines() or [""])[0]
@@ -39,15 +92,7 @@ def first_line(exc: BaseException, limit: int = 150) -> str:
 
 
 def broken_line(module: str, exc: BaseException) -> str:
-    """The worker's one line for ``module`` failing to import in this interpreter, with the next step."""
+    """One line for ``module`` failing to import in this interpreter, with the next step."""
     here = f"the inference Python ({sys.executable}) has {module} but it does not import ({first_line(exc)})"
-    prefix = Path(sys.prefix)
-    if (prefix / VENV_MARKER).is_file():  # the add-on's own venv: made again from scratch
-        return (
-            f"{here}; delete {prefix} (DualTalk's Install Dependencies made it) and press Install "
-            "Dependencies in the DualTalk add-on preferences again"
-        )
-    return (
-        f"{here}; repair {module} in that Python, or leave Python with torch empty and press Install "
-        "Dependencies in the DualTalk add-on preferences (it runs in a private environment then)"
-    )
+    advice = repair_advice(sys.executable, venv_dir=sys.prefix, blenders_own=blenders_own_python(sys.prefix))
+    return f"{here}; {advice}"

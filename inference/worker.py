@@ -38,7 +38,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from .broken_dependency import broken_line, failed_import
+from .broken_dependency import broken_line, broken_module
 from .core.errors import CancelledError, DualTalkError
 from .core.fileio import atomic_path, ensure_writable_dir
 from .core.outputs import check_write_plan
@@ -205,6 +205,11 @@ def run(args: argparse.Namespace) -> int:
         progress.emit({"event": "error", "kind": "user", "message": str(exc)})
         return exc.exit_code
     except ModuleNotFoundError as exc:  # the chosen interpreter lacks torch/numpy/...
+        broken = broken_module(exc)  # ... or has one that does not import ("No module named 'torch._C'")
+        if broken is not None:
+            traceback.print_exc(file=sys.stderr)
+            progress.emit({"event": "error", "kind": "environment", "message": broken_line(broken, exc)})
+            return 2
         progress.emit(
             {
                 "event": "error",
@@ -221,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except Exception as exc:  # a bug: one clear line for the UI, the trace on stderr for the log
         traceback.print_exc(file=sys.stderr)
-        broken = failed_import(exc)  # torch & co present but not importable: the environment's
+        broken = broken_module(exc)  # torch & co present but not importable: the environment's
         if broken is not None:
             progress.emit({"event": "error", "kind": "environment", "message": broken_line(broken, exc)})
             return 2

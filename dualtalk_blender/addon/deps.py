@@ -226,16 +226,9 @@ def _probe_verdict(out: subprocess.CompletedProcess[str]) -> tuple[bool, str]:
 
 
 def repair_advice(python: str) -> str:
-    """The next step for ``python`` whose engine does not import (:func:`probe_python`'s line)."""
-    venv_dir = Path(python).parent.parent  # bin/python, Scripts/python.exe
-    if made_here(venv_dir):
-        return f"delete {venv_dir} (DualTalk made it) and press Install Dependencies again"
-    if python == sys.executable:
-        return (
-            "press Install Dependencies: DualTalk then runs in a private environment (Blender's own "
-            "Python is left as it is)"
-        )
-    return f"repair it in {python}, or leave Python with torch empty and press Install Dependencies"
+    """The next step for ``python`` whose engine does not import (:func:`probe_python`'s line), in
+    the worker's words (``broken_dependency.repair_advice``: one wording for both)."""
+    return broken_dependency.repair_advice(python, blenders_own=python == sys.executable)
 
 
 def _names_torch(packages: tuple[str, ...]) -> bool:
