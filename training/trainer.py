@@ -52,7 +52,7 @@ from typing import Any, ParamSpec, Protocol
 import torch
 
 from ..inference.checkpoint import read_checkpoint_file
-from ..inference.core import locks
+from ..inference.core import locks, outputs
 from ..inference.core.errors import CancelledError, DualTalkError
 from ..inference.core.fileio import atomic_path, ensure_writable_dir
 from ..inference.core.progress import Progress, Silent
@@ -222,6 +222,8 @@ def one_run_per_folder(fn: Callable[_P, TrainResult]) -> Callable[_P, TrainResul
         if out is None:
             return fn(*args, **kwargs)
         where = Path(out)  # type: ignore[arg-type]
+        # before the lock, which is made inside it: a file there was "cannot lock X: File exists (X/.take...)"
+        outputs.check_folder_target(where, "--out")
         with locks.locked(where, "--out", lock=locks.take_lock_file(where), what="run folder"):
             return fn(*args, **kwargs)
 

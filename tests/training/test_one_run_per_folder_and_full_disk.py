@@ -122,6 +122,24 @@ def test_a_second_synth_into_a_folder_being_made_is_refused_before_any_dialogue(
     assert sorted(p.name for p in out.iterdir()) == [".take.dualtalk-lock"]
 
 
+def test_train_and_synth_with_out_naming_a_file_say_so_as_infer_does(tmp_path, capsys):
+    """``--out`` naming a file: the lock, made inside ``--out``, answered first, "cannot lock X: File
+    exists (X/.take.dualtalk-lock)", a lock under a file (review rv39a F3). Now infer's words, and the
+    file is untouched."""
+    data = make_folder(tmp_path / "data", conversations=3, seconds=2.0)
+    for name, args in (
+        ("notes.txt", ["train", "--config", "tiny", "--batch-size", "2", "--crop-seconds", "1", "--steps", "1",
+                       "--data", str(data)]),
+        ("corpus.txt", ["synth", "--dialogues", "1", "--seconds", "2", "--quiet"]),
+    ):  # fmt: skip
+        out = tmp_path / name
+        out.write_text("the user's notes\n")
+        capsys.readouterr()
+        assert main([*args, "--out", str(out)]) == 2
+        assert _one_error(capsys) == f"error: --out {out} exists and is not a folder"
+        assert out.read_text() == "the user's notes\n"
+
+
 @needs_tts
 def test_a_lock_a_killed_synth_left_does_not_make_its_folder_look_foreign(tmp_path):
     """``kill -9`` leaves the lock file (the kernel only drops the lock): the next run takes it over,

@@ -36,7 +36,7 @@ from ...inference.audio.tts import (
     random_voice,
     speak,
 )
-from ...inference.core import locks
+from ...inference.core import locks, outputs
 from ...inference.core.channels import ARKIT52, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path, ensure_writable_dir, write_sound
@@ -593,7 +593,9 @@ def generate_corpus(
     ctx.set_forkserver_preload([__name__])  # children start with numpy/scipy already imported
     real_path = str(real) if real else None
     # one run at a time per folder (infer's lock): two at once each wrote their own seed's dialogues
-    # and one manifest, which named only its own (review rv38b F4); the folder is judged under it
+    # and one manifest, which named only its own (review rv38b F4); the folder is judged under it,
+    # and is a folder first: the lock is made inside it (a file there was "cannot lock X: File exists")
+    outputs.check_folder_target(out, "--out")
     with (
         locks.locked(out, "--out", lock=locks.take_lock_file(out), what="corpus folder"),
         ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1) as pool,
