@@ -26,6 +26,7 @@ from typing import Any
 
 import torch
 
+from .core.cpu_limits import cgroup_cpu_limit
 from .core.errors import DualTalkError
 from .core.progress import Progress
 from .core.request import ENGINES
@@ -39,11 +40,15 @@ _THREADS_WARNED_LOCK = threading.Lock()
 
 
 def usable_cpus() -> int:
-    """CPUs this process may run on (affinity and container limits), at least 1."""
+    """CPUs this process may run on, at least 1: the fewer of its affinity (``taskset``, cpusets) and
+    its container's CPU quota (``docker --cpus``, a Kubernetes limit: :func:`cgroup_cpu_limit`), which
+    leaves every core in the affinity (a 2-CPU pod on a 64-core node counted 64: review rv39a F5)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    quota = cgroup_cpu_limit()
+    return min(cores, quota) if quota is not None else cores
 
 
 def thread_count(value: object, what: str) -> int:

@@ -54,6 +54,27 @@ def test_the_farm_run_leaves_no_pool_of_999_threads(monkeypatch, two_cores):
         assert torch.get_num_threads() == two_cores
 
 
+def test_a_farm_count_in_a_two_cpu_pod_on_a_64_core_node_runs_on_two(monkeypatch, tmp_path, caplog):
+    """A Kubernetes CPU limit of 2 (cgroup v2 ``cpu.max``) on a node whose 64 cores are all in the
+    affinity: the cap counted 64 (review rv39a F5); now the quota's 2, in the same one warning."""
+    from dualtalk.inference.core import cpu_limits
+
+    (tmp_path / "cpu.max").write_text("200000 100000\n")
+    (tmp_path / "self_cgroup").write_text("0::/\n")
+    monkeypatch.setattr(cpu_limits, "CGROUP_ROOT", tmp_path)
+    monkeypatch.setattr(cpu_limits, "MEMBERSHIP", tmp_path / "self_cgroup")
+    monkeypatch.setattr(engine_mod.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    monkeypatch.setattr(engine_mod, "_THREADS_WARNED", set(), raising=False)
+    monkeypatch.setenv(THREADS_ENV, "999")
+    with caplog.at_level(logging.WARNING, logger="dualtalk"):
+        assert engine_mod.usable_cpus() == 2
+        assert choose_threads("lite") == 2
+    said = [r.getMessage() for r in caplog.records if r.name == "dualtalk"]
+    assert len(said) == 1 and "may use 2 core(s)" in said[0], said
+    (tmp_path / "cpu.max").write_text("max 100000\n")  # the limit lifted: the affinity's count
+    assert engine_mod.usable_cpus() == 64
+
+
 @pytest.mark.parametrize("bad", [0, -3, "2", 2.5, True])
 def test_a_bad_engine_threads_is_one_line_when_it_is_set(bad):
     engine = Engine(model=None, name="lite", sha256="", device=torch.device("cpu"), threads=1)  # type: ignore[arg-type]
