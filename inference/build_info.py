@@ -267,25 +267,45 @@ def read_git_index(data: bytes, hash_size: int = 20) -> tuple[frozenset[str], tu
     return frozenset(files), tuple(folders)
 
 
-def tracked_files(root: Path) -> Tracked | None:
-    """What git tracks in the checkout at ``root`` (:func:`read_git_index`): None where ``root`` has
-    no ``.git`` (an installed extension), the index cannot be read, or it does not track this very
-    module (``root`` is not the top of a checkout of the project: every shipped file counts)."""
+class IndexUnreadable(ValueError):
+    """A checkout's git index that cannot be read (why, in the message): the build id then counts
+    every shipped file, and the extension builder refuses to guess what git tracks."""
+
+
+def read_tracked(root: Path) -> Tracked | None:
+    """:func:`tracked_files`, but a checkout whose index cannot be read (damaged, a split index, over
+    :data:`MAX_INDEX_BYTES`) raises :class:`IndexUnreadable`: ``scripts/build_extension.py`` reads
+    what git tracks here, by the rule the build id uses, and ships nothing it cannot tell."""
     git_dir = _git_dir(root)
     if git_dir is None:
         return None
+    index = git_dir / "index"
     try:
-        with _open_plain(git_dir / "index") as fh:
+        with _open_plain(index) as fh:
             data = fh.read(MAX_INDEX_BYTES + 1)
         if len(data) > MAX_INDEX_BYTES:
-            return None
+            raise IndexUnreadable(f"{index} is over {MAX_INDEX_BYTES >> 20} MiB")
         files, folders = read_git_index(data, _hash_size(git_dir))
-    except (OSError, ValueError, IndexError, struct.error):
+    except FileNotFoundError:  # nothing added yet: it tracks nothing, so not this project
         return None
+    except IndexUnreadable:
+        raise
+    except (OSError, ValueError, IndexError, struct.error) as exc:
+        raise IndexUnreadable(f"{index}: {exc}") from None
     own = Path(__file__).resolve().relative_to(PACKAGE_ROOT).as_posix()
     if own not in files and not own.startswith(folders):
         return None
     return files, folders
+
+
+def tracked_files(root: Path) -> Tracked | None:
+    """What git tracks in the checkout at ``root`` (:func:`read_git_index`): None where ``root`` has
+    no ``.git`` (an installed extension), the index cannot be read, or it does not track this very
+    module (``root`` is not the top of a checkout of the project: every shipped file counts)."""
+    try:
+        return read_tracked(root)
+    except IndexUnreadable:
+        return None
 
 
 class _NotPlain(OSError):

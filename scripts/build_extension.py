@@ -21,8 +21,9 @@ left in the checkout never ships, and neither does a file merely mentioned in AS
 In a git checkout the zip holds only what git tracks (:func:`untracked_in_zip`): Blender's builder
 packs every file the patterns leave, so a scratch ``try.py`` (with a token in it) would ship without a
 word, and the installed build id (every shipped file) would differ from the checkout's ``--version``
-(git-tracked files only, ``inference/build_info.py``). Such a build is refused in one line naming the
-files; a folder outside git (a source tarball) builds as before.
+(git-tracked files only, ``inference/build_info.py``, whose reading of git's index the build uses too:
+no git program needed). Such a build is refused in one line naming the files; a folder outside git (a
+source tarball) builds as before.
 """
 
 from __future__ import annotations
@@ -30,12 +31,15 @@ from __future__ import annotations
 import argparse
 import glob
 import hashlib
+import importlib
+import importlib.util
 import os
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS_DOC = "docs/ASSETS.md"
@@ -204,32 +208,38 @@ def unrecorded_assets(zip_path: Path, source: Path = REPO) -> list[str]:
     return bad
 
 
-TRACKED_MARKER = "inference/build_info.py"
-"""A checkout whose git does not track this file is not the project's own (``build_info``'s rule)."""
+def _build_info() -> ModuleType:
+    """This checkout's ``inference/build_info.py`` (no bpy, no torch): the build id's rule for what git
+    tracks, read here too so the zip and the id agree (review rv39a F6: ``git ls-files`` here needed
+    git on PATH, and disagreed with the id where the index is one build_info cannot read). Loaded as
+    ``dualtalk`` from this folder unless a ``dualtalk`` is already imported (tests)."""
+    if "dualtalk" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "dualtalk", REPO / "__init__.py", submodule_search_locations=[str(REPO)]
+        )
+        if spec is None or spec.loader is None:
+            raise SystemExit(f"error: cannot load the package at {REPO}")
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["dualtalk"] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module("dualtalk.inference.build_info")
 
 
-def tracked_files(source: Path) -> frozenset[str] | None:
-    """What git tracks at ``source`` (its index: committed or ``git add``-ed), or None outside a
-    checkout of the project (no ``.git`` in ``source``, or one that does not track
-    :data:`TRACKED_MARKER`), where ``inference/build_info.py`` counts every shipped file too."""
-    if not (source / ".git").exists():
-        return None
+def tracked_files(source: Path) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """What git tracks at ``source`` (its index: committed or ``git add``-ed; ``build_info.read_tracked``,
+    which reads the index itself: worktrees, sparse folders, no git needed), or None outside a checkout
+    of the project, where ``inference/build_info.py`` counts every shipped file too. An index it cannot
+    read refuses the build: the zip holds only what git tracks, and that cannot be told."""
+    build_info = _build_info()
     try:
-        out = subprocess.run(
-            ["git", "-C", str(source), "ls-files", "-z", "--cached"], capture_output=True, timeout=60
+        return build_info.read_tracked(source)
+    except build_info.IndexUnreadable as exc:
+        split = (
+            "; `git update-index --no-split-index` writes it as one file" if "split index" in str(exc) else ""
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
         raise SystemExit(
-            f"error: cannot list the files git tracks in {source} ({exc}); the build ships only those"
+            f"error: cannot read the files git tracks in {source} ({exc}); the build ships only those{split}"
         ) from None
-    if out.returncode != 0:
-        why = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SystemExit(
-            f"error: cannot list the files git tracks in {source} ({why[-1] if why else out.returncode}); "
-            "the build ships only those"
-        )
-    files = frozenset(n.decode("utf-8", "surrogateescape") for n in out.stdout.split(b"\0") if n)
-    return files if TRACKED_MARKER in files else None
 
 
 def untracked_in_zip(zip_path: Path, source: Path = REPO) -> list[str]:
@@ -239,8 +249,9 @@ def untracked_in_zip(zip_path: Path, source: Path = REPO) -> list[str]:
     tracked = tracked_files(source)
     if tracked is None:
         return []
+    is_tracked = _build_info().is_tracked
     with zipfile.ZipFile(zip_path) as zf:
-        return [n for n in zf.namelist() if not n.endswith("/") and n not in tracked]
+        return [n for n in zf.namelist() if not n.endswith("/") and not is_tracked(n, tracked)]
 
 
 def _listed(names: list[str]) -> str:
@@ -258,7 +269,11 @@ def build(tool: Path, out_dir: Path, source: Path = REPO) -> Path:
     if out.returncode != 0 or not target.is_file():
         raise SystemExit(f"error: extension build failed: {(out.stdout + out.stderr).strip()}")
     validate(tool, target)
-    untracked = untracked_in_zip(target, source)
+    try:
+        untracked = untracked_in_zip(target, source)
+    except SystemExit:  # what git tracks cannot be told: no zip is left to ship
+        target.unlink()
+        raise
     if untracked:
         target.unlink()  # a scratch file (a token in it) must not leave the machine in a zip
         raise SystemExit(
