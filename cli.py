@@ -431,15 +431,17 @@ def _main(argv: Sequence[str] | None) -> int:
         if interrupts.received() is not None:
             print(f"error: {interrupts.message()}", file=sys.stderr)
             return interrupts.exit_code()
-        from .inference.broken_dependency import broken_line, broken_module
+        from .inference.broken_dependency import broken_line, broken_module, missing_line, missing_module
 
         broken = broken_module(exc)  # torch & co installed but not importable: the worker's line and code
-        if broken is not None:
+        missing = None if broken is not None else missing_module(exc)  # not installed at all
+        if broken is not None or missing is not None:
             if debug:
                 import traceback
 
                 traceback.print_exc()
-            print(f"error: {broken_line(broken, exc)}", file=sys.stderr)
+            line = broken_line(broken, exc) if broken is not None else missing_line(str(missing))
+            print(f"error: {line}", file=sys.stderr)
             return 2
         if debug:
             raise

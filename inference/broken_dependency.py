@@ -52,6 +52,30 @@ def broken_module(exc: BaseException) -> str | None:
     return module if there else None
 
 
+def missing_module(exc: BaseException) -> str | None:
+    """The engine module (``torch``, ...) that ``exc`` says is not installed in this Python at all,
+    else None. A fresh Python without the README's set-up is a step the user skipped, not a bug."""
+    if not isinstance(exc, ModuleNotFoundError):
+        return None
+    top = str(exc.name or "").partition(".")[0]
+    if top not in ENGINE_MODULES or top != exc.name:
+        return None  # torch._C gone from an installed torch is a broken torch (:func:`broken_module`)
+    try:
+        there = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):  # a half-made package: it is there
+        there = True
+    return None if there else top
+
+
+def missing_line(module: str) -> str:
+    """One line for an engine module this interpreter does not have, with the next step."""
+    return (
+        f"this Python ({sys.executable}) has no {module}, which the engine needs; install DualTalk's "
+        'dependencies into it (README, "Set up, run, test": bash scripts/setup.sh), or run DualTalk with '
+        "the Python that has them"
+    )
+
+
 def made_here(venv_dir: str | Path) -> bool:
     """Whether DualTalk's Install Dependencies created this venv (it holds :data:`VENV_MARKER`)."""
     return (Path(venv_dir) / VENV_MARKER).is_file()

@@ -164,3 +164,36 @@ def test_an_import_error_raised_by_our_own_code_is_not_blamed_on_torch():
             exec(code, {"__name__": module})  # as the import of ``module`` runs its top-level code
         except ImportError as exc:
             assert failed_import(exc) == expected
+
+
+def test_infer_in_a_python_without_torch_says_to_install_it(talk):
+    """A fresh Python that skipped the README's set-up: one line naming that Python and the set-up
+    command, exit 2 (was "internal error (ModuleNotFoundError: No module named 'torch'); rerun with
+    --debug for details", exit 1: a step the user skipped, read as a bug of ours)."""
+    out_dir = talk.parent / "out_none"
+    script = (
+        "import sys; sys.modules['torch'] = None  # this Python has no torch\n"
+        "from dualtalk.cli import main\n"
+        f"raise SystemExit(main(['infer', '--audio', {str(talk)!r}, '--out', {str(out_dir)!r}]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    err = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2, out.stderr
+    assert err == [
+        f"error: this Python ({sys.executable}) has no torch, which the engine needs; install DualTalk's "
+        'dependencies into it (README, "Set up, run, test": bash scripts/setup.sh), or run DualTalk with '
+        "the Python that has them"
+    ]
+    assert not out_dir.exists()
+
+
+def test_a_torch_submodule_gone_is_not_a_missing_torch(monkeypatch):
+    """``torch._C`` absent from an installed torch is a broken torch, never "install torch"."""
+    from dualtalk.inference.broken_dependency import missing_module
+
+    assert missing_module(ModuleNotFoundError("No module named 'torch._C'", name="torch._C")) is None
+    assert missing_module(ModuleNotFoundError("No module named 'torch'", name="torch")) is None  # it is here
+    monkeypatch.setitem(sys.modules, "torch", None)
+    assert missing_module(ModuleNotFoundError("No module named 'torch'", name="torch")) == "torch"
+    not_the_engines = ModuleNotFoundError("No module named 'yaml'", name="yaml")
+    assert missing_module(not_the_engines) is None
