@@ -253,7 +253,8 @@ def draw_take_settings(layout, s, resolved: dict[str, Any]) -> None:
 
 def draw_takes(layout, s, resolved: dict[str, Any]) -> None:
     """The takes the file holds of the chosen characters, once it holds more than one (a Generate
-    under another *Take* name keeps the earlier one): which plays, and *Play* for each other one.
+    under another *Take* name keeps the earlier one): which plays, and *Play* for each other one
+    both characters hold (one only one holds is named for it, ``Bob only``: Play Take refuses it).
     ``resolved``: the characters drawn under their pickers this draw (see :func:`picked_idblocks`)."""
     try:
         chosen = [(getattr(s, attr), picked_idblocks(s, attr, resolved)) for attr in resolved]
@@ -267,9 +268,12 @@ def draw_takes(layout, s, resolved: dict[str, Any]) -> None:
     for take in takes:
         row = box.row()
         row.label(text=take.name, icon="PLAY" if take.playing else "BLANK1", translate=False)
+        if take.only:  # a take one character holds (its partner's removed): named, Play needs both
+            row.label(text=" and ".join(take.only), translate=False)
+            row.label(text="only")
         if take.playing:
             row.label(text="playing")
-        else:
+        elif not take.only:
             op = row.operator("dualtalk.play_take", text="Play")
             if op is not None:
                 op.take = take.name

@@ -38,32 +38,41 @@ from ..scene.older_takes import motion_record, with_motion_record
 from ..scene.paths import abspath
 from . import panel_options
 
-# (session uid, record length) -> (take, character, layer): a redraw does not parse every record again
-_RECORDS: dict[tuple[int, int], tuple[str, str, str]] = {}
+# (session uid, record length) -> (take, character, layer, names known as): a redraw does not parse
+# every record again
+_RECORDS: dict[tuple[int, int], tuple[str, str, str, tuple[str, ...]]] = {}
 _MAX_CACHED = 4096
 
 
 @dataclass(frozen=True)
 class FileTake:
-    """One take of the characters in the file: its name and whether it plays now."""
+    """One take of the characters in the file: its name, whether it plays now, and ``only``: the
+    characters that hold it where not all of those asked about do (a half-take: Play Take cannot play
+    it for the pair; review rv39c F4), else empty."""
 
     name: str
     playing: bool
+    only: tuple[str, ...] = ()
 
 
-def _record(action: Any) -> tuple[str, str, str]:
-    """(take, character, layer) an action of ours records; ("", "", "") for a damaged record."""
+def _parsed(action: Any) -> tuple[str, str, str, tuple[str, ...]]:
     raw = action.get(OWNER_PROP)
     key = (int(action.session_uid), len(raw) if isinstance(raw, str) else -1)
     cached = _RECORDS.get(key)
     if cached is not None:
         return cached
     meta = action_meta(action)
-    found = (str(meta.get("take", "")), str(meta.get("character", "")), str(meta.get("layer", "")))
+    known = layers.record_names(meta)[1]
+    found = (str(meta.get("take", "")), str(meta.get("character", "")), str(meta.get("layer", "")), known)
     if len(_RECORDS) > _MAX_CACHED:
         _RECORDS.clear()
     _RECORDS[key] = found
     return found
+
+
+def _record(action: Any) -> tuple[str, str, str]:
+    """(take, character, layer) an action of ours records; ("", "", "") for a damaged record."""
+    return _parsed(action)[:3]
 
 
 def _playing_records(idblocks: Iterable[Any]) -> list[tuple[str, str, str]]:
@@ -96,30 +105,54 @@ def _take_meta(obj: Any) -> dict[str, Any] | None:
 
 def _names(obj: Any, idblocks: Iterable[Any]) -> set[str]:
     """The names a character's take records may hold: its own, its face mesh's (``idblocks`` holds
-    the mesh object) and the one its playing take records (a character renamed since that take)."""
+    the mesh object), the one its playing take records (a character renamed since that take) and every
+    name a take's record ties to those (``layers.KNOWN_AS``: renamed between takes; review rv39c F1,
+    a take keyed under the new name stranded the earlier ones)."""
     idblocks = list(idblocks)
     names = {obj.name, *(b.name for b in idblocks if isinstance(b, bpy.types.Object))}
-    return names | {character for _t, character, _l in _playing_records(idblocks) if character}
+    names |= {character for _t, character, _l in _playing_records(idblocks) if character}
+    records = [(p[1], p[3]) for p in (_parsed(a) for a in bpy.data.actions if is_ours(a)) if p[3]]
+    return layers.linked_names(names, records) if records else names
+
+
+def character_names(obj: Any, idblocks: Iterable[Any] | None = None) -> set[str]:
+    """The names the takes of the character ``obj`` (mesh or rig) may be recorded under, renames
+    followed (see :func:`_names`)."""
+    return _names(obj, layers.character_idblocks(obj) if idblocks is None else idblocks)
+
+
+def _face_name(obj: Any, idblocks: list[Any]) -> str:
+    """The character as status lines name it: its face mesh (``idblocks`` holds the mesh object)."""
+    mesh = next((b for b in idblocks if isinstance(b, bpy.types.Object) and b.type == "MESH"), None)
+    return str((mesh or obj).name)
 
 
 def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]:
     """The takes the file holds of the panel's characters, each given with its datablocks
     (``layers.character_idblocks``, cached by the panel), by name; ``playing``: the one their strips
-    play now. A take counts once either character has it."""
-    names: set[str] = set()
+    play now. A take counts once either character has it; one that not every character holds says
+    which do (``only``)."""
+    held: dict[str, list[str]] = {}
     playing: set[str] = set()
+    who: list[str] = []
     for obj, idblocks in characters:
-        names |= _names(obj, idblocks)
-        playing |= {take for take, _c, _l in _playing_records(idblocks) if take}
-    if not names:
-        return []
-    found = set(playing)
-    for action in bpy.data.actions:
-        if is_ours(action):
-            take, character, layer = _record(action)
-            if take and character in names and layer != layers.REST:
-                found.add(take)
-    return [FileTake(name, name in playing) for name in sorted(found, key=take_order)]
+        idblocks = list(idblocks)
+        names = _names(obj, idblocks)
+        face = _face_name(obj, idblocks)
+        who.append(face)
+        mine = {take for take, _c, _l in _playing_records(idblocks) if take}
+        playing |= mine
+        for action in bpy.data.actions:
+            if is_ours(action):
+                take, character, layer = _record(action)
+                if take and character in names and layer != layers.REST:
+                    mine.add(take)
+        for take in mine:
+            held.setdefault(take, []).append(face)
+    return [
+        FileTake(name, name in playing, () if len(held[name]) == len(who) else tuple(held[name]))
+        for name in sorted(held, key=take_order)
+    ]
 
 
 def take_order(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -130,10 +163,19 @@ def take_order(name: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+def _kept(objs: Iterable[Any]) -> list[FileTake]:
+    return [t for t in takes_in_file([(o, layers.character_idblocks(o)) for o in objs]) if not t.playing]
+
+
+def _held_by(obj: Any) -> list[str]:
+    """The takes the file holds of the character ``obj``, playing or kept."""
+    return [t.name for t in takes_in_file([(obj, layers.character_idblocks(obj))])]
+
+
 def kept_not_playing(objs: Iterable[Any]) -> list[str]:
     """The takes the file keeps of ``objs`` that none of them plays: a take Remove Take left behind
     when another one played over it (its actions have a fake user)."""
-    return [t.name for t in takes_in_file([(o, layers.character_idblocks(o)) for o in objs]) if not t.playing]
+    return [t.name for t in _kept(objs)]
 
 
 def _drop_words(kept: list[str]) -> str:
@@ -147,10 +189,11 @@ def _drop_words(kept: list[str]) -> str:
 
 def kept_line(objs: Iterable[Any]) -> str:
     """`` (the file still keeps take 'X' of them, not playing: ...)`` or "" (Remove Take's words)."""
-    kept = kept_not_playing(objs)
+    takes = _kept(objs)
+    kept = [t.name for t in takes]
     if not kept:
         return ""
-    names = ", ".join(repr(k) for k in kept)
+    names = ", ".join(f"{t.name!r}" + (f" ({' and '.join(t.only)} only)" if t.only else "") for t in takes)
     return (
         f" (the file still keeps take{'s' if len(kept) > 1 else ''} {names} of them, not playing: Generate a "
         f"take, then Play Take brings {'it' if len(kept) == 1 else 'one'} back{_drop_words(kept)})"
@@ -169,13 +212,18 @@ def _kept_action(take: str, names: set[str], layer: str) -> Any | None:
 
 
 def _slot_like(action: Any, slot: Any) -> Any | None:
-    """The slot of ``action`` for the datablock ``slot`` (of the playing take's action) animates."""
+    """The slot of ``action`` for the datablock ``slot`` (of the playing take's action) animates: the
+    one of the same identifier, else the only one for that kind of datablock (a slot is named after
+    the datablock when first keyed: a take keyed before the character was renamed has ``KEAlice``
+    where the playing one has ``KEAnna``)."""
     if slot is None:
         return None
     for candidate in action.slots:
         if candidate.identifier == slot.identifier:
             return candidate
-    return None
+    kind = getattr(slot, "target_id_type", None)
+    same = [c for c in action.slots if kind is not None and getattr(c, "target_id_type", None) == kind]
+    return same[0] if len(same) == 1 else None
 
 
 def _same_recording(
@@ -219,7 +267,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
 
     pair = [o.name for o in objs]  # the characters' names, as Generate tags their strips and markers
     rebuild: take_scene.TakeScene | None = None
-    swaps: list[tuple[Any, Any, Any]] = []
+    swaps: list[tuple[Any, Any, Any, Any, list[layers.Renamed]]] = []  # strip, kept, slot, idblock, renames
     left: list[dict[str, Any]] = []  # the records of the takes switched away from
     notes: list[str] = []
     played: dict[str, Any] | None = None
@@ -244,11 +292,19 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         names = _names(obj, idblocks)
         held = [t.name for t in takes_in_file([(obj, idblocks)])]
         if name not in held:
+            others = [o.name for o in objs if o != obj and name in _held_by(o)]
+            alone = (
+                f"; only {' and '.join(others)} {'has' if len(others) == 1 else 'have'} it: clear {obj.name} "
+                f"from the panel to play it for {' and '.join(others)} alone"
+                if others
+                else ""
+            )
             raise DualTalkError(
-                f"the file holds no take {name!r} of {obj.name} (its takes: {', '.join(held)})"
+                f"the file holds no take {name!r} of {obj.name} (its takes: {', '.join(held)}){alone}"
             )
         kept_meta: dict[str, Any] | None = None
         for idblock in idblocks:
+            renames = layers.renames_on(idblock)  # read from the take playing, before it is swapped out
             for layer, strip in layers.our_strips(idblock).items():
                 kept = _kept_action(name, names, layer)
                 slot = _slot_like(kept, strip.action_slot) if kept is not None else None
@@ -265,7 +321,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                     )
                 if layer != layers.REST and kept_meta is None:
                     kept_meta = action_meta(kept)
-                swaps.append((strip, kept, slot))
+                swaps.append((strip, kept, slot, idblock, renames))
         if kept_meta is not None:
             same, note = _same_recording(name, kept_meta, now, obj.name)
             notes += [note] if note and note not in notes else []
@@ -273,7 +329,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                 _refuse_partner_left(scene, objs, now, name)
                 rebuild = take_scene.plan_scene(scene, name, obj.name, kept_meta, pair)
             played = played or kept_meta
-    for strip, kept, slot in swaps:
+    for strip, kept, slot, idblock, renames in swaps:
+        layers.follow_renames(idblock, kept, slot, renames)  # as Blender renamed the playing take's curves
         old = strip.action
         strip.action = kept
         strip.action_slot = slot
@@ -297,7 +354,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
             take_history.note_played(scene, pair, took)
         take_history.note_played(scene, pair, name)
     who = " and ".join(o.name for o in objs)
-    line = f"DualTalk: {who} play take {name!r}; the other takes stay in the file{scene_words}"
+    plays = "plays" if len(objs) == 1 else "play"
+    line = f"DualTalk: {who} {plays} take {name!r}; the other takes stay in the file{scene_words}"
     line += "".join(f" (note: {n})" for n in notes)
     step = _fps_step(objs, name, scene)
     return line if step is None else f"{line} (warning: {step})"

@@ -52,21 +52,38 @@ def _names(names: list[str]) -> str:
 @dataclass(frozen=True)
 class TakeBack:
     """Remove Take of ``removed`` from ``characters`` (face meshes), playing ``back`` instead;
-    ``others``: further kept takes they could play, which stay in the file."""
+    ``others``: further kept takes they could play, which stay in the file. Where the characters
+    played different takes (Play Take for one character: a take redone for B only), ``each`` holds
+    every character's (character, removed, back): each goes back to the take it played before."""
 
     characters: list[Any]
     removed: str
     back: str
     others: list[str]
+    each: tuple[tuple[Any, str, str], ...] = ()
 
     def who(self) -> str:
         return _names([o.name for o in self.characters])
 
+    def _removed_words(self) -> str:
+        if not self.each:
+            return f"take {self.removed!r} from {self.who()}"
+        return _names([f"take {removed!r} from {c.name}" for c, removed, _b in self.each])
+
+    def _back_words(self) -> str:
+        if not self.each:
+            return f"take {self.back!r}, which the file keeps, plays again"
+        return (
+            _names([f"{c.name} plays take {back!r} again" for c, _r, back in self.each])
+            + " (each the take it played before, which the file keeps),"
+        )
+
     def question(self) -> str:
         """The confirmation: what goes, what plays instead, what stays."""
         return (
-            f"Remove take {self.removed!r} from {self.who()}: its actions go, and take {self.back!r}, which "
-            f"the file keeps, plays again with the turn markers, sound strips and frame range."
+            f"Remove {self._removed_words()}: {'their' if self.each else 'its'} actions go, and "
+            f"{self._back_words()} with the turn "
+            f"markers, sound strips and frame range."
             f"{' ' + self.also()[0].upper() + self.also()[1:] + '.' if self.others else ''} "
             "Your own tracks, actions and keys stay."
         )
@@ -84,11 +101,9 @@ class TakeBack:
 
 
 def _character_names(obj: Any, meta: dict[str, Any]) -> set[str]:
-    """The names a character's take records may hold: its objects' and its playing take's."""
-    return {
-        obj.name,
-        *(b.name for b in layers.character_idblocks(obj) if isinstance(b, bpy.types.Object)),
-    } | {str(meta.get("character", ""))}
+    """The names a character's take records may hold: its objects', its playing take's and every
+    name a take's record ties to those (renamed between takes, ``file_takes.character_names``)."""
+    return file_takes.character_names(obj) | {str(meta.get("character", ""))} - {""}
 
 
 def _take_record(take: str, names: set[str]) -> dict[str, Any] | None:
@@ -105,14 +120,21 @@ def _take_record(take: str, names: set[str]) -> dict[str, Any] | None:
     return None
 
 
+def _in_place(kept: dict[str, Any], now: dict[str, Any]) -> bool:
+    """Whether a kept take plays over what the scene holds for the one playing: the same first
+    frame, rate and recording."""
+    ra, rb = kept.get("audio"), now.get("audio")
+    if kept.get("start_frame") == now.get("start_frame") and kept.get("fps") == now.get("fps"):
+        return (ra is None and rb is None) or (ra is not None and rb is not None and same_source(ra, rb))
+    return False
+
+
 def _plays_here(kept: dict[str, Any], now: dict[str, Any], scene: Any, who: str, pair: list[str]) -> bool:
     """Whether a kept take can play instead of the one playing now: over what the scene holds for it
     (the same first frame, rate and recording), or with its own sound strips, markers and range where
     its recording is found (Play Take's own rule, ``file_takes``, :mod:`.take_scene`)."""
-    ra, rb = kept.get("audio"), now.get("audio")
-    if kept.get("start_frame") == now.get("start_frame") and kept.get("fps") == now.get("fps"):
-        if (ra is None and rb is None) or (ra is not None and rb is not None and same_source(ra, rb)):
-            return True
+    if _in_place(kept, now):
+        return True
     try:
         take_scene.plan_scene(scene, str(kept.get("take", "")), who, kept, pair)
     except DualTalkError:
@@ -123,17 +145,20 @@ def _plays_here(kept: dict[str, Any], now: dict[str, Any], scene: Any, who: str,
 def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     """What the panel's Remove Take does instead of stripping the characters ``objs`` (those that carry
     a take), or None: they play one take in layers and the file keeps another of theirs they can
-    play in its place. Changes nothing."""
+    play in its place, or they play different takes and each has one it played before. Changes
+    nothing."""
     chars = [face(o) for o in objs if o is not None]
     chars = [c for i, c in enumerate(chars) if all(c != d for d in chars[:i])]
     if not chars:
         return None
     metas = [layers.take_meta(c) for c in chars]
     playing = {str(m.get("take", "")) for m in metas if m is not None}
-    if any(m is None for m in metas) or len(playing) != 1 or "" in playing:
-        return None  # an older DualTalk's single-action take, or two takes: Remove Take as it was
-    removed = playing.pop()
+    if any(m is None for m in metas) or "" in playing:
+        return None  # an older DualTalk's single-action take: Remove Take as it was
     scene = scene or bpy.context.scene
+    if len(playing) > 1:
+        return _plan_each(chars, [m or {} for m in metas], scene)
+    removed = playing.pop()
     pair = [c.name for c in chars]
     usable: list[str] = []
     for take in reversed(file_takes.kept_not_playing(chars)):
@@ -152,27 +177,53 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     return TakeBack(chars, removed, back, [t for t in usable if t != back])
 
 
+def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> TakeBack | None:
+    """Characters playing different takes (review rv39c F4: Alice on v1, Bob on v3 after Play Take for
+    Alice alone): each goes back to the take it played before, one of the same recording, part, first
+    frame and rate (a take of another one brings its own sound, which the other character's take does
+    not play over); None where one of them has none (Remove Take as it was; its line names the takes
+    kept)."""
+    each: list[tuple[Any, str, str]] = []
+    for c, meta in zip(chars, metas, strict=True):
+        names = _character_names(c, meta)
+        usable = [
+            take
+            for take in reversed(file_takes.kept_not_playing([c]))
+            if (record := _take_record(take, names)) is not None and _in_place(record, meta)
+        ]
+        if not usable:
+            return None
+        back = take_history.latest(scene, names, usable) or usable[0]
+        each.append((c, str(meta.get("take", "")), back))
+    removed = " and ".join(dict.fromkeys(r for _c, r, _b in each))
+    back = " and ".join(dict.fromkeys(b for _c, _r, b in each))
+    return TakeBack(chars, removed, back, [], tuple(each))
+
+
+def _doomed(chars: Iterable[Any], removed: str) -> tuple[set[str], list[Any]]:
+    """The names of ``chars`` and the actions of their take ``removed``."""
+    names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in chars))
+    doomed = [
+        a
+        for a in bpy.data.actions
+        if is_ours(a) and action_meta(a).get("take") == removed and action_meta(a).get("character") in names
+    ]
+    return names, doomed
+
+
 def take_back(plan: TakeBack, scene: Any) -> str:
     """Play ``plan.back`` on its characters and delete the removed take's actions that nothing plays
     any more (another character's take keeps its own); returns the status line. Refuses, changing
     nothing, where Play Take does (:class:`DualTalkError`)."""
-    names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in plan.characters))
-    doomed = [
-        a
-        for a in bpy.data.actions
-        if is_ours(a)
-        and action_meta(a).get("take") == plan.removed
-        and action_meta(a).get("character") in names
-    ]
+    if plan.each:
+        return _take_each_back(plan, scene)
+    names, doomed = _doomed(plan.characters, plan.removed)
     played = file_takes.play_take(plan.characters, plan.back, scene)
     take_history.forget(scene, names, plan.removed)
-    said = f"DualTalk: {plan.who()} play take {plan.back!r}; the other takes stay in the file"
+    plays = "plays" if len(plan.characters) == 1 else "play"
+    said = f"DualTalk: {plan.who()} {plays} take {plan.back!r}; the other takes stay in the file"
     extra = played[len(said) :] if played.startswith(said) else ""
-    gone = 0
-    for action in doomed:
-        if action.users - int(action.use_fake_user) <= 0:
-            bpy.data.actions.remove(action)
-            gone += 1
+    gone = _remove_unplayed(doomed)
     own = extra.startswith("; its ")  # another part or recording: what of it the scene got back, said
     line = (
         f"DualTalk: removed take {plan.removed!r} from {plan.who()} ({gone} action{'' if gone == 1 else 's'}); "
@@ -180,4 +231,33 @@ def take_back(plan: TakeBack, scene: Any) -> str:
     )
     return (
         line + (extra if own else "") + (f"; {plan.also()}" if plan.others else "") + ("" if own else extra)
+    )
+
+
+def _remove_unplayed(doomed: list[Any]) -> int:
+    gone = 0
+    for action in doomed:
+        if action.users - int(action.use_fake_user) <= 0:
+            bpy.data.actions.remove(action)
+            gone += 1
+    return gone
+
+
+def _take_each_back(plan: TakeBack, scene: Any) -> str:
+    """:func:`take_back` where each character goes back to its own take (:func:`_plan_each`)."""
+    doomed = [(c, removed, *_doomed([c], removed)) for c, removed, _back in plan.each]
+    notes: list[str] = []
+    for c, _removed, back in plan.each:  # each checked by Play Take before it changes anything
+        played = file_takes.play_take([c], back, scene)
+        said = f"DualTalk: {c.name} plays take {back!r}; the other takes stay in the file"
+        extra = played[len(said) :] if played.startswith(said) else ""
+        notes += [extra] if extra and extra not in notes else []
+    gone = 0
+    for _c, removed, names, actions in doomed:
+        take_history.forget(scene, names, removed)
+        gone += _remove_unplayed(actions)
+    return (
+        f"DualTalk: removed {plan._removed_words()} ({gone} action{'' if gone == 1 else 's'}); "
+        f"{_names([f'{c.name} plays take {back!r} again' for c, _r, back in plan.each])}, with the turn "
+        f"markers, sound strips and frame range{''.join(notes)}"
     )

@@ -844,6 +844,7 @@ JA_JP: Table = {
     (DEFAULT, "ARKit/FLAME map used when rig and engine spaces differ"): (
         "リグとエンジンの空間が異なるときに使うARKit/FLAMEマップ"
     ),
+    (DEFAULT, "only"): "のみ",  # the take list: a take only this character holds
 }
 
 ZH_HANS: Table = {
@@ -1529,6 +1530,7 @@ ZH_HANS: Table = {
         DEFAULT,
         "ARKit/FLAME map used when rig and engine spaces differ",
     ): "绑定与引擎的空间不同时使用的 ARKit/FLAME 映射",
+    (DEFAULT, "only"): "独有",  # the take list: a take only this character holds
 }
 
 # Blender's language codes (Preferences > Interface > Translation > Language).

@@ -662,8 +662,12 @@ def write_take_steps(
     # which take this is, beyond its name and frames: a range kept for one take never lands on a
     # new take made over the same audio and frames (see range_plan.plan_range)
     take_id = uuid.uuid4().hex[:16]
+    known = earlier_names([t.idblock for t in targets], str(meta.get("character", "")))
+    said_known = {KNOWN_AS: sorted(known)} if known else {}
     for layer, name in names.items():
-        actions[layer] = _new_action(name, {**meta, "layer": layer, "take_id": take_id}, start, end)
+        actions[layer] = _new_action(
+            name, {**meta, **said_known, "layer": layer, "take_id": take_id}, start, end
+        )
     n_curves = n_keys = 0
     weight_err = 0.0
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
@@ -747,6 +751,85 @@ def write_take_steps(
             *under,
         ],
     )
+
+
+# -- a character renamed between takes (review rv39c, finding 1) --
+
+KNOWN_AS = "known_as"  # a take's record: the names the character's earlier takes recorded it under
+
+
+def record_names(meta: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """(character, the earlier names it was known by) a take's record holds."""
+    known = meta.get(KNOWN_AS)
+    names = tuple(str(n) for n in known if isinstance(n, str) and n) if isinstance(known, list) else ()
+    return str(meta.get("character", "") or ""), names
+
+
+def linked_names(names: Iterable[str], records: Iterable[tuple[str, Iterable[str]]]) -> set[str]:
+    """``names`` and every name a take's record (character, known as) ties to one of them, through
+    any number of renames: the names one character's takes may be recorded under."""
+    found = {n for n in names if n}
+    groups = [g for g in ({c, *k} - {""} for c, k in records) if len(g) > 1]
+    grew = True
+    while grew:
+        grew = False
+        for group in groups:
+            if group & found and not group <= found:
+                found |= group
+                grew = True
+    return found
+
+
+def earlier_names(idblocks: Iterable[Any], character: str) -> set[str]:
+    """The names other than ``character`` the takes of the character animating ``idblocks`` were
+    recorded under: the take playing there and every take a record ties to it. A new take records
+    them (:data:`KNOWN_AS`) so the takes kept under an old name stay this character's after a rename
+    (before, a take keyed under a new name stranded every earlier one: Play and Remove Take no longer
+    found them)."""
+    seeds: set[str] = set()
+    for idblock in idblocks:
+        for layer, strip in our_strips(idblock).items():
+            if layer != REST and is_ours(strip.action):
+                name, known = record_names(action_meta(strip.action))
+                seeds |= {name, *known}
+    seeds.discard("")
+    if not seeds - {character}:
+        return set()
+    records = [record_names(action_meta(a)) for a in bpy.data.actions if is_ours(a)]
+    return linked_names(seeds | {character}, records) - {character}
+
+
+# -- a shape key or bone renamed while a take was kept, not playing (review rv39c, finding 2) --
+
+
+def renames_on(idblock: Any) -> list[Renamed]:
+    """The shape keys and bones of ``idblock`` renamed since the take playing there keyed them, as
+    its curves (Blender renamed them) or its rest track's record of held channels show."""
+    found = renamed_channels(idblock)
+    seen = {(r.old, r.new, r.index) for r in found}
+    return found + [r for r in held_renames(idblock) if (r.old, r.new, r.index) not in seen]
+
+
+def follow_renames(idblock: Any, action: Any, slot: Any, renames: Iterable[Renamed]) -> list[Renamed]:
+    """Rename ``action``'s curves of ``slot`` as ``renames`` renamed ``idblock``'s shape keys and
+    bones: Blender renames only the curves of actions the datablock plays, so a kept take swapped in
+    after a rename animated the old name, nothing (a jaw that stopped opening, unsaid). A curve whose
+    old name still resolves, whose new one does not, or whose new name is keyed already stays."""
+    if action is None or slot is None:
+        return []
+    curves = list(compat.iter_fcurves(action, slot))
+    taken = {(fc.data_path, fc.array_index) for fc in curves}
+    done: list[Renamed] = []
+    for r in renames:
+        if (r.new, r.index) in taken or _resolves(idblock, r.old) or not _resolves(idblock, r.new):
+            continue
+        for fc in curves:
+            if fc.data_path == r.old and fc.array_index == r.index:
+                fc.data_path = r.new
+                taken |= {(r.new, r.index)}
+                done.append(r)
+                break
+    return done
 
 
 def _carry_renamed_before(target: TargetCurves, reads: DigestReads | None = None) -> None:
