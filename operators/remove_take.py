@@ -75,7 +75,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             traceback.print_exc()
             line = internal_error_line("Remove Take", exc, last_line=True, also=", Ctrl+Z undoes what it did")
             return report_failure(self, context, line)
-        message = f"DualTalk: {report.summary}"
+        message = f"DualTalk: {report.summary}{file_takes.kept_line(objs)}"  # what the file still keeps
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
         for note in report.notes:  # e.g. a take of an older DualTalk: what the characters returned to
