@@ -13,12 +13,17 @@ into words or into a form it reads right: clock times, ordinals, dates, the ever
 each language and amounts of money. Everything else in the line is left as written. Where the
 written form alone cannot tell (German "Fr." is Frau or Freitag; French "M." a name's Monsieur or a
 letter), the words next to it decide, and when they do not, the form is left as written.
+
+A Korean line is rewritten by :mod:`written_forms_ko` (native numbers before counters, units, dates,
+Latin letters).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from . import written_forms_ko
 
 Said = Callable[[re.Match[str]], str]
 Rule = tuple[re.Pattern[str], Said]
@@ -32,8 +37,11 @@ _SPACE = "[ \u00a0\u202f]*"  # French typography puts a (narrow) no-break space 
 
 def as_said(text: str, voice: str) -> str:
     """``text`` with the written forms espeak-ng's ``voice`` (an espeak-ng voice name: es, es-419,
-    fr, de, it, pt, pt-br...) would misread rewritten as they are said; any other voice's text as is."""
-    rules = _RULES.get(voice.split("-")[0].lower())
+    fr, de, it, pt, pt-br, ko...) would misread rewritten as they are said; any other voice's text as is."""
+    name = voice.split("+")[0].lower()
+    if name == "ko":
+        return written_forms_ko.as_said(text)
+    rules = _RULES.get(name.split("-")[0])
     if not rules:
         return text
     for pattern, said in rules:
