@@ -15,7 +15,9 @@ written form alone cannot tell (German "Fr." is Frau or Freitag; French "M." a n
 letter), the words next to it decide, and when they do not, the form is left as written.
 
 A Korean line is rewritten by :mod:`written_forms_ko` (native numbers before counters, units, dates,
-Latin letters).
+Latin letters). Brazilian Portuguese (the pt-br voice) takes Brazil's words where they differ from
+Portugal's ("1 km" um quilômetro, "0,50 €" 50 centavos, "dia 1" primeiro); units, slashed dates and
+a count before a feminine noun ("2 horas" duas horas) are read the same way in both.
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ _SPACE = "[ \u00a0\u202f]*"  # French typography puts a (narrow) no-break space 
 
 def as_said(text: str, voice: str) -> str:
     """``text`` with the written forms espeak-ng's ``voice`` (an espeak-ng voice name: es, es-419,
-    fr, de, it, pt, pt-br, ko...) would misread rewritten as they are said; any other voice's text as is."""
+    fr, de, it, pt, pt-br, ko...) would misread rewritten as they are said; any other voice's text as is.
+    A variety with forms of its own (pt-br) takes its own rules, any other its language's."""
     name = voice.split("+")[0].lower()
     if name == "ko":
         return written_forms_ko.as_said(text)
-    rules = _RULES.get(name.split("-")[0])
+    rules = _RULES.get(name) or _RULES.get(name.split("-")[0])
     if not rules:
         return text
     for pattern, said in rules:
@@ -467,53 +470,142 @@ _IT: list[Rule] = [
     _abbreviation("n.", "numero", after=r"\s*\d"),
 ]
 
-# --- Portuguese -------------------------------------------------------------------------------
+# --- Portuguese (Portugal and Brazil) ------------------------------------------------------------
+
+_PT_MONTHS = (
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split()
+)
+_PT_TENS = ("", "", "vinte", "trinta", "quarenta", "cinquenta", "sessenta", "setenta", "oitenta", "noventa")
+# nouns a count before is said in the feminine (duas horas, uma pessoa, vinte e duas vezes): espeak-ng
+# says every number in the masculine ("dois horas")
+_PT_FEMININE = (
+    "hora|horas|pessoa|pessoas|vez|vezes|semana|semanas|criança|crianças|coisa|coisas|mulher|mulheres"
+    "|menina|meninas|garrafa|garrafas|página|páginas|noite|noites|cerveja|cervejas|xícara|xícaras"
+    "|chávena|chávenas|colher|colheres|fatia|fatias|casa|casas|aula|aulas|cidade|cidades|filha|filhas"
+    "|irmã|irmãs|amiga|amigas|palavra|palavras|pergunta|perguntas|opção|opções|vaga|vagas|entrada|entradas"
+)
 
 
 def _pt_hour(h: int) -> str:
-    return {1: "uma hora", 2: "duas horas", 21: "vinte e uma horas", 22: "vinte e duas horas"}.get(
-        h, f"{h} horas"
-    )
+    return {
+        0: "zero hora",
+        1: "uma hora",
+        2: "duas horas",
+        21: "vinte e uma horas",
+        22: "vinte e duas horas",
+    }.get(h, f"{h} horas")
 
 
-_PT: list[Rule] = [
-    _rule(
-        r"(?<![\w.,:])(?P<h>\d{1,2})\s?h\s?(?P<mm>\d{2})?(?!\w)",
-        lambda m: _clock(m, _pt_hour, lambda mm: f" e {mm}"),
-    ),
-    _rule(r"(?<![\w.,])(\d+)\.([ºª])", r"\1\2"),
-    *_money_rules(
-        "€|EUR",
-        r"€|EUR\b|euros?\b",
-        lambda m: _money(
-            m,
-            "um euro",
-            "{n} euros",
-            lambda c: f" e {c}",
-            lambda c: "um cêntimo" if c == 1 else f"{c} cêntimos",
+def _pt_feminine(m: re.Match[str]) -> str:
+    """1, 2, 21, 32... before a feminine noun: uma, duas, vinte e uma, trinta e duas."""
+    n = int(m.group("n"))
+    tens, ones = divmod(n, 10)
+    word = {1: "uma", 2: "duas"}[ones]
+    return word if tens == 0 else f"{_PT_TENS[tens]} e {word}"
+
+
+def _pt_date(brazil: bool) -> Said:
+    """25/12/2024 -> 25 de dezembro de 2024; the first of a month in Brazil "primeiro" (1º)."""
+
+    def said(m: re.Match[str]) -> str:
+        day, month = int(m.group("d")), int(m.group("m"))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            return m.group(0)
+        first = "1º" if brazil and day == 1 else str(day)
+        year = f" de {m.group('y')}" if m.group("y") else ""
+        before = m.groupdict().get("pre") or ""
+        return f"{before}{first} de {_PT_MONTHS[month - 1]}{year}"
+
+    return said
+
+
+def _portuguese(brazil: bool) -> list[Rule]:
+    """Portugal's and Brazil's rules: the same forms, said with each one's words (quilómetro /
+    quilômetro, cêntimo / centavo, "1 de maio" um / primeiro de maio)."""
+    km = "quilômetro" if brazil else "quilómetro"
+    cent = "centavo" if brazil else "cêntimo"
+    months = "|".join(_PT_MONTHS)
+    rules: list[Rule] = [
+        _rule(
+            r"(?<![\w.,:])(?P<h>\d{1,2})\s?h\s?(?P<mm>\d{2})?(?!\w)",
+            lambda m: _clock(m, _pt_hour, lambda mm: f" e {mm}"),
         ),
-    ),
-    *_money_rules(
-        r"R\$",
-        r"reais\b|real\b",
-        lambda m: _money(
-            m,
-            "um real",
-            "{n} reais",
-            lambda c: f" e {c}",
-            lambda c: "um centavo" if c == 1 else f"{c} centavos",
+        _rule(r"(?<![\w.,])(\d+)\.([ºª])", r"\1\2"),
+        # dates: with a year always; without one where the words before it say it is a day ("1/2" is
+        # half of a recipe's cup)
+        _rule(
+            r"(?<![\w./])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])",
+            _pt_date(brazil),
         ),
-    ),
-    _measure(_PER_HOUR, "um quilómetro por hora", "quilómetros por hora"),
-    _measure("km", "um quilómetro", "quilómetros"),
-    _abbreviation("Sr.", "senhor"),
-    _abbreviation("Sra.", "senhora"),
-    _abbreviation("Srta.", "senhorita"),
-    _abbreviation("p. ex.", "por exemplo"),
-    _rule(
-        r"(?<![\w.])[nN](?:\.\s*)?[º°]\s*(?=\d)",
-        lambda m: ("Número" if m.group(0)[0] == "N" else "número") + " ",
-    ),
-]
+        _rule(
+            r"(?P<pre>\b(?:[Dd]ia|[Ee]m|[Aa]té|[Dd]esde) )(?P<d>\d{1,2})/(?P<m>\d{1,2})(?P<y>)(?![\w/])",
+            _pt_date(brazil),
+        ),
+        *_money_rules(
+            "€|EUR",
+            r"€|EUR\b|euros?\b",
+            lambda m: _money(
+                m,
+                "um euro",
+                "{n} euros",
+                lambda c: f" e {c}",
+                lambda c: f"um {cent}" if c == 1 else f"{c} {cent}s",
+            ),
+        ),
+        *_money_rules(
+            r"R\$",
+            r"reais\b|real\b",
+            lambda m: _money(
+                m,
+                "um real",
+                "{n} reais",
+                lambda c: f" e {c}",
+                lambda c: "um centavo" if c == 1 else f"{c} centavos",
+            ),
+        ),
+        *_money_rules(
+            r"US\$|\$",
+            r"(?!)",
+            lambda m: _money(
+                m,
+                "um dólar",
+                "{n} dólares",
+                lambda c: f" e {c}",
+                lambda c: "um centavo" if c == 1 else f"{c} centavos",
+            ),
+        ),
+        _measure(_PER_HOUR, f"um {km} por hora", f"{km}s por hora"),
+        _measure("km", f"um {km}", f"{km}s"),
+        _measure("cm", "um centímetro", "centímetros"),
+        _measure("mm", "um milímetro", "milímetros"),
+        _measure("m", "um metro", "metros"),
+        _measure("kg", "um quilo", "quilos"),
+        _measure("g", "um grama", "gramas"),
+        _measure("ml", "um mililitro", "mililitros"),
+        _measure("[lL]", "um litro", "litros"),
+        # 30 °C, 30° at a clause's end (1° lugar, 1° de maio: an ordinal typed with the degree sign)
+        _measure(r"(?:[°º]\s?C\b|°(?=\s*(?:[.,;:!?)]|$)))", "um grau", "graus"),
+        _rule(rf"(?<![\w.,/])(?P<n>[2-9]?[12])(?=\s+(?:{_PT_FEMININE})\b)", _pt_feminine),
+        _abbreviation("Sr.", "senhor"),
+        _abbreviation("Sra.", "senhora"),
+        _abbreviation("Srta.", "senhorita"),
+        _abbreviation("Prof.", "professor"),
+        _abbreviation("Profa.", "professora"),
+        _abbreviation("Av.", "avenida", after=rf"\s*{_CAPITAL}"),
+        _abbreviation("pág.", "página", after=r"\s*\d"),
+        _abbreviation("p. ex.", "por exemplo"),
+        _rule(
+            r"(?<![\w.])[nN](?:\.\s*)?[º°]\s*(?=\d)",
+            lambda m: ("Número" if m.group(0)[0] == "N" else "número") + " ",
+        ),
+    ]
+    if brazil:  # the first of a month is "primeiro" in Brazil: 1 de maio, dia 1
+        rules.append(_rule(rf"(?<![\w.,])1(?=\s+de\s+(?:{months})\b)", "1º"))
+        rules.append(_rule(r"(?<=\b[Dd]ia )1(?![\w.,º/])", "1º"))
+    return rules
 
-_RULES: dict[str, list[Rule]] = {"de": _DE, "fr": _FR, "es": _ES, "it": _IT, "pt": _PT}
+
+_PT = _portuguese(brazil=False)
+_PT_BR = _portuguese(brazil=True)
+
+_RULES: dict[str, list[Rule]] = {"de": _DE, "fr": _FR, "es": _ES, "it": _IT, "pt": _PT, "pt-br": _PT_BR}
