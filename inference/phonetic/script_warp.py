@@ -201,7 +201,8 @@ def _spoken(text: str, voice: str) -> str:
     reads ``(risas)`` as a word): a Japanese line in kana, its kanji read and its particles as said,
     where SudachiPy is installed (``japanese_reading``); a Spanish, French, German, Italian or
     Portuguese line with its times, ordinals, abbreviations and amounts as said (``written_forms``:
-    espeak-ng reads "9 h 30" as "neuf ache trente"); any other line as written."""
+    espeak-ng reads "9 h 30" as "neuf ache trente"); a Korean line with its numbers, units and Latin
+    letters as said (``written_forms_ko``: 3시 세 시); any other line as written."""
     text = directions.dropped(text)
     if voice != "ja":
         return written_forms.as_said(text, voice)
