@@ -164,9 +164,8 @@ def venv_has_pip(venv_dir: str | os.PathLike[str]) -> bool:
     return venv_python(venv_dir).is_file() and bool(found)
 
 
-def made_here(venv_dir: str | os.PathLike[str]) -> bool:
-    """Whether DualTalk's Install Dependencies created this venv (it holds :data:`VENV_MARKER`)."""
-    return (Path(venv_dir) / VENV_MARKER).is_file()
+# whether DualTalk's Install Dependencies created a venv (it holds VENV_MARKER): one rule, the worker's
+made_here = broken_dependency.made_here
 
 
 def _mark(venv_dir: Path) -> None:
