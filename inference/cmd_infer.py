@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from .core import inputs, locks, outputs, request
+from .core import inputs, language_names, locks, outputs, request
 from .core.errors import DualTalkError
 
 
@@ -159,8 +159,9 @@ def _run_paper(args: argparse.Namespace) -> int:
         if getattr(args, name, None) is not None
     ]
     other += [f"--{flag}" for flag in ("swap", "diarize", "recognise") if getattr(args, flag, False)]
-    for name in ("transcript_language", "transcript_language_b"):  # a transcript's language, with none
-        if getattr(args, name, None) not in (None, request.BY_NAME[name].default):
+    for name in request.LANGUAGE_OPTIONS:  # a transcript's language, with none ("English" is en)
+        given = language_names.as_tag(getattr(args, name, None))
+        if given not in (None, request.BY_NAME[name].default):
             other.append(request.BY_NAME[name].flag)
     if args.rounds is not None:
         other.append("--rounds")

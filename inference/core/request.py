@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import language_names
 from .errors import DualTalkError
 from .numeric import finite_number, shown
 from .typed_paths import command_line_path
@@ -53,6 +54,10 @@ MAX_SEED = 2**32 - 1
 # an espeak-ng language or voice (es, pt-br, cmn-latn-pinyin, en-gb-x-rp): whether espeak-ng speaks it
 # is asked where a transcript is read (phonetic.transcript.check_available), not here
 LANGUAGE_TAG = r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}"
+# the options that take a language: a language's name typed there (Spanish, español, 日本語) is read as
+# its tag by :meth:`Request.validate` (``core.language_names``)
+LANGUAGE_OPTIONS = ("transcript_language", "transcript_language_b")
+_NAMES = ", ".join(language_names.EXAMPLES)
 
 
 KINDS = ("path", "str", "float", "int", "bool", "choice", "amount", "mapping", "frames")
@@ -200,7 +205,10 @@ OPTIONS: tuple[Option, ...] = (
         "reading onto each voice)",
         default="en",
         metavar="LANG",
-        form=(LANGUAGE_TAG, "a language tag of letters, digits, - and _ (en, es, pt-br, cmn-latn-pinyin)"),
+        form=(
+            LANGUAGE_TAG,
+            f"a language tag of letters, digits, - and _ (en, es, pt-br, cmn-latn-pinyin) or a language's name ({_NAMES})",
+        ),
         panel_help="The language the transcript is written in (with the wrong one its words may not align, "
         "and the engine's lips are kept)",
         title="Script Language",  # under Transcript, while one is chosen (panels/main_panel.py)
@@ -215,7 +223,10 @@ OPTIONS: tuple[Option, ...] = (
         "(default) or any language --transcript-language takes; A's lines stay in --transcript-language",
         default="same",
         metavar="LANG",
-        form=(LANGUAGE_TAG, "same, or a language tag of letters, digits, - and _ (en, es, pt-br)"),
+        form=(
+            LANGUAGE_TAG,
+            f"same, or a language tag of letters, digits, - and _ (en, es, pt-br) or a language's name ({_NAMES})",
+        ),
         panel_help="The language B's lines are written in, when the two characters speak different "
         "languages (Same as A: the Script Language above)",
         title="Script Language B",  # under Script Language, while a transcript is chosen
@@ -744,8 +755,11 @@ class Request:
         None is "not given" only where an option's default is None (the audio files, ``start``,
         ``rounds``, the behaviour amounts...); for the others (``engine``, ``lip_release``,
         ``swap``, ``mood``...) it is refused with the words a bad value gets. An empty path set since
-        the request was made becomes None here, as at construction."""
+        the request was made becomes None here, as at construction, and a script language given by
+        its name (``Spanish``, ``español``, ``日本語``) becomes its tag (``es``)."""
         self._empty_paths_not_given()
+        for name in LANGUAGE_OPTIONS:  # a language's name as its tag: Spanish, español -> es
+            setattr(self, name, language_names.as_tag(getattr(self, name)))
         for option in OPTIONS:
             value = getattr(self, option.name)
             if option.kind == "path" and value is not None and not isinstance(value, str | os.PathLike):
@@ -780,7 +794,8 @@ class Request:
         """The language B's lines are written in: ``transcript_language_b``, or A's where it is
         ``same`` (the default: one language for the whole script, as before it could differ)."""
         own = (self.transcript_language_b or "").strip()
-        return self.transcript_language if own.lower() in ("", "same") else own
+        same = own.lower() in ("", language_names.SAME) or language_names.tag_for(own) == language_names.SAME
+        return self.transcript_language if same else own
 
     def behaviour(self) -> dict[str, Any]:
         """The behaviour layer's controls, checked: seed, amount per layer (None = the engine's

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..core import language_names
 from ..core.errors import DualTalkError
 
 ENGLISH = "en"
@@ -64,8 +65,9 @@ _SCRIPT_NAMES = {"CJK": "Han characters", "HIRAGANA": "kana", "KATAKANA": "kana"
 
 
 def normalise(language: str | None) -> str:
-    """``language`` as the code the rest of the engine uses: lower case, ``_`` as ``-``; None is English."""
-    code = (language or ENGLISH).strip().lower().replace("_", "-")
+    """``language`` as the code the rest of the engine uses: lower case, ``_`` as ``-``, a language's
+    name as its tag (``Spanish``, ``español`` -> ``es``: ``core.language_names``); None is English."""
+    code = language_names.tag_for(language or "") or (language or ENGLISH).strip().lower().replace("_", "-")
     return code or ENGLISH
 
 
@@ -93,9 +95,11 @@ def espeak_voice(language: str | None) -> str:
         return known[voice]
     # the codes the README teaches: Mandarin as cmn or zh (the panel's cmn-latn-pinyin is espeak-ng's)
     listed = ", ".join("cmn or zh" if c == _MANDARIN else c for c, _n, _v in SCRIPT_LANGUAGES)
+    meant = language_names.closest(str(language or ""))
+    guess = f"did you mean {meant!r}? " if meant else ""
     raise DualTalkError(
-        f"transcript language {language!r}: espeak-ng speaks no such language "
-        f"(try {listed}; `espeak-ng --voices` lists all {len(known)})"
+        f"transcript language {language!r}: espeak-ng speaks no such language ({guess}try {listed}, or a "
+        f"language's name: {', '.join(language_names.EXAMPLES)}; `espeak-ng --voices` lists all {len(known)})"
     )
 
 

@@ -25,7 +25,7 @@ def test_b_s_language_sits_on_the_panel_as_script_language_b():
     assert option.panel and option.title == "Script Language B" and option.flag == "--transcript-language-b"
 
 
-@pytest.mark.parametrize("tag", ["es fr", "../en", "español"])
+@pytest.mark.parametrize("tag", ["es fr", "../en", "español please"])  # español alone: Spanish
 def test_a_tag_that_cannot_be_a_language_is_refused_naming_b_s_flag(tag):
     with pytest.raises(
         DualTalkError, match=r"^--transcript-language-b must be same, or a language tag"

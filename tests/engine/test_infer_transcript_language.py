@@ -76,13 +76,46 @@ def test_b_s_language_left_alone_is_a_s(scene, aligner, tmp_path, capsys):
     assert aligner == {"check": ["es"], "draw": ["es"]}
 
 
-@pytest.mark.parametrize("tag", ["", "es fr", "--", "../es", "x" * 40, "español"])
+@pytest.mark.parametrize("tag", ["", "es fr", "--", "../es", "x" * 40, "español por favor"])
 def test_a_tag_that_cannot_be_a_language_is_refused_in_one_line(scene, aligner, tmp_path, capsys, tag):
     out = tmp_path / "take"
     code, err, stdout = run_cli(capsys, _infer(scene, out, f"--transcript-language={tag}"))
     line = assert_refused(code, err, "--transcript-language must be a language tag")
     assert "letters, digits" in line and stdout == ""
     assert aligner == {"check": [], "draw": []} and snapshot(out) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag"),
+    [("español", "es"), ("Spanish", "es"), ("ESPAÑOL", "es"), ("espanol", "es"), ("Français", "fr"),
+     ("francais", "fr"), ("deutsch", "de"), ("italiano", "it"), ("português", "pt"),
+     ("Portuguese (Brazil)", "pt-br"), ("日本語", "ja"), ("中文", "cmn"), ("french", "fr")],
+)  # fmt: skip
+def test_a_language_typed_by_its_name_reaches_the_aligner_as_its_tag(scene, aligner, tmp_path, capsys,
+                                                                       typed, tag):  # fmt: skip
+    """Before, ``español`` was "must be a language tag of letters, digits, - and _" and ``Spanish``
+    reached espeak-ng, which speaks no such language."""
+    code, err, _out = run_cli(capsys, _infer(scene, tmp_path / "take", "--transcript-language", typed))
+    assert code == 0, err
+    assert aligner == {"check": [tag], "draw": [tag]}
+
+
+def test_b_s_language_typed_by_its_name_is_b_s_tag(scene, aligner, tmp_path, capsys):
+    extra = ("--transcript-language", "Español", "--transcript-language-b", "English")
+    code, err, _out = run_cli(capsys, _infer(scene, tmp_path / "take", *extra))
+    assert code == 0, err
+    assert aligner == {"check": ["es", "en"], "draw": ["es+en"]}
+    code, err, _out = run_cli(capsys, _infer(scene, tmp_path / "take2", *extra[:2], "--transcript-language-b",
+                                             "Same as A"))  # fmt: skip
+    assert code == 0, err
+    assert aligner["draw"][-1] == "es"
+
+
+def test_a_name_that_is_no_language_is_one_line_with_names_to_type(scene, aligner, tmp_path, capsys):
+    code, err, stdout = run_cli(capsys, _infer(scene, tmp_path / "take", "--transcript-language", "日本人"))
+    line = assert_refused(code, err, "--transcript-language must be a language tag")
+    assert "(en, es, pt-br, cmn-latn-pinyin) or a language's name (Spanish, español, 日本語)" in line
+    assert aligner == {"check": [], "draw": []} and stdout == ""
 
 
 def test_a_language_espeak_ng_does_not_speak_is_refused_before_the_engine_loads(scene, tmp_path, capsys,
@@ -98,3 +131,7 @@ def test_a_language_espeak_ng_does_not_speak_is_refused_before_the_engine_loads(
     line = assert_refused(code, err, "klingon")
     assert "espeak-ng" in line
     assert snapshot(out) == {}
+    # a misspelt name: the name it was likely meant to be
+    code, err, _stdout = run_cli(capsys, _infer(scene, out, "--transcript-language", "Spansih"))
+    line = assert_refused(code, err, "espeak-ng speaks no such language (did you mean 'Spanish'? try en, es")
+    assert "or a language's name: Spanish, español, 日本語" in line and snapshot(out) == {}

@@ -1,0 +1,117 @@
+"""Language names as people type them, read as the tags the engine takes.
+
+An animator asked for the script's language types its name, in English or in the language itself
+(``Spanish``, ``español``, ``Français``, ``日本語``, ``中文``), not an espeak-ng tag: such names were
+refused as "must be a language tag of letters, digits, - and _" (``español``) or failed later as a
+language espeak-ng does not speak (``Spanish``). Here each name, in any case and with or without its
+accents, is the tag it means; anything else is left as typed, for the tag check. Kept in core (the
+options model reads it and imports nothing outside core); ``phonetic.script_languages`` uses it too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+# tag -> its names: English, the language's own, and the panel's translations' (Japanese, Chinese).
+# Portuguese alone is the tag "pt", as espeak-ng and ISO 639 read it (European); Brazil's has its own
+# names. Chinese is Mandarin (as the tag zh is here), unless Cantonese is named.
+NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("English", "Inglés", "Anglais", "Englisch", "Inglese", "Inglês", "Engels", "Angielski",
+           "Engelska", "İngilizce", "英語", "英语", "영어", "Английский", "الإنجليزية", "अंग्रेज़ी"),
+    "es": ("Spanish", "Español", "Castellano", "Espagnol", "Spanisch", "Spagnolo", "Espanhol", "Spaans",
+           "Hiszpański", "Spanska", "İspanyolca", "スペイン語", "西班牙语", "西班牙語", "스페인어",
+           "Испанский"),
+    "fr": ("French", "Français", "Francés", "Französisch", "Francese", "Francês", "Frans", "Francuski",
+           "Franska", "Fransızca", "フランス語", "法语", "法語", "프랑스어", "Французский"),
+    "de": ("German", "Deutsch", "Alemán", "Allemand", "Tedesco", "Alemão", "Duits", "Niemiecki", "Tyska",
+           "Almanca", "ドイツ語", "德语", "德語", "독일어", "Немецкий"),
+    "it": ("Italian", "Italiano", "Italien", "Italienisch", "Italiaans", "Włoski", "Italienska",
+           "İtalyanca", "イタリア語", "意大利语", "義大利語", "이탈리아어", "Итальянский"),
+    "pt": ("Portuguese", "Português", "Portugués", "Portugais", "Portugiesisch", "Portoghese",
+           "Portugees", "Portugalski", "Portugisiska", "Portekizce", "ポルトガル語", "葡萄牙语", "葡萄牙語",
+           "포르투갈어", "Португальский", "Portuguese (Portugal)", "European Portuguese",
+           "Português europeu", "Português de Portugal"),
+    "pt-br": ("Portuguese (Brazil)", "Brazilian Portuguese", "Brazilian", "Português (Brasil)",
+              "Português do Brasil", "Português brasileiro", "Brasileiro", "ブラジルポルトガル語",
+              "巴西葡萄牙语", "巴西葡萄牙語"),
+    "nl": ("Dutch", "Nederlands", "Flemish", "Vlaams", "Neerlandés", "Néerlandais", "Niederländisch",
+           "Olandese", "Holandês", "Niderlandzki", "Nederländska", "Felemenkçe", "オランダ語", "荷兰语",
+           "荷蘭語", "네덜란드어"),
+    "pl": ("Polish", "Polski", "Polaco", "Polonais", "Polnisch", "Polacco", "Polonês", "Pools", "Polska",
+           "Lehçe", "ポーランド語", "波兰语", "波蘭語", "폴란드어", "Польский"),
+    "sv": ("Swedish", "Svenska", "Sueco", "Suédois", "Schwedisch", "Svedese", "Zweeds", "Szwedzki",
+           "İsveççe", "スウェーデン語", "瑞典语", "瑞典語", "스웨덴어", "Шведский"),
+    "ru": ("Russian", "Русский", "Русский язык", "Ruso", "Russe", "Russisch", "Russo", "Rosyjski",
+           "Ryska", "Rusça", "ロシア語", "俄语", "俄語", "러시아어"),
+    "tr": ("Turkish", "Türkçe", "Turco", "Turc", "Türkisch", "Turks", "Turecki", "Turkiska", "トルコ語",
+           "土耳其语", "土耳其語", "터키어", "튀르키예어", "Турецкий"),
+    "ar": ("Arabic", "العربية", "عربي", "Árabe", "Arabe", "Arabisch", "Arabo", "Arabski", "Arabiska",
+           "Arapça", "アラビア語", "阿拉伯语", "阿拉伯語", "아랍어", "Арабский"),
+    "hi": ("Hindi", "हिन्दी", "हिंदी", "ヒンディー語", "印地语", "印地語", "힌디어", "Хинди"),
+    "cmn": ("Mandarin", "Chinese", "Mandarin Chinese", "Chinese (Mandarin)", "Pinyin", "中文", "汉语",
+            "漢語", "普通话", "普通話", "国语", "國語", "华语", "華語", "中国語", "標準中国語", "중국어",
+            "Chino", "Mandarín", "Chinois", "Chinesisch", "Cinese", "Chinês", "Chinees", "Chiński",
+            "Kinesiska", "Çince", "Китайский"),
+    "yue": ("Cantonese", "粵語", "粤语", "廣東話", "广东话", "広東語", "광둥어", "Cantonés", "Cantonais",
+            "Kantonesisch"),
+    "ja": ("Japanese", "日本語", "にほんご", "ニホンゴ", "Japonés", "Japonais", "Japanisch", "Giapponese",
+           "Japonês", "Japans", "Japoński", "Japanska", "Japonca", "日语", "日語", "일본어", "Японский"),
+    "ko": ("Korean", "한국어", "조선어", "Coreano", "Coréen", "Koreanisch", "Koreaans", "Koreański",
+           "Koreanska", "Korece", "韓国語", "朝鮮語", "韩语", "韓語", "Корейский"),
+    # other languages espeak-ng reads that animators ask for by name
+    "ca": ("Catalan", "Català", "Catalán"),
+    "cs": ("Czech", "Čeština", "Tschechisch"),
+    "da": ("Danish", "Dansk", "Dänisch"),
+    "el": ("Greek", "Ελληνικά", "Griego", "Grec", "Griechisch"),
+    "fi": ("Finnish", "Suomi", "Finnisch"),
+    "he": ("Hebrew", "עברית"),
+    "hu": ("Hungarian", "Magyar"),
+    "id": ("Indonesian", "Bahasa Indonesia"),
+    "ms": ("Malay", "Bahasa Melayu"),
+    "nb": ("Norwegian", "Norsk", "Norsk bokmål"),
+    "ro": ("Romanian", "Română"),
+    "uk": ("Ukrainian", "Українська"),
+    "vi": ("Vietnamese", "Tiếng Việt"),
+    "th": ("Thai", "ภาษาไทย", "ไทย"),
+}  # fmt: skip
+# B's "same as A": the panel's words for B's default
+SAME = "same"
+_SAME_NAMES = ("same", "Same as A")
+# a few names to show where one is refused: English, the language's own, one in other letters
+EXAMPLES = ("Spanish", "español", "日本語")
+
+
+def key(text: str) -> str:
+    """A name as compared: NFKC, case folded, a Latin letter's accents dropped (``Français`` ->
+    ``francais``), brackets and punctuation as spaces (``Portuguese (Brazil)`` -> ``portuguese brazil``)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKD", folded):
+        if unicodedata.category(ch) == "Mn" and kept and kept[-1].isascii():
+            continue  # an accent on a Latin letter; kana's voicing marks and Devanagari's signs stay
+        kept.append(ch if ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc") else " ")
+    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+
+
+_BY_NAME: dict[str, str] = {key(name): tag for tag, names in NAMES.items() for name in names}
+_BY_NAME.update({key(name): SAME for name in _SAME_NAMES})
+
+
+def tag_for(text: str) -> str | None:
+    """The tag a language's name means (``español``, ``SPANISH`` -> ``es``; ``中文`` -> ``cmn``;
+    ``Same as A`` -> ``same``), or None when ``text`` names none of them (a tag, or no language)."""
+    return _BY_NAME.get(key(text)) if isinstance(text, str) else None
+
+
+def as_tag(value: object) -> object:
+    """``value`` with a language's name read as its tag; anything else (a tag, not text) as given."""
+    tag = tag_for(value) if isinstance(value, str) else None
+    return value if tag is None else tag
+
+
+def closest(text: str) -> str | None:
+    """The name ``text`` was likely meant to be (a typo: ``Spansih`` -> ``Spanish``), or None."""
+    names = {key(name): name for names in NAMES.values() for name in names}
+    found = difflib.get_close_matches(key(text), list(names), n=1, cutoff=0.8)
+    return names[found[0]] if found else None
