@@ -681,8 +681,8 @@ def _transcript_lines(request: Request) -> list[Any] | None:
     from .phonetic.transcript import check_available, read_transcript
 
     lines = read_transcript(request.transcript)
-    for language in languages.values():  # pocketsphinx for English, else espeak-ng speaking it
-        check_available(language=language)
+    for flag, language in languages.items():  # pocketsphinx for English, else espeak-ng speaking it
+        check_available(language=language, language_flag=flag)
     return lines
 
 

@@ -77,9 +77,10 @@ def is_english(language: str | None) -> bool:
     return code == ENGLISH or code.startswith(ENGLISH + "-")
 
 
-def espeak_voice(language: str | None) -> str:
+def espeak_voice(language: str | None, flag: str = "") -> str:
     """The espeak-ng voice that reads a script in ``language``; DualTalkError in one line when this
-    machine's espeak-ng has no such language (or espeak-ng is missing)."""
+    machine's espeak-ng has no such language (or espeak-ng is missing), naming ``flag`` where given
+    (the option that set it: ``--transcript-language-b`` for B's own)."""
     from ..audio.tts import espeak_voices
 
     code = normalise(language)
@@ -98,7 +99,7 @@ def espeak_voice(language: str | None) -> str:
     meant = language_names.closest(str(language or ""))
     guess = f"did you mean {meant!r}? " if meant else ""
     raise DualTalkError(
-        f"transcript language {language!r}: espeak-ng speaks no such language ({guess}try {listed}, or a "
+        f"{flag or 'transcript language'} {language!r}: espeak-ng speaks no such language ({guess}try {listed}, or a "
         f"language's name: {', '.join(language_names.EXAMPLES)}; `espeak-ng --voices` lists all {len(known)})"
     )
 

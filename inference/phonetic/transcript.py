@@ -1034,6 +1034,8 @@ def draw_lips(
     recognised: bool = False,
     progress: Progress | None = None,
     too_many: str | None | Unweighed = Unweighed.NOT_YET,
+    language_flag: str = "--transcript-language",
+    partner_advice: str = "",
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -1053,7 +1055,10 @@ def draw_lips(
     may cancel there (CancelledError); it changes nothing drawn. ``too_many``: what
     :func:`too_many_words` said of these lines and this speech, when the caller weighed them
     (:func:`apply_transcript`); weighed here when not given, so a call alone still refuses a film's
-    script."""
+    script. ``language_flag``: the flag that sets these lines' language (B's own,
+    ``--transcript-language-b``: a refusal's advice to give a language names it and B's menu, unless
+    it is the advice of ``partner_advice``, the partner's refusal in the same language: one change of
+    the script's language mends both)."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
@@ -1161,6 +1166,9 @@ def draw_lips(
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         if not recognised and not too_many and words:
             exc = DualTalkError(_with_language(str(exc), [line.text for line in lines], language, warp))
+        given = _advice(str(exc))
+        if language_flag != "--transcript-language" and given and given != _advice(partner_advice):
+            exc = DualTalkError(for_b(str(exc)))  # B's lines alone: B's own flag and menu to give
         if placement is not None:  # the lines that did not fit, though none is drawn
             per_line["lines_refused"] = _refused_lines(lines, placement.refused)
         elif warp:  # every line in another writing system: no placement, but the lines are named
@@ -1328,8 +1336,7 @@ def apply_transcript(
 
         wrong_a, looks_a = wrong_language(texts_a, language_a) if not too_many_a else ("", "")
         wrong_b, looks_b = wrong_language(texts_b, language_b) if not too_many_b else ("", "")
-        if wrong_b and not (wrong_a and looks_a == looks_b):  # B's alone: B's own language to give
-            wrong_b = for_b(wrong_b)
+        # B's alone, or B's language set apart from A's: B's own language to give (draw_lips)
         too_many_a, too_many_b = too_many_a or wrong_a or None, too_many_b or wrong_b or None
     if too_many_a:
         texts_a = []
@@ -1367,6 +1374,8 @@ def apply_transcript(
     # each character's share of the bar: half for the passes over their whole stream, half by words
     words_a, words_b = (sum(len(t.split()) for t in texts) for texts in (texts_a, texts_b))
     half = 0.5 * (0.5 + 0.5 * words_a / max(words_a + words_b, 1))
+    from .script_languages import normalise
+
     motion_a, rep_a = draw_lips(
         motion_a,
         stream_a,
@@ -1383,6 +1392,8 @@ def apply_transcript(
         progress=share(progress, 0.0, half, f"aligning {names[0]}'s lines"),
         too_many=too_many_a,
     )
+    # A's refusal in B's language too: advice both share is the script's (A's flag mends both)
+    a_refused = str(rep_a.get("error") or "") if normalise(language_b) == normalise(language_a) else ""
     motion_b, rep_b = draw_lips(
         motion_b,
         stream_b,
@@ -1398,9 +1409,9 @@ def apply_transcript(
         recognised=where == RECOGNISED_WORDS,
         progress=share(progress, half, 1.0, f"aligning {names[1]}'s lines"),
         too_many=too_many_b,
+        language_flag="--transcript-language-b",
+        partner_advice=a_refused,
     )
-    from .script_languages import normalise
-
     # the character's script language, English too: a line that fails names it
     for rep, wrong, looks, own in (
         (rep_a, wrong_a, looks_a, language_a),
@@ -1410,6 +1421,11 @@ def apply_transcript(
         if wrong and looks:  # the language the lines look in, for the panel's line (unaligned)
             rep["looks"] = {"language": looks, "letters": []}
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def _advice(error: str) -> list[str]:
+    """The script languages a refusal advises to give (``--transcript-language fr``), as written."""
+    return re.findall(r"--transcript-language [^\s;,)]+", error)
 
 
 def for_b(advice: str) -> str:
@@ -1807,7 +1823,9 @@ def unaligned(report: dict[str, Any], language: str = "en") -> str | None:
         NOT_ENGLISH_ASK.split("{")[0] in e or LOOKS_SAID in e or "its lines look " in e for e in errors
     )
     if not told and not recognised and not placed_all and not named:
-        ask = f"is the script in {language_name(said)}, as Script Language says?"
+        # B's lines alone, in B's own language: Script Language B says it
+        own_b = failed == ["b"] and said != (report["a"].get("language") or language)
+        ask = f"is the script in {language_name(said)}, as Script Language{' B' if own_b else ''} says?"
     voices = "their voices" if len(failed) > 1 else "the voice"
     if recognised:
         return f"{who} recognised words keep the engine's lips, not aligned to {voices} ({why})"
@@ -1859,16 +1877,17 @@ def _panel_reason(error: str, told: list[str], most: int = 170) -> str:
     return _clip(short, most)
 
 
-def check_available(language: str = "en", flag: str = "--transcript") -> None:
+def check_available(language: str = "en", flag: str = "--transcript", language_flag: str = "") -> None:
     """One line if the aligner a script in ``language`` needs is missing, before a long run starts:
     pocketsphinx for English, espeak-ng speaking that language for any other. ``flag``: what asked
-    for it (``--recognise`` needs pocketsphinx too)."""
+    for it (``--recognise`` needs pocketsphinx too); ``language_flag``: the flag that gave ``language``,
+    named where espeak-ng lacks it (``--transcript-language-b 'klingon': ...``, B's own)."""
     import importlib.util
 
     if uses_warp(language):
         from .script_languages import espeak_voice
 
-        espeak_voice(language)
+        espeak_voice(language, flag=language_flag)
         return
 
     if importlib.util.find_spec("pocketsphinx") is None:

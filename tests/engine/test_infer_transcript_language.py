@@ -26,7 +26,7 @@ def aligner(monkeypatch):
     (the lips are left as the engine made them, and nothing was aligned)."""
     seen: dict[str, list[str]] = {"check": [], "draw": []}
 
-    def check_available(language="en"):
+    def check_available(language="en", language_flag=""):
         seen["check"].append(language)
 
     def apply_transcript(lines, names, stream_a, stream_b, motion_a, motion_b, where="transcript",
@@ -128,8 +128,12 @@ def test_a_language_espeak_ng_does_not_speak_is_refused_before_the_engine_loads(
     monkeypatch.setattr(pipeline.Engines, "get", loaded)
     out = tmp_path / "take"
     code, err, _stdout = run_cli(capsys, _infer(scene, out, "--transcript-language", "klingon"))
-    line = assert_refused(code, err, "klingon")
-    assert "espeak-ng" in line
+    line = assert_refused(code, err, "--transcript-language 'klingon': espeak-ng speaks no such language")
+    assert snapshot(out) == {}
+    # B's own language: B's flag is named (before: "transcript language 'klingon'", naming neither)
+    extra = ("--transcript-language", "es", "--transcript-language-b", "klingon")
+    code, err, _stdout = run_cli(capsys, _infer(scene, out, *extra))
+    assert_refused(code, err, "--transcript-language-b 'klingon': espeak-ng speaks no such language")
     assert snapshot(out) == {}
     # a misspelt name: the name it was likely meant to be
     code, err, _stdout = run_cli(capsys, _infer(scene, out, "--transcript-language", "Spansih"))
