@@ -123,17 +123,25 @@ def profile(language: str | None) -> str | None:
     return base if base in PROFILES else None
 
 
-def _scores(texts: list[str]) -> tuple[dict[str, float], dict[str, list[str]]]:
-    """Each profile's score for ``texts`` and its signs (letters, then words, as seen)."""
+def _scores(
+    texts: list[str], letters: dict[str, tuple[str, ...]] | None = None, words: list[str] | None = None
+) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Each profile's score for ``texts`` and its signs (letters, then words, as seen); ``letters``
+    and ``words``: only those weighed (a Mandarin script: the letters and words pinyin never writes)."""
     text = unicodedata.normalize("NFC", " ".join(texts)).lower()
     scores = dict.fromkeys(PROFILES, 0.0)
     signs: dict[str, list[str]] = {code: [] for code in PROFILES}
-    for ch, codes in _LETTERS.items():
+    for ch, codes in (_LETTERS if letters is None else letters).items():
         if ch in text:
             for code in codes:
                 scores[code] += (_MARK_WEIGHT if ch in _SPANISH_MARKS else 1.0) / len(codes)
                 signs[code].append(ch)
-    for word in _TOKEN.findall(text):
+    weighed = (
+        _TOKEN.findall(text)
+        if words is None
+        else _TOKEN.findall(unicodedata.normalize("NFC", " ".join(words)).lower())
+    )
+    for word in weighed:
         sharers = _SHARED.get(word, [])
         for code in sharers:
             scores[code] += 1.0 / len(sharers)
@@ -142,11 +150,17 @@ def _scores(texts: list[str]) -> tuple[dict[str, float], dict[str, list[str]]]:
     return scores, signs
 
 
-def _leader(texts: list[str], least: float, ratio: float, against: str | None) -> Guess | None:
-    """The profile that leads ``texts``' scores with at least ``least``: ``ratio`` times
-    ``against``'s score and ahead of every other's (``against`` None: ``ratio`` times every
-    other's), or None."""
-    scores, signs = _scores(texts)
+def _leader(
+    texts: list[str],
+    least: float,
+    ratio: float,
+    against: str | None,
+    scored: tuple[dict[str, float], dict[str, list[str]]] | None = None,
+) -> Guess | None:
+    """The profile that leads ``texts``' scores (``scored``: scores weighed otherwise) with at least
+    ``least``: ``ratio`` times ``against``'s score and ahead of every other's (``against`` None:
+    ``ratio`` times every other's), or None."""
+    scores, signs = _scores(texts) if scored is None else scored
     best = max(scores, key=lambda code: scores[code])
     second = max((scores[code] for code in PROFILES if code != best), default=0.0)
     if best == against or scores[best] < least or scores[best] <= second:
@@ -177,25 +191,68 @@ def looks_other(texts: list[str], language: str | None) -> Guess | None:
     return guess
 
 
-# pinyin: an initial (or none) and a final; more shapes than Mandarin has are accepted (a real
-# pinyin word must never fail), as the check is only whether words look like pinyin at all
-_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r",
-             "z", "c", "s", "y", "w")  # fmt: skip
-_FINALS = ("iang", "iong", "uang", "ang", "eng", "ing", "ong", "ian", "iao", "uai", "uan", "van", "üan",
-           "ai", "ei", "ao", "ou", "an", "en", "in", "un", "ün", "vn", "ia", "ie", "iu", "ua", "uo", "ui",
-           "ue", "üe", "ve", "er", "a", "o", "e", "i", "u", "ü", "v")  # fmt: skip
-_ALONE = ("a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "er", "ng", "n", "m")
-_SYLLABLE = re.compile(
-    "(?:(?:(?:" + "|".join(_INITIALS) + ")(?:" + "|".join(_FINALS) + ")|" + "|".join(_ALONE) + ")[1-5]?)+"
+# pinyin: the syllables Mandarin has (the standard table, with the y/w spellings, ü typed as v or u,
+# the interjections m, n, ng, hm, hng, ê, yo, lo), and an erhua r at the end of a word with its tones (nǎr, wánr). Before,
+# any initial with any final passed, which made most Portuguese words pinyin ("muito" as mu-i-to,
+# "bebe", "perto", "bonito"), so a Portuguese script passed for Mandarin (lang38's one whole-script
+# miss); a real pinyin word must never fail, so every syllable of the table is here.
+_SYLLABLES_BY_INITIAL = {
+    "": "a o e ai ei ao ou an en ang eng er ê m n ng hm hng",
+    "y": "yi ya yo ye yao you yan yin yang ying yong yu yue yuan yun yv yve yvan yvn",
+    "w": "wu wa wo wai wei wan wen wang weng",
+    "b": "a o ai ei ao an en ang eng i ie iao ian in ing u",
+    "p": "a o ai ei ao ou an en ang eng i ie iao ian in ing u",
+    "m": "a o e ai ei ao ou an en ang eng i ie iao iu ian in ing u",
+    "f": "a o ei ou an en ang eng u",
+    "d": "a e ai ei ao ou an en ang eng ong i ia ie iao iu ian ing u uo ui uan un",
+    "t": "a e ai ei ao ou an ang eng ong i ie iao ian ing u uo ui uan un",
+    "n": "a e ai ei ao ou an en ang eng ong i ie iao iu ian in iang ing u uo uan un ü üe v ve ue",
+    "l": "a e o ai ei ao ou an ang eng ong i ia ie iao iu ian in iang ing u uo uan un ü üe v ve ue",
+    "g": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "k": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "h": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "j": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "q": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "x": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "zh": "a e i ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "ch": "a e i ai ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "sh": "a e i ai ei ao ou an en ang eng u ua uo uai ui uan un uang",
+    "r": "e i ao ou an en ang eng ong u ua uo ui uan un",
+    "z": "a e i ai ei ao ou an en ang eng ong u uo ui uan un",
+    "c": "a e i ai ao ou an en ang eng ong u uo ui uan un",
+    "s": "a e i ai ao ou an en ang eng ong u uo ui uan un",
+}
+_PINYIN = sorted(
+    {
+        (initial + final if initial not in ("", "y", "w") else final)
+        for initial, finals in _SYLLABLES_BY_INITIAL.items()
+        for final in finals.split()
+    }
+    | {"lo", "yo", "o"},
+    key=len,
+    reverse=True,
 )
-_TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü")
+# each syllable with its tone number or none; an erhua r ends a word written with its tones (nǎr,
+# yìdiǎnr, wan2r: without them "war", "kadar", "cenar" would be pinyin)
+_SYLLABLE = re.compile("(?:(?:" + "|".join(_PINYIN) + ")[1-5]?)+")
+_ERHUA = re.compile(_SYLLABLE.pattern + "r[1-5]?")
+# the letters weighed for a Mandarin script: pinyin's own are left out (its tone marks à è ì ò ù,
+# ü, and the rare ê and ń: ``ê̄``, ``ńg``)
+_NOT_PINYIN_LETTERS = {ch: codes for ch, codes in _LETTERS.items() if ch not in "àèìòùüêń"}
+_TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm")
 
 
 def is_pinyin(word: str) -> bool:
     """Whether ``word`` is pinyin syllables (tone marks or tone numbers, or neither):
     ``ni3``, ``hǎo``, ``Zhōngguó``, ``xièxie``; ``bonjour``, ``avec`` are not."""
-    plain = unicodedata.normalize("NFC", word.lower()).translate(_TONE_MARKS).replace("'", "")
-    return bool(plain) and _SYLLABLE.fullmatch(plain.replace("’", "")) is not None
+    lower = unicodedata.normalize("NFC", word.lower()).replace("'", "").replace("’", "")
+    plain = lower.translate(_TONE_MARKS)
+    if not plain:
+        return False
+    toned = plain != lower or any(ch.isdigit() for ch in plain)
+    return (_ERHUA if toned else _SYLLABLE).fullmatch(plain) is not None or _SYLLABLE.fullmatch(
+        plain
+    ) is not None
 
 
 def tone_numbers(text: str) -> bool:
@@ -218,7 +275,10 @@ def _not_pinyin(texts: list[str]) -> Guess | None:
         return None
     pinyin = sum(1 for w in words if is_pinyin(w))
     if pinyin >= PINYIN_SHARE * len(words):
-        return None
+        # pinyin-shaped words abound in Portuguese, Italian, Spanish ("pai", "bebe", "de", "a"): the
+        # letters and words pinyin never writes (ã, ç, 'não', 'muito') may still show another language
+        others = [w for w in words if not is_pinyin(w)]
+        return _leader(texts, STRONG_SCORE, STRONG_RATIO, None, _scores(texts, _NOT_PINYIN_LETTERS, others))
     found = likely_language(texts)
     others = tuple(w for w in words if not is_pinyin(w))[:4]
     return found or Guess("", others)
