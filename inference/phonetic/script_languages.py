@@ -99,8 +99,8 @@ def espeak_voice(language: str | None, flag: str = "") -> str:
     meant = language_names.closest(str(language or ""))
     guess = f"did you mean {meant!r}? " if meant else ""
     raise DualTalkError(
-        f"{flag or 'transcript language'} {language!r}: espeak-ng speaks no such language ({guess}try {listed}, or a "
-        f"language's name: {', '.join(language_names.EXAMPLES)}; `espeak-ng --voices` lists all {len(known)})"
+        f"{flag or 'transcript language'} {language!r}: espeak-ng speaks no such language ({guess}try {listed}; a "
+        f"language's name also works: {', '.join(language_names.EXAMPLES)}; `espeak-ng --voices` lists all {len(known)})"
     )
 
 
