@@ -202,7 +202,7 @@ OPTIONS: tuple[Option, ...] = (
         "str",
         "the transcript's language: en (default, aligned by pocketsphinx) or any espeak-ng language (es, fr, "
         "de, it, pt-br, ru, ja in kana, cmn in Han characters or pinyin, ...; aligned by warping espeak-ng's "
-        "reading onto each voice)",
+        "reading onto each voice); its tag or its name (Spanish, español, 日本語)",
         default="en",
         metavar="LANG",
         form=(
