@@ -336,15 +336,12 @@ def _not_pinyin(texts: list[str]) -> Guess | None:
     words = _latin_words(text)
     if not words:
         return None
-    pinyin = sum(1 for w in words if is_pinyin(w))
-    if pinyin >= PINYIN_SHARE * len(words):
+    others = [w for w in words if not is_pinyin(w)]
+    if len(others) <= (1 - PINYIN_SHARE) * len(words):
         # pinyin-shaped words abound in Portuguese, Italian, Spanish ("pai", "bebe", "de", "a"): the
         # letters and words pinyin never writes (ã, ç, 'não', 'muito') may still show another language
-        others = [w for w in words if not is_pinyin(w)]
         return _leader(texts, STRONG_SCORE, STRONG_RATIO, None, _scores(texts, _NOT_PINYIN_LETTERS, others))
-    found = likely_language(texts)
-    others = tuple(w for w in words if not is_pinyin(w))[:4]
-    return found or Guess("", others)
+    return likely_language(texts) or Guess("", tuple(others[:4]))
 
 
 def signs_said(guess: Guess, most: int = 4) -> str:

@@ -58,7 +58,9 @@ def test_b_s_lines_that_do_not_fit_and_look_german_name_b_s_flag(nothing_fits):
     )
     _a, _b, report = tr.apply_transcript(script, ("A", "B"), mic_a, mic_b, motion_a, motion_b)
     error = report["b"]["error"]
-    assert "its lines look German (ö, 'schön', 'das', 'ist'), not English: is that their language?" in error, error
+    assert (
+        "its lines look German (ö, 'schön', 'das', 'ist'), not English: is that their language?" in error
+    ), error
     assert error.endswith("--transcript-language-b de (panel: Script Language B)"), error
     assert "--transcript-language de" not in error and "--transcript-language" not in report["a"]["error"]
 
