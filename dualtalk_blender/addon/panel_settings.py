@@ -17,6 +17,7 @@ from typing import Any
 
 import bpy
 
+from ...inference.core import language_names
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import Request
 from ...inference.core.typed_paths import unexpanded_variable
@@ -134,7 +135,13 @@ def set_panel(scene: Any, **values: Any) -> Any:
         if name not in known:
             raise DualTalkError(f"scene.dualtalk has no setting {name!r}{_did_you_mean(name, known)}")
     for name in ("transcript_language", "transcript_language_b"):  # "same": B's, as A's
-        if isinstance(values.get(name), str) and values[name] != "same":
+        if (
+            name.endswith("_b")
+            and isinstance(values.get(name), str)
+            and language_names.as_tag(values[name]) == "same"
+        ):
+            values[name] = "same"  # the menu's own words for it too: "Same as A"
+        elif isinstance(values.get(name), str):
             values[name] = _script_language(s, values[name], name)
     before = {name: getattr(s, name) for name in values}
     for name, value in values.items():

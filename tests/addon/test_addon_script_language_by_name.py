@@ -23,3 +23,9 @@ def test_a_language_s_name_sets_the_menu_to_its_entry(scene):
         assert scene.dualtalk.transcript_language == kept, given
     panel_settings.set_panel(scene, transcript_language_b="English")
     assert scene.dualtalk.transcript_language_b == "en"
+
+
+def test_b_s_menu_takes_its_own_words_for_same_as_a(scene):
+    panel_settings.set_panel(scene, transcript_language_b="English")
+    panel_settings.set_panel(scene, transcript_language_b="Same as A")
+    assert scene.dualtalk.transcript_language_b == "same"
