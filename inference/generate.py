@@ -155,13 +155,20 @@ class _Runner:
         self.plan = plan_windows(self.total, window, overlap)
         self.progress = progress
         self.batch = batch or _default_batch(self.device)
+        # the lite encoder's cap on a window's samples (ConvAudioEncoder.most_samples), else None
+        self._most_samples = getattr(getattr(self.model, "self_encoder", None), "most_samples", None)
         self.timings: dict[str, float] = {}
         self._weights = [torch.from_numpy(w).to(self.device)[:, None] for w in self.plan.weights]
 
     # grouping: windows with the same sample count can share a batch
     def _sample_range(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The window's samples. For the lite encoder a window of whole frames (every inner window, a
+        range, a recording a whole number of frames long) ends one sample short, so its frames hear
+        the sound where the same frames of any other cut do (ConvAudioEncoder.most_samples)."""
         s, e = span
-        return int(round(s * self.step)), min(int(round(e * self.step)), self.num_samples)
+        a, b = int(round(s * self.step)), min(int(round(e * self.step)), self.num_samples)
+        most = self._most_samples(e - s) if self._most_samples is not None else None
+        return a, (b if most is None else min(b, a + most))
 
     def _groups(self) -> list[list[int]]:
         by_len: dict[int, list[int]] = {}

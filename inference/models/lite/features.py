@@ -72,6 +72,7 @@ class LogMel(nn.Module):
 
 # How the encoder turns its conv frames into one feature per motion frame (read_at_centres).
 READINGS = ("stretch", "centre")
+CONV_STRIDE = 4  # two stride-2 convs: one conv frame per 4 mel frames (40 ms)
 
 
 class ConvAudioEncoder(nn.Module):
@@ -95,6 +96,23 @@ class ConvAudioEncoder(nn.Module):
         )
         self.norm = nn.LayerNorm(dim)
         self.drop = nn.Dropout(dropout)
+        self.frame_samples = self.mel.hop * CONV_STRIDE  # 640: one conv frame per 25-fps motion frame
+
+    def most_samples(self, frame_num: int) -> int | None:
+        """The most samples a window of ``frame_num`` frames may hand this encoder at run time, or
+        None for no limit (the centred reading).
+
+        N samples give ``N // 640 + 1`` conv frames: ``frame_num`` of them, except when N is a whole
+        number of frames, which gives one more, and the stretched reading resampled them onto the
+        frames, so each frame heard up to 40 ms later than on audio a sample shorter (a range or an
+        ``--end`` on frame boundaries redrew the jaw mid-line by up to 0.25). Up to this many samples
+        the conv frames are the motion frames and frame i hears position i wherever its window
+        starts: the reading every lip-sync number of the shipped weights was measured with (on
+        LibriVox the stretched one scored worse on every row). Training's crops stay whole frames
+        (``training/lite``): this is for inference only."""
+        if self.reading != "stretch":
+            return None
+        return frame_num * self.frame_samples - 1
 
     def forward(
         self, audio: torch.Tensor, frame_num: int, reference: torch.Tensor | None = None
