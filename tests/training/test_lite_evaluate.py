@@ -91,3 +91,18 @@ def test_a_demo_voice_pass_outside_0_to_1_is_refused_in_one_line(capsys, flag):
     assert main(["--demo", "unused", flag, "2"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {flag} must be between 0 and 1, got 2"]
+
+
+def test_a_clip_of_whole_frames_is_heard_where_its_sound_is(shared_dir):
+    """The evaluator's own runs read a clip as ``generate`` reads every window: a clip a whole number
+    of 25-fps frames long (a multiple of 640 samples) is not stretched onto its frames, so cutting it
+    a few samples shorter changes nothing but the last frame (review rv39c F3's rule, here)."""
+    from dualtalk.training.lite.evaluate import predict_single
+
+    speech, sr = sf.read(shared_dir / "data" / "dualtalk_demo" / "UbjUDM1MiGE_sub_video_72_speaker1.wav")
+    assert sr == 16000
+    whole = np.asarray(speech[: 640 * 150], np.float32)  # 6 s: exactly 150 frames
+    model, _ = load_lite()
+    as_is, shorter = predict_single(model, whole), predict_single(model, whole[:-4])
+    assert as_is.shape == shorter.shape == (150, 55)
+    assert float(np.abs(as_is[:-1] - shorter[:-1]).max()) < 0.05

@@ -96,7 +96,10 @@ def predict_single(model, own: np.ndarray, partner: np.ndarray | None = None, ro
         x = np.asarray(x, np.float64)
         return torch.from_numpy(((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32))[None]
 
-    partner = np.zeros_like(own) if partner is None else partner
+    # a clip of whole frames is read one sample short, as generate reads every window (unstretched)
+    most = model.self_encoder.most_samples(frames)
+    own = own[:most] if most else own
+    partner = np.zeros_like(own) if partner is None else partner[: len(own)]
     with torch.inference_mode():
         fs = model.encode_self(norm(own), frames)
         fp = model.encode_partner(norm(partner), frames)
