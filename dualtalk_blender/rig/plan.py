@@ -31,7 +31,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
 from ...inference.core.take_record import AudioRecord, audio_record, made_by, recorded_offset_b
-from . import flame_arkit, retarget
+from . import flame_arkit, retarget, visemes
 from .blinks import blink_curve
 from .keyreduce import WEIGHT_TOL
 from .layer_names import mix_layer
@@ -204,14 +204,25 @@ def shape_key_values(
     keys: Mapping[str, Sequence[tuple[str, float]]],
     clip: tuple[float, float] | None,
 ) -> np.ndarray:
-    """(T, len(keys)) shape-key values: each key is a weighted sum of channels, clipped to the
-    preset's range and to Blender's slider limit."""
-    col = {c: i for i, c in enumerate(rig_channels(space))}
+    """(T, len(keys)) shape-key values: each key is a weighted sum of channels, or a VRM/MMD vowel's
+    share of the lips' one budget (:mod:`.visemes`), clipped to the preset's range and to Blender's
+    slider limit."""
+    channels = rig_channels(space)
+    col = {c: i for i, c in enumerate(channels)}
     weights = np.zeros((out.shape[1], len(keys)), dtype=np.float32)
+    vowels: dict[int, tuple[str, float]] = {}
     for j, name in enumerate(keys):
+        marked = visemes.vowel_of(keys[name])
+        if marked is not None:
+            vowels[j] = marked
+            continue
         for ch, w in keys[name]:
             weights[col[ch], j] += w
     values = out @ weights
+    if vowels:
+        shares = visemes.vowel_weights(out, channels)
+        for j, (vowel, w) in vowels.items():
+            values[:, j] = w * shares[:, visemes.VOWELS.index(vowel)]
     if clip is not None:
         np.clip(values, clip[0], clip[1], out=values)
     np.clip(values, -SLIDER_LIMIT, SLIDER_LIMIT, out=values)

@@ -8,8 +8,9 @@ Four families are known:
 * ``flame``  the FLAME Blender add-on rig: ``Exp<k>`` expression keys, ``jaw`` and ``neck``
   bones, optional ``Pose<k>`` corrective keys.
 * ``vrm``    VRM 1.0 expressions (aa ih ou ee oh, blink, happy...), VRM 0.x names and the
-  VRoid ``Fcl_*`` keys; each is a linear mix of ARKit channels written here.
-* ``mmd``    MMD Japanese morphs (あ い う え お, まばたき ...), also a mix of ARKit channels.
+  VRoid ``Fcl_*`` keys; the vowels share the lips' one budget (:mod:`.visemes`), the rest are
+  linear mixes of ARKit channels written here.
+* ``mmd``    MMD Japanese morphs (あ い う え お, まばたき ...), mapped as VRM's.
 
 Pure Python (no bpy) so the tables can be inspected and tested anywhere.
 """
@@ -21,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ...inference.core.channels import ARKIT52
+from . import visemes
 
 FAMILY_ARKIT = "arkit"
 FAMILY_FLAME = "flame"
@@ -31,13 +33,16 @@ FAMILIES = (FAMILY_ARKIT, FAMILY_FLAME, FAMILY_VRM, FAMILY_MMD)
 _PREFIXES = ("cc_base_", "mixamorig", "blendshape1", "blendshape", "bs_", "arkit_")
 _SEPARATORS = re.compile(r"[\s_\-.:|/]+")
 _DUPLICATE = re.compile(r"\.\d{3}$")
+# Maya/Max joint suffixes ("Head_JNT", "neck_bind", "Jaw_jt"): the bone's name without them
+_JOINT_SUFFIX = re.compile(r"[\s_\-.](?:jnt|jt|joint|bind|bnd)$")
 
 
 def normalize_name(name: str) -> str:
     """Canonical spelling used to match rig names against preset names.
 
     Lower case, no separators, Blender's ``.001`` duplicate suffix and namespace prefixes
-    dropped (``mixamorig:Head`` -> ``head``, ``blendShape1.jawOpen`` -> ``jawopen``),
+    dropped (``mixamorig:Head`` -> ``head``, ``blendShape1.jawOpen`` -> ``jawopen``), Maya/Max joint
+    suffixes too (``Head_JNT`` -> ``head``, ``neck_bind`` -> ``neck``),
     ``Left``/``Right`` suffixes folded to ``l``/``r`` so ``eyeBlink_L`` == ``eyeBlinkLeft``.
     """
     s = unicodedata.normalize("NFKC", name).strip()
@@ -47,7 +52,7 @@ def normalize_name(name: str) -> str:
     head, dot, tail = s.rpartition(".")
     if dot and len(tail) > 2 and head:  # "blendShape1.eyeBlinkLeft", but keep "eye.L"
         s = tail
-    low = s.lower()
+    low = _JOINT_SUFFIX.sub("", s.lower()) or s.lower()
     for prefix in _PREFIXES:
         if low.startswith(prefix) and len(low) > len(prefix) + 1:
             low = low[len(prefix) :]
@@ -69,6 +74,11 @@ class Target:
     # targets (by first name) that do this one's work when the rig has all of them: a both-eyes
     # blink keyed beside the one-eye blinks shut each lid twice as far (VRoid has all three)
     covered_by: tuple[str, ...] = ()
+    # names accepted only where the rig has none of ``names``; a key found by one of them covers no
+    # other target and is left at rest where the rig has any target in ``yields_to`` (MMD's smiling
+    # winks ウィンク/ウィンク右 blink a model without まばたき, and stay still beside it)
+    fallbacks: tuple[str, ...] = ()
+    yields_to: tuple[str, ...] = ()
 
 
 def _avg(a: str, b: str, w: float = 1.0) -> tuple[tuple[str, float], ...]:
@@ -77,24 +87,14 @@ def _avg(a: str, b: str, w: float = 1.0) -> tuple[tuple[str, float], ...]:
 
 ARKIT_TARGETS: tuple[Target, ...] = tuple(Target((n,), ((n, 1.0),)) for n in ARKIT52)
 
-# Visemes/expressions as linear mixes of ARKit channels (our own approximation; values are
-# clipped to [0, 1] because these rigs are not built for negative or >1 weights).
-_AA = (("jawOpen", 1.0), ("mouthFunnel", -0.4), ("mouthPucker", -0.4))
-_IH = (
-    ("mouthStretchLeft", 0.4),
-    ("mouthStretchRight", 0.4),
-    ("mouthUpperUpLeft", 0.2),
-    ("mouthUpperUpRight", 0.2),
-)
-_OU = (("mouthPucker", 0.8), ("mouthFunnel", 0.4))
-_EE = (
-    ("mouthSmileLeft", 0.35),
-    ("mouthSmileRight", 0.35),
-    ("mouthStretchLeft", 0.25),
-    ("mouthStretchRight", 0.25),
-    ("jawOpen", 0.2),
-)
-_OH = (("mouthFunnel", 0.9), ("jawOpen", 0.3))
+# The vowels share one budget split by lip shape (:mod:`.visemes`); the expressions below are
+# linear mixes of ARKit channels (our own approximation; values are clipped to [0, 1] because these
+# rigs are not built for negative or >1 weights).
+_AA = visemes.mix("aa")
+_IH = visemes.mix("ih")
+_OU = visemes.mix("ou")
+_EE = visemes.mix("ee")
+_OH = visemes.mix("oh")
 _BLINK = _avg("eyeBlinkLeft", "eyeBlinkRight")
 
 # VRChat's consonant visemes that ARKit's lips can say: PP the lips pressed shut (b/p/m: the closure
@@ -164,13 +164,18 @@ def target_name(target: Target, vrchat: bool) -> str:
     return vrc[0] if vrchat and vrc else target.names[0]
 
 
+# Katakana vowels (ア, and half-width ｱ through NFKC) are another common spelling. The one-eye
+# closes ウィンク２/ウィンク２右 (half-width ｳｨﾝｸ２右 folds to them) carry the blink as VRM's one-eye
+# keys do; the smiling winks ウィンク/ウィンク右 only where a model has neither kind of close.
 MMD_TARGETS: tuple[Target, ...] = (
-    Target(("あ",), _AA),
-    Target(("い",), _IH),
-    Target(("う",), _OU),
-    Target(("え",), _EE),
-    Target(("お",), _OH),
-    Target(("まばたき",), _BLINK),
+    Target(("あ", "ア"), _AA),
+    Target(("い", "イ"), _IH),
+    Target(("う", "ウ"), _OU),
+    Target(("え", "エ"), _EE),
+    Target(("お", "オ"), _OH),
+    Target(("まばたき",), _BLINK, covered_by=("ウィンク２", "ウィンク２右")),
+    Target(("ウィンク２",), (("eyeBlinkLeft", 1.0),), fallbacks=("ウィンク",), yields_to=("まばたき",)),
+    Target(("ウィンク２右",), (("eyeBlinkRight", 1.0),), fallbacks=("ウィンク右",), yields_to=("まばたき",)),
     Target(("にこり",), _avg("mouthSmileLeft", "mouthSmileRight")),
     Target(("困る",), (("browInnerUp", 1.0),)),
     Target(("怒り",), _avg("browDownLeft", "browDownRight")),
@@ -229,7 +234,7 @@ def match_targets(targets: tuple[Target, ...], key_names: list[str]) -> dict[int
     found: dict[int, str] = {}
     used: set[str] = set()
     for i, target in enumerate(targets):
-        for candidate in target.names:
+        for candidate in target.names + target.fallbacks:
             hit = by_norm.get(normalize_name(candidate))
             if hit is not None and hit not in used:
                 found[i] = hit
@@ -239,9 +244,31 @@ def match_targets(targets: tuple[Target, ...], key_names: list[str]) -> dict[int
 
 
 def covered(targets: tuple[Target, ...], found: dict[int, str]) -> set[int]:
-    """The found targets left unkeyed because the rig has every target that does their work."""
-    have = {targets[i].names[0] for i in found}
-    return {i for i in found if targets[i].covered_by and set(targets[i].covered_by) <= have}
+    """The found targets left unkeyed: the rig has every target that does their work, or they were
+    found by a fallback name and the rig has a target they yield to."""
+    present = {targets[i].names[0] for i in found}
+    fallback = {i for i in found if _by_fallback(targets[i], found[i])}
+    have = {targets[i].names[0] for i in found if i not in fallback}
+    out = {i for i in found if targets[i].covered_by and set(targets[i].covered_by) <= have}
+    return out | {i for i in fallback if set(targets[i].yields_to) & present}
+
+
+def _by_fallback(target: Target, key: str) -> bool:
+    return normalize_name(key) not in {normalize_name(n) for n in target.names}
+
+
+def head_candidate(bone_names: list[str]) -> str | None:
+    """The bone a rig without a known head or neck bone most likely turns the head with (named in
+    the warning): the shortest name that holds "head" (not an end or top joint), else "neck"."""
+    for word in ("head", "頭", "neck", "首"):
+        hits = [
+            b
+            for b in bone_names
+            if word in (n := normalize_name(b)) and not n.endswith(("end", "top", "tip", "nub", "null"))
+        ]
+        if hits:
+            return min(hits, key=lambda b: (len(b), b))
+    return None
 
 
 def find_bone(bone_names: list[str], candidates: tuple[str, ...]) -> str | None:

@@ -121,7 +121,9 @@ def test_vrm_rig_gets_visemes_and_blink_from_arkit_motion():
     v[:, ARKIT52.index("eyeBlinkRight")] = 0.5
     v[:, ARKIT52.index("mouthSmileLeft")] = 3.0  # out of range on purpose: VRM weights are clipped
     apply_motion(obj, Motion("arkit55", v), ApplyOptions(blinks="off"))
-    assert value_at(obj, "Fcl_MTH_A", 2) == pytest.approx(0.7, abs=1e-5)
+    # a wide-open jaw is a clear 'A' (the vowels share one budget: rv39f F1)
+    assert value_at(obj, "Fcl_MTH_A", 2) > 0.9
+    assert value_at(obj, "Fcl_MTH_A", 2) + value_at(obj, "Fcl_MTH_O", 2) <= 1.0 + 1e-5
     assert value_at(obj, "Fcl_EYE_Close", 2) == pytest.approx(0.75, abs=1e-5)
     assert value_at(obj, "Fcl_ALL_Joy", 2) == pytest.approx(1.0)
 
@@ -193,8 +195,8 @@ def test_mmd_rig_gets_japanese_morphs():
     v[:, ARKIT52.index("jawOpen")] = 0.5
     v[:, ARKIT52.index("mouthFunnel")] = 1.0
     apply_motion(obj, Motion("arkit55", v), ApplyOptions(blinks="off"))
-    assert value_at(obj, "あ", 3) == pytest.approx(0.5 - 0.4, abs=1e-5)
-    assert value_at(obj, "お", 3) == pytest.approx(1.0)  # 0.9 + 0.3 * 0.5 clipped to the morph's [0, 1]
+    vowels = [value_at(obj, k, 3) for k in ("あ", "い", "う", "え", "お")]
+    assert vowels[4] > 0.7 and sum(vowels) == pytest.approx(1.0, abs=1e-5)  # an open, rounded 'o'
 
 
 def test_custom_map_mixes_channels_into_keys_and_drives_a_jaw_bone():

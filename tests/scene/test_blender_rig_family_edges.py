@@ -90,7 +90,7 @@ def test_the_picker_line_of_a_forced_preset_that_fits_nothing_says_it_will_be_re
     line = inspect_character(miku, "arkit").summary  # was "0/52 ARKit keys, ..., eye bones: 左目, 右目"
     assert line.startswith("'Miku' has no face shape keys of the 'arkit' preset")
     assert line.endswith("; 0/52 ARKit keys, head bone: 頭, eye bones: 左目, 右目")
-    assert inspect_character(miku).summary == "11/11 MMD morphs, head bone: 頭, eye bones: 左目, 右目"
+    assert inspect_character(miku).summary == "11/13 MMD morphs, head bone: 頭, eye bones: 左目, 右目"
 
 
 def test_animate_with_a_leftover_preset_exits_with_one_line_and_writes_nothing(tmp_path, capsys):
