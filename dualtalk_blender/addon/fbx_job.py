@@ -55,32 +55,70 @@ _RAISED = re.compile(r"^(?:Error: )?[A-Za-z_][\w.]*(?:Error|Exception|Exit|Inter
 _BANNER = re.compile(r"^Blender (\d+\.\d+(?:\.\d+)?)\b")  # the first line a Blender binary prints
 
 
-def runs_scripts_here(app: Any, prefs: Any, data: Any) -> bool:
+def runs_scripts_here(app: Any, prefs: Any, data: Any, scene: Any = None) -> bool:
     """Whether this Blender runs this file's Python (drivers, registered scripts), as the exporting
-    Blender must too, so the rig moves there as here. Blocked here (``app.autoexec_fail``, or
-    ``autoexec_fail_quiet`` once the warning was dismissed): not there either, also where the
-    preference is on but the file lies in an excluded path (the copy in the temp folder is not).
-    Otherwise the preference says, except that a file whose Python did run here with the preference
-    off was allowed (the info bar's *Allow Execution*), so it runs there too."""
+    Blender must too, so the rig moves there as here, and never where it does not: the exporting
+    Blender must not widen the auto-run preference (review rv39b 2). Blocked here
+    (``app.autoexec_fail``, or ``autoexec_fail_quiet`` once the warning was dismissed): not there
+    either, also where the preference is on but the file lies in an excluded path (the copy in the
+    temp folder is not). The preference on: there too. Off: only where this session is seen to trust
+    the file (:func:`_trusted`)."""
     if app.autoexec_fail or app.autoexec_fail_quiet:
         return False
     if prefs is not None and bool(prefs.filepaths.use_scripts_auto_execute):
         return True
-    return _holds_python(data)
+    return _trusted(app, data, scene)
 
 
-def _holds_python(data: Any) -> bool:
-    """A Python driver (one Blender cannot evaluate without Python) or a text registered to run."""
-    if any(getattr(text, "use_module", False) for text in data.texts):
-        return True
+def _trusted(app: Any, data: Any, scene: Any) -> bool:
+    """With auto-run off, whether this session trusts the file (*Allow Execution* pressed, or Blender
+    started with ``-y``): a driver of ``scene`` that only a trusted file runs is evaluated now, and
+    Blender did not block it. A registered text is never evidence: one appended or ticked in this
+    session never ran here. A driver Blender runs untrusted too (a simple expression, or only math on
+    its variables) needs no trust there either, so it says nothing."""
+    owners = _needing_trust(data)
+    if scene is None or not owners:
+        return False
+    import bpy
+
+    if bpy.context.scene != scene:  # its drivers are evaluated only where it is the context's
+        return False
+    for owner in owners:  # evaluated again now, as the export's first frame will
+        owner.update_tag()
+    scene.frame_set(scene.frame_current, subframe=scene.frame_subframe)
+    ids = bpy.context.evaluated_depsgraph_get().ids
+    evaluated = {item.original.as_pointer() for item in ids if item.original is not None}
+    if not any(owner.as_pointer() in evaluated for owner in owners):
+        return False  # none is in the scene: none was run, none says anything
+    return not (app.autoexec_fail or app.autoexec_fail_quiet)
+
+
+def _needing_trust(data: Any) -> list[Any]:
+    """The ID blocks holding a live driver that Blender runs only in a trusted file, by Blender's own
+    test (``_bpy._driver_secure_code_test``: reading ``bpy`` or a script's function is not allowed,
+    math on the driver's variables is). Without that test none is known, and none is trusted."""
+    try:
+        from _bpy import _driver_secure_code_test as secure  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    owners = []
     for collection in (data.objects, data.shape_keys, data.armatures, data.meshes, data.materials):
         for idblock in collection:
             anim = getattr(idblock, "animation_data", None)
             for fcurve in anim.drivers if anim is not None else ():
                 driver = fcurve.driver
-                if driver.type == "SCRIPTED" and not driver.is_simple_expression:
-                    return True
-    return False
+                if fcurve.mute or driver.type != "SCRIPTED" or driver.is_simple_expression:
+                    continue
+                try:
+                    code = compile(driver.expression, "<driver>", "eval")
+                except (SyntaxError, ValueError):  # Blender never runs it either
+                    continue
+                # the names Blender adds when it evaluates it: said secure where they are, never less
+                names = {variable.name: 0.0 for variable in driver.variables} | {"frame": 0.0, "self": None}
+                if not secure(code, namespace=names):
+                    owners.append(idblock)
+                    break
+    return owners
 
 
 def child_command(job_path: Path, binary: str | None = None, autoexec: bool | None = None) -> list[str]:
@@ -97,7 +135,7 @@ def child_command(job_path: Path, binary: str | None = None, autoexec: bool | No
     if not binary:
         return [sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), str(job_path)]
     if autoexec is None:
-        autoexec = runs_scripts_here(bpy.app, bpy.context.preferences, bpy.data)
+        autoexec = runs_scripts_here(bpy.app, bpy.context.preferences, bpy.data, bpy.context.scene)
     return [
         binary,
         "--background",

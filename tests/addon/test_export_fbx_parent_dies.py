@@ -182,56 +182,83 @@ def test_a_second_blender_exporting_the_same_file_is_refused_in_one_line(scene, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cafe", "tmp"] and list(temp.iterdir()) == []
 
 
-def rig_driven(python: bool) -> None:
-    """An empty file with one scripted driver: Python (needs auto-run) or a simple expression."""
+PYTHON = "bpy.context.scene.frame_current * 0.5"  # Blender runs it only in a file it trusts
+MATH = "[var][0] * 0.5"  # not a simple expression, but math alone: Blender runs it untrusted too
+
+
+def rig_driven(expression: str | None, tmp_path: Path | None = None, *, trusted: bool = False) -> None:
+    """A file with one scripted driver (``expression``; None: none). Given ``tmp_path``, it is saved
+    and opened again, as the animator opens it: ``trusted`` as after the info bar's *Allow
+    Execution* (its Python runs), else with auto-run off (blocked as it loads)."""
     bpy.ops.wm.read_factory_settings(use_empty=True)
+    bpy.context.preferences.filepaths.use_scripts_auto_execute = False
     obj = bpy.data.objects.new("Rig", None)
     bpy.context.scene.collection.objects.link(obj)
-    driver = obj.driver_add("location", 0).driver
-    driver.type = "SCRIPTED"
-    driver.expression = "bpy.context.scene.frame_current * 0.5" if python else "frame * 0.5"
+    if expression is not None:
+        driver = obj.driver_add("location", 0).driver
+        driver.type = "SCRIPTED"
+        var = driver.variables.new()
+        var.targets[0].id, var.targets[0].data_path = obj, "scale.y"
+        driver.expression = expression
+    if tmp_path is not None:
+        bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "rig.blend"))
+        bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "rig.blend"), use_scripts=trusted)
 
 
-@pytest.mark.parametrize(
-    ("fail", "quiet", "preference", "python_driver", "runs"),
-    [
-        (False, False, True, False, True),  # the preference on: scripts run
-        (True, False, True, True, False),  # on, but this file's were blocked (an excluded path)
-        (False, True, True, True, False),  # blocked, the warning dismissed
-        (False, False, False, True, True),  # off, but "Allow Execution" pressed: its driver ran
-        (True, False, False, True, False),  # off and blocked
-        (False, False, False, False, False),  # off and nothing to run: as the preference says
-    ],
-)
-def test_the_other_blender_runs_the_files_python_as_the_animators_does(
-    fail, quiet, preference, python_driver, runs
-):
-    from types import SimpleNamespace
-
-    rig_driven(python_driver)
-    app = SimpleNamespace(autoexec_fail=fail, autoexec_fail_quiet=quiet)
-    prefs = SimpleNamespace(filepaths=SimpleNamespace(use_scripts_auto_execute=preference))
-
-    assert fbx_job.runs_scripts_here(app, prefs, bpy.data) is runs
+def flag_for_the_other_blender(tmp_path: Path) -> str:
+    return fbx_job.child_command(tmp_path / "job.json", binary="/opt/blender/blender")[3]
 
 
-@pytest.mark.parametrize(
-    ("preference", "python_driver", "flag"),
-    [
-        (True, False, "--enable-autoexec"),
-        (False, True, "--enable-autoexec"),  # its Python driver ran here: allowed for this file
-        (False, False, "--disable-autoexec"),
-    ],
-)
-def test_the_other_blenders_command_line_follows_this_blender(tmp_path, preference, python_driver, flag):
-    """In this Blender nothing was blocked (``bpy.app.autoexec_fail`` is False)."""
-    rig_driven(python_driver)
-    filepaths = bpy.context.preferences.filepaths
-    before = filepaths.use_scripts_auto_execute
-    filepaths.use_scripts_auto_execute = preference
-    try:
-        assert not bpy.app.autoexec_fail
-        cmd = fbx_job.child_command(tmp_path / "job.json", binary="/opt/blender/blender")
-    finally:
-        filepaths.use_scripts_auto_execute = before
-    assert cmd[3] == flag
+@pytest.fixture
+def auto_run_off():
+    """The preference off, as Blender ships; this process's Blender left as it was found."""
+    yield
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
+def test_with_auto_run_on_the_other_blender_runs_the_files_python(tmp_path, auto_run_off):
+    rig_driven(PYTHON)
+    bpy.context.preferences.filepaths.use_scripts_auto_execute = True
+    assert flag_for_the_other_blender(tmp_path) == "--enable-autoexec"
+
+
+def test_where_this_blender_blocked_the_files_python_so_does_the_other(tmp_path, auto_run_off):
+    """Auto-run off and the file opened as is: its Python driver was blocked as it loaded."""
+    rig_driven(PYTHON, tmp_path)
+    assert bpy.app.autoexec_fail
+    assert flag_for_the_other_blender(tmp_path) == "--disable-autoexec"
+
+
+def test_after_allow_execution_the_other_blender_runs_the_files_python_too(tmp_path, auto_run_off):
+    rig_driven(PYTHON, tmp_path, trusted=True)
+    assert flag_for_the_other_blender(tmp_path) == "--enable-autoexec"
+    assert bpy.data.objects["Rig"].location.x == pytest.approx(0.5)  # it ran here: frame 1 * 0.5
+
+
+def test_a_python_driver_this_blender_has_not_evaluated_yet_is_not_taken_for_trust(tmp_path, auto_run_off):
+    """Auto-run off and a Python driver added (or appended) in this session: nothing was blocked yet,
+    which said nothing; the export now evaluates it first, Blender blocks it, and so does the other
+    Blender (it was started with --enable-autoexec: review rv39b 2)."""
+    rig_driven(PYTHON)
+    assert not bpy.app.autoexec_fail  # as the export starts: not evaluated yet
+    assert flag_for_the_other_blender(tmp_path) == "--disable-autoexec"
+    assert bpy.app.autoexec_fail  # it is blocked here as well, as on the next frame it would be
+
+
+def test_a_text_registered_in_this_session_never_counts_as_trust(tmp_path, auto_run_off):
+    """A Rigify rig's ``rig_ui.py`` appended, or Register ticked now: Blender runs it only at the next
+    load, and only in a trusted file; with auto-run off the other Blender must not run it."""
+    rig_driven(None)
+    text = bpy.data.texts.new("rig_ui.py")
+    text.write("print('the rig UI')\n")
+    text.use_module = True
+    assert flag_for_the_other_blender(tmp_path) == "--disable-autoexec"
+
+
+def test_a_driver_of_math_alone_is_no_evidence_of_trust(tmp_path, auto_run_off):
+    """Blender runs a driver of math on its variables in an untrusted file too (there as here):
+    that it ran says nothing about the file's other Python."""
+    rig_driven(MATH, tmp_path)
+    assert not bpy.app.autoexec_fail
+    assert flag_for_the_other_blender(tmp_path) == "--disable-autoexec"
+    assert not bpy.app.autoexec_fail
