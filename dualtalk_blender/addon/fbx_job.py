@@ -241,7 +241,6 @@ class FbxExport:
             copy = self._folder / "scene.blend"
             import bpy
 
-            blendio.save_job_copy(bpy, copy)  # uncompressed; a full temp folder said as such (rv38g 5, 6)
             view_layer = bpy.context.view_layer
             job = {
                 "blend": str(copy),
@@ -254,9 +253,12 @@ class FbxExport:
                     for (objects, final), staged in zip(plan, self._staged, strict=True)
                 ],
             }
+            # written before the copy's slow save: a crash meanwhile leaves a job the next export's
+            # sweep reads, with the staged files and the locks beside the user's (review rv39b 3)
             job_path = self._folder / "job.json"
-            with _in_temp_folder(self._folder, "write the export's job file"):  # the copy took the room
+            with _in_temp_folder(self._folder, "write the export's job file"):  # a temp folder with no room
                 job_path.write_text(json.dumps(job), encoding="utf-8")
+            blendio.save_job_copy(bpy, copy)  # uncompressed; a full temp folder said as such (rv38g 5, 6)
             self._spawn(job_path)
         except BaseException:
             self._discard()

@@ -7,9 +7,11 @@ exporting Blender now removes them itself once its parent is gone (:mod:`.fbx_ch
 not remove (it was killed too, or a reboot emptied the temp folder but not the user's) the next Export
 FBX sweeps (:func:`sweep`):
 
-- a temp folder whose ``owner.lock`` nobody holds: the staged files its job lists, then the folder. The
-  lock is taken with ``flock`` by the animator's Blender before anything is staged and passed to the
-  exporting Blender (the same open file), so it is let go only when both are gone;
+- a temp folder whose ``owner.lock`` nobody holds: the staged files its job lists and the lock files
+  beside the user's files it names (the job file is written before the slow save of the copy), then
+  the folder. The owner lock is taken with ``flock`` by the animator's Blender before anything is
+  staged and passed to the exporting Blender (the same open file), so it is let go only when both
+  are gone;
 - beside each file the export writes, that file's staged names (and the exporter's temporary beside
   one) that no live folder lists. The sweep runs holding the file's own lock
   (:func:`...inference.core.locks.locked`), which every export of that file holds while it runs, so a
@@ -78,11 +80,32 @@ def remove_staged(staged: Iterable[Path]) -> None:
 
 def job_staged(folder: Path) -> list[Path]:
     """The staged files the job in ``folder`` writes (none when its job file is not written yet)."""
+    return [Path(str(entry["path"])) for entry in _job_files(folder) if "path" in entry]
+
+
+def job_finals(folder: Path) -> list[Path]:
+    """The user's files the job in ``folder`` writes, whose locks it holds while it lives."""
+    return [Path(str(entry["final"])) for entry in _job_files(folder) if "final" in entry]
+
+
+def _job_files(folder: Path) -> list[dict[str, object]]:
     try:
         job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-        return [Path(str(entry["path"])) for entry in job["files"]]
+        return [entry for entry in job["files"] if isinstance(entry, dict)]
     except (OSError, ValueError, KeyError, TypeError):
         return []
+
+
+def let_go_of(final: Path) -> None:
+    """Remove the lock file a dead export left beside ``final`` (taken and let go, as
+    :func:`...inference.core.locks.locked` does, which removes it); one a live export holds stays."""
+    from ...inference.core import locks
+    from ...inference.core.errors import DualTalkError
+
+    if not locks.lock_file(final).exists():
+        return
+    with contextlib.suppress(DualTalkError, OSError), locks.locked(final, "FBX file"):
+        pass
 
 
 def _folders() -> Iterable[Path]:
@@ -112,6 +135,8 @@ def sweep_folders() -> set[Path]:
                 live.update(job_staged(folder))
                 continue
             remove_staged(job_staged(folder))
+            for final in job_finals(folder):  # a crash while the copy was saved left these too
+                let_go_of(final)
             if os.name != "posix":
                 os.close(fd)
                 fd = -1

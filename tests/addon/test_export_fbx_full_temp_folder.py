@@ -82,7 +82,8 @@ def test_a_temp_folder_with_no_room_for_the_copy_says_how_little_is_left(pair, t
     line = _export_refused(pair, _out(tmp_path))
 
     assert line.startswith(f"could not save a copy of the file for the export in the temp folder {disk}: ")
-    assert line.endswith(f"; 16.0 KB free there (free space there or set {VARIABLE})")
+    # 16 KB left, less the page of the job file written before the copy (review rv39b 3)
+    assert line.endswith(f"; 12.0 KB free there (free space there or set {VARIABLE})")
     assert sorted(os.listdir(disk)) == ["filler.bin"]
 
 

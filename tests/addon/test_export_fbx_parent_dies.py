@@ -47,6 +47,16 @@ scene.frame_start, scene.frame_end = 1, 3000
 scene.dualtalk.fbx_per_character = args["per_character"]
 from dualtalk.dualtalk_blender.addon import fbx_job
 
+if args.get("die_in_save"):  # killed (out of memory) once the copy is written, before the export starts
+    from dualtalk.dualtalk_blender.scene import blendio
+
+    saved = blendio.save_job_copy
+
+    def dies(bpy_, copy):
+        saved(bpy_, copy)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    blendio.save_job_copy = dies
 job = fbx_job.FbxExport(scene, scene.dualtalk, args["path"]).start()
 end = time.monotonic() + 120
 while job.poll() and job.fraction == 0.0 and time.monotonic() < end:
@@ -67,14 +77,27 @@ def gone(pid: int) -> bool:
 
 
 def animator_dies_while_exporting(assets, tmp_path: Path, temp: Path, per_character: bool = False) -> dict:
+    out = animator_killed(assets, tmp_path, temp, per_character=per_character)
+    said = json.loads(out.stdout.strip().splitlines()[-1])
+    assert said["sampling"] and all(said["there"]), said  # it died mid-export, its files staged
+    end = time.monotonic() + 30
+    while not gone(said["child"]):
+        assert time.monotonic() < end, "the exporting Blender outlived the animator's"
+        time.sleep(0.1)
+    return said
+
+
+def animator_killed(assets, folder: Path, temp: Path, **how: bool) -> subprocess.CompletedProcess[str]:
+    """The animator's Blender exports ``folder``/pair.fbx (its take in ``folder``/cafe) and is killed."""
     args = {
         "temp": str(temp),
         "models": str(assets["models"]),
         "wav": str(assets["wav"]),
         "ckpt": str(assets["ckpt"]),
-        "take": str(tmp_path / "cafe"),
-        "path": str(tmp_path / "pair.fbx"),
-        "per_character": per_character,
+        "take": str(folder / "cafe"),
+        "path": str(folder / "pair.fbx"),
+        "per_character": False,
+        **how,
     }
     import dualtalk
 
@@ -88,13 +111,7 @@ def animator_dies_while_exporting(assets, tmp_path: Path, temp: Path, per_charac
         env=env,
     )
     assert out.returncode == -signal.SIGKILL, out.stderr[-2000:]
-    said = json.loads(out.stdout.strip().splitlines()[-1])
-    assert said["sampling"] and all(said["there"]), said  # it died mid-export, its files staged
-    end = time.monotonic() + 30
-    while not gone(said["child"]):
-        assert time.monotonic() < end, "the exporting Blender outlived the animator's"
-        time.sleep(0.1)
-    return said
+    return out
 
 
 def test_the_exporting_blender_removes_its_staged_file_and_the_copy_when_the_animators_dies(
@@ -116,6 +133,30 @@ def test_one_file_per_character_leaves_neither_staged_file(assets, tmp_path, tem
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cafe", "tmp"]
     assert list(temp.iterdir()) == []
+
+
+def test_a_crash_while_the_copy_is_saved_is_swept_by_the_next_export_of_another_file(
+    assets, scene, pair, tmp_path, temp
+):
+    """The copy's save is the slow step, where a heavy scene runs out of memory: the animator's Blender
+    dies there, before any other Blender was started. Its staged file and the lock beside the user's
+    file stayed for good once the animator exported elsewhere (no job file named them: rv39b 3)."""
+    died = tmp_path / "died"
+    died.mkdir()
+    (died / "pair.fbx").write_bytes(YESTERDAY)
+    animator_killed(assets, died, temp, die_in_save=True)
+    assert {p.name for p in died.iterdir()} > {"pair.fbx", ".pair.fbx.dualtalk-lock"}  # what it left
+
+    scene.frame_end = 50
+    button = Button(scene, tmp_path / "other.fbx")
+    end = time.monotonic() + 180
+    while (ended := button.tick()) == {"RUNNING_MODAL"}:
+        assert time.monotonic() < end
+        time.sleep(0.05)
+
+    assert ended == {"FINISHED"}, button.said
+    assert sorted(p.name for p in died.iterdir()) == ["cafe", "pair.fbx"]
+    assert (died / "pair.fbx").read_bytes() == YESTERDAY and list(temp.iterdir()) == []
 
 
 def dead_export(temp: Path, beside: Path, *, live: bool) -> tuple[Path, Path, int]:
