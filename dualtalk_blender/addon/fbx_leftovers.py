@@ -148,8 +148,10 @@ def sweep_folders() -> set[Path]:
 
 
 def _staged_names(final: Path) -> re.Pattern[str] | None:
-    """The names the job stages for ``final`` and the exporter's temporaries beside them; None
-    where the stem is cut (another file's staged names could share it)."""
+    """The names the job stages for ``final`` and the exporter's temporaries beside them, never the
+    exporter's temporary beside ``final`` itself (a script writing it now: ``.pair.writing.XXXXXXXX
+    .part.fbx``, :func:`..scene.fbx_export.temporary_prefix`); None where the stem is cut (another
+    file's staged names could share it)."""
     stem = final.stem
     if len(stem) >= STEM_CUT:
         return None

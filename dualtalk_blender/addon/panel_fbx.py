@@ -7,7 +7,8 @@ this is what the button adds to it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from .panel_settings import check_characters, refuse_unexpanded
 
 
 def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> list[Path]:
-    """The panel's FBX export; ``progress`` hears the exporter's frames (stage ``fbx``). Returns the
-    files written: the chosen one, or one per character."""
+    """The panel's FBX export in this Blender (a script's ``bpy.ops.dualtalk.export_fbx()``);
+    ``progress`` hears the exporter's frames (stage ``fbx``). Returns the files written: the chosen
+    one, or one per character. Each file's lock is held meanwhile (:func:`files_locked`)."""
     from ..scene.fbx_export import export_fbx as _export
+    from ..scene.paths import blend_path
 
     a, b = check_characters(s)
     if not path:
@@ -28,8 +31,27 @@ def export_fbx(s: Any, path: str, scene: Any = None, progress: Any = None) -> li
     check_folder(path)
     if not getattr(s, "fbx_per_character", False):
         # "//" beside the saved .blend, refused in a file never saved: the scene function's one rule
-        return [_export([a, b], path, scene=scene, scope=scope, progress=progress)]
-    return _export_each((a, b), per_character_files((a, b), path), scene, scope, progress)
+        with files_locked([Path(blend_path("FBX path", path, "is next to"))]):
+            return [_export([a, b], path, scene=scene, scope=scope, progress=progress)]
+    finals = per_character_files((a, b), path)
+    with files_locked(finals):
+        return _export_each((a, b), finals, scene, scope, progress)
+
+
+@contextlib.contextmanager
+def files_locked(finals: Sequence[Path]) -> Iterator[None]:
+    """Hold each file's lock (:func:`...inference.core.locks.locked`) for the block, as the export in
+    a Blender of its own (:mod:`.fbx_job`) and ``animate --fbx`` hold it: a second export of the file,
+    whichever path it takes, is refused in one line, and no sweep of what dead exports left runs
+    beside a live one (review rv39b 1: a script's export took none)."""
+    from ...inference.core import locks
+
+    with contextlib.ExitStack() as held:
+        for final in finals:
+            held.enter_context(
+                locks.locked(final, "FBX file", fix="choose another FBX file", what="FBX file")
+            )
+        yield
 
 
 def planned_files(s: Any, path: str) -> tuple[str, list[tuple[tuple[Any, ...], Path]]]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ import bpy
 
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import atomic_path
+from ...inference.core.fileio import STEM_CUT, atomic_path
 from ...inference.core.typed_paths import for_blender
 from . import fbx_bake, layers
 from .characters import character_meshes, find_mesh_and_armature
@@ -55,6 +56,11 @@ from .companions import TAG
 from .paths import blend_path
 
 SCOPES = ("full", "face")
+# the exporter's own temporary beside the user's file is ".pair.writing.XXXXXXXX.part.fbx": a form no
+# staged name takes (".pair.XXXXXXXX.part.fbx", the panel's export and ``animate``), so the sweep of
+# what dead exports staged never meets a live export's temporary, locked or not (review rv39b 1)
+WRITING = "writing"
+_STAGED = re.compile(r"\..+\.[a-z0-9_]{8}\.part\.fbx")  # a staged copy's name (tempfile's 8 characters)
 KEYS_MODES = ("every-frame", "reduced")
 SPEEDUPS = ("mute_deform", "only_animated", "skip_meshes")  # each can be turned off for ``bench fbx``
 
@@ -159,6 +165,15 @@ def _exporter_failure(path: Path, errors: io.StringIO):
         reason = oserrors[-1].split(":", 1)[1].strip() if oserrors else "Blender's FBX exporter failed"
         reason = reason.split("] ", 1)[-1]  # "[Errno 28] No space left on device" -> the words
         raise DualTalkError(f"could not write {path}: {reason}") from None
+
+
+def temporary_prefix(path: Path) -> str | None:
+    """How the exporter's temporary beside ``path`` starts (:data:`WRITING`); beside a staged copy,
+    as before (None): ``..pair.XXXXXXXX.part.XXXXXXXX.part.fbx``, the form the sweeps of a killed
+    run's leftovers read back (:mod:`...inference.core.stale_parts`, :mod:`..addon.fbx_leftovers`)."""
+    if _STAGED.fullmatch(path.name):
+        return None
+    return f".{path.stem[:STEM_CUT]}.{WRITING}."
 
 
 def export_fbx(
@@ -440,7 +455,7 @@ def _export(
         for o in chosen:
             o.select_set(True)
         view_layer.objects.active = chosen[0]
-        with atomic_path(path, suffix=".fbx") as tmp:
+        with atomic_path(path, suffix=".fbx", prefix=temporary_prefix(path)) as tmp:
             # The exporter prints its own chatter on stdout; keep stdout for our results.
             # A failing exporter prints a traceback on stderr; keep it for our one-line reason.
             errors = io.StringIO()
