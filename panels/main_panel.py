@@ -131,7 +131,7 @@ class DUALTALK_PT_main(bpy.types.Panel):
         box.prop(s, "fbx_per_character")
         box.operator("dualtalk.export_fbx", icon="EXPORT")
         if status.running and status.task == FBX_TASK:  # the export's own line and Cancel, under its button
-            box.progress(factor=status.fraction, text=status.message[:60] or "exporting", translate=False)
+            box.progress(factor=status.fraction, text=export_line(status.message), translate=False)
             cancel = box.operator("dualtalk.cancel", icon="CANCEL")
             if cancel is not None:
                 cancel.task = status.task
@@ -185,6 +185,14 @@ SETUP_MESSAGE_CHARS = 60  # of the job's own line (pip's), after its words (whic
 def iface_(text: str) -> str:
     """``text`` in the interface's language (the add-on's tables): what Blender does to a fixed label."""
     return bpy.app.translations.pgettext_iface(text)
+
+
+def export_line(message: str) -> str:
+    """The line in Export FBX's progress bar: what runs, in the interface's language, then the export's
+    own stage as it said it ("sampling frame 1,500/3,000"), as the setup jobs' line is made (review
+    rv39b 4: the bar drew the stage alone, untranslated, and the translated word never showed)."""
+    words = iface_("exporting")
+    return f"{words}: {message[:SETUP_MESSAGE_CHARS]}" if message else words
 
 
 def draw_setup_job(layout, status) -> None:
