@@ -156,7 +156,10 @@ def test_an_fbx_export_shows_its_progress_and_cancel_under_its_button(scene):
     finally:
         status.running = False
     at = log.index(("operator", "dualtalk.export_fbx"))
-    assert log[at + 1 : at + 3] == [("progress", "sampling frame 10"), ("operator", "dualtalk.cancel")]
+    assert log[at + 1 : at + 3] == [
+        ("progress", "exporting: sampling frame 10"),
+        ("operator", "dualtalk.cancel"),
+    ]
 
 
 class PrefsProxy:
