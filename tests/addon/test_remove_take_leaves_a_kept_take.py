@@ -41,7 +41,9 @@ def test_remove_take_and_play_take_name_the_take_the_file_still_keeps(scene):
         # the removal's own line already says what stays (it said only what went: review rv39c F1)
         said = bpy.context.window_manager.dualtalk_status.last
         assert said.startswith("DualTalk: removed take 'v2'")
-        assert "(the file still keeps take 'old' of them, not playing: Generate a take, then Play Take" in said
+        assert (
+            "(the file still keeps take 'old' of them, not playing: Generate a take, then Play Take" in said
+        )
         with pytest.raises(RuntimeError, match="there is nothing to remove") as removed:
             bpy.ops.dualtalk.remove_take()
         with pytest.raises(RuntimeError, match="plays no DualTalk take") as played:
