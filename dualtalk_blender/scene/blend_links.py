@@ -315,4 +315,6 @@ def libraries_in(path: Path) -> dict[Path, list[str]] | None:
             todo += [(_absolute(p, Path(place)), n) for p, n in _links_of(key)]
         except Exception:  # noqa: BLE001, S112 - its own loading says what is wrong with it
             continue
+    if todo:  # more libraries than the walk follows: not a complete list, so Blender opens the scene
+        return None
     return found

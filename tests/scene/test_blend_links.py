@@ -149,3 +149,46 @@ def test_a_scene_saved_by_an_older_blender(tmp_path):
         pytest.skip("the blender executable here writes Blender 5's header")
 
     assert libraries_in(tmp_path / "shot.blend") == {tmp_path / "props.blend": ["Old"]}
+
+
+def test_a_set_reached_through_a_symlink_resolves_its_own_libraries_from_where_the_scene_names_it(tmp_path):
+    """``studio/set`` is a symlink to ``real/set``; props there links ``//../mat/m.blend``. Blender
+    resolves that from where the scene names props (``studio/mat``), not from the link's target
+    (``real/mat``): the job must check the library Blender would load (review rv39g F5)."""
+    for folder in ("real/set", "real/mat", "studio/shots", "studio/mat"):
+        (tmp_path / folder).mkdir(parents=True)
+    for mat in (tmp_path / "real" / "mat" / "m.blend", tmp_path / "studio" / "mat" / "m.blend"):
+        bpy.ops.wm.read_homefile(use_empty=True)
+        bpy.data.materials.new("Paint").use_fake_user = True
+        bpy.ops.wm.save_as_mainfile(filepath=str(mat))
+    bpy.ops.wm.read_homefile(use_empty=True)
+    with bpy.data.libraries.load(str(tmp_path / "real/mat/m.blend"), link=True, relative=True) as (_s, dst):
+        dst.materials = ["Paint"]
+    bpy.ops.mesh.primitive_cube_add()
+    bpy.context.object.name = "Prop"
+    bpy.context.object.data.materials.append(dst.materials[0])
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "real" / "set" / "props.blend"))
+    (tmp_path / "studio" / "set").symlink_to(tmp_path / "real" / "set")
+    shot = tmp_path / "studio" / "shots" / "shot.blend"
+    _link(shot, tmp_path / "studio" / "set" / "props.blend", "objects", "Prop")
+
+    found = libraries_in(shot)
+    bpy.ops.wm.open_mainfile(filepath=str(shot))
+    blender = linked_libraries(bpy)
+    bpy.ops.wm.read_homefile(use_empty=True)
+
+    assert found is not None and set(found) == set(blender)
+    assert tmp_path / "studio" / "mat" / "m.blend" in found
+    assert tmp_path / "real" / "mat" / "m.blend" not in found
+
+
+def test_more_libraries_than_the_walk_follows_leave_the_scene_to_blender(studio, monkeypatch):
+    """A scene whose libraries outrun the reader's limit is not called read with a partial list: a later
+    shot writing one of the libraries left out would go unchecked (review rv39g F4: 300 libraries read as
+    255, and the job did not open the scene)."""
+    from dualtalk.dualtalk_blender.scene import blend_links
+
+    shot = studio / "shots" / "shot.blend"
+    assert libraries_in(shot) == _expected(studio)
+    monkeypatch.setattr(blend_links, "_MAX_FILES", 2)  # the scene, then props: materials left queued
+    assert libraries_in(shot) is None
