@@ -42,7 +42,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import ENGINE, GENERATE, OPTIONS, Request
 from ...inference.core.request import add_arguments as add_request_arguments
-from ...inference.core.timebase import FPS, SAMPLE_RATE
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 from ...inference.phonetic import script_languages
 from ...inference.phonetic.transcript import ALIGNERS
 from .lipsync import (
@@ -51,6 +51,7 @@ from .lipsync import (
     evaluate_clips,
     find_alignments,
     format_report,
+    join_clips,
     lipflap_features,
     mouth_features,
 )
@@ -122,6 +123,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="with --transcripts: auto (default: English clips by the English aligner, others by warping "
         "espeak-ng's reading onto the voice) or warp (every clip warped, English too)",
+    )
+    parser.add_argument(
+        "--as-one-take",
+        type=int,
+        nargs="?",
+        const=1,
+        default=0,
+        metavar="N",
+        help="run the clips joined end to end (N times over, default once) as one take, each clip's phones "
+        "moved with it, and score that take: a take over the 30 s window is cut into windows as infer cuts it",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
@@ -358,6 +369,7 @@ def evaluate_lipsync(
     against: str | Path | None = None,
     transcripts: bool = False,
     transcript_aligner: str = "auto",
+    as_one_take: int = 0,
 ) -> dict[str, Any]:
     """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
     engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
@@ -368,7 +380,23 @@ def evaluate_lipsync(
     ``transcripts``: each clip's words drive the lips (``infer --transcript``, in the clip's language);
     other weights given as ``against`` run the same way. ``transcript_aligner``: "auto" (by language) or
     "warp" (espeak-ng's reading warped onto every clip, English too); the report's ``transcripts``
-    names the aligner each clip was meant for and the one the engine says it used."""
+    names the aligner each clip was meant for and the one the engine says it used. ``as_one_take``: N > 0
+    scores the clips joined N times over into one take (:func:`.lipsync.join_clips`), run as ``infer``
+    runs a take that long (windowed past the window); ``report["one_take"]`` says what was joined."""
+    if as_one_take:
+        return _one_take_report(
+            aligned,
+            pred,
+            as_one_take,
+            request=request,
+            checkpoint=checkpoint,
+            engine=engine,
+            device=device,
+            bootstrap=bootstrap,
+            against=against,
+            transcripts=transcripts,
+            transcript_aligner=transcript_aligner,
+        )
     if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
         raise DualTalkError(
             f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
@@ -465,6 +493,37 @@ def evaluate_lipsync(
     shas = {str(m.checkpoint_sha256 or "") for m in motions}
     report["checkpoint_sha256"] = eng.sha256 if eng is not None else (shas.pop() if len(shas) == 1 else "")
     return report
+
+
+def _one_take_report(aligned: str | Path, pred: str | Path | None, times: int, **kw: Any) -> dict[str, Any]:
+    """:func:`evaluate_lipsync` of the clips in ``aligned`` joined ``times`` over into one take (a
+    temporary folder); ``report["one_take"]``: the clips joined, in order, how often and the take's length."""
+    if pred is not None:
+        raise DualTalkError("--as-one-take runs the model on the joined take; it does not apply to --pred")
+    if times < 1:
+        raise DualTalkError(f"--as-one-take joins the clips at least once, got {times}")
+    aligned_dir = Path(aligned)
+    if aligned_dir.exists() and not aligned_dir.is_dir():
+        raise DualTalkError(f"--aligned {aligned_dir} is a file; give the folder of the clips to join")
+    clips = find_alignments(aligned_dir)
+    audios = [_load_audio(c) for c in clips]
+    for clip, audio in zip(clips, audios, strict=True):
+        check_length(clip, frames_for(len(audio), SR, FPS), len(audio), FPS, f"{clip.stem}.wav", SR)
+    with tempfile.TemporaryDirectory(prefix="dualtalk-one-take-") as tmp:
+        join_clips(clips, audios, times, tmp)
+        report = evaluate_lipsync(tmp, None, **kw)
+    seconds = times * sum(len(a) for a in audios) / SR
+    report["one_take"] = {"clips": [c.stem for c in clips], "times": times, "seconds": round(seconds, 2)}
+    return report
+
+
+def one_take_line(one: dict[str, Any]) -> str:
+    """The line under the table that says the scores are of one joined take."""
+    times = f", {one['times']} times over" if one["times"] > 1 else ""
+    return (
+        f"one take: the {len(one['clips'])} clips joined end to end{times}, {one['seconds']:.2f} s, run as one "
+        "take (windowed as infer windows a take that long)"
+    )
 
 
 def _engine_aligner(meta: dict[str, Any]) -> str:
@@ -570,8 +629,11 @@ def run(args: argparse.Namespace) -> int:
             against=args.against,
             transcripts=args.transcripts,
             transcript_aligner=args.transcript_aligner,
+            as_one_take=args.as_one_take,
         )
     print(format_report(report))
+    if "one_take" in report:
+        print(one_take_line(report["one_take"]))
     if "transcripts" in report:
         tr, how = report["transcripts"], report["transcript_alignment"]
         sent = ", ".join(f"{n} to {name}" for name, n in how["sent_to"].items())
