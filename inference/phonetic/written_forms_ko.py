@@ -12,7 +12,9 @@ right ("3:30" -> "세 시 30분": it says the minutes 삼십 itself). Native num
 counter after the number takes them without doubt (시 for 1-12, 개, 명, 살, 마리, 권, 잔, 시간, 번째...);
 a counter that is said both ways ("3번" is 삼 번, "bus number three", or 세 번, "three times"; "3대" is
 세 대 or 삼 대) takes its native number only with the words that tell (번이나, 번씩, 번 만에), and a number
-after 제 (제3장) is an ordinal, said in Sino-Korean. Readings follow the National Institute of Korean
+after 제 (제3장) is an ordinal, said in Sino-Korean. A range is said "A에서 B", each end by its own
+rule (9시~18시 아홉 시에서 18시, 1950-1953년 1950에서 1953년); a phone number is one only where no counter
+or unit follows it (1500-2000원 is a price). Readings follow the National Institute of Korean
 Language's standard usage (표준국어대사전: 세 시, 유월, 시월, 스무 살, 첫 번째, 두세 개, 서너 명).
 """
 
@@ -71,6 +73,14 @@ _HOUR_NOT_AFTER = "간|즌|리즈"  # 시간 is its own counter; 시즌, 시리�
 _PAIRS = {(1, 2): "한두", (2, 3): "두세", (3, 4): "서너", (4, 5): "네다섯", (5, 6): "대여섯"}
 
 _RANGE = r"\s*[~〜～\-]\s*"
+# the part of the day written before a range's second hour: 오전 9시~오후 6시
+_DAYTIME = r"(?:오전|오후|새벽|아침|낮|저녁|밤)"
+# a counter or unit after a number (once units are in Hangul): what tells an amount, a year or a
+# price from a phone number ("1950-1953년", "1500-2000원"), and makes "A-B" a range (A에서 B)
+_AMOUNT_WORDS = (
+    "년대|년|개월|원|달러|유로|엔|파운드|명|개|건|회|세|대|층|일|주|시간|분|초|배|점|등|위|호|권|"
+    "만|억|천|가구|곳|마리|채|톤|평|킬로|센티|밀리|미터|그램|리터|퍼센트|도|바이트|기가|메가|테라"
+)
 _NOT_AFTER_NUMBER = r"(?<![\d.,:/\-~〜～])"  # the number is not the tail of 1.5, 1,000, 3:30, 3/1
 # 제3장, 제 2권: an ordinal, said in Sino-Korean (제 as a prefix only: 문제 3개 is 세 개)
 _ORDINAL = r"(?<!(?<![가-힣])제)(?<!(?<![가-힣])제 )"
@@ -156,21 +166,31 @@ def _counted(m: re.Match[str]) -> str:
     a = int(m.group("a"))
     if (a, b) in _PAIRS and counter != _HOUR:
         return f"{_PAIRS[(a, b)]} {counter}"
+    if a >= b and "-" in m.group(0):
+        return m.group(0)  # 3-1개 is no range
+    # each end as it is said alone: 0~5개 0개에서 다섯 개 (espeak-ng says 0 영)
     said_a = "첫" if (counter == "번째" and a == 1) else native(a)
-    if said_a is None or a >= b:
-        return m.group(0)
-    return f"{said_a} {counter}에서 {said_b} {counter}"
+    first = f"{said_a} {counter}" if said_a else f"{a}{counter}"
+    return f"{first}에서 {said_b} {counter}"
+
+
+def _said_hour(h: int) -> str | None:
+    """One hour: 1-12 native (세 시, 열두 시); 0 and 13-24 Sino-Korean, left for espeak-ng (18시 십팔 시)."""
+    if 1 <= h <= 12:
+        return f"{native(h)} 시"
+    return f"{h}시" if h <= 24 else None
 
 
 def _hour(m: re.Match[str]) -> str:
-    """An hour of the clock: 1-12 native (세 시, 열두 시); 0 and 13-24 as espeak-ng reads them."""
-    h = int(m.group("n"))
-    if m.group("a") is not None:
-        a = int(m.group("a"))
-        if 1 <= a < h <= 12:
-            return f"{native(a)} 시에서 {native(h)} 시"
+    """An hour of the clock, or a range of two read end by end with 에서 between (9시~18시 아홉 시에서
+    18시, 11시~1시 열한 시에서 한 시, 오전 9시~오후 6시 아홉 시에서 오후 여섯 시)."""
+    h = _said_hour(int(m.group("n")))
+    if m.group("a") is None:
+        return h or m.group(0)
+    a = _said_hour(int(m.group("a")))
+    if a is None or h is None:
         return m.group(0)
-    return f"{native(h)} 시" if 1 <= h <= 12 else m.group(0)
+    return f"{a}에서 {m.group('when') or ''}{h}"
 
 
 def _clock(m: re.Match[str]) -> str:
@@ -191,13 +211,25 @@ def _date(m: re.Match[str]) -> str:
 
 
 _AMOUNT_AFTER = r"(?=\s*(?:이상|이하|정도|가량|만큼|쯤|씩|의\b))"
+# a particle alone after the number (1/3이, 2/3을): a fraction when the parts are halves, thirds or
+# quarters (1/2, 1/3, 1/4, 2/3, 3/4), the fractions Korean prose writes with a slash; other pairs
+# (5/6이, 1/15가) stay dates
+_PARTICLE_AFTER = r"(?=(?:이|가|을|를|은|는|도|만)(?![가-힣]))"
+# "X의 1/3": a part of something (인구의 1/3), a fraction whatever follows
+_PART_OF = re.compile(r"의\s*$")
 
 
 def _slashed(m: re.Match[str]) -> str:
-    """3/1 a date (3월 1일); 1/2 before words of amount (1/2 이상, 1/2의) a fraction (2분의 1)."""
+    """3/1 a date (3월 1일); 1/2 before words of amount (1/2 이상, 1/2의), after "X의" (인구의 1/3) or
+    a half, third or quarter before a particle alone (1/3이) a fraction (3분의 1)."""
     a, b = int(m.group("a")), int(m.group("b"))
     rest = m.string[m.end() :]
-    if a < b and (re.match(_AMOUNT_AFTER, rest) or not (1 <= a <= 12 and 1 <= b <= 31)):
+    part = (
+        re.match(_AMOUNT_AFTER, rest)
+        or _PART_OF.search(m.string, max(0, m.start() - 4), m.start())
+        or (b <= 4 and re.match(_PARTICLE_AFTER, rest))
+    )
+    if a < b and (part or not (1 <= a <= 12 and 1 <= b <= 31)):
         return f"{b}분의 {a}"
     return f"{a}월 {b}일" if 1 <= a <= 12 and 1 <= b <= 31 else m.group(0)
 
@@ -206,8 +238,34 @@ def _decimal(m: re.Match[str]) -> str:
     return f"{m.group('i')} 점 {_digits(m.group('f'))}"
 
 
+# words that say a number to call comes next (고객센터 1600-1650, 전화 1588-1700): a phone number even
+# where its second half is above its first
+_PHONE_BEFORE = re.compile(r"(?:전화|번호|센터|문의|연락|☎|[Tt][Ee][Ll]\.?)[^\d]{0,8}$")
+
+
 def _phone(m: re.Match[str]) -> str:
-    return " ".join(_digits(group, "공") for group in m.group(0).split("-"))
+    """010-1234-5678, 1588-1234: digit by digit with 공. A 4-4 pair is a nationwide service number
+    (15xx, 16xx, 18xx) only where no counter or unit follows (1500-2000원, 1600-1700명) and the second
+    number is no range's end (1592-1598: a span of years, said 천오백구십이에서 천오백구십팔) unless the
+    words before say it is a number to call (고객센터 1600-1650)."""
+    groups = m.group(0).split("-")
+    if len(groups) == 2:
+        a, b = int(groups[0]), int(groups[1])
+        called = _PHONE_BEFORE.search(m.string, max(0, m.start() - 16), m.start())
+        if re.match(rf"\s?(?:{_AMOUNT_WORDS})", m.string[m.end() :]) or (a < b < a + 1000 and not called):
+            return m.group(0)
+    return " ".join(_digits(group, "공") for group in groups)
+
+
+def _hyphen_range(m: re.Match[str]) -> str:
+    """1950-1953년 -> 1950에서 1953년: two rising numbers joined by a hyphen before a counter or unit,
+    or two years of one millennium (1592-1598); a score (3-2로) or a code is left."""
+    a, b = int(m.group("a").replace(",", "")), int(m.group("b").replace(",", ""))
+    counted = re.match(rf"\s?(?:{_AMOUNT_WORDS})", m.string[m.end() :])
+    years = len(m.group("a")) == len(m.group("b")) == 4 and a < b < a + 1000
+    if a < b and (counted or years):
+        return f"{m.group('a')}에서 {m.group('b')}"
+    return m.group(0)
 
 
 def _spelled(m: re.Match[str]) -> str:
@@ -235,6 +293,11 @@ def _unit_rule() -> Rule:
     return re.compile(rf"{number}\s*(?P<u>{names})(?![A-Za-z])"), said
 
 
+def _below_zero(m: re.Match[str]) -> str:
+    """A minus before a temperature: 영하, unless the line already says it (영하 -5℃)."""
+    return "" if m.string[: m.start()].rstrip().endswith("영하") else "영하 "
+
+
 def _currency(m: re.Match[str]) -> str:
     return f"{m.group('n')}{_CURRENCY_BEFORE[m.group('s')]}"
 
@@ -257,7 +320,7 @@ _RULES: list[Rule] = [
         ),
         _date,
     ),
-    (re.compile(r"(?<![\d\-])(?:0\d{1,2}-\d{3,4}-\d{4}|1[5-9]\d\d-\d{4})(?![\d\-])"), _phone),
+    (re.compile(r"(?<![\d\-])(?:0\d{1,2}-\d{3,4}-\d{4}|1[568]\d\d-\d{4})(?![\d\-])"), _phone),
     (re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<mm>\d{2})(?![\d:])"), _clock),
     (re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])"), _slashed),
     # 6월 유월, 10월 시월
@@ -265,15 +328,22 @@ _RULES: list[Rule] = [
     (re.compile(r"(?<![\d.,])10\s?월"), lambda m: "시월"),
     # money written with its sign before the amount
     (re.compile(r"(?P<s>US\$|[$€£₩￦])\s*(?P<n>\d[\d,]*(?:\.\d+)?)"), _currency),
-    # temperatures below zero: -5℃ 영하 5도
-    (re.compile(r"(?<![\w\d])[-−](?=\d[\d.]*\s*(?:°C|℃|°|도))"), lambda m: "영하 "),
+    # temperatures below zero: -5℃ 영하 5도, -5~3도 영하 5에서 3도; "영하 -5℃" says 영하 once
+    (
+        re.compile(r"(?<![\w\d])[-−](?=\d[\d.]*(?:\s*[~〜～]\s*[-−]?\d[\d.]*)?\s*(?:°C|℃|°|도))"),
+        _below_zero,
+    ),
+    # a range with a decimal at either end (3.5~4.5kg): 에서 before the decimal's point is said
+    (re.compile(r"(?<=\d)\s*[~〜～]\s*(?=\d+\.\d)"), lambda m: "에서 "),
+    (re.compile(r"(?P<x>\d\.\d+)\s*[~〜～]\s*(?=\d)"), lambda m: f"{m.group('x')}에서 "),
     # a decimal's point is said (점) and its digits one by one
     (re.compile(r"(?<![\d.,])(?P<i>\d[\d,]*)\.(?P<f>\d+)(?![\d.])"), _decimal),
     _unit_rule(),
     # an hour of the clock (세 시), alone or a range (3~5시)
     (
         re.compile(
-            rf"{_ORDINAL}{_NOT_AFTER_NUMBER}(?:(?P<a>\d{{1,2}})\s?(?:시\s?)?{_RANGE})?(?P<n>\d{{1,2}})\s?시"
+            rf"{_ORDINAL}{_NOT_AFTER_NUMBER}(?:(?P<a>\d{{1,2}})\s?(?:시\s?)?{_RANGE}(?P<when>{_DAYTIME}\s?)?)?"
+            rf"(?P<n>\d{{1,2}})\s?시"
             rf"(?!{_HOUR_NOT_AFTER})"
         ),
         _hour,
@@ -281,8 +351,11 @@ _RULES: list[Rule] = [
     (_counter_rule(), _counted),
     # a number that doubles (2배 두 배; 10배 and over are said both ways and left)
     (re.compile(rf"{_NOT_AFTER_NUMBER}(?<!\d)([2-9])\s?배"), lambda m: f"{native(int(m.group(1)))} 배"),
-    # any other range: 2~3일 2에서 3일 (espeak-ng reads a tilde as the English word)
-    (re.compile(r"(?<=\d)\s*[~〜～]\s*(?=\d)"), lambda m: "에서 "),
+    # two rising numbers joined by a hyphen before a counter or unit, or two years: 1950-1953년
+    (re.compile(r"(?<![\d.,:/\-])(?P<a>\d[\d,]*)\s?-\s?(?P<b>\d[\d,]*)(?![\d,\-])"), _hyphen_range),
+    # any other range: 2~3일 2에서 3일, 아홉 시~18시, 9:00~오후 6:00 (espeak-ng reads a tilde as the
+    # English word); from a number or a time said before, to a number, a part of the day or 영하
+    (re.compile(rf"(?<=[\d시분])\s*[~〜～]\s*(?=\d|(?:{_DAYTIME}|영하)\s?\S)"), lambda m: "에서 "),
     # a tilde drawn out after a word (안녕~, ~까지) is no sound
     (re.compile(r"[~〜～]+(?=\s|$)"), lambda m: ""),
     (re.compile(r"[~〜～]+"), lambda m: " "),
