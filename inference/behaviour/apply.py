@@ -27,7 +27,7 @@ from .layers import (
     Context,
     Gaze,
     Head,
-    blink_curve,
+    blink_curves,
     blink_times,
     brow_smile,
     calibrate_head,
@@ -211,8 +211,9 @@ def _one(
     layer: dict[str, np.ndarray] = {}
     events: dict[str, list[int]] = {}
     if amounts["blinks"] > 0:
-        lid = blink_curve(times, t, fps, (settings.seed, ctx.role), start_s)
-        layer["eyeBlinkLeft"] = layer["eyeBlinkRight"] = lid
+        layer["eyeBlinkLeft"], layer["eyeBlinkRight"] = blink_curves(
+            times, t, fps, (settings.seed, ctx.role), start_s
+        )
         events["blinks"] = [int((x - start_s) * fps) for x in times if 0.0 <= x - start_s < t / fps]
     gaze = Gaze(target=_window(plan.target, first, t), direction=_window(plan.direction, first, t))
     gaze_dir = scaled_direction(gaze.direction, amounts["gaze"])

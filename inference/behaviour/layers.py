@@ -18,11 +18,11 @@ from functools import cached_property
 import numpy as np
 
 from ..core.gaze import EYE_PITCH_DEG, EYE_YAW_DEG
-from .cues import Cues, holds_floor, segments, speaking_state
+from .cues import SILENT_DB, Cues, holds_floor, segments, speaking_state
 from .settings import Mood
 from .smoothing import gaussian_filter1d  # scipy.ndimage's, without importing it at every Generate
 
-LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5, "partner_blinks": 6}
+LAYER_IDS = {"blinks": 1, "gaze": 2, "head": 3, "brows": 4, "posture": 5, "partner_blinks": 6, "asymmetry": 7}
 
 # blinks (Bentivoglio 1997; Nakano & Kitazawa 2010)
 BLINK_RATE_SPEAKING = 24.0 / 60.0  # all blinks together: background, pause- and gaze-locked
@@ -34,6 +34,21 @@ BLINK_AT_SHIFT_P = 0.5  # blink with a gaze shift of at least BIG_SHIFT_DEG
 BIG_SHIFT_DEG = 15.0
 BLINK_AFTER_PARTNER_P = 0.3
 BLINK_FLOOR = 0.05  # the background never below this share of the state's rate: the locked blinks come first
+# No blink starts later than this before the take's end: the longest blink blink_curves draws
+# (0.12 s closing, 0.05 hold, 0.25 opening). One started on a take's last frames left its held last
+# frame (or an FBX loop's) half shut (review rv39e F3: a blink on frame 586 of a 588-frame take).
+BLINK_FULL_S = 0.42
+# A speaker's background blink moves to the quietest moment within this much of where it was drawn
+# (a pause or a dip between words, inside the speaking state): speakers blink at the breakpoints of
+# their speech (Nakano & Kitazawa 2010); drawn at random, 53 % closed on a vowel (any frame: 57 %).
+# A blink that goes with a big glance stays with it: that coupling is the eyes' own (Evinger 1994).
+BLINK_PAUSE_PULL_S = 0.6
+BLINK_PULL_DB_PER_S = 5.0  # how much quieter a moment must be for each second the blink moves
+# The two lids of a blink are not copies: one closes a few milliseconds later and a little less far,
+# and the same side leads in a person (Kassem & Evinger 2006, "Asymmetry of blinking"). The sizes are
+# judged (the table gives none): small enough that every blink still reads as both eyes shutting.
+BLINK_LAG_S = (0.0, 0.01)
+BLINK_TRAIL_CLOSE = (0.95, 1.0)
 
 # gaze (Kendon 1967; Argyle & Cook 1976): mean fixation lengths, seconds
 GAZE_LISTEN = (2.6, 0.95)  # (on partner, away) -> ~73 % on partner
@@ -41,7 +56,14 @@ GAZE_SPEAK = (1.25, 1.7)  # -> ~42 % on partner
 GAZE_TURN_START_AWAY_P = 0.75
 GAZE_TURN_END_BACK_S = 0.7
 MICRO_SACCADE_DEG = 0.5
-GAZE_MIN_FIXATION_S = 0.25  # no intent shorter, overrides included
+GAZE_MIN_FIXATION_S = 0.25  # no intent shorter, overrides included; no away fixation either
+# No look starts this close to the take's end: a shift on the last frames left the held last frame
+# (or an FBX loop's) mid-saccade (review rv39e F3: 7 of 28 characters ended on a 1-5 frame look).
+GAZE_END_HOLD_S = 0.3
+# The main sequence (Bahill, Clark & Stark 1975): peak eye velocity rises with the saccade's size to
+# about 400-500 deg/s at 20-30 deg, so at 25 fps one frame carries at most ~20 deg of a shift. A larger
+# shift is spread over as many frames as this speed needs (a 35 deg look: two frames, not one).
+SACCADE_PEAK_DEG_S = 450.0
 
 # head: per-axis std targets in degrees, the middle of the real-people table's ranges (speaking
 # 1.7-2.0, listening 1.0-1.2 for pitch, yaw and roll alike). Roll aimed at 1.5 / 0.9 until session 37
@@ -63,6 +85,10 @@ BEAT_SHAPE_S = (0.3, 0.05, 0.5)  # a speaker's head beat: rise, hold, fall (s); 
 BROW_RAISE_P = 0.55
 BROW_LISTENER_P = 0.2
 SMILE_BACK_P = 0.85  # a listener smiles back at each of the partner's laughs
+# One outer brow rises a little later and lower than the other (spontaneous expressions are not
+# mirror images: Sackeim, Gur & Saucy 1978); judged sizes, the leading side fixed per character.
+BROW_LAG_S = (0.0, 0.04)
+BROW_TRAIL = (0.85, 1.0)
 
 
 def layer_rng(seed: int, role: int, layer: str) -> np.random.Generator:
@@ -192,8 +218,9 @@ def _runs(target: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1], bounds[1:], strict=False))
 
 
-def _merge_slivers(target: np.ndarray, forced: np.ndarray, min_n: int) -> None:
-    """No intent run inside the take shorter than ``min_n`` frames, in place.
+def _merge_slivers(target: np.ndarray, forced: np.ndarray, min_n: int, end_n: int = 0) -> None:
+    """No intent run inside the take shorter than ``min_n`` frames, nor at its ends (the last
+    shorter than ``end_n`` either: :func:`_settle_ends`), in place.
 
     The turn and phrase overrides cut the fixations they land in and left their remainders, down
     to one frame: a 14 deg look away and straight back in 40 ms about once a minute. A remainder
@@ -204,7 +231,7 @@ def _merge_slivers(target: np.ndarray, forced: np.ndarray, min_n: int) -> None:
         runs = _runs(target)
         short = [k for k in range(1, len(runs) - 1) if runs[k][1] - runs[k][0] < min_n]
         if not short:
-            return
+            break
         k = short[0]
         s, e = runs[k]
         if forced[s:e].any():
@@ -217,6 +244,23 @@ def _merge_slivers(target: np.ndarray, forced: np.ndarray, min_n: int) -> None:
                 target[max(0, s - need) : s] = target[s]
                 continue
         target[s:e] = 1 - target[s]
+    _settle_ends(target, min_n, end_n)
+
+
+def _settle_ends(target: np.ndarray, min_n: int, end_n: int) -> None:
+    """The take's first run at least ``min_n`` frames and its last at least ``end_n``, in place.
+
+    :func:`_merge_slivers` leaves the end runs alone (a look may run off the take), so a turn-end
+    override or a fixation drawn on the last frames started a look 1-5 frames before the end: the
+    last frame, held or looped, showed the eyes setting off. Such an end run keeps its neighbour's
+    intent: the look is not started."""
+    runs = _runs(target)
+    if len(runs) > 1 and runs[-1][1] - runs[-1][0] < max(end_n, min_n):
+        s, e = runs[-1]
+        target[s:e] = target[s - 1]
+    runs = _runs(target)
+    if len(runs) > 1 and runs[0][1] - runs[0][0] < min_n:
+        target[: runs[0][1]] = target[runs[0][1]]
 
 
 def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
@@ -257,16 +301,22 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
         if not ctx.own.speaking[s] and rng.random() < 0.8:
             look = slice(s, s + int(rng.uniform(0.8, 1.5) * fps))
             target[look], forced[look] = 1, True
-    _merge_slivers(target, forced, int(round(GAZE_MIN_FIXATION_S * fps)))
-    # directions: each away run is one or more fixations, micro-saccades everywhere
+    min_n, end_n = int(round(GAZE_MIN_FIXATION_S * fps)), int(round(GAZE_END_HOLD_S * fps))
+    _merge_slivers(target, forced, min_n, end_n)
+    # directions: each away run is one or more fixations, micro-saccades everywhere. A remainder
+    # shorter than a fixation (or one that would start in the take's last GAZE_END_HOLD_S) stays
+    # with the fixation before it: drawn apart, it flicked 25-35 deg across the partner's face and
+    # back in 4-5 frames about once a minute (review rv39e F3).
     direction = np.zeros((t, 2))
     for s, e in segments(target == 0):
         k = s
-        while k < e:
+        while k < e:  # drawn as before session 39 (one random stream): only the remainder's use changed
             n = min(e - k, max(int(rng.uniform(0.5, 1.6) * fps), 4))
             if e - (k + n) < 4:
                 n = e - k
-            direction[k : k + n] = _away_direction(rng)
+            drawn = _away_direction(rng)
+            short = n < (end_n if k + n == t else min_n)
+            direction[k : k + n] = direction[k - 1] if short and k > s else drawn
             k += n
     big = np.where(target[:, None] == 0, direction, 0.0)
     jumps = np.hypot(*np.diff(big, axis=0).T)
@@ -277,7 +327,33 @@ def _gaze_once(ctx: Context, bias: list[float]) -> Gaze:
         n = max(int(rng.uniform(0.35, 1.2) * fps), 1)
         direction[k : k + n] += rng.normal(0.0, MICRO_SACCADE_DEG, size=2)
         k += n
+    _spread_saccades(direction, change, SACCADE_PEAK_DEG_S / fps)
     return Gaze(target=target, direction=direction.astype(np.float32), shifts=shifts)
+
+
+def _spread_saccades(direction: np.ndarray, change: np.ndarray, step_deg: float) -> None:
+    """Each shift at the frames ``change`` larger than ``step_deg`` spread evenly over as many
+    frames as it needs, in place, so no frame steps further than ``step_deg`` (the main sequence's
+    peak speed times a frame). The frames in flight are taken from both fixations, the new one's
+    first: a two-frame shift moves half-way on frame ``k``, a three-frame one from frame ``k - 1``.
+
+    Run after the micro-saccades, so a fixation's small offset never adds to a step in flight. Each
+    fixation is at least :data:`GAZE_MIN_FIXATION_S` long and the largest shift at amount 1 (44 deg,
+    corner to corner) takes three frames, so both keep at least 0.2 s of stillness."""
+    t = len(direction)
+    for k in change:
+        steps = int(np.ceil(float(np.hypot(*(direction[k] - direction[k - 1]))) / step_deg - 1e-9))
+        for _ in range(3):  # the end frames may carry other micro-saccades: one more frame if needed
+            first, last = max(k - (steps - 1) // 2, 1), min(max(k - (steps - 1) // 2, 1) + steps - 1, t - 1)
+            need = int(np.ceil(float(np.hypot(*(direction[last] - direction[first - 1]))) / step_deg - 1e-9))
+            if need <= steps:
+                break
+            steps = need
+        first = max(k - (steps - 1) // 2, 1)
+        before, after = direction[first - 1].copy(), direction[min(first + steps - 1, t - 1)].copy()
+        for j in range(1, steps):
+            if first + j - 1 < t:
+                direction[first + j - 1] = before + (after - before) * (j / steps)
 
 
 # blinks -----------------------------------------------------------------------------------
@@ -318,7 +394,7 @@ def _blink_train(
     were kept. A locked blink used to restart the renewal, cancelling the background blink due
     next, so the rates set were not the rates drawn."""
     fps, t = ctx.fps, ctx.num_frames
-    duration = t / fps
+    duration = t / fps - BLINK_FULL_S  # the last moment a blink may start and still open again
     speaking = ctx.speaking
 
     def state(x: float) -> bool:
@@ -360,6 +436,7 @@ def _blink_train(
         now = max(nxt, now + BLINK_MIN_GAP_S)
         if now >= duration:
             break
+    out = _quiet_onsets(ctx, out, set(locked), duration)
     doubled = list(out)
     for i, x in enumerate(out):
         second = x + rng.uniform(0.3, 0.45)
@@ -367,6 +444,49 @@ def _blink_train(
             if i + 1 == len(out) or out[i + 1] - second >= 0.3:
                 doubled.append(second)
     return sorted(doubled)
+
+
+def _shut_level(ctx: Context) -> np.ndarray:
+    """(T,) per onset frame, the own voice's mean loudness (dB) over the 0.15 s the lids would be
+    shut from it; the voice's silences count as :data:`~.cues.SILENT_DB`."""
+    t, fps = ctx.num_frames, ctx.fps
+    level = np.where(ctx.own.speaking, np.asarray(ctx.own.loud_db, dtype=np.float64), SILENT_DB)
+    shut = max(int(round(0.15 * fps)), 1)
+    sums = np.concatenate([[0.0], np.cumsum(np.concatenate([level, np.full(shut, level[-1])]))])
+    return (sums[shut : shut + t] - sums[:t]) / shut
+
+
+def _quiet_onsets(ctx: Context, times: list[float], locked: set[float], last: float) -> list[float]:
+    """``times`` (sorted onsets, s) with each speaking background blink (not in ``locked``) moved to
+    the quietest moment within :data:`BLINK_PAUSE_PULL_S`: a pause, else a dip between words.
+
+    The lids are shut over the onset's first 0.15 s, so that span's mean loudness is what is weighed
+    (the own voice's silences at :data:`~.cues.SILENT_DB`), plus :data:`BLINK_PULL_DB_PER_S` for each
+    second moved. A blink stays inside the speaking state (the state's rate is kept), at least
+    :data:`BLINK_MIN_GAP_S` from its neighbours and no later than ``last``."""
+    fps, t = ctx.fps, ctx.num_frames
+    if not times or t == 0:
+        return list(times)
+    state = ctx.speaking
+    quiet = _shut_level(ctx)
+    reach = int(BLINK_PAUSE_PULL_S * fps)
+    out = list(times)
+    for i, x in enumerate(out):
+        k0 = min(int(x * fps), t - 1)
+        if x in locked or not state[k0]:
+            continue
+        ks = np.arange(max(k0 - reach, 0), min(k0 + reach, t - 1) + 1)
+        when = x + (ks - k0) / fps
+        ok = state[ks] & (when <= last)
+        if i > 0:
+            ok &= when - out[i - 1] >= BLINK_MIN_GAP_S
+        if i + 1 < len(out):
+            ok &= out[i + 1] - when >= BLINK_MIN_GAP_S
+        if not ok.any():
+            continue
+        score = quiet[ks] + BLINK_PULL_DB_PER_S * np.abs(ks - k0) / fps
+        out[i] = float(when[ok][np.argmin(score[ok])])
+    return out
 
 
 def _blink_budget(
@@ -420,7 +540,7 @@ def with_partner_blinks(
     if amount <= 0:
         return list(own)
     rng = layer_rng(ctx.seed, ctx.role, "partner_blinks")
-    duration = ctx.num_frames / ctx.fps
+    duration = ctx.num_frames / ctx.fps - BLINK_FULL_S
     out = sorted(own)
     for frame in _partner_lock_frames(ctx, partner_blinks):
         p, lag = rng.random(), rng.uniform(0.25, 0.5)
@@ -433,26 +553,38 @@ def with_partner_blinks(
     return out
 
 
-def blink_curve(
+def blink_curves(
     times: list[float], num_frames: int, fps: float, rng_seed: tuple[int, int], start_s: float = 0.0
-) -> np.ndarray:
-    """(T,) eyelid closure: ~100 ms close, a short hold, 150-250 ms open, eased.
+) -> tuple[np.ndarray, np.ndarray]:
+    """(T,) eyelid closure, left and right: ~100 ms close, a short hold, 150-250 ms open, eased.
 
-    ``times`` are the take's blink onsets; the curve covers ``num_frames`` frames from ``start_s``
-    seconds into it (a part of the take: each blink keeps the shape it has in the whole take)."""
+    ``times`` are the take's blink onsets; the curves cover ``num_frames`` frames from ``start_s``
+    seconds into it (a part of the take: each blink keeps the shape it has in the whole take). One
+    lid (the character's side, drawn once) leads; the other follows :data:`BLINK_LAG_S` later and
+    closes :data:`BLINK_TRAIL_CLOSE` as far, drawn per blink from their own stream, so every blink
+    keeps the leading lid's shape and timing whatever the asymmetry draws."""
     rng = np.random.default_rng([*rng_seed, 99])
-    out = np.zeros(num_frames)
+    side = np.random.default_rng([*rng_seed, LAYER_IDS["asymmetry"]])
+    lead_left = bool(side.random() < 0.5)
+    lead, trail = np.zeros(num_frames), np.zeros(num_frames)
     for onset in times:
         close, hold, opening = rng.uniform(0.08, 0.12), rng.uniform(0.02, 0.05), rng.uniform(0.15, 0.25)
-        onset -= start_s
-        start = int(np.floor(onset * fps))
-        n = int(np.ceil((close + hold + opening) * fps)) + 2
-        if start + n <= 0 or start >= num_frames:
-            continue
-        lid = _bump(n, close, hold, opening, fps, offset=onset - start / fps)
-        seg = out[max(start, 0) : start + n]
-        np.maximum(seg, lid[max(-start, 0) : max(-start, 0) + len(seg)], out=seg)
-    return out.astype(np.float32)
+        lag, depth = side.uniform(*BLINK_LAG_S), side.uniform(*BLINK_TRAIL_CLOSE)
+        _lid(lead, onset - start_s, (close, hold, opening), fps, 1.0)
+        _lid(trail, onset - start_s + lag, (close, hold, opening), fps, depth)
+    lead32, trail32 = lead.astype(np.float32), trail.astype(np.float32)
+    return (lead32, trail32) if lead_left else (trail32, lead32)
+
+
+def _lid(out: np.ndarray, onset: float, shape: tuple[float, float, float], fps: float, depth: float) -> None:
+    """One blink starting ``onset`` s into ``out`` (frames), peak ``depth``, kept where it is the larger."""
+    start = int(np.floor(onset * fps))
+    n = int(np.ceil(sum(shape) * fps)) + 2
+    if start + n <= 0 or start >= len(out):
+        return
+    lid = depth * _bump(n, *shape, fps, offset=onset - start / fps)
+    seg = out[max(start, 0) : start + n]
+    np.maximum(seg, lid[max(-start, 0) : max(-start, 0) + len(seg)], out=seg)
 
 
 # head -------------------------------------------------------------------------------------
@@ -781,21 +913,31 @@ def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
     """ARKit weights for brow raises (emphasis, listener reactions) and smiles (laughter, mood)."""
     rng = layer_rng(ctx.seed, ctx.role, "brows")
     t, fps = ctx.num_frames, ctx.fps
-    raise_ = np.zeros(t)
+    raise_, trail = np.zeros(t), np.zeros(t)  # inner and leading outer brow; the other outer brow
+    side = layer_rng(ctx.seed, ctx.role, "asymmetry")  # its own stream: the raises stay where they were
+    lead_left = bool(side.random() < 0.5)
+
+    def place(start: int, size: float, rise: float, hold: float, fall: float) -> None:
+        _add(raise_, start, size * _bump(int(1.2 * fps), rise, hold, fall, fps))
+        lag, depth = side.uniform(*BROW_LAG_S), side.uniform(*BROW_TRAIL)
+        _add(trail, start, depth * size * _bump(int(1.2 * fps), rise, hold, fall, fps, offset=lag))
+
     last = -(10**9)
     for p in np.flatnonzero(ctx.own.stress > 1.1):
         if p - last < int(1.5 * fps) or rng.random() >= min(1.0, BROW_RAISE_P * ctx.mood.brows):
             continue
-        shape = _bump(int(1.2 * fps), 0.12, rng.uniform(0.15, 0.4), 0.3, fps)
-        _add(raise_, int(p) - 2, rng.uniform(0.25, 0.5) * min(ctx.mood.brows, 1.5) * shape)
+        hold = rng.uniform(0.15, 0.4)
+        place(int(p) - 2, rng.uniform(0.25, 0.5) * min(ctx.mood.brows, 1.5), 0.12, hold, 0.3)
         last = p
     for e in ctx.partner.phrase_ends:
         # a listener's reaction: not in a breath of the character's own turn (the 0.6 s state, as
         # for nods); the phrase-level voice let 10 of 49 AMI phrase ends raise a speaker's brows
         if e < t and not ctx.speaking[e] and rng.random() < BROW_LISTENER_P * ctx.mood.brows:
-            shape = _bump(int(1.2 * fps), 0.15, rng.uniform(0.1, 0.3), 0.35, fps)
-            _add(raise_, e + int(rng.uniform(0.2, 0.6) * fps), rng.uniform(0.15, 0.3) * shape)
-    raise_ = np.clip(raise_, 0.0, 0.8)
+            hold = rng.uniform(0.1, 0.3)
+            start = e + int(rng.uniform(0.2, 0.6) * fps)
+            place(start, rng.uniform(0.15, 0.3), 0.15, hold, 0.35)
+    raise_, trail = np.clip(raise_, 0.0, 0.8), np.clip(trail, 0.0, 0.8)
+    outer = (0.8 * raise_, 0.8 * trail) if lead_left else (0.8 * trail, 0.8 * raise_)
     own_laugh = ctx.own.laughter if ctx.own.laughter is not None else np.zeros(t, dtype=bool)
     partner_laugh = ctx.partner.laughter if ctx.partner.laughter is not None else np.zeros(t, dtype=bool)
     smile = np.zeros(t)
@@ -816,8 +958,8 @@ def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
     laugh_face = gaussian_filter1d(own_laugh.astype(np.float64), 0.2 * fps)
     return {
         "browInnerUp": raise_,
-        "browOuterUpLeft": 0.8 * raise_,
-        "browOuterUpRight": 0.8 * raise_,
+        "browOuterUpLeft": outer[0],
+        "browOuterUpRight": outer[1],
         "mouthSmileLeft": smile,
         "mouthSmileRight": smile,
         "cheekSquintLeft": 0.6 * smile,
