@@ -142,7 +142,7 @@ def test_onsets_beyond_what_a_viewer_detects_are_named_in_the_suite_table():
     take = {**ev.pooled(result), "lips_identical": True}
     table = ev.format_suite({"seeds": 1, "takes": {"t": take}})
     head, on = table.splitlines()[0], next(ln for ln in table.splitlines() if ln.startswith("| t | on"))
-    assert head.count("|") == on.count("|") == 17
+    assert head.count("|") == on.count("|") == 18
     assert head.endswith("| mouth onset vs voice ms (turn starts) | targets missed |")
     cells = [c.strip() for c in on.split("|")][1:-1]
     assert cells[-4:-1] == ["n/a", "n/a (0.0 s)", "-160 (3)"]
@@ -168,4 +168,4 @@ def test_the_tracked_person_s_listening_jaw_over_1_6_s_is_marked_too_short(demo_
     lines = ev.format_suite({"seeds": 1, "takes": {"clip": take}}).splitlines()
     tracked = next(ln for ln in lines if ln.startswith("| clip: tracked speaker B"))
     cells = [c.strip() for c in tracked.split("|")][1:-1]
-    assert cells[12] == "n/a (1.6 s)" and len(cells) == 16
+    assert cells[13] == "n/a (1.6 s)" and len(cells) == 17

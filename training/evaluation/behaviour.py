@@ -68,6 +68,11 @@ ONSET_QUIET_S = 0.32  # a voice onset comes out of at least this much silence in
 ONSET_FLOOR_DB = 15.0  # "sound": above the own audio's 10th-percentile level by this much
 ONSET_SEARCH_S = 0.48  # the mouth's opening is looked for this far either side of the voice onset
 ONSET_OPEN_SHARE = 0.25  # "open": rest + this share of the speaking opening
+# the eyes (review rv39e F3): a frame-to-frame gaze step over EYE_SHIFT_DEG is
+# a frame of a shift (consecutive ones are one shift); the stillness between two shifts is a fixation
+EYE_SHIFT_DEG = 3.0
+SHORT_FIXATION_S = 0.2  # a fixation shorter than this (1-4 frames at 25 fps) is a flick
+END_MOVE_S = 0.25  # a shift or a blink starting this close to the end leaves the last frame mid-move
 # the issue's targets, (low, high), None = unbounded, both bounds allowed (except STRICT_LOW's);
 # every axis of a per-axis value must meet them
 TARGETS = {
@@ -88,6 +93,13 @@ TARGETS = {
     "nods_in_window_share": (0.5, None),  # "most": more than half, see STRICT_LOW
     "gaze_listening": (0.60, 0.85),
     "gaze_speaking": (0.30, 0.55),
+    # the eyes hold each look: a fixation is rarely under ~0.2 s (scene viewing: mean ~0.33 s,
+    # Rayner 1998) and the layer plans none under 0.25 s (review rv39e F3: 1.3 a minute of 4-5 frames)
+    "short_fixations_per_min": (None, 0.0),
+    # the main sequence (Bahill, Clark & Stark 1975): peak eye speed tops out near 500 deg/s
+    "eye_peak_speed": (None, 500.0),
+    # no take ends on a look or a blink started in its last END_MOVE_S
+    "ends_mid_move": (None, 0.0),
     "frozen_s": (None, 0.0),
     # ITU-R BT.1359 (the real-people table): sound-to-picture offsets a viewer detects are a mouth
     # lagging the voice by more than 45 ms or leading it by more than 125 ms
@@ -120,6 +132,9 @@ TARGET_NAMES = {
     "nods_in_window_share": "phrase-end nods in 0.2-1.0 s",
     "gaze_listening": "eyes on partner listening",
     "gaze_speaking": "eyes on partner speaking",
+    "short_fixations_per_min": "eye fixations under 0.2 s/min",
+    "eye_peak_speed": "largest eye step (deg/s)",
+    "ends_mid_move": "takes ending on a new look or blink",
     "frozen_s": "frozen",
     "mouth_onset_ms": "mouth onset vs voice (ms)",
 }
@@ -236,6 +251,40 @@ def blink_onsets(take: Take) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     lid = np.maximum(left, right) >= BLINK_LEVEL
     return np.flatnonzero(lid[1:] & ~lid[:-1]) + 1 if len(lid) > 1 else np.zeros(0, dtype=np.int64)
+
+
+def eye_numbers(take: Take, blinks: np.ndarray) -> dict[str, Any]:
+    """Fixations and shifts of the eyes (``gaze_dir``): short fixations, the largest one-frame
+    step and whether a shift or a blink (``blinks``: onsets) starts in the take's last
+    :data:`END_MOVE_S`. None where the motion has no gaze (the engine alone, the gaze layer off)."""
+    m, fps = take.motion, take.motion.fps
+    none = {
+        "short_fixations": None,
+        "eye_min": None,
+        "eye_largest_step": None,
+        "eye_peak_speed": None,
+        "ends_mid_move": None,
+    }
+    if m.gaze_dir is None or m.num_frames < 2:
+        return none
+    step = np.hypot(*np.diff(np.asarray(m.gaze_dir, dtype=np.float64), axis=0).T)  # step[k]: k -> k+1
+    moving = step > EYE_SHIFT_DEG
+    shifts = segments(moving)  # runs of steps: shift (s, e) leaves frame s and lands on frame e
+    short = sum(
+        1
+        for (_, landed), (left, _) in zip(shifts[:-1], shifts[1:], strict=True)
+        if left + 1 - landed < SHORT_FIXATION_S * fps
+    )
+    end = m.num_frames - int(round(END_MOVE_S * fps))
+    late_shift = bool(shifts) and shifts[-1][0] + 1 >= end
+    late_blink = bool(len(blinks)) and int(blinks[-1]) >= end
+    return {
+        "short_fixations": short,
+        "eye_min": m.num_frames / fps / 60.0,
+        "eye_largest_step": float(step.max()),
+        "eye_peak_speed": float(step.max() * fps),
+        "ends_mid_move": int(late_shift or late_blink),
+    }
 
 
 def nod_onsets(pitch_deg: np.ndarray, fps: float, within: np.ndarray | None = None) -> np.ndarray:
@@ -479,6 +528,9 @@ def measure(take: Take) -> dict[str, Any]:
         out["gaze_speaking"] = float(on[speaking].mean()) if rated["speaking"] and speaking.any() else None
     else:
         out["gaze_listening"] = out["gaze_speaking"] = None
+    eyes = eye_numbers(take, blinks)
+    out.update(eyes)
+    out["short_fixations_per_min"] = eyes["short_fixations"] / eyes["eye_min"] if eyes["eye_min"] else None
     out["frozen_s"] = frozen_seconds(take)
     out.update(mouth_numbers(take, speaking, rated))
     return out
@@ -759,10 +811,33 @@ def pooled(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "nods_with_own_backchannel": sum(r.get("nods_with_own_backchannel", 0) for r in rows),
             "gaze_listening": mean("gaze_listening"),
             "gaze_speaking": mean("gaze_speaking"),
+            **_pooled_eyes(rows),
             "frozen_s": sum(r["frozen_s"] for r in rows) / result.get("seeds", 1),  # per performance
             **_pooled_mouth(rows, result.get("seeds", 1)),
         }
     return out
+
+
+def _pooled_eyes(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The eye keys over several rows: short fixations per minute of every row with a gaze, the
+    largest step of any, and how many of them end mid-move (of how many)."""
+    eyed = [r for r in rows if r.get("short_fixations") is not None]
+    if not eyed:
+        return {
+            "short_fixations_per_min": None,
+            "eye_largest_step": None,
+            "eye_peak_speed": None,
+            "ends_mid_move": None,
+        }
+    minutes = sum(r["eye_min"] for r in eyed)
+    fast = max(eyed, key=lambda r: r["eye_peak_speed"])
+    return {
+        "short_fixations_per_min": sum(r["short_fixations"] for r in eyed) / minutes if minutes else None,
+        "eye_largest_step": fast["eye_largest_step"],
+        "eye_peak_speed": fast["eye_peak_speed"],
+        "ends_mid_move": sum(r["ends_mid_move"] for r in eyed),
+        "ends_checked": len(eyed),
+    }
 
 
 def largest(rows: list[dict[str, Any]], key: str) -> list[float] | None:
@@ -933,11 +1008,11 @@ def format_suite(result: dict[str, Any]) -> str:
     head = (
         "| take | layer | blinks/min | head std speaking p/y/r (deg) | listening | ratio | head sharpness "
         "speaking p/y/r (1/s) | largest head step p/y/r (deg) | nods/listening min (in 0.2-1.0 s) "
-        "| eyes on partner listening / speaking "
+        "| eyes on partner listening / speaking | eye fixations < 0.2 s/min, largest eye step deg, ends mid-move "
         "| frozen s | lips identical | listening jaw (x speaking) | mouths in unison (both speak s) "
         "| mouth onset vs voice ms (turn starts) | targets missed |"
     )
-    lines = [head, "|" + "---|" * 16]
+    lines = [head, "|" + "---|" * 17]
     if result.get("seeds", 1) > 1:
         lines.insert(
             0, f"{result['seeds']} performances (seeds) pooled per take; 'off' is the engine alone\n"
@@ -958,7 +1033,7 @@ def format_suite(result: dict[str, Any]) -> str:
                 f"| {name} | {'off' if phase == 'before' else 'on'} | {_fmt(r['blinks_per_min'])} | "
                 f"{_fmt(r['head_std_speaking'], 2)} | {_fmt(r['head_std_listening'], 2)} | "
                 f"{_fmt(r['head_ratio_listen_speak'], 2)} | {_fmt(r.get('head_sharpness_speaking'), 1)} | "
-                f"{_fmt(r.get('head_largest_step'), 1)} | {nods} | {gaze} | {_fmt(r['frozen_s'])} | {lips} "
+                f"{_fmt(r.get('head_largest_step'), 1)} | {nods} | {gaze} | {_fmt_eyes(r)} | {_fmt(r['frozen_s'])} | {lips} "
                 f"| {_fmt_mouth(r)} | {missed} |"
             )
         if "reference" in take:
@@ -966,14 +1041,23 @@ def format_suite(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {name}: tracked speaker {ref['role']} | | | {_fmt_ref(ref, 'std', 'speaking', 2)} | "
                 f"{_fmt_ref(ref, 'std', 'listening', 2)} | | {_fmt_ref(ref, 'sharpness', 'speaking', 1)} "
-                f"| {_fmt(ref.get('largest_step'), 1)} | | | | | {_fmt_ref_jaw(ref)} | | | |"
+                f"| {_fmt(ref.get('largest_step'), 1)} | | | | | | {_fmt_ref_jaw(ref)} | | | |"
             )
             lines.append(
                 f"| {name}: layer on / tracked | | | {_fmt_ref(ref, 'after', 'speaking', 2, 'x')} | "
                 f"{_fmt_ref(ref, 'after', 'listening', 2, 'x')} | | "
-                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | | | | | |"
+                f"{_fmt_ref(ref, 'sharpness_after', 'speaking', 2, 'x')} | | | | | | | | | | |"
             )
     return "\n".join(lines)
+
+
+def _fmt_eyes(r: dict[str, Any]) -> str:
+    """The suite's eye cell for a pooled row: short fixations a minute, the largest one-frame step
+    (its speed), and the characters (of those with a gaze) whose take ends on a new look or blink."""
+    if r.get("short_fixations_per_min") is None:
+        return "n/a"
+    step = f"{r['eye_largest_step']:.1f} ({r['eye_peak_speed']:.0f}/s)"
+    return f"{r['short_fixations_per_min']:.1f}, {step}, {r['ends_mid_move']} of {r['ends_checked']}"
 
 
 def _fmt_mouth(r: dict[str, Any]) -> str:
@@ -1035,6 +1119,9 @@ ROWS = (
     ("other nods with own backchannel", "nods_with_own_backchannel", 0),
     ("eyes on partner, listening", "gaze_listening", 2),
     ("eyes on partner, speaking", "gaze_speaking", 2),
+    ("eye fixations under 0.2 s per min", "short_fixations_per_min", 1),
+    ("largest eye step (deg/s)", "eye_peak_speed", 0),
+    ("ends on a new look or blink", "ends_mid_move", 0),
     ("frozen time (s)", "frozen_s", 1),
     ("listening jaw (x speaking)", "listening_jaw", 2),
     ("mouths in unison (jaw corr, both speak)", "mouths_unison", 2),
