@@ -15,6 +15,7 @@ fuzzed, :func:`load_mapping` adds file reading. Format (version 1)::
         "mouthSmileRight": {"key": "Smile", "weight": 0.5}   # linear mix: contributions add up
       },
       "head": "Head",                           # optional: bone for head rotation, "" = the object
+      "up_axis": "Y",                           # optional: the rig's up axis (auto, Y or Z)
       "clip": [0, 1]                            # optional: clamp key values
     }
 
@@ -42,7 +43,8 @@ MAX_MAP_BYTES = 1 << 20
 MAX_ENTRIES = 4096
 MAX_WEIGHT = 100.0
 AXES = {"X": (1.0, 0.0, 0.0), "Y": (0.0, 1.0, 0.0), "Z": (0.0, 0.0, 1.0)}
-_TOP_KEYS = {"version", "space", "map", "head", "clip", "name", "description"}
+_TOP_KEYS = {"version", "space", "map", "head", "up_axis", "clip", "name", "description"}
+UP_AXES = ("auto", "Y", "Z")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class CustomMap:
     keys: list[KeyLink] = field(default_factory=list)
     bones: list[BoneLink] = field(default_factory=list)
     head: str | None = None  # None: auto; "": the object; else a bone name
+    up_axis: str = "auto"  # the rig's up axis for head rotation: auto / Y / Z (a flag overrides it)
     clip: tuple[float, float] | None = None
     name: str = "custom"
 
@@ -110,6 +113,18 @@ def _axis(value: object, where: str) -> tuple[float, float, float]:
     if base is None or len(s.lstrip("+-")) != 1:
         raise DualTalkError(f"{where}: axis {value!r} must be one of X, Y, Z, -X, -Y, -Z")
     return (sign * base[0], sign * base[1], sign * base[2])
+
+
+def _up_axis(value: object) -> str:
+    """The map's ``"up_axis"``: one rig of a pair may be Y-up (a Maya FBX) and the other Z-up, so
+    the map that names its bones also says which way its head is up (case as typed: "y" is "Y")."""
+    said = value.strip() if isinstance(value, str) else None
+    for axis in UP_AXES:
+        if said is not None and said.lower() == axis.lower():
+            return axis
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    got = shown(value) if number else shown(repr(value), 40)
+    raise DualTalkError(f"mapping.up_axis: expected one of {', '.join(UP_AXES)}, got {got}")
 
 
 def _links(channel: str, entry: object, where: str) -> tuple[list[KeyLink], list[BoneLink]]:
@@ -207,6 +222,8 @@ def parse_mapping(data: object) -> CustomMap:
             result.head = ""
         else:
             result.head = _name(head, "mapping.head")
+    if "up_axis" in data:
+        result.up_axis = _up_axis(data["up_axis"])
     if "clip" in data:
         clip = data["clip"]
         if not (isinstance(clip, list) and len(clip) == 2):

@@ -213,7 +213,24 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "up_axis",
         RETARGET,
         "choice",
-        "rig up axis for head rotation",
+        "both rigs' up axis for head rotation (default: from the neck->head chain, the armature's "
+        'rotation, then the head bone; a map\'s "up_axis" says it for its rig)',
+        default=AUTO,
+        choices=(AUTO, "Y", "Z"),
+    ),
+    Option(
+        "up_axis_a",
+        RETARGET,
+        "choice",
+        "character A's own rig up axis, instead of --up-axis (a Y-up Maya rig beside a Z-up one)",
+        default=AUTO,
+        choices=(AUTO, "Y", "Z"),
+    ),
+    Option(
+        "up_axis_b",
+        RETARGET,
+        "choice",
+        "character B's own rig up axis, instead of --up-axis",
         default=AUTO,
         choices=(AUTO, "Y", "Z"),
     ),
@@ -361,7 +378,9 @@ class ApplyOptions:
     smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
     start_frame: int | None = None  # None: the scene's start frame
     head_turn: float = HEAD_TURN  # share of the way the head turns toward the partner on partner looks
-    up_axis: str = AUTO  # rig up axis for head rotation: auto / Y / Z
+    up_axis: str = AUTO  # both rigs' up axis for head rotation: auto / Y / Z
+    up_axis_a: str = AUTO  # character A's own up axis, instead of ``up_axis`` (for_role)
+    up_axis_b: str = AUTO  # character B's own up axis
     markers: bool = True  # turn markers (apply_dialogue)
     take: str = "take"  # names the action: one action per character per take
     layer_influence: dict[str, float] = field(default_factory=dict)  # e.g. {"head": 0.5}
@@ -410,10 +429,15 @@ class ApplyOptions:
         """The options character ``role`` ("A" or "B"; "" for neither) is inspected with: its own map
         (``mapping_a`` / ``mapping_b``) where given, else the shared ``mapping``, else the preset; so two
         differently rigged characters key in one ``apply_dialogue``, eye contact and all. The result
-        holds that one map in all three fields: asked again, for any role, it gives the same."""
+        holds that one map in all three fields: asked again, for any role, it gives the same. The up
+        axis likewise: ``up_axis_a`` / ``up_axis_b`` where not auto, else the shared ``up_axis``."""
         own = {"A": self.mapping_a, "B": self.mapping_b}.get(str(role).upper())
         mapping = own if own is not None and own != "" else self.mapping
-        return self.replace(mapping=mapping, mapping_a=mapping, mapping_b=mapping)
+        own_up = {"A": self.up_axis_a, "B": self.up_axis_b}.get(str(role).upper(), AUTO)
+        up = own_up if own_up != AUTO else self.up_axis
+        return self.replace(
+            mapping=mapping, mapping_a=mapping, mapping_b=mapping, up_axis=up, up_axis_a=up, up_axis_b=up
+        )
 
     @classmethod
     def from_values(cls, values: Mapping[str, object], **fixed: object) -> ApplyOptions:

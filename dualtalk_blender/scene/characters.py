@@ -341,11 +341,39 @@ def linked_refusal(mesh: Any, arm: Any | None, *, file_name_only: bool = False) 
     return f"the {kind} {idblock.name!r} is linked from {where}; make {what} before animating it"
 
 
-def _up_axis(arm: Any, bone_name: str) -> str:
-    """Guess the armature's up axis from where the head/neck bone points in armature space."""
+def _vertical(v: Any) -> str | None:
+    """ "Y" or "Z", whichever ``v`` (armature space) mostly runs along; None for a vector too short
+    or running mostly along X (it says nothing about up)."""
+    ax, ay, az = abs(v.x), abs(v.y), abs(v.z)
+    if max(ax, ay, az) <= 1e-9 or ax >= max(ay, az):
+        return None
+    return "Y" if ay > az else "Z"
+
+
+def _up_axis(arm: Any, bone_name: str) -> tuple[str, str]:
+    """The armature's up axis for head rotation, and a warning when the head bone points elsewhere.
+
+    Read first from the chain (the parent's head -> the head bone's head: a neck runs up whatever
+    way its joints were oriented), then from the armature object standing Y-up in the world (Maya's
+    FBX), and only last from the head bone's own direction: a Maya joint oriented X-down-the-chain
+    and imported without Automatic Bone Orientation points forward, and reading its tail keyed the
+    take's yaw as a head roll (review rv39f F2)."""
     bone = arm.data.bones[bone_name]
-    v = bone.tail_local - bone.head_local  # armature space (Bone.vector is parent-relative)
-    return "Y" if abs(v.y) > abs(v.z) else "Z"
+    own = _vertical(bone.tail_local - bone.head_local)  # armature space (Bone.vector is parent-relative)
+    parent = bone.parent
+    chain = _vertical(bone.head_local - parent.head_local) if parent is not None else None
+    standing = _object_up_axis(arm)
+    if chain is not None:
+        up, why = chain, f"the chain {parent.name!r} -> {bone_name!r} runs along {chain}"
+    else:
+        up, why = standing, f"the armature {arm.name!r} stands {standing}-up"
+    if own is None or own == up:
+        return up, ""
+    return up, (
+        f"head bone {bone_name!r} points along the rig's {own} but {why}: the head turns with {up} up "
+        f"(a rig from Maya imported without Automatic Bone Orientation reads so); if the head rolls "
+        f'where it should turn, give --up-axis-a/--up-axis-b {own} or the map\'s "up_axis"'
+    )
 
 
 def _object_up_axis(obj: Any) -> str:
@@ -444,12 +472,14 @@ def inspect_character(
             report.warnings.append(
                 f"{mesh.name}: armature {arm.name!r} has no head or neck bone; head motion is not keyed"
             )
+    if up_axis == AUTO and mapping is not None:
+        up_axis = mapping.up_axis  # the map names its rig's bones; it may say which way is up too
     if report.head_target and arm is not None:
-        report.head_frame = (
-            "bone"
-            if report.family == presets.FAMILY_FLAME
-            else (up_axis if up_axis != AUTO else _up_axis(arm, report.head_target))
-        )
+        report.head_frame = "bone" if report.family == presets.FAMILY_FLAME else up_axis
+        if report.head_frame == AUTO:
+            report.head_frame, doubt = _up_axis(arm, report.head_target)
+            if doubt:
+                report.warnings.append(f"{mesh.name}: {doubt}")
     elif report.family != presets.FAMILY_FLAME:
         report.head_frame = up_axis if up_axis != AUTO else _object_up_axis(arm if arm is not None else mesh)
     if report.head_target and arm is not None:
