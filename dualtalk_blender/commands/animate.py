@@ -63,6 +63,7 @@ if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b
 
 from ...inference.core import interrupts  # noqa: E402
 from ...inference.core.errors import DualTalkError  # noqa: E402
+from ...inference.core.request import amount  # noqa: E402
 from .batch import prepare, run_batch  # noqa: E402
 from .jobs import Shot, check_summary, load_jobs, unused_engine_settings, unused_render_settings  # noqa: E402
 from .render_args import check_render_target, check_video_resolution, resolution_from_text  # noqa: E402
@@ -280,7 +281,10 @@ def shot_from_args(args: argparse.Namespace) -> Shot:
     unused_fbx = ["--fbx-scope"] if args.fbx_scope is not None else []
     unused_fbx += ["--fbx-per-character"] if args.fbx_per_character else []
     warn_unused_render(unused_fbx if shot.fbx is None else [], "--fbx")
-    warn_unused_engine([option.flag for option in (*unused_engine_settings(shot), *ignored_inputs(shot))])
+    warn_unused_engine(
+        [option.flag for option in (*unused_engine_settings(shot), *ignored_inputs(shot))],
+        gaze_off=amount(shot.req.gaze, "gaze") == 0.0,
+    )
     return shot
 
 

@@ -33,9 +33,22 @@ def warn_unused_render(given: list[str], render: str, where: str = "") -> None:
         )
 
 
-def warn_unused_engine(given: list[str], where: str = "", motion: str = "--motion-a/--motion-b") -> None:
+def warn_unused_engine(
+    given: list[str], where: str = "", motion: str = "--motion-a/--motion-b", *, gaze_off: bool = False
+) -> None:
     """Say that behaviour and lip settings do not reach motion files that were given (the layer
-    ran when they were made), instead of keying them as they are without a word."""
+    ran when they were made), instead of keying them as they are without a word. ``gaze_off``: the
+    gaze setting given is off, which does reach the take: it switches off the eye contact keyed in
+    Blender (``options.link``), so it is said as that, not as ignored (review rv39f F5: with it the
+    head yaw went from 73 to 3.5 degrees while the run said the flag had no effect)."""
+    gaze = [name for name in given if name.lstrip("-") == "gaze"] if gaze_off else []
+    if gaze:
+        given = [name for name in given if name not in gaze]
+        logging.getLogger(__name__).warning(
+            "%s%s off: the eye contact keyed in Blender is off (no head turns or eye aims toward the "
+            "partner); the looks in the motion files stay as they were made",
+            where, gaze[0],
+        )  # fmt: skip
     if given:
         logging.getLogger(__name__).warning(
             "%s%s shape%s the engine's take, which does not run with %s: the motion files keep the "
