@@ -218,6 +218,10 @@ def _parts_checks(arm: Any, checks: tuple) -> tuple:
     return tuple(out)
 
 
+# What the picker line adds for a part of the face no key moves (``CharacterReport.silent``).
+_SILENT = {"mouth": "no key opens the mouth", "eyes": "no key closes the eyes"}
+
+
 def _inspect_summary(obj: Any, preset: str, custom_map: str) -> str:
     """What the rig offers; first, for a character linked from a library, Generate's refusal (in its
     words, the library by file name): what to make local before it can be animated."""
@@ -234,7 +238,8 @@ def _inspect_summary(obj: Any, preset: str, custom_map: str) -> str:
             preset = "auto"
         report = inspect_character(obj, preset, mapping)
         linked = linked_refusal(report.mesh, report.armature, file_name_only=True)
-        return report.summary if linked is None else f"{linked}; {report.summary}"
+        summary = report.summary + "".join(f"; {_SILENT[part]}" for part in report.silent)
+        return summary if linked is None else f"{linked}; {summary}"
     except DualTalkError as exc:
         return str(exc)
     except Exception as exc:  # the panel must draw whatever the rig looks like

@@ -62,6 +62,7 @@ class CharacterReport:
     preset: str = AUTO  # the preset asked for (auto: the family with the most matches)
     label: str = ""  # what the family's keys are called on this rig, where not its family's word
     matches: dict[str, list[str]] = field(default_factory=dict)  # preset family -> the rig keys it knows
+    silent: list[str] = field(default_factory=list)  # "mouth" / "eyes": parts no key or bone moves
 
     @property
     def key_block(self) -> Any | None:
@@ -472,6 +473,8 @@ def inspect_character(
             report.warnings.append(
                 f"{mesh.name}: armature {arm.name!r} has no head or neck bone; head motion is not keyed"
             )
+    if mapping is None and report.family in presets.PRESET_TARGETS and report.keys:
+        report.warnings += _silent_parts(report, key_names)
     if up_axis == AUTO and mapping is not None:
         up_axis = mapping.up_axis  # the map names its rig's bones; it may say which way is up too
     if report.head_target and arm is not None:
@@ -776,6 +779,53 @@ def _idle_keys(report: CharacterReport, key_names: list[str]) -> list[str]:
                 "teeth shapes no ARKit channel describes (the vowel visemes and vrc.v_pp, vrc.v_ff, vrc.v_th "
                 "carry the mouth)"
             )
+    return out
+
+
+# Channels that shape speech: a face none of whose keys or bones they drive keeps its lips still.
+_SPEECH = ("jawOpen", "mouthFunnel", "mouthPucker", "mouthLowerDownLeft", "mouthLowerDownRight",
+           "mouthUpperUpLeft", "mouthUpperUpRight")  # fmt: skip
+_MAP_WHERE = "--map-a/--map-b or the panel's map file; docs/blender.md, Custom maps"
+
+
+def _driven(report: CharacterReport) -> set[str]:
+    return {ch for mix in report.keys.values() for ch, _w in mix} | {
+        ch for d in report.bones for ch in d.channels
+    }
+
+
+def _kana_hint(key_names: list[str]) -> str:
+    """The preset's spelling of a key written in katakana (an MMD model's ``ア`` for ``あ``)."""
+    known = {n for t in presets.MMD_TARGETS for n in t.names}
+    pairs = []
+    for name in key_names:
+        folded = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in name)
+        if folded != name and folded in known:
+            pairs.append(f"{name} {'reads ' if not pairs else ''}as {folded}")
+    return f" ({', '.join(pairs[:5])})" if pairs else ""
+
+
+def _silent_parts(report: CharacterReport, key_names: list[str]) -> list[str]:
+    """A face keyed by a preset whose keys cannot open its mouth or close its eyes, said up front:
+    an MMD model with katakana vowels (``ア``) and no jaw bone was keyed with only its blink and
+    head moving, and a VRM model without blink keys dropped every blink, without a word (review
+    rv39f F3). Names the keys it has, so the animator can map the right ones."""
+    driven = _driven(report)
+    name = report.mesh.name
+    keys = f"its keys: {_listed(key_names)}{_kana_hint(key_names)}"
+    out = []
+    if not driven & set(_SPEECH):
+        report.silent.append("mouth")
+        out.append(
+            f"no key opens {name}'s mouth: the lips will not move; {keys}; a custom map can send the key "
+            f"that opens it to jawOpen ({_MAP_WHERE})"
+        )
+    if not any(ch.startswith("eyeBlink") for ch in driven):
+        report.silent.append("eyes")
+        out.append(
+            f"no key closes {name}'s eyes: the take's blinks go nowhere; {keys}; a custom map can send its "
+            f"eye-close keys to eyeBlinkLeft/eyeBlinkRight ({_MAP_WHERE})"
+        )
     return out
 
 
