@@ -797,7 +797,7 @@ def _driven(report: CharacterReport) -> set[str]:
 def _kana_hint(key_names: list[str]) -> str:
     """The preset's spelling of a key written in katakana (an MMD model's ``ア`` for ``あ``)."""
     known = {n for t in presets.MMD_TARGETS for n in t.names}
-    pairs = []
+    pairs: list[str] = []
     for name in key_names:
         folded = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in name)
         if folded != name and folded in known:
