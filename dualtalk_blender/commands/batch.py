@@ -19,6 +19,7 @@ from typing import Any
 
 from ...inference.core import interrupts
 from ...inference.core.errors import CancelledError, DualTalkError
+from ...inference.core.request import amount
 from .jobs import Shot, unused_engine_settings, unused_render_settings
 from .render_args import needs_the_scene
 from .reporting import ShotProgress, one_line, os_error_line, warnings_of
@@ -96,7 +97,8 @@ def prepare(shots: list[Shot], outcomes: list[Outcome], skip_done: bool) -> None
             warn_unused_render(unused_fbx if shot.fbx is None else [], "fbx", where)
             # the engine's settings and input files, which a shot keyed from motion files ignores
             ignored = [*unused_engine_settings(shot), *ignored_inputs(shot)]
-            warn_unused_engine([o.name for o in ignored], where, "motion_a/motion_b")
+            gaze_off = amount(shot.req.gaze, "gaze") == 0.0  # reaches the take: Blender's eye contact
+            warn_unused_engine([o.name for o in ignored], where, "motion_a/motion_b", gaze_off=gaze_off)
     for shot, outcome in zip(shots, outcomes, strict=True):
         try:
             check_output_folders(shot, job=True)

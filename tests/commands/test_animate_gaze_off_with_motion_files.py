@@ -39,3 +39,23 @@ def test_a_gaze_amount_with_motion_files_still_reaches_nothing_and_says_so(tmp_p
     animate(folder, "--gaze", "0.5")
     (line,) = warnings_of(capsys)
     assert line.startswith("warning: --gaze shapes the engine's take, which does not run with")
+
+
+def test_a_job_shot_with_gaze_off_says_the_same(tmp_path, capsys):
+    """A farm job keying motion files with ``"gaze": "off"``: the job's up-front line says what the
+    setting does, as the command line does, not that it reaches nothing."""
+    from test_audit_jobs import DEFAULTS, run_job
+
+    folder = job_folder(tmp_path)
+    capsys.readouterr()
+    shot = {
+        "name": "s1",
+        "out": "out/s1.blend",
+        "motion_a": "in/A.npz",
+        "motion_b": "in/B.npz",
+        "gaze": "off",
+    }
+    assert run_job(folder, {"defaults": DEFAULTS, "shots": [shot]}) == 0
+    lines = warnings_of(capsys)
+    assert any("gaze off: the eye contact keyed in Blender is off" in line for line in lines), lines
+    assert not any("gaze shapes the engine's take" in line for line in lines), lines
