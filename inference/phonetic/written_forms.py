@@ -15,8 +15,9 @@ written form alone cannot tell (German "Fr." is Frau or Freitag; French "M." a n
 letter), the words next to it decide, and when they do not, the form is left as written.
 
 A Korean line is rewritten by :mod:`written_forms_ko` (native numbers before counters, units, dates,
-Latin letters). Brazilian Portuguese (the pt-br voice) takes Brazil's words where they differ from
-Portugal's ("1 km" um quilômetro, "0,50 €" 50 centavos, "dia 1" primeiro); units, slashed dates and
+Latin letters); a Russian, Mandarin, Turkish or Hindi one by ``written_forms_ru``, ``_zh``, ``_tr`` and
+``_hi`` (abbreviations, %, currency, ordinals, years). Brazilian Portuguese (the pt-br voice) takes
+Brazil's words where they differ from Portugal's ("1 km" um quilômetro, "0,50 €" 50 centavos, "dia 1" primeiro); units, slashed dates and
 a count before a feminine noun ("2 horas" duas horas) are read the same way in both.
 """
 
@@ -25,7 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import written_forms_ko
+from . import written_forms_hi, written_forms_ko, written_forms_ru, written_forms_tr, written_forms_zh
+from .full_width import folded
 
 Said = Callable[[re.Match[str]], str]
 Rule = tuple[re.Pattern[str], Said]
@@ -40,10 +42,13 @@ _SPACE = "[ \u00a0\u202f]*"  # French typography puts a (narrow) no-break space 
 def as_said(text: str, voice: str) -> str:
     """``text`` with the written forms espeak-ng's ``voice`` (an espeak-ng voice name: es, es-419,
     fr, de, it, pt, pt-br, ko...) would misread rewritten as they are said; any other voice's text as is.
-    A variety with forms of its own (pt-br) takes its own rules, any other its language's."""
+    A variety with forms of its own (pt-br) takes its own rules, any other its language's. Full-width
+    digits, Latin letters and % (３点, ５０％) are folded to plain ones first, for every voice."""
+    text = folded(text)
     name = voice.split("+")[0].lower()
-    if name == "ko":
-        return written_forms_ko.as_said(text)
+    own = _OWN_MODULE.get(name) or _OWN_MODULE.get(name.split("-")[0])
+    if own:
+        return own(text)
     rules = _RULES.get(name) or _RULES.get(name.split("-")[0])
     if not rules:
         return text
@@ -609,3 +614,12 @@ _PT = _portuguese(brazil=False)
 _PT_BR = _portuguese(brazil=True)
 
 _RULES: dict[str, list[Rule]] = {"de": _DE, "fr": _FR, "es": _ES, "it": _IT, "pt": _PT, "pt-br": _PT_BR}
+
+# languages whose forms have a module of their own (a number's case, a Han numeral, a Turkish ordinal)
+_OWN_MODULE: dict[str, Callable[[str], str]] = {
+    "ko": written_forms_ko.as_said,
+    "ru": written_forms_ru.as_said,
+    "cmn": written_forms_zh.as_said,
+    "tr": written_forms_tr.as_said,
+    "hi": written_forms_hi.as_said,
+}

@@ -1,0 +1,89 @@
+"""A Mandarin script line as it is said, for espeak-ng's cmn-latn-pinyin voice to read.
+
+espeak-ng reads most numbers in a Han line right (100元 yi bai yuan, 28块 er shi ba kuai, 3点 san dian)
+but not all: "25%" is read "er shi wu" and then the English word "percent" (said 百分之二十五, with its
+/p/ and /f/ under the lips), a decimal loses its point ("3.5" san wu: said 三点五), a year is read as a
+count ("2024年" er qian ling er shi si nian: said digit by digit 二零二四年), "3:30" loses its 点 (san
+san shi), "10000" is read "shi qian" (ten thousand is 一万), and "¥" is dropped. :func:`as_said`
+rewrites those forms; every other number is left for espeak-ng to read.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = "零一二三四五六七八九"
+_NOT_AFTER = r"(?<![0-9A-Za-z.:])"  # not the tail of 1.5, 3:30, a model name's A4
+_NOT_BEFORE = r"(?![0-9.:])"
+
+
+def number(n: int) -> str:
+    """``n`` (0 to 999 999 999 999) in Chinese numerals: 10 十, 105 一百零五, 10500 一万零五百."""
+    if n == 0:
+        return "零"
+    out = ""
+    gap = False  # a group of zeros since the last one said
+    for value, unit in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        group = n // value % 10000
+        if group == 0:
+            gap = gap or bool(out)
+            continue
+        if out and (gap or group < 1000):
+            out += "零"
+        out += _below_10000(group, first=not out) + unit
+        gap = False
+    return out
+
+
+def _below_10000(n: int, first: bool) -> str:
+    parts: list[str] = []
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d == 0:
+            zero = zero or bool(parts)
+            continue
+        if zero:
+            parts.append("零")
+            zero = False
+        parts.append(_DIGITS[d] + unit)
+    said = "".join(parts)
+    return said[1:] if first and said.startswith("一十") else said  # 十五, not 一十五, at a number's head
+
+
+def _digit_by_digit(digits: str) -> str:
+    return "".join(_DIGITS[int(d)] for d in digits)
+
+
+def _decimal(m: re.Match[str]) -> str:
+    whole = int(m.group("w"))
+    return (number(whole) if whole >= 10000 else m.group("w")) + "点" + _digit_by_digit(m.group("f"))
+
+
+def _clock(m: re.Match[str]) -> str:
+    hour, minutes = int(m.group("h")), int(m.group("mm"))
+    if hour > 24 or minutes > 59:
+        return m.group(0)
+    if minutes == 0:
+        return f"{hour}点"
+    if minutes == 30:
+        return f"{hour}点半"
+    return f"{hour}点" + ("零" if minutes < 10 else "") + f"{number(minutes)}分"
+
+
+_AMOUNT = r"(?P<n>\d+(?:\.\d+)?)"
+
+
+def as_said(text: str) -> str:
+    """``text`` (a Mandarin line, its full-width digits already folded) with the forms espeak-ng
+    misreads rewritten: %, decimals, years, clock times, 10 000 and up, ¥."""
+    text = re.sub(rf"{_NOT_AFTER}(?P<h>\d{{1,2}}):(?P<mm>\d{{2}}){_NOT_BEFORE}", _clock, text)
+    text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}})(?=\s*年)", lambda m: _digit_by_digit(m.group("y")), text)
+    text = re.sub(rf"{_NOT_AFTER}{_AMOUNT}\s*[%％]", lambda m: f"百分之{m.group('n')}", text)
+    text = re.sub(
+        rf"[¥￥]\s*{_AMOUNT}(?![\d.])(?P<u>\s*[元块])?", lambda m: m.group("n") + (m.group("u") or "元"), text
+    )
+    text = re.sub(rf"{_NOT_AFTER}(?P<w>\d+)\.(?P<f>\d+){_NOT_BEFORE}", _decimal, text)
+    return re.sub(
+        rf"{_NOT_AFTER}(?P<n>[1-9]\d{{4,11}}){_NOT_BEFORE}", lambda m: number(int(m.group("n"))), text
+    )
