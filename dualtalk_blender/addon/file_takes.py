@@ -38,9 +38,10 @@ from ..scene.older_takes import motion_record, with_motion_record
 from ..scene.paths import abspath
 from . import panel_options
 
-# (session uid, record length) -> (take, character, layer, names known as): a redraw does not parse
-# every record again
-_RECORDS: dict[tuple[int, int], tuple[str, str, str, tuple[str, ...]]] = {}
+# (session uid, record length) -> (take, character, layer, names known as, datablock ids keyed): a
+# redraw does not parse every record again
+_Parsed = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+_RECORDS: dict[tuple[int, int], _Parsed] = {}
 _MAX_CACHED = 4096
 
 
@@ -55,7 +56,7 @@ class FileTake:
     only: tuple[str, ...] = ()
 
 
-def _parsed(action: Any) -> tuple[str, str, str, tuple[str, ...]]:
+def _parsed(action: Any) -> _Parsed:
     raw = action.get(OWNER_PROP)
     key = (int(action.session_uid), len(raw) if isinstance(raw, str) else -1)
     cached = _RECORDS.get(key)
@@ -63,7 +64,13 @@ def _parsed(action: Any) -> tuple[str, str, str, tuple[str, ...]]:
         return cached
     meta = action_meta(action)
     known = layers.record_names(meta)[1]
-    found = (str(meta.get("take", "")), str(meta.get("character", "")), str(meta.get("layer", "")), known)
+    found = (
+        str(meta.get("take", "")),
+        str(meta.get("character", "")),
+        str(meta.get("layer", "")),
+        known,
+        layers.record_ids(meta),
+    )
     if len(_RECORDS) > _MAX_CACHED:
         _RECORDS.clear()
     _RECORDS[key] = found
@@ -121,6 +128,48 @@ def character_names(obj: Any, idblocks: Iterable[Any] | None = None) -> set[str]
     return _names(obj, layers.character_idblocks(obj) if idblocks is None else idblocks)
 
 
+@dataclass(frozen=True)
+class _Who:
+    """A character asked about, as its takes' records can name it: the ids on its datablocks
+    (:func:`..scene.layers.datablock_id`), its names (renames followed, :func:`_names`), and the
+    names its playing take says its earlier takes were keyed under (``known_as``)."""
+
+    ids: frozenset[str]
+    names: frozenset[str]
+    history: frozenset[str]
+
+
+def _who(obj: Any, idblocks: Iterable[Any]) -> _Who:
+    idblocks = list(idblocks)
+    ids = frozenset(i for i in (layers.datablock_id(b, create=False) for b in idblocks) if i)
+    history: set[str] = set()
+    for idblock in idblocks:
+        for layer, strip in layers.our_strips(idblock).items():
+            if layer != layers.REST and is_ours(strip.action):
+                history |= set(_parsed(strip.action)[3])
+    return _Who(ids, frozenset(_names(obj, idblocks)), frozenset(history))
+
+
+def _owner(parsed: _Parsed, whos: list[_Who]) -> int | None:
+    """Which of the characters ``whos`` keyed the action of record ``parsed``, or None (another
+    character, or no telling which). The datablocks it records decide (a name is not the character:
+    Alice and Bob swapping names merged their names into one group, and both faces got Alice's take,
+    review rv39g F1; a new character given a retired name took the old one's takes). A take that
+    records none (keyed before), or whose datablocks two of them hold (a face duplicated after the
+    take), goes by its recorded name: to the one character that name is known for, else the one
+    whose playing take says its earlier takes were keyed under it, else to none."""
+    character, ids = parsed[1], parsed[4]
+    pool = list(range(len(whos)))
+    if ids:
+        pool = [i for i in pool if layers.same_datablocks(ids, whos[i].ids)]
+        if len(pool) == 1:
+            return pool[0]
+    named = [i for i in pool if character in whos[i].names]
+    if len(named) > 1:
+        named = [i for i in named if character in whos[i].history]
+    return named[0] if len(named) == 1 else None
+
+
 def _face_name(obj: Any, idblocks: list[Any]) -> str:
     """The character as status lines name it: its face mesh (``idblocks`` holds the mesh object)."""
     mesh = next((b for b in idblocks if isinstance(b, bpy.types.Object) and b.type == "MESH"), None)
@@ -134,20 +183,21 @@ def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]
     which do (``only``)."""
     held: dict[str, list[str]] = {}
     playing: set[str] = set()
-    who: list[str] = []
-    for obj, idblocks in characters:
-        idblocks = list(idblocks)
-        names = _names(obj, idblocks)
-        face = _face_name(obj, idblocks)
-        who.append(face)
-        mine = {take for take, _c, _l in _playing_records(idblocks) if take}
-        playing |= mine
-        for action in bpy.data.actions:
-            if is_ours(action):
-                take, character, layer = _record(action)
-                if take and character in names and layer != layers.REST:
-                    mine.add(take)
-        for take in mine:
+    chars = [(obj, list(idblocks)) for obj, idblocks in characters]
+    who = [_face_name(obj, idblocks) for obj, idblocks in chars]
+    whos = [_who(obj, idblocks) for obj, idblocks in chars]
+    mine = [{take for take, _c, _l in _playing_records(idblocks) if take} for _o, idblocks in chars]
+    for own in mine:
+        playing |= own
+    for action in bpy.data.actions:
+        if is_ours(action):
+            parsed = _parsed(action)
+            if parsed[0] and parsed[2] != layers.REST:
+                i = _owner(parsed, whos)
+                if i is not None:
+                    mine[i].add(parsed[0])
+    for face, own in zip(who, mine, strict=True):
+        for take in own:
             held.setdefault(take, []).append(face)
     return [
         FileTake(name, name in playing, () if len(held[name]) == len(who) else tuple(held[name]))
@@ -200,15 +250,30 @@ def kept_line(objs: Iterable[Any]) -> str:
     )
 
 
-def _kept_action(take: str, names: set[str], layer: str) -> Any | None:
-    """The action of ``take``'s ``layer`` of a character recorded under one of ``names``."""
+def _kept_action(take: str, layer: str, whos: list[_Who], i: int) -> Any | None:
+    """The action of ``take``'s ``layer`` that the character ``whos[i]`` keyed (:func:`_owner`: never
+    one of the other characters asked about)."""
     for action in bpy.data.actions:
         if not is_ours(action):
             continue
-        t, character, held = _record(action)
-        if t == take and held == layer and character in names:
+        parsed = _parsed(action)
+        if parsed[0] == take and parsed[2] == layer and _owner(parsed, whos) == i:
             return action
     return None
+
+
+def keyed_actions(objs: Iterable[Any], take: str) -> list[list[Any]]:
+    """For each of the characters ``objs`` (asked about together), the actions of ``take`` it keyed,
+    every layer and the rest's: never one another of them keyed (:func:`_owner`)."""
+    chars = [(o, layers.character_idblocks(o)) for o in objs]
+    whos = [_who(o, idblocks) for o, idblocks in chars]
+    out: list[list[Any]] = [[] for _ in chars]
+    for action in bpy.data.actions:
+        if is_ours(action):
+            parsed = _parsed(action)
+            if parsed[0] == take and (i := _owner(parsed, whos)) is not None:
+                out[i].append(action)
+    return out
 
 
 def _slot_like(action: Any, slot: Any) -> Any | None:
@@ -271,8 +336,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     left: list[dict[str, Any]] = []  # the records of the takes switched away from
     notes: list[str] = []
     played: dict[str, Any] | None = None
-    for obj in objs:
-        idblocks = layers.character_idblocks(obj)
+    chars = [(o, layers.character_idblocks(o)) for o in objs]
+    whos = [_who(o, idblocks) for o, idblocks in chars]
+    listing = takes_in_file(chars)  # each kept action is one character's, the pair asked together
+    for i, (obj, idblocks) in enumerate(chars):
         now = layers.take_meta(obj)
         one_action = _one_action_take(obj) if now is None else None
         if one_action is not None:
@@ -289,8 +356,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
             continue
         left.append(now)
         layers.check_editable(idblocks, obj.name)
-        names = _names(obj, idblocks)
-        held = [t.name for t in takes_in_file([(obj, idblocks)])]
+        face = _face_name(obj, idblocks)
+        held = [t.name for t in listing if not t.only or face in t.only]
         if name not in held:
             others = [o.name for o in objs if o != obj and name in _held_by(o)]
             alone = (
@@ -306,10 +373,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         for idblock in idblocks:
             renames = layers.renames_on(idblock)  # read from the take playing, before it is swapped out
             for layer, strip in layers.our_strips(idblock).items():
-                kept = _kept_action(name, names, layer)
+                kept = _kept_action(name, layer, whos, i)
                 slot = _slot_like(kept, strip.action_slot) if kept is not None else None
                 if kept is None or slot is None:
-                    if _kept_action(name, names, "") is not None:  # one action, no layers: November's
+                    if _kept_action(name, "", whos, i) is not None:  # one action, no layers: November's
                         raise DualTalkError(
                             f"take {name!r} of {obj.name} was keyed by an older DualTalk as one action "
                             "without layers, which Play Take cannot play in the layers of the take that "

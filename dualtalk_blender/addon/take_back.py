@@ -32,7 +32,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
 from ..scene import layers, take_history
 from ..scene.characters import find_mesh_and_armature
-from ..scene.keying import action_meta, is_ours
+from ..scene.keying import action_meta
 from . import file_takes, take_scene
 
 
@@ -106,18 +106,15 @@ def _character_names(obj: Any, meta: dict[str, Any]) -> set[str]:
     return file_takes.character_names(obj) | {str(meta.get("character", ""))} - {""}
 
 
-def _take_record(take: str, names: set[str]) -> dict[str, Any] | None:
-    """The record of a layer action (not the rest) of ``take`` keyed on a character of ``names``."""
-    for action in bpy.data.actions:
-        if is_ours(action):
-            meta = action_meta(action)
-            if (
-                meta.get("take") == take
-                and meta.get("character") in names
-                and meta.get("layer") != layers.REST
-            ):
-                return meta
-    return None
+def _take_records(take: str, chars: list[Any]) -> list[dict[str, Any] | None]:
+    """For each of ``chars`` (asked about together), the record of a layer action (not the rest) of
+    ``take`` it keyed, or None: by the datablocks the take keyed, never another one's
+    (``file_takes.keyed_actions``; review rv39g F1: two characters that swapped names)."""
+    out: list[dict[str, Any] | None] = []
+    for actions in file_takes.keyed_actions(chars, take):
+        metas = (action_meta(a) for a in actions)
+        out.append(next((m for m in metas if m.get("layer") != layers.REST), None))
+    return out
 
 
 def _in_place(kept: dict[str, Any], now: dict[str, Any]) -> bool:
@@ -162,9 +159,7 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     pair = [c.name for c in chars]
     usable: list[str] = []
     for take in reversed(file_takes.kept_not_playing(chars)):
-        records = [
-            _take_record(take, _character_names(c, m or {})) for c, m in zip(chars, metas, strict=True)
-        ]
+        records = _take_records(take, chars)
         if all(
             r is not None and _plays_here(r, m or {}, scene, c.name, pair)
             for r, m, c in zip(records, metas, chars, strict=True)
@@ -184,12 +179,12 @@ def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> Tak
     not play over); None where one of them has none (Remove Take as it was; its line names the takes
     kept)."""
     each: list[tuple[Any, str, str]] = []
-    for c, meta in zip(chars, metas, strict=True):
+    for i, (c, meta) in enumerate(zip(chars, metas, strict=True)):
         names = _character_names(c, meta)
         usable = [
             take
             for take in reversed(file_takes.kept_not_playing([c]))
-            if (record := _take_record(take, names)) is not None and _in_place(record, meta)
+            if (record := _take_records(take, chars)[i]) is not None and _in_place(record, meta)
         ]
         if not usable:
             return None
@@ -200,13 +195,14 @@ def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> Tak
     return TakeBack(chars, removed, back, [], tuple(each))
 
 
-def _doomed(chars: Iterable[Any], removed: str) -> tuple[set[str], list[Any]]:
-    """The names of ``chars`` and the actions of their take ``removed``."""
-    names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in chars))
+def _doomed(chars: list[Any], removed: str, only: Any = None) -> tuple[set[str], list[Any]]:
+    """The names of ``chars`` (or of ``only``, one of them) and the actions of their take ``removed``
+    they keyed (never those of the other one of them, nor of a character not asked about)."""
+    mine = [c for c in chars if only is None or c == only]
+    names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in mine))
+    keyed = file_takes.keyed_actions(chars, removed)
     doomed = [
-        a
-        for a in bpy.data.actions
-        if is_ours(a) and action_meta(a).get("take") == removed and action_meta(a).get("character") in names
+        a for c, actions in zip(chars, keyed, strict=True) if only is None or c == only for a in actions
     ]
     return names, doomed
 
@@ -245,7 +241,8 @@ def _remove_unplayed(doomed: list[Any]) -> int:
 
 def _take_each_back(plan: TakeBack, scene: Any) -> str:
     """:func:`take_back` where each character goes back to its own take (:func:`_plan_each`)."""
-    doomed = [(c, removed, *_doomed([c], removed)) for c, removed, _back in plan.each]
+    chars = [c for c, _r, _b in plan.each]
+    doomed = [(c, removed, *_doomed(chars, removed, c)) for c, removed, _back in plan.each]
     notes: list[str] = []
     for c, _removed, back in plan.each:  # each checked by Play Take before it changes anything
         played = file_takes.play_take([c], back, scene)

@@ -663,7 +663,10 @@ def write_take_steps(
     # new take made over the same audio and frames (see range_plan.plan_range)
     take_id = uuid.uuid4().hex[:16]
     known = earlier_names([t.idblock for t in targets], str(meta.get("character", "")))
-    said_known = {KNOWN_AS: sorted(known)} if known else {}
+    said_known: dict[str, Any] = {KNOWN_AS: sorted(known)} if known else {}
+    keyed_by = [i for i in dict.fromkeys(datablock_id(t.idblock) for t in targets) if i]
+    if keyed_by:
+        said_known[KEYED_BY] = keyed_by
     for layer, name in names.items():
         actions[layer] = _new_action(
             name, {**meta, **said_known, "layer": layer, "take_id": take_id}, start, end
@@ -756,6 +759,46 @@ def write_take_steps(
 # -- a character renamed between takes (review rv39c, finding 1) --
 
 KNOWN_AS = "known_as"  # a take's record: the names the character's earlier takes recorded it under
+KEYED_BY = "keyed_by"  # a take's record: the ids (ID_PROP) of the datablocks it keyed
+ID_PROP = "dualtalk_id"  # a datablock's id, given when a take first keys it: stays through renames
+
+
+def datablock_id(idblock: Any, create: bool = True) -> str:
+    """The id of ``idblock`` a take's record names (:data:`KEYED_BY`), given on first use: a name
+    changes (two characters swapping names gave both of them the first one's takes: review rv39g
+    F1), this does not. ``KEY:``/``OBJECT:`` first, so a face's shape keys tell two characters
+    apart where they share a rig. "" where the datablock holds none and ``create`` is False, or
+    cannot hold one (linked from a library)."""
+    held = idblock.get(ID_PROP) if hasattr(idblock, "get") else None
+    if isinstance(held, str) and held:
+        return held
+    if not create:
+        return ""
+    new = f"{getattr(idblock, 'id_type', 'ID')}:{uuid.uuid4().hex[:16]}"
+    try:
+        idblock[ID_PROP] = new
+    except (AttributeError, TypeError, RuntimeError):  # not editable: the names decide for it
+        return ""
+    return new
+
+
+def record_ids(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ids of the datablocks a take's record says it keyed (none in a take keyed before
+    session 39's rv39g fix: its names decide)."""
+    ids = meta.get(KEYED_BY)
+    return tuple(str(i) for i in ids if isinstance(i, str) and i) if isinstance(ids, list) else ()
+
+
+def same_datablocks(recorded: Iterable[str], held: Iterable[str]) -> bool:
+    """Whether a take that keyed the datablocks ``recorded`` keyed the character whose datablocks hold
+    the ids ``held``: their shape keys' ids where both have one (a rig may be shared by two faces),
+    else any id in common."""
+    recorded, held = set(recorded), set(held)
+    keys = {i for i in recorded if i.startswith("KEY:")}
+    own_keys = {i for i in held if i.startswith("KEY:")}
+    if keys and own_keys:
+        return bool(keys & own_keys)
+    return bool(recorded & held)
 
 
 def record_names(meta: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
