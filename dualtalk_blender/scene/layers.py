@@ -782,6 +782,20 @@ def datablock_id(idblock: Any, create: bool = True) -> str:
     return new
 
 
+def forget_ids(idblocks: Iterable[Any]) -> None:
+    """Take :data:`ID_PROP` off each of ``idblocks`` that plays no take of ours and whose id no take
+    in the file records: Remove Take back to before DualTalk (Esc while keying a first take
+    included) leaves the datablock as it was, and one whose kept takes record its id keeps it."""
+    blocks = [b for b in idblocks if hasattr(b, "get") and isinstance(b.get(ID_PROP), str)]
+    if not blocks:
+        return
+    recorded = {i for a in bpy.data.actions if is_ours(a) for i in record_ids(action_meta(a))}
+    for idblock in blocks:
+        if idblock[ID_PROP] not in recorded and not our_strips(idblock):
+            with contextlib.suppress(KeyError, TypeError, RuntimeError):
+                del idblock[ID_PROP]
+
+
 def record_ids(meta: Mapping[str, Any]) -> tuple[str, ...]:
     """The ids of the datablocks a take's record says it keyed (none in a take keyed before
     session 39's rv39g fix: its names decide)."""
