@@ -38,9 +38,9 @@ from ..scene.older_takes import motion_record, with_motion_record
 from ..scene.paths import abspath
 from . import panel_options
 
-# (session uid, record length) -> (take, character, layer, names known as, datablock ids keyed): a
-# redraw does not parse every record again
-_Parsed = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+# (session uid, record length) -> (take, character, layer, names known as, datablock ids keyed, shape
+# keys' names keyed): a redraw does not parse every record again
+_Parsed = tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 _RECORDS: dict[tuple[int, int], _Parsed] = {}
 _MAX_CACHED = 4096
 
@@ -70,6 +70,7 @@ def _parsed(action: Any) -> _Parsed:
         str(meta.get("layer", "")),
         known,
         layers.record_ids(meta),
+        layers.record_key_names(meta),
     )
     if len(_RECORDS) > _MAX_CACHED:
         _RECORDS.clear()
@@ -137,6 +138,7 @@ class _Who:
     ids: frozenset[str]
     names: frozenset[str]
     history: frozenset[str]
+    keys: frozenset[str] = frozenset()  # its shape-key datablocks' names
 
 
 def _who(obj: Any, idblocks: Iterable[Any]) -> _Who:
@@ -147,7 +149,8 @@ def _who(obj: Any, idblocks: Iterable[Any]) -> _Who:
         for layer, strip in layers.our_strips(idblock).items():
             if layer != layers.REST and is_ours(strip.action):
                 history |= set(_parsed(strip.action)[3])
-    return _Who(ids, frozenset(_names(obj, idblocks)), frozenset(history))
+    keys = frozenset(b.name for b in idblocks if getattr(b, "id_type", "") == "KEY")
+    return _Who(ids, frozenset(_names(obj, idblocks)), frozenset(history), keys)
 
 
 def _owner(parsed: _Parsed, whos: list[_Who]) -> int | None:
@@ -156,12 +159,14 @@ def _owner(parsed: _Parsed, whos: list[_Who]) -> int | None:
     Alice and Bob swapping names merged their names into one group, and both faces got Alice's take,
     review rv39g F1; a new character given a retired name took the old one's takes). A take that
     records none (keyed before), or whose datablocks two of them hold (a face duplicated after the
-    take), goes by its recorded name: to the one character that name is known for, else the one
+    take, its shape keys' datablock name not the recorded one either), goes by its recorded name: to the one character that name is known for, else the one
     whose playing take says its earlier takes were keyed under it, else to none."""
     character, ids = parsed[1], parsed[4]
     pool = list(range(len(whos)))
     if ids:
         pool = [i for i in pool if layers.same_datablocks(ids, whos[i].ids)]
+        if len(pool) > 1:  # a face and its copy: the shape keys' datablock names tell them apart
+            pool = [i for i in pool if whos[i].keys & set(parsed[5])] or pool
         if len(pool) == 1:
             return pool[0]
     named = [i for i in pool if character in whos[i].names]

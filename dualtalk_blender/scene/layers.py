@@ -667,6 +667,9 @@ def write_take_steps(
     keyed_by = [i for i in dict.fromkeys(datablock_id(t.idblock) for t in targets) if i]
     if keyed_by:
         said_known[KEYED_BY] = keyed_by
+        said_known[KEYED_KEYS] = [
+            t.idblock.name for t in targets if getattr(t.idblock, "id_type", "") == "KEY"
+        ]
     for layer, name in names.items():
         actions[layer] = _new_action(
             name, {**meta, **said_known, "layer": layer, "take_id": take_id}, start, end
@@ -761,6 +764,7 @@ def write_take_steps(
 KNOWN_AS = "known_as"  # a take's record: the names the character's earlier takes recorded it under
 KEYED_BY = "keyed_by"  # a take's record: the ids (ID_PROP) of the datablocks it keyed
 ID_PROP = "dualtalk_id"  # a datablock's id, given when a take first keys it: stays through renames
+KEYED_KEYS = "keyed_keys"  # a take's record: its shape keys' datablock names (a duplicate's differ)
 
 
 def datablock_id(idblock: Any, create: bool = True) -> str:
@@ -801,6 +805,14 @@ def record_ids(meta: Mapping[str, Any]) -> tuple[str, ...]:
     session 39's rv39g fix: its names decide)."""
     ids = meta.get(KEYED_BY)
     return tuple(str(i) for i in ids if isinstance(i, str) and i) if isinstance(ids, list) else ()
+
+
+def record_key_names(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The names of the shape-key datablocks a take's record says it keyed: they tell a face from a
+    copy of it made after the take (Shift+D copies the ids; Blender gives the copy's ``Key`` a name
+    of its own)."""
+    names = meta.get(KEYED_KEYS)
+    return tuple(str(n) for n in names if isinstance(n, str) and n) if isinstance(names, list) else ()
 
 
 def same_datablocks(recorded: Iterable[str], held: Iterable[str]) -> bool:

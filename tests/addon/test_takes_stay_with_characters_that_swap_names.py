@@ -131,3 +131,35 @@ def test_a_three_way_rotation_of_names_keeps_each_face_s_takes(scene):
         assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
     assert jaws(a, b) == (0.2, 0.7)  # v1 played last before v3
     assert "take 'v2' stays in the file too" in status()
+
+
+def duplicate(obj, name: str):
+    """A copy of the character ``obj`` and of its rig, as Shift+D makes it (custom properties, the
+    take's strips and a shape-key datablock of a new name with it)."""
+    rig = find_mesh_and_armature(obj)[1]
+    new_rig = rig.copy()
+    new_rig.data = rig.data.copy()
+    copy = obj.copy()
+    copy.data = obj.data.copy()
+    for o in (new_rig, copy):
+        bpy.context.scene.collection.objects.link(o)
+    copy.parent = new_rig
+    copy.modifiers["Armature"].object = new_rig
+    copy.name, new_rig.name = name, f"{name}_rig"
+    return copy
+
+
+def test_a_face_and_its_copy_made_after_a_take_each_play_their_own_takes(scene):
+    a, b = ah.two_characters()
+    scene.dualtalk.char_a, scene.dualtalk.char_b = a, b
+    generate(a, b, "v1", 0.2, 0.7)
+    twin = duplicate(a, "Ann")  # carries Alice's ids and plays copies of her v1
+    assert twin.data.shape_keys.name != a.data.shape_keys.name
+    scene.dualtalk.char_a, scene.dualtalk.char_b = a, twin
+    generate(a, twin, "w1", 0.3, 0.6)
+    generate(a, twin, "w2", 0.4, 0.5)
+
+    play(scene, "w1")
+    assert jaws(a, twin) == (0.3, 0.6)
+    play(scene, "w2")
+    assert jaws(a, twin) == (0.4, 0.5)
