@@ -1427,6 +1427,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     for action in plan.actions:
         if action.users - int(action.use_fake_user) <= 0:  # nothing plays it: as planned
             bpy.data.actions.remove(action)
+    layers.forget_ids(block.idblock for block in plan.blocks)  # an id no take records goes too
     removed_markers = _remove_items(scene, plan.markers, plan.strips)
     for there in plan.elsewhere:
         _remove_items(there.scene, there.markers, there.strips)
