@@ -1,0 +1,101 @@
+"""A Russian, Arabic, Hindi, Korean or Mandarin script handed in without its language, holding a
+digit (9:30, 150, 3点). A digit is a word the English aligner can spell, so such a script went on to
+pocketsphinx and was refused for a wrong reason ("pocketsphinx found no phones for 'one hundred
+fifty'", "acoustic fit -50.6"), never told its language (review rv39h F5). Now the letters decide:
+a script mostly in another writing system is refused before any aligner runs, naming the flag."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.phonetic import script_warp
+from dualtalk.inference.phonetic import transcript as tr
+from dualtalk.inference.phonetic.script_languages import wrong_language
+
+SR = 16000
+
+
+@pytest.fixture
+def no_aligner(monkeypatch):
+    """Neither aligner may run: the script is refused on its letters alone."""
+
+    def ran(*_args, **_kwargs):
+        raise AssertionError("an aligner ran on a script in another writing system")
+
+    monkeypatch.setattr(tr, "place_lines", ran)
+    monkeypatch.setattr(script_warp, "place_lines", ran)
+
+
+def _take(lines):
+    mics: dict[str, list[np.ndarray]] = {"A": [], "B": []}
+    flags: dict[str, list[bool]] = {"A": [], "B": []}
+    t = np.arange(int(1.5 * SR)) / SR
+    voice = (0.3 * np.sin(2 * np.pi * 180 * t) * (1 + np.sin(2 * np.pi * 4 * t))).astype(np.float32)
+    for who, _text in lines:
+        for mic in "AB":
+            mics[mic] += [voice if mic == who else np.zeros_like(voice), np.zeros(int(0.5 * SR), np.float32)]
+            flags[mic] += [mic == who] * 37 + [False] * 13
+    motions = [
+        Motion(
+            "arkit55",
+            np.full((len(flags[m]), 55), 0.2, np.float32),
+            speaking=np.array(flags[m]),
+            engine="lite",
+        )
+        for m in "AB"
+    ]
+    script = [tr.Line(k + 1, who, text) for k, (who, text) in enumerate(lines)]
+    return script, np.concatenate(mics["A"]), np.concatenate(mics["B"]), motions
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "flag"),
+    [
+        ("Встретимся в 9:30, хорошо?", "Это стоит 150 рублей.", "ru"),
+        ("أغادر في الساعة 9 صباحًا", "الخبز بـ 15 درهمًا", "ar"),
+        ("मुझे 9 बजे जाना है।", "मैं 150 रुपये दूँगा।", "hi"),
+        ("3시에 만나요.", "사과 5개 주세요.", "ko"),
+        ("我3点要去公司。", "买5个苹果。", "cmn|ja"),
+    ],
+    ids=["Russian", "Arabic", "Hindi", "Korean", "Han characters"],
+)
+def test_a_script_in_other_letters_with_digits_is_told_its_language(no_aligner, a, b, flag):
+    script, mic_a, mic_b, (motion_a, motion_b) = _take([("A", a), ("B", b)])
+    drawn_a, drawn_b, report = tr.apply_transcript(script, ("A", "B"), mic_a, mic_b, motion_a, motion_b)
+    assert np.array_equal(drawn_a.values, motion_a.values) and np.array_equal(drawn_b.values, motion_b.values)
+    assert report["a"]["error"].endswith(
+        f"is written in English letters; a script in another language needs its language: "
+        f"--transcript-language {flag} (panel: Script Language)"
+    ), report["a"]
+    # both are in it: one change mends both, so B is told the script's flag too
+    assert f"--transcript-language {flag} (panel: Script Language)" in report["b"]["error"], report["b"]
+
+
+def test_b_alone_in_other_letters_is_told_b_s_flag(no_aligner, monkeypatch):
+    monkeypatch.setattr(
+        tr, "place_lines", lambda *_a, **_k: (_ for _ in ()).throw(tr.DualTalkError("no fit"))
+    )
+    script, mic_a, mic_b, (motion_a, motion_b) = _take(
+        [("A", "Well, I think we should go at nine."), ("B", "Встретимся в 9:30, хорошо?")]
+    )
+    _a, _b, report = tr.apply_transcript(script, ("A", "B"), mic_a, mic_b, motion_a, motion_b)
+    assert report["b"]["error"] == (
+        "none of its 4 words is written in English letters; a script in another language needs its "
+        "language: --transcript-language-b ru (panel: Script Language B)"
+    )
+
+
+def test_a_name_in_latin_letters_among_cyrillic_words_is_counted():
+    why, looks = wrong_language(["Джон Smith придёт в 9:30, ладно?"], None)
+    assert why.startswith("5 of its 6 words are not written in English letters; ")
+    assert looks == "ru"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Meet me at 9:30, Ivan.", "We paid 150 рублей for it, right?", "Okay, 3点 then (смеётся)."],
+    ids=["English with a digit", "one Russian word", "a direction in Cyrillic"],
+)
+def test_english_lines_with_a_few_other_letters_pass(line):
+    assert wrong_language([line], "en") == ("", "")
