@@ -42,23 +42,30 @@ NAMES: dict[str, tuple[str, ...]] = {
            "Lehçe", "ポーランド語", "波兰语", "波蘭語", "폴란드어", "Польский"),
     "sv": ("Swedish", "Svenska", "Sueco", "Suédois", "Schwedisch", "Svedese", "Zweeds", "Szwedzki",
            "İsveççe", "スウェーデン語", "瑞典语", "瑞典語", "스웨덴어", "Шведский"),
-    "ru": ("Russian", "Русский", "Русский язык", "Ruso", "Russe", "Russisch", "Russo", "Rosyjski",
-           "Ryska", "Rusça", "ロシア語", "俄语", "俄語", "러시아어"),
+    "ru": ("Russian", "Русский", "Русский язык", "По-русски", "Ruso", "Russe", "Russisch", "Russo",
+           "Rosyjski", "Ryska", "Rusça", "ロシア語", "俄语", "俄語", "러시아어", "Russkiy", "Russkij"),
     "tr": ("Turkish", "Türkçe", "Turco", "Turc", "Türkisch", "Turks", "Turecki", "Turkiska", "トルコ語",
            "土耳其语", "土耳其語", "터키어", "튀르키예어", "Турецкий"),
     "ar": ("Arabic", "العربية", "عربي", "Árabe", "Arabe", "Arabisch", "Arabo", "Arabski", "Arabiska",
-           "Arapça", "アラビア語", "阿拉伯语", "阿拉伯語", "아랍어", "Арабский"),
-    "hi": ("Hindi", "हिन्दी", "हिंदी", "ヒンディー語", "印地语", "印地語", "힌디어", "Хинди"),
+           "Arapça", "アラビア語", "阿拉伯语", "阿拉伯語", "아랍어", "Арабский", "اللغة العربية", "عربية",
+           "العربيه", "عربى", "الفصحى", "اللغة العربية الفصحى"),
+    "hi": ("Hindi", "हिन्दी", "हिंदी", "हिन्दी भाषा", "हिंदी भाषा", "ヒンディー語", "印地语", "印地語", "힌디어",
+           "Хинди"),
     "cmn": ("Mandarin", "Chinese", "Mandarin Chinese", "Chinese (Mandarin)", "Pinyin", "中文", "汉语",
             "漢語", "普通话", "普通話", "国语", "國語", "华语", "華語", "中国語", "標準中国語", "중국어",
             "Chino", "Mandarín", "Chinois", "Chinesisch", "Cinese", "Chinês", "Chinees", "Chiński",
-            "Kinesiska", "Çince", "Китайский"),
+            "Kinesiska", "Çince", "Китайский", "Simplified Chinese", "Chinese (Simplified)",
+            "Traditional Chinese", "Chinese (Traditional)", "简体中文", "簡體中文", "繁體中文", "繁体中文",
+            "中文 (简体)", "中文 (繁體)", "中文 (繁体)", "简体", "繁體", "汉语普通话", "漢語普通話", "中國話",
+            "中国话", "台灣華語", "简中", "繁中", "Chinese Mandarin", "Putonghua", "Guoyu", "Zhongwen",
+            "Hanyu", "簡体中国語", "繁体中国語", "중국말", "Китайский язык"),
     "yue": ("Cantonese", "粵語", "粤语", "廣東話", "广东话", "広東語", "광둥어", "Cantonés", "Cantonais",
             "Kantonesisch"),
     "ja": ("Japanese", "日本語", "にほんご", "ニホンゴ", "Japonés", "Japonais", "Japanisch", "Giapponese",
            "Japonês", "Japans", "Japoński", "Japanska", "Japonca", "日语", "日語", "일본어", "Японский"),
     "ko": ("Korean", "한국어", "조선어", "Coreano", "Coréen", "Koreanisch", "Koreaans", "Koreański",
-           "Koreanska", "Korece", "韓国語", "朝鮮語", "韩语", "韓語", "Корейский"),
+           "Koreanska", "Korece", "韓国語", "朝鮮語", "韩语", "韓語", "Корейский", "한국말", "조선말", "우리말",
+           "韓國語", "韩国语", "Hangugeo", "Hangukmal", "Корейский язык"),
     # other languages espeak-ng reads that animators ask for by name
     "ca": ("Catalan", "Català", "Catalán"),
     "cs": ("Czech", "Čeština", "Tschechisch"),
@@ -71,7 +78,16 @@ NAMES: dict[str, tuple[str, ...]] = {
     "ms": ("Malay", "Bahasa Melayu"),
     "nb": ("Norwegian", "Norsk", "Norsk bokmål"),
     "ro": ("Romanian", "Română"),
-    "uk": ("Ukrainian", "Українська"),
+    "uk": ("Ukrainian", "Українська", "Українська мова", "Украинский", "Ukrainisch", "Ucraniano"),
+    "bg": ("Bulgarian", "Български", "Български език", "Болгарский", "Bulgarisch", "Búlgaro"),
+    "sr": ("Serbian", "Српски", "Srpski"),
+    "be": ("Belarusian", "Беларуская", "Белорусский"),
+    "kk": ("Kazakh", "Қазақша", "Қазақ тілі", "Казахский"),
+    "ur": ("Urdu", "اردو", "اُردُو", "Урду", "ウルドゥー語", "乌尔都语"),
+    "fa": ("Persian", "Farsi", "فارسی", "Персидский"),
+    "bn": ("Bengali", "Bangla", "বাংলা"),
+    "mr": ("Marathi", "मराठी"),
+    "ne": ("Nepali", "नेपाली"),
     "vi": ("Vietnamese", "Tiếng Việt"),
     "th": ("Thai", "ภาษาไทย", "ไทย"),
 }  # fmt: skip
@@ -82,14 +98,21 @@ _SAME_NAMES = ("same", "Same as A")
 EXAMPLES = ("Spanish", "español", "日本語")
 
 
+# Arabic's vowel marks (harakat, shadda, sukun, the dagger alif) and the tatweel that stretches a word:
+# a formal typist writes العربيّة, as a Latin one writes Français
+_ARABIC_MARKS = frozenset([*map(chr, range(0x064B, 0x0660)), "\u0670", "\u0640"])
+
+
 def key(text: str) -> str:
-    """A name as compared: NFKC, case folded, a Latin letter's accents dropped (``Français`` ->
-    ``francais``), brackets and punctuation as spaces (``Portuguese (Brazil)`` -> ``portuguese brazil``)."""
+    """A name as compared: NFKC, case folded, a Latin letter's accents and Arabic's vowel marks dropped
+    (``Français`` -> ``francais``, ``العربيّة`` -> ``العربية``), brackets and punctuation as spaces (``Portuguese (Brazil)`` -> ``portuguese brazil``)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     kept: list[str] = []
     for ch in unicodedata.normalize("NFKD", folded):
         if unicodedata.category(ch) == "Mn" and kept and kept[-1].isascii():
             continue  # an accent on a Latin letter; kana's voicing marks and Devanagari's signs stay
+        if ch in _ARABIC_MARKS:
+            continue  # harakat, shadda, a tatweel: العربيّة is العربية, as Français is francais
         kept.append(ch if ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc") else " ")
     return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
 

@@ -632,7 +632,14 @@ def check(option: Option, value: object, *, required: bool = False) -> None:
         usual = f" ({', '.join(option.choices)})" if option.choices else ""
         raise DualTalkError(f"{label} must be {'a file path' if kind == 'path' else 'text'}{usual}, got None")
     if kind == "str" and option.form and not (isinstance(value, str) and re.fullmatch(option.form[0], value)):
-        raise DualTalkError(f"{label} must be {option.form[1]}, got {_given(value)}")
+        # a language's name typed not quite as listed (Chinese simplified, العربيّة spelt otherwise)
+        meant = (
+            language_names.closest(value)
+            if option.name in LANGUAGE_OPTIONS and isinstance(value, str)
+            else None
+        )
+        guess = f" (did you mean {meant!r}?)" if meant else ""
+        raise DualTalkError(f"{label} must be {option.form[1]}, got {_given(value)}{guess}")
     bounds = ""
     if option.low is not None and option.high is not None:
         bounds = f"between {_number_text(option.low)} and {_number_text(option.high)}"
