@@ -509,6 +509,8 @@ def wrong_language(texts: list[str], language: str | None) -> tuple[str, str]:
 # fully vocalised 0.62-0.90. A character's lines below this share keep the engine's lips.
 HARAKAT = frozenset(chr(c) for c in range(0x064B, 0x0653))  # tanwin x3, fatha, damma, kasra, shadda, sukun
 HARAKAT_SHARE = 0.35
+# how such a refusal begins (the language given is right; its writing is what is refused)
+UNVOCALISED_SAID = "its Arabic is written without harakat"
 
 
 def harakat_share(texts: list[str]) -> tuple[int, int]:
@@ -538,7 +540,7 @@ def unvocalised(texts: list[str], language: str | None) -> str:
     if not letters or marked >= HARAKAT_SHARE * letters:
         return ""
     return (
-        f"its Arabic is written without harakat ({marked} of its {letters} letters carry a vowel mark): "
+        f"{UNVOCALISED_SAID} ({marked} of its {letters} letters carry a vowel mark): "
         "espeak-ng then reads its words without their short vowels, so they cannot show where the mouth "
         "opens; write the harakat (fatha, damma, kasra) or leave the script out"
     )
