@@ -217,6 +217,8 @@ _AMOUNT_AFTER = r"(?=\s*(?:이상|이하|정도|가량|만큼|쯤|씩|의\b))"
 _PARTICLE_AFTER = r"(?=(?:이|가|을|를|은|는|도|만)(?![가-힣]))"
 # "X의 1/3": a part of something (인구의 1/3), a fraction whatever follows
 _PART_OF = re.compile(r"의\s*$")
+# a half, a third, a quarter, two thirds, three quarters: 2/4 before a particle stays a date (2월 4일은)
+_COMMON_FRACTIONS = frozenset({(1, 2), (1, 3), (1, 4), (2, 3), (3, 4)})
 
 
 def _slashed(m: re.Match[str]) -> str:
@@ -227,7 +229,7 @@ def _slashed(m: re.Match[str]) -> str:
     part = (
         re.match(_AMOUNT_AFTER, rest)
         or _PART_OF.search(m.string, max(0, m.start() - 4), m.start())
-        or (b <= 4 and re.match(_PARTICLE_AFTER, rest))
+        or ((a, b) in _COMMON_FRACTIONS and re.match(_PARTICLE_AFTER, rest))
     )
     if a < b and (part or not (1 <= a <= 12 and 1 <= b <= 31)):
         return f"{b}분의 {a}"

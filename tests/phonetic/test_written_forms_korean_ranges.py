@@ -130,3 +130,15 @@ def test_the_line_as_written_is_read_with_the_phones_of_the_line_as_said(written
     voice = espeak_voice("ko")
     read = [symbol for symbol, _start, _end in script_warp._reading(written, voice).phones]
     assert _mouth(read) == _mouth(_phones(said))
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("2/4은 휴무", "2월 4일은 휴무"),  # 2/4 is nobody's fraction: the 4th of February (review rv39i F2)
+        ("3/4이", "4분의 3이"),  # three quarters before a particle alone
+        ("3-1개", "3-1개"),  # a falling pair before a counter is no range (rv39i F4: the guard was untested)
+    ],
+)
+def test_only_the_everyday_fractions_are_read_so_before_a_bare_particle(written, spoken):
+    assert as_said(written, "ko") == spoken
