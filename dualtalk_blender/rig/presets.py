@@ -250,6 +250,10 @@ def covered(targets: tuple[Target, ...], found: dict[int, str]) -> set[int]:
     fallback = {i for i in found if _by_fallback(targets[i], found[i])}
     have = {targets[i].names[0] for i in found if i not in fallback}
     out = {i for i in found if targets[i].covered_by and set(targets[i].covered_by) <= have}
+    # a both-eyes blink keyed because one of its one-eye keys is missing does their work: the one
+    # that is there stays still (まばたき with ウィンク２ alone shut the left lid twice: rv39i F3)
+    partial = {n for i in found if i not in out for n in targets[i].covered_by}
+    out |= {i for i in found if i not in fallback and targets[i].names[0] in partial}
     return out | {i for i in fallback if set(targets[i].yields_to) & present}
 
 

@@ -55,3 +55,20 @@ def test_katakana_vowels_open_the_mouth():
     assert inspect_character(obj).summary.startswith("6/13 MMD morphs")
     apply_motion(obj, take(), ApplyOptions(blinks="off"))
     assert value_at(obj, "ア", 3) > 0.8
+
+
+@pytest.mark.parametrize(
+    ("keys", "both", "one"),
+    [
+        (["あ", "まばたき", "ウィンク２"], "まばたき", "ウィンク２"),
+        (["A", "Blink", "Blink_L"], "Blink", "Blink_L"),
+    ],
+)
+def test_a_both_eyes_blink_beside_one_one_eye_close_shuts_the_lid_once(keys, both, one):
+    """まばたき and ウィンク２ without ウィンク２右 (or VRM's Blink with Blink_L alone): the both-eyes
+    blink carries the blink, and the lone one-eye close stays still; both drove the left lid shut twice
+    as far (review rv39i F3)."""
+    obj = br.make_character("Miku", keys, head="頭", neck="首")
+    apply_motion(obj, take(), ApplyOptions(blinks="off"))
+    assert value_at(obj, both, 3) == pytest.approx(1.0)
+    assert value_at(obj, one, 3) == 0.0
