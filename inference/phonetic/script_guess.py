@@ -307,6 +307,17 @@ def _latin_words(text: str) -> list[str]:
     return [w for w in words if all("LATIN" in unicodedata.name(ch, "") or ch.isdigit() for ch in w)]
 
 
+def _names_dropped(text: str) -> str:
+    """``text`` without its capitalised words inside a sentence: a name written in pinyin with its tones
+    ("Not really, Lǐ Míng.") says who is spoken to, not the language the line is in (review rv39i F1:
+    such an English line was refused as Mandarin). A sentence's first word stays ("Nǐ hǎo")."""
+
+    def keep(m: re.Match[str]) -> str:
+        return m.group(1) if m.group(2)[0].isupper() else m.group(0)
+
+    return re.sub(r"(?<=[^\s.!?。！？…:;\"'“‘(\[-])(\s+)([^\W\d_][^\W_]*)", keep, text)
+
+
 def _has_tone(word: str) -> bool:
     """Whether ``word`` carries a tone, as a mark (hǎo, chá) or a number (hao3)."""
     lower = unicodedata.normalize("NFC", word.lower())
@@ -317,7 +328,7 @@ def _pinyin_with_tones(texts: list[str]) -> Guess | None:
     """Mandarin (``Guess("cmn", ...)``) for lines that are pinyin written with its tones, numbers or
     marks (``ni3 hao3``, ``Nǐ hǎo``), with a tone no panel language writes (a number, ǎ, ā): a pinyin
     script given as Spanish, French or German passed before (its syllables are Latin letters)."""
-    words = _latin_words(" ".join(texts))
+    words = [w for text in texts for w in _latin_words(_names_dropped(text))]
     toned = [w for w in words if is_pinyin(w) and _has_tone(w)]
     own = [w for w in toned if any(ch.isdigit() or ch in _OWN_TONES for ch in w.lower())]
     if len(toned) < 2 or not own or len(toned) < PINYIN_TONED_SHARE * len(words):

@@ -60,7 +60,8 @@ OWN = {  # lines written for these tests, each in the language of its tag
     "cmn": ["Wǒmen míngtiān jiàn, hǎo ma?", "wo3 er2 zi5 xi3 huan1 zu2 qiu2.", "ni chi fan le ma?"],
     "en": ["Krzysztof Kowalczyk joins the call on Monday.", "We ate paella and churros in Mijas.",
            "The tickets cost ten dollars per person.", "Her café serves a crème brûlée and a piña colada.",
-           "Mr. Schmidt said the schedule is fine."],
+           "Mr. Schmidt said the schedule is fine.",
+           "Not really, Lǐ Míng.", "Ask Wáng Fāng and Zhāng Wěi first."],  # names in pinyin (rv39i F1)
 }  # fmt: skip
 
 
