@@ -129,19 +129,19 @@ def test_a_renamed_head_bone_is_held_at_rest_and_said():
     partner on top of it, and the face looked over its shoulder."""
     ann, ben, options = shot()
     rig = ann.parent
-    rig.data.bones["head"].name = "Head_jnt"
-    with pytest.raises(DualTalkError, match=r"keys Head_jnt \(renamed from head since the take\)"):
+    rig.data.bones["head"].name = "HeadCtrl"
+    with pytest.raises(DualTalkError, match=r"keys HeadCtrl \(renamed from head since the take\)"):
         regenerate_range(ann, ben, options, 100, 140)
 
     warnings = generate(ann, ben, options)
 
     assert edited(warnings) == [], warnings
-    said = [w for w in warnings if "the bone head is missing (renamed to Head_jnt" in w]
+    said = [w for w in warnings if "the bone head is missing (renamed to HeadCtrl" in w]
     assert len(said) == 1, warnings
     neck = []
     for frame in range(100, 200, 5):
         bpy.context.scene.frame_set(frame)
-        assert tuple(rig.pose.bones["Head_jnt"].rotation_quaternion) == pytest.approx((1, 0, 0, 0), abs=1e-6)
+        assert tuple(rig.pose.bones["HeadCtrl"].rotation_quaternion) == pytest.approx((1, 0, 0, 0), abs=1e-6)
         neck.append(rig.pose.bones["neck"].rotation_quaternion[0])
     assert min(neck) < 0.999  # the neck nods now, alone
 
