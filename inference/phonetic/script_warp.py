@@ -202,7 +202,9 @@ def _spoken(text: str, voice: str) -> str:
     where SudachiPy is installed (``japanese_reading``); a Spanish, French, German, Italian or
     Portuguese line with its times, ordinals, abbreviations and amounts as said (``written_forms``:
     espeak-ng reads "9 h 30" as "neuf ache trente"); a Korean line with its numbers, units and Latin
-    letters as said (``written_forms_ko``: 3시 세 시); any other line as written."""
+    letters as said (``written_forms_ko``: 3시 세 시); a Russian, Mandarin, Turkish or Hindi line with its
+    abbreviations, %, currency, ordinals and years as said (``written_forms_ru``, ``_zh``, ``_tr``, ``_hi``);
+    full-width digits and letters (３点) read as plain ones; any other line as written."""
     text = directions.dropped(text)
     if voice != "ja":
         return written_forms.as_said(text, voice)
