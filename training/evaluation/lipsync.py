@@ -307,8 +307,9 @@ def join_clips(
 
     Clips of 3-7 s are each heard in one pass; a real take is longer, and past the 30 s window it is
     cut into windows. Scored this way the same speech shows what a long take does to the lips (the
-    LibriVox clips joined twice, 49.5 s, scored 0.874 / 0.935 / 0.948 at the default window against
-    0.926 / 0.959 / 0.977 one by one: review rv39e F2)."""
+    LibriVox clips joined twice, 49.5 s, scored 0.889 / 0.941 / 0.973 at the default window against
+    0.926 / 0.959 / 0.977 one by one, since whole-frame windows are read unstretched; review rv39e F2
+    measured 0.874 / 0.935 / 0.948 before that)."""
     if times < 1:
         raise DualTalkError(f"--as-one-take joins the clips at least once, got {times}")
     kinds = {(c.alphabet, c.lang) for c in clips}
