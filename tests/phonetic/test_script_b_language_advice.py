@@ -8,37 +8,16 @@ lacks, and the panel's "as Script Language says?" for B's own language."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from dualtalk.inference.core.errors import DualTalkError
-from dualtalk.inference.core.motion import Motion
 from dualtalk.inference.phonetic import script_warp
 from dualtalk.inference.phonetic import transcript as tr
+from script_takes import two_mic_take
 
 SR = 16000
 
 
-def _take(lines):
-    """Each character's mic: a tone where they speak a line, silence where the partner does."""
-    mics: dict[str, list[np.ndarray]] = {"A": [], "B": []}
-    flags: dict[str, list[bool]] = {"A": [], "B": []}
-    t = np.arange(int(1.5 * SR)) / SR
-    voice = (0.3 * np.sin(2 * np.pi * 180 * t) * (1 + np.sin(2 * np.pi * 4 * t))).astype(np.float32)
-    for who, _text in lines:
-        for mic in "AB":
-            mics[mic] += [voice if mic == who else np.zeros_like(voice), np.zeros(int(0.5 * SR), np.float32)]
-            flags[mic] += [mic == who] * 37 + [False] * 13
-    motions = [
-        Motion(
-            "arkit55",
-            np.full((len(flags[m]), 55), 0.2, np.float32),
-            speaking=np.array(flags[m]),
-            engine="lite",
-        )
-        for m in "AB"
-    ]
-    script = [tr.Line(k + 1, who, text) for k, (who, text) in enumerate(lines)]
-    return script, np.concatenate(mics["A"]), np.concatenate(mics["B"]), motions
+_take = two_mic_take  # the two-mic take every script story here uses (tests/script_takes.py)
 
 
 @pytest.fixture
