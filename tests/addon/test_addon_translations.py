@@ -329,6 +329,11 @@ def source_strings():
                 if index < len(call.args):
                     for text in _constants(call.args[index], names):
                         yield context, text, where
+            # a fixed word the draw code looks up itself (``iface_("exporting")``, ``pgettext_iface``)
+            called = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+            if called in ("iface_", "pgettext_iface") and call.args:
+                for text in _constants(call.args[0], names):
+                    yield DEFAULT, text, where
 
 
 def setup_words():
