@@ -546,7 +546,10 @@ def format_turns(segments: list[Segment], fmt: str, file_id: str = "take") -> st
             lines.append(f"{s.start:.6f}\t{s.end:.6f}\t{s.speaker}")
     elif fmt == "srt":
         for i, s in enumerate(segments, 1):
-            lines += [str(i), f"{_clock(s.start, ',')} --> {_clock(s.end, ',')}", f"{s.speaker}: ...", ""]
+            # a speaker named like a word said before a colon ("JA:", "Look:") reads back as that word
+            # beside two other speakers: its cue is tagged [JA], which always names the speaker
+            tag = f"[{s.speaker}]" if said_before_colon(s.speaker) else f"{s.speaker}:"
+            lines += [str(i), f"{_clock(s.start, ',')} --> {_clock(s.end, ',')}", f"{tag} ...", ""]
     elif fmt == "vtt":
         lines += ["WEBVTT", ""]
         for s in segments:

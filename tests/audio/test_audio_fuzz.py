@@ -68,3 +68,12 @@ def test_the_targets_can_fail(monkeypatch):
     monkeypatch.setattr(fuzz_targets, "load_speech", two_lines)
     with pytest.raises(AssertionError, match="one non-empty line"):
         fuzz_targets.audio_bytes(b"RIFF")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt", "rttm", "audacity"])
+@pytest.mark.parametrize("third", ["JA", "Look", "oui", "Hör mal"])
+def test_a_speaker_named_like_a_word_said_before_a_colon_reads_back(third, fmt):
+    """Three speakers, one named like a word said before a colon ('JA', German 'yes'): the SRT we
+    wrote tagged it 'JA: ...', which reads back beside two other speakers as a word said, and the
+    file was refused (hypothesis found it in session 39's CI); it is tagged '[JA] ...' now."""
+    fuzz_targets.turns_roundtrip([(0.0, 1.0, "0"), (0.0, 1.0, "1"), (0.0, 1.0, third)], fmt)
