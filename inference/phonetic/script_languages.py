@@ -579,12 +579,13 @@ def other_letters(texts: list[str], language: str | None) -> tuple[str, str]:
 # is written in Arabic letters, Hindi in Devanagari.
 _RUSSIAN_ONLY = {"uk": "ыэъё", "bg": "ыэё"}
 # and everyday Russian words each neighbour says otherwise (Ukrainian: і, що, це, дякую, будь ласка;
-# Bulgarian: че, това, моля, благодаря)
+# Bulgarian: че, това, моля, благодаря), only words the neighbour never writes itself: Bulgarian's past
+# tense is купил, купила too (е купила, съм купил), Ukrainian points with он ("он він іде", there)
 _RUSSIAN_WORDS = {
-    "uk": ("и", "что", "это", "он", "она", "как", "очень", "нет", "спасибо", "хорошо", "сегодня", "пожалуйста",
+    "uk": ("и", "что", "это", "она", "как", "очень", "нет", "спасибо", "хорошо", "сегодня", "пожалуйста",
            "меня", "тебя", "его", "говорит", "сейчас", "здесь", "где", "когда", "почему"),
     "bg": ("что", "это", "он", "она", "очень", "нет", "спасибо", "хорошо", "сегодня", "пожалуйста", "меня",
-           "тебя", "мне", "сейчас", "здесь", "где", "когда", "почему", "купила", "купил"),
+           "тебя", "мне", "сейчас", "здесь", "где", "когда", "почему"),
 }  # fmt: skip
 _UKRAINIAN_ONLY = "іїєґ"
 _RUSSIAN_SIGNS = 2  # at least this many of Russian's own letters, and none of Ukrainian's
