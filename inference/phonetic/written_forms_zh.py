@@ -55,6 +55,28 @@ def _digit_by_digit(digits: str) -> str:
     return "".join(_DIGITS[int(d)] for d in digits)
 
 
+# a 4-digit number before 年 that counts years, not a calendar year: above 2100, or a round thousand
+# before 前, 来, 间, 多, 之久, 左右, 的历史 (5000年的历史 wu qian nian, was read 五零零零年)
+_YEARS_COUNTED = r"\s*年(?P<c>前(?!后)|来|间|多|之久|左右|的历史|历史)?"
+# a yuan amount after ¥: thousands commas (¥1,299) and a 万 or 亿 after it, before the 元 said (¥1.5万)
+_YUAN = r"[¥￥]\s*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]|,\d)(?P<k>\s*[万亿])?(?P<u>\s*[元块])?"
+
+
+def _years_counted(m: re.Match[str]) -> str:
+    """5000年, 3000年前 as a count of years (五千年, 三千年前); a calendar year (2024年, 1000年) as written."""
+    n = int(m.group("y"))
+    counted = n > 2100 or (n % 1000 == 0 and m.group("c"))
+    if not counted or "公元" in m.string[max(0, m.start() - 3) : m.start()]:  # 公元前3000年: a year
+        return m.group(0)
+    said = number(n)
+    return ("两" + said[1:] if said.startswith("二千") else said) + m.group(0)[len(m.group("y")) :]
+
+
+def _yuan(m: re.Match[str]) -> str:
+    """¥1,000 -> 1000元, ¥1.5万 -> 1.5万元, ￥28块 -> 28块: the whole amount, then what it is counted in."""
+    return m.group("n").replace(",", "") + (m.group("k") or "").strip() + (m.group("u") or "元")
+
+
 def _decimal(m: re.Match[str]) -> str:
     whole = int(m.group("w"))
     return (number(whole) if whole >= 10000 else m.group("w")) + "点" + _digit_by_digit(m.group("f"))
@@ -78,11 +100,10 @@ def as_said(text: str) -> str:
     """``text`` (a Mandarin line, its full-width digits already folded) with the forms espeak-ng
     misreads rewritten: %, decimals, years, clock times, 10 000 and up, ¥."""
     text = re.sub(rf"{_NOT_AFTER}(?P<h>\d{{1,2}}):(?P<mm>\d{{2}}){_NOT_BEFORE}", _clock, text)
+    text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}}){_YEARS_COUNTED}", _years_counted, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}})(?=\s*年)", lambda m: _digit_by_digit(m.group("y")), text)
     text = re.sub(rf"{_NOT_AFTER}{_AMOUNT}\s*[%％]", lambda m: f"百分之{m.group('n')}", text)
-    text = re.sub(
-        rf"[¥￥]\s*{_AMOUNT}(?![\d.])(?P<u>\s*[元块])?", lambda m: m.group("n") + (m.group("u") or "元"), text
-    )
+    text = re.sub(_YUAN, _yuan, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<w>\d+)\.(?P<f>\d+){_NOT_BEFORE}", _decimal, text)
     return re.sub(
         rf"{_NOT_AFTER}(?P<n>[1-9]\d{{4,11}}){_NOT_BEFORE}", lambda m: number(int(m.group("n"))), text
