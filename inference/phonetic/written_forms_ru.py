@@ -37,9 +37,17 @@ def _whole(m: re.Match[str]) -> str:
     return re.sub(r"[ \u00a0\u202f]", "", m.group("n"))
 
 
+def _kept_stop(m: re.Match[str]) -> str:
+    """ "." where the abbreviation's full stop ends the sentence ("150 руб. Дорого.", "50 тыс." at the
+    line's end): the rest of the line is empty or starts with a capital. Without it espeak-ng's sentence
+    pause (0.41 s) is lost."""
+    rest = m.string[m.end() :]
+    return "." if m.group(0).endswith(".") and re.match(rf"\s+{_CAPITAL}|\s*$", rest) else ""
+
+
 def _counted(one: str, few: str, many: str) -> Said:
     def said(m: re.Match[str]) -> str:
-        return f"{_whole(m)}{m.group('f') or ''} {_form(m, one, few, many)}"
+        return f"{_whole(m)}{m.group('f') or ''} {_form(m, one, few, many)}" + _kept_stop(m)
 
     return said
 
@@ -75,7 +83,7 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     # 3 тыс. руб.: after thousands and millions the currency is always рублей
     (
         re.compile(r"(?P<k>тысяч[аи]?|миллион(?:а|ов)?|миллиард(?:а|ов)?)" + _MONEY_AFTER),
-        lambda m: f"{m.group('k')} рублей",
+        lambda m: f"{m.group('k')} рублей" + _kept_stop(m),
     ),
     (re.compile(_AMOUNT + _MONEY_AFTER), _counted("рубль", "рубля", "рублей")),
     (re.compile(r"₽\s*" + _AMOUNT[len(r"(?<![\w.,])") :]), _counted("рубль", "рубля", "рублей")),

@@ -49,10 +49,15 @@ def _ordinal(m: re.Match[str]) -> str:
     return ordinal(n) if 1 <= n <= 999 else m.group(0)
 
 
-def _abbreviation(written: str, said: str, after: str = "") -> tuple[re.Pattern[str], Said]:
-    return re.compile(
-        r"(?<![\w.])" + re.escape(written) + r"(?!\w)" + (f"(?={after})" if after else "")
-    ), said
+def _abbreviation(
+    written: str, said: str, after: str = "", ends: bool = False
+) -> tuple[re.Pattern[str], Said]:
+    """``written`` read as ``said``; ``ends``: it may end a sentence ("elma, armut vs. Sonra"), whose
+    full stop is kept where the rest of the line is empty or starts with a capital (espeak-ng's pause)."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(written) + r"(?!\w)" + (f"(?={after})" if after else ""))
+    if not ends:
+        return pattern, said
+    return pattern, lambda m: said + ("." if re.match(rf"\s+{_CAPITAL}|\s*$", m.string[m.end() :]) else "")
 
 
 _AMOUNT = r"(?<![\w.,])(?P<n>\d+(?:[.,]\d+)*)"
@@ -70,8 +75,8 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     _abbreviation("Sn.", "Sayın", after=rf"\s*{_CAPITAL}"),
     _abbreviation("No.", "numara", after=r"\s*\d"),
     _abbreviation("no.", "numara", after=r"\s*\d"),
-    _abbreviation("vb.", "ve benzeri"),
-    _abbreviation("vs.", "vesaire"),
+    _abbreviation("vb.", "ve benzeri", ends=True),
+    _abbreviation("vs.", "vesaire", ends=True),
     _abbreviation("Cad.", "Caddesi"),
     _abbreviation("Sok.", "Sokağı"),
     _abbreviation("Mah.", "Mahallesi"),
