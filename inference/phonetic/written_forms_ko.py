@@ -219,6 +219,12 @@ _PARTICLE_AFTER = r"(?=(?:이|가|을|를|은|는|도|만)(?![가-힣]))"
 _PART_OF = re.compile(r"의\s*$")
 # a half, a third, a quarter, two thirds, three quarters: 2/4 before a particle stays a date (2월 4일은)
 _COMMON_FRACTIONS = frozenset({(1, 2), (1, 3), (1, 4), (2, 3), (3, 4)})
+# ... unless the words after the particle say what happens on a day: 1/2은 휴무, 3/4은 휴무입니다 (2일,
+# 4일), as 2/4은 휴무 is (review rv40a F6: the sentence read as a date or a fraction by its digits)
+_DAY_AFTER = (
+    r"(?:이|가|을|를|은|는|도|만)\s*(?:휴무|휴일|공휴일|휴관|휴업|휴진|휴강|휴교|쉬는\s*날|쉽니다|쉬어요|연휴|"
+    r"생일|기념일|마감|개학|개강|방학|종강|출시|개봉|오픈|정상\s*영업|[월화수목금토일]요일|설날|명절)"
+)
 
 
 def _slashed(m: re.Match[str]) -> str:
@@ -229,7 +235,9 @@ def _slashed(m: re.Match[str]) -> str:
     part = (
         re.match(_AMOUNT_AFTER, rest)
         or _PART_OF.search(m.string, max(0, m.start() - 4), m.start())
-        or ((a, b) in _COMMON_FRACTIONS and re.match(_PARTICLE_AFTER, rest))
+        or (
+            (a, b) in _COMMON_FRACTIONS and re.match(_PARTICLE_AFTER, rest) and not re.match(_DAY_AFTER, rest)
+        )
     )
     if a < b and (part or not (1 <= a <= 12 and 1 <= b <= 31)):
         return f"{b}분의 {a}"
