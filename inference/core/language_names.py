@@ -128,13 +128,57 @@ def tag_for(text: str) -> str | None:
 
 
 def as_tag(value: object) -> object:
-    """``value`` with a language's name read as its tag; anything else (a tag, not text) as given."""
-    tag = tag_for(value) if isinstance(value, str) else None
-    return value if tag is None else tag
+    """``value`` with a language's name read as its tag; a tag pasted with spaces around it (``'PT-BR '``)
+    without them, as a name is; anything else (not text) as given."""
+    if not isinstance(value, str):
+        return value
+    tag = tag_for(value)
+    return (value.strip() or value) if tag is None else tag
+
+
+# a word in a typed name that names a variety: the suggestion is that variety's name ("Portuguese (BR)"
+# was told 'Portuguese', which is Portugal's)
+_VARIETIES = {"br": "pt-br", "bra": "pt-br", "brasil": "pt-br", "brazil": "pt-br", "brazilian": "pt-br",
+              "brasileiro": "pt-br", "brasileira": "pt-br", "pt": "pt", "portugal": "pt", "europeu": "pt",
+              "european": "pt", "eu": "pt"}  # fmt: skip
+# a country typed for its language: its language's name in the letters typed ("Japan" was told 'Japans',
+# Dutch; "China" 'Chino', Spanish). Not read as the language itself: a country may speak several.
+_COUNTRIES = {
+    key(country): name
+    for country, name in (
+        ("Japan", "Japanese"), ("Nihon", "Japanese"), ("日本", "日本語"), ("China", "Chinese"),
+        ("Taiwan", "Chinese"), ("中国", "中文"), ("中國", "中文"), ("台灣", "中文"), ("台湾", "中文"),
+        ("Hong Kong", "Cantonese"), ("香港", "粵語"), ("Korea", "Korean"), ("South Korea", "Korean"),
+        ("한국", "한국어"), ("대한민국", "한국어"), ("Brazil", "Portuguese (Brazil)"),
+        ("Brasil", "Português (Brasil)"), ("Portugal", "Portuguese (Portugal)"), ("Spain", "Spanish"),
+        ("España", "Español"), ("Mexico", "Spanish"), ("France", "French"),
+        ("Germany", "German"), ("Deutschland", "Deutsch"), ("Italy", "Italian"), ("Italia", "Italiano"),
+        ("Russia", "Russian"), ("Россия", "Русский"), ("Turkey", "Turkish"), ("Türkiye", "Türkçe"),
+        ("Netherlands", "Dutch"), ("Holland", "Dutch"), ("Poland", "Polish"), ("Sweden", "Swedish"),
+        ("Sverige", "Svenska"), ("Ukraine", "Ukrainian"), ("Україна", "Українська"),
+        ("Bulgaria", "Bulgarian"), ("Greece", "Greek"), ("Vietnam", "Vietnamese"), ("Thailand", "Thai"),
+        ("Iran", "Persian"), ("Pakistan", "Urdu"), ("Egypt", "Arabic"), ("Saudi Arabia", "Arabic"),
+    )
+}  # fmt: skip
 
 
 def closest(text: str) -> str | None:
-    """The name ``text`` was likely meant to be (a typo: ``Spansih`` -> ``Spanish``), or None."""
-    names = {key(name): name for names in NAMES.values() for name in names}
-    found = difflib.get_close_matches(key(text), list(names), n=1, cutoff=0.8)
-    return names[found[0]] if found else None
+    """The name ``text`` was likely meant to be (a typo: ``Spansih`` -> ``Spanish``; a country: ``Japan``
+    -> ``Japanese``; a variety: ``Portuguese (BR)`` -> ``Portuguese (Brazil)``), or a tag (``ptbr`` ->
+    ``pt-br``), or None. Of names alike, one in the letters typed (Latin for Latin) is offered."""
+    typed = key(text)
+    if typed in _COUNTRIES:
+        return _COUNTRIES[typed]
+    words = typed.split()
+    for tag in dict.fromkeys(_VARIETIES[w] for w in words if w in _VARIETIES):
+        if len(words) > 1:  # Portuguese (BR): the names of that variety alone
+            own = {key(name): name for name in reversed(NAMES[tag])}  # the first of names alike
+            found = difflib.get_close_matches(typed, list(own), n=1, cutoff=0.6)
+            if found:
+                return own[found[0]]
+    every: dict[str, str] = {}
+    for name in [*(name for names in NAMES.values() for name in names), *NAMES]:
+        every.setdefault(key(name), name)  # Mandarin before Mandarín (both "mandarin"), then the tags
+    found = difflib.get_close_matches(typed, list(every), n=3, cutoff=0.8)
+    alike = [k for k in found if k.isascii() == typed.isascii()]
+    return every[(alike or found)[0]] if found else None
