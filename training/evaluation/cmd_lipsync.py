@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from ...inference.audio.loader import MAX_SECONDS
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import ENGINE, GENERATE, OPTIONS, Request
 from ...inference.core.request import add_arguments as add_request_arguments
@@ -129,7 +130,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         nargs="?",
         const=1,
-        default=0,
+        default=None,  # 0 given is refused: it would score clip by clip, unjoined
         metavar="N",
         help="run the clips joined end to end (N times over, default once) as one take, each clip's phones "
         "moved with it, and score that take: a take over the 30 s window is cut into windows as infer cuts it",
@@ -509,12 +510,25 @@ def _one_take_report(aligned: str | Path, pred: str | Path | None, times: int, *
     audios = [_load_audio(c) for c in clips]
     for clip, audio in zip(clips, audios, strict=True):
         check_length(clip, frames_for(len(audio), SR, FPS), len(audio), FPS, f"{clip.stem}.wav", SR)
+    _check_take_length(times, sum(len(a) for a in audios) / SR)
     with tempfile.TemporaryDirectory(prefix="dualtalk-one-take-") as tmp:
         join_clips(clips, audios, times, tmp)
         report = evaluate_lipsync(tmp, None, **kw)
     seconds = times * sum(len(a) for a in audios) / SR
     report["one_take"] = {"clips": [c.stem for c in clips], "times": times, "seconds": round(seconds, 2)}
     return report
+
+
+def _check_take_length(times: int, seconds: float) -> None:
+    """Refuse, in the option's words and before anything is joined, a take longer than the 4 h a take
+    may have: past it the joined file was refused by a name the user never gave (one_take.wav) with
+    advice of options eval lipsync does not have, after minutes and gigabytes of joining (review rv40a F4)."""
+    most = int(MAX_SECONDS // seconds) if seconds > 0 else times
+    if times > most:
+        raise DualTalkError(
+            f"--as-one-take {times} joins {times * seconds / 3600:.2f} h of clips; a take may be at most "
+            f"{MAX_SECONDS // 3600} h, so at most {most} here"
+        )
 
 
 def one_take_line(one: dict[str, Any]) -> str:
@@ -619,6 +633,14 @@ def recognised_line(counts: dict[str, Any]) -> str:
     return f"{line} ({'; '.join(why)})" if why else line
 
 
+def _times_given(times: int | None) -> int:
+    """``--as-one-take N`` as :func:`evaluate_lipsync` takes it (0: clip by clip, when not given);
+    a 0 given is refused, not read as "not given"."""
+    if times is not None and times < 1:
+        raise DualTalkError(f"--as-one-take joins the clips at least once, got {times}")
+    return times or 0
+
+
 def run(args: argparse.Namespace) -> int:
     with quiet_log("dualtalk") if args.quiet else nullcontext():
         report = evaluate_lipsync(
@@ -629,7 +651,7 @@ def run(args: argparse.Namespace) -> int:
             against=args.against,
             transcripts=args.transcripts,
             transcript_aligner=args.transcript_aligner,
-            as_one_take=args.as_one_take,
+            as_one_take=_times_given(args.as_one_take),
         )
     print(format_report(report))
     if "one_take" in report:
