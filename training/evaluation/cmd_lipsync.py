@@ -47,14 +47,20 @@ from ...inference.core.timebase import FPS, SAMPLE_RATE, frames_for
 from ...inference.phonetic import script_languages
 from ...inference.phonetic.transcript import ALIGNERS
 from .lipsync import (
+    PHASES_MAX,
     AlignedClip,
     check_length,
     evaluate_clips,
     find_alignments,
     format_report,
     join_clips,
+    lead_clips,
     lipflap_features,
+    mean_over_phases,
     mouth_features,
+    phase_leads,
+    phases_lines,
+    read_alignment,
 )
 
 SR = SAMPLE_RATE  # the engine reads 16 kHz mono
@@ -134,6 +140,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="run the clips joined end to end (N times over, default once) as one take, each clip's phones "
         "moved with it, and score that take: a take over the 30 s window is cut into windows as infer cuts it",
+    )
+    parser.add_argument(
+        "--phases",
+        type=int,
+        default=1,
+        metavar="N",
+        help="score the clips at N placements on the 40 ms frame grid (each led by 0, 1/N, 2/N ... of a frame "
+        "of silence, phones moved) and give each row's mean, with every placement's rows below "
+        f"(1-{PHASES_MAX}; default 1 = as the files are): one placement is one draw of where phones fall "
+        "between frames",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the table, then the whole report as one JSON line"
@@ -371,6 +387,7 @@ def evaluate_lipsync(
     transcripts: bool = False,
     transcript_aligner: str = "auto",
     as_one_take: int = 0,
+    phases: int = 1,
 ) -> dict[str, Any]:
     """Score motion files in ``pred``, or else the model run through the pipeline with ``request``'s
     engine options (default: the shipped lite weights on the CPU), and the lip-flap baseline.
@@ -383,7 +400,24 @@ def evaluate_lipsync(
     "warp" (espeak-ng's reading warped onto every clip, English too); the report's ``transcripts``
     names the aligner each clip was meant for and the one the engine says it used. ``as_one_take``: N > 0
     scores the clips joined N times over into one take (:func:`.lipsync.join_clips`), run as ``infer``
-    runs a take that long (windowed past the window); ``report["one_take"]`` says what was joined."""
+    runs a take that long (windowed past the window); ``report["one_take"]`` says what was joined.
+    ``phases``: N > 1 scores the clips (or the joined take) at N placements on the frame grid and gives each
+    row's mean (:func:`.lipsync.mean_over_phases`; ``report["phases"]`` holds every placement's rows)."""
+    if phases != 1:
+        return _phases_report(
+            aligned,
+            pred,
+            phases,
+            as_one_take,
+            request=request,
+            checkpoint=checkpoint,
+            engine=engine,
+            device=device,
+            bootstrap=bootstrap,
+            against=against,
+            transcripts=transcripts,
+            transcript_aligner=transcript_aligner,
+        )
     if as_one_take:
         return _one_take_report(
             aligned,
@@ -531,6 +565,59 @@ def _check_take_length(times: int, seconds: float) -> None:
         )
 
 
+def _phases_report(
+    aligned: str | Path, pred: str | Path | None, phases: int, as_one_take: int, **kw: Any
+) -> dict[str, Any]:
+    """:func:`evaluate_lipsync` of the clips (or of them joined ``as_one_take`` times) at ``phases``
+    placements on the frame grid, each in a temporary folder, averaged row by row."""
+    leads = phase_leads(phases)
+    if pred is not None:
+        raise DualTalkError(
+            "--phases runs the model on the clips moved along the frame grid; it does not apply to --pred "
+            "(motion files are drawn for one placement)"
+        )
+    if kw.get("bootstrap"):
+        raise DualTalkError(
+            "--bootstrap ranges are over one run's phones; --phases averages several runs: give one of them"
+        )
+    if kw.get("against") is not None:
+        raise DualTalkError(
+            "--against compares on one run's phones; --phases averages several runs: give one of them"
+        )
+    if as_one_take < 0:
+        raise DualTalkError(f"--as-one-take joins the clips at least once, got {as_one_take}")
+    aligned_dir = Path(aligned)
+    if aligned_dir.exists() and not aligned_dir.is_dir():
+        raise DualTalkError(
+            f"--aligned {aligned_dir} is a file; give the folder that holds the <stem>.phone.json "
+            "or <stem>.TextGrid + <stem>.wav files"
+        )
+    clips = find_alignments(aligned_dir)
+    audios = [_load_audio(c) for c in clips]
+    for clip, audio in zip(clips, audios, strict=True):
+        check_length(clip, frames_for(len(audio), SR, FPS), len(audio), FPS, f"{clip.stem}.wav", SR)
+    if as_one_take:
+        _check_take_length(as_one_take, sum(len(a) for a in audios) / SR)
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="dualtalk-phases-") as tmp:
+        if as_one_take:
+            joined = read_alignment(join_clips(clips, audios, as_one_take, Path(tmp) / "joined"))
+            clips, audios = [joined], [_load_audio(joined)]
+        for k, lead in enumerate(leads):
+            folder = Path(tmp) / f"phase{k}"
+            lead_clips(clips, audios, lead, folder)
+            reports.append(evaluate_lipsync(folder, None, **kw))
+    report = mean_over_phases(reports, leads)
+    if as_one_take:
+        seconds = sum(len(a) for a in audios) / SR
+        report["one_take"] = {
+            "clips": [c.stem for c in find_alignments(aligned_dir)],
+            "times": as_one_take,
+            "seconds": round(seconds, 2),
+        }
+    return report
+
+
 def one_take_line(one: dict[str, Any]) -> str:
     """The line under the table that says the scores are of one joined take."""
     times = f", {one['times']} times over" if one["times"] > 1 else ""
@@ -652,8 +739,11 @@ def run(args: argparse.Namespace) -> int:
             transcripts=args.transcripts,
             transcript_aligner=args.transcript_aligner,
             as_one_take=_times_given(args.as_one_take),
+            phases=args.phases,
         )
     print(format_report(report))
+    if "phases" in report:
+        print("\n".join(phases_lines(report)))
     if "one_take" in report:
         print(one_take_line(report["one_take"]))
     if "transcripts" in report:

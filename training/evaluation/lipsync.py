@@ -340,6 +340,112 @@ def join_clips(
     )
 
 
+PHASES_MAX = 8  # sub-frame placements: 8 of a 40 ms frame is 5 ms, the timing search's step
+
+
+def phase_leads(phases: int, sr: int = SAMPLE_RATE, fps: float = FPS) -> list[int]:
+    """Samples of silence put before the speech for each of ``phases`` placements on the frame grid:
+    0, 1/N, 2/N ... of a frame (4 at 25 fps: 0, 10, 20, 30 ms)."""
+    if not 1 <= phases <= PHASES_MAX:
+        raise DualTalkError(f"--phases must be 1-{PHASES_MAX} placements on the frame grid, got {phases}")
+    hop = sr / fps
+    return [round(k * hop / phases) for k in range(phases)]
+
+
+def lead_clips(
+    clips: Sequence[AlignedClip], audios: Sequence[np.ndarray], lead: int, folder: str | Path
+) -> list[Path]:
+    """Each clip rewritten in ``folder`` with ``lead`` samples of silence before it and its phones
+    moved as far: the same speech landing elsewhere on the 40 ms frame grid. A model frame and the
+    measure both sample the mouth every 40 ms, so a clip's score depends on where its phones fall
+    between frames; one placement is one draw (``eval lipsync --phases``)."""
+    shift = lead / SAMPLE_RATE
+    paths = []
+    for clip, audio in zip(clips, audios, strict=True):
+        x = np.asarray(audio, dtype=np.float32).reshape(-1)
+        moved = [replace(p, start=p.start + shift, end=p.end + shift) for p in clip.phones]
+        paths.append(
+            write_alignment(
+                folder,
+                clip.stem,
+                np.concatenate([np.zeros(lead, np.float32), x]),
+                moved,
+                alphabet=clip.alphabet,
+                lang=clip.lang,
+                text=clip.words,
+                lead_samples=lead,
+            )
+        )
+    return paths
+
+
+def _mean_rows(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Each measure's mean over the placements that have it (None where none has)."""
+    out: dict[str, Any] = {}
+    for key, _label, _kind in MEASURES:
+        vals = [r[key] for r in rows if r.get(key) is not None]
+        out[key] = float(np.mean(vals)) if vals else None
+    off = out["offset_ms"]
+    out["offset_ok"] = None if off is None else bool(-MAX_LEAD_MS <= off <= MAX_LAG_MS)
+    return out
+
+
+def mean_over_phases(reports: Sequence[dict[str, Any]], leads: Sequence[int]) -> dict[str, Any]:
+    """One report from the same clips scored at several placements on the frame grid: each row the
+    mean over placements (model and lip-flap; per clip and per language too), and ``phases`` with
+    each placement's lead and pooled rows, so the spread a single placement hides is in the report."""
+    first = reports[0]
+    out = dict(first)
+    out["pooled"] = {
+        "model": _mean_rows([r["pooled"]["model"] for r in reports]),
+        "lipflap": _mean_rows([r["pooled"]["lipflap"] for r in reports]),
+    }
+    out["pooled"]["model_meets"] = {k: passes(k, out["pooled"]["model"][k]) for k in TARGETS}
+    out["pooled"]["model_meets"]["offset_ms"] = out["pooled"]["model"]["offset_ok"]
+    out["per_clip"] = [
+        {
+            **clip,
+            "model": _mean_rows([r["per_clip"][i]["model"] for r in reports]),
+            "lipflap": _mean_rows([r["per_clip"][i]["lipflap"] for r in reports]),
+        }
+        for i, clip in enumerate(first["per_clip"])
+    ]
+    if first.get("by_lang"):
+        out["by_lang"] = {
+            lang: {
+                **row,
+                "model": _mean_rows([r["by_lang"][lang]["model"] for r in reports]),
+                "lipflap": _mean_rows([r["by_lang"][lang]["lipflap"] for r in reports]),
+            }
+            for lang, row in first["by_lang"].items()
+        }
+    out["phases"] = [
+        {
+            "lead_ms": round(1000 * lead / SAMPLE_RATE, 2),
+            "model": r["pooled"]["model"],
+            "lipflap": r["pooled"]["lipflap"],
+        }
+        for lead, r in zip(leads, reports, strict=True)
+    ]
+    return out
+
+
+def phases_lines(report: dict[str, Any]) -> list[str]:
+    """The lines under the table of ``eval lipsync --phases``: what was averaged, and each placement."""
+    rows = report["phases"]
+    leads = ", ".join(f"{r['lead_ms']:g}" for r in rows)
+    short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
+    lines = [
+        f"phases: each row is the mean of {len(rows)} runs, every clip led by {leads} ms of silence (phones "
+        "moved), i.e. placed at each of those points between two 40 ms frames",
+        f"{'lead ms (model)':16s} " + " ".join(f"{h:>9s}" for h in short),
+    ]
+    for r in rows:
+        cells = [_fmt(r["model"][k], kind) for k, _l, kind in MEASURES]
+        lines.append(f"{r['lead_ms']:<16g} " + " ".join(f"{c:>9s}" for c in cells))
+    return lines
+
+
 def find_alignments(folder: str | Path) -> list[AlignedClip]:
     """Every ``*.phone.json`` and ``*.TextGrid`` in ``folder`` (sorted), each with its ``.wav`` beside it."""
     folder = Path(folder)
