@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from . import directions
+from .full_width import folded
 
 INSTALL = "pip install sudachipy sudachidict_core"
 
@@ -1037,8 +1038,11 @@ def reading(text: str) -> str:
     between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
     keeps its own spacing, only its particles said (``わたしは とうきょうへ`` -> ``わたしわ とうきょうえ``);
     stage directions in brackets dropped (:func:`.directions.dropped`: ``（笑）``); ``text`` itself when
-    SudachiPy is not installed (:func:`available`). A word the dictionary has no reading for keeps
-    its letters."""
+    SudachiPy is not installed (:func:`available`), its full-width digits and letters made plain
+    either way (:func:`.full_width.folded`: espeak-ng drops ３ without a sound, so a kana line typed
+    with an input method's digits was read without its numbers). A word the dictionary has no
+    reading for keeps its letters."""
+    text = folded(text)
     tokenizer = _tokenizer()
     if tokenizer is None or not text.strip():
         return text
