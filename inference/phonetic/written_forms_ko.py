@@ -10,8 +10,9 @@ Hangul in English or not at all: "5kg" kay-gee, "50%" percent, "2~3개" tilde, "
 :func:`as_said` rewrites those forms into Hangul words, or into digits and Hangul espeak-ng reads
 right ("3:30" -> "세 시 30분": it says the minutes 삼십 itself). Native numbers are used only where the
 counter after the number takes them without doubt (시 for 1-12, 개, 명, 살, 마리, 권, 잔, 시간, 번째...);
-a counter that is said both ways ("3번" is 삼 번, "bus number three", or 세 번, "three times"; "3대" is
-세 대 or 삼 대) takes its native number only with the words that tell (번이나, 번씩, 번 만에), and a number
+a counter that is said both ways takes its native number only with the words that tell: 번 with
+번이나, 번씩, 번 만에 or a verb after it (3번 봤어 세 번; 3번 출구 삼 번), 대 after a machine (차 3대 세 대;
+3대 1, 20대 삼 대, 이십 대), 분 after a person (손님 3분 세 분; 3분 후 삼 분): :func:`_by_context`. A number
 after 제 (제3장) is an ordinal, said in Sino-Korean. A range is said "A에서 B", each end by its own
 rule (9시~18시 아홉 시에서 18시, 1950-1953년 1950에서 1953년); a phone number is one only where no counter
 or unit follows it (1500-2000원 is a price). Readings follow the National Institute of Korean
@@ -312,6 +313,62 @@ def _currency(m: re.Match[str]) -> str:
     return f"{m.group('n')}{_CURRENCY_BEFORE[m.group('s')]}"
 
 
+# Counters said with either number, the words around them telling which (standard usage, written
+# down here): 대 counts machines and vehicles with native numbers (차 3대 세 대) but is Sino-Korean in
+# a score (3대 1 삼 대 일), a "top N" (3대 명산 삼 대), an age group (20대 이십 대) and generations (3대째);
+# 번 counts times with native numbers (3번 봤어 세 번) but names a numbered thing in Sino-Korean (3번 출구
+# 삼 번, 3번이 정답); 분 counts minutes in Sino-Korean (3분 후 삼 분) and people, politely, with native
+# numbers (손님 3분이 세 분이, 3분께서). Where nothing tells, each keeps espeak-ng's Sino-Korean reading,
+# except 번 before a word that is no numbered thing (3번 했어요: in dialogue the count of times is the
+# common reading; 7번 아이언, a club, would be read 일곱 번).
+_MACHINES = (
+    "차|자동차|승용차|버스|택시|트럭|자전거|오토바이|비행기|헬기|배|기차|컴퓨터|노트북|카메라|기계|"
+    "휴대폰|핸드폰|스마트폰|전화기|텔레비전|티브이|TV|냉장고|세탁기|에어컨|선풍기|드론|로봇|프린터|모니터|"
+    "피아노|차량|엘리베이터"
+)
+# a machine named before the number, in the same clause: 차 3대, 자동차가 2대, 노트북도 3대나
+_MACHINE_BEFORE = re.compile(rf"(?:{_MACHINES})(?:이|가|은|는|도|를|을|만)?\s*$")
+# after 대: words of its own (대학, 대회, 대표...), a generation (3대째) or the score's second number
+_DAE_NOT = re.compile(r"(?:학|회|표|비|신|상|째|결|전|륙|양|첩|\s*[:\d])")
+# things called by a number (3번 출구, 143번 버스, 10번 선수): 번 is then Sino-Korean
+_NUMBERED = (
+    "출구", "입구", "버스", "마을버스", "선수", "타자", "문제", "질문", "보기", "답", "정답", "방", "채널",
+    "트랙", "게이트", "홈", "승강장", "플랫폼", "창구", "테이블", "좌석", "자리", "칸", "곡", "노선", "국도",
+    "줄", "카드", "사진", "파일", "항목", "환자", "고객", "라인", "레인", "코스", "부스", "홀", "교실", "사물함",
+    "아이언", "도로", "차", "차량", "지역", "호선", "타석", "레일",
+)  # fmt: skip
+# a numbered thing as the word after 번, with the particle it may carry (3번 출구로, 3번 방에서)
+_NUMBERED_WORD = re.compile(
+    rf"(?:{'|'.join(_NUMBERED)})(?:으로|로|에서|에|이|가|을|를|은|는|의|도|까지|부터|이야|이에요|예요|입니다)?"
+)
+_PEOPLE = "손님|고객|어르신|선생님|교수님|부모님|할머니|할아버지|어른|분들|의사 선생님|환자"
+_PEOPLE_BEFORE = re.compile(rf"(?:{_PEOPLE})(?:이|가|은|는|도|께서)?\s*$")
+
+
+def _by_context(m: re.Match[str]) -> str:
+    """A number before 대, 번 or 분, said with native numbers only where the words around say so
+    (:data:`_MACHINES`, :data:`_NUMBERED`, :data:`_PEOPLE`); else as written (espeak-ng: 삼 대)."""
+    counter, before, after = m.group("c"), m.string[max(0, m.start() - 16) : m.start()], m.string[m.end() :]
+    before = re.split(r"[.,!?;:…\n]", before)[-1]  # the same clause only
+    if counter == "대":
+        native_here = bool(_MACHINE_BEFORE.search(before)) and not _DAE_NOT.match(after)
+    elif counter == "분":
+        native_here = bool(_PEOPLE_BEFORE.search(before) or re.match(r"께", after)) and not re.match(
+            r"(?:기|야|석|의|량|류|명|간|만|후|전|동안|마다)", after
+        )
+    else:  # 번: followed by a word (no particle on it) that is no numbered thing, nor after one
+        word = re.match(r"\s+([가-힣]+)", after)
+        numbered = re.search(rf"(?:{'|'.join(_NUMBERED)})\s*$", before) is not None
+        native_here = word is not None and not numbered and not _NUMBERED_WORD.fullmatch(word[1])
+    return _counted(m) if native_here else m.group(0)
+
+
+def _context_rule() -> re.Pattern[str]:
+    return re.compile(
+        rf"{_ORDINAL}{_NOT_AFTER_NUMBER}(?:(?P<a>\d{{1,2}}){_RANGE})?(?P<n>\d{{1,2}})\s?(?P<c>대|번|분)(?![지호])"
+    )
+
+
 def _counter_rule() -> re.Pattern[str]:
     counters = "|".join(
         f"{re.escape(c)}(?!{not_after})" if not_after else re.escape(c) for c, not_after in _NATIVE_COUNTERS
@@ -359,6 +416,7 @@ _RULES: list[Rule] = [
         _hour,
     ),
     (_counter_rule(), _counted),
+    (_context_rule(), _by_context),
     # a number that doubles (2배 두 배; 10배 and over are said both ways and left)
     (re.compile(rf"{_NOT_AFTER_NUMBER}(?<!\d)([2-9])\s?배"), lambda m: f"{native(int(m.group(1)))} 배"),
     # two rising numbers joined by a hyphen before a counter or unit, or two years: 1950-1953년
