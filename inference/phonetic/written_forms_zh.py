@@ -6,6 +6,13 @@ but not all: "25%" is read "er shi wu" and then the English word "percent" (said
 count ("2024年" er qian ling er shi si nian: said digit by digit 二零二四年), "3:30" loses its 点 (san
 san shi), "10000" is read "shi qian" (ten thousand is 一万), and "¥" is dropped. :func:`as_said`
 rewrites those forms; every other number is left for espeak-ng to read.
+
+Two is said 两 before a measure word (2个 两个, 2本书 两本书, 2点 两点, 2000元 两千元, 20000人 两万人) and 二
+everywhere else: in a number's tens and ones (12, 20, 一万二千), a year (二零二四年), a date or label (2月,
+2号, 第2个, 2楼), a decimal (2.5 二点五). At a number's head before 千, 万 and 亿 两 is what speakers say
+(两千块, 两万人; 现代汉语词典, 两: "used before 千, 万, 亿"), 二百 and 两百 both: 百 keeps espeak-ng's 二.
+A phone number, a QQ or room number and a postcode are said digit by digit, 1 as 幺 (yao), as they are
+read out (an 11-digit mobile number was read as 一百三十八亿...).
 """
 
 from __future__ import annotations
@@ -33,6 +40,12 @@ def number(n: int) -> str:
         out += _below_10000(group, first=not out) + unit
         gap = False
     return out
+
+
+def amount(n: int) -> str:
+    """``n`` as an amount is said: :func:`number`, with 两 for a 2 at its head before 千, 万 or 亿 (两万)."""
+    said = number(n)
+    return "两" + said[1:] if said[:2] in ("二千", "二万", "二亿") else said
 
 
 def _below_10000(n: int, first: bool) -> str:
@@ -86,25 +99,60 @@ def _clock(m: re.Match[str]) -> str:
     hour, minutes = int(m.group("h")), int(m.group("mm"))
     if hour > 24 or minutes > 59:
         return m.group(0)
+    said = "两" if hour == 2 else str(hour)  # two o'clock is 两点
     if minutes == 0:
-        return f"{hour}点"
+        return f"{said}点"
     if minutes == 30:
-        return f"{hour}点半"
-    return f"{hour}点" + ("零" if minutes < 10 else "") + f"{number(minutes)}分"
+        return f"{said}点半"
+    return f"{said}点" + ("零" if minutes < 10 else "") + f"{number(minutes)}分"
 
 
 _AMOUNT = r"(?P<n>\d+(?:\.\d+)?)"
+# measure words (and 千 万 亿 百 written after a digit) before which a lone 2 is said 两; 年 not as 年级,
+# 点 not as a decimal written in Han (2点5); 月, 号, 楼, 层, 路, 班 are names or dates and keep 二
+_MEASURES = (
+    "个|本|只|位|次|件|张|条|块|元|杯|瓶|碗|双|对|把|辆|台|部|家|间|岁|天|斤|公斤|千克|克|米|公里|里|小时|钟头|"
+    "分钟|秒钟|秒|周|星期|礼拜|种|份|句|遍|趟|回|顿|套|枝|支|朵|棵|头|匹|封|篇|首|倍|毛|角|名|口|场|声|步|片|"
+    "颗|粒|根|座|所|门|节|排|行|批|群|样|项|道|桌|盒|包|袋|箱|罐|壶|盘|锅|架|艘|幅|处|笔|副|人|千|万|亿|百|"
+    "年(?!级)|点(?![0-9零一二三四五六七八九])"
+)
+# a 2 after these is a place in an order or a date (第2个, 星期2, 初2), said 二
+_ORDER_BEFORE = r"(?<!第)(?<!星期)(?<!礼拜)(?<!周)(?<!初)(?<![-~～/])"
+# words before a number that is read out digit by digit (a phone, QQ or room number, a postcode)
+_CODE_BEFORE = (
+    r"(?:电话|手机|号码|编号|卡号|尾号|账号|工号|学号|QQ|qq|微信|邮编|房间|房号|密码)[是为：:\s号]*$"
+)
+_CODE_DIGITS = "零幺二三四五六七八九"
+
+
+def _coded(m: re.Match[str]) -> str:
+    """A phone number or code digit by digit (1 as 幺); a number that is none is left as written."""
+    digits = m.group(0)
+    plain = digits.replace("-", "")
+    phone = (len(plain) == 11 and plain[0] == "1") or (plain[0] == "0" and len(plain) >= 7)
+    if phone or re.search(_CODE_BEFORE, m.string[max(0, m.start() - 8) : m.start()]):
+        return "".join(_CODE_DIGITS[int(d)] for d in plain)
+    return digits
+
+
+def _two(m: re.Match[str]) -> str:
+    """2000-2999 before a measure word as an amount (两千五百米); a lone 2: 两."""
+    return amount(int(m.group("n"))) if len(m.group("n")) == 4 else "两"
 
 
 def as_said(text: str) -> str:
     """``text`` (a Mandarin line, its full-width digits already folded) with the forms espeak-ng
-    misreads rewritten: %, decimals, years, clock times, 10 000 and up, ¥."""
+    misreads rewritten: %, decimals, years, clock times, 10 000 and up, ¥, a phone number, 两."""
+    text = re.sub(rf"{_NOT_AFTER}(?:0\d{{2,3}}-\d{{7,8}}|\d{{3,12}}){_NOT_BEFORE}(?!\s*年)", _coded, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<h>\d{{1,2}}):(?P<mm>\d{{2}}){_NOT_BEFORE}", _clock, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}}){_YEARS_COUNTED}", _years_counted, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}})(?=\s*年)", lambda m: _digit_by_digit(m.group("y")), text)
+    text = re.sub(
+        rf"{_NOT_AFTER}{_ORDER_BEFORE}(?P<n>2|2\d{{3}}){_NOT_BEFORE}(?=\s*多?\s*(?:{_MEASURES}))", _two, text
+    )
     text = re.sub(rf"{_NOT_AFTER}{_AMOUNT}\s*[%％]", lambda m: f"百分之{m.group('n')}", text)
     text = re.sub(_YUAN, _yuan, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<w>\d+)\.(?P<f>\d+){_NOT_BEFORE}", _decimal, text)
     return re.sub(
-        rf"{_NOT_AFTER}(?P<n>[1-9]\d{{4,11}}){_NOT_BEFORE}", lambda m: number(int(m.group("n"))), text
+        rf"{_NOT_AFTER}(?P<n>[1-9]\d{{4,11}}){_NOT_BEFORE}", lambda m: amount(int(m.group("n"))), text
     )
