@@ -20,7 +20,9 @@ espeak-ng reads digits and punctuation in the line's language, but spells out so
 write in Spanish, French, German, Italian and Portuguese scripts ("9 h 30", "1.º", "am 3. Mai",
 "z. B."): those are rewritten as said first (``written_forms``). Mandarin is read from Han characters
 or tone-numbered pinyin (``cmn-latn-pinyin``), Japanese from kana, or from kanji and kana read into kana
-by SudachiPy where it is installed (``japanese_reading``; without it a line in kanji is refused).
+by SudachiPy where it is installed (``japanese_reading``; without it a line in kanji is refused). A
+line in Latin letters among a Russian, Arabic, Hindi or Korean character's lines is read in the
+language its letters and words name, else as English (``line_language``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import numpy as np
 from ..core.errors import DualTalkError
 from ..core.progress import Progress
 from ..core.timebase import SAMPLE_RATE
-from . import directions, written_forms
+from . import directions, line_language, written_forms
 from .script_languages import espeak_voice, foreign_letters, is_japanese, language_name, writing_advice
 from .warp import HOP, analyse, distances, normalised, speech_span, subsequence_path, warp_times, with_deltas
 
@@ -245,7 +247,7 @@ def foreign_writing(text: str, language: str) -> str:
                 "or write the line in kana"
             )
     if not letters:
-        return ""
+        return line_language.unread(text, language)  # romanised Hindi among a Hindi character's lines
     hint = writing_advice(language)
     return (
         f"it is written in {letters}, which espeak-ng spells out letter by letter in {language_name(language)}"
@@ -290,8 +292,8 @@ def place_lines(
         if why:
             refused[i] = why
             continue
-        try:
-            reading = _reading(text, voice)
+        try:  # a line in Latin letters that looks another language is read in its voice (line_language)
+            reading = _reading(text, line_language.voice(text, language) or voice)
         except DualTalkError as exc:
             if "no voice" in str(exc):
                 raise
@@ -606,8 +608,8 @@ def _best_rival(
         if not key or key in seen or tried == COMPETITORS:
             continue
         seen.add(key)
-        try:
-            reading = _reading(text, voice)
+        try:  # (each in the voice it is drawn in: a Latin line in another language's, line_language)
+            reading = _reading(text, line_language.voice(text, voice) or voice)
         except DualTalkError:
             continue
         if not len(reading.ceps) or (not replies and _short_reply(reading)):

@@ -1226,6 +1226,7 @@ def draw_lips(
         rows = np.flatnonzero(keep)
         values[np.ix_(rows, gap)] = motion.values[np.ix_(rows, gap)]
     refused = _refused_lines(lines, placement.refused)
+    read_in = _read_in(lines, language, placement.drawn) if warp else []
     report = {
         "words": total,
         "aligned": placement.placed_words(placement.drawn),
@@ -1240,6 +1241,8 @@ def draw_lips(
         report["language"] = per_line["language"]
     if found.guessed:  # placed by the word pass, but their phones share the word's span evenly
         report["guessed"] = found.guessed
+    if read_in:  # lines in Latin letters, read in the language they look written in (line_language)
+        report["read_in"] = read_in
     part_end = offset + motion.num_frames / motion.fps
     said_elsewhere = [  # speech the script lacks (an ad-libbed line): the engine's lips; recording time
         [round(max(start / motion.fps + at, offset), 2), round(min(end / motion.fps + at, part_end), 2)]
@@ -1252,10 +1255,43 @@ def draw_lips(
         report["dropped"] = dropped
     if refused:
         log.warning("%s keeps the engine's lips on %s", who, _refusals(refused))
+    if read_in:
+        log.warning("%s's %s", who, _read_in_said(read_in, language))
     if said_elsewhere:
         log.warning("%s keeps the engine's lips where they say what the script lacks (%s)", who,
                     ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in said_elsewhere[:5]))  # fmt: skip
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "transcript": report}), report
+
+
+def _read_in(lines: list[Line], language: str, drawn: list[int]) -> list[dict[str, Any]]:
+    """The drawn lines of a Russian, Arabic, Hindi or Korean character that are in Latin letters, each
+    with the language it was read in (``en``: by the character's voice, which reads Latin letters as
+    English) and what showed it (:func:`.line_language.reading`)."""
+    from .line_language import reading
+
+    out = []
+    for i in drawn:
+        read = reading(lines[i].text, language)
+        if read is not None:
+            out.append({"line": lines[i].number, "language": read.code, "signs": read.signs})
+    return out
+
+
+def _read_in_said(read_in: list[dict[str, Any]], language: str) -> str:
+    """Which lines in Latin letters were read in which language, said once for a character: "line 4
+    is in Latin letters: read in Turkish (ı, ş, 'evet'), not Russian"."""
+    from .script_languages import guess_name, language_name
+
+    def said(r: dict[str, Any]) -> str:
+        name = "English" if r["language"] == "en" else guess_name(r["language"])
+        return f"{name} ({r['signs']})" if r["signs"] else name
+
+    own = language_name(language)
+    if len(read_in) == 1:
+        return f"line {read_in[0]['line']} is in Latin letters: read in {said(read_in[0])}, not {own}"
+    listed = ", ".join(f"line {r['line']} in {said(r)}" for r in read_in[:6])
+    more = f" and {len(read_in) - 6} more" if len(read_in) > 6 else ""
+    return f"lines in Latin letters are not read as {own}: {listed}{more}"
 
 
 def speech_seconds(

@@ -1,0 +1,120 @@
+"""The language one line in Latin letters is read in, among a Russian, Arabic, Hindi or Korean character's lines.
+
+espeak-ng's Russian, Arabic, Hindi and Korean voices read a word in Latin letters as English, which is
+right for the English names and words these scripts carry, and for a line the character says in
+English ("Okay, see you tomorrow."). A character whose lines are mostly in Latin letters is judged as a
+whole before drawing (``script_languages.latin_lines``), but one Latin line among Cyrillic or Devanagari
+ones was read as English with no word said: a Russian character's Turkish line ("Evet, ama akşam işe
+gitmem lazım.") or a Hindi character's line in romanised Hindi put English sounds under the lips.
+
+What an animator expects is the line said in the language it is written in. So a line mostly in Latin
+letters whose letters and commonest words name one language espeak-ng speaks
+(:func:`.script_guess.likely_language`: ş and "ama" say Turkish, ¿ and "muy" Spanish) is read in that
+language's voice; a line that looks English, or whose words tell no language, is read as English, as
+the voice always did. Under Hindi, a line whose words are mostly not English (romanised Hindi: "Main kal
+office ja raha hoon") is said as no voice can read it: that line keeps the engine's lips
+(:func:`unread`), as a character whose lines are all romanised does. The character's report lists the
+lines read in another language, and the command line names them once (``transcript.draw_lips``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import directions
+
+if TYPE_CHECKING:
+    from .script_guess import Guess
+
+# the voices that read Latin letters as English (script_languages' panel codes)
+ENGLISH_FOR_LATIN = ("ru", "ar", "hi", "ko")
+ENGLISH = "en"
+# a Hindi line in Latin letters is romanised Hindi when at least this share of its words (and this
+# many) are not in the English dictionary (English prose: at most 0.20, script_languages.NOT_ENGLISH_SHARE)
+ROMANISED_SHARE = 0.5
+ROMANISED_WORDS = 3
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """How a Latin-letter line of such a character is read: ``code`` the language (``en``, ``tr``),
+    ``signs`` what showed it (letters and words, as :func:`.script_guess.signs_said` quotes them)."""
+
+    code: str
+    signs: str = ""
+
+
+def _own(language: str | None) -> str:
+    from .script_languages import normalise
+
+    return normalise(language).split("-")[0]
+
+
+def is_latin_line(text: str, language: str | None) -> bool:
+    """Whether ``text`` is a line mostly in Latin letters in the lines of a character given a
+    language whose voice reads Latin letters as English (a name among Cyrillic words is not)."""
+    from .script_languages import _scripts
+
+    if _own(language) not in ENGLISH_FOR_LATIN:
+        return False
+    scripts = _scripts(directions.dropped(text))
+    return scripts.get("LATIN", 0) > sum(scripts.values()) / 2
+
+
+def reading(text: str, language: str | None) -> LineReading | None:
+    """The language a line of a ``language`` character is read in when it is mostly Latin letters
+    (:func:`is_latin_line`): another language its letters and words name, else English; None for the
+    character's own lines."""
+    from .script_guess import likely_language, looks_other, signs_said
+    from .script_languages import _guessed_code
+
+    if not is_latin_line(text, language):
+        return None
+    said = [directions.dropped(text)]
+    strong = looks_other(said, ENGLISH)
+    guess = strong or likely_language(said)
+    if guess is None or not guess.code or guess.code == ENGLISH or not (strong or _shown(guess)):
+        return LineReading(ENGLISH)
+    return LineReading(_guessed_code(guess.code), signs_said(guess))
+
+
+def _shown(guess: Guess) -> bool:
+    """Whether the likely language of one line is shown clearly enough to read the line in it: by a
+    letter of its own (ş, ñ, ß) or by three signs (the strong test, :func:`.script_guess.looks_other`,
+    always is). On 95 English lines (the README's, the lite corpus's, real speech) none is then named
+    another language; of the lite corpus's 64 sentences in es, fr, de, it, pt, tr, nl and pl, 45 are
+    named right and the other 19 read as English, as before (a line alone is thin evidence: "is met"
+    leans Dutch)."""
+    return len(guess.signs) >= 3 or any(len(sign) == 1 and not sign.isascii() for sign in guess.signs)
+
+
+def voice(text: str, language: str | None) -> str | None:
+    """The espeak-ng voice a line is read in when it is not the character's (a Latin line that looks
+    another language: ``tr``); None to read it in the character's voice (its own lines, and English,
+    which that voice reads itself)."""
+    from .script_languages import espeak_voice
+
+    read = reading(text, language)
+    if read is None or read.code == ENGLISH:
+        return None
+    return espeak_voice(read.code)
+
+
+def unread(text: str, language: str | None) -> str:
+    """Why a Hindi character's line in romanised Hindi is not drawn, else "": the Hindi voice reads
+    Latin letters as English, and no voice reads romanised Hindi as it is said."""
+    from .script_languages import not_english_words
+
+    if _own(language) != "hi" or not is_latin_line(text, language):
+        return ""
+    read = reading(text, language)
+    if read is not None and read.code != ENGLISH:
+        return ""  # another language, read in its voice
+    unknown, counted = not_english_words([text.lower()])
+    if len(unknown) < ROMANISED_WORDS or len(unknown) < ROMANISED_SHARE * counted:
+        return ""
+    return (
+        f"it is in Latin letters that are not English ({len(unknown)} of its {counted} words), which the Hindi "
+        "voice reads as English: write Hindi in Devanagari (romanised Hindi cannot be read as said)"
+    )
