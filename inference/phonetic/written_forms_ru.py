@@ -7,6 +7,14 @@ script has: "150 руб." is read "rup", "д-р Петров" "de er", "т. е."
 said, the noun after a number in the case the number asks (1 рубль, 2 рубля, 5 рублей; after a
 fraction рубля). "г." is read only where the words around it tell: after a year (2024 г. год, в 2024 г.
 году) or before a capitalised name (г. Москва город); anywhere else it is left as written.
+
+A year before год, года, году, годом or г. is said as an ordinal in the case the noun takes (в 2024 году:
+в две тысячи двадцать четвёртом году; с 1998 года: с тысяча девятьсот девяносто восьмого года; 2000 год:
+двухтысячный год), where espeak-ng said the cardinal ("две тысячи двадцать четыре году"); the case of г.
+comes from the preposition before it (в, о, при: году; с, до, от, после, из, у, для, без, около: года; к,
+по: году, the dative). Other numbers after a preposition keep espeak-ng's nominative (с 5 до 7 is read "с
+пять до семь", said "с пяти до семи"): Russian declines every part of a cardinal, and which case a
+preposition asks depends on its meaning (в 3 часа, в 3 комнатах), so no small rule says it right.
 """
 
 from __future__ import annotations
@@ -69,10 +77,119 @@ def _abbreviation(written: str, said: str, ends: bool = False) -> tuple[re.Patte
     return pattern, spoken
 
 
+# a year's last part as an ordinal (its stem and its ending in the nominative); the parts before it
+# stay cardinal: 2024 две тысячи двадцать четвёртый, 1941 тысяча девятьсот сорок первый
+_ORDINAL_ONES = ("", "перв", "втор", "треть", "четвёрт", "пят", "шест", "седьм", "восьм", "девят")
+_ORDINAL_TEENS = ("десят", "одиннадцат", "двенадцат", "тринадцат", "четырнадцат", "пятнадцат", "шестнадцат",
+                  "семнадцат", "восемнадцат", "девятнадцат")  # fmt: skip
+_ORDINAL_TENS = ("", "", "двадцат", "тридцат", "сороков", "пятидесят", "шестидесят", "семидесят", "восьмидесят",
+                 "девяност")  # fmt: skip
+_ORDINAL_HUNDREDS = ("", "сот", "двухсот", "трёхсот", "четырёхсот", "пятисот", "шестисот", "семисот", "восьмисот",
+                     "девятисот")  # fmt: skip
+_TENS = (
+    "",
+    "",
+    "двадцать",
+    "тридцать",
+    "сорок",
+    "пятьдесят",
+    "шестьдесят",
+    "семьдесят",
+    "восемьдесят",
+    "девяносто",
+)
+_HUNDREDS = (
+    "",
+    "сто",
+    "двести",
+    "триста",
+    "четыреста",
+    "пятьсот",
+    "шестьсот",
+    "семьсот",
+    "восемьсот",
+    "девятьсот",
+)
+_THOUSANDS = ("", "тысяча", "две тысячи")
+# the endings of a hard stem (первый, двадцатый) and a stressed one (второй, сороковой) in the cases a
+# year takes; третий declines soft
+_ENDINGS = {"nom": "ый", "gen": "ого", "dat": "ому", "prep": "ом", "ins": "ым"}
+_STRESSED = ("втор", "шест", "седьм", "восьм", "сороков")
+_SOFT = {"gen": "его", "dat": "ему", "prep": "ем", "ins": "им"}
+# the case of год, and of г. by the preposition before it
+_YEAR_CASE = {"год": "nom", "года": "gen", "году": "prep", "годом": "ins"}
+_GENITIVE_AFTER = (
+    "с",
+    "со",
+    "до",
+    "от",
+    "после",
+    "из",
+    "у",
+    "для",
+    "без",
+    "около",
+    "начала",
+    "конца",
+    "середины",
+)
+_DATIVE_AFTER = ("к", "ко", "по")
+_PREPOSITIONAL_AFTER = ("в", "во", "о", "об", "при")
+
+
+def year_ordinal(year: int, case: str = "nom") -> str:
+    """``year`` (1000-2999) as the ordinal said before год: 2024 две тысячи двадцать четвёртый,
+    ``case`` "gen" четвёртого, "prep" четвёртом, "dat" четвёртому, "ins" четвёртым."""
+    thousands, hundreds, tens, ones = year // 1000, year // 100 % 10, year // 10 % 10, year % 10
+    words = []
+    if hundreds == tens == ones == 0:
+        stem = "тысячн" if thousands == 1 else "двухтысячн"
+    else:
+        words.append(_THOUSANDS[thousands])
+        if tens == ones == 0:
+            stem = _ORDINAL_HUNDREDS[hundreds]
+        else:
+            words += [_HUNDREDS[hundreds]] if hundreds else []
+            if tens == 1:
+                stem = _ORDINAL_TEENS[ones]
+            elif ones == 0:
+                stem = _ORDINAL_TENS[tens]
+            else:
+                words += [_TENS[tens]] if tens else []
+                stem = _ORDINAL_ONES[ones]
+    if stem == "треть":  # третий, третьего
+        stem, ending = ("трет", "ий") if case == "nom" else (stem, _SOFT[case])
+    else:
+        ending = "ой" if case == "nom" and stem in _STRESSED else _ENDINGS[case]
+    return " ".join([*words, stem + ending])
+
+
+def _case_after(before: str, noun: str) -> str:
+    """The case a year takes before ``noun`` (год, года, году, годом, or г. by the preposition)."""
+    word = re.findall(r"[а-яё]+", before.lower()[-20:])
+    last = word[-1] if word else ""
+    if noun in _YEAR_CASE:
+        case = _YEAR_CASE[noun]
+        return "dat" if case == "prep" and last in _DATIVE_AFTER else case
+    if last in _PREPOSITIONAL_AFTER:
+        return "prep"
+    if last in _DATIVE_AFTER:
+        return "dat"
+    return "gen" if last in _GENITIVE_AFTER else "nom"
+
+
+_NOUN_FOR = {"nom": "год", "gen": "года", "dat": "году", "prep": "году", "ins": "годом"}
+
+
 def _year(m: re.Match[str]) -> str:
-    before = m.string[: m.start()].rstrip().lower()
-    word = "году" if re.search(r"(?:^|\s)(?:в|во)$", before) else "год"
-    return f"{m.group('y')} {word}" + ("." if re.match(rf"\s+{_CAPITAL}|\s*$", m.string[m.end() :]) else "")
+    """A year before год or г. said as an ordinal in its case (в 2024 г. в две тысячи двадцать четвёртом
+    году); a г. that ends the sentence keeps its full stop."""
+    noun = m.group("w")
+    case = _case_after(m.string[: m.start()], noun)
+    said = f"{year_ordinal(int(m.group('y')), case)} {noun if noun != 'г.' else _NOUN_FOR[case]}"
+    if noun == "г." and re.match(rf"\s+{_CAPITAL}|\s*$", m.string[m.end() :]):
+        said += "."
+    return said
 
 
 _MONEY_AFTER = r"\s*(?:руб\.|руб(?!\w)|р\.|₽)"
@@ -92,7 +209,12 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     (re.compile(_AMOUNT + r"\s*%"), _counted("процент", "процента", "процентов")),
     (re.compile(_AMOUNT + r"\s*км(?!\w)"), _counted("километр", "километра", "километров")),
     (re.compile(_AMOUNT + r"\s*кг(?!\w)"), _counted("килограмм", "килограмма", "килограммов")),
-    (re.compile(r"(?<![\w.,])(?P<y>\d{4})\s*г\.(?!\w)"), _year),
+    (
+        re.compile(
+            r"(?<![\w.,\-])(?P<y>[12]\d{3})(?:-(?:м|й|го|му|ом|ым|ый|ой))?\s*(?P<w>г\.|годом|года|году|год)(?!\w)"
+        ),
+        _year,
+    ),
     (re.compile(r"(?<![\w.\-])г\.\s*(?=" + _CAPITAL + r"[а-яё])"), lambda m: "город "),
     (re.compile(r"(?<![\w.\-])ул\.\s*(?=" + _CAPITAL + r")"), lambda m: "улица "),
     _abbreviation("д-р", "доктор"),
