@@ -36,13 +36,17 @@ from ..scene import compat, layers, take_history
 from ..scene.keying import OWNER_PROP, action_meta, is_ours
 from ..scene.older_takes import motion_record, with_motion_record
 from ..scene.paths import abspath
+from ..scene.take_owners import Who as _Who
+from ..scene.take_owners import character_names as character_names  # Remove Take's names, renames followed
+from ..scene.take_owners import keyed_actions as keyed_actions  # Remove Take's actions of a take
+from ..scene.take_owners import owner as _owner
+from ..scene.take_owners import parsed as _parsed
+from ..scene.take_owners import playing_records as _playing_records
+from ..scene.take_owners import record as _record
+from ..scene.take_owners import who as _who
 from . import panel_options
 
-# (session uid, record length) -> (take, character, layer, names known as, datablock ids keyed, shape
-# keys' names keyed): a redraw does not parse every record again
-_Parsed = tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-_RECORDS: dict[tuple[int, int], _Parsed] = {}
-_MAX_CACHED = 4096
+_MAX_CACHED = 4096  # records kept parsed between redraws
 
 
 @dataclass(frozen=True)
@@ -54,45 +58,6 @@ class FileTake:
     name: str
     playing: bool
     only: tuple[str, ...] = ()
-
-
-def _parsed(action: Any) -> _Parsed:
-    raw = action.get(OWNER_PROP)
-    key = (int(action.session_uid), len(raw) if isinstance(raw, str) else -1)
-    cached = _RECORDS.get(key)
-    if cached is not None:
-        return cached
-    meta = action_meta(action)
-    known = layers.record_names(meta)[1]
-    found = (
-        str(meta.get("take", "")),
-        str(meta.get("character", "")),
-        str(meta.get("layer", "")),
-        known,
-        layers.record_ids(meta),
-        layers.record_key_names(meta),
-    )
-    if len(_RECORDS) > _MAX_CACHED:
-        _RECORDS.clear()
-    _RECORDS[key] = found
-    return found
-
-
-def _record(action: Any) -> tuple[str, str, str]:
-    """(take, character, layer) an action of ours records; ("", "", "") for a damaged record."""
-    return _parsed(action)[:3]
-
-
-def _playing_records(idblocks: Iterable[Any]) -> list[tuple[str, str, str]]:
-    """(take, character, layer) of each layer action our strips play on ``idblocks``, and of a take an
-    older DualTalk keyed as one active action without layers (``layers.legacy_take``; layer "")."""
-    idblocks = list(idblocks)
-    return [
-        _record(strip.action)
-        for idblock in idblocks
-        for layer, strip in layers.our_strips(idblock).items()
-        if layer != layers.REST and is_ours(strip.action)
-    ] + [_record(action) for action in map(layers.legacy_take, idblocks) if action is not None]
 
 
 def _one_action_take(obj: Any) -> dict[str, Any] | None:
@@ -109,70 +74,6 @@ def _take_meta(obj: Any) -> dict[str, Any] | None:
     """The record of the take ``obj`` plays: in its layers, else as one action (an older DualTalk's)."""
     meta = layers.take_meta(obj)
     return meta if meta is not None else _one_action_take(obj)
-
-
-def _names(obj: Any, idblocks: Iterable[Any]) -> set[str]:
-    """The names a character's take records may hold: its own, its face mesh's (``idblocks`` holds
-    the mesh object), the one its playing take records (a character renamed since that take) and every
-    name a take's record ties to those (``layers.KNOWN_AS``: renamed between takes; review rv39c F1,
-    a take keyed under the new name stranded the earlier ones)."""
-    idblocks = list(idblocks)
-    names = {obj.name, *(b.name for b in idblocks if isinstance(b, bpy.types.Object))}
-    names |= {character for _t, character, _l in _playing_records(idblocks) if character}
-    records = [(p[1], p[3]) for p in (_parsed(a) for a in bpy.data.actions if is_ours(a)) if p[3]]
-    return layers.linked_names(names, records) if records else names
-
-
-def character_names(obj: Any, idblocks: Iterable[Any] | None = None) -> set[str]:
-    """The names the takes of the character ``obj`` (mesh or rig) may be recorded under, renames
-    followed (see :func:`_names`)."""
-    return _names(obj, layers.character_idblocks(obj) if idblocks is None else idblocks)
-
-
-@dataclass(frozen=True)
-class _Who:
-    """A character asked about, as its takes' records can name it: the ids on its datablocks
-    (:func:`..scene.layers.datablock_id`), its names (renames followed, :func:`_names`), and the
-    names its playing take says its earlier takes were keyed under (``known_as``)."""
-
-    ids: frozenset[str]
-    names: frozenset[str]
-    history: frozenset[str]
-    keys: frozenset[str] = frozenset()  # its shape-key datablocks' names
-
-
-def _who(obj: Any, idblocks: Iterable[Any]) -> _Who:
-    idblocks = list(idblocks)
-    ids = frozenset(i for i in (layers.datablock_id(b, create=False) for b in idblocks) if i)
-    history: set[str] = set()
-    for idblock in idblocks:
-        for layer, strip in layers.our_strips(idblock).items():
-            if layer != layers.REST and is_ours(strip.action):
-                history |= set(_parsed(strip.action)[3])
-    keys = frozenset(b.name for b in idblocks if getattr(b, "id_type", "") == "KEY")
-    return _Who(ids, frozenset(_names(obj, idblocks)), frozenset(history), keys)
-
-
-def _owner(parsed: _Parsed, whos: list[_Who]) -> int | None:
-    """Which of the characters ``whos`` keyed the action of record ``parsed``, or None (another
-    character, or no telling which). The datablocks it records decide (a name is not the character:
-    Alice and Bob swapping names merged their names into one group, and both faces got Alice's take,
-    review rv39g F1; a new character given a retired name took the old one's takes). A take that
-    records none (keyed before), or whose datablocks two of them hold (a face duplicated after the
-    take, its shape keys' datablock name not the recorded one either), goes by its recorded name: to the one character that name is known for, else the one
-    whose playing take says its earlier takes were keyed under it, else to none."""
-    character, ids = parsed[1], parsed[4]
-    pool = list(range(len(whos)))
-    if ids:
-        pool = [i for i in pool if layers.same_datablocks(ids, whos[i].ids)]
-        if len(pool) > 1:  # a face and its copy: the shape keys' datablock names tell them apart
-            pool = [i for i in pool if whos[i].keys & set(parsed[5])] or pool
-        if len(pool) == 1:
-            return pool[0]
-    named = [i for i in pool if character in whos[i].names]
-    if len(named) > 1:
-        named = [i for i in named if character in whos[i].history]
-    return named[0] if len(named) == 1 else None
 
 
 def _face_name(obj: Any, idblocks: list[Any]) -> str:
@@ -265,20 +166,6 @@ def _kept_action(take: str, layer: str, whos: list[_Who], i: int) -> Any | None:
         if parsed[0] == take and parsed[2] == layer and _owner(parsed, whos) == i:
             return action
     return None
-
-
-def keyed_actions(objs: Iterable[Any], take: str) -> list[list[Any]]:
-    """For each of the characters ``objs`` (asked about together), the actions of ``take`` it keyed,
-    every layer and the rest's: never one another of them keyed (:func:`_owner`)."""
-    chars = [(o, layers.character_idblocks(o)) for o in objs]
-    whos = [_who(o, idblocks) for o, idblocks in chars]
-    out: list[list[Any]] = [[] for _ in chars]
-    for action in bpy.data.actions:
-        if is_ours(action):
-            parsed = _parsed(action)
-            if parsed[0] == take and (i := _owner(parsed, whos)) is not None:
-                out[i].append(action)
-    return out
 
 
 def _slot_like(action: Any, slot: Any) -> Any | None:
@@ -422,9 +309,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     elif played is not None and scene is not None:
         range_follows_play(scene, left, played)
     if left and scene is not None:  # what played until now, then this take: Remove Take's history
+        ids = [take_history.face_id(o) for o in objs]  # each face by its id: names may have swapped
         for took in dict.fromkeys(str(m.get("take", "")) for m in left):
-            take_history.note_played(scene, pair, took)
-        take_history.note_played(scene, pair, name)
+            take_history.note_played(scene, pair, took, ids)
+        take_history.note_played(scene, pair, name, ids)
     who = " and ".join(o.name for o in objs)
     plays = "plays" if len(objs) == 1 else "play"
     line = f"DualTalk: {who} {plays} take {name!r}; the other takes stay in the file{scene_words}"

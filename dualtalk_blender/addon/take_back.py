@@ -168,7 +168,8 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     if not usable:
         return None
     names = set().union(*(_character_names(c, m or {}) for c, m in zip(chars, metas, strict=True)))
-    back = take_history.latest(scene, names, usable) or usable[0]  # else: the name sorting last
+    ids = [take_history.face_id(c) for c in chars]  # a face's id before its names (swapped names)
+    back = take_history.latest(scene, names, usable, ids) or usable[0]  # else: the name sorting last
     return TakeBack(chars, removed, back, [t for t in usable if t != back])
 
 
@@ -188,23 +189,24 @@ def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> Tak
         ]
         if not usable:
             return None
-        back = take_history.latest(scene, names, usable) or usable[0]
+        back = take_history.latest(scene, names, usable, [take_history.face_id(c)]) or usable[0]
         each.append((c, str(meta.get("take", "")), back))
     removed = " and ".join(dict.fromkeys(r for _c, r, _b in each))
     back = " and ".join(dict.fromkeys(b for _c, _r, b in each))
     return TakeBack(chars, removed, back, [], tuple(each))
 
 
-def _doomed(chars: list[Any], removed: str, only: Any = None) -> tuple[set[str], list[Any]]:
-    """The names of ``chars`` (or of ``only``, one of them) and the actions of their take ``removed``
-    they keyed (never those of the other one of them, nor of a character not asked about)."""
+def _doomed(chars: list[Any], removed: str, only: Any = None) -> tuple[set[str], set[str], list[Any]]:
+    """The names and face ids of ``chars`` (or of ``only``, one of them) and the actions of their take
+    ``removed`` they keyed (never those of the other one of them, nor of a character not asked about)."""
     mine = [c for c in chars if only is None or c == only]
     names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in mine))
+    ids = {take_history.face_id(c) for c in mine}
     keyed = file_takes.keyed_actions(chars, removed)
     doomed = [
         a for c, actions in zip(chars, keyed, strict=True) if only is None or c == only for a in actions
     ]
-    return names, doomed
+    return names, ids, doomed
 
 
 def take_back(plan: TakeBack, scene: Any) -> str:
@@ -213,9 +215,9 @@ def take_back(plan: TakeBack, scene: Any) -> str:
     nothing, where Play Take does (:class:`DualTalkError`)."""
     if plan.each:
         return _take_each_back(plan, scene)
-    names, doomed = _doomed(plan.characters, plan.removed)
+    names, ids, doomed = _doomed(plan.characters, plan.removed)
     played = file_takes.play_take(plan.characters, plan.back, scene)
-    take_history.forget(scene, names, plan.removed)
+    take_history.forget(scene, names, plan.removed, ids)
     plays = "plays" if len(plan.characters) == 1 else "play"
     said = f"DualTalk: {plan.who()} {plays} take {plan.back!r}; the other takes stay in the file"
     extra = played[len(said) :] if played.startswith(said) else ""
@@ -250,8 +252,8 @@ def _take_each_back(plan: TakeBack, scene: Any) -> str:
         extra = played[len(said) :] if played.startswith(said) else ""
         notes += [extra] if extra and extra not in notes else []
     gone = 0
-    for _c, removed, names, actions in doomed:
-        take_history.forget(scene, names, removed)
+    for _c, removed, names, ids, actions in doomed:
+        take_history.forget(scene, names, removed, ids)
         gone += _remove_unplayed(actions)
     return (
         f"DualTalk: removed {plan._removed_words()} ({gone} action{'' if gone == 1 else 's'}); "

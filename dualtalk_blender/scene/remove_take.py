@@ -101,7 +101,7 @@ from mathutils import Euler, Quaternion
 from ...inference.core.errors import DualTalkError
 from ..rig import retarget
 from ..rig.layer_names import LAYERS
-from . import apply, before_take, companions, compat, layers, sound, take_history
+from . import apply, before_take, companions, compat, layers, sound, take_history, take_owners
 from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, fill, is_ours
 
@@ -489,21 +489,6 @@ def _followers(
 REST_WORDS = "shape keys at 0, bones at the pose they held before the take"
 
 
-def _kept_takes(character: str, take: str) -> list[str]:
-    """The takes of ``character`` other than ``take`` whose actions the file keeps (not playing): a
-    take of another name keyed over an older DualTalk's (which recorded nothing before it) keeps it
-    there, and that is the take the missing record belongs to."""
-    names: list[str] = []
-    for action in bpy.data.actions:
-        if not is_ours(action) or not action.use_fake_user:
-            continue
-        meta = action_meta(action)
-        name = str(meta.get("take", ""))
-        if meta.get("character") == character and name and name != take and name not in names:
-            names.append(name)
-    return names
-
-
 def _older_note(take: str, character: str, how: str) -> str:
     return (
         f"take {take!r} on {character!r} was {how} by an older DualTalk that did not record the values it "
@@ -563,8 +548,11 @@ def _legacy_blocks(idblocks: list[Any], mesh: Any, arm: Any, notes: list[str]) -
     return blocks
 
 
-def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str, list[_Block]]:
-    """Check one character (refusing in one line) and plan its datablocks."""
+def _character_blocks(
+    obj: Any, chosen: set[int], notes: list[str], together: list[Any]
+) -> tuple[str, list[_Block]]:
+    """Check one character (refusing in one line) and plan its datablocks; ``together``: the
+    characters removed with it (``obj`` one of them), whose takes are told apart from its own."""
     mesh, arm = find_mesh_and_armature(obj)
     _refuse_unwritable(mesh, arm)
     idblocks = layers.character_idblocks(obj)
@@ -609,7 +597,9 @@ def _character_blocks(obj: Any, chosen: set[int], notes: list[str]) -> tuple[str
             metas = _metas([idblock])
             take = str(metas[0].get("take", "take")) if metas else "take"
             how = "keyed" if not record else f"keyed over {record['replaced_take']!r}, a take keyed"
-            earlier = _kept_takes(str(metas[0].get("character", mesh.name)) if metas else mesh.name, take)
+            # the takes the file keeps of this face, by the rule the take list follows: by the datablocks
+            # they keyed, else their names, renames followed (take_owners; not the recorded name alone)
+            earlier = take_owners.kept_takes(together, together.index(obj), take)
             if not record and earlier:  # this build's take over an older one the file keeps
                 how = f"keyed over {earlier[0]!r}, a take keyed"
             unrecorded = _older_note(take, mesh.name, how)
@@ -1220,7 +1210,7 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
     for obj in chars:
         metas += _metas(layers.character_idblocks(obj))
     for obj in chars:
-        name, planned = _character_blocks(obj, chosen, notes)
+        name, planned = _character_blocks(obj, chosen, notes, chars)
         characters.append(name)
         for block in planned:
             if _ptr(block.idblock) not in seen:
@@ -1439,8 +1429,8 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     if plan.forget_range:
         before_take.forget_scene_range(scene)
     for there in [scene, *(e.scene for e in plan.elsewhere)]:  # Remove Take never plays it back
-        for names, take in played:
-            take_history.forget(there, names, take)
+        for names, take, ids in played:
+            take_history.forget(there, names, take, ids)
     if undo_push:
         compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(
@@ -1458,17 +1448,19 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     )
 
 
-def playing_takes(objs: Iterable[Any]) -> list[tuple[set[str], str]]:
-    """(the names the scene's history of played takes may hold for it, the take it plays) of each
-    character of ``objs`` playing a take in layers: what removing them forgets from that history
-    (:func:`.take_history.forget`), so a script's removal leaves it as the panel's does."""
+def playing_takes(objs: Iterable[Any]) -> list[tuple[set[str], str, set[str]]]:
+    """(the names the scene's history of played takes may hold for it, the take it plays, its face's
+    id) of each character of ``objs`` playing a take in layers: what removing them forgets from that
+    history (:func:`.take_history.forget`), so a script's removal leaves it as the panel's does. Read
+    before the take goes (a face back to before DualTalk loses its id)."""
     out = []
     for obj in objs:
         mesh = find_mesh_and_armature(obj)[0]
         meta = layers.take_meta(mesh)
         if meta and meta.get("take"):
             objects = {b.name for b in layers.character_idblocks(mesh) if isinstance(b, bpy.types.Object)}
-            out.append(({mesh.name, *objects, str(meta.get("character", ""))} - {""}, str(meta["take"])))
+            names = {mesh.name, *objects, str(meta.get("character", ""))} - {""}
+            out.append((names, str(meta["take"]), {take_history.face_id(mesh)} - {""}))
     return out
 
 
