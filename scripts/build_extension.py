@@ -32,9 +32,9 @@ import argparse
 import glob
 import hashlib
 import importlib
-import importlib.util
 import os
 import re
+import runpy
 import subprocess
 import sys
 import tomllib
@@ -212,16 +212,13 @@ def _build_info() -> ModuleType:
     """This checkout's ``inference/build_info.py`` (no bpy, no torch): the build id's rule for what git
     tracks, read here too so the zip and the id agree (review rv39a F6: ``git ls-files`` here needed
     git on PATH, and disagreed with the id where the index is one build_info cannot read). Loaded as
-    ``dualtalk`` from this folder unless a ``dualtalk`` is already imported (tests)."""
-    if "dualtalk" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "dualtalk", REPO / "__init__.py", submodule_search_locations=[str(REPO)]
-        )
-        if spec is None or spec.loader is None:
-            raise SystemExit(f"error: cannot load the package at {REPO}")
-        package = importlib.util.module_from_spec(spec)
-        sys.modules["dualtalk"] = package
-        spec.loader.exec_module(package)
+    ``dualtalk`` from this folder unless a ``dualtalk`` is already imported (tests), by the loader
+    ``animate``'s Blender entry uses too (``package_loader.py``, run by its path)."""
+    loader = runpy.run_path(str(REPO / "package_loader.py"))
+    try:
+        loader["load_package"](REPO)
+    except loader["NotThePackage"] as exc:
+        raise SystemExit(f"error: {exc}") from None
     return importlib.import_module("dualtalk.inference.build_info")
 
 

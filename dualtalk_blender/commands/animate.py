@@ -39,19 +39,17 @@ from typing import Any
 
 
 def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
-    """Entry when Blender runs this file as a script: load the package as ``dualtalk``."""
-    import importlib.util
+    """Entry when Blender runs this file as a script: load the package as ``dualtalk`` (by the loader
+    ``scripts/build_extension.py`` uses too, ``package_loader.py``, run by its path)."""
+    import runpy
 
     root = Path(__file__).resolve().parents[2]
-    if "dualtalk" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "dualtalk", root / "__init__.py", submodule_search_locations=[str(root)]
-        )
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load the dualtalk package from {root}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["dualtalk"] = module
-        spec.loader.exec_module(module)
+    loader = runpy.run_path(str(root / "package_loader.py"))
+    try:
+        loader["load_package"](root)
+    except loader["NotThePackage"] as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from dualtalk.cli import main
 
     argv = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
