@@ -168,7 +168,7 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     if not usable:
         return None
     names = set().union(*(_character_names(c, m or {}) for c, m in zip(chars, metas, strict=True)))
-    ids = [take_history.face_id(c) for c in chars]  # a face's id before its names (swapped names)
+    ids = [i for c in chars for i in take_history.face_ids(c)]  # a face's ids before its names (swaps)
     back = take_history.latest(scene, names, usable, ids) or usable[0]  # else: the name sorting last
     return TakeBack(chars, removed, back, [t for t in usable if t != back])
 
@@ -189,7 +189,7 @@ def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> Tak
         ]
         if not usable:
             return None
-        back = take_history.latest(scene, names, usable, [take_history.face_id(c)]) or usable[0]
+        back = take_history.latest(scene, names, usable, take_history.face_ids(c)) or usable[0]
         each.append((c, str(meta.get("take", "")), back))
     removed = " and ".join(dict.fromkeys(r for _c, r, _b in each))
     back = " and ".join(dict.fromkeys(b for _c, _r, b in each))
@@ -201,7 +201,7 @@ def _doomed(chars: list[Any], removed: str, only: Any = None) -> tuple[set[str],
     ``removed`` they keyed (never those of the other one of them, nor of a character not asked about)."""
     mine = [c for c in chars if only is None or c == only]
     names = set().union(*(_character_names(c, layers.take_meta(c) or {}) for c in mine))
-    ids = {take_history.face_id(c) for c in mine}
+    ids = {i for c in mine for i in take_history.face_ids(c)}
     keyed = file_takes.keyed_actions(chars, removed)
     doomed = [
         a for c, actions in zip(chars, keyed, strict=True) if only is None or c == only for a in actions

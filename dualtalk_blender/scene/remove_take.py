@@ -1450,7 +1450,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
 
 def playing_takes(objs: Iterable[Any]) -> list[tuple[set[str], str, set[str]]]:
     """(the names the scene's history of played takes may hold for it, the take it plays, its face's
-    id) of each character of ``objs`` playing a take in layers: what removing them forgets from that
+    ids) of each character of ``objs`` playing a take in layers: what removing them forgets from that
     history (:func:`.take_history.forget`), so a script's removal leaves it as the panel's does. Read
     before the take goes (a face back to before DualTalk loses its id)."""
     out = []
@@ -1460,7 +1460,7 @@ def playing_takes(objs: Iterable[Any]) -> list[tuple[set[str], str, set[str]]]:
         if meta and meta.get("take"):
             objects = {b.name for b in layers.character_idblocks(mesh) if isinstance(b, bpy.types.Object)}
             names = {mesh.name, *objects, str(meta.get("character", ""))} - {""}
-            out.append((names, str(meta["take"]), {take_history.face_id(mesh)} - {""}))
+            out.append((names, str(meta["take"]), set(take_history.face_ids(mesh))))
     return out
 
 

@@ -37,19 +37,27 @@ HISTORY_PROP = "dualtalk_played_takes"  # scene custom property: the takes that 
 MAX_PLAYED = 32  # entries kept: more than an animator compares, small enough to rewrite each time
 
 
-def face_id(obj: Any) -> str:
-    """The id a take gave the face of the character ``obj`` (mesh or rig): its shape keys', else its
-    mesh object's; "" where none (never keyed, or an id Remove Take took off again)."""
+def _face_blocks(obj: Any) -> list[Any]:
+    """The face of the character ``obj`` (mesh or rig): its shape keys, then its mesh object."""
     try:
         mesh = find_mesh_and_armature(obj)[0]
     except DualTalkError:
         mesh = obj
     key = getattr(getattr(mesh, "data", None), "shape_keys", None)
-    for block in (key, mesh):
-        found = layers.datablock_id(block, create=False) if block is not None else ""
-        if found:
-            return found
-    return ""
+    return [b for b in (key, mesh) if b is not None]
+
+
+def face_id(obj: Any) -> str:
+    """The id an entry records for the face of the character ``obj`` (mesh or rig): its shape keys',
+    else its mesh object's; "" where none (never keyed, or an id Remove Take took off again)."""
+    return next(iter(face_ids(obj)), "")
+
+
+def face_ids(obj: Any) -> list[str]:
+    """Every id the face of ``obj`` holds, its shape keys' first: an entry recorded under any of them
+    is this face's (one recorded before its shape keys had an id names its mesh object)."""
+    found = (layers.datablock_id(b, create=False) for b in _face_blocks(obj))
+    return [i for i in found if i]
 
 
 def _named_ids(names: Sequence[str]) -> list[str]:
@@ -93,11 +101,12 @@ def _is_one_of(name: str, entry_id: str, names: set[str], ids: set[str], twins: 
 
 
 def _twins() -> set[str]:
-    """The ids that more than one face's shape keys hold (a face duplicated after a take)."""
+    """The ids that more than one datablock holds (a face duplicated after a take: Shift+D copies
+    them)."""
     seen: set[str] = set()
     twice: set[str] = set()
-    for key in getattr(bpy.data, "shape_keys", ()):
-        held = layers.datablock_id(key, create=False)
+    for block in (*getattr(bpy.data, "shape_keys", ()), *getattr(bpy.data, "objects", ())):
+        held = layers.datablock_id(block, create=False)
         if held:
             (twice if held in seen else seen).add(held)
     return twice

@@ -62,3 +62,17 @@ def test_a_history_from_before_ids_is_still_read_by_name():
         ("v1", ["Bob"]),
         ("v2", ["Alice"]),
     ]
+
+
+def test_an_entry_made_before_the_face_s_shape_keys_had_an_id_stays_that_face_s():
+    scene = bpy.context.scene
+    a, b = br.make_character("Alice"), br.make_character("Bob", location=(1.0, 0.0, 0.0))
+    for face in (a, b):  # a first take that keyed the mesh objects only
+        layers.datablock_id(face)
+    take_history.note_played(scene, ["Alice", "Bob"], "v1")
+    for face in (a, b):  # a later one keyed the shape keys too
+        layers.datablock_id(face.data.shape_keys)
+    rename((a, "Bob"), (b, "Alice"))
+    take_history.note_played(scene, ["Alice"], "v2")  # face b alone
+
+    assert take_history.latest(scene, {"Alice", "Bob"}, ["v1", "v2"], take_history.face_ids(a)) == "v1"
