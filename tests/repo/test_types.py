@@ -32,6 +32,8 @@ CHECKED = [
     "dualtalk.registration",
     "-m",
     "dualtalk.cli",
+    "-m",
+    "dualtalk.package_loader",  # run by path by the build and by animate's Blender entry
 ]
 
 
