@@ -185,8 +185,9 @@ class Dialogue:
             raise DualTalkError("the dialogue audio is silent (peak below -80 dBFS) in both arrays")
         if active_a is None or active_b is None:
             if not is_silent(x_a) and not is_silent(x_b):
-                r, lag = same_speech(x_a, x_b)
-                if abs(r) > SAME_SPEECH_CORR:
+                copy = copied_speech(x_a, x_b)
+                if copy is not None:
+                    r, lag = copy
                     raise DualTalkError(
                         f"A's and B's arrays are the same signal ({_same_speech_detail(r, lag)}): give each "
                         "speaker's own voice, e.g. the two channels of a stereo recording"
@@ -254,7 +255,7 @@ def _update(progress: Progress | None, fraction: float, msg: str) -> None:
         progress.update("audio", fraction, msg)
 
 
-SAME_SPEECH_CORR = 0.9  # two recordings of two people stay far below this, even with heavy bleed
+SAME_SPEECH_CORR = 0.9  # two people recorded apart stay far below this where both talk (one talking: BLEED_GAP_DB)
 MAX_LAG_S = 0.05  # a copy nudged by an edit or two recorders started a little apart
 EXCERPT_S = 8.0
 MAX_EXCERPTS = 12
@@ -280,6 +281,83 @@ def same_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     r = pooled_xcorr(a, b, lag, exc, MAX_EXCERPTS)
     k = int(np.argmax(np.abs(r)))
     return float(r[k]), k - lag
+
+
+# One voice this many dB louder in one stream than in the other is a near mic and a far one (a partner's
+# lavalier hears the speaker 12-30 dB down), not a copy: a mono mix copied or panned to a second channel
+# sits within 12 dB of it. At this gap the voice-activity rule reads the quieter stream as bleed, so one
+# voice never moves both characters, which is what the refusal of a copy is for.
+BLEED_GAP_DB = 18.0
+
+
+def level_gap_db(a: np.ndarray, b: np.ndarray) -> float:
+    """How many dB the louder of two streams is above the quieter over the part (by energy); 0 for silence."""
+    ea, eb = (float(np.dot(x.astype(np.float64), x.astype(np.float64))) for x in (a, b))
+    if min(ea, eb) <= 0.0:
+        return 0.0 if max(ea, eb) <= 0.0 else float("inf")
+    return abs(10.0 * float(np.log10(ea / eb)))
+
+
+def copied_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int] | None:
+    """(correlation, lag) when ``a`` and ``b`` are one recording copied (:func:`same_speech` above
+    :data:`SAME_SPEECH_CORR` at levels within :data:`BLEED_GAP_DB`), else None. A part of a two-mic
+    take where one person talks correlates as highly as a copy: its level gap tells the two apart."""
+    r, lag = same_speech(a, b)
+    if abs(r) <= SAME_SPEECH_CORR or level_gap_db(a, b) >= BLEED_GAP_DB:
+        return None
+    return r, lag
+
+
+def _spread_parts(start: float, stop: float) -> list[tuple[float, float]]:
+    """Up to :data:`MAX_EXCERPTS` windows of :data:`EXCERPT_S` spread over ``start``-``stop`` (all of
+    it when that is no longer): what :func:`same_speech` reads of a whole recording."""
+    if stop - start <= EXCERPT_S * MAX_EXCERPTS:
+        return [(start, stop)]
+    return [(float(t), float(t) + EXCERPT_S) for t in np.linspace(start, stop - EXCERPT_S, MAX_EXCERPTS)]
+
+
+def _whole_is_copied(read: Any, start: float, stop: float) -> bool:
+    """Whether the whole recording (``start``-``stop`` of it; ``read(s, e)`` gives its two streams
+    there) is one signal copied, judged on excerpts spread over it. A part where one person talks
+    looks like a copy; the recording it is cut from, where both talk, does not. A recording that
+    cannot be read there (a cut-off file) counts as copied: the part's refusal stands."""
+    if stop - start < SAME_SPEECH_MIN_S:
+        return True
+    try:
+        pieces = [read(s, e) for s, e in _spread_parts(start, stop)]
+    except DualTalkError:
+        return True
+    a = np.concatenate([p[0] for p in pieces])
+    b = np.concatenate([p[1] for p in pieces])
+    return copied_speech(a, b) is not None
+
+
+def _stereo_copied_whole(
+    path: str | os.PathLike[str], duration: float, copy: tuple[float, int]
+) -> tuple[float, int] | None:
+    """``copy`` (a part's verdict) when the whole stereo file is a copy too, else None."""
+
+    def read(s: float, e: float) -> tuple[np.ndarray, np.ndarray]:
+        x, _ = read_channels(path, start=s, end=e)
+        return x[0], x[1]
+
+    return copy if _whole_is_copied(read, 0.0, duration) else None
+
+
+def _pair_copied_whole(
+    path_a: str, path_b: str, off: float, copy: tuple[float, int]
+) -> tuple[float, int] | None:
+    """``copy`` (a part's verdict) when A's and B's files are a copy where both run, else None.
+    ``off``: B's file starts that many seconds before A's (--offset-b)."""
+    ia, ib = audio_info(path_a), audio_info(path_b)
+
+    def read(s: float, e: float) -> tuple[np.ndarray, np.ndarray]:
+        x, _ = read_channels(path_a, start=s, end=e, allow_short=True)
+        y, _ = read_channels(path_b, start=s + off, end=e + off, allow_short=True)
+        n = max(x.shape[1], y.shape[1])
+        return _pad_to(_mono(x), n), _pad_to(_mono(y), n)
+
+    return copy if _whole_is_copied(read, max(0.0, -off), min(ia.duration, ib.duration - off)) else None
 
 
 def _same_speech_detail(r: float, lag: int) -> str:
@@ -862,8 +940,11 @@ def load_dialogue(
         source.update(form="pair", audio_b=str(audio_b), **meta)
         heard = [a, b]  # each file's part as the take hears it (B's at its shift)
         if not is_silent(a) and not is_silent(b):
-            r, lag = same_speech(a, b)
-            if abs(r) > SAME_SPEECH_CORR:
+            copy = copied_speech(a, b)
+            if copy is not None and (start is not None or end is not None):
+                copy = _pair_copied_whole(str(audio), str(audio_b), float(offset_b or 0.0), copy)
+            if copy is not None:
+                r, lag = copy
                 raise DualTalkError(
                     f"{Path(audio).name} and {Path(audio_b).name} carry the same speech "
                     f"({_same_speech_detail(r, lag)}); for a mono mix give it once with --turns FILE, "
@@ -918,8 +999,11 @@ def load_dialogue(
         elif x.shape[0] == 2 and not diarize:
             a, b = x[0].copy(), x[1].copy()
             if not is_silent(a) and not is_silent(b):
-                r, lag = same_speech(a, b)
-                if abs(r) > SAME_SPEECH_CORR:
+                copy = copied_speech(a, b)
+                if copy is not None and (s > 0.0 or e < info.duration):  # a part: the whole take decides
+                    copy = _stereo_copied_whole(audio, info.duration, copy)
+                if copy is not None:
+                    r, lag = copy
                     raise DualTalkError(
                         f"the two channels of {info.path.name} are the same signal (a mono mix saved as stereo: "
                         f"{_same_speech_detail(r, lag)}); give --turns FILE, or --diarize to find the speakers "
