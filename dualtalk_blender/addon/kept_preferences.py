@@ -169,6 +169,29 @@ def restore(prefs: Any) -> str:
         except (TypeError, ValueError, AttributeError):  # a choice no longer offered
             continue
         names.append(prefs.bl_rna.properties[name].name)
+        _say_if_gone(prefs, name, value)
     if not names:
         return ""
     return f"DualTalk: preferences kept from before the add-on was disabled: {', '.join(names)}"
+
+
+def _say_if_gone(prefs: Any, name: str, value: Any) -> None:
+    """One printed line for a kept folder or file that is no longer there (deleted since, a drive not
+    mounted, a home from an earlier install: review rv40d F5). It is taken back all the same, since a
+    drive mounted later brings it back; the line says where to set it again or clear it."""
+    prop = prefs.bl_rna.properties[name]
+    if (
+        getattr(prop, "subtype", "") not in ("DIR_PATH", "FILE_PATH")
+        or not isinstance(value, str)
+        or not value
+    ):
+        return
+    import bpy
+
+    where = os.path.expanduser(bpy.path.abspath(value))
+    if os.path.exists(where):
+        return
+    print(
+        f"DualTalk: the kept {prop.name} {value} is not there (deleted, or on a drive not mounted now): "
+        "set it again or clear it in Edit > Preferences > Add-ons > DualTalk"
+    )
