@@ -725,7 +725,10 @@ def evaluate_files(
         raise DualTalkError(
             f"{files[0].name} has {a.num_frames} frames but {files[1].name} has {b.num_frames}"
         )
-    result: dict[str, Any] = {"after": {"A": measure(take_from(a, b)), "B": measure(take_from(b, a))}}
+    loud_a, loud_b = _take_loudness(files, a)
+    result: dict[str, Any] = {
+        "after": {"A": measure(take_from(a, b, loud_a)), "B": measure(take_from(b, a, loud_b))}
+    }
     if reference:
         role, chosen_by = _reference_role(reference, reference_role)
         ref = reference_head(reference, (a if role == "A" else b).speaking)
@@ -738,6 +741,17 @@ def evaluate_files(
             "sharpness_after": versus["sharpness"],
         }
     return result
+
+
+def _take_loudness(files: list[Path], a: Motion) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each character's own audio level from the ``dialogue.wav`` beside both motion files (a take
+    folder ``animate`` wrote), for its mouth onsets; (None, None) where there is none."""
+    from .take_audio import take_loudness
+
+    if files[0].parent != files[1].parent:
+        return None, None
+    found = take_loudness(files[0].parent, a.num_frames, a.fps)
+    return found if found is not None else (None, None)
 
 
 def _check_one_dialogue(files: list[Path], a: Motion, b: Motion) -> None:
