@@ -26,6 +26,7 @@ from ..core.file_fingerprint import FINGERPRINT_WHOLE as FINGERPRINT_WHOLE
 from ..core.file_fingerprint import recording_fingerprint as recording_fingerprint
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
+from .handovers import settle_handovers
 from .loader import audio_info, check_range, cut_off_why, is_silent, read_channels
 from .separate import overlap_warning, split_mix
 from .sync import OFFSET_MIN_S, find_offset, pooled_xcorr, shared_content
@@ -255,7 +256,9 @@ def _update(progress: Progress | None, fraction: float, msg: str) -> None:
         progress.update("audio", fraction, msg)
 
 
-SAME_SPEECH_CORR = 0.9  # two people recorded apart stay far below this where both talk (one talking: BLEED_GAP_DB)
+SAME_SPEECH_CORR = (
+    0.9  # two people recorded apart stay far below this where both talk (one talking: BLEED_GAP_DB)
+)
 MAX_LAG_S = 0.05  # a copy nudged by an edit or two recorders started a little apart
 EXCERPT_S = 8.0
 MAX_EXCERPTS = 12
@@ -988,6 +991,7 @@ def load_dialogue(
                     f"no turn in {tname} falls inside {s:g}-{e:g} s; widen --start/--end or check the turns file"
                 )
             _update(progress, 0.5, "splitting the mix by turns")
+            inside, moved = settle_handovers(mix, inside, spk_a, spk_b)  # labels crossing at a hand-over
             a, b, act_a, act_b = _from_segments(mix, inside, spk_a, spk_b)
             names = (spk_a, spk_b or "B")
             both = overlap_warning(inside, spk_a, spk_b, tname)
@@ -996,6 +1000,8 @@ def load_dialogue(
             if spk_b is None:
                 warnings.append(f"{tname} names only one speaker ({spk_a}); B only listens")
             source.update(form="turns", turns=str(turns), speakers=[spk_a, spk_b], mono_input=x.shape[0] == 1)
+            if moved:
+                source["handovers_moved"] = moved
         elif x.shape[0] == 2 and not diarize:
             a, b = x[0].copy(), x[1].copy()
             if not is_silent(a) and not is_silent(b):
