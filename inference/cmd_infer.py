@@ -20,6 +20,7 @@ import logging
 import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from .core import inputs, language_names, locks, outputs, request
@@ -57,8 +58,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _shown(path: object) -> str:
     """A path for the summary line: a file name that is not valid UTF-8 is shown escaped (\\xff), since
-    printing it raw raises on a strict stdout after the files are written, turning success into a crash."""
-    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    printing it raw raises on a strict stdout after the files are written, turning success into a crash;
+    a control or format character too (``\\n``): a newline in ``--out`` made one result three lines, and
+    a crafted name could forge a ``wrote`` line (review rv40c F6). As ``animate``'s result line shows them."""
+    shown = []
+    for c in str(path):
+        if "\udc80" <= c <= "\udcff":  # a byte that is not UTF-8, as the user typed it in $'\\xff'
+            shown.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            shown.append(c.encode("unicode_escape").decode("ascii"))
+        else:
+            shown.append(c)
+    return "".join(shown)
 
 
 def _progress(args: argparse.Namespace):
@@ -67,9 +78,16 @@ def _progress(args: argparse.Namespace):
     return Silent() if args.quiet else ConsoleBar(sys.stderr)
 
 
+BUSY_EXIT = 75  # another run is writing the output (EX_TEMPFAIL: try again later), as a job's busy shot
+
+
 def run(args: argparse.Namespace) -> int:
     paper = args.partner_audio is not None or args.partner_motion is not None
-    return _run_paper(args) if paper else _run_dialogue(args)
+    try:
+        return _run_paper(args) if paper else _run_dialogue(args)
+    except locks.LockHeld as busy:  # nothing wrong with the input: a farm wrapper retries (rv40c F5; was 2)
+        busy.exit_code = BUSY_EXIT
+        raise
 
 
 def _check_options(args: argparse.Namespace) -> request.Request:
