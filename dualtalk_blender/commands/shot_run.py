@@ -59,6 +59,7 @@ from .shot_state import (
     words_digest,
 )
 from .shot_take import kept_line, played_takes, take_given, take_to_key
+from .summary import BUSY_EXIT
 
 if TYPE_CHECKING:
     from ...inference.core.motion import Motion
@@ -438,7 +439,7 @@ def run_shot(
     ``held`` is called once the shot's locks are this run's, before any long work (a job says there
     why ``--skip-done`` runs the shot again).
 
-    The shot holds the lock of its .blend (and of the work folder and render output it uses) while it runs
+    The shot holds the lock of its .blend (and of its FBX, work folder and render output) while it runs
     (:mod:`.shot_state`): a second run on the same outputs fails in one line instead of both
     writing and both reporting done."""
     with interrupts.held():  # an interrupt inside Blender's start-up crashed the process
@@ -448,6 +449,8 @@ def run_shot(
     check_shot(shot, job=job)
     f = field_names(job)
     locks = [(f["out"], shot.out)]
+    # its FBX too: two runs given one --fbx (and two --out) both wrote it, the first one's was lost (rv40c F1)
+    locks += [(f["fbx"], p) for p in fbx_files(shot)]
     work = work_folder(shot) if intermediates(shot) else None
     if work is not None:  # the work folder it uses, given or beside ``out``: another run may name it
         locks.append((f["work"] if shot.work is not None else f["out"], work))
@@ -471,7 +474,10 @@ def run_shot(
 class ShotBusy(LockHeld):
     """Another DualTalk run (a second farm worker on the job folder) holds the shot's lock: nothing is
     wrong with the shot, the other run is writing it. A job reports it ``busy`` (review rv37b F4: it
-    read ``failed``, exit 2, as bad input does, and a scheduler re-queued both workers)."""
+    read ``failed``, exit 2, as bad input does, and a scheduler re-queued both workers). A single shot
+    exits with the job's busy code, 75 (EX_TEMPFAIL: try again later), not bad input's 2 (rv40c F5)."""
+
+    exit_code = BUSY_EXIT
 
 
 @contextlib.contextmanager

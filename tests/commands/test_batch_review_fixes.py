@@ -117,7 +117,7 @@ def test_the_default_work_folder_is_locked_too(tmp_path, monkeypatch):
     monkeypatch.setattr(shot_run, "check_shot", lambda shot, job=False: None)
     monkeypatch.setattr(shot_run, "shot_lock", lock)
     shot = types.SimpleNamespace(
-        out=tmp_path / "x.blend", work=None, motion_a=None, req=types.SimpleNamespace(audio="a.wav")
+        out=tmp_path / "x.blend", work=None, fbx=None, motion_a=None, req=types.SimpleNamespace(audio="a.wav")
     )
     with pytest.raises(Taken):
         shot_run.run_shot(shot, None, None, job=True)

@@ -40,7 +40,7 @@ def test_animate_into_a_folder_infer_is_writing_stops_before_any_work(tmp_path, 
     out = tmp_path / "s12.blend"
     capsys.readouterr()
     with locks.locked(take, "--out", lock=locks.take_lock_file(take), what="take folder"):  # infer's own
-        assert _animate(folder, out, take, wav) == 2
+        assert _animate(folder, out, take, wav) == 75  # busy: try again later (rv40c F5; was 2)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1, err
     assert err[0].startswith(f"error: another DualTalk run is writing {take} (pid {os.getpid()} on "), err

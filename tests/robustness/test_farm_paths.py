@@ -57,7 +57,8 @@ def test_a_second_infer_on_a_take_being_written_is_refused_naming_the_holder(
 ):
     """Two farm jobs with the same --out both exited 0, and the folder could hold A from one run and B
     from the other. The second now stops in one line naming the run that holds the folder, before its
-    engine loads; the first run's take is untouched."""
+    engine loads; the first run's take is untouched. Its exit status is 75 (busy: try again later), as
+    a job's busy shot says, not bad input's 2 (review rv40c F5)."""
     out = tmp_path / "race"
     out.mkdir()
     with open(out / ".take.dualtalk-lock", "w") as held:  # the first run, mid-way
@@ -66,7 +67,9 @@ def test_a_second_infer_on_a_take_being_written_is_refused_naming_the_holder(
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         before = snapshot(out)
         code, err, _ = run_cli(capsys, _infer(talk, out))
-        line = assert_refused(code, err, f"another DualTalk run is writing {out} (pid 4242 on render04")
+        line = assert_refused(
+            code, err, f"another DualTalk run is writing {out} (pid 4242 on render04", exit_code=75
+        )
         assert line.endswith("wait for it to end, or give another --out")
         assert engine_calls == [] and snapshot(out) == before
 

@@ -185,7 +185,7 @@ def test_two_generations_into_the_same_folder_both_leave_whole_files(kit, tmp_pa
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
     ]
     results = [p.communicate(timeout=300) for p in procs]
-    assert 0 in [p.returncode for p in procs] and {p.returncode for p in procs} <= {0, 2}, results
+    assert 0 in [p.returncode for p in procs] and {p.returncode for p in procs} <= {0, 75}, results
     for p, (_, err) in zip(procs, results, strict=True):
         assert p.returncode == 0 or err.startswith("error: another DualTalk run is writing"), err
     assert sorted(p.name for p in out.iterdir()) == ["A.npz", "B.npz"]  # no .part leftovers
