@@ -312,20 +312,54 @@ def _plain_or_new(path: Path) -> bool:
         return False
 
 
+class _NoRunningReport(DualTalkError):
+    """The ``running`` report could not be written before the first shot: the batch is refused (the
+    report at its end could not be written either), and no report is written on the way out."""
+
+
+def _drop_stale_report(summary: Path) -> str:
+    """Remove the previous run's report at ``summary`` (an unlink needs no free space); gives what
+    stands in the way of removing it, or ``""`` (removed, or none there)."""
+    import os
+
+    try:
+        os.unlink(os.path.realpath(summary))  # a link to the report: the report it names
+    except FileNotFoundError:
+        pass
+    except OSError as why:
+        return os_error_line(why)
+    return ""
+
+
 def _running_report(summary: Path | None, batch: Run, outcomes: list[Outcome]) -> Callable[[], None]:
     """Writes the ``--summary`` report of the run still going (status ``running``, the shots so far):
     a run killed where it can write nothing more (SIGKILL, an out-of-memory kill, a crash) leaves
-    that, never the previous run's report (review rv37b F2). One that cannot be written is said once
-    and the batch goes on (the report at its end is tried again)."""
+    that, never the previous run's report (review rv37b F2). One that cannot be written before the
+    first shot (a full volume) removes the previous run's report and refuses the batch in one line:
+    the last run's ``done``, exit 0, stood through a run that failed or was killed (review rv40c F2).
+    One that cannot be written later is said once and the batch goes on (this run's ``running``
+    report stands; the report at its end is tried again)."""
     said: list[str] = []
+    tries: list[None] = []
 
     def write() -> None:
         if summary is None or summary == STDOUT or said or not _plain_or_new(summary):
             return  # a report streamed (a pipe, /dev/stdout) is written once, at the end
+        first = not tries
+        tries.append(None)
         try:
             write_summary(summary, batch, outcomes, None, RUNNING, None)
         except (DualTalkError, OSError) as why:
             said.append(os_error_line(why) if isinstance(why, OSError) else str(why))
+            if first:
+                kept = _drop_stale_report(summary)
+                stale = (
+                    f"; the previous run's report there could not be removed either ({kept})" if kept else ""
+                )
+                raise _NoRunningReport(
+                    f"{said[0]}; no shot was run, as its --summary report could not be written{stale} "
+                    "(free some space there, or give another --summary)"
+                ) from None
             print(
                 one_line(f"warning: could not write the --summary report: {said[0]}"),
                 file=sys.stderr,
@@ -384,7 +418,7 @@ def run(args: argparse.Namespace) -> int:
         prepare(shots, outcomes, args.skip_done)
         run_batch(shots, outcomes, progress, batch.run_id, args.skip_done, after_shot=running)
     except BaseException as exc:  # stopped (a signal, a cancel): the report says how far it got
-        if summary is not None:
+        if summary is not None and not isinstance(exc, _NoRunningReport):
             stop, code, status = ending(exc)
             try:
                 write_summary(summary, batch, outcomes, code, status, stop)
