@@ -251,11 +251,36 @@ def _check_sound_path(shot: Shot, work: Path, f: dict[str, str]) -> None:
 
     wav = work / "dialogue.wav"
     if "dialogue.wav" in intermediates(shot) and not is_unicode(str(wav)):
+        locale = _locale_spelling(wav)
+        if locale is not None:  # good UTF-8 bytes, read by a locale whose file names are ASCII (rv40c F7)
+            shown, encoding = locale
+            raise DualTalkError(
+                f"work file {escaped(shown)}: its path is UTF-8, but this locale reads file names as "
+                f"{encoding}, and Blender's sound strips take only UTF-8 paths; set PYTHONUTF8=1 or a "
+                "UTF-8 locale (LC_ALL=C.UTF-8)"
+            )
         fix = f["work"] if shot.work is not None else f"{f['out']} a UTF-8 name, or give {f['work']}"
         raise DualTalkError(
             f"work file {escaped(str(wav))}: its path is not valid UTF-8, and Blender's sound strips "
             f"take only UTF-8 paths; give {fix} a folder whose path is UTF-8"
         )
+
+
+def _locale_spelling(path: Path) -> tuple[str, str] | None:
+    """``path`` as text and the locale's file-name encoding, where its bytes are UTF-8 but the locale
+    is not (``LC_ALL=C`` with Python's UTF-8 mode off): the user's path is fine, the locale is the
+    cause (a job says so in its own words: ``jobs._unencodable``). None where the bytes are not UTF-8."""
+    import codecs
+    import os
+    import sys
+
+    encoding = sys.getfilesystemencoding()
+    if codecs.lookup(encoding).name == "utf-8":
+        return None
+    try:
+        return os.fsencode(path).decode("utf-8"), encoding
+    except UnicodeDecodeError:
+        return None
 
 
 def find_object(bpy: Any, name: str, label: str, scene: Any, blend: Path) -> Any:
