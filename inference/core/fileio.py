@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import shutil
@@ -410,14 +411,20 @@ def replace_all(paths: list[Path], tmps: list[Path]) -> None:
 def _replace_set(paths: list[Path], tmps: list[Path]) -> None:
     olds: list[Path | None] = []
     existed = [os.path.lexists(p) for p in paths]
+    journal: Path | None = None
     try:
         for path in paths:
             olds.append(_link_aside(path))
+        if len(paths) > 1:  # a SIGKILL between two renames cannot be held: the next run puts this back
+            journal = _write_journal(paths, tmps, olds, existed)
         renamed = 0
         try:
             for path, tmp in zip(paths, tmps, strict=True):
                 os.replace(tmp, path)
                 renamed += 1
+            if journal is not None:  # the set is whole: nothing to put back
+                _drop(journal)
+                journal = None
         except OSError as exc:
             for path, old, was in zip(paths[:renamed], olds[:renamed], existed[:renamed], strict=True):
                 with contextlib.suppress(OSError):
@@ -429,10 +436,132 @@ def _replace_set(paths: list[Path], tmps: list[Path]) -> None:
             exc.filename = str(tmps[renamed])  # names the output in the caller's message
             raise
     finally:
+        if journal is not None:  # put back above (or a failure before any rename): nothing to redo
+            _drop(journal)
         for old in olds:
             if old is not None:
                 with contextlib.suppress(OSError):
                     old.unlink()
+
+
+def _drop(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+JOURNAL_SUFFIX = ".dualtalk-set"  # beside a set's first file while its renames run: what to put back
+
+
+def journal_file(first: Path) -> Path:
+    """Where the journal of a set whose first file is ``first`` lies while the set is renamed into
+    place (:func:`recover_set`): hidden, beside it."""
+    return first.with_name(f".{first.name[: STEM_CUT * 3]}{JOURNAL_SUFFIX}")
+
+
+def _write_journal(
+    paths: list[Path], tmps: list[Path], olds: list[Path | None], existed: list[bool]
+) -> Path | None:
+    """Record, before the first rename, each file of the set: where it goes, the earlier file's link
+    aside (:func:`_link_aside`), whether one was there, and the new file's identity; written whole
+    and synced, so a journal that cannot be read was never acted on (no rename had run). None where
+    it cannot be written (a full disk): the set is renamed as before, held against signals only."""
+    entries = []
+    for path, tmp, old, was in zip(paths, tmps, olds, existed, strict=True):
+        st = os.stat(tmp)
+        entries.append(
+            {
+                "path": os.fspath(path),
+                "old": None if old is None else old.name,
+                "was": was,
+                "new": [st.st_dev, st.st_ino],
+            }  # fmt: skip
+        )
+    journal = journal_file(paths[0])
+    try:
+        with open(journal, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            json.dump({"set": entries}, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except (OSError, ValueError):
+        _drop(journal)
+        return None
+    return journal
+
+
+_OLD = re.compile(r"\.(?P<stem>.*)\.[0-9a-f]{8}\.old(?P<ext>.*)")  # _link_aside's names
+
+
+def _is_old_of(name: str, final: Path) -> bool:
+    """Whether ``name`` is one :func:`_link_aside` gives ``final``'s earlier file."""
+    found = _OLD.fullmatch(name)
+    return found is not None and found["stem"] == final.stem[:64] and found["ext"] == final.suffix
+
+
+def _same_inode(path: Path, ident: object) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return isinstance(ident, list) and [st.st_dev, st.st_ino] == ident
+
+
+def recover_set(finals: Sequence[Path]) -> list[Path]:
+    """Put back the set a run killed (SIGKILL: nothing can hold it) while renaming it into place
+    left mixed: a new .blend beside the earlier dialogue.wav, a new A.npz beside the earlier B.npz
+    (review rv40c F3). A journal beside any of ``finals`` names each file of that set: its earlier
+    file, linked aside, is renamed back over the new one, a new file where none was is removed; a
+    file that is neither (written since) is left. Then the earlier files' links aside that no run
+    removed (``.NAME.XXXXXXXX.old.EXT``) go. Call only while holding the outputs' locks (the dead
+    run's are free); returns the files put back."""
+    restored: list[Path] = []
+    for final in finals:
+        journal = journal_file(final)
+        try:
+            with open(journal, encoding="utf-8", errors="surrogateescape") as fh:
+                entries = json.load(fh)["set"]
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = []  # written only part-way: the run was killed before its first rename
+        if not isinstance(entries, list):
+            entries = []
+        for entry in entries:
+            with contextlib.suppress(OSError, KeyError, TypeError, ValueError):
+                path = Path(entry["path"])
+                old = path.with_name(entry["old"]) if isinstance(entry["old"], str) else None
+                if old is not None and not (_is_old_of(old.name, path) and _regular(old)):
+                    old = None  # a name the journal should not hold: nothing is renamed from it
+                new_here = _same_inode(path, entry["new"])
+                if old is not None and (new_here or not os.path.lexists(path)):
+                    os.replace(old, path)
+                    restored.append(path)
+                elif old is None and entry["was"] is False and new_here:
+                    path.unlink()  # new where nothing was: gone again
+                    restored.append(path)
+        _drop(journal)
+    for folder, names in _olds_by_folder(finals).items():
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for name in entries:
+            if any(_is_old_of(name, final) for final in names) and _regular(folder / name):
+                _drop(folder / name)
+    return restored
+
+
+def _olds_by_folder(finals: Sequence[Path]) -> dict[Path, list[Path]]:
+    by: dict[Path, list[Path]] = {}
+    for final in finals:
+        by.setdefault(final.parent, []).append(final)
+    return by
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _link_aside(path: Path) -> Path | None:

@@ -14,6 +14,7 @@ output's parts, a name the stager does not make, a link, a folder where a file i
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .fileio import SCRATCH_PREFIX, STEM_CUT
+from .fileio import SCRATCH_PREFIX, STEM_CUT, recover_set
 
 # tempfile.mkstemp / mkdtemp's random part: 8 of [a-z0-9_]
 _RANDOM = r"[a-z0-9_]{8}"
@@ -49,7 +50,16 @@ def _regular_file(path: Path) -> bool:
 def sweep(finals: Iterable[Path], work: Path | None = None) -> list[Path]:
     """Remove the staged copies a killed run of these outputs left (``finals``: the shot's outputs;
     ``work``: its work folder, locked by this run, whose engine scratch folders go too); returns
-    what went. Call only while holding the outputs' locks. A file that cannot be removed stays."""
+    what went. Call only while holding the outputs' locks. A file that cannot be removed stays.
+    A set the killed run left half renamed into place is put back first (:func:`.fileio.recover_set`)."""
+    finals = list(finals)
+    restored = recover_set(finals)
+    if restored:
+        back = ", ".join(p.name for p in restored)
+        logging.getLogger("dualtalk").warning(
+            f"the last run writing {finals[0]} was killed while putting its files in place; its earlier "
+            f"files are back ({back}), never a mix of the two"
+        )
     patterns: dict[Path, list[re.Pattern[str]]] = {}
     for final in finals:
         patterns.setdefault(final.parent, []).append(_staged_name(final))
