@@ -37,10 +37,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+MIN_BLENDER = (5, 0)  # blender_manifest.toml's blender_version_min
+
+
+def blender_too_old(version: tuple[int, ...], binary: str) -> str | None:
+    """The one line for a Blender older than the extension needs (a farm node's PATH finding the
+    distribution's 3.4 first): its failures blamed numpy, the .blend or an internal error (review
+    rv40c F4). None for 5.0 and newer."""
+    if tuple(version[:2]) >= MIN_BLENDER:
+        return None
+    found = ".".join(str(n) for n in version)
+    need = ".".join(str(n) for n in MIN_BLENDER)
+    return f"error: DualTalk needs Blender {need} or newer; this is Blender {found} ({binary})"
+
 
 def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
     """Entry when Blender runs this file as a script: load the package as ``dualtalk`` (by the loader
     ``scripts/build_extension.py`` uses too, ``package_loader.py``, run by its path)."""
+    import bpy
+
+    if (old := blender_too_old(tuple(bpy.app.version), bpy.app.binary_path)) is not None:
+        print(old, file=sys.stderr)
+        return 2
     import runpy
 
     root = Path(__file__).resolve().parents[2]
