@@ -81,8 +81,7 @@ def _years_counted(m: re.Match[str]) -> str:
     counted = n > 2100 or (n % 1000 == 0 and m.group("c"))
     if not counted or "公元" in m.string[max(0, m.start() - 3) : m.start()]:  # 公元前3000年: a year
         return m.group(0)
-    said = number(n)
-    return ("两" + said[1:] if said.startswith("二千") else said) + m.group(0)[len(m.group("y")) :]
+    return amount(n) + m.group(0)[len(m.group("y")) :]  # (两千五百年)
 
 
 def _yuan(m: re.Match[str]) -> str:
@@ -147,11 +146,11 @@ def as_said(text: str) -> str:
     text = re.sub(rf"{_NOT_AFTER}(?P<h>\d{{1,2}}):(?P<mm>\d{{2}}){_NOT_BEFORE}", _clock, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}}){_YEARS_COUNTED}", _years_counted, text)
     text = re.sub(rf"{_NOT_AFTER}(?P<y>\d{{4}})(?=\s*年)", lambda m: _digit_by_digit(m.group("y")), text)
-    text = re.sub(
-        rf"{_NOT_AFTER}{_ORDER_BEFORE}(?P<n>2|2\d{{3}}){_NOT_BEFORE}(?=\s*多?\s*(?:{_MEASURES}))", _two, text
-    )
     text = re.sub(rf"{_NOT_AFTER}{_AMOUNT}\s*[%％]", lambda m: f"百分之{m.group('n')}", text)
     text = re.sub(_YUAN, _yuan, text)
+    text = re.sub(  # (after ¥: ¥2000 两千元)
+        rf"{_NOT_AFTER}{_ORDER_BEFORE}(?P<n>2|2\d{{3}}){_NOT_BEFORE}(?=\s*多?\s*(?:{_MEASURES}))", _two, text
+    )
     text = re.sub(rf"{_NOT_AFTER}(?P<w>\d+)\.(?P<f>\d+){_NOT_BEFORE}", _decimal, text)
     return re.sub(
         rf"{_NOT_AFTER}(?P<n>[1-9]\d{{4,11}}){_NOT_BEFORE}", lambda m: amount(int(m.group("n"))), text

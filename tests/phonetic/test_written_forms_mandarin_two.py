@@ -29,6 +29,7 @@ VOICE = "cmn-latn-pinyin"
         ("有20000人，住了2年。", "有两万人，住了两年。"),
         ("2千块和2万人", "两千块和两万人"),
         ("来了2000多人。", "来了两千多人。"),
+        ("这个¥2000，那个¥2。", "这个两千元，那个两元。"),
     ],
 )
 def test_two_of_something_is_said_liang(written, spoken):
