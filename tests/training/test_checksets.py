@@ -273,6 +273,31 @@ def test_a_folder_that_already_holds_files_is_left_alone(tmp_path, sdist, capsys
     assert (out / "talk_a.wav").read_bytes() == b"my own take"
 
 
+def test_a_set_cut_short_leaves_no_half_set_behind(tmp_path, sdist, capsys):
+    """Here the second clip's labels are not a TextGrid: found when the set is read back, after
+    both folders were written."""
+    doc = _grid_manifest(sdist)
+    doc["sets"]["free"]["clips"][1]["grid_member"] = "fakepkg-1.0/tests/data/lab/talk_b.lab"
+    out, src = tmp_path / "free", tmp_path / "src"
+    code = checksets.main(
+        ["--manifest", str(_write(tmp_path, doc)), "build", "free", "--out", str(out), "--sources", str(src),
+         "--archives", str(sdist.parent)]
+    )  # fmt: skip
+    assert code == 2 and "talk_b.TextGrid: not a Praat TextGrid" in capsys.readouterr().err
+    assert not out.exists() and not src.exists()
+
+
+def test_a_manifest_clip_name_that_leaves_the_folder_is_refused(tmp_path, sdist, capsys):
+    doc = _grid_manifest(sdist)
+    doc["sets"]["free"]["clips"][0]["stem"] = "../outside"
+    code = checksets.main(
+        ["--manifest", str(_write(tmp_path, doc)), "build", "free", "--out", str(tmp_path / "o"),
+         "--archives", str(sdist.parent)]
+    )  # fmt: skip
+    assert code == 2 and "'../outside' in the manifest is not a plain file name" in capsys.readouterr().err
+    assert not (tmp_path / "outside.wav").exists() and not (tmp_path / "o").exists()
+
+
 def test_an_unknown_set_is_named_with_the_sets_there_are(tmp_path, sdist, capsys):
     code = checksets.main(
         [

@@ -17,6 +17,7 @@ download command, and the command exits non-zero.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import logging
@@ -58,6 +59,11 @@ def fingerprint(folder: str | Path, pattern: str = "*.wav") -> str:
     return digest.hexdigest()
 
 
+def _plain_name(stem: object) -> bool:
+    """A clip name that stays inside the set's folder (no separators, not hidden, not empty)."""
+    return isinstance(stem, str) and bool(stem) and not stem.startswith(".") and not set("/\\:") & set(stem)
+
+
 def clean_lab(text: str) -> str:
     """A transcript without its bracketed noise and filler tokens (``<...>``, ``[...]``), one line."""
     return " ".join(re.sub(r"<[^>]*>|\[[^\]]*\]", " ", text).split())
@@ -81,8 +87,6 @@ def _transcript(clip: dict[str, Any], readers: dict[str, ArchiveReader]) -> str:
     reader = readers[clip.get("text_archive", clip["archive"])]
     raw = reader.read(clip["text_member"])
     if clip["text_member"].endswith(".gz"):
-        import gzip
-
         raw = gzip.decompress(raw)
     body = raw.decode("utf-8-sig")
     if "text_id" in clip:
@@ -203,8 +207,14 @@ def build(
             and (not Path(folder).is_dir() or any(Path(folder).iterdir()))
         ):
             raise DualTalkError(f"{flag} {folder} already holds files; give a new or empty folder")
+    bad = [c.get("stem") for c in spec["clips"] if not _plain_name(c.get("stem"))]
+    if bad:
+        raise DualTalkError(f"{name}: clip name {bad[0]!r} in the manifest is not a plain file name")
     paths = locate(archives, archive_dirs)
     readers = {key: ArchiveReader(path) for key, path in paths.items()}
+    # a set cut short (a member missing, the aligner stopping, Ctrl-C) leaves no half set behind;
+    # only folders this run made are removed, never one that was there before
+    ours = [Path(f) for f in (out, keep_sources) if f is not None and not Path(f).exists()]
     try:
         with tempfile.TemporaryDirectory(prefix=f"dualtalk-{name}-") as tmp:
             sources = Path(tmp) / "sources"
@@ -218,9 +228,19 @@ def build(
             else:
                 align(spec, sources, out, Path(tmp))
             mark_evaluation_only(out, "checksets build")
+            made = _describe(name, spec, archives, out)  # every clip read back as eval lipsync reads it
+    except BaseException:
+        for folder in ours:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     finally:
         for r in readers.values():
             r.close()
+    return made
+
+
+def _describe(name: str, spec: dict[str, Any], archives: list[Archive], out: Path) -> dict[str, Any]:
+    """What was built, written to ``out/checkset.json``: clips, seconds, fingerprints, archives."""
     import soundfile as sf
 
     from .lipsync import find_alignments
@@ -234,13 +254,8 @@ def build(
         "labels": fingerprint(out, "*.TextGrid" if spec["recipe"] == "textgrid" else "*.phone.json"),
         "published": {k: spec.get(k) for k in ("fingerprint", "labels")},
     }
-    (out / "checkset.json").write_text(
-        json.dumps(
-            {**made, "archives": [a.__dict__ for a in archives], "backs": spec.get("backs", "")}, indent=1
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    record = {**made, "archives": [a.__dict__ for a in archives], "backs": spec.get("backs", "")}
+    (out / "checkset.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return made
 
 
@@ -300,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         dirs = [Path(d) for d in (args.archives or ["."])]
         made = build(args.name, args.out, dirs, doc, keep_sources=args.sources)
+    except KeyError as exc:
+        print(f"error: {args.manifest}: an entry lacks the field {exc}", file=sys.stderr)
+        return DualTalkError.exit_code
     except DualTalkError as exc:
         for line in exc.lines if isinstance(exc, MissingArchives) else [str(exc)]:
             print(f"error: {line}", file=sys.stderr)
