@@ -294,19 +294,28 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="the sets, their archives and the commands that download them")
     b = sub.add_parser("build", help="rebuild one set from the downloaded archives")
     b.add_argument("name", help="the set (see list)")
-    b.add_argument("--out", required=True, help="new or empty folder for <stem>.wav + <stem>.phone.json")
+    b.add_argument(
+        "--out", required=True, metavar="DIR", help="new or empty folder for <stem>.wav + <stem>.phone.json"
+    )
     b.add_argument(
         "--archives",
         action="append",
+        metavar="FOLDER",
         default=None,
         help="folder holding the downloaded archives (repeatable; default: the current folder)",
     )
     b.add_argument(
         "--sources",
         default=None,
+        metavar="DIR",
         help="new folder that keeps the recordings and transcripts before alignment (eval scripts reads it)",
     )
-    ap.add_argument("--manifest", default=str(MANIFEST), help="the sets' manifest (default: the shipped one)")
+    ap.add_argument(
+        "--manifest",
+        default=str(MANIFEST),
+        metavar="JSON",
+        help="the sets' manifest (default: the shipped one)",
+    )
     args = ap.parse_args(argv)
     try:
         doc = load_manifest(args.manifest)
