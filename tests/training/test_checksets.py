@@ -298,6 +298,27 @@ def test_a_manifest_clip_name_that_leaves_the_folder_is_refused(tmp_path, sdist,
     assert not (tmp_path / "outside.wav").exists() and not (tmp_path / "o").exists()
 
 
+def test_a_manifest_entry_without_a_field_is_named_in_one_line(tmp_path, sdist, capsys):
+    doc = _grid_manifest(sdist)
+    del doc["sets"]["free"]["clips"][0]["member"]
+    manifest = _write(tmp_path, doc)
+    code = checksets.main(
+        [
+            "--manifest",
+            str(manifest),
+            "build",
+            "free",
+            "--out",
+            str(tmp_path / "o"),
+            "--archives",
+            str(sdist.parent),
+        ]
+    )
+    assert code == 2
+    assert capsys.readouterr().err.strip() == f"error: {manifest}: an entry lacks the field 'member'"
+    assert not (tmp_path / "o").exists()
+
+
 def test_an_unknown_set_is_named_with_the_sets_there_are(tmp_path, sdist, capsys):
     code = checksets.main(
         [
