@@ -80,6 +80,7 @@ for _chars, _cls in (
 _STAND_INS: dict[str, str] = {
     **dict(zip("ABCDEGHIJLMNOPQRSTUVWXYZ", "ɑβçðɛɢħɪɟɫɱŋɔɸɣʀʃθʊʌœχøʒ", strict=True)),
     "Φ": "ɸ", "φ": "ɸ", "ε": "ɛ", ":": "ː", "[": "\u032a",  # espeak's length mark; "d[": dental d̪
+    '"': "\u0308",  # espeak's centralised vowel (Russian "люди" l;'u"d;I): IPA's diaeresis, u" is ü
     "ʦ": "ts", "ʣ": "dz", "ʧ": "tʃ", "ʤ": "dʒ", "ʨ": "tɕ", "ʥ": "dʑ",
 }  # fmt: skip
 # espeak-ng also prints some of its own phoneme names as IPA in a few languages only: its "y" is IPA

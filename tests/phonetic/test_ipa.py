@@ -155,3 +155,14 @@ def test_language_stand_ins_follow_the_voice_language_tag():
     assert espeak_phone("y", "ru") == "ɨ" and espeak_phone("ˈy", "vi-vn-x-central") == "ˈɯ"
     assert espeak_phone("y", "pt-br") == "ɪ" and espeak_phone("y", "pt") == "y"  # Portugal writes ɨ itself
     assert espeak_phone("y", "fr") == espeak_phone("y", "") == "y"
+
+
+def test_a_russian_fronted_u_in_a_written_label_is_a_rounded_vowel_to_the_evaluator():
+    # espeak-ng writes ю after a soft consonant ("люди") as u" (its mark for a centralised vowel);
+    # a .phone.json written from those events must read as a rounded vowel, not a phone in no table
+    from dualtalk.inference.phonetic.ipa import as_ipa
+    from dualtalk.training.evaluation.phone_classes import ROUNDED, classify
+
+    assert as_ipa('u"') == "u\u0308"
+    assert ROUNDED in (classify(as_ipa('u"'), "ipa") or ())
+    assert ipa_classes('u"') == ipa_classes("u") == ("UW",)
