@@ -256,9 +256,7 @@ def _update(progress: Progress | None, fraction: float, msg: str) -> None:
         progress.update("audio", fraction, msg)
 
 
-SAME_SPEECH_CORR = (
-    0.9  # two people recorded apart stay far below this where both talk (one talking: BLEED_GAP_DB)
-)
+SAME_SPEECH_CORR = 0.9  # two people recorded apart stay far below this where both talk (one talking: a part)
 MAX_LAG_S = 0.05  # a copy nudged by an edit or two recorders started a little apart
 EXCERPT_S = 8.0
 MAX_EXCERPTS = 12
@@ -286,27 +284,13 @@ def same_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     return float(r[k]), k - lag
 
 
-# One voice this many dB louder in one stream than in the other is a near mic and a far one (a partner's
-# lavalier hears the speaker 12-30 dB down), not a copy: a mono mix copied or panned to a second channel
-# sits within 12 dB of it. At this gap the voice-activity rule reads the quieter stream as bleed, so one
-# voice never moves both characters, which is what the refusal of a copy is for.
-BLEED_GAP_DB = 18.0
-
-
-def level_gap_db(a: np.ndarray, b: np.ndarray) -> float:
-    """How many dB the louder of two streams is above the quieter over the part (by energy); 0 for silence."""
-    ea, eb = (float(np.dot(x.astype(np.float64), x.astype(np.float64))) for x in (a, b))
-    if min(ea, eb) <= 0.0:
-        return 0.0 if max(ea, eb) <= 0.0 else float("inf")
-    return abs(10.0 * float(np.log10(ea / eb)))
-
-
 def copied_speech(a: np.ndarray, b: np.ndarray) -> tuple[float, int] | None:
     """(correlation, lag) when ``a`` and ``b`` are one recording copied (:func:`same_speech` above
-    :data:`SAME_SPEECH_CORR` at levels within :data:`BLEED_GAP_DB`), else None. A part of a two-mic
-    take where one person talks correlates as highly as a copy: its level gap tells the two apart."""
+    :data:`SAME_SPEECH_CORR`, at any level: a mono mix panned hard to one side is still one signal),
+    else None. A part of a two-mic take where one person talks correlates as highly as a copy: the
+    callers judge a part on the whole recording (:func:`_whole_is_copied`), where both people talk."""
     r, lag = same_speech(a, b)
-    if abs(r) <= SAME_SPEECH_CORR or level_gap_db(a, b) >= BLEED_GAP_DB:
+    if abs(r) <= SAME_SPEECH_CORR:
         return None
     return r, lag
 

@@ -1,7 +1,7 @@
 """An animator cuts a two-mic take to a part where only one person talks (docs/scripting.md's example:
 start 2.0, end 4.0). Both mics carry that one voice there, the partner's 24 dB down, so the two
 streams correlate as highly as a copy (0.98): the part was refused as "a mono mix saved as stereo".
-The level gap and the whole recording tell two mics from one mix copied; a real copy is still refused.
+A part is judged on the whole recording, where both people talk; a copy (at any level, a panned mix too) is refused.
 """
 
 from __future__ import annotations
@@ -61,13 +61,31 @@ def test_the_same_part_from_two_files_is_read_too(tmp_path):
     assert d.source["form"] == "pair" and d.active_a.mean() > 0.8 and not d.active_b.any()
 
 
-def test_a_monologue_with_a_silent_listener_mic_is_two_mics(tmp_path):
-    """B never speaks: the whole take is one voice on both mics, B's 24 dB down. B listens throughout."""
+def test_a_whole_take_of_one_voice_on_both_mics_is_judged_as_a_copy(tmp_path):
+    """B never speaks: the whole file is one voice on both streams, B's 24 dB down. Nothing in the file
+    tells that from a mono mix panned to one side (below), so the whole file is refused with its way
+    out (--turns), as before; only a part is read from a recording that is two mics on the whole."""
     mic_a, mic_b = two_mics(-24.0, b_spans=[])
-    d = load_dialogue(stereo(tmp_path / "monologue.wav", mic_a, mic_b))
-    assert d.active_a.any() and not d.active_b.any()
-    d = Dialogue.from_arrays(mic_a, mic_b, sample_rate=SR)  # the same samples held in memory
-    assert d.active_a.any() and not d.active_b.any()
+    with pytest.raises(DualTalkError, match="same signal"):
+        load_dialogue(stereo(tmp_path / "monologue.wav", mic_a, mic_b))
+    with pytest.raises(DualTalkError, match="same signal"):
+        Dialogue.from_arrays(mic_a, mic_b, sample_rate=SR)  # the same samples held in memory
+
+
+@pytest.mark.parametrize("pan", [0.9, 1.0])  # R 22 dB and ~35 dB below L (constant-power pan)
+def test_a_mono_mix_panned_to_one_side_is_refused_whole_and_in_part(tmp_path, pan):
+    """An editor exports the one-mic mix of two people as stereo panned left: the right channel is the
+    same two voices 22 dB down. Read as two mics, A mouthed both people (review rv40e F1: A on 88 %
+    of frames, B on none, no warning). It is one signal at two levels: refused, as a whole and as a part."""
+    rng = np.random.default_rng(2)
+    mix = place(20.0, [(0.5, 4.0), (9.0, 13.0)], rng) + place(20.0, [(4.5, 8.5), (13.5, 19.0)], rng)
+    ang = (1.0 - pan) * np.pi / 4
+    left, right = np.cos(ang) * mix, max(np.sin(ang), 10 ** (-35 / 20)) * mix
+    hiss = (3e-4 * rng.standard_normal((2, len(mix)))).astype(np.float32)
+    path = stereo(tmp_path / "panned.wav", left + hiss[0], right + hiss[1])
+    for start, end in ((None, None), (0.5, 4.0), (4.5, 8.5)):
+        with pytest.raises(DualTalkError, match="mono mix saved as stereo"):
+            load_dialogue(path, start=start, end=end)
 
 
 @pytest.mark.parametrize("gain", [1.0, 0.25])  # a copy as it is, and at -12 dB
@@ -80,9 +98,13 @@ def test_a_part_of_a_mono_mix_saved_as_stereo_is_still_refused(tmp_path, gain):
             load_dialogue(path, start=start, end=end)
 
 
-def test_a_copy_at_another_gain_is_a_copy_but_bleed_is_not():
+def test_a_copy_at_any_gain_is_a_copy():
     from dualtalk.inference.audio.dialogue import copied_speech
 
     voice = place(4.0, [(0.2, 3.8)], np.random.default_rng(3))
     assert copied_speech(voice, 0.25 * voice) is not None  # 12 dB apart: a panned copy
-    assert copied_speech(voice, 0.05 * voice) is None  # 26 dB apart: a far mic's bleed
+    assert (
+        copied_speech(voice, 0.05 * voice) is not None
+    )  # 26 dB apart: still one signal (a part: the whole decides)
+    other = place(4.0, [(0.2, 3.8)], np.random.default_rng(4))
+    assert copied_speech(voice, other) is None  # two voices
