@@ -83,9 +83,10 @@ def _trusted(app: Any, data: Any, scene: Any) -> bool:
 
     if bpy.context.scene != scene:  # its drivers are evaluated only where it is the context's
         return False
-    for owner in owners:  # evaluated again now, as the export's first frame will
+    for owner in owners:  # its drivers evaluated again now, as the export's first frame will
         owner.update_tag()
-    scene.frame_set(scene.frame_current, subframe=scene.frame_subframe)
+    # the tagged ids' drivers run, their animation is not applied again: a frame_set here re-keyed
+    # the open scene and dropped the animator's unkeyed pose and shape-key tweaks (review rv40b F3)
     ids = bpy.context.evaluated_depsgraph_get().ids
     evaluated = {item.original.as_pointer() for item in ids if item.original is not None}
     if not any(owner.as_pointer() in evaluated for owner in owners):
