@@ -19,6 +19,10 @@ fuzzed, :func:`load_mapping` adds file reading. Format (version 1)::
       "clip": [0, 1]                            # optional: clamp key values
     }
 
+A map without ``"map"`` that gives only ``"up_axis"`` and/or ``"head"`` keeps the preset's keys
+(:attr:`CustomMap.preset_keys`): all a rig needs whose head alone the preset reads wrong (a Maya
+rig's up axis, from the panel's map file, which has no up-axis control: review rv40b F2).
+
 Bone weights are radians per unit of the channel, about ``axis`` of the bone's own
 (local) frame. Every problem is reported as one :class:`DualTalkError` line naming the
 offending entry.
@@ -71,6 +75,7 @@ class CustomMap:
     up_axis: str = "auto"  # the rig's up axis for head rotation: auto / Y / Z (a flag overrides it)
     clip: tuple[float, float] | None = None
     name: str = "custom"
+    preset_keys: bool = False  # no "map": the preset keys the face, the map says only up_axis / head
 
     @property
     def key_names(self) -> list[str]:
@@ -197,15 +202,25 @@ def parse_mapping(data: object) -> CustomMap:
     if not isinstance(space, str) or space not in CHANNELS:
         raise DualTalkError(f"mapping: unknown space {space!r} (expected one of {', '.join(CHANNELS)})")
     table = data.get("map")
-    if not isinstance(table, dict) or not table:
-        raise DualTalkError("mapping: 'map' must be a non-empty object of channel -> target(s)")
+    if "map" not in data and ({"up_axis", "head"} & set(data)):
+        table = {}  # only how the rig turns its head: the preset's keys stay (see the module's text)
+        if {"space", "clip"} & set(data):
+            said = " and ".join(repr(k) for k in ("space", "clip") if k in data)
+            raise DualTalkError(
+                f"mapping: {said} {'need' if ' and ' in said else 'needs'} a 'map' of channels (a map of only 'up_axis'/'head' keeps the preset's keys)"
+            )
+    elif not isinstance(table, dict) or not table:
+        raise DualTalkError(
+            "mapping: 'map' must be a non-empty object of channel -> target(s) (or leave 'map' out "
+            "and give only 'up_axis' and/or 'head': the preset keeps its keys)"
+        )
     if len(table) > MAX_ENTRIES:
         raise DualTalkError(f"mapping: too many entries ({len(table)} > {MAX_ENTRIES})")
     channels = CHANNELS[space]
     name = data.get("name", "custom")
     # the name is only shown in messages: a lone surrogate would make printing them fail
     name = name.encode("utf-8", "replace").decode("utf-8")[:63] if isinstance(name, str) else "custom"
-    result = CustomMap(space=space, name=name)
+    result = CustomMap(space=space, name=name, preset_keys=not table)
     for channel, entry in table.items():
         if channel not in channels:
             raise DualTalkError(f"mapping: {channel!r} is not a channel of {space}{_hint(channel, channels)}")

@@ -373,7 +373,9 @@ def _up_axis(arm: Any, bone_name: str) -> tuple[str, str]:
     return up, (
         f"head bone {bone_name!r} points along the rig's {own} but {why}: the head turns with {up} up "
         f"(a rig from Maya imported without Automatic Bone Orientation reads so); if the head rolls "
-        f'where it should turn, give --up-axis-a/--up-axis-b {own} or the map\'s "up_axis"'
+        f'where it should turn, give it a map file holding only {{"version": 1, "up_axis": "{own}"}} '
+        f"(--map-a or --map-b; the preset still keys the face) or, on the command line, "
+        f"--up-axis-a/--up-axis-b {own}"
     )
 
 
@@ -426,7 +428,8 @@ def inspect_character(
     )
     head_bone = presets.find_bone(bone_names, presets.HEAD_BONES) or report.neck_bone
 
-    if mapping is not None:
+    custom = mapping is not None and not mapping.preset_keys  # else the preset keys the face
+    if mapping is not None and custom:
         _plan_custom(report, mapping, key_names, bone_names, head_bone)
     else:
         report.preset = preset
@@ -442,6 +445,8 @@ def inspect_character(
             _plan_preset(report, family, counts[family][0])
         if report.family != presets.FAMILY_FLAME:
             report.head_target = head_bone or ""
+            if mapping is not None:  # a map of only "up_axis" / "head": its head bone, if it names one
+                report.head_target = _map_head(report, mapping, bone_names, head_bone)
         # no face keys of any family (none at all, or body correctives such as 'Fat'), a jaw bone
         jaw_only = family is None and not report.matches and not _face_elsewhere(mesh, arm)
         if report.family is not None or jaw_only:  # FLAME rigs too: their eyes come from the layer's gaze
@@ -473,7 +478,7 @@ def inspect_character(
             report.warnings.append(
                 f"{mesh.name}: armature {arm.name!r} has no head or neck bone; head motion is not keyed"
             )
-    if mapping is None and report.family in presets.PRESET_TARGETS and report.keys:
+    if not custom and report.family in presets.PRESET_TARGETS and report.keys:
         report.warnings += _silent_parts(report, key_names)
     if up_axis == AUTO and mapping is not None:
         up_axis = mapping.up_axis  # the map names its rig's bones; it may say which way is up too
@@ -862,6 +867,27 @@ def _with_hint(name: str, names: list[str]) -> str:
     return f"{name} (did you mean {near!r}?)" if near is not None and near != name else name
 
 
+def _map_head(
+    report: CharacterReport, mapping: CustomMap, bone_names: list[str], head_bone: str | None
+) -> str:
+    """The head target a map's ``"head"`` names ("" turns the object; none said: ``head_bone``, the
+    one found by name); a bone the rig lacks is refused in one line."""
+    if mapping.head is None:
+        return head_bone or ""
+    if mapping.head == "":
+        return ""
+    if (bone := name_finder(bone_names)(mapping.head)) is not None:
+        return str(bone)
+    if report.armature is None:
+        raise DualTalkError(
+            f"mapping names head bone {mapping.head!r}, but {report.mesh.name!r} has no armature; "
+            'use "head": "" to turn the object, or pick the rigged character'
+        )
+    raise DualTalkError(
+        f"mapping names head bone {mapping.head!r}, which {report.mesh.name!r}'s armature lacks"
+    )
+
+
 def _plan_custom(
     report: CharacterReport,
     mapping: CustomMap,
@@ -908,21 +934,7 @@ def _plan_custom(
             f"{report.mesh.name}: map {mapping.name!r} targets missing on this rig: {', '.join(shown)}"
             + (" ..." if len(report.missing) > 5 else "")
         )
-    if mapping.head is None:
-        report.head_target = head_bone or ""
-    elif mapping.head == "":
-        report.head_target = ""
-    elif bone_of(mapping.head) is not None:
-        report.head_target = str(bone_of(mapping.head))
-    elif report.armature is None:
-        raise DualTalkError(
-            f"mapping names head bone {mapping.head!r}, but {report.mesh.name!r} has no armature; "
-            'use "head": "" to turn the object, or pick the rigged character'
-        )
-    else:
-        raise DualTalkError(
-            f"mapping names head bone {mapping.head!r}, which {report.mesh.name!r}'s armature lacks"
-        )
+    report.head_target = _map_head(report, mapping, bone_names, head_bone)
     clash = [d for d in report.bones if d.bone == report.head_target and report.armature is not None]
     if clash:
         report.warnings.append(
