@@ -772,18 +772,70 @@ def datablock_id(idblock: Any, create: bool = True) -> str:
     changes (two characters swapping names gave both of them the first one's takes: review rv39g
     F1), this does not. ``KEY:``/``OBJECT:`` first, so a face's shape keys tell two characters
     apart where they share a rig. "" where the datablock holds none and ``create`` is False, or
-    cannot hold one (linked from a library)."""
+    cannot hold one (linked from a library).
+
+    Blender copies the id with the datablock (Shift+D, a scene's Full Copy, one asset appended
+    twice): keying (``create``) gives a copy an id of its own (:func:`is_copy`) and notes the one it
+    was copied with (:data:`ID_WAS_PROP`), so its takes are never its original's (review rv40b F1)."""
     held = idblock.get(ID_PROP) if hasattr(idblock, "get") else None
     if isinstance(held, str) and held:
+        if not create:
+            return held
+        if is_copy(idblock, held):
+            return _stamp(idblock, was=held)
+        if idblock.get(ID_OF_PROP) != idblock.name:  # renamed since (or stamped before names were)
+            with contextlib.suppress(AttributeError, TypeError, RuntimeError):
+                idblock[ID_OF_PROP] = idblock.name
         return held
     if not create:
         return ""
+    return _stamp(idblock)
+
+
+ID_OF_PROP = "dualtalk_id_of"  # a datablock's name when it got its id: Blender names a copy otherwise
+ID_WAS_PROP = "dualtalk_id_was"  # on a copy given its own id: the id it was copied with
+_ID_KINDS = {"KEY": "shape_keys", "OBJECT": "objects", "MESH": "meshes", "ARMATURE": "armatures"}
+
+
+def _stamp(idblock: Any, was: str = "") -> str:
+    """Give ``idblock`` a new id (noting the name it has now, and ``was``: the id it was copied with)."""
     new = f"{getattr(idblock, 'id_type', 'ID')}:{uuid.uuid4().hex[:16]}"
     try:
         idblock[ID_PROP] = new
+        idblock[ID_OF_PROP] = idblock.name
+        if was:
+            idblock[ID_WAS_PROP] = was
     except (AttributeError, TypeError, RuntimeError):  # not editable: the names decide for it
         return ""
     return new
+
+
+def id_holders(kind: str, ids: Iterable[str], prop: str = ID_PROP) -> dict[str, list[Any]]:
+    """The datablocks of the file of ``kind`` (an id's prefix: ``KEY``, ``OBJECT``) that hold one of
+    ``ids`` (:data:`ID_PROP`; or as ``prop``), by id: more than one where Blender copied a datablock
+    with its id."""
+    wanted: set[str] = set(ids)
+    out: dict[str, list[Any]] = {}
+    for idblock in getattr(bpy.data, _ID_KINDS.get(kind, ""), None) or ():
+        held = idblock.get(prop)
+        if isinstance(held, str) and held in wanted:
+            out.setdefault(held, []).append(idblock)
+    return out
+
+
+def original_holder(holders: list[Any]) -> Any:
+    """Of the datablocks holding one id, the one it was given to: the one still named as it was then
+    (:data:`ID_OF_PROP`), else the oldest (a copy is made after its original, and a file is read in
+    name order: ``Key`` before ``Key.001``)."""
+    named = [b for b in holders if b.get(ID_OF_PROP) == b.name]
+    return min(named or holders, key=lambda b: int(b.session_uid))
+
+
+def is_copy(idblock: Any, held: str) -> bool:
+    """Whether ``idblock`` holds the id ``held`` only as Blender's copy of the datablock it was given to."""
+    kind = str(getattr(idblock, "id_type", ""))
+    holders = id_holders(kind, [held]).get(held, [])
+    return len(holders) > 1 and int(original_holder(holders).session_uid) != int(idblock.session_uid)
 
 
 def forget_ids(idblocks: Iterable[Any]) -> None:
@@ -796,8 +848,10 @@ def forget_ids(idblocks: Iterable[Any]) -> None:
     recorded = {i for a in bpy.data.actions if is_ours(a) for i in record_ids(action_meta(a))}
     for idblock in blocks:
         if idblock[ID_PROP] not in recorded and not our_strips(idblock):
-            with contextlib.suppress(KeyError, TypeError, RuntimeError):
-                del idblock[ID_PROP]
+            gone = [ID_PROP, ID_OF_PROP] + ([ID_WAS_PROP] if idblock.get(ID_WAS_PROP) not in recorded else [])
+            for prop in gone:
+                with contextlib.suppress(KeyError, TypeError, RuntimeError):
+                    del idblock[prop]
 
 
 def record_ids(meta: Mapping[str, Any]) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ uses the same one."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import bpy
@@ -95,19 +95,83 @@ class Who:
     names: frozenset[str]
     history: frozenset[str]
     keys: frozenset[str] = frozenset()  # its shape-key datablocks' names
+    claims: Claims | None = field(default=None, compare=False)  # who else holds its ids (copies)
+
+
+@dataclass(frozen=True)
+class Claims:
+    """The datablocks of the file that hold a character's ids, or held them until keying gave a copy
+    its own (``layers.ID_WAS_PROP``): Blender copies an id with the datablock (Shift+D, a scene's Full
+    Copy, one asset appended twice), so an id a take records says only "one of these keyed it"
+    (review rv40b F1). ``mine``: the session uids of the character's own datablocks; the file is
+    read for a kind of datablock (shape keys, objects) only when a record asks about one."""
+
+    ids: frozenset[str]  # the character's ids (held, or copied with)
+    mine: frozenset[int]
+    my_keys: frozenset[int]  # the uids of its shape-key datablocks that hold an id
+    # id -> (session uid, name, holds it as its original), by kind read so far
+    by_kind: dict[str, dict[str, list[tuple[int, str, bool]]]] = field(default_factory=dict)
+
+    def _holders(self, recorded: str) -> list[tuple[int, str, bool]]:
+        kind = recorded.partition(":")[0]
+        if kind not in self.by_kind:
+            found: dict[str, list[tuple[int, str, bool]]] = {}
+            for held, blocks in layers.id_holders(kind, self.ids).items():
+                first = int(layers.original_holder(blocks).session_uid)
+                found[held] = [(int(b.session_uid), b.name, int(b.session_uid) == first) for b in blocks]
+            for was, blocks in layers.id_holders(kind, self.ids, layers.ID_WAS_PROP).items():
+                found.setdefault(was, []).extend((int(b.session_uid), b.name, False) for b in blocks)
+            self.by_kind[kind] = found
+        return self.by_kind[kind].get(recorded, [])
+
+    def keyer(self, recorded: str, keyed_keys: set[str]) -> int | None:
+        """The uid of the datablock that keyed a take recording id ``recorded`` and the shape-key
+        datablocks named ``keyed_keys``: the one holder; else the one whose name the take recorded
+        (a copy keyed by a DualTalk that gave it no id of its own); else the id's original."""
+        if recorded not in self.ids:
+            return None  # none of the character's: whoever keyed it, not this one
+        found = self._holders(recorded)
+        if len(found) == 1:
+            return found[0][0]
+        named = [uid for uid, name, _o in found if recorded.startswith("KEY:") and name in keyed_keys]
+        if len(named) == 1:
+            return named[0]
+        return next((uid for uid, _n, original in found if original), None)
+
+    def keyed(self, record_: Parsed) -> bool:
+        """Whether the character's own datablocks keyed the action of record ``record_`` (by its
+        shape keys where both it and the record have them, as ``layers.same_datablocks``)."""
+        keyed_keys = set(record_[5])
+        keys = [i for i in record_[4] if i.startswith("KEY:")]
+        if keys and self.my_keys:
+            return any(self.keyer(i, keyed_keys) in self.my_keys for i in keys)
+        return any(self.keyer(i, keyed_keys) in self.mine for i in record_[4])
+
+
+def _claims(idblocks: list[Any], ids: frozenset[str]) -> Claims:
+    """What tells the character with ``idblocks`` (holding ``ids``) from copies of it (:class:`Claims`)."""
+    stamped = [b for b in idblocks if b.get(layers.ID_PROP) or b.get(layers.ID_WAS_PROP)]
+    return Claims(
+        ids,
+        frozenset(int(b.session_uid) for b in idblocks),
+        frozenset(int(b.session_uid) for b in stamped if getattr(b, "id_type", "") == "KEY"),
+    )
 
 
 def who(obj: Any, idblocks: Iterable[Any]) -> Who:
     """The character ``obj`` (its datablocks ``idblocks``) as :func:`owner` asks about it."""
     idblocks = list(idblocks)
-    ids = frozenset(i for i in (layers.datablock_id(b, create=False) for b in idblocks) if i)
+    held = [layers.datablock_id(b, create=False) for b in idblocks]
+    was = [b.get(layers.ID_WAS_PROP) for b in idblocks if hasattr(b, "get")]
+    ids = frozenset(i for i in [*held, *was] if isinstance(i, str) and i)
     history: set[str] = set()
     for idblock in idblocks:
         for layer, strip in layers.our_strips(idblock).items():
             if layer != layers.REST and is_ours(strip.action):
                 history |= set(parsed(strip.action)[3])
     keys = frozenset(b.name for b in idblocks if getattr(b, "id_type", "") == "KEY")
-    return Who(ids, frozenset(_names(obj, idblocks)), frozenset(history), keys)
+    claims = _claims(idblocks, ids) if ids else None
+    return Who(ids, frozenset(_names(obj, idblocks)), frozenset(history), keys, claims)
 
 
 def owner(record_: Parsed, whos: list[Who]) -> int | None:
@@ -123,6 +187,8 @@ def owner(record_: Parsed, whos: list[Who]) -> int | None:
     pool = list(range(len(whos)))
     if ids:
         pool = [i for i in pool if layers.same_datablocks(ids, whos[i].ids)]
+        # an id Blender copied with the datablock: this one's only where its own datablock keyed it
+        pool = [i for i in pool if (c := whos[i].claims) is None or c.keyed(record_)]
         if len(pool) > 1:  # a face and its copy: the shape keys' datablock names tell them apart
             pool = [i for i in pool if whos[i].keys & set(record_[5])] or pool
         if len(pool) == 1:
