@@ -12,7 +12,9 @@ everywhere else: in a number's tens and ones (12, 20, 一万二千), a year (二
 2号, 第2个, 2楼), a decimal (2.5 二点五). At a number's head before 千, 万 and 亿 两 is what speakers say
 (两千块, 两万人; 现代汉语词典, 两: "used before 千, 万, 亿"), 二百 and 两百 both: 百 keeps espeak-ng's 二.
 A phone number, a QQ or room number and a postcode are said digit by digit, 1 as 幺 (yao), as they are
-read out (an 11-digit mobile number was read as 一百三十八亿...).
+read out (an 11-digit mobile number was read as 一百三十八亿...): a number of a phone's shape, or after
+电话, 手机号, 号码, 房间 and the like. A number followed by a currency or measure word is an amount, whatever
+comes before it (这部手机3999元 三千九百九十九元, 投资15000000000元 一百五十亿元).
 """
 
 from __future__ import annotations
@@ -117,17 +119,26 @@ _MEASURES = (
 )
 # a 2 after these is a place in an order or a date (第2个, 星期2, 初2), said 二
 _ORDER_BEFORE = r"(?<!第)(?<!星期)(?<!礼拜)(?<!周)(?<!初)(?<![-~～/])"
-# words before a number that is read out digit by digit (a phone, QQ or room number, a postcode)
+# words before a number that is read out digit by digit (a phone, QQ or room number, a postcode);
+# 手机 alone is not one: 这部手机3999元 is a price (手机号 is)
 _CODE_BEFORE = (
-    r"(?:电话|手机|号码|编号|卡号|尾号|账号|工号|学号|QQ|qq|微信|邮编|房间|房号|密码)[是为：:\s号]*$"
+    r"(?:电话|手机号|号码|编号|卡号|尾号|账号|工号|学号|QQ|qq|微信|邮编|房间|房号|密码)[是为：:\s号]*$"
 )
 _CODE_DIGITS = "零幺二三四五六七八九"
+# a currency or measure word after a number makes it an amount, never a code (手机3999元, 15000000000元)
+_AMOUNT_AFTER = re.compile(
+    r"\s*(?:多|余)?(?:元|块|毛|角|美元|欧元|日元|港币|人民币|万|亿|千|百|人(?!工)|个(?!人)|位|名|件|张|台|部|岁|天|次|倍|"
+    r"斤|公斤|千克|克|吨|米|公里|千米|平方米|平米|[%％])"
+)
 
 
 def _coded(m: re.Match[str]) -> str:
-    """A phone number or code digit by digit (1 as 幺); a number that is none is left as written."""
+    """A phone number or code digit by digit (1 as 幺); a number that is none, or that a currency or
+    measure word follows (an amount), is left as written."""
     digits = m.group(0)
     plain = digits.replace("-", "")
+    if "-" not in digits and _AMOUNT_AFTER.match(m.string, m.end()):
+        return digits
     phone = (len(plain) == 11 and plain[0] == "1") or (plain[0] == "0" and len(plain) >= 7)
     if phone or re.search(_CODE_BEFORE, m.string[max(0, m.start() - 8) : m.start()]):
         return "".join(_CODE_DIGITS[int(d)] for d in plain)
