@@ -11,8 +11,9 @@ Hangul in English or not at all: "5kg" kay-gee, "50%" percent, "2~3개" tilde, "
 right ("3:30" -> "세 시 30분": it says the minutes 삼십 itself). Native numbers are used only where the
 counter after the number takes them without doubt (시 for 1-12, 개, 명, 살, 마리, 권, 잔, 시간, 번째...);
 a counter that is said both ways takes its native number only with the words that tell: 번 with
-번이나, 번씩, 번 만에 or a verb after it (3번 봤어 세 번; 3번 출구 삼 번), 대 after a machine (차 3대 세 대;
-3대 1, 20대 삼 대, 이십 대), 분 after a person (손님 3분 세 분; 3분 후 삼 분): :func:`_by_context`. A number
+번이나, 번씩, 번 만에 or a verb after it (3번 봤어 세 번; 3번 출구, 1번 후보 일 번: any other word after 번
+is the numbered thing), 대 after a machine (차 3대 세 대; 3대 1, 20대 삼 대, 이십 대), 분 after a person
+unless a word of time follows (손님 3분 세 분; 3분 후, 선생님 10분 뒤에 삼 분, 십 분): :func:`_by_context`. A number
 after 제 (제3장) is an ordinal, said in Sino-Korean. A range is said "A에서 B", each end by its own
 rule (9시~18시 아홉 시에서 18시, 1950-1953년 1950에서 1953년); a phone number is one only where no counter
 or unit follows it (1500-2000원 is a price). Readings follow the National Institute of Korean
@@ -318,9 +319,10 @@ def _currency(m: re.Match[str]) -> str:
 # a score (3대 1 삼 대 일), a "top N" (3대 명산 삼 대), an age group (20대 이십 대) and generations (3대째);
 # 번 counts times with native numbers (3번 봤어 세 번) but names a numbered thing in Sino-Korean (3번 출구
 # 삼 번, 3번이 정답); 분 counts minutes in Sino-Korean (3분 후 삼 분) and people, politely, with native
-# numbers (손님 3분이 세 분이, 3분께서). Where nothing tells, each keeps espeak-ng's Sino-Korean reading,
-# except 번 before a word that is no numbered thing (3번 했어요: in dialogue the count of times is the
-# common reading; 7번 아이언, a club, would be read 일곱 번).
+# numbers (손님 3분이 세 분이, 3분께서), unless a word of time follows (선생님 10분 뒤에: minutes). Where
+# nothing tells, each keeps espeak-ng's Sino-Korean reading: 번 is native only before a verb (3번 했어요)
+# or a word of times (번이나, 번 더); before any other word it names a numbered thing (1번 후보, 3번 문항),
+# the safer default, as a noun after 번 more often is what it numbers.
 _MACHINES = (
     "차|자동차|승용차|버스|택시|트럭|자전거|오토바이|비행기|헬기|배|기차|컴퓨터|노트북|카메라|기계|"
     "휴대폰|핸드폰|스마트폰|전화기|텔레비전|티브이|TV|냉장고|세탁기|에어컨|선풍기|드론|로봇|프린터|모니터|"
@@ -341,6 +343,23 @@ _NUMBERED = (
 _NUMBERED_WORD = re.compile(
     rf"(?:{'|'.join(_NUMBERED)})(?:으로|로|에서|에|이|가|을|를|은|는|의|도|까지|부터|이야|이에요|예요|입니다)?"
 )
+# what after 분 says minutes, even after a person (선생님 10분 뒤에 십 분, 어르신 5분 기다리세요 오 분):
+# 분기, 분야, 분석... and the words of time, with or without a space before them
+_MINUTES_AFTER = re.compile(
+    r"(?:기|야|석|의|량|류|명|마다|\s*(?:간|만|후|뒤|전|동안|안|내|이내|쯤|정도|늦|일찍|지나|지났|넘|이상|이하|"
+    r"걸|남|기다|거리|간격|마다|씩|밖에|동안|째|후에|뒤에))"
+)
+# the word after 번 that makes it a count of times (3번 봤어 세 번, 두 번 해요): a verb in the past or
+# future (봤어, 갔다, 먹었어요, 하겠다), in a common ending (해요, 하세요, 봐, 가서, 합니다), or an adverb
+# of times (10번 넘게 말했어, 3번 또 졌어); any other
+# word is taken for the numbered thing it names (1번 후보, 3번 문항이: 일 번, 삼 번), espeak-ng's reading
+_TIMES_VERB = re.compile(
+    r"[가-힣]*(?:[었았였했됐봤갔왔줬쳤졌셨웠렸켰혔겠]|시도|반복|연습)[가-힣]*"
+    r"|(?:해|하|봐|보|가|와|오|먹어|읽어|들어|써|불러|만나|물어|말해|전화해)"
+    r"(?:|요|서|도|야|라|고|면|자|세요|십시오|ㅂ니다|죠|지요|는데|니까|려고|게요|ㄹ게요)"
+    r"|합니다|봅니다|갑니다|옵니다|[가-힣]+(?:어요|아요|해요|세요|습니다)"
+    r"|넘게|가까이|남짓|또|계속|연달아|연거푸|내리|거듭|자꾸|벌써|이미|씩이나|정도|이상|이하|더|다시"
+)
 _PEOPLE = "손님|고객|어르신|선생님|교수님|부모님|할머니|할아버지|어른|분들|의사 선생님|환자"
 _PEOPLE_BEFORE = re.compile(rf"(?:{_PEOPLE})(?:이|가|은|는|도|께서)?\s*$")
 
@@ -353,13 +372,13 @@ def _by_context(m: re.Match[str]) -> str:
     if counter == "대":
         native_here = bool(_MACHINE_BEFORE.search(before)) and not _DAE_NOT.match(after)
     elif counter == "분":
-        native_here = bool(_PEOPLE_BEFORE.search(before) or re.match(r"께", after)) and not re.match(
-            r"(?:기|야|석|의|량|류|명|간|만|후|전|동안|마다)", after
-        )
-    else:  # 번: followed by a word (no particle on it) that is no numbered thing, nor after one
+        native_here = bool(
+            _PEOPLE_BEFORE.search(before) or re.match(r"께", after)
+        ) and not _MINUTES_AFTER.match(after)
+    else:  # 번: followed by a verb (3번 봤어), not a numbered thing (1번 후보), nor after one
         word = re.match(r"\s+([가-힣]+)", after)
         numbered = re.search(rf"(?:{'|'.join(_NUMBERED)})\s*$", before) is not None
-        native_here = word is not None and not numbered and not _NUMBERED_WORD.fullmatch(word[1])
+        native_here = word is not None and not numbered and _TIMES_VERB.fullmatch(word[1]) is not None
     return _counted(m) if native_here else m.group(0)
 
 
