@@ -11,8 +11,10 @@ fraction рубля). "г." is read only where the words around it tell: after a
 A year before год, года, году, годом or г. is said as an ordinal in the case the noun takes (в 2024 году:
 в две тысячи двадцать четвёртом году; с 1998 года: с тысяча девятьсот девяносто восьмого года; 2000 год:
 двухтысячный год), where espeak-ng said the cardinal ("две тысячи двадцать четыре году"); the case of г.
-comes from the preposition before it (в, о, при: году; с, до, от, после, из, у, для, без, около: года; к,
-по: году, the dative). Other numbers after a preposition keep espeak-ng's nominative (с 5 до 7 is read "с
+comes from the preposition before it (в, о, при: году; с, до, от, после, из, у, для, без, около: года; к:
+году, the dative; по: год, the accusative of "up to and including", с 2010 по 2015 г. по две тысячи
+пятнадцатый год), and a г. after и, а or или takes the case of the year before them (в 2023 г. и 2024 г.:
+году, both). A год written out keeps its own case (по 2024 году, "according to", the dative). Other numbers after a preposition keep espeak-ng's nominative (с 5 до 7 is read "с
 пять до семь", said "с пяти до семи"): Russian declines every part of a cardinal, and which case a
 preposition asks depends on its meaning (в 3 часа, в 3 комнатах), so no small rule says it right.
 """
@@ -133,7 +135,11 @@ _GENITIVE_AFTER = (
     "конца",
     "середины",
 )
-_DATIVE_AFTER = ("к", "ко", "по")
+_DATIVE_AFTER = ("к", "ко")
+# по before a year with г. is "up to and including" (с 2010 по 2015 г.), which takes the accusative: год
+_ACCUSATIVE_AFTER = ("по",)
+# a г. after these takes the case of the year before them (в 2023 г. и 2024 г.: году, both)
+_AND = ("и", "а", "или")
 _PREPOSITIONAL_AFTER = ("в", "во", "о", "об", "при")
 
 
@@ -170,11 +176,19 @@ def _case_after(before: str, noun: str) -> str:
     last = word[-1] if word else ""
     if noun in _YEAR_CASE:
         case = _YEAR_CASE[noun]
-        return "dat" if case == "prep" and last in _DATIVE_AFTER else case
+        return "dat" if case == "prep" and last in _DATIVE_AFTER + _ACCUSATIVE_AFTER else case
+    if last in _AND:
+        first = re.search(
+            rf"(?P<y>[12]\d{{3}})\s*(?P<w>г\.|годом|года|году|год)\s*(?:{'|'.join(_AND)})\s*$", before
+        )
+        if first:
+            return _case_after(before[: first.start()], first.group("w"))
     if last in _PREPOSITIONAL_AFTER:
         return "prep"
     if last in _DATIVE_AFTER:
         return "dat"
+    if last in _ACCUSATIVE_AFTER:
+        return "nom"  # the accusative of год is its nominative
     return "gen" if last in _GENITIVE_AFTER else "nom"
 
 
