@@ -11,14 +11,18 @@ What an animator expects is the line said in the language it is written in. So a
 letters whose letters and commonest words name one language espeak-ng speaks
 (:func:`.script_guess.likely_language`: ş and "ama" say Turkish, ¿ and "muy" Spanish) is read in that
 language's voice; a line that looks English, or whose words tell no language, is read as English, as
-the voice always did. Under Hindi, a line whose words are mostly not English (romanised Hindi: "Main kal
-office ja raha hoon") is said as no voice can read it: that line keeps the engine's lips
-(:func:`unread`), as a character whose lines are all romanised does. The character's report lists the
+the voice always did, and so does an English line whose letters alone point elsewhere: a loanword or
+a few names ("Thanks, señora, see you mañana.") do not make it Spanish (:func:`_mostly_english`). Under
+Hindi, a line whose words are mostly romanised Hindi or not English ("Main kal office ja raha hoon",
+"Main theek hoon": the dictionary knows main, kal, ja and hoon, so the commonest words of romanised
+Hindi count for Hindi, :data:`ROMANISED_HINDI`) is said as no voice can read it: that line keeps the
+engine's lips (:func:`unread`), as a character whose lines are all romanised does. The character's report lists the
 lines read in another language, and the command line names them once (``transcript.draw_lips``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +38,16 @@ ENGLISH = "en"
 # many) are not in the English dictionary (English prose: at most 0.20, script_languages.NOT_ENGLISH_SHARE)
 ROMANISED_SHARE = 0.5
 ROMANISED_WORDS = 3
+# the commonest words of romanised Hindi, which the English dictionary mostly also holds (main, kal,
+# ja, hoon) or reads as English (hai): each counts for Hindi, so a short line of them ("Main theek
+# hoon.") is found; none is a common English word but main, which alone does not make half a line
+ROMANISED_HINDI = frozenset(
+    "main mein hai hain hoon hun ho tha thi nahi nahin na kya kyun kyon kaise kahan kab kaun "
+    "ja jaa jao jana raha rahi rahe kar karo karna karta karti kiya gaya gayi tum aap hum mujhe mera "
+    "meri mere tera teri tumhara tumhe hamara unka uska yeh woh ye wo kal aaj abhi phir bahut accha "
+    "acha achha theek thik haan ji bhai yaar chalo chal ghar kuch sab bhi toh pata chahiye lekin aur "
+    "ek ka ki ke ko se wala wali dekho suno bolo".split()
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,38 @@ def reading(text: str, language: str | None) -> LineReading | None:
     guess = strong or likely_language(said)
     if guess is None or not guess.code or guess.code == ENGLISH or not (strong or _shown(guess)):
         return LineReading(ENGLISH)
+    if _mostly_english(said[0]):
+        return LineReading(ENGLISH)  # an English line with a loanword or names: "see you mañana"
     return LineReading(_guessed_code(guess.code), signs_said(guess))
+
+
+def _mostly_english(text: str) -> bool:
+    """Whether ``text`` is an English line that carries a loanword or names ("Thanks, señora, see you
+    mañana.", "I met Señor López at the café in São Paulo."): more of its words are English than not,
+    one of them among English's commonest (the, you, is). A capitalised word after the first is a name
+    and counts for neither side; a word on another language's list of commonest words and not on
+    English's (la, de), or one with an accent, is not English. The dictionary alone knows perro, agua and fuente, so
+    "El perro blanco bebe agua de la fuente." has no common English word and stays Spanish."""
+    import unicodedata
+
+    from .script_guess import _SHARED
+    from .script_languages import _english_words
+
+    known = _english_words()
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text))
+    english = other = 0
+    common = False
+    for i, word in enumerate(words):
+        if i > 0 and word[0].isupper():
+            continue
+        word = word.lower()
+        sharers = _SHARED.get(word, [])
+        if word.isascii() and word in known and (not sharers or "en" in sharers):
+            english += 1
+            common = common or "en" in sharers
+        else:
+            other += 1
+    return common and english > other
 
 
 def _shown(guess: Guess) -> bool:
@@ -112,9 +157,11 @@ def unread(text: str, language: str | None) -> str:
     if read is not None and read.code != ENGLISH:
         return ""  # another language, read in its voice
     unknown, counted = not_english_words([text.lower()])
-    if len(unknown) < ROMANISED_WORDS or len(unknown) < ROMANISED_SHARE * counted:
+    words = [w.strip(".,;:!?\"'()[]{}") for w in directions.dropped(text).lower().split()]
+    hindi = sum(1 for w in words if w in ROMANISED_HINDI or w in unknown)
+    if hindi < min(ROMANISED_WORDS, counted) or hindi < ROMANISED_SHARE * counted:
         return ""
     return (
-        f"it is in Latin letters that are not English ({len(unknown)} of its {counted} words), which the Hindi "
+        f"it is in Latin letters that are not English ({hindi} of its {counted} words), which the Hindi "
         "voice reads as English: write Hindi in Devanagari (romanised Hindi cannot be read as said)"
     )
