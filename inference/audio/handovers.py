@@ -6,13 +6,11 @@ so the mix there (B's "Okay") went to both characters, and the snap of turn edge
 cannot move A's end back: the voice flags bridge the 0.1 s silence between the two voices, and the
 edge lies 0.4 s from it, past the snap's reach (review rv40d F2: A mouthed B's "Okay", jaw 0.27).
 
-Where the two labels cross by at most :data:`MAX_CROSSING_S` and one of the crossing edges lies in a
-silence of the mix (the second label starts in it, or the first ends in it), that label agrees with
-the mix and the other runs past a pause where nobody talks: the first label ends where the silence
-starts, the second starts where it ends; an edge only ever moves inward. A silence elsewhere near the
-crossing (a breath before the partner cuts in), or none at all, is no evidence of a hand-over: the
-labels stay as given, two people talking at once (said in the overlap warning; review rv40e F2). A
-label inside another (a "yeah" under the speaker's words) does not cross and is never touched.
+Where the two labels cross by at most :data:`MAX_CROSSING_S`, the mix's level shows where one voice stops and the other starts: a short
+silence near the crossing. Both labels are cut there (the first ends where the silence starts, the
+second starts where it ends). A crossing with no silence near it is two people talking at once and
+stays as given (said in the overlap warning); a label inside another (a "yeah" under the speaker's
+words) does not cross and is never touched.
 """
 
 from __future__ import annotations
@@ -32,34 +30,15 @@ GAP_S = 0.1  # a silence this long between two voices is a hand-over (a stop con
 # labels crossing by more than this were meant to (a turns file saying both speak for a second is
 # taken at its word, and said in the overlap warning); a hand-made label's slop is a few tenths
 MAX_CROSSING_S = 0.5
-# a label edge this close to a silence lies in it (the level's window blurs a voice's edge by ~20 ms)
-EDGE_S = 0.05
-ROOM_DB = 6.0  # the room's floor: within this of the quietest 0.1 s of the mix
-# speech (its 90th percentile of level) this far above the floor: the floor is a room to go by
-SPEECH_ABOVE_ROOM_DB = 2 * ON_ABOVE_FLOOR_DB
 
 
 def sounding(mix: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
     """Per 10 ms: the mix has sound (the level rule of :func:`.separate.split_mix`, finer, and without
-    the voice flags' bridging of short gaps, which joins two voices across the silence between them).
-
-    The floor is the room's: the 10th percentile of level, but no more than :data:`ROOM_DB` above the
-    quietest :data:`GAP_S` of the mix. A part cut from a take (--start/--end) can be mostly speech, and
-    its 10th percentile then lies in the dips between syllables, which read as silences and cut a
-    hand-over 0.1 s early (review rv40e F9). Where even the quietest stretch is within
-    :data:`SPEECH_ABOVE_ROOM_DB` of the speech, the mix holds no silence to go by: all of it sounds."""
+    the voice flags' bridging of short gaps, which joins two voices across the silence between them)."""
     level = frame_levels(mix, sr, RATE)
     if not len(level):
         return np.zeros(0, dtype=bool)
-    least = int(round(GAP_S * RATE))
-    if len(level) >= least:
-        quietest = float(np.convolve(level, np.full(least, 1.0 / least), mode="valid").min())
-    else:
-        quietest = float(level.mean())
-    floor = min(float(np.percentile(level, 10)), quietest + ROOM_DB)
-    if float(np.percentile(level, 90)) - floor < SPEECH_ABOVE_ROOM_DB:
-        return np.ones(len(level), dtype=bool)
-    return np.asarray(level > floor + ON_ABOVE_FLOOR_DB)
+    return np.asarray(level > np.percentile(level, 10) + ON_ABOVE_FLOOR_DB)
 
 
 def _silences(quiet: np.ndarray, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -80,16 +59,13 @@ def _silences(quiet: np.ndarray, lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 def _handover(first: Segment, second: Segment, quiet: np.ndarray, reach: int) -> tuple[int, int] | None:
-    """The silence (10 ms steps) where ``first``'s label runs into ``second``'s, or None. Only a
-    silence that one of the two crossing edges lies in counts (``second`` starting in it, or ``first``
-    ending in it): then one label agrees with the mix, and the other runs past a pause where nobody
-    talks. A silence elsewhere near the crossing (a breath before the partner cuts in) says nothing
-    about who talks in the crossed span: both may, as labelled (review rv40e F2)."""
+    """The silence (10 ms steps) where ``first``'s label runs into ``second``'s: the one nearest their
+    crossing (``second.start``-``first.end``), within ``reach`` steps of it and inside both labels'
+    outer edges; None when there is none (they talk at once)."""
     c0, c1 = int(round(second.start * RATE)), int(round(first.end * RATE))
     lo = max(c0 - reach, int(round(first.start * RATE)) + 1, 0)
     hi = min(c1 + reach, int(round(second.end * RATE)) - 1, len(quiet))
-    tol = int(round(EDGE_S * RATE))
-    runs = [r for r in _silences(quiet, lo, hi) if any(r[0] - tol <= c <= r[1] + tol for c in (c0, c1))]
+    runs = _silences(quiet, lo, hi)
     if not runs:
         return None
     return min(runs, key=lambda r: (max(0, c0 - r[1], r[0] - c1), -(r[1] - r[0])))
@@ -120,11 +96,9 @@ def settle_handovers(
                 found = _handover(first, second, quiet, reach)
                 if found is None:
                     continue
-                # edges only move inward: the first label ends no later, the second starts no earlier
-                end = min(first.end, found[0] / RATE)
-                start = max(second.start, found[1] / RATE)
-                if end < first.end or start > second.start:
-                    first = replace(first, end=end) if end > first.start else first
+                end, start = found[0] / RATE, found[1] / RATE
+                if first.start < end < first.end or second.start < start < second.end:
+                    first = replace(first, end=min(first.end, end)) if end > first.start else first
                     out[i] = first
                     out[k] = replace(second, start=start) if start < second.end else second
                     moved += 1
