@@ -26,7 +26,6 @@ from ..core.file_fingerprint import FINGERPRINT_WHOLE as FINGERPRINT_WHOLE
 from ..core.file_fingerprint import recording_fingerprint as recording_fingerprint
 from ..core.progress import Progress
 from ..core.timebase import FPS, SAMPLE_RATE, frames_for
-from .handovers import settle_handovers
 from .loader import audio_info, check_range, cut_off_why, is_silent, read_channels
 from .separate import overlap_warning, split_mix
 from .sync import OFFSET_MIN_S, find_offset, pooled_xcorr, shared_content
@@ -975,7 +974,6 @@ def load_dialogue(
                     f"no turn in {tname} falls inside {s:g}-{e:g} s; widen --start/--end or check the turns file"
                 )
             _update(progress, 0.5, "splitting the mix by turns")
-            inside, moved = settle_handovers(mix, inside, spk_a, spk_b)  # labels crossing at a hand-over
             a, b, act_a, act_b = _from_segments(mix, inside, spk_a, spk_b)
             names = (spk_a, spk_b or "B")
             both = overlap_warning(inside, spk_a, spk_b, tname)
@@ -984,8 +982,6 @@ def load_dialogue(
             if spk_b is None:
                 warnings.append(f"{tname} names only one speaker ({spk_a}); B only listens")
             source.update(form="turns", turns=str(turns), speakers=[spk_a, spk_b], mono_input=x.shape[0] == 1)
-            if moved:
-                source["handovers_moved"] = moved
         elif x.shape[0] == 2 and not diarize:
             a, b = x[0].copy(), x[1].copy()
             if not is_silent(a) and not is_silent(b):
