@@ -403,35 +403,20 @@ def evaluate_lipsync(
     runs a take that long (windowed past the window); ``report["one_take"]`` says what was joined.
     ``phases``: N > 1 scores the clips (or the joined take) at N placements on the frame grid and gives each
     row's mean (:func:`.lipsync.mean_over_phases`; ``report["phases"]`` holds every placement's rows)."""
-    if phases != 1:
-        return _phases_report(
-            aligned,
-            pred,
-            phases,
-            as_one_take,
-            request=request,
-            checkpoint=checkpoint,
-            engine=engine,
-            device=device,
-            bootstrap=bootstrap,
-            against=against,
-            transcripts=transcripts,
-            transcript_aligner=transcript_aligner,
-        )
-    if as_one_take:
-        return _one_take_report(
-            aligned,
-            pred,
-            as_one_take,
-            request=request,
-            checkpoint=checkpoint,
-            engine=engine,
-            device=device,
-            bootstrap=bootstrap,
-            against=against,
-            transcripts=transcripts,
-            transcript_aligner=transcript_aligner,
-        )
+    if phases != 1 or as_one_take:  # both score a rewritten copy of the clips, run with the same options
+        same = {
+            "request": request,
+            "checkpoint": checkpoint,
+            "engine": engine,
+            "device": device,
+            "bootstrap": bootstrap,
+            "against": against,
+            "transcripts": transcripts,
+            "transcript_aligner": transcript_aligner,
+        }
+        if phases != 1:
+            return _phases_report(aligned, pred, phases, as_one_take, **same)
+        return _one_take_report(aligned, pred, as_one_take, **same)
     if bootstrap and not MIN_BOOTSTRAP <= bootstrap <= MAX_BOOTSTRAP:
         raise DualTalkError(
             f"--bootstrap must be 0 (off) or {MIN_BOOTSTRAP}-{MAX_BOOTSTRAP}, got {bootstrap}"
