@@ -522,20 +522,32 @@ def _one_take_report(aligned: str | Path, pred: str | Path | None, times: int, *
         raise DualTalkError("--as-one-take runs the model on the joined take; it does not apply to --pred")
     if times < 1:
         raise DualTalkError(f"--as-one-take joins the clips at least once, got {times}")
-    aligned_dir = Path(aligned)
-    if aligned_dir.exists() and not aligned_dir.is_dir():
-        raise DualTalkError(f"--aligned {aligned_dir} is a file; give the folder of the clips to join")
-    clips = find_alignments(aligned_dir)
-    audios = [_load_audio(c) for c in clips]
-    for clip, audio in zip(clips, audios, strict=True):
-        check_length(clip, frames_for(len(audio), SR, FPS), len(audio), FPS, f"{clip.stem}.wav", SR)
+    clips, audios = _clips_and_audio(aligned, "give the folder of the clips to join")
     _check_take_length(times, sum(len(a) for a in audios) / SR)
     with tempfile.TemporaryDirectory(prefix="dualtalk-one-take-") as tmp:
         join_clips(clips, audios, times, tmp)
         report = evaluate_lipsync(tmp, None, **kw)
-    seconds = times * sum(len(a) for a in audios) / SR
-    report["one_take"] = {"clips": [c.stem for c in clips], "times": times, "seconds": round(seconds, 2)}
+    report["one_take"] = _one_take_record(clips, audios, times)
     return report
+
+
+def _clips_and_audio(aligned: str | Path, not_a_folder: str) -> tuple[list[AlignedClip], list[np.ndarray]]:
+    """The clips in ``aligned`` and their audio, each checked against its phones, for the modes that
+    rewrite the clips before scoring them (``not_a_folder``: the advice when ``aligned`` is a file)."""
+    aligned_dir = Path(aligned)
+    if aligned_dir.exists() and not aligned_dir.is_dir():
+        raise DualTalkError(f"--aligned {aligned_dir} is a file; {not_a_folder}")
+    clips = find_alignments(aligned_dir)
+    audios = [_load_audio(c) for c in clips]
+    for clip, audio in zip(clips, audios, strict=True):
+        check_length(clip, frames_for(len(audio), SR, FPS), len(audio), FPS, f"{clip.stem}.wav", SR)
+    return clips, audios
+
+
+def _one_take_record(clips: list[AlignedClip], audios: list[np.ndarray], times: int) -> dict[str, Any]:
+    """``report["one_take"]``: the clips joined, in order, how often and the take's length."""
+    seconds = times * sum(len(a) for a in audios) / SR
+    return {"clips": [c.stem for c in clips], "times": times, "seconds": round(seconds, 2)}
 
 
 def _check_take_length(times: int, seconds: float) -> None:
@@ -571,18 +583,13 @@ def _phases_report(
         )
     if as_one_take < 0:
         raise DualTalkError(f"--as-one-take joins the clips at least once, got {as_one_take}")
-    aligned_dir = Path(aligned)
-    if aligned_dir.exists() and not aligned_dir.is_dir():
-        raise DualTalkError(
-            f"--aligned {aligned_dir} is a file; give the folder that holds the <stem>.phone.json "
-            "or <stem>.TextGrid + <stem>.wav files"
-        )
-    clips = find_alignments(aligned_dir)
-    audios = [_load_audio(c) for c in clips]
-    for clip, audio in zip(clips, audios, strict=True):
-        check_length(clip, frames_for(len(audio), SR, FPS), len(audio), FPS, f"{clip.stem}.wav", SR)
+    clips, audios = _clips_and_audio(
+        aligned, "give the folder that holds the <stem>.phone.json or <stem>.TextGrid + <stem>.wav files"
+    )
+    one_take = None
     if as_one_take:
         _check_take_length(as_one_take, sum(len(a) for a in audios) / SR)
+        one_take = _one_take_record(clips, audios, as_one_take)
     reports = []
     with tempfile.TemporaryDirectory(prefix="dualtalk-phases-") as tmp:
         if as_one_take:
@@ -593,13 +600,8 @@ def _phases_report(
             lead_clips(clips, audios, lead, folder)
             reports.append(evaluate_lipsync(folder, None, **kw))
     report = mean_over_phases(reports, leads)
-    if as_one_take:
-        seconds = sum(len(a) for a in audios) / SR
-        report["one_take"] = {
-            "clips": [c.stem for c in find_alignments(aligned_dir)],
-            "times": as_one_take,
-            "seconds": round(seconds, 2),
-        }
+    if one_take is not None:
+        report["one_take"] = one_take
     return report
 
 

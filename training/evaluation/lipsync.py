@@ -65,6 +65,8 @@ MEASURES = (
     ("offset_ms", "timing offset, ms (+ = mouth lags)", "ms"),
 )
 
+SHORT_HEADS = ("closure", "F/V", "round", "open/MBP", "open-shut", "offset")  # MEASURES, as column heads
+
 
 @dataclass(frozen=True)
 class AlignedPhone:
@@ -434,11 +436,10 @@ def phases_lines(report: dict[str, Any]) -> list[str]:
     """The lines under the table of ``eval lipsync --phases``: what was averaged, and each placement."""
     rows = report["phases"]
     leads = ", ".join(f"{r['lead_ms']:g}" for r in rows)
-    short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
     lines = [
         f"phases: each row is the mean of {len(rows)} runs, every clip led by {leads} ms of silence (phones "
         "moved), i.e. placed at each of those points between two 40 ms frames",
-        f"{'lead ms (model)':16s} " + " ".join(f"{h:>9s}" for h in short),
+        f"{'lead ms (model)':16s} " + " ".join(f"{h:>9s}" for h in SHORT_HEADS),
     ]
     for r in rows:
         cells = [_fmt(r["model"][k], kind) for k, _l, kind in MEASURES]
@@ -983,7 +984,6 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     if skipped:  # a symbol not in the tables is in no class: say so, or the phone counts look complete
         lines.append(f"left out, symbols in no phone table: {'; '.join(skipped)}")
-    short = ["closure", "F/V", "round", "open/MBP", "open-shut", "offset"]
     blocks = [("clip", [(c["clip"], c) for c in report["per_clip"]])]
     if report.get("by_lang"):
         blocks.insert(
@@ -991,7 +991,10 @@ def format_report(report: dict[str, Any]) -> str:
         )
     width = max(len("language (model / lip-flap)"), *(len(name) for _, rows in blocks for name, _r in rows))
     for head, rows in blocks:
-        lines += ["", f"{head + ' (model / lip-flap)':{width}s} " + " ".join(f"{h:>13s}" for h in short)]
+        lines += [
+            "",
+            f"{head + ' (model / lip-flap)':{width}s} " + " ".join(f"{h:>13s}" for h in SHORT_HEADS),
+        ]
         for name, row in rows:
             cells = [
                 f"{_fmt(row['model'][k], kind)}/{_fmt(row['lipflap'][k], kind)}" for k, _l, kind in MEASURES
