@@ -318,23 +318,19 @@ def _whole_is_copied(read: Any, start: float, stop: float) -> bool:
     return copied_speech(a, b) is not None
 
 
-def _stereo_copied_whole(
-    path: str | os.PathLike[str], duration: float, copy: tuple[float, int]
-) -> tuple[float, int] | None:
-    """``copy`` (a part's verdict) when the whole stereo file is a copy too, else None."""
+def _stereo_whole_is_copied(path: str | os.PathLike[str], duration: float) -> bool:
+    """Whether the whole stereo file is one signal copied (a part that looks copied is refused only then)."""
 
     def read(s: float, e: float) -> tuple[np.ndarray, np.ndarray]:
         x, _ = read_channels(path, start=s, end=e)
         return x[0], x[1]
 
-    return copy if _whole_is_copied(read, 0.0, duration) else None
+    return _whole_is_copied(read, 0.0, duration)
 
 
-def _pair_copied_whole(
-    path_a: str, path_b: str, off: float, copy: tuple[float, int]
-) -> tuple[float, int] | None:
-    """``copy`` (a part's verdict) when A's and B's files are a copy where both run, else None.
-    ``off``: B's file starts that many seconds before A's (--offset-b)."""
+def _pair_whole_is_copied(path_a: str, path_b: str, off: float) -> bool:
+    """Whether A's and B's files are one signal copied where both run (a part that looks copied is
+    refused only then). ``off``: B's file starts that many seconds before A's (--offset-b)."""
     ia, ib = audio_info(path_a), audio_info(path_b)
 
     def read(s: float, e: float) -> tuple[np.ndarray, np.ndarray]:
@@ -343,7 +339,7 @@ def _pair_copied_whole(
         n = max(x.shape[1], y.shape[1])
         return _pad_to(_mono(x), n), _pad_to(_mono(y), n)
 
-    return copy if _whole_is_copied(read, max(0.0, -off), min(ia.duration, ib.duration - off)) else None
+    return _whole_is_copied(read, max(0.0, -off), min(ia.duration, ib.duration - off))
 
 
 def _same_speech_detail(r: float, lag: int) -> str:
@@ -928,7 +924,8 @@ def load_dialogue(
         if not is_silent(a) and not is_silent(b):
             copy = copied_speech(a, b)
             if copy is not None and (start is not None or end is not None):
-                copy = _pair_copied_whole(str(audio), str(audio_b), float(offset_b or 0.0), copy)
+                if not _pair_whole_is_copied(str(audio), str(audio_b), float(offset_b or 0.0)):
+                    copy = None
             if copy is not None:
                 r, lag = copy
                 raise DualTalkError(
@@ -987,7 +984,8 @@ def load_dialogue(
             if not is_silent(a) and not is_silent(b):
                 copy = copied_speech(a, b)
                 if copy is not None and (s > 0.0 or e < info.duration):  # a part: the whole take decides
-                    copy = _stereo_copied_whole(audio, info.duration, copy)
+                    if not _stereo_whole_is_copied(audio, info.duration):
+                        copy = None
                 if copy is not None:
                     r, lag = copy
                     raise DualTalkError(
