@@ -8,11 +8,11 @@ characters they stand for, in every language's line; the line's Chinese punctuat
 from __future__ import annotations
 
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
 from dualtalk.inference.phonetic.full_width import folded
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
+from espeak_phones import espeak_phones
 
 
 @pytest.mark.parametrize(
@@ -37,12 +37,7 @@ def test_chinese_punctuation_and_other_compatibility_forms_are_kept():
     assert folded("好，走吧。时间：３：３０，面积５０km²，①号") == "好，走吧。时间：3:30，面积50km²，①号"
 
 
-def _phones(text: str, voice: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", voice)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = espeak_phones
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

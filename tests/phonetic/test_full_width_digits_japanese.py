@@ -9,10 +9,12 @@ with ASCII digits, with the reader and without it."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
+from espeak_phones import espeak_phones
 from kanji_reader import missing, needs_it
 
 # (typed with an IME, the same line with ASCII digits)
@@ -31,12 +33,7 @@ KANJI_LINES = [
 ]
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", "ja")).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice="ja")
 
 
 @pytest.mark.parametrize(("typed", "plain"), KANA_LINES)

@@ -11,12 +11,11 @@ any line in another language, are left as written."""
 from __future__ import annotations
 
 import pytest
-from dualtalk.inference.audio.tts import Voice, speak
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
 from dualtalk.training.lite.languages import LANGUAGES
+from espeak_phones import espeak_phones
 
 
 @pytest.mark.parametrize(
@@ -104,12 +103,7 @@ def test_a_written_form_is_given_to_espeak_as_it_is_said(language, written, said
     assert script_warp._spoken(written, espeak_voice(language)) == said
 
 
-def _phones(text: str, voice: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", voice)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = espeak_phones
 
 
 @pytest.mark.parametrize(

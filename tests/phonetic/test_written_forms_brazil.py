@@ -16,10 +16,10 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
+from espeak_phones import espeak_phones
 
 pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 
@@ -87,12 +87,7 @@ def test_look_alikes_are_not_rewritten_otherwise(line):
     assert script_warp._spoken(line, espeak_voice("pt_BR")) == expected
 
 
-def _phones(text: str, voice: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", voice)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = espeak_phones
 
 
 @pytest.mark.parametrize(

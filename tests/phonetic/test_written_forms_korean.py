@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from functools import partial
 
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
 from dualtalk.inference.phonetic.written_forms_ko import native
+from espeak_phones import espeak_phones
 
 pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 
@@ -55,12 +56,7 @@ def test_a_korean_line_is_given_to_espeak_as_a_korean_speaker_says_it(written, s
     assert script_warp._spoken(written, espeak_voice("ko")) == spoken
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", "ko")).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice="ko")
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,14 @@ except 번 before a word that is no numbered thing (in dialogue the count of tim
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
+from espeak_phones import espeak_phones
 
 
 @pytest.mark.parametrize(
@@ -72,12 +74,7 @@ def test_the_counters_that_were_already_native_stay_so(written, spoken):
     assert as_said(written, "ko") == spoken
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", "ko")).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice="ko")
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

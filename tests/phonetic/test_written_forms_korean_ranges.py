@@ -10,12 +10,14 @@ rule: an hour 1-12 native (아홉 시), 0 and 13-24 Sino-Korean (18시 십팔 �
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
+from espeak_phones import espeak_phones
 
 pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 
@@ -108,12 +110,7 @@ def _mouth(symbols: list[str]) -> list[str]:
     return [_SAME_MOUTH.get(symbol, symbol) for symbol in symbols]
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", "ko")).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice="ko")
 
 
 @pytest.mark.parametrize(

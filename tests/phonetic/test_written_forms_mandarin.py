@@ -7,13 +7,15 @@ from the lines as written, 100 % and 1.000 as said). Numbers espeak-ng reads rig
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
 from dualtalk.inference.phonetic.written_forms_zh import number
+from espeak_phones import espeak_phones
 
 VOICE = "cmn-latn-pinyin"
 
@@ -50,12 +52,7 @@ def test_numbers_in_chinese_numerals(n, said):
     assert number(n) == said
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", VOICE)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice=VOICE)
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

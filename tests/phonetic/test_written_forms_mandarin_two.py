@@ -8,12 +8,14 @@ label (2号, 2楼, 第2个), a decimal (2.5), and 二百 (两百 is as common; e
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.written_forms import as_said
 from dualtalk.inference.phonetic.written_forms_zh import amount
+from espeak_phones import espeak_phones
 
 VOICE = "cmn-latn-pinyin"
 
@@ -81,12 +83,7 @@ def test_an_amount_says_liang_only_at_its_head_before_qian_wan_yi(n, said):
     assert amount(n) == said
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", VOICE)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice=VOICE)
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

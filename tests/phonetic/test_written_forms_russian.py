@@ -9,11 +9,11 @@ written, 100 % from the lines as said). Nouns after a number take the case the n
 from __future__ import annotations
 
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
+from espeak_phones import espeak_phones
 
 
 @pytest.mark.parametrize(
@@ -49,12 +49,7 @@ def test_what_espeak_already_reads_right_is_left_as_written(line):
     assert as_said(line, "ru") == line
 
 
-def _phones(text: str, voice: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", voice)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = espeak_phones
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

@@ -8,12 +8,14 @@ vowels and consonants under the lips (четвёртом: /t v ɵ r t/ against �
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.written_forms import as_said
 from dualtalk.inference.phonetic.written_forms_ru import year_ordinal
+from espeak_phones import espeak_phones
 
 
 @pytest.mark.parametrize(
@@ -62,12 +64,7 @@ def test_years_as_ordinals(year, said):
     assert year_ordinal(year) == said
 
 
-def _phones(text: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", "ru")).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = partial(espeak_phones, voice="ru")
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")

@@ -8,12 +8,12 @@ is read only before a lower-case word: "Bölüm 3. Sonra" ends a sentence."""
 from __future__ import annotations
 
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import script_warp
-from dualtalk.inference.phonetic.ipa import as_ipa, is_language_switch
 from dualtalk.inference.phonetic.script_languages import espeak_voice
 from dualtalk.inference.phonetic.written_forms import as_said
 from dualtalk.inference.phonetic.written_forms_tr import ordinal
+from espeak_phones import espeak_phones
 
 
 @pytest.mark.parametrize(
@@ -45,12 +45,7 @@ def test_turkish_ordinals_follow_vowel_harmony(n, said):
     assert ordinal(n) == said
 
 
-def _phones(text: str, voice: str) -> list[str]:
-    return [
-        as_ipa(p.symbol)
-        for p in speak(text, Voice("espeak", voice)).phones
-        if not is_language_switch(p.symbol)
-    ]
+_phones = espeak_phones
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
