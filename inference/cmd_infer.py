@@ -20,11 +20,11 @@ import logging
 import re
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 from .core import inputs, language_names, locks, outputs, request
 from .core.errors import DualTalkError
+from .core.text_files import escaped
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,15 +61,7 @@ def _shown(path: object) -> str:
     printing it raw raises on a strict stdout after the files are written, turning success into a crash;
     a control or format character too (``\\n``): a newline in ``--out`` made one result three lines, and
     a crafted name could forge a ``wrote`` line (review rv40c F6). As ``animate``'s result line shows them."""
-    shown = []
-    for c in str(path):
-        if "\udc80" <= c <= "\udcff":  # a byte that is not UTF-8, as the user typed it in $'\\xff'
-            shown.append(f"\\x{ord(c) - 0xDC00:02x}")
-        elif unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            shown.append(c.encode("unicode_escape").decode("ascii"))
-        else:
-            shown.append(c)
-    return "".join(shown)
+    return escaped(str(path))
 
 
 def _progress(args: argparse.Namespace):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ...inference.core.errors import DualTalkError
 from ...inference.core.numeric import shown
 from ...inference.core.request import Option, Request, amount, check
-from ...inference.core.text_files import typed_text
+from ...inference.core.text_files import escaped, typed_text
 from .gaze import HEAD_TURN
 from .layer_names import LAYER_ALIASES, LAYERS
 from .mapping import CustomMap
@@ -87,21 +87,6 @@ def take_name_cut(name: str, take: str) -> str | None:
         f"the take is named '{escaped(take)}', cut from the shot's name: {take_name_room(name)} "
         '(--take NAME, or a job shot\'s "take", names it)'
     )
-
-
-def escaped(text: str) -> str:
-    """``text`` as a message can show it on one line: a byte that is not UTF-8 as ``\\xff`` (as the
-    user typed it in ``$'\\xff'``), any other surrogate, control or format character escaped
-    (``\\t``, ``\\u202e``: a right-to-left override would turn the rest of the line around)."""
-    out = []
-    for c in text:
-        if "\udc80" <= c <= "\udcff":
-            out.append(f"\\x{ord(c) - 0xDC00:02x}")
-        elif unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            out.append(c.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 RETARGET, KEYING, API = "retarget", "keying", "api"

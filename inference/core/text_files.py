@@ -12,6 +12,7 @@ is never guessed: a Cyrillic or Japanese one read as Latin-1 would be wrong word
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import DualTalkError
 
@@ -86,6 +87,21 @@ def looks_utf16(raw: bytes) -> bool:
     return (odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even)) or (
         even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd)
     )
+
+
+def escaped(text: str) -> str:
+    """``text`` as a message can show it on one line: a byte that is not UTF-8 as ``\\xff`` (as the
+    user typed it in ``$'\\xff'``), any other surrogate, control or format character escaped
+    (``\\t``, ``\\u202e``: a right-to-left override would turn the rest of the line around)."""
+    out = []
+    for c in text:
+        if "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(c.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def typed_text(value: str) -> str:
