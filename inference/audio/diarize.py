@@ -74,6 +74,16 @@ MAX_CHUNKS = 1500  # a longer take's stretches are sampled evenly: 1500^2 pairs,
 
 log = logging.getLogger("dualtalk.audio")  # the CLI prints it as a ``warning:`` line
 
+# Said (in ``meta["warnings"]`` and on the log) when the check above keeps all the speech on one voice:
+# two people of one sex whose voices the encoder hears as alike are called one too (review rv40d F3: a
+# US and a British espeak-ng man, 0.90 / 0.72; "US man / British man" in ``eval diarize --synthetic``),
+# and the bare "B only listens" gave the user no way out.
+ONE_VOICE_SAID = (
+    "--diarize heard one voice (the two halves it split the speech into are {voices_similarity:.2f} alike, "
+    "{stretch_similarity_p5:.2f} at the least alike), so all of it goes to A; if two people speak, their "
+    "voices are too alike to tell apart: say who speaks when with --turns FILE (the panel's Audio: Mono + turns)"
+)
+
 # Said (once per diarization, in ``meta["warnings"]`` and on the log) when ``auto`` has to fall back.
 WEAKER_METHOD = (
     "--diarize (the panel's Mono, automatic) is using the weaker MFCC method, 46.9 % DER on the real clip "
@@ -345,6 +355,9 @@ def diarize_mix(
             meta["method"] += "+one-voice"
             path[:] = 0
             share = 0.0
+            said = ONE_VOICE_SAID.format(**measures)
+            meta.setdefault("warnings", []).append(said)
+            log.warning(said)
     if windows is not None and min(share, 1 - share) >= 0.05:
         short = _short_costs(mix, speech, fps, path)
         if short is not None:
