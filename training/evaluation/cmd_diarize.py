@@ -10,7 +10,9 @@
   speech should go to one character.
 - ``--synthetic``: espeak-ng conversations made here with known truth (:mod:`.diarize_synthetic`):
   backchannels under the speaker's words and an interruption, with the backchannels at 0 and -6 dB;
-  and each of their voices alone (one voice: the six monologues).
+  each of their voices alone (one voice: the six monologues); and pairs of voices taking turns, a man
+  and a woman, two men, two women, of one accent or two (:data:`.diarize_synthetic.PAIRS`): their DER
+  and how many people each system heard.
 
 Systems: ``diarize`` (what ``--diarize`` runs: :func:`~.inference.audio.diarize.diarize_mix`), the
 baseline (voice activity, then one voice-encoder embedding per 1 s of speech, each second given to
@@ -292,6 +294,36 @@ def score_synthetic(
     out["one_voice"] = _one_voice_rows(
         [synth.monologue(lang, who) for lang in langs for who in "AB"], systems
     )
+    out["pairs"] = score_pairs(systems=systems)
+    return out
+
+
+def heard_people(first: np.ndarray, second: np.ndarray) -> int:
+    """How many people a system heard: 2 when each track has at least the one-voice share
+    (:data:`~.diarize_score.WHOLE_SHARE`) of the speech frames, else 1 (0 when it heard no speech)."""
+    spoken = int((first | second).sum())
+    if not spoken:
+        return 0
+    return 2 if min(first.sum(), second.sum()) / spoken > diarize_score.WHOLE_SHARE else 1
+
+
+def score_pairs(
+    names: tuple[str, ...] | None = None, systems: tuple[str, ...] = SYSTEMS
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per voice pair taking turns (:func:`.diarize_synthetic.pair`) and system: DER and the people heard."""
+    from . import diarize_synthetic as synth
+
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in synth.PAIRS if names is None else names:
+        conv = synth.pair(name)
+        frames = frames_for(len(conv.mix), SAMPLE_RATE, FPS)
+        named = {w: track(((s, e) for s, e, who in conv.turns if who == w), frames) for w in "AB"}
+        ref = Reference(named["A"], named["B"], np.zeros(frames, dtype=bool))
+        out[name] = {}
+        for system in systems:
+            first, second = RUN[system](conv.mix, frames)
+            der = pool([score(ref, first, second)])["der"]
+            out[name][system] = {"der": der, "people": heard_people(first, second)}
     return out
 
 
@@ -331,6 +363,19 @@ def _one_voice_lines(systems: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
+def _pair_lines(pairs: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """The voice pairs' table: each system's DER and the people it heard (of 2)."""
+    systems = list(next(iter(pairs.values()))) if pairs else []
+    return [
+        "synthetic voice pairs taking turns (three phrases each, no overlap): DER, people heard (of 2)",
+        f"{'pair':<26}" + "".join(f" {s:>20}" for s in systems),
+        *(
+            f"{name:<26}" + "".join(f" {_pct(r[s]['der']) + ', ' + str(r[s]['people']):>20}" for s in systems)
+            for name, r in pairs.items()
+        ),
+    ]
+
+
 def format_report(out: dict[str, Any]) -> str:
     lines: list[str] = []
     if "ami" in out:
@@ -365,6 +410,8 @@ def format_report(out: dict[str, Any]) -> str:
                     f"  {name}: backchannels under speech found {m['under_found']}/{m['under']}, speaker's "
                     f"mouth kept {m['kept']}/{m['under']}, interruption onset {onsets} s"
                 )
+        if "pairs" in s:
+            lines += ["", *_pair_lines(s["pairs"])]
         if "one_voice" in s:
             lines += [
                 "",

@@ -6,7 +6,9 @@ B cuts in 60 % of the way through A's third and says three phrases, A's backchan
 of B's second (:func:`conversation`). The truth is where each voice was placed (its first to last sample above 1 % of its
 peak). The backchannels are mixed in at 0 dB (as loud as they were spoken) or quieter (-6 dB: a
 listener who murmurs). Each voice also speaks alone (:func:`monologue`): a recording of one voice,
-whose speech should all go to one character.
+whose speech should all go to one character. And pairs of voices take turns, three phrases each, with
+no backchannel (:func:`pair`, :data:`PAIRS`): a man and a woman, two men or two women, of one accent or
+two, so each pair says whether ``--diarize`` hears two people.
 
 Every line is spoken as the first in a new process would be (:func:`_say`): espeak-ng's breathy voices
 (``f2``: both conversations' B voice in English and Japanese) draw their breath noise from the C
@@ -73,6 +75,27 @@ CONVERSATIONS: dict[str, tuple[str, str, list[str], list[str], list[str]]] = {
     ),
 }
 LEVELS_DB = (0.0, -6.0)  # the backchannels as loud as spoken, and murmured
+
+# Voice pairs taking turns (review rv40d F3: a US and a British voice called one). espeak-ng's British
+# English is the voice named "en" (the language tag en-gb names the same voice; "en-gb+f3" is not a name
+# this project's TTS takes, and the espeak-ng command speaks it as the British *man*, dropping the
+# variant without a word). (voice A, pitch A, voice B, pitch B); A says PAIR_PHRASES[:3], B the rest.
+PAIRS: dict[str, tuple[str, int, str, int]] = {
+    "US man / US woman": ("en-us+m3", 35, "en-us+f2", 70),
+    "US man / British woman": ("en-us+m3", 35, "en+f3", 70),
+    "British man / US woman": ("en+m3", 35, "en-us+f2", 70),
+    "Scottish man / US woman": ("en-gb-scotland", 35, "en-us+f4", 60),
+    "US man / RP woman": ("en-us+m1", 35, "en-gb-x-rp+f3", 70),
+    "US man / British man": ("en-us+m3", 35, "en", 50),
+    "US man / Scottish man": ("en-us+m3", 35, "en-gb-scotland", 50),
+    "US man / RP man": ("en-us+m3", 35, "en-gb-x-rp", 50),
+    "US man / US man": ("en-us+m1", 35, "en-us+m3", 50),
+    "US woman / British woman": ("en-us+f2", 70, "en+f3", 60),
+    "British woman / US woman": ("en+f3", 70, "en-us+f4", 60),
+    "US woman / US woman": ("en-us+f2", 70, "en-us+f4", 60),
+}
+PAIR_PHRASES = CONVERSATIONS["en"][2] + CONVERSATIONS["en"][3]
+PAIR_GAP_S = 0.5  # of silence between two turns
 
 
 @dataclass(frozen=True)
@@ -144,3 +167,24 @@ def conversation(lang: str = "en", backchannel_db: float = 0.0) -> Conversation:
         if kind != "turn":
             events.append(Event(kind, who, a, b))
     return Conversation(mix, turns, events)
+
+
+def pair(name: str) -> Conversation:
+    """The voices of ``PAIRS[name]`` taking turns (A, B, A, B, A, B), :data:`PAIR_GAP_S` apart, and
+    where each is heard; no backchannel, no overlap (``events`` is empty)."""
+    va, pa, vb, pb = PAIRS[name]
+    voices = {"A": Voice("espeak", va, 1.0, pa, 50), "B": Voice("espeak", vb, 1.0, pb, 50)}
+    gap = int(PAIR_GAP_S * SAMPLE_RATE)
+    order = [("A", 0), ("B", 3), ("A", 1), ("B", 4), ("A", 2), ("B", 5)]
+    t, placed = gap, list[tuple[str, int, np.ndarray]]()
+    for who, i in order:
+        sound = _say(PAIR_PHRASES[i], voices[who])
+        placed.append((who, t, sound))
+        t += len(sound) + gap
+    mix = np.zeros(t, dtype=np.float32)
+    turns: list[tuple[float, float, str]] = []
+    for who, at, sound in placed:
+        mix[at : at + len(sound)] += sound
+        a, b = _heard(sound, at)
+        turns.append((a / FPS, b / FPS, who))
+    return Conversation(mix, turns, [])
