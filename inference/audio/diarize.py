@@ -79,8 +79,8 @@ log = logging.getLogger("dualtalk.audio")  # the CLI prints it as a ``warning:``
 # US and a British espeak-ng man, 0.90 / 0.72; "US man / British man" in ``eval diarize --synthetic``),
 # and the bare "B only listens" gave the user no way out.
 ONE_VOICE_SAID = (
-    "--diarize heard one voice (the two halves it split the speech into are {voices_similarity:.2f} alike, "
-    "{stretch_similarity_p5:.2f} at the least alike), so all of it goes to A; if two people speak, their "
+    "--diarize heard one voice (the two halves it split the speech into are {voices_similarity:.3f} alike, "
+    "{stretch_similarity_p5:.3f} at the least alike), so all of it goes to A; if two people speak, their "
     "voices are too alike to tell apart: say who speaks when with --turns FILE (the panel's Audio: Mono + turns)"
 )
 

@@ -88,5 +88,5 @@ def test_two_alike_men_called_one_voice_are_told_how_alike_and_to_give_the_turns
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     told = [s for s in said if "--turns FILE" in s]
     assert len(told) == 1, said  # before: only "diarization found only one speaker; B only listens"
-    assert "too alike to tell apart" in told[0] and "0.9" in told[0] and "\n" not in told[0]
+    assert "too alike to tell apart" in told[0] and "0.90" in told[0] and "\n" not in told[0]
     assert d.source["diarization"]["warnings"] == told  # the take records it too
