@@ -33,6 +33,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -44,6 +45,7 @@ from ..core.progress import Progress
 from ..core.text_files import decode_text, text_lines
 from ..core.timebase import SAMPLE_RATE
 from . import directions
+from .turn_edges import Placed
 
 RECOGNISED_WORDS = "recognised words"  # how a script recognised from the voices (--recognise) is named
 MAX_BYTES = 1_000_000  # a feature film's dialogue is ~150 kB; more is not a transcript
@@ -981,15 +983,20 @@ def _drawn_part(placement: Placement) -> Any:
     )
 
 
-def _refused_speech(placement: Placement, n: int, fps: float, offset: float) -> np.ndarray:
-    """(n,) the frames where refused lines were said: between the drawn lines around each one."""
+def _refused_spans(placement: Placement) -> list[tuple[float, float]]:
+    """Where each refused line was said (seconds): between the drawn lines around it."""
     drawn = placement.drawn
     between = []
     for i in placement.refused:
         before = [placement.span(j)[1] for j in drawn if j < i]
         after = [placement.span(j)[0] for j in drawn if j > i]
         between.append((before[-1] if before else -np.inf, after[0] if after else np.inf))
-    return _spans(between, n, fps, offset)
+    return between
+
+
+def _refused_speech(placement: Placement, n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) the frames where refused lines were said: between the drawn lines around each one."""
+    return _spans(_refused_spans(placement), n, fps, offset)
 
 
 def _refused_lines(lines: list[Line], refused: dict[int, str]) -> list[dict[str, Any]]:
@@ -1036,6 +1043,7 @@ def draw_lips(
     too_many: str | None | Unweighed = Unweighed.NOT_YET,
     language_flag: str = "--transcript-language",
     partner_advice: str = "",
+    placed: Placed | None = None,
 ) -> tuple[Motion, dict[str, Any]]:
     """``motion`` with its mouth drawn from ``text`` (one text, or the character's script lines in
     order, in ``language``) aligned to ``audio`` (16 kHz, the character's own stream, whose second
@@ -1058,7 +1066,9 @@ def draw_lips(
     script. ``language_flag``: the flag that sets these lines' language (B's own,
     ``--transcript-language-b``: a refusal's advice to give a language names it and B's menu, unless
     it is the advice of ``partner_advice``, the partner's refusal in the same language: one change of
-    the script's language mends both)."""
+    the script's language mends both). ``placed``, when given, is filled in with the drawn words and
+    the refused lines' stretches (seconds of ``audio``): :func:`apply_transcript` bounds each
+    character's turns by them (:mod:`.turn_edges`)."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
@@ -1226,6 +1236,9 @@ def draw_lips(
         rows = np.flatnonzero(keep)
         values[np.ix_(rows, gap)] = motion.values[np.ix_(rows, gap)]
     refused = _refused_lines(lines, placement.refused)
+    if placed is not None:
+        placed.words = list(found.words)
+        placed.kept = _refused_spans(placement)
     read_in = _read_in(lines, language, placement.drawn) if warp else []
     report = {
         "words": total,
@@ -1412,6 +1425,7 @@ def apply_transcript(
     half = 0.5 * (0.5 + 0.5 * words_a / max(words_a + words_b, 1))
     from .script_languages import normalise
 
+    placed_a, placed_b = Placed(), Placed()
     motion_a, rep_a = draw_lips(
         motion_a,
         stream_a,
@@ -1427,6 +1441,7 @@ def apply_transcript(
         recognised=where == RECOGNISED_WORDS,
         progress=share(progress, 0.0, half, f"aligning {names[0]}'s lines"),
         too_many=too_many_a,
+        placed=placed_a,
     )
     # A's refusal in B's language too: advice both share is the script's (A's flag mends both)
     a_refused = str(rep_a.get("error") or "") if normalise(language_b) == normalise(language_a) else ""
@@ -1447,7 +1462,12 @@ def apply_transcript(
         too_many=too_many_b,
         language_flag="--transcript-language-b",
         partner_advice=a_refused,
+        placed=placed_b,
     )
+    motion_a, motion_b = _bounded_turns(
+        (motion_a, motion_b), (rep_a, rep_b), (placed_a, placed_b), names, offset, whole_active,
+        words="recognised" if where == RECOGNISED_WORDS else "scripted",
+    )  # fmt: skip
     # the character's script language, English too: a line that fails names it
     for rep, wrong, looks, own in (
         (rep_a, wrong_a, looks_a, language_a),
@@ -1457,6 +1477,53 @@ def apply_transcript(
         if wrong and looks:  # the language the lines look in, for the panel's line (unaligned)
             rep["looks"] = {"language": looks, "letters": []}
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
+
+
+def _bounded_turns(
+    motions: tuple[Motion, Motion],
+    reports: tuple[dict[str, Any], dict[str, Any]],
+    placed: tuple[Placed, Placed],
+    names: tuple[str, str],
+    offset: float,
+    whole_active: tuple[np.ndarray, np.ndarray] | None,
+    words: str = "scripted",
+) -> tuple[Motion, Motion]:
+    """Both motions with each turn edge that runs past the character's aligned words into the
+    partner's moved to the words (:mod:`.turn_edges`): one mix split by turns or diarization only
+    (two microphones hear each voice apart). The speech taken is off the character's speaking flags,
+    its mouth at rest there, named in a warning (``words``: what the lines are, "scripted" or
+    "recognised") and the report's ``turn_edges`` (seconds)."""
+    from .turn_edges import SPLIT_FORMS, loose_edges, outside, said, speech_cut
+    from .visemes import drawn_channels
+
+    source = motions[0].meta.get("source")
+    form = source.get("form") if isinstance(source, dict) else None
+    if form not in SPLIT_FORMS:
+        return motions
+    turns = source.get("turns") if isinstance(source, dict) else None
+    where = Path(str(turns)).name if form == "turns" and turns else "the diarized turns"
+    cols = list(drawn_channels())
+    out = []
+    for i, motion in enumerate(motions):
+        own, other = placed[i], placed[1 - i]
+        n, fps = motion.num_frames, motion.fps
+        # a part's turns are the whole recording's (as its lines are judged), else the motion's own
+        whole = whole_active[i] if whole_active is not None and offset > 0 else None
+        flags, at = (whole, 0.0) if whole is not None else (motion.speaking, offset)
+        edges = loose_edges(np.asarray(flags, bool), fps, at, own.words, other.words, own.kept)
+        part_end = offset + n / fps
+        edges = [e for e in edges if e.span[1] > offset and e.span[0] < part_end]  # in the part
+        if not edges:
+            out.append(motion)
+            continue
+        values = motion.values.copy()
+        values[:, cols] *= outside(edges, n, fps, offset)[:, None]
+        speaking = np.asarray(motion.speaking, bool) & ~speech_cut(edges, n, fps, offset)
+        reports[i]["turn_edges"] = [[round(a, 2), round(b, 2)] for a, b in (e.span for e in edges)]
+        log.warning("%s", said(edges, names[i], names[1 - i], where, words))
+        meta = {**motion.meta, "transcript": reports[i]}
+        out.append(dataclasses.replace(motion, values=values, speaking=speaking.astype(np.uint8), meta=meta))
+    return out[0], out[1]
 
 
 def _advice(error: str) -> list[str]:

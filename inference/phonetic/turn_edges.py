@@ -1,0 +1,165 @@
+"""A turn's loose edge bounded by the script's aligned words (one microphone split by turns).
+
+With one microphone, each character's stream is the mix inside their turns. A hand-made label that
+ends 0.4 s after the voice carries the partner's first word, and the engine mouths it; the mix alone
+cannot say whose voice that is (a cut at the silence between the voices was tried in session 40 and
+reverted: on real meetings it moved the listener's head over its own mm-hms). Where the script is
+aligned, the words can: speech flagged past a character's last aligned word, inside the partner's
+aligned words, is the partner's. The same at a turn's start that runs back into the partner's words.
+Those frames leave the character's speech: its speaking flags off, its mouth at rest. A turn with no
+aligned word of its own (an unscripted mm-hm under the partner) and speech before the partner's
+words (an ad-lib) are kept as labelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+Word = tuple[str, float, float]  # a word and its start and end, seconds of the stream
+
+SPLIT_FORMS = ("turns", "diarized")  # one mix cut into two streams: a turn's edge may hold the partner
+JOIN_S = 0.5  # own speech closer than this is one turn (dialogue.TURN_TOLERANCE_S: a label this loose)
+MARGIN_S = 0.06  # a word's edge is this loose either side (the aligner's frames, the mouth's lead)
+RAMP_S = 0.12  # the mouth fades to rest over this before a moved edge (transcript.RAMP_S)
+
+
+@dataclass
+class Placed:
+    """What :func:`.transcript.draw_lips` placed for one character, filled in when asked for: the
+    drawn lines' words, and the stretches of the lines it refused (said there, not drawn)."""
+
+    words: list[Word] = field(default_factory=list)
+    kept: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One turn edge moved to the character's words: ``side`` "end" (the turn ran on into the partner's
+    words) or "start" (it began inside them); the speech no longer the character's is
+    ``cut``-``to`` seconds; ``was`` the edge as flagged, ``moved`` as now; ``own`` the character's
+    last (first) word and ``partner`` the partner's first (last) word there."""
+
+    side: Literal["end", "start"]
+    was: float
+    moved: float
+    own: Word
+    partner: Word
+
+    @property
+    def span(self) -> tuple[float, float]:
+        return (self.moved, self.was) if self.side == "end" else (self.was, self.moved)
+
+
+def _turns(flags: np.ndarray, fps: float, at: float) -> list[tuple[float, float]]:
+    """The character's flagged speech as turns (seconds; frame 0 at second ``at``), pauses shorter
+    than :data:`JOIN_S` joined."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], np.asarray(flags, bool).astype(np.int8), [0]))))
+    turns: list[list[float]] = []
+    for s, e in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        start, end = s / fps + at, e / fps + at
+        if turns and start - turns[-1][1] < JOIN_S:
+            turns[-1][1] = end
+        else:
+            turns.append([start, end])
+    return [(s, e) for s, e in turns]
+
+
+def _meets(a: float, b: float, spans: Sequence[tuple[float, float]]) -> bool:
+    return any(s < b and e > a for s, e in spans)
+
+
+def loose_edges(
+    flags: np.ndarray,
+    fps: float,
+    at: float,
+    own: Sequence[Word],
+    partner: Sequence[Word],
+    kept: Sequence[tuple[float, float]] = (),
+) -> list[Edge]:
+    """Where a character's turns (``flags``, frame 0 at second ``at``) run past its own aligned words
+    (``own``) into the partner's (``partner``): each such edge moved to the later (earlier) of the
+    character's word and the partner's, :data:`MARGIN_S` apart. ``kept``: stretches of the
+    character's lines that were said but not drawn (refused); a turn edge beside one is not moved."""
+    out: list[Edge] = []
+    for start, end in _turns(flags, fps, at):
+        mine = sorted((w for w in own if w[2] > start and w[1] < end), key=lambda w: w[1])
+        if not mine:  # no word of its own: unscripted speech, kept as labelled
+            continue
+        last = max(mine, key=lambda w: w[2])
+        after = last[2] + MARGIN_S
+        theirs = [w for w in partner if w[2] + MARGIN_S > after and w[1] - MARGIN_S < end]
+        if theirs and not _meets(last[2], end, kept):
+            first_theirs = min(theirs, key=lambda w: w[1])
+            moved = max(after, first_theirs[1] - MARGIN_S)
+            if end - moved >= 1.0 / fps:
+                out.append(Edge("end", end, moved, last, first_theirs))
+        first = mine[0]
+        before = first[1] - MARGIN_S
+        theirs = [w for w in partner if w[1] - MARGIN_S < before and w[2] + MARGIN_S > start]
+        if theirs and not _meets(start, first[1], kept):
+            last_theirs = max(theirs, key=lambda w: w[2])
+            moved = min(before, last_theirs[2] + MARGIN_S)
+            if moved - start >= 1.0 / fps:
+                out.append(Edge("start", start, moved, first, last_theirs))
+    return out
+
+
+def outside(edges: Sequence[Edge], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame (frame 0 at second ``offset``): the share of the character's own mouth
+    kept, 0 where the moved edges say the speech was the partner's. On the turn's side the mouth stays
+    shut :data:`RAMP_S` past the labelled edge (the engine's mouth lags the word it heard) and fades
+    back over another; on the character's side it fades over :data:`RAMP_S`, never into its words."""
+    t = (np.arange(n) + 0.5) / fps + offset
+    cut = np.zeros(n)
+    for edge in edges:
+        if edge.side == "end":  # shut from the moved edge to a ramp past the label's end
+            shut = (edge.moved, edge.was + RAMP_S)
+            fade_in = edge.moved - max(edge.moved - RAMP_S, edge.own[2] + MARGIN_S)
+            fade_out = RAMP_S
+        else:
+            shut = (edge.was - RAMP_S, edge.moved)
+            fade_in = RAMP_S
+            fade_out = min(edge.moved + RAMP_S, edge.own[1] - MARGIN_S) - edge.moved
+        rise = np.clip((t - (shut[0] - fade_in)) / max(fade_in, 1e-9), 0.0, 1.0)
+        fall = np.clip(((shut[1] + fade_out) - t) / max(fade_out, 1e-9), 0.0, 1.0)
+        cut = np.maximum(cut, np.minimum(rise, fall))
+    return 1.0 - cut
+
+
+def speech_cut(edges: Sequence[Edge], n: int, fps: float, offset: float) -> np.ndarray:
+    """(n,) per motion frame: whether its centre lies in speech a moved edge took from the character."""
+    t = (np.arange(n) + 0.5) / fps + offset
+    out = np.zeros(n, bool)
+    for edge in edges:
+        a, b = edge.span
+        out |= (t >= a) & (t < b)
+    return out
+
+
+def said(
+    edges: Sequence[Edge], who: str, partner: str, where: str, words: str = "scripted", most: int = 3
+) -> str:
+    """One warning line for a character's moved edges: which turn edge moved where, and the words that
+    show it (``where``: the turns file's name, or "the diarized turns"; ``words``: "scripted", or
+    "recognised" for words recognised from the voices)."""
+
+    def one(edge: Edge) -> str:
+        if edge.side == "end":
+            return (
+                f"{who}'s turn ending {edge.was:.2f} s runs past {who}'s last {words} word "
+                f"('{edge.own[0]}', ends {edge.own[2]:.2f} s) into {partner}'s ('{edge.partner[0]}' "
+                f"from {edge.partner[1]:.2f} s): {who} speaks until {edge.moved:.2f} s"
+            )
+        return (
+            f"{who}'s turn starting {edge.was:.2f} s begins inside {partner}'s words ('{edge.partner[0]}' "
+            f"ends {edge.partner[2]:.2f} s) before {who}'s first {words} word ('{edge.own[0]}', "
+            f"{edge.own[1]:.2f} s): {who} speaks from {edge.moved:.2f} s"
+        )
+
+    shown = "; ".join(one(e) for e in edges[:most])
+    more = f" (and {len(edges) - most} more turn edges)" if len(edges) > most else ""
+    return f"{where}: {shown}{more}; {who}'s lips stay shut over {partner}'s words there"
