@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ...inference.core import interrupts, outputs
+from ...inference.core import interrupts, locks, outputs
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import final_names, scratch_folder, staged_set
 from ...inference.core.progress import ConsoleBar, Progress
@@ -131,13 +131,19 @@ def _size(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ...inference import pipeline
-    from ...inference.audio import Dialogue
-    from ...inference.core.motion import load_motion
-    from ...inference.core.request import Request
-    from .demo_dialogue import load_conversation, write_stereo
-    from .demo_scene import NAMES
+    _check_arguments(args)
+    # the demo replaces these in --out on every run; a user's own file of that name is never one of them
+    outputs.check_work_folder(args.out, DEMO_FILES, "--out")
+    # one run at a time per folder, with infer's lock on a take folder (the demo writes A.npz/B.npz
+    # there too): two demos, or a demo and an infer, given one --out each wrote their whole set and
+    # the last rename won while both reported success. The second now stops in one line before any
+    # work, exit 75 (busy: try again later), as infer and animate do.
+    out = os.path.abspath(args.out)
+    with locks.locked(out, "--out", lock=locks.take_lock_file(out), what="demo folder"):
+        return _run_locked(args, out)
 
+
+def _check_arguments(args: argparse.Namespace) -> None:
     if not 1 <= args.frames <= MAX_FRAMES:
         raise DualTalkError(
             f"--frames must be 1 to {MAX_FRAMES} (tiles on the contact sheet), got {args.frames}"
@@ -148,8 +154,17 @@ def run(args: argparse.Namespace) -> int:
         )
     if not str(args.out).strip():
         raise DualTalkError("--out is empty; give the folder to write the demo into")
-    # the demo replaces these in --out on every run; a user's own file of that name is never one of them
-    outputs.check_work_folder(args.out, DEMO_FILES, "--out")
+
+
+def _run_locked(args: argparse.Namespace, folder: str) -> int:
+    """The demo into ``folder`` (``--out`` made absolute), its lock held."""
+    from ...inference import pipeline
+    from ...inference.audio import Dialogue
+    from ...inference.core.motion import load_motion
+    from ...inference.core.request import Request
+    from .demo_dialogue import load_conversation, write_stereo
+    from .demo_scene import NAMES
+
     bpy = _need_bpy()
     req = Request(engine=args.engine, checkpoint=args.checkpoint, device=args.device).validate()
     if args.preview != "none":
@@ -174,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
     # written, so a re-run stopped part-way leaves the earlier run's set whole.
     with (
         # absolute: the .blend stores its sound as "//dialogue.wav" and finds it wherever the folder goes
-        outputs.run_folder(os.path.abspath(args.out)) as out,
+        outputs.run_folder(folder) as out,
         staged_set([out / n for n in DEMO_FILES if n in _planned(args)]) as staged,
     ):
         wav = out / "dialogue.wav"

@@ -54,13 +54,21 @@ _NO_LOCKS = frozenset(
 _warned_unlocked = False
 _HELD: set[str] = set()  # the lock files this process holds now (:func:`holding`)
 
+# the exit status of a command that found its output's lock held: EX_TEMPFAIL, "try again later",
+# not bad input's 2; one value for every command that locks (infer, animate, demo, train, synth, align)
+BUSY_EXIT = 75
+
 
 class LockHeld(DualTalkError):
     """Another run holds the lock: its line (:func:`held_by`), and apart from it ``holder`` (who holds
     it, as its file says) and ``held`` (the line without its advice to wait; the whole line where none
     is given). A caller tells a busy output from a failure by this type, never by the words (review
     rv38d F5: a batch matched the text, and a reworded message would have turned a busy shot into a
-    failed one, exit 2)."""
+    failed one, exit 2). Its exit status is :data:`BUSY_EXIT` wherever it ends a command: nothing is
+    wrong with the input, so a farm wrapper retries instead of calling it bad input (``demo`` and the
+    training commands said 2 while ``infer`` and ``animate`` said 75)."""
+
+    exit_code = BUSY_EXIT
 
     def __init__(self, message: str, *, holder: str = "", held: str | None = None) -> None:
         super().__init__(message)

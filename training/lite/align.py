@@ -29,6 +29,7 @@ for ``synth`` to mix into a corpus.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
 import json
@@ -39,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ...inference.audio.tts import SAMPLE_RATE, Phone
+from ...inference.core import locks
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import atomic_path, ensure_writable_dir
 from ...inference.core.outputs import refuse_existing
@@ -340,9 +342,7 @@ def save_aligned(path: str | Path, clips: list[dict]) -> Path:
             }
         )
     arrays = {f"a{i}": (np.clip(c["audio"], -1, 1) * 32767).astype(np.int16) for i, c in enumerate(clips)}
-    final = Path(path)
-    if final.suffix != ".npz":  # numpy's own rule for the name, kept: the file is read back by that name
-        final = final.with_name(final.name + ".npz")
+    final = _aligned_name(path)  # numpy's own rule for the name, kept: the file is read back by that name
     # a temporary renamed into place: Ctrl-C or a full disk mid-write keeps the earlier archive whole
     with atomic_path(final, suffix=".npz") as tmp:
         np.savez_compressed(tmp, index=np.array(json.dumps(index)), **arrays)
@@ -491,6 +491,30 @@ def main(argv: list[str] | None = None) -> int:
         raise DualTalkError("--holdout needs --holdout-dir")
     if not args.ljspeech and not args.rttm and not args.phones:
         raise DualTalkError("give --ljspeech DIR, --rttm DIR or --phones DIR (or several)")
+    with _one_run(args):
+        return _align_and_save(args)
+
+
+def _aligned_name(out: str | Path) -> Path:
+    """The file ``save_aligned`` writes for ``out``: numpy's rule, ``.npz`` added to a name without it."""
+    final = Path(out)
+    return final if final.suffix == ".npz" else final.with_name(final.name + ".npz")
+
+
+def _one_run(args: argparse.Namespace) -> contextlib.AbstractContextManager[bool]:
+    """One run at a time per output, with the lock ``infer`` and ``animate`` take: two runs given one
+    ``--out`` each aligned for minutes, both found no file there, and the last rename won while both
+    said "aligned N clips into" it; the second now stops in one line before any work, exit 75 (busy:
+    try again later). The held-out clips' folder is locked as a take folder is (it is written into)."""
+    targets: list[tuple[str, str | Path]] = [("--out", _aligned_name(args.out))]
+    if args.holdout:
+        targets.append(("--holdout-dir", args.holdout_dir))
+    held = [args.holdout_dir] if args.holdout else []
+    return locks.locked_all(targets, what="aligned corpus", take_folders=held)
+
+
+def _align_and_save(args: argparse.Namespace) -> int:
+    """The run behind :func:`main`, its outputs' locks held."""
     refuse_existing(args.out, "--out", replace=args.replace)  # before minutes of aligning
     clips, skipped = align_ljspeech(args.ljspeech, asr=args.asr) if args.ljspeech else ([], [])
     if args.rttm:
@@ -530,5 +554,5 @@ if __name__ == "__main__":
         code = interrupts.exit_code(exc)
     except DualTalkError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        code = 2
+        code = exc.exit_code  # 2, or 75 where another run is writing --out (locks.BUSY_EXIT)
     raise SystemExit(code)
