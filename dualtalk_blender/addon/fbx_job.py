@@ -39,19 +39,12 @@ from ...inference.core.errors import CancelledError, DualTalkError
 from .job import Outcome
 
 TASK = "FBX export"  # the status's task, and how a line names it ("FBX export cancelled")
-BOOTSTRAP = (
-    "import importlib.util as u, sys\n"
-    "args = sys.argv[sys.argv.index('--') + 1:] if '--' in sys.argv else sys.argv[1:]\n"
-    "root = args[0]\n"
-    "spec = u.spec_from_file_location('dualtalk', root + '/__init__.py', submodule_search_locations=[root])\n"
-    "mod = u.module_from_spec(spec); sys.modules['dualtalk'] = mod; spec.loader.exec_module(mod)\n"
-    "from dualtalk.dualtalk_blender.addon.fbx_child import main\n"
-    "sys.exit(main(args[1:]))\n"
-)
+ENTRY = "fbx-export"  # what the package's loader runs in the exporting Blender (package_loader.ENTRIES)
 STOP_GRACE_S = 2.0  # after SIGTERM, how long the child has to end its bake before SIGKILL
 # A Python exception's own line ("FileNotFoundError: ..."), which Blender prints to stdout after
-# "Error: Python: Traceback" when its --python-expr fails (before the package could speak the protocol)
-_RAISED = re.compile(r"^(?:Error: )?[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt): ")
+# "Error: Python: Traceback" when its script fails (before the package could speak the protocol), or
+# after "Error: Python: " alone where it could not open the script (the extension removed meanwhile)
+_RAISED = re.compile(r"^(?:Error: )?(?:Python: )?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt): .*)")
 _BANNER = re.compile(r"^Blender (\d+\.\d+(?:\.\d+)?)\b")  # the first line a Blender binary prints
 
 
@@ -130,11 +123,11 @@ def child_command(job_path: Path, binary: str | None = None, autoexec: bool | No
     this interpreter."""
     import bpy
 
-    from .worker_client import PACKAGE_ROOT
+    from .worker_client import LOADER
 
     binary = bpy.app.binary_path if binary is None else binary  # "" in the bpy module
     if not binary:
-        return [sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), str(job_path)]
+        return [sys.executable, str(LOADER), ENTRY, str(job_path)]
     if autoexec is None:
         autoexec = runs_scripts_here(bpy.app, bpy.context.preferences, bpy.data, bpy.context.scene)
     return [
@@ -144,10 +137,10 @@ def child_command(job_path: Path, binary: str | None = None, autoexec: bool | No
         "--enable-autoexec" if autoexec else "--disable-autoexec",
         "--python-exit-code",
         "1",
-        "--python-expr",
-        BOOTSTRAP,
+        "--python",  # the package's one loader, by its path (package_loader.py)
+        str(LOADER),
         "--",
-        str(PACKAGE_ROOT),
+        ENTRY,
         str(job_path),
     ]
 
@@ -440,7 +433,7 @@ class FbxExport:
         exception's own line where it printed one (stdout or stderr) and exited, else (killed by a
         signal, or nothing raised) its last words on stderr."""
         printed = (*self._said, *self._errors) if code > 0 else ()
-        raised = [line for line in printed if _RAISED.match(line)]
-        last = raised[-1].removeprefix("Error: ") if raised else (self._errors[-1] if self._errors else "")
+        raised = [m.group(1) for m in map(_RAISED.match, printed) if m is not None]
+        last = raised[-1] if raised else (self._errors[-1] if self._errors else "")
         said = f": {last}" if last else ""
         return f"the Blender writing the FBX file{self._named()} stopped (exit code {code}){said}"

@@ -5,9 +5,10 @@ Its stdout and stderr are drained by two daemon threads into queues, so :meth:`W
 never blocks and works the same on every platform (no ``fcntl``/``select`` on pipes).
 
 Installed as an extension our package is imported as ``bl_ext.<repo>.dualtalk``, and
-the interpreter running the child may be a private venv that has never heard of it. A tiny
-bootstrap therefore loads *this very folder* under the plain name ``dualtalk`` before
-calling its CLI, so the child always runs the same code as the add-on.
+the interpreter running the child may be a private venv that has never heard of it. The child
+therefore runs the package's own loader by its path (``package_loader.py`` beside this package's
+``__init__.py``), which loads *this very folder* under the plain name ``dualtalk`` before calling its
+CLI, so the child always runs the same code as the add-on (:data:`LOADER`).
 """
 
 from __future__ import annotations
@@ -30,16 +31,9 @@ from pathlib import Path
 from typing import IO, Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-
-# Loads PACKAGE_ROOT as the package ``dualtalk`` and runs its CLI with the remaining argv.
-BOOTSTRAP = (
-    "import importlib.util as u, sys\n"
-    "root = sys.argv[1]\n"
-    "spec = u.spec_from_file_location('dualtalk', root + '/__init__.py', submodule_search_locations=[root])\n"
-    "mod = u.module_from_spec(spec); sys.modules['dualtalk'] = mod; spec.loader.exec_module(mod)\n"
-    "from dualtalk.cli import main\n"
-    "sys.exit(main(sys.argv[2:]))\n"
-)
+# The one way a child process loads PACKAGE_ROOT as the package ``dualtalk``, run as its script:
+# ``LOADER ENTRY ARGS...`` (the worker's entry is ``cli``; Export FBX's Blender runs ``fbx-export``)
+LOADER = PACKAGE_ROOT / "package_loader.py"
 
 # Workers still running when Blender exits are stopped, not left orphaned.
 _LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
@@ -96,7 +90,7 @@ class OverallProgress:
 
 def worker_command(job_path: str | os.PathLike[str], python: str | None = None) -> list[str]:
     """The argv that runs the worker for ``job_path`` with ``python`` (default: this interpreter)."""
-    return [python or sys.executable, "-c", BOOTSTRAP, str(PACKAGE_ROOT), "worker", "--job", str(job_path)]
+    return [python or sys.executable, str(LOADER), "cli", "worker", "--job", str(job_path)]
 
 
 def drain_lines(stream: IO[str], sink: queue.Queue[str | None]) -> None:

@@ -205,8 +205,8 @@ def test_the_other_blender_killed_says_so_and_leaves_yesterdays_file(scene, pair
 
 def test_in_blender_the_export_runs_in_blenders_own_binary_reading_its_arguments_after_the_dashes(tmp_path):
     """Blender's binary is started in the background with factory settings; Blender hands the script
-    its whole command line, and the script reads only what follows ``--`` (run here by this Python,
-    with Blender's options before the dashes, as Blender's ``sys.argv`` holds them)."""
+    (the package's loader, by its path) its whole command line, and the script reads only what follows
+    ``--`` (run here by this Python, with Blender's own command line as its ``sys.argv``)."""
     import json
     import subprocess
     import sys
@@ -214,9 +214,16 @@ def test_in_blender_the_export_runs_in_blenders_own_binary_reading_its_arguments
     job = tmp_path / "job.json"
     cmd = fbx_job.child_command(job, binary="/opt/blender/blender", autoexec=False)
     assert cmd[:4] == ["/opt/blender/blender", "--background", "--factory-startup", "--disable-autoexec"]
-    dashes = cmd.index("--")
-    script = cmd[cmd.index("--python-expr") + 1]
-    as_blender = [sys.executable, "-c", script, *cmd[1 : cmd.index("--python-expr")], *cmd[dashes:]]
+    script = cmd[cmd.index("--python") + 1]
+    as_blender = [
+        sys.executable,
+        "-c",
+        # as Blender runs a --python file: its own argv kept whole (runpy would put the script's path first)
+        "import sys; sys.argv = sys.argv[1:]; path = sys.argv[sys.argv.index('--python') + 1]; "
+        "exec(compile(open(path).read(), path, 'exec'), {'__name__': '__main__', '__file__': path})",
+        *cmd,
+    ]
+    assert script.endswith("package_loader.py")
     out = subprocess.run(as_blender, capture_output=True, text=True, timeout=120)
     last = json.loads(out.stdout.strip().splitlines()[-1])
     assert last["event"] == "error" and "job.json" in last["message"], out  # its job file, read: not there

@@ -88,6 +88,31 @@ def test_a_module_missing_in_the_other_blender_is_tied_to_that_blender(
     ]
 
 
+# What Blender 3.4.1 printed (stdout) for a --python script it could not open: the loader's path, once
+# the extension is removed or updated while Blender runs (the export now runs package_loader.py by path)
+LOADER_GONE = """Blender 3.4.1
+Error: Python: OSError: Python file "/gone/dualtalk/package_loader.py" could not be opened: No such file or directory
+
+Error: script failed, file: '/gone/dualtalk/package_loader.py', exiting.
+"""
+
+
+def test_a_blender_that_cannot_open_the_package_s_loader_says_which_file(
+    scene, pair, tmp_path, temp, monkeypatch
+):
+    said = _run_with(monkeypatch, tmp_path, scene, LOADER_GONE)
+
+    assert said == [
+        (
+            {"ERROR"},
+            f"DualTalk: the Blender writing the FBX file (Blender 3.4.1 at {sys.executable}) stopped "
+            '(exit code 1): OSError: Python file "/gone/dualtalk/package_loader.py" could not be opened: '
+            "No such file or directory",
+        )
+    ]  # was: "... stopped (exit code 1)", the reason left out
+    assert list(temp.iterdir()) == []
+
+
 def test_the_copy_the_other_blender_reads_is_not_compressed(scene, pair, tmp_path, temp):
     button = Button(scene, tmp_path / "pair.fbx")
     (copy,) = temp.glob("dualtalk_fbx_*/scene.blend")
