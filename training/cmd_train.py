@@ -57,7 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--val-fraction", type=float, default=0.1, help="share of conversations held out (default 0.1)"
     )
-    parser.add_argument("--arch", choices=("dualtalk", "lite"), default="dualtalk", help="network to train")
+    parser.add_argument(
+        "--arch", choices=("dualtalk", "lite"), default="dualtalk", help="network to train (default dualtalk)"
+    )
     parser.add_argument(
         "--config",
         choices=("tiny", "base", "published"),
@@ -82,9 +84,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     length = parser.add_mutually_exclusive_group()
     length.add_argument("--steps", type=int, help="optimizer steps (default: 10 epochs)")
     length.add_argument("--epochs", type=int, help="passes over the training crops (instead of --steps)")
-    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=4, help="crops per optimizer step (default 4)")
     parser.add_argument("--lr", type=float, default=1e-4, help="AdamW learning rate (published: 1e-4)")
-    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW weight decay (default 0.01)")
     parser.add_argument(
         "--crop-seconds", type=float, default=8.0, help="training crop length (published: 8 s)"
     )
@@ -92,7 +94,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-every", type=int, help="checkpoint every N steps (default: at each validation)"
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help=f"seeds the new weights, the held-out conversations and the crops (0 to {MAX_SEED}, default 0)",
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/<arch>-<config>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out")

@@ -56,8 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         only=("engine", "checkpoint", "device"),
         defaults={"engine": "lite"},
         helps={
-            "engine": "network (default: embedded lite)",
-            "checkpoint": "weights file (default: the committed lite weights)",
+            "engine": "network: lite (default), dualtalk (the published network: needs --checkpoint "
+            "DualTalk.pth) or auto (the network of the --checkpoint given, else lite)",
+            "checkpoint": "weights file: lite weights (default: the committed ones), or DualTalk.pth with "
+            "--engine dualtalk",
             "device": "cpu, cuda, cuda:N or auto (default)",
         },
     )

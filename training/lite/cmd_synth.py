@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dialogues", type=int, default=300, help="how many dialogues (default 300)")
     parser.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
     parser.add_argument(
-        "--first", type=int, default=0, help="index of the first dialogue (to extend a corpus)"
+        "--first", type=int, default=0, help="index of the first dialogue (to extend a corpus; default 0)"
     )
     parser.add_argument(
         "--seconds",
