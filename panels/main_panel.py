@@ -40,6 +40,8 @@ class DUALTALK_PT_main(bpy.types.Panel):
                 summary, resolved[attr] = pickers.picked_character(obj, *pickers.rig_choice(s, role))
                 for i, line in enumerate(summary_lines(summary)):
                     box.label(text=line, icon="INFO" if i == 0 else "BLANK1", translate=False)
+                if _has_armature(resolved[attr]):  # its head turns: which way is up (a Maya rig: Z)
+                    box.prop(s, f"up_axis_{role.lower()}")
                 elsewhere = pickers.other_scenes(resolved[attr], context.scene)
                 if elsewhere:  # one object, one animation: seen before pressing Generate
                     line = f"also in {elsewhere}: a take here replaces the one it plays there"
@@ -139,6 +141,12 @@ class DUALTALK_PT_main(bpy.types.Panel):
 
 GONE = "not in this scene (deleted?); choose it again"  # Generate's refusal says the same
 SUMMARY_WIDTH = 100  # characters per line under a picker: a label is cut, not wrapped, by Blender
+
+
+def _has_armature(parts: Any) -> bool:
+    """Whether a picked character's (mesh, armature) has an armature: only then has its head an up
+    axis to set (a face of shape keys alone turns no head)."""
+    return parts is not None and parts[1] is not None
 
 
 def summary_lines(text: str, width: int = SUMMARY_WIDTH) -> list[str]:

@@ -147,6 +147,8 @@ FORM_PHRASES = (
     ("--diarize (the panel's Mono, automatic)", "Audio: Mono, automatic"),
     ("--diarize", "Audio: Mono, automatic"),
     ("--start/--end", "Start/End"),  # a pair (a lone flag beside a "/" is taken for part of a path)
+    # the up-axis warning's second advice: the panel has the two controls (each named as shown, below)
+    ("or, on the command line, --up-axis-a/--up-axis-b", "or set --up-axis-a or --up-axis-b to"),
 )
 _FLAG = re.compile(r"(?<![\w./\\-])--[a-z][a-z0-9-]*(?![\w/\\-]|\.\w)")  # not inside a path or a word
 # where the engine already gives the panel's words beside a flag ("give --offset-b 2 (panel: B Starts

@@ -596,6 +596,28 @@ JA_JP: Table = {
     (DEFAULT, "Character B's own custom map, instead of Map file (overrides Rig for B)"): (
         "キャラクターB自身の独自のマップ。「マップファイル」の代わりに使います（Bでは「リグ」より優先）"
     ),
+    (DEFAULT, "A's up axis"): "Aの上方向の軸",
+    (
+        DEFAULT,
+        "Which way character A's rig is up, for turning its head (a rig from Maya whose head rolls where "
+        "it should turn: set Z)",
+    ): "キャラクターAのリグでどの軸が上か。頭を回すのに使います（回るべきところで頭が傾くMayaのリグ: Zに設定）",
+    (DEFAULT, "B's up axis"): "Bの上方向の軸",
+    (
+        DEFAULT,
+        "Which way character B's rig is up, for turning its head (a rig from Maya whose head rolls where "
+        "it should turn: set Z)",
+    ): "キャラクターBのリグでどの軸が上か。頭を回すのに使います（回るべきところで頭が傾くMayaのリグ: Zに設定）",
+    (
+        DEFAULT,
+        "Read from the rig: the neck to head chain, else the armature standing Y-up, else the head bone",
+    ): (
+        "リグから読み取ります: 首から頭へのチェーン、なければY軸を上にして立つアーマチュア、なければ頭のボーン"
+    ),
+    (DEFAULT, "Y up"): "Yが上",
+    (DEFAULT, "The rig's Y axis is up"): "リグのY軸が上",
+    (DEFAULT, "Z up"): "Zが上",
+    (DEFAULT, "The rig's Z axis is up, as Blender's own"): "リグのZ軸が上（Blender自身と同じ）",
     (DEFAULT, "Mouth"): "口",
     (DEFAULT, "Brows"): "眉",
     (DEFAULT, "Eyes"): "目",
@@ -1298,6 +1320,26 @@ ZH_HANS: Table = {
     (DEFAULT, "Character B's own custom map, instead of Map file (overrides Rig for B)"): (
         "角色 B 自己的自定义映射，代替“映射文件”（对 B 优先于“绑定”）"
     ),
+    (DEFAULT, "A's up axis"): "A 的向上轴",
+    (
+        DEFAULT,
+        "Which way character A's rig is up, for turning its head (a rig from Maya whose head rolls where "
+        "it should turn: set Z)",
+    ): "角色 A 的绑定哪个轴朝上，用于转头（来自 Maya 的绑定在该转头时头却侧倾：设为 Z）",
+    (DEFAULT, "B's up axis"): "B 的向上轴",
+    (
+        DEFAULT,
+        "Which way character B's rig is up, for turning its head (a rig from Maya whose head rolls where "
+        "it should turn: set Z)",
+    ): "角色 B 的绑定哪个轴朝上，用于转头（来自 Maya 的绑定在该转头时头却侧倾：设为 Z）",
+    (
+        DEFAULT,
+        "Read from the rig: the neck to head chain, else the armature standing Y-up, else the head bone",
+    ): ("从绑定读取：颈到头的骨链，否则按 Y 轴朝上站立的骨架，否则按头部骨骼"),
+    (DEFAULT, "Y up"): "Y 朝上",
+    (DEFAULT, "The rig's Y axis is up"): "绑定的 Y 轴朝上",
+    (DEFAULT, "Z up"): "Z 朝上",
+    (DEFAULT, "The rig's Z axis is up, as Blender's own"): "绑定的 Z 轴朝上（与 Blender 自身相同）",
     (DEFAULT, "Mouth"): "嘴",
     (DEFAULT, "Brows"): "眉毛",
     (DEFAULT, "Eyes"): "眼睛",

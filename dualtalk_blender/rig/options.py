@@ -26,6 +26,16 @@ from .mapping import CustomMap
 from .retarget import GROUPS
 
 AUTO = "auto"
+# a character's up axis in the panel: (value, label, description)
+UP_AXIS_ITEMS = (
+    (
+        AUTO,
+        "Auto",
+        "Read from the rig: the neck to head chain, else the armature standing Y-up, else the head bone",
+    ),
+    ("Y", "Y up", "The rig's Y axis is up"),
+    ("Z", "Z up", "The rig's Z axis is up, as Blender's own"),
+)
 MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
 KEYS_MODES = ("every-frame", "reduced")
 RENDER_SIZE = (8, 16384)  # pixels per side Blender renders
@@ -210,6 +220,11 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "character A's own rig up axis, instead of --up-axis (a Y-up Maya rig beside a Z-up one)",
         default=AUTO,
         choices=(AUTO, "Y", "Z"),
+        items=UP_AXIS_ITEMS,
+        title="A's up axis",
+        panel_help="which way character A's rig is up, for turning its head (a rig from Maya whose head "
+        "rolls where it should turn: set Z)",
+        panel=True,  # the up-axis warning's advice, followed in the panel (closing40: it named flags)
     ),
     Option(
         "up_axis_b",
@@ -218,6 +233,11 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         "character B's own rig up axis, instead of --up-axis",
         default=AUTO,
         choices=(AUTO, "Y", "Z"),
+        items=UP_AXIS_ITEMS,
+        title="B's up axis",
+        panel_help="which way character B's rig is up, for turning its head (a rig from Maya whose head "
+        "rolls where it should turn: set Z)",
+        panel=True,
     ),
     Option(
         "markers",
