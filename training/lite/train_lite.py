@@ -774,7 +774,7 @@ def cli(argv: list[str] | None = None) -> int:
         return interrupts.exit_code(exc)
     except DualTalkError as exc:  # a mistake on the command line: one line, not a traceback
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
 
 
 if __name__ == "__main__":
