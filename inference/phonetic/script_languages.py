@@ -643,7 +643,7 @@ def latin_lines(texts: list[str], language: str | None) -> tuple[str, str]:
     whose voice reads Latin letters as English, the language they look written in or ""), else
     ("", ""): Turkish lines given as Russian name Turkish; Hindi in Latin letters (lines that do not
     look English) is asked for in Devanagari. Lines that look English pass: the voice reads English."""
-    from .script_guess import likely_language, looks_other, signs_said
+    from .script_guess import looks_other, signs_said
 
     code = normalise(language).split("-")[0]
     if code not in _ENGLISH_FOR_LATIN:
@@ -659,11 +659,15 @@ def latin_lines(texts: list[str], language: str | None) -> tuple[str, str]:
             f"reads Latin letters as English; give {guess_flag(other)} (panel: Script Language)",
             other,
         )
-    english = likely_language(texts)
-    if code == "hi" and (english is None or english.code != ENGLISH):
-        return (
-            "its lines are in Latin letters, which the Hindi voice reads as English: write Hindi in "
-            "Devanagari (romanised Hindi cannot be read as said)",
-            "",
-        )
+    if code == "hi":  # counted as a line is (line_language.unread): "Sure, sounds good." is English
+        from .line_language import romanised, romanised_words
+
+        hindi, counted = romanised_words(texts)
+        if romanised(hindi, counted):
+            return (
+                f"its lines are in Latin letters that are not English ({hindi} of their {counted} words), "
+                "which the Hindi voice reads as English: write Hindi in Devanagari (romanised Hindi cannot "
+                "be read as said)",
+                "",
+            )
     return "", ""

@@ -27,8 +27,8 @@ def test_turkish_lines_in_another_script_name_turkish(language, name):
 def test_romanised_hindi_is_asked_for_in_devanagari():
     why, looks = wrong_language(HINGLISH, "hi")
     assert why == (
-        "its lines are in Latin letters, which the Hindi voice reads as English: write Hindi in "
-        "Devanagari (romanised Hindi cannot be read as said)"
+        "its lines are in Latin letters that are not English (11 of their 14 words), which the Hindi voice "
+        "reads as English: write Hindi in Devanagari (romanised Hindi cannot be read as said)"
     )
     assert looks == ""
 
