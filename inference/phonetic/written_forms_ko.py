@@ -11,8 +11,10 @@ Hangul in English or not at all: "5kg" kay-gee, "50%" percent, "2~3개" tilde, "
 right ("3:30" -> "세 시 30분": it says the minutes 삼십 itself). Native numbers are used only where the
 counter after the number takes them without doubt (시 for 1-12, 개, 명, 살, 마리, 권, 잔, 시간, 번째...);
 a counter that is said both ways takes its native number only with the words that tell: 번 with
-번이나, 번씩, 번 만에 or a verb after it (3번 봤어 세 번; 3번 출구, 1번 후보 일 번: any other word after 번
-is the numbered thing), 대 after a machine (차 3대 세 대; 3대 1, 20대 삼 대, 이십 대), 분 after a person
+번이나, 번씩, 번 만에 or a verb after it (3번 봤어 세 번), a word of how often before it (하루에 3번, 벌써
+3번이야), 번도 before a negation (1번도 안 봤어 한 번도), 번의 (3번의 기회), 중 or 모두 after it, or a thing
+done (3번 전화를 했는데): :func:`_times` (3번 출구, 1번 후보, 정답은 3번이야 일 번, 삼 번: a numbered thing),
+대 after a machine (차 3대 세 대; 3대 1, 20대 삼 대, 이십 대), 분 after a person
 unless a word of time follows (손님 3분 세 분; 3분 후, 선생님 10분 뒤에 삼 분, 십 분): :func:`_by_context`. A number
 after 제 (제3장) is an ordinal, said in Sino-Korean. A range is said "A에서 B", each end by its own
 rule (9시~18시 아홉 시에서 18시, 1950-1953년 1950에서 1953년); a phone number is one only where no counter
@@ -37,6 +39,7 @@ _SINO_DIGITS = "영일이삼사오육칠팔구"  # a digit said on its own (a de
 # counters that take the native numbers (1-99) whatever comes after them, longest first; each with
 # what may not follow it (개월 and 개국 are Sino-Korean: 삼 개월, 삼 개국)
 _NATIVE_COUNTERS: tuple[tuple[str, str], ...] = (
+    ("정거장", ""),  # stops on a line: 세 정거장 (3정거장 was 삼 정거장)
     ("번째", ""),
     ("시간", ""),
     ("사람", ""),
@@ -320,9 +323,10 @@ def _currency(m: re.Match[str]) -> str:
 # 번 counts times with native numbers (3번 봤어 세 번) but names a numbered thing in Sino-Korean (3번 출구
 # 삼 번, 3번이 정답); 분 counts minutes in Sino-Korean (3분 후 삼 분) and people, politely, with native
 # numbers (손님 3분이 세 분이, 3분께서), unless a word of time follows (선생님 10분 뒤에: minutes). Where
-# nothing tells, each keeps espeak-ng's Sino-Korean reading: 번 is native only before a verb (3번 했어요)
-# or a word of times (번이나, 번 더); before any other word it names a numbered thing (1번 후보, 3번 문항),
-# the safer default, as a noun after 번 more often is what it numbers.
+# nothing tells, each keeps espeak-ng's Sino-Korean reading: 번 is native where the clause says times
+# (a verb after it, 번이나, 번 더, 하루에 3번, 1번도 안, 3번의, 3번 중, 3번 전화를 했는데: _times); before
+# any other word, or alone (정답은 3번이야), it names a numbered thing (1번 후보, 3번 문항), the safer
+# default, as a noun after 번 more often is what it numbers.
 _MACHINES = (
     "차|자동차|승용차|버스|택시|트럭|자전거|오토바이|비행기|헬기|배|기차|컴퓨터|노트북|카메라|기계|"
     "휴대폰|핸드폰|스마트폰|전화기|텔레비전|티브이|TV|냉장고|세탁기|에어컨|선풍기|드론|로봇|프린터|모니터|"
@@ -341,7 +345,7 @@ _NUMBERED = (
 )  # fmt: skip
 # a numbered thing as the word after 번, with the particle it may carry (3번 출구로, 3번 방에서)
 _NUMBERED_WORD = re.compile(
-    rf"(?:{'|'.join(_NUMBERED)})(?:으로|로|에서|에|이|가|을|를|은|는|의|도|까지|부터|이야|이에요|예요|입니다)?"
+    rf"(?:{'|'.join(_NUMBERED)})(?:으로|로|에서|에|이|가|을|를|은|는|의|도|까지|부터|이야|이에요|예요|입니다)?(?![가-힣])"
 )
 # what after 분 says minutes, even after a person (선생님 10분 뒤에 십 분, 어르신 5분 기다리세요 오 분):
 # 분기, 분야, 분석... and the words of time, with or without a space before them
@@ -360,6 +364,19 @@ _TIMES_VERB = re.compile(
     r"|합니다|봅니다|갑니다|옵니다|[가-힣]+(?:어요|아요|해요|세요|습니다)"
     r"|넘게|가까이|남짓|또|계속|연달아|연거푸|내리|거듭|자꾸|벌써|이미|씩이나|정도|이상|이하|더|다시"
 )
+# the words before a number that say how often (하루에 3번, 일주일에 2번, 매일 2번, 주 3번) or how many
+# times in all (벌써 3번, 총 5번, 딱 1번, 단 1번도): 번 then counts times, whatever follows it
+_HOW_OFTEN_BEFORE = re.compile(
+    r"(?:^|\s)(?:(?:하루|일주일|한\s?주|주|한\s?달|달|한\s?해|해|\d+\s?(?:년|달|주|주일|시간|분|개월))에|"
+    r"하루|매일|매주|매달|매월|매년|날마다|주|월|연|총|모두|합해서|벌써|이미|딱|단|겨우|고작|무려|최소|최대|"
+    r"적어도|많아야|최소한|약|대략|거의|또|여러|평생|지금까지)\s*$"
+)
+# things done that are counted in times (3번 실패 끝에, 2번 우승, 3번 전화), with the particle they may carry
+_ACTS = re.compile(
+    r"(?:전화|연락|우승|준우승|실패|성공|도전|시도|방문|수술|결혼|이혼|이사|여행|경고|실수|만남|외출|식사|"
+    r"양치|샤워|산책|운동|입원|출장|재발|반복|연습|졸업|낙방|탈락|지각|결석|클릭|재생|기회|경험|노크)"
+    r"(?:을|를|이|가|은|는|도|만|의|에|끝에|만에|째)?"
+)
 _PEOPLE = "손님|고객|어르신|선생님|교수님|부모님|할머니|할아버지|어른|분들|의사 선생님|환자"
 _PEOPLE_BEFORE = re.compile(rf"(?:{_PEOPLE})(?:이|가|은|는|도|께서)?\s*$")
 
@@ -375,11 +392,32 @@ def _by_context(m: re.Match[str]) -> str:
         native_here = bool(
             _PEOPLE_BEFORE.search(before) or re.match(r"께", after)
         ) and not _MINUTES_AFTER.match(after)
-    else:  # 번: followed by a verb (3번 봤어), not a numbered thing (1번 후보), nor after one
-        word = re.match(r"\s+([가-힣]+)", after)
-        numbered = re.search(rf"(?:{'|'.join(_NUMBERED)})\s*$", before) is not None
-        native_here = word is not None and not numbered and _TIMES_VERB.fullmatch(word[1]) is not None
+    else:
+        native_here = _times(before, after)
     return _counted(m) if native_here else m.group(0)
+
+
+def _times(before: str, after: str) -> bool:
+    """Whether 번 after a number counts times (세 번), by the words around it in its clause: a verb
+    after it (3번 봤어), with 은/는/도 between (2번은 이겼어), a negation after 번도 (1번도 안 봤어, 한 번도),
+    번의 before a noun (3번의 기회), a count's own word after it (3번 중, 3번 모두), a noun done with
+    하다 (3번 전화를 했는데, 2번 우승을 했어요), or a word before the number that says how often (하루에 3번
+    약을, 매일 2번, 벌써 3번이야); never before or after a numbered thing (3번 출구, 버스 3번)."""
+    if re.search(rf"(?:{'|'.join(_NUMBERED)})\s*$", before) or _NUMBERED_WORD.match(after.lstrip()):
+        return False
+    if _HOW_OFTEN_BEFORE.search(before):
+        return True
+    if re.match(rf"도\s+(?:안|못|[가-힣]*(?:없|않))|의\s+(?!{_NUMBERED_WORD.pattern})[가-힣]", after):
+        return True
+    word = re.match(r"(?:은|는|도)?\s+([가-힣]+)", after)
+    if word is None:
+        return False
+    if _TIMES_VERB.fullmatch(word[1]) or re.fullmatch(
+        r"(?:중|중에|중에서|모두|다|전부|내내|동안|안에)", word[1]
+    ):
+        return True
+    done = re.match(r"(?:은|는|도)?\s+[가-힣]+(?:을|를)\s+(?:해|했|하|합|할|한|하겠)", after)
+    return done is not None or _ACTS.fullmatch(word[1]) is not None
 
 
 def _context_rule() -> re.Pattern[str]:
