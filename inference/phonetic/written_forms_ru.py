@@ -14,9 +14,23 @@ A year before год, года, году, годом or г. is said as an ordina
 comes from the preposition before it (в, о, при: году; с, до, от, после, из, у, для, без, около: года; к:
 году, the dative; по: год, the accusative of "up to and including", с 2010 по 2015 г. по две тысячи
 пятнадцатый год), and a г. after и, а or или takes the case of the year before them (в 2023 г. и 2024 г.:
-году, both). A год written out keeps its own case (по 2024 году, "according to", the dative). Other numbers after a preposition keep espeak-ng's nominative (с 5 до 7 is read "с
-пять до семь", said "с пяти до семи"): Russian declines every part of a cardinal, and which case a
-preposition asks depends on its meaning (в 3 часа, в 3 комнатах), so no small rule says it right.
+году, both). A год written out keeps its own case (по 2024 году, "according to", the dative).
+
+A number after a preposition is said in the case the preposition asks (:func:`_declined`), where espeak-ng
+said every number in the nominative ("с пять до семь"): с 5 до 7 с пяти до семи, к 6 часам к шести часам, о
+2 книгах о двух книгах, между 2 и 3 часами между двумя и тремя часами, до 50% до пятидесяти процентов.
+до, от, из, у, без, для, около, после, более, больше ask the genitive; к the dative; о, об, при the
+prepositional; над, перед, между the instrumental. Where a preposition asks two cases by its meaning, the
+noun after the number tells: в and на the accusative (в 3 часа, the nominative's form, kept) or the
+prepositional for where (в 3 километрах в трёх километрах); с the genitive, "from", or the instrumental,
+"with" (с 2 детьми с двумя детьми); за and под the accusative or the instrumental (за 2 домами). через and
+по ask the accusative and keep the nominative's form (через 5 минут, по 2 штуки). A 1 takes the noun's
+gender where its ending shows it (до 1 минуты до одной минуты), else it is left (в 1 комнате). A day of a
+month after a preposition is a neuter ordinal (с 1 по 5 мая с первого по пятое мая, к 8 марта к восьмому
+марта); a year with no noun after it an ordinal (с 2015 по 2019 с две тысячи пятнадцатого по две тысячи
+девятнадцатый, в 1990 в тысяча девятьсот девяностом); a number before a thing named by it (на 5 этаже, в 21
+веке, в 3 квартире) an ordinal in its gender. Left in the nominative: a date with no preposition (5 мая,
+said пятого or пятое by the sentence), a number with a noun whose ending does not fit the case, a decimal.
 """
 
 from __future__ import annotations
@@ -57,9 +71,29 @@ def _kept_stop(m: re.Match[str]) -> str:
 
 def _counted(one: str, few: str, many: str) -> Said:
     def said(m: re.Match[str]) -> str:
-        return f"{_whole(m)}{m.group('f') or ''} {_form(m, one, few, many)}" + _kept_stop(m)
+        return f"{_whole(m)}{m.group('f') or ''} {_unit_form(m, one, few, many)}" + _kept_stop(m)
 
     return said
+
+
+def _unit_form(m: re.Match[str], one: str, few: str, many: str) -> str:
+    """The noun after an amount (groups "n", "f") in the case the number asks, and after a preposition
+    in the case that asks (до 3 км до 3 километров, к 5 % к 5 процентам, о 2 тыс. о 2 тысячах): the
+    number is then declined by :func:`_declined`."""
+    word = _preposition(m.string[: m.start()])
+    case = _ASKS.get(word) or (_TOLD_BY_NOUN[word][0] if word in _TOLD_BY_NOUN else None)
+    if case is None:
+        return _form(m, one, few, many)
+    if case == "gen" or m.group("f"):
+        return few if m.group("f") or _form(m, "1", "", "") == "1" else many
+    single = _form(m, "1", "", "") == "1"
+    fem, soft = one.endswith("а"), one.endswith("ь")
+    stem = one[:-1] if fem or soft else one
+    if single:
+        dative = "е" if fem else ("ю" if soft else "у")
+        instrumental = ("ей" if stem[-1] in "чшщжц" else "ой") if fem else ("ём" if soft else "ом")
+        return stem + {"dat": dative, "ins": instrumental, "prep": "е"}[case]
+    return stem + ("я" if soft else "а") + {"dat": "м", "ins": "ми", "prep": "х"}[case]
 
 
 def _abbreviation(written: str, said: str, ends: bool = False) -> tuple[re.Pattern[str], Said]:
@@ -192,6 +226,256 @@ def _case_after(before: str, noun: str) -> str:
     return "gen" if last in _GENITIVE_AFTER else "nom"
 
 
+# A cardinal after a preposition, in the case the preposition asks: с 5 до 7 с пяти до семи, к 3 часам
+# к трём часам, о 2 книгах о двух книгах, между 2 и 3 между двумя и тремя (espeak-ng says every number in
+# the nominative). The prepositions that ask one case whatever follows; в/во and на (the accusative, or the
+# prepositional for where: в 3 комнатах), с/со (the genitive "from", or the instrumental "with": с 2
+# детьми), за and под (the accusative, or the instrumental: за 2 домами) are told by the noun after the
+# number (:func:`_number_case`); через and по ask the accusative, which is the nominative's form here (через
+# 5 минут, по 2 штуки), and keep it.
+_CASES = ("gen", "dat", "ins", "prep")
+_ASKS = {
+    **dict.fromkeys(
+        ("до", "от", "из", "у", "без", "для", "около", "после", "более", "менее", "больше", "меньше", "свыше",
+         "кроме", "среди", "вместо", "против", "вокруг", "порядка", "течение", "пределах", "размере", "районе",
+         "возрасте"),
+        "gen",
+    ),
+    **dict.fromkeys(("к", "ко"), "dat"),
+    **dict.fromkeys(("о", "об", "обо", "при"), "prep"),
+    **dict.fromkeys(("над", "надо", "перед", "передо", "между"), "ins"),
+}  # fmt: skip
+# prepositions whose case the noun after the number tells: (the case without such a noun, the other one
+# and the endings of the noun that ask it); None keeps the nominative's form (the accusative)
+_TOLD_BY_NOUN: dict[str, tuple[str | None, str, tuple[str, ...]]] = {
+    **dict.fromkeys(("с", "со"), ("gen", "ins", ("ами", "ями", "ьми"))),
+    **dict.fromkeys(("в", "во", "на"), (None, "prep", ("ах", "ях"))),
+    **dict.fromkeys(("за", "под", "подо"), (None, "ins", ("ами", "ями", "ьми"))),
+}
+# the endings a plural noun takes in each case (after 2 and more), and a singular one after 1, by gender
+_PLURAL_ENDS = {"dat": ("ам", "ям"), "ins": ("ами", "ями", "ьми"), "prep": ("ах", "ях")}
+_SINGULAR_ENDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gen": {"f": ("ы", "и"), "m": ("а", "я")},
+    "dat": {"f": ("е", "и"), "m": ("у", "ю")},
+    "ins": {"f": ("ой", "ей", "ью"), "m": ("ом", "ем", "ём")},
+    "prep": {"f": ("и",), "m": ()},  # в 1 комнате / в 1 доме: -е does not tell
+}
+# a word after the number that is no noun of it (с 5 до 7, между 2 и 3)
+_NOT_NOUN = ("и", "или", "а", "до", "по", "на", "в", "с", "со", "к", "от", "из", "за", "не", "ни", "уже",
+             "я", "ты", "он", "она", "оно", "мы", "вы", "они", "это", "все", "всё", "там", "тут", "здесь", "тоже",
+             "же", "ещё", "уж", "бы", "ли")  # fmt: skip
+# gen, dat, ins, prep of each part of a cardinal
+_ONE = {"m": ("одного", "одному", "одним", "одном"), "f": ("одной", "одной", "одной", "одной")}
+_SMALL = {
+    2: ("двух", "двум", "двумя", "двух"),
+    3: ("трёх", "трём", "тремя", "трёх"),
+    4: ("четырёх", "четырём", "четырьмя", "четырёх"),
+    40: ("сорока",) * 4,
+    90: ("девяноста",) * 4,
+    100: ("ста",) * 4,
+    8: ("восьми", "восьми", "восемью", "восьми"),
+}
+_SOFT_NUMBERS = {  # 5-20, 30: пять, пяти, пятью
+    5: "пять", 6: "шесть", 7: "семь", 9: "девять", 10: "десять", 11: "одиннадцать", 12: "двенадцать",
+    13: "тринадцать", 14: "четырнадцать", 15: "пятнадцать", 16: "шестнадцать", 17: "семнадцать",
+    18: "восемнадцать", 19: "девятнадцать", 20: "двадцать", 30: "тридцать",
+}  # fmt: skip
+_FIFTY_TO_EIGHTY = {50: "пят", 60: "шест", 70: "сем", 80: "восем"}
+_OBLIQUE_STEMS = {5: "пяти", 6: "шести", 7: "семи", 8: "восьми", 9: "девяти"}  # пятидесяти, восьмисот
+_HUNDREDS_CASES = {
+    200: ("двухсот", "двумстам", "двумястами", "двухстах"),
+    300: ("трёхсот", "трёмстам", "тремястами", "трёхстах"),
+    400: ("четырёхсот", "четырёмстам", "четырьмястами", "четырёхстах"),
+}
+_THOUSAND_ONE = ("тысячи", "тысяче", "тысячей", "тысяче")
+_THOUSANDS_MANY = ("тысяч", "тысячам", "тысячами", "тысячах")
+
+
+def _part(n: int, case: int) -> str:
+    """One part of a cardinal (2-9, 10-19, a ten or a hundred) in case ``case`` (an index of _CASES)."""
+    if n in _SMALL:
+        return _SMALL[n][case]
+    if n in _SOFT_NUMBERS:
+        word = _SOFT_NUMBERS[n]
+        return word + "ю" if case == 2 else word[:-1] + "и"
+    if n in _FIFTY_TO_EIGHTY:
+        return f"{_FIFTY_TO_EIGHTY[n]}ьюдесятью" if case == 2 else f"{_OBLIQUE_STEMS[n // 10]}десяти"
+    if n in _HUNDREDS_CASES:
+        return _HUNDREDS_CASES[n][case]
+    stem = {500: "пят", 600: "шест", 700: "сем", 800: "восем", 900: "девят"}[n]
+    if case == 2:
+        return f"{stem}ьюстами"
+    return _OBLIQUE_STEMS[n // 100] + ("сот", "стам", "", "стах")[case]
+
+
+def _below_thousand(n: int, case: int, gender: str) -> list[str]:
+    hundreds, rest = n // 100 * 100, n % 100
+    words = [_part(hundreds, case)] if hundreds else []
+    if 10 <= rest <= 19 or rest % 10 == 0:
+        return words + ([_part(rest, case)] if rest else [])
+    if rest > 9:
+        words.append(_part(rest // 10 * 10, case))
+    return words + [_ONE[gender][case] if rest % 10 == 1 else _part(rest % 10, case)]
+
+
+def cardinal(n: int, case: str, gender: str = "m") -> str | None:
+    """``n`` (1-999 999) in ``case`` ("gen", "dat", "ins", "prep"), a 1 at its end in ``gender`` ("m" or
+    "f"): 25 "gen" двадцати пяти, 2500 "ins" двумя тысячами пятьюстами, 1000 "gen" тысячи; None outside."""
+    if not 1 <= n <= 999_999 or case not in _CASES:
+        return None
+    index = _CASES.index(case)
+    thousands, rest = divmod(n, 1000)
+    words: list[str] = []
+    if thousands:
+        if thousands > 1:
+            words += _below_thousand(thousands, index, "f")
+        one = thousands % 10 == 1 and thousands % 100 != 11
+        words.append((_THOUSAND_ONE if one else _THOUSANDS_MANY)[index])
+    if rest:
+        words += _below_thousand(rest, index, gender)
+    return " ".join(words)
+
+
+def _preposition(before: str) -> str:
+    """The word just before a number, in lower case ("" when none)."""
+    words = re.findall(r"[а-яё]+", before.lower()[-24:])
+    return words[-1] if words and re.search(r"[а-яё]+\s*$", before.lower()) else ""
+
+
+def _number_case(before: str, n: int, noun: str) -> tuple[str, str] | None:
+    """(the case a number after the preposition at the end of ``before`` takes, the gender of a 1 at
+    its end), told by the preposition and the ``noun`` after the number ("" for none); None to keep
+    the nominative (no preposition, the accusative, or a noun whose ending does not fit the case)."""
+    word = _preposition(before)
+    case = _ASKS.get(word)
+    if word in _TOLD_BY_NOUN:
+        bare, other, ends = _TOLD_BY_NOUN[word]
+        one = n % 10 == 1 and n % 100 != 11
+        told = noun.endswith(ends) or (
+            one and noun.endswith(_SINGULAR_ENDS[other]["m"] + _SINGULAR_ENDS[other]["f"])
+        )
+        case = other if noun and told else bare
+        if other == "prep" and one:
+            case = None  # в 1 комнате, в 1 доме: the gender of one cannot be told from -е
+    if case is None:
+        return None
+    if n % 10 == 1 and n % 100 != 11:
+        if not noun:
+            return case, "m"  # counting: с 1 до 5 с одного до пяти
+        gender = next((g for g, ends in _SINGULAR_ENDS[case].items() if ends and noun.endswith(ends)), None)
+        return (case, gender) if gender else None
+    if noun and case in _PLURAL_ENDS and not noun.endswith(_PLURAL_ENDS[case]):
+        return None
+    return case, "m"
+
+
+# a number not part of another (1,5; 2-й; 3:30; 1990-х), with the word after it, if any
+_AFTER_PREPOSITION = re.compile(
+    r"(?<![\w.,:\-])(?P<n>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,6})(?![\w.,:\-]\d|[\w\-%$₽])"
+    r"(?P<rest>\s*(?P<noun>[а-яё]+)?)"
+)
+
+
+def _declined(m: re.Match[str]) -> str:
+    """A cardinal after a preposition said in the case it asks (с 5 до 7 с пяти до семи), a day of a
+    month as an ordinal (с 1 мая с первого мая), a year with no noun after it as one (с 2020 по 2024 г.
+    с две тысячи двадцатого); the second of "между 2 и 3" as the first."""
+    n = int(re.sub(r"\D", "", m.group("n")))
+    noun = m.group("noun") or ""
+    noun = "" if noun in _NOT_NOUN else noun
+    before = m.string[: m.start()]
+    pair = re.search(r"(?<![\d.,])\d{1,6}\s+(?:и|или|а)\s*$", before)
+    if _preposition(before) in _AND and pair:  # в 2020 и 2021, между 2 и 3: the first number's case
+        before = before[: pair.start()]
+    word = _preposition(before)
+    if _a_year(m, n, noun):
+        if word in _GENITIVE_AFTER + _DATIVE_AFTER + _ACCUSATIVE_AFTER + _PREPOSITIONAL_AFTER:
+            return year_ordinal(n, _case_after(before, "г.")) + m.group("rest")
+        return m.group(0)
+    if noun in _NUMBERED_THINGS and word in ("в", "во", "на") and n <= 999:  # на 5 этаже: на пятом
+        return _ordinal(n, "prep", _NUMBERED_THINGS[noun]) + m.group("rest")
+    if 1 <= n <= 31 and (noun in _MONTHS or re.match(_DAYS_TO, m.string[m.end() - len(m.group("rest")) :])):
+        case = _DAY_CASE.get(word, "")
+        return day_ordinal(n, case) + m.group("rest") if case else m.group(0)
+    told = _number_case(before, n, noun)
+    said = cardinal(n, *told) if told else None
+    return said + m.group("rest") if said else m.group(0)
+
+
+# a day of a month after a preposition is an ordinal, neuter (число): с 1 мая с первого мая, к 8 марта
+# к восьмому марта, на 3 июня на третье июня; a date with no preposition before it is left (5 мая is
+# пятого мая as a time, пятое мая as a name: the sentence tells, not the words around it)
+_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря")  # fmt: skip
+_DAYS_TO = rf"\s*(?:по|до|и|-|–|—)\s*\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})(?![а-яё])"
+_DAY_CASE = {
+    **{word: case for word, case in _ASKS.items() if word in _GENITIVE_AFTER or case != "gen"},
+    **dict.fromkeys(("с", "со"), "gen"),
+    **dict.fromkeys(("в", "во", "на", "за", "под", "по", "через", "про"), "acc"),
+}
+
+
+# things named by their number, in the prepositional singular after в or на (на 5 этаже, в 21 веке, в 3
+# квартире), with their gender: the number is then an ordinal (на пятом этаже, в двадцать первом веке, в
+# третьей квартире); a cardinal before them would ask another form of the noun (на 5 этажах)
+_NUMBERED_THINGS = {
+    **dict.fromkeys(
+        ("этаже", "классе", "веке", "вагоне", "кабинете", "доме", "ряду", "автобусе", "номере", "месте", "томе",
+         "сезоне", "корпусе", "подъезде", "раунде", "туре", "зале", "районе", "пункте", "абзаце", "параграфе",
+         "окне", "уроке", "курсе", "троллейбусе", "трамвае", "маршруте", "блоке", "отделе", "секторе"),
+        "m",
+    ),
+    **dict.fromkeys(
+        ("квартире", "палате", "главе", "комнате", "школе", "группе", "серии", "части", "аудитории", "строке",
+         "странице", "линии", "больнице", "поликлинике", "гимназии", "задаче", "лекции", "колонке", "палатке"),
+        "f",
+    ),
+}  # fmt: skip
+
+
+def _ordinal(n: int, case: str, gender: str = "n") -> str:
+    """``n`` (1-999) as an ordinal in ``case`` ("acc", "gen", "dat", "ins", "prep") and ``gender`` ("m",
+    "f", "n": the acc of "n" is -ое, a date's): 3 "acc" третье, 25 "gen" двадцать пятого, 5 "prep" "m"
+    пятом, 3 "prep" "f" третьей, 121 "prep" "m" сто двадцать первом."""
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    words = [_HUNDREDS[hundreds]] if hundreds and rest else []
+    if not rest:
+        stem = _ORDINAL_HUNDREDS[hundreds]
+    elif tens == 1:
+        stem = _ORDINAL_TEENS[ones]
+    elif ones == 0:
+        stem = _ORDINAL_TENS[tens]
+    else:
+        words += [_TENS[tens]] if tens else []
+        stem = _ORDINAL_ONES[ones]
+    soft = stem == "треть"
+    if gender == "f":
+        ending = "ей" if soft else "ой"  # the feminine's oblique cases (gen, dat, ins, prep) are one form
+    elif case == "acc":
+        ending = "е" if soft else "ое"
+    else:
+        ending = (_SOFT if soft else _ENDINGS)[case]
+    return " ".join([*words, stem + ending])
+
+
+def day_ordinal(day: int, case: str) -> str:
+    """``day`` (1-31) as the neuter ordinal a date says (число): 1 "gen" первого, 8 "dat" восьмому, 3
+    "acc" третье, 25 "gen" двадцать пятого."""
+    return _ordinal(day, case)
+
+
+def _a_year(m: re.Match[str], n: int, noun: str) -> bool:
+    """Whether a 4-digit number after a preposition is a year: 1000-2099 with no noun after it, not a
+    round hundred (до 2000 is two thousand), unless it starts or ends a span of years (с 2000 по 2010)."""
+    if not (1000 <= n <= 2099 and m.group("n").isdigit() and len(m.group("n")) == 4) or noun:
+        return False
+    span = re.match(r"\s*(?:по|до|-|–|—)\s*[12]\d{3}(?!\d)", m.string[m.end() :]) or re.search(
+        r"(?<!\d)[12]\d{3}\s*(?:по|до|-|–|—|и)\s*$", m.string[: m.start()].rstrip()
+    )
+    return n % 100 != 0 or span is not None
+
+
 _NOUN_FOR = {"nom": "год", "gen": "года", "dat": "году", "prep": "году", "ins": "годом"}
 
 
@@ -213,7 +497,7 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     (re.compile(_AMOUNT + r"\s*млрд\.?(?!\w)"), _counted("миллиард", "миллиарда", "миллиардов")),
     # 3 тыс. руб.: after thousands and millions the currency is always рублей
     (
-        re.compile(r"(?P<k>тысяч[аи]?|миллион(?:а|ов)?|миллиард(?:а|ов)?)" + _MONEY_AFTER),
+        re.compile(r"(?P<k>тысяч(?:а|и|ам|ами|ах|е|ей)?|миллион[а-я]*|миллиард[а-я]*)" + _MONEY_AFTER),
         lambda m: f"{m.group('k')} рублей" + _kept_stop(m),
     ),
     (re.compile(_AMOUNT + _MONEY_AFTER), _counted("рубль", "рубля", "рублей")),
@@ -223,6 +507,9 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     (re.compile(_AMOUNT + r"\s*%"), _counted("процент", "процента", "процентов")),
     (re.compile(_AMOUNT + r"\s*км(?!\w)"), _counted("километр", "километра", "километров")),
     (re.compile(_AMOUNT + r"\s*кг(?!\w)"), _counted("килограмм", "килограмма", "килограммов")),
+    # 5 мин. was read "min", 30 сек. "sek"
+    (re.compile(_AMOUNT + r"\s*мин\.?(?!\w)"), _counted("минута", "минуты", "минут")),
+    (re.compile(_AMOUNT + r"\s*сек\.?(?!\w)"), _counted("секунда", "секунды", "секунд")),
     (
         re.compile(
             r"(?<![\w.,\-])(?P<y>[12]\d{3})(?:-(?:м|й|го|му|ом|ым|ый|ой))?\s*(?P<w>г\.|годом|года|году|год)(?!\w)"
@@ -237,6 +524,10 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     _abbreviation("т. п.", "тому подобное", ends=True),
     _abbreviation("т. к.", "так как"),
     _abbreviation("и др.", "и другие", ends=True),
+    # last: a number left in digits after a preposition, in the case it asks (до 5 километров: до пяти)
+    (_AFTER_PREPOSITION, _declined),
+    # о before a vowel is об: об одной вещи, об одиннадцати
+    (re.compile(r"(?<![\w])([Оо])(?=\s+(?:одн|одиннадцат))"), lambda m: m.group(1) + "б"),
 ]
 
 
