@@ -5,6 +5,12 @@ espeak-ng reads a Hindi line's numbers (150, १५०, 1,50,000) and "25%" (प
 English ("ar es"), "डॉ. शर्मा" as "do" and "Dr. शर्मा" in English, each with a sentence's end after
 it ("प्रो.", "कि.मी." too). :func:`as_said` writes those as said: an amount with its रुपये (एक रुपया for one) after it, wherever
 the sign or abbreviation was written.
+
+It also says what espeak-ng reads digit by digit or in English where a Hindi speaker says words: a clock
+time (5:30 बजे साढ़े पाँच बजे, 9:45 पौने दस, 5:15 सवा पाँच, 5:10 पाँच बजकर दस मिनट; espeak-ng: "paanch tees"),
+a date as India writes it (15/08 15 अगस्त), a half or a quarter before a measure (1/2 किलो आधा किलो), a number
+and a half (1.5 लाख डेढ़ लाख, 2.5 किलो ढाई किलो), °C (डिग्री सेल्सियस), a phone number (digit by digit, not
+"nau arab..."), and 1st-10th as said in English (1st क्लास फ़र्स्ट क्लास).
 """
 
 from __future__ import annotations
@@ -31,7 +37,75 @@ def _abbreviation(written: str, said: str) -> tuple[re.Pattern[str], Said]:
     return re.compile(rf"(?<![\w{_DEVANAGARI}.])" + re.escape(written) + r"\s*(?=\S)"), f"{said} "
 
 
+# a clock time as Hindi says it: 5:30 साढ़े पाँच, 5:15 सवा पाँच, 5:45 पौने छह, 1:30 डेढ़, 2:30 ढाई, any other
+# minute "5 बजकर 10 मिनट" (espeak-ng read "paanch tees"); a 24-hour time (14:30) is left, as timetables say it
+_HALF_PAST = {1: "डेढ़", 2: "ढाई"}
+
+
+def _clock(m: re.Match[str]) -> str:
+    h, minutes, baje = int(m.group("h")), int(m.group("mm")), m.group("baje") or ""
+    if not 1 <= h <= 12 or minutes > 59:
+        return m.group(0)
+    if minutes == 0:
+        said = f"{h}"
+    elif minutes == 30:
+        said = _HALF_PAST.get(h, f"साढ़े {h}")
+    elif minutes == 15:
+        said = f"सवा {h}"
+    elif minutes == 45:
+        said = f"पौने {h % 12 + 1}"
+    else:
+        return f"{h} बजकर {minutes} मिनट"  # बजे is said in बजकर
+    return said + baje
+
+
+# a date written day/month(/year), as India writes it: 15/08 15 अगस्त, 26/01/2024 26 जनवरी 2024
+_MONTHS = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
+# a half, a quarter, three quarters or a third before a measure: 1/2 किलो आधा किलो (espeak-ng: "ek slash do")
+_FRACTIONS = {(1, 2): "आधा", (1, 4): "पाव", (3, 4): "पौना", (1, 3): "एक तिहाई", (2, 3): "दो तिहाई"}
+_MEASURES = (
+    "किलो|ग्राम|लीटर|कप|गिलास|चम्मच|दर्जन|घंटे|घंटा|मीटर|किलोमीटर|हिस्सा|हिस्से|रोटी|प्लेट|कटोरी|बोतल|kg|km|litre|liter"
+)
+
+
+def _slashed(m: re.Match[str]) -> str:
+    a, b, year = int(m.group("a")), int(m.group("b")), m.group("y")
+    if not year and (a, b) in _FRACTIONS and re.match(rf"\s*(?:{_MEASURES})", m.string[m.end() :]):
+        return _FRACTIONS[(a, b)]
+    if 1 <= a <= 31 and 1 <= b <= 12:
+        return f"{a} {_MONTHS[b - 1]}" + (f" {year}" if year else "")
+    return m.group(0)
+
+
+# a number and a half before a quantity: 1.5 लाख डेढ़ लाख, 2.5 किलो ढाई किलो, 3.5 घंटे साढ़े तीन घंटे (espeak-ng
+# said "ek dashamlav paanch"); 0.5 आधा
+def _and_a_half(m: re.Match[str]) -> str:
+    n = int(m.group("i"))
+    return {0: "आधा", 1: "डेढ़", 2: "ढाई"}.get(n, f"साढ़े {n}")
+
+
+# English ordinals as Hindi speakers say them, in Devanagari (1st क्लास फ़र्स्ट क्लास: espeak-ng said "ek")
+_ORDINALS = {1: "फ़र्स्ट", 2: "सेकंड", 3: "थर्ड", 4: "फ़ोर्थ", 5: "फ़िफ़्थ", 6: "सिक्स्थ", 7: "सेवंथ", 8: "एटथ",
+             9: "नाइंथ", 10: "टेंथ"}  # fmt: skip
+
 _RULES: list[tuple[re.Pattern[str], Said]] = [
+    # a phone number digit by digit: a mobile's ten digits from 6-9, or 6+ digits after नंबर/फ़ोन/मोबाइल
+    # (espeak-ng read 9876543210 as "nau arab sattaasi karod...")
+    (
+        re.compile(r"(?<![\d.,])(?:[6-9]\d{9}|(?<=नंबर )\d{6,}|(?<=फ़ोन )\d{6,}|(?<=मोबाइल )\d{6,})(?![\d.,])"),
+        lambda m: " ".join(m.group(0)),
+    ),
+    # "24/7", "24x7": always open, said in English (a date rule would make it 24 जुलाई)
+    (re.compile(r"(?<![\d/])24\s*[/xX×]\s*7(?![\d/])"), lambda m: "ट्वेंटी फ़ोर सेवन"),
+    (re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<mm>\d{2})(?![\d:])(?P<baje>\s*बजे)?"), _clock),
+    (re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])"), _slashed),
+    (re.compile(r"(?<![\d.,])(?P<i>\d)\.5(?!\d)(?=\s*[\u0900-\u097fA-Za-z])"), _and_a_half),
+    (re.compile(r"(?<![\d.,])(?P<n>\d+)\s*(?:°\s*C|℃)"), lambda m: f"{m.group('n')} डिग्री सेल्सियस"),
+    (re.compile(r"(?<![\d.,])(?P<n>\d+)\s*°"), lambda m: f"{m.group('n')} डिग्री"),
+    (
+        re.compile(r"(?<![\d.,])(?P<n>10|[1-9])(?:st|nd|rd|th)(?![A-Za-z])"),
+        lambda m: _ORDINALS[int(m.group("n"))],
+    ),
     (re.compile(_AMOUNT + _RUPEE_AFTER), _rupees),
     (re.compile(_RUPEE_BEFORE + _AMOUNT[_AMOUNT.index("(?P<n>") :]), _rupees),
     (re.compile(_AMOUNT + r"\s*(?:कि\.\s*मी\.|km(?![A-Za-z]))"), lambda m: f"{m.group('n')} किलोमीटर"),
