@@ -211,6 +211,8 @@ def _case_after(before: str, noun: str) -> str:
     if noun in _YEAR_CASE:
         case = _YEAR_CASE[noun]
         return "dat" if case == "prep" and last in _DATIVE_AFTER + _ACCUSATIVE_AFTER else case
+    if last in _MONTHS:  # 12 апреля 1995 г.: a date's year is in the genitive
+        return "gen"
     if last in _AND:
         first = re.search(
             rf"(?P<y>[12]\d{{3}})\s*(?P<w>г\.|годом|года|году|год)\s*(?:{'|'.join(_AND)})\s*$", before
@@ -264,6 +266,8 @@ _SINGULAR_ENDS: dict[str, dict[str, tuple[str, ...]]] = {
 _NOT_NOUN = ("и", "или", "а", "до", "по", "на", "в", "с", "со", "к", "от", "из", "за", "не", "ни", "уже",
              "я", "ты", "он", "она", "оно", "мы", "вы", "они", "это", "все", "всё", "там", "тут", "здесь", "тоже",
              "же", "ещё", "уж", "бы", "ли")  # fmt: skip
+# the part of the day after an hour (к 10 утра, после 9 вечера)
+_DAYTIME = ("утра", "дня", "вечера", "ночи")
 # gen, dat, ins, prep of each part of a cardinal
 _ONE = {"m": ("одного", "одному", "одним", "одном"), "f": ("одной", "одной", "одной", "одной")}
 _SMALL = {
@@ -382,6 +386,10 @@ def _declined(m: re.Match[str]) -> str:
     с две тысячи двадцатого); the second of "между 2 и 3" as the first."""
     n = int(re.sub(r"\D", "", m.group("n")))
     noun = m.group("noun") or ""
+    if noun in _DAYTIME:  # к 10 утра: the part of the day is no noun of the number; 1 is час, left
+        if n == 1:
+            return m.group(0)
+        noun = ""
     noun = "" if noun in _NOT_NOUN else noun
     before = m.string[: m.start()]
     pair = re.search(r"(?<![\d.,])\d{1,6}\s+(?:и|или|а)\s*$", before)

@@ -55,6 +55,9 @@ from espeak_phones import espeak_phones
         ("Прибыль выросла с 3 тыс. до 5 тыс. руб.", "Прибыль выросла с трёх тысяч до пяти тысяч рублей."),
         ("До 2000 рублей хватит.", "До двух тысяч рублей хватит."),
         ("Я ждал больше 30 сек.", "Я ждал больше тридцати секунд."),
+        # the part of the day after an hour is no noun of it
+        ("Приходите к 10 утра.", "Приходите к десяти утра."),
+        ("Работаем с 9 утра до 6 вечера.", "Работаем с девяти утра до шести вечера."),
     ],
 )
 def test_a_cardinal_after_a_preposition_takes_its_case(written, spoken):
@@ -77,6 +80,8 @@ def test_a_cardinal_after_a_preposition_takes_its_case(written, spoken):
         ("Это было в 21 веке.", "Это было в двадцать первом веке."),
         ("Мы живём в 3 квартире.", "Мы живём в третьей квартире."),
         ("Он учится в 1 классе.", "Он учится в первом классе."),
+        # a year with г. after a date is in the genitive (was "девяносто пятый год")
+        ("Я родился 12 апреля 1995 г.", "Я родился 12 апреля тысяча девятьсот девяносто пятого года."),
     ],
 )
 def test_a_day_a_year_or_a_numbered_thing_after_a_preposition_is_an_ordinal(written, spoken):
@@ -92,6 +97,8 @@ def test_a_day_a_year_or_a_numbered_thing_after_a_preposition_is_an_ordinal(writ
         "Через 5 минут начнём.",
         "По 2 штуки в руки.",
         "Встретимся в 7 у метро.",
+        "Я позвоню тебе в 8 вечера.",
+        "До 1 ночи не спал.",  # один час is said час: left
         "Мне 25 лет.",  # no preposition
         "Это случилось 5 мая.",  # a date with no preposition: the sentence tells пятого or пятое
         "Мы говорили о 21 проблеме.",  # a 1 before -е: its gender is not shown
