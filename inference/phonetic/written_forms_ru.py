@@ -410,6 +410,19 @@ def _declined(m: re.Match[str]) -> str:
     return said + m.group("rest") if said else m.group(0)
 
 
+def _clock(m: re.Match[str]) -> str:
+    """A time after a preposition asking an oblique case, the hour and its minutes in that case, ":00"
+    unsaid (к 10:30 к десяти тридцати); anything else (в 14:30, the accusative; 1:00, said часу; 9:05)
+    as written, as espeak-ng reads it."""
+    word = _preposition(m.string[: m.start()])
+    case = _ASKS.get(word) or ("gen" if word in ("с", "со") else None)
+    h, minutes = int(m.group("h")), m.group("mm")
+    if case is None or not 2 <= h <= 23 or not (minutes == "00" or 10 <= int(minutes) <= 59):
+        return m.group(0)
+    said = cardinal(h, case)
+    return f"{said} {cardinal(int(minutes), case, 'f')}" if minutes != "00" else f"{said}"
+
+
 # a day of a month after a preposition is an ordinal, neuter (число): с 1 мая с первого мая, к 8 марта
 # к восьмому марта, на 3 июня на третье июня; a date with no preposition before it is left (5 мая is
 # пятого мая as a time, пятое мая as a name: the sentence tells, not the words around it)
@@ -532,6 +545,8 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     _abbreviation("т. п.", "тому подобное", ends=True),
     _abbreviation("т. к.", "так как"),
     _abbreviation("и др.", "и другие", ends=True),
+    # a clock time after a preposition: с 9:00 до 18:00 с девяти до восемнадцати (was "девять ноль ноль")
+    (re.compile(r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<mm>\d{2})(?![\d:])"), _clock),
     # last: a number left in digits after a preposition, in the case it asks (до 5 километров: до пяти)
     (_AFTER_PREPOSITION, _declined),
     # о before a vowel is об: об одной вещи, об одиннадцати

@@ -58,6 +58,9 @@ from espeak_phones import espeak_phones
         # the part of the day after an hour is no noun of it
         ("Приходите к 10 утра.", "Приходите к десяти утра."),
         ("Работаем с 9 утра до 6 вечера.", "Работаем с девяти утра до шести вечера."),
+        # a clock time (espeak-ng: "с девять ноль ноль до восемнадцать ноль ноль")
+        ("Работаем с 9:00 до 18:00.", "Работаем с девяти до восемнадцати."),
+        ("Приходи к 10:30.", "Приходи к десяти тридцати."),
     ],
 )
 def test_a_cardinal_after_a_preposition_takes_its_case(written, spoken):
@@ -99,6 +102,8 @@ def test_a_day_a_year_or_a_numbered_thing_after_a_preposition_is_an_ordinal(writ
         "Встретимся в 7 у метро.",
         "Я позвоню тебе в 8 вечера.",
         "До 1 ночи не спал.",  # один час is said час: left
+        "Поезд в 14:30.",
+        "До 9:05 успеем.",
         "Мне 25 лет.",  # no preposition
         "Это случилось 5 мая.",  # a date with no preposition: the sentence tells пятого or пятое
         "Мы говорили о 21 проблеме.",  # a 1 before -е: its gender is not shown
