@@ -50,8 +50,10 @@ Only numpy is imported here so the Blender side can read motion files without to
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
+import logging
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -94,6 +96,7 @@ _SMALL_MEMBERS = frozenset(
      "requires", "overlay_channels")
 )  # fmt: skip
 MAX_SECONDS = 4 * 60 * 60
+DATASET_FPS = 25.0  # the DualTalk dataset's rate: a file of exp/pose alone that states none is at it
 MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
 MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
 # Every number a motion holds (values, gaze degrees, overlay weights): ARKit weights are 0-1, FLAME
@@ -250,6 +253,48 @@ class Motion:
     def _need_flame(self) -> None:
         if self.space != SPACE_FLAME:
             raise DualTalkError(f"this motion is {self.space}, not {SPACE_FLAME}")
+
+
+def at_rate(motion: Motion, fps: float) -> Motion:
+    """``motion`` sampled at ``fps`` over the same seconds (frame i at i / fps): numbers linearly
+    interpolated, flags and gaze intent from the nearest frame. A measure stated per frame
+    (``eval behaviour``'s phrase ends, nods and largest step, made at the layer's 25 fps) reads the
+    same motion alike whatever rate its file was saved at. ``motion`` itself at ``fps``: unchanged."""
+    fps = check_fps(fps)
+    if fps == motion.fps or motion.num_frames == 0:
+        return motion
+    n = max(1, int(round(motion.num_frames * fps / motion.fps)))
+    pos = np.minimum(np.arange(n) * (motion.fps / fps), motion.num_frames - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, motion.num_frames - 1)
+    w = (pos - lo)[:, None]
+    near = np.minimum(np.floor(pos + 0.5).astype(np.int64), motion.num_frames - 1)
+
+    def lerp(x: np.ndarray) -> np.ndarray:
+        return ((1.0 - w) * x[lo] + w * x[hi]).astype(np.float32)
+
+    return dataclasses.replace(
+        motion,
+        values=lerp(motion.values),
+        fps=fps,
+        speaking=motion.speaking[near],
+        meta=dict(motion.meta),
+        gaze_target=None if motion.gaze_target is None else motion.gaze_target[near],
+        gaze_dir=None if motion.gaze_dir is None else lerp(motion.gaze_dir),
+        overlay=None if motion.overlay is None else lerp(motion.overlay),
+    )
+
+
+def check_one_rate(motion_a: Motion, motion_b: Motion, names: tuple[str, str] = ("A", "B")) -> None:
+    """Refuse two characters' motion at different frame rates in one line: the turn markers and
+    eye contact compare the two frame by frame (review rv41b F2: B at 60 fps beside A at 24 lost
+    B's turn marker without a word). Each face alone would key right; the pair would not."""
+    if motion_a.fps != motion_b.fps:
+        raise DualTalkError(
+            f"{names[0]} is at {motion_a.fps:g} fps but {names[1]} at {motion_b.fps:g} fps: a take's two "
+            "characters share one frame rate (the turn markers and eye contact compare them frame by "
+            "frame); save both at one rate (dualtalk.inference.core.motion.at_rate)"
+        )
 
 
 def _short(value: object, limit: int = 24) -> str:
@@ -513,12 +558,7 @@ def read_record(data: Any, name: str, shapes: dict[str, Any]) -> tuple[str, dict
     space = str(_scalar(data, "space", ""))
     if space in CHANNELS and "channels" in data.files:
         _check_channel_names(tuple(str(c) for c in data["channels"].reshape(-1)), space, name)
-    role = _scalar(data, "role", "")
-    if not isinstance(role, str) or role not in ROLES:
-        raise DualTalkError(
-            f'{name} has role {repr(role)[:40]}; a motion file\'s role is "A", "B" or "" (none): '
-            "apply_motion and the evaluators pick the character's map and voice by it"
-        )
+    _role(data, name)
     if "meta" in data.files and npz_member_header(data, "meta")[1].kind == "O":
         raise DualTalkError(
             f"{name}: meta must be a JSON string (np.savez(..., meta=json.dumps({{...}}))), not a Python "
@@ -526,7 +566,10 @@ def read_record(data: Any, name: str, shapes: dict[str, Any]) -> tuple[str, dict
         )
     try:
         meta = safe_json.loads(str(_scalar(data, "meta", "{}")), f"{name}'s meta")
-    except json.JSONDecodeError:  # such a file has no meta
+    except json.JSONDecodeError as exc:  # read without it, said: a behaviour key in it changes the keying
+        logging.getLogger("dualtalk").warning(
+            "%s: its meta is not valid JSON (%s); read without it", name, _short(exc, 80)
+        )
         meta = {}
     try:
         fps = check_fps(_scalar(data, "fps", 25.0))
@@ -584,6 +627,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
             values = data["values"]
             if values.ndim != 2:
                 raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")
+            stated_fps(data.files, path.name)
             if space == SPACE_FLAME and "exp" in data.files and "pose" in data.files:
                 _check_dataset_copy(data, values, path.name)
             return Motion(
@@ -599,5 +643,56 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                 **_behaviour_arrays(data, path.name),
             )
         if "exp" in data.files and "pose" in data.files:  # their rows were checked above
-            return Motion.from_flame(data["exp"], data["pose"], fps=25.0, engine="dataset")
-    raise DualTalkError(f"{path.name} has neither motion values nor exp/pose arrays")
+            fps, role = dataset_record(data, path.name)
+            return Motion.from_flame(
+                data["exp"],
+                data["pose"],
+                fps=fps,
+                engine="dataset",
+                role=role,
+                speaking=data["speaking"] if "speaking" in data.files else None,
+                start_time=_scalar(data, "start_time", 0.0),
+            )
+    raise DualTalkError(missing_members(data.files, path.name))
+
+
+def dataset_record(data: Any, name: str) -> tuple[float, str]:
+    """(fps, role) of a file in the DualTalk dataset layout (``exp`` + ``pose``): its own ``fps`` member
+    when it has one (a 60 fps capture read at 25 played 2.4x too slow), else the dataset's 25."""
+    try:
+        fps = check_fps(_scalar(data, "fps", float(DATASET_FPS)))
+    except DualTalkError as exc:
+        raise DualTalkError(f"{name}: {exc}") from None
+    return fps, _role(data, name)
+
+
+def _role(data: Any, name: str) -> str:
+    """The file's ``role``, refused in one line when it is none of :data:`ROLES`."""
+    role = _scalar(data, "role", "")
+    if not isinstance(role, str) or role not in ROLES:
+        raise DualTalkError(
+            f'{name} has role {repr(role)[:40]}; a motion file\'s role is "A", "B" or "" (none): '
+            "apply_motion and the evaluators pick the character's map and voice by it"
+        )
+    return role
+
+
+def stated_fps(files: Sequence[str], name: str) -> None:
+    """Refuse a ``values`` file that does not state its frame rate: docs/engine.md lists ``fps`` as
+    required, and taking 25 for a 30 fps file keyed it 1.2x too slow without a word (review rv41b F1).
+    (The dataset layout, ``exp`` + ``pose`` alone, is the dataset's 25 fps.)"""
+    if "fps" not in files:
+        raise DualTalkError(
+            f"{name} has no fps member: a motion file states its frame rate (np.savez(..., fps=25.0))"
+        )
+
+
+def missing_members(files: Sequence[str], name: str) -> str:
+    """Why a file is no motion: the required member it lacks, named (a file with values but no
+    ``space`` was told it had no values)."""
+    if "values" in files:
+        return f'{name} has values but no space member; write space="arkit55" or "flame56"'
+    if "exp" in files or "pose" in files:
+        have, lack = ("exp", "pose") if "exp" in files else ("pose", "exp")
+        return f"{name} has {have} but no {lack}: the dataset layout is both"
+    return f"{name} has neither motion values nor exp/pose arrays"

@@ -30,8 +30,11 @@ from .motion import (  # the checks load_motion makes, to refuse alike (they mig
     _check_members,
     _scalar,
     _short,
+    dataset_record,
+    missing_members,
     read_record,
     refusals,
+    stated_fps,
 )
 from .numeric import finite_number, shown
 
@@ -94,6 +97,7 @@ def _read(data: Any, name: str) -> MotionMeta:
         rows = shape[0] if shape else 0
         if len(shape) != 2:
             raise DualTalkError(f"motion values must be (frames, channels), got shape {shape}")
+        stated_fps(data.files, name)
         # what Motion checks of the rest, from the headers
         if space not in SPACES:
             raise DualTalkError(f"unknown motion space {space!r} (expected one of {', '.join(SPACES)})")
@@ -101,22 +105,35 @@ def _read(data: Any, name: str) -> MotionMeta:
             raise DualTalkError(
                 f"motion values must be (frames, {len(CHANNELS[space])}) for {space}, got {shape}"
             )
-        raw_start = _scalar(data, "start_time", 0.0)
-        start = finite_number(raw_start)
-        if start is None or not 0.0 <= start <= MAX_START_TIME:
-            raise DualTalkError(
-                f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {shown(raw_start)}"
-            )
         return MotionMeta(
             space=space,
             num_frames=int(rows),
             fps=fps,
-            start_time=start,
+            start_time=_start(data),
             engine=str(_scalar(data, "engine", "")),
             role=str(_scalar(data, "role", "")),
             meta=meta if isinstance(meta, dict) else {},
         )
     if "exp" in data.files and "pose" in data.files:  # a DualTalk dataset file: no record of its own
         rows = shapes["exp"][0] if shapes["exp"] else 0
-        return MotionMeta(space=SPACE_FLAME, num_frames=int(rows), fps=25.0, engine="dataset")
-    raise DualTalkError(f"{name} has neither motion values nor exp/pose arrays")
+        fps, role = dataset_record(data, name)
+        return MotionMeta(
+            space=SPACE_FLAME,
+            num_frames=int(rows),
+            fps=fps,
+            start_time=_start(data),
+            engine="dataset",
+            role=role,
+        )
+    raise DualTalkError(missing_members(data.files, name))
+
+
+def _start(data: Any) -> float:
+    """The file's ``start_time``, checked as :class:`.motion.Motion` checks it."""
+    raw_start = _scalar(data, "start_time", 0.0)
+    start = finite_number(raw_start)
+    if start is None or not 0.0 <= start <= MAX_START_TIME:
+        raise DualTalkError(
+            f"motion start time must be 0 to {MAX_START_TIME} s into the audio, got {shown(raw_start)}"
+        )
+    return start
