@@ -40,7 +40,7 @@ from .jobs import (
 from .reporting import warn
 from .shot_check import check_fbx_exportable, check_shot, check_video_picture, field_names, find_object
 from .shot_libraries import check_shot_libraries
-from .shot_motion import load_given, match_audio, read_motion
+from .shot_motion import load_given, match_audio, motion_flags, read_motion
 from .shot_range import excerpt_silence_unsaid, frame_range, mark_range, range_file_start, range_window
 from .shot_state import (
     EDITED,
@@ -406,6 +406,46 @@ def add_dialogue_sound(scene: Any, wav: Path, frame: int, pair: tuple[str, str] 
     return add_dialogue_strip(scene, wav, "dialogue", frame, pair=pair)
 
 
+def _check_one_rate(shot: Shot, motions: tuple[Motion, Motion], job: bool) -> None:
+    """Two files at different rates refused naming both, before the scene is touched (the keying
+    refuses them too, as A and B: :func:`~...inference.core.motion.check_one_rate`)."""
+    from ...inference.core.motion import check_one_rate
+
+    assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
+    flags = motion_flags(job)
+    check_one_rate(*motions, names=(f"{flags[0]} {shot.motion_a.name}", f"{flags[1]} {shot.motion_b.name}"))
+
+
+def start_from_files(
+    shot: Shot, request: Any, motions: tuple[Motion, Motion], job: bool, warnings: list[str]
+) -> tuple[Any, str]:
+    """``request`` hearing ``--audio`` from where motion files that record no source say their first
+    frame sits (``start_time``, seconds into the recording), unless a part is given: another tool's
+    files made from seconds 2-6 were keyed against the recording from 0 s, the face 2 s ahead of its
+    sound (review rv41b F6); and, when the start came from the files, what chose it (for a refusal
+    of that start to say: the user typed no --start), else "". ``warnings`` says when A and B start
+    at different points."""
+    from ...inference.core.take_record import audio_record
+
+    if audio_record(motions[0]) or audio_record(motions[1]):  # the take's own part: match_audio's
+        return request, ""
+    if shot.req.start is not None or shot.req.end is not None:  # the part given is the part heard
+        return request, ""
+    start_a, start_b = motions[0].start_time, motions[1].start_time
+    if start_a == 0.0 and start_b == 0.0:
+        return request, ""
+    assert shot.motion_a is not None and shot.motion_b is not None  # both or neither (jobs too)
+    flags = motion_flags(job)
+    a, b = f"{flags[0]} {shot.motion_a.name}", f"{flags[1]} {shot.motion_b.name}"
+    if abs(start_a - start_b) > 0.5 / max(motions[0].fps, motions[1].fps):
+        warnings.append(
+            f"{a} starts {start_a:.2f} s into its recording but {b} {start_b:.2f} s (start_time): the sound "
+            f"plays from {start_a:.2f} s, so B's face is {abs(start_b - start_a):.2f} s off its voice"
+        )
+    started = f"the start_time of {a}; give {'start' if job else '--start'} to hear another part"
+    return request.replace(start=start_a), started
+
+
 def write_mix(dialogue: Any, path: Path) -> Path:
     """The dialogue mix (both voices, 16 kHz, 16-bit) at ``path``; a write that fails (a full disk)
     is one line with the disk's own error, exit 2 (:func:`~...inference.core.fileio.write_sound`)."""
@@ -597,22 +637,30 @@ def _run_locked(
     work = work_folder(shot)
     engine_needed = shot.motion_a is None
     given: tuple[Motion, Motion] | None = None  # the motion files given, read and checked up front
+    started = ""  # where the sound starts when the files' start_time chose it, for a refusal to say
     if not engine_needed:
         said: list[str] = []
         given = load_given(shot, job, said)
+        _check_one_rate(shot, given, job)
         if shot.req.audio is not None and shot.frame_range is None:  # the take's own part of its recording
             request = match_audio(shot, request, given, job, said)
+            request, started = start_from_files(shot, request, given, job, said)
         for line in said:
             warn(f"{where}{line}")
     if engine_needed and request.recognise:  # the words heard would replace a recognised.txt not ours
         check_work_folder(
             work, [RECOGNISED], field_names(job)["work"] if shot.work is not None else "work folder"
         )
-    dialogue = (
-        pipeline.load_dialogue(request, progress)
-        if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
-        else None
-    )
+    try:
+        dialogue = (
+            pipeline.load_dialogue(request, progress)
+            if shot.req.audio is not None and (shot.frame_range is None or engine_needed)
+            else None
+        )
+    except DualTalkError as exc:  # "--start 40 s is past the end": a start the user never typed
+        if not started:
+            raise
+        raise DualTalkError(f"{exc} ({started})") from None
     if dialogue is not None and engine_needed:
         # the take's frames, before the engine runs: counted by the keying's own check, on the
         # motion the engine will make (as many 25 fps frames as cover the audio)
@@ -815,7 +863,11 @@ def _sweep_killed_run(shot: Shot) -> None:
 def _length(a: int, b: int) -> str:
     """The take's length, as the scene range is set to it: the longer character's (motion files of
     old takes that record no source may differ; both counts are then given)."""
-    return f"{a} frames" if a == b else f"{max(a, b)} frames (A {a}, B {b})"
+
+    def frames(n: int) -> str:
+        return f"{n} frame{'' if n == 1 else 's'}"
+
+    return frames(a) if a == b else f"{frames(max(a, b))} (A {a}, B {b})"
 
 
 def _names(names: list[str]) -> str:

@@ -31,7 +31,7 @@ import bpy
 import numpy as np
 
 from ...inference.core.errors import DualTalkError
-from ...inference.core.motion import Motion
+from ...inference.core.motion import Motion, check_one_rate
 from ...inference.core.timebase import FPS
 from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
@@ -1259,6 +1259,7 @@ def apply_dialogue_steps(
     add-on's Esc), and puts a range's take back as it was (:func:`.range_keys.kept_on_failure`);
     the turn markers and the undo step come in the last step."""
     motion_a, motion_b = check_motion(motion_a), check_motion(motion_b)
+    check_one_rate(motion_a, motion_b)  # turns and eye contact compare them frame by frame
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
     inner = options.replace(undo_push=False)
