@@ -31,6 +31,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
 from ...inference.core.take_record import AudioRecord, audio_record, made_by, recorded_offset_b
+from ...inference.core.timebase import FPS
 from . import flame_arkit, retarget, visemes
 from .blinks import blink_curve
 from .keyreduce import WEIGHT_TOL
@@ -182,7 +183,9 @@ def rig_values(
     layered = "behaviour" in motion.meta
     lids = cols(space, BLINKS) if layered and space == SPACE_ARKIT else []
     kept = src[:, lids].copy()
-    src = retarget.smooth(src, smoothing)
+    # sigma is in 25-fps frames (--smoothing's help): in the file's own frames, a 60 fps file was
+    # smoothed 2.4x less (review rv41b F3)
+    src = retarget.smooth(src, smoothing * (motion.fps / FPS))
     src[:, lids] = kept  # a blink lasts ~4 frames: smoothing 2 left the eyes 30 % open at its peak
     want_blinks = not layered and (blinks == "on" or (blinks == "auto" and motion.space == SPACE_FLAME))
     if want_blinks and space == SPACE_ARKIT:
