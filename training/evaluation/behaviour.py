@@ -45,8 +45,9 @@ from ...inference.behaviour.cues import (
 )
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
-from ...inference.core.motion import Motion, load_motion
+from ...inference.core.motion import Motion, at_rate, load_motion
 from ...inference.core.take_record import check_one_take
+from ...inference.core.timebase import FPS
 
 NOD_MIN_DEG = 1.5
 NOD_NEXT_CYCLE_S = 0.3  # a cycle starting this soon after the last one's peak continues the nod
@@ -548,7 +549,7 @@ def reference_head(path: str | Path, speaking: np.ndarray) -> dict[str, Any]:
     :func:`largest_step`). Over less than :data:`RATE_MIN_S` of a state its numbers are left out
     (None; the table shows ``n/a (1.6 s)``): the shared clip's tracked speaker listens 1.6 s, and a
     spread over 40 frames says little about how that person listens."""
-    ref = load_motion(path)
+    ref = at_rate(load_motion(path), FPS)  # on the take's 25 fps clock, as its speaking flags are
     head = head_degrees(ref)
     n = min(len(head), len(speaking))
     head, speaking = head[:n], speaking_state(speaking[:n], ref.fps)
@@ -721,9 +722,13 @@ def evaluate_files(
         if motion.num_frames == 0:
             raise DualTalkError(f"{path.name}: the motion has no frames")
     _check_one_dialogue(files, a, b)
+    # measured at the layer's 25 fps, whatever rate each file was saved at: phrase ends, nods and the
+    # largest step are rules in frames, and a 30 or 60 fps file read other numbers (review rv41b F4)
+    a, b = at_rate(a, FPS), at_rate(b, FPS)
     if a.num_frames != b.num_frames:
         raise DualTalkError(
-            f"{files[0].name} has {a.num_frames} frames but {files[1].name} has {b.num_frames}"
+            f"{files[0].name} is {a.duration:.2f} s long but {files[1].name} {b.duration:.2f} s "
+            f"({a.num_frames} and {b.num_frames} frames at {FPS} fps)"
         )
     loud_a, loud_b = _take_loudness(files, a)
     result: dict[str, Any] = {
