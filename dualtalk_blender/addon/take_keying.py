@@ -223,7 +223,7 @@ def key_into_scene_steps(
         lo, hi = (f + shift for f in rep_a.replaced)
         redone = (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
-            f"(cross-faded over {lo}-{hi}) with the {engine} engine"
+            f"(cross-faded over {lo}-{hi}) from {made_by(engine)}"
         )
         return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames)
     removed = 0
@@ -250,7 +250,7 @@ def key_into_scene_steps(
         warned += kept
     last = max(rep_a.last_frame, rep_b.last_frame)
     parts = [
-        f"{engine} engine",
+        made_by(engine),
         f"{rep_a.frames} frames",  # scene frames (the motion's 25 fps frames differ at 24 or 30 fps)
         *moved.said(min(rep_a.first_frame, rep_b.first_frame), last, range_before[0]),
         f"{n_markers} turn marker{'' if n_markers == 1 else 's'}",
@@ -487,13 +487,19 @@ def _range_change(
 
 def engine_name(result: dict[str, Any], motion_a: Any, motion_b: Any) -> str:
     """The engine a take was made with: as its ``result.json`` says, else as its motion files record
-    it (a take folder without one: an older version's, or an ``infer --out`` folder); "?" only
-    when neither says."""
+    it (a take folder without one: an older version's, or an ``infer --out`` folder); "" when
+    neither says (another tool's files: :func:`made_by` words it)."""
     said = result.get("engine")
     if isinstance(said, str) and said:
         return said
     named = list(dict.fromkeys(str(m.engine) for m in (motion_a, motion_b) if str(m.engine)))
-    return " and ".join(named) or "?"
+    return " and ".join(named)
+
+
+def made_by(engine: str) -> str:
+    """The status line's words for what made the motion: "lite engine", or for files that record no
+    engine (another tool's) that, rather than "? engine" (review rv41b F5)."""
+    return f"{engine} engine" if engine else "another tool's motion (no engine recorded)"
 
 
 def source_warnings(result: dict[str, Any], *, excerpt: bool = False) -> list[str]:

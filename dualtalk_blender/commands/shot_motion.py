@@ -8,7 +8,7 @@ ARKit motion holds (a file in percent); it warns when the files' roles are the o
 :func:`match_audio` places ``--audio`` as the take heard it: the take's own part of its own recording
 (the same rule ``--range`` applies, ``scene/range_plan``), refused in one line when it is another
 recording. Files that record nothing (made by other tools, or before takes recorded their source)
-are keyed as before: there is nothing to check them against.
+are keyed as before: there is nothing to check them against (their ``start_time`` places the sound).
 """
 
 from __future__ import annotations

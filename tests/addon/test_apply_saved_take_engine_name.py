@@ -30,5 +30,17 @@ def test_a_kept_take_without_result_json_names_the_engine_its_motion_files_recor
 
 def test_motion_files_that_name_no_engine_still_say_so_plainly():
     blank = Motion("arkit55", np.zeros((3, 55), np.float32))
-    assert take_keying.engine_name({}, blank, blank) == "?"
+    assert take_keying.engine_name({}, blank, blank) == ""
     assert take_keying.engine_name({"engine": "dualtalk"}, blank, blank) == "dualtalk"
+    assert take_keying.made_by("lite") == "lite engine"
+
+
+def test_another_tools_files_are_said_to_be_another_tools_not_a_question_mark(scene, assets, tmp_path):
+    """Motion written by another system (no engine recorded) keyed through Apply Saved Take: the status
+    line says what it is instead of "animated ? engine" (review rv41b F5)."""
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    folder = _old_take_folder(tmp_path, engine="")
+    line = saved_takes.apply_take(scene, scene.dualtalk, str(folder))
+    assert line.startswith("DualTalk: animated another tool's motion (no engine recorded), "), line
+    assert "?" not in line
