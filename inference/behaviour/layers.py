@@ -11,7 +11,7 @@ so a layer at 0 removes exactly that layer. Figures come from the calibration ta
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -93,6 +93,21 @@ BROW_TRAIL = (0.85, 1.0)
 
 def layer_rng(seed: int, role: int, layer: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), int(role), LAYER_IDS[layer]])
+
+
+# The moments a layer may answer (a partner's phrase end, an own "mm-hm", a large glance, a partner's
+# blink) draw from a stream of their own, keyed by the moment's kind and frame: one more phrase end
+# adds its own nod and blink and leaves the other events where they were. On the layer's
+# stream, a phrase end found inside a turn re-drew all later nods and blinks of the take (session
+# 40: AMI listening blinks 22.07 -> 22.74 a minute from 3 extra phrase ends in 50 takes).
+EVENT_KINDS = {"partner_phrase_end": 1, "own_backchannel": 2, "gaze_shift": 3, "blink": 4}
+
+
+def event_rng(seed: int, role: int, layer: str, kind: str, frame: int) -> np.random.Generator:
+    """The random stream of one moment (``kind`` at ``frame``) in one layer of one character."""
+    return np.random.default_rng(
+        [int(seed), int(role), LAYER_IDS[layer], EVENT_KINDS[kind], max(int(frame), 0)]
+    )
 
 
 @dataclass
@@ -364,35 +379,43 @@ def blink_times(ctx: Context, gaze: Gaze, amount: float, partner_blinks: Sequenc
     add to them, so all blinks together (answers and doubles counted) come to the table's rate."""
     if amount <= 0:
         return []
-    rng = layer_rng(ctx.seed, ctx.role, "blinks")
     fps, t = ctx.fps, ctx.num_frames
-    triggers: list[float] = []
+    triggers: list[tuple[float, np.random.Generator]] = []  # (onset s, the trigger's own stream)
     for e in ctx.partner.phrase_ends:
-        if e < t and not ctx.own.speaking[min(e, t - 1)] and rng.random() < BLINK_AT_PAUSE_P:
-            triggers.append(e / fps + rng.uniform(0.1, 0.5))
+        own = event_rng(ctx.seed, ctx.role, "blinks", "partner_phrase_end", e)
+        if e < t and not ctx.own.speaking[min(e, t - 1)] and own.random() < BLINK_AT_PAUSE_P:
+            triggers.append((e / fps + own.uniform(0.1, 0.5), own))
     for frame, size in gaze.shifts:
-        if size >= BIG_SHIFT_DEG and rng.random() < BLINK_AT_SHIFT_P:
-            triggers.append(frame / fps - 0.02)
-    triggers.sort()
-    budget, keep = _blink_budget(ctx, triggers, amount, partner_blinks)
-    return _blink_train(ctx, rng, triggers, budget, keep, amount)
+        own = event_rng(ctx.seed, ctx.role, "blinks", "gaze_shift", frame)
+        if size >= BIG_SHIFT_DEG and own.random() < BLINK_AT_SHIFT_P:
+            triggers.append((frame / fps - 0.02, own))
+    triggers.sort(key=lambda trig: trig[0])
+    budget, keep = _blink_budget(ctx, [when for when, _ in triggers], amount, partner_blinks)
+    return _blink_train(ctx, layer_rng(ctx.seed, ctx.role, "blinks"), triggers, budget, keep, amount)
 
 
 def _blink_train(
     ctx: Context,
     rng: np.random.Generator,
-    triggers: Sequence[float],
+    triggers: Sequence[tuple[float, np.random.Generator]],
     budget: dict[bool, float],
     keep: dict[bool, float],
     amount: float,
 ) -> list[float]:
-    """The own blinks: the kept locked blinks, a gamma renewal around them that fills each
-    state's ``budget`` (blinks per second before doubles), then 8 % doubles.
+    """The own blinks: the kept locked blinks, a gamma renewal that fills each state's ``budget``
+    (blinks per second before doubles), each locked blink taking the place of one background
+    blink, then 8 % doubles.
 
-    The background is laid around the locked blinks (one closer than :data:`BLINK_MIN_GAP_S` to a
-    locked blink gives way) and its rate is what the budget leaves after the locked blinks that
-    were kept. A locked blink used to restart the renewal, cancelling the background blink due
-    next, so the rates set were not the rates drawn."""
+    A locked blink used to restart the renewal, cancelling the background blink due next, so the
+    rates set were not the rates drawn. The background is drawn at the budget's rate whatever the
+    locked blinks are; each kept locked blink then takes the place of the background blinks closer
+    to it than :data:`BLINK_MIN_GAP_S`, or else of the nearest one not yet given way (:func:`_given_way`).
+    Locked blinks lowered the background's rate over the whole take until session 41, so one more
+    phrase end moved every later blink of the state (review rv40d F4). A locked blink draws whether
+    it is kept and whether it doubles from its trigger's stream (``triggers``: onset, stream); the
+    background draws a gap and a double's coin and lag at every step from ``rng``. One more kept
+    trigger adds its blink and removes the one it takes the place of; the rest of the train stays
+    (the rates it is drawn at still count the triggers and the partner's blinks: :func:`_blink_budget`)."""
     fps, t = ctx.fps, ctx.num_frames
     duration = t / fps - BLINK_FULL_S  # the last moment a blink may start and still open again
     speaking = ctx.speaking
@@ -406,28 +429,25 @@ def _blink_train(
     if now >= duration:  # a tiny amount puts the first blink past the take (1e-310 overflowed to inf)
         return []
     locked: list[float] = []
-    for trig in triggers:
-        kept = rng.random() < min(1.0, amount) * keep[state(trig)]
+    extra: dict[float, tuple[float, float]] = {}  # per blink onset: its double's coin and lag
+    for trig, own in triggers:
+        kept = own.random() < min(1.0, amount) * keep[state(trig)]
+        double = (own.random(), own.uniform(0.3, 0.45))
         if kept and 0.0 <= trig < duration and (not locked or trig - locked[-1] >= BLINK_MIN_GAP_S):
             locked.append(trig)
-    near = np.zeros(t, dtype=bool)  # frames where a background blink gives way to a locked one
-    for x in locked:
-        near[max(int((x - BLINK_MIN_GAP_S) * fps) + 1, 0) : int((x + BLINK_MIN_GAP_S) * fps)] = True
-    per_frame = np.zeros(t)  # the background's rate per frame: none next to a locked blink
+            extra[trig] = double
+    per_frame = np.zeros(t)  # the background's rate per frame
     for st in (True, False):
-        frames = speaking == st
-        free_s = max(int((frames & ~near).sum()), 1) / fps
-        left = budget[st] * int(frames.sum()) / fps - sum(1 for x in locked if state(x) == st)
         floor = BLINK_FLOOR * (BLINK_RATE_SPEAKING if st else BLINK_RATE_LISTENING) * amount
-        per_frame[frames & ~near] = max(left / free_s, floor)
+        per_frame[speaking == st] = max(budget[st], floor)
     # gamma gaps in the background's own time (the rate integrated), so a gap that starts while
     # listening and ends in speech takes each state's rate for the part it spends there
     clock = np.concatenate([[0.0], np.cumsum(per_frame / fps)])
-    out = list(locked)
+    background: list[float] = []
     while True:
         k = min(int(now * fps), t - 1)
-        if not near[k]:
-            bisect.insort(out, now)
+        background.append(now)
+        extra[now] = (float(rng.random()), float(rng.uniform(0.3, 0.45)))
         at = clock[k] + (now * fps - k) * per_frame[k] / fps + float(rng.gamma(3.0, 1.0 / 3.0))
         j = int(np.searchsorted(clock, at))
         if j > t:
@@ -436,14 +456,69 @@ def _blink_train(
         now = max(nxt, now + BLINK_MIN_GAP_S)
         if now >= duration:
             break
-    out = _quiet_onsets(ctx, out, set(locked), duration)
+    gone = _given_way(background, locked, state)
+    out = sorted(locked + [x for i, x in enumerate(background) if i not in gone])
+    drawn = [extra[x] for x in out]
+    out = _quiet_onsets(ctx, out, set(locked), duration)  # in place of each, in the same order
     doubled = list(out)
-    for i, x in enumerate(out):
-        second = x + rng.uniform(0.3, 0.45)
-        if rng.random() < BLINK_DOUBLE_P and second < duration:
+    for i, (x, (coin, lag)) in enumerate(zip(out, drawn, strict=True)):
+        second = x + lag
+        if coin < BLINK_DOUBLE_P and second < duration:
             if i + 1 == len(out) or out[i + 1] - second >= 0.3:
                 doubled.append(second)
     return sorted(doubled)
+
+
+def _given_way(background: list[float], locked: list[float], state: Callable[[float], bool]) -> set[int]:
+    """Indices of the ``background`` blinks (sorted onsets, s) that give way to the ``locked`` ones.
+
+    Each locked blink takes those closer than :data:`BLINK_MIN_GAP_S`, or where none of them is
+    still free, the nearest one in its own state (``state``) not yet taken, or where its state has
+    none left (a short stretch), the nearest one of any: a state keeps its rate, and a locked blink
+    moves one other blink. Without the last, a 16 s take's few listening seconds ran out of
+    background blinks and its locked blinks came on top (the demo read 30.7 blinks/min at seed 0)."""
+    gone: set[int] = set()
+    for x in locked:
+        k = bisect.bisect_left(background, x)
+        close = [
+            i
+            for i in range(max(k - 2, 0), min(k + 2, len(background)))
+            if abs(background[i] - x) < BLINK_MIN_GAP_S
+        ]
+        fresh = [i for i in close if i not in gone]
+        gone.update(close)
+        if fresh:  # else the locked blink before took it: this one takes the nearest free one
+            continue
+        i = _nearest_free(background, x, k, gone, state, state(x))
+        if i is None:  # none of its state left (a short stretch): the nearest of any state
+            i = _nearest_free(background, x, k, gone, state, None)
+        if i is not None:
+            gone.add(i)
+    return gone
+
+
+def _nearest_free(
+    background: list[float],
+    x: float,
+    k: int,
+    gone: set[int],
+    state: Callable[[float], bool],
+    want: bool | None,
+) -> int | None:
+    """The index of the ``background`` blink nearest ``x`` (inserted at ``k``) not in ``gone``, in the
+    state ``want`` (any state: None)."""
+    left, right = k - 1, k
+    while left >= 0 or right < len(background):
+        dl = x - background[left] if left >= 0 else np.inf
+        dr = background[right] - x if right < len(background) else np.inf
+        i = left if dl <= dr else right
+        if i not in gone and (want is None or state(background[i]) == want):
+            return i
+        if dl <= dr:
+            left -= 1
+        else:
+            right += 1
+    return None
 
 
 def _shut_level(ctx: Context) -> np.ndarray:
@@ -534,16 +609,16 @@ def with_partner_blinks(
     """``own`` plus a blink 0.25-0.5 s after 30 % of the partner's blinks while listening
     (Nakano & Kitazawa 2010), none closer than :data:`BLINK_MIN_GAP_S` to another.
 
-    Added after both characters' own blinks, with its own random stream: locking them to a
-    first draw that a second pass then redrew answered blinks the partner never made (a
+    Added after both characters' own blinks, each partner blink with its own random stream: locking
+    them to a first draw that a second pass then redrew answered blinks the partner never made (a
     listener blink followed 17 % of a speaker's blinks, against 12 % by chance)."""
     if amount <= 0:
         return list(own)
-    rng = layer_rng(ctx.seed, ctx.role, "partner_blinks")
     duration = ctx.num_frames / ctx.fps - BLINK_FULL_S
     out = sorted(own)
     for frame in _partner_lock_frames(ctx, partner_blinks):
-        p, lag = rng.random(), rng.uniform(0.25, 0.5)
+        answer = event_rng(ctx.seed, ctx.role, "partner_blinks", "blink", frame)  # its own coin and lag
+        p, lag = answer.random(), answer.uniform(0.25, 0.5)
         when = frame / ctx.fps + lag
         if p >= BLINK_AFTER_PARTNER_P * min(1.0, amount) or when >= duration:
             continue
@@ -695,22 +770,24 @@ def head_plan(ctx: Context, gaze: Gaze) -> Head:
     fixed = np.zeros((t, 3))
     nods: list[int] = []
     last = -(10**9)
-    cand: list[tuple[float, float]] = []  # (time s, probability)
+    cand: list[tuple[float, float, np.random.Generator]] = []  # (time s, probability, its stream)
     p_nod = min(1.0, NOD_P * ctx.mood.nods)
     for e in ctx.partner.phrase_ends:
-        cand.append((e / fps + rng.uniform(*NOD_LAG_S), p_nod))
+        own = event_rng(ctx.seed, ctx.role, "head", "partner_phrase_end", e)
+        cand.append((e / fps + own.uniform(*NOD_LAG_S), p_nod, own))
     for s in ctx.own.backchannels:
-        cand.append((s / fps + rng.uniform(0.0, 0.2), 0.9))
-    cand.sort()
-    for when, prob in cand:
+        own = event_rng(ctx.seed, ctx.role, "head", "own_backchannel", s)
+        cand.append((s / fps + own.uniform(0.0, 0.2), 0.9, own))
+    cand.sort(key=lambda c: c[0])
+    for when, prob, own in cand:
         frame = int(when * fps)
-        if frame >= t or rng.random() >= prob:
+        if frame >= t or own.random() >= prob:
             continue
         if not ctx.may_nod(frame):
             continue
         if frame - last < int(NOD_GAP_S * fps):
             continue
-        shape = _nod_shape(rng, fps, rng.uniform(*NOD_DEG))
+        shape = _nod_shape(own, fps, own.uniform(*NOD_DEG))
         _add(fixed[:, 0], frame, shape)
         nods.append(frame)
         last = frame + len(shape)
@@ -917,9 +994,11 @@ def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
     side = layer_rng(ctx.seed, ctx.role, "asymmetry")  # its own stream: the raises stay where they were
     lead_left = bool(side.random() < 0.5)
 
-    def place(start: int, size: float, rise: float, hold: float, fall: float) -> None:
+    def place(
+        start: int, size: float, rise: float, hold: float, fall: float, lead: np.random.Generator = side
+    ) -> None:
         _add(raise_, start, size * _bump(int(1.2 * fps), rise, hold, fall, fps))
-        lag, depth = side.uniform(*BROW_LAG_S), side.uniform(*BROW_TRAIL)
+        lag, depth = lead.uniform(*BROW_LAG_S), lead.uniform(*BROW_TRAIL)
         _add(trail, start, depth * size * _bump(int(1.2 * fps), rise, hold, fall, fps, offset=lag))
 
     last = -(10**9)
@@ -932,10 +1011,12 @@ def brow_smile(ctx: Context) -> dict[str, np.ndarray]:
     for e in ctx.partner.phrase_ends:
         # a listener's reaction: not in a breath of the character's own turn (the 0.6 s state, as
         # for nods); the phrase-level voice let 10 of 49 AMI phrase ends raise a speaker's brows
-        if e < t and not ctx.speaking[e] and rng.random() < BROW_LISTENER_P * ctx.mood.brows:
-            hold = rng.uniform(0.1, 0.3)
-            start = e + int(rng.uniform(0.2, 0.6) * fps)
-            place(start, rng.uniform(0.15, 0.3), 0.15, hold, 0.35)
+        own = event_rng(ctx.seed, ctx.role, "brows", "partner_phrase_end", e)
+        if e < t and not ctx.speaking[e] and own.random() < BROW_LISTENER_P * ctx.mood.brows:
+            hold = own.uniform(0.1, 0.3)
+            start = e + int(own.uniform(0.2, 0.6) * fps)
+            lead = event_rng(ctx.seed, ctx.role, "asymmetry", "partner_phrase_end", e)
+            place(start, own.uniform(0.15, 0.3), 0.15, hold, 0.35, lead)
     raise_, trail = np.clip(raise_, 0.0, 0.8), np.clip(trail, 0.0, 0.8)
     outer = (0.8 * raise_, 0.8 * trail) if lead_left else (0.8 * trail, 0.8 * raise_)
     own_laugh = ctx.own.laughter if ctx.own.laughter is not None else np.zeros(t, dtype=bool)
