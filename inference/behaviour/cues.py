@@ -315,16 +315,47 @@ def conversation_cues(
     f0 = np.where(active, f0, 0.0).astype(np.float32)
     speaking = bridge(active, int(round(BRIDGE_S * fps)))
     cues = Cues(speaking=speaking, loud_db=loud, pitch_hz=f0, stress=stress_peaks(loud, f0, speaking, fps))
-    pause = int(round(PAUSE_S * fps))
-    runs = segments(speaking)
-    for i, (s, e) in enumerate(runs):
-        cues.phrase_starts.append(s)
-        nxt = runs[i + 1][0] if i + 1 < len(runs) else t + pause
-        if nxt - e >= pause:
-            cues.phrase_ends.append(e)
+    cues.phrase_starts = [s for s, _ in segments(speaking)]
+    cues.phrase_ends = phrase_ends(active, fps, loud)
     cues.backchannels = [s for s, _ in backchannels(speaking, partner, fps)]
     cues.laughter = laughter(x, loud, f0, active, fps)
     return cues
+
+
+QUIET_ABOVE_FLOOR_DB = (
+    12.0  # a pause on the loudness: within this of the stream's floor (its 10th percentile)
+)
+
+
+def phrase_ends(flags: np.ndarray, fps: float, loud_db: np.ndarray | None = None) -> list[int]:
+    """Frames where a speaker's phrase ends: where the layer's listener nods, blinks and raises its
+    brows (the evaluator's timing of nods is to call this too, so the two cannot disagree).
+
+    A phrase ends where the voice flags (``flags``, bridged over :data:`BRIDGE_S`) stop for at least
+    :data:`PAUSE_S`, and, given the speaker's loudness (``loud_db``), also where the loudness stays at
+    its floor for :data:`PAUSE_S` inside a bridged run while the flags pause there too. The flags'
+    hangover takes ~0.16 s off a pause, so a 0.36 s pause between two sentences read 0.2 s, was
+    bridged, and a listener never nodded at a sentence end inside the partner's turn (review rv40d F4).
+    Such a phrase end is the first quiet frame; the loudness pause has to end inside the run (a run's
+    own end stays the flags' end, as before)."""
+    flags = np.asarray(flags, dtype=bool).reshape(-1)
+    pause = int(round(PAUSE_S * fps))
+    runs = segments(bridge(flags, int(round(BRIDGE_S * fps))))
+    ends = [
+        e
+        for i, (_, e) in enumerate(runs)
+        if (runs[i + 1][0] if i + 1 < len(runs) else e + pause) - e >= pause
+    ]
+    if loud_db is None or len(loud_db) == 0 or not runs:
+        return ends
+    loud = np.asarray(loud_db, dtype=np.float64)[: len(flags)]
+    quiet = loud < np.percentile(loud, 10) + QUIET_ABOVE_FLOOR_DB
+    inside = [
+        q
+        for q, qe in segments(quiet)
+        if qe - q >= pause and not flags[q:qe].all() and any(s < q and qe < e for s, e in runs)
+    ]
+    return sorted(ends + inside)
 
 
 def backchannels(speaking: np.ndarray, partner: np.ndarray, fps: float) -> list[tuple[int, int]]:
