@@ -35,14 +35,13 @@ from ...inference.behaviour import (
     dialogue_cues,
 )
 from ...inference.behaviour.cues import (
-    PAUSE_S,
     Cues,
     backchannels,
-    bridge,
     holds_floor,
     segments,
     speaking_state,
 )
+from ...inference.behaviour.cues import phrase_ends as cue_phrase_ends
 from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, at_rate, load_motion
@@ -186,10 +185,19 @@ class Take:
     # (T,) dB, the character's own audio as the network heard it (its channel, or the mix gated by
     # its turns); None for motion files, whose mouth onsets are then not measured
     loud_db: np.ndarray | None = None
+    # (T,) dB, the partner's audio likewise: where its phrase ends are (:func:`phrase_ends`)
+    partner_loud_db: np.ndarray | None = None
 
 
-def take_from(motion: Motion, partner: Motion, loud_db: np.ndarray | None = None) -> Take:
-    return Take(motion, partner, motion.gaze_target, motion.overlay_channels, motion.overlay, loud_db)
+def take_from(
+    motion: Motion,
+    partner: Motion,
+    loud_db: np.ndarray | None = None,
+    partner_loud_db: np.ndarray | None = None,
+) -> Take:
+    return Take(
+        motion, partner, motion.gaze_target, motion.overlay_channels, motion.overlay, loud_db, partner_loud_db
+    )
 
 
 def _arkit(take: Take, name: str) -> np.ndarray | None:
@@ -236,14 +244,11 @@ def largest_step(head: np.ndarray) -> list[float] | None:
     return np.abs(np.diff(head, axis=0)).max(axis=0).tolist()
 
 
-def phrase_ends(speaking: np.ndarray, fps: float) -> np.ndarray:
-    flags = bridge(speaking, int(round(0.2 * fps)))
-    runs = segments(flags)
-    pause = int(round(PAUSE_S * fps))
-    ends = [
-        e for i, (_, e) in enumerate(runs) if (runs[i + 1][0] if i + 1 < len(runs) else 10**9) - e >= pause
-    ]
-    return np.array(ends, dtype=np.int64)
+def phrase_ends(speaking: np.ndarray, fps: float, loud_db: np.ndarray | None = None) -> np.ndarray:
+    """The partner's phrase ends by the layer's own definition (:func:`cue_phrase_ends`): from the
+    voice flags, and with the partner's loudness (``loud_db``) also its sentence pauses the flags
+    bridge; without it (a take on disk), from the flags alone."""
+    return np.array(cue_phrase_ends(speaking, fps, loud_db), dtype=np.int64)
 
 
 def blink_onsets(take: Take) -> np.ndarray:
@@ -507,7 +512,7 @@ def measure(take: Take) -> dict[str, Any]:
     out["nods_per_listening_min"] = (
         len(nods) / out["nodding_min"] if _rated(minutes["listening"]) and out["nodding_min"] else None
     )
-    ends = phrase_ends(take.partner.speaking, fps)
+    ends = phrase_ends(take.partner.speaking, fps, take.partner_loud_db)
     lags, in_window, with_bc = [], 0, 0
     for n in nods:
         before = ends[ends <= n + int(0.1 * fps)]
@@ -638,10 +643,13 @@ def evaluate_dialogue(
     loud_a, loud_b = cues_a.loud_db, cues_b.loud_db  # each character's own audio: its mouth onsets
     result: dict[str, Any] = {
         "before": {
-            "A": measure(take_from(base_a, base_b, loud_a)),
-            "B": measure(take_from(base_b, base_a, loud_b)),
+            "A": measure(take_from(base_a, base_b, loud_a, loud_b)),
+            "B": measure(take_from(base_b, base_a, loud_b, loud_a)),
         },
-        "after": {"A": measure(take_from(ma, mb, loud_a)), "B": measure(take_from(mb, ma, loud_b))},
+        "after": {
+            "A": measure(take_from(ma, mb, loud_a, loud_b)),
+            "B": measure(take_from(mb, ma, loud_b, loud_a)),
+        },
         "same_seed_identical": same_performance(again[0], ma) and same_performance(again[1], mb),
         "other_seed_differs": not same_performance(other[0], ma),
         "lips_identical": bool(
@@ -732,7 +740,10 @@ def evaluate_files(
         )
     loud_a, loud_b = _take_loudness(files, a)
     result: dict[str, Any] = {
-        "after": {"A": measure(take_from(a, b, loud_a)), "B": measure(take_from(b, a, loud_b))}
+        "after": {
+            "A": measure(take_from(a, b, loud_a, loud_b)),
+            "B": measure(take_from(b, a, loud_b, loud_a)),
+        }
     }
     if reference:
         role, chosen_by = _reference_role(reference, reference_role)
