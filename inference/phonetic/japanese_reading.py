@@ -1033,11 +1033,23 @@ def _span(tokenizer: Any, text: str, after_noun: bool = False) -> list[_Word]:
     return out
 
 
+# a currency sign before an amount (¥1,500, $10, € 5): the amount said first and the currency's word
+# after it, as Japanese says it (せんごひゃくえん); espeak-ng said no えん for ¥ and SudachiPy put
+# えん before the number (review rv41c F3)
+_CURRENCY_BEFORE = re.compile(r"(US\$|[¥$€£₩])[ \u3000]?(\d[\d,]*(?:\.\d+)?)")
+_CURRENCY_WORDS = {"¥": "円", "$": "ドル", "US$": "ドル", "€": "ユーロ", "£": "ポンド", "₩": "ウォン"}
+
+
+def _currency_after(text: str) -> str:
+    return _CURRENCY_BEFORE.sub(lambda m: m.group(2) + _CURRENCY_WORDS[m.group(1)], text)
+
+
 def reading(text: str) -> str:
     """``text`` (a line of a Japanese script) as kana espeak-ng reads, a line with kanji spaced
     between its phrases: ``私は東京へ行きます。`` -> ``わたしわ とうきょうえ いきます。``; a line in kana
     keeps its own spacing, only its particles said (``わたしは とうきょうへ`` -> ``わたしわ とうきょうえ``);
-    stage directions in brackets dropped (:func:`.directions.dropped`: ``（笑）``); ``text`` itself when
+    stage directions in brackets dropped (:func:`.directions.dropped`: ``（笑）``, and ruby ``｜灯《とも》``
+    read as its kana); a currency sign before an amount said after it (``¥1,500`` せんごひゃくえん); ``text`` itself when
     SudachiPy is not installed (:func:`available`), its full-width digits and letters made plain
     either way (:func:`.full_width.folded`: espeak-ng drops ３ without a sound, so a kana line typed
     with an input method's digits was read without its numbers). A word the dictionary has no
@@ -1046,7 +1058,7 @@ def reading(text: str) -> str:
     tokenizer = _tokenizer()
     if tokenizer is None or not text.strip():
         return text
-    text = directions.dropped(text)
+    text = _currency_after(directions.dropped(text))
     with _LOCK:
         words = _words(tokenizer, text)
     spaced = has_kanji(text)  # a kana line is spaced as its writer spaced it (the words they mark)
