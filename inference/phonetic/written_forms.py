@@ -10,7 +10,10 @@ closure 100 % -> 83 %).
 
 :func:`as_said` rewrites only the forms espeak-ng gets wrong (each checked with ``espeak-ng -q -x``)
 into words or into a form it reads right: clock times, ordinals, dates, the everyday abbreviations of
-each language and amounts of money. Everything else in the line is left as written. Where the
+each language and amounts of money. A date written with slashes is said as each language says it
+(el 12 de octubre de 2026, le 12 octobre 2026, il 12 ottobre 2026, 12 de outubro de 2024), and a
+currency sign before the amount after it ("$5" cinco dólares: espeak-ng said "dólar cinco"; review
+rv41c F2, F3). Everything else in the line is left as written. Where the
 written form alone cannot tell (German "Fr." is Frau or Freitag; French "M." a name's Monsieur or a
 letter), the words next to it decide, and when they do not, the form is left as written.
 
@@ -147,6 +150,9 @@ def _measure(unit: str, one: str, many: str, count: Callable[[str], str] = str) 
     return _rule(rf"(?:(?<![\w.,])(?P<n>\d+)|(?<=\d))\s*{unit}(?!\w)", said)
 
 
+# a unit's abbreviating full stop ("15 min."), not the sentence's own: kept where a sentence ends
+_UNIT_STOP = rf"(?:\.(?!\s*(?:$|[¿¡«\"]?{_CAPITAL})))?"
+_CELSIUS = r"°\s?C\b"  # 35 °C: espeak-ng says "degrees" then the letter C
 _PER_HOUR = r"km\s*/\s*h"  # before km: the "/h" is part of the unit, not "Kilometer/h"
 
 # --- German -----------------------------------------------------------------------------------
@@ -281,6 +287,39 @@ _DE: list[Rule] = [
     _abbreviation("S.", "Seite", after=r"\s*\d"),
 ]
 
+
+def _slashed_date(months: list[str], said: Callable[[int, str, str], str]) -> Said:
+    """12/10/2026 (day/month/year, as Spain, France, Italy and Portugal write it) said by ``said(day,
+    month's name, year or "")``; a day or month out of range is left as written (a fraction, a score)."""
+
+    def spoken(m: re.Match[str]) -> str:
+        day, month = int(m.group("d")), int(m.group("m"))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            return m.group(0)
+        before = m.groupdict().get("pre") or ""
+        return before + said(day, months[month - 1], m.group("y") or "")
+
+    return spoken
+
+
+def _date_rules(
+    months: list[str], said: Callable[[int, str, str], str], days_before: str, part_of: str
+) -> list[Rule]:
+    """A slashed date with a year always; without one (12/10) only after ``days_before`` (a pattern of
+    the words that say a day follows: el, le, il...), as "1/2" alone is half a cup, and not before
+    ``part_of`` (the words that make it a fraction: "el 3/4 de la población")."""
+    return [
+        _rule(
+            r"(?<![\w./])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])",
+            _slashed_date(months, said),
+        ),
+        _rule(
+            rf"(?P<pre>\b(?:{days_before}) )(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?P<y>)(?![\w/])(?!\s+(?:{part_of})\b)",
+            _slashed_date(months, said),
+        ),
+    ]
+
+
 # --- French -----------------------------------------------------------------------------------
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -309,6 +348,9 @@ def _fr_hour(h: int) -> str:
     return {0: "zéro heure", 1: "une heure", 21: "vingt et une heures"}.get(h, f"{h} heures")
 
 
+_FR_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+
+
 def _fr_century(m: re.Match[str]) -> str:
     n = _roman(m.group("r"))
     if n is None or m.group("r") == "L":
@@ -319,6 +361,13 @@ def _fr_century(m: re.Match[str]) -> str:
 
 
 _FR: list[Rule] = [
+    # le 12/10/2026: le douze octobre deux mille vingt-six (espeak-ng read three numbers), the first "1er"
+    *_date_rules(
+        _FR_MONTHS,
+        lambda d, month, y: f"{'1er' if d == 1 else d} {month}" + (f" {y}" if y else ""),
+        "[Ll]e|[Dd]u|[Aa]u|[Dd]epuis le|[Jj]usqu'au|[Jj]usqu’au",
+        r"d'|d’|de|des|du",
+    ),
     _rule(
         r"(?<![\w.,:])(?P<h>\d{1,2})\s?h\s?(?P<mm>\d{2})?(?!\w)",
         lambda m: _clock(m, _fr_hour, lambda mm: f" {mm}"),
@@ -360,6 +409,15 @@ _FR: list[Rule] = [
     _abbreviation("apr. J.-C.", "après Jésus-Christ", ends=True),
     _abbreviation("Cie", "compagnie"),
     _abbreviation("tél.", "téléphone"),
+    _abbreviation("av.", "avenue", after=rf"\s*{_CAPITAL}"),
+    # 45 min, 35 °C: espeak-ng said "min" (as in "main") and "degrés cé"
+    _measure(f"min{_UNIT_STOP}", "une minute", "minutes"),
+    _measure(_CELSIUS, "un degré", "degrés"),
+    *_money_rules(
+        r"US\$|\$",
+        r"(?!)",  # "250 $" espeak-ng says right, without a liaison z before a vowel
+        lambda m: _money(m, "un dollar", "{n} dollars", lambda c: f" {c}", lambda c: f"{c} cents"),
+    ),
     _rule(r"(?<![\w.])[nN][°º]\s*(?=\d)", lambda m: ("Numéro" if m.group(0)[0] == "N" else "numéro") + " "),
 ]
 
@@ -381,17 +439,52 @@ def _es_one(n: str) -> str:
     return n
 
 
-def _es_money(m: re.Match[str]) -> str:
-    whole = _whole(m.group("n"))
-    c = m.group("c")
-    small = int(c.ljust(2, "0")) if c and c.isdigit() else 0
-    if whole == "0" and small:
-        return "un céntimo" if small == 1 else f"{small} céntimos"
-    said = f"{_es_one(whole)} euro{'' if whole == '1' else 's'}"
-    return said + (f" con {small}" if small else "")
+def _es_money(one: str, many: str, cent: str) -> Said:
+    """An amount said with its currency after it, as Spanish says any: "5 euros con 50", "veintiún
+    dólares", "un céntimo" / "un centavo"."""
+
+    def said(m: re.Match[str]) -> str:
+        whole = _whole(m.group("n"))
+        c = m.group("c")
+        small = int(c.ljust(2, "0")) if c and c.isdigit() else 0
+        if whole == "0" and small:
+            return f"un {cent}" if small == 1 else f"{small} {cent}s"
+        return (one if whole == "1" else f"{_es_one(whole)} {many}") + (f" con {small}" if small else "")
+
+    return said
 
 
-_ES: list[Rule] = [
+_ES_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+)
+
+
+def _spanish(latin_america: bool) -> list[Rule]:
+    """Spain's and Latin America's rules: the same forms; "$" alone is Latin America's peso sign (a
+    price in Mexico, Argentina, Colombia or Chile), in Spain the dollar's. US$ and USD are dollars in both."""
+    dollar = _es_money("un dólar", "dólares", "centavo")
+    rules: list[Rule] = [
+        *_ES_BEFORE_MONEY,
+        *_money_rules("€|EUR", r"€|EUR\b|euros?\b", _es_money("un euro", "euros", "céntimo")),
+        _rule(rf"(?<![\w.,]){_AMOUNT}{_SPACE}(?:USD\b|US\$|d[óo]lar(?:es)?\b)", dollar),
+        _rule(rf"(?:US\$|USD){_SPACE}{_AMOUNT}(?!\w|[.,]\d)", dollar),
+    ]
+    sign = _es_money("un peso", "pesos", "centavo") if latin_america else dollar
+    rules += [
+        _rule(rf"(?<![\w.,]){_AMOUNT}{_SPACE}\$", sign),
+        _rule(rf"(?<![\w$])\${_SPACE}{_AMOUNT}(?!\w|[.,]\d)", sign),
+    ]
+    return rules + _ES_AFTER_MONEY
+
+
+_ES_BEFORE_MONEY: list[Rule] = [
+    # el 12/10/2026: el doce de octubre de dos mil veintiséis (espeak-ng read "doce barra diez barra...")
+    *_date_rules(
+        _ES_MONTHS,
+        lambda d, month, y: f"{d} de {month}" + (f" de {y}" if y else ""),
+        "[Ee]l|[Dd]el|[Aa]l|[Hh]asta el|[Dd]esde el|[Pp]ara el",
+        r"de\s+(?:la|las|los|el|un|una|lo)",
+    ),
     _rule(  # 9 h, 9h30 (las nueve horas treinta); a time with a colon is said without "horas"
         r"(?<![\w.,:])(?P<h>\d{1,2})\s?h(?:\s?(?P<mm>\d{2}))?(?!\w)",
         lambda m: _clock(m, lambda h: "una hora" if h == 1 else f"{_es_hour(h)} horas", _es_minutes),
@@ -413,7 +506,24 @@ _ES: list[Rule] = [
     _rule(r"(?<![\w.,])(\d+)(?:ra|da|ta|ma|va|na)(?!\w)", r"\1ª"),
     _rule(r"(?<![\w.,])1\.?er(?!\w)", "primer"),
     _rule(r"(?<![\w.,])3\.?er(?!\w)", "tercer"),
-    *_money_rules("€|EUR", r"€|EUR\b|euros?\b", _es_money),
+]
+_ES_AFTER_MONEY: list[Rule] = [
+    # 15 min., 3 hab. (a flat's rooms), 30 seg.: espeak-ng read "min", "ab", "se ge"; the full stop
+    # kept where it ends the sentence
+    _measure(f"min{_UNIT_STOP}", "un minuto", "minutos", _es_one),
+    _measure(f"seg{_UNIT_STOP}", "un segundo", "segundos", _es_one),
+    _measure(f"hab{_UNIT_STOP}", "una habitación", "habitaciones"),
+    # 30 cm, 500 g, 35 °C: espeak-ng spelled the letters ("ce eme", "grados ce")
+    _measure("cm", "un centímetro", "centímetros", _es_one),
+    _measure("mm", "un milímetro", "milímetros", _es_one),
+    _measure("g", "un gramo", "gramos", _es_one),
+    _measure("ml", "un mililitro", "mililitros", _es_one),
+    _measure(_CELSIUS, "un grado", "grados", _es_one),
+    _abbreviation("pl.", "plaza", after=rf"\s*{_CAPITAL}"),
+    _abbreviation("pza.", "plaza", after=rf"\s*{_CAPITAL}"),
+    _abbreviation("hab.", "habitación", ends=True),
+    # s. XXI: siglo veintiuno (espeak-ng said "ese"); espeak-ng reads the Roman numeral after siglo
+    _abbreviation("s.", "siglo", after=r"\s*[IVXL]+\b"),
     _measure(_PER_HOUR, "un kilómetro por hora", "kilómetros por hora", _es_one),
     _measure("km", "un kilómetro", "kilómetros", _es_one),
     _measure("kg", "un kilo", "kilos", _es_one),
@@ -445,8 +555,31 @@ _ES: list[Rule] = [
 
 # --- Italian ----------------------------------------------------------------------------------
 
+_IT_MONTHS = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split()
+)
+
 _IT: list[Rule] = [
+    # il 12/10/2026: il dodici ottobre duemilaventisei (espeak-ng read "dodici barra dieci barra..."),
+    # the first of a month "primo" (1º)
+    *_date_rules(
+        _IT_MONTHS,
+        lambda d, month, y: f"{'1º' if d == 1 else d} {month}" + (f" {y}" if y else ""),
+        "[Ii]l|[Dd]al|[Aa]l|[Ff]ino al|[Ee]ntro il|[Pp]er il",
+        r"d[ei]\w*|della|delle|degli",
+    ),
+    # l'8, dell'11 (maggio): espeak-ng spells the l' out ("elle otto") before a digit; the number said
+    _rule(
+        r"\b((?:[Ll]|[Dd]ell|[Aa]ll|[Nn]ell|[Dd]all|[Ss]ull)['’])0?(8|11)(?![\w/.,])",
+        lambda m: m.group(1) + {"8": "otto", "11": "undici"}[m.group(2)],
+    ),
     _rule(r"\b((?:[Aa]|[Dd]a)lle|[Ll]e)\s+(\d{1,2})\.(\d{2})(?![\d.])", r"\1 \2:\3"),
+    # 3° piano: terzo piano (an ordinal typed with the degree sign; espeak-ng said "tre gradi piano")
+    _rule(
+        r"(?<![\w.,])(\d{1,2})°(?=\s+(?:piano|posto|anno|giorno|secolo|volta|classificato|premio|livello"
+        r"|capitolo|binario|turno|tempo|figlio|figlia|classe|grado|ora)\b)",
+        r"\1º",
+    ),
     _rule(
         r"(?<![\w.,])(\d{1,2})°(?=\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre"
         r"|ottobre|novembre|dicembre)\b)",
@@ -473,6 +606,19 @@ _IT: list[Rule] = [
     _abbreviation("ecc.", "eccetera", ends=True),
     _abbreviation("p. es.", "per esempio"),
     _abbreviation("n.", "numero", after=r"\s*\d"),
+    _abbreviation("p.zza", "piazza"),
+    # 45 min., 2,5 kg, 30 cm, 35 °C: espeak-ng said "min", "kappa gi", "ci emme", "gradi ci"
+    _measure(f"min{_UNIT_STOP}", "un minuto", "minuti"),
+    _measure("kg", "un chilo", "chili"),
+    _measure("g", "un grammo", "grammi"),
+    _measure("cm", "un centimetro", "centimetri"),
+    _measure("mm", "un millimetro", "millimetri"),
+    _measure(_CELSIUS, "un grado", "gradi"),
+    *_money_rules(
+        r"US\$|\$",
+        r"\$|USD\b",
+        lambda m: _money(m, "un dollaro", "{n} dollari", lambda c: f" e {c}", lambda c: f"{c} centesimi"),
+    ),
 ]
 
 # --- Portuguese (Portugal and Brazil) ------------------------------------------------------------
@@ -613,7 +759,15 @@ def _portuguese(brazil: bool) -> list[Rule]:
 _PT = _portuguese(brazil=False)
 _PT_BR = _portuguese(brazil=True)
 
-_RULES: dict[str, list[Rule]] = {"de": _DE, "fr": _FR, "es": _ES, "it": _IT, "pt": _PT, "pt-br": _PT_BR}
+_RULES: dict[str, list[Rule]] = {
+    "de": _DE,
+    "fr": _FR,
+    "es": _spanish(latin_america=False),
+    "es-419": _spanish(latin_america=True),
+    "it": _IT,
+    "pt": _PT,
+    "pt-br": _PT_BR,
+}
 
 # languages whose forms have a module of their own (a number's case, a Han numeral, a Turkish ordinal)
 _OWN_MODULE: dict[str, Callable[[str], str]] = {
