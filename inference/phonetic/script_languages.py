@@ -546,6 +546,15 @@ def unvocalised(texts: list[str], language: str | None) -> str:
     )
 
 
+def _kana(scripts: dict[str, int]) -> str:
+    """How a Japanese script's letters are named ("Japanese kana and kanji"), else "". Japanese is
+    written without spaces, so a line is one "word" to str.split: "1 of its 2 words" was said of a
+    two-line script (review rv41c F4); its letters are counted instead."""
+    if not scripts.get("HIRAGANA", 0) + scripts.get("KATAKANA", 0):
+        return ""
+    return "Japanese kana and kanji" if "CJK" in scripts else "Japanese kana"
+
+
 def other_letters(texts: list[str], language: str | None) -> tuple[str, str]:
     """(why lines given as English are refused when most of their letters are in another writing
     system, the panel language those letters name or ""), else ("", ""). Judged on the letters: a
@@ -563,7 +572,11 @@ def other_letters(texts: list[str], language: str | None) -> tuple[str, str]:
     latin = sum(1 for w in written if "LATIN" in _scripts(w))
     flag = flag_for_letters(said)
     ask = NOT_ENGLISH_ASK.format(flag=flag)
-    if latin:
+    kana = _kana(scripts)
+    if kana:  # written without spaces: a line is no word, its letters are counted
+        other = sum(v for k, v in scripts.items() if k != "LATIN")
+        why = f"its lines are written in {kana} ({other} of its {sum(scripts.values())} letters); {ask}"
+    elif latin:
         why = f"{len(written) - latin} of its {len(written)} words are not written in English letters; {ask}"
     else:
         why = f"none of its {len(written)} words is written in English letters; {ask}"
