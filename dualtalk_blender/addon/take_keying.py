@@ -223,7 +223,7 @@ def key_into_scene_steps(
         lo, hi = (f + shift for f in rep_a.replaced)
         redone = (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
-            f"(cross-faded over {lo}-{hi}) from {made_by(engine)}"
+            f"(cross-faded over {lo}-{hi}) {f'with the {engine} engine' if engine else f'from {made_by(engine)}'}"
         )
         return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames)
     removed = 0
