@@ -47,13 +47,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     request.add_arguments(parser, (request.ENGINE, request.GENERATE, request.BEHAVIOUR))
     parser.add_argument(
         "--out",
-        required=True,
         metavar="PATH",
         type=request.cli_path,
         action=request.OneValue,
-        help="dialogue mode: output folder; paper mode: PRED.npz",
+        help="dialogue mode: output folder; paper mode: PRED.npz (required, except with --show-reading)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--show-reading",
+        action="store_true",
+        help="print what each line of --transcript is read as (its language, the words as said) and "
+        "exit: no audio or model needed; a run writes the same to script_read.tsv in its --out folder",
+    )
 
 
 def _shown(path: object) -> str:
@@ -74,6 +79,12 @@ BUSY_EXIT = 75  # another run is writing the output (EX_TEMPFAIL: try again late
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.show_reading:
+        return _show_reading(args)
+    if args.out is None:  # as argparse says it, with the one flag that does without
+        raise DualTalkError(
+            "the following arguments are required: --out (see python -m dualtalk infer --help)"
+        )
     paper = args.partner_audio is not None or args.partner_motion is not None
     try:
         return _run_paper(args) if paper else _run_dialogue(args)
@@ -111,14 +122,37 @@ def _run_dialogue(args: argparse.Namespace) -> int:
         f"{motion_a.meta.get('windows')} window(s), {took:.1f} s"
     )
     if take.transcript is not None:
+        from .phonetic.script_reading import FILE_NAME
         from .phonetic.transcript import describe
 
         print(describe(take.transcript))
+        read = take.path_a.parent / FILE_NAME
+        if read.is_file():
+            print(f"each script line as read (language, words as said, where drawn): {_shown(read)}")
         if take.transcript.get("script"):  # --recognise: what was heard, to correct and give as --transcript
             # a part's words are the whole recording's (a script is, and the counts above are)
             whole = " of the whole recording" if args.start is not None or args.end is not None else ""
             print(f"recognised script{whole} (correct it and give it as --transcript):")
             print(take.transcript["script"], end="")
+    return 0
+
+
+def _show_reading(args: argparse.Namespace) -> int:
+    """``--show-reading``: the script's lines as the aligners would be given them, printed, without
+    audio, model or take folder (review rv41c F4: a misread date or amount "aligned" unseen)."""
+    from .phonetic.script_languages import espeak_voice
+    from .phonetic.script_reading import read_lines, shown
+    from .phonetic.transcript import read_transcript, uses_warp
+
+    if args.transcript is None:
+        raise DualTalkError("--show-reading shows how --transcript FILE is read: give --transcript")
+    req = request.Request.from_args(args).validate()
+    lines = read_transcript(args.transcript)
+    for flag, language in (("--transcript-language", req.transcript_language),
+                           ("--transcript-language-b", req.script_language_b())):  # fmt: skip
+        if uses_warp(language):  # read by espeak-ng: one line where it lacks the language
+            espeak_voice(language, flag=flag)
+    print(shown(read_lines(lines, req.transcript_language, req.script_language_b())))
     return 0
 
 

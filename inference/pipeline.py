@@ -461,6 +461,13 @@ def _generate(
     progress.update("write", 0.0, "writing the motion files")
     progress.check_cancel()  # a Progress need not check on update
     path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
+    from .phonetic import script_reading  # what each script line was read as, beside the take
+
+    languages, characters = (
+        (request.transcript_language, request.script_language_b()),
+        (request.character_a, request.character_b),
+    )
+    script_reading.write_for_take(path_a.parent, lines, languages, dialogue.names, characters, report)
     try:  # the bar ends full; a cancel now is too late: both files are written
         progress.update("write", 1.0, f"{path_a.name} and {path_b.name} written")
     except CancelledError:

@@ -1247,6 +1247,8 @@ def draw_lips(
         "seconds": round(float(weight.sum()) / motion.fps, 2),
         "lines": len(lines),
         "lines_drawn": [lines[i].number for i in placement.drawn],
+        # where each drawn line's words are, seconds of ``audio`` (the take folder's script_read.tsv)
+        "lines_at": [[lines[i].number, *(round(t, 2) for t in placement.span(i))] for i in placement.drawn],
         "lines_refused": refused,
         "aligner": per_line["aligner"],
     }

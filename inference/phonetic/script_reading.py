@@ -1,0 +1,222 @@
+"""What each line of a typed script was read as, so the writer can check it before trusting the lips.
+
+The aligners never see the script as typed: an English line is spelled into the words the
+pocketsphinx dictionary knows ("12/10" -> "twelve ten"), any other language is rewritten by its
+written-form rules and read by espeak-ng ("12/10/2026" in Spanish, "¥1,500" in Japanese), and a line
+in Latin letters among a Russian or Korean character's lines is read in the language it looks like.
+A reading gone wrong still "aligns": the result line says every word was, and nothing shows the
+words drawn were not the ones said (review rv41c F4). So each run with ``--transcript`` writes
+:data:`FILE_NAME` in the take folder, one row per script line (the line as typed, the language it
+was read in, the words as said, whether and where it was drawn), and ``infer --show-reading`` shows
+the same rows without audio or the model.
+
+The words are made by the very functions the aligners use (``align.normalise_words`` for English,
+``script_warp``'s reading for the rest), so the file cannot say one thing while the run did another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import DualTalkError
+from . import directions
+from .transcript import Line
+
+FILE_NAME = "script_read.tsv"  # in the take folder, beside A.npz and B.npz
+COLUMNS = ("line", "speaker", "language", "typed", "said", "aligned", "start_s", "end_s", "note")
+HEADER = "\t".join(COLUMNS)
+log = logging.getLogger("dualtalk.transcript")
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """One script line as read: ``said`` is what the aligner was given ("" when nothing of it is
+    said: only stage directions, or a writing the language's reader cannot read, said in ``note``);
+    ``aligned`` is "drawn", "refused" or "not aligned" after a run, "" before one; ``start``/``end``
+    the drawn line's words in seconds of the recording."""
+
+    number: int
+    speaker: str
+    language: str
+    typed: str
+    said: str
+    aligned: str = ""
+    start: float | None = None
+    end: float | None = None
+    note: str = ""
+
+
+def read_line(text: str, language: str) -> tuple[str, str, str]:
+    """(language read in, words as said, note) for one line of a character whose script is in
+    ``language``: what the aligner that places it is handed (:func:`.transcript.uses_warp`)."""
+    from .script_languages import normalise
+    from .transcript import uses_warp
+
+    code = normalise(language)
+    if not directions.dropped(text).strip():
+        return code, "", "only stage directions: not said"
+    if not uses_warp(language):
+        from .align import normalise_words
+
+        said, dropped = normalise_words(text)
+        note = f"left out, not in English letters: {', '.join(dropped)}" if dropped else ""
+        return code, said, note
+    from . import line_language, script_warp
+    from .script_languages import espeak_voice
+
+    why = script_warp.foreign_writing(text, language)
+    if why:
+        return code, "", f"not read: {why}"
+    other = line_language.reading(text, language)  # a Latin line among a Russian character's lines
+    voice = line_language.voice(text, language) or espeak_voice(language)
+    said = " ".join(script_warp._spoken(text, voice).split())
+    if other is None:
+        return code, said, ""
+    signs = f" ({other.signs})" if other.signs else ""
+    return other.code, said, f"in Latin letters: read in {other.code}{signs}, not {code}"
+
+
+def read_lines(
+    lines: Sequence[Line],
+    language: str,
+    language_b: str | None = None,
+    names: tuple[str, str] = ("A", "B"),
+    characters: tuple[str | None, str | None] | None = None,
+    report: dict[str, Any] | None = None,
+) -> list[LineRead]:
+    """Every line of a script as read, in file order: A's lines in ``language``, B's in
+    ``language_b`` (A's when None); a line whose speaker tag is neither A's nor B's (a name only a
+    turns file gives) is read in A's. ``report``, a run's transcript report
+    (:func:`.transcript.apply_transcript`), adds whether and where each line was drawn."""
+    from .transcript import _tag, lines_by_speaker
+
+    try:
+        sides = lines_by_speaker(list(lines), names, "transcript", characters)
+        side_of = {line.number: key for key, mine in zip("ab", sides, strict=True) for line in mine}
+    except DualTalkError:  # an unknown tag: shown as typed, read in A's language
+        side_of = {line.number: "b" for line in lines if _tag(line.speaker) in ("b", _tag(names[1]))}
+    rows = []
+    for line in lines:
+        side = side_of.get(line.number, "a")
+        own = (language_b or language) if side == "b" else language
+        code, said, note = read_line(line.text, own)
+        row = LineRead(line.number, side.upper(), code, line.text, said, note=note)
+        if report is not None:
+            row = _with_outcome(row, (report.get(side) or {}) if isinstance(report, dict) else {})
+        rows.append(row)
+    return rows
+
+
+def _with_outcome(row: LineRead, rep: dict[str, Any]) -> LineRead:
+    """``row`` with what the run did with its line, from the character's report."""
+    import dataclasses
+
+    if rep.get("error"):
+        why = str(rep["error"])
+        return dataclasses.replace(row, aligned="not aligned", note=_joined(row.note, why))
+    at = {entry[0]: entry[1:] for entry in rep.get("lines_at") or () if len(entry) == 3}
+    if row.number in at:
+        start, end = at[row.number]
+        return dataclasses.replace(row, aligned="drawn", start=float(start), end=float(end))
+    if row.number in (rep.get("lines_drawn") or ()):
+        return dataclasses.replace(row, aligned="drawn")
+    for refused in rep.get("lines_refused") or ():
+        if isinstance(refused, dict) and refused.get("line") == row.number:
+            return dataclasses.replace(
+                row, aligned="refused", note=_joined(row.note, str(refused.get("why")))
+            )
+    return row
+
+
+def _joined(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _cell(value: object) -> str:
+    """One TSV cell: a tab or line break typed in a line would start another cell or row."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return " ".join(str(value).replace("\t", " ").splitlines())
+
+
+def as_tsv(rows: Sequence[LineRead]) -> str:
+    """The rows as tab-separated text with a header row (:data:`COLUMNS`)."""
+    out = [HEADER]
+    for r in rows:
+        cells = (r.number, r.speaker, r.language, r.typed, r.said, r.aligned, r.start, r.end, r.note)
+        out.append("\t".join(_cell(c) for c in cells))
+    return "\n".join(out) + "\n"
+
+
+def shown(rows: Sequence[LineRead]) -> str:
+    """The rows for a person: ``line 3, A, es: 12/10/2026 -> doce barra diez ...``."""
+    out = []
+    for r in rows:
+        said = r.said if r.said else "(nothing said)"
+        out.append(f"line {r.number}, {r.speaker}, {r.language}: {r.typed} -> {said}")
+        if r.note:
+            out.append(f"    {r.note}")
+    return "\n".join(out)
+
+
+def write(folder: str | os.PathLike[str], rows: Sequence[LineRead] | None) -> Path | None:
+    """:data:`FILE_NAME` in the take ``folder`` with ``rows`` (UTF-8), or the file of an earlier run
+    removed when there are none (a take made without a script must not show another take's reading).
+    A file that cannot be written is a warning: the take itself is already written. The path, or None."""
+    path = Path(folder) / FILE_NAME
+    try:
+        if not _ours(path):  # a file of the user's by that name: neither replaced nor removed
+            log.warning("%s is not a script reading DualTalk wrote: left as it is", path)
+            return None
+        if rows is None:
+            path.unlink(missing_ok=True)
+            return None
+        hidden = path.with_name(f".{FILE_NAME}.part")
+        hidden.write_text(as_tsv(rows), encoding="utf-8", newline="\n")
+        os.replace(hidden, path)
+    except OSError as exc:
+        log.warning("could not write %s: %s", path, exc.strerror or exc)
+        return None
+    return path
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is absent or a file this module wrote (its header row), so that a run never
+    replaces or removes a user's own file that happens to bear the name."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(HEADER) + 1)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return head == (HEADER + "\n").encode("utf-8") and path.is_file() and not path.is_symlink()
+
+
+def write_for_take(
+    folder: str | os.PathLike[str],
+    lines: Sequence[Line] | None,
+    languages: tuple[str, str],
+    names: tuple[str, str],
+    characters: tuple[str | None, str | None] | None,
+    report: dict[str, Any] | None,
+) -> Path | None:
+    """After a take is written to ``folder``: its script's lines as read (A's language, B's) with what
+    the run drew (``report``), or an earlier take's file removed when this one had no typed script
+    (none, or words recognised from the voices: ``report["script"]``). Never
+    fails the take (it is written): a problem is a warning."""
+    if lines is None or (report or {}).get("script") is not None:  # none typed (--recognise: heard)
+        return write(folder, None)
+    try:
+        rows = read_lines(lines, languages[0], languages[1], names, characters, report)
+    except DualTalkError as exc:
+        log.warning("could not write %s: %s", Path(folder) / FILE_NAME, exc)
+        return write(folder, None)
+    return write(folder, rows)

@@ -1,0 +1,73 @@
+"""After ``infer --transcript``, the writer finds what each line was read as in the take folder
+(``script_read.tsv``, pointed at by one line of the run's output), with whether and where each line
+was drawn; a later take of the same folder without a script leaves no stale reading there."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import addon_helpers as ah
+import pytest
+from dualtalk.inference.phonetic import transcript
+from robustness_util import run_cli
+
+
+@pytest.fixture
+def scene(tmp_path):
+    """A 2 s two-voice recording and its script: B's second line only a stage direction."""
+    script = tmp_path / "scene.txt"
+    script.write_text("A: I paid 5 on 12/10.\nB: Fine, thanks.\nB: (laughs)\n", encoding="utf-8")
+    return ah.write_dialogue_wav(tmp_path / "talk.wav"), script
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The aligner's outcome, without aligning: A's line drawn from 0.40 to 1.10 s, B's refused."""
+    monkeypatch.setattr(transcript, "check_available", lambda *a, **k: None)
+
+    def apply_transcript(lines, names, stream_a, stream_b, motion_a, motion_b, *args, **kwargs):
+        a = {"words": 6, "aligned": 6, "unknown": [], "seconds": 0.7, "lines": 1, "lines_drawn": [1],
+             "lines_at": [[1, 0.4, 1.1]], "lines_refused": []}  # fmt: skip
+        b = {"words": 2, "aligned": 0, "unknown": [], "seconds": 0.0, "lines": 1, "lines_drawn": [],
+             "lines_refused": [{"line": 2, "text": "Fine, thanks.", "why": "it is not said?"}]}  # fmt: skip
+        return motion_a, motion_b, {"a": a, "b": b}
+
+    monkeypatch.setattr(transcript, "apply_transcript", apply_transcript)
+
+
+def _infer(wav, out, *extra: str) -> list[str]:
+    return [
+        "infer",
+        "--quiet",
+        "--audio",
+        str(wav),
+        "--engine",
+        "lite",
+        "--rounds",
+        "1",
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+def test_a_run_with_a_script_leaves_each_line_as_read_in_the_take_folder(scene, drawn, tmp_path, capsys):
+    wav, script = scene
+    code, err, out = run_cli(capsys, _infer(wav, tmp_path / "take", "--transcript", str(script)))
+    assert code == 0, err
+    read = tmp_path / "take" / "script_read.tsv"
+    assert f"each script line as read (language, words as said, where drawn): {read}" in out
+    rows = list(csv.DictReader(io.StringIO(read.read_text(encoding="utf-8")), delimiter="\t"))
+    assert [(r["line"], r["speaker"], r["language"], r["said"], r["aligned"]) for r in rows] == [
+        ("1", "A", "en", "i paid five on twelve ten", "drawn"),
+        ("2", "B", "en", "fine thanks", "refused"),
+        ("3", "B", "en", "", ""),
+    ]
+    assert (rows[0]["start_s"], rows[0]["end_s"]) == ("0.40", "1.10")
+    assert rows[1]["note"] == "it is not said?" and "stage directions" in rows[2]["note"]
+
+    # the same folder animated again without a script: no reading of the old script stays
+    code, err, out = run_cli(capsys, _infer(wav, tmp_path / "take"))
+    assert code == 0, err
+    assert not read.exists() and "script line as read" not in out
