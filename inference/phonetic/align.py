@@ -48,6 +48,20 @@ _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u02b9
 _LEADING = {"'bout", "'cause", "'course", "'em", "'n", "'round", "'til", "'tis", "'twas", "'kay", "'gain"}
 # digits (any commas between them), then an ordinal ending, a plural (1990s, 1990's) or . or : and digits
 _NUMBER = re.compile(r"(\d+(?:,\d+)*)(?:(st|nd|rd|th)\b|('?s)\b|([.:])(\d+))?")
+# a currency sign before an amount, with cents or a scale word: $5, $5.99, £1,200, €2.5 million, $3bn
+_MONEY = re.compile(
+    r"(?P<sign>[$£€¥])\s?(?P<n>\d+(?:,\d{3})*)(?:\.(?P<c>\d{1,2})(?!\d))?"
+    r"(?:(?P<point>\.\d+)?\s?(?P<scale>thousand|million|billion|trillion|k|m|bn)\b)?",
+    re.IGNORECASE,
+)
+_CURRENCY = {
+    "$": ("dollar", "dollars"),
+    "£": ("pound", "pounds"),
+    "€": ("euro", "euros"),
+    "¥": ("yen", "yen"),
+}
+_SCALE = {"k": "thousand", "m": "million", "bn": "billion"}
+_CENTS = re.compile(r"(?<![\d.])(\d+)\s?¢")
 
 
 def _cardinal(n: int) -> str:
@@ -131,6 +145,23 @@ def _say_number(m: re.Match[str]) -> str:
     return f" {head} " + (f"{sep} {_cardinal(int(more))} " if sep else "")
 
 
+def _say_money(m: re.Match[str]) -> str:
+    """A currency sign before its amount said as the amount, then the unit (review rv41c, reading41:
+    "$5" reached the aligner as "five", the "dollars" the reader says dropped): $1 -> 1 dollar,
+    $5.99 -> 5 dollars 99, $0.50 -> 50 cents, £2.5m -> 2.5 million pounds."""
+    one, many = _CURRENCY[m["sign"]]
+    whole, cents, scale = m["n"], m["c"], m["scale"]
+    if scale:
+        said = _SCALE.get(scale.lower(), scale.lower())
+        amount = f"{whole}{m['point'] or ('.' + cents if cents else '')}"
+        return f" {amount} {said} {many} "
+    if cents and int(whole.replace(",", "")) == 0 and m["sign"] in "$€":
+        return f" {int(cents.ljust(2, '0'))} cent{'' if int(cents.ljust(2, '0')) == 1 else 's'} "
+    unit = one if whole == "1" else many
+    tail = f" {int(cents.ljust(2, '0'))}" if cents and int(cents) else ""
+    return f" {whole} {unit}{tail} "
+
+
 def _edge_apostrophes(word: str) -> str:
     """``word`` without the quotation marks around it: 'go' -> go; 'em, goin', dogs' keep theirs."""
     if word.startswith("'") and word.rstrip("'") not in _LEADING and word not in _LEADING:
@@ -150,7 +181,8 @@ def normalise_words(text: str) -> tuple[str, list[str]]:
     directions and markup are not said (``directions``: ``(laughs)``, ``[MUSIC]``, ``<i>``)."""
     dropped: list[str] = []
     words: list[str] = []
-    for token in directions.dropped(text).split():
+    said = _CENTS.sub(r" \1 cents ", _MONEY.sub(_say_money, directions.dropped(text)))
+    for token in said.split():
         folded = unicodedata.normalize("NFKD", token.translate(_APOSTROPHES).lower().translate(_LETTERS))
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
         folded = _NUMBER.sub(_say_number, folded.replace("&", " and ").replace("%", " percent "))
