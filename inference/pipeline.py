@@ -446,16 +446,19 @@ def _generate(
     hook = after_engine
     takes = _hook_keywords(hook)
     extra: dict[str, Any] = {"progress": progress} if "progress" in takes else {}
+    # where the script's words moved a turn's edge (one mix split by turns), the head and gaze hear
+    # the character stop where the lips do: the loader's flags, bounded as the motion's are
+    heard = _bounded_by_words(dialogue, (motion_a, motion_b), report)
     if _behaviour_on(request, motion_a):
         # a whole take's cues are its own frames' (kept only where those are the recording's)
         kept_whole = not part and motion_a.num_frames == dialogue.num_frames
         if "cues" in takes and (part or (kept_whole and (read or read_as(request, dialogue)))):
             extra["cues"] = _recording_cues(
-                request, dialogue if not part else None, whole, motion_a.fps, progress
+                request, heard if not part else None, whole, motion_a.fps, progress, (dialogue, heard)
             )
         elif part and "recording" in takes:
-            extra["recording"] = whole("behaviour")
-    motion_a, motion_b = hook(request, dialogue, motion_a, motion_b, **extra)
+            extra["recording"] = _bounded_recording(whole("behaviour"), dialogue, heard)
+    motion_a, motion_b = hook(request, heard, motion_a, motion_b, **extra)
     progress.update("behaviour", 1.0, "behaviour added")
     # the last chance to cancel: nothing is written yet
     progress.update("write", 0.0, "writing the motion files")
@@ -475,6 +478,47 @@ def _generate(
     return Take(dialogue, engine, motion_a, motion_b, path_a, path_b, report)
 
 
+def _bounded_by_words(dialogue: Dialogue, motions: Motions, report: dict[str, Any] | None) -> Dialogue:
+    """``dialogue`` with each character's voice activity off where the transcript moved a turn edge
+    to the character's words (its report's ``turn_edges``, :mod:`.phonetic.turn_edges`: the motion's
+    ``speaking`` is off there); ``dialogue`` itself, unchanged, where no edge moved (no script, two
+    microphones, labels on the voices)."""
+    import numpy as np
+
+    moved = [bool(report and (report.get(who) or {}).get("turn_edges")) for who in ("a", "b")]
+    if not any(moved):
+        return dialogue
+    flags = []
+    for on, active, motion in zip(moved, (dialogue.active_a, dialogue.active_b), motions, strict=True):
+        active = np.asarray(active, bool).copy()
+        if on:  # the frames past the motion's end keep the loader's flags
+            n = min(len(active), motion.num_frames)
+            active[:n] &= np.asarray(motion.speaking[:n], bool)
+        flags.append(active)
+    return replace(dialogue, active_a=flags[0], active_b=flags[1])
+
+
+def _bounded_recording(recording: Dialogue, part: Dialogue, heard: Dialogue) -> Dialogue:
+    """The whole ``recording`` a ``part`` was cut from, its flags bounded over the part's frames as
+    ``heard`` (the part's flags bounded by the words, :func:`_bounded_by_words`) bounds them."""
+    from .core.timebase import FPS
+
+    if heard is part:  # nothing bounded: the recording as read
+        return recording
+    first = round((part.start_time - recording.start_time) * FPS)
+    flags = []
+    for whole, was, now in (
+        (recording.active_a, part.active_a, heard.active_a),
+        (recording.active_b, part.active_b, heard.active_b),
+    ):
+        whole = whole.copy()
+        lo, hi = max(first, 0), min(first + len(now), len(whole))
+        if hi > lo:
+            whole[lo:hi] &= ~(was & ~now)[lo - first : hi - first]
+        flags.append(whole)
+    return replace(recording, active_a=flags[0], active_b=flags[1])
+
+
 # the recording's cues kept for its parts (behaviour/recording_cues.py): what they are read from
 CUES_READ_BACK = "the whole recording's cues, kept by its take"
 
@@ -485,22 +529,77 @@ def _recording_cues(
     whole: Callable[[str], Dialogue],
     fps: float,
     progress: Progress,
+    part: tuple[Dialogue, Dialogue] | None = None,
 ) -> RecordingCues:
     """The whole recording's cues for the behaviour layer: read back from what a take of it kept
     (:mod:`.behaviour.recording_cues`), else measured from ``recording`` (a whole take's own
-    dialogue) or the recording ``whole`` reads (a part), and kept for the parts to come."""
+    dialogue, its flags as the layer hears them) or the recording ``whole`` reads (a part: its flags
+    bounded over the part as ``part``, the dialogue and its flags as heard, bounds them), and kept
+    for the parts to come. A script on one mix split by turns may bound the flags
+    (:func:`_bounded_by_words`): its cues are kept apart (:func:`_kept_cues_key`), by its whole takes
+    only, as a part knows only its own edges."""
     from .behaviour import recording_cues
 
-    key = cues_key(request, fps)
+    key, scripted = _kept_cues_key(request, fps)
     found = recording_cues.load(key) if key else None
     if found is not None:
         progress.update("behaviour", 0.0, CUES_READ_BACK)
         progress.check_cancel()
         return found
-    found = recording_cues.measure(recording if recording is not None else whole("behaviour"), fps, progress)
-    if key:
+    if recording is None:
+        recording = whole("behaviour")
+        if part is not None:
+            recording = _bounded_recording(recording, *part)
+    found = recording_cues.measure(recording, fps, progress)
+    if key and not (scripted and _is_part(request)):
         recording_cues.store(key, found)
     return found
+
+
+# what bounds a split mix's flags besides the recording: the script and how it is read and aligned
+SCRIPT_FIELDS = ("transcript_language", "transcript_language_b", "character_a", "character_b", "recognise")
+
+
+def _kept_cues_key(request: Request, fps: float) -> tuple[str, bool]:
+    """What the whole recording's cues are kept under (:func:`.recording_key.cues_key`), and whether
+    a script bounds them: a script (or ``--recognise``) on one mix split by turns or diarization may
+    move a turn's edge to its words, so those cues are kept under the recording's key joined with
+    the script's contents, its options and the code that aligns it ("" where the script cannot be
+    read). Two microphones and takes without a script: the recording's key alone, as before."""
+    import hashlib
+    import json
+
+    key = cues_key(request, fps)
+    if not key or not (request.transcript or request.recognise) or not (request.turns or request.diarize):
+        return key, False
+    try:
+        script = (
+            hashlib.sha256(Path(request.transcript).read_bytes()).hexdigest() if request.transcript else ""
+        )
+    except OSError:
+        return "", True
+    options = [getattr(request, name) for name in SCRIPT_FIELDS]
+    text = json.dumps([key, script, options, _aligning_code()], default=str)
+    return hashlib.sha256(text.encode()).hexdigest(), True
+
+
+@functools.cache
+def _aligning_code() -> list[str]:
+    """The code and the aligner that place a script's words (another release may place them else)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import phonetic
+
+    texts = hashlib.sha256()
+    for source in sorted(Path(phonetic.__file__).parent.glob("*.py")):
+        with contextlib.suppress(OSError):
+            texts.update(source.read_bytes())
+    try:
+        aligner = version("pocketsphinx")
+    except PackageNotFoundError:
+        aligner = "none"
+    return [texts.hexdigest(), aligner]
 
 
 def shape_both_lips(
