@@ -579,12 +579,15 @@ def _quiet_stream_warnings(
     return said
 
 
-def _speech_warnings(a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray) -> list[str]:
-    """A silent speaker, or no speech at all, is said (not refused): the characters only listen."""
+def _speech_warnings(
+    a: np.ndarray, b: np.ndarray, act_a: np.ndarray, act_b: np.ndarray, told: str = ""
+) -> list[str]:
+    """A silent speaker, or no speech at all, is said (not refused): the characters only listen.
+    ``told``: the speakers ("B") whose listening a line already said (the diarizer's one voice)."""
     said = [
         f"speaker {who}'s audio is silent; {who} only listens"
         for who, x_ in (("A", a), ("B", b))
-        if is_silent(x_)
+        if is_silent(x_) and who not in told
     ]
     if not act_a.any() and not act_b.any():
         said.append("no speech detected in either stream; both characters only listen")
@@ -632,11 +635,12 @@ def _say_speech_warnings(
     warnings: list[str],
     source: dict[str, Any],
     said: list[str] | None = None,
+    told: str = "",
 ) -> None:
-    """``warnings`` plus who is silent (:func:`_speech_warnings`), each on the log (who is silent on
-    :data:`silence_log`), and recorded in ``source``: ``warnings`` after ``said`` (warnings already on
-    the log), and who is silent apart in ``silent``."""
-    silent = _speech_warnings(a, b, act_a, act_b)
+    """``warnings`` plus who is silent (:func:`_speech_warnings`; ``told``: whose listening ``said``
+    already says), each on the log (who is silent on :data:`silence_log`), and recorded in ``source``:
+    ``warnings`` after ``said`` (warnings already on the log), and who is silent apart in ``silent``."""
+    silent = _speech_warnings(a, b, act_a, act_b, told)
     warnings += silent + _clipping_warnings(a, b, act_a, act_b)
     for w in warnings:
         (silence_log if w in silent else log).warning(w)
@@ -914,6 +918,7 @@ def load_dialogue(
     _update(progress, 0.0, "reading audio")
     warnings: list[str] = []
     said: list[str] = []  # warnings already on the log (the diarizer's own, said once per diarization)
+    told = ""  # the speakers whose listening a line in ``said`` already says
     source: dict[str, Any] = {"audio": str(audio), "swap": bool(swap)}
     names = ("A", "B")
 
@@ -1010,7 +1015,11 @@ def load_dialogue(
             turns_found = [[round(g.start + s, 3), round(g.end + s, 3), g.speaker] for g in found]
             source.update(form="diarized", diarization={**result.meta, "segments": turns_found})
             said += [str(w) for w in result.meta.get("warnings", [])]  # WEAKER_METHOD: the take says so too
-            if not act_b.any():
+            # one voice heard: the diarizer's own line says so and that B only listens, with its
+            # measures and the way out (in ``said``, kept by the take); nothing more is said of B
+            if "+one-voice" in str(result.meta.get("method", "")):
+                told = "B"
+            elif not act_b.any():
                 warnings.append(
                     "diarization found only one speaker; B only listens"
                     if not any(g.speaker == "S2" for g in result.segments)
@@ -1034,7 +1043,7 @@ def load_dialogue(
         raise DualTalkError(
             "the dialogue audio is silent (peak below -80 dBFS) in the chosen range; check the file or --start/--end"
         )
-    _say_speech_warnings(a, b, act_a, act_b, warnings, source, said)
+    _say_speech_warnings(a, b, act_a, act_b, warnings, source, said, told)
     # which recording the take is made from, by its contents: every take's motion files carry it, so
     # a range re-generated later (animate --range, Re-generate selection) can check its audio
     files = [Path(p) for p in (audio, audio_b) if p is not None]
