@@ -77,11 +77,12 @@ log = logging.getLogger("dualtalk.audio")  # the CLI prints it as a ``warning:``
 # Said (in ``meta["warnings"]`` and on the log) when the check above keeps all the speech on one voice:
 # two people of one sex whose voices the encoder hears as alike are called one too (review rv40d F3: a
 # US and a British espeak-ng man, 0.90 / 0.72; "US man / British man" in ``eval diarize --synthetic``),
-# and the bare "B only listens" gave the user no way out.
+# and the bare "B only listens" gave the user no way out. The one line said then (the loader adds none).
 ONE_VOICE_SAID = (
     "--diarize heard one voice (the two halves it split the speech into are {voices_similarity:.3f} alike, "
-    "{stretch_similarity_p5:.3f} at the least alike), so all of it goes to A; if two people speak, their "
-    "voices are too alike to tell apart: say who speaks when with --turns FILE (the panel's Audio: Mono + turns)"
+    "{stretch_similarity_p5:.3f} at the least alike), so all of it goes to A and B only listens; if two "
+    "people speak, their voices are too alike to tell apart: say who speaks when with --turns FILE (the "
+    "panel's Audio: Mono + turns)"
 )
 
 # Said (once per diarization, in ``meta["warnings"]`` and on the log) when ``auto`` has to fall back.
