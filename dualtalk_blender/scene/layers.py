@@ -657,6 +657,7 @@ def write_take_steps(
             seen += [c for c in channels if c not in seen]
     unchecked = _unrecorded_layers(targets, used, str(meta.get("take", "")), reads)
     replaced = _replaced(targets, names)
+    lost = kept_hand_edits(targets, replaced, meta, reads)  # a kept take of this name, not playing
     actions: dict[str, Any] = {}
     digests: dict[str, dict[str, CurveDigest]] = {layer: {} for layer in used}
     # which take this is, beyond its name and frames: a range kept for one take never lands on a
@@ -740,6 +741,11 @@ def write_take_steps(
         max_rotation_error_deg=_rotation_error_deg(rot_paths),
         warnings=[
             *([edits_warning(str(meta.get("character", "")), edited)] if edited else []),
+            *(
+                [kept_replaced_warning(str(meta.get("character", "")), str(meta.get("take", "")), lost)]
+                if lost
+                else []
+            ),
             *(
                 [kept_edits_warning(str(meta.get("character", "")), kept_edits, by_take)]
                 if kept_edits
@@ -1115,6 +1121,49 @@ def hand_edits(
     return out
 
 
+def kept_hand_edits(
+    targets: list[TargetCurves],
+    replaced: Iterable[tuple[str, Any, bool]],
+    meta: Mapping[str, Any],
+    reads: DigestReads | None = None,
+) -> dict[str, list[str]]:
+    """Layer -> the channels edited by hand in the actions of a kept take that plays nowhere and that a
+    take of its name replaces (:func:`_replaced`, deleted by :func:`_retire`). :func:`hand_edits` looks
+    only at the strips that play: Generate under the name of a kept, edited take replaced its edits
+    without a word (review rv41a F1)."""
+    out: dict[str, list[str]] = {}
+    for layer, action, played_here in replaced:
+        if (
+            played_here
+            or layer == REST
+            or not is_ours(action)
+            or action.users - int(action.use_fake_user) > 0
+        ):
+            continue
+        record = action_meta(action)
+        if any(record.get(k) != meta.get(k) for k in ("take", "character")) or record.get("layer") != layer:
+            continue  # not this run's own take: _retire keeps it in the file
+        recorded = read_digests(action, reads)
+        if not recorded:
+            continue
+        for slot in action.slots:
+            changed = edited_channels(action, slot, recorded, _slot_target(targets, slot))
+            seen = out.setdefault(layer, []) if changed else []
+            seen += [c for c in changed if c not in seen]
+    return out
+
+
+def _slot_target(targets: list[TargetCurves], slot: Any) -> Any | None:
+    """The datablock of ``targets`` a kept action's ``slot`` animated: the one the slot is named for
+    (a slot's identifier is its kind's two letters and the name it was given), else the only one of
+    its kind; None where none tells (a renamed part then counts as an edit)."""
+    kind = getattr(slot, "target_id_type", None)
+    same = [t for t in targets if compat.id_type_of(t.idblock) == kind]
+    named = [t for t in same if str(slot.identifier)[2:] == t.slot_name]
+    found = named or (same if len(same) == 1 else [])
+    return found[0].idblock if found else None
+
+
 def edited_channels(
     action: Any, slot: Any, recorded: Mapping[str, CurveDigest], idblock: Any = None
 ) -> list[str]:
@@ -1311,6 +1360,16 @@ def edits_warning(character: str, edited: Mapping[str, list[str]]) -> str:
     return (
         f"{_held_edits(character, edited)}; they were replaced: keep fixes on your own track "
         "(docs/blender.md, Hand fixes)"
+    )
+
+
+def kept_replaced_warning(character: str, take: str, edited: Mapping[str, list[str]]) -> str:
+    """One line for a take keyed under the name of a kept take (not playing) whose layers held keys
+    edited by hand: its actions are replaced, so those edits are gone, as for the playing take."""
+    return (
+        f"take {take!r}, kept in the file and not playing: {_held_edits(character, edited)}; this take of "
+        "the same name replaced them (Ctrl+Z brings them back; Generate under another Take name to keep an "
+        "edited take): keep fixes on your own track (docs/blender.md, Hand fixes)"
     )
 
 
