@@ -61,6 +61,7 @@ class TakeBack:
     back: str
     others: list[str]
     each: tuple[tuple[Any, str, str], ...] = ()
+    edits: str = ""  # the keys edited by hand inside the removed take's layers, which go with it
 
     def who(self) -> str:
         return _names([o.name for o in self.characters])
@@ -85,7 +86,12 @@ class TakeBack:
             f"{self._back_words()} with the turn "
             f"markers, sound strips and frame range."
             f"{' ' + self.also()[0].upper() + self.also()[1:] + '.' if self.others else ''} "
-            "Your own tracks, actions and keys stay."
+            "Your own tracks, actions and keys stay"
+            + (
+                f", but not the keys edited inside the removed take: {self.edits} (Ctrl+Z brings them back)."
+                if self.edits
+                else "."
+            )
         )
 
     def also(self) -> str:
@@ -170,7 +176,8 @@ def plan_take_back(objs: Iterable[Any], scene: Any = None) -> TakeBack | None:
     names = set().union(*(_character_names(c, m or {}) for c, m in zip(chars, metas, strict=True)))
     ids = [i for c in chars for i in take_history.face_ids(c)]  # a face's ids before its names (swaps)
     back = take_history.latest(scene, names, usable, ids) or usable[0]  # else: the name sorting last
-    return TakeBack(chars, removed, back, [t for t in usable if t != back])
+    edits = layers.going_edits_words(layers.edits_in(_doomed(chars, removed)[2]))
+    return TakeBack(chars, removed, back, [t for t in usable if t != back], edits=edits)
 
 
 def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> TakeBack | None:
@@ -193,7 +200,8 @@ def _plan_each(chars: list[Any], metas: list[dict[str, Any]], scene: Any) -> Tak
         each.append((c, str(meta.get("take", "")), back))
     removed = " and ".join(dict.fromkeys(r for _c, r, _b in each))
     back = " and ".join(dict.fromkeys(b for _c, _r, b in each))
-    return TakeBack(chars, removed, back, [], tuple(each))
+    going = [a for c, r, _b in each for a in _doomed(chars, r, c)[2]]
+    return TakeBack(chars, removed, back, [], tuple(each), layers.going_edits_words(layers.edits_in(going)))
 
 
 def _doomed(chars: list[Any], removed: str, only: Any = None) -> tuple[set[str], set[str], list[Any]]:
@@ -223,9 +231,11 @@ def take_back(plan: TakeBack, scene: Any) -> str:
     extra = played[len(said) :] if played.startswith(said) else ""
     gone = _remove_unplayed(doomed)
     own = extra.startswith("; its ")  # another part or recording: what of it the scene got back, said
+    lost = f"; {plan.edits} (Ctrl+Z brings them back)" if plan.edits else ""  # the loss first (rv41a F2)
     line = (
-        f"DualTalk: removed take {plan.removed!r} from {plan.who()} ({gone} action{'' if gone == 1 else 's'}); "
-        f"take {plan.back!r} plays again{'' if own else ', with the turn markers, sound strips and frame range'}"
+        f"DualTalk: removed take {plan.removed!r} from {plan.who()} ({gone} action{'' if gone == 1 else 's'})"
+        f"{lost}; take {plan.back!r} plays again"
+        f"{'' if own else ', with the turn markers, sound strips and frame range'}"
     )
     return (
         line + (extra if own else "") + (f"; {plan.also()}" if plan.others else "") + ("" if own else extra)
@@ -255,8 +265,9 @@ def _take_each_back(plan: TakeBack, scene: Any) -> str:
     for _c, removed, names, ids, actions in doomed:
         take_history.forget(scene, names, removed, ids)
         gone += _remove_unplayed(actions)
+    lost = f"; {plan.edits} (Ctrl+Z brings them back)" if plan.edits else ""
     return (
-        f"DualTalk: removed {plan._removed_words()} ({gone} action{'' if gone == 1 else 's'}); "
+        f"DualTalk: removed {plan._removed_words()} ({gone} action{'' if gone == 1 else 's'}){lost}; "
         f"{_names([f'{c.name} plays take {back!r} again' for c, _r, back in plan.each])}, with the turn "
         f"markers, sound strips and frame range{''.join(notes)}"
     )

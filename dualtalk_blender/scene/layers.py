@@ -1153,6 +1153,37 @@ def kept_hand_edits(
     return out
 
 
+def edits_in(actions: Iterable[Any], reads: DigestReads | None = None) -> dict[str, dict[str, list[str]]]:
+    """Character -> layer -> the channels edited by hand in ``actions`` (layer actions of ours about
+    to be deleted: Remove Take's), by their records of the keys DualTalk wrote. Remove Take deleted
+    them while its line promised "your keys stay" (review rv41a F2)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for action in actions:
+        record = action_meta(action) if is_ours(action) else {}
+        layer = str(record.get("layer", ""))
+        recorded = read_digests(action, reads) if layer in LAYERS else None
+        if not recorded:
+            continue
+        for slot in action.slots:
+            users: list[Any] = []
+            with contextlib.suppress(AttributeError, RuntimeError, TypeError):
+                users = list(slot.users())  # the datablock it plays on tells a renamed part from an edit
+            changed = edited_channels(action, slot, recorded, users[0] if len(users) == 1 else None)
+            if changed:
+                seen = out.setdefault(str(record.get("character", "")), {}).setdefault(layer, [])
+                seen += [c for c in changed if c not in seen]
+    return out
+
+
+def going_edits_words(edits: Mapping[str, Mapping[str, list[str]]]) -> str:
+    """``the DualTalk lips+jaw layer of 'Ava' held keys edited by hand (jawOpen), and they go with the
+    take``, or "" (Remove Take's confirmation and line)."""
+    if not edits:
+        return ""
+    held = "; ".join(_held_edits(character, layers) for character, layers in edits.items())
+    return f"{held}, and they go with the take"
+
+
 def _slot_target(targets: list[TargetCurves], slot: Any) -> Any | None:
     """The datablock of ``targets`` a kept action's ``slot`` animated: the one the slot is named for
     (a slot's identifier is its kind's two letters and the name it was given), else the only one of

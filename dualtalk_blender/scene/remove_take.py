@@ -233,6 +233,7 @@ class RemovePlan:
     frame_range: tuple[int, int] | None = None  # the scene's range before the take extended it: put back
     forget_range: bool = False  # the take's record of the range it replaced goes (with the take)
     elsewhere: list[_Elsewhere] = field(default_factory=list)  # other scenes' markers and strips that go
+    edits: str = ""  # the keys edited by hand inside the take's layers, which go with it (said first)
 
     @property
     def tracks(self) -> int:
@@ -256,9 +257,12 @@ class RemovePlan:
         """The confirmation: what goes, what comes back, what stays."""
         back = f"; {_names([repr(n) for n in self.restored])} plays again as before" if self.restored else ""
         note = f" Note: {self.notes[0]}." if self.notes else ""
+        stay = "Your own tracks, actions and keys stay"
+        if self.edits:  # never "your keys stay" over the fixes made inside the take (rv41a F2)
+            stay += f", but not the keys edited inside the take: {self.edits} (Ctrl+Z brings them back)"
         return (
             f"Remove take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
-            f"{self.what()}{back}. Your own tracks, actions and keys stay.{note}"
+            f"{self.what()}{back}. {stay}.{note}"
         )
 
 
@@ -276,6 +280,7 @@ class RemoveReport:
     elsewhere: list[str] = field(default_factory=list)  # "in scene 'Scene': 2 markers, sound strip"
     # the animator's copies of our strips playing their own sound: kept, our tags dropped (sound.py)
     kept_strips: list[str] = field(default_factory=list)
+    edits: str = ""  # the keys edited by hand inside the take's layers, gone with it
 
     @property
     def summary(self) -> str:
@@ -294,6 +299,8 @@ class RemoveReport:
             f"removed take {_names([repr(t) for t in self.takes])} from {_names(self.characters)}: "
             f"{'; '.join([', '.join(parts), *self.elsewhere])}"
         )
+        if self.edits:
+            line += f"; {self.edits} (Ctrl+Z brings them back)"
         if self.restored:
             line += f"; {_names([repr(n) for n in self.restored])} active again"
         if self.notes:
@@ -1223,6 +1230,7 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
     shared = [_shared_note(obj, scene, _metas(layers.character_idblocks(obj)), elsewhere) for obj in chars]
     notes[:0] = [n for n in shared if n is not None]  # first: the report's line shows the first note
     removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
+    removal.edits = layers.going_edits_words(layers.edits_in(removal.actions))
     removal.elsewhere = elsewhere
     removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
     for sc, found in [(scene, markers), *((e.scene, e.markers) for e in elsewhere)]:
@@ -1445,6 +1453,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         frame_range=plan.frame_range,
         elsewhere=[e.what() for e in plan.elsewhere],
         kept_strips=kept_strips,
+        edits=plan.edits,
     )
 
 
