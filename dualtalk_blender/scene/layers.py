@@ -303,39 +303,121 @@ def _release_active(idblock: Any, through: float) -> list[str]:
     return [pushed] if pushed else []
 
 
-def _keys_under_take(target: TargetCurves, still: list[CurveSpec], character: str) -> str | None:
-    """One line when the animator's active action on ``target``, about to be kept under a first take
-    (:func:`_release_active`), keys channels the take keys too: those keys are whole poses (keyed
-    before the take, not offsets from it), so the take's layer plays over them; said, with where they
-    went and how to see them again, instead of the head changing without a word. None: nothing to say.
+def _keys_under_take(
+    target: TargetCurves, still: list[CurveSpec], character: str, span: tuple[float, float], place: Any | None
+) -> list[str]:
+    """Lines for a first take on ``target`` that keys channels the animator already animates: their
+    active action, about to be kept under the take (:func:`_release_active`), and their NLA tracks the
+    take goes over (all of them, or those up to ``place``: :func:`first_take_place`). The take's layers
+    play over those channels on its own frames (``span``); outside them the animator's animation plays
+    as before (:func:`keyed_beneath`). Said, with where they went and how to see them again, instead of
+    the head changing without a word; NLA tracks were not looked at (review rv41a F3).
 
     Kept under the take rather than on top: on top as poses (Replace) they would freeze those channels
     over the whole take; as offsets (Combine) each pose would be added to the take's own motion.
     """
     ad = getattr(target.idblock, "animation_data", None)
-    if ad is None or ad.action is None or is_ours(ad.action) or our_strips(target.idblock):
-        return None
+    if ad is None or our_strips(target.idblock):
+        return []
     layer_of = {(c.data_path, c.index): c.layer for c in [*target.curves, *still]}
-    slot = getattr(ad, "action_slot", None)
-    hit = [fc for fc in compat.iter_fcurves(ad.action, slot) if (fc.data_path, fc.array_index) in layer_of]
-    if not hit:
-        return None
-    frames = {round(float(k.co[0]), 3) for fc in hit for k in fc.keyframe_points}
-    kind = "bone" if hit[0].data_path.startswith("pose.bones[") else "shape key"
-    parts = list(dict.fromkeys(_part_name(fc.data_path) for fc in hit))
-    shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
-    kind += "s" if len(parts) > 1 else ""
-    names = [n for n in LAYERS if any(layer_of[(fc.data_path, fc.array_index)] == n for fc in hit)]
-    layer = (
-        f"DualTalk {' and '.join(names)} layer{'s' if len(names) > 1 else ''}"
-        if names
-        else "DualTalk rest track"
-    )
-    return (
-        f"{character}: your keys on {kind} {shown} in {ad.action.name!r} ({len(frames)} keyed frames) now play "
-        f"under the {layer}, on the NLA track '{ad.action.name} (kept by DualTalk)': mute or lower the layer "
-        "to see them, key your pose again on top of the take to keep it, or Remove Take to get them back as they were"
-    )
+    frames = f"over the take's frames {int(span[0])}-{int(round(span[1]))}"
+    out: list[str] = []
+    if ad.action is not None and not is_ours(ad.action):
+        slot = getattr(ad, "action_slot", None)
+        hit = [
+            fc for fc in compat.iter_fcurves(ad.action, slot) if (fc.data_path, fc.array_index) in layer_of
+        ]
+        if hit:
+            keyed = {round(float(k.co[0]), 3) for fc in hit for k in fc.keyframe_points}
+            out.append(
+                f"{character}: your keys on {_channels_words(hit)} in {ad.action.name!r} ({len(keyed)} keyed "
+                f"frames) now play under the {_layers_words(hit, layer_of)} {frames} (outside them they play "
+                f"as before), on the NLA track '{ad.action.name} (kept by DualTalk)': mute or lower the layer "
+                "to see them there, key your pose again on top of the take to keep it, or Remove Take to get "
+                "them back as they were"
+            )
+    tracks = list(ad.nla_tracks)
+    below = tracks if place is None else tracks[: [i for i, t in enumerate(tracks) if t == place][0] + 1]
+    names: list[str] = []
+    hit = []
+    for track in below:
+        curves = [fc for fc in _track_fcurves(track) if (fc.data_path, fc.array_index) in layer_of]
+        if curves:
+            names.append(track.name)
+            hit += curves
+    if names:
+        one = len(names) == 1
+        out.append(
+            f"{character}: your NLA track{'' if one else 's'} {', '.join(repr(n) for n in names)} on "
+            f"{label(target.idblock, character)} key{'s' if one else ''} {_channels_words(hit)}, which now "
+            f"play{'s' if one else ''} under the {_layers_words(hit, layer_of)} {frames} (outside them "
+            f"{'it plays' if one else 'they play'} as before): mute or lower the layer to see "
+            f"{'it' if one else 'them'} there, or move {'it' if one else 'them'} above the DualTalk tracks in "
+            "the NLA editor"
+        )
+    return out
+
+
+def _track_fcurves(track: Any) -> list[Any]:
+    """The curves an animator's unmuted NLA ``track`` plays (its unmuted strips' actions, ours left out)."""
+    if track.mute:
+        return []
+    return [
+        fc
+        for strip in track.strips
+        if strip.action is not None and not strip.mute and not is_ours(strip.action)
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+    ]
+
+
+def keyed_beneath(idblock: Any, first_time: bool, place: Any | None) -> set[tuple[str, int]]:
+    """The channels the animator's unmuted NLA tracks under our tracks on ``idblock`` key (their kept
+    active action included): our rest track leaves those out, so their animation, not a frozen rest
+    pose, plays under a muted or lowered layer; and a layer keying them covers only the take's frames
+    (:func:`_place_strip`), so theirs plays outside the take (review rv41a F4, F5: the rest track and
+    layers held over the whole timeline hid a walk cycle and blinks on every frame). ``first_time``:
+    our tracks go on top, or just above ``place``."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return set()
+    tracks = list(ad.nla_tracks)
+    ours = [i for i, t in enumerate(tracks) if any(t == o for o in our_tracks(idblock))]
+    if not first_time:
+        limit = min(ours) if ours else len(tracks)
+    else:
+        limit = len(tracks) if place is None else [i for i, t in enumerate(tracks) if t == place][0] + 1
+    return {(fc.data_path, fc.array_index) for t in tracks[:limit] for fc in _track_fcurves(t)}
+
+
+def _channels_words(curves: list[Any]) -> str:
+    """``shape keys eyeBlinkLeft, eyeBlinkRight``, ``bone head``, ``the object's rotation_euler``: what a
+    first-take line names (an object's own rotation was called a "shape key": review rv41a F7)."""
+    kinds: dict[str, list[str]] = {}
+    for fc in curves:
+        path = fc.data_path
+        kind = (
+            "bone"
+            if path.startswith("pose.bones[")
+            else "shape key"
+            if path.startswith("key_blocks[")
+            else ""
+        )
+        seen = kinds.setdefault(kind, [])
+        part = _part_name(path)
+        seen += [part] if part not in seen else []
+    words = []
+    for kind, parts in kinds.items():
+        shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+        words.append(f"{kind}{'s' if len(parts) > 1 else ''} {shown}" if kind else f"the object's {shown}")
+    return " and ".join(words)
+
+
+def _layers_words(curves: list[Any], layer_of: Mapping[tuple[str, int], str]) -> str:
+    """``DualTalk head and eyes layers``: the layers keying ``curves`` (else the rest track)."""
+    names = [n for n in LAYERS if any(layer_of.get((fc.data_path, fc.array_index)) == n for fc in curves)]
+    if not names:
+        return "DualTalk rest track"
+    return f"DualTalk {' and '.join(names)} layer{'s' if len(names) > 1 else ''}"
 
 
 BASE_TRACK = "Before take"  # the animator's track Remove Take leaves where our rest track was
@@ -621,19 +703,21 @@ def write_take_steps(
     pushed: list[str] = []
     under: list[str] = []  # hand keys on channels the take keys, pushed under it: said
     places: list[Any | None] = []  # a first take's tracks go just above this track (None: on top)
+    beneath: list[set[tuple[str, int]]] = []  # channels the animator's tracks under ours key
     for target, (still, _said, _unmapped) in zip(targets, at_rest, strict=True):
         first_time = not our_strips(target.idblock)
         keyed = {(c.data_path, c.index) for c in [*target.curves, *still]}
         place, hidden = first_take_place(target.idblock, keyed) if first_time else (None, [])
         record_before(target, first_time, legacy_take(target.idblock) if first_time else None)
         _carry_renamed_before(target, reads)
-        covered = _keys_under_take(target, still, str(meta.get("character", "")))
+        covered = _keys_under_take(target, still, str(meta.get("character", "")), (start, end), place)
         released = _release_active(target.idblock, end)
         pushed += released
-        under += [covered] if released and covered else []
+        under += covered
         if released and place is not None:  # the animator's action kept under the take, not over theirs
             place = _kept_down(target.idblock.animation_data, place)
         places.append(place)
+        beneath.append(keyed_beneath(target.idblock, first_time, place))
         if hidden:
             character = str(meta.get("character", ""))
             under.append(hidden_warning(character, label(target.idblock, target.slot_name), hidden))
@@ -682,9 +766,11 @@ def write_take_steps(
         slots: dict[str, Any] = {}
         for layer in (REST, *used):
             curves = (
-                [*target.curves, *still] if layer == REST else [c for c in target.curves if c.layer == layer]
+                [c for c in [*target.curves, *still] if (c.data_path, c.index) not in beneath[t]]
+                if layer == REST
+                else [c for c in target.curves if c.layer == layer]
             )
-            if not curves:
+            if not curves and layer != REST:  # the rest track stays, empty where theirs play under it all
                 continue
             action = actions[layer]
             slot = compat.new_slot(action, target.idblock, target.slot_name)
@@ -718,6 +804,10 @@ def write_take_steps(
             )
             if layer == REST:
                 continue
+            if strip.extrapolation == "HOLD" and any(
+                (c.data_path, c.index) in beneath[t] for c in target.curves if c.layer == layer
+            ):
+                strip.extrapolation = "NOTHING"  # the take's own frames only: theirs plays outside them
             if created or layer in influences:
                 key_influence(strip, influences.get(layer, 1.0))
             else:  # an earlier build's one constant key would snap a dialled slider back
