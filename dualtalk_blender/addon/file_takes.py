@@ -85,8 +85,8 @@ def _face_name(obj: Any, idblocks: list[Any]) -> str:
 def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]:
     """The takes the file holds of the panel's characters, each given with its datablocks
     (``layers.character_idblocks``, cached by the panel), by name; ``playing``: the one their strips
-    play now. A take counts once either character has it; one that not every character holds says
-    which do (``only``)."""
+    play now. A take counts once either character has it (a kept one: its rest action and a layer
+    action, what Play Take plays); one that not every character holds says which do (``only``)."""
     held: dict[str, list[str]] = {}
     playing: set[str] = set()
     chars = [(obj, list(idblocks)) for obj, idblocks in characters]
@@ -95,13 +95,19 @@ def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]
     mine = [{take for take, _c, _l in _playing_records(idblocks) if take} for _o, idblocks in chars]
     for own in mine:
         playing |= own
+    layered: list[set[str]] = [set() for _c in chars]  # takes with a layer action of the character's
+    rests: list[set[str]] = [set() for _c in chars]  # ... and with its rest action
     for action in bpy.data.actions:
         if is_ours(action):
             parsed = _parsed(action)
-            if parsed[0] and parsed[2] != layers.REST:
+            if parsed[0]:
                 i = _owner(parsed, whos)
                 if i is not None:
-                    mine[i].add(parsed[0])
+                    (rests if parsed[2] == layers.REST else layered)[i].add(parsed[0])
+    for own, found, rest in zip(mine, layered, rests, strict=True):
+        # kept: what Play Take can play (its rest and a layer); a layer action the animator's own strip
+        # plays after Remove Take is theirs, not a take the file keeps (review rv41a F6)
+        own |= found & rest
     for face, own in zip(who, mine, strict=True):
         for take in own:
             held.setdefault(take, []).append(face)
