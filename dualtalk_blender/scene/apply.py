@@ -356,6 +356,7 @@ def _apply_motion(
         before_take.note_scene_range(scene, before, (int(scene.frame_start), int(scene.frame_end)), meta)
     if options.undo_push:
         compat.undo_push(f"DualTalk: animate {report.mesh.name}")
+    warnings = layers.losses_first(warnings)  # a loss of hand edits first: the status line shows one
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
     rep.followers = followers
     rep.seconds = time.perf_counter() - t0
@@ -602,7 +603,7 @@ def _write(
     edited = range_keys.range_hand_edits(
         targets, span.frames, first, last, fade=options.crossfade, reads=reads
     )
-    said += [layers.range_edits_warning(meta["character"], edited)] if edited else []
+    said[:0] = [layers.range_edits_warning(meta["character"], edited)] if edited else []  # the loss first
     unchecked = range_keys.range_unrecorded(targets, reads)
     if unchecked:
         lo = max(first - options.crossfade, span.first)
@@ -1068,7 +1069,7 @@ def _merged(rep: ApplyReport, earlier: ApplyReport) -> ApplyReport:
     """``rep`` of a second pass over a character, with the first pass's warnings, time and the user's
     actions it pushed to NLA (the second pass finds none left to push: the report must still say where
     the animator's work went)."""
-    rep.warnings = earlier.warnings + [w for w in rep.warnings if w not in earlier.warnings]
+    rep.warnings = layers.losses_first([*earlier.warnings, *rep.warnings])  # each once, a loss first
     rep.kept_actions = earlier.kept_actions + [a for a in rep.kept_actions if a not in earlier.kept_actions]
     rep.seconds += earlier.seconds
     return rep

@@ -1504,6 +1504,25 @@ def kept_edits_warning(character: str, edited: Mapping[str, list[str]], takes: I
     )
 
 
+# how the lines that say hand edits were lost begin or end (edits_warning, kept_replaced_warning,
+# range_edits_warning, unrecorded_warning): the status line shows one warning, so these go first
+LOSS_WORDS = (
+    "; they were replaced",
+    "this take of the same name replaced them",
+    "the range replaced keys edited by hand",
+    "could not be looked for: any there were replaced",
+)
+
+
+def losses_first(warnings: Iterable[str]) -> list[str]:
+    """``warnings`` with the lines that say keys edited by hand were replaced first, each once, the
+    order otherwise kept: the status line shows the first warning and "and N more", and a range's
+    loss hid there behind a settings note (review rv41a F8)."""
+    lines = list(dict.fromkeys(warnings))
+    lost = [w for w in lines if any(words in w for words in LOSS_WORDS)]
+    return lost + [w for w in lines if w not in lost]
+
+
 def range_edits_warning(character: str, edited: Mapping[str, tuple[list[str], tuple[int, int]]]) -> str:
     """One line for a re-generated range that replaced keys edited by hand in our layers
     (:func:`.range_keys.range_hand_edits`: layer -> channels and frames)."""
