@@ -287,6 +287,7 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
     character without a DualTalk take (never keyed, or its take removed: its face is written still),
     and a scene range that is not the take's (the exporter bakes the scene range: a 2 s take in
     Blender's default 1-250 became a 10 s clip, 8 s of it frozen). Empty when the clip is the take."""
+    objects = list(objects)
     out, spans, still = [], [], []
     for obj in dict.fromkeys(objects):
         span = _take_span(obj)
@@ -309,7 +310,13 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
         return out
     fps = scene.render.fps / scene.render.fps_base
     clip, take = f"{(end - start + 1) / fps:.1f} s", f"{(last - first + 1) / fps:.1f} s"
-    if start <= first and last <= end:
+    if start <= first and last <= end and _theirs_outside(objects):
+        said = (  # the take covers only its frames over the animator's own tracks (layers.keyed_beneath)
+            f"FBX: the clip is the scene range {start}-{end} ({clip}) but the take covers frames "
+            f"{first}-{last} ({take}): for the rest the faces hold still but for your own animation under "
+            "the take, which plays there as keyed (a range cut to the take cuts it too)"
+        )
+    elif start <= first and last <= end:
         said = (
             f"FBX: the clip is the scene range {start}-{end} ({clip}) but the take covers frames "
             f"{first}-{last} ({take}): the faces hold still for the rest"
@@ -320,6 +327,18 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
             "frames outside the range are not in the file"
         )
     return [*out, f"{said}; set the scene's Start and End to {first}-{last} for a clip of the take alone"]
+
+
+def _theirs_outside(objects: Iterable[Any]) -> bool:
+    """Whether a layer of a character's take covers only the take's frames, the animator's own
+    animation playing outside them (:func:`.layers.keyed_beneath`): the clip's frames outside the take
+    are then not still (review rv41a F4)."""
+    return any(
+        layer != layers.REST and strip.extrapolation == "NOTHING"
+        for obj in dict.fromkeys(objects)
+        for idblock in layers.character_idblocks(obj)
+        for layer, strip in layers.our_strips(idblock).items()
+    )
 
 
 def _mixed_keys(objects: Iterable[Any]) -> list[str]:

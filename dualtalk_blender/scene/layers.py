@@ -26,6 +26,9 @@ remaps the inserted value) instead of freezing that channel for the whole shot.
 The rest track makes influence mean what it says: NLA blends a REPLACE strip with the value
 below it, and with nothing below that is whatever value the property last held, so influence
 0 on "head" would freeze the head wherever it was. Over the rest track it puts the head at rest.
+A channel the animator's own unmuted tracks under ours key (a walk cycle, their kept active action)
+is left out of the rest track, and a layer keying it covers only the take's frames
+(:func:`keyed_beneath`): their animation plays outside the take and under a muted or lowered layer.
 
 Re-generation rewrites the curves of our layer actions in place (or swaps in the new take's
 actions) and never touches other tracks, the active action, or our strips' influence keys

@@ -75,7 +75,8 @@ the animator's tracks above ours are recorded on the datablock (:data:`.layers.A
 so the next Generate puts its take where this one was, under them, not over their fixes.
 
 Everything else stays: the animator's tracks, strips, actions, keys and drivers, shape-key slider
-ranges DualTalk opened, a mesh made single-user. Everything is checked
+ranges DualTalk opened, a mesh made single-user. Keys the animator edited inside the take's layers go
+with its actions: the confirmation and the report name them (:attr:`RemovePlan.edits`). Everything is checked
 before anything is written (:func:`plan_removal`), so a refusal (no take, linked or non-editable
 data, NLA in tweak mode) changes nothing.
 

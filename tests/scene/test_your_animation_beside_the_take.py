@@ -19,7 +19,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
-from dualtalk.dualtalk_blender.scene import layers
+from dualtalk.dualtalk_blender.scene import fbx_export, layers
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
 from dualtalk.inference.core.motion import Motion
 
@@ -140,3 +140,15 @@ def test_an_objects_own_turn_is_called_its_rotation_not_a_shape_key():
 
     said = [w for w in rep.warnings if "your keys on" in w]
     assert len(said) == 1 and said[0].startswith("Ann: your keys on the object's rotation_euler in "), said
+
+
+def test_export_fbx_says_the_walk_plays_outside_the_take():
+    ann, _warnings = shot(as_strips=True)
+
+    said = [w for w in fbx_export.clip_warnings([ann], bpy.context.scene) if "scene range" in w]
+
+    assert said == [
+        "FBX: the clip is the scene range 1-120 (4.8 s) but the take covers frames 1-50 (2.0 s): for the rest "
+        "the faces hold still but for your own animation under the take, which plays there as keyed (a range "
+        "cut to the take cuts it too); set the scene's Start and End to 1-50 for a clip of the take alone"
+    ], said
