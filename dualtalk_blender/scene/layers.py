@@ -307,14 +307,20 @@ def _release_active(idblock: Any, through: float) -> list[str]:
 
 
 def _keys_under_take(
-    target: TargetCurves, still: list[CurveSpec], character: str, span: tuple[float, float], place: Any | None
+    target: TargetCurves,
+    still: list[CurveSpec],
+    character: str,
+    span: tuple[float, float],
+    place: Any | None,
+    said: Iterable[str] = (),
 ) -> list[str]:
     """Lines for a first take on ``target`` that keys channels the animator already animates: their
     active action, about to be kept under the take (:func:`_release_active`), and their NLA tracks the
     take goes over (all of them, or those up to ``place``: :func:`first_take_place`). The take's layers
     play over those channels on its own frames (``span``); outside them the animator's animation plays
     as before (:func:`keyed_beneath`). Said, with where they went and how to see them again, instead of
-    the head changing without a word; NLA tracks were not looked at (review rv41a F3).
+    the head changing without a word; NLA tracks were not looked at (review rv41a F3). ``said``: tracks
+    :func:`hidden_warning` names already.
 
     Kept under the take rather than on top: on top as poses (Replace) they would freeze those channels
     over the whole take; as offsets (Combine) each pose would be added to the take's own motion.
@@ -343,7 +349,7 @@ def _keys_under_take(
     below = tracks if place is None else tracks[: [i for i, t in enumerate(tracks) if t == place][0] + 1]
     names: list[str] = []
     hit = []
-    for track in below:
+    for track in (t for t in below if t.name not in set(said)):
         curves = [fc for fc in _track_fcurves(track) if (fc.data_path, fc.array_index) in layer_of]
         if curves:
             names.append(track.name)
@@ -361,14 +367,17 @@ def _keys_under_take(
     return out
 
 
-def _track_fcurves(track: Any) -> list[Any]:
-    """The curves an animator's unmuted NLA ``track`` plays (its unmuted strips' actions, ours left out)."""
+def _track_fcurves(track: Any, whole: bool = False) -> list[Any]:
+    """The curves an animator's unmuted NLA ``track`` plays (its unmuted strips' actions, ours left out);
+    ``whole``: only those of strips that give a whole value (Replace at full influence), not an offset
+    or a part blended with what is below (a Combine fix at the bottom adds to Blender's default)."""
     if track.mute:
         return []
     return [
         fc
         for strip in track.strips
         if strip.action is not None and not strip.mute and not is_ours(strip.action)
+        if not whole or (strip.blend_type == "REPLACE" and not strip.use_animated_influence)
         for fc in compat.iter_fcurves(strip.action, strip.action_slot)
     ]
 
@@ -389,7 +398,7 @@ def keyed_beneath(idblock: Any, first_time: bool, place: Any | None) -> set[tupl
         limit = min(ours) if ours else len(tracks)
     else:
         limit = len(tracks) if place is None else [i for i, t in enumerate(tracks) if t == place][0] + 1
-    return {(fc.data_path, fc.array_index) for t in tracks[:limit] for fc in _track_fcurves(t)}
+    return {(fc.data_path, fc.array_index) for t in tracks[:limit] for fc in _track_fcurves(t, whole=True)}
 
 
 def _channels_words(curves: list[Any]) -> str:
@@ -713,7 +722,7 @@ def write_take_steps(
         place, hidden = first_take_place(target.idblock, keyed) if first_time else (None, [])
         record_before(target, first_time, legacy_take(target.idblock) if first_time else None)
         _carry_renamed_before(target, reads)
-        covered = _keys_under_take(target, still, str(meta.get("character", "")), (start, end), place)
+        covered = _keys_under_take(target, still, str(meta.get("character", "")), (start, end), place, hidden)
         released = _release_active(target.idblock, end)
         pushed += released
         under += covered

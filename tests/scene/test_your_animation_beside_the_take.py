@@ -152,3 +152,24 @@ def test_export_fbx_says_the_walk_plays_outside_the_take():
         "the faces hold still but for your own animation under the take, which plays there as keyed (a range "
         "cut to the take cuts it too); set the scene's Start and End to 1-50 for a clip of the take alone"
     ], said
+
+
+def test_a_fix_track_that_blends_at_the_bottom_is_not_left_over_blenders_default():
+    """A +0.3 smile pushed down in Combine gives no whole value of its own: the rest track keeps the
+    smile under it (left out, the smile read 1.3 after the take: Blender's default 1.0 plus the fix)."""
+    ann = br.make_character("Ann")
+    keys = ann.data.shape_keys
+    smile = keys.key_blocks["mouthSmileLeft"]
+    for frame in (1, 120):
+        smile.value = 0.3
+        smile.keyframe_insert("value", frame=frame)
+    track = keys.animation_data.nla_tracks.new()
+    track.name = "Hand smile"
+    strip = track.strips.new("Hand smile", 1, keys.animation_data.action)
+    strip.blend_type = "COMBINE"
+    keys.animation_data.action = None
+
+    apply_motion(ann, talking(), ApplyOptions(start_frame=1, undo_push=False))
+
+    bpy.context.scene.frame_set(100)
+    assert smile.value == pytest.approx(0.0, abs=1e-3)  # the rest track's 0 (the take's last frame's too)
