@@ -97,17 +97,19 @@ def takes_in_file(characters: Iterable[tuple[Any, list[Any]]]) -> list[FileTake]
         playing |= own
     layered: list[set[str]] = [set() for _c in chars]  # takes with a layer action of the character's
     rests: list[set[str]] = [set() for _c in chars]  # ... and with its rest action
+    single: list[set[str]] = [set() for _c in chars]  # an older DualTalk's one-action takes (no layer)
     for action in bpy.data.actions:
         if is_ours(action):
             parsed = _parsed(action)
             if parsed[0]:
                 i = _owner(parsed, whos)
                 if i is not None:
-                    (rests if parsed[2] == layers.REST else layered)[i].add(parsed[0])
-    for own, found, rest in zip(mine, layered, rests, strict=True):
-        # kept: what Play Take can play (its rest and a layer); a layer action the animator's own strip
-        # plays after Remove Take is theirs, not a take the file keeps (review rv41a F6)
-        own |= found & rest
+                    kind = rests if parsed[2] == layers.REST else single if not parsed[2] else layered
+                    kind[i].add(parsed[0])
+    for own, found, rest, one in zip(mine, layered, rests, single, strict=True):
+        # kept: what Play Take can play (its rest and a layer; a one-action take, which it names); a layer
+        # action the animator's own strip plays after Remove Take is theirs, not a kept take (rv41a F6)
+        own |= (found & rest) | one
     for face, own in zip(who, mine, strict=True):
         for take in own:
             held.setdefault(take, []).append(face)
