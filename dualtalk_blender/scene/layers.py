@@ -340,7 +340,7 @@ def _keys_under_take(
             keyed = {round(float(k.co[0]), 3) for fc in hit for k in fc.keyframe_points}
             out.append(
                 f"{character}: your keys on {_channels_words(hit)} in {ad.action.name!r} ({len(keyed)} keyed "
-                f"frames) now play under the {_layers_words(hit, layer_of)} {frames} (outside them they play "
+                f"frame{'' if len(keyed) == 1 else 's'}) now play under the {_layers_words(hit, layer_of)} {frames} (outside them they play "
                 f"as before), on the NLA track '{ad.action.name} (kept by DualTalk)': mute or lower the layer "
                 "to see them there, key your pose again on top of the take to keep it, or Remove Take to get "
                 "them back as they were"

@@ -173,3 +173,13 @@ def test_a_fix_track_that_blends_at_the_bottom_is_not_left_over_blenders_default
 
     bpy.context.scene.frame_set(100)
     assert smile.value == pytest.approx(0.0, abs=1e-3)  # the rest track's 0 (the take's last frame's too)
+
+
+def test_a_pose_keyed_on_one_frame_is_one_keyed_frame():
+    ann = br.make_character("Ann")
+    ann.parent.pose.bones["head"].keyframe_insert("rotation_quaternion", frame=10)
+
+    rep = apply_motion(ann, talking(), ApplyOptions(start_frame=1, undo_push=False))
+
+    said = [w for w in rep.warnings if "your keys on bone head" in w]
+    assert len(said) == 1 and "(1 keyed frame) now play" in said[0], said
