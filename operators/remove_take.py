@@ -29,7 +29,8 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
     """Remove the DualTalk take from the chosen characters: where the file keeps another take of theirs
     whose recording is found, that take plays again (the one that played last); else DualTalk's
     tracks, actions, markers and sound strips of the take go and the action DualTalk kept below it
-    plays as before. Your own tracks, actions, keys and drivers stay"""
+    plays as before. Your own tracks, actions, keys and drivers stay; keys edited by hand inside the
+    take's own layers go with the take (the confirmation names them)"""
 
     bl_idname = "dualtalk.remove_take"
     bl_label = "Remove Take"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..rig.options import ApplyOptions
+from ..scene.layers import losses_first
 from ..scene.moved_take import MovedTo, where_moved
 from ..scene.sound import remove_our_strips
 from ..scene.steps import Steps, run_steps
@@ -213,6 +214,7 @@ def key_into_scene_steps(
     strips: list[str] = []
     warnings = [*changed, *words, *(notes or []), *shared, *behind, *moved.warnings, *heard]
     warnings += [*rep_a.warnings, *rep_b.warnings]
+    warnings = losses_first(warnings)  # a loss of hand edits is what the status line shows (rv41a F8)
     if warned is not None:
         warned += warnings
     said = f"; {picks}" if picks else ""

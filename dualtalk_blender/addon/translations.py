@@ -176,12 +176,14 @@ JA_JP: Table = {
         "Remove the DualTalk take from the chosen characters: where the file keeps another take of theirs "
         "whose recording is found, that take plays again (the one that played last); else DualTalk's "
         "tracks, actions, markers and sound strips of the take go and the action DualTalk kept below it "
-        "plays as before. Your own tracks, actions, keys and drivers stay",
+        "plays as before. Your own tracks, actions, keys and drivers stay; keys edited by hand inside the "
+        "take's own layers go with the take (the confirmation names them)",
     ): (
         "選んだキャラクターからDualTalkのテイクを削除します。録音が見つかる別のテイクがファイルに残って"
         "いれば、そのテイク（最後に再生していたもの）が再び再生されます。なければテイクのDualTalkの"
         "トラック、アクション、マーカー、サウンドストリップが削除され、DualTalkがその下に残しておいた"
-        "アクションが以前どおり再生されます。自分のトラック、アクション、キー、ドライバーはそのまま残ります"
+        "アクションが以前どおり再生されます。自分のトラック、アクション、キー、ドライバーはそのまま残ります。"
+        "テイク自身のレイヤー内で手動編集したキーはテイクと一緒に削除されます（確認画面に表示されます）"
     ),
     (DEFAULT, "Character"): "キャラクター",
     (DEFAULT, "Both"): "両方",
@@ -948,11 +950,13 @@ ZH_HANS: Table = {
         "Remove the DualTalk take from the chosen characters: where the file keeps another take of theirs "
         "whose recording is found, that take plays again (the one that played last); else DualTalk's "
         "tracks, actions, markers and sound strips of the take go and the action DualTalk kept below it "
-        "plays as before. Your own tracks, actions, keys and drivers stay",
+        "plays as before. Your own tracks, actions, keys and drivers stay; keys edited by hand inside the "
+        "take's own layers go with the take (the confirmation names them)",
     ): (
         "从所选角色上移除 DualTalk 镜次：如果文件中保留了这些角色的另一个镜次且能找到其录音，则重新播放"
         "该镜次（最近播放过的那个）；否则删除该镜次的 DualTalk 轨道、动作、标记和声音片段，DualTalk "
-        "保留在其下方的动作会像以前一样播放。你自己的轨道、动作、关键帧和驱动器保持不变"
+        "保留在其下方的动作会像以前一样播放。你自己的轨道、动作、关键帧和驱动器保持不变；"
+        "在镜次自身图层中手动编辑的关键帧会随镜次一起删除（确认对话框会列出它们）"
     ),
     (DEFAULT, "Character"): "角色",
     (DEFAULT, "Both"): "两者",
