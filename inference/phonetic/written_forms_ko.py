@@ -345,7 +345,7 @@ _NUMBERED = (
 )  # fmt: skip
 # a numbered thing as the word after 번, with the particle it may carry (3번 출구로, 3번 방에서)
 _NUMBERED_WORD = re.compile(
-    rf"(?:{'|'.join(_NUMBERED)})(?:으로|로|에서|에|이|가|을|를|은|는|의|도|까지|부터|이야|이에요|예요|입니다)?(?![가-힣])"
+    rf"(?:{'|'.join(_NUMBERED)})(?:으로|로|에서|에|이|가|을|를|은|는|의|도|까지|부터|이야|이에요|예요|입니다|(?:이었|였)[가-힣]*)?(?![가-힣])"
 )
 # what after 분 says minutes, even after a person (선생님 10분 뒤에 십 분, 어르신 5분 기다리세요 오 분):
 # 분기, 분야, 분석... and the words of time, with or without a space before them
@@ -372,10 +372,27 @@ _HOW_OFTEN_BEFORE = re.compile(
     r"적어도|많아야|최소한|약|대략|거의|또|여러|평생|지금까지)\s*$"
 )
 # things done that are counted in times (3번 실패 끝에, 2번 우승, 3번 전화), with the particle they may carry
-_ACTS = re.compile(
-    r"(?:전화|연락|우승|준우승|실패|성공|도전|시도|방문|수술|결혼|이혼|이사|여행|경고|실수|만남|외출|식사|"
-    r"양치|샤워|산책|운동|입원|출장|재발|반복|연습|졸업|낙방|탈락|지각|결석|클릭|재생|기회|경험|노크)"
-    r"(?:을|를|이|가|은|는|도|만|의|에|끝에|만에|째)?"
+_ACT_NOUNS = (
+    "전화|연락|우승|준우승|실패|성공|도전|시도|방문|수술|결혼|이혼|이사|여행|경고|실수|만남|외출|식사|"
+    "양치|샤워|산책|운동|입원|출장|재발|반복|연습|졸업|낙방|탈락|지각|결석|클릭|재생|기회|경험|노크"
+)
+_ACTS = re.compile(rf"(?:{_ACT_NOUNS})(?:을|를|이|가|은|는|도|만|의|에|끝에|만에|째)?")
+# nouns of doing said with 하다 (3번 청소를 했어, 2번 공부를 했는데: times); a noun after 번 that names a
+# thing (1번 과제를 해야 돼, 3번 역할을 해 줘, 5번 방식을 할까: task 1, role 3) is no count of times, whatever
+# verb follows it, so only these and :data:`_ACTS` make "N번 X를 하다" times
+_DONE_WITH_HADA = (
+    "청소|공부|세수|빨래|설거지|요리|면접|통화|회의|검사|점검|확인|저장|충전|주문|예약|취소|신고|설명|부탁|"
+    "사과|인사|칭찬|고백|청혼|거절|약속|말|얘기|이야기|대답|답장|기도|포옹|키스|뽀뽀|악수|박수|농담|거짓말|"
+    "하품|재채기|기침|심호흡|스트레칭|면도|목욕|화장|염색|파마|다이어트|금연|세차|다림질|출근|등교|복습|예습|"
+    f"투표|기부|헌혈|봉사|{_ACT_NOUNS}"
+)
+# a form of 하다 as a word of its own (해, 해요, 했어, 했는데, 하고, 한 적, 할게, 합니다); not the words that
+# only begin with its letters: 하나 (one), 한 개 (한 before a counter is read as a number too, but 한 alone
+# after an object is 하다's), 해결했어, 할인, 합격
+_HADA = (
+    r"(?:했[가-힣]*|해(?:요|서|도|야|라|줘|줘요|봐|봐요|보자|놓|둬|버렸[가-힣]*)?|"
+    r"하(?:다|고|자|면|는|는데|니|니까|지|지만|죠|세요|셨[가-힣]*|십시오|려고|러|기|게|겠[가-힣]*|던)|"
+    r"한(?:다|다고|대|데)?|합(?:니다|시다|니까)|할(?:게|게요|까|까요|래|래요|거야)?)(?![가-힣])"
 )
 _PEOPLE = "손님|고객|어르신|선생님|교수님|부모님|할머니|할아버지|어른|분들|의사 선생님|환자"
 _PEOPLE_BEFORE = re.compile(rf"(?:{_PEOPLE})(?:이|가|은|는|도|께서)?\s*$")
@@ -416,7 +433,7 @@ def _times(before: str, after: str) -> bool:
         r"(?:중|중에|중에서|모두|다|전부|내내|동안|안에)", word[1]
     ):
         return True
-    done = re.match(r"(?:은|는|도)?\s+[가-힣]+(?:을|를)\s+(?:해|했|하|합|할|한|하겠)", after)
+    done = re.match(rf"(?:은|는|도)?\s+(?:{_DONE_WITH_HADA})(?:을|를)\s+{_HADA}", after)
     return done is not None or _ACTS.fullmatch(word[1]) is not None
 
 

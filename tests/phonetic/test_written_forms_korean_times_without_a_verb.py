@@ -37,6 +37,10 @@ from espeak_phones import espeak_phones
         ("3번 실패 끝에 성공했어요.", "세 번 실패 끝에 성공했어요."),
         ("3번 중 2번은 이겼어요.", "세 번 중 두 번은 이겼어요."),
         ("3번 모두 졌어.", "세 번 모두 졌어."),
+        # a noun of doing before a form of 하다 (review rv41d F1 kept these, with the nouns it names)
+        ("3번 청소를 했어.", "세 번 청소를 했어."),
+        ("2번 공부를 했는데 또 잊었어.", "두 번 공부를 했는데 또 잊었어."),
+        ("3번 말을 했잖아.", "세 번 말을 했잖아."),
     ],
 )
 def test_a_count_of_times_with_no_verb_after_beon_is_native(written, spoken):
@@ -60,6 +64,25 @@ def test_a_count_of_times_with_no_verb_after_beon_is_native(written, spoken):
     ],
 )
 def test_a_numbered_thing_keeps_sino_korean(line):
+    assert as_said(line, "ko") == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # review rv41d F1: any word starting with 하/한/해/할 after the object made these "times"
+        "7번 메뉴를 하나 주세요.",  # menu item 7, one of it: 하나 is a number, not 하다
+        "3번 상품을 한 개 주세요.",  # 한 before a counter is one
+        "2번 문항을 해결했어.",  # question 2, solved
+        "1번 과제를 해야 돼.",  # task 1: a thing done with 하다 is still a numbered thing
+        "5번 방식을 할까?",
+        "3번 역할을 해 줘.",
+        # a numbered thing before the past copula (was 다섯 번 타자였어요, since session 40)
+        "그는 5번 타자였어요.",
+        "제 자리는 7번 좌석이었어요.",
+    ],
+)
+def test_a_numbered_thing_before_a_word_starting_like_hada_keeps_sino_korean(line):
     assert as_said(line, "ko") == line
 
 
