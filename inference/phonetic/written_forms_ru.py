@@ -396,7 +396,7 @@ def _declined(m: re.Match[str]) -> str:
     if _preposition(before) in _AND and pair:  # в 2020 и 2021, между 2 и 3: the first number's case
         before = before[: pair.start()]
     word = _preposition(before)
-    if _a_year(m, n, noun):
+    if _a_year(m, n, noun, word):
         if word in _GENITIVE_AFTER + _DATIVE_AFTER + _ACCUSATIVE_AFTER + _PREPOSITIONAL_AFTER:
             return year_ordinal(n, _case_after(before, "г.")) + m.group("rest")
         return m.group(0)
@@ -486,15 +486,47 @@ def day_ordinal(day: int, case: str) -> str:
     return _ordinal(day, case)
 
 
-def _a_year(m: re.Match[str], n: int, noun: str) -> bool:
-    """Whether a 4-digit number after a preposition is a year: 1000-2099 with no noun after it, not a
-    round hundred (до 2000 is two thousand), unless it starts or ends a span of years (с 2000 по 2010)."""
+# the word that joins a span's two ends (с 2015 по 2019, от 1200 до 1800)
+_SPAN_JOIN = r"(?:по|до|-|–|—)"
+# a year said right after the span's last end, with год (с 2010 по 2015 г.: by the time the span is read
+# that year is words, "по две тысячи пятнадцатый год")
+_SAID_YEAR_AFTER = re.compile(rf"\s*{_SPAN_JOIN}\s*(?:[а-яё]+\s+){{1,6}}(?:год|года|году|годом)(?![а-яё])")
+# words of years just before the span's preposition: в годы с 1941 по 1945, в период от 1990 до 2000
+_YEARS_BEFORE = re.compile(r"(?:годы|годах|годов|период|периоде|периода)\s*$")
+# the prepositions of time a bare plausible year (1900-2099) follows (с 2015, к 2025, после 2020); before
+# до, от, около... a number with no noun is as often an amount (Бюджет до 1250, Цены от 1200 до 1800)
+_TIME_PREPOSITIONS = ("с", "со", "к", "ко", "после")
+
+
+def _a_year(m: re.Match[str], n: int, noun: str, word: str) -> bool:
+    """Whether a 4-digit number after the preposition ``word`` with no noun after it is a year, decided
+    once for a span's two ends (от 1200 до 1800 is one kind of number): 1000-2099 after в (в 1905), after
+    по (с 1941 по 1945) or with years said around it (с 2010 по 2015 г., в годы с 1941 до 1945); a plausible
+    year (1900-2099) after с, к or после (с 2015 до 2019, к 2025); else an amount (до 1250, около 1999,
+    к 1130, от 1200 до 1800), and a round hundred alone always (до 2000 is two thousand)."""
     if not (1000 <= n <= 2099 and m.group("n").isdigit() and len(m.group("n")) == 4) or noun:
         return False
-    span = re.match(r"\s*(?:по|до|-|–|—)\s*[12]\d{3}(?!\d)", m.string[m.end() :]) or re.search(
-        r"(?<!\d)[12]\d{3}\s*(?:по|до|-|–|—|и)\s*$", m.string[: m.start()].rstrip()
-    )
-    return n % 100 != 0 or span is not None
+    text, end = m.string, m.end("n")
+    later = re.match(rf"\s*(?P<j>{_SPAN_JOIN})\s*(?P<y>\d{{4}})(?![\d\w])", text[end:])
+    earlier = re.search(rf"(?<![\d\w.,])(?P<y>\d{{4}})\s*(?P<j>{_SPAN_JOIN})\s*$", text[: m.start()])
+    if later:
+        ends, joiner, first, last_end = [n, int(later["y"])], later["j"], m.start(), end + later.end()
+    elif earlier:
+        ends, joiner, first, last_end = [int(earlier["y"]), n], earlier["j"], earlier.start(), end
+        word = _preposition(text[:first])
+    else:
+        ends, joiner, first, last_end = [n], "", m.start(), end
+    if not all(1000 <= e <= 2099 for e in ends):
+        return False
+    opening = text[:first].rstrip()
+    opening = opening[: len(opening) - len(word)] if word and opening.lower().endswith(word) else opening
+    if _SAID_YEAR_AFTER.match(text[last_end:]) or _YEARS_BEFORE.search(opening.lower().rstrip()):
+        return True
+    if len(ends) == 1 and n % 100 == 0:
+        return False
+    if joiner == "по" or word in ("в", "во"):
+        return True
+    return word in _TIME_PREPOSITIONS and all(1900 <= e <= 2099 for e in ends)
 
 
 _NOUN_FOR = {"nom": "год", "gen": "года", "dat": "году", "prep": "году", "ins": "годом"}
