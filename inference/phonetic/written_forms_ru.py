@@ -27,8 +27,9 @@ prepositional for where (в 3 километрах в трёх километр�
 по ask the accusative and keep the nominative's form (через 5 минут, по 2 штуки). A 1 takes the noun's
 gender where its ending shows it (до 1 минуты до одной минуты), else it is left (в 1 комнате). A day of a
 month after a preposition is a neuter ordinal (с 1 по 5 мая с первого по пятое мая, к 8 марта к восьмому
-марта); a year with no noun after it an ordinal (с 2015 по 2019 с две тысячи пятнадцатого по две тысячи
-девятнадцатый, в 1990 в тысяча девятьсот девяностом); a number before a thing named by it (на 5 этаже, в 21
+марта); a year with no noun after it an ordinal where the words say it is a year (с 2015 по 2019 с две
+тысячи пятнадцатого по две тысячи девятнадцатый, в 1990 в тысяча девятьсот девяностом, к 2025: :func:`_a_year`),
+else a cardinal (до 1250 до тысячи двухсот пятидесяти, от 1200 до 1800); a number before a thing named by it (на 5 этаже, в 21
 веке, в 3 квартире) an ordinal in its gender. Left in the nominative: a date with no preposition (5 мая,
 said пятого or пятое by the sentence), a number with a noun whose ending does not fit the case, a decimal.
 """
