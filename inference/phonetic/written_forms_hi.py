@@ -42,10 +42,19 @@ def _abbreviation(written: str, said: str) -> tuple[re.Pattern[str], Said]:
 _HALF_PAST = {1: "डेढ़", 2: "ढाई"}
 
 
+# what tells a clock time from a verse (यूहन्ना 3:16) or a score (स्कोर 11:05): बजे or a.m./p.m. after it, a
+# part of the day before it (सुबह, शाम, रात), or "at/from/until" after it (10:50 पर, 9:30 से, 6:00 तक)
+_TIME_AFTER = re.compile(r"\s*(?:बजे|बजकर|पर|से|तक|[aApP]\.?\s?[mM]\.?(?![A-Za-z]))")
+_TIME_BEFORE = re.compile(r"(?:सुबह|शाम|रात|दोपहर|सवेरे|तड़के|भोर|समय|टाइम|वक़्त|वक्त)\s*(?:के\s*)?$")
+
+
 def _clock(m: re.Match[str]) -> str:
     h, minutes, baje = int(m.group("h")), int(m.group("mm")), m.group("baje") or ""
     if not 1 <= h <= 12 or minutes > 59:
         return m.group(0)
+    told = baje or _TIME_AFTER.match(m.string, m.end()) or _TIME_BEFORE.search(m.string, 0, m.start())
+    if not told:
+        return m.group(0)  # a verse, a score or a ratio: read as written
     if minutes == 0:
         said = f"{h}"
     elif minutes == 30:
@@ -68,13 +77,33 @@ _MEASURES = (
 )
 
 
+# a score or a rating (टेस्ट में 8/10, 4/5 स्टार): said "10 में से 8", never a date
+_SCORE_AFTER = re.compile(r"\s*(?:स्टार|अंक|नंबर|मार्क्स|में\s*से|रेटिंग|पॉइंट|पॉइंट्स)(?![\u0900-\u097f])")
+_SCORE_BEFORE = re.compile(
+    r"(?:स्कोर|रेटिंग|अंक|नंबर|मार्क्स|टेस्ट|परीक्षा|इम्तिहान|पेपर|क्विज़|क्विज)\s*(?:में|का|की|के|है|था|रहा)?\s*:?\s*$"
+)
+# what says a day/month is a date: को, से, तक or तारीख after it (15/08 को), तारीख/दिनांक before it
+_DATE_AFTER = re.compile(r"\s*(?:को|से|तक|तारीख|की\s+तारीख)(?![\u0900-\u097f])")
+_DATE_BEFORE = re.compile(r"(?:तारीख|दिनांक|तिथि)\s*(?:है|थी|को)?\s*:?\s*$")
+
+
 def _slashed(m: re.Match[str]) -> str:
+    """a/b as a Hindi speaker reads it: a date only where the line says so (a year part, को/से/तक/तारीख
+    around it, or a day above the month or written 08 that no score or fraction is), a half or a quarter
+    before a measure (1/2 किलो आधा किलो), a score or rating "b में से a" (टेस्ट में 8/10, 4/5 स्टार), any
+    other fraction "a बटा b" (3/4 ओवर); espeak-ng read the slash in English."""
     a, b, year = int(m.group("a")), int(m.group("b")), m.group("y")
-    if not year and (a, b) in _FRACTIONS and re.match(rf"\s*(?:{_MEASURES})", m.string[m.end() :]):
+    after, text = m.string[m.end() :], m.string
+    if not year and (a, b) in _FRACTIONS and re.match(rf"\s*(?:{_MEASURES})", after):
         return _FRACTIONS[(a, b)]
-    if 1 <= a <= 31 and 1 <= b <= 12:
+    score = not year and (_SCORE_AFTER.match(after) or _SCORE_BEFORE.search(text, 0, m.start()))
+    written_as_date = a > b or m.group("a").startswith("0") or m.group("b").startswith("0")
+    told = year or written_as_date or _DATE_AFTER.match(after) or _DATE_BEFORE.search(text, 0, m.start())
+    if 1 <= a <= 31 and 1 <= b <= 12 and told and not score:
         return f"{a} {_MONTHS[b - 1]}" + (f" {year}" if year else "")
-    return m.group(0)
+    if year or a > b or b == 0:
+        return m.group(0)
+    return f"{b} में से {a}" if score else f"{a} बटा {b}"
 
 
 # a number and a half before a quantity: 1.5 लाख डेढ़ लाख, 2.5 किलो ढाई किलो, 3.5 घंटे साढ़े तीन घंटे (espeak-ng
@@ -99,7 +128,11 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     (re.compile(r"(?<![\d/])24\s*[/xX×]\s*7(?![\d/])"), lambda m: "ट्वेंटी फ़ोर सेवन"),
     (re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<mm>\d{2})(?![\d:])(?P<baje>\s*बजे)?"), _clock),
     (re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])"), _slashed),
-    (re.compile(r"(?<![\d.,])(?P<i>\d)\.5(?!\d)(?=\s*[\u0900-\u097fA-Za-z])"), _and_a_half),
+    # not a version after a Latin name (Python 3.5, Android 2.5: said as written)
+    (
+        re.compile(r"(?<![\d.,])(?<![A-Za-z]\s)(?<![A-Za-z])(?P<i>\d)\.5(?!\d)(?=\s*[\u0900-\u097fA-Za-z])"),
+        _and_a_half,
+    ),
     (re.compile(r"(?<![\d.,])(?P<n>\d+)\s*(?:°\s*C|℃)"), lambda m: f"{m.group('n')} डिग्री सेल्सियस"),
     (re.compile(r"(?<![\d.,])(?P<n>\d+)\s*°"), lambda m: f"{m.group('n')} डिग्री"),
     (
