@@ -10,7 +10,9 @@ It also says what espeak-ng reads digit by digit or in English where a Hindi spe
 time (5:30 बजे साढ़े पाँच बजे, 9:45 पौने दस, 5:15 सवा पाँच, 5:10 पाँच बजकर दस मिनट; espeak-ng: "paanch tees"),
 a date as India writes it (15/08 15 अगस्त), a half or a quarter before a measure (1/2 किलो आधा किलो), a number
 and a half (1.5 लाख डेढ़ लाख, 2.5 किलो ढाई किलो), °C (डिग्री सेल्सियस), a phone number (digit by digit, not
-"nau arab..."), and 1st-10th as said in English (1st क्लास फ़र्स्ट क्लास).
+"nau arab..."), and 1st-10th as said in English (1st क्लास फ़र्स्ट क्लास). A date or a time is read only where
+the line says it is one (15/08 को, 5:30 बजे, सुबह 6:30): a score is "10 में से 8" (टेस्ट में 8/10), another
+fraction "3 बटा 4", and a verse (यूहन्ना 3:16) or a version (Python 3.5) is left as written.
 """
 
 from __future__ import annotations
