@@ -7,7 +7,9 @@ sound strip, and saves the .blend, FBX and render together with the work files
 (:func:`~...inference.core.fileio.staged_set`): a shot stopped half-way leaves the earlier run's set
 as it was. It returns the shot's result line; a single shot and each shot of a job run through it.
 A shot whose words were recognised (``--recognise``) keeps them as ``recognised.txt`` in its work
-folder, with the take, for the TD to correct and give back as its transcript.
+folder, with the take, for the TD to correct and give back as its transcript; one drawn from a typed
+script keeps ``script_read.tsv`` there (each line as read: its language, the words as said, where it
+was drawn), which the engine wrote beside the take.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import staged_set
 from ...inference.core.locks import LockHeld
 from ...inference.core.outputs import check_work_folder, identity, real, same_file, spelled, too_long
+from ...inference.phonetic.script_reading import FILE_NAME as SCRIPT_READ
 from ..scene.blendio import open_blend, quiet_stdout, save_blend
 from ..scene.sound import add_dialogue_strip, remove_our_strips, sound_saved_as
 from .jobs import (
@@ -647,9 +650,12 @@ def _run_locked(
             request, started = start_from_files(shot, request, given, job, said)
         for line in said:
             warn(f"{where}{line}")
-    if engine_needed and request.recognise:  # the words heard would replace a recognised.txt not ours
+    if engine_needed and (request.recognise or request.transcript):
+        # the words heard, or the script as read, would replace a file of that name not ours
         check_work_folder(
-            work, [RECOGNISED], field_names(job)["work"] if shot.work is not None else "work folder"
+            work,
+            [RECOGNISED if request.recognise else SCRIPT_READ],
+            field_names(job)["work"] if shot.work is not None else "work folder",
         )
     try:
         dialogue = (
@@ -682,6 +688,9 @@ def _run_locked(
 
                 lips = f"; {brief(take.transcript)}"
                 script = str(take.transcript.get("script") or "")
+            if (scratch / SCRIPT_READ).is_file():  # the script as read goes in place with the take
+                work_files.append(work / SCRIPT_READ)
+                kept_words = f"; each script line as read is in {work / SCRIPT_READ}"
             if script:  # what was heard goes in place with the take it drew
                 work_files.append(work / RECOGNISED)
                 kept_words = f"; the recognised words are in {work / RECOGNISED}"
@@ -720,6 +729,8 @@ def _run_locked(
             if engine_needed:  # the engine's take, from the scratch folder to its staged names
                 for final, new in zip(work_files[:2], (path_a, path_b), strict=True):
                     os.replace(new, staged[final])
+                if work / SCRIPT_READ in staged:
+                    os.replace(path_a.parent / SCRIPT_READ, staged[work / SCRIPT_READ])
             if script:
                 staged[work / RECOGNISED].write_text(script, encoding="utf-8")
                 new_words = staged[work / RECOGNISED].read_bytes()  # as written (line ends too)
@@ -792,6 +803,8 @@ def _run_locked(
             # and record_done leaves a record naming its own outputs, never one of the old set
             record_pending(shot, run_id, words, kept_aside, staged)
         # the new set is in place (kept by --skip-done when nothing changed)
+        if engine_needed and work / SCRIPT_READ not in staged:  # an earlier take's reading is not this one's
+            _drop_reading(work)
         record_done(shot, run_id, words, kept_aside)
     took = time.perf_counter() - t0
     if wrote is not None:
@@ -845,6 +858,15 @@ def _run_locked(
     )
 
 
+def _drop_reading(work: Path) -> None:
+    """The ``script_read.tsv`` of an earlier take removed once a take drawn without a typed script is
+    in place (it would describe lines this take was not drawn from); a file of that name DualTalk
+    did not write is left, with a warning (:func:`~...inference.phonetic.script_reading.write`)."""
+    from ...inference.phonetic.script_reading import write
+
+    write(work, None)
+
+
 def _sweep_killed_run(shot: Shot) -> None:
     """The staged outputs a run of this shot killed mid-write left (SIGKILL runs no clean-up), removed
     now that this run holds the outputs' locks (:mod:`~...inference.core.stale_parts`; review 33s: each kill left a
@@ -856,7 +878,7 @@ def _sweep_killed_run(shot: Shot) -> None:
     work = work_folder(shot) if names else None
     finals = [shot.out, *fbx_files(shot), record_path(shot)]
     if work is not None:
-        finals += [work / name for name in (*names, RECOGNISED)]
+        finals += [work / name for name in (*names, RECOGNISED, SCRIPT_READ)]
     sweep(finals, work)
 
 
