@@ -57,7 +57,10 @@ from .take_sound import TakeSound
 
 TAKE_FILES = ("A.npz", "B.npz")
 TAKE_PREFIX = "dualtalk_take_"  # a kept take's folder in the temp folder (see keep_take)
-_TAKE_CONTENTS = {*TAKE_FILES, "result.json"}
+_TAKE_CONTENTS = {*TAKE_FILES, "result.json"}  # what every kept take holds
+READING = "script_read.tsv"  # a take drawn from a typed script: each line as read (script_reading)
+_TAKE_OPTIONAL = {READING}  # what a kept take may hold besides
+_TAKE_NAMES = _TAKE_CONTENTS | _TAKE_OPTIONAL  # the only names a kept take's folder holds
 
 # Which settings Apply Saved Take keys with (the operator's ``settings``)
 AS_MADE, PANELS = "AS_MADE", "PANEL"
@@ -86,7 +89,8 @@ _HELD: dict[str, int] = {}  # the takes this session kept -> the folder's descri
 
 def kept_takes() -> list[Path]:
     """The takes kept in the temp folder (oldest first): folders named ``dualtalk_take_*`` that hold
-    a take's three files and nothing else, its ``result.json`` naming the folder's own ``A.npz`` and
+    a take's three files (and its ``script_read.tsv`` when it had one) and nothing else, its
+    ``result.json`` naming the folder's own ``A.npz`` and
     ``B.npz`` (:func:`_kept_by_addon`), so a folder a user put other things in, an empty one, or an
     ``infer --out`` folder the user named so (no ``result.json``) is never listed, pruned or deleted."""
     found = []
@@ -99,7 +103,7 @@ def kept_takes() -> list[Path]:
             continue
         try:
             inside = {c.name: c for c in os.scandir(entry.path)}
-            if set(inside) != _TAKE_CONTENTS or not all(
+            if not _TAKE_CONTENTS <= set(inside) <= _TAKE_NAMES or not all(
                 c.is_file(follow_symlinks=False) for c in inside.values()
             ):
                 continue
@@ -143,7 +147,7 @@ def takes_size(folders: list[Path]) -> int:
     """Bytes the kept takes hold."""
     total = 0
     for folder in folders:
-        for name in _TAKE_CONTENTS:
+        for name in _TAKE_NAMES:
             with contextlib.suppress(OSError):
                 total += (folder / name).stat().st_size
     return total
@@ -208,7 +212,7 @@ _BY_DESCRIPTOR = (
 
 
 def _remove_take(folder: Path, exclusive: bool) -> bool:
-    """Remove a listed take: its own three files, then its folder (something else in it since: it
+    """Remove a listed take: its own files, then its folder (something else in it since: it
     stays); True when it went. Never by following a symlink: the folder is opened without following
     one (another local user of a shared temp folder may put a symlink to a project in its place
     after it was listed: that folder is not a take any more and is left), its files unlinked
@@ -253,7 +257,7 @@ def _locked(fd: int, exclusive: bool) -> bool:
 def _remove_at(parent: int, name: str, fd: int) -> bool:
     """The take's own files unlinked inside the opened folder ``fd``, then the folder ``name`` removed
     from ``parent`` while it is still that folder."""
-    for file in _TAKE_CONTENTS:
+    for file in _TAKE_NAMES:
         try:
             os.unlink(file, dir_fd=fd)
         except FileNotFoundError:
@@ -277,7 +281,7 @@ def _is_junction(folder: Path) -> bool:
 
 def _remove(folder: Path) -> bool:
     """:func:`_remove_take` by path, where folders have no descriptors (Windows)."""
-    for name in _TAKE_CONTENTS:
+    for name in _TAKE_NAMES:
         try:
             (folder / name).unlink()
         except FileNotFoundError:
@@ -307,7 +311,7 @@ def delete_kept_takes() -> tuple[int, int]:
 def last_changed(folder: Path) -> float:
     """When a kept take last changed: the newest modification time of its folder and files."""
     times = []
-    for path in (folder, *(folder / n for n in _TAKE_CONTENTS)):
+    for path in (folder, *(folder / n for n in _TAKE_NAMES)):
         with contextlib.suppress(OSError):
             times.append(os.lstat(path).st_mtime)
     return max(times, default=0.0)
@@ -467,13 +471,18 @@ def keep_take(result: dict[str, Any]) -> Path | None:
     made (``blend_file``, ``scene``, ``characters``, ``scene_options``: what the folder alone says
     once its file is closed; :func:`apply_take` keys the ``characters`` again where it finds them,
     with the ``scene_options`` unless told to use the panel's, and needs none of these, as older
-    folders lack them); None when they cannot be moved."""
+    folders lack them); None when they cannot be moved. The run's ``script_read.tsv`` (each script
+    line as read, which the engine writes beside the motion files) goes with them: the run's folder
+    is removed after every run."""
     folder: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix=TAKE_PREFIX))
         with folder_lock(folder, exclusive=True) as fd:  # written: no pruning or deleting meanwhile
+            reading = Path(result["a"]).parent / READING
             for key, name in zip(("a", "b"), TAKE_FILES, strict=True):
                 shutil.move(str(result[key]), str(folder / name))
+            if reading.is_file() and not reading.is_symlink():
+                shutil.move(str(reading), str(folder / READING))
             kept = {**result, "a": str(folder / TAKE_FILES[0]), "b": str(folder / TAKE_FILES[1])}
             (folder / "result.json").write_text(json.dumps(kept, indent=1, default=str), encoding="utf-8")
             if fd is not None and fd >= 0:
@@ -545,7 +554,7 @@ def _apply_take(scene: Any, settings: Any, where: str, prefs: Any, use: str, war
             )
         said = "; ".join(c for c in (picks, how) if c)
         keying = True
-        return key_take(
+        line = key_take(
             scene,
             settings,
             options,
@@ -557,12 +566,28 @@ def _apply_take(scene: Any, settings: Any, where: str, prefs: Any, use: str, war
             picks=said,
             warned=warned,
         )
+        return line + _reading_said(Path(where))
     except BaseException as exc:
         # refused (nothing keyed: key_take checks before keying) or failed before keying: the picks go
         # back; a failure while keying leaves them on the characters that may hold its keys
         if (not keying or isinstance(exc, DualTalkError)) and (settings.char_a, settings.char_b) != before:
             settings.char_a, settings.char_b = before
         raise
+
+
+def _reading_said(folder: Path) -> str:
+    """The status line's pointer to the take's ``script_read.tsv`` (a take drawn from a typed script:
+    how each line was read, to check a misread number or name); "" where the folder holds none of
+    DualTalk's (a take made without a script, or a file of that name the user wrote)."""
+    from ...inference.phonetic.script_reading import HEADER
+
+    path = folder / READING
+    try:
+        with path.open("rb") as file:
+            ours = file.read(len(HEADER) + 1) == (HEADER + "\n").encode("utf-8")
+    except OSError:
+        return ""
+    return f"; each script line as read: {path}" if ours else ""
 
 
 def _read_result(path: Path) -> dict[str, Any]:
