@@ -650,8 +650,9 @@ def _run_locked(
             request, started = start_from_files(shot, request, given, job, said)
         for line in said:
             warn(f"{where}{line}")
-    if engine_needed and (request.recognise or request.transcript):
-        # the words heard, or the script as read, would replace a file of that name not ours
+    # the words heard, or the script as read, would replace a file of that name not ours (the reading
+    # an ``infer --out`` run wrote in a folder given as --work is ours: replaced as infer would)
+    if engine_needed and (request.recognise or (request.transcript and not _reading_ours(work))):
         check_work_folder(
             work,
             [RECOGNISED if request.recognise else SCRIPT_READ],
@@ -856,6 +857,21 @@ def _run_locked(
         f"{kept}{backed}, "
         f"{took:.1f} s"
     )
+
+
+def _reading_ours(work: Path) -> bool:
+    """Whether the work folder's ``script_read.tsv`` is one DualTalk wrote (its header row: ``infer``
+    or an earlier shot), a regular file; False where there is none or it is anything else."""
+    from ...inference.phonetic.script_reading import HEADER
+
+    path = work / SCRIPT_READ
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        with path.open("rb") as file:
+            return file.read(len(HEADER) + 1) == (HEADER + "\n").encode("utf-8")
+    except OSError:
+        return False
 
 
 def _drop_reading(work: Path) -> None:

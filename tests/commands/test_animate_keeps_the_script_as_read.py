@@ -110,3 +110,24 @@ def test_a_jobs_summary_lists_the_reading_with_the_shots_outputs(tmp_path, scene
     assert rc == 0, capsys.readouterr().err
     (shot,) = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["shots"]
     assert str(tmp_path / "out" / "scripted.dualtalk" / "script_read.tsv") in shot["outputs"]
+
+
+def test_a_work_folder_infer_wrote_with_a_script_is_animated_into(tmp_path, scene_file, capsys):
+    """``infer --transcript --out takes/scene1`` left its reading there; ``animate --work takes/scene1``
+    replaces it with its own take's, as ``infer`` on that folder would (it is DualTalk's own file)."""
+    pytest.importorskip("pocketsphinx")
+    audio = two_voices(tmp_path / "talk.wav")
+    script = _script(tmp_path)
+    take = tmp_path / "takes" / "scene1"
+    assert main(["infer", "--quiet", "--audio", str(audio), "--engine", "lite", "--device", "cpu",
+                 "--transcript", str(script), "--out", str(take)]) == 0  # fmt: skip
+    assert (take / "script_read.tsv").is_file()
+    script.write_text("A: Maybe we should go.\nB: Fine.\n", encoding="utf-8")
+    capsys.readouterr()
+
+    rc = _animate(
+        scene_file, audio, tmp_path / "shot.blend", "--transcript", str(script), "--work", str(take)
+    )
+
+    assert rc == 0, capsys.readouterr().err
+    assert "should go" in (take / "script_read.tsv").read_text(encoding="utf-8")
