@@ -546,13 +546,22 @@ def unvocalised(texts: list[str], language: str | None) -> str:
     )
 
 
-def _kana(scripts: dict[str, int]) -> str:
-    """How a Japanese script's letters are named ("Japanese kana and kanji"), else "". Japanese is
-    written without spaces, so a line is one "word" to str.split: "1 of its 2 words" was said of a
-    two-line script (review rv41c F4); its letters are counted instead."""
-    if not scripts.get("HIRAGANA", 0) + scripts.get("KATAKANA", 0):
-        return ""
-    return "Japanese kana and kanji" if "CJK" in scripts else "Japanese kana"
+# writing systems set without spaces between words, as their scripts are named in a refusal: a line
+# in them is one "word" to str.split, so their letters are counted instead
+_UNSPACED = {"CJK": "Chinese characters", "THAI": "Thai letters", "LAO": "Lao letters",
+             "KHMER": "Khmer letters", "MYANMAR": "Burmese letters"}  # fmt: skip
+
+
+def _unspaced(scripts: dict[str, int]) -> str:
+    """How a script written without spaces is named ("Japanese kana and kanji", "Chinese characters",
+    "Thai letters"), else "". Japanese, Chinese and Thai put no space between words, so a line is one
+    "word" to str.split: "1 of its 2 words" or "none of its 2 words" was said of a two-line script
+    (review rv41c F4); its letters are counted instead. Hangul is written with spaces: words stay."""
+    if scripts.get("HIRAGANA", 0) + scripts.get("KATAKANA", 0):
+        return "Japanese kana and kanji" if "CJK" in scripts else "Japanese kana"
+    other = {k: v for k, v in scripts.items() if k != "LATIN"}
+    most = max(other, key=lambda k: other[k]) if other else ""
+    return _UNSPACED.get(most, "")
 
 
 def other_letters(texts: list[str], language: str | None) -> tuple[str, str]:
@@ -572,10 +581,10 @@ def other_letters(texts: list[str], language: str | None) -> tuple[str, str]:
     latin = sum(1 for w in written if "LATIN" in _scripts(w))
     flag = flag_for_letters(said)
     ask = NOT_ENGLISH_ASK.format(flag=flag)
-    kana = _kana(scripts)
-    if kana:  # written without spaces: a line is no word, its letters are counted
+    unspaced = _unspaced(scripts)
+    if unspaced:  # written without spaces: a line is no word, its letters are counted
         other = sum(v for k, v in scripts.items() if k != "LATIN")
-        why = f"its lines are written in {kana} ({other} of its {sum(scripts.values())} letters); {ask}"
+        why = f"its lines are written in {unspaced} ({other} of its {sum(scripts.values())} letters); {ask}"
     elif latin:
         why = f"{len(written) - latin} of its {len(written)} words are not written in English letters; {ask}"
     else:

@@ -31,22 +31,28 @@ _take = two_mic_take  # the two-mic take every script story here uses (tests/scr
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "flag"),
+    ("a", "b", "flag", "said"),
     [
-        ("Встретимся в 9:30, хорошо?", "Это стоит 150 рублей.", "ru"),
-        ("أغادر في الساعة 9 صباحًا", "الخبز بـ 15 درهمًا", "ar"),
-        ("मुझे 9 बजे जाना है।", "मैं 150 रुपये दूँगा।", "hi"),
-        ("3시에 만나요.", "사과 5개 주세요.", "ko"),
-        ("我3点要去公司。", "买5个苹果。", "cmn|ja"),
+        ("Встретимся в 9:30, хорошо?", "Это стоит 150 рублей.", "ru", "is written in English letters"),
+        ("أغادر في الساعة 9 صباحًا", "الخبز بـ 15 درهمًا", "ar", "is written in English letters"),
+        ("मुझे 9 बजे जाना है।", "मैं 150 रुपये दूँगा।", "hi", "is written in English letters"),
+        ("3시에 만나요.", "사과 5개 주세요.", "ko", "is written in English letters"),
+        # written without spaces: a line is no word, its letters are counted (6 Han, the 3 no letter)
+        (
+            "我3点要去公司。",
+            "买5个苹果。",
+            "cmn|ja",
+            "its lines are written in Chinese characters (6 of its 6 letters)",
+        ),
     ],
     ids=["Russian", "Arabic", "Hindi", "Korean", "Han characters"],
 )
-def test_a_script_in_other_letters_with_digits_is_told_its_language(no_aligner, a, b, flag):
+def test_a_script_in_other_letters_with_digits_is_told_its_language(no_aligner, a, b, flag, said):
     script, mic_a, mic_b, (motion_a, motion_b) = _take([("A", a), ("B", b)])
     drawn_a, drawn_b, report = tr.apply_transcript(script, ("A", "B"), mic_a, mic_b, motion_a, motion_b)
     assert np.array_equal(drawn_a.values, motion_a.values) and np.array_equal(drawn_b.values, motion_b.values)
     assert report["a"]["error"].endswith(
-        f"is written in English letters; a script in another language needs its language: "
+        f"{said}; a script in another language needs its language: "
         f"--transcript-language {flag} (panel: Script Language)"
     ), report["a"]
     # both are in it: one change mends both, so B is told the script's flag too
