@@ -91,6 +91,20 @@ NAMES: dict[str, tuple[str, ...]] = {
     "vi": ("Vietnamese", "Tiếng Việt"),
     "th": ("Thai", "ภาษาไทย", "ไทย"),
 }  # fmt: skip
+# ISO 639-2 and 639-3 codes, as a pipeline's config or a subtitle file's metadata gives a language
+# (spa, jpn; the 639-2/B forms ger, fre, dut, chi too): each names one of the tags above, so it is read
+# as that tag ("spa" was refused by espeak-ng with no "did you mean", lang41b's hand-off). Chinese (zho,
+# chi) is Mandarin, as zh is. None is an espeak-ng voice of its own (its 3-letter ones: cmn, grc, yue...).
+CODES: dict[str, tuple[str, ...]] = {
+    "en": ("eng",), "es": ("spa",), "fr": ("fra", "fre"), "de": ("deu", "ger"), "it": ("ita",),
+    "pt": ("por",), "nl": ("nld", "dut"), "pl": ("pol",), "sv": ("swe",), "ru": ("rus",), "tr": ("tur",),
+    "ar": ("ara", "arb"), "hi": ("hin",), "cmn": ("zho", "chi"), "ja": ("jpn",), "ko": ("kor",),
+    "ca": ("cat",), "cs": ("ces", "cze"), "da": ("dan",), "el": ("ell", "gre"), "fi": ("fin",),
+    "he": ("heb",), "hu": ("hun",), "id": ("ind",), "ms": ("msa", "zsm"), "nb": ("nob", "nor"),
+    "ro": ("ron", "rum"), "uk": ("ukr",), "bg": ("bul",), "sr": ("srp",), "be": ("bel",), "kk": ("kaz",),
+    "ur": ("urd",), "fa": ("fas", "per", "pes"), "bn": ("ben",), "mr": ("mar",), "ne": ("nep",),
+    "vi": ("vie",), "th": ("tha",),
+}  # fmt: skip
 # B's "same as A": the panel's words for B's default
 SAME = "same"
 _SAME_NAMES = ("same", "Same as A")
@@ -119,11 +133,13 @@ def key(text: str) -> str:
 
 _BY_NAME: dict[str, str] = {key(name): tag for tag, names in NAMES.items() for name in names}
 _BY_NAME.update({key(name): SAME for name in _SAME_NAMES})
+_BY_CODE = {code: tag for tag, codes in CODES.items() for code in codes}
+_BY_NAME.update(_BY_CODE)
 
 
 def tag_for(text: str) -> str | None:
-    """The tag a language's name means (``español``, ``SPANISH`` -> ``es``; ``中文`` -> ``cmn``;
-    ``Same as A`` -> ``same``), or None when ``text`` names none of them (a tag, or no language)."""
+    """The tag a language's name or ISO 639-2/3 code means (``español``, ``SPANISH``, ``spa`` -> ``es``;
+    ``中文``, ``zho`` -> ``cmn``; ``Same as A`` -> ``same``), or None when ``text`` names none of them (a tag, or no language)."""
     return _BY_NAME.get(key(text)) if isinstance(text, str) else None
 
 
@@ -165,11 +181,14 @@ _COUNTRIES = {
 def closest(text: str) -> str | None:
     """The name ``text`` was likely meant to be (a typo: ``Spansih`` -> ``Spanish``; a country: ``Japan``
     -> ``Japanese``; a variety: ``Portuguese (BR)`` -> ``Portuguese (Brazil)``), or a tag (``ptbr`` ->
-    ``pt-br``), or None. Of names alike, one in the letters typed (Latin for Latin) is offered."""
+    ``pt-br``; an ISO code with a region: ``por-BR`` -> ``pt-br``), or None. Of names alike, one in the letters typed (Latin for Latin) is offered."""
     typed = key(text)
     if typed in _COUNTRIES:
         return _COUNTRIES[typed]
     words = typed.split()
+    if len(words) == 2 and words[0] in _BY_CODE and words[1].isascii() and words[1].isalnum():
+        # an ISO 639-2/3 code with its region (por-BR, spa_MX): the tag with that region
+        return f"{_BY_CODE[words[0]]}-{words[1]}"
     for tag in dict.fromkeys(_VARIETIES[w] for w in words if w in _VARIETIES):
         if len(words) > 1:  # Portuguese (BR): the names of that variety alone
             own = {key(name): name for name in reversed(NAMES[tag])}  # the first of names alike
