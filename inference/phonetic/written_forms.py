@@ -2,7 +2,7 @@
 
 People write scripts the way they write anything: "à 9 h 30", "le 2e étage", "el 1.º de mayo",
 "am 3. Mai um 7:45 Uhr", "z. B. Dr. Müller usw.", "5,50 €". espeak-ng reads many such forms right
-(1er, Mme, Dr, Sr., Ud., 5 %, 18:30 in French) but spells others out: "neuf ache trente",
+(1er, Mme, Dr, Ud., 5 %, 18:30 in French) but spells others out: "neuf ache trente",
 "deux e étage", "uno punto o", "drei Mai", "sieben Uhr fünfundvierzig Uhr", "zet be", "cinco coma
 cincuenta euros". A line read otherwise than the actor says it is warped onto their voice all the
 same (its words still fit well enough), so bilabials land on the wrong sounds (review rv38a F3:
@@ -540,6 +540,28 @@ _ES_AFTER_MONEY: list[Rule] = [
     _abbreviation("pág.", "página"),
     _abbreviation("págs.", "páginas"),
     _abbreviation("aprox.", "aproximadamente"),
+    # el Sr. García, la Dra. Ruiz: espeak-ng ended a clause at the title's full stop (a pause and a
+    # plosive g after "señor"), and said Prof., Lic., Ing. as "prof", "lik", "ing"; Ud./Uds. it reads
+    # right. Lic. and Ing. are a woman's title after "la".
+    *(
+        _abbreviation(written, said, after=r"\s*[¿¡«\"]?\w")
+        for written, said in (
+            ("Sr.", "señor"),
+            ("Sra.", "señora"),
+            ("Srta.", "señorita"),
+            ("Sres.", "señores"),
+            ("Sras.", "señoras"),
+            ("Dr.", "doctor"),
+            ("Dra.", "doctora"),
+            ("Dres.", "doctores"),
+            ("Prof.", "profesor"),
+            ("Profa.", "profesora"),
+        )
+    ),
+    _rule(r"(?<=\b[Ll]a )Lic\.(?=\s*\w)", "licenciada"),
+    _rule(r"(?<=\b[Ll]a )Ing\.(?=\s*\w)", "ingeniera"),
+    _abbreviation("Lic.", "licenciado", after=r"\s*\w"),
+    _abbreviation("Ing.", "ingeniero", after=r"\s*\w"),
     _abbreviation("D.ª", "doña"),
     _abbreviation("Dª", "doña"),
     _abbreviation("Dña.", "doña"),

@@ -32,7 +32,7 @@ from espeak_phones import espeak_phones
         (
             "es",
             "Mi médico, el Dr. Pérez, vive en la c/ Mayor n.º 5.",
-            "Mi médico, el Dr. Pérez, vive en la calle Mayor número 5.",
+            "Mi médico, el doctor Pérez, vive en la calle Mayor número 5.",
         ),
         ("de", "Am 3. Mai um 7:45 Uhr kommt der Bus.", "Am dritten Mai um 7 Uhr 45 kommt der Bus."),
         ("de", "Z. B. Dr. Müller usw.", "Zum Beispiel Doktor Müller und so weiter"),
@@ -142,7 +142,8 @@ def test_the_line_as_written_is_read_with_the_phones_of_the_line_as_said(languag
         # espeak-ng already reads these right: they are left as written
         ("fr", "Mme Durand et le Dr Petit, 5 % de remise, le 1er mai, à 18 heures."),
         ("fr", "Le livre de Louis XIV coûte 12,5 % de plus."),  # "Le" is no Roman fifty
-        ("es", "El Sr. Pérez y la Sra. Gómez, Ud. sabe, el 5 % y el 1º."),
+        # (Sr. and Sra. are said: espeak-ng ended a clause at their full stop, see below)
+        ("es", "Pregúntele a Pérez, Ud. sabe, el 5 % y el 1º."),
         ("es", "No 5 sino 6, y la calle de Ctrl-C/SIGTERM."),  # "no" is no número; c/ only before a name
         ("de", "Er kam um 3. Dann ging er."),  # a sentence's full stop after a number is no ordinal
         ("de", "Fr., 5. Juli ist Prof. Meier da."),
@@ -172,3 +173,31 @@ def test_no_held_out_script_sentence_is_read_otherwise():
 )
 def test_a_line_in_another_language_is_left_as_written(voice, line):
     assert as_said(line, voice) == line
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("El Sr. García llegó tarde.", "El señor García llegó tarde."),
+        ("Pregúntele a la Sra. López.", "Pregúntele a la señora López."),
+        ("La Srta. Ruiz y los Sres. Gómez.", "La señorita Ruiz y los señores Gómez."),
+        ("El Dr. Pérez y la Dra. Vega.", "El doctor Pérez y la doctora Vega."),
+        (
+            "El Prof. Molina, la Lic. Ortiz y el Ing. Bravo.",
+            "El profesor Molina, la licenciada Ortiz y el ingeniero Bravo.",
+        ),
+    ],
+)
+def test_a_spanish_title_is_said_without_a_pause_after_it(written, said):
+    """espeak-ng ended a clause at "Sr." and "Dr.": a pause after the title and García's g said as
+    after a silence (a plosive, not the fricative of "señor García"); Prof., Lic., Ing. were "prof",
+    "lik", "ing" and a 0.3 s pause. Said as words, the line is read as the actor says it."""
+    voice = espeak_voice("es")
+    assert script_warp._spoken(written, voice) == said
+    read = script_warp._reading(written, voice).phones
+    assert [symbol for symbol, _s, _e in read] == _phones(said, voice)
+    # each phone where it is in the line said in words: no pause where the full stop was
+    spoken = script_warp._reading(said, voice).phones
+    assert [(p, round(start, 3), round(end, 3)) for p, start, end in read] == [
+        (p, round(start, 3), round(end, 3)) for p, start, end in spoken
+    ]
