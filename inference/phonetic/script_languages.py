@@ -391,6 +391,10 @@ def own_letters(texts: list[str]) -> tuple[str, list[str]]:
     return next(iter(seen.items())) if len(seen) == 1 else ("", [])
 
 
+# writing systems of one language off the panel's list that espeak-ng reads (Thai: its voice th)
+_BEYOND_PANEL = {"THAI": ["th"]}
+
+
 def flag_for_letters(texts: list[str]) -> str:
     """``--transcript-language ru`` for a script written in the letters of one panel language
     (Cyrillic: ru, Hangul: ko, kana: ja...; Han characters alone: ``cmn|ja``), else
@@ -404,8 +408,8 @@ def flag_for_letters(texts: list[str]) -> str:
     most = max(scripts, key=lambda k: scripts[k])
     if most == "CJK":  # Chinese, or Japanese in kanji alone
         return "--transcript-language cmn|ja"
-    codes = [c for c, letters in _LETTERS.items() if letters[0] == most]
-    return f"--transcript-language {'|'.join(codes) if codes else 'CODE'}"
+    codes = [c for c, letters in _LETTERS.items() if letters[0] == most] or _BEYOND_PANEL.get(most, ["CODE"])
+    return f"--transcript-language {'|'.join(codes)}"
 
 
 def looks_like(texts: list[str]) -> tuple[str, list[str]]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from dualtalk.inference.phonetic import script_warp
 from dualtalk.inference.phonetic import transcript as tr
-from dualtalk.inference.phonetic.script_languages import wrong_language
+from dualtalk.inference.phonetic.script_languages import espeak_voice, wrong_language
 from script_takes import two_mic_take
 
 
@@ -58,3 +58,11 @@ def test_korean_written_with_spaces_still_counts_its_words():
     why, looks = wrong_language(["내일 세 시에 만나요.", "좋아요, 거기서 봐요."], None)
     assert why.startswith("none of its 7 words is written in English letters; "), why
     assert looks == "ko"
+
+
+def test_a_thai_script_is_told_thai_s_code_which_reads_it():
+    lines = ["สวัสดีครับ", "วันนี้อากาศดีมาก"]
+    why, _looks = wrong_language(lines, None)
+    assert why.endswith("needs its language: --transcript-language th (panel: Script Language)"), why
+    assert wrong_language(lines, "th") == ("", "")  # given, it is read by espeak-ng's Thai voice
+    assert espeak_voice("th") == "th"
