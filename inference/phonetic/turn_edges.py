@@ -8,7 +8,10 @@ aligned, the words can: speech flagged past a character's last aligned word, ins
 aligned words, is the partner's. The same at a turn's start that runs back into the partner's words.
 Those frames leave the character's speech: its speaking flags off, its mouth at rest. A turn with no
 aligned word of its own (an unscripted mm-hm under the partner) and speech before the partner's
-words (an ad-lib) are kept as labelled.
+words (an ad-lib) are kept as labelled, and so is a turn start where the partner's aligned words run on
+past the character's first word: both speak there (an interruption or a backchannel), and the
+partner's voice in the character's stream pulls its first word late (review rv41d F4: B's "Yeah" 0.7 s
+into A's line was aligned 0.5 s after its voice began, and B's mouth was shut over it).
 """
 
 from __future__ import annotations
@@ -102,6 +105,8 @@ def loose_edges(
         theirs = [w for w in partner if w[1] - MARGIN_S < before and w[2] + MARGIN_S > start]
         if theirs and not _meets(start, first[1], kept):
             last_theirs = max(theirs, key=lambda w: w[2])
+            if last_theirs[2] - first[1] > 2 * MARGIN_S:  # an interruption: both speak at its first word
+                continue
             moved = min(before, last_theirs[2] + MARGIN_S)
             if moved - start >= 1.0 / fps:
                 out.append(Edge("start", start, moved, first, last_theirs))
