@@ -69,6 +69,7 @@ from .errors import DualTalkError
 from .fileio import atomic_path, atomic_paths
 from .inputs import DAMAGED_ARRAY_FILE, check_input_file, npz_member_header
 from .numeric import check_real_dtype, finite_number, real_array, shown
+from .timebase import rates_shown, same_rate
 
 FORMAT = "dualtalk-motion"
 VERSION = 1
@@ -288,10 +289,12 @@ def at_rate(motion: Motion, fps: float) -> Motion:
 def check_one_rate(motion_a: Motion, motion_b: Motion, names: tuple[str, str] = ("A", "B")) -> None:
     """Refuse two characters' motion at different frame rates in one line: the turn markers and
     eye contact compare the two frame by frame (review rv41b F2: B at 60 fps beside A at 24 lost
-    B's turn marker without a word). Each face alone would key right; the pair would not."""
-    if motion_a.fps != motion_b.fps:
+    B's turn marker without a word). Each face alone would key right; the pair would not. Rates
+    within :data:`.timebase.RATE_TOLERANCE` are one (a float32 29.97 beside a float64 one)."""
+    if not same_rate(motion_a.fps, motion_b.fps):
+        rate_a, rate_b = rates_shown(motion_a.fps, motion_b.fps)
         raise DualTalkError(
-            f"{names[0]} is at {motion_a.fps:g} fps but {names[1]} at {motion_b.fps:g} fps: a take's two "
+            f"{names[0]} is at {rate_a} fps but {names[1]} at {rate_b} fps: a take's two "
             "characters share one frame rate (the turn markers and eye contact compare them frame by "
             "frame); save both at one rate (dualtalk.inference.core.motion.at_rate)"
         )

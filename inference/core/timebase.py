@@ -12,6 +12,25 @@ import numpy as np
 
 SAMPLE_RATE = 16000
 FPS = 25
+RATE_TOLERANCE = 1e-5  # relative: a float32 rate (6e-8 off) and 30000/1001 beside 29.97 (1e-6) are one
+
+
+def same_rate(a: float, b: float) -> bool:
+    """Whether two frame rates are one: within :data:`RATE_TOLERANCE` of each other, so a rate stored
+    as float32 by another tool beside the same rate as float64 is not two (review rv41d F5), while
+    29.97 beside 30 (a frame apart every 33 s) still is two. Rates this close drift half a frame only
+    after 50,000 frames."""
+    return abs(a - b) <= RATE_TOLERANCE * max(abs(a), abs(b))
+
+
+def rates_shown(a: float, b: float) -> tuple[str, str]:
+    """Two frame rates written with the fewest significant digits (six at least) that tell them
+    apart, so a refusal never reads "29.97 fps but 29.97 fps" for two rates that differ."""
+    for digits in range(6, 18):
+        shown = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if shown[0] != shown[1] or a == b:
+            return shown
+    return repr(float(a)), repr(float(b))
 
 
 def frames_for(num_samples: int, sample_rate: int = SAMPLE_RATE, fps: float = FPS) -> int:
