@@ -51,7 +51,7 @@ _NUMBER = re.compile(r"(\d+(?:,\d+)*)(?:(st|nd|rd|th)\b|('?s)\b|([.:])(\d+))?")
 # a currency sign before an amount, with cents or a scale word: $5, $5.99, £1,200, €2.5 million, $3bn
 _MONEY = re.compile(
     r"(?P<sign>[$£€¥])\s?(?P<n>\d+(?:,\d{3})*)(?:\.(?P<c>\d{1,2})(?!\d))?"
-    r"(?:(?P<point>\.\d+)?\s?(?P<scale>thousand|million|billion|trillion|k|m|bn)\b)?",
+    r"(?:(?P<point>\.\d+)?\s?(?P<scale>thousand|million|billion|trillion|k|m|bn)\b)?(?!'?s\b|\d)",
     re.IGNORECASE,
 )
 _CURRENCY = {
@@ -61,6 +61,10 @@ _CURRENCY = {
     "¥": ("yen", "yen"),
 }
 _SCALE = {"k": "thousand", "m": "million", "bn": "billion"}
+# two prices joined by a dash: $5-$10 is said "five to ten dollars"
+_PRICE_SPAN = re.compile(
+    r"(?P<sign>[$£€])(?P<a>\d+(?:,\d{3})*)\s?[-\u2013]\s?(?P=sign)(?P<b>\d+(?:,\d{3})*)(?![\d.,]\d)"
+)
 _CENTS = re.compile(r"(?<![\d.])(\d+)\s?¢")
 
 
@@ -181,7 +185,10 @@ def normalise_words(text: str) -> tuple[str, list[str]]:
     directions and markup are not said (``directions``: ``(laughs)``, ``[MUSIC]``, ``<i>``)."""
     dropped: list[str] = []
     words: list[str] = []
-    said = _CENTS.sub(r" \1 cents ", _MONEY.sub(_say_money, directions.dropped(text)))
+    said = _PRICE_SPAN.sub(
+        lambda m: f" {m['a']} to {m['b']} {_CURRENCY[m['sign']][1]} ", directions.dropped(text)
+    )
+    said = _CENTS.sub(r" \1 cents ", _MONEY.sub(_say_money, said))
     for token in said.split():
         folded = unicodedata.normalize("NFKD", token.translate(_APOSTROPHES).lower().translate(_LETTERS))
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
