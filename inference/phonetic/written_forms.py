@@ -507,6 +507,28 @@ _ES_BEFORE_MONEY: list[Rule] = [
     _rule(r"(?<![\w.,])1\.?er(?!\w)", "primer"),
     _rule(r"(?<![\w.,])3\.?er(?!\w)", "tercer"),
 ]
+_ES_TITLES = (
+    ("Sr.", "señor"),
+    ("Sra.", "señora"),
+    ("Srta.", "señorita"),
+    ("Sres.", "señores"),
+    ("Sras.", "señoras"),
+    ("Dr.", "doctor"),
+    ("Dra.", "doctora"),
+    ("Dres.", "doctores"),
+    ("Prof.", "profesor"),
+    ("Profa.", "profesora"),
+)
+# words that start a Spanish sentence and are never a surname (El, La, Del, Las... are left out: Del Río,
+# La Rosa): after a title they mean the title ended one
+_ES_SENTENCE_STARTS = "|".join(
+    "Después Luego Entonces Pero Y E O Ni Que Es Son Era Fue Está Están No Sí Hoy Ayer Mañana Ahora Aquí Allí "
+    "Cuando Como Dónde Donde Qué Quién Cómo Cuándo Por Para Con Sin En Un Una Lo Le Les Me Te Se Nos "
+    "Yo Tú Él Ella Nosotros Ellos Ellas Usted Ustedes Mi Su Sus Este Esta Eso Esto Ese Esa Ya También "
+    "Tampoco Bueno Vale Claro Gracias Hola Adiós Mientras Aunque Si Pues Así Nunca Siempre Todo Todos".split()
+)
+
+
 _ES_AFTER_MONEY: list[Rule] = [
     # 15 min., 3 hab. (a flat's rooms), 30 seg.: espeak-ng read "min", "ab", "se ge"; the full stop
     # kept where it ends the sentence
@@ -543,21 +565,13 @@ _ES_AFTER_MONEY: list[Rule] = [
     # el Sr. García, la Dra. Ruiz: espeak-ng ended a clause at the title's full stop (a pause and a
     # plosive g after "señor"), and said Prof., Lic., Ing. as "prof", "lik", "ing"; Ud./Uds. it reads
     # right. Lic. and Ing. are a woman's title after "la".
+    # a title that ends a sentence ("Esperamos al Dr. Después..."): its full stop is the sentence's
+    # too, so it stays (review rv41e F3); a name after a title is never one of these words
     *(
-        _abbreviation(written, said, after=r"\s*[¿¡«\"]?\w")
-        for written, said in (
-            ("Sr.", "señor"),
-            ("Sra.", "señora"),
-            ("Srta.", "señorita"),
-            ("Sres.", "señores"),
-            ("Sras.", "señoras"),
-            ("Dr.", "doctor"),
-            ("Dra.", "doctora"),
-            ("Dres.", "doctores"),
-            ("Prof.", "profesor"),
-            ("Profa.", "profesora"),
-        )
+        _rule(rf"(?<![\w.]){re.escape(written)}(?=\s+[¿¡«\"]?(?:{_ES_SENTENCE_STARTS})\b)", f"{said}.")
+        for written, said in _ES_TITLES
     ),
+    *(_abbreviation(written, said, after=r"\s*[¿¡«\"]?\w") for written, said in _ES_TITLES),
     _rule(r"(?<=\b[Ll]a )Lic\.(?=\s*\w)", "licenciada"),
     _rule(r"(?<=\b[Ll]a )Ing\.(?=\s*\w)", "ingeniera"),
     _abbreviation("Lic.", "licenciado", after=r"\s*\w"),
