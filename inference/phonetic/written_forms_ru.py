@@ -191,13 +191,8 @@ def year_ordinal(year: int, case: str = "nom") -> str:
             stem = _ORDINAL_HUNDREDS[hundreds]
         else:
             words += [_HUNDREDS[hundreds]] if hundreds else []
-            if tens == 1:
-                stem = _ORDINAL_TEENS[ones]
-            elif ones == 0:
-                stem = _ORDINAL_TENS[tens]
-            else:
-                words += [_TENS[tens]] if tens else []
-                stem = _ORDINAL_ONES[ones]
+            before, stem = _ordinal_below_100(tens, ones)
+            words += before
     if stem == "треть":  # третий, третьего
         stem, ending = ("трет", "ий") if case == "nom" else (stem, _SOFT[case])
     else:
@@ -455,6 +450,16 @@ _NUMBERED_THINGS = {
 }  # fmt: skip
 
 
+def _ordinal_below_100(tens: int, ones: int) -> tuple[list[str], str]:
+    """An ordinal's last 1-99: the cardinal words before its last word, and that word's stem (25:
+    ["двадцать"], "пят"; 13: [], "тринадцат"). Years and plain ordinals end alike."""
+    if tens == 1:
+        return [], _ORDINAL_TEENS[ones]
+    if ones == 0:
+        return [], _ORDINAL_TENS[tens]
+    return ([_TENS[tens]] if tens else []), _ORDINAL_ONES[ones]
+
+
 def _ordinal(n: int, case: str, gender: str = "n") -> str:
     """``n`` (1-999) as an ordinal in ``case`` ("acc", "gen", "dat", "ins", "prep") and ``gender`` ("m",
     "f", "n": the acc of "n" is -ое, a date's): 3 "acc" третье, 25 "gen" двадцать пятого, 5 "prep" "m"
@@ -464,13 +469,9 @@ def _ordinal(n: int, case: str, gender: str = "n") -> str:
     words = [_HUNDREDS[hundreds]] if hundreds and rest else []
     if not rest:
         stem = _ORDINAL_HUNDREDS[hundreds]
-    elif tens == 1:
-        stem = _ORDINAL_TEENS[ones]
-    elif ones == 0:
-        stem = _ORDINAL_TENS[tens]
     else:
-        words += [_TENS[tens]] if tens else []
-        stem = _ORDINAL_ONES[ones]
+        before, stem = _ordinal_below_100(tens, ones)
+        words += before
     soft = stem == "треть"
     if gender == "f":
         ending = "ей" if soft else "ой"  # the feminine's oblique cases (gen, dat, ins, prep) are one form
