@@ -87,7 +87,8 @@ def test_each_picker_has_its_map_file_and_its_rig_line_says_custom_map_for_that_
     s.map_a = str(studio_map(tmp_path / "hero.json"))
     log = draw(scene)
     drawn = [name for kind, name in log if kind == "prop"]
-    assert drawn[:4] == ["char_a", "map_a", "char_b", "map_b"]  # each under its picker
+    # each under its picker (a rig with an armature also shows its up axis there: session 41's panel)
+    assert drawn[:6] == ["char_a", "map_a", "up_axis_a", "char_b", "map_b", "up_axis_b"]
     assert "map" in drawn  # the shared one stays, for both characters
     lines = [text for kind, text in log if kind == "label"]
     assert [t for t in lines if t.startswith("custom map")] == [
