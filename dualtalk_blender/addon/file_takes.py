@@ -311,6 +311,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         kept.use_fake_user = False  # it plays: kept by its strip
         if old is not None and old.users == 0:
             old.use_fake_user = True  # the take that played stays in the file, to come back to
+    for idblock in dict.fromkeys(idblock for _s, _k, _sl, idblock, _r in swaps):
+        layers.fit_extrapolations(idblock)  # what of the animator's is under the take now, not then
     scene_words = ""
     if rebuild is not None and scene is not None:
         scene_words = take_scene.rebuild(scene, rebuild, left[0] if left else None)

@@ -401,6 +401,32 @@ def keyed_beneath(idblock: Any, first_time: bool, place: Any | None) -> set[tupl
     return {(fc.data_path, fc.array_index) for t in tracks[:limit] for fc in _track_fcurves(t, whole=True)}
 
 
+def _fit_extrapolation(strip: Any, theirs_beneath: bool) -> None:
+    """Our layer ``strip`` covers only the take's frames (NOTHING) where the animator's tracks under ours
+    key a channel it keys, so theirs plays outside them, and holds the take's first and last pose (HOLD)
+    where nothing of theirs is under it. Decided again for each take and each Play Take: the switch went
+    one way only, so a later take with nothing of theirs under it, or an older take played after they
+    deleted their track, left the channel to Blender's default outside the take (review rv41e F1: a shut
+    eye, shape key at 1.0)."""
+    if theirs_beneath and strip.extrapolation == "HOLD":
+        strip.extrapolation = "NOTHING"
+    elif not theirs_beneath and strip.extrapolation == "NOTHING":
+        strip.extrapolation = "HOLD"
+
+
+def fit_extrapolations(idblock: Any) -> None:
+    """:func:`_fit_extrapolation` for each of our layer strips on ``idblock``, by the channels its action
+    keys and what the animator's tracks under ours key now (:func:`keyed_beneath`): Play Take's."""
+    beneath = keyed_beneath(idblock, False, None)
+    for layer, strip in our_strips(idblock).items():
+        if layer == REST or strip.action is None or not is_ours(strip.action):
+            continue
+        keyed = {
+            (fc.data_path, fc.array_index) for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+        }
+        _fit_extrapolation(strip, bool(keyed & beneath))
+
+
 def _channels_words(curves: list[Any]) -> str:
     """``shape keys eyeBlinkLeft, eyeBlinkRight``, ``bone head``, ``the object's rotation_euler``: what a
     first-take line names (an object's own rotation was called a "shape key": review rv41a F7)."""
@@ -816,10 +842,9 @@ def write_take_steps(
             )
             if layer == REST:
                 continue
-            if strip.extrapolation == "HOLD" and any(
-                (c.data_path, c.index) in beneath[t] for c in target.curves if c.layer == layer
-            ):
-                strip.extrapolation = "NOTHING"  # the take's own frames only: theirs plays outside them
+            _fit_extrapolation(
+                strip, any((c.data_path, c.index) in beneath[t] for c in target.curves if c.layer == layer)
+            )
             if created or layer in influences:
                 key_influence(strip, influences.get(layer, 1.0))
             else:  # an earlier build's one constant key would snap a dialled slider back
