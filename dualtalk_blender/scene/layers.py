@@ -29,6 +29,8 @@ below it, and with nothing below that is whatever value the property last held, 
 A channel the animator's own unmuted tracks under ours key (a walk cycle, their kept active action)
 is left out of the rest track, and a layer keying it covers only the take's frames
 (:func:`keyed_beneath`): their animation plays outside the take and under a muted or lowered layer.
+That cover is decided again at each take and each Play Take (:func:`fit_extrapolations`): with nothing
+of theirs under it any more, a layer holds the take's pose outside its frames as before.
 
 Re-generation rewrites the curves of our layer actions in place (or swaps in the new take's
 actions) and never touches other tracks, the active action, or our strips' influence keys
