@@ -75,9 +75,6 @@ def _progress(args: argparse.Namespace):
     return Silent() if args.quiet else ConsoleBar(sys.stderr)
 
 
-BUSY_EXIT = 75  # another run is writing the output (EX_TEMPFAIL: try again later), as a job's busy shot
-
-
 def run(args: argparse.Namespace) -> int:
     if args.show_reading:
         return _show_reading(args)
@@ -86,11 +83,8 @@ def run(args: argparse.Namespace) -> int:
             "the following arguments are required: --out (see python -m dualtalk infer --help)"
         )
     paper = args.partner_audio is not None or args.partner_motion is not None
-    try:
-        return _run_paper(args) if paper else _run_dialogue(args)
-    except locks.LockHeld as busy:  # nothing wrong with the input: a farm wrapper retries (rv40c F5; was 2)
-        busy.exit_code = BUSY_EXIT
-        raise
+    # another run writing --out exits 75, not 2 (rv40c F5): locks.LockHeld carries locks.BUSY_EXIT
+    return _run_paper(args) if paper else _run_dialogue(args)
 
 
 def _check_options(args: argparse.Namespace) -> request.Request:

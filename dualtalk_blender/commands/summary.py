@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...inference.core import interrupts
+from ...inference.core import interrupts, locks
 from ...inference.core.errors import CancelledError, DualTalkError
 from .reporting import one_line, os_error_line
 
@@ -67,7 +67,8 @@ def ending(exc: BaseException) -> tuple[str, int, str]:
 
 
 SUMMARY_VERSION = 3  # 2 had no busy shots nor "running"; 1 no run_id, status, error, times, skipped, warnings
-BUSY_EXIT = 75  # a shot another run was writing (EX_TEMPFAIL: try again later; nothing wrong with it)
+# a shot another run was writing: one status for every command that locks (EX_TEMPFAIL, try again later)
+BUSY_EXIT = locks.BUSY_EXIT
 RUNNING = "running"  # the report's status while the run goes on: one killed (-9) leaves it so
 
 
