@@ -586,20 +586,16 @@ def _kept_cues_key(request: Request, fps: float) -> tuple[str, bool]:
 @functools.cache
 def _aligning_code() -> list[str]:
     """The code and the aligner that place a script's words (another release may place them else)."""
-    import hashlib
     from importlib.metadata import PackageNotFoundError, version
 
     from . import phonetic
+    from .recording_key import sources_digest
 
-    texts = hashlib.sha256()
-    for source in sorted(Path(phonetic.__file__).parent.glob("*.py")):
-        with contextlib.suppress(OSError):
-            texts.update(source.read_bytes())
     try:
         aligner = version("pocketsphinx")
     except PackageNotFoundError:
         aligner = "none"
-    return [texts.hexdigest(), aligner]
+    return [sources_digest(sorted(Path(phonetic.__file__).parent.glob("*.py"))), aligner]
 
 
 def shape_both_lips(
