@@ -862,16 +862,9 @@ def _run_locked(
 def _reading_ours(work: Path) -> bool:
     """Whether the work folder's ``script_read.tsv`` is one DualTalk wrote (its header row: ``infer``
     or an earlier shot), a regular file; False where there is none or it is anything else."""
-    from ...inference.phonetic.script_reading import HEADER
+    from ...inference.phonetic.script_reading import is_reading
 
-    path = work / SCRIPT_READ
-    try:
-        if path.is_symlink() or not path.is_file():
-            return False
-        with path.open("rb") as file:
-            return file.read(len(HEADER) + 1) == (HEADER + "\n").encode("utf-8")
-    except OSError:
-        return False
+    return is_reading(work / SCRIPT_READ)
 
 
 def _drop_reading(work: Path) -> None:

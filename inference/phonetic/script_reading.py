@@ -191,13 +191,24 @@ def _ours(path: Path) -> bool:
     """Whether ``path`` is absent or a file this module wrote (its header row), so that a run never
     replaces or removes a user's own file that happens to bear the name."""
     try:
-        with path.open("rb") as file:
-            head = file.read(len(HEADER) + 1)
+        path.stat()
     except FileNotFoundError:
         return True
     except OSError:
         return False
-    return head == (HEADER + "\n").encode("utf-8") and path.is_file() and not path.is_symlink()
+    return is_reading(path)
+
+
+def is_reading(path: Path) -> bool:
+    """Whether ``path`` is a script reading DualTalk wrote: a regular file (not a link, nor a pipe it
+    would wait on) that starts with this module's header row."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        with path.open("rb") as file:
+            return file.read(len(HEADER) + 1) == (HEADER + "\n").encode("utf-8")
+    except OSError:
+        return False
 
 
 def write_for_take(
