@@ -59,16 +59,10 @@ class Edge:
 
 def _turns(flags: np.ndarray, fps: float, at: float) -> list[tuple[float, float]]:
     """The character's flagged speech as turns (seconds; frame 0 at second ``at``), pauses shorter
-    than :data:`JOIN_S` joined."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], np.asarray(flags, bool).astype(np.int8), [0]))))
-    turns: list[list[float]] = []
-    for s, e in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-        start, end = s / fps + at, e / fps + at
-        if turns and start - turns[-1][1] < JOIN_S:
-            turns[-1][1] = end
-        else:
-            turns.append([start, end])
-    return [(s, e) for s, e in turns]
+    than :data:`JOIN_S` joined (:func:`.transcript._joined`, in frames)."""
+    from .transcript import _joined
+
+    return [(s / fps + at, e / fps + at) for s, e in _joined(np.asarray(flags, bool), JOIN_S * fps)]
 
 
 def _meets(a: float, b: float, spans: Sequence[tuple[float, float]]) -> bool:
@@ -118,7 +112,9 @@ def outside(edges: Sequence[Edge], n: int, fps: float, offset: float) -> np.ndar
     kept, 0 where the moved edges say the speech was the partner's. On the turn's side the mouth stays
     shut :data:`RAMP_S` past the labelled edge (the engine's mouth lags the word it heard) and fades
     back over another; on the character's side it fades over :data:`RAMP_S`, never into its words."""
-    t = (np.arange(n) + 0.5) / fps + offset
+    from .transcript import frame_centres
+
+    t = frame_centres(n, fps, offset)
     cut = np.zeros(n)
     for edge in edges:
         if edge.side == "end":  # shut from the moved edge to a ramp past the label's end
@@ -137,12 +133,9 @@ def outside(edges: Sequence[Edge], n: int, fps: float, offset: float) -> np.ndar
 
 def speech_cut(edges: Sequence[Edge], n: int, fps: float, offset: float) -> np.ndarray:
     """(n,) per motion frame: whether its centre lies in speech a moved edge took from the character."""
-    t = (np.arange(n) + 0.5) / fps + offset
-    out = np.zeros(n, bool)
-    for edge in edges:
-        a, b = edge.span
-        out |= (t >= a) & (t < b)
-    return out
+    from .transcript import frame_centres, in_spans
+
+    return in_spans(frame_centres(n, fps, offset), [edge.span for edge in edges])
 
 
 def said(
