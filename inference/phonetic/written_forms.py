@@ -307,14 +307,15 @@ def _date_rules(
 ) -> list[Rule]:
     """A slashed date with a year always; without one (12/10) only after ``days_before`` (a pattern of
     the words that say a day follows: el, le, il...), as "1/2" alone is half a cup, and not before
-    ``part_of`` (the words that make it a fraction: "el 3/4 de la población")."""
+    ``part_of`` (the words that make it a fraction: "el 3/4 de la población"; "": none)."""
+    fraction = rf"(?!\s+(?:{part_of})\b)" if part_of else ""
     return [
         _rule(
             r"(?<![\w./])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])",
             _slashed_date(months, said),
         ),
         _rule(
-            rf"(?P<pre>\b(?:{days_before}) )(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?P<y>)(?![\w/])(?!\s+(?:{part_of})\b)",
+            rf"(?P<pre>\b(?:{days_before}) )(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?P<y>)(?![\w/]){fraction}",
             _slashed_date(months, said),
         ),
     ]
@@ -691,17 +692,13 @@ def _pt_feminine(m: re.Match[str]) -> str:
     return word if tens == 0 else f"{_PT_TENS[tens]} e {word}"
 
 
-def _pt_date(brazil: bool) -> Said:
-    """25/12/2024 -> 25 de dezembro de 2024; the first of a month in Brazil "primeiro" (1º)."""
+def _pt_date(brazil: bool) -> Callable[[int, str, str], str]:
+    """25/12/2024 -> 25 de dezembro de 2024 (:func:`_date_rules`); the first of a month in Brazil
+    "primeiro" (1º)."""
 
-    def said(m: re.Match[str]) -> str:
-        day, month = int(m.group("d")), int(m.group("m"))
-        if not (1 <= day <= 31 and 1 <= month <= 12):
-            return m.group(0)
+    def said(day: int, month: str, year: str) -> str:
         first = "1º" if brazil and day == 1 else str(day)
-        year = f" de {m.group('y')}" if m.group("y") else ""
-        before = m.groupdict().get("pre") or ""
-        return f"{before}{first} de {_PT_MONTHS[month - 1]}{year}"
+        return f"{first} de {month}" + (f" de {year}" if year else "")
 
     return said
 
@@ -720,14 +717,7 @@ def _portuguese(brazil: bool) -> list[Rule]:
         _rule(r"(?<![\w.,])(\d+)\.([ºª])", r"\1\2"),
         # dates: with a year always; without one where the words before it say it is a day ("1/2" is
         # half of a recipe's cup)
-        _rule(
-            r"(?<![\w./])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])",
-            _pt_date(brazil),
-        ),
-        _rule(
-            r"(?P<pre>\b(?:[Dd]ia|[Ee]m|[Aa]té|[Dd]esde) )(?P<d>\d{1,2})/(?P<m>\d{1,2})(?P<y>)(?![\w/])",
-            _pt_date(brazil),
-        ),
+        *_date_rules(_PT_MONTHS, _pt_date(brazil), days_before="[Dd]ia|[Ee]m|[Aa]té|[Dd]esde", part_of=""),
         *_money_rules(
             "€|EUR",
             r"€|EUR\b|euros?\b",
