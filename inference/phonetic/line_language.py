@@ -138,12 +138,16 @@ def _shown(guess: Guess) -> bool:
     return len(guess.signs) >= 3 or any(len(sign) == 1 and not sign.isascii() for sign in guess.signs)
 
 
-def voice(text: str, language: str | None) -> str | None:
+def voice(text: str, language: str | None, tagged: str | None = None) -> str | None:
     """The espeak-ng voice a line is read in when it is not the character's (a Latin line that looks
     another language: ``tr``); None to read it in the character's voice (its own lines, and English,
-    which that voice reads itself)."""
+    which that voice reads itself). ``tagged``, the language the line's speaker tag gives it
+    (``A (fr):``, ``transcript.Line.language``), is read in its voice whatever the letters look: the
+    writer knows a short French line ("Merci, Paul.") the guess cannot tell from English."""
     from .script_languages import espeak_voice
 
+    if tagged:
+        return espeak_voice(tagged)
     read = reading(text, language)
     if read is None or read.code == ENGLISH:
         return None

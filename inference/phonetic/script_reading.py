@@ -51,34 +51,42 @@ class LineRead:
     note: str = ""
 
 
-def read_line(text: str, language: str) -> tuple[str, str, str]:
+def read_line(
+    text: str, language: str, tagged: str | None = None, warp: bool | None = None
+) -> tuple[str, str, str]:
     """(language read in, words as said, note) for one line of a character whose script is in
-    ``language``: what the aligner that places it is handed (:func:`.transcript.uses_warp`)."""
+    ``language``: what the aligner that places it is handed (:func:`.transcript.uses_warp`; ``warp``:
+    the character's aligner where the caller knows it, :func:`.transcript.warped`). ``tagged``: the
+    language the line's speaker tag gives it (``A (fr):``), which it is read in, said in the note."""
     from .script_languages import normalise
     from .transcript import uses_warp
 
-    code = normalise(language)
+    code = normalise(tagged or language)
+    told = f"tagged {code}" + (f", not {normalise(language)}" if code != normalise(language) else "")
     if not directions.dropped(text).strip():
         return code, "", "only stage directions: not said"
-    if not uses_warp(language):
+    if not (uses_warp(tagged or language) if warp is None else warp):
         from .align import normalise_words
 
         said, dropped = normalise_words(text)
         note = f"left out, not in English letters: {', '.join(dropped)}" if dropped else ""
-        return code, said, note
+        return code, said, "; ".join(n for n in (told if tagged else "", note) if n)
     from . import line_language, script_warp
     from .script_languages import espeak_voice
 
-    why = script_warp.foreign_writing(text, language)
+    why = script_warp.foreign_writing(text, tagged or language)
     if why:
-        return code, "", f"not read: {why}"
-    other = line_language.reading(text, language)  # a Latin line among a Russian character's lines
-    voice = line_language.voice(text, language) or espeak_voice(language)
+        return code, "", f"not read: {why}" + (f" ({told})" if tagged else "")
+    # a Latin line among a Russian character's lines, untagged: the language its letters show
+    other = None if tagged else line_language.reading(text, language)
+    voice = line_language.voice(text, language, tagged) or espeak_voice(language)
     said = " ".join(script_warp._spoken(text, voice).split())
+    if tagged:
+        return code, said, told
     if other is None:
         return code, said, ""
     signs = f" ({other.signs})" if other.signs else ""
-    return other.code, said, f"in Latin letters: read in {other.code}{signs}, not {code}"
+    return other.code, said, f"guessed from its Latin letters: read in {other.code}{signs}, not {code}"
 
 
 def read_lines(
@@ -93,18 +101,23 @@ def read_lines(
     ``language_b`` (A's when None); a line whose speaker tag is neither A's nor B's (a name only a
     turns file gives) is read in A's. ``report``, a run's transcript report
     (:func:`.transcript.apply_transcript`), adds whether and where each line was drawn."""
-    from .transcript import _tag, lines_by_speaker
+    from .transcript import _tag, lines_by_speaker, warped
 
     try:
         sides = lines_by_speaker(list(lines), names, "transcript", characters)
         side_of = {line.number: key for key, mine in zip("ab", sides, strict=True) for line in mine}
     except DualTalkError:  # an unknown tag: shown as typed, read in A's language
         side_of = {line.number: "b" for line in lines if _tag(line.speaker) in ("b", _tag(names[1]))}
+    own_of = {"a": language, "b": language_b or language}
+    # each character's aligner, as the run picks it (a line tagged in another language warps them all)
+    warp = {
+        side: warped([line for line in lines if side_of.get(line.number, "a") == side], own)
+        for side, own in own_of.items()
+    }
     rows = []
     for line in lines:
         side = side_of.get(line.number, "a")
-        own = (language_b or language) if side == "b" else language
-        code, said, note = read_line(line.text, own)
+        code, said, note = read_line(line.text, own_of[side], line.language, warp[side])
         row = LineRead(line.number, side.upper(), code, line.text, said, note=note)
         if report is not None:
             row = _with_outcome(row, (report.get(side) or {}) if isinstance(report, dict) else {})

@@ -265,6 +265,7 @@ def place_lines(
     others: Sequence[str] = (),
     partner: np.ndarray | None = None,
     progress: Progress | None = None,
+    languages: Sequence[str | None] = (),
 ):
     """Each of a character's lines (``texts``, in order; ``others``: the other character's lines, which
     a line must out-fit where it is found, as it must its own neighbours) placed in their voice (16 kHz ``audio``,
@@ -276,7 +277,9 @@ def place_lines(
     for the same signature as ``transcript.place_lines``. ``partner``: the other character's whole
     stream, whose bleed in this one is not this character's speech (:func:`_bleed_frames`).
     ``progress`` hears of each line read and each line placed, and may cancel between them.
-    DualTalkError when nothing can be placed."""
+    ``languages``: each line's own language where its speaker tag gives one (``A (fr):``), read in
+    that voice rather than ``language``'s or the one its letters suggest. DualTalkError when nothing
+    can be placed."""
     from .align import Alignment, progress_at
     from .transcript import Placement
 
@@ -288,12 +291,13 @@ def place_lines(
         progress_at(progress, READING_SHARE * i / len(texts))
         if not directions.dropped(text).strip():  # empty, or only directions: neither drawn nor refused
             continue
-        why = foreign_writing(text, language)
+        tagged = languages[i] if i < len(languages) else None
+        why = foreign_writing(text, tagged or language)
         if why:
             refused[i] = why
             continue
         try:  # a line in Latin letters that looks another language is read in its voice (line_language)
-            reading = _reading(text, line_language.voice(text, language) or voice)
+            reading = _reading(text, line_language.voice(text, language, tagged) or voice)
         except DualTalkError as exc:
             if "no voice" in str(exc):
                 raise

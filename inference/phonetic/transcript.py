@@ -151,15 +151,30 @@ MAX_ROUNDS = 3  # alignments at most (unsaid lines are dropped and the rest alig
 log = logging.getLogger("dualtalk.transcript")
 # who says it, then a colon: ":" or the full-width "：" a Japanese or Chinese keyboard types
 _LINE = re.compile(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(.*)$")
+# the line's own language after who says it, in round or square brackets (ASCII or full-width, as a
+# Japanese or Chinese keyboard types them): "A (fr):", "B [ja]:", "B（日本語）："
+_LANGUAGE_TAG = re.compile(
+    r"^(?P<who>.*?\S)\s*(?:[(（](?P<round>[^()（）\[\]［］]+)[)）]|[\[［](?P<square>[^()（）\[\]［］]+)[\]］])$"
+)
+# what reads as a tag meant, when no language has that name: one word, as a code or a name is written
+# (xx, pt-BR, es-419, Klingon); not a name's "(1)", "(Ret.)", "(V.O.)", "(CONT'D)"
+_ONE_WORD = re.compile(r"[^\W\d_]+(?:[-_][^\W_]+)*")
+TAG_FORMS = (
+    "tag a line's language after who says it: A (fr): ... or B [ja]: ...; "
+    "a stage direction goes after the colon: A: (laughs) ..."
+)
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a transcript: where it is in the file, who says it (as written) and what."""
+    """One line of a transcript: where it is in the file, who says it (as written) and what;
+    ``language``, the language its speaker tag gives it (``A (fr):``, as ``--transcript-language``
+    reads a language), else None: the character's, or the one its letters show (``line_language``)."""
 
     number: int
     speaker: str
     text: str
+    language: str | None = None
 
 
 def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
@@ -191,10 +206,38 @@ def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
             raise DualTalkError(
                 f"{p.name} line {number}: start the line with who says it and a colon (A: ... or B: ...)"
             )
-        lines.append(Line(number, speaker_name(m.group(1)), strip_format_marks(m.group(2))))
+        speaker, language = _language_tagged(speaker_name(m.group(1)), f"{p.name} line {number}")
+        lines.append(Line(number, speaker, strip_format_marks(m.group(2)), language))
     if not any(line.text for line in lines):
         raise DualTalkError(f"transcript {p.name} has no lines (write one per turn: A: ... or B: ...)")
     return lines
+
+
+def _language_tagged(speaker: str, where: str) -> tuple[str, str | None]:
+    """(who says it, the language the line is tagged with or None) from a line's speaker part: a
+    bilingual character's line in another language than theirs (``A (fr): Merci.``) says so, where a
+    guess from its letters would be thin or wrong. What is in the brackets is a tag when it names a
+    language (``(French)``, ``[Português do Brasil]``) or is one word (``(xx)``, ``(Frnech)``,
+    ``(whispering)``): then one that espeak-ng does not speak is refused, naming ``where``, the tag and
+    the forms it takes, before any audio is read. Anything else stays part of the name (``Speaker
+    (1)``, ``Smith (Ret.)``, ``Anna (V.O.)``), matched against the speakers as before."""
+    from ..core import language_names
+    from .script_languages import espeak_voice, is_english, normalise
+
+    m = _LANGUAGE_TAG.match(speaker)
+    if m is None:
+        return speaker, None
+    tag = (m["round"] or m["square"]).strip()
+    named = language_names.tag_for(tag)
+    if named == "same" or not (named or _ONE_WORD.fullmatch(tag)):
+        return speaker, None
+    code = normalise(tag)
+    if not is_english(code):  # read by espeak-ng: one line where it lacks the language
+        try:
+            espeak_voice(tag, flag=f"{where}: language tag")
+        except DualTalkError as exc:
+            raise DualTalkError(f"{exc}; {TAG_FORMS}") from None
+    return m["who"], code
 
 
 def lines_by_speaker(
@@ -1020,6 +1063,15 @@ def uses_warp(language: str | None) -> bool:
     return not is_english(language) or os.environ.get("DUALTALK_TRANSCRIPT_ALIGNER", "") == "warp"
 
 
+def warped(lines: Iterable[Line], language: str | None) -> bool:
+    """Whether a character's ``lines`` in ``language`` are placed by the warp: as :func:`uses_warp`
+    says, and an English character's too when a line of theirs is tagged another language
+    (``A (ja): ...``): pocketsphinx reads English only, the warp reads each line in its own voice."""
+    from .script_languages import is_english
+
+    return uses_warp(language) or any(line.language and not is_english(line.language) for line in lines)
+
+
 class Unweighed(enum.Enum):
     """:func:`draw_lips`' ``too_many`` when its caller has not weighed the lines (None: weighed, fit)."""
 
@@ -1085,7 +1137,7 @@ def draw_lips(
     # what is said: a line that is only a stage direction ("(laughs)") has no words to draw; dropped
     # line by line, as a bracket opened in one line and closed lines later pairs nothing
     whole = " ".join(directions.dropped(line.text) for line in lines)
-    warp = uses_warp(language)
+    warp = warped(lines, language)
     written = [w for w in whole.split() if any(ch.isalnum() for ch in w)]
     dropped: list[str] = []
     if too_many is Unweighed.NOT_YET:
@@ -1124,8 +1176,9 @@ def draw_lips(
         texts = [line.text for line in lines]
         if warp:
             try:
+                tags = [line.language for line in lines]  # a tagged line is read in its own voice
                 placement = script_warp.place_lines(
-                    audio, texts, speaking, motion.fps, at, language, others, partner, progress=progress
+                    audio, texts, speaking, motion.fps, at, language, others, partner, progress, tags
                 )
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(
@@ -1175,7 +1228,8 @@ def draw_lips(
         raise
     except DualTalkError as exc:  # the take is still good: this character keeps the engine's lips
         if not recognised and not too_many and words:
-            exc = DualTalkError(_with_language(str(exc), [line.text for line in lines], language, warp))
+            untagged = [line.text for line in lines if not line.language]  # (a tagged line says its own)
+            exc = DualTalkError(_with_language(str(exc), untagged, language, warp))
         given = _advice(str(exc))
         if language_flag != "--transcript-language" and given and given != _advice(partner_advice):
             exc = DualTalkError(for_b(str(exc)))  # B's lines alone: B's own flag and menu to give
@@ -1185,7 +1239,7 @@ def draw_lips(
             per_line["lines_refused"] = [
                 {"line": line.number, "text": _clip(line.text, 40), "why": why}
                 for line in lines
-                if (why := script_warp.foreign_writing(line.text, language))
+                if (why := script_warp.foreign_writing(line.text, line.language or language))
             ]
         report = {
             "words": total or len(written),
@@ -1286,6 +1340,8 @@ def _read_in(lines: list[Line], language: str, drawn: list[int]) -> list[dict[st
 
     out = []
     for i in drawn:
+        if lines[i].language:  # tagged: read in the language its tag gives, as the writer asked
+            continue
         read = reading(lines[i].text, language)
         if read is not None:
             out.append({"line": lines[i].number, "language": read.code, "signs": read.signs})
@@ -1381,12 +1437,14 @@ def apply_transcript(
     # a character's lines clearly in another language than the one given (a French script read as
     # Spanish, a Spanish one left at English): refused before drawing, naming the language they look
     # in, as espeak-ng's reading of the wrong language still fits the voice (review rv38a F1, F4)
+    # (judged on the lines not tagged with a language of their own: ``A (fr):`` says its own)
     wrong_a = wrong_b = looks_a = looks_b = ""
     if where != RECOGNISED_WORDS:
         from .script_languages import wrong_language
 
-        wrong_a, looks_a = wrong_language(texts_a, language_a) if not too_many_a else ("", "")
-        wrong_b, looks_b = wrong_language(texts_b, language_b) if not too_many_b else ("", "")
+        own_a, own_b = ([line.text for line in mine if not line.language] for mine in (lines_a, lines_b))
+        wrong_a, looks_a = wrong_language(own_a, language_a) if not too_many_a else ("", "")
+        wrong_b, looks_b = wrong_language(own_b, language_b) if not too_many_b else ("", "")
         # B's alone, or B's language set apart from A's: B's own language to give (draw_lips)
         too_many_a, too_many_b = too_many_a or wrong_a or None, too_many_b or wrong_b or None
     if too_many_a:
@@ -1399,14 +1457,17 @@ def apply_transcript(
 
         # a script in another language given as English: said once, and not aligned (the English
         # aligner's passes over words it cannot say cost most of the take, and what it draws is wrong)
-        why, flag = not_english([line.text for line in lines_a + lines_b])
-        if why and any(_looks_english([line.text for line in mine]) for mine in (lines_a, lines_b)):
+        untagged = [line for line in lines_a + lines_b if not line.language]
+        why, flag = not_english([line.text for line in untagged])
+        if why and any(
+            _looks_english([ln.text for ln in mine if not ln.language]) for mine in (lines_a, lines_b)
+        ):
             why = ""  # one character speaks English, the other not: each judged alone (wrong_language)
         if why:
             ask = NOT_ENGLISH_ASK.format(flag=flag)
             short = NOT_ENGLISH_ASK.format(flag=flag.split(" (")[0])
             reps = [_unaligned_report(mine, f"{NOT_ENGLISH_SAID}: {short}") for mine in (lines_a, lines_b)]
-            code, letters = looks_like([line.text for line in lines_a + lines_b])
+            code, letters = looks_like([line.text for line in untagged])
             for rep in reps:  # the language its letters suggest, for the panel's line (unaligned)
                 if code and rep["words"]:
                     rep["looks"] = {"language": code, "letters": letters}
