@@ -235,8 +235,9 @@ def _language_tagged(speaker: str, where: str) -> tuple[str, str | None]:
     if not is_english(code):  # read by espeak-ng: one line where it lacks the language
         try:
             espeak_voice(tag, flag=f"{where}: language tag")
-        except DualTalkError as exc:
-            raise DualTalkError(f"{exc}; {TAG_FORMS}") from None
+        except DualTalkError as exc:  # (espeak-ng missing says so without the line: named here)
+            said = str(exc) if str(exc).startswith(where) else f"{where}: {exc}"
+            raise DualTalkError(f"{said}; {TAG_FORMS}") from None
     return m["who"], code
 
 
