@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpy
 
 from ..dualtalk_blender.addon import file_takes, state, take_back
-from ..dualtalk_blender.scene import remove_take
+from ..dualtalk_blender.scene import reading_text, remove_take
 from ..inference.core.errors import DualTalkError
 from .modal import internal_error_line, poll_free, report_failure
 
@@ -60,9 +60,10 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
     def execute(self, context):
         try:
             objs = self._objects(context)
+            faces = [take_back.face(obj).name for obj in objs]  # as the readings' texts name them
             back = take_back.plan_take_back(objs)  # a kept take plays again: the one that played last
             if back is not None:
-                message = take_back.take_back(back, context.scene)
+                message = take_back.take_back(back, context.scene) + _readings_removed(faces)
                 state.set_status(context, running=False, fraction=1.0, last=message)
                 self.report({"INFO"}, message)
                 return {"FINISHED"}
@@ -76,7 +77,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             traceback.print_exc()
             line = internal_error_line("Remove Take", exc, last_line=True, also=", Ctrl+Z undoes what it did")
             return report_failure(self, context, line)
-        message = f"DualTalk: {report.summary}{file_takes.kept_line(objs)}"  # what the file still keeps
+        message = f"DualTalk: {report.summary}{_readings_removed(faces)}{file_takes.kept_line(objs)}"
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
         for note in report.notes:  # e.g. a take of an older DualTalk: what the characters returned to
@@ -102,6 +103,15 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
 
     def _refused(self, context, exc: DualTalkError) -> set[str]:
         return report_failure(self, context, f"DualTalk: {exc}")
+
+
+def _readings_removed(faces: list[str]) -> str:
+    """The texts of what each script line was read as, of the takes ``faces`` no longer hold, removed
+    (:func:`..dualtalk_blender.scene.reading_text.drop_unheld`), and the line's clause naming them."""
+    gone = reading_text.drop_unheld(faces)
+    if not gone:
+        return ""
+    return f"; removed the text{'s' if len(gone) > 1 else ''} {', '.join(repr(n) for n in gone)}"
 
 
 CLASSES = (DUALTALK_OT_remove_take,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bpy
 
 from ..dualtalk_blender.addon import file_takes, state, take_back
+from ..dualtalk_blender.scene import reading_text
 from ..inference.core.errors import DualTalkError
 from .modal import internal_error_line, poll_free, report_failure
 
@@ -32,7 +33,7 @@ class DUALTALK_OT_play_take(bpy.types.Operator):
         try:
             # by their face meshes, as every other status line names the characters (not 'Ava_rig')
             chars = [take_back.face(o) for o in (s.char_a, s.char_b) if o is not None]
-            message = file_takes.play_take(chars, self.take, context.scene)
+            message = file_takes.play_take(chars, self.take, context.scene) + _reading_of(chars, self.take)
         except DualTalkError as exc:
             return report_failure(self, context, f"DualTalk: {exc}")
         except Exception as exc:  # a bug: one line, the traceback to the console
@@ -45,6 +46,15 @@ class DUALTALK_OT_play_take(bpy.types.Operator):
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
         return {"FINISHED"}
+
+
+def _reading_of(chars: list, take: str) -> str:
+    """The line's pointer to the text of what each script line of the played take was read as
+    (:func:`..dualtalk_blender.scene.reading_text.find`); "" for a take made without a script."""
+    if len(chars) != 2:
+        return ""
+    text = reading_text.find(take, [o.name for o in chars])
+    return f"; each script line as read is in the text {text.name!r}" if text is not None else ""
 
 
 class DUALTALK_OT_use_take_settings(bpy.types.Operator):

@@ -565,8 +565,9 @@ def _apply_take(scene: Any, settings: Any, where: str, prefs: Any, use: str, war
             notes=notes,
             picks=said,
             warned=warned,
+            reading_kept=True,  # the folder's script_read.tsv stays: named with the take's text
         )
-        return line + _reading_said(Path(where))
+        return line
     except BaseException as exc:
         # refused (nothing keyed: key_take checks before keying) or failed before keying: the picks go
         # back; a failure while keying leaves them on the characters that may hold its keys
@@ -575,19 +576,14 @@ def _apply_take(scene: Any, settings: Any, where: str, prefs: Any, use: str, war
         raise
 
 
-def _reading_said(folder: Path) -> str:
-    """The status line's pointer to the take's ``script_read.tsv`` (a take drawn from a typed script:
-    how each line was read, to check a misread number or name); "" where the folder holds none of
-    DualTalk's (a take made without a script, or a file of that name the user wrote)."""
-    from ...inference.phonetic.script_reading import HEADER
+def reading_said(folder: Path) -> str:
+    """The line's pointer to a kept take's reading (``; each script line as read is in
+    <folder>/script_read.tsv``), in the words Generate's line names the take's text with; "" where
+    the folder holds none of DualTalk's (a take made without a script)."""
+    from ...inference.phonetic.script_reading import is_reading
 
     path = folder / READING
-    try:
-        with path.open("rb") as file:
-            ours = file.read(len(HEADER) + 1) == (HEADER + "\n").encode("utf-8")
-    except OSError:
-        return ""
-    return f"; each script line as read: {path}" if ours else ""
+    return f"; each script line as read is in {path}" if is_reading(path) else ""
 
 
 def _read_result(path: Path) -> dict[str, Any]:

@@ -5,7 +5,9 @@ both characters (reusing the preflight's rig reports while the rigs are unchange
 markers and the sound strips, replacing only this pair's earlier ones; its one-line result names
 the engine (:func:`engine_name`), what changed and the first of the warnings
 (:func:`source_warnings`, the keying's). A take whose words were recognised leaves them in a text
-of the Text Editor (:func:`recognised_words_text`), which the line names.
+of the Text Editor (:func:`recognised_words_text`), which the line names; a take drawn from a typed
+script leaves what each line was read as in a text of its own (:mod:`..scene.reading_text`, named by
+the line too), replaced by the next take of its name and removed with the take.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from ..rig.options import ApplyOptions
@@ -48,6 +51,7 @@ def key_take(
     characters: tuple[Any, Any] | None = None,
     picks: str = "",
     warned: list[str] | None = None,
+    reading_kept: bool = False,
 ) -> str:
     """Key a take's two motion files (``result["a"]``, ``result["b"]``) onto the panel's characters
     (or ``characters``: Generate's, those chosen when it was pressed), with the markers and sound
@@ -60,15 +64,16 @@ def key_take(
     (``source["warnings"]``: a silent speaker, the diarizer's weaker method) and the keying's, and
     how many more there are; ``warned`` (a list) receives every one of them, for the Info editor
     (:func:`say_warnings`). ``picks``: a clause the line says after what was keyed (Generate's
-    when the pickers changed while it ran).
+    when the pickers changed while it ran). ``reading_kept``: the ``script_read.tsv`` beside the
+    motion files stays there (Apply Saved Take's folder), so the line names it with its text.
 
     The markers and sound strips replace only this pair's earlier ones: another conversation in the
     scene keeps its own (:func:`..scene.apply.marker_records`, :mod:`..scene.sound`).
 
     Generate keys over the modal's ticks (:func:`key_into_scene_steps`, then :meth:`KeyedTake.line`
     on the tick after), so an Esc pressed while Blender keyed is heard between two steps, and before
-    the words' text is written."""
-    return key_into_scene(
+    the words' and the reading's texts are written."""
+    keyed = key_into_scene(
         scene,
         settings,
         options,
@@ -80,15 +85,17 @@ def key_take(
         characters=characters,
         picks=picks,
         warned=warned,
-    ).line()
+    )
+    keyed.reading_kept = reading_kept
+    return keyed.line()
 
 
 @dataclass
 class KeyedTake:
     """A take keyed into the scene (both characters, markers, sound strips) whose status line is
-    still to be said: :meth:`line` also puts a recognised take's words in their text, the one thing
-    left out of the scene until the run is sure to keep the take (an Esc heard after keying takes it
-    off again, :mod:`.ui_run`)."""
+    still to be said: :meth:`line` also puts a recognised take's words in their text and a scripted
+    take's reading in its own (:meth:`reading`), the things left out of the scene until the run is
+    sure to keep the take (an Esc heard after keying takes it off again, :mod:`.ui_run`)."""
 
     result: dict[str, Any]
     head: str  # "DualTalk: animated lite engine, 15000 frames, ..." or a range's "re-generated frames"
@@ -100,14 +107,53 @@ class KeyedTake:
     # the recording the sound strips play: a file inside the installed extension as its lasting copy
     # (:func:`lasting_sound`), for the take kept with it to name; None where no strip was placed
     sound: TakeSound | None = None
+    take: str = ""  # the take name it was keyed under, and its characters (face meshes' names, A, B)
+    pair: tuple[str, str] | None = None
+    reading_kept: bool = False  # its script_read.tsv lasts where it is (Apply Saved Take's folder)
 
     def line(self) -> str:
-        """The status line; a recognised take's words go into their text here (:func:`_words_text`)."""
+        """The status line; a recognised take's words go into their text here (:func:`_words_text`),
+        a whole take's reading into its own (:meth:`reading`)."""
         words = _words_text(self.result)
         if self.ranged:
             return self.head + words + self.said + _warning_tail(self.warnings)
         lips = f", {self.lips}{words}" if self.lips else ""
-        return self.head + lips + self.said + _warning_tail(self.warnings)
+        return self.head + lips + self.reading() + self.said + _warning_tail(self.warnings)
+
+    def reading(self) -> str:
+        """What each script line of the take was read as (the ``script_read.tsv`` the engine wrote
+        beside its motion files) put in the take's text (:func:`..scene.reading_text.write`), and the
+        line's clause naming it (``; each script line as read is in the text 'DualTalk script read –
+        v1 (Alice & Bob)'``); a take without a typed script leaves none, and DualTalk's reading of the
+        take it replaces goes (the animator's texts stay). A re-generated range keeps the take's."""
+        from ...inference.phonetic.script_reading import FILE_NAME, is_reading
+        from ..scene import reading_text
+
+        if self.pair is None or self.ranged:
+            return ""
+        path = Path(str(self.result.get("a", ""))).parent / FILE_NAME
+        ours = is_reading(path)
+        words = _read_reading(path) if ours else None
+        if words is None:
+            reading_text.drop(self.take, self.pair)
+            return f"; each script line as read is in {path}" if ours and self.reading_kept else ""
+        text = reading_text.write(words, self.take, self.pair)
+        also = f" and in {path}" if self.reading_kept else ""
+        return f"; each script line as read is in the text {text.name!r}{also}"
+
+
+MAX_READING_BYTES = 16_000_000  # a script's reading is a few MB at most (scripts: 1 MB); more is no text
+
+
+def _read_reading(path: Path) -> str | None:
+    """The reading's words, or None where they cannot be read or are more than a text should hold
+    (said nowhere: the take is keyed; a kept folder's file is still named)."""
+    try:
+        if path.stat().st_size > MAX_READING_BYTES:
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def key_into_scene(
@@ -267,7 +313,16 @@ def key_into_scene_steps(
     ]
     head = "DualTalk: animated " + ", ".join(parts)
     return KeyedTake(
-        result, head, lips, said, warnings, ranged=False, frames=frames, sound=sound if sound.place else None
+        result,
+        head,
+        lips,
+        said,
+        warnings,
+        ranged=False,
+        frames=frames,
+        sound=sound if sound.place else None,
+        take=str(options.take),
+        pair=pair,
     )
 
 

@@ -43,7 +43,7 @@ from .preview_range import (
     range_options,
     range_take_gone,
 )
-from .saved_takes import keep_take
+from .saved_takes import keep_take, reading_said
 from .take_keying import KeyedTake, key_into_scene_steps
 from .take_sound import TakeSound, lasting_copy
 from .worker_client import CANCELLED, DONE, RUNNING, WorkerProcess
@@ -854,7 +854,9 @@ class GenerationRun:
         and where it was made (``the take for Alice & Bob in shot1.blend › Scene is kept``); once
         another file was opened, ``then`` is to reopen that one (:func:`_reopen`). A re-generated
         range keeps its frames and the plan it was made for (:func:`.saved_takes.apply_take` keys it
-        only onto that same take): first reopen the file that held the take. "" when the move fails."""
+        only onto that same take): first reopen the file that held the take. A take drawn from a typed
+        script says where what each line was read as went with it (:func:`.saved_takes.reading_said`,
+        as Generate's line names its text). "" when the move fails."""
         if self.worker is None or not self.worker.result:
             return ""
         origin = self._origin(None if closed else (named_in or self.scene))
@@ -875,7 +877,8 @@ class GenerationRun:
         folder = keep_take(kept)
         if folder is None:
             return ""
-        return f"; {what} is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
+        line = f"; {what} is kept: {then}, then run bpy.ops.dualtalk.apply_take(directory={str(folder)!r})"
+        return line + reading_said(folder)
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)

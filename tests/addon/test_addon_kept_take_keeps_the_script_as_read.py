@@ -3,7 +3,8 @@ it generated): the take is kept in a ``dualtalk_take_*`` folder. The run's ``scr
 each script line was read as, which the engine writes beside the motion files) goes with it, since
 the run's own folder is removed after every run; before, it was lost with that folder. The folder
 is still a kept take: listed, counted, pruned and deleted with the file in it. Apply Saved Take on a
-folder holding one (a kept take, or an ``infer --out`` folder) says where it is in its status line.
+folder holding one (a kept take, or an ``infer --out`` folder) says where it is in its status line:
+the text of the .blend it keeps the reading in, as Generate's does, and the file.
 Headless: no worker runs (the engine writing the file is tested in tests/phonetic)."""
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def test_apply_saved_take_says_where_the_script_as_read_is(scene, assets, tmp_pa
 
     line = saved_takes.apply_take(scene, scene.dualtalk, str(scripted))
 
-    assert line.endswith(f"; each script line as read: {scripted / 'script_read.tsv'}"), line
+    text = "DualTalk script read – take (Alice & Bob)"  # the take's text, as Generate's line names it
+    assert f"; each script line as read is in the text '{text}' and in {scripted / 'script_read.tsv'}" in line
     for folder in (plain, mine):  # none, or a file of that name DualTalk did not write
         assert "script line as read" not in saved_takes.apply_take(scene, scene.dualtalk, str(folder))
