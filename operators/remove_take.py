@@ -50,7 +50,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
                 back.question()
                 if back is not None
                 else remove_take.plan_removal(objs, context.scene).question()
-            )
+            ) + readings_going(objs)
         except DualTalkError as exc:
             return self._refused(context, exc)
         return context.window_manager.invoke_confirm(
@@ -103,6 +103,23 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
 
     def _refused(self, context, exc: DualTalkError) -> set[str]:
         return report_failure(self, context, f"DualTalk: {exc}")
+
+
+def readings_going(objs: list) -> str:
+    """The confirmation's sentence on the texts of what each script line was read as that go with the
+    take the characters ``objs`` play (:func:`..dualtalk_blender.scene.reading_text.unheld`); ""
+    where none does."""
+    from ..dualtalk_blender.scene.layers import take_meta
+
+    faces = [take_back.face(obj).name for obj in objs]
+    going = [
+        (str((take_meta(obj) or {}).get("take", "")), face) for obj, face in zip(objs, faces, strict=True)
+    ]
+    texts = [t.name for t in reading_text.unheld(faces, going)]
+    if not texts:
+        return ""
+    which = f"text {texts[0]!r}" if len(texts) == 1 else f"texts {', '.join(repr(n) for n in texts)}"
+    return f" The {which}, what its script lines were read as, goes with it."
 
 
 def _readings_removed(faces: list[str]) -> str:

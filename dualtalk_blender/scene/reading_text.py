@@ -116,16 +116,23 @@ def drop_unheld(characters: Iterable[str]) -> list[str]:
     written of a take of theirs that no character it names still holds (no layer action of ours
     records that take for any of them: neither playing nor kept in the file) removed; the names
     removed. A reading of a take one character still plays (Remove Take of A only) stays."""
+    return _removed(unheld(characters))
+
+
+def unheld(characters: Iterable[str], going: Iterable[tuple[str, str]] = ()) -> list[Any]:
+    """DualTalk's readings as written of a take of ``characters`` that none of the characters it names
+    holds once the (take, character) pairs ``going`` are gone too (Remove Take's confirmation asks
+    before they go)."""
     names = set(characters)
-    held = _held_takes()
-    gone = []
+    held = _held_takes() - set(going)
+    out = []
     for text in bpy.data.texts:
         said = record(text)
         if said is None or not names & set(said["characters"]) or not as_written(text):
             continue
         if not any((said["take"], who) in held for who in said["characters"]):
-            gone.append(text)
-    return _removed(gone)
+            out.append(text)
+    return out
 
 
 def _held_takes() -> set[tuple[str, str]]:

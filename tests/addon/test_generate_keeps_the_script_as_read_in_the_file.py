@@ -152,6 +152,11 @@ def test_play_take_names_the_reading_and_remove_take_removes_it_undo_brings_it_b
         assert bpy.ops.dualtalk.play_take(take="v1") == {"FINISHED"}
     assert f"; each script line as read is in the text '{V1}'" in status(), status()
 
+    from dualtalk.operators.remove_take import readings_going  # what the confirmation adds
+
+    pair = [scene.dualtalk.char_a, scene.dualtalk.char_b]
+    assert readings_going(pair) == f" The text '{V1}', what its script lines were read as, goes with it."
+    assert readings_going(pair[:1]) == ""  # A's part only: Bob still plays v1
     bpy.ops.ed.undo_push(message="before Remove Take")
     with bpy.context.temp_override(scene=scene):  # v1 goes; v2 stays kept in the file
         assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
