@@ -21,6 +21,7 @@ from pathlib import Path
 
 import addon_helpers as ah
 import bpy
+import numpy as np
 import pytest
 from dualtalk.inference.phonetic.script_reading import HEADER
 
@@ -53,8 +54,21 @@ def generate(scene) -> str:
 
 
 def kept_take(folder: Path, wav: Path, said: str | None) -> Path:
-    """A take folder with its reading (as Generate keeps one, or ``infer --out`` writes)."""
-    ah.write_two_second_take(folder)
+    """A take folder with its reading (as Generate keeps one, or ``infer --out`` writes): 2 s of the
+    recording the saved take was made from, as its motion files say (so Play Take can bring it back)."""
+    from dualtalk.inference.core.file_fingerprint import recording_fingerprint
+    from dualtalk.inference.core.motion import Motion, save_motion
+
+    folder.mkdir()
+    source = {"audio": str(wav), "end": 2.0, "fingerprint": recording_fingerprint([wav])}
+    t = np.arange(50)[:, None] / 25.0
+    for i, role in enumerate("AB"):
+        values = (0.3 + 0.2 * np.sin(2 * np.pi * (0.5 + i) * t + np.arange(55))).astype(np.float32)
+        speaking = (np.arange(50) < 25) if role == "A" else (np.arange(50) >= 25)
+        motion = Motion(
+            "arkit55", values, speaking=speaking, role=role, engine="lite", meta={"source": source}
+        )
+        save_motion(folder / f"{role}.npz", motion)
     made = {"engine": "lite", "start_time": 0.0, "audio_files": [str(wav)]}
     (folder / "result.json").write_text(json.dumps(made), encoding="utf-8")
     if said is not None:
@@ -158,10 +172,10 @@ def test_play_take_names_the_reading_and_remove_take_removes_it_undo_brings_it_b
     assert readings_going(pair) == f" The text '{V1}', what its script lines were read as, goes with it."
     assert readings_going(pair[:1]) == ""  # A's part only: Bob still plays v1
     bpy.ops.ed.undo_push(message="before Remove Take")
-    with bpy.context.temp_override(scene=scene):  # v1 goes; v2 stays kept in the file
+    with bpy.context.temp_override(scene=scene):  # v1 goes; v2, kept in the file, plays again
         assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
-    assert f"removed the text '{V1}'" in status() and "keeps take 'v2'" in status(), status()
-    assert ours() == [v2]  # v2 is kept in the file: so is its reading
+    assert "take 'v2' plays again" in status() and f"removed the text '{V1}'" in status(), status()
+    assert ours() == [v2]
     bpy.ops.ed.undo_push(message="Remove Take")  # what Blender records after an operator with UNDO
     bpy.ops.ed.undo()  # Ctrl+Z
     assert ours() == sorted([V1, v2]) and bpy.data.texts[V1].as_string().startswith(HEADER)
@@ -170,7 +184,9 @@ def test_play_take_names_the_reading_and_remove_take_removes_it_undo_brings_it_b
         assert bpy.ops.dualtalk.remove_take(character="A") == {"FINISHED"}  # Bob still plays v1
         assert V1 in ours() and "removed the text" not in status(), status()
         assert bpy.ops.dualtalk.remove_take(character="B") == {"FINISHED"}
-    assert ours() == [v2] and f"removed the text '{V1}'" in status(), status()
+        assert ours() == [v2] and f"removed the text '{V1}'" in status(), status()
+        assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}  # the last take: back to before DualTalk
+    assert ours() == [] and f"removed the text '{v2}'" in status(), status()
     assert "scene notes" in bpy.data.texts  # the animator's own text stays through it all
 
 
