@@ -1179,7 +1179,7 @@ def draw_lips(
             try:
                 tags = [line.language for line in lines]  # a tagged line is read in its own voice
                 placement = script_warp.place_lines(
-                    audio, texts, speaking, motion.fps, at, language, others, partner, progress, tags
+                    audio, texts, speaking, motion.fps, at, language, others, partner, progress, languages=tags
                 )
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(

@@ -47,7 +47,7 @@ def test_the_warp_never_reads_a_films_lines_for_either_character(monkeypatch):
     without weighing it against B's 3,400 words."""
     seen: list[tuple[list[str], list[str]]] = []
 
-    def place(audio, texts, speaking, fps, at, language, others, partner, progress=None):
+    def place(audio, texts, speaking, fps, at, language, others, partner, progress=None, languages=()):
         seen.append((list(texts), list(others)))
         raise tr.DualTalkError("stand-in aligner: nothing placed")
 
