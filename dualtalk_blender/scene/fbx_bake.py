@@ -527,14 +527,15 @@ def bake_only_animated(
 
 def _before_take_strips(scene_data: Any) -> list[Any]:
     """The strips of Remove Take's ``Before take`` tracks (:data:`.layers.BASE_TRACK`) on the objects the
-    exporter writes: the values a character held before its take, under the animator's own tracks."""
-    from . import layers
+    exporter writes: the values a character held before its take, under the animator's own tracks; and
+    of ``DualTalk rest beneath`` (:mod:`.rest_beneath`), the rest under them: no clips of their own."""
+    from . import layers, rest_beneath
 
     out = []
     for ob_obj in scene_data.objects:
         ad = getattr(ob_obj.bdata, "animation_data", None) if ob_obj.is_object else None
         if ad is not None:
-            out += [track.strips[0] for track in ad.nla_tracks if layers.is_base(track)]
+            out += [t.strips[0] for t in ad.nla_tracks if layers.is_base(t) or rest_beneath.is_beneath(t)]
     return out
 
 

@@ -22,7 +22,7 @@ from ...inference.core.channels import HEAD, SPACE_ARKIT
 from ...inference.core.gaze import EYE_LOOK
 from ...inference.core.motion import Motion
 from ..rig import gaze as gz
-from . import compat, layers
+from . import compat, layers, rest_beneath
 from .steps import Steps, run_steps
 
 
@@ -396,7 +396,7 @@ def hand_key_curves(reports: list[Any]) -> list[Any]:
             continue
         path = _head_path(rep)
         sources = [(ad.action, getattr(ad, "action_slot", None))] if ad.action is not None else []
-        ours = set(layers.our_strips(owner).values())
+        ours = {*layers.our_strips(owner).values(), *rest_beneath.beneath_strips(owner)}
         sources += [
             (s.action, s.action_slot)
             for t in ad.nla_tracks
@@ -857,7 +857,7 @@ class _Moves:
             out += got
         if not ad.use_nla:
             return out
-        ours = set(layers.our_strips(self.obj).values())
+        ours = {*layers.our_strips(self.obj).values(), *rest_beneath.beneath_strips(self.obj)}
         for track in ad.nla_tracks:
             if track.mute:
                 continue

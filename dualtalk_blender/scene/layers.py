@@ -7,6 +7,7 @@ than one layer"), and an action layer has no influence. NLA strips do: each has 
 and the exporter bakes the evaluated stack. So each character gets, on each datablock we
 animate (its shape-key block, its armature or object), a stack of tracks, bottom to top::
 
+    DualTalk rest beneath  only under the user's tracks that key channels the take keys (:mod:`.rest_beneath`)
     (the user's own tracks, e.g. "<action> (kept by DualTalk)")
     DualTalk rest          one key per channel at its rest value, influence 1
     DualTalk lips+jaw      \
@@ -30,7 +31,9 @@ A channel the animator's own unmuted tracks under ours key (a walk cycle, their 
 is left out of the rest track, and a layer keying it covers only the take's frames
 (:func:`keyed_beneath`): their animation plays outside the take and under a muted or lowered layer.
 That cover is decided again at each take and each Play Take (:func:`fit_extrapolations`): with nothing
-of theirs under it any more, a layer holds the take's pose outside its frames as before.
+of theirs under it any more, a layer holds the take's pose outside its frames as before. Those channels
+are held at rest under the animator's tracks (:mod:`.rest_beneath`), so muting or deleting the track
+leaves them at rest outside the take, not at Blender's default (a shape key's 1.0).
 
 Re-generation rewrites the curves of our layer actions in place (or swaps in the new take's
 actions) and never touches other tracks, the active action, or our strips' influence keys
@@ -67,7 +70,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ..rig import keyreduce
 from ..rig.layer_names import LAYERS, layer_name
-from . import before_take, compat
+from . import before_take, compat, rest_beneath
 from .before_take import active_settings, note_kept, record_before
 from .characters import find_mesh_and_armature, refuse_name
 from .keying import (
@@ -427,6 +430,57 @@ def fit_extrapolations(idblock: Any) -> None:
             (fc.data_path, fc.array_index) for fc in compat.iter_fcurves(strip.action, strip.action_slot)
         }
         _fit_extrapolation(strip, bool(keyed & beneath))
+
+
+def _blended_beneath(idblock: Any) -> set[tuple[str, int]]:
+    """The channels an unmuted strip of the animator's under our tracks blends (Add, Combine, a part or
+    keyed influence, a blend in or out) with nothing of theirs below it, so with Blender's default: a
+    rest held under it would change what their animation plays. Over a track of theirs below that
+    keys the channel whole, it blends with that track, and a rest under both changes nothing."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return set()
+    tracks = list(ad.nla_tracks)
+    ours = [i for i, t in enumerate(tracks) if any(t == o for o in our_tracks(idblock))]
+    out: set[tuple[str, int]] = set()
+    whole_below: set[tuple[str, int]] = set()
+    for track in tracks[: min(ours) if ours else len(tracks)]:
+        whole_here: set[tuple[str, int]] = set()
+        for strip in [] if track.mute else track.strips:
+            if strip.action is None or strip.mute or is_ours(strip.action):
+                continue
+            keyed = {
+                (fc.data_path, fc.array_index) for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+            }
+            blends = strip.blend_type != "REPLACE" or strip.use_animated_influence
+            if blends or strip.blend_in > 0.0 or strip.blend_out > 0.0:
+                out |= keyed - whole_below
+            if not blends:
+                whole_here |= keyed
+        whole_below |= whole_here
+    return out
+
+
+def _rest_beneath(
+    target: TargetCurves, still: list[CurveSpec], beneath: set[tuple[str, int]], start: float, character: str
+) -> list[str]:
+    """The channels the rest track leaves to the animator's tracks under ours held at rest under those
+    tracks (:mod:`.rest_beneath`), so muting or deleting them leaves the rest outside the take, not
+    Blender's default; [] or the one line saying their bottom track could not be rebuilt for it."""
+    blended = _blended_beneath(target.idblock)
+    channels: dict[tuple[str, int], tuple[str, int, float, str]] = {}
+    for c in [*target.curves, *still]:
+        if (c.data_path, c.index) in beneath - blended:
+            channels.setdefault((c.data_path, c.index), (c.data_path, c.index, float(c.rest), c.group))
+    ad = target.idblock.animation_data
+    if not channels or ad is None or not len(ad.nla_tracks):
+        return []
+    bottom = ad.nla_tracks[0].name
+    why = rest_beneath.hold_beneath(target.idblock, channels.values(), start, character, target.slot_name)
+    if not why:
+        return []
+    names = list(dict.fromkeys(channel_name(p) for p, _i in channels))
+    return [rest_beneath.unliftable_warning(character, label(target.idblock, character), bottom, why, names)]
 
 
 def _channels_words(curves: list[Any]) -> str:
@@ -851,6 +905,7 @@ def write_take_steps(
                 key_influence(strip, influences.get(layer, 1.0))
             else:  # an earlier build's one constant key would snap a dialled slider back
                 free_constant_influence(strip)
+        under += _rest_beneath(target, still, beneath[t], start, str(meta.get("character", "")))
     for layer, held in digests.items():
         write_digests(actions[layer], held)
     for action in actions.values():

@@ -5,7 +5,8 @@ object; :func:`.layers.character_idblocks`):
 
 - our tracks go: ``DualTalk rest`` and the four layer tracks, also one the animator renamed (it holds
   our strip of its layer, :func:`.layers.our_tracks`); a track of that name holding a strip of the
-  animator's own is theirs, and stays;
+  animator's own is theirs, and stays; ``DualTalk rest beneath`` under their tracks goes too
+  (:mod:`.rest_beneath`), and their bottom track is at the bottom again;
 - our layer actions those tracks played are deleted once nothing plays them any more: an action
   another character's take, or a strip of the animator's, still plays stays, and so does one with a
   fake user (kept in the file on purpose);
@@ -102,7 +103,7 @@ from mathutils import Euler, Quaternion
 from ...inference.core.errors import DualTalkError
 from ..rig import retarget
 from ..rig.layer_names import LAYERS
-from . import apply, before_take, companions, compat, layers, sound, take_history, take_owners
+from . import apply, before_take, companions, compat, layers, rest_beneath, sound, take_history, take_owners
 from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, fill, is_ours
 
@@ -202,6 +203,7 @@ class _Block:
     # their values before the take on a track of theirs in place of our rest track (:func:`_plan_base`)
     base: list[tuple[str, int, float]] = field(default_factory=list)
     base_name: str = ""  # the action that holds them
+    beneath: Any = None  # our track holding the rest under the animator's tracks (:mod:`.rest_beneath`)
 
 
 @dataclass
@@ -238,7 +240,7 @@ class RemovePlan:
 
     @property
     def tracks(self) -> int:
-        return sum(len(b.tracks) for b in self.blocks)
+        return sum(len(b.tracks) + (b.beneath is not None) for b in self.blocks)
 
     @property
     def restored(self) -> list[str]:
@@ -620,6 +622,7 @@ def _character_blocks(
             kept,
             settings,
             clear=record.get("animation_data") is False and bool(tracks),
+            beneath=rest_beneath.beneath_track(idblock) if tracks else None,
         )
         if tracks and kept is None:
             _plan_rebase(block, record, layers.label(idblock, mesh.name), mesh.name, notes)
@@ -648,7 +651,7 @@ def _plan_rebase(block: _Block, record: dict[str, Any], label: str, character: s
     was = str(record.get("blend_type") or BLENDER_BLEND)
     if was == "COMBINE":  # the animator's own choice before the take
         return
-    if len(ad.nla_tracks) > len(block.tracks):  # their own tracks stay below: Combine adds to those
+    if len(ad.nla_tracks) > len(block.tracks) + (block.beneath is not None):  # their own tracks stay below
         return
     restored = {(path, index): value for path, index, value in block.values}
     curves = {
@@ -816,7 +819,8 @@ def _plan_anchor(
     that ``whose`` does not name already."""
     kept = None if block.kept is None else block.kept.track
     lowest = min(mine)
-    if any(i < lowest and i not in mine and (kept is None or t != kept) for i, t in enumerate(stack)):
+    going = [t for t in (kept, block.beneath) if t is not None]
+    if any(i < lowest and i not in mine and all(t != g for g in going) for i, t in enumerate(stack)):
         return []  # a track of theirs stays under theirs: the next take goes above it
     anchored: list[str] = []
     for what, action, slot, _blends in over:
@@ -1048,9 +1052,11 @@ def _doomed_actions(blocks: list[_Block]) -> list[Any]:
                 if strip.action is not None and is_ours(strip.action):
                     action, n = playing.get(_ptr(strip.action), (strip.action, 0))
                     playing[_ptr(action)] = (action, n + 1)
-        if block.legacy is not None:  # unassigned as the active action
-            action, n = playing.get(_ptr(block.legacy), (block.legacy, 0))
-            playing[_ptr(action)] = (action, n + 1)
+        beneath = None if block.beneath is None else block.beneath.strips[0].action
+        for action in (block.legacy, beneath):
+            if action is not None:  # unassigned as the active action, or our rest beneath theirs
+                action, n = playing.get(_ptr(action), (action, 0))
+                playing[_ptr(action)] = (action, n + 1)
     return [a for a, n in playing.values() if not a.use_fake_user and a.users - n <= 0]
 
 
@@ -1310,6 +1316,8 @@ def _restore_block(block: _Block) -> None:
     for track in block.tracks:
         if track != reuse:
             ad.nla_tracks.remove(track)
+    if block.beneath is not None:  # the animator's bottom track is at the bottom again
+        ad.nla_tracks.remove(block.beneath)
     if reuse is not None:
         _hold_base(block, reuse)
     if block.legacy is not None and ad.action == block.legacy:

@@ -1,0 +1,282 @@
+"""A rest pose under the animator's own NLA tracks, for the channels a take leaves to them.
+
+Where the animator's unmuted tracks under ours key a channel the take keys (their 'Blinks' track
+keying eyeBlinkLeft), our rest track leaves it out and the layer covers only the take's frames, so
+their blinks play outside the take (:func:`.layers.keyed_beneath`). Muted or deleted, nothing was left
+under the layer there, and NLA gives a channel no strip plays Blender's default: 1.0 for a shape key,
+an eye shut from the take's last frame to the shot's end (review rv41e F1). Nothing DualTalk runs
+when a track is muted, so the rest has to be in the stack already: the track :data:`TRACK`, at the
+bottom, holds each such channel at its rest (one key, held both ways, Replace at full influence).
+Under their tracks it shows only where none of them decides the channel (muted, deleted, a gap between
+their strips). A channel one of their strips blends with nothing below it (a part influence, Add,
+a blend in: Blender blends it with its default) is left out (:func:`.layers._blended_beneath`), so
+nothing they play changes.
+
+Why at the bottom and a copy of their bottom track. Probed in Blender 5.0.1: no blend puts a strip
+*above* theirs that lets their value through while they play and gives the rest once they are muted
+(every blend is a weighted sum of the value below; muted, that value is the default 1.0); a shape
+key's own value is overwritten with the default too; and ``nla_tracks.new`` adds a track only above
+another one, with no way to move one down. So their bottom track is rebuilt one place up: its strips
+(action clips only) copied with every setting and their influence keys, each copy compared with its
+strip (:func:`_differs`) before the original goes, and the track's name, mute, lock and solo carried
+over; the emptied bottom track becomes ours. A track holding anything a copy would not play the
+same (a transition, meta or sound strip, animated strip time, strip modifiers) is left as it is and
+said in one line (:func:`unliftable_warning`). Once at the bottom it stays there: Blender adds every
+later track above it. Remove Take removes it, and their track is at the bottom again.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import bpy
+import numpy as np
+
+from . import compat
+from .keying import OWNER_PROP, action_meta, fill, is_ours, read_all, write_all
+
+TRACK = "DualTalk rest beneath"
+LAYER = "rest beneath"  # the ``layer`` of its action's record: no take's, never listed as one
+NAME_BYTES = 255
+FRAME_TOL = 1e-4  # a copied strip's frames may differ from its strip's by float rounding only
+
+# what a copied strip is given from its strip, in this order (blends after the frames that bound them)
+COPIED = (
+    "use_sync_length",
+    "use_reverse",
+    "blend_type",
+    "extrapolation",
+    "use_auto_blend",
+    "blend_in",
+    "blend_out",
+    "mute",
+    "select",
+)
+# what two strips that play alike may differ in: their names (Blender keeps them unique until the
+# original goes), which one the editor shows as active, and what NLA works out while playing
+NOT_COMPARED = {"rna_type", "name", "active", "strip_time", "influence", "action_suitable_slots"}
+CURVE_SETTINGS = ("extrapolation", "mute", "lock", "hide", "auto_smoothing")
+
+
+def is_beneath(track: Any) -> bool:
+    """Whether ``track`` is ours, holding the rest beneath the animator's tracks (by its one strip's
+    action, so a renamed one is still known)."""
+    if len(track.strips) != 1:
+        return False
+    action = track.strips[0].action
+    return is_ours(action) and action_meta(action).get("layer") == LAYER
+
+
+def beneath_track(idblock: Any) -> Any | None:
+    """Our :data:`TRACK` on ``idblock``, else None."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return None
+    return next((t for t in ad.nla_tracks if is_beneath(t)), None)
+
+
+def beneath_strips(idblock: Any) -> list[Any]:
+    """The strip of our :data:`TRACK` on ``idblock`` ([] without one): loops over the animator's strips
+    skip it (it is neither theirs nor a layer of a take)."""
+    track = beneath_track(idblock)
+    return [] if track is None else [track.strips[0]]
+
+
+def _why_not(idblock: Any, track: Any) -> str:
+    """What in ``track`` a copy would not play the same ("" when nothing)."""
+    if getattr(idblock, "override_library", None) is not None:
+        return "comes from a library (an override)"
+    for strip in track.strips:
+        if strip.type != "CLIP":
+            kind = {"TRANSITION": "a transition", "META": "a meta", "SOUND": "a sound"}.get(strip.type, "a")
+            return f"holds {kind} strip ({strip.name!r})"
+        if strip.action is None:
+            return f"holds a strip without an action ({strip.name!r})"
+        if strip.use_animated_time:
+            return f"holds a strip with animated strip time ({strip.name!r})"
+        if len(strip.modifiers):
+            return f"holds a strip with modifiers ({strip.name!r})"
+        for fc in strip.fcurves:
+            if fc.data_path != "influence" or len(fc.modifiers) or fc.driver is not None:
+                return f"holds a strip whose {fc.data_path} is animated in a way DualTalk does not copy ({strip.name!r})"
+    return ""
+
+
+def _copy(src: Any, dst: Any) -> None:
+    """``dst`` (new, same action) given every setting of ``src`` and its influence keys."""
+    dst.action_slot = src.action_slot
+    if src.action_frame_start > dst.action_frame_end:  # keep start <= end while moving the range
+        dst.action_frame_end = src.action_frame_end
+        dst.action_frame_start = src.action_frame_start
+    else:
+        dst.action_frame_start = src.action_frame_start
+        dst.action_frame_end = src.action_frame_end
+    dst.scale, dst.repeat = src.scale, src.repeat
+    dst.frame_start_ui = src.frame_start
+    for attr in COPIED:
+        setattr(dst, attr, getattr(src, attr))
+    dst.use_animated_time_cyclic = src.use_animated_time_cyclic
+    dst.use_animated_influence = src.use_animated_influence  # Blender adds a curve with a key here
+    dst.influence = src.influence
+    keys, fc = src.fcurves.find("influence"), dst.fcurves.find("influence")
+    if keys is not None and fc is not None:
+        write_all(fc, read_all(keys))
+        for attr in CURVE_SETTINGS:
+            setattr(fc, attr, getattr(keys, attr))
+
+
+def _value(strip: Any, name: str) -> Any:
+    value = getattr(strip, name)
+    return value.as_pointer() if hasattr(value, "as_pointer") else value
+
+
+def _differs(src: Any, dst: Any) -> str:
+    """The first setting in which the copy ``dst`` would play otherwise than ``src`` ("" when none)."""
+    for prop in src.bl_rna.properties:
+        name = prop.identifier
+        if name in NOT_COMPARED or prop.type == "COLLECTION":
+            continue
+        a, b = _value(src, name), _value(dst, name)
+        if isinstance(a, float) and isinstance(b, float):
+            if abs(a - b) > FRAME_TOL * max(1.0, abs(a)):
+                return name
+        elif a != b:
+            return name
+    if not src.use_animated_influence and abs(src.influence - dst.influence) > 1e-6:
+        return "influence"
+    keys, fc = src.fcurves.find("influence"), dst.fcurves.find("influence")
+    if (keys is None) != (fc is None) or len(src.fcurves) != len(dst.fcurves):
+        return "influence keys"
+    if keys is not None and fc is not None:
+        a_keys, b_keys = read_all(keys).props, read_all(fc).props
+        if a_keys.keys() != b_keys.keys() or any((a_keys[k] != b_keys[k]).any() for k in a_keys):
+            return "influence keys"
+        if any(getattr(keys, attr) != getattr(fc, attr) for attr in CURVE_SETTINGS):
+            return "influence curve"
+    return ""
+
+
+def _lift(idblock: Any) -> tuple[Any | None, str]:
+    """The animator's bottom track on ``idblock`` rebuilt one place up, its emptied bottom track
+    returned (renamed :data:`TRACK`, locked); (None, why) where a copy would not play the same, with
+    nothing changed."""
+    ad = idblock.animation_data
+    bottom = ad.nla_tracks[0]
+    why = _why_not(idblock, bottom)
+    if why:
+        return None, why
+    above = ad.nla_tracks.new(prev=bottom)
+    strips = list(bottom.strips)
+    try:
+        copies = []
+        for strip in strips:
+            # at a whole frame at or after its start (a strip before it may end between frames there)
+            copy = above.strips.new(strip.name, math.ceil(strip.frame_start), strip.action)
+            _copy(strip, copy)
+            copies.append(copy)
+        differ = next(
+            (f"{s.name!r}: {d}" for s, c in zip(strips, copies, strict=True) if (d := _differs(s, c))), ""
+        )
+    except (RuntimeError, TypeError, ValueError) as exc:  # no room for a copy at a whole frame, ...
+        differ = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if differ:
+        ad.nla_tracks.remove(above)
+        return None, f"could not be copied exactly ({differ})"
+    names = [s.name for s in strips]
+    name, mute, lock, solo, select = bottom.name, bottom.mute, bottom.lock, bottom.is_solo, bottom.select
+    active = ad.nla_tracks.active == bottom
+    for strip in strips:
+        bottom.strips.remove(strip)
+    bottom.is_solo = False
+    bottom.name = TRACK
+    above.name = name
+    for copy, strip_name in zip(copies, names, strict=True):
+        copy.name = strip_name
+    above.mute, above.lock, above.select = mute, lock, select
+    if solo:
+        above.is_solo = True
+    if active:
+        ad.nla_tracks.active = above
+    bottom.mute, bottom.select = False, False
+    bottom.lock = True
+    return bottom, ""
+
+
+def _action_name(character: str) -> str:
+    prefix, suffix = "DualTalk ", f" {LAYER}"
+    room = NAME_BYTES - len(prefix.encode()) - len(suffix.encode())
+    return prefix + character.encode()[:room].decode(errors="ignore") + suffix
+
+
+def hold_beneath(
+    idblock: Any,
+    channels: Iterable[tuple[str, int, float, str]],
+    frame: float,
+    character: str,
+    slot_name: str,
+) -> str:
+    """Hold each of ``channels`` (data path, index, rest, group) at its rest on :data:`TRACK` at the
+    bottom of ``idblock``'s stack, besides those it holds already (made or rebuilt there first;
+    :func:`_lift`). Returns "" or, where the animator's bottom track cannot be rebuilt, why not."""
+    channels = list(channels)
+    ad = idblock.animation_data
+    if ad is None or not channels:
+        return ""
+    old = beneath_track(idblock)
+    track = old if old is not None and ad.nla_tracks[0] == old else None
+    if track is None:  # none yet, or no longer at the bottom (tracks reordered by hand): made there
+        track, why = _lift(idblock)
+        if track is None:
+            return why
+        action = _new_action(character, frame)
+        slot = compat.new_slot(action, idblock, slot_name)
+        strip = track.strips.new(TRACK, int(frame), action)
+        strip.action_slot = slot
+        strip.blend_type, strip.extrapolation = "REPLACE", "HOLD"
+        if old is not None:  # what it held goes with it
+            was = old.strips[0]
+            channels = [
+                (
+                    fc.data_path,
+                    fc.array_index,
+                    float(fc.keyframe_points[0].co[1]),
+                    fc.group.name if fc.group else "",
+                )
+                for fc in compat.iter_fcurves(was.action, was.action_slot)
+                if len(fc.keyframe_points)
+            ] + channels
+            gone = was.action
+            ad.nla_tracks.remove(old)
+            if gone.users == 0:
+                bpy.data.actions.remove(gone)
+    strip = track.strips[0]
+    bag = compat.channelbag(strip.action, strip.action_slot)
+    held = {(fc.data_path, fc.array_index): fc for fc in bag.fcurves}
+    for path, index, rest, group in channels:
+        fc = held.get((path, index))
+        if fc is None:
+            fc = held[(path, index)] = bag.fcurves.new(path, index=index, group_name=group)
+        fill(fc, np.array([float(strip.action_frame_start)]), [rest])
+    return ""
+
+
+def _new_action(character: str, frame: float) -> Any:
+    action = bpy.data.actions.new(_action_name(character))
+    action[OWNER_PROP] = json.dumps({"layer": LAYER}, sort_keys=True)
+    action.use_frame_range = True
+    action.frame_start, action.frame_end = frame, frame + 1
+    return action
+
+
+def unliftable_warning(character: str, label: str, track: str, why: str, channels: list[str]) -> str:
+    """One line: the animator's bottom track could not be rebuilt, so nothing holds ``channels`` at
+    rest under it (muted or deleted, they read Blender's default outside the take's frames)."""
+    shown = ", ".join(channels[:3]) + (f" and {len(channels) - 3} more" if len(channels) > 3 else "")
+    return (
+        f"{character}: your NLA track {track!r} on {label} {why}, so DualTalk left it as it is and holds no "
+        f"rest under it: muted or deleted, it leaves {shown} at Blender's default (1.0 for a shape key) outside "
+        "the take's frames until the next Generate"
+    )
