@@ -15,7 +15,7 @@ from __future__ import annotations
 import blender_rigs as br
 import bpy
 import pytest
-from dualtalk.dualtalk_blender.scene import layers
+from dualtalk.dualtalk_blender.scene import layers, rest_beneath
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.remove_take import BASE_TRACK, remove_take
 from mathutils import Quaternion
@@ -24,6 +24,7 @@ from test_remove_take_under_your_layers import SMILE, TAKE, head_fix, shot, smil
 pytestmark = pytest.mark.usefixtures("fresh_scene")  # an empty scene at 25 fps (conftest)
 
 OURS = ["DualTalk rest", "DualTalk lips+jaw", "DualTalk eyes", "DualTalk brows+cheeks"]
+BENEATH = rest_beneath.TRACK  # the rest under the animator's tracks the take plays over
 
 
 def generate(ann, ben):
@@ -60,7 +61,7 @@ def test_a_new_take_goes_under_the_fixes_track_the_removed_one_played_under():
 
     ra, _rb, _n = generate(ann, ben)
 
-    assert names(ann) == [BASE_TRACK, *OURS, "Fixes"]  # the take on top of 'Fixes' before
+    assert names(ann) == [BENEATH, BASE_TRACK, *OURS, "Fixes"]  # the take on top of 'Fixes' before
     assert smile(ann) == pytest.approx([v + 0.3 for v in with_take], abs=1e-4)  # the take's alone before
     assert not any("Fixes" in w for w in ra.warnings)
     assert layers.ABOVE_PROP not in ann.data.shape_keys  # used once
@@ -82,7 +83,7 @@ def test_a_file_removed_before_the_record_existed_puts_the_take_above_before_tak
 
     generate(ann, ben)
 
-    assert names(ann) == [BASE_TRACK, *OURS, "Fixes"]
+    assert names(ann) == [BENEATH, BASE_TRACK, *OURS, "Fixes"]
     assert smile(ann) == pytest.approx([v + 0.3 for v in with_take], abs=1e-4)
 
 
@@ -126,7 +127,7 @@ def test_a_full_influence_track_of_yours_stays_above_the_next_take():
 
     ra, _rb, _n = generate(ann, ben)
 
-    assert names(ann) == [BASE_TRACK, *OURS, "Hand smile"]  # the take on top of it before
+    assert names(ann) == [BENEATH, BASE_TRACK, *OURS, "Hand smile"]  # the take on top of it before
     assert smile(ann) == pytest.approx([0.8] * 4, abs=1e-4)  # the take's own smile before
     assert not any("Hand smile" in w for w in ra.warnings)
 
@@ -160,7 +161,7 @@ def test_a_track_left_at_the_bottom_is_named_when_the_new_take_must_play_over_it
 
     ra, _rb, _n = generate(ann, ben)
 
-    assert names(ann) == ["Hand smile", *OURS]
+    assert names(ann) == [BENEATH, "Hand smile", *OURS]
     said = [w for w in ra.warnings if "'Hand smile'" in w]
     assert len(said) == 1 and "under this take" in said[0]  # nothing was said before
 
@@ -174,6 +175,6 @@ def test_a_damaged_record_of_the_tracks_above_puts_the_take_above_before_take(da
 
     ra, _rb, _n = generate(ann, ben)
 
-    assert names(ann) == [BASE_TRACK, *OURS, "Fixes"]
+    assert names(ann) == [BENEATH, BASE_TRACK, *OURS, "Fixes"]
     assert smile(ann) == pytest.approx([v + 0.3 for v in with_take], abs=1e-4)
     assert layers.ABOVE_PROP not in ann.data.shape_keys

@@ -177,11 +177,12 @@ def test_remove_take_from_both_plays_the_scene_exactly_as_before_the_take(tmp_pa
     no_dualtalk_left()
     assert (alice.data.shape_keys.animation_data is not None) == alice_key_had_animation
     assert report.characters == ["Alice", "Bob"] and report.takes == ["take"]
-    assert report.tracks == 12 and len(report.actions) == 10  # 6 tracks, 5 actions per character
+    # 6 tracks, 5 actions per character; and the rest under the animator's tracks, track and action each
+    assert report.tracks == 14 and len(report.actions) == 12
     assert report.markers == 2 and report.sound_strips == 1
     assert report.restored == ["Alice_rigAction"]
     assert report.summary.startswith(
-        "removed take 'take' from Alice and Bob: 12 tracks, 10 actions, 2 markers, sound strip"
+        "removed take 'take' from Alice and Bob: 14 tracks, 12 actions, 2 markers, sound strip"
     )
 
 
@@ -229,7 +230,7 @@ def test_removing_alices_take_keeps_bobs_playing_with_its_markers_and_sound(tmp_
     np.testing.assert_allclose(now[:, n : 2 * n], during[:, n : 2 * n], atol=1e-6)  # Bob still talks
     assert sorted((m.name, m.frame) for m in bpy.context.scene.timeline_markers) == markers
     assert len(sound.our_strips(bpy.context.scene)) == 1
-    assert first.markers == 0 and first.sound_strips == 0 and first.tracks == 6
+    assert first.markers == 0 and first.sound_strips == 0 and first.tracks == 7
     assert not carries_take(alice) and carries_take(bob)
 
     last = remove_take([bob])  # the take is gone from the scene now: its markers and sound go
@@ -255,7 +256,7 @@ def test_a_strip_of_the_animators_keeps_the_action_it_plays(tmp_path):
 
     assert kept_name not in report.actions and bpy.data.actions.get(kept_name) is not None
     assert strip.action.name == kept_name and tracks(key) == ["Smile", "Keep lips"]
-    assert len(report.actions) == 9
+    assert len(report.actions) == 11
 
 
 def test_hand_fixes_keyed_over_the_take_stay_and_so_does_the_kept_action_under_them(tmp_path):
@@ -613,7 +614,7 @@ def test_the_plan_names_what_goes_before_anything_is_removed(tmp_path):
     plan = plan_removal([alice, bob])
     assert state(alice, bob) == was  # planning writes nothing
     assert plan.question() == (
-        "Remove take 'take' from Alice and Bob: 12 tracks, 10 actions, 2 markers, sound strip; "
+        "Remove take 'take' from Alice and Bob: 14 tracks, 12 actions, 2 markers, sound strip; "
         "'Alice_rigAction' plays again as before. Your own tracks, actions and keys stay."
     )
 
