@@ -30,8 +30,15 @@ month after a preposition is a neuter ordinal (с 1 по 5 мая с перво�
 марта); a year with no noun after it an ordinal where the words say it is a year (с 2015 по 2019 с две
 тысячи пятнадцатого по две тысячи девятнадцатый, в 1990 в тысяча девятьсот девяностом, к 2025: :func:`_a_year`),
 else a cardinal (до 1250 до тысячи двухсот пятидесяти, от 1200 до 1800); a number before a thing named by it (на 5 этаже, в 21
-веке, в 3 квартире) an ordinal in its gender. Left in the nominative: a date with no preposition (5 мая,
-said пятого or пятое by the sentence), a number with a noun whose ending does not fit the case, a decimal.
+веке, в 3 квартире) an ordinal in its gender. Left in the nominative: a number with a noun whose ending
+does not fit the case, a decimal.
+
+A date with no preposition is an ordinal in the case its sentence asks (:func:`_bare_date_case`): the
+genitive when it says when (Встреча 5 мая пятого мая, "какого числа?"), the nominative when it names the
+day (Сегодня 5 мая пятое мая, 1 сентября — День знаний, "какое число?"). A span with по, "up to and
+including", has ordinals at both ends whatever follows it (:func:`_po_span`): С 1941 по 1945 шла война по
+тысяча девятьсот сорок пятый, С 5 по 7 будет выставка с пятого по седьмое, с 9 по 11 класс с девятого по
+одиннадцатый; с before второй is со (со второго мая).
 """
 
 from __future__ import annotations
@@ -399,8 +406,8 @@ def _declined(m: re.Match[str]) -> str:
     if noun in _NUMBERED_THINGS and word in ("в", "во", "на") and n <= 999:  # на 5 этаже: на пятом
         return _ordinal(n, "prep", _NUMBERED_THINGS[noun]) + m.group("rest")
     if 1 <= n <= 31 and (noun in _MONTHS or re.match(_DAYS_TO, m.string[m.end() - len(m.group("rest")) :])):
-        case = _DAY_CASE.get(word, "")
-        return day_ordinal(n, case) + m.group("rest") if case else m.group(0)
+        case = _DAY_CASE.get(word) or _bare_date_case(before, m.string[m.end() :])
+        return day_ordinal(n, case) + m.group("rest")
     told = _number_case(before, n, noun)
     said = cardinal(n, *told) if told else None
     return said + m.group("rest") if said else m.group(0)
@@ -420,8 +427,7 @@ def _clock(m: re.Match[str]) -> str:
 
 
 # a day of a month after a preposition is an ordinal, neuter (число): с 1 мая с первого мая, к 8 марта
-# к восьмому марта, на 3 июня на третье июня; a date with no preposition before it is left (5 мая is
-# пятого мая as a time, пятое мая as a name: the sentence tells, not the words around it)
+# к восьмому марта, на 3 июня на третье июня; with no preposition before it, :func:`_bare_date_case`
 _MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
            "ноября", "декабря")  # fmt: skip
 _DAYS_TO = rf"\s*(?:по|до|и|-|–|—)\s*\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})(?![а-яё])"
@@ -430,6 +436,33 @@ _DAY_CASE = {
     **dict.fromkeys(("с", "со"), "gen"),
     **dict.fromkeys(("в", "во", "на", "за", "под", "по", "через", "про"), "acc"),
 }
+
+
+# the words that make a date with no preposition name the day (the nominative, "какое число?"): сегодня
+# 5 мая, завтра уже 1 сентября, наступило 1 января; anything else asks when (the genitive, "какого числа?")
+_NAMED_DAY_BEFORE = re.compile(
+    r"(?:(?:сегодня|завтра|вчера|послезавтра|позавчера)(?:\s+(?:уже|ещё|же|был|было|будет|только))*"
+    r"|наступило|наступил|наступит|наступает|настало|настанет|настал)\s*$"
+)
+# a date that opens its clause and is followed by a dash names the day (1 сентября — День знаний); its
+# year may stand between (5 мая 2024 года —), already in words by the time the day is read
+_DASH_AFTER = re.compile(r"(?:\s+(?:[а-яё]+\s+){0,6}?(?:года|г\.))?\s*[—–](?!\s*\d)")
+
+
+def _bare_date_case(before: str, after: str) -> str:
+    """The case of a day with no preposition before it (a date: 5 мая): Russian asks "какого числа?"
+    (when) with the genitive and "какое число?" (which day it is) with the nominative. A day said as a
+    time is the common use in a script's lines (Встреча 5 мая: пятого мая; 5 мая мы переехали; Я
+    родился 12 апреля: двенадцатого), so the genitive is read unless the words name the day: сегодня,
+    завтра, вчера or наступило before it (Сегодня 5 мая: пятое мая) or a dash after a date that opens
+    its clause (1 сентября — День знаний: первое сентября). A comma between сегодня and the date makes
+    it an apposition of time (Сегодня, 5 мая, открылась выставка: пятого), read in the genitive."""
+    clause = re.split(r"[.!?;:,…\n(]", before)[-1]
+    if _NAMED_DAY_BEFORE.search(clause.lower()):
+        return "nom"
+    if not clause.strip() and _DASH_AFTER.match(after):
+        return "nom"
+    return "gen"
 
 
 # things named by their number, in the prepositional singular after в or на (на 5 этаже, в 21 веке, в 3
@@ -461,9 +494,9 @@ def _ordinal_below_100(tens: int, ones: int) -> tuple[list[str], str]:
 
 
 def _ordinal(n: int, case: str, gender: str = "n") -> str:
-    """``n`` (1-999) as an ordinal in ``case`` ("acc", "gen", "dat", "ins", "prep") and ``gender`` ("m",
-    "f", "n": the acc of "n" is -ое, a date's): 3 "acc" третье, 25 "gen" двадцать пятого, 5 "prep" "m"
-    пятом, 3 "prep" "f" третьей, 121 "prep" "m" сто двадцать первом."""
+    """``n`` (1-999) as an ordinal in ``case`` ("nom", "acc", "gen", "dat", "ins", "prep") and ``gender``
+    ("m", "f", "n": the acc of "n" is -ое, a date's): 3 "acc" третье, 25 "gen" двадцать пятого, 5 "prep"
+    "m" пятом, 3 "prep" "f" третьей, 11 "acc" "m" одиннадцатый, 5 "acc" "f" пятую."""
     hundreds, rest = divmod(n, 100)
     tens, ones = divmod(rest, 10)
     words = [_HUNDREDS[hundreds]] if hundreds and rest else []
@@ -473,9 +506,13 @@ def _ordinal(n: int, case: str, gender: str = "n") -> str:
         before, stem = _ordinal_below_100(tens, ones)
         words += before
     soft = stem == "треть"
-    if gender == "f":
+    if gender == "f" and case == "acc":  # по третью главу, по пятую страницу
+        stem, ending = ("трет", "ью") if soft else (stem, "ую")
+    elif gender == "f":
         ending = "ей" if soft else "ой"  # the feminine's oblique cases (gen, dat, ins, prep) are one form
-    elif case == "acc":
+    elif case in ("acc", "nom") and gender == "m":  # an inanimate masculine's accusative is its nominative
+        stem, ending = ("трет", "ий") if soft else (stem, "ой" if stem in _STRESSED else "ый")
+    elif case in ("acc", "nom"):
         ending = "е" if soft else "ое"
     else:
         ending = (_SOFT if soft else _ENDINGS)[case]
@@ -531,6 +568,56 @@ def _a_year(m: re.Match[str], n: int, noun: str, word: str) -> bool:
     return word in _TIME_PREPOSITIONS and all(1900 <= e <= 2099 for e in ends)
 
 
+# things counted in order that a по-span names (с 9 по 11 класс, с 10 по 20 страницу), in the accusative
+# singular or the plural after its last end, with their gender: both ends are ordinals in it
+_SPAN_THINGS = {
+    **dict.fromkeys(
+        ("класс", "классы", "курс", "курсы", "этаж", "этажи", "урок", "уроки", "пункт", "пункты", "том", "тома",
+         "век", "века", "раунд", "раунды", "тур", "туры", "сезон", "сезоны", "номер", "номера", "параграф",
+         "параграфы", "вагон", "вагоны", "ряд", "ряды", "дом", "дома", "вопрос", "вопросы", "билет", "билеты"),
+        "m",
+    ),
+    **dict.fromkeys(
+        ("главу", "главы", "страницу", "страницы", "серию", "серии", "часть", "части", "строку", "строки",
+         "задачу", "задачи", "неделю", "недели", "лекцию", "лекции", "квартиру", "квартиры", "группу", "группы"),
+        "f",
+    ),
+    **dict.fromkeys(
+        ("место", "места", "задание", "задания", "упражнение", "упражнения", "число", "числа"), "n"
+    ),
+}  # fmt: skip
+_PO_SPAN = re.compile(
+    r"(?<![\w.,:\-])(?P<s>[Сс]о?)\s+(?P<a>\d{1,4})\s+по\s+(?P<b>\d{1,4})(?![\w.,:\-]\d|[\w\-%$₽])"
+    r"(?P<rest>\s*(?P<gg>гг\.)?(?(gg)|(?P<noun>[а-яё]+)?))"
+)
+
+
+def _po_span(m: re.Match[str]) -> str:
+    """A span "с A по B", whatever follows it: по here is "up to and including", a span of things in
+    order, so both ends are ordinals, the first in the genitive (с), the last in the accusative (по),
+    which for an inanimate masculine or a neuter is the nominative's form (Розенталь's rule for по with
+    a time's end: по седьмое мая, not по седьмого). Their gender is the thing's after the span (с 9 по 11
+    класс с девятого по одиннадцатый класс, с 10 по 20 страницу с десятой по двадцатую); two years are
+    years (С 1941 по 1945 шла война: по тысяча девятьсот сорок пятый; с 1941 по 1945 гг. ... годы), two
+    days of a month with no month named are dates, число being neuter (С 5 по 7 будет выставка: с пятого
+    по седьмое). A month after it is the day rule's (:func:`_declined`); anything else is left."""
+    a, b, noun, rest = int(m.group("a")), int(m.group("b")), m.group("noun") or "", m.group("rest")
+    if a >= b or noun in _MONTHS:
+        return m.group(0)
+    if noun in _SPAN_THINGS and b <= 999:
+        gender = _SPAN_THINGS[noun]
+        first, last = _ordinal(a, "gen", gender), _ordinal(b, "acc", gender)
+    elif 1000 <= a and b <= 2099 and len(m.group("a")) == 4:
+        first, last = year_ordinal(a, "gen"), year_ordinal(b, "nom")
+        if m.group("gg"):
+            rest = rest.replace("гг.", "годы")
+    elif b <= 31 and (not noun or noun not in _SPAN_THINGS):
+        first, last = day_ordinal(a, "gen"), day_ordinal(b, "acc")
+    else:
+        return m.group(0)
+    return f"{m.group('s')} {first} по {last}{rest}"
+
+
 _NOUN_FOR = {"nom": "год", "gen": "года", "dat": "году", "prep": "году", "ins": "годом"}
 
 
@@ -581,8 +668,12 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     _abbreviation("и др.", "и другие", ends=True),
     # a clock time after a preposition: с 9:00 до 18:00 с девяти до восемнадцати (was "девять ноль ноль")
     (re.compile(r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<mm>\d{2})(?![\d:])"), _clock),
+    # с 5 по 7, с 1941 по 1945, с 9 по 11 класс: ordinals, whatever follows the span
+    (_PO_SPAN, _po_span),
     # last: a number left in digits after a preposition, in the case it asks (до 5 километров: до пяти)
     (_AFTER_PREPOSITION, _declined),
+    # с before в and a consonant is со: со второго мая, со вторника
+    (re.compile(r"(?<![\w])([Сс])(?=\s+втор)"), lambda m: m.group(1) + "о"),
     # о before a vowel is об: об одной вещи, об одиннадцати
     (re.compile(r"(?<![\w])([Оо])(?=\s+(?:одн|одиннадцат))"), lambda m: m.group(1) + "б"),
 ]
