@@ -13,6 +13,12 @@ and a half (1.5 लाख डेढ़ लाख, 2.5 किलो ढाई क
 "nau arab..."), and 1st-10th as said in English (1st क्लास फ़र्स्ट क्लास). A date or a time is read only where
 the line says it is one (15/08 को, 5:30 बजे, सुबह 6:30): a score is "10 में से 8" (टेस्ट में 8/10), another
 fraction "3 बटा 4", and a verse (यूहन्ना 3:16) or a version (Python 3.5) is left as written.
+
+A half, a third or a quarter before a noun is said as a word that agrees with it (:func:`_fraction_of`):
+आधा as any adjective in -ा, so 1/2 रोटी आधी रोटी, 1/2 लोग आधे लोग, 1/2 घंटे में आधे घंटे में, 1/2 घंटा आधा
+घंटा; a quarter of a whole is चौथाई (1/4 हिस्सा एक चौथाई हिस्सा; पाव and पौना are for weights and times). 2/3
+or 3/4 before a thing counted in whole numbers is an estimate, as Hindi writes one (2/3 दिन 2-3 दिन, दो-तीन
+दिन): two thirds of the people would be written दो तिहाई लोग.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from collections.abc import Callable
 Said = str | Callable[[re.Match[str]], str]
 
 _DEVANAGARI = "\u0900-\u097f"
+_WORD = "\u0900-\u0963\u0966-\u097f"  # Devanagari without its full stops (। ॥), the letters of a word
 # a whole number in Western or Devanagari digits, Indian (1,50,000) or Western (150,000) grouping
 _AMOUNT = rf"(?<![\w.,{_DEVANAGARI}])(?P<n>\d+(?:,\d+)*(?:\.\d+)?)"
 _RUPEE_AFTER = r"\s*(?:रु\.|रू\.|₹|Rs\.?(?![A-Za-z]))"
@@ -74,6 +81,29 @@ def _clock(m: re.Match[str]) -> str:
 _MONTHS = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
 # a half, a quarter, three quarters or a third before a measure: 1/2 किलो आधा किलो (espeak-ng: "ek slash do")
 _FRACTIONS = {(1, 2): "आधा", (1, 4): "पाव", (3, 4): "पौना", (1, 3): "एक तिहाई", (2, 3): "दो तिहाई"}
+# the measures that are pieces of a whole, whose quarter is चौथाई too (पाव रोटी is a loaf)
+_PIECES = "हिस्सा|हिस्से|रोटी|प्लेट|कटोरी|बोतल"
+# before a noun that is no measure a quarter is चौथाई (1/4 हिस्सा एक चौथाई हिस्सा; पाव and पौना weigh)
+_OF_A_WHOLE = {**_FRACTIONS, (1, 4): "एक चौथाई", (3, 4): "तीन चौथाई"}
+# आधा and पौना agree with their noun as an adjective in -ा does: आधा किलो, आधी रोटी, आधे लोग, आधे घंटे में
+_AGREES = {"आधा": ("आधी", "आधे"), "पौना": ("पौनी", "पौने")}
+# feminine nouns a fraction is said of (the rest are read by their ending: -ी feminine, -ियाँ/-ें/-एँ
+# feminine plural); masculine nouns in -ी; people, whose half is many (आधे लोग; आधा दिन is half a day)
+_FEMININE = (
+    "प्लेट|बोतल|आबादी|जनता|रकम|क़ीमत|कीमत|रात|सीट|टीम|दुनिया|किताब|चाय|कक्षा|क्लास|उम्र|तनख़्वाह|तनख्वाह|फ़ीस|फीस|"
+    "बात|ज़मीन|जमीन|सड़क|दूरी|आबादी|संख्या|आय|कमाई|ताक़त|ताकत|शक्ति|क्षमता|मात्रा"
+)
+_MASCULINE_IN_I = "पानी|आदमी|कर्मचारी|हाथी|घी|दही|मोती|साथी|विद्यार्थी|भाई|जी|मंत्री|सिपाही|यात्री"
+_PEOPLE = "लोग|छात्र|सदस्य|मज़दूर|मजदूर|किसान|मरीज़|मरीज|दोस्त|कर्मचारी|यात्री|विद्यार्थी"
+# the words after a/b that are no noun of it: postpositions, the verb to be, joining words
+_POSTPOSITIONS = "में|से|को|का|की|के|पर|तक|ने"
+_NOT_A_NOUN = rf"(?:{_POSTPOSITIONS}|है|हैं|था|थे|थी|थीं|हो|और|या|भी|ही|तो|नहीं|न|यानी)"
+# things counted in whole numbers: 2/3 दिन, 3/4 लोग, 3/4 ओवर mean "two or three days", "three or four
+# people" (दो-तीन दिन), how Hindi writes an estimate; two thirds of the people is written दो तिहाई लोग
+_COUNTED = (
+    "लोग|लोगों|दिन|दिनों|बार|ओवर|साल|सालों|महीने|महीनों|हफ़्ते|हफ्ते|घंटे|घंटों|मिनट|बच्चे|बच्चों|छात्र|"
+    "छात्रों|दोस्त|दोस्तों|गाने|सवाल|सवालों|रन|विकेट|गोल|मैच|किताबें|गाड़ियाँ|कमरे|लड़के|लड़कियाँ"
+)
 _MEASURES = (
     "किलो|ग्राम|लीटर|कप|गिलास|चम्मच|दर्जन|घंटे|घंटा|मीटर|किलोमीटर|हिस्सा|हिस्से|रोटी|प्लेट|कटोरी|बोतल|kg|km|litre|liter"
 )
@@ -96,16 +126,65 @@ def _slashed(m: re.Match[str]) -> str:
     other fraction "a बटा b" (3/4 ओवर); espeak-ng read the slash in English."""
     a, b, year = int(m.group("a")), int(m.group("b")), m.group("y")
     after, text = m.string[m.end() :], m.string
-    if not year and (a, b) in _FRACTIONS and re.match(rf"\s*(?:{_MEASURES})", after):
-        return _FRACTIONS[(a, b)]
+    measure = re.match(rf"\s*(?:{_MEASURES})", after)
+    if not year and (a, b) in _FRACTIONS and measure:
+        whole = re.match(rf"\s*(?:{_PIECES})(?![{_WORD}])", after)  # 1/4 रोटी एक चौथाई, not पाव
+        return _agreeing((_OF_A_WHOLE if whole else _FRACTIONS)[(a, b)], after)
     score = not year and (_SCORE_AFTER.match(after) or _SCORE_BEFORE.search(text, 0, m.start()))
     written_as_date = a > b or m.group("a").startswith("0") or m.group("b").startswith("0")
     told = year or written_as_date or _DATE_AFTER.match(after) or _DATE_BEFORE.search(text, 0, m.start())
+    if (
+        not (year or score or written_as_date or _DATE_BEFORE.search(text, 0, m.start()))
+        and (a, b) in _FRACTIONS
+    ):
+        said = _fraction_of(a, b, after)
+        if said:
+            return said
     if 1 <= a <= 31 and 1 <= b <= 12 and told and not score:
         return f"{a} {_MONTHS[b - 1]}" + (f" {year}" if year else "")
     if year or a > b or b == 0:
         return m.group(0)
     return f"{b} में से {a}" if score else f"{a} बटा {b}"
+
+
+def _agreeing(fraction: str, after: str) -> str:
+    """आधा or पौना in the form its noun asks (any other fraction word is the same in every form): आधी
+    before a feminine noun (आधी रोटी, आधी आबादी), आधे before a masculine one that is plural (आधे लोग) or
+    oblique, a postposition after it (आधे घंटे में, आधे दिन की छुट्टी), or before a postposition with no
+    noun (आधे से ज़्यादा), else आधा (आधा किलो, आधा घंटा)."""
+    if fraction not in _AGREES:
+        return fraction
+    feminine, plural = _AGREES[fraction]
+    word = re.match(rf"\s*([{_WORD}]+)(?:\s+([{_WORD}]+))?", after)
+    if word is None:
+        return fraction
+    noun, next_word = word[1], word[2] or ""
+    if re.fullmatch(_POSTPOSITIONS, noun):
+        return plural  # आधे से ज़्यादा, आधे में
+    if re.fullmatch(_FEMININE, noun) or (
+        re.search(r"(?:ी|ियाँ|ियों|ें|एँ|ाएँ)$", noun) and not re.fullmatch(_MASCULINE_IN_I, noun)
+    ):
+        return feminine
+    if noun.endswith(("े", "ों")) or re.fullmatch(_PEOPLE, noun):
+        return plural  # आधे लोग, आधे बच्चे: half of many
+    return plural if re.fullmatch(_POSTPOSITIONS, next_word) else fraction
+
+
+def _fraction_of(a: int, b: int, after: str) -> str | None:
+    """A half, a third or a quarter before a noun, or before से ज़्यादा/कम, said as a Hindi speaker says
+    it (1/2 लोग आधे लोग, 1/2 रोटी आधी रोटी, 1/4 हिस्सा एक चौथाई हिस्सा, 1/2 से ज़्यादा आधे से ज़्यादा); 2/3
+    and 3/4 before a thing counted in whole numbers are an estimate (2/3 दिन 2-3 दिन, दो-तीन दिन). None
+    where no noun follows (a/b alone, or before a verb: the date and score rules then read it)."""
+    word = re.match(rf"\s*([{_WORD}]+)", after)
+    if word is None:
+        return None
+    if re.fullmatch(_NOT_A_NOUN, word[1]):
+        if word[1] == "से" and re.match(r"\s*से\s+(?:ज़्यादा|ज्यादा|अधिक|कम|ऊपर|कुछ)", after):
+            return _agreeing(_OF_A_WHOLE[(a, b)], after)
+        return None
+    if b == a + 1 and a >= 2 and re.fullmatch(_COUNTED, word[1]):
+        return f"{a}-{b}"
+    return _agreeing(_OF_A_WHOLE[(a, b)], after)
 
 
 # a number and a half before a quantity: 1.5 लाख डेढ़ लाख, 2.5 किलो ढाई किलो, 3.5 घंटे साढ़े तीन घंटे (espeak-ng
