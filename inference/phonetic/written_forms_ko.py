@@ -13,7 +13,9 @@ counter after the number takes them without doubt (시 for 1-12, 개, 명, 살, 
 a counter that is said both ways takes its native number only with the words that tell: 번 with
 번이나, 번씩, 번 만에 or a verb after it (3번 봤어 세 번), a word of how often before it (하루에 3번, 벌써
 3번이야), 번도 before a negation (1번도 안 봤어 한 번도), 번의 (3번의 기회), 중 or 모두 after it, or a thing
-done (3번 전화를 했는데): :func:`_times` (3번 출구, 1번 후보, 정답은 3번이야 일 번, 삼 번: a numbered thing),
+done (3번 전화를 했는데): :func:`_times` (3번 출구, 1번 후보, 정답은 3번이야 일 번, 삼 번: a numbered thing;
+before 누르다, 고르다, 선택하다 or 찍다 the key or the choice, 2번 누르세요 이 번, unless a thing pressed is
+named before it, 버튼을 2번 누르세요 두 번),
 대 after a machine (차 3대 세 대; 3대 1, 20대 삼 대, 이십 대), 분 after a person
 unless a word of time follows (손님 3분 세 분; 3분 후, 선생님 10분 뒤에 삼 분, 십 분): :func:`_by_context`. A number
 after 제 (제3장) is an ordinal, said in Sino-Korean. A range is said "A에서 B", each end by its own
@@ -394,6 +396,15 @@ _HADA = (
     r"하(?:다|고|자|면|는|는데|니|니까|지|지만|죠|세요|셨[가-힣]*|십시오|려고|러|기|게|겠[가-힣]*|던)|"
     r"한(?:다|다고|대|데)?|합(?:니다|시다|니까)|할(?:게|게요|까|까요|래|래요|거야)?)(?![가-힣])"
 )
+# verbs of pressing and choosing: right after N번 with nothing pressed named before it, N번 is the key or
+# the choice (2번 누르세요 "press 2" as a phone menu says it, 3번 골라 "pick number 3", 정답은 3번 찍었어);
+# with a thing pressed before it, or a word of how often, it counts presses (버튼을 2번 누르세요 "press the
+# button twice", 벨을 3번 눌렀어, 하루에 2번 누르세요)
+_CHOOSING = re.compile(
+    r"\s*(?:누르|눌러|눌렀|누릅|누른|누를|선택|고르|골라|골랐|고릅|고른|고를|택하|택해|택했|택한|찍|입력)"
+)
+_PRESSABLE = "버튼|단추|벨|초인종|키|스위치|엔터|리모컨|경적|클랙슨|셔터|마우스|화면|페달|레버|도장"
+_PRESSED_BEFORE = re.compile(rf"(?:[가-힣]+(?:을|를)|(?:{_PRESSABLE})(?:도|만|은|는)?)\s*$")
 _PEOPLE = "손님|고객|어르신|선생님|교수님|부모님|할머니|할아버지|어른|분들|의사 선생님|환자"
 _PEOPLE_BEFORE = re.compile(rf"(?:{_PEOPLE})(?:이|가|은|는|도|께서)?\s*$")
 
@@ -424,6 +435,8 @@ def _times(before: str, after: str) -> bool:
         return False
     if _HOW_OFTEN_BEFORE.search(before):
         return True
+    if _CHOOSING.match(after):
+        return bool(_PRESSED_BEFORE.search(before))
     if re.match(rf"도\s+(?:안|못|[가-힣]*(?:없|않))|의\s+(?!{_NUMBERED_WORD.pattern})[가-힣]", after):
         return True
     word = re.match(r"(?:은|는|도)?\s+([가-힣]+)", after)
