@@ -17,8 +17,9 @@ fraction "3 बटा 4", and a verse (यूहन्ना 3:16) or a version 
 A half, a third or a quarter before a noun is said as a word that agrees with it (:func:`_fraction_of`):
 आधा as any adjective in -ा, so 1/2 रोटी आधी रोटी, 1/2 लोग आधे लोग, 1/2 घंटे में आधे घंटे में, 1/2 घंटा आधा
 घंटा; a quarter of a whole is चौथाई (1/4 हिस्सा एक चौथाई हिस्सा; पाव and पौना are for weights and times). 2/3
-or 3/4 before a thing counted in whole numbers is an estimate, as Hindi writes one (2/3 दिन 2-3 दिन, दो-तीन
-दिन): two thirds of the people would be written दो तिहाई लोग.
+or 3/4 before a time or a thing counted in whole numbers is an estimate, as Hindi writes one (2/3 दिन 2-3
+दिन, दो-तीन दिन; no one writes a third of a day so); before people it is a part of them (3/4 छात्र तीन
+चौथाई छात्र), as 1/2 लोग is आधे लोग.
 """
 
 from __future__ import annotations
@@ -98,11 +99,12 @@ _PEOPLE = "लोग|छात्र|सदस्य|मज़दूर|मज�
 # the words after a/b that are no noun of it: postpositions, the verb to be, joining words
 _POSTPOSITIONS = "में|से|को|का|की|के|पर|तक|ने"
 _NOT_A_NOUN = rf"(?:{_POSTPOSITIONS}|है|हैं|था|थे|थी|थीं|हो|और|या|भी|ही|तो|नहीं|न|यानी)"
-# things counted in whole numbers: 2/3 दिन, 3/4 लोग, 3/4 ओवर mean "two or three days", "three or four
-# people" (दो-तीन दिन), how Hindi writes an estimate; two thirds of the people is written दो तिहाई लोग
+# times and things counted in whole numbers: 2/3 दिन, 3/4 ओवर mean "two or three days", "three or four
+# overs" (दो-तीन दिन), how Hindi writes an estimate, since no one counts a third of a day so; people are not
+# here: 1/2 लोग is half of them (आधे लोग), 3/4 छात्र three quarters of the class (तीन चौथाई छात्र)
 _COUNTED = (
-    "लोग|लोगों|दिन|दिनों|बार|ओवर|साल|सालों|महीने|महीनों|हफ़्ते|हफ्ते|घंटे|घंटों|मिनट|बच्चे|बच्चों|छात्र|"
-    "छात्रों|दोस्त|दोस्तों|गाने|सवाल|सवालों|रन|विकेट|गोल|मैच|किताबें|गाड़ियाँ|कमरे|लड़के|लड़कियाँ"
+    "दिन|दिनों|बार|ओवर|साल|सालों|महीने|महीनों|हफ़्ते|हफ्ते|घंटे|घंटों|मिनट|गाने|सवाल|सवालों|रन|विकेट|गोल|मैच|"
+    "चक्कर|स्टेशन|किताबें|गाड़ियाँ|कमरे"
 )
 _MEASURES = (
     "किलो|ग्राम|लीटर|कप|गिलास|चम्मच|दर्जन|घंटे|घंटा|मीटर|किलोमीटर|हिस्सा|हिस्से|रोटी|प्लेट|कटोरी|बोतल|kg|km|litre|liter"

@@ -2,8 +2,9 @@
 
 Session 41 read "1/2 लोग" as "1 बटा 2 लोग" and "1/2 रोटी" as "आधा रोटी": a Hindi speaker says आधे लोग and
 आधी रोटी, the half agreeing with its noun as any adjective in -ा does (आधा घंटा, आधे घंटे में). A quarter of a
-whole is चौथाई (1/4 हिस्सा एक चौथाई हिस्सा; पाव weighs: पाव किलो), and 2/3 or 3/4 before a thing counted in
-whole numbers is how Hindi writes an estimate (2/3 दिन: दो-तीन दिन)."""
+whole is चौथाई (1/4 हिस्सा एक चौथाई हिस्सा; पाव weighs: पाव किलो), and 2/3 or 3/4 before a time or a thing
+counted in whole numbers is how Hindi writes an estimate (2/3 दिन: दो-तीन दिन); before people it is a part of
+them, as 1/2 लोग is (3/4 छात्र: तीन चौथाई छात्र)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from dualtalk.inference.phonetic.written_forms import as_said
         ("1/3 छात्र फेल हुए।", "एक तिहाई छात्र फेल हुए।"),
         ("पाव भर नहीं, 1/4 किलो चाहिए।", "पाव भर नहीं, पाव किलो चाहिए।"),
         ("वह 2/3 दिन में लौटेगा।", "वह 2-3 दिन में लौटेगा।"),
-        ("3/4 लोग आए थे।", "3-4 लोग आए थे।"),
+        ("इस बार 3/4 छात्र पास हुए।", "इस बार तीन चौथाई छात्र पास हुए।"),
     ],
 )
 def test_a_fraction_before_a_noun_is_said_as_hindi_says_it(written, spoken):
