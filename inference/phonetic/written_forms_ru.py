@@ -38,7 +38,9 @@ genitive when it says when (Встреча 5 мая пятого мая, "как
 day (Сегодня 5 мая пятое мая, 1 сентября — День знаний, "какое число?"). A span with по, "up to and
 including", has ordinals at both ends whatever follows it (:func:`_po_span`): С 1941 по 1945 шла война по
 тысяча девятьсот сорок пятый, С 5 по 7 будет выставка с пятого по седьмое, с 9 по 11 класс с девятого по
-одиннадцатый; с before второй is со (со второго мая).
+одиннадцатый; с before второй is со (со второго мая). A day written with its ending (5-го мая, к 8-му марта)
+takes the case the ending shows, and a holiday's name (8 Марта, 9 Мая) after с the instrumental (Поздравляю
+с 8 Марта: с восьмым).
 """
 
 from __future__ import annotations
@@ -465,6 +467,30 @@ def _bare_date_case(before: str, after: str) -> str:
     return "gen"
 
 
+# a day written with its ending (5-го мая, к 8-му марта, 1-е сентября: espeak-ng said "пять го"), the ending
+# telling the case (-м, instrumental or prepositional by the preposition before a list, is left)
+_ENDING_CASE = {"го": "gen", "ого": "gen", "е": "acc", "ое": "acc", "му": "dat", "ому": "dat"}
+_MONTH_NAMES = "|".join(_MONTHS) + "|" + "|".join(month.capitalize() for month in _MONTHS)
+
+
+def _day_with_ending(m: re.Match[str]) -> str:
+    return day_ordinal(int(m.group("n")), _ENDING_CASE[m.group("e")]) + " "
+
+
+def _holiday(m: re.Match[str]) -> str:
+    """A day before a month written with a capital is a holiday's name (8 Марта, 9 Мая, 23 Февраля): with
+    с it is what one congratulates on, the instrumental (Поздравляю с 8 Марта: с Восьмым марта, where a
+    date's с is "from", с восьмого); else a date's case (к 8 Марта к восьмому, 9 Мая — праздник девятое)."""
+    n, before = int(m.group("n")), m.string[: m.start()]
+    if not 1 <= n <= 31:
+        return m.group(0)
+    word = _preposition(before)
+    case = (
+        "ins" if word in ("с", "со") else _DAY_CASE.get(word) or _bare_date_case(before, m.string[m.end() :])
+    )
+    return f"{day_ordinal(n, case)} {m.group('month')}"
+
+
 # things named by their number, in the prepositional singular after в or на (на 5 этаже, в 21 веке, в 3
 # квартире), with their gender: the number is then an ordinal (на пятом этаже, в двадцать первом веке, в
 # третьей квартире); a cardinal before them would ask another form of the noun (на 5 этажах)
@@ -668,6 +694,22 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
     _abbreviation("и др.", "и другие", ends=True),
     # a clock time after a preposition: с 9:00 до 18:00 с девяти до восемнадцати (was "девять ноль ноль")
     (re.compile(r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<mm>\d{2})(?![\d:])"), _clock),
+    # 5-го мая, 1-е сентября: the ending tells the case (espeak-ng said "пять го")
+    (
+        re.compile(
+            rf"(?<![\w.,:\-])(?P<n>[1-9]|[12]\d|3[01])-(?P<e>ого|ому|го|му|ое|е)\s+(?=(?:{_MONTH_NAMES}|числа|число)(?![а-яё]))"
+        ),
+        _day_with_ending,
+    ),
+    # 8 Марта, 9 Мая: a holiday's name (Поздравляю с 8 Марта: с восьмым)
+    (
+        re.compile(
+            r"(?<![\w.,:\-])(?P<n>\d{1,2})\s+(?P<month>"
+            + "|".join(month.capitalize() for month in _MONTHS)
+            + r")(?![а-яё])"
+        ),
+        _holiday,
+    ),
     # с 5 по 7, с 1941 по 1945, с 9 по 11 класс: ordinals, whatever follows the span
     (_PO_SPAN, _po_span),
     # last: a number left in digits after a preposition, in the case it asks (до 5 километров: до пяти)

@@ -2,9 +2,10 @@
 
 espeak-ng says "5 мая" as "пять мая", which no Russian says: a date is an ordinal, in the genitive when it
 tells when (Встреча пятого мая, "какого числа?") and in the nominative when it names the day (Сегодня пятое
-мая, "какое число?"). A span with по is "up to and including": both ends are ordinals, the last in the
-accusative (с 1941 по 1945 шла война: по тысяча девятьсот сорок пятый), whatever word follows it; a verb after
-the last end left it in digits, read "тысяча девятьсот сорок пять"."""
+мая, "какое число?"); written with its ending (5-го мая) the ending tells, and a holiday's name (8 Марта)
+after с is what one congratulates on (с восьмым). A span with по is "up to and including": both ends are
+ordinals, the last in the accusative (с 1941 по 1945 шла война: по тысяча девятьсот сорок пятый), whatever
+word follows it; a verb after the last end left it in digits, read "тысяча девятьсот сорок пять"."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ from espeak_phones import espeak_phones
         ("Завтра уже 1 сентября!", "Завтра уже первое сентября!"),
         ("Наступило 1 января.", "Наступило первое января."),
         ("1 сентября — День знаний.", "первое сентября — День знаний."),
+        # a day written with its ending (espeak-ng: "пять го"), a holiday's name with a capital
+        ("Фестиваль 5-го мая.", "Фестиваль пятого мая."),
+        ("К 8-му марта купим цветы.", "К восьмому марта купим цветы."),
+        ("Поздравляю с 8 Марта!", "Поздравляю с восьмым Марта!"),
+        ("9 Мая — великий праздник.", "девятое Мая — великий праздник."),
     ],
 )
 def test_a_date_with_no_preposition_is_an_ordinal_in_the_case_its_sentence_asks(written, spoken):
