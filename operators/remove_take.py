@@ -77,7 +77,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
             traceback.print_exc()
             line = internal_error_line("Remove Take", exc, last_line=True, also=", Ctrl+Z undoes what it did")
             return report_failure(self, context, line)
-        message = f"DualTalk: {report.summary}{_readings_removed(faces)}{file_takes.kept_line(objs)}"
+        message = f"DualTalk: {report.summary}{_texts_clause(report.texts)}{file_takes.kept_line(objs)}"
         state.set_status(context, running=False, fraction=1.0, last=message)
         self.report({"INFO"}, message)
         for note in report.notes:  # e.g. a take of an older DualTalk: what the characters returned to
@@ -125,7 +125,11 @@ def readings_going(objs: list) -> str:
 def _readings_removed(faces: list[str]) -> str:
     """The texts of what each script line was read as, of the takes ``faces`` no longer hold, removed
     (:func:`..dualtalk_blender.scene.reading_text.drop_unheld`), and the line's clause naming them."""
-    gone = reading_text.drop_unheld(faces)
+    return _texts_clause(reading_text.drop_unheld(faces))
+
+
+def _texts_clause(gone: list[str]) -> str:
+    """The status line's clause naming the removed texts of what script lines were read as."""
     if not gone:
         return ""
     return f"; removed the text{'s' if len(gone) > 1 else ''} {', '.join(repr(n) for n in gone)}"

@@ -103,7 +103,18 @@ from mathutils import Euler, Quaternion
 from ...inference.core.errors import DualTalkError
 from ..rig import retarget
 from ..rig.layer_names import LAYERS
-from . import apply, before_take, companions, compat, layers, rest_beneath, sound, take_history, take_owners
+from . import (
+    apply,
+    before_take,
+    companions,
+    compat,
+    layers,
+    reading_text,
+    rest_beneath,
+    sound,
+    take_history,
+    take_owners,
+)
 from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, fill, is_ours
 
@@ -284,6 +295,8 @@ class RemoveReport:
     # the animator's copies of our strips playing their own sound: kept, our tags dropped (sound.py)
     kept_strips: list[str] = field(default_factory=list)
     edits: str = ""  # the keys edited by hand inside the take's layers, gone with it
+    # the texts of what each script line was read as (reading_text) whose take no character holds now
+    texts: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -1414,6 +1427,14 @@ def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
     apply.write_marker_records(scene, left, records)
 
 
+def _face_name(obj: Any) -> str:
+    """The character ``obj`` (mesh or rig) as its take's texts name it: its face mesh's name."""
+    try:
+        return find_mesh_and_armature(obj)[0].name
+    except DualTalkError:
+        return obj.name
+
+
 def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = True) -> RemoveReport:
     """Remove DualTalk's take from the characters ``objs`` (meshes or armatures); see the module
     docstring for what goes and what stays. One undo step (``undo_push=False`` inside an operator that
@@ -1422,6 +1443,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     objs = list(objs)
     plan = plan_removal(objs, scene)
     played = playing_takes(objs)  # read before the layers go
+    faces = [_face_name(obj) for obj in objs]  # as the readings' texts name them
     # the animator's copies, found while the take still says what it plays (a take keyed before
     # 2026-12-04 is told from a copy of its strip only then: fix37 kept37); never planned: not ours
     kept_strips = sound.release_users_copies(scene)
@@ -1448,6 +1470,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     for there in [scene, *(e.scene for e in plan.elsewhere)]:  # Remove Take never plays it back
         for names, take, ids in played:
             take_history.forget(there, names, take, ids)
+    texts = reading_text.drop_unheld(faces)  # from Python too, not only the panel's button
     if undo_push:
         compat.undo_push(f"DualTalk: remove take from {_names(plan.characters)}")
     return RemoveReport(
@@ -1463,6 +1486,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
         elsewhere=[e.what() for e in plan.elsewhere],
         kept_strips=kept_strips,
         edits=plan.edits,
+        texts=texts,
     )
 
 

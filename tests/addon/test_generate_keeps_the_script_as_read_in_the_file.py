@@ -185,9 +185,19 @@ def test_play_take_names_the_reading_and_remove_take_removes_it_undo_brings_it_b
         assert V1 in ours() and "removed the text" not in status(), status()
         assert bpy.ops.dualtalk.remove_take(character="B") == {"FINISHED"}
         assert ours() == [v2] and f"removed the text '{V1}'" in status(), status()
+        bpy.ops.ed.undo_push(message="before the last Remove Take")
         assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}  # the last take: back to before DualTalk
     assert ours() == [] and f"removed the text '{v2}'" in status(), status()
     assert "scene notes" in bpy.data.texts  # the animator's own text stays through it all
+
+    bpy.ops.ed.undo_push(message="Remove Take")
+    bpy.ops.ed.undo()  # v2 plays again; a pipeline script removes it through the Python API
+    from dualtalk.dualtalk_blender.scene.remove_take import remove_take
+
+    pair = [bpy.context.scene.dualtalk.char_a, bpy.context.scene.dualtalk.char_b]
+    assert ours() == [v2]
+    assert remove_take(pair, bpy.context.scene).texts == [v2]
+    assert ours() == [] and "scene notes" in bpy.data.texts
 
 
 def test_a_take_kept_on_disk_says_where_its_reading_went(scene, assets, tmp_path, private_tmp):
