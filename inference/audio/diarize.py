@@ -14,8 +14,9 @@ Where those 0.4 s windows sit about as close to one voice as to the other, both 
 faces move there (only when the two voices are clearly apart; on far-field meetings it cannot be told
 and every frame keeps one voice). When the two voices the first pass found are one voice (a monologue, a
 voice-over, a conversation whose other side stays silent), all the speech goes to S1 and the second
-character only listens (:func:`_one_voice`). Measured error is in the README; because it is rough on real
-conversations it is opt-in (``--diarize``), never the default.
+character only listens (:func:`_one_voice`; two voices of one sex that the encoder hears as alike stay
+two when their MFCCs say so, :func:`_mfcc_gain`). Measured error is in the README; because it is rough
+on real conversations it is opt-in (``--diarize``), never the default.
 """
 
 from __future__ import annotations
@@ -71,13 +72,28 @@ CHUNK_WINDOWS = 8
 MIN_CHUNK_WINDOWS = 3
 MIN_CHUNKS = 4
 MAX_CHUNKS = 1500  # a longer take's stretches are sampled evenly: 1500^2 pairs, not a 3 h take's 5400^2
+# ...unless the two halves' sound says otherwise. Two men (or two women) whose voices the encoder hears as
+# alike pass both checks above (espeak-ng's US and British man 0.90 / 0.76: review rv40d F3), yet their
+# halves' MFCCs (per speech frame) are fitted much better by a Gaussian each than by one. The measure is
+# that gain in log-likelihood per frame (a BIC between one and two full-covariance Gaussians, with a chance
+# split's own gain, the parameter count over 2N, taken off so short takes are not favoured), on the
+# recording with white noise at its noise floor added (:func:`_mfcc_gain`). One voice that passes both
+# checks: 0.08-0.70 (LJ Speech, LibriVox, flite, espeak-ng monologues and each pair voice alone saying
+# both halves' phrases; one voice with a rate, loudness, noise or low-pass change half-way 0.16-0.55);
+# espeak-ng US/British, US/Scottish and US/RP men 0.97-1.04 (fix42 diar42).
+# With the true turns every espeak-ng pair of one sex measures 0.85-2.1; where the first pass's halves
+# do not follow the voices (two US men) it stays low, and they stay one voice. Far-field meeting voices
+# alone reach 1.0, but the two checks above already split those: this measure only keeps apart what they
+# would join. Each half needs MIN_HALF_FRAMES speech frames (3.2 s), else the checks above decide.
+SAME_VOICE_MFCC_GAIN = 0.85
+MIN_HALF_FRAMES = 4 * N_MFCC
 
 log = logging.getLogger("dualtalk.audio")  # the CLI prints it as a ``warning:`` line
 
 # Said (in ``meta["warnings"]`` and on the log) when the check above keeps all the speech on one voice:
-# two people of one sex whose voices the encoder hears as alike are called one too (review rv40d F3: a
-# US and a British espeak-ng man, 0.90 / 0.72; "US man / British man" in ``eval diarize --synthetic``),
-# and the bare "B only listens" gave the user no way out. The one line said then (the loader adds none).
+# two people of one sex whom neither the encoder nor the MFCC gain tells apart are called one too (two
+# espeak-ng US men, 0.925 / 0.804: "US man / US man" in ``eval diarize --synthetic``), and the bare
+# "B only listens" gave the user no way out. The one line said then (the loader adds none).
 ONE_VOICE_SAID = (
     "--diarize heard one voice (the two halves it split the speech into are {voices_similarity:.3f} alike, "
     "{stretch_similarity_p5:.3f} at the least alike), so all of it goes to A and B only listens; if two "
@@ -232,10 +248,51 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / (np.linalg.norm(x, axis=-1, keepdims=True) + 1e-8)
 
 
-def _one_voice(windows: _Windows, path: np.ndarray, idx: np.ndarray) -> tuple[bool, dict]:
-    """Whether the first pass's two voices (``path`` over the speech frames ``idx``) are one voice
-    (:data:`SAME_VOICE_SIM`), and the two measures it rests on."""
+def _noise_floor(mix: np.ndarray, speech: np.ndarray, sr: int, fps: int) -> float:
+    """The recording's noise level: the 90th percentile RMS of its frames without speech (of its
+    quietest tenth when under ten frames are without speech)."""
+    per = max(1, int(round(sr / fps)))
+    t = min(len(speech), len(mix) // per)
+    if t < 1:
+        return 0.0
+    rms = np.sqrt((mix[: t * per].astype(np.float64).reshape(t, per) ** 2).mean(1))
+    quiet = rms[~speech[:t]] if int((~speech[:t]).sum()) >= 10 else np.sort(rms)[: max(1, t // 10)]
+    return float(np.percentile(quiet, 90))
+
+
+def _mfcc_gain(mix: np.ndarray, path: np.ndarray, speech: np.ndarray, sr: int, fps: int) -> float | None:
+    """How much better a Gaussian per half fits the MFCCs of the speech frames (split by ``path``) than
+    one Gaussian, per frame, less a chance split's gain (:data:`SAME_VOICE_MFCC_GAIN`); None when a half
+    has under :data:`MIN_HALF_FRAMES` frames. White noise at the recording's noise floor is added first,
+    so a floor that changes (a fan turned on, a second session) is not heard as a second voice: one
+    espeak-ng voice with noise from its middle on measured 3.19 without it, 0.26 with it."""
+    if min(int((path == 0).sum()), int((path == 1).sum())) < MIN_HALF_FRAMES:
+        return None
+    idx = np.flatnonzero(speech)
+    floor = _noise_floor(mix, speech, sr, fps)
+    if floor > 0:
+        mix = mix + (floor * np.random.default_rng(0).standard_normal(len(mix))).astype(np.float32)
+    per = int(round(100 / fps))  # mfcc frames per video frame
+    t = int(idx[-1]) + 1
+    m = mfcc(mix, sr)
+    m = np.pad(m, ((0, max(0, t * per - len(m))), (0, 0)))[: t * per].reshape(t, per, -1).mean(1)[idx]
+    m = (m - m.mean(0)) / (m.std(0) + 1e-8)
+    d = m.shape[1]
+
+    def spread(x: np.ndarray) -> float:  # len(x) * log det of its covariance
+        return len(x) * float(np.linalg.slogdet(np.cov(x.T, bias=True) + 1e-6 * np.eye(d))[1])
+
+    gain = (spread(m) - spread(m[path == 0]) - spread(m[path == 1])) / (2 * len(m))
+    return gain - (d + d * (d + 1) / 2) / (2 * len(m))
+
+
+def _one_voice(
+    windows: _Windows, path: np.ndarray, speech: np.ndarray, mix: np.ndarray, sr: int, fps: int
+) -> tuple[bool, dict]:
+    """Whether the first pass's two voices (``path`` over the frames of ``speech``) are one voice
+    (:data:`SAME_VOICE_SIM`, :data:`SAME_VOICE_MFCC_GAIN`), and the measures it rests on."""
     centres, emb = windows.centres, windows.emb
+    idx = np.flatnonzero(speech)
     voice = path[np.searchsorted(idx, centres)]
     if voice.min() == voice.max():  # no window of one of them: cannot tell, keep two voices
         return False, {}
@@ -258,7 +315,13 @@ def _one_voice(windows: _Windows, path: np.ndarray, idx: np.ndarray) -> tuple[bo
     pairs = (stretch @ stretch.T)[np.triu(np.ones((len(chunks), len(chunks)), dtype=bool), 1)]
     least = float(np.percentile(pairs, 5))
     measures["stretch_similarity_p5"] = round(least, 3)
-    return sim >= SAME_VOICE_SIM and least >= SAME_VOICE_CHUNK_SIM, measures
+    if sim < SAME_VOICE_SIM or least < SAME_VOICE_CHUNK_SIM:
+        return False, measures
+    gain = _mfcc_gain(mix, path, speech, sr, fps)
+    if gain is None:
+        return True, measures
+    measures["mfcc_gain"] = round(gain, 3)
+    return gain < SAME_VOICE_MFCC_GAIN, measures
 
 
 def _nearest(centres: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -350,7 +413,7 @@ def diarize_mix(
     share = float(np.mean(path == 1))
     both = np.zeros(t, dtype=bool)
     if windows is not None and min(share, 1 - share) >= 0.05:
-        one, measures = _one_voice(windows, path, idx)
+        one, measures = _one_voice(windows, path, speech, mix, sr, fps)
         meta.update(measures)
         if one:  # one voice alone: all its speech to S1 (below), the other character listens
             meta["method"] += "+one-voice"
