@@ -1,5 +1,5 @@
-"""``python -m dualtalk eval diarize --ami DIR [--files trn|held-out|all] [--one-voice DIR] [--synthetic]
-[--json]``: how well ``--diarize`` finds who speaks when in one mono mix, beside a simple baseline.
+"""``python -m dualtalk eval diarize --ami DIR [--files trn|held-out|all] [--one-voice DIR] [--real DIR]
+[--synthetic] [--json]``: how well ``--diarize`` finds who speaks when in one mono mix, beside a simple baseline.
 
 - ``--ami DIR``: recordings with who-speaks-when in RTTM (the layout of
   ``../shared/data/real_speech/ami_meetings``: ``<id>.wav`` beside one or more ``*.rttm`` whose file
@@ -8,6 +8,9 @@
 - ``--one-voice DIR``: recordings of one voice alone (a reader's clips: ``../shared/data/real_speech/
   librivox``): its wav files, in name order, joined into recordings of about a minute; all their
   speech should go to one character.
+- ``--real DIR``: an RTTM folder as for ``--ami``, cut into real people taking turns
+  (:mod:`.diarize_real_pairs`): every two people of one recording, each with their stretches where they
+  alone speak, and each person with 8 s or more alone as one voice; DER and people heard per pair.
 - ``--synthetic``: espeak-ng conversations made here with known truth (:mod:`.diarize_synthetic`):
   backchannels under the speaker's words and an interruption, with the backchannels at 0 and -6 dB;
   each of their voices alone (one voice: the six monologues); and pairs of voices taking turns, a man
@@ -71,6 +74,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder of wav recordings of one voice alone (e.g. ../shared/data/real_speech/librivox), "
         "joined in name order into recordings of about a minute: all their speech should go to one character",
+    )
+    parser.add_argument(
+        "--real",
+        metavar="DIR",
+        help="folder as for --ami, cut into real people taking turns: every two people of one recording, "
+        "each with their stretches where they alone speak (AMI ids start with the sex, M/F), and each "
+        "person with 8 s or more alone as one voice: DER and people heard per pair",
     )
     parser.add_argument(
         "--synthetic",
@@ -144,19 +154,20 @@ def _systems() -> tuple[str, ...]:
 
 # AMI-style folders --------------------------------------------------------------------------------
 def ami_recordings(
-    folder: Path, files: str = "held-out"
+    folder: Path, files: str = "held-out", flag: str = "--ami"
 ) -> list[tuple[str, Path, list[tuple[float, float, str]]]]:
-    """(id, wav, turns) of the recordings chosen by ``files`` that have both a wav and turns, in id order."""
-    there = stat_path(folder, "--ami")
+    """(id, wav, turns) of the recordings chosen by ``files`` that have both a wav and turns, in id order
+    (``flag``: the option that named the folder, for the error lines)."""
+    there = stat_path(folder, flag)
     if there is None:
-        raise DualTalkError(f"--ami {folder}: no such folder")
+        raise DualTalkError(f"{flag} {folder}: no such folder")
     if not stat.S_ISDIR(there.st_mode):
         raise DualTalkError(
-            f"--ami {folder} is a file; give the folder that holds <id>.wav and its RTTM files"
+            f"{flag} {folder} is a file; give the folder that holds <id>.wav and its RTTM files"
         )
     rttms = sorted(p for p in folder.glob("*.rttm") if p.is_file())
     if not rttms:
-        raise DualTalkError(f"--ami {folder}: no .rttm file (who speaks when) in it")
+        raise DualTalkError(f"{flag} {folder}: no .rttm file (who speaks when) in it")
     turns: dict[str, list[tuple[float, float, str]]] = {}
     tuned: set[str] = set()
     for path in rttms:
@@ -174,7 +185,7 @@ def ami_recordings(
         lacking = f" ({named} not there)" if missing else ""
         other = " (see --files)" if files != "all" and not missing else ""
         raise DualTalkError(
-            f"--ami {folder}: no {which}recording with both an RTTM entry and its <id>.wav{lacking}{other}"
+            f"{flag} {folder}: no {which}recording with both an RTTM entry and its <id>.wav{lacking}{other}"
         )
     if missing:
         log.warning("%s not in %s: not scored", named, folder)
@@ -324,18 +335,42 @@ def score_pairs(
     """Per voice pair taking turns (:func:`.diarize_synthetic.pair`) and system: DER and the people heard."""
     from . import diarize_synthetic as synth
 
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for name in synth.PAIRS if names is None else names:
-        conv = synth.pair(name)
-        frames = frames_for(len(conv.mix), SAMPLE_RATE, FPS)
-        named = {w: track(((s, e) for s, e, who in conv.turns if who == w), frames) for w in "AB"}
-        ref = Reference(named["A"], named["B"], np.zeros(frames, dtype=bool))
-        out[name] = {}
-        for system in systems:
-            first, second = RUN[system](conv.mix, frames)
-            der = pool([score(ref, first, second)])["der"]
-            out[name][system] = {"der": der, "people": heard_people(first, second)}
+    made = ((name, synth.pair(name)) for name in (synth.PAIRS if names is None else names))
+    return {name: _pair_scores(conv.mix, conv.turns, systems) for name, conv in made}
+
+
+def _pair_scores(
+    mix: np.ndarray, turns: list[tuple[float, float, str]], systems: tuple[str, ...]
+) -> dict[str, dict[str, Any]]:
+    """Per system: DER and the people heard on two voices ("A", "B" in ``turns``) taking turns."""
+    frames = frames_for(len(mix), SAMPLE_RATE, FPS)
+    named = {w: track(((s, e) for s, e, who in turns if who == w), frames) for w in "AB"}
+    ref = Reference(named["A"], named["B"], np.zeros(frames, dtype=bool))
+    out: dict[str, dict[str, Any]] = {}
+    for system in systems:
+        first, second = RUN[system](mix, frames)
+        out[system] = {"der": pool([score(ref, first, second)])["der"], "people": heard_people(first, second)}
     return out
+
+
+def score_real(folder: Path, systems: tuple[str, ...] = SYSTEMS) -> dict[str, Any]:
+    """Real people of one recording taking turns and each alone (:mod:`.diarize_real_pairs`)."""
+    from . import diarize_real_pairs as real
+
+    by_person = real.people(ami_recordings(folder, "all", "--real"))
+    made, alone = real.pairs(by_person), real.alone(by_person)
+    if not made and not alone:
+        raise DualTalkError(
+            f"--real {folder}: no two people of one recording with {real.MIN_PERSON_S:g} s each where they "
+            "alone speak"
+        )
+    return {
+        "folder": str(folder),
+        "pairs": {m.name: _pair_scores(m.mix, m.turns, systems) for m in made},
+        "seconds": round(sum(len(m.mix) for m in made) / SAMPLE_RATE, 1),
+        "alone": [m.name for m in alone],
+        "one_voice": _one_voice_rows([m.mix for m in alone], systems) if alone else {},
+    }
 
 
 # the report ---------------------------------------------------------------------------------------
@@ -374,11 +409,14 @@ def _one_voice_lines(systems: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
-def _pair_lines(pairs: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+def _pair_lines(
+    pairs: dict[str, dict[str, dict[str, Any]]],
+    title: str = "synthetic voice pairs taking turns (three phrases each, no overlap)",
+) -> list[str]:
     """The voice pairs' table: each system's DER and the people it heard (of 2)."""
     systems = list(next(iter(pairs.values()))) if pairs else []
     return [
-        "synthetic voice pairs taking turns (three phrases each, no overlap): DER, people heard (of 2)",
+        f"{title}: DER, people heard (of 2)",
         f"{'pair':<26}" + "".join(f" {s:>20}" for s in systems),
         *(
             f"{name:<26}" + "".join(f" {_pct(r[s]['der']) + ', ' + str(r[s]['people']):>20}" for s in systems)
@@ -406,6 +444,24 @@ def format_report(out: dict[str, Any]) -> str:
             "to one)",
             *_one_voice_lines(o["systems"]),
         ]
+    if "real" in out:
+        r = out["real"]
+        if r["pairs"]:
+            lines += [
+                *([""] if lines else []),
+                *_pair_lines(
+                    r["pairs"],
+                    f"real people of one recording taking turns ({r['folder']}: {len(r['pairs'])} pairs, "
+                    f"{r['seconds']:g} s; their stretches alone, 0.4 s apart)",
+                ),
+            ]
+        if r["alone"]:
+            lines += [
+                *([""] if lines else []),
+                f"each of them alone ({', '.join(r['alone'])}): speech given to the second character, "
+                "recordings kept whole (>= 95 % to one)",
+                *_one_voice_lines(r["one_voice"]),
+            ]
     if "synthetic" in out:
         s = out["synthetic"]
         for level, systems in s["levels"].items():
@@ -434,21 +490,25 @@ def format_report(out: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.ami is None and args.one_voice is None and not args.synthetic:
+    if args.ami is None and args.one_voice is None and args.real is None and not args.synthetic:
         raise DualTalkError(
-            "give --ami DIR (recordings with RTTM turns), --one-voice DIR (one voice alone), --synthetic, "
-            "or several"
+            "give --ami DIR (recordings with RTTM turns), --one-voice DIR (one voice alone), --real DIR "
+            "(real people taking turns), --synthetic, or several"
         )
     if args.files is not None and args.ami is None:
         raise DualTalkError("--files chooses among the --ami recordings; give --ami DIR too")
     out: dict[str, Any] = {}
     systems = _systems()
-    if args.one_voice is not None:  # both folders are checked before anything runs
+    if args.one_voice is not None:  # the folders are checked before anything runs
         one_voice_wavs(Path(args.one_voice))
+    if args.real is not None:
+        ami_recordings(Path(args.real), "all", "--real")
     if args.ami is not None:
         out["ami"] = score_ami(Path(args.ami), args.files or "held-out", systems)
     if args.one_voice is not None:
         out["one_voice"] = score_one_voice(Path(args.one_voice), systems)
+    if args.real is not None:
+        out["real"] = score_real(Path(args.real), systems)
     if args.synthetic:
         out["synthetic"] = score_synthetic(systems=systems)
     print(json.dumps(out) if args.json else format_report(out))
