@@ -20,8 +20,9 @@ import numpy as np
 from ..core.channels import ARKIT52, HEAD, SPACE_ARKIT, SPACE_FLAME
 from ..core.errors import DualTalkError
 from ..core.gaze import EYE_LOOK, GAZE_PARTNER, eye_weights
-from ..core.motion import Motion
+from ..core.motion import Motion, check_one_rate
 from ..core.progress import Progress
+from ..core.timebase import rates_shown, same_rate
 from .cues import Cues, Tick, conversation_cues, segments
 from .layers import (
     Context,
@@ -91,12 +92,13 @@ def dialogue_cues(
 
 
 def _check(motion_a: Motion, motion_b: Motion) -> None:
+    """One pair: the same length, space and frame rate (the rate by the project's one rule,
+    :func:`.core.timebase.same_rate`, as the scene and ``animate`` check it)."""
     if motion_a.num_frames != motion_b.num_frames:
         raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
     if motion_a.space != motion_b.space:
         raise DualTalkError(f"A is {motion_a.space} but B is {motion_b.space}")
-    if abs(motion_a.fps - motion_b.fps) > 1e-6:
-        raise DualTalkError(f"A is at {motion_a.fps:g} fps but B at {motion_b.fps:g} fps")
+    check_one_rate(motion_a, motion_b)
 
 
 def apply_behaviour(
@@ -126,10 +128,9 @@ def apply_behaviour(
     _check(motion_a, motion_b)
     start_s = 0.0
     if cues is not None:
-        if abs(cues.fps - motion_a.fps) > 1e-6:
-            raise DualTalkError(
-                f"the recording's cues are at {cues.fps:g} fps but the motion at {motion_a.fps:g}"
-            )
+        if not same_rate(cues.fps, motion_a.fps):
+            shown = rates_shown(cues.fps, motion_a.fps)
+            raise DualTalkError(f"the recording's cues are at {shown[0]} fps but the motion at {shown[1]}")
         start_s = _part_start(dialogue, cues, motion_a.num_frames, motion_a.fps)
         cues_a, cues_b = cues.a, cues.b
     elif recording is None:
