@@ -80,7 +80,7 @@ def read_line(
     # a Latin line among a Russian character's lines, untagged: the language its letters show
     other = None if tagged else line_language.reading(text, language)
     voice = line_language.voice(text, language, tagged) or espeak_voice(language)
-    said = " ".join(script_warp._spoken(text, voice).split())
+    said = " ".join(script_warp.spoken_line(text, voice).split())
     if tagged:
         return code, said, told
     if other is None:

@@ -195,10 +195,10 @@ def _reading(text: str, voice: str) -> _Reading:
     """espeak-ng's reading of a line, made once per process and line: a take's lines and its parts
     (Re-generate Preview Range, ``--start``) read the same line again; each reading is the same sample
     for sample wherever it is made (``tts`` speaks every utterance with a fresh copy of espeak-ng)."""
-    return _Reading(_spoken(text, voice), voice)
+    return _Reading(spoken_line(text, voice), voice)
 
 
-def _spoken(text: str, voice: str) -> str:
+def spoken_line(text: str, voice: str) -> str:
     """The line as espeak-ng is given it, its stage directions dropped (``directions``: espeak-ng
     reads ``(risas)`` as a word): a Japanese line in kana, its kanji read and its particles as said,
     where SudachiPy is installed (``japanese_reading``); a Spanish, French, German, Italian or
@@ -206,7 +206,8 @@ def _spoken(text: str, voice: str) -> str:
     espeak-ng reads "9 h 30" as "neuf ache trente"); a Korean line with its numbers, units and Latin
     letters as said (``written_forms_ko``: 3시 세 시); a Russian, Mandarin, Turkish or Hindi line with its
     abbreviations, %, currency, ordinals and years as said (``written_forms_ru``, ``_zh``, ``_tr``, ``_hi``);
-    full-width digits and letters (３点) read as plain ones; any other line as written."""
+    full-width digits and letters (３点) read as plain ones; any other line as written. Public because
+    ``script_reading`` shows the writer these very words: one reading, so the file cannot differ from the run."""
     text = directions.dropped(text)
     if voice != "ja":
         return written_forms.as_said(text, voice)

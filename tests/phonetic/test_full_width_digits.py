@@ -28,7 +28,7 @@ from espeak_phones import espeak_phones
     ],
 )
 def test_full_width_digits_letters_and_percent_are_read_as_plain_ones(language, typed, plain):
-    assert script_warp._spoken(typed, espeak_voice(language)) == plain
+    assert script_warp.spoken_line(typed, espeak_voice(language)) == plain
 
 
 def test_chinese_punctuation_and_other_compatibility_forms_are_kept():

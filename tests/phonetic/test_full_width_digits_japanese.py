@@ -39,14 +39,14 @@ _phones = partial(espeak_phones, voice="ja")
 @pytest.mark.parametrize(("typed", "plain"), KANA_LINES)
 def test_a_kana_line_without_the_kanji_reader_reads_its_full_width_digits(monkeypatch, typed, plain):
     with missing(monkeypatch):
-        assert script_warp._spoken(typed, "ja") == script_warp._spoken(plain, "ja")
+        assert script_warp.spoken_line(typed, "ja") == script_warp.spoken_line(plain, "ja")
 
 
 @pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 def test_espeak_ng_says_the_number_of_a_line_typed_full_width(monkeypatch):
     typed, plain = KANA_LINES[0]
     with missing(monkeypatch):
-        said = _phones(script_warp._spoken(typed, "ja"))
+        said = _phones(script_warp.spoken_line(typed, "ja"))
     assert said == _phones(plain)
     assert len(said) > len(_phones("りんごを こ ください"))  # the 5 (go) is said, not dropped
 
@@ -54,4 +54,4 @@ def test_espeak_ng_says_the_number_of_a_line_typed_full_width(monkeypatch):
 @needs_it
 @pytest.mark.parametrize(("typed", "plain"), KANA_LINES + KANJI_LINES)
 def test_with_the_kanji_reader_full_width_and_ascii_digits_read_the_same(typed, plain):
-    assert script_warp._spoken(typed, "ja") == script_warp._spoken(plain, "ja")
+    assert script_warp.spoken_line(typed, "ja") == script_warp.spoken_line(plain, "ja")

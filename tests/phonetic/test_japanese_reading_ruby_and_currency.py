@@ -17,7 +17,7 @@ pytestmark = kanji_reader.needs_it
 
 
 def _read(text: str) -> str:
-    return script_warp._spoken(text, "ja")
+    return script_warp.spoken_line(text, "ja")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,9 @@ from dualtalk.inference.audio.tts import Voice, available_engines, speak
 from dualtalk.inference.audio.vad import voice_activity
 from dualtalk.inference.core.motion import Motion
 from dualtalk.inference.phonetic import script_reading as sr
+from dualtalk.inference.phonetic import script_warp
 from dualtalk.inference.phonetic import transcript as tr
+from dualtalk.inference.phonetic.script_languages import espeak_voice
 from robustness_util import assert_refused, run_cli
 
 needs_espeak = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
@@ -42,6 +44,8 @@ def test_a_russian_script_shows_its_year_and_abbreviation_as_said(tmp_path):
     assert rows[0].said == "Встретимся в две тысячи двадцать четвёртом году."
     assert "рублей, то есть недорого" in rows[1].said
     assert "read in tr" in rows[2].note and "not ru" in rows[2].note  # a Turkish line among Russian ones
+    # the words shown are the words the warp reads: one public reading, not a copy of it
+    assert rows[1].said == " ".join(script_warp.spoken_line(lines[1].text, espeak_voice("ru")).split())
     path = sr.write(tmp_path, rows)
     table = _rows(path)
     assert [t["typed"] for t in table] == [line.text for line in lines]

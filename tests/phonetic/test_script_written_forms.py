@@ -100,7 +100,7 @@ from espeak_phones import espeak_phones
     ],
 )
 def test_a_written_form_is_given_to_espeak_as_it_is_said(language, written, said):
-    assert script_warp._spoken(written, espeak_voice(language)) == said
+    assert script_warp.spoken_line(written, espeak_voice(language)) == said
 
 
 _phones = espeak_phones
@@ -193,7 +193,7 @@ def test_a_spanish_title_is_said_without_a_pause_after_it(written, said):
     after a silence (a plosive, not the fricative of "señor García"); Prof., Lic., Ing. were "prof",
     "lik", "ing" and a 0.3 s pause. Said as words, the line is read as the actor says it."""
     voice = espeak_voice("es")
-    assert script_warp._spoken(written, voice) == said
+    assert script_warp.spoken_line(written, voice) == said
     read = script_warp._reading(written, voice).phones
     assert [symbol for symbol, _s, _e in read] == _phones(said, voice)
     # each phone where it is in the line said in words: no pause where the full stop was

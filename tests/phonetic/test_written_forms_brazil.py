@@ -39,7 +39,7 @@ def test_a_brazilian_script_is_read_by_the_brazilian_voice(language):
     ],
 )
 def test_brazil_s_own_words_where_they_differ_from_portugal_s(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("pt_BR")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("pt_BR")) == spoken
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_brazil_s_own_words_where_they_differ_from_portugal_s(written, spoken):
     ],
 )
 def test_portugal_keeps_its_own_words(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("pt")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("pt")) == spoken
 
 
 @pytest.mark.parametrize("language", ["pt-br", "pt"])
@@ -70,7 +70,7 @@ def test_portugal_keeps_its_own_words(written, spoken):
     ],
 )
 def test_units_dates_dollars_and_feminine_counts_in_either_variety(language, written, spoken):
-    assert script_warp._spoken(written, espeak_voice(language)) == spoken
+    assert script_warp.spoken_line(written, espeak_voice(language)) == spoken
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_units_dates_dollars_and_feminine_counts_in_either_variety(language, wri
 )
 def test_look_alikes_are_not_rewritten_otherwise(line):
     expected = line.replace("R$ 17,50", "17 reais e 50")
-    assert script_warp._spoken(line, espeak_voice("pt_BR")) == expected
+    assert script_warp.spoken_line(line, espeak_voice("pt_BR")) == expected
 
 
 _phones = espeak_phones

@@ -88,7 +88,7 @@ pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="esp
     ],
 )
 def test_a_date_price_or_abbreviation_is_read_as_it_is_said(voice, written, said):
-    spoken = script_warp._spoken(written, voice)
+    spoken = script_warp.spoken_line(written, voice)
     near = SequenceMatcher(None, espeak_phones(spoken, voice), espeak_phones(said, voice)).ratio()
     assert near >= 0.95, (spoken, near)
 
@@ -108,7 +108,7 @@ def test_a_date_price_or_abbreviation_is_read_as_it_is_said(voice, written, said
     ],
 )
 def test_a_fraction_or_a_foreign_amount_is_left_as_written(language, written):
-    assert script_warp._spoken(written, espeak_voice(language)) == written
+    assert script_warp.spoken_line(written, espeak_voice(language)) == written
 
 
 @pytest.mark.parametrize(
@@ -124,4 +124,4 @@ def test_a_fraction_or_a_foreign_amount_is_left_as_written(language, written):
     ],
 )
 def test_a_unit_or_abbreviation_is_not_left_for_espeak_to_spell(voice, written, spelled):
-    assert spelled not in script_warp._spoken(written, voice)
+    assert spelled not in script_warp.spoken_line(written, voice)

@@ -26,7 +26,7 @@ from espeak_phones import espeak_phones
     ],
 )
 def test_a_hindi_line_is_given_to_espeak_as_a_hindi_speaker_says_it(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("hi")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("hi")) == spoken
 
 
 @pytest.mark.parametrize("line", ["25% छूट है।", "मेरा नाम राम है।", "लगभग 1,50,000 लोग"])

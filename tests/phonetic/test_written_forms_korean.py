@@ -53,7 +53,7 @@ pytestmark = pytest.mark.skipif("espeak" not in available_engines(), reason="esp
     ],
 )
 def test_a_korean_line_is_given_to_espeak_as_a_korean_speaker_says_it(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("ko")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("ko")) == spoken
 
 
 _phones = partial(espeak_phones, voice="ko")

@@ -33,7 +33,7 @@ VOICE = "cmn-latn-pinyin"
     ],
 )
 def test_a_mandarin_line_is_given_to_espeak_as_a_speaker_says_it(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("cmn")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("cmn")) == spoken
 
 
 @pytest.mark.parametrize(

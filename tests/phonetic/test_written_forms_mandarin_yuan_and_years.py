@@ -22,7 +22,7 @@ from dualtalk.inference.phonetic.script_languages import espeak_voice
     ],
 )
 def test_a_yuan_price_is_read_whole_with_one_yuan_after_it(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("cmn")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("cmn")) == spoken
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_a_yuan_price_is_read_whole_with_one_yuan_after_it(written, spoken):
     ],
 )
 def test_a_count_of_years_is_said_as_a_number(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("cmn")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("cmn")) == spoken
 
 
 @pytest.mark.parametrize(
@@ -49,4 +49,4 @@ def test_a_count_of_years_is_said_as_a_number(written, spoken):
     ],
 )
 def test_a_calendar_year_is_still_said_digit_by_digit(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("cmn")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("cmn")) == spoken

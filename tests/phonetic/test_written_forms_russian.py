@@ -34,7 +34,7 @@ from espeak_phones import espeak_phones
     ],
 )
 def test_a_russian_line_is_given_to_espeak_as_a_russian_speaker_says_it(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("ru")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("ru")) == spoken
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from espeak_phones import espeak_phones
     ],
 )
 def test_a_turkish_line_is_given_to_espeak_as_a_turkish_speaker_says_it(written, spoken):
-    assert script_warp._spoken(written, espeak_voice("tr")) == spoken
+    assert script_warp.spoken_line(written, espeak_voice("tr")) == spoken
 
 
 @pytest.mark.parametrize("line", ["%25 indirim var.", "Bölüm 3. Sonra gel.", "Saat 9:30'da, 3,5 kilo."])
