@@ -13,68 +13,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference import pipeline
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.core.channels import ARKIT55
-from dualtalk.inference.core.request import Request
+from one_mic_takes import FPS, LATE_S, OneMicTake
 
-SR = 16000
-FPS = 25
 JAW = ARKIT55.index("jawOpen")
-LINES = (  # who, what, silence before it (B answers 0.12 s after A's last word)
-    ("A", "Hi Bob, maybe we should go to the beach this weekend.", 0.3),
-    ("B", "Maybe. But the weather looks bad.", 0.45),
-    ("A", "Then we could have a picnic by the water, if the rain stops.", 0.45),
-    ("B", "Okay Bob, that sounds fine.", 0.12),
-)
-VOICES = {"A": Voice("espeak", "en-us+m3"), "B": Voice("espeak", "en-us+f2", pitch=70)}
-LATE_S = 0.4
+ENGINES = pipeline.Engines()  # loaded once for every take here
 
 
-class Scene:
-    """The take on disk: its mix, the script, and where each line's voice truly starts and ends."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        pieces, voices, t = [], [], 0.0
-        for who, text, gap in LINES:
-            said = speak(text, VOICES[who])
-            voice = said.audio[int(said.phones[0].start * SR) : int(said.phones[-1].end * SR)]
-            t += gap
-            voices.append((who, t, t + len(voice) / SR))
-            pieces.append((t, voice))
-            t += len(voice) / SR
-        mix = np.zeros(int((t + 0.6) * SR), np.float32)
-        for start, voice in pieces:
-            i = int(round(start * SR))
-            mix[i : i + len(voice)] += voice
-        mix *= 0.5 / np.abs(mix).max()
-        mix += 1e-3 * np.random.default_rng(0).standard_normal(len(mix)).astype(np.float32)  # room tone
-        self.audio = folder / "take.wav"
-        sf.write(self.audio, mix, SR)
-        self.voices = voices
-        self.script = folder / "script.txt"
-        self.script.write_text("".join(f"{who}: {text}\n" for who, text, _ in LINES), encoding="utf-8")
-
-    def labels(self, name: str, late_end: int | None = None, early_start: int | None = None) -> Path:
-        """Labels on the voices, line ``late_end``'s ending 0.4 s late or ``early_start``'s starting
-        0.4 s early (Audacity's start, end, name)."""
-        rows = []
-        for k, (who, start, end) in enumerate(self.voices):
-            start -= LATE_S if k == early_start else 0.0
-            end += LATE_S if k == late_end else 0.0
-            rows.append(f"{start:.2f}\t{end:.2f}\t{who}\n")
-        path = self.folder / f"{name}.txt"
-        path.write_text("".join(rows), encoding="utf-8")
-        return path
+class Scene(OneMicTake):
+    """The take (the one mic's mix and its script) and its runs."""
 
     def take(self, turns: Path, out: str, script: bool = True, **part: float):
-        from dualtalk.inference import pipeline
-
-        request = Request(
-            audio=str(self.audio), turns=str(turns), transcript=str(self.script) if script else None, **part
-        )
-        return pipeline.run(request, self.folder / out)
+        return pipeline.run(self.request(turns, script, **part), self.folder / out, engines=ENGINES)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic.turn_edges import MARGIN_S, loose_edges
-from test_transcript_turn_past_own_words import FPS, JAW, LINES, Scene, _frames
+from one_mic_takes import FPS, LINES
+from test_transcript_turn_past_own_words import JAW, Scene, _frames
 
 INTERRUPTION = ("B", "Yeah, yeah. Okay Bob, that sounds fine.", -0.7)  # 0.7 s before A's line ends
 
@@ -43,15 +44,11 @@ def test_a_start_before_the_partners_last_word_has_ended_still_waits():
 
 
 @pytest.fixture(scope="module")
-def interruption(tmp_path_factory, request):
+def interruption(tmp_path_factory):
     pytest.importorskip("pocketsphinx")
     if "espeak" not in available_engines():
         pytest.skip("espeak-ng not installed")
-    import test_transcript_turn_past_own_words as story
-
-    story.LINES = (*LINES[:3], INTERRUPTION)
-    request.addfinalizer(lambda: setattr(story, "LINES", LINES))
-    return Scene(tmp_path_factory.mktemp("interruption"))
+    return Scene(tmp_path_factory.mktemp("interruption"), (*LINES[:3], INTERRUPTION))
 
 
 def test_b_mouths_its_own_yeah_over_the_end_of_as_line(interruption, caplog):
