@@ -55,7 +55,10 @@ def test_the_panel_names_the_scripts_language_once_and_the_command_line_is_as_it
     with bpy.context.temp_override(scene=scene):
         assert bpy.ops.dualtalk.generate() == {"FINISHED"}
     line = bpy.context.window_manager.dualtalk_status.last
-    assert line.endswith(f"lips from the transcript (A not aligned, B not aligned) (warning: {SAID})"), line
+    reading = "each script line as read is in the text 'DualTalk script read – take (Alice & Bob)'"
+    assert line.endswith(
+        f"lips from the transcript (A not aligned, B not aligned); {reading} (warning: {SAID})"
+    ), line
     warning = line.split("(warning: ", 1)[1]
     assert len(warning) < BEFORE / 2, warning
     assert warning.count("Script Language") == 1 and "A: " not in warning and "B: " not in warning, warning
