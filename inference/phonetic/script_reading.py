@@ -58,11 +58,13 @@ def read_line(
     ``language``: what the aligner that places it is handed (:func:`.transcript.uses_warp`; ``warp``:
     the character's aligner where the caller knows it, :func:`.transcript.warped`). ``tagged``: the
     language the line's speaker tag gives it (``A (fr):``), which it is read in, said in the note."""
-    from .script_languages import normalise
+    from .script_languages import is_english, normalise
     from .transcript import uses_warp
 
     code = normalise(tagged or language)
-    told = f"tagged {code}" + (f", not {normalise(language)}" if code != normalise(language) else "")
+    # en-gb on an English character's line is English
+    apart = code != normalise(language) and not (is_english(code) and is_english(language))
+    told = f"tagged {code}" + (f", not {normalise(language)}" if apart else "")
     if not directions.dropped(text).strip():
         return code, "", "only stage directions: not said"
     if not (uses_warp(tagged or language) if warp is None else warp):
@@ -106,6 +108,8 @@ def read_lines(
     try:
         sides = lines_by_speaker(list(lines), names, "transcript", characters)
         side_of = {line.number: key for key, mine in zip("ab", sides, strict=True) for line in mine}
+        meant = {line.number: line for mine in sides for line in mine}  # tags decided against the names
+        lines = [meant.get(line.number, line) for line in lines]
     except DualTalkError:  # an unknown tag: shown as typed, read in A's language
         side_of = {line.number: "b" for line in lines if _tag(line.speaker) in ("b", _tag(names[1]))}
     own_of = {"a": language, "b": language_b or language}

@@ -151,18 +151,6 @@ MAX_ROUNDS = 3  # alignments at most (unsaid lines are dropped and the rest alig
 log = logging.getLogger("dualtalk.transcript")
 # who says it, then a colon: ":" or the full-width "：" a Japanese or Chinese keyboard types
 _LINE = re.compile(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(.*)$")
-# the line's own language after who says it, in round or square brackets (ASCII or full-width, as a
-# Japanese or Chinese keyboard types them): "A (fr):", "B [ja]:", "B（日本語）："
-_LANGUAGE_TAG = re.compile(
-    r"^(?P<who>.*?\S)\s*(?:[(（](?P<round>[^()（）\[\]［］]+)[)）]|[\[［](?P<square>[^()（）\[\]［］]+)[\]］])$"
-)
-# what reads as a tag meant, when no language has that name: one word, as a code or a name is written
-# (xx, pt-BR, es-419, Klingon); not a name's "(1)", "(Ret.)", "(V.O.)", "(CONT'D)"
-_ONE_WORD = re.compile(r"[^\W\d_]+(?:[-_][^\W_]+)*")
-TAG_FORMS = (
-    "tag a line's language after who says it: A (fr): ... or B [ja]: ...; "
-    "a stage direction goes after the colon: A: (laughs) ..."
-)
 
 
 @dataclass(frozen=True)
@@ -175,6 +163,9 @@ class Line:
     speaker: str
     text: str
     language: str | None = None
+    # the speaker part as typed where it ends in brackets ("JOHN (VO)", "B (fr)"): whether they are
+    # a tag or part of a name is decided once the speakers are known (:func:`lines_by_speaker`)
+    written: str = ""
 
 
 def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
@@ -206,39 +197,72 @@ def read_transcript(path: str | os.PathLike[str]) -> list[Line]:
             raise DualTalkError(
                 f"{p.name} line {number}: start the line with who says it and a colon (A: ... or B: ...)"
             )
-        speaker, language = _language_tagged(speaker_name(m.group(1)), f"{p.name} line {number}")
-        lines.append(Line(number, speaker, strip_format_marks(m.group(2)), language))
+        speaker, language, written = _as_read(speaker_name(m.group(1)), f"{p.name} line {number}")
+        lines.append(Line(number, speaker, strip_format_marks(m.group(2)), language, written))
     if not any(line.text for line in lines):
         raise DualTalkError(f"transcript {p.name} has no lines (write one per turn: A: ... or B: ...)")
     return lines
 
 
-def _language_tagged(speaker: str, where: str) -> tuple[str, str | None]:
-    """(who says it, the language the line is tagged with or None) from a line's speaker part: a
-    bilingual character's line in another language than theirs (``A (fr): Merci.``) says so, where a
-    guess from its letters would be thin or wrong. What is in the brackets is a tag when it names a
-    language (``(French)``, ``[Português do Brasil]``) or is one word (``(xx)``, ``(Frnech)``,
-    ``(whispering)``): then one that espeak-ng does not speak is refused, naming ``where``, the tag and
-    the forms it takes, before any audio is read. Anything else stays part of the name (``Speaker
-    (1)``, ``Smith (Ret.)``, ``Anna (V.O.)``), matched against the speakers as before."""
-    from ..core import language_names
-    from .script_languages import espeak_voice, is_english, normalise
+def _as_read(part: str, where: str) -> tuple[str, str | None, str]:
+    """(who says it, the line's language or None, the part as typed where it ends in brackets) of a
+    line's speaker part, before the speakers are known: a bilingual character's line in another
+    language than theirs (``A (fr): Merci.``) says so, where a guess from its letters would be thin or
+    wrong. After A or B (a script's own tags) brackets that may be meant as a language (a language's
+    name, or one word: ``(xx)``, ``(Frnech)``, ``(whispering)``) are one, and one that espeak-ng does
+    not speak is refused here, naming ``where``, before any audio is read. After any other name they
+    are taken for a tag for now when they name a language, and decided by :func:`lines_by_speaker`
+    against the dialogue's names (``JOHN (VO)``, ``MARY (CA)`` in a turns file stay names)."""
+    from . import speaker_tags
 
-    m = _LANGUAGE_TAG.match(speaker)
-    if m is None:
-        return speaker, None
-    tag = (m["round"] or m["square"]).strip()
-    named = language_names.tag_for(tag)
-    if named == "same" or not (named or _ONE_WORD.fullmatch(tag)):
-        return speaker, None
-    code = normalise(tag)
-    if not is_english(code):  # read by espeak-ng: one line where it lacks the language
-        try:
-            espeak_voice(tag, flag=f"{where}: language tag")
-        except DualTalkError as exc:  # (espeak-ng missing says so without the line: named here)
-            said = str(exc) if str(exc).startswith(where) else f"{where}: {exc}"
-            raise DualTalkError(f"{said}; {TAG_FORMS}") from None
-    return m["who"], code
+    found = speaker_tags.split(part)
+    if found is None:
+        return part, None, ""
+    who, tag = found
+    if _tag(who) in _AB:
+        if speaker_tags.may_be_tag(tag):
+            return who, speaker_tags.checked(tag, where), part
+        return part, None, part
+    code = speaker_tags.language_of(tag)
+    return (who, code, part) if code else (part, None, part)
+
+
+def _decided(line: Line, tags: dict[str, int], where: str) -> Line | None:
+    """``line`` with who says it and its language decided against the speakers known (``tags``: each
+    name as matched, :func:`_tag`): a speaker part that is a known name whole stays that name, untagged
+    (``JOHN (VO)``, ``MARY (CA)`` from a turns file); else brackets at its end are a language tag when
+    the name before them is known and they name a language (:mod:`.speaker_tags`). None when neither
+    is known: an unknown speaker, as typed."""
+    from . import speaker_tags
+
+    if not line.written:
+        return line if _tag(line.speaker) in tags else None
+    if _tag(line.written) in tags:
+        return dataclasses.replace(line, speaker=line.written, language=None)
+    found = speaker_tags.split(line.written)
+    if found is None or _tag(found[0]) not in tags:
+        return None
+    who, tag = found
+    if _tag(who) in _AB:  # decided as it was read (a refused tag never gets here)
+        return line if line.language else None
+    if not speaker_tags.language_of(tag) and not (speaker_tags.may_be_tag(tag) and _espeak_missing(tag)):
+        return None  # a note in the name (VO, mom): the name as typed is unknown
+    language = speaker_tags.checked(tag, f"{where} line {line.number}")  # (or: espeak-ng is missing)
+    return dataclasses.replace(line, speaker=who, language=language)
+
+
+def _espeak_missing(tag: str) -> bool:
+    """Whether a tag cannot be told a language for want of espeak-ng (a code needs its voices)."""
+    from ..audio.tts import espeak_voices
+    from .script_languages import is_english, normalise
+
+    if is_english(normalise(tag)):
+        return False
+    try:
+        espeak_voices()
+    except DualTalkError:
+        return True
+    return False
 
 
 def lines_by_speaker(
@@ -253,7 +277,10 @@ def lines_by_speaker(
     with no text are left out. A tag that is neither is refused naming its line; one that is a word
     said before a colon (``Look: I was at work``, subtitle text pasted in: the six languages of
     ``audio/turns.said_before_colon``) is said to be one, not an unknown speaker. A character's name
-    that is already the other's tag (a character named "B" playing A) keeps the tag's meaning."""
+    that is already the other's tag (a character named "B" playing A) keeps the tag's meaning. Each
+    line is returned as it is meant once those names are known (:func:`_decided`): ``JOHN (VO)`` as
+    that name where a turns file or character has it, ``MARY (fr)`` as MARY's line in French where
+    MARY is known."""
     from ..audio.turns import said_before_colon
 
     tags = {**OTHER_AB, "a": 0, "b": 1, _tag(names[0]): 0, _tag(names[1]): 1}
@@ -262,28 +289,38 @@ def lines_by_speaker(
         if name and _tag(name):
             tags.setdefault(_tag(name), side)
     out: tuple[list[Line], list[Line]] = ([], [])
-    for line in lines:
-        who = tags.get(_tag(line.speaker))
-        if who is None:
+    for typed in lines:
+        line = _decided(typed, tags, where)
+        if line is None:
             known = ", ".join(dict.fromkeys(["A", "B", *names, *played]))
-            if said_before_colon(line.speaker):  # "Look: I was at work" pasted from a subtitle cue
+            speaker = typed.written or typed.speaker
+            if said_before_colon(speaker):  # "Look: I was at work" pasted from a subtitle cue
                 raise DualTalkError(
-                    f"{where} line {line.number}: {line.speaker + ':'!r} is a word said, not who says it; "
-                    f"start the line with who says it ({known}), e.g. 'A: {line.speaker}: ...'"
+                    f"{where} line {typed.number}: {speaker + ':'!r} is a word said, not who says it; "
+                    f"start the line with who says it ({known}), e.g. 'A: {speaker}: ...'"
                 )
             raise DualTalkError(
-                f"{where} line {line.number}: unknown speaker {line.speaker!r}{_look_alike(line.speaker)} "
-                f"(expected {known})"
+                f"{where} line {typed.number}: unknown speaker {speaker!r}{_look_alike(speaker)}"
+                f"{_tag_meant(speaker)} (expected {known})"
             )
         if line.text:
-            out[who].append(line)
+            out[tags[_tag(line.speaker)]].append(line)
     return out
+
+
+def _tag_meant(speaker: str) -> str:
+    """For an unknown speaker ending in brackets that hold a near miss of a language's name, the hint."""
+    from . import speaker_tags
+
+    found = speaker_tags.split(speaker)
+    return speaker_tags.meant(found[1]) if found else ""
 
 
 # A and B as scripts in other alphabets write them: Cyrillic А/Б and Greek Α/Β (the first two letters
 # of the alphabet, as "А:"/"Б:" in a Russian transcript), and 甲/乙, the first and second of a Chinese
 # dialogue (crosstalk scripts, textbooks). A dialogue's own names (from a turns file) come first.
 OTHER_AB = {"а": 0, "б": 1, "α": 0, "β": 1, "甲": 0, "乙": 1}
+_AB = frozenset({"a", "b", *OTHER_AB})  # a script's own tags, known before any name is
 
 
 def _look_alike(speaker: str) -> str:
@@ -1179,7 +1216,16 @@ def draw_lips(
             try:
                 tags = [line.language for line in lines]  # a tagged line is read in its own voice
                 placement = script_warp.place_lines(
-                    audio, texts, speaking, motion.fps, at, language, others, partner, progress, languages=tags
+                    audio,
+                    texts,
+                    speaking,
+                    motion.fps,
+                    at,
+                    language,
+                    others,
+                    partner,
+                    progress,
+                    languages=tags,
                 )
             except MemoryError:  # the take is still written; this character keeps the engine's lips
                 raise DualTalkError(
@@ -1347,6 +1393,38 @@ def _read_in(lines: list[Line], language: str, drawn: list[int]) -> list[dict[st
         if read is not None:
             out.append({"line": lines[i].number, "language": read.code, "signs": read.signs})
     return out
+
+
+def _tagged_other(lines: list[Line], language: str) -> list[list[Any]]:
+    """[line number, language read in, the tag as typed] of each line whose speaker tag gives it
+    another language than the character's ``language`` (an English variant on an English character's
+    line is English)."""
+    from . import speaker_tags
+    from .script_languages import is_english, normalise
+
+    out: list[list[Any]] = []
+    for line in lines:
+        code = line.language
+        if not code or code == normalise(language) or (is_english(code) and is_english(language)):
+            continue
+        found = speaker_tags.split(line.written)
+        out.append([line.number, code, found[1] if found else code])
+    return out
+
+
+def _tagged_said(rep: dict[str, Any], most: int = 6) -> str:
+    """`` (line 2 read in ca, as tagged (CA))``: the lines a character's tags had read in another
+    language than theirs, once on the run's line (a note such as ``(CA)`` taken for Catalan is seen
+    there, not only in ``script_read.tsv``)."""
+    tagged = [t for t in rep.get("tagged") or () if isinstance(t, list | tuple) and len(t) == 3]
+    if not tagged:
+        return ""
+    if len(tagged) == 1:
+        number, code, tag = tagged[0]
+        return f" (line {number} read in {code}, as tagged ({tag}))"
+    listed = ", ".join(f"{number} in {code} ({tag})" for number, code, tag in tagged[:most])
+    more = f" and {len(tagged) - most} more" if len(tagged) > most else ""
+    return f" (lines read in the language tagged: {listed}{more})"
 
 
 def _read_in_said(read_in: list[dict[str, Any]], language: str) -> str:
@@ -1533,11 +1611,13 @@ def apply_transcript(
         words="recognised" if where == RECOGNISED_WORDS else "scripted",
     )  # fmt: skip
     # the character's script language, English too: a line that fails names it
-    for rep, wrong, looks, own in (
-        (rep_a, wrong_a, looks_a, language_a),
-        (rep_b, wrong_b, looks_b, language_b),
+    for rep, wrong, looks, own, mine in (
+        (rep_a, wrong_a, looks_a, language_a, lines_a),
+        (rep_b, wrong_b, looks_b, language_b, lines_b),
     ):
         rep.setdefault("language", normalise(own))
+        if other := _tagged_other(mine, own):  # said on the run's line: a mistaken (CA) is seen there
+            rep["tagged"] = other
         if wrong and looks:  # the language the lines look in, for the panel's line (unaligned)
             rep["looks"] = {"language": looks, "letters": []}
     return motion_a, motion_b, {"a": rep_a, "b": rep_b}
@@ -1809,6 +1889,13 @@ _FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
         "a list of [start, end] seconds",
     ),
     "language": (lambda v: isinstance(v, str) and len(v) <= 64, "a language code"),
+    "tagged": (
+        lambda v: (
+            isinstance(v, list | tuple)
+            and all(isinstance(t, list | tuple) and len(t) == 3 and _count(t[0]) and _texts(t[1:]) for t in v)
+        ),
+        "a list of [line, language, tag]",
+    ),
     "looks": (
         lambda v: (
             isinstance(v, dict)
@@ -1895,7 +1982,7 @@ def describe(report: dict[str, Any]) -> str:
             text = f"{key.upper()} could not be aligned (engine lips kept: {_clip(error, 320)})"
             if rep.get("dropped"):
                 text += f" (not in English letters: {', '.join(rep['dropped'][:5])})"
-            parts.append(text)
+            parts.append(text + _tagged_said(rep))
             continue
         seconds = rep.get("seconds") or 0.0
         text = f"{key.upper()} {rep['aligned']} of {rep['words']} words aligned, {seconds:.1f} s drawn"
@@ -1916,7 +2003,7 @@ def describe(report: dict[str, Any]) -> str:
             text += f" ({len(got)} with evenly timed phones: {', '.join(got[:5])})"
         if rep.get("dropped"):
             text += f" (left out, not in English letters: {', '.join(rep['dropped'][:5])})"
-        parts.append(text)
+        parts.append(text + _tagged_said(rep))
     return f"lips from {_source(report)}: " + "; ".join(parts)
 
 

@@ -99,6 +99,9 @@ def test_a_tagged_line_is_read_in_its_tag_s_language_and_shown_as_tagged(tmp_pat
     assert [r.language for r in rows] == ["en", "fr"] and rows[1].note == "tagged fr, not en"
     # an English character with a line in another language is placed by the warp: shown as handed to it
     assert rows[0].said == "See you." and rows[1].said == "Merci, Paul."
+    # an English variant on an English character's line is English: its note says no "not en"
+    rows = sr.read_lines([tr.Line(1, "A", "Hello colour.", "en-gb")], "en")
+    assert rows[0].language == "en-gb" and rows[0].note == "tagged en-gb"
     rows = sr.read_lines(russian, "ru")
     assert [(r.language, r.note.split(":")[0]) for r in rows] == [
         ("ru", ""), ("tr", "guessed from its Latin letters"), ("en", "tagged en, not ru")
@@ -111,6 +114,44 @@ def test_a_tagged_line_is_read_in_its_tag_s_language_and_shown_as_tagged(tmp_pat
     code, err, out = run_cli(capsys, ["infer", "--transcript", str(script), "--show-reading"])
     assert code == 0, err
     assert "line 2, B, fr: Merci, Paul. -> Merci, Paul.\n    tagged fr, not en" in out
+
+
+@needs_espeak
+def test_a_note_after_a_name_is_a_tag_only_where_that_name_is_a_speaker_and_the_run_says_so(tmp_path):
+    """Screenplays write notes after names (JOHN (VO), MARY (CA)); a turns file names the speakers.
+    The bracket is decided against those names: a name the turns file spells with it stays that name;
+    after a known name a language's code is a tag, said on the run's line; a note that names no
+    language is the unknown speaker as typed (before: refused as "language tag 'VO'", or MARY's
+    English line silently read in Catalan)."""
+    script = tmp_path / "scene.txt"
+    script.write_text(
+        "JOHN (VO): Hello there.\nMARY (CA): Hi John.\nJOHN (Frnech): Merci.\nMARY (mom): Bye.\n",
+        encoding="utf-8",
+    )
+    lines = tr.read_transcript(script)  # no turns yet: nothing refused, nothing decided for good
+    by_name = tr.lines_by_speaker(lines[:2], ("JOHN (VO)", "MARY (CA)"), "scene.txt")
+    assert [(ln.speaker, ln.language) for side in by_name for ln in side] == [
+        ("JOHN (VO)", None), ("MARY (CA)", None)
+    ]  # fmt: skip
+    john, mary = tr.lines_by_speaker(lines[1:2], ("JOHN", "MARY"), "scene.txt")
+    assert john == [] and [(ln.speaker, ln.language) for ln in mary] == [("MARY", "ca")]
+    for line, said in [
+        (lines[0], "unknown speaker 'JOHN (VO)' (expected A, B, JOHN, MARY)"),
+        (lines[3], "unknown speaker 'MARY (mom)' (expected A, B, JOHN, MARY)"),
+        (lines[2], "unknown speaker 'JOHN (Frnech)' (is 'Frnech' a language tag? did you mean 'French'?)"),
+    ]:
+        with pytest.raises(tr.DualTalkError) as refused:
+            tr.lines_by_speaker([line], ("JOHN", "MARY"), "scene.txt")
+        assert f"scene.txt line {line.number}: {said}" in str(refused.value)
+    # what a run does with MARY (CA) after a turns file's MARY: its line names the Catalan reading
+    n = 50
+    quiet = Motion("arkit55", np.full((n, 55), 0.2, np.float32), speaking=np.zeros(n, bool), engine="lite")
+    silence = np.zeros(2 * SR, np.float32)
+    *_motions, report = tr.apply_transcript(
+        lines[1:2], ("JOHN", "MARY"), silence, silence, quiet, quiet, "scene.txt"
+    )
+    assert report["b"]["tagged"] == [[2, "ca", "CA"]] and tr.report_problem(report) is None
+    assert tr.describe(report).endswith("(line 2 read in ca, as tagged (CA))"), tr.describe(report)
 
 
 def _take(parts: list[tuple[str, str]]) -> tuple[np.ndarray, Motion]:
