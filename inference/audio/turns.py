@@ -145,7 +145,8 @@ def parse_rttm(text: str, name: str = "turns.rttm") -> list[Segment]:
 def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
     """Audacity label track export: ``start<TAB>end<TAB>label`` per line.
 
-    The label is the speaker name; ``NAME: words`` (or ``NAME：words``) keeps only ``NAME``. Spectral
+    The label is the speaker name; ``NAME: words`` (or ``NAME：words``) keeps only ``NAME``, without a
+    language tag as a script line has it (``MARY (fr): Merci`` is MARY's turn). Spectral
     selection lines (starting with a tab or ``\\``) are skipped.
     """
     out: list[Segment] = []
@@ -162,7 +163,9 @@ def parse_audacity(text: str, name: str = "labels.txt") -> list[Segment]:
         start = _number(f[0].strip(), name, i, "start time")
         end = _number(f[1].strip(), name, i, "end time")
         label = f[2].strip()
-        speaker = re.split("[:：]", label, maxsplit=1)[0]
+        speaker, *said = re.split("[:：]", label, maxsplit=1)
+        if said:  # "MARY (fr): Merci": a script line as label, its language tag read as the script's
+            speaker = _untagged(speaker)
         if end == start:
             raise _fail(name, i, f"point label at {start:g} s; a turn needs a region label (start < end)")
         out.append(_segment(start, end, speaker, name, i))
@@ -243,7 +246,8 @@ def _no_tag(said: str, vtt: bool) -> str:
 
 def _line_speaker(text: str) -> str | None:
     """The speaker a cue line opens with (``NAME:``, ``- NAME:``, ``[NAME]``, ...), if any; a dash-led
-    interjection (``- Look: I was at work``) is the line's first word, not a speaker."""
+    interjection (``- Look: I was at work``) is the line's first word, not a speaker. ``NAME (fr):``
+    is NAME's, as the same line of a transcript is (:func:`_untagged`)."""
     first = strip_format_marks(_TAG_RE.sub("", text))
     m = _PREFIX_RE.match(first)
     if m:
@@ -251,8 +255,16 @@ def _line_speaker(text: str) -> str | None:
         if first.startswith("-") and said_before_colon(name):
             return None
         if speaker_name(name) and "://" not in first:
-            return name
+            return _untagged(name) if m.group(6) is not None else name
     return None
+
+
+def _untagged(name: str) -> str:
+    """``NAME (tag):`` as a transcript reads the same script line: MARY's turn where the brackets name
+    a language (``MARY (fr)``), the name whole where they hold a note (``JOHN (VO)``)."""
+    from ..phonetic.speaker_tags import cue_speaker
+
+    return cue_speaker(speaker_name(name))
 
 
 def _cue_speaker(payload: list[str]) -> str | None:
