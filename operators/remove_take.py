@@ -60,7 +60,7 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
     def execute(self, context):
         try:
             objs = self._objects(context)
-            faces = [take_back.face(obj).name for obj in objs]  # as the readings' texts name them
+            faces = [take_back.face(obj) for obj in objs]  # whose readings' texts go, renames followed
             back = take_back.plan_take_back(objs)  # a kept take plays again: the one that played last
             if back is not None:
                 message = take_back.take_back(back, context.scene) + _readings_removed(faces)
@@ -108,21 +108,25 @@ class DUALTALK_OT_remove_take(bpy.types.Operator):
 def readings_going(objs: list) -> str:
     """The confirmation's sentence on the texts of what each script line was read as that go with the
     take the characters ``objs`` play (:func:`..dualtalk_blender.scene.reading_text.unheld`); ""
-    where none does."""
+    where none does. The actions that go are those of the playing take each character keyed
+    (``take_owners``, as Remove Take finds them), so a character renamed since the take is asked about
+    as the removal will treat it."""
+    from ..dualtalk_blender.scene import take_owners
     from ..dualtalk_blender.scene.layers import take_meta
 
-    faces = [take_back.face(obj).name for obj in objs]
-    going = [
-        (str((take_meta(obj) or {}).get("take", "")), face) for obj, face in zip(objs, faces, strict=True)
-    ]
-    texts = [t.name for t in reading_text.unheld(faces, going)]
+    going = []
+    for i, obj in enumerate(objs):
+        take = str((take_meta(obj) or {}).get("take", ""))
+        if take:
+            going += take_owners.keyed_actions(objs, take)[i]
+    texts = [t.name for t in reading_text.unheld([take_back.face(obj) for obj in objs], going)]
     if not texts:
         return ""
     which = f"text {texts[0]!r}" if len(texts) == 1 else f"texts {', '.join(repr(n) for n in texts)}"
     return f" The {which}, what its script lines were read as, goes with it."
 
 
-def _readings_removed(faces: list[str]) -> str:
+def _readings_removed(faces: list) -> str:
     """The texts of what each script line was read as, of the takes ``faces`` no longer hold, removed
     (:func:`..dualtalk_blender.scene.reading_text.drop_unheld`), and the line's clause naming them."""
     return _texts_clause(reading_text.drop_unheld(faces))

@@ -53,7 +53,7 @@ def _reading_of(chars: list, take: str) -> str:
     (:func:`..dualtalk_blender.scene.reading_text.find`); "" for a take made without a script."""
     if len(chars) != 2:
         return ""
-    text = reading_text.find(take, [o.name for o in chars])
+    text = reading_text.find(take, chars)  # renamed since the take: its reading still (take_owners' names)
     return f"; each script line as read is in the text {text.name!r}" if text is not None else ""
 
 

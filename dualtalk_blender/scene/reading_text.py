@@ -22,7 +22,8 @@ from typing import Any
 import bpy
 
 from ...inference.core import safe_json
-from .keying import action_meta, is_ours
+from . import take_owners
+from .keying import is_ours
 
 PROP = "dualtalk_script_read"  # on a text DualTalk wrote: {"take", "characters", "digest"}
 TITLE = "DualTalk script read"
@@ -75,18 +76,43 @@ def _of_take(text: Any, take: str, characters: Sequence[str]) -> bool:
     return said is not None and said["take"] == take and sorted(said["characters"]) == sorted(characters)
 
 
+def _known(characters: Iterable[Any]) -> list[set[str]]:
+    """For each character (its object, or its name as the file has it now), the names its takes may be
+    recorded under, renames followed as the take list, Play Take and Remove Take follow them
+    (:func:`.take_owners.character_names`): a text records the names at keying, and Alice renamed
+    Alicia still owns the reading of the take keyed as Alice."""
+    out = []
+    for who in characters:
+        obj = bpy.data.objects.get(who) if isinstance(who, str) else who
+        names = {who} if isinstance(who, str) else set()
+        if obj is not None:
+            names |= {obj.name, *take_owners.character_names(obj)}
+        out.append(names)
+    return out
+
+
+def _of_characters(text: Any, take: str, known: list[set[str]]) -> bool:
+    """Whether ``text`` is the reading of the take ``take`` of the characters whose names are ``known``
+    (:func:`_known`; either order)."""
+    said = record(text)
+    if said is None or said["take"] != take or len(said["characters"]) != len(known):
+        return False
+    recorded = set(said["characters"])
+    return all(names & recorded for names in known) and all(any(n in k for k in known) for n in recorded)
+
+
 def _ours(take: str, characters: Sequence[str]) -> list[Any]:
     """The texts as written of the take ``take`` of ``characters`` (either order)."""
     return [t for t in bpy.data.texts if as_written(t) and _of_take(t, take, characters)]
 
 
-def find(take: str, characters: Sequence[str]) -> Any | None:
-    """The reading of the take ``take`` of ``characters``: DualTalk's as written, else one of it the
-    animator edited (theirs now, still its reading); None when the file keeps none."""
-    ours = _ours(take, characters)
-    if ours:
-        return ours[0]
-    return next((t for t in bpy.data.texts if t.library is None and _of_take(t, take, characters)), None)
+def find(take: str, characters: Sequence[Any]) -> Any | None:
+    """The reading of the take ``take`` of ``characters`` (objects, or their names now; renamed since
+    the take: :func:`_known`): DualTalk's as written, else one of it the animator edited (theirs now,
+    still its reading); None when the file keeps none."""
+    known = _known(characters)
+    mine = [t for t in bpy.data.texts if t.library is None and _of_characters(t, take, known)]
+    return next((t for t in mine if as_written(t)), mine[0] if mine else None)
 
 
 def write(words: str, take: str, characters: Sequence[str]) -> Any:
@@ -111,20 +137,20 @@ def drop(take: str, characters: Sequence[str]) -> list[str]:
     return _removed(_ours(take, characters))
 
 
-def drop_unheld(characters: Iterable[str]) -> list[str]:
-    """After a take is removed from ``characters`` (face meshes' names): each of DualTalk's readings as
+def drop_unheld(characters: Iterable[Any]) -> list[str]:
+    """After a take is removed from ``characters`` (face meshes, or their names): each of DualTalk's readings as
     written of a take of theirs that no character it names still holds (no layer action of ours
     records that take for any of them: neither playing nor kept in the file) removed; the names
     removed. A reading of a take one character still plays (Remove Take of A only) stays."""
     return _removed(unheld(characters))
 
 
-def unheld(characters: Iterable[str], going: Iterable[tuple[str, str]] = ()) -> list[Any]:
-    """DualTalk's readings as written of a take of ``characters`` that none of the characters it names
-    holds once the (take, character) pairs ``going`` are gone too (Remove Take's confirmation asks
-    before they go)."""
-    names = set(characters)
-    held = _held_takes() - set(going)
+def unheld(characters: Iterable[Any], going: Iterable[Any] = ()) -> list[Any]:
+    """DualTalk's readings as written of a take of ``characters`` (face meshes, or their names; renamed
+    since the take: :func:`_known`) that none of the characters it names holds once the actions
+    ``going`` are gone too (Remove Take's confirmation asks before they go)."""
+    names = set().union(*_known(characters))
+    held = _held_takes({int(a.session_uid) for a in going})
     out = []
     for text in bpy.data.texts:
         said = record(text)
@@ -135,15 +161,14 @@ def unheld(characters: Iterable[str], going: Iterable[tuple[str, str]] = ()) -> 
     return out
 
 
-def _held_takes() -> set[tuple[str, str]]:
-    """(take, character) of every layer action of ours in the file."""
+def _held_takes(besides: set[int]) -> set[tuple[str, str]]:
+    """(take, character) of every layer action of ours in the file but those whose session uids are
+    ``besides``, under each name its record knows the character by (renamed between takes)."""
     held = set()
     for action in bpy.data.actions:
-        if is_ours(action):
-            meta = action_meta(action)
-            take, who = meta.get("take"), meta.get("character")
-            if isinstance(take, str) and isinstance(who, str):
-                held.add((take, who))
+        if is_ours(action) and int(action.session_uid) not in besides:
+            take, who, _layer, known, _ids, _keys = take_owners.parsed(action)
+            held |= {(take, name) for name in (who, *known) if take and name}
     return held
 
 

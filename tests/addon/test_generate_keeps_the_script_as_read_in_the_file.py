@@ -200,6 +200,31 @@ def test_play_take_names_the_reading_and_remove_take_removes_it_undo_brings_it_b
     assert ours() == [] and "scene notes" in bpy.data.texts
 
 
+def test_a_face_renamed_after_its_take_keeps_its_reading_in_play_take_and_remove_take(
+    scene, made, assets, tmp_path
+):
+    """Alice renamed Alicia after take v1 (a kept take follows renames, session 39): Play Take still
+    names v1's reading, and Remove Take's confirmation names the text the removal then removes (before:
+    the text was recorded under 'Alice', so Play said nothing and the confirmation nothing, while the
+    removal removed it)."""
+    scene, alice, _bob = ah.open_take(made[0])
+    alice.name = "Alicia"
+    apply(scene, kept_take(tmp_path / "v2", assets["wav"], "i paid five"), "v2")
+    assert "DualTalk script read – v2 (Alicia & Bob)" in ours()
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.play_take(take="v1") == {"FINISHED"}
+    assert f"; each script line as read is in the text '{V1}'" in status(), status()
+
+    from dualtalk.operators.remove_take import readings_going
+
+    pair = [scene.dualtalk.char_a, scene.dualtalk.char_b]
+    assert readings_going(pair) == f" The text '{V1}', what its script lines were read as, goes with it."
+    assert readings_going(pair[:1]) == ""  # Bob still plays v1
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.remove_take() == {"FINISHED"}
+    assert f"removed the text '{V1}'" in status() and ours() == ["DualTalk script read – v2 (Alicia & Bob)"]
+
+
 def test_a_take_kept_on_disk_says_where_its_reading_went(scene, assets, tmp_path, private_tmp):
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
