@@ -119,7 +119,7 @@ def _keep_preferences() -> None:
 def register() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, translations
+    from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, state, translations
     from .panels import properties
 
     global CLASSES
@@ -135,6 +135,9 @@ def register() -> None:
     bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
     blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
     bpy.app.handlers.load_post.append(legacy_settings.on_load)
+    for name, fn in state.HANDLERS:  # the panel's line follows the scene through undo, redo and loads
+        blend_paths.drop_handler(getattr(bpy.app.handlers, name), fn)
+        getattr(bpy.app.handlers, name).append(fn)
     legacy_settings.carry_over_all()  # a file of an earlier build open while the add-on is enabled
     translations.register()  # never raises: without it the interface is English
 
@@ -142,7 +145,7 @@ def register() -> None:
 def unregister() -> None:
     import bpy
 
-    from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, translations
+    from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, state, translations
     from .panels import properties
 
     # first, while the settings and the status are still registered: a take whose worker is done
@@ -154,6 +157,8 @@ def unregister() -> None:
     blend_paths.unregister_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
+    for name, fn in state.HANDLERS:
+        blend_paths.drop_handler(getattr(bpy.app.handlers, name), fn)
     properties.unregister_props()
     for cls in reversed(CLASSES):
         if getattr(cls, "is_registered", True):

@@ -11,6 +11,7 @@ loop, e.g. ``blender -b`` or the ``bpy`` module) the same operators poll in a lo
 from __future__ import annotations
 
 import time
+import uuid
 from collections import deque
 from typing import Any, NamedTuple
 
@@ -63,13 +64,88 @@ def set_status(
     context, *, running: bool, task: str = "", fraction: float = 0.0, message: str = "", last=None
 ):
     status = context.window_manager.dualtalk_status
+    exported = status.task == _export_task()  # Export FBX's end: its task is still set
     status.running = running
     status.task = task
     status.fraction = min(max(fraction, 0.0), 1.0)
     status.message = message[:200]
     if last is not None:  # room for a kept take's line whole: where it came from and the folder to apply
         status.last = last[:LAST_CHARS]
+        _follow(context, status.last if not running and fraction >= 1.0 and not exported else None)
     redraw(context)
+
+
+# The line of the last finished step and the token written into its scene with it (``LINE_PROP``):
+# the scene holds the token in the same undo step as the step's changes, so after an undo or redo the
+# line stands while the scene still (again) holds it, and is marked "undone" when it does not.
+LINE_PROP = "dualtalk_line"  # scene custom property: the token of the step the panel's line states
+UNDONE = "DualTalk (undone): "  # the line of a step Ctrl+Z took back, until a redo brings it back
+_FOLLOWED: tuple[str, str] | None = None  # (token, line)
+
+
+def _export_task() -> str:
+    from .fbx_job import TASK
+
+    return TASK
+
+
+def _follow(context, line: str | None) -> None:
+    """A finished step's line (the operators' FINISHED lines come with fraction 1.0; Export FBX's
+    writes a file and changes no scene) is followed through undo and redo; any other line (a refusal,
+    an error: nothing pushed for the undo to take back) is left as it is."""
+    global _FOLLOWED
+    scene = getattr(context, "scene", None)
+    if line is None or scene is None:
+        _FOLLOWED = None
+        return
+    token = uuid.uuid4().hex[:12]
+    try:
+        scene[LINE_PROP] = token
+    except (AttributeError, TypeError, RuntimeError):  # a scene linked from a library: not written
+        _FOLLOWED = None
+        return
+    _FOLLOWED = (token, line)
+
+
+def undone_line(line: str) -> str:
+    """``line`` marked as taken back by an undo: "DualTalk (undone): Alice and Bob play take 'v1' ..."."""
+    return UNDONE + line.removeprefix("DualTalk: ")
+
+
+@bpy.app.handlers.persistent
+def follow_scene(*_args) -> None:
+    """``undo_post``/``redo_post``: the followed line stands where a scene holds its token, and is
+    marked undone where none does (an undo of another edit leaves it; a redo brings it back)."""
+    if _FOLLOWED is None:
+        return
+    token, line = _FOLLOWED
+    status = getattr(bpy.context.window_manager, "dualtalk_status", None)
+    if status is None or status.last not in (line, undone_line(line)):  # another line since
+        return
+    held = any(scene.get(LINE_PROP) == token for scene in bpy.data.scenes)
+    status.last = line if held else undone_line(line)
+    redraw(bpy.context)
+
+
+@bpy.app.handlers.persistent
+def forget_line(*_args) -> None:
+    """``load_post``: a line about the file open before is no longer drawn under this file's panel
+    (reopening the file saved after the step keeps it: the file holds its token)."""
+    global _FOLLOWED
+    if _FOLLOWED is None:
+        return
+    token, line = _FOLLOWED
+    status = getattr(bpy.context.window_manager, "dualtalk_status", None)
+    if any(scene.get(LINE_PROP) == token for scene in bpy.data.scenes):
+        follow_scene()
+        return
+    _FOLLOWED = None
+    if status is not None and status.last in (line, undone_line(line)):
+        status.last = ""
+        redraw(bpy.context)
+
+
+HANDLERS = (("undo_post", follow_scene), ("redo_post", follow_scene), ("load_post", forget_line))
 
 
 def redraw(context) -> None:

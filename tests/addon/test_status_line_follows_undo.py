@@ -1,0 +1,54 @@
+"""The animator applies a kept take, nudges a light, then presses Ctrl+Z twice and Ctrl+Shift+Z once.
+The line under the panel follows the scene: the first undo (the light) leaves it, the second takes the
+take back and the line says it was undone instead of stating a take that no longer plays, and the redo
+brings the take and the plain line back. Opening another file drops a line about the one open before
+(review rv42a F4: after Ctrl+Z the line went on saying "Alice and Bob play take 'v1'").
+
+``ed.undo_push`` after each step stands in for the step Blender's window manager records after an
+operator with UNDO (headless bpy records none), as in test_apply_saved_take_picks_recorded_characters.
+"""
+
+from __future__ import annotations
+
+import addon_helpers as ah
+import bpy
+from dualtalk.dualtalk_blender.scene.layers import take_actions
+
+
+def _line() -> str:
+    return bpy.context.window_manager.dualtalk_status.last
+
+
+def _keyed() -> bool:
+    return bool(take_actions(bpy.data.objects["Alice"].data.shape_keys))
+
+
+def test_ctrl_z_marks_the_line_undone_and_a_redo_or_another_file_follows(scene, assets, tmp_path):
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    light = bpy.data.objects.new("Key light", None)
+    scene.collection.objects.link(light)
+    bpy.ops.ed.undo_push(message="set up the shot")
+
+    assert bpy.ops.dualtalk.apply_take(directory=str(ah.write_two_second_take(tmp_path / "take"))) == {
+        "FINISHED"
+    }
+    said = _line()
+    assert said.startswith("DualTalk: ") and _keyed(), said
+    bpy.ops.ed.undo_push(message="Apply Take")
+    bpy.data.objects["Key light"].location.x = 2.0  # an edit of theirs, nothing to do with the take
+    bpy.ops.ed.undo_push(message="Move")
+
+    bpy.ops.ed.undo()  # takes the light back only
+    assert _line() == said and _keyed()
+    assert bpy.data.objects["Key light"].location.x == 0.0
+
+    bpy.ops.ed.undo()  # takes the take back
+    assert not _keyed()
+    assert _line() == "DualTalk (undone): " + said.removeprefix("DualTalk: ")
+
+    bpy.ops.ed.redo()
+    assert _keyed() and _line() == said
+
+    bpy.ops.wm.read_homefile(use_empty=True)  # another file: its panel says nothing of this one's take
+    assert _line() == ""
