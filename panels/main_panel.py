@@ -283,7 +283,7 @@ def draw_takes(layout, s, resolved: dict[str, Any]) -> None:
     box.label(text="Takes in this file", icon="ACTION")
     for take in takes:
         row = box.row()
-        row.label(text=take.name, icon="PLAY" if take.playing else "BLANK1", translate=False)
+        row.label(text=take_label(take.name), icon="PLAY" if take.playing else "BLANK1", translate=False)
         if take.only:  # a take one character holds (its partner's removed): named, Play needs both
             row.label(text=" and ".join(take.only), translate=False)
             row.label(text="only")
@@ -293,6 +293,12 @@ def draw_takes(layout, s, resolved: dict[str, Any]) -> None:
             op = row.operator("dualtalk.play_take", text="Play")
             if op is not None:
                 op.take = take.name
+
+
+def take_label(name: str) -> str:
+    """A take's name in *Takes in this file*: quoted where spaces start or end it (a take of an earlier
+    build: the panel's *Take* is stripped now), so 'v1 ' and ' v1' are not two rows that read "v1"."""
+    return f"'{name}'" if name != name.strip() else name
 
 
 def draw_layers(layout, s, scene=None, resolved: dict[str, Any] | None = None) -> None:

@@ -300,8 +300,9 @@ def scene_values(s: Any) -> dict[str, Any]:
 
 def panel_take(s: Any) -> str:
     """The panel's *Take* name (``take_name``), checked as ``--take`` is, in the panel's words: the
-    same name replaces the take, another keeps the earlier one in the file."""
-    name = str(getattr(s, "take_name", "take"))
+    same name replaces the take, another keeps the earlier one in the file. Spaces around it are
+    dropped: unseen in the field, they made 'v1 ' a take beside 'v1' that the Takes list draws alike."""
+    name = str(getattr(s, "take_name", "take")).strip()
     try:
         ApplyOptions(take=name).validate()
     except DualTalkError as exc:
