@@ -125,6 +125,10 @@ class DUALTALK_PT_main(bpy.types.Panel):
             col = layout.column(align=True)
             for line in summary_lines(status.last):
                 col.label(text=line, translate=False)
+        for warning in deleted_warnings(s, resolved):  # a shape key or bone gone since the take
+            col = layout.column(align=True)
+            for i, line in enumerate(summary_lines(warning)):
+                col.label(text=line, icon="ERROR" if i == 0 else "BLANK1", translate=False)
         draw_takes(layout, s, resolved)
         draw_layers(layout, s, context.scene, resolved)
         box = layout.box()
@@ -293,6 +297,24 @@ def draw_takes(layout, s, resolved: dict[str, Any]) -> None:
             op = row.operator("dualtalk.play_take", text="Play")
             if op is not None:
                 op.take = take.name
+
+
+def deleted_warnings(s, resolved: dict[str, Any]) -> list[str]:
+    """A line for each picked character whose playing take keys a shape key or bone deleted since
+    (:mod:`..dualtalk_blender.scene.deleted_parts`), drawn while it is so: its curves move nothing
+    and no operator's line said it. ``resolved``: see :func:`picked_idblocks`."""
+    from ..dualtalk_blender.scene.deleted_parts import deleted_parts, deleted_warning
+
+    out = []
+    for attr in resolved:
+        try:
+            parts = deleted_parts(picked_idblocks(s, attr, resolved))
+        except Exception:  # a half-set-up character: nothing to say
+            parts = []
+        if parts:
+            face = resolved[attr][0] if resolved[attr] is not None else getattr(s, attr)
+            out.append(deleted_warning(face.name, parts))
+    return out
 
 
 def take_label(name: str) -> str:
