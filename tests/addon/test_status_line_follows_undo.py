@@ -1,7 +1,8 @@
 """The animator applies a kept take, nudges a light, then presses Ctrl+Z twice and Ctrl+Shift+Z once.
 The line under the panel follows the scene: the first undo (the light) leaves it, the second takes the
 take back and the line says it was undone instead of stating a take that no longer plays, and the redo
-brings the take and the plain line back. Opening another file drops a line about the one open before
+brings the take and the plain line back. Reopening the file saved since keeps the line; opening
+another file drops a line about the one open before
 (review rv42a F4: after Ctrl+Z the line went on saying "Alice and Bob play take 'v1'").
 
 ``ed.undo_push`` after each step stands in for the step Blender's window manager records after an
@@ -23,6 +24,17 @@ def _keyed() -> bool:
     return bool(take_actions(bpy.data.objects["Alice"].data.shape_keys))
 
 
+_KEPT: list[str] = []
+
+
+@bpy.app.handlers.persistent
+def _as_the_ui_keeps_it(*_args) -> None:
+    """Blender's UI keeps its window manager, the line with it, across File > Open; headless bpy
+    takes the file's: the line put back first thing on ``load_post``, as the add-on's handler finds it
+    in the UI."""
+    bpy.context.window_manager.dualtalk_status.last = _KEPT[-1]
+
+
 def test_ctrl_z_marks_the_line_undone_and_a_redo_or_another_file_follows(scene, assets, tmp_path):
     alice, bob = ah.two_characters()
     ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
@@ -34,6 +46,7 @@ def test_ctrl_z_marks_the_line_undone_and_a_redo_or_another_file_follows(scene, 
         "FINISHED"
     }
     said = _line()
+    _KEPT.append(said)
     assert said.startswith("DualTalk: ") and _keyed(), said
     bpy.ops.ed.undo_push(message="Apply Take")
     bpy.data.objects["Key light"].location.x = 2.0  # an edit of theirs, nothing to do with the take
@@ -50,5 +63,13 @@ def test_ctrl_z_marks_the_line_undone_and_a_redo_or_another_file_follows(scene, 
     bpy.ops.ed.redo()
     assert _keyed() and _line() == said
 
-    bpy.ops.wm.read_homefile(use_empty=True)  # another file: its panel says nothing of this one's take
-    assert _line() == ""
+    shot = tmp_path / "shot.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(shot))
+    bpy.app.handlers.load_post.insert(0, _as_the_ui_keeps_it)
+    try:
+        bpy.ops.wm.open_mainfile(filepath=str(shot))  # reopened (File > Revert): the file holds the step
+        assert _line() == said
+        bpy.ops.wm.read_homefile(use_empty=True)  # another file: nothing of this one's take
+        assert _line() == ""
+    finally:
+        bpy.app.handlers.load_post.remove(_as_the_ui_keeps_it)
