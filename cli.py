@@ -89,10 +89,19 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+# every command's exit status, as README's "Command line" lists them: a farm retries 74 and 75
+EXIT_CODES_HELP = (
+    "exit status: 0 done; 2 bad input (one error line, nothing written); 74 an output found no room "
+    "(disk full, quota: retry later or elsewhere); 75 another DualTalk run is writing the output (retry "
+    "later); 1 internal error; 130 Ctrl-C, 143 SIGTERM; 141 the reader of stdout went away"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="python -m dualtalk",
         description="DualTalk for Blender: dual-speaker talking heads from one conversation.",
+        epilog=EXIT_CODES_HELP,
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     parser.add_argument(
@@ -385,7 +394,7 @@ def _reader_gone(fd: int) -> bool:
 
 def _main(argv: Sequence[str] | None) -> int:
     from .inference.core import interrupts
-    from .inference.core.errors import CancelledError, DualTalkError
+    from .inference.core.errors import NO_ROOM_EXIT, CancelledError, DualTalkError, no_room
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or bool(os.environ.get("DUALTALK_DEBUG"))
@@ -431,6 +440,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if interrupts.received() is not None:
             print(f"error: {interrupts.message()}", file=sys.stderr)
             return interrupts.exit_code()
+        if isinstance(exc, OSError) and no_room("", exc):  # a write no DualTalkError wrapped: not a bug
+            what = f"could not write {exc.filename}: " if exc.filename else ""
+            print(f"error: {what}{exc.strerror or exc}", file=sys.stderr)
+            return NO_ROOM_EXIT
         from .inference.broken_dependency import broken_line, broken_module, missing_line, missing_module
 
         broken = broken_module(exc)  # torch & co installed but not importable: the worker's line and code

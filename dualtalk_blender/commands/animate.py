@@ -78,7 +78,7 @@ if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b
     sys.exit(_blender_main())
 
 from ...inference.core import interrupts  # noqa: E402
-from ...inference.core.errors import DualTalkError  # noqa: E402
+from ...inference.core.errors import NO_ROOM_EXIT, DualTalkError  # noqa: E402
 from ...inference.core.request import amount  # noqa: E402
 from .batch import prepare, run_batch  # noqa: E402
 from .jobs import Shot, check_summary, load_jobs, unused_engine_settings, unused_render_settings  # noqa: E402
@@ -450,7 +450,10 @@ def run(args: argparse.Namespace) -> int:
     done += f", {skipped} skipped (done before)" if skipped else ""
     done += f", {busy} busy (another run is writing them)" if busy else ""
     progress.update("job", 1.0, done)
-    code = 0 if not failed else 1 if any(o.exit_code == 1 for o in failed) else 2
+    # 1 for an internal error; 74 only when every failed shot found no room (the job retried later
+    # redoes them), else bad input's 2
+    codes = {o.exit_code for o in failed}
+    code = 0 if not failed else 1 if 1 in codes else NO_ROOM_EXIT if codes == {NO_ROOM_EXIT} else 2
     last = _failed_line([o.name for o in failed], len(shots)) if failed else None
     if summary is not None:
         write_summary(summary, batch, outcomes, code, "failed" if failed else "done", last)

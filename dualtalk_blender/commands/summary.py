@@ -34,7 +34,7 @@ class Outcome:
     name: str
     status: str = "not run"  # "done", "skipped", "failed", "busy" (another run is writing it), or "not run"
     error: str | None = None  # the user's ``error:`` line, without the prefix (busy: who holds it)
-    exit_code: int | None = None  # 2 bad input, 1 internal error, 130/143 interrupted, 75 busy
+    exit_code: int | None = None  # 2 bad input, 1 internal error, 130/143 interrupted, 75 busy, 74 no room
     outputs: list[str] = field(default_factory=list)
     seconds: float | None = None
     warnings: list[str] = field(default_factory=list)  # the shot's ``warning:`` lines, without the prefix

@@ -1,7 +1,7 @@
 """The disk fills while ``animate`` writes its work folder's ``dialogue.wav`` (the largest work file,
 1.9 MB a minute), or while ``demo`` writes its stereo dialogue: libsndfile reports only "System
 error.", which came out as ``internal error (LibsndfileError: System error.)``, exit 1 -- a farm
-reads that as a product bug. Now it is the disk's own error in one line, exit 2, as for the other
+reads that as a product bug. Now it is the disk's own error in one line, exit 74 (no room), as for the other
 work files, and the earlier set stays whole (review 29a, finding 3)."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def test_a_disk_that_fills_while_the_dialogue_mix_is_written_says_so_and_keeps_t
 
     code, err, _ = run_cli(capsys, _argv(kit, audio, out, work))
 
-    line = assert_refused(code, err, "no space left on device")
+    line = assert_refused(code, err, "no space left on device", exit_code=74)
     assert f"could not write {work / 'dialogue.wav'}: No space left on device" in line, line
     now = {p.name: sha256_file(p) for p in (out, work / "A.npz", work / "B.npz", work / "dialogue.wav")}
     assert now == earlier

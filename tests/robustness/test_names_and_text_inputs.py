@@ -280,23 +280,23 @@ def test_a_new_out_folder_is_removed_when_the_disk_fills_but_an_existing_one_is_
 
     monkeypatch.setattr(motion_mod, "motion_archive", full)
     code, err, stdout = _infer_lite(capsys, stereo, tiny_lite, tmp_path / "takes" / "scene4" / "shot2")
-    assert_refused(code, err, "No space left on device")
+    assert_refused(code, err, "No space left on device", exit_code=74)
     assert stdout == "" and not (tmp_path / "takes").exists()
 
     kept = tmp_path / "kept"
     kept.mkdir()
     (kept / "notes.txt").write_text("retake on Monday\n")
     code, err, _ = _infer_lite(capsys, stereo, tiny_lite, kept / "new")
-    assert_refused(code, err, "No space left on device")
+    assert_refused(code, err, "No space left on device", exit_code=74)
     assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]
     code, err, _ = _infer_lite(capsys, stereo, tiny_lite, kept)
-    assert_refused(code, err, "No space left on device")
+    assert_refused(code, err, "No space left on device", exit_code=74)
     assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]
 
 
 def test_a_new_out_folder_on_a_real_full_disk_is_not_left_behind(capsys, stereo, tiny_lite, full_disk):
     code, err, _ = _infer_lite(capsys, stereo, tiny_lite, full_disk / "take2")
-    assert_refused(code, err, "No space left on device")
+    assert_refused(code, err, "No space left on device", exit_code=74)
     assert sorted(p.name for p in full_disk.iterdir()) == ["filler.bin"]
 
 

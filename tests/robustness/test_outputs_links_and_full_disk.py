@@ -4,7 +4,7 @@ One rule for every writer (``fileio.resolve_output``, used by ``atomic_paths`` a
 ``outputs.check_target``): a symbolic link to a file keeps the link and its target is replaced
 atomically; a pipe, a terminal or ``/dev/stdout`` is written into, never replaced; a block device
 or a socket is refused in one line before any work. Renders check what Blender wrote: a full disk
-is one line naming the disk's error, exit 2, and the earlier frames or video stay as they were.
+is one line naming the disk's error, exit 74 (no room: retried), and the earlier frames or video stay as they were.
 
 The real full disk is a small tmpfs (needs root and ``mount``; skipped elsewhere); the simulated
 one lets Blender's writer leave an empty or cut-off file and the disk answer ENOSPC.
@@ -278,7 +278,7 @@ def test_a_render_on_a_full_disk_keeps_the_earlier_frames_and_video(project, sma
 
     again = [*_animate(project, project / "r3.blend"), "--render", str(frames), "--resolution", "16x16"]
     code, err, _ = _run_fd(capfd, again)
-    assert_refused(code, err, f"could not write {frames}/frame_0001.png: {FULL}")
+    assert_refused(code, err, f"could not write {frames}/frame_0001.png: {FULL}", exit_code=74)
     new = [
         *_animate(project, project / "r4.blend"),
         "--render",
@@ -287,11 +287,11 @@ def test_a_render_on_a_full_disk_keeps_the_earlier_frames_and_video(project, sma
         "16x16",
     ]
     code, err, _ = _run_fd(capfd, new)
-    assert_refused(code, err, f"could not write {small_disk / 'new'}/frame_0001.png: {FULL}")
+    assert_refused(code, err, f"could not write {small_disk / 'new'}/frame_0001.png: {FULL}", exit_code=74)
     if _has_video_encoder():
         code, err, _ = _run_fd(capfd, [*_animate(project, project / "r5.blend"), "--render", str(video),
                                         "--resolution", "16x16"])  # fmt: skip
-        line = assert_refused(code, err, f"could not write {video}: {FULL}")
+        line = assert_refused(code, err, f"could not write {video}: {FULL}", exit_code=74)
         assert "codec" not in line
 
     (small_disk / "filler.bin").unlink()
@@ -371,7 +371,7 @@ def test_a_disk_that_fills_mid_render_keeps_the_earlier_frames_simulated(
 
     disk_fills_while_rendering["at"] = 2
     code, err, _ = run_cli(capsys, [*_animate(project, project / "r2.blend"), *render])
-    assert_refused(code, err, f"could not write {frames / 'frame_0002.png'}: {FULL}")
+    assert_refused(code, err, f"could not write {frames / 'frame_0002.png'}: {FULL}", exit_code=74)
     assert sha256s(*sorted(frames.iterdir())) == before  # frame 1 was fine, and still the old one
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == [".r1.blend.dualtalk-done"]
     assert not (project / "r2.blend").exists()
@@ -390,7 +390,7 @@ def test_a_video_cut_off_by_a_full_disk_never_replaces_the_old_one_simulated(
 
     disk_fills_while_rendering["at"] = 1
     code, err, _ = run_cli(capsys, [*_animate(project, project / "r2.blend"), *render])
-    assert_refused(code, err, f"could not write {video}: {FULL}")
+    assert_refused(code, err, f"could not write {video}: {FULL}", exit_code=74)
     assert sha256_file(video) == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == [".r1.blend.dualtalk-done"]
 

@@ -56,7 +56,7 @@ def test_a_full_disk_never_leaves_a_half_written_fbx(kit, full_disk, tmp_path, c
     code, err, _ = run_cli(
         capsys, _animate_argv(kit, tmp_path / "shot.blend", "--fbx", str(full_disk / "shot.fbx"))
     )
-    assert_refused(code, err, "could not write")
+    assert_refused(code, err, "could not write", exit_code=74)
     assert _leftovers(full_disk) == []
 
 
@@ -67,7 +67,7 @@ def test_a_full_disk_never_leaves_a_half_written_motion_file(kit, full_disk, cap
         ["infer", "--quiet", "--audio", str(kit / "talk.wav"), "--checkpoint", str(kit / "lite.pt"),
          "--engine", "lite", "--out", str(out)],
     )  # fmt: skip
-    assert_refused(code, err, "no space left on device")
+    assert_refused(code, err, "no space left on device", exit_code=74)
     assert not out.exists() or _leftovers(out) == []
 
 
