@@ -39,7 +39,15 @@ from .dataset import (
     shared_conversations,
     split_conversations,
 )
-from .trainer import CHECKPOINT_NAME, HISTORY_NAME, MAX_SEED, WEIGHTS_NAME, partner_dropout, train
+from .trainer import (
+    CHECKPOINT_NAME,
+    HISTORY_NAME,
+    MAX_SEED,
+    WEIGHTS_NAME,
+    partner_dropout,
+    run_folder_lock,
+    train,
+)
 
 if TYPE_CHECKING:
     from ..inference.models.lite.model import LiteDualTalk
@@ -280,6 +288,14 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out or f"runs/{args.arch}-{args.config or 'published'}")
     if out.resolve() == Path(args.data).resolve():
         raise DualTalkError(f"--out {out} is the data folder (--data); give the run a folder of its own")
+    # the run folder's lock before any work: a second run into a busy folder loaded the whole corpus
+    # and printed "training ..." before its exit 75 (review rv42b F8); the folder is judged under it
+    with run_folder_lock(out):
+        return _run(args, device, out)
+
+
+def _run(args: argparse.Namespace, device: torch.device, out: Path) -> int:
+    """The run, its folder locked (:func:`run`)."""
     _check_run_folder(out, args.resume)
     bar = ConsoleBar()
     model, meta = build_model(args.arch, args.config or "published", args.init)

@@ -35,6 +35,7 @@ What it guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -44,7 +45,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol
@@ -210,8 +211,23 @@ def evaluate(
 _P = ParamSpec("_P")
 
 
+@contextlib.contextmanager
+def run_folder_lock(out: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold run folder ``out``'s lock (the one ``infer`` takes on its take folder) for the block;
+    a block inside one that holds it already goes on (``dualtalk train`` takes it before loading the
+    corpus, then calls :func:`train`, which takes it too). Held by another run: one line, exit 75."""
+    where = Path(out)
+    if locks.holding(locks.take_lock_file(where)):
+        yield
+        return
+    # before the lock, which is made inside it: a file there was "cannot lock X: File exists (X/.take...)"
+    outputs.check_folder_target(where, "--out")
+    with locks.locked(where, "--out", lock=locks.take_lock_file(where), what="run folder"):
+        yield
+
+
 def one_run_per_folder(fn: Callable[_P, TrainResult]) -> Callable[_P, TrainResult]:
-    """Hold ``out_dir``'s lock (the one ``infer`` takes on its take folder) for the whole run. Two
+    """Hold ``out_dir``'s lock (:func:`run_folder_lock`) for the whole run. Two
     runs given one folder both trained, both reported success, and the folder kept one run's
     checkpoint beside the other's weights (review rv38b F4); the second now stops in one line
     before any work: "another DualTalk run is writing runs/x (pid N ...)"."""
@@ -221,10 +237,7 @@ def one_run_per_folder(fn: Callable[_P, TrainResult]) -> Callable[_P, TrainResul
         out = kwargs.get("out_dir")
         if out is None:
             return fn(*args, **kwargs)
-        where = Path(out)  # type: ignore[arg-type]
-        # before the lock, which is made inside it: a file there was "cannot lock X: File exists (X/.take...)"
-        outputs.check_folder_target(where, "--out")
-        with locks.locked(where, "--out", lock=locks.take_lock_file(where), what="run folder"):
+        with run_folder_lock(out):  # type: ignore[arg-type]
             return fn(*args, **kwargs)
 
     return run
