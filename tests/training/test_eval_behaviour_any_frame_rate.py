@@ -69,3 +69,38 @@ def test_a_and_b_saved_at_different_rates_are_measured_together(takes):
     alike = evaluate_files([takes / "at25"])["after"]
     assert mixed["A"]["frames"] == mixed["B"]["frames"] == alike["A"]["frames"]  # was refused: frames differ
     assert mixed["A"]["nods_in_0.2_1.0s"] == alike["A"]["nods_in_0.2_1.0s"]
+
+
+def _without_speaking(src, dst):
+    """The file as another tool writes it: the same members, no ``speaking``."""
+    with np.load(src, allow_pickle=False) as data:
+        np.savez(dst, **{k: data[k] for k in data.files if k != "speaking"})
+
+
+def test_files_without_speaking_flags_say_so_instead_of_scoring_a_speaker_as_a_listener(
+    takes, tmp_path, caplog
+):
+    """Another tool's files without ``speaking`` read as silent throughout: every head beat of a
+    speaker counted as a listener's nod, exit 0, no word said (review rv42b F4). Now that
+    character's speaking and listening rows are n/a, named so, with one warning line; the numbers
+    that need no flags stay as they were."""
+    from dualtalk.training.evaluation.behaviour import format_table
+
+    with_flags = evaluate_files([takes / "at25"])["after"]
+    _without_speaking(takes / "at25" / "A.npz", tmp_path / "A.npz")
+    with caplog.at_level("WARNING", logger="dualtalk"):
+        result = evaluate_files([tmp_path / "A.npz", takes / "at25" / "B.npz"])
+    a, b = result["after"]["A"], result["after"]["B"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "A.npz (A) has no speaking flags: the speaking and listening numbers are n/a (they would count "
+        "the whole take as listening); add a 'speaking' member (0/1 per frame), or measure the take with --audio"
+    ]
+    for key in ("nods_per_listening_min", "head_std_listening", "blinks_per_min_listening", "gaze_speaking"):
+        assert a[key] is None, key
+    assert a["head_largest_step"] == with_flags["A"]["head_largest_step"]
+    # B's own rows stand; those that read A's flags (A's phrase ends) do not
+    assert b["head_std_listening"] == with_flags["B"]["head_std_listening"]
+    assert b["nod_lag_median_s"] is None
+    table = {line.split("  ")[0]: line for line in format_table(result).splitlines()}
+    assert "n/a (no speaking flags)" in table["nods per listening min"]
+    assert "n/a (partner: no speaking flags)" in table["nod lag median (s)"]

@@ -745,6 +745,7 @@ def evaluate_files(
             "B": measure(take_from(b, a, loud_b, loud_a)),
         }
     }
+    _leave_out_unflagged(result["after"], files)
     if reference:
         role, chosen_by = _reference_role(reference, reference_role)
         ref = reference_head(reference, (a if role == "A" else b).speaking)
@@ -757,6 +758,66 @@ def evaluate_files(
             "sharpness_after": versus["sharpness"],
         }
     return result
+
+
+# the numbers that read a character's own speaking flags, and those that read its partner's (phrase
+# ends, "mm-hm"s, both speaking)
+OWN_FLAG_KEYS = (
+    "blinks_per_min_speaking",
+    "blinks_per_min_listening",
+    "blinks_speaking",
+    "blinks_listening",
+    "speaking_min",
+    "listening_min",
+    "nodding_min",
+    "nods",
+    *STATE_KEYS,
+    "nod_lag_median_s",
+    "nods_in_0.2_1.0s",
+    "nods_with_own_backchannel",
+    "mouths_unison",
+    "both_speaking_s",
+    "mouth_onset_ms",
+)
+PARTNER_FLAG_KEYS = (
+    "nod_lag_median_s",
+    "nods_in_0.2_1.0s",
+    "nods_with_own_backchannel",
+    "mouths_unison",
+    "both_speaking_s",
+)
+NO_FLAGS = "no speaking flags"
+
+
+def has_speaking_flags(path: Path) -> bool:
+    """Whether a motion file says when its character speaks (a ``speaking`` member): another tool's
+    file without one reads as silent throughout (docs/engine.md)."""
+    with np.load(path, allow_pickle=False) as data:
+        return "speaking" in data.files
+
+
+def _leave_out_unflagged(rows: dict[str, dict[str, Any]], files: list[Path]) -> None:
+    """A file without speaking flags: its character's speaking / listening numbers (and its partner's
+    that read its flags) are n/a, said in one warning line. Counted as listening throughout, a
+    speaker's head beats read as 20-43 listener nods a minute, silently (review rv42b F4)."""
+    unflagged = [r for r, path in zip(("A", "B"), files, strict=True) if not has_speaking_flags(path)]
+    if not unflagged:
+        return
+    for role in unflagged:
+        partner = "B" if role == "A" else "A"
+        for key in OWN_FLAG_KEYS:
+            rows[role][key] = None
+        for key in PARTNER_FLAG_KEYS:
+            rows[partner][key] = None
+        rows[role]["speaking_flags"] = False
+        rows[partner].setdefault("partner_speaking_flags", False)
+    named = " and ".join(f"{files['AB'.index(r)].name} ({r})" for r in unflagged)
+    logging.getLogger("dualtalk").warning(
+        "%s %s no speaking flags: the speaking and listening numbers are n/a (they would count the whole "
+        "take as listening); add a 'speaking' member (0/1 per frame), or measure the take with --audio",
+        named,
+        "has" if len(unflagged) == 1 else "have",
+    )
 
 
 def _take_loudness(files: list[Path], a: Motion) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -1169,6 +1230,13 @@ _RATE_COUNTS = {
 
 def _fmt_rate(row: dict[str, Any], key: str, digits: int) -> str:
     value = row.get(key)
+    if value is None and (
+        (row.get("speaking_flags") is False and key in OWN_FLAG_KEYS)
+        or (row.get("partner_speaking_flags") is False and key in PARTNER_FLAG_KEYS)
+    ):
+        return (
+            f"n/a ({NO_FLAGS})" if row.get("speaking_flags") is False else "n/a (partner: no speaking flags)"
+        )
     if key == "mouths_unison" and value is None and row.get("both_speaking_s") is not None:
         return f"n/a ({row['both_speaking_s']:.1f} s both speak)"
     if key == "mouth_onset_ms" and value is None and "voice_onsets" in row:
