@@ -24,7 +24,7 @@ from typing import Any
 
 from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
-from ...inference.core.fileio import atomic_path
+from ...inference.core.fileio import atomic_path, disk_trouble
 from ...inference.core.typed_paths import for_blender
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -69,7 +69,9 @@ def save_copy_checked(
         reason = " ".join(str(exc).replace("Error:", " ").split()) or "Blender could not save"
         raise DualTalkError(say(reason)) from None
     if not blend_is_complete(tmp):
-        raise DualTalkError(say("the saved file is incomplete (is the disk full?)"))
+        # the disk's own words when it has no room: the line then exits 74 (no room), not 2
+        room = disk_trouble(tmp.parent)
+        raise DualTalkError(say(f"the saved file is incomplete ({room or 'is the disk full?'})"))
 
 
 def save_job_copy(bpy: Any, copy: Path) -> None:

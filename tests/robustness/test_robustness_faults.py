@@ -48,7 +48,7 @@ def test_a_full_disk_never_leaves_a_half_written_blend(kit, full_disk, capsys):
     code, err, _ = run_cli(
         capsys, _animate_argv(kit, full_disk / "shot.blend", "--work", str(kit / "work_blend"))
     )
-    assert_refused(code, err, "could not write")
+    assert_refused(code, err, "could not write", exit_code=74)
     assert _leftovers(full_disk) == []
 
 
