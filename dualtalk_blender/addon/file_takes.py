@@ -296,6 +296,8 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                 _refuse_partner_left(scene, objs, now, name)
                 rebuild = take_scene.plan_scene(scene, name, obj.name, kept_meta, pair)
             played = played or kept_meta
+    fitted = [b for _o, idblocks in chars for b in idblocks if layers.our_strips(b)]
+    hid = {b.as_pointer(): layers.hidden_by_us(b) for b in fitted}  # what the take playing hides
     for strip, kept, slot, idblock, renames in swaps:
         layers.follow_renames(idblock, kept, slot, renames)  # as Blender renamed the playing take's curves
         old = strip.action
@@ -311,8 +313,13 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         kept.use_fake_user = False  # it plays: kept by its strip
         if old is not None and old.users == 0:
             old.use_fake_user = True  # the take that played stays in the file, to come back to
-    for idblock in dict.fromkeys(idblock for _s, _k, _sl, idblock, _r in swaps):
-        layers.fit_extrapolations(idblock)  # what of the animator's is under the take now, not then
+    whose = {idblock.as_pointer(): o.name for o, idblocks in chars for idblock in idblocks}
+    for idblock in fitted:  # the take played again too: their track may key more since (review rv42a F2)
+        # what of the animator's is under the take now, not then; said where it plays now and did not
+        said = layers.fit_extrapolations(
+            idblock, whose.get(idblock.as_pointer(), ""), hid[idblock.as_pointer()]
+        )
+        notes += [n for n in said if n not in notes]
     scene_words = ""
     if rebuild is not None and scene is not None:
         scene_words = take_scene.rebuild(scene, rebuild, left[0] if left else None)

@@ -311,7 +311,7 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
     fps = scene.render.fps / scene.render.fps_base
     clip, take = f"{(end - start + 1) / fps:.1f} s", f"{(last - first + 1) / fps:.1f} s"
     if start <= first and last <= end and _theirs_outside(objects):
-        said = (  # the take covers only its frames over the animator's own tracks (layers.keyed_beneath)
+        said = (  # the take covers only its frames over the animator's own tracks (layers.keyed_under_layers)
             f"FBX: the clip is the scene range {start}-{end} ({clip}) but the take covers frames "
             f"{first}-{last} ({take}): for the rest the faces hold still but for your own animation under "
             "the take, which plays there as keyed (a range cut to the take cuts it too)"
@@ -331,7 +331,7 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
 
 def _theirs_outside(objects: Iterable[Any]) -> bool:
     """Whether a layer of a character's take covers only the take's frames, the animator's own
-    animation playing outside them (:func:`.layers.keyed_beneath`): the clip's frames outside the take
+    animation playing outside them (:func:`.layers.keyed_under_layers`): the clip's frames outside the take
     are then not still (review rv41a F4)."""
     return any(
         layer != layers.REST and strip.extrapolation == "NOTHING"

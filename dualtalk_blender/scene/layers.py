@@ -30,8 +30,13 @@ below it, and with nothing below that is whatever value the property last held, 
 A channel the animator's own unmuted tracks under ours key (a walk cycle, their kept active action)
 is left out of the rest track, and a layer keying it covers only the take's frames
 (:func:`keyed_beneath`): their animation plays outside the take and under a muted or lowered layer.
-That cover is decided again at each take and each Play Take (:func:`fit_extrapolations`): with nothing
-of theirs under it any more, a layer holds the take's pose outside its frames as before. Those channels
+A track of theirs between the rest track and the layers (where Blender adds one after the first take)
+covers the rest there, and counts the same for the layers (:func:`keyed_under_layers`). The layer's
+other channels hold the take's first and last pose outside it on the rest track (:func:`fit_rest`), so
+only the channels their tracks key leave the take's pose. That cover and the rest are decided again at
+each take and each Play Take (:func:`fit_extrapolations`): with nothing of theirs under it any more, a
+layer holds the take's pose outside its frames as before, and a channel their track came to key since
+the take was made plays theirs, and is said once where it was hidden until then. Those channels
 are held at rest under the animator's tracks (:mod:`.rest_beneath`), so muting or deleting the track
 leaves them at rest outside the take, not at Blender's default (a shape key's 1.0).
 
@@ -419,17 +424,214 @@ def _fit_extrapolation(strip: Any, theirs_beneath: bool) -> None:
         strip.extrapolation = "HOLD"
 
 
-def fit_extrapolations(idblock: Any) -> None:
+def keyed_under_layers(idblock: Any) -> set[tuple[str, int]]:
+    """The channels the animator's unmuted tracks anywhere under our lowest layer track on ``idblock``
+    key whole: under the rest track (:func:`keyed_beneath`) and between it and the layers, where
+    Blender's *Add Track Above Selected* puts a track added after the first take (nothing can go under
+    the rest track). Their Replace strip there covers the rest, so their animation plays wherever a
+    layer keying the channel does not: such a layer covers only the take's frames too (review rv42a
+    F1: a 'Blinks' track there was hidden on every frame, in the FBX too)."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return set()
+    tracks = list(ad.nla_tracks)
+    layered = [i for i, t in enumerate(tracks) if track_layer(t) not in (None, REST)]
+    mine = our_tracks(idblock)
+    limit = min((i for i in layered if any(tracks[i] == o for o in mine)), default=len(tracks))
+    return {(fc.data_path, fc.array_index) for t in tracks[:limit] for fc in _track_fcurves(t, whole=True)}
+
+
+def fit_extrapolations(
+    idblock: Any, character: str = "", hidden: Mapping[str, list[Any]] | None = None
+) -> list[str]:
     """:func:`_fit_extrapolation` for each of our layer strips on ``idblock``, by the channels its action
-    keys and what the animator's tracks under ours key now (:func:`keyed_beneath`): Play Take's."""
-    beneath = keyed_beneath(idblock, False, None)
+    keys and what the animator's tracks under our layers key now (:func:`keyed_under_layers`), then the
+    rest fitted to it (:func:`fit_rest`): Play Take's. An older take's rest action, made when their
+    track keyed less, still held a channel their track keys now at rest over it, so outside the take
+    it read 0, neither theirs nor the take's (review rv42a F2). Returns the lines to say: a track of
+    theirs the take that played hid outside its frames and that plays there now, or the one line of
+    :func:`_rest_beneath` where the rest could not go under their tracks. ``hidden``: what
+    :func:`hidden_by_us` read before Play Take swapped the actions (default: now)."""
+    hidden = hidden_by_us(idblock) if hidden is None else hidden
+    under = keyed_under_layers(idblock)
     for layer, strip in our_strips(idblock).items():
         if layer == REST or strip.action is None or not is_ours(strip.action):
             continue
         keyed = {
             (fc.data_path, fc.array_index) for fc in compat.iter_fcurves(strip.action, strip.action_slot)
         }
-        _fit_extrapolation(strip, bool(keyed & beneath))
+        _fit_extrapolation(strip, bool(keyed & under))
+    dropped = fit_rest(idblock, keyed_beneath(idblock, False, None))
+    rest = our_strips(idblock).get(REST)
+    if not character and rest is not None and rest.action is not None:
+        character = str(action_meta(rest.action).get("character", ""))
+    out = _uncovered_lines(idblock, hidden, character)
+    if dropped and rest is not None and rest.action is not None:
+        out += _hold_dropped(idblock, dropped, float(rest.action_frame_start), character, rest.action_slot)
+    return out
+
+
+HOLD_STEP = 0.5  # a rest curve's hold: the take's first pose on its first frame, rest from half a frame on
+
+
+def _layer_poses(idblock: Any, theirs: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[float, float]]:
+    """(first, last) pose of each channel a layer of ours covering only the take's frames (NOTHING) keys
+    and no track of the animator's under our layers keys: outside the take those show the rest track."""
+    out: dict[tuple[str, int], tuple[float, float]] = {}
+    for layer, strip in our_strips(idblock).items():
+        if (
+            layer == REST
+            or strip.action is None
+            or not is_ours(strip.action)
+            or strip.extrapolation != "NOTHING"
+        ):
+            continue
+        start, end = float(strip.action_frame_start), float(strip.action_frame_end)
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot):
+            channel = (fc.data_path, fc.array_index)
+            if channel not in theirs and not fc.mute and len(fc.keyframe_points):
+                out[channel] = (float(fc.evaluate(start)), float(fc.evaluate(end)))
+    return out
+
+
+def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, int, float, str]]:
+    """The rest action playing on ``idblock`` fitted to what is under our layers now.
+
+    Per channel, not per layer (review rv42a F3): where the animator's track keys one channel of a layer,
+    that layer covers only the take's frames, and its other channels (the right eye, the squint) fell to
+    rest on the first frame after the take while the other layers held. Those channels' rest curves now
+    hold the take's first pose before it and its last pose after it (the rest strip plays its action's
+    first and last frame there), at rest on the frames between (a muted or lowered layer still shows the
+    rest). Their rest stays the curve's first key, on a frame the strip never plays, where Remove Take and
+    the next take read it. A channel their tracks under the rest track key now (``under_rest``) leaves
+    the rest action (review rv42a F2); returned as (path, index, rest, group) to be held under their
+    tracks instead (:mod:`.rest_beneath`)."""
+    rest = our_strips(idblock).get(REST)
+    if rest is None or rest.action is None or not is_ours(rest.action):
+        return []
+    poses = _layer_poses(idblock, keyed_under_layers(idblock))
+    start, end = float(rest.action_frame_start), float(rest.action_frame_end)
+    bag = compat.channelbag(rest.action, rest.action_slot)
+    dropped: list[tuple[str, int, float, str]] = []
+    for fc in list(bag.fcurves):
+        if not len(fc.keyframe_points):
+            continue
+        channel = (fc.data_path, fc.array_index)
+        value = float(fc.keyframe_points[0].co[1])
+        if channel in under_rest:
+            dropped.append((fc.data_path, fc.array_index, value, fc.group.name if fc.group else ""))
+            bag.fcurves.remove(fc)
+            continue
+        if channel in poses and end - start >= 1.0 and rest.action.use_frame_range:  # its range: the take's
+            first, last = poses[channel]
+            keys = [(start - 1.0, value), (start, first), (start + HOLD_STEP, value), (end, last)]
+        else:
+            keys = [(start, value)]
+        had = [(float(k.co[0]), float(k.co[1])) for k in fc.keyframe_points]
+        if len(had) == len(keys) and all(
+            abs(a - c) < 1e-6 and abs(b - d) < 1e-6 for (a, b), (c, d) in zip(had, keys, strict=True)
+        ):
+            continue
+        fill(fc, np.array([k[0] for k in keys]), [k[1] for k in keys])
+        for point in fc.keyframe_points:
+            point.interpolation = "CONSTANT"
+        fc.update()
+    return dropped
+
+
+def _hold_dropped(
+    idblock: Any, dropped: list[tuple[str, int, float, str]], frame: float, character: str, slot: Any
+) -> list[str]:
+    """The rests :func:`fit_rest` took out of a rest action held under the animator's tracks
+    (:func:`.rest_beneath.hold_beneath`), but those a strip of theirs blends with nothing below it."""
+    blended = _blended_beneath(idblock)
+    channels = [c for c in dropped if (c[0], c[1]) not in blended]
+    ad = idblock.animation_data
+    if not channels or ad is None or not len(ad.nla_tracks):
+        return []
+    bottom = ad.nla_tracks[0].name
+    slot_name = str(getattr(slot, "name_display", "") or character)
+    why = rest_beneath.hold_beneath(idblock, channels, frame, character, slot_name)
+    if not why:
+        return []
+    names = list(dict.fromkeys(channel_name(p) for p, _i, _v, _g in channels))
+    return [rest_beneath.unliftable_warning(character, label(idblock, character), bottom, why, names)]
+
+
+def hidden_by_us(idblock: Any) -> dict[str, list[Any]]:
+    """Track name -> the curves of the animator's tracks under our layers on ``idblock`` that our tracks
+    hide outside the take's frames: a layer keying the channel holds its pose there (HOLD), or the rest
+    track keys it over their track."""
+    ad = getattr(idblock, "animation_data", None)
+    strips = our_strips(idblock)
+    if ad is None or REST not in strips or len(strips) < 2:
+        return {}
+    tracks = list(ad.nla_tracks)
+    index = {layer: tracks.index(_track_of(ad, strip)) for layer, strip in strips.items()}
+    low = min(i for layer, i in index.items() if layer != REST)
+    held = {
+        (fc.data_path, fc.array_index)
+        for layer, strip in strips.items()
+        if layer != REST and strip.action is not None and not strip.mute and strip.extrapolation == "HOLD"
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+    }
+    rest = strips[REST]
+    rested = (
+        {(fc.data_path, fc.array_index) for fc in compat.iter_fcurves(rest.action, rest.action_slot)}
+        if rest.action is not None
+        else set()
+    )
+    out: dict[str, list[Any]] = {}
+    for i, track in enumerate(tracks[:low]):
+        curves = [
+            fc
+            for fc in _track_fcurves(track, whole=True)
+            if (fc.data_path, fc.array_index) in held
+            or (i < index[REST] and (fc.data_path, fc.array_index) in rested)
+        ]
+        if curves:
+            out[track.name] = curves
+    return out
+
+
+def _uncovered_lines(idblock: Any, hidden: Mapping[str, list[Any]], character: str) -> list[str]:
+    """One line naming the animator's tracks on ``idblock`` whose channels ``hidden`` (our tracks hid
+    them outside the take before a take was written or played) play there now, as the first take's
+    line names the tracks it goes over (review rv42a F1: nothing was said)."""
+    now = hidden_by_us(idblock)
+    names: list[str] = []
+    hit: list[Any] = []
+    for name, curves in hidden.items():
+        still = {(fc.data_path, fc.array_index) for fc in now.get(name, [])}
+        freed = [fc for fc in curves if (fc.data_path, fc.array_index) not in still]
+        if freed:
+            names.append(name)
+            hit += freed
+    if not names:
+        return []
+    layer_of = {
+        (fc.data_path, fc.array_index): layer
+        for layer, strip in our_strips(idblock).items()
+        if layer != REST and strip.action is not None
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+    }
+    frames = next(
+        (
+            f"{int(s.frame_start)}-{int(round(s.frame_end))}"
+            for layer, s in our_strips(idblock).items()
+            if layer != REST
+        ),
+        "",
+    )
+    one = len(names) == 1
+    it = "it" if one else "them"
+    return [
+        f"{character}: your NLA track{'' if one else 's'} {', '.join(repr(n) for n in names)} on "
+        f"{label(idblock, character)} key{'s' if one else ''} {_channels_words(hit)}, which the take that "
+        f"played until now hid outside its frames: now {'it plays' if one else 'they play'} there as keyed, "
+        f"and under the {_layers_words(hit, layer_of)} over the take's frames {frames}: mute or lower the "
+        f"layer to see {it} there, or move {it} above the DualTalk tracks in the NLA editor"
+    ]
 
 
 def _blended_beneath(idblock: Any) -> set[tuple[str, int]]:
@@ -798,8 +1000,11 @@ def write_take_steps(
     under: list[str] = []  # hand keys on channels the take keys, pushed under it: said
     places: list[Any | None] = []  # a first take's tracks go just above this track (None: on top)
     beneath: list[set[tuple[str, int]]] = []  # channels the animator's tracks under ours key
+    under_layers: list[set[tuple[str, int]]] = []  # ... and those between our rest track and layers
+    hid_before: list[dict[str, list[Any]]] = []  # their tracks the take playing until now hides outside it
     for target, (still, _said, _unmapped) in zip(targets, at_rest, strict=True):
         first_time = not our_strips(target.idblock)
+        hid_before.append({} if first_time else hidden_by_us(target.idblock))
         keyed = {(c.data_path, c.index) for c in [*target.curves, *still]}
         place, hidden = first_take_place(target.idblock, keyed) if first_time else (None, [])
         record_before(target, first_time, legacy_take(target.idblock) if first_time else None)
@@ -812,6 +1017,7 @@ def write_take_steps(
             place = _kept_down(target.idblock.animation_data, place)
         places.append(place)
         beneath.append(keyed_beneath(target.idblock, first_time, place))
+        under_layers.append(beneath[-1] if first_time else keyed_under_layers(target.idblock))
         if hidden:
             character = str(meta.get("character", ""))
             under.append(hidden_warning(character, label(target.idblock, target.slot_name), hidden))
@@ -899,12 +1105,15 @@ def write_take_steps(
             if layer == REST:
                 continue
             _fit_extrapolation(
-                strip, any((c.data_path, c.index) in beneath[t] for c in target.curves if c.layer == layer)
+                strip,
+                any((c.data_path, c.index) in under_layers[t] for c in target.curves if c.layer == layer),
             )
             if created or layer in influences:
                 key_influence(strip, influences.get(layer, 1.0))
             else:  # an earlier build's one constant key would snap a dialled slider back
                 free_constant_influence(strip)
+        fit_rest(target.idblock, set())  # per channel: what their tracks leave to the take holds its pose
+        under += _uncovered_lines(target.idblock, hid_before[t], str(meta.get("character", "")))
         under += _rest_beneath(target, still, beneath[t], start, str(meta.get("character", "")))
     for layer, held in digests.items():
         write_digests(actions[layer], held)
