@@ -572,7 +572,8 @@ def hidden_by_us(idblock: Any) -> dict[str, list[Any]]:
     held = {
         (fc.data_path, fc.array_index)
         for layer, strip in strips.items()
-        if layer != REST and strip.action is not None and not strip.mute and strip.extrapolation == "HOLD"
+        if layer != REST and strip.action is not None and strip.extrapolation == "HOLD"
+        if not strip.mute and not _track_of(ad, strip).mute  # a muted layer hides nothing
         for fc in compat.iter_fcurves(strip.action, strip.action_slot)
     }
     rest = strips[REST]
