@@ -51,6 +51,7 @@ from .layers import (
     KEYS_MODES,
     channel_name,
     character_idblocks,
+    fit_rest,
     keys_to_write,
     label,
     layer_fcurves,
@@ -260,6 +261,8 @@ def replace_range_steps(
             a_start, a_end = strip.action.frame_start, strip.action.frame_end
             strip.action.frame_start = min(a_start, lo)
             strip.action.frame_end = max(a_end, hi)
+    for target in targets:  # a range over the take's ends moves the pose the rest holds outside it
+        fit_rest(target.idblock, set())
     return int(lo), int(hi)
 
 
