@@ -16,6 +16,8 @@ The words are made by the very functions the aligners use (``align.normalise_wor
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
 from collections.abc import Sequence
@@ -164,12 +166,16 @@ def _cell(value: object) -> str:
 
 
 def as_tsv(rows: Sequence[LineRead]) -> str:
-    """The rows as tab-separated text with a header row (:data:`COLUMNS`)."""
-    out = [HEADER]
+    """The rows as tab-separated text with a header row (:data:`COLUMNS`), quoted as the csv module,
+    pandas and spreadsheets read TSV: a cell holding ``"`` is put in quotes with its own doubled
+    (``A: "Wait, what?`` left bare swallowed the next line in those readers, review rv42b F3); the
+    header row is written bare, as :func:`is_reading` knows it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for r in rows:
         cells = (r.number, r.speaker, r.language, r.typed, r.said, r.aligned, r.start, r.end, r.note)
-        out.append("\t".join(_cell(c) for c in cells))
-    return "\n".join(out) + "\n"
+        writer.writerow([_cell(c) for c in cells])
+    return HEADER + "\n" + out.getvalue()
 
 
 def shown(rows: Sequence[LineRead]) -> str:

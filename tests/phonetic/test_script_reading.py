@@ -216,3 +216,20 @@ def test_words_recognised_from_the_voices_leave_no_reading_and_clear_an_old_one(
     heard = {"script": "A: hello there\n", "a": {}, "b": {}}
     assert sr.write_for_take(tmp_path, lines, ("en", "en"), ("A", "B"), None, heard) is None
     assert not (tmp_path / sr.FILE_NAME).exists()
+
+
+def test_a_line_that_opens_with_a_quotation_mark_is_one_row_in_any_tsv_reader(tmp_path):
+    """Review rv42b F3: ``A: "Wait, what?`` written bare made the csv module (and spreadsheets' TSV
+    import) read on to the next quotation mark, swallowing line 2 into line 1's cell."""
+    typed = ['"Wait, what?', 'He said "no".', "-- Well, =maybe.", "Okay."]
+    path = sr.write(tmp_path, sr.read_lines(_script(*typed), "en"))
+    text = path.read_text(encoding="utf-8")
+    table = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    assert len(table) == 1 + len(typed) and all(len(row) == len(sr.COLUMNS) for row in table)
+    assert [row[3] for row in table[1:]] == typed
+    assert [r["typed"] for r in _rows(path)] == typed
+    # still ours to replace or remove: the header row is as before, and a file written bare (an
+    # earlier version's) is known as well
+    assert sr.is_reading(path) and text.startswith(sr.HEADER + "\n")
+    path.write_text(sr.HEADER + "\n1\tA\ten\tHello.\thello\t\t\t\t\n", encoding="utf-8")
+    assert sr.is_reading(path)
