@@ -135,7 +135,7 @@ def _show_reading(args: argparse.Namespace) -> int:
     """``--show-reading``: the script's lines as the aligners would be given them, printed, without
     audio, model or take folder (review rv41c F4: a misread date or amount "aligned" unseen)."""
     from .phonetic.script_languages import espeak_voice
-    from .phonetic.script_reading import read_lines, shown
+    from .phonetic.script_reading import read_lines, refusal, shown
     from .phonetic.transcript import read_transcript, uses_warp
 
     if args.transcript is None:
@@ -146,8 +146,35 @@ def _show_reading(args: argparse.Namespace) -> int:
                            ("--transcript-language-b", req.script_language_b())):  # fmt: skip
         if uses_warp(language):  # read by espeak-ng: one line where it lacks the language
             espeak_voice(language, flag=flag)
-    print(shown(read_lines(lines, req.transcript_language, req.script_language_b())))
+    # what the run refuses from the text alone, in its words (review rv42b F2): a pre-flight that
+    # passed a script the run refuses was no check
+    names, characters = _script_names(req), (req.character_a, req.character_b)
+    where = Path(req.transcript).name if req.transcript else "transcript"
+    refused = refusal(lines, req.transcript_language, req.script_language_b(), names, characters, where)
+    if refused:
+        raise DualTalkError(refused)
+    print(shown(read_lines(lines, req.transcript_language, req.script_language_b(), names, characters)))
     return 0
+
+
+def _script_names(req: request.Request) -> tuple[str, str]:
+    """The dialogue's names, which tag a script's lines beside A and B, as the run's loader gives them
+    without reading audio: the turns file's speakers (``--speaker-a``'s first), else A and B, exchanged
+    by ``--swap``."""
+    names = ("A", "B")
+    if req.turns:
+        from .audio.turns import assign_speakers, for_recording, read_turns
+
+        tname = Path(req.turns).name
+        segments = read_turns(req.turns)
+        if req.audio:  # a file holding several recordings' turns: this recording's
+            segments = for_recording(segments, req.audio, tname)
+        try:
+            first, second = assign_speakers(segments, req.speaker_a)
+        except DualTalkError as exc:
+            raise DualTalkError(f"{tname}: {exc}") from None
+        names = (first, second or "B")
+    return (names[1], names[0]) if req.swap else names
 
 
 _SPEAKER_FILE = re.compile(r"(?P<stem>.+)_speaker(?P<n>[12])")

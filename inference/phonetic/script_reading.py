@@ -254,3 +254,38 @@ def write_for_take(
         log.warning("could not write %s: %s", Path(folder) / FILE_NAME, exc)
         return write(folder, None)
     return write(folder, rows)
+
+
+def refusal(
+    lines: Sequence[Line],
+    language: str,
+    language_b: str | None = None,
+    names: tuple[str, str] = ("A", "B"),
+    characters: tuple[str | None, str | None] | None = None,
+    where: str = "transcript",
+) -> str | None:
+    """What a run refuses of this script from its text alone, in the run's words, so that ``infer
+    --show-reading`` is the pre-flight it is offered as (review rv42b F2: a Spanish script given as
+    English was shown as English and passed): a script given as English that does not look English
+    (:func:`.transcript.not_english_script`), else a character's lines clearly in another language
+    than theirs (:func:`.script_languages.wrong_language`, B's advice for B's own flag); None when
+    the text passes. A tag that is neither A's nor B's raises the run's one line
+    (:func:`.transcript.lines_by_speaker`). What needs the voices (too many words for the speech,
+    lines that do not fit) is the run's to say."""
+    from .script_languages import NOT_ENGLISH_ASK, wrong_language
+    from .transcript import for_b, lines_by_speaker, not_english_script, uses_warp
+
+    lines_a, lines_b = lines_by_speaker(list(lines), names, where, characters)
+    own = {"A": language, "B": language_b or language}
+    if not uses_warp(own["A"]) and not uses_warp(own["B"]):
+        why, flag = not_english_script(lines_a, lines_b)
+        if why:
+            return f"{where} does not look English: {why}; {NOT_ENGLISH_ASK.format(flag=flag)}"
+    wrong = {
+        who: wrong_language([line.text for line in mine if not line.language], own[who])[0]
+        for who, mine in (("A", lines_a), ("B", lines_b))
+    }
+    if wrong["B"] and (not wrong["A"] or own["A"] != own["B"]):  # B's alone: B's own flag (as the run)
+        wrong["B"] = for_b(wrong["B"])
+    refused = [f"{who}'s lines ({said})" for who, said in wrong.items() if said]
+    return f"{where}: a run would not align {', nor '.join(refused)}" if refused else None

@@ -1532,16 +1532,12 @@ def apply_transcript(
         texts_b = []
     # the whole script given as English (both characters'): judged whole, as one language
     if where != RECOGNISED_WORDS and not uses_warp(language_a) and not uses_warp(language_b):
-        from .script_languages import NOT_ENGLISH_ASK, NOT_ENGLISH_SAID, looks_like, not_english
+        from .script_languages import NOT_ENGLISH_ASK, NOT_ENGLISH_SAID, looks_like
 
         # a script in another language given as English: said once, and not aligned (the English
         # aligner's passes over words it cannot say cost most of the take, and what it draws is wrong)
         untagged = [line for line in lines_a + lines_b if not line.language]
-        why, flag = not_english([line.text for line in untagged])
-        if why and any(
-            _looks_english([ln.text for ln in mine if not ln.language]) for mine in (lines_a, lines_b)
-        ):
-            why = ""  # one character speaks English, the other not: each judged alone (wrong_language)
+        why, flag = not_english_script(lines_a, lines_b)
         if why:
             ask = NOT_ENGLISH_ASK.format(flag=flag)
             short = NOT_ENGLISH_ASK.format(flag=flag.split(" (")[0])
@@ -1680,6 +1676,21 @@ def for_b(advice: str) -> str:
     fit A's language; changing it would misread them: review rv38a F2)."""
     advice = re.sub(r"--transcript-language(?= )", "--transcript-language-b", advice)
     return advice.replace("(panel: Script Language)", "(panel: Script Language B)")
+
+
+def not_english_script(lines_a: list[Line], lines_b: list[Line]) -> tuple[str, str]:
+    """(why, the flag to give) when a script given as English, judged whole on its lines not tagged
+    with a language of their own, does not look English (:func:`.script_languages.not_english`);
+    ("", "") when it does, or one character's lines alone look English (a bilingual script: each is
+    judged alone). The run refuses such a script before aligning; ``infer --show-reading`` too."""
+    from .script_languages import not_english
+
+    why, flag = not_english([line.text for line in lines_a + lines_b if not line.language])
+    if why and any(
+        _looks_english([ln.text for ln in mine if not ln.language]) for mine in (lines_a, lines_b)
+    ):
+        return "", ""  # one character speaks English, the other not: each judged alone (wrong_language)
+    return why, flag
 
 
 def _looks_english(texts: list[str]) -> bool:

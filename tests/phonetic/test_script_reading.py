@@ -233,3 +233,47 @@ def test_a_line_that_opens_with_a_quotation_mark_is_one_row_in_any_tsv_reader(tm
     assert sr.is_reading(path) and text.startswith(sr.HEADER + "\n")
     path.write_text(sr.HEADER + "\n1\tA\ten\tHello.\thello\t\t\t\t\n", encoding="utf-8")
     assert sr.is_reading(path)
+
+
+@needs_espeak
+def test_show_reading_refuses_what_the_run_refuses_in_the_run_s_words(tmp_path, capsys):
+    """Review rv42b F2: ``--show-reading`` passed a Spanish script given as English and a line tagged
+    ``C:`` (exit 0) that the run refuses ("does not look English ... --transcript-language es",
+    "unknown speaker 'C'"). The pre-flight now runs the run's checks of the text."""
+    spanish = tmp_path / "escena.txt"
+    spanish.write_text(
+        "A: Buenos días. ¿Trajiste los mapas para el viaje?\nB: Sí, los tengo aquí en mi bolsa.\n"
+        "A: Perfecto. Entonces podemos salir antes de que empiece la lluvia.\n"
+        "B: Vale, primero tengo que buscar mis llaves junto a la puerta.\n",
+        encoding="utf-8",
+    )
+    show = ["infer", "--show-reading", "--transcript"]
+    code, err, out = run_cli(capsys, [*show, str(spanish)])
+    assert_refused(code, err, "escena.txt does not look English")
+    assert "--transcript-language es" in err[0] and out == ""
+    assert run_cli(capsys, [*show, str(spanish), "--transcript-language", "es"])[0] == 0
+
+    third = tmp_path / "three.txt"
+    third.write_text("A: Hello there.\nC: Who am I?\nB: Fine.\n", encoding="utf-8")
+    assert_refused(*run_cli(capsys, [*show, str(third)])[:2], "three.txt line 2: unknown speaker 'C'")
+
+    # B's lines alone in Spanish: B's own flag, as the run says it; given, the script passes
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text(
+        "A: Good morning, did you bring the maps for the trip?\n"
+        "B: Sí, los tengo aquí en mi bolsa. ¿Podemos salir antes de que empiece la lluvia?\n"
+        "A: Perfect, then we can leave before the rain starts and get there early.\n",
+        encoding="utf-8",
+    )
+    assert_refused(*run_cli(capsys, [*show, str(mixed)])[:2], "--transcript-language-b es")
+    assert run_cli(capsys, [*show, str(mixed), "--transcript-language-b", "es"])[0] == 0
+
+    # the names a turns file gives tag lines as the run takes them (the loader's names, no audio)
+    turns = tmp_path / "turns.txt"
+    turns.write_text("0.0 1.0 Ann\n1.2 2.0 Bob\n", encoding="utf-8")
+    named = tmp_path / "named.txt"
+    named.write_text("Ann: Hello there.\nBob: Fine, thanks.\n", encoding="utf-8")
+    code, err, out = run_cli(capsys, [*show, str(named), "--turns", str(turns)])
+    assert code == 0, err
+    assert "line 2, B, en: Fine, thanks. -> fine thanks" in out
+    assert_refused(*run_cli(capsys, [*show, str(named)])[:2], "unknown speaker 'Ann'")
