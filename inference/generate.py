@@ -20,9 +20,11 @@ stays bounded by the window length whatever the take's length.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,8 +36,8 @@ from .audio.normalize import normalize_speech
 from .audio.sync import duck_bleed, ducked_pass_weight, long_pauses, quieten
 from .build_info import build_id
 from .core.errors import DualTalkError
-from .core.fileio import ensure_writable_dir, missing_folders, remove_empty_folders
-from .core.motion import Motion, save_motions
+from .core.fileio import STEM_CUT, atomic_paths, ensure_writable_dir, missing_folders, remove_empty_folders
+from .core.motion import Motion, motion_archive
 from .core.progress import Progress
 from .core.request import check_rounds_window
 from .core.timebase import frames_for
@@ -599,15 +601,65 @@ def generate_single(
     )
 
 
-def write_dialogue(out_dir: str | os.PathLike[str], motion_a: Motion, motion_b: Motion) -> tuple[Path, Path]:
-    """Write ``DIR/A.npz`` and ``DIR/B.npz`` as one take (:func:`save_motions`: both or neither)."""
+def write_dialogue(
+    out_dir: str | os.PathLike[str],
+    motion_a: Motion,
+    motion_b: Motion,
+    also: Mapping[str, bytes | None] | None = None,
+) -> tuple[Path, Path]:
+    """Write ``DIR/A.npz`` and ``DIR/B.npz`` as one take (:func:`.fileio.atomic_paths`: all or none).
+    ``also``: the take's other files by name (its ``script_read.tsv``), written in the same set; a name
+    given None is an earlier take's file that must not sit beside this one: set aside before the set
+    is written, removed once it is in place, put back if it is not (review rv42b F5: a signal after
+    A and B landed left the previous take's reading beside them)."""
     if motion_a.num_frames != motion_b.num_frames:
         raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
     made = missing_folders(out_dir)
+    aside: list[tuple[Path, Path]] = []  # (the earlier file, where it waits)
+    written: os.stat_result | None = None  # the new A.npz, to tell whether the set landed
     try:
         out = ensure_writable_dir(out_dir)
-        path_a, path_b = save_motions([out / "A.npz", out / "B.npz"], [motion_a, motion_b])
+        files = {out / "A.npz": motion_archive(motion_a), out / "B.npz": motion_archive(motion_b)}
+        for name, data in (also or {}).items():
+            if data is not None:
+                files[out / name] = data
+            elif os.path.lexists(out / name):
+                aside.append((out / name, _set_aside(out / name)))
+        with atomic_paths(list(files)) as tmps:
+            for tmp, data in zip(tmps, files.values(), strict=True):
+                tmp.write_bytes(data)
+            written = os.stat(tmps[0])
     except BaseException:  # a full disk, Ctrl-C: leave no folder this call made (infer --out NEWDIR)
-        remove_empty_folders(made)
+        landed = written is not None and _is_file(out_dir, "A.npz", written)
+        for final, hidden in aside:
+            with contextlib.suppress(OSError):
+                hidden.unlink() if landed else os.replace(hidden, final)
+        if not landed:
+            remove_empty_folders(made)
         raise
-    return path_a, path_b
+    for _final, hidden in aside:
+        with contextlib.suppress(OSError):
+            hidden.unlink()
+    return out / "A.npz", out / "B.npz"
+
+
+def _set_aside(path: Path) -> Path:
+    """``path`` renamed to a hidden staged name beside it (one ``stale_parts.sweep`` removes if a
+    killed run leaves it); returns that name."""
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.stem[:STEM_CUT]}.", suffix=".part" + path.suffix, dir=path.parent
+        )
+        os.close(fd)
+        os.replace(path, name)
+    except OSError as exc:
+        raise DualTalkError(f"could not write {path}: {exc.strerror or exc}") from None
+    return Path(name)
+
+
+def _is_file(folder: str | os.PathLike[str], name: str, written: os.stat_result) -> bool:
+    """Whether ``folder/name`` is the file ``written`` (the set was put in place)."""
+    try:
+        return os.path.samestat(os.stat(Path(folder) / name), written)
+    except OSError:
+        return False

@@ -203,7 +203,9 @@ def run(
     # one run at a time writes a take folder: two runs' renames interleaved gave A from one, B from the other
     with locks.locked(out, label, lock=locks.take_lock_file(out), what="take folder"):
         # a run of this folder killed mid-write (SIGKILL) left its hidden copies: this run holds the lock
-        stale_parts.sweep([out / "A.npz", out / "B.npz"])
+        from .phonetic.script_reading import FILE_NAME as READING  # written with A and B
+
+        stale_parts.sweep([out / "A.npz", out / "B.npz", out / READING])
         return _run_locked(request, out, progress=progress, dialogue=dialogue, engines=engines)
 
 
@@ -460,17 +462,17 @@ def _generate(
             extra["recording"] = _bounded_recording(whole("behaviour"), dialogue, heard)
     motion_a, motion_b = hook(request, heard, motion_a, motion_b, **extra)
     progress.update("behaviour", 1.0, "behaviour added")
-    # the last chance to cancel: nothing is written yet
-    progress.update("write", 0.0, "writing the motion files")
-    progress.check_cancel()  # a Progress need not check on update
-    path_a, path_b = write_dialogue(out_dir, motion_a, motion_b)
-    from .phonetic import script_reading  # what each script line was read as, beside the take
+    from .phonetic import script_reading  # what each script line was read as, written with the take
 
     languages, characters = (
         (request.transcript_language, request.script_language_b()),
         (request.character_a, request.character_b),
     )
-    script_reading.write_for_take(path_a.parent, lines, languages, dialogue.names, characters, report)
+    reading = script_reading.for_take(out_dir, lines, languages, dialogue.names, characters, report)
+    # the last chance to cancel: nothing is written yet
+    progress.update("write", 0.0, "writing the motion files")
+    progress.check_cancel()  # a Progress need not check on update
+    path_a, path_b = write_dialogue(out_dir, motion_a, motion_b, also=reading)
     try:  # the bar ends full; a cancel now is too late: both files are written
         progress.update("write", 1.0, f"{path_a.name} and {path_b.name} written")
     except CancelledError:

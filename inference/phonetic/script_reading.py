@@ -234,26 +234,33 @@ def is_reading(path: Path) -> bool:
         return False
 
 
-def write_for_take(
+def for_take(
     folder: str | os.PathLike[str],
     lines: Sequence[Line] | None,
     languages: tuple[str, str],
     names: tuple[str, str],
     characters: tuple[str | None, str | None] | None,
     report: dict[str, Any] | None,
-) -> Path | None:
-    """After a take is written to ``folder``: its script's lines as read (A's language, B's) with what
-    the run drew (``report``), or an earlier take's file removed when this one had no typed script
-    (none, or words recognised from the voices: ``report["script"]``). Never
-    fails the take (it is written): a problem is a warning."""
+) -> dict[str, bytes | None]:
+    """The take's :data:`FILE_NAME`, for the writer that puts the take in ``folder`` (``generate.
+    write_dialogue``'s ``also``): its script's lines as read (A's language, B's) with what the run drew
+    (``report``), or None, an earlier take's file to remove, when this one had no typed script (none,
+    or words recognised from the voices: ``report["script"]``). The file lands with A.npz and B.npz
+    or not at all, so a signal or a full disk never leaves a take beside another take's reading
+    (review rv42b F5). {} where a file of the user's bears the name (left as it is, said). Never
+    fails the take: a reading that cannot be made is a warning, and the take goes without one."""
+    path = Path(folder) / FILE_NAME
+    if not _ours(path):  # a file of the user's by that name: neither replaced nor removed
+        log.warning("%s is not a script reading DualTalk wrote: left as it is", path)
+        return {}
     if lines is None or (report or {}).get("script") is not None:  # none typed (--recognise: heard)
-        return write(folder, None)
+        return {FILE_NAME: None}
     try:
         rows = read_lines(lines, languages[0], languages[1], names, characters, report)
     except DualTalkError as exc:
-        log.warning("could not write %s: %s", Path(folder) / FILE_NAME, exc)
-        return write(folder, None)
-    return write(folder, rows)
+        log.warning("could not write %s: %s", path, exc)
+        return {FILE_NAME: None}
+    return {FILE_NAME: as_tsv(rows).encode("utf-8")}
 
 
 def refusal(

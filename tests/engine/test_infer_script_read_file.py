@@ -71,3 +71,45 @@ def test_a_run_with_a_script_leaves_each_line_as_read_in_the_take_folder(scene, 
     code, err, out = run_cli(capsys, _infer(wav, tmp_path / "take"))
     assert code == 0, err
     assert not read.exists() and "script line as read" not in out
+
+
+def test_a_take_never_sits_beside_another_take_s_reading(scene, drawn, tmp_path, capsys, monkeypatch):
+    """Review rv42b F5: Ctrl-C or a farm's SIGTERM the moment A.npz and B.npz were renamed into place
+    stopped the run before the reading was written (exit 130), and the new take sat beside the
+    previous take's script_read.tsv. The reading now lands with A and B, or an earlier one goes with
+    them; a write that fails leaves the earlier take and its reading as they were."""
+    from dualtalk.inference.core import fileio
+
+    wav, script = scene
+    take = tmp_path / "take"
+    read = take / "script_read.tsv"
+    assert run_cli(capsys, _infer(wav, take, "--transcript", str(script)))[0] == 0
+    before = {p.name: p.read_bytes() for p in take.iterdir()}
+    real_replace_set = fileio._replace_set
+
+    def disk_full(paths, tmps):
+        raise OSError(28, "No space left on device")
+
+    # a run without a script whose write fails (a full disk): the take and its reading as they were
+    monkeypatch.setattr(fileio, "_replace_set", disk_full)
+    code, err, _ = run_cli(capsys, _infer(wav, take))
+    assert code != 0 and "No space left on device" in err[-1], err
+    assert {p.name: p.read_bytes() for p in take.iterdir()} == before  # no set-aside copy left either
+
+    def signal_once_in_place(paths, tmps):  # the held signal, delivered as the renames end
+        real_replace_set(paths, tmps)
+        raise KeyboardInterrupt
+
+    # another script, interrupted as its set lands: its own reading is there, not the first's
+    other = tmp_path / "other.txt"
+    other.write_text("A: Fine, thanks.\nB: I paid 5 on 12/10.\n", encoding="utf-8")
+    monkeypatch.setattr(fileio, "_replace_set", signal_once_in_place)
+    code, err, _ = run_cli(capsys, _infer(wav, take, "--transcript", str(other)))
+    assert code == 130, err
+    rows = list(csv.DictReader(io.StringIO(read.read_text(encoding="utf-8")), delimiter="\t"))
+    assert [(r["speaker"], r["typed"]) for r in rows] == [("A", "Fine, thanks."), ("B", "I paid 5 on 12/10.")]
+
+    # without a script, interrupted the same way: the new take has no reading beside it
+    code, err, _ = run_cli(capsys, _infer(wav, take))
+    assert code == 130, err
+    assert sorted(p.name for p in take.iterdir()) == ["A.npz", "B.npz"]

@@ -206,16 +206,18 @@ def test_a_users_own_file_of_that_name_is_neither_replaced_nor_removed(tmp_path,
     assert sr.write(tmp_path, rows) is None and sr.write(tmp_path, None) is None
     assert own.read_text(encoding="utf-8") == "my notes\n"
     assert "not a script reading DualTalk wrote" in caplog.text
+    assert sr.for_take(tmp_path, _script("Hello."), ("en", "en"), ("A", "B"), None, None) == {}
+    assert own.read_text(encoding="utf-8") == "my notes\n"  # a take written beside it leaves it be
     own.unlink()
     assert sr.write(tmp_path, rows) == own and sr.write(tmp_path, None) is None and not own.exists()
 
 
 def test_words_recognised_from_the_voices_leave_no_reading_and_clear_an_old_one(tmp_path):
     lines = _script("Hello there.")
-    assert sr.write_for_take(tmp_path, lines, ("en", "en"), ("A", "B"), None, {"a": {}, "b": {}})
+    typed = sr.for_take(tmp_path, lines, ("en", "en"), ("A", "B"), None, {"a": {}, "b": {}})
+    assert (typed[sr.FILE_NAME] or b"").startswith(sr.HEADER.encode())
     heard = {"script": "A: hello there\n", "a": {}, "b": {}}
-    assert sr.write_for_take(tmp_path, lines, ("en", "en"), ("A", "B"), None, heard) is None
-    assert not (tmp_path / sr.FILE_NAME).exists()
+    assert sr.for_take(tmp_path, lines, ("en", "en"), ("A", "B"), None, heard) == {sr.FILE_NAME: None}
 
 
 def test_a_line_that_opens_with_a_quotation_mark_is_one_row_in_any_tsv_reader(tmp_path):
