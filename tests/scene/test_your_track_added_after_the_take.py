@@ -142,3 +142,19 @@ def test_playing_a_take_again_fits_its_rest_to_what_your_track_keys_now(ann):
     keys.animation_data.nla_tracks["Blinks"].mute = True
     assert value(ann, "browInnerUp", 85) == 0.0  # muted: the rest under their track, not Blender's 1.0
     assert rest_beneath.beneath_track(keys) is not None
+
+
+def test_a_range_over_the_takes_end_moves_the_pose_held_after_it(ann):
+    add_blinks(ann)  # their blink keys eyeBlinkLeft: the eyes layer covers only the take's frames
+    take(ann, "v1")
+    assert value(ann, "eyeSquintLeft", 51) == pytest.approx(0.6, abs=1e-3)
+    later = squinting()
+    later.values[:, SQUINT] = 0.3  # the range's squint is lower
+
+    apply_motion(
+        ann, later, ApplyOptions(start_frame=1, undo_push=False, replace_range=(40, 50), crossfade=0)
+    )
+
+    assert value(ann, "eyeSquintLeft", 50) == pytest.approx(0.3, abs=1e-3)
+    assert value(ann, "eyeSquintLeft", 51) == value(ann, "eyeSquintLeft", 50)  # was 0.6: the old pose held on
+    assert value(ann, "eyeBlinkLeft", 90) == 1.0  # their blink still plays after the take
