@@ -636,32 +636,12 @@ def _uncovered_lines(idblock: Any, hidden: Mapping[str, list[Any]], character: s
 
 
 def _blended_beneath(idblock: Any) -> set[tuple[str, int]]:
-    """The channels an unmuted strip of the animator's under our tracks blends (Add, Combine, a part or
-    keyed influence, a blend in or out) with nothing of theirs below it, so with Blender's default: a
-    rest held under it would change what their animation plays. Over a track of theirs below that
-    keys the channel whole, it blends with that track, and a rest under both changes nothing."""
-    ad = getattr(idblock, "animation_data", None)
-    if ad is None:
-        return set()
-    tracks = list(ad.nla_tracks)
-    ours = [i for i, t in enumerate(tracks) if any(t == o for o in our_tracks(idblock))]
-    out: set[tuple[str, int]] = set()
-    whole_below: set[tuple[str, int]] = set()
-    for track in tracks[: min(ours) if ours else len(tracks)]:
-        whole_here: set[tuple[str, int]] = set()
-        for strip in [] if track.mute else track.strips:
-            if strip.action is None or strip.mute or is_ours(strip.action):
-                continue
-            keyed = {
-                (fc.data_path, fc.array_index) for fc in compat.iter_fcurves(strip.action, strip.action_slot)
-            }
-            blends = strip.blend_type != "REPLACE" or strip.use_animated_influence
-            if blends or strip.blend_in > 0.0 or strip.blend_out > 0.0:
-                out |= keyed - whole_below
-            if not blends:
-                whole_here |= keyed
-        whole_below |= whole_here
-    return out
+    """The channels a strip of the animator's blends (Add, Combine, a part or keyed influence, a blend
+    in or out) anywhere in the stack on ``idblock``: with nothing of theirs below it on some frame it
+    blends with Blender's default there, and a rest held under it would change what it plays. Which
+    frames a track below covers is not weighed (review rv42d F1: a strip over a gap in it read the rest):
+    :func:`.rest_beneath.blended_channels`."""
+    return rest_beneath.blended_channels(idblock)
 
 
 def _rest_beneath(
@@ -676,7 +656,9 @@ def _rest_beneath(
         if (c.data_path, c.index) in beneath - blended:
             channels.setdefault((c.data_path, c.index), (c.data_path, c.index, float(c.rest), c.group))
     ad = target.idblock.animation_data
-    if not channels or ad is None or not len(ad.nla_tracks):
+    if ad is None or not len(ad.nla_tracks):
+        return []
+    if not channels and rest_beneath.beneath_track(target.idblock) is None:  # else let go what is blended now
         return []
     bottom = ad.nla_tracks[0].name
     why = rest_beneath.hold_beneath(target.idblock, channels.values(), start, character, target.slot_name)

@@ -85,9 +85,21 @@ def beneath_strips(idblock: Any) -> list[Any]:
     return [] if track is None else [track.strips[0]]
 
 
+def _overridden(idblock: Any) -> bool:
+    """Whether ``idblock``'s stack comes from a library (linked, or a library override): on reopening
+    the file Blender gives an overridden track its library strips back, so a rebuilt bottom track would
+    come back as a second copy of theirs, and the rest would be gone (review rv42d F2). A shape key
+    datablock is overridden through its mesh (``Key.user``), its own ``override_library`` is None."""
+    owners = [idblock, getattr(idblock, "user", None)]
+    if any(o is not None and (o.library is not None or o.override_library is not None) for o in owners):
+        return True
+    ad = idblock.animation_data
+    return any(t.is_override_data for t in ad.nla_tracks)
+
+
 def _why_not(idblock: Any, track: Any) -> str:
     """What in ``track`` a copy would not play the same ("" when nothing)."""
-    if getattr(idblock, "override_library", None) is not None:
+    if _overridden(idblock):
         return "comes from a library (an override)"
     for strip in track.strips:
         if strip.type != "CLIP":
@@ -103,6 +115,93 @@ def _why_not(idblock: Any, track: Any) -> str:
             if fc.data_path != "influence" or len(fc.modifiers) or fc.driver is not None:
                 return f"holds a strip whose {fc.data_path} is animated in a way DualTalk does not copy ({strip.name!r})"
     return ""
+
+
+def _blends(strip: Any) -> bool:
+    """Whether ``strip`` gives less than a whole value somewhere (Add, Combine, ..., a keyed influence,
+    a blend in or out, or auto blends that may set one): there it is mixed with what is below."""
+    return (
+        strip.blend_type != "REPLACE"
+        or strip.use_animated_influence
+        or strip.use_auto_blend
+        or strip.blend_in > 0.0
+        or strip.blend_out > 0.0
+    )
+
+
+def _theirs(strips: Iterable[Any]) -> Iterable[Any]:
+    """The animator's strips among ``strips``, those inside a meta strip too (ours, and our rest
+    beneath, left out)."""
+    for strip in strips:
+        if strip.type == "META":
+            yield from _theirs(strip.strips)
+        elif strip.action is None or not is_ours(strip.action):
+            yield strip
+
+
+def _paths(strip: Any) -> set[str]:
+    if strip.action is None:
+        return set()
+    return {fc.data_path for fc in compat.iter_fcurves(strip.action, strip.action_slot)}
+
+
+def blended_paths(idblock: Any) -> set[str]:
+    """The data paths some strip of the animator's on ``idblock`` blends anywhere in the stack (under,
+    between or over our tracks, muted or not: unmuting one must play as it did). Such a strip mixes
+    its value with what is below it, which with nothing of theirs there is Blender's default; a rest
+    held under it would change what it plays (review rv42d F1: a 50 % strip over a gap in their bottom
+    track read 0.0 at 75, was 0.5). Where a strip covers which frames is not weighed: those paths are
+    never held. A transition mixes its neighbours, so all their paths count; a path counts whole (each
+    index), as Combine mixes a quaternion's four together."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return set()
+    out: set[str] = set()
+    if ad.action is not None and not is_ours(ad.action):  # their tweak keys on top of everything
+        if ad.action_blend_type != "REPLACE" or ad.action_influence < 1.0:
+            out |= {fc.data_path for fc in compat.iter_fcurves(ad.action, getattr(ad, "action_slot", None))}
+    for track in ad.nla_tracks:
+        if is_beneath(track):
+            continue
+        strips = list(_theirs(track.strips))
+        if any(s.type == "TRANSITION" for s in strips):
+            out |= {p for s in strips for p in _paths(s)}
+        out |= {p for s in strips if s.type == "CLIP" and _blends(s) for p in _paths(s)}
+    return out
+
+
+def blended_channels(idblock: Any) -> set[tuple[str, int]]:
+    """:func:`blended_paths` as (data path, index) pairs, every index of each path."""
+    out: set[tuple[str, int]] = set()
+    for path in blended_paths(idblock):
+        try:
+            value = idblock.path_resolve(path)
+        except ValueError:  # a curve on a property the datablock lacks: the first four indices
+            value = [0.0] * 4
+        size = len(value) if hasattr(value, "__len__") and not isinstance(value, str) else 1
+        out |= {(path, i) for i in range(size)}
+    return out
+
+
+def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None:
+    """The value held under the animator's tracks for a channel whose take rest is ``rest``: a shape
+    key's rest (Blender's default, 1.0, shuts an eye), a bone's or object's transform at Blender's
+    default, its rest pose (review rv42d F3: the pose sampled at Generate, their walk playing, left the
+    head nodding 5.7 degrees, by the playhead, once the walk was muted). None: no such property."""
+    if path.startswith("key_blocks"):
+        return rest
+    owner_path, _dot, prop = path.rpartition(".")
+    try:
+        owner = idblock.path_resolve(owner_path) if owner_path else idblock
+    except ValueError:
+        return None
+    rna = owner.bl_rna.properties.get(prop) if hasattr(owner, "bl_rna") else None
+    if rna is None or rna.type != "FLOAT":
+        return None
+    if rna.is_array:
+        defaults = list(rna.default_array)
+        return float(defaults[index]) if 0 <= index < len(defaults) else None
+    return float(rna.default) if index == 0 else None
 
 
 def _copy(src: Any, dst: Any) -> None:
@@ -211,6 +310,29 @@ def _action_name(character: str) -> str:
     return prefix + character.encode()[:room].decode(errors="ignore") + suffix
 
 
+def _held(track: Any) -> dict[tuple[str, int], tuple[str, int, float, str]]:
+    """What our ``track`` holds now: (data path, index) -> (path, index, rest, group)."""
+    strip = track.strips[0]
+    return {
+        (fc.data_path, fc.array_index): (
+            fc.data_path,
+            fc.array_index,
+            float(fc.keyframe_points[0].co[1]),
+            fc.group.name if fc.group else "",
+        )
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+        if len(fc.keyframe_points)
+    }
+
+
+def _drop(ad: Any, track: Any) -> None:
+    """Our ``track`` removed, and its action where nothing else plays it."""
+    gone = track.strips[0].action
+    ad.nla_tracks.remove(track)
+    if gone is not None and gone.users == 0:
+        bpy.data.actions.remove(gone)
+
+
 def hold_beneath(
     idblock: Any,
     channels: Iterable[tuple[str, int, float, str]],
@@ -220,47 +342,80 @@ def hold_beneath(
 ) -> str:
     """Hold each of ``channels`` (data path, index, rest, group) at its rest on :data:`TRACK` at the
     bottom of ``idblock``'s stack, besides those it holds already (made or rebuilt there first;
-    :func:`_lift`). Returns "" or, where the animator's bottom track cannot be rebuilt, why not."""
-    channels = list(channels)
+    :func:`_lift`). What it holds is decided again each time from the stack as it is now: a channel
+    some strip of theirs blends (:func:`blended_paths`) is let go, even one held since an earlier
+    Generate (review rv42d F4: a strip added later blended with the rest, not Blender's default, even
+    after the next Generate), and with nothing left to hold the track goes and their bottom track is at
+    the bottom again. A bone or object channel holds its default, the rest pose (:func:`_held_rest`).
+    Returns "" or, where the animator's bottom track cannot be rebuilt for a shape key, why not."""
     ad = idblock.animation_data
-    if ad is None or not channels:
+    if ad is None:
         return ""
     old = beneath_track(idblock)
+    wanted = {} if old is None else _held(old)
+    for path, index, rest, group in channels:
+        wanted[(path, index)] = (path, index, rest, group)
+    blended = blended_paths(idblock)
+    keep: dict[tuple[str, int], tuple[str, int, float, str]] = {}
+    for key, (path, index, rest, group) in wanted.items():
+        value = _held_rest(idblock, path, index, rest)
+        if path not in blended and value is not None:
+            keep[key] = (path, index, value, group)
+    if not keep:
+        if old is not None:
+            _drop(ad, old)
+        return ""
     track = old if old is not None and ad.nla_tracks[0] == old else None
     if track is None:  # none yet, or no longer at the bottom (tracks reordered by hand): made there
         track, why = _lift(idblock)
         if track is None:
-            return why
+            # a bone's or object's default is its rest pose: muted, their track leaves it there anyway
+            return why if any(p.startswith("key_blocks") for p, _i, _r, _g in keep.values()) else ""
+        track.name = _free_name(ad, track)
+        drop_orphans()
         action = _new_action(character, frame)
         slot = compat.new_slot(action, idblock, slot_name)
         strip = track.strips.new(TRACK, int(frame), action)
         strip.action_slot = slot
         strip.blend_type, strip.extrapolation = "REPLACE", "HOLD"
         if old is not None:  # what it held goes with it
-            was = old.strips[0]
-            channels = [
-                (
-                    fc.data_path,
-                    fc.array_index,
-                    float(fc.keyframe_points[0].co[1]),
-                    fc.group.name if fc.group else "",
-                )
-                for fc in compat.iter_fcurves(was.action, was.action_slot)
-                if len(fc.keyframe_points)
-            ] + channels
-            gone = was.action
-            ad.nla_tracks.remove(old)
-            if gone.users == 0:
-                bpy.data.actions.remove(gone)
+            _drop(ad, old)
     strip = track.strips[0]
     bag = compat.channelbag(strip.action, strip.action_slot)
+    for fc in list(bag.fcurves):
+        if (fc.data_path, fc.array_index) not in keep:
+            bag.fcurves.remove(fc)
     held = {(fc.data_path, fc.array_index): fc for fc in bag.fcurves}
-    for path, index, rest, group in channels:
-        fc = held.get((path, index))
+    for key, (path, index, rest, group) in keep.items():
+        fc = held.get(key)
         if fc is None:
-            fc = held[(path, index)] = bag.fcurves.new(path, index=index, group_name=group)
+            fc = held[key] = bag.fcurves.new(path, index=index, group_name=group)
         fill(fc, np.array([float(strip.action_frame_start)]), [rest])
     return ""
+
+
+def _free_name(ad: Any, track: Any) -> str:
+    """:data:`TRACK`, or the first ``TRACK.001`` ... no other track on the stack is named (Blender lets
+    two tracks share a name; one of theirs may be named so: review rv42d F6)."""
+    taken = {t.name for t in ad.nla_tracks if t != track}
+    name, n = TRACK, 0
+    while name in taken:
+        n += 1
+        name = f"{TRACK}.{n:03d}"
+    return name
+
+
+def drop_orphans() -> list[str]:
+    """Our rest-beneath actions nothing plays any more (the animator deleted our track), removed, their
+    names returned: they stayed in the file until it was saved, and a new one took the name '.001'
+    (review rv42d F6)."""
+    gone = [
+        a for a in bpy.data.actions if a.users == 0 and is_ours(a) and action_meta(a).get("layer") == LAYER
+    ]
+    names = [a.name for a in gone]
+    for action in gone:
+        bpy.data.actions.remove(action)
+    return names
 
 
 def _new_action(character: str, frame: float) -> Any:
@@ -278,5 +433,5 @@ def unliftable_warning(character: str, label: str, track: str, why: str, channel
     return (
         f"{character}: your NLA track {track!r} on {label} {why}, so DualTalk left it as it is and holds no "
         f"rest under it: muted or deleted, it leaves {shown} at Blender's default (1.0 for a shape key) outside "
-        "the take's frames until the next Generate"
+        "the take's frames"
     )

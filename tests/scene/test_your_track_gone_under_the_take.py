@@ -148,8 +148,7 @@ def test_a_track_that_cannot_be_copied_exactly_is_left_alone_and_said():
     assert said == [
         "Ann: your NLA track 'Blinks' on the shape keys of 'Ann' holds a strip with animated strip time "
         "('Blinks'), so DualTalk left it as it is and holds no rest under it: muted or deleted, it leaves "
-        "eyeBlinkLeft at Blender's default (1.0 for a shape key) outside the take's frames until the next "
-        "Generate"
+        "eyeBlinkLeft at Blender's default (1.0 for a shape key) outside the take's frames"
     ], warnings
 
 
