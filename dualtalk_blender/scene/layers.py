@@ -637,9 +637,9 @@ def _uncovered_lines(idblock: Any, hidden: Mapping[str, list[Any]], character: s
 
 def _blended_beneath(idblock: Any) -> set[tuple[str, int]]:
     """The channels a strip of the animator's blends (Add, Combine, a part or keyed influence, a blend
-    in or out) anywhere in the stack on ``idblock``: with nothing of theirs below it on some frame it
-    blends with Blender's default there, and a rest held under it would change what it plays. Which
-    frames a track below covers is not weighed (review rv42d F1: a strip over a gap in it read the rest):
+    in or out) with nothing of theirs below it on some frame it plays, so with Blender's default there:
+    a rest held under it would change what it plays. Decided per frame, anywhere in the stack (review
+    rv42d F1: a strip over a gap in a track keying the channel read the rest):
     :func:`.rest_beneath.blended_channels`."""
     return rest_beneath.blended_channels(idblock)
 

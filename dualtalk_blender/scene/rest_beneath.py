@@ -145,41 +145,100 @@ def _paths(strip: Any) -> set[str]:
     return {fc.data_path for fc in compat.iter_fcurves(strip.action, strip.action_slot)}
 
 
-def blended_paths(idblock: Any) -> set[str]:
-    """The data paths some strip of the animator's on ``idblock`` blends anywhere in the stack (under,
-    between or over our tracks, muted or not: unmuting one must play as it did). Such a strip mixes
-    its value with what is below it, which with nothing of theirs there is Blender's default; a rest
-    held under it would change what it plays (review rv42d F1: a 50 % strip over a gap in their bottom
-    track read 0.0 at 75, was 0.5). Where a strip covers which frames is not weighed: those paths are
-    never held. A transition mixes its neighbours, so all their paths count; a path counts whole (each
-    index), as Combine mixes a quaternion's four together."""
-    ad = getattr(idblock, "animation_data", None)
-    if ad is None:
-        return set()
-    out: set[str] = set()
-    if ad.action is not None and not is_ours(ad.action):  # their tweak keys on top of everything
-        if ad.action_blend_type != "REPLACE" or ad.action_influence < 1.0:
-            out |= {fc.data_path for fc in compat.iter_fcurves(ad.action, getattr(ad, "action_slot", None))}
-    for track in ad.nla_tracks:
-        if is_beneath(track):
-            continue
-        strips = list(_theirs(track.strips))
-        if any(s.type == "TRANSITION" for s in strips):
-            out |= {p for s in strips for p in _paths(s)}
-        out |= {p for s in strips if s.type == "CLIP" and _blends(s) for p in _paths(s)}
+Span = tuple[float, float]
+GAP_TOL = 1e-6  # two spans this close meet (a strip starting on the frame the one before it ends)
+
+
+def _spans(strips: list[Any], widest: bool) -> list[tuple[Any, Span]]:
+    """Each of ``strips`` (one track's) with the frames it plays over, its extrapolation included: a
+    hold forward until the next strip starts, a hold before the first one. ``widest``: as wide as it
+    may ever play (a hold both ways, to the timeline's ends), for a strip that blends; else only where
+    Blender surely plays it, for a strip that covers what is under it."""
+    ordered = sorted(strips, key=lambda s: float(s.frame_start))
+    out = []
+    for i, strip in enumerate(ordered):
+        lo, hi = float(strip.frame_start), float(strip.frame_end)
+        later = float(ordered[i + 1].frame_start) if i + 1 < len(ordered) else math.inf
+        if strip.extrapolation in ("HOLD", "HOLD_FORWARD"):
+            hi = math.inf if widest else max(hi, later)
+        if strip.extrapolation == "HOLD" and (widest or i == 0):
+            lo = -math.inf
+        out.append((strip, (lo, hi)))
     return out
 
 
+def _covered(span: Span, cover: list[Span]) -> bool:
+    """Whether the frames of ``span`` all lie in the union of ``cover``."""
+    reach = span[0]
+    for lo, hi in sorted(cover):
+        if lo > reach + GAP_TOL:
+            break
+        reach = max(reach, hi)
+        if reach >= span[1]:
+            return True
+    return reach >= span[1]
+
+
+def _keys_whole(strip: Any) -> set[tuple[str, int]]:
+    """The channels ``strip`` gives a whole value wherever it plays (Replace at full influence, no blend
+    in or out; its curve not muted); none for a strip that blends."""
+    if strip.type != "CLIP" or strip.action is None or strip.mute or _blends(strip):
+        return set()
+    return {
+        (fc.data_path, fc.array_index)
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+        if not fc.mute
+    }
+
+
+def _indices(idblock: Any, path: str) -> range:
+    try:
+        value = idblock.path_resolve(path)
+    except ValueError:  # a curve on a property the datablock lacks: the first four indices
+        return range(4)
+    return range(len(value) if hasattr(value, "__len__") and not isinstance(value, str) else 1)
+
+
 def blended_channels(idblock: Any) -> set[tuple[str, int]]:
-    """:func:`blended_paths` as (data path, index) pairs, every index of each path."""
+    """The channels some strip of the animator's on ``idblock`` blends with nothing of theirs under it
+    on some frame (under, between or over our tracks; muted strips too, as unmuted they must play as
+    they did). Such a strip mixes its value with what is below, Blender's default there; a rest held
+    under it would change what it plays (review rv42d F1: a 50 % strip over a gap in their bottom
+    track read 0.0 at 75, was 0.5). Under it, per frame: the frames it may play over (its hold
+    included) must lie where unmuted tracks of theirs below it play the channel whole; those tracks'
+    holds only where Blender surely plays them. Every index of a blended path counts (Combine mixes
+    a quaternion's four together); a transition or meta strip blends everything it touches."""
+    ad = getattr(idblock, "animation_data", None)
+    if ad is None:
+        return set()
+    tracks = [t for t in ad.nla_tracks if not is_beneath(t)]
+    cover: dict[tuple[str, int], list[Span]] = {}  # what the tracks looked at so far give whole
     out: set[tuple[str, int]] = set()
-    for path in blended_paths(idblock):
-        try:
-            value = idblock.path_resolve(path)
-        except ValueError:  # a curve on a property the datablock lacks: the first four indices
-            value = [0.0] * 4
-        size = len(value) if hasattr(value, "__len__") and not isinstance(value, str) else 1
-        out |= {(path, i) for i in range(size)}
+
+    def blends_over(paths: set[str], span: Span) -> None:
+        for path in paths:
+            for i in _indices(idblock, path):
+                if not _covered(span, cover.get((path, i), [])):
+                    out.add((path, i))
+
+    for track in tracks:
+        strips = [s for s in track.strips if s.action is None or not is_ours(s.action)]
+        theirs = list(_theirs(strips))
+        mixed = any(s.type in ("TRANSITION", "META") for s in strips)
+        for strip, span in _spans(strips, widest=True):
+            if mixed:
+                blends_over({p for s in theirs for p in _paths(s)}, (-math.inf, math.inf))
+            elif strip.type == "CLIP" and _blends(strip):
+                blends_over(_paths(strip), span)
+        if track.mute or mixed:
+            continue
+        for strip, span in _spans(strips, widest=False):
+            for channel in _keys_whole(strip):
+                cover.setdefault(channel, []).append(span)
+    if ad.action is not None and not is_ours(ad.action):  # their keys on top of everything
+        if ad.action_blend_type != "REPLACE" or ad.action_influence < 1.0:
+            paths = {fc.data_path for fc in compat.iter_fcurves(ad.action, getattr(ad, "action_slot", None))}
+            blends_over(paths, (-math.inf, math.inf))
     return out
 
 
@@ -343,7 +402,7 @@ def hold_beneath(
     """Hold each of ``channels`` (data path, index, rest, group) at its rest on :data:`TRACK` at the
     bottom of ``idblock``'s stack, besides those it holds already (made or rebuilt there first;
     :func:`_lift`). What it holds is decided again each time from the stack as it is now: a channel
-    some strip of theirs blends (:func:`blended_paths`) is let go, even one held since an earlier
+    some strip of theirs blends with nothing of theirs under it (:func:`blended_channels`) is let go, even one held since an earlier
     Generate (review rv42d F4: a strip added later blended with the rest, not Blender's default, even
     after the next Generate), and with nothing left to hold the track goes and their bottom track is at
     the bottom again. A bone or object channel holds its default, the rest pose (:func:`_held_rest`).
@@ -355,11 +414,11 @@ def hold_beneath(
     wanted = {} if old is None else _held(old)
     for path, index, rest, group in channels:
         wanted[(path, index)] = (path, index, rest, group)
-    blended = blended_paths(idblock)
+    blended = blended_channels(idblock)
     keep: dict[tuple[str, int], tuple[str, int, float, str]] = {}
     for key, (path, index, rest, group) in wanted.items():
         value = _held_rest(idblock, path, index, rest)
-        if path not in blended and value is not None:
+        if key not in blended and value is not None:
             keep[key] = (path, index, value, group)
     if not keep:
         if old is not None:
