@@ -8,9 +8,11 @@ an eye shut from the take's last frame to the shot's end (review rv41e F1). Noth
 when a track is muted, so the rest has to be in the stack already: the track :data:`TRACK`, at the
 bottom, holds each such channel at its rest (one key, held both ways, Replace at full influence).
 Under their tracks it shows only where none of them decides the channel (muted, deleted, a gap between
-their strips). A channel one of their strips blends with nothing below it (a part influence, Add,
-a blend in: Blender blends it with its default) is left out (:func:`.layers._blended_beneath`), so
-nothing they play changes.
+their strips). A channel one of their strips blends (a part influence, Add, a blend in) over a frame
+where no track of theirs below it plays the channel whole is left out (:func:`blended_channels`):
+Blender blends it with its default there, so nothing they play changes (review rv42d F1). What it holds is
+decided again at each Generate from the stack as it is then, and it goes when nothing is left (F4). A
+bone or object channel holds Blender's default, its rest pose, never the pose sampled at Generate (F3).
 
 Why at the bottom and a copy of their bottom track. Probed in Blender 5.0.1: no blend puts a strip
 *above* theirs that lets their value through while they play and gives the rest once they are muted
@@ -20,9 +22,11 @@ another one, with no way to move one down. So their bottom track is rebuilt one 
 (action clips only) copied with every setting and their influence keys, each copy compared with its
 strip (:func:`_differs`) before the original goes, and the track's name, mute, lock and solo carried
 over; the emptied bottom track becomes ours. A track holding anything a copy would not play the
-same (a transition, meta or sound strip, animated strip time, strip modifiers) is left as it is and
-said in one line (:func:`unliftable_warning`). Once at the bottom it stays there: Blender adds every
-later track above it. Remove Take removes it, and their track is at the bottom again.
+same (a transition, meta or sound strip, animated strip time, strip modifiers), or one that comes from
+a library (an override: reopening the file would give the library's strips back beside the copy, F2),
+is left as it is and said in one line (:func:`unliftable_warning`), for shape keys only. Once at the
+bottom it stays there: Blender adds every later track above it. Remove Take removes it, and their
+track is at the bottom again.
 """
 
 from __future__ import annotations
@@ -244,7 +248,7 @@ def blended_channels(idblock: Any) -> set[tuple[str, int]]:
 
 def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None:
     """The value held under the animator's tracks for a channel whose take rest is ``rest``: a shape
-    key's rest (Blender's default, 1.0, shuts an eye), a bone's or object's transform at Blender's
+    key's rest (Blender's default, 1.0, would shut an eye), a bone's or object's transform at Blender's
     default, its rest pose (review rv42d F3: the pose sampled at Generate, their walk playing, left the
     head nodding 5.7 degrees, by the playhead, once the walk was muted). None: no such property."""
     if path.startswith("key_blocks"):
@@ -402,10 +406,10 @@ def hold_beneath(
     """Hold each of ``channels`` (data path, index, rest, group) at its rest on :data:`TRACK` at the
     bottom of ``idblock``'s stack, besides those it holds already (made or rebuilt there first;
     :func:`_lift`). What it holds is decided again each time from the stack as it is now: a channel
-    some strip of theirs blends with nothing of theirs under it (:func:`blended_channels`) is let go, even one held since an earlier
-    Generate (review rv42d F4: a strip added later blended with the rest, not Blender's default, even
-    after the next Generate), and with nothing left to hold the track goes and their bottom track is at
-    the bottom again. A bone or object channel holds its default, the rest pose (:func:`_held_rest`).
+    some strip of theirs blends with nothing of theirs under it (:func:`blended_channels`) is let go,
+    even one held since an earlier Generate (review rv42d F4: a strip added later blended with the
+    rest, not Blender's default, even after the next Generate), and with nothing left to hold the track
+    goes and their bottom track is at the bottom again. A bone or object channel holds its default, the rest pose (:func:`_held_rest`).
     Returns "" or, where the animator's bottom track cannot be rebuilt for a shape key, why not."""
     ad = idblock.animation_data
     if ad is None:

@@ -62,6 +62,16 @@ def test_a_half_blink_over_a_gap_in_your_track_plays_as_before_the_take():
     assert rest_beneath.beneath_track(ann.data.shape_keys) is None
     assert stack(ann.data.shape_keys)[:2] == ["Blinks", "Half blink"]
 
+    tracks = ann.data.shape_keys.animation_data.nla_tracks  # 'Blinks' now holds its last pose on: no gap
+    tracks["Blinks"].strips[0].extrapolation = "HOLD_FORWARD"
+    before = [eye(ann, f) for f in (65, 75, 80, 85, 105)]
+    generate(ann, "v2")
+
+    assert [eye(ann, f) for f in (65, 75, 80, 85, 105)] == before  # the half blink over 'Blinks'
+    assert stack(ann.data.shape_keys)[:2] == [rest_beneath.TRACK, "Blinks"]  # so the rest goes under
+    tracks["Blinks"].mute = True
+    assert eye(ann, 65) == 0.0  # at rest, not Blender's default (1.0)
+
 
 def test_a_blending_strip_added_after_the_first_take_plays_as_blender_plays_it_after_the_next():
     ann = br.make_character("Ann")
