@@ -6,12 +6,20 @@ cannot say whose voice that is (a cut at the silence between the voices was trie
 reverted: on real meetings it moved the listener's head over its own mm-hms). Where the script is
 aligned, the words can: speech flagged past a character's last aligned word, inside the partner's
 aligned words, is the partner's. The same at a turn's start that runs back into the partner's words.
-Those frames leave the character's speech: its speaking flags off, its mouth at rest. A turn with no
-aligned word of its own (an unscripted mm-hm under the partner) and speech before the partner's
-words (an ad-lib) are kept as labelled, and so is a turn start where the partner's aligned words run on
-past the character's first word: both speak there (an interruption or a backchannel), and the
-partner's voice in the character's stream pulls its first word late (review rv41d F4: B's "Yeah" 0.7 s
-into A's line was aligned 0.5 s after its voice began, and B's mouth was shut over it).
+Those frames leave the character's speech: its speaking flags off, its mouth at rest. Speech before
+the partner's words (an ad-lib) is kept as labelled, and so is a turn start where the partner's aligned
+words run on past the character's first word: both speak there (an interruption or a backchannel), and
+the partner's voice in the character's stream pulls its first word late (review rv41d F4: B's "Yeah"
+0.7 s into A's line was aligned 0.5 s after its voice began, and B's mouth was shut over it).
+
+A late label's spill is its own turn when the voices are a pause of :data:`JOIN_S` or more apart (real
+speakers mostly are): a turn with no aligned word of the character's. It is the partner's voice when
+it begins with the partner's first words since the character's own (none of the partner's words fall
+in the pause before it: speech there, outside the character's flags, means its label had ended) and
+lies within the partner's words to its end (review rv42b F1: A mouthed B's first words, jaw 0.36, at
+a 1 s pause). A turn with no word of its own that comes after the partner has spoken (an unscripted
+mm-hm under the partner's line), or that runs on past the partner's words (speech the script lacks),
+is kept as labelled.
 """
 
 from __future__ import annotations
@@ -51,6 +59,8 @@ class Edge:
     moved: float
     own: Word
     partner: Word
+    alone: bool = False  # the whole turn went: it held no word of the character's, only the partner's
+    stray: Word | None = None  # the character's word the aligner drew into the partner's there, gone too
 
     @property
     def span(self) -> tuple[float, float]:
@@ -80,12 +90,23 @@ def loose_edges(
     """Where a character's turns (``flags``, frame 0 at second ``at``) run past its own aligned words
     (``own``) into the partner's (``partner``): each such edge moved to the later (earlier) of the
     character's word and the partner's, :data:`MARGIN_S` apart. ``kept``: stretches of the
-    character's lines that were said but not drawn (refused); a turn edge beside one is not moved."""
+    character's lines that were said but not drawn (refused); a turn edge beside one is not moved.
+    A turn with no word of its own is the partner's from their first word on where
+    :func:`_partners_turn` says so."""
     out: list[Edge] = []
+    # where the character's last turn of its own (or its spill) ended, and its last word
+    since: tuple[float, Word] | None = None
     for start, end in _turns(flags, fps, at):
         mine = sorted((w for w in own if w[2] > start and w[1] < end), key=lambda w: w[1])
-        if not mine:  # no word of its own: unscripted speech, kept as labelled
-            continue
+        if not any(start <= (w[1] + w[2]) / 2 < end for w in mine):  # no word of its own centred in it
+            spill = _partners_turn(start, end, since, partner, kept, fps, mine)
+            if spill is not None:
+                out.append(spill)
+            if spill is not None or not mine:
+                # the character's label runs on through its spill, or its own sound the script lacks alone
+                on = since is not None and (spill is not None or not _pause_heard(since[0], end, partner))
+                since = (end, since[1]) if on and since is not None else None
+                continue
         last = max(mine, key=lambda w: w[2])
         after = last[2] + MARGIN_S
         theirs = [w for w in partner if w[2] + MARGIN_S > after and w[1] - MARGIN_S < end]
@@ -104,7 +125,58 @@ def loose_edges(
             moved = min(before, last_theirs[2] + MARGIN_S)
             if moved - start >= 1.0 / fps:
                 out.append(Edge("start", start, moved, first, last_theirs))
+        since = (end, last)
     return out
+
+
+def _pause_heard(ended: float, start: float, partner: Sequence[Word]) -> bool:
+    """Whether a partner's word lies in ``ended``-``start``, a pause in the character's flags (its
+    middle clear of both edges by :data:`MARGIN_S`)."""
+    return any(ended + MARGIN_S < (w[1] + w[2]) / 2 < start - MARGIN_S for w in partner)
+
+
+def _partners_turn(
+    start: float,
+    end: float,
+    since: tuple[float, Word] | None,
+    partner: Sequence[Word],
+    kept: Sequence[tuple[float, float]],
+    fps: float,
+    strays: Sequence[Word] = (),
+) -> Edge | None:
+    """A turn holding none of the character's words, ``start``-``end``, after the character's own
+    turn that ended at ``since[0]`` (its last word ``since[1]``): the partner's voice from their first
+    word in it to its end, where the partner says nothing in the pause before it (the pause is outside
+    the character's flags: partner's speech there means the character's label had ended, and this is a
+    turn of its own, as an mm-hm under the partner's line is) and their words reach its end (speech
+    past them is the character's, though the script lacks it). A loose label's spill, whatever the
+    pause between the voices. ``strays``: the character's words reaching into it from outside, the
+    aligner's guess where its own voice gave out (review rv42b F1: A's last word, 'unless', drawn
+    8.68-9.92 s over B's first words, 1.4 s past A's voice): taken with it where they lie in the
+    partner's words, else the turn is not the partner's."""
+    if since is None:  # nothing of the character's before it to have run on from
+        return None
+    ended, last = since
+    if _meets(last[2], end, kept):  # a refused line of the character's may be what it says there
+        return None
+    theirs = [w for w in partner if w[2] > start and w[1] < end]
+    if not theirs:
+        return None
+    if _pause_heard(ended, start, partner):
+        return None
+    if max(w[2] for w in theirs) + 2 * MARGIN_S < end:
+        return None
+    if not all(any(w[1] - MARGIN_S <= (s[1] + s[2]) / 2 <= w[2] + MARGIN_S for w in partner) for s in strays):
+        return None
+    first = min(theirs, key=lambda w: w[1])
+    moved = max(start, first[1] - MARGIN_S)
+    if moved - start < 2 * MARGIN_S:  # the voice's onset before the aligner's word: theirs too
+        moved = start
+    if end - moved < 1.0 / fps:
+        return None
+    stray = max(strays, key=lambda w: w[2]) if strays else None
+    was = max(end, stray[2]) if stray is not None else end
+    return Edge("end", was, moved, last, first, alone=moved <= start, stray=stray)
 
 
 def outside(edges: Sequence[Edge], n: int, fps: float, offset: float) -> np.ndarray:
@@ -146,11 +218,24 @@ def said(
     "recognised" for words recognised from the voices)."""
 
     def one(edge: Edge) -> str:
+        stray = edge.stray
+        drawn = (
+            f" ({who}'s '{stray[0]}', aligned there at {stray[1]:.2f}-{stray[2]:.2f} s, goes with it)"
+            if stray is not None
+            else ""
+        )
+        if edge.alone:
+            return (
+                f"{who}'s speech at {edge.moved:.2f}-{edge.was:.2f} s holds none of {who}'s {words} words, only "
+                f"{partner}'s ('{edge.partner[0]}' from {edge.partner[1]:.2f} s) after {who}'s last "
+                f"('{edge.own[0]}', ends {edge.own[2]:.2f} s): it is {partner}'s voice{drawn}, {who} is "
+                "silent there"
+            )
         if edge.side == "end":
             return (
                 f"{who}'s turn ending {edge.was:.2f} s runs past {who}'s last {words} word "
                 f"('{edge.own[0]}', ends {edge.own[2]:.2f} s) into {partner}'s ('{edge.partner[0]}' "
-                f"from {edge.partner[1]:.2f} s): {who} speaks until {edge.moved:.2f} s"
+                f"from {edge.partner[1]:.2f} s): {who} speaks until {edge.moved:.2f} s{drawn}"
             )
         return (
             f"{who}'s turn starting {edge.was:.2f} s begins inside {partner}'s words ('{edge.partner[0]}' "

@@ -6,6 +6,7 @@ words, and a take from two microphones, where each voice is heard apart."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.motion import Motion
 from dualtalk.inference.phonetic import transcript as tr
@@ -101,4 +102,38 @@ def test_one_mix_split_by_turns_moves_the_edge_in_flags_report_and_mouth():
     assert np.all(new_a.values[shut, ARKIT55.index("jawOpen")] == 0.0)
     assert np.all(
         new_a.values[shut, ARKIT55.index("browInnerUp")] == a.values[shut, ARKIT55.index("browInnerUp")]
+    )
+
+
+B_AFTER_A_PAUSE = [("okay", 8.0, 8.35), ("fine", 8.45, 9.0), ("sure", 9.6, 10.0)]  # B a second after A
+
+
+def test_a_labels_spill_past_a_pause_is_the_partners_voice_however_long_the_pause():
+    """A's label runs 0.4 s into B's line, which starts a second after A's last word: the flags see the
+    spill as a turn of its own, holding only B's words (review rv42b F1). It is B's; so is the rest of
+    B's line where A's label covers all of it, across B's own pause."""
+    (edge,) = loose_edges(_flags((4.0, 7.05), (8.0, 8.4)), FPS, 0.0, A_WORDS, B_AFTER_A_PAUSE)
+    assert edge.alone and edge.side == "end"
+    assert edge.span == pytest.approx((8.0, 8.4))
+    assert edge.own[0] == "go" and edge.partner[0] == "okay"
+    whole = loose_edges(_flags((4.0, 7.05), (8.0, 9.0), (9.6, 10.0)), FPS, 0.0, A_WORDS, B_AFTER_A_PAUSE)
+    assert [e.span for e in whole] == [pytest.approx((8.0, 9.0)), pytest.approx((9.6, 10.0))]
+    # A's last word drawn by the aligner into the spill, over B's words, where A's voice gave out: it goes too
+    a_words = [*A_WORDS, ("unless", 8.1, 9.3)]
+    (edge,) = loose_edges(_flags((4.0, 7.05), (8.0, 8.4)), FPS, 0.0, a_words, B_AFTER_A_PAUSE)
+    assert edge.alone and edge.stray == ("unless", 8.1, 9.3) and edge.span == pytest.approx((8.0, 9.3))
+    # speech of A's own before B's first word (a laugh, an ad-lib the script lacks) stays A's
+    (edge,) = loose_edges(_flags((4.0, 7.05), (7.6, 8.4)), FPS, 0.0, A_WORDS, B_AFTER_A_PAUSE)
+    assert not edge.alone and edge.span == pytest.approx((8.0 - MARGIN_S, 8.4))
+
+
+def test_a_turn_without_words_after_the_partner_has_spoken_or_past_their_words_stays_as_labelled():
+    """A's own label for an unscripted mm-hm under B's line: B's "okay" in the pause before it says A's
+    label had ended. A's turn running on past B's words: the rest is A's speech the script lacks."""
+    assert loose_edges(_flags((4.0, 7.05), (8.5, 8.9)), FPS, 0.0, A_WORDS, B_AFTER_A_PAUSE) == []
+    assert loose_edges(_flags((4.0, 7.05), (8.0, 9.4)), FPS, 0.0, A_WORDS, B_AFTER_A_PAUSE[:2]) == []
+    # a refused line of A's after its last drawn word may be what A says there
+    assert (
+        loose_edges(_flags((4.0, 7.05), (8.0, 8.4)), FPS, 0.0, A_WORDS, B_AFTER_A_PAUSE, kept=[(7.5, 8.2)])
+        == []
     )
