@@ -108,6 +108,7 @@ def loose_edges(
                 since = (end, since[1]) if on and since is not None else None
                 continue
         last = max(mine, key=lambda w: w[2])
+        since = (end, last)
         after = last[2] + MARGIN_S
         theirs = [w for w in partner if w[2] + MARGIN_S > after and w[1] - MARGIN_S < end]
         if theirs and not _meets(last[2], end, kept):
@@ -125,7 +126,6 @@ def loose_edges(
             moved = min(before, last_theirs[2] + MARGIN_S)
             if moved - start >= 1.0 / fps:
                 out.append(Edge("start", start, moved, first, last_theirs))
-        since = (end, last)
     return out
 
 

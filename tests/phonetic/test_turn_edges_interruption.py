@@ -63,3 +63,12 @@ def test_b_mouths_its_own_yeah_over_the_end_of_as_line(interruption, caplog):
     assert b.speaking[first].all()  # before: 0 of 11 frames
     assert "turn_edges" not in take.transcript["b"]
     assert not any("turn starting" in r.getMessage() for r in caplog.records)
+
+
+def test_after_an_interruption_kept_as_labelled_the_next_late_labels_spill_is_still_bounded():
+    """B's interrupting turn stays as labelled; B's next label runs 0.4 s into A's reply a second later."""
+    b_words = [("yeah", 8.89, 9.04), ("yeah", 9.04, 9.18), ("okay", 9.5, 9.83)]
+    a_words = [*A_WORDS, ("sure", 10.84, 11.2), ("then", 11.2, 11.8)]
+    flags = _flags(8.36, 9.88) | _flags(10.8, 11.2)
+    (edge,) = loose_edges(flags, FPS, 0.0, b_words, a_words)
+    assert edge.alone and edge.span == pytest.approx((10.8, 11.2)) and edge.own[0] == "okay"
