@@ -262,3 +262,28 @@ def open_take(path: Path):
     was made in: ``(scene, alice, bob)``. Call it with the add-on enabled (the ``scene`` fixture)."""
     bpy.ops.wm.open_mainfile(filepath=str(path))
     return bpy.context.scene, bpy.data.objects["Alice"], bpy.data.objects["Bob"]
+
+
+# -- one worker run per job and file (a file's keying stories wait on the same take) --
+
+REPLAYER = Path(__file__).with_name("worker_replay.py")
+
+
+def replay_workers(monkeypatch, records: Path) -> Path:
+    """From now on the add-on's worker is started through ``worker_replay.py``: a job seen before in
+    this file (``records``, one folder per module) is answered from its record by a child of its own
+    (the same lines, exit code and files), a new one runs the real worker and is recorded. For the
+    stories about what Blender does with a take, not about the engine. ``records/replayed.log``
+    lists the jobs answered from a record."""
+    import sys
+
+    from dualtalk.dualtalk_blender.addon import worker_client
+
+    real = worker_client.worker_command
+
+    def command(job_path, python=None) -> list[str]:
+        return [sys.executable, str(REPLAYER), str(records), "--", *real(job_path, python)]
+
+    records.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(worker_client, "worker_command", command)
+    return records
