@@ -14,8 +14,12 @@ from pathlib import Path
 
 import addon_helpers as ah
 import bpy
+import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene import layers
+
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
 
 SHIFT = 12
 

@@ -24,6 +24,9 @@ from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.inference.core.request import BY_NAME
 from dualtalk.panels.main_panel import DUALTALK_PT_main
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 SR = 16000
 TOTAL = 4.0  # seconds of A's file
 A_SPANS = [(0.3, 1.4), (2.4, 3.4)]

@@ -8,6 +8,9 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.scene import compat, keying, layers
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory):

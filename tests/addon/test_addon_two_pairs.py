@@ -17,6 +17,9 @@ from dualtalk.dualtalk_blender.scene import sound
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.inference.core.motion import Motion
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory):

@@ -22,6 +22,9 @@ from dualtalk.dualtalk_blender.addon import panel_settings, saved_takes, ui_run
 from dualtalk.dualtalk_blender.addon.worker_client import RUNNING
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 def _generate(scene, a, b, assets) -> ui_run.GenerationRun:
     """Generate pressed with ``a`` and ``b`` chosen: the worker runs in the background."""

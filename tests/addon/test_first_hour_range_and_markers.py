@@ -11,6 +11,9 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.scene.apply import MARKERS_PROP, owned_markers
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 @pytest.fixture(scope="module")
 def long_wav(tmp_path_factory):

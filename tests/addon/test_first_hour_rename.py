@@ -8,10 +8,14 @@ from __future__ import annotations
 import addon_helpers as ah
 import bpy
 import numpy as np
+import pytest
 from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_motion
 from dualtalk.dualtalk_blender.scene.keying import is_ours
 from dualtalk.inference.core.motion import Motion
+
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
 
 
 def ours() -> list[tuple[str, int, bool]]:

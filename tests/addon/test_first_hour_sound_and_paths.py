@@ -14,6 +14,9 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.addon import panel_settings, ui_run
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 UNSAVED = "not saved yet; save the .blend first or choose a full path"
 
 

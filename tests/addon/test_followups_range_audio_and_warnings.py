@@ -32,6 +32,9 @@ from dualtalk.dualtalk_blender.scene.keying import OWNER_PROP
 from dualtalk.inference.audio.diarize import WEAKER_METHOD
 from dualtalk.inference.core.motion import Motion, save_motion
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 SR = 16000
 FRAMES = range(1, 51)  # the take: 1.0-3.0 s of the recording at 25 fps
 MADE_FROM = "Re-generate Preview Range (frames 20-30): the take was made from talk.wav from 1.00 s to 3.00 s"

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import addon_helpers as ah
 import bpy
+import pytest
 from dualtalk.dualtalk_blender.scene import layers
 from dualtalk.dualtalk_blender.scene.sound import our_strips
+
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
 
 SHIFT = 12
 

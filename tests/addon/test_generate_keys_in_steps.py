@@ -36,6 +36,9 @@ from dualtalk.dualtalk_blender.scene import apply, gaze
 from dualtalk.dualtalk_blender.scene.remove_take import carries_take
 from dualtalk.operators import modal
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 def deep_fingerprint(scene) -> dict:
     """Everything a take touches, deeper than ``ah.scene_fingerprint``: every animation slot, NLA

@@ -9,7 +9,11 @@ from __future__ import annotations
 import addon_helpers as ah
 import blender_rigs as br
 import bpy
+import pytest
 from dualtalk.dualtalk_blender.scene.remove_take import carries_take
+
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
 
 
 def test_generate_on_a_swapped_rig_says_the_old_one_still_plays_the_take(scene, assets):

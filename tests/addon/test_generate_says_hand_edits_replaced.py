@@ -9,6 +9,9 @@ import bpy
 import pytest
 from dualtalk.dualtalk_blender.scene import compat, layers
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 JAW = 'key_blocks["jawOpen"].value'
 
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import addon_helpers as ah
 import blender_rigs as br
 import bpy
+import pytest
 from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene.layers import take_actions
+
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
 
 
 def _generate(scene, a, b, assets) -> ui_run.GenerationRun:

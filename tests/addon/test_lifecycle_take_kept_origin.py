@@ -16,9 +16,13 @@ from pathlib import Path
 import addon_helpers as ah
 import bpy
 import numpy as np
+import pytest
 from dualtalk.dualtalk_blender.addon import saved_takes, ui_run
 from dualtalk.dualtalk_blender.scene.layers import take_actions
 from dualtalk.inference.core.motion import Motion, save_motion
+
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
 
 
 def _generate_then(scene, assets, tmp_path, capsys, load) -> tuple[str, Path, Path]:

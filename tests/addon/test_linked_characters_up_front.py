@@ -28,6 +28,9 @@ from dualtalk.dualtalk_blender.scene import apply as apply_mod
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, save_motion
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 # ---- characters linked from a library ----------------------------------------------------------
 
 

@@ -22,6 +22,9 @@ from dualtalk.dualtalk_blender.scene import compat, gaze, range_keys
 from test_generate_keys_in_steps import Operator, worker_done
 from test_range_saved_or_deleted_between_steps import the_take
 
+# one worker run per job: the same range each time (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 @pytest.fixture(scope="module")
 def take_file(assets, tmp_path_factory):

@@ -17,6 +17,9 @@ from dualtalk.dualtalk_blender.addon import ui_run
 from dualtalk.dualtalk_blender.scene import apply, gaze, range_keys
 from test_generate_keys_in_steps import Operator, deep_fingerprint, status
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 
 @pytest.fixture(scope="module")
 def take_file(assets, tmp_path_factory):

@@ -13,6 +13,9 @@ import bpy
 import numpy as np
 import pytest
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 FRAMES = list(range(20, 61))  # the range 30-50 and the cross-fades around it
 KEYS = ("eyeLookOutLeft", "eyeBlinkLeft", "mouthSmileLeft", "browInnerUp")
 

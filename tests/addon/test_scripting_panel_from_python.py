@@ -31,6 +31,9 @@ from dualtalk.inference.audio.dialogue import recording_fingerprint
 from dualtalk.inference.core.errors import DualTalkError
 from dualtalk.inference.core.motion import Motion, save_motion
 
+# one worker run per job: the stories wait on the same take (addon_helpers.replay_workers)
+pytestmark = pytest.mark.usefixtures("replayed_workers")
+
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs" / "scripting.md"
 
