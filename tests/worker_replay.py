@@ -28,12 +28,32 @@ HERE = "<run folder>"  # the run folder's place in a kept record
 _NOT_THE_JOB = ("DUALTALK_HOME", "DUALTALK_WORKER_PARENT")
 
 
+def _inputs(value: object, run_dir: Path) -> list[tuple[str, str]]:
+    """Each file outside the run folder the job names (a recording, a script, a motion file) and a
+    digest of its bytes: a story that rewrites its input under the same name is a new job."""
+    if isinstance(value, dict):
+        return [item for v in value.values() for item in _inputs(v, run_dir)]
+    if isinstance(value, list):
+        return [item for v in value for item in _inputs(v, run_dir)]
+    if not isinstance(value, str) or not value or len(value) > 4096:
+        return []
+    path = Path(value)
+    if not path.is_absolute() or not path.is_file() or run_dir in path.parents:
+        return []
+    return [(value, hashlib.sha256(path.read_bytes()).hexdigest())]
+
+
 def _job_key(job_path: Path) -> str:
-    text = job_path.read_text(encoding="utf-8").replace(str(job_path.parent), HERE)
+    raw = job_path.read_text(encoding="utf-8")
+    text = raw.replace(str(job_path.parent), HERE)
+    try:
+        inputs = sorted(_inputs(json.loads(raw), job_path.parent))
+    except ValueError:
+        inputs = []
     told = sorted(
         (k, v) for k, v in os.environ.items() if k.startswith("DUALTALK_") and k not in _NOT_THE_JOB
     )
-    return hashlib.sha256(json.dumps([text, told]).encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(json.dumps([text, inputs, told]).encode("utf-8")).hexdigest()[:24]
 
 
 def _files(run_dir: Path) -> dict[str, int]:

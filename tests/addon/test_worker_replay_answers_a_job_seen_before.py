@@ -73,3 +73,12 @@ def test_a_job_seen_before_is_answered_from_its_record_in_the_new_run_folder(tmp
         failed = _worker(_job(tmp_path / f"run{n}", take="x", fail=True), str(python))
         assert failed.returncode == 3
     assert count.read_text().count("ran") == 5
+
+    talk = tmp_path / "talk.wav"  # a job naming an input file: the same path, rewritten, is a new job
+    talk.write_bytes(b"first recording")
+    _worker(_job(tmp_path / "run7", take="dana", audio=str(talk)), str(python))
+    _worker(_job(tmp_path / "run8", take="dana", audio=str(talk)), str(python))
+    assert count.read_text().count("ran") == 6  # answered from the record: the file is as it was
+    talk.write_bytes(b"a re-cut recording")
+    _worker(_job(tmp_path / "run9", take="dana", audio=str(talk)), str(python))
+    assert count.read_text().count("ran") == 7
