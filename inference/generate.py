@@ -35,9 +35,10 @@ import torch
 from .audio.normalize import normalize_speech
 from .audio.sync import duck_bleed, ducked_pass_weight, long_pauses, quieten
 from .build_info import build_id
+from .core import motion as core_motion
 from .core.errors import DualTalkError
 from .core.fileio import STEM_CUT, atomic_paths, ensure_writable_dir, missing_folders, remove_empty_folders
-from .core.motion import Motion, motion_archive
+from .core.motion import Motion
 from .core.progress import Progress
 from .core.request import check_rounds_window
 from .core.timebase import frames_for
@@ -619,7 +620,9 @@ def write_dialogue(
     written: os.stat_result | None = None  # the new A.npz, to tell whether the set landed
     try:
         out = ensure_writable_dir(out_dir)
-        files = {out / "A.npz": motion_archive(motion_a), out / "B.npz": motion_archive(motion_b)}
+        # looked up here, as save_motions does: one place a test (or a later writer) can stand in for
+        archive = core_motion.motion_archive
+        files = {out / "A.npz": archive(motion_a), out / "B.npz": archive(motion_b)}
         for name, data in (also or {}).items():
             if data is not None:
                 files[out / name] = data
