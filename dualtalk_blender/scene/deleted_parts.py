@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import compat
-from .layers import REST, our_strips
+from .layers import REST, our_strips, resolves
 
 _PART = re.compile(r'(key_blocks|pose\.bones)\["((?:[^"\\]|\\.)*)"\]')
 SHOWN = 3  # parts named in the line; the rest counted ("and 2 more")
@@ -30,19 +30,11 @@ def deleted_parts(idblocks: Iterable[Any]) -> list[tuple[str, str]]:
                 continue
             for fc in compat.iter_fcurves(strip.action, strip.action_slot):
                 part = _PART.match(fc.data_path)
-                if part is None or _resolves(idblock, fc.data_path):
+                if part is None or resolves(idblock, fc.data_path):
                     continue
                 kind = "shape key" if part.group(1) == "key_blocks" else "bone"
                 found[(kind, part.group(2).replace('\\"', '"'))] = None
     return list(found)
-
-
-def _resolves(idblock: Any, path: str) -> bool:
-    try:
-        idblock.path_resolve(path)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True
 
 
 def deleted_warning(character: str, parts: list[tuple[str, str]]) -> str:

@@ -1326,7 +1326,7 @@ def follow_renames(idblock: Any, action: Any, slot: Any, renames: Iterable[Renam
     taken = {(fc.data_path, fc.array_index) for fc in curves}
     done: list[Renamed] = []
     for r in renames:
-        if (r.new, r.index) in taken or _resolves(idblock, r.old) or not _resolves(idblock, r.new):
+        if (r.new, r.index) in taken or resolves(idblock, r.old) or not resolves(idblock, r.new):
             continue
         for fc in curves:
             if fc.data_path == r.old and fc.array_index == r.index:
@@ -1388,7 +1388,7 @@ def _held_at_rest(
     unmapped: list[str] = []  # keyed in our layers until now, named by no map now (not renamed)
     for fc in compat.iter_fcurves(rest.action, rest.action_slot):
         channel = (fc.data_path, fc.array_index)
-        if channel in keyed or not len(fc.keyframe_points) or not _resolves(target.idblock, fc.data_path):
+        if channel in keyed or not len(fc.keyframe_points) or not resolves(target.idblock, fc.data_path):
             continue
         value = float(fc.keyframe_points[0].co[1])
         group = fc.group.name if fc.group is not None else ""
@@ -1455,7 +1455,7 @@ def held_renames(idblock: Any) -> list[Renamed]:
             r = Renamed(str(e["layer"]), str(e["old"]), str(e["new"]), int(e["index"]))
         except (KeyError, TypeError, ValueError):
             continue
-        if e.get("slot") == prefix and (r.new, r.index) in held and not _resolves(idblock, r.old):
+        if e.get("slot") == prefix and (r.new, r.index) in held and not resolves(idblock, r.old):
             out.append(r)
     return out
 
@@ -1598,7 +1598,7 @@ def edited_channels(
             out.append(channel_name(fc.data_path))
     for k in mine:
         path = _split_id(k[len(prefix) :])[0]
-        if k not in seen and (idblock is None or _resolves(idblock, path)):
+        if k not in seen and (idblock is None or resolves(idblock, path)):
             out.append(channel_name(path))
     return list(dict.fromkeys(out))
 
@@ -1648,7 +1648,7 @@ def _renames(
     gone = {
         _split_id(k[len(prefix) :]): d
         for k, d in recorded.items()
-        if k.startswith(prefix) and not _resolves(idblock, _split_id(k[len(prefix) :])[0])
+        if k.startswith(prefix) and not resolves(idblock, _split_id(k[len(prefix) :])[0])
     }
     if not gone:
         return []
@@ -1674,7 +1674,8 @@ def _split_id(channel: str) -> tuple[str, int]:
     return path, int(index.rstrip("]") or 0)
 
 
-def _resolves(idblock: Any, path: str) -> bool:
+def resolves(idblock: Any, path: str) -> bool:
+    """Whether ``path`` names a property of ``idblock`` now (a shape key or bone not renamed or deleted)."""
     try:
         idblock.path_resolve(path)
     except (ValueError, TypeError, AttributeError):
