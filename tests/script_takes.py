@@ -1,5 +1,5 @@
-"""A two-character take for the script-language stories: each line a voiced tone on its speaker's mic,
-silence on the other, with the speaking flags a take carries (no real speech, no model run)."""
+"""Takes for the script-language stories: two mics with each line a voiced tone on its speaker's mic and
+silence on the other (no real speech, no model run), or one mic with espeak-ng saying each line."""
 
 from __future__ import annotations
 
@@ -31,3 +31,20 @@ def two_mic_take(lines: list[tuple[str, str]]) -> tuple[list[tr.Line], np.ndarra
     ]
     script = [tr.Line(k + 1, who, text) for k, (who, text) in enumerate(lines)]
     return script, np.concatenate(mics["A"]), np.concatenate(mics["B"]), motions
+
+
+def espeak_mic(parts: list[tuple[str, str]]) -> tuple[np.ndarray, Motion]:
+    """A's mic: each ``(espeak-ng language, line)`` said in turn by its male voice, 0.8 s apart, and a
+    motion as long, speaking while they speak (the one-Latin-line and language-tag stories)."""
+    from dualtalk.inference.audio.tts import Voice, speak
+
+    pieces, flags = [np.zeros(int(0.6 * SR), np.float32)], [False] * 15
+    for voice, text in parts:
+        said = speak(text, Voice("espeak", f"{voice}+m3", 1.0, 40, 50)).audio
+        pieces += [said, np.zeros(int(0.8 * SR), np.float32)]
+        flags += [True] * int(len(said) / SR * 25) + [False] * 20
+    audio = np.concatenate(pieces)
+    audio = audio + np.random.default_rng(0).normal(scale=1e-3, size=len(audio)).astype(np.float32)
+    n = int(len(audio) / SR * 25)
+    speaking = np.array((flags + [False] * n)[:n])
+    return audio, Motion("arkit55", np.full((n, 55), 0.2, np.float32), speaking=speaking, engine="lite")

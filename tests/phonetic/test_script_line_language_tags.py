@@ -15,12 +15,13 @@ import wave
 
 import numpy as np
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.core.motion import Motion
 from dualtalk.inference.phonetic import script_reading as sr
 from dualtalk.inference.phonetic import script_warp
 from dualtalk.inference.phonetic import transcript as tr
 from robustness_util import assert_refused, run_cli
+from script_takes import espeak_mic
 
 needs_espeak = pytest.mark.skipif("espeak" not in available_engines(), reason="espeak-ng not installed")
 SR = 16000
@@ -154,25 +155,11 @@ def test_a_note_after_a_name_is_a_tag_only_where_that_name_is_a_speaker_and_the_
     assert tr.describe(report).endswith("(line 2 read in ca, as tagged (CA))"), tr.describe(report)
 
 
-def _take(parts: list[tuple[str, str]]) -> tuple[np.ndarray, Motion]:
-    """A's mic: each (voice, line) said in turn, and a motion as long, speaking while they speak."""
-    pieces, flags = [np.zeros(int(0.6 * SR), np.float32)], [False] * 15
-    for voice, text in parts:
-        said = speak(text, Voice("espeak", f"{voice}+m3", 1.0, 40, 50)).audio
-        pieces += [said, np.zeros(int(0.8 * SR), np.float32)]
-        flags += [True] * int(len(said) / SR * 25) + [False] * 20
-    audio = np.concatenate(pieces)
-    audio = audio + np.random.default_rng(0).normal(scale=1e-3, size=len(audio)).astype(np.float32)
-    n = int(len(audio) / SR * 25)
-    speaking = np.array((flags + [False] * n)[:n])
-    return audio, Motion("arkit55", np.full((n, 55), 0.2, np.float32), speaking=speaking, engine="lite")
-
-
 @needs_espeak
 def test_an_english_character_s_french_line_is_drawn_from_its_french_reading(monkeypatch):
     english = ["Maybe we should bring the map with us.", "Bob said he would buy a bigger boat.",
                "Please call me back this evening."]  # fmt: skip
-    audio, motion = _take(
+    audio, motion = espeak_mic(
         [("en-us", english[0]), ("fr", FRENCH), ("en-us", english[1]), ("en-us", english[2])]
     )
     lines = [tr.Line(1, "A", english[0]), tr.Line(2, "A", FRENCH, "fr"), tr.Line(3, "A", english[1]),

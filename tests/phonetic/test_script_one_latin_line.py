@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 import pytest
-from dualtalk.inference.audio.tts import Voice, available_engines, speak
-from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.audio.tts import available_engines
 from dualtalk.inference.phonetic import line_language, script_warp
 from dualtalk.inference.phonetic import transcript as tr
+from script_takes import espeak_mic
 
-SR = 16000
 RUSSIAN = ["Привет, Маша! Ты идёшь со мной на рынок?", "Мама купила большую белую булку и молоко.",
            "Пожалуйста, позвони мне вечером, ладно?"]  # fmt: skip
 HINDI = ["नमस्ते माया, क्या तुम मेरे साथ बाज़ार चलोगी?", "कृपया मुझे शाम को फ़ोन करना, ठीक है?",
@@ -72,20 +70,6 @@ def test_romanised_hindi_among_devanagari_lines_is_asked_for_in_devanagari():
     assert script_warp.foreign_writing("Mummy ne bahut accha khana banaya hai.", "ru") == ""
 
 
-def _take(parts: list[tuple[str, str]]) -> tuple[np.ndarray, Motion]:
-    """A's mic: each (voice, line) said in turn, and a motion as long, speaking while they speak."""
-    pieces, flags = [np.zeros(int(0.6 * SR), np.float32)], [False] * 15
-    for voice, text in parts:
-        said = speak(text, Voice("espeak", f"{voice}+m3", 1.0, 40, 50)).audio
-        pieces += [said, np.zeros(int(0.8 * SR), np.float32)]
-        flags += [True] * int(len(said) / SR * 25) + [False] * 20
-    audio = np.concatenate(pieces)
-    audio = audio + np.random.default_rng(0).normal(scale=1e-3, size=len(audio)).astype(np.float32)
-    n = int(len(audio) / SR * 25)
-    speaking = np.array((flags + [False] * n)[:n])
-    return audio, Motion("arkit55", np.full((n, 55), 0.2, np.float32), speaking=speaking, engine="lite")
-
-
 def _read_with(monkeypatch) -> list[tuple[str, str]]:
     """The (line, voice) pairs espeak-ng is asked to read while a take is drawn."""
     calls: list[tuple[str, str]] = []
@@ -104,7 +88,7 @@ needs_espeak = pytest.mark.skipif("espeak" not in available_engines(), reason="e
 
 @needs_espeak
 def test_a_turkish_line_among_russian_ones_is_drawn_from_its_turkish_reading(monkeypatch, caplog):
-    audio, motion = _take([("ru", RUSSIAN[0]), ("tr", TURKISH), ("ru", RUSSIAN[1]), ("ru", RUSSIAN[2])])
+    audio, motion = espeak_mic([("ru", RUSSIAN[0]), ("tr", TURKISH), ("ru", RUSSIAN[1]), ("ru", RUSSIAN[2])])
     lines = [tr.Line(k + 1, "A", text) for k, text in enumerate([RUSSIAN[0], TURKISH, *RUSSIAN[1:]])]
     calls = _read_with(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
@@ -120,7 +104,7 @@ def test_a_turkish_line_among_russian_ones_is_drawn_from_its_turkish_reading(mon
 @needs_espeak
 def test_an_english_line_is_read_as_english_by_the_russian_voice_and_said_once(monkeypatch, caplog):
     # (said as the Russian voice says English: a Russian actor's line in English)
-    audio, motion = _take([("ru", RUSSIAN[0]), ("ru", RUSSIAN[1]), ("ru", ENGLISH), ("ru", RUSSIAN[2])])
+    audio, motion = espeak_mic([("ru", RUSSIAN[0]), ("ru", RUSSIAN[1]), ("ru", ENGLISH), ("ru", RUSSIAN[2])])
     lines = [tr.Line(k + 1, "A", text) for k, text in enumerate([*RUSSIAN[:2], ENGLISH, RUSSIAN[2]])]
     calls = _read_with(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
@@ -134,7 +118,7 @@ def test_an_english_line_is_read_as_english_by_the_russian_voice_and_said_once(m
 @needs_espeak
 def test_a_romanised_hindi_line_keeps_the_engines_lips_and_the_others_are_drawn(caplog):
     hinglish = "Mummy ne bahut accha khana banaya hai."
-    audio, motion = _take([("hi", HINDI[0]), ("hi", "मम्मी ने बहुत अच्छा खाना बनाया है।"), ("hi", HINDI[1]),
+    audio, motion = espeak_mic([("hi", HINDI[0]), ("hi", "मम्मी ने बहुत अच्छा खाना बनाया है।"), ("hi", HINDI[1]),
                            ("hi", HINDI[2])])  # fmt: skip
     lines = [tr.Line(k + 1, "A", text) for k, text in enumerate([HINDI[0], hinglish, *HINDI[1:]])]
     with caplog.at_level(logging.WARNING, logger="dualtalk.transcript"):
