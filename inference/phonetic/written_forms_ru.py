@@ -41,6 +41,14 @@ including", has ordinals at both ends whatever follows it (:func:`_po_span`): С
 одиннадцатый; с before второй is со (со второго мая). A day written with its ending (5-го мая, к 8-му марта)
 takes the case the ending shows, and a holiday's name (8 Марта, 9 Мая) after с the instrumental (Поздравляю
 с 8 Марта: с восьмым).
+
+Every day of a list takes the case of its first (:func:`_day_list_case`: Выставка пройдёт 5, 6 и 7 мая
+пятого, шестого и седьмого; на 5, 12 или 19 июня на пятое, двенадцатое или девятнадцатое), where espeak-ng
+read the first "пять". Any number written with an ordinal's ending is that ordinal (:func:`_with_ending`: в
+5-м классе в пятом, на 2-й странице на второй, 1-е место первое, 5-ю главу пятую, в 90-х годах в девяностых,
+в 1990-е годы; espeak-ng read "пять эм", "два и краткое"), a date in digits is read as one written out (25.12
+двадцать пятого декабря, 12.04.1995 двенадцатого апреля тысяча девятьсот девяносто пятого года; was "точка"),
+and a century in Roman numerals an ordinal (в XXI веке в двадцать первом; was spelled in English).
 """
 
 from __future__ import annotations
@@ -408,8 +416,7 @@ def _declined(m: re.Match[str]) -> str:
     if noun in _NUMBERED_THINGS and word in ("в", "во", "на") and n <= 999:  # на 5 этаже: на пятом
         return _ordinal(n, "prep", _NUMBERED_THINGS[noun]) + m.group("rest")
     if 1 <= n <= 31 and (noun in _MONTHS or re.match(_DAYS_TO, m.string[m.end() - len(m.group("rest")) :])):
-        case = _DAY_CASE.get(word) or _bare_date_case(before, m.string[m.end() :])
-        return day_ordinal(n, case) + m.group("rest")
+        return day_ordinal(n, _day_list_case(m)) + m.group("rest")
     told = _number_case(before, n, noun)
     said = cardinal(n, *told) if told else None
     return said + m.group("rest") if said else m.group(0)
@@ -432,12 +439,34 @@ def _clock(m: re.Match[str]) -> str:
 # к восьмому марта, на 3 июня на третье июня; with no preposition before it, :func:`_bare_date_case`
 _MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
            "ноября", "декабря")  # fmt: skip
-_DAYS_TO = rf"\s*(?:по|до|и|-|–|—)\s*\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})(?![а-яё])"
+# the days after a day up to their month, a list (5, 6 и 7 мая; 30 или 31 декабря) or a span (с 5 по 7 мая)
+_DAYS_TO = rf"(?:\s*,\s*\d{{1,2}})*\s*(?:по|до|и|или|,|-|–|—)\s*\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})(?![а-яё])"
+# the days of a list before a day (5, 6 и 7: "5, 6 и " before the 7); a span's по or до is no list
+_DAYS_BEFORE = re.compile(r"(?<![\d.,:\-])\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,|и|или)\s*$")
+# from a day to the end of its month: the rest of the list, then the month
+_TO_THE_MONTH = re.compile(
+    rf"(?:\s*(?:,|и|или|по|до|-|–|—)\s*\d{{1,2}})*\s+(?:{'|'.join(_MONTHS)})(?![а-яё])"
+)
 _DAY_CASE = {
     **{word: case for word, case in _ASKS.items() if word in _GENITIVE_AFTER or case != "gen"},
     **dict.fromkeys(("с", "со"), "gen"),
     **dict.fromkeys(("в", "во", "на", "за", "под", "по", "через", "про"), "acc"),
 }
+
+
+def _day_list_case(m: re.Match[str]) -> str:
+    """The case of a day before a month (group "n" of ``m``), the same for every day of a list as for its
+    first: the preposition before the first asks it (на 5, 12 или 19 июня: на пятое, двенадцатое или
+    девятнадцатое; с 3, 5 и 7 июня: с третьего, пятого и седьмого), or with none the sentence
+    (:func:`_bare_date_case`: Выставка пройдёт 5, 6 и 7 мая пятого, шестого и седьмого; was "5, шестого")."""
+    text = m.string
+    before, after = text[: m.start()], text[m.end("n") :]
+    head = _DAYS_BEFORE.search(before)
+    if head:
+        before = before[: head.start()]
+    month = _TO_THE_MONTH.match(after)
+    word = _preposition(before)
+    return _DAY_CASE.get(word) or _bare_date_case(before, after[month.end() :] if month else after)
 
 
 # the words that make a date with no preposition name the day (the nominative, "какое число?"): сегодня
@@ -551,6 +580,153 @@ def day_ordinal(day: int, case: str) -> str:
     return _ordinal(day, case)
 
 
+# An ordinal written with its ending ("наращение": 5-й, 5-я, 5-е, 5-ю, 5-го, 5-му, 5-м, 5-х), which
+# espeak-ng reads letter by letter ("в 5-м классе" "пять эм", "на 2-й странице" "два и краткое"): the
+# ending names the ordinal's last letters, so the form (the endings of a hard stem; третий is soft, второй,
+# шестой... take -ой in the masculine nominative) is the one that ends so. Where one ending serves two
+# forms, the words around tell: -й is the masculine nominative (5-й класс, в 1-й день) or a feminine's
+# oblique case before a feminine noun in one (на 2-й странице, у 3-й двери); -м the prepositional after
+# в, на, о, при (в 5-м классе), else the instrumental (между 1-м и 3-м мая, был 3-м); -е the neuter (1-е
+# место) or a plural (90-е, 1990-е годы, 5-е классы).
+_FORM_ENDS = {
+    "m": ("ый", "ий"), "f": ("ая", "ья"), "n": ("ое", "ье"), "pl": ("ые", "ьи"), "gen": ("ого", "ьего"),
+    "dat": ("ому", "ьему"), "ins": ("ым", "ьим"), "prep": ("ом", "ьем"), "f_obl": ("ой", "ьей"),
+    "f_acc": ("ую", "ью"), "pl_gen": ("ых", "ьих"), "pl_ins": ("ыми", "ьими"),
+}  # fmt: skip
+_WRITTEN_ENDING = {
+    **dict.fromkeys(("й", "ый", "ий", "ой"), "m"),
+    **dict.fromkeys(("я", "ая", "ья"), "f"),
+    **dict.fromkeys(("е", "ое", "ье"), "n"),
+    "ые": "pl",
+    **dict.fromkeys(("ю", "ую", "ью"), "f_acc"),
+    **dict.fromkeys(("го", "ого", "его"), "gen"),
+    **dict.fromkeys(("му", "ому", "ему"), "dat"),
+    "м": "ins",
+    **dict.fromkeys(("ым", "им"), "ins"),
+    **dict.fromkeys(("ом", "ем"), "prep"),
+    "ей": "f_obl",
+    **dict.fromkeys(("х", "ых", "их"), "pl_gen"),
+    **dict.fromkeys(("ми", "ыми", "ими"), "pl_ins"),
+}
+# 2-х, 3-м, 2-мя before a plural noun are cardinals (в 2-х экземплярах в двух, к 3-м часам к трём, с 2-мя
+# детьми с двумя), indices of :data:`_SMALL`'s cases; an ordinal 2 or 3 writes -го, -му (второго, третьему)
+_SMALL_CASE = {"х": 0, "м": 1, "мя": 2}
+_WITH_ENDING = re.compile(
+    r"(?<![\w.,:\-/])(?P<n>\d{1,4})-(?P<e>"
+    + "|".join(sorted({*_WRITTEN_ENDING, "мя"}, key=len, reverse=True))
+    + r")(?![\w\-])"
+)
+# the other days or numbers of a list written with their endings (между 1-м и 3-м, 2-й и 3-й этажи)
+_LIST_WITH_ENDINGS = r"(?:\s*(?:,|и|или|-|–|—)\s*\d{1,4}-[а-яё]{1,3})"
+_LIST_BEFORE = re.compile(
+    r"(?<![\w.,:\-])\d{1,4}-[а-яё]{1,3}(?:\s*(?:,|и|или)\s*\d{1,4}-[а-яё]{1,3})*\s*(?:,|и|или)\s*$"
+)
+# a feminine noun in an oblique case (на 2-й странице, у 3-й двери, с 5-й попытки, 5-й неделей)
+_FEMININE_OBLIQUE = re.compile(r"[а-яё]{2,}(?:[еиы]|[^аеёиоуыэюя]ей)")
+_PREPOSITIONAL_ASKED = ("в", "во", "на", "о", "об", "обо", "при")
+
+
+def _ordinal_stem(n: int) -> tuple[list[str], str, bool] | None:
+    """``n`` (1-2999) as an ordinal's words before its last, the last one's stem and whether it is soft
+    (третий): 25 (["двадцать"], "пят", False), 1990 (["тысяча", "девятьсот"], "девяност", False)."""
+    if 1 <= n <= 999:
+        words = _ordinal(n, "gen", "m").split()
+    elif 1000 <= n <= 2999:
+        words = year_ordinal(n, "gen").split()
+    else:
+        return None
+    stem = words[-1][:-3]  # пятого, третьего: the genitive's -ого, -его
+    return words[:-1], stem.removesuffix("ь"), stem.endswith("ь")
+
+
+def _ordinal_form(n: int, form: str) -> str | None:
+    """``n`` as an ordinal in ``form`` (a key of :data:`_FORM_ENDS`): 5 "prep" пятом, 3 "f_obl" третьей,
+    2 "m" второй, 1990 "pl" тысяча девятьсот девяностые; None outside 1-2999."""
+    parts = _ordinal_stem(n)
+    if parts is None:
+        return None
+    words, stem, soft = parts
+    hard, soft_end = _FORM_ENDS[form]
+    ending = soft_end if soft else ("ой" if form == "m" and stem in _STRESSED else hard)
+    return " ".join([*words, stem + ending])
+
+
+def _decade(n: int) -> bool:
+    """Whether ``n`` names a decade when written 90-е or 1990-е (20-90, 1010-2990 ending in 0)."""
+    return n % 10 == 0 and (20 <= n <= 90 or 1000 < n < 3000)
+
+
+def _with_ending(m: re.Match[str]) -> str:
+    """A number written with an ordinal's ending, said as that ordinal in the form its ending and the
+    words around it tell (5-м классе: в пятом классе; 1-е место: первое; 90-х: девяностых)."""
+    n, ending = int(m.group("n")), m.group("e")
+    text = m.string
+    before = text[: m.start()]
+    head = _LIST_BEFORE.search(before)
+    if head:
+        before = before[: head.start()]  # между 1-м и 3-м: the preposition before the list asks
+    word = _preposition(before)
+    rest = re.match(rf"(?P<list>{_LIST_WITH_ENDINGS}*)\s+(?P<noun>[а-яё]+)", text[m.end() :])
+    noun = rest.group("noun") if rest and rest.group("noun") not in _NOT_NOUN else ""
+    in_list = bool(head or (rest and rest.group("list")))
+    if ending in _SMALL_CASE and 2 <= n <= 4:
+        if ending != "м" or noun.endswith(("ам", "ям")):
+            return _SMALL[n][_SMALL_CASE[ending]]
+    if ending == "мя":
+        return m.group(0)
+    form = _WRITTEN_ENDING[ending]
+    if form == "m" and not in_list and _FEMININE_OBLIQUE.fullmatch(noun):
+        form = "f_obl"
+    elif form == "ins" and ending == "м" and word in _PREPOSITIONAL_ASKED:
+        form = "prep"
+    elif form == "n" and (
+        noun.endswith(("ы", "и")) or (_decade(n) and noun not in (*_MONTHS, "число", "числа"))
+    ):
+        form = "pl"  # 90-е, 1990-е годы, 5-е классы
+    said = _ordinal_form(n, form)
+    return said if said else m.group(0)
+
+
+# a century written in Roman numerals (в XXI веке: espeak-ng spelled "икс икс ай" in English), an ordinal in
+# the case век takes; a span of two (XIX–XX веков) takes it at both ends
+_CENTURY_CASE = {"век": "m", "века": "gen", "веку": "dat", "веке": "prep", "веком": "ins", "веков": "gen",
+                 "веках": "prep", "веками": "ins"}  # fmt: skip
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_CENTURY = re.compile(
+    r"(?<![\w.\-])(?P<a>[IVXL]{1,7})(?:\s*(?P<j>[-–—])\s*(?P<b>[IVXL]{1,7}))?\s+(?P<w>"
+    + "|".join(_CENTURY_CASE)
+    + r")(?![а-яё])"
+)
+
+
+def _roman(numeral: str) -> int | None:
+    """A Roman numeral's value, or None where it is not written as one (IIII, VX)."""
+    values = [_ROMAN[ch] for ch in numeral]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if _to_roman(total) == numeral else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _century(m: re.Match[str]) -> str:
+    """в XXI веке в двадцать первом веке, XIX–XX веков девятнадцатого–двадцатого веков."""
+    form = _CENTURY_CASE[m.group("w")]
+    said = []
+    for numeral in (m.group("a"), m.group("b")):
+        n = _roman(numeral) if numeral else None
+        words = _ordinal_form(n, form) if n and n <= 30 else None
+        if numeral and words is None:
+            return m.group(0)  # not a numeral (IIII), or no century
+        said += [words] if words else []
+    return (m.group("j") or "").join(said) + f" {m.group('w')}"
+
+
 # the word that joins a span's two ends (с 2015 по 2019, от 1200 до 1800)
 _SPAN_JOIN = r"(?:по|до|-|–|—)"
 # a year said right after the span's last end, with год (с 2010 по 2015 г.: by the time the span is read
@@ -659,7 +835,37 @@ def _year(m: re.Match[str]) -> str:
 
 
 _MONEY_AFTER = r"\s*(?:руб\.|руб(?!\w)|р\.|₽)"
+# a date written in digits, day.month(.year) (25.12, 12.04.1995, 01.03.24: espeak-ng said "двадцать пять
+# точка двенадцать"), written out as the words do (25 декабря, 12 апреля 1995 года) for the rules below to
+# read as any date; a Russian decimal has a comma, so two numbers with a dot are a date or a clock time: with
+# no year, a time after в or к (в 10.05, к 9.30) or an amount before its unit (12.10 руб.) is left
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w.,:\-])(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0[1-9]|1[0-2])(?:\.(?P<y>(?:19|20)\d\d|\d\d))?(?![\w,:\-]|\.\d)"
+)
+
+
+# an hour or an amount with a dot for its comma (9.30 ч., 12.10 руб., 1.05 кг): no date
+_NOT_A_DATE_AFTER = re.compile(
+    r"\s*(?:ч\.|час|мин|руб|р\.|₽|\$|€|%|коп|тыс|млн|млрд|кг|км|см|мм|м(?![а-яё])|л(?![а-яё])|г(?![а-яё]))"
+)
+
+
+def _numeric_date(m: re.Match[str]) -> str:
+    before, after = m.string[: m.start()], m.string[m.end() :]
+    year = m.group("y")
+    if not year and (_preposition(before) in ("в", "во", "к", "ко") or _NOT_A_DATE_AFTER.match(after)):
+        return m.group(0)
+    said = f"{int(m.group('d'))} {_MONTHS[int(m.group('m')) - 1]}"
+    if year:
+        said += f" {year if len(year) == 4 else ('20' if int(year) < 30 else '19') + year} года"
+    return said
+
+
+# a span of days written with a hyphen (1-2 мая, 5-7 мая) is the one with a dash (5–7 мая пятого–седьмого)
+_HYPHEN_DAYS = re.compile(rf"(?<![\w.,:\-])(\d{{1,2}})-(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})(?![а-яё]))")
 _RULES: list[tuple[re.Pattern[str], Said]] = [
+    (_NUMERIC_DATE, _numeric_date),
+    (_HYPHEN_DAYS, lambda m: m.group(1) + "–"),
     (re.compile(_AMOUNT + r"\s*тыс\.?(?!\w)"), _counted("тысяча", "тысячи", "тысяч")),
     (re.compile(_AMOUNT + r"\s*млн\.?(?!\w)"), _counted("миллион", "миллиона", "миллионов")),
     (re.compile(_AMOUNT + r"\s*млрд\.?(?!\w)"), _counted("миллиард", "миллиарда", "миллиардов")),
@@ -701,6 +907,9 @@ _RULES: list[tuple[re.Pattern[str], Said]] = [
         ),
         _day_with_ending,
     ),
+    # any other number written with an ordinal's ending: в 5-м классе в пятом, 1-е место первое
+    (_WITH_ENDING, _with_ending),
+    (_CENTURY, _century),
     # 8 Марта, 9 Мая: a holiday's name (Поздравляю с 8 Марта: с восьмым)
     (
         re.compile(
