@@ -20,10 +20,17 @@ A half, a third or a quarter before a noun is said as a word that agrees with it
 or 3/4 before a time or a thing counted in whole numbers is an estimate, as Hindi writes one (2/3 दिन 2-3
 दिन, दो-तीन दिन; no one writes a third of a day so); before people it is a part of them (3/4 छात्र तीन
 चौथाई छात्र), as 1/2 लोग is आधे लोग.
+
+Any other fraction before a noun (:func:`_other_fraction`) is an estimate where its numbers are neighbours
+or share a factor and things or people are counted (4/5 दिन 4-5 दिन, 5/6 लोग 5-6 लोग, 10/15 मिनट 10-15
+मिनट, 2/4 दिन दो-चार दिन), the n-th part for 1/n of a whole (1/10 हिस्सा दसवाँ हिस्सा), a share of people
+or things counted "b में से a" (2/5 छात्र 5 में से 2 छात्र, 3/5 मैच जीते 5 में से 3 मैच, हर 3/10 बच्चे);
+else "a बटा b" as before (2/5 हिस्सा).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -142,6 +149,10 @@ def _slashed(m: re.Match[str]) -> str:
         said = _fraction_of(a, b, after)
         if said:
             return said
+    if not (year or score or told) and a < b and (a, b) not in _FRACTIONS:
+        said = _other_fraction(a, b, after, text[: m.start()])
+        if said:
+            return said
     if 1 <= a <= 31 and 1 <= b <= 12 and told and not score:
         return f"{a} {_MONTHS[b - 1]}" + (f" {year}" if year else "")
     if year or a > b or b == 0:
@@ -187,6 +198,40 @@ def _fraction_of(a: int, b: int, after: str) -> str | None:
     if b == a + 1 and a >= 2 and re.fullmatch(_COUNTED, word[1]):
         return f"{a}-{b}"
     return _agreeing(_OF_A_WHOLE[(a, b)], after)
+
+
+# people and other things counted whose share a fraction gives (2/5 छात्र पाँच में से दो छात्र), beyond
+# :data:`_PEOPLE`; any noun after हर ("every": हर 3/10 बच्चे हर दस में से तीन बच्चे) is one
+_GROUP = rf"{_PEOPLE}|बच्चे|बच्चों|डॉक्टर|महिलाएँ|महिलाओं|पुरुष|युवा|भारतीय|उम्मीदवार|परिवार|घर|कंपनियाँ|स्कूल"
+# a plural noun (रोटियाँ, किताबें, बच्चे, घरों): a thing counted in whole numbers
+_PLURAL = rf"[{_WORD}]+(?:ियाँ|ियों|ें|ों|ए|े)"
+# 1/n of a whole as the n-th part (1/10 हिस्सा दसवाँ हिस्सा); -वाँ agrees as any -ा adjective (दसवें हिस्से में)
+_NTH = {5: "पाँचवाँ", 6: "छठा", 7: "सातवाँ", 8: "आठवाँ", 9: "नौवाँ", 10: "दसवाँ", 12: "बारहवाँ", 15: "पंद्रहवाँ",
+        20: "बीसवाँ", 25: "पच्चीसवाँ", 50: "पचासवाँ", 100: "सौवाँ"}  # fmt: skip
+_PART = "हिस्सा|हिस्से|भाग"
+
+
+def _other_fraction(a: int, b: int, after: str, before: str) -> str | None:
+    """A fraction that is no half, third or quarter before a noun, as a Hindi speaker reads it in a
+    sentence: an estimate before things counted or people where its two numbers are neighbours or share
+    a factor (4/5 दिन 4-5 दिन, 5/6 लोग 5-6 लोग, 10/15 मिनट 10-15 मिनट, 2/4 दिन दो-चार दिन: no one writes
+    four fifths of a day or 10/15 for two thirds); 1/n of a whole its n-th part (1/10 हिस्सा दसवाँ हिस्सा);
+    a share of people or things counted "b में से a" (2/5 छात्र पाँच में से दो छात्र, 3/5 मैच, हर 3/10 बच्चे
+    हर दस में से तीन); None for anything else (2/5 हिस्सा stays "2 बटा 5", how the fraction is read aloud)."""
+    word = re.match(rf"\s*([{_WORD}]+)(?:\s+([{_WORD}]+))?", after)
+    if word is None or re.fullmatch(_NOT_A_NOUN, word[1]):
+        return None
+    noun, next_word = word[1], word[2] or ""
+    every = re.search(r"(?:^|\s)हर\s*$", before) is not None
+    neighbours = b == a + 1 or math.gcd(a, b) > 1
+    if a == 1 and b in _NTH and re.fullmatch(_PART, noun):
+        oblique = noun == "हिस्से" or re.fullmatch(_POSTPOSITIONS, next_word)
+        nth = _NTH[b]
+        return (nth[:-3] + "वें" if nth.endswith("वाँ") else nth[:-1] + "े") if oblique else nth
+    counted = re.fullmatch(rf"{_COUNTED}|{_GROUP}|{_PLURAL}", noun) is not None
+    if neighbours and counted and not every:
+        return f"{a}-{b}"
+    return f"{b} में से {a}" if every or counted else None
 
 
 # a number and a half before a quantity: 1.5 लाख डेढ़ लाख, 2.5 किलो ढाई किलो, 3.5 घंटे साढ़े तीन घंटे (espeak-ng
