@@ -15,7 +15,9 @@ a counter that is said both ways takes its native number only with the words tha
 3번이야), 번도 before a negation (1번도 안 봤어 한 번도), 번의 (3번의 기회), 중 or 모두 after it, or a thing
 done (3번 전화를 했는데): :func:`_times` (3번 출구, 1번 후보, 정답은 3번이야 일 번, 삼 번: a numbered thing;
 before 누르다, 고르다, 선택하다 or 찍다 the key or the choice, 2번 누르세요 이 번, unless a thing pressed is
-named before it, 버튼을 2번 누르세요 두 번),
+named before it, 버튼을 2번 누르세요 두 번, or a key by what it does or a thing typed before 누르다 or
+입력하다, 전원 2번 누르세요, 홈 2번 누르세요, 비밀번호 2번 입력하세요, F5를 2번 누르세요 두 번; 사진 3번
+찍었어 세 번; 정답을 3번 찍었어 삼 번, the answer chosen),
 대 after a machine (차 3대 세 대; 3대 1, 20대 삼 대, 이십 대), 분 after a person
 unless a word of time follows (손님 3분 세 분; 3분 후, 선생님 10분 뒤에 삼 분, 십 분): :func:`_by_context`. A number
 after 제 (제3장) is an ordinal, said in Sino-Korean. A range is said "A에서 B", each end by its own
@@ -405,6 +407,27 @@ _CHOOSING = re.compile(
 )
 _PRESSABLE = "버튼|단추|벨|초인종|키|스위치|엔터|리모컨|경적|클랙슨|셔터|마우스|화면|페달|레버|도장"
 _PRESSED_BEFORE = re.compile(rf"(?:[가-힣]+(?:을|를)|(?:{_PRESSABLE})(?:도|만|은|는)?)\s*$")
+# keys named by what they are (전원 2번 누르세요, 홈 2번 누르세요: "twice"), before a verb of pressing only (탭 2번
+# 선택하세요 is tab 2), with no 은/는 (a topic before a press is a menu's item: 전원은 2번 누르세요); a Latin key
+# name (Enter, ESC, F5) or a key written with 을/를 (F5를, #을) too. Words that name a menu's item as often as
+# a key (확인, 취소, 재생, 삭제: 예약 취소 2번 누르세요 "cancelling, press 2") are keys only with 버튼 or 키.
+_KEYS = (
+    "전원|리셋|볼륨|음량|홈|뒤로가기|스페이스바|스페이스|시프트|쉬프트|컨트롤|알트|백스페이스|별표|샵|우물 정자|"
+    "우물정자|자판|건반|셔터"
+)
+_LATIN_KEYS = r"[Ee]nter|ENTER|[Ee]sc|ESC|[Tt]ab|TAB|[Ss]hift|SHIFT|[Cc]trl|CTRL|[Aa]lt|ALT|[Ss]pace|OK|[Hh]ome|F\d{1,2}"
+# what is typed, before 입력하다 (비밀번호 2번 입력하세요: type it twice)
+_TYPED = "비밀번호|암호|인증번호|아이디|이메일|코드"
+_PRESSING = re.compile(r"\s*(?:누르|눌러|눌렀|누릅|누른|누를|입력)")
+_KEY_BEFORE = re.compile(
+    rf"(?:(?<![가-힣])(?:{_KEYS})|(?<![A-Za-z])(?:{_LATIN_KEYS})(?:\s?키)?)(?:을|를|도|만)?\s*$"
+    r"|[A-Za-z0-9#*+]+(?:을|를)\s*$"
+)
+_TYPED_BEFORE = re.compile(rf"(?<![가-힣])(?:{_TYPED})(?:을|를|도|만)?\s*$")
+# what is photographed (사진 3번 찍었어 세 번: 사진 is a numbered thing elsewhere, 사진 3번 photo 3)
+_TAKEN_BEFORE = re.compile(r"(?:사진|셀카|셀피|영상|동영상|엑스레이)(?:을|를|도|만)?\s*$")
+# an answer chosen, named with 을/를 before a verb of choosing (정답을 3번 찍었어, 답을 2번 골랐어): the choice
+_ANSWER_BEFORE = re.compile(r"(?<![가-힣])(?:정답|답|보기)(?:을|를)\s*$")
 _PEOPLE = "손님|고객|어르신|선생님|교수님|부모님|할머니|할아버지|어른|분들|의사 선생님|환자"
 _PEOPLE_BEFORE = re.compile(rf"(?:{_PEOPLE})(?:이|가|은|는|도|께서)?\s*$")
 
@@ -431,12 +454,19 @@ def _times(before: str, after: str) -> bool:
     번의 before a noun (3번의 기회), a count's own word after it (3번 중, 3번 모두), a noun done with
     하다 (3번 전화를 했는데, 2번 우승을 했어요), or a word before the number that says how often (하루에 3번
     약을, 매일 2번, 벌써 3번이야); never before or after a numbered thing (3번 출구, 버스 3번)."""
+    # 전원 2번 누르세요, 홈 2번 누르세요, F5를 2번 누르세요, 사진 3번 찍었어: twice, three times
+    if (
+        (_PRESSING.match(after) and _KEY_BEFORE.search(before))
+        or (re.match(r"\s*입력", after) and _TYPED_BEFORE.search(before))
+        or (re.match(r"\s*찍", after) and _TAKEN_BEFORE.search(before))
+    ):
+        return True
     if re.search(rf"(?:{'|'.join(_NUMBERED)})\s*$", before) or _NUMBERED_WORD.match(after.lstrip()):
         return False
     if _HOW_OFTEN_BEFORE.search(before):
         return True
     if _CHOOSING.match(after):
-        return bool(_PRESSED_BEFORE.search(before))
+        return bool(_PRESSED_BEFORE.search(before)) and not _ANSWER_BEFORE.search(before)
     if re.match(rf"도\s+(?:안|못|[가-힣]*(?:없|않))|의\s+(?!{_NUMBERED_WORD.pattern})[가-힣]", after):
         return True
     word = re.match(r"(?:은|는|도)?\s+([가-힣]+)", after)
