@@ -36,7 +36,9 @@ other channels hold the take's first and last pose outside it on the rest track 
 only the channels their tracks key leave the take's pose. That cover and the rest are decided again at
 each take and each Play Take (:func:`fit_extrapolations`): with nothing of theirs under it any more, a
 layer holds the take's pose outside its frames as before, and a channel their track came to key since
-the take was made plays theirs, and is said once where it was hidden until then. Those channels
+the take was made plays theirs, and is said once where it was hidden until then. That held pose follows
+the layer: muted it is the rest, lowered it is blended with the rest, and a moved first or last key moves
+it (:mod:`.held_pose`, after each such edit). Those channels
 are held at rest under the animator's tracks (:mod:`.rest_beneath`), so muting or deleting the track
 leaves them at rest outside the take, not at Blender's default (a shape key's 1.0).
 
@@ -474,24 +476,48 @@ def fit_extrapolations(
 HOLD_STEP = 0.5  # a rest curve's hold: the take's first pose on its first frame, rest from half a frame on
 
 
-def _layer_poses(idblock: Any, theirs: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[float, float]]:
-    """(first, last) pose of each channel a layer of ours covering only the take's frames (NOTHING) keys
-    and no track of the animator's under our layers keys: outside the take those show the rest track."""
-    out: dict[tuple[str, int], tuple[float, float]] = {}
+def _layer_poses(
+    idblock: Any, theirs: set[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[float, float, float, float]]:
+    """(first pose, last pose, influence before, after) of each channel a layer of ours covering only the take's frames
+    (NOTHING) keys and no track of the animator's under our layers keys: outside the take those show
+    the rest track. A muted layer (its track or strip) gives none: muted, it shows the rest there, as a
+    layer holding its own pose would (their42's left-undone: the held pose stayed on a muted layer). The
+    influence is the strip's, or its influence keys' at the take's first and last frame."""
+    out: dict[tuple[str, int], tuple[float, float, float, float]] = {}
+    ad = idblock.animation_data
     for layer, strip in our_strips(idblock).items():
         if (
             layer == REST
             or strip.action is None
             or not is_ours(strip.action)
             or strip.extrapolation != "NOTHING"
+            or strip.mute
+            or _track_of(ad, strip).mute
         ):
             continue
         start, end = float(strip.action_frame_start), float(strip.action_frame_end)
+        before, after = (
+            _influence_at(strip, float(strip.frame_start)),
+            _influence_at(strip, float(strip.frame_end)),
+        )
         for fc in compat.iter_fcurves(strip.action, strip.action_slot):
             channel = (fc.data_path, fc.array_index)
             if channel not in theirs and not fc.mute and len(fc.keyframe_points):
-                out[channel] = (float(fc.evaluate(start)), float(fc.evaluate(end)))
+                out[channel] = (float(fc.evaluate(start)), float(fc.evaluate(end)), before, after)
     return out
+
+
+def _influence_at(strip: Any, frame: float) -> float:
+    """How much of ``strip`` plays at ``frame``: its keyed influence there, else its own (1 unless the
+    animator lowered it; the panel's slider sets this one)."""
+    keys = strip.fcurves.find("influence") if strip.use_animated_influence else None
+    value = (
+        float(keys.evaluate(frame))
+        if keys is not None and len(keys.keyframe_points)
+        else float(strip.influence)
+    )
+    return min(1.0, max(0.0, value)) if np.isfinite(value) else 1.0
 
 
 def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, int, float, str]]:
@@ -502,7 +528,8 @@ def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, 
     rest on the first frame after the take while the other layers held. Those channels' rest curves now
     hold the take's first pose before it and its last pose after it (the rest strip plays its action's
     first and last frame there), at rest on the frames between (a muted or lowered layer still shows the
-    rest). Their rest stays the curve's first key, on a frame the strip never plays, where Remove Take and
+    rest), blended with the rest as the layer's influence and mute say (:mod:`.held_pose` fits it again
+    when the animator changes those or the layer's keys). Their rest stays the curve's first key, on a frame the strip never plays, where Remove Take and
     the next take read it. A channel their tracks under the rest track key now (``under_rest``) leaves
     the rest action (review rv42a F2); returned as (path, index, rest, group) to be held under their
     tracks instead (:mod:`.rest_beneath`)."""
@@ -523,8 +550,13 @@ def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, 
             bag.fcurves.remove(fc)
             continue
         if channel in poses and end - start >= 1.0 and rest.action.use_frame_range:  # its range: the take's
-            first, last = poses[channel]
-            keys = [(start - 1.0, value), (start, first), (start + HOLD_STEP, value), (end, last)]
+            first, last, before, after = poses[channel]  # as a layer holding its pose blends with the rest
+            keys = [
+                (start - 1.0, value),
+                (start, value + before * (first - value)),
+                (start + HOLD_STEP, value),
+                (end, value + after * (last - value)),
+            ]
         else:
             keys = [(start, value)]
         had = [(float(k.co[0]), float(k.co[1])) for k in fc.keyframe_points]
