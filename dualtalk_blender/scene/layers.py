@@ -426,21 +426,47 @@ def _fit_extrapolation(strip: Any, theirs_beneath: bool) -> None:
         strip.extrapolation = "HOLD"
 
 
-def keyed_under_layers(idblock: Any) -> set[tuple[str, int]]:
+def keyed_under_layers(idblock: Any, take: tuple[float, float] | None = None) -> set[tuple[str, int]]:
     """The channels the animator's unmuted tracks anywhere under our lowest layer track on ``idblock``
     key whole: under the rest track (:func:`keyed_beneath`) and between it and the layers, where
     Blender's *Add Track Above Selected* puts a track added after the first take (nothing can go under
     the rest track). Their Replace strip there covers the rest, so their animation plays wherever a
     layer keying the channel does not: such a layer covers only the take's frames too (review rv42a
-    F1: a 'Blinks' track there was hidden on every frame, in the FBX too)."""
+    F1: a 'Blinks' track there was hidden on every frame, in the FBX too). Between the rest track and
+    the layers a strip that blends with the rest counts too, where it plays outside the take
+    (:func:`_under_layers`). ``take``: its first and last frame (default: our layers' now)."""
+    return {
+        (fc.data_path, fc.array_index) for _i, _t, curves in _under_layers(idblock, take) for fc in curves
+    }
+
+
+def _under_layers(idblock: Any, take: tuple[float, float] | None = None) -> list[tuple[int, Any, list[Any]]]:
+    """(index, track, curves) of the animator's tracks under our lowest layer on ``idblock`` whose curves
+    count as theirs outside the take: a whole value anywhere (:func:`_track_fcurves`), and over our rest
+    track a strip that blends with it (Add, Combine, a part or keyed influence) on frames outside the take
+    (:func:`.rest_beneath.blending_outside`): a layer holding its pose over it hid it there, unsaid
+    (their42's left-undone)."""
     ad = getattr(idblock, "animation_data", None)
     if ad is None:
-        return set()
+        return []
     tracks = list(ad.nla_tracks)
-    layered = [i for i, t in enumerate(tracks) if track_layer(t) not in (None, REST)]
     mine = our_tracks(idblock)
+    layered = [i for i, t in enumerate(tracks) if track_layer(t) not in (None, REST)]
     limit = min((i for i in layered if any(tracks[i] == o for o in mine)), default=len(tracks))
-    return {(fc.data_path, fc.array_index) for t in tracks[:limit] for fc in _track_fcurves(t, whole=True)}
+    rest = [i for i, t in enumerate(tracks) if track_layer(t) == REST and any(t == o for o in mine)]
+    if take is None:
+        spans = [
+            (float(s.frame_start), float(s.frame_end)) for k, s in our_strips(idblock).items() if k != REST
+        ]
+        take = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+    out: list[tuple[int, Any, list[Any]]] = []
+    for i, track in enumerate(tracks[:limit]):
+        curves = _track_fcurves(track, whole=True)
+        if rest and i > rest[0] and take is not None:
+            curves += rest_beneath.blending_outside(track, take)
+        if curves:
+            out.append((i, track, curves))
+    return out
 
 
 def fit_extrapolations(
@@ -615,15 +641,18 @@ def hidden_by_us(idblock: Any) -> dict[str, list[Any]]:
         else set()
     )
     out: dict[str, list[Any]] = {}
-    for i, track in enumerate(tracks[:low]):
+    for i, track, theirs in _under_layers(idblock):
         curves = [
             fc
-            for fc in _track_fcurves(track, whole=True)
-            if (fc.data_path, fc.array_index) in held
-            or (i < index[REST] and (fc.data_path, fc.array_index) in rested)
+            for fc in theirs
+            if i < low
+            and (
+                (fc.data_path, fc.array_index) in held
+                or (i < index[REST] and (fc.data_path, fc.array_index) in rested)
+            )
         ]
         if curves:
-            out[track.name] = curves
+            out.setdefault(track.name, []).extend(curves)
     return out
 
 
@@ -1032,7 +1061,7 @@ def write_take_steps(
             place = _kept_down(target.idblock.animation_data, place)
         places.append(place)
         beneath.append(keyed_beneath(target.idblock, first_time, place))
-        under_layers.append(beneath[-1] if first_time else keyed_under_layers(target.idblock))
+        under_layers.append(beneath[-1] if first_time else keyed_under_layers(target.idblock, (start, end)))
         if hidden:
             character = str(meta.get("character", ""))
             under.append(hidden_warning(character, label(target.idblock, target.slot_name), hidden))

@@ -246,6 +246,23 @@ def blended_channels(idblock: Any) -> set[tuple[str, int]]:
     return out
 
 
+def blending_outside(track: Any, take: Span) -> list[Any]:
+    """The curves of the animator's unmuted strips on ``track`` that blend (:func:`_blends`) and may play
+    on a frame outside ``take`` (first, last frame; their hold included, as wide as it could be). Over our
+    rest track such a strip adds to the rest or mixes with it: outside the take a layer holding its pose
+    over it hid it (their42's left-undone), so it counts as theirs there (:func:`.layers.keyed_under_layers`)."""
+    if track.mute or is_beneath(track):
+        return []
+    strips = [s for s in track.strips if s.action is None or not is_ours(s.action)]
+    out: list[Any] = []
+    for strip, (lo, hi) in _spans(strips, widest=True):
+        if strip.mute or strip.type != "CLIP" or strip.action is None or not _blends(strip):
+            continue
+        if lo < take[0] - GAP_TOL or hi > take[1] + GAP_TOL:
+            out += [fc for fc in compat.iter_fcurves(strip.action, strip.action_slot) if not fc.mute]
+    return out
+
+
 def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None:
     """The value held under the animator's tracks for a channel whose take rest is ``rest``: a shape
     key's rest (Blender's default, 1.0, would shut an eye), a bone's or object's transform at Blender's
