@@ -94,9 +94,7 @@ from .keying import (
     fill,
     is_ours,
     keys_digests,
-    read_all,
     read_digests,
-    write_all,
     write_digests,
 )
 from .steps import Steps, run_steps
@@ -828,7 +826,7 @@ def _kept_down(ad: Any, place: Any) -> Any:
     moved = ad.nla_tracks.new(prev=place)
     moved.mute, moved.lock = top.mute, top.lock
     copy = moved.strips.new(strip.name, int(strip.frame_start), strip.action)
-    _copy_strip(strip, copy)
+    rest_beneath.copy_strip(strip, copy, exact=False)
     track_name_, strip_name = top.name, strip.name
     ad.nla_tracks.remove(top)
     moved.name, copy.name = track_name_, strip_name
@@ -914,31 +912,12 @@ def _lift(ad: Any, strip: Any) -> Any:
     above.name = bottom.name
     above.mute, above.lock = bottom.mute, bottom.lock
     moved = above.strips.new(strip.name, int(strip.frame_start), strip.action)
-    _copy_strip(strip, moved)
+    rest_beneath.copy_strip(strip, moved, exact=False)
     name = strip.name
     bottom.strips.remove(strip)
     moved.name = name
     bottom.mute = bottom.lock = False
     return bottom
-
-
-STRIP_SETTINGS = "blend_type extrapolation blend_in blend_out use_auto_blend use_reverse mute".split()
-
-
-def _copy_strip(src: Any, dst: Any) -> None:
-    """``dst`` plays as ``src``: same slot, frames, settings and influence (keys included)."""
-    dst.action_slot = src.action_slot
-    dst.action_frame_end, dst.action_frame_start = src.action_frame_end, src.action_frame_start
-    dst.scale, dst.repeat = src.scale, src.repeat
-    dst.frame_start_ui = src.frame_start
-    for attr in STRIP_SETTINGS:
-        setattr(dst, attr, getattr(src, attr))
-    dst.use_animated_influence = src.use_animated_influence
-    dst.influence = src.influence
-    keys = src.fcurves.find("influence")
-    fc = dst.fcurves.find("influence")
-    if keys is not None and fc is not None:
-        write_all(fc, read_all(keys))
 
 
 def _track_of(ad: Any, strip: Any) -> Any:

@@ -63,6 +63,9 @@ COPIED = (
 # original goes), which one the editor shows as active, and what NLA works out while playing
 NOT_COMPARED = {"rna_type", "name", "active", "strip_time", "influence", "action_suitable_slots"}
 CURVE_SETTINGS = ("extrapolation", "mute", "lock", "hide", "auto_smoothing")
+# what a strip moved within a stack by :mod:`.layers` is given (a layer of ours lifted one place up, the
+# animator's kept action moved down under a new take), in :data:`COPIED`'s order
+MOVED = ("blend_type", "extrapolation", "blend_in", "blend_out", "use_auto_blend", "use_reverse", "mute")
 
 
 def is_beneath(track: Any) -> bool:
@@ -284,8 +287,14 @@ def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None
     return float(rna.default) if index == 0 else None
 
 
-def _copy(src: Any, dst: Any) -> None:
-    """``dst`` (new, same action) given every setting of ``src`` and its influence keys."""
+def copy_strip(src: Any, dst: Any, exact: bool = True) -> None:
+    """``dst`` (a new strip of the same action) plays as ``src``: its slot, action range, scale, repeat,
+    frames, settings, influence and influence keys. The one strip copier: here for the animator's bottom
+    track rebuilt one place up (``exact``: every setting of :data:`COPIED`, the strip time's cycling and
+    the influence curve's own settings, each then compared by :func:`_differs`), and for
+    :mod:`.layers`' moves of a layer of ours and of the animator's kept action (:data:`MOVED`, what those
+    moves have always copied; set in :data:`COPIED`'s order: setting auto blend after a blend in, as
+    layers' own copier did, put the blend in back to 0)."""
     dst.action_slot = src.action_slot
     if src.action_frame_start > dst.action_frame_end:  # keep start <= end while moving the range
         dst.action_frame_end = src.action_frame_end
@@ -295,15 +304,16 @@ def _copy(src: Any, dst: Any) -> None:
         dst.action_frame_end = src.action_frame_end
     dst.scale, dst.repeat = src.scale, src.repeat
     dst.frame_start_ui = src.frame_start
-    for attr in COPIED:
+    for attr in (a for a in COPIED if exact or a in MOVED):  # a blend in after auto blend, which resets it
         setattr(dst, attr, getattr(src, attr))
-    dst.use_animated_time_cyclic = src.use_animated_time_cyclic
+    if exact:
+        dst.use_animated_time_cyclic = src.use_animated_time_cyclic
     dst.use_animated_influence = src.use_animated_influence  # Blender adds a curve with a key here
     dst.influence = src.influence
     keys, fc = src.fcurves.find("influence"), dst.fcurves.find("influence")
     if keys is not None and fc is not None:
         write_all(fc, read_all(keys))
-        for attr in CURVE_SETTINGS:
+        for attr in CURVE_SETTINGS if exact else ():
             setattr(fc, attr, getattr(keys, attr))
 
 
@@ -354,7 +364,7 @@ def _lift(idblock: Any) -> tuple[Any | None, str]:
         for strip in strips:
             # at a whole frame at or after its start (a strip before it may end between frames there)
             copy = above.strips.new(strip.name, math.ceil(strip.frame_start), strip.action)
-            _copy(strip, copy)
+            copy_strip(strip, copy)
             copies.append(copy)
         differ = next(
             (f"{s.name!r}: {d}" for s, c in zip(strips, copies, strict=True) if (d := _differs(s, c))), ""
