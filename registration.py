@@ -120,6 +120,7 @@ def register() -> None:
     import bpy
 
     from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, state, translations
+    from .dualtalk_blender.scene import held_pose
     from .panels import properties
 
     global CLASSES
@@ -133,6 +134,8 @@ def register() -> None:
     blend_paths.register_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
+    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, held_pose.follow_layers)
+    bpy.app.handlers.depsgraph_update_post.append(held_pose.follow_layers)  # the pose held outside a take
     blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
     bpy.app.handlers.load_post.append(legacy_settings.on_load)
     for name, fn in state.HANDLERS:  # the panel's line follows the scene through undo, redo and loads
@@ -146,6 +149,7 @@ def unregister() -> None:
     import bpy
 
     from .dualtalk_blender.addon import blend_paths, legacy_settings, pickers, state, translations
+    from .dualtalk_blender.scene import held_pose
     from .panels import properties
 
     # first, while the settings and the status are still registered: a take whose worker is done
@@ -156,6 +160,7 @@ def unregister() -> None:
     translations.unregister()  # ours only; never raises
     blend_paths.unregister_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
+    blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, held_pose.follow_layers)
     blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
     for name, fn in state.HANDLERS:
         blend_paths.drop_handler(getattr(bpy.app.handlers, name), fn)

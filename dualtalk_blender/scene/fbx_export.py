@@ -50,7 +50,7 @@ from ...inference.core import interrupts
 from ...inference.core.errors import DualTalkError
 from ...inference.core.fileio import STEM_CUT, atomic_path
 from ...inference.core.typed_paths import for_blender
-from . import fbx_bake, layers
+from . import fbx_bake, held_pose, layers
 from .characters import character_meshes, find_mesh_and_armature
 from .companions import TAG
 from .paths import blend_path
@@ -229,6 +229,9 @@ def export_fbx(
         raise DualTalkError(f"FBX clip name must be a non-empty text, got {clip!r}")
     clip = clip_name(objects) if clip is None else clip
     thin = (keys or take_keys(objects)) == "reduced"
+    for obj in objects:  # the pose a take holds outside its frames, as its layers are now (a script muted one)
+        with contextlib.suppress(DualTalkError):
+            held_pose.refresh(layers.character_idblocks(obj))
     try:
         with _object_mode(), _selection_kept():
             if scope == "face":
