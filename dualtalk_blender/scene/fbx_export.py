@@ -229,7 +229,8 @@ def export_fbx(
         raise DualTalkError(f"FBX clip name must be a non-empty text, got {clip!r}")
     clip = clip_name(objects) if clip is None else clip
     thin = (keys or take_keys(objects)) == "reduced"
-    for obj in objects:  # the pose a take holds outside its frames, as its layers are now (a script muted one)
+    # the pose a take holds outside its frames, as its layers are now (a script may have muted one)
+    for obj in objects:
         with contextlib.suppress(DualTalkError):
             held_pose.refresh(layers.character_idblocks(obj))
     try:
