@@ -378,6 +378,7 @@ class DUALTALK_PT_behaviour(bpy.types.Panel):
         sub = layout.column()
         sub.enabled = s.gaze
         sub.prop(s, "head_turn")
+        sub.prop(s, "side_by_side")
         layout.prop(s, "behaviour_custom")
         if s.behaviour_custom:
             col = layout.column(align=True)

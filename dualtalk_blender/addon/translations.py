@@ -772,6 +772,20 @@ JA_JP: Table = {
     (DEFAULT, "On partner looks the head turns this share of the way to the partner, 0-1 (default 0.15)"): (
         "相手を見るとき、頭を相手の方へ向ける割合、0～1（デフォルト 0.15）"
     ),
+    (DEFAULT, "Side by side"): "横並び",
+    (
+        DEFAULT,
+        "Two characters facing the same way, side by side to the camera: glance at each other (the head turns "
+        "at most 20 degrees), or turn to face each other",
+    ): "同じ向きで横に並んだ2人（カメラに向かって横並び）: 互いをちらっと見る（頭は最大 20 度まで向く）か、向き合うように振り向く",
+    (DEFAULT, "Glance"): "ちらっと見る",
+    (DEFAULT, "The heads turn at most 20 degrees toward each other; the eyes glance the rest"): (
+        "頭は互いの方へ最大 20 度まで向き、残りは目で見る"
+    ),
+    (DEFAULT, "Turn"): "振り向く",
+    (DEFAULT, "The heads turn toward each other as far as eye contact asks, as a pair face to face"): (
+        "向かい合った2人のように、アイコンタクトに必要なだけ頭を互いの方へ向ける"
+    ),
     (DEFAULT, "Custom amounts"): "量を個別に設定",
     (
         DEFAULT,
@@ -1477,6 +1491,20 @@ ZH_HANS: Table = {
     (DEFAULT, "Head turn"): "转头",
     (DEFAULT, "On partner looks the head turns this share of the way to the partner, 0-1 (default 0.15)"): (
         "看向对方时头部转向对方的比例，0-1（默认 0.15）"
+    ),
+    (DEFAULT, "Side by side"): "并排",
+    (
+        DEFAULT,
+        "Two characters facing the same way, side by side to the camera: glance at each other (the head turns "
+        "at most 20 degrees), or turn to face each other",
+    ): "朝同一方向并排的两个角色（并排面向镜头）：互相瞥一眼（头最多转 20 度），或转身面对彼此",
+    (DEFAULT, "Glance"): "瞥视",
+    (DEFAULT, "The heads turn at most 20 degrees toward each other; the eyes glance the rest"): (
+        "头最多向对方转 20 度，其余由眼睛看过去"
+    ),
+    (DEFAULT, "Turn"): "转身",
+    (DEFAULT, "The heads turn toward each other as far as eye contact asks, as a pair face to face"): (
+        "像面对面的两人一样，按眼神交流的需要把头转向对方"
     ),
     (DEFAULT, "Custom amounts"): "自定义强度",
     (

@@ -21,6 +21,15 @@ from .retarget import FRAME_TO_RIG
 HEAD_TURN = 0.15  # default share of the partner direction the head turns to (0 = eyes only)
 EYE_COMFORT_DEG = (20.0, 12.0)  # yaw, pitch the eyes hold on their own; the head turns for the rest
 STEEP_DEG = 45.0  # a partner higher or lower than this: yaw from the sideways offset (partner_angles)
+# Two characters whose faces point within SAME_WAY_DEG of one way (side by side to the camera, a VTuber
+# or MMD pair; one behind the other) glance at each other: the head turns at most GLANCE_DEG toward
+# the partner (half of it held, the rest on partner looks) and the eyes at most GLANCE_EYE of their
+# range; turned fully, such a pair faced each other in profile for the whole take (~73 deg at 1 m).
+SAME_WAY_DEG = 45.0
+GLANCE_DEG = 20.0
+GLANCE_EYE = 0.85
+GLANCE, TURN = "glance", "turn"  # --side-by-side: such a pair glances (the default), or turns fully
+SIDE_BY_SIDE = (GLANCE, TURN)
 
 
 def head_frames(world_rot: np.ndarray, rest_rot: np.ndarray, up_axis: str) -> np.ndarray:
@@ -82,21 +91,52 @@ def _ease(x: np.ndarray, sigma: float) -> np.ndarray:
     return np.stack([np.convolve(padded[:, i], kernel, mode="valid") for i in range(x.shape[1])], axis=1)
 
 
-def head_turn(gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float) -> np.ndarray:
+def head_turn(
+    gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float, glance: bool = False
+) -> np.ndarray:
     """(T, 2) degrees the head turns toward the partner.
 
     A partner beyond the eyes' comfortable range (:data:`EYE_COMFORT_DEG`) gets a slow, lasting
     turn of the head (people face whom they talk to, and glance away with the eyes); on partner
     frames the head also takes ``share`` of the rest, eased over ~0.3 s. ``share`` 0 keeps the
-    head out of it entirely (eyes only, saturating at their range).
+    head out of it entirely (eyes only, saturating at their range). ``glance`` (a pair facing one
+    way, :func:`same_way`): the lasting turn holds at most half of :data:`GLANCE_DEG` and the whole
+    turn at most :data:`GLANCE_DEG`; the eyes are not caught up (:func:`glance_eyes` caps them).
     """
     if share <= 0:
         return np.zeros((len(gaze_target), 2))
     a = np.asarray(to_partner, dtype=np.float64)
     excess = np.sign(a) * np.maximum(np.abs(a) - np.asarray(EYE_COMFORT_DEG)[None, :], 0.0)
+    if glance:
+        excess[:, 0] = np.clip(excess[:, 0], -GLANCE_DEG / 2, GLANCE_DEG / 2)
     posture = _ease(excess, 1.5 * fps)
     on = (np.asarray(gaze_target) == GAZE_PARTNER)[:, None]
     turn = posture + _ease(np.where(on, share * (a - posture), 0.0), 0.3 * fps)
     # while on the partner, never leave the eyes more than they can turn (easing must not cost aim)
     reach = np.array([EYE_YAW_DEG, EYE_PITCH_DEG])[None, :]
-    return np.where(on, a - np.clip(a - turn, -reach, reach), turn)
+    out = np.where(on, a - np.clip(a - turn, -reach, reach), turn)
+    if glance:
+        out[:, 0] = np.clip(turn[:, 0], -GLANCE_DEG, GLANCE_DEG)
+    return out
+
+
+def same_way(own: np.ndarray, partner: np.ndarray) -> bool:
+    """Whether two characters' faces point within :data:`SAME_WAY_DEG` of one way over most of the
+    take, from each one's (T, 2) angles to the other (:func:`partner_angles`): facing angles differ
+    by yaw(A->B) - yaw(B->A) + 180 (0 side by side to the camera, 180 face to face)."""
+    n = min(len(own), len(partner))
+    if n == 0:
+        return False
+    apart = np.asarray(own, dtype=np.float64)[:n, 0] - np.asarray(partner, dtype=np.float64)[:n, 0] + 180.0
+    apart = np.abs((apart + 180.0) % 360.0 - 180.0)
+    return bool(np.median(apart) <= SAME_WAY_DEG)
+
+
+def glance_eyes(to_partner: np.ndarray) -> np.ndarray:
+    """The partner's direction left for the eyes in a glance, its yaw within :data:`GLANCE_EYE` of
+    their range: a partner beyond the head's glance and the eyes' reach is looked toward, not
+    stared at with the eyes pinned in their corners."""
+    out = np.array(to_partner, dtype=np.float64)
+    reach = GLANCE_EYE * EYE_YAW_DEG
+    out[:, 0] = np.clip(out[:, 0], -reach, reach)
+    return out

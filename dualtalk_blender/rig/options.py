@@ -20,7 +20,7 @@ from ...inference.core.errors import DualTalkError
 from ...inference.core.numeric import shown
 from ...inference.core.request import Option, Request, amount, check
 from ...inference.core.text_files import escaped, typed_text
-from .gaze import HEAD_TURN
+from .gaze import GLANCE, GLANCE_DEG, HEAD_TURN, SIDE_BY_SIDE, TURN
 from .layer_names import LAYER_ALIASES, LAYERS
 from .mapping import CustomMap
 from .retarget import GROUPS
@@ -35,6 +35,15 @@ UP_AXIS_ITEMS = (
     ),
     ("Y", "Y up", "The rig's Y axis is up"),
     ("Z", "Z up", "The rig's Z axis is up, as Blender's own"),
+)
+# two characters facing one way (side by side to the camera): (value, label, description)
+SIDE_BY_SIDE_ITEMS = (
+    (
+        GLANCE,
+        "Glance",
+        f"The heads turn at most {GLANCE_DEG:g} degrees toward each other; the eyes glance the rest",
+    ),
+    (TURN, "Turn", "The heads turn toward each other as far as eye contact asks, as a pair face to face"),
 )
 MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
 KEYS_MODES = ("every-frame", "reduced")
@@ -202,6 +211,20 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         metavar="SHARE",
         low=0.0,
         high=1.0,
+        panel=True,
+    ),
+    Option(
+        "side_by_side",
+        RETARGET,
+        "choice",
+        "two characters facing the same way (side by side to the camera): 'glance' turns their heads at "
+        f"most {GLANCE_DEG:g} deg toward each other, the eyes the rest; 'turn' turns them to face each other",
+        default=GLANCE,
+        choices=SIDE_BY_SIDE,
+        items=SIDE_BY_SIDE_ITEMS,
+        title="Side by side",
+        panel_help="two characters facing the same way, side by side to the camera: glance at each other "
+        f"(the head turns at most {GLANCE_DEG:g} degrees), or turn to face each other",
         panel=True,
     ),
     Option(
@@ -383,6 +406,7 @@ class ApplyOptions:
     smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
     start_frame: int | None = None  # None: the scene's start frame
     head_turn: float = HEAD_TURN  # share of the way the head turns toward the partner on partner looks
+    side_by_side: str = GLANCE  # a pair facing one way: "glance" (head turns at most 20 deg) or "turn"
     up_axis: str = AUTO  # both rigs' up axis for head rotation: auto / Y / Z
     up_axis_a: str = AUTO  # character A's own up axis, instead of ``up_axis`` (for_role)
     up_axis_b: str = AUTO  # character B's own up axis

@@ -110,6 +110,7 @@ class ApplyReport:
     layers: list[str] = field(default_factory=list)
     replaced: tuple[int, int] | None = None  # frames rewritten by a range re-generation
     followers: list[str] = field(default_factory=list)  # other meshes whose keys follow the face's
+    notes: list[str] = field(default_factory=list)  # what the take's line says once, not a warning
 
     @property
     def summary(self) -> str:
@@ -1029,17 +1030,26 @@ def _aimed_steps(
             around=lambda: (_unstretched(scene),),
             pauses=pauses,
         )
+    seen: list[list[np.ndarray]] = []  # each one's angles to the other: as played, without hand keys
+    for i in range(2):
+        seen.append([])
+        for got in (samples, unposed):
+            own, other = ({k: v[: motions[i].num_frames] for k, v in got[j].items()} for j in (i, 1 - i))
+            seen[i].append(gaze.to_partner(own, other, reports[i]))
+    # a pair facing one way glances (their faces read without the animator's head keys)
+    glance = gaze.glancing(options.side_by_side, [seen[0][1], seen[1][1]])
     out: list[Motion | None] = []
     for i in range(2):
         motion = motions[i]
         if motion.gaze_target is None:
             out.append(None)
             continue
-        angles = []
-        for got in (samples, unposed):
-            own, other = ({k: v[: motion.num_frames] for k, v in got[j].items()} for j in (i, 1 - i))
-            angles.append(gaze.to_partner(own, other, reports[i]))
-        out.append(gaze.aimed(motion, angles[0], options.head_turn, turn_from=angles[1]))
+        angles = seen[i]
+        out.append(gaze.aimed(motion, angles[0], options.head_turn, turn_from=angles[1], glance=glance))
+    if glance and any(gaze.glance_changes(m, seen[i][1], options.head_turn) for i, m in enumerate(motions)):
+        line = gaze.glance_line([rep.character for rep in reps])
+        for rep in reps:  # the take's line says it once (both reports hold it: either may be shown)
+            rep.notes.append(line)
     return out
 
 
@@ -1072,6 +1082,7 @@ def _merged(rep: ApplyReport, earlier: ApplyReport) -> ApplyReport:
     rep.warnings = layers.losses_first([*earlier.warnings, *rep.warnings])  # each once, a loss first
     rep.kept_actions = earlier.kept_actions + [a for a in rep.kept_actions if a not in earlier.kept_actions]
     rep.seconds += earlier.seconds
+    rep.notes = list(dict.fromkeys([*earlier.notes, *rep.notes]))
     return rep
 
 

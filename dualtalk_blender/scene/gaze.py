@@ -960,21 +960,56 @@ def to_partner(samples: dict[str, np.ndarray], partner: dict[str, np.ndarray], r
     return gz.partner_angles(frames, samples["eye"], partner["eye"])
 
 
+def glancing(mode: str, angles: Sequence[np.ndarray]) -> bool:
+    """Whether the pair glances at each other (``mode`` :data:`..rig.gaze.GLANCE` and their faces point one way,
+    :func:`..rig.gaze.same_way`) from both characters' angles to each other (A's, then B's)."""
+    return mode == gz.GLANCE and len(angles) == 2 and gz.same_way(angles[0], angles[1])
+
+
+def glance_changes(motion: Motion, turn_from: np.ndarray, head_share: float) -> bool:
+    """Whether glancing turns ``motion``'s head less than a full turn would, by a degree or more
+    somewhere (a pair side by side a hand apart, or one looking straight ahead, loses nothing)."""
+    if motion.gaze_target is None or head_share <= 0:
+        return False
+    full = gz.head_turn(motion.gaze_target, turn_from, head_share, motion.fps)
+    held = gz.head_turn(motion.gaze_target, turn_from, head_share, motion.fps, glance=True)
+    return bool(np.max(np.abs(full - held), initial=0.0) >= 1.0)
+
+
+def glance_line(names: Sequence[str]) -> str:
+    """What a take whose pair glanced says once, with the flag that turns them fully."""
+    return (
+        f"{names[0]} and {names[1]} face the same way (side by side): their heads turn at most "
+        f"{gz.GLANCE_DEG:g} deg toward each other and the eyes glance the rest; --side-by-side {gz.TURN} "
+        "turns them to face each other"
+    )
+
+
 def aimed(
-    motion: Motion, angles: np.ndarray, head_share: float = 0.0, turn_from: np.ndarray | None = None
+    motion: Motion,
+    angles: np.ndarray,
+    head_share: float = 0.0,
+    turn_from: np.ndarray | None = None,
+    glance: bool = False,
 ) -> Motion:
     """``motion`` with its eyes on the partner on partner frames (``angles`` from :func:`to_partner`).
 
     ``head_share`` turns the head that part of the way (eased); the eyes do the rest. ``turn_from``:
     the partner's angles the head turn is worked out from, when not ``angles`` (the heads read
     without the animator's keys on them, :func:`hand_keys_off`; the eyes still aim from the head as
-    it plays, the animator's pose included).
+    it plays, the animator's pose included). ``glance`` (:func:`glancing`): the head turns at most
+    :data:`..rig.gaze.GLANCE_DEG` and the eyes stop short of their corners.
     """
     if motion.gaze_target is None or motion.gaze_dir is None:
         return motion
     source = angles if turn_from is None else turn_from
-    turn = gz.head_turn(motion.gaze_target, source, head_share, motion.fps) if head_share > 0 else None
-    eyes = gz.gaze_angles(motion.gaze_target, motion.gaze_dir, angles - (turn if turn is not None else 0.0))
+    turn = (
+        gz.head_turn(motion.gaze_target, source, head_share, motion.fps, glance=glance)
+        if head_share > 0
+        else None
+    )
+    left = angles - (turn if turn is not None else 0.0)
+    eyes = gz.gaze_angles(motion.gaze_target, motion.gaze_dir, gz.glance_eyes(left) if glance else left)
     weights = gz.eye_channels(eyes)
     values = motion.values.copy()
     overlay = None if motion.overlay is None else motion.overlay.copy()

@@ -161,9 +161,10 @@ def test_a_take_keyed_reduced_exports_a_lighter_fbx_that_plays_what_blender_play
 
 def test_heads_turned_to_the_partner_keep_about_the_keys_blenders_take_holds(tmp_path, capsys):
     """Each looks at the other (the heads turn by 70 deg, near gimbal lock in the file's Euler
-    angles): the head's three curves in the file hold about as many keys as the take's four
-    quaternion curves in Blender (per Euler curve, 1.7 times as many), within 0.1 deg of the turn."""
-    blend, fbx = animate(tmp_path, capsys, "reduced", looks=True)
+    angles; the pair stands side by side, so turned fully with --side-by-side turn): the head's three
+    curves in the file hold about as many keys as the take's four quaternion curves in Blender (per
+    Euler curve, 1.7 times as many), within 0.1 deg of the turn."""
+    blend, fbx = animate(tmp_path, capsys, "reduced", "--side-by-side", "turn", looks=True)
     got = read_fbx_curves(fbx, 25, 1, FRAMES)
     reference = played_by_blender(blend, tmp_path / "every_frame.fbx")
     heads, blenders = turns(got), turns(reference)
