@@ -264,6 +264,7 @@ def key_into_scene_steps(
     if warned is not None:
         warned += warnings
     said = f"; {picks}" if picks else ""
+    noted = "".join(f"; {note}" for note in dict.fromkeys([*rep_a.notes, *rep_b.notes]))  # said once
     frames = max(rep_a.frames, rep_b.frames)
     if frame_range is not None:
         assert rep_a.replaced is not None and options.replace_range is not None
@@ -272,6 +273,7 @@ def key_into_scene_steps(
         redone = (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) {f'with the {engine} engine' if engine else f'from {made_by(engine)}'}"
+            f"{noted}"
         )
         return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames)
     removed = 0
@@ -311,7 +313,7 @@ def key_into_scene_steps(
         ),
         *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end)), shot, last),
     ]
-    head = "DualTalk: animated " + ", ".join(parts)
+    head = "DualTalk: animated " + ", ".join(parts) + noted
     return KeyedTake(
         result,
         head,

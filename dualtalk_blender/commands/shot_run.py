@@ -808,6 +808,7 @@ def _run_locked(
             _drop_reading(work)
         record_done(shot, run_id, words, kept_aside)
     took = time.perf_counter() - t0
+    noted = "".join(f"; {note}" for note in dict.fromkeys([*rep_a.notes, *rep_b.notes]))  # said once
     if wrote is not None:
         wrote.extend(
             p for p in (shot.out, *fbx_files(shot), shot.render, *work_files, *kept_aside) if p is not None
@@ -829,7 +830,7 @@ def _run_locked(
             )
         return (
             f"wrote {', '.join(written)}: re-generated frames {range_first}-{range_last} "
-            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{kept_words}{backed}"
+            f"(cross-faded over {lo}-{hi}) of A {rep_a.character} and B {rep_b.character}{noted}{kept_words}{backed}"
             f"{rendered}, {took:.1f} s"
         )
     sound = (
@@ -853,7 +854,8 @@ def _run_locked(
     )
     return (
         f"wrote {', '.join(written)}: {_length(rep_a.frames, rep_b.frames)} at {rep_a.fps:g} fps "
-        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){slid}{lips}{kept_words}{sound}"
+        f"(A {rep_a.character}: {rep_a.mapping}; B {rep_b.character}: {rep_b.mapping}){slid}{noted}{lips}"
+        f"{kept_words}{sound}"
         f"{kept}{backed}, "
         f"{took:.1f} s"
     )
