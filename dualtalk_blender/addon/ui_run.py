@@ -268,8 +268,8 @@ class GenerationRun:
         return said
 
     def _take_keying(self) -> list[str]:
-        """A range is keyed with the take's keys, intensities, smoothing and head turn where the take
-        records them (``scene/range_plan.take_keyed``): returns the panel values not used."""
+        """A range is keyed with the take's keys, intensities, smoothing, head turn and side by side where
+        the take records them (``scene/range_plan.take_keyed``): returns the panel values not used."""
         from ..scene.range_plan import keyed_differs, take_keyed
 
         take = take_keyed(check_characters(self.settings))
@@ -1005,7 +1005,7 @@ def _keyed_said(field: str, now: Any, was: Any) -> str:
         )
     option = next(o for o in panel_options.SCENE_SIDE if o.field == field)
     name = panel_options.title(option)
-    if field == "keys":  # as the dropdown shows it
+    if field in ("keys", "side_by_side"):  # as the dropdown shows it
         labels = {value: label for value, label, _tip in panel_options.items(option)}
         return f"{name} {labels.get(now, now)} (the take's {labels.get(was, was)})"
     return f"{name} {float(now):g} (the take's {float(was):g})"

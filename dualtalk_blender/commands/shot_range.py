@@ -127,20 +127,22 @@ _KEYED_FLAGS = {
     "intensities": "--intensity",
     "smoothing": "--smoothing",
     "head_turn": "--head-turn",
+    "side_by_side": "--side-by-side",
 }
 _KEYED_NAMES = {
     "keys": "keys",
     "intensities": "intensity",
     "smoothing": "smoothing",
     "head_turn": "head_turn",
+    "side_by_side": "side_by_side",
 }
 
 
 def _take_keying(
     options: Any, objs: tuple[Any, Any], need: str, warnings: list[str], named: frozenset[str] | None = None
 ) -> None:
-    """The range is keyed with the take's keys, intensities, smoothing and head turn where the take
-    records them (``scene/range_plan.take_keyed``: a take keyed from the panel); a flag given with
+    """The range is keyed with the take's keys, intensities, smoothing, head turn and side-by-side mode
+    where the take records them (``scene/range_plan.take_keyed``: a take keyed from the panel); a flag given with
     another value is refused in one line naming the take's, one left out takes the take's. ``named``:
     the options the shot was given (``Shot.given``: typed at their default too); None: those whose
     value is not the default."""

@@ -568,10 +568,10 @@ def take_speaker(
     return take, warnings
 
 
-# -- the scene-side settings a take was keyed with (keys, intensities, smoothing, head turn) --------
+# -- the scene-side settings a take was keyed with (keys, intensities, smoothing, head turn, side by side)
 
 KEYED_PROP = "dualtalk_keyed"  # on each layer action of a take: records.keyed_record
-KEYED_FIELDS = ("keys", "intensities", "smoothing", "head_turn")  # ApplyOptions' fields
+KEYED_FIELDS = ("keys", "intensities", "smoothing", "head_turn", "side_by_side")  # ApplyOptions' fields
 
 
 def note_keyed(objs: Iterable[Any], options: Any) -> None:
@@ -628,7 +628,7 @@ def keyed_differs(options: Any, take: Mapping[str, Any]) -> list[str]:
         same = (
             scales(now) == scales(was)
             if field == "intensities"
-            else (abs(float(now) - float(was)) <= 1e-6 if field != "keys" else now == was)
+            else (now == was if isinstance(was, str) else abs(float(now) - float(was)) <= 1e-6)
         )
         if not same:
             out.append(field)

@@ -25,6 +25,7 @@ from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
 from ...inference.core.request import MAX_AMOUNT, MAX_SEED
 from ...inference.core.take_record import LIP_FIELDS, SETTING_FIELDS
+from ..rig.gaze import SIDE_BY_SIDE, TURN
 from ..rig.options import KEYS_MODES, MAX_FRAME
 from ..rig.retarget import GROUPS
 
@@ -203,7 +204,8 @@ def _seconds(what: str) -> Callable[[Any], float]:
 
 def keyed_record(value: Any) -> dict[str, Any]:
     """How a take was keyed (``range_plan.note_keyed``): its take_id (text), keys (a mode), each
-    intensity group's scale (0 to 5), smoothing (0 to 25) and head_turn (0 to 1)."""
+    intensity group's scale (0 to 5), smoothing (0 to 25), head_turn (0 to 1) and side_by_side (a
+    mode; a take recorded before it was keyed turning a pair side by side fully: ``turn``)."""
     record = dict(_object(parse(value)))
     if not isinstance(record.get("take_id"), str) or not record["take_id"]:
         raise DamagedRecord("it names no take_id")
@@ -218,6 +220,11 @@ def keyed_record(value: Any) -> dict[str, Any]:
     record["intensities"] = {k: _number(v, f"{k} intensity", 0.0, 5.0) for k, v in scales.items()}
     record["smoothing"] = _number(record.get("smoothing"), "'smoothing'", 0.0, 25.0)
     record["head_turn"] = _number(record.get("head_turn"), "'head_turn'", 0.0, 1.0)
+    record.setdefault("side_by_side", TURN)
+    if record["side_by_side"] not in SIDE_BY_SIDE:
+        raise DamagedRecord(
+            f"its 'side_by_side' is {json.dumps(record['side_by_side'])[:40]}, not {' or '.join(SIDE_BY_SIDE)}"
+        )
     return record
 
 

@@ -84,3 +84,31 @@ def test_a_pair_face_to_face_is_keyed_as_before():
     for (yaw, look), (yaw_turn, look_turn) in zip(heads, turned, strict=True):
         np.testing.assert_allclose(yaw, yaw_turn, atol=1e-6)
         assert look == pytest.approx(look_turn)
+
+
+def test_a_range_of_the_take_keeps_the_way_the_take_turned_them():
+    """A range re-generated later turns the heads as the take did (a take keyed before this setting
+    existed turned them fully): a range that glanced inside a fully turned take jumped ~50 deg at its
+    cross-fades. A flag typed with another value is refused, one left out takes the take's."""
+    import json
+
+    from dualtalk.dualtalk_blender.commands.shot_range import _take_keying
+    from dualtalk.dualtalk_blender.scene import range_plan, records
+    from dualtalk.inference.core.errors import DualTalkError
+
+    ann, bob = pair()
+    keyed(ann, bob, side_by_side="turn")
+    assert range_plan.take_keyed((ann, bob))["side_by_side"] == "turn"
+    options, said = ApplyOptions(), []  # the range's flags: --side-by-side left out
+    _take_keying(options, (ann, bob), "--range 40-60", said, frozenset())
+    assert options.side_by_side == "turn"
+    assert said == ["--range 40-60 is keyed with the take's own settings: --side-by-side turn"]
+    with pytest.raises(
+        DualTalkError, match=r"the take was keyed with --side-by-side turn, not glance; leave"
+    ):
+        _take_keying(ApplyOptions(), (ann, bob), "--range 40-60", [], frozenset({"side_by_side"}))
+    # a take recorded before the setting: turned fully; a value DualTalk never writes is damage
+    old = {"take_id": "t1", "keys": "every-frame", "intensities": {}, "smoothing": 0, "head_turn": 0.15}
+    assert records.keyed_record(json.dumps(old))["side_by_side"] == "turn"
+    with pytest.raises(records.DamagedRecord, match="its 'side_by_side' is \"sideways\""):
+        records.keyed_record(json.dumps({**old, "side_by_side": "sideways"}))
