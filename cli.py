@@ -93,8 +93,16 @@ class OneLineParser(argparse.ArgumentParser):
 EXIT_CODES_HELP = (
     "exit status: 0 done; 2 bad input (one error line, nothing written); 74 an output found no room "
     "(disk full, quota: retry later or elsewhere); 75 another DualTalk run is writing the output (retry "
-    "later); 1 internal error; 130 Ctrl-C, 143 SIGTERM; 141 the reader of stdout went away"
+    "later); 1 internal error; 130 Ctrl-C, 143 SIGTERM (the earlier outputs whole; one that comes once "
+    "the new take or shot is in place is too late: 0, with a warning line); 141 the reader of stdout "
+    "went away"
 )
+# what a command puts in place in one step (its commit point: interrupts.landed), and its words
+PRODUCTS: dict[str, tuple[str, str]] = {
+    "infer": ("take", "the take"),
+    "worker": ("take", "the take"),
+    "animate": ("shot", "the shot's outputs"),  # a single shot: a job's shots are its own (batch)
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -420,12 +428,18 @@ def _main(argv: Sequence[str] | None) -> int:
         sub = OneLineParser(prog=prog, description=help_text)
         module.add_arguments(sub)
         args = sub.parse_args(rest)
-        return int(module.run(args) or 0)
+        if known.command in PRODUCTS:  # from its commit point on, a signal is too late to stop it
+            interrupts.product(*PRODUCTS[known.command])
+        code = int(module.run(args) or 0)
+        late = interrupts.late_line()
+        if late is not None:  # the job is done: a farm reads 0 as "the new take is there"
+            print(f"warning: {late}", file=sys.stderr)
+        return code
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated)
         print(f"error: {interrupts.message(exc)}", file=sys.stderr)
         return interrupts.exit_code(exc)
     except DualTalkError as exc:
-        if interrupts.received() is not None and not isinstance(exc, CancelledError):
+        if interrupts.stopped() and not isinstance(exc, CancelledError):
             # a signal surfaced as some other failure (a wrapper caught it): report the signal
             print(f"error: {interrupts.message()}", file=sys.stderr)
             return interrupts.exit_code()
@@ -437,7 +451,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"error: out of memory; {MEMORY_ADVICE.get(known.command, MORE_MEMORY)}", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug: keep the trace available, but say it in one line first
-        if interrupts.received() is not None:
+        if interrupts.stopped():
             print(f"error: {interrupts.message()}", file=sys.stderr)
             return interrupts.exit_code()
         if isinstance(exc, OSError) and no_room("", exc):  # a write no DualTalkError wrapped: not a bug

@@ -35,6 +35,7 @@ import torch
 from .audio.normalize import normalize_speech
 from .audio.sync import duck_bleed, ducked_pass_weight, long_pauses, quieten
 from .build_info import build_id
+from .core import interrupts
 from .core import motion as core_motion
 from .core.errors import DualTalkError
 from .core.fileio import STEM_CUT, atomic_paths, ensure_writable_dir, missing_folders, remove_empty_folders
@@ -612,7 +613,9 @@ def write_dialogue(
     ``also``: the take's other files by name (its ``script_read.tsv``), written in the same set; a name
     given None is an earlier take's file that must not sit beside this one: set aside before the set
     is written, removed once it is in place, put back if it is not (review rv42b F5: a signal after
-    A and B landed left the previous take's reading beside them)."""
+    A and B landed left the previous take's reading beside them). The renames are the take's commit
+    point: where the take is the run's product (infer, the worker: :func:`.core.interrupts.landed`),
+    a signal they held back, or one that comes after, is too late to stop the run."""
     if motion_a.num_frames != motion_b.num_frames:
         raise DualTalkError(f"A has {motion_a.num_frames} frames but B has {motion_b.num_frames}")
     made = missing_folders(out_dir)
@@ -632,14 +635,18 @@ def write_dialogue(
             for tmp, data in zip(tmps, files.values(), strict=True):
                 tmp.write_bytes(data)
             written = os.stat(tmps[0])
-    except BaseException:  # a full disk, Ctrl-C: leave no folder this call made (infer --out NEWDIR)
+    except BaseException as exc:  # a full disk, Ctrl-C: leave no folder this call made (infer --out NEWDIR)
         landed = written is not None and _is_file(out_dir, "A.npz", written)
-        for final, hidden in aside:
-            with contextlib.suppress(OSError):
-                hidden.unlink() if landed else os.replace(hidden, final)
-        if not landed:
-            remove_empty_folders(made)
-        raise
+        # a signal the renames held back, the take in place: the job is done if the take is its product
+        late = landed and isinstance(exc, KeyboardInterrupt) and interrupts.landed("take")
+        if not late:
+            for final, hidden in aside:
+                with contextlib.suppress(OSError):
+                    hidden.unlink() if landed else os.replace(hidden, final)
+            if not landed:
+                remove_empty_folders(made)
+            raise
+    interrupts.landed("take")  # from here a signal is too late to stop a run whose product this is
     for _final, hidden in aside:
         with contextlib.suppress(OSError):
             hidden.unlink()

@@ -10,6 +10,13 @@ Some code catches everything and rewraps it: Blender turns a ``KeyboardInterrupt
 inside an operator (the FBX exporter) into a ``RuntimeError`` holding a traceback. The
 handlers remember which signal arrived, so :func:`raise_if_interrupted` can report the
 interruption instead of a misleading "exporter failed".
+
+A command's product (infer's take, a single shot's outputs) goes in place in one step, its
+files renamed together: that step is the run's commit point. Before it nothing of the new
+product is trusted and a signal stops the run (130/143, the earlier files whole); once it
+is in place the job is done, so a signal is too late to stop it (:func:`landed`): it is
+noted, the run finishes (its result line) and ends 0 with one line saying so
+(:func:`late_line`). A farm reads the exit status alone: 0 means the new product is there.
 """
 
 from __future__ import annotations
@@ -31,11 +38,19 @@ class Terminated(KeyboardInterrupt):
 
 _received: int | None = None
 _finished = False  # the process's run is over (:func:`finished`): its handlers stay until it exits
+_active = False  # this process's run has its handlers in place (:func:`handle_signals`)
+_product: tuple[str, str] | None = None  # (kind, words) of what the run's command puts in place
+_landed = False  # the product is in place: a signal no longer stops the run
 
 
 def received() -> int | None:
     """The signal (SIGINT or SIGTERM) that arrived during the current run, or None."""
     return _received
+
+
+def stopped() -> bool:
+    """Whether a signal arrived that stops the run (one after its product went in place does not)."""
+    return _received is not None and not _landed
 
 
 def exit_code(exc: BaseException | None = None) -> int:
@@ -49,7 +64,10 @@ def message(exc: BaseException | None = None) -> str:
 
 
 def raise_if_interrupted() -> None:
-    """Re-raise the interruption a wrapper swallowed (call where a wrapped failure is reported)."""
+    """Re-raise the interruption a wrapper swallowed (call where a wrapped failure is reported);
+    once the run's product is in place it is too late to stop it (:func:`landed`): nothing."""
+    if _landed:
+        return
     if _received == signal.SIGTERM:
         raise Terminated()
     if _received == signal.SIGINT:
@@ -59,34 +77,68 @@ def raise_if_interrupted() -> None:
 def _on_sigint(signum, frame) -> None:
     global _received
     _received = signal.SIGINT
-    raise KeyboardInterrupt()
+    if not _landed:  # else noted only: the product is in place, the run finishes
+        raise KeyboardInterrupt()
 
 
 def _on_sigterm(signum, frame) -> None:
     global _received
     _received = signal.SIGTERM
-    raise Terminated()
+    if not _landed:
+        raise Terminated()
+
+
+def product(kind: str, words: str) -> None:
+    """The command now running puts ``kind`` in place as its product ("take": infer's and the
+    worker's A.npz, B.npz and script reading; "shot": a single shot's outputs); ``words`` name it
+    in :func:`late_line` ("the take"). Called by the command line for this run only."""
+    global _product
+    _product = (kind, words)
+
+
+def landed(kind: str) -> bool:
+    """A set of ``kind`` has just been put in place. When it is this run's product (:func:`product`)
+    and the run has its handlers (the command line, the worker), the job is done: from now on a
+    signal is noted and not raised, and True is returned -- a writer that caught the signal its
+    renames held back goes on as if none had come. Otherwise (a take a shot's work folder holds,
+    the Python API, where Ctrl-C is the calling program's own) False: nothing changes."""
+    global _landed
+    if not _active or _product is None or _product[0] != kind:
+        return False
+    _landed = True
+    return True
+
+
+def late_line() -> str | None:
+    """The line for a signal that came once the run's product was in place (None if none came)."""
+    if not _landed or _received is None or _product is None:
+        return None
+    said = "SIGTERM" if _received == signal.SIGTERM else "Ctrl-C (SIGINT)"
+    return f"{said} came too late to stop this run: {_product[1]} had gone in place whole, so it finished (exit 0)"
 
 
 @contextlib.contextmanager
 def handle_signals() -> Iterator[None]:
     """Install the SIGINT/SIGTERM handlers for one run (main thread only); restore the old ones after."""
-    global _received
-    _received = None
+    global _received, _active, _product, _landed
+    _received, _product, _landed = None, None, False
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     signal.signal(signal.SIGINT, _on_sigint)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    _active = True
     try:
         yield
     finally:
+        _active = False
         if not _finished:  # else the finished run's handlers stay: putting back the default here
             for sig, handler in old.items():  # let a SIGTERM in that gap kill a run already done
                 if handler is not None:
                     signal.signal(sig, handler)
-        _received = None  # a later run (tests, an embedding program) starts clean
+        # a later run (tests, an embedding program) starts clean
+        _received, _product, _landed = None, None, False
 
 
 @contextlib.contextmanager
