@@ -400,8 +400,9 @@ def run(args: argparse.Namespace) -> int:
         if args.skip_done:
             raise DualTalkError("--skip-done needs --job JOBS.json (a single shot always runs)")
         print(one_line(run_shot(shot_from_args(args), Engines(), progress, run_id=new_run_id())), flush=True)
-        if interrupts.received() is not None:  # it came as the set went in place (or Blender swallowed it)
-            print(f"error: {interrupts.message()} after the outputs were written", file=sys.stderr)
+        # a signal as the set went in place was too late to stop the shot: the command line says so, exit 0
+        if interrupts.stopped():  # (one Blender swallowed before: the run stopped, never here)
+            print(f"error: {interrupts.message()}", file=sys.stderr)
             return interrupts.exit_code()
         return 0
     batch = Run(_abs_path(args.job), skip_done=args.skip_done)

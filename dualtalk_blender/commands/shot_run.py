@@ -499,14 +499,20 @@ def run_shot(
         locks.append((f["work"] if shot.work is not None else f["out"], work))
     line = ""
     try:
-        # once the set is in place, a signal waits (held) until the result line is made
+        # once the set is in place, a signal waits (held) until the result line is made; a single
+        # shot's set is its run's product: a signal then is too late to stop it (interrupts.landed)
+        def placed() -> None:
+            after.enter_context(interrupts.held())
+            if not job:
+                interrupts.landed("shot")
+
         with contextlib.ExitStack() as after:
             with _locked(shot, locks, work, f["render"]), excerpt_silence_unsaid(shot):
                 if held is not None:
                     held()
                 line = _run_locked(
                     bpy, shot, engines, progress, where, wrote, run_id, t0, job,
-                    placed=lambda: after.enter_context(interrupts.held()), heard=heard,
+                    placed=placed, heard=heard,
                 )  # fmt: skip
     except KeyboardInterrupt:
         if not line:  # stopped before the new set was in place: the earlier one stands
