@@ -317,6 +317,16 @@ WIDE_BEAMS = {"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100}
 # About 8 times the time of a plain word pass.
 LAST_BEAMS = {"beam": 1e-200, "wbeam": 1e-180, "pbeam": 1e-200}
 SKIP_LINE = 1e-10  # probability of passing over a line, where the word pass may (``lines``)
+# pocketsphinx reads a pass's words from its lattice (``bestpath``), a search whose time grows much
+# faster than the audio once the beams are wide: nearly every path survives into it. A wide or widest
+# pass over more than LATTICE_S of audio (a character's whole stream, the default beams having lost
+# it: one voice the model does not know, review rv42b F6) reads its words by the search's own
+# backtrace instead, whose time grows with the audio. On the espeak-ng British voice pocketsphinx
+# cannot align (2-core box, load 4-7), reading the wide pass's words took 1.2 / 4.4 / 21 s over 15 /
+# 30 / 59 s of it and the widest 5 / 38 s over 15 / 30 s; by backtrace 0.0 s, the words placed the
+# same, their edges 1.2 frames apart on average (/work/scratch/farm43/bp.py). The default beams and
+# every pass over LATTICE_S or less read the lattice as before: their alignments do not change.
+LATTICE_S = 20.0
 
 
 # Loading a decoder takes about a second, longer than a phone pass: one per beam setting and
@@ -330,15 +340,17 @@ SKIP_LINE = 1e-10  # probability of passing over a line, where the word pass may
 _SHARED = threading.local()
 
 
-def _shared_decoder(beams: dict[str, float]) -> Any:
-    """This thread's decoder with ``beams`` (made on first use, or when the pronouncer changed)."""
+def _shared_decoder(beams: dict[str, float], lattice: bool = True) -> Any:
+    """This thread's decoder with ``beams`` (made on first use, or when the pronouncer changed);
+    ``lattice`` False: one that reads a pass's words by backtrace (:data:`LATTICE_S`)."""
     from pocketsphinx import Decoder
 
-    cache: dict[tuple[tuple[str, float], ...], tuple[Any, Any]] = _SHARED.__dict__.setdefault("decoders", {})
-    key = tuple(sorted(beams.items()))
+    cache: dict[tuple[Any, ...], tuple[Any, Any]] = _SHARED.__dict__.setdefault("decoders", {})
+    key = (*sorted(beams.items()), lattice)
     kept = cache.get(key)
     if kept is None or kept[0] is not _flite_pronunciation:
-        dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", lm=None, **beams)
+        settings: dict[str, Any] = dict(beams) if lattice else {**beams, "bestpath": False}
+        dec = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", lm=None, **settings)
         kept = cache[key] = (_flite_pronunciation, dec)
     return kept[1]
 
@@ -368,12 +380,15 @@ def _fresh(dec: Any) -> Any:
     return dec
 
 
-def _decoder(words: list[str], wide: bool = False, beams: dict[str, float] | None = None) -> Any:
+def _decoder(
+    words: list[str], wide: bool = False, beams: dict[str, float] | None = None, seconds: float = 0.0
+) -> Any:
     """The shared decoder with ``beams`` (``wide``: :data:`WIDE_BEAMS`), knowing ``words`` (flite's
-    pronunciation added for a word its dictionary lacks)."""
+    pronunciation added for a word its dictionary lacks); for a pass over ``seconds`` of audio (past
+    :data:`LATTICE_S` with wide beams, one that reads its words by backtrace)."""
     if beams is None:
         beams = WIDE_BEAMS if wide else {}
-    dec = _shared_decoder(beams)
+    dec = _shared_decoder(beams, lattice=not beams or seconds <= LATTICE_S)
     for word in set(words):
         if dec.lookup_word(word) is None:
             pron = _flite_pronunciation(word)
@@ -398,7 +413,8 @@ def _word_pass(
     decoder already holding their pronunciations, when the caller has one). With ``lines`` (how
     many of the words each line holds, in order), a line may be left out: the segments then lack
     its words. ``whole``: a pass that did not place every word is a failure."""
-    dec = _fresh(dec if dec is not None else _decoder(words, wide, beams))
+    seconds = len(audio) / SAMPLE_RATE
+    dec = _fresh(dec if dec is not None else _decoder(words, wide, beams, seconds))
     try:
         if lines:  # each line may be passed over: an FSG with a faint skip arc around each
             arcs: list[tuple[Any, ...]] = []
@@ -708,7 +724,7 @@ def _find_cut(
     arcs += [(i, final, 1.0) for i in range(final)]  # the window may end after any word (or none)
     segs = None
     for wide in (False, True) if persist else (False,):
-        dec = _fresh(_decoder(words, wide))
+        dec = _fresh(_decoder(words, wide, seconds=len(audio) / SAMPLE_RATE))
         try:
             dec.add_fsg("find", dec.create_fsg("find", 0, final, arcs))
             dec.activate_search("find")
