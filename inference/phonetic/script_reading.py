@@ -169,7 +169,10 @@ def as_tsv(rows: Sequence[LineRead]) -> str:
     """The rows as tab-separated text with a header row (:data:`COLUMNS`), quoted as the csv module,
     pandas and spreadsheets read TSV: a cell holding ``"`` is put in quotes with its own doubled
     (``A: "Wait, what?`` left bare swallowed the next line in those readers, review rv42b F3); the
-    header row is written bare, as :func:`is_reading` knows it."""
+    header row is written bare, as :func:`is_reading` knows it. A cell that opens like a spreadsheet
+    formula (a subtitle's dialogue dash ``- Well``, ``=``, ``+``, ``@``) is written as typed: a TD's
+    pipeline compares ``typed`` with the script, and a leading ``'`` would change what it reads
+    without a word; docs/scripting.md says how to open the file as text in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for r in rows:
