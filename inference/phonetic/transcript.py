@@ -1158,7 +1158,8 @@ def draw_lips(
     it is the advice of ``partner_advice``, the partner's refusal in the same language: one change of
     the script's language mends both). ``placed``, when given, is filled in with the drawn words and
     the refused lines' stretches (seconds of ``audio``): :func:`apply_transcript` bounds each
-    character's turns by them (:mod:`.turn_edges`)."""
+    character's turns by them (:mod:`.turn_edges`), and says the speech the script lacks after that
+    (:func:`_said_elsewhere`: a turn edge may find some of it the partner's voice)."""
     from ..audio.tts import Phone
     from ..audio.vad import without_bleed
     from . import script_warp
@@ -1373,10 +1374,41 @@ def draw_lips(
         log.warning("%s keeps the engine's lips on %s", who, _refusals(refused))
     if read_in:
         log.warning("%s's %s", who, _read_in_said(read_in, language))
-    if said_elsewhere:
-        log.warning("%s keeps the engine's lips where they say what the script lacks (%s)", who,
-                    ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in said_elsewhere[:5]))  # fmt: skip
+    if said_elsewhere and placed is None:  # else said by the caller, after the turn edges (_said_elsewhere)
+        _said_elsewhere(who, report)
     return dataclasses.replace(motion, values=values, meta={**motion.meta, "transcript": report}), report
+
+
+def _said_elsewhere(who: str, report: dict[str, Any]) -> None:
+    """The warning for a character's speech the script lacks (``report["unscripted"]``), when any."""
+    if spans := report.get("unscripted"):
+        log.warning("%s keeps the engine's lips where they say what the script lacks (%s)", who,
+                    ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans[:5]))  # fmt: skip
+
+
+def _not_theirs(report: dict[str, Any], fps: float) -> None:
+    """``report["unscripted"]`` less the speech the turn edges found to be the partner's voice
+    (``report["turn_edges"]``): drawn at rest, it is not the character's speech the script lacks (review
+    rv42b F1: A's label over B's whole line was reported as A's unscripted speech, 8.2-10.9 s, the line
+    before the one saying it is B's voice). What is left of a stretch shorter than two frames goes."""
+    spans, taken = report.get("unscripted"), report.get("turn_edges")
+    if not spans or not taken:
+        return
+    left: list[list[float]] = []
+    for start, end in spans:
+        pieces = [(start, end)]
+        for cut_start, cut_end in taken:
+            pieces = [
+                piece
+                for a, b in pieces
+                for piece in ((a, min(b, cut_start)), (max(a, cut_end), b))
+                if piece[1] - piece[0] >= 2.0 / fps
+            ]
+        left += [[round(a, 2), round(b, 2)] for a, b in pieces]
+    if left:
+        report["unscripted"] = left
+    else:
+        del report["unscripted"]
 
 
 def _read_in(lines: list[Line], language: str, drawn: list[int]) -> list[dict[str, Any]]:
@@ -1606,6 +1638,9 @@ def apply_transcript(
         (motion_a, motion_b), (rep_a, rep_b), (placed_a, placed_b), names, offset, whole_active,
         words="recognised" if where == RECOGNISED_WORDS else "scripted",
     )  # fmt: skip
+    for who, rep, motion in (("A", rep_a, motion_a), ("B", rep_b, motion_b)):
+        _not_theirs(rep, motion.fps)
+        _said_elsewhere(who, rep)
     # the character's script language, English too: a line that fails names it
     for rep, wrong, looks, own, mine in (
         (rep_a, wrong_a, looks_a, language_a, lines_a),
@@ -1633,6 +1668,7 @@ def _bounded_turns(
     (two microphones hear each voice apart). The speech taken is off the character's speaking flags,
     its mouth at rest there, named in a warning (``words``: what the lines are, "scripted" or
     "recognised") and the report's ``turn_edges`` (seconds)."""
+    from . import turn_starts
     from .turn_edges import SPLIT_FORMS, loose_edges, outside, said, speech_cut
     from .visemes import drawn_channels
 
@@ -1650,17 +1686,26 @@ def _bounded_turns(
         # a part's turns are the whole recording's (as its lines are judged), else the motion's own
         whole = whole_active[i] if whole_active is not None and offset > 0 else None
         flags, at = (whole, 0.0) if whole is not None else (motion.speaking, offset)
-        edges = loose_edges(np.asarray(flags, bool), fps, at, own.words, other.words, own.kept)
+        flags = np.asarray(flags, bool)
+        edges = loose_edges(flags, fps, at, own.words, other.words, own.kept)
+        # a label starting early, inside the partner's last words, past a pause (review rv42b F1's mirror)
+        starts, early = turn_starts.early_starts(flags, fps, at, own.words, other.words, own.kept, edges)
         part_end = offset + n / fps
-        edges = [e for e in edges if e.span[1] > offset and e.span[0] < part_end]  # in the part
-        if not edges:
+        edges, starts = (
+            [e for e in found if e.span[1] > offset and e.span[0] < part_end] for found in (edges, starts)
+        )
+        early = [run for run in early if run.end > offset and run.start < part_end]  # in the part
+        lines = [said(edges, names[i], names[1 - i], where, words)] if edges else []
+        for line in lines + turn_starts.said(starts, early, names[i], names[1 - i], where, words):
+            log.warning("%s", line)
+        if not edges and not starts:
             out.append(motion)
             continue
+        moved = sorted([*edges, *starts], key=lambda e: e.span)
         values = motion.values.copy()
-        values[:, cols] *= outside(edges, n, fps, offset)[:, None]
-        speaking = np.asarray(motion.speaking, bool) & ~speech_cut(edges, n, fps, offset)
-        reports[i]["turn_edges"] = [[round(a, 2), round(b, 2)] for a, b in (e.span for e in edges)]
-        log.warning("%s", said(edges, names[i], names[1 - i], where, words))
+        values[:, cols] *= outside(moved, n, fps, offset)[:, None]
+        speaking = np.asarray(motion.speaking, bool) & ~speech_cut(moved, n, fps, offset)
+        reports[i]["turn_edges"] = [[round(a, 2), round(b, 2)] for a, b in (e.span for e in moved)]
         meta = {**motion.meta, "transcript": reports[i]}
         out.append(dataclasses.replace(motion, values=values, speaking=speaking.astype(np.uint8), meta=meta))
     return out[0], out[1]
