@@ -18,6 +18,13 @@ LibriVox take (session 43):
   was drawn there is the character's first word where it is not said, wrong for an "mm" too. Where the
   aligner did not, the run is kept as labelled (an "mm" keeps the engine's mouth there, as it did), and a
   line says so: on one mic the words cannot tell an early label from a sound of the character's own.
+
+With the voices closer than that, the early part joins the character's turn; the start rule of
+:func:`.turn_edges.loose_edges` moves it, but takes a first word drawn back over the partner's last
+words for both speaking at once (the partner's words end inside it). Where a pause in the flags lies
+between the partner's last word and the character's voice, inside that first word, and the partner
+says nothing after it, the word was drawn across the pause: the speech before it is the partner's
+(:func:`_drawn_across`).
 """
 
 from __future__ import annotations
@@ -62,6 +69,11 @@ def early_starts(
     edges: list[Edge] = []
     early: list[Early] = []
     turns = _turns(flags, fps, at)
+    for start, end in turns:  # the voices closer than a pause: one turn, its first word drawn back
+        if not any(start < e.span[1] and e.span[0] < end for e in taken):
+            edge = _drawn_across(start, end, _pauses(flags, fps, at, start, end), own, partner, kept)
+            edges += [edge] if edge is not None else []
+    taken = [*taken, *edges]
     for (start, end), (next_start, next_end) in zip(turns, turns[1:], strict=False):
         if any(start < e.span[1] and e.span[0] < end for e in taken):
             continue
@@ -90,6 +102,44 @@ def early_starts(
         moved = min(max(end, stray[2]), next_start, first[1] - MARGIN_S)
         edges.append(Edge("start", start, moved, first, last, alone=True, stray=stray))
     return edges, early
+
+
+def _pauses(flags: np.ndarray, fps: float, at: float, start: float, end: float) -> list[tuple[float, float]]:
+    """The pauses in the character's flags inside its turn ``start``-``end`` (seconds), in order."""
+    from .transcript import _runs
+
+    runs = [(s / fps + at, e / fps + at) for s, e in _runs(np.asarray(flags, bool))]
+    return [(a[1], b[0]) for a, b in zip(runs, runs[1:], strict=False) if start <= a[1] and b[0] <= end]
+
+
+def _drawn_across(
+    start: float,
+    end: float,
+    pauses: Sequence[tuple[float, float]],
+    own: Sequence[Word],
+    partner: Sequence[Word],
+    kept: Sequence[tuple[float, float]],
+) -> Edge | None:
+    """A turn ``start``-``end`` that begins with the partner's last words, then a pause in the flags
+    (``pauses``), then the character's voice, where the aligner drew the character's first word from
+    the turn's start across that pause (session 43: A's 'unless' at 9.34-10.54 s over B's "young man"
+    and the silence after it, said at 10.22 s, a label 1.0 s early 0.3 s before A's voice; taken for
+    an interruption, as B's words end inside it, A mouthed them, jaw 0.33): the speech before the pause
+    is the partner's voice, and the word goes with it."""
+    mine = sorted((w for w in own if start <= (w[1] + w[2]) / 2 < end), key=lambda w: w[1])
+    theirs = [w for w in partner if w[2] > start and w[1] < end]
+    if len(mine) < 2 or not theirs or min(w[1] for w in theirs) > start + 2 * MARGIN_S:
+        return None
+    stray, first, last = mine[0], mine[1], max(theirs, key=lambda w: w[2])
+    if not stray[1] < last[2] < stray[2] or last[2] - start < 2 * MARGIN_S:
+        return None  # the character's first word does not reach past their words; too little of them
+    for quiet, voice in pauses:
+        if last[2] - TAIL_S <= quiet and voice <= stray[2] and not _pause_heard(quiet, voice, partner):
+            if any(w[2] > voice + MARGIN_S for w in theirs) or _meets(start, first[1], kept):
+                return None  # they go on after it (both speak), or a refused line of its own
+            moved = min(voice, first[1] - MARGIN_S)
+            return Edge("start", start, moved, first, last, alone=True, stray=stray)
+    return None
 
 
 def said(

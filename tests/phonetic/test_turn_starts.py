@@ -90,6 +90,20 @@ def test_as_own_sound_under_bs_last_words_is_left_alone(why, turns, b_words, ref
     assert early_starts(flags, FPS, 0.0, A_DRAWN_BACK, b_words, refused) == ([], []), why
 
 
+def test_a_label_starting_early_before_a_short_pause_where_as_first_word_was_drawn_across_it():
+    """The voices 0.3 s apart, A's label 1.0 s early: one turn of A's from 9.2 s, B's "young man", a
+    pause, then A. The aligner drew 'unless' (said at 10.22 s) from 9.34 s, so B's words ended inside
+    A's first word, taken before for both speaking at once (jaw 0.33 over B's words). If B goes on
+    after the pause, both do speak there: left as it was."""
+    a_words = [("them", 6.91, 7.09), ("unless", 9.34, 10.54), ("to", 10.54, 10.65), ("be", 10.65, 10.81)]
+    b_words = [("disposed", 8.66, 9.29), ("young", 9.29, 9.51), ("man", 9.51, 9.97)]
+    flags = _flags((0.48, 7.12), (9.2, 10.0), (10.16, 12.3))
+    (edge,), kept = early_starts(flags, FPS, 0.0, a_words, b_words)
+    assert kept == [] and edge.side == "start" and edge.alone and edge.span == pytest.approx((9.2, 10.16))
+    assert edge.stray == a_words[1] and edge.own[0] == "to" and edge.partner[0] == "man"
+    assert early_starts(flags, FPS, 0.0, a_words, [*b_words, ("and", 10.2, 11.0)]) == ([], [])
+
+
 def test_speech_the_script_lacks_is_said_less_what_the_turn_edges_found_the_partners():
     """Review rv42b's take with A's label over B's whole line: the run was reported as A's speech the
     script lacks (8.2-10.9 s) and, a line later, as B's voice."""
