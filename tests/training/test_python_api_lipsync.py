@@ -78,9 +78,9 @@ def test_a_motion_cut_to_half_is_refused(clip, motion, flap):
 
 def test_the_frame_rate_is_the_motions_own(clip, rng):
     at_50 = Motion("arkit55", rng.uniform(0, 1, (86, len(ARKIT55))).astype(np.float32), fps=50.0)
-    flap = lipflap_features(0.1 * rng.standard_normal(86 * 320), 86, fps=50.0)
+    flap = lipflap_features(0.1 * rng.standard_normal(86 * 320), 86, fps=50.0)  # made at 25 fps: 43 frames
     report = evaluate_clips([clip], [at_50], [flap])  # no fps=: read from the Motion
-    assert report["fps"] == 50.0
+    assert report["motion_fps"] == 50.0 and report["fps"] == 25.0  # read at 50, scored at 25
     by_hand = evaluate_clips([clip], [mouth_features(at_50.values, at_50.channels)], [flap], fps=50.0)
     assert report["pooled"] == by_hand["pooled"]
     with pytest.raises(DualTalkError, match="fps=30 was given but the motions are at 50 fps"):

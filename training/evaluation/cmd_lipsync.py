@@ -486,7 +486,8 @@ def evaluate_lipsync(
             )
     fps = motions[0].fps if motions else FPS
     model_feats = [mouth_features(m.values, m.channels) for m in motions]
-    flap_feats = [lipflap_features(a, m.num_frames, SR, m.fps) for a, m in zip(audios, motions, strict=True)]
+    # made at 25 fps, the rate evaluate_clips scores every curve at (a motion at another is resampled)
+    flap_feats = [lipflap_features(a, m, SR) for a, m in zip(audios, motions, strict=True)]
     other_feats = None
     if others is not None:
         if others and others[0].fps != fps:

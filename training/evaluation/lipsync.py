@@ -25,7 +25,7 @@ import numpy as np
 
 from ...inference.core import safe_json
 from ...inference.core.errors import DualTalkError
-from ...inference.core.timebase import FPS, SAMPLE_RATE, frame_bounds, frames_for
+from ...inference.core.timebase import FPS, SAMPLE_RATE, frame_bounds, frames_for, same_rate
 from .phone_classes import (
     ALPHABETS,
     BILABIAL,
@@ -44,6 +44,10 @@ MAX_LAG_MS_SEARCH = 320.0  # timing search window, each way
 LAG_STEP_MS = 5.0  # timing resolution
 LENGTH_TOLERANCE_FRAMES = 2  # motion may differ from ceil(audio * fps) by this much
 LIPFLAP_SMOOTH_FRAMES = 3  # the baseline's moving average (120 ms at 25 fps)
+# every curve is scored at this rate: a motion at another is resampled to it first, and the lip-flap is
+# made at it, so the same mouth saved at 30 or 50 fps scores as at 25 (review rv43b F1: each frame twice
+# at 50 fps lost a closure, and the lip-flap's closure went 14 -> 41 %, its windows being frames)
+SCORE_FPS = float(FPS)
 OVERLAP_TOLERANCE_S = 0.01  # aligners round times to 10 ms; more overlap than that is a broken file
 
 # the issue's targets; the timing window is a lead of up to 40 ms and a lag of up to 20 ms
@@ -540,10 +544,53 @@ def lipflap(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, fps: floa
     return np.clip(0.8 * smooth / top, 0.0, 1.0) if top > 0 else np.zeros(num_frames)
 
 
-def lipflap_features(audio: np.ndarray, num_frames: int, sr: int = SAMPLE_RATE, fps: float = FPS) -> dict:
-    """The baseline as mouth features: only the jaw moves, the lips keep no shape."""
-    jaw = lipflap(audio, num_frames, sr, fps)
-    return {"aperture": jaw, "tuck": np.zeros(num_frames), "rounding": np.zeros(num_frames)}
+def scored_frames(num_frames: int, fps: float) -> int:
+    """How many frames a curve of ``num_frames`` at ``fps`` has once resampled to :data:`SCORE_FPS`
+    (the count :func:`~dualtalk.inference.core.motion.at_rate` gives)."""
+    if same_rate(float(fps), SCORE_FPS):  # a float32 25 too
+        return int(num_frames)
+    return max(1, int(round(num_frames * SCORE_FPS / fps)))
+
+
+def at_score_rate(features: dict[str, np.ndarray], fps: float) -> dict[str, np.ndarray]:
+    """Mouth features at ``fps`` resampled to :data:`SCORE_FPS` over the same seconds: frame i at
+    i / fps, linearly interpolated, as :func:`~dualtalk.inference.core.motion.at_rate` samples a motion
+    (a frame repeated twice at 50 fps reads back as itself). At :data:`SCORE_FPS`: unchanged."""
+    if same_rate(float(fps), SCORE_FPS):
+        return features
+    out = {}
+    for key, curve in features.items():
+        x = np.asarray(curve, np.float64)
+        n = scored_frames(x.size, fps)
+        pos = np.minimum(np.arange(n) * (fps / SCORE_FPS), x.size - 1)
+        out[key] = np.interp(pos, np.arange(x.size), x)
+    return out
+
+
+def lipflap_features(
+    audio: np.ndarray, frames: Any, sr: int = SAMPLE_RATE, fps: float | None = None
+) -> dict[str, np.ndarray]:
+    """The baseline as mouth features: only the jaw moves, the lips keep no shape.
+
+    ``frames``: the clip's :class:`~dualtalk.inference.core.motion.Motion` (its length and rate are read
+    from it), or its number of frames at ``fps`` (25 when left out). The baseline is always made at
+    :data:`SCORE_FPS`, the rate every clip is scored at, over the same seconds: a 3-frame average is
+    120 ms whatever rate the motion was saved at."""
+    if hasattr(frames, "num_frames") and hasattr(frames, "fps"):
+        if fps is not None and not same_rate(float(fps), float(frames.fps)):
+            raise DualTalkError(f"fps={fps:g} was given but the motion is at {float(frames.fps):g} fps")
+        num_frames, fps = frames.num_frames, float(frames.fps)
+    else:
+        from ...inference.core.motion import check_fps
+
+        num_frames, fps = frames, FPS if fps is None else check_fps(fps)
+    if isinstance(num_frames, bool) or not isinstance(num_frames, int | np.integer) or num_frames < 1:
+        raise DualTalkError(
+            f"lip-flap needs a whole number of frames (1 or more), got {repr(num_frames)[:20]}"
+        )
+    n = scored_frames(int(num_frames), float(fps))
+    jaw = lipflap(audio, n, sr, SCORE_FPS)
+    return {"aperture": jaw, "tuck": np.zeros(n), "rounding": np.zeros(n)}
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -901,7 +948,7 @@ def check_length(
             f"{what} has {num_frames} frames ({num_frames / fps:.2f} s at {fps:g} fps) but {clip.wav.name} "
             f"lasts {seconds:.2f} s ({expected} frames); motion and audio must be the same take"
         )
-    if not phones_fit(clip.speech_end, seconds, fps):
+    if not phones_fit(clip.speech_end, seconds, SCORE_FPS):  # one 40 ms frame of slack, at any rate
         raise DualTalkError(
             f"{clip.path.name}: phones run to {clip.speech_end:.2f} s, past the end of {clip.wav.name} "
             f"({seconds:.2f} s)"
@@ -940,8 +987,12 @@ def format_report(report: dict[str, Any]) -> str:
     range_head = f"  {'model 95 % range':>17s}" if ranges else ""
     # motions given as they are (evaluate_clips from Python) name no source: the part is left out
     source = f", model = {report['source']}" if report.get("source") else ""
+    rate = f", scored at {report['fps']:g} fps" if "fps" in report else ""
+    own = report.get("motion_fps")
+    if rate and own is not None and not same_rate(own, report["fps"]):
+        rate += f" (the motion's {own:g} fps resampled)"
     lines = [
-        f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s{source}",
+        f"lip sync by phone class: {report['clips']} clip(s), {report['seconds']:.1f} s{rate}{source}",
         f"{'measure':48s} {'model':>7s} {'lip-flap':>9s} {'target':>11s}  ok{range_head}",
     ]
     for key, label, kind in MEASURES:
@@ -1046,22 +1097,23 @@ def _frames(features: Any) -> int | None:
     return None if aperture is None else int(np.asarray(aperture).size)
 
 
-_FLAP_FIX = "lipflap_features(audio, {n}) of the same clip's audio"
+_FLAP_FIX = "lipflap_features(audio, motion) of the same clip's audio ({n} frames at 25 fps)"
 _AGAINST_FIX = "the other curve of the same clip's audio ({n} frames), cut where the motion is"
 
 
 def _refuse_other_length(
-    clip: AlignedClip, model: Any, other: Any, what: str, fix: str, tolerance: int = 0
+    clip: AlignedClip, model: Any, other: Any, what: str, fix: str, tolerance: int = 0, note: str = ""
 ) -> None:
     """A curve of another length (``what``: the lip-flap, the ``against`` curve) is another stretch of
     audio: its column, and the paired change from it, would read other phones (review rv39a F4: the
     clip's own mouth inside a 215-frame take, 4 frames off, scored open vs M/B/P 0.04 for 1.0).
     ``tolerance``: frames a curve of the same take may differ by (two motion files that each fit the
-    audio as :func:`check_length` allows)."""
+    audio as :func:`check_length` allows). ``note``: how the motion's count came to be (resampled)."""
     n_model, n_other = _frames(model), _frames(other)
     if n_model is not None and n_other is not None and abs(n_model - n_other) > tolerance:
         raise DualTalkError(
-            f"clip {clip.stem}: {what} has {n_other} frames, motion {n_model}; give {fix.format(n=n_model)}"
+            f"clip {clip.stem}: {what} has {n_other} frames, motion {n_model}{note}; "
+            f"give {fix.format(n=n_model)}"
         )
 
 
@@ -1101,12 +1153,16 @@ def evaluate_clips(
     ``model_features`` (and ``against``): per clip, the model's
     :class:`~dualtalk.inference.core.motion.Motion` (its mouth features and frame rate are read from
     it) or its :func:`mouth_features`; ``flap_features``: per clip, :func:`lipflap_features` of its
-    audio for as many frames. ``fps``: the curves' frame rate; left out, the Motions' own (25 when
-    only features are given); a given ``fps`` that is not the Motions' is refused. Each clip's
+    audio and motion (``lipflap_features(audio, motion)``). ``fps``: the curves' frame rate; left out,
+    the Motions' own (25 when only features are given); a given ``fps`` that is not the Motions' is
+    refused. Every curve is scored at :data:`SCORE_FPS` (25): one at another rate is resampled to it
+    first (:func:`at_score_rate`), so the numbers do not depend on the rate a file was saved at
+    (``report["fps"]`` is the rate scored at, ``report["motion_fps"]`` the curves' own). Each clip's
     phones (seconds into the take) must fit its motion (:func:`score_phones`), its lip-flap have the
-    motion's frame count and its ``against`` curve as many give or take :data:`LENGTH_TOLERANCE_FRAMES`
-    (both fit the audio as the folder path checks it); ``seconds`` (each clip's length, the clip's
-    speech end when left out) a number of 0 or more. One entry per clip in every list. A phone whose
+    motion's frame count at 25 fps and its ``against`` curve as many give or take
+    :data:`LENGTH_TOLERANCE_FRAMES` (both fit the audio as the folder path checks it); ``seconds``
+    (each clip's length in the report; left out, the motion's: its frames over its rate) a number of 0
+    or more. One entry per clip in every list. A phone whose
     classes are ``None`` (``classify`` knows no such symbol) is left out and named
     (``unknown_phones``), as the folder path (``evaluate_lipsync``) reads it.
 
@@ -1119,17 +1175,31 @@ def evaluate_clips(
     seconds = _clip_seconds(clips, seconds)
     clips = [_classified(clip) for clip in clips]
     rate = _motion_fps([*model_features, *(against or [])], fps, "the motions")
-    fps = float(fps if fps is not None else rate if rate is not None else FPS)
+    if fps is not None:
+        from ...inference.core.motion import check_fps
+
+        fps = check_fps(fps)
+    curve_fps = float(fps if fps is not None else rate if rate is not None else FPS)
     model_features = [mouth_features(m) if hasattr(m, "channels") else m for m in model_features]
+    if seconds is None:  # the take's length as the motion gives it, not where its phones end (rv43b F7)
+        seconds = [(_frames(m) or 0) / curve_fps for m in model_features]
+    own_frames = [_frames(m) for m in model_features]
+    model_features = [at_score_rate(m, curve_fps) if _frames(m) else m for m in model_features]
     if against is not None:
         against = [mouth_features(m) if hasattr(m, "channels") else m for m in against]
+        against = [at_score_rate(m, curve_fps) if _frames(m) else m for m in against]
+    fps = SCORE_FPS
     per_clip: list[dict[str, Any]] = []
     model_scores, flap_scores = [], []
     for i, clip in enumerate(clips):
-        _refuse_other_length(clip, model_features[i], flap_features[i], "lip-flap", _FLAP_FIX)
+        note, own = "", own_frames[i]
+        if own and not same_rate(curve_fps, SCORE_FPS):  # phones past the file's own frames, said so
+            _refuse_past_motion(clip.speech_end, own, curve_fps, f"{clip.stem}: ")
+            note = f" at {SCORE_FPS:g} fps (its {own} at {curve_fps:g} fps, resampled)"
+        _refuse_other_length(clip, model_features[i], flap_features[i], "lip-flap", _FLAP_FIX, note=note)
         if against is not None:
             _refuse_other_length(
-                clip, model_features[i], against[i], "against", _AGAINST_FIX, LENGTH_TOLERANCE_FRAMES
+                clip, model_features[i], against[i], "against", _AGAINST_FIX, LENGTH_TOLERANCE_FRAMES, note
             )
         ms = score_phones(model_features[i], clip.phones, fps, where=clip.stem)
         fs = score_phones(flap_features[i], clip.phones, fps, where=f"{clip.stem} (lip-flap)")
@@ -1140,7 +1210,7 @@ def evaluate_clips(
                 "clip": clip.stem,
                 "lang": clip.lang,
                 "alphabet": clip.alphabet,
-                "seconds": round(seconds[i] if seconds is not None else clip.speech_end, 3),
+                "seconds": round(seconds[i], 3),
                 "phones": counts(clip.phones),
                 "unknown_phones": sorted(set(clip.unknown)),
                 "model": summarize([ms]),
@@ -1152,6 +1222,7 @@ def evaluate_clips(
         "seconds": round(sum(c["seconds"] for c in per_clip), 3),
         "source": source,
         "fps": fps,
+        "motion_fps": curve_fps,
         "pooled": {"model": summarize(model_scores), "lipflap": summarize(flap_scores)},
         "targets": {
             **{k: {"op": op, "value": v} for k, (op, v) in TARGETS.items()},
