@@ -283,8 +283,10 @@ def test_the_command_scores_motion_files_beside_the_lip_flap(tmp_path):
     write_motion(pred / "two" / "A.npz", ideal_motion(phones_two, frames_of(phones_two)))  # an infer run
     out = run_cli("--aligned", aligned, "--pred", pred, "--json")
     assert out.returncode == 0, out.stderr
-    assert "M/B/P closed" in out.stdout and "lip-flap" in out.stdout
-    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report = json.loads(out.stdout)  # JSON alone, as the other eval commands print it (review rv43b F4)
+    table = format_report(report)
+    assert "M/B/P closed" in table and "lip-flap" in table
+    assert ", scored at 25 fps, model = " in table.splitlines()[0]  # the rate it scored at, said
     assert report["clips"] == 2 and [c["clip"] for c in report["per_clip"]] == ["one", "two"]
     model, flap = report["pooled"]["model"], report["pooled"]["lipflap"]
     assert model["closure_rate"] == 1.0 and model["fv_auc"] == 1.0 and model["open_vs_mbp_auc"] == 1.0
@@ -326,8 +328,8 @@ def test_each_row_can_carry_the_range_its_few_phones_allow(tmp_path):
     write_motion(pred / "one.npz", ideal_motion(phones_of(), n))
     out = run_cli("--aligned", aligned, "--pred", pred, "--bootstrap", "200", "--json")
     assert out.returncode == 0, out.stderr
-    assert "model 95 % range" in out.stdout and "200 resamplings" in out.stdout
-    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report = json.loads(out.stdout)
+    assert "model 95 % range" in format_report(report) and "200 resamplings" in format_report(report)
     low, high = report["pooled"]["model_range"]["closure_rate"]
     assert 0.0 < low < 1.0 and high == 1.0
     assert report["pooled"]["lipflap_range"]["fv_auc"] == [0.5, 0.5]
@@ -347,8 +349,9 @@ def test_a_candidate_is_compared_with_other_motion_on_the_very_same_phones(tmp_p
     write_motion(old / "one.npz", flat)
     out = run_cli("--aligned", aligned, "--pred", pred, "--against", old, "--bootstrap", "200", "--json")
     assert out.returncode == 0, out.stderr
-    assert f"against {old}" in out.stdout
-    vs = json.loads(out.stdout.strip().splitlines()[-1])["against"]
+    report = json.loads(out.stdout)
+    assert f"against {old}" in format_report(report)
+    vs = report["against"]
     assert vs["rounds"] == 200 and vs["model"]["closure_rate"] == 0.0
     closure = vs["rows"]["closure_rate"]
     assert closure["change"] == 1.0 and closure["verdict"] == "better"

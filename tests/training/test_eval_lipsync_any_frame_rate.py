@@ -1,21 +1,25 @@
 """A researcher whose model writes 30 or 50 fps scores its lips with ``eval lipsync`` and from Python.
 
-Before (review rv43b F1, F2, F7): the same mouth saved at 50 fps (each frame twice) lost a closure and
-shut more open vowels than at 25 fps, and the lip-flap's closure went 14 -> 41 %, since the closure
-widening and the lip-flap's 3-frame average were counted in the file's frames; python.md's recipe gave a
-30 fps motion a 25 fps lip-flap stretched past the audio without a word; and ``evaluate_clips`` gave
+Before (review rv43b F1, F2, F4, F6, F7): the same mouth saved at 50 fps (each frame twice) lost a
+closure and shut more open vowels than at 25 fps, and the lip-flap's closure went 14 -> 41 %, since the
+closure widening and the lip-flap's 3-frame average were counted in the file's frames; python.md's recipe
+gave a 30 fps motion a 25 fps lip-flap stretched past the audio without a word; ``--json`` printed the
+table before the JSON; a recording with no alignment was skipped silently; and ``evaluate_clips`` gave
 where the phones end as the clip's length. Now every curve is scored at 25 fps (resampled as ``at_rate``
-samples a motion) and the report says so, the lip-flap is made at 25 fps from the motion, and the length
-is the motion's.
+samples a motion) and the report says so, the lip-flap is made at 25 fps from the motion, ``--json`` is
+JSON alone, the lone recording is named in one warning, and the length is the motion's.
 """
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
+from cli_in_process import run_dualtalk
 from dualtalk.inference.core.channels import ARKIT55
 from dualtalk.inference.core.errors import DualTalkError
-from dualtalk.inference.core.motion import Motion
+from dualtalk.inference.core.motion import Motion, save_motion
 from dualtalk.training.evaluation.lipsync import (
     AlignedClip,
     AlignedPhone,
@@ -23,6 +27,7 @@ from dualtalk.training.evaluation.lipsync import (
     evaluate_clips,
     format_report,
     lipflap_features,
+    write_alignment,
 )
 
 SR = 16000
@@ -78,3 +83,24 @@ def test_python_md_s_old_recipe_at_30_fps_is_refused_not_scored_on_another_stret
     ):  # 60 frames at 25 fps: 2.4 s of a 2.0 s clip
         evaluate_clips([clip], [at_30], [lipflap_features(speech(), at_30.num_frames)])
     assert lipflap_features(speech(), at_30)["aperture"].size == 50
+
+
+def test_the_command_scores_a_50_fps_file_as_its_25_fps_mouth_prints_json_alone_and_names_a_lone_wav(
+    tmp_path,
+):
+    aligned = tmp_path / "aligned"
+    write_alignment(aligned, "talk", speech(), phones())
+    write_alignment(tmp_path / "other", "failed", speech(), phones())
+    (tmp_path / "other" / "failed.wav").rename(aligned / "failed.wav")  # its aligner gave nothing
+    reports = {}
+    for rate, motion in (("25", mouth_at_25()), ("50", held(mouth_at_25(), 2))):
+        save_motion(tmp_path / rate / "talk.npz", motion)
+        out = run_dualtalk("eval", "lipsync", "--aligned", aligned, "--pred", tmp_path / rate, "--json")
+        assert out.returncode == 0, out.stderr
+        reports[rate] = json.loads(out.stdout)  # JSON alone on stdout, as eval and eval behaviour print it
+        assert out.stderr.strip().splitlines() == [
+            "warning: 1 recording without an alignment (<stem>.phone.json or <stem>.TextGrid) left out: "
+            "failed.wav"
+        ]
+    assert reports["50"]["pooled"] == reports["25"]["pooled"] and reports["50"]["motion_fps"] == 50.0
+    assert reports["25"]["clips"] == 1 and reports["25"]["fps"] == 25.0

@@ -41,12 +41,11 @@ def test_the_count_of_clips_drawn_from_recognised_words_is_printed_and_in_the_js
     cmd_lipsync.add_arguments(parser)
     args = parser.parse_args(["--aligned", str(speech_and_noise), "--recognise", "--json", "--quiet"])
     assert cmd_lipsync.run(args) == 0
-    out = capsys.readouterr().out.splitlines()
+    report = json.loads(capsys.readouterr().out)  # JSON alone (review rv43b F4); the line from its count:
     assert (
-        "recognised words: 1 of 2 clips drawn; the others keep the engine's lips (nothing heard: noise)"
-        in out
+        cmd_lipsync.recognised_line(report["recognised"])
+        == "recognised words: 1 of 2 clips drawn; the others keep the engine's lips (nothing heard: noise)"
     )
-    report = json.loads(out[-1])
     assert report["recognised"] == {"clips": 2, "drawn": 1, "none_heard": ["noise"], "not_aligned": []}
     rows = {row["clip"]: row["recognised"] for row in report["per_clip"]}
     assert rows["noise"] == {"words": 0, "aligned": 0, "drawn": False}

@@ -152,7 +152,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "between frames",
     )
     parser.add_argument(
-        "--json", action="store_true", help="print the table, then the whole report as one JSON line"
+        "--json", action="store_true", help="print the whole report as JSON instead of a table"
     )
     parser.add_argument(
         "--quiet",
@@ -729,6 +729,10 @@ def run(args: argparse.Namespace) -> int:
             as_one_take=_times_given(args.as_one_take),
             phases=args.phases,
         )
+    if args.json:  # JSON alone on stdout, as the other eval commands print it (review rv43b F4)
+        print(json.dumps(report))
+        sys.stdout.flush()
+        return 0
     print(format_report(report))
     if "phases" in report:
         print("\n".join(phases_lines(report)))
@@ -744,7 +748,5 @@ def run(args: argparse.Namespace) -> int:
         )
     if "recognised" in report:
         print(recognised_line(report["recognised"]))
-    if args.json:
-        print(json.dumps(report))
     sys.stdout.flush()
     return 0

@@ -15,6 +15,7 @@ Only numpy here; reading motion files and running the model live in
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -471,7 +472,20 @@ def find_alignments(folder: str | Path) -> list[AlignedClip]:
             raise DualTalkError(
                 f"{c.wav.name} not found beside {c.path.name}: the audio is needed for the lip-flap baseline"
             )
+    _say_unaligned(folder, {c.stem for c in clips})
     return clips
+
+
+def _say_unaligned(folder: Path, stems: set[str]) -> None:
+    """One warning naming the recordings in ``folder`` that have no alignment beside them: an aligner
+    that failed on a clip showed only as a smaller clip count (review rv43b F6)."""
+    alone = sorted(w.name for w in folder.glob("*.wav") if w.stem not in stems)
+    if alone:
+        many = len(alone) > 1
+        logging.getLogger("dualtalk").warning(
+            f"{len(alone)} recording{'s' if many else ''} without an alignment (<stem>.phone.json or "
+            f"<stem>.TextGrid) left out: {', '.join(alone)}"
+        )
 
 
 # ----------------------------------------------------------------------------- features
