@@ -31,18 +31,9 @@ import bpy
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
 from ..scene import layers, take_history
-from ..scene.characters import find_mesh_and_armature
+from ..scene.character_face import face as face  # the operators name the characters by it
 from ..scene.keying import action_meta
 from . import file_takes, take_scene
-
-
-def face(obj: Any) -> Any:
-    """The character ``obj`` (mesh or rig) as status lines name it: its face mesh (``obj`` itself
-    where none is found: the caller's own refusal then names it)."""
-    try:
-        return find_mesh_and_armature(obj)[0]
-    except DualTalkError:
-        return obj
 
 
 def _names(names: list[str]) -> str:

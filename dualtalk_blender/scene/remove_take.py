@@ -6,7 +6,8 @@ object; :func:`.layers.character_idblocks`):
 - our tracks go: ``DualTalk rest`` and the four layer tracks, also one the animator renamed (it holds
   our strip of its layer, :func:`.layers.our_tracks`); a track of that name holding a strip of the
   animator's own is theirs, and stays; ``DualTalk rest beneath`` under their tracks goes too
-  (:mod:`.rest_beneath`), and their bottom track is at the bottom again;
+  (:mod:`.rest_beneath`), and their bottom track is at the bottom again; where the animator deleted
+  that track, the action it played, which nothing plays now, goes and is counted (:func:`_orphaned_beneath`);
 - our layer actions those tracks played are deleted once nothing plays them any more: an action
   another character's take, or a strip of the animator's, still plays stays, and so does one with a
   fake user (kept in the file on purpose);
@@ -92,6 +93,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,11 +117,14 @@ from . import (
     take_history,
     take_owners,
 )
+from .character_face import face
 from .characters import character_meshes, find_mesh_and_armature
 from .keying import action_meta, fill, is_ours
 
 KEPT_SUFFIX = " (kept by DualTalk)"  # the track name compat.push_to_nla gets from layers._release_active
 BLENDER_BLEND = "REPLACE"  # a new datablock's active-action blend (the first take set Combine)
+# our rest-beneath action's name (:mod:`.rest_beneath`): the character's, with Blender's ``.001`` where taken
+_BENEATH_NAME = re.compile(rf"DualTalk (.+) {re.escape(rest_beneath.LAYER)}(?:\.\d{{3,}})?")
 SHAPE_KEY_DEFAULT = 1.0  # ShapeKey.value's default: what a Combine key adds to with nothing below it
 
 
@@ -1073,6 +1078,23 @@ def _doomed_actions(blocks: list[_Block]) -> list[Any]:
     return [a for a, n in playing.values() if not a.use_fake_user and a.users - n <= 0]
 
 
+def _orphaned_beneath(characters: set[str]) -> list[Any]:
+    """Our rest-beneath actions of ``characters`` (their names, as the actions are named after them:
+    ``DualTalk Ann rest beneath``, ``.001`` for the rig's) that nothing plays: the animator deleted our
+    track and no Generate ran since to drop them (:func:`.rest_beneath.drop_orphans`). They are ours and
+    go with the take, counted (rest42b left them to Blender's next save). Another character's stays."""
+    found = []
+    for action in bpy.data.actions:
+        if action.users or action.library is not None or not is_ours(action):
+            continue
+        if action_meta(action).get("layer") != rest_beneath.LAYER:
+            continue
+        named = _BENEATH_NAME.fullmatch(action.name)
+        if named is not None and named.group(1) in characters:
+            found.append(action)
+    return found
+
+
 def _scene_items(
     scene: Any, metas: list[dict[str, Any]], characters: list[str], chosen: set[int]
 ) -> tuple[list[Any], list[Any]]:
@@ -1249,7 +1271,9 @@ def plan_removal(objs: Iterable[Any], scene: Any = None) -> RemovePlan:
     elsewhere = _elsewhere(chars, scene, metas, characters, chosen)
     shared = [_shared_note(obj, scene, _metas(layers.character_idblocks(obj)), elsewhere) for obj in chars]
     notes[:0] = [n for n in shared if n is not None]  # first: the report's line shows the first note
-    removal = RemovePlan(characters, takes, blocks, _doomed_actions(blocks), markers, strips, notes)
+    names = (set(characters) | {str(m.get("character", "")) for m in metas}) - {""}
+    doomed = _doomed_actions(blocks) + _orphaned_beneath(names)
+    removal = RemovePlan(characters, takes, blocks, doomed, markers, strips, notes)
     removal.edits = layers.going_edits_words(layers.edits_in(removal.actions))
     removal.elsewhere = elsewhere
     removal.frame_range, removal.forget_range = _range_back(scene, metas, chosen)
@@ -1427,14 +1451,6 @@ def _forget_markers(scene: Any, removed: list[tuple[str, int]]) -> None:
     apply.write_marker_records(scene, left, records)
 
 
-def _face_name(obj: Any) -> str:
-    """The character ``obj`` (mesh or rig) as its take's texts name it: its face mesh's name."""
-    try:
-        return find_mesh_and_armature(obj)[0].name
-    except DualTalkError:
-        return obj.name
-
-
 def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = True) -> RemoveReport:
     """Remove DualTalk's take from the characters ``objs`` (meshes or armatures); see the module
     docstring for what goes and what stays. One undo step (``undo_push=False`` inside an operator that
@@ -1443,7 +1459,7 @@ def remove_take(objs: Iterable[Any], scene: Any = None, *, undo_push: bool = Tru
     objs = list(objs)
     plan = plan_removal(objs, scene)
     played = playing_takes(objs)  # read before the layers go
-    faces = [_face_name(obj) for obj in objs]  # as the readings' texts name them
+    faces = [face(obj).name for obj in objs]  # as the readings' texts name them
     # the animator's copies, found while the take still says what it plays (a take keyed before
     # 2026-12-04 is told from a copy of its strip only then: fix37 kept37); never planned: not ours
     kept_strips = sound.release_users_copies(scene)
