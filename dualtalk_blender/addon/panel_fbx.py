@@ -132,20 +132,23 @@ def check_folder(path: str) -> None:
 
 def clip_warnings(s: Any, paths: Sequence[Path] = ()) -> list[str]:
     """What the file's clip holds that the animator may not mean (:func:`..scene.fbx_export.clip_warnings`:
-    a character without a take, a scene range that is not the take's), each said as its own report
+    a character without a take, a scene range that is not the take's; then a shape key or bone the take
+    keys that was deleted since, :func:`..scene.deleted_parts.deleted_warnings`), each said as its own report
     after the status line, which counts them (:func:`fbx_message`). With one file per character (two
-    ``paths``), each file's own, led by its name."""
+    ``paths``), each file's own, led by its name (a deleted part's line names its character)."""
+    from ..scene.deleted_parts import deleted_warnings
     from ..scene.fbx_export import clip_warnings as _clip_warnings
 
     scene = getattr(s, "id_data", None)
     if scene is None or not hasattr(scene, "render"):
         return []
     chars = check_characters(s)
+    gone = deleted_warnings(chars)  # each names its character, so also of one file per character
     if len(paths) != 2:
-        return _clip_warnings(chars, scene)
+        return _clip_warnings(chars, scene) + gone
     return [
         f"{p.name}: {w}" for obj, p in zip(chars, paths, strict=True) for w in _clip_warnings([obj], scene)
-    ]
+    ] + gone
 
 
 def file_warnings(s: Any) -> list[str]:

@@ -27,6 +27,7 @@ from typing import Any, cast
 import bpy
 
 from ...inference.core.errors import DualTalkError
+from ..scene.deleted_parts import deleted_warnings
 from ..scene.held_data import held, lost
 from ..scene.paths import abspath
 from ..scene.steps import Steps
@@ -150,7 +151,11 @@ class GenerationRun:
             # hidden in the panel, set by a script: said, not used
             ignored = ignored_settings(settings, regenerating=frame_range is not None) if scripted else []
             self.notes += ignored
-            self.warnings_at_start = ignored + scene_warnings(scene, takes=False) + at_start
+            # a shape key or bone the playing take keys, deleted since: read now, as the take that
+            # replaces it (or the range keyed into it) no longer keys the part; said again at the end
+            gone = deleted_warnings(check_characters(settings))
+            self.notes += gone
+            self.warnings_at_start = ignored + scene_warnings(scene, takes=False) + at_start + gone
             # who was chosen, by session id (never reused, unlike a name or a freed pointer)
             self.chosen = tuple(_Chosen.of(obj, scene) for obj in check_characters(settings))
             # where a whole take would be keyed now that the animator slid the earlier one (the frame

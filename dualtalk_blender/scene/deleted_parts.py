@@ -4,7 +4,8 @@ Blender leaves a deleted shape key's or bone's curves in the take's layer action
 is no longer there: they move nothing, and the next Generate no longer keys it (the map finds no such
 key). A rename is another case: Blender renames the playing take's curves with the part, so they still
 resolve and :func:`.layers.renamed_channels` says so. Here the curves that resolve to nothing are read,
-so the panel can say the part is gone, as it says a renamed one is missing.
+so the panel can say the part is gone, as it says a renamed one is missing, and so can Generate, a
+Re-generate Preview Range and Export FBX in their own lines (:func:`deleted_warnings`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ...inference.core.errors import DualTalkError
 from . import compat
-from .layers import REST, our_strips, resolves
+from .characters import find_mesh_and_armature
+from .layers import REST, character_idblocks, our_strips, resolves
 
 _PART = re.compile(r'(key_blocks|pose\.bones)\["((?:[^"\\]|\\.)*)"\]')
 SHOWN = 3  # parts named in the line; the rest counted ("and 2 more")
@@ -35,6 +38,27 @@ def deleted_parts(idblocks: Iterable[Any]) -> list[tuple[str, str]]:
                 kind = "shape key" if part.group(1) == "key_blocks" else "bone"
                 found[(kind, part.group(2).replace('\\"', '"'))] = None
     return list(found)
+
+
+def deleted_warnings(objs: Iterable[Any]) -> list[str]:
+    """:func:`deleted_warning` for each character of ``objs`` (mesh or rig) whose playing take keys a
+    part deleted since: the operators' own lines (Generate and a preview range, read before the take
+    is replaced, as the new one no longer keys the part; Export FBX, whose file leaves it out). An
+    object that is not a character is passed over: the operator's own check names it."""
+    out: list[str] = []
+    seen: list[Any] = []
+    for obj in objs:
+        try:
+            mesh, arm = find_mesh_and_armature(obj)
+        except DualTalkError:
+            continue
+        if any(mesh == m for m in seen):
+            continue
+        seen.append(mesh)
+        parts = deleted_parts(character_idblocks(obj, (mesh, arm)))
+        if parts:
+            out.append(deleted_warning(mesh.name, parts))
+    return out
 
 
 def deleted_warning(character: str, parts: list[tuple[str, str]]) -> str:
