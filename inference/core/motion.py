@@ -98,6 +98,10 @@ _SMALL_MEMBERS = frozenset(
 )  # fmt: skip
 MAX_SECONDS = 4 * 60 * 60
 DATASET_FPS = 25.0  # the DualTalk dataset's rate: a file of exp/pose alone that states none is at it
+# FLAME's expression coefficients that DualTalk's flame56 space holds (the dataset's ``exp``, the
+# engines' output). FLAME itself has 100, and many trackers write all of them: the rest cannot be keyed
+# or scored in this space (:func:`flame_exp`).
+FLAME_EXP = 50
 MIN_FPS, MAX_FPS = 1.0, 1000.0  # film to high-speed capture; outside this a file is crafted or broken
 MAX_START_TIME = 40 * 60 * 60  # seconds into the source audio; beyond 40 h it is a typo
 # Every number a motion holds (values, gaze degrees, overlay weights): ARKit weights are 0-1, FLAME
@@ -240,20 +244,52 @@ class Motion:
         return np.concatenate([self.values[:, 53:56], self.values[:, 50:53]], axis=1)
 
     @classmethod
-    def from_flame(cls, exp: np.ndarray, pose: np.ndarray, **kw: Any) -> Motion:
-        """Build from dataset arrays ``exp`` (T,50) and ``pose`` (T,6)=[neck, jaw]."""
+    def from_flame(
+        cls, exp: np.ndarray, pose: np.ndarray, *, source: str = "", strict_exp: bool = False, **kw: Any
+    ) -> Motion:
+        """Build from dataset arrays ``exp`` (T,50) and ``pose`` (T,6)=[neck, jaw]. An ``exp`` of
+        FLAME's 100 coefficients keeps the first 50, with one warning when the rest hold values
+        (refused instead with ``strict_exp``: :func:`flame_exp`); ``source`` names the file in it."""
         exp = motion_values(exp, "exp")
         pose = motion_values(pose, "pose")
-        if exp.ndim != 2 or exp.shape[1] < 50 or pose.ndim != 2 or pose.shape[1] != 6:
+        if exp.ndim != 2 or exp.shape[1] < FLAME_EXP or pose.ndim != 2 or pose.shape[1] != 6:
             raise DualTalkError(f"expected exp (T,50) and pose (T,6), got {exp.shape} and {pose.shape}")
         if exp.shape[0] != pose.shape[0]:
             raise DualTalkError(f"exp has {exp.shape[0]} frames but pose has {pose.shape[0]}")
-        values = np.concatenate([exp[:, :50], pose[:, 3:6], pose[:, 0:3]], axis=1)
+        exp = flame_exp(exp, source, strict=strict_exp)
+        values = np.concatenate([exp, pose[:, 3:6], pose[:, 0:3]], axis=1)
         return cls(space=SPACE_FLAME, values=values, **kw)
 
     def _need_flame(self) -> None:
         if self.space != SPACE_FLAME:
             raise DualTalkError(f"this motion is {self.space}, not {SPACE_FLAME}")
+
+
+def flame_exp(exp: np.ndarray, source: str = "", *, strict: bool = False) -> np.ndarray:
+    """The first :data:`FLAME_EXP` columns of a (T, >=50) ``exp``: all DualTalk's FLAME space holds.
+    Many FLAME trackers write all 100 coefficients; reading 50 of them without a word keyed a file
+    whose columns 50-99 were noise exactly as a clean one, and ``eval`` scored such a prediction as
+    perfect (review rv43b F3). Columns past 50 that are all zero lose nothing and pass quietly; any
+    other value there gets one warning naming the count (``strict``: refused in one line, as
+    ``eval`` asks, where what differs in them would go unscored). ``source`` names the file."""
+    extra = exp[:, FLAME_EXP:] if exp.ndim == 2 else exp[:0]
+    if not extra.size or not np.any(extra):
+        return exp[:, :FLAME_EXP] if exp.ndim == 2 else exp
+    said = f"{source}: exp" if source else "exp"
+    count, peak = exp.shape[1], float(np.abs(extra).max())
+    past = f"columns {FLAME_EXP}-{count - 1}"
+    if strict:
+        raise DualTalkError(
+            f"{said} has {count} coefficients and {past} hold values (up to {peak:.3g}); the metrics "
+            f"score DualTalk's first {FLAME_EXP} (the dataset's), so what differs in the rest would go "
+            f"unscored: save exp[:, :{FLAME_EXP}] to score those"
+        )
+    logging.getLogger("dualtalk").warning(
+        "%s has %d coefficients; DualTalk's FLAME space (flame56) keeps the first %d: %s, which hold "
+        "values up to %.3g, are not read",
+        said, count, FLAME_EXP, past, peak,
+    )  # fmt: skip
+    return exp[:, :FLAME_EXP]
 
 
 def at_rate(motion: Motion, fps: float) -> Motion:
@@ -481,16 +517,19 @@ def _behaviour_arrays(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
 COPY_RTOL, COPY_ATOL = 1e-5, 1e-6
 
 
-def _check_dataset_copy(data: np.lib.npyio.NpzFile, values: np.ndarray, name: str) -> None:
+def _check_dataset_copy(
+    data: np.lib.npyio.NpzFile, values: np.ndarray, name: str, strict_exp: bool = False
+) -> None:
     """Refuse a flame56 motion file whose ``exp``/``pose`` (the dataset layout written beside
     ``values``) no longer agree with ``values``: someone edited one and re-saved, and reading either
-    one would silently drop the edit or the original."""
+    one would silently drop the edit or the original. An ``exp`` of more than 50 coefficients is
+    compared on its first 50 and said as :func:`flame_exp` says it."""
     exp = motion_values(data["exp"], f"{name}: exp")
     pose = motion_values(data["pose"], f"{name}: pose")
     values = motion_values(values, f"{name}: values")
     rows = len(values)
     copies = {
-        "exp": (exp[:, :50] if exp.ndim == 2 else exp, values[:, :50]),
+        "exp": (flame_exp(exp, name, strict=strict_exp), values[:, :FLAME_EXP]),
         "pose": (pose, np.concatenate([values[:, 53:56], values[:, 50:53]], axis=1)),
     }
     differ = []
@@ -524,17 +563,19 @@ def is_motion_file(path: str | os.PathLike[str]) -> bool:
     return value.shape == () and str(value) == FORMAT
 
 
-def load_motion(path: str | os.PathLike[str]) -> Motion:
+def load_motion(path: str | os.PathLike[str], *, strict_exp: bool = False) -> Motion:
     """Read a motion file, or a DualTalk dataset npz (``exp`` + ``pose``).
 
-    Never unpickles: object arrays are refused.
+    Never unpickles: object arrays are refused. An ``exp`` of FLAME's 100 coefficients is read as its
+    first 50, with one warning when the rest hold values; ``strict_exp`` refuses it instead (the
+    scorers, where the rest would go unscored: :func:`flame_exp`).
     """
     path = check_input_file(path, "motion file")
     if not zipfile.is_zipfile(path):  # np.load would call any other bytes "pickled data"
         raise DualTalkError(f"{path.name} is not a readable .npz motion file (not an npz archive)")
     with open(path, "rb") as fh:  # ours to close: np.load leaks its own handle on a damaged archive
         try:
-            return _read_motion(fh, path)
+            return _read_motion(fh, path, strict_exp)
         except MemoryError:  # within the bounds, but this machine has not that much free: say which file
             raise DualTalkError(
                 f"not enough memory to read the motion file {path.name}; close other programs or read it "
@@ -617,7 +658,7 @@ def refusals(name: str) -> Iterator[None]:
         raise DualTalkError(f"{name}: {exc}") from None
 
 
-def _read_motion(fh: BinaryIO, path: Path) -> Motion:
+def _read_motion(fh: BinaryIO, path: Path, strict_exp: bool = False) -> Motion:
     """The motion in an open npz file (see :func:`load_motion`)."""
     try:
         data = np.load(fh, allow_pickle=False)
@@ -632,7 +673,7 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                 raise DualTalkError(f"motion values must be (frames, channels), got shape {values.shape}")
             stated_fps(data.files, path.name)
             if space == SPACE_FLAME and "exp" in data.files and "pose" in data.files:
-                _check_dataset_copy(data, values, path.name)
+                _check_dataset_copy(data, values, path.name, strict_exp)
             return Motion(
                 space=space,
                 values=values,
@@ -655,6 +696,8 @@ def _read_motion(fh: BinaryIO, path: Path) -> Motion:
                 role=role,
                 speaking=data["speaking"] if "speaking" in data.files else None,
                 start_time=_scalar(data, "start_time", 0.0),
+                source=path.name,
+                strict_exp=strict_exp,
             )
     raise DualTalkError(missing_members(data.files, path.name))
 
