@@ -449,6 +449,41 @@ def start_from_files(
     return request.replace(start=start_a), started
 
 
+def sound_length_said(
+    shot: Shot, motions: tuple[Motion, Motion], heard_s: float, job: bool, started: bool
+) -> list[str]:
+    """One warning, giving both lengths, when motion files that record no source and the sound
+    ``--audio`` plays under them (``heard_s`` seconds, the part heard) are not one take's length:
+    more than :data:`~...inference.metrics.MAX_LENGTH_MISMATCH_S` apart, the rule by which ``eval``
+    tells two takes apart. Our own takes end within a frame of their sound (0.01-0.03 s over, the
+    LibriVox takes; the dataset's 587 frames are 0.008 s short of its 23.488 s), so a normal take
+    never trips it; 23.5 s of motion under 10 s of sound was keyed without a word (review rv43b F5).
+    Files that record their source are checked against it (:func:`.shot_motion.match_audio`); motion
+    shorter than a sound heard from a start (``started``: the files' ``start_time``, or ``--start``)
+    with no end given is a part of the recording, as such files are made."""
+    from ...inference.core.take_record import audio_record
+    from ...inference.metrics import MAX_LENGTH_MISMATCH_S
+
+    if audio_record(motions[0]) or audio_record(motions[1]):
+        return []
+    motion_s = max(motions[0].duration, motions[1].duration)
+    if abs(motion_s - heard_s) <= MAX_LENGTH_MISMATCH_S:
+        return []
+    opened = (started or shot.req.start is not None) and shot.req.end is None
+    if motion_s < heard_s and opened:
+        return []
+    assert shot.motion_a is not None and shot.motion_b is not None and shot.req.audio is not None
+    flags = motion_flags(job)
+    files = f"{flags[0]} {shot.motion_a.name} and {flags[1]} {shot.motion_b.name}"
+    sounds = [Path(f).name for f in (shot.req.audio, shot.req.audio_b) if f is not None]
+    part = " (the part heard)" if started or shot.req.start is not None or shot.req.end is not None else ""
+    verb = "are" if len(sounds) > 1 else "is"
+    return [
+        f"{files} are {motion_s:.1f} s of motion but {' and '.join(sounds)}{part} {verb} {heard_s:.1f} s "
+        "of sound: is it their take's recording? Keyed as given (the scene range follows the motion)"
+    ]
+
+
 def write_mix(dialogue: Any, path: Path) -> Path:
     """The dialogue mix (both voices, 16 kHz, 16-bit) at ``path``; a write that fails (a full disk)
     is one line with the disk's own error, exit 2 (:func:`~...inference.core.fileio.write_sound`)."""
@@ -674,6 +709,9 @@ def _run_locked(
         if not started:
             raise
         raise DualTalkError(f"{exc} ({started})") from None
+    if given is not None and dialogue is not None and shot.frame_range is None:
+        for line in sound_length_said(shot, given, dialogue.duration, job, bool(started)):
+            warn(f"{where}{line}")
     if dialogue is not None and engine_needed:
         # the take's frames, before the engine runs: counted by the keying's own check, on the
         # motion the engine will make (as many 25 fps frames as cover the audio)
