@@ -5,7 +5,9 @@ rotation it holds now, its rest axes in armature space) plus the rests an earlie
 recorded, and keys the :class:`RotationTrack` values :func:`rotation_tracks` returns. Every
 rotation is composed onto a *rest* orientation: the pose the bone held when its first take was
 keyed, kept in the take's metadata, so re-generating composes onto the same pose and not onto
-the previous take's last evaluated frame.
+the previous take's last evaluated frame. A bone the animator animates holds no one pose: what it
+held at Generate was their key at the playhead, so the take composes onto the bone's own rest
+(:attr:`BonePose.keyed`) and is the same take on whichever frame Generate ran (review rv43a F1).
 
 Motion rotations are axis-angle in the motion's head frame (see ``inference/core/channels.py``);
 :data:`.retarget.FRAME_TO_RIG` maps that frame onto a Z-up or Y-up rig.
@@ -42,6 +44,13 @@ class BonePose:
     rotation_mode: str  # QUATERNION / AXIS_ANGLE / an Euler order such as XYZ
     basis: np.ndarray  # (4,) (w, x, y, z): the rotation it holds now (its matrix_basis)
     axes: np.ndarray | None = None  # (3, 3) bone rest orientation in armature space; None: the object
+    # the animator's own keys (or drivers) turn it: UNDER the take's layers (theirs before the first
+    # take, or kept beneath it: the take replaces them), OVER them (a fix keyed on top), "" none
+    keyed: str = ""
+
+
+UNDER, OVER = "under", "over"  # :attr:`BonePose.keyed`
+IDENTITY = np.array([1.0, 0.0, 0.0, 0.0])  # a bone's own rest (its matrix_basis at rest)
 
 
 @dataclass
@@ -78,9 +87,19 @@ def stored_rests(meta: Mapping[str, object]) -> dict[str, np.ndarray]:
 
 def rest_rotation(bone: str, pose: BonePose, stored: Mapping[str, np.ndarray]) -> np.ndarray:
     """The orientation (w, x, y, z) ``bone``'s rotations are composed onto: the recorded one if an
-    earlier take kept it, else the pose it holds now."""
+    earlier take kept it, else the pose it holds now.
+
+    Where the animator's keys turn the bone, the pose it holds now is their key at the playhead:
+    composed onto, it leant the whole take by their pose on one frame (28 degrees on every frame when
+    Generate ran at the shot's end, 2 at its start). Under the take, their keys are what its layer
+    replaces, so it turns from the bone's rest, also over a rest an earlier take recorded from such a
+    pose; a fix they keyed over an earlier take keeps that take's rest (it is an offset from it)."""
+    if pose.keyed == UNDER:
+        return IDENTITY.copy()
     if bone in stored:
         return np.asarray(stored[bone], dtype=np.float64)
+    if pose.keyed:
+        return IDENTITY.copy()
     return np.asarray(pose.basis, dtype=np.float64)
 
 

@@ -23,7 +23,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,18 @@ from ..rig import bones, flame_arkit, plan
 from ..rig.mapping import load_mapping
 from ..rig.options import MAX_FRAME, ApplyOptions  # ApplyOptions: declared in rig/options.py
 from ..rig.turns import MIN_TURN_S, marker_frames, turn_changes
-from . import before_take, companions, compat, gaze, keying, layers, marker_places, range_keys, range_plan
+from . import (
+    before_take,
+    companions,
+    compat,
+    gaze,
+    keying,
+    layers,
+    marker_places,
+    range_keys,
+    range_plan,
+    rest_beneath,
+)
 from .characters import CharacterReport, inspect_character, linked_refusal, sharing_objects
 from .paths import blend_path
 from .records import DamagedRecord, entries, parse
@@ -333,7 +344,8 @@ def _apply_motion(
         warnings += [mixed] if mixed else []
     values = _rig_values(report, motion, options, fps, warnings, lead)
     span = plan.FrameSpan(int(start), len(values))
-    targets, rests = _key_targets(report, values, options.head)
+    ranged = options.replace_range is not None
+    targets, rests = _key_targets(report, values, options.head, warnings, ranged)
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
@@ -469,12 +481,16 @@ def _rig_values(
 
 
 def _key_targets(
-    report: CharacterReport, values: np.ndarray, head: bool
+    report: CharacterReport,
+    values: np.ndarray,
+    head: bool,
+    warnings: list[str] | None = None,
+    ranged: bool = False,
 ) -> tuple[list[keying.TargetCurves], dict[str, list[float]]]:
     """The curves of both datablocks (shape keys, then the armature or object), and the rest
-    orientation each rotation was composed onto."""
+    orientation each rotation was composed onto (``warnings``, ``ranged``: :func:`_rotation_target`)."""
     shape_keys = _shape_key_target(report, values)
-    rotations, rests = _rotation_target(report, values, head)
+    rotations, rests = _rotation_target(report, values, head, warnings, ranged)
     return [t for t in (shape_keys, rotations) if t is not None], rests
 
 
@@ -494,20 +510,34 @@ def _shape_key_target(report: CharacterReport, values: np.ndarray) -> keying.Tar
 
 
 def _rotation_target(
-    report: CharacterReport, values: np.ndarray, head: bool
+    report: CharacterReport,
+    values: np.ndarray,
+    head: bool,
+    warnings: list[str] | None = None,
+    ranged: bool = False,
 ) -> tuple[keying.TargetCurves | None, dict[str, list[float]]]:
+    """The rotation curves of the armature (or object). A bone the animator keys under the take turns
+    from its own rest (:func:`..rig.bones.rest_rotation`); where an earlier take recorded their keyed
+    pose as its rest, the line added to ``warnings`` says the take no longer leans by it. A range
+    (``ranged``) keeps the rest of the take it is cut into, so it cross-fades into the same head."""
     arm = report.armature
     owner = arm if arm is not None else report.mesh
     head_key = _head_key(report) if head else None
     drives = report.bones if arm is not None else []
+    poses = _read_poses(report, head_key, drives)
+    stored = bones.stored_rests(_previous_meta(owner))
+    if ranged:  # their keys under the take: the take's own recorded rest, as around the range
+        poses = {k: replace(p, keyed=bones.OVER) if p.keyed else p for k, p in poses.items()}
+    elif warnings is not None:
+        warnings += _rest_reread(report.mesh.name, poses, stored)
     tracks, rests = bones.rotation_tracks(
         values,
         report.space,
         head=head_key,
         head_frame=report.head_frame,
         drives=drives,
-        poses=_read_poses(report, head_key, drives),
-        stored=bones.stored_rests(_previous_meta(owner)),
+        poses=poses,
+        stored=stored,
     )
     curves = [curve for track in tracks for curve in _rotation_curves(track)]
     return (keying.TargetCurves(owner, owner.name, curves) if curves else None), rests
@@ -523,11 +553,12 @@ def _head_key(report: CharacterReport) -> str | None:
 def _read_poses(
     report: CharacterReport, head: str | None, drives: list[bones.BoneDrive]
 ) -> dict[str, bones.BonePose]:
-    """The rotation mode, current rotation and rest axes of every bone (or object) to be keyed."""
+    """The rotation mode, current rotation and rest axes of every bone (or object) to be keyed, and
+    whether the animator's own keys turn it (:func:`_keyed_rotations`)."""
     poses: dict[str, bones.BonePose] = {}
     arm = report.armature
+    owner = arm if arm is not None else report.mesh
     if head == bones.OBJECT:  # the object keyed: the armature when a custom map says head "" beside one
-        owner = arm if arm is not None else report.mesh
         poses[head] = bones.BonePose(owner.rotation_mode, _basis(owner))
     for name in [head or "", *(d.bone for d in drives)]:
         if name and name not in poses:
@@ -535,7 +566,82 @@ def _read_poses(
             pb = arm.pose.bones[name]
             axes = np.array(arm.data.bones[name].matrix_local.to_3x3().normalized())
             poses[name] = bones.BonePose(pb.rotation_mode, _basis(pb), axes)
-    return poses
+    keyed = _keyed_rotations(owner, poses)
+    return {k: replace(p, keyed=keyed[k]) if k in keyed else p for k, p in poses.items()}
+
+
+def _rotation_path(bone: str, mode: str) -> str:
+    """The data path of the rotation ``mode`` plays on ``bone`` (:data:`..rig.bones.OBJECT`: the object's)."""
+    prop = {"QUATERNION": "rotation_quaternion", "AXIS_ANGLE": "rotation_axis_angle"}.get(
+        mode, "rotation_euler"
+    )
+    return f'pose.bones["{bpy.utils.escape_identifier(bone)}"].{prop}' if bone else prop
+
+
+def _keyed_rotations(owner: Any, poses: dict[str, bones.BonePose]) -> dict[str, str]:
+    """Which of ``poses``' rotations the animator's own unmuted keys or drivers on ``owner`` turn:
+    :data:`..rig.bones.UNDER` where they play under the take's layers (their active action or tracks
+    before the first take, their tracks beneath ours after it: a drive too), :data:`..rig.bones.OVER`
+    where only a fix over an earlier take turns it (the active action, a track above ours)."""
+    ad = getattr(owner, "animation_data", None)
+    if ad is None:
+        return {}
+    paths = {_rotation_path(bone, pose.rotation_mode): bone for bone, pose in poses.items()}
+    found: dict[str, str] = {}
+
+    def mark(curves: Iterable[Any], where: str) -> None:
+        for fc in curves:
+            bone = paths.get(fc.data_path)
+            if bone is not None and not fc.mute and found.get(bone) != bones.UNDER:
+                found[bone] = where
+
+    mark(ad.drivers, bones.UNDER)
+    tracks = list(ad.nla_tracks)
+    ours = layers.our_tracks(owner)
+    mine = {s.as_pointer() for s in rest_beneath.beneath_strips(owner)}
+    first = min((i for i, t in enumerate(tracks) if any(t == o for o in ours)), default=len(tracks))
+    for i, track in enumerate(tracks):
+        if track.mute or any(track == o for o in ours):
+            continue
+        for strip in track.strips:
+            if (
+                strip.mute
+                or strip.action is None
+                or keying.is_ours(strip.action)
+                or strip.as_pointer() in mine
+            ):
+                continue
+            mark(
+                compat.iter_fcurves(strip.action, strip.action_slot), bones.UNDER if i < first else bones.OVER
+            )
+    if ad.action is not None and not keying.is_ours(ad.action):
+        mark(
+            compat.iter_fcurves(ad.action, getattr(ad, "action_slot", None)),
+            bones.OVER if ours else bones.UNDER,
+        )
+    return found
+
+
+def _rest_reread(
+    character: str, poses: dict[str, bones.BonePose], stored: dict[str, np.ndarray]
+) -> list[str]:
+    """One line per bone keyed under the take whose recorded rest (an earlier take's, read from their
+    keyed pose at the playhead by a build before review rv43a) leant the take: it turns from the bone's
+    rest now."""
+    out = []
+    for bone, pose in poses.items():
+        if pose.keyed != bones.UNDER or bone not in stored:
+            continue
+        q = stored[bone] / np.linalg.norm(stored[bone])
+        off = float(np.degrees(2.0 * np.arccos(min(1.0, abs(float(q[0]))))))
+        if off >= 0.5:
+            what = f"bone {bone!r}" if bone else "the object's rotation"
+            out.append(
+                f"{character}: the take turns {what} from its rest pose now, where the earlier take turned "
+                "it from your keys' pose on the frame it was generated on (a "
+                f"{off:.0f}-degree turn held on every frame); your keys play under the take's layer as before"
+            )
+    return out
 
 
 def _basis(target: Any) -> np.ndarray:
@@ -1012,11 +1118,12 @@ def _aimed_steps(
     muted = bool(gaze.hand_key_curves(heads))
     lo, hi = share
     mid = (lo + hi) / 2 if muted else hi
+    shown = max(rep.frames for rep in reps)  # the scene frames the readings cover, as the result says
     unposed = yield from gaze.sample_steps(
         scene,
         heads,
         frames,
-        _Share(progress, lo, mid),
+        _SceneFrames(progress, lo, mid, shown),
         around=lambda: (_unstretched(scene), gaze.hand_keys_off(scene, heads)),
         pauses=pauses,
     )
@@ -1026,7 +1133,7 @@ def _aimed_steps(
             scene,
             heads,
             frames,
-            _Share(progress, mid, hi),
+            _SceneFrames(progress, mid, hi, shown),
             around=lambda: (_unstretched(scene),),
             pauses=pauses,
         )
@@ -1068,6 +1175,24 @@ class _Share:
     def check_cancel(self) -> None:
         if self.progress is not None:
             self.progress.check_cancel()
+
+
+class _SceneFrames(_Share):
+    """The heads' reading's share: :mod:`.gaze` counts the motion's samples (25 a second), which
+    said "frame 22/150" for a take of 144 frames at 24 fps (review rv43a F5); the line counts the
+    scene frames the take covers (``frames``), the ones the result line and the timeline show."""
+
+    COUNTED = "aiming the eyes: frame "
+
+    def __init__(self, progress: Any, lo: float, hi: float, frames: int) -> None:
+        super().__init__(progress, lo, hi)
+        self.frames = max(int(frames), 1)
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        if message.startswith(self.COUNTED):
+            done = min(int(round(float(fraction) * self.frames)), self.frames)
+            message = f"{self.COUNTED}{done:,}/{self.frames:,}"
+        super().update(stage, fraction, message)
 
 
 def _say(progress: Any, fraction: float, message: str) -> None:
