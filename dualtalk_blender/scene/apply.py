@@ -49,7 +49,7 @@ from . import (
     range_plan,
     rest_beneath,
 )
-from .characters import CharacterReport, inspect_character, linked_refusal, sharing_objects
+from .characters import CharacterReport, head_limits, inspect_character, linked_refusal, sharing_objects
 from .paths import blend_path
 from .records import DamagedRecord, entries, parse
 from .records import frame as record_frame
@@ -1031,6 +1031,18 @@ TAKE_SHARES = {
     "eyes B": (0.85, 1.0),
 }
 
+# The same with a head held in by a Limit Rotation: the heads read again as played, and those eyes
+# keyed again (:func:`_aimed_again`)
+LIMITED_SHARES = {
+    **TAKE_SHARES,
+    "heads": (0.3, 0.55),
+    "eyes A": (0.55, 0.65),
+    "eyes B": (0.65, 0.75),
+    "heads again": (0.75, 0.85),
+    "again A": (0.85, 0.925),
+    "again B": (0.925, 1.0),
+}
+
 # Shares of a range's keying with eye contact, as its parts cost (2-minute range of a 10-minute take)
 RANGE_SHARES = {
     "raw 0": (0.0, 0.17),
@@ -1057,9 +1069,15 @@ def _mutual_gaze(
     steps: the heads' readings (:func:`.gaze.sample_steps`), then each character's eyes.
 
     Both heads are read back from the scene after their motion is keyed, every motion frame, so
-    the eyes follow characters the user has animated and make up for the head's own motion.
+    the eyes follow characters the user has animated and make up for the head's own motion. A head
+    held in by a Limit Rotation (:func:`.characters.head_limits`) does not reach the turn it was
+    keyed: its eyes are aimed again from the head as it plays (:func:`_aimed_again`).
     """
-    aimed = yield from _aimed_steps(scene, objs, motions, reps, options, reports, progress, pauses)
+    limited = [bool(head_limits(rep.armature, rep.head_target)) for rep in reports]
+    shares = LIMITED_SHARES if any(limited) else TAKE_SHARES
+    aimed = yield from _aimed_steps(
+        scene, objs, motions, reps, options, reports, progress, pauses, shares["heads"]
+    )
     yield
     out = []
     for i in range(2):
@@ -1067,14 +1085,65 @@ def _mutual_gaze(
         if motion is None:
             out.append(reps[i])
             continue
-        eyes = _Share(progress, *TAKE_SHARES[f"eyes {'AB'[i]}"], f"{reps[i].character}: eyes, ")
+        eyes = _Share(progress, *shares[f"eyes {'AB'[i]}"], f"{reps[i].character}: eyes, ")
         again = yield from _apply_one_steps(
             objs[i], motion, options, scene=scene, report=reports[i], reads=reads, progress=eyes
         )
         out.append(_merged(again, reps[i]))
-        _say(progress, TAKE_SHARES[f"eyes {'AB'[i]}"][1], f"{reps[i].character}: eyes keyed")
+        _say(progress, shares[f"eyes {'AB'[i]}"][1], f"{reps[i].character}: eyes keyed")
+        yield
+    if not any(limited[i] and aimed[i] is not None for i in range(2)):
+        return out[0], out[1]
+    played = yield from _aimed_again(scene, objs, aimed, (out[0], out[1]), limited, reports, progress, pauses)
+    for i, motion in enumerate(played):
+        if motion is None:
+            continue
+        eyes = _Share(progress, *shares[f"again {'AB'[i]}"], f"{out[i].character}: eyes from the held head, ")
+        again = yield from _apply_one_steps(
+            objs[i], motion, options, scene=scene, report=reports[i], reads=reads, progress=eyes
+        )
+        out[i] = _merged(again, out[i])
+        _say(progress, shares[f"again {'AB'[i]}"][1], f"{out[i].character}: eyes keyed")
         yield
     return out[0], out[1]
+
+
+def _aimed_again(
+    scene: Any,
+    objs: tuple[Any, Any],
+    aimed: list[Motion | None],
+    reps: tuple[ApplyReport, ApplyReport],
+    limited: list[bool],
+    reports: tuple[CharacterReport, CharacterReport],
+    progress: Any = None,
+    pauses: bool = False,
+) -> Steps[list[Motion | None]]:
+    """Per character: its ``aimed`` motion with the eyes aimed from the head as it plays now, where a
+    Limit Rotation holds the head short of the turn keyed (``limited``); None for the others.
+
+    The turn stays keyed as it was (muting the limit shows it); the eyes turn the rest, as far as
+    their range goes. A head held at 20 degrees of a 70-degree turn kept eyes aimed for 70 degrees:
+    they looked about 50 degrees short of the partner (review rv43a F2)."""
+    motions = [m for m in aimed if m is not None]
+    frames = _reading_frames(scene, objs, motions, reps)
+    shown = max(rep.frames for rep in reps)
+    samples = yield from gaze.sample_steps(
+        scene,
+        list(reports),
+        frames,
+        _SceneFrames(progress, *LIMITED_SHARES["heads again"], shown),
+        around=lambda: (_unstretched(scene),),
+        pauses=pauses,
+    )
+    out: list[Motion | None] = []
+    for i in range(2):
+        motion = aimed[i]
+        if motion is None or not limited[i]:
+            out.append(None)
+            continue
+        own, other = ({k: v[: motion.num_frames] for k, v in samples[j].items()} for j in (i, 1 - i))
+        out.append(gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), 0.0))
+    return out
 
 
 def _aimed(
@@ -1094,6 +1163,17 @@ def _aimed(
     return run_steps(_aimed_steps(scene, objs, motions, reps, options, reports, progress))
 
 
+def _reading_frames(
+    scene: Any, objs: tuple[Any, Any], motions: Iterable[Motion], reps: tuple[ApplyReport, ApplyReport]
+) -> np.ndarray:
+    """The scene frames (fractional) the heads are read at: one per motion sample, where the take plays."""
+    motions = list(motions)
+    ratio = scene_fps(scene) / motions[0].fps
+    count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
+    # the heads where the take plays: a range of a take whose strips were moved plays later
+    return reps[0].first_frame + range_plan.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
+
+
 def _aimed_steps(
     scene: Any,
     objs: tuple[Any, Any],
@@ -1108,12 +1188,7 @@ def _aimed_steps(
     """:func:`_aimed` in steps (``pauses``: see :func:`.gaze.sample_steps`); Time Stretching off and
     the animator's head keys muted only while the heads are read. ``share``: the part of the
     keying's progress the reading fills (read twice with head keys muted: half each)."""
-    ratio = scene_fps(scene) / motions[0].fps
-    count = max(m.num_frames for m in motions)  # takes of two lengths: the shorter one's head holds
-    # the heads where the take plays: a range of a take whose strips were moved plays later
-    frames = (
-        reps[0].first_frame + range_plan.strip_offset(objs[0]) + np.arange(count, dtype=np.float64) * ratio
-    )
+    frames = _reading_frames(scene, objs, motions, reps)
     heads = list(reports)
     muted = bool(gaze.hand_key_curves(heads))
     lo, hi = share

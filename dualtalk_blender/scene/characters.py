@@ -10,6 +10,7 @@ motion channel will drive, what is missing, and one summary line for the UI/CLI 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -532,6 +533,7 @@ def _head_bone_traps(mesh: Any, arm: Any, bone: str) -> list[str]:
             f"{mesh.name}: head bone {bone!r} has a {kind} constraint {con.name!r} that {how} the "
             f"head rotation DualTalk keys, so the take's head motion will not show; {advice}"
         )
+    out += [_limit_line(mesh.name, bone, con) for con in head_limits(arm, bone)]
     drivers = arm.animation_data.drivers if arm.animation_data is not None else []
     prefix = f'pose.bones["{bpy.utils.escape_identifier(bone)}"].rotation_'
     driven = sorted(
@@ -544,6 +546,45 @@ def _head_bone_traps(mesh: Any, arm: Any, bone: str) -> list[str]:
             "those drivers"
         )
     return out
+
+
+def head_limits(arm: Any, bone: str) -> list[Any]:
+    """The Limit Rotation constraints that hold ``bone`` (the head) in: unmuted, of some influence and
+    limiting an axis. Rigs carry one as a safety (Y within 20 degrees): the take's head turned toward a
+    partner beside it (about 70 degrees for a pair side by side facing the camera) stopped at the limit
+    on every frame, nods and sway gone with it, and the eyes, aimed for the whole turn, missed the
+    partner with nothing said (review rv43a F2). Said up front (:func:`_limit_line`); the eyes are
+    aimed again from the head as the limit leaves it (:func:`.apply.apply_dialogue`)."""
+    pbone = arm.pose.bones.get(bone) if arm is not None and bone else None
+    if pbone is None:
+        return []
+    return [
+        con
+        for con in pbone.constraints
+        if con.type == "LIMIT_ROTATION"
+        and not con.mute
+        and con.influence > 0.0
+        and getattr(con, "is_valid", True)
+        and any(getattr(con, f"use_limit_{axis}") for axis in "xyz")
+    ]
+
+
+def _limit_line(character: str, bone: str, con: Any) -> str:
+    """The line for a Limit Rotation on the head bone (:func:`head_limits`): its limits, what it costs."""
+    limits = ", ".join(
+        f"{axis.upper()} {math.degrees(getattr(con, f'min_{axis}')):.0f} to "
+        f"{math.degrees(getattr(con, f'max_{axis}')):.0f}"
+        for axis in "xyz"
+        if getattr(con, f"use_limit_{axis}")
+    )
+    space = con.bl_rna.properties["owner_space"].enum_items[con.owner_space].name.lower()
+    how = "" if con.influence >= 1.0 else f" (influence {con.influence:.2g})"
+    return (
+        f"{character}: head bone {bone!r} has a Limit Rotation constraint {con.name!r}{how} holding it to "
+        f"{limits} degrees ({space}): the take's head stops there where it turns further (toward the "
+        "partner, up to about 80 degrees for a pair side by side), and the eyes turn the rest only as far "
+        "as they reach, so eye contact can miss; widen or mute the limit to see the take's head motion"
+    )
 
 
 def _shape_key_traps(mesh: Any, key: Any, report: CharacterReport) -> list[str]:
