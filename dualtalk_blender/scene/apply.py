@@ -579,14 +579,15 @@ def _rotation_path(bone: str, mode: str) -> str:
 
 
 def _keyed_rotations(owner: Any, poses: dict[str, bones.BonePose]) -> dict[str, str]:
-    """Which of ``poses``' rotations the animator's own unmuted keys or drivers on ``owner`` turn:
+    """Which of ``poses``' bones the animator's own unmuted keys or drivers on ``owner`` turn:
     :data:`..rig.bones.UNDER` where they play under the take's layers (their active action or tracks
     before the first take, their tracks beneath ours after it: a drive too), :data:`..rig.bones.OVER`
     where only a fix over an earlier take turns it (the active action, a track above ours)."""
     ad = getattr(owner, "animation_data", None)
     if ad is None:
         return {}
-    paths = {_rotation_path(bone, pose.rotation_mode): bone for bone, pose in poses.items()}
+    # bones only: an object's rotation keys place the character in the shot (which way it faces)
+    paths = {_rotation_path(bone, pose.rotation_mode): bone for bone, pose in poses.items() if bone}
     found: dict[str, str] = {}
 
     def mark(curves: Iterable[Any], where: str) -> None:
@@ -635,9 +636,8 @@ def _rest_reread(
         q = stored[bone] / np.linalg.norm(stored[bone])
         off = float(np.degrees(2.0 * np.arccos(min(1.0, abs(float(q[0]))))))
         if off >= 0.5:
-            what = f"bone {bone!r}" if bone else "the object's rotation"
             out.append(
-                f"{character}: the take turns {what} from its rest pose now, where the earlier take turned "
+                f"{character}: the take turns bone {bone!r} from its rest pose now, where the earlier take turned "
                 "it from your keys' pose on the frame it was generated on (a "
                 f"{off:.0f}-degree turn held on every frame); your keys play under the take's layer as before"
             )
