@@ -1075,8 +1075,9 @@ def _mutual_gaze(
     """
     limited = [bool(head_limits(rep.armature, rep.head_target)) for rep in reports]
     shares = LIMITED_SHARES if any(limited) else TAKE_SHARES
+    glanced: list[bool] = []
     aimed = yield from _aimed_steps(
-        scene, objs, motions, reps, options, reports, progress, pauses, shares["heads"]
+        scene, objs, motions, reps, options, reports, progress, pauses, shares["heads"], glanced
     )
     yield
     out = []
@@ -1094,7 +1095,9 @@ def _mutual_gaze(
         yield
     if not any(limited[i] and aimed[i] is not None for i in range(2)):
         return out[0], out[1]
-    played = yield from _aimed_again(scene, objs, aimed, (out[0], out[1]), limited, reports, progress, pauses)
+    played = yield from _aimed_again(
+        scene, objs, aimed, (out[0], out[1]), limited, reports, progress, pauses, any(glanced)
+    )
     for i, motion in enumerate(played):
         if motion is None:
             continue
@@ -1117,9 +1120,11 @@ def _aimed_again(
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
     pauses: bool = False,
+    glance: bool = False,
 ) -> Steps[list[Motion | None]]:
     """Per character: its ``aimed`` motion with the eyes aimed from the head as it plays now, where a
     Limit Rotation holds the head short of the turn keyed (``limited``); None for the others.
+    ``glance``: the pair glances (:func:`.gaze.glancing`), so the eyes stop short of their corners.
 
     The turn stays keyed as it was (muting the limit shows it); the eyes turn the rest, as far as
     their range goes. A head held at 20 degrees of a 70-degree turn kept eyes aimed for 70 degrees:
@@ -1142,7 +1147,7 @@ def _aimed_again(
             out.append(None)
             continue
         own, other = ({k: v[: motion.num_frames] for k, v in samples[j].items()} for j in (i, 1 - i))
-        out.append(gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), 0.0))
+        out.append(gaze.aimed(motion, gaze.to_partner(own, other, reports[i]), 0.0, glance=glance))
     return out
 
 
@@ -1184,10 +1189,12 @@ def _aimed_steps(
     progress: Any = None,
     pauses: bool = False,
     share: tuple[float, float] = TAKE_SHARES["heads"],
+    glanced: list[bool] | None = None,
 ) -> Steps[list[Motion | None]]:
     """:func:`_aimed` in steps (``pauses``: see :func:`.gaze.sample_steps`); Time Stretching off and
     the animator's head keys muted only while the heads are read. ``share``: the part of the
-    keying's progress the reading fills (read twice with head keys muted: half each)."""
+    keying's progress the reading fills (read twice with head keys muted: half each); ``glanced``: told
+    whether the pair glances (:func:`.gaze.glancing`)."""
     frames = _reading_frames(scene, objs, motions, reps)
     heads = list(reports)
     muted = bool(gaze.hand_key_curves(heads))
@@ -1220,6 +1227,8 @@ def _aimed_steps(
             seen[i].append(gaze.to_partner(own, other, reports[i]))
     # a pair facing one way glances (their faces read without the animator's head keys)
     glance = gaze.glancing(options.side_by_side, [seen[0][1], seen[1][1]])
+    if glanced is not None:  # told to the caller that aims the eyes again (:func:`_aimed_again`)
+        glanced.append(glance)
     out: list[Motion | None] = []
     for i in range(2):
         motion = motions[i]

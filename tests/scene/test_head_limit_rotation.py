@@ -13,6 +13,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
+from dualtalk.dualtalk_blender.rig.gaze import GLANCE_EYE
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.dualtalk_blender.scene.characters import inspect_character
 from dualtalk.inference.core.gaze import EYE_YAW_DEG
@@ -51,8 +52,9 @@ def test_a_limited_head_is_said_and_its_eyes_turn_the_rest():
     ann, ben = br.make_character("Ann", location=(-0.5, 0, 0)), br.make_character("Ben", location=(0.5, 0, 0))
     cons = [limit(ann), limit(ben)]
 
+    turn = ApplyOptions(undo_push=False, side_by_side="turn")  # the pair turns to face each other
     rep_a, _rep_b, _ = apply_dialogue(
-        ann, ben, looking_at_the_partner("A"), looking_at_the_partner("B"), ApplyOptions(undo_push=False)
+        ann, ben, looking_at_the_partner("A"), looking_at_the_partner("B"), turn
     )
 
     said = [w for w in rep_a.warnings if "Limit Rotation" in w]
@@ -71,6 +73,18 @@ def test_a_limited_head_is_said_and_its_eyes_turn_the_rest():
     cons[0].mute = True
     bpy.context.scene.frame_set(25)
     assert abs(head_yaw(ann.parent)) > 60.0  # the take's turn is keyed as it was: muting the limit shows it
+    cons[0].mute = False
+
+    apply_dialogue(
+        ann,
+        ben,
+        looking_at_the_partner("A"),
+        looking_at_the_partner("B"),
+        turn.replace(side_by_side="glance"),
+    )
+    bpy.context.scene.frame_set(25)  # a glancing pair's eyes still stop short of their corners
+    eyes = (keys["eyeLookOutLeft"].value - keys["eyeLookInLeft"].value) * EYE_YAW_DEG
+    assert abs(eyes) == pytest.approx(GLANCE_EYE * EYE_YAW_DEG, abs=0.1)
 
 
 def test_a_limit_rotation_that_limits_no_axis_is_quiet():
