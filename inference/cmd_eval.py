@@ -8,7 +8,9 @@ too: ``A`` is speaker 1 and ``B`` speaker 2, unless the files record otherwise (
 ``--swap``, or from ``<stem>_speaker2.wav`` given as ``--audio``: :func:`_recorded_speaker`). ``--gt`` holds the
 DualTalk-format ground truth ``<stem>_speaker{1,2}.npz``; the *other* speaker's file is
 the partner for P-FD and rPCC. Subfolders are matched by relative path. Metrics are
-defined in :mod:`inference.metrics` and ``docs/metrics.md``.
+defined in :mod:`inference.metrics` and ``docs/metrics.md``. An ``exp`` of FLAME's 100 coefficients
+whose columns past 50 hold values is refused in one line (``load_motion(..., strict_exp=True)``): the
+metrics score the first 50, and a prediction whose other 50 were noise scored as perfect.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def _load_pred(path: Path, motion: Motion | None = None) -> tuple[str, np.ndarra
     """(space, values, fps); a bare .npy carries no rate (None: taken to be the ground truth's).
     ``motion``: the .npz already read."""
     if path.suffix == ".npz":
-        m = motion if motion is not None else load_motion(path)
+        m = motion if motion is not None else load_motion(path, strict_exp=True)
         return m.space, m.values, m.fps
     try:
         _npy_shape(path)  # from the header: a file claiming billions of frames is never allocated
@@ -165,7 +167,7 @@ def _speaker_of(
     rel, stem, who = key
     shown = path.relative_to(pred_dir).as_posix()
     try:
-        motion = motions[path] = load_motion(path)
+        motion = motions[path] = load_motion(path, strict_exp=True)
     except DualTalkError:  # said when it is scored (a file without ground truth is only listed)
         return key
     recorded = _recorded_speaker(motion, stem, shown)
@@ -247,7 +249,7 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
             missing.append(f"{p.relative_to(pred_dir).as_posix()} (lacks {lacking})")
             continue
         pspace, values, pfps = _load_pred(p, motions.get(p))
-        gt, partner = load_motion(gt_path), load_motion(partner_path)
+        gt, partner = (load_motion(f, strict_exp=True) for f in (gt_path, partner_path))
         # frames are compared one to one: another rate would pair each frame with the wrong moment
         for name, fps in (
             (f"prediction {p.relative_to(pred_dir).as_posix()}", pfps),
