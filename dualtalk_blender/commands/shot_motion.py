@@ -8,7 +8,8 @@ ARKit motion holds (a file in percent); it warns when the files' roles are the o
 :func:`match_audio` places ``--audio`` as the take heard it: the take's own part of its own recording
 (the same rule ``--range`` applies, ``scene/range_plan``), refused in one line when it is another
 recording. Files that record nothing (made by other tools, or before takes recorded their source)
-are keyed as before: there is nothing to check them against (their ``start_time`` places the sound).
+are keyed as before: there is nothing to check them against (their ``start_time`` places the sound),
+and a sound more than 1 s longer or shorter is said (``shot_run.sound_length_said``).
 """
 
 from __future__ import annotations
