@@ -8,9 +8,11 @@ too: ``A`` is speaker 1 and ``B`` speaker 2, unless the files record otherwise (
 ``--swap``, or from ``<stem>_speaker2.wav`` given as ``--audio``: :func:`_recorded_speaker`). ``--gt`` holds the
 DualTalk-format ground truth ``<stem>_speaker{1,2}.npz``; the *other* speaker's file is
 the partner for P-FD and rPCC. Subfolders are matched by relative path. Metrics are
-defined in :mod:`inference.metrics` and ``docs/metrics.md``. An ``exp`` of FLAME's 100 coefficients
-whose columns past 50 hold values is refused in one line (``load_motion(..., strict_exp=True)``): the
-metrics score the first 50, and a prediction whose other 50 were noise scored as perfect.
+defined in :mod:`inference.metrics` and ``docs/metrics.md``. A prediction whose ``exp`` has FLAME's 100
+coefficients with values past the 50th is refused in one line naming it (``--pred <path>: ...``;
+``load_motion(..., strict_exp=True)``): the metrics score the first 50, and a prediction whose other 50
+were noise scored as perfect. A ground truth or partner from a 100-coefficient tracker is scored on its
+first 50, the dataset's, with the loader's one warning: nothing predicts the rest.
 """
 
 from __future__ import annotations
@@ -130,11 +132,19 @@ def _npy_shape(path: Path) -> tuple[int, ...]:
     return shape
 
 
-def _load_pred(path: Path, motion: Motion | None = None) -> tuple[str, np.ndarray, float | None]:
+def _load_pred(
+    path: Path, motion: Motion | None = None, shown: str = ""
+) -> tuple[str, np.ndarray, float | None]:
     """(space, values, fps); a bare .npy carries no rate (None: taken to be the ground truth's).
-    ``motion``: the .npz already read."""
+    ``motion``: the .npz already read; ``shown``: its path under ``--pred``, named in a refusal."""
     if path.suffix == ".npz":
-        m = motion if motion is not None else load_motion(path, strict_exp=True)
+        try:
+            m = motion if motion is not None else load_motion(path, strict_exp=True)
+        except DualTalkError as exc:  # the same name is in --gt: say which folder's file to mend
+            said = str(exc)
+            if shown and said.startswith(f"{path.name}: "):
+                raise DualTalkError(f"--pred {shown}: {said[len(path.name) + 2 :]}") from None
+            raise
         return m.space, m.values, m.fps
     try:
         _npy_shape(path)  # from the header: a file claiming billions of frames is never allocated
@@ -248,8 +258,10 @@ def collect(pred_dir: Path, gt_dir: Path) -> tuple[str, list[Sequence]]:
             lacking = " and ".join(f.name for f in (gt_path, partner_path) if not _is_file(f))
             missing.append(f"{p.relative_to(pred_dir).as_posix()} (lacks {lacking})")
             continue
-        pspace, values, pfps = _load_pred(p, motions.get(p))
-        gt, partner = (load_motion(f, strict_exp=True) for f in (gt_path, partner_path))
+        pspace, values, pfps = _load_pred(p, motions.get(p), p.relative_to(pred_dir).as_posix())
+        gt, partner = (
+            load_motion(f) for f in (gt_path, partner_path)
+        )  # a tracker's 100: the first 50 scored
         # frames are compared one to one: another rate would pair each frame with the wrong moment
         for name, fps in (
             (f"prediction {p.relative_to(pred_dir).as_posix()}", pfps),
