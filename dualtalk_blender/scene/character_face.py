@@ -1,8 +1,9 @@
 """The character an object stands for, as DualTalk's lines and records name it: its face mesh.
 
 The animator may pick the rig or the face; a take's records, its readings' texts and every status line
-name the face mesh. Remove Take (:mod:`.remove_take`, the panel's ``addon/take_back``) and the
-operators' lines for a deleted shape key (:mod:`.deleted_parts`) find it here, one rule for all.
+name the face mesh. Remove Take (:mod:`.remove_take`) and the panel's ``addon/take_back`` find it here,
+one rule for both. :mod:`.deleted_parts` reads :func:`.characters.find_mesh_and_armature` itself: it
+needs the rig as well and skips an object that is no character, where this returns the object.
 """
 
 from __future__ import annotations
