@@ -292,6 +292,20 @@ def flame_exp(exp: np.ndarray, source: str = "", *, strict: bool = False) -> np.
     return exp[:, :FLAME_EXP]
 
 
+def resampled_count(num_frames: int, src_fps: float, fps: float) -> int:
+    """How many frames a curve of ``num_frames`` at ``src_fps`` has at ``fps`` over the same seconds."""
+    return max(1, int(round(num_frames * fps / src_fps)))
+
+
+def resample_positions(num_frames: int, src_fps: float, fps: float) -> np.ndarray:
+    """Where each frame of a curve of ``num_frames`` at ``src_fps`` resampled to ``fps`` falls, in
+    source frames (frame i at i / fps; past the last source frame: the last). The one rule
+    :func:`at_rate` and eval lipsync's 25 fps grid sample by, so a frame repeated twice at 50 fps
+    reads back as itself in both."""
+    n = resampled_count(num_frames, src_fps, fps)
+    return np.minimum(np.arange(n) * (src_fps / fps), num_frames - 1)
+
+
 def at_rate(motion: Motion, fps: float) -> Motion:
     """``motion`` sampled at ``fps`` over the same seconds (frame i at i / fps): numbers linearly
     interpolated, flags and gaze intent from the nearest frame. A measure stated per frame
@@ -300,8 +314,7 @@ def at_rate(motion: Motion, fps: float) -> Motion:
     fps = check_fps(fps)
     if fps == motion.fps or motion.num_frames == 0:
         return motion
-    n = max(1, int(round(motion.num_frames * fps / motion.fps)))
-    pos = np.minimum(np.arange(n) * (motion.fps / fps), motion.num_frames - 1)
+    pos = resample_positions(motion.num_frames, motion.fps, fps)
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, motion.num_frames - 1)
     w = (pos - lo)[:, None]

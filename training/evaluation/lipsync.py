@@ -563,7 +563,9 @@ def scored_frames(num_frames: int, fps: float) -> int:
     (the count :func:`~dualtalk.inference.core.motion.at_rate` gives)."""
     if same_rate(float(fps), SCORE_FPS):  # a float32 25 too
         return int(num_frames)
-    return max(1, int(round(num_frames * SCORE_FPS / fps)))
+    from ...inference.core.motion import resampled_count
+
+    return resampled_count(num_frames, fps, SCORE_FPS)
 
 
 def at_score_rate(features: dict[str, np.ndarray], fps: float) -> dict[str, np.ndarray]:
@@ -572,12 +574,12 @@ def at_score_rate(features: dict[str, np.ndarray], fps: float) -> dict[str, np.n
     (a frame repeated twice at 50 fps reads back as itself). At :data:`SCORE_FPS`: unchanged."""
     if same_rate(float(fps), SCORE_FPS):
         return features
+    from ...inference.core.motion import resample_positions
+
     out = {}
     for key, curve in features.items():
         x = np.asarray(curve, np.float64)
-        n = scored_frames(x.size, fps)
-        pos = np.minimum(np.arange(n) * (fps / SCORE_FPS), x.size - 1)
-        out[key] = np.interp(pos, np.arange(x.size), x)
+        out[key] = np.interp(resample_positions(x.size, fps, SCORE_FPS), np.arange(x.size), x)
     return out
 
 
