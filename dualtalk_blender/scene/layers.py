@@ -424,7 +424,9 @@ def _fit_extrapolation(strip: Any, theirs_beneath: bool) -> None:
         strip.extrapolation = "HOLD"
 
 
-def keyed_under_layers(idblock: Any, take: tuple[float, float] | None = None) -> set[tuple[str, int]]:
+def keyed_under_layers(
+    idblock: Any, take: tuple[float, float] | None = None, blending: bool = True
+) -> set[tuple[str, int]]:
     """The channels the animator's unmuted tracks anywhere under our lowest layer track on ``idblock``
     key whole: under the rest track (:func:`keyed_beneath`) and between it and the layers, where
     Blender's *Add Track Above Selected* puts a track added after the first take (nothing can go under
@@ -432,18 +434,26 @@ def keyed_under_layers(idblock: Any, take: tuple[float, float] | None = None) ->
     layer keying the channel does not: such a layer covers only the take's frames too (review rv42a
     F1: a 'Blinks' track there was hidden on every frame, in the FBX too). Between the rest track and
     the layers a strip that blends with the rest counts too, where it plays outside the take
-    (:func:`_under_layers`). ``take``: its first and last frame (default: our layers' now)."""
+    (:func:`_under_layers`; ``blending`` False: those left out). ``take``: its first and last frame
+    (default: our layers' now)."""
     return {
-        (fc.data_path, fc.array_index) for _i, _t, curves in _under_layers(idblock, take) for fc in curves
+        (fc.data_path, fc.array_index)
+        for _i, _t, curves in _under_layers(idblock, take, blending)
+        for fc in curves
     }
 
 
-def _under_layers(idblock: Any, take: tuple[float, float] | None = None) -> list[tuple[int, Any, list[Any]]]:
+def _under_layers(
+    idblock: Any, take: tuple[float, float] | None = None, blending: bool = True
+) -> list[tuple[int, Any, list[Any]]]:
     """(index, track, curves) of the animator's tracks under our lowest layer on ``idblock`` whose curves
-    count as theirs outside the take: a whole value anywhere (:func:`_track_fcurves`), and over our rest
-    track a strip that blends with it (Add, Combine, a part or keyed influence) on frames outside the take
-    (:func:`.rest_beneath.blending_outside`): a layer holding its pose over it hid it there, unsaid
-    (their42's left-undone)."""
+    count as theirs outside the take: a whole value anywhere (:func:`_track_fcurves`; over our rest track
+    :func:`.rest_beneath.whole_curves`, a Replace blending in or out left out), and over our rest track a
+    strip that blends with it (Add, Combine, a part or keyed influence, a blend in or out) where it
+    changes something outside the take (:func:`.rest_beneath.blending_outside`): a layer holding its
+    pose over it hid it there, unsaid (their42's left-undone), and one holding 0 there is no reason to
+    stop holding (review rv43d F1). ``blending`` False: only the whole values (:func:`fit_rest` holds the
+    take's pose under the others)."""
     ad = getattr(idblock, "animation_data", None)
     if ad is None:
         return []
@@ -459,9 +469,12 @@ def _under_layers(idblock: Any, take: tuple[float, float] | None = None) -> list
         take = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
     out: list[tuple[int, Any, list[Any]]] = []
     for i, track in enumerate(tracks[:limit]):
-        curves = _track_fcurves(track, whole=True)
-        if rest and i > rest[0] and take is not None:
-            curves += rest_beneath.blending_outside(track, take)
+        if rest and i > rest[0]:  # over the rest: their strips that blend count where they change something
+            curves = rest_beneath.whole_curves(track)
+            if blending and take is not None:
+                curves += rest_beneath.blending_outside(track, take)
+        else:
+            curves = _track_fcurves(track, whole=True)
         if curves:
             out.append((i, track, curves))
     return out
@@ -544,7 +557,9 @@ def _influence_at(strip: Any, frame: float) -> float:
     return min(1.0, max(0.0, value)) if np.isfinite(value) else 1.0
 
 
-def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, int, float, str]]:
+def fit_rest(
+    idblock: Any, under_rest: set[tuple[str, int]], held_only: bool = False
+) -> list[tuple[str, int, float, str]]:
     """The rest action playing on ``idblock`` fitted to what is under our layers now.
 
     Per channel, not per layer (review rv42a F3): where the animator's track keys one channel of a layer,
@@ -553,14 +568,19 @@ def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, 
     hold the take's first pose before it and its last pose after it (the rest strip plays its action's
     first and last frame there), at rest on the frames between (a muted or lowered layer still shows the
     rest), blended with the rest as the layer's influence and mute say (:mod:`.held_pose` fits it again
-    when the animator changes those or the layer's keys). Their rest stays the curve's first key, on a frame the strip never plays, where Remove Take and
-    the next take read it. A channel their tracks under the rest track key now (``under_rest``) leaves
-    the rest action (review rv42a F2); returned as (path, index, rest, group) to be held under their
-    tracks instead (:mod:`.rest_beneath`)."""
+    when the animator changes those or the layer's keys). A strip of theirs over the rest track that
+    only blends with it (Add, Combine, part influence) adds to that hold, not to the rest, so the channel
+    does not drop to rest after the take and then jump again where their strip starts (review rv43d F1).
+    Their rest stays the curve's first key, on a frame the strip never plays, where Remove Take and the
+    next take read it. A channel their tracks under the rest track key now (``under_rest``) leaves the
+    rest action (review rv42a F2); returned as (path, index, rest, group) to be held under their tracks
+    instead (:mod:`.rest_beneath`). ``held_only`` (:mod:`.held_pose`'s refit after each edit): only the
+    channels held now or until now are written, so a key the animator set on another channel of the
+    locked rest track stays until the next take or Play Take (review rv43d F6: any edit erased it)."""
     rest = our_strips(idblock).get(REST)
     if rest is None or rest.action is None or not is_ours(rest.action):
         return []
-    poses = _layer_poses(idblock, keyed_under_layers(idblock))
+    poses = _layer_poses(idblock, keyed_under_layers(idblock, blending=False))
     start, end = float(rest.action_frame_start), float(rest.action_frame_end)
     bag = compat.channelbag(rest.action, rest.action_slot)
     dropped: list[tuple[str, int, float, str]] = []
@@ -573,17 +593,23 @@ def fit_rest(idblock: Any, under_rest: set[tuple[str, int]]) -> list[tuple[str, 
             dropped.append((fc.data_path, fc.array_index, value, fc.group.name if fc.group else ""))
             bag.fcurves.remove(fc)
             continue
+        had = [(float(k.co[0]), float(k.co[1])) for k in fc.keyframe_points]
+        hold = [start - 1.0, start, start + HOLD_STEP, end]
         if channel in poses and end - start >= 1.0 and rest.action.use_frame_range:  # its range: the take's
             first, last, before, after = poses[channel]  # as a layer holding its pose blends with the rest
-            keys = [
-                (start - 1.0, value),
-                (start, value + before * (first - value)),
-                (start + HOLD_STEP, value),
-                (end, value + after * (last - value)),
-            ]
+            keys = list(
+                zip(
+                    hold,
+                    (value, value + before * (first - value), value, value + after * (last - value)),
+                    strict=True,
+                )
+            )
+        elif held_only and not (  # not held, nor until now: left as it is
+            len(had) == len(hold) and all(abs(t - h) < 1e-4 for (t, _v), h in zip(had, hold, strict=True))
+        ):
+            continue
         else:
             keys = [(start, value)]
-        had = [(float(k.co[0]), float(k.co[1])) for k in fc.keyframe_points]
         if len(had) == len(keys) and all(
             abs(a - c) < 1e-6 and abs(b - d) < 1e-6 for (a, b), (c, d) in zip(had, keys, strict=True)
         ):

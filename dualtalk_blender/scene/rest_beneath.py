@@ -249,11 +249,32 @@ def blended_channels(idblock: Any) -> set[tuple[str, int]]:
     return out
 
 
+def whole_curves(track: Any) -> list[Any]:
+    """The curves of the animator's unmuted strips on ``track`` that give a whole value wherever they play
+    (Replace at full influence, no blend in or out: :func:`_blends`; the curve not muted). A Replace strip
+    blending in and out mixes with what is below on its edges and, held, gives nothing there: it is
+    looked at by :func:`blending_outside` instead (review rv43d F1's cause, for a Replace fix)."""
+    if track.mute:
+        return []
+    strips = [s for s in track.strips if s.action is None or not is_ours(s.action)]
+    return [
+        fc
+        for strip in strips
+        if strip.type == "CLIP" and strip.action is not None and not strip.mute and not _blends(strip)
+        for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+        if not fc.mute
+    ]
+
+
 def blending_outside(track: Any, take: Span) -> list[Any]:
-    """The curves of the animator's unmuted strips on ``track`` that blend (:func:`_blends`) and may play
-    on a frame outside ``take`` (first, last frame; their hold included, as wide as it could be). Over our
-    rest track such a strip adds to the rest or mixes with it: outside the take a layer holding its pose
-    over it hid it (their42's left-undone), so it counts as theirs there (:func:`.layers.keyed_under_layers`)."""
+    """The curves of the animator's unmuted strips on ``track`` that blend (:func:`_blends`) and change
+    something on a frame outside ``take`` (first, last frame): their own frames there, or a hold there
+    (as wide as it could be) of a value that is not the blend's identity (:func:`_holds_identity`). Over
+    our rest track such a strip adds to the rest or mixes with it: outside the take a layer holding its
+    pose over it hid it (their42's left-undone), so it counts as theirs there
+    (:func:`.layers.keyed_under_layers`). A correction inside the take held by Blender's default Hold
+    adds 0 outside it and is not counted (review rv43d F1: it popped the channel to rest after the take,
+    and a line said the track now played there)."""
     if track.mute or is_beneath(track):
         return []
     strips = [s for s in track.strips if s.action is None or not is_ours(s.action)]
@@ -261,18 +282,81 @@ def blending_outside(track: Any, take: Span) -> list[Any]:
     for strip, (lo, hi) in _spans(strips, widest=True):
         if strip.mute or strip.type != "CLIP" or strip.action is None or not _blends(strip):
             continue
-        if lo < take[0] - GAP_TOL or hi > take[1] + GAP_TOL:
-            out += [fc for fc in compat.iter_fcurves(strip.action, strip.action_slot) if not fc.mute]
+        first, last = float(strip.frame_start), float(strip.frame_end)
+        own = first < take[0] - GAP_TOL or last > take[1] + GAP_TOL
+        held = [frame for frame, holds in ((first, lo < first), (last, hi > last)) if holds]
+        if not own and not held:
+            continue
+        out += [
+            fc
+            for fc in compat.iter_fcurves(strip.action, strip.action_slot)
+            if not fc.mute and (own or not all(_holds_identity(strip, fc, frame) for frame in held))
+        ]
     return out
 
 
-def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None:
-    """The value held under the animator's tracks for a channel whose take rest is ``rest``: a shape
-    key's rest (Blender's default, 1.0, would shut an eye), a bone's or object's transform at Blender's
-    default, its rest pose (review rv42d F3: the pose sampled at Generate, their walk playing, left the
-    head nodding 5.7 degrees, by the playhead, once the walk was muted). None: no such property."""
-    if path.startswith("key_blocks"):
-        return rest
+IDENTITY_TOL = 1e-6  # a held value this close to its blend's identity changes nothing
+
+
+def _holds_identity(strip: Any, fc: Any, frame: float) -> bool:
+    """Whether ``strip``, held from its ``frame`` (its first or last), leaves the value below it as it is
+    with curve ``fc``: no influence there, or the blend's identity held (an Add or Subtract of 0, a
+    Multiply of 1, a Combine of the property's default). Blender holds a strip's value and influence at
+    its end frame (``nlastrips_ctime_get_strip`` clamps the time). A strip whose time is animated, or a
+    Replace at part influence (mixed with what is below), changes it."""
+    influence = _influence_held(strip, frame)
+    if influence <= 0.0:
+        return True
+    if strip.use_animated_time or strip.use_animated_time_cyclic:
+        return False
+    value = float(fc.evaluate(_action_frame(strip, frame)))
+    if strip.blend_type in ("ADD", "SUBTRACT"):
+        identity: float | None = 0.0
+    elif strip.blend_type == "MULTIPLY":
+        identity = 1.0
+    elif strip.blend_type == "COMBINE":
+        identity = _default(strip.id_data, fc.data_path, fc.array_index)
+    else:
+        identity = None
+    return identity is not None and abs(value - identity) <= IDENTITY_TOL
+
+
+def _influence_held(strip: Any, frame: float) -> float:
+    """``strip``'s influence at its first or last ``frame``: its influence keys there, else what its
+    blend in and out give (Blender's ``nlastrip_get_influence``)."""
+    if strip.use_animated_influence:
+        keys = strip.fcurves.find("influence")
+        value = (
+            float(keys.evaluate(frame)) if keys is not None and len(keys.keyframe_points) else strip.influence
+        )
+        return min(1.0, max(0.0, value)) if np.isfinite(value) else 1.0
+    start, end = float(strip.frame_start), float(strip.frame_end)
+    blend_in, blend_out = abs(float(strip.blend_in)), abs(float(strip.blend_out))
+    if blend_in > 0.0 and frame <= start + blend_in:
+        return abs(frame - start) / blend_in
+    if blend_out > 0.0 and frame >= end - blend_out:
+        return abs(end - frame) / blend_out
+    return 1.0
+
+
+def _action_frame(strip: Any, frame: float) -> float:
+    """The action frame ``strip`` plays on its ``frame`` (Blender's ``nlastrip_get_frame_actionclip``:
+    scale, repeats, reversed; a whole number of repeats ends on the action's last frame)."""
+    start, end = float(strip.action_frame_start), float(strip.action_frame_end)
+    length, scale = end - start, float(strip.scale)
+    if length <= 0.0 or scale <= 0.0:
+        return start
+    repeat = float(strip.repeat)
+    if abs(frame - float(strip.frame_end)) <= FRAME_TOL and repeat == math.floor(repeat):
+        offset = length
+    else:
+        offset = math.fmod(frame - float(strip.frame_start), length * scale) / scale
+    return end - offset if strip.use_reverse else start + offset
+
+
+def _default(idblock: Any, path: str, index: int) -> float | None:
+    """Blender's default for the property at ``path``/``index`` on ``idblock``: what a Combine strip
+    holding it leaves unchanged (1.0 for a shape key's value, measured: a Combine of 0 takes 1 off)."""
     owner_path, _dot, prop = path.rpartition(".")
     try:
         owner = idblock.path_resolve(owner_path) if owner_path else idblock
@@ -285,6 +369,16 @@ def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None
         defaults = list(rna.default_array)
         return float(defaults[index]) if 0 <= index < len(defaults) else None
     return float(rna.default) if index == 0 else None
+
+
+def _held_rest(idblock: Any, path: str, index: int, rest: float) -> float | None:
+    """The value held under the animator's tracks for a channel whose take rest is ``rest``: a shape
+    key's rest (Blender's default, 1.0, would shut an eye), a bone's or object's transform at Blender's
+    default, its rest pose (review rv42d F3: the pose sampled at Generate, their walk playing, left the
+    head nodding 5.7 degrees, by the playhead, once the walk was muted). None: no such property."""
+    if path.startswith("key_blocks"):
+        return rest
+    return _default(idblock, path, index)
 
 
 def copy_strip(src: Any, dst: Any, exact: bool = True) -> None:
