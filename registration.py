@@ -136,12 +136,15 @@ def register() -> None:
     bpy.app.handlers.depsgraph_update_post.append(pickers.forget_rigs)
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, held_pose.follow_layers)
     bpy.app.handlers.depsgraph_update_post.append(held_pose.follow_layers)  # the pose held outside a take
+    blend_paths.drop_handler(bpy.app.handlers.load_post, held_pose.on_load)
+    bpy.app.handlers.load_post.append(held_pose.on_load)  # a file saved while nothing followed its layers
     blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
     bpy.app.handlers.load_post.append(legacy_settings.on_load)
     for name, fn in state.HANDLERS:  # the panel's line follows the scene through undo, redo and loads
         blend_paths.drop_handler(getattr(bpy.app.handlers, name), fn)
         getattr(bpy.app.handlers, name).append(fn)
     legacy_settings.carry_over_all()  # a file of an earlier build open while the add-on is enabled
+    held_pose.on_load()  # the file open while the add-on is enabled (bpy.data restricted at start-up: skipped)
     translations.register()  # never raises: without it the interface is English
 
 
@@ -161,6 +164,7 @@ def unregister() -> None:
     blend_paths.unregister_handlers()
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, pickers.forget_rigs)
     blend_paths.drop_handler(bpy.app.handlers.depsgraph_update_post, held_pose.follow_layers)
+    blend_paths.drop_handler(bpy.app.handlers.load_post, held_pose.on_load)
     blend_paths.drop_handler(bpy.app.handlers.load_post, legacy_settings.on_load)
     for name, fn in state.HANDLERS:
         blend_paths.drop_handler(getattr(bpy.app.handlers, name), fn)

@@ -14,7 +14,13 @@ So :func:`follow_layers`, a ``depsgraph_update_post`` handler, fits the hold aga
 datablock that holds such a layer. Blender tags the datablock for each of those edits (the NLA
 editor's mute checkbox, a strip's influence, a key moved in the Graph Editor). It writes only where a
 held value changed, so the update it causes finds nothing to do; and it costs one attribute lookup
-per updated datablock in a file without a take.
+per updated datablock in a file without a take. It writes only the held channels: a key the animator
+set on another channel of the locked rest track stays until the next take (review rv43d F6).
+
+A file saved while nothing followed the layer (the add-on disabled, a script's mute, an earlier build)
+holds a stale pose until some edit tags the character, while Export FBX refits first, so a render and
+the FBX of one file disagreed (review rv43d F4). :func:`on_load` (``load_post``) and the add-on's
+register refit every character once (:func:`refresh_all`).
 """
 
 from __future__ import annotations
@@ -45,9 +51,28 @@ def refresh(idblocks: Iterable[Any]) -> int:
     count = 0
     for idblock in idblocks:
         if holds_outside(idblock):
-            layers.fit_rest(idblock, set())
+            layers.fit_rest(idblock, set(), held_only=True)
             count += 1
     return count
+
+
+def refresh_all() -> int:
+    """:func:`refresh` over every datablock of the open file that has NLA tracks (shape keys, objects,
+    armatures): what a file opened or the add-on enabled holds, fitted to its layers once."""
+    found = [
+        idblock
+        for collection in (bpy.data.shape_keys, bpy.data.objects, bpy.data.armatures)
+        for idblock in collection
+        if _animated(idblock) is not None and idblock.library is None
+    ]
+    return refresh(found)
+
+
+@bpy.app.handlers.persistent
+def on_load(*_args: Any) -> None:
+    """``load_post``: :func:`refresh_all` for the file just opened (nothing tags its characters)."""
+    with contextlib.suppress(ReferenceError, RuntimeError, AttributeError):  # not writable now
+        refresh_all()
 
 
 def _animated(update_id: Any) -> Any | None:

@@ -5,7 +5,10 @@ its other channels (the squint) hold the take's first and last pose on the rest 
 copy made at Generate: muting the eyes layer or lowering it left the squint at the take's 0.6 for the
 rest of the shot (a layer holding its own pose shows the rest there), and moving the layer's last key
 left the old pose held after it, in the FBX too, until the next Generate or Play Take (fix42 their42's
-left-undone). Now ``held_pose.follow_layers``, run by Blender after each such edit, fits the hold again.
+left-undone). Now ``held_pose.follow_layers``, run by Blender after each such edit, fits the hold again,
+and only the held channels: a key Ann's animator put on another channel of the locked rest track stays
+(review rv43d F6: any edit erased it). A file saved while nothing followed the layer (the add-on disabled)
+is fitted when it opens or the add-on is enabled (F4: the render showed the stale pose, the FBX the rest).
 """
 
 from __future__ import annotations
@@ -70,15 +73,26 @@ def ann():
     bpy.app.handlers.depsgraph_update_post.remove(held_pose.follow_layers)
 
 
+def rest_curve(keys, name: str):
+    rest = layers.our_strips(keys)["rest"]
+    return compat.channelbag(rest.action, rest.action_slot).fcurves.find(f'key_blocks["{name}"].value')
+
+
 def test_muting_lowering_or_editing_the_eyes_layer_moves_the_pose_held_after_the_take(ann, tmp_path):
     keys = ann.data.shape_keys
     eyes = keys.animation_data.nla_tracks["DualTalk eyes"]
     assert eyes.strips[0].extrapolation == "NOTHING"  # their blink plays outside the take
     assert squint(ann, 70) == pytest.approx(0.6, abs=1e-3)  # the take's last pose, held
+    jaw = rest_curve(keys, "jawOpen")
+    jaw.keyframe_points.insert(80, 0.4)  # a key of theirs in the locked rest track
 
     eyes.mute = True
     edited(keys)
     assert [squint(ann, f) for f in (1, 50, 51, 70)] == [0.0, 0.0, 0.0, 0.0]  # was 0.6, 0.6, 0.6, 0.6
+    assert [tuple(k.co) for k in rest_curve(keys, "jawOpen").keyframe_points][-1] == (
+        80.0,
+        pytest.approx(0.4),
+    )
     bpy.context.scene.frame_set(90)
     assert keys.key_blocks["eyeBlinkLeft"].value == 1.0  # their blink still plays
     export_fbx([ann], tmp_path / "muted.fbx")
@@ -107,3 +121,25 @@ def test_muting_lowering_or_editing_the_eyes_layer_moves_the_pose_held_after_the
     rest = layers.our_strips(keys)["rest"]
     held = compat.channelbag(rest.action, rest.action_slot).fcurves.find('key_blocks["eyeSquintLeft"].value')
     assert held.keyframe_points[0].co[1] == 0.0  # the rest, where Remove Take reads it
+
+
+def test_a_file_saved_while_nothing_followed_the_layer_opens_with_the_pose_fitted(ann, tmp_path):
+    blend = str(tmp_path / "shot.blend")
+    bpy.app.handlers.depsgraph_update_post.remove(held_pose.follow_layers)  # the add-on disabled
+    ann.data.shape_keys.animation_data.nla_tracks["DualTalk eyes"].mute = True
+    edited(ann.data.shape_keys)
+    assert squint(ann, 70) == pytest.approx(0.6, abs=1e-3)  # stale: nothing fitted it
+    bpy.ops.wm.save_as_mainfile(filepath=blend)
+    bpy.app.handlers.depsgraph_update_post.append(held_pose.follow_layers)
+
+    bpy.ops.wm.open_mainfile(filepath=blend)
+    assert squint(bpy.data.objects["Ann"], 70) == pytest.approx(0.6, abs=1e-3)  # opening tags nothing
+    held_pose.on_load()  # what enabling the add-on with the file open runs
+    assert squint(bpy.data.objects["Ann"], 70) == 0.0
+
+    bpy.app.handlers.load_post.append(held_pose.on_load)  # as the add-on registers it
+    try:
+        bpy.ops.wm.open_mainfile(filepath=blend)
+    finally:
+        bpy.app.handlers.load_post.remove(held_pose.on_load)
+    assert squint(bpy.data.objects["Ann"], 70) == 0.0  # was 0.6 until an edit tagged Ann
