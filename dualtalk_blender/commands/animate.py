@@ -69,9 +69,14 @@ def _blender_main() -> int:  # pragma: no cover - exercised by `blender -b -P`
         print(f"error: {exc}", file=sys.stderr)
         return 2
     from dualtalk.cli import main
+    from dualtalk.inference.core.interrupts import finished
 
     argv = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
-    return main(["animate", *argv])
+    # Blender exits with this run, as ``python -m dualtalk`` does: a signal during its teardown
+    # must not kill the finished shot (review rv43c F3), so the same shutdown handling applies
+    code = main(["animate", *argv], exiting=True)
+    finished(code)
+    return code
 
 
 if __name__ == "__main__" and not __package__:  # pragma: no cover - `blender -b -P cmd_animate.py -- ...`

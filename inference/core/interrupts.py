@@ -21,6 +21,7 @@ noted, the run finishes (its result line) and ends 0 with one line saying so
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -41,6 +42,7 @@ _finished = False  # the process's run is over (:func:`finished`): its handlers 
 _active = False  # this process's run has its handlers in place (:func:`handle_signals`)
 _product: tuple[str, str] | None = None  # (kind, words) of what the run's command puts in place
 _landed = False  # the product is in place: a signal no longer stops the run
+_ignore_registered = False  # :func:`finished` has set up the shutdown's SIG_IGN (once a process)
 
 
 def received() -> int | None:
@@ -171,12 +173,19 @@ def held() -> Iterator[None]:
 
 
 def finished(code: int) -> None:
-    """The run is over with ``code``: a signal while the interpreter shuts down (Blender's teardown
-    takes most of a second) ends the process at once with that code, instead of killing a run whose
-    outputs are all written and making a farm mark it failed. Main thread only. Called by the
-    process's own entry point while the run's handlers are still in place (``cli.main(exiting=True)``),
-    so no moment is left between them where the default handler kills the finished run."""
-    global _finished
+    """The run is over with ``code``: a signal while the process shuts down (torch's and Blender's
+    teardown take 2-3 s) must not kill a run whose outputs are all written and make a farm mark it
+    failed. Main thread only. Called by the process's own entry point while the run's handlers are
+    still in place (``cli.main(exiting=True)``), so no moment is left between them where the default
+    handler kills the finished run.
+
+    While Python code still runs, a signal ends the process at once with ``code``. Once the
+    interpreter finalizes, CPython puts every signal with a Python handler back to the default
+    (which kills) and runs no Python handler again, while torch's and Blender's teardown still has
+    seconds to go (review rv43c F3: -15/-2 from 0.02 s after the result line). So when shutdown
+    begins (the last atexit callback registered runs first) both signals are ignored: SIG_IGN is the
+    one setting finalization keeps. The process then ends by itself with ``code``."""
+    global _finished, _ignore_registered
     if threading.current_thread() is not threading.main_thread():
         return
     _finished = True
@@ -189,3 +198,12 @@ def finished(code: int) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_now)
+    if not _ignore_registered:  # called by cli.main and again by __main__: once is enough
+        _ignore_registered = True
+        atexit.register(_ignore_signals)
+
+
+def _ignore_signals() -> None:
+    """Shutdown has begun: SIGINT/SIGTERM are ignored until the process exits (see :func:`finished`)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
