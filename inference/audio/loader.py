@@ -56,6 +56,10 @@ class AudioInfo:
     # a cut-off WAV/RF64/W64/AIFF: the frames its bytes really hold (libsndfile counts only those, so
     # ``frames`` is set to its header's promise, as a cut-off FLAC's or MP3's is); None otherwise
     present_frames: int | None = None
+    # a cut-off file whose header claims more than MAX_SECONDS (a recorder that died hours into a
+    # session): the frames claimed, said in read_channels' warning but not taken as its length (hours
+    # no one can animate in one take would refuse the file); None otherwise
+    claimed_frames: int | None = None
 
     @property
     def duration(self) -> float:
@@ -215,8 +219,9 @@ def _wav_zero_data_patch(p: Path) -> dict[int, int] | None:
     return None
 
 
-_PLACEHOLDER_32 = 0x7F000000  # a 32-bit size this large is what a writer that could not seek back
-# leaves in the header (sox: 0x7FFFF000, ffmpeg: 0xFFFFFFFF): "length unknown", not a promise
+_PLACEHOLDER_32 = 0x7F000000  # a 32-bit size this large may be what a writer that could not seek back
+# leaves in the header (sox: 0x7FFFF000, ffmpeg: 0xFFFFFFFF): "length unknown", never believed as a length
+_UNKNOWN_SLACK = 1 << 20  # those writers' sizes sit just under 2**31 or 2**32: within this, no claim at all
 _PLACEHOLDER_64 = 1 << 62  # the same for RF64/W64's 64-bit sizes (ffmpeg: 0x7FFF...)
 _FRAME_BYTES = {"PCM_S8": 1, "PCM_U8": 1, "PCM_16": 2, "PCM_24": 3, "PCM_32": 4, "FLOAT": 4, "DOUBLE": 8,
                 "ULAW": 1, "ALAW": 1}  # fmt: skip
@@ -241,8 +246,15 @@ def _riff_data(fh) -> tuple[int, int, int] | None:
         if name == b"data":
             if wide and n == 0xFFFFFFFF and wide_data is not None:
                 return (i + 8, wide_data, end) if wide_data < _PLACEHOLDER_64 else None
-            return (i + 8, n, end) if n < _PLACEHOLDER_32 else None
+            return (i + 8, n, end) if not _unknown_32(n) else None
     return None
+
+
+def _unknown_32(n: int) -> bool:
+    """Whether a 32-bit size is a streaming writer's "length unknown" (just under 2**31 or 2**32).
+    A size between :data:`_PLACEHOLDER_32` and those is a claim of hours (10 h of 16 kHz stereo),
+    said when the bytes stop short but never taken as the length (:func:`audio_info`)."""
+    return any(0 <= top - n <= _UNKNOWN_SLACK for top in (1 << 31, 1 << 32))
 
 
 def _w64_data(fh) -> tuple[int, int, int] | None:
@@ -274,7 +286,7 @@ def _aiff_data(fh) -> tuple[int, int, int] | None:
         if name == b"SSND":
             offset = fh.read(8)
             skip = int.from_bytes(offset[:4], "big") if len(offset) == 8 else 0
-            return (i + 16 + skip, n - 8 - skip, end) if n < _PLACEHOLDER_32 else None
+            return (i + 16 + skip, n - 8 - skip, end) if not _unknown_32(n) else None
     return None
 
 
@@ -310,8 +322,8 @@ def _promised_frames(ai: AudioInfo) -> int | None:
     if max(0, size - start) // block != ai.frames:
         return None
     promised = declared // block
-    if promised - ai.frames <= ai.samplerate / FPS or promised > MAX_SECONDS * ai.samplerate:
-        return None  # a cut shorter than a video frame changes nothing; hours more: no promise we believe
+    if promised - ai.frames <= ai.samplerate / FPS:
+        return None  # a cut shorter than a video frame changes nothing
     return promised
 
 
@@ -454,7 +466,13 @@ def audio_info(path: str | os.PathLike[str]) -> AudioInfo:
     if ai.frames == 0 and ai.format in ("WAV", "WAVEX"):
         _read_past_zero_size(ai)
     promised = _promised_frames(ai) if ai.header_patch is None and ai.frames > 0 else None
-    if promised is not None:  # read as a cut-off FLAC is: to the cut, then a warning that says where
+    wide = ai.format in ("RF64", "W64")  # 64-bit sizes: a large one is a real length
+    if promised is not None and (
+        promised > MAX_SECONDS * ai.samplerate
+        or (not wide and promised * _FRAME_BYTES[ai.subtype] * ai.channels >= _PLACEHOLDER_32)
+    ):
+        ai.claimed_frames = promised  # hours more: not a length to plan a take by, but still said
+    elif promised is not None:  # read as a cut-off FLAC is: to the cut, then a warning that says where
         ai.present_frames, ai.frames = ai.frames, promised
     if ai.frames <= 0:
         raise DualTalkError(f"{p.name} contains no audio samples (zero length)")
@@ -775,6 +793,11 @@ def read_channels(
     if x.shape[1] < e16 - s16:  # the audio stops before the part asked for: a cut-off file
         info.stops_at = s + x.shape[1] / SAMPLE_RATE
     _check_cut_off(x.shape[1], e16 - s16, info, s, start, end, allow_short)
+    if info.claimed_frames is not None and f1 >= info.frames and x.size:  # read up to where it stops
+        why = cut_off_why(info.duration, info.claimed_frames / sr, s)
+        log.warning(
+            "%s: %s; animating the %.2f s that are there", info.path.name, why, x.shape[1] / SAMPLE_RATE
+        )
     if x.size == 0:
         if allow_short:
             return x, info
@@ -814,6 +837,8 @@ def check_window(paths: Sequence[str | os.PathLike[str] | None], start: float, e
                 f"{lead} it is {info.duration:.2f} s long; re-generate a range with the recording the take "
                 "was made from"
             )
+        if info.claimed_frames is not None:  # its duration is where its audio stops: checked above
+            continue
         _x, read = read_channels(path, start=start, end=min(end, info.duration), allow_short=True)
         if read.stops_at is not None and read.stops_at < end - 0.02:
             raise DualTalkError(f"{lead} {cut_off_why(read.stops_at, info.duration, start)}")
