@@ -3,8 +3,9 @@ Generate under another *Take* name kept in the file (their actions keep a fake u
 ``scene/layers.py``), and one of those played again.
 
 A kept take is played again by swapping its actions into DualTalk's strips, layer by layer, on the
-slots the playing take uses: the strips (influence, mute, position) and everything of the animator's
-stay. A take of another recording, part, first frame or frame rate brings its own sound strips, turn
+slots the playing take uses: the strips (influence, mute, where the take plays as a whole) and
+everything of the animator's stay; a layer the animator nudged on its own, a scale and a repeat go with
+the kept take (:func:`..scene.moved_take.restore_placements`). A take of another recording, part, first frame or frame rate brings its own sound strips, turn
 markers and frame range (:mod:`.take_scene`, from its record); one whose recording is gone or changed
 is refused in one line naming it, nothing changed.
 
@@ -32,7 +33,8 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
-from ..scene import compat, layers, take_history
+from ..scene import compat, layers, moved_take, take_history
+from ..scene.deleted_parts import deleted_parts, deleted_warning
 from ..scene.keying import OWNER_PROP, action_meta, is_ours
 from ..scene.older_takes import motion_record, with_motion_record
 from ..scene.paths import abspath
@@ -233,6 +235,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     pair = [o.name for o in objs]  # the characters' names, as Generate tags their strips and markers
     rebuild: take_scene.TakeScene | None = None
     swaps: list[tuple[Any, Any, Any, Any, list[layers.Renamed]]] = []  # strip, kept, slot, idblock, renames
+    placing: list[tuple[str, str, Any, Any]] = []  # character, layer, strip, kept: where each strip goes back
     left: list[dict[str, Any]] = []  # the records of the takes switched away from
     notes: list[str] = []
     played: dict[str, Any] | None = None
@@ -289,6 +292,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
                 if layer != layers.REST and kept_meta is None:
                     kept_meta = action_meta(kept)
                 swaps.append((strip, kept, slot, idblock, renames))
+                placing.append((obj.name, layer, strip, kept))
         if kept_meta is not None:
             same, note = _same_recording(name, kept_meta, now, obj.name)
             notes += [note] if note and note not in notes else []
@@ -298,6 +302,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
             played = played or kept_meta
     fitted = [b for _o, idblocks in chars for b in idblocks if layers.our_strips(b)]
     hid = {b.as_pointer(): layers.hidden_by_us(b) for b in fitted}  # what the take playing hides
+    placed = moved_take.plan_placements(name, placing)  # the playing take's nudges, scale and repeat kept
     for strip, kept, slot, idblock, renames in swaps:
         layers.follow_renames(idblock, kept, slot, renames)  # as Blender renamed the playing take's curves
         old = strip.action
@@ -313,6 +318,7 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
         kept.use_fake_user = False  # it plays: kept by its strip
         if old is not None and old.users == 0:
             old.use_fake_user = True  # the take that played stays in the file, to come back to
+    notes += moved_take.restore_placements(placed)  # the kept take's own (review rv43a F3)
     whose = {idblock.as_pointer(): o.name for o, idblocks in chars for idblock in idblocks}
     for idblock in fitted:  # the take played again too: their track may key more since (review rv42a F2)
         # what of the animator's is under the take now, not then; said where it plays now and did not
@@ -334,8 +340,10 @@ def play_take(objs: Iterable[Any], name: str, scene: Any = None) -> str:
     plays = "plays" if len(objs) == 1 else "play"
     line = f"DualTalk: {who} {plays} take {name!r}; the other takes stay in the file{scene_words}"
     line += "".join(f" (note: {n})" for n in notes)
-    step = _fps_step(objs, name, scene)
-    return line if step is None else f"{line} (warning: {step})"
+    gone = [deleted_warning(o.name, p) for o, idblocks in chars if (p := deleted_parts(idblocks))]
+    timing = moved_take.out_of_time(objs)  # restored as the animator scaled it: said, as Time Stretching is
+    warnings = [w for w in (_fps_step(objs, name, scene), timing, *gone) if w]
+    return line + "".join(f" (warning: {w})" for w in warnings)
 
 
 def _refuse_partner_left(scene: Any, objs: list[Any], now: dict[str, Any], name: str) -> None:

@@ -77,7 +77,7 @@ import numpy as np
 from ...inference.core.errors import DualTalkError
 from ..rig import keyreduce
 from ..rig.layer_names import LAYERS, layer_name
-from . import before_take, compat, rest_beneath
+from . import before_take, compat, moved_take, rest_beneath
 from .before_take import active_settings, note_kept, record_before
 from .characters import find_mesh_and_armature, refuse_name
 from .keying import (
@@ -886,6 +886,7 @@ def _place_strip(
     strips = our_strips(idblock)
     strip = strips.get(layer)
     if strip is not None:
+        moved_take.keep_placement(strip)  # the take switched away from keeps its nudge, scale, repeat
         strip.action = action
         strip.action_slot = slot
         if start > strip.action_frame_end:  # keep start <= end while moving the range
