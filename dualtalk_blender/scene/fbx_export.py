@@ -306,6 +306,10 @@ def clip_warnings(objects: Iterable[Any], scene: Any) -> list[str]:
             f"{'its face' if one else 'their faces'} still"
         )
     out += _mixed_keys(objects)
+    from .moved_take import out_of_time  # the bake plays a scaled take as the scene does (review rv43a F4)
+
+    timing = out_of_time(objects)
+    out += [f"FBX: {timing}"] if timing else []
     if not spans:
         return out
     first, last = min(a for a, _ in spans), max(b for _, b in spans)
