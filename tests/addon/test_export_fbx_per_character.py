@@ -67,17 +67,19 @@ def test_an_export_that_fails_on_the_second_character_leaves_the_earlier_pair_as
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pair_Alice.fbx"]  # no B, no staged parts
 
 
-def test_a_file_name_made_too_long_by_a_character_name_is_refused_by_name(scene, assets, tmp_path):
+def test_a_file_name_left_no_room_for_a_character_name_is_refused_by_name(scene, assets, tmp_path):
+    # a character's name is shortened to fit beside a long FBX name (rig/test_fbx_files.py); a chosen
+    # name that leaves no room at all is refused, naming the file it would have written
     a, b = ah.two_characters()
     b.name = "B" * 63  # Blender's longest object name
     ah.setup_panel(scene, a, b, assets["wav"], assets["ckpt"])
     scene.dualtalk.fbx_per_character = True
-    chosen = tmp_path / ("x" * 200 + ".fbx")  # a name the system takes, until B's name is added
+    chosen = tmp_path / ("x" * 250 + ".fbx")  # a name the system takes, with no byte left for "_<name>"
     with pytest.raises(RuntimeError) as err:
         with bpy.context.temp_override(scene=scene):
             bpy.ops.dualtalk.export_fbx(filepath=str(chosen))
     said = str(err.value).strip()
     assert said.startswith("Error: DualTalk: FBX file xxx"), said  # the report cuts a long word's middle
-    assert f"x_{'B' * 63}.fbx: name too long (268 bytes" in said, said
+    assert "x_Alice.fbx: name too long (260 bytes" in said, said  # the first file it would write
     assert "choose a shorter FBX path" in said and "internal error" not in said
     assert not list(tmp_path.iterdir())
