@@ -160,22 +160,28 @@ def our_tracks(idblock: Any) -> list[Any]:
     ad = getattr(idblock, "animation_data", None)
     if ad is None:
         return []
-    return [
-        t
-        for t in ad.nla_tracks
-        if track_layer(t) is not None and all(s.action is None or is_ours(s.action) for s in t.strips)
-    ]
+    return [t for t in ad.nla_tracks if track_layer(t) is not None and not plays_theirs(t)]
+
+
+def plays_theirs(track: Any) -> bool:
+    """Whether ``track`` holds a strip playing an action that is not ours: the animator's track, whatever
+    it is called. A track named like ours (``DualTalk lips+jaw``: named so by hand, their action dropped
+    into our strip, a colleague's file) was taken over by the next take, its strip set to play our
+    action, and their action, left with no user, dropped from the saved file (review rv43c F1)."""
+    return any(s.action is not None and not is_ours(s.action) for s in track.strips)
 
 
 def our_strips(idblock: Any) -> dict[str, Any]:
     """Layer (or ``rest``) -> our NLA strip on ``idblock``: on the track of our name for it, else on
-    one the animator renamed (:func:`renamed_layer`)."""
+    one the animator renamed (:func:`renamed_layer`); never on a track of theirs (:func:`plays_theirs`),
+    the rule Remove Take goes by (:func:`our_tracks`), so keying, Play Take, a range and the FBX leave it."""
     ad = getattr(idblock, "animation_data", None)
     out: dict[str, Any] = {}
     if ad is None:
         return out
-    named = {_named_layer(t.name) for t in ad.nla_tracks if len(t.strips) == 1} - {None}
-    for track in ad.nla_tracks:  # bottom first
+    mine = [t for t in ad.nla_tracks if not plays_theirs(t)]  # bottom first
+    named = {_named_layer(t.name) for t in mine if len(t.strips) == 1} - {None}
+    for track in mine:
         layer = _named_layer(track.name)
         if layer is None:
             layer = renamed_layer(track)
@@ -859,6 +865,32 @@ def _kept_down(ad: Any, place: Any) -> Any:
     return moved
 
 
+def _theirs_of_our_name(idblock: Any) -> dict[str, list[Any]]:
+    """Layer (or ``rest``) -> the animator's tracks on ``idblock`` named like our track of it
+    (:func:`plays_theirs`): left as they are, the take going on a track of its own beside them."""
+    ad = getattr(idblock, "animation_data", None)
+    out: dict[str, list[Any]] = {}
+    for track in ad.nla_tracks if ad is not None else ():
+        layer = _named_layer(track.name)
+        if layer is not None and plays_theirs(track):
+            out.setdefault(layer, []).append(track)
+    return out
+
+
+def look_alike_warning(character: str, label_: str, tracks: list[Any]) -> str:
+    """One line: a track of the animator's named like ours stays theirs, and the take has its own now
+    (two tracks of one name in the NLA editor, said rather than left to puzzle over)."""
+    one = len(tracks) == 1
+    played = dict.fromkeys(s.action.name for t in tracks for s in t.strips if s.action is not None)
+    return (
+        f"{character}: your NLA track{'' if one else 's'} {', '.join(repr(t.name) for t in tracks)} on "
+        f"{label_} play{'s' if one else ''} your action{'' if len(played) == 1 else 's'} "
+        f"{', '.join(repr(n) for n in played)}, not a DualTalk take, so {'it stays' if one else 'they stay'} "
+        f"as {'it is' if one else 'they are'} and the take plays on a DualTalk track of its own of the same "
+        f"name: rename yours to tell them apart"
+    )
+
+
 def hidden_warning(character: str, label_: str, names: list[str]) -> str:
     """One line: tracks of the animator's that were above the removed take now play under the new one."""
     shown = ", ".join(repr(n) for n in names)
@@ -1114,6 +1146,8 @@ def write_take_steps(
     rot_paths: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
     for t, (target, (still, said, _unmapped)) in enumerate(zip(targets, at_rest, strict=True)):
         slots: dict[str, Any] = {}
+        look_alike = _theirs_of_our_name(target.idblock)
+        beside: list[Any] = []  # their tracks of our name a new track of ours now goes beside
         for layer in (REST, *used):
             curves = (
                 [c for c in [*target.curves, *still] if (c.data_path, c.index) not in beneath[t]]
@@ -1152,6 +1186,8 @@ def write_take_steps(
             strip, created = _place_strip(
                 target.idblock, layer, actions[layer], slots[layer], start, end, places[t]
             )
+            if created:
+                beside += look_alike.get(layer, [])
             if layer == REST:
                 continue
             _fit_extrapolation(
@@ -1162,6 +1198,12 @@ def write_take_steps(
                 key_influence(strip, influences.get(layer, 1.0))
             else:  # an earlier build's one constant key would snap a dialled slider back
                 free_constant_influence(strip)
+        if beside:
+            under.append(
+                look_alike_warning(
+                    str(meta.get("character", "")), label(target.idblock, target.slot_name), beside
+                )
+            )
         fit_rest(target.idblock, set())  # per channel: what their tracks leave to the take holds its pose
         under += _uncovered_lines(target.idblock, hid_before[t], str(meta.get("character", "")))
         under += _rest_beneath(target, still, beneath[t], start, str(meta.get("character", "")))
