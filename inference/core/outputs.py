@@ -31,6 +31,9 @@ from .fileio import cannot_write, ensure_writable_dir, read_only, resolve_output
 
 WORK_MARKER = ".dualtalk-work"  # in a folder we created for intermediates: its A.npz etc. are ours
 LOCK_SUFFIX = ".dualtalk-lock"  # a run's lock file (:mod:`.locks`); one inside a work folder is no content
+# a take folder's files, written as one set (``generate.write_dialogue``); script_read.tsv is
+# ``phonetic.script_reading.FILE_NAME``, named here as core imports nothing outside core
+TAKE_FILES = ("A.npz", "B.npz", "script_read.tsv")
 
 Labelled = tuple[str, "str | os.PathLike[str] | None"]
 
@@ -402,16 +405,42 @@ def check_work_folder(folder: str | os.PathLike[str], names: Sequence[str], labe
 
 def check_motion_outputs(files: Sequence[str | os.PathLike[str]], label: str = "--out") -> None:
     """Refuse to replace a file that is not a DualTalk motion file (the user's own ``A.npz``, a folder
-    of that name): a motion file there is an earlier take of ours, anything else is theirs."""
+    of that name): a motion file there is an earlier take of ours, anything else is theirs. And refuse
+    a take folder's file that is a link leading out of it (:func:`check_take_links`)."""
     from .motion import is_motion_file
 
     paths = [Path(f) for f in files]
+    if paths:
+        check_take_links(paths[0].parent, list(dict.fromkeys([*(p.name for p in paths), *TAKE_FILES])), label)
     theirs = [p.name for p in paths if os.path.lexists(p) and not is_motion_file(p)]
     if theirs:
         what = "is not a DualTalk motion file" if len(theirs) == 1 else "are not DualTalk motion files"
         raise DualTalkError(
             f"{label} {paths[0].parent} already holds {', '.join(theirs)}, which {what} and this run would "
             f"replace; move {'it' if len(theirs) == 1 else 'them'} or choose another folder"
+        )
+
+
+def check_take_links(folder: str | os.PathLike[str], names: Sequence[str], label: str = "--out") -> None:
+    """Refuse a take folder whose ``names`` (its A.npz, B.npz, script_read.tsv) include a symbolic link
+    leading out of it. A take's files are one set, written together under the folder's lock; written
+    through such a link, another take's A.npz was replaced, left beside its old B.npz outside any lock
+    (review rv43c F2); animate's work folder and a job's outputs refused such a link already. A link
+    within the folder, and the folder itself a link (``--out`` names that take), are written as before;
+    so is a link given as a single output (``--fbx``, ``--summary``): the link is what the user named."""
+    inside = real(folder)
+    out = [
+        (n, os.readlink(Path(folder) / n))
+        for n in names
+        if os.path.islink(Path(folder) / n) and not _inside(real(Path(folder) / n), inside)
+    ]
+    if out:
+        one = len(out) == 1
+        links = ", ".join(f"{n} (a link to {target})" for n, target in out)
+        raise DualTalkError(
+            f"{label} {folder} holds {links}, which lead{'s' if one else ''} outside the folder: writing "
+            f"the take through {'it' if one else 'them'} would replace the file{'' if one else 's'} there; "
+            f"remove the link{'' if one else 's'} or choose another folder"
         )
 
 
