@@ -21,11 +21,15 @@ from .retarget import FRAME_TO_RIG
 HEAD_TURN = 0.15  # default share of the partner direction the head turns to (0 = eyes only)
 EYE_COMFORT_DEG = (20.0, 12.0)  # yaw, pitch the eyes hold on their own; the head turns for the rest
 STEEP_DEG = 45.0  # a partner higher or lower than this: yaw from the sideways offset (partner_angles)
-# Two characters whose faces point within SAME_WAY_DEG of one way (side by side to the camera, a VTuber
-# or MMD pair; one behind the other) glance at each other: the head turns at most GLANCE_DEG toward
-# the partner (half of it held, the rest on partner looks) and the eyes at most GLANCE_EYE of their
-# range; turned fully, such a pair faced each other in profile for the whole take (~73 deg at 1 m).
-SAME_WAY_DEG = 45.0
+# Two characters whose faces point nearly one way (side by side to the camera, a VTuber or MMD pair;
+# one behind the other) glance at each other: the head turns at most GLANCE_DEG toward the partner
+# (half of it held, the rest on partner looks) and the eyes at most GLANCE_EYE of their range; turned
+# fully, such a pair faced each other in profile for the whole take (~73 deg at 1 m). The glance is
+# weighted by how far apart they face (glance_weight): whole within GLANCE_FROM_DEG, none from
+# TURN_FROM_DEG (a corner, a two-shot, face to face: turned as ever), eased between, so a 1-deg change
+# in the staging no longer switches a 20-deg glance to a 50-deg turn.
+GLANCE_FROM_DEG = 30.0
+TURN_FROM_DEG = 90.0
 GLANCE_DEG = 20.0
 GLANCE_EYE = 0.85
 GLANCE, TURN = "glance", "turn"  # --side-by-side: such a pair glances (the default), or turns fully
@@ -92,22 +96,39 @@ def _ease(x: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def head_turn(
-    gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float, glance: bool = False
+    gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float, glance: float = 0.0
 ) -> np.ndarray:
     """(T, 2) degrees the head turns toward the partner.
 
     A partner beyond the eyes' comfortable range (:data:`EYE_COMFORT_DEG`) gets a slow, lasting
     turn of the head (people face whom they talk to, and glance away with the eyes); on partner
     frames the head also takes ``share`` of the rest, eased over ~0.3 s. ``share`` 0 keeps the
-    head out of it entirely (eyes only, saturating at their range). ``glance`` (a pair facing one
-    way, :func:`same_way`): the lasting turn holds at most half of :data:`GLANCE_DEG` and the whole
-    turn at most :data:`GLANCE_DEG`; the eyes are not caught up (:func:`glance_eyes` caps them).
+    head out of it entirely (eyes only, saturating at their range). ``glance`` (0 to 1, a pair
+    facing nearly one way, :func:`glance_weight`): at 1 the lasting turn holds at most half of
+    :data:`GLANCE_DEG` and the whole turn at most :data:`GLANCE_DEG`, the eyes not caught up
+    (:func:`glance_eyes` caps them); between 0 and 1 the yaw is that share of the way from the full
+    turn to the glance; 0 is the full turn, exactly as without it.
     """
     if share <= 0:
         return np.zeros((len(gaze_target), 2))
+    full = _turn(gaze_target, to_partner, share, fps, capped=False)
+    if glance <= 0:
+        return full
+    held = _turn(gaze_target, to_partner, share, fps, capped=True)
+    if glance >= 1:
+        return held
+    out = full.copy()
+    out[:, 0] += glance * (held[:, 0] - full[:, 0])
+    return out
+
+
+def _turn(
+    gaze_target: np.ndarray, to_partner: np.ndarray, share: float, fps: float, capped: bool
+) -> np.ndarray:
+    """:func:`head_turn` fully (``capped`` False) or as a whole glance."""
     a = np.asarray(to_partner, dtype=np.float64)
     excess = np.sign(a) * np.maximum(np.abs(a) - np.asarray(EYE_COMFORT_DEG)[None, :], 0.0)
-    if glance:
+    if capped:
         excess[:, 0] = np.clip(excess[:, 0], -GLANCE_DEG / 2, GLANCE_DEG / 2)
     posture = _ease(excess, 1.5 * fps)
     on = (np.asarray(gaze_target) == GAZE_PARTNER)[:, None]
@@ -115,28 +136,42 @@ def head_turn(
     # while on the partner, never leave the eyes more than they can turn (easing must not cost aim)
     reach = np.array([EYE_YAW_DEG, EYE_PITCH_DEG])[None, :]
     out = np.where(on, a - np.clip(a - turn, -reach, reach), turn)
-    if glance:
+    if capped:
         out[:, 0] = np.clip(turn[:, 0], -GLANCE_DEG, GLANCE_DEG)
     return out
 
 
-def same_way(own: np.ndarray, partner: np.ndarray) -> bool:
-    """Whether two characters' faces point within :data:`SAME_WAY_DEG` of one way over most of the
-    take, from each one's (T, 2) angles to the other (:func:`partner_angles`): facing angles differ
-    by yaw(A->B) - yaw(B->A) + 180 (0 side by side to the camera, 180 face to face)."""
+def facing_apart(own: np.ndarray, partner: np.ndarray) -> float | None:
+    """How far apart (degrees, 0 to 180) two characters' faces point over most of the take (the
+    median), from each one's (T, 2) angles to the other (:func:`partner_angles`): yaw(A->B) -
+    yaw(B->A) + 180, 0 side by side to the camera, 180 face to face; None when nothing was read."""
     n = min(len(own), len(partner))
     if n == 0:
-        return False
+        return None
     apart = np.asarray(own, dtype=np.float64)[:n, 0] - np.asarray(partner, dtype=np.float64)[:n, 0] + 180.0
-    apart = np.abs((apart + 180.0) % 360.0 - 180.0)
-    return bool(np.median(apart) <= SAME_WAY_DEG)
+    return float(np.median(np.abs((apart + 180.0) % 360.0 - 180.0)))
 
 
-def glance_eyes(to_partner: np.ndarray) -> np.ndarray:
-    """The partner's direction left for the eyes in a glance, its yaw within :data:`GLANCE_EYE` of
-    their range: a partner beyond the head's glance and the eyes' reach is looked toward, not
-    stared at with the eyes pinned in their corners."""
+def glance_weight(apart: float | None) -> float:
+    """How much of a glance a pair facing ``apart`` degrees apart (:func:`facing_apart`) takes: 1
+    within :data:`GLANCE_FROM_DEG`, 0 from :data:`TURN_FROM_DEG` on (or nothing read), smoothstep
+    eased between so the heads move with the staging, never jump."""
+    if apart is None or apart >= TURN_FROM_DEG:
+        return 0.0
+    if apart <= GLANCE_FROM_DEG:
+        return 1.0
+    t = (TURN_FROM_DEG - apart) / (TURN_FROM_DEG - GLANCE_FROM_DEG)
+    return float(t * t * (3.0 - 2.0 * t))
+
+
+def glance_eyes(to_partner: np.ndarray, glance: float = 1.0) -> np.ndarray:
+    """The partner's direction left for the eyes in a glance (``glance``: its weight, 0 to 1), its
+    yaw within their range less ``glance`` of the :data:`GLANCE_EYE` margin: a partner beyond the
+    head's glance and the eyes' reach is looked toward, not stared at with the eyes pinned in their
+    corners. A weight of 0 leaves them as they are."""
     out = np.array(to_partner, dtype=np.float64)
-    reach = GLANCE_EYE * EYE_YAW_DEG
+    if glance <= 0:
+        return out
+    reach = (1.0 - min(glance, 1.0) * (1.0 - GLANCE_EYE)) * EYE_YAW_DEG
     out[:, 0] = np.clip(out[:, 0], -reach, reach)
     return out

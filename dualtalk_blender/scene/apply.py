@@ -1075,7 +1075,7 @@ def _mutual_gaze(
     """
     limited = [bool(head_limits(rep.armature, rep.head_target)) for rep in reports]
     shares = LIMITED_SHARES if any(limited) else TAKE_SHARES
-    glanced: list[bool] = []
+    glanced: list[float] = []
     aimed = yield from _aimed_steps(
         scene, objs, motions, reps, options, reports, progress, pauses, shares["heads"], glanced
     )
@@ -1096,7 +1096,7 @@ def _mutual_gaze(
     if not any(limited[i] and aimed[i] is not None for i in range(2)):
         return out[0], out[1]
     played = yield from _aimed_again(
-        scene, objs, aimed, (out[0], out[1]), limited, reports, progress, pauses, any(glanced)
+        scene, objs, aimed, (out[0], out[1]), limited, reports, progress, pauses, max(glanced, default=0.0)
     )
     for i, motion in enumerate(played):
         if motion is None:
@@ -1120,11 +1120,11 @@ def _aimed_again(
     reports: tuple[CharacterReport, CharacterReport],
     progress: Any = None,
     pauses: bool = False,
-    glance: bool = False,
+    glance: float = 0.0,
 ) -> Steps[list[Motion | None]]:
     """Per character: its ``aimed`` motion with the eyes aimed from the head as it plays now, where a
     Limit Rotation holds the head short of the turn keyed (``limited``); None for the others.
-    ``glance``: the pair glances (:func:`.gaze.glancing`), so the eyes stop short of their corners.
+    ``glance``: how much the pair glances (:func:`.gaze.pair_glance`), so the eyes stop that short of their corners.
 
     The turn stays keyed as it was (muting the limit shows it); the eyes turn the rest, as far as
     their range goes. A head held at 20 degrees of a 70-degree turn kept eyes aimed for 70 degrees:
@@ -1189,12 +1189,12 @@ def _aimed_steps(
     progress: Any = None,
     pauses: bool = False,
     share: tuple[float, float] = TAKE_SHARES["heads"],
-    glanced: list[bool] | None = None,
+    glanced: list[float] | None = None,
 ) -> Steps[list[Motion | None]]:
     """:func:`_aimed` in steps (``pauses``: see :func:`.gaze.sample_steps`); Time Stretching off and
     the animator's head keys muted only while the heads are read. ``share``: the part of the
     keying's progress the reading fills (read twice with head keys muted: half each); ``glanced``: told
-    whether the pair glances (:func:`.gaze.glancing`)."""
+    how much the pair glances (:func:`.gaze.pair_glance`)."""
     frames = _reading_frames(scene, objs, motions, reps)
     heads = list(reports)
     muted = bool(gaze.hand_key_curves(heads))
@@ -1225,8 +1225,8 @@ def _aimed_steps(
         for got in (samples, unposed):
             own, other = ({k: v[: motions[i].num_frames] for k, v in got[j].items()} for j in (i, 1 - i))
             seen[i].append(gaze.to_partner(own, other, reports[i]))
-    # a pair facing one way glances (their faces read without the animator's head keys)
-    glance = gaze.glancing(options.side_by_side, [seen[0][1], seen[1][1]])
+    # a pair facing nearly one way glances (their faces read without the animator's head keys)
+    glance, apart = gaze.pair_glance(objs, options, [seen[0][1], seen[1][1]])
     if glanced is not None:  # told to the caller that aims the eyes again (:func:`_aimed_again`)
         glanced.append(glance)
     out: list[Motion | None] = []
@@ -1237,8 +1237,8 @@ def _aimed_steps(
             continue
         angles = seen[i]
         out.append(gaze.aimed(motion, angles[0], options.head_turn, turn_from=angles[1], glance=glance))
-    if glance and any(gaze.glance_changes(m, seen[i][1], options.head_turn) for i, m in enumerate(motions)):
-        line = gaze.glance_line([rep.character for rep in reps])
+    if any(gaze.glance_changes(m, seen[i][1], options.head_turn, glance) for i, m in enumerate(motions)):
+        line = gaze.glance_line([rep.character for rep in reps], glance, apart)
         for rep in reps:  # the take's line says it once (both reports hold it: either may be shown)
             rep.notes.append(line)
     return out

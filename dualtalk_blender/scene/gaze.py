@@ -960,28 +960,45 @@ def to_partner(samples: dict[str, np.ndarray], partner: dict[str, np.ndarray], r
     return gz.partner_angles(frames, samples["eye"], partner["eye"])
 
 
-def glancing(mode: str, angles: Sequence[np.ndarray]) -> bool:
-    """Whether the pair glances at each other (``mode`` :data:`..rig.gaze.GLANCE` and their faces point one way,
-    :func:`..rig.gaze.same_way`) from both characters' angles to each other (A's, then B's)."""
-    return mode == gz.GLANCE and len(angles) == 2 and gz.same_way(angles[0], angles[1])
+def pair_glance(
+    objs: Sequence[Any], options: Any, angles: Sequence[np.ndarray]
+) -> tuple[float, float | None]:
+    """How much the pair glances at each other (:func:`..rig.gaze.glance_weight`; 0 with
+    ``options.side_by_side`` :data:`..rig.gaze.TURN`, and with ``head_turn`` 0: a head that does not
+    turn leaves the eyes their whole range) and how far apart they face (None: not read), from both
+    characters' angles to each other (A's, then B's)."""
+    apart = gz.facing_apart(angles[0], angles[1]) if len(angles) == 2 else None
+    glances = options.side_by_side == gz.GLANCE and options.head_turn > 0  # heads kept still: eyes unbound
+    weight = gz.glance_weight(apart) if glances else 0.0
+    return weight, apart
 
 
-def glance_changes(motion: Motion, turn_from: np.ndarray, head_share: float) -> bool:
-    """Whether glancing turns ``motion``'s head less than a full turn would, by a degree or more
-    somewhere (a pair side by side a hand apart, or one looking straight ahead, loses nothing)."""
-    if motion.gaze_target is None or head_share <= 0:
+def glance_changes(motion: Motion, turn_from: np.ndarray, head_share: float, glance: float = 1.0) -> bool:
+    """Whether a glance of weight ``glance`` turns ``motion``'s head less than a full turn would, by
+    a degree or more somewhere (a pair side by side a hand apart, one looking straight ahead, or a
+    pair nearly 90 deg apart with a weight near 0, loses nothing)."""
+    if motion.gaze_target is None or head_share <= 0 or glance <= 0:
         return False
     full = gz.head_turn(motion.gaze_target, turn_from, head_share, motion.fps)
-    held = gz.head_turn(motion.gaze_target, turn_from, head_share, motion.fps, glance=True)
+    held = gz.head_turn(motion.gaze_target, turn_from, head_share, motion.fps, glance=glance)
     return bool(np.max(np.abs(full - held), initial=0.0) >= 1.0)
 
 
-def glance_line(names: Sequence[str]) -> str:
-    """What a take whose pair glanced says once, with the flag that turns them fully."""
+def glance_line(names: Sequence[str], glance: float = 1.0, apart: float | None = None) -> str:
+    """What a take whose pair glanced says once, with the flag that turns them fully: a partial
+    glance (a pair between :data:`..rig.gaze.GLANCE_FROM_DEG` and :data:`..rig.gaze.TURN_FROM_DEG`
+    apart) says how far apart and how much of the glance."""
+    turn = f"--side-by-side {gz.TURN} turns them to face each other"
+    if glance >= 1:
+        return (
+            f"{names[0]} and {names[1]} face the same way (side by side): their heads turn at most "
+            f"{gz.GLANCE_DEG:g} deg toward each other and the eyes glance the rest; {turn}"
+        )
+    where = "" if apart is None else f" ({apart:.0f} deg apart)"
     return (
-        f"{names[0]} and {names[1]} face the same way (side by side): their heads turn at most "
-        f"{gz.GLANCE_DEG:g} deg toward each other and the eyes glance the rest; --side-by-side {gz.TURN} "
-        "turns them to face each other"
+        f"{names[0]} and {names[1]} face nearly the same way{where}: their heads turn toward each other "
+        f"{round(100 * glance)}% of the way from a full turn to a {gz.GLANCE_DEG:g}-deg glance (none from "
+        f"{gz.TURN_FROM_DEG:g} deg apart) and the eyes glance the rest; {turn}"
     )
 
 
@@ -990,15 +1007,16 @@ def aimed(
     angles: np.ndarray,
     head_share: float = 0.0,
     turn_from: np.ndarray | None = None,
-    glance: bool = False,
+    glance: float = 0.0,
 ) -> Motion:
     """``motion`` with its eyes on the partner on partner frames (``angles`` from :func:`to_partner`).
 
     ``head_share`` turns the head that part of the way (eased); the eyes do the rest. ``turn_from``:
     the partner's angles the head turn is worked out from, when not ``angles`` (the heads read
     without the animator's keys on them, :func:`hand_keys_off`; the eyes still aim from the head as
-    it plays, the animator's pose included). ``glance`` (:func:`glancing`): the head turns at most
-    :data:`..rig.gaze.GLANCE_DEG` and the eyes stop short of their corners.
+    it plays, the animator's pose included). ``glance`` (:func:`pair_glance`, 0 to 1): the head turns
+    that share of the way to at most :data:`..rig.gaze.GLANCE_DEG` and the eyes stop that share short
+    of their corners.
     """
     if motion.gaze_target is None or motion.gaze_dir is None:
         return motion
@@ -1009,7 +1027,9 @@ def aimed(
         else None
     )
     left = angles - (turn if turn is not None else 0.0)
-    eyes = gz.gaze_angles(motion.gaze_target, motion.gaze_dir, gz.glance_eyes(left) if glance else left)
+    eyes = gz.gaze_angles(
+        motion.gaze_target, motion.gaze_dir, gz.glance_eyes(left, glance) if glance > 0 else left
+    )
     weights = gz.eye_channels(eyes)
     values = motion.values.copy()
     overlay = None if motion.overlay is None else motion.overlay.copy()

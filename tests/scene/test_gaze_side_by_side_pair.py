@@ -32,12 +32,26 @@ def motion(role: str) -> Motion:
     )  # fmt: skip
 
 
-def pair(facing_each_other: bool = False) -> tuple[bpy.types.Object, bpy.types.Object]:
-    """Ann and Bob 1 m apart, both facing the camera (-Y), or turned to face each other."""
+def pair(ann_turn: float = 0.0, bob_turn: float = 0.0) -> tuple[bpy.types.Object, bpy.types.Object]:
+    """Ann and Bob 1 m apart, both facing the camera (-Y), or each turned that many degrees toward the
+    other (90 each: face to face)."""
     ann, bob = br.make_character("Ann"), br.make_character("Bob", location=(1.0, 0.0, 0.0))
-    if facing_each_other:
-        ann.parent.rotation_euler[2], bob.parent.rotation_euler[2] = math.radians(90), math.radians(-90)
+    ann.parent.rotation_euler[2], bob.parent.rotation_euler[2] = (
+        math.radians(ann_turn),
+        math.radians(-bob_turn),
+    )
     return ann, bob
+
+
+def head_yaw(face: bpy.types.Object, frames) -> np.ndarray:
+    """The head's yaw from the body (deg) on each of ``frames``."""
+    arm, yaw = face.parent, []
+    rest = np.array(arm.data.bones["head"].matrix_local)[:3, :3].T @ np.array([0.0, -1.0, 0.0])
+    for f in frames:
+        bpy.context.scene.frame_set(f)
+        forward = np.array(arm.pose.bones["head"].matrix)[:3, :3] @ rest  # in the rig: -Y ahead
+        yaw.append(math.degrees(math.atan2(forward[0], -forward[1])))
+    return np.abs(yaw)
 
 
 def keyed(ann, bob, **options):
@@ -45,14 +59,11 @@ def keyed(ann, bob, **options):
     reports = apply_dialogue(ann, bob, motion("A"), motion("B"), ApplyOptions(start_frame=1, **options))[:2]
     out = []
     for face in (ann, bob):
-        arm, yaw, look = face.parent, [], []
-        rest = np.array(arm.data.bones["head"].matrix_local)[:3, :3].T @ np.array([0.0, -1.0, 0.0])
+        look = []
         for f in range(1, T + 1):
             bpy.context.scene.frame_set(f)
-            forward = np.array(arm.pose.bones["head"].matrix)[:3, :3] @ rest  # in the rig: -Y ahead
-            yaw.append(math.degrees(math.atan2(forward[0], -forward[1])))
             look.append(max(face.data.shape_keys.key_blocks[n].value for n in EYE_LOOK))
-        out.append((np.abs(yaw), max(look)))
+        out.append((head_yaw(face, range(1, T + 1)), max(look)))
     return reports, out
 
 
@@ -74,16 +85,37 @@ def test_a_pair_side_by_side_glances_and_says_so_once_and_turn_turns_them_fully(
     reports, heads = keyed(ann, bob, side_by_side="turn")
     assert [r.notes for r in reports] == [[], []]
     assert all(yaw[20:40].min() > 70.0 for yaw, _look in heads)
-
-
-def test_a_pair_face_to_face_is_keyed_as_before():
-    ann, bob = pair(facing_each_other=True)
-    reports, heads = keyed(ann, bob)
+    # heads kept to the camera (--head-turn 0): the eyes alone look, as far as they go (they were
+    # stopped at 0.85 of their range, nothing said)
+    reports, heads = keyed(ann, bob, head_turn=0.0)
     assert [r.notes for r in reports] == [[], []]
-    _reports, turned = keyed(ann, bob, side_by_side="turn")
-    for (yaw, look), (yaw_turn, look_turn) in zip(heads, turned, strict=True):
-        np.testing.assert_allclose(yaw, yaw_turn, atol=1e-6)
-        assert look == pytest.approx(look_turn)
+    assert all(yaw.max() < 1.0 and look == pytest.approx(1.0) for yaw, look in heads)
+
+
+def test_a_pair_turned_partly_toward_each_other_takes_part_of_the_glance_and_says_how_much():
+    """A two-shot cheated toward the camera: before, each turned 22 deg toward the other glanced at
+    18.7 deg and 23 deg turned fully at 50 deg (a hard switch at 45 deg apart, said on one side only);
+    Ann square to the camera went from 20 to 73 deg as Bob turned from 40 to 50 deg toward her."""
+    medians, notes = [], []
+    for each in (22.0, 23.0):
+        br.reset()  # each staging on its own pair, named Ann and Bob
+        reports, heads = keyed(*pair(each, each))
+        medians.append([float(np.median(yaw[20:40])) for yaw, _look in heads])
+        notes.append(reports[0].notes)
+    assert abs(medians[1][0] - medians[0][0]) < 2.0, medians  # one degree of staging, about a degree of head
+    assert all(20.0 < m[0] < 30.0 for m in medians), medians  # partly a glance: a full turn was 50 deg
+    assert notes == [
+        [
+            f"Ann and Bob face nearly the same way ({apart} deg apart): their heads turn toward each other "
+            f"{share}% of the way from a full turn to a 20-deg glance (none from 90 deg apart) and the eyes "
+            "glance the rest; --side-by-side turn turns them to face each other"
+        ]
+        for apart, share in (("44", 86), ("46", 82))
+    ]
+    br.reset()
+    reports, heads = keyed(*pair(0.0, 50.0))  # Ann square to the camera, Bob turned 50 deg to her
+    assert 25.0 < float(np.median(heads[0][0][20:40])) < 40.0  # was 73 deg (20 with Bob at 40)
+    assert len(reports[0].notes) == 1
 
 
 def test_a_range_of_the_take_keeps_the_way_the_take_turned_them():
