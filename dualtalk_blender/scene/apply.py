@@ -1225,7 +1225,7 @@ def _aimed_steps(
         for got in (samples, unposed):
             own, other = ({k: v[: motions[i].num_frames] for k, v in got[j].items()} for j in (i, 1 - i))
             seen[i].append(gaze.to_partner(own, other, reports[i]))
-    # a pair facing nearly one way glances (their faces read without the animator's head keys)
+    # a pair facing nearly one way glances (their faces read without the animator's head keys; a range as its take)
     glance, apart = gaze.pair_glance(objs, options, [seen[0][1], seen[1][1]])
     if glanced is not None:  # told to the caller that aims the eyes again (:func:`_aimed_again`)
         glanced.append(glance)

@@ -965,11 +965,22 @@ def pair_glance(
 ) -> tuple[float, float | None]:
     """How much the pair glances at each other (:func:`..rig.gaze.glance_weight`; 0 with
     ``options.side_by_side`` :data:`..rig.gaze.TURN`, and with ``head_turn`` 0: a head that does not
-    turn leaves the eyes their whole range) and how far apart they face (None: not read), from both
-    characters' angles to each other (A's, then B's)."""
-    apart = gz.facing_apart(angles[0], angles[1]) if len(angles) == 2 else None
+    turn leaves the eyes their whole range) and how far apart they face (None: not read here), from
+    both characters' angles to each other (A's, then B's). A whole take's weight is recorded with its
+    keying (:func:`.range_plan.glance_decided`); a range takes its take's, so it turns the heads as the
+    take did, not as its own frames would (a take whose pair turned mid-take glanced inside a fully
+    turned take); a take recorded before the weight: read here, as before."""
+    from . import range_plan
+
     glances = options.side_by_side == gz.GLANCE and options.head_turn > 0  # heads kept still: eyes unbound
+    if options.replace_range is not None:
+        kept = range_plan.take_glance(objs)
+        if kept is not None:
+            return (kept if glances else 0.0), None
+    apart = gz.facing_apart(angles[0], angles[1]) if len(angles) == 2 else None
     weight = gz.glance_weight(apart) if glances else 0.0
+    if options.replace_range is None:
+        range_plan.glance_decided(objs, weight)
     return weight, apart
 
 

@@ -572,6 +572,21 @@ def take_speaker(
 
 KEYED_PROP = "dualtalk_keyed"  # on each layer action of a take: records.keyed_record
 KEYED_FIELDS = ("keys", "intensities", "smoothing", "head_turn", "side_by_side")  # ApplyOptions' fields
+GLANCE_KEY = "glance"  # also in the record: how much the pair glanced (gaze.pair_glance), not an option
+# a character -> its take's glance weight, held from its eyes' keying until note_keyed records it
+_glanced: dict[int | str, float] = {}
+
+
+def _who(obj: Any) -> int | str:
+    """A character as long as Blender runs (its keying gives its take a new take_id each pass)."""
+    return getattr(obj, "session_uid", None) or obj.name_full
+
+
+def glance_decided(objs: Iterable[Any], weight: float) -> None:
+    """Hold a whole take's glance weight (``scene/gaze.pair_glance``) until :func:`note_keyed`
+    records it with the take's keying, once the eyes are keyed too."""
+    for obj in objs:
+        _glanced[_who(obj)] = float(weight)
 
 
 def note_keyed(objs: Iterable[Any], options: Any) -> None:
@@ -582,10 +597,14 @@ def note_keyed(objs: Iterable[Any], options: Any) -> None:
     from .layers import take_actions
 
     for obj in objs:
+        glance = _glanced.pop(_who(obj), None)  # none: keyed without eye contact
         meta = take_meta(obj)
         if not meta or not meta.get("take_id"):
             continue
         values = {f: getattr(options, f) for f in KEYED_FIELDS}
+        # eye contact off: a weight left by a take stopped before here is not this one's
+        if glance is not None and options.gaze:
+            values[GLANCE_KEY] = glance
         text = json.dumps({"take_id": meta["take_id"], **values}, sort_keys=True)
         for idblock in character_idblocks(obj):
             for action in take_actions(idblock):
@@ -596,6 +615,24 @@ def take_keyed(objs: Iterable[Any]) -> dict[str, Any] | None:
     """The scene-side settings the characters' take was keyed with (:func:`note_keyed`), or None:
     a take that does not record them (keyed before takes did, or by a caller that does not), a
     damaged record, or characters whose records differ."""
+    found = [{f: record[f] for f in KEYED_FIELDS} for record in _keyed_records(objs) or ()]
+    if not found or any(r != found[0] for r in found[1:]):
+        return None
+    return found[0]
+
+
+def take_glance(objs: Iterable[Any]) -> float | None:
+    """How much the characters' take glanced (``scene/gaze.pair_glance``), as its keying recorded it,
+    or None: not recorded (a take keyed before it was, or without eye contact), or as in :func:`take_keyed`."""
+    found = [record.get(GLANCE_KEY) for record in _keyed_records(objs) or ()]
+    if not found or found[0] is None or any(g != found[0] for g in found[1:]):
+        return None
+    return float(found[0])
+
+
+def _keyed_records(objs: Iterable[Any]) -> list[dict[str, Any]] | None:
+    """Each character's whole keyed record (:func:`note_keyed`), or None where one lacks it or it is
+    damaged or another take's (see :func:`take_keyed`)."""
     from . import records
 
     found = []
@@ -609,10 +646,8 @@ def take_keyed(objs: Iterable[Any]) -> dict[str, Any] | None:
             return None
         if record["take_id"] != meta.get("take_id"):  # written for another take's actions
             return None
-        found.append({f: record[f] for f in KEYED_FIELDS})
-    if not found or any(r != found[0] for r in found[1:]):
-        return None
-    return found[0]
+        found.append(record)
+    return found
 
 
 def keyed_differs(options: Any, take: Mapping[str, Any]) -> list[str]:

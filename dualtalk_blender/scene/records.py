@@ -205,7 +205,8 @@ def _seconds(what: str) -> Callable[[Any], float]:
 def keyed_record(value: Any) -> dict[str, Any]:
     """How a take was keyed (``range_plan.note_keyed``): its take_id (text), keys (a mode), each
     intensity group's scale (0 to 5), smoothing (0 to 25), head_turn (0 to 1) and side_by_side (a
-    mode; a take recorded before it was keyed turning a pair side by side fully: ``turn``)."""
+    mode; a take recorded before it was keyed turning a pair side by side fully: ``turn``) and, with
+    eye contact, glance (0 to 1: how much the pair glanced; a take recorded before it: none)."""
     record = dict(_object(parse(value)))
     if not isinstance(record.get("take_id"), str) or not record["take_id"]:
         raise DamagedRecord("it names no take_id")
@@ -225,6 +226,8 @@ def keyed_record(value: Any) -> dict[str, Any]:
         raise DamagedRecord(
             f"its 'side_by_side' is {json.dumps(record['side_by_side'])[:40]}, not {' or '.join(SIDE_BY_SIDE)}"
         )
+    if "glance" in record:
+        record["glance"] = _number(record["glance"], "'glance'", 0.0, 1.0)
     return record
 
 

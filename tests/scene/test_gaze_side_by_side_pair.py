@@ -13,6 +13,7 @@ import blender_rigs as br
 import bpy
 import numpy as np
 import pytest
+from dualtalk.dualtalk_blender.scene import range_plan
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
 from dualtalk.inference.core.gaze import EYE_LOOK
 from dualtalk.inference.core.motion import Motion
@@ -125,7 +126,7 @@ def test_a_range_of_the_take_keeps_the_way_the_take_turned_them():
     import json
 
     from dualtalk.dualtalk_blender.commands.shot_range import _take_keying
-    from dualtalk.dualtalk_blender.scene import range_plan, records
+    from dualtalk.dualtalk_blender.scene import records
     from dualtalk.inference.core.errors import DualTalkError
 
     ann, bob = pair()
@@ -144,3 +145,43 @@ def test_a_range_of_the_take_keeps_the_way_the_take_turned_them():
     assert records.keyed_record(json.dumps(old))["side_by_side"] == "turn"
     with pytest.raises(records.DamagedRecord, match="its 'side_by_side' is \"sideways\""):
         records.keyed_record(json.dumps({**old, "side_by_side": "sideways"}))
+    # how much the pair glanced is recorded with the take's keying (turned fully: none); one recorded
+    # before it was: none read (the range reads its own frames, as before); out of 0..1: damage
+    assert range_plan.take_glance((ann, bob)) == 0.0
+    assert "glance" not in records.keyed_record(json.dumps(old))
+    with pytest.raises(records.DamagedRecord, match="its 'glance' is 1.5, not a number from 0 to 1"):
+        records.keyed_record(json.dumps({**old, "glance": 1.5}))
+
+
+def looking(role: str, frames: int = T) -> Motion:
+    """A motion that looks at the partner all along."""
+    return Motion(
+        "arkit55", np.zeros((frames, 55), np.float32), role=role,
+        gaze_target=np.ones(frames, np.int8), gaze_dir=np.zeros((frames, 2), np.float32),
+    )  # fmt: skip
+
+
+def test_a_range_turns_the_heads_as_its_take_did_though_its_own_frames_face_one_way():
+    """Ann and Bob face each other, then turn to the camera near the end. The take, face to face over
+    most of it, turns their heads fully; a range re-generated in the last stretch read the facing
+    on its own frames, glanced, and the heads swung ~45 deg in and out at its cross-fades."""
+    ann, bob = pair()
+    bpy.context.scene.frame_end = T
+    for arm, sign in ((ann.parent, 1.0), (bob.parent, -1.0)):  # face to face, to the camera by 108
+        for frame, deg in ((1, 90.0), (100, 90.0), (108, 0.0)):
+            arm.rotation_euler[2] = math.radians(sign * deg)
+            arm.keyframe_insert("rotation_euler", index=2, frame=frame)
+    options = ApplyOptions(start_frame=1, undo_push=False)
+    reports = apply_dialogue(ann, bob, looking("A"), looking("B"), options)[:2]
+    assert [r.notes for r in reports] == [[], []]
+    before = head_yaw(ann, range(110, T + 1))
+    plan = range_plan.plan_range((ann, bob), 25, 118, 145, options.crossfade)
+    start = plan.start_frame - plan.take_start
+    n = min(T - start, round(plan.audio_end * 25) - start)
+    redo = options.replace(
+        replace_range=(plan.first, plan.last), start_frame=plan.start_frame, markers=False, frame_range="keep"
+    )
+    reports = apply_dialogue(ann, bob, looking("A", n), looking("B", n), redo)[:2]
+    assert [r.notes for r in reports] == [[], []]  # the take never glanced: the range does not either
+    after = head_yaw(ann, range(110, T + 1))
+    assert np.abs(after - before).max() < 1.0, np.abs(after - before).max()  # was 43 deg at frame 118
