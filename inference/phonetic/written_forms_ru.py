@@ -47,8 +47,9 @@ Every day of a list takes the case of its first (:func:`_day_list_case`: Выс�
 read the first "пять". Any number written with an ordinal's ending is that ordinal (:func:`_with_ending`: в
 5-м классе в пятом, на 2-й странице на второй, 1-е место первое, 5-ю главу пятую, в 90-х годах в девяностых,
 в 1990-е годы; espeak-ng read "пять эм", "два и краткое"), a date in digits is read as one written out (25.12
-двадцать пятого декабря, 12.04.1995 двенадцатого апреля тысяча девятьсот девяносто пятого года; was "точка"),
-and a century in Roman numerals an ordinal (в XXI веке в двадцать первом; was spelled in English).
+двадцать пятого декабря, 12.04.1995 двенадцатого апреля тысяча девятьсот девяносто пятого года; was "точка")
+where the words around it say it is one (:func:`_a_date`: a decimal, a section or a version typed with a dot,
+на 2.03 процента, пункт 3.12, версия 1.12, stays as written), and a century in Roman numerals an ordinal (в XXI веке в двадцать первом; was spelled in English).
 """
 
 from __future__ import annotations
@@ -837,23 +838,126 @@ def _year(m: re.Match[str]) -> str:
 _MONEY_AFTER = r"\s*(?:руб\.|руб(?!\w)|р\.|₽)"
 # a date written in digits, day.month(.year) (25.12, 12.04.1995, 01.03.24: espeak-ng said "двадцать пять
 # точка двенадцать"), written out as the words do (25 декабря, 12 апреля 1995 года) for the rules below to
-# read as any date; a Russian decimal has a comma, so two numbers with a dot are a date or a clock time: with
-# no year, a time after в or к (в 10.05, к 9.30) or an amount before its unit (12.10 руб.) is left
+# read as any date; typed Russian often writes a decimal with a dot too (на 2.03 процента), and a section or
+# a version so (пункт 3.12, версия 1.12), so a day.month with no year is read as a date only where the words
+# around it say so (:func:`_a_date`)
 _NUMERIC_DATE = re.compile(
-    r"(?<![\w.,:\-])(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0[1-9]|1[0-2])(?:\.(?P<y>(?:19|20)\d\d|\d\d))?(?![\w,:\-]|\.\d)"
+    r"(?<![\w.,:\-])(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0[1-9]|1[0-2])(?:\.(?P<y>(?:19|20)\d\d|\d\d))?"
+    r"(?![\w:\-]|[.,]\d)"
 )
-
-
-# an hour or an amount with a dot for its comma (9.30 ч., 12.10 руб., 1.05 кг): no date
+# an hour or an amount with a dot for its comma before its unit, written short or spelled (9.30 ч., 12.10
+# руб., 1.05 кг; 2.03 процента, 2.05 метра, 3.05 секунды, 1.09 доллара, 9.10 балла): no date
 _NOT_A_DATE_AFTER = re.compile(
-    r"\s*(?:ч\.|час|мин|руб|р\.|₽|\$|€|%|коп|тыс|млн|млрд|кг|км|см|мм|м(?![а-яё])|л(?![а-яё])|г(?![а-яё]))"
+    r"\s*(?:ч\.|час(?:а|ов)?(?![а-яё])|мин|руб|р\.|₽|\$|€|%|коп|тыс|млн|млрд|кг|км|см|мм|м(?![а-яё])|л(?![а-яё])"
+    r"|г(?![а-яё])|процент|(?:санти|милли|кило)?метр(?:а|ов|ы)?(?![а-яё])|секунд|минут|доллар|евро|рубл"
+    r"|(?:кило)?грамм|тонн|литр|градус|балл|очк[аов]|раз(?:а)?(?![а-яё])|штук|пункт(?:а|ов)(?![а-яё])"
+    r"|тысяч|миллион|миллиард|единиц)",
+    re.IGNORECASE,
 )
+# a thing named by its number (пункт 3.12, статья 1.11, версия 1.12, матч 1.05, зал 1.10), with its
+# abbreviation (п., ст., рис., §, №), just before the number; a name in Latin letters is a program's version
+# (Python 3.10)
+_NUMBERED = (
+    "пункт", "подпункт", "стать", "раздел", "подраздел", "глав", "параграф", "верси", "номер", "матч", "зал",
+    "урок", "рейс", "поезд", "автобус", "маршрут", "кабинет", "аудитори", "комнат", "палат", "корпус",
+    "таблиц", "рисун", "схем", "формул", "пример", "задач", "упражнени", "задани", "вопрос", "билет", "шаг",
+    "этап", "част", "том", "сери", "сезон", "эпизод", "обновлени", "релиз", "сборк", "патч", "прошивк",
+    "модел", "артикул", "код", "приложени", "лекци", "занятие", "тест", "слайд", "строк", "страниц",
+    "абзац", "правил", "групп", "класс",
+)  # fmt: skip
+# an amount's noun (курс 1.09, вес 2.10, средний балл 4.05), just before the number or a few words before
+# it (Вес был 2.10), and the verbs that tell an amount (Курс вырос на 1.04, Разница составила 1.06)
+_AMOUNT_NOUNS = (
+    "курс", "цен", "вес", "рост", "счёт", "счет", "оценк", "рейтинг", "коэффициент", "индекс", "температур",
+    "результат", "средн", "итог", "итого", "сумм", "стоимост", "скорост", "давлени", "уровен", "показател",
+    "баланс", "ставк", "дол", "разниц", "время", "балл", "рекорд", "размер", "отметк",
+)  # fmt: skip
+_AMOUNT_VERBS = (
+    "составил", "составля", "равн", "равен", "стоит", "стоил", "весит", "выросл", "вырос", "упал", "снизил",
+    "повысил", "поднял", "опустил", "сократил", "подорожал", "подешевел", "набрал", "увеличил", "уменьшил",
+    "прибавил",
+)  # fmt: skip
+_ABBREVIATED = r"|(?<![а-яё])(?:п|ст|гл|рис|табл|стр|ч)\.|§|№|(?<![а-яё])[a-z][a-z\d]*)\s*(?:№\s*)?$"
+_NAMED_BEFORE = re.compile(
+    r"(?:(?<![а-яёa-z])(?:"
+    + "|".join(_NUMBERED + _AMOUNT_NOUNS + _AMOUNT_VERBS)
+    + r")[а-яё]{0,2}"
+    + _ABBREVIATED,
+    re.IGNORECASE,
+)
+# with a year (пункт 3.12.20), only a numbered thing: Курс 12.04.2024 is a date
+_NUMBERED_BEFORE = re.compile(
+    r"(?:(?<![а-яёa-z])(?:" + "|".join(_NUMBERED) + r")[а-яё]{0,2}" + _ABBREVIATED, re.IGNORECASE
+)
+_AMOUNT_VERB = re.compile(rf"(?:{'|'.join(_AMOUNT_VERBS)})[а-яё]{{0,2}}")
+_AMOUNT_NOUN = re.compile(rf"(?:{'|'.join(_AMOUNT_NOUNS)})[а-яё]{{0,2}}")
+# the words of a date's clause: a day named, a meeting or a time limit set, a going or a coming back
+_DATE_WORDS = re.compile(
+    r"(?<![а-яё])(?:родил|рожд|встреч|встрет|увид|назнач|заплан|состо|пройд|сегодня|завтра|вчера|дат[аыуе]"
+    r"|срок|дедлайн|сда[тчмюйе]|приезж|приед|прилет|прилёт|вылет|улет|уезж|уед|верн|отъезд|приезд|заезд|выезд"
+    r"|праздн|свадьб|экзамен|концерт|собрани|вышл|выйд|выход|понедельник|вторник|сред[аеуы]|четверг|пятниц"
+    r"|суббот|воскресень|(?:пн|вт|ср|чт|пт|сб|вс)(?![а-яё]))",
+    re.IGNORECASE,
+)
+# a clock time or a weekday right after the date (25.12 в 15:00, 2.03 (пн)): a date's
+_TIME_AFTER = re.compile(
+    r"\s*[,(]?\s*(?:(?:в|с|к)\s+\d{1,2}[:.]\d{2}|(?:пн|вт|ср|чт|пт|сб|вс)(?![а-яё])"
+    r"|(?:понедельник|вторник|сред|четверг|пятниц|суббот|воскресень))",
+    re.IGNORECASE,
+)
+# another day.month joined to this one (25.12 и 31.12, версия 1.12 и 1.13)
+_JOIN = r"(?:и|или|,|-|–|—)"
+_DAY_MONTH = r"(?<![\d.])\d{1,2}\.(?:0[1-9]|1[0-2])"
+_JOINED_BEFORE = re.compile(rf"{_DAY_MONTH}\s*{_JOIN}\s*$")
+_JOINED_AFTER = re.compile(rf"\s*(?:{_JOIN}|по|до)\s*{_DAY_MONTH}(?![\d.])")
+_PRONOUNS = ("я", "ты", "он", "она", "мы", "вы", "они")
+
+
+def _a_date(m: re.Match[str]) -> bool:
+    """Whether a day.month with no year (group "d", "m") is a date, told by the words around it: a
+    clock time or a weekday after it, с, со, по, до or после before it, a verb of a date just before it
+    (Увидимся 25.12, вышла 12.03), the leading 0 no decimal has (01.03); else, with no amount's word in
+    its last few words, на, от or между before it, a date joined to it, a date's word in its clause
+    (встреча, сдача, пятница) or its clause opening or ending with it. Before a unit (2.03 процента),
+    after a numbered thing (пункт 3.12, версия 1.12, матч 1.05 and the one joined to it) or an amount's
+    word (курс, вес, балл, вырос), and where nothing tells, it is left as written, as espeak-ng read it
+    before 0a00838: a wrong date says another thing, a dot read "точка" the same number."""
+    text = m.string
+    before, after = text[: m.start()], text[m.end() :]
+    word = _preposition(before)
+    joined = _JOINED_BEFORE.search(before)
+    if (
+        _NAMED_BEFORE.search(before)
+        or (joined and _NAMED_BEFORE.search(before[: joined.start()]))
+        or word in ("в", "во", "к", "ко")
+        or _NOT_A_DATE_AFTER.match(after)
+    ):
+        return False
+    clause = re.split(r"[.!?;:,…\n(]", re.sub(r"\d\.\d", "", before))[-1]
+    last = re.findall(r"[а-яё]+", clause.lower())[-3:]
+    if any(_AMOUNT_VERB.fullmatch(w) for w in last):  # Цена выросла до 2.10
+        return False
+    spans = word in ("с", "со", "по", "после") or (word == "до" and not re.search(r"\d\s*до\s*$", before))
+    if m.group("d").startswith("0") or spans or _TIME_AFTER.match(after) or _DATE_WORDS.match(word):
+        return True
+    if any(_AMOUNT_NOUN.fullmatch(w) for w in last):  # Вес был 2.10
+        return False
+    opens = not clause.strip() or last in ([], *([p] for p in _PRONOUNS))
+    ends = re.match(r"\s*(?:[.!?;,…)—–]|$)", after)
+    return bool(
+        joined
+        or _JOINED_AFTER.match(after)
+        or opens
+        or ends
+        or word in ("на", "от", "между")
+        or _DATE_WORDS.search(clause)
+    )
 
 
 def _numeric_date(m: re.Match[str]) -> str:
-    before, after = m.string[: m.start()], m.string[m.end() :]
     year = m.group("y")
-    if not year and (_preposition(before) in ("в", "во", "к", "ко") or _NOT_A_DATE_AFTER.match(after)):
+    before = m.string[: m.start()]
+    if _NUMBERED_BEFORE.search(before) or (not year and not _a_date(m)):
         return m.group(0)
     said = f"{int(m.group('d'))} {_MONTHS[int(m.group('m')) - 1]}"
     if year:
