@@ -8,6 +8,8 @@ keyed, kept in the take's metadata, so re-generating composes onto the same pose
 the previous take's last evaluated frame. A bone the animator animates holds no one pose: what it
 held at Generate was their key at the playhead, so the take composes onto the bone's own rest
 (:attr:`BonePose.keyed`) and is the same take on whichever frame Generate ran (review rv43a F1).
+Keys that hold one pose (a bow auto-key left as one key) are a pose they set: the take composes onto
+it, as onto a pose set without keys (review rv43e F1).
 
 Motion rotations are axis-angle in the motion's head frame (see ``inference/core/channels.py``);
 :data:`.retarget.FRAME_TO_RIG` maps that frame onto a Z-up or Y-up rig.
@@ -45,11 +47,13 @@ class BonePose:
     basis: np.ndarray  # (4,) (w, x, y, z): the rotation it holds now (its matrix_basis)
     axes: np.ndarray | None = None  # (3, 3) bone rest orientation in armature space; None: the object
     # the animator's own keys (or drivers) turn it: UNDER the take's layers (theirs before the first
-    # take, or kept beneath it: the take replaces them), OVER them (a fix keyed on top), "" none
+    # take, or kept beneath it: the take replaces them), HELD under it in one pose, OVER them (a fix
+    # keyed on top), "" none
     keyed: str = ""
+    held: np.ndarray | None = None  # (4,) (w, x, y, z): the one pose their keys hold (keyed HELD)
 
 
-UNDER, OVER = "under", "over"  # :attr:`BonePose.keyed`
+UNDER, HELD, OVER = "under", "held", "over"  # :attr:`BonePose.keyed`
 IDENTITY = np.array([1.0, 0.0, 0.0, 0.0])  # a bone's own rest (its matrix_basis at rest)
 
 
@@ -93,7 +97,11 @@ def rest_rotation(bone: str, pose: BonePose, stored: Mapping[str, np.ndarray]) -
     composed onto, it leant the whole take by their pose on one frame (28 degrees on every frame when
     Generate ran at the shot's end, 2 at its start). Under the take, their keys are what its layer
     replaces, so it turns from the bone's rest, also over a rest an earlier take recorded from such a
-    pose; a fix they keyed over an earlier take keeps that take's rest (it is an offset from it)."""
+    pose; a fix they keyed over an earlier take keeps that take's rest (it is an offset from it).
+    Keys under the take that hold one pose (:data:`HELD`) are a pose they set: it is composed onto
+    (dropped, a one-key 30-degree bow left the take upright: review rv43e F1)."""
+    if pose.keyed == HELD and pose.held is not None:
+        return np.asarray(pose.held, dtype=np.float64)
     if pose.keyed == UNDER:
         return IDENTITY.copy()
     if bone in stored:

@@ -29,6 +29,7 @@ from typing import Any
 
 import bpy
 import numpy as np
+from mathutils import Euler, Quaternion
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.motion import Motion, check_one_rate
@@ -345,7 +346,8 @@ def _apply_motion(
     values = _rig_values(report, motion, options, fps, warnings, lead)
     span = plan.FrameSpan(int(start), len(values))
     ranged = options.replace_range is not None
-    targets, rests = _key_targets(report, values, options.head, warnings, ranged)
+    notes: list[str] = []
+    targets, rests = _key_targets(report, values, options.head, warnings, ranged, notes)
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
@@ -372,6 +374,7 @@ def _apply_motion(
     warnings = layers.losses_first(warnings)  # a loss of hand edits first: the status line shows one
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
     rep.followers = followers
+    rep.notes = notes
     rep.seconds = time.perf_counter() - t0
     return rep
 
@@ -486,11 +489,13 @@ def _key_targets(
     head: bool,
     warnings: list[str] | None = None,
     ranged: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[list[keying.TargetCurves], dict[str, list[float]]]:
     """The curves of both datablocks (shape keys, then the armature or object), and the rest
-    orientation each rotation was composed onto (``warnings``, ``ranged``: :func:`_rotation_target`)."""
+    orientation each rotation was composed onto (``warnings``, ``ranged``, ``notes``:
+    :func:`_rotation_target`)."""
     shape_keys = _shape_key_target(report, values)
-    rotations, rests = _rotation_target(report, values, head, warnings, ranged)
+    rotations, rests = _rotation_target(report, values, head, warnings, ranged, notes)
     return [t for t in (shape_keys, rotations) if t is not None], rests
 
 
@@ -515,11 +520,13 @@ def _rotation_target(
     head: bool,
     warnings: list[str] | None = None,
     ranged: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[keying.TargetCurves | None, dict[str, list[float]]]:
     """The rotation curves of the armature (or object). A bone the animator keys under the take turns
-    from its own rest (:func:`..rig.bones.rest_rotation`); where an earlier take recorded their keyed
-    pose as its rest, the line added to ``warnings`` says the take no longer leans by it. A range
-    (``ranged``) keeps the rest of the take it is cut into, so it cross-fades into the same head."""
+    from its own rest, or from the one pose their keys hold (:func:`..rig.bones.rest_rotation`), which
+    ``notes`` says; where an earlier take recorded their keyed pose as its rest, the line added to
+    ``warnings`` says the take no longer leans by it. A range (``ranged``) keeps the rest of the take
+    it is cut into, so it cross-fades into the same head."""
     arm = report.armature
     owner = arm if arm is not None else report.mesh
     head_key = _head_key(report) if head else None
@@ -530,6 +537,8 @@ def _rotation_target(
         poses = {k: replace(p, keyed=bones.OVER) if p.keyed else p for k, p in poses.items()}
     elif warnings is not None:
         warnings += _rest_reread(report.mesh.name, poses, stored)
+    if not ranged and notes is not None:
+        notes += _keys_said(report.mesh.name, poses)
     tracks, rests = bones.rotation_tracks(
         values,
         report.space,
@@ -541,6 +550,30 @@ def _rotation_target(
     )
     curves = [curve for track in tracks for curve in _rotation_curves(track)]
     return (keying.TargetCurves(owner, owner.name, curves) if curves else None), rests
+
+
+def _keys_said(character: str, poses: dict[str, bones.BonePose]) -> list[str]:
+    """What the take did with the animator's keys under it, bone by bone: composed onto the one pose
+    they hold, or turned from the bone's rest where they change (review rv43e F1)."""
+    out = []
+    for bone, pose in poses.items():
+        if pose.keyed == bones.HELD and pose.held is not None and _degrees_off(pose.held) >= 0.5:
+            out.append(
+                f"{character}: your keys hold bone {bone!r} in one pose (a {_degrees_off(pose.held):.0f}-degree "
+                "turn): the take turns from that pose, as from a pose you set"
+            )
+        elif pose.keyed == bones.UNDER:
+            out.append(
+                f"{character}: your keys turn bone {bone!r} during the shot: the take turns it from its rest "
+                "pose, the same on whichever frame you Generate, and your keys play under the take's layer"
+            )
+    return out
+
+
+def _degrees_off(quat: np.ndarray) -> float:
+    """How far the rotation ``quat`` (w, x, y, z) turns from none, in degrees."""
+    q = np.asarray(quat, dtype=np.float64)
+    return float(np.degrees(2.0 * np.arccos(min(1.0, abs(float(q[0])) / float(np.linalg.norm(q))))))
 
 
 def _head_key(report: CharacterReport) -> str | None:
@@ -567,7 +600,7 @@ def _read_poses(
             axes = np.array(arm.data.bones[name].matrix_local.to_3x3().normalized())
             poses[name] = bones.BonePose(pb.rotation_mode, _basis(pb), axes)
     keyed = _keyed_rotations(owner, poses)
-    return {k: replace(p, keyed=keyed[k]) if k in keyed else p for k, p in poses.items()}
+    return {k: replace(p, keyed=keyed[k][0], held=keyed[k][1]) if k in keyed else p for k, p in poses.items()}
 
 
 def _rotation_path(bone: str, mode: str) -> str:
@@ -578,24 +611,41 @@ def _rotation_path(bone: str, mode: str) -> str:
     return f'pose.bones["{bpy.utils.escape_identifier(bone)}"].{prop}' if bone else prop
 
 
-def _keyed_rotations(owner: Any, poses: dict[str, bones.BonePose]) -> dict[str, str]:
+def _keyed_rotations(
+    owner: Any, poses: dict[str, bones.BonePose]
+) -> dict[str, tuple[str, np.ndarray | None]]:
     """Which of ``poses``' bones the animator's own unmuted keys or drivers on ``owner`` turn:
     :data:`..rig.bones.UNDER` where they play under the take's layers (their active action or tracks
-    before the first take, their tracks beneath ours after it: a drive too), :data:`..rig.bones.OVER`
-    where only a fix over an earlier take turns it (the active action, a track above ours)."""
+    before the first take, their tracks beneath ours after it: a drive too), :data:`..rig.bones.HELD`
+    with the pose (w, x, y, z) where those keys hold one value each (:func:`_one_value`: a pose
+    auto-key left), :data:`..rig.bones.OVER` where only a fix over an earlier take turns it (the
+    active action, a track above ours)."""
     ad = getattr(owner, "animation_data", None)
     if ad is None:
         return {}
     # bones only: an object's rotation keys place the character in the shot (which way it faces)
     paths = {_rotation_path(bone, pose.rotation_mode): bone for bone, pose in poses.items() if bone}
     found: dict[str, str] = {}
+    under: dict[str, dict[int, float] | None] = {}  # what each channel under the take holds; None: changes
 
     def mark(curves: Iterable[Any], where: str) -> None:
         for fc in curves:
             bone = paths.get(fc.data_path)
-            if bone is not None and not fc.mute and found.get(bone) != bones.UNDER:
+            if bone is None or fc.mute:
+                continue
+            if where == bones.UNDER:
+                held = under.setdefault(bone, {})
+                value = _one_value(fc) if held is not None else None
+                if held is not None and value is not None:
+                    held[fc.array_index] = value  # the upper of two plays (their layers replace)
+                else:
+                    under[bone] = None
+            if found.get(bone) != bones.UNDER:
                 found[bone] = where
 
+    for fc in ad.drivers:  # a drive changes with what drives it
+        if paths.get(fc.data_path) is not None and not fc.mute:
+            under[paths[fc.data_path]] = None
     mark(ad.drivers, bones.UNDER)
     tracks = list(ad.nla_tracks)
     ours = layers.our_tracks(owner)
@@ -620,7 +670,45 @@ def _keyed_rotations(owner: Any, poses: dict[str, bones.BonePose]) -> dict[str, 
             compat.iter_fcurves(ad.action, getattr(ad, "action_slot", None)),
             bones.OVER if ours else bones.UNDER,
         )
-    return found
+    out: dict[str, tuple[str, np.ndarray | None]] = {}
+    for bone, where in found.items():
+        held = under.get(bone)
+        if where == bones.UNDER and held:
+            out[bone] = (bones.HELD, _held_pose(poses[bone].rotation_mode, held))
+        else:
+            out[bone] = (where, None)
+    return out
+
+
+def _one_value(fc: Any) -> float | None:
+    """The value ``fc`` holds on every frame, or None where it changes: keys of two values, a handle
+    that bends it between them, an unmuted modifier (Noise), a slope past its ends."""
+    points = fc.keyframe_points
+    if not len(points) or any(not m.mute for m in fc.modifiers):
+        return None
+    frames = [float(p.co[0]) for p in points]
+    value = float(points[0].co[1])
+    between = [(a + b) / 2.0 for a, b in zip(frames, frames[1:], strict=False)]
+    probes = [frames[0] - 10.0, *frames, *between, frames[-1] + 10.0]
+    if any(abs(float(fc.evaluate(f)) - value) > 1e-5 for f in probes):
+        return None
+    return value
+
+
+def _held_pose(mode: str, held: dict[int, float]) -> np.ndarray:
+    """The rotation (w, x, y, z) of the channels ``held`` in rotation ``mode``; a channel not keyed
+    is at the bone's rest."""
+    if mode == "QUATERNION":
+        q = Quaternion([held.get(i, d) for i, d in enumerate((1.0, 0.0, 0.0, 0.0))])
+    elif mode == "AXIS_ANGLE":
+        angle, *axis = (held.get(i, d) for i, d in enumerate((0.0, 0.0, 1.0, 0.0)))
+        q = Quaternion(axis, angle) if any(axis) else Quaternion()
+    else:
+        q = Euler([held.get(i, 0.0) for i in range(3)], mode).to_quaternion()
+    if q.magnitude == 0.0:
+        return bones.IDENTITY.copy()
+    q.normalize()
+    return np.array([q.w, q.x, q.y, q.z], dtype=np.float64)
 
 
 def _rest_reread(

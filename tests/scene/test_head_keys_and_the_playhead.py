@@ -4,6 +4,10 @@ at the playhead, their key there: Generate at the shot's end leant the whole tak
 start 2, and a second Generate kept the lean (review rv43a F1). Now the take is the same whatever the
 playhead, their keys play under its head layer, and a take an older build leant is re-read, said once.
 
+A pose held by one key (a 30-degree bow auto-key left) is a pose they set, not motion: the take bowed
+with it until that fix, then dropped it on every frame (review rv43e F1). Now the take composes onto
+it again, whichever frame Generate runs on, and the take's line says which of the two it did.
+
 While the eyes are aimed, the progress counts the scene's frames (48 for 2 s at 24 fps), not the
 motion's 25-a-second samples (review rv43a F5)."""
 
@@ -51,10 +55,14 @@ class Heard:
         pass
 
 
-def generate(ann, ben, playhead: int, progress: Heard | None = None) -> list[str]:
+def generate(
+    ann, ben, playhead: int, progress: Heard | None = None, notes: list[str] | None = None
+) -> list[str]:
     bpy.context.scene.frame_set(playhead)
     options = ApplyOptions(start_frame=START, undo_push=False)
     rep_a, _rep_b, _ = apply_dialogue(ann, ben, talking("A"), talking("B"), options, progress=progress)
+    if notes is not None:
+        notes += [n for n in rep_a.notes if n.startswith("Ann: your keys")]
     return rep_a.warnings
 
 
@@ -88,8 +96,13 @@ def test_the_take_is_the_same_whatever_frame_generate_ran_on():
     assert counted == {"48"}, heard.lines  # the scene's frames, not 50 motion samples
 
     remove_take([ann, ben], undo_push=False)
-    generate(ann, ben, START)
+    notes: list[str] = []
+    generate(ann, ben, START, notes=notes)
     at_start = heads(rig)
+    assert notes == [
+        "Ann: your keys turn bone 'head' during the shot: the take turns it from its rest pose, the same on "
+        "whichever frame you Generate, and your keys play under the take's layer"
+    ]
     assert degrees_apart(at_end, at_start) < 0.05, "the take leans by the animator's key at the playhead"
     kept = next(t for t in rig.animation_data.nla_tracks if t.name.endswith("(kept by DualTalk)"))
     kept.mute = True
@@ -111,3 +124,30 @@ def test_the_take_is_the_same_whatever_frame_generate_ran_on():
     assert degrees_apart(heads(rig), at_start) < 0.05
     assert not [w for w in generate(ann, ben, END) if "from its rest pose now" in w]  # said once
     assert degrees_apart(heads(rig), at_start) < 0.05
+
+
+def test_a_pose_held_by_one_key_is_kept_under_the_take():
+    ann, ben = br.make_character("Ann", location=(-0.5, 0, 0)), br.make_character("Ben", location=(0.5, 0, 0))
+    rig = ann.parent
+    head = rig.pose.bones["head"]
+    head.rotation_quaternion = Quaternion((1.0, 0.0, 0.0), math.radians(30.0))  # a bow
+    head.keyframe_insert("rotation_quaternion", frame=START)  # one key, as auto-key leaves it
+
+    notes: list[str] = []
+    generate(ann, ben, START, notes=notes)
+    bowed = heads(rig)
+    assert notes == [
+        "Ann: your keys hold bone 'head' in one pose (a 30-degree turn): the take turns from that pose, as from a pose you set"
+    ]
+    generate(ann, ben, END)  # again, the take now playing over their key, the playhead elsewhere
+    assert degrees_apart(heads(rig), bowed) < 0.05
+
+    remove_take([ann, ben], undo_push=False)
+    rig.animation_data.action = None
+    head.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
+    generate(ann, ben, START)  # the same take with no bow
+    upright = heads(rig)
+    for a, b in zip(bowed, upright, strict=True):
+        assert degrees_apart(a[None], b[None]) == pytest.approx(30.0, abs=0.5), (
+            "the bow their key holds is dropped"
+        )
