@@ -50,7 +50,14 @@ from . import (
     range_plan,
     rest_beneath,
 )
-from .characters import CharacterReport, head_limits, inspect_character, linked_refusal, sharing_objects
+from .characters import (
+    CharacterReport,
+    head_limits,
+    inspect_character,
+    limits_reached,
+    linked_refusal,
+    sharing_objects,
+)
 from .paths import blend_path
 from .records import DamagedRecord, entries, parse
 from .records import frame as record_frame
@@ -123,6 +130,7 @@ class ApplyReport:
     replaced: tuple[int, int] | None = None  # frames rewritten by a range re-generation
     followers: list[str] = field(default_factory=list)  # other meshes whose keys follow the face's
     notes: list[str] = field(default_factory=list)  # what the take's line says once, not a warning
+    head_held: bool = False  # a Limit Rotation holds the keyed head short (characters.limits_reached)
 
     @property
     def summary(self) -> str:
@@ -347,7 +355,8 @@ def _apply_motion(
     span = plan.FrameSpan(int(start), len(values))
     ranged = options.replace_range is not None
     notes: list[str] = []
-    targets, rests = _key_targets(report, values, options.head, warnings, ranged, notes)
+    held: list[str] = []
+    targets, rests = _key_targets(report, values, options.head, warnings, ranged, notes, held)
     if not targets:
         raise DualTalkError(f"nothing to key on {report.mesh.name!r}: {summary}")
     meta = plan.take_meta(motion, options.take, report.mesh.name, rests, fps, span.first)
@@ -374,7 +383,7 @@ def _apply_motion(
     warnings = layers.losses_first(warnings)  # a loss of hand edits first: the status line shows one
     rep = _apply_report(meta, targets, span, result, replaced, summary=summary, warnings=warnings)
     rep.followers = followers
-    rep.notes = notes
+    rep.notes, rep.head_held = notes, bool(held)
     rep.seconds = time.perf_counter() - t0
     return rep
 
@@ -490,12 +499,13 @@ def _key_targets(
     warnings: list[str] | None = None,
     ranged: bool = False,
     notes: list[str] | None = None,
+    held: list[str] | None = None,
 ) -> tuple[list[keying.TargetCurves], dict[str, list[float]]]:
     """The curves of both datablocks (shape keys, then the armature or object), and the rest
-    orientation each rotation was composed onto (``warnings``, ``ranged``, ``notes``:
+    orientation each rotation was composed onto (``warnings``, ``ranged``, ``notes``, ``held``:
     :func:`_rotation_target`)."""
     shape_keys = _shape_key_target(report, values)
-    rotations, rests = _rotation_target(report, values, head, warnings, ranged, notes)
+    rotations, rests = _rotation_target(report, values, head, warnings, ranged, notes, held)
     return [t for t in (shape_keys, rotations) if t is not None], rests
 
 
@@ -521,12 +531,14 @@ def _rotation_target(
     warnings: list[str] | None = None,
     ranged: bool = False,
     notes: list[str] | None = None,
+    held: list[str] | None = None,
 ) -> tuple[keying.TargetCurves | None, dict[str, list[float]]]:
     """The rotation curves of the armature (or object). A bone the animator keys under the take turns
     from its own rest, or from the one pose their keys hold (:func:`..rig.bones.rest_rotation`), which
     ``notes`` says; where an earlier take recorded their keyed pose as its rest, the line added to
     ``warnings`` says the take no longer leans by it. A range (``ranged``) keeps the rest of the take
-    it is cut into, so it cross-fades into the same head."""
+    it is cut into, so it cross-fades into the same head. A Limit Rotation that holds the keyed head
+    short is said in ``warnings`` and in ``held`` (:func:`.characters.limits_reached`)."""
     arm = report.armature
     owner = arm if arm is not None else report.mesh
     head_key = _head_key(report) if head else None
@@ -549,7 +561,25 @@ def _rotation_target(
         stored=stored,
     )
     curves = [curve for track in tracks for curve in _rotation_curves(track)]
+    if arm is not None and head_key and (warnings is not None or held is not None):
+        mode = poses[head_key].rotation_mode
+        quats = next((_track_quats(t, mode) for t in tracks if t.bone == head_key), None)
+        lines = [] if quats is None else limits_reached(report.mesh.name, arm, head_key, quats)
+        if warnings is not None:
+            warnings += [w for w in lines if w not in warnings]
+        if held is not None:
+            held += lines
     return (keying.TargetCurves(owner, owner.name, curves) if curves else None), rests
+
+
+def _track_quats(track: bones.RotationTrack, mode: str) -> np.ndarray:
+    """The (T, 4) quaternions a rotation track keys in rotation ``mode``."""
+    v = track.values.astype(np.float64)
+    if track.prop == "rotation_quaternion":
+        return v
+    if track.prop == "rotation_axis_angle":
+        return np.array([Quaternion(row[1:], row[0]) for row in v]).reshape(-1, 4)
+    return np.array([Euler(row, mode).to_quaternion() for row in v]).reshape(-1, 4)
 
 
 def _keys_said(character: str, poses: dict[str, bones.BonePose]) -> list[str]:
@@ -1158,11 +1188,13 @@ def _mutual_gaze(
 
     Both heads are read back from the scene after their motion is keyed, every motion frame, so
     the eyes follow characters the user has animated and make up for the head's own motion. A head
-    held in by a Limit Rotation (:func:`.characters.head_limits`) does not reach the turn it was
-    keyed: its eyes are aimed again from the head as it plays (:func:`_aimed_again`).
+    held in by a Limit Rotation does not reach the turn keyed with its eyes: where that turn goes past
+    the limit (:func:`.characters.limits_reached`), its eyes are aimed again from the head as it plays
+    (:func:`_aimed_again`); a limit it stays within costs nothing more.
     """
-    limited = [bool(head_limits(rep.armature, rep.head_target)) for rep in reports]
-    shares = LIMITED_SHARES if any(limited) else TAKE_SHARES
+    # shares for a second aiming wherever a limit might hold the head; it runs where one does
+    limits = any(head_limits(rep.armature, rep.head_target) for rep in reports)
+    shares = LIMITED_SHARES if limits else TAKE_SHARES
     glanced: list[float] = []
     aimed = yield from _aimed_steps(
         scene, objs, motions, reps, options, reports, progress, pauses, shares["heads"], glanced
@@ -1181,7 +1213,8 @@ def _mutual_gaze(
         out.append(_merged(again, reps[i]))
         _say(progress, shares[f"eyes {'AB'[i]}"][1], f"{reps[i].character}: eyes keyed")
         yield
-    if not any(limited[i] and aimed[i] is not None for i in range(2)):
+    limited = [aimed[i] is not None and out[i].head_held for i in range(2)]  # the turn keyed with the eyes
+    if not any(limited):
         return out[0], out[1]
     played = yield from _aimed_again(
         scene, objs, aimed, (out[0], out[1]), limited, reports, progress, pauses, max(glanced, default=0.0)

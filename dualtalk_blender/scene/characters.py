@@ -18,6 +18,7 @@ from typing import Any
 
 import bpy
 import numpy as np
+from mathutils import Quaternion
 
 from ...inference.core.channels import ARKIT52, FLAME_EXP, SPACE_ARKIT, SPACE_FLAME
 from ...inference.core.errors import DualTalkError
@@ -533,7 +534,6 @@ def _head_bone_traps(mesh: Any, arm: Any, bone: str) -> list[str]:
             f"{mesh.name}: head bone {bone!r} has a {kind} constraint {con.name!r} that {how} the "
             f"head rotation DualTalk keys, so the take's head motion will not show; {advice}"
         )
-    out += [_limit_line(mesh.name, bone, con) for con in head_limits(arm, bone)]
     drivers = arm.animation_data.drivers if arm.animation_data is not None else []
     prefix = f'pose.bones["{bpy.utils.escape_identifier(bone)}"].rotation_'
     driven = sorted(
@@ -549,12 +549,11 @@ def _head_bone_traps(mesh: Any, arm: Any, bone: str) -> list[str]:
 
 
 def head_limits(arm: Any, bone: str) -> list[Any]:
-    """The Limit Rotation constraints that hold ``bone`` (the head) in: unmuted, of some influence and
-    limiting an axis. Rigs carry one as a safety (Y within 20 degrees): the take's head turned toward a
-    partner beside it (about 70 degrees for a pair side by side facing the camera) stopped at the limit
-    on every frame, nods and sway gone with it, and the eyes, aimed for the whole turn, missed the
-    partner with nothing said (review rv43a F2). Said up front (:func:`_limit_line`); the eyes are
-    aimed again from the head as the limit leaves it (:func:`.apply.apply_dialogue`)."""
+    """The Limit Rotation constraints that can hold ``bone`` (the head) in: unmuted, of some influence
+    and limiting an axis. Rigs carry one as a safety (Y within 20 degrees): the take's head turned toward
+    a partner beside it stopped at the limit on every frame, nods and sway gone with it, and the eyes,
+    aimed for the whole turn, missed the partner with nothing said (review rv43a F2). Whether one holds
+    the take's head short is known once the head is keyed (:func:`limits_reached`)."""
     pbone = arm.pose.bones.get(bone) if arm is not None and bone else None
     if pbone is None:
         return []
@@ -569,8 +568,43 @@ def head_limits(arm: Any, bone: str) -> list[Any]:
     ]
 
 
-def _limit_line(character: str, bone: str, con: Any) -> str:
-    """The line for a Limit Rotation on the head bone (:func:`head_limits`): its limits, what it costs."""
+REACHED_DEG = 0.5  # a keyed turn this far past a limit is held short by it
+
+
+def limits_reached(character: str, arm: Any, bone: str, quats: np.ndarray) -> list[str]:
+    """One line for each Limit Rotation on ``bone`` (:func:`head_limits`) that holds the keyed head
+    short: ``quats`` (T, 4), the bone's local rotations the take keys, go past one of its limits.
+
+    A limit in local space is compared with the keyed turn, so one the take never reaches (+-179
+    degrees, or +-30 for a pair that glances 20) is quiet and costs no second aiming of the eyes
+    (review rv43e F4); one in another space counts as reached (the turn there depends on the parents
+    as they play)."""
+    out = []
+    pbone = arm.pose.bones[bone]
+    for con in head_limits(arm, bone):
+        if con.owner_space != "LOCAL":
+            out.append(_limit_line(character, bone, con, None))
+            continue
+        order: Any = getattr(con, "euler_order", "AUTO")  # AUTO: the bone's Euler order, else XYZ
+        if order == "AUTO":
+            order = pbone.rotation_mode if pbone.rotation_mode not in ("QUATERNION", "AXIS_ANGLE") else "XYZ"
+        turns = (Quaternion(q).to_euler(order) for q in quats)
+        eulers = np.degrees([[e.x, e.y, e.z] for e in turns]).reshape(-1, 3)
+        past = 0.0
+        for i, axis in enumerate("xyz"):
+            if getattr(con, f"use_limit_{axis}"):
+                lo, hi = (math.degrees(getattr(con, f"{end}_{axis}")) for end in ("min", "max"))
+                over = np.maximum(lo - eulers[:, i], eulers[:, i] - hi)
+                if len(over) and float(over.max()) > REACHED_DEG:
+                    past = max(past, float(np.abs(eulers[:, i]).max()))
+        if past:
+            out.append(_limit_line(character, bone, con, past))
+    return out
+
+
+def _limit_line(character: str, bone: str, con: Any, keyed: float | None) -> str:
+    """The line for a Limit Rotation that holds the take's head short (:func:`limits_reached`): its
+    limits, the turn the take keys past them (``keyed`` degrees; None: a limit not in local space)."""
     limits = ", ".join(
         f"{axis.upper()} {math.degrees(getattr(con, f'min_{axis}')):.0f} to "
         f"{math.degrees(getattr(con, f'max_{axis}')):.0f}"
@@ -579,11 +613,15 @@ def _limit_line(character: str, bone: str, con: Any) -> str:
     )
     space = con.bl_rna.properties["owner_space"].enum_items[con.owner_space].name.lower()
     how = "" if con.influence >= 1.0 else f" (influence {con.influence:.2g})"
+    turn = (
+        f"the take turns it up to {keyed:.0f} degrees, so the head stops at the limit"
+        if keyed is not None
+        else "the take's head stops there where it turns further"
+    )
     return (
         f"{character}: head bone {bone!r} has a Limit Rotation constraint {con.name!r}{how} holding it to "
-        f"{limits} degrees ({space}): the take's head stops there where it turns further (toward the "
-        "partner, up to about 80 degrees for a pair side by side), and the eyes turn the rest only as far "
-        "as they reach, so eye contact can miss; widen or mute the limit to see the take's head motion"
+        f"{limits} degrees ({space}): {turn}, and the eyes turn the rest only as far as they reach, so eye "
+        "contact can miss; widen or mute the limit to see the take's head motion"
     )
 
 

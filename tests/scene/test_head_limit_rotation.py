@@ -2,8 +2,12 @@
 Limit Rotation (Y within 20 degrees, local space), as rigs often do for safety. The take turns each
 head about 70 degrees toward the partner; the limit held it at 20 on every frame and the eyes were
 still aimed for a head turned 70, about 50 degrees short of the partner, with nothing said (review
-rv43a F2). Now the line up front names the limit and what it costs, and the eyes are aimed from the
-head as the limit leaves it: they turn the rest, as far as they reach."""
+rv43a F2). Now the take's line names the limit, the turn it keys past it and what that costs, and the
+eyes are aimed from the head as the limit leaves it: they turn the rest, as far as they reach.
+
+A limit the take never reaches (+-179 degrees, or +-30 for a pair that glances at most 20) was said on
+every Generate all the same, with a stale "about 80 degrees", and cost a second aiming of the eyes
+(review rv43e F4): it is quiet now, and the eyes are aimed once."""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ import numpy as np
 import pytest
 from dualtalk.dualtalk_blender.rig.gaze import GLANCE_EYE
 from dualtalk.dualtalk_blender.scene.apply import ApplyOptions, apply_dialogue
-from dualtalk.dualtalk_blender.scene.characters import inspect_character
 from dualtalk.inference.core.gaze import EYE_YAW_DEG
 from dualtalk.inference.core.motion import Motion
 
@@ -48,21 +51,36 @@ def head_yaw(rig) -> float:
     return math.degrees((rel @ parent.matrix.inverted() @ pb.matrix).to_euler()[1])
 
 
+class Heard:
+    """The progress lines the keying says."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def update(self, stage: str, fraction: float, message: str = "") -> None:
+        self.lines.append(message)
+
+    def check_cancel(self) -> None:
+        pass
+
+
 def test_a_limited_head_is_said_and_its_eyes_turn_the_rest():
     ann, ben = br.make_character("Ann", location=(-0.5, 0, 0)), br.make_character("Ben", location=(0.5, 0, 0))
     cons = [limit(ann), limit(ben)]
 
     turn = ApplyOptions(undo_push=False, side_by_side="turn")  # the pair turns to face each other
+    heard = Heard()
     rep_a, _rep_b, _ = apply_dialogue(
-        ann, ben, looking_at_the_partner("A"), looking_at_the_partner("B"), turn
+        ann, ben, looking_at_the_partner("A"), looking_at_the_partner("B"), turn, progress=heard
     )
+    assert [line for line in heard.lines if "held head" in line]  # the eyes aimed again
 
     said = [w for w in rep_a.warnings if "Limit Rotation" in w]
     assert said == [
         "Ann: head bone 'head' has a Limit Rotation constraint 'Limit Rotation' holding it to Y -20 to 20 "
-        "degrees (local space): the take's head stops there where it turns further (toward the partner, up "
-        "to about 80 degrees for a pair side by side), and the eyes turn the rest only as far as they "
-        "reach, so eye contact can miss; widen or mute the limit to see the take's head motion"
+        "degrees (local space): the take turns it up to 73 degrees, so the head stops at the limit, and "
+        "the eyes turn the rest only as far as they reach, so eye contact can miss; widen or mute the "
+        "limit to see the take's head motion"
     ]
     keys = ann.data.shape_keys.key_blocks
     for frame in (10, 25, 40):
@@ -87,7 +105,21 @@ def test_a_limited_head_is_said_and_its_eyes_turn_the_rest():
     assert abs(eyes) == pytest.approx(GLANCE_EYE * EYE_YAW_DEG, abs=0.1)
 
 
-def test_a_limit_rotation_that_limits_no_axis_is_quiet():
-    ann = br.make_character("Ann")
-    limit(ann).use_limit_y = False
-    assert not [w for w in inspect_character(ann).warnings if "Limit Rotation" in w]
+def test_a_limit_the_take_never_reaches_is_quiet():
+    ann, ben = br.make_character("Ann", location=(-0.5, 0, 0)), br.make_character("Ben", location=(0.5, 0, 0))
+    for axis in "xyz":
+        limit(ann, axis, 179.0)  # a limit only a broken rig reaches
+    limit(ben, "y", 30.0)  # a pair side by side glances: the head turns at most 20 degrees
+    limit(ben, "x").use_limit_x = False  # one that limits no axis
+
+    heard = Heard()
+    reps = apply_dialogue(
+        ann,
+        ben,
+        looking_at_the_partner("A"),
+        looking_at_the_partner("B"),
+        ApplyOptions(undo_push=False),
+        progress=heard,
+    )[:2]
+    assert [w for rep in reps for w in rep.warnings if "Limit Rotation" in w] == []
+    assert not [line for line in heard.lines if "held head" in line]  # the eyes are aimed once
