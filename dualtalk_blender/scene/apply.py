@@ -58,6 +58,7 @@ from .characters import (
     linked_refusal,
     sharing_objects,
 )
+from .held_keys import one_value
 from .paths import blend_path
 from .records import DamagedRecord, entries, parse
 from .records import frame as record_frame
@@ -647,7 +648,7 @@ def _keyed_rotations(
     """Which of ``poses``' bones the animator's own unmuted keys or drivers on ``owner`` turn:
     :data:`..rig.bones.UNDER` where they play under the take's layers (their active action or tracks
     before the first take, their tracks beneath ours after it: a drive too), :data:`..rig.bones.HELD`
-    with the pose (w, x, y, z) where those keys hold one value each (:func:`_one_value`: a pose
+    with the pose (w, x, y, z) where those keys hold one value each (:func:`.held_keys.one_value`: a pose
     auto-key left), :data:`..rig.bones.OVER` where only a fix over an earlier take turns it (the
     active action, a track above ours)."""
     ad = getattr(owner, "animation_data", None)
@@ -665,7 +666,7 @@ def _keyed_rotations(
                 continue
             if where == bones.UNDER:
                 held = under.setdefault(bone, {})
-                value = _one_value(fc) if held is not None else None
+                value = one_value(fc) if held is not None else None
                 if held is not None and value is not None:
                     held[fc.array_index] = value  # the upper of two plays (their layers replace)
                 else:
@@ -708,21 +709,6 @@ def _keyed_rotations(
         else:
             out[bone] = (where, None)
     return out
-
-
-def _one_value(fc: Any) -> float | None:
-    """The value ``fc`` holds on every frame, or None where it changes: keys of two values, a handle
-    that bends it between them, an unmuted modifier (Noise), a slope past its ends."""
-    points = fc.keyframe_points
-    if not len(points) or any(not m.mute for m in fc.modifiers):
-        return None
-    frames = [float(p.co[0]) for p in points]
-    value = float(points[0].co[1])
-    between = [(a + b) / 2.0 for a, b in zip(frames, frames[1:], strict=False)]
-    probes = [frames[0] - 10.0, *frames, *between, frames[-1] + 10.0]
-    if any(abs(float(fc.evaluate(f)) - value) > 1e-5 for f in probes):
-        return None
-    return value
 
 
 def _held_pose(mode: str, held: dict[int, float]) -> np.ndarray:

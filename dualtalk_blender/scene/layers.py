@@ -80,6 +80,7 @@ from ..rig.layer_names import LAYERS, layer_name
 from . import before_take, compat, moved_take, rest_beneath
 from .before_take import active_settings, note_kept, record_before
 from .characters import find_mesh_and_armature, refuse_name
+from .held_keys import holds_one_pose
 from .keying import (
     OWNER_PROP,
     CurveDigest,
@@ -354,12 +355,18 @@ def _keys_under_take(
         ]
         if hit:
             keyed = {round(float(k.co[0]), 3) for fc in hit for k in fc.keyframe_points}
+            turns = [fc for fc in hit if fc.data_path.rsplit(".", 1)[-1].startswith("rotation_")]
+            # a rotation held by keys of one pose: the take turns from that pose (apply composes onto it)
+            keep = (
+                "the take turns from the pose they hold"
+                if turns and len(turns) == len(hit) and holds_one_pose(turns)
+                else "key your pose again on top of the take to keep it"
+            )
             out.append(
                 f"{character}: your keys on {_channels_words(hit)} in {ad.action.name!r} ({len(keyed)} keyed "
                 f"frame{'' if len(keyed) == 1 else 's'}) now play under the {_layers_words(hit, layer_of)} {frames} (outside them they play "
                 f"as before), on the NLA track '{ad.action.name} (kept by DualTalk)': mute or lower the layer "
-                "to see them there, key your pose again on top of the take to keep it, or Remove Take to get "
-                "them back as they were"
+                f"to see them there, {keep}, or Remove Take to get them back as they were"
             )
     tracks = list(ad.nla_tracks)
     below = tracks if place is None else tracks[: [i for i, t in enumerate(tracks) if t == place][0] + 1]

@@ -90,7 +90,8 @@ def test_the_take_is_the_same_whatever_frame_generate_ran_on():
     head.keyframe_insert("rotation_quaternion", frame=END)
 
     heard = Heard()
-    generate(ann, ben, END, heard)  # the playhead left at the shot's end
+    first = generate(ann, ben, END, heard)  # the playhead left at the shot's end
+    assert [w for w in first if "your keys on" in w and "key your pose again on top of the take" in w], first
     at_end = heads(rig)
     counted = {line.rsplit("/", 1)[1] for line in heard.lines if line.startswith("aiming the eyes: frame ")}
     assert counted == {"48"}, heard.lines  # the scene's frames, not 50 motion samples
@@ -134,8 +135,11 @@ def test_a_pose_held_by_one_key_is_kept_under_the_take():
     head.keyframe_insert("rotation_quaternion", frame=START)  # one key, as auto-key leaves it
 
     notes: list[str] = []
-    generate(ann, ben, START, notes=notes)
+    first = generate(ann, ben, START, notes=notes)
     bowed = heads(rig)
+    kept_line = [w for w in first if "your keys on" in w]
+    assert kept_line and "the take turns from the pose they hold" in kept_line[0], first
+    assert "key your pose again" not in kept_line[0]  # the take already keeps that pose
     assert notes == [
         "Ann: your keys hold bone 'head' in one pose (a 30-degree turn): the take turns from that pose, as from a pose you set"
     ]
