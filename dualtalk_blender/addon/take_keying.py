@@ -25,6 +25,7 @@ from ..scene.sound import remove_our_strips
 from ..scene.steps import Steps, run_steps
 from .panel_settings import check_characters
 from .pickers import rig_fingerprint
+from .state import LAST_CHARS
 from .take_sound import TakeSound, lasting_copy, place_sound_strips
 
 RECOGNISED_TEXT = "DualTalk Recognised Words"  # the Text Editor's text a recognised take's words go to
@@ -110,15 +111,21 @@ class KeyedTake:
     take: str = ""  # the take name it was keyed under, and its characters (face meshes' names, A, B)
     pair: tuple[str, str] | None = None
     reading_kept: bool = False  # its script_read.tsv lasts where it is (Apply Saved Take's folder)
+    noted: str = ""  # "; <a note the keying made>" (a pair side by side glances), after the head
 
     def line(self) -> str:
         """The status line; a recognised take's words go into their text here (:func:`_words_text`),
-        a whole take's reading into its own (:meth:`reading`)."""
+        a whole take's reading into its own (:meth:`reading`). The keying's notes go where the line
+        has room for them: a warning is never cut to make room for a note (the panel keeps
+        :data:`.state.LAST_CHARS`)."""
         words = _words_text(self.result)
         if self.ranged:
-            return self.head + words + self.said + _warning_tail(self.warnings)
-        lips = f", {self.lips}{words}" if self.lips else ""
-        return self.head + lips + self.reading() + self.said + _warning_tail(self.warnings)
+            rest = words + self.said + _warning_tail(self.warnings)
+        else:
+            lips = f", {self.lips}{words}" if self.lips else ""
+            rest = lips + self.reading() + self.said + _warning_tail(self.warnings)
+        noted = self.noted if len(self.head) + len(self.noted) + len(rest) <= LAST_CHARS else ""
+        return self.head + noted + rest
 
     def reading(self) -> str:
         """What each script line of the take was read as (the ``script_read.tsv`` the engine wrote
@@ -273,9 +280,8 @@ def key_into_scene_steps(
         redone = (
             f"DualTalk: re-generated frames {frame_range[0]}-{frame_range[1]} "
             f"(cross-faded over {lo}-{hi}) {f'with the {engine} engine' if engine else f'from {made_by(engine)}'}"
-            f"{noted}"
         )
-        return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames)
+        return KeyedTake(result, redone, lips, said, warnings, ranged=True, frames=frames, noted=noted)
     removed = 0
     kept: list[str] = []
     sound = sound or TakeSound.of_panel(settings)
@@ -313,7 +319,7 @@ def key_into_scene_steps(
         ),
         *_range_change(range_before, (int(scene.frame_start), int(scene.frame_end)), shot, last),
     ]
-    head = "DualTalk: animated " + ", ".join(parts) + noted
+    head = "DualTalk: animated " + ", ".join(parts)
     return KeyedTake(
         result,
         head,
@@ -322,6 +328,7 @@ def key_into_scene_steps(
         warnings,
         ranged=False,
         frames=frames,
+        noted=noted,
         sound=sound if sound.place else None,
         take=str(options.take),
         pair=pair,
