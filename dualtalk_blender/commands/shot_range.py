@@ -146,12 +146,14 @@ def _take_keying(
     another value is refused in one line naming the take's, one left out takes the take's. ``named``:
     the options the shot was given (``Shot.given``: typed at their default too); None: those whose
     value is not the default."""
-    from ..rig.options import ApplyOptions
+    from ..rig.options import AUTO, ApplyOptions
     from ..scene.range_plan import keyed_differs, take_keyed
 
     take = take_keyed(objs)
     if take is None:
         return
+    if options.side_by_side == AUTO:  # --side-by-side left out or auto: the take's, nothing to say
+        options.side_by_side = take["side_by_side"]
     default = ApplyOptions()
     for field in keyed_differs(options, take):
         given = getattr(options, field)

@@ -44,6 +44,13 @@ SIDE_BY_SIDE_ITEMS = (
         f"The heads turn at most {GLANCE_DEG:g} degrees toward each other; the eyes glance the rest",
     ),
     (TURN, "Turn", "The heads turn toward each other as far as eye contact asks, as a pair face to face"),
+    # last, so a file that stored Glance or Turn (as the item's number) still reads them
+    (
+        AUTO,
+        "As the take",
+        "As the characters' playing take was keyed (a take from before this setting: Turn), so the "
+        "animator's head keys made over it stay as they were; Glance where no take plays",
+    ),
 )
 MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME); its frame range is 0..MAX_FRAME
 KEYS_MODES = ("every-frame", "reduced")
@@ -218,9 +225,10 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         RETARGET,
         "choice",
         "two characters facing the same way (side by side to the camera): 'glance' turns their heads at "
-        f"most {GLANCE_DEG:g} deg toward each other, the eyes the rest; 'turn' turns them to face each other",
-        default=GLANCE,
-        choices=SIDE_BY_SIDE,
+        f"most {GLANCE_DEG:g} deg toward each other, the eyes the rest; 'turn' turns them to face each other; "
+        "'auto' (default) as their playing take was keyed (one from before this setting: turn), else glance",
+        default=AUTO,
+        choices=(*SIDE_BY_SIDE, AUTO),
         items=SIDE_BY_SIDE_ITEMS,
         title="Side by side",
         panel_help="two characters facing the same way, side by side to the camera: glance at each other "
@@ -406,7 +414,8 @@ class ApplyOptions:
     smoothing: float = 0.0  # Gaussian sigma in motion frames (25 fps); 0 = off, 1-2 = gentle
     start_frame: int | None = None  # None: the scene's start frame
     head_turn: float = HEAD_TURN  # share of the way the head turns toward the partner on partner looks
-    side_by_side: str = GLANCE  # a pair facing one way: "glance" (head turns at most 20 deg) or "turn"
+    side_by_side: str = AUTO  # a pair facing one way: "glance" (head turns at most 20 deg), "turn", or "auto"
+    # (as the characters' playing take was keyed, else glance: :func:`..scene.side_by_side.resolved`)
     up_axis: str = AUTO  # both rigs' up axis for head rotation: auto / Y / Z
     up_axis_a: str = AUTO  # character A's own up axis, instead of ``up_axis`` (for_role)
     up_axis_b: str = AUTO  # character B's own up axis

@@ -49,6 +49,7 @@ from . import (
     range_keys,
     range_plan,
     rest_beneath,
+    side_by_side,
 )
 from .characters import (
     CharacterReport,
@@ -1590,6 +1591,7 @@ def apply_dialogue_steps(
     check_one_rate(motion_a, motion_b)  # turns and eye contact compare them frame by frame
     options = options or ApplyOptions()
     scene = scene or bpy.context.scene
+    options, kept_turn = side_by_side.resolved(options, (obj_a, obj_b))  # "auto": as the take playing now
     inner = options.replace(undo_push=False)
     inner.validate()
     pair = _inspect_pair((obj_a, obj_b), inner, reports)
@@ -1630,6 +1632,7 @@ def apply_dialogue_steps(
             )
     first, last = min(rep_a.first_frame, rep_b.first_frame), max(rep_a.last_frame, rep_b.last_frame)
     rep_a.warnings += take_range.said(first, last)
+    rep_a.notes += [kept_turn] if kept_turn and aiming and inner.replace_range is None else []
     stretched = plan.time_stretch_warning(*scene_stretch(scene))
     if stretched in rep_a.warnings:  # said once for the scene, not once per character
         rep_b.warnings = [w for w in rep_b.warnings if w != stretched]

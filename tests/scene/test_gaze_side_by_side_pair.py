@@ -132,14 +132,15 @@ def test_a_range_of_the_take_keeps_the_way_the_take_turned_them():
     ann, bob = pair()
     keyed(ann, bob, side_by_side="turn")
     assert range_plan.take_keyed((ann, bob))["side_by_side"] == "turn"
-    options, said = ApplyOptions(), []  # the range's flags: --side-by-side left out
+    options, said = ApplyOptions(), []  # the range's flags: --side-by-side left out (auto: as the take)
     _take_keying(options, (ann, bob), "--range 40-60", said, frozenset())
     assert options.side_by_side == "turn"
-    assert said == ["--range 40-60 is keyed with the take's own settings: --side-by-side turn"]
+    assert said == []  # nothing to warn about: the default follows the take (review rv43f F2)
     with pytest.raises(
         DualTalkError, match=r"the take was keyed with --side-by-side turn, not glance; leave"
     ):
-        _take_keying(ApplyOptions(), (ann, bob), "--range 40-60", [], frozenset({"side_by_side"}))
+        typed = ApplyOptions(side_by_side="glance")
+        _take_keying(typed, (ann, bob), "--range 40-60", [], frozenset({"side_by_side"}))
     # a take recorded before the setting: turned fully; a value DualTalk never writes is damage
     old = {"take_id": "t1", "keys": "every-frame", "intensities": {}, "smoothing": 0, "head_turn": 0.15}
     assert records.keyed_record(json.dumps(old))["side_by_side"] == "turn"
