@@ -33,6 +33,7 @@ import bpy
 
 from ...inference.core.errors import DualTalkError
 from ...inference.core.take_record import same_source
+from ..rig.options import AUTO, SIDE_BY_SIDE_ITEMS
 from ..scene import compat, layers, moved_take, take_history
 from ..scene.deleted_parts import deleted_parts, deleted_warning
 from ..scene.keying import OWNER_PROP, action_meta, is_ours
@@ -49,6 +50,7 @@ from ..scene.take_owners import who as _who
 from . import panel_options
 
 _MAX_CACHED = 4096  # records kept parsed between redraws
+_SIDE_LABELS = {value: label for value, label, _tip in SIDE_BY_SIDE_ITEMS}
 
 
 @dataclass(frozen=True)
@@ -657,6 +659,19 @@ def _behaviour(settings: Any) -> dict[str, Any]:
     return out
 
 
+def _head_values(objs: list[Any]) -> dict[str, Any]:
+    """*Side by side* and *Head turn* as the take was keyed (``range_plan.take_keyed``); an older
+    DualTalk's take records neither, and turned a pair side by side fully."""
+    from ..scene.range_plan import take_keyed
+    from ..scene.side_by_side import take_mode
+
+    keyed = take_keyed(objs)
+    if keyed is not None:
+        return {"side_by_side": str(keyed["side_by_side"]), "head_turn": float(keyed["head_turn"])}
+    mode, _older = take_mode(objs)
+    return {} if mode is None else {"side_by_side": mode}
+
+
 def take_settings(scene: Any, s: Any) -> TakeSettings:
     """The panel's settings for the take the panel's characters (else the scene's only pair) play:
     characters by role, the recording (form, files, part, swap, B's shift, turns file and speaker A),
@@ -677,6 +692,7 @@ def take_settings(scene: Any, s: Any) -> TakeSettings:
     keys = _keys_mode(layers.character_idblocks(obj))
     if keys is not None:
         values["keys"] = keys
+    values.update(_head_values([o for o, _m in pair.values()]))
     characters = {str(m.get("character")) for _o, m in pair.values()}
     audio = meta.get("audio")
     if not isinstance(audio, dict) or not isinstance(audio.get("settings"), dict):
@@ -756,6 +772,10 @@ def use_take_settings(scene: Any, s: Any) -> str:
         said.append(f"Part of the recording {v['start']:.2f}-{v['end']:.2f} s")
     if "keys" in v:
         said.append(f"Keys {'Reduced' if v['keys'] == 'reduced' else 'Every frame'}")
+    if "side_by_side" in v:
+        said.append(f"Side by side {_SIDE_LABELS.get(v['side_by_side'], v['side_by_side'])}")
+    if "head_turn" in v:
+        said.append(f"Head turn {v['head_turn']:g}")
     if "behaviour_seed" in v:
         said.append(f"Seed {v['behaviour_seed'] % panel_options.UINT32}, Mood {v.get('behaviour_mood', '')}")
     if v.get("take_name"):
@@ -820,7 +840,33 @@ def differences(s: Any, chosen: dict[str, list[Any]]) -> list[str]:
         (s.keys == "every-frame" and share < EVERY_FRAME_SHARE) or (s.keys == "reduced" and share >= 1.0)
     ):
         out.append("Keys")  # (a reduced take of a few frames may keep most of its keys: not said)
+    keyed = _playing_keyed(next(iter(chosen.values())), meta)
+    if s.side_by_side != AUTO and s.side_by_side != keyed.get("side_by_side", s.side_by_side):
+        out.append("Side by side")  # (As the take follows it)
+    if "head_turn" in keyed and abs(float(s.head_turn) - float(keyed["head_turn"])) > 1e-6:
+        out.append("Head turn")
     return out
+
+
+def _playing_keyed(idblocks: Iterable[Any], meta: dict[str, Any]) -> dict[str, Any]:
+    """How the take ``meta`` that plays on ``idblocks`` was keyed (``scene/records.keyed_record``);
+    an older DualTalk's take without that record turned a pair side by side fully; {} when damaged."""
+    from ..rig.gaze import TURN
+    from ..scene import records
+    from ..scene.range_plan import KEYED_PROP
+
+    for idblock in idblocks:
+        for layer, strip in layers.our_strips(idblock).items():
+            if layer == layers.REST or not is_ours(strip.action):
+                continue
+            if KEYED_PROP not in strip.action.keys():
+                return {"side_by_side": TURN}
+            try:
+                record = records.keyed_record(strip.action[KEYED_PROP])
+            except records.DamagedRecord:
+                return {}
+            return record if record["take_id"] == meta.get("take_id") else {}
+    return {}
 
 
 def _audio_differences(s: Any, audio: dict[str, Any]) -> list[str]:

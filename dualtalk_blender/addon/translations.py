@@ -786,6 +786,15 @@ JA_JP: Table = {
     (DEFAULT, "The heads turn toward each other as far as eye contact asks, as a pair face to face"): (
         "向かい合った2人のように、アイコンタクトに必要なだけ頭を互いの方へ向ける"
     ),
+    (DEFAULT, "As the take"): "テイクどおり",
+    (
+        DEFAULT,
+        "As the characters' playing take was keyed (a take from before this setting: Turn), so the "
+        "animator's head keys made over it stay as they were; Glance where no take plays",
+    ): (
+        "キャラクターが再生中のテイクを作ったときの設定（この設定より前のテイクは「振り向く」）に従い、その上に"
+        "付けたアニメーターの頭のキーをそのまま保つ。再生中のテイクがなければ「ちらっと見る」"
+    ),
     (DEFAULT, "Custom amounts"): "量を個別に設定",
     (
         DEFAULT,
@@ -1505,6 +1514,15 @@ ZH_HANS: Table = {
     (DEFAULT, "Turn"): "转身",
     (DEFAULT, "The heads turn toward each other as far as eye contact asks, as a pair face to face"): (
         "像面对面的两人一样，按眼神交流的需要把头转向对方"
+    ),
+    (DEFAULT, "As the take"): "按镜次",
+    (
+        DEFAULT,
+        "As the characters' playing take was keyed (a take from before this setting: Turn), so the "
+        "animator's head keys made over it stay as they were; Glance where no take plays",
+    ): (
+        "按角色正在播放的镜次生成时的设置（早于此设置的镜次为“转身”），使动画师在其上打的头部关键帧保持原样；"
+        "没有播放中的镜次时为“瞥视”"
     ),
     (DEFAULT, "Custom amounts"): "自定义强度",
     (

@@ -27,6 +27,7 @@ from typing import Any, cast
 import bpy
 
 from ...inference.core.errors import DualTalkError
+from ..rig.options import AUTO
 from ..scene.deleted_parts import deleted_warnings
 from ..scene.held_data import held, lost
 from ..scene.paths import abspath
@@ -281,6 +282,8 @@ class GenerationRun:
         if take is None:
             return []
         opts = self.apply_opts
+        if opts.side_by_side == AUTO:  # the panel's "As the take": apply_dialogue makes it the take's (and
+            take = {**take, "side_by_side": AUTO}  # a kept range records it as the panel has it): unsaid
         said = [_keyed_said(field, getattr(opts, field), take[field]) for field in keyed_differs(opts, take)]
         for field, value in take.items():
             setattr(opts, field, dict(value) if isinstance(value, dict) else value)

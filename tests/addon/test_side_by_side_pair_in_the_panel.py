@@ -54,3 +54,70 @@ def test_the_status_line_says_the_pair_glances_in_the_panels_words(scene, assets
     line = saved_takes.apply_take(scene, scene.dualtalk, str(take))
     assert "face the same way" not in line, line
     assert _head_yaw(alice) > 60.0
+
+
+def _as_the_last_build_recorded_it() -> None:
+    """The take's keying records as the build before *Side by side* wrote them (no side_by_side)."""
+    import json
+
+    from dualtalk.dualtalk_blender.scene.range_plan import KEYED_PROP
+
+    for action in bpy.data.actions:
+        if KEYED_PROP in action.keys():
+            record = json.loads(action[KEYED_PROP])
+            record.pop("side_by_side")
+            action[KEYED_PROP] = json.dumps(record)
+
+
+def test_an_upgraded_files_pair_keeps_turning_as_its_take_did(scene, assets, tmp_path):
+    """An animator opens a file made before *Side by side* existed: its take turned the pair fully,
+    and the animator keyed Alice's head over it (a Combine action: offsets from the take). The panel
+    opens As the take: its box does not call Side by side different, Use Take's Settings fills it
+    (Turn) and Head turn, a range keys with the take's Turn without a warning, and the next take
+    turns fully again, so the animator's keys stay as they were (review rv43f F1-F3)."""
+    from types import SimpleNamespace
+
+    from dualtalk.dualtalk_blender.addon import file_takes
+    from dualtalk.dualtalk_blender.addon.ui_run import GenerationRun
+    from dualtalk.dualtalk_blender.rig.options import ApplyOptions
+    from dualtalk.dualtalk_blender.scene import side_by_side
+    from dualtalk.dualtalk_blender.scene.layers import character_idblocks
+
+    alice, bob = ah.two_characters()
+    ah.setup_panel(scene, alice, bob, assets["wav"], assets["ckpt"])
+    s = scene.dualtalk
+    take = _take(tmp_path / "take")
+    s.side_by_side, s.head_turn = "turn", 0.4
+    saved_takes.apply_take(scene, s, str(take))
+    _as_the_last_build_recorded_it()
+    s.property_unset("side_by_side")  # the panel as the upgraded file opens
+    s.property_unset("head_turn")
+
+    chosen = {"char_a": character_idblocks(alice), "char_b": character_idblocks(bob)}
+    assert file_takes.differences(s, chosen) == ["Head turn"]  # 0.15, the take's 0.4
+    unset = s.side_by_side
+    s.side_by_side = "glance"
+    assert file_takes.differences(s, chosen) == ["Side by side", "Head turn"]
+    s.side_by_side = unset
+    run = SimpleNamespace(settings=s, apply_opts=ApplyOptions(head_turn=0.4))  # a range of it
+    assert GenerationRun._take_keying(run) == []  # type: ignore[arg-type]  # was: "Side by side Glance (the take's Turn)"
+    assert (
+        side_by_side.resolved(run.apply_opts, (alice, bob))[0].side_by_side == "turn"
+    )  # as the range keys it
+
+    with bpy.context.temp_override(scene=scene):
+        assert bpy.ops.dualtalk.use_take_settings() == {"FINISHED"}
+    line = bpy.context.window_manager.dualtalk_status.last
+    assert (s.side_by_side, round(s.head_turn, 6)) == ("turn", 0.4)
+    assert "Side by side Turn, Head turn 0.4" in line, line
+
+    s.property_unset("side_by_side")
+    arm = alice.parent  # the animator's own key on the head, over the take
+    arm.animation_data.action_blend_type = "COMBINE"
+    scene.frame_set(25)
+    arm.pose.bones["head"].keyframe_insert("rotation_quaternion", frame=25)
+    before = _head_yaw(alice)
+    line = in_panel_words(saved_takes.apply_take(scene, s, str(take)))
+    assert abs(_head_yaw(alice) - before) < 0.5, (before, _head_yaw(alice))  # glancing leant it ~50 deg
+    assert line.count("Side by side: Turn, as take 'take' (keyed before the setting)") == 1, line
+    assert "face the same way" not in line, line
