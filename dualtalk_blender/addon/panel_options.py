@@ -150,6 +150,7 @@ FORM_PHRASES = (
     # the up-axis warning's second advice: the panel has the two controls (each named as shown, below)
     ("or, on the command line, --up-axis-a/--up-axis-b", "or set --up-axis-a or --up-axis-b to"),
     ("--side-by-side turn", "--side-by-side set to Turn"),  # the take's line on a pair side by side
+    ("--side-by-side glance", "--side-by-side set to Glance"),  # the line of a take that kept a turn
 )
 _FLAG = re.compile(r"(?<![\w./\\-])--[a-z][a-z0-9-]*(?![\w/\\-]|\.\w)")  # not inside a path or a word
 # where the engine already gives the panel's words beside a flag ("give --offset-b 2 (panel: B Starts
