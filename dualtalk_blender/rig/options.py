@@ -225,7 +225,8 @@ SCENE_OPTIONS: tuple[Option, ...] = (
         RETARGET,
         "choice",
         "two characters facing the same way (side by side to the camera): 'glance' turns their heads at "
-        f"most {GLANCE_DEG:g} deg toward each other, the eyes the rest; 'turn' turns them to face each other; "
+        f"most {GLANCE_DEG:g} deg toward each other, the eyes the rest (a pair partly turned toward each other, "
+        "30-90 deg apart, takes part of it); 'turn' turns them to face each other; "
         "'auto' (default) as their playing take was keyed (one from before this setting: turn), else glance",
         default=AUTO,
         choices=(*SIDE_BY_SIDE, AUTO),
