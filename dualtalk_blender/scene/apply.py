@@ -1345,7 +1345,10 @@ def _aimed_steps(
             continue
         angles = seen[i]
         out.append(gaze.aimed(motion, angles[0], options.head_turn, turn_from=angles[1], glance=glance))
-    if any(gaze.glance_changes(m, seen[i][1], options.head_turn, glance) for i, m in enumerate(motions)):
+    # said by the take, not again by each range re-generated in it (a range glances as its take did)
+    if options.replace_range is None and any(
+        gaze.glance_changes(m, seen[i][1], options.head_turn, glance) for i, m in enumerate(motions)
+    ):
         line = gaze.glance_line([rep.character for rep in reps], glance, apart)
         for rep in reps:  # the take's line says it once (both reports hold it: either may be shown)
             rep.notes.append(line)
