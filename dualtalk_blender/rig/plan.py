@@ -438,12 +438,17 @@ def played_span(span: FrameSpan, stretch: float) -> tuple[int, int]:
     return first, last
 
 
+def speed_words(speed: float) -> str:
+    """``half speed``, ``double speed`` or ``1.5x speed``: how fast a face plays against its sound (a
+    speed within 1e-4 of a half or a double named so: a strip scale's float)."""
+    return {0.5: "half speed", 2.0: "double speed"}.get(round(speed, 4), f"{speed:.3g}x speed")
+
+
 def time_stretch_warning(frame_map_old: int, frame_map_new: int) -> str | None:
     """One line when Time Stretching is on: it stretches the animation, never the sound."""
     if frame_map_old == frame_map_new:
         return None
-    speed = frame_map_old / frame_map_new
-    words = {0.5: "half speed", 2.0: "double speed"}.get(speed, f"{speed:.3g}x speed")
+    words = speed_words(frame_map_old / frame_map_new)
     return (
         f"the scene's Time Stretching (Old {frame_map_old}, New {frame_map_new}) plays the face at {words} "
         "against its sound; set Old and New to the same value for lip sync"

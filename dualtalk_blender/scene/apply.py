@@ -738,8 +738,7 @@ def _rest_reread(
     for bone, pose in poses.items():
         if pose.keyed != bones.UNDER or bone not in stored:
             continue
-        q = stored[bone] / np.linalg.norm(stored[bone])
-        off = float(np.degrees(2.0 * np.arccos(min(1.0, abs(float(q[0]))))))
+        off = _degrees_off(stored[bone])
         if off >= 0.5:
             out.append(
                 f"{character}: the take turns bone {bone!r} from its rest pose now, where the earlier take turned "

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rig.options import ApplyOptions
+from ..rig.plan import speed_words
 
 
 @dataclass
@@ -234,9 +235,7 @@ def out_of_time(objects: Iterable[Any]) -> str | None:
     )
     if len(found) == 1:
         ((scale, repeat),) = found
-        speed = {0.5: "half speed", 2.0: "double speed"}.get(
-            round(1.0 / scale, 4), f"{1.0 / scale:.3g}x speed"
-        )
+        speed = speed_words(1.0 / scale)
         plays = [f"at {speed}"] * _off(scale) + [f"{repeat:g} times over"] * _off(repeat)
         effect = f"plays the face {' and '.join(plays)} against its sound"
     else:
